@@ -1,0 +1,34 @@
+/**
+ * One Jest run for the whole workspace. Test files run in parallel workers, each creating
+ * its own throw-away database on one embedded PostgreSQL server started in globalSetup.
+ */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      target: 'es2023',
+      keepClassNames: true,
+    },
+    module: { type: 'es6' },
+    sourceMaps: 'inline',
+  },
+];
+
+export default {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages'],
+  testMatch: ['**/test/**/*.test.ts'],
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: {
+    '^@gongzhi/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@gongzhi/([a-z-]+)/testing$': '<rootDir>/packages/$1/src/testing/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  globalSetup: '<rootDir>/jest.global-setup.js',
+  globalTeardown: '<rootDir>/jest.global-teardown.js',
+  testTimeout: 60_000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,33 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EventBus } from './events/event-bus.js';
+import type { Logger } from './logger.js';
+import type { ServiceRegistry } from './plugin/plugin.js';
+
+/** Who is calling. Authentication fills it in; `null` is an anonymous caller. */
+export interface Caller {
+  /** A person id (signed-in person) or an API key id. */
+  id: string;
+  kind: 'person' | 'api-key' | 'system';
+}
+
+/** What a running server says about itself; `plugins { … }` answers from it. */
+export interface PlatformInfo {
+  coreVersion: string;
+  plugins: readonly { id: string; version: string; coreRange: string; dependsOn: Record<string, string> }[];
+}
+
+/**
+ * The GraphQL context of one operation (one HTTP request, or one subscription event): its
+ * own EntityManager fork, so identity maps never outlive an operation or leak between callers.
+ */
+export interface GongzhiContext {
+  em: EntityManager;
+  events: EventBus;
+  /** Every plugin's services (resolvers may use any; plugins use only their dependencies'). */
+  services: ServiceRegistry;
+  caller: Caller | null;
+  platform: PlatformInfo;
+  logger: Logger;
+  /** The platform clock; tests replace it to move time. */
+  now(): Date;
+}

