@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type DataLoader from 'dataloader';
 import type { EventBus } from './events/event-bus.js';
 import type { Logger } from './logger.js';
 import type { ServiceRegistry } from './plugin/plugin.js';
@@ -28,6 +29,8 @@ export interface GongzhiContext {
   caller: Caller | null;
   platform: PlatformInfo;
   logger: Logger;
+  /** Per-operation DataLoaders by name; use `batchLoader` rather than this map. */
+  loaders: Map<string, DataLoader<unknown, unknown>>;
   /** The platform clock; tests replace it to move time. */
   now(): Date;
 }

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
+import { MetadataStorage, UnderscoreNamingStrategy } from '@mikro-orm/core';
 import { type EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
@@ -100,8 +101,13 @@ function createServiceRegistry(
   } as ServiceRegistry;
 }
 
-/** Checks that every plugin entity lives in its plugin's schema and no two tables share a name. */
-function checkTables(orm: MikroORM, plugins: readonly GongzhiPlugin[]): void {
+/**
+ * Checks, before the ORM starts, that every plugin entity lives in its plugin's schema and no
+ * two entities share a table, reading the metadata the entity decorators recorded.
+ */
+function checkTables(plugins: readonly GongzhiPlugin[]): void {
+  const decorated = Object.values(MetadataStorage.getMetadata());
+  const naming = new UnderscoreNamingStrategy();
   const owners = new Map<string, string>();
   const sources: { owner: string; schema: string; entities: readonly ClassType[] }[] = [
     { owner: 'core', schema: 'public', entities: coreModule.entities },
@@ -109,22 +115,25 @@ function checkTables(orm: MikroORM, plugins: readonly GongzhiPlugin[]): void {
   ];
   for (const source of sources) {
     for (const entity of source.entities) {
-      const meta = orm.getMetadata().find(entity as never);
-      if (!meta) continue;
+      const meta = decorated.find((m) => m.class === entity);
+      if (!meta) {
+        throw new PluginCompositionError(`${entity.name} of ${source.owner} is not a MikroORM entity. Fix: decorate it with @Entity({ schema: '${source.schema}' }).`);
+      }
       const schema = meta.schema ?? 'public';
+      const tableName = meta.tableName ?? naming.classToTableName(meta.className ?? entity.name);
       if (schema !== source.schema) {
         throw new PluginCompositionError(
-          `Entity ${meta.className} of ${source.owner} uses table ${schema}.${meta.tableName}, outside its own schema. Fix: declare @Entity({ schema: '${source.schema}' }).`,
+          `Entity ${entity.name} of ${source.owner} uses table ${schema}.${tableName}, outside its own schema. Fix: declare @Entity({ schema: '${source.schema}' }).`,
         );
       }
-      const table = `${schema}.${meta.tableName}`;
+      const table = `${schema}.${tableName}`;
       const other = owners.get(table);
       if (other) {
         throw new PluginCompositionError(
-          `Table ${table} is declared by ${other} and by ${source.owner} (entity ${meta.className}). Fix: rename one of the tables.`,
+          `Table ${table} is declared by ${other} and by ${source.owner} (entity ${entity.name}). Fix: rename one of the tables.`,
         );
       }
-      owners.set(table, `${source.owner} (entity ${meta.className})`);
+      owners.set(table, `${source.owner} (entity ${entity.name})`);
     }
   }
 }
@@ -198,6 +207,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     }
   }
 
+  checkTables(plugins);
   const entities = [...coreModule.entities, ...plugins.flatMap((p) => p.entities ?? [])];
   try {
     orm = new MikroORM({
@@ -215,7 +225,6 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   const destroyed: GongzhiPlugin[] = [];
   let runtimeContext: ((p: GongzhiPlugin) => PluginRuntimeContext) | undefined;
   try {
-    checkTables(ready, plugins);
     if (options.migrate ?? true) await migrate(options.databaseUrl, migrationSources(plugins), { logger });
 
     const schema = await buildComposedSchema(
@@ -260,6 +269,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
         caller,
         platform: info,
         logger,
+        loaders: new Map(),
         now: clock,
       }),
       async seed() {

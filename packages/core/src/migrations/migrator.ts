@@ -35,16 +35,20 @@ export async function migrate(
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
-    await client.query(`CREATE TABLE IF NOT EXISTS public.gongzhi_migrations (
-      owner text NOT NULL,
-      name text NOT NULL,
-      checksum text NOT NULL,
-      applied_at timestamptz NOT NULL DEFAULT now(),
-      PRIMARY KEY (owner, name))`);
-    const { rows } = await client.query<{ owner: string; name: string; checksum: string }>(
-      'SELECT owner, name, checksum FROM public.gongzhi_migrations',
-    );
+    // A dry run only reads, so it never waits for a migration running elsewhere.
+    if (!options.dryRun) {
+      await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
+      await client.query(`CREATE TABLE IF NOT EXISTS public.gongzhi_migrations (
+        owner text NOT NULL,
+        name text NOT NULL,
+        checksum text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (owner, name))`);
+    }
+    const exists = (await client.query(`SELECT to_regclass('public.gongzhi_migrations') AS t`)).rows[0].t;
+    const rows: { owner: string; name: string; checksum: string }[] = exists
+      ? (await client.query('SELECT owner, name, checksum FROM public.gongzhi_migrations')).rows
+      : [];
     const done = new Map(rows.map((r) => [`${r.owner}/${r.name}`, r.checksum]));
     const applied: MigrationStep[] = [];
     for (const source of sources) {
@@ -81,7 +85,7 @@ export async function migrate(
     }
     return { applied, dryRun: options.dryRun ?? false };
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
+    if (!options.dryRun) await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
     await client.end();
   }
 }

@@ -1,4 +1,5 @@
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { OptionalProps } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { toGlobalId } from '../relay/global-id.js';
@@ -13,6 +14,8 @@ import { PlaceType, VenueKind } from './place-type.js';
 @Index({ name: 'place_path_idx', expression: 'create index "place_path_idx" on "place" ("path" text_pattern_ops)' })
 @ObjectType({ implements: Node, description: 'A place: district, subdistrict, community, compound, building, unit, household, venue or station.' })
 export class Place implements Node {
+  [OptionalProps]?: 'uuid' | 'createdAt';
+
   @PrimaryKey({ type: 'uuid', fieldName: 'id' })
   uuid: string = randomUUID();
 

@@ -1,0 +1,42 @@
+import type { EntityName } from '@mikro-orm/core';
+import DataLoader from 'dataloader';
+import type { GongzhiContext } from '../context.js';
+
+/**
+ * A DataLoader kept for the length of one operation under `name`: every call during the
+ * operation batches into one `batch` call per tick, so a list of N parents costs one query.
+ */
+export function batchLoader<K, V>(ctx: GongzhiContext, name: string, batch: (keys: readonly K[]) => Promise<readonly V[]>): DataLoader<K, V> {
+  let loader = ctx.loaders.get(name) as DataLoader<K, V> | undefined;
+  if (!loader) {
+    loader = new DataLoader<K, V>(async (keys) => batch(keys));
+    ctx.loaders.set(name, loader as DataLoader<unknown, unknown>);
+  }
+  return loader;
+}
+
+/**
+ * The rows of `entity` whose `foreignKey` points at `parentId`, batched across all parents
+ * asked for in the same operation: `Place.grids` for a page of places is one SQL query.
+ */
+export function loadByForeignKey<T extends object>(
+  ctx: GongzhiContext,
+  entity: EntityName<T>,
+  foreignKey: keyof T & string,
+  parentId: string,
+  orderBy: Partial<Record<keyof T & string, 'asc' | 'desc'>> = {},
+): Promise<T[]> {
+  const name = `${typeof entity === 'function' ? entity.name : String(entity)}.${foreignKey}`;
+  return batchLoader<string, T[]>(ctx, name, async (parentIds) => {
+    const rows = await ctx.em.find(entity, { [foreignKey]: { $in: parentIds } } as never, {
+      orderBy: orderBy as never,
+    });
+    const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
+    for (const row of rows) {
+      const ref = (row as Record<string, unknown>)[foreignKey] as { uuid?: string } | string;
+      const key = typeof ref === 'string' ? ref : (ref?.uuid as string);
+      groups.get(key)?.push(row);
+    }
+    return parentIds.map((id) => groups.get(id)!);
+  }).load(parentId);
+}

@@ -1,0 +1,150 @@
+import { composePlugins, createPlatform, PluginCompositionError, StartupError } from '@gongzhi/core';
+import { createTestApp, createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
+import { AlphaNote, AlphaNoteCopy, bare, ClashAResolver, ClashBResolver, FakePlaceResolver, StrayEntity } from './fixtures/plugins.js';
+
+const CORE = '0.1.0';
+
+describe('composePlugins', () => {
+  test('puts every plugin after its dependencies, otherwise in configured order', () => {
+    const ordered = composePlugins(
+      [
+        bare('council', { dependsOn: { grid: '^1.0.0', volunteer: '^1.0.0' } }),
+        bare('volunteer'),
+        bare('moral-bank', { dependsOn: { volunteer: '>=1.0.0' } }),
+        bare('grid'),
+      ],
+      CORE,
+    );
+    expect(ordered.map((p) => p.id)).toEqual(['grid', 'volunteer', 'council', 'moral-bank']);
+  });
+
+  test.each([
+    ['a duplicate id', [bare('grid'), bare('grid')], /Plugin "grid" is configured twice.*Fix:/],
+    ['an id that is not kebab-case', [bare('Grid_Plugin')], /"Grid_Plugin" is not kebab-case.*Fix:/],
+    ['a core version outside coreRange', [bare('grid', { coreRange: '^2.0.0' })], /Plugin "grid" 1\.0\.0 supports @gongzhi\/core \^2\.0\.0, but this server runs core 0\.1\.0\. Fix:/],
+    ['an invalid coreRange', [bare('grid', { coreRange: 'soon' })], /coreRange "soon".*not a semver range/],
+    ['a missing dependency', [bare('council', { dependsOn: { grid: '^1.0.0' } })], /Plugin "council" depends on plugin "grid" \(\^1\.0\.0\), which is not configured\. Fix:/],
+    ['a dependency out of range', [bare('grid'), bare('council', { dependsOn: { grid: '^2.0.0' } })], /Plugin "council" needs plugin "grid" \^2\.0\.0, but 1\.0\.0 is configured\. Fix:/],
+    [
+      'a dependency cycle',
+      [bare('a', { dependsOn: { b: '*' } }), bare('b', { dependsOn: { c: '*' } }), bare('c', { dependsOn: { a: '*' } })],
+      /cycle: a → b → c → a\. Fix:/,
+    ],
+    ['two plugins in one database schema', [bare('grid'), bare('grid-two', { dbSchema: 'grid' })], /both keep their tables in database schema "grid"/],
+    ['a reserved database schema', [bare('grid', { dbSchema: 'public' })], /reserved/],
+  ])('refuses %s with a message naming plugin, problem and fix', (_what, plugins, message) => {
+    expect(() => composePlugins(plugins, CORE)).toThrow(PluginCompositionError);
+    expect(() => composePlugins(plugins, CORE)).toThrow(message);
+  });
+});
+
+describe('createPlatform', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.drop());
+
+  test('refuses an entity outside its plugin schema', async () => {
+    await expect(createPlatform({ databaseUrl: db.url, plugins: [bare('stray', { entities: [StrayEntity] })] })).rejects.toThrow(
+      /Entity StrayEntity of plugin "stray" uses table public\.stray, outside its own schema\. Fix: declare @Entity\(\{ schema: 'stray' \}\)/,
+    );
+  });
+
+  test('refuses two entities on one table', async () => {
+    await expect(
+      createPlatform({ databaseUrl: db.url, plugins: [bare('alpha', { entities: [AlphaNote, AlphaNoteCopy] })] }),
+    ).rejects.toThrow(/Table alpha\.note is declared by plugin "alpha" \(entity AlphaNote\) and by plugin "alpha" \(entity AlphaNoteCopy\)\. Fix:/);
+  });
+
+  test('refuses a GraphQL type that collides with a core type, naming the plugin', async () => {
+    await expect(createPlatform({ databaseUrl: db.url, plugins: [bare('fake', { resolvers: [FakePlaceResolver] })] })).rejects.toThrow(
+      /GraphQL type name "Place" is defined more than once \(by core and plugin "fake"\)\. Fix:/,
+    );
+  });
+
+  test('refuses a GraphQL type name two plugins both define', async () => {
+    await expect(
+      createPlatform({
+        databaseUrl: db.url,
+        plugins: [bare('one', { resolvers: [ClashAResolver] }), bare('two', { resolvers: [ClashBResolver] })],
+      }),
+    ).rejects.toThrow(/GraphQL type name "Clash" is defined more than once \(by plugin "one" and plugin "two"\)/);
+  });
+
+  test('a plugin that throws in register stops start-up with its name', async () => {
+    const broken = bare('broken', {
+      register: () => {
+        throw new Error('needs an API token');
+      },
+    });
+    const failure = createPlatform({ databaseUrl: db.url, plugins: [broken] });
+    await expect(failure).rejects.toBeInstanceOf(StartupError);
+    await expect(failure).rejects.toThrow('Plugin "broken" failed in register: needs an API token');
+  });
+
+  test('validates plugin options against the plugin spec', async () => {
+    const withOptions = bare('timed', {
+      options: {
+        defaults: { hours: 24 },
+        validate: (o: { hours: number }) => (o.hours > 0 ? [] : [`hours must be positive, got ${o.hours}`]),
+      },
+    });
+    await expect(createPlatform({ databaseUrl: db.url, plugins: [withOptions], pluginOptions: { timed: { hours: -1 } } })).rejects.toThrow(
+      'Options of plugin "timed" are invalid: hours must be positive, got -1.',
+    );
+  });
+});
+
+describe('lifecycle and services', () => {
+  test('runs register, services, bootstrap in dependency order and destroy in reverse', async () => {
+    const calls: string[] = [];
+    const track = (id: string, extra = {}) =>
+      bare(id, {
+        register: () => void calls.push(`register ${id}`),
+        bootstrap: () => void calls.push(`bootstrap ${id}`),
+        destroy: () => void calls.push(`destroy ${id}`),
+        ...extra,
+      });
+    const app = await createTestApp({
+      plugins: [
+        track('reports', {
+          dependsOn: { counter: '^1.0.0' },
+          bootstrap: ({ services }: { services: { get(id: string): unknown } }) => {
+            calls.push(`bootstrap reports sees ${(services.get('counter') as { next(): number }).next()}`);
+          },
+        }),
+        track('counter', {
+          services: () => {
+            let n = 0;
+            return { next: () => ++n };
+          },
+        }),
+      ],
+    });
+    const info = await app.run('{ plugins { id version coreRange dependsOn } }');
+    expect(info.plugins).toEqual([
+      { id: 'counter', version: '1.0.0', coreRange: '^0.1.0', dependsOn: {} },
+      { id: 'reports', version: '1.0.0', coreRange: '^0.1.0', dependsOn: { counter: '^1.0.0' } },
+    ]);
+    await app.close();
+    expect(calls).toEqual([
+      'register counter',
+      'register reports',
+      'bootstrap counter',
+      'bootstrap reports sees 1',
+      'destroy reports',
+      'destroy counter',
+    ]);
+  });
+
+  test('a plugin may only use the services of plugins it depends on', async () => {
+    const app = createTestApp({
+      plugins: [
+        bare('counter', { services: () => ({ next: () => 1 }) }),
+        bare('nosy', { bootstrap: ({ services }) => void services.get('counter') }),
+      ],
+    });
+    await expect(app).rejects.toThrow('Plugin "nosy" failed in bootstrap: Plugin "nosy" asked for the services of "counter" without depending on it. Fix: add "counter" to its dependsOn.');
+  });
+});

@@ -1,0 +1,94 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseDatabaseUrl, StartupError } from '@gongzhi/core';
+
+/** A plugin as configured: its npm package name (or a path), and its options. */
+export interface PluginSpec {
+  name: string;
+  options?: Record<string, unknown>;
+}
+
+/** Everything the gateway needs to start, from `gongzhi.config.json` and the environment. */
+export interface GatewayConfig {
+  /** Folder plugin names and the data folder resolve from (where the config file is). */
+  baseDir: string;
+  host: string;
+  port: number;
+  /** External PostgreSQL; when unset the embedded one runs. */
+  databaseUrl?: string;
+  /** Folder of the embedded database's files. */
+  dataDir: string;
+  embeddedPort: number;
+  plugins: PluginSpec[];
+  production: boolean;
+  logLevel: string;
+  /** Largest accepted HTTP request body, in bytes. */
+  maxBodyBytes: number;
+  introspection: boolean;
+}
+
+/** The four plugins that ship with Gongzhi, loaded when nothing else is configured. */
+export const DEFAULT_PLUGINS = [
+  '@gongzhi/plugin-grid',
+  '@gongzhi/plugin-volunteer',
+  '@gongzhi/plugin-moral-bank',
+  '@gongzhi/plugin-council',
+];
+
+interface ConfigFile {
+  port?: number;
+  host?: string;
+  databaseUrl?: string;
+  dataDir?: string;
+  embeddedPort?: number;
+  plugins?: (string | PluginSpec)[];
+  maxBodyBytes?: number;
+  introspection?: boolean;
+}
+
+function integer(name: string, value: string | number | undefined, fallback: number, min = 1, max = 65535): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new StartupError(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}.`);
+  }
+  return n;
+}
+
+/**
+ * Reads the configuration: `gongzhi.config.json` in `cwd` (or the file named by
+ * `GONGZHI_CONFIG`), then environment variables, which win.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): GatewayConfig {
+  const file = env.GONGZHI_CONFIG ? path.resolve(cwd, env.GONGZHI_CONFIG) : path.join(cwd, 'gongzhi.config.json');
+  let fromFile: ConfigFile = {};
+  if (existsSync(file)) {
+    try {
+      fromFile = JSON.parse(readFileSync(file, 'utf8')) as ConfigFile;
+    } catch (err) {
+      throw new StartupError(`${file} is not valid JSON: ${(err as Error).message}. Fix the file or remove it.`);
+    }
+  } else if (env.GONGZHI_CONFIG) {
+    throw new StartupError(`GONGZHI_CONFIG names ${file}, which does not exist.`);
+  }
+  const baseDir = path.dirname(file);
+  const plugins: PluginSpec[] = env.GONGZHI_PLUGINS !== undefined
+    ? env.GONGZHI_PLUGINS.split(',').map((s) => s.trim()).filter(Boolean).map((name) => ({ name }))
+    : (fromFile.plugins ?? DEFAULT_PLUGINS).map((p) => (typeof p === 'string' ? { name: p } : p));
+  const databaseUrl = env.DATABASE_URL || fromFile.databaseUrl || undefined;
+  if (databaseUrl) parseDatabaseUrl(databaseUrl);
+  const production = env.NODE_ENV === 'production';
+  return {
+    baseDir,
+    host: env.HOST ?? fromFile.host ?? '127.0.0.1',
+    port: integer('PORT', env.PORT ?? fromFile.port, 4000, 0),
+    databaseUrl,
+    dataDir: path.resolve(baseDir, env.GONGZHI_DATA_DIR ?? fromFile.dataDir ?? '.data'),
+    embeddedPort: integer('GONGZHI_PG_PORT', env.GONGZHI_PG_PORT ?? fromFile.embeddedPort, 54329),
+    plugins,
+    production,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    maxBodyBytes: integer('GONGZHI_MAX_BODY_BYTES', env.GONGZHI_MAX_BODY_BYTES ?? fromFile.maxBodyBytes, 1_000_000, 1_000, 100_000_000),
+    introspection: env.GONGZHI_INTROSPECTION !== undefined ? env.GONGZHI_INTROSPECTION === 'true' : (fromFile.introspection ?? !production),
+  };
+}

@@ -1,0 +1,5 @@
+export * from './config.js';
+export * from './gateway.js';
+export * from './http-server.js';
+export * from './logger.js';
+export * from './plugin-loader.js';

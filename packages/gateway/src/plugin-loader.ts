@@ -1,0 +1,63 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type GongzhiPlugin, StartupError } from '@gongzhi/core';
+import type { PluginSpec } from './config.js';
+
+function looksLikePlugin(value: unknown): value is GongzhiPlugin {
+  const v = value as GongzhiPlugin | undefined;
+  return typeof v === 'object' && v !== null && typeof v.id === 'string' && typeof v.version === 'string' && typeof v.coreRange === 'string';
+}
+
+/** Where a plugin module is: a path relative to the config folder, or a package installed there. */
+function resolveSpecifier(name: string, baseDir: string): string {
+  if (name.startsWith('.') || path.isAbsolute(name)) {
+    const requireFrom = createRequire(path.join(baseDir, 'noop.js'));
+    return pathToFileURL(requireFrom.resolve(path.resolve(baseDir, name))).href;
+  }
+  try {
+    return pathToFileURL(createRequire(path.join(baseDir, 'noop.js')).resolve(name)).href;
+  } catch {
+    return name; // not installed beside the config: let Node resolve it from the gateway itself
+  }
+}
+
+/**
+ * Imports each configured plugin by its npm package name (or path) and returns its
+ * definition: the module's default export or its export named `plugin`.
+ */
+export async function loadPlugins(specs: readonly PluginSpec[], baseDir: string): Promise<GongzhiPlugin[]> {
+  const plugins: GongzhiPlugin[] = [];
+  for (const spec of specs) {
+    let mod: Record<string, unknown>;
+    try {
+      mod = (await import(resolveSpecifier(spec.name, baseDir))) as Record<string, unknown>;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /Cannot find module/.test(String(err))) {
+        throw new StartupError(
+          `Plugin "${spec.name}" is not installed. Fix: run "npm install ${spec.name}" in ${baseDir}, or remove it from the plugins in gongzhi.config.json / GONGZHI_PLUGINS.`,
+          { cause: err },
+        );
+      }
+      throw new StartupError(`Plugin "${spec.name}" failed to load: ${(err as Error).message}`, { cause: err });
+    }
+    const candidate = looksLikePlugin(mod.default) ? mod.default : mod.plugin;
+    if (!looksLikePlugin(candidate)) {
+      throw new StartupError(
+        `Module "${spec.name}" does not export a Gongzhi plugin. Fix: export default definePlugin({ id, version, coreRange, … }) from its entry point.`,
+      );
+    }
+    plugins.push(candidate);
+  }
+  return plugins;
+}
+
+/** Options per plugin id, from the specs that carry any. */
+export function pluginOptionsById(specs: readonly PluginSpec[], plugins: readonly GongzhiPlugin[]): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  specs.forEach((spec, i) => {
+    if (spec.options) result[plugins[i]!.id] = spec.options;
+  });
+  return result;
+}
