@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
-import { MetadataStorage, UnderscoreNamingStrategy } from '@mikro-orm/core';
+import { EntitySchema, MetadataStorage, UnderscoreNamingStrategy } from '@mikro-orm/core';
 import { type EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
@@ -109,31 +109,32 @@ function checkTables(plugins: readonly GongzhiPlugin[]): void {
   const decorated = Object.values(MetadataStorage.getMetadata());
   const naming = new UnderscoreNamingStrategy();
   const owners = new Map<string, string>();
-  const sources: { owner: string; schema: string; entities: readonly ClassType[] }[] = [
+  const sources: { owner: string; schema: string; entities: readonly (ClassType | EntitySchema<any>)[] }[] = [
     { owner: 'core', schema: 'public', entities: coreModule.entities },
     ...plugins.map((p) => ({ owner: `plugin "${p.id}"`, schema: pluginDbSchema(p), entities: p.entities ?? [] })),
   ];
   for (const source of sources) {
     for (const entity of source.entities) {
-      const meta = decorated.find((m) => m.class === entity);
+      const meta = entity instanceof EntitySchema ? entity.meta : decorated.find((m) => m.class === entity);
+      const entityName = entity instanceof EntitySchema ? entity.meta.className : entity.name;
       if (!meta) {
-        throw new PluginCompositionError(`${entity.name} of ${source.owner} is not a MikroORM entity. Fix: decorate it with @Entity({ schema: '${source.schema}' }).`);
+        throw new PluginCompositionError(`${entityName} of ${source.owner} is not a MikroORM entity. Fix: decorate it with @Entity({ schema: '${source.schema}' }).`);
       }
       const schema = meta.schema ?? 'public';
-      const tableName = meta.tableName ?? naming.classToTableName(meta.className ?? entity.name);
+      const tableName = meta.tableName ?? naming.classToTableName(meta.className ?? entityName);
       if (schema !== source.schema) {
         throw new PluginCompositionError(
-          `Entity ${entity.name} of ${source.owner} uses table ${schema}.${tableName}, outside its own schema. Fix: declare @Entity({ schema: '${source.schema}' }).`,
+          `Entity ${entityName} of ${source.owner} uses table ${schema}.${tableName}, outside its own schema. Fix: declare @Entity({ schema: '${source.schema}' }).`,
         );
       }
       const table = `${schema}.${tableName}`;
       const other = owners.get(table);
       if (other) {
         throw new PluginCompositionError(
-          `Table ${table} is declared by ${other} and by ${source.owner} (entity ${entity.name}). Fix: rename one of the tables.`,
+          `Table ${table} is declared by ${other} and by ${source.owner} (entity ${entityName}). Fix: rename one of the tables.`,
         );
       }
-      owners.set(table, `${source.owner} (entity ${entity.name})`);
+      owners.set(table, `${source.owner} (entity ${entityName})`);
     }
   }
 }

@@ -98,7 +98,15 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     }
   }
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: options.maxBodyBytes });
+  // Upgrades are routed by hand (noServer) so listen errors reach only the start-up code.
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: options.maxBodyBytes });
+  httpServer.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://localhost').pathname !== GRAPHQL_PATH) {
+      socket.destroy();
+      return;
+    }
+    wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
+  });
   const wsCleanup = useServer(
     {
       schema: platform.schema,

@@ -1,3 +1,4 @@
+import type { EntitySchema } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { GraphQLSchema } from 'graphql';
 import type { EventBus } from '../events/event-bus.js';
@@ -75,8 +76,11 @@ export interface GongzhiPlugin<Options = any> {
   dependsOn?: Record<string, string>;
   /** PostgreSQL schema of the plugin's tables; defaults to the id with `-` turned into `_`. */
   dbSchema?: string;
-  /** MikroORM entity classes. Each must live in the plugin's own database schema. */
-  entities?: ClassType[];
+  /**
+   * MikroORM entities: decorated classes, or `EntitySchema`s for plugins written without
+   * decorators. Each must live in the plugin's own database schema.
+   */
+  entities?: (ClassType | EntitySchema<any>)[];
   /** Forward-only migrations, in order. They run after core's and after those of dependencies. */
   migrations?: readonly Migration[];
   /** type-graphql resolver classes; a resolver of a core type adds fields to it. */

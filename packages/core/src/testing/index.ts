@@ -7,6 +7,7 @@ import { createTestDatabase } from './test-database.js';
 
 export * from './test-clock.js';
 export * from './test-database.js';
+export { freePort } from '../database/embedded-postgres.js';
 
 export interface TestAppOptions {
   plugins?: GongzhiPlugin[];

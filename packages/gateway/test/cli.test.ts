@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const cli = path.resolve(here, '../dist/cli.js');
+
+/** Runs the built CLI as a user would and returns its exit code and output. */
+function runCli(args: string[], env: Record<string, string>, cwd = here): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(() => db.drop());
+
+test.each([
+  ['a malformed DATABASE_URL', { DATABASE_URL: 'postgres//nohost' }, /^gongzhi: DATABASE_URL is not a valid URL .* Use postgres:\/\/USER:PASSWORD@HOST:PORT\/DATABASE/],
+  ['a DATABASE_URL of another kind', { DATABASE_URL: 'mysql://root@127.0.0.1/x' }, /^gongzhi: DATABASE_URL must start with postgres:\/\//],
+  ['an unreachable database', { DATABASE_URL: 'postgres://u:secret@127.0.0.1:1/gongzhi' }, /^gongzhi: Cannot reach the database at postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/gongzhi: .*ECONNREFUSED/],
+  ['an unknown plugin', { GONGZHI_PLUGINS: 'gongzhi-plugin-nope' }, /^gongzhi: Plugin "gongzhi-plugin-nope" is not installed\. Fix: run "npm install gongzhi-plugin-nope"/],
+  ['a plugin that throws in register', { GONGZHI_PLUGINS: './fixtures/throwing-plugin.js' }, /^gongzhi: Plugin "throwing" failed in register: the SMS gateway key is missing$/],
+  ['a bad PORT', { PORT: 'eighty' }, /^gongzhi: PORT must be a whole number from 0 to 65535, got "eighty"\.$/],
+])('start with %s ends with one clear line and a non-zero exit', async (_what, env, message) => {
+  const result = await runCli(['start'], { DATABASE_URL: db.url, ...env });
+  expect(result.code).toBe(1);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(message);
+});
+
+test('start on a port in use says so and exits non-zero', async () => {
+  const blocker = net.createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const { port } = blocker.address() as net.AddressInfo;
+  try {
+    const result = await runCli(['start'], { DATABASE_URL: db.url, PORT: String(port), GONGZHI_PLUGINS: '' });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(`gongzhi: Port ${port} is already in use. Stop the other process or set PORT to a free port.`);
+  } finally {
+    blocker.close();
+  }
+});
+
+test('migrate --dry-run lists, migrate applies, a second migrate changes nothing', async () => {
+  const fresh = await createTestDatabase();
+  try {
+    const dry = await runCli(['migrate', '--dry-run'], { DATABASE_URL: fresh.url });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout.trim().split('\n')).toEqual([
+      'pending: core/0001_places',
+      'pending: grid/0001_grids',
+      'pending: volunteer/0001_teams',
+      'pending: moral-bank/0001_accounts',
+      'pending: council/0001_councils',
+    ]);
+    const applied = await runCli(['migrate'], { DATABASE_URL: fresh.url });
+    expect(applied.stdout).toContain('applied: council/0001_councils');
+    const again = await runCli(['migrate'], { DATABASE_URL: fresh.url });
+    expect(again.stdout.trim()).toBe('Nothing to migrate: the database is up to date.');
+  } finally {
+    await fresh.drop();
+  }
+});
+
+test('schema prints the composed SDL, third-party plugin included', async () => {
+  const result = await runCli(['schema'], { DATABASE_URL: db.url }, path.join(here, 'fixtures/third-party'));
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain('type Notice implements Node');
+  expect(result.stdout).toContain('grids: [Grid!]!');
+});

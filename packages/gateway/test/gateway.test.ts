@@ -1,0 +1,103 @@
+import { chmod } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createGatewayLogger, startGateway } from '@gongzhi/gateway';
+import { createTestDatabase, freePort } from '@gongzhi/core/testing';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { postGraphQL, tempDir, testConfig } from './helpers.js';
+
+const logger = createGatewayLogger('silent', false);
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
+
+test('serves the four plugins over HTTP and WebSocket on one path, with health checks', async () => {
+  const db = await createTestDatabase();
+  const gateway = await startGateway(testConfig({ DATABASE_URL: db.url }), logger, { seedWhenEmpty: false });
+  try {
+    const { data } = await postGraphQL(gateway.server.url, '{ coreVersion plugins { id version } }');
+    expect(data.plugins.map((p: { id: string }) => p.id)).toEqual(['grid', 'volunteer', 'moral-bank', 'council']);
+
+    expect((await fetch(`${gateway.server.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${gateway.server.url}/readyz`);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+
+    const client = createClient({ url: `${gateway.server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, lazy: true });
+    const result = await new Promise<any>((resolve, reject) => {
+      let value: unknown;
+      client.subscribe({ query: '{ coreVersion }' }, { next: (v) => (value = v), error: reject, complete: () => resolve(value) });
+    });
+    expect(result).toEqual({ data: { coreVersion: '0.1.0' } });
+    await client.dispose();
+
+    const tooBig = await fetch(`${gateway.server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ coreVersion } # ${'x'.repeat(1_100_000)}` }),
+    });
+    expect(tooBig.status).toBe(413);
+  } finally {
+    await gateway.stop();
+    await db.drop();
+  }
+});
+
+test('keeps data across a restart on the embedded database', async () => {
+  const { dir, remove } = await tempDir('gongzhi-gateway-');
+  await chmod(dir, 0o755);
+  const config = testConfig({ GONGZHI_DATA_DIR: dir, GONGZHI_PG_PORT: String(await freePort()) });
+  try {
+    const first = await startGateway(config, logger, { seedWhenEmpty: false });
+    const placeId = await (async () => {
+      const em = first.platform.orm.em.fork();
+      const { Place, PlaceType } = await import('@gongzhi/core');
+      const place = em.create(Place, { type: PlaceType.COMMUNITY, code: 'C1', name: '芳城园社区', path: '/', depth: 2 });
+      await em.flush();
+      return place.id;
+    })();
+    const created = await postGraphQL(first.server.url, 'mutation($c: ID!) { createGrid(communityId: $c, name: "第一网格") { name } }', { c: placeId });
+    expect(created).toEqual({ data: { createGrid: { name: '第一网格' } } });
+    await first.stop();
+
+    const second = await startGateway(config, logger, { seedWhenEmpty: false });
+    try {
+      const { data } = await postGraphQL(second.server.url, 'query($id: ID!) { place(id: $id) { name grids { name } } }', { id: placeId });
+      expect(data).toEqual({ place: { name: '芳城园社区', grids: [{ name: '第一网格' }] } });
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    await remove();
+  }
+});
+
+test('loads a third-party plugin by its package name from the configuration file', async () => {
+  const db = await createTestDatabase();
+  const config = testConfig({ DATABASE_URL: db.url }, path.join(fixtures, 'third-party'));
+  expect(config.plugins).toEqual([
+    { name: '@gongzhi/plugin-grid' },
+    { name: 'gongzhi-plugin-noticeboard', options: { maxTitleLength: 20 } },
+  ]);
+  const gateway = await startGateway(config, logger, { seedWhenEmpty: false });
+  try {
+    const { data } = await postGraphQL(gateway.server.url, '{ plugins { id version } }');
+    expect(data.plugins).toEqual([
+      { id: 'grid', version: '0.1.0' },
+      { id: 'noticeboard', version: '1.2.0' },
+    ]);
+    const em = gateway.platform.orm.em.fork();
+    const { Place, PlaceType } = await import('@gongzhi/core');
+    const place = em.create(Place, { type: PlaceType.COMMUNITY, code: 'C1', name: '敬口路社区', path: '/', depth: 2 });
+    await em.flush();
+
+    const posted = await postGraphQL(gateway.server.url, 'mutation($p: ID!) { postNotice(placeId: $p, title: "周一网格议事会") { title } }', { p: place.id });
+    expect(posted).toEqual({ data: { postNotice: { title: '周一网格议事会' } } });
+    // The option from the config file reached the plugin.
+    const tooLong = await postGraphQL(gateway.server.url, 'mutation($p: ID!) { postNotice(placeId: $p, title: "这是一条非常非常非常非常非常非常长的通知标题") { title } }', { p: place.id });
+    expect(tooLong.errors[0].message).toBe('title must be at most 20 characters.');
+    const { data: read } = await postGraphQL(gateway.server.url, 'query($p: ID!) { place(id: $p) { notices { title } grids { name } } }', { p: place.id });
+    expect(read).toEqual({ place: { notices: [{ title: '周一网格议事会' }], grids: [] } });
+  } finally {
+    await gateway.stop();
+    await db.drop();
+  }
+});

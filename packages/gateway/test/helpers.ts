@@ -1,0 +1,25 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type GatewayConfig, loadConfig } from '@gongzhi/gateway';
+
+/** A gateway configuration for tests: random HTTP port, quiet, `env` on top. */
+export function testConfig(env: Record<string, string> = {}, cwd = process.cwd()): GatewayConfig {
+  return loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env }, cwd);
+}
+
+/** POSTs a GraphQL operation to a running gateway and returns the parsed body. */
+export async function postGraphQL(url: string, query: string, variables?: Record<string, unknown>): Promise<any> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return res.json();
+}
+
+/** A temporary folder, removed by the returned function. */
+export async function tempDir(prefix: string): Promise<{ dir: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
