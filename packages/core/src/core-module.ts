@@ -1,8 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PlatformResolver, PluginInfo } from './graphql/platform.resolver.js';
 import { places } from './migrations/core/0001_places.js';
+import { people } from './migrations/core/0002_people.js';
 import type { Migration } from './migrations/migration.js';
 import type { ClassType } from './plugin/plugin.js';
+import { Person } from './person/person.entity.js';
 import { Place } from './place/place.entity.js';
 import { PlaceResolver } from './place/place.resolver.js';
 
@@ -14,8 +16,8 @@ export const coreModule: {
   orphanedTypes: ClassType[];
   seed: (em: EntityManager, clock: () => Date) => Promise<void>;
 } = {
-  entities: [Place],
-  migrations: [places],
+  entities: [Place, Person],
+  migrations: [places, people],
   resolvers: [PlatformResolver, PlaceResolver],
   orphanedTypes: [PluginInfo],
   seed: async () => {},

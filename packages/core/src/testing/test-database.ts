@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -26,7 +26,6 @@ export async function startTestDatabaseServer(): Promise<TestDatabaseServer> {
     return { url: process.env.DATABASE_URL, stop: async () => {} };
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'gongzhi-test-pg-'));
-  await chmod(dir, 0o755); // run as root, PostgreSQL's own user must reach the data folder
   const db = await startEmbeddedPostgres({
     dataDir: path.join(dir, 'data'),
     port: await freePort(),
