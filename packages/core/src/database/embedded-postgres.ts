@@ -122,7 +122,8 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
     },
   });
   await mkdir(dataDir, { recursive: true });
-  await letPostgresUserReach([binariesDir(), dataDir], log);
+  // The data folder itself stays private (PostgreSQL insists on 0700); only its parents open.
+  await letPostgresUserReach([binariesDir(), path.dirname(dataDir)], log);
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     log?.info({ dataDir }, 'initialising the embedded PostgreSQL database (first start only, a few seconds)…');
     try {
