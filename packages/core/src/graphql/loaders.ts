@@ -40,3 +40,19 @@ export function loadByForeignKey<T extends object>(
     return parentIds.map((id) => groups.get(id)!);
   }).load(parentId);
 }
+
+/** The row of `entity` with primary key `id` (or null), batched per operation. */
+export function loadById<T extends object>(ctx: GongzhiContext, entity: EntityName<T>, id: string): Promise<T | null> {
+  const name = `${typeof entity === 'function' ? entity.name : String(entity)}#byId`;
+  return batchLoader<string, T | null>(ctx, name, async (ids) => {
+    const rows = await ctx.em.find(entity, { uuid: { $in: ids } } as never);
+    const byId = new Map(rows.map((row) => [(row as unknown as { uuid: string }).uuid, row as T]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }).load(id);
+}
+
+/** The id a many-to-one reference holds, without loading the row. */
+export function refId(ref: unknown): string | null {
+  if (!ref) return null;
+  return typeof ref === 'string' ? ref : ((ref as { uuid?: string }).uuid ?? null);
+}

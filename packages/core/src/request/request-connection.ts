@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { RequestKind, RequestLevel, RequestStatus } from './request-enums.js';
+import { Request } from './request.entity.js';
+
+@InputType({ description: 'Filters for requests; all given filters must match.' })
+export class RequestFilter {
+  @Field(() => ID, { nullable: true, description: 'Only requests at this place or anywhere under it.' })
+  under?: string;
+
+  @Field(() => [RequestStatus], { nullable: true })
+  status?: RequestStatus[];
+
+  @Field(() => [RequestKind], { nullable: true })
+  kind?: RequestKind[];
+
+  @Field(() => [RequestLevel], { nullable: true })
+  level?: RequestLevel[];
+
+  @Field(() => ID, { nullable: true, description: 'Only requests assigned to or claimed by this person.' })
+  assigneeId?: string;
+
+  @Field(() => Date, { nullable: true, description: 'Created at or after.' })
+  createdFrom?: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Created before.' })
+  createdTo?: Date;
+
+  @Field(() => String, { nullable: true, description: 'Words in the title or description (Chinese works: substring match).' })
+  text?: string;
+}
+
+@ObjectType()
+export class RequestEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => Request)
+  node!: Request;
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field(() => Boolean)
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor?: string | null;
+}
+
+@ObjectType({ description: 'A page of requests, newest first.' })
+export class RequestConnection {
+  @Field(() => [RequestEdge])
+  edges!: RequestEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}
+
+export const MAX_PAGE_SIZE = 100;
+
+/** A fingerprint of the filter, so a cursor cannot be replayed against another query. */
+export function filterSignature(filter: RequestFilter | undefined): string {
+  return createHash('sha256').update(JSON.stringify(filter ?? {})).digest('base64url').slice(0, 10);
+}
+
+export function encodeCursor(request: Request, signature: string): string {
+  return Buffer.from(`${signature}|${request.createdAt.toISOString()}|${request.uuid}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, signature: string): { createdAt: Date; uuid: string } {
+  const [sig, at, uuid] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(at ?? '');
+  if (!uuid || Number.isNaN(createdAt.getTime())) {
+    throw new GraphQLError('"after" is not a cursor returned by this API.', { extensions: { code: 'BAD_USER_INPUT', argument: 'after' } });
+  }
+  if (sig !== signature) {
+    throw new GraphQLError('"after" is a cursor from a query with other filters; pass the same filter it came from, or start again without "after".', {
+      extensions: { code: 'BAD_USER_INPUT', argument: 'after' },
+    });
+  }
+  return { createdAt, uuid };
+}
+
+export function checkPageSize(first: number): void {
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
+    throw new GraphQLError(`"first" must be from 0 to ${MAX_PAGE_SIZE}, got ${first}.`, {
+      extensions: { code: 'BAD_USER_INPUT', argument: 'first', max: MAX_PAGE_SIZE },
+    });
+  }
+}

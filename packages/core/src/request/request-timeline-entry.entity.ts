@@ -1,0 +1,43 @@
+import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { OptionalProps } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { Field, ObjectType } from 'type-graphql';
+import { Person } from '../person/person.entity.js';
+import { RequestStatus } from './request-enums.js';
+import { Request } from './request.entity.js';
+
+/** One change in a request's life. Append-only: the database refuses updates and deletes. */
+@Entity({ tableName: 'request_timeline' })
+@ObjectType({ description: 'One change in the life of a request: who, when, from, to, and a note.' })
+export class RequestTimelineEntry {
+  [OptionalProps]?: 'uuid' | 'at';
+
+  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
+  uuid: string = randomUUID();
+
+  @ManyToOne(() => Request, { deleteRule: 'cascade' })
+  request!: Request;
+
+  @Property({ type: 'text' })
+  @Field(() => String, { description: 'created, accepted, assigned, claimed, escalated, rated, imported…' })
+  action!: string;
+
+  @Enum({ items: () => RequestStatus, nativeEnumName: 'request_status', nullable: true })
+  @Field(() => RequestStatus, { nullable: true })
+  fromStatus?: RequestStatus | null;
+
+  @Enum({ items: () => RequestStatus, nativeEnumName: 'request_status', nullable: true })
+  @Field(() => RequestStatus, { nullable: true })
+  toStatus?: RequestStatus | null;
+
+  @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
+  actor?: Person | null;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true })
+  note?: string | null;
+
+  @Property({ type: 'datetime' })
+  @Field(() => Date)
+  at!: Date;
+}

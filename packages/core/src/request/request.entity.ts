@@ -1,0 +1,108 @@
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { OptionalProps } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Person } from '../person/person.entity.js';
+import { Place } from '../place/place.entity.js';
+import { toGlobalId } from '../relay/global-id.js';
+import { Node } from '../relay/node.js';
+import { RequestChannel, RequestKind, RequestLevel, RequestPriority, RequestStatus } from './request-enums.js';
+
+/**
+ * A request (诉求 / 工单): anything a resident or worker needs done, reports or praises.
+ * `placePath` copies the place's materialized path so "all requests under X" is one
+ * indexed prefix query without a join.
+ */
+@Entity({ tableName: 'request' })
+@Index({ name: 'request_place_path_idx', expression: 'create index "request_place_path_idx" on "request" ("place_path" text_pattern_ops)' })
+@ObjectType({ implements: Node, description: 'A request (诉求 / 工单): need, complaint, report, praise or wish.' })
+export class Request implements Node {
+  [OptionalProps]?: 'uuid' | 'createdAt' | 'updatedAt' | 'status' | 'level' | 'priority' | 'version';
+
+  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
+  uuid: string = randomUUID();
+
+  @Field(() => ID)
+  get id(): string {
+    return toGlobalId('Request', this.uuid);
+  }
+
+  @Enum({ items: () => RequestKind, nativeEnumName: 'request_kind' })
+  @Field(() => RequestKind)
+  kind!: RequestKind;
+
+  @Enum({ items: () => RequestChannel, nativeEnumName: 'request_channel' })
+  @Field(() => RequestChannel)
+  channel!: RequestChannel;
+
+  @Property({ type: 'text', nullable: true, unique: true })
+  @Field(() => String, { nullable: true, description: 'The 12345 hotline work-order number, for hotline orders.' })
+  externalOrderNo?: string | null;
+
+  @Property({ type: 'text' })
+  @Field(() => String)
+  title!: string;
+
+  @Property({ type: 'text' })
+  @Field(() => String)
+  description!: string;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true })
+  category?: string | null;
+
+  @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
+  requester?: Person | null;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true, description: 'Callback number of an anonymous requester.' })
+  callbackPhone?: string | null;
+
+  @ManyToOne(() => Place, { deleteRule: 'restrict' })
+  place!: Place;
+
+  @Property({ type: 'text' })
+  placePath!: string;
+
+  @Enum({ items: () => RequestPriority, nativeEnumName: 'request_priority' })
+  @Field(() => RequestPriority)
+  priority: RequestPriority = RequestPriority.NORMAL;
+
+  @Enum({ items: () => RequestLevel, nativeEnumName: 'request_level' })
+  @Field(() => RequestLevel)
+  level: RequestLevel = RequestLevel.GRID;
+
+  @Enum({ items: () => RequestStatus, nativeEnumName: 'request_status' })
+  @Field(() => RequestStatus)
+  status: RequestStatus = RequestStatus.SUBMITTED;
+
+  @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
+  assignee?: Person | null;
+
+  @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
+  praisedPerson?: Person | null;
+
+  @Property({ type: 'datetime', nullable: true })
+  @Field(() => Date, { nullable: true })
+  dueAt?: Date | null;
+
+  @Property({ type: 'smallint', nullable: true })
+  @Field(() => Int, { nullable: true, description: "The requester's rating, 1 to 5." })
+  rating?: number | null;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true, description: "The requester's thanks." })
+  thanks?: string | null;
+
+  /** Bumped by every change; conditional updates compare it. */
+  @Property({ type: 'integer' })
+  version: number = 1;
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  @Field(() => Date)
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  @Field(() => Date)
+  updatedAt: Date = new Date();
+}

@@ -1,0 +1,20 @@
+import type { RequestLevel, RequestStatus } from './request-enums.js';
+
+/** What every request event carries: enough to route and refetch, small enough for NOTIFY. */
+export interface RequestEventPayload {
+  requestId: string;
+  placePath: string;
+  status: RequestStatus;
+  level: RequestLevel;
+}
+
+declare module '../events/event-bus.js' {
+  interface GongzhiEvents {
+    'request.created': RequestEventPayload;
+    'request.status-changed': RequestEventPayload & { from: RequestStatus };
+    'request.assigned': RequestEventPayload & { assigneeId: string };
+    'request.claimed': RequestEventPayload & { assigneeId: string };
+    'request.escalated': RequestEventPayload & { fromLevel: RequestLevel; reason: string };
+    'request.rated': RequestEventPayload & { rating: number };
+  }
+}

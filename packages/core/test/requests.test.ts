@@ -1,0 +1,215 @@
+import { Person, Place, PlaceType } from '@gongzhi/core';
+import { createTestApp, type TestApp } from '@gongzhi/core/testing';
+import pg from 'pg';
+
+let app: TestApp;
+let community: Place;
+let household: Place;
+let resident: Person;
+let workers: Person[];
+
+beforeAll(async () => {
+  app = await createTestApp();
+  const em = app.platform.orm.em.fork();
+  const district = em.create(Place, { type: PlaceType.DISTRICT, code: 'FT', name: '丰台区', path: '', depth: 0 });
+  district.path = `/${district.uuid}/`;
+  community = em.create(Place, { type: PlaceType.COMMUNITY, code: 'CYL', name: '成仪路社区', parent: district, path: '', depth: 1 });
+  community.path = `${district.path}${community.uuid}/`;
+  household = em.create(Place, { type: PlaceType.HOUSEHOLD, code: 'CYL-1-101', name: '1号楼101', parent: community, path: '', depth: 2 });
+  household.path = `${community.path}${household.uuid}/`;
+  resident = em.create(Person, { name: '苍爷爷', household });
+  workers = Array.from({ length: 8 }, (_, i) => em.create(Person, { name: `网格员${i + 1}` }));
+  await em.flush();
+});
+afterAll(() => app?.close());
+
+const FIELDS = 'request { id status level title assignee { name } timeline { action fromStatus toStatus note } } errors { code message field } created';
+
+async function submit(title = '家里断网了', extra: Record<string, unknown> = {}) {
+  const data = await app.run(`mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { ${FIELDS} } }`, {
+    input: { kind: 'NEED', channel: 'PHONE', title, description: '独居老人，疫情期间网络中断', placeId: household.id, requesterId: resident.id, ...extra },
+  });
+  return data.submitRequest;
+}
+
+async function change(id: string, to: string) {
+  return (await app.run(`mutation($id: ID!, $to: RequestStatus!) { changeRequestStatus(id: $id, to: $to) { ${FIELDS} } }`, { id, to })).changeRequestStatus;
+}
+
+async function claim(id: string, person: Person) {
+  return (await app.run(`mutation($id: ID!, $p: ID!) { claimRequest(id: $id, personId: $p) { ${FIELDS} } }`, { id, p: person.id })).claimRequest;
+}
+
+test('a request goes through its whole life, each step on its timeline', async () => {
+  const created = await submit();
+  expect(created.errors).toEqual([]);
+  const id = created.request.id;
+  expect(created.request).toMatchObject({ status: 'SUBMITTED', level: 'GRID' });
+  expect((await change(id, 'ACCEPTED')).request.status).toBe('ACCEPTED');
+  expect((await claim(id, workers[0]!)).request).toMatchObject({ status: 'CLAIMED', assignee: { name: '网格员1' } });
+  expect((await change(id, 'IN_PROGRESS')).request.status).toBe('IN_PROGRESS');
+  expect((await change(id, 'RESOLVED')).request.status).toBe('RESOLVED');
+  const rated = await app.run('mutation($id: ID!) { rateRequest(id: $id, rating: 5, thanks: "谢谢社区！") { request { rating thanks } errors { code } } }', { id });
+  expect(rated.rateRequest).toEqual({ request: { rating: 5, thanks: '谢谢社区！' }, errors: [] });
+  const closed = await change(id, 'CLOSED');
+  expect(closed.request.timeline).toEqual([
+    { action: 'created', fromStatus: null, toStatus: 'SUBMITTED', note: null },
+    { action: 'status', fromStatus: 'SUBMITTED', toStatus: 'ACCEPTED', note: null },
+    { action: 'claimed', fromStatus: 'ACCEPTED', toStatus: 'CLAIMED', note: '网格员1' },
+    { action: 'status', fromStatus: 'CLAIMED', toStatus: 'IN_PROGRESS', note: null },
+    { action: 'status', fromStatus: 'IN_PROGRESS', toStatus: 'RESOLVED', note: null },
+    { action: 'rated', fromStatus: 'RESOLVED', toStatus: 'RESOLVED', note: '5★ 谢谢社区！' },
+    { action: 'status', fromStatus: 'RESOLVED', toStatus: 'CLOSED', note: null },
+  ]);
+  // Closed is final.
+  const again = await change(id, 'IN_PROGRESS');
+  expect(again.request).toBeNull();
+  expect(again.errors).toEqual([
+    { code: 'ILLEGAL_TRANSITION', field: 'to', message: 'A request that is closed cannot become in_progress. From closed it can become: nothing (it is final).' },
+  ]);
+});
+
+test.each([
+  ['SUBMITTED', 'RESOLVED', 'A request that is submitted cannot become resolved. From submitted it can become: accepted, rejected, escalated.'],
+  ['SUBMITTED', 'CLOSED', 'A request that is submitted cannot become closed. From submitted it can become: accepted, rejected, escalated.'],
+  ['ACCEPTED', 'CLOSED', 'A request that is accepted cannot become closed. From accepted it can become: assigned, claimed, in_progress, rejected, escalated.'],
+])('an illegal move from %s to %s is refused and writes nothing', async (from, to, message) => {
+  const id = (await submit()).request.id;
+  if (from === 'ACCEPTED') await change(id, 'ACCEPTED');
+  const result = await change(id, to);
+  expect(result.errors[0]).toEqual({ code: 'ILLEGAL_TRANSITION', field: 'to', message });
+  const { request } = await app.run('query($id: ID!) { request(id: $id) { status timeline { action } } }', { id });
+  expect(request.status).toBe(from);
+  expect(request.timeline).toHaveLength(from === 'ACCEPTED' ? 2 : 1);
+});
+
+test('of eight truly concurrent claims exactly one wins, the others learn who has it', async () => {
+  const id = (await submit('楼道灯坏了')).request.id;
+  await change(id, 'ACCEPTED');
+  const results = await Promise.all(workers.map((w) => claim(id, w)));
+  const winners = results.filter((r) => r.errors.length === 0);
+  expect(winners).toHaveLength(1);
+  const winner = winners[0].request.assignee.name;
+  for (const loser of results.filter((r) => r.errors.length > 0)) {
+    expect(loser.errors[0].code).toBe('ALREADY_CLAIMED');
+    expect(loser.errors[0].message).toContain(winner);
+  }
+  const { request } = await app.run('query($id: ID!) { request(id: $id) { assignee { name } timeline { action } } }', { id });
+  expect(request.assignee.name).toBe(winner);
+  expect(request.timeline.filter((t: { action: string }) => t.action === 'claimed')).toHaveLength(1);
+});
+
+test('escalation raises the level step by step and stops at the subdistrict', async () => {
+  const id = (await submit('下水道塌陷')).request.id;
+  const up = async () =>
+    (await app.run('mutation($id: ID!) { escalateRequest(id: $id, reason: "需要资金") { request { level status } errors { code message } } }', { id })).escalateRequest;
+  expect((await up()).request).toEqual({ level: 'COMMUNITY', status: 'ESCALATED' });
+  await change(id, 'ACCEPTED');
+  expect((await up()).request).toEqual({ level: 'SUBDISTRICT', status: 'ESCALATED' });
+  await change(id, 'ACCEPTED');
+  expect((await up()).errors).toEqual([{ code: 'TOP_LEVEL', message: 'This request is already at the subdistrict level, the highest.' }]);
+});
+
+test('a hotline order imported twice, even at once, is one request', async () => {
+  const importOrder = () =>
+    app.run('mutation($input: HotlineOrderInput!) { importHotlineOrder(input: $input) { request { id channel } created errors { code } } }', {
+      input: { orderNo: '12345-20260601-0042', kind: 'PRAISE', title: '表扬信：社区帮老人恢复网络', placeId: household.id, praisedPersonId: workers[1]!.id },
+    });
+  const results = await Promise.all([importOrder(), importOrder(), importOrder()]);
+  const ids = new Set(results.map((r) => r.importHotlineOrder.request.id));
+  expect(ids.size).toBe(1);
+  expect(results.filter((r) => r.importHotlineOrder.created)).toHaveLength(1);
+  const again = await importOrder();
+  expect(again.importHotlineOrder).toMatchObject({ created: false, request: { channel: 'HOTLINE_12345' } });
+});
+
+test('the timeline is append-only in the database itself', async () => {
+  await submit();
+  const client = new pg.Client({ connectionString: app.databaseUrl });
+  await client.connect();
+  try {
+    await expect(client.query(`UPDATE request_timeline SET note = 'rewritten'`)).rejects.toThrow('request_timeline is append-only: UPDATE is not allowed');
+    await expect(client.query('DELETE FROM request_timeline')).rejects.toThrow('request_timeline is append-only: DELETE is not allowed');
+  } finally {
+    await client.end();
+  }
+});
+
+test('bad input gets typed errors and writes nothing', async () => {
+  const before = (await app.run('{ requests(first: 100) { edges { cursor } } }')).requests.edges.length;
+  const anonymous = await submit('无名', { requesterId: null });
+  expect(anonymous.errors).toEqual([{ code: 'INVALID_INPUT', field: 'requesterId', message: 'Give requesterId, or callbackPhone for an anonymous request.' }]);
+  const empty = await submit('   ');
+  expect(empty.errors[0]).toMatchObject({ code: 'INVALID_INPUT', field: 'title' });
+  const wrongId = await app.execute('mutation { changeRequestStatus(id: "nonsense", to: ACCEPTED) { errors { code } } }');
+  expect(wrongId.errors?.[0]?.message).toBe('Argument "id" must be the id of a Request (as returned by the API), got "nonsense".');
+  const badRating = await app.run('mutation($id: ID!) { rateRequest(id: $id, rating: 9) { errors { code field } } }', { id: (await submit()).request.id });
+  expect(badRating.rateRequest.errors).toEqual([{ code: 'INVALID_INPUT', field: 'rating' }]);
+  expect((await app.run('{ requests(first: 100) { edges { cursor } } }')).requests.edges.length).toBe(before + 1);
+});
+
+describe('listing', () => {
+  let fresh: TestApp;
+  let where: Place;
+  beforeAll(async () => {
+    fresh = await createTestApp();
+    const em = fresh.platform.orm.em.fork();
+    where = em.create(Place, { type: PlaceType.COMMUNITY, code: 'JKL', name: '敬口路社区', path: '', depth: 0 });
+    where.path = `/${where.uuid}/`;
+    await em.flush();
+    for (let i = 0; i < 5; i++) {
+      await fresh.run('mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { errors { code } } }', {
+        input: { kind: 'WISH', channel: 'WISH_WALL', title: i % 2 ? `微心愿：想要一台收音机 ${i}` : `楼道堆物 ${i}`, placeId: where.id, callbackPhone: '13800000000' },
+      });
+    }
+  });
+  afterAll(() => fresh?.close());
+
+  test('pages with cursors to the end, refuses a cursor from another query, caps the page size', async () => {
+    const page = (after?: string, filter?: object) =>
+      fresh.run('query($after: String, $filter: RequestFilter) { requests(first: 2, after: $after, filter: $filter) { edges { cursor node { title } } pageInfo { hasNextPage endCursor } } }', { after, filter });
+    const one = (await page()).requests;
+    const two = (await page(one.pageInfo.endCursor)).requests;
+    const three = (await page(two.pageInfo.endCursor)).requests;
+    expect([one, two, three].map((p) => p.edges.length)).toEqual([2, 2, 1]);
+    expect(three.pageInfo.hasNextPage).toBe(false);
+    const titles = [one, two, three].flatMap((p) => p.edges.map((e: { node: { title: string } }) => e.node.title));
+    expect(new Set(titles).size).toBe(5);
+    const after = (await page(three.pageInfo.endCursor)).requests;
+    expect(after).toEqual({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
+
+    const other = await fresh.execute('query($after: String) { requests(first: 2, after: $after, filter: { kind: [WISH] }) { edges { cursor } } }', { after: one.pageInfo.endCursor });
+    expect(other.errors?.[0]?.message).toMatch(/cursor from a query with other filters/);
+    const huge = await fresh.execute('{ requests(first: 1000) { edges { cursor } } }');
+    expect(huge.errors?.[0]?.message).toBe('"first" must be from 0 to 100, got 1000.');
+  });
+
+  test('finds Chinese text in titles', async () => {
+    const { requests } = await fresh.run('{ requests(filter: { text: "收音机" }) { edges { node { title } } } }');
+    expect(requests.edges.map((e: { node: { title: string } }) => e.node.title).sort()).toEqual(['微心愿：想要一台收音机 1', '微心愿：想要一台收音机 3']);
+  });
+
+  test('a page of requests with place, requester, assignee and last change costs the same queries at any size', async () => {
+    const count = async (first: number) => {
+      let queries = 0;
+      const { em } = fresh.platform.orm;
+      const connection = em.getConnection();
+      const original = connection.execute.bind(connection);
+      connection.execute = ((...args: Parameters<typeof original>) => {
+        queries++;
+        return original(...args);
+      }) as typeof original;
+      try {
+        await fresh.run(`{ requests(first: ${first}) { edges { node { title place { name } requester { name } assignee { name } lastTimelineEntry { action actor { name } } } } } }`);
+      } finally {
+        connection.execute = original;
+      }
+      return queries;
+    };
+    const small = await count(1);
+    const large = await count(5);
+    expect(small).toBeGreaterThanOrEqual(3); // the page, then batched places, people and timelines
+    expect(large).toBe(small);
+    expect(large).toBeLessThanOrEqual(5);
+  });
+});
