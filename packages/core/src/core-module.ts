@@ -2,11 +2,29 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { PlatformResolver, PluginInfo } from './graphql/platform.resolver.js';
 import { places } from './migrations/core/0001_places.js';
 import { people } from './migrations/core/0002_people.js';
+import { rolesAndCare } from './migrations/core/0003_roles_and_care.js';
+import { organizations } from './migrations/core/0004_organizations.js';
 import type { Migration } from './migrations/migration.js';
 import type { ClassType } from './plugin/plugin.js';
 import { Person } from './person/person.entity.js';
+import { PersonRole } from './person/person-role.entity.js';
+import { CareProfile } from './person/care-profile.entity.js';
+import { PersonResolver, PersonRoleResolver } from './person/person.resolver.js';
+import { Organization } from './organization/organization.entity.js';
+import { OrganizationMember } from './organization/organization-member.entity.js';
+import {
+  OrganizationMemberResolver,
+  OrganizationResolver,
+  PersonOrganizationsResolver,
+  PlaceOrganizationsResolver,
+} from './organization/organization.resolver.js';
 import { Place } from './place/place.entity.js';
 import { PlaceResolver } from './place/place.resolver.js';
+import { seedDemo } from './seed/demo-seed.js';
+import { requests } from './migrations/core/0005_requests.js';
+import { Request } from './request/request.entity.js';
+import { RequestResolver, RequestTimelineEntryResolver } from './request/request.resolver.js';
+import { RequestTimelineEntry } from './request/request-timeline-entry.entity.js';
 
 /** Core's own contribution, composed by the host exactly like a plugin's. */
 export const coreModule: {
@@ -16,9 +34,20 @@ export const coreModule: {
   orphanedTypes: ClassType[];
   seed: (em: EntityManager, clock: () => Date) => Promise<void>;
 } = {
-  entities: [Place, Person],
-  migrations: [places, people],
-  resolvers: [PlatformResolver, PlaceResolver],
+  entities: [Place, Person, PersonRole, CareProfile, Organization, OrganizationMember, Request, RequestTimelineEntry],
+  migrations: [places, people, rolesAndCare, organizations, requests],
+  resolvers: [
+    PlatformResolver,
+    PlaceResolver,
+    PersonResolver,
+    PersonRoleResolver,
+    OrganizationResolver,
+    OrganizationMemberResolver,
+    PersonOrganizationsResolver,
+    PlaceOrganizationsResolver,
+    RequestResolver,
+    RequestTimelineEntryResolver,
+  ],
   orphanedTypes: [PluginInfo],
-  seed: async () => {},
+  seed: seedDemo,
 };

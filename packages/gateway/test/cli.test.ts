@@ -64,6 +64,9 @@ test('migrate --dry-run lists, migrate applies, a second migrate changes nothing
     expect(dry.stdout.trim().split('\n')).toEqual([
       'pending: core/0001_places',
       'pending: core/0002_people',
+      'pending: core/0003_roles_and_care',
+      'pending: core/0004_organizations',
+      'pending: core/0005_requests',
       'pending: grid/0001_grids',
       'pending: volunteer/0001_teams',
       'pending: moral-bank/0001_accounts',

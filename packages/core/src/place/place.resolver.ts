@@ -1,12 +1,79 @@
-import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import type { FilterQuery } from '@mikro-orm/core';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GongzhiContext } from '../context.js';
+import { loadByForeignKey } from '../graphql/loaders.js';
 import { localId } from '../relay/global-id.js';
+import { requirePlace } from './place-lookup.js';
+import { PlaceType } from './place-type.js';
 import { Place } from './place.entity.js';
+import { ancestorIds, createPlace, CreatePlaceInput, loadCountUnder, loadPlace, pageSize } from './place.service.js';
 
 @Resolver(() => Place)
 export class PlaceResolver {
   @Query(() => Place, { nullable: true, description: 'One place by its global id.' })
   async place(@Arg('id', () => ID) id: string, @Ctx() ctx: GongzhiContext): Promise<Place | null> {
     return ctx.em.findOne(Place, { uuid: localId(id, 'Place') });
+  }
+
+  @Query(() => [Place], { description: 'Places, optionally of one type and/or anywhere under one place (not including it); at most 500.' })
+  async places(
+    @Arg('type', () => PlaceType, { nullable: true }) type: PlaceType | null | undefined,
+    @Arg('under', () => ID, { nullable: true }) under: string | null | undefined,
+    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<Place[]> {
+    const where: FilterQuery<Place> = {};
+    if (type) where.type = type;
+    if (under) {
+      const root = await requirePlace(ctx.em, under, 'under');
+      where.path = { $like: `${root.path}%` };
+      where.uuid = { $ne: root.uuid };
+    }
+    return ctx.em.find(Place, where, { orderBy: { depth: 'asc', name: 'asc' }, limit: pageSize(first, 50) });
+  }
+
+  @Mutation(() => Place, { description: 'Creates a place under a parent its type allows (a district has none).' })
+  async createPlace(@Arg('input', () => CreatePlaceInput) input: CreatePlaceInput, @Ctx() ctx: GongzhiContext): Promise<Place> {
+    return createPlace(ctx.em, input);
+  }
+
+  @FieldResolver(() => Place, { nullable: true, description: 'The place directly above; null for a district.' })
+  async parent(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<Place | null> {
+    return place.parent ? loadPlace(ctx, place.parent.uuid) : null;
+  }
+
+  @FieldResolver(() => [Place], { description: 'Every place above this one, root first.' })
+  async ancestors(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<Place[]> {
+    const ids = ancestorIds(place);
+    if (ids.length === 0) return [];
+    return ctx.em.find(Place, { uuid: { $in: ids } }, { orderBy: { depth: 'asc' } });
+  }
+
+  @FieldResolver(() => [Place], { description: 'The places directly below, by name.' })
+  async children(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<Place[]> {
+    return loadByForeignKey(ctx, Place, 'parent', place.uuid, { name: 'asc' });
+  }
+
+  @FieldResolver(() => [Place], { description: 'Places at any depth below, optionally of one type; shallowest first, at most 500.' })
+  async descendants(
+    @Root() place: Place,
+    @Arg('type', () => PlaceType, { nullable: true }) type: PlaceType | null | undefined,
+    @Arg('first', () => Int, { defaultValue: 100 }) first: number,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<Place[]> {
+    // A prefix LIKE on path is served by place_path_idx (text_pattern_ops).
+    const where: FilterQuery<Place> = { path: { $like: `${place.path}%` }, uuid: { $ne: place.uuid } };
+    if (type) where.type = type;
+    return ctx.em.find(Place, where, { orderBy: { depth: 'asc', name: 'asc' }, limit: pageSize(first, 100) });
+  }
+
+  @FieldResolver(() => Int, { description: 'People registered in households under this place (or in it, for a household).' })
+  async peopleCount(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<number> {
+    return loadCountUnder(ctx, 'people', place);
+  }
+
+  @FieldResolver(() => Int, { description: 'Households under this place (1 for a household itself).' })
+  async householdCount(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<number> {
+    return loadCountUnder(ctx, 'households', place);
   }
 }

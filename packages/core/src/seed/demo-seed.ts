@@ -1,0 +1,186 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Organization, OrganizationKind } from '../organization/organization.entity.js';
+import { CareProfile } from '../person/care-profile.entity.js';
+import { Person } from '../person/person.entity.js';
+import { PersonRole, PersonRoleKind } from '../person/person-role.entity.js';
+import { Place } from '../place/place.entity.js';
+import { PlaceType, VenueKind } from '../place/place-type.js';
+import { RequestChannel, RequestKind, RequestLevel, RequestStatus } from '../request/request-enums.js';
+import { Request } from '../request/request.entity.js';
+import { RequestTimelineEntry } from '../request/request-timeline-entry.entity.js';
+
+/** Code of the demo district's root; its presence means the demo is loaded. */
+export const DEMO_ROOT_CODE = 'DEMO-FT';
+
+// Surnames and given names for the fictional residents of building 20.
+const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '马', '朱', '胡', '郭'];
+const GIVEN = ['秀英', '桂兰', '建国', '志强', '丽', '伟', '芳', '军', '敏', '静', '海燕', '国庆', '玉兰', '德明', '淑珍', '春生'];
+
+/**
+ * The demo district, in Chinese as its users speak, built from the domain stories:
+ * Fengtai's Fangzhuang subdistrict with Fangxingyuan zone 3 building 20 and its 279
+ * residents; Chengyilu community with Cuitingyuan and the hotline order about an elderly
+ * man's broken internet that ended in a praise letter; Huolongyuan Beili's five parties;
+ * Jingkoulu community's wish wall (56 wishes, 36 fulfilled); Xinchengqu community's rest
+ * station and activity rooms. People are fictional. Loading twice adds nothing.
+ */
+export async function seedDemo(em: EntityManager, now: () => Date): Promise<void> {
+  if (await em.count(Place, { code: DEMO_ROOT_CODE })) return;
+
+  const place = (type: PlaceType, code: string, name: string, parent: Place | null, extra: Partial<Place> = {}): Place => {
+    const p = em.create(Place, { type, code, name, parent, path: '', depth: parent ? parent.depth + 1 : 0, ...extra });
+    p.path = `${parent?.path ?? '/'}${p.uuid}/`;
+    return p;
+  };
+  const role = (person: Person, at: Place, kind: PersonRoleKind) => em.create(PersonRole, { person, place: at, role: kind, startsOn: '2020-01-01' });
+
+  const district = place(PlaceType.DISTRICT, DEMO_ROOT_CODE, '丰台区', null, { address: '北京市丰台区' });
+  const fangzhuang = place(PlaceType.SUBDISTRICT, 'DEMO-FZ', '方庄街道', district);
+
+  // 芳星园三区 20号楼: 279 residents in its households, cared for by a "courtyard head".
+  const fxy = place(PlaceType.COMMUNITY, 'DEMO-FXY3', '芳星园三区社区', fangzhuang);
+  const fxyCompound = place(PlaceType.COMPOUND, 'DEMO-FXY3-C', '芳星园三区', fxy);
+  const building20 = place(PlaceType.BUILDING, 'DEMO-FXY3-20', '20号楼', fxyCompound, { address: '芳星园三区20号楼' });
+  let residents = 0;
+  const building20People: Person[] = [];
+  for (let unit = 1; unit <= 6; unit++) {
+    const stair = place(PlaceType.UNIT, `DEMO-FXY3-20-${unit}`, `${unit}单元`, building20);
+    for (let floor = 1; floor <= 16 && residents < 279; floor++) {
+      for (const door of [1, 2, 3]) {
+        if (residents >= 279) break;
+        const home = place(PlaceType.HOUSEHOLD, `DEMO-FXY3-20-${unit}-${floor}0${door}`, `${unit}单元${floor}0${door}`, stair);
+        const size = 1 + ((unit + floor + door) % 3);
+        for (let k = 0; k < size && residents < 279; k++, residents++) {
+          const person = em.create(Person, { name: `${SURNAMES[residents % 16]}${GIVEN[(residents * 7) % 16]}`, household: home });
+          role(person, home, PersonRoleKind.RESIDENT);
+          building20People.push(person);
+        }
+      }
+    }
+  }
+  const courtyardHead = em.create(Person, { name: '王小丽', phone: '13800000020' });
+  role(courtyardHead, building20, PersonRoleKind.COURTYARD_HEAD);
+  const songAyi = building20People[10]!;
+  const careProfiles: Partial<CareProfile>[] = [];
+  careProfiles.push({ personUuid: songAyi.uuid, livesAlone: false, elderly: true, chronicIllness: '糖尿病，每周需取药', disability: null, notes: '院长每周代取药' });
+
+  // 成仪路社区 · 翠庭园: the hotline order about 苍爷爷's internet, and the praise letter after.
+  const cyl = place(PlaceType.COMMUNITY, 'DEMO-CYL', '成仪路社区', fangzhuang);
+  const cuiting = place(PlaceType.COMPOUND, 'DEMO-CYL-CTY', '翠庭园', cyl);
+  const ctyBuilding = place(PlaceType.BUILDING, 'DEMO-CYL-CTY-3', '3号楼', cuiting);
+  const cangHome = place(PlaceType.HOUSEHOLD, 'DEMO-CYL-CTY-3-502', '3号楼502', ctyBuilding);
+  const cang = em.create(Person, { name: '苍爷爷', household: cangHome });
+  careProfiles.push({ personUuid: cang.uuid, livesAlone: true, elderly: true, chronicIllness: null, disability: null, notes: '独居老人，疫情期间断网' });
+  const socialWorker = em.create(Person, { name: '刘社工', phone: '13800000001' });
+  role(socialWorker, cyl, PersonRoleKind.SOCIAL_WORKER);
+  const auxiliary = em.create(Person, { name: '赵女士', phone: '13800000002' });
+  role(auxiliary, cyl, PersonRoleKind.AUXILIARY_SOCIAL_WORKER);
+
+  const at = now();
+  const order = em.create(Request, {
+    kind: RequestKind.COMPLAINT,
+    channel: RequestChannel.HOTLINE_12345,
+    externalOrderNo: 'DEMO-12345-0001',
+    title: '独居老人家中断网，无法线上买菜',
+    description: '12345转派：翠庭园3号楼502独居老人家中网络中断多日。',
+    place: cangHome,
+    placePath: cangHome.path,
+    requester: cang,
+    level: RequestLevel.COMMUNITY,
+    status: RequestStatus.CLOSED,
+    assignee: socialWorker,
+    rating: 5,
+    thanks: '感谢社区帮我恢复网络',
+    createdAt: at,
+    updatedAt: at,
+  });
+  for (const [action, from, to] of [
+    ['imported', null, RequestStatus.SUBMITTED],
+    ['status', RequestStatus.SUBMITTED, RequestStatus.ACCEPTED],
+    ['assigned', RequestStatus.ACCEPTED, RequestStatus.ASSIGNED],
+    ['status', RequestStatus.ASSIGNED, RequestStatus.IN_PROGRESS],
+    ['status', RequestStatus.IN_PROGRESS, RequestStatus.RESOLVED],
+    ['status', RequestStatus.RESOLVED, RequestStatus.CLOSED],
+  ] as const) {
+    em.create(RequestTimelineEntry, { request: order, action, fromStatus: from, toStatus: to, actor: action === 'imported' ? null : socialWorker, at });
+  }
+  em.create(Request, {
+    kind: RequestKind.PRAISE,
+    channel: RequestChannel.HOTLINE_12345,
+    externalOrderNo: 'DEMO-12345-0002',
+    title: '表扬信：社区工作人员帮独居老人恢复网络',
+    description: '市民来电表扬成仪路社区工作人员。',
+    place: cyl,
+    placePath: cyl.path,
+    praisedPerson: socialWorker,
+    level: RequestLevel.COMMUNITY,
+    status: RequestStatus.CLOSED,
+    createdAt: at,
+    updatedAt: at,
+  });
+
+  // 火龙园北里: the five parties of co-building (五方共建).
+  const hly = place(PlaceType.COMMUNITY, 'DEMO-HLY', '火龙园北里社区', fangzhuang);
+  for (const [name, kind] of [
+    ['火龙园北里社区党支部', OrganizationKind.PARTY_BRANCH],
+    ['火龙园北里社区居委会', OrganizationKind.RESIDENTS_COMMITTEE],
+    ['火龙园北里业主委员会', OrganizationKind.OWNERS_COMMITTEE],
+    ['火龙园物业服务中心', OrganizationKind.PROPERTY_COMPANY],
+    ['驻区单位联合会', OrganizationKind.RESIDENT_UNIT],
+  ] as const) {
+    em.create(Organization, { name, kind, place: hly });
+  }
+  const hlyBuilding = place(PlaceType.BUILDING, 'DEMO-HLY-10', '10号楼', hly);
+  const buildingHead = em.create(Person, { name: '左茂荣', phone: '13800000010' });
+  role(buildingHead, hlyBuilding, PersonRoleKind.BUILDING_HEAD);
+  em.create(Request, {
+    kind: RequestKind.COMPLAINT,
+    channel: RequestChannel.CHAT_GROUP,
+    title: '单元门禁损坏，外来人员随意进出',
+    description: '社区管家转来居民反映：10号楼单元门禁坏了。',
+    place: hlyBuilding,
+    placePath: hlyBuilding.path,
+    requester: buildingHead,
+    level: RequestLevel.COMMUNITY,
+    status: RequestStatus.ACCEPTED,
+    createdAt: at,
+    updatedAt: at,
+  });
+
+  // 敬口路社区 (镇江京口): the wish wall, 56 micro-wishes, 36 fulfilled by party members.
+  const jkl = place(PlaceType.COMMUNITY, 'DEMO-JKL', '敬口路社区', fangzhuang);
+  const partyMember = em.create(Person, { name: '陈党员' });
+  role(partyMember, jkl, PersonRoleKind.PARTY_MEMBER);
+  const wishes = ['想要一台收音机', '希望有人陪我去医院复查', '想学用智能手机', '需要一副老花镜', '想给孙子买本字典', '希望修好家里的水龙头', '想要一袋大米', '希望有人帮忙理发'];
+  for (let i = 0; i < 56; i++) {
+    const done = i < 36;
+    em.create(Request, {
+      kind: RequestKind.WISH,
+      channel: RequestChannel.WISH_WALL,
+      title: `微心愿：${wishes[i % wishes.length]}`,
+      description: '心愿墙',
+      place: jkl,
+      placePath: jkl.path,
+      callbackPhone: '0511-00000000',
+      status: done ? RequestStatus.CLOSED : RequestStatus.ACCEPTED,
+      assignee: done ? partyMember : null,
+      createdAt: new Date(at.getTime() - (56 - i) * 60_000),
+      updatedAt: at,
+    });
+  }
+
+  // 新城区社区: rest station for "little bees", activity rooms, a shared tool room.
+  const xcq = place(PlaceType.COMMUNITY, 'DEMO-XCQ', '新城区社区', fangzhuang);
+  place(PlaceType.STATION, 'DEMO-XCQ-BEE', '小蜜蜂驿站', xcq, { venueKind: VenueKind.REST_STATION, capacity: 10 });
+  place(PlaceType.VENUE, 'DEMO-XCQ-HALL', '排练厅', xcq, { venueKind: VenueKind.ACTIVITY_ROOM, capacity: 40 });
+  place(PlaceType.VENUE, 'DEMO-XCQ-CALLI', '书法室', xcq, { venueKind: VenueKind.ACTIVITY_ROOM, capacity: 20 });
+  place(PlaceType.VENUE, 'DEMO-XCQ-CHESS', '棋牌室', xcq, { venueKind: VenueKind.ACTIVITY_ROOM, capacity: 16 });
+  place(PlaceType.VENUE, 'DEMO-XCQ-TOOLS', '共享工具房', xcq, { venueKind: VenueKind.TOOL_ROOM, capacity: 4 });
+  const gridWorker = em.create(Person, { name: '董桂芳', phone: '13800000003' });
+  role(gridWorker, xcq, PersonRoleKind.GRID_WORKER);
+
+  await em.flush();
+  // Care profiles are keyed by person id without an ORM relation: write them once people exist.
+  for (const profile of careProfiles) em.create(CareProfile, profile as CareProfile);
+  await em.flush();
+}

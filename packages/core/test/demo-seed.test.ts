@@ -1,0 +1,40 @@
+import { createTestApp, type TestApp } from '@gongzhi/core/testing';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp({ seed: true });
+});
+afterAll(() => app?.close());
+
+async function counts() {
+  const conn = app.platform.orm.em.fork().getConnection();
+  const [row] = await conn.execute<{ places: string; people: string; requests: string; wishes_done: string; wishes: string }[]>(`
+    SELECT (SELECT count(*) FROM place) AS places, (SELECT count(*) FROM person) AS people,
+           (SELECT count(*) FROM request) AS requests,
+           (SELECT count(*) FROM request WHERE kind = 'wish') AS wishes,
+           (SELECT count(*) FROM request WHERE kind = 'wish' AND status = 'closed') AS wishes_done`);
+  return row!;
+}
+
+test('the demo district loads the stories, and loading it twice adds nothing', async () => {
+  const first = await counts();
+  expect(Number(first.wishes)).toBe(56);
+  expect(Number(first.wishes_done)).toBe(36);
+  await app.platform.seed();
+  expect(await counts()).toEqual(first);
+
+  const { requests } = await app.run('{ requests(filter: { text: "断网" }) { edges { node { title channel status rating requester { name } } } } }');
+  expect(requests.edges).toEqual([
+    { node: { title: '独居老人家中断网，无法线上买菜', channel: 'HOTLINE_12345', status: 'CLOSED', rating: 5, requester: { name: '苍爷爷' } } },
+  ]);
+  const praise = await app.run('{ requests(filter: { kind: [PRAISE] }) { edges { node { title praisedPerson { name } } } } }');
+  expect(praise.requests.edges[0].node.praisedPerson).toEqual({ name: '刘社工' });
+});
+
+test('building 20 of Fangxingyuan zone 3 holds 279 residents', async () => {
+  const conn = app.platform.orm.em.fork().getConnection();
+  const [row] = await conn.execute<{ n: string }[]>(`
+    SELECT count(*) AS n FROM person p JOIN place h ON h.id = p.household_id
+    WHERE h.path LIKE (SELECT path FROM place WHERE code = 'DEMO-FXY3-20') || '%'`);
+  expect(Number(row!.n)).toBe(279);
+});

@@ -1,0 +1,165 @@
+import { createTestApp, type TestApp } from '@gongzhi/core/testing';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app?.close());
+
+const ids: Record<string, string> = {};
+
+async function place(code: string, type: string, parent?: string): Promise<void> {
+  const data = await app.run(`mutation ($input: CreatePlaceInput!) { createPlace(input: $input) { id } }`, {
+    input: { code, type, name: code, parentId: parent ? ids[parent] : null },
+  });
+  ids[code] = data.createPlace.id;
+}
+
+async function person(name: string, household?: string): Promise<string> {
+  const data = await app.run(`mutation ($input: CreatePersonInput!) { createPerson(input: $input) { id } }`, {
+    input: { name, householdId: household ? ids[household] : null },
+  });
+  ids[name] = data.createPerson.id;
+  return data.createPerson.id;
+}
+
+beforeAll(async () => {
+  await place('d', 'DISTRICT');
+  await place('s', 'SUBDISTRICT', 'd');
+  await place('c', 'COMMUNITY', 's');
+  await place('c2', 'COMMUNITY', 's');
+  await place('b', 'BUILDING', 'c');
+  await place('h1', 'HOUSEHOLD', 'b');
+  await place('h2', 'HOUSEHOLD', 'b');
+  await person('Ren', 'h1');
+  await person('Son', 'h1');
+  await person('Dong', 'h2');
+  await person('Gao');
+});
+
+test('creates people in households and lists them by household or under a place', async () => {
+  const data = await app.run(
+    `query ($h1: ID!, $c: ID!, $c2: ID!, $ren: ID!) {
+      inH1: people(householdId: $h1) { name }
+      underC: people(under: $c) { name }
+      underC2: people(under: $c2) { name }
+      person(id: $ren) { name household { code } }
+    }`,
+    { h1: ids.h1, c: ids.c, c2: ids.c2, ren: ids.Ren },
+  );
+  expect(data.inH1.map((p: { name: string }) => p.name)).toEqual(['Ren', 'Son']);
+  expect(data.underC.map((p: { name: string }) => p.name)).toEqual(['Dong', 'Ren', 'Son']);
+  expect(data.underC2).toEqual([]);
+  expect(data.person).toEqual({ name: 'Ren', household: { code: 'h1' } });
+});
+
+test('refuses a household that is not a household place', async () => {
+  const result = await app.execute(`mutation ($h: ID!) { createPerson(input: { name: "X", householdId: $h }) { id } }`, { h: ids.b });
+  expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  expect(result.errors?.[0].message).toMatch(/must be a place of type household; b is a building/);
+  const all = await app.run('{ people(first: 500) { name } }');
+  expect(all.people).toHaveLength(4);
+});
+
+const ASSIGN = `mutation ($person: ID!, $place: ID!, $role: PersonRoleKind!, $from: String!, $to: String) {
+  assignRole(personId: $person, placeId: $place, role: $role, startsOn: $from, endsOn: $to) { role startsOn endsOn place { code } person { name } }
+}`;
+
+test('assigns roles with dates and validates them', async () => {
+  const role = await app.run(ASSIGN, { person: ids.Dong, place: ids.c, role: 'GRID_WORKER', from: '2020-01-01', to: null });
+  expect(role.assignRole).toEqual({ role: 'GRID_WORKER', startsOn: '2020-01-01', endsOn: null, place: { code: 'c' }, person: { name: 'Dong' } });
+  await app.run(ASSIGN, { person: ids.Dong, place: ids.b, role: 'BUILDING_HEAD', from: '2021-03-01', to: '2021-03-01' });
+
+  const backwards = await app.execute(ASSIGN, { person: ids.Dong, place: ids.b, role: 'VOLUNTEER', from: '2022-05-02', to: '2022-05-01' });
+  expect(backwards.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  expect(backwards.errors?.[0].message).toMatch(/"endsOn" \(2022-05-01\) must be on or after "startsOn" \(2022-05-02\)/);
+  const impossible = await app.execute(ASSIGN, { person: ids.Dong, place: ids.b, role: 'VOLUNTEER', from: '2022-02-30', to: null });
+  expect(impossible.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'startsOn' });
+
+  const data = await app.run(`query ($id: ID!) { person(id: $id) { roles { role startsOn endsOn place { code } } } }`, { id: ids.Dong });
+  expect(data.person.roles).toEqual([
+    { role: 'GRID_WORKER', startsOn: '2020-01-01', endsOn: null, place: { code: 'c' } },
+    { role: 'BUILDING_HEAD', startsOn: '2021-03-01', endsOn: '2021-03-01', place: { code: 'b' } },
+  ]);
+});
+
+test('keeps care attributes in a separate CareProfile type, set by upsert', async () => {
+  const schema = await app.run(`{ person: __type(name: "Person") { fields { name type { name ofType { name } } } } care: __type(name: "CareProfile") { fields { name } } }`);
+  const personFields = schema.person.fields.map((f: { name: string }) => f.name);
+  expect(personFields).toContain('careProfile');
+  expect(personFields).not.toContain('livesAlone');
+  expect(schema.person.fields.find((f: { name: string }) => f.name === 'careProfile').type.name).toBe('CareProfile');
+  expect(schema.care.fields.map((f: { name: string }) => f.name)).toEqual(
+    expect.arrayContaining(['livesAlone', 'elderly', 'chronicIllness', 'disability', 'notes']),
+  );
+
+  const SET = `mutation ($id: ID!, $input: CareProfileInput!) { setCareProfile(personId: $id, input: $input) { livesAlone elderly chronicIllness notes } }`;
+  const first = await app.run(SET, { id: ids.Ren, input: { livesAlone: false, elderly: true, chronicIllness: 'brain tumour' } });
+  expect(first.setCareProfile).toEqual({ livesAlone: false, elderly: true, chronicIllness: 'brain tumour', notes: null });
+  await app.run(SET, { id: ids.Ren, input: { livesAlone: true, elderly: true, notes: 'son helps' } });
+
+  const data = await app.run(`{ people(first: 10) { name careProfile { livesAlone elderly chronicIllness notes } } }`);
+  const byName = Object.fromEntries(data.people.map((p: { name: string; careProfile: unknown }) => [p.name, p.careProfile]));
+  expect(byName.Ren).toEqual({ livesAlone: true, elderly: true, chronicIllness: null, notes: 'son helps' });
+  expect(byName.Son).toBeNull();
+});
+
+test('organizations: members, duplicate membership refused, lists by place and kind', async () => {
+  const CREATE = `mutation ($name: String!, $kind: OrganizationKind!, $place: ID!) { createOrganization(name: $name, kind: $kind, placeId: $place) { id name kind place { code } } }`;
+  const committee = (await app.run(CREATE, { name: 'Residents committee', kind: 'RESIDENTS_COMMITTEE', place: ids.c })).createOrganization;
+  expect(committee).toMatchObject({ kind: 'RESIDENTS_COMMITTEE', place: { code: 'c' } });
+  const branch = (await app.run(CREATE, { name: 'Party branch', kind: 'PARTY_BRANCH', place: ids.b })).createOrganization;
+  await app.run(CREATE, { name: 'Other committee', kind: 'RESIDENTS_COMMITTEE', place: ids.c2 });
+
+  const ADD = `mutation ($org: ID!, $person: ID!, $on: String = "2023-06-01") { addOrganizationMember(organizationId: $org, personId: $person, role: "member", joinedOn: $on) { role joinedOn person { name } organization { name } } }`;
+  const added = await app.run(ADD, { org: committee.id, person: ids.Dong });
+  expect(added.addOrganizationMember).toEqual({ role: 'member', joinedOn: '2023-06-01', person: { name: 'Dong' }, organization: { name: 'Residents committee' } });
+  await app.run(ADD, { org: branch.id, person: ids.Dong });
+  await app.run(ADD, { org: committee.id, person: ids.Ren, on: '2023-07-01' });
+
+  const again = await app.execute(ADD, { org: committee.id, person: ids.Dong });
+  expect(again.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  expect(again.errors?.[0].message).toMatch(/Dong is already a member of Residents committee/);
+
+  const data = await app.run(
+    `query ($c: ID!, $dong: ID!) {
+      underC: organizations(under: $c) { name members { person { name } } }
+      committees: organizations(kind: RESIDENTS_COMMITTEE) { name }
+      person(id: $dong) { organizations { name } }
+      place(id: $c) { organizations { name } }
+    }`,
+    { c: ids.c, dong: ids.Dong },
+  );
+  expect(data.underC).toEqual([
+    { name: 'Party branch', members: [{ person: { name: 'Dong' } }] },
+    { name: 'Residents committee', members: [{ person: { name: 'Dong' } }, { person: { name: 'Ren' } }] },
+  ]);
+  expect(data.committees.map((o: { name: string }) => o.name)).toEqual(['Other committee', 'Residents committee']);
+  expect(data.person.organizations).toEqual([{ name: 'Party branch' }, { name: 'Residents committee' }]);
+  expect(data.place.organizations).toEqual([{ name: 'Residents committee' }]);
+});
+
+test('person list fields are batched: the number of SQL queries does not grow with the list', async () => {
+  const connection = app.platform.orm.em.getConnection();
+  const original = connection.execute;
+  const queries: string[] = [];
+  connection.execute = function (this: typeof connection, ...args: Parameters<typeof original>) {
+    queries.push(String(args[0]));
+    return original.apply(this, args);
+  } as typeof original;
+  const count = async (first: number): Promise<number> => {
+    queries.length = 0;
+    await app.run(`query ($first: Int!) { people(first: $first) {
+      name household { code } roles { role place { code } } careProfile { elderly } organizations { name }
+    } }`, { first });
+    return queries.length;
+  };
+  try {
+    const few = await count(1);
+    const many = await count(4);
+    expect(few).toBeGreaterThan(0);
+    expect(many).toBe(few);
+  } finally {
+    connection.execute = original;
+  }
+});

@@ -1,0 +1,146 @@
+import { createTestApp, type TestApp } from '@gongzhi/core/testing';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app?.close());
+
+const CREATE = `mutation ($input: CreatePlaceInput!) { createPlace(input: $input) { id type code name depth } }`;
+const ids: Record<string, string> = {};
+
+async function place(code: string, type: string, parent?: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const data = await app.run(CREATE, { input: { code, type: type.toUpperCase(), name: code, parentId: parent ? ids[parent] : null, ...extra } });
+  ids[code] = data.createPlace.id;
+  return data.createPlace.id;
+}
+
+async function placeCount(): Promise<number> {
+  const data = await app.run('{ places(first: 500) { id } }');
+  return data.places.length;
+}
+
+beforeAll(async () => {
+  await place('d', 'district');
+  await place('s', 'subdistrict', 'd');
+  await place('c', 'community', 's');
+  await place('cp', 'compound', 'c');
+  await place('b1', 'building', 'cp');
+  await place('u1', 'unit', 'b1');
+  await place('h1', 'household', 'u1');
+  await place('h2', 'household', 'u1');
+  await place('ba', 'bungalow_area', 'c');
+  await place('h3', 'household', 'ba');
+  await place('room', 'venue', 'c', { venueKind: 'ACTIVITY_ROOM', capacity: 30 });
+  await place('c2', 'community', 's');
+});
+
+test('computes depth and the materialized path (seen through ancestors)', async () => {
+  const data = await app.run(`query ($id: ID!) { place(id: $id) { depth parent { code } ancestors { code depth } } }`, { id: ids.h1 });
+  expect(data.place.depth).toBe(6);
+  expect(data.place.parent.code).toBe('u1');
+  expect(data.place.ancestors.map((a: { code: string }) => a.code)).toEqual(['d', 's', 'c', 'cp', 'b1', 'u1']);
+  const root = await app.run(`query ($id: ID!) { place(id: $id) { depth parent { code } ancestors { code } } }`, { id: ids.d });
+  expect(root.place).toEqual({ depth: 0, parent: null, ancestors: [] });
+});
+
+test('refuses an illegal parent with BAD_USER_INPUT naming both types, and writes nothing', async () => {
+  const before = await placeCount();
+  const result = await app.execute(CREATE, { input: { code: 'bad-h', type: 'HOUSEHOLD', name: 'x', parentId: ids.c } });
+  expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  expect(result.errors?.[0].message).toMatch(/household cannot be placed under a community/);
+  expect(result.errors?.[0].message).toMatch(/unit, building, bungalow_area/);
+
+  const rootless = await app.execute(CREATE, { input: { code: 'bad-s', type: 'SUBDISTRICT', name: 'x' } });
+  expect(rootless.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  expect(rootless.errors?.[0].message).toMatch(/subdistrict cannot be placed under no parent; its parent must be: district/);
+
+  const nested = await app.execute(CREATE, { input: { code: 'bad-d', type: 'DISTRICT', name: 'x', parentId: ids.d } });
+  expect(nested.errors?.[0].message).toMatch(/no parent \(a root\)/);
+  expect(await placeCount()).toBe(before);
+});
+
+test('refuses a duplicate code and writes nothing', async () => {
+  const before = await placeCount();
+  const result = await app.execute(CREATE, { input: { code: 'cp', type: 'COMPOUND', name: 'again', parentId: ids.c } });
+  expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  expect(result.errors?.[0].message).toMatch(/code "cp" already exists/);
+  expect(await placeCount()).toBe(before);
+});
+
+test('refuses a parent id that is not a place id', async () => {
+  const result = await app.execute(CREATE, { input: { code: 'x', type: 'COMPOUND', name: 'x', parentId: 'nonsense' } });
+  expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+});
+
+test('lists children and descendants filtered by type at any depth', async () => {
+  const data = await app.run(
+    `query ($id: ID!) { place(id: $id) {
+      children { code }
+      households: descendants(type: HOUSEHOLD) { code depth }
+      all: descendants { code }
+      two: descendants(first: 2) { code }
+    } }`,
+    { id: ids.c },
+  );
+  expect(data.place.children.map((p: { code: string }) => p.code)).toEqual(['ba', 'cp', 'room']);
+  expect(data.place.households.map((p: { code: string }) => p.code)).toEqual(['h3', 'h1', 'h2']);
+  expect(data.place.households.map((p: { depth: number }) => p.depth)).toEqual([4, 6, 6]);
+  expect(data.place.all).toHaveLength(8);
+  expect(data.place.all.map((p: { code: string }) => p.code)).not.toContain('c');
+  expect(data.place.two).toHaveLength(2);
+});
+
+test('places(type, under) lists what is under a place, excluding it', async () => {
+  const data = await app.run(`query ($s: ID!) {
+    communities: places(type: COMMUNITY, under: $s) { code }
+    under: places(under: $s, first: 3) { code }
+    districts: places(type: DISTRICT) { code }
+  }`, { s: ids.s });
+  expect(data.communities.map((p: { code: string }) => p.code).sort()).toEqual(['c', 'c2']);
+  expect(data.under).toHaveLength(3);
+  expect(data.districts).toEqual([{ code: 'd' }]);
+});
+
+test('counts people and households under a node', async () => {
+  const person = `mutation ($h: ID!, $n: String!) { createPerson(input: { name: $n, householdId: $h }) { id } }`;
+  await app.run(person, { h: ids.h1, n: 'A' });
+  await app.run(person, { h: ids.h1, n: 'B' });
+  await app.run(person, { h: ids.h2, n: 'C' });
+  await app.run(person, { h: ids.h3, n: 'D' });
+  const data = await app.run(`{ places(first: 500) { code peopleCount householdCount } }`);
+  const byCode = Object.fromEntries(data.places.map((p: { code: string }) => [p.code, p]));
+  expect(byCode.d).toMatchObject({ peopleCount: 4, householdCount: 3 });
+  expect(byCode.c).toMatchObject({ peopleCount: 4, householdCount: 3 });
+  expect(byCode.cp).toMatchObject({ peopleCount: 3, householdCount: 2 });
+  expect(byCode.ba).toMatchObject({ peopleCount: 1, householdCount: 1 });
+  expect(byCode.h1).toMatchObject({ peopleCount: 2, householdCount: 1 });
+  expect(byCode.c2).toMatchObject({ peopleCount: 0, householdCount: 0 });
+  expect(byCode.room).toMatchObject({ peopleCount: 0, householdCount: 0 });
+});
+
+test('list fields are batched: the number of SQL queries does not grow with the list', async () => {
+  const connection = app.platform.orm.em.getConnection();
+  const original = connection.execute;
+  const queries: string[] = [];
+  connection.execute = function (this: typeof connection, ...args: Parameters<typeof original>) {
+    queries.push(String(args[0]));
+    return original.apply(this, args);
+  } as typeof original;
+  const count = async (first: number): Promise<number> => {
+    queries.length = 0;
+    await app.run(`query ($first: Int!) { places(first: $first) {
+      code parent { code } children { code } peopleCount householdCount organizations { name }
+    } }`, { first });
+    return queries.length;
+  };
+  try {
+    const few = await count(2);
+    const many = await count(12);
+    expect(few).toBeGreaterThan(0);
+    expect(many).toBe(few);
+    expect(many).toBeLessThanOrEqual(6);
+  } finally {
+    connection.execute = original;
+  }
+});
