@@ -29,6 +29,11 @@ export interface TestApp {
   ): Promise<ExecutionResult<TData>>;
   /** Like `execute`, but throws when the result has errors, and returns `data`. */
   run<TData = Record<string, any>>(source: string, variables?: Record<string, unknown>, options?: { caller?: Caller | null }): Promise<TData>;
+  /**
+   * Runs `work` and returns how many SQL statements the ORM sent meanwhile: the guard
+   * against N+1 (a list field must cost the same for 2 rows as for 50).
+   */
+  countStatements(work: () => Promise<unknown>): Promise<number>;
   /** Closes the platform and drops its database. */
   close(): Promise<void>;
 }
@@ -71,6 +76,21 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
         throw new Error(`GraphQL errors: ${result.errors.map((e) => e.message).join('; ')}`);
       }
       return result.data as never;
+    },
+    async countStatements(work) {
+      const connection = platform.orm.em.getConnection();
+      const original = connection.execute;
+      let statements = 0;
+      connection.execute = function (this: typeof connection, ...args: Parameters<typeof original>) {
+        statements++;
+        return original.apply(this, args);
+      } as typeof original;
+      try {
+        await work();
+      } finally {
+        connection.execute = original;
+      }
+      return statements;
     },
     async close() {
       await platform.close();
