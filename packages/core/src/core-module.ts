@@ -20,6 +20,7 @@ import {
 } from './organization/organization.resolver.js';
 import { Place } from './place/place.entity.js';
 import { PlaceResolver } from './place/place.resolver.js';
+import { NodeResolver } from './relay/node.resolver.js';
 import { seedDemo } from './seed/demo-seed.js';
 import { requests } from './migrations/core/0005_requests.js';
 import { Request } from './request/request.entity.js';
@@ -38,6 +39,7 @@ export const coreModule: {
   migrations: [places, people, rolesAndCare, organizations, requests],
   resolvers: [
     PlatformResolver,
+    NodeResolver,
     PlaceResolver,
     PersonResolver,
     PersonRoleResolver,

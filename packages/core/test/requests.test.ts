@@ -201,3 +201,76 @@ describe('listing', () => {
     expect(large).toBeLessThanOrEqual(5);
   });
 });
+
+test('node(id:) fetches any object by its global id, core or plugin', async () => {
+  const id = (await submit('node 查询')).request.id;
+  const data = await app.run(
+    `query($r: ID!, $p: ID!, $h: ID!) {
+      r: node(id: $r) { __typename id ... on Request { title } }
+      p: node(id: $p) { __typename ... on Person { name } }
+      h: node(id: $h) { __typename ... on Place { name } }
+      missing: node(id: "bm9wZQ") { id }
+    }`,
+    { r: id, p: resident.id, h: household.id },
+  );
+  expect(data).toEqual({
+    r: { __typename: 'Request', id, title: 'node 查询' },
+    p: { __typename: 'Person', name: '苍爷爷' },
+    h: { __typename: 'Place', name: '1号楼101' },
+    missing: null,
+  });
+});
+
+describe('every move of the state machine', () => {
+  const ALL = ['SUBMITTED', 'ACCEPTED', 'ASSIGNED', 'CLAIMED', 'IN_PROGRESS', 'RESOLVED', 'CLOSED', 'REJECTED', 'ESCALATED'];
+  // The shortest legal path from submitted to each status, through the API.
+  const PATHS: Record<string, string[]> = {
+    SUBMITTED: [],
+    ACCEPTED: ['ACCEPTED'],
+    ASSIGNED: ['ACCEPTED', 'ASSIGNED'],
+    CLAIMED: ['ACCEPTED', 'CLAIMED'],
+    IN_PROGRESS: ['ACCEPTED', 'IN_PROGRESS'],
+    RESOLVED: ['ACCEPTED', 'IN_PROGRESS', 'RESOLVED'],
+    CLOSED: ['ACCEPTED', 'IN_PROGRESS', 'RESOLVED', 'CLOSED'],
+    REJECTED: ['REJECTED'],
+    ESCALATED: ['ESCALATED'],
+  };
+  const LEGAL: Record<string, string[]> = {
+    SUBMITTED: ['ACCEPTED', 'REJECTED', 'ESCALATED'],
+    ACCEPTED: ['ASSIGNED', 'CLAIMED', 'IN_PROGRESS', 'REJECTED', 'ESCALATED'],
+    ASSIGNED: ['IN_PROGRESS', 'ESCALATED'],
+    CLAIMED: ['IN_PROGRESS', 'ESCALATED'],
+    IN_PROGRESS: ['RESOLVED', 'ESCALATED'],
+    RESOLVED: ['CLOSED', 'IN_PROGRESS'],
+    ESCALATED: ['ACCEPTED', 'REJECTED'],
+    CLOSED: [],
+    REJECTED: [],
+  };
+
+  async function move(id: string, to: string) {
+    if (to === 'CLAIMED') return claim(id, workers[2]!);
+    if (to === 'ASSIGNED') {
+      return (await app.run(`mutation($id: ID!, $p: ID!) { assignRequest(id: $id, assigneeId: $p) { ${FIELDS} } }`, { id, p: workers[3]!.id })).assignRequest;
+    }
+    if (to === 'ESCALATED') {
+      return (await app.run(`mutation($id: ID!) { escalateRequest(id: $id, reason: "测试") { ${FIELDS} } }`, { id })).escalateRequest;
+    }
+    return change(id, to);
+  }
+
+  const cases = ALL.flatMap((from) => ALL.filter((to) => to !== from).map((to) => [from, to, LEGAL[from]!.includes(to)] as const));
+  test.each(cases)('%s → %s legal: %s', async (from, to, legal) => {
+    const id = (await submit(`${from}→${to}`)).request.id;
+    for (const step of PATHS[from]!) expect((await move(id, step)).errors).toEqual([]);
+    const result = await move(id, to);
+    if (legal) {
+      expect(result.errors).toEqual([]);
+      expect(result.request.status).toBe(to);
+    } else {
+      expect(result.request).toBeNull();
+      expect(['ILLEGAL_TRANSITION', 'ALREADY_CLAIMED', 'INVALID_INPUT']).toContain(result.errors[0].code);
+      const { request } = await app.run('query($id: ID!) { request(id: $id) { status } }', { id });
+      expect(request.status).toBe(from);
+    }
+  });
+});
