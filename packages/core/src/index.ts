@@ -31,3 +31,4 @@ export type * from './request/request.events.js';
 export * from './request/request-payload.js';
 export * from './request/request.service.js';
 export * from './request/request-timeline-entry.entity.js';
+export * from './seed/scale-seed.js';

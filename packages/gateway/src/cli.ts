@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { printSchema } from 'graphql';
-import { migrate, migrationSources, StartupError } from '@gongzhi/core';
+import { migrate, migrationSources, seedScale, StartupError } from '@gongzhi/core';
 import { loadConfig } from './config.js';
 import { composePlatform, openDatabase, startGateway } from './gateway.js';
 import { createGatewayLogger } from './logger.js';
@@ -13,6 +13,8 @@ Commands:
   start              migrate, load the demo data on an empty database, serve the API
   migrate [--dry-run] apply (or list) pending migrations of core and plugins
   seed               load the demo data (idempotent)
+  seed --scale N [--requests M]
+                     generate a district the size of Fangzhuang × N (benchmarks)
   schema             print the composed GraphQL schema (SDL)
 
 Configuration: gongzhi.config.json and environment variables (see README).`;
@@ -21,7 +23,12 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      'dry-run': { type: 'boolean' },
+      scale: { type: 'string' },
+      requests: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const command = positionals[0];
   if (values.help || !command) {
@@ -63,9 +70,22 @@ async function main(argv: string[]): Promise<number> {
       const database = await openDatabase(config, logger);
       try {
         const platform = await composePlatform(config, database.url, logger);
-        await platform.seed();
-        await platform.close();
-        console.log('Demo data loaded.');
+        try {
+          if (values.scale !== undefined) {
+            const options = { scale: Number(values.scale), requests: values.requests === undefined ? undefined : Number(values.requests) };
+            const result = await platform.orm.em.fork().transactional((em) => seedScale(em as never, options));
+            console.log(
+              result.created
+                ? `Generated ${result.rootCode}: ${result.buildings} buildings, ${result.households} households, ${result.residents} residents, ${result.requests} requests.`
+                : `${result.rootCode} is already there; nothing generated.`,
+            );
+          } else {
+            await platform.seed();
+            console.log('Demo data loaded.');
+          }
+        } finally {
+          await platform.close();
+        }
       } finally {
         await database.stop();
       }
