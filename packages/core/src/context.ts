@@ -6,7 +6,7 @@ import type { ServiceRegistry } from './plugin/plugin.js';
 
 /** Who is calling. Authentication fills it in; `null` is an anonymous caller. */
 export interface Caller {
-  /** A person id (signed-in person) or an API key id. */
+  /** The local uuid of the signed-in person (kind `person`) or of the API key (kind `api-key`). */
   id: string;
   kind: 'person' | 'api-key' | 'system';
 }

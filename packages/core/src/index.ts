@@ -4,6 +4,7 @@ export * from './database/embedded-postgres.js';
 export * from './errors.js';
 export * from './events/event-bus.js';
 export * from './graphql/loaders.js';
+export * from './graphql/user-error.js';
 export * from './logger.js';
 export * from './migrations/migration.js';
 export * from './migrations/migrator.js';

@@ -1,0 +1,46 @@
+import type { EntityName } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { GraphQLError } from 'graphql';
+import type { GongzhiContext } from '../context.js';
+import { Person } from '../person/person.entity.js';
+import { localId } from '../relay/global-id.js';
+
+/**
+ * A GraphQL error a client can act on: `extensions.code` says what kind of problem it is
+ * (`BAD_USER_INPUT`, `NOT_FOUND`, `CONFLICT`, or a domain code such as `SLOT_FULL`),
+ * `extensions.argument` names the input at fault, and the message says what would be right.
+ * Throw it inside a transaction and nothing is written.
+ */
+export function userError(code: string, message: string, argument?: string | null, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...(argument ? { argument } : {}), ...extra } });
+}
+
+/**
+ * Loads the row of `entity` that the global id in `argument` names, checking its type;
+ * NOT_FOUND (naming the argument) when there is none. `typeName` is the GraphQL type of the id.
+ */
+export async function requireEntity<T extends object>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  typeName: string,
+  globalId: string,
+  argument: string,
+): Promise<T> {
+  const row = await em.findOne(entity, { uuid: localId(globalId, typeName, argument) } as never);
+  if (!row) throw userError('NOT_FOUND', `No ${typeName} has the id given in "${argument}" (${globalId}).`, argument);
+  return row as T;
+}
+
+/**
+ * The person on whose behalf the operation runs (a signed-in person). Mutations that record
+ * who did something take the actor from here, never from an argument a caller could forge.
+ */
+export async function actingPerson(ctx: GongzhiContext): Promise<Person> {
+  const caller = ctx.caller;
+  if (!caller || caller.kind !== 'person') {
+    throw userError('UNAUTHENTICATED', 'This operation records who did it: sign in as a person (a person token), not anonymously or with an API key.');
+  }
+  const person = await ctx.em.findOne(Person, { uuid: caller.id });
+  if (!person) throw userError('UNAUTHENTICATED', 'The signed-in person no longer exists.');
+  return person;
+}
