@@ -238,6 +238,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       orm: ready,
       em: () => ready.em.fork() as EntityManager,
       schema,
+      now: clock,
     });
     runtimeContext = contextFor;
     for (const plugin of plugins) {

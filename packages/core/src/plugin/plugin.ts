@@ -43,6 +43,8 @@ export interface PluginRuntimeContext<Options = unknown> extends PluginContext<O
   /** A fresh EntityManager for work outside a request. */
   em(): EntityManager;
   schema: GraphQLSchema;
+  /** The platform clock: scheduled jobs and time rules read it, so tests can move time. */
+  now(): Date;
 }
 
 /** What `seed` receives. */
