@@ -1,4 +1,4 @@
-import { definePlugin, packageVersion } from '@gongzhi/core';
+import { definePlugin, packageVersion, refId } from '@gongzhi/core';
 import { Grid } from './grid.entity.js';
 import { GridResolver, PlaceGridsResolver } from './grid.resolver.js';
 import { grids } from './migrations/0001_grids.js';
@@ -11,6 +11,7 @@ export const plugin = definePlugin({
   version: packageVersion(import.meta.url),
   coreRange: '^0.1.0',
   entities: [Grid],
+  placeRules: [{ entity: Grid, place: (row: Grid) => refId(row.community) }],
   migrations: [grids],
   resolvers: [GridResolver, PlaceGridsResolver],
 });

@@ -1,6 +1,7 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { readSensitive } from '../auth/sensitive.js';
 import type { GongzhiContext } from '../context.js';
 import { batchLoader, loadByForeignKey } from '../graphql/loaders.js';
 import { requirePlace } from '../place/place-lookup.js';
@@ -134,9 +135,21 @@ export class PersonResolver {
     return loadByForeignKey(ctx, PersonRole, 'person', person.uuid, { startsOn: 'asc' });
   }
 
-  /** Sensitive: the security issue guards this field and the CareProfile type. */
-  @FieldResolver(() => CareProfile, { nullable: true, description: 'Care attributes (sensitive); null when none were recorded.' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Contact phone number (sensitive: null unless you hold sensitive.read at one of the person\'s places, or are the person; every read is logged).',
+  })
+  async phone(@Root() person: Person, @Ctx() ctx: GongzhiContext): Promise<string | null> {
+    if (!person.phone) return null;
+    return (await readSensitive(ctx, person.uuid, 'phone')) ? person.phone : null;
+  }
+
+  @FieldResolver(() => CareProfile, {
+    nullable: true,
+    description: 'Care attributes (sensitive: null when none were recorded, or unless you hold sensitive.read at one of the person\'s places, or are the person; every read is logged).',
+  })
   async careProfile(@Root() person: Person, @Ctx() ctx: GongzhiContext): Promise<CareProfile | null> {
+    if (!(await readSensitive(ctx, person.uuid, 'careProfile'))) return null;
     return batchLoader<string, CareProfile | null>(ctx, 'CareProfile.byPerson', async (ids) => {
       const rows = await ctx.em.find(CareProfile, { personUuid: { $in: [...ids] } });
       const byId = new Map(rows.map((c) => [c.personUuid, c]));
