@@ -87,3 +87,14 @@ export async function resolveAccess(em: EntityManager, caller: Caller | null, to
     caller.id,
   );
 }
+
+/**
+ * A query condition keeping rows under the caller's places, for list resolvers that page
+ * in SQL: `undefined` when the caller sees everywhere (no condition), `null` when it sees
+ * nothing (answer empty without asking the database).
+ */
+export function scopeCondition<C>(access: Access, under: (pathPattern: string) => C, ...also: C[]): { $or: C[] } | undefined | null {
+  if (access.everywhere) return undefined;
+  const conditions = [...access.paths.map((path) => under(`${path}%`)), ...also];
+  return conditions.length ? { $or: conditions } : null;
+}
