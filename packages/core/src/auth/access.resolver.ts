@@ -66,7 +66,7 @@ export class AccessResolver {
   async viewer(@Ctx() ctx: GongzhiContext): Promise<Viewer> {
     const access = await ctx.access();
     const paths = access.everywhere ? [] : access.paths;
-    const ids = paths.map((path) => path.split('.').filter(Boolean).at(-1)!);
+    const ids = paths.map((path) => path.split('/').filter(Boolean).at(-1)!);
     return {
       kind: ctx.caller?.kind ?? 'anonymous',
       person: ctx.caller?.kind === 'person' ? await ctx.em.findOne(Person, { uuid: ctx.caller.id }) : null,

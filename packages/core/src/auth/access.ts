@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Caller } from '../context.js';
-import { ALL_PERMISSIONS, type PermissionName } from './permission.js';
+import { ALL_PERMISSIONS, Permission, type PermissionName } from './permission.js';
 
 /**
  * What one caller may see and do, worked out once per operation: the place subtrees it
@@ -82,8 +82,9 @@ export async function resolveAccess(em: EntityManager, caller: Caller | null, to
      SELECT h.path, NULL FROM person p JOIN place h ON h.id = p.household_id WHERE p.id = ?`,
     [caller.id, day, day, caller.id],
   );
+  // At home, everybody may submit a request about their own household.
   return Access.of(
-    rows.map((r) => ({ path: r.path, permissions: r.role ? rolePermissions(r.role) : [] })),
+    rows.map((r) => ({ path: r.path, permissions: r.role ? rolePermissions(r.role) : [Permission.REQUEST_SUBMIT] })),
     caller.id,
   );
 }

@@ -8,8 +8,8 @@ import { batchLoader } from '../graphql/loaders.js';
 export function placeIdsOfPerson(ctx: GongzhiContext, personUuid: string): Promise<string[]> {
   return batchLoader<string, string[]>(ctx, 'scope.personPlaces', async (ids) => {
     const rows = await ctx.em.getConnection().execute<{ id: string; place_id: string }[]>(
-      `SELECT id, household_id AS place_id FROM person WHERE id = ANY (?::uuid[]) AND household_id IS NOT NULL
-       UNION SELECT person_id, place_id FROM person_role WHERE person_id = ANY (?::uuid[])`,
+      `SELECT id, household_id AS place_id FROM person WHERE id IN (?) AND household_id IS NOT NULL
+       UNION SELECT person_id, place_id FROM person_role WHERE person_id IN (?)`,
       [ids as string[], ids as string[]],
     );
     const byPerson = new Map<string, string[]>(ids.map((id) => [id, []]));
@@ -22,7 +22,7 @@ export function placeIdsOfPerson(ctx: GongzhiContext, personUuid: string): Promi
 export function requestPlacePath(ctx: GongzhiContext, requestUuid: string): Promise<{ path: string } | null> {
   return batchLoader<string, { path: string } | null>(ctx, 'scope.requestPath', async (ids) => {
     const rows = await ctx.em.getConnection().execute<{ id: string; place_path: string }[]>(
-      `SELECT id, place_path FROM request WHERE id = ANY (?::uuid[])`,
+      `SELECT id, place_path FROM request WHERE id IN (?)`,
       [ids as string[]],
     );
     const byId = new Map(rows.map((r) => [r.id, { path: r.place_path }]));

@@ -5,17 +5,17 @@ import { placeIdsOfPerson } from './person-places.js';
 import { placePath } from './scope-guard.js';
 
 /**
- * Whether the caller may read sensitive fields of a person (their care profile, phone
- * number), and if so, records the read in the access log. A person always reads their own;
- * otherwise the caller needs `sensitive.read` at one of the person's places. The system
- * (CLI, jobs) reads without a log entry.
+ * Whether the caller may read a sensitive field (a care profile, a phone number), and if
+ * so, records the read in the access log. The subject is a person (whose places decide,
+ * and who always reads their own), or another row with the `paths` of its places (an
+ * anonymous request's callback number). The caller needs `sensitive.read` at one of those
+ * places. The system (CLI, jobs) reads without a log entry.
  */
-export async function readSensitive(ctx: GongzhiContext, subjectUuid: string, field: string): Promise<boolean> {
+export async function readSensitive(ctx: GongzhiContext, subjectUuid: string, field: string, subjectPaths?: readonly string[]): Promise<boolean> {
   const access = await ctx.access();
   if (!ctx.caller || ctx.caller.kind === 'system') return ctx.caller?.kind === 'system';
   if (access.personId !== subjectUuid) {
-    const placeIds = await placeIdsOfPerson(ctx, subjectUuid);
-    const paths = await Promise.all(placeIds.map((id) => placePath(ctx, id)));
+    const paths = subjectPaths ?? (await Promise.all((await placeIdsOfPerson(ctx, subjectUuid)).map((id) => placePath(ctx, id))));
     if (!paths.some((path) => path !== null && access.can(Permission.SENSITIVE_READ, path))) return false;
   }
   await logRead(ctx, subjectUuid, field);
@@ -34,7 +34,7 @@ function logRead(ctx: GongzhiContext, subjectUuid: string, field: string): Promi
     const values: unknown[] = [];
     const rows = [...fieldsBySubject].map(([subject, names]) => {
       values.push(ctx.now(), caller.kind, caller.id, subject, [...names]);
-      return '(?, ?, ?::uuid, reader_name(?::text, ?::uuid), ?::uuid, ?::text[])';
+      return '(?, ?, ?::uuid, reader_name(?::text, ?::uuid), ?::uuid, ARRAY[?]::text[])';
     });
     // reader_name() is resolved in SQL so the log names the reader as they were at the time.
     const params: unknown[] = [];

@@ -53,9 +53,9 @@ export class PlaceResolver {
 
   @FieldResolver(() => [Place], { description: 'Every place above this one, root first.' })
   async ancestors(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<Place[]> {
-    const ids = ancestorIds(place);
-    if (ids.length === 0) return [];
-    return ctx.em.find(Place, { uuid: { $in: ids } }, { orderBy: { depth: 'asc' } });
+    // Through the per-operation place loader: a list of places asks once for all their ancestors.
+    const ancestors = await Promise.all(ancestorIds(place).map((id) => loadPlace(ctx, id)));
+    return ancestors.filter((p): p is Place => p !== null).sort((a, b) => a.depth - b.depth);
   }
 
   @FieldResolver(() => [Place], { description: 'The places directly below, by name.' })

@@ -3,6 +3,7 @@ import { scopeCondition } from '../auth/access.js';
 import { authorize } from '../auth/authorize.js';
 import { Permission } from '../auth/permission.js';
 import { canSee } from '../auth/scope-guard.js';
+import { readSensitive } from '../auth/sensitive.js';
 import type { GongzhiContext } from '../context.js';
 import { loadByForeignKey, loadById, refId } from '../graphql/loaders.js';
 import { Person } from '../person/person.entity.js';
@@ -279,6 +280,15 @@ export class RequestResolver {
   @FieldResolver(() => Place)
   async place(@Root() request: Request, @Ctx() ctx: GongzhiContext): Promise<Place> {
     return (await loadById(ctx, Place, refId(request.place)!))!;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Callback number of an anonymous requester (sensitive: null unless you hold sensitive.read here; every read is logged).',
+  })
+  async callbackPhone(@Root() request: Request, @Ctx() ctx: GongzhiContext): Promise<string | null> {
+    if (!request.callbackPhone) return null;
+    return (await readSensitive(ctx, request.uuid, 'request.callbackPhone', [request.placePath])) ? request.callbackPhone : null;
   }
 
   @FieldResolver(() => Person, { nullable: true })
