@@ -2,7 +2,7 @@ import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { GraphQLError, type GraphQLFormattedError, type ValidationRule } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type ValidationContext, type ValidationRule } from 'graphql';
 import type { Limits } from './config.js';
 
 /**
@@ -10,11 +10,17 @@ import type { Limits } from './config.js';
  * directives, cost); HTTP and WebSocket run the same list. Token count is bounded at parse.
  */
 export function limitRules(limits: Limits): ValidationRule[] {
+  // Report as validation errors (a 400 saying which limit) rather than throwing (a 500).
+  const report = {
+    exposeLimits: true,
+    propagateOnRejection: false,
+    onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+  };
   return [
-    maxDepthRule({ n: limits.maxDepth, exposeLimits: true }),
-    maxAliasesRule({ n: limits.maxAliases, exposeLimits: true }),
-    maxDirectivesRule({ n: limits.maxDirectives, exposeLimits: true }),
-    costLimitRule({ maxCost: limits.maxCost, exposeLimits: true }),
+    maxDepthRule({ n: limits.maxDepth, ...report }),
+    maxAliasesRule({ n: limits.maxAliases, ...report }),
+    maxDirectivesRule({ n: limits.maxDirectives, ...report }),
+    costLimitRule({ maxCost: limits.maxCost, ...report }),
   ] as unknown as ValidationRule[];
 }
 
