@@ -1,4 +1,4 @@
-import { type GongzhiContext, type Person, type Place, refId, requireEntity, userError } from '@gongzhi/core';
+import { type GongzhiContext, type Person, Place, refId, requireEntity, userError } from '@gongzhi/core';
 import { VolunteerServiceEntry } from './service-entry.entity.js';
 import type { VolunteerShiftSignup } from './shift.entity.js';
 import type { VolunteerTask } from './task.entity.js';
@@ -146,7 +146,7 @@ export class ServiceHoursService {
       return this.log(tx, {
         person: original.person,
         team: original.team ?? null,
-        community: original.community,
+        community: await tx.em.findOneOrFail(Place, { uuid: refId(original.community)! }),
         source: VolunteerServiceSource.CORRECTION,
         minutes,
         servedOn: original.servedOn,
