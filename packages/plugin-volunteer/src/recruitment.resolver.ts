@@ -89,7 +89,10 @@ export class VolunteerRecruitmentResolver {
       if (await tx.em.count(VolunteerApplication, { recruitment: call, person })) {
         throw userError('CONFLICT', `${person.name} has already signed up for "${call.title}".`, 'recruitmentId');
       }
-      const status = call.accepted < call.wanted ? VolunteerApplicationStatus.PENDING : VolunteerApplicationStatus.WAITLISTED;
+      // Read the seats under a share lock: a leader's accept (which locks the row to take a seat)
+      // either finished before, and we see it, or waits for us and then waitlists us with the rest.
+      const [seats] = await sql<{ accepted: number; wanted: number }>(tx.em, 'SELECT accepted, wanted FROM volunteer.recruitment WHERE id = ? FOR SHARE', [call.uuid]);
+      const status = Number(seats!.accepted) < Number(seats!.wanted) ? VolunteerApplicationStatus.PENDING : VolunteerApplicationStatus.WAITLISTED;
       const application = tx.em.create(VolunteerApplication, { recruitment: call, person, status, createdAt: ctx.now() });
       await tx.em.flush();
       await announce(tx, application);

@@ -30,6 +30,11 @@ test('a subdistrict summary: teams, distinct volunteers, share of residents', as
   expect(data.teams).toEqual([{ name: '青年突击队', leaders: [{ name: '外来2' }] }]);
 });
 
+test('staff list service entries under a place by status', async () => {
+  const data = await w.app.run('query($under: ID!) { approved: volunteerServiceEntries(under: $under, status: APPROVED) { minutes source person { name } verifiedBy { name } community { name } } pending: volunteerServiceEntries(under: $under, status: PENDING) { id } }', { under: w.subdistrict.id });
+  expect(data).toEqual({ approved: [{ minutes: 75, source: 'MANUAL', person: { name: '居民1' }, verifiedBy: { name: '刘社工' }, community: { name: '芳星园三区社区' } }], pending: [] });
+});
+
 test('Person.volunteerProfile: teams, skills, verified hours', async () => {
   const data = await w.app.run('query($id: ID!) { person(id: $id) { volunteerProfile { teams { name } skills verifiedMinutes verifiedHours memberships { role team { name } } } } }', { id: w.people['居民1']!.id });
   const profile = data.person.volunteerProfile;
