@@ -1,14 +1,15 @@
 import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { OptionalProps } from '@mikro-orm/core';
+import { ArrayType, OptionalProps } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
-import { Node, Place, toGlobalId } from '@gongzhi/core';
+import { Node, Organization, Place, toGlobalId } from '@gongzhi/core';
 import { Field, ID, ObjectType } from 'type-graphql';
+import { VolunteerTeamKind } from './volunteer.enums.js';
 
-/** A volunteer team (志愿服务队) based at a place. */
+/** A volunteer team (志愿服务队) based at a place; `homePlacePath` copies the place's path for subtree counts. */
 @Entity({ schema: 'volunteer', tableName: 'team' })
 @ObjectType({ implements: Node, description: 'A volunteer team (志愿服务队).' })
 export class VolunteerTeam implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'kind';
+  [OptionalProps]?: 'uuid' | 'createdAt' | 'kind' | 'skills' | 'description' | 'organization';
 
   @PrimaryKey({ type: 'uuid', fieldName: 'id' })
   uuid: string = randomUUID();
@@ -23,13 +24,27 @@ export class VolunteerTeam implements Node {
   name!: string;
 
   @Property({ type: 'text' })
-  @Field(() => String, { description: 'What kind of team: mutual aid, youth commando, candle-light patrol, arts…' })
-  kind: string = 'mutual_aid';
+  @Field(() => VolunteerTeamKind)
+  kind: VolunteerTeamKind = VolunteerTeamKind.MUTUAL_AID;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true })
+  description?: string | null;
 
   @ManyToOne(() => Place, { deleteRule: 'restrict' })
-  @Field(() => Place, { description: 'Where the team is based.' })
   homePlace!: Place;
 
+  @Property({ type: 'text' })
+  homePlacePath!: string;
+
+  @ManyToOne(() => Organization, { nullable: true, deleteRule: 'set null' })
+  organization?: Organization | null;
+
+  @Property({ type: ArrayType, columnType: 'text[]' })
+  @Field(() => [String], { description: 'Skills the team offers (medicine runs, first aid, escorting…).' })
+  skills: string[] = [];
+
   @Property({ type: 'datetime', defaultRaw: 'now()' })
+  @Field(() => Date)
   createdAt: Date = new Date();
 }

@@ -1,0 +1,89 @@
+import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { ArrayType, OptionalProps } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { Node, Person, Place, toGlobalId } from '@gongzhi/core';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { VolunteerTeam } from './team.entity.js';
+import { VolunteerCareItem } from './volunteer.enums.js';
+
+/** A pairing (结对): a team or one volunteer looks after a resident in need from a date. */
+@Entity({ schema: 'volunteer', tableName: 'pairing' })
+@ObjectType({ implements: Node, description: 'A pairing (结对) of a team or a volunteer with a resident in need, with a care plan.' })
+export class VolunteerPairing implements Node {
+  [OptionalProps]?: 'uuid' | 'createdAt' | 'team' | 'volunteer' | 'endsOn' | 'notes' | 'carePlan';
+
+  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
+  uuid: string = randomUUID();
+
+  @Field(() => ID)
+  get id(): string {
+    return toGlobalId('VolunteerPairing', this.uuid);
+  }
+
+  @ManyToOne(() => VolunteerTeam, { nullable: true, deleteRule: 'cascade' })
+  team?: VolunteerTeam | null;
+
+  @ManyToOne(() => Person, { nullable: true, deleteRule: 'cascade' })
+  volunteer?: Person | null;
+
+  @ManyToOne(() => Person, { deleteRule: 'cascade' })
+  resident!: Person;
+
+  @ManyToOne(() => Place, { deleteRule: 'restrict' })
+  community!: Place;
+
+  @Property({ type: 'date' })
+  @Field(() => String)
+  startsOn!: string;
+
+  @Property({ type: 'date', nullable: true })
+  @Field(() => String, { nullable: true })
+  endsOn?: string | null;
+
+  @Property({ type: ArrayType, columnType: 'text[]' })
+  @Field(() => [VolunteerCareItem])
+  carePlan: VolunteerCareItem[] = [];
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true })
+  notes?: string | null;
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+}
+
+/** One visit of a pairing's visit log. */
+@Entity({ schema: 'volunteer', tableName: 'pairing_visit' })
+@ObjectType({ implements: Node, description: 'A visit to a paired resident: who, when, what was done.' })
+export class VolunteerPairingVisit implements Node {
+  [OptionalProps]?: 'uuid' | 'createdAt' | 'careItems' | 'note';
+
+  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
+  uuid: string = randomUUID();
+
+  @Field(() => ID)
+  get id(): string {
+    return toGlobalId('VolunteerPairingVisit', this.uuid);
+  }
+
+  @ManyToOne(() => VolunteerPairing, { deleteRule: 'cascade' })
+  pairing!: VolunteerPairing;
+
+  @ManyToOne(() => Person, { deleteRule: 'cascade' })
+  visitor!: Person;
+
+  @Property({ type: 'datetime' })
+  @Field(() => Date)
+  visitedAt!: Date;
+
+  @Property({ type: ArrayType, columnType: 'text[]' })
+  @Field(() => [VolunteerCareItem])
+  careItems: VolunteerCareItem[] = [];
+
+  @Property({ type: 'text' })
+  @Field(() => String)
+  note: string = '';
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+}

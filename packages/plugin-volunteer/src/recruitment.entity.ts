@@ -1,0 +1,100 @@
+import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { ArrayType, OptionalProps } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { Node, Person, Place, toGlobalId } from '@gongzhi/core';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { VolunteerTeam } from './team.entity.js';
+import { VolunteerApplicationStatus } from './volunteer.enums.js';
+
+/** A team's call for volunteers (招募): what, where, how many, which skills, until when. */
+@Entity({ schema: 'volunteer', tableName: 'recruitment' })
+@ObjectType({ implements: Node, description: "A team's call for volunteers (招募)." })
+export class VolunteerRecruitment implements Node {
+  [OptionalProps]?: 'uuid' | 'createdAt' | 'accepted' | 'skills' | 'description';
+
+  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
+  uuid: string = randomUUID();
+
+  @Field(() => ID)
+  get id(): string {
+    return toGlobalId('VolunteerRecruitment', this.uuid);
+  }
+
+  @ManyToOne(() => VolunteerTeam, { deleteRule: 'cascade' })
+  team!: VolunteerTeam;
+
+  @ManyToOne(() => Place, { deleteRule: 'restrict' })
+  place!: Place;
+
+  @Property({ type: 'text' })
+  @Field(() => String)
+  title!: string;
+
+  @Property({ type: 'text' })
+  @Field(() => String)
+  description: string = '';
+
+  @Property({ type: 'integer' })
+  @Field(() => Int, { description: 'How many volunteers the team wants.' })
+  wanted!: number;
+
+  @Property({ type: 'integer' })
+  @Field(() => Int, { description: 'How many were accepted so far (never more than wanted).' })
+  accepted: number = 0;
+
+  @Property({ type: ArrayType, columnType: 'text[]' })
+  @Field(() => [String])
+  skills: string[] = [];
+
+  @Property({ type: 'datetime' })
+  @Field(() => Date, { description: 'Sign-ups close at this time.' })
+  openUntil!: Date;
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  @Field(() => Date)
+  createdAt: Date = new Date();
+}
+
+/** One person's sign-up to a recruitment call. */
+@Entity({ schema: 'volunteer', tableName: 'application' })
+@ObjectType({ implements: Node, description: 'A sign-up to a recruitment call; the team leader accepts or declines it.' })
+export class VolunteerApplication implements Node {
+  [OptionalProps]?: 'uuid' | 'createdAt' | 'reason' | 'decidedBy' | 'decidedAt' | 'seq';
+
+  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
+  uuid: string = randomUUID();
+
+  @Field(() => ID)
+  get id(): string {
+    return toGlobalId('VolunteerApplication', this.uuid);
+  }
+
+  @ManyToOne(() => VolunteerRecruitment, { deleteRule: 'cascade' })
+  recruitment!: VolunteerRecruitment;
+
+  /** Sign-up order, given by the database (an identity column). */
+  @Property({ type: 'integer', columnType: 'bigint', nullable: true })
+  seq?: number;
+
+  @ManyToOne(() => Person, { deleteRule: 'cascade' })
+  person!: Person;
+
+  @Property({ type: 'text' })
+  @Field(() => VolunteerApplicationStatus)
+  status!: VolunteerApplicationStatus;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why it was declined.' })
+  reason?: string | null;
+
+  @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
+  decidedBy?: Person | null;
+
+  @Property({ type: 'datetime', nullable: true })
+  @Field(() => Date, { nullable: true })
+  decidedAt?: Date | null;
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  @Field(() => Date)
+  createdAt: Date = new Date();
+}
