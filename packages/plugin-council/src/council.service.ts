@@ -142,7 +142,18 @@ export class CouncilService {
     );
   }
 
-  /** The seat the actor acts for: `memberId` if given, else their only seat. */
+  /**
+   * Checks that the actor sits on the council (their own seat, or through an organisation's):
+   * only members convene meetings, propose, close votes, open polls and record decisions.
+   */
+  private async requireMembership(em: EntityManager, council: Council, actor: Person): Promise<void> {
+    const seats = await this.seatsOf(em, council, actor);
+    if (seats.length === 0) {
+      throw userError('NOT_A_MEMBER', `${actor.name} holds no seat on ${council.name} and is not a member of an organisation that does; only its members may do this.`);
+    }
+  }
+
+  /** The seat the actor votes for: `memberId` if given, else their only seat. */
   private async requireSeat(em: EntityManager, council: Council, actor: Person, memberId?: string | null): Promise<CouncilMember> {
     const seats = await this.seatsOf(em, council, actor);
     if (seats.length === 0) {
@@ -177,7 +188,7 @@ export class CouncilService {
     }
     return this.run(async ({ em, emit }) => {
       const council = await this.loadCouncil(em, input.councilId, 'councilId');
-      await this.requireSeat(em, council, actor);
+      await this.requireMembership(em, council, actor);
       const place = input.placeId ? await requirePlace(em, input.placeId, 'placeId') : null;
       const meeting = em.create(CouncilMeeting, { council, title, place, scheduledAt: input.scheduledAt, urgent: input.urgent, convenedBy: actor });
       await em.flush();
@@ -191,6 +202,7 @@ export class CouncilService {
     const actor = await actingPerson(this.ctx);
     return this.run(async ({ em }) => {
       const meeting = await requireEntity(em, CouncilMeeting, 'CouncilMeeting', meetingId, 'meetingId');
+      await this.requireMembership(em, await this.councilOfMeeting(em, meeting.uuid), actor);
       const uuids = memberIds.map((id) => localId(id, 'CouncilMember', 'memberIds'));
       const members = await em.find(CouncilMember, { uuid: { $in: uuids }, council: meeting.council });
       if (members.length !== new Set(uuids).size) {
@@ -215,12 +227,14 @@ export class CouncilService {
     if (input.gridFindingId && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input.gridFindingId)) {
       throw userError('BAD_USER_INPUT', `"gridFindingId" must be the uuid of a grid finding, got "${input.gridFindingId}".`, 'gridFindingId');
     }
+    const actor = await actingPerson(this.ctx);
     return this.run(async ({ em }) => {
       const meetingUuid = localId(input.meetingId, 'CouncilMeeting', 'meetingId');
       // Lock the meeting so two items added at once take distinct positions.
       const locked = await em.execute('SELECT id FROM council.meeting WHERE id = ? FOR UPDATE', [meetingUuid]);
       if (!locked.length) throw userError('NOT_FOUND', `No CouncilMeeting has the id given in "meetingId" (${input.meetingId}).`, 'meetingId');
       const meeting = await em.findOneOrFail(CouncilMeeting, { uuid: meetingUuid });
+      await this.requireMembership(em, await this.councilOfMeeting(em, meeting.uuid), actor);
       const request = input.requestId ? await requireEntity(em, Request, 'Request', input.requestId, 'requestId') : null;
       const [{ next }] = await em.execute<{ next: number }[]>('SELECT coalesce(max(position), 0) + 1 AS next FROM council.agenda_item WHERE meeting_id = ?', [meeting.uuid]);
       const kind = request ? AgendaItemKind.REQUEST : input.gridFindingId ? AgendaItemKind.GRID_FINDING : AgendaItemKind.TOPIC;
@@ -238,9 +252,10 @@ export class CouncilService {
   }
 
   async recordMinutes(agendaItemId: string, minutes: string): Promise<CouncilAgendaItem> {
-    await actingPerson(this.ctx);
+    const actor = await actingPerson(this.ctx);
     return this.run(async ({ em }) => {
       const item = await requireEntity(em, CouncilAgendaItem, 'CouncilAgendaItem', agendaItemId, 'agendaItemId');
+      await this.requireMembership(em, await this.councilOfMeeting(em, item.meeting.uuid), actor);
       item.minutes = minutes.trim() || null;
       await em.flush();
       return item;
@@ -255,7 +270,7 @@ export class CouncilService {
     return this.run(async ({ em }) => {
       const item = await requireEntity(em, CouncilAgendaItem, 'CouncilAgendaItem', agendaItemId, 'agendaItemId');
       const council = await this.councilOfMeeting(em, item.meeting.uuid);
-      await this.requireSeat(em, council, actor);
+      await this.requireMembership(em, council, actor);
       const proposal = em.create(CouncilProposal, { agendaItem: item, text: body });
       await em.flush();
       return proposal;
@@ -318,7 +333,7 @@ export class CouncilService {
       if (rows[0]!.status !== ProposalStatus.OPEN) throw userError('PROPOSAL_CLOSED', 'This proposal is already closed; its outcome is recorded.', 'proposalId');
       const proposal = await em.findOneOrFail(CouncilProposal, { uuid }, { populate: ['agendaItem'], refresh: true });
       const council = await this.councilOfMeeting(em, proposal.agendaItem.meeting.uuid);
-      await this.requireSeat(em, council, actor);
+      await this.requireMembership(em, council, actor);
       const weights = await em.execute<{ choice: VoteChoice | null; weight: number }[]>(
         `SELECT b.choice,
                 CASE WHEN ? = 'per_person' AND m.organization_id IS NOT NULL
@@ -362,7 +377,7 @@ export class CouncilService {
     return this.run(async ({ em }) => {
       const proposal = await requireEntity(em, CouncilProposal, 'CouncilProposal', proposalId, 'proposalId');
       const council = await this.councilOfMeeting(em, (await em.findOneOrFail(CouncilAgendaItem, proposal.agendaItem)).meeting.uuid);
-      await this.requireSeat(em, council, actor);
+      await this.requireMembership(em, council, actor);
       if (await em.count(CouncilResidentPoll, { proposal })) {
         throw userError('CONFLICT', 'This proposal already has a residents\' poll; a proposal is put to residents once.', 'proposalId');
       }
@@ -422,7 +437,7 @@ export class CouncilService {
       if (rows[0]!.status !== ProposalStatus.OPEN) throw userError('POLL_CLOSED', 'This residents\' poll is already closed.', 'pollId');
       const poll = await em.findOneOrFail(CouncilResidentPoll, { uuid }, { populate: ['proposal.agendaItem'], refresh: true });
       const council = await this.councilOfMeeting(em, poll.proposal.agendaItem.meeting.uuid);
-      await this.requireSeat(em, council, actor);
+      await this.requireMembership(em, council, actor);
       const [counts] = await em.execute<{ agree: string; disagree: string; eligible: string }[]>(
         `SELECT (SELECT count(*) FROM council.resident_poll_answer WHERE poll_id = ? AND answer = 'agree') AS agree,
                 (SELECT count(*) FROM council.resident_poll_answer WHERE poll_id = ? AND answer = 'disagree') AS disagree,
@@ -471,7 +486,7 @@ export class CouncilService {
       const proposal = await requireEntity(em, CouncilProposal, 'CouncilProposal', input.proposalId, 'proposalId');
       const item = await em.findOneOrFail(CouncilAgendaItem, proposal.agendaItem);
       const council = await this.councilOfMeeting(em, item.meeting.uuid);
-      await this.requireSeat(em, council, actor);
+      await this.requireMembership(em, council, actor);
       if (proposal.outcome !== ProposalOutcome.PASSED) {
         throw userError('PROPOSAL_NOT_PASSED', proposal.status === ProposalStatus.OPEN
           ? 'This proposal is still open: close the vote first; only a passed proposal becomes a decision.'
