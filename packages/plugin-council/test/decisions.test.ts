@@ -118,3 +118,37 @@ test('a meeting needs notice unless urgent; agenda items are a request, a grid f
   const many = await Promise.all([1, 2, 3, 4].map((i) => w.app.run(Q.agenda, { input: { meetingId: meeting.id, title: `议题${i}` } }, as(reps[0]!))));
   expect(many.map((m) => m.addCouncilAgendaItem.position).sort()).toEqual([3, 4, 5, 6]);
 });
+
+test('councils and seats: bad input is refused and writes nothing', async () => {
+  const input = { communityId: w.community.id, name: '银发义工议事会', kind: 'NAMED', votingRule: 'CONSENT', voteCounting: 'PER_SEAT', quorumPercent: 50 };
+  expect(await failure(w.app, Q.createCouncil, { input: { ...input, quorumPercent: 101 } })).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'quorumPercent' });
+  expect(await failure(w.app, Q.createCouncil, { input: { ...input, name: '  ' } })).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'name' });
+  expect(await failure(w.app, Q.createCouncil, { input: { ...input, communityId: w.building.id } })).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'communityId' });
+  const { createCouncil: council } = await w.app.run(Q.createCouncil, { input });
+  expect(await failure(w.app, Q.createCouncil, { input })).toMatchObject({ code: 'CONFLICT', argument: 'name' });
+  expect(await failure(w.app, Q.addMember, { c: council.id, s: 'OTHER' })).toMatchObject({ code: 'BAD_USER_INPUT' });
+  expect(await failure(w.app, Q.addMember, { c: council.id, s: 'OTHER', p: reps[0]!.id, o: w.orgs.unit.org.id })).toMatchObject({ code: 'BAD_USER_INPUT' });
+  await w.app.run(Q.addMember, { c: council.id, s: 'VOLUNTEER', p: reps[0]!.id });
+  expect(await failure(w.app, Q.addMember, { c: council.id, s: 'OTHER', p: reps[0]!.id })).toMatchObject({
+    code: 'ALREADY_MEMBER', message: '代表1 already holds a seat on 银发义工议事会; a person or organisation sits once.',
+  });
+  // Two seats for one organisation at the same moment: one is given.
+  const both = await Promise.all([1, 2].map(() => w.app.execute(Q.addMember, { c: council.id, s: 'RESIDENT_UNIT', o: w.orgs.unit.org.id })));
+  expect(both.filter((r) => !r.errors)).toHaveLength(1);
+  expect(both.find((r) => r.errors)!.errors![0]!.extensions?.code).toBe('ALREADY_MEMBER');
+  const { node } = await w.app.run(`query($id: ID!) { node(id: $id) { ... on Council { members { name } } } }`, { id: council.id });
+  expect(node.members).toEqual([{ name: '代表1' }, { name: '驻区单位联合会' }]);
+});
+
+test('node(id:) finds every council object by its global id', async () => {
+  const { proposal } = await passed();
+  const { recordCouncilDecision: d } = await w.app.run(Q.decide, { input: { proposalId: proposal.id, summary: '节点', actionItems: [item()], funding: [{ kind: 'DONATION', amountFen: 5 }] } }, as(reps[0]!));
+  const doc = `query($d: ID!, $a: ID!, $p: ID!) {
+    d: node(id: $d) { id __typename ... on CouncilDecision { summary } }
+    a: node(id: $a) { id __typename ... on CouncilActionItem { title } }
+    p: node(id: $p) { id __typename ... on CouncilProposal { outcome agendaItem { meeting { council { name } } } } } }`;
+  const data = await w.app.run(doc, { d: d.id, a: d.actionItems[0].id, p: proposal.id });
+  expect(data.d).toEqual({ id: d.id, __typename: 'CouncilDecision', summary: '节点' });
+  expect(data.a).toEqual({ id: d.actionItems[0].id, __typename: 'CouncilActionItem', title: '维修楼道门' });
+  expect(data.p).toMatchObject({ __typename: 'CouncilProposal', outcome: 'PASSED' });
+});
