@@ -1,5 +1,5 @@
-import { type GongzhiContext, loadById, loadByForeignKey, Organization, Person, refId } from '@gongzhi/core';
-import { Arg, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
+import { type GongzhiContext, loadById, loadByForeignKey, Organization, pageSize, Person, refId, requirePlace } from '@gongzhi/core';
+import { Arg, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { ActionItemStatus } from './council-enums.js';
 import { RecordCouncilDecisionInput } from './council.inputs.js';
 import { CouncilService } from './council.service.js';
@@ -71,6 +71,26 @@ export class CouncilDecisionResolver {
 
 @Resolver(() => CouncilActionItem)
 export class CouncilActionItemResolver {
+  @Query(() => [CouncilActionItem], {
+    description: 'Action items of the councils of communities under a place, optionally of some statuses; soonest due first (at most 500). What a task board shows.',
+  })
+  async councilActionItems(
+    @Arg('under', () => ID) under: string,
+    @Arg('status', () => [ActionItemStatus], { nullable: true }) status: ActionItemStatus[] | null | undefined,
+    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<CouncilActionItem[]> {
+    const root = await requirePlace(ctx.em, under, 'under');
+    return ctx.em.find(
+      CouncilActionItem,
+      {
+        ...(status?.length ? { status: { $in: status } } : {}),
+        decision: { proposal: { agendaItem: { meeting: { council: { community: { path: { $like: `${root.path}%` } } } } } } },
+      },
+      { orderBy: { dueOn: 'asc', uuid: 'asc' }, limit: pageSize(first, 50) },
+    );
+  }
+
   @FieldResolver(() => CouncilDecision)
   async decision(@Root() item: CouncilActionItem, @Ctx() ctx: GongzhiContext): Promise<CouncilDecision> {
     return (await loadById(ctx, CouncilDecision, refId(item.decision)!))!;

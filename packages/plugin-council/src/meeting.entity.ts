@@ -46,19 +46,13 @@ export class CouncilMeeting implements Node {
   createdAt: Date = new Date();
 }
 
-/** A member present at a meeting. */
+/** A seat present at a meeting (`CouncilMeeting.attendance` lists the seats). */
 @Entity({ schema: 'council', tableName: 'attendance' })
-@ObjectType({ implements: Node, description: 'A seat present at a meeting.' })
-export class CouncilAttendance implements Node {
+export class CouncilAttendance {
   [OptionalProps]?: 'uuid' | 'createdAt' | 'recordedBy';
 
   @PrimaryKey({ type: 'uuid', fieldName: 'id' })
   uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('CouncilAttendance', this.uuid);
-  }
 
   @ManyToOne(() => CouncilMeeting, { deleteRule: 'cascade' })
   meeting!: CouncilMeeting;

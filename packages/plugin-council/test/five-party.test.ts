@@ -86,6 +86,12 @@ test('five-party flow: door-access complaint → council item → decision funde
     ],
   });
   const [install, notify] = decision.actionItems;
+  const board = `query($under: ID!) { councilActionItems(under: $under, status: [TODO, IN_PROGRESS]) { title status decision { summary } } }`;
+  expect((await app.run(board, { under: w.community.id })).councilActionItems).toEqual([
+    { title: '采购并安装新门禁', status: 'TODO', decision: { summary: '更换10号楼单元门禁' } },
+    { title: '通知居民并登记门禁卡', status: 'TODO', decision: { summary: '更换10号楼单元门禁' } },
+  ]);
+  expect((await app.run(board, { under: w.otherBuilding.id })).councilActionItems).toEqual([]);
   const status = async () => (await app.run(`query($id: ID!) { node(id: $id) { ... on Request { status } } }`, { id: requestId })).node.status;
   expect(await status()).toBe('IN_PROGRESS');
 
@@ -134,6 +140,7 @@ test('five-party flow: door-access complaint → council item → decision funde
     { id: orgs.property.org.id },
   );
   expect(property).toEqual({ councilSeats: [{ seatType: 'PROPERTY_COMPANY', council: { name: '火龙园北里五方共建议事会' } }], councilActionItems: [{ title: '采购并安装新门禁', status: 'DONE' }] });
+  expect((await app.run(board, { under: w.community.id })).councilActionItems).toEqual([]);
   const doneAgain = await failure(app, Q.updateItem, { id: install.id, s: 'IN_PROGRESS' }, as(orgs.property.people[0]!));
   expect(doneAgain.code).toBe('ACTION_ITEM_DONE');
 });
