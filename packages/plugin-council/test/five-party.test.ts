@@ -2,6 +2,7 @@ import type { GongzhiEvent } from '@gongzhi/core';
 import { as, createWorld, failure, Q, type World } from './world.js';
 
 let w: World;
+const uuid = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1];
 const events: GongzhiEvent[] = [];
 
 beforeAll(async () => {
@@ -125,8 +126,8 @@ test('five-party flow: door-access complaint → council item → decision funde
   // 8. Events, small, with the community's path.
   const decisionMade = events.find((e) => e.name === 'council.decision-made')!;
   expect(decisionMade.payload).toEqual({
-    councilId: expect.any(String), placePath: w.community.path, decisionId: expect.any(String), proposalId: expect.any(String),
-    requestId: submitRequest.request.id && expect.any(String), actionItemIds: [expect.any(String), expect.any(String)],
+    councilId: uuid(council.id), placePath: w.community.path, decisionId: uuid(decision.id), proposalId: uuid(proposal.id),
+    requestId: uuid(requestId), actionItemIds: [uuid(install.id), uuid(notify.id)],
   });
   const updates = events.filter((e) => e.name === 'council.action-item-updated').map((e) => e.payload as { status: string; done: number; total: number });
   expect(updates.map(({ status, done, total }) => [status, done, total])).toEqual([['in_progress', 0, 2], ['done', 1, 2], ['done', 2, 2]]);
