@@ -22,8 +22,11 @@ export interface PlaceRule<T = any> {
   entity: ClassType;
   /** The place(s) the row belongs to; it is visible when any of them is in scope. Batch lookups through loaders. */
   place?: (row: T, ctx: GongzhiContext) => PlaceKey | readonly PlaceKey[] | Promise<PlaceKey | readonly PlaceKey[]>;
-  /** Person uuids who always see the row (the person themself, a request's requester). */
-  owners?: (row: T) => readonly (string | null | undefined)[];
+  /**
+   * Person uuids who see the row wherever their places are (the person themself, a request's
+   * requester, the members of a council). Asked only when the place does not already decide.
+   */
+  owners?: (row: T, ctx: GongzhiContext) => readonly (string | null | undefined)[] | Promise<readonly (string | null | undefined)[]>;
   /** Rows anyone, even anonymous, may see (reference data without personal information). */
   public?: boolean;
   /** Also visible to callers whose places lie below it (a place's ancestors: where one's community sits). */

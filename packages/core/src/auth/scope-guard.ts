@@ -41,17 +41,17 @@ async function isVisible(value: unknown, rules: ReadonlyMap<Function, PlaceRule>
   if (value === null || typeof value !== 'object') return true;
   const rule = ruleFor(rules, value);
   if (!rule || rule.public || access.everywhere) return true;
-  if (access.personId && rule.owners?.(value).includes(access.personId)) return true;
-  if (!rule.place) return false;
-  const found = await rule.place(value, ctx);
-  const keys: readonly PlaceKey[] = Array.isArray(found) ? found : [found as PlaceKey];
-  for (const key of keys) {
-    if (!key) continue;
-    const path = typeof key === 'string' ? await placePath(ctx, key) : key.path;
-    if (!path) continue;
-    if (access.sees(path) || (rule.visibleFromBelow && access.seesAbove(path))) return true;
+  if (rule.place) {
+    const found = await rule.place(value, ctx);
+    const keys: readonly PlaceKey[] = Array.isArray(found) ? found : [found as PlaceKey];
+    for (const key of keys) {
+      if (!key) continue;
+      const path = typeof key === 'string' ? await placePath(ctx, key) : key.path;
+      if (!path) continue;
+      if (access.sees(path) || (rule.visibleFromBelow && access.seesAbove(path))) return true;
+    }
   }
-  return false;
+  return !!access.personId && !!rule.owners && (await rule.owners(value, ctx)).includes(access.personId);
 }
 
 /** Whether the caller may see `row` by the place rules (for resolvers that must decide before returning). */

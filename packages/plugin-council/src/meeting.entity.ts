@@ -1,0 +1,113 @@
+import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { OptionalProps } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { Node, Person, Place, Request, toGlobalId } from '@gongzhi/core';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { AgendaItemKind } from './council-enums.js';
+import { Council, CouncilMember } from './council.entity.js';
+
+/** A meeting of a council, at a place and time; `urgent` when convened within hours. */
+@Entity({ schema: 'council', tableName: 'meeting' })
+@ObjectType({ implements: Node, description: 'A council meeting, with attendance and an agenda.' })
+export class CouncilMeeting implements Node {
+  [OptionalProps]?: 'uuid' | 'createdAt' | 'urgent' | 'place' | 'convenedBy';
+
+  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
+  uuid: string = randomUUID();
+
+  @Field(() => ID)
+  get id(): string {
+    return toGlobalId('CouncilMeeting', this.uuid);
+  }
+
+  @ManyToOne(() => Council, { deleteRule: 'cascade' })
+  council!: Council;
+
+  @Property({ type: 'text' })
+  @Field(() => String)
+  title!: string;
+
+  @ManyToOne(() => Place, { nullable: true, deleteRule: 'restrict' })
+  place?: Place | null;
+
+  @Property({ type: 'datetime' })
+  @Field(() => Date)
+  scheduledAt!: Date;
+
+  @Property({ type: 'boolean' })
+  @Field(() => Boolean, { description: 'Convened at short notice (within hours), like the sewer collapse.' })
+  urgent: boolean = false;
+
+  @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
+  convenedBy?: Person | null;
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  @Field(() => Date)
+  createdAt: Date = new Date();
+}
+
+/** A seat present at a meeting (`CouncilMeeting.attendance` lists the seats). */
+@Entity({ schema: 'council', tableName: 'attendance' })
+export class CouncilAttendance {
+  [OptionalProps]?: 'uuid' | 'createdAt' | 'recordedBy';
+
+  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
+  uuid: string = randomUUID();
+
+  @ManyToOne(() => CouncilMeeting, { deleteRule: 'cascade' })
+  meeting!: CouncilMeeting;
+
+  @ManyToOne(() => CouncilMember, { deleteRule: 'cascade' })
+  member!: CouncilMember;
+
+  @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
+  recordedBy?: Person | null;
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+}
+
+/** An issue on a meeting's agenda: a core request, a grid finding (by id), or a free topic. */
+@Entity({ schema: 'council', tableName: 'agenda_item' })
+@ObjectType({ implements: Node, description: 'An agenda item: a request, a grid finding or a free topic, with its minutes.' })
+export class CouncilAgendaItem implements Node {
+  [OptionalProps]?: 'uuid' | 'createdAt' | 'request' | 'gridFindingId' | 'minutes';
+
+  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
+  uuid: string = randomUUID();
+
+  @Field(() => ID)
+  get id(): string {
+    return toGlobalId('CouncilAgendaItem', this.uuid);
+  }
+
+  @ManyToOne(() => CouncilMeeting, { deleteRule: 'cascade' })
+  meeting!: CouncilMeeting;
+
+  @Property({ type: 'smallint' })
+  @Field(() => Int, { description: 'Order on the agenda, from 1.' })
+  position!: number;
+
+  @Enum({ items: () => AgendaItemKind, nativeEnumName: 'council.agenda_item_kind' })
+  @Field(() => AgendaItemKind)
+  kind!: AgendaItemKind;
+
+  @Property({ type: 'text' })
+  @Field(() => String)
+  title!: string;
+
+  @ManyToOne(() => Request, { nullable: true, deleteRule: 'restrict' })
+  request?: Request | null;
+
+  /** Id of a finding of the grid plugin: another plugin's row, so no foreign key and no type. */
+  @Property({ type: 'uuid', nullable: true })
+  @Field(() => ID, { nullable: true, description: "The grid finding's id, as the grid plugin gave it (kind GRID_FINDING)." })
+  gridFindingId?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true, description: 'Minutes of the discussion of this item.' })
+  minutes?: string | null;
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+}

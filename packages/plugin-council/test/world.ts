@@ -1,0 +1,120 @@
+import { Organization, OrganizationKind, OrganizationMember, Person, PersonRole, PersonRoleKind, Place, PlaceType } from '@gongzhi/core';
+import { createTestApp, type TestApp } from '@gongzhi/core/testing';
+import plugin from '../src/index.js';
+
+/** A small district for council tests, written straight to the database (core's tables). */
+export interface World {
+  app: TestApp;
+  community: Place;
+  building: Place;
+  otherBuilding: Place;
+  hall: Place;
+  /** Residents of `building` (households under it). */
+  residents: Person[];
+  /** A resident of `otherBuilding`. */
+  neighbour: Person;
+  /** Five-party organisations, each with its named people. */
+  orgs: Record<'party' | 'committee' | 'owners' | 'property' | 'unit', { org: Organization; people: Person[] }>;
+  outsider: Person;
+}
+
+export function as(person: Person) {
+  return { caller: { id: person.uuid, kind: 'person' as const } };
+}
+
+export async function createWorld(clock?: () => Date): Promise<World> {
+  const app = await createTestApp({ plugins: [plugin], clock });
+  const em = app.platform.orm.em.fork();
+  const place = (type: PlaceType, code: string, name: string, parent: Place | null): Place => {
+    const p = em.create(Place, { type, code, name, parent, path: '', depth: parent ? parent.depth + 1 : 0 });
+    p.path = `${parent?.path ?? '/'}${p.uuid}/`;
+    return p;
+  };
+  const district = place(PlaceType.DISTRICT, 'T-FT', '丰台区', null);
+  const sub = place(PlaceType.SUBDISTRICT, 'T-FZ', '方庄街道', district);
+  const community = place(PlaceType.COMMUNITY, 'T-HLY', '火龙园北里社区', sub);
+  const building = place(PlaceType.BUILDING, 'T-HLY-10', '10号楼', community);
+  const otherBuilding = place(PlaceType.BUILDING, 'T-HLY-11', '11号楼', community);
+  const hall = place(PlaceType.VENUE, 'T-HLY-HALL', '社区议事厅', community);
+  const residents: Person[] = [];
+  for (let i = 1; i <= 4; i++) {
+    const home = place(PlaceType.HOUSEHOLD, `T-HLY-10-${i}01`, `10号楼${i}01`, building);
+    residents.push(em.create(Person, { name: `居民${i}`, household: home }));
+  }
+  const otherHome = place(PlaceType.HOUSEHOLD, 'T-HLY-11-101', '11号楼101', otherBuilding);
+  const neighbour = em.create(Person, { name: '邻楼居民', household: otherHome });
+  const org = (name: string, kind: OrganizationKind, people: string[], role: PersonRoleKind) => {
+    const o = em.create(Organization, { name, kind, place: community });
+    const ps = people.map((n) => em.create(Person, { name: n }));
+    // Each party's people hold a role in the community, which is what lets them see its business.
+    for (const p of ps) em.create(PersonRole, { person: p, place: community, role, startsOn: '2020-01-01' });
+    for (const p of ps) em.create(OrganizationMember, { organization: o, person: p, role: '成员', joinedOn: '2024-01-01' });
+    return { org: o, people: ps };
+  };
+  const orgs = {
+    party: org('火龙园北里社区党支部', OrganizationKind.PARTY_BRANCH, ['党支部书记'], PersonRoleKind.PARTY_MEMBER),
+    committee: org('火龙园北里社区居委会', OrganizationKind.RESIDENTS_COMMITTEE, ['居委会主任', '居委会委员'], PersonRoleKind.SOCIAL_WORKER),
+    owners: org('火龙园北里业主委员会', OrganizationKind.OWNERS_COMMITTEE, ['业委会主任', '业委会委员甲', '业委会委员乙'], PersonRoleKind.RESIDENT),
+    property: org('火龙园物业服务中心', OrganizationKind.PROPERTY_COMPANY, ['物业经理'], PersonRoleKind.PROPERTY_STAFF),
+    unit: org('驻区单位联合会', OrganizationKind.RESIDENT_UNIT, ['驻区单位代表'], PersonRoleKind.VOLUNTEER),
+  };
+  const outsider = em.create(Person, { name: '路人' });
+  await em.flush();
+  return { app, community, building, otherBuilding, hall, residents, neighbour, orgs, outsider };
+}
+
+/** Runs an operation expected to fail; returns its first error's code and message. */
+export async function failure(app: TestApp, source: string, variables: Record<string, unknown>, options?: { caller?: { id: string; kind: 'person' } }) {
+  const result = await app.execute(source, variables, options);
+  expect(result.errors?.length).toBeGreaterThan(0);
+  const error = result.errors![0]!;
+  return { code: error.extensions?.code as string, message: error.message, argument: error.extensions?.argument as string | undefined };
+}
+
+export const Q = {
+  createCouncil: `mutation($input: CreateCouncilInput!) { createCouncil(input: $input) { id name kind votingRule voteCounting quorumPercent } }`,
+  addMember: `mutation($c: ID!, $s: CouncilSeatType!, $p: ID, $o: ID) { addCouncilMember(councilId: $c, seatType: $s, personId: $p, organizationId: $o) { id seatType name } }`,
+  schedule: `mutation($input: ScheduleCouncilMeetingInput!) { scheduleCouncilMeeting(input: $input) { id title urgent scheduledAt place { name } convenedBy { name } } }`,
+  agenda: `mutation($input: AddCouncilAgendaItemInput!) { addCouncilAgendaItem(input: $input) { id position kind title request { id status } gridFindingId } }`,
+  propose: `mutation($a: ID!, $t: String!) { createCouncilProposal(agendaItemId: $a, text: $t) { id status } }`,
+  vote: `mutation($p: ID!, $c: CouncilVoteChoice!, $m: ID) { castCouncilVote(proposalId: $p, choice: $c, memberId: $m) { id choice castBy { name } member { name } } }`,
+  changeVote: `mutation($p: ID!, $c: CouncilVoteChoice!, $m: ID) { changeCouncilVote(proposalId: $p, choice: $c, memberId: $m) { id choice castBy { name } } }`,
+  close: `mutation($p: ID!) { closeCouncilProposal(proposalId: $p) { id status outcome closedBy { name } tally { forWeight againstWeight abstainWeight eligibleWeight castWeight votingRule voteCounting quorumPercent quorumMet } } }`,
+  decide: `mutation($input: RecordCouncilDecisionInput!) { recordCouncilDecision(input: $input) { id summary totalFundingFen progress { done inProgress total ratio }
+    actionItems { id title dueOn status ownerOrganization { name } ownerPerson { name } } fundingSources { kind description amountFen } } }`,
+  updateItem: `mutation($id: ID!, $s: CouncilActionItemStatus!) { updateCouncilActionItem(id: $id, status: $s) { id status decision { progress { done total ratio } completedAt } } }`,
+};
+
+/** A council in the world's community with the given rule, counting, quorum, and a proposal open on a topic. */
+export async function councilWithProposal(
+  w: World,
+  name: string,
+  rule: string,
+  counting: string,
+  quorumPercent: number,
+  seats: { person?: Person; org?: Organization; seat: string }[],
+) {
+  const convenor = seats[0]!.person ?? null;
+  const { createCouncil: council } = await w.app.run(Q.createCouncil, {
+    input: { communityId: w.community.id, name, kind: 'NAMED', votingRule: rule, voteCounting: counting, quorumPercent },
+  });
+  const members: string[] = [];
+  for (const s of seats) {
+    const { addCouncilMember } = await w.app.run(Q.addMember, { c: council.id, s: s.seat, p: s.person?.id, o: s.org?.id });
+    members.push(addCouncilMember.id);
+  }
+  const actor = convenor ?? (await firstPersonOf(w, seats[0]!.org!));
+  const { scheduleCouncilMeeting: meeting } = await w.app.run(
+    Q.schedule,
+    { input: { councilId: council.id, title: `${name}会议`, scheduledAt: new Date(Date.now() + 3 * 3_600_000).toISOString(), urgent: true } },
+    as(actor),
+  );
+  const { addCouncilAgendaItem: item } = await w.app.run(Q.agenda, { input: { meetingId: meeting.id, title: '议题' } }, as(actor));
+  const { createCouncilProposal: proposal } = await w.app.run(Q.propose, { a: item.id, t: '提案' }, as(actor));
+  return { council, members, meeting, item, proposal, actor };
+}
+
+async function firstPersonOf(w: World, org: Organization): Promise<Person> {
+  for (const group of Object.values(w.orgs)) if (group.org.uuid === org.uuid) return group.people[0]!;
+  throw new Error('unknown organisation');
+}
