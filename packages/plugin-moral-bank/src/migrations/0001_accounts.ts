@@ -100,9 +100,9 @@ export const accounts: Migration = {
     -- Double entry: checked at commit, once every entry of the transaction is in.
     CREATE FUNCTION moral_bank.check_transaction_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
-      tx uuid := CASE WHEN TG_TABLE_NAME = 'entry' THEN NEW.transaction_id ELSE NEW.id END;
-      total bigint; credits bigint; n integer; declared integer;
+      tx uuid; total bigint; credits bigint; n integer; declared integer;
     BEGIN
+      IF TG_TABLE_NAME = 'entry' THEN tx := NEW.transaction_id; ELSE tx := NEW.id; END IF;
       SELECT coalesce(sum(amount), 0), coalesce(sum(amount) FILTER (WHERE amount > 0), 0), count(*)
         INTO total, credits, n FROM moral_bank.entry WHERE transaction_id = tx;
       SELECT minutes INTO declared FROM moral_bank.ledger_transaction WHERE id = tx;
