@@ -60,7 +60,8 @@ export async function transfer(ctx: GongzhiContext, input: TransferInput, actor:
   }
   assertAmount(input.minutes, 'minutes');
   if (input.memo && input.memo.length > 500) throw userError('BAD_USER_INPUT', '"memo" must be at most 500 characters.', 'memo');
-  const hash = requestHash({ from: input.from.uuid, to: input.to.uuid, minutes: input.minutes, kind: input.kind, memo: input.memo });
+  // The actor is part of the body: someone else replaying a key learns nothing and moves nothing.
+  const hash = requestHash({ actor: actor.uuid, from: input.from.uuid, to: input.to.uuid, minutes: input.minutes, kind: input.kind, memo: input.memo });
   const reused = () =>
     userError(
       'IDEMPOTENCY_KEY_REUSED',

@@ -89,7 +89,7 @@ async function bookingEvent(em: EntityManager, emit: EventEmitter, bookingId: st
 }
 
 /** Debits a confirmed booking: account → the bank's issuance account. */
-async function debit(em: EntityManager, communityId: string, bookingId: string, accountId: string, minutes: number, actorId: string | null, at: Date, memo: string): Promise<string> {
+async function debit(em: EntityManager, emit: EventEmitter, communityId: string, bookingId: string, accountId: string, minutes: number, actorId: string | null, at: Date, memo: string): Promise<string> {
   const bank = await bankAccountId(em, communityId);
   const result = await postTransaction(em, {
     communityId,
@@ -104,11 +104,12 @@ async function debit(em: EntityManager, communityId: string, bookingId: string, 
     occurredAt: at,
   });
   await sql(em, 'UPDATE moral_bank.booking SET debit_transaction_id = ? WHERE id = ?', [result.transactionId, bookingId]);
+  await announce(em, emit, result.transactionId);
   return result.transactionId;
 }
 
 /** Refunds part or all of a booking: the bank's issuance account → the account. */
-async function refund(em: EntityManager, booking: { id: string; account_id: string; community_id: string }, minutes: number, actorId: string | null, at: Date, memo: string): Promise<string> {
+async function refund(em: EntityManager, emit: EventEmitter, booking: { id: string; account_id: string; community_id: string }, minutes: number, actorId: string | null, at: Date, memo: string): Promise<string> {
   const bank = await bankAccountId(em, booking.community_id);
   const result = await postTransaction(em, {
     communityId: booking.community_id,
@@ -123,6 +124,7 @@ async function refund(em: EntityManager, booking: { id: string; account_id: stri
     occurredAt: at,
   });
   await sql(em, 'UPDATE moral_bank.booking SET refund_transaction_id = ? WHERE id = ?', [result.transactionId, booking.id]);
+  await announce(em, emit, result.transactionId);
   return result.transactionId;
 }
 
@@ -200,7 +202,7 @@ export async function book(ctx: GongzhiContext, input: BookInput, actor: Person)
         }
         throw err;
       }
-      if (!window) await debit(em, policy.community.uuid, id, account.uuid, minutes, actor.uuid, now, `${venue.name} ${input.purpose ?? ''}`.trim());
+      if (!window) await debit(em, emit, policy.community.uuid, id, account.uuid, minutes, actor.uuid, now, `${venue.name} ${input.purpose ?? ''}`.trim());
       await bookingEvent(em, emit, id);
     },
     actor.uuid,
@@ -249,7 +251,7 @@ export async function cancel(ctx: GongzhiContext, booking: MoralBankBooking, act
       await sql(em, "UPDATE moral_bank.booking SET status = 'cancelled', updated_at = ? WHERE id = ?", [now, row.id]);
       const beforeCutoff = new Date(row.starts_at).getTime() - now.getTime() >= row.refund_cutoff_minutes * 60_000;
       if (row.status === BookingStatus.CONFIRMED && beforeCutoff) {
-        await refund(em, row, row.minutes, actor.uuid, now, `${row.name} 取消退还`);
+        await refund(em, emit, row, row.minutes, actor.uuid, now, `${row.name} 取消退还`);
       }
       await bookingEvent(em, emit, row.id);
     },
@@ -269,7 +271,7 @@ export async function markNoShow(ctx: GongzhiContext, booking: MoralBankBooking,
       if (new Date(row.starts_at) > now) throw userError('BAD_USER_INPUT', 'A no-show can be recorded only once the booking has started.', 'bookingId');
       await sql(em, "UPDATE moral_bank.booking SET status = 'no_show', updated_at = ? WHERE id = ?", [now, row.id]);
       const back = Math.floor((row.minutes * (100 - row.no_show_forfeit_percent)) / 100);
-      if (back > 0) await refund(em, row, back, actor.uuid, now, `${row.name} 未到场，按规则退还${100 - row.no_show_forfeit_percent}%`);
+      if (back > 0) await refund(em, emit, row, back, actor.uuid, now, `${row.name} 未到场，按规则退还${100 - row.no_show_forfeit_percent}%`);
       await bookingEvent(em, emit, row.id);
     },
     actor.uuid,
@@ -304,13 +306,20 @@ export async function allocatePriorityRequests(ctx: GongzhiContext, venue: Place
           "SELECT 1 FROM moral_bank.booking WHERE venue_id = ? AND status IN ('confirmed', 'no_show') AND during && tstzrange(?, ?, '[)')",
           [venue.uuid, r.starts_at, r.ends_at],
         );
-        const [acct] = await sql<{ balance: number; min_balance: number | null }>(em, 'SELECT balance, min_balance FROM moral_bank.account WHERE id = ? FOR UPDATE', [r.account_id]);
+        // Lock the account with the bank's account, in id order like every ledger write, so no deadlock.
+        const bank = await bankAccountId(em, r.community_id);
+        const locked = await sql<{ id: string; balance: number; min_balance: number | null }>(
+          em,
+          'SELECT id, balance, min_balance FROM moral_bank.account WHERE id IN (?, ?) ORDER BY id FOR UPDATE',
+          [r.account_id, bank],
+        );
+        const acct = locked.find((a) => a.id === r.account_id);
         const affordable = acct!.min_balance === null || acct!.balance - r.minutes >= acct!.min_balance;
         if (clash || new Date(r.starts_at) <= now || !affordable) {
           await sql(em, "UPDATE moral_bank.booking SET status = 'declined', updated_at = ? WHERE id = ?", [now, r.id]);
         } else {
           await sql(em, "UPDATE moral_bank.booking SET status = 'confirmed', updated_at = ? WHERE id = ?", [now, r.id]);
-          await debit(em, r.community_id, r.id, r.account_id, r.minutes, actor.uuid, now, `${venue.name} ${r.purpose ?? ''}（优先时段）`.trim());
+          await debit(em, emit, r.community_id, r.id, r.account_id, r.minutes, actor.uuid, now, `${venue.name} ${r.purpose ?? ''}（优先时段）`.trim());
         }
         await bookingEvent(em, emit, r.id);
       }
