@@ -234,3 +234,34 @@ test('accounts on people, organisations and places are batched: one person or fi
   const data = await w.app.run(places);
   expect(data.places.moralBankAccounts.length).toBeGreaterThan(5);
 });
+
+test('a team account is kept by the person who opened it; the team gifts hours to a member', async () => {
+  const [, , ma, wang, chen] = w.people;
+  const teamId = toGlobalId('VolunteerTeam', '6a0c8d1e-2019-4916-9a16-0000000000aa');
+  const nameless = await w.app.execute('mutation($c: ID!, $h: ID!) { openMoralBankAccount(communityId: $c, holderKind: TEAM, holderId: $h) { id } }', { c: w.community.id, h: teamId }, as(ma!));
+  expect(nameless.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'name' });
+  const team = await openAccount(w, 'TEAM', teamId, ma!, '新城京剧票友队');
+  expect(team).toMatchObject({ name: '新城京剧票友队', balance: 0, holderKind: 'TEAM', holderId: teamId });
+  expect((await openAccount(w, 'TEAM', teamId, ma!, '新城京剧票友队')).id).toBe(team.id); // opening twice: the same account
+  const maAccount = (await accountOf(w, ma!))!;
+  const wangAccount = (await accountOf(w, wang!))!;
+  expect((await transfer(w, ma!, { fromAccountId: maAccount.id, toAccountId: team.id, minutes: 40, kind: 'GIFT', idempotencyKey: 'member-to-team-01' })).errors).toBeUndefined();
+  const denied = await transfer(w, chen!, { fromAccountId: team.id, toAccountId: wangAccount.id, minutes: 10, kind: 'GIFT', idempotencyKey: 'team-gift-denied-1' });
+  expect(denied.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_ACCOUNT_HOLDER' });
+  const gift = await transfer(w, ma!, { fromAccountId: team.id, toAccountId: wangAccount.id, minutes: 25, kind: 'GIFT', memo: '票友队赠与队员', idempotencyKey: 'team-gift-wang-01' });
+  const { node } = await w.app.run('query($id: ID!) { node(id: $id) { ... on MoralBankTransaction { kind memo actor { name } entries { amount account { name } } } } }', {
+    id: gift.data!.transferMoralBankMinutes.id,
+  });
+  expect(node).toEqual({ kind: 'GIFT', memo: '票友队赠与队员', actor: { name: '马秀兰' }, entries: [{ amount: -25, account: { name: '新城京剧票友队' } }, { amount: 25, account: { name: '王建国' } }] });
+});
+
+test('malformed verified service is ignored with a warning, never credited', async () => {
+  const before = await countRows(w);
+  w.logs.length = 0;
+  await verifyService(w, w.people[0]!, 1.5);
+  await verifyService(w, w.people[0]!, 0);
+  await verifyService(w, w.people[0]!, 100_000);
+  await verifyService(w, w.people[0]!, 30, { communityId: w.hall.uuid }); // a venue, not a community
+  expect(await countRows(w)).toEqual(before);
+  expect(w.logs.filter((l) => l.level === 'warn')).toHaveLength(4);
+});
