@@ -64,7 +64,6 @@ export class MoralBankTransaction implements Node {
   requestHash?: string | null;
 
   @ManyToOne(() => MoralBankTransaction, { nullable: true })
-  @Field(() => MoralBankTransaction, { nullable: true, description: 'The transaction this one reverses.' })
   reverses?: MoralBankTransaction | null;
 
   @Property({ type: 'uuid', nullable: true })

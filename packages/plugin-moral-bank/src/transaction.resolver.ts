@@ -87,6 +87,11 @@ export class MoralBankTransactionResolver {
     return tx.actor ? loadById(ctx, Person, tx.actor.uuid) : null;
   }
 
+  @FieldResolver(() => MoralBankTransaction, { nullable: true, description: 'The transaction this one reverses.' })
+  reverses(@Root() tx: MoralBankTransaction, @Ctx() ctx: GongzhiContext): Promise<MoralBankTransaction | null> | null {
+    return tx.reverses ? loadById(ctx, MoralBankTransaction, tx.reverses.uuid) : null;
+  }
+
   @FieldResolver(() => MoralBankBooking, { nullable: true })
   booking(@Root() tx: MoralBankTransaction, @Ctx() ctx: GongzhiContext): Promise<MoralBankBooking | null> | null {
     return tx.bookingId ? loadById(ctx, MoralBankBooking, tx.bookingId) : null;

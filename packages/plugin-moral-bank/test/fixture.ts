@@ -29,6 +29,7 @@ export function recordingLogger(records: LogRecord[]): Logger {
   const logger: Logger = new Proxy({} as Logger, {
     get(_, prop) {
       if (prop === 'child') return () => logger;
+      if (typeof prop !== 'string' || prop === 'then') return undefined;
       if (prop === 'level') return 'info';
       if (prop === 'warn' || prop === 'error' || prop === 'fatal') return (obj: unknown, msg?: string) => records.push({ level: String(prop), obj, msg });
       return () => undefined;

@@ -180,11 +180,18 @@ test('a transaction is corrected by a reversing transaction, once', async () => 
   const sent = await transfer(w, ma!, { fromAccountId: from.id, toAccountId: to.id, minutes: 20, idempotencyKey: 'to-reverse-0001' });
   const id = sent.data!.transferMoralBankMinutes.id;
   const reverse = () =>
-    w.app.execute('mutation($id: ID!) { reverseMoralBankTransaction(transactionId: $id, reason: "转错了人") { kind minutes reverses { id } entries { amount } } }', { id }, as(w.staff));
+    w.app.execute('mutation($id: ID!) { reverseMoralBankTransaction(transactionId: $id, reason: "转错了人") { id kind minutes reverses { id kind } entries { amount } } }', { id }, as(w.staff));
   const reversed = await reverse();
-  expect(reversed.data!.reverseMoralBankTransaction).toEqual({ kind: 'REVERSAL', minutes: 20, reverses: { id }, entries: [{ amount: 20 }, { amount: -20 }] });
+  expect(reversed.data!.reverseMoralBankTransaction).toMatchObject({ kind: "REVERSAL", minutes: 20, reverses: { id, kind: "TRANSFER" }, entries: [{ amount: 20 }, { amount: -20 }] });
   expect(code(await reverse())).toBe('CONFLICT');
-  expect((await accountOf(w, ma!))!.balance).toBe(140);
+  const twice = await w.app.execute('mutation($id: ID!) { reverseMoralBankTransaction(transactionId: $id, reason: "再冲正") { id } }', { id: reversed.data!.reverseMoralBankTransaction.id }, as(w.staff));
+  expect(twice.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'transactionId' });
+  // Minutes already spent cannot be taken back: the reversal would overdraw the receiver.
+  const spent = await transfer(w, ma!, { fromAccountId: from.id, toAccountId: to.id, minutes: 30, idempotencyKey: 'to-reverse-0002' });
+  await transfer(w, wang!, { fromAccountId: to.id, toAccountId: from.id, minutes: (await accountOf(w, wang!))!.balance, idempotencyKey: 'drain-wang-0001' });
+  const overdraw = await w.app.execute('mutation($id: ID!) { reverseMoralBankTransaction(transactionId: $id, reason: "转错了") { id } }', { id: spent.data!.transferMoralBankMinutes.id }, as(w.staff));
+  expect(code(overdraw)).toBe('INSUFFICIENT_BALANCE');
+  expect(await ledger(w)).toMatchObject({ ok: true });
 });
 
 test('statements carry a running balance; monthly summaries and opt-in top contributors', async () => {
