@@ -1,0 +1,128 @@
+import { type GongzhiContext, loadById, PlaceType, requirePlace, toGlobalId, userError } from '@gongzhi/core';
+import { Arg, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { MoralBankAccount } from './account.entity.js';
+import { bankOptions } from './moral-bank.service.js';
+import { monthlySummary, topContributors, verifyLedger } from './report.service.js';
+
+@ObjectType({ description: 'An account whose cached balance differs from the sum of its entries (should never happen).' })
+export class MoralBankBalanceMismatch {
+  @Field(() => ID)
+  accountId!: string;
+
+  @Field(() => Int)
+  cachedBalance!: number;
+
+  @Field(() => Int)
+  entryBalance!: number;
+}
+
+@ObjectType({ description: 'The result of checking the ledger: ok when every rule holds.' })
+export class MoralBankLedgerCheck {
+  @Field(() => Boolean)
+  ok!: boolean;
+
+  @Field(() => Int)
+  transactions!: number;
+
+  @Field(() => Int)
+  entries!: number;
+
+  @Field(() => Int, { description: 'Sum of all entries: always 0 in a sound double-entry ledger.' })
+  entrySum!: number;
+
+  @Field(() => [MoralBankBalanceMismatch])
+  balanceMismatches!: MoralBankBalanceMismatch[];
+
+  @Field(() => [ID], { description: 'Transactions whose entries are fewer than two, do not sum to zero, or do not match their minutes.' })
+  unbalancedTransactions!: string[];
+
+  @Field(() => [ID], { description: 'Accounts below their floor.' })
+  accountsBelowFloor!: string[];
+}
+
+@ObjectType({ description: "One month of a community bank's activity (in the bank's time zone)." })
+export class MoralBankMonth {
+  @Field(() => String, { description: 'YYYY-MM.' })
+  month!: string;
+
+  @Field(() => Int, { description: 'Service minutes verified (net of corrections).' })
+  serviceMinutes!: number;
+
+  @Field(() => Int, { description: 'Venue minutes earned for it.' })
+  earnedMinutes!: number;
+
+  @Field(() => Int, { description: 'Minutes spent on venues, net of refunds.' })
+  spentMinutes!: number;
+
+  @Field(() => Int, { description: 'Minutes moved between holders (transfers and gifts).' })
+  transferredMinutes!: number;
+
+  @Field(() => Int, { description: "Minutes held by all holders at the month's end." })
+  outstandingMinutes!: number;
+}
+
+@ObjectType({ description: 'A person or team that opted in to the ranking, with the service they did.' })
+export class MoralBankContributor {
+  @Field(() => MoralBankAccount)
+  account!: MoralBankAccount;
+
+  @Field(() => Int)
+  serviceMinutes!: number;
+}
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+@Resolver()
+export class MoralBankReportResolver {
+  @Query(() => MoralBankLedgerCheck, { description: 'Admin check of the ledger (all communities, or one): balanced transactions, cached balances equal to entries, floors held.' })
+  async verifyMoralBankLedger(@Arg('communityId', () => ID, { nullable: true }) communityId: string | null | undefined, @Ctx() ctx: GongzhiContext): Promise<MoralBankLedgerCheck> {
+    const community = communityId ? await requirePlace(ctx, communityId, 'communityId', [PlaceType.COMMUNITY]) : null;
+    const check = await verifyLedger(ctx.em, community?.uuid ?? null);
+    return {
+      ok: check.entrySum === 0 && check.mismatches.length === 0 && check.unbalanced.length === 0 && check.belowFloor.length === 0,
+      transactions: check.transactions,
+      entries: check.entries,
+      entrySum: check.entrySum,
+      balanceMismatches: check.mismatches.map((m) => ({ accountId: toGlobalId('MoralBankAccount', m.account_id), cachedBalance: m.cached, entryBalance: m.computed })),
+      unbalancedTransactions: check.unbalanced.map((id) => toGlobalId('MoralBankTransaction', id)),
+      accountsBelowFloor: check.belowFloor.map((id) => toGlobalId('MoralBankAccount', id)),
+    };
+  }
+
+  @Query(() => [MoralBankMonth], { description: "Monthly summary of a community's bank: earned, spent, transferred, outstanding. Months given as YYYY-MM, inclusive." })
+  async moralBankMonthlySummary(
+    @Arg('communityId', () => ID) communityId: string,
+    @Arg('fromMonth', () => String, { nullable: true }) fromMonth: string | null | undefined,
+    @Arg('toMonth', () => String, { nullable: true }) toMonth: string | null | undefined,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<MoralBankMonth[]> {
+    const community = await requirePlace(ctx, communityId, 'communityId', [PlaceType.COMMUNITY]);
+    for (const [name, value] of [['fromMonth', fromMonth], ['toMonth', toMonth]] as const) {
+      if (value && !MONTH.test(value)) throw userError('BAD_USER_INPUT', `"${name}" must be a month as YYYY-MM, e.g. 2026-05; got "${value}".`, name);
+    }
+    const rows = await monthlySummary(ctx.em, community.uuid, bankOptions(ctx).timeZone, fromMonth ?? null, toMonth ?? null);
+    return rows.map((r) => ({
+      month: r.month,
+      serviceMinutes: r.service_minutes,
+      earnedMinutes: r.earned_minutes,
+      spentMinutes: r.spent_minutes,
+      transferredMinutes: r.transferred_minutes,
+      outstandingMinutes: r.outstanding_minutes,
+    }));
+  }
+
+  @Query(() => [MoralBankContributor], { description: 'Top contributors of a community (people and teams that opted in), by service verified, optionally since a date.' })
+  async moralBankTopContributors(
+    @Arg('communityId', () => ID) communityId: string,
+    @Arg('since', () => Date, { nullable: true }) since: Date | null | undefined,
+    @Arg('first', () => Int, { defaultValue: 10 }) first: number,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<MoralBankContributor[]> {
+    const community = await requirePlace(ctx, communityId, 'communityId', [PlaceType.COMMUNITY]);
+    if (!Number.isInteger(first) || first < 1 || first > 100) throw userError('BAD_USER_INPUT', '"first" must be from 1 to 100.', 'first');
+    const rows = await topContributors(ctx.em, community.uuid, since ?? null, first);
+    return Promise.all(rows.map(async (r) => ({ account: (await loadById(ctx, MoralBankAccount, r.account_id))!, serviceMinutes: r.service_minutes })));
+  }
+}
+
+

@@ -1,0 +1,144 @@
+import type { EntityManager } from './entity-manager.js';
+import { marks, sql } from './ledger.service.js';
+
+export interface StatementRow {
+  account_id: string;
+  seq: string;
+  transaction_id: string;
+  kind: string;
+  memo: string | null;
+  amount: number;
+  balance_after: number;
+  occurred_at: Date;
+  counterparty: string | null;
+}
+
+/**
+ * Statement lines of several accounts at once (one query for a whole page of accounts). The
+ * running balance is a window over the account's whole history, in posting order, so a line
+ * shows the balance right after it even when the range starts late.
+ */
+export async function statementLines(em: EntityManager, accountIds: readonly string[], from: Date | null, to: Date | null, first: number): Promise<StatementRow[]> {
+  return sql<StatementRow>(
+    em,
+    `SELECT * FROM (
+       SELECT s.*, row_number() OVER (PARTITION BY s.account_id ORDER BY s.seq) AS n FROM (
+         SELECT e.account_id, e.seq, e.transaction_id, t.kind, t.memo, e.amount, e.occurred_at,
+           (sum(e.amount) OVER (PARTITION BY e.account_id ORDER BY e.seq))::int AS balance_after,
+           (SELECT string_agg(a2.name, '、' ORDER BY a2.name) FROM moral_bank.entry e2 JOIN moral_bank.account a2 ON a2.id = e2.account_id
+             WHERE e2.transaction_id = e.transaction_id AND e2.account_id <> e.account_id) AS counterparty
+         FROM moral_bank.entry e JOIN moral_bank.ledger_transaction t ON t.id = e.transaction_id
+         WHERE e.account_id IN (${marks(accountIds)})
+       ) s WHERE (?::timestamptz IS NULL OR s.occurred_at >= ?) AND (?::timestamptz IS NULL OR s.occurred_at < ?)
+     ) w WHERE w.n <= ? ORDER BY w.account_id, w.seq`,
+    [...accountIds, from, from, to, to, first],
+  );
+}
+
+export interface MonthRow {
+  month: string;
+  service_minutes: number;
+  earned_minutes: number;
+  spent_minutes: number;
+  transferred_minutes: number;
+  outstanding_minutes: number;
+}
+
+/**
+ * Per month of one community's bank (in its time zone): service verified, minutes earned,
+ * minutes spent on venues (net of refunds), minutes moved between holders, and minutes
+ * outstanding at the month's end (what holders hold: minus the issuance account's balance,
+ * a running sum over months).
+ */
+export async function monthlySummary(em: EntityManager, communityId: string, timeZone: string, fromMonth: string | null, toMonth: string | null): Promise<MonthRow[]> {
+  return sql<MonthRow>(
+    em,
+    `WITH tx AS (
+       SELECT t.kind, t.minutes, t.service_minutes, to_char(t.occurred_at AT TIME ZONE ?, 'YYYY-MM') AS month,
+         coalesce((SELECT sum(e.amount) FROM moral_bank.entry e JOIN moral_bank.account a ON a.id = e.account_id
+                   WHERE e.transaction_id = t.id AND a.holder_kind = 'bank'), 0) AS bank_amount
+       FROM moral_bank.ledger_transaction t WHERE t.community_id = ?
+     ), m AS (
+       SELECT month,
+         coalesce(sum(service_minutes) FILTER (WHERE kind = 'earn'), 0) AS service_minutes,
+         coalesce(-sum(bank_amount) FILTER (WHERE kind = 'earn'), 0) AS earned_minutes,
+         coalesce(sum(bank_amount) FILTER (WHERE kind IN ('booking', 'refund')), 0) AS spent_minutes,
+         coalesce(sum(minutes) FILTER (WHERE kind IN ('transfer', 'gift')), 0) AS transferred_minutes,
+         sum(bank_amount) AS bank_net
+       FROM tx GROUP BY month
+     )
+     SELECT * FROM (
+       SELECT month, service_minutes::int, earned_minutes::int, spent_minutes::int, transferred_minutes::int,
+         (-sum(bank_net) OVER (ORDER BY month))::int AS outstanding_minutes
+       FROM m
+     ) r WHERE (?::text IS NULL OR month >= ?) AND (?::text IS NULL OR month <= ?) ORDER BY month`,
+    [timeZone, communityId, fromMonth, fromMonth, toMonth, toMonth],
+  );
+}
+
+/** Opted-in people and teams of a community by service verified, most first. */
+export async function topContributors(em: EntityManager, communityId: string, since: Date | null, first: number): Promise<{ account_id: string; service_minutes: number }[]> {
+  return sql(
+    em,
+    `SELECT a.id AS account_id, coalesce((
+       SELECT sum(t.service_minutes) FROM moral_bank.ledger_transaction t
+       WHERE t.kind = 'earn' AND t.community_id = a.community_id AND (?::timestamptz IS NULL OR t.occurred_at >= ?)
+         AND CASE WHEN a.holder_kind = 'team' THEN t.team_id = a.team_id
+                  ELSE EXISTS (SELECT 1 FROM moral_bank.entry e WHERE e.transaction_id = t.id AND e.account_id = a.id) END
+     ), 0)::int AS service_minutes
+     FROM moral_bank.account a
+     WHERE a.community_id = ? AND a.in_rankings AND a.holder_kind IN ('person', 'team')
+     ORDER BY service_minutes DESC, a.name, a.id LIMIT ?`,
+    [since, since, communityId, first],
+  );
+}
+
+export interface LedgerCheck {
+  transactions: number;
+  entries: number;
+  entrySum: number;
+  mismatches: { account_id: string; cached: number; computed: number }[];
+  unbalanced: string[];
+  belowFloor: string[];
+}
+
+/** Checks the whole ledger (or one community's): balanced transactions, cached balances equal to entries, floors held. */
+export async function verifyLedger(em: EntityManager, communityId: string | null): Promise<LedgerCheck> {
+  const scope = communityId ? 'WHERE community_id = ?' : '';
+  const params = communityId ? [communityId] : [];
+  const [totals] = await sql<{ transactions: number; entries: number; entry_sum: number }>(
+    em,
+    `SELECT (SELECT count(*) FROM moral_bank.ledger_transaction ${scope})::int AS transactions,
+       count(e.seq)::int AS entries, coalesce(sum(e.amount), 0)::bigint AS entry_sum
+     FROM moral_bank.entry e JOIN moral_bank.account a ON a.id = e.account_id ${communityId ? 'WHERE a.community_id = ?' : ''}`,
+    [...params, ...params],
+  );
+  const mismatches = await sql<{ account_id: string; cached: number; computed: number }>(
+    em,
+    `SELECT a.id AS account_id, a.balance AS cached, coalesce(s.total, 0)::int AS computed
+     FROM moral_bank.account a LEFT JOIN (SELECT account_id, sum(amount) AS total FROM moral_bank.entry GROUP BY account_id) s ON s.account_id = a.id
+     ${scope ? 'WHERE a.community_id = ? AND' : 'WHERE'} a.balance <> coalesce(s.total, 0)`,
+    params,
+  );
+  const unbalanced = await sql<{ id: string }>(
+    em,
+    `SELECT t.id FROM moral_bank.ledger_transaction t LEFT JOIN moral_bank.entry e ON e.transaction_id = t.id
+     ${communityId ? 'WHERE t.community_id = ?' : ''}
+     GROUP BY t.id, t.minutes
+     HAVING count(e.seq) < 2 OR coalesce(sum(e.amount), 0) <> 0 OR coalesce(sum(e.amount) FILTER (WHERE e.amount > 0), 0) <> t.minutes`,
+    params,
+  );
+  const below = await sql<{ id: string }>(
+    em,
+    `SELECT id FROM moral_bank.account WHERE min_balance IS NOT NULL AND balance < min_balance ${communityId ? 'AND community_id = ?' : ''}`,
+    params,
+  );
+  return {
+    transactions: totals!.transactions,
+    entries: totals!.entries,
+    entrySum: Number(totals!.entry_sum),
+    mismatches,
+    unbalanced: unbalanced.map((r) => r.id),
+    belowFloor: below.map((r) => r.id),
+  };
+}
