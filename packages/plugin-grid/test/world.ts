@@ -1,4 +1,4 @@
-import { Organization, OrganizationKind, OrganizationMember, Person, PersonRole, PersonRoleKind, Place, PlaceType } from '@gongzhi/core';
+import { type Logger, silentLogger, Organization, OrganizationKind, OrganizationMember, Person, PersonRole, PersonRoleKind, Place, PlaceType } from '@gongzhi/core';
 import { createTestApp, createTestClock, type TestApp, type TestClock } from '@gongzhi/core/testing';
 import gridPlugin from '../src/index.js';
 
@@ -9,11 +9,28 @@ export interface World {
   place: Record<string, Place>;
   person: Record<string, Person>;
   org: Organization;
+  /** Everything logged at error level (by any child logger). */
+  errors: unknown[][];
+}
+
+/** A silent logger that remembers error-level calls, so tests can assert nothing failed quietly. */
+function recordingLogger(errors: unknown[][]): Logger {
+  const patch = (logger: Logger): Logger => {
+    const child = logger.child.bind(logger);
+    logger.error = ((...args: unknown[]) => {
+      errors.push(args);
+    }) as Logger['error'];
+    logger.child = ((...args: Parameters<Logger['child']>) => patch(child(...args))) as Logger['child'];
+    return logger;
+  };
+  return patch(silentLogger());
 }
 
 export async function createWorld(pluginOptions: Record<string, unknown> = {}): Promise<World> {
   const clock = createTestClock('2026-06-01T09:00:00+08:00');
+  const errors: unknown[][] = [];
   const app = await createTestApp({
+    logger: recordingLogger(errors),
     plugins: [gridPlugin],
     pluginOptions: { grid: { escalationIntervalMs: 0, ...pluginOptions } },
     clock: clock.now,
@@ -58,7 +75,7 @@ export async function createWorld(pluginOptions: Record<string, unknown> = {}): 
   const org = em.create(Organization, { name: '方庄驻区单位联合会', kind: OrganizationKind.RESIDENT_UNIT, place: sub });
   em.create(OrganizationMember, { organization: org, person: person.member!, role: '志愿者', joinedOn: '2024-01-01' });
   await em.flush();
-  return { app, clock, place, person, org };
+  return { app, clock, place, person, org, errors };
 }
 
 export const as = (p: Person) => ({ caller: { id: p.uuid, kind: 'person' as const } });
