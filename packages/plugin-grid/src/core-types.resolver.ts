@@ -29,8 +29,12 @@ export class PlaceGridsResolver {
   @FieldResolver(() => GridAttentionMark, { nullable: true, description: "The place's current colour on the people's-conditions map (民情图), if set (plugin grid)." })
   async attention(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<GridAttentionMark | null> {
     return batchLoader<string, GridAttentionMark | null>(ctx, 'grid.currentAttention', async (ids) => {
-      const rows: { place_id: string; mark_id: string }[] = await ctx.em.execute('SELECT place_id, mark_id FROM grid.attention_current WHERE place_id IN (?)', [ids]);
-      const marks = rows.length ? await ctx.em.find(GridAttentionMark, { uuid: { $in: rows.map((r) => r.mark_id) } }) : [];
+      // One statement: the current marks joined through attention_current, mapped to entities.
+      const rows: Record<string, unknown>[] = await ctx.em.execute(
+        'SELECT m.* FROM grid.attention_mark m JOIN grid.attention_current c ON c.mark_id = m.id WHERE c.place_id IN (?)',
+        [ids],
+      );
+      const marks = rows.map((row) => ctx.em.map(GridAttentionMark, row));
       const byPlace = new Map(marks.map((m) => [m.place.uuid, m]));
       return ids.map((id) => byPlace.get(id) ?? null);
     }).load(place.uuid);

@@ -137,7 +137,7 @@ function requestTitle(finding: { title?: string | null; description: string }, a
 
 @Resolver(() => GridVisit)
 export class GridVisitResolver {
-  @Mutation(() => GridVisit, { description: "Records the signed-in grid worker's visit to a household, with the checks made and the findings; a finding with openRequest: true opens a request in the same step (routed to the grid like any new request)." })
+  @Mutation(() => GridVisit, { description: "Records the signed-in grid worker's visit to a household, with the checks made and the findings; a finding with openRequest: true opens a request in the same step (channel HOUSEHOLD_VISIT, requester the first person met, else the worker; routed to the grid like any new request)." })
   async recordGridVisit(@Arg('input', () => RecordGridVisitInput) input: RecordGridVisitInput, @Ctx() ctx: GongzhiContext): Promise<GridVisit> {
     const me = await actingPerson(ctx);
     const day = today(ctx);
@@ -178,6 +178,7 @@ export class GridVisitResolver {
               place: household,
               category: f.category?.trim() || null,
               priority: f.priority ?? undefined,
+              requester: em.getReference(Person, met[0] ?? me.uuid),
             },
             em.getReference(Person, me.uuid),
           );
@@ -216,6 +217,7 @@ export class GridVisitResolver {
           description: finding.description,
           place: visit.household,
           category: finding.category ?? null,
+          requester: tx.em.getReference(Person, visit.metPersonIds[0] ?? me.uuid),
         },
         tx.em.getReference(Person, me.uuid),
       );
