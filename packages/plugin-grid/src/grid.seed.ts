@@ -42,6 +42,7 @@ export async function seedGridDemo(em: EntityManager, now: () => Date, options: 
 
   const fxyGrid = em.create(Grid, { name: '芳星园三区第一网格', community: fxy, kind: GridKind.GRID });
   cover(fxyGrid, 'DEMO-FXY3-C');
+  await em.flush(); // the parent row first: a micro-grid must name an existing grid
   const micro = em.create(Grid, { name: '20号楼一至三单元微网格', community: fxy, kind: GridKind.MICRO_GRID, parent: fxyGrid });
   for (const unit of [1, 2, 3]) cover(micro, `DEMO-FXY3-20-${unit}`);
   em.create(GridWorker, { grid: fxyGrid, person: wang, startsOn: '2020-01-01' });

@@ -20,7 +20,7 @@ function recordingLogger(errors: unknown[][]): Logger {
     logger.error = ((...args: unknown[]) => {
       errors.push(args);
     }) as Logger['error'];
-    logger.child = ((...args: Parameters<Logger['child']>) => patch(child(...args))) as Logger['child'];
+    logger.child = ((...args: Parameters<Logger['child']>) => patch(child(...args) as unknown as Logger)) as unknown as Logger['child'];
     return logger;
   };
   return patch(silentLogger());
