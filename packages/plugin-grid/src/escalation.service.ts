@@ -36,7 +36,7 @@ function overdueSql(options: GridOptions, now: Date, onlyId?: { id: string; leve
         FROM public.request r
        WHERE r.level IN ('grid', 'community')
          AND r.status NOT IN ('resolved', 'closed', 'rejected')
-         AND r.kind <> 'praise'
+         AND r.kind NOT IN ('praise', 'wish')
          ${onlyId ? 'AND r.id = ? AND r.level::text = ?' : ''}
     ) x
     WHERE x.since + make_interval(hours => x.hours) <= ?::timestamptz
@@ -53,6 +53,7 @@ function overdueSql(options: GridOptions, now: Date, onlyId?: { id: string; leve
  * several processes run it at once: each request is locked with `FOR UPDATE SKIP LOCKED`
  * (a request another scheduler is escalating is skipped), then checked again in a fresh
  * statement, so a request escalated meanwhile is no longer overdue and is left alone.
+ * Praise and wishes (微心愿, which wait for a claimer on the wish wall) never escalate.
  * Uses core's escalation (timeline entry, `request.escalated` event). A request still
  * waiting at its level (status escalated) is first accepted automatically, since core's
  * state machine escalates only accepted work. Returns the ids of the requests escalated.

@@ -1,4 +1,4 @@
-import { type EventHandlerContext, type GongzhiEvent, RequestLevel, RequestService, RequestStatus } from '@gongzhi/core';
+import { type EventHandlerContext, type GongzhiEvent, Request, RequestKind, RequestLevel, RequestService, RequestStatus } from '@gongzhi/core';
 import { activeWorkersByLoad, coveringGrids } from './grid-queries.js';
 import { localDate, type GridOptions } from './grid.options.js';
 
@@ -8,7 +8,8 @@ import { localDate, type GridOptions } from './grid.options.js';
  * is accepted for the grid and assigned to its least loaded active worker. Every step is on
  * the request's timeline (`routed`, then core's `status` and `assigned` entries) and the
  * whole routing commits or fails as one unit. With nobody on duty the routing is noted and
- * the request waits to be accepted (and escalates in time like any other).
+ * the request waits to be accepted (and escalates in time like any other). Praise is not work
+ * and wishes (微心愿) wait on the wish wall for a claimer: neither is routed.
  */
 export async function routeNewRequest(
   event: GongzhiEvent<'request.created'>,
@@ -17,6 +18,8 @@ export async function routeNewRequest(
 ): Promise<void> {
   const { requestId, placePath, level, status } = event.payload;
   if (level !== RequestLevel.GRID || status !== RequestStatus.SUBMITTED) return;
+  const request = await tx.em.findOne(Request, { uuid: requestId }, { fields: ['kind'] });
+  if (!request || request.kind === RequestKind.PRAISE || request.kind === RequestKind.WISH) return;
   const covering = (await coveringGrids(tx.em, [placePath])).get(placePath)!;
   const grids = [covering.microGrid, covering.grid].filter((g) => g !== null);
   if (!grids.length) return;

@@ -55,11 +55,19 @@ test('a request escalates grid › community › subdistrict when each level run
   expect(escalations.length).toBe(2);
 });
 
-test('resolved work does not escalate', async () => {
+test('resolved work and wishes do not escalate', async () => {
   const id = await submit(w.app, w.place.h102!.id, w.person.resident!.id, '电梯异响');
+  const wish = (
+    await w.app.run('mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { request { id } } }', {
+      input: { kind: 'WISH', channel: 'WISH_WALL', title: '微心愿：想要一台收音机', placeId: w.place.h102!.id, requesterId: w.person.resident!.id },
+    })
+  ).submitRequest.request.id;
   for (const to of ['IN_PROGRESS', 'RESOLVED']) await w.app.run('mutation($id: ID!, $to: RequestStatus!) { changeRequestStatus(id: $id, to: $to) { errors { code } } }', { id, to });
   w.clock.advance(500 * HOUR);
-  expect((await run()).requests.map((r: { id: string }) => r.id)).not.toContain(id);
+  const escalated = (await run()).requests.map((r: { id: string }) => r.id);
+  expect(escalated).not.toContain(id);
+  expect(escalated).not.toContain(wish);
+  expect(await request(w.app, wish)).toMatchObject({ level: 'GRID', status: 'SUBMITTED', assignee: null }); // nor is it routed
 });
 
 test('limits are set per community and per grid; the most specific applies', async () => {
