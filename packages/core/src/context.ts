@@ -1,10 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
+import type { Access } from './auth/access.js';
+import type { PlaceRule } from './auth/place-rule.js';
 import type { EventBus } from './events/event-bus.js';
 import type { Logger } from './logger.js';
 import type { ServiceRegistry } from './plugin/plugin.js';
 
-/** Who is calling. Authentication fills it in; `null` is an anonymous caller. */
+/** Who is calling. Authentication fills it in; `null` is an anonymous caller; `system` is the platform itself (CLI, jobs, tests). */
 export interface Caller {
   /** The local uuid of the signed-in person (kind `person`) or of the API key (kind `api-key`). */
   id: string;
@@ -27,6 +29,10 @@ export interface GongzhiContext {
   /** Every plugin's services (resolvers may use any; plugins use only their dependencies'). */
   services: ServiceRegistry;
   caller: Caller | null;
+  /** What the caller may see and do, worked out on first use and kept for the operation. */
+  access(): Promise<Access>;
+  /** The place rules of core and every plugin, by entity class (used by the scope guard). */
+  placeRules: ReadonlyMap<Function, PlaceRule>;
   platform: PlatformInfo;
   logger: Logger;
   /** Per-operation DataLoaders by name; use `batchLoader` rather than this map. */
@@ -34,3 +40,6 @@ export interface GongzhiContext {
   /** The platform clock; tests replace it to move time. */
   now(): Date;
 }
+
+/** The platform acting on its own behalf: sees everything, may do everything. */
+export const SYSTEM_CALLER: Caller = Object.freeze({ id: '00000000-0000-0000-0000-000000000000', kind: 'system' });

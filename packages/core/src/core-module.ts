@@ -1,5 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ApiKey } from './auth/api-key.entity.js';
+import { AccessResolver } from './auth/access.resolver.js';
+import { SensitiveAccessLogEntry } from './auth/access-log.entity.js';
+import { corePlaceRules } from './auth/core-place-rules.js';
+import type { PlaceRule } from './auth/place-rule.js';
 import { PlatformResolver, PluginInfo } from './graphql/platform.resolver.js';
+import { access } from './migrations/core/0006_access.js';
 import { places } from './migrations/core/0001_places.js';
 import { people } from './migrations/core/0002_people.js';
 import { rolesAndCare } from './migrations/core/0003_roles_and_care.js';
@@ -33,10 +39,11 @@ export const coreModule: {
   migrations: readonly Migration[];
   resolvers: ClassType[];
   orphanedTypes: ClassType[];
+  placeRules: PlaceRule[];
   seed: (em: EntityManager, clock: () => Date) => Promise<void>;
 } = {
-  entities: [Place, Person, PersonRole, CareProfile, Organization, OrganizationMember, Request, RequestTimelineEntry],
-  migrations: [places, people, rolesAndCare, organizations, requests],
+  entities: [Place, Person, PersonRole, CareProfile, Organization, OrganizationMember, Request, RequestTimelineEntry, ApiKey, SensitiveAccessLogEntry],
+  migrations: [places, people, rolesAndCare, organizations, requests, access],
   resolvers: [
     PlatformResolver,
     NodeResolver,
@@ -49,7 +56,9 @@ export const coreModule: {
     PlaceOrganizationsResolver,
     RequestResolver,
     RequestTimelineEntryResolver,
+    AccessResolver,
   ],
+  placeRules: corePlaceRules,
   orphanedTypes: [PluginInfo],
   seed: seedDemo,
 };

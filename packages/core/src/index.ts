@@ -1,3 +1,14 @@
+export * from './auth/access.js';
+export * from './auth/api-key.entity.js';
+export { createApiKey, findApiKey } from './auth/api-key.service.js';
+export * from './auth/authenticator.js';
+export * from './auth/authorize.js';
+export * from './auth/permission.js';
+export * from './auth/person-places.js';
+export * from './auth/person-token.js';
+export * from './auth/place-rule.js';
+export { canSee, placePath } from './auth/scope-guard.js';
+export { readSensitive } from './auth/sensitive.js';
 export * from './context.js';
 export * from './database/database-url.js';
 export * from './database/embedded-postgres.js';

@@ -4,6 +4,11 @@ import { EntitySchema, MetadataStorage, UnderscoreNamingStrategy } from '@mikro-
 import { type EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { resolveAccess } from './auth/access.js';
+import { authChecker } from './auth/authorize.js';
+import { CORE_ROLE_PERMISSIONS, type PermissionName } from './auth/permission.js';
+import type { PlaceRule } from './auth/place-rule.js';
+import { checkPlaceRules, guardSchema } from './auth/scope-guard.js';
 import type { Caller, GongzhiContext, PlatformInfo } from './context.js';
 import { coreModule } from './core-module.js';
 import { PluginCompositionError, StartupError } from './errors.js';
@@ -36,6 +41,8 @@ export interface PlatformOptions {
   clock?: () => Date;
   /** Pool size of the ORM's connection pool. */
   poolSize?: number;
+  /** PostgreSQL statement_timeout of every query, in milliseconds (none when unset). */
+  statementTimeoutMs?: number;
 }
 
 /** A composed, running platform: one ORM, one schema, one event bus. */
@@ -56,6 +63,17 @@ export interface Platform {
   seed(): Promise<void>;
   /** Runs every plugin's `destroy` in reverse order and closes the ORM. */
   close(): Promise<void>;
+}
+
+/** Which permissions each person role grants: core's table plus what plugins declare. */
+function rolePermissionTable(plugins: readonly GongzhiPlugin[]): (role: string) => readonly PermissionName[] {
+  const table = new Map<string, PermissionName[]>(Object.entries(CORE_ROLE_PERMISSIONS).map(([role, perms]) => [role, [...perms]]));
+  for (const plugin of plugins) {
+    for (const [permission, spec] of Object.entries(plugin.permissions ?? {})) {
+      for (const role of spec.roles) (table.get(role) ?? table.set(role, []).get(role)!).push(permission);
+    }
+  }
+  return (role) => table.get(role) ?? [];
 }
 
 /** Every migration source in the order they apply: core first, then plugins in dependency order. */
@@ -145,6 +163,7 @@ async function buildComposedSchema(resolvers: ClassType[], orphanedTypes: ClassT
       resolvers: resolvers as unknown as [Function, ...Function[]],
       orphanedTypes,
       validate: false,
+      authChecker,
     });
   } catch (err) {
     const duplicate = /multiple types named "?([A-Za-z0-9_]+)"?/.exec((err as Error).message)?.[1];
@@ -217,12 +236,17 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       metadataProvider: ReflectMetadataProvider,
       allowGlobalContext: false,
       pool: { min: 0, max: options.poolSize ?? 10 },
+      // Passed to the pg Pool: every connection gets the server-side statement time limit.
+      driverOptions: options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : undefined,
       debug: false,
     });
   } catch (err) {
     throw new StartupError(`Entity metadata is invalid: ${(err as Error).message}`, { cause: err });
   }
   const ready = orm;
+  const placeRules = new Map<Function, PlaceRule>();
+  for (const rule of [...coreModule.placeRules, ...plugins.flatMap((p) => p.placeRules ?? [])]) placeRules.set(rule.entity, rule);
+  const rolePermissions = rolePermissionTable(plugins);
   const destroyed: GongzhiPlugin[] = [];
   let runtimeContext: ((p: GongzhiPlugin) => PluginRuntimeContext) | undefined;
   try {
@@ -233,6 +257,13 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       [...coreModule.orphanedTypes, ...plugins.flatMap((p) => p.orphanedTypes ?? [])],
       plugins,
     );
+    const entityClass = (e: ClassType | EntitySchema<any>): Function | undefined => (e instanceof EntitySchema ? e.meta.class : e);
+    checkPlaceRules(
+      entities.map(entityClass).filter((c): c is Function => typeof c === 'function'),
+      placeRules,
+      (cls) => (coreModule.entities.includes(cls as ClassType) ? 'core' : `plugin "${plugins.find((p) => p.entities?.some((e) => entityClass(e) === cls))?.id}"`),
+    );
+    guardSchema(schema);
     const contextFor = (p: GongzhiPlugin): PluginRuntimeContext => ({
       ...pluginContext(p),
       orm: ready,
@@ -264,16 +295,22 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       logger,
       databaseUrl: options.databaseUrl,
       now: clock,
-      createContext: (caller = null) => ({
-        em: ready.em.fork() as EntityManager,
+      createContext: (caller = null) => {
+        const em = ready.em.fork() as EntityManager;
+        let access: ReturnType<GongzhiContext['access']> | undefined;
+        return {
+        em,
         events,
         services: allServices,
         caller,
+        access: () => (access ??= resolveAccess(em, caller, clock(), rolePermissions)),
+        placeRules,
         platform: info,
         logger,
         loaders: new Map(),
         now: clock,
-      }),
+        };
+      },
       async seed() {
         const em = ready.em.fork() as EntityManager;
         await em.transactional(async (tx) => {

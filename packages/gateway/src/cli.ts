@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { printSchema } from 'graphql';
-import { migrate, migrationSources, seedScale, StartupError } from '@gongzhi/core';
+import { createApiKey, migrate, migrationSources, type Platform, Place, seedScale, signPersonToken, StartupError } from '@gongzhi/core';
+import type { GatewayConfig } from './config.js';
 import { loadConfig } from './config.js';
 import { composePlatform, openDatabase, startGateway } from './gateway.js';
 import { createGatewayLogger } from './logger.js';
@@ -16,8 +17,29 @@ Commands:
   seed --scale N [--requests M]
                      generate a district the size of Fangzhuang × N (benchmarks)
   schema             print the composed GraphQL schema (SDL)
+  api-key create --name NAME --permissions P1,P2 [--place CODE]...
+                     create an API key for a district app (scoped to the places'
+                     subtrees; no --place: everywhere) and print it, once
+  api-key revoke PREFIX
+                     revoke the key whose public start is PREFIX (gz_xxxxxxxx)
+  token PERSON_ID    print a person token (JWT, 8 h) signed with GONGZHI_JWT_SECRET
 
 Configuration: gongzhi.config.json and environment variables (see README).`;
+
+/** Opens the database and the composed platform for one command, and closes both after. */
+async function withPlatform<T>(config: GatewayConfig, logger: ReturnType<typeof createGatewayLogger>, work: (platform: Platform) => Promise<T>, migrateFirst = true): Promise<T> {
+  const database = await openDatabase(config, logger);
+  try {
+    const platform = await composePlatform(config, database.url, logger, { migrate: migrateFirst });
+    try {
+      return await work(platform);
+    } finally {
+      await platform.close();
+    }
+  } finally {
+    await database.stop();
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -27,6 +49,9 @@ async function main(argv: string[]): Promise<number> {
       'dry-run': { type: 'boolean' },
       scale: { type: 'string' },
       requests: { type: 'string' },
+      name: { type: 'string' },
+      permissions: { type: 'string' },
+      place: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -67,39 +92,59 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'seed': {
-      const database = await openDatabase(config, logger);
-      try {
-        const platform = await composePlatform(config, database.url, logger);
-        try {
-          if (values.scale !== undefined) {
-            const options = { scale: Number(values.scale), requests: values.requests === undefined ? undefined : Number(values.requests) };
-            const result = await platform.orm.em.fork().transactional((em) => seedScale(em as never, options));
-            console.log(
-              result.created
-                ? `Generated ${result.rootCode}: ${result.buildings} buildings, ${result.households} households, ${result.residents} residents, ${result.requests} requests.`
-                : `${result.rootCode} is already there; nothing generated.`,
-            );
-          } else {
-            await platform.seed();
-            console.log('Demo data loaded.');
-          }
-        } finally {
-          await platform.close();
+      await withPlatform(config, logger, async (platform) => {
+        if (values.scale !== undefined) {
+          const options = { scale: Number(values.scale), requests: values.requests === undefined ? undefined : Number(values.requests) };
+          const result = await platform.orm.em.fork().transactional((em) => seedScale(em as never, options));
+          console.log(
+            result.created
+              ? `Generated ${result.rootCode}: ${result.buildings} buildings, ${result.households} households, ${result.residents} residents, ${result.requests} requests.`
+              : `${result.rootCode} is already there; nothing generated.`,
+          );
+        } else {
+          await platform.seed();
+          console.log('Demo data loaded.');
         }
-      } finally {
-        await database.stop();
-      }
+      });
       return 0;
     }
     case 'schema': {
-      const database = await openDatabase(config, logger);
-      try {
-        const platform = await composePlatform(config, database.url, logger, { migrate: false });
-        console.log(printSchema(platform.schema));
-        await platform.close();
-      } finally {
-        await database.stop();
+      await withPlatform(config, logger, async (platform) => console.log(printSchema(platform.schema)), false);
+      return 0;
+    }
+    case 'api-key': {
+      const action = positionals[1];
+      if (action === 'create') {
+        const permissions = (values.permissions ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+        if (!values.name || permissions.length === 0) throw new StartupError('api-key create needs --name NAME and --permissions P1,P2 (e.g. request.submit,request.manage; * for all).');
+        const secret = await withPlatform(config, logger, async (platform) => {
+          const em = platform.orm.em.fork();
+          const places: Place[] = [];
+          for (const code of values.place ?? []) {
+            const place = await em.findOne(Place, { code });
+            if (!place) throw new StartupError(`No place has the code "${code}". Use a place's code (see the place query), or leave out --place for a key that sees everywhere.`);
+            places.push(place);
+          }
+          return em.transactional(async (tx) => (await createApiKey(tx as never, { name: values.name!, placeIds: places.map((p) => p.uuid), permissions })).secret);
+        });
+        console.log(secret);
+        return 0;
       }
+      if (action === 'revoke' && positionals[2]) {
+        const revoked = await withPlatform(config, logger, (platform) =>
+          platform.orm.em.fork().getConnection().execute<{ id: string }[]>(`UPDATE api_key SET revoked_at = now() WHERE prefix = ? AND revoked_at IS NULL RETURNING id`, [positionals[2]]),
+        );
+        if (revoked.length === 0) throw new StartupError(`No live API key starts with "${positionals[2]}".`);
+        console.log(`Revoked ${positionals[2]}.`);
+        return 0;
+      }
+      throw new StartupError('Use "api-key create --name NAME --permissions P1,P2 [--place CODE]" or "api-key revoke PREFIX".');
+    }
+    case 'token': {
+      if (!config.auth.jwtSecret) throw new StartupError('token needs GONGZHI_JWT_SECRET (at least 32 characters) to sign with; the server must run with the same secret.');
+      if (!positionals[1]) throw new StartupError('token needs the person id: gongzhi token PERSON_ID.');
+      const uuid = /^[0-9a-f-]{36}$/i.test(positionals[1]) ? positionals[1] : Buffer.from(positionals[1], 'base64url').toString('utf8').replace(/^Person:/, '');
+      console.log(await signPersonToken(uuid, { secret: config.auth.jwtSecret, issuer: config.auth.issuer, audience: config.auth.audience }));
       return 0;
     }
     default:

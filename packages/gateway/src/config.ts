@@ -25,6 +25,25 @@ export interface GatewayConfig {
   /** Largest accepted HTTP request body, in bytes. */
   maxBodyBytes: number;
   introspection: boolean;
+  /** How person tokens are verified; production refuses to start without a secret or a JWKS URL. */
+  auth: { jwtSecret: string | null; jwksUrl: string | null; issuer: string | null; audience: string | null };
+  /** Abuse limits, the same on HTTP and WebSocket. */
+  limits: Limits;
+}
+
+/** Abuse limits applied to every operation, whatever the transport. */
+export interface Limits {
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  /** Tokens in one document (parsing stops past it). */
+  maxTokens: number;
+  /** Estimated cost of one operation (graphql-armor's cost model). */
+  maxCost: number;
+  /** PostgreSQL statement_timeout of every query, in milliseconds. */
+  statementTimeoutMs: number;
+  /** Operations per minute for one API key, person or (anonymous) address. */
+  ratePerMinute: number;
 }
 
 /** The four plugins that ship with Gongzhi, loaded when nothing else is configured. */
@@ -44,6 +63,10 @@ interface ConfigFile {
   plugins?: (string | PluginSpec)[];
   maxBodyBytes?: number;
   introspection?: boolean;
+  jwksUrl?: string;
+  jwtIssuer?: string;
+  jwtAudience?: string;
+  limits?: Partial<Limits>;
 }
 
 function integer(name: string, value: string | number | undefined, fallback: number, min = 1, max = 65535): number {
@@ -78,6 +101,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const databaseUrl = env.DATABASE_URL || fromFile.databaseUrl || undefined;
   if (databaseUrl) parseDatabaseUrl(databaseUrl);
   const production = env.NODE_ENV === 'production';
+  const jwtSecret = env.GONGZHI_JWT_SECRET || null;
+  const jwksUrl = env.GONGZHI_JWKS_URL || fromFile.jwksUrl || null;
+  if (jwtSecret && jwtSecret.length < 32) {
+    throw new StartupError('GONGZHI_JWT_SECRET must have at least 32 characters (e.g. the output of "openssl rand -base64 32").');
+  }
+  if (production && !jwtSecret && !jwksUrl) {
+    throw new StartupError('NODE_ENV is production but no GONGZHI_JWT_SECRET or GONGZHI_JWKS_URL is set: person tokens could not be verified. Set one of them.');
+  }
+  const limit = (name: keyof Limits, envName: string, fallback: number, max: number) =>
+    integer(envName, env[envName] ?? fromFile.limits?.[name], fallback, 1, max);
   return {
     baseDir,
     host: env.HOST ?? fromFile.host ?? '127.0.0.1',
@@ -90,5 +123,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: env.LOG_LEVEL ?? 'info',
     maxBodyBytes: integer('GONGZHI_MAX_BODY_BYTES', env.GONGZHI_MAX_BODY_BYTES ?? fromFile.maxBodyBytes, 1_000_000, 1_000, 100_000_000),
     introspection: env.GONGZHI_INTROSPECTION !== undefined ? env.GONGZHI_INTROSPECTION === 'true' : (fromFile.introspection ?? !production),
+    auth: {
+      jwtSecret,
+      jwksUrl,
+      issuer: env.GONGZHI_JWT_ISSUER || fromFile.jwtIssuer || null,
+      audience: env.GONGZHI_JWT_AUDIENCE || fromFile.jwtAudience || null,
+    },
+    limits: {
+      maxDepth: limit('maxDepth', 'GONGZHI_MAX_DEPTH', 12, 100),
+      maxAliases: limit('maxAliases', 'GONGZHI_MAX_ALIASES', 15, 1000),
+      maxDirectives: limit('maxDirectives', 'GONGZHI_MAX_DIRECTIVES', 10, 1000),
+      maxTokens: limit('maxTokens', 'GONGZHI_MAX_TOKENS', 4000, 1_000_000),
+      maxCost: limit('maxCost', 'GONGZHI_MAX_COST', 20000, 10_000_000),
+      statementTimeoutMs: limit('statementTimeoutMs', 'GONGZHI_STATEMENT_TIMEOUT_MS', 10_000, 3_600_000),
+      ratePerMinute: limit('ratePerMinute', 'GONGZHI_RATE_LIMIT', 1200, 1_000_000),
+    },
   };
 }

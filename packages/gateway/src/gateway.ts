@@ -1,4 +1,7 @@
 import {
+  ALL_PERMISSIONS,
+  createApiKey,
+  createAuthenticator,
   createPlatform,
   type Logger,
   migrate,
@@ -55,11 +58,29 @@ export async function composePlatform(config: GatewayConfig, databaseUrl: string
     pluginOptions: pluginOptionsById(config.plugins, plugins),
     logger,
     migrate: options.migrate,
+    statementTimeoutMs: config.limits.statementTimeoutMs,
+  });
+}
+
+/** The name of the development admin key; a new start revokes the previous one. */
+export const DEV_ADMIN_KEY_NAME = '演示管理员 demo admin (development only)';
+
+/**
+ * Outside production, a fresh admin key for trying the API (sees everywhere, may do
+ * everything); earlier development keys are revoked so only the one printed last works.
+ */
+async function issueDevAdminKey(platform: Platform): Promise<string> {
+  const em = platform.orm.em.fork();
+  return em.transactional(async (tx) => {
+    await tx.getConnection().execute(`UPDATE api_key SET revoked_at = now() WHERE name = ? AND revoked_at IS NULL`, [DEV_ADMIN_KEY_NAME]);
+    return (await createApiKey(tx as never, { name: DEV_ADMIN_KEY_NAME, placeIds: [], permissions: [ALL_PERMISSIONS] })).secret;
   });
 }
 
 export interface RunningGateway {
   platform: Platform;
+  /** Outside production: the development admin key printed at start. */
+  devAdminKey: string | null;
   server: GatewayServer;
   database: DatabaseHandle;
   /** Drains HTTP, closes sockets, runs plugin `destroy`, stops the embedded database. */
@@ -92,15 +113,27 @@ export async function startGateway(config: GatewayConfig, logger: Logger, option
       port: config.port,
       maxBodyBytes: config.maxBodyBytes,
       introspection: config.introspection,
+      authenticate: createAuthenticator(() => ready.orm.em.fork() as never, {
+        secret: config.auth.jwtSecret,
+        jwksUrl: config.auth.jwksUrl,
+        issuer: config.auth.issuer,
+        audience: config.auth.audience,
+      }),
+      limits: config.limits,
       ready: async () => {
         const pending = await migrate(database.url, sources, { dryRun: true });
         return pending.applied.length === 0;
       },
     });
+    const devAdminKey = config.production ? null : await issueDevAdminKey(ready);
+    if (devAdminKey) {
+      logger.warn({ key: devAdminKey }, `development admin key (sees everything; never use in production): send "Authorization: Bearer ${devAdminKey}"`);
+    }
     logger.info({ url: `${server.url}${GRAPHQL_PATH}`, plugins: ready.plugins.map((p) => `${p.id}@${p.version}`) }, 'Gongzhi is ready');
     let stopping: Promise<void> | undefined;
     return {
       platform: ready,
+      devAdminKey,
       server,
       database,
       stop: () =>

@@ -1,15 +1,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { type GongzhiContext, type Platform, StartupError } from '@gongzhi/core';
+import { type Authenticator, type Caller, type GongzhiContext, type Platform, StartupError } from '@gongzhi/core';
+import { GraphQLError, parse, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { Limits } from './config.js';
+import { hideSuggestions, limitRules, RateLimiter, rateLimitedError } from './security.js';
 
 export interface GatewayServerOptions {
   host: string;
   port: number;
   maxBodyBytes: number;
   introspection: boolean;
+  /** Turns the credential of a request or connection into a caller. */
+  authenticate: Authenticator;
+  limits: Limits;
   /** Answers `/readyz`: true when the database answers and no migration is pending. */
   ready: () => Promise<boolean>;
 }
@@ -39,9 +45,14 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
+}
+
+/** Who pays for an operation in the rate limiter: the key or person, else the address. */
+function rateKey(caller: Caller | null, address: string | undefined): string {
+  return caller ? `${caller.kind}:${caller.id}` : `ip:${address ?? '?'}`;
 }
 
 /**
@@ -50,6 +61,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
  * EntityManager fork from the platform.
  */
 export async function startGatewayServer(platform: Platform, options: GatewayServerOptions): Promise<GatewayServer> {
+  const rules = limitRules(options.limits);
+  const rateLimiter = new RateLimiter(options.limits.ratePerMinute);
   let apollo: ApolloServer<GongzhiContext> | undefined;
   const httpServer = createServer((req, res) => {
     void handle(req, res).catch((err) => {
@@ -80,13 +93,25 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       }
       return sendJson(res, 400, { errors: [{ message: 'Request body is not valid JSON.' }] });
     }
+    let caller: Caller | null;
+    try {
+      caller = await options.authenticate(req.headers.authorization);
+    } catch (err) {
+      if (!(err instanceof GraphQLError)) throw err;
+      return sendJson(res, 401, { errors: [{ message: err.message, extensions: err.extensions }] }, { 'www-authenticate': 'Bearer' });
+    }
+    const retryAfter = rateLimiter.take(rateKey(caller, req.socket.remoteAddress));
+    if (retryAfter > 0) {
+      const error = rateLimitedError(retryAfter);
+      return sendJson(res, 429, { errors: [{ message: error.message, extensions: error.extensions }] }, { 'retry-after': String(retryAfter) });
+    }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const response = await apollo!.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => platform.createContext(null),
+      context: async () => platform.createContext(caller),
     });
     res.statusCode = response.status ?? 200;
     for (const [key, value] of response.headers) res.setHeader(key, value);
@@ -107,10 +132,46 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     }
     wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
   });
-  const wsCleanup = useServer(
+  const wsCleanup = useServer<Record<string, unknown> | undefined, { caller?: Caller | null; credential?: string }>(
     {
       schema: platform.schema,
-      context: async () => platform.createContext(null),
+      // The token travels in connection_init: { authorization: "Bearer …" }.
+      onConnect: async (ctx) => {
+        const credential = typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined;
+        try {
+          ctx.extra.caller = await options.authenticate(credential);
+          ctx.extra.credential = credential;
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      // Same limits as HTTP: tokens at parse, depth/aliases/directives/cost at validation,
+      // the rate limit per caller, and the credential checked again (a revoked key stops here).
+      onSubscribe: async (ctx, _id, payload) => {
+        try {
+          ctx.extra.caller = await options.authenticate(ctx.extra.credential);
+        } catch (err) {
+          return [err as GraphQLError];
+        }
+        const retryAfter = rateLimiter.take(rateKey(ctx.extra.caller ?? null, ctx.extra.request.socket.remoteAddress));
+        if (retryAfter > 0) return [rateLimitedError(retryAfter)];
+        let document;
+        try {
+          document = parse(payload.query, { maxTokens: options.limits.maxTokens });
+        } catch (err) {
+          return [err as GraphQLError];
+        }
+        const errors = validate(platform.schema, document, [...specifiedRules, ...rules]);
+        if (errors.length > 0) return errors;
+        return {
+          schema: platform.schema,
+          document,
+          variableValues: payload.variables ?? undefined,
+          operationName: payload.operationName ?? undefined,
+          contextValue: platform.createContext(ctx.extra.caller ?? null),
+        };
+      },
     },
     wsServer,
   );
@@ -120,6 +181,9 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
+    validationRules: rules,
+    parseOptions: { maxTokens: options.limits.maxTokens },
+    formatError: options.introspection ? undefined : hideSuggestions,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },

@@ -8,11 +8,11 @@ export function testConfig(env: Record<string, string> = {}, cwd = process.cwd()
   return loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env }, cwd);
 }
 
-/** POSTs a GraphQL operation to a running gateway and returns the parsed body. */
-export async function postGraphQL(url: string, query: string, variables?: Record<string, unknown>): Promise<any> {
+/** POSTs a GraphQL operation to a running gateway (with a credential, when given) and returns the parsed body. */
+export async function postGraphQL(url: string, query: string, variables?: Record<string, unknown>, credential?: string | null): Promise<any> {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(credential ? { authorization: `Bearer ${credential}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   return res.json();

@@ -1,4 +1,4 @@
-import { definePlugin, packageVersion } from '@gongzhi/core';
+import { definePlugin, packageVersion, refId } from '@gongzhi/core';
 import { Council, VotingRule } from './council.entity.js';
 import { CouncilResolver, PlaceCouncilsResolver } from './council.resolver.js';
 import { councils } from './migrations/0001_councils.js';
@@ -11,6 +11,7 @@ export const plugin = definePlugin({
   version: packageVersion(import.meta.url),
   coreRange: '^0.1.0',
   entities: [Council],
+  placeRules: [{ entity: Council, place: (row: Council) => refId(row.community) }],
   migrations: [councils],
   resolvers: [CouncilResolver, PlaceCouncilsResolver],
 });

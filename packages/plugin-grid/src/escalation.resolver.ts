@@ -1,5 +1,7 @@
 import {
   actingPerson,
+  authorize,
+  Place,
   batchLoader,
   type GongzhiContext,
   PlaceType,
@@ -16,7 +18,7 @@ import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver
 import { gridServices, requestPayload } from './grid-errors.js';
 import { coveringGrids, isActiveWorker } from './grid-queries.js';
 import { Grid } from './grid.entity.js';
-import { today } from './grid.resolver.js';
+import { GRID_MANAGE, today } from './grid.resolver.js';
 
 @ObjectType({ description: 'How long a request may stay at a level before it escalates, and where that limit comes from.' })
 export class GridEscalationLimits {
@@ -78,6 +80,7 @@ export class GridEscalationResolver {
     checkLimit(level, hours);
     return ctx.events.transaction(ctx.em, async ({ em, emit }) => {
       const grid = await requireEntity(em, Grid, 'Grid', gridId, 'gridId');
+      await authorize(ctx, GRID_MANAGE, (await em.findOneOrFail(Place, { uuid: grid.community.uuid })).path);
       await em.execute(
         `INSERT INTO grid.escalation_limit (id, grid_id, level, hours, updated_at) VALUES (?, ?, ?, ?, ?::timestamptz)
          ON CONFLICT (grid_id, level) WHERE grid_id IS NOT NULL DO UPDATE SET hours = excluded.hours, updated_at = excluded.updated_at`,
@@ -98,6 +101,7 @@ export class GridEscalationResolver {
     checkLimit(level, hours);
     return ctx.events.transaction(ctx.em, async ({ em, emit }) => {
       const community = await requirePlace(em, communityId, 'communityId', [PlaceType.COMMUNITY]);
+      await authorize(ctx, GRID_MANAGE, community.path);
       await em.execute(
         `INSERT INTO grid.escalation_limit (id, community_id, level, hours, updated_at) VALUES (?, ?, ?, ?, ?::timestamptz)
          ON CONFLICT (community_id, level) WHERE community_id IS NOT NULL DO UPDATE SET hours = excluded.hours, updated_at = excluded.updated_at`,
@@ -110,6 +114,7 @@ export class GridEscalationResolver {
 
   @Mutation(() => GridEscalationRun, { description: 'Runs the automatic escalation now (the scheduled job does the same): every request overdue at its level goes one level up, once, even when several processes run it at the same moment.' })
   async escalateOverdueRequests(@Ctx() ctx: GongzhiContext): Promise<GridEscalationRun> {
+    await authorize(ctx, GRID_MANAGE);
     const ids = await gridServices(ctx).escalateOverdue();
     const requests = ids.length ? await ctx.em.find(Request, { uuid: { $in: ids } }, { orderBy: { createdAt: 'asc', uuid: 'asc' } }) : [];
     return Object.assign(new GridEscalationRun(), { escalatedCount: ids.length, requests });

@@ -1,5 +1,6 @@
 import {
   actingPerson,
+  authorize,
   type GongzhiContext,
   loadByForeignKey,
   loadById,
@@ -28,6 +29,9 @@ import { coveringGrids, isActiveWorker, isAdoptingMember, loadOpenRequestCount, 
 import { GridWorker } from './grid-worker.entity.js';
 import { Grid } from './grid.entity.js';
 import { localDate } from './grid.options.js';
+
+/** The plugin's permission for managing grids (granted to social workers at their community). */
+export const GRID_MANAGE = 'grid.manage';
 
 /** Which places each kind of grid may cover. */
 const COVERABLE: Record<GridKind, readonly PlaceType[]> = {
@@ -107,6 +111,7 @@ export class GridResolver {
     if (!trimmed) throw userError('BAD_USER_INPUT', '"name" must not be empty: give the grid a name such as "第一网格".', 'name');
     return ctx.events.transaction(ctx.em, async ({ em, emit }) => {
       const community = await requirePlace(em, communityId, 'communityId', [PlaceType.COMMUNITY]);
+      await authorize(ctx, GRID_MANAGE, community.path);
       let parent: Grid | null = null;
       if (kind === GridKind.MICRO_GRID) {
         if (!parentId) throw userError('BAD_USER_INPUT', 'A micro-grid nests in a grid: give "parentId", the id of a grid of the same community.', 'parentId');
@@ -145,6 +150,7 @@ export class GridResolver {
     return ctx.events.transaction(ctx.em, async ({ em, emit }) => {
       const grid = await requireEntity(em, Grid, 'Grid', gridId, 'gridId');
       const community = await em.findOneOrFail(Place, { uuid: grid.community.uuid });
+      await authorize(ctx, GRID_MANAGE, community.path);
       const places = await requirePlaces(em, placeIds, 'placeIds');
       await addPlaces(em, grid, community, places, 'placeIds');
       await emit('grid.places-added', { gridId: grid.uuid, placeIds: places.map((p) => p.uuid) });
@@ -167,6 +173,7 @@ export class GridResolver {
       const grid = await requireEntity(em, Grid, 'Grid', gridId, 'gridId');
       const person = await requirePerson(em, personId, 'personId');
       const community = await em.findOneOrFail(Place, { uuid: grid.community.uuid });
+      await authorize(ctx, GRID_MANAGE, community.path);
       const belongs = await em.execute(
         `SELECT 1 FROM public.person p
           WHERE p.id = ? AND (
@@ -214,6 +221,7 @@ export class GridResolver {
     return ctx.events.transaction(ctx.em, async ({ em, emit }) => {
       const grid = await requireEntity(em, Grid, 'Grid', gridId, 'gridId');
       const organization = await requireEntity(em, Organization, 'Organization', organizationId, 'organizationId');
+      await authorize(ctx, GRID_MANAGE, (await em.findOneOrFail(Place, { uuid: grid.community.uuid })).path);
       if (await em.count(GridAdoption, { grid, organization, endsOn: null })) {
         throw userError('CONFLICT', `${organization.name} has already adopted grid ${grid.name}.`, 'organizationId');
       }

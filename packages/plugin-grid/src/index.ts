@@ -1,4 +1,4 @@
-import { definePlugin, packageVersion, Person, type PluginRuntimeContext } from '@gongzhi/core';
+import { definePlugin, type GongzhiContext, loadById, packageVersion, Person, type PluginRuntimeContext, refId } from '@gongzhi/core';
 import './grid.events.js';
 import { GridAttentionMark } from './attention-mark.entity.js';
 import { GridAttentionResolver } from './attention.resolver.js';
@@ -14,7 +14,7 @@ import { GridVisit } from './grid-visit.entity.js';
 import { GridWorker } from './grid-worker.entity.js';
 import { Grid } from './grid.entity.js';
 import { gridOptionDefaults, type GridOptions, validateGridOptions } from './grid.options.js';
-import { GridAdoptionResolver, GridResolver, GridWorkerResolver } from './grid.resolver.js';
+import { GRID_MANAGE, GridAdoptionResolver, GridResolver, GridWorkerResolver } from './grid.resolver.js';
 import { seedGridDemo } from './grid.seed.js';
 import type { GridServices } from './grid.services.js';
 import { loadHandOff, toPlainHandOff } from './handoff.service.js';
@@ -28,6 +28,12 @@ export * from './grid-enums.js';
 export type { GridOptions } from './grid.options.js';
 export type { GridServices } from './grid.services.js';
 export type { GridHandOff } from './handoff.service.js';
+
+/** The community of a grid, for the place rules of rows that hang off a grid. */
+async function gridCommunity(ctx: GongzhiContext, gridRef: unknown): Promise<string | null> {
+  const grid = await loadById(ctx, Grid, refId(gridRef)!);
+  return grid ? refId(grid.community) : null;
+}
 
 /** Per running platform: the escalation job and the routing subscription, stopped in destroy. */
 const running = new WeakMap<object, { job: EscalationJob; unsubscribe: () => void }>();
@@ -72,6 +78,27 @@ export const plugin = definePlugin<GridOptions>({
   version: packageVersion(import.meta.url),
   coreRange: '^0.1.0',
   entities: [Grid, GridPlace, GridWorker, GridAdoption, GridVisit, GridFinding, GridAttentionMark, GridMeeting],
+  placeRules: [
+    { entity: Grid, place: (row: Grid) => refId(row.community) },
+    { entity: GridWorker, place: (row: GridWorker, ctx) => gridCommunity(ctx, row.grid), owners: (row: GridWorker) => [refId(row.person)] },
+    { entity: GridAdoption, place: (row: GridAdoption, ctx) => gridCommunity(ctx, row.grid) },
+    { entity: GridMeeting, place: (row: GridMeeting, ctx) => gridCommunity(ctx, row.grid), owners: (row: GridMeeting) => [refId(row.recordedBy)] },
+    { entity: GridVisit, place: (row: GridVisit) => ({ path: row.placePath }), owners: (row: GridVisit) => [refId(row.worker)] },
+    {
+      entity: GridFinding,
+      place: async (row: GridFinding, ctx) => {
+        const visit = await loadById(ctx, GridVisit, refId(row.visit)!);
+        return visit ? { path: visit.placePath } : null;
+      },
+    },
+    { entity: GridAttentionMark, place: (row: GridAttentionMark) => ({ path: row.placePath }), owners: (row: GridAttentionMark) => [refId(row.setBy)] },
+  ],
+  permissions: {
+    [GRID_MANAGE]: {
+      description: 'Create grids and micro-grids, change their coverage, assign grid workers, record adoptions and meetings, set escalation limits, run the escalation.',
+      roles: ['social_worker'],
+    },
+  },
   migrations: [grids],
   resolvers: [
     GridResolver,

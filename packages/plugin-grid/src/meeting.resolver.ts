@@ -1,10 +1,12 @@
-import { actingPerson, type GongzhiContext, loadById, Person, refId, Request, requireEntity, userError } from '@gongzhi/core';
+import { actingPerson, authorize, type GongzhiContext, Place, loadById, Person, refId, Request, requireEntity, userError } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { GridFinding } from './grid-finding.entity.js';
 import { GridMeeting } from './grid-meeting.entity.js';
 import { gridServices } from './grid-errors.js';
 import { Grid } from './grid.entity.js';
 import { loadHandOff } from './handoff.service.js';
+import { GRID_MANAGE, today } from './grid.resolver.js';
+import { isActiveWorker } from './grid-queries.js';
 
 @ObjectType({ description: 'What a weekly grid meeting (周一网格议事会) reviews: findings since the last meeting and the open requests.' })
 export class GridMeetingHandOff {
@@ -30,7 +32,7 @@ export class GridMeetingResolver {
     return Object.assign(new GridMeetingHandOff(), rows);
   }
 
-  @Mutation(() => GridMeeting, { description: 'Records that the weekly grid meeting was held (at heldAt, default now); the next hand-off starts after it.' })
+  @Mutation(() => GridMeeting, { description: 'Records that the weekly grid meeting was held (at heldAt, default now); the next hand-off starts after it. By an active worker of the grid, or with grid.manage at its community.' })
   async recordGridMeeting(
     @Arg('gridId', () => ID) gridId: string,
     @Arg('heldAt', () => Date, { nullable: true }) heldAt: Date | undefined,
@@ -41,6 +43,10 @@ export class GridMeetingResolver {
     if (at.getTime() > ctx.now().getTime()) throw userError('BAD_USER_INPUT', '"heldAt" is in the future; record a meeting once it has been held.', 'heldAt');
     const grid = await requireEntity(ctx.em, Grid, 'Grid', gridId, 'gridId');
     const me = ctx.caller?.kind === 'person' ? await actingPerson(ctx) : null;
+    // The grid's own workers hold its weekly meeting; others need grid.manage at the community.
+    if (!me || !(await isActiveWorker(ctx.em, [grid.uuid], me.uuid, today(ctx)))) {
+      await authorize(ctx, GRID_MANAGE, (await ctx.em.findOneOrFail(Place, { uuid: grid.community.uuid })).path);
+    }
     const id = await gridServices(ctx).recordMeeting(grid.uuid, at, notes?.trim() || null, me?.uuid ?? null);
     return ctx.em.findOneOrFail(GridMeeting, { uuid: id });
   }

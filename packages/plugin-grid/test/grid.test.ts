@@ -35,6 +35,15 @@ describe('grids and micro-grids', () => {
     expect(node.node.name).toBe('20号楼一单元微网格');
   });
 
+  test('managing grids takes the grid.manage permission (a social worker of the community has it)', async () => {
+    const M = 'mutation($c: ID!) { createGrid(communityId: $c, name: "权限测试网格") { name } }';
+    expect((await errorCode(w.app, M, { c: w.place.fxy!.id }, as(w.person.resident!)))?.code).toBe('FORBIDDEN');
+    expect((await errorCode(w.app, M, { c: w.place.fxy!.id }, { caller: null } as never))?.code).toBe('UNAUTHENTICATED');
+    await w.app.run('mutation($p: ID!, $c: ID!) { assignRole(personId: $p, placeId: $c, role: SOCIAL_WORKER, startsOn: "2026-01-01") { id } }', { p: w.person.li!.id, c: w.place.cyl!.id });
+    expect((await errorCode(w.app, M, { c: w.place.fxy!.id }, as(w.person.li!)))?.code).toBe('FORBIDDEN'); // another community
+    expect((await w.app.run('mutation($c: ID!) { createGrid(communityId: $c, name: "权限测试网格") { name } }', { c: w.place.cyl!.id }, as(w.person.li!))).createGrid).toEqual({ name: '权限测试网格' });
+  });
+
   test('overlapping grids are refused with GRID_OVERLAP and nothing is written', async () => {
     const before = await count('SELECT count(*) AS n FROM grid.grid');
     // A building inside a compound another grid covers.
@@ -158,6 +167,8 @@ describe('adoption by a partner unit', () => {
     const again = await errorCode(w.app, 'mutation($g: ID!, $o: ID!) { adoptGrid(gridId: $g, organizationId: $o, startsOn: "2026-05-02") { id } }', { g: grid, o: w.org.id });
     expect(again?.code).toBe('CONFLICT');
 
+    // Seeing requests comes from core's place scoping (roles); adoption is what lets the member take the grid's work.
+    await w.app.run('mutation($p: ID!, $c: ID!) { assignRole(personId: $p, placeId: $c, role: VOLUNTEER, startsOn: "2026-01-01") { id } }', { p: w.person.member!.id, c: w.place.cyl!.id });
     const work = (await w.app.run('{ gridWork { title status } }', {}, as(w.person.member!))).gridWork;
     expect(work.map((r: { title: string }) => r.title)).toEqual(expect.arrayContaining(['3号楼老人需要代买药', '翠庭园路灯不亮']));
     const claimed = await w.app.run('mutation($r: ID!) { claimGridRequest(requestId: $r) { request { status assignee { name } } errors { code } } }', { r: open }, as(w.person.member!));

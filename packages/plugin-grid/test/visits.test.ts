@@ -8,6 +8,9 @@ beforeAll(async () => {
   const micro = await createGrid(w.app, w.place.fxy!.id, '20号楼一单元微网格', [w.place.u1!.id], { k: 'MICRO_GRID', parent: grid });
   await assignWorker(w.app, grid, w.person.wang!.id, '2026-01-01');
   await assignWorker(w.app, micro, w.person.dong!.id, '2026-01-01');
+  // Seeing the households of one's grid comes from core's roles (place scoping): a grid worker
+  // holds the grid_worker role at the community.
+  await w.app.run('mutation($p: ID!, $c: ID!) { assignRole(personId: $p, placeId: $c, role: GRID_WORKER, startsOn: "2026-01-01") { id } }', { p: w.person.dong!.id, c: w.place.fxy!.id });
 });
 afterAll(() => w?.app.close());
 

@@ -1,4 +1,4 @@
-import { definePlugin, packageVersion } from '@gongzhi/core';
+import { definePlugin, packageVersion, refId } from '@gongzhi/core';
 import { AccountHolderKind, MoralBankAccount } from './account.entity.js';
 import { MoralBankAccountResolver, PlaceMoralBankResolver } from './account.resolver.js';
 import { accounts } from './migrations/0001_accounts.js';
@@ -11,6 +11,7 @@ export const plugin = definePlugin({
   version: packageVersion(import.meta.url),
   coreRange: '^0.1.0',
   entities: [MoralBankAccount],
+  placeRules: [{ entity: MoralBankAccount, place: (row: MoralBankAccount) => refId(row.community) }],
   migrations: [accounts],
   resolvers: [MoralBankAccountResolver, PlaceMoralBankResolver],
 });

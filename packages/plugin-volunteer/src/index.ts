@@ -1,4 +1,4 @@
-import { definePlugin, packageVersion } from '@gongzhi/core';
+import { definePlugin, packageVersion, refId } from '@gongzhi/core';
 import { teams } from './migrations/0001_teams.js';
 import { VolunteerTeam } from './team.entity.js';
 import { PlaceVolunteerTeamsResolver, VolunteerTeamResolver } from './team.resolver.js';
@@ -11,6 +11,7 @@ export const plugin = definePlugin({
   version: packageVersion(import.meta.url),
   coreRange: '^0.1.0',
   entities: [VolunteerTeam],
+  placeRules: [{ entity: VolunteerTeam, place: (row: VolunteerTeam) => refId(row.homePlace) }],
   migrations: [teams],
   resolvers: [VolunteerTeamResolver, PlaceVolunteerTeamsResolver],
 });

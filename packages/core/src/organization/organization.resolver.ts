@@ -1,6 +1,10 @@
 import { type FilterQuery, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { scopeCondition } from '../auth/access.js';
+import { authorize } from '../auth/authorize.js';
+import { Permission } from '../auth/permission.js';
+import { canSee } from '../auth/scope-guard.js';
 import type { GongzhiContext } from '../context.js';
 import { batchLoader, loadByForeignKey } from '../graphql/loaders.js';
 import { requireIsoDate } from '../person/iso-date.js';
@@ -30,13 +34,15 @@ export class OrganizationResolver {
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
     @Ctx() ctx: GongzhiContext,
   ): Promise<Organization[]> {
-    const where: FilterQuery<Organization> = {};
-    if (kind) where.kind = kind;
+    const scope = scopeCondition<FilterQuery<Organization>>(await ctx.access(), (pattern) => ({ place: { path: { $like: pattern } } }));
+    if (scope === null) return [];
+    const where: FilterQuery<Organization>[] = scope ? [scope] : [];
+    if (kind) where.push({ kind });
     if (under) {
-      const root = await requirePlace(ctx.em, under, 'under');
-      where.place = { path: { $like: `${root.path}%` } };
+      const root = await requirePlace(ctx, under, 'under');
+      where.push({ place: { path: { $like: `${root.path}%` } } });
     }
-    return ctx.em.find(Organization, where, { orderBy: { name: 'asc', uuid: 'asc' }, limit: pageSize(first, 50) });
+    return ctx.em.find(Organization, { $and: where }, { orderBy: { name: 'asc', uuid: 'asc' }, limit: pageSize(first, 50) });
   }
 
   @Mutation(() => Organization, { description: 'Registers an organisation at the place it belongs to.' })
@@ -48,7 +54,8 @@ export class OrganizationResolver {
   ): Promise<Organization> {
     const trimmed = name.trim();
     if (!trimmed) throw badInput('"name" must not be empty.', 'name');
-    const place = await requirePlace(ctx.em, placeId, 'placeId');
+    const place = await requirePlace(ctx, placeId, 'placeId');
+    await authorize(ctx, Permission.PEOPLE_MANAGE, place.path);
     const organization = ctx.em.create(Organization, { name: trimmed, kind, place });
     await ctx.em.flush();
     return organization;
@@ -63,13 +70,14 @@ export class OrganizationResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<OrganizationMember> {
     const joined = requireIsoDate(joinedOn, 'joinedOn');
-    const organization = await ctx.em.findOne(Organization, { uuid: localId(organizationId, 'Organization', 'organizationId') });
-    if (!organization) {
+    const organization = await ctx.em.findOne(Organization, { uuid: localId(organizationId, 'Organization', 'organizationId') }, { populate: ['place'] });
+    if (!organization || !(await canSee(ctx, organization))) {
       throw new GraphQLError(`No organisation has the id given in "organizationId" (${organizationId}).`, {
         extensions: { code: 'NOT_FOUND', argument: 'organizationId' },
       });
     }
-    const person = await requirePerson(ctx.em, personId, 'personId');
+    await authorize(ctx, Permission.PEOPLE_MANAGE, organization.place.path);
+    const person = await requirePerson(ctx, personId, 'personId');
     if (await ctx.em.count(OrganizationMember, { organization, person })) throw duplicateMember(organization, person);
     const member = ctx.em.create(OrganizationMember, { organization, person, role: role.trim(), joinedOn: joined });
     try {

@@ -27,8 +27,8 @@ export class Person implements Node {
   @Field(() => String)
   name!: string;
 
+  /** Sensitive: exposed only through PersonResolver.phone, which checks and logs each read. */
   @Property({ type: 'text', nullable: true })
-  @Field(() => String, { nullable: true, description: 'Contact phone number.' })
   phone?: string | null;
 
   @ManyToOne(() => Place, { nullable: true, deleteRule: 'set null' })

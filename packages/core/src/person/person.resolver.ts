@@ -1,6 +1,11 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { scopeCondition } from '../auth/access.js';
+import { authorize } from '../auth/authorize.js';
+import { Permission } from '../auth/permission.js';
+import { readSensitive } from '../auth/sensitive.js';
+import { userError } from '../graphql/user-error.js';
 import type { GongzhiContext } from '../context.js';
 import { batchLoader, loadByForeignKey } from '../graphql/loaders.js';
 import { requirePlace } from '../place/place-lookup.js';
@@ -58,14 +63,17 @@ export class PersonResolver {
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
     @Ctx() ctx: GongzhiContext,
   ): Promise<Person[]> {
-    const where: FilterQuery<Person> = {};
+    const access = await ctx.access();
+    const scope = scopeCondition<FilterQuery<Person>>(access, (pattern) => ({ household: { path: { $like: pattern } } }), ...(access.personId ? [{ uuid: access.personId }] : []));
+    if (scope === null) return [];
+    const where: FilterQuery<Person>[] = scope ? [scope] : [];
     if (householdId) {
-      where.household = await requirePlace(ctx.em, householdId, 'householdId', [PlaceType.HOUSEHOLD]);
+      where.push({ household: await requirePlace(ctx, householdId, 'householdId', [PlaceType.HOUSEHOLD]) });
     } else if (under) {
-      const root = await requirePlace(ctx.em, under, 'under');
-      where.household = { path: { $like: `${root.path}%` } };
+      const root = await requirePlace(ctx, under, 'under');
+      where.push({ household: { path: { $like: `${root.path}%` } } });
     }
-    return ctx.em.find(Person, where, { orderBy: { name: 'asc', uuid: 'asc' }, limit: pageSize(first, 50) });
+    return ctx.em.find(Person, { $and: where }, { orderBy: { name: 'asc', uuid: 'asc' }, limit: pageSize(first, 50) });
   }
 
   @Mutation(() => Person, { description: 'Registers a person, optionally in a household.' })
@@ -75,8 +83,13 @@ export class PersonResolver {
       throw new GraphQLError('"input.name" must not be empty.', { extensions: { code: 'BAD_USER_INPUT', argument: 'input.name' } });
     }
     const household = input.householdId
-      ? await requirePlace(ctx.em, input.householdId, 'input.householdId', [PlaceType.HOUSEHOLD])
+      ? await requirePlace(ctx, input.householdId, 'input.householdId', [PlaceType.HOUSEHOLD])
       : null;
+    const access = await authorize(ctx, Permission.PEOPLE_MANAGE, household ? household.path : undefined);
+    // A person without household belongs to no place: only callers who see everywhere could see them again.
+    if (!household && !access.everywhere) {
+      throw userError('FORBIDDEN', 'Give "input.householdId" (a household under your places); people without a household can be registered only by callers who see everywhere.', 'input.householdId');
+    }
     const person = ctx.em.create(Person, { name, phone: input.phone?.trim() || null, household });
     await ctx.em.flush();
     return person;
@@ -99,8 +112,9 @@ export class PersonResolver {
         extensions: { code: 'BAD_USER_INPUT', argument: 'endsOn' },
       });
     }
-    const person = await requirePerson(ctx.em, personId, 'personId');
-    const place = await requirePlace(ctx.em, placeId, 'placeId');
+    const person = await requirePerson(ctx, personId, 'personId');
+    const place = await requirePlace(ctx, placeId, 'placeId');
+    await authorize(ctx, Permission.PEOPLE_MANAGE, place.path);
     const assigned = ctx.em.create(PersonRole, { person, place, role, startsOn: start, endsOn: end });
     await ctx.em.flush();
     return assigned;
@@ -112,7 +126,12 @@ export class PersonResolver {
     @Arg('input', () => CareProfileInput) input: CareProfileInput,
     @Ctx() ctx: GongzhiContext,
   ): Promise<CareProfile> {
-    const person = await requirePerson(ctx.em, personId, 'personId');
+    const person = await requirePerson(ctx, personId, 'personId');
+    await authorize(ctx, Permission.PEOPLE_MANAGE);
+    // Writing care data needs the right to read it there, and is logged like a read.
+    if (!(await readSensitive(ctx, person.uuid, 'careProfile.write'))) {
+      throw userError('FORBIDDEN', `You need "${Permission.SENSITIVE_READ}" at ${person.name}'s places to record care data.`, 'personId');
+    }
     return ctx.em.upsert(CareProfile, {
       personUuid: person.uuid,
       livesAlone: input.livesAlone,
@@ -134,9 +153,21 @@ export class PersonResolver {
     return loadByForeignKey(ctx, PersonRole, 'person', person.uuid, { startsOn: 'asc' });
   }
 
-  /** Sensitive: the security issue guards this field and the CareProfile type. */
-  @FieldResolver(() => CareProfile, { nullable: true, description: 'Care attributes (sensitive); null when none were recorded.' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Contact phone number (sensitive: null unless you hold sensitive.read at one of the person\'s places, or are the person; every read is logged).',
+  })
+  async phone(@Root() person: Person, @Ctx() ctx: GongzhiContext): Promise<string | null> {
+    if (!person.phone) return null;
+    return (await readSensitive(ctx, person.uuid, 'phone')) ? person.phone : null;
+  }
+
+  @FieldResolver(() => CareProfile, {
+    nullable: true,
+    description: 'Care attributes (sensitive: null when none were recorded, or unless you hold sensitive.read at one of the person\'s places, or are the person; every read is logged).',
+  })
   async careProfile(@Root() person: Person, @Ctx() ctx: GongzhiContext): Promise<CareProfile | null> {
+    if (!(await readSensitive(ctx, person.uuid, 'careProfile'))) return null;
     return batchLoader<string, CareProfile | null>(ctx, 'CareProfile.byPerson', async (ids) => {
       const rows = await ctx.em.find(CareProfile, { personUuid: { $in: [...ids] } });
       const byId = new Map(rows.map((c) => [c.personUuid, c]));

@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
+import { canSee } from '../auth/scope-guard.js';
+import type { GongzhiContext } from '../context.js';
 import { localId } from '../relay/global-id.js';
 import { Place } from './place.entity.js';
 import type { PlaceType } from './place-type.js';
@@ -7,15 +9,19 @@ import type { PlaceType } from './place-type.js';
 /**
  * Loads the place an argument names, checking its type; a typed BAD_USER_INPUT error names
  * the argument and what would be right. Plugins use it for every "place id" argument.
+ * Given the operation's context (rather than a bare EntityManager), a place the caller may
+ * not see is NOT_FOUND too, so its existence is not revealed.
  */
 export async function requirePlace(
-  em: EntityManager,
+  emOrCtx: EntityManager | GongzhiContext,
   globalId: string,
   argument: string,
   allowedTypes?: readonly PlaceType[],
 ): Promise<Place> {
+  const ctx = 'placeRules' in emOrCtx ? emOrCtx : null;
+  const em = ctx ? ctx.em : (emOrCtx as EntityManager);
   const place = await em.findOne(Place, { uuid: localId(globalId, 'Place', argument) });
-  if (!place) {
+  if (!place || (ctx && !(await canSee(ctx, place)))) {
     throw new GraphQLError(`No place has the id given in "${argument}" (${globalId}).`, {
       extensions: { code: 'NOT_FOUND', argument },
     });

@@ -1,7 +1,11 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { scopeCondition } from '../auth/access.js';
+import { authorize } from '../auth/authorize.js';
+import { Permission } from '../auth/permission.js';
 import type { GongzhiContext } from '../context.js';
 import { loadByForeignKey } from '../graphql/loaders.js';
+import { userError } from '../graphql/user-error.js';
 import { localId } from '../relay/global-id.js';
 import { requirePlace } from './place-lookup.js';
 import { PlaceType } from './place-type.js';
@@ -22,18 +26,23 @@ export class PlaceResolver {
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
     @Ctx() ctx: GongzhiContext,
   ): Promise<Place[]> {
-    const where: FilterQuery<Place> = {};
-    if (type) where.type = type;
+    const scope = scopeCondition<FilterQuery<Place>>(await ctx.access(), (pattern) => ({ path: { $like: pattern } }));
+    if (scope === null) return [];
+    const where: FilterQuery<Place>[] = scope ? [scope] : [];
+    if (type) where.push({ type });
     if (under) {
-      const root = await requirePlace(ctx.em, under, 'under');
-      where.path = { $like: `${root.path}%` };
-      where.uuid = { $ne: root.uuid };
+      const root = await requirePlace(ctx, under, 'under');
+      where.push({ path: { $like: `${root.path}%` }, uuid: { $ne: root.uuid } });
     }
-    return ctx.em.find(Place, where, { orderBy: { depth: 'asc', name: 'asc' }, limit: pageSize(first, 50) });
+    return ctx.em.find(Place, { $and: where }, { orderBy: { depth: 'asc', name: 'asc' }, limit: pageSize(first, 50) });
   }
 
   @Mutation(() => Place, { description: 'Creates a place under a parent its type allows (a district has none).' })
   async createPlace(@Arg('input', () => CreatePlaceInput) input: CreatePlaceInput, @Ctx() ctx: GongzhiContext): Promise<Place> {
+    if (input.parentId) await authorize(ctx, Permission.PEOPLE_MANAGE, (await requirePlace(ctx, input.parentId, 'input.parentId')).path);
+    else if (!(await authorize(ctx, Permission.PEOPLE_MANAGE)).everywhere) {
+      throw userError('FORBIDDEN', 'Only callers who see everywhere may create a district (a place without parent).', 'input.parentId');
+    }
     return createPlace(ctx.em, input);
   }
 
@@ -44,9 +53,9 @@ export class PlaceResolver {
 
   @FieldResolver(() => [Place], { description: 'Every place above this one, root first.' })
   async ancestors(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<Place[]> {
-    const ids = ancestorIds(place);
-    if (ids.length === 0) return [];
-    return ctx.em.find(Place, { uuid: { $in: ids } }, { orderBy: { depth: 'asc' } });
+    // Through the per-operation place loader: a list of places asks once for all their ancestors.
+    const ancestors = await Promise.all(ancestorIds(place).map((id) => loadPlace(ctx, id)));
+    return ancestors.filter((p): p is Place => p !== null).sort((a, b) => a.depth - b.depth);
   }
 
   @FieldResolver(() => [Place], { description: 'The places directly below, by name.' })

@@ -1,4 +1,5 @@
 import type { EntitySchema } from '@mikro-orm/core';
+import type { PlaceRule } from '../auth/place-rule.js';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { GraphQLSchema } from 'graphql';
 import type { EventBus } from '../events/event-bus.js';
@@ -89,6 +90,18 @@ export interface GongzhiPlugin<Options = any> {
   resolvers?: ClassType[];
   /** GraphQL types no resolver returns directly but clients should see (interface implementations). */
   orphanedTypes?: ClassType[];
+  /**
+   * Which place each of the plugin's rows belongs to: one rule per entity that is also a
+   * GraphQL type. Callers see a row only when its place is inside their places; the host
+   * refuses to start when an entity has no rule.
+   */
+  placeRules?: PlaceRule[];
+  /**
+   * Permissions the plugin checks (`@Authorized('grid.visit.write')` or `authorize(ctx, …)`),
+   * each with the person roles that grant it at their place: `{ 'grid.visit.write': { description, roles: ['grid_worker'] } }`.
+   * API keys are given permissions by name when they are created.
+   */
+  permissions?: Record<string, { description: string; roles: readonly string[] }>;
   /** Options with defaults and validation. */
   options?: PluginOptionsSpec<Options>;
   /** Builds the services this plugin offers to plugins that depend on it. */

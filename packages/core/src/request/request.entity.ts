@@ -54,8 +54,8 @@ export class Request implements Node {
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
   requester?: Person | null;
 
+  /** Sensitive: exposed only through RequestResolver.callbackPhone, which checks and logs each read. */
   @Property({ type: 'text', nullable: true })
-  @Field(() => String, { nullable: true, description: 'Callback number of an anonymous requester.' })
   callbackPhone?: string | null;
 
   @ManyToOne(() => Place, { deleteRule: 'restrict' })

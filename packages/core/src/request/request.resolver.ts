@@ -1,4 +1,9 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { scopeCondition } from '../auth/access.js';
+import { authorize } from '../auth/authorize.js';
+import { Permission } from '../auth/permission.js';
+import { canSee } from '../auth/scope-guard.js';
+import { readSensitive } from '../auth/sensitive.js';
 import type { GongzhiContext } from '../context.js';
 import { loadByForeignKey, loadById, refId } from '../graphql/loaders.js';
 import { Person } from '../person/person.entity.js';
@@ -73,7 +78,7 @@ async function details(ctx: GongzhiContext, input: RequestDetailsInput) {
   return {
     title: checkTitle(input.title),
     description: input.description,
-    place: await requirePlace(ctx.em, input.placeId, 'placeId'),
+    place: await requirePlace(ctx, input.placeId, 'placeId'),
     category: input.category ?? null,
     callbackPhone: input.callbackPhone ?? null,
     priority: input.priority,
@@ -84,12 +89,28 @@ async function details(ctx: GongzhiContext, input: RequestDetailsInput) {
 
 async function requirePerson(ctx: GongzhiContext, globalId: string, field: string): Promise<Person> {
   const person = await ctx.em.findOne(Person, { uuid: localId(globalId, 'Person', field) });
-  if (!person) throw new RequestRuleError(RequestErrorCode.NOT_FOUND, `No person has the id given in ${field}.`, field);
+  if (!person || !(await canSee(ctx, person))) throw new RequestRuleError(RequestErrorCode.NOT_FOUND, `No person has the id given in ${field}.`, field);
   return person;
 }
 
 async function optionalPerson(ctx: GongzhiContext, globalId: string | undefined | null, field: string): Promise<Person | null> {
   return globalId ? requirePerson(ctx, globalId, field) : null;
+}
+
+/**
+ * Loads the request a mutation names and checks the caller's permission at its place; a
+ * request outside the caller's places is NOT_FOUND, so its existence is not revealed.
+ */
+async function authorizedRequest(ctx: GongzhiContext, globalId: string, permission: string): Promise<Request> {
+  const request = await ctx.em.findOne(Request, { uuid: localId(globalId, 'Request') });
+  if (!request || !(await canSee(ctx, request))) throw new RequestRuleError(RequestErrorCode.NOT_FOUND, 'No request has this id.', 'id');
+  await authorize(ctx, permission, request.placePath);
+  return request;
+}
+
+/** The signed-in person making a change, recorded on the timeline; null for keys and the system. */
+async function actor(ctx: GongzhiContext): Promise<Person | null> {
+  return ctx.caller?.kind === 'person' ? ctx.em.findOne(Person, { uuid: ctx.caller.id }) : null;
 }
 
 /** Runs a request operation and reports rule violations as typed errors (after rollback). */
@@ -128,7 +149,7 @@ export class RequestResolver {
     checkPageSize(first);
     const signature = filterSignature(filter);
     const where: Record<string, unknown>[] = [];
-    if (filter?.under) where.push({ placePath: { $like: `${(await requirePlace(ctx.em, filter.under, 'filter.under')).path}%` } });
+    if (filter?.under) where.push({ placePath: { $like: `${(await requirePlace(ctx, filter.under, 'filter.under')).path}%` } });
     if (filter?.status?.length) where.push({ status: { $in: filter.status } });
     if (filter?.kind?.length) where.push({ kind: { $in: filter.kind } });
     if (filter?.level?.length) where.push({ level: { $in: filter.level } });
@@ -139,6 +160,10 @@ export class RequestResolver {
       const pattern = `%${filter.text.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       where.push({ $or: [{ title: { $ilike: pattern } }, { description: { $ilike: pattern } }] });
     }
+    const access = await ctx.access();
+    const scope = scopeCondition<Record<string, unknown>>(access, (pattern) => ({ placePath: { $like: pattern } }), ...(access.personId ? [{ requester: access.personId }] : []));
+    if (scope === null) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+    if (scope) where.push(scope);
     if (after) {
       const cursor = decodeCursor(after, signature);
       where.push({ $or: [{ createdAt: { $lt: cursor.createdAt } }, { createdAt: cursor.createdAt, uuid: { $lt: cursor.uuid } }] });
@@ -155,13 +180,16 @@ export class RequestResolver {
   @Mutation(() => RequestPayload, { description: 'Records a new request (status submitted).' })
   submitRequest(@Arg('input', () => SubmitRequestInput) input: SubmitRequestInput, @Ctx() ctx: GongzhiContext): Promise<RequestPayload> {
     return attempt(async () => {
-      const requester = await optionalPerson(ctx, input.requesterId, 'requesterId');
+      const fields = await details(ctx, input);
+      await authorize(ctx, Permission.REQUEST_SUBMIT, fields.place.path);
+      // A signed-in resident submits for themselves unless they name someone else.
+      const requester = (await optionalPerson(ctx, input.requesterId, 'requesterId')) ?? (input.callbackPhone?.trim() ? null : await actor(ctx));
       if (!requester && !input.callbackPhone?.trim()) {
         throw new RequestRuleError(RequestErrorCode.INVALID_INPUT, 'Give requesterId, or callbackPhone for an anonymous request.', 'requesterId');
       }
       const request = await new RequestService(ctx).create(
-        { kind: input.kind, channel: input.channel, requester, ...(await details(ctx, input)) },
-        requester,
+        { kind: input.kind, channel: input.channel, requester, ...fields },
+        (await actor(ctx)) ?? requester,
       );
       return Object.assign(new RequestPayload(), { request, errors: [], created: true });
     });
@@ -172,11 +200,13 @@ export class RequestResolver {
     return attempt(async () => {
       const orderNo = input.orderNo.trim();
       if (!orderNo) throw new RequestRuleError(RequestErrorCode.INVALID_INPUT, 'orderNo must not be empty.', 'orderNo');
+      const fields = await details(ctx, input);
+      await authorize(ctx, Permission.REQUEST_MANAGE, fields.place.path);
       const order: NewRequest & { externalOrderNo: string } = {
         kind: input.kind,
         channel: RequestChannel.HOTLINE_12345,
         externalOrderNo: orderNo,
-        ...(await details(ctx, input)),
+        ...fields,
       };
       const { request, created } = await new RequestService(ctx).importHotlineOrder(order);
       return Object.assign(new RequestPayload(), { request, errors: [], created });
@@ -190,37 +220,75 @@ export class RequestResolver {
     @Arg('note', () => String, { nullable: true }) note: string | undefined,
     @Ctx() ctx: GongzhiContext,
   ): Promise<RequestPayload> {
-    return attempt(() => new RequestService(ctx).changeStatus(localId(id, 'Request'), to, null, note));
+    return attempt(async () => {
+      const request = await authorizedRequest(ctx, id, Permission.REQUEST_MANAGE);
+      return new RequestService(ctx).changeStatus(request.uuid, to, await actor(ctx), note);
+    });
   }
 
-  @Mutation(() => RequestPayload, { description: 'Claims an accepted request for a person; when two claim at once, one wins and the other gets ALREADY_CLAIMED.' })
-  claimRequest(@Arg('id', () => ID) id: string, @Arg('personId', () => ID) personId: string, @Ctx() ctx: GongzhiContext): Promise<RequestPayload> {
-    return attempt(async () => new RequestService(ctx).claim(localId(id, 'Request'), await requirePerson(ctx, personId, 'personId')));
+  @Mutation(() => RequestPayload, {
+    description: 'Claims an accepted request: for yourself when signed in as a person, or for personId (which needs request.manage when it is not you); when two claim at once, one wins and the other gets ALREADY_CLAIMED.',
+  })
+  claimRequest(
+    @Arg('id', () => ID) id: string,
+    @Arg('personId', () => ID, { nullable: true }) personId: string | undefined,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<RequestPayload> {
+    return attempt(async () => {
+      const me = await actor(ctx);
+      const claimant = personId ? await requirePerson(ctx, personId, 'personId') : me;
+      if (!claimant) throw new RequestRuleError(RequestErrorCode.INVALID_INPUT, 'Give personId, or sign in as the person who claims.', 'personId');
+      const request = await authorizedRequest(ctx, id, claimant.uuid === me?.uuid ? Permission.REQUEST_CLAIM : Permission.REQUEST_MANAGE);
+      return new RequestService(ctx).claim(request.uuid, claimant);
+    });
   }
 
   @Mutation(() => RequestPayload, { description: 'Assigns an accepted request to a person (dispatch, 派单).' })
   assignRequest(@Arg('id', () => ID) id: string, @Arg('assigneeId', () => ID) assigneeId: string, @Ctx() ctx: GongzhiContext): Promise<RequestPayload> {
-    return attempt(async () => new RequestService(ctx).assign(localId(id, 'Request'), await requirePerson(ctx, assigneeId, 'assigneeId'), null));
+    return attempt(async () => {
+      const request = await authorizedRequest(ctx, id, Permission.REQUEST_MANAGE);
+      return new RequestService(ctx).assign(request.uuid, await requirePerson(ctx, assigneeId, 'assigneeId'), await actor(ctx));
+    });
   }
 
   @Mutation(() => RequestPayload, { description: 'Raises a request one level (grid › community › subdistrict) with a reason.' })
   escalateRequest(@Arg('id', () => ID) id: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: GongzhiContext): Promise<RequestPayload> {
-    return attempt(() => new RequestService(ctx).escalate(localId(id, 'Request'), reason, null));
+    return attempt(async () => {
+      const request = await authorizedRequest(ctx, id, Permission.REQUEST_MANAGE);
+      return new RequestService(ctx).escalate(request.uuid, reason, await actor(ctx));
+    });
   }
 
-  @Mutation(() => RequestPayload, { description: "Records the requester's rating (1–5) and thanks on a resolved or closed request." })
+  @Mutation(() => RequestPayload, {
+    description: "Records the requester's rating (1–5) and thanks on a resolved or closed request: by the requester, or by staff with request.manage (a rating given by phone).",
+  })
   rateRequest(
     @Arg('id', () => ID) id: string,
     @Arg('rating', () => Int) rating: number,
     @Arg('thanks', () => String, { nullable: true }) thanks: string | undefined,
     @Ctx() ctx: GongzhiContext,
   ): Promise<RequestPayload> {
-    return attempt(() => new RequestService(ctx).rate(localId(id, 'Request'), rating, thanks ?? null, null));
+    return attempt(async () => {
+      const me = await actor(ctx);
+      const found = await ctx.em.findOne(Request, { uuid: localId(id, 'Request') });
+      const own = !!me && !!found && refId(found.requester) === me.uuid;
+      const request = own ? found! : await authorizedRequest(ctx, id, Permission.REQUEST_MANAGE);
+      return new RequestService(ctx).rate(request.uuid, rating, thanks ?? null, me);
+    });
   }
 
   @FieldResolver(() => Place)
   async place(@Root() request: Request, @Ctx() ctx: GongzhiContext): Promise<Place> {
     return (await loadById(ctx, Place, refId(request.place)!))!;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Callback number of an anonymous requester (sensitive: null unless you hold sensitive.read here; every read is logged).',
+  })
+  async callbackPhone(@Root() request: Request, @Ctx() ctx: GongzhiContext): Promise<string | null> {
+    if (!request.callbackPhone) return null;
+    return (await readSensitive(ctx, request.uuid, 'request.callbackPhone', [request.placePath])) ? request.callbackPhone : null;
   }
 
   @FieldResolver(() => Person, { nullable: true })

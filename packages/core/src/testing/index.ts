@@ -1,5 +1,5 @@
 import { type ExecutionResult, graphql } from 'graphql';
-import type { Caller } from '../context.js';
+import { type Caller, SYSTEM_CALLER } from '../context.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { createPlatform, type Platform } from '../platform.js';
 import type { GongzhiPlugin } from '../plugin/plugin.js';
@@ -21,7 +21,10 @@ export interface TestAppOptions {
 export interface TestApp {
   platform: Platform;
   databaseUrl: string;
-  /** Runs a GraphQL operation against the composed schema with a fresh context. */
+  /**
+   * Runs a GraphQL operation against the composed schema with a fresh context, as the
+   * system (sees and may do everything) unless `caller` is given; `caller: null` is anonymous.
+   */
   execute<TData = Record<string, any>>(
     source: string,
     variables?: Record<string, unknown>,
@@ -64,7 +67,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       schema: platform.schema,
       source,
       variableValues: variables,
-      contextValue: platform.createContext(opts?.caller ?? null),
+      contextValue: platform.createContext(opts && 'caller' in opts ? (opts.caller ?? null) : SYSTEM_CALLER),
     }) as never;
   return {
     platform,

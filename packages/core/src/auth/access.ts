@@ -1,0 +1,101 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Caller } from '../context.js';
+import { ALL_PERMISSIONS, Permission, type PermissionName } from './permission.js';
+
+/**
+ * What one caller may see and do, worked out once per operation: the place subtrees it
+ * sees (materialized paths), and the permissions it holds in each.
+ */
+export class Access {
+  private constructor(
+    /** True for the system and for keys scoped to everything. */
+    readonly everywhere: boolean,
+    /** Materialized paths of the subtrees the caller sees, each with the permissions held there. */
+    readonly grants: readonly { path: string; permissions: ReadonlySet<PermissionName> }[],
+    /** The signed-in person, if the caller is one (they always see themselves). */
+    readonly personId: string | null,
+  ) {}
+
+  static readonly NONE = new Access(false, [], null);
+  static readonly SYSTEM = new Access(true, [{ path: '', permissions: new Set([ALL_PERMISSIONS]) }], null);
+
+  static of(grants: { path: string; permissions: Iterable<PermissionName> }[], personId: string | null = null): Access {
+    const everywhere = grants.some((g) => g.path === '');
+    return new Access(everywhere, grants.map((g) => ({ path: g.path, permissions: new Set(g.permissions) })), personId);
+  }
+
+  /** The distinct subtree roots the caller sees (for SQL filters: `path LIKE root || '%'`). */
+  get paths(): string[] {
+    return [...new Set(this.grants.map((g) => g.path))];
+  }
+
+  /** Whether a row at `path` (a place's materialized path) is inside the caller's places. */
+  sees(path: string | null | undefined): boolean {
+    if (this.everywhere) return true;
+    if (!path) return false;
+    return this.grants.some((g) => path.startsWith(g.path));
+  }
+
+  /** Whether the place at `path` is an ancestor of one of the caller's places (its name may be shown). */
+  seesAbove(path: string): boolean {
+    return this.grants.some((g) => g.path.startsWith(path));
+  }
+
+  /** Whether the caller holds `permission` at the place `path` (anywhere, when no path is given). */
+  can(permission: PermissionName, path?: string | null): boolean {
+    return this.grants.some(
+      (g) =>
+        (g.permissions.has(permission) || g.permissions.has(ALL_PERMISSIONS)) &&
+        (path === undefined || this.everywhere || (path !== null && path.startsWith(g.path))),
+    );
+  }
+}
+
+/** Maps a person's roles to permissions: core's table plus the plugins'. */
+export type RolePermissions = (role: string) => readonly PermissionName[];
+
+/**
+ * Works out a caller's access from the database: an API key's scopes and permissions, or
+ * a person's roles that hold today (each at its place's subtree) plus their own household.
+ */
+export async function resolveAccess(em: EntityManager, caller: Caller | null, today: Date, rolePermissions: RolePermissions): Promise<Access> {
+  if (!caller) return Access.NONE;
+  if (caller.kind === 'system') return Access.SYSTEM;
+  const conn = em.getConnection();
+  if (caller.kind === 'api-key') {
+    const rows = await conn.execute<{ path: string | null; permissions: string[]; everywhere: boolean }[]>(
+      `SELECT p.path, k.permissions, cardinality(k.place_ids) = 0 AS everywhere
+         FROM api_key k LEFT JOIN place p ON p.id = ANY (k.place_ids)
+        WHERE k.id = ? AND k.revoked_at IS NULL`,
+      [caller.id],
+    );
+    if (rows.length === 0) return Access.NONE;
+    if (rows[0]!.everywhere) return Access.of([{ path: '', permissions: rows[0]!.permissions }]);
+    return Access.of(rows.filter((r) => r.path).map((r) => ({ path: r.path!, permissions: r.permissions })));
+  }
+  const day = today.toISOString().slice(0, 10);
+  const rows = await conn.execute<{ path: string; role: string | null }[]>(
+    `SELECT pl.path, r.role::text AS role
+       FROM person_role r JOIN place pl ON pl.id = r.place_id
+      WHERE r.person_id = ? AND r.starts_on <= ? AND (r.ends_on IS NULL OR r.ends_on >= ?)
+     UNION ALL
+     SELECT h.path, NULL FROM person p JOIN place h ON h.id = p.household_id WHERE p.id = ?`,
+    [caller.id, day, day, caller.id],
+  );
+  // At home, everybody may submit a request about their own household.
+  return Access.of(
+    rows.map((r) => ({ path: r.path, permissions: r.role ? rolePermissions(r.role) : [Permission.REQUEST_SUBMIT] })),
+    caller.id,
+  );
+}
+
+/**
+ * A query condition keeping rows under the caller's places, for list resolvers that page
+ * in SQL: `undefined` when the caller sees everywhere (no condition), `null` when it sees
+ * nothing (answer empty without asking the database).
+ */
+export function scopeCondition<C>(access: Access, under: (pathPattern: string) => C, ...also: C[]): { $or: C[] } | undefined | null {
+  if (access.everywhere) return undefined;
+  const conditions = [...access.paths.map((path) => under(`${path}%`)), ...also];
+  return conditions.length ? { $or: conditions } : null;
+}

@@ -1,0 +1,55 @@
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { OptionalProps } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Node } from '../relay/node.js';
+import { toGlobalId } from '../relay/global-id.js';
+
+/**
+ * An API key of a district app: scoped to place subtrees and a set of permissions. Only a
+ * SHA-256 hash of the secret is stored; the key itself is shown once, when it is created.
+ */
+@Entity({ tableName: 'api_key' })
+@ObjectType({ implements: Node, description: 'An API key of a district app (the secret is never shown again after creation).' })
+export class ApiKey implements Node {
+  [OptionalProps]?: 'uuid' | 'createdAt' | 'revokedAt' | 'lastUsedAt';
+
+  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
+  uuid: string = randomUUID();
+
+  @Field(() => ID)
+  get id(): string {
+    return toGlobalId('ApiKey', this.uuid);
+  }
+
+  @Property({ type: 'text' })
+  @Field(() => String, { description: 'What the key is for, e.g. the app that uses it.' })
+  name!: string;
+
+  @Property({ type: 'text', unique: true })
+  @Field(() => String, { description: 'The public start of the key (gz_xxxxxxxx), to recognise it in lists and logs.' })
+  prefix!: string;
+
+  @Property({ type: 'text' })
+  secretHash!: string;
+
+  /** Places whose subtrees the key sees; empty means everywhere. */
+  @Property({ type: 'uuid[]' })
+  placeIds!: string[];
+
+  @Property({ type: 'text[]' })
+  @Field(() => [String])
+  permissions!: string[];
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  @Field(() => Date)
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', nullable: true })
+  @Field(() => Date, { nullable: true })
+  revokedAt?: Date | null = null;
+
+  @Property({ type: 'datetime', nullable: true })
+  @Field(() => Date, { nullable: true })
+  lastUsedAt?: Date | null = null;
+}

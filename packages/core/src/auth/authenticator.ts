@@ -1,0 +1,42 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Caller } from '../context.js';
+import { userError } from '../graphql/user-error.js';
+import { fromGlobalId } from '../relay/global-id.js';
+import { findApiKey, isApiKeyFormat } from './api-key.service.js';
+import { createTokenVerifier, type TokenConfig } from './person-token.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Turns a credential (an API key or a person token) into a caller; null for none. */
+export type Authenticator = (credential: string | null | undefined) => Promise<Caller | null>;
+
+/**
+ * The one place credentials are checked, for HTTP (`Authorization: Bearer …`) and WebSocket
+ * (`connection_init` payload) alike. A credential that is given but wrong is an error, never
+ * silently anonymous, so a client learns its key was revoked.
+ */
+export function createAuthenticator(em: () => EntityManager, tokens: TokenConfig): Authenticator {
+  const verify = createTokenVerifier(tokens);
+  return async (credential) => {
+    const raw = credential?.trim().replace(/^Bearer\s+/i, '');
+    if (!raw) return null;
+    if (isApiKeyFormat(raw)) {
+      const fork = em();
+      const key = await findApiKey(fork, raw);
+      if (!key) throw userError('UNAUTHENTICATED', 'This API key is unknown or revoked. Ask an administrator for a valid key (gongzhi api-key create).');
+      // Best effort, never in the caller's way.
+      void fork.getConnection().execute('UPDATE api_key SET last_used_at = now() WHERE id = ?', [key.uuid]).catch(() => undefined);
+      return { id: key.uuid, kind: 'api-key' };
+    }
+    if (!verify) throw userError('UNAUTHENTICATED', 'Person tokens are not accepted by this server (no GONGZHI_JWT_SECRET or GONGZHI_JWKS_URL configured). Use an API key.');
+    let subject: string | undefined;
+    try {
+      subject = (await verify(raw)).sub;
+    } catch (err) {
+      throw userError('UNAUTHENTICATED', `The person token is not valid: ${(err as Error).message}. Sign in again.`);
+    }
+    const personUuid = subject && (UUID.test(subject) ? subject : fromGlobalId(subject)?.id);
+    if (!personUuid || !UUID.test(personUuid)) throw userError('UNAUTHENTICATED', 'The person token has no person id in "sub".');
+    return { id: personUuid, kind: 'person' };
+  };
+}

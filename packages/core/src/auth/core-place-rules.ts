@@ -1,0 +1,38 @@
+import { refId } from '../graphql/loaders.js';
+import { loadById } from '../graphql/loaders.js';
+import { CareProfile } from '../person/care-profile.entity.js';
+import { Person } from '../person/person.entity.js';
+import { PersonRole } from '../person/person-role.entity.js';
+import { Organization } from '../organization/organization.entity.js';
+import { OrganizationMember } from '../organization/organization-member.entity.js';
+import { Place } from '../place/place.entity.js';
+import { Request } from '../request/request.entity.js';
+import { RequestTimelineEntry } from '../request/request-timeline-entry.entity.js';
+import { ApiKey } from './api-key.entity.js';
+import { SensitiveAccessLogEntry } from './access-log.entity.js';
+import type { PlaceRule } from './place-rule.js';
+import { placeIdsOfPerson, requestPlacePath } from './person-places.js';
+
+/** Which place each of core's rows belongs to. */
+export const corePlaceRules: PlaceRule[] = [
+  // A place's ancestors are visible too: a community's staff see where it sits, not its siblings.
+  { entity: Place, place: (place: Place) => ({ path: place.path }), visibleFromBelow: true },
+  { entity: Person, place: (person: Person, ctx) => placeIdsOfPerson(ctx, person.uuid), owners: (person: Person) => [person.uuid] },
+  { entity: CareProfile, place: (care: CareProfile, ctx) => placeIdsOfPerson(ctx, care.personUuid), owners: (care: CareProfile) => [care.personUuid] },
+  { entity: PersonRole, place: (role: PersonRole) => refId(role.place), owners: (role: PersonRole) => [refId(role.person)] },
+  { entity: Organization, place: (org: Organization) => refId(org.place) },
+  {
+    entity: OrganizationMember,
+    place: async (member: OrganizationMember, ctx) => refId((await loadById(ctx, Organization, refId(member.organization)!))?.place),
+    owners: (member: OrganizationMember) => [refId(member.person)],
+  },
+  { entity: Request, place: (request: Request) => ({ path: request.placePath }), owners: (request: Request) => [refId(request.requester)] },
+  { entity: RequestTimelineEntry, place: (entry: RequestTimelineEntry, ctx) => requestPlacePath(ctx, refId(entry.request)!) },
+  // Only callers who see everywhere (administrators, the system) see keys.
+  { entity: ApiKey },
+  {
+    entity: SensitiveAccessLogEntry,
+    place: (entry: SensitiveAccessLogEntry, ctx) => placeIdsOfPerson(ctx, entry.subjectId),
+    owners: (entry: SensitiveAccessLogEntry) => [entry.subjectId],
+  },
+];

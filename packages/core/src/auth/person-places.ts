@@ -1,0 +1,31 @@
+import type { GongzhiContext } from '../context.js';
+import { batchLoader } from '../graphql/loaders.js';
+
+/**
+ * The places a person belongs to, for scoping: their household and the places of their
+ * roles. Batched per operation: a page of people costs one query.
+ */
+export function placeIdsOfPerson(ctx: GongzhiContext, personUuid: string): Promise<string[]> {
+  return batchLoader<string, string[]>(ctx, 'scope.personPlaces', async (ids) => {
+    const rows = await ctx.em.getConnection().execute<{ id: string; place_id: string }[]>(
+      `SELECT id, household_id AS place_id FROM person WHERE id IN (?) AND household_id IS NOT NULL
+       UNION SELECT person_id, place_id FROM person_role WHERE person_id IN (?)`,
+      [ids as string[], ids as string[]],
+    );
+    const byPerson = new Map<string, string[]>(ids.map((id) => [id, []]));
+    for (const row of rows) byPerson.get(row.id)?.push(row.place_id);
+    return ids.map((id) => byPerson.get(id)!);
+  }).load(personUuid);
+}
+
+/** The materialized path of a request's place, batched per operation (for rows that hang off a request). */
+export function requestPlacePath(ctx: GongzhiContext, requestUuid: string): Promise<{ path: string } | null> {
+  return batchLoader<string, { path: string } | null>(ctx, 'scope.requestPath', async (ids) => {
+    const rows = await ctx.em.getConnection().execute<{ id: string; place_path: string }[]>(
+      `SELECT id, place_path FROM request WHERE id IN (?)`,
+      [ids as string[]],
+    );
+    const byId = new Map(rows.map((r) => [r.id, { path: r.place_path }]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }).load(requestUuid);
+}

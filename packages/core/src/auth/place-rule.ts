@@ -1,0 +1,31 @@
+import type { GongzhiContext } from '../context.js';
+import type { ClassType } from '../plugin/plugin.js';
+
+/** A place a row belongs to: a place uuid, or a materialized path when the row carries one. */
+export type PlaceKey = string | { path: string } | null | undefined;
+
+/**
+ * Says which place a row belongs to, so that a caller sees the row only when the place is
+ * inside the caller's places. Every entity that is also a GraphQL object type needs one (the
+ * host refuses to start otherwise): this is how scoping reaches every path to a row (lists,
+ * `node(id:)`, nested and plugin fields, subscription payloads) without each resolver
+ * remembering it.
+ *
+ * ```ts
+ * placeRules: [
+ *   { entity: Grid, place: (grid) => refId(grid.community) },
+ *   { entity: GridVisit, place: (visit) => refId(visit.household), owners: (visit) => [refId(visit.worker)] },
+ * ]
+ * ```
+ */
+export interface PlaceRule<T = any> {
+  entity: ClassType;
+  /** The place(s) the row belongs to; it is visible when any of them is in scope. Batch lookups through loaders. */
+  place?: (row: T, ctx: GongzhiContext) => PlaceKey | readonly PlaceKey[] | Promise<PlaceKey | readonly PlaceKey[]>;
+  /** Person uuids who always see the row (the person themself, a request's requester). */
+  owners?: (row: T) => readonly (string | null | undefined)[];
+  /** Rows anyone, even anonymous, may see (reference data without personal information). */
+  public?: boolean;
+  /** Also visible to callers whose places lie below it (a place's ancestors: where one's community sits). */
+  visibleFromBelow?: boolean;
+}

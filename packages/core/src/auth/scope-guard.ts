@@ -1,0 +1,109 @@
+import {
+  defaultFieldResolver,
+  getNamedType,
+  getNullableType,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+  isAbstractType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+} from 'graphql';
+import { getMetadataStorage } from 'type-graphql';
+import type { GongzhiContext } from '../context.js';
+import { PluginCompositionError } from '../errors.js';
+import { batchLoader } from '../graphql/loaders.js';
+import { userError } from '../graphql/user-error.js';
+import type { Access } from './access.js';
+import type { PlaceKey, PlaceRule } from './place-rule.js';
+
+/** The materialized path of a place uuid, batched per operation. */
+export function placePath(ctx: GongzhiContext, placeUuid: string): Promise<string | null> {
+  return batchLoader<string, string | null>(ctx, 'scope.placePath', async (ids) => {
+    const rows = await ctx.em.getConnection().execute<{ id: string; path: string }[]>(
+      `SELECT id, path FROM place WHERE id IN (?)`,
+      [ids as string[]],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r.path]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }).load(placeUuid);
+}
+
+function ruleFor(rules: ReadonlyMap<Function, PlaceRule>, value: object): PlaceRule | undefined {
+  for (let proto = Object.getPrototypeOf(value); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    const rule = rules.get(proto.constructor);
+    if (rule) return rule;
+  }
+  return undefined;
+}
+
+async function isVisible(value: unknown, rules: ReadonlyMap<Function, PlaceRule>, ctx: GongzhiContext, access: Access): Promise<boolean> {
+  if (value === null || typeof value !== 'object') return true;
+  const rule = ruleFor(rules, value);
+  if (!rule || rule.public || access.everywhere) return true;
+  if (access.personId && rule.owners?.(value).includes(access.personId)) return true;
+  if (!rule.place) return false;
+  const found = await rule.place(value, ctx);
+  const keys: readonly PlaceKey[] = Array.isArray(found) ? found : [found as PlaceKey];
+  for (const key of keys) {
+    if (!key) continue;
+    const path = typeof key === 'string' ? await placePath(ctx, key) : key.path;
+    if (!path) continue;
+    if (access.sees(path) || (rule.visibleFromBelow && access.seesAbove(path))) return true;
+  }
+  return false;
+}
+
+/** Whether the caller may see `row` by the place rules (for resolvers that must decide before returning). */
+export async function canSee(ctx: GongzhiContext, row: object): Promise<boolean> {
+  return isVisible(row, ctx.placeRules, ctx, await ctx.access());
+}
+
+/**
+ * Checks at start-up that every entity a client can reach through GraphQL has a place
+ * rule, so a plugin cannot forget to scope its rows.
+ */
+export function checkPlaceRules(entities: readonly Function[], rules: ReadonlyMap<Function, PlaceRule>, ownerOf: (entity: Function) => string): void {
+  const objectTypes = new Set(getMetadataStorage().objectTypes.map((o) => o.target));
+  for (const entity of entities) {
+    if (!objectTypes.has(entity)) continue;
+    if (!rules.has(entity)) {
+      throw new PluginCompositionError(
+        `Entity ${entity.name} of ${ownerOf(entity)} is a GraphQL type but has no place rule, so its rows could be seen outside a caller's places. Fix: add { entity: ${entity.name}, place: (row) => … } to the plugin's placeRules (or public: true for reference data without personal information).`,
+      );
+    }
+  }
+}
+
+/**
+ * Wraps every field that returns objects so rows outside the caller's places never leave
+ * the server: a list drops them, a nullable field answers null, a non-null one NOT_FOUND.
+ * Resolvers still filter in SQL where they page (so pages stay full); this is the guard
+ * that holds when one forgets.
+ */
+export function guardSchema(schema: GraphQLSchema): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const named = getNamedType(field.type);
+      if (!isObjectType(named) && !isAbstractType(named)) continue;
+      const nullable = getNullableType(field.type);
+      const list = isListType(nullable);
+      const nonNull = isNonNullType(field.type);
+      const resolve: GraphQLFieldResolver<unknown, GongzhiContext> = field.resolve ?? defaultFieldResolver;
+      field.resolve = async (source, args, ctx, info) => {
+        const value = await resolve(source, args, ctx, info);
+        if (value === null || value === undefined) return value;
+        const access = await ctx.access();
+        if (access.everywhere) return value;
+        if (list && Array.isArray(value)) {
+          const items = await Promise.all(value.map(async (item) => ((await isVisible(item, ctx.placeRules, ctx, access)) ? item : undefined)));
+          return items.filter((item) => item !== undefined);
+        }
+        if (await isVisible(value, ctx.placeRules, ctx, access)) return value;
+        if (nonNull) throw userError('NOT_FOUND', `${info.parentType.name}.${info.fieldName} is outside the places you may see.`);
+        return null;
+      };
+    }
+  }
+}
