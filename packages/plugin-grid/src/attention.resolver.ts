@@ -2,6 +2,7 @@ import { actingPerson, type GongzhiContext, loadById, Person, Place, PlaceType, 
 import { Arg, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { GridAttentionMark } from './attention-mark.entity.js';
 import { GridAttentionLevel } from './grid-enums.js';
+import { scopeSql } from './grid-errors.js';
 import { pathIds, underSql } from './grid-queries.js';
 import { today } from './grid.resolver.js';
 import { requireGridWorkerAt } from './visit.resolver.js';
@@ -103,10 +104,12 @@ export class GridAttentionResolver {
     @Arg('levels', () => [GridAttentionLevel], { nullable: true, description: 'Only these colours in marks and geoJson (counts always show all).' }) levels: GridAttentionLevel[] | undefined,
     @Ctx() ctx: GongzhiContext,
   ): Promise<GridAttentionMap> {
-    const under = await requirePlace(ctx.em, underId, 'underId');
+    const under = await requirePlace(ctx, underId, 'underId');
+    // Counts and marks only of places inside the caller's places (under a district, a community worker sees their community's).
+    const scope = await scopeSql(ctx, 'c.place_path');
     const countRows: { level: GridAttentionLevel; n: number }[] = await ctx.em.execute(
-      `SELECT c.level, count(*)::int AS n FROM grid.attention_current c WHERE ${underSql('c.place_path', '?')} GROUP BY c.level`,
-      [under.path, under.path],
+      `SELECT c.level, count(*)::int AS n FROM grid.attention_current c WHERE ${underSql('c.place_path', '?')}${scope.sql} GROUP BY c.level`,
+      [under.path, under.path, ...scope.params],
     );
     const counts = Object.assign(new GridAttentionCounts(), { red: 0, orange: 0, green: 0, total: 0 });
     for (const r of countRows) {
@@ -115,8 +118,8 @@ export class GridAttentionResolver {
     }
     const wanted = levels?.length ? levels : [GridAttentionLevel.RED, GridAttentionLevel.ORANGE, GridAttentionLevel.GREEN];
     const markIds: { mark_id: string }[] = await ctx.em.execute(
-      `SELECT c.mark_id FROM grid.attention_current c WHERE ${underSql('c.place_path', '?')} AND c.level IN (?) LIMIT 2000`,
-      [under.path, under.path, wanted],
+      `SELECT c.mark_id FROM grid.attention_current c WHERE ${underSql('c.place_path', '?')} AND c.level IN (?)${scope.sql} LIMIT 2000`,
+      [under.path, under.path, wanted, ...scope.params],
     );
     const marks = markIds.length
       ? await ctx.em.find(GridAttentionMark, { uuid: { $in: markIds.map((m) => m.mark_id) } }, { populate: ['place'] })

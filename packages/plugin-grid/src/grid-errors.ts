@@ -1,4 +1,5 @@
-import { type GongzhiContext, RequestPayload, RequestRuleError } from '@gongzhi/core';
+import { canSee, type GongzhiContext, requireEntity, RequestPayload, RequestRuleError, userError } from '@gongzhi/core';
+import { Grid } from './grid.entity.js';
 import type { GridServices } from './grid.services.js';
 
 /** The grid plugin's services from a resolver's context. */
@@ -21,4 +22,23 @@ export async function requestPayload(work: () => Promise<import('@gongzhi/core')
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; name?: string };
   return e?.code === '23505' || e?.name === 'UniqueConstraintViolationException';
+}
+
+/** The grid an argument names, if the caller may see it (its community is in their places); NOT_FOUND otherwise. */
+export async function requireVisibleGrid(ctx: GongzhiContext, globalId: string, argument: string): Promise<Grid> {
+  const grid = await requireEntity(ctx.em, Grid, 'Grid', globalId, argument);
+  if (!(await canSee(ctx, grid))) throw userError('NOT_FOUND', `No Grid has the id given in "${argument}" (${globalId}).`, argument);
+  return grid;
+}
+
+/**
+ * SQL keeping rows whose `column` (a materialized path) lies under the caller's places, with
+ * its parameters: empty when the caller sees everywhere, `FALSE` when it sees nothing.
+ */
+export async function scopeSql(ctx: GongzhiContext, column: string): Promise<{ sql: string; params: string[] }> {
+  const access = await ctx.access();
+  if (access.everywhere) return { sql: '', params: [] };
+  const paths = access.paths;
+  if (!paths.length) return { sql: ' AND FALSE', params: [] };
+  return { sql: ` AND (${paths.map(() => `${column} LIKE ?`).join(' OR ')})`, params: paths.map((p) => `${p}%`) };
 }

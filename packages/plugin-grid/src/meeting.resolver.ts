@@ -2,7 +2,7 @@ import { actingPerson, authorize, type GongzhiContext, Place, loadById, Person, 
 import { Arg, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { GridFinding } from './grid-finding.entity.js';
 import { GridMeeting } from './grid-meeting.entity.js';
-import { gridServices } from './grid-errors.js';
+import { gridServices, requireVisibleGrid } from './grid-errors.js';
 import { Grid } from './grid.entity.js';
 import { loadHandOff } from './handoff.service.js';
 import { GRID_MANAGE, today } from './grid.resolver.js';
@@ -27,7 +27,7 @@ export class GridMeetingHandOff {
 export class GridMeetingResolver {
   @Query(() => GridMeetingHandOff, { description: "A grid's hand-off to its weekly meeting: findings since the last meeting and open requests." })
   async gridMeetingHandOff(@Arg('gridId', () => ID) gridId: string, @Ctx() ctx: GongzhiContext): Promise<GridMeetingHandOff> {
-    const grid = await requireEntity(ctx.em, Grid, 'Grid', gridId, 'gridId');
+    const grid = await requireVisibleGrid(ctx, gridId, 'gridId');
     const rows = (await loadHandOff(ctx.em, grid.uuid))!;
     return Object.assign(new GridMeetingHandOff(), rows);
   }

@@ -21,6 +21,7 @@ import {
 import type { EntityManager } from './em.js';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { GridCheckItem } from './grid-enums.js';
+import { requireVisibleGrid } from './grid-errors.js';
 import { GridFinding } from './grid-finding.entity.js';
 import { coveringGrids, isActiveWorker, loadCovering, underSql } from './grid-queries.js';
 import { GridVisit, GridVisitCheck } from './grid-visit.entity.js';
@@ -235,7 +236,7 @@ export class GridVisitResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<GridCoverage> {
     if (!Number.isInteger(days) || days < 1 || days > 3660) throw userError('BAD_USER_INPUT', `"days" must be a whole number from 1 to 3660, got ${days}.`, 'days');
-    const grid = await requireEntity(ctx.em, Grid, 'Grid', gridId, 'gridId');
+    const grid = await requireVisibleGrid(ctx, gridId, 'gridId');
     const day = today(ctx);
     const since = new Date(Date.parse(`${day}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
     const rows: { id: string; visited: boolean }[] = await ctx.em.execute(
@@ -262,7 +263,7 @@ export class GridVisitResolver {
     const start = requireIsoDate(from, 'from');
     const end = requireIsoDate(to, 'to');
     if (end < start) throw userError('BAD_USER_INPUT', `"to" (${end}) must be on or after "from" (${start}).`, 'to');
-    const grid = await requireEntity(ctx.em, Grid, 'Grid', gridId, 'gridId');
+    const grid = await requireVisibleGrid(ctx, gridId, 'gridId');
     const rows: { worker_id: string; week: string; n: number }[] = await ctx.em.execute(
       `SELECT v.worker_id, to_char(date_trunc('week', v.visited_on)::date, 'YYYY-MM-DD') AS week, count(*)::int AS n
          FROM grid.grid_visit v

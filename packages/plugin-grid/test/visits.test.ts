@@ -162,6 +162,18 @@ describe("the people's-conditions map (民情图)", () => {
   });
 });
 
+test("a scoped caller's map and grid queries cover only their own places", async () => {
+  const Q = 'query($u: ID!) { gridAttentionMap(underId: $u) { counts { total } marks { place { name } } } }';
+  const all = (await w.app.run(Q, { u: w.place.sub!.id })).gridAttentionMap;
+  expect(all.counts.total).toBeGreaterThan(0);
+  // 李网格 works in 成仪路社区: under the subdistrict he sees nothing of 芳星园三区.
+  expect((await w.app.run(Q, { u: w.place.sub!.id }, as(w.person.li!))).gridAttentionMap).toEqual({ counts: { total: 0 }, marks: [] });
+  expect((await w.app.run(Q, { u: w.place.sub!.id }, as(w.person.wang!))).gridAttentionMap.counts.total).toBe(all.counts.total);
+  for (const q of ['query($g: ID!) { gridCoverage(gridId: $g) { householdCount } }', 'query($g: ID!) { gridMeetingHandOff(gridId: $g) { since } }']) {
+    expect((await errorCode(w.app, q, { g: grid }, as(w.person.li!)))?.code).toBe('NOT_FOUND');
+  }
+});
+
 describe('coverage and the weekly hand-off', () => {
   test('households not visited in the last N days; visits per worker per week', async () => {
     await w.app.run(VISIT, { input: { householdId: w.place.h101!.id, visitedOn: '2026-04-22', notes: '回访' } }, as(w.person.dong!));
