@@ -1,6 +1,8 @@
 import {
   actingPerson,
   authorize,
+  canSee,
+  Permission,
   Place,
   batchLoader,
   type GongzhiContext,
@@ -120,7 +122,7 @@ export class GridEscalationResolver {
     return Object.assign(new GridEscalationRun(), { escalatedCount: ids.length, requests });
   }
 
-  @Mutation(() => RequestPayload, { description: 'Escalates a request one level by hand, with a reason, recorded as done by the signed-in person. At the grid level only an active worker of the grid covering it may; a resolved, closed or rejected request cannot be escalated (ILLEGAL_TRANSITION).' })
+  @Mutation(() => RequestPayload, { description: 'Escalates a request one level by hand, with a reason, recorded as done by the signed-in person. At the grid level an active worker of the grid covering it (NOT_GRID_WORKER otherwise); above it, or outside any grid, someone with request.manage at its place (FORBIDDEN otherwise). A resolved, closed or rejected request cannot be escalated (ILLEGAL_TRANSITION).' })
   async escalateGridRequest(
     @Arg('requestId', () => ID) requestId: string,
     @Arg('reason', () => String) reason: string,
@@ -130,12 +132,16 @@ export class GridEscalationResolver {
     const why = reason.trim();
     if (!why) throw userError('BAD_USER_INPUT', '"reason" must not be empty: say why the grid cannot solve it (e.g. "需更换主管道，超出网格能力").', 'reason');
     const request = await requireEntity(ctx.em, Request, 'Request', requestId, 'requestId');
-    if (request.level === RequestLevel.GRID) {
-      const covering = (await coveringGrids(ctx.em, [request.placePath])).get(request.placePath)!;
-      const ids = [covering.grid, covering.microGrid].filter((g) => g !== null).map((g) => g.uuid);
-      if (ids.length && !(await isActiveWorker(ctx.em, ids, me.uuid, today(ctx)))) {
+    const covering = (await coveringGrids(ctx.em, [request.placePath])).get(request.placePath)!;
+    const ids = [covering.grid, covering.microGrid].filter((g) => g !== null).map((g) => g.uuid);
+    if (request.level === RequestLevel.GRID && ids.length) {
+      if (!(await isActiveWorker(ctx.em, ids, me.uuid, today(ctx)))) {
         throw userError('NOT_GRID_WORKER', `${me.name} is not an active worker of the grid covering this request; at the grid level, its grid workers decide to escalate.`, 'requestId');
       }
+    } else {
+      // Above the grid (or outside any grid) it is the community's staff who escalate: core's permission.
+      if (!(await canSee(ctx, request))) throw userError('NOT_FOUND', `No Request has the id given in "requestId" (${requestId}).`, 'requestId');
+      await authorize(ctx, Permission.REQUEST_MANAGE, request.placePath);
     }
     return requestPayload(() => new RequestService(ctx).escalate(request.uuid, why, me));
   }

@@ -126,6 +126,10 @@ test('manual escalation needs a reason and a worker of the grid; a closed reques
   expect(done.errors).toEqual([]);
   expect(done.request).toMatchObject({ level: 'COMMUNITY', status: 'ESCALATED' });
   expect(done.request.timeline.at(-1)).toEqual({ action: 'escalated', note: 'grid → community: 需更换主管道一百余米，超出网格能力', actor: { name: '王小丽' } });
+  // At the community level it takes core's request.manage there: a resident has not got it.
+  await w.app.run('mutation($id: ID!) { changeRequestStatus(id: $id, to: ACCEPTED) { errors { code } } }', { id });
+  expect((await errorCode(w.app, M, { r: id, why: '社区也解决不了' }, as(w.person.resident!)))?.code).toBe('FORBIDDEN');
+  expect((await request(w.app, id)).level).toBe('COMMUNITY');
 
   const closed = await submit(w.app, w.place.h201!.id, w.person.resident!.id, '已处理的问题');
   for (const to of ['IN_PROGRESS', 'RESOLVED', 'CLOSED']) await w.app.run('mutation($id: ID!, $to: RequestStatus!) { changeRequestStatus(id: $id, to: $to) { errors { code } } }', { id: closed, to });
