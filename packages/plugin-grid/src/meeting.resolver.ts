@@ -1,4 +1,4 @@
-import { actingPerson, authorize, type GongzhiContext, Place, loadById, Person, refId, Request, requireEntity, userError } from '@gongzhi/core';
+import { actingPerson, authorize, type GongzhiContext, loadById, Person, Place, refId, Request, requireEntity, userError } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { GridFinding } from './grid-finding.entity.js';
 import { GridMeeting } from './grid-meeting.entity.js';
