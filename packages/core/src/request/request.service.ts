@@ -40,10 +40,39 @@ interface Tx {
  * commit.
  */
 export class RequestService {
+  /** Set by {@link RequestService.within}: the unit of work every change joins. */
+  private tx: Tx | null = null;
+
   constructor(private readonly ctx: GongzhiContext) {}
 
+  /**
+   * A service working inside a unit of work that is already open (an after-commit handler's
+   * `{ em, emit }`, or a plugin's own `events.transaction`) instead of opening its own: its
+   * changes commit with that unit and its events go out through that unit's `emit`. `now`
+   * is the platform clock.
+   */
+  static within(tx: { em: EntityManager; emit: EventEmitter }, now: () => Date): RequestService {
+    const service = new RequestService({ em: tx.em, now, caller: null } as unknown as GongzhiContext);
+    service.tx = tx;
+    return service;
+  }
+
   private run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    if (this.tx) return work(this.tx);
     return this.ctx.events.transaction(this.ctx.em, work, this.ctx.caller?.id);
+  }
+
+  /**
+   * Appends an entry to a request's timeline without changing the request (a plugin's note,
+   * e.g. "routed to grid X"). Emits nothing: the request itself did not change.
+   */
+  async annotate(requestId: string, action: string, note: string, actor: Person | null): Promise<Request> {
+    return this.run(async (tx) => {
+      const request = await this.load(tx.em, requestId);
+      this.record(tx, request, action, request.status, actor, note);
+      await tx.em.flush();
+      return request;
+    });
   }
 
   private record(tx: Tx, request: Request, action: string, from: RequestStatus | null, actor: Person | null, note?: string | null) {

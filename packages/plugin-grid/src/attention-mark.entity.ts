@@ -1,0 +1,46 @@
+import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { OptionalProps } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { Node, Person, Place, toGlobalId } from '@gongzhi/core';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { GridAttentionLevel } from './grid-enums.js';
+
+/** One colour set on a household or building (民情图), with the reason: its history is every mark. */
+@Entity({ schema: 'grid', tableName: 'attention_mark' })
+@ObjectType({ implements: Node, description: "A colour (red / orange / green) set on a household or building for the people's-conditions map, with who, when and why." })
+export class GridAttentionMark implements Node {
+  [OptionalProps]?: 'uuid' | 'previousLevel' | 'setBy';
+
+  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
+  uuid: string = randomUUID();
+
+  @Field(() => ID)
+  get id(): string {
+    return toGlobalId('GridAttentionMark', this.uuid);
+  }
+
+  @ManyToOne(() => Place, { deleteRule: 'cascade' })
+  place!: Place;
+
+  @Property({ type: 'text' })
+  placePath!: string;
+
+  @Property({ type: 'text' })
+  @Field(() => GridAttentionLevel)
+  level!: GridAttentionLevel;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => GridAttentionLevel, { nullable: true, description: 'The colour before this mark; null for the first.' })
+  previousLevel?: GridAttentionLevel | null;
+
+  @Property({ type: 'text' })
+  @Field(() => String)
+  reason!: string;
+
+  @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
+  setBy?: Person | null;
+
+  @Property({ type: 'datetime' })
+  @Field(() => Date)
+  setAt!: Date;
+}

@@ -1,0 +1,38 @@
+import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { OptionalProps } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { Node, Person, toGlobalId } from '@gongzhi/core';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Grid } from './grid.entity.js';
+
+/** A grid worker (网格员) assigned to a grid from `startsOn` to `endsOn` (inclusive; open when null). */
+@Entity({ schema: 'grid', tableName: 'grid_worker' })
+@ObjectType({ implements: Node, description: 'A grid worker (网格员) assigned to a grid, from startsOn to endsOn (inclusive; open when null).' })
+export class GridWorker implements Node {
+  [OptionalProps]?: 'uuid' | 'createdAt' | 'endsOn';
+
+  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
+  uuid: string = randomUUID();
+
+  @Field(() => ID)
+  get id(): string {
+    return toGlobalId('GridWorker', this.uuid);
+  }
+
+  @ManyToOne(() => Grid, { deleteRule: 'cascade' })
+  grid!: Grid;
+
+  @ManyToOne(() => Person, { deleteRule: 'cascade' })
+  person!: Person;
+
+  @Property({ type: 'date' })
+  @Field(() => String, { description: 'First day, YYYY-MM-DD.' })
+  startsOn!: string;
+
+  @Property({ type: 'date', nullable: true })
+  @Field(() => String, { nullable: true, description: 'Last day, YYYY-MM-DD; null while the assignment lasts.' })
+  endsOn?: string | null;
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+}
