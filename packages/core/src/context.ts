@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
+import type { BoardHub } from './board/board-hub.js';
 import type { EventBus } from './events/event-bus.js';
 import type { Logger } from './logger.js';
 import type { ServiceRegistry } from './plugin/plugin.js';
@@ -33,4 +34,6 @@ export interface GongzhiContext {
   loaders: Map<string, DataLoader<unknown, unknown>>;
   /** The platform clock; tests replace it to move time. */
   now(): Date;
+  /** The live task board hub of this process (subscriptions); absent where boards do not run. */
+  boards?: BoardHub;
 }

@@ -23,6 +23,10 @@ import { PlaceResolver } from './place/place.resolver.js';
 import { NodeResolver } from './relay/node.resolver.js';
 import { seedDemo } from './seed/demo-seed.js';
 import { requests } from './migrations/core/0005_requests.js';
+import { boardLog } from './migrations/core/0006_board_log.js';
+import type { BoardItemSource } from './board/board-item.js';
+import { TaskBoardCardResolver, TaskBoardResolver } from './board/board.resolver.js';
+import { requestBoardItems } from './board/request-board.js';
 import { Request } from './request/request.entity.js';
 import { RequestResolver, RequestTimelineEntryResolver } from './request/request.resolver.js';
 import { RequestTimelineEntry } from './request/request-timeline-entry.entity.js';
@@ -34,9 +38,10 @@ export const coreModule: {
   resolvers: ClassType[];
   orphanedTypes: ClassType[];
   seed: (em: EntityManager, clock: () => Date) => Promise<void>;
+  boardItems: readonly BoardItemSource[];
 } = {
   entities: [Place, Person, PersonRole, CareProfile, Organization, OrganizationMember, Request, RequestTimelineEntry],
-  migrations: [places, people, rolesAndCare, organizations, requests],
+  migrations: [places, people, rolesAndCare, organizations, requests, boardLog],
   resolvers: [
     PlatformResolver,
     NodeResolver,
@@ -49,7 +54,10 @@ export const coreModule: {
     PlaceOrganizationsResolver,
     RequestResolver,
     RequestTimelineEntryResolver,
+    TaskBoardResolver,
+    TaskBoardCardResolver,
   ],
   orphanedTypes: [PluginInfo],
   seed: seedDemo,
+  boardItems: [requestBoardItems],
 };

@@ -2,7 +2,10 @@ import 'reflect-metadata';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import { EntitySchema, MetadataStorage, UnderscoreNamingStrategy } from '@mikro-orm/core';
 import { type EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { GraphQLSchema } from 'graphql';
+import { type GraphQLSchema, isObjectType } from 'graphql';
+import { BoardHub, type BoardHubOptions } from './board/board-hub.js';
+import { BoardSources } from './board/board-log.js';
+import { type BoardTransport, InProcessBoardTransport, PostgresBoardTransport } from './board/board-transport.js';
 import { buildSchema } from 'type-graphql';
 import type { Caller, GongzhiContext, PlatformInfo } from './context.js';
 import { coreModule } from './core-module.js';
@@ -36,6 +39,12 @@ export interface PlatformOptions {
   clock?: () => Date;
   /** Pool size of the ORM's connection pool. */
   poolSize?: number;
+  /**
+   * Live task boards: how board notices travel between processes (`in-process`, the default,
+   * for one process alone; `postgres` for LISTEN/NOTIFY across processes; or any
+   * {@link BoardTransport}), and the hub's limits.
+   */
+  boards?: BoardHubOptions & { transport?: 'in-process' | 'postgres' | BoardTransport };
 }
 
 /** A composed, running platform: one ORM, one schema, one event bus. */
@@ -46,6 +55,8 @@ export interface Platform {
   readonly orm: MikroORM;
   readonly schema: GraphQLSchema;
   readonly events: EventBus;
+  /** The live task board hub of this process. */
+  readonly boards: BoardHub;
   readonly services: ServiceRegistry;
   readonly logger: Logger;
   readonly databaseUrl: string;
@@ -170,6 +181,18 @@ async function buildComposedSchema(resolvers: ClassType[], orphanedTypes: ClassT
   }
 }
 
+/** Every board item type must be an object type of the schema that implements Node. */
+function checkBoardTypes(schema: GraphQLSchema, sources: BoardSources): void {
+  for (const type of sources.byType.keys()) {
+    const found = schema.getType(type);
+    if (!isObjectType(found) || !found.getInterfaces().some((i) => i.name === 'Node')) {
+      throw new PluginCompositionError(
+        `Board item type "${type}" is not a GraphQL object type implementing Node in the composed schema. Fix: name the item's @ObjectType({ implements: Node }) in boardItems.type, and list its resolver or orphanedTypes.`,
+      );
+    }
+  }
+}
+
 /**
  * Composes core and plugins into one running platform: checks the plugin list, runs
  * `register`, applies migrations, starts one ORM over every entity, builds one GraphQL
@@ -208,6 +231,30 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     }
   }
 
+  const boardSources = new BoardSources([
+    ...coreModule.boardItems.map((source) => ({ owner: 'core', source })),
+    ...plugins.flatMap((p) => (p.boardItems ?? []).map((source) => ({ owner: `plugin "${p.id}"`, source }))),
+  ]);
+  const transportOption = options.boards?.transport ?? 'in-process';
+  const transport: BoardTransport =
+    transportOption === 'postgres'
+      ? new PostgresBoardTransport(options.databaseUrl, logger)
+      : transportOption === 'in-process'
+        ? new InProcessBoardTransport()
+        : transportOption;
+  const boards = new BoardHub(rootEm, boardSources, transport, logger, options.boards);
+  // Board events are logged (and notified) at the end of the emitting transaction, and
+  // announced in this process once it committed.
+  const loggedThrough = new WeakMap<readonly unknown[], number>();
+  events.onBeforeCommit(async (pending, em) => {
+    const entries = await boards.beforeCommit(pending, em);
+    if (entries.length > 0) loggedThrough.set(pending, entries.at(-1)!.seq);
+  });
+  events.onCommitted((committed) => {
+    const seq = loggedThrough.get(committed);
+    if (seq !== undefined) boards.afterCommit(seq);
+  });
+
   checkTables(plugins);
   const entities = [...coreModule.entities, ...plugins.flatMap((p) => p.entities ?? [])];
   try {
@@ -233,6 +280,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       [...coreModule.orphanedTypes, ...plugins.flatMap((p) => p.orphanedTypes ?? [])],
       plugins,
     );
+    checkBoardTypes(schema, boardSources);
     const contextFor = (p: GongzhiPlugin): PluginRuntimeContext => ({
       ...pluginContext(p),
       orm: ready,
@@ -260,6 +308,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       orm: ready,
       schema,
       events,
+      boards,
       services: allServices,
       logger,
       databaseUrl: options.databaseUrl,
@@ -273,6 +322,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
         logger,
         loaders: new Map(),
         now: clock,
+        boards,
       }),
       async seed() {
         const em = ready.em.fork() as EntityManager;
@@ -291,6 +341,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
             logger.error({ err, plugin: plugin.id }, 'plugin destroy failed');
           }
         }
+        await boards.close().catch((err) => logger.error({ err }, 'closing the board hub failed'));
         await ready.close(true);
       },
     };
@@ -299,6 +350,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     for (const plugin of destroyed) {
       await Promise.resolve(runtimeContext && plugin.destroy?.(runtimeContext(plugin))).catch(() => undefined);
     }
+    await boards.close().catch(() => undefined);
     await ready.close(true).catch(() => undefined);
     throw err;
   }
