@@ -150,25 +150,41 @@ function checkTables(plugins: readonly GongzhiPlugin[]): void {
   }
 }
 
+/**
+ * type-graphql wants a PubSub whenever the schema has a subscription. Gongzhi's subscriptions
+ * bring their own source stream (`@Subscription({ subscribe })`, fed by the board hub), so
+ * topic-based ones are refused with a pointer to the way that works across processes.
+ */
+const NO_TOPIC_PUBSUB = {
+  publish(): void {
+    throw new Error('Topic-based subscriptions are not supported: use @Subscription({ subscribe }) with a stream that works across processes (see docs/boards.md).');
+  },
+  subscribe(): never {
+    throw new Error('Topic-based subscriptions are not supported: use @Subscription({ subscribe }) with a stream that works across processes (see docs/boards.md).');
+  },
+};
+
 async function buildComposedSchema(resolvers: ClassType[], orphanedTypes: ClassType[], plugins: readonly GongzhiPlugin[]) {
   try {
     return await buildSchema({
       resolvers: resolvers as unknown as [Function, ...Function[]],
       orphanedTypes,
       validate: false,
+      pubSub: NO_TOPIC_PUBSUB,
     });
   } catch (err) {
     const duplicate = /multiple types named "?([A-Za-z0-9_]+)"?/.exec((err as Error).message)?.[1];
     if (!duplicate) throw err;
     // Find who contributes the type: build core alone and core with each plugin.
     const contributors: string[] = [];
-    const coreOnly = await buildSchema({ resolvers: coreModule.resolvers as never, validate: false }).catch(() => null);
+    const coreOnly = await buildSchema({ resolvers: coreModule.resolvers as never, validate: false, pubSub: NO_TOPIC_PUBSUB }).catch(() => null);
     if (coreOnly?.getType(duplicate)) contributors.push('core');
     for (const plugin of plugins) {
       const alone = await buildSchema({
         resolvers: [...coreModule.resolvers, ...(plugin.resolvers ?? [])] as never,
         orphanedTypes: [...coreModule.orphanedTypes, ...(plugin.orphanedTypes ?? [])],
         validate: false,
+        pubSub: NO_TOPIC_PUBSUB,
       }).catch(() => 'collides-with-core' as const);
       if (alone === 'collides-with-core' || (alone.getType(duplicate) && !coreOnly?.getType(duplicate))) {
         contributors.push(`plugin "${plugin.id}"`);
