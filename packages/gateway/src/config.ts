@@ -25,6 +25,14 @@ export interface GatewayConfig {
   /** Largest accepted HTTP request body, in bytes. */
   maxBodyBytes: number;
   introspection: boolean;
+  /** How live-board notices travel between processes: PostgreSQL LISTEN/NOTIFY, or in-process only. */
+  boardTransport: 'postgres' | 'in-process';
+  /** Queries and mutations over WebSocket (default false: subscriptions only). */
+  wsAllowOperations: boolean;
+  /** Most operations open at once on one WebSocket connection. */
+  wsMaxSubscriptions: number;
+  /** Results a WebSocket subscriber may have waiting before it is closed as too slow. */
+  wsQueueLimit: number;
 }
 
 /** The four plugins that ship with Gongzhi, loaded when nothing else is configured. */
@@ -44,6 +52,16 @@ interface ConfigFile {
   plugins?: (string | PluginSpec)[];
   maxBodyBytes?: number;
   introspection?: boolean;
+  boardTransport?: string;
+  wsAllowOperations?: boolean;
+  wsMaxSubscriptions?: number;
+  wsQueueLimit?: number;
+}
+
+function boardTransport(value: string | undefined): 'postgres' | 'in-process' {
+  if (value === undefined || value === '' || value === 'postgres') return 'postgres';
+  if (value === 'in-process') return 'in-process';
+  throw new StartupError(`GONGZHI_BOARD_TRANSPORT must be "postgres" (several processes on one database) or "in-process" (one process alone), got ${JSON.stringify(value)}.`);
 }
 
 function integer(name: string, value: string | number | undefined, fallback: number, min = 1, max = 65535): number {
@@ -90,5 +108,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: env.LOG_LEVEL ?? 'info',
     maxBodyBytes: integer('GONGZHI_MAX_BODY_BYTES', env.GONGZHI_MAX_BODY_BYTES ?? fromFile.maxBodyBytes, 1_000_000, 1_000, 100_000_000),
     introspection: env.GONGZHI_INTROSPECTION !== undefined ? env.GONGZHI_INTROSPECTION === 'true' : (fromFile.introspection ?? !production),
+    boardTransport: boardTransport(env.GONGZHI_BOARD_TRANSPORT ?? fromFile.boardTransport),
+    wsAllowOperations: (env.GONGZHI_WS_ALLOW_OPERATIONS ?? String(fromFile.wsAllowOperations ?? false)) === 'true',
+    wsMaxSubscriptions: integer('GONGZHI_WS_MAX_SUBSCRIPTIONS', env.GONGZHI_WS_MAX_SUBSCRIPTIONS ?? fromFile.wsMaxSubscriptions, 20, 1, 10_000),
+    wsQueueLimit: integer('GONGZHI_WS_QUEUE_LIMIT', env.GONGZHI_WS_QUEUE_LIMIT ?? fromFile.wsQueueLimit, 200, 1, 1_000_000),
   };
 }

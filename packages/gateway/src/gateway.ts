@@ -55,6 +55,7 @@ export async function composePlatform(config: GatewayConfig, databaseUrl: string
     pluginOptions: pluginOptionsById(config.plugins, plugins),
     logger,
     migrate: options.migrate,
+    boards: { transport: config.boardTransport },
   });
 }
 
@@ -92,6 +93,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger, option
       port: config.port,
       maxBodyBytes: config.maxBodyBytes,
       introspection: config.introspection,
+      webSocket: {
+        allowOperations: config.wsAllowOperations,
+        maxSubscriptionsPerConnection: config.wsMaxSubscriptions,
+        queueLimit: config.wsQueueLimit,
+      },
       ready: async () => {
         const pending = await migrate(database.url, sources, { dryRun: true });
         return pending.applied.length === 0;

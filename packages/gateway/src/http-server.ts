@@ -1,9 +1,14 @@
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { type GongzhiContext, type Platform, StartupError } from '@gongzhi/core';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { anonymousCaller, type ResolveCaller, type WebSocketOptions, webSocketServerOptions } from './websocket.js';
 
 export interface GatewayServerOptions {
   host: string;
@@ -12,6 +17,32 @@ export interface GatewayServerOptions {
   introspection: boolean;
   /** Answers `/readyz`: true when the database answers and no migration is pending. */
   ready: () => Promise<boolean>;
+  /** Who is calling, from HTTP headers or WebSocket connection params (default: anonymous). */
+  resolveCaller?: ResolveCaller;
+  /** WebSocket limits: subscriptions only unless allowed, a cap per connection, slow-consumer bounds. */
+  webSocket?: Partial<Omit<WebSocketOptions, 'resolveCaller'>>;
+}
+
+/** The WebSocket limits when nothing else is configured. */
+export const DEFAULT_WEBSOCKET_LIMITS: Omit<WebSocketOptions, 'resolveCaller'> = {
+  allowOperations: false,
+  maxSubscriptionsPerConnection: 20,
+  queueLimit: 200,
+  maxBufferedBytes: 8 * 1024 * 1024,
+};
+
+const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../public');
+
+/** The dashboard's files: the page, and the graphql-ws browser client it uses. */
+async function boardAsset(name: string): Promise<{ body: Buffer; type: string } | null> {
+  if (name === '/board' || name === '/board/') {
+    return { body: await readFile(path.join(publicDir, 'board.html')), type: 'text/html; charset=utf-8' };
+  }
+  if (name === '/board/graphql-ws.js') {
+    const entry = createRequire(import.meta.url).resolve('graphql-ws');
+    return { body: await readFile(path.resolve(path.dirname(entry), '../umd/graphql-ws.min.js')), type: 'text/javascript; charset=utf-8' };
+  }
+  return null;
 }
 
 export interface GatewayServer {
@@ -51,6 +82,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
  */
 export async function startGatewayServer(platform: Platform, options: GatewayServerOptions): Promise<GatewayServer> {
   let apollo: ApolloServer<GongzhiContext> | undefined;
+  const resolveCaller = options.resolveCaller ?? anonymousCaller;
   const httpServer = createServer((req, res) => {
     void handle(req, res).catch((err) => {
       platform.logger.error({ err }, 'request failed');
@@ -65,6 +97,14 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     if (url.pathname === '/readyz') {
       const ok = await options.ready().catch(() => false);
       return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready' });
+    }
+    if (url.pathname === '/board' || url.pathname.startsWith('/board/')) {
+      const asset = await boardAsset(url.pathname);
+      if (asset) {
+        res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'no-cache' });
+        res.end(asset.body);
+        return;
+      }
     }
     if (url.pathname !== GRAPHQL_PATH) {
       return sendJson(res, 404, { errors: [{ message: `Not found. The GraphQL API is at ${GRAPHQL_PATH}.` }] });
@@ -86,7 +126,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     }
     const response = await apollo!.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => platform.createContext(null),
+      context: async () => platform.createContext(await resolveCaller({ transport: 'http', headers: req.headers })),
     });
     res.statusCode = response.status ?? 200;
     for (const [key, value] of response.headers) res.setHeader(key, value);
@@ -108,10 +148,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
   });
   const wsCleanup = useServer(
-    {
-      schema: platform.schema,
-      context: async () => platform.createContext(null),
-    },
+    webSocketServerOptions(platform, { ...DEFAULT_WEBSOCKET_LIMITS, ...options.webSocket, resolveCaller }),
     wsServer,
   );
 
