@@ -67,6 +67,7 @@ test('migrate --dry-run lists, migrate applies, a second migrate changes nothing
       'pending: core/0003_roles_and_care',
       'pending: core/0004_organizations',
       'pending: core/0005_requests',
+      'pending: core/0006_board_log',
       'pending: grid/0001_grids',
       'pending: volunteer/0001_teams',
       'pending: moral-bank/0001_accounts',
