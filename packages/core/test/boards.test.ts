@@ -77,10 +77,11 @@ async function watch(placeId: string, after: number | null, filter?: Record<stri
     async take(n: number): Promise<any[]> {
       const out: any[] = [];
       while (out.length < n) {
+        let timer: NodeJS.Timeout | undefined;
         const next = await Promise.race([
           iterator.next(),
-          new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`only ${out.length} of ${n} changes arrived`)), 5000)),
-        ]);
+          new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`only ${out.length} of ${n} changes arrived`)), 5000))),
+        ]).finally(() => clearTimeout(timer));
         if (next.done) throw new Error('the subscription ended');
         expect(next.value.errors).toBeUndefined();
         out.push(next.value.data!.taskBoardChanges);
@@ -259,4 +260,30 @@ test('the board query costs the same number of SQL statements for 1 card as for 
   const cost1 = await app.countStatements(() => app.run(q, { p: one.id }));
   const cost5 = await app.countStatements(() => app.run(q, { p: five.id }));
   expect(cost5).toBe(cost1);
+});
+
+test('the canWatch hook keeps a caller to the boards of its places, for the query and the subscription alike', async () => {
+  // Stands in for place-scoped authorization: callers may watch one community and below only.
+  let allowed = '/nothing/';
+  const scoped = await createTestApp({ boards: { canWatch: (_ctx, placePath) => placePath.startsWith(allowed) } });
+  try {
+    const em = scoped.platform.orm.em.fork();
+    const root = child(em, null, PlaceType.DISTRICT, 'X', '某区');
+    const inside = child(em, root, PlaceType.COMMUNITY, 'XC', '某社区');
+    await em.flush();
+    allowed = inside.path;
+    const query = `query($p: ID!) { taskBoard(placeId: $p) { sequence } }`;
+    expect((await scoped.execute(query, { p: inside.id })).errors).toBeUndefined();
+    const denied = await scoped.execute(query, { p: root.id });
+    expect(denied.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', argument: 'placeId' });
+    const result = await subscribe({
+      schema: scoped.platform.schema,
+      document: parse(`subscription($p: ID!) { taskBoardChanges(placeId: $p) { sequence } }`),
+      variableValues: { p: root.id },
+      contextValue: scoped.platform.createContext(null),
+    });
+    expect((result as ExecutionResult).errors?.[0]?.message).toBe('You may not watch the board of this place; pick a place within your scope.');
+  } finally {
+    await scoped.close();
+  }
 });

@@ -188,6 +188,7 @@ export class BoardHub {
   private reading: Promise<void> | null = null;
   private again = false;
   private wanted = 0;
+  private wantedRetries = 0;
   private pollTimer: NodeJS.Timeout | null = null;
   private pruneTimer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -285,7 +286,12 @@ export class BoardHub {
         }
         if (entries.length < READ_BATCH) break;
       }
-      if (this.wanted > this.cursor) this.retrySoon(); // notified of a commit not yet visible here
+      if (this.wanted > this.cursor && this.wantedRetries++ < 100) {
+        this.retrySoon(); // notified of a commit not yet visible here (e.g. a nested transaction)
+      } else {
+        this.wanted = this.cursor;
+        this.wantedRetries = 0;
+      }
     } catch (err) {
       this.logger.warn({ err: (err as Error).message }, 'reading the board log failed; retrying');
       this.retrySoon(500);
