@@ -33,9 +33,20 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function startGatewayProcess(databaseUrl) {
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc). */
+async function cpuMs(pid) {
+  try {
+    const stat = (await import('node:fs')).readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return NaN;
+  }
+}
+
+async function startGatewayProcess(databaseUrl, nodeArgs = []) {
   const port = await core.freePort();
-  const child = spawn(process.execPath, [cli, 'start'], {
+  const child = spawn(process.execPath, [...nodeArgs, cli, 'start'], {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn', GONGZHI_WS_MAX_SUBSCRIPTIONS: '5', GONGZHI_WS_QUEUE_LIMIT: '10000' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -80,7 +91,7 @@ async function openSubscribers(wsUrl, n, subscribePayload, onMessage) {
 
 async function measureGateway(databaseUrl) {
   const a = await startGatewayProcess(databaseUrl); // seeds the demo district
-  const b = await startGatewayProcess(databaseUrl);
+  const b = await startGatewayProcess(databaseUrl, process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/results'] : []);
   try {
     const { data } = await post(a.url, '{ places(type: COMMUNITY) { id } }');
     const placeId = data.places[0].id;
@@ -107,6 +118,7 @@ async function measureGateway(databaseUrl) {
       last = now;
     });
     await sleep(500);
+    const cpu0 = await cpuMs(b.child.pid);
     const t0 = Date.now();
     for (let i = 0; i < EVENTS; i++) {
       const due = t0 + (i * 1000) / RATE;
@@ -117,9 +129,11 @@ async function measureGateway(databaseUrl) {
     }
     const deadline = Date.now() + 60_000;
     while (received < EVENTS * N && Date.now() < deadline) await sleep(50);
+    const cpu = (await cpuMs(b.child.pid)) - cpu0;
     const sorted = latencies.sort((x, y) => x - y);
     for (const s of sockets) s.terminate();
     return {
+      serverCpuUsPerDelivery: +((cpu * 1000) / Math.max(received, 1)).toFixed(1),
       delivered: received,
       expected: EVENTS * N,
       p50: percentile(sorted, 50),
@@ -173,6 +187,7 @@ async function measureBareWs() {
     last = now;
   });
   await sleep(500);
+  const cpu0 = await cpuMs(server.pid);
   const t0 = Date.now();
   for (let i = 0; i < EVENTS; i++) {
     const due = t0 + (i * 1000) / RATE;
@@ -181,10 +196,12 @@ async function measureBareWs() {
   }
   const deadline = Date.now() + 60_000;
   while (received < EVENTS * N && Date.now() < deadline) await sleep(50);
+  const cpu = (await cpuMs(server.pid)) - cpu0;
   for (const s of sockets) s.terminate();
   server.kill();
   const sorted = latencies.sort((x, y) => x - y);
   return {
+    serverCpuUsPerDelivery: +((cpu * 1000) / Math.max(received, 1)).toFixed(1),
     delivered: received,
     expected: EVENTS * N,
     p50: percentile(sorted, 50),
@@ -212,6 +229,7 @@ try {
       p50: +(gateway.p50 / Math.max(bare.p50, 1)).toFixed(2),
       p99: +(gateway.p99 / Math.max(bare.p99, 1)).toFixed(2),
       deliveriesPerSecond: +(gateway.deliveriesPerSecond / bare.deliveriesPerSecond).toFixed(2),
+      serverCpuPerDelivery: +(gateway.serverCpuUsPerDelivery / bare.serverCpuUsPerDelivery).toFixed(2),
     },
   };
   console.table({ gateway, 'bare ws': bare });

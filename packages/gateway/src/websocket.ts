@@ -57,24 +57,25 @@ interface Connection {
 
 type Ctx = Parameters<NonNullable<ServerOptions<Record<string, unknown>, Extra>['onConnect']>>[0];
 
-const MAX_SHARED = 5_000;
-
 /**
- * Results of subscription events, executed once per (document, variables except `after`,
- * caller, event) and shared by every subscriber in that group: with thousands of dashboards
- * on one board, an event is loaded and executed once, not once per socket (DESIGN.md §5).
+ * Serialised results of subscription events, executed once per event and group (document,
+ * variables except `after`, caller) and shared by every subscriber in the group: with
+ * thousands of dashboards on one board, an event is loaded, executed and serialised once, and
+ * every socket gets the same bytes (DESIGN.md §5). Events are recognised by their root object,
+ * which the board hub shares between the streams of a process; entries go with it.
  */
 class SharedResults {
-  private readonly results = new Map<string, Promise<ExecutionResult>>();
+  private readonly results = new WeakMap<object, Map<string, Promise<string>>>();
 
-  get(key: string, run: () => Promise<ExecutionResult>): Promise<ExecutionResult> {
-    let result = this.results.get(key);
-    if (!result) {
-      result = run();
-      this.results.set(key, result);
-      if (this.results.size > MAX_SHARED) this.results.delete(this.results.keys().next().value!);
+  get(root: object, groupKey: string, run: () => Promise<ExecutionResult>): Promise<string> {
+    let groups = this.results.get(root);
+    if (!groups) this.results.set(root, (groups = new Map()));
+    let json = groups.get(groupKey);
+    if (!json) {
+      json = run().then((result) => JSON.stringify(result));
+      groups.set(groupKey, json);
     }
-    return result;
+    return json;
   }
 }
 
@@ -156,7 +157,7 @@ class Outbox implements AsyncGenerator<ExecutionResult, undefined, unknown> {
  */
 export function webSocketServerOptions(platform: Platform, options: WebSocketOptions): ServerOptions<Record<string, unknown>, Extra> {
   const connections = new WeakMap<Ctx, Connection>();
-  const contexts = new WeakMap<GongzhiContext, Connection>();
+  const contexts = new WeakMap<GongzhiContext, { connection: Connection; id: string }>();
   const shared = new SharedResults();
 
   const slow = (socket: WebSocket, why: string) => {
@@ -216,14 +217,17 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
       };
       return args;
     },
-    context(ctx) {
+    context(ctx, id) {
       const connection = connections.get(ctx)!;
       const context = platform.createContext(connection.caller);
-      contexts.set(context, connection);
+      contexts.set(context, { connection, id });
       return context as never;
     },
     async subscribe(args) {
-      const connection = contexts.get(args.contextValue as GongzhiContext)!;
+      const { connection, id } = contexts.get(args.contextValue as GongzhiContext)!;
+      const socket = connection.socket;
+      // The protocol's `next` message around a shared, already serialised payload.
+      const framePrefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
       const source = await createSourceEventStream(args);
       if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
       const events = source as AsyncGenerator<unknown>;
@@ -235,6 +239,7 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
         Promise.resolve(execute({ ...args, rootValue: root, contextValue: platform.createContext(connection.caller) }));
       const outbox = new Outbox();
       let stopped = false;
+      let unsent = 0; // messages handed to the socket and not yet written out
       outbox.onReturn = () => {
         stopped = true;
         void events.return?.(undefined);
@@ -243,23 +248,33 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
         try {
           for await (const root of events) {
             if (stopped) break;
-            const r = root as { kind?: unknown; seq?: unknown };
-            const result = await (typeof r?.seq === 'number' && typeof r.kind === 'string'
-              ? shared.get(`${groupKey}|${r.kind}:${r.seq}`, run(root))
-              : run(root)());
-            if (stopped) break;
-            outbox.push(result);
-            if (outbox.pending > options.queueLimit) {
-              slow(connection.socket, `more than ${options.queueLimit} messages waiting`);
-              break;
+            const r = root as { kind?: unknown; seq?: unknown } | null;
+            if (r && typeof r === 'object' && typeof r.seq === 'number' && typeof r.kind === 'string') {
+              // A board event: the same bytes as every other socket of the group, written here.
+              const json = await shared.get(r, groupKey, run(root));
+              if (stopped || socket.readyState !== socket.OPEN) break;
+              unsent++;
+              socket.send(`${framePrefix}${json}}`, () => unsent--);
+              if (unsent > options.queueLimit) {
+                slow(socket, `more than ${options.queueLimit} messages waiting`);
+                break;
+              }
+            } else {
+              const result = await run(root)();
+              if (stopped) break;
+              outbox.push(result);
+              if (outbox.pending > options.queueLimit) {
+                slow(socket, `more than ${options.queueLimit} messages waiting`);
+                break;
+              }
             }
-            if (connection.socket.bufferedAmount > options.maxBufferedBytes) {
-              slow(connection.socket, `more than ${options.maxBufferedBytes} bytes unsent`);
+            if (socket.bufferedAmount > options.maxBufferedBytes) {
+              slow(socket, `more than ${options.maxBufferedBytes} bytes unsent`);
               break;
             }
           }
         } catch (err) {
-          if (err instanceof SlowConsumerError) slow(connection.socket, 'the board fell too far behind');
+          if (err instanceof SlowConsumerError) slow(socket, 'the board fell too far behind');
           else {
             platform.logger.error({ err }, 'subscription stream failed');
             outbox.push({ errors: [new GraphQLError('The subscription stream failed; resubscribe from the last sequence received.')] });

@@ -6,9 +6,17 @@ import { boardLog, type BoardLogEntry, type BoardSources } from './board-log.js'
 import type { BoardTransport } from './board-transport.js';
 
 /** What a board subscriber receives: a logged event, or "your gap is too old, refetch". */
-export type BoardDelivery =
-  | { kind: 'event'; seq: number; entry: BoardLogEntry }
-  | { kind: 'refetch'; seq: number; reason: string };
+export type BoardDelivery = BoardEventDelivery | { kind: 'refetch'; seq: number; reason: string };
+
+/**
+ * A logged event on its way to subscribers. Live ones are one object shared by every stream
+ * of the process, so a transport can recognise "the same event" and execute it once.
+ */
+export interface BoardEventDelivery {
+  kind: 'event';
+  seq: number;
+  entry: BoardLogEntry;
+}
 
 /** The part of a board's filter the hub applies before anything is loaded. */
 export interface BoardStreamFilter {
@@ -54,7 +62,7 @@ export class BoardStream implements AsyncGenerator<BoardDelivery, undefined, unk
   private done = false;
   private error: unknown = null;
   /** Live entries held back while the catch-up reads the log. */
-  held: BoardLogEntry[] | null = [];
+  held: BoardEventDelivery[] | null = [];
   /** The last sequence this stream passed on (or was told to start after). */
   position: number;
 
@@ -74,21 +82,21 @@ export class BoardStream implements AsyncGenerator<BoardDelivery, undefined, unk
   }
 
   /** Offers a live entry (in sequence order). */
-  offer(entry: BoardLogEntry): void {
+  offer(delivery: BoardEventDelivery): void {
     if (this.done) return;
     if (this.held) {
-      this.held.push(entry);
+      this.held.push(delivery);
       if (this.held.length > this.limit) this.fail(new SlowConsumerError(`More than ${this.limit} board events arrived during catch-up.`));
       return;
     }
-    this.deliverEntry(entry);
+    this.deliver(delivery);
   }
 
   /** Passes an entry on if it is new to this stream and matches; `bounded` false while catching up. */
-  deliverEntry(entry: BoardLogEntry, bounded = true): void {
-    if (entry.seq <= this.position) return;
-    this.position = entry.seq;
-    if (this.matches(entry)) this.push({ kind: 'event', seq: entry.seq, entry }, bounded);
+  deliver(delivery: BoardEventDelivery, bounded = true): void {
+    if (delivery.seq <= this.position) return;
+    this.position = delivery.seq;
+    if (this.matches(delivery.entry)) this.push(delivery, bounded);
   }
 
   push(delivery: BoardDelivery, bounded = true): void {
@@ -282,7 +290,8 @@ export class BoardHub {
             for (const stream of this.streams) stream.push({ kind: 'refetch', seq: entry.seq - 1, reason: 'pruned' });
           }
           this.cursor = entry.seq;
-          for (const stream of this.streams) stream.offer(entry);
+          const delivery: BoardEventDelivery = { kind: 'event', seq: entry.seq, entry };
+          for (const stream of this.streams) stream.offer(delivery);
         }
         if (entries.length < READ_BATCH) break;
       }
@@ -326,7 +335,7 @@ export class BoardHub {
     }
     const held = stream.held ?? [];
     stream.held = null;
-    for (const entry of held) stream.deliverEntry(entry);
+    for (const delivery of held) stream.deliver(delivery);
     return stream;
   }
 
@@ -342,7 +351,7 @@ export class BoardHub {
     while (from < through) {
       const entries = await boardLog.read(em, from, READ_BATCH, through);
       if (entries.length === 0) break;
-      for (const entry of entries) stream.deliverEntry(entry, false);
+      for (const entry of entries) stream.deliver({ kind: 'event', seq: entry.seq, entry }, false);
       from = entries.at(-1)!.seq;
     }
     stream.position = Math.max(stream.position, through);
