@@ -6,6 +6,9 @@
 // LISTEN/NOTIFY. It reports delivery latency p50/p99 (commit-side event time → receipt) and
 // deliveries per second, then does the same fan-out with a bare `ws` server broadcasting one
 // pre-serialised message per event to the same number of sockets, and reports the ratio.
+// Latency runs from the moment an event is fired to its receipt, for both. `serverCpuUsPerDelivery`
+// is the CPU time the serving process used per delivered message (from /proc): on a shared
+// machine it is steadier than latency, which includes waiting for the CPU.
 //
 // Options (environment): BENCH_SUBSCRIBERS (2000), BENCH_RATE events/s (10), BENCH_SECONDS (10).
 // Everything runs on 127.0.0.1; results are written to bench/results/fanout-<time>.json.
@@ -159,9 +162,9 @@ async function measureBareWs() {
       `import { WebSocketServer } from ${JSON.stringify(wsPath.replace(/index\.js$/, 'wrapper.mjs'))};
        const wss = new WebSocketServer({ port: ${port}, host: '127.0.0.1' });
        let seq = 0;
-       process.on('message', () => {
+       process.on('message', (sentAt) => {
          seq++;
-         const message = JSON.stringify({ id: '1', type: 'next', payload: { data: { taskBoardChanges: { sequence: seq, occurredAt: new Date().toISOString(), event: 'request.created', card: { title: '压测诉求', status: 'submitted' } } } } });
+         const message = JSON.stringify({ id: '1', type: 'next', payload: { data: { taskBoardChanges: { sequence: seq, occurredAt: new Date(sentAt).toISOString(), event: 'request.created', card: { title: '压测诉求', status: 'submitted' } } } } });
          for (const client of wss.clients) client.send(message);
        });
        wss.on('connection', (s) => s.on('message', (m) => { if (String(m).includes('connection_init')) s.send('{"type":"connection_ack"}'); }));
@@ -192,7 +195,7 @@ async function measureBareWs() {
   for (let i = 0; i < EVENTS; i++) {
     const due = t0 + (i * 1000) / RATE;
     if (due > Date.now()) await sleep(due - Date.now());
-    server.send('tick');
+    server.send(Date.now()); // the event's time is when it was fired, as for the gateway
   }
   const deadline = Date.now() + 60_000;
   while (received < EVENTS * N && Date.now() < deadline) await sleep(50);
