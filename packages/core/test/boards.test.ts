@@ -196,6 +196,19 @@ test('a gap older than the log gets one refetch signal, then live changes', asyn
   }
 });
 
+test('a sequence number the database never handed out gets a refetch signal', async () => {
+  const now = (await board(community.id)).sequence;
+  const sub = await watch(community.id, now + 1000);
+  try {
+    const id = await submit(household, '序号之后的事');
+    const [signal, live] = await sub.take(2);
+    expect(signal).toMatchObject({ refetch: true, sequence: now, card: null });
+    expect(live).toMatchObject({ refetch: false, itemId: id, sequence: now + 1 });
+  } finally {
+    await sub.stop();
+  }
+});
+
 test('filters: assignee and level decide inBoard; kind and item type narrow the board', async () => {
   const start = (await board(community.id)).sequence;
   const mine = await watch(community.id, start, { assigneeId: workers[1]!.id });

@@ -329,6 +329,15 @@ export class BoardHub {
     this.streams.add(stream);
     try {
       if (after !== null && after < c0) await this.catchUp(stream, after, c0);
+      else if (after !== null && after > c0) {
+        // Ahead of this process's reader is normal for a moment; ahead of the database is not
+        // (a restored database, a number from elsewhere): that client must reload.
+        const { lastSeq } = await boardLog.state(this.em());
+        if (after > lastSeq) {
+          stream.position = lastSeq;
+          stream.push({ kind: 'refetch', seq: lastSeq, reason: 'unknown-sequence' });
+        }
+      }
     } catch (err) {
       await stream.return();
       throw err;
