@@ -39,6 +39,38 @@ test('a dashboard subscribed over graphql-ws sees requests made over HTTP, in or
   }
 });
 
+test('fan-out: an event is loaded once per group of identical subscriptions, not once per socket', async () => {
+  const { communityId, sequence } = await demoBoard(gateway.server.url);
+  const clients = [0, 1, 2, 3, 4].map(() => boardClient(gateway.server.url));
+  const same = clients.map((c) => watchBoard(c, communityId, sequence));
+  // Another document is another group.
+  const otherClient = boardClient(gateway.server.url);
+  const other = otherClient.subscribe(
+    { query: 'subscription($p: ID!, $a: Float) { taskBoardChanges(placeId: $p, after: $a) { sequence card { status } } }', variables: { p: communityId, a: sequence } },
+    { next: () => {}, error: () => {}, complete: () => {} },
+  );
+  const connection = gateway.platform.orm.em.getConnection();
+  const original = connection.execute;
+  const loads: string[] = [];
+  connection.execute = function (this: typeof connection, ...args: Parameters<typeof original>) {
+    const sql = String(args[0]);
+    if (/from "request"/i.test(sql) && /"id" in/i.test(sql)) loads.push(sql);
+    return original.apply(this, args);
+  } as typeof original;
+  try {
+    await new Promise((r) => setTimeout(r, 300));
+    await submitOver(gateway.server.url, communityId, '一次加载');
+    for (const w of same) expect((await w.until(1))[0].card.title).toBe('一次加载');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(loads).toHaveLength(2); // one for the five identical subscriptions, one for the other
+  } finally {
+    connection.execute = original;
+    for (const w of same) w.stop();
+    other();
+    for (const c of [...clients, otherClient]) await c.dispose();
+  }
+});
+
 test('one connection may hold only the configured number of subscriptions', async () => {
   const { communityId, sequence } = await demoBoard(gateway.server.url);
   const client = boardClient(gateway.server.url);
