@@ -67,11 +67,11 @@ export async function demoBoard(url: string): Promise<{ communityId: string; seq
 }
 
 /** Submits an anonymous phone request at `placeId` over HTTP; returns its id. */
-export async function submitOver(url: string, placeId: string, title: string, description = ''): Promise<string> {
+export async function submitOver(url: string, placeId: string, title: string, description = '', extra: Record<string, unknown> = {}): Promise<string> {
   const res = await postGraphQL(
     url,
     'mutation($i: SubmitRequestInput!) { submitRequest(input: $i) { request { id } errors { message } } }',
-    { i: { kind: 'NEED', channel: 'PHONE', title, description, placeId, callbackPhone: '13800000000' } },
+    { i: { kind: 'NEED', channel: 'PHONE', title, description, placeId, callbackPhone: '13800000000', ...extra } },
   );
   if (!res.data?.submitRequest?.request) throw new Error(`submitRequest failed: ${JSON.stringify(res)}`);
   return res.data.submitRequest.request.id;

@@ -56,6 +56,7 @@ test('the /board page shows a place\'s board and a card appears live after a mut
     const columns = await page.$$eval('.column h2', (hs) => hs.map((h) => h.firstChild!.textContent));
     expect(columns.slice(0, 4)).toEqual(['待受理', '已受理', '已派单', '已认领']);
     const openBefore = Number(await page.textContent('#open-count'));
+    const overdueBefore = Number(await page.textContent('#overdue-count'));
 
     const id = await submitOver(gateway.server.url, community.id, '3号楼电梯停运');
     const card = page.locator(`[data-testid="card"][data-item-id="${id}"]`);
@@ -71,6 +72,12 @@ test('the /board page shows a place\'s board and a card appears live after a mut
       id,
       { timeout: 10_000 },
     );
+    // Work past its due time counts as overdue and is marked.
+    const late = await submitOver(gateway.server.url, community.id, '独居老人助餐逾期', '', { dueAt: new Date(Date.now() - 3600_000).toISOString() });
+    await page.locator(`[data-item-id="${late}"].overdue`).waitFor({ timeout: 10_000 });
+    await page.waitForFunction((n) => Number(document.getElementById('overdue-count')!.textContent) === n, overdueBefore + 1);
+    expect(Number(await page.textContent('#open-count'))).toBe(openBefore + 2);
+
     await mkdir(artifacts, { recursive: true });
     await page.screenshot({ path: path.join(artifacts, 'board.png'), fullPage: true });
     expect(problems).toEqual([]);
