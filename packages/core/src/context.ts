@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import type { Access } from './auth/access.js';
 import type { PlaceRule } from './auth/place-rule.js';
+import type { BoardHub } from './board/board-hub.js';
 import type { EventBus } from './events/event-bus.js';
 import type { Logger } from './logger.js';
 import type { ServiceRegistry } from './plugin/plugin.js';
@@ -39,6 +40,8 @@ export interface GongzhiContext {
   loaders: Map<string, DataLoader<unknown, unknown>>;
   /** The platform clock; tests replace it to move time. */
   now(): Date;
+  /** The live task board hub of this process (subscriptions); absent where boards do not run. */
+  boards?: BoardHub;
 }
 
 /** The platform acting on its own behalf: sees everything, may do everything. */

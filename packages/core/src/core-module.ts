@@ -29,6 +29,10 @@ import { PlaceResolver } from './place/place.resolver.js';
 import { NodeResolver } from './relay/node.resolver.js';
 import { seedDemo } from './seed/demo-seed.js';
 import { requests } from './migrations/core/0005_requests.js';
+import { boardLog } from './migrations/core/0007_board_log.js';
+import type { BoardItemSource } from './board/board-item.js';
+import { TaskBoardCardResolver, TaskBoardResolver } from './board/board.resolver.js';
+import { requestBoardItems } from './board/request-board.js';
 import { Request } from './request/request.entity.js';
 import { RequestResolver, RequestTimelineEntryResolver } from './request/request.resolver.js';
 import { RequestTimelineEntry } from './request/request-timeline-entry.entity.js';
@@ -41,9 +45,10 @@ export const coreModule: {
   orphanedTypes: ClassType[];
   placeRules: PlaceRule[];
   seed: (em: EntityManager, clock: () => Date) => Promise<void>;
+  boardItems: readonly BoardItemSource[];
 } = {
   entities: [Place, Person, PersonRole, CareProfile, Organization, OrganizationMember, Request, RequestTimelineEntry, ApiKey, SensitiveAccessLogEntry],
-  migrations: [places, people, rolesAndCare, organizations, requests, access],
+  migrations: [places, people, rolesAndCare, organizations, requests, access, boardLog],
   resolvers: [
     PlatformResolver,
     NodeResolver,
@@ -57,8 +62,11 @@ export const coreModule: {
     RequestResolver,
     RequestTimelineEntryResolver,
     AccessResolver,
+    TaskBoardResolver,
+    TaskBoardCardResolver,
   ],
   placeRules: corePlaceRules,
   orphanedTypes: [PluginInfo],
   seed: seedDemo,
+  boardItems: [requestBoardItems],
 };

@@ -2,7 +2,10 @@ import 'reflect-metadata';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import { EntitySchema, MetadataStorage, UnderscoreNamingStrategy } from '@mikro-orm/core';
 import { type EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { GraphQLSchema } from 'graphql';
+import { type GraphQLSchema, isObjectType } from 'graphql';
+import { BoardHub, type BoardHubOptions } from './board/board-hub.js';
+import { BoardSources } from './board/board-log.js';
+import { type BoardTransport, InProcessBoardTransport, PostgresBoardTransport } from './board/board-transport.js';
 import { buildSchema } from 'type-graphql';
 import { resolveAccess } from './auth/access.js';
 import { authChecker } from './auth/authorize.js';
@@ -43,6 +46,12 @@ export interface PlatformOptions {
   poolSize?: number;
   /** PostgreSQL statement_timeout of every query, in milliseconds (none when unset). */
   statementTimeoutMs?: number;
+  /**
+   * Live task boards: how board notices travel between processes (`in-process`, the default,
+   * for one process alone; `postgres` for LISTEN/NOTIFY across processes; or any
+   * {@link BoardTransport}), and the hub's limits.
+   */
+  boards?: BoardHubOptions & { transport?: 'in-process' | 'postgres' | BoardTransport };
 }
 
 /** A composed, running platform: one ORM, one schema, one event bus. */
@@ -53,6 +62,8 @@ export interface Platform {
   readonly orm: MikroORM;
   readonly schema: GraphQLSchema;
   readonly events: EventBus;
+  /** The live task board hub of this process. */
+  readonly boards: BoardHub;
   readonly services: ServiceRegistry;
   readonly logger: Logger;
   readonly databaseUrl: string;
@@ -157,6 +168,20 @@ function checkTables(plugins: readonly GongzhiPlugin[]): void {
   }
 }
 
+/**
+ * type-graphql wants a PubSub whenever the schema has a subscription. Gongzhi's subscriptions
+ * bring their own source stream (`@Subscription({ subscribe })`, fed by the board hub), so
+ * topic-based ones are refused with a pointer to the way that works across processes.
+ */
+const NO_TOPIC_PUBSUB = {
+  publish(): void {
+    throw new Error('Topic-based subscriptions are not supported: use @Subscription({ subscribe }) with a stream that works across processes (see docs/boards.md).');
+  },
+  subscribe(): never {
+    throw new Error('Topic-based subscriptions are not supported: use @Subscription({ subscribe }) with a stream that works across processes (see docs/boards.md).');
+  },
+};
+
 async function buildComposedSchema(resolvers: ClassType[], orphanedTypes: ClassType[], plugins: readonly GongzhiPlugin[]) {
   try {
     return await buildSchema({
@@ -164,19 +189,21 @@ async function buildComposedSchema(resolvers: ClassType[], orphanedTypes: ClassT
       orphanedTypes,
       validate: false,
       authChecker,
+      pubSub: NO_TOPIC_PUBSUB,
     });
   } catch (err) {
     const duplicate = /multiple types named "?([A-Za-z0-9_]+)"?/.exec((err as Error).message)?.[1];
     if (!duplicate) throw err;
     // Find who contributes the type: build core alone and core with each plugin.
     const contributors: string[] = [];
-    const coreOnly = await buildSchema({ resolvers: coreModule.resolvers as never, validate: false }).catch(() => null);
+    const coreOnly = await buildSchema({ resolvers: coreModule.resolvers as never, validate: false, pubSub: NO_TOPIC_PUBSUB }).catch(() => null);
     if (coreOnly?.getType(duplicate)) contributors.push('core');
     for (const plugin of plugins) {
       const alone = await buildSchema({
         resolvers: [...coreModule.resolvers, ...(plugin.resolvers ?? [])] as never,
         orphanedTypes: [...coreModule.orphanedTypes, ...(plugin.orphanedTypes ?? [])],
         validate: false,
+        pubSub: NO_TOPIC_PUBSUB,
       }).catch(() => 'collides-with-core' as const);
       if (alone === 'collides-with-core' || (alone.getType(duplicate) && !coreOnly?.getType(duplicate))) {
         contributors.push(`plugin "${plugin.id}"`);
@@ -186,6 +213,18 @@ async function buildComposedSchema(resolvers: ClassType[], orphanedTypes: ClassT
       `GraphQL type name "${duplicate}" is defined more than once (by ${contributors.join(' and ') || 'several contributors'}). Fix: rename the plugin's type, prefixing it with the plugin's name (e.g. "Grid${duplicate}").`,
       { cause: err },
     );
+  }
+}
+
+/** Every board item type must be an object type of the schema that implements Node. */
+function checkBoardTypes(schema: GraphQLSchema, sources: BoardSources): void {
+  for (const type of sources.byType.keys()) {
+    const found = schema.getType(type);
+    if (!isObjectType(found) || !found.getInterfaces().some((i) => i.name === 'Node')) {
+      throw new PluginCompositionError(
+        `Board item type "${type}" is not a GraphQL object type implementing Node in the composed schema. Fix: name the item's @ObjectType({ implements: Node }) in boardItems.type, and list its resolver or orphanedTypes.`,
+      );
+    }
   }
 }
 
@@ -227,6 +266,30 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     }
   }
 
+  const boardSources = new BoardSources([
+    ...coreModule.boardItems.map((source) => ({ owner: 'core', source })),
+    ...plugins.flatMap((p) => (p.boardItems ?? []).map((source) => ({ owner: `plugin "${p.id}"`, source }))),
+  ]);
+  const transportOption = options.boards?.transport ?? 'in-process';
+  const transport: BoardTransport =
+    transportOption === 'postgres'
+      ? new PostgresBoardTransport(options.databaseUrl, logger)
+      : transportOption === 'in-process'
+        ? new InProcessBoardTransport()
+        : transportOption;
+  const boards = new BoardHub(rootEm, boardSources, transport, logger, options.boards);
+  // Board events are logged (and notified) at the end of the emitting transaction, and
+  // announced in this process once it committed.
+  const loggedThrough = new WeakMap<readonly unknown[], number>();
+  events.onBeforeCommit(async (pending, em) => {
+    const entries = await boards.beforeCommit(pending, em);
+    if (entries.length > 0) loggedThrough.set(pending, entries.at(-1)!.seq);
+  });
+  events.onCommitted((committed) => {
+    const seq = loggedThrough.get(committed);
+    if (seq !== undefined) boards.afterCommit(seq);
+  });
+
   checkTables(plugins);
   const entities = [...coreModule.entities, ...plugins.flatMap((p) => p.entities ?? [])];
   try {
@@ -264,6 +327,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       (cls) => (coreModule.entities.includes(cls as ClassType) ? 'core' : `plugin "${plugins.find((p) => p.entities?.some((e) => entityClass(e) === cls))?.id}"`),
     );
     guardSchema(schema);
+    checkBoardTypes(schema, boardSources);
     const contextFor = (p: GongzhiPlugin): PluginRuntimeContext => ({
       ...pluginContext(p),
       orm: ready,
@@ -291,6 +355,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       orm: ready,
       schema,
       events,
+      boards,
       services: allServices,
       logger,
       databaseUrl: options.databaseUrl,
@@ -309,6 +374,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
         logger,
         loaders: new Map(),
         now: clock,
+        boards,
         };
       },
       async seed() {
@@ -328,6 +394,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
             logger.error({ err, plugin: plugin.id }, 'plugin destroy failed');
           }
         }
+        await boards.close().catch((err) => logger.error({ err }, 'closing the board hub failed'));
         await ready.close(true);
       },
     };
@@ -336,6 +403,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     for (const plugin of destroyed) {
       await Promise.resolve(runtimeContext && plugin.destroy?.(runtimeContext(plugin))).catch(() => undefined);
     }
+    await boards.close().catch(() => undefined);
     await ready.close(true).catch(() => undefined);
     throw err;
   }

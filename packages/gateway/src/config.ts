@@ -25,6 +25,19 @@ export interface GatewayConfig {
   /** Largest accepted HTTP request body, in bytes. */
   maxBodyBytes: number;
   introspection: boolean;
+  /** How live-board notices travel between processes: PostgreSQL LISTEN/NOTIFY, or in-process only. */
+  boardTransport: 'postgres' | 'in-process';
+  /** Queries and mutations over WebSocket (default false: subscriptions only). */
+  wsAllowOperations: boolean;
+  /** Most operations open at once on one WebSocket connection. */
+  wsMaxSubscriptions: number;
+  /** Results a WebSocket subscriber may have waiting before it is closed as too slow. */
+  wsQueueLimit: number;
+  /**
+   * Outside production, the development admin key to (re)use, so several processes and
+   * scripts share one; unset, each start issues a new one and revokes the previous.
+   */
+  devAdminKey: string | null;
   /** How person tokens are verified; production refuses to start without a secret or a JWKS URL. */
   auth: { jwtSecret: string | null; jwksUrl: string | null; issuer: string | null; audience: string | null };
   /** Abuse limits, the same on HTTP and WebSocket. */
@@ -67,6 +80,16 @@ interface ConfigFile {
   jwtIssuer?: string;
   jwtAudience?: string;
   limits?: Partial<Limits>;
+  boardTransport?: string;
+  wsAllowOperations?: boolean;
+  wsMaxSubscriptions?: number;
+  wsQueueLimit?: number;
+}
+
+function boardTransport(value: string | undefined): 'postgres' | 'in-process' {
+  if (value === undefined || value === '' || value === 'postgres') return 'postgres';
+  if (value === 'in-process') return 'in-process';
+  throw new StartupError(`GONGZHI_BOARD_TRANSPORT must be "postgres" (several processes on one database) or "in-process" (one process alone), got ${JSON.stringify(value)}.`);
 }
 
 function integer(name: string, value: string | number | undefined, fallback: number, min = 1, max = 65535): number {
@@ -123,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: env.LOG_LEVEL ?? 'info',
     maxBodyBytes: integer('GONGZHI_MAX_BODY_BYTES', env.GONGZHI_MAX_BODY_BYTES ?? fromFile.maxBodyBytes, 1_000_000, 1_000, 100_000_000),
     introspection: env.GONGZHI_INTROSPECTION !== undefined ? env.GONGZHI_INTROSPECTION === 'true' : (fromFile.introspection ?? !production),
+    devAdminKey: production ? null : env.GONGZHI_DEV_ADMIN_KEY || null,
     auth: {
       jwtSecret,
       jwksUrl,
@@ -138,5 +162,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       statementTimeoutMs: limit('statementTimeoutMs', 'GONGZHI_STATEMENT_TIMEOUT_MS', 10_000, 3_600_000),
       ratePerMinute: limit('ratePerMinute', 'GONGZHI_RATE_LIMIT', 1200, 1_000_000),
     },
+    boardTransport: boardTransport(env.GONGZHI_BOARD_TRANSPORT ?? fromFile.boardTransport),
+    wsAllowOperations: (env.GONGZHI_WS_ALLOW_OPERATIONS ?? String(fromFile.wsAllowOperations ?? false)) === 'true',
+    wsMaxSubscriptions: integer('GONGZHI_WS_MAX_SUBSCRIPTIONS', env.GONGZHI_WS_MAX_SUBSCRIPTIONS ?? fromFile.wsMaxSubscriptions, 20, 1, 10_000),
+    wsQueueLimit: integer('GONGZHI_WS_QUEUE_LIMIT', env.GONGZHI_WS_QUEUE_LIMIT ?? fromFile.wsQueueLimit, 200, 1, 1_000_000),
   };
 }

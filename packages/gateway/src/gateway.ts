@@ -1,6 +1,8 @@
 import {
   ALL_PERMISSIONS,
   createApiKey,
+  findApiKey,
+  registerApiKey,
   createAuthenticator,
   createPlatform,
   type Logger,
@@ -16,6 +18,7 @@ import pg from 'pg';
 import type { GatewayConfig } from './config.js';
 import { type GatewayServer, GRAPHQL_PATH, startGatewayServer } from './http-server.js';
 import { loadPlugins, pluginOptionsById } from './plugin-loader.js';
+import type { ResolveCaller } from './websocket.js';
 
 export interface DatabaseHandle {
   url: string;
@@ -59,6 +62,7 @@ export async function composePlatform(config: GatewayConfig, databaseUrl: string
     logger,
     migrate: options.migrate,
     statementTimeoutMs: config.limits.statementTimeoutMs,
+    boards: { transport: config.boardTransport },
   });
 }
 
@@ -66,15 +70,39 @@ export async function composePlatform(config: GatewayConfig, databaseUrl: string
 export const DEV_ADMIN_KEY_NAME = '演示管理员 demo admin (development only)';
 
 /**
- * Outside production, a fresh admin key for trying the API (sees everywhere, may do
- * everything); earlier development keys are revoked so only the one printed last works.
+ * Outside production, an admin key for trying the API (sees everywhere, may do everything):
+ * the configured one (GONGZHI_DEV_ADMIN_KEY, shared by several processes), or a fresh one,
+ * revoking earlier fresh ones so only the one printed last works.
  */
-async function issueDevAdminKey(platform: Platform): Promise<string> {
+async function issueDevAdminKey(platform: Platform, configured: string | null): Promise<string> {
   const em = platform.orm.em.fork();
   return em.transactional(async (tx) => {
+    if (configured) {
+      if (!(await findApiKey(tx as never, configured))) {
+        await registerApiKey(tx as never, configured, { name: `${DEV_ADMIN_KEY_NAME} (GONGZHI_DEV_ADMIN_KEY)`, placeIds: [], permissions: [ALL_PERMISSIONS] });
+      }
+      return configured;
+    }
     await tx.getConnection().execute(`UPDATE api_key SET revoked_at = now() WHERE name = ? AND revoked_at IS NULL`, [DEV_ADMIN_KEY_NAME]);
     return (await createApiKey(tx as never, { name: DEV_ADMIN_KEY_NAME, placeIds: [], permissions: [ALL_PERMISSIONS] })).secret;
   });
+}
+
+/**
+ * Who is calling, for HTTP and WebSocket alike: the bearer credential of the Authorization
+ * header, or of the `authorization` field of a WebSocket's connection_init payload.
+ */
+function callerResolver(platform: Platform, config: GatewayConfig): ResolveCaller {
+  const authenticate = createAuthenticator(() => platform.orm.em.fork() as never, {
+    secret: config.auth.jwtSecret,
+    jwksUrl: config.auth.jwksUrl,
+    issuer: config.auth.issuer,
+    audience: config.auth.audience,
+  });
+  return ({ transport, headers, connectionParams }) => {
+    const credential = transport === 'http' ? headers.authorization : connectionParams?.authorization;
+    return authenticate(typeof credential === 'string' ? credential : undefined);
+  };
 }
 
 export interface RunningGateway {
@@ -113,19 +141,19 @@ export async function startGateway(config: GatewayConfig, logger: Logger, option
       port: config.port,
       maxBodyBytes: config.maxBodyBytes,
       introspection: config.introspection,
-      authenticate: createAuthenticator(() => ready.orm.em.fork() as never, {
-        secret: config.auth.jwtSecret,
-        jwksUrl: config.auth.jwksUrl,
-        issuer: config.auth.issuer,
-        audience: config.auth.audience,
-      }),
+      resolveCaller: callerResolver(ready, config),
       limits: config.limits,
+      webSocket: {
+        allowOperations: config.wsAllowOperations,
+        maxSubscriptionsPerConnection: config.wsMaxSubscriptions,
+        queueLimit: config.wsQueueLimit,
+      },
       ready: async () => {
         const pending = await migrate(database.url, sources, { dryRun: true });
         return pending.applied.length === 0;
       },
     });
-    const devAdminKey = config.production ? null : await issueDevAdminKey(ready);
+    const devAdminKey = config.production ? null : await issueDevAdminKey(ready, config.devAdminKey);
     if (devAdminKey) {
       logger.warn({ key: devAdminKey }, `development admin key (sees everything; never use in production): send "Authorization: Bearer ${devAdminKey}"`);
     }

@@ -1,23 +1,53 @@
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { type Authenticator, type Caller, type GongzhiContext, type Platform, StartupError } from '@gongzhi/core';
-import { GraphQLError, parse, specifiedRules, validate } from 'graphql';
+import { type Caller, type GongzhiContext, type Platform, StartupError } from '@gongzhi/core';
+import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Limits } from './config.js';
 import { hideSuggestions, limitRules, RateLimiter, rateLimitedError } from './security.js';
+import { anonymousCaller, type ResolveCaller, type WebSocketOptions, webSocketServerOptions } from './websocket.js';
 
 export interface GatewayServerOptions {
   host: string;
   port: number;
   maxBodyBytes: number;
   introspection: boolean;
-  /** Turns the credential of a request or connection into a caller. */
-  authenticate: Authenticator;
-  limits: Limits;
   /** Answers `/readyz`: true when the database answers and no migration is pending. */
   ready: () => Promise<boolean>;
+  /** Who is calling, from HTTP headers or WebSocket connection params (default: anonymous). */
+  resolveCaller?: ResolveCaller;
+  /** WebSocket limits: subscriptions only unless allowed, a cap per connection, slow-consumer bounds. */
+  webSocket?: Partial<Omit<WebSocketOptions, 'resolveCaller' | 'validationRules' | 'maxTokens' | 'rateLimit'>>;
+  /** Abuse limits, the same on HTTP and WebSocket. */
+  limits: Limits;
+}
+
+/** The WebSocket limits when nothing else is configured. */
+export const DEFAULT_WEBSOCKET_LIMITS: Omit<WebSocketOptions, 'resolveCaller' | 'validationRules' | 'maxTokens' | 'rateLimit'> = {
+  allowOperations: false,
+  maxSubscriptionsPerConnection: 20,
+  queueLimit: 200,
+  maxBufferedBytes: 8 * 1024 * 1024,
+};
+
+const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../public');
+
+/** The dashboard's files: the page, and the graphql-ws browser client it uses. */
+async function boardAsset(name: string): Promise<{ body: Buffer; type: string } | null> {
+  if (name === '/board' || name === '/board/') {
+    return { body: await readFile(path.join(publicDir, 'board.html')), type: 'text/html; charset=utf-8' };
+  }
+  if (name === '/board/graphql-ws.js') {
+    const entry = createRequire(import.meta.url).resolve('graphql-ws');
+    return { body: await readFile(path.resolve(path.dirname(entry), '../umd/graphql-ws.min.js')), type: 'text/javascript; charset=utf-8' };
+  }
+  return null;
 }
 
 export interface GatewayServer {
@@ -61,9 +91,10 @@ function rateKey(caller: Caller | null, address: string | undefined): string {
  * EntityManager fork from the platform.
  */
 export async function startGatewayServer(platform: Platform, options: GatewayServerOptions): Promise<GatewayServer> {
+  let apollo: ApolloServer<GongzhiContext> | undefined;
+  const resolveCaller = options.resolveCaller ?? anonymousCaller;
   const rules = limitRules(options.limits);
   const rateLimiter = new RateLimiter(options.limits.ratePerMinute);
-  let apollo: ApolloServer<GongzhiContext> | undefined;
   const httpServer = createServer((req, res) => {
     void handle(req, res).catch((err) => {
       platform.logger.error({ err }, 'request failed');
@@ -78,6 +109,14 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     if (url.pathname === '/readyz') {
       const ok = await options.ready().catch(() => false);
       return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready' });
+    }
+    if (url.pathname === '/board' || url.pathname.startsWith('/board/')) {
+      const asset = await boardAsset(url.pathname);
+      if (asset) {
+        res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'no-cache' });
+        res.end(asset.body);
+        return;
+      }
     }
     if (url.pathname !== GRAPHQL_PATH) {
       return sendJson(res, 404, { errors: [{ message: `Not found. The GraphQL API is at ${GRAPHQL_PATH}.` }] });
@@ -95,7 +134,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     }
     let caller: Caller | null;
     try {
-      caller = await options.authenticate(req.headers.authorization);
+      caller = await resolveCaller({ transport: 'http', headers: req.headers });
     } catch (err) {
       if (!(err instanceof GraphQLError)) throw err;
       return sendJson(res, 401, { errors: [{ message: err.message, extensions: err.extensions }] }, { 'www-authenticate': 'Bearer' });
@@ -132,47 +171,15 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     }
     wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
   });
-  const wsCleanup = useServer<Record<string, unknown> | undefined, { caller?: Caller | null; credential?: string }>(
-    {
-      schema: platform.schema,
-      // The token travels in connection_init: { authorization: "Bearer …" }.
-      onConnect: async (ctx) => {
-        const credential = typeof ctx.connectionParams?.authorization === 'string' ? ctx.connectionParams.authorization : undefined;
-        try {
-          ctx.extra.caller = await options.authenticate(credential);
-          ctx.extra.credential = credential;
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      // Same limits as HTTP: tokens at parse, depth/aliases/directives/cost at validation,
-      // the rate limit per caller, and the credential checked again (a revoked key stops here).
-      onSubscribe: async (ctx, _id, payload) => {
-        try {
-          ctx.extra.caller = await options.authenticate(ctx.extra.credential);
-        } catch (err) {
-          return [err as GraphQLError];
-        }
-        const retryAfter = rateLimiter.take(rateKey(ctx.extra.caller ?? null, ctx.extra.request.socket.remoteAddress));
-        if (retryAfter > 0) return [rateLimitedError(retryAfter)];
-        let document;
-        try {
-          document = parse(payload.query, { maxTokens: options.limits.maxTokens });
-        } catch (err) {
-          return [err as GraphQLError];
-        }
-        const errors = validate(platform.schema, document, [...specifiedRules, ...rules]);
-        if (errors.length > 0) return errors;
-        return {
-          schema: platform.schema,
-          document,
-          variableValues: payload.variables ?? undefined,
-          operationName: payload.operationName ?? undefined,
-          contextValue: platform.createContext(ctx.extra.caller ?? null),
-        };
-      },
-    },
+  const wsCleanup = useServer(
+    webSocketServerOptions(platform, {
+      ...DEFAULT_WEBSOCKET_LIMITS,
+      ...options.webSocket,
+      resolveCaller,
+      validationRules: rules,
+      maxTokens: options.limits.maxTokens,
+      rateLimit: (caller, address) => rateLimiter.take(rateKey(caller, address)),
+    }),
     wsServer,
   );
 

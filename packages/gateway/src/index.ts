@@ -3,3 +3,4 @@ export * from './gateway.js';
 export * from './http-server.js';
 export * from './logger.js';
 export * from './plugin-loader.js';
+export * from './websocket.js';

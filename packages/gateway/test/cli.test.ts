@@ -70,6 +70,7 @@ test('migrate --dry-run lists, migrate applies, a second migrate changes nothing
       'pending: core/0004_organizations',
       'pending: core/0005_requests',
       'pending: core/0006_access',
+      'pending: core/0007_board_log',
       'pending: grid/0001_grids',
       'pending: volunteer/0001_teams',
       'pending: moral-bank/0001_accounts',

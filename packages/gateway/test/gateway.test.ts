@@ -21,11 +21,16 @@ test('serves the four plugins over HTTP and WebSocket on one path, with health c
     expect(await ready.json()).toEqual({ status: 'ready' });
 
     const client = createClient({ url: `${gateway.server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, lazy: true });
-    const result = await new Promise<any>((resolve, reject) => {
-      let value: unknown;
-      client.subscribe({ query: '{ coreVersion }' }, { next: (v) => (value = v), error: reject, complete: () => resolve(value) });
+    // Subscriptions only over the socket: a query is refused with a pointer to HTTP.
+    const refused = await new Promise<any>((resolve) => {
+      client.subscribe({ query: '{ coreVersion }' }, { next: () => resolve('answered'), error: resolve, complete: () => resolve('completed') });
     });
-    expect(result).toEqual({ data: { coreVersion: '0.1.0' } });
+    expect(refused).toEqual([
+      expect.objectContaining({
+        message: 'Only subscriptions are served over WebSocket; send this query over HTTP (POST /graphql).',
+        extensions: { code: 'OPERATION_NOT_ALLOWED' },
+      }),
+    ]);
     await client.dispose();
 
     const tooBig = await fetch(`${gateway.server.url}/graphql`, {
@@ -42,7 +47,7 @@ test('serves the four plugins over HTTP and WebSocket on one path, with health c
 
 test('keeps data across a restart on the embedded database', async () => {
   const { dir, remove } = await tempDir('gongzhi-gateway-');
-  const config = testConfig({ GONGZHI_DATA_DIR: dir, GONGZHI_PG_PORT: String(await freePort()) });
+  const config = testConfig({ GONGZHI_DATA_DIR: dir, GONGZHI_PG_PORT: String(await freePort()), GONGZHI_DEV_ADMIN_KEY: '' });
   try {
     const first = await startGateway(config, logger, { seedWhenEmpty: false });
     const placeId = await (async () => {

@@ -3,13 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type GatewayConfig, loadConfig } from '@gongzhi/gateway';
 
-/** A gateway configuration for tests: random HTTP port, quiet, `env` on top. */
+/** The development admin key test gateways share (GONGZHI_DEV_ADMIN_KEY), so spawned processes agree. */
+export const TEST_ADMIN_KEY = 'gz_testkey0_this-is-the-test-admin-key-of-gongzhi-0001';
+
+/** A gateway configuration for tests: random HTTP port, quiet, the shared admin key, `env` on top. */
 export function testConfig(env: Record<string, string> = {}, cwd = process.cwd()): GatewayConfig {
-  return loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env }, cwd);
+  return loadConfig({ PORT: '0', LOG_LEVEL: 'silent', GONGZHI_DEV_ADMIN_KEY: TEST_ADMIN_KEY, ...env }, cwd);
 }
 
-/** POSTs a GraphQL operation to a running gateway (with a credential, when given) and returns the parsed body. */
-export async function postGraphQL(url: string, query: string, variables?: Record<string, unknown>, credential?: string | null): Promise<any> {
+/** POSTs a GraphQL operation to a running gateway (as the test admin unless another credential, or null for none, is given). */
+export async function postGraphQL(url: string, query: string, variables?: Record<string, unknown>, credential: string | null = TEST_ADMIN_KEY): Promise<any> {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(credential ? { authorization: `Bearer ${credential}` } : {}) },

@@ -13,7 +13,7 @@ let key: string;
 beforeAll(async () => {
   db = await createTestDatabase();
   gateway = await startGateway(
-    testConfig({ DATABASE_URL: db.url, GONGZHI_PLUGINS: '', GONGZHI_INTROSPECTION: 'false', GONGZHI_MAX_DEPTH: '6', GONGZHI_MAX_ALIASES: '5', GONGZHI_STATEMENT_TIMEOUT_MS: '500' }),
+    testConfig({ DATABASE_URL: db.url, GONGZHI_PLUGINS: '', GONGZHI_INTROSPECTION: 'false', GONGZHI_MAX_DEPTH: '6', GONGZHI_MAX_ALIASES: '5', GONGZHI_STATEMENT_TIMEOUT_MS: '500', GONGZHI_WS_ALLOW_OPERATIONS: 'true' }),
     logger,
   );
   key = gateway.devAdminKey!;
@@ -118,7 +118,7 @@ test('a rate limit per key answers 429 with the wait, and other keys go on', asy
     expect(Number(last.retryAfter)).toBeGreaterThan(0);
     expect(last.body.errors[0].extensions.code).toBe('RATE_LIMITED');
     // Anonymous callers have their own bucket (by address): the admin's flood does not stop them.
-    expect((await postGraphQL(limited.server.url, '{ coreVersion }')).data).toEqual({ coreVersion: expect.any(String) });
+    expect((await postGraphQL(limited.server.url, '{ coreVersion }', undefined, null)).data).toEqual({ coreVersion: expect.any(String) });
   } finally {
     await limited.stop();
   }

@@ -19,9 +19,19 @@ export interface NewApiKey {
 export async function createApiKey(em: EntityManager, input: NewApiKey): Promise<{ apiKey: ApiKey; secret: string }> {
   const prefix = randomBytes(6).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 8);
   const secret = `gz_${prefix}_${randomBytes(24).toString('base64url')}`;
-  const apiKey = em.create(ApiKey, { name: input.name, prefix: `gz_${prefix}`, secretHash: hash(secret), placeIds: input.placeIds, permissions: input.permissions });
+  return { apiKey: await registerApiKey(em, secret, input), secret };
+}
+
+/**
+ * Stores a key whose secret was chosen elsewhere (a development key given in the
+ * environment); it must have the form gz_xxxxxxxx_<32 or more characters>.
+ */
+export async function registerApiKey(em: EntityManager, secret: string, input: NewApiKey): Promise<ApiKey> {
+  const match = KEY_FORMAT.exec(secret);
+  if (!match) throw new Error('An API key has the form gz_<8 lowercase letters or digits>_<32 or more letters, digits, - or _>.');
+  const apiKey = em.create(ApiKey, { name: input.name, prefix: `gz_${match[1]}`, secretHash: hash(secret), placeIds: input.placeIds, permissions: input.permissions });
   await em.flush();
-  return { apiKey, secret };
+  return apiKey;
 }
 
 /**

@@ -64,6 +64,14 @@ interface Subscription {
 export type CommittedEventListener = (events: readonly GongzhiEvent[]) => void | Promise<void>;
 
 /**
+ * Receives the events of a transaction at its very end, inside it, just before it commits
+ * (after the work and every blocking handler). Throwing rolls the transaction back. Used by
+ * live boards to append the events to the board log under the board sequence lock, so that
+ * the lock is held only for the last moment of the transaction.
+ */
+export type BeforeCommitListener = (events: readonly GongzhiEvent[], em: EntityManager) => void | Promise<void>;
+
+/**
  * The event bus. Events are emitted inside a unit of work opened with {@link EventBus.transaction};
  * blocking handlers run at once inside it, the others after it commits, each with its own
  * EntityManager fork. A failing after-commit handler is logged and does not undo the commit.
@@ -71,6 +79,7 @@ export type CommittedEventListener = (events: readonly GongzhiEvent[]) => void |
 export class EventBus {
   private readonly subscriptions: Subscription[] = [];
   private readonly committedListeners: CommittedEventListener[] = [];
+  private readonly beforeCommitListeners: BeforeCommitListener[] = [];
 
   constructor(
     private readonly rootEm: () => EntityManager,
@@ -101,6 +110,15 @@ export class EventBus {
     };
   }
 
+  /** Runs `listener` inside every transaction that emitted events, just before it commits. */
+  onBeforeCommit(listener: BeforeCommitListener): () => void {
+    this.beforeCommitListeners.push(listener);
+    return () => {
+      const i = this.beforeCommitListeners.indexOf(listener);
+      if (i >= 0) this.beforeCommitListeners.splice(i, 1);
+    };
+  }
+
   /**
    * Runs `work` in one database transaction. Events it emits reach blocking handlers inside
    * the transaction and all other handlers after the commit; if anything throws, nothing is
@@ -122,7 +140,11 @@ export class EventBus {
           }
         }
       };
-      return work({ em: txEm, emit });
+      const value = await work({ em: txEm, emit });
+      if (pending.length > 0) {
+        for (const listener of this.beforeCommitListeners) await listener(pending, txEm);
+      }
+      return value;
     });
     if (pending.length > 0) await this.deliverCommitted(pending, actorId);
     return result;

@@ -2,6 +2,7 @@ import type { EntitySchema } from '@mikro-orm/core';
 import type { PlaceRule } from '../auth/place-rule.js';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { GraphQLSchema } from 'graphql';
+import type { BoardItemSource } from '../board/board-item.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
 import type { Migration } from '../migrations/migration.js';
@@ -112,6 +113,13 @@ export interface GongzhiPlugin<Options = any> {
   bootstrap?: (ctx: PluginRuntimeContext<Options>) => void | Promise<void>;
   /** On shutdown, in reverse order: stop jobs, close connections. */
   destroy?: (ctx: PluginRuntimeContext<Options>) => void | Promise<void>;
+  /**
+   * Items of this plugin that live task boards show (volunteer tasks, wishes, action items…):
+   * which of its events change one, and how to load and list them. Boards then follow them
+   * like requests: logged in the emitting transaction, delivered after commit, in order,
+   * across processes. See {@link BoardItemSource} and docs/boards.md.
+   */
+  boardItems?: readonly BoardItemSource[];
   /** Writes the plugin's demo data; must be idempotent (seeding twice adds nothing). */
   seed?: (ctx: PluginSeedContext<Options>) => Promise<void>;
 }

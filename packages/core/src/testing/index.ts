@@ -1,7 +1,7 @@
 import { type ExecutionResult, graphql } from 'graphql';
 import { type Caller, SYSTEM_CALLER } from '../context.js';
 import { silentLogger, type Logger } from '../logger.js';
-import { createPlatform, type Platform } from '../platform.js';
+import { createPlatform, type Platform, type PlatformOptions } from '../platform.js';
 import type { GongzhiPlugin } from '../plugin/plugin.js';
 import { createTestDatabase } from './test-database.js';
 
@@ -16,6 +16,8 @@ export interface TestAppOptions {
   seed?: boolean;
   clock?: () => Date;
   logger?: Logger;
+  /** Live board options (transport, limits, the `canWatch` scope hook). */
+  boards?: PlatformOptions['boards'];
 }
 
 export interface TestApp {
@@ -56,6 +58,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       logger: options.logger ?? silentLogger(),
       clock: options.clock,
       poolSize: 4,
+      boards: options.boards,
     });
     if (options.seed) await platform.seed();
   } catch (err) {

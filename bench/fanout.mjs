@@ -1,0 +1,245 @@
+#!/usr/bin/env node
+// Fan-out benchmark of live task boards (not a test; run with `pnpm bench:fanout`).
+//
+// One gateway process (B) holds N board subscribers (default 2,000); another gateway process (A)
+// takes mutations at a steady rate, so every event crosses processes through PostgreSQL
+// LISTEN/NOTIFY. It reports delivery latency p50/p99 (commit-side event time → receipt) and
+// deliveries per second, then does the same fan-out with a bare `ws` server broadcasting one
+// pre-serialised message per event to the same number of sockets, and reports the ratio.
+// Latency runs from the moment an event is fired to its receipt, for both. `serverCpuUsPerDelivery`
+// is the CPU time the serving process used per delivered message (from /proc): on a shared
+// machine it is steadier than latency, which includes waiting for the CPU.
+//
+// Options (environment): BENCH_SUBSCRIBERS (2000), BENCH_RATE events/s (10), BENCH_SECONDS (10).
+// Everything runs on 127.0.0.1; results are written to bench/results/fanout-<time>.json.
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const requireGateway = createRequire(path.join(root, 'packages/gateway/package.json'));
+const { default: WebSocket, WebSocketServer } = await import(requireGateway.resolve('ws').replace(/index\.js$/, 'wrapper.mjs'));
+const core = await import(path.join(root, 'packages/core/dist/index.js'));
+const cli = path.join(root, 'packages/gateway/dist/cli.js');
+
+const N = Number(process.env.BENCH_SUBSCRIBERS ?? 2000);
+const RATE = Number(process.env.BENCH_RATE ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const EVENTS = RATE * SECONDS;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc). */
+async function cpuMs(pid) {
+  try {
+    const stat = (await import('node:fs')).readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return NaN;
+  }
+}
+
+async function startGatewayProcess(databaseUrl, nodeArgs = []) {
+  const port = await core.freePort();
+  const child = spawn(process.execPath, [...nodeArgs, cli, 'start'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn', GONGZHI_WS_MAX_SUBSCRIPTIONS: '5', GONGZHI_WS_QUEUE_LIMIT: '10000' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) return { url, child };
+    await sleep(100);
+  }
+  throw new Error('gateway did not start');
+}
+
+async function post(url, query, variables) {
+  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  return res.json();
+}
+
+/** Opens `n` graphql-ws sockets by hand (light: no client library) and subscribes each. */
+async function openSubscribers(wsUrl, n, subscribePayload, onMessage) {
+  const sockets = [];
+  for (let i = 0; i < n; i += 100) {
+    await Promise.all(
+      Array.from({ length: Math.min(100, n - i) }, () =>
+        new Promise((resolve, reject) => {
+          const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+          socket.on('error', reject);
+          socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: {} })));
+          socket.on('message', (data) => {
+            const text = String(data);
+            if (text.startsWith('{"type":"connection_ack"')) {
+              if (subscribePayload) socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: subscribePayload }));
+              resolve();
+            } else if (text.includes('"ping"')) socket.send('{"type":"pong"}');
+            else onMessage(text);
+          });
+          sockets.push(socket);
+        }),
+      ),
+    );
+  }
+  return sockets;
+}
+
+async function measureGateway(databaseUrl) {
+  const a = await startGatewayProcess(databaseUrl); // seeds the demo district
+  const b = await startGatewayProcess(databaseUrl, process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/results'] : []);
+  try {
+    const { data } = await post(a.url, '{ places(type: COMMUNITY) { id } }');
+    const placeId = data.places[0].id;
+    const board = await post(b.url, 'query($p: ID!) { taskBoard(placeId: $p) { sequence } }', { p: placeId });
+    const start = board.data.taskBoard.sequence;
+    const occurred = new Map();
+    const latencies = [];
+    let received = 0;
+    let last = 0;
+    const payload = {
+      query: 'subscription($p: ID!, $a: Float) { taskBoardChanges(placeId: $p, after: $a) { sequence occurredAt event card { title status } } }',
+      variables: { p: placeId, a: start },
+    };
+    const sockets = await openSubscribers(`${b.url.replace('http', 'ws')}/graphql`, N, payload, (text) => {
+      const now = Date.now();
+      const seq = Number(/"sequence":(\d+)/.exec(text)?.[1]);
+      let at = occurred.get(seq);
+      if (at === undefined) {
+        at = Date.parse(/"occurredAt":"([^"]+)"/.exec(text)?.[1]);
+        occurred.set(seq, at);
+      }
+      latencies.push(now - at);
+      received++;
+      last = now;
+    });
+    await sleep(500);
+    const cpu0 = await cpuMs(b.child.pid);
+    const t0 = Date.now();
+    for (let i = 0; i < EVENTS; i++) {
+      const due = t0 + (i * 1000) / RATE;
+      if (due > Date.now()) await sleep(due - Date.now());
+      void post(a.url, 'mutation($i: SubmitRequestInput!) { submitRequest(input: $i) { errors { message } } }', {
+        i: { kind: 'NEED', channel: 'PHONE', title: `压测诉求${i}`, description: '', placeId, callbackPhone: '13800000000' },
+      });
+    }
+    const deadline = Date.now() + 60_000;
+    while (received < EVENTS * N && Date.now() < deadline) await sleep(50);
+    const cpu = (await cpuMs(b.child.pid)) - cpu0;
+    const sorted = latencies.sort((x, y) => x - y);
+    for (const s of sockets) s.terminate();
+    return {
+      serverCpuUsPerDelivery: +((cpu * 1000) / Math.max(received, 1)).toFixed(1),
+      delivered: received,
+      expected: EVENTS * N,
+      p50: percentile(sorted, 50),
+      p99: percentile(sorted, 99),
+      deliveriesPerSecond: Math.round(received / ((last - t0) / 1000)),
+    };
+  } finally {
+    a.child.kill('SIGTERM');
+    b.child.kill('SIGTERM');
+    await sleep(500);
+  }
+}
+
+/** The same fan-out from a bare `ws` server in its own process: one pre-serialised message per event. */
+async function measureBareWs() {
+  const port = await core.freePort();
+  const wsPath = requireGateway.resolve('ws');
+  const server = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `import { WebSocketServer } from ${JSON.stringify(wsPath.replace(/index\.js$/, 'wrapper.mjs'))};
+       const wss = new WebSocketServer({ port: ${port}, host: '127.0.0.1' });
+       let seq = 0;
+       process.on('message', (sentAt) => {
+         seq++;
+         const message = JSON.stringify({ id: '1', type: 'next', payload: { data: { taskBoardChanges: { sequence: seq, occurredAt: new Date(sentAt).toISOString(), event: 'request.created', card: { title: '压测诉求', status: 'submitted' } } } } });
+         for (const client of wss.clients) client.send(message);
+       });
+       wss.on('connection', (s) => s.on('message', (m) => { if (String(m).includes('connection_init')) s.send('{"type":"connection_ack"}'); }));
+       process.send('ready');`,
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
+  );
+  await new Promise((r) => server.once('message', r));
+  const occurred = new Map();
+  const latencies = [];
+  let received = 0;
+  let last = 0;
+  const sockets = await openSubscribers(`ws://127.0.0.1:${port}`, N, null, (text) => {
+    const now = Date.now();
+    const seq = Number(/"sequence":(\d+)/.exec(text)?.[1]);
+    let at = occurred.get(seq);
+    if (at === undefined) {
+      at = Date.parse(/"occurredAt":"([^"]+)"/.exec(text)?.[1]);
+      occurred.set(seq, at);
+    }
+    latencies.push(now - at);
+    received++;
+    last = now;
+  });
+  await sleep(500);
+  const cpu0 = await cpuMs(server.pid);
+  const t0 = Date.now();
+  for (let i = 0; i < EVENTS; i++) {
+    const due = t0 + (i * 1000) / RATE;
+    if (due > Date.now()) await sleep(due - Date.now());
+    server.send(Date.now()); // the event's time is when it was fired, as for the gateway
+  }
+  const deadline = Date.now() + 60_000;
+  while (received < EVENTS * N && Date.now() < deadline) await sleep(50);
+  const cpu = (await cpuMs(server.pid)) - cpu0;
+  for (const s of sockets) s.terminate();
+  server.kill();
+  const sorted = latencies.sort((x, y) => x - y);
+  return {
+    serverCpuUsPerDelivery: +((cpu * 1000) / Math.max(received, 1)).toFixed(1),
+    delivered: received,
+    expected: EVENTS * N,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    deliveriesPerSecond: Math.round(received / ((last - t0) / 1000)),
+  };
+}
+
+const dir = await mkdtemp(path.join(tmpdir(), 'gongzhi-bench-'));
+let database;
+try {
+  const databaseUrl =
+    process.env.DATABASE_URL ??
+    (database = await core.startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await core.freePort(), database: 'gongzhi', ephemeral: true })).url;
+  console.log(`fan-out: ${N} subscribers, ${RATE} events/s for ${SECONDS} s (${EVENTS} events, ${EVENTS * N} deliveries)`);
+  const gateway = await measureGateway(databaseUrl);
+  const bare = await measureBareWs();
+  const result = {
+    subscribers: N,
+    rate: RATE,
+    seconds: SECONDS,
+    gateway,
+    bareWs: bare,
+    ratio: {
+      p50: +(gateway.p50 / Math.max(bare.p50, 1)).toFixed(2),
+      p99: +(gateway.p99 / Math.max(bare.p99, 1)).toFixed(2),
+      deliveriesPerSecond: +(gateway.deliveriesPerSecond / bare.deliveriesPerSecond).toFixed(2),
+      serverCpuPerDelivery: +(gateway.serverCpuUsPerDelivery / bare.serverCpuUsPerDelivery).toFixed(2),
+    },
+  };
+  console.table({ gateway, 'bare ws': bare });
+  console.log('gateway / bare ws:', result.ratio);
+  await mkdir(path.join(root, 'bench/results'), { recursive: true });
+  await writeFile(path.join(root, `bench/results/fanout-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify(result, null, 2));
+} finally {
+  await database?.stop();
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,142 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { PluginCompositionError } from '../errors.js';
+import type { GongzhiEvent } from '../events/event-bus.js';
+import type { BoardItemRef, BoardItemSource } from './board-item.js';
+
+/** One committed board event, as the board log keeps it. */
+export interface BoardLogEntry {
+  /** Position in the board sequence: gapless, in commit order. */
+  seq: number;
+  itemType: string;
+  /** Local id of the item. */
+  itemId: string;
+  placePath: string;
+  /** The event name, e.g. `request.claimed`. */
+  event: string;
+  actorId: string | null;
+  occurredAt: Date;
+}
+
+/** Where the board sequence stands. */
+export interface BoardLogState {
+  /** The last sequence number handed out (and committed). */
+  lastSeq: number;
+  /** Events up to this number were pruned: a resume from before it must refetch. */
+  prunedThrough: number;
+}
+
+interface Row {
+  seq: string | number;
+  item_type: string;
+  item_id: string;
+  place_path: string;
+  event: string;
+  actor_id: string | null;
+  occurred_at: Date | string;
+}
+
+function toEntry(row: Row): BoardLogEntry {
+  return {
+    seq: Number(row.seq),
+    itemType: row.item_type,
+    itemId: row.item_id,
+    placePath: row.place_path,
+    event: row.event,
+    actorId: row.actor_id,
+    occurredAt: row.occurred_at instanceof Date ? row.occurred_at : new Date(row.occurred_at),
+  };
+}
+
+/** The board item sources of core and plugins, by type and by event name. */
+export class BoardSources {
+  readonly byType = new Map<string, BoardItemSource>();
+  private readonly byEvent = new Map<string, { source: BoardItemSource; ref: (payload: never) => BoardItemRef | null }[]>();
+
+  constructor(sources: readonly { owner: string; source: BoardItemSource }[]) {
+    for (const { owner, source } of sources) {
+      if (this.byType.has(source.type)) {
+        throw new PluginCompositionError(
+          `Board item type "${source.type}" is declared twice (again by ${owner}). Fix: give each board item source its own GraphQL type.`,
+        );
+      }
+      this.byType.set(source.type, source);
+      for (const [name, ref] of Object.entries(source.events)) {
+        if (!ref) continue;
+        const list = this.byEvent.get(name) ?? [];
+        list.push({ source, ref: ref as never });
+        this.byEvent.set(name, list);
+      }
+    }
+  }
+
+  /** The board items an event changed (usually one). */
+  refs(event: GongzhiEvent): { type: string; ref: BoardItemRef }[] {
+    const readers = this.byEvent.get(event.name);
+    if (!readers) return [];
+    const out: { type: string; ref: BoardItemRef }[] = [];
+    for (const { source, ref } of readers) {
+      const found = ref(event.payload as never);
+      if (found) out.push({ type: source.type, ref: found });
+    }
+    return out;
+  }
+}
+
+/** Reading and writing the board log (`board_event`, `board_sequence`). */
+export const boardLog = {
+  /**
+   * Appends the board events among `events` inside the emitting transaction, at its end. The
+   * `UPDATE board_sequence` row lock is held until commit, so numbers follow commit order and
+   * stay gapless (a rollback gives its numbers back). Returns the entries, numbered.
+   */
+  async append(em: EntityManager, sources: BoardSources, events: readonly GongzhiEvent[]): Promise<BoardLogEntry[]> {
+    const items = events.flatMap((event) => sources.refs(event).map((r) => ({ event, ...r })));
+    if (items.length === 0) return [];
+    const [row] = await em.execute<{ last_seq: string }[]>('UPDATE board_sequence SET last_seq = last_seq + ? RETURNING last_seq', [items.length]);
+    const first = Number(row!.last_seq) - items.length + 1;
+    const entries = items.map<BoardLogEntry>((item, i) => ({
+      seq: first + i,
+      itemType: item.type,
+      itemId: item.ref.id,
+      placePath: item.ref.placePath,
+      event: item.event.name,
+      actorId: item.event.actorId ?? null,
+      occurredAt: item.event.occurredAt,
+    }));
+    await em.execute(
+      `INSERT INTO board_event (seq, item_type, item_id, place_path, event, actor_id, occurred_at) VALUES ${entries.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      entries.flatMap((e) => [e.seq, e.itemType, e.itemId, e.placePath, e.event, e.actorId, e.occurredAt]),
+    );
+    return entries;
+  },
+
+  /** Entries after `afterSeq` (up to `throughSeq` when given), oldest first, at most `limit`. */
+  async read(em: EntityManager, afterSeq: number, limit: number, throughSeq?: number): Promise<BoardLogEntry[]> {
+    const rows = await em.execute<Row[]>(
+      `SELECT seq, item_type, item_id, place_path, event, actor_id, occurred_at FROM board_event
+        WHERE seq > ? ${throughSeq === undefined ? '' : 'AND seq <= ?'} ORDER BY seq LIMIT ?`,
+      throughSeq === undefined ? [afterSeq, limit] : [afterSeq, throughSeq, limit],
+    );
+    return rows.map(toEntry);
+  },
+
+  async state(em: EntityManager): Promise<BoardLogState> {
+    const [row] = await em.execute<{ last_seq: string; pruned_through: string }[]>('SELECT last_seq, pruned_through FROM board_sequence');
+    return { lastSeq: Number(row?.last_seq ?? 0), prunedThrough: Number(row?.pruned_through ?? 0) };
+  },
+
+  /**
+   * Deletes the entries that occurred before `before` (and every older number), and records
+   * how far it pruned. Safe to run from several processes at once.
+   */
+  async prune(em: EntityManager, before: Date): Promise<number> {
+    const [row] = await em.execute<{ pruned_through: string }[]>(
+      `WITH cut AS (SELECT max(seq) AS s FROM board_event WHERE occurred_at < ?),
+            gone AS (DELETE FROM board_event WHERE seq <= (SELECT s FROM cut))
+       UPDATE board_sequence SET pruned_through = GREATEST(pruned_through, coalesce((SELECT s FROM cut), 0))
+       RETURNING pruned_through`,
+      [before],
+    );
+    return Number(row?.pruned_through ?? 0);
+  },
+};

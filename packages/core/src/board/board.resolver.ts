@@ -1,0 +1,307 @@
+import { IsolationLevel } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Arg, Ctx, Field, FieldResolver, Float, ID, InputType, Int, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
+import type { GongzhiContext } from '../context.js';
+import { loadById } from '../graphql/loaders.js';
+import { userError } from '../graphql/user-error.js';
+import { Person } from '../person/person.entity.js';
+import { Place } from '../place/place.entity.js';
+import { requirePlace } from '../place/place-lookup.js';
+import { localId, toGlobalId } from '../relay/global-id.js';
+import { Node } from '../relay/node.js';
+import type { BoardCardFacts } from './board-item.js';
+import type { BoardDelivery, BoardHub } from './board-hub.js';
+import { boardLog } from './board-log.js';
+
+@InputType({ description: 'Narrows a task board; all given filters must match. The place is given separately.' })
+export class TaskBoardFilter {
+  @Field(() => [String], { nullable: true, description: 'Only these item types (GraphQL type names: Request, VolunteerTask, …).' })
+  itemType?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Only items of these kinds (for requests: need, complaint, report, praise, wish).' })
+  kind?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Only items at these levels (for requests: grid, community, subdistrict).' })
+  level?: string[] | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only items assigned to or claimed by this person.' })
+  assigneeId?: string | null;
+}
+
+/** One item on a board, whatever its type: the facts every card shows, and the item itself. */
+@ObjectType({ description: 'One card of a task board: a request or a plugin task, with the facts every card shows.' })
+export class TaskBoardCard {
+  @Field(() => String, { description: 'The GraphQL type of the item: Request, VolunteerTask, …' })
+  itemType!: string;
+
+  @Field(() => Node, { description: 'The item itself, in the same shape as the query API (select with `... on Request { … }`).' })
+  item!: Node;
+
+  facts!: BoardCardFacts;
+  overdueAt!: Date;
+
+  @Field(() => ID, { description: 'Global id of the item.' })
+  get itemId(): string {
+    return toGlobalId(this.itemType, this.facts.id);
+  }
+
+  @Field(() => String)
+  get title(): string {
+    return this.facts.title;
+  }
+
+  @Field(() => String, { description: "The item's status: the column it belongs in." })
+  get status(): string {
+    return this.facts.status;
+  }
+
+  @Field(() => Boolean, { description: 'Still work to do.' })
+  get open(): boolean {
+    return this.facts.open;
+  }
+
+  @Field(() => Date, { nullable: true })
+  get dueAt(): Date | null {
+    return this.facts.dueAt ?? null;
+  }
+
+  @Field(() => Boolean, { description: 'Open and past its due time.' })
+  get overdue(): boolean {
+    return this.facts.open && !!this.facts.dueAt && this.facts.dueAt.getTime() < this.overdueAt.getTime();
+  }
+
+  @Field(() => String, { nullable: true })
+  get kind(): string | null {
+    return this.facts.kind ?? null;
+  }
+
+  @Field(() => String, { nullable: true })
+  get level(): string | null {
+    return this.facts.level ?? null;
+  }
+}
+
+@ObjectType({ description: 'A task board: the items under a place, with the board sequence they reflect.' })
+export class TaskBoard {
+  @Field(() => Place)
+  place!: Place;
+
+  @Field(() => Float, {
+    description: 'The board sequence this board reflects. Subscribe to taskBoardChanges with after: sequence to get every later change.',
+  })
+  sequence!: number;
+
+  @Field(() => [TaskBoardCard], { description: 'Open items and recently finished ones, newest first.' })
+  cards!: TaskBoardCard[];
+
+  @Field(() => Int)
+  openCount!: number;
+
+  @Field(() => Int, { description: 'Open items past their due time.' })
+  overdueCount!: number;
+
+  @Field(() => Boolean, { description: 'True when there were more items than the limit.' })
+  truncated!: boolean;
+}
+
+@ObjectType({ description: 'One change on a task board, in commit order, or a signal to refetch the board.' })
+export class TaskBoardChange {
+  @Field(() => Float, { description: 'Board sequence number; resume with after: this number.' })
+  sequence!: number;
+
+  @Field(() => Boolean, {
+    description: 'True when the gap since `after` is no longer in the log: reload taskBoard, then resubscribe from its sequence. No item comes with it.',
+  })
+  refetch!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The event, e.g. request.claimed; null for a refetch.' })
+  event?: string | null;
+
+  @Field(() => String, { nullable: true })
+  itemType?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Global id of the changed item.' })
+  itemId?: string | null;
+
+  @Field(() => Date, { nullable: true })
+  occurredAt?: Date | null;
+
+  @Field(() => Boolean, {
+    description: 'Whether the item matches the board filters now; false means: remove its card (it was reassigned, escalated away…).',
+  })
+  inBoard!: boolean;
+
+  @Field(() => TaskBoardCard, { nullable: true, description: 'The item as it is now (loaded after commit); null for a refetch or an item that is gone.' })
+  card?: TaskBoardCard | null;
+}
+
+function hubOf(ctx: GongzhiContext): BoardHub {
+  if (!ctx.boards) throw userError('UNAVAILABLE', 'Live task boards are not running on this server.');
+  return ctx.boards;
+}
+
+interface CheckedFilter {
+  itemTypes: string[] | null;
+  kind: string[] | null;
+  level: string[] | null;
+  assigneeId: string | null;
+}
+
+function checkFilter(hub: BoardHub, filter: TaskBoardFilter | null | undefined): CheckedFilter {
+  const known = [...hub.sources.byType.keys()];
+  for (const type of filter?.itemType ?? []) {
+    if (!hub.sources.byType.has(type)) {
+      throw userError('BAD_USER_INPUT', `"filter.itemType" names ${type}, which no board shows; board item types here: ${known.join(', ')}.`, 'filter.itemType');
+    }
+  }
+  return {
+    itemTypes: filter?.itemType?.length ? filter.itemType : null,
+    kind: filter?.kind?.length ? filter.kind : null,
+    level: filter?.level?.length ? filter.level : null,
+    assigneeId: filter?.assigneeId ? localId(filter.assigneeId, 'Person', 'filter.assigneeId') : null,
+  };
+}
+
+function inBoard(facts: BoardCardFacts, f: CheckedFilter): boolean {
+  if (f.kind && !f.kind.includes(facts.kind ?? '')) return false;
+  if (f.level && !f.level.includes(facts.level ?? '')) return false;
+  if (f.assigneeId && facts.assigneeId !== f.assigneeId) return false;
+  return true;
+}
+
+/** The place a board watches, checked against the caller's scope. */
+async function watchedPlace(ctx: GongzhiContext, hub: BoardHub, placeId: string): Promise<Place> {
+  const place = await requirePlace(ctx, placeId, 'placeId');
+  // A board shows everything under its place: only a place inside the caller's places will do.
+  if (!(await ctx.access()).sees(place.path)) {
+    throw userError('NOT_FOUND', 'No board for this place: pick a place within your places (viewer { places }).', 'placeId');
+  }
+  if (hub.options.canWatch && !(await hub.options.canWatch(ctx, place.path))) {
+    throw userError('FORBIDDEN', 'You may not watch the board of this place; pick a place within your scope.', 'placeId');
+  }
+  return place;
+}
+
+function makeCard(itemType: string, item: object, facts: BoardCardFacts, now: Date): TaskBoardCard {
+  return Object.assign(new TaskBoardCard(), { itemType, item, facts, overdueAt: now });
+}
+
+function checkAfter(after: number | null | undefined): number | null {
+  if (after === null || after === undefined) return null;
+  if (!Number.isSafeInteger(after) || after < 0) {
+    throw userError('BAD_USER_INPUT', `"after" must be a board sequence number (a whole number, 0 or more), got ${after}.`, 'after');
+  }
+  return after;
+}
+
+interface BoardArgs {
+  placeId: string;
+  filter?: TaskBoardFilter | null;
+  after?: number | null;
+}
+
+@Resolver()
+export class TaskBoardResolver {
+  @Query(() => TaskBoard, { description: 'The task board of a place and everything under it, with the sequence number to subscribe from.' })
+  async taskBoard(
+    @Arg('placeId', () => ID) placeId: string,
+    @Arg('filter', () => TaskBoardFilter, { nullable: true }) filter: TaskBoardFilter | undefined,
+    @Arg('limit', () => Int, { defaultValue: 200, description: 'Most cards per item type (1 to 500).' }) limit: number,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<TaskBoard> {
+    const hub = hubOf(ctx);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+      throw userError('BAD_USER_INPUT', `"limit" must be from 1 to 500, got ${limit}.`, 'limit');
+    }
+    const place = await watchedPlace(ctx, hub, placeId);
+    const checked = checkFilter(hub, filter);
+    const now = ctx.now();
+    // One repeatable-read snapshot: the sequence and the items agree exactly.
+    return (ctx.em.fork() as EntityManager).transactional(
+      async (tx) => {
+        const { lastSeq } = await boardLog.state(tx as EntityManager);
+        const cards: TaskBoardCard[] = [];
+        let truncated = false;
+        for (const [type, source] of hub.sources.byType) {
+          if (checked.itemTypes && !checked.itemTypes.includes(type)) continue;
+          const items = await source.list(tx as EntityManager, { placePath: place.path, limit: limit + 1, now });
+          if (items.length > limit) truncated = true;
+          for (const item of items.slice(0, limit)) {
+            const facts = source.card(item);
+            if (inBoard(facts, checked)) cards.push(makeCard(type, item, facts, now));
+          }
+        }
+        return Object.assign(new TaskBoard(), {
+          place,
+          sequence: lastSeq,
+          cards,
+          openCount: cards.filter((c) => c.open).length,
+          overdueCount: cards.filter((c) => c.overdue).length,
+          truncated,
+        });
+      },
+      { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
+    );
+  }
+
+  @Subscription(() => TaskBoardChange, {
+    description:
+      'Every change on the task board of a place and everything under it, once and in commit order, after commit. Pass after: the sequence of taskBoard (or of the last change received) to get nothing twice and miss nothing.',
+    subscribe: async ({ args, context }) => {
+      const ctx = context as GongzhiContext;
+      const { placeId, filter, after } = args as BoardArgs;
+      const hub = hubOf(ctx);
+      const place = await watchedPlace(ctx, hub, placeId);
+      const checked = checkFilter(hub, filter);
+      const start = checkAfter(after);
+      // The subscription's own EntityManager is not used past this point: every event loads
+      // with a fresh one, so a long-lived subscription does not accumulate entities.
+      ctx.em.clear();
+      return hub.subscribe({ placePath: place.path, itemTypes: checked.itemTypes }, start);
+    },
+  })
+  async taskBoardChanges(
+    @Root() delivery: BoardDelivery,
+    @Arg('placeId', () => ID) _placeId: string,
+    @Arg('filter', () => TaskBoardFilter, { nullable: true }) filter: TaskBoardFilter | undefined,
+    @Arg('after', () => Float, { nullable: true, description: 'The last sequence number the client has; omit to start from now.' })
+    _after: number | undefined,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<TaskBoardChange> {
+    if (delivery.kind === 'refetch') {
+      return Object.assign(new TaskBoardChange(), { sequence: delivery.seq, refetch: true, inBoard: false, card: null });
+    }
+    // A fresh unit of work for every event: nothing from earlier events is cached or kept.
+    ctx.em = ctx.em.fork() as EntityManager;
+    ctx.loaders = new Map();
+    const hub = hubOf(ctx);
+    const { entry } = delivery;
+    const source = hub.sources.byType.get(entry.itemType);
+    const [item] = source ? await source.load(ctx.em, [entry.itemId]) : [];
+    const facts = item && source ? source.card(item) : null;
+    return Object.assign(new TaskBoardChange(), {
+      sequence: entry.seq,
+      refetch: false,
+      event: entry.event,
+      itemType: entry.itemType,
+      itemId: toGlobalId(entry.itemType, entry.itemId),
+      occurredAt: entry.occurredAt,
+      inBoard: facts ? inBoard(facts, checkFilter(hub, filter)) : false,
+      card: facts ? makeCard(entry.itemType, item!, facts, ctx.now()) : null,
+    });
+  }
+}
+
+@Resolver(() => TaskBoardCard)
+export class TaskBoardCardResolver {
+  @FieldResolver(() => Place, { nullable: true, description: "The item's place." })
+  place(@Root() card: TaskBoardCard, @Ctx() ctx: GongzhiContext): Promise<Place | null> {
+    const id = card.facts.placePath.split('/').filter(Boolean).at(-1);
+    return id ? loadById(ctx, Place, id) : Promise.resolve(null);
+  }
+
+  @FieldResolver(() => Person, { nullable: true, description: 'Who the item is assigned to or claimed by.' })
+  assignee(@Root() card: TaskBoardCard, @Ctx() ctx: GongzhiContext): Promise<Person | null> {
+    return card.facts.assigneeId ? loadById(ctx, Person, card.facts.assigneeId) : Promise.resolve(null);
+  }
+}

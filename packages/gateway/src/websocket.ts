@@ -1,0 +1,307 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { type Caller, type GongzhiContext, type Platform, SlowConsumerError } from '@gongzhi/core';
+import {
+  createSourceEventStream,
+  type DocumentNode,
+  execute,
+  type ExecutionArgs,
+  type ExecutionResult,
+  getOperationAST,
+  GraphQLError,
+  Kind,
+  parse,
+  specifiedRules,
+  validate,
+  type ValidationRule,
+} from 'graphql';
+import type { ServerOptions } from 'graphql-ws';
+import type { Extra } from 'graphql-ws/use/ws';
+import type { WebSocket } from 'ws';
+import { rateLimitedError } from './security.js';
+
+/** What a transport knows about who is calling: HTTP headers, or the socket's connection params. */
+export interface CallerCredentials {
+  transport: 'http' | 'websocket';
+  headers: IncomingHttpHeaders;
+  /** The `connection_init` payload of a WebSocket (where a token will travel). */
+  connectionParams?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Turns credentials into a caller: the ONE function both HTTP and WebSocket use, so the two
+ * can never disagree. Authentication plugs in here; throw to refuse the caller.
+ */
+export type ResolveCaller = (credentials: CallerCredentials) => Promise<Caller | null>;
+
+/** Until authentication exists, everyone is anonymous. */
+export const anonymousCaller: ResolveCaller = async () => null;
+
+/** WebSocket close code for a consumer that cannot keep up; the client should reconnect and resume. */
+export const SLOW_CONSUMER_CLOSE_CODE = 4503;
+
+export interface WebSocketOptions {
+  resolveCaller: ResolveCaller;
+  /** Queries and mutations over the socket (default: refused, subscriptions only). */
+  allowOperations: boolean;
+  /** Most operations one connection may have open at once. */
+  maxSubscriptionsPerConnection: number;
+  /** Results a subscriber may have waiting (not yet written to its socket) before it is cut off. */
+  queueLimit: number;
+  /** Bytes a socket may have buffered before it is cut off as too slow. */
+  maxBufferedBytes: number;
+  /** The abuse-limit validation rules HTTP runs too (depth, aliases, directives, cost). */
+  validationRules: readonly ValidationRule[];
+  /** Tokens one document may have. */
+  maxTokens: number;
+  /** Takes one operation from the caller's allowance; returns the seconds to wait when none is left, else 0. */
+  rateLimit: (caller: Caller | null, address: string | undefined) => number;
+}
+
+interface Connection {
+  socket: WebSocket;
+  caller: Caller | null;
+  /** Groups subscribers whose results are the same bytes: one caller, one scope. */
+  callerKey: string;
+}
+
+type Ctx = Parameters<NonNullable<ServerOptions<Record<string, unknown>, Extra>['onConnect']>>[0];
+
+/**
+ * Serialised results of subscription events, executed once per event and group (document,
+ * variables except `after`, caller) and shared by every subscriber in the group: with
+ * thousands of dashboards on one board, an event is loaded, executed and serialised once, and
+ * every socket gets the same bytes (DESIGN.md §5). Events are recognised by their root object,
+ * which the board hub shares between the streams of a process; entries go with it.
+ */
+class SharedResults {
+  private readonly results = new WeakMap<object, Map<string, Promise<string>>>();
+
+  get(root: object, groupKey: string, run: () => Promise<ExecutionResult>): Promise<string> {
+    let groups = this.results.get(root);
+    if (!groups) this.results.set(root, (groups = new Map()));
+    let json = groups.get(groupKey);
+    if (!json) {
+      json = run().then((result) => JSON.stringify(result));
+      groups.set(groupKey, json);
+    }
+    return json;
+  }
+}
+
+/** Variables that name where a stream starts (`after:`), which do not change what an event looks like. */
+function positionVariables(document: DocumentNode, operationName: string | null | undefined): Set<string> {
+  const names = new Set<string>();
+  const operation = getOperationAST(document, operationName);
+  for (const selection of operation?.selectionSet.selections ?? []) {
+    if (selection.kind !== Kind.FIELD) continue;
+    for (const arg of selection.arguments ?? []) {
+      if (arg.name.value === 'after' && arg.value.kind === Kind.VARIABLE) names.add(arg.value.name.value);
+    }
+  }
+  return names;
+}
+
+/** A subscriber's outgoing results: bounded, so one slow socket cannot hold the process's memory. */
+class Outbox implements AsyncGenerator<ExecutionResult, undefined, unknown> {
+  private readonly queue: ExecutionResult[] = [];
+  private waiter: ((r: IteratorResult<ExecutionResult, undefined>) => void) | null = null;
+  private done = false;
+  onReturn: () => void = () => {};
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  push(result: ExecutionResult): void {
+    if (this.done) return;
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = null;
+      w({ value: result, done: false });
+    } else this.queue.push(result);
+  }
+
+  end(): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = null;
+      w({ value: undefined, done: true });
+    }
+  }
+
+  next(): Promise<IteratorResult<ExecutionResult, undefined>> {
+    const value = this.queue.shift();
+    if (value) return Promise.resolve({ value, done: false });
+    if (this.done) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => (this.waiter = resolve));
+  }
+
+  return(): Promise<IteratorResult<ExecutionResult, undefined>> {
+    this.queue.length = 0;
+    this.end();
+    this.onReturn();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  throw(): Promise<IteratorResult<ExecutionResult, undefined>> {
+    return this.return();
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.return();
+  }
+}
+
+/**
+ * The graphql-ws server options of the gateway: the caller resolved once per connection
+ * (from `connection_init`), the same validation as HTTP, subscriptions only unless allowed,
+ * a cap per connection, shared execution of events, and slow sockets closed with
+ * {@link SLOW_CONSUMER_CLOSE_CODE}.
+ */
+export function webSocketServerOptions(platform: Platform, options: WebSocketOptions): ServerOptions<Record<string, unknown>, Extra> {
+  const connections = new WeakMap<Ctx, Connection>();
+  const contexts = new WeakMap<GongzhiContext, { connection: Connection; id: string }>();
+  const shared = new SharedResults();
+
+  const slow = (socket: WebSocket, why: string) => {
+    platform.logger.warn({ why }, 'closing a slow WebSocket consumer');
+    socket.close(SLOW_CONSUMER_CLOSE_CODE, `Slow consumer: ${why}. Reconnect and resume from the last sequence received.`.slice(0, 120));
+  };
+
+  return {
+    schema: platform.schema,
+    async onConnect(ctx) {
+      try {
+        const caller = await options.resolveCaller({
+          transport: 'websocket',
+          headers: ctx.extra.request.headers,
+          connectionParams: ctx.connectionParams ?? {},
+        });
+        connections.set(ctx, { socket: ctx.extra.socket, caller, callerKey: caller ? `${caller.kind}:${caller.id}` : 'anonymous' });
+        return true;
+      } catch (err) {
+        platform.logger.info({ err: (err as Error).message }, 'WebSocket caller refused');
+        return false;
+      }
+    },
+    async onSubscribe(ctx, _id, payload) {
+      const open = Object.keys(ctx.subscriptions).length; // includes this one
+      if (open > options.maxSubscriptionsPerConnection) {
+        return [
+          new GraphQLError(
+            `This connection already has ${options.maxSubscriptionsPerConnection} operations open, the most allowed. Complete one first, or open another connection.`,
+            { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', max: options.maxSubscriptionsPerConnection } },
+          ),
+        ];
+      }
+      // The credential is checked again at every start: a key revoked since connecting stops here.
+      const connection = connections.get(ctx)!;
+      try {
+        connection.caller = await options.resolveCaller({ transport: 'websocket', headers: ctx.extra.request.headers, connectionParams: ctx.connectionParams ?? {} });
+      } catch (err) {
+        return [err instanceof GraphQLError ? err : new GraphQLError('The credential is no longer valid.', { extensions: { code: 'UNAUTHENTICATED' } })];
+      }
+      const retryAfter = options.rateLimit(connection.caller, ctx.extra.request.socket.remoteAddress);
+      if (retryAfter > 0) return [rateLimitedError(retryAfter)];
+      let document: DocumentNode;
+      try {
+        document = parse(payload.query, { maxTokens: options.maxTokens });
+      } catch (err) {
+        return [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
+      }
+      const errors = validate(platform.schema, document, [...specifiedRules, ...options.validationRules]);
+      if (errors.length > 0) return errors;
+      const operation = getOperationAST(document, payload.operationName);
+      if (!operation) return [new GraphQLError('Name the operation to run (operationName): the document has several, or none.', { extensions: { code: 'BAD_REQUEST' } })];
+      if (operation.operation !== 'subscription' && !options.allowOperations) {
+        return [
+          new GraphQLError(
+            `Only subscriptions are served over WebSocket; send this ${operation.operation} over HTTP (POST /graphql).`,
+            { extensions: { code: 'OPERATION_NOT_ALLOWED' } },
+          ),
+        ];
+      }
+      const args: ExecutionArgs = {
+        schema: platform.schema,
+        document,
+        operationName: payload.operationName,
+        variableValues: payload.variables,
+      };
+      return args;
+    },
+    context(ctx, id) {
+      const connection = connections.get(ctx)!;
+      const context = platform.createContext(connection.caller);
+      contexts.set(context, { connection, id });
+      return context as never;
+    },
+    async subscribe(args) {
+      const { connection, id } = contexts.get(args.contextValue as GongzhiContext)!;
+      const socket = connection.socket;
+      // The protocol's `next` message around a shared, already serialised payload.
+      const framePrefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+      const source = await createSourceEventStream(args);
+      if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
+      const events = source as AsyncGenerator<unknown>;
+      const skip = positionVariables(args.document, args.operationName);
+      const variables = Object.fromEntries(Object.entries(args.variableValues ?? {}).filter(([name]) => !skip.has(name)));
+      const groupKey = JSON.stringify([args.operationName ?? null, (args.document.loc?.source.body ?? ''), variables, connection.callerKey]);
+      const run = (root: unknown) => () =>
+        // A fresh context, so a fresh EntityManager, for every event.
+        Promise.resolve(execute({ ...args, rootValue: root, contextValue: platform.createContext(connection.caller) }));
+      const outbox = new Outbox();
+      let stopped = false;
+      let unsent = 0; // messages handed to the socket and not yet written out
+      outbox.onReturn = () => {
+        stopped = true;
+        void events.return?.(undefined);
+      };
+      void (async () => {
+        try {
+          for await (const root of events) {
+            if (stopped) break;
+            const r = root as { kind?: unknown; seq?: unknown } | null;
+            if (r && typeof r === 'object' && typeof r.seq === 'number' && typeof r.kind === 'string') {
+              // A board event: the same bytes as every other socket of the group, written here.
+              const json = await shared.get(r, groupKey, run(root));
+              if (stopped || socket.readyState !== socket.OPEN) break;
+              unsent++;
+              socket.send(`${framePrefix}${json}}`, () => unsent--);
+              if (unsent > options.queueLimit) {
+                slow(socket, `more than ${options.queueLimit} messages waiting`);
+                break;
+              }
+            } else {
+              const result = await run(root)();
+              if (stopped) break;
+              outbox.push(result);
+              if (outbox.pending > options.queueLimit) {
+                slow(socket, `more than ${options.queueLimit} messages waiting`);
+                break;
+              }
+            }
+            if (socket.bufferedAmount > options.maxBufferedBytes) {
+              slow(socket, `more than ${options.maxBufferedBytes} bytes unsent`);
+              break;
+            }
+          }
+        } catch (err) {
+          if (err instanceof SlowConsumerError) slow(socket, 'the board fell too far behind');
+          else {
+            platform.logger.error({ err }, 'subscription stream failed');
+            outbox.push({ errors: [new GraphQLError('The subscription stream failed; resubscribe from the last sequence received.')] });
+          }
+        } finally {
+          outbox.end();
+        }
+      })();
+      return outbox;
+    },
+  };
+}

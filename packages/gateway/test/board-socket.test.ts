@@ -1,0 +1,119 @@
+import { createGatewayLogger, type RunningGateway, SLOW_CONSUMER_CLOSE_CODE, startGateway } from '@gongzhi/gateway';
+import { createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
+import WebSocket from 'ws';
+import { boardClient, CHANGE_DOC, demoBoard, submitOver, watchBoard } from './board-helpers.js';
+import { TEST_ADMIN_KEY, testConfig } from './helpers.js';
+
+const logger = createGatewayLogger('silent', false);
+let db: TestDatabase;
+let gateway: RunningGateway;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  gateway = await startGateway(testConfig({ DATABASE_URL: db.url, GONGZHI_WS_MAX_SUBSCRIPTIONS: '3', GONGZHI_WS_QUEUE_LIMIT: '4', GONGZHI_MAX_ALIASES: '100' }), logger);
+});
+afterAll(async () => {
+  await gateway?.stop();
+  await db?.drop();
+});
+
+test('a dashboard subscribed over graphql-ws sees requests made over HTTP, in order, once', async () => {
+  const { communityId, sequence } = await demoBoard(gateway.server.url);
+  const client = boardClient(gateway.server.url);
+  const watcher = watchBoard(client, communityId, sequence);
+  try {
+    const ids = [];
+    for (const title of ['楼道灯不亮', '电梯异响', '门禁坏了']) ids.push(await submitOver(gateway.server.url, communityId, title));
+    const changes = await watcher.until(3);
+    expect(changes.map((c) => c.sequence)).toEqual([sequence + 1, sequence + 2, sequence + 3]);
+    expect(changes.map((c) => [c.itemId, c.card.title, c.inBoard])).toEqual([
+      [ids[0], '楼道灯不亮', true],
+      [ids[1], '电梯异响', true],
+      [ids[2], '门禁坏了', true],
+    ]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(watcher.changes).toHaveLength(3);
+  } finally {
+    watcher.stop();
+    await client.dispose();
+  }
+});
+
+test('fan-out: an event is loaded once per group of identical subscriptions, not once per socket', async () => {
+  const { communityId, sequence } = await demoBoard(gateway.server.url);
+  const clients = [0, 1, 2, 3, 4].map(() => boardClient(gateway.server.url));
+  const same = clients.map((c) => watchBoard(c, communityId, sequence));
+  // Another document is another group.
+  const otherClient = boardClient(gateway.server.url);
+  const other = otherClient.subscribe(
+    { query: 'subscription($p: ID!, $a: Float) { taskBoardChanges(placeId: $p, after: $a) { sequence card { status } } }', variables: { p: communityId, a: sequence } },
+    { next: () => {}, error: () => {}, complete: () => {} },
+  );
+  const connection = gateway.platform.orm.em.getConnection();
+  const original = connection.execute;
+  const loads: string[] = [];
+  connection.execute = function (this: typeof connection, ...args: Parameters<typeof original>) {
+    const sql = String(args[0]);
+    if (/from "request"/i.test(sql) && /"id" in/i.test(sql)) loads.push(sql);
+    return original.apply(this, args);
+  } as typeof original;
+  try {
+    await new Promise((r) => setTimeout(r, 300));
+    await submitOver(gateway.server.url, communityId, '一次加载');
+    for (const w of same) expect((await w.until(1))[0].card.title).toBe('一次加载');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(loads).toHaveLength(2); // one for the five identical subscriptions, one for the other
+  } finally {
+    connection.execute = original;
+    for (const w of same) w.stop();
+    other();
+    for (const c of [...clients, otherClient]) await c.dispose();
+  }
+});
+
+test('one connection may hold only the configured number of subscriptions', async () => {
+  const { communityId, sequence } = await demoBoard(gateway.server.url);
+  const client = boardClient(gateway.server.url);
+  const watchers = [0, 1, 2, 3].map(() => watchBoard(client, communityId, sequence));
+  try {
+    const deadline = Date.now() + 5000;
+    while (watchers[3]!.errors.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(watchers[3]!.errors[0]).toEqual([
+      expect.objectContaining({
+        message: 'This connection already has 3 operations open, the most allowed. Complete one first, or open another connection.',
+        extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', max: 3 },
+      }),
+    ]);
+    // The three within the cap work.
+    await submitOver(gateway.server.url, communityId, '上限之内');
+    for (const w of watchers.slice(0, 3)) expect((await w.until(1))[0].card.title).toBe('上限之内');
+  } finally {
+    for (const w of watchers) w.stop();
+    await client.dispose();
+  }
+});
+
+test('a subscriber that stops reading is closed with the slow-consumer code; the process keeps serving', async () => {
+  const { communityId, sequence } = await demoBoard(gateway.server.url);
+  // A raw graphql-ws client whose TCP socket stops reading after the handshake.
+  const socket = new WebSocket(`${gateway.server.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+  await new Promise((r) => socket.once('open', r));
+  socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${TEST_ADMIN_KEY}` } }));
+  await new Promise((r) => socket.once('message', r));
+  // Each change selects the (large) description many times: a few changes fill every buffer.
+  const big = Array.from({ length: 40 }, (_, i) => `d${i}: item { ... on Request { description } }`).join(' ');
+  const query = CHANGE_DOC.replace('card { title status }', `card { title ${big} }`);
+  socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables: { p: communityId, a: sequence } } }));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
+  await new Promise((r) => setTimeout(r, 100));
+  (socket as unknown as { _socket: { pause(): void } })._socket.pause();
+  const description = '社区说明'.repeat(25_000); // ~300 KB, selected 40 times per change
+  for (let i = 0; i < 12; i++) await submitOver(gateway.server.url, communityId, `大量积压${i}`, description);
+  (socket as unknown as { _socket: { resume(): void } })._socket.resume();
+  const { code, reason } = await closed;
+  expect(code).toBe(SLOW_CONSUMER_CLOSE_CODE);
+  expect(reason).toMatch(/^Slow consumer: /);
+  // Others are unaffected.
+  const { sequence: now } = await demoBoard(gateway.server.url);
+  expect(now).toBeGreaterThanOrEqual(sequence + 12);
+}, 60_000);
