@@ -33,6 +33,8 @@ export interface GatewayConfig {
   wsMaxSubscriptions: number;
   /** Results a WebSocket subscriber may have waiting before it is closed as too slow. */
   wsQueueLimit: number;
+  /** How often open WebSocket connections' credentials are checked again (a revoked key is cut off). */
+  wsRecheckMs: number;
   /**
    * Outside production, the development admin key to (re)use, so several processes and
    * scripts share one; unset, each start issues a new one and revokes the previous.
@@ -84,6 +86,7 @@ interface ConfigFile {
   wsAllowOperations?: boolean;
   wsMaxSubscriptions?: number;
   wsQueueLimit?: number;
+  wsRecheckMs?: number;
 }
 
 function boardTransport(value: string | undefined): 'postgres' | 'in-process' {
@@ -166,5 +169,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     wsAllowOperations: (env.GONGZHI_WS_ALLOW_OPERATIONS ?? String(fromFile.wsAllowOperations ?? false)) === 'true',
     wsMaxSubscriptions: integer('GONGZHI_WS_MAX_SUBSCRIPTIONS', env.GONGZHI_WS_MAX_SUBSCRIPTIONS ?? fromFile.wsMaxSubscriptions, 20, 1, 10_000),
     wsQueueLimit: integer('GONGZHI_WS_QUEUE_LIMIT', env.GONGZHI_WS_QUEUE_LIMIT ?? fromFile.wsQueueLimit, 200, 1, 1_000_000),
+    wsRecheckMs: integer('GONGZHI_WS_RECHECK_MS', env.GONGZHI_WS_RECHECK_MS ?? fromFile.wsRecheckMs, 30_000, 100, 86_400_000),
   };
 }

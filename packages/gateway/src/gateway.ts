@@ -147,6 +147,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, option
         allowOperations: config.wsAllowOperations,
         maxSubscriptionsPerConnection: config.wsMaxSubscriptions,
         queueLimit: config.wsQueueLimit,
+        recheckMs: config.wsRecheckMs,
       },
       ready: async () => {
         const pending = await migrate(database.url, sources, { dryRun: true });

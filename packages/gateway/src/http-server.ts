@@ -34,6 +34,7 @@ export const DEFAULT_WEBSOCKET_LIMITS: Omit<WebSocketOptions, 'resolveCaller' | 
   maxSubscriptionsPerConnection: 20,
   queueLimit: 200,
   maxBufferedBytes: 8 * 1024 * 1024,
+  recheckMs: 30_000,
 };
 
 const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../public');

@@ -36,6 +36,9 @@ export type ResolveCaller = (credentials: CallerCredentials) => Promise<Caller |
 /** Until authentication exists, everyone is anonymous. */
 export const anonymousCaller: ResolveCaller = async () => null;
 
+/** WebSocket close code for a connection whose credential was revoked or expired since it connected. */
+export const CREDENTIAL_REVOKED_CLOSE_CODE = 4401;
+
 /** WebSocket close code for a consumer that cannot keep up; the client should reconnect and resume. */
 export const SLOW_CONSUMER_CLOSE_CODE = 4503;
 
@@ -53,6 +56,8 @@ export interface WebSocketOptions {
   validationRules: readonly ValidationRule[];
   /** Tokens one document may have. */
   maxTokens: number;
+  /** How often open connections' credentials are checked again, in milliseconds. */
+  recheckMs: number;
   /** Takes one operation from the caller's allowance; returns the seconds to wait when none is left, else 0. */
   rateLimit: (caller: Caller | null, address: string | undefined) => number;
 }
@@ -159,6 +164,55 @@ class Outbox implements AsyncGenerator<ExecutionResult, undefined, unknown> {
 }
 
 /**
+ * Checks the credentials of open connections again every `recheckMs`, once per distinct
+ * credential, and closes the sockets of one that no longer holds (a revoked key, an expired
+ * token) with {@link CREDENTIAL_REVOKED_CLOSE_CODE}: their running subscriptions end too.
+ * The timer runs only while connections with a credential are open.
+ */
+class CredentialRecheck {
+  private readonly open = new Map<Ctx, string>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly options: Pick<WebSocketOptions, 'resolveCaller' | 'recheckMs'>,
+    private readonly platform: Platform,
+  ) {}
+
+  add(ctx: Ctx): void {
+    const credential = ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization;
+    if (typeof credential !== 'string' || !credential) return;
+    this.open.set(ctx, credential);
+    this.timer ??= setInterval(() => void this.run(), this.options.recheckMs).unref();
+  }
+
+  remove(ctx: Ctx): void {
+    this.open.delete(ctx);
+    if (this.open.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  }
+
+  private async run(): Promise<void> {
+    const byCredential = new Map<string, Ctx[]>();
+    for (const [ctx, credential] of this.open) (byCredential.get(credential) ?? byCredential.set(credential, []).get(credential)!).push(ctx);
+    for (const [, group] of byCredential) {
+      const first = group[0]!;
+      const valid = await this.options
+        .resolveCaller({ transport: 'websocket', headers: first.extra.request.headers, connectionParams: first.connectionParams ?? {} })
+        // Only a refused credential closes sockets; a database hiccup does not.
+        .then(() => true, (err) => !(err instanceof GraphQLError && err.extensions.code === 'UNAUTHENTICATED'));
+      if (valid) continue;
+      this.platform.logger.info({ connections: group.length }, 'closing WebSocket connections whose credential was revoked');
+      for (const ctx of group) {
+        this.remove(ctx);
+        ctx.extra.socket.close(CREDENTIAL_REVOKED_CLOSE_CODE, 'The credential was revoked or expired. Sign in again.');
+      }
+    }
+  }
+}
+
+/**
  * The graphql-ws server options of the gateway: the caller resolved once per connection
  * (from `connection_init`), the same validation as HTTP, subscriptions only unless allowed,
  * a cap per connection, shared execution of events, and slow sockets closed with
@@ -168,6 +222,7 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
   const connections = new WeakMap<Ctx, Connection>();
   const contexts = new WeakMap<GongzhiContext, { connection: Connection; id: string }>();
   const shared = new SharedResults();
+  const recheck = new CredentialRecheck(options, platform);
 
   const slow = (socket: WebSocket, why: string) => {
     platform.logger.warn({ why }, 'closing a slow WebSocket consumer');
@@ -184,11 +239,15 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
           connectionParams: ctx.connectionParams ?? {},
         });
         connections.set(ctx, { socket: ctx.extra.socket, caller, callerKey: caller ? `${caller.kind}:${caller.id}` : 'anonymous' });
+        recheck.add(ctx);
         return true;
       } catch (err) {
         platform.logger.info({ err: (err as Error).message }, 'WebSocket caller refused');
         return false;
       }
+    },
+    onClose(ctx) {
+      recheck.remove(ctx);
     },
     async onSubscribe(ctx, _id, payload) {
       const open = Object.keys(ctx.subscriptions).length; // includes this one

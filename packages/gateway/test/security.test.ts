@@ -100,6 +100,28 @@ test('the WebSocket takes the key in connection_init and applies the same limits
   await wrong.dispose();
 });
 
+test('revoking a key ends the subscriptions it holds open', async () => {
+  const revoking = await startGateway(testConfig({ DATABASE_URL: db.url, GONGZHI_PLUGINS: '', GONGZHI_WS_RECHECK_MS: '200' }), logger, { seedWhenEmpty: false });
+  try {
+    const { createApiKey } = await import('@gongzhi/core');
+    const { apiKey, secret } = await revoking.platform.orm.em.fork().transactional((em) => createApiKey(em as never, { name: '看板', placeIds: [], permissions: ['request.submit'] }));
+    const { Place, PlaceType } = await import('@gongzhi/core');
+    const em = revoking.platform.orm.em.fork();
+    const place = em.create(Place, { type: PlaceType.COMMUNITY, code: 'REVOKE-C', name: '撤销社区', path: '/', depth: 2 });
+    await em.flush();
+    const socket = new WebSocket(`${revoking.server.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    await new Promise((r) => socket.once('open', r));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${secret}` } }));
+    await new Promise((r) => socket.once('message', r));
+    socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription($p: ID!) { taskBoardChanges(placeId: $p) { sequence } }', variables: { p: place.id } } }));
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    await postGraphQL(revoking.server.url, 'mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }', { id: apiKey.id }, revoking.devAdminKey);
+    expect(await closed).toBe(4401);
+  } finally {
+    await revoking.stop();
+  }
+});
+
 test('a rate limit per key answers 429 with the wait, and other keys go on', async () => {
   const limited = await startGateway(testConfig({ DATABASE_URL: db.url, GONGZHI_PLUGINS: '', GONGZHI_RATE_LIMIT: '5' }), logger, { seedWhenEmpty: false });
   try {
