@@ -2,7 +2,7 @@ import { composePlugins, createPlatform, PluginCompositionError, StartupError } 
 import { createTestApp, createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
 import { AlphaNote, AlphaNoteCopy, bare, ClashAResolver, ClashBResolver, FakePlaceResolver, StrayEntity } from './fixtures/plugins.js';
 
-const CORE = '0.1.0';
+const CORE = '0.2.0';
 
 describe('composePlugins', () => {
   test('puts every plugin after its dependencies, otherwise in configured order', () => {
@@ -21,7 +21,7 @@ describe('composePlugins', () => {
   test.each([
     ['a duplicate id', [bare('grid'), bare('grid')], /Plugin "grid" is configured twice.*Fix:/],
     ['an id that is not kebab-case', [bare('Grid_Plugin')], /"Grid_Plugin" is not kebab-case.*Fix:/],
-    ['a core version outside coreRange', [bare('grid', { coreRange: '^2.0.0' })], /Plugin "grid" 1\.0\.0 supports @gongzhi\/core \^2\.0\.0, but this server runs core 0\.1\.0\. Fix:/],
+    ['a core version outside coreRange', [bare('grid', { coreRange: '^2.0.0' })], /Plugin "grid" 1\.0\.0 supports @gongzhi\/core \^2\.0\.0, but this server runs core 0\.2\.0\. Fix:/],
     ['an invalid coreRange', [bare('grid', { coreRange: 'soon' })], /coreRange "soon".*not a semver range/],
     ['a missing dependency', [bare('council', { dependsOn: { grid: '^1.0.0' } })], /Plugin "council" depends on plugin "grid" \(\^1\.0\.0\), which is not configured\. Fix:/],
     ['a dependency out of range', [bare('grid'), bare('council', { dependsOn: { grid: '^2.0.0' } })], /Plugin "council" needs plugin "grid" \^2\.0\.0, but 1\.0\.0 is configured\. Fix:/],
@@ -124,8 +124,8 @@ describe('lifecycle and services', () => {
     });
     const info = await app.run('{ plugins { id version coreRange dependsOn } }');
     expect(info.plugins).toEqual([
-      { id: 'counter', version: '1.0.0', coreRange: '^0.1.0', dependsOn: {} },
-      { id: 'reports', version: '1.0.0', coreRange: '^0.1.0', dependsOn: { counter: '^1.0.0' } },
+      { id: 'counter', version: '1.0.0', coreRange: '^0.2.0', dependsOn: {} },
+      { id: 'reports', version: '1.0.0', coreRange: '^0.2.0', dependsOn: { counter: '^1.0.0' } },
     ]);
     await app.close();
     expect(calls).toEqual([

@@ -25,7 +25,7 @@ export { outcome, quorumMet, type Tally } from './voting.js';
 export const plugin = definePlugin<CouncilOptions>({
   id: 'council',
   version: packageVersion(import.meta.url),
-  coreRange: '^0.1.0',
+  coreRange: '^0.2.0',
   entities: [
     Council,
     CouncilMember,

@@ -76,7 +76,7 @@ function createServices(ctx: PluginRuntimeContext<GridOptions>): GridServices {
 export const plugin = definePlugin<GridOptions>({
   id: 'grid',
   version: packageVersion(import.meta.url),
-  coreRange: '^0.1.0',
+  coreRange: '^0.2.0',
   entities: [Grid, GridPlace, GridWorker, GridAdoption, GridVisit, GridFinding, GridAttentionMark, GridMeeting],
   placeRules: [
     { entity: Grid, place: (row: Grid) => refId(row.community) },

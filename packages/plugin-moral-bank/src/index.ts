@@ -28,7 +28,7 @@ export { AccountHolderKind, BookingStatus, MoralBankAccount, MoralBankBooking, M
 export const plugin = definePlugin<MoralBankOptions>({
   id: 'moral-bank',
   version: packageVersion(import.meta.url),
-  coreRange: '^0.1.0',
+  coreRange: '^0.2.0',
   entities: [MoralBankAccount, MoralBankTransaction, MoralBankVenuePolicy, MoralBankBooking],
   placeRules: moralBankPlaceRules,
   permissions: {

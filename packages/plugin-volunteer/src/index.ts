@@ -49,7 +49,7 @@ export {
 export const plugin = definePlugin({
   id: 'volunteer',
   version: packageVersion(import.meta.url),
-  coreRange: '^0.1.0',
+  coreRange: '^0.2.0',
   entities: [
     VolunteerTeam,
     VolunteerTeamMember,
