@@ -1,5 +1,6 @@
 import { type Caller, Person, PersonRole, PersonRoleKind, Place, PlaceType, SYSTEM_CALLER } from '@gongzhi/core';
 import { type ExecutionResult, parse, subscribe } from 'graphql';
+import { backfillActionItemPlacePath } from '../src/migrations/0002_action_item_place_path.js';
 import { as, createWorld, Q, type World } from './world.js';
 
 let w: World;
@@ -167,4 +168,15 @@ test("a volunteer of another community cannot watch this community's board", asy
   expect(sub.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', argument: 'placeId' });
   // Their own community's board they may watch.
   expect((await w.app.execute(BOARD, { p: community.id }, { caller })).errors).toBeUndefined();
+});
+
+test("migration 0002 fills in each existing action item's community path", async () => {
+  const { community, rep } = await newCommunity('迁移社区');
+  const [id] = await decide(community, rep, [{ title: '迁移前的分工', dueOn: '2026-12-01', ownerPersonId: rep.id }]);
+  const uuid = Buffer.from(id!, 'base64url').toString('utf8').split(':')[1];
+  const conn = w.app.platform.orm.em.fork().getConnection();
+  await conn.execute(`UPDATE council.action_item SET place_path = '' WHERE id = ?`, [uuid]);
+  await conn.execute(backfillActionItemPlacePath);
+  const [row] = await conn.execute<{ place_path: string }[]>('SELECT place_path FROM council.action_item WHERE id = ?', [uuid]);
+  expect(row!.place_path).toBe(community.path);
 });
