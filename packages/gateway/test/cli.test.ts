@@ -75,9 +75,11 @@ test('migrate --dry-run lists, migrate applies, a second migrate changes nothing
       'pending: volunteer/0001_teams',
       'pending: moral-bank/0001_accounts',
       'pending: council/0001_councils',
+      'pending: council/0002_action_item_place_path',
     ]);
     const applied = await runCli(['migrate'], { DATABASE_URL: fresh.url });
     expect(applied.stdout).toContain('applied: council/0001_councils');
+    expect(applied.stdout).toContain('applied: council/0002_action_item_place_path');
     const again = await runCli(['migrate'], { DATABASE_URL: fresh.url });
     expect(again.stdout.trim()).toBe('Nothing to migrate: the database is up to date.');
   } finally {

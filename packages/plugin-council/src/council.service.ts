@@ -511,6 +511,7 @@ export class CouncilService {
           ownerOrganization: a.ownerOrganizationId ? await requireEntity(em, Organization, 'Organization', a.ownerOrganizationId, `actionItems[${i}].ownerOrganizationId`) : null,
           ownerPerson: a.ownerPersonId ? await requirePerson(em, a.ownerPersonId, `actionItems[${i}].ownerPersonId`) : null,
           dueOn: a.dueOn.trim(),
+          placePath: council.community.path,
           updatedAt: this.ctx.now(),
         }));
       }

@@ -70,6 +70,10 @@ export class CouncilActionItem implements Node {
   @Field(() => String, { description: 'YYYY-MM-DD.' })
   dueOn!: string;
 
+  /** The materialized path of the council's community (copied on creation, for live task boards). */
+  @Property({ type: 'text' })
+  placePath!: string;
+
   @Enum({ items: () => ActionItemStatus, nativeEnumName: 'council.action_item_status' })
   @Field(() => ActionItemStatus)
   status: ActionItemStatus = ActionItemStatus.TODO;

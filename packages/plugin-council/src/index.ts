@@ -10,6 +10,8 @@ import { CouncilActionItemResolver, CouncilDecisionResolver } from './decision.r
 import { CouncilAgendaItem, CouncilAttendance, CouncilMeeting } from './meeting.entity.js';
 import { CouncilAgendaItemResolver, CouncilMeetingResolver } from './meeting.resolver.js';
 import { councils } from './migrations/0001_councils.js';
+import { actionItemPlacePath } from './migrations/0002_action_item_place_path.js';
+import { councilActionItemBoardItems } from './action-item.board.js';
 import { CouncilBallot, CouncilProposal, CouncilResidentPoll, CouncilResidentPollAnswer, CouncilResidentPollPlace } from './proposal.entity.js';
 import { CouncilBallotResolver, CouncilProposalResolver, CouncilResidentPollResolver } from './proposal.resolver.js';
 import { seedCouncils } from './seed.js';
@@ -42,7 +44,8 @@ export const plugin = definePlugin<CouncilOptions>({
     CouncilFundingSource,
   ],
   placeRules: councilPlaceRules,
-  migrations: [councils],
+  migrations: [councils, actionItemPlacePath],
+  boardItems: [councilActionItemBoardItems],
   resolvers: [
     CouncilResolver,
     CouncilMemberResolver,

@@ -100,8 +100,8 @@ async function seedFiveParty(em: EntityManager, now: () => Date): Promise<void> 
   });
   seats.forEach((s, i) => em.create(CouncilBallot, { proposal, member: s.member, choice: i === 4 ? VoteChoice.ABSTAIN : VoteChoice.FOR, castBy: s.person }));
   const decision = em.create(CouncilDecision, { proposal, summary: '更换10号楼单元门禁', decidedBy: secretary });
-  em.create(CouncilActionItem, { decision, title: '采购并安装新门禁', ownerOrganization: seats[3]!.organization, dueOn: '2026-12-15', status: ActionItemStatus.IN_PROGRESS });
-  em.create(CouncilActionItem, { decision, title: '通知居民并登记门禁卡', ownerOrganization: seats[1]!.organization, dueOn: '2026-12-20' });
+  em.create(CouncilActionItem, { decision, placePath: community.path, title: '采购并安装新门禁', ownerOrganization: seats[3]!.organization, dueOn: '2026-12-15', status: ActionItemStatus.IN_PROGRESS });
+  em.create(CouncilActionItem, { decision, placePath: community.path, title: '通知居民并登记门禁卡', ownerOrganization: seats[1]!.organization, dueOn: '2026-12-20' });
   em.create(CouncilFundingSource, { decision, kind: FundingKind.PARKING_AND_ADVERTISING_INCOME, description: '公共停车和广告收益', amountFen: 4_800_000 });
   await em.flush();
   if (request && request.status === RequestStatus.ACCEPTED) {
@@ -168,6 +168,6 @@ async function seedShanpan(em: EntityManager, now: () => Date): Promise<void> {
   em.create(CouncilResidentPollPlace, { poll, place: building });
   residents.forEach((person, i) => em.create(CouncilResidentPollAnswer, { poll, person, answer: i % 10 === 9 ? PollAnswer.DISAGREE : PollAnswer.AGREE }));
   const decision = em.create(CouncilDecision, { proposal, summary: '新长椅替换旧沙发', decidedBy: head, completedAt: new Date(at.getTime() - 2 * DAY) });
-  em.create(CouncilActionItem, { decision, title: '采购并安装三张新长椅', ownerPerson: head, dueOn: '2026-11-15', status: ActionItemStatus.DONE });
+  em.create(CouncilActionItem, { decision, placePath: community.path, title: '采购并安装三张新长椅', ownerPerson: head, dueOn: '2026-11-15', status: ActionItemStatus.DONE });
   em.create(CouncilFundingSource, { decision, kind: FundingKind.PARKING_AND_ADVERTISING_INCOME, description: '公共停车和广告收益', amountFen: 360_000 });
 }

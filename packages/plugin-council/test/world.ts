@@ -1,5 +1,5 @@
 import { Organization, OrganizationKind, OrganizationMember, Person, PersonRole, PersonRoleKind, Place, PlaceType } from '@gongzhi/core';
-import { createTestApp, type TestApp } from '@gongzhi/core/testing';
+import { createTestApp, type TestApp, type TestAppOptions } from '@gongzhi/core/testing';
 import plugin from '../src/index.js';
 
 /** A small district for council tests, written straight to the database (core's tables). */
@@ -22,8 +22,8 @@ export function as(person: Person) {
   return { caller: { id: person.uuid, kind: 'person' as const } };
 }
 
-export async function createWorld(clock?: () => Date): Promise<World> {
-  const app = await createTestApp({ plugins: [plugin], clock });
+export async function createWorld(clock?: () => Date, options: Omit<TestAppOptions, 'plugins' | 'clock'> = {}): Promise<World> {
+  const app = await createTestApp({ ...options, plugins: [plugin], clock });
   const em = app.platform.orm.em.fork();
   const place = (type: PlaceType, code: string, name: string, parent: Place | null): Place => {
     const p = em.create(Place, { type, code, name, parent, path: '', depth: parent ? parent.depth + 1 : 0 });

@@ -18,6 +18,7 @@ import { VolunteerServiceEntry } from './service-entry.entity.js';
 import { VolunteerServiceEntryResolver } from './service-hours.resolver.js';
 import { VolunteerShift, VolunteerShiftSchedule, VolunteerShiftSignup } from './shift.entity.js';
 import { VolunteerShiftResolver, VolunteerShiftScheduleResolver, VolunteerShiftSignupResolver, VolunteerTeamShiftsResolver } from './shift.resolver.js';
+import { volunteerTaskBoardItems } from './task.board.js';
 import { VolunteerTask } from './task.entity.js';
 import { RequestVolunteerTasksResolver, VolunteerTaskResolver } from './task.resolver.js';
 import { VolunteerTeamMember } from './team-member.entity.js';
@@ -71,6 +72,7 @@ export const plugin = definePlugin({
     },
   },
   migrations: [teams],
+  boardItems: [volunteerTaskBoardItems],
   resolvers: [
     VolunteerTeamResolver,
     VolunteerTeamMemberResolver,

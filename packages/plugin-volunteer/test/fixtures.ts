@@ -1,5 +1,5 @@
 import { Person, PersonRole, PersonRoleKind, Place, PlaceType } from '@gongzhi/core';
-import { createTestApp, createTestClock, type TestApp, type TestClock } from '@gongzhi/core/testing';
+import { createTestApp, createTestClock, type TestApp, type TestAppOptions, type TestClock } from '@gongzhi/core/testing';
 import { plugin } from '../src/index.js';
 
 export interface World {
@@ -15,9 +15,9 @@ export interface World {
 }
 
 /** A fresh platform with the volunteer plugin and a small district: one subdistrict, two communities, people. */
-export async function createWorld(): Promise<World> {
+export async function createWorld(options: Omit<TestAppOptions, 'plugins' | 'clock'> = {}): Promise<World> {
   const clock = createTestClock('2026-06-01T09:00:00+08:00');
-  const app = await createTestApp({ plugins: [plugin], clock: clock.now });
+  const app = await createTestApp({ ...options, plugins: [plugin], clock: clock.now });
   const em = app.platform.orm.em.fork();
   const place = (type: PlaceType, code: string, name: string, parent: Place | null): Place => {
     const p = em.create(Place, { type, code, name, parent, path: '', depth: parent ? parent.depth + 1 : 0 });

@@ -9,6 +9,9 @@ export interface BoardItemRef {
   placePath: string;
 }
 
+/** What an event reader returns: the item it changed, several items, or none (null or `[]`). */
+export type BoardItemRefs = BoardItemRef | readonly BoardItemRef[] | null;
+
 /** What a board card shows of an item, read from the loaded item. */
 export interface BoardCardFacts {
   /** The item's local id. */
@@ -67,10 +70,12 @@ export interface BoardItemSource<T extends object = any> {
   type: string;
   /**
    * The events that change an item of this type, each with a function reading the item's id
-   * and place path from the payload (return null to leave an event off the boards).
+   * and place path from the payload (return null to leave an event off the boards). An event
+   * that changes several items at once (a decision creating its action items) may return a
+   * list: each item gets its own board change and sequence number, in the list's order.
    */
-  events: { [K in keyof GongzhiEvents]?: (payload: GongzhiEvents[K]) => BoardItemRef | null } & {
-    [name: string]: ((payload: any) => BoardItemRef | null) | undefined;
+  events: { [K in keyof GongzhiEvents]?: (payload: GongzhiEvents[K]) => BoardItemRefs } & {
+    [name: string]: ((payload: any) => BoardItemRefs) | undefined;
   };
   /** Loads items by local id, in one query; the result may be in any order and miss gone ones. */
   load(em: EntityManager, ids: readonly string[]): Promise<readonly T[]>;

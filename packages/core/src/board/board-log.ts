@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PluginCompositionError } from '../errors.js';
 import type { GongzhiEvent } from '../events/event-bus.js';
-import type { BoardItemRef, BoardItemSource } from './board-item.js';
+import type { BoardItemRef, BoardItemRefs, BoardItemSource } from './board-item.js';
 
 /** One committed board event, as the board log keeps it. */
 export interface BoardLogEntry {
@@ -50,7 +50,7 @@ function toEntry(row: Row): BoardLogEntry {
 /** The board item sources of core and plugins, by type and by event name. */
 export class BoardSources {
   readonly byType = new Map<string, BoardItemSource>();
-  private readonly byEvent = new Map<string, { source: BoardItemSource; ref: (payload: never) => BoardItemRef | null }[]>();
+  private readonly byEvent = new Map<string, { source: BoardItemSource; ref: (payload: never) => BoardItemRefs }[]>();
 
   constructor(sources: readonly { owner: string; source: BoardItemSource }[]) {
     for (const { owner, source } of sources) {
@@ -76,7 +76,8 @@ export class BoardSources {
     const out: { type: string; ref: BoardItemRef }[] = [];
     for (const { source, ref } of readers) {
       const found = ref(event.payload as never);
-      if (found) out.push({ type: source.type, ref: found });
+      if (!found) continue;
+      for (const one of Array.isArray(found) ? (found as readonly BoardItemRef[]) : [found as BoardItemRef]) out.push({ type: source.type, ref: one });
     }
     return out;
   }

@@ -1,0 +1,47 @@
+import { defineBoardItems, refId } from '@gongzhi/core';
+import { ActionItemStatus } from './council-enums.js';
+import { CouncilActionItem } from './decision.entity.js';
+
+/** Finished action items stay on a board this long (as finished requests do), so its "done" column is not always empty. */
+const RECENTLY_DONE_MS = 3 * 24 * 3600_000;
+/** Due dates are community dates in Beijing time (UTC+8, no daylight saving). */
+const BEIJING_OFFSET = '+08:00';
+
+/** The end of an item's due day: an open item is overdue from then on. */
+function endOfDueDay(dueOn: string): Date {
+  return new Date(new Date(`${dueOn}T00:00:00${BEIJING_OFFSET}`).getTime() + 24 * 3600_000);
+}
+
+/**
+ * Council action items (分工) on live task boards (item type `CouncilActionItem`), at their
+ * council's community. `council.decision-made` puts all items of a new decision on the boards
+ * (one change each), `council.action-item-updated` moves one. A card's `status` is the item's
+ * own status (`todo`, `in_progress`, `done`), due at the end of `dueOn`; its assignee is the
+ * owning person (an organisation's item has none).
+ */
+export const councilActionItemBoardItems = defineBoardItems<CouncilActionItem>({
+  type: 'CouncilActionItem',
+  events: {
+    'council.decision-made': (p) => p.actionItemIds.map((id) => ({ id, placePath: p.placePath })),
+    'council.action-item-updated': (p) => ({ id: p.actionItemId, placePath: p.placePath }),
+  },
+  load: (em, ids) => em.find(CouncilActionItem, { uuid: { $in: [...ids] } }),
+  list: (em, q) =>
+    em.find(
+      CouncilActionItem,
+      {
+        placePath: { $like: `${q.placePath}%` },
+        $or: [{ status: { $ne: ActionItemStatus.DONE } }, { updatedAt: { $gte: new Date(q.now.getTime() - RECENTLY_DONE_MS) } }],
+      },
+      { orderBy: [{ createdAt: 'desc' }, { uuid: 'desc' }], limit: q.limit },
+    ),
+  card: (item) => ({
+    id: item.uuid,
+    placePath: item.placePath,
+    title: item.title,
+    status: item.status,
+    open: item.status !== ActionItemStatus.DONE,
+    dueAt: endOfDueDay(item.dueOn),
+    assigneeId: refId(item.ownerPerson),
+  }),
+});
