@@ -42,7 +42,7 @@ SELECT json_build_object('requests', json_build_object('edges', coalesce(json_ag
             FROM place pl WHERE pl.id = r.place_id),
   'lastTimelineEntry', (SELECT json_build_object('action', t.action, 'toStatus', upper(t.to_status::text), 'at', ${iso('t.at')})
             FROM request_timeline t WHERE t.request_id = r.id ORDER BY t.at DESC, t.id DESC LIMIT 1)
-))) ORDER BY r.created_at DESC, r.id DESC), '[]'))) AS data
+)) ORDER BY r.created_at DESC, r.id DESC), '[]'))) AS data
 FROM (SELECT * FROM request WHERE place_path LIKE $1 || '%' AND status = ANY ($2::request_status[])
       ORDER BY created_at DESC, id DESC LIMIT $3) r`;
 
