@@ -484,10 +484,11 @@ try {
     const fanEnv = QUICK ? { BENCH_SUBSCRIBERS: '100', BENCH_RATE: '10', BENCH_SECONDS: '2' } : {};
     const fanDb = await testing.createTestDatabase();
     try {
+      const { readdir, readFile } = await import('node:fs/promises');
+      const earlier = new Set(await readdir(RESULTS));
       const before = Date.now();
       await promisify(execFile)(process.execPath, [path.join(root, 'bench/fanout.mjs')], { env: { ...process.env, ...fanEnv, DATABASE_URL: fanDb.url }, cwd: root, maxBuffer: 1 << 24 });
-      const { readdir, readFile } = await import('node:fs/promises');
-      const files = (await readdir(RESULTS)).filter((f) => f.startsWith('fanout-')).sort();
+      const files = (await readdir(RESULTS)).filter((f) => f.startsWith('fanout-') && !earlier.has(f)).sort();
       const latest = files.at(-1);
       const fan = latest ? JSON.parse(await readFile(path.join(RESULTS, latest), 'utf8')) : null;
       results.workloads.fanout = fan ? { ...fan, file: latest, errors: fan.gateway.delivered === fan.gateway.expected ? 0 : fan.gateway.expected - fan.gateway.delivered, seconds: (Date.now() - before) / 1000 } : { errors: 1 };
