@@ -4,7 +4,7 @@
 //   pnpm bench                 default size (Fangzhuang: seed --scale 1), 10 s per workload
 //   pnpm bench --size 10       10× the data
 //   pnpm bench --quick         scale 0.05, 2 s per workload, fan-out small (the CI smoke run)
-//   options: --seconds S  --concurrency C (readers, default 20)  --writers W (default 50)  --no-fanout --no-start
+//   options: --profile (V8 CPU profile of the gateway into bench/results)  --seconds S  --concurrency C (readers, default 20)  --writers W (default 50)  --no-fanout --no-start
 //
 // 1. a fresh database on a throw-away embedded PostgreSQL (or a new database on DATABASE_URL's server),
 // 2. `gongzhi seed --scale N`, benchmark fixtures (roles, a volunteer team, 1,000 moral-bank accounts),
@@ -47,6 +47,7 @@ const { values: opts } = parseArgs({
     accounts: { type: 'string' },
     'no-fanout': { type: 'boolean', default: false },
     'no-start': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
     out: { type: 'string' },
   },
 });
@@ -77,11 +78,11 @@ function peakRssMb(pid) {
   }
 }
 
-async function startGateway(env, logName) {
+async function startGateway(env, logName, nodeArgs = []) {
   const port = await core.freePort();
   const logFile = createWriteStream(path.join(RESULTS, logName));
   const t0 = performance.now();
-  const child = spawn(process.execPath, [cli, 'start'], {
+  const child = spawn(process.execPath, [...nodeArgs, cli, 'start'], {
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', GONGZHI_JWT_SECRET: JWT_SECRET, GONGZHI_RATE_LIMIT: '1000000', PORT: String(port), ...env },
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -349,7 +350,8 @@ try {
   const apiKey = (await runCli(['api-key', 'create', '--name', 'bench', '--permissions', '*'], { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' })).split('\n').at(-1).trim();
   log(`fixtures ready; statements per request ${JSON.stringify(fx.statements)}`);
 
-  const gw = await startGateway({ DATABASE_URL: databaseUrl }, 'gateway.log');
+  // --profile: a V8 CPU profile of the gateway under all load workloads (summarise with bench/profile-summary.mjs).
+  const gw = await startGateway({ DATABASE_URL: databaseUrl }, 'gateway.log', opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS}`] : []);
   children.push(gw.child);
   const base = await startBaseline(databaseUrl);
   children.push(base.child);
