@@ -343,7 +343,8 @@ try {
   const databaseUrl = database.url;
   log(`database ready; seeding scale ${SCALE}`);
   let t = performance.now();
-  log(await runCli(['seed', '--scale', String(SCALE)], { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' }));
+  // The generator's statements run longer than the default statement timeout (10 s) at scale 1.
+  log(await runCli(['seed', '--scale', String(SCALE)], { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', GONGZHI_STATEMENT_TIMEOUT_MS: '3600000' }));
   results.seedSeconds = +((performance.now() - t) / 1000).toFixed(1);
   await runCli(['seed'], { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' }); // plugins' demo data (venues, rates), as a real district has
   const fx = await prepare(databaseUrl);
