@@ -501,7 +501,7 @@ try {
       const files = (await readdir(RESULTS)).filter((f) => f.startsWith('fanout-') && !earlier.has(f)).sort();
       const latest = files.at(-1);
       const fan = latest ? JSON.parse(await readFile(path.join(RESULTS, latest), 'utf8')) : null;
-      results.workloads.fanout = fan ? { ...fan, file: latest, errors: fan.gateway.delivered === fan.gateway.expected ? 0 : fan.gateway.expected - fan.gateway.delivered, seconds: (Date.now() - before) / 1000 } : { errors: 1 };
+      results.workloads.fanout = fan ? { ...fan, file: latest, errors: fan.gateway.delivered === fan.gateway.expected ? 0 : fan.gateway.expected - fan.gateway.delivered, wallSeconds: (Date.now() - before) / 1000 } : { errors: 1 };
     } finally {
       await fanDb.drop();
     }
