@@ -66,13 +66,12 @@ SELECT json_build_object('person', json_build_object(
 )) AS data FROM person p WHERE p.id = $1`;
 
 const STATS_SQL = `
-WITH r AS (SELECT status, level FROM request WHERE place_path LIKE $1 || '%')
+WITH g AS (SELECT status, level, count(*)::int AS n, GROUPING(status, level) AS k
+           FROM request WHERE place_path LIKE $1 || '%' GROUP BY GROUPING SETS ((status), (level), ()))
 SELECT json_build_object('requestStats', json_build_object(
-  'total', (SELECT count(*) FROM r)::int,
-  'byStatus', (SELECT coalesce(json_agg(json_build_object('status', upper(s.status::text), 'count', s.n) ORDER BY s.status), '[]')
-               FROM (SELECT status, count(*)::int AS n FROM r GROUP BY status) s),
-  'byLevel', (SELECT coalesce(json_agg(json_build_object('level', upper(l.level::text), 'count', l.n) ORDER BY l.level), '[]')
-              FROM (SELECT level, count(*)::int AS n FROM r GROUP BY level) l)
+  'total', (SELECT n FROM g WHERE k = 3),
+  'byStatus', (SELECT coalesce(json_agg(json_build_object('status', upper(status::text), 'count', n) ORDER BY status), '[]') FROM g WHERE k = 1),
+  'byLevel', (SELECT coalesce(json_agg(json_build_object('level', upper(level::text), 'count', n) ORDER BY level), '[]') FROM g WHERE k = 2)
 )) AS data`;
 
 async function answer(url) {
