@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const requireGateway = createRequire(path.join(root, 'packages/gateway/package.json'));
@@ -29,6 +30,8 @@ const N = Number(process.env.BENCH_SUBSCRIBERS ?? 2000);
 const RATE = Number(process.env.BENCH_RATE ?? 10);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const EVENTS = RATE * SECONDS;
+// Both gateway processes share one development admin key (not production), sent by HTTP and WebSocket clients.
+const KEY = process.env.GONGZHI_DEV_ADMIN_KEY ?? `gz_benchfan_${randomBytes(24).toString('base64url')}`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function percentile(sorted, p) {
@@ -50,7 +53,7 @@ async function cpuMs(pid) {
 async function startGatewayProcess(databaseUrl, nodeArgs = []) {
   const port = await core.freePort();
   const child = spawn(process.execPath, [...nodeArgs, cli, 'start'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn', GONGZHI_WS_MAX_SUBSCRIPTIONS: '5', GONGZHI_WS_QUEUE_LIMIT: '10000' },
+    env: { ...process.env, NODE_ENV: 'development', GONGZHI_DEV_ADMIN_KEY: KEY, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn', GONGZHI_WS_MAX_SUBSCRIPTIONS: '5', GONGZHI_WS_QUEUE_LIMIT: '10000' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -62,7 +65,7 @@ async function startGatewayProcess(databaseUrl, nodeArgs = []) {
 }
 
 async function post(url, query, variables) {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: JSON.stringify({ query, variables }) });
   return res.json();
 }
 
@@ -75,7 +78,7 @@ async function openSubscribers(wsUrl, n, subscribePayload, onMessage) {
         new Promise((resolve, reject) => {
           const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
           socket.on('error', reject);
-          socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: {} })));
+          socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${KEY}` } })));
           socket.on('message', (data) => {
             const text = String(data);
             if (text.startsWith('{"type":"connection_ack"')) {

@@ -35,6 +35,7 @@ import { TaskBoardCardResolver, TaskBoardResolver } from './board/board.resolver
 import { requestBoardItems } from './board/request-board.js';
 import { Request } from './request/request.entity.js';
 import { RequestResolver, RequestTimelineEntryResolver } from './request/request.resolver.js';
+import { RequestStatsResolver } from './request/request-stats.resolver.js';
 import { RequestTimelineEntry } from './request/request-timeline-entry.entity.js';
 
 /** Core's own contribution, composed by the host exactly like a plugin's. */
@@ -61,6 +62,7 @@ export const coreModule: {
     PlaceOrganizationsResolver,
     RequestResolver,
     RequestTimelineEntryResolver,
+    RequestStatsResolver,
     AccessResolver,
     TaskBoardResolver,
     TaskBoardCardResolver,

@@ -10,6 +10,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Turns a credential (an API key or a person token) into a caller; null for none. */
 export type Authenticator = (credential: string | null | undefined) => Promise<Caller | null>;
 
+/** `api_key.last_used_at` is recorded to this precision (one write a minute per key at most). */
+const LAST_USED_PRECISION_MS = 60_000;
+
 /**
  * The one place credentials are checked, for HTTP (`Authorization: Bearer …`) and WebSocket
  * (`connection_init` payload) alike. A credential that is given but wrong is an error, never
@@ -17,6 +20,9 @@ export type Authenticator = (credential: string | null | undefined) => Promise<C
  */
 export function createAuthenticator(em: () => EntityManager, tokens: TokenConfig): Authenticator {
   const verify = createTokenVerifier(tokens);
+  // When each key was last recorded as used by this process: a read must not cost a write
+  // (and a WAL flush) every time, so `last_used_at` is kept to the minute.
+  const touched = new Map<string, number>();
   return async (credential) => {
     const raw = credential?.trim().replace(/^Bearer\s+/i, '');
     if (!raw) return null;
@@ -24,8 +30,16 @@ export function createAuthenticator(em: () => EntityManager, tokens: TokenConfig
       const fork = em();
       const key = await findApiKey(fork, raw);
       if (!key) throw userError('UNAUTHENTICATED', 'This API key is unknown or revoked. Ask an administrator for a valid key (gongzhi api-key create).');
-      // Best effort, never in the caller's way.
-      void fork.getConnection().execute('UPDATE api_key SET last_used_at = now() WHERE id = ?', [key.uuid]).catch(() => undefined);
+      // Best effort, never in the caller's way; at most once a minute per key and process.
+      const now = Date.now();
+      if (now - (touched.get(key.uuid) ?? 0) >= LAST_USED_PRECISION_MS) {
+        if (touched.size > 10_000) touched.clear();
+        touched.set(key.uuid, now);
+        void fork
+          .getConnection()
+          .execute(`UPDATE api_key SET last_used_at = now() WHERE id = ? AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [key.uuid])
+          .catch(() => undefined);
+      }
       return { id: key.uuid, kind: 'api-key' };
     }
     if (!verify) throw userError('UNAUTHENTICATED', 'Person tokens are not accepted by this server (no GONGZHI_JWT_SECRET or GONGZHI_JWKS_URL configured). Use an API key.');

@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// The hand-written limit for `pnpm bench`: raw `node:http` + `pg`, one SQL statement per request,
+// answering the same questions as the benchmark's GraphQL read workloads with byte-identical JSON
+// (`{"data":…}`). It knows nothing about GraphQL, plugins, authentication or scoping: it is what
+// the same answer costs when written by hand, and every read workload is reported as a ratio to it.
+//
+// Routes (GET, query string parameters are raw UUIDs or paths):
+//   /board?path=/…/&limit=50   the board page of one community
+//   /person?id=UUID            the person card
+//   /stats?path=/…/            counts by status and level under a place
+// Environment: DATABASE_URL, PORT (0 = any; the port is printed as `listening <port>`), POOL (10).
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { default: pg } = await import(createRequire(path.join(root, 'packages/core/package.json')).resolve('pg'));
+
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.POOL ?? 10) });
+
+// Relay global ids (base64url of "Type:uuid", no padding) and ISO instants (ms, Z) built in SQL.
+const gid = (type, column) => `translate(encode(convert_to('${type}:' || ${column}, 'UTF8'), 'base64'), E'+/=\\n', '-_')`;
+const iso = (column) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const ref = (type, table, idColumn) =>
+  `(SELECT json_build_object('id', ${gid(type, 'x.id')}, 'name', x.name) FROM ${table} x WHERE x.id = ${idColumn})`;
+
+export const OPEN_STATUSES = ['submitted', 'accepted', 'claimed', 'in_progress'];
+
+const BOARD_SQL = `
+SELECT json_build_object('requests', json_build_object('edges', coalesce(json_agg(json_build_object('node', json_build_object(
+  'id', ${gid('Request', 'r.id')},
+  'title', r.title,
+  'status', upper(r.status::text),
+  'level', upper(r.level::text),
+  'createdAt', ${iso('r.created_at')},
+  'requester', ${ref('Person', 'person', 'r.requester_id')},
+  'assignee', ${ref('Person', 'person', 'r.assignee_id')},
+  'place', (SELECT json_build_object('id', ${gid('Place', 'pl.id')}, 'name', pl.name, 'ancestors',
+              (SELECT coalesce(json_agg(json_build_object('id', ${gid('Place', 'a.id')}, 'name', a.name) ORDER BY a.depth), '[]')
+                 FROM place a WHERE a.id = ANY (string_to_array(btrim(pl.path, '/'), '/')::uuid[]) AND a.id <> pl.id))
+            FROM place pl WHERE pl.id = r.place_id),
+  'lastTimelineEntry', (SELECT json_build_object('action', t.action, 'toStatus', upper(t.to_status::text), 'at', ${iso('t.at')})
+            FROM request_timeline t WHERE t.request_id = r.id ORDER BY t.at DESC, t.id DESC LIMIT 1)
+)) ORDER BY r.created_at DESC, r.id DESC), '[]'))) AS data
+FROM (SELECT * FROM request WHERE place_path LIKE $1 || '%' AND status = ANY ($2::request_status[])
+      ORDER BY created_at DESC, id DESC LIMIT $3) r`;
+
+const PERSON_SQL = `
+SELECT json_build_object('person', json_build_object(
+  'id', ${gid('Person', 'p.id')},
+  'name', p.name,
+  'household', ${ref('Place', 'place', 'p.household_id')},
+  'roles', (SELECT coalesce(json_agg(json_build_object('role', upper(pr.role::text), 'startsOn', pr.starts_on::text, 'endsOn', pr.ends_on::text,
+              'place', ${ref('Place', 'place', 'pr.place_id')}) ORDER BY pr.starts_on), '[]') FROM person_role pr WHERE pr.person_id = p.id),
+  'volunteerProfile', json_build_object(
+    'skills', (SELECT coalesce(json_agg(s.skill ORDER BY s.first), '[]') FROM (
+                 SELECT skill, min(m.joined_on::text || lpad(o::text, 4, '0')) AS first
+                 FROM volunteer.team_member m, unnest(m.skills) WITH ORDINALITY AS u(skill, o)
+                 WHERE m.person_id = p.id AND m.left_on IS NULL GROUP BY skill) s),
+    'verifiedMinutes', (SELECT coalesce(sum(e.minutes), 0)::int FROM volunteer.service_entry e WHERE e.person_id = p.id AND e.status = 'approved'),
+    'teams', (SELECT coalesce(json_agg(json_build_object('id', ${gid('VolunteerTeam', 't.id')}, 'name', t.name) ORDER BY m.joined_on), '[]')
+                FROM volunteer.team_member m JOIN volunteer.team t ON t.id = m.team_id WHERE m.person_id = p.id AND m.left_on IS NULL)),
+  'moralBankAccounts', (SELECT coalesce(json_agg(json_build_object('id', ${gid('MoralBankAccount', 'ac.id')}, 'name', ac.name, 'balance', ac.balance,
+              'community', ${ref('Place', 'place', 'ac.community_id')}) ORDER BY ac.name), '[]') FROM moral_bank.account ac WHERE ac.person_id = p.id)
+)) AS data FROM person p WHERE p.id = $1`;
+
+const STATS_SQL = `
+WITH g AS (SELECT status, level, count(*)::int AS n, GROUPING(status, level) AS k
+           FROM request WHERE place_path LIKE $1 || '%' GROUP BY GROUPING SETS ((status), (level), ()))
+SELECT json_build_object('requestStats', json_build_object(
+  'total', (SELECT n FROM g WHERE k = 3),
+  'byStatus', (SELECT coalesce(json_agg(json_build_object('status', upper(status::text), 'count', n) ORDER BY status), '[]') FROM g WHERE k = 1),
+  'byLevel', (SELECT coalesce(json_agg(json_build_object('level', upper(level::text), 'count', n) ORDER BY level), '[]') FROM g WHERE k = 2)
+)) AS data`;
+
+async function answer(url) {
+  const q = url.searchParams;
+  switch (url.pathname) {
+    case '/board':
+      return (await pool.query({ name: 'board', text: BOARD_SQL, values: [q.get('path'), OPEN_STATUSES, Number(q.get('limit') ?? 50)] })).rows[0].data;
+    case '/person':
+      return (await pool.query({ name: 'person', text: PERSON_SQL, values: [q.get('id')] })).rows[0]?.data ?? { person: null };
+    case '/stats':
+      return (await pool.query({ name: 'stats', text: STATS_SQL, values: [q.get('path')] })).rows[0].data;
+    default:
+      return undefined;
+  }
+}
+
+const server = http.createServer((req, res) => {
+  answer(new URL(req.url, 'http://x')).then(
+    (data) => {
+      if (data === undefined) {
+        res.writeHead(404).end();
+        return;
+      }
+      const body = JSON.stringify({ data });
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
+    },
+    (err) => {
+      console.error(err);
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(String(err?.message ?? err));
+    },
+  );
+});
+server.keepAliveTimeout = 60_000;
+server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
+  console.log(`listening ${server.address().port}`);
+});
+const stop = () => server.close(() => void pool.end().then(() => process.exit(0)));
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);

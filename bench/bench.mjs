@@ -1,0 +1,562 @@
+#!/usr/bin/env node
+// `pnpm bench`: the benchmark suite (see bench/README.md). Not a test: it measures.
+//
+//   pnpm bench                 default size (Fangzhuang: seed --scale 1), 10 s per workload
+//   pnpm bench --size 10       10× the data
+//   pnpm bench --quick         scale 0.05, 2 s per workload, fan-out small (the CI smoke run)
+//   options: --profile (V8 CPU profile of the gateway into bench/results)  --seconds S  --concurrency C (readers, default 20)  --writers W (default 50)  --no-fanout --no-start
+//
+// 1. a fresh database on a throw-away embedded PostgreSQL (or a new database on DATABASE_URL's server),
+// 2. `gongzhi seed --scale N`, benchmark fixtures (roles, a volunteer team, 1,000 moral-bank accounts),
+//    and `gongzhi api-key create --permissions '*'`, all through the CLI or the composed platform,
+// 3. `gongzhi start` as its own process (NODE_ENV=production, LOG_LEVEL=info, log in bench/results),
+//    and the hand-written baseline (bench/baseline-server.mjs) as another,
+// 4. closed-loop load from this process (keep-alive node:http clients), workload by workload,
+// 5. a table on stdout and bench/results/latest.json.
+import { spawn, execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const cli = path.join(root, 'packages/gateway/dist/cli.js');
+const core = await import(path.join(root, 'packages/core/dist/index.js'));
+const testing = await import(path.join(root, 'packages/core/dist/testing/index.js'));
+const gatewayLib = await import(path.join(root, 'packages/gateway/dist/gateway.js'));
+const { loadConfig } = await import(path.join(root, 'packages/gateway/dist/config.js'));
+const requireCore = createRequire(path.join(root, 'packages/core/package.json'));
+const { graphql } = await import(requireCore.resolve('graphql'));
+const { default: pg } = await import(requireCore.resolve('pg'));
+const ledger = await import(path.join(root, 'packages/plugin-moral-bank/dist/ledger.service.js'));
+
+const { values: opts } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    size: { type: 'string' },
+    scale: { type: 'string' },
+    seconds: { type: 'string' },
+    concurrency: { type: 'string' },
+    writers: { type: 'string' },
+    accounts: { type: 'string' },
+    'no-fanout': { type: 'boolean', default: false },
+    'no-start': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    out: { type: 'string' },
+  },
+});
+const QUICK = opts.quick;
+const SCALE = Number(opts.scale ?? (opts.size ? Number(opts.size) : QUICK ? 0.05 : 1));
+const SECONDS = Number(opts.seconds ?? (QUICK ? 1.5 : 10));
+const READERS = Number(opts.concurrency ?? 20);
+const WRITERS = Number(opts.writers ?? 50);
+const ACCOUNTS = Number(opts.accounts ?? (QUICK ? 200 : 1000));
+const JWT_SECRET = `bench-${randomUUID()}-${randomUUID()}`;
+const RESULTS = path.join(root, 'bench/results');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const log = (...a) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
+
+// ---------------------------------------------------------------- processes
+
+function runCli(args, env) {
+  return promisify(execFile)(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, cwd: root, maxBuffer: 1 << 24 }).then((r) => r.stdout.trim());
+}
+
+/** Peak resident set (VmHWM, kB → MB) of a process, from /proc. */
+function peakRssMb(pid) {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function startGateway(env, logName, nodeArgs = []) {
+  const port = await core.freePort();
+  const logFile = createWriteStream(path.join(RESULTS, logName));
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [...nodeArgs, cli, 'start'], {
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', GONGZHI_JWT_SECRET: JWT_SECRET, GONGZHI_RATE_LIMIT: '1000000', PORT: String(port), ...env },
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.pipe(logFile);
+  child.stderr.pipe(logFile);
+  let exited = null;
+  child.once('exit', (code) => (exited = code));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 1200; i++) {
+    if (exited !== null) throw new Error(`gateway exited with ${exited}; see bench/results/${logName}`);
+    // The first answered query, not just readiness.
+    const ok = await post(url, '/graphql', { query: '{ coreVersion }' }, {}).then((r) => r.status === 200 && r.body.includes('coreVersion'), () => false);
+    if (ok) return { url, child, startMs: Math.round(performance.now() - t0) };
+    await sleep(50);
+  }
+  throw new Error('gateway did not answer within 60 s');
+}
+
+async function stopProcess(child) {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await Promise.race([once(child, 'exit'), sleep(10_000).then(() => child.kill('SIGKILL'))]);
+}
+
+async function startBaseline(databaseUrl) {
+  const child = spawn(process.execPath, [path.join(root, 'bench/baseline-server.mjs')], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [line] = await once(child.stdout, 'data');
+  const port = Number(/listening (\d+)/.exec(String(line))?.[1]);
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+// ---------------------------------------------------------------- load generation
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1000 });
+
+/** One HTTP request on the keep-alive agent; resolves with status and body text. */
+function request(base, method, pathname, body, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(pathname, base);
+    const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const req = http.request(
+      { agent, host: u.hostname, port: u.port, path: u.pathname + u.search, method, headers: { ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}), ...headers } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+const post = (base, pathname, body, headers) => request(base, 'POST', pathname, body, headers);
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return null;
+  return +sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(2);
+}
+
+/**
+ * Closed loop: `clients` workers each send `op(i, worker)` back to back for `seconds`
+ * (after a short warm-up). `op` resolves to how many operations it did and whether they failed.
+ */
+async function drive(name, { clients, seconds, op, warmupMs = QUICK ? 200 : 1500, pid }) {
+  const warmEnd = Date.now() + warmupMs;
+  const end = warmEnd + seconds * 1000;
+  const latencies = [];
+  let ops = 0;
+  let errors = 0;
+  let firstError = null;
+  let seq = 0;
+  const worker = async (w) => {
+    while (Date.now() < end) {
+      const i = seq++;
+      const t = performance.now();
+      let result;
+      try {
+        result = await op(i, w);
+      } catch (err) {
+        result = { ok: false, error: String(err?.message ?? err) };
+      }
+      const now = Date.now();
+      if (now < warmEnd) continue;
+      latencies.push(performance.now() - t);
+      ops += result.count ?? 1;
+      if (!result.ok) {
+        errors++;
+        firstError ??= result.error;
+      }
+    }
+  };
+  const t0 = Date.now();
+  await Promise.all(Array.from({ length: clients }, (_, w) => worker(w)));
+  const elapsed = (Date.now() - Math.max(t0, warmEnd)) / 1000;
+  latencies.sort((a, b) => a - b);
+  const result = {
+    workload: name,
+    clients,
+    requests: latencies.length,
+    requestsPerSecond: Math.round(latencies.length / elapsed),
+    opsPerSecond: Math.round(ops / elapsed),
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    errors,
+    ...(firstError ? { firstError: firstError.slice(0, 300) } : {}),
+    peakRssMb: pid ? peakRssMb(pid) : null,
+  };
+  log(`${name}: ${result.requestsPerSecond} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${errors}`);
+  return result;
+}
+
+/** A GraphQL operation through the gateway; ok unless HTTP fails or the answer carries errors. */
+async function gql(url, auth, query, variables) {
+  const res = await post(url, '/graphql', { query, variables }, { authorization: `Bearer ${auth}` });
+  const ok = res.status === 200 && !res.body.includes('"errors":[{');
+  return { ok, body: res.body, error: ok ? undefined : res.body.slice(0, 300) };
+}
+
+// ---------------------------------------------------------------- workloads' questions
+
+const BOARD_QUERY = `query Board($under: ID!) {
+  requests(filter: { under: $under, status: [SUBMITTED, ACCEPTED, CLAIMED, IN_PROGRESS] }, first: 50) {
+    edges { node {
+      id title status level createdAt
+      requester { id name }
+      assignee { id name }
+      place { id name ancestors { id name } }
+      lastTimelineEntry { action toStatus at }
+    } }
+  }
+}`;
+
+const PERSON_QUERY = `query Card($id: ID!) {
+  person(id: $id) {
+    id name
+    household { id name }
+    roles { role startsOn endsOn place { id name } }
+    volunteerProfile { skills verifiedMinutes teams { id name } }
+    moralBankAccounts { id name balance community { id name } }
+  }
+}`;
+
+const STATS_QUERY = `query Report($under: ID!) {
+  requestStats(under: $under) { total byStatus { status count } byLevel { level count } }
+}`;
+
+// ---------------------------------------------------------------- setup
+
+/** Fixtures the scale generator does not make: assignees, roles, a volunteer team, moral-bank accounts with credit. */
+async function prepare(databaseUrl, apiKey) {
+  const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' });
+  const logger = core.silentLogger();
+  const platform = await gatewayLib.composePlatform(config, databaseUrl, logger, { migrate: false });
+  const sys = async (query, variables) => {
+    const r = await graphql({ schema: platform.schema, source: query, variableValues: variables, contextValue: platform.createContext(core.SYSTEM_CALLER) });
+    if (r.errors?.length) throw new Error(`setup: ${r.errors.map((e) => e.message).join('; ')}`);
+    return r.data;
+  };
+  const em = platform.orm.em.fork();
+  const conn = em.getConnection();
+  const q = (text, params = []) => conn.execute(text, params);
+  const rootCode = `SCALE-${SCALE}`;
+  const [sub] = await q(`SELECT id, path FROM place WHERE code = ?`, [`${rootCode}-S`]);
+  const [community] = await q(`SELECT id, path, name FROM place WHERE type = 'community' AND path LIKE ? ORDER BY code LIMIT 1`, [`${sub.path}%`]);
+  // Open requests that have been claimed need an assignee: a resident of the same household (cheap, realistic enough).
+  await q(`UPDATE request SET assignee_id = requester_id WHERE status IN ('claimed', 'in_progress', 'resolved', 'closed') AND assignee_id IS NULL AND place_path LIKE ?`, [`${community.path}%`]);
+  // People of the community: the person card's subject, write actors and account holders.
+  const people = await q(
+    `SELECT p.id, p.name FROM person p JOIN place h ON h.id = p.household_id WHERE h.path LIKE ? ORDER BY p.id LIMIT ?`,
+    [`${community.path}%`, ACCOUNTS + 1],
+  );
+  const subject = people[0];
+  const subjectId = core.toGlobalId('Person', subject.id);
+  const communityId = core.toGlobalId('Place', community.id);
+  await sys(`mutation ($p: ID!, $c: ID!) { a: assignRole(personId: $p, placeId: $c, role: VOLUNTEER, startsOn: "2024-03-01") { id } b: assignRole(personId: $p, placeId: $c, role: BUILDING_HEAD, startsOn: "2025-01-01") { id } }`, { p: subjectId, c: communityId });
+  // A volunteer team with the subject as a member (SQL: creating teams needs a signed-in leader, which the setup is not).
+  await q(`WITH t AS (INSERT INTO volunteer.team (id, name, home_place_id, home_place_path) VALUES (gen_random_uuid(), '压测志愿服务队', ?, ?) RETURNING id)
+           INSERT INTO volunteer.team_member (id, team_id, person_id, joined_on, skills) SELECT gen_random_uuid(), t.id, ?, '2024-03-01', '{理发,助老}' FROM t`, [community.id, community.path, subject.id]);
+  // Moral-bank accounts for ACCOUNTS residents, each credited 100,000 minutes by the community's bank in one balanced transaction.
+  const holders = people.slice(0, ACCOUNTS);
+  const accountIds = [];
+  await q(`INSERT INTO person_role (id, person_id, place_id, role, starts_on) SELECT gen_random_uuid(), unnest(string_to_array(?, ',')::uuid[]), ?, 'resident', '2020-01-01'`, [holders.map((p) => p.id).join(','), community.id]);
+  await em.transactional(async (tx) => {
+    const bank = await ledger.ensureAccount(tx, community.id, { kind: 'bank', name: `${community.name}道德银行` });
+    for (const p of holders) accountIds.push((await ledger.ensureAccount(tx, community.id, { kind: 'person', id: p.id, name: p.name })).id);
+    const credit = 100_000;
+    await ledger.postTransaction(tx, {
+      communityId: community.id,
+      kind: 'gift',
+      legs: [{ accountId: bank.id, amount: -credit * holders.length }, ...accountIds.map((id) => ({ accountId: id, amount: credit }))],
+      occurredAt: new Date(),
+      memo: 'bench credit',
+      actorId: subject.id,
+    });
+  });
+  const tokens = await Promise.all(holders.map((p) => core.signPersonToken(p.id, { secret: JWT_SECRET })));
+  // Counted the way the gateway runs a request: authenticate the API key (core's authenticator), then execute as that caller.
+  const authenticate = core.createAuthenticator(() => platform.orm.em.fork(), { secret: JWT_SECRET });
+  const statementsPer = async (query, variables) => {
+    const connection = platform.orm.em.getConnection();
+    const original = connection.execute;
+    let n = 0;
+    connection.execute = function (...args) {
+      n++;
+      return original.apply(this, args);
+    };
+    try {
+      const caller = await authenticate(`Bearer ${apiKey}`);
+      const r = await graphql({ schema: platform.schema, source: query, variableValues: variables, contextValue: platform.createContext(caller) });
+      if (r.errors?.length) throw new Error(`statement count: ${r.errors.map((e) => e.message).join('; ')}`);
+      await sleep(50); // the authenticator's best-effort last_used_at update is not awaited
+    } finally {
+      connection.execute = original;
+    }
+    return n;
+  };
+  await authenticate(`Bearer ${apiKey}`); // its first use records last_used_at (once a minute), not counted against a workload
+  await sleep(50);
+  const statements = {
+    board: await statementsPer(BOARD_QUERY, { under: communityId }),
+    personCard: await statementsPer(PERSON_QUERY, { id: subjectId }),
+    subtreeReport: await statementsPer(STATS_QUERY, { under: core.toGlobalId('Place', sub.id) }),
+  };
+  const [boardExplain] = [await q(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT * FROM request WHERE place_path LIKE ? AND status IN ('submitted','accepted','claimed','in_progress') ORDER BY created_at DESC, id DESC LIMIT 51`, [`${community.path}%`])];
+  await platform.close();
+  return {
+    community,
+    communityId,
+    sub,
+    subId: core.toGlobalId('Place', sub.id),
+    subject,
+    subjectId,
+    people,
+    accounts: accountIds.map((id, i) => ({ id: core.toGlobalId('MoralBankAccount', id), token: tokens[i] })),
+    statements,
+    boardExplain: boardExplain.map((r) => r['QUERY PLAN']).join('\n'),
+  };
+}
+
+// ---------------------------------------------------------------- main
+
+await mkdir(RESULTS, { recursive: true });
+const startedAt = new Date();
+const tmp = await mkdtemp(path.join(tmpdir(), 'gongzhi-bench-'));
+let server;
+let database;
+const children = [];
+const results = {
+  startedAt: startedAt.toISOString(),
+  options: { quick: QUICK, scale: SCALE, seconds: SECONDS, readers: READERS, writers: WRITERS, accounts: ACCOUNTS },
+  machine: { nproc: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+  workloads: {},
+  mismatches: [],
+};
+try {
+  server = await testing.startTestDatabaseServer();
+  process.env[testing.TEST_SERVER_ENV] = server.url;
+  database = await testing.createTestDatabase();
+  const databaseUrl = database.url;
+  log(`database ready; seeding scale ${SCALE}`);
+  let t = performance.now();
+  // The generator's statements run longer than the default statement timeout (10 s) at scale 1.
+  log(await runCli(['seed', '--scale', String(SCALE)], { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', GONGZHI_STATEMENT_TIMEOUT_MS: '3600000' }));
+  results.seedSeconds = +((performance.now() - t) / 1000).toFixed(1);
+  await runCli(['seed'], { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' }); // plugins' demo data (venues, rates), as a real district has
+  const apiKey = (await runCli(['api-key', 'create', '--name', 'bench', '--permissions', '*'], { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' })).split('\n').at(-1).trim();
+  const fx = await prepare(databaseUrl, apiKey);
+  log(`fixtures ready; statements per request ${JSON.stringify(fx.statements)}`);
+
+  // --profile: a V8 CPU profile of the gateway under all load workloads (summarise with bench/profile-summary.mjs).
+  const gw = await startGateway({ DATABASE_URL: databaseUrl }, 'gateway.log', opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS}`] : []);
+  children.push(gw.child);
+  const base = await startBaseline(databaseUrl);
+  children.push(base.child);
+  const pid = gw.child.pid;
+
+  // ---- reads, each against its baseline, after a byte-identity check
+  const reads = [
+    { key: 'board', query: BOARD_QUERY, variables: { under: fx.communityId }, baseline: `/board?path=${encodeURIComponent(fx.community.path)}&limit=50` },
+    { key: 'personCard', query: PERSON_QUERY, variables: { id: fx.subjectId }, baseline: `/person?id=${fx.subject.id}` },
+    { key: 'subtreeReport', query: STATS_QUERY, variables: { under: fx.subId }, baseline: `/stats?path=${encodeURIComponent(fx.sub.path)}` },
+  ];
+  for (const w of reads) {
+    const g = await gql(gw.url, apiKey, w.query, w.variables);
+    const b = await request(base.url, 'GET', w.baseline);
+    const identical = g.body.trimEnd() === b.body.trimEnd();
+    if (!identical) {
+      results.mismatches.push(w.key);
+      console.error(`\n!!!!!!!! MISMATCH in ${w.key}: the gateway and the baseline answered differently !!!!!!!!`);
+      console.error(`gateway : ${g.body.slice(0, 600)}\nbaseline: ${b.body.slice(0, 600)}\n`);
+    }
+    const body = JSON.stringify({ query: w.query, variables: w.variables });
+    const gateway = await drive(`${w.key} (gateway)`, {
+      clients: READERS,
+      seconds: SECONDS,
+      pid,
+      op: async () => {
+        const r = await post(gw.url, '/graphql', body, { authorization: `Bearer ${apiKey}` });
+        const ok = r.status === 200 && !r.body.includes('"errors":[{');
+        return { ok, error: ok ? undefined : r.body };
+      },
+    });
+    const baseline = await drive(`${w.key} (baseline)`, {
+      clients: READERS,
+      seconds: SECONDS,
+      op: async () => {
+        const r = await request(base.url, 'GET', w.baseline);
+        return { ok: r.status === 200, error: r.body };
+      },
+    });
+    results.workloads[w.key] = {
+      identicalToBaseline: identical,
+      responseBytes: Buffer.byteLength(g.body),
+      statementsPerRequest: fx.statements[w.key],
+      gateway,
+      baseline,
+      ratio: {
+        throughput: +(gateway.requestsPerSecond / baseline.requestsPerSecond).toFixed(2),
+        p50: +(gateway.p50 / baseline.p50).toFixed(2),
+        p99: +(gateway.p99 / baseline.p99).toFixed(2),
+      },
+    };
+  }
+
+  // ---- writes: create → accept → claim → resolve, 50 clients; every mutation counts as one transition
+  const placeIds = (await q2(databaseUrl, `SELECT id FROM place WHERE type = 'household' AND path LIKE $1 ORDER BY id LIMIT 500`, [`${fx.community.path}%`])).map((r) => core.toGlobalId('Place', r.id));
+  const actors = fx.people.map((p) => core.toGlobalId('Person', p.id));
+  const must = async (query, variables, field) => {
+    const r = await gql(gw.url, apiKey, query, variables);
+    if (!r.ok) return { ok: false, error: r.error };
+    const payload = JSON.parse(r.body).data[field];
+    if (payload.errors?.length) return { ok: false, error: JSON.stringify(payload.errors) };
+    return { ok: true, payload };
+  };
+  const lives = [];
+  results.workloads.requestWrites = {
+    statementsPerRequest: null,
+    gateway: await drive('writes: request transitions', {
+      clients: WRITERS,
+      seconds: SECONDS,
+      pid,
+      // Each client walks its own request through its life, one mutation per operation:
+      // submit → accept → claim → in progress → resolved, then the next request.
+      op: async (i, w) => {
+        const state = (lives[w] ??= { id: null, step: 0 });
+        if (!state.id) {
+          const created = await must(
+            `mutation ($i: SubmitRequestInput!) { submitRequest(input: $i) { request { id } errors { code message } } }`,
+            { i: { kind: 'NEED', channel: 'PHONE', title: `压测诉求 ${i}`, placeId: placeIds[i % placeIds.length], requesterId: actors[i % actors.length] } },
+            'submitRequest',
+          );
+          if (created.ok) Object.assign(state, { id: created.payload.request.id, step: 0 });
+          return created;
+        }
+        const id = state.id;
+        const steps = [
+          [`mutation ($id: ID!) { changeRequestStatus(id: $id, to: ACCEPTED) { request { status } errors { code message } } }`, { id }, 'changeRequestStatus'],
+          [`mutation ($id: ID!, $p: ID!) { claimRequest(id: $id, personId: $p) { request { status } errors { code message } } }`, { id, p: actors[(i * 7) % actors.length] }, 'claimRequest'],
+          [`mutation ($id: ID!) { changeRequestStatus(id: $id, to: IN_PROGRESS) { request { status } errors { code message } } }`, { id }, 'changeRequestStatus'],
+          [`mutation ($id: ID!) { changeRequestStatus(id: $id, to: RESOLVED) { request { status } errors { code message } } }`, { id }, 'changeRequestStatus'],
+        ];
+        const r = await must(...steps[state.step]);
+        state.step++;
+        if (!r.ok || state.step === steps.length) state.id = null;
+        return r;
+      },
+    }),
+  };
+  results.workloads.requestWrites.transitionsPerSecond = results.workloads.requestWrites.gateway.opsPerSecond;
+
+  // ---- writes: moral-bank transfers between ACCOUNTS accounts, 50 clients, each signed in as the sender
+  const accounts = fx.accounts;
+  results.workloads.transfers = {
+    statementsPerRequest: null,
+    gateway: await drive('writes: moral-bank transfers', {
+      clients: WRITERS,
+      seconds: SECONDS,
+      pid,
+      op: async (i) => {
+        const from = accounts[(i * 7919) % accounts.length];
+        const to = accounts[(i * 104729 + 1) % accounts.length] === from ? accounts[(i + 1) % accounts.length] : accounts[(i * 104729 + 1) % accounts.length];
+        const r = await gql(
+          gw.url,
+          from.token,
+          `mutation ($i: MoralBankTransferInput!) { transferMoralBankMinutes(input: $i) { id } }`,
+          { i: { fromAccountId: from.id, toAccountId: to.id, minutes: 1 + (i % 5), idempotencyKey: `bench-${i}-${randomUUID()}` } },
+        );
+        return r;
+      },
+    }),
+  };
+  results.workloads.transfers.transfersPerSecond = results.workloads.transfers.gateway.opsPerSecond;
+  const [ledgerCheck] = await q2(databaseUrl, `SELECT count(*)::int AS accounts, sum(balance)::bigint AS total FROM moral_bank.account WHERE community_id = $1`, [fx.community.id]);
+  results.workloads.transfers.ledgerAfter = ledgerCheck;
+  results.peakRssMb = peakRssMb(pid);
+
+  await stopProcess(gw.child);
+  await stopProcess(base.child);
+
+  // ---- fan-out: the existing bench/fanout.mjs, in its own process, on this database server
+  if (!opts['no-fanout']) {
+    log('fan-out (bench/fanout.mjs)');
+    const fanEnv = QUICK ? { BENCH_SUBSCRIBERS: '100', BENCH_RATE: '10', BENCH_SECONDS: '2' } : {};
+    const fanDb = await testing.createTestDatabase();
+    try {
+      const { readdir, readFile } = await import('node:fs/promises');
+      const earlier = new Set(await readdir(RESULTS));
+      const before = Date.now();
+      await promisify(execFile)(process.execPath, [path.join(root, 'bench/fanout.mjs')], { env: { ...process.env, ...fanEnv, DATABASE_URL: fanDb.url }, cwd: root, maxBuffer: 1 << 24 });
+      const files = (await readdir(RESULTS)).filter((f) => f.startsWith('fanout-') && !earlier.has(f)).sort();
+      const latest = files.at(-1);
+      const fan = latest ? JSON.parse(await readFile(path.join(RESULTS, latest), 'utf8')) : null;
+      results.workloads.fanout = fan ? { ...fan, file: latest, errors: fan.gateway.delivered === fan.gateway.expected ? 0 : fan.gateway.expected - fan.gateway.delivered, wallSeconds: (Date.now() - before) / 1000 } : { errors: 1 };
+    } finally {
+      await fanDb.drop();
+    }
+  }
+
+  // ---- start: `gongzhi start` on an empty data folder (embedded PostgreSQL initialised, migrated, demo seeded) and on a warm one
+  if (!opts['no-start']) {
+    const dataDir = path.join(tmp, 'data');
+    const env = { GONGZHI_DATA_DIR: dataDir, GONGZHI_PG_PORT: String(await core.freePort()), DATABASE_URL: '' };
+    const cold = await startGateway(env, 'gateway-cold.log');
+    const coldRss = peakRssMb(cold.child.pid);
+    await stopProcess(cold.child);
+    const warm = await startGateway(env, 'gateway-warm.log');
+    const warmRss = peakRssMb(warm.child.pid);
+    await stopProcess(warm.child);
+    results.workloads.start = { coldMs: cold.startMs, warmMs: warm.startMs, peakRssMb: Math.max(coldRss ?? 0, warmRss ?? 0), errors: 0 };
+    log(`start: cold ${cold.startMs} ms, warm ${warm.startMs} ms`);
+  }
+  results.boardExplain = fx.boardExplain;
+  results.finishedAt = new Date().toISOString();
+} finally {
+  for (const c of children) await stopProcess(c).catch(() => {});
+  await database?.drop().catch(() => {});
+  await server?.stop().catch(() => {});
+  await rm(tmp, { recursive: true, force: true });
+}
+
+/** One statement on a short-lived pg client (setup reads, not measured). */
+async function q2(databaseUrl, text, params) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+// ---------------------------------------------------------------- report
+const rows = {};
+for (const [key, w] of Object.entries(results.workloads)) {
+  if (w.gateway?.requestsPerSecond !== undefined && w.baseline) {
+    rows[key] = { 'req/s': w.gateway.requestsPerSecond, p50: w.gateway.p50, p95: w.gateway.p95, p99: w.gateway.p99, 'SQL/req': w.statementsPerRequest, errors: w.gateway.errors, 'RSS MB': w.gateway.peakRssMb, 'baseline req/s': w.baseline.requestsPerSecond, 'baseline p99': w.baseline.p99, 'throughput ratio': w.ratio.throughput, 'p99 ratio': w.ratio.p99, bytes: w.identicalToBaseline ? 'identical' : 'MISMATCH' };
+  } else if (w.gateway?.requestsPerSecond !== undefined) {
+    rows[key] = { 'req/s': w.gateway.requestsPerSecond, 'ops/s': w.gateway.opsPerSecond, p50: w.gateway.p50, p95: w.gateway.p95, p99: w.gateway.p99, errors: w.gateway.errors, 'RSS MB': w.gateway.peakRssMb };
+  }
+}
+console.table(rows);
+if (results.workloads.fanout?.ratio) console.log('fan-out (gateway / bare ws):', results.workloads.fanout.ratio, `delivered ${results.workloads.fanout.gateway.delivered}/${results.workloads.fanout.gateway.expected}`);
+if (results.workloads.start) console.log(`start: cold ${results.workloads.start.coldMs} ms, warm ${results.workloads.start.warmMs} ms`);
+const out = opts.out ? path.resolve(opts.out) : path.join(RESULTS, 'latest.json');
+await writeFile(out, JSON.stringify(results, null, 2));
+console.log(`results: ${path.relative(root, out)}`);
+if (results.mismatches.length) {
+  console.error(`MISMATCH: ${results.mismatches.join(', ')} answered differently from the baseline`);
+  process.exitCode = 2;
+}
+process.exit(process.exitCode ?? 0);

@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// Prints the results of a run (bench/results/latest.json, or the file given) as a Markdown table.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const file = process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'results/latest.json');
+const r = JSON.parse(readFileSync(file, 'utf8'));
+const w = r.workloads;
+const lines = [
+  `Run ${r.startedAt} · scale ${r.options.scale} · ${r.options.seconds} s per workload · ${r.options.readers} read clients, ${r.options.writers} write clients · ${r.machine.nproc} × ${r.machine.cpu}, ${r.machine.memoryGb} GB, Node ${r.machine.node}`,
+  '',
+  '| workload | req/s | p50 ms | p95 ms | p99 ms | SQL/req | errors | baseline req/s | baseline p99 | throughput ÷ baseline | p99 ÷ baseline | bytes |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+];
+for (const key of ['board', 'personCard', 'subtreeReport']) {
+  const x = w[key];
+  if (!x) continue;
+  const g = x.gateway;
+  lines.push(`| ${key} | ${g.requestsPerSecond} | ${g.p50} | ${g.p95} | ${g.p99} | ${x.statementsPerRequest} | ${g.errors} | ${x.baseline.requestsPerSecond} | ${x.baseline.p99} | ${x.ratio.throughput} | ${x.ratio.p99} | ${x.identicalToBaseline ? 'identical' : '**MISMATCH**'} |`);
+}
+for (const [key, label] of [['requestWrites', 'request transitions'], ['transfers', 'moral-bank transfers']]) {
+  const g = w[key]?.gateway;
+  if (g) lines.push(`| ${label} | ${g.requestsPerSecond} | ${g.p50} | ${g.p95} | ${g.p99} | | ${g.errors} | | | | | |`);
+}
+lines.push('');
+if (w.fanout?.gateway) {
+  const f = w.fanout;
+  lines.push(`Fan-out (${f.subscribers} subscribers, ${f.rate} events/s for ${f.seconds} s): delivered ${f.gateway.delivered}/${f.gateway.expected}, p50 ${f.gateway.p50} ms, p99 ${f.gateway.p99} ms, ${f.gateway.deliveriesPerSecond} deliveries/s; ÷ bare ws: p50 ${f.ratio.p50}, p99 ${f.ratio.p99}, deliveries/s ${f.ratio.deliveriesPerSecond}, CPU per delivery ${f.ratio.serverCpuPerDelivery}.`);
+}
+if (w.start) lines.push(`Start to first answered query: cold (empty data folder) ${w.start.coldMs} ms, warm ${w.start.warmMs} ms.`);
+lines.push(`Peak RSS of the gateway under load: ${r.peakRssMb} MB.`);
+console.log(lines.join('\n'));

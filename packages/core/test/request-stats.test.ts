@@ -1,0 +1,71 @@
+import { seedScale, toGlobalId } from '@gongzhi/core';
+import { createTestApp, type TestApp } from '@gongzhi/core/testing';
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+let app: TestApp;
+let subdistrict: { id: string; path: string };
+const sql = <T>(text: string, params: unknown[] = []) => app.platform.orm.em.fork().getConnection().execute<T[]>(text, params);
+
+beforeAll(async () => {
+  app = await createTestApp();
+  await app.platform.orm.em.fork().transactional((em) => seedScale(em as EntityManager, { scale: 0.15, requests: 600 }));
+  const [row] = await sql<{ id: string; path: string }>(`SELECT id, path FROM place WHERE code = 'SCALE-0.15-S'`);
+  subdistrict = row!;
+});
+afterAll(() => app?.close());
+
+const QUERY = `query ($under: ID!) { requestStats(under: $under) { total byStatus { status count } byLevel { level count } } }`;
+
+/** What the database counts for `where`, shaped like the API's answer. */
+async function expected(where: string, params: unknown[]) {
+  const byStatus = await sql<{ s: string; n: number }>(`SELECT status::text AS s, count(*)::int AS n FROM request WHERE ${where} GROUP BY status ORDER BY status`, params);
+  const byLevel = await sql<{ l: string; n: number }>(`SELECT level::text AS l, count(*)::int AS n FROM request WHERE ${where} GROUP BY level ORDER BY level`, params);
+  return {
+    total: byStatus.reduce((s, r) => s + r.n, 0),
+    byStatus: byStatus.map((r) => ({ status: r.s.toUpperCase(), count: r.n })),
+    byLevel: byLevel.map((r) => ({ level: r.l.toUpperCase(), count: r.n })),
+  };
+}
+
+test('counts requests by status and level under a place, in life-cycle order, in one statement', async () => {
+  let data: any;
+  const statements = await app.countStatements(async () => {
+    data = await app.run(QUERY, { under: toGlobalId('Place', subdistrict.id) });
+  });
+  expect(data.requestStats.total).toBe(600);
+  expect(data.requestStats).toEqual(await expected(`place_path LIKE ?`, [`${subdistrict.path}%`]));
+  expect(data.requestStats.byStatus.map((s: { status: string }) => s.status)).toEqual(['SUBMITTED', 'ACCEPTED', 'CLAIMED', 'IN_PROGRESS', 'RESOLVED', 'CLOSED']);
+  expect(data.requestStats.byLevel.map((s: { level: string }) => s.level)).toEqual(['GRID', 'COMMUNITY', 'SUBDISTRICT']);
+  // The place lookup and the counts: rows are never loaded.
+  expect(statements).toBeLessThanOrEqual(2);
+
+  const [community] = await sql<{ id: string; path: string }>(`SELECT id, path FROM place WHERE type = 'community' AND path LIKE ? ORDER BY code LIMIT 1`, [`${subdistrict.path}%`]);
+  const one = await app.run(QUERY, { under: toGlobalId('Place', community!.id) });
+  expect(one.requestStats).toEqual(await expected(`place_path LIKE ?`, [`${community!.path}%`]));
+  expect(one.requestStats.total).toBeLessThan(600);
+});
+
+test('counts only what the caller may see: their places and their own requests; nothing for anonymous callers', async () => {
+  // A resident whose requests are filed at a household: they see their household's requests and their own.
+  const [resident] = await sql<{ id: string; household_path: string }>(
+    `SELECT p.id, h.path AS household_path FROM person p JOIN place h ON h.id = p.household_id
+      WHERE EXISTS (SELECT 1 FROM request r WHERE r.requester_id = p.id) ORDER BY p.id LIMIT 1`,
+  );
+  const mine = await app.run(QUERY, { under: toGlobalId('Place', subdistrict.id) }, { caller: { id: resident!.id, kind: 'person' } });
+  const want = await expected(`place_path LIKE ? AND (place_path LIKE ? OR requester_id = ?)`, [`${subdistrict.path}%`, `${resident!.household_path}%`, resident!.id]);
+  expect(want.total).toBeGreaterThan(0);
+  expect(want.total).toBeLessThan(600);
+  expect(mine.requestStats).toEqual(want);
+
+  const anonymous = await app.execute(QUERY, { under: toGlobalId('Place', subdistrict.id) }, { caller: null });
+  // Anonymous callers see no place at all, so the place itself is not found.
+  const stats = anonymous.data?.requestStats;
+  if (stats) expect(stats).toEqual({ total: 0, byStatus: [], byLevel: [] });
+  else expect(anonymous.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+});
+
+test('an id that is not a place is refused with a typed error naming the argument', async () => {
+  const result = await app.execute(QUERY, { under: toGlobalId('Person', '00000000-0000-0000-0000-000000000000') });
+  expect(result.errors?.[0]?.extensions?.code).toMatch(/BAD_USER_INPUT|NOT_FOUND/);
+  expect(result.errors?.[0]?.message).toContain('under');
+});
