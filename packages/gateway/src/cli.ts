@@ -92,7 +92,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'seed': {
-      await withPlatform(config, logger, async (platform) => {
+      // Seeding is a batch job (the scale generator runs statements of many seconds): no statement time limit.
+      const batch = { ...config, limits: { ...config.limits, statementTimeoutMs: 0 } };
+      await withPlatform(batch, logger, async (platform) => {
         if (values.scale !== undefined) {
           const options = { scale: Number(values.scale), requests: values.requests === undefined ? undefined : Number(values.requests) };
           const result = await platform.orm.em.fork().transactional((em) => seedScale(em as never, options));
