@@ -176,6 +176,7 @@ const LIST_PROBES: Record<string, string> = {
   myPlace: `query ($mine: ID!) { place(id: $mine) { ${PLACE_FIELDS} } }`,
   rootPlace: `query ($root: ID!) { place(id: $root) { ${PLACE_FIELDS} descendants(first: 500) { id name } } }`,
   myData: `{ myData { person { ${PERSON_FIELDS} } requests { ${REQUEST_FIELDS} } } }`,
+  rootSummary: `query ($root: ID!) { volunteerSummary(placeId: $root) { teamCount volunteerCount } gridAttentionMap(underId: $root) { counts { red orange green } } }`,
   taskBoard: `query ($mine: ID!) { taskBoard(placeId: $mine, limit: 500) { cards { itemType title item { id } } } }`,
 };
 
@@ -239,6 +240,7 @@ describe.each(CALLERS)('%s', (_who, caller, home) => {
       const result = await app.execute(query, { mine: ids[home], root: ids['DEMO-FT'] }, { caller: caller() });
       const traces = leaks(result);
       if (traces.length) found[name] = traces;
+      if (process.env.MATRIX_DEBUG) console.log(_who, name, result.errors?.map((e) => e.extensions?.code) ?? 'ok', JSON.stringify(result.data).slice(0, 150));
       for (const error of result.errors ?? []) expect([name, error.extensions?.code]).not.toEqual([name, 'INTERNAL_SERVER_ERROR']);
     }
     expect(found).toEqual({});
@@ -256,6 +258,14 @@ describe.each(CALLERS)('%s', (_who, caller, home) => {
       else if (!codes.length && !empty(result.data)) wrong[name] = { data: result.data };
     }
     expect(wrong).toEqual({});
+  });
+
+  test('may not run checks and jobs that span every community (their counts would include the canaries)', async () => {
+    for (const query of [`{ verifyMoralBankLedger { ok transactions entries } }`, `mutation { escalateOverdueRequests { escalatedCount requests { id } } }`]) {
+      const result = await app.execute(query, {}, { caller: caller() });
+      expect([query, result.data]).toEqual([query, null]);
+      expect(result.errors?.map((e) => e.extensions?.code)).toEqual([caller() ? 'FORBIDDEN' : 'UNAUTHENTICATED']);
+    }
   });
 
   test('cannot watch the canary community\'s board', async () => {

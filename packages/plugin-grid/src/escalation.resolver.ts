@@ -114,9 +114,10 @@ export class GridEscalationResolver {
     }, ctx.caller?.id);
   }
 
-  @Mutation(() => GridEscalationRun, { description: 'Runs the automatic escalation now (the scheduled job does the same): every request overdue at its level goes one level up, once, even when several processes run it at the same moment.' })
+  @Mutation(() => GridEscalationRun, { description: 'Runs the automatic escalation now (the scheduled job does the same): every request overdue at its level goes one level up, once, even when several processes run it at the same moment. Needs grid.manage everywhere (it acts on every community).' })
   async escalateOverdueRequests(@Ctx() ctx: GongzhiContext): Promise<GridEscalationRun> {
-    await authorize(ctx, GRID_MANAGE);
+    // It escalates in every community and counts them all: grid.manage everywhere ('' = the whole tree) only.
+    await authorize(ctx, GRID_MANAGE, '');
     const ids = await gridServices(ctx).escalateOverdue();
     const requests = ids.length ? await ctx.em.find(Request, { uuid: { $in: ids } }, { orderBy: { createdAt: 'asc', uuid: 'asc' } }) : [];
     return Object.assign(new GridEscalationRun(), { escalatedCount: ids.length, requests });
