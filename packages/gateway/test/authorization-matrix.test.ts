@@ -217,6 +217,56 @@ function canaryProbes(): [string, string, Record<string, unknown>][] {
   ];
 }
 
+/** Mutations naming canary ids: each must fail as NOT_FOUND (or UNAUTHENTICATED when not a person), never with a code that tells the row exists. */
+function canaryMutations(): [string, string, Record<string, unknown>][] {
+  const at = new Date(Date.now() + 2 * DAY);
+  const slot = { startsAt: at.toISOString(), endsAt: new Date(at.getTime() + 3_600_000).toISOString() };
+  const kc = ids['K-C'];
+  const m = (name: string, args: string, select: string, vars: Record<string, unknown>): [string, string, Record<string, unknown>] => {
+    const params = Object.keys(vars).map((k) => `$${k}: ID!`);
+    return [name, `mutation (${params.join(', ')}) { ${name}(${args}) { ${select} } }`, vars];
+  };
+  const plain = (name: string, query: string, vars: Record<string, unknown>): [string, string, Record<string, unknown>] => [name, query, vars];
+  return [
+    m('claimVolunteerTask', 'taskId: $id', '__typename', { id: canary.VolunteerTask }),
+    m('signUpForVolunteerShift', 'shiftId: $id', '__typename', { id: canary.VolunteerShift }),
+    m('signUpForVolunteerRecruitment', 'recruitmentId: $id', '__typename', { id: canary.VolunteerRecruitment }),
+    m('cancelVolunteerShiftSignup', 'signupId: $id', '__typename', { id: canary.VolunteerShiftSignup }),
+    m('verifyVolunteerHours', 'entryId: $id', '__typename', { id: canary.VolunteerServiceEntry }),
+    m('addVolunteerTeamMember', 'teamId: $id, personId: $p', '__typename', { id: canary.VolunteerTeam, p: ids['金丝雀居民'] }),
+    m('endVolunteerTeamMembership', 'memberId: $id', '__typename', { id: canary.VolunteerTeamMember }),
+    m('logVolunteerPairingVisit', 'pairingId: $id, careItems: [MEDICINE]', '__typename', { id: canary.VolunteerPairing }),
+    plain('createVolunteerTask', `mutation ($id: ID!) { createVolunteerTask(input: { kind: OTHER, title: "x", placeId: $id }) { __typename } }`, { id: kc }),
+    plain('createVolunteerTeam', `mutation ($id: ID!) { createVolunteerTeam(input: { homePlaceId: $id, name: "x" }) { __typename } }`, { id: kc }),
+    plain('reportVolunteerHours', `mutation ($id: ID!) { reportVolunteerHours(input: { communityId: $id, servedOn: "2024-01-01", minutes: 10, description: "x" }) { __typename } }`, { id: kc }),
+    m('castCouncilVote', 'proposalId: $id, choice: FOR', '__typename', { id: canary.CouncilProposal }),
+    m('createCouncilProposal', 'agendaItemId: $id, text: "x"', '__typename', { id: canary.CouncilAgendaItem }),
+    m('recordCouncilMinutes', 'agendaItemId: $id, minutes: "x"', '__typename', { id: canary.CouncilAgendaItem }),
+    m('addCouncilMember', 'councilId: $id, personId: $p, seatType: OTHER', '__typename', { id: canary.Council, p: ids['苍爷爷'] }),
+    m('updateCouncilActionItem', 'id: $id, status: DONE', '__typename', { id: canary.CouncilActionItem }),
+    plain('scheduleCouncilMeeting', `mutation ($id: ID!, $at: DateTimeISO!) { scheduleCouncilMeeting(input: { councilId: $id, title: "x", scheduledAt: $at, urgent: true }) { __typename } }`, { id: canary.Council, at: slot.startsAt }),
+    plain('createCouncil', `mutation ($id: ID!) { createCouncil(input: { communityId: $id, name: "x" }) { __typename } }`, { id: kc }),
+    plain('recordGridVisit', `mutation ($id: ID!) { recordGridVisit(input: { householdId: $id }) { __typename } }`, { id: ids['K-H'] }),
+    m('setGridAttentionLevel', 'placeId: $id, level: GREEN, reason: "x"', '__typename', { id: ids['K-H'] }),
+    m('assignGridWorker', 'gridId: $id, personId: $p, startsOn: "2024-01-01"', '__typename', { id: canary.Grid, p: ids['苍爷爷'] }),
+    m('recordGridMeeting', 'gridId: $id', '__typename', { id: canary.Grid }),
+    m('addGridPlaces', 'gridId: $id, placeIds: [$p]', '__typename', { id: canary.Grid, p: ids['K-H'] }),
+    m('openRequestFromFinding', 'findingId: $id', '__typename', { id: canary.GridFinding }),
+    m('claimGridRequest', 'requestId: $id', 'errors { code } request { id }', { id: canary.Request }),
+    m('escalateGridRequest', 'requestId: $id, reason: "x"', 'errors { code } request { id }', { id: canary.Request }),
+    m('openMoralBankAccount', 'communityId: $id, holderKind: PERSON, holderId: $p', '__typename', { id: kc, p: ids['金丝雀居民'] }),
+    plain('setMoralBankRate', `mutation ($id: ID!) { setMoralBankRate(communityId: $id, rate: 3) }`, { id: kc }),
+    m('setMoralBankRankingOptIn', 'accountId: $id, optIn: false', '__typename', { id: canary.MoralBankAccount }),
+    plain('transferMoralBankMinutes', `mutation ($id: ID!) { transferMoralBankMinutes(input: { fromAccountId: $id, toAccountId: $id, minutes: 1, idempotencyKey: "matrix-canary-transfer" }) { __typename } }`, { id: canary.MoralBankAccount }),
+    m('reverseMoralBankTransaction', 'transactionId: $id, reason: "x"', '__typename', { id: canary.MoralBankTransaction }),
+    plain('bookMoralBankVenue', `mutation ($id: ID!, $a: ID!, $s: DateTimeISO!, $e: DateTimeISO!) { bookMoralBankVenue(input: { venueId: $id, accountId: $a, startsAt: $s, endsAt: $e }) { __typename } }`, { id: ids['K-V'], a: canary.MoralBankAccount, s: slot.startsAt, e: slot.endsAt }),
+    plain('configureMoralBankVenue', `mutation ($id: ID!) { configureMoralBankVenue(input: { venueId: $id, openingHours: [], maxMinutes: 60 }) { __typename } }`, { id: ids['K-V'] }),
+    m('cancelMoralBankBooking', 'bookingId: $id', '__typename', { id: canary.MoralBankBooking }),
+    m('markMoralBankNoShow', 'bookingId: $id', '__typename', { id: canary.MoralBankBooking }),
+    m('allocateMoralBankPriorityRequests', 'venueId: $id', '__typename', { id: ids['K-V'] }),
+  ];
+}
+
 /** Whether a probe's answer holds nothing: every top-level field null or an empty list. */
 function empty(data: Record<string, unknown> | null | undefined): boolean {
   if (!data) return true;
@@ -256,6 +306,21 @@ describe.each(CALLERS)('%s', (_who, caller, home) => {
       if (traces.length) wrong[name] = { leaks: traces };
       else if (codes.some((c) => c !== 'NOT_FOUND')) wrong[name] = { codes, messages: result.errors!.map((e) => e.message) };
       else if (!codes.length && !empty(result.data)) wrong[name] = { data: result.data };
+    }
+    expect(wrong).toEqual({});
+  });
+
+  test('gets NOT_FOUND from every mutation naming a canary id, and changes nothing', async () => {
+    const wrong: Record<string, unknown> = {};
+    for (const [name, query, vars] of canaryMutations()) {
+      const result = await app.execute(query, vars, { caller: caller() });
+      const payload = result.data?.[name] as { errors?: { code: string }[] } | null | undefined;
+      const codes = [...(result.errors ?? []).map((e) => e.extensions?.code), ...(payload?.errors ?? []).map((e) => e.code)];
+      const errors = result.errors?.map((e) => ({ message: e.message, extensions: e.extensions }));
+      const traces = [...leaks(result.data), ...leaks(errors, vars)];
+      // "Sign in as a person" (anonymous callers, API keys on mutations that record who acted) says nothing about the row.
+      const allowed = caller()?.kind === 'person' ? ['NOT_FOUND'] : ['NOT_FOUND', 'UNAUTHENTICATED'];
+      if (traces.length || !codes.length || codes.some((c) => !allowed.includes(c as string))) wrong[name] = { codes, traces, messages: result.errors?.map((e) => e.message) };
     }
     expect(wrong).toEqual({});
   });

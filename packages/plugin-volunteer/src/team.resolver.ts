@@ -12,6 +12,7 @@ import {
   requirePerson,
   requirePlace,
   userError,
+  requireVisible,
 } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { VolunteerTeamMember } from './team-member.entity.js';
@@ -49,7 +50,7 @@ function sortMembers(members: VolunteerTeamMember[]): VolunteerTeamMember[] {
 export class VolunteerTeamResolver {
   @Query(() => VolunteerTeam, { nullable: true, description: 'One volunteer team by id.' })
   volunteerTeam(@Arg('id', () => ID) id: string, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam | null> {
-    return requireEntity(ctx.em, VolunteerTeam, 'VolunteerTeam', id, 'id').catch((err) => {
+    return requireVisible(ctx, ctx.em, VolunteerTeam, 'VolunteerTeam', id, 'id').catch((err) => {
       if ((err as { extensions?: { code?: string } }).extensions?.code === 'NOT_FOUND') return null;
       throw err;
     });
@@ -70,8 +71,8 @@ export class VolunteerTeamResolver {
     const founder = await actingPerson(ctx);
     const name = requireText(input.name, 'input.name');
     return inTransaction(ctx, async ({ em, emit }) => {
-      const homePlace = await requirePlace(em, input.homePlaceId, 'input.homePlaceId');
-      const organization = input.organizationId ? await requireEntity(em, Organization, 'Organization', input.organizationId, 'input.organizationId') : null;
+      const homePlace = await requirePlace(em, input.homePlaceId, 'input.homePlaceId', undefined, ctx);
+      const organization = input.organizationId ? await requireVisible(ctx, em, Organization, 'Organization', input.organizationId, 'input.organizationId') : null;
       const team = em.create(VolunteerTeam, {
         name,
         kind: input.kind,
@@ -101,7 +102,7 @@ export class VolunteerTeamResolver {
     const actor = await actingPerson(ctx);
     const day = joinedOn ? requireIsoDate(joinedOn, 'joinedOn') : localDate(ctx.now());
     return inTransaction(ctx, async ({ em, emit }) => {
-      const team = await requireEntity(em, VolunteerTeam, 'VolunteerTeam', teamId, 'teamId');
+      const team = await requireVisible(ctx, em, VolunteerTeam, 'VolunteerTeam', teamId, 'teamId');
       const person = await requirePerson(em, personId, 'personId');
       await requireLeader(em, team, actor, 'add members');
       let member = await em.findOne(VolunteerTeamMember, { team, person });
@@ -123,7 +124,7 @@ export class VolunteerTeamResolver {
     const actor = await actingPerson(ctx);
     const day = leftOn ? requireIsoDate(leftOn, 'leftOn') : localDate(ctx.now());
     return inTransaction(ctx, async ({ em }) => {
-      const member = await requireEntity(em, VolunteerTeamMember, 'VolunteerTeamMember', memberId, 'memberId');
+      const member = await requireVisible(ctx, em, VolunteerTeamMember, 'VolunteerTeamMember', memberId, 'memberId');
       const team = await em.findOneOrFail(VolunteerTeam, { uuid: refId(member.team)! });
       if (refId(member.person) !== actor.uuid) await requireLeader(em, team, actor, "end someone else's membership");
       if (member.leftOn) throw userError('CONFLICT', `This membership already ended on ${member.leftOn}.`, 'memberId');

@@ -10,10 +10,11 @@ import {
   isObjectType,
 } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
+import type { EntityManager, EntityName } from '@mikro-orm/postgresql';
 import type { GongzhiContext } from '../context.js';
 import { PluginCompositionError } from '../errors.js';
 import { batchLoader } from '../graphql/loaders.js';
-import { userError } from '../graphql/user-error.js';
+import { requireEntity, userError } from '../graphql/user-error.js';
 import type { Access } from './access.js';
 import type { PlaceKey, PlaceRule } from './place-rule.js';
 
@@ -57,6 +58,24 @@ async function isVisible(value: unknown, rules: ReadonlyMap<Function, PlaceRule>
 /** Whether the caller may see `row` by the place rules (for resolvers that must decide before returning). */
 export async function canSee(ctx: GongzhiContext, row: object): Promise<boolean> {
   return isVisible(row, ctx.placeRules, ctx, await ctx.access());
+}
+
+/**
+ * Loads the row an argument names with `em` (e.g. a transaction's, to lock or change it) and
+ * answers NOT_FOUND, exactly as for a missing row, when the caller may not see it: a mutation
+ * naming a row outside the caller's places learns nothing about it (not even a FORBIDDEN).
+ */
+export async function requireVisible<T extends object>(
+  ctx: GongzhiContext,
+  em: EntityManager,
+  entity: EntityName<T>,
+  typeName: string,
+  globalId: string,
+  argument: string,
+): Promise<T> {
+  const row = await requireEntity(em, entity, typeName, globalId, argument);
+  if (!(await canSee(ctx, row))) throw userError('NOT_FOUND', `No ${typeName} has the id given in "${argument}" (${globalId}).`, argument);
+  return row;
 }
 
 /**
