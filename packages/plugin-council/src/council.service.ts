@@ -1,5 +1,4 @@
 import {
-  canSee,
   actingPerson,
   type EventEmitter,
   type GongzhiContext,
@@ -88,12 +87,14 @@ export class CouncilService {
   // ---- councils and seats -------------------------------------------------------------
 
   async createCouncil(input: CreateCouncilInput): Promise<Council> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requirePlace(this.ctx, input.communityId, 'communityId', [PlaceType.COMMUNITY]);
     const name = nonEmpty(input.name, 'name');
     if (!Number.isInteger(input.quorumPercent) || input.quorumPercent < 0 || input.quorumPercent > 100) {
       throw userError('BAD_USER_INPUT', `"quorumPercent" must be a whole number from 0 to 100 (the share of voting weight that must vote), got ${input.quorumPercent}.`, 'quorumPercent');
     }
     return this.run(async ({ em }) => {
-      const community = await requirePlace(em, input.communityId, 'communityId', [PlaceType.COMMUNITY], this.ctx);
+      const community = await requirePlace(em, input.communityId, 'communityId', [PlaceType.COMMUNITY]);
       if (await em.count(Council, { community, name })) {
         throw userError('CONFLICT', `${community.name} already has a council named "${name}"; choose another name.`, 'name');
       }
@@ -112,13 +113,15 @@ export class CouncilService {
   }
 
   async addMember(councilId: string, seatType: SeatType, personId?: string | null, organizationId?: string | null): Promise<CouncilMember> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(this.ctx, this.ctx.em, Council, 'Council', councilId, 'councilId');
     if (!!personId === !!organizationId) {
       throw userError('BAD_USER_INPUT', 'A seat is held by a person or by an organisation: give exactly one of "personId" and "organizationId".', personId ? 'organizationId' : 'personId');
     }
     return this.run(async ({ em }) => {
-      const council = await requireVisible(this.ctx, em, Council, 'Council', councilId, 'councilId');
+      const council = await requireEntity(em, Council, 'Council', councilId, 'councilId');
       const person = personId ? await requirePerson(em, personId, 'personId') : null;
-      const organization = organizationId ? await requireVisible(this.ctx, em, Organization, 'Organization', organizationId, 'organizationId') : null;
+      const organization = organizationId ? await requireEntity(em, Organization, 'Organization', organizationId, 'organizationId') : null;
       const holder = person?.name ?? organization!.name;
       const message = `${holder} already holds a seat on ${council.name}; a person or organisation sits once.`;
       if (await em.count(CouncilMember, person ? { council, person } : { council, organization })) {
@@ -178,6 +181,8 @@ export class CouncilService {
   // ---- meetings -----------------------------------------------------------------------
 
   async scheduleMeeting(input: ScheduleCouncilMeetingInput): Promise<CouncilMeeting> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(this.ctx, this.ctx.em, Council, 'Council', input.councilId, 'councilId');
     const title = nonEmpty(input.title, 'title');
     const actor = await actingPerson(this.ctx);
     const now = this.ctx.now();
@@ -191,7 +196,7 @@ export class CouncilService {
     return this.run(async ({ em, emit }) => {
       const council = await this.loadCouncil(em, input.councilId, 'councilId');
       await this.requireMembership(em, council, actor);
-      const place = input.placeId ? await requirePlace(em, input.placeId, 'placeId', undefined, this.ctx) : null;
+      const place = input.placeId ? await requirePlace(em, input.placeId, 'placeId') : null;
       const meeting = em.create(CouncilMeeting, { council, title, place, scheduledAt: input.scheduledAt, urgent: input.urgent, convenedBy: actor });
       await em.flush();
       await emit('council.meeting-scheduled', { ...base(council), meetingId: meeting.uuid, urgent: meeting.urgent });
@@ -203,7 +208,7 @@ export class CouncilService {
   async recordAttendance(meetingId: string, memberIds: string[]): Promise<CouncilMeeting> {
     const actor = await actingPerson(this.ctx);
     return this.run(async ({ em }) => {
-      const meeting = await requireVisible(this.ctx, em, CouncilMeeting, 'CouncilMeeting', meetingId, 'meetingId');
+      const meeting = await requireEntity(em, CouncilMeeting, 'CouncilMeeting', meetingId, 'meetingId');
       await this.requireMembership(em, await this.councilOfMeeting(em, meeting.uuid), actor);
       const uuids = memberIds.map((id) => localId(id, 'CouncilMember', 'memberIds'));
       const members = await em.find(CouncilMember, { uuid: { $in: uuids }, council: meeting.council });
@@ -222,6 +227,8 @@ export class CouncilService {
   }
 
   async addAgendaItem(input: AddCouncilAgendaItemInput): Promise<CouncilAgendaItem> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(this.ctx, this.ctx.em, CouncilMeeting, 'CouncilMeeting', input.meetingId, 'meetingId');
     const title = nonEmpty(input.title, 'title');
     if (input.requestId && input.gridFindingId) {
       throw userError('BAD_USER_INPUT', 'An agenda item is about a request or a grid finding, not both: give "requestId" or "gridFindingId" (or neither for a free topic).', 'gridFindingId');
@@ -237,7 +244,7 @@ export class CouncilService {
       if (!locked.length) throw userError('NOT_FOUND', `No CouncilMeeting has the id given in "meetingId" (${input.meetingId}).`, 'meetingId');
       const meeting = await em.findOneOrFail(CouncilMeeting, { uuid: meetingUuid });
       await this.requireMembership(em, await this.councilOfMeeting(em, meeting.uuid), actor);
-      const request = input.requestId ? await requireVisible(this.ctx, em, Request, 'Request', input.requestId, 'requestId') : null;
+      const request = input.requestId ? await requireEntity(em, Request, 'Request', input.requestId, 'requestId') : null;
       const [{ next }] = await em.execute<{ next: number }[]>('SELECT coalesce(max(position), 0) + 1 AS next FROM council.agenda_item WHERE meeting_id = ?', [meeting.uuid]);
       const kind = request ? AgendaItemKind.REQUEST : input.gridFindingId ? AgendaItemKind.GRID_FINDING : AgendaItemKind.TOPIC;
       const item = em.create(CouncilAgendaItem, {
@@ -255,8 +262,10 @@ export class CouncilService {
 
   async recordMinutes(agendaItemId: string, minutes: string): Promise<CouncilAgendaItem> {
     const actor = await actingPerson(this.ctx);
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(this.ctx, this.ctx.em, CouncilAgendaItem, 'CouncilAgendaItem', agendaItemId, 'agendaItemId');
     return this.run(async ({ em }) => {
-      const item = await requireVisible(this.ctx, em, CouncilAgendaItem, 'CouncilAgendaItem', agendaItemId, 'agendaItemId');
+      const item = await requireEntity(em, CouncilAgendaItem, 'CouncilAgendaItem', agendaItemId, 'agendaItemId');
       await this.requireMembership(em, await this.councilOfMeeting(em, item.meeting.uuid), actor);
       item.minutes = minutes.trim() || null;
       await em.flush();
@@ -267,10 +276,12 @@ export class CouncilService {
   // ---- proposals and votes ------------------------------------------------------------
 
   async createProposal(agendaItemId: string, text: string): Promise<CouncilProposal> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(this.ctx, this.ctx.em, CouncilAgendaItem, 'CouncilAgendaItem', agendaItemId, 'agendaItemId');
     const body = nonEmpty(text, 'text');
     const actor = await actingPerson(this.ctx);
     return this.run(async ({ em }) => {
-      const item = await requireVisible(this.ctx, em, CouncilAgendaItem, 'CouncilAgendaItem', agendaItemId, 'agendaItemId');
+      const item = await requireEntity(em, CouncilAgendaItem, 'CouncilAgendaItem', agendaItemId, 'agendaItemId');
       const council = await this.councilOfMeeting(em, item.meeting.uuid);
       await this.requireMembership(em, council, actor);
       const proposal = em.create(CouncilProposal, { agendaItem: item, text: body });
@@ -286,15 +297,16 @@ export class CouncilService {
    */
   async vote(proposalId: string, choice: VoteChoice, memberId: string | null | undefined, change: boolean): Promise<CouncilBallot> {
     const actor = await actingPerson(this.ctx);
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(this.ctx, this.ctx.em, CouncilProposal, 'CouncilProposal', proposalId, 'proposalId');
     return this.run(async ({ em, emit }) => {
       const uuid = localId(proposalId, 'CouncilProposal', 'proposalId');
       const rows = await em.execute<{ status: string }[]>('SELECT status FROM council.proposal WHERE id = ? FOR SHARE', [uuid]);
-      const proposal = rows.length ? await em.findOneOrFail(CouncilProposal, { uuid }, { populate: ['agendaItem'] }) : null;
-      // Outside the caller's places it does not exist, whatever its state.
-      if (!proposal || !(await canSee(this.ctx, proposal))) throw userError('NOT_FOUND', `No CouncilProposal has the id given in "proposalId" (${proposalId}).`, 'proposalId');
+      if (!rows.length) throw userError('NOT_FOUND', `No CouncilProposal has the id given in "proposalId" (${proposalId}).`, 'proposalId');
       if (rows[0]!.status !== ProposalStatus.OPEN) {
         throw userError('PROPOSAL_CLOSED', 'Voting on this proposal has closed; its outcome is recorded. Votes are taken only while a proposal is open.', 'proposalId');
       }
+      const proposal = await em.findOneOrFail(CouncilProposal, { uuid }, { populate: ['agendaItem'] });
       const council = await this.councilOfMeeting(em, proposal.agendaItem.meeting.uuid);
       const seat = await this.requireSeat(em, council, actor, memberId);
       let ballotId: string | undefined;
@@ -329,12 +341,14 @@ export class CouncilService {
    */
   async closeProposal(proposalId: string): Promise<CouncilProposal> {
     const actor = await actingPerson(this.ctx);
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(this.ctx, this.ctx.em, CouncilProposal, 'CouncilProposal', proposalId, 'proposalId');
     return this.run(async ({ em, emit }) => {
       const uuid = localId(proposalId, 'CouncilProposal', 'proposalId');
       const rows = await em.execute<{ status: string }[]>('SELECT status FROM council.proposal WHERE id = ? FOR UPDATE', [uuid]);
-      const proposal = rows.length ? await em.findOneOrFail(CouncilProposal, { uuid }, { populate: ['agendaItem'], refresh: true }) : null;
-      if (!proposal || !(await canSee(this.ctx, proposal))) throw userError('NOT_FOUND', `No CouncilProposal has the id given in "proposalId" (${proposalId}).`, 'proposalId');
+      if (!rows.length) throw userError('NOT_FOUND', `No CouncilProposal has the id given in "proposalId" (${proposalId}).`, 'proposalId');
       if (rows[0]!.status !== ProposalStatus.OPEN) throw userError('PROPOSAL_CLOSED', 'This proposal is already closed; its outcome is recorded.', 'proposalId');
+      const proposal = await em.findOneOrFail(CouncilProposal, { uuid }, { populate: ['agendaItem'], refresh: true });
       const council = await this.councilOfMeeting(em, proposal.agendaItem.meeting.uuid);
       await this.requireMembership(em, council, actor);
       const weights = await em.execute<{ choice: VoteChoice | null; weight: number }[]>(
@@ -378,7 +392,7 @@ export class CouncilService {
     const actor = await actingPerson(this.ctx);
     if (!placeIds.length) throw userError('BAD_USER_INPUT', '"placeIds" must name at least one affected place (a building, a compound…) whose residents are asked.', 'placeIds');
     return this.run(async ({ em }) => {
-      const proposal = await requireVisible(this.ctx, em, CouncilProposal, 'CouncilProposal', proposalId, 'proposalId');
+      const proposal = await requireEntity(em, CouncilProposal, 'CouncilProposal', proposalId, 'proposalId');
       const council = await this.councilOfMeeting(em, (await em.findOneOrFail(CouncilAgendaItem, proposal.agendaItem)).meeting.uuid);
       await this.requireMembership(em, council, actor);
       if (await em.count(CouncilResidentPoll, { proposal })) {
@@ -386,7 +400,7 @@ export class CouncilService {
       }
       const places: Place[] = [];
       for (const id of new Set(placeIds)) {
-        const place = await requirePlace(em, id, 'placeIds', undefined, this.ctx);
+        const place = await requirePlace(em, id, 'placeIds');
         if (!place.path.startsWith(council.community.path)) {
           throw userError('BAD_USER_INPUT', `"placeIds" must lie in ${council.community.name}, the council's community; ${place.name} does not.`, 'placeIds');
         }
@@ -467,6 +481,8 @@ export class CouncilService {
   // ---- decisions, duties and funding --------------------------------------------------
 
   async recordDecision(input: RecordCouncilDecisionInput): Promise<CouncilDecision> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(this.ctx, this.ctx.em, CouncilProposal, 'CouncilProposal', input.proposalId, 'proposalId');
     const summary = nonEmpty(input.summary, 'summary');
     const actor = await actingPerson(this.ctx);
     if (!input.actionItems.length) {
@@ -486,7 +502,7 @@ export class CouncilService {
     });
     return this.run(async (tx) => {
       const { em, emit } = tx;
-      const proposal = await requireVisible(this.ctx, em, CouncilProposal, 'CouncilProposal', input.proposalId, 'proposalId');
+      const proposal = await requireEntity(em, CouncilProposal, 'CouncilProposal', input.proposalId, 'proposalId');
       const item = await em.findOneOrFail(CouncilAgendaItem, proposal.agendaItem);
       const council = await this.councilOfMeeting(em, item.meeting.uuid);
       await this.requireMembership(em, council, actor);
@@ -511,7 +527,7 @@ export class CouncilService {
         items.push(em.create(CouncilActionItem, {
           decision,
           title: a.title.trim(),
-          ownerOrganization: a.ownerOrganizationId ? await requireVisible(this.ctx, em, Organization, 'Organization', a.ownerOrganizationId, `actionItems[${i}].ownerOrganizationId`) : null,
+          ownerOrganization: a.ownerOrganizationId ? await requireEntity(em, Organization, 'Organization', a.ownerOrganizationId, `actionItems[${i}].ownerOrganizationId`) : null,
           ownerPerson: a.ownerPersonId ? await requirePerson(em, a.ownerPersonId, `actionItems[${i}].ownerPersonId`) : null,
           dueOn: a.dueOn.trim(),
           updatedAt: this.ctx.now(),
@@ -538,6 +554,8 @@ export class CouncilService {
    */
   async updateActionItem(actionItemId: string, status: ActionItemStatus): Promise<CouncilActionItem> {
     const actor = await actingPerson(this.ctx);
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(this.ctx, this.ctx.em, CouncilActionItem, 'CouncilActionItem', actionItemId, 'id');
     return this.run(async (tx) => {
       const { em, emit } = tx;
       const uuid = localId(actionItemId, 'CouncilActionItem', 'id');
@@ -545,7 +563,6 @@ export class CouncilService {
       if (!found.length) throw userError('NOT_FOUND', `No CouncilActionItem has the id given in "id" (${actionItemId}).`, 'id');
       await em.execute('SELECT id FROM council.decision WHERE id = ? FOR UPDATE', [found[0]!.decision_id]);
       const item = await em.findOneOrFail(CouncilActionItem, { uuid }, { refresh: true, populate: ['ownerOrganization', 'ownerPerson'] });
-      if (!(await canSee(this.ctx, item))) throw userError('NOT_FOUND', `No CouncilActionItem has the id given in "id" (${actionItemId}).`, 'id');
       const owner = item.ownerPerson
         ? item.ownerPerson.uuid === actor.uuid
         : (await em.count(OrganizationMember, { organization: item.ownerOrganization!, person: actor })) > 0;
@@ -584,7 +601,7 @@ export class CouncilService {
   // ---- helpers --------------------------------------------------------------------------
 
   private async loadCouncil(em: EntityManager, id: string, argument: string): Promise<Council> {
-    const council = await requireVisible(this.ctx, em, Council, 'Council', id, argument);
+    const council = await requireEntity(em, Council, 'Council', id, argument);
     await em.populate(council, ['community']);
     return council;
   }

@@ -1,4 +1,5 @@
 import {
+  canSee,
   actingPerson,
   authorize,
   type GongzhiContext,
@@ -241,13 +242,18 @@ export class GridResolver {
   @Mutation(() => RequestPayload, { description: "Claims a request of a grid for the signed-in person, who must be an active worker of the grid covering it or a member of a partner unit that adopted that grid (NOT_GRID_MEMBER otherwise). Of two claims at once one wins." })
   async claimGridRequest(@Arg('requestId', () => ID) requestId: string, @Ctx() ctx: GongzhiContext): Promise<RequestPayload> {
     const me = await actingPerson(ctx);
-    const request = await requireVisible(ctx, ctx.em, Request, 'Request', requestId, 'requestId');
+    // Partner-unit members take work of places they may not otherwise see: not scoped here.
+    const request = await requireEntity(ctx.em, Request, 'Request', requestId, 'requestId');
     const covering = (await coveringGrids(ctx.em, [request.placePath])).get(request.placePath)!;
     const grids = [covering.grid, covering.microGrid].filter((g) => g !== null);
+    // A refusal to someone who may not see the request must not tell it exists (issue #9).
+    const hidden = async () => !(await canSee(ctx, request));
+    if (!grids.length && (await hidden())) throw userError('NOT_FOUND', `No Request has the id given in "requestId" (${requestId}).`, 'requestId');
     if (!grids.length) throw userError('NOT_IN_GRID', `"${request.title}" is not on a place inside any grid; claim it with claimRequest instead.`, 'requestId');
     const ids = grids.map((g) => g.uuid);
     const day = today(ctx);
     if (!(await isActiveWorker(ctx.em, ids, me.uuid, day)) && !(await isAdoptingMember(ctx.em, ids, me.uuid, day))) {
+      if (await hidden()) throw userError('NOT_FOUND', `No Request has the id given in "requestId" (${requestId}).`, 'requestId');
       throw userError(
         'NOT_GRID_MEMBER',
         `${me.name} is neither a worker of grid ${grids.map((g) => g.name).join(' / ')} nor a member of a partner unit that adopted it; only they take its work.`,

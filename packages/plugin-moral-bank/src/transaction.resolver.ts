@@ -40,7 +40,7 @@ export class MoralBankTransactionResolver {
   async transferMoralBankMinutes(@Arg('input', () => MoralBankTransferInput) input: MoralBankTransferInput, @Ctx() ctx: GongzhiContext): Promise<MoralBankTransaction> {
     const actor = await actingPerson(ctx);
     const from = await requireVisible(ctx, ctx.em, MoralBankAccount, 'MoralBankAccount', input.fromAccountId, 'fromAccountId');
-    const to = await requireVisible(ctx, ctx.em, MoralBankAccount, 'MoralBankAccount', input.toAccountId, 'toAccountId');
+    const to = await requireEntity(ctx.em, MoralBankAccount, 'MoralBankAccount', input.toAccountId, 'toAccountId');
     return transfer(
       ctx,
       {

@@ -1,4 +1,4 @@
-import { actingPerson, type GongzhiContext, loadById, loadByForeignKey, Person, Place, PlaceType, refId, requireEntity, requireVisible, requireIsoDate, requirePerson, requirePlace, userError } from '@gongzhi/core';
+import { actingPerson, type GongzhiContext, loadById, loadByForeignKey, Person, Place, PlaceType, refId, requireEntity, requireIsoDate, requirePerson, requirePlace, userError, requireVisible } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Resolver, Root } from 'type-graphql';
 import { VolunteerPairing, VolunteerPairingVisit } from './pairing.entity.js';
 import { VolunteerTeam } from './team.entity.js';
@@ -47,7 +47,7 @@ export class VolunteerPairingResolver {
       let team: VolunteerTeam | null = null;
       let volunteer: Person | null = null;
       if (input.teamId) {
-        team = await requireVisible(ctx, em, VolunteerTeam, 'VolunteerTeam', input.teamId, 'input.teamId');
+        team = await requireEntity(em, VolunteerTeam, 'VolunteerTeam', input.teamId, 'input.teamId');
         await requireLeader(em, team, actor, 'pair the team with a resident');
       } else {
         volunteer = await requirePerson(em, input.volunteerId!, 'input.volunteerId');
@@ -58,7 +58,7 @@ export class VolunteerPairingResolver {
       }
       let community: Place | null;
       if (input.communityId) {
-        community = await requirePlace(em, input.communityId, 'input.communityId', [PlaceType.COMMUNITY], ctx);
+        community = await requirePlace(em, input.communityId, 'input.communityId', [PlaceType.COMMUNITY]);
       } else {
         const household = resident.household ? await em.findOne(Place, { uuid: refId(resident.household)! }) : null;
         community = household ? await communityOf(em, household) : null;
@@ -87,11 +87,13 @@ export class VolunteerPairingResolver {
     @Arg('visitedAt', () => Date, { nullable: true, description: 'When; now when omitted. Not in the future.' }) visitedAt: Date | null | undefined,
     @Ctx() ctx: GongzhiContext,
   ): Promise<VolunteerPairingVisit> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(ctx, ctx.em, VolunteerPairing, 'VolunteerPairing', pairingId, 'pairingId');
     const visitor = await actingPerson(ctx);
     const at = visitedAt ?? ctx.now();
     if (at.getTime() > ctx.now().getTime()) throw userError('BAD_USER_INPUT', `"visitedAt" must not be in the future; it is ${at.toISOString()}.`, 'visitedAt');
     return inTransaction(ctx, async ({ em, emit }) => {
-      const pairing = await requireVisible(ctx, em, VolunteerPairing, 'VolunteerPairing', pairingId, 'pairingId');
+      const pairing = await requireEntity(em, VolunteerPairing, 'VolunteerPairing', pairingId, 'pairingId');
       if (pairing.endsOn && pairing.endsOn < localDate(at)) throw userError('PAIRING_ENDED', `This pairing ended on ${pairing.endsOn}.`, 'pairingId');
       if (localDate(at) < pairing.startsOn) throw userError('BAD_USER_INPUT', `This pairing starts on ${pairing.startsOn}; the visit is before that.`, 'visitedAt');
       const teamId = refId(pairing.team);
@@ -116,7 +118,7 @@ export class VolunteerPairingResolver {
     const actor = await actingPerson(ctx);
     const endsOn = requireIsoDate(endsOnArg, 'endsOn');
     return inTransaction(ctx, async ({ em }) => {
-      const pairing = await requireVisible(ctx, em, VolunteerPairing, 'VolunteerPairing', pairingId, 'pairingId');
+      const pairing = await requireEntity(em, VolunteerPairing, 'VolunteerPairing', pairingId, 'pairingId');
       const teamId = refId(pairing.team);
       if (teamId) await requireLeader(em, await em.findOneOrFail(VolunteerTeam, { uuid: teamId }), actor, 'end the pairing');
       else if (refId(pairing.volunteer) !== actor.uuid) throw userError('FORBIDDEN', 'Only the paired volunteer ends this pairing.', 'pairingId');

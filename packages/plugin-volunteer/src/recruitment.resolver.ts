@@ -1,4 +1,4 @@
-import { actingPerson, type GongzhiContext, loadById, loadByForeignKey, Person, Place, refId, requireEntity, requireVisible, requirePlace, userError } from '@gongzhi/core';
+import { actingPerson, type GongzhiContext, loadById, loadByForeignKey, Person, Place, refId, requireEntity, requirePlace, userError, requireVisible } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { VolunteerApplication, VolunteerRecruitment } from './recruitment.entity.js';
 import { VolunteerTeamMember } from './team-member.entity.js';
@@ -59,9 +59,9 @@ export class VolunteerRecruitmentResolver {
       throw userError('BAD_USER_INPUT', `"input.openUntil" must be in the future; it is ${input.openUntil.toISOString()}.`, 'input.openUntil');
     }
     return inTransaction(ctx, async ({ em, emit }) => {
-      const team = await requireVisible(ctx, em, VolunteerTeam, 'VolunteerTeam', input.teamId, 'input.teamId');
+      const team = await requireEntity(em, VolunteerTeam, 'VolunteerTeam', input.teamId, 'input.teamId');
       await requireLeader(em, team, actor, 'post a recruitment call');
-      const place = await requirePlace(em, input.placeId, 'input.placeId', undefined, ctx);
+      const place = await requirePlace(em, input.placeId, 'input.placeId');
       const call = em.create(VolunteerRecruitment, {
         team,
         place,
@@ -80,9 +80,11 @@ export class VolunteerRecruitmentResolver {
 
   @Mutation(() => VolunteerApplication, { description: 'Signs the signed-in person up for a call: PENDING while seats remain, WAITLISTED when full.' })
   async signUpForVolunteerRecruitment(@Arg('recruitmentId', () => ID) recruitmentId: string, @Ctx() ctx: GongzhiContext): Promise<VolunteerApplication> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(ctx, ctx.em, VolunteerRecruitment, 'VolunteerRecruitment', recruitmentId, 'recruitmentId');
     const person = await actingPerson(ctx);
     return inTransaction(ctx, async (tx) => {
-      const call = await requireVisible(ctx, tx.em, VolunteerRecruitment, 'VolunteerRecruitment', recruitmentId, 'recruitmentId');
+      const call = await requireEntity(tx.em, VolunteerRecruitment, 'VolunteerRecruitment', recruitmentId, 'recruitmentId');
       if (call.openUntil.getTime() <= ctx.now().getTime()) {
         throw userError('RECRUITMENT_CLOSED', `Sign-ups for "${call.title}" closed at ${call.openUntil.toISOString()}.`, 'recruitmentId');
       }
@@ -113,7 +115,7 @@ export class VolunteerRecruitmentResolver {
     if (!accept && !reason?.trim()) throw userError('BAD_USER_INPUT', '"reason" is required when declining: say why, so the applicant knows.', 'reason');
     return inTransaction(ctx, async (tx) => {
       const { em } = tx;
-      const application = await requireVisible(ctx, em, VolunteerApplication, 'VolunteerApplication', applicationId, 'applicationId');
+      const application = await requireEntity(em, VolunteerApplication, 'VolunteerApplication', applicationId, 'applicationId');
       const call = await em.findOneOrFail(VolunteerRecruitment, { uuid: refId(application.recruitment)! });
       const team = await em.findOneOrFail(VolunteerTeam, { uuid: refId(call.team)! });
       await requireLeader(em, team, actor, 'decide applications');
@@ -157,7 +159,7 @@ export class VolunteerRecruitmentResolver {
     const actor = await actingPerson(ctx);
     return inTransaction(ctx, async (tx) => {
       const { em } = tx;
-      const application = await requireVisible(ctx, em, VolunteerApplication, 'VolunteerApplication', applicationId, 'applicationId');
+      const application = await requireEntity(em, VolunteerApplication, 'VolunteerApplication', applicationId, 'applicationId');
       if (refId(application.person) !== actor.uuid) throw userError('FORBIDDEN', 'Only the applicant withdraws an application.', 'applicationId');
       const was = application.status;
       if (was === VolunteerApplicationStatus.DECLINED || was === VolunteerApplicationStatus.WITHDRAWN) {

@@ -1,4 +1,4 @@
-import { actingPerson, type GongzhiContext, loadById, pageSize, Person, Place, PlaceType, refId, requireEntity, requireVisible, requireIsoDate, requirePerson, requirePlace, userError } from '@gongzhi/core';
+import { actingPerson, type GongzhiContext, loadById, pageSize, Person, Place, PlaceType, refId, requireEntity, requireIsoDate, requirePerson, requirePlace, userError } from '@gongzhi/core';
 import type { FilterQuery } from '@mikro-orm/core';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { VolunteerServiceEntry } from './service-entry.entity.js';
@@ -45,6 +45,8 @@ export class VolunteerServiceEntryResolver {
 
   @Mutation(() => VolunteerServiceEntry, { description: 'The signed-in volunteer reports service hours by hand; they wait for verification.' })
   async reportVolunteerHours(@Arg('input', () => ReportVolunteerHoursInput) input: ReportVolunteerHoursInput, @Ctx() ctx: GongzhiContext): Promise<VolunteerServiceEntry> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requirePlace(ctx, input.communityId, 'input.communityId', [PlaceType.COMMUNITY]);
     const person = await actingPerson(ctx);
     checkMinutes(input.minutes, 'input.minutes');
     const servedOn = requireIsoDate(input.servedOn, 'input.servedOn');
@@ -52,10 +54,10 @@ export class VolunteerServiceEntryResolver {
     if (servedOn > today) throw userError('BAD_USER_INPUT', `"input.servedOn" (${servedOn}) is in the future; report hours on or after the day served (today is ${today}).`, 'input.servedOn');
     const description = requireText(input.description, 'input.description');
     return inTransaction(ctx, async (tx) => {
-      const community = await requirePlace(tx.em, input.communityId, 'input.communityId', [PlaceType.COMMUNITY], ctx);
+      const community = await requirePlace(tx.em, input.communityId, 'input.communityId', [PlaceType.COMMUNITY]);
       let team: VolunteerTeam | null = null;
       if (input.teamId) {
-        team = await requireVisible(ctx, tx.em, VolunteerTeam, 'VolunteerTeam', input.teamId, 'input.teamId');
+        team = await requireEntity(tx.em, VolunteerTeam, 'VolunteerTeam', input.teamId, 'input.teamId');
         if (!(await activeMembership(tx.em, team, person))) throw userError('NOT_TEAM_MEMBER', `${person.name} is not a member of ${team.name}; report without a team, or join it first.`, 'input.teamId');
       }
       return new ServiceHoursService(ctx).log(tx, { person, team, community, source: VolunteerServiceSource.MANUAL, minutes: input.minutes, servedOn, description, reportedBy: person });

@@ -1,4 +1,4 @@
-import { authorize, canSee, type GongzhiContext, type Person, Place, placePath, refId, requireEntity, requireVisible, userError } from '@gongzhi/core';
+import { authorize, canSee, type GongzhiContext, type Person, Place, placePath, refId, requireEntity, userError } from '@gongzhi/core';
 import { VolunteerPermission } from './volunteer.permissions.js';
 import { VolunteerServiceEntry } from './service-entry.entity.js';
 import type { VolunteerShiftSignup } from './shift.entity.js';
@@ -73,7 +73,7 @@ export class ServiceHoursService {
    */
   /** The entry an argument names, if the caller sees it (else NOT_FOUND) and may verify hours at its community. */
   private async authorizedEntry(em: GongzhiContext['em'], entryId: string): Promise<VolunteerServiceEntry> {
-    const entry = await requireVisible(this.ctx, em, VolunteerServiceEntry, 'VolunteerServiceEntry', entryId, 'entryId');
+    const entry = await requireEntity(em, VolunteerServiceEntry, 'VolunteerServiceEntry', entryId, 'entryId');
     if (!(await canSee(this.ctx, entry))) throw userError('NOT_FOUND', `No VolunteerServiceEntry has the id given in "entryId" (${entryId}).`, 'entryId');
     await authorize(this.ctx, VolunteerPermission.VERIFY_HOURS, await placePath(this.ctx, refId(entry.community)!));
     return entry;

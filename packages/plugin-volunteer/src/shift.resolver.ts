@@ -1,4 +1,4 @@
-import { actingPerson, type GongzhiContext, loadById, loadByForeignKey, Person, Place, refId, requireEntity, requireVisible, requireIsoDate, requirePerson, requirePlace, userError } from '@gongzhi/core';
+import { actingPerson, type GongzhiContext, loadById, loadByForeignKey, Person, Place, refId, requireEntity, requireIsoDate, requirePerson, requirePlace, userError, requireVisible } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { VolunteerServiceEntry } from './service-entry.entity.js';
 import { MAX_ENTRY_MINUTES, ServiceHoursService } from './service-hours.service.js';
@@ -89,8 +89,8 @@ export class VolunteerShiftResolver {
     await tx.emit('volunteer.shift-changed', { signupId: signup.uuid, shiftId: shift.uuid, personId: refId(signup.person)!, placePath: shift.placePath, change });
   }
 
-  private async loadSignup(ctx: GongzhiContext, tx: Tx, signupId: string) {
-    const signup = await requireVisible(ctx, tx.em, VolunteerShiftSignup, 'VolunteerShiftSignup', signupId, 'signupId');
+  private async loadSignup(tx: Tx, signupId: string) {
+    const signup = await requireEntity(tx.em, VolunteerShiftSignup, 'VolunteerShiftSignup', signupId, 'signupId');
     const shift = await tx.em.findOneOrFail(VolunteerShift, { uuid: refId(signup.shift)! });
     const team = await tx.em.findOneOrFail(VolunteerTeam, { uuid: refId(shift.team)! });
     return { signup, shift, team };
@@ -103,7 +103,7 @@ export class VolunteerShiftResolver {
     @Arg('to', () => Date) to: Date,
     @Ctx() ctx: GongzhiContext,
   ): Promise<VolunteerShift[]> {
-    const team = await requireVisible(ctx, ctx.em, VolunteerTeam, 'VolunteerTeam', teamId, 'teamId');
+    const team = await requireEntity(ctx.em, VolunteerTeam, 'VolunteerTeam', teamId, 'teamId');
     return ctx.em.find(VolunteerShift, { team, startsAt: { $gte: from, $lt: to } }, { orderBy: { startsAt: 'asc', uuid: 'asc' }, limit: 500 });
   }
 
@@ -129,9 +129,9 @@ export class VolunteerShiftResolver {
       throw userError('BAD_USER_INPUT', `"input.timeZone" must be an IANA time zone such as Asia/Shanghai, got "${input.timeZone}".`, 'input.timeZone');
     }
     return inTransaction(ctx, async ({ em }) => {
-      const team = await requireVisible(ctx, em, VolunteerTeam, 'VolunteerTeam', input.teamId, 'input.teamId');
+      const team = await requireEntity(em, VolunteerTeam, 'VolunteerTeam', input.teamId, 'input.teamId');
       await requireLeader(em, team, actor, 'create shift schedules');
-      const place = await requirePlace(em, input.placeId, 'input.placeId', undefined, ctx);
+      const place = await requirePlace(em, input.placeId, 'input.placeId');
       await requireCommunityOf(em, place, 'input.placeId');
       const schedule = em.create(VolunteerShiftSchedule, {
         team,
@@ -167,7 +167,7 @@ export class VolunteerShiftResolver {
       throw userError('BAD_USER_INPUT', `"to" must be on or after "from" and at most ${MAX_MATERIALIZE_DAYS} days later; ${from} to ${to} is ${days} days.`, 'to');
     }
     return inTransaction(ctx, async ({ em }) => {
-      const schedule = await requireVisible(ctx, em, VolunteerShiftSchedule, 'VolunteerShiftSchedule', scheduleId, 'scheduleId');
+      const schedule = await requireEntity(em, VolunteerShiftSchedule, 'VolunteerShiftSchedule', scheduleId, 'scheduleId');
       const team = await em.findOneOrFail(VolunteerTeam, { uuid: refId(schedule.team)! });
       await requireLeader(em, team, actor, 'open shifts');
       // Local date + local time, read in the schedule's time zone: correct across DST changes too.
@@ -205,9 +205,9 @@ export class VolunteerShiftResolver {
     }
     checkCapacity(input.capacity, 'input.capacity');
     return inTransaction(ctx, async ({ em }) => {
-      const team = await requireVisible(ctx, em, VolunteerTeam, 'VolunteerTeam', input.teamId, 'input.teamId');
+      const team = await requireEntity(em, VolunteerTeam, 'VolunteerTeam', input.teamId, 'input.teamId');
       await requireLeader(em, team, actor, 'create shifts');
-      const place = await requirePlace(em, input.placeId, 'input.placeId', undefined, ctx);
+      const place = await requirePlace(em, input.placeId, 'input.placeId');
       await requireCommunityOf(em, place, 'input.placeId');
       const shift = em.create(VolunteerShift, { team, place, placePath: place.path, title, startsAt: input.startsAt, endsAt: input.endsAt, capacity: input.capacity });
       await em.flush();
@@ -219,10 +219,12 @@ export class VolunteerShiftResolver {
     description: 'Signs the signed-in member up for a shift. SLOT_FULL when every place is taken; DOUBLE_BOOKED when they are on an overlapping shift.',
   })
   async signUpForVolunteerShift(@Arg('shiftId', () => ID) shiftId: string, @Ctx() ctx: GongzhiContext): Promise<VolunteerShiftSignup> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(ctx, ctx.em, VolunteerShift, 'VolunteerShift', shiftId, 'shiftId');
     const person = await actingPerson(ctx);
     return inTransaction(ctx, async (tx) => {
       const { em } = tx;
-      const shift = await requireVisible(ctx, em, VolunteerShift, 'VolunteerShift', shiftId, 'shiftId');
+      const shift = await requireEntity(em, VolunteerShift, 'VolunteerShift', shiftId, 'shiftId');
       const team = await em.findOneOrFail(VolunteerTeam, { uuid: refId(shift.team)! });
       await requireMember(em, team, person);
       if (shift.endsAt.getTime() <= ctx.now().getTime()) throw userError('SHIFT_OVER', `This shift ended at ${shift.endsAt.toISOString()}; sign up for a later one.`, 'shiftId');
@@ -242,9 +244,11 @@ export class VolunteerShiftResolver {
 
   @Mutation(() => VolunteerShiftSignup, { description: 'Cancels a sign-up before check-in (the volunteer or a team leader); the place frees.' })
   async cancelVolunteerShiftSignup(@Arg('signupId', () => ID) signupId: string, @Ctx() ctx: GongzhiContext): Promise<VolunteerShiftSignup> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(ctx, ctx.em, VolunteerShiftSignup, 'VolunteerShiftSignup', signupId, 'signupId');
     const actor = await actingPerson(ctx);
     return inTransaction(ctx, async (tx) => {
-      const { signup, shift, team } = await this.loadSignup(ctx, tx, signupId);
+      const { signup, shift, team } = await this.loadSignup(tx, signupId);
       if (refId(signup.person) !== actor.uuid) await requireLeader(tx.em, team, actor, "cancel someone else's shift");
       if (signup.checkedInAt) throw userError('ALREADY_CHECKED_IN', 'This volunteer has checked in; check out instead of cancelling.', 'signupId');
       const done = await sql(tx.em, 'UPDATE volunteer.shift_signup SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL AND checked_in_at IS NULL RETURNING id', [ctx.now().toISOString(), signup.uuid]);
@@ -266,8 +270,8 @@ export class VolunteerShiftResolver {
   ): Promise<VolunteerShiftSignup[]> {
     const actor = await actingPerson(ctx);
     return inTransaction(ctx, async (tx) => {
-      const a = await this.loadSignup(ctx, tx, signupId);
-      const b = await this.loadSignup(ctx, tx, otherSignupId);
+      const a = await this.loadSignup(tx, signupId);
+      const b = await this.loadSignup(tx, otherSignupId);
       if (a.team.uuid !== b.team.uuid) throw userError('BAD_USER_INPUT', 'Both sign-ups must be shifts of the same team.', 'otherSignupId');
       const pa = refId(a.signup.person)!;
       const pb = refId(b.signup.person)!;
@@ -300,7 +304,7 @@ export class VolunteerShiftResolver {
   ): Promise<VolunteerShiftSignup> {
     const actor = await actingPerson(ctx);
     return inTransaction(ctx, async (tx) => {
-      const { signup, team } = await this.loadSignup(ctx, tx, signupId);
+      const { signup, team } = await this.loadSignup(tx, signupId);
       const to = await requirePerson(tx.em, toPersonId, 'toPersonId');
       if (refId(signup.person) !== actor.uuid) await requireLeader(tx.em, team, actor, "hand over someone else's shift");
       await requireMember(tx.em, team, to, 'toPersonId');
@@ -318,7 +322,7 @@ export class VolunteerShiftResolver {
   async checkInVolunteerShift(@Arg('signupId', () => ID) signupId: string, @Ctx() ctx: GongzhiContext): Promise<VolunteerShiftSignup> {
     const actor = await actingPerson(ctx);
     return inTransaction(ctx, async (tx) => {
-      const { signup, shift } = await this.loadSignup(ctx, tx, signupId);
+      const { signup, shift } = await this.loadSignup(tx, signupId);
       if (refId(signup.person) !== actor.uuid) throw userError('FORBIDDEN', 'Volunteers check themselves in; this sign-up is someone else’s.', 'signupId');
       if (signup.cancelledAt) throw userError('BAD_USER_INPUT', 'This sign-up was cancelled.', 'signupId');
       if (signup.checkedInAt) throw userError('ALREADY_CHECKED_IN', `Already checked in at ${signup.checkedInAt.toISOString()}.`, 'signupId');
@@ -340,7 +344,7 @@ export class VolunteerShiftResolver {
   async checkOutVolunteerShift(@Arg('signupId', () => ID) signupId: string, @Ctx() ctx: GongzhiContext): Promise<VolunteerShiftSignup> {
     const actor = await actingPerson(ctx);
     return inTransaction(ctx, async (tx) => {
-      const { signup, shift, team } = await this.loadSignup(ctx, tx, signupId);
+      const { signup, shift, team } = await this.loadSignup(tx, signupId);
       if (refId(signup.person) !== actor.uuid) throw userError('FORBIDDEN', 'Volunteers check themselves out; this sign-up is someone else’s.', 'signupId');
       if (!signup.checkedInAt) throw userError('CHECK_IN_FIRST', 'Check-out before check-in: check in first (checkInVolunteerShift).', 'signupId');
       if (signup.checkedOutAt) throw userError('ALREADY_CHECKED_OUT', `Already checked out at ${signup.checkedOutAt.toISOString()}.`, 'signupId');

@@ -1,4 +1,4 @@
-import { actingPerson, type GongzhiContext, loadById, loadByForeignKey, pageSize, Person, Place, refId, Request, requireEntity, requireVisible, requirePlace, userError } from '@gongzhi/core';
+import { actingPerson, type GongzhiContext, loadById, loadByForeignKey, pageSize, Person, Place, refId, Request, requireEntity, requirePlace, userError, requireVisible } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { VolunteerServiceEntry } from './service-entry.entity.js';
 import { ServiceHoursService } from './service-hours.service.js';
@@ -82,10 +82,10 @@ export class VolunteerTaskResolver {
     if (!input.requestId && !input.placeId) throw userError('BAD_USER_INPUT', 'Give "input.requestId" (a task for a request) or "input.placeId" (a standalone task).', 'input.placeId');
     return inTransaction(ctx, async (tx) => {
       const { em } = tx;
-      const request = input.requestId ? await requireVisible(ctx, em, Request, 'Request', input.requestId, 'input.requestId') : null;
-      const place = input.placeId ? await requirePlace(em, input.placeId, 'input.placeId', undefined, ctx) : await em.findOneOrFail(Place, { uuid: refId(request!.place)! });
+      const request = input.requestId ? await requireEntity(em, Request, 'Request', input.requestId, 'input.requestId') : null;
+      const place = input.placeId ? await requirePlace(em, input.placeId, 'input.placeId') : await em.findOneOrFail(Place, { uuid: refId(request!.place)! });
       await requireCommunityOf(em, place, input.placeId ? 'input.placeId' : 'input.requestId');
-      const team = input.teamId ? await requireVisible(ctx, em, VolunteerTeam, 'VolunteerTeam', input.teamId, 'input.teamId') : null;
+      const team = input.teamId ? await requireEntity(em, VolunteerTeam, 'VolunteerTeam', input.teamId, 'input.teamId') : null;
       const now = ctx.now();
       const task = em.create(VolunteerTask, {
         kind: input.kind,
@@ -107,9 +107,11 @@ export class VolunteerTaskResolver {
 
   @Mutation(() => VolunteerTask, { description: 'The signed-in volunteer claims an open task; of two claims at once exactly one wins (ALREADY_CLAIMED).' })
   async claimVolunteerTask(@Arg('taskId', () => ID) taskId: string, @Ctx() ctx: GongzhiContext): Promise<VolunteerTask> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(ctx, ctx.em, VolunteerTask, 'VolunteerTask', taskId, 'taskId');
     const person = await actingPerson(ctx);
     return inTransaction(ctx, async (tx) => {
-      const task = await requireVisible(ctx, tx.em, VolunteerTask, 'VolunteerTask', taskId, 'taskId');
+      const task = await requireEntity(tx.em, VolunteerTask, 'VolunteerTask', taskId, 'taskId');
       const teamId = refId(task.team);
       if (teamId) await requireMember(tx.em, await tx.em.findOneOrFail(VolunteerTeam, { uuid: teamId }), person);
       if (task.status !== VolunteerTaskStatus.OPEN) return this.conflict(tx, task);
@@ -124,7 +126,7 @@ export class VolunteerTaskResolver {
   async releaseVolunteerTask(@Arg('taskId', () => ID) taskId: string, @Ctx() ctx: GongzhiContext): Promise<VolunteerTask> {
     const person = await actingPerson(ctx);
     return inTransaction(ctx, async (tx) => {
-      const task = await requireVisible(ctx, tx.em, VolunteerTask, 'VolunteerTask', taskId, 'taskId');
+      const task = await requireEntity(tx.em, VolunteerTask, 'VolunteerTask', taskId, 'taskId');
       if (task.status !== VolunteerTaskStatus.CLAIMED || refId(task.claimedBy) !== person.uuid) {
         throw userError('NOT_CLAIMER', `Only the volunteer who claimed a task releases it; this task is ${task.status}.`, 'taskId');
       }
@@ -146,7 +148,7 @@ export class VolunteerTaskResolver {
     const person = await actingPerson(ctx);
     const text = requireText(report, 'report');
     return inTransaction(ctx, async (tx) => {
-      const task = await requireVisible(ctx, tx.em, VolunteerTask, 'VolunteerTask', taskId, 'taskId');
+      const task = await requireEntity(tx.em, VolunteerTask, 'VolunteerTask', taskId, 'taskId');
       if (task.status !== VolunteerTaskStatus.CLAIMED || refId(task.claimedBy) !== person.uuid) {
         throw userError('NOT_CLAIMER', `Only the volunteer who claimed a task reports it done; this task is ${task.status}${task.status === VolunteerTaskStatus.OPEN ? ': claim it first' : ''}.`, 'taskId');
       }
@@ -176,7 +178,7 @@ export class VolunteerTaskResolver {
   async cancelVolunteerTask(@Arg('taskId', () => ID) taskId: string, @Ctx() ctx: GongzhiContext): Promise<VolunteerTask> {
     const person = await actingPerson(ctx);
     return inTransaction(ctx, async (tx) => {
-      const task = await requireVisible(ctx, tx.em, VolunteerTask, 'VolunteerTask', taskId, 'taskId');
+      const task = await requireEntity(tx.em, VolunteerTask, 'VolunteerTask', taskId, 'taskId');
       if (refId(task.createdBy) !== person.uuid && refId(task.claimedBy) !== person.uuid) {
         throw userError('FORBIDDEN', 'Only whoever opened the task, or the volunteer who claimed it, cancels it.', 'taskId');
       }

@@ -50,7 +50,7 @@ function sortMembers(members: VolunteerTeamMember[]): VolunteerTeamMember[] {
 export class VolunteerTeamResolver {
   @Query(() => VolunteerTeam, { nullable: true, description: 'One volunteer team by id.' })
   volunteerTeam(@Arg('id', () => ID) id: string, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam | null> {
-    return requireVisible(ctx, ctx.em, VolunteerTeam, 'VolunteerTeam', id, 'id').catch((err) => {
+    return requireEntity(ctx.em, VolunteerTeam, 'VolunteerTeam', id, 'id').catch((err) => {
       if ((err as { extensions?: { code?: string } }).extensions?.code === 'NOT_FOUND') return null;
       throw err;
     });
@@ -68,11 +68,13 @@ export class VolunteerTeamResolver {
 
   @Mutation(() => VolunteerTeam, { description: 'Founds a volunteer team based at a place; the signed-in person becomes its leader.' })
   async createVolunteerTeam(@Arg('input', () => CreateVolunteerTeamInput) input: CreateVolunteerTeamInput, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requirePlace(ctx, input.homePlaceId, 'input.homePlaceId');
     const founder = await actingPerson(ctx);
     const name = requireText(input.name, 'input.name');
     return inTransaction(ctx, async ({ em, emit }) => {
-      const homePlace = await requirePlace(em, input.homePlaceId, 'input.homePlaceId', undefined, ctx);
-      const organization = input.organizationId ? await requireVisible(ctx, em, Organization, 'Organization', input.organizationId, 'input.organizationId') : null;
+      const homePlace = await requirePlace(em, input.homePlaceId, 'input.homePlaceId');
+      const organization = input.organizationId ? await requireEntity(em, Organization, 'Organization', input.organizationId, 'input.organizationId') : null;
       const team = em.create(VolunteerTeam, {
         name,
         kind: input.kind,
@@ -99,10 +101,12 @@ export class VolunteerTeamResolver {
     @Arg('skills', () => [String], { nullable: true }) skills: string[] | null | undefined,
     @Ctx() ctx: GongzhiContext,
   ): Promise<VolunteerTeamMember> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(ctx, ctx.em, VolunteerTeam, 'VolunteerTeam', teamId, 'teamId');
     const actor = await actingPerson(ctx);
     const day = joinedOn ? requireIsoDate(joinedOn, 'joinedOn') : localDate(ctx.now());
     return inTransaction(ctx, async ({ em, emit }) => {
-      const team = await requireVisible(ctx, em, VolunteerTeam, 'VolunteerTeam', teamId, 'teamId');
+      const team = await requireEntity(em, VolunteerTeam, 'VolunteerTeam', teamId, 'teamId');
       const person = await requirePerson(em, personId, 'personId');
       await requireLeader(em, team, actor, 'add members');
       let member = await em.findOne(VolunteerTeamMember, { team, person });
@@ -121,10 +125,12 @@ export class VolunteerTeamResolver {
     @Arg('leftOn', () => String, { nullable: true, description: 'YYYY-MM-DD; today when omitted.' }) leftOn: string | null | undefined,
     @Ctx() ctx: GongzhiContext,
   ): Promise<VolunteerTeamMember> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(ctx, ctx.em, VolunteerTeamMember, 'VolunteerTeamMember', memberId, 'memberId');
     const actor = await actingPerson(ctx);
     const day = leftOn ? requireIsoDate(leftOn, 'leftOn') : localDate(ctx.now());
     return inTransaction(ctx, async ({ em }) => {
-      const member = await requireVisible(ctx, em, VolunteerTeamMember, 'VolunteerTeamMember', memberId, 'memberId');
+      const member = await requireEntity(em, VolunteerTeamMember, 'VolunteerTeamMember', memberId, 'memberId');
       const team = await em.findOneOrFail(VolunteerTeam, { uuid: refId(member.team)! });
       if (refId(member.person) !== actor.uuid) await requireLeader(em, team, actor, "end someone else's membership");
       if (member.leftOn) throw userError('CONFLICT', `This membership already ended on ${member.leftOn}.`, 'memberId');

@@ -55,9 +55,16 @@ async function isVisible(value: unknown, rules: ReadonlyMap<Function, PlaceRule>
   return !!access.personId && !!rule.owners && (await rule.owners(value, ctx)).includes(access.personId);
 }
 
-/** Whether the caller may see `row` by the place rules (for resolvers that must decide before returning). */
-export async function canSee(ctx: GongzhiContext, row: object): Promise<boolean> {
-  return isVisible(row, ctx.placeRules, ctx, await ctx.access());
+/**
+ * Whether the caller may see `row` by the place rules (for resolvers that must decide before
+ * returning). Inside a transaction, pass its EntityManager as `em`: the rules then ask through
+ * it (with loaders of their own) instead of taking a second connection from the pool, which
+ * many such transactions at once could exhaust.
+ */
+export async function canSee(ctx: GongzhiContext, row: object, em?: EntityManager): Promise<boolean> {
+  const access = await ctx.access();
+  const within: GongzhiContext = !em || em === ctx.em ? ctx : { ...ctx, em, loaders: new Map() };
+  return isVisible(row, ctx.placeRules, within, access);
 }
 
 /**
@@ -74,7 +81,7 @@ export async function requireVisible<T extends object>(
   argument: string,
 ): Promise<T> {
   const row = await requireEntity(em, entity, typeName, globalId, argument);
-  if (!(await canSee(ctx, row))) throw userError('NOT_FOUND', `No ${typeName} has the id given in "${argument}" (${globalId}).`, argument);
+  if (!(await canSee(ctx, row, em))) throw userError('NOT_FOUND', `No ${typeName} has the id given in "${argument}" (${globalId}).`, argument);
   return row;
 }
 

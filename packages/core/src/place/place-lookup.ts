@@ -23,7 +23,7 @@ export async function requirePlace(
   const ctx = 'placeRules' in emOrCtx ? emOrCtx : (scope ?? null);
   const em = 'placeRules' in emOrCtx ? emOrCtx.em : emOrCtx;
   const place = await em.findOne(Place, { uuid: localId(globalId, 'Place', argument) });
-  if (!place || (ctx && !(await canSee(ctx, place)))) {
+  if (!place || (ctx && !(await canSee(ctx, place, em)))) {
     throw new GraphQLError(`No place has the id given in "${argument}" (${globalId}).`, {
       extensions: { code: 'NOT_FOUND', argument },
     });
