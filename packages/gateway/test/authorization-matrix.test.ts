@@ -267,6 +267,27 @@ function canaryMutations(): [string, string, Record<string, unknown>][] {
   ];
 }
 
+/** What the canary mutations could change, as the system sees it. */
+async function canaryState(): Promise<unknown> {
+  return sys(`query ($c: ID!, $h: ID!, $v: ID!, $a: ID!, $t: ID!, $s: ID!, $e: ID!, $i: ID!) {
+    place(id: $c) {
+      councils { id members { id } meetings { id agenda { id minutes proposals { id status ballots { id choice } } } } }
+      volunteerTeams { id members { id leftOn } recruitments { id applications { id } } pairings { id visits { id } } }
+      grids { id places { id } workers(all: true) { id } }
+    }
+    household: place(id: $h) { attentionHistory { id } gridVisits { id } }
+    venue: place(id: $v) { moralBankVenuePolicy { maxMinutes openingHours { weekday } } }
+    account: node(id: $a) { ... on MoralBankAccount { balance inRankings bookings { id status } } }
+    task: node(id: $t) { ... on VolunteerTask { status claimedBy { id } } }
+    shift: node(id: $s) { ... on VolunteerShift { signups { id } } }
+    entry: node(id: $e) { ... on VolunteerServiceEntry { status } }
+    item: node(id: $i) { ... on CouncilActionItem { status } }
+    rate: moralBankRate(communityId: $c)
+    entries: volunteerServiceEntries(under: $c) { id }
+    councils(under: $c) { id }
+  }`, { c: ids['K-C'], h: ids['K-H'], v: ids['K-V'], a: canary.MoralBankAccount, t: canary.VolunteerTask, s: canary.VolunteerShift, e: canary.VolunteerServiceEntry, i: canary.CouncilActionItem });
+}
+
 /** Whether a probe's answer holds nothing: every top-level field null or an empty list. */
 function empty(data: Record<string, unknown> | null | undefined): boolean {
   if (!data) return true;
@@ -290,7 +311,6 @@ describe.each(CALLERS)('%s', (_who, caller, home) => {
       const result = await app.execute(query, { mine: ids[home], root: ids['DEMO-FT'] }, { caller: caller() });
       const traces = leaks(result);
       if (traces.length) found[name] = traces;
-      if (process.env.MATRIX_DEBUG) console.log(_who, name, result.errors?.map((e) => e.extensions?.code) ?? 'ok', JSON.stringify(result.data).slice(0, 150));
       for (const error of result.errors ?? []) expect([name, error.extensions?.code]).not.toEqual([name, 'INTERNAL_SERVER_ERROR']);
     }
     expect(found).toEqual({});
@@ -311,6 +331,7 @@ describe.each(CALLERS)('%s', (_who, caller, home) => {
   });
 
   test('gets NOT_FOUND from every mutation naming a canary id, and changes nothing', async () => {
+    const before = await canaryState();
     const wrong: Record<string, unknown> = {};
     for (const [name, query, vars] of canaryMutations()) {
       const result = await app.execute(query, vars, { caller: caller() });
@@ -323,6 +344,7 @@ describe.each(CALLERS)('%s', (_who, caller, home) => {
       if (traces.length || !codes.length || codes.some((c) => !allowed.includes(c as string))) wrong[name] = { codes, traces, messages: result.errors?.map((e) => e.message) };
     }
     expect(wrong).toEqual({});
+    expect(await canaryState()).toEqual(before);
   });
 
   test('may not run checks and jobs that span every community (their counts would include the canaries)', async () => {
