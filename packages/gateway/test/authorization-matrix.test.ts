@@ -1,9 +1,11 @@
 import { createApiKey, createAuthenticator, type Caller, toGlobalId } from '@gongzhi/core';
 import { createTestApp, type TestApp } from '@gongzhi/core/testing';
-import council from '@gongzhi/plugin-council';
-import grid from '@gongzhi/plugin-grid';
-import moralBank from '@gongzhi/plugin-moral-bank';
-import volunteer from '@gongzhi/plugin-volunteer';
+// The plugins' sources, as their own tests import them: through the packages (dist) the type
+// check would see each plugin's event declarations twice (src and dist) and refuse them.
+import council from '../../plugin-council/src/index.js';
+import grid from '../../plugin-grid/src/index.js';
+import moralBank from '../../plugin-moral-bank/src/index.js';
+import volunteer from '../../plugin-volunteer/src/index.js';
 import { type ExecutionResult, parse, subscribe } from 'graphql';
 
 /**
