@@ -7,7 +7,7 @@ export * from './auth/permission.js';
 export * from './auth/person-places.js';
 export * from './auth/person-token.js';
 export * from './auth/place-rule.js';
-export { canSee, placePath } from './auth/scope-guard.js';
+export { canSee, placePath, requireVisible } from './auth/scope-guard.js';
 export { readSensitive } from './auth/sensitive.js';
 export * from './board/board-item.js';
 export * from './board/board-hub.js';

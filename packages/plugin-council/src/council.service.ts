@@ -15,6 +15,7 @@ import {
   requirePerson,
   requirePlace,
   userError,
+  requireVisible,
 } from '@gongzhi/core';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from './em.js';
@@ -86,6 +87,8 @@ export class CouncilService {
   // ---- councils and seats -------------------------------------------------------------
 
   async createCouncil(input: CreateCouncilInput): Promise<Council> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requirePlace(this.ctx, input.communityId, 'communityId', [PlaceType.COMMUNITY]);
     const name = nonEmpty(input.name, 'name');
     if (!Number.isInteger(input.quorumPercent) || input.quorumPercent < 0 || input.quorumPercent > 100) {
       throw userError('BAD_USER_INPUT', `"quorumPercent" must be a whole number from 0 to 100 (the share of voting weight that must vote), got ${input.quorumPercent}.`, 'quorumPercent');
@@ -110,6 +113,8 @@ export class CouncilService {
   }
 
   async addMember(councilId: string, seatType: SeatType, personId?: string | null, organizationId?: string | null): Promise<CouncilMember> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(this.ctx, this.ctx.em, Council, 'Council', councilId, 'councilId');
     if (!!personId === !!organizationId) {
       throw userError('BAD_USER_INPUT', 'A seat is held by a person or by an organisation: give exactly one of "personId" and "organizationId".', personId ? 'organizationId' : 'personId');
     }
@@ -176,6 +181,8 @@ export class CouncilService {
   // ---- meetings -----------------------------------------------------------------------
 
   async scheduleMeeting(input: ScheduleCouncilMeetingInput): Promise<CouncilMeeting> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(this.ctx, this.ctx.em, Council, 'Council', input.councilId, 'councilId');
     const title = nonEmpty(input.title, 'title');
     const actor = await actingPerson(this.ctx);
     const now = this.ctx.now();
@@ -220,6 +227,8 @@ export class CouncilService {
   }
 
   async addAgendaItem(input: AddCouncilAgendaItemInput): Promise<CouncilAgendaItem> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(this.ctx, this.ctx.em, CouncilMeeting, 'CouncilMeeting', input.meetingId, 'meetingId');
     const title = nonEmpty(input.title, 'title');
     if (input.requestId && input.gridFindingId) {
       throw userError('BAD_USER_INPUT', 'An agenda item is about a request or a grid finding, not both: give "requestId" or "gridFindingId" (or neither for a free topic).', 'gridFindingId');
@@ -253,6 +262,8 @@ export class CouncilService {
 
   async recordMinutes(agendaItemId: string, minutes: string): Promise<CouncilAgendaItem> {
     const actor = await actingPerson(this.ctx);
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(this.ctx, this.ctx.em, CouncilAgendaItem, 'CouncilAgendaItem', agendaItemId, 'agendaItemId');
     return this.run(async ({ em }) => {
       const item = await requireEntity(em, CouncilAgendaItem, 'CouncilAgendaItem', agendaItemId, 'agendaItemId');
       await this.requireMembership(em, await this.councilOfMeeting(em, item.meeting.uuid), actor);
@@ -265,6 +276,8 @@ export class CouncilService {
   // ---- proposals and votes ------------------------------------------------------------
 
   async createProposal(agendaItemId: string, text: string): Promise<CouncilProposal> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(this.ctx, this.ctx.em, CouncilAgendaItem, 'CouncilAgendaItem', agendaItemId, 'agendaItemId');
     const body = nonEmpty(text, 'text');
     const actor = await actingPerson(this.ctx);
     return this.run(async ({ em }) => {
@@ -284,6 +297,8 @@ export class CouncilService {
    */
   async vote(proposalId: string, choice: VoteChoice, memberId: string | null | undefined, change: boolean): Promise<CouncilBallot> {
     const actor = await actingPerson(this.ctx);
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(this.ctx, this.ctx.em, CouncilProposal, 'CouncilProposal', proposalId, 'proposalId');
     return this.run(async ({ em, emit }) => {
       const uuid = localId(proposalId, 'CouncilProposal', 'proposalId');
       const rows = await em.execute<{ status: string }[]>('SELECT status FROM council.proposal WHERE id = ? FOR SHARE', [uuid]);
@@ -326,6 +341,8 @@ export class CouncilService {
    */
   async closeProposal(proposalId: string): Promise<CouncilProposal> {
     const actor = await actingPerson(this.ctx);
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(this.ctx, this.ctx.em, CouncilProposal, 'CouncilProposal', proposalId, 'proposalId');
     return this.run(async ({ em, emit }) => {
       const uuid = localId(proposalId, 'CouncilProposal', 'proposalId');
       const rows = await em.execute<{ status: string }[]>('SELECT status FROM council.proposal WHERE id = ? FOR UPDATE', [uuid]);
@@ -464,6 +481,8 @@ export class CouncilService {
   // ---- decisions, duties and funding --------------------------------------------------
 
   async recordDecision(input: RecordCouncilDecisionInput): Promise<CouncilDecision> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(this.ctx, this.ctx.em, CouncilProposal, 'CouncilProposal', input.proposalId, 'proposalId');
     const summary = nonEmpty(input.summary, 'summary');
     const actor = await actingPerson(this.ctx);
     if (!input.actionItems.length) {
@@ -536,6 +555,8 @@ export class CouncilService {
    */
   async updateActionItem(actionItemId: string, status: ActionItemStatus): Promise<CouncilActionItem> {
     const actor = await actingPerson(this.ctx);
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(this.ctx, this.ctx.em, CouncilActionItem, 'CouncilActionItem', actionItemId, 'id');
     return this.run(async (tx) => {
       const { em, emit } = tx;
       const uuid = localId(actionItemId, 'CouncilActionItem', 'id');

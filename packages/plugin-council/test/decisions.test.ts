@@ -46,7 +46,7 @@ test('bad decisions are refused with typed errors and write nothing', async () =
     expect({ code: error.code, message: error.message }).toEqual({ code, message });
   }
   const outsider = await failure(w.app, Q.decide, { input: { proposalId: proposal.id, summary: '维修', actionItems: [item()] } }, as(w.outsider));
-  expect(outsider.code).toBe('NOT_A_MEMBER');
+  expect(outsider.code).toBe('NOT_FOUND'); // the council lies outside the outsider's places (issue #9)
   expect(await Promise.all(['decision', 'action_item', 'funding_source'].map(count))).toEqual(before);
 
   const ok = await w.app.run(Q.decide, { input: { proposalId: proposal.id, summary: '维修', actionItems: [item()], funding: [{ kind: 'HOUSING_MAINTENANCE_FUND', amountFen: 0 }] } }, as(reps[0]!));
@@ -111,7 +111,7 @@ test('a meeting needs notice unless urgent; agenda items are a request, a grid f
   });
   const urgent = await w.app.run(Q.schedule, { input: { councilId: council.id, title: '污水管塌陷紧急议事', scheduledAt: soon, urgent: true } }, as(reps[0]!));
   expect(urgent.scheduleCouncilMeeting).toMatchObject({ urgent: true, convenedBy: { name: '代表1' } });
-  expect((await failure(w.app, Q.schedule, { input: { councilId: council.id, title: '例会', scheduledAt: '2026-12-01T08:00:00Z' } }, as(w.outsider))).code).toBe('NOT_A_MEMBER');
+  expect((await failure(w.app, Q.schedule, { input: { councilId: council.id, title: '例会', scheduledAt: '2026-12-01T08:00:00Z' } }, as(w.outsider))).code).toBe('NOT_FOUND'); // outside their places
 
   const finding = '2b1f1a52-5a0e-4c59-9d61-6c7a1c0f3e11';
   const grid = await w.app.run(Q.agenda, { input: { meetingId: meeting.id, title: '网格员发现：楼道堆物', gridFindingId: finding } }, as(reps[0]!));

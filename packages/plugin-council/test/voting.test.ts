@@ -88,9 +88,8 @@ test('bad votes are refused with typed errors and write nothing', async () => {
   const uuid = Buffer.from(proposal.id, 'base64url').toString().split(':')[1];
   const ballots = () => count('SELECT count(*) AS n FROM council.ballot WHERE proposal_id = ?', [uuid]);
 
-  expect(await failure(w.app, Q.vote, { p: proposal.id, c: 'FOR' }, as(w.outsider))).toMatchObject({
-    code: 'NOT_A_MEMBER', message: `路人 holds no seat on ${council.name} and is not a member of an organisation that does; only its members may do this.`,
-  });
+  // 路人 lives outside the council's community: to them the proposal does not exist (issue #9).
+  expect(await failure(w.app, Q.vote, { p: proposal.id, c: 'FOR' }, as(w.outsider))).toMatchObject({ code: 'NOT_FOUND' });
   expect(await failure(w.app, Q.vote, { p: proposal.id, c: 'FOR' })).toMatchObject({ code: 'UNAUTHENTICATED' });
   expect(await ballots()).toBe(0);
 
@@ -102,7 +101,7 @@ test('bad votes are refused with typed errors and write nothing', async () => {
   const org = await w.app.run(Q.vote, { p: proposal.id, c: 'AGAINST' }, as(w.orgs.owners.people[0]!));
   expect(org.castCouncilVote).toMatchObject({ choice: 'AGAINST', castBy: { name: '业委会主任' }, member: { name: '火龙园北里业主委员会' } });
   expect((await failure(w.app, Q.vote, { p: proposal.id, c: 'FOR' }, as(w.orgs.owners.people[1]!))).code).toBe('ALREADY_VOTED');
-  expect((await failure(w.app, Q.changeVote, { p: proposal.id, c: 'FOR' }, as(w.outsider))).code).toBe('NOT_A_MEMBER');
+  expect((await failure(w.app, Q.changeVote, { p: proposal.id, c: 'FOR' }, as(w.outsider))).code).toBe('NOT_FOUND'); // outside their places (issue #9)
   await w.app.run(Q.changeVote, { p: proposal.id, c: 'ABSTAIN' }, as(w.orgs.owners.people[1]!));
   expect(await ballots()).toBe(2);
 
@@ -111,7 +110,7 @@ test('bad votes are refused with typed errors and write nothing', async () => {
   expect(await failure(w.app, Q.vote, { p: proposal.id, c: 'FOR' }, as(w.orgs.owners.people[2]!))).toMatchObject({ code: 'PROPOSAL_CLOSED' });
   expect((await failure(w.app, Q.changeVote, { p: proposal.id, c: 'AGAINST' }, as(people[0]!))).code).toBe('PROPOSAL_CLOSED');
   expect((await failure(w.app, Q.close, { p: proposal.id }, as(people[0]!))).code).toBe('PROPOSAL_CLOSED');
-  expect((await failure(w.app, Q.close, { p: proposal.id }, as(w.outsider))).code).toBe('PROPOSAL_CLOSED');
+  expect((await failure(w.app, Q.close, { p: proposal.id }, as(w.outsider))).code).toBe('NOT_FOUND'); // outside their places, whatever its state
   expect(await ballots()).toBe(2);
 });
 

@@ -73,7 +73,7 @@ export class GridAttentionResolver {
     const why = reason.trim();
     if (!why) throw userError('BAD_USER_INPUT', '"reason" must not be empty: say why the place gets this colour (e.g. "独居老人，行动不便").', 'reason');
     return ctx.events.transaction(ctx.em, async ({ em, emit }) => {
-      const place = await requirePlace(em, placeId, 'placeId', [PlaceType.HOUSEHOLD, PlaceType.BUILDING]);
+      const place = await requirePlace(em, placeId, 'placeId', [PlaceType.HOUSEHOLD, PlaceType.BUILDING], ctx);
       await requireGridWorkerAt(em, place, me, today(ctx), 'placeId');
       // One colour change of a place at a time, so `previousLevel` is always the one replaced.
       await em.execute('SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))', ['grid.attention', place.uuid]);

@@ -14,6 +14,7 @@ import {
   requireEntity,
   requirePlace,
   userError,
+  requireVisible,
 } from '@gongzhi/core';
 import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
@@ -81,7 +82,7 @@ export class GridEscalationResolver {
   ): Promise<GridEscalationLimitSetting> {
     checkLimit(level, hours);
     return ctx.events.transaction(ctx.em, async ({ em, emit }) => {
-      const grid = await requireEntity(em, Grid, 'Grid', gridId, 'gridId');
+      const grid = await requireVisible(ctx, em, Grid, 'Grid', gridId, 'gridId');
       await authorize(ctx, GRID_MANAGE, (await em.findOneOrFail(Place, { uuid: grid.community.uuid })).path);
       await em.execute(
         `INSERT INTO grid.escalation_limit (id, grid_id, level, hours, updated_at) VALUES (?, ?, ?, ?, ?::timestamptz)
@@ -102,7 +103,7 @@ export class GridEscalationResolver {
   ): Promise<GridEscalationLimitSetting> {
     checkLimit(level, hours);
     return ctx.events.transaction(ctx.em, async ({ em, emit }) => {
-      const community = await requirePlace(em, communityId, 'communityId', [PlaceType.COMMUNITY]);
+      const community = await requirePlace(em, communityId, 'communityId', [PlaceType.COMMUNITY], ctx);
       await authorize(ctx, GRID_MANAGE, community.path);
       await em.execute(
         `INSERT INTO grid.escalation_limit (id, community_id, level, hours, updated_at) VALUES (?, ?, ?, ?, ?::timestamptz)
@@ -114,9 +115,10 @@ export class GridEscalationResolver {
     }, ctx.caller?.id);
   }
 
-  @Mutation(() => GridEscalationRun, { description: 'Runs the automatic escalation now (the scheduled job does the same): every request overdue at its level goes one level up, once, even when several processes run it at the same moment.' })
+  @Mutation(() => GridEscalationRun, { description: 'Runs the automatic escalation now (the scheduled job does the same): every request overdue at its level goes one level up, once, even when several processes run it at the same moment. Needs grid.manage everywhere (it acts on every community).' })
   async escalateOverdueRequests(@Ctx() ctx: GongzhiContext): Promise<GridEscalationRun> {
-    await authorize(ctx, GRID_MANAGE);
+    // It escalates in every community and counts them all: grid.manage everywhere ('' = the whole tree) only.
+    await authorize(ctx, GRID_MANAGE, '');
     const ids = await gridServices(ctx).escalateOverdue();
     const requests = ids.length ? await ctx.em.find(Request, { uuid: { $in: ids } }, { orderBy: { createdAt: 'asc', uuid: 'asc' } }) : [];
     return Object.assign(new GridEscalationRun(), { escalatedCount: ids.length, requests });
@@ -131,7 +133,7 @@ export class GridEscalationResolver {
     const me = await actingPerson(ctx);
     const why = reason.trim();
     if (!why) throw userError('BAD_USER_INPUT', '"reason" must not be empty: say why the grid cannot solve it (e.g. "需更换主管道，超出网格能力").', 'reason');
-    const request = await requireEntity(ctx.em, Request, 'Request', requestId, 'requestId');
+    const request = await requireVisible(ctx, ctx.em, Request, 'Request', requestId, 'requestId');
     const covering = (await coveringGrids(ctx.em, [request.placePath])).get(request.placePath)!;
     const ids = [covering.grid, covering.microGrid].filter((g) => g !== null).map((g) => g.uuid);
     if (request.level === RequestLevel.GRID && ids.length) {

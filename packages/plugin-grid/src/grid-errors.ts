@@ -1,4 +1,4 @@
-import { canSee, type GongzhiContext, requireEntity, RequestPayload, RequestRuleError, userError } from '@gongzhi/core';
+import { canSee, type GongzhiContext, requireEntity, requireVisible, RequestPayload, RequestRuleError, userError } from '@gongzhi/core';
 import { Grid } from './grid.entity.js';
 import type { GridServices } from './grid.services.js';
 
@@ -26,7 +26,7 @@ export function isUniqueViolation(err: unknown): boolean {
 
 /** The grid an argument names, if the caller may see it (its community is in their places); NOT_FOUND otherwise. */
 export async function requireVisibleGrid(ctx: GongzhiContext, globalId: string, argument: string): Promise<Grid> {
-  const grid = await requireEntity(ctx.em, Grid, 'Grid', globalId, argument);
+  const grid = await requireVisible(ctx, ctx.em, Grid, 'Grid', globalId, argument);
   if (!(await canSee(ctx, grid))) throw userError('NOT_FOUND', `No Grid has the id given in "${argument}" (${globalId}).`, argument);
   return grid;
 }

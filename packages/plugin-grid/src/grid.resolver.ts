@@ -1,4 +1,5 @@
 import {
+  canSee,
   actingPerson,
   authorize,
   type GongzhiContext,
@@ -18,6 +19,7 @@ import {
   requirePerson,
   requirePlace,
   userError,
+  requireVisible,
 } from '@gongzhi/core';
 import type { EntityManager } from './em.js';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
@@ -85,9 +87,9 @@ async function addPlaces(em: EntityManager, grid: Grid, community: Place, places
   }
 }
 
-async function requirePlaces(em: EntityManager, ids: readonly string[], argument: string): Promise<Place[]> {
+async function requirePlaces(ctx: GongzhiContext, em: EntityManager, ids: readonly string[], argument: string): Promise<Place[]> {
   const places: Place[] = [];
-  for (const [i, id] of ids.entries()) places.push(await requirePlace(em, id, `${argument}[${i}]`));
+  for (const [i, id] of ids.entries()) places.push(await requirePlace(em, id, `${argument}[${i}]`, undefined, ctx));
   return places;
 }
 
@@ -110,12 +112,12 @@ export class GridResolver {
     const trimmed = name.trim();
     if (!trimmed) throw userError('BAD_USER_INPUT', '"name" must not be empty: give the grid a name such as "第一网格".', 'name');
     return ctx.events.transaction(ctx.em, async ({ em, emit }) => {
-      const community = await requirePlace(em, communityId, 'communityId', [PlaceType.COMMUNITY]);
+      const community = await requirePlace(em, communityId, 'communityId', [PlaceType.COMMUNITY], ctx);
       await authorize(ctx, GRID_MANAGE, community.path);
       let parent: Grid | null = null;
       if (kind === GridKind.MICRO_GRID) {
         if (!parentId) throw userError('BAD_USER_INPUT', 'A micro-grid nests in a grid: give "parentId", the id of a grid of the same community.', 'parentId');
-        parent = await requireEntity(em, Grid, 'Grid', parentId, 'parentId');
+        parent = await requireVisible(ctx, em, Grid, 'Grid', parentId, 'parentId');
         if (parent.kind !== GridKind.GRID || parent.community.uuid !== community.uuid) {
           throw userError('BAD_USER_INPUT', `"parentId" must be a grid (not a micro-grid) of ${community.name}; ${parent.name} is not.`, 'parentId');
         }
@@ -132,7 +134,7 @@ export class GridResolver {
         if (isUniqueViolation(err)) throw userError('CONFLICT', `${community.name} already has a grid named "${trimmed}"; grid names are unique in a community.`, 'name');
         throw err;
       }
-      const places = await requirePlaces(em, placeIds, 'placeIds');
+      const places = await requirePlaces(ctx, em, placeIds, 'placeIds');
       await addPlaces(em, grid, community, places, 'placeIds');
       await emit('grid.created', { gridId: grid.uuid, communityId: community.uuid, kind, parentId: parent?.uuid ?? null });
       if (places.length) await emit('grid.places-added', { gridId: grid.uuid, placeIds: places.map((p) => p.uuid) });
@@ -148,10 +150,10 @@ export class GridResolver {
   ): Promise<Grid> {
     if (!placeIds.length) throw userError('BAD_USER_INPUT', '"placeIds" is empty: give at least one place to add.', 'placeIds');
     return ctx.events.transaction(ctx.em, async ({ em, emit }) => {
-      const grid = await requireEntity(em, Grid, 'Grid', gridId, 'gridId');
+      const grid = await requireVisible(ctx, em, Grid, 'Grid', gridId, 'gridId');
       const community = await em.findOneOrFail(Place, { uuid: grid.community.uuid });
       await authorize(ctx, GRID_MANAGE, community.path);
-      const places = await requirePlaces(em, placeIds, 'placeIds');
+      const places = await requirePlaces(ctx, em, placeIds, 'placeIds');
       await addPlaces(em, grid, community, places, 'placeIds');
       await emit('grid.places-added', { gridId: grid.uuid, placeIds: places.map((p) => p.uuid) });
       return grid;
@@ -170,7 +172,7 @@ export class GridResolver {
     const to = endsOn ? requireIsoDate(endsOn, 'endsOn') : null;
     if (to && to < from) throw userError('BAD_USER_INPUT', `"endsOn" (${to}) must be on or after "startsOn" (${from}).`, 'endsOn');
     return ctx.events.transaction(ctx.em, async ({ em, emit }) => {
-      const grid = await requireEntity(em, Grid, 'Grid', gridId, 'gridId');
+      const grid = await requireVisible(ctx, em, Grid, 'Grid', gridId, 'gridId');
       const person = await requirePerson(em, personId, 'personId');
       const community = await em.findOneOrFail(Place, { uuid: grid.community.uuid });
       await authorize(ctx, GRID_MANAGE, community.path);
@@ -219,8 +221,8 @@ export class GridResolver {
   ): Promise<GridAdoption> {
     const from = requireIsoDate(startsOn, 'startsOn');
     return ctx.events.transaction(ctx.em, async ({ em, emit }) => {
-      const grid = await requireEntity(em, Grid, 'Grid', gridId, 'gridId');
-      const organization = await requireEntity(em, Organization, 'Organization', organizationId, 'organizationId');
+      const grid = await requireVisible(ctx, em, Grid, 'Grid', gridId, 'gridId');
+      const organization = await requireVisible(ctx, em, Organization, 'Organization', organizationId, 'organizationId');
       await authorize(ctx, GRID_MANAGE, (await em.findOneOrFail(Place, { uuid: grid.community.uuid })).path);
       if (await em.count(GridAdoption, { grid, organization, endsOn: null })) {
         throw userError('CONFLICT', `${organization.name} has already adopted grid ${grid.name}.`, 'organizationId');
@@ -240,13 +242,18 @@ export class GridResolver {
   @Mutation(() => RequestPayload, { description: "Claims a request of a grid for the signed-in person, who must be an active worker of the grid covering it or a member of a partner unit that adopted that grid (NOT_GRID_MEMBER otherwise). Of two claims at once one wins." })
   async claimGridRequest(@Arg('requestId', () => ID) requestId: string, @Ctx() ctx: GongzhiContext): Promise<RequestPayload> {
     const me = await actingPerson(ctx);
+    // Partner-unit members take work of places they may not otherwise see: not scoped here.
     const request = await requireEntity(ctx.em, Request, 'Request', requestId, 'requestId');
     const covering = (await coveringGrids(ctx.em, [request.placePath])).get(request.placePath)!;
     const grids = [covering.grid, covering.microGrid].filter((g) => g !== null);
+    // A refusal to someone who may not see the request must not tell it exists (issue #9).
+    const hidden = async () => !(await canSee(ctx, request));
+    if (!grids.length && (await hidden())) throw userError('NOT_FOUND', `No Request has the id given in "requestId" (${requestId}).`, 'requestId');
     if (!grids.length) throw userError('NOT_IN_GRID', `"${request.title}" is not on a place inside any grid; claim it with claimRequest instead.`, 'requestId');
     const ids = grids.map((g) => g.uuid);
     const day = today(ctx);
     if (!(await isActiveWorker(ctx.em, ids, me.uuid, day)) && !(await isAdoptingMember(ctx.em, ids, me.uuid, day))) {
+      if (await hidden()) throw userError('NOT_FOUND', `No Request has the id given in "requestId" (${requestId}).`, 'requestId');
       throw userError(
         'NOT_GRID_MEMBER',
         `${me.name} is neither a worker of grid ${grids.map((g) => g.name).join(' / ')} nor a member of a partner unit that adopted it; only they take its work.`,

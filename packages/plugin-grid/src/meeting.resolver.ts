@@ -1,4 +1,4 @@
-import { actingPerson, authorize, type GongzhiContext, loadById, Person, Place, refId, Request, requireEntity, userError } from '@gongzhi/core';
+import { actingPerson, authorize, type GongzhiContext, loadById, Person, Place, refId, Request, requireEntity, requireVisible, userError } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { GridFinding } from './grid-finding.entity.js';
 import { GridMeeting } from './grid-meeting.entity.js';
@@ -41,7 +41,7 @@ export class GridMeetingResolver {
   ): Promise<GridMeeting> {
     const at = heldAt ?? ctx.now();
     if (at.getTime() > ctx.now().getTime()) throw userError('BAD_USER_INPUT', '"heldAt" is in the future; record a meeting once it has been held.', 'heldAt');
-    const grid = await requireEntity(ctx.em, Grid, 'Grid', gridId, 'gridId');
+    const grid = await requireVisible(ctx, ctx.em, Grid, 'Grid', gridId, 'gridId');
     const me = ctx.caller?.kind === 'person' ? await actingPerson(ctx) : null;
     // The grid's own workers hold its weekly meeting; others need grid.manage at the community.
     if (!me || !(await isActiveWorker(ctx.em, [grid.uuid], me.uuid, today(ctx)))) {

@@ -17,6 +17,7 @@ import {
   requirePerson,
   requirePlace,
   userError,
+  requireVisible,
 } from '@gongzhi/core';
 import type { EntityManager } from './em.js';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
@@ -149,7 +150,7 @@ export class GridVisitResolver {
     });
     return ctx.events.transaction(ctx.em, async (tx) => {
       const { em } = tx;
-      const household = await requirePlace(em, input.householdId, 'input.householdId', [PlaceType.HOUSEHOLD]);
+      const household = await requirePlace(em, input.householdId, 'input.householdId', [PlaceType.HOUSEHOLD], ctx);
       await requireGridWorkerAt(em, household, me, day);
       const met: string[] = [];
       for (const [i, id] of input.metPersonIds.entries()) met.push((await requirePerson(em, id, `input.metPersonIds[${i}]`)).uuid);
@@ -203,7 +204,7 @@ export class GridVisitResolver {
   ): Promise<GridFinding> {
     const me = await actingPerson(ctx);
     return ctx.events.transaction(ctx.em, async (tx) => {
-      const finding = await requireEntity(tx.em, GridFinding, 'GridFinding', findingId, 'findingId');
+      const finding = await requireVisible(ctx, tx.em, GridFinding, 'GridFinding', findingId, 'findingId');
       // Lock the finding so two calls at once open one request.
       await tx.em.execute('SELECT id FROM grid.grid_finding WHERE id = ? FOR UPDATE', [finding.uuid]);
       await tx.em.refresh(finding);

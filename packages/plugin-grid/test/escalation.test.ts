@@ -120,7 +120,7 @@ test('manual escalation needs a reason and a worker of the grid; a closed reques
   const id = await submit(w.app, w.place.h201!.id, w.person.resident!.id, '化粪池堵塞，需要更换主管道');
   const M = 'mutation($r: ID!, $why: String!) { escalateGridRequest(requestId: $r, reason: $why) { request { level status timeline { action note actor { name } } } errors { code message } } }';
   expect((await errorCode(w.app, M, { r: id, why: '  ' }, as(w.person.wang!)))?.code).toBe('BAD_USER_INPUT');
-  expect((await errorCode(w.app, M, { r: id, why: '太难了' }, as(w.person.outsider!)))?.code).toBe('NOT_GRID_WORKER');
+  expect((await errorCode(w.app, M, { r: id, why: '太难了' }, as(w.person.outsider!)))?.code).toBe('NOT_FOUND'); // a request outside their places
   expect((await errorCode(w.app, M, { r: id, why: '太难了' }))?.code).toBe('UNAUTHENTICATED');
   const done = (await w.app.run(M, { r: id, why: '需更换主管道一百余米，超出网格能力' }, as(w.person.wang!))).escalateGridRequest;
   expect(done.errors).toEqual([]);

@@ -38,9 +38,9 @@ describe('grids and micro-grids', () => {
   test('managing grids takes the grid.manage permission (a social worker of the community has it)', async () => {
     const M = 'mutation($c: ID!) { createGrid(communityId: $c, name: "权限测试网格") { name } }';
     expect((await errorCode(w.app, M, { c: w.place.fxy!.id }, as(w.person.resident!)))?.code).toBe('FORBIDDEN');
-    expect((await errorCode(w.app, M, { c: w.place.fxy!.id }, { caller: null } as never))?.code).toBe('UNAUTHENTICATED');
+    expect((await errorCode(w.app, M, { c: w.place.fxy!.id }, { caller: null } as never))?.code).toBe('NOT_FOUND'); // anonymous callers see no place
     await w.app.run('mutation($p: ID!, $c: ID!) { assignRole(personId: $p, placeId: $c, role: SOCIAL_WORKER, startsOn: "2026-01-01") { id } }', { p: w.person.li!.id, c: w.place.cyl!.id });
-    expect((await errorCode(w.app, M, { c: w.place.fxy!.id }, as(w.person.li!)))?.code).toBe('FORBIDDEN'); // another community
+    expect((await errorCode(w.app, M, { c: w.place.fxy!.id }, as(w.person.li!)))?.code).toBe('NOT_FOUND'); // another community: outside li's places, so "not found"
     expect((await w.app.run('mutation($c: ID!) { createGrid(communityId: $c, name: "权限测试网格") { name } }', { c: w.place.cyl!.id }, as(w.person.li!))).createGrid).toEqual({ name: '权限测试网格' });
   });
 
@@ -156,7 +156,8 @@ describe('adoption by a partner unit', () => {
     await w.app.run('mutation($id: ID!) { changeRequestStatus(id: $id, to: ACCEPTED) { errors { code } } }', { id: open });
 
     const before = await w.app.execute('mutation($r: ID!) { claimGridRequest(requestId: $r) { request { status } errors { code } } }', { r: open }, as(w.person.member!));
-    expect(before.errors?.[0]?.extensions?.code).toBe('NOT_GRID_MEMBER');
+    // Not yet a partner, and the place is outside the member's places: "not found" (issue #9), not NOT_GRID_MEMBER.
+    expect(before.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect((await w.app.run('{ gridWork { title } }', {}, as(w.person.member!))).gridWork).toEqual([]);
 
     const adopted = await w.app.run(
@@ -175,7 +176,7 @@ describe('adoption by a partner unit', () => {
     expect(claimed.claimGridRequest).toEqual({ request: { status: 'CLAIMED', assignee: { name: '驻区单位志愿者' } }, errors: [] });
 
     const outsider = await w.app.execute('mutation($r: ID!) { claimGridRequest(requestId: $r) { errors { code } } }', { r: open }, as(w.person.outsider!));
-    expect(outsider.errors?.[0]?.extensions?.code).toBe('NOT_GRID_MEMBER');
+    expect(outsider.errors?.[0]?.extensions?.code).toBe('NOT_FOUND'); // outside their places (issue #9)
     const orgView = await w.app.run('query($o: ID!) { node(id: $o) { ... on Organization { gridAdoptions { grid { name } note } } } }', { o: w.org.id });
     expect(orgView.node.gridAdoptions).toEqual([{ grid: { name: '翠庭园网格' }, note: '每月助老服务' }]);
   });

@@ -72,8 +72,9 @@ describe('household visits (入户走访)', () => {
     const input = { householdId: w.place.h201!.id, findings: [{ description: '楼道堆物', openRequest: true }] };
     const cases: [Record<string, unknown>, { caller: { id: string; kind: 'person' } } | undefined, string][] = [
       [{ ...input, householdId: w.place.b20!.id }, as(w.person.wang!), 'BAD_USER_INPUT'], // not a household
-      [input, as(w.person.outsider!), 'NOT_GRID_WORKER'],
-      [{ ...input, householdId: w.place.h502!.id }, as(w.person.wang!), 'NOT_IN_GRID'],
+      // The outsider sees no place of the grid: the household is "not found" to them (issue #9).
+      [input, as(w.person.outsider!), 'NOT_FOUND'],
+      [{ ...input, householdId: w.place.h502!.id }, as(w.person.wang!), 'NOT_FOUND'], // another community: outside wang's places
       [{ ...input, visitedOn: '2026-06-02' }, as(w.person.wang!), 'BAD_USER_INPUT'], // the future
       [{ ...input, findings: [{ description: ' ' }] }, as(w.person.wang!), 'BAD_USER_INPUT'],
       // The request of the second finding is refused after the visit and first finding were written: all rolls back.
@@ -115,7 +116,7 @@ describe("the people's-conditions map (民情图)", () => {
     const before = await count('grid.attention_mark');
     expect((await errorCode(w.app, SET, { p: w.place.h201!.id, l: 'RED', r: '  ' }, as(w.person.wang!)))?.code).toBe('BAD_USER_INPUT');
     expect((await errorCode(w.app, SET, { p: w.place.u1!.id, l: 'RED', r: '单元' }, as(w.person.wang!)))?.code).toBe('BAD_USER_INPUT');
-    expect((await errorCode(w.app, SET, { p: w.place.h201!.id, l: 'RED', r: '无关人员' }, as(w.person.outsider!)))?.code).toBe('NOT_GRID_WORKER');
+    expect((await errorCode(w.app, SET, { p: w.place.h201!.id, l: 'RED', r: '无关人员' }, as(w.person.outsider!)))?.code).toBe('NOT_FOUND'); // a place outside their places
     expect(await count('grid.attention_mark')).toBe(before);
   });
 

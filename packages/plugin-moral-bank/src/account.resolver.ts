@@ -1,7 +1,7 @@
 import { MoralBankPermission } from './moral-bank.permissions.js';
 import {
   actingPerson, authorize, batchLoader, type GongzhiContext, loadByForeignKey, loadById, localId, Organization, Person, Place, PlaceType,
-  requireEntity, requirePlace, toGlobalId, userError,
+  requireEntity, requireVisible, requirePlace, toGlobalId, userError,
 } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { AccountHolderKind, MoralBankAccount } from './account.entity.js';
@@ -58,7 +58,7 @@ export class MoralBankAccountResolver {
       const person = await requireEntity(ctx.em, Person, 'Person', holderId, 'holderId');
       holder = { kind: holderKind, id: person.uuid, name: label ?? person.name };
     } else if (holderKind === AccountHolderKind.ORGANIZATION) {
-      const org = await requireEntity(ctx.em, Organization, 'Organization', holderId, 'holderId');
+      const org = await requireVisible(ctx, ctx.em, Organization, 'Organization', holderId, 'holderId');
       holder = { kind: holderKind, id: org.uuid, name: label ?? org.name };
     } else if (holderKind === AccountHolderKind.TEAM) {
       const keeper = await actingPerson(ctx);
@@ -78,7 +78,7 @@ export class MoralBankAccountResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<MoralBankAccount> {
     const actor = await actingPerson(ctx);
-    const account = await requireEntity(ctx.em, MoralBankAccount, 'MoralBankAccount', accountId, 'accountId');
+    const account = await requireVisible(ctx, ctx.em, MoralBankAccount, 'MoralBankAccount', accountId, 'accountId');
     const mayDecide =
       (account.holderKind === AccountHolderKind.PERSON && account.person?.uuid === actor.uuid) ||
       (account.holderKind === AccountHolderKind.TEAM && account.keeper?.uuid === actor.uuid);

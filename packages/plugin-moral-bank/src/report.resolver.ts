@@ -1,6 +1,7 @@
-import { type GongzhiContext, loadById, PlaceType, requirePlace, toGlobalId, userError } from '@gongzhi/core';
+import { authorize, type GongzhiContext, loadById, PlaceType, requirePlace, toGlobalId, userError } from '@gongzhi/core';
 import { Arg, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import { MoralBankAccount } from './account.entity.js';
+import { MoralBankPermission } from './moral-bank.permissions.js';
 import { bankOptions } from './moral-bank.service.js';
 import { monthlySummary, topContributors, verifyLedger } from './report.service.js';
 
@@ -74,9 +75,14 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 @Resolver()
 export class MoralBankReportResolver {
-  @Query(() => MoralBankLedgerCheck, { description: 'Admin check of the ledger (all communities, or one): balanced transactions, cached balances equal to entries, floors held.' })
+  @Query(() => MoralBankLedgerCheck, {
+    description:
+      'Admin check of the ledger (all communities, or one): balanced transactions, cached balances equal to entries, floors held. Needs moral-bank.manage at the community, or everywhere for all communities.',
+  })
   async verifyMoralBankLedger(@Arg('communityId', () => ID, { nullable: true }) communityId: string | null | undefined, @Ctx() ctx: GongzhiContext): Promise<MoralBankLedgerCheck> {
     const community = communityId ? await requirePlace(ctx, communityId, 'communityId', [PlaceType.COMMUNITY]) : null;
+    // Its counts and ids span every community it checks: only their managers may see them ('' = everywhere).
+    await authorize(ctx, MoralBankPermission.MANAGE, community?.path ?? '');
     const check = await verifyLedger(ctx.em, community?.uuid ?? null);
     return {
       ok: check.entrySum === 0 && check.mismatches.length === 0 && check.unbalanced.length === 0 && check.belowFloor.length === 0,

@@ -1,4 +1,4 @@
-import { actingPerson, authorize, batchLoader, canSee, type GongzhiContext, loadById, Person, Place, placePath, refId, requireEntity, userError } from '@gongzhi/core';
+import { actingPerson, authorize, batchLoader, canSee, type GongzhiContext, loadById, Person, Place, placePath, refId, requireEntity, requireVisible, userError } from '@gongzhi/core';
 import { MoralBankPermission } from './moral-bank.permissions.js';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Resolver, Root, registerEnumType } from 'type-graphql';
 import { MoralBankAccount } from './account.entity.js';
@@ -39,7 +39,7 @@ export class MoralBankTransactionResolver {
   @Mutation(() => MoralBankTransaction, { description: 'Transfers or gifts minutes; the signed-in person must be allowed to spend from the sending account.' })
   async transferMoralBankMinutes(@Arg('input', () => MoralBankTransferInput) input: MoralBankTransferInput, @Ctx() ctx: GongzhiContext): Promise<MoralBankTransaction> {
     const actor = await actingPerson(ctx);
-    const from = await requireEntity(ctx.em, MoralBankAccount, 'MoralBankAccount', input.fromAccountId, 'fromAccountId');
+    const from = await requireVisible(ctx, ctx.em, MoralBankAccount, 'MoralBankAccount', input.fromAccountId, 'fromAccountId');
     const to = await requireEntity(ctx.em, MoralBankAccount, 'MoralBankAccount', input.toAccountId, 'toAccountId');
     return transfer(
       ctx,
@@ -62,7 +62,7 @@ export class MoralBankTransactionResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<MoralBankTransaction> {
     const actor = await actingPerson(ctx);
-    const original = await requireEntity(ctx.em, MoralBankTransaction, 'MoralBankTransaction', transactionId, 'transactionId');
+    const original = await requireVisible(ctx, ctx.em, MoralBankTransaction, 'MoralBankTransaction', transactionId, 'transactionId');
     if (!(await canSee(ctx, original))) throw userError('NOT_FOUND', `No MoralBankTransaction has the id given in "transactionId" (${transactionId}).`, 'transactionId');
     await authorize(ctx, MoralBankPermission.MANAGE, await placePath(ctx, refId(original.community)!));
     return reverse(ctx, original, reason, actor);

@@ -1,5 +1,5 @@
 import { MoralBankPermission } from './moral-bank.permissions.js';
-import { actingPerson, authorize, batchLoader, type GongzhiContext, loadById, Place, PlaceType, requireEntity, requirePlace, userError } from '@gongzhi/core';
+import { actingPerson, authorize, batchLoader, type GongzhiContext, loadById, Place, PlaceType, requireEntity, requireVisible, requirePlace, userError } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { MoralBankAccount } from './account.entity.js';
 import { allocatePriorityRequests, book, cancel, configureVenue, markNoShow } from './booking.service.js';
@@ -64,14 +64,14 @@ export class MoralBankBookingResolver {
   async bookMoralBankVenue(@Arg('input', () => MoralBankBookingInput) input: MoralBankBookingInput, @Ctx() ctx: GongzhiContext): Promise<MoralBankBooking> {
     const actor = await actingPerson(ctx);
     const venue = await requirePlace(ctx, input.venueId, 'venueId', [PlaceType.VENUE]);
-    const account = await requireEntity(ctx.em, MoralBankAccount, 'MoralBankAccount', input.accountId, 'accountId');
+    const account = await requireVisible(ctx, ctx.em, MoralBankAccount, 'MoralBankAccount', input.accountId, 'accountId');
     return book(ctx, { venue, account, startsAt: input.startsAt, endsAt: input.endsAt, purpose: input.purpose?.trim() || null }, actor);
   }
 
   @Mutation(() => MoralBankBooking, { description: "Cancels a booking before it starts; refunded in full when before the venue's cut-off." })
   async cancelMoralBankBooking(@Arg('bookingId', () => ID) bookingId: string, @Ctx() ctx: GongzhiContext): Promise<MoralBankBooking> {
     const actor = await actingPerson(ctx);
-    const booking = await requireEntity(ctx.em, MoralBankBooking, 'MoralBankBooking', bookingId, 'bookingId');
+    const booking = await requireVisible(ctx, ctx.em, MoralBankBooking, 'MoralBankBooking', bookingId, 'bookingId');
     await ctx.em.populate(booking, ['account']);
     return cancel(ctx, booking, actor);
   }
@@ -79,7 +79,7 @@ export class MoralBankBookingResolver {
   @Mutation(() => MoralBankBooking, { description: "Records that nobody came; the venue's no-show rule decides the refund. The account's own holder cannot record it." })
   async markMoralBankNoShow(@Arg('bookingId', () => ID) bookingId: string, @Ctx() ctx: GongzhiContext): Promise<MoralBankBooking> {
     const actor = await actingPerson(ctx);
-    const booking = await requireEntity(ctx.em, MoralBankBooking, 'MoralBankBooking', bookingId, 'bookingId');
+    const booking = await requireVisible(ctx, ctx.em, MoralBankBooking, 'MoralBankBooking', bookingId, 'bookingId');
     await ctx.em.populate(booking, ['account']);
     if (booking.account.person?.uuid === actor.uuid) throw userError('NOT_ALLOWED', 'Nobody records their own no-show; venue staff do.', 'bookingId');
     return markNoShow(ctx, booking, actor);

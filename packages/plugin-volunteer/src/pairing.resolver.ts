@@ -1,4 +1,4 @@
-import { actingPerson, type GongzhiContext, loadById, loadByForeignKey, Person, Place, PlaceType, refId, requireEntity, requireIsoDate, requirePerson, requirePlace, userError } from '@gongzhi/core';
+import { actingPerson, type GongzhiContext, loadById, loadByForeignKey, Person, Place, PlaceType, refId, requireEntity, requireIsoDate, requirePerson, requirePlace, userError, requireVisible } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Resolver, Root } from 'type-graphql';
 import { VolunteerPairing, VolunteerPairingVisit } from './pairing.entity.js';
 import { VolunteerTeam } from './team.entity.js';
@@ -87,6 +87,8 @@ export class VolunteerPairingResolver {
     @Arg('visitedAt', () => Date, { nullable: true, description: 'When; now when omitted. Not in the future.' }) visitedAt: Date | null | undefined,
     @Ctx() ctx: GongzhiContext,
   ): Promise<VolunteerPairingVisit> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(ctx, ctx.em, VolunteerPairing, 'VolunteerPairing', pairingId, 'pairingId');
     const visitor = await actingPerson(ctx);
     const at = visitedAt ?? ctx.now();
     if (at.getTime() > ctx.now().getTime()) throw userError('BAD_USER_INPUT', `"visitedAt" must not be in the future; it is ${at.toISOString()}.`, 'visitedAt');

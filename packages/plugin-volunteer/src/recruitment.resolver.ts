@@ -1,4 +1,4 @@
-import { actingPerson, type GongzhiContext, loadById, loadByForeignKey, Person, Place, refId, requireEntity, requirePlace, userError } from '@gongzhi/core';
+import { actingPerson, type GongzhiContext, loadById, loadByForeignKey, Person, Place, refId, requireEntity, requirePlace, userError, requireVisible } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { VolunteerApplication, VolunteerRecruitment } from './recruitment.entity.js';
 import { VolunteerTeamMember } from './team-member.entity.js';
@@ -80,6 +80,8 @@ export class VolunteerRecruitmentResolver {
 
   @Mutation(() => VolunteerApplication, { description: 'Signs the signed-in person up for a call: PENDING while seats remain, WAITLISTED when full.' })
   async signUpForVolunteerRecruitment(@Arg('recruitmentId', () => ID) recruitmentId: string, @Ctx() ctx: GongzhiContext): Promise<VolunteerApplication> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(ctx, ctx.em, VolunteerRecruitment, 'VolunteerRecruitment', recruitmentId, 'recruitmentId');
     const person = await actingPerson(ctx);
     return inTransaction(ctx, async (tx) => {
       const call = await requireEntity(tx.em, VolunteerRecruitment, 'VolunteerRecruitment', recruitmentId, 'recruitmentId');

@@ -45,6 +45,8 @@ export class VolunteerServiceEntryResolver {
 
   @Mutation(() => VolunteerServiceEntry, { description: 'The signed-in volunteer reports service hours by hand; they wait for verification.' })
   async reportVolunteerHours(@Arg('input', () => ReportVolunteerHoursInput) input: ReportVolunteerHoursInput, @Ctx() ctx: GongzhiContext): Promise<VolunteerServiceEntry> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requirePlace(ctx, input.communityId, 'input.communityId', [PlaceType.COMMUNITY]);
     const person = await actingPerson(ctx);
     checkMinutes(input.minutes, 'input.minutes');
     const servedOn = requireIsoDate(input.servedOn, 'input.servedOn');

@@ -1,4 +1,4 @@
-import { actingPerson, type GongzhiContext, loadById, loadByForeignKey, Person, Place, refId, requireEntity, requireIsoDate, requirePerson, requirePlace, userError } from '@gongzhi/core';
+import { actingPerson, type GongzhiContext, loadById, loadByForeignKey, Person, Place, refId, requireEntity, requireIsoDate, requirePerson, requirePlace, userError, requireVisible } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { VolunteerServiceEntry } from './service-entry.entity.js';
 import { MAX_ENTRY_MINUTES, ServiceHoursService } from './service-hours.service.js';
@@ -219,6 +219,8 @@ export class VolunteerShiftResolver {
     description: 'Signs the signed-in member up for a shift. SLOT_FULL when every place is taken; DOUBLE_BOOKED when they are on an overlapping shift.',
   })
   async signUpForVolunteerShift(@Arg('shiftId', () => ID) shiftId: string, @Ctx() ctx: GongzhiContext): Promise<VolunteerShiftSignup> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(ctx, ctx.em, VolunteerShift, 'VolunteerShift', shiftId, 'shiftId');
     const person = await actingPerson(ctx);
     return inTransaction(ctx, async (tx) => {
       const { em } = tx;
@@ -242,6 +244,8 @@ export class VolunteerShiftResolver {
 
   @Mutation(() => VolunteerShiftSignup, { description: 'Cancels a sign-up before check-in (the volunteer or a team leader); the place frees.' })
   async cancelVolunteerShiftSignup(@Arg('signupId', () => ID) signupId: string, @Ctx() ctx: GongzhiContext): Promise<VolunteerShiftSignup> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(ctx, ctx.em, VolunteerShiftSignup, 'VolunteerShiftSignup', signupId, 'signupId');
     const actor = await actingPerson(ctx);
     return inTransaction(ctx, async (tx) => {
       const { signup, shift, team } = await this.loadSignup(tx, signupId);

@@ -1,4 +1,4 @@
-import { actingPerson, type GongzhiContext, loadById, loadByForeignKey, pageSize, Person, Place, refId, Request, requireEntity, requirePlace, userError } from '@gongzhi/core';
+import { actingPerson, type GongzhiContext, loadById, loadByForeignKey, pageSize, Person, Place, refId, Request, requireEntity, requirePlace, userError, requireVisible } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { VolunteerServiceEntry } from './service-entry.entity.js';
 import { ServiceHoursService } from './service-hours.service.js';
@@ -107,6 +107,8 @@ export class VolunteerTaskResolver {
 
   @Mutation(() => VolunteerTask, { description: 'The signed-in volunteer claims an open task; of two claims at once exactly one wins (ALREADY_CLAIMED).' })
   async claimVolunteerTask(@Arg('taskId', () => ID) taskId: string, @Ctx() ctx: GongzhiContext): Promise<VolunteerTask> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(ctx, ctx.em, VolunteerTask, 'VolunteerTask', taskId, 'taskId');
     const person = await actingPerson(ctx);
     return inTransaction(ctx, async (tx) => {
       const task = await requireEntity(tx.em, VolunteerTask, 'VolunteerTask', taskId, 'taskId');

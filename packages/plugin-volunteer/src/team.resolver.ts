@@ -12,6 +12,7 @@ import {
   requirePerson,
   requirePlace,
   userError,
+  requireVisible,
 } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { VolunteerTeamMember } from './team-member.entity.js';
@@ -67,6 +68,8 @@ export class VolunteerTeamResolver {
 
   @Mutation(() => VolunteerTeam, { description: 'Founds a volunteer team based at a place; the signed-in person becomes its leader.' })
   async createVolunteerTeam(@Arg('input', () => CreateVolunteerTeamInput) input: CreateVolunteerTeamInput, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requirePlace(ctx, input.homePlaceId, 'input.homePlaceId');
     const founder = await actingPerson(ctx);
     const name = requireText(input.name, 'input.name');
     return inTransaction(ctx, async ({ em, emit }) => {
@@ -98,6 +101,8 @@ export class VolunteerTeamResolver {
     @Arg('skills', () => [String], { nullable: true }) skills: string[] | null | undefined,
     @Ctx() ctx: GongzhiContext,
   ): Promise<VolunteerTeamMember> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(ctx, ctx.em, VolunteerTeam, 'VolunteerTeam', teamId, 'teamId');
     const actor = await actingPerson(ctx);
     const day = joinedOn ? requireIsoDate(joinedOn, 'joinedOn') : localDate(ctx.now());
     return inTransaction(ctx, async ({ em, emit }) => {
@@ -120,6 +125,8 @@ export class VolunteerTeamResolver {
     @Arg('leftOn', () => String, { nullable: true, description: 'YYYY-MM-DD; today when omitted.' }) leftOn: string | null | undefined,
     @Ctx() ctx: GongzhiContext,
   ): Promise<VolunteerTeamMember> {
+    // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
+    await requireVisible(ctx, ctx.em, VolunteerTeamMember, 'VolunteerTeamMember', memberId, 'memberId');
     const actor = await actingPerson(ctx);
     const day = leftOn ? requireIsoDate(leftOn, 'leftOn') : localDate(ctx.now());
     return inTransaction(ctx, async ({ em }) => {

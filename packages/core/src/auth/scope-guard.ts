@@ -10,10 +10,11 @@ import {
   isObjectType,
 } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
+import type { EntityManager, EntityName } from '@mikro-orm/postgresql';
 import type { GongzhiContext } from '../context.js';
 import { PluginCompositionError } from '../errors.js';
 import { batchLoader } from '../graphql/loaders.js';
-import { userError } from '../graphql/user-error.js';
+import { requireEntity, userError } from '../graphql/user-error.js';
 import type { Access } from './access.js';
 import type { PlaceKey, PlaceRule } from './place-rule.js';
 
@@ -54,9 +55,34 @@ async function isVisible(value: unknown, rules: ReadonlyMap<Function, PlaceRule>
   return !!access.personId && !!rule.owners && (await rule.owners(value, ctx)).includes(access.personId);
 }
 
-/** Whether the caller may see `row` by the place rules (for resolvers that must decide before returning). */
-export async function canSee(ctx: GongzhiContext, row: object): Promise<boolean> {
-  return isVisible(row, ctx.placeRules, ctx, await ctx.access());
+/**
+ * Whether the caller may see `row` by the place rules (for resolvers that must decide before
+ * returning). Inside a transaction, pass its EntityManager as `em`: the rules then ask through
+ * it (with loaders of their own) instead of taking a second connection from the pool, which
+ * many such transactions at once could exhaust.
+ */
+export async function canSee(ctx: GongzhiContext, row: object, em?: EntityManager): Promise<boolean> {
+  const access = await ctx.access();
+  const within: GongzhiContext = !em || em === ctx.em ? ctx : { ...ctx, em, loaders: new Map() };
+  return isVisible(row, ctx.placeRules, within, access);
+}
+
+/**
+ * Loads the row an argument names with `em` (e.g. a transaction's, to lock or change it) and
+ * answers NOT_FOUND, exactly as for a missing row, when the caller may not see it: a mutation
+ * naming a row outside the caller's places learns nothing about it (not even a FORBIDDEN).
+ */
+export async function requireVisible<T extends object>(
+  ctx: GongzhiContext,
+  em: EntityManager,
+  entity: EntityName<T>,
+  typeName: string,
+  globalId: string,
+  argument: string,
+): Promise<T> {
+  const row = await requireEntity(em, entity, typeName, globalId, argument);
+  if (!(await canSee(ctx, row, em))) throw userError('NOT_FOUND', `No ${typeName} has the id given in "${argument}" (${globalId}).`, argument);
+  return row;
 }
 
 /**
