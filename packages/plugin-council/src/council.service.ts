@@ -1,22 +1,5 @@
-import {
-  actingPerson,
-  type EventEmitter,
-  type GongzhiContext,
-  localId,
-  Organization,
-  OrganizationMember,
-  Person,
-  Place,
-  PlaceType,
-  Request,
-  RequestStatus,
-  requireEntity,
-  requireIsoDate,
-  requirePerson,
-  requirePlace,
-  userError,
-  requireVisible,
-} from '@gongzhi/core';
+import { actingPerson, type EventEmitter, type GongzhiContext, localId, Organization, OrganizationMember, Person, Place, PlaceType, Request, RequestStatus, requireEntity, requireIsoDate, requirePerson, requirePlace, userError, requireVisible, authorize, placePath, refId } from '@gongzhi/core';
+import { CouncilPermission } from './council.permissions.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from './em.js';
 import { ActionItemStatus, AgendaItemKind, type PollAnswer, ProposalOutcome, ProposalStatus, type SeatType, VoteChoice } from './council-enums.js';
@@ -88,7 +71,8 @@ export class CouncilService {
 
   async createCouncil(input: CreateCouncilInput): Promise<Council> {
     // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
-    await requirePlace(this.ctx, input.communityId, 'communityId', [PlaceType.COMMUNITY]);
+    const target = await requirePlace(this.ctx, input.communityId, 'communityId', [PlaceType.COMMUNITY]);
+    await authorize(this.ctx, CouncilPermission.MANAGE, target.path);
     const name = nonEmpty(input.name, 'name');
     if (!Number.isInteger(input.quorumPercent) || input.quorumPercent < 0 || input.quorumPercent > 100) {
       throw userError('BAD_USER_INPUT', `"quorumPercent" must be a whole number from 0 to 100 (the share of voting weight that must vote), got ${input.quorumPercent}.`, 'quorumPercent');
@@ -114,7 +98,8 @@ export class CouncilService {
 
   async addMember(councilId: string, seatType: SeatType, personId?: string | null, organizationId?: string | null): Promise<CouncilMember> {
     // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
-    await requireVisible(this.ctx, this.ctx.em, Council, 'Council', councilId, 'councilId');
+    const seated = await requireVisible(this.ctx, this.ctx.em, Council, 'Council', councilId, 'councilId');
+    await authorize(this.ctx, CouncilPermission.MANAGE, await placePath(this.ctx, refId(seated.community)!));
     if (!!personId === !!organizationId) {
       throw userError('BAD_USER_INPUT', 'A seat is held by a person or by an organisation: give exactly one of "personId" and "organizationId".', personId ? 'organizationId' : 'personId');
     }

@@ -1,4 +1,5 @@
-import { definePlugin, packageVersion } from '@gongzhi/core';
+import { definePlugin, packageVersion, PersonRoleKind } from '@gongzhi/core';
+import { CouncilPermission } from './council.permissions.js';
 import './council.events.js';
 import { councilPlaceRules } from './council.place-rules.js';
 import { Council, CouncilMember } from './council.entity.js';
@@ -17,6 +18,7 @@ import { CouncilBallotResolver, CouncilProposalResolver, CouncilResidentPollReso
 import { seedCouncils } from './seed.js';
 
 export * from './council-enums.js';
+export { CouncilPermission } from './council.permissions.js';
 export type * from './council.events.js';
 export { Council, CouncilMember, CouncilMeeting, CouncilAttendance, CouncilAgendaItem, CouncilProposal, CouncilBallot, CouncilResidentPoll };
 export { CouncilDecision, CouncilActionItem, CouncilFundingSource };
@@ -44,6 +46,9 @@ export const plugin = definePlugin<CouncilOptions>({
     CouncilFundingSource,
   ],
   placeRules: councilPlaceRules,
+  permissions: {
+    [CouncilPermission.MANAGE]: { description: 'Set up councils and their seats in a community.', roles: [PersonRoleKind.SOCIAL_WORKER] },
+  },
   migrations: [councils, actionItemPlacePath],
   boardItems: [councilActionItemBoardItems],
   resolvers: [
