@@ -1,6 +1,5 @@
-import { defineBoardItems, Person, Place, PlaceType, SYSTEM_CALLER } from '@gongzhi/core';
+import { defineBoardItems, Person, Place, PlaceType } from '@gongzhi/core';
 import { createTestApp, type TestApp } from '@gongzhi/core/testing';
-import { type ExecutionResult, parse, subscribe } from 'graphql';
 import { bare } from './fixtures/plugins.js';
 
 declare module '@gongzhi/core' {
@@ -62,35 +61,9 @@ async function submit(place: Place, title: string, extra: Record<string, unknown
 
 const CHANGE = `sequence refetch event itemType itemId inBoard card { title status open overdue place { name } assignee { name } item { id ... on Request { status title } } }`;
 
-/** Opens a subscription the way graphql-ws does (graphql-js subscribe) and collects what arrives. */
-async function watch(placeId: string, after: number | null, filter?: Record<string, unknown>) {
-  const result = await subscribe({
-    schema: app.platform.schema,
-    document: parse(`subscription($p: ID!, $a: Float, $f: TaskBoardFilter) { taskBoardChanges(placeId: $p, after: $a, filter: $f) { ${CHANGE} } }`),
-    variableValues: { p: placeId, a: after, f: filter },
-    contextValue: app.platform.createContext(SYSTEM_CALLER),
-  });
-  if (!(Symbol.asyncIterator in result)) return { errors: (result as ExecutionResult).errors, take: null as never, stop: async () => {} };
-  const iterator = result as AsyncGenerator<ExecutionResult<any>>;
-  return {
-    errors: undefined,
-    /** The next `n` changes (fails after a few seconds). */
-    async take(n: number): Promise<any[]> {
-      const out: any[] = [];
-      while (out.length < n) {
-        let timer: NodeJS.Timeout | undefined;
-        const next = await Promise.race([
-          iterator.next(),
-          new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`only ${out.length} of ${n} changes arrived`)), 5000))),
-        ]).finally(() => clearTimeout(timer));
-        if (next.done) throw new Error('the subscription ended');
-        expect(next.value.errors).toBeUndefined();
-        out.push(next.value.data!.taskBoardChanges);
-      }
-      return out;
-    },
-    stop: async () => void (await iterator.return?.(undefined)),
-  };
+/** Opens a board subscription (as graphql-ws would) and collects what arrives. */
+function watch(placeId: string, after: number | null, filter?: Record<string, unknown>) {
+  return app.subscribe(`subscription($p: ID!, $a: Float, $f: TaskBoardFilter) { taskBoardChanges(placeId: $p, after: $a, filter: $f) { ${CHANGE} } }`, { p: placeId, a: after, f: filter });
 }
 
 async function board(placeId: string, filter?: Record<string, unknown>) {
@@ -294,13 +267,8 @@ test('the canWatch hook keeps a caller to the boards of its places, for the quer
     expect((await scoped.execute(query, { p: inside.id })).errors).toBeUndefined();
     const denied = await scoped.execute(query, { p: root.id });
     expect(denied.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', argument: 'placeId' });
-    const result = await subscribe({
-      schema: scoped.platform.schema,
-      document: parse(`subscription($p: ID!) { taskBoardChanges(placeId: $p) { sequence } }`),
-      variableValues: { p: root.id },
-      contextValue: scoped.platform.createContext(SYSTEM_CALLER),
-    });
-    expect((result as ExecutionResult).errors?.[0]?.message).toBe('You may not watch the board of this place; pick a place within your scope.');
+    const refused = await scoped.subscribe(`subscription($p: ID!) { taskBoardChanges(placeId: $p) { sequence } }`, { p: root.id });
+    expect(refused.errors?.[0]?.message).toBe('You may not watch the board of this place; pick a place within your scope.');
   } finally {
     await scoped.close();
   }

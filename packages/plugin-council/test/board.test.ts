@@ -1,5 +1,4 @@
 import { type Caller, Person, PersonRole, PersonRoleKind, Place, PlaceType, SYSTEM_CALLER } from '@gongzhi/core';
-import { type ExecutionResult, parse, subscribe } from 'graphql';
 import { backfillActionItemPlacePath } from '../src/migrations/0002_action_item_place_path.js';
 import { as, createWorld, Q, type World } from './world.js';
 
@@ -16,35 +15,9 @@ afterAll(() => w?.app.close());
 const CARD = 'itemType itemId title status open overdue dueAt place { name } assignee { name } item { id ... on CouncilActionItem { status dueOn } }';
 const BOARD = `query($p: ID!, $f: TaskBoardFilter) { taskBoard(placeId: $p, filter: $f) { sequence openCount overdueCount cards { ${CARD} } } }`;
 
-/** Opens a board subscription the way graphql-ws does (graphql-js subscribe) and collects what arrives. */
-async function watch(placeId: string, after: number | null, caller: Caller | null = SYSTEM_CALLER) {
-  const result = await subscribe({
-    schema: w.app.platform.schema,
-    document: parse(`subscription($p: ID!, $a: Float) { taskBoardChanges(placeId: $p, after: $a) { sequence event itemType itemId inBoard card { ${CARD} } } }`),
-    variableValues: { p: placeId, a: after },
-    contextValue: w.app.platform.createContext(caller),
-  });
-  if (!(Symbol.asyncIterator in result)) return { errors: (result as ExecutionResult).errors, take: null as never, stop: async () => {} };
-  const iterator = result as AsyncGenerator<ExecutionResult<any>>;
-  return {
-    errors: undefined,
-    /** The next `n` changes (fails after a few seconds). */
-    async take(n: number): Promise<any[]> {
-      const out: any[] = [];
-      while (out.length < n) {
-        let timer: NodeJS.Timeout | undefined;
-        const next = await Promise.race([
-          iterator.next(),
-          new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`only ${out.length} of ${n} changes arrived`)), 5000))),
-        ]).finally(() => clearTimeout(timer));
-        if (next.done) throw new Error('the subscription ended');
-        expect(next.value.errors).toBeUndefined();
-        out.push(next.value.data!.taskBoardChanges);
-      }
-      return out;
-    },
-    stop: async () => void (await iterator.return?.(undefined)),
-  };
+/** Opens a board subscription (as graphql-ws would) and collects what arrives. */
+function watch(placeId: string, after: number | null, caller: Caller | null = SYSTEM_CALLER) {
+  return w.app.subscribe(`subscription($p: ID!, $a: Float) { taskBoardChanges(placeId: $p, after: $a) { sequence event itemType itemId inBoard card { ${CARD} } } }`, { p: placeId, a: after }, { caller });
 }
 
 let n = 0;

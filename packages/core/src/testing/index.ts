@@ -1,4 +1,4 @@
-import { type ExecutionResult, graphql } from 'graphql';
+import { type ExecutionResult, graphql, parse, subscribe } from 'graphql';
 import { type Caller, SYSTEM_CALLER } from '../context.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { createPlatform, type Platform, type PlatformOptions } from '../platform.js';
@@ -35,12 +35,26 @@ export interface TestApp {
   /** Like `execute`, but throws when the result has errors, and returns `data`. */
   run<TData = Record<string, any>>(source: string, variables?: Record<string, unknown>, options?: { caller?: Caller | null }): Promise<TData>;
   /**
+   * Opens a subscription the way graphql-ws does (graphql-js `subscribe`), as the system unless
+   * `caller` is given. `errors` holds a refusal; `take(n)` waits (5 s at most) for the next `n`
+   * events and returns the value of the subscription's field for each.
+   */
+  subscribe(source: string, variables?: Record<string, unknown>, options?: { caller?: Caller | null }): Promise<TestSubscription>;
+  /**
    * Runs `work` and returns how many SQL statements the ORM sent meanwhile: the guard
    * against N+1 (a list field must cost the same for 2 rows as for 50).
    */
   countStatements(work: () => Promise<unknown>): Promise<number>;
   /** Closes the platform and drops its database. */
   close(): Promise<void>;
+}
+
+/** A subscription opened by {@link TestApp.subscribe}. */
+export interface TestSubscription {
+  /** Why the subscription was refused, if it was (then `take` must not be called). */
+  errors: ExecutionResult['errors'];
+  take(n: number): Promise<any[]>;
+  stop(): Promise<void>;
 }
 
 /**
@@ -70,12 +84,36 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       schema: platform.schema,
       source,
       variableValues: variables,
-      contextValue: platform.createContext(opts && 'caller' in opts ? (opts.caller ?? null) : SYSTEM_CALLER),
+      contextValue: contextFor(opts),
     }) as never;
+  const contextFor = (opts?: { caller?: Caller | null }) => platform.createContext(opts && 'caller' in opts ? (opts.caller ?? null) : SYSTEM_CALLER);
   return {
     platform,
     databaseUrl: database.url,
     execute,
+    async subscribe(source, variables, opts) {
+      const result = await subscribe({ schema: platform.schema, document: parse(source), variableValues: variables, contextValue: contextFor(opts) });
+      if (!(Symbol.asyncIterator in result)) return { errors: result.errors, take: () => Promise.reject(new Error('the subscription was refused')), stop: async () => {} };
+      const events = result as AsyncGenerator<ExecutionResult>;
+      return {
+        errors: undefined,
+        async take(n) {
+          const out: unknown[] = [];
+          while (out.length < n) {
+            let timer: NodeJS.Timeout | undefined;
+            const next = await Promise.race([
+              events.next(),
+              new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`only ${out.length} of ${n} events arrived`)), 5000))),
+            ]).finally(() => clearTimeout(timer));
+            if (next.done) throw new Error('the subscription ended');
+            if (next.value.errors?.length) throw new Error(`GraphQL errors: ${next.value.errors.map((e) => e.message).join('; ')}`);
+            out.push(Object.values(next.value.data ?? {})[0]);
+          }
+          return out as any[];
+        },
+        stop: async () => void (await events.return?.(undefined)),
+      };
+    },
     async run(source, variables, opts) {
       const result = await execute(source, variables, opts);
       if (result.errors?.length) {
