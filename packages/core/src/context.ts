@@ -33,7 +33,7 @@ export interface GongzhiContext {
   /** What the caller may see and do, worked out on first use and kept for the operation. */
   access(): Promise<Access>;
   /** The place rules of core and every plugin, by entity class (used by the scope guard). */
-  placeRules: ReadonlyMap<Function, PlaceRule>;
+  placeRules: ReadonlyMap<Function, readonly PlaceRule[]>;
   platform: PlatformInfo;
   logger: Logger;
   /** Per-operation DataLoaders by name; use `batchLoader` rather than this map. */

@@ -307,8 +307,11 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     throw new StartupError(`Entity metadata is invalid: ${(err as Error).message}`, { cause: err });
   }
   const ready = orm;
-  const placeRules = new Map<Function, PlaceRule>();
-  for (const rule of [...coreModule.placeRules, ...plugins.flatMap((p) => p.placeRules ?? [])]) placeRules.set(rule.entity, rule);
+  // Several rules may name one entity (a plugin adds places to core's Person): any of them may show a row.
+  const placeRules = new Map<Function, PlaceRule[]>();
+  for (const rule of [...coreModule.placeRules, ...plugins.flatMap((p) => p.placeRules ?? [])]) {
+    (placeRules.get(rule.entity) ?? placeRules.set(rule.entity, []).get(rule.entity)!).push(rule);
+  }
   const rolePermissions = rolePermissionTable(plugins);
   const destroyed: GongzhiPlugin[] = [];
   let runtimeContext: ((p: GongzhiPlugin) => PluginRuntimeContext) | undefined;

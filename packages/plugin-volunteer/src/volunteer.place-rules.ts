@@ -1,4 +1,4 @@
-import { type GongzhiContext, loadById, type PlaceRule, refId } from '@gongzhi/core';
+import { batchLoader, type GongzhiContext, loadById, Person, type PlaceRule, refId } from '@gongzhi/core';
 import { VolunteerPairing, VolunteerPairingVisit } from './pairing.entity.js';
 import { VolunteerApplication, VolunteerRecruitment } from './recruitment.entity.js';
 import { VolunteerServiceEntry } from './service-entry.entity.js';
@@ -13,8 +13,28 @@ async function placeOf<T extends object>(ctx: GongzhiContext, entity: new () => 
   return row ? refId(place(row)) : null;
 }
 
+/**
+ * The home places of the teams a person serves in now, batched per operation: a volunteer
+ * without household or role in a community (a company's "youth commando") is still someone
+ * its staff work with.
+ */
+function teamPlacesOf(ctx: GongzhiContext, personUuid: string): Promise<string[]> {
+  return batchLoader<string, string[]>(ctx, 'volunteer.personTeamPlaces', async (ids) => {
+    const rows = await ctx.em.getConnection().execute<{ person_id: string; home_place_id: string }[]>(
+      `SELECT m.person_id, t.home_place_id FROM volunteer.team_member m JOIN volunteer.team t ON t.id = m.team_id
+        WHERE m.person_id IN (?) AND m.left_on IS NULL`,
+      [ids as string[]],
+    );
+    const byPerson = new Map<string, string[]>(ids.map((id) => [id, []]));
+    for (const row of rows) byPerson.get(row.person_id)?.push(row.home_place_id);
+    return ids.map((id) => byPerson.get(id)!);
+  }).load(personUuid);
+}
+
 /** Which place each volunteer row belongs to: callers see rows under their places, people their own. */
 export const volunteerPlaceRules: PlaceRule[] = [
+  // Adds to core's rule for Person: a member is seen where their team is at home.
+  { entity: Person, place: (person: Person, ctx) => teamPlacesOf(ctx, person.uuid) },
   { entity: VolunteerTeam, place: (team: VolunteerTeam) => refId(team.homePlace) },
   {
     entity: VolunteerTeamMember,

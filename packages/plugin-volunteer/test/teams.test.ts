@@ -116,3 +116,21 @@ test('recruitment bad input: closed call, past deadline, not a leader', async ()
     w.clock.set('2026-06-01T09:00:00+08:00');
   }
 });
+
+test('a member with no household or role in the community is seen where the team is at home, and only there', async () => {
+  const { Person, PersonRole, PersonRoleKind } = await import('@gongzhi/core');
+  const em = w.app.platform.orm.em.fork();
+  // An estate agent of the "youth commando": no household here, no role anywhere.
+  const agent = em.create(Person, { name: '中介小李' });
+  // A social worker of the other community only.
+  const neighbourStaff = em.create(Person, { name: '邻社区社工' });
+  em.create(PersonRole, { person: neighbourStaff, place: w.otherCommunity, role: PersonRoleKind.SOCIAL_WORKER, startsOn: '2020-01-01' });
+  await em.flush();
+  const teamId = await createTeam(w, '青年突击队', w.people['王小丽']!, [agent], 'YOUTH_COMMANDO');
+  const q = `query($t: ID!, $p: ID!) { team: node(id: $t) { ... on VolunteerTeam { members { person { name } } } } agent: node(id: $p) { ... on Person { name } } }`;
+  const staff = await w.app.run(q, { t: teamId, p: agent.id }, as(w.people['刘社工']!));
+  expect(staff.team.members.map((m: { person: { name: string } }) => m.person.name)).toContain('中介小李');
+  expect(staff.agent).toEqual({ name: '中介小李' });
+  const elsewhere = await w.app.run(q, { t: teamId, p: agent.id }, as(neighbourStaff));
+  expect(elsewhere).toEqual({ team: null, agent: null });
+});

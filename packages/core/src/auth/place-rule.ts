@@ -19,6 +19,11 @@ export type PlaceKey = string | { path: string } | null | undefined;
  * ```
  */
 export interface PlaceRule<T = any> {
+  /**
+   * The entity the rule is for. Several rules may name one entity, a row being visible when
+   * any of them says so: a plugin may add places to core's Person (the home of a volunteer
+   * team the person belongs to), never take visibility away.
+   */
   entity: ClassType;
   /** The place(s) the row belongs to; it is visible when any of them is in scope. Batch lookups through loaders. */
   place?: (row: T, ctx: GongzhiContext) => PlaceKey | readonly PlaceKey[] | Promise<PlaceKey | readonly PlaceKey[]>;

@@ -30,18 +30,24 @@ export function placePath(ctx: GongzhiContext, placeUuid: string): Promise<strin
   }).load(placeUuid);
 }
 
-function ruleFor(rules: ReadonlyMap<Function, PlaceRule>, value: object): PlaceRule | undefined {
+function rulesFor(rules: ReadonlyMap<Function, readonly PlaceRule[]>, value: object): readonly PlaceRule[] | undefined {
   for (let proto = Object.getPrototypeOf(value); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-    const rule = rules.get(proto.constructor);
-    if (rule) return rule;
+    const found = rules.get(proto.constructor);
+    if (found) return found;
   }
   return undefined;
 }
 
-async function isVisible(value: unknown, rules: ReadonlyMap<Function, PlaceRule>, ctx: GongzhiContext, access: Access): Promise<boolean> {
+async function isVisible(value: unknown, rules: ReadonlyMap<Function, readonly PlaceRule[]>, ctx: GongzhiContext, access: Access): Promise<boolean> {
   if (value === null || typeof value !== 'object') return true;
-  const rule = ruleFor(rules, value);
-  if (!rule || rule.public || access.everywhere) return true;
+  const found = rulesFor(rules, value);
+  if (!found || access.everywhere) return true;
+  for (const rule of found) if (await visibleBy(rule, value, ctx, access)) return true;
+  return false;
+}
+
+async function visibleBy(rule: PlaceRule, value: object, ctx: GongzhiContext, access: Access): Promise<boolean> {
+  if (rule.public) return true;
   if (rule.place) {
     const found = await rule.place(value, ctx);
     const keys: readonly PlaceKey[] = Array.isArray(found) ? found : [found as PlaceKey];
@@ -89,7 +95,7 @@ export async function requireVisible<T extends object>(
  * Checks at start-up that every entity a client can reach through GraphQL has a place
  * rule, so a plugin cannot forget to scope its rows.
  */
-export function checkPlaceRules(entities: readonly Function[], rules: ReadonlyMap<Function, PlaceRule>, ownerOf: (entity: Function) => string): void {
+export function checkPlaceRules(entities: readonly Function[], rules: ReadonlyMap<Function, readonly PlaceRule[]>, ownerOf: (entity: Function) => string): void {
   const objectTypes = new Set(getMetadataStorage().objectTypes.map((o) => o.target));
   for (const entity of entities) {
     if (!objectTypes.has(entity)) continue;
