@@ -78,7 +78,8 @@ async function answer(url) {
   const q = url.searchParams;
   switch (url.pathname) {
     case '/board':
-      return (await pool.query({ name: 'board', text: BOARD_SQL, values: [q.get('path'), OPEN_STATUSES, Number(q.get('limit') ?? 50)] })).rows[0].data;
+      return (await pool.query({ name: 'board', text: BOARD_SQL, values: [q.get('path'), OPEN_STATUSES, Number(q.get('limit') ?? 50)] }))
+        .rows[0].data;
     case '/person':
       return (await pool.query({ name: 'person', text: PERSON_SQL, values: [q.get('id')] })).rows[0]?.data ?? { person: null };
     case '/stats':

@@ -65,7 +65,9 @@ const log = (...a) => console.error(`[bench ${new Date().toISOString().slice(11,
 // ---------------------------------------------------------------- processes
 
 function runCli(args, env) {
-  return promisify(execFile)(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, cwd: root, maxBuffer: 1 << 24 }).then((r) => r.stdout.trim());
+  return promisify(execFile)(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, cwd: root, maxBuffer: 1 << 24 }).then(
+    (r) => r.stdout.trim(),
+  );
 }
 
 /** Peak resident set (VmHWM, kB → MB) of a process, from /proc. */
@@ -83,7 +85,15 @@ async function startGateway(env, logName, nodeArgs = []) {
   const logFile = createWriteStream(path.join(RESULTS, logName));
   const t0 = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, cli, 'start'], {
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', GONGZHI_JWT_SECRET: JWT_SECRET, GONGZHI_RATE_LIMIT: '1000000', PORT: String(port), ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      GONGZHI_JWT_SECRET: JWT_SECRET,
+      GONGZHI_RATE_LIMIT: '1000000',
+      PORT: String(port),
+      ...env,
+    },
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -95,7 +105,10 @@ async function startGateway(env, logName, nodeArgs = []) {
   for (let i = 0; i < 1200; i++) {
     if (exited !== null) throw new Error(`gateway exited with ${exited}; see bench/results/${logName}`);
     // The first answered query, not just readiness.
-    const ok = await post(url, '/graphql', { query: '{ coreVersion }' }, {}).then((r) => r.status === 200 && r.body.includes('coreVersion'), () => false);
+    const ok = await post(url, '/graphql', { query: '{ coreVersion }' }, {}).then(
+      (r) => r.status === 200 && r.body.includes('coreVersion'),
+      () => false,
+    );
     if (ok) return { url, child, startMs: Math.round(performance.now() - t0) };
     await sleep(50);
   }
@@ -128,7 +141,14 @@ function request(base, method, pathname, body, headers = {}) {
     const u = new URL(pathname, base);
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     const req = http.request(
-      { agent, host: u.hostname, port: u.port, path: u.pathname + u.search, method, headers: { ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}), ...headers } },
+      {
+        agent,
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname + u.search,
+        method,
+        headers: { ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}), ...headers },
+      },
       (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
@@ -243,7 +263,12 @@ async function prepare(databaseUrl, apiKey) {
   const logger = core.silentLogger();
   const platform = await gatewayLib.composePlatform(config, databaseUrl, logger, { migrate: false });
   const sys = async (query, variables) => {
-    const r = await graphql({ schema: platform.schema, source: query, variableValues: variables, contextValue: platform.createContext(core.SYSTEM_CALLER) });
+    const r = await graphql({
+      schema: platform.schema,
+      source: query,
+      variableValues: variables,
+      contextValue: platform.createContext(core.SYSTEM_CALLER),
+    });
     if (r.errors?.length) throw new Error(`setup: ${r.errors.map((e) => e.message).join('; ')}`);
     return r.data;
   };
@@ -252,9 +277,14 @@ async function prepare(databaseUrl, apiKey) {
   const q = (text, params = []) => conn.execute(text, params);
   const rootCode = `SCALE-${SCALE}`;
   const [sub] = await q(`SELECT id, path FROM place WHERE code = ?`, [`${rootCode}-S`]);
-  const [community] = await q(`SELECT id, path, name FROM place WHERE type = 'community' AND path LIKE ? ORDER BY code LIMIT 1`, [`${sub.path}%`]);
+  const [community] = await q(`SELECT id, path, name FROM place WHERE type = 'community' AND path LIKE ? ORDER BY code LIMIT 1`, [
+    `${sub.path}%`,
+  ]);
   // Open requests that have been claimed need an assignee: a resident of the same household (cheap, realistic enough).
-  await q(`UPDATE request SET assignee_id = requester_id WHERE status IN ('claimed', 'in_progress', 'resolved', 'closed') AND assignee_id IS NULL AND place_path LIKE ?`, [`${community.path}%`]);
+  await q(
+    `UPDATE request SET assignee_id = requester_id WHERE status IN ('claimed', 'in_progress', 'resolved', 'closed') AND assignee_id IS NULL AND place_path LIKE ?`,
+    [`${community.path}%`],
+  );
   // People of the community: the person card's subject, write actors and account holders.
   const people = await q(
     `SELECT p.id, p.name FROM person p JOIN place h ON h.id = p.household_id WHERE h.path LIKE ? ORDER BY p.id LIMIT ?`,
@@ -263,14 +293,23 @@ async function prepare(databaseUrl, apiKey) {
   const subject = people[0];
   const subjectId = core.toGlobalId('Person', subject.id);
   const communityId = core.toGlobalId('Place', community.id);
-  await sys(`mutation ($p: ID!, $c: ID!) { a: assignRole(personId: $p, placeId: $c, role: VOLUNTEER, startsOn: "2024-03-01") { id } b: assignRole(personId: $p, placeId: $c, role: BUILDING_HEAD, startsOn: "2025-01-01") { id } }`, { p: subjectId, c: communityId });
+  await sys(
+    `mutation ($p: ID!, $c: ID!) { a: assignRole(personId: $p, placeId: $c, role: VOLUNTEER, startsOn: "2024-03-01") { id } b: assignRole(personId: $p, placeId: $c, role: BUILDING_HEAD, startsOn: "2025-01-01") { id } }`,
+    { p: subjectId, c: communityId },
+  );
   // A volunteer team with the subject as a member (SQL: creating teams needs a signed-in leader, which the setup is not).
-  await q(`WITH t AS (INSERT INTO volunteer.team (id, name, home_place_id, home_place_path) VALUES (gen_random_uuid(), '压测志愿服务队', ?, ?) RETURNING id)
-           INSERT INTO volunteer.team_member (id, team_id, person_id, joined_on, skills) SELECT gen_random_uuid(), t.id, ?, '2024-03-01', '{理发,助老}' FROM t`, [community.id, community.path, subject.id]);
+  await q(
+    `WITH t AS (INSERT INTO volunteer.team (id, name, home_place_id, home_place_path) VALUES (gen_random_uuid(), '压测志愿服务队', ?, ?) RETURNING id)
+           INSERT INTO volunteer.team_member (id, team_id, person_id, joined_on, skills) SELECT gen_random_uuid(), t.id, ?, '2024-03-01', '{理发,助老}' FROM t`,
+    [community.id, community.path, subject.id],
+  );
   // Moral-bank accounts for ACCOUNTS residents, each credited 100,000 minutes by the community's bank in one balanced transaction.
   const holders = people.slice(0, ACCOUNTS);
   const accountIds = [];
-  await q(`INSERT INTO person_role (id, person_id, place_id, role, starts_on) SELECT gen_random_uuid(), unnest(string_to_array(?, ',')::uuid[]), ?, 'resident', '2020-01-01'`, [holders.map((p) => p.id).join(','), community.id]);
+  await q(
+    `INSERT INTO person_role (id, person_id, place_id, role, starts_on) SELECT gen_random_uuid(), unnest(string_to_array(?, ',')::uuid[]), ?, 'resident', '2020-01-01'`,
+    [holders.map((p) => p.id).join(','), community.id],
+  );
   await em.transactional(async (tx) => {
     const bank = await ledger.ensureAccount(tx, community.id, { kind: 'bank', name: `${community.name}道德银行` });
     for (const p of holders) accountIds.push((await ledger.ensureAccount(tx, community.id, { kind: 'person', id: p.id, name: p.name })).id);
@@ -297,7 +336,12 @@ async function prepare(databaseUrl, apiKey) {
     };
     try {
       const caller = await authenticate(`Bearer ${apiKey}`);
-      const r = await graphql({ schema: platform.schema, source: query, variableValues: variables, contextValue: platform.createContext(caller) });
+      const r = await graphql({
+        schema: platform.schema,
+        source: query,
+        variableValues: variables,
+        contextValue: platform.createContext(caller),
+      });
       if (r.errors?.length) throw new Error(`statement count: ${r.errors.map((e) => e.message).join('; ')}`);
       await sleep(50); // the authenticator's best-effort last_used_at update is not awaited
     } finally {
@@ -312,7 +356,12 @@ async function prepare(databaseUrl, apiKey) {
     personCard: await statementsPer(PERSON_QUERY, { id: subjectId }),
     subtreeReport: await statementsPer(STATS_QUERY, { under: core.toGlobalId('Place', sub.id) }),
   };
-  const [boardExplain] = [await q(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT * FROM request WHERE place_path LIKE ? AND status IN ('submitted','accepted','claimed','in_progress') ORDER BY created_at DESC, id DESC LIMIT 51`, [`${community.path}%`])];
+  const [boardExplain] = [
+    await q(
+      `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT * FROM request WHERE place_path LIKE ? AND status IN ('submitted','accepted','claimed','in_progress') ORDER BY created_at DESC, id DESC LIMIT 51`,
+      [`${community.path}%`],
+    ),
+  ];
   await platform.close();
   return {
     community,
@@ -354,12 +403,21 @@ try {
   log(await runCli(['seed', '--scale', String(SCALE)], { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' }));
   results.seedSeconds = +((performance.now() - t) / 1000).toFixed(1);
   await runCli(['seed'], { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' }); // plugins' demo data (venues, rates), as a real district has
-  const apiKey = (await runCli(['api-key', 'create', '--name', 'bench', '--permissions', '*'], { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' })).split('\n').at(-1).trim();
+  const apiKey = (
+    await runCli(['api-key', 'create', '--name', 'bench', '--permissions', '*'], { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' })
+  )
+    .split('\n')
+    .at(-1)
+    .trim();
   const fx = await prepare(databaseUrl, apiKey);
   log(`fixtures ready; statements per request ${JSON.stringify(fx.statements)}`);
 
   // --profile: a V8 CPU profile of the gateway under all load workloads (summarise with bench/profile-summary.mjs).
-  const gw = await startGateway({ DATABASE_URL: databaseUrl }, 'gateway.log', opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS}`] : []);
+  const gw = await startGateway(
+    { DATABASE_URL: databaseUrl },
+    'gateway.log',
+    opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS}`] : [],
+  );
   children.push(gw.child);
   const base = await startBaseline(databaseUrl);
   children.push(base.child);
@@ -367,9 +425,19 @@ try {
 
   // ---- reads, each against its baseline, after a byte-identity check
   const reads = [
-    { key: 'board', query: BOARD_QUERY, variables: { under: fx.communityId }, baseline: `/board?path=${encodeURIComponent(fx.community.path)}&limit=50` },
+    {
+      key: 'board',
+      query: BOARD_QUERY,
+      variables: { under: fx.communityId },
+      baseline: `/board?path=${encodeURIComponent(fx.community.path)}&limit=50`,
+    },
     { key: 'personCard', query: PERSON_QUERY, variables: { id: fx.subjectId }, baseline: `/person?id=${fx.subject.id}` },
-    { key: 'subtreeReport', query: STATS_QUERY, variables: { under: fx.subId }, baseline: `/stats?path=${encodeURIComponent(fx.sub.path)}` },
+    {
+      key: 'subtreeReport',
+      query: STATS_QUERY,
+      variables: { under: fx.subId },
+      baseline: `/stats?path=${encodeURIComponent(fx.sub.path)}`,
+    },
   ];
   for (const w of reads) {
     const g = await gql(gw.url, apiKey, w.query, w.variables);
@@ -414,7 +482,9 @@ try {
   }
 
   // ---- writes: create → accept → claim → resolve, 50 clients; every mutation counts as one transition
-  const placeIds = (await q2(databaseUrl, `SELECT id FROM place WHERE type = 'household' AND path LIKE $1 ORDER BY id LIMIT 500`, [`${fx.community.path}%`])).map((r) => core.toGlobalId('Place', r.id));
+  const placeIds = (
+    await q2(databaseUrl, `SELECT id FROM place WHERE type = 'household' AND path LIKE $1 ORDER BY id LIMIT 500`, [`${fx.community.path}%`])
+  ).map((r) => core.toGlobalId('Place', r.id));
   const actors = fx.people.map((p) => core.toGlobalId('Person', p.id));
   const must = async (query, variables, field) => {
     const r = await gql(gw.url, apiKey, query, variables);
@@ -437,7 +507,15 @@ try {
         if (!state.id) {
           const created = await must(
             `mutation ($i: SubmitRequestInput!) { submitRequest(input: $i) { request { id } errors { code message } } }`,
-            { i: { kind: 'NEED', channel: 'PHONE', title: `压测诉求 ${i}`, placeId: placeIds[i % placeIds.length], requesterId: actors[i % actors.length] } },
+            {
+              i: {
+                kind: 'NEED',
+                channel: 'PHONE',
+                title: `压测诉求 ${i}`,
+                placeId: placeIds[i % placeIds.length],
+                requesterId: actors[i % actors.length],
+              },
+            },
             'submitRequest',
           );
           if (created.ok) Object.assign(state, { id: created.payload.request.id, step: 0 });
@@ -445,10 +523,26 @@ try {
         }
         const id = state.id;
         const steps = [
-          [`mutation ($id: ID!) { changeRequestStatus(id: $id, to: ACCEPTED) { request { status } errors { code message } } }`, { id }, 'changeRequestStatus'],
-          [`mutation ($id: ID!, $p: ID!) { claimRequest(id: $id, personId: $p) { request { status } errors { code message } } }`, { id, p: actors[(i * 7) % actors.length] }, 'claimRequest'],
-          [`mutation ($id: ID!) { changeRequestStatus(id: $id, to: IN_PROGRESS) { request { status } errors { code message } } }`, { id }, 'changeRequestStatus'],
-          [`mutation ($id: ID!) { changeRequestStatus(id: $id, to: RESOLVED) { request { status } errors { code message } } }`, { id }, 'changeRequestStatus'],
+          [
+            `mutation ($id: ID!) { changeRequestStatus(id: $id, to: ACCEPTED) { request { status } errors { code message } } }`,
+            { id },
+            'changeRequestStatus',
+          ],
+          [
+            `mutation ($id: ID!, $p: ID!) { claimRequest(id: $id, personId: $p) { request { status } errors { code message } } }`,
+            { id, p: actors[(i * 7) % actors.length] },
+            'claimRequest',
+          ],
+          [
+            `mutation ($id: ID!) { changeRequestStatus(id: $id, to: IN_PROGRESS) { request { status } errors { code message } } }`,
+            { id },
+            'changeRequestStatus',
+          ],
+          [
+            `mutation ($id: ID!) { changeRequestStatus(id: $id, to: RESOLVED) { request { status } errors { code message } } }`,
+            { id },
+            'changeRequestStatus',
+          ],
         ];
         const r = await must(...steps[state.step]);
         state.step++;
@@ -469,19 +563,23 @@ try {
       pid,
       op: async (i) => {
         const from = accounts[(i * 7919) % accounts.length];
-        const to = accounts[(i * 104729 + 1) % accounts.length] === from ? accounts[(i + 1) % accounts.length] : accounts[(i * 104729 + 1) % accounts.length];
-        const r = await gql(
-          gw.url,
-          from.token,
-          `mutation ($i: MoralBankTransferInput!) { transferMoralBankMinutes(input: $i) { id } }`,
-          { i: { fromAccountId: from.id, toAccountId: to.id, minutes: 1 + (i % 5), idempotencyKey: `bench-${i}-${randomUUID()}` } },
-        );
+        const to =
+          accounts[(i * 104729 + 1) % accounts.length] === from
+            ? accounts[(i + 1) % accounts.length]
+            : accounts[(i * 104729 + 1) % accounts.length];
+        const r = await gql(gw.url, from.token, `mutation ($i: MoralBankTransferInput!) { transferMoralBankMinutes(input: $i) { id } }`, {
+          i: { fromAccountId: from.id, toAccountId: to.id, minutes: 1 + (i % 5), idempotencyKey: `bench-${i}-${randomUUID()}` },
+        });
         return r;
       },
     }),
   };
   results.workloads.transfers.transfersPerSecond = results.workloads.transfers.gateway.opsPerSecond;
-  const [ledgerCheck] = await q2(databaseUrl, `SELECT count(*)::int AS accounts, sum(balance)::bigint AS total FROM moral_bank.account WHERE community_id = $1`, [fx.community.id]);
+  const [ledgerCheck] = await q2(
+    databaseUrl,
+    `SELECT count(*)::int AS accounts, sum(balance)::bigint AS total FROM moral_bank.account WHERE community_id = $1`,
+    [fx.community.id],
+  );
   results.workloads.transfers.ledgerAfter = ledgerCheck;
   results.peakRssMb = peakRssMb(pid);
 
@@ -497,11 +595,22 @@ try {
       const { readdir, readFile } = await import('node:fs/promises');
       const earlier = new Set(await readdir(RESULTS));
       const before = Date.now();
-      await promisify(execFile)(process.execPath, [path.join(root, 'bench/fanout.mjs')], { env: { ...process.env, ...fanEnv, DATABASE_URL: fanDb.url }, cwd: root, maxBuffer: 1 << 24 });
+      await promisify(execFile)(process.execPath, [path.join(root, 'bench/fanout.mjs')], {
+        env: { ...process.env, ...fanEnv, DATABASE_URL: fanDb.url },
+        cwd: root,
+        maxBuffer: 1 << 24,
+      });
       const files = (await readdir(RESULTS)).filter((f) => f.startsWith('fanout-') && !earlier.has(f)).sort();
       const latest = files.at(-1);
       const fan = latest ? JSON.parse(await readFile(path.join(RESULTS, latest), 'utf8')) : null;
-      results.workloads.fanout = fan ? { ...fan, file: latest, errors: fan.gateway.delivered === fan.gateway.expected ? 0 : fan.gateway.expected - fan.gateway.delivered, wallSeconds: (Date.now() - before) / 1000 } : { errors: 1 };
+      results.workloads.fanout = fan
+        ? {
+            ...fan,
+            file: latest,
+            errors: fan.gateway.delivered === fan.gateway.expected ? 0 : fan.gateway.expected - fan.gateway.delivered,
+            wallSeconds: (Date.now() - before) / 1000,
+          }
+        : { errors: 1 };
     } finally {
       await fanDb.drop();
     }
@@ -544,13 +653,39 @@ async function q2(databaseUrl, text, params) {
 const rows = {};
 for (const [key, w] of Object.entries(results.workloads)) {
   if (w.gateway?.requestsPerSecond !== undefined && w.baseline) {
-    rows[key] = { 'req/s': w.gateway.requestsPerSecond, p50: w.gateway.p50, p95: w.gateway.p95, p99: w.gateway.p99, 'SQL/req': w.statementsPerRequest, errors: w.gateway.errors, 'RSS MB': w.gateway.peakRssMb, 'baseline req/s': w.baseline.requestsPerSecond, 'baseline p99': w.baseline.p99, 'throughput ratio': w.ratio.throughput, 'p99 ratio': w.ratio.p99, bytes: w.identicalToBaseline ? 'identical' : 'MISMATCH' };
+    rows[key] = {
+      'req/s': w.gateway.requestsPerSecond,
+      p50: w.gateway.p50,
+      p95: w.gateway.p95,
+      p99: w.gateway.p99,
+      'SQL/req': w.statementsPerRequest,
+      errors: w.gateway.errors,
+      'RSS MB': w.gateway.peakRssMb,
+      'baseline req/s': w.baseline.requestsPerSecond,
+      'baseline p99': w.baseline.p99,
+      'throughput ratio': w.ratio.throughput,
+      'p99 ratio': w.ratio.p99,
+      bytes: w.identicalToBaseline ? 'identical' : 'MISMATCH',
+    };
   } else if (w.gateway?.requestsPerSecond !== undefined) {
-    rows[key] = { 'req/s': w.gateway.requestsPerSecond, 'ops/s': w.gateway.opsPerSecond, p50: w.gateway.p50, p95: w.gateway.p95, p99: w.gateway.p99, errors: w.gateway.errors, 'RSS MB': w.gateway.peakRssMb };
+    rows[key] = {
+      'req/s': w.gateway.requestsPerSecond,
+      'ops/s': w.gateway.opsPerSecond,
+      p50: w.gateway.p50,
+      p95: w.gateway.p95,
+      p99: w.gateway.p99,
+      errors: w.gateway.errors,
+      'RSS MB': w.gateway.peakRssMb,
+    };
   }
 }
 console.table(rows);
-if (results.workloads.fanout?.ratio) console.log('fan-out (gateway / bare ws):', results.workloads.fanout.ratio, `delivered ${results.workloads.fanout.gateway.delivered}/${results.workloads.fanout.gateway.expected}`);
+if (results.workloads.fanout?.ratio)
+  console.log(
+    'fan-out (gateway / bare ws):',
+    results.workloads.fanout.ratio,
+    `delivered ${results.workloads.fanout.gateway.delivered}/${results.workloads.fanout.gateway.expected}`,
+  );
 if (results.workloads.start) console.log(`start: cold ${results.workloads.start.coldMs} ms, warm ${results.workloads.start.warmMs} ms`);
 const out = opts.out ? path.resolve(opts.out) : path.join(RESULTS, 'latest.json');
 await writeFile(out, JSON.stringify(results, null, 2));

@@ -53,19 +53,38 @@ async function cpuMs(pid) {
 async function startGatewayProcess(databaseUrl, nodeArgs = []) {
   const port = await core.freePort();
   const child = spawn(process.execPath, [...nodeArgs, cli, 'start'], {
-    env: { ...process.env, NODE_ENV: 'development', GONGZHI_DEV_ADMIN_KEY: KEY, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn', GONGZHI_WS_MAX_SUBSCRIPTIONS: '5', GONGZHI_WS_QUEUE_LIMIT: '10000' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      GONGZHI_DEV_ADMIN_KEY: KEY,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      GONGZHI_WS_MAX_SUBSCRIPTIONS: '5',
+      GONGZHI_WS_QUEUE_LIMIT: '10000',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i++) {
-    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) return { url, child };
+    if (
+      await fetch(`${url}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { url, child };
     await sleep(100);
   }
   throw new Error('gateway did not start');
 }
 
 async function post(url, query, variables) {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+    body: JSON.stringify({ query, variables }),
+  });
   return res.json();
 }
 
@@ -74,21 +93,23 @@ async function openSubscribers(wsUrl, n, subscribePayload, onMessage) {
   const sockets = [];
   for (let i = 0; i < n; i += 100) {
     await Promise.all(
-      Array.from({ length: Math.min(100, n - i) }, () =>
-        new Promise((resolve, reject) => {
-          const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
-          socket.on('error', reject);
-          socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${KEY}` } })));
-          socket.on('message', (data) => {
-            const text = String(data);
-            if (text.startsWith('{"type":"connection_ack"')) {
-              if (subscribePayload) socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: subscribePayload }));
-              resolve();
-            } else if (text.includes('"ping"')) socket.send('{"type":"pong"}');
-            else onMessage(text);
-          });
-          sockets.push(socket);
-        }),
+      Array.from(
+        { length: Math.min(100, n - i) },
+        () =>
+          new Promise((resolve, reject) => {
+            const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+            socket.on('error', reject);
+            socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${KEY}` } })));
+            socket.on('message', (data) => {
+              const text = String(data);
+              if (text.startsWith('{"type":"connection_ack"')) {
+                if (subscribePayload) socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: subscribePayload }));
+                resolve();
+              } else if (text.includes('"ping"')) socket.send('{"type":"pong"}');
+              else onMessage(text);
+            });
+            sockets.push(socket);
+          }),
       ),
     );
   }
@@ -108,7 +129,8 @@ async function measureGateway(databaseUrl) {
     let received = 0;
     let last = 0;
     const payload = {
-      query: 'subscription($p: ID!, $a: Float) { taskBoardChanges(placeId: $p, after: $a) { sequence occurredAt event card { title status } } }',
+      query:
+        'subscription($p: ID!, $a: Float) { taskBoardChanges(placeId: $p, after: $a) { sequence occurredAt event card { title status } } }',
       variables: { p: placeId, a: start },
     };
     const sockets = await openSubscribers(`${b.url.replace('http', 'ws')}/graphql`, N, payload, (text) => {
@@ -221,7 +243,12 @@ let database;
 try {
   const databaseUrl =
     process.env.DATABASE_URL ??
-    (database = await core.startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await core.freePort(), database: 'gongzhi', ephemeral: true })).url;
+    (database = await core.startEmbeddedPostgres({
+      dataDir: path.join(dir, 'pg'),
+      port: await core.freePort(),
+      database: 'gongzhi',
+      ephemeral: true,
+    })).url;
   console.log(`fan-out: ${N} subscribers, ${RATE} events/s for ${SECONDS} s (${EVENTS} events, ${EVENTS * N} deliveries)`);
   const gateway = await measureGateway(databaseUrl);
   const bare = await measureBareWs();
@@ -241,7 +268,10 @@ try {
   console.table({ gateway, 'bare ws': bare });
   console.log('gateway / bare ws:', result.ratio);
   await mkdir(path.join(root, 'bench/results'), { recursive: true });
-  await writeFile(path.join(root, `bench/results/fanout-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify(result, null, 2));
+  await writeFile(
+    path.join(root, `bench/results/fanout-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+    JSON.stringify(result, null, 2),
+  );
 } finally {
   await database?.stop();
   await rm(dir, { recursive: true, force: true });

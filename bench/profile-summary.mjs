@@ -9,7 +9,8 @@ const top = Number(topArg ?? 25);
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map();
 // samples[i] ran for timeDeltas[i] µs
-for (let i = 0; i < profile.samples.length; i++) self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
+for (let i = 0; i < profile.samples.length; i++)
+  self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 
 function where(url) {
@@ -26,7 +27,14 @@ const byFunction = new Map();
 for (const [id, us] of self) {
   const node = byId.get(id);
   const cf = node.callFrame;
-  const pkg = cf.functionName === '(garbage collector)' ? '(garbage collector)' : cf.functionName === '(idle)' ? '(idle)' : cf.functionName === '(program)' ? '(program)' : where(cf.url);
+  const pkg =
+    cf.functionName === '(garbage collector)'
+      ? '(garbage collector)'
+      : cf.functionName === '(idle)'
+        ? '(idle)'
+        : cf.functionName === '(program)'
+          ? '(program)'
+          : where(cf.url);
   byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
   const fn = `${cf.functionName || '(anonymous)'} ${where(cf.url)}${cf.url ? `:${cf.lineNumber + 1}` : ''}`;
   byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);

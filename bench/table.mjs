@@ -17,16 +17,23 @@ for (const key of ['board', 'personCard', 'subtreeReport']) {
   const x = w[key];
   if (!x) continue;
   const g = x.gateway;
-  lines.push(`| ${key} | ${g.requestsPerSecond} | ${g.p50} | ${g.p95} | ${g.p99} | ${x.statementsPerRequest} | ${g.errors} | ${x.baseline.requestsPerSecond} | ${x.baseline.p99} | ${x.ratio.throughput} | ${x.ratio.p99} | ${x.identicalToBaseline ? 'identical' : '**MISMATCH**'} |`);
+  lines.push(
+    `| ${key} | ${g.requestsPerSecond} | ${g.p50} | ${g.p95} | ${g.p99} | ${x.statementsPerRequest} | ${g.errors} | ${x.baseline.requestsPerSecond} | ${x.baseline.p99} | ${x.ratio.throughput} | ${x.ratio.p99} | ${x.identicalToBaseline ? 'identical' : '**MISMATCH**'} |`,
+  );
 }
-for (const [key, label] of [['requestWrites', 'request transitions'], ['transfers', 'moral-bank transfers']]) {
+for (const [key, label] of [
+  ['requestWrites', 'request transitions'],
+  ['transfers', 'moral-bank transfers'],
+]) {
   const g = w[key]?.gateway;
   if (g) lines.push(`| ${label} | ${g.requestsPerSecond} | ${g.p50} | ${g.p95} | ${g.p99} | | ${g.errors} | | | | | |`);
 }
 lines.push('');
 if (w.fanout?.gateway) {
   const f = w.fanout;
-  lines.push(`Fan-out (${f.subscribers} subscribers, ${f.rate} events/s for ${f.seconds} s): delivered ${f.gateway.delivered}/${f.gateway.expected}, p50 ${f.gateway.p50} ms, p99 ${f.gateway.p99} ms, ${f.gateway.deliveriesPerSecond} deliveries/s; ÷ bare ws: p50 ${f.ratio.p50}, p99 ${f.ratio.p99}, deliveries/s ${f.ratio.deliveriesPerSecond}, CPU per delivery ${f.ratio.serverCpuPerDelivery}.`);
+  lines.push(
+    `Fan-out (${f.subscribers} subscribers, ${f.rate} events/s for ${f.seconds} s): delivered ${f.gateway.delivered}/${f.gateway.expected}, p50 ${f.gateway.p50} ms, p99 ${f.gateway.p99} ms, ${f.gateway.deliveriesPerSecond} deliveries/s; ÷ bare ws: p50 ${f.ratio.p50}, p99 ${f.ratio.p99}, deliveries/s ${f.ratio.deliveriesPerSecond}, CPU per delivery ${f.ratio.serverCpuPerDelivery}.`,
+  );
 }
 if (w.start) lines.push(`Start to first answered query: cold (empty data folder) ${w.start.coldMs} ms, warm ${w.start.warmMs} ms.`);
 lines.push(`Peak RSS of the gateway under load: ${r.peakRssMb} MB.`);

@@ -48,7 +48,18 @@ export const coreModule: {
   seed: (em: EntityManager, clock: () => Date) => Promise<void>;
   boardItems: readonly BoardItemSource[];
 } = {
-  entities: [Place, Person, PersonRole, CareProfile, Organization, OrganizationMember, Request, RequestTimelineEntry, ApiKey, SensitiveAccessLogEntry],
+  entities: [
+    Place,
+    Person,
+    PersonRole,
+    CareProfile,
+    Organization,
+    OrganizationMember,
+    Request,
+    RequestTimelineEntry,
+    ApiKey,
+    SensitiveAccessLogEntry,
+  ],
   migrations: [places, people, rolesAndCare, organizations, requests, access, boardLog],
   resolvers: [
     PlatformResolver,

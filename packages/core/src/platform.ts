@@ -89,10 +89,7 @@ function rolePermissionTable(plugins: readonly GongzhiPlugin[]): (role: string) 
 
 /** Every migration source in the order they apply: core first, then plugins in dependency order. */
 export function migrationSources(plugins: readonly GongzhiPlugin[]): MigrationSource[] {
-  return [
-    { owner: 'core', migrations: coreModule.migrations },
-    ...plugins.map((p) => ({ owner: p.id, migrations: p.migrations ?? [] })),
-  ];
+  return [{ owner: 'core', migrations: coreModule.migrations }, ...plugins.map((p) => ({ owner: p.id, migrations: p.migrations ?? [] }))];
 }
 
 function resolveOptions(plugin: GongzhiPlugin, given: unknown): unknown {
@@ -101,19 +98,15 @@ function resolveOptions(plugin: GongzhiPlugin, given: unknown): unknown {
   if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given))) {
     throw new PluginCompositionError(`Options of plugin "${plugin.id}" must be an object, got ${JSON.stringify(given)}.`);
   }
-  const options = { ...(spec.defaults as object), ...(given as object | undefined) };
-  const problems = spec.validate?.(options as never) ?? [];
+  const options = { ...(spec.defaults as object), ...given };
+  const problems = spec.validate?.(options) ?? [];
   if (problems.length > 0) {
     throw new PluginCompositionError(`Options of plugin "${plugin.id}" are invalid: ${problems.join('; ')}.`);
   }
   return options;
 }
 
-function createServiceRegistry(
-  provided: Map<string, object>,
-  allowed: ReadonlySet<string> | null,
-  requester: string,
-): ServiceRegistry {
+function createServiceRegistry(provided: Map<string, object>, allowed: ReadonlySet<string> | null, requester: string): ServiceRegistry {
   return {
     get(pluginId: string) {
       if (allowed && !allowed.has(pluginId)) {
@@ -127,7 +120,7 @@ function createServiceRegistry(
       }
       return services;
     },
-  } as ServiceRegistry;
+  };
 }
 
 /**
@@ -147,7 +140,9 @@ function checkTables(plugins: readonly GongzhiPlugin[]): void {
       const meta = entity instanceof EntitySchema ? entity.meta : decorated.find((m) => m.class === entity);
       const entityName = entity instanceof EntitySchema ? entity.meta.className : entity.name;
       if (!meta) {
-        throw new PluginCompositionError(`${entityName} of ${source.owner} is not a MikroORM entity. Fix: decorate it with @Entity({ schema: '${source.schema}' }).`);
+        throw new PluginCompositionError(
+          `${entityName} of ${source.owner} is not a MikroORM entity. Fix: decorate it with @Entity({ schema: '${source.schema}' }).`,
+        );
       }
       const schema = meta.schema ?? 'public';
       const tableName = meta.tableName ?? naming.classToTableName(meta.className ?? entityName);
@@ -175,10 +170,14 @@ function checkTables(plugins: readonly GongzhiPlugin[]): void {
  */
 const NO_TOPIC_PUBSUB = {
   publish(): void {
-    throw new Error('Topic-based subscriptions are not supported: use @Subscription({ subscribe }) with a stream that works across processes (see docs/boards.md).');
+    throw new Error(
+      'Topic-based subscriptions are not supported: use @Subscription({ subscribe }) with a stream that works across processes (see docs/boards.md).',
+    );
   },
   subscribe(): never {
-    throw new Error('Topic-based subscriptions are not supported: use @Subscription({ subscribe }) with a stream that works across processes (see docs/boards.md).');
+    throw new Error(
+      'Topic-based subscriptions are not supported: use @Subscription({ subscribe }) with a stream that works across processes (see docs/boards.md).',
+    );
   },
 };
 
@@ -196,7 +195,9 @@ async function buildComposedSchema(resolvers: ClassType[], orphanedTypes: ClassT
     if (!duplicate) throw err;
     // Find who contributes the type: build core alone and core with each plugin.
     const contributors: string[] = [];
-    const coreOnly = await buildSchema({ resolvers: coreModule.resolvers as never, validate: false, pubSub: NO_TOPIC_PUBSUB }).catch(() => null);
+    const coreOnly = await buildSchema({ resolvers: coreModule.resolvers as never, validate: false, pubSub: NO_TOPIC_PUBSUB }).catch(
+      () => null,
+    );
     if (coreOnly?.getType(duplicate)) contributors.push('core');
     for (const plugin of plugins) {
       const alone = await buildSchema({
@@ -246,7 +247,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   let orm: MikroORM | undefined;
   const rootEm = (): EntityManager => {
     if (!orm) throw new StartupError('The database is not ready yet: events cannot be emitted during register.');
-    return orm.em.fork() as EntityManager;
+    return orm.em.fork();
   };
   const events = new EventBus(rootEm, logger);
   const provided = new Map<string, object>();
@@ -327,14 +328,17 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     checkPlaceRules(
       entities.map(entityClass).filter((c): c is Function => typeof c === 'function'),
       placeRules,
-      (cls) => (coreModule.entities.includes(cls as ClassType) ? 'core' : `plugin "${plugins.find((p) => p.entities?.some((e) => entityClass(e) === cls))?.id}"`),
+      (cls) =>
+        coreModule.entities.includes(cls as ClassType)
+          ? 'core'
+          : `plugin "${plugins.find((p) => p.entities?.some((e) => entityClass(e) === cls))?.id}"`,
     );
     guardSchema(schema);
     checkBoardTypes(schema, boardSources);
     const contextFor = (p: GongzhiPlugin): PluginRuntimeContext => ({
       ...pluginContext(p),
       orm: ready,
-      em: () => ready.em.fork() as EntityManager,
+      em: () => ready.em.fork(),
       schema,
       now: clock,
     });
@@ -367,25 +371,25 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
         const em = ready.em.fork() as EntityManager;
         let access: ReturnType<GongzhiContext['access']> | undefined;
         return {
-        em,
-        events,
-        services: allServices,
-        caller,
-        access: () => (access ??= resolveAccess(em, caller, clock(), rolePermissions)),
-        placeRules,
-        platform: info,
-        logger,
-        loaders: new Map(),
-        now: clock,
-        boards,
+          em,
+          events,
+          services: allServices,
+          caller,
+          access: () => (access ??= resolveAccess(em, caller, clock(), rolePermissions)),
+          placeRules,
+          platform: info,
+          logger,
+          loaders: new Map(),
+          now: clock,
+          boards,
         };
       },
       async seed() {
         const em = ready.em.fork() as EntityManager;
         await em.transactional(async (tx) => {
-          await coreModule.seed(tx as EntityManager, clock);
+          await coreModule.seed(tx, clock);
           for (const plugin of plugins) {
-            await plugin.seed?.({ ...contextFor(plugin), em: () => tx as EntityManager });
+            await plugin.seed?.({ ...contextFor(plugin), em: () => tx });
           }
         });
       },

@@ -7,28 +7,52 @@ import { createTestApp, type TestApp } from '@gongzhi/core/testing';
  */
 let app: TestApp;
 const ids: Record<string, string> = {};
-const uuid = (globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1]!;
-const person = (name: string): Caller => ({ id: uuid(ids[name]!), kind: 'person' });
+const uuid = (globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1];
+const person = (name: string): Caller => ({ id: uuid(ids[name]), kind: 'person' });
 
 beforeAll(async () => {
   app = await createTestApp({ seed: true });
   const sql = app.platform.orm.em.fork().getConnection();
   for (const p of await sql.execute<{ id: string; code: string }[]>('SELECT id, code FROM place')) ids[p.code] = toGlobalId('Place', p.id);
-  for (const p of await sql.execute<{ id: string; name: string }[]>('SELECT id, name FROM person')) ids[p.name] = toGlobalId('Person', p.id);
+  for (const p of await sql.execute<{ id: string; name: string }[]>('SELECT id, name FROM person'))
+    ids[p.name] = toGlobalId('Person', p.id);
 
   // The canary district: a household, a resident with care data and a phone, a request, an organisation.
   const create = async (code: string, type: string, parent: string | null) =>
-    (ids[code] = (await app.run(`mutation ($i: CreatePlaceInput!) { createPlace(input: $i) { id } }`, { i: { code, type, name: `金丝雀${code}`, parentId: parent && ids[parent] } })).createPlace.id);
+    (ids[code] = (
+      await app.run(`mutation ($i: CreatePlaceInput!) { createPlace(input: $i) { id } }`, {
+        i: { code, type, name: `金丝雀${code}`, parentId: parent && ids[parent] },
+      })
+    ).createPlace.id);
   await create('K-D', 'DISTRICT', null);
   await create('K-S', 'SUBDISTRICT', 'K-D');
   await create('K-C', 'COMMUNITY', 'K-S');
   await create('K-B', 'BUILDING', 'K-C');
   await create('K-H', 'HOUSEHOLD', 'K-B');
-  ids.canary = (await app.run(`mutation ($h: ID!) { createPerson(input: { name: "金丝雀居民", phone: "13999999999", householdId: $h }) { id } }`, { h: ids['K-H'] })).createPerson.id;
-  await app.run(`mutation ($p: ID!) { setCareProfile(personId: $p, input: { livesAlone: true, elderly: true, notes: "金丝雀病情" }) { livesAlone } }`, { p: ids.canary });
-  await app.run(`mutation ($p: ID!, $h: ID!) { assignRole(personId: $p, placeId: $h, role: RESIDENT, startsOn: "2020-01-01") { role } }`, { p: ids.canary, h: ids['K-H'] });
-  ids.canaryRequest = (await app.run(`mutation ($p: ID!, $r: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "金丝雀工单", description: "金丝雀", placeId: $p, requesterId: $r }) { request { id } } }`, { p: ids['K-C'], r: ids.canary })).submitRequest.request.id;
-  ids.canaryOrg = (await app.run(`mutation ($p: ID!) { createOrganization(name: "金丝雀业委会", kind: OWNERS_COMMITTEE, placeId: $p) { id } }`, { p: ids['K-C'] })).createOrganization.id;
+  ids.canary = (
+    await app.run(`mutation ($h: ID!) { createPerson(input: { name: "金丝雀居民", phone: "13999999999", householdId: $h }) { id } }`, {
+      h: ids['K-H'],
+    })
+  ).createPerson.id;
+  await app.run(
+    `mutation ($p: ID!) { setCareProfile(personId: $p, input: { livesAlone: true, elderly: true, notes: "金丝雀病情" }) { livesAlone } }`,
+    { p: ids.canary },
+  );
+  await app.run(`mutation ($p: ID!, $h: ID!) { assignRole(personId: $p, placeId: $h, role: RESIDENT, startsOn: "2020-01-01") { role } }`, {
+    p: ids.canary,
+    h: ids['K-H'],
+  });
+  ids.canaryRequest = (
+    await app.run(
+      `mutation ($p: ID!, $r: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "金丝雀工单", description: "金丝雀", placeId: $p, requesterId: $r }) { request { id } } }`,
+      { p: ids['K-C'], r: ids.canary },
+    )
+  ).submitRequest.request.id;
+  ids.canaryOrg = (
+    await app.run(`mutation ($p: ID!) { createOrganization(name: "金丝雀业委会", kind: OWNERS_COMMITTEE, placeId: $p) { id } }`, {
+      p: ids['K-C'],
+    })
+  ).createOrganization.id;
 });
 afterAll(() => app?.close());
 
@@ -54,9 +78,17 @@ describe.each([
   ['anonymous', () => null],
 ])('%s', (_who, caller) => {
   test('never sees the canary district, through any path', async () => {
-    const result = await app.execute(PROBES, {
-      canary: ids.canary, canaryRequest: ids.canaryRequest, canaryPlace: ids['K-C'], canaryOrg: ids.canaryOrg, root: ids['DEMO-FT'],
-    }, { caller: caller() });
+    const result = await app.execute(
+      PROBES,
+      {
+        canary: ids.canary,
+        canaryRequest: ids.canaryRequest,
+        canaryPlace: ids['K-C'],
+        canaryOrg: ids.canaryOrg,
+        root: ids['DEMO-FT'],
+      },
+      { caller: caller() },
+    );
     expect(result.errors).toBeUndefined();
     expect(JSON.stringify(result.data)).not.toContain('金丝雀');
     expect(result.data).toMatchObject({ node: null, person: null, request: null, place: null, org: null });
@@ -64,21 +96,35 @@ describe.each([
 });
 
 test('the system, for contrast, sees the canaries through the same probes', async () => {
-  const result = await app.execute(PROBES, { canary: ids.canary, canaryRequest: ids.canaryRequest, canaryPlace: ids['K-C'], canaryOrg: ids.canaryOrg, root: ids['K-D'] });
+  const result = await app.execute(PROBES, {
+    canary: ids.canary,
+    canaryRequest: ids.canaryRequest,
+    canaryPlace: ids['K-C'],
+    canaryOrg: ids.canaryOrg,
+    root: ids['K-D'],
+  });
   expect(JSON.stringify(result.data)).toContain('金丝雀居民');
   expect(result.data?.request).toEqual({ title: '金丝雀工单' });
 });
 
 test('a community social worker sees their community, not a sibling community', async () => {
-  const data = await app.run(`query ($cyl: ID!, $xcq: ID!, $cang: ID!) {
+  const data = await app.run(
+    `query ($cyl: ID!, $xcq: ID!, $cang: ID!) {
     mine: requests(filter: { under: $cyl }, first: 100) { edges { node { title } } }
     all: requests(first: 100) { edges { node { place { name } } } }
     cang: person(id: $cang) { name household { name } }
     xcq: place(id: $xcq) { name }
     cyl: place(id: $cyl) { name ancestors { name } }
-  }`, { cyl: ids['DEMO-CYL'], xcq: ids['DEMO-XCQ'], cang: ids['苍爷爷'] }, { caller: person('刘社工') });
+  }`,
+    { cyl: ids['DEMO-CYL'], xcq: ids['DEMO-XCQ'], cang: ids['苍爷爷'] },
+    { caller: person('刘社工') },
+  );
   expect(data.mine.edges.length).toBeGreaterThan(0);
-  const sibling = await app.execute(`query ($xcq: ID!) { requests(filter: { under: $xcq }) { edges { node { title } } } }`, { xcq: ids['DEMO-XCQ'] }, { caller: person('刘社工') });
+  const sibling = await app.execute(
+    `query ($xcq: ID!) { requests(filter: { under: $xcq }) { edges { node { title } } } }`,
+    { xcq: ids['DEMO-XCQ'] },
+    { caller: person('刘社工') },
+  );
   expect(sibling.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', argument: 'filter.under' });
   // Without a filter, the list holds exactly what lies under the worker's community.
   expect(data.all.edges.length).toBe(data.mine.edges.length);
@@ -89,40 +135,72 @@ test('a community social worker sees their community, not a sibling community', 
 });
 
 test('an id outside the caller\'s places is "not found" in mutations too, never "forbidden"', async () => {
-  const moved = await app.execute(`mutation ($id: ID!) { changeRequestStatus(id: $id, to: ACCEPTED) { request { id } errors { code } } }`, { id: ids.canaryRequest }, { caller: person('刘社工') });
+  const moved = await app.execute(
+    `mutation ($id: ID!) { changeRequestStatus(id: $id, to: ACCEPTED) { request { id } errors { code } } }`,
+    { id: ids.canaryRequest },
+    { caller: person('刘社工') },
+  );
   expect(moved.data?.changeRequestStatus).toEqual({ request: null, errors: [{ code: 'NOT_FOUND' }] });
-  const role = await app.execute(`mutation ($p: ID!, $h: ID!) { assignRole(personId: $p, placeId: $h, role: VOLUNTEER, startsOn: "2024-01-01") { role } }`, { p: ids['苍爷爷'], h: ids['K-H'] }, { caller: person('刘社工') });
+  const role = await app.execute(
+    `mutation ($p: ID!, $h: ID!) { assignRole(personId: $p, placeId: $h, role: VOLUNTEER, startsOn: "2024-01-01") { role } }`,
+    { p: ids['苍爷爷'], h: ids['K-H'] },
+    { caller: person('刘社工') },
+  );
   expect(role.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   expect(role.errors?.[0].message).not.toContain('金丝雀');
 });
 
 describe('permissions', () => {
   test('a resident submits for their own household and sees their own requests, but may not manage them', async () => {
-    const submitted = await app.run(`mutation ($h: ID!) { submitRequest(input: { kind: NEED, channel: WISH_WALL, title: "微心愿：想要一个台灯", description: "", placeId: $h }) { request { id requester { name } } errors { code } } }`,
-      { h: ids['DEMO-CYL-CTY-3-502'] }, { caller: person('苍爷爷') });
+    const submitted = await app.run(
+      `mutation ($h: ID!) { submitRequest(input: { kind: NEED, channel: WISH_WALL, title: "微心愿：想要一个台灯", description: "", placeId: $h }) { request { id requester { name } } errors { code } } }`,
+      { h: ids['DEMO-CYL-CTY-3-502'] },
+      { caller: person('苍爷爷') },
+    );
     expect(submitted.submitRequest.request.requester).toEqual({ name: '苍爷爷' });
     const mine = await app.run(`{ requests(first: 100) { edges { node { title } } } }`, {}, { caller: person('苍爷爷') });
     // The hotline order 苍爷爷 made (placed at his community, outside his household) is his too.
-    expect(mine.requests.edges.map((e: any) => e.node.title)).toEqual(expect.arrayContaining(['微心愿：想要一个台灯', '独居老人家中断网，无法线上买菜']));
-    const moved = await app.execute(`mutation ($id: ID!) { changeRequestStatus(id: $id, to: ACCEPTED) { request { id } } }`, { id: submitted.submitRequest.request.id }, { caller: person('苍爷爷') });
+    expect(mine.requests.edges.map((e: any) => e.node.title)).toEqual(
+      expect.arrayContaining(['微心愿：想要一个台灯', '独居老人家中断网，无法线上买菜']),
+    );
+    const moved = await app.execute(
+      `mutation ($id: ID!) { changeRequestStatus(id: $id, to: ACCEPTED) { request { id } } }`,
+      { id: submitted.submitRequest.request.id },
+      { caller: person('苍爷爷') },
+    );
     expect(moved.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(moved.errors?.[0].message).toMatch(/request\.manage/);
   });
 
   test('anonymous callers see no place and are asked to sign in', async () => {
-    const result = await app.execute(`mutation ($h: ID!) { createOrganization(name: "x", kind: OWNERS_COMMITTEE, placeId: $h) { id } }`, { h: ids['DEMO-CYL'] }, { caller: null });
+    const result = await app.execute(
+      `mutation ($h: ID!) { createOrganization(name: "x", kind: OWNERS_COMMITTEE, placeId: $h) { id } }`,
+      { h: ids['DEMO-CYL'] },
+      { caller: null },
+    );
     expect(result.errors?.[0].extensions?.code).toBe('NOT_FOUND');
-    const key = await app.execute(`mutation { createApiKey(input: { name: "x", placeIds: [], permissions: ["audit"] }) { secret } }`, {}, { caller: null });
+    const key = await app.execute(
+      `mutation { createApiKey(input: { name: "x", placeIds: [], permissions: ["audit"] }) { secret } }`,
+      {},
+      { caller: null },
+    );
     expect(key.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect(key.errors?.[0].message).toMatch(/Authorization: Bearer/);
     const viewer = await app.run('{ viewer { kind places { name } permissions } }', {}, { caller: null });
     expect(viewer.viewer).toEqual({ kind: 'anonymous', places: [], permissions: [] });
   });
 
-  test('the social worker\'s changes are recorded as theirs on the timeline', async () => {
-    const { submitRequest } = await app.run(`mutation ($c: ID!) { submitRequest(input: { kind: REPORT, channel: PHONE, title: "楼道灯坏了", description: "", placeId: $c, callbackPhone: "13700000000" }) { request { id } } }`,
-      { c: ids['DEMO-CYL'] }, { caller: person('刘社工') });
-    const moved = await app.run(`mutation ($id: ID!) { changeRequestStatus(id: $id, to: ACCEPTED) { request { lastTimelineEntry { actor { name } toStatus } } } }`, { id: submitRequest.request.id }, { caller: person('刘社工') });
+  test("the social worker's changes are recorded as theirs on the timeline", async () => {
+    const { submitRequest } = await app.run(
+      `mutation ($c: ID!) { submitRequest(input: { kind: REPORT, channel: PHONE, title: "楼道灯坏了", description: "", placeId: $c, callbackPhone: "13700000000" }) { request { id } } }`,
+      { c: ids['DEMO-CYL'] },
+      { caller: person('刘社工') },
+    );
+    const moved = await app.run(
+      `mutation ($id: ID!) { changeRequestStatus(id: $id, to: ACCEPTED) { request { lastTimelineEntry { actor { name } toStatus } } } }`,
+      { id: submitRequest.request.id },
+      { caller: person('刘社工') },
+    );
     expect(moved.changeRequestStatus.request.lastTimelineEntry).toEqual({ actor: { name: '刘社工' }, toStatus: 'ACCEPTED' });
     const viewer = await app.run('{ viewer { kind person { name } places { name } permissions } }', {}, { caller: person('刘社工') });
     expect(viewer.viewer).toMatchObject({ kind: 'person', person: { name: '刘社工' }, places: [{ name: '成仪路社区' }] });
@@ -142,14 +220,24 @@ describe('sensitive personal data', () => {
     expect(worker.cang.careProfile).toEqual({ livesAlone: true, notes: '独居老人，疫情期间断网' });
     expect(worker.dong.phone).toBe('13800000001');
 
-    const { apiKey, secret } = await app.platform.orm.em.fork().transactional((em) => createApiKey(em as never, { name: '区审计', placeIds: [], permissions: ['audit'] }));
-    const auditor = await createAuthenticator(() => app.platform.orm.em.fork() as never, {})(`Bearer ${secret}`);
+    const { apiKey, secret } = await app.platform.orm.em
+      .fork()
+      .transactional((em) => createApiKey(em as never, { name: '区审计', placeIds: [], permissions: ['audit'] }));
+    const auditor = await createAuthenticator(() => app.platform.orm.em.fork(), {})(`Bearer ${secret}`);
     expect(auditor).toEqual({ id: apiKey.uuid, kind: 'api-key' });
-    const log = await app.run(`query ($cang: ID!) { sensitiveAccessLog(personId: $cang) { readerName fields } }`, { cang: ids['苍爷爷'] }, { caller: auditor });
+    const log = await app.run(
+      `query ($cang: ID!) { sensitiveAccessLog(personId: $cang) { readerName fields } }`,
+      { cang: ids['苍爷爷'] },
+      { caller: auditor },
+    );
     expect(log.sensitiveAccessLog).toEqual([{ readerName: '刘社工', fields: ['careProfile'] }]);
 
     // 苍爷爷 exports his own data, including who read it.
-    const mine = await app.run('{ myData { person { name careProfile { livesAlone } } requests { title } sensitiveReads { readerName fields } } }', {}, { caller: person('苍爷爷') });
+    const mine = await app.run(
+      '{ myData { person { name careProfile { livesAlone } } requests { title } sensitiveReads { readerName fields } } }',
+      {},
+      { caller: person('苍爷爷') },
+    );
     expect(mine.myData.person).toEqual({ name: '苍爷爷', careProfile: { livesAlone: true } });
     expect(mine.myData.sensitiveReads).toEqual(expect.arrayContaining([{ readerName: '刘社工', fields: ['careProfile'] }]));
 
@@ -167,14 +255,24 @@ describe('credentials', () => {
   const em = () => app.platform.orm.em.fork() as never;
 
   test('an API key is shown once, stored hashed, scoped, and stops working when revoked', async () => {
-    const created = await app.run(`mutation ($c: ID!) { createApiKey(input: { name: "成仪路社区小程序", placeIds: [$c], permissions: ["request.submit"] }) { apiKey { id prefix permissions } secret } }`, { c: ids['DEMO-CYL'] });
+    const created = await app.run(
+      `mutation ($c: ID!) { createApiKey(input: { name: "成仪路社区小程序", placeIds: [$c], permissions: ["request.submit"] }) { apiKey { id prefix permissions } secret } }`,
+      { c: ids['DEMO-CYL'] },
+    );
     const { secret, apiKey } = created.createApiKey;
     expect(secret).toMatch(/^gz_[a-z0-9]{8}_/);
-    const [row] = await app.platform.orm.em.fork().getConnection().execute(`SELECT secret_hash FROM api_key WHERE prefix = ?`, [apiKey.prefix]);
+    const [row] = await app.platform.orm.em
+      .fork()
+      .getConnection()
+      .execute(`SELECT secret_hash FROM api_key WHERE prefix = ?`, [apiKey.prefix]);
     expect(row.secret_hash).not.toContain(secret.slice(12));
     const authenticate = createAuthenticator(em, {});
     const caller = await authenticate(`Bearer ${secret}`);
-    const seen = await app.run(`{ requests(first: 100) { edges { node { place { name } } } } viewer { kind places { name } permissions } }`, {}, { caller });
+    const seen = await app.run(
+      `{ requests(first: 100) { edges { node { place { name } } } } viewer { kind places { name } permissions } }`,
+      {},
+      { caller },
+    );
     expect(seen.viewer).toEqual({ kind: 'api-key', places: [{ name: '成仪路社区' }], permissions: ['request.submit'] });
     expect(seen.requests.edges.length).toBeGreaterThan(0);
     expect(JSON.stringify(seen)).not.toContain('金丝雀');
@@ -187,11 +285,27 @@ describe('credentials', () => {
   });
 
   test('nobody hands out a key for more than they hold', async () => {
-    const { secret } = await app.platform.orm.em.fork().transactional((tx) => createApiKey(tx as never, { name: '社区管理员', placeIds: [uuid(ids['DEMO-CYL']!)], permissions: ['api-key.manage', 'request.submit'] }));
+    const { secret } = await app.platform.orm.em
+      .fork()
+      .transactional((tx) =>
+        createApiKey(tx as never, {
+          name: '社区管理员',
+          placeIds: [uuid(ids['DEMO-CYL'])],
+          permissions: ['api-key.manage', 'request.submit'],
+        }),
+      );
     const admin = await createAuthenticator(em, {})(secret);
-    const wider = await app.execute(`mutation ($d: ID!) { createApiKey(input: { name: "x", placeIds: [$d], permissions: ["request.submit"] }) { secret } }`, { d: ids['K-D'] }, { caller: admin });
+    const wider = await app.execute(
+      `mutation ($d: ID!) { createApiKey(input: { name: "x", placeIds: [$d], permissions: ["request.submit"] }) { secret } }`,
+      { d: ids['K-D'] },
+      { caller: admin },
+    );
     expect(wider.errors?.[0].extensions?.code).toBe('NOT_FOUND');
-    const more = await app.execute(`mutation ($c: ID!) { createApiKey(input: { name: "x", placeIds: [$c], permissions: ["sensitive.read"] }) { secret } }`, { c: ids['DEMO-CYL'] }, { caller: admin });
+    const more = await app.execute(
+      `mutation ($c: ID!) { createApiKey(input: { name: "x", placeIds: [$c], permissions: ["sensitive.read"] }) { secret } }`,
+      { c: ids['DEMO-CYL'] },
+      { caller: admin },
+    );
     expect(more.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const everywhere = await app.execute(`{ apiKeys { name } }`, {}, { caller: admin });
     expect(everywhere.data?.apiKeys).toEqual([]);
@@ -200,11 +314,11 @@ describe('credentials', () => {
   test('person tokens: signed, checked, expiring', async () => {
     const secret = 'a-test-secret-that-is-long-enough-0123456789';
     const authenticate = createAuthenticator(em, { secret });
-    const token = await signPersonToken(uuid(ids['刘社工']!), { secret });
-    expect(await authenticate(`Bearer ${token}`)).toEqual({ id: uuid(ids['刘社工']!), kind: 'person' });
-    const forged = await signPersonToken(uuid(ids['刘社工']!), { secret: 'another-secret-that-is-long-enough-012345' });
+    const token = await signPersonToken(uuid(ids['刘社工']), { secret });
+    expect(await authenticate(`Bearer ${token}`)).toEqual({ id: uuid(ids['刘社工']), kind: 'person' });
+    const forged = await signPersonToken(uuid(ids['刘社工']), { secret: 'another-secret-that-is-long-enough-012345' });
     await expect(authenticate(forged)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
-    const expired = await signPersonToken(uuid(ids['刘社工']!), { secret }, '-1m');
+    const expired = await signPersonToken(uuid(ids['刘社工']), { secret }, '-1m');
     await expect(authenticate(expired)).rejects.toThrow(/not valid.*exp/);
     await expect(createAuthenticator(em, {})(token)).rejects.toThrow(/Person tokens are not accepted/);
     expect(await authenticate(undefined)).toBeNull();
@@ -213,8 +327,10 @@ describe('credentials', () => {
 
 test('scoping adds no statement per row: a page of 1 and of 5 requests cost the same', async () => {
   for (let i = 0; i < 5; i++) {
-    await app.run(`mutation ($c: ID!, $r: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "送药上门 ${i}", description: "", placeId: $c, requesterId: $r }) { request { id } } }`,
-      { c: ids['DEMO-CYL-CTY-3'], r: ids['苍爷爷'] });
+    await app.run(
+      `mutation ($c: ID!, $r: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "送药上门 ${i}", description: "", placeId: $c, requesterId: $r }) { request { id } } }`,
+      { c: ids['DEMO-CYL-CTY-3'], r: ids['苍爷爷'] },
+    );
   }
   const q = `query ($n: Int!) { requests(first: $n) { edges { node { title place { name ancestors { name } } requester { name phone careProfile { livesAlone } } timeline { actor { name } } } } } }`;
   const caller = person('刘社工');

@@ -8,7 +8,12 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 const lastUsed = async (id: string) =>
-  (await app.platform.orm.em.fork().getConnection().execute<{ t: Date | null }[]>('SELECT last_used_at AS t FROM api_key WHERE id = ?', [id]))[0]!.t;
+  (
+    await app.platform.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ t: Date | null }[]>('SELECT last_used_at AS t FROM api_key WHERE id = ?', [id])
+  )[0].t;
 
 async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
   for (let i = 0; i < 100; i++) {
@@ -20,13 +25,18 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<
 }
 
 test('an API key records when it was used, without a write on every request (once a minute at most)', async () => {
-  const { apiKey, secret } = await app.platform.orm.em.fork().transactional((em) => createApiKey(em as never, { name: '压测', placeIds: [], permissions: ['*'] }));
+  const { apiKey, secret } = await app.platform.orm.em
+    .fork()
+    .transactional((em) => createApiKey(em as never, { name: '压测', placeIds: [], permissions: ['*'] }));
   expect(await lastUsed(apiKey.uuid)).toBeNull();
-  const authenticate = createAuthenticator(() => app.platform.orm.em.fork() as never, {});
+  const authenticate = createAuthenticator(() => app.platform.orm.em.fork(), {});
 
   const first = await authenticate(`Bearer ${secret}`);
   expect(first).toEqual({ id: apiKey.uuid, kind: 'api-key' });
-  const recorded = await until(() => lastUsed(apiKey.uuid), (t) => t !== null);
+  const recorded = await until(
+    () => lastUsed(apiKey.uuid),
+    (t) => t !== null,
+  );
 
   // Later uses within the minute: the lookup only (revocation still takes effect at once).
   const statements = await app.countStatements(async () => {

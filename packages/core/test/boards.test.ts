@@ -29,7 +29,13 @@ let household: Place;
 let resident: Person;
 let workers: Person[];
 
-function child(em: ReturnType<TestApp['platform']['orm']['em']['fork']>, parent: Place | null, type: PlaceType, code: string, name: string): Place {
+function child(
+  em: ReturnType<TestApp['platform']['orm']['em']['fork']>,
+  parent: Place | null,
+  type: PlaceType,
+  code: string,
+  name: string,
+): Place {
   const place = em.create(Place, { type, code, name, parent, path: '', depth: parent ? parent.depth + 1 : 0 });
   place.path = `${parent?.path ?? '/'}${place.uuid}/`;
   return place;
@@ -63,7 +69,10 @@ const CHANGE = `sequence refetch event itemType itemId inBoard card { title stat
 
 /** Opens a board subscription (as graphql-ws would) and collects what arrives. */
 function watch(placeId: string, after: number | null, filter?: Record<string, unknown>) {
-  return app.subscribe(`subscription($p: ID!, $a: Float, $f: TaskBoardFilter) { taskBoardChanges(placeId: $p, after: $a, filter: $f) { ${CHANGE} } }`, { p: placeId, a: after, f: filter });
+  return app.subscribe(
+    `subscription($p: ID!, $a: Float, $f: TaskBoardFilter) { taskBoardChanges(placeId: $p, after: $a, filter: $f) { ${CHANGE} } }`,
+    { p: placeId, a: after, f: filter },
+  );
 }
 
 async function board(placeId: string, filter?: Record<string, unknown>) {
@@ -81,7 +90,7 @@ test('a board subscription gets each change once, in order, after commit, with t
   try {
     const id = await submit(household, '楼道灯坏了');
     await app.run(`mutation($id: ID!) { changeRequestStatus(id: $id, to: ACCEPTED) { errors { code } } }`, { id });
-    await app.run(`mutation($id: ID!, $p: ID!) { claimRequest(id: $id, personId: $p) { errors { code } } }`, { id, p: workers[0]!.id });
+    await app.run(`mutation($id: ID!, $p: ID!) { claimRequest(id: $id, personId: $p) { errors { code } } }`, { id, p: workers[0].id });
     await submit(other, '隔壁社区的事'); // outside the board: never delivered
     const changes = await sub.take(3);
     expect(changes.map((c) => [c.sequence - start, c.event])).toEqual([
@@ -95,11 +104,28 @@ test('a board subscription gets each change once, in order, after commit, with t
       itemType: 'Request',
       itemId: id,
       inBoard: true,
-      card: { title: '楼道灯坏了', status: 'claimed', open: true, place: { name: '1号楼101' }, assignee: { name: '网格员1' }, item: { id, status: 'CLAIMED' } },
+      card: {
+        title: '楼道灯坏了',
+        status: 'claimed',
+        open: true,
+        place: { name: '1号楼101' },
+        assignee: { name: '网格员1' },
+        item: { id, status: 'CLAIMED' },
+      },
     });
     const now = await board(community.id);
     expect(now.sequence).toBe(start + 4);
-    expect(now.cards).toEqual([{ itemType: 'Request', title: '楼道灯坏了', status: 'claimed', open: true, overdue: false, assignee: { name: '网格员1' }, item: { id } }]);
+    expect(now.cards).toEqual([
+      {
+        itemType: 'Request',
+        title: '楼道灯坏了',
+        status: 'claimed',
+        open: true,
+        overdue: false,
+        assignee: { name: '网格员1' },
+        item: { id },
+      },
+    ]);
   } finally {
     await sub.stop();
   }
@@ -184,14 +210,14 @@ test('a sequence number the database never handed out gets a refetch signal', as
 
 test('filters: assignee and level decide inBoard; kind and item type narrow the board', async () => {
   const start = (await board(community.id)).sequence;
-  const mine = await watch(community.id, start, { assigneeId: workers[1]!.id });
+  const mine = await watch(community.id, start, { assigneeId: workers[1].id });
   try {
     // Each change is taken before the next mutation: the item is loaded as it is at delivery.
     const id = await submit(household, '给网格员2的活');
     const changes = await mine.take(1);
     await app.run(`mutation($id: ID!) { changeRequestStatus(id: $id, to: ACCEPTED) { errors { code } } }`, { id });
     changes.push(...(await mine.take(1)));
-    await app.run(`mutation($id: ID!, $p: ID!) { assignRequest(id: $id, assigneeId: $p) { errors { code } } }`, { id, p: workers[1]!.id });
+    await app.run(`mutation($id: ID!, $p: ID!) { assignRequest(id: $id, assigneeId: $p) { errors { code } } }`, { id, p: workers[1].id });
     changes.push(...(await mine.take(1)));
     await app.run(`mutation($id: ID!) { escalateRequest(id: $id, reason: "需要社区协调") { errors { code } } }`, { id });
     changes.push(...(await mine.take(1)));
@@ -208,7 +234,9 @@ test('filters: assignee and level decide inBoard; kind and item type narrow the 
   const byLevel = await board(community.id, { level: ['community'] });
   expect(byLevel.cards.map((c: { title: string }) => c.title)).toEqual(['给网格员2的活']);
   expect((await board(community.id, { kind: ['complaint'] })).cards).toEqual([]);
-  const unknown = await app.execute(`query($p: ID!) { taskBoard(placeId: $p, filter: { itemType: ["Wish"] }) { sequence } }`, { p: community.id });
+  const unknown = await app.execute(`query($p: ID!) { taskBoard(placeId: $p, filter: { itemType: ["Wish"] }) { sequence } }`, {
+    p: community.id,
+  });
   expect(unknown.errors?.[0]?.message).toBe('"filter.itemType" names Wish, which no board shows; board item types here: Request, Place.');
   expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'filter.itemType' });
 });

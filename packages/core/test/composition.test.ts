@@ -21,16 +21,32 @@ describe('composePlugins', () => {
   test.each([
     ['a duplicate id', [bare('grid'), bare('grid')], /Plugin "grid" is configured twice.*Fix:/],
     ['an id that is not kebab-case', [bare('Grid_Plugin')], /"Grid_Plugin" is not kebab-case.*Fix:/],
-    ['a core version outside coreRange', [bare('grid', { coreRange: '^2.0.0' })], /Plugin "grid" 1\.0\.0 supports @gongzhi\/core \^2\.0\.0, but this server runs core 0\.2\.0\. Fix:/],
+    [
+      'a core version outside coreRange',
+      [bare('grid', { coreRange: '^2.0.0' })],
+      /Plugin "grid" 1\.0\.0 supports @gongzhi\/core \^2\.0\.0, but this server runs core 0\.2\.0\. Fix:/,
+    ],
     ['an invalid coreRange', [bare('grid', { coreRange: 'soon' })], /coreRange "soon".*not a semver range/],
-    ['a missing dependency', [bare('council', { dependsOn: { grid: '^1.0.0' } })], /Plugin "council" depends on plugin "grid" \(\^1\.0\.0\), which is not configured\. Fix:/],
-    ['a dependency out of range', [bare('grid'), bare('council', { dependsOn: { grid: '^2.0.0' } })], /Plugin "council" needs plugin "grid" \^2\.0\.0, but 1\.0\.0 is configured\. Fix:/],
+    [
+      'a missing dependency',
+      [bare('council', { dependsOn: { grid: '^1.0.0' } })],
+      /Plugin "council" depends on plugin "grid" \(\^1\.0\.0\), which is not configured\. Fix:/,
+    ],
+    [
+      'a dependency out of range',
+      [bare('grid'), bare('council', { dependsOn: { grid: '^2.0.0' } })],
+      /Plugin "council" needs plugin "grid" \^2\.0\.0, but 1\.0\.0 is configured\. Fix:/,
+    ],
     [
       'a dependency cycle',
       [bare('a', { dependsOn: { b: '*' } }), bare('b', { dependsOn: { c: '*' } }), bare('c', { dependsOn: { a: '*' } })],
       /cycle: a → b → c → a\. Fix:/,
     ],
-    ['two plugins in one database schema', [bare('grid'), bare('grid-two', { dbSchema: 'grid' })], /both keep their tables in database schema "grid"/],
+    [
+      'two plugins in one database schema',
+      [bare('grid'), bare('grid-two', { dbSchema: 'grid' })],
+      /both keep their tables in database schema "grid"/,
+    ],
     ['a reserved database schema', [bare('grid', { dbSchema: 'public' })], /reserved/],
   ])('refuses %s with a message naming plugin, problem and fix', (_what, plugins, message) => {
     expect(() => composePlugins(plugins, CORE)).toThrow(PluginCompositionError);
@@ -54,7 +70,9 @@ describe('createPlatform', () => {
   test('refuses two entities on one table', async () => {
     await expect(
       createPlatform({ databaseUrl: db.url, plugins: [bare('alpha', { entities: [AlphaNote, AlphaNoteCopy] })] }),
-    ).rejects.toThrow(/Table alpha\.note is declared by plugin "alpha" \(entity AlphaNote\) and by plugin "alpha" \(entity AlphaNoteCopy\)\. Fix:/);
+    ).rejects.toThrow(
+      /Table alpha\.note is declared by plugin "alpha" \(entity AlphaNote\) and by plugin "alpha" \(entity AlphaNoteCopy\)\. Fix:/,
+    );
   });
 
   test('refuses a GraphQL type that collides with a core type, naming the plugin', async () => {
@@ -145,6 +163,8 @@ describe('lifecycle and services', () => {
         bare('nosy', { bootstrap: ({ services }) => void services.get('counter') }),
       ],
     });
-    await expect(app).rejects.toThrow('Plugin "nosy" failed in bootstrap: Plugin "nosy" asked for the services of "counter" without depending on it. Fix: add "counter" to its dependsOn.');
+    await expect(app).rejects.toThrow(
+      'Plugin "nosy" failed in bootstrap: Plugin "nosy" asked for the services of "counter" without depending on it. Fix: add "counter" to its dependsOn.',
+    );
   });
 });

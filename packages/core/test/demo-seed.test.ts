@@ -13,7 +13,7 @@ async function counts() {
            (SELECT count(*) FROM request) AS requests,
            (SELECT count(*) FROM request WHERE kind = 'wish') AS wishes,
            (SELECT count(*) FROM request WHERE kind = 'wish' AND status = 'closed') AS wishes_done`);
-  return row!;
+  return row;
 }
 
 test('the demo district loads the stories, and loading it twice adds nothing', async () => {
@@ -23,9 +23,19 @@ test('the demo district loads the stories, and loading it twice adds nothing', a
   await app.platform.seed();
   expect(await counts()).toEqual(first);
 
-  const { requests } = await app.run('{ requests(filter: { text: "断网" }) { edges { node { title channel status rating requester { name } } } } }');
+  const { requests } = await app.run(
+    '{ requests(filter: { text: "断网" }) { edges { node { title channel status rating requester { name } } } } }',
+  );
   expect(requests.edges).toEqual([
-    { node: { title: '独居老人家中断网，无法线上买菜', channel: 'HOTLINE_12345', status: 'CLOSED', rating: 5, requester: { name: '苍爷爷' } } },
+    {
+      node: {
+        title: '独居老人家中断网，无法线上买菜',
+        channel: 'HOTLINE_12345',
+        status: 'CLOSED',
+        rating: 5,
+        requester: { name: '苍爷爷' },
+      },
+    },
   ]);
   const praise = await app.run('{ requests(filter: { kind: [PRAISE] }) { edges { node { title praisedPerson { name } } } } }');
   expect(praise.requests.edges[0].node.praisedPerson).toEqual({ name: '刘社工' });
@@ -36,5 +46,5 @@ test('building 20 of Fangxingyuan zone 3 holds 279 residents', async () => {
   const [row] = await conn.execute<{ n: string }[]>(`
     SELECT count(*) AS n FROM person p JOIN place h ON h.id = p.household_id
     WHERE h.path LIKE (SELECT path FROM place WHERE code = 'DEMO-FXY3-20') || '%'`);
-  expect(Number(row!.n)).toBe(279);
+  expect(Number(row.n)).toBe(279);
 });

@@ -67,7 +67,13 @@ const ASSIGN = `mutation ($person: ID!, $place: ID!, $role: PersonRoleKind!, $fr
 
 test('assigns roles with dates and validates them', async () => {
   const role = await app.run(ASSIGN, { person: ids.Dong, place: ids.c, role: 'GRID_WORKER', from: '2020-01-01', to: null });
-  expect(role.assignRole).toEqual({ role: 'GRID_WORKER', startsOn: '2020-01-01', endsOn: null, place: { code: 'c' }, person: { name: 'Dong' } });
+  expect(role.assignRole).toEqual({
+    role: 'GRID_WORKER',
+    startsOn: '2020-01-01',
+    endsOn: null,
+    place: { code: 'c' },
+    person: { name: 'Dong' },
+  });
   await app.run(ASSIGN, { person: ids.Dong, place: ids.b, role: 'BUILDING_HEAD', from: '2021-03-01', to: '2021-03-01' });
 
   const backwards = await app.execute(ASSIGN, { person: ids.Dong, place: ids.b, role: 'VOLUNTEER', from: '2022-05-02', to: '2022-05-01' });
@@ -84,7 +90,9 @@ test('assigns roles with dates and validates them', async () => {
 });
 
 test('keeps care attributes in a separate CareProfile type, set by upsert', async () => {
-  const schema = await app.run(`{ person: __type(name: "Person") { fields { name type { name ofType { name } } } } care: __type(name: "CareProfile") { fields { name } } }`);
+  const schema = await app.run(
+    `{ person: __type(name: "Person") { fields { name type { name ofType { name } } } } care: __type(name: "CareProfile") { fields { name } } }`,
+  );
   const personFields = schema.person.fields.map((f: { name: string }) => f.name);
   expect(personFields).toContain('careProfile');
   expect(personFields).not.toContain('livesAlone');
@@ -113,7 +121,12 @@ test('organizations: members, duplicate membership refused, lists by place and k
 
   const ADD = `mutation ($org: ID!, $person: ID!, $on: String = "2023-06-01") { addOrganizationMember(organizationId: $org, personId: $person, role: "member", joinedOn: $on) { role joinedOn person { name } organization { name } } }`;
   const added = await app.run(ADD, { org: committee.id, person: ids.Dong });
-  expect(added.addOrganizationMember).toEqual({ role: 'member', joinedOn: '2023-06-01', person: { name: 'Dong' }, organization: { name: 'Residents committee' } });
+  expect(added.addOrganizationMember).toEqual({
+    role: 'member',
+    joinedOn: '2023-06-01',
+    person: { name: 'Dong' },
+    organization: { name: 'Residents committee' },
+  });
   await app.run(ADD, { org: branch.id, person: ids.Dong });
   await app.run(ADD, { org: committee.id, person: ids.Ren, on: '2023-07-01' });
 
@@ -142,9 +155,12 @@ test('organizations: members, duplicate membership refused, lists by place and k
 test('person list fields are batched: the number of SQL queries does not grow with the list', async () => {
   const count = (first: number) =>
     app.countStatements(() =>
-      app.run(`query ($first: Int!) { people(first: $first) {
+      app.run(
+        `query ($first: Int!) { people(first: $first) {
         name household { code } roles { role place { code } } careProfile { elderly } organizations { name }
-      } }`, { first }),
+      } }`,
+        { first },
+      ),
     );
   const few = await count(1);
   const many = await count(4);

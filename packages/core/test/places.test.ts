@@ -10,7 +10,9 @@ const CREATE = `mutation ($input: CreatePlaceInput!) { createPlace(input: $input
 const ids: Record<string, string> = {};
 
 async function place(code: string, type: string, parent?: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const data = await app.run(CREATE, { input: { code, type: type.toUpperCase(), name: code, parentId: parent ? ids[parent] : null, ...extra } });
+  const data = await app.run(CREATE, {
+    input: { code, type: type.toUpperCase(), name: code, parentId: parent ? ids[parent] : null, ...extra },
+  });
   ids[code] = data.createPlace.id;
   return data.createPlace.id;
 }
@@ -92,11 +94,14 @@ test('lists children and descendants filtered by type at any depth', async () =>
 });
 
 test('places(type, under) lists what is under a place, excluding it', async () => {
-  const data = await app.run(`query ($s: ID!) {
+  const data = await app.run(
+    `query ($s: ID!) {
     communities: places(type: COMMUNITY, under: $s) { code }
     under: places(under: $s, first: 3) { code }
     districts: places(type: DISTRICT) { code }
-  }`, { s: ids.s });
+  }`,
+    { s: ids.s },
+  );
   expect(data.communities.map((p: { code: string }) => p.code).sort()).toEqual(['c', 'c2']);
   expect(data.under).toHaveLength(3);
   expect(data.districts).toEqual([{ code: 'd' }]);
@@ -122,9 +127,12 @@ test('counts people and households under a node', async () => {
 test('list fields are batched: the number of SQL queries does not grow with the list', async () => {
   const count = (first: number) =>
     app.countStatements(() =>
-      app.run(`query ($first: Int!) { places(first: $first) {
+      app.run(
+        `query ($first: Int!) { places(first: $first) {
         code parent { code } children { code } peopleCount householdCount organizations { name }
-      } }`, { first }),
+      } }`,
+        { first },
+      ),
     );
   const few = await count(2);
   const many = await count(12);

@@ -18,8 +18,14 @@ const QUERY = `query ($under: ID!) { requestStats(under: $under) { total byStatu
 
 /** What the database counts for `where`, shaped like the API's answer. */
 async function expected(where: string, params: unknown[]) {
-  const byStatus = await sql<{ s: string; n: number }>(`SELECT status::text AS s, count(*)::int AS n FROM request WHERE ${where} GROUP BY status ORDER BY status`, params);
-  const byLevel = await sql<{ l: string; n: number }>(`SELECT level::text AS l, count(*)::int AS n FROM request WHERE ${where} GROUP BY level ORDER BY level`, params);
+  const byStatus = await sql<{ s: string; n: number }>(
+    `SELECT status::text AS s, count(*)::int AS n FROM request WHERE ${where} GROUP BY status ORDER BY status`,
+    params,
+  );
+  const byLevel = await sql<{ l: string; n: number }>(
+    `SELECT level::text AS l, count(*)::int AS n FROM request WHERE ${where} GROUP BY level ORDER BY level`,
+    params,
+  );
   return {
     total: byStatus.reduce((s, r) => s + r.n, 0),
     byStatus: byStatus.map((r) => ({ status: r.s.toUpperCase(), count: r.n })),
@@ -34,14 +40,24 @@ test('counts requests by status and level under a place, in life-cycle order, in
   });
   expect(data.requestStats.total).toBe(600);
   expect(data.requestStats).toEqual(await expected(`place_path LIKE ?`, [`${subdistrict.path}%`]));
-  expect(data.requestStats.byStatus.map((s: { status: string }) => s.status)).toEqual(['SUBMITTED', 'ACCEPTED', 'CLAIMED', 'IN_PROGRESS', 'RESOLVED', 'CLOSED']);
+  expect(data.requestStats.byStatus.map((s: { status: string }) => s.status)).toEqual([
+    'SUBMITTED',
+    'ACCEPTED',
+    'CLAIMED',
+    'IN_PROGRESS',
+    'RESOLVED',
+    'CLOSED',
+  ]);
   expect(data.requestStats.byLevel.map((s: { level: string }) => s.level)).toEqual(['GRID', 'COMMUNITY', 'SUBDISTRICT']);
   // The place lookup and the counts: rows are never loaded.
   expect(statements).toBeLessThanOrEqual(2);
 
-  const [community] = await sql<{ id: string; path: string }>(`SELECT id, path FROM place WHERE type = 'community' AND path LIKE ? ORDER BY code LIMIT 1`, [`${subdistrict.path}%`]);
-  const one = await app.run(QUERY, { under: toGlobalId('Place', community!.id) });
-  expect(one.requestStats).toEqual(await expected(`place_path LIKE ?`, [`${community!.path}%`]));
+  const [community] = await sql<{ id: string; path: string }>(
+    `SELECT id, path FROM place WHERE type = 'community' AND path LIKE ? ORDER BY code LIMIT 1`,
+    [`${subdistrict.path}%`],
+  );
+  const one = await app.run(QUERY, { under: toGlobalId('Place', community.id) });
+  expect(one.requestStats).toEqual(await expected(`place_path LIKE ?`, [`${community.path}%`]));
   expect(one.requestStats.total).toBeLessThan(600);
 });
 
@@ -51,8 +67,12 @@ test('counts only what the caller may see: their places and their own requests; 
     `SELECT p.id, h.path AS household_path FROM person p JOIN place h ON h.id = p.household_id
       WHERE EXISTS (SELECT 1 FROM request r WHERE r.requester_id = p.id) ORDER BY p.id LIMIT 1`,
   );
-  const mine = await app.run(QUERY, { under: toGlobalId('Place', subdistrict.id) }, { caller: { id: resident!.id, kind: 'person' } });
-  const want = await expected(`place_path LIKE ? AND (place_path LIKE ? OR requester_id = ?)`, [`${subdistrict.path}%`, `${resident!.household_path}%`, resident!.id]);
+  const mine = await app.run(QUERY, { under: toGlobalId('Place', subdistrict.id) }, { caller: { id: resident.id, kind: 'person' } });
+  const want = await expected(`place_path LIKE ? AND (place_path LIKE ? OR requester_id = ?)`, [
+    `${subdistrict.path}%`,
+    `${resident.household_path}%`,
+    resident.id,
+  ]);
   expect(want.total).toBeGreaterThan(0);
   expect(want.total).toBeLessThan(600);
   expect(mine.requestStats).toEqual(want);

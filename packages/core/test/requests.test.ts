@@ -23,21 +23,32 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-const FIELDS = 'request { id status level title assignee { name } timeline { action fromStatus toStatus note } } errors { code message field } created';
+const FIELDS =
+  'request { id status level title assignee { name } timeline { action fromStatus toStatus note } } errors { code message field } created';
 
 async function submit(title = '家里断网了', extra: Record<string, unknown> = {}) {
   const data = await app.run(`mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { ${FIELDS} } }`, {
-    input: { kind: 'NEED', channel: 'PHONE', title, description: '独居老人，疫情期间网络中断', placeId: household.id, requesterId: resident.id, ...extra },
+    input: {
+      kind: 'NEED',
+      channel: 'PHONE',
+      title,
+      description: '独居老人，疫情期间网络中断',
+      placeId: household.id,
+      requesterId: resident.id,
+      ...extra,
+    },
   });
   return data.submitRequest;
 }
 
 async function change(id: string, to: string) {
-  return (await app.run(`mutation($id: ID!, $to: RequestStatus!) { changeRequestStatus(id: $id, to: $to) { ${FIELDS} } }`, { id, to })).changeRequestStatus;
+  return (await app.run(`mutation($id: ID!, $to: RequestStatus!) { changeRequestStatus(id: $id, to: $to) { ${FIELDS} } }`, { id, to }))
+    .changeRequestStatus;
 }
 
 async function claim(id: string, person: Person) {
-  return (await app.run(`mutation($id: ID!, $p: ID!) { claimRequest(id: $id, personId: $p) { ${FIELDS} } }`, { id, p: person.id })).claimRequest;
+  return (await app.run(`mutation($id: ID!, $p: ID!) { claimRequest(id: $id, personId: $p) { ${FIELDS} } }`, { id, p: person.id }))
+    .claimRequest;
 }
 
 test('a request goes through its whole life, each step on its timeline', async () => {
@@ -46,10 +57,13 @@ test('a request goes through its whole life, each step on its timeline', async (
   const id = created.request.id;
   expect(created.request).toMatchObject({ status: 'SUBMITTED', level: 'GRID' });
   expect((await change(id, 'ACCEPTED')).request.status).toBe('ACCEPTED');
-  expect((await claim(id, workers[0]!)).request).toMatchObject({ status: 'CLAIMED', assignee: { name: '网格员1' } });
+  expect((await claim(id, workers[0])).request).toMatchObject({ status: 'CLAIMED', assignee: { name: '网格员1' } });
   expect((await change(id, 'IN_PROGRESS')).request.status).toBe('IN_PROGRESS');
   expect((await change(id, 'RESOLVED')).request.status).toBe('RESOLVED');
-  const rated = await app.run('mutation($id: ID!) { rateRequest(id: $id, rating: 5, thanks: "谢谢社区！") { request { rating thanks } errors { code } } }', { id });
+  const rated = await app.run(
+    'mutation($id: ID!) { rateRequest(id: $id, rating: 5, thanks: "谢谢社区！") { request { rating thanks } errors { code } } }',
+    { id },
+  );
   expect(rated.rateRequest).toEqual({ request: { rating: 5, thanks: '谢谢社区！' }, errors: [] });
   const closed = await change(id, 'CLOSED');
   expect(closed.request.timeline).toEqual([
@@ -65,14 +79,26 @@ test('a request goes through its whole life, each step on its timeline', async (
   const again = await change(id, 'IN_PROGRESS');
   expect(again.request).toBeNull();
   expect(again.errors).toEqual([
-    { code: 'ILLEGAL_TRANSITION', field: 'to', message: 'A request that is closed cannot become in_progress. From closed it can become: nothing (it is final).' },
+    {
+      code: 'ILLEGAL_TRANSITION',
+      field: 'to',
+      message: 'A request that is closed cannot become in_progress. From closed it can become: nothing (it is final).',
+    },
   ]);
 });
 
 test.each([
-  ['SUBMITTED', 'RESOLVED', 'A request that is submitted cannot become resolved. From submitted it can become: accepted, rejected, escalated.'],
+  [
+    'SUBMITTED',
+    'RESOLVED',
+    'A request that is submitted cannot become resolved. From submitted it can become: accepted, rejected, escalated.',
+  ],
   ['SUBMITTED', 'CLOSED', 'A request that is submitted cannot become closed. From submitted it can become: accepted, rejected, escalated.'],
-  ['ACCEPTED', 'CLOSED', 'A request that is accepted cannot become closed. From accepted it can become: assigned, claimed, in_progress, rejected, escalated.'],
+  [
+    'ACCEPTED',
+    'CLOSED',
+    'A request that is accepted cannot become closed. From accepted it can become: assigned, claimed, in_progress, rejected, escalated.',
+  ],
 ])('an illegal move from %s to %s is refused and writes nothing', async (from, to, message) => {
   const id = (await submit()).request.id;
   if (from === 'ACCEPTED') await change(id, 'ACCEPTED');
@@ -102,7 +128,12 @@ test('of eight truly concurrent claims exactly one wins, the others learn who ha
 test('escalation raises the level step by step and stops at the subdistrict', async () => {
   const id = (await submit('下水道塌陷')).request.id;
   const up = async () =>
-    (await app.run('mutation($id: ID!) { escalateRequest(id: $id, reason: "需要资金") { request { level status } errors { code message } } }', { id })).escalateRequest;
+    (
+      await app.run(
+        'mutation($id: ID!) { escalateRequest(id: $id, reason: "需要资金") { request { level status } errors { code message } } }',
+        { id },
+      )
+    ).escalateRequest;
   expect((await up()).request).toEqual({ level: 'COMMUNITY', status: 'ESCALATED' });
   await change(id, 'ACCEPTED');
   expect((await up()).request).toEqual({ level: 'SUBDISTRICT', status: 'ESCALATED' });
@@ -112,9 +143,18 @@ test('escalation raises the level step by step and stops at the subdistrict', as
 
 test('a hotline order imported twice, even at once, is one request', async () => {
   const importOrder = () =>
-    app.run('mutation($input: HotlineOrderInput!) { importHotlineOrder(input: $input) { request { id channel } created errors { code } } }', {
-      input: { orderNo: '12345-20260601-0042', kind: 'PRAISE', title: '表扬信：社区帮老人恢复网络', placeId: household.id, praisedPersonId: workers[1]!.id },
-    });
+    app.run(
+      'mutation($input: HotlineOrderInput!) { importHotlineOrder(input: $input) { request { id channel } created errors { code } } }',
+      {
+        input: {
+          orderNo: '12345-20260601-0042',
+          kind: 'PRAISE',
+          title: '表扬信：社区帮老人恢复网络',
+          placeId: household.id,
+          praisedPersonId: workers[1].id,
+        },
+      },
+    );
   const results = await Promise.all([importOrder(), importOrder(), importOrder()]);
   const ids = new Set(results.map((r) => r.importHotlineOrder.request.id));
   expect(ids.size).toBe(1);
@@ -128,7 +168,9 @@ test('the timeline is append-only in the database itself', async () => {
   const client = new pg.Client({ connectionString: app.databaseUrl });
   await client.connect();
   try {
-    await expect(client.query(`UPDATE request_timeline SET note = 'rewritten'`)).rejects.toThrow('request_timeline is append-only: UPDATE is not allowed');
+    await expect(client.query(`UPDATE request_timeline SET note = 'rewritten'`)).rejects.toThrow(
+      'request_timeline is append-only: UPDATE is not allowed',
+    );
     await expect(client.query('DELETE FROM request_timeline')).rejects.toThrow('request_timeline is append-only: DELETE is not allowed');
   } finally {
     await client.end();
@@ -138,12 +180,16 @@ test('the timeline is append-only in the database itself', async () => {
 test('bad input gets typed errors and writes nothing', async () => {
   const before = (await app.run('{ requests(first: 100) { edges { cursor } } }')).requests.edges.length;
   const anonymous = await submit('无名', { requesterId: null });
-  expect(anonymous.errors).toEqual([{ code: 'INVALID_INPUT', field: 'requesterId', message: 'Give requesterId, or callbackPhone for an anonymous request.' }]);
+  expect(anonymous.errors).toEqual([
+    { code: 'INVALID_INPUT', field: 'requesterId', message: 'Give requesterId, or callbackPhone for an anonymous request.' },
+  ]);
   const empty = await submit('   ');
   expect(empty.errors[0]).toMatchObject({ code: 'INVALID_INPUT', field: 'title' });
   const wrongId = await app.execute('mutation { changeRequestStatus(id: "nonsense", to: ACCEPTED) { errors { code } } }');
   expect(wrongId.errors?.[0]?.message).toBe('Argument "id" must be the id of a Request (as returned by the API), got "nonsense".');
-  const badRating = await app.run('mutation($id: ID!) { rateRequest(id: $id, rating: 9) { errors { code field } } }', { id: (await submit()).request.id });
+  const badRating = await app.run('mutation($id: ID!) { rateRequest(id: $id, rating: 9) { errors { code field } } }', {
+    id: (await submit()).request.id,
+  });
   expect(badRating.rateRequest.errors).toEqual([{ code: 'INVALID_INPUT', field: 'rating' }]);
   expect((await app.run('{ requests(first: 100) { edges { cursor } } }')).requests.edges.length).toBe(before + 1);
 });
@@ -159,7 +205,13 @@ describe('listing', () => {
     await em.flush();
     for (let i = 0; i < 5; i++) {
       await fresh.run('mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { errors { code } } }', {
-        input: { kind: 'WISH', channel: 'WISH_WALL', title: i % 2 ? `微心愿：想要一台收音机 ${i}` : `楼道堆物 ${i}`, placeId: where.id, callbackPhone: '13800000000' },
+        input: {
+          kind: 'WISH',
+          channel: 'WISH_WALL',
+          title: i % 2 ? `微心愿：想要一台收音机 ${i}` : `楼道堆物 ${i}`,
+          placeId: where.id,
+          callbackPhone: '13800000000',
+        },
       });
     }
   });
@@ -167,7 +219,10 @@ describe('listing', () => {
 
   test('pages with cursors to the end, refuses a cursor from another query, caps the page size', async () => {
     const page = (after?: string, filter?: object) =>
-      fresh.run('query($after: String, $filter: RequestFilter) { requests(first: 2, after: $after, filter: $filter) { edges { cursor node { title } } pageInfo { hasNextPage endCursor } } }', { after, filter });
+      fresh.run(
+        'query($after: String, $filter: RequestFilter) { requests(first: 2, after: $after, filter: $filter) { edges { cursor node { title } } pageInfo { hasNextPage endCursor } } }',
+        { after, filter },
+      );
     const one = (await page()).requests;
     const two = (await page(one.pageInfo.endCursor)).requests;
     const three = (await page(two.pageInfo.endCursor)).requests;
@@ -178,7 +233,10 @@ describe('listing', () => {
     const after = (await page(three.pageInfo.endCursor)).requests;
     expect(after).toEqual({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
 
-    const other = await fresh.execute('query($after: String) { requests(first: 2, after: $after, filter: { kind: [WISH] }) { edges { cursor } } }', { after: one.pageInfo.endCursor });
+    const other = await fresh.execute(
+      'query($after: String) { requests(first: 2, after: $after, filter: { kind: [WISH] }) { edges { cursor } } }',
+      { after: one.pageInfo.endCursor },
+    );
     expect(other.errors?.[0]?.message).toMatch(/cursor from a query with other filters/);
     const huge = await fresh.execute('{ requests(first: 1000) { edges { cursor } } }');
     expect(huge.errors?.[0]?.message).toBe('"first" must be from 0 to 100, got 1000.');
@@ -186,13 +244,18 @@ describe('listing', () => {
 
   test('finds Chinese text in titles', async () => {
     const { requests } = await fresh.run('{ requests(filter: { text: "收音机" }) { edges { node { title } } } }');
-    expect(requests.edges.map((e: { node: { title: string } }) => e.node.title).sort()).toEqual(['微心愿：想要一台收音机 1', '微心愿：想要一台收音机 3']);
+    expect(requests.edges.map((e: { node: { title: string } }) => e.node.title).sort()).toEqual([
+      '微心愿：想要一台收音机 1',
+      '微心愿：想要一台收音机 3',
+    ]);
   });
 
   test('a page of requests with place, requester, assignee and last change costs the same queries at any size', async () => {
     const count = (first: number) =>
       fresh.countStatements(() =>
-        fresh.run(`{ requests(first: ${first}) { edges { node { title place { name } requester { name } assignee { name } lastTimelineEntry { action actor { name } } } } } }`),
+        fresh.run(
+          `{ requests(first: ${first}) { edges { node { title place { name } requester { name } assignee { name } lastTimelineEntry { action actor { name } } } } } }`,
+        ),
       );
     const small = await count(1);
     const large = await count(5);
@@ -248,9 +311,11 @@ describe('every move of the state machine', () => {
   };
 
   async function move(id: string, to: string) {
-    if (to === 'CLAIMED') return claim(id, workers[2]!);
+    if (to === 'CLAIMED') return claim(id, workers[2]);
     if (to === 'ASSIGNED') {
-      return (await app.run(`mutation($id: ID!, $p: ID!) { assignRequest(id: $id, assigneeId: $p) { ${FIELDS} } }`, { id, p: workers[3]!.id })).assignRequest;
+      return (
+        await app.run(`mutation($id: ID!, $p: ID!) { assignRequest(id: $id, assigneeId: $p) { ${FIELDS} } }`, { id, p: workers[3].id })
+      ).assignRequest;
     }
     if (to === 'ESCALATED') {
       return (await app.run(`mutation($id: ID!) { escalateRequest(id: $id, reason: "测试") { ${FIELDS} } }`, { id })).escalateRequest;
@@ -258,10 +323,10 @@ describe('every move of the state machine', () => {
     return change(id, to);
   }
 
-  const cases = ALL.flatMap((from) => ALL.filter((to) => to !== from).map((to) => [from, to, LEGAL[from]!.includes(to)] as const));
+  const cases = ALL.flatMap((from) => ALL.filter((to) => to !== from).map((to) => [from, to, LEGAL[from].includes(to)] as const));
   test.each(cases)('%s → %s legal: %s', async (from, to, legal) => {
     const id = (await submit(`${from}→${to}`)).request.id;
-    for (const step of PATHS[from]!) expect((await move(id, step)).errors).toEqual([]);
+    for (const step of PATHS[from]) expect((await move(id, step)).errors).toEqual([]);
     const result = await move(id, to);
     if (legal) {
       expect(result.errors).toEqual([]);

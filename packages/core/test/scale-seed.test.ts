@@ -17,10 +17,19 @@ test('generates a district with the shape of Fangzhuang at any scale, once', asy
   expect(result.residents / result.households).toBeGreaterThan(2.3);
   expect(result.residents / result.households).toBeLessThan(2.7);
 
-  const { requests } = await app.run('{ requests(first: 3, filter: { status: [ACCEPTED] }) { edges { node { place { type ancestors { type } } lastTimelineEntry { action } } } } }');
+  const { requests } = await app.run(
+    '{ requests(first: 3, filter: { status: [ACCEPTED] }) { edges { node { place { type ancestors { type } } lastTimelineEntry { action } } } } }',
+  );
   expect(requests.edges).toHaveLength(3);
   expect(requests.edges[0].node.place.type).toBe('HOUSEHOLD');
-  expect(requests.edges[0].node.place.ancestors.map((a: { type: string }) => a.type)).toEqual(['DISTRICT', 'SUBDISTRICT', 'COMMUNITY', 'COMPOUND', 'BUILDING', 'UNIT']);
+  expect(requests.edges[0].node.place.ancestors.map((a: { type: string }) => a.type)).toEqual([
+    'DISTRICT',
+    'SUBDISTRICT',
+    'COMMUNITY',
+    'COMPOUND',
+    'BUILDING',
+    'UNIT',
+  ]);
   expect(requests.edges[0].node.lastTimelineEntry).toEqual({ action: 'created' });
 
   expect(await run()).toMatchObject({ created: false });

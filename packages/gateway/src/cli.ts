@@ -27,7 +27,12 @@ Commands:
 Configuration: gongzhi.config.json and environment variables (see README).`;
 
 /** Opens the database and the composed platform for one command, and closes both after. */
-async function withPlatform<T>(config: GatewayConfig, logger: ReturnType<typeof createGatewayLogger>, work: (platform: Platform) => Promise<T>, migrateFirst = true): Promise<T> {
+async function withPlatform<T>(
+  config: GatewayConfig,
+  logger: ReturnType<typeof createGatewayLogger>,
+  work: (platform: Platform) => Promise<T>,
+  migrateFirst = true,
+): Promise<T> {
   const database = await openDatabase(config, logger);
   try {
     const platform = await composePlatform(config, database.url, logger, { migrate: migrateFirst });
@@ -117,24 +122,41 @@ async function main(argv: string[]): Promise<number> {
     case 'api-key': {
       const action = positionals[1];
       if (action === 'create') {
-        const permissions = (values.permissions ?? '').split(',').map((p) => p.trim()).filter(Boolean);
-        if (!values.name || permissions.length === 0) throw new StartupError('api-key create needs --name NAME and --permissions P1,P2 (e.g. request.submit,request.manage; * for all).');
+        const permissions = (values.permissions ?? '')
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean);
+        if (!values.name || permissions.length === 0)
+          throw new StartupError(
+            'api-key create needs --name NAME and --permissions P1,P2 (e.g. request.submit,request.manage; * for all).',
+          );
         const secret = await withPlatform(config, logger, async (platform) => {
           const em = platform.orm.em.fork();
           const places: Place[] = [];
           for (const code of values.place ?? []) {
             const place = await em.findOne(Place, { code });
-            if (!place) throw new StartupError(`No place has the code "${code}". Use a place's code (see the place query), or leave out --place for a key that sees everywhere.`);
+            if (!place)
+              throw new StartupError(
+                `No place has the code "${code}". Use a place's code (see the place query), or leave out --place for a key that sees everywhere.`,
+              );
             places.push(place);
           }
-          return em.transactional(async (tx) => (await createApiKey(tx as never, { name: values.name!, placeIds: places.map((p) => p.uuid), permissions })).secret);
+          return em.transactional(
+            async (tx) =>
+              (await createApiKey(tx as never, { name: values.name!, placeIds: places.map((p) => p.uuid), permissions })).secret,
+          );
         });
         console.log(secret);
         return 0;
       }
       if (action === 'revoke' && positionals[2]) {
         const revoked = await withPlatform(config, logger, (platform) =>
-          platform.orm.em.fork().getConnection().execute<{ id: string }[]>(`UPDATE api_key SET revoked_at = now() WHERE prefix = ? AND revoked_at IS NULL RETURNING id`, [positionals[2]]),
+          platform.orm.em
+            .fork()
+            .getConnection()
+            .execute<{ id: string }[]>(`UPDATE api_key SET revoked_at = now() WHERE prefix = ? AND revoked_at IS NULL RETURNING id`, [
+              positionals[2],
+            ]),
         );
         if (revoked.length === 0) throw new StartupError(`No live API key starts with "${positionals[2]}".`);
         console.log(`Revoked ${positionals[2]}.`);
@@ -143,10 +165,19 @@ async function main(argv: string[]): Promise<number> {
       throw new StartupError('Use "api-key create --name NAME --permissions P1,P2 [--place CODE]" or "api-key revoke PREFIX".');
     }
     case 'token': {
-      if (!config.auth.jwtSecret) throw new StartupError('token needs GONGZHI_JWT_SECRET (at least 32 characters) to sign with; the server must run with the same secret.');
+      if (!config.auth.jwtSecret)
+        throw new StartupError(
+          'token needs GONGZHI_JWT_SECRET (at least 32 characters) to sign with; the server must run with the same secret.',
+        );
       if (!positionals[1]) throw new StartupError('token needs the person id: gongzhi token PERSON_ID.');
-      const uuid = /^[0-9a-f-]{36}$/i.test(positionals[1]) ? positionals[1] : Buffer.from(positionals[1], 'base64url').toString('utf8').replace(/^Person:/, '');
-      console.log(await signPersonToken(uuid, { secret: config.auth.jwtSecret, issuer: config.auth.issuer, audience: config.auth.audience }));
+      const uuid = /^[0-9a-f-]{36}$/i.test(positionals[1])
+        ? positionals[1]
+        : Buffer.from(positionals[1], 'base64url')
+            .toString('utf8')
+            .replace(/^Person:/, '');
+      console.log(
+        await signPersonToken(uuid, { secret: config.auth.jwtSecret, issuer: config.auth.issuer, audience: config.auth.audience }),
+      );
       return 0;
     }
     default:

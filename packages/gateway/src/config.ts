@@ -92,7 +92,9 @@ interface ConfigFile {
 function boardTransport(value: string | undefined): 'postgres' | 'in-process' {
   if (value === undefined || value === '' || value === 'postgres') return 'postgres';
   if (value === 'in-process') return 'in-process';
-  throw new StartupError(`GONGZHI_BOARD_TRANSPORT must be "postgres" (several processes on one database) or "in-process" (one process alone), got ${JSON.stringify(value)}.`);
+  throw new StartupError(
+    `GONGZHI_BOARD_TRANSPORT must be "postgres" (several processes on one database) or "in-process" (one process alone), got ${JSON.stringify(value)}.`,
+  );
 }
 
 function integer(name: string, value: string | number | undefined, fallback: number, min = 1, max = 65535): number {
@@ -121,9 +123,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new StartupError(`GONGZHI_CONFIG names ${file}, which does not exist.`);
   }
   const baseDir = path.dirname(file);
-  const plugins: PluginSpec[] = env.GONGZHI_PLUGINS !== undefined
-    ? env.GONGZHI_PLUGINS.split(',').map((s) => s.trim()).filter(Boolean).map((name) => ({ name }))
-    : (fromFile.plugins ?? DEFAULT_PLUGINS).map((p) => (typeof p === 'string' ? { name: p } : p));
+  const plugins: PluginSpec[] =
+    env.GONGZHI_PLUGINS !== undefined
+      ? env.GONGZHI_PLUGINS.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map((name) => ({ name }))
+      : (fromFile.plugins ?? DEFAULT_PLUGINS).map((p) => (typeof p === 'string' ? { name: p } : p));
   const databaseUrl = env.DATABASE_URL || fromFile.databaseUrl || undefined;
   if (databaseUrl) parseDatabaseUrl(databaseUrl);
   const production = env.NODE_ENV === 'production';
@@ -133,7 +139,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new StartupError('GONGZHI_JWT_SECRET must have at least 32 characters (e.g. the output of "openssl rand -base64 32").');
   }
   if (production && !jwtSecret && !jwksUrl) {
-    throw new StartupError('NODE_ENV is production but no GONGZHI_JWT_SECRET or GONGZHI_JWKS_URL is set: person tokens could not be verified. Set one of them.');
+    throw new StartupError(
+      'NODE_ENV is production but no GONGZHI_JWT_SECRET or GONGZHI_JWKS_URL is set: person tokens could not be verified. Set one of them.',
+    );
   }
   const limit = (name: keyof Limits, envName: string, fallback: number, max: number) =>
     integer(envName, env[envName] ?? fromFile.limits?.[name], fallback, 1, max);
@@ -167,7 +175,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     boardTransport: boardTransport(env.GONGZHI_BOARD_TRANSPORT ?? fromFile.boardTransport),
     wsAllowOperations: (env.GONGZHI_WS_ALLOW_OPERATIONS ?? String(fromFile.wsAllowOperations ?? false)) === 'true',
-    wsMaxSubscriptions: integer('GONGZHI_WS_MAX_SUBSCRIPTIONS', env.GONGZHI_WS_MAX_SUBSCRIPTIONS ?? fromFile.wsMaxSubscriptions, 20, 1, 10_000),
+    wsMaxSubscriptions: integer(
+      'GONGZHI_WS_MAX_SUBSCRIPTIONS',
+      env.GONGZHI_WS_MAX_SUBSCRIPTIONS ?? fromFile.wsMaxSubscriptions,
+      20,
+      1,
+      10_000,
+    ),
     wsQueueLimit: integer('GONGZHI_WS_QUEUE_LIMIT', env.GONGZHI_WS_QUEUE_LIMIT ?? fromFile.wsQueueLimit, 200, 1, 1_000_000),
     wsRecheckMs: integer('GONGZHI_WS_RECHECK_MS', env.GONGZHI_WS_RECHECK_MS ?? fromFile.wsRecheckMs, 30_000, 100, 86_400_000),
   };

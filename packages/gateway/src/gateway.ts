@@ -53,7 +53,12 @@ export async function openDatabase(config: GatewayConfig, logger: Logger): Promi
 }
 
 /** Loads the configured plugins and composes the platform on an open database. */
-export async function composePlatform(config: GatewayConfig, databaseUrl: string, logger: Logger, options: { migrate?: boolean } = {}): Promise<Platform> {
+export async function composePlatform(
+  config: GatewayConfig,
+  databaseUrl: string,
+  logger: Logger,
+  options: { migrate?: boolean } = {},
+): Promise<Platform> {
   const plugins = await loadPlugins(config.plugins, config.baseDir);
   return createPlatform({
     databaseUrl,
@@ -78,13 +83,17 @@ async function issueDevAdminKey(platform: Platform, configured: string | null): 
   const em = platform.orm.em.fork();
   return em.transactional(async (tx) => {
     if (configured) {
-      if (!(await findApiKey(tx as never, configured))) {
-        await registerApiKey(tx as never, configured, { name: `${DEV_ADMIN_KEY_NAME} (GONGZHI_DEV_ADMIN_KEY)`, placeIds: [], permissions: [ALL_PERMISSIONS] });
+      if (!(await findApiKey(tx, configured))) {
+        await registerApiKey(tx, configured, {
+          name: `${DEV_ADMIN_KEY_NAME} (GONGZHI_DEV_ADMIN_KEY)`,
+          placeIds: [],
+          permissions: [ALL_PERMISSIONS],
+        });
       }
       return configured;
     }
     await tx.getConnection().execute(`UPDATE api_key SET revoked_at = now() WHERE name = ? AND revoked_at IS NULL`, [DEV_ADMIN_KEY_NAME]);
-    return (await createApiKey(tx as never, { name: DEV_ADMIN_KEY_NAME, placeIds: [], permissions: [ALL_PERMISSIONS] })).secret;
+    return (await createApiKey(tx, { name: DEV_ADMIN_KEY_NAME, placeIds: [], permissions: [ALL_PERMISSIONS] })).secret;
   });
 }
 
@@ -93,7 +102,7 @@ async function issueDevAdminKey(platform: Platform, configured: string | null): 
  * header, or of the `authorization` field of a WebSocket's connection_init payload.
  */
 function callerResolver(platform: Platform, config: GatewayConfig): ResolveCaller {
-  const authenticate = createAuthenticator(() => platform.orm.em.fork() as never, {
+  const authenticate = createAuthenticator(() => platform.orm.em.fork(), {
     secret: config.auth.jwtSecret,
     jwksUrl: config.auth.jwksUrl,
     issuer: config.auth.issuer,
@@ -125,7 +134,11 @@ async function isEmpty(platform: Platform): Promise<boolean> {
  * Starts everything `gongzhi start` runs: the database, migrations, the composed platform,
  * the demo data on an empty database, and the HTTP + WebSocket server.
  */
-export async function startGateway(config: GatewayConfig, logger: Logger, options: { seedWhenEmpty?: boolean } = {}): Promise<RunningGateway> {
+export async function startGateway(
+  config: GatewayConfig,
+  logger: Logger,
+  options: { seedWhenEmpty?: boolean } = {},
+): Promise<RunningGateway> {
   const database = await openDatabase(config, logger);
   let platform: Platform | undefined;
   try {
@@ -156,7 +169,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger, option
     });
     const devAdminKey = config.production ? null : await issueDevAdminKey(ready, config.devAdminKey);
     if (devAdminKey) {
-      logger.warn({ key: devAdminKey }, `development admin key (sees everything; never use in production): send "Authorization: Bearer ${devAdminKey}"`);
+      logger.warn(
+        { key: devAdminKey },
+        `development admin key (sees everything; never use in production): send "Authorization: Bearer ${devAdminKey}"`,
+      );
     }
     logger.info({ url: `${server.url}${GRAPHQL_PATH}`, plugins: ready.plugins.map((p) => `${p.id}@${p.version}`) }, 'Gongzhi is ready');
     let stopping: Promise<void> | undefined;

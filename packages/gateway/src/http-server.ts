@@ -143,7 +143,12 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     const retryAfter = rateLimiter.take(rateKey(caller, req.socket.remoteAddress));
     if (retryAfter > 0) {
       const error = rateLimitedError(retryAfter);
-      return sendJson(res, 429, { errors: [{ message: error.message, extensions: error.extensions }] }, { 'retry-after': String(retryAfter) });
+      return sendJson(
+        res,
+        429,
+        { errors: [{ message: error.message, extensions: error.extensions }] },
+        { 'retry-after': String(retryAfter) },
+      );
     }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -194,7 +199,15 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     formatError: options.introspection ? undefined : hideSuggestions,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
     ],
   });
   await apollo.start();
@@ -211,7 +224,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     });
     httpServer.listen(options.port, options.host, () => resolve());
   }).catch(async (err) => {
-    await apollo!.stop().catch(() => undefined);
+    await apollo.stop().catch(() => undefined);
     throw err;
   });
   const address = httpServer.address();
@@ -220,7 +233,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     httpServer,
     url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
     async stop() {
-      await apollo!.stop();
+      await apollo.stop();
     },
   };
 }

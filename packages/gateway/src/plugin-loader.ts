@@ -6,7 +6,9 @@ import type { PluginSpec } from './config.js';
 
 function looksLikePlugin(value: unknown): value is GongzhiPlugin {
   const v = value as GongzhiPlugin | undefined;
-  return typeof v === 'object' && v !== null && typeof v.id === 'string' && typeof v.version === 'string' && typeof v.coreRange === 'string';
+  return (
+    typeof v === 'object' && v !== null && typeof v.id === 'string' && typeof v.version === 'string' && typeof v.coreRange === 'string'
+  );
 }
 
 /** Where a plugin module is: a path relative to the config folder, or a package installed there. */
@@ -57,7 +59,7 @@ export async function loadPlugins(specs: readonly PluginSpec[], baseDir: string)
 export function pluginOptionsById(specs: readonly PluginSpec[], plugins: readonly GongzhiPlugin[]): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   specs.forEach((spec, i) => {
-    if (spec.options) result[plugins[i]!.id] = spec.options;
+    if (spec.options) result[plugins[i].id] = spec.options;
   });
   return result;
 }

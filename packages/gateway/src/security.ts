@@ -21,7 +21,7 @@ export function limitRules(limits: Limits): ValidationRule[] {
     maxAliasesRule({ n: limits.maxAliases, ...report }),
     maxDirectivesRule({ n: limits.maxDirectives, ...report }),
     costLimitRule({ maxCost: limits.maxCost, ...report }),
-  ] as unknown as ValidationRule[];
+  ];
 }
 
 /**
@@ -31,7 +31,10 @@ export function limitRules(limits: Limits): ValidationRule[] {
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
-  constructor(private readonly perMinute: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly perMinute: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Takes one token for `key`; returns the seconds to wait when none is left, else 0. */
   take(key: string): number {

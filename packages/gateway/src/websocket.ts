@@ -195,13 +195,17 @@ class CredentialRecheck {
 
   private async run(): Promise<void> {
     const byCredential = new Map<string, Ctx[]>();
-    for (const [ctx, credential] of this.open) (byCredential.get(credential) ?? byCredential.set(credential, []).get(credential)!).push(ctx);
+    for (const [ctx, credential] of this.open)
+      (byCredential.get(credential) ?? byCredential.set(credential, []).get(credential)!).push(ctx);
     for (const [, group] of byCredential) {
-      const first = group[0]!;
+      const first = group[0];
       const valid = await this.options
         .resolveCaller({ transport: 'websocket', headers: first.extra.request.headers, connectionParams: first.connectionParams ?? {} })
         // Only a refused credential closes sockets; a database hiccup does not.
-        .then(() => true, (err) => !(err instanceof GraphQLError && err.extensions.code === 'UNAUTHENTICATED'));
+        .then(
+          () => true,
+          (err) => !(err instanceof GraphQLError && err.extensions.code === 'UNAUTHENTICATED'),
+        );
       if (valid) continue;
       this.platform.logger.info({ connections: group.length }, 'closing WebSocket connections whose credential was revoked');
       for (const ctx of group) {
@@ -262,9 +266,17 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
       // The credential is checked again at every start: a key revoked since connecting stops here.
       const connection = connections.get(ctx)!;
       try {
-        connection.caller = await options.resolveCaller({ transport: 'websocket', headers: ctx.extra.request.headers, connectionParams: ctx.connectionParams ?? {} });
+        connection.caller = await options.resolveCaller({
+          transport: 'websocket',
+          headers: ctx.extra.request.headers,
+          connectionParams: ctx.connectionParams ?? {},
+        });
       } catch (err) {
-        return [err instanceof GraphQLError ? err : new GraphQLError('The credential is no longer valid.', { extensions: { code: 'UNAUTHENTICATED' } })];
+        return [
+          err instanceof GraphQLError
+            ? err
+            : new GraphQLError('The credential is no longer valid.', { extensions: { code: 'UNAUTHENTICATED' } }),
+        ];
       }
       const retryAfter = options.rateLimit(connection.caller, ctx.extra.request.socket.remoteAddress);
       if (retryAfter > 0) return [rateLimitedError(retryAfter)];
@@ -277,13 +289,17 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
       const errors = validate(platform.schema, document, [...specifiedRules, ...options.validationRules]);
       if (errors.length > 0) return errors;
       const operation = getOperationAST(document, payload.operationName);
-      if (!operation) return [new GraphQLError('Name the operation to run (operationName): the document has several, or none.', { extensions: { code: 'BAD_REQUEST' } })];
+      if (!operation)
+        return [
+          new GraphQLError('Name the operation to run (operationName): the document has several, or none.', {
+            extensions: { code: 'BAD_REQUEST' },
+          }),
+        ];
       if (operation.operation !== 'subscription' && !options.allowOperations) {
         return [
-          new GraphQLError(
-            `Only subscriptions are served over WebSocket; send this ${operation.operation} over HTTP (POST /graphql).`,
-            { extensions: { code: 'OPERATION_NOT_ALLOWED' } },
-          ),
+          new GraphQLError(`Only subscriptions are served over WebSocket; send this ${operation.operation} over HTTP (POST /graphql).`, {
+            extensions: { code: 'OPERATION_NOT_ALLOWED' },
+          }),
         ];
       }
       const args: ExecutionArgs = {
@@ -298,7 +314,7 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
       const connection = connections.get(ctx)!;
       const context = platform.createContext(connection.caller);
       contexts.set(context, { connection, id });
-      return context as never;
+      return context;
     },
     async subscribe(args) {
       const { connection, id } = contexts.get(args.contextValue as GongzhiContext)!;
@@ -306,11 +322,11 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
       // The protocol's `next` message around a shared, already serialised payload.
       const framePrefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
       const source = await createSourceEventStream(args);
-      if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
+      if (!(Symbol.asyncIterator in source)) return source;
       const events = source as AsyncGenerator<unknown>;
       const skip = positionVariables(args.document, args.operationName);
       const variables = Object.fromEntries(Object.entries(args.variableValues ?? {}).filter(([name]) => !skip.has(name)));
-      const groupKey = JSON.stringify([args.operationName ?? null, (args.document.loc?.source.body ?? ''), variables, connection.callerKey]);
+      const groupKey = JSON.stringify([args.operationName ?? null, args.document.loc?.source.body ?? '', variables, connection.callerKey]);
       const run = (root: unknown) => () =>
         // A fresh context, so a fresh EntityManager, for every event.
         Promise.resolve(execute({ ...args, rootValue: root, contextValue: platform.createContext(connection.caller) }));

@@ -20,8 +20,8 @@ let app: TestApp;
 const ids: Record<string, string> = {};
 /** Global ids of the canary rows, by GraphQL type name (every one is reachable through node(id:)). */
 const canary: Record<string, string> = {};
-const uuid = (globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1]!;
-const person = (name: string): Caller => ({ id: uuid(ids[name]!), kind: 'person' });
+const uuid = (globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1];
+const person = (name: string): Caller => ({ id: uuid(ids[name]), kind: 'person' });
 const DAY = 86_400_000;
 let apiKeyCaller: Caller;
 
@@ -48,11 +48,16 @@ beforeAll(async () => {
   app = await createTestApp({ plugins: [grid, volunteer, moralBank, council], seed: true });
   const sql = app.platform.orm.em.fork().getConnection();
   for (const p of await sql.execute<{ id: string; code: string }[]>('SELECT id, code FROM place')) ids[p.code] = toGlobalId('Place', p.id);
-  for (const p of await sql.execute<{ id: string; name: string }[]>('SELECT id, name FROM person')) ids[p.name] = toGlobalId('Person', p.id);
+  for (const p of await sql.execute<{ id: string; name: string }[]>('SELECT id, name FROM person'))
+    ids[p.name] = toGlobalId('Person', p.id);
 
   // --- The canary district, through core's public mutations as the system. ---
   const place = async (code: string, type: string, parent: string | null, extra: Record<string, unknown> = {}) =>
-    (ids[code] = (await sys(`mutation ($i: CreatePlaceInput!) { createPlace(input: $i) { id } }`, { i: { code, type, name: `金丝雀${code}`, parentId: parent && ids[parent], ...extra } })).createPlace.id);
+    (ids[code] = (
+      await sys(`mutation ($i: CreatePlaceInput!) { createPlace(input: $i) { id } }`, {
+        i: { code, type, name: `金丝雀${code}`, parentId: parent && ids[parent], ...extra },
+      })
+    ).createPlace.id);
   await place('K-D', 'DISTRICT', null);
   await place('K-S', 'SUBDISTRICT', 'K-D');
   await place('K-C', 'COMMUNITY', 'K-S');
@@ -60,8 +65,15 @@ beforeAll(async () => {
   await place('K-H', 'HOUSEHOLD', 'K-B');
   await place('K-V', 'VENUE', 'K-C', { venueKind: 'ACTIVITY_ROOM', capacity: 20 });
   const resident = async (name: string, household: string | null, role: string, at: string) => {
-    ids[name] = (await sys(`mutation ($i: CreatePersonInput!) { createPerson(input: $i) { id } }`, { i: { name, phone: '13999999999', householdId: household && ids[household] } })).createPerson.id;
-    await sys(`mutation ($p: ID!, $h: ID!, $r: PersonRoleKind!) { assignRole(personId: $p, placeId: $h, role: $r, startsOn: "2020-01-01") { role } }`, { p: ids[name], h: ids[at], r: role });
+    ids[name] = (
+      await sys(`mutation ($i: CreatePersonInput!) { createPerson(input: $i) { id } }`, {
+        i: { name, phone: '13999999999', householdId: household && ids[household] },
+      })
+    ).createPerson.id;
+    await sys(
+      `mutation ($p: ID!, $h: ID!, $r: PersonRoleKind!) { assignRole(personId: $p, placeId: $h, role: $r, startsOn: "2020-01-01") { role } }`,
+      { p: ids[name], h: ids[at], r: role },
+    );
   };
   await resident('金丝雀居民', 'K-H', 'RESIDENT', 'K-H');
   await resident('金丝雀社工', null, 'SOCIAL_WORKER', 'K-C');
@@ -69,75 +81,201 @@ beforeAll(async () => {
   await resident('金丝雀志愿者', 'K-H', 'VOLUNTEER', 'K-C');
   canary.Person = ids['金丝雀居民']!;
   canary.Place = ids['K-C']!;
-  await sys(`mutation ($p: ID!) { setCareProfile(personId: $p, input: { livesAlone: true, elderly: true, notes: "金丝雀病情" }) { livesAlone } }`, { p: ids['金丝雀居民'] });
-  canary.Request = (await sys(`mutation ($p: ID!, $r: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "金丝雀工单", description: "金丝雀", placeId: $p, requesterId: $r }) { request { id } } }`, { p: ids['K-H'], r: ids['金丝雀居民'] })).submitRequest.request.id;
+  await sys(
+    `mutation ($p: ID!) { setCareProfile(personId: $p, input: { livesAlone: true, elderly: true, notes: "金丝雀病情" }) { livesAlone } }`,
+    { p: ids['金丝雀居民'] },
+  );
+  canary.Request = (
+    await sys(
+      `mutation ($p: ID!, $r: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "金丝雀工单", description: "金丝雀", placeId: $p, requesterId: $r }) { request { id } } }`,
+      { p: ids['K-H'], r: ids['金丝雀居民'] },
+    )
+  ).submitRequest.request.id;
 
   // --- Grid: grid and worker as the system; visit and colour as the canary grid worker (they must be signed in). ---
-  canary.Grid = (await sys(`mutation ($c: ID!, $b: ID!) { createGrid(communityId: $c, name: "金丝雀网格", placeIds: [$b]) { id } }`, { c: ids['K-C'], b: ids['K-B'] })).createGrid.id;
-  canary.GridWorker = (await sys(`mutation ($g: ID!, $p: ID!) { assignGridWorker(gridId: $g, personId: $p, startsOn: "2020-01-01") { id } }`, { g: canary.Grid, p: ids['金丝雀网格员'] })).assignGridWorker.id;
-  const visit = await as('金丝雀网格员', `mutation ($h: ID!, $m: ID!) { recordGridVisit(input: { householdId: $h, metPersonIds: [$m], notes: "金丝雀走访", findings: [{ description: "金丝雀发现" }] }) { id findings { id } } }`, { h: ids['K-H'], m: ids['金丝雀居民'] });
+  canary.Grid = (
+    await sys(`mutation ($c: ID!, $b: ID!) { createGrid(communityId: $c, name: "金丝雀网格", placeIds: [$b]) { id } }`, {
+      c: ids['K-C'],
+      b: ids['K-B'],
+    })
+  ).createGrid.id;
+  canary.GridWorker = (
+    await sys(`mutation ($g: ID!, $p: ID!) { assignGridWorker(gridId: $g, personId: $p, startsOn: "2020-01-01") { id } }`, {
+      g: canary.Grid,
+      p: ids['金丝雀网格员'],
+    })
+  ).assignGridWorker.id;
+  const visit = await as(
+    '金丝雀网格员',
+    `mutation ($h: ID!, $m: ID!) { recordGridVisit(input: { householdId: $h, metPersonIds: [$m], notes: "金丝雀走访", findings: [{ description: "金丝雀发现" }] }) { id findings { id } } }`,
+    { h: ids['K-H'], m: ids['金丝雀居民'] },
+  );
   canary.GridVisit = visit.recordGridVisit.id;
   canary.GridFinding = visit.recordGridVisit.findings[0].id;
-  canary.GridAttentionMark = (await as('金丝雀网格员', `mutation ($h: ID!) { setGridAttentionLevel(placeId: $h, level: RED, reason: "金丝雀独居") { id } }`, { h: ids['K-H'] })).setGridAttentionLevel.id;
+  canary.GridAttentionMark = (
+    await as('金丝雀网格员', `mutation ($h: ID!) { setGridAttentionLevel(placeId: $h, level: RED, reason: "金丝雀独居") { id } }`, {
+      h: ids['K-H'],
+    })
+  ).setGridAttentionLevel.id;
 
   // --- Volunteer: the canary social worker founds and leads the team; the canary volunteer signs up and reports hours. ---
   const lead = (q: string, v: Record<string, unknown> = {}) => as('金丝雀社工', q, v);
-  canary.VolunteerTeam = (await lead(`mutation ($c: ID!) { createVolunteerTeam(input: { homePlaceId: $c, name: "金丝雀志愿队" }) { id } }`, { c: ids['K-C'] })).createVolunteerTeam.id;
-  canary.VolunteerTeamMember = (await lead(`mutation ($t: ID!, $p: ID!) { addVolunteerTeamMember(teamId: $t, personId: $p) { id } }`, { t: canary.VolunteerTeam, p: ids['金丝雀志愿者'] })).addVolunteerTeamMember.id;
-  canary.VolunteerRecruitment = (await lead(`mutation ($i: PostVolunteerRecruitmentInput!) { postVolunteerRecruitment(input: $i) { id } }`, {
-    i: { teamId: canary.VolunteerTeam, placeId: ids['K-C'], title: '金丝雀招募', wanted: 3, openUntil: new Date(Date.now() + 7 * DAY).toISOString() },
-  })).postVolunteerRecruitment.id;
+  canary.VolunteerTeam = (
+    await lead(`mutation ($c: ID!) { createVolunteerTeam(input: { homePlaceId: $c, name: "金丝雀志愿队" }) { id } }`, { c: ids['K-C'] })
+  ).createVolunteerTeam.id;
+  canary.VolunteerTeamMember = (
+    await lead(`mutation ($t: ID!, $p: ID!) { addVolunteerTeamMember(teamId: $t, personId: $p) { id } }`, {
+      t: canary.VolunteerTeam,
+      p: ids['金丝雀志愿者'],
+    })
+  ).addVolunteerTeamMember.id;
+  canary.VolunteerRecruitment = (
+    await lead(`mutation ($i: PostVolunteerRecruitmentInput!) { postVolunteerRecruitment(input: $i) { id } }`, {
+      i: {
+        teamId: canary.VolunteerTeam,
+        placeId: ids['K-C'],
+        title: '金丝雀招募',
+        wanted: 3,
+        openUntil: new Date(Date.now() + 7 * DAY).toISOString(),
+      },
+    })
+  ).postVolunteerRecruitment.id;
   const tomorrow = new Date(Date.now() + DAY);
-  canary.VolunteerShift = (await lead(`mutation ($i: CreateVolunteerShiftInput!) { createVolunteerShift(input: $i) { id } }`, {
-    i: { teamId: canary.VolunteerTeam, placeId: ids['K-C'], title: '金丝雀值守', startsAt: tomorrow.toISOString(), endsAt: new Date(tomorrow.getTime() + 7_200_000).toISOString(), capacity: 2 },
-  })).createVolunteerShift.id;
-  canary.VolunteerShiftSignup = (await as('金丝雀志愿者', `mutation ($s: ID!) { signUpForVolunteerShift(shiftId: $s) { id } }`, { s: canary.VolunteerShift })).signUpForVolunteerShift.id;
-  canary.VolunteerPairing = (await lead(`mutation ($i: CreateVolunteerPairingInput!) { createVolunteerPairing(input: $i) { id } }`, {
-    i: { residentId: ids['金丝雀居民'], teamId: canary.VolunteerTeam, startsOn: '2024-01-01', carePlan: ['MEDICINE'], notes: '金丝雀结对' },
-  })).createVolunteerPairing.id;
-  canary.VolunteerTask = (await lead(`mutation ($r: ID!, $t: ID!) { createVolunteerTask(input: { kind: MEDICINE, title: "金丝雀代取药", requestId: $r, teamId: $t }) { id } }`, { r: canary.Request, t: canary.VolunteerTeam })).createVolunteerTask.id;
+  canary.VolunteerShift = (
+    await lead(`mutation ($i: CreateVolunteerShiftInput!) { createVolunteerShift(input: $i) { id } }`, {
+      i: {
+        teamId: canary.VolunteerTeam,
+        placeId: ids['K-C'],
+        title: '金丝雀值守',
+        startsAt: tomorrow.toISOString(),
+        endsAt: new Date(tomorrow.getTime() + 7_200_000).toISOString(),
+        capacity: 2,
+      },
+    })
+  ).createVolunteerShift.id;
+  canary.VolunteerShiftSignup = (
+    await as('金丝雀志愿者', `mutation ($s: ID!) { signUpForVolunteerShift(shiftId: $s) { id } }`, { s: canary.VolunteerShift })
+  ).signUpForVolunteerShift.id;
+  canary.VolunteerPairing = (
+    await lead(`mutation ($i: CreateVolunteerPairingInput!) { createVolunteerPairing(input: $i) { id } }`, {
+      i: {
+        residentId: ids['金丝雀居民'],
+        teamId: canary.VolunteerTeam,
+        startsOn: '2024-01-01',
+        carePlan: ['MEDICINE'],
+        notes: '金丝雀结对',
+      },
+    })
+  ).createVolunteerPairing.id;
+  canary.VolunteerTask = (
+    await lead(
+      `mutation ($r: ID!, $t: ID!) { createVolunteerTask(input: { kind: MEDICINE, title: "金丝雀代取药", requestId: $r, teamId: $t }) { id } }`,
+      { r: canary.Request, t: canary.VolunteerTeam },
+    )
+  ).createVolunteerTask.id;
   const yesterday = new Date(Date.now() - DAY).toISOString().slice(0, 10);
-  canary.VolunteerServiceEntry = (await as('金丝雀志愿者', `mutation ($c: ID!, $d: String!) { reportVolunteerHours(input: { communityId: $c, servedOn: $d, minutes: 60, description: "金丝雀服务" }) { id } }`, { c: ids['K-C'], d: yesterday })).reportVolunteerHours.id;
+  canary.VolunteerServiceEntry = (
+    await as(
+      '金丝雀志愿者',
+      `mutation ($c: ID!, $d: String!) { reportVolunteerHours(input: { communityId: $c, servedOn: $d, minutes: 60, description: "金丝雀服务" }) { id } }`,
+      { c: ids['K-C'], d: yesterday },
+    )
+  ).reportVolunteerHours.id;
   // Verified by community staff: the moral bank credits it (account and EARN transaction, through the event).
   await lead(`mutation ($e: ID!) { verifyVolunteerHours(entryId: $e) { status } }`, { e: canary.VolunteerServiceEntry });
 
   // --- Moral bank: the account appears through the earning; venue rules as the system; the holder books. ---
-  const account = await eventually(async () => (await sys(`query ($p: ID!) { person(id: $p) { moralBankAccounts { id balance statement { transaction { id } } } } }`, { p: ids['金丝雀志愿者'] })).person.moralBankAccounts[0]);
+  const account = await eventually(
+    async () =>
+      (
+        await sys(`query ($p: ID!) { person(id: $p) { moralBankAccounts { id balance statement { transaction { id } } } } }`, {
+          p: ids['金丝雀志愿者'],
+        })
+      ).person.moralBankAccounts[0],
+  );
   canary.MoralBankAccount = account.id;
   canary.MoralBankTransaction = account.statement[0].transaction.id;
-  await as('金丝雀志愿者', `mutation ($a: ID!) { setMoralBankRankingOptIn(accountId: $a, optIn: true) { inRankings } }`, { a: canary.MoralBankAccount });
+  await as('金丝雀志愿者', `mutation ($a: ID!) { setMoralBankRankingOptIn(accountId: $a, optIn: true) { inRankings } }`, {
+    a: canary.MoralBankAccount,
+  });
   const everyDay = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '00:00', closes: '23:59' }));
-  await sys(`mutation ($i: MoralBankVenuePolicyInput!) { configureMoralBankVenue(input: $i) { maxMinutes } }`, { i: { venueId: ids['K-V'], timeZone: 'Asia/Shanghai', openingHours: everyDay, maxMinutes: 120 } });
+  await sys(`mutation ($i: MoralBankVenuePolicyInput!) { configureMoralBankVenue(input: $i) { maxMinutes } }`, {
+    i: { venueId: ids['K-V'], timeZone: 'Asia/Shanghai', openingHours: everyDay, maxMinutes: 120 },
+  });
   const slot = new Date(Date.UTC(tomorrow.getUTCFullYear(), tomorrow.getUTCMonth(), tomorrow.getUTCDate(), 2, 0));
-  canary.MoralBankBooking = (await as('金丝雀志愿者', `mutation ($i: MoralBankBookingInput!) { bookMoralBankVenue(input: $i) { id } }`, {
-    i: { venueId: ids['K-V'], accountId: canary.MoralBankAccount, startsAt: slot.toISOString(), endsAt: new Date(slot.getTime() + 3_600_000).toISOString(), purpose: '金丝雀排练' },
-  })).bookMoralBankVenue.id;
+  canary.MoralBankBooking = (
+    await as('金丝雀志愿者', `mutation ($i: MoralBankBookingInput!) { bookMoralBankVenue(input: $i) { id } }`, {
+      i: {
+        venueId: ids['K-V'],
+        accountId: canary.MoralBankAccount,
+        startsAt: slot.toISOString(),
+        endsAt: new Date(slot.getTime() + 3_600_000).toISOString(),
+        purpose: '金丝雀排练',
+      },
+    })
+  ).bookMoralBankVenue.id;
 
   // --- Council: set up as the system; the canary social worker, a member, convenes, proposes and votes. ---
-  canary.Council = (await sys(`mutation ($c: ID!) { createCouncil(input: { communityId: $c, name: "金丝雀议事会" }) { id } }`, { c: ids['K-C'] })).createCouncil.id;
-  canary.CouncilMember = (await sys(`mutation ($c: ID!, $p: ID!) { addCouncilMember(councilId: $c, personId: $p, seatType: SOCIAL_WORKER) { id } }`, { c: canary.Council, p: ids['金丝雀社工'] })).addCouncilMember.id;
-  canary.CouncilMeeting = (await lead(`mutation ($c: ID!, $at: DateTimeISO!) { scheduleCouncilMeeting(input: { councilId: $c, title: "金丝雀会议", scheduledAt: $at, urgent: true }) { id } }`, { c: canary.Council, at: new Date(Date.now() + 3_600_000).toISOString() })).scheduleCouncilMeeting.id;
-  canary.CouncilAgendaItem = (await lead(`mutation ($m: ID!, $r: ID!) { addCouncilAgendaItem(input: { meetingId: $m, title: "金丝雀议题", requestId: $r }) { id } }`, { m: canary.CouncilMeeting, r: canary.Request })).addCouncilAgendaItem.id;
-  canary.CouncilProposal = (await lead(`mutation ($a: ID!) { createCouncilProposal(agendaItemId: $a, text: "金丝雀提案") { id } }`, { a: canary.CouncilAgendaItem })).createCouncilProposal.id;
-  canary.CouncilBallot = (await lead(`mutation ($p: ID!) { castCouncilVote(proposalId: $p, choice: FOR) { id } }`, { p: canary.CouncilProposal })).castCouncilVote.id;
+  canary.Council = (
+    await sys(`mutation ($c: ID!) { createCouncil(input: { communityId: $c, name: "金丝雀议事会" }) { id } }`, { c: ids['K-C'] })
+  ).createCouncil.id;
+  canary.CouncilMember = (
+    await sys(`mutation ($c: ID!, $p: ID!) { addCouncilMember(councilId: $c, personId: $p, seatType: SOCIAL_WORKER) { id } }`, {
+      c: canary.Council,
+      p: ids['金丝雀社工'],
+    })
+  ).addCouncilMember.id;
+  canary.CouncilMeeting = (
+    await lead(
+      `mutation ($c: ID!, $at: DateTimeISO!) { scheduleCouncilMeeting(input: { councilId: $c, title: "金丝雀会议", scheduledAt: $at, urgent: true }) { id } }`,
+      { c: canary.Council, at: new Date(Date.now() + 3_600_000).toISOString() },
+    )
+  ).scheduleCouncilMeeting.id;
+  canary.CouncilAgendaItem = (
+    await lead(
+      `mutation ($m: ID!, $r: ID!) { addCouncilAgendaItem(input: { meetingId: $m, title: "金丝雀议题", requestId: $r }) { id } }`,
+      { m: canary.CouncilMeeting, r: canary.Request },
+    )
+  ).addCouncilAgendaItem.id;
+  canary.CouncilProposal = (
+    await lead(`mutation ($a: ID!) { createCouncilProposal(agendaItemId: $a, text: "金丝雀提案") { id } }`, { a: canary.CouncilAgendaItem })
+  ).createCouncilProposal.id;
+  canary.CouncilBallot = (
+    await lead(`mutation ($p: ID!) { castCouncilVote(proposalId: $p, choice: FOR) { id } }`, { p: canary.CouncilProposal })
+  ).castCouncilVote.id;
   await lead(`mutation ($p: ID!) { closeCouncilProposal(proposalId: $p) { outcome } }`, { p: canary.CouncilProposal });
-  const decision = await lead(`mutation ($i: RecordCouncilDecisionInput!) { recordCouncilDecision(input: $i) { id actionItems { id } fundingSources { id } } }`, {
-    i: { proposalId: canary.CouncilProposal, summary: '金丝雀决定', actionItems: [{ title: '金丝雀事项', ownerPersonId: ids['金丝雀社工'], dueOn: '2030-01-01' }], funding: [{ kind: 'DONATION', amountFen: 100 }] },
-  });
+  const decision = await lead(
+    `mutation ($i: RecordCouncilDecisionInput!) { recordCouncilDecision(input: $i) { id actionItems { id } fundingSources { id } } }`,
+    {
+      i: {
+        proposalId: canary.CouncilProposal,
+        summary: '金丝雀决定',
+        actionItems: [{ title: '金丝雀事项', ownerPersonId: ids['金丝雀社工'], dueOn: '2030-01-01' }],
+        funding: [{ kind: 'DONATION', amountFen: 100 }],
+      },
+    },
+  );
   canary.CouncilDecision = decision.recordCouncilDecision.id;
   canary.CouncilActionItem = decision.recordCouncilDecision.actionItems[0].id;
   canary.CouncilFundingSource = decision.recordCouncilDecision.fundingSources[0].id;
 
   // An API key of a district app, scoped to 芳星园三区社区.
-  const { secret } = await app.platform.orm.em.fork().transactional((em) => createApiKey(em as never, { name: '芳星园三区小程序', placeIds: [uuid(ids['DEMO-FXY3']!)], permissions: ['request.submit'] }));
-  apiKeyCaller = (await createAuthenticator(() => app.platform.orm.em.fork() as never, {})(`Bearer ${secret}`))!;
+  const { secret } = await app.platform.orm.em
+    .fork()
+    .transactional((em) =>
+      createApiKey(em as never, { name: '芳星园三区小程序', placeIds: [uuid(ids['DEMO-FXY3'])], permissions: ['request.submit'] }),
+    );
+  apiKeyCaller = (await createAuthenticator(() => app.platform.orm.em.fork(), {})(`Bearer ${secret}`))!;
 }, 120_000);
 afterAll(() => app?.close());
 
 /** Everything that identifies a canary: the word, every canary global id and uuid. */
 function canaryTraces(): string[] {
   const traces = ['金丝雀'];
-  for (const id of [...Object.values(canary), ...['K-D', 'K-S', 'K-C', 'K-B', 'K-H', 'K-V', '金丝雀社工', '金丝雀网格员', '金丝雀志愿者'].map((k) => ids[k]!)]) {
+  for (const id of [
+    ...Object.values(canary),
+    ...['K-D', 'K-S', 'K-C', 'K-B', 'K-H', 'K-V', '金丝雀社工', '金丝雀网格员', '金丝雀志愿者'].map((k) => ids[k]),
+  ]) {
     traces.push(id, uuid(id));
   }
   return traces;
@@ -188,28 +326,64 @@ function canaryProbes(): [string, string, Record<string, unknown>][] {
   const to = new Date(Date.now() + 30 * DAY).toISOString();
   const kc = ids['K-C'];
   return [
-    ...Object.entries(canary).map(([type, id]): [string, string, Record<string, unknown>] => [`node(${type})`, `query ($id: ID!) { node(id: $id) { id __typename } }`, { id }]),
+    ...Object.entries(canary).map(([type, id]): [string, string, Record<string, unknown>] => [
+      `node(${type})`,
+      `query ($id: ID!) { node(id: $id) { id __typename } }`,
+      { id },
+    ]),
     ['place(canary community)', `query ($id: ID!) { place(id: $id) { ${PLACE_FIELDS} } }`, { id: kc }],
     ['place(canary household)', `query ($id: ID!) { place(id: $id) { ${PLACE_FIELDS} } }`, { id: ids['K-H'] }],
     ['place(canary venue)', `query ($id: ID!) { place(id: $id) { ${PLACE_FIELDS} } }`, { id: ids['K-V'] }],
-    ...['金丝雀居民', '金丝雀志愿者', '金丝雀社工', '金丝雀网格员'].map((name): [string, string, Record<string, unknown>] => [`person(${name})`, `query ($id: ID!) { person(id: $id) { ${PERSON_FIELDS} } }`, { id: ids[name] }]),
+    ...['金丝雀居民', '金丝雀志愿者', '金丝雀社工', '金丝雀网格员'].map((name): [string, string, Record<string, unknown>] => [
+      `person(${name})`,
+      `query ($id: ID!) { person(id: $id) { ${PERSON_FIELDS} } }`,
+      { id: ids[name] },
+    ]),
     ['request(canary)', `query ($id: ID!) { request(id: $id) { ${REQUEST_FIELDS} } }`, { id: canary.Request }],
     ['grid(canary)', `query ($id: ID!) { grid(id: $id) { id name } }`, { id: canary.Grid }],
     ['gridCoverage', `query ($id: ID!) { gridCoverage(gridId: $id) { householdCount notVisited { name } } }`, { id: canary.Grid }],
-    ['gridVisitStats', `query ($id: ID!) { gridVisitStats(gridId: $id, from: "2020-01-01", to: "2030-01-01") { worker { name } visits } }`, { id: canary.Grid }],
-    ['gridMeetingHandOff', `query ($id: ID!) { gridMeetingHandOff(gridId: $id) { findings { id } openRequests { id } } }`, { id: canary.Grid }],
+    [
+      'gridVisitStats',
+      `query ($id: ID!) { gridVisitStats(gridId: $id, from: "2020-01-01", to: "2030-01-01") { worker { name } visits } }`,
+      { id: canary.Grid },
+    ],
+    [
+      'gridMeetingHandOff',
+      `query ($id: ID!) { gridMeetingHandOff(gridId: $id) { findings { id } openRequests { id } } }`,
+      { id: canary.Grid },
+    ],
     ['gridAttentionMap(canary)', `query ($id: ID!) { gridAttentionMap(underId: $id) { marks { id reason } } }`, { id: kc }],
     ['volunteerTeam(canary)', `query ($id: ID!) { volunteerTeam(id: $id) { id name } }`, { id: canary.VolunteerTeam }],
     ['volunteerTeams(under canary)', `query ($id: ID!) { volunteerTeams(under: $id) { id name } }`, { id: kc }],
     ['volunteerTasks(under canary)', `query ($id: ID!) { volunteerTasks(under: $id) { id title } }`, { id: kc }],
-    ['volunteerShifts(canary team)', `query ($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { volunteerShifts(teamId: $id, from: $from, to: $to) { id title } }`, { id: canary.VolunteerTeam, from, to }],
+    [
+      'volunteerShifts(canary team)',
+      `query ($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { volunteerShifts(teamId: $id, from: $from, to: $to) { id title } }`,
+      { id: canary.VolunteerTeam, from, to },
+    ],
     ['volunteerSummary(canary)', `query ($id: ID!) { volunteerSummary(placeId: $id) { teamCount volunteerCount } }`, { id: kc }],
     ['volunteerServiceEntries(under canary)', `query ($id: ID!) { volunteerServiceEntries(under: $id) { id } }`, { id: kc }],
-    ['volunteerServiceEntries(of canary)', `query ($id: ID!) { volunteerServiceEntries(personId: $id) { id } }`, { id: ids['金丝雀志愿者'] }],
+    [
+      'volunteerServiceEntries(of canary)',
+      `query ($id: ID!) { volunteerServiceEntries(personId: $id) { id } }`,
+      { id: ids['金丝雀志愿者'] },
+    ],
     ['moralBankRate(canary)', `query ($id: ID!) { moralBankRate(communityId: $id) }`, { id: kc }],
-    ['moralBankMonthlySummary(canary)', `query ($id: ID!) { moralBankMonthlySummary(communityId: $id, fromMonth: "2020-01") { month earnedMinutes } }`, { id: kc }],
-    ['moralBankTopContributors(canary)', `query ($id: ID!) { moralBankTopContributors(communityId: $id) { account { id name } } }`, { id: kc }],
-    ['moralBankBookings(canary venue)', `query ($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { moralBankBookings(venueId: $id, from: $from, to: $to) { id } }`, { id: ids['K-V'], from, to }],
+    [
+      'moralBankMonthlySummary(canary)',
+      `query ($id: ID!) { moralBankMonthlySummary(communityId: $id, fromMonth: "2020-01") { month earnedMinutes } }`,
+      { id: kc },
+    ],
+    [
+      'moralBankTopContributors(canary)',
+      `query ($id: ID!) { moralBankTopContributors(communityId: $id) { account { id name } } }`,
+      { id: kc },
+    ],
+    [
+      'moralBankBookings(canary venue)',
+      `query ($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { moralBankBookings(venueId: $id, from: $from, to: $to) { id } }`,
+      { id: ids['K-V'], from, to },
+    ],
     ['verifyMoralBankLedger(canary)', `query ($id: ID!) { verifyMoralBankLedger(communityId: $id) { ok transactions } }`, { id: kc }],
     ['councils(under canary)', `query ($id: ID!) { councils(under: $id) { id name } }`, { id: kc }],
     ['councilActionItems(under canary)', `query ($id: ID!) { councilActionItems(under: $id) { id title } }`, { id: kc }],
@@ -228,7 +402,11 @@ function canaryMutations(): [string, string, Record<string, unknown>][] {
     const params = Object.keys(vars).map((k) => `$${k}: ID!`);
     return [name, `mutation (${params.join(', ')}) { ${name}(${args}) { ${select} } }`, vars];
   };
-  const plain = (name: string, query: string, vars: Record<string, unknown>): [string, string, Record<string, unknown>] => [name, query, vars];
+  const plain = (name: string, query: string, vars: Record<string, unknown>): [string, string, Record<string, unknown>] => [
+    name,
+    query,
+    vars,
+  ];
   return [
     m('claimVolunteerTask', 'taskId: $id', '__typename', { id: canary.VolunteerTask }),
     m('signUpForVolunteerShift', 'shiftId: $id', '__typename', { id: canary.VolunteerShift }),
@@ -238,15 +416,29 @@ function canaryMutations(): [string, string, Record<string, unknown>][] {
     m('addVolunteerTeamMember', 'teamId: $id, personId: $p', '__typename', { id: canary.VolunteerTeam, p: ids['金丝雀居民'] }),
     m('endVolunteerTeamMembership', 'memberId: $id', '__typename', { id: canary.VolunteerTeamMember }),
     m('logVolunteerPairingVisit', 'pairingId: $id, careItems: [MEDICINE]', '__typename', { id: canary.VolunteerPairing }),
-    plain('createVolunteerTask', `mutation ($id: ID!) { createVolunteerTask(input: { kind: OTHER, title: "x", placeId: $id }) { __typename } }`, { id: kc }),
-    plain('createVolunteerTeam', `mutation ($id: ID!) { createVolunteerTeam(input: { homePlaceId: $id, name: "x" }) { __typename } }`, { id: kc }),
-    plain('reportVolunteerHours', `mutation ($id: ID!) { reportVolunteerHours(input: { communityId: $id, servedOn: "2024-01-01", minutes: 10, description: "x" }) { __typename } }`, { id: kc }),
+    plain(
+      'createVolunteerTask',
+      `mutation ($id: ID!) { createVolunteerTask(input: { kind: OTHER, title: "x", placeId: $id }) { __typename } }`,
+      { id: kc },
+    ),
+    plain('createVolunteerTeam', `mutation ($id: ID!) { createVolunteerTeam(input: { homePlaceId: $id, name: "x" }) { __typename } }`, {
+      id: kc,
+    }),
+    plain(
+      'reportVolunteerHours',
+      `mutation ($id: ID!) { reportVolunteerHours(input: { communityId: $id, servedOn: "2024-01-01", minutes: 10, description: "x" }) { __typename } }`,
+      { id: kc },
+    ),
     m('castCouncilVote', 'proposalId: $id, choice: FOR', '__typename', { id: canary.CouncilProposal }),
     m('createCouncilProposal', 'agendaItemId: $id, text: "x"', '__typename', { id: canary.CouncilAgendaItem }),
     m('recordCouncilMinutes', 'agendaItemId: $id, minutes: "x"', '__typename', { id: canary.CouncilAgendaItem }),
     m('addCouncilMember', 'councilId: $id, personId: $p, seatType: OTHER', '__typename', { id: canary.Council, p: ids['苍爷爷'] }),
     m('updateCouncilActionItem', 'id: $id, status: DONE', '__typename', { id: canary.CouncilActionItem }),
-    plain('scheduleCouncilMeeting', `mutation ($id: ID!, $at: DateTimeISO!) { scheduleCouncilMeeting(input: { councilId: $id, title: "x", scheduledAt: $at, urgent: true }) { __typename } }`, { id: canary.Council, at: slot.startsAt }),
+    plain(
+      'scheduleCouncilMeeting',
+      `mutation ($id: ID!, $at: DateTimeISO!) { scheduleCouncilMeeting(input: { councilId: $id, title: "x", scheduledAt: $at, urgent: true }) { __typename } }`,
+      { id: canary.Council, at: slot.startsAt },
+    ),
     plain('createCouncil', `mutation ($id: ID!) { createCouncil(input: { communityId: $id, name: "x" }) { __typename } }`, { id: kc }),
     plain('recordGridVisit', `mutation ($id: ID!) { recordGridVisit(input: { householdId: $id }) { __typename } }`, { id: ids['K-H'] }),
     m('setGridAttentionLevel', 'placeId: $id, level: GREEN, reason: "x"', '__typename', { id: ids['K-H'] }),
@@ -259,10 +451,22 @@ function canaryMutations(): [string, string, Record<string, unknown>][] {
     m('openMoralBankAccount', 'communityId: $id, holderKind: PERSON, holderId: $p', '__typename', { id: kc, p: ids['金丝雀居民'] }),
     plain('setMoralBankRate', `mutation ($id: ID!) { setMoralBankRate(communityId: $id, rate: 3) }`, { id: kc }),
     m('setMoralBankRankingOptIn', 'accountId: $id, optIn: false', '__typename', { id: canary.MoralBankAccount }),
-    plain('transferMoralBankMinutes', `mutation ($id: ID!) { transferMoralBankMinutes(input: { fromAccountId: $id, toAccountId: $id, minutes: 1, idempotencyKey: "matrix-canary-transfer" }) { __typename } }`, { id: canary.MoralBankAccount }),
+    plain(
+      'transferMoralBankMinutes',
+      `mutation ($id: ID!) { transferMoralBankMinutes(input: { fromAccountId: $id, toAccountId: $id, minutes: 1, idempotencyKey: "matrix-canary-transfer" }) { __typename } }`,
+      { id: canary.MoralBankAccount },
+    ),
     m('reverseMoralBankTransaction', 'transactionId: $id, reason: "x"', '__typename', { id: canary.MoralBankTransaction }),
-    plain('bookMoralBankVenue', `mutation ($id: ID!, $a: ID!, $s: DateTimeISO!, $e: DateTimeISO!) { bookMoralBankVenue(input: { venueId: $id, accountId: $a, startsAt: $s, endsAt: $e }) { __typename } }`, { id: ids['K-V'], a: canary.MoralBankAccount, s: slot.startsAt, e: slot.endsAt }),
-    plain('configureMoralBankVenue', `mutation ($id: ID!) { configureMoralBankVenue(input: { venueId: $id, openingHours: [], maxMinutes: 60 }) { __typename } }`, { id: ids['K-V'] }),
+    plain(
+      'bookMoralBankVenue',
+      `mutation ($id: ID!, $a: ID!, $s: DateTimeISO!, $e: DateTimeISO!) { bookMoralBankVenue(input: { venueId: $id, accountId: $a, startsAt: $s, endsAt: $e }) { __typename } }`,
+      { id: ids['K-V'], a: canary.MoralBankAccount, s: slot.startsAt, e: slot.endsAt },
+    ),
+    plain(
+      'configureMoralBankVenue',
+      `mutation ($id: ID!) { configureMoralBankVenue(input: { venueId: $id, openingHours: [], maxMinutes: 60 }) { __typename } }`,
+      { id: ids['K-V'] },
+    ),
     m('cancelMoralBankBooking', 'bookingId: $id', '__typename', { id: canary.MoralBankBooking }),
     m('markMoralBankNoShow', 'bookingId: $id', '__typename', { id: canary.MoralBankBooking }),
     m('allocateMoralBankPriorityRequests', 'venueId: $id', '__typename', { id: ids['K-V'] }),
@@ -271,7 +475,8 @@ function canaryMutations(): [string, string, Record<string, unknown>][] {
 
 /** What the canary mutations could change, as the system sees it. */
 async function canaryState(): Promise<unknown> {
-  return sys(`query ($c: ID!, $h: ID!, $v: ID!, $a: ID!, $t: ID!, $s: ID!, $e: ID!, $i: ID!) {
+  return sys(
+    `query ($c: ID!, $h: ID!, $v: ID!, $a: ID!, $t: ID!, $s: ID!, $e: ID!, $i: ID!) {
     place(id: $c) {
       councils { id members { id } meetings { id agenda { id minutes proposals { id status ballots { id choice } } } } }
       volunteerTeams { id members { id leftOn } recruitments { id applications { id } } pairings { id visits { id } } }
@@ -287,13 +492,29 @@ async function canaryState(): Promise<unknown> {
     rate: moralBankRate(communityId: $c)
     entries: volunteerServiceEntries(under: $c) { id }
     councils(under: $c) { id }
-  }`, { c: ids['K-C'], h: ids['K-H'], v: ids['K-V'], a: canary.MoralBankAccount, t: canary.VolunteerTask, s: canary.VolunteerShift, e: canary.VolunteerServiceEntry, i: canary.CouncilActionItem });
+  }`,
+    {
+      c: ids['K-C'],
+      h: ids['K-H'],
+      v: ids['K-V'],
+      a: canary.MoralBankAccount,
+      t: canary.VolunteerTask,
+      s: canary.VolunteerShift,
+      e: canary.VolunteerServiceEntry,
+      i: canary.CouncilActionItem,
+    },
+  );
 }
 
 /** Whether a probe's answer holds nothing: every top-level field null or an empty list. */
 function empty(data: Record<string, unknown> | null | undefined): boolean {
   if (!data) return true;
-  return Object.values(data).every((v) => v === null || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && 'edges' in v && (v as { edges: unknown[] }).edges.length === 0));
+  return Object.values(data).every(
+    (v) =>
+      v === null ||
+      (Array.isArray(v) && v.length === 0) ||
+      (typeof v === 'object' && v !== null && 'edges' in v && (v as { edges: unknown[] }).edges.length === 0),
+  );
 }
 
 const CALLERS: [string, () => Caller | null, string][] = [
@@ -343,21 +564,25 @@ describe.each(CALLERS)('%s', (_who, caller, home) => {
       const traces = [...leaks(result.data), ...leaks(errors, vars)];
       // "Sign in as a person" (anonymous callers, API keys on mutations that record who acted) says nothing about the row.
       const allowed = caller()?.kind === 'person' ? ['NOT_FOUND'] : ['NOT_FOUND', 'UNAUTHENTICATED'];
-      if (traces.length || !codes.length || codes.some((c) => !allowed.includes(c as string))) wrong[name] = { codes, traces, messages: result.errors?.map((e) => e.message) };
+      if (traces.length || !codes.length || codes.some((c) => !allowed.includes(c as string)))
+        wrong[name] = { codes, traces, messages: result.errors?.map((e) => e.message) };
     }
     expect(wrong).toEqual({});
     expect(await canaryState()).toEqual(before);
   });
 
   test('may not run checks and jobs that span every community (their counts would include the canaries)', async () => {
-    for (const query of [`{ verifyMoralBankLedger { ok transactions entries } }`, `mutation { escalateOverdueRequests { escalatedCount requests { id } } }`]) {
+    for (const query of [
+      `{ verifyMoralBankLedger { ok transactions entries } }`,
+      `mutation { escalateOverdueRequests { escalatedCount requests { id } } }`,
+    ]) {
       const result = await app.execute(query, {}, { caller: caller() });
       expect([query, result.data]).toEqual([query, null]);
       expect(result.errors?.map((e) => e.extensions?.code)).toEqual([caller() ? 'FORBIDDEN' : 'UNAUTHENTICATED']);
     }
   });
 
-  test('cannot watch the canary community\'s board', async () => {
+  test("cannot watch the canary community's board", async () => {
     const result = await subscribe({
       schema: app.platform.schema,
       document: parse(`subscription ($p: ID!) { taskBoardChanges(placeId: $p) { sequence } }`),
@@ -367,7 +592,12 @@ describe.each(CALLERS)('%s', (_who, caller, home) => {
     expect(Symbol.asyncIterator in result).toBe(false);
     const errors = (result as ExecutionResult).errors ?? [];
     expect(errors.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
-    expect(leaks(errors.map((e) => e.message), { p: ids['K-C'] })).toEqual([]);
+    expect(
+      leaks(
+        errors.map((e) => e.message),
+        { p: ids['K-C'] },
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -378,15 +608,23 @@ describe('the positive side', () => {
       expect([type, data.node]).toEqual([type, { id, __typename: type }]);
     }
     const place = await sys(`query ($id: ID!) { place(id: $id) { ${PLACE_FIELDS} } }`, { id: ids['K-C'] });
-    expect(place.place).toMatchObject({ grids: [{ name: '金丝雀网格' }], volunteerTeams: [{ name: '金丝雀志愿队' }], councils: [{ name: '金丝雀议事会' }] });
+    expect(place.place).toMatchObject({
+      grids: [{ name: '金丝雀网格' }],
+      volunteerTeams: [{ name: '金丝雀志愿队' }],
+      councils: [{ name: '金丝雀议事会' }],
+    });
     expect(place.place.moralBankAccounts.map((a: { id: string }) => a.id)).toContain(canary.MoralBankAccount);
     const venue = await sys(`query ($id: ID!) { place(id: $id) { moralBankVenuePolicy { maxMinutes } } }`, { id: ids['K-V'] });
     expect(venue.place.moralBankVenuePolicy).toEqual({ maxMinutes: 120 });
     const request = await sys(`query ($id: ID!) { request(id: $id) { ${REQUEST_FIELDS} } }`, { id: canary.Request });
-    expect(request.request).toMatchObject({ grid: { name: '金丝雀网格' }, volunteerTasks: [{ title: '金丝雀代取药' }], councilItems: [{ title: '金丝雀议题' }] });
+    expect(request.request).toMatchObject({
+      grid: { name: '金丝雀网格' },
+      volunteerTasks: [{ title: '金丝雀代取药' }],
+      councilItems: [{ title: '金丝雀议题' }],
+    });
     // Every list probe the scoped callers ran shows canaries to the system.
     for (const name of ['places', 'people', 'requests', 'councils', 'volunteerServiceEntries']) {
-      expect([name, leaks(await app.execute(LIST_PROBES[name]!, {})).length > 0]).toEqual([name, true]);
+      expect([name, leaks(await app.execute(LIST_PROBES[name], {})).length > 0]).toEqual([name, true]);
     }
   });
 
@@ -399,34 +637,56 @@ describe('the positive side', () => {
     expect(silent).toEqual({});
   });
 
-  test('a canary\'s own people see the canary district (so the scoping is by place, not by district)', async () => {
-    const data = await as('金丝雀社工', `query ($id: ID!) { councils { name } volunteerTeams(under: $id) { name } place(id: $id) { grids { name } moralBankAccounts { id } } }`, { id: ids['K-C'] });
-    expect(data).toMatchObject({ councils: [{ name: '金丝雀议事会' }], volunteerTeams: [{ name: '金丝雀志愿队' }], place: { grids: [{ name: '金丝雀网格' }] } });
+  test("a canary's own people see the canary district (so the scoping is by place, not by district)", async () => {
+    const data = await as(
+      '金丝雀社工',
+      `query ($id: ID!) { councils { name } volunteerTeams(under: $id) { name } place(id: $id) { grids { name } moralBankAccounts { id } } }`,
+      { id: ids['K-C'] },
+    );
+    expect(data).toMatchObject({
+      councils: [{ name: '金丝雀议事会' }],
+      volunteerTeams: [{ name: '金丝雀志愿队' }],
+      place: { grids: [{ name: '金丝雀网格' }] },
+    });
     expect(data.place.moralBankAccounts.length).toBeGreaterThan(0);
   });
 
   test('each scoped caller sees something of their own places', async () => {
-    const sw = await as('刘社工', `query ($c: ID!) { volunteerTeams(under: $c) { name } place(id: $c) { grids { name } } }`, { c: ids['DEMO-CYL'] });
+    const sw = await as('刘社工', `query ($c: ID!) { volunteerTeams(under: $c) { name } place(id: $c) { grids { name } } }`, {
+      c: ids['DEMO-CYL'],
+    });
     expect(sw.volunteerTeams.map((t: { name: string }) => t.name)).toContain('青年突击队');
     expect(sw.place.grids.map((g: { name: string }) => g.name)).toContain('翠庭园网格');
-    const gw = await as('董桂芳', `query ($c: ID!) { place(id: $c) { moralBankAccounts { name } moralBankVenuePolicy { maxMinutes } } }`, { c: ids['DEMO-XCQ'] });
+    const gw = await as('董桂芳', `query ($c: ID!) { place(id: $c) { moralBankAccounts { name } moralBankVenuePolicy { maxMinutes } } }`, {
+      c: ids['DEMO-XCQ'],
+    });
     expect(gw.place.moralBankAccounts.map((a: { name: string }) => a.name)).toContain('刘淑珍');
     const home = await as('苍爷爷', `query ($h: ID!) { place(id: $h) { gridVisits { notes } } }`, { h: ids['DEMO-CYL-CTY-3-502'] });
     expect(home.place.gridVisits.length).toBeGreaterThan(0);
-    const leader = await as('韩志刚', `query ($c: ID!) { volunteerTeams(under: $c) { name } councils(under: $c) { name } }`, { c: ids['DEMO-HLY'] });
+    const leader = await as('韩志刚', `query ($c: ID!) { volunteerTeams(under: $c) { name } councils(under: $c) { name } }`, {
+      c: ids['DEMO-HLY'],
+    });
     expect(leader).toEqual({ volunteerTeams: [{ name: '烛光队' }], councils: [{ name: '火龙园北里五方共建议事会' }] });
-    const self = await as('郑晓东', `query ($p: ID!) { person(id: $p) { volunteerProfile { memberships { role } } } }`, { p: ids['郑晓东'] });
+    const self = await as('郑晓东', `query ($p: ID!) { person(id: $p) { volunteerProfile { memberships { role } } } }`, {
+      p: ids['郑晓东'],
+    });
     expect(self.person.volunteerProfile.memberships.length).toBe(1);
-    const key = await app.run(`query ($c: ID!) { councils { name } volunteerTeams(under: $c) { name } place(id: $c) { grids { name } } }`, { c: ids['DEMO-FXY3'] }, { caller: apiKeyCaller });
+    const key = await app.run(
+      `query ($c: ID!) { councils { name } volunteerTeams(under: $c) { name } place(id: $c) { grids { name } } }`,
+      { c: ids['DEMO-FXY3'] },
+      { caller: apiKeyCaller },
+    );
     expect(key).toMatchObject({ councils: [{ name: '山畔议事会' }], volunteerTeams: [{ name: '邻里互助队' }] });
     expect(key.place.grids.length).toBeGreaterThan(0);
   });
 });
 
-test('a board subscription of one\'s own community carries no canary change', async () => {
+test("a board subscription of one's own community carries no canary change", async () => {
   const result = await subscribe({
     schema: app.platform.schema,
-    document: parse(`subscription ($p: ID!) { taskBoardChanges(placeId: $p) { sequence itemId card { title place { name } item { id } } } }`),
+    document: parse(
+      `subscription ($p: ID!) { taskBoardChanges(placeId: $p) { sequence itemId card { title place { name } item { id } } } }`,
+    ),
     variableValues: { p: ids['DEMO-CYL'] },
     contextValue: app.platform.createContext(person('刘社工')),
   });
@@ -434,12 +694,23 @@ test('a board subscription of one\'s own community carries no canary change', as
   const iterator = result as AsyncGenerator<ExecutionResult<any>>;
   try {
     // A canary change first, then one of the worker's own community: only the second arrives.
-    await sys(`mutation ($p: ID!, $r: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "金丝雀第二单", description: "", placeId: $p, requesterId: $r }) { request { id } } }`, { p: ids['K-C'], r: ids['金丝雀居民'] });
-    const own = (await sys(`mutation ($p: ID!, $r: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "成仪路楼道灯", description: "", placeId: $p, requesterId: $r }) { request { id } } }`, { p: ids['DEMO-CYL'], r: ids['苍爷爷'] })).submitRequest.request.id;
+    await sys(
+      `mutation ($p: ID!, $r: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "金丝雀第二单", description: "", placeId: $p, requesterId: $r }) { request { id } } }`,
+      { p: ids['K-C'], r: ids['金丝雀居民'] },
+    );
+    const own = (
+      await sys(
+        `mutation ($p: ID!, $r: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "成仪路楼道灯", description: "", placeId: $p, requesterId: $r }) { request { id } } }`,
+        { p: ids['DEMO-CYL'], r: ids['苍爷爷'] },
+      )
+    ).submitRequest.request.id;
     const received: unknown[] = [];
     for (;;) {
       let timer: NodeJS.Timeout | undefined;
-      const next = await Promise.race([iterator.next(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no change arrived')), 5000)))]).finally(() => clearTimeout(timer));
+      const next = await Promise.race([
+        iterator.next(),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no change arrived')), 5000))),
+      ]).finally(() => clearTimeout(timer));
       received.push(next.value);
       if ([own, uuid(own)].includes(next.value.data?.taskBoardChanges.itemId)) break;
     }

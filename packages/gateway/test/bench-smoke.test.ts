@@ -17,10 +17,23 @@ test('pnpm bench --quick measures every workload with zero errors and baseline-i
     const file = path.join(out.dir, 'results.json');
     // On the test run's PostgreSQL server (a fresh database of its own), like DATABASE_URL for users.
     const env = { ...process.env, DATABASE_URL: process.env[TEST_SERVER_ENV] ?? process.env.DATABASE_URL ?? '' };
-    await promisify(execFile)(process.execPath, [path.join(root, 'bench/bench.mjs'), '--quick', '--out', file], { cwd: root, env, maxBuffer: 1 << 26, timeout: 170_000 });
+    await promisify(execFile)(process.execPath, [path.join(root, 'bench/bench.mjs'), '--quick', '--out', file], {
+      cwd: root,
+      env,
+      maxBuffer: 1 << 26,
+      timeout: 170_000,
+    });
     const results = JSON.parse(await readFile(file, 'utf8'));
     expect(results.mismatches).toEqual([]);
-    expect(Object.keys(results.workloads).sort()).toEqual(['board', 'fanout', 'personCard', 'requestWrites', 'start', 'subtreeReport', 'transfers']);
+    expect(Object.keys(results.workloads).sort()).toEqual([
+      'board',
+      'fanout',
+      'personCard',
+      'requestWrites',
+      'start',
+      'subtreeReport',
+      'transfers',
+    ]);
     for (const key of ['board', 'personCard', 'subtreeReport']) {
       const w = results.workloads[key];
       expect({ key, identical: w.identicalToBaseline }).toEqual({ key, identical: true });
@@ -30,7 +43,11 @@ test('pnpm bench --quick measures every workload with zero errors and baseline-i
       expect(w.statementsPerRequest).toBeGreaterThan(0);
     }
     for (const key of ['requestWrites', 'transfers']) {
-      expect({ key, errors: results.workloads[key].gateway.errors, first: results.workloads[key].gateway.firstError }).toEqual({ key, errors: 0, first: undefined });
+      expect({ key, errors: results.workloads[key].gateway.errors, first: results.workloads[key].gateway.firstError }).toEqual({
+        key,
+        errors: 0,
+        first: undefined,
+      });
       expect(results.workloads[key].gateway.requests).toBeGreaterThan(0);
     }
     expect(results.workloads.fanout.errors).toBe(0);

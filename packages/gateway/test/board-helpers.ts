@@ -68,7 +68,13 @@ export async function demoBoard(url: string): Promise<{ communityId: string; seq
 }
 
 /** Submits an anonymous phone request at `placeId` over HTTP; returns its id. */
-export async function submitOver(url: string, placeId: string, title: string, description = '', extra: Record<string, unknown> = {}): Promise<string> {
+export async function submitOver(
+  url: string,
+  placeId: string,
+  title: string,
+  description = '',
+  extra: Record<string, unknown> = {},
+): Promise<string> {
   const res = await postGraphQL(
     url,
     'mutation($i: SubmitRequestInput!) { submitRequest(input: $i) { request { id } errors { message } } }',

@@ -18,12 +18,24 @@ const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'ar
  */
 async function launchChromium(): Promise<Browser> {
   // No network beyond localhost here: keep Chromium from calling home at start.
-  const quiet = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+  const quiet = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ];
   for (const system of ['/usr/bin/chromium', '/usr/bin/chromium-browser']) {
     if (existsSync(system)) return chromium.launch({ executablePath: system, headless: true, args: quiet });
   }
   const packaged = (await import('@sparticuz/chromium')).default;
-  return chromium.launch({ executablePath: await packaged.executablePath(), args: [...new Set([...packaged.args, ...quiet])], headless: true });
+  return chromium.launch({
+    executablePath: await packaged.executablePath(),
+    args: [...new Set([...packaged.args, ...quiet])],
+    headless: true,
+  });
 }
 
 let db: TestDatabase;
@@ -41,7 +53,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-test('the /board page shows a place\'s board and a card appears live after a mutation made outside the browser', async () => {
+test("the /board page shows a place's board and a card appears live after a mutation made outside the browser", async () => {
   const { data } = await postGraphQL(gateway.server.url, '{ places(type: COMMUNITY) { id name } }');
   const community = data.places[0];
   const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
@@ -74,7 +86,9 @@ test('the /board page shows a place\'s board and a card appears live after a mut
       { timeout: 10_000 },
     );
     // Work past its due time counts as overdue and is marked.
-    const late = await submitOver(gateway.server.url, community.id, '独居老人助餐逾期', '', { dueAt: new Date(Date.now() - 3600_000).toISOString() });
+    const late = await submitOver(gateway.server.url, community.id, '独居老人助餐逾期', '', {
+      dueAt: new Date(Date.now() - 3600_000).toISOString(),
+    });
     await page.locator(`[data-item-id="${late}"].overdue`).waitFor({ timeout: 10_000 });
     await page.waitForFunction((n) => Number(document.getElementById('overdue-count')!.textContent) === n, overdueBefore + 1);
     expect(Number(await page.textContent('#open-count'))).toBe(openBefore + 2);

@@ -21,15 +21,25 @@ async function startProcess(databaseUrl: string, port: number): Promise<Gateway>
   const stderr: string[] = [];
   const child = spawn(process.execPath, [cli, 'start'], {
     cwd: here,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, PORT: String(port), GONGZHI_DEV_ADMIN_KEY: TEST_ADMIN_KEY },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      GONGZHI_DEV_ADMIN_KEY: TEST_ADMIN_KEY,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  child.stderr!.on('data', (d) => stderr.push(String(d)));
+  child.stderr.on('data', (d) => stderr.push(String(d)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}: ${stderr.join('')}`);
-    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { url, child, stderr };
     if (Date.now() > deadline) throw new Error(`gateway on ${port} did not become ready: ${stderr.join('')}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -94,7 +104,15 @@ test('a gateway killed with SIGKILL and restarted: its subscriber reconnects and
     await submitOver(a!.url, communityId, '重启之后');
     const changes = await watcher.until(7, 40_000);
     expect(changes.map((c) => c.sequence)).toEqual(Array.from({ length: 7 }, (_, i) => sequence + i + 1));
-    expect(changes.map((c) => c.card.title)).toEqual(['重启之前', '宕机期间0', '宕机期间1', '宕机期间2', '宕机期间3', '宕机期间4', '重启之后']);
+    expect(changes.map((c) => c.card.title)).toEqual([
+      '重启之前',
+      '宕机期间0',
+      '宕机期间1',
+      '宕机期间2',
+      '宕机期间3',
+      '宕机期间4',
+      '重启之后',
+    ]);
     await new Promise((r) => setTimeout(r, 300));
     expect(watcher.changes).toHaveLength(7);
   } finally {
@@ -128,7 +146,10 @@ test('the database restarted: the LISTEN connection re-establishes itself and bo
     // The ORM pool drops its dead connections on first use; retry the write until it goes through.
     let done = false;
     for (let i = 0; i < 20 && !done; i++) {
-      done = await submitOver(gateway.server.url, communityId, '重启数据库之后').then(() => true, () => false);
+      done = await submitOver(gateway.server.url, communityId, '重启数据库之后').then(
+        () => true,
+        () => false,
+      );
       if (!done) await new Promise((r) => setTimeout(r, 200));
     }
     expect(done).toBe(true);

@@ -10,7 +10,10 @@ let gateway: RunningGateway;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  gateway = await startGateway(testConfig({ DATABASE_URL: db.url, GONGZHI_WS_MAX_SUBSCRIPTIONS: '3', GONGZHI_WS_QUEUE_LIMIT: '4', GONGZHI_MAX_ALIASES: '100' }), logger);
+  gateway = await startGateway(
+    testConfig({ DATABASE_URL: db.url, GONGZHI_WS_MAX_SUBSCRIPTIONS: '3', GONGZHI_WS_QUEUE_LIMIT: '4', GONGZHI_MAX_ALIASES: '100' }),
+    logger,
+  );
 });
 afterAll(async () => {
   await gateway?.stop();
@@ -46,7 +49,10 @@ test('fan-out: an event is loaded once per group of identical subscriptions, not
   // Another document is another group.
   const otherClient = boardClient(gateway.server.url);
   const other = otherClient.subscribe(
-    { query: 'subscription($p: ID!, $a: Float) { taskBoardChanges(placeId: $p, after: $a) { sequence card { status } } }', variables: { p: communityId, a: sequence } },
+    {
+      query: 'subscription($p: ID!, $a: Float) { taskBoardChanges(placeId: $p, after: $a) { sequence card { status } } }',
+      variables: { p: communityId, a: sequence },
+    },
     { next: () => {}, error: () => {}, complete: () => {} },
   );
   const connection = gateway.platform.orm.em.getConnection();
@@ -77,8 +83,8 @@ test('one connection may hold only the configured number of subscriptions', asyn
   const watchers = [0, 1, 2, 3].map(() => watchBoard(client, communityId, sequence));
   try {
     const deadline = Date.now() + 5000;
-    while (watchers[3]!.errors.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(watchers[3]!.errors[0]).toEqual([
+    while (watchers[3].errors.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(watchers[3].errors[0]).toEqual([
       expect.objectContaining({
         message: 'This connection already has 3 operations open, the most allowed. Complete one first, or open another connection.',
         extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', max: 3 },
@@ -104,7 +110,9 @@ test('a subscriber that stops reading is closed with the slow-consumer code; the
   const big = Array.from({ length: 40 }, (_, i) => `d${i}: item { ... on Request { description } }`).join(' ');
   const query = CHANGE_DOC.replace('card { title status }', `card { title ${big} }`);
   socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables: { p: communityId, a: sequence } } }));
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })),
+  );
   await new Promise((r) => setTimeout(r, 100));
   (socket as unknown as { _socket: { pause(): void } })._socket.pause();
   const description = '社区说明'.repeat(25_000); // ~300 KB, selected 40 times per change

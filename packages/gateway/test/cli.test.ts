@@ -29,13 +29,33 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 test.each([
-  ['a malformed DATABASE_URL', { DATABASE_URL: 'postgres//nohost' }, /^gongzhi: DATABASE_URL is not a valid URL .* Use postgres:\/\/USER:PASSWORD@HOST:PORT\/DATABASE/],
+  [
+    'a malformed DATABASE_URL',
+    { DATABASE_URL: 'postgres//nohost' },
+    /^gongzhi: DATABASE_URL is not a valid URL .* Use postgres:\/\/USER:PASSWORD@HOST:PORT\/DATABASE/,
+  ],
   ['a DATABASE_URL of another kind', { DATABASE_URL: 'mysql://root@127.0.0.1/x' }, /^gongzhi: DATABASE_URL must start with postgres:\/\//],
-  ['an unreachable database', { DATABASE_URL: 'postgres://u:secret@127.0.0.1:1/gongzhi' }, /^gongzhi: Cannot reach the database at postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/gongzhi: .*ECONNREFUSED/],
-  ['an unknown plugin', { GONGZHI_PLUGINS: 'gongzhi-plugin-nope' }, /^gongzhi: Plugin "gongzhi-plugin-nope" is not installed\. Fix: run "npm install gongzhi-plugin-nope"/],
-  ['a plugin that throws in register', { GONGZHI_PLUGINS: './fixtures/throwing-plugin.js' }, /^gongzhi: Plugin "throwing" failed in register: the SMS gateway key is missing$/],
+  [
+    'an unreachable database',
+    { DATABASE_URL: 'postgres://u:secret@127.0.0.1:1/gongzhi' },
+    /^gongzhi: Cannot reach the database at postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/gongzhi: .*ECONNREFUSED/,
+  ],
+  [
+    'an unknown plugin',
+    { GONGZHI_PLUGINS: 'gongzhi-plugin-nope' },
+    /^gongzhi: Plugin "gongzhi-plugin-nope" is not installed\. Fix: run "npm install gongzhi-plugin-nope"/,
+  ],
+  [
+    'a plugin that throws in register',
+    { GONGZHI_PLUGINS: './fixtures/throwing-plugin.js' },
+    /^gongzhi: Plugin "throwing" failed in register: the SMS gateway key is missing$/,
+  ],
   ['a bad PORT', { PORT: 'eighty' }, /^gongzhi: PORT must be a whole number from 0 to 65535, got "eighty"\.$/],
-  ['production without a token secret', { NODE_ENV: 'production' }, /^gongzhi: NODE_ENV is production but no GONGZHI_JWT_SECRET or GONGZHI_JWKS_URL is set/],
+  [
+    'production without a token secret',
+    { NODE_ENV: 'production' },
+    /^gongzhi: NODE_ENV is production but no GONGZHI_JWT_SECRET or GONGZHI_JWKS_URL is set/,
+  ],
   ['a token secret too short to be safe', { GONGZHI_JWT_SECRET: 'short' }, /^gongzhi: GONGZHI_JWT_SECRET must have at least 32 characters/],
 ])('start with %s ends with one clear line and a non-zero exit', async (_what, env, message) => {
   const result = await runCli(['start'], { DATABASE_URL: db.url, ...env });
@@ -95,12 +115,20 @@ test('schema prints the composed SDL, third-party plugin included', async () => 
 });
 
 test('api-key create prints a key once; api-key revoke ends it; token signs a person token', async () => {
-  const created = await runCli(['api-key', 'create', '--name', '区级应用', '--permissions', 'request.submit,audit'], { DATABASE_URL: db.url, GONGZHI_PLUGINS: '' });
+  const created = await runCli(['api-key', 'create', '--name', '区级应用', '--permissions', 'request.submit,audit'], {
+    DATABASE_URL: db.url,
+    GONGZHI_PLUGINS: '',
+  });
   expect(created.code).toBe(0);
   const secret = created.stdout.trim();
   expect(secret).toMatch(/^gz_[a-z0-9]{8}_[A-Za-z0-9_-]{32}$/);
-  const unknownPlace = await runCli(['api-key', 'create', '--name', 'x', '--permissions', 'audit', '--place', 'NOPE'], { DATABASE_URL: db.url, GONGZHI_PLUGINS: '' });
-  expect(unknownPlace.stderr.trim()).toBe('gongzhi: No place has the code "NOPE". Use a place\'s code (see the place query), or leave out --place for a key that sees everywhere.');
+  const unknownPlace = await runCli(['api-key', 'create', '--name', 'x', '--permissions', 'audit', '--place', 'NOPE'], {
+    DATABASE_URL: db.url,
+    GONGZHI_PLUGINS: '',
+  });
+  expect(unknownPlace.stderr.trim()).toBe(
+    'gongzhi: No place has the code "NOPE". Use a place\'s code (see the place query), or leave out --place for a key that sees everywhere.',
+  );
   const prefix = secret.slice(0, 11);
   const revoked = await runCli(['api-key', 'revoke', prefix], { DATABASE_URL: db.url, GONGZHI_PLUGINS: '' });
   expect(revoked.stdout.trim()).toBe(`Revoked ${prefix}.`);
@@ -111,6 +139,11 @@ test('api-key create prints a key once; api-key revoke ends it; token signs a pe
   const token = await runCli(['token', '7d9a1f2e-4c1b-4d5e-9f00-123456789abc'], { ...secretEnv, DATABASE_URL: db.url });
   expect(token.code).toBe(0);
   const { createAuthenticator } = await import('@gongzhi/core');
-  const caller = await createAuthenticator(() => { throw new Error('no database needed for tokens'); }, { secret: secretEnv.GONGZHI_JWT_SECRET })(token.stdout.trim());
+  const caller = await createAuthenticator(
+    () => {
+      throw new Error('no database needed for tokens');
+    },
+    { secret: secretEnv.GONGZHI_JWT_SECRET },
+  )(token.stdout.trim());
   expect(caller).toEqual({ id: '7d9a1f2e-4c1b-4d5e-9f00-123456789abc', kind: 'person' });
 });

@@ -23,7 +23,10 @@ test('serves the four plugins over HTTP and WebSocket on one path, with health c
     const client = createClient({ url: `${gateway.server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, lazy: true });
     // Subscriptions only over the socket: a query is refused with a pointer to HTTP.
     const refused = await new Promise<any>((resolve) => {
-      client.subscribe({ query: '{ coreVersion }' }, { next: () => resolve('answered'), error: resolve, complete: () => resolve('completed') });
+      client.subscribe(
+        { query: '{ coreVersion }' },
+        { next: () => resolve('answered'), error: resolve, complete: () => resolve('completed') },
+      );
     });
     expect(refused).toEqual([
       expect.objectContaining({
@@ -57,7 +60,12 @@ test('keeps data across a restart on the embedded database', async () => {
       await em.flush();
       return place.id;
     })();
-    const created = await postGraphQL(first.server.url, 'mutation($c: ID!) { createGrid(communityId: $c, name: "第一网格") { name } }', { c: placeId }, first.devAdminKey);
+    const created = await postGraphQL(
+      first.server.url,
+      'mutation($c: ID!) { createGrid(communityId: $c, name: "第一网格") { name } }',
+      { c: placeId },
+      first.devAdminKey,
+    );
     expect(created).toEqual({ data: { createGrid: { name: '第一网格' } } });
     await first.stop();
 
@@ -66,7 +74,12 @@ test('keeps data across a restart on the embedded database', async () => {
       // A restart issues a new development key and revokes the old one.
       const stale = await postGraphQL(second.server.url, '{ coreVersion }', undefined, first.devAdminKey);
       expect(stale.errors[0].extensions.code).toBe('UNAUTHENTICATED');
-      const { data } = await postGraphQL(second.server.url, 'query($id: ID!) { place(id: $id) { name grids { name } } }', { id: placeId }, second.devAdminKey);
+      const { data } = await postGraphQL(
+        second.server.url,
+        'query($id: ID!) { place(id: $id) { name grids { name } } }',
+        { id: placeId },
+        second.devAdminKey,
+      );
       expect(data).toEqual({ place: { name: '芳城园社区', grids: [{ name: '第一网格' }] } });
     } finally {
       await second.stop();
@@ -96,12 +109,27 @@ test('loads a third-party plugin by its package name from the configuration file
     await em.flush();
 
     const key = gateway.devAdminKey;
-    const posted = await postGraphQL(gateway.server.url, 'mutation($p: ID!) { postNotice(placeId: $p, title: "周一网格议事会") { title } }', { p: place.id }, key);
+    const posted = await postGraphQL(
+      gateway.server.url,
+      'mutation($p: ID!) { postNotice(placeId: $p, title: "周一网格议事会") { title } }',
+      { p: place.id },
+      key,
+    );
     expect(posted).toEqual({ data: { postNotice: { title: '周一网格议事会' } } });
     // The option from the config file reached the plugin.
-    const tooLong = await postGraphQL(gateway.server.url, 'mutation($p: ID!) { postNotice(placeId: $p, title: "这是一条非常非常非常非常非常非常长的通知标题") { title } }', { p: place.id }, key);
+    const tooLong = await postGraphQL(
+      gateway.server.url,
+      'mutation($p: ID!) { postNotice(placeId: $p, title: "这是一条非常非常非常非常非常非常长的通知标题") { title } }',
+      { p: place.id },
+      key,
+    );
     expect(tooLong.errors[0].message).toBe('title must be at most 20 characters.');
-    const { data: read } = await postGraphQL(gateway.server.url, 'query($p: ID!) { place(id: $p) { notices { title } grids { name } } }', { p: place.id }, key);
+    const { data: read } = await postGraphQL(
+      gateway.server.url,
+      'query($p: ID!) { place(id: $p) { notices { title } grids { name } } }',
+      { p: place.id },
+      key,
+    );
     expect(read).toEqual({ place: { notices: [{ title: '周一网格议事会' }], grids: [] } });
   } finally {
     await gateway.stop();

@@ -12,7 +12,12 @@ export function testConfig(env: Record<string, string> = {}, cwd = process.cwd()
 }
 
 /** POSTs a GraphQL operation to a running gateway (as the test admin unless another credential, or null for none, is given). */
-export async function postGraphQL(url: string, query: string, variables?: Record<string, unknown>, credential: string | null = TEST_ADMIN_KEY): Promise<any> {
+export async function postGraphQL(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  credential: string | null = TEST_ADMIN_KEY,
+): Promise<any> {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(credential ? { authorization: `Bearer ${credential}` } : {}) },

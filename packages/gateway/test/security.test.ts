@@ -13,7 +13,15 @@ let key: string;
 beforeAll(async () => {
   db = await createTestDatabase();
   gateway = await startGateway(
-    testConfig({ DATABASE_URL: db.url, GONGZHI_PLUGINS: '', GONGZHI_INTROSPECTION: 'false', GONGZHI_MAX_DEPTH: '6', GONGZHI_MAX_ALIASES: '5', GONGZHI_STATEMENT_TIMEOUT_MS: '500', GONGZHI_WS_ALLOW_OPERATIONS: 'true' }),
+    testConfig({
+      DATABASE_URL: db.url,
+      GONGZHI_PLUGINS: '',
+      GONGZHI_INTROSPECTION: 'false',
+      GONGZHI_MAX_DEPTH: '6',
+      GONGZHI_MAX_ALIASES: '5',
+      GONGZHI_STATEMENT_TIMEOUT_MS: '500',
+      GONGZHI_WS_ALLOW_OPERATIONS: 'true',
+    }),
     logger,
   );
   key = gateway.devAdminKey!;
@@ -23,7 +31,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const post = (query: string, variables?: Record<string, unknown>, credential: string | null = key) => postGraphQL(gateway.server.url, query, variables, credential);
+const post = (query: string, variables?: Record<string, unknown>, credential: string | null = key) =>
+  postGraphQL(gateway.server.url, query, variables, credential);
 
 const depthBomb = `{ places { children { children { children { children { children { children { name } } } } } } } }`;
 const aliasFlood = `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: coreVersion`).join(' ')} }`;
@@ -31,7 +40,11 @@ const aliasFlood = `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: coreVersion
 test.each([
   ['a depth bomb', depthBomb, /depth limit of 6/i],
   ['an alias flood', aliasFlood, /aliases limit of 5/i],
-  ['a fragment cycle', `{ places { ...A } } fragment A on Place { children { ...B } } fragment B on Place { parent { ...A } }`, /Cannot spread fragment "A" within itself/],
+  [
+    'a fragment cycle',
+    `{ places { ...A } } fragment A on Place { children { ...B } } fragment B on Place { parent { ...A } }`,
+    /Cannot spread fragment "A" within itself/,
+  ],
   ['a token flood', `{ coreVersion ${'__typename '.repeat(5000)} }`, /more that 4000 tokens/],
 ])('%s gets a clear error and nothing runs', async (_what, query, message) => {
   const result = await post(query);
@@ -49,7 +62,7 @@ test('a huge page asked through a variable is refused at execution', async () =>
 test('every database statement has a time limit', async () => {
   const em = gateway.platform.orm.em.fork();
   const [row] = await em.getConnection().execute<{ statement_timeout: string }[]>('SHOW statement_timeout');
-  expect(row!.statement_timeout).toBe('500ms');
+  expect(row.statement_timeout).toBe('500ms');
   await expect(em.getConnection().execute('SELECT pg_sleep(2)')).rejects.toThrow(/statement timeout/);
 });
 
@@ -69,7 +82,7 @@ test('credentials: none is anonymous, a wrong one is 401, and the answer never l
     body: JSON.stringify({ query: '{ coreVersion }' }),
   });
   expect(res.status).toBe(401);
-  const body = (await res.json()) as any;
+  const body = await res.json();
   expect(body.errors[0]).toEqual({ message: expect.stringMatching(/unknown or revoked/), extensions: { code: 'UNAUTHENTICATED' } });
   const admin = await post('{ viewer { kind permissions } }');
   expect(admin).toEqual({ data: { viewer: { kind: 'api-key', permissions: ['*'] } } });
@@ -82,7 +95,13 @@ test('the WebSocket takes the key in connection_init and applies the same limits
       let value: unknown;
       client.subscribe({ query }, { next: (v) => (value = v), error: (e) => resolve({ error: e }), complete: () => resolve(value) });
     });
-  const client = createClient({ url, webSocketImpl: WebSocket, lazy: true, retryAttempts: 0, connectionParams: { authorization: `Bearer ${key}` } });
+  const client = createClient({
+    url,
+    webSocketImpl: WebSocket,
+    lazy: true,
+    retryAttempts: 0,
+    connectionParams: { authorization: `Bearer ${key}` },
+  });
   try {
     expect(await run(client, '{ viewer { kind } }')).toEqual({ data: { viewer: { kind: 'api-key' } } });
     const bomb = await run(client, depthBomb);
@@ -94,17 +113,27 @@ test('the WebSocket takes the key in connection_init and applies the same limits
   expect(await run(anonymous, '{ viewer { kind } }')).toEqual({ data: { viewer: { kind: 'anonymous' } } });
   await anonymous.dispose();
 
-  const wrong = createClient({ url, webSocketImpl: WebSocket, lazy: true, retryAttempts: 0, connectionParams: { authorization: 'Bearer gz_abcdefgh_notarealkeynotarealkeynotarealkey' } });
+  const wrong = createClient({
+    url,
+    webSocketImpl: WebSocket,
+    lazy: true,
+    retryAttempts: 0,
+    connectionParams: { authorization: 'Bearer gz_abcdefgh_notarealkeynotarealkeynotarealkey' },
+  });
   const refused = await run(wrong, '{ coreVersion }');
   expect(refused.error).toMatchObject({ code: 4403 });
   await wrong.dispose();
 });
 
 test('revoking a key ends the subscriptions it holds open', async () => {
-  const revoking = await startGateway(testConfig({ DATABASE_URL: db.url, GONGZHI_PLUGINS: '', GONGZHI_WS_RECHECK_MS: '200' }), logger, { seedWhenEmpty: false });
+  const revoking = await startGateway(testConfig({ DATABASE_URL: db.url, GONGZHI_PLUGINS: '', GONGZHI_WS_RECHECK_MS: '200' }), logger, {
+    seedWhenEmpty: false,
+  });
   try {
     const { createApiKey } = await import('@gongzhi/core');
-    const { apiKey, secret } = await revoking.platform.orm.em.fork().transactional((em) => createApiKey(em as never, { name: '看板', placeIds: [], permissions: ['request.submit'] }));
+    const { apiKey, secret } = await revoking.platform.orm.em
+      .fork()
+      .transactional((em) => createApiKey(em as never, { name: '看板', placeIds: [], permissions: ['request.submit'] }));
     const { Place, PlaceType } = await import('@gongzhi/core');
     const em = revoking.platform.orm.em.fork();
     const place = em.create(Place, { type: PlaceType.COMMUNITY, code: 'REVOKE-C', name: '撤销社区', path: '/', depth: 2 });
@@ -113,9 +142,20 @@ test('revoking a key ends the subscriptions it holds open', async () => {
     await new Promise((r) => socket.once('open', r));
     socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${secret}` } }));
     await new Promise((r) => socket.once('message', r));
-    socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription($p: ID!) { taskBoardChanges(placeId: $p) { sequence } }', variables: { p: place.id } } }));
+    socket.send(
+      JSON.stringify({
+        id: '1',
+        type: 'subscribe',
+        payload: { query: 'subscription($p: ID!) { taskBoardChanges(placeId: $p) { sequence } }', variables: { p: place.id } },
+      }),
+    );
     const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
-    await postGraphQL(revoking.server.url, 'mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }', { id: apiKey.id }, revoking.devAdminKey);
+    await postGraphQL(
+      revoking.server.url,
+      'mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }',
+      { id: apiKey.id },
+      revoking.devAdminKey,
+    );
     expect(await closed).toBe(4401);
   } finally {
     await revoking.stop();
@@ -123,7 +163,9 @@ test('revoking a key ends the subscriptions it holds open', async () => {
 });
 
 test('a rate limit per key answers 429 with the wait, and other keys go on', async () => {
-  const limited = await startGateway(testConfig({ DATABASE_URL: db.url, GONGZHI_PLUGINS: '', GONGZHI_RATE_LIMIT: '5' }), logger, { seedWhenEmpty: false });
+  const limited = await startGateway(testConfig({ DATABASE_URL: db.url, GONGZHI_PLUGINS: '', GONGZHI_RATE_LIMIT: '5' }), logger, {
+    seedWhenEmpty: false,
+  });
   try {
     const statuses: number[] = [];
     let last: any;

@@ -39,7 +39,9 @@ export class OrganizationCouncilResolver {
 /** Adds `Person.councilSeats`. */
 @Resolver(() => Person)
 export class PersonCouncilResolver {
-  @FieldResolver(() => [CouncilMember], { description: "The person's own seats on councils (organisation seats are on Organization.councilSeats) (plugin council)." })
+  @FieldResolver(() => [CouncilMember], {
+    description: "The person's own seats on councils (organisation seats are on Organization.councilSeats) (plugin council).",
+  })
   councilSeats(@Root() person: Person, @Ctx() ctx: GongzhiContext): Promise<CouncilMember[]> {
     return loadByForeignKey(ctx, CouncilMember, 'person', person.uuid, { createdAt: 'asc' });
   }

@@ -87,14 +87,29 @@ export enum FundingKind {
   OTHER = 'other',
 }
 
-registerEnumType(CouncilKind, { name: 'CouncilKind', description: "A grid's weekly meeting, the five-party council (五方共建) or a community's named council." });
+registerEnumType(CouncilKind, {
+  name: 'CouncilKind',
+  description: "A grid's weekly meeting, the five-party council (五方共建) or a community's named council.",
+});
 registerEnumType(VotingRule, { name: 'CouncilVotingRule', description: 'How a council reaches a decision.' });
-registerEnumType(VoteCounting, { name: 'CouncilVoteCounting', description: 'Per seat (every seat 1) or per person (an organisation seat weighs its member count).' });
-registerEnumType(SeatType, { name: 'CouncilSeatType', description: 'The seat a member holds; the first five are the five parties of co-building.' });
+registerEnumType(VoteCounting, {
+  name: 'CouncilVoteCounting',
+  description: 'Per seat (every seat 1) or per person (an organisation seat weighs its member count).',
+});
+registerEnumType(SeatType, {
+  name: 'CouncilSeatType',
+  description: 'The seat a member holds; the first five are the five parties of co-building.',
+});
 registerEnumType(AgendaItemKind, { name: 'CouncilAgendaItemKind', description: 'A request, a finding of a grid, or a free topic.' });
 registerEnumType(ProposalStatus, { name: 'CouncilProposalStatus' });
-registerEnumType(ProposalOutcome, { name: 'CouncilProposalOutcome', description: 'Passed, rejected, or no quorum (too few ballots to decide).' });
+registerEnumType(ProposalOutcome, {
+  name: 'CouncilProposalOutcome',
+  description: 'Passed, rejected, or no quorum (too few ballots to decide).',
+});
 registerEnumType(VoteChoice, { name: 'CouncilVoteChoice' });
 registerEnumType(PollAnswer, { name: 'CouncilPollAnswer' });
 registerEnumType(ActionItemStatus, { name: 'CouncilActionItemStatus' });
-registerEnumType(FundingKind, { name: 'CouncilFundingKind', description: 'Parking and advertising income, housing maintenance fund, subdistrict allocation…' });
+registerEnumType(FundingKind, {
+  name: 'CouncilFundingKind',
+  description: 'Parking and advertising income, housing maintenance fund, subdistrict allocation…',
+});

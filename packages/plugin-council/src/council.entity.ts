@@ -40,7 +40,9 @@ export class Council implements Node {
   voteCounting: VoteCounting = VoteCounting.PER_SEAT;
 
   @Property({ type: 'smallint' })
-  @Field(() => Int, { description: 'Share (0–100) of the total voting weight that must cast a ballot (for, against or abstain) for a vote to count.' })
+  @Field(() => Int, {
+    description: 'Share (0–100) of the total voting weight that must cast a ballot (for, against or abstain) for a vote to count.',
+  })
   quorumPercent: number = 50;
 
   @ManyToOne(() => Place, { deleteRule: 'restrict' })

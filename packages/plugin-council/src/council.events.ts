@@ -14,7 +14,12 @@ declare module '@gongzhi/core' {
     'council.proposal-closed': CouncilEventPayload & { proposalId: string; outcome: ProposalOutcome };
     'council.resident-poll-closed': CouncilEventPayload & { pollId: string; proposalId: string; agree: number; disagree: number };
     /** A council decided: other plugins and district apps follow outcomes through it. */
-    'council.decision-made': CouncilEventPayload & { decisionId: string; proposalId: string; requestId: string | null; actionItemIds: string[] };
+    'council.decision-made': CouncilEventPayload & {
+      decisionId: string;
+      proposalId: string;
+      requestId: string | null;
+      actionItemIds: string[];
+    };
     'council.action-item-updated': CouncilEventPayload & {
       actionItemId: string;
       decisionId: string;

@@ -25,7 +25,9 @@ export class CreateCouncilInput {
   quorumPercent!: number;
 }
 
-@InputType({ description: 'A meeting to schedule. Without `urgent`, it needs the notice the plugin option `noticeHours` asks (24 h by default).' })
+@InputType({
+  description: 'A meeting to schedule. Without `urgent`, it needs the notice the plugin option `noticeHours` asks (24 h by default).',
+})
 export class ScheduleCouncilMeetingInput {
   @Field(() => ID)
   councilId!: string;

@@ -8,14 +8,51 @@ import { CouncilBallot, CouncilProposal, CouncilResidentPoll } from './proposal.
 const ROUTES: Record<string, readonly (readonly [column: string, table: string])[]> = {
   member: [['council_id', 'council']],
   meeting: [['council_id', 'council']],
-  attendance: [['meeting_id', 'meeting'], ['council_id', 'council']],
-  agenda_item: [['meeting_id', 'meeting'], ['council_id', 'council']],
-  proposal: [['agenda_item_id', 'agenda_item'], ['meeting_id', 'meeting'], ['council_id', 'council']],
-  ballot: [['proposal_id', 'proposal'], ['agenda_item_id', 'agenda_item'], ['meeting_id', 'meeting'], ['council_id', 'council']],
-  resident_poll: [['proposal_id', 'proposal'], ['agenda_item_id', 'agenda_item'], ['meeting_id', 'meeting'], ['council_id', 'council']],
-  decision: [['proposal_id', 'proposal'], ['agenda_item_id', 'agenda_item'], ['meeting_id', 'meeting'], ['council_id', 'council']],
-  action_item: [['decision_id', 'decision'], ['proposal_id', 'proposal'], ['agenda_item_id', 'agenda_item'], ['meeting_id', 'meeting'], ['council_id', 'council']],
-  funding_source: [['decision_id', 'decision'], ['proposal_id', 'proposal'], ['agenda_item_id', 'agenda_item'], ['meeting_id', 'meeting'], ['council_id', 'council']],
+  attendance: [
+    ['meeting_id', 'meeting'],
+    ['council_id', 'council'],
+  ],
+  agenda_item: [
+    ['meeting_id', 'meeting'],
+    ['council_id', 'council'],
+  ],
+  proposal: [
+    ['agenda_item_id', 'agenda_item'],
+    ['meeting_id', 'meeting'],
+    ['council_id', 'council'],
+  ],
+  ballot: [
+    ['proposal_id', 'proposal'],
+    ['agenda_item_id', 'agenda_item'],
+    ['meeting_id', 'meeting'],
+    ['council_id', 'council'],
+  ],
+  resident_poll: [
+    ['proposal_id', 'proposal'],
+    ['agenda_item_id', 'agenda_item'],
+    ['meeting_id', 'meeting'],
+    ['council_id', 'council'],
+  ],
+  decision: [
+    ['proposal_id', 'proposal'],
+    ['agenda_item_id', 'agenda_item'],
+    ['meeting_id', 'meeting'],
+    ['council_id', 'council'],
+  ],
+  action_item: [
+    ['decision_id', 'decision'],
+    ['proposal_id', 'proposal'],
+    ['agenda_item_id', 'agenda_item'],
+    ['meeting_id', 'meeting'],
+    ['council_id', 'council'],
+  ],
+  funding_source: [
+    ['decision_id', 'decision'],
+    ['proposal_id', 'proposal'],
+    ['agenda_item_id', 'agenda_item'],
+    ['meeting_id', 'meeting'],
+    ['council_id', 'council'],
+  ],
 };
 
 interface Owner {
@@ -28,14 +65,16 @@ interface Owner {
  * SQL statement per table and operation, however many rows a response holds.
  */
 function councilOf(table: keyof typeof ROUTES, row: { uuid: string }, ctx: GongzhiContext): Promise<Owner | null> {
-  const route = ROUTES[table]!;
+  const route = ROUTES[table];
   const joins = route.map(([column, target], i) => `JOIN council.${target} t${i + 1} ON t${i + 1}.id = t${i}.${column}`).join(' ');
   const last = `t${route.length}`;
   return batchLoader<string, Owner | null>(ctx, `council.owner.${table}`, async (ids) => {
-    const rows = await ctx.em.getConnection().execute<{ id: string; council_id: string; community_id: string }[]>(
-      `SELECT t0.id, ${last}.id AS council_id, ${last}.community_id FROM council.${table} t0 ${joins} WHERE t0.id IN (?)`,
-      [ids as string[]],
-    );
+    const rows = await ctx.em
+      .getConnection()
+      .execute<{ id: string; council_id: string; community_id: string }[]>(
+        `SELECT t0.id, ${last}.id AS council_id, ${last}.community_id FROM council.${table} t0 ${joins} WHERE t0.id IN (?)`,
+        [ids],
+      );
     const byId = new Map(rows.map((r) => [r.id, { communityId: r.community_id, councilId: r.council_id }]));
     return ids.map((id) => byId.get(id) ?? null);
   }).load(row.uuid);
@@ -48,7 +87,7 @@ function membersOf(ctx: GongzhiContext, councilId: string): Promise<string[]> {
       `SELECT council_id, person_id FROM council.member WHERE council_id IN (?) AND person_id IS NOT NULL
        UNION SELECT m.council_id, om.person_id FROM council.member m JOIN public.organization_member om ON om.organization_id = m.organization_id
         WHERE m.council_id IN (?)`,
-      [ids as string[], ids as string[]],
+      [ids, ids],
     );
     const byCouncil = new Map<string, string[]>(ids.map((id) => [id, []]));
     for (const r of rows) byCouncil.get(r.council_id)?.push(r.person_id);
@@ -75,7 +114,11 @@ function underCouncil(entity: PlaceRule['entity'], table: keyof typeof ROUTES): 
  */
 export const councilPlaceRules: PlaceRule[] = (
   [
-    { entity: Council, place: (council: Council) => refId(council.community), owners: (council: Council, ctx) => membersOf(ctx, council.uuid) },
+    {
+      entity: Council,
+      place: (council: Council) => refId(council.community),
+      owners: (council: Council, ctx) => membersOf(ctx, council.uuid),
+    },
     underCouncil(CouncilMember, 'member'),
     underCouncil(CouncilMeeting, 'meeting'),
     underCouncil(CouncilAttendance, 'attendance'),

@@ -1,11 +1,45 @@
-import { actingPerson, type EventEmitter, type GongzhiContext, localId, Organization, OrganizationMember, Person, Place, PlaceType, Request, RequestStatus, requireEntity, requireIsoDate, requirePerson, requirePlace, userError, requireVisible, authorize, placePath, refId } from '@gongzhi/core';
+import {
+  actingPerson,
+  type EventEmitter,
+  type GongzhiContext,
+  localId,
+  Organization,
+  OrganizationMember,
+  type Person,
+  type Place,
+  PlaceType,
+  Request,
+  RequestStatus,
+  requireEntity,
+  requireIsoDate,
+  requirePerson,
+  requirePlace,
+  userError,
+  requireVisible,
+  authorize,
+  placePath,
+  refId,
+} from '@gongzhi/core';
 import { CouncilPermission } from './council.permissions.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from './em.js';
-import { ActionItemStatus, AgendaItemKind, type PollAnswer, ProposalOutcome, ProposalStatus, type SeatType, VoteChoice } from './council-enums.js';
+import {
+  ActionItemStatus,
+  AgendaItemKind,
+  type PollAnswer,
+  ProposalOutcome,
+  ProposalStatus,
+  type SeatType,
+  VoteChoice,
+} from './council-enums.js';
 import { Council, CouncilMember } from './council.entity.js';
 import type { CouncilEventPayload } from './council.events.js';
-import type { AddCouncilAgendaItemInput, CreateCouncilInput, RecordCouncilDecisionInput, ScheduleCouncilMeetingInput } from './council.inputs.js';
+import type {
+  AddCouncilAgendaItemInput,
+  CreateCouncilInput,
+  RecordCouncilDecisionInput,
+  ScheduleCouncilMeetingInput,
+} from './council.inputs.js';
 import { CouncilActionItem, CouncilDecision, CouncilFundingSource } from './decision.entity.js';
 import { CouncilAgendaItem, CouncilMeeting } from './meeting.entity.js';
 import { CouncilBallot, CouncilProposal, CouncilResidentPoll, CouncilResidentPollPlace } from './proposal.entity.js';
@@ -75,7 +109,11 @@ export class CouncilService {
     await authorize(this.ctx, CouncilPermission.MANAGE, target.path);
     const name = nonEmpty(input.name, 'name');
     if (!Number.isInteger(input.quorumPercent) || input.quorumPercent < 0 || input.quorumPercent > 100) {
-      throw userError('BAD_USER_INPUT', `"quorumPercent" must be a whole number from 0 to 100 (the share of voting weight that must vote), got ${input.quorumPercent}.`, 'quorumPercent');
+      throw userError(
+        'BAD_USER_INPUT',
+        `"quorumPercent" must be a whole number from 0 to 100 (the share of voting weight that must vote), got ${input.quorumPercent}.`,
+        'quorumPercent',
+      );
     }
     return this.run(async ({ em }) => {
       const community = await requirePlace(em, input.communityId, 'communityId', [PlaceType.COMMUNITY]);
@@ -101,7 +139,11 @@ export class CouncilService {
     const seated = await requireVisible(this.ctx, this.ctx.em, Council, 'Council', councilId, 'councilId');
     await authorize(this.ctx, CouncilPermission.MANAGE, await placePath(this.ctx, refId(seated.community)!));
     if (!!personId === !!organizationId) {
-      throw userError('BAD_USER_INPUT', 'A seat is held by a person or by an organisation: give exactly one of "personId" and "organizationId".', personId ? 'organizationId' : 'personId');
+      throw userError(
+        'BAD_USER_INPUT',
+        'A seat is held by a person or by an organisation: give exactly one of "personId" and "organizationId".',
+        personId ? 'organizationId' : 'personId',
+      );
     }
     return this.run(async ({ em }) => {
       const council = await requireEntity(em, Council, 'Council', councilId, 'councilId');
@@ -139,7 +181,10 @@ export class CouncilService {
   private async requireMembership(em: EntityManager, council: Council, actor: Person): Promise<void> {
     const seats = await this.seatsOf(em, council, actor);
     if (seats.length === 0) {
-      throw userError('NOT_A_MEMBER', `${actor.name} holds no seat on ${council.name} and is not a member of an organisation that does; only its members may do this.`);
+      throw userError(
+        'NOT_A_MEMBER',
+        `${actor.name} holds no seat on ${council.name} and is not a member of an organisation that does; only its members may do this.`,
+      );
     }
   }
 
@@ -147,20 +192,31 @@ export class CouncilService {
   private async requireSeat(em: EntityManager, council: Council, actor: Person, memberId?: string | null): Promise<CouncilMember> {
     const seats = await this.seatsOf(em, council, actor);
     if (seats.length === 0) {
-      throw userError('NOT_A_MEMBER', `${actor.name} holds no seat on ${council.name} and is not a member of an organisation that does; only its members may do this.`);
+      throw userError(
+        'NOT_A_MEMBER',
+        `${actor.name} holds no seat on ${council.name} and is not a member of an organisation that does; only its members may do this.`,
+      );
     }
     if (memberId) {
       const uuid = localId(memberId, 'CouncilMember', 'memberId');
       const seat = seats.find((s) => s.uuid === uuid);
       if (!seat) {
-        throw userError('NOT_A_MEMBER', `${actor.name} may not act for that seat; they may act for: ${seats.map(seatName).join(', ')}.`, 'memberId');
+        throw userError(
+          'NOT_A_MEMBER',
+          `${actor.name} may not act for that seat; they may act for: ${seats.map(seatName).join(', ')}.`,
+          'memberId',
+        );
       }
       return seat;
     }
     if (seats.length > 1) {
-      throw userError('SEAT_AMBIGUOUS', `${actor.name} may act for several seats (${seats.map(seatName).join(', ')}): say which one with "memberId".`, 'memberId');
+      throw userError(
+        'SEAT_AMBIGUOUS',
+        `${actor.name} may act for several seats (${seats.map(seatName).join(', ')}): say which one with "memberId".`,
+        'memberId',
+      );
     }
-    return seats[0]!;
+    return seats[0];
   }
 
   // ---- meetings -----------------------------------------------------------------------
@@ -173,7 +229,11 @@ export class CouncilService {
     const now = this.ctx.now();
     const notice = this.options.noticeHours;
     if (!input.urgent && input.scheduledAt.getTime() < now.getTime() + notice * 3_600_000) {
-      throw userError('NOTICE_TOO_SHORT', `A meeting needs ${notice} hours' notice: schedule it at ${new Date(now.getTime() + notice * 3_600_000).toISOString()} or later, or set "urgent" to convene it within hours.`, 'scheduledAt');
+      throw userError(
+        'NOTICE_TOO_SHORT',
+        `A meeting needs ${notice} hours' notice: schedule it at ${new Date(now.getTime() + notice * 3_600_000).toISOString()} or later, or set "urgent" to convene it within hours.`,
+        'scheduledAt',
+      );
     }
     if (input.urgent && input.scheduledAt.getTime() < now.getTime() - 24 * 3_600_000) {
       throw userError('BAD_USER_INPUT', '"scheduledAt" of an urgent meeting must be within the last day or in the future.', 'scheduledAt');
@@ -182,7 +242,14 @@ export class CouncilService {
       const council = await this.loadCouncil(em, input.councilId, 'councilId');
       await this.requireMembership(em, council, actor);
       const place = input.placeId ? await requirePlace(em, input.placeId, 'placeId') : null;
-      const meeting = em.create(CouncilMeeting, { council, title, place, scheduledAt: input.scheduledAt, urgent: input.urgent, convenedBy: actor });
+      const meeting = em.create(CouncilMeeting, {
+        council,
+        title,
+        place,
+        scheduledAt: input.scheduledAt,
+        urgent: input.urgent,
+        convenedBy: actor,
+      });
       await em.flush();
       await emit('council.meeting-scheduled', { ...base(council), meetingId: meeting.uuid, urgent: meeting.urgent });
       return meeting;
@@ -216,21 +283,33 @@ export class CouncilService {
     await requireVisible(this.ctx, this.ctx.em, CouncilMeeting, 'CouncilMeeting', input.meetingId, 'meetingId');
     const title = nonEmpty(input.title, 'title');
     if (input.requestId && input.gridFindingId) {
-      throw userError('BAD_USER_INPUT', 'An agenda item is about a request or a grid finding, not both: give "requestId" or "gridFindingId" (or neither for a free topic).', 'gridFindingId');
+      throw userError(
+        'BAD_USER_INPUT',
+        'An agenda item is about a request or a grid finding, not both: give "requestId" or "gridFindingId" (or neither for a free topic).',
+        'gridFindingId',
+      );
     }
     if (input.gridFindingId && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input.gridFindingId)) {
-      throw userError('BAD_USER_INPUT', `"gridFindingId" must be the uuid of a grid finding, got "${input.gridFindingId}".`, 'gridFindingId');
+      throw userError(
+        'BAD_USER_INPUT',
+        `"gridFindingId" must be the uuid of a grid finding, got "${input.gridFindingId}".`,
+        'gridFindingId',
+      );
     }
     const actor = await actingPerson(this.ctx);
     return this.run(async ({ em }) => {
       const meetingUuid = localId(input.meetingId, 'CouncilMeeting', 'meetingId');
       // Lock the meeting so two items added at once take distinct positions.
       const locked = await em.execute('SELECT id FROM council.meeting WHERE id = ? FOR UPDATE', [meetingUuid]);
-      if (!locked.length) throw userError('NOT_FOUND', `No CouncilMeeting has the id given in "meetingId" (${input.meetingId}).`, 'meetingId');
+      if (!locked.length)
+        throw userError('NOT_FOUND', `No CouncilMeeting has the id given in "meetingId" (${input.meetingId}).`, 'meetingId');
       const meeting = await em.findOneOrFail(CouncilMeeting, { uuid: meetingUuid });
       await this.requireMembership(em, await this.councilOfMeeting(em, meeting.uuid), actor);
       const request = input.requestId ? await requireEntity(em, Request, 'Request', input.requestId, 'requestId') : null;
-      const [{ next }] = await em.execute<{ next: number }[]>('SELECT coalesce(max(position), 0) + 1 AS next FROM council.agenda_item WHERE meeting_id = ?', [meeting.uuid]);
+      const [{ next }] = await em.execute<{ next: number }[]>(
+        'SELECT coalesce(max(position), 0) + 1 AS next FROM council.agenda_item WHERE meeting_id = ?',
+        [meeting.uuid],
+      );
       const kind = request ? AgendaItemKind.REQUEST : input.gridFindingId ? AgendaItemKind.GRID_FINDING : AgendaItemKind.TOPIC;
       const item = em.create(CouncilAgendaItem, {
         meeting,
@@ -288,8 +367,12 @@ export class CouncilService {
       const uuid = localId(proposalId, 'CouncilProposal', 'proposalId');
       const rows = await em.execute<{ status: string }[]>('SELECT status FROM council.proposal WHERE id = ? FOR SHARE', [uuid]);
       if (!rows.length) throw userError('NOT_FOUND', `No CouncilProposal has the id given in "proposalId" (${proposalId}).`, 'proposalId');
-      if (rows[0]!.status !== ProposalStatus.OPEN) {
-        throw userError('PROPOSAL_CLOSED', 'Voting on this proposal has closed; its outcome is recorded. Votes are taken only while a proposal is open.', 'proposalId');
+      if (rows[0].status !== ProposalStatus.OPEN) {
+        throw userError(
+          'PROPOSAL_CLOSED',
+          'Voting on this proposal has closed; its outcome is recorded. Votes are taken only while a proposal is open.',
+          'proposalId',
+        );
       }
       const proposal = await em.findOneOrFail(CouncilProposal, { uuid }, { populate: ['agendaItem'] });
       const council = await this.councilOfMeeting(em, proposal.agendaItem.meeting.uuid);
@@ -300,8 +383,13 @@ export class CouncilService {
           'UPDATE council.ballot SET choice = ?, cast_by_id = ?, updated_at = ? WHERE proposal_id = ? AND member_id = ? RETURNING id',
           [choice, actor.uuid, this.ctx.now(), uuid, seat.uuid],
         );
-        if (!updated.length) throw userError('NO_VOTE_YET', `${seatName(seat)} has not voted on this proposal yet; cast the vote with castCouncilVote.`, 'proposalId');
-        ballotId = updated[0]!.id;
+        if (!updated.length)
+          throw userError(
+            'NO_VOTE_YET',
+            `${seatName(seat)} has not voted on this proposal yet; cast the vote with castCouncilVote.`,
+            'proposalId',
+          );
+        ballotId = updated[0].id;
       } else {
         const inserted = await em.execute<{ id: string }[]>(
           `INSERT INTO council.ballot (id, proposal_id, member_id, choice, cast_by_id, created_at, updated_at)
@@ -310,9 +398,13 @@ export class CouncilService {
         );
         if (!inserted.length) {
           const existing = await em.findOneOrFail(CouncilBallot, { proposal: uuid, member: seat }, { refresh: true, populate: ['castBy'] });
-          throw userError('ALREADY_VOTED', `${seatName(seat)} already voted ${existing.choice.toUpperCase()} (cast by ${existing.castBy.name}); one vote per seat. To change it while the vote is open, use changeCouncilVote.`, 'proposalId');
+          throw userError(
+            'ALREADY_VOTED',
+            `${seatName(seat)} already voted ${existing.choice.toUpperCase()} (cast by ${existing.castBy.name}); one vote per seat. To change it while the vote is open, use changeCouncilVote.`,
+            'proposalId',
+          );
         }
-        ballotId = inserted[0]!.id;
+        ballotId = inserted[0].id;
       }
       await emit('council.vote-cast', { ...base(council), proposalId: uuid, memberId: seat.uuid, changed: change });
       return em.findOneOrFail(CouncilBallot, { uuid: ballotId }, { refresh: true });
@@ -332,7 +424,8 @@ export class CouncilService {
       const uuid = localId(proposalId, 'CouncilProposal', 'proposalId');
       const rows = await em.execute<{ status: string }[]>('SELECT status FROM council.proposal WHERE id = ? FOR UPDATE', [uuid]);
       if (!rows.length) throw userError('NOT_FOUND', `No CouncilProposal has the id given in "proposalId" (${proposalId}).`, 'proposalId');
-      if (rows[0]!.status !== ProposalStatus.OPEN) throw userError('PROPOSAL_CLOSED', 'This proposal is already closed; its outcome is recorded.', 'proposalId');
+      if (rows[0].status !== ProposalStatus.OPEN)
+        throw userError('PROPOSAL_CLOSED', 'This proposal is already closed; its outcome is recorded.', 'proposalId');
       const proposal = await em.findOneOrFail(CouncilProposal, { uuid }, { populate: ['agendaItem'], refresh: true });
       const council = await this.councilOfMeeting(em, proposal.agendaItem.meeting.uuid);
       await this.requireMembership(em, council, actor);
@@ -375,25 +468,34 @@ export class CouncilService {
   async openResidentPoll(proposalId: string, question: string, placeIds: string[]): Promise<CouncilResidentPoll> {
     const text = nonEmpty(question, 'question');
     const actor = await actingPerson(this.ctx);
-    if (!placeIds.length) throw userError('BAD_USER_INPUT', '"placeIds" must name at least one affected place (a building, a compound…) whose residents are asked.', 'placeIds');
+    if (!placeIds.length)
+      throw userError(
+        'BAD_USER_INPUT',
+        '"placeIds" must name at least one affected place (a building, a compound…) whose residents are asked.',
+        'placeIds',
+      );
     return this.run(async ({ em }) => {
       const proposal = await requireEntity(em, CouncilProposal, 'CouncilProposal', proposalId, 'proposalId');
       const council = await this.councilOfMeeting(em, (await em.findOneOrFail(CouncilAgendaItem, proposal.agendaItem)).meeting.uuid);
       await this.requireMembership(em, council, actor);
       if (await em.count(CouncilResidentPoll, { proposal })) {
-        throw userError('CONFLICT', 'This proposal already has a residents\' poll; a proposal is put to residents once.', 'proposalId');
+        throw userError('CONFLICT', "This proposal already has a residents' poll; a proposal is put to residents once.", 'proposalId');
       }
       const places: Place[] = [];
       for (const id of new Set(placeIds)) {
         const place = await requirePlace(em, id, 'placeIds');
         if (!place.path.startsWith(council.community.path)) {
-          throw userError('BAD_USER_INPUT', `"placeIds" must lie in ${council.community.name}, the council's community; ${place.name} does not.`, 'placeIds');
+          throw userError(
+            'BAD_USER_INPUT',
+            `"placeIds" must lie in ${council.community.name}, the council's community; ${place.name} does not.`,
+            'placeIds',
+          );
         }
         places.push(place);
       }
       const poll = em.create(CouncilResidentPoll, { proposal, question: text });
       for (const place of places) em.create(CouncilResidentPollPlace, { poll, place });
-      await this.flushUnique(em, 'This proposal already has a residents\' poll; a proposal is put to residents once.', 'proposalId');
+      await this.flushUnique(em, "This proposal already has a residents' poll; a proposal is put to residents once.", 'proposalId');
       return poll;
     });
   }
@@ -408,7 +510,8 @@ export class CouncilService {
       const uuid = localId(pollId, 'CouncilResidentPoll', 'pollId');
       const rows = await em.execute<{ status: string }[]>('SELECT status FROM council.resident_poll WHERE id = ? FOR SHARE', [uuid]);
       if (!rows.length) throw userError('NOT_FOUND', `No CouncilResidentPoll has the id given in "pollId" (${pollId}).`, 'pollId');
-      if (rows[0]!.status !== ProposalStatus.OPEN) throw userError('POLL_CLOSED', 'This residents\' poll has closed; answers are taken only while it is open.', 'pollId');
+      if (rows[0].status !== ProposalStatus.OPEN)
+        throw userError('POLL_CLOSED', "This residents' poll has closed; answers are taken only while it is open.", 'pollId');
       const resident = await em.execute(
         `SELECT 1 FROM public.person p
            JOIN public.place h ON h.id = p.household_id
@@ -418,14 +521,19 @@ export class CouncilService {
         [uuid, actor.uuid],
       );
       if (!resident.length) {
-        throw userError('NOT_A_RESIDENT', `${actor.name} does not live in the places this poll asks (their household is not under any of them); only their residents answer.`, 'pollId');
+        throw userError(
+          'NOT_A_RESIDENT',
+          `${actor.name} does not live in the places this poll asks (their household is not under any of them); only their residents answer.`,
+          'pollId',
+        );
       }
       const inserted = await em.execute(
         `INSERT INTO council.resident_poll_answer (id, poll_id, person_id, answer) VALUES (gen_random_uuid(), ?, ?, ?)
          ON CONFLICT ON CONSTRAINT poll_answer_one_per_resident DO NOTHING RETURNING id`,
         [uuid, actor.uuid, answer],
       );
-      if (!inserted.length) throw userError('ALREADY_ANSWERED', `${actor.name} has already answered this poll; each resident answers once.`, 'pollId');
+      if (!inserted.length)
+        throw userError('ALREADY_ANSWERED', `${actor.name} has already answered this poll; each resident answers once.`, 'pollId');
       return em.findOneOrFail(CouncilResidentPoll, { uuid });
     });
   }
@@ -436,7 +544,7 @@ export class CouncilService {
       const uuid = localId(pollId, 'CouncilResidentPoll', 'pollId');
       const rows = await em.execute<{ status: string }[]>('SELECT status FROM council.resident_poll WHERE id = ? FOR UPDATE', [uuid]);
       if (!rows.length) throw userError('NOT_FOUND', `No CouncilResidentPoll has the id given in "pollId" (${pollId}).`, 'pollId');
-      if (rows[0]!.status !== ProposalStatus.OPEN) throw userError('POLL_CLOSED', 'This residents\' poll is already closed.', 'pollId');
+      if (rows[0].status !== ProposalStatus.OPEN) throw userError('POLL_CLOSED', "This residents' poll is already closed.", 'pollId');
       const poll = await em.findOneOrFail(CouncilResidentPoll, { uuid }, { populate: ['proposal.agendaItem'], refresh: true });
       const council = await this.councilOfMeeting(em, poll.proposal.agendaItem.meeting.uuid);
       await this.requireMembership(em, council, actor);
@@ -452,13 +560,19 @@ export class CouncilService {
       );
       Object.assign(poll, {
         status: ProposalStatus.CLOSED,
-        agreeCount: Number(counts!.agree),
-        disagreeCount: Number(counts!.disagree),
-        eligibleCount: Number(counts!.eligible),
+        agreeCount: Number(counts.agree),
+        disagreeCount: Number(counts.disagree),
+        eligibleCount: Number(counts.eligible),
         closedAt: this.ctx.now(),
       });
       await em.flush();
-      await emit('council.resident-poll-closed', { ...base(council), pollId: uuid, proposalId: poll.proposal.uuid, agree: poll.agreeCount!, disagree: poll.disagreeCount! });
+      await emit('council.resident-poll-closed', {
+        ...base(council),
+        pollId: uuid,
+        proposalId: poll.proposal.uuid,
+        agree: poll.agreeCount!,
+        disagree: poll.disagreeCount!,
+      });
       return poll;
     });
   }
@@ -471,18 +585,30 @@ export class CouncilService {
     const summary = nonEmpty(input.summary, 'summary');
     const actor = await actingPerson(this.ctx);
     if (!input.actionItems.length) {
-      throw userError('BAD_USER_INPUT', '"actionItems" must assign at least one share of the work (明确分工): a title, one owner and a due date.', 'actionItems');
+      throw userError(
+        'BAD_USER_INPUT',
+        '"actionItems" must assign at least one share of the work (明确分工): a title, one owner and a due date.',
+        'actionItems',
+      );
     }
     input.actionItems.forEach((item, i) => {
       nonEmpty(item.title, `actionItems[${i}].title`);
       if (!!item.ownerOrganizationId === !!item.ownerPersonId) {
-        throw userError('BAD_USER_INPUT', `actionItems[${i}] ("${item.title}") needs exactly one owner: give "ownerOrganizationId" or "ownerPersonId".`, `actionItems[${i}]`);
+        throw userError(
+          'BAD_USER_INPUT',
+          `actionItems[${i}] ("${item.title}") needs exactly one owner: give "ownerOrganizationId" or "ownerPersonId".`,
+          `actionItems[${i}]`,
+        );
       }
       requireIsoDate(item.dueOn, `actionItems[${i}].dueOn`);
     });
     input.funding.forEach((f, i) => {
       if (!Number.isInteger(f.amountFen) || f.amountFen < 0) {
-        throw userError('BAD_USER_INPUT', `funding[${i}].amountFen must be a whole, non-negative number of fen (1 yuan = 100 fen), got ${f.amountFen}.`, `funding[${i}].amountFen`);
+        throw userError(
+          'BAD_USER_INPUT',
+          `funding[${i}].amountFen must be a whole, non-negative number of fen (1 yuan = 100 fen), got ${f.amountFen}.`,
+          `funding[${i}].amountFen`,
+        );
       }
     });
     return this.run(async (tx) => {
@@ -492,16 +618,28 @@ export class CouncilService {
       const council = await this.councilOfMeeting(em, item.meeting.uuid);
       await this.requireMembership(em, council, actor);
       if (proposal.outcome !== ProposalOutcome.PASSED) {
-        throw userError('PROPOSAL_NOT_PASSED', proposal.status === ProposalStatus.OPEN
-          ? 'This proposal is still open: close the vote first; only a passed proposal becomes a decision.'
-          : `This proposal was not passed (${proposal.outcome}); only a passed proposal becomes a decision.`, 'proposalId');
+        throw userError(
+          'PROPOSAL_NOT_PASSED',
+          proposal.status === ProposalStatus.OPEN
+            ? 'This proposal is still open: close the vote first; only a passed proposal becomes a decision.'
+            : `This proposal was not passed (${proposal.outcome}); only a passed proposal becomes a decision.`,
+          'proposalId',
+        );
       }
       const poll = await em.findOne(CouncilResidentPoll, { proposal });
       if (poll && poll.status === ProposalStatus.OPEN) {
-        throw userError('POLL_OPEN', 'The residents\' poll on this proposal is still open: close it first; a decision follows the residents\' answer.', 'proposalId');
+        throw userError(
+          'POLL_OPEN',
+          "The residents' poll on this proposal is still open: close it first; a decision follows the residents' answer.",
+          'proposalId',
+        );
       }
       if (poll && !(poll.agreeCount! > poll.disagreeCount!)) {
-        throw userError('RESIDENTS_DISAGREE', `Residents did not agree (${poll.agreeCount} agree, ${poll.disagreeCount} disagree); a decision needs more residents agreeing than disagreeing.`, 'proposalId');
+        throw userError(
+          'RESIDENTS_DISAGREE',
+          `Residents did not agree (${poll.agreeCount} agree, ${poll.disagreeCount} disagree); a decision needs more residents agreeing than disagreeing.`,
+          'proposalId',
+        );
       }
       if (await em.count(CouncilDecision, { proposal })) {
         throw userError('CONFLICT', 'This proposal already has its decision; record changes as action item updates.', 'proposalId');
@@ -509,15 +647,19 @@ export class CouncilService {
       const decision = em.create(CouncilDecision, { proposal, summary, decidedBy: actor });
       const items: CouncilActionItem[] = [];
       for (const [i, a] of input.actionItems.entries()) {
-        items.push(em.create(CouncilActionItem, {
-          decision,
-          title: a.title.trim(),
-          ownerOrganization: a.ownerOrganizationId ? await requireEntity(em, Organization, 'Organization', a.ownerOrganizationId, `actionItems[${i}].ownerOrganizationId`) : null,
-          ownerPerson: a.ownerPersonId ? await requirePerson(em, a.ownerPersonId, `actionItems[${i}].ownerPersonId`) : null,
-          dueOn: a.dueOn.trim(),
-          placePath: council.community.path,
-          updatedAt: this.ctx.now(),
-        }));
+        items.push(
+          em.create(CouncilActionItem, {
+            decision,
+            title: a.title.trim(),
+            ownerOrganization: a.ownerOrganizationId
+              ? await requireEntity(em, Organization, 'Organization', a.ownerOrganizationId, `actionItems[${i}].ownerOrganizationId`)
+              : null,
+            ownerPerson: a.ownerPersonId ? await requirePerson(em, a.ownerPersonId, `actionItems[${i}].ownerPersonId`) : null,
+            dueOn: a.dueOn.trim(),
+            placePath: council.community.path,
+            updatedAt: this.ctx.now(),
+          }),
+        );
       }
       for (const f of input.funding) {
         em.create(CouncilFundingSource, { decision, kind: f.kind, description: f.description?.trim() || null, amountFen: f.amountFen });
@@ -527,7 +669,13 @@ export class CouncilService {
       if (requestId) {
         await advanceRequest(this.ctx, tx, requestId, RequestStatus.IN_PROGRESS, actor, `${council.name}决定：${summary}`);
       }
-      await emit('council.decision-made', { ...base(council), decisionId: decision.uuid, proposalId: proposal.uuid, requestId, actionItemIds: items.map((a) => a.uuid) });
+      await emit('council.decision-made', {
+        ...base(council),
+        decisionId: decision.uuid,
+        proposalId: proposal.uuid,
+        requestId,
+        actionItemIds: items.map((a) => a.uuid),
+      });
       return decision;
     });
   }
@@ -547,7 +695,7 @@ export class CouncilService {
       const uuid = localId(actionItemId, 'CouncilActionItem', 'id');
       const found = await em.execute<{ decision_id: string }[]>('SELECT decision_id FROM council.action_item WHERE id = ?', [uuid]);
       if (!found.length) throw userError('NOT_FOUND', `No CouncilActionItem has the id given in "id" (${actionItemId}).`, 'id');
-      await em.execute('SELECT id FROM council.decision WHERE id = ? FOR UPDATE', [found[0]!.decision_id]);
+      await em.execute('SELECT id FROM council.decision WHERE id = ? FOR UPDATE', [found[0].decision_id]);
       const item = await em.findOneOrFail(CouncilActionItem, { uuid }, { refresh: true, populate: ['ownerOrganization', 'ownerPerson'] });
       const owner = item.ownerPerson
         ? item.ownerPerson.uuid === actor.uuid
@@ -562,21 +710,35 @@ export class CouncilService {
       item.status = status;
       item.updatedAt = this.ctx.now();
       await em.flush();
-      const decision = await em.findOneOrFail(CouncilDecision, { uuid: found[0]!.decision_id }, { populate: ['proposal.agendaItem'] });
+      const decision = await em.findOneOrFail(CouncilDecision, { uuid: found[0].decision_id }, { populate: ['proposal.agendaItem'] });
       const council = await this.councilOfMeeting(em, decision.proposal.agendaItem.meeting.uuid);
       const [counts] = await em.execute<{ done: string; total: string }[]>(
         "SELECT count(*) FILTER (WHERE status = 'done') AS done, count(*) AS total FROM council.action_item WHERE decision_id = ?",
         [decision.uuid],
       );
-      const done = Number(counts!.done);
-      const total = Number(counts!.total);
-      await emit('council.action-item-updated', { ...base(council), actionItemId: item.uuid, decisionId: decision.uuid, status, done, total });
+      const done = Number(counts.done);
+      const total = Number(counts.total);
+      await emit('council.action-item-updated', {
+        ...base(council),
+        actionItemId: item.uuid,
+        decisionId: decision.uuid,
+        status,
+        done,
+        total,
+      });
       if (done === total && !decision.completedAt) {
         decision.completedAt = this.ctx.now();
         await em.flush();
         const requestId = decision.proposal.agendaItem.request?.uuid ?? null;
         if (requestId) {
-          await advanceRequest(this.ctx, tx, requestId, RequestStatus.RESOLVED, actor, `${council.name}决定「${decision.summary}」的分工已全部完成`);
+          await advanceRequest(
+            this.ctx,
+            tx,
+            requestId,
+            RequestStatus.RESOLVED,
+            actor,
+            `${council.name}决定「${decision.summary}」的分工已全部完成`,
+          );
         }
         await emit('council.decision-completed', { ...base(council), decisionId: decision.uuid, requestId });
       }

@@ -17,14 +17,19 @@ export class CouncilProgress {
 @Resolver(() => CouncilDecision)
 export class CouncilDecisionResolver {
   @Mutation(() => CouncilDecision, {
-    description: 'Records the decision on a passed proposal: action items (each with one owner and a due date) and funding (fen). Emits council.decision-made.',
+    description:
+      'Records the decision on a passed proposal: action items (each with one owner and a due date) and funding (fen). Emits council.decision-made.',
   })
-  recordCouncilDecision(@Arg('input', () => RecordCouncilDecisionInput) input: RecordCouncilDecisionInput, @Ctx() ctx: GongzhiContext): Promise<CouncilDecision> {
+  recordCouncilDecision(
+    @Arg('input', () => RecordCouncilDecisionInput) input: RecordCouncilDecisionInput,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<CouncilDecision> {
     return new CouncilService(ctx).recordDecision(input);
   }
 
   @Mutation(() => CouncilActionItem, {
-    description: 'Moves an action item forward (its owner: the person, or a member of the organisation). When all are done the linked request is resolved.',
+    description:
+      'Moves an action item forward (its owner: the person, or a member of the organisation). When all are done the linked request is resolved.',
   })
   updateCouncilActionItem(
     @Arg('id', () => ID) id: string,
@@ -72,7 +77,8 @@ export class CouncilDecisionResolver {
 @Resolver(() => CouncilActionItem)
 export class CouncilActionItemResolver {
   @Query(() => [CouncilActionItem], {
-    description: 'Action items of the councils of communities under a place, optionally of some statuses; soonest due first (at most 500). What a task board shows.',
+    description:
+      'Action items of the councils of communities under a place, optionally of some statuses; soonest due first (at most 500). What a task board shows.',
   })
   async councilActionItems(
     @Arg('under', () => ID) under: string,

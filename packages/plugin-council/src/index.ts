@@ -5,7 +5,12 @@ import { councilPlaceRules } from './council.place-rules.js';
 import { Council, CouncilMember } from './council.entity.js';
 import { CouncilMemberResolver, CouncilResolver } from './council.resolver.js';
 import { type CouncilOptions, type CouncilServices } from './council.service.js';
-import { OrganizationCouncilResolver, PersonCouncilResolver, PlaceCouncilsResolver, RequestCouncilItemsResolver } from './core-fields.resolver.js';
+import {
+  OrganizationCouncilResolver,
+  PersonCouncilResolver,
+  PlaceCouncilsResolver,
+  RequestCouncilItemsResolver,
+} from './core-fields.resolver.js';
 import { CouncilActionItem, CouncilDecision, CouncilFundingSource } from './decision.entity.js';
 import { CouncilActionItemResolver, CouncilDecisionResolver } from './decision.resolver.js';
 import { CouncilAgendaItem, CouncilAttendance, CouncilMeeting } from './meeting.entity.js';
@@ -13,14 +18,29 @@ import { CouncilAgendaItemResolver, CouncilMeetingResolver } from './meeting.res
 import { councils } from './migrations/0001_councils.js';
 import { actionItemPlacePath } from './migrations/0002_action_item_place_path.js';
 import { councilActionItemBoardItems } from './action-item.board.js';
-import { CouncilBallot, CouncilProposal, CouncilResidentPoll, CouncilResidentPollAnswer, CouncilResidentPollPlace } from './proposal.entity.js';
+import {
+  CouncilBallot,
+  CouncilProposal,
+  CouncilResidentPoll,
+  CouncilResidentPollAnswer,
+  CouncilResidentPollPlace,
+} from './proposal.entity.js';
 import { CouncilBallotResolver, CouncilProposalResolver, CouncilResidentPollResolver } from './proposal.resolver.js';
 import { seedCouncils } from './seed.js';
 
 export * from './council-enums.js';
 export { CouncilPermission } from './council.permissions.js';
 export type * from './council.events.js';
-export { Council, CouncilMember, CouncilMeeting, CouncilAttendance, CouncilAgendaItem, CouncilProposal, CouncilBallot, CouncilResidentPoll };
+export {
+  Council,
+  CouncilMember,
+  CouncilMeeting,
+  CouncilAttendance,
+  CouncilAgendaItem,
+  CouncilProposal,
+  CouncilBallot,
+  CouncilResidentPoll,
+};
 export { CouncilDecision, CouncilActionItem, CouncilFundingSource };
 export { CouncilService, type CouncilOptions, type CouncilServices } from './council.service.js';
 export { outcome, quorumMet, type Tally } from './voting.js';
@@ -69,7 +89,9 @@ export const plugin = definePlugin<CouncilOptions>({
   options: {
     defaults: { noticeHours: 24 },
     validate: (o) =>
-      Number.isFinite(o.noticeHours) && o.noticeHours >= 0 ? [] : [`noticeHours must be a number of hours ≥ 0 (e.g. 24), got ${JSON.stringify(o.noticeHours)}`],
+      Number.isFinite(o.noticeHours) && o.noticeHours >= 0
+        ? []
+        : [`noticeHours must be a number of hours ≥ 0 (e.g. 24), got ${JSON.stringify(o.noticeHours)}`],
   },
   services: (ctx): CouncilServices => ({ options: ctx.options }),
   seed: (ctx) => seedCouncils(ctx.em(), ctx.now),

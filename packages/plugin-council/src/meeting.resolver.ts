@@ -8,8 +8,13 @@ import { CouncilProposal } from './proposal.entity.js';
 
 @Resolver(() => CouncilMeeting)
 export class CouncilMeetingResolver {
-  @Mutation(() => CouncilMeeting, { description: 'Schedules a meeting; the signed-in person, a member, convenes it. Urgent meetings need no notice.' })
-  scheduleCouncilMeeting(@Arg('input', () => ScheduleCouncilMeetingInput) input: ScheduleCouncilMeetingInput, @Ctx() ctx: GongzhiContext): Promise<CouncilMeeting> {
+  @Mutation(() => CouncilMeeting, {
+    description: 'Schedules a meeting; the signed-in person, a member, convenes it. Urgent meetings need no notice.',
+  })
+  scheduleCouncilMeeting(
+    @Arg('input', () => ScheduleCouncilMeetingInput) input: ScheduleCouncilMeetingInput,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<CouncilMeeting> {
     return new CouncilService(ctx).scheduleMeeting(input);
   }
 
@@ -22,8 +27,13 @@ export class CouncilMeetingResolver {
     return new CouncilService(ctx).recordAttendance(meetingId, memberIds);
   }
 
-  @Mutation(() => CouncilAgendaItem, { description: 'Adds an item at the end of a meeting\'s agenda: a request, a grid finding or a free topic.' })
-  addCouncilAgendaItem(@Arg('input', () => AddCouncilAgendaItemInput) input: AddCouncilAgendaItemInput, @Ctx() ctx: GongzhiContext): Promise<CouncilAgendaItem> {
+  @Mutation(() => CouncilAgendaItem, {
+    description: "Adds an item at the end of a meeting's agenda: a request, a grid finding or a free topic.",
+  })
+  addCouncilAgendaItem(
+    @Arg('input', () => AddCouncilAgendaItemInput) input: AddCouncilAgendaItemInput,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<CouncilAgendaItem> {
     return new CouncilService(ctx).addAgendaItem(input);
   }
 
@@ -56,7 +66,11 @@ export class CouncilMeetingResolver {
   @FieldResolver(() => [CouncilMember], { description: 'Seats present.' })
   attendance(@Root() meeting: CouncilMeeting, @Ctx() ctx: GongzhiContext): Promise<CouncilMember[]> {
     return batchLoader<string, CouncilMember[]>(ctx, 'CouncilMeeting.attendance', async (ids) => {
-      const rows = await ctx.em.find(CouncilAttendance, { meeting: { $in: [...ids] } }, { populate: ['member'], orderBy: { createdAt: 'asc' } });
+      const rows = await ctx.em.find(
+        CouncilAttendance,
+        { meeting: { $in: [...ids] } },
+        { populate: ['member'], orderBy: { createdAt: 'asc' } },
+      );
       const groups = new Map<string, CouncilMember[]>(ids.map((id) => [id, []]));
       for (const row of rows) groups.get(row.meeting.uuid)?.push(row.member);
       return ids.map((id) => groups.get(id)!);

@@ -34,12 +34,14 @@ export class CouncilProposalResolver {
   }
 
   @Mutation(() => CouncilBallot, {
-    description: "Casts the signed-in person's vote for their seat (or, with memberId, for the organisation seat they act for). One vote per seat: a second is ALREADY_VOTED.",
+    description:
+      "Casts the signed-in person's vote for their seat (or, with memberId, for the organisation seat they act for). One vote per seat: a second is ALREADY_VOTED.",
   })
   castCouncilVote(
     @Arg('proposalId', () => ID) proposalId: string,
     @Arg('choice', () => VoteChoice) choice: VoteChoice,
-    @Arg('memberId', () => ID, { nullable: true, description: 'The seat, when the person may act for several.' }) memberId: string | null | undefined,
+    @Arg('memberId', () => ID, { nullable: true, description: 'The seat, when the person may act for several.' })
+    memberId: string | null | undefined,
     @Ctx() ctx: GongzhiContext,
   ): Promise<CouncilBallot> {
     return new CouncilService(ctx).vote(proposalId, choice, memberId, false);
@@ -55,12 +57,16 @@ export class CouncilProposalResolver {
     return new CouncilService(ctx).vote(proposalId, choice, memberId, true);
   }
 
-  @Mutation(() => CouncilProposal, { description: "Closes the vote and records the outcome by the council's rule and quorum (NO_QUORUM when too few voted)." })
+  @Mutation(() => CouncilProposal, {
+    description: "Closes the vote and records the outcome by the council's rule and quorum (NO_QUORUM when too few voted).",
+  })
   closeCouncilProposal(@Arg('proposalId', () => ID) proposalId: string, @Ctx() ctx: GongzhiContext): Promise<CouncilProposal> {
     return new CouncilService(ctx).closeProposal(proposalId);
   }
 
-  @Mutation(() => CouncilResidentPoll, { description: "Opens a residents' consultation (征得居民同意) on a proposal among the residents of the affected places." })
+  @Mutation(() => CouncilResidentPoll, {
+    description: "Opens a residents' consultation (征得居民同意) on a proposal among the residents of the affected places.",
+  })
   openCouncilResidentPoll(
     @Arg('proposalId', () => ID) proposalId: string,
     @Arg('question', () => String) question: string,
@@ -97,7 +103,12 @@ export class CouncilProposalResolver {
   @FieldResolver(() => CouncilTally, { nullable: true, description: 'Recorded when the proposal closed.' })
   tally(@Root() p: CouncilProposal): CouncilTally | null {
     if (p.status !== ProposalStatus.CLOSED) return null;
-    const t = { forWeight: p.forWeight!, againstWeight: p.againstWeight!, abstainWeight: p.abstainWeight!, eligibleWeight: p.eligibleWeight! };
+    const t = {
+      forWeight: p.forWeight!,
+      againstWeight: p.againstWeight!,
+      abstainWeight: p.abstainWeight!,
+      eligibleWeight: p.eligibleWeight!,
+    };
     return Object.assign(new CouncilTally(), t, {
       castWeight: t.forWeight + t.againstWeight + t.abstainWeight,
       votingRule: p.votingRule!,
@@ -166,4 +177,3 @@ export class CouncilResidentPollResolver {
     }).load(poll.uuid);
   }
 }
-

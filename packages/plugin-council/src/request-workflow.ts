@@ -30,7 +30,7 @@ export function pathTo(from: RequestStatus, to: RequestStatus): RequestStatus[] 
       previous.set(next, at);
       if (next === to) {
         const path = [to];
-        while (previous.get(path[0]!) !== from) path.unshift(previous.get(path[0]!)!);
+        while (previous.get(path[0]) !== from) path.unshift(previous.get(path[0])!);
         return path;
       }
       queue.push(next);
@@ -65,14 +65,16 @@ export async function advanceRequest(
   const path = pathTo(request.status, to);
   if (!path) return [];
   const joined: Pick<EventBus, 'transaction'> = {
-    transaction: (_em, work) => work(tx) as never,
+    transaction: (_em, work) => work(tx),
   };
   const service = new RequestService({ ...ctx, em: tx.em, events: joined as EventBus });
   try {
     for (const status of path) await service.changeStatus(requestId, status, actor, note);
   } catch (err) {
     if (err instanceof RequestRuleError) {
-      throw userError('CONFLICT', `The linked request could not be moved to ${to}: ${err.message} Nothing was written; try again.`, null, { requestCode: err.code });
+      throw userError('CONFLICT', `The linked request could not be moved to ${to}: ${err.message} Nothing was written; try again.`, null, {
+        requestCode: err.code,
+      });
     }
     throw err;
   }

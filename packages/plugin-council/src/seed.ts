@@ -16,7 +16,13 @@ import { Council, CouncilMember } from './council.entity.js';
 import { CouncilActionItem, CouncilDecision, CouncilFundingSource } from './decision.entity.js';
 import type { EntityManager } from './em.js';
 import { CouncilAgendaItem, CouncilAttendance, CouncilMeeting } from './meeting.entity.js';
-import { CouncilBallot, CouncilProposal, CouncilResidentPoll, CouncilResidentPollAnswer, CouncilResidentPollPlace } from './proposal.entity.js';
+import {
+  CouncilBallot,
+  CouncilProposal,
+  CouncilResidentPoll,
+  CouncilResidentPollAnswer,
+  CouncilResidentPollPlace,
+} from './proposal.entity.js';
 import { advanceRequest } from './request-workflow.js';
 
 const FIVE_PARTY = '火龙园北里五方共建议事会';
@@ -65,7 +71,7 @@ async function seedFiveParty(em: EntityManager, now: () => Date): Promise<void> 
     em.create(OrganizationMember, { organization, person, role, joinedOn: '2021-03-01' });
     seats.push({ member: em.create(CouncilMember, { council, seatType, organization }), person, organization });
   }
-  const secretary = seats[0]!.person;
+  const secretary = seats[0].person;
   const meeting = em.create(CouncilMeeting, {
     council,
     title: '五方共建协商会：10号楼单元门禁',
@@ -81,7 +87,8 @@ async function seedFiveParty(em: EntityManager, now: () => Date): Promise<void> 
     kind: request ? AgendaItemKind.REQUEST : AgendaItemKind.TOPIC,
     title: '10号楼单元门禁损坏',
     request,
-    minutes: '社区管家转来居民反映：门禁损坏，外来人员随意进出。物业报价4.8万元；业委会同意使用公共停车和广告收益；居委会负责通知居民、登记门禁卡。',
+    minutes:
+      '社区管家转来居民反映：门禁损坏，外来人员随意进出。物业报价4.8万元；业委会同意使用公共停车和广告收益；居委会负责通知居民、登记门禁卡。',
   });
   const proposal = em.create(CouncilProposal, {
     agendaItem: item,
@@ -98,16 +105,43 @@ async function seedFiveParty(em: EntityManager, now: () => Date): Promise<void> 
     closedAt: new Date(at.getTime() - 3 * DAY + 3_600_000),
     closedBy: secretary,
   });
-  seats.forEach((s, i) => em.create(CouncilBallot, { proposal, member: s.member, choice: i === 4 ? VoteChoice.ABSTAIN : VoteChoice.FOR, castBy: s.person }));
+  seats.forEach((s, i) =>
+    em.create(CouncilBallot, { proposal, member: s.member, choice: i === 4 ? VoteChoice.ABSTAIN : VoteChoice.FOR, castBy: s.person }),
+  );
   const decision = em.create(CouncilDecision, { proposal, summary: '更换10号楼单元门禁', decidedBy: secretary });
-  em.create(CouncilActionItem, { decision, placePath: community.path, title: '采购并安装新门禁', ownerOrganization: seats[3]!.organization, dueOn: '2026-12-15', status: ActionItemStatus.IN_PROGRESS });
-  em.create(CouncilActionItem, { decision, placePath: community.path, title: '通知居民并登记门禁卡', ownerOrganization: seats[1]!.organization, dueOn: '2026-12-20' });
-  em.create(CouncilFundingSource, { decision, kind: FundingKind.PARKING_AND_ADVERTISING_INCOME, description: '公共停车和广告收益', amountFen: 4_800_000 });
+  em.create(CouncilActionItem, {
+    decision,
+    placePath: community.path,
+    title: '采购并安装新门禁',
+    ownerOrganization: seats[3].organization,
+    dueOn: '2026-12-15',
+    status: ActionItemStatus.IN_PROGRESS,
+  });
+  em.create(CouncilActionItem, {
+    decision,
+    placePath: community.path,
+    title: '通知居民并登记门禁卡',
+    ownerOrganization: seats[1].organization,
+    dueOn: '2026-12-20',
+  });
+  em.create(CouncilFundingSource, {
+    decision,
+    kind: FundingKind.PARKING_AND_ADVERTISING_INCOME,
+    description: '公共停车和广告收益',
+    amountFen: 4_800_000,
+  });
   await em.flush();
   if (request && request.status === RequestStatus.ACCEPTED) {
     // The decision puts the request in progress through core's workflow, as recordCouncilDecision does.
     const ctx = { em, now, caller: null } as unknown as GongzhiContext;
-    await advanceRequest(ctx, { em, emit: async () => undefined }, request.uuid, RequestStatus.IN_PROGRESS, secretary, `${FIVE_PARTY}决定：更换10号楼单元门禁`);
+    await advanceRequest(
+      ctx,
+      { em, emit: async () => undefined },
+      request.uuid,
+      RequestStatus.IN_PROGRESS,
+      secretary,
+      `${FIVE_PARTY}决定：更换10号楼单元门禁`,
+    );
   }
 }
 
@@ -116,7 +150,11 @@ async function seedShanpan(em: EntityManager, now: () => Date): Promise<void> {
   const building = await em.findOne(Place, { code: 'DEMO-FXY3-20' });
   if (!community || !building || (await em.count(Council, { community, name: SHANPAN }))) return;
   const head = await em.findOne(Person, { name: '王小丽' });
-  const residents = await em.find(Person, { household: { path: { $like: `${building.path}%` } } }, { orderBy: { household: { code: 'asc' }, name: 'asc' }, limit: 40 });
+  const residents = await em.find(
+    Person,
+    { household: { path: { $like: `${building.path}%` } } },
+    { orderBy: { household: { code: 'asc' }, name: 'asc' }, limit: 40 },
+  );
   if (!head || residents.length < 40) return;
   const at = now();
   const council = em.create(Council, {
@@ -130,7 +168,13 @@ async function seedShanpan(em: EntityManager, now: () => Date): Promise<void> {
   });
   const reps = [head, ...residents.slice(0, 4)];
   const members = reps.map((person) => em.create(CouncilMember, { council, seatType: SeatType.RESIDENT_REPRESENTATIVE, person }));
-  const meeting = em.create(CouncilMeeting, { council, title: '山畔议事会：楼下休闲区', place: building, scheduledAt: new Date(at.getTime() - 20 * DAY), convenedBy: head });
+  const meeting = em.create(CouncilMeeting, {
+    council,
+    title: '山畔议事会：楼下休闲区',
+    place: building,
+    scheduledAt: new Date(at.getTime() - 20 * DAY),
+    convenedBy: head,
+  });
   for (const member of members) em.create(CouncilAttendance, { meeting, member, recordedBy: head });
   const item = em.create(CouncilAgendaItem, {
     meeting,
@@ -154,7 +198,9 @@ async function seedShanpan(em: EntityManager, now: () => Date): Promise<void> {
     closedAt: new Date(at.getTime() - 20 * DAY + 3_600_000),
     closedBy: head,
   });
-  members.forEach((member, i) => em.create(CouncilBallot, { proposal, member, choice: i === 4 ? VoteChoice.ABSTAIN : VoteChoice.FOR, castBy: reps[i]! }));
+  members.forEach((member, i) =>
+    em.create(CouncilBallot, { proposal, member, choice: i === 4 ? VoteChoice.ABSTAIN : VoteChoice.FOR, castBy: reps[i] }),
+  );
   const eligible = await em.count(Person, { household: { path: { $like: `${building.path}%` } } });
   const poll = em.create(CouncilResidentPoll, {
     proposal,
@@ -166,8 +212,27 @@ async function seedShanpan(em: EntityManager, now: () => Date): Promise<void> {
     closedAt: new Date(at.getTime() - 13 * DAY),
   });
   em.create(CouncilResidentPollPlace, { poll, place: building });
-  residents.forEach((person, i) => em.create(CouncilResidentPollAnswer, { poll, person, answer: i % 10 === 9 ? PollAnswer.DISAGREE : PollAnswer.AGREE }));
-  const decision = em.create(CouncilDecision, { proposal, summary: '新长椅替换旧沙发', decidedBy: head, completedAt: new Date(at.getTime() - 2 * DAY) });
-  em.create(CouncilActionItem, { decision, placePath: community.path, title: '采购并安装三张新长椅', ownerPerson: head, dueOn: '2026-11-15', status: ActionItemStatus.DONE });
-  em.create(CouncilFundingSource, { decision, kind: FundingKind.PARKING_AND_ADVERTISING_INCOME, description: '公共停车和广告收益', amountFen: 360_000 });
+  residents.forEach((person, i) =>
+    em.create(CouncilResidentPollAnswer, { poll, person, answer: i % 10 === 9 ? PollAnswer.DISAGREE : PollAnswer.AGREE }),
+  );
+  const decision = em.create(CouncilDecision, {
+    proposal,
+    summary: '新长椅替换旧沙发',
+    decidedBy: head,
+    completedAt: new Date(at.getTime() - 2 * DAY),
+  });
+  em.create(CouncilActionItem, {
+    decision,
+    placePath: community.path,
+    title: '采购并安装三张新长椅',
+    ownerPerson: head,
+    dueOn: '2026-11-15',
+    status: ActionItemStatus.DONE,
+  });
+  em.create(CouncilFundingSource, {
+    decision,
+    kind: FundingKind.PARKING_AND_ADVERTISING_INCOME,
+    description: '公共停车和广告收益',
+    amountFen: 360_000,
+  });
 }

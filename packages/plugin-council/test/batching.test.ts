@@ -6,33 +6,74 @@ const KEYS = ['party', 'committee', 'owners', 'property', 'unit'] as const;
 /** A council with everything under it: seats, a meeting, attendance, an item on a request, a closed proposal, a poll, a decision. */
 async function fullCouncil(i: number) {
   const { app, orgs } = w;
-  const chair = orgs.party.people[0]!;
-  const { submitRequest } = await app.run(
-    `mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { request { id } } }`,
-    { input: { kind: 'COMPLAINT', channel: 'PHONE', title: `诉求${i}`, placeId: w.building.id, requesterId: w.residents[0]!.id } },
-  );
-  const { createCouncil: council } = await app.run(Q.createCouncil, { input: { communityId: w.community.id, name: `议事会${i}`, votingRule: 'CONSENT', quorumPercent: 0 } });
+  const chair = orgs.party.people[0];
+  const { submitRequest } = await app.run(`mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { request { id } } }`, {
+    input: { kind: 'COMPLAINT', channel: 'PHONE', title: `诉求${i}`, placeId: w.building.id, requesterId: w.residents[0].id },
+  });
+  const { createCouncil: council } = await app.run(Q.createCouncil, {
+    input: { communityId: w.community.id, name: `议事会${i}`, votingRule: 'CONSENT', quorumPercent: 0 },
+  });
   const members: string[] = [];
   for (const [k, key] of KEYS.entries()) {
-    members.push((await app.run(Q.addMember, { c: council.id, s: ['PARTY_BRANCH', 'RESIDENTS_COMMITTEE', 'OWNERS_COMMITTEE', 'PROPERTY_COMPANY', 'RESIDENT_UNIT'][k], o: orgs[key].org.id })).addCouncilMember.id);
+    members.push(
+      (
+        await app.run(Q.addMember, {
+          c: council.id,
+          s: ['PARTY_BRANCH', 'RESIDENTS_COMMITTEE', 'OWNERS_COMMITTEE', 'PROPERTY_COMPANY', 'RESIDENT_UNIT'][k],
+          o: orgs[key].org.id,
+        })
+      ).addCouncilMember.id,
+    );
   }
-  const { scheduleCouncilMeeting: meeting } = await app.run(Q.schedule, { input: { councilId: council.id, title: `会议${i}`, placeId: w.hall.id, scheduledAt: new Date(Date.now() + 3_600_000).toISOString(), urgent: true } }, as(chair));
-  await app.run(`mutation($m: ID!, $ids: [ID!]!) { recordCouncilAttendance(meetingId: $m, memberIds: $ids) { id } }`, { m: meeting.id, ids: members }, as(chair));
-  const { addCouncilAgendaItem: item } = await app.run(Q.agenda, { input: { meetingId: meeting.id, title: `议题${i}`, requestId: submitRequest.request.id } }, as(chair));
+  const { scheduleCouncilMeeting: meeting } = await app.run(
+    Q.schedule,
+    {
+      input: {
+        councilId: council.id,
+        title: `会议${i}`,
+        placeId: w.hall.id,
+        scheduledAt: new Date(Date.now() + 3_600_000).toISOString(),
+        urgent: true,
+      },
+    },
+    as(chair),
+  );
+  await app.run(
+    `mutation($m: ID!, $ids: [ID!]!) { recordCouncilAttendance(meetingId: $m, memberIds: $ids) { id } }`,
+    { m: meeting.id, ids: members },
+    as(chair),
+  );
+  const { addCouncilAgendaItem: item } = await app.run(
+    Q.agenda,
+    { input: { meetingId: meeting.id, title: `议题${i}`, requestId: submitRequest.request.id } },
+    as(chair),
+  );
   const { createCouncilProposal: proposal } = await app.run(Q.propose, { a: item.id, t: `提案${i}` }, as(chair));
   await app.run(Q.vote, { p: proposal.id, c: 'FOR' }, as(chair));
-  await app.run(Q.vote, { p: proposal.id, c: 'FOR' }, as(orgs.owners.people[0]!));
+  await app.run(Q.vote, { p: proposal.id, c: 'FOR' }, as(orgs.owners.people[0]));
   await app.run(Q.close, { p: proposal.id }, as(chair));
-  const { openCouncilResidentPoll: poll } = await app.run(`mutation($p: ID!, $pl: [ID!]!) { openCouncilResidentPoll(proposalId: $p, question: "同意吗？", placeIds: $pl) { id } }`, { p: proposal.id, pl: [w.building.id] }, as(chair));
-  await app.run(`mutation($id: ID!) { answerCouncilResidentPoll(pollId: $id, answer: AGREE) { id } }`, { id: poll.id }, as(w.residents[1]!));
+  const { openCouncilResidentPoll: poll } = await app.run(
+    `mutation($p: ID!, $pl: [ID!]!) { openCouncilResidentPoll(proposalId: $p, question: "同意吗？", placeIds: $pl) { id } }`,
+    { p: proposal.id, pl: [w.building.id] },
+    as(chair),
+  );
+  await app.run(`mutation($id: ID!) { answerCouncilResidentPoll(pollId: $id, answer: AGREE) { id } }`, { id: poll.id }, as(w.residents[1]));
   await app.run(`mutation($id: ID!) { closeCouncilResidentPoll(pollId: $id) { id } }`, { id: poll.id }, as(chair));
-  await app.run(Q.decide, {
-    input: {
-      proposalId: proposal.id, summary: `决定${i}`,
-      actionItems: [{ title: `分工${i}`, ownerOrganizationId: orgs[KEYS[i % 5]!].org.id, dueOn: '2026-12-31' }, { title: `个人分工${i}`, ownerPersonId: w.residents[2]!.id, dueOn: '2026-12-31' }],
-      funding: [{ kind: 'SUBDISTRICT_ALLOCATION', amountFen: 100_000 }],
+  await app.run(
+    Q.decide,
+    {
+      input: {
+        proposalId: proposal.id,
+        summary: `决定${i}`,
+        actionItems: [
+          { title: `分工${i}`, ownerOrganizationId: orgs[KEYS[i % 5]].org.id, dueOn: '2026-12-31' },
+          { title: `个人分工${i}`, ownerPersonId: w.residents[2].id, dueOn: '2026-12-31' },
+        ],
+        funding: [{ kind: 'SUBDISTRICT_ALLOCATION', amountFen: 100_000 }],
+      },
     },
-  }, as(chair));
+    as(chair),
+  );
 }
 
 beforeAll(async () => {
@@ -56,7 +97,9 @@ const DEEP = `query($under: ID!, $first: Int!) { councils(under: $under, first: 
 test('a page of councils with everything under it costs the same statements for 1 council as for 5', async () => {
   const run = async (first: number) => {
     let data: any;
-    const statements = await w.app.countStatements(async () => { data = await w.app.run(DEEP, { under: w.community.id, first }); });
+    const statements = await w.app.countStatements(async () => {
+      data = await w.app.run(DEEP, { under: w.community.id, first });
+    });
     return { statements, data };
   };
   const one = await run(1);
@@ -76,7 +119,9 @@ test("council fields on core's Request, Organization, Person and Place are batch
     places(under: $under, first: $first) { name councils { name } } }`;
   const count = async (first: number) => {
     let data: any;
-    const statements = await w.app.countStatements(async () => { data = await w.app.run(doc, { under: w.community.id, first }); });
+    const statements = await w.app.countStatements(async () => {
+      data = await w.app.run(doc, { under: w.community.id, first });
+    });
     return { statements, data };
   };
   const one = await count(1);

@@ -12,12 +12,17 @@ beforeAll(async () => {
 });
 afterAll(() => w?.app.close());
 
-const CARD = 'itemType itemId title status open overdue dueAt place { name } assignee { name } item { id ... on CouncilActionItem { status dueOn } }';
+const CARD =
+  'itemType itemId title status open overdue dueAt place { name } assignee { name } item { id ... on CouncilActionItem { status dueOn } }';
 const BOARD = `query($p: ID!, $f: TaskBoardFilter) { taskBoard(placeId: $p, filter: $f) { sequence openCount overdueCount cards { ${CARD} } } }`;
 
 /** Opens a board subscription (as graphql-ws would) and collects what arrives. */
 function watch(placeId: string, after: number | null, caller: Caller | null = SYSTEM_CALLER) {
-  return w.app.subscribe(`subscription($p: ID!, $a: Float) { taskBoardChanges(placeId: $p, after: $a) { sequence event itemType itemId inBoard card { ${CARD} } } }`, { p: placeId, a: after }, { caller });
+  return w.app.subscribe(
+    `subscription($p: ID!, $a: Float) { taskBoardChanges(placeId: $p, after: $a) { sequence event itemType itemId inBoard card { ${CARD} } } }`,
+    { p: placeId, a: after },
+    { caller },
+  );
 }
 
 let n = 0;
@@ -40,16 +45,31 @@ async function newCommunity(name: string): Promise<{ community: Place; rep: Pers
  */
 async function decide(community: Place, rep: Person, items: { title: string; dueOn: string; ownerPersonId: string }[]): Promise<string[]> {
   const { createCouncil: council } = await w.app.run(Q.createCouncil, {
-    input: { communityId: community.id, name: `议事会${++n}`, kind: 'NAMED', votingRule: 'SIMPLE_MAJORITY', voteCounting: 'PER_SEAT', quorumPercent: 50 },
+    input: {
+      communityId: community.id,
+      name: `议事会${++n}`,
+      kind: 'NAMED',
+      votingRule: 'SIMPLE_MAJORITY',
+      voteCounting: 'PER_SEAT',
+      quorumPercent: 50,
+    },
   });
   await w.app.run(Q.addMember, { c: council.id, s: 'RESIDENT_REPRESENTATIVE', p: rep.id });
   const at = new Date(now.getTime() + 3_600_000).toISOString();
-  const { scheduleCouncilMeeting: meeting } = await w.app.run(Q.schedule, { input: { councilId: council.id, title: '议事', scheduledAt: at, urgent: true } }, as(rep));
+  const { scheduleCouncilMeeting: meeting } = await w.app.run(
+    Q.schedule,
+    { input: { councilId: council.id, title: '议事', scheduledAt: at, urgent: true } },
+    as(rep),
+  );
   const { addCouncilAgendaItem: agenda } = await w.app.run(Q.agenda, { input: { meetingId: meeting.id, title: '议题' } }, as(rep));
   const { createCouncilProposal: proposal } = await w.app.run(Q.propose, { a: agenda.id, t: '提案' }, as(rep));
   await w.app.run(Q.vote, { p: proposal.id, c: 'FOR' }, as(rep));
   await w.app.run(Q.close, { p: proposal.id }, as(rep));
-  const { recordCouncilDecision } = await w.app.run(Q.decide, { input: { proposalId: proposal.id, summary: '决定', actionItems: items, funding: [] } }, as(rep));
+  const { recordCouncilDecision } = await w.app.run(
+    Q.decide,
+    { input: { proposalId: proposal.id, summary: '决定', actionItems: items, funding: [] } },
+    as(rep),
+  );
   return recordCouncilDecision.actionItems.map((i: { id: string }) => i.id);
 }
 
@@ -81,10 +101,20 @@ test('a community board follows action items: a decision adds each, updates move
     });
     await w.app.run(Q.updateItem, { id: a, s: 'IN_PROGRESS' }, as(rep));
     const [moved] = await sub.take(1);
-    expect(moved).toMatchObject({ sequence: start + 3, event: 'council.action-item-updated', itemId: a, card: { status: 'in_progress', open: true } });
+    expect(moved).toMatchObject({
+      sequence: start + 3,
+      event: 'council.action-item-updated',
+      itemId: a,
+      card: { status: 'in_progress', open: true },
+    });
     await w.app.run(Q.updateItem, { id: a, s: 'DONE' }, as(rep));
     const [done] = await sub.take(1);
-    expect(done).toMatchObject({ sequence: start + 4, event: 'council.action-item-updated', itemId: a, card: { status: 'done', open: false, item: { status: 'DONE' } } });
+    expect(done).toMatchObject({
+      sequence: start + 4,
+      event: 'council.action-item-updated',
+      itemId: a,
+      card: { status: 'done', open: false, item: { status: 'DONE' } },
+    });
   } finally {
     await sub.stop();
   }
@@ -120,7 +150,11 @@ test('the board query costs the same number of SQL statements for 1 action item 
   const one = await newCommunity('一号社区');
   const five = await newCommunity('五号社区');
   await decide(one.community, one.rep, [{ title: '一件', dueOn: '2026-12-01', ownerPersonId: one.rep.id }]);
-  await decide(five.community, five.rep, Array.from({ length: 5 }, (_, i) => ({ title: `五件之${i}`, dueOn: '2026-12-01', ownerPersonId: five.rep.id })));
+  await decide(
+    five.community,
+    five.rep,
+    Array.from({ length: 5 }, (_, i) => ({ title: `五件之${i}`, dueOn: '2026-12-01', ownerPersonId: five.rep.id })),
+  );
   const q = `query($p: ID!) { taskBoard(placeId: $p, filter: { itemType: ["CouncilActionItem"] }) { cards { ${CARD} } } }`;
   expect((await w.app.run(q, { p: five.community.id })).taskBoard.cards).toHaveLength(5);
   const cost1 = await w.app.countStatements(() => w.app.run(q, { p: one.community.id }));
@@ -146,10 +180,10 @@ test("a volunteer of another community cannot watch this community's board", asy
 test("migration 0002 fills in each existing action item's community path", async () => {
   const { community, rep } = await newCommunity('迁移社区');
   const [id] = await decide(community, rep, [{ title: '迁移前的分工', dueOn: '2026-12-01', ownerPersonId: rep.id }]);
-  const uuid = Buffer.from(id!, 'base64url').toString('utf8').split(':')[1];
+  const uuid = Buffer.from(id, 'base64url').toString('utf8').split(':')[1];
   const conn = w.app.platform.orm.em.fork().getConnection();
   await conn.execute(`UPDATE council.action_item SET place_path = '' WHERE id = ?`, [uuid]);
   await conn.execute(backfillActionItemPlacePath);
   const [row] = await conn.execute<{ place_path: string }[]>('SELECT place_path FROM council.action_item WHERE id = ?', [uuid]);
-  expect(row!.place_path).toBe(community.path);
+  expect(row.place_path).toBe(community.path);
 });

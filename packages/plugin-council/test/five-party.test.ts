@@ -7,83 +7,165 @@ const events: GongzhiEvent[] = [];
 
 beforeAll(async () => {
   w = await createWorld();
-  for (const name of ['council.decision-made', 'council.action-item-updated', 'council.decision-completed', 'council.proposal-closed', 'request.status-changed'] as const) {
-    w.app.platform.events.on(name, (event) => { events.push(event as GongzhiEvent); });
+  for (const name of [
+    'council.decision-made',
+    'council.action-item-updated',
+    'council.decision-completed',
+    'council.proposal-closed',
+    'request.status-changed',
+  ] as const) {
+    w.app.platform.events.on(name, (event) => {
+      events.push(event);
+    });
   }
 });
 afterAll(() => w?.app.close());
 
 test('five-party flow: door-access complaint → council item → decision funded by parking income → action items done → request resolved', async () => {
   const { app, orgs, residents } = w;
-  const buildingHead = residents[0]!;
+  const buildingHead = residents[0];
 
   // 1. A resident reports the broken door access; the community accepts it.
   const { submitRequest } = await app.run(
     `mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { request { id status } } }`,
-    { input: { kind: 'COMPLAINT', channel: 'CHAT_GROUP', title: '单元门禁损坏，外来人员随意进出', description: '社区管家转来居民反映', placeId: w.building.id, requesterId: buildingHead.id } },
+    {
+      input: {
+        kind: 'COMPLAINT',
+        channel: 'CHAT_GROUP',
+        title: '单元门禁损坏，外来人员随意进出',
+        description: '社区管家转来居民反映',
+        placeId: w.building.id,
+        requesterId: buildingHead.id,
+      },
+    },
   );
   const requestId = submitRequest.request.id;
   await app.run(`mutation($id: ID!) { changeRequestStatus(id: $id, to: ACCEPTED) { request { status } } }`, { id: requestId });
 
   // 2. The five-party council, one seat per party, deciding by consent.
   const { createCouncil: council } = await app.run(Q.createCouncil, {
-    input: { communityId: w.community.id, name: '火龙园北里五方共建议事会', kind: 'FIVE_PARTY', votingRule: 'CONSENT', voteCounting: 'PER_SEAT', quorumPercent: 60 },
+    input: {
+      communityId: w.community.id,
+      name: '火龙园北里五方共建议事会',
+      kind: 'FIVE_PARTY',
+      votingRule: 'CONSENT',
+      voteCounting: 'PER_SEAT',
+      quorumPercent: 60,
+    },
   });
   expect(council).toMatchObject({ kind: 'FIVE_PARTY', votingRule: 'CONSENT', voteCounting: 'PER_SEAT', quorumPercent: 60 });
   const seats: Record<string, string> = {};
-  for (const [key, seat] of [['party', 'PARTY_BRANCH'], ['committee', 'RESIDENTS_COMMITTEE'], ['owners', 'OWNERS_COMMITTEE'], ['property', 'PROPERTY_COMPANY'], ['unit', 'RESIDENT_UNIT']] as const) {
+  for (const [key, seat] of [
+    ['party', 'PARTY_BRANCH'],
+    ['committee', 'RESIDENTS_COMMITTEE'],
+    ['owners', 'OWNERS_COMMITTEE'],
+    ['property', 'PROPERTY_COMPANY'],
+    ['unit', 'RESIDENT_UNIT'],
+  ] as const) {
     const { addCouncilMember } = await app.run(Q.addMember, { c: council.id, s: seat, o: orgs[key].org.id });
     seats[key] = addCouncilMember.id;
     expect(addCouncilMember).toMatchObject({ seatType: seat, name: orgs[key].org.name });
   }
 
   // 3. A meeting with the complaint on its agenda; attendance and minutes.
-  const secretary = orgs.party.people[0]!;
+  const secretary = orgs.party.people[0];
   const { scheduleCouncilMeeting: meeting } = await app.run(
     Q.schedule,
-    { input: { councilId: council.id, title: '五方共建协商会：10号楼门禁', placeId: w.hall.id, scheduledAt: new Date(Date.now() + 48 * 3_600_000).toISOString() } },
+    {
+      input: {
+        councilId: council.id,
+        title: '五方共建协商会：10号楼门禁',
+        placeId: w.hall.id,
+        scheduledAt: new Date(Date.now() + 48 * 3_600_000).toISOString(),
+      },
+    },
     as(secretary),
   );
   expect(meeting).toMatchObject({ urgent: false, place: { name: '社区议事厅' }, convenedBy: { name: '党支部书记' } });
-  await app.run(`mutation($m: ID!, $ids: [ID!]!) { recordCouncilAttendance(meetingId: $m, memberIds: $ids) { id } }`, { m: meeting.id, ids: Object.values(seats) }, as(secretary));
-  const { addCouncilAgendaItem: item } = await app.run(Q.agenda, { input: { meetingId: meeting.id, title: '10号楼单元门禁更换', requestId } }, as(secretary));
+  await app.run(
+    `mutation($m: ID!, $ids: [ID!]!) { recordCouncilAttendance(meetingId: $m, memberIds: $ids) { id } }`,
+    { m: meeting.id, ids: Object.values(seats) },
+    as(secretary),
+  );
+  const { addCouncilAgendaItem: item } = await app.run(
+    Q.agenda,
+    { input: { meetingId: meeting.id, title: '10号楼单元门禁更换', requestId } },
+    as(secretary),
+  );
   expect(item).toMatchObject({ position: 1, kind: 'REQUEST', request: { id: requestId, status: 'ACCEPTED' } });
-  await app.run(`mutation($a: ID!) { recordCouncilMinutes(agendaItemId: $a, minutes: "物业报价4.8万元，业委会同意动用停车和广告收益。") { minutes } }`, { a: item.id }, as(secretary));
-  const { createCouncilProposal: proposal } = await app.run(Q.propose, { a: item.id, t: '更换10号楼单元门禁，费用由公共停车和广告收益支付' }, as(secretary));
+  await app.run(
+    `mutation($a: ID!) { recordCouncilMinutes(agendaItemId: $a, minutes: "物业报价4.8万元，业委会同意动用停车和广告收益。") { minutes } }`,
+    { a: item.id },
+    as(secretary),
+  );
+  const { createCouncilProposal: proposal } = await app.run(
+    Q.propose,
+    { a: item.id, t: '更换10号楼单元门禁，费用由公共停车和广告收益支付' },
+    as(secretary),
+  );
 
   // 4. Each party votes through one of its members; the owners' committee first objects, then consents.
-  await app.run(Q.vote, { p: proposal.id, c: 'FOR' }, as(orgs.party.people[0]!));
-  await app.run(Q.vote, { p: proposal.id, c: 'FOR' }, as(orgs.committee.people[1]!));
-  await app.run(Q.vote, { p: proposal.id, c: 'AGAINST' }, as(orgs.owners.people[0]!));
-  const changed = await app.run(Q.changeVote, { p: proposal.id, c: 'FOR' }, as(orgs.owners.people[2]!));
+  await app.run(Q.vote, { p: proposal.id, c: 'FOR' }, as(orgs.party.people[0]));
+  await app.run(Q.vote, { p: proposal.id, c: 'FOR' }, as(orgs.committee.people[1]));
+  await app.run(Q.vote, { p: proposal.id, c: 'AGAINST' }, as(orgs.owners.people[0]));
+  const changed = await app.run(Q.changeVote, { p: proposal.id, c: 'FOR' }, as(orgs.owners.people[2]));
   expect(changed.changeCouncilVote).toMatchObject({ choice: 'FOR', castBy: { name: '业委会委员乙' } });
-  await app.run(Q.vote, { p: proposal.id, c: 'ABSTAIN' }, as(orgs.property.people[0]!));
+  await app.run(Q.vote, { p: proposal.id, c: 'ABSTAIN' }, as(orgs.property.people[0]));
   const { closeCouncilProposal: closed } = await app.run(Q.close, { p: proposal.id }, as(secretary));
   expect(closed).toEqual({
-    id: proposal.id, status: 'CLOSED', outcome: 'PASSED', closedBy: { name: '党支部书记' },
-    tally: { forWeight: 3, againstWeight: 0, abstainWeight: 1, eligibleWeight: 5, castWeight: 4, votingRule: 'CONSENT', voteCounting: 'PER_SEAT', quorumPercent: 60, quorumMet: true },
+    id: proposal.id,
+    status: 'CLOSED',
+    outcome: 'PASSED',
+    closedBy: { name: '党支部书记' },
+    tally: {
+      forWeight: 3,
+      againstWeight: 0,
+      abstainWeight: 1,
+      eligibleWeight: 5,
+      castWeight: 4,
+      votingRule: 'CONSENT',
+      voteCounting: 'PER_SEAT',
+      quorumPercent: 60,
+      quorumMet: true,
+    },
   });
 
   // 5. The decision: the property company installs, the residents' committee informs; parking income pays.
-  const { recordCouncilDecision: decision } = await app.run(Q.decide, {
-    input: {
-      proposalId: proposal.id,
-      summary: '更换10号楼单元门禁',
-      actionItems: [
-        { title: '采购并安装新门禁', ownerOrganizationId: orgs.property.org.id, dueOn: '2026-12-15' },
-        { title: '通知居民并登记门禁卡', ownerOrganizationId: orgs.committee.org.id, dueOn: '2026-12-20' },
-      ],
-      funding: [{ kind: 'PARKING_AND_ADVERTISING_INCOME', description: '公共停车和广告收益', amountFen: 4_800_000 }],
+  const { recordCouncilDecision: decision } = await app.run(
+    Q.decide,
+    {
+      input: {
+        proposalId: proposal.id,
+        summary: '更换10号楼单元门禁',
+        actionItems: [
+          { title: '采购并安装新门禁', ownerOrganizationId: orgs.property.org.id, dueOn: '2026-12-15' },
+          { title: '通知居民并登记门禁卡', ownerOrganizationId: orgs.committee.org.id, dueOn: '2026-12-20' },
+        ],
+        funding: [{ kind: 'PARKING_AND_ADVERTISING_INCOME', description: '公共停车和广告收益', amountFen: 4_800_000 }],
+      },
     },
-  }, as(secretary));
+    as(secretary),
+  );
   expect(decision).toMatchObject({
     summary: '更换10号楼单元门禁',
     totalFundingFen: 4_800_000,
     progress: { done: 0, inProgress: 0, total: 2, ratio: 0 },
     fundingSources: [{ kind: 'PARKING_AND_ADVERTISING_INCOME', description: '公共停车和广告收益', amountFen: 4_800_000 }],
     actionItems: [
-      { title: '采购并安装新门禁', dueOn: '2026-12-15', status: 'TODO', ownerOrganization: { name: '火龙园物业服务中心' }, ownerPerson: null },
-      { title: '通知居民并登记门禁卡', dueOn: '2026-12-20', status: 'TODO', ownerOrganization: { name: '火龙园北里社区居委会' }, ownerPerson: null },
+      {
+        title: '采购并安装新门禁',
+        dueOn: '2026-12-15',
+        status: 'TODO',
+        ownerOrganization: { name: '火龙园物业服务中心' },
+        ownerPerson: null,
+      },
+      {
+        title: '通知居民并登记门禁卡',
+        dueOn: '2026-12-20',
+        status: 'TODO',
+        ownerOrganization: { name: '火龙园北里社区居委会' },
+        ownerPerson: null,
+      },
     ],
   });
   const [install, notify] = decision.actionItems;
@@ -93,18 +175,19 @@ test('five-party flow: door-access complaint → council item → decision funde
     { title: '通知居民并登记门禁卡', status: 'TODO', decision: { summary: '更换10号楼单元门禁' } },
   ]);
   expect((await app.run(board, { under: w.otherBuilding.id })).councilActionItems).toEqual([]);
-  const status = async () => (await app.run(`query($id: ID!) { node(id: $id) { ... on Request { status } } }`, { id: requestId })).node.status;
+  const status = async () =>
+    (await app.run(`query($id: ID!) { node(id: $id) { ... on Request { status } } }`, { id: requestId })).node.status;
   expect(await status()).toBe('IN_PROGRESS');
 
   // 6. Owners move their items; someone else may not.
-  const notOwner = await failure(app, Q.updateItem, { id: install.id, s: 'DONE' }, as(orgs.committee.people[0]!));
+  const notOwner = await failure(app, Q.updateItem, { id: install.id, s: 'DONE' }, as(orgs.committee.people[0]));
   expect(notOwner.code).toBe('NOT_OWNER');
-  const step = await app.run(Q.updateItem, { id: install.id, s: 'IN_PROGRESS' }, as(orgs.property.people[0]!));
+  const step = await app.run(Q.updateItem, { id: install.id, s: 'IN_PROGRESS' }, as(orgs.property.people[0]));
   expect(step.updateCouncilActionItem.decision.progress).toEqual({ done: 0, total: 2, ratio: 0 });
-  const half = await app.run(Q.updateItem, { id: install.id, s: 'DONE' }, as(orgs.property.people[0]!));
+  const half = await app.run(Q.updateItem, { id: install.id, s: 'DONE' }, as(orgs.property.people[0]));
   expect(half.updateCouncilActionItem.decision).toEqual({ progress: { done: 1, total: 2, ratio: 0.5 }, completedAt: null });
   expect(await status()).toBe('IN_PROGRESS');
-  const all = await app.run(Q.updateItem, { id: notify.id, s: 'DONE' }, as(orgs.committee.people[1]!));
+  const all = await app.run(Q.updateItem, { id: notify.id, s: 'DONE' }, as(orgs.committee.people[1]));
   expect(all.updateCouncilActionItem.decision.progress).toEqual({ done: 2, total: 2, ratio: 1 });
   expect(all.updateCouncilActionItem.decision.completedAt).not.toBeNull();
 
@@ -116,23 +199,53 @@ test('five-party flow: door-access complaint → council item → decision funde
   );
   expect(request.status).toBe('RESOLVED');
   expect(request.timeline.slice(2)).toEqual([
-    { action: 'status', fromStatus: 'ACCEPTED', toStatus: 'IN_PROGRESS', actor: { name: '党支部书记' }, note: '火龙园北里五方共建议事会决定：更换10号楼单元门禁' },
-    { action: 'status', fromStatus: 'IN_PROGRESS', toStatus: 'RESOLVED', actor: { name: '居委会委员' }, note: '火龙园北里五方共建议事会决定「更换10号楼单元门禁」的分工已全部完成' },
+    {
+      action: 'status',
+      fromStatus: 'ACCEPTED',
+      toStatus: 'IN_PROGRESS',
+      actor: { name: '党支部书记' },
+      note: '火龙园北里五方共建议事会决定：更换10号楼单元门禁',
+    },
+    {
+      action: 'status',
+      fromStatus: 'IN_PROGRESS',
+      toStatus: 'RESOLVED',
+      actor: { name: '居委会委员' },
+      note: '火龙园北里五方共建议事会决定「更换10号楼单元门禁」的分工已全部完成',
+    },
   ]);
   expect(request.councilItems).toEqual([
-    { title: '10号楼单元门禁更换', meeting: { title: '五方共建协商会：10号楼门禁', council: { name: '火龙园北里五方共建议事会' } }, proposals: [{ outcome: 'PASSED', decision: { summary: '更换10号楼单元门禁', progress: { ratio: 1 } } }] },
+    {
+      title: '10号楼单元门禁更换',
+      meeting: { title: '五方共建协商会：10号楼门禁', council: { name: '火龙园北里五方共建议事会' } },
+      proposals: [{ outcome: 'PASSED', decision: { summary: '更换10号楼单元门禁', progress: { ratio: 1 } } }],
+    },
   ]);
 
   // 8. Events, small, with the community's path.
   const decisionMade = events.find((e) => e.name === 'council.decision-made')!;
   expect(decisionMade.payload).toEqual({
-    councilId: uuid(council.id), placePath: w.community.path, decisionId: uuid(decision.id), proposalId: uuid(proposal.id),
-    requestId: uuid(requestId), actionItemIds: [uuid(install.id), uuid(notify.id)],
+    councilId: uuid(council.id),
+    placePath: w.community.path,
+    decisionId: uuid(decision.id),
+    proposalId: uuid(proposal.id),
+    requestId: uuid(requestId),
+    actionItemIds: [uuid(install.id), uuid(notify.id)],
   });
-  const updates = events.filter((e) => e.name === 'council.action-item-updated').map((e) => e.payload as { status: string; done: number; total: number });
-  expect(updates.map(({ status, done, total }) => [status, done, total])).toEqual([['in_progress', 0, 2], ['done', 1, 2], ['done', 2, 2]]);
+  const updates = events
+    .filter((e) => e.name === 'council.action-item-updated')
+    .map((e) => e.payload as { status: string; done: number; total: number });
+  expect(updates.map(({ status, done, total }) => [status, done, total])).toEqual([
+    ['in_progress', 0, 2],
+    ['done', 1, 2],
+    ['done', 2, 2],
+  ]);
   expect(events.filter((e) => e.name === 'council.decision-completed')).toHaveLength(1);
-  expect(events.filter((e) => e.name === 'request.status-changed').map((e) => (e.payload as { status: string }).status)).toEqual(['accepted', 'in_progress', 'resolved']);
+  expect(events.filter((e) => e.name === 'request.status-changed').map((e) => (e.payload as { status: string }).status)).toEqual([
+    'accepted',
+    'in_progress',
+    'resolved',
+  ]);
   for (const e of events) expect(JSON.stringify(e.payload).length).toBeLessThan(1000);
 
   // 9. The seats and action items on core's Organization type.
@@ -140,8 +253,11 @@ test('five-party flow: door-access complaint → council item → decision funde
     `query($id: ID!) { node(id: $id) { ... on Organization { councilSeats { seatType council { name } } councilActionItems { title status } } } }`,
     { id: orgs.property.org.id },
   );
-  expect(property).toEqual({ councilSeats: [{ seatType: 'PROPERTY_COMPANY', council: { name: '火龙园北里五方共建议事会' } }], councilActionItems: [{ title: '采购并安装新门禁', status: 'DONE' }] });
+  expect(property).toEqual({
+    councilSeats: [{ seatType: 'PROPERTY_COMPANY', council: { name: '火龙园北里五方共建议事会' } }],
+    councilActionItems: [{ title: '采购并安装新门禁', status: 'DONE' }],
+  });
   expect((await app.run(board, { under: w.community.id })).councilActionItems).toEqual([]);
-  const doneAgain = await failure(app, Q.updateItem, { id: install.id, s: 'IN_PROGRESS' }, as(orgs.property.people[0]!));
+  const doneAgain = await failure(app, Q.updateItem, { id: install.id, s: 'IN_PROGRESS' }, as(orgs.property.people[0]));
   expect(doneAgain.code).toBe('ACTION_ITEM_DONE');
 });

@@ -13,7 +13,7 @@ const close = `mutation($id: ID!) { closeCouncilResidentPoll(pollId: $id) { stat
 let n = 0;
 
 async function proposalFor() {
-  const chair = w.orgs.committee.people[0]!;
+  const chair = w.orgs.committee.people[0];
   const made = await councilWithProposal(w, `山畔议事会${++n}`, 'CONSENT', 'PER_SEAT', 0, [{ person: chair, seat: 'RESIDENTS_COMMITTEE' }]);
   await w.app.run(Q.vote, { p: made.proposal.id, c: 'FOR' }, as(chair));
   await w.app.run(Q.close, { p: made.proposal.id }, as(chair));
@@ -22,11 +22,18 @@ async function proposalFor() {
 
 test("residents' consultation: one answer per resident of the affected places; the decision waits for it", async () => {
   const { proposal, chair } = await proposalFor();
-  const poll = (await w.app.run(open, { p: proposal.id, q: '用新长椅替换楼下的旧沙发，您同意吗？', places: [w.building.id] }, as(chair))).openCouncilResidentPoll;
+  const poll = (await w.app.run(open, { p: proposal.id, q: '用新长椅替换楼下的旧沙发，您同意吗？', places: [w.building.id] }, as(chair)))
+    .openCouncilResidentPoll;
   expect(poll).toMatchObject({ status: 'OPEN', places: [{ name: '10号楼' }] });
   expect((await failure(w.app, open, { p: proposal.id, q: '再问一次', places: [w.building.id] }, as(chair))).code).toBe('CONFLICT');
 
-  const decide = { input: { proposalId: proposal.id, summary: '新长椅替换旧沙发', actionItems: [{ title: '采购长椅', ownerOrganizationId: w.orgs.property.org.id, dueOn: '2026-12-10' }] } };
+  const decide = {
+    input: {
+      proposalId: proposal.id,
+      summary: '新长椅替换旧沙发',
+      actionItems: [{ title: '采购长椅', ownerOrganizationId: w.orgs.property.org.id, dueOn: '2026-12-10' }],
+    },
+  };
   expect((await failure(w.app, Q.decide, decide, as(chair))).code).toBe('POLL_OPEN');
 
   // Residents of building 10 answer; a neighbour from building 11 and a non-resident may not.
@@ -35,18 +42,21 @@ test("residents' consultation: one answer per resident of the affected places; t
   expect((await failure(w.app, answer, { id: poll.id, a: 'AGREE' }, as(w.outsider))).message).toBe(
     '路人 does not live in the places this poll asks (their household is not under any of them); only their residents answer.',
   );
-  await w.app.run(answer, { id: poll.id, a: 'AGREE' }, as(r1!));
-  expect((await failure(w.app, answer, { id: poll.id, a: 'DISAGREE' }, as(r1!))).code).toBe('ALREADY_ANSWERED');
+  await w.app.run(answer, { id: poll.id, a: 'AGREE' }, as(r1));
+  expect((await failure(w.app, answer, { id: poll.id, a: 'DISAGREE' }, as(r1))).code).toBe('ALREADY_ANSWERED');
   // The same resident answering twice at once: one answer counts.
-  const twice = await Promise.all([w.app.execute(answer, { id: poll.id, a: 'AGREE' }, as(r2!)), w.app.execute(answer, { id: poll.id, a: 'AGREE' }, as(r2!))]);
+  const twice = await Promise.all([
+    w.app.execute(answer, { id: poll.id, a: 'AGREE' }, as(r2)),
+    w.app.execute(answer, { id: poll.id, a: 'AGREE' }, as(r2)),
+  ]);
   expect(twice.filter((r) => !r.errors)).toHaveLength(1);
-  expect(twice.find((r) => r.errors)!.errors![0]!.extensions?.code).toBe('ALREADY_ANSWERED');
-  await w.app.run(answer, { id: poll.id, a: 'DISAGREE' }, as(r3!));
+  expect(twice.find((r) => r.errors)!.errors![0].extensions?.code).toBe('ALREADY_ANSWERED');
+  await w.app.run(answer, { id: poll.id, a: 'DISAGREE' }, as(r3));
 
   expect((await failure(w.app, close, { id: poll.id }, as(w.outsider))).code).toBe('NOT_A_MEMBER');
   const closed = (await w.app.run(close, { id: poll.id }, as(chair))).closeCouncilResidentPoll;
   expect(closed).toMatchObject({ status: 'CLOSED', agreeCount: 2, disagreeCount: 1, eligibleCount: 4, answerCount: 3 });
-  expect((await failure(w.app, answer, { id: poll.id, a: 'AGREE' }, as(w.residents[3]!))).code).toBe('POLL_CLOSED');
+  expect((await failure(w.app, answer, { id: poll.id, a: 'AGREE' }, as(w.residents[3]))).code).toBe('POLL_CLOSED');
   const decided = await w.app.run(Q.decide, decide, as(chair));
   expect(decided.recordCouncilDecision.summary).toBe('新长椅替换旧沙发');
 });
@@ -59,28 +69,52 @@ test('residents answering while the poll closes are counted or refused, never lo
   const closed = results.pop()!;
   expect(closed.errors).toBeUndefined();
   const counted = results.filter((r) => !r.errors).length;
-  for (const r of results.filter((r) => r.errors)) expect(r.errors![0]!.extensions?.code).toBe('POLL_CLOSED');
-  expect(closed.data!.closeCouncilResidentPoll).toMatchObject({ agreeCount: counted, disagreeCount: 0, eligibleCount: 5, answerCount: counted });
+  for (const r of results.filter((r) => r.errors)) expect(r.errors![0].extensions?.code).toBe('POLL_CLOSED');
+  expect(closed.data!.closeCouncilResidentPoll).toMatchObject({
+    agreeCount: counted,
+    disagreeCount: 0,
+    eligibleCount: 5,
+    answerCount: counted,
+  });
 });
 
-test('a poll asks places inside the council\'s community, at least one', async () => {
+test("a poll asks places inside the council's community, at least one", async () => {
   const { proposal, chair } = await proposalFor();
   expect((await failure(w.app, open, { p: proposal.id, q: '同意吗？', places: [] }, as(chair))).argument).toBe('placeIds');
   const em = w.app.platform.orm.em.fork();
   const elsewhere = (await em.execute("SELECT id FROM public.place WHERE code = 'T-FZ'"))[0].id as string;
-  const error = await failure(w.app, open, { p: proposal.id, q: '同意吗？', places: [Buffer.from(`Place:${elsewhere}`).toString('base64url')] }, as(chair));
-  expect(error).toMatchObject({ code: 'BAD_USER_INPUT', message: '"placeIds" must lie in 火龙园北里社区, the council\'s community; 方庄街道 does not.' });
-  expect(Number((await em.execute('SELECT count(*) AS n FROM council.resident_poll WHERE proposal_id = ?', [Buffer.from(proposal.id, 'base64url').toString().split(':')[1]]))[0].n)).toBe(0);
+  const error = await failure(
+    w.app,
+    open,
+    { p: proposal.id, q: '同意吗？', places: [Buffer.from(`Place:${elsewhere}`).toString('base64url')] },
+    as(chair),
+  );
+  expect(error).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    message: '"placeIds" must lie in 火龙园北里社区, the council\'s community; 方庄街道 does not.',
+  });
+  expect(
+    Number(
+      (
+        await em.execute('SELECT count(*) AS n FROM council.resident_poll WHERE proposal_id = ?', [
+          Buffer.from(proposal.id, 'base64url').toString().split(':')[1],
+        ])
+      )[0].n,
+    ),
+  ).toBe(0);
 });
 
 test('when residents do not agree, no decision is recorded', async () => {
   const { proposal, chair } = await proposalFor();
   const poll = (await w.app.run(open, { p: proposal.id, q: '拆除楼下凉亭？', places: [w.building.id] }, as(chair))).openCouncilResidentPoll;
-  await w.app.run(answer, { id: poll.id, a: 'AGREE' }, as(w.residents[0]!));
-  await w.app.run(answer, { id: poll.id, a: 'DISAGREE' }, as(w.residents[1]!));
+  await w.app.run(answer, { id: poll.id, a: 'AGREE' }, as(w.residents[0]));
+  await w.app.run(answer, { id: poll.id, a: 'DISAGREE' }, as(w.residents[1]));
   await w.app.run(close, { id: poll.id }, as(chair));
-  const decide = { input: { proposalId: proposal.id, summary: '拆除凉亭', actionItems: [{ title: '拆除', ownerPersonId: chair.id, dueOn: '2026-12-10' }] } };
+  const decide = {
+    input: { proposalId: proposal.id, summary: '拆除凉亭', actionItems: [{ title: '拆除', ownerPersonId: chair.id, dueOn: '2026-12-10' }] },
+  };
   expect(await failure(w.app, Q.decide, decide, as(chair))).toMatchObject({
-    code: 'RESIDENTS_DISAGREE', message: 'Residents did not agree (1 agree, 1 disagree); a decision needs more residents agreeing than disagreeing.',
+    code: 'RESIDENTS_DISAGREE',
+    message: 'Residents did not agree (1 agree, 1 disagree); a decision needs more residents agreeing than disagreeing.',
   });
 });

@@ -17,8 +17,8 @@ let n = 0;
 async function decide(rule: string, votes: string[], quorumPercent = 60) {
   const seats = people.slice(0, 5).map((person) => ({ person, seat: 'RESIDENT_REPRESENTATIVE' }));
   const { proposal } = await councilWithProposal(w, `议事会${++n}`, rule, 'PER_SEAT', quorumPercent, seats);
-  for (const [i, choice] of votes.entries()) await w.app.run(Q.vote, { p: proposal.id, c: choice }, as(people[i]!));
-  return (await w.app.run(Q.close, { p: proposal.id }, as(people[0]!))).closeCouncilProposal;
+  for (const [i, choice] of votes.entries()) await w.app.run(Q.vote, { p: proposal.id, c: choice }, as(people[i]));
+  return (await w.app.run(Q.close, { p: proposal.id }, as(people[0]))).closeCouncilProposal;
 }
 
 describe.each([
@@ -39,32 +39,42 @@ describe.each([
     const closed = await decide(rule, [...votes]);
     expect(closed.outcome).toBe(expected);
     expect(closed.tally).toEqual({
-      forWeight: yes, againstWeight: no, abstainWeight: abstain, eligibleWeight: 5, castWeight: votes.length,
-      votingRule: rule, voteCounting: 'PER_SEAT', quorumPercent: 60, quorumMet: expected !== 'NO_QUORUM',
+      forWeight: yes,
+      againstWeight: no,
+      abstainWeight: abstain,
+      eligibleWeight: 5,
+      castWeight: votes.length,
+      votingRule: rule,
+      voteCounting: 'PER_SEAT',
+      quorumPercent: 60,
+      quorumMet: expected !== 'NO_QUORUM',
     });
   });
 });
 
-test.each(['CONSENT', 'SIMPLE_MAJORITY', 'TWO_THIRDS'])('%s without a quorum requirement decides on a single ballot, but not on none', async (rule) => {
-  expect((await decide(rule, ['FOR'], 0)).outcome).toBe('PASSED');
-  expect((await decide(rule, [], 0)).outcome).toBe('NO_QUORUM');
-});
+test.each(['CONSENT', 'SIMPLE_MAJORITY', 'TWO_THIRDS'])(
+  '%s without a quorum requirement decides on a single ballot, but not on none',
+  async (rule) => {
+    expect((await decide(rule, ['FOR'], 0)).outcome).toBe('PASSED');
+    expect((await decide(rule, [], 0)).outcome).toBe('NO_QUORUM');
+  },
+);
 
 test('per-seat and per-person counting differ when an organisation seat stands for several people', async () => {
   // The owners' committee (3 members) for, two representatives against.
   const run = async (counting: string, quorumPercent: number, withPeople: boolean) => {
     const seats = [
       { org: w.orgs.owners.org, seat: 'OWNERS_COMMITTEE' },
-      { person: people[0]!, seat: 'RESIDENT_REPRESENTATIVE' },
-      { person: people[1]!, seat: 'RESIDENT_REPRESENTATIVE' },
+      { person: people[0], seat: 'RESIDENT_REPRESENTATIVE' },
+      { person: people[1], seat: 'RESIDENT_REPRESENTATIVE' },
     ];
     const { proposal } = await councilWithProposal(w, `计票${++n}`, 'SIMPLE_MAJORITY', counting, quorumPercent, seats);
-    await w.app.run(Q.vote, { p: proposal.id, c: 'FOR' }, as(w.orgs.owners.people[1]!));
+    await w.app.run(Q.vote, { p: proposal.id, c: 'FOR' }, as(w.orgs.owners.people[1]));
     if (withPeople) {
-      await w.app.run(Q.vote, { p: proposal.id, c: 'AGAINST' }, as(people[0]!));
-      await w.app.run(Q.vote, { p: proposal.id, c: 'AGAINST' }, as(people[1]!));
+      await w.app.run(Q.vote, { p: proposal.id, c: 'AGAINST' }, as(people[0]));
+      await w.app.run(Q.vote, { p: proposal.id, c: 'AGAINST' }, as(people[1]));
     }
-    return (await w.app.run(Q.close, { p: proposal.id }, as(people[0]!))).closeCouncilProposal;
+    return (await w.app.run(Q.close, { p: proposal.id }, as(people[0]))).closeCouncilProposal;
   };
   const perSeat = await run('PER_SEAT', 50, true);
   expect(perSeat.outcome).toBe('REJECTED');
@@ -81,7 +91,7 @@ const count = async (sql: string, params: unknown[]) => Number((await w.app.plat
 
 test('bad votes are refused with typed errors and write nothing', async () => {
   const seats = [
-    { person: people[0]!, seat: 'RESIDENT_REPRESENTATIVE' },
+    { person: people[0], seat: 'RESIDENT_REPRESENTATIVE' },
     { org: w.orgs.owners.org, seat: 'OWNERS_COMMITTEE' },
   ];
   const { proposal, council } = await councilWithProposal(w, `坏票${++n}`, 'SIMPLE_MAJORITY', 'PER_SEAT', 50, seats);
@@ -93,37 +103,48 @@ test('bad votes are refused with typed errors and write nothing', async () => {
   expect(await failure(w.app, Q.vote, { p: proposal.id, c: 'FOR' })).toMatchObject({ code: 'UNAUTHENTICATED' });
   expect(await ballots()).toBe(0);
 
-  await w.app.run(Q.vote, { p: proposal.id, c: 'FOR' }, as(people[0]!));
-  expect(await failure(w.app, Q.vote, { p: proposal.id, c: 'AGAINST' }, as(people[0]!))).toMatchObject({
-    code: 'ALREADY_VOTED', message: '议事代表1 (resident_representative) already voted FOR (cast by 议事代表1); one vote per seat. To change it while the vote is open, use changeCouncilVote.',
+  await w.app.run(Q.vote, { p: proposal.id, c: 'FOR' }, as(people[0]));
+  expect(await failure(w.app, Q.vote, { p: proposal.id, c: 'AGAINST' }, as(people[0]))).toMatchObject({
+    code: 'ALREADY_VOTED',
+    message:
+      '议事代表1 (resident_representative) already voted FOR (cast by 议事代表1); one vote per seat. To change it while the vote is open, use changeCouncilVote.',
   });
   // Another member of the organisation votes for its seat; a second member may not vote again, but may change it.
-  const org = await w.app.run(Q.vote, { p: proposal.id, c: 'AGAINST' }, as(w.orgs.owners.people[0]!));
-  expect(org.castCouncilVote).toMatchObject({ choice: 'AGAINST', castBy: { name: '业委会主任' }, member: { name: '火龙园北里业主委员会' } });
-  expect((await failure(w.app, Q.vote, { p: proposal.id, c: 'FOR' }, as(w.orgs.owners.people[1]!))).code).toBe('ALREADY_VOTED');
+  const org = await w.app.run(Q.vote, { p: proposal.id, c: 'AGAINST' }, as(w.orgs.owners.people[0]));
+  expect(org.castCouncilVote).toMatchObject({
+    choice: 'AGAINST',
+    castBy: { name: '业委会主任' },
+    member: { name: '火龙园北里业主委员会' },
+  });
+  expect((await failure(w.app, Q.vote, { p: proposal.id, c: 'FOR' }, as(w.orgs.owners.people[1]))).code).toBe('ALREADY_VOTED');
   expect((await failure(w.app, Q.changeVote, { p: proposal.id, c: 'FOR' }, as(w.outsider))).code).toBe('NOT_FOUND'); // outside their places (issue #9)
-  await w.app.run(Q.changeVote, { p: proposal.id, c: 'ABSTAIN' }, as(w.orgs.owners.people[1]!));
+  await w.app.run(Q.changeVote, { p: proposal.id, c: 'ABSTAIN' }, as(w.orgs.owners.people[1]));
   expect(await ballots()).toBe(2);
 
-  const closed = await w.app.run(Q.close, { p: proposal.id }, as(people[0]!));
+  const closed = await w.app.run(Q.close, { p: proposal.id }, as(people[0]));
   expect(closed.closeCouncilProposal.tally).toMatchObject({ forWeight: 1, againstWeight: 0, abstainWeight: 1 });
-  expect(await failure(w.app, Q.vote, { p: proposal.id, c: 'FOR' }, as(w.orgs.owners.people[2]!))).toMatchObject({ code: 'PROPOSAL_CLOSED' });
-  expect((await failure(w.app, Q.changeVote, { p: proposal.id, c: 'AGAINST' }, as(people[0]!))).code).toBe('PROPOSAL_CLOSED');
-  expect((await failure(w.app, Q.close, { p: proposal.id }, as(people[0]!))).code).toBe('PROPOSAL_CLOSED');
+  expect(await failure(w.app, Q.vote, { p: proposal.id, c: 'FOR' }, as(w.orgs.owners.people[2]))).toMatchObject({
+    code: 'PROPOSAL_CLOSED',
+  });
+  expect((await failure(w.app, Q.changeVote, { p: proposal.id, c: 'AGAINST' }, as(people[0]))).code).toBe('PROPOSAL_CLOSED');
+  expect((await failure(w.app, Q.close, { p: proposal.id }, as(people[0]))).code).toBe('PROPOSAL_CLOSED');
   expect((await failure(w.app, Q.close, { p: proposal.id }, as(w.outsider))).code).toBe('NOT_FOUND'); // outside their places, whatever its state
   expect(await ballots()).toBe(2);
 });
 
 test('a person who may act for several seats says which', async () => {
-  const chair = w.orgs.owners.people[0]!;
-  const seats = [{ person: chair, seat: 'RESIDENT_REPRESENTATIVE' }, { org: w.orgs.owners.org, seat: 'OWNERS_COMMITTEE' }];
+  const chair = w.orgs.owners.people[0];
+  const seats = [
+    { person: chair, seat: 'RESIDENT_REPRESENTATIVE' },
+    { org: w.orgs.owners.org, seat: 'OWNERS_COMMITTEE' },
+  ];
   const { proposal, members } = await councilWithProposal(w, `多席${++n}`, 'SIMPLE_MAJORITY', 'PER_SEAT', 50, seats);
   const ambiguous = await failure(w.app, Q.vote, { p: proposal.id, c: 'FOR' }, as(chair));
   expect(ambiguous).toMatchObject({ code: 'SEAT_AMBIGUOUS', argument: 'memberId' });
   await w.app.run(Q.vote, { p: proposal.id, c: 'FOR', m: members[0] }, as(chair));
   await w.app.run(Q.vote, { p: proposal.id, c: 'AGAINST', m: members[1] }, as(chair));
-  const other = await councilWithProposal(w, `他会${++n}`, 'SIMPLE_MAJORITY', 'PER_SEAT', 50, [{ person: people[0]!, seat: 'OTHER' }]);
-  expect((await failure(w.app, Q.vote, { p: other.proposal.id, c: 'FOR', m: members[0] }, as(people[0]!))).code).toBe('NOT_A_MEMBER');
+  const other = await councilWithProposal(w, `他会${++n}`, 'SIMPLE_MAJORITY', 'PER_SEAT', 50, [{ person: people[0], seat: 'OTHER' }]);
+  expect((await failure(w.app, Q.vote, { p: other.proposal.id, c: 'FOR', m: members[0] }, as(people[0]))).code).toBe('NOT_A_MEMBER');
 });
 
 test('concurrent votes and a concurrent close: every vote is counted or refused, none lost', async () => {
@@ -131,12 +152,12 @@ test('concurrent votes and a concurrent close: every vote is counted or refused,
   for (let round = 0; round < 3; round++) {
     const { proposal } = await councilWithProposal(w, `并发${++n}`, 'SIMPLE_MAJORITY', 'PER_SEAT', 0, seats);
     const votes = people.slice(0, 6).map((p, i) => w.app.execute(Q.vote, { p: proposal.id, c: i % 2 ? 'AGAINST' : 'FOR' }, as(p)));
-    const close = w.app.execute(Q.close, { p: proposal.id }, as(people[0]!));
+    const close = w.app.execute(Q.close, { p: proposal.id }, as(people[0]));
     const results = await Promise.all([...votes, close]);
     const closed = results.pop()!;
     expect(closed.errors).toBeUndefined();
     const counted = results.filter((r) => !r.errors);
-    for (const refused of results.filter((r) => r.errors)) expect(refused.errors![0]!.extensions?.code).toBe('PROPOSAL_CLOSED');
+    for (const refused of results.filter((r) => r.errors)) expect(refused.errors![0].extensions?.code).toBe('PROPOSAL_CLOSED');
     const tally = closed.data!.closeCouncilProposal.tally;
     expect(tally.castWeight).toBe(counted.length);
     expect(tally.forWeight).toBe(counted.filter((r) => r.data!.castCouncilVote.choice === 'FOR').length);
@@ -145,17 +166,25 @@ test('concurrent votes and a concurrent close: every vote is counted or refused,
   }
 });
 
-test("two members of one organisation casting its vote at once: exactly one counts", async () => {
-  const { proposal } = await councilWithProposal(w, `同会${++n}`, 'SIMPLE_MAJORITY', 'PER_SEAT', 50, [{ org: w.orgs.owners.org, seat: 'OWNERS_COMMITTEE' }]);
+test('two members of one organisation casting its vote at once: exactly one counts', async () => {
+  const { proposal } = await councilWithProposal(w, `同会${++n}`, 'SIMPLE_MAJORITY', 'PER_SEAT', 50, [
+    { org: w.orgs.owners.org, seat: 'OWNERS_COMMITTEE' },
+  ]);
   const results = await Promise.all(w.orgs.owners.people.map((p) => w.app.execute(Q.vote, { p: proposal.id, c: 'FOR' }, as(p))));
   expect(results.filter((r) => !r.errors)).toHaveLength(1);
-  expect(results.filter((r) => r.errors).map((r) => r.errors![0]!.extensions?.code)).toEqual(['ALREADY_VOTED', 'ALREADY_VOTED']);
+  expect(results.filter((r) => r.errors).map((r) => r.errors![0].extensions?.code)).toEqual(['ALREADY_VOTED', 'ALREADY_VOTED']);
 });
 
 test('two closes at once: one records the outcome, the other is told it is closed', async () => {
-  const { proposal } = await councilWithProposal(w, `双关${++n}`, 'CONSENT', 'PER_SEAT', 0, [{ person: people[0]!, seat: 'OTHER' }, { person: people[1]!, seat: 'OTHER' }]);
-  await w.app.run(Q.vote, { p: proposal.id, c: 'FOR' }, as(people[1]!));
-  const results = await Promise.all([w.app.execute(Q.close, { p: proposal.id }, as(people[0]!)), w.app.execute(Q.close, { p: proposal.id }, as(people[1]!))]);
+  const { proposal } = await councilWithProposal(w, `双关${++n}`, 'CONSENT', 'PER_SEAT', 0, [
+    { person: people[0], seat: 'OTHER' },
+    { person: people[1], seat: 'OTHER' },
+  ]);
+  await w.app.run(Q.vote, { p: proposal.id, c: 'FOR' }, as(people[1]));
+  const results = await Promise.all([
+    w.app.execute(Q.close, { p: proposal.id }, as(people[0])),
+    w.app.execute(Q.close, { p: proposal.id }, as(people[1])),
+  ]);
   expect(results.filter((r) => !r.errors)).toHaveLength(1);
-  expect(results.find((r) => r.errors)!.errors![0]!.extensions?.code).toBe('PROPOSAL_CLOSED');
+  expect(results.find((r) => r.errors)!.errors![0].extensions?.code).toBe('PROPOSAL_CLOSED');
 });

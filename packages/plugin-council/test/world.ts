@@ -53,8 +53,18 @@ export async function createWorld(clock?: () => Date, options: Omit<TestAppOptio
   };
   const orgs = {
     party: org('火龙园北里社区党支部', OrganizationKind.PARTY_BRANCH, ['党支部书记'], PersonRoleKind.PARTY_MEMBER),
-    committee: org('火龙园北里社区居委会', OrganizationKind.RESIDENTS_COMMITTEE, ['居委会主任', '居委会委员'], PersonRoleKind.SOCIAL_WORKER),
-    owners: org('火龙园北里业主委员会', OrganizationKind.OWNERS_COMMITTEE, ['业委会主任', '业委会委员甲', '业委会委员乙'], PersonRoleKind.RESIDENT),
+    committee: org(
+      '火龙园北里社区居委会',
+      OrganizationKind.RESIDENTS_COMMITTEE,
+      ['居委会主任', '居委会委员'],
+      PersonRoleKind.SOCIAL_WORKER,
+    ),
+    owners: org(
+      '火龙园北里业主委员会',
+      OrganizationKind.OWNERS_COMMITTEE,
+      ['业委会主任', '业委会委员甲', '业委会委员乙'],
+      PersonRoleKind.RESIDENT,
+    ),
     property: org('火龙园物业服务中心', OrganizationKind.PROPERTY_COMPANY, ['物业经理'], PersonRoleKind.PROPERTY_STAFF),
     unit: org('驻区单位联合会', OrganizationKind.RESIDENT_UNIT, ['驻区单位代表'], PersonRoleKind.VOLUNTEER),
   };
@@ -64,10 +74,15 @@ export async function createWorld(clock?: () => Date, options: Omit<TestAppOptio
 }
 
 /** Runs an operation expected to fail; returns its first error's code and message. */
-export async function failure(app: TestApp, source: string, variables: Record<string, unknown>, options?: { caller?: { id: string; kind: 'person' } }) {
+export async function failure(
+  app: TestApp,
+  source: string,
+  variables: Record<string, unknown>,
+  options?: { caller?: { id: string; kind: 'person' } },
+) {
   const result = await app.execute(source, variables, options);
   expect(result.errors?.length).toBeGreaterThan(0);
-  const error = result.errors![0]!;
+  const error = result.errors![0];
   return { code: error.extensions?.code as string, message: error.message, argument: error.extensions?.argument as string | undefined };
 }
 
@@ -94,7 +109,7 @@ export async function councilWithProposal(
   quorumPercent: number,
   seats: { person?: Person; org?: Organization; seat: string }[],
 ) {
-  const convenor = seats[0]!.person ?? null;
+  const convenor = seats[0].person ?? null;
   const { createCouncil: council } = await w.app.run(Q.createCouncil, {
     input: { communityId: w.community.id, name, kind: 'NAMED', votingRule: rule, voteCounting: counting, quorumPercent },
   });
@@ -103,10 +118,12 @@ export async function councilWithProposal(
     const { addCouncilMember } = await w.app.run(Q.addMember, { c: council.id, s: s.seat, p: s.person?.id, o: s.org?.id });
     members.push(addCouncilMember.id);
   }
-  const actor = convenor ?? (await firstPersonOf(w, seats[0]!.org!));
+  const actor = convenor ?? (await firstPersonOf(w, seats[0].org!));
   const { scheduleCouncilMeeting: meeting } = await w.app.run(
     Q.schedule,
-    { input: { councilId: council.id, title: `${name}会议`, scheduledAt: new Date(Date.now() + 3 * 3_600_000).toISOString(), urgent: true } },
+    {
+      input: { councilId: council.id, title: `${name}会议`, scheduledAt: new Date(Date.now() + 3 * 3_600_000).toISOString(), urgent: true },
+    },
     as(actor),
   );
   const { addCouncilAgendaItem: item } = await w.app.run(Q.agenda, { input: { meetingId: meeting.id, title: '议题' } }, as(actor));
@@ -115,6 +132,6 @@ export async function councilWithProposal(
 }
 
 async function firstPersonOf(w: World, org: Organization): Promise<Person> {
-  for (const group of Object.values(w.orgs)) if (group.org.uuid === org.uuid) return group.people[0]!;
+  for (const group of Object.values(w.orgs)) if (group.org.uuid === org.uuid) return group.people[0];
   throw new Error('unknown organisation');
 }

@@ -7,7 +7,10 @@ import { GridAttentionLevel } from './grid-enums.js';
 
 /** One colour set on a household or building (民情图), with the reason: its history is every mark. */
 @Entity({ schema: 'grid', tableName: 'attention_mark' })
-@ObjectType({ implements: Node, description: "A colour (red / orange / green) set on a household or building for the people's-conditions map, with who, when and why." })
+@ObjectType({
+  implements: Node,
+  description: "A colour (red / orange / green) set on a household or building for the people's-conditions map, with who, when and why.",
+})
 export class GridAttentionMark implements Node {
   [OptionalProps]?: 'uuid' | 'previousLevel' | 'setBy';
 

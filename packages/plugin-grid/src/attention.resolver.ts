@@ -62,7 +62,10 @@ export class GridAttentionMap {
 
 @Resolver(() => GridAttentionMark)
 export class GridAttentionResolver {
-  @Mutation(() => GridAttentionMark, { description: "Sets the colour of a household or building on the people's-conditions map, with a reason; the previous colour stays in its history. The signed-in person must be an active worker of the grid covering it." })
+  @Mutation(() => GridAttentionMark, {
+    description:
+      "Sets the colour of a household or building on the people's-conditions map, with a reason; the previous colour stays in its history. The signed-in person must be an active worker of the grid covering it.",
+  })
   async setGridAttentionLevel(
     @Arg('placeId', () => ID) placeId: string,
     @Arg('level', () => GridAttentionLevel) level: GridAttentionLevel,
@@ -71,37 +74,61 @@ export class GridAttentionResolver {
   ): Promise<GridAttentionMark> {
     const me = await actingPerson(ctx);
     const why = reason.trim();
-    if (!why) throw userError('BAD_USER_INPUT', '"reason" must not be empty: say why the place gets this colour (e.g. "独居老人，行动不便").', 'reason');
-    return ctx.events.transaction(ctx.em, async ({ em, emit }) => {
-      const place = await requirePlace(em, placeId, 'placeId', [PlaceType.HOUSEHOLD, PlaceType.BUILDING], ctx);
-      await requireGridWorkerAt(em, place, me, today(ctx), 'placeId');
-      // One colour change of a place at a time, so `previousLevel` is always the one replaced.
-      await em.execute('SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))', ['grid.attention', place.uuid]);
-      const [current] = (await em.execute('SELECT level FROM grid.attention_current WHERE place_id = ?', [place.uuid])) as { level: GridAttentionLevel }[];
-      const mark = em.create(GridAttentionMark, {
-        place,
-        placePath: place.path,
-        level,
-        previousLevel: current?.level ?? null,
-        reason: why,
-        setBy: em.getReference(Person, me.uuid),
-        setAt: ctx.now(),
-      });
-      await em.flush();
-      await em.execute(
-        `INSERT INTO grid.attention_current (place_id, mark_id, level, place_path) VALUES (?, ?, ?, ?)
-         ON CONFLICT (place_id) DO UPDATE SET mark_id = excluded.mark_id, level = excluded.level, place_path = excluded.place_path`,
-        [place.uuid, mark.uuid, level, place.path],
+    if (!why)
+      throw userError(
+        'BAD_USER_INPUT',
+        '"reason" must not be empty: say why the place gets this colour (e.g. "独居老人，行动不便").',
+        'reason',
       );
-      await emit('grid.attention-changed', { markId: mark.uuid, placeId: place.uuid, placePath: place.path, level, previousLevel: current?.level ?? null });
-      return mark;
-    }, ctx.caller?.id);
+    return ctx.events.transaction(
+      ctx.em,
+      async ({ em, emit }) => {
+        const place = await requirePlace(em, placeId, 'placeId', [PlaceType.HOUSEHOLD, PlaceType.BUILDING], ctx);
+        await requireGridWorkerAt(em, place, me, today(ctx), 'placeId');
+        // One colour change of a place at a time, so `previousLevel` is always the one replaced.
+        await em.execute('SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))', ['grid.attention', place.uuid]);
+        const [current] = (await em.execute('SELECT level FROM grid.attention_current WHERE place_id = ?', [place.uuid])) as {
+          level: GridAttentionLevel;
+        }[];
+        const mark = em.create(GridAttentionMark, {
+          place,
+          placePath: place.path,
+          level,
+          previousLevel: current?.level ?? null,
+          reason: why,
+          setBy: em.getReference(Person, me.uuid),
+          setAt: ctx.now(),
+        });
+        await em.flush();
+        await em.execute(
+          `INSERT INTO grid.attention_current (place_id, mark_id, level, place_path) VALUES (?, ?, ?, ?)
+         ON CONFLICT (place_id) DO UPDATE SET mark_id = excluded.mark_id, level = excluded.level, place_path = excluded.place_path`,
+          [place.uuid, mark.uuid, level, place.path],
+        );
+        await emit('grid.attention-changed', {
+          markId: mark.uuid,
+          placeId: place.uuid,
+          placePath: place.path,
+          level,
+          previousLevel: current?.level ?? null,
+        });
+        return mark;
+      },
+      ctx.caller?.id,
+    );
   }
 
-  @Query(() => GridAttentionMap, { description: "The people's-conditions map (民情图) of everything under a place (district, community, grid's building…): counts by colour, the marked places, and GeoJSON for map clients." })
+  @Query(() => GridAttentionMap, {
+    description:
+      "The people's-conditions map (民情图) of everything under a place (district, community, grid's building…): counts by colour, the marked places, and GeoJSON for map clients.",
+  })
   async gridAttentionMap(
     @Arg('underId', () => ID) underId: string,
-    @Arg('levels', () => [GridAttentionLevel], { nullable: true, description: 'Only these colours in marks and geoJson (counts always show all).' }) levels: GridAttentionLevel[] | undefined,
+    @Arg('levels', () => [GridAttentionLevel], {
+      nullable: true,
+      description: 'Only these colours in marks and geoJson (counts always show all).',
+    })
+    levels: GridAttentionLevel[] | undefined,
     @Ctx() ctx: GongzhiContext,
   ): Promise<GridAttentionMap> {
     const under = await requirePlace(ctx, underId, 'underId');
@@ -128,7 +155,10 @@ export class GridAttentionResolver {
     // Coordinates: the place's own, else the nearest ancestor's (a household's building).
     const ancestorIds = [...new Set(marks.flatMap((m) => pathIds(m.placePath)))];
     const located: { id: string; latitude: number; longitude: number }[] = ancestorIds.length
-      ? await ctx.em.execute('SELECT id, latitude, longitude FROM public.place WHERE id IN (?) AND latitude IS NOT NULL AND longitude IS NOT NULL', [ancestorIds])
+      ? await ctx.em.execute(
+          'SELECT id, latitude, longitude FROM public.place WHERE id IN (?) AND latitude IS NOT NULL AND longitude IS NOT NULL',
+          [ancestorIds],
+        )
       : [];
     const coords = new Map(located.map((p) => [p.id, [Number(p.longitude), Number(p.latitude)]]));
     const features = marks.map((mark) => {

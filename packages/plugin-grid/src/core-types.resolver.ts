@@ -26,7 +26,10 @@ export class PlaceGridsResolver {
     return (await loadCovering(ctx, place.path)).microGrid;
   }
 
-  @FieldResolver(() => GridAttentionMark, { nullable: true, description: "The place's current colour on the people's-conditions map (民情图), if set (plugin grid)." })
+  @FieldResolver(() => GridAttentionMark, {
+    nullable: true,
+    description: "The place's current colour on the people's-conditions map (民情图), if set (plugin grid).",
+  })
   async attention(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<GridAttentionMark | null> {
     return batchLoader<string, GridAttentionMark | null>(ctx, 'grid.currentAttention', async (ids) => {
       // One statement: the current marks joined through attention_current, mapped to entities.
@@ -40,12 +43,14 @@ export class PlaceGridsResolver {
     }).load(place.uuid);
   }
 
-  @FieldResolver(() => [GridAttentionMark], { description: "Every colour this place has had, newest first (plugin grid)." })
+  @FieldResolver(() => [GridAttentionMark], { description: 'Every colour this place has had, newest first (plugin grid).' })
   attentionHistory(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<GridAttentionMark[]> {
     return loadByForeignKey(ctx, GridAttentionMark, 'place', place.uuid, { setAt: 'desc' });
   }
 
-  @FieldResolver(() => [GridVisit], { description: "A household's people's-conditions ledger (民情账): its visits, newest first (plugin grid)." })
+  @FieldResolver(() => [GridVisit], {
+    description: "A household's people's-conditions ledger (民情账): its visits, newest first (plugin grid).",
+  })
   gridVisits(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<GridVisit[]> {
     return loadByForeignKey(ctx, GridVisit, 'household', place.uuid, { visitedOn: 'desc', createdAt: 'desc' });
   }

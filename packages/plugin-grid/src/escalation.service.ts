@@ -81,7 +81,12 @@ export async function escalateOverdue(deps: {
         const service = RequestService.within(tx, deps.now);
         const hours = Number(still.hours);
         if (still.status === RequestStatus.ESCALATED) {
-          await service.changeStatus(still.id, RequestStatus.ACCEPTED, null, `not taken up at the ${still.level} level within ${hours} h: accepted automatically to escalate`);
+          await service.changeStatus(
+            still.id,
+            RequestStatus.ACCEPTED,
+            null,
+            `not taken up at the ${still.level} level within ${hours} h: accepted automatically to escalate`,
+          );
         }
         await service.escalate(still.id, `automatic: not resolved within ${hours} h at the ${still.level} level`, null);
         return true;

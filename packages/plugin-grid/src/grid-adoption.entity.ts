@@ -7,7 +7,10 @@ import { Grid } from './grid.entity.js';
 
 /** A partner unit's adoption of a grid (共建单位认领网格): its members see and take the grid's work. */
 @Entity({ schema: 'grid', tableName: 'grid_adoption' })
-@ObjectType({ implements: Node, description: "A partner unit's adoption of a grid (共建单位认领网格); its members see and take the grid's work." })
+@ObjectType({
+  implements: Node,
+  description: "A partner unit's adoption of a grid (共建单位认领网格); its members see and take the grid's work.",
+})
 export class GridAdoption implements Node {
   [OptionalProps]?: 'uuid' | 'createdAt' | 'endsOn' | 'note';
 

@@ -26,5 +26,11 @@ export enum GridCheckItem {
 }
 
 registerEnumType(GridKind, { name: 'GridKind', description: 'Grid (网格) or micro-grid (微网格).' });
-registerEnumType(GridAttentionLevel, { name: 'GridAttentionLevel', description: "The people's-conditions map colour (民情图): red, orange or green." });
-registerEnumType(GridCheckItem, { name: 'GridCheckItem', description: 'A check made during a household visit: heating, gas, electricity, water, fire safety, health, network, other.' });
+registerEnumType(GridAttentionLevel, {
+  name: 'GridAttentionLevel',
+  description: "The people's-conditions map colour (民情图): red, orange or green.",
+});
+registerEnumType(GridCheckItem, {
+  name: 'GridCheckItem',
+  description: 'A check made during a household visit: heating, gas, electricity, water, fire safety, health, network, other.',
+});

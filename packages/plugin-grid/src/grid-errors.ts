@@ -14,7 +14,11 @@ export async function requestPayload(work: () => Promise<import('@gongzhi/core')
     return Object.assign(new RequestPayload(), { request, errors: [], created: false });
   } catch (err) {
     if (!(err instanceof RequestRuleError)) throw err;
-    return Object.assign(new RequestPayload(), { request: null, errors: [{ code: err.code, message: err.message, field: err.field }], created: false });
+    return Object.assign(new RequestPayload(), {
+      request: null,
+      errors: [{ code: err.code, message: err.message, field: err.field }],
+      created: false,
+    });
   }
 }
 

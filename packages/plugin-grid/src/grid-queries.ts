@@ -1,7 +1,7 @@
 import { batchLoader, type GongzhiContext, Person, RequestStatus } from '@gongzhi/core';
 import type { EntityManager } from './em.js';
 import { GridKind } from './grid-enums.js';
-import { Grid } from './grid.entity.js';
+import { type Grid } from './grid.entity.js';
 import { GridPlace } from './grid-place.entity.js';
 
 /** Statuses in which a request still needs work. */

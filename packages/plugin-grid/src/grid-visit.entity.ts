@@ -23,7 +23,10 @@ export class GridVisitCheck {
  * people's-conditions ledger (民情账).
  */
 @Entity({ schema: 'grid', tableName: 'grid_visit' })
-@ObjectType({ implements: Node, description: "A grid worker's household visit (入户走访); a household's visits are its people's-conditions ledger (民情账)." })
+@ObjectType({
+  implements: Node,
+  description: "A grid worker's household visit (入户走访); a household's visits are its people's-conditions ledger (民情账).",
+})
 export class GridVisit implements Node {
   [OptionalProps]?: 'uuid' | 'createdAt' | 'notes';
 

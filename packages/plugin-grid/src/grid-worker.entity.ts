@@ -7,7 +7,10 @@ import { Grid } from './grid.entity.js';
 
 /** A grid worker (网格员) assigned to a grid from `startsOn` to `endsOn` (inclusive; open when null). */
 @Entity({ schema: 'grid', tableName: 'grid_worker' })
-@ObjectType({ implements: Node, description: 'A grid worker (网格员) assigned to a grid, from startsOn to endsOn (inclusive; open when null).' })
+@ObjectType({
+  implements: Node,
+  description: 'A grid worker (网格员) assigned to a grid, from startsOn to endsOn (inclusive; open when null).',
+})
 export class GridWorker implements Node {
   [OptionalProps]?: 'uuid' | 'createdAt' | 'endsOn';
 

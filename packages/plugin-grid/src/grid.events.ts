@@ -10,7 +10,14 @@ declare module '@gongzhi/core' {
     'grid.worker-assigned': { gridId: string; personId: string; assignmentId: string; startsOn: string };
     'grid.adopted': { gridId: string; organizationId: string; adoptionId: string };
     'grid.request-routed': { requestId: string; placePath: string; gridId: string; assigneeId: string | null };
-    'grid.visit-recorded': { visitId: string; householdId: string; placePath: string; workerId: string; findingIds: string[]; requestIds: string[] };
+    'grid.visit-recorded': {
+      visitId: string;
+      householdId: string;
+      placePath: string;
+      workerId: string;
+      findingIds: string[];
+      requestIds: string[];
+    };
     'grid.finding-opened-request': { findingId: string; requestId: string; placePath: string };
     'grid.attention-changed': { markId: string; placeId: string; placePath: string; level: string; previousLevel: string | null };
     'grid.meeting-recorded': { meetingId: string; gridId: string; heldAt: string };

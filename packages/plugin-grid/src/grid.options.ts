@@ -27,7 +27,8 @@ export function validateGridOptions(o: GridOptions): string[] {
     problems.push(`escalationIntervalMs must be a whole number of milliseconds, 0 to turn the job off; got ${o.escalationIntervalMs}`);
   }
   for (const key of ['gridLevelHours', 'communityLevelHours'] as const) {
-    if (!Number.isInteger(o[key]) || o[key] < 1 || o[key] > 8760) problems.push(`${key} must be a whole number of hours from 1 to 8760; got ${o[key]}`);
+    if (!Number.isInteger(o[key]) || o[key] < 1 || o[key] > 8760)
+      problems.push(`${key} must be a whole number of hours from 1 to 8760; got ${o[key]}`);
   }
   try {
     new Intl.DateTimeFormat('en-CA', { timeZone: o.timeZone });

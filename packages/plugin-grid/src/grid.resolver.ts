@@ -59,13 +59,25 @@ async function addPlaces(em: EntityManager, grid: Grid, community: Place, places
   const parentPlaces = grid.parent ? await em.find(GridPlace, { grid: grid.parent.uuid }) : [];
   for (const place of places) {
     if (!COVERABLE[grid.kind].includes(place.type)) {
-      throw userError('BAD_USER_INPUT', `A ${grid.kind === GridKind.GRID ? 'grid' : 'micro-grid'} covers places of type ${COVERABLE[grid.kind].join(', ')}; ${place.name} is a ${place.type}.`, argument);
+      throw userError(
+        'BAD_USER_INPUT',
+        `A ${grid.kind === GridKind.GRID ? 'grid' : 'micro-grid'} covers places of type ${COVERABLE[grid.kind].join(', ')}; ${place.name} is a ${place.type}.`,
+        argument,
+      );
     }
     if (!place.path.startsWith(community.path) || place.uuid === community.uuid) {
-      throw userError('BAD_USER_INPUT', `${place.name} is not inside ${community.name}, the grid's community; a grid covers places of its own community only.`, argument);
+      throw userError(
+        'BAD_USER_INPUT',
+        `${place.name} is not inside ${community.name}, the grid's community; a grid covers places of its own community only.`,
+        argument,
+      );
     }
     if (grid.kind === GridKind.MICRO_GRID && !parentPlaces.some((p) => place.path.startsWith(p.placePath))) {
-      throw userError('BAD_USER_INPUT', `${place.name} is outside the parent grid of micro-grid ${grid.name}; a micro-grid covers only places its parent grid covers.`, argument);
+      throw userError(
+        'BAD_USER_INPUT',
+        `${place.name} is outside the parent grid of micro-grid ${grid.name}; a micro-grid covers only places its parent grid covers.`,
+        argument,
+      );
     }
     const clash: { grid_name: string; place_name: string }[] = await em.execute(
       `SELECT g.name AS grid_name, p.name AS place_name
@@ -100,67 +112,104 @@ export class GridResolver {
     return loadById(ctx, Grid, localId(id, 'Grid', 'id'));
   }
 
-  @Mutation(() => Grid, { description: 'Creates a grid in a community, or a micro-grid in a grid (give parentId), covering the places given.' })
+  @Mutation(() => Grid, {
+    description: 'Creates a grid in a community, or a micro-grid in a grid (give parentId), covering the places given.',
+  })
   async createGrid(
     @Arg('communityId', () => ID) communityId: string,
     @Arg('name', () => String) name: string,
     @Arg('kind', () => GridKind, { defaultValue: GridKind.GRID }) kind: GridKind,
     @Arg('parentId', () => ID, { nullable: true, description: 'For a micro-grid: the grid it nests in.' }) parentId: string | undefined,
-    @Arg('placeIds', () => [ID], { defaultValue: [], description: 'Places it covers: compounds or buildings for a grid; buildings, units or households for a micro-grid.' }) placeIds: string[],
+    @Arg('placeIds', () => [ID], {
+      defaultValue: [],
+      description: 'Places it covers: compounds or buildings for a grid; buildings, units or households for a micro-grid.',
+    })
+    placeIds: string[],
     @Ctx() ctx: GongzhiContext,
   ): Promise<Grid> {
     const trimmed = name.trim();
     if (!trimmed) throw userError('BAD_USER_INPUT', '"name" must not be empty: give the grid a name such as "第一网格".', 'name');
-    return ctx.events.transaction(ctx.em, async ({ em, emit }) => {
-      const community = await requirePlace(em, communityId, 'communityId', [PlaceType.COMMUNITY], ctx);
-      await authorize(ctx, GRID_MANAGE, community.path);
-      let parent: Grid | null = null;
-      if (kind === GridKind.MICRO_GRID) {
-        if (!parentId) throw userError('BAD_USER_INPUT', 'A micro-grid nests in a grid: give "parentId", the id of a grid of the same community.', 'parentId');
-        parent = await requireVisible(ctx, em, Grid, 'Grid', parentId, 'parentId');
-        if (parent.kind !== GridKind.GRID || parent.community.uuid !== community.uuid) {
-          throw userError('BAD_USER_INPUT', `"parentId" must be a grid (not a micro-grid) of ${community.name}; ${parent.name} is not.`, 'parentId');
+    return ctx.events.transaction(
+      ctx.em,
+      async ({ em, emit }) => {
+        const community = await requirePlace(em, communityId, 'communityId', [PlaceType.COMMUNITY], ctx);
+        await authorize(ctx, GRID_MANAGE, community.path);
+        let parent: Grid | null = null;
+        if (kind === GridKind.MICRO_GRID) {
+          if (!parentId)
+            throw userError(
+              'BAD_USER_INPUT',
+              'A micro-grid nests in a grid: give "parentId", the id of a grid of the same community.',
+              'parentId',
+            );
+          parent = await requireVisible(ctx, em, Grid, 'Grid', parentId, 'parentId');
+          if (parent.kind !== GridKind.GRID || parent.community.uuid !== community.uuid) {
+            throw userError(
+              'BAD_USER_INPUT',
+              `"parentId" must be a grid (not a micro-grid) of ${community.name}; ${parent.name} is not.`,
+              'parentId',
+            );
+          }
+        } else if (parentId) {
+          throw userError('BAD_USER_INPUT', 'Only a micro-grid has a parent: leave out "parentId", or set kind: MICRO_GRID.', 'parentId');
         }
-      } else if (parentId) {
-        throw userError('BAD_USER_INPUT', 'Only a micro-grid has a parent: leave out "parentId", or set kind: MICRO_GRID.', 'parentId');
-      }
-      if (await em.count(Grid, { community, name: trimmed })) {
-        throw userError('CONFLICT', `${community.name} already has a grid named "${trimmed}"; grid names are unique in a community.`, 'name');
-      }
-      const grid = em.create(Grid, { name: trimmed, community, kind, parent });
-      try {
-        await em.flush();
-      } catch (err) {
-        if (isUniqueViolation(err)) throw userError('CONFLICT', `${community.name} already has a grid named "${trimmed}"; grid names are unique in a community.`, 'name');
-        throw err;
-      }
-      const places = await requirePlaces(ctx, em, placeIds, 'placeIds');
-      await addPlaces(em, grid, community, places, 'placeIds');
-      await emit('grid.created', { gridId: grid.uuid, communityId: community.uuid, kind, parentId: parent?.uuid ?? null });
-      if (places.length) await emit('grid.places-added', { gridId: grid.uuid, placeIds: places.map((p) => p.uuid) });
-      return grid;
-    }, ctx.caller?.id);
+        if (await em.count(Grid, { community, name: trimmed })) {
+          throw userError(
+            'CONFLICT',
+            `${community.name} already has a grid named "${trimmed}"; grid names are unique in a community.`,
+            'name',
+          );
+        }
+        const grid = em.create(Grid, { name: trimmed, community, kind, parent });
+        try {
+          await em.flush();
+        } catch (err) {
+          if (isUniqueViolation(err))
+            throw userError(
+              'CONFLICT',
+              `${community.name} already has a grid named "${trimmed}"; grid names are unique in a community.`,
+              'name',
+            );
+          throw err;
+        }
+        const places = await requirePlaces(ctx, em, placeIds, 'placeIds');
+        await addPlaces(em, grid, community, places, 'placeIds');
+        await emit('grid.created', { gridId: grid.uuid, communityId: community.uuid, kind, parentId: parent?.uuid ?? null });
+        if (places.length) await emit('grid.places-added', { gridId: grid.uuid, placeIds: places.map((p) => p.uuid) });
+        return grid;
+      },
+      ctx.caller?.id,
+    );
   }
 
-  @Mutation(() => Grid, { description: "Adds places to a grid's coverage; refuses overlaps with another grid of the same kind (GRID_OVERLAP)." })
+  @Mutation(() => Grid, {
+    description: "Adds places to a grid's coverage; refuses overlaps with another grid of the same kind (GRID_OVERLAP).",
+  })
   async addGridPlaces(
     @Arg('gridId', () => ID) gridId: string,
     @Arg('placeIds', () => [ID]) placeIds: string[],
     @Ctx() ctx: GongzhiContext,
   ): Promise<Grid> {
     if (!placeIds.length) throw userError('BAD_USER_INPUT', '"placeIds" is empty: give at least one place to add.', 'placeIds');
-    return ctx.events.transaction(ctx.em, async ({ em, emit }) => {
-      const grid = await requireVisible(ctx, em, Grid, 'Grid', gridId, 'gridId');
-      const community = await em.findOneOrFail(Place, { uuid: grid.community.uuid });
-      await authorize(ctx, GRID_MANAGE, community.path);
-      const places = await requirePlaces(ctx, em, placeIds, 'placeIds');
-      await addPlaces(em, grid, community, places, 'placeIds');
-      await emit('grid.places-added', { gridId: grid.uuid, placeIds: places.map((p) => p.uuid) });
-      return grid;
-    }, ctx.caller?.id);
+    return ctx.events.transaction(
+      ctx.em,
+      async ({ em, emit }) => {
+        const grid = await requireVisible(ctx, em, Grid, 'Grid', gridId, 'gridId');
+        const community = await em.findOneOrFail(Place, { uuid: grid.community.uuid });
+        await authorize(ctx, GRID_MANAGE, community.path);
+        const places = await requirePlaces(ctx, em, placeIds, 'placeIds');
+        await addPlaces(em, grid, community, places, 'placeIds');
+        await emit('grid.places-added', { gridId: grid.uuid, placeIds: places.map((p) => p.uuid) });
+        return grid;
+      },
+      ctx.caller?.id,
+    );
   }
 
-  @Mutation(() => GridWorker, { description: 'Assigns a grid worker (网格员) to a grid from startsOn (to endsOn, inclusive, if given). The person must belong to the grid\'s community (live there or hold a role there).' })
+  @Mutation(() => GridWorker, {
+    description:
+      "Assigns a grid worker (网格员) to a grid from startsOn (to endsOn, inclusive, if given). The person must belong to the grid's community (live there or hold a role there).",
+  })
   async assignGridWorker(
     @Arg('gridId', () => ID) gridId: string,
     @Arg('personId', () => ID) personId: string,
@@ -171,47 +220,59 @@ export class GridResolver {
     const from = requireIsoDate(startsOn, 'startsOn');
     const to = endsOn ? requireIsoDate(endsOn, 'endsOn') : null;
     if (to && to < from) throw userError('BAD_USER_INPUT', `"endsOn" (${to}) must be on or after "startsOn" (${from}).`, 'endsOn');
-    return ctx.events.transaction(ctx.em, async ({ em, emit }) => {
-      const grid = await requireVisible(ctx, em, Grid, 'Grid', gridId, 'gridId');
-      const person = await requirePerson(em, personId, 'personId');
-      const community = await em.findOneOrFail(Place, { uuid: grid.community.uuid });
-      await authorize(ctx, GRID_MANAGE, community.path);
-      const belongs = await em.execute(
-        `SELECT 1 FROM public.person p
+    return ctx.events.transaction(
+      ctx.em,
+      async ({ em, emit }) => {
+        const grid = await requireVisible(ctx, em, Grid, 'Grid', gridId, 'gridId');
+        const person = await requirePerson(em, personId, 'personId');
+        const community = await em.findOneOrFail(Place, { uuid: grid.community.uuid });
+        await authorize(ctx, GRID_MANAGE, community.path);
+        const belongs = await em.execute(
+          `SELECT 1 FROM public.person p
           WHERE p.id = ? AND (
             EXISTS (SELECT 1 FROM public.place h WHERE h.id = p.household_id AND ${underSql('h.path', '?')})
             OR EXISTS (SELECT 1 FROM public.person_role r JOIN public.place x ON x.id = r.place_id
                         WHERE r.person_id = p.id AND ${underSql('x.path', '?')} AND (r.ends_on IS NULL OR r.ends_on >= ?::date)))`,
-        [person.uuid, community.path, community.path, community.path, community.path, from],
-      );
-      if (!belongs.length) {
-        throw userError(
-          'WORKER_OUTSIDE_COMMUNITY',
-          `${person.name} neither lives in nor holds a role in ${community.name}, the community of grid ${grid.name}; assign a person of that community, or give them a role there first (assignRole).`,
-          'personId',
+          [person.uuid, community.path, community.path, community.path, community.path, from],
         );
-      }
-      const overlapping = await em.execute(
-        `SELECT 1 FROM grid.grid_worker w WHERE w.grid_id = ? AND w.person_id = ?
+        if (!belongs.length) {
+          throw userError(
+            'WORKER_OUTSIDE_COMMUNITY',
+            `${person.name} neither lives in nor holds a role in ${community.name}, the community of grid ${grid.name}; assign a person of that community, or give them a role there first (assignRole).`,
+            'personId',
+          );
+        }
+        const overlapping = await em.execute(
+          `SELECT 1 FROM grid.grid_worker w WHERE w.grid_id = ? AND w.person_id = ?
             AND w.starts_on <= COALESCE(?::date, 'infinity'::date) AND COALESCE(w.ends_on, 'infinity'::date) >= ?::date`,
-        [grid.uuid, person.uuid, to, from],
-      );
-      if (overlapping.length) {
-        throw userError('CONFLICT', `${person.name} is already a worker of grid ${grid.name} for part of ${from}–${to ?? 'open end'}; end that assignment first or choose other dates.`, 'startsOn');
-      }
-      const assignment = em.create(GridWorker, { grid, person, startsOn: from, endsOn: to });
-      try {
-        await em.flush();
-      } catch (err) {
-        if (isUniqueViolation(err)) throw userError('CONFLICT', `${person.name} already has an open assignment to grid ${grid.name}.`, 'personId');
-        throw err;
-      }
-      await emit('grid.worker-assigned', { gridId: grid.uuid, personId: person.uuid, assignmentId: assignment.uuid, startsOn: from });
-      return assignment;
-    }, ctx.caller?.id);
+          [grid.uuid, person.uuid, to, from],
+        );
+        if (overlapping.length) {
+          throw userError(
+            'CONFLICT',
+            `${person.name} is already a worker of grid ${grid.name} for part of ${from}–${to ?? 'open end'}; end that assignment first or choose other dates.`,
+            'startsOn',
+          );
+        }
+        const assignment = em.create(GridWorker, { grid, person, startsOn: from, endsOn: to });
+        try {
+          await em.flush();
+        } catch (err) {
+          if (isUniqueViolation(err))
+            throw userError('CONFLICT', `${person.name} already has an open assignment to grid ${grid.name}.`, 'personId');
+          throw err;
+        }
+        await emit('grid.worker-assigned', { gridId: grid.uuid, personId: person.uuid, assignmentId: assignment.uuid, startsOn: from });
+        return assignment;
+      },
+      ctx.caller?.id,
+    );
   }
 
-  @Mutation(() => GridAdoption, { description: 'Records that a partner unit adopts a grid (共建单位认领网格): its members then see (gridWork) and take (claimGridRequest) the grid\'s requests.' })
+  @Mutation(() => GridAdoption, {
+    description:
+      "Records that a partner unit adopts a grid (共建单位认领网格): its members then see (gridWork) and take (claimGridRequest) the grid's requests.",
+  })
   async adoptGrid(
     @Arg('gridId', () => ID) gridId: string,
     @Arg('organizationId', () => ID) organizationId: string,
@@ -220,26 +281,34 @@ export class GridResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<GridAdoption> {
     const from = requireIsoDate(startsOn, 'startsOn');
-    return ctx.events.transaction(ctx.em, async ({ em, emit }) => {
-      const grid = await requireVisible(ctx, em, Grid, 'Grid', gridId, 'gridId');
-      const organization = await requireVisible(ctx, em, Organization, 'Organization', organizationId, 'organizationId');
-      await authorize(ctx, GRID_MANAGE, (await em.findOneOrFail(Place, { uuid: grid.community.uuid })).path);
-      if (await em.count(GridAdoption, { grid, organization, endsOn: null })) {
-        throw userError('CONFLICT', `${organization.name} has already adopted grid ${grid.name}.`, 'organizationId');
-      }
-      const adoption = em.create(GridAdoption, { grid, organization, startsOn: from, note: note?.trim() || null });
-      try {
-        await em.flush();
-      } catch (err) {
-        if (isUniqueViolation(err)) throw userError('CONFLICT', `${organization.name} has already adopted grid ${grid.name}.`, 'organizationId');
-        throw err;
-      }
-      await emit('grid.adopted', { gridId: grid.uuid, organizationId: organization.uuid, adoptionId: adoption.uuid });
-      return adoption;
-    }, ctx.caller?.id);
+    return ctx.events.transaction(
+      ctx.em,
+      async ({ em, emit }) => {
+        const grid = await requireVisible(ctx, em, Grid, 'Grid', gridId, 'gridId');
+        const organization = await requireVisible(ctx, em, Organization, 'Organization', organizationId, 'organizationId');
+        await authorize(ctx, GRID_MANAGE, (await em.findOneOrFail(Place, { uuid: grid.community.uuid })).path);
+        if (await em.count(GridAdoption, { grid, organization, endsOn: null })) {
+          throw userError('CONFLICT', `${organization.name} has already adopted grid ${grid.name}.`, 'organizationId');
+        }
+        const adoption = em.create(GridAdoption, { grid, organization, startsOn: from, note: note?.trim() || null });
+        try {
+          await em.flush();
+        } catch (err) {
+          if (isUniqueViolation(err))
+            throw userError('CONFLICT', `${organization.name} has already adopted grid ${grid.name}.`, 'organizationId');
+          throw err;
+        }
+        await emit('grid.adopted', { gridId: grid.uuid, organizationId: organization.uuid, adoptionId: adoption.uuid });
+        return adoption;
+      },
+      ctx.caller?.id,
+    );
   }
 
-  @Mutation(() => RequestPayload, { description: "Claims a request of a grid for the signed-in person, who must be an active worker of the grid covering it or a member of a partner unit that adopted that grid (NOT_GRID_MEMBER otherwise). Of two claims at once one wins." })
+  @Mutation(() => RequestPayload, {
+    description:
+      'Claims a request of a grid for the signed-in person, who must be an active worker of the grid covering it or a member of a partner unit that adopted that grid (NOT_GRID_MEMBER otherwise). Of two claims at once one wins.',
+  })
   async claimGridRequest(@Arg('requestId', () => ID) requestId: string, @Ctx() ctx: GongzhiContext): Promise<RequestPayload> {
     const me = await actingPerson(ctx);
     // Partner-unit members take work of places they may not otherwise see: not scoped here.
@@ -248,8 +317,14 @@ export class GridResolver {
     const grids = [covering.grid, covering.microGrid].filter((g) => g !== null);
     // A refusal to someone who may not see the request must not tell it exists (issue #9).
     const hidden = async () => !(await canSee(ctx, request));
-    if (!grids.length && (await hidden())) throw userError('NOT_FOUND', `No Request has the id given in "requestId" (${requestId}).`, 'requestId');
-    if (!grids.length) throw userError('NOT_IN_GRID', `"${request.title}" is not on a place inside any grid; claim it with claimRequest instead.`, 'requestId');
+    if (!grids.length && (await hidden()))
+      throw userError('NOT_FOUND', `No Request has the id given in "requestId" (${requestId}).`, 'requestId');
+    if (!grids.length)
+      throw userError(
+        'NOT_IN_GRID',
+        `"${request.title}" is not on a place inside any grid; claim it with claimRequest instead.`,
+        'requestId',
+      );
     const ids = grids.map((g) => g.uuid);
     const day = today(ctx);
     if (!(await isActiveWorker(ctx.em, ids, me.uuid, day)) && !(await isAdoptingMember(ctx.em, ids, me.uuid, day))) {
@@ -263,7 +338,10 @@ export class GridResolver {
     return requestPayload(() => new RequestService(ctx).claim(request.uuid, me));
   }
 
-  @Query(() => [Request], { description: "The open requests of the grids the signed-in person works in or whose adopting partner unit they belong to, newest first (at most 200)." })
+  @Query(() => [Request], {
+    description:
+      'The open requests of the grids the signed-in person works in or whose adopting partner unit they belong to, newest first (at most 200).',
+  })
   async gridWork(@Ctx() ctx: GongzhiContext): Promise<Request[]> {
     const me = await actingPerson(ctx);
     const day = today(ctx);

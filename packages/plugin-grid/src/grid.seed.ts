@@ -17,7 +17,24 @@ import { localDate, type GridOptions } from './grid.options.js';
  * or when the demo district is not there.
  */
 export async function seedGridDemo(em: EntityManager, now: () => Date, options: GridOptions): Promise<void> {
-  const places = await em.find(Place, { code: { $in: ['DEMO-FXY3', 'DEMO-FXY3-C', 'DEMO-FXY3-20', 'DEMO-FXY3-20-1', 'DEMO-FXY3-20-2', 'DEMO-FXY3-20-3', 'DEMO-FXY3-20-1-101', 'DEMO-FXY3-20-1-102', 'DEMO-CYL', 'DEMO-CYL-CTY', 'DEMO-CYL-CTY-3', 'DEMO-CYL-CTY-3-502'] } });
+  const places = await em.find(Place, {
+    code: {
+      $in: [
+        'DEMO-FXY3',
+        'DEMO-FXY3-C',
+        'DEMO-FXY3-20',
+        'DEMO-FXY3-20-1',
+        'DEMO-FXY3-20-2',
+        'DEMO-FXY3-20-3',
+        'DEMO-FXY3-20-1-101',
+        'DEMO-FXY3-20-1-102',
+        'DEMO-CYL',
+        'DEMO-CYL-CTY',
+        'DEMO-CYL-CTY-3',
+        'DEMO-CYL-CTY-3-502',
+      ],
+    },
+  });
   const at = new Map(places.map((p) => [p.code, p]));
   const fxy = at.get('DEMO-FXY3');
   const cyl = at.get('DEMO-CYL');
@@ -52,7 +69,8 @@ export async function seedGridDemo(em: EntityManager, now: () => Date, options: 
   cover(ctyGrid, 'DEMO-CYL-CTY');
   em.create(GridWorker, { grid: ctyGrid, person: zhao, startsOn: '2021-06-01' });
   em.create(GridWorker, { grid: ctyGrid, person: liu, startsOn: '2020-01-01' });
-  if (partner) em.create(GridAdoption, { grid: ctyGrid, organization: partner, startsOn: '2022-01-01', note: '共建单位认领网格，每月一次助老服务' });
+  if (partner)
+    em.create(GridAdoption, { grid: ctyGrid, organization: partner, startsOn: '2022-01-01', note: '共建单位认领网格，每月一次助老服务' });
 
   // 入户走访: 赵女士 visits 苍爷爷 twice; 王小丽 visits 1单元101.
   const cangHome = at.get('DEMO-CYL-CTY-3-502')!;
@@ -69,7 +87,12 @@ export async function seedGridDemo(em: EntityManager, now: () => Date, options: 
     notes: '独居老人，疫情期间无法线上买菜。',
     createdAt: new Date(now().getTime() - 20 * 86_400_000),
   });
-  em.create(GridFinding, { visit: visit1, description: '家中网络中断，需联系运营商上门维修', category: '生活服务', createdAt: visit1.createdAt });
+  em.create(GridFinding, {
+    visit: visit1,
+    description: '家中网络中断，需联系运营商上门维修',
+    category: '生活服务',
+    createdAt: visit1.createdAt,
+  });
   const visit2 = em.create(GridVisit, {
     household: cangHome,
     placePath: cangHome.path,
@@ -96,8 +119,23 @@ export async function seedGridDemo(em: EntityManager, now: () => Date, options: 
   });
 
   // 民情图: colours with reasons.
-  const colour = (place: Place, level: GridAttentionLevel, reason: string, by: Person, daysAgo: number, previous: GridAttentionLevel | null = null) =>
-    em.create(GridAttentionMark, { place, placePath: place.path, level, previousLevel: previous, reason, setBy: by, setAt: new Date(now().getTime() - daysAgo * 86_400_000) });
+  const colour = (
+    place: Place,
+    level: GridAttentionLevel,
+    reason: string,
+    by: Person,
+    daysAgo: number,
+    previous: GridAttentionLevel | null = null,
+  ) =>
+    em.create(GridAttentionMark, {
+      place,
+      placePath: place.path,
+      level,
+      previousLevel: previous,
+      reason,
+      setBy: by,
+      setAt: new Date(now().getTime() - daysAgo * 86_400_000),
+    });
   colour(cangHome, GridAttentionLevel.RED, '独居老人，家中断网，需每日联系', zhao, 20);
   const cangNow = colour(cangHome, GridAttentionLevel.ORANGE, '网络已恢复，独居老人仍需每周回访', zhao, 3, GridAttentionLevel.RED);
   const building20 = at.get('DEMO-FXY3-20')!;
@@ -105,6 +143,11 @@ export async function seedGridDemo(em: EntityManager, now: () => Date, options: 
   const h101 = colour(home101, GridAttentionLevel.GREEN, '家中一切正常', wang, 5);
   await em.flush();
   for (const mark of [cangNow, b20, h101]) {
-    await em.execute('INSERT INTO grid.attention_current (place_id, mark_id, level, place_path) VALUES (?, ?, ?, ?)', [mark.place.uuid, mark.uuid, mark.level, mark.placePath]);
+    await em.execute('INSERT INTO grid.attention_current (place_id, mark_id, level, place_path) VALUES (?, ?, ?, ?)', [
+      mark.place.uuid,
+      mark.uuid,
+      mark.level,
+      mark.placePath,
+    ]);
   }
 }

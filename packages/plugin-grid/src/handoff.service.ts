@@ -52,7 +52,14 @@ export interface GridHandOff {
   gridName: string;
   /** When the last meeting was held; null before the first. */
   since: Date | null;
-  findings: { findingId: string; description: string; category: string | null; visitId: string; requestId: string | null; createdAt: Date }[];
+  findings: {
+    findingId: string;
+    description: string;
+    category: string | null;
+    visitId: string;
+    requestId: string | null;
+    createdAt: Date;
+  }[];
   openRequests: { requestId: string; title: string; status: string; level: string; placePath: string; createdAt: Date }[];
 }
 

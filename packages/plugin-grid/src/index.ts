@@ -47,19 +47,23 @@ function createServices(ctx: PluginRuntimeContext<GridOptions>): GridServices {
       return rows && toPlainHandOff(rows);
     },
     recordMeeting(gridId, heldAt, notes, recordedById) {
-      return ctx.events.transaction(ctx.em(), async ({ em, emit }) => {
-        const grid = await em.findOneOrFail(Grid, { uuid: gridId });
-        const meeting = em.create(GridMeeting, {
-          grid,
-          heldAt,
-          notes: notes ?? null,
-          recordedBy: recordedById ? em.getReference(Person, recordedById) : null,
-          createdAt: ctx.now(),
-        });
-        await em.flush();
-        await emit('grid.meeting-recorded', { meetingId: meeting.uuid, gridId, heldAt: heldAt.toISOString() });
-        return meeting.uuid;
-      }, recordedById);
+      return ctx.events.transaction(
+        ctx.em(),
+        async ({ em, emit }) => {
+          const grid = await em.findOneOrFail(Grid, { uuid: gridId });
+          const meeting = em.create(GridMeeting, {
+            grid,
+            heldAt,
+            notes: notes ?? null,
+            recordedBy: recordedById ? em.getReference(Person, recordedById) : null,
+            createdAt: ctx.now(),
+          });
+          await em.flush();
+          await emit('grid.meeting-recorded', { meetingId: meeting.uuid, gridId, heldAt: heldAt.toISOString() });
+          return meeting.uuid;
+        },
+        recordedById,
+      );
     },
     async gridsCovering(placePath) {
       const covering = (await coveringGrids(ctx.em(), [placePath])).get(placePath)!;
@@ -82,7 +86,11 @@ export const plugin = definePlugin<GridOptions>({
     { entity: Grid, place: (row: Grid) => refId(row.community) },
     { entity: GridWorker, place: (row: GridWorker, ctx) => gridCommunity(ctx, row.grid), owners: (row: GridWorker) => [refId(row.person)] },
     { entity: GridAdoption, place: (row: GridAdoption, ctx) => gridCommunity(ctx, row.grid) },
-    { entity: GridMeeting, place: (row: GridMeeting, ctx) => gridCommunity(ctx, row.grid), owners: (row: GridMeeting) => [refId(row.recordedBy)] },
+    {
+      entity: GridMeeting,
+      place: (row: GridMeeting, ctx) => gridCommunity(ctx, row.grid),
+      owners: (row: GridMeeting) => [refId(row.recordedBy)],
+    },
     { entity: GridVisit, place: (row: GridVisit) => ({ path: row.placePath }), owners: (row: GridVisit) => [refId(row.worker)] },
     {
       entity: GridFinding,
@@ -91,11 +99,16 @@ export const plugin = definePlugin<GridOptions>({
         return visit ? { path: visit.placePath } : null;
       },
     },
-    { entity: GridAttentionMark, place: (row: GridAttentionMark) => ({ path: row.placePath }), owners: (row: GridAttentionMark) => [refId(row.setBy)] },
+    {
+      entity: GridAttentionMark,
+      place: (row: GridAttentionMark) => ({ path: row.placePath }),
+      owners: (row: GridAttentionMark) => [refId(row.setBy)],
+    },
   ],
   permissions: {
     [GRID_MANAGE]: {
-      description: 'Create grids and micro-grids, change their coverage, assign grid workers, record adoptions and meetings, set escalation limits, run the escalation.',
+      description:
+        'Create grids and micro-grids, change their coverage, assign grid workers, record adoptions and meetings, set escalation limits, run the escalation.',
       roles: ['social_worker'],
     },
   },
@@ -117,9 +130,13 @@ export const plugin = definePlugin<GridOptions>({
   options: { defaults: gridOptionDefaults, validate: validateGridOptions },
   services: createServices,
   bootstrap(ctx) {
-    const unsubscribe = ctx.events.on('request.created', (event, tx) => routeNewRequest(event, tx, { now: ctx.now, options: ctx.options }), {
-      id: 'grid.route-new-request',
-    });
+    const unsubscribe = ctx.events.on(
+      'request.created',
+      (event, tx) => routeNewRequest(event, tx, { now: ctx.now, options: ctx.options }),
+      {
+        id: 'grid.route-new-request',
+      },
+    );
     const services = createServices(ctx);
     const job = new EscalationJob(() => services.escalateOverdue(), ctx.logger);
     job.start(ctx.options.escalationIntervalMs);

@@ -1,4 +1,16 @@
-import { actingPerson, authorize, type GongzhiContext, loadById, Person, Place, refId, Request, requireEntity, requireVisible, userError } from '@gongzhi/core';
+import {
+  actingPerson,
+  authorize,
+  type GongzhiContext,
+  loadById,
+  Person,
+  Place,
+  refId,
+  Request,
+  requireEntity,
+  requireVisible,
+  userError,
+} from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { GridFinding } from './grid-finding.entity.js';
 import { GridMeeting } from './grid-meeting.entity.js';
@@ -16,7 +28,7 @@ export class GridMeetingHandOff {
   @Field(() => Date, { nullable: true, description: 'When the last meeting was held; null before the first.' })
   since!: Date | null;
 
-  @Field(() => [GridFinding], { description: 'Findings of visits to the grid\'s households since the last meeting, oldest first.' })
+  @Field(() => [GridFinding], { description: "Findings of visits to the grid's households since the last meeting, oldest first." })
   findings!: GridFinding[];
 
   @Field(() => [Request], { description: 'Requests under the grid still open, oldest first.' })
@@ -25,14 +37,19 @@ export class GridMeetingHandOff {
 
 @Resolver(() => GridMeeting)
 export class GridMeetingResolver {
-  @Query(() => GridMeetingHandOff, { description: "A grid's hand-off to its weekly meeting: findings since the last meeting and open requests." })
+  @Query(() => GridMeetingHandOff, {
+    description: "A grid's hand-off to its weekly meeting: findings since the last meeting and open requests.",
+  })
   async gridMeetingHandOff(@Arg('gridId', () => ID) gridId: string, @Ctx() ctx: GongzhiContext): Promise<GridMeetingHandOff> {
     const grid = await requireVisibleGrid(ctx, gridId, 'gridId');
     const rows = (await loadHandOff(ctx.em, grid.uuid))!;
     return Object.assign(new GridMeetingHandOff(), rows);
   }
 
-  @Mutation(() => GridMeeting, { description: 'Records that the weekly grid meeting was held (at heldAt, default now); the next hand-off starts after it. By an active worker of the grid, or with grid.manage at its community.' })
+  @Mutation(() => GridMeeting, {
+    description:
+      'Records that the weekly grid meeting was held (at heldAt, default now); the next hand-off starts after it. By an active worker of the grid, or with grid.manage at its community.',
+  })
   async recordGridMeeting(
     @Arg('gridId', () => ID) gridId: string,
     @Arg('heldAt', () => Date, { nullable: true }) heldAt: Date | undefined,
@@ -40,7 +57,8 @@ export class GridMeetingResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<GridMeeting> {
     const at = heldAt ?? ctx.now();
-    if (at.getTime() > ctx.now().getTime()) throw userError('BAD_USER_INPUT', '"heldAt" is in the future; record a meeting once it has been held.', 'heldAt');
+    if (at.getTime() > ctx.now().getTime())
+      throw userError('BAD_USER_INPUT', '"heldAt" is in the future; record a meeting once it has been held.', 'heldAt');
     const grid = await requireVisible(ctx, ctx.em, Grid, 'Grid', gridId, 'gridId');
     const me = ctx.caller?.kind === 'person' ? await actingPerson(ctx) : null;
     // The grid's own workers hold its weekly meeting; others need grid.manage at the community.

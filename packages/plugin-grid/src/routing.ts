@@ -1,4 +1,12 @@
-import { type EventHandlerContext, type GongzhiEvent, Request, RequestKind, RequestLevel, RequestService, RequestStatus } from '@gongzhi/core';
+import {
+  type EventHandlerContext,
+  type GongzhiEvent,
+  Request,
+  RequestKind,
+  RequestLevel,
+  RequestService,
+  RequestStatus,
+} from '@gongzhi/core';
 import { activeWorkersByLoad, coveringGrids } from './grid-queries.js';
 import { localDate, type GridOptions } from './grid.options.js';
 
@@ -29,13 +37,18 @@ export async function routeNewRequest(
   for (const grid of grids) {
     const [least] = await activeWorkersByLoad(tx.em, grid.uuid, today);
     if (!least) continue;
-    await service.annotate(requestId, 'routed', `routed to grid ${grid.name}; ${least.person.name} has the fewest open requests (${least.open})`, null);
+    await service.annotate(
+      requestId,
+      'routed',
+      `routed to grid ${grid.name}; ${least.person.name} has the fewest open requests (${least.open})`,
+      null,
+    );
     await service.changeStatus(requestId, RequestStatus.ACCEPTED, null, `accepted for grid ${grid.name}`);
     await service.assign(requestId, least.person, null);
     await tx.emit('grid.request-routed', { requestId, placePath, gridId: grid.uuid, assigneeId: least.person.uuid });
     return;
   }
-  const grid = grids[0]!;
+  const grid = grids[0];
   await service.annotate(requestId, 'routed', `routed to grid ${grid.name}; no grid worker is on duty, so it waits to be accepted`, null);
   await tx.emit('grid.request-routed', { requestId, placePath, gridId: grid.uuid, assigneeId: null });
 }

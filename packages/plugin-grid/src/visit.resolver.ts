@@ -120,82 +120,139 @@ export class GridWorkerWeek {
  * Checks that `me` may record visits and findings at `household`: an active worker of the
  * grid or micro-grid covering it. Returns nothing; throws a typed error otherwise.
  */
-export async function requireGridWorkerAt(em: EntityManager, household: Place, me: Person, day: string, argument = 'input.householdId'): Promise<void> {
+export async function requireGridWorkerAt(
+  em: EntityManager,
+  household: Place,
+  me: Person,
+  day: string,
+  argument = 'input.householdId',
+): Promise<void> {
   const covering = (await coveringGrids(em, [household.path])).get(household.path)!;
   const grids = [covering.grid, covering.microGrid].filter((g) => g !== null);
   if (!grids.length) {
-    throw userError('NOT_IN_GRID', `${household.name} is not inside any grid; add its building to a grid (addGridPlaces) before recording visits there.`, argument);
+    throw userError(
+      'NOT_IN_GRID',
+      `${household.name} is not inside any grid; add its building to a grid (addGridPlaces) before recording visits there.`,
+      argument,
+    );
   }
-  if (!(await isActiveWorker(em, grids.map((g) => g.uuid), me.uuid, day))) {
-    throw userError('NOT_GRID_WORKER', `${me.name} is not an active worker of grid ${grids.map((g) => g.name).join(' / ')}, which covers ${household.name}; only its grid workers record visits and colours there.`, argument);
+  if (
+    !(await isActiveWorker(
+      em,
+      grids.map((g) => g.uuid),
+      me.uuid,
+      day,
+    ))
+  ) {
+    throw userError(
+      'NOT_GRID_WORKER',
+      `${me.name} is not an active worker of grid ${grids.map((g) => g.name).join(' / ')}, which covers ${household.name}; only its grid workers record visits and colours there.`,
+      argument,
+    );
   }
 }
 
 function requestTitle(finding: { title?: string | null; description: string }, argument: string): string {
   const title = (finding.title?.trim() || finding.description.trim().slice(0, 60)).trim();
-  if (title.length > 200) throw userError('BAD_USER_INPUT', `${argument}.title must have at most 200 characters, got ${title.length}.`, `${argument}.title`);
+  if (title.length > 200)
+    throw userError('BAD_USER_INPUT', `${argument}.title must have at most 200 characters, got ${title.length}.`, `${argument}.title`);
   return title;
 }
 
 @Resolver(() => GridVisit)
 export class GridVisitResolver {
-  @Mutation(() => GridVisit, { description: "Records the signed-in grid worker's visit to a household, with the checks made and the findings; a finding with openRequest: true opens a request in the same step (channel HOUSEHOLD_VISIT, requester the first person met, else the worker; routed to the grid like any new request)." })
-  async recordGridVisit(@Arg('input', () => RecordGridVisitInput) input: RecordGridVisitInput, @Ctx() ctx: GongzhiContext): Promise<GridVisit> {
+  @Mutation(() => GridVisit, {
+    description:
+      "Records the signed-in grid worker's visit to a household, with the checks made and the findings; a finding with openRequest: true opens a request in the same step (channel HOUSEHOLD_VISIT, requester the first person met, else the worker; routed to the grid like any new request).",
+  })
+  async recordGridVisit(
+    @Arg('input', () => RecordGridVisitInput) input: RecordGridVisitInput,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<GridVisit> {
     const me = await actingPerson(ctx);
     const day = today(ctx);
     const visitedOn = input.visitedOn ? requireIsoDate(input.visitedOn, 'input.visitedOn') : day;
-    if (visitedOn > day) throw userError('BAD_USER_INPUT', `"input.visitedOn" (${visitedOn}) is in the future; give the day the visit took place, today (${day}) at the latest.`, 'input.visitedOn');
+    if (visitedOn > day)
+      throw userError(
+        'BAD_USER_INPUT',
+        `"input.visitedOn" (${visitedOn}) is in the future; give the day the visit took place, today (${day}) at the latest.`,
+        'input.visitedOn',
+      );
     input.findings.forEach((f, i) => {
-      if (!f.description.trim()) throw userError('BAD_USER_INPUT', `input.findings[${i}].description must not be empty: say what was found.`, `input.findings[${i}].description`);
+      if (!f.description.trim())
+        throw userError(
+          'BAD_USER_INPUT',
+          `input.findings[${i}].description must not be empty: say what was found.`,
+          `input.findings[${i}].description`,
+        );
     });
-    return ctx.events.transaction(ctx.em, async (tx) => {
-      const { em } = tx;
-      const household = await requirePlace(em, input.householdId, 'input.householdId', [PlaceType.HOUSEHOLD], ctx);
-      await requireGridWorkerAt(em, household, me, day);
-      const met: string[] = [];
-      for (const [i, id] of input.metPersonIds.entries()) met.push((await requirePerson(em, id, `input.metPersonIds[${i}]`)).uuid);
-      const visit = em.create(GridVisit, {
-        household,
-        placePath: household.path,
-        worker: em.getReference(Person, me.uuid),
-        visitedOn,
-        metPersonIds: [...new Set(met)],
-        checks: input.checks.map((c) => ({ item: c.item, ok: c.ok, note: c.note?.trim() || null })),
-        notes: input.notes?.trim() || null,
-        createdAt: ctx.now(),
-      });
-      await em.flush();
-      const requests = RequestService.within(tx, ctx.now);
-      const findingIds: string[] = [];
-      const requestIds: string[] = [];
-      for (const [i, f] of input.findings.entries()) {
-        const finding = em.create(GridFinding, { visit, description: f.description.trim(), category: f.category?.trim() || null, createdAt: ctx.now() });
-        if (f.openRequest) {
-          const request = await requests.create(
-            {
-              kind: f.kind,
-              channel: RequestChannel.HOUSEHOLD_VISIT,
-              title: requestTitle(f, `input.findings[${i}]`),
-              description: f.description.trim(),
-              place: household,
-              category: f.category?.trim() || null,
-              priority: f.priority ?? undefined,
-              requester: em.getReference(Person, met[0] ?? me.uuid),
-            },
-            em.getReference(Person, me.uuid),
-          );
-          finding.request = request;
-          requestIds.push(request.uuid);
-        }
+    return ctx.events.transaction(
+      ctx.em,
+      async (tx) => {
+        const { em } = tx;
+        const household = await requirePlace(em, input.householdId, 'input.householdId', [PlaceType.HOUSEHOLD], ctx);
+        await requireGridWorkerAt(em, household, me, day);
+        const met: string[] = [];
+        for (const [i, id] of input.metPersonIds.entries()) met.push((await requirePerson(em, id, `input.metPersonIds[${i}]`)).uuid);
+        const visit = em.create(GridVisit, {
+          household,
+          placePath: household.path,
+          worker: em.getReference(Person, me.uuid),
+          visitedOn,
+          metPersonIds: [...new Set(met)],
+          checks: input.checks.map((c) => ({ item: c.item, ok: c.ok, note: c.note?.trim() || null })),
+          notes: input.notes?.trim() || null,
+          createdAt: ctx.now(),
+        });
         await em.flush();
-        findingIds.push(finding.uuid);
-      }
-      await tx.emit('grid.visit-recorded', { visitId: visit.uuid, householdId: household.uuid, placePath: household.path, workerId: me.uuid, findingIds, requestIds });
-      return visit;
-    }, ctx.caller?.id);
+        const requests = RequestService.within(tx, ctx.now);
+        const findingIds: string[] = [];
+        const requestIds: string[] = [];
+        for (const [i, f] of input.findings.entries()) {
+          const finding = em.create(GridFinding, {
+            visit,
+            description: f.description.trim(),
+            category: f.category?.trim() || null,
+            createdAt: ctx.now(),
+          });
+          if (f.openRequest) {
+            const request = await requests.create(
+              {
+                kind: f.kind,
+                channel: RequestChannel.HOUSEHOLD_VISIT,
+                title: requestTitle(f, `input.findings[${i}]`),
+                description: f.description.trim(),
+                place: household,
+                category: f.category?.trim() || null,
+                priority: f.priority ?? undefined,
+                requester: em.getReference(Person, met[0] ?? me.uuid),
+              },
+              em.getReference(Person, me.uuid),
+            );
+            finding.request = request;
+            requestIds.push(request.uuid);
+          }
+          await em.flush();
+          findingIds.push(finding.uuid);
+        }
+        await tx.emit('grid.visit-recorded', {
+          visitId: visit.uuid,
+          householdId: household.uuid,
+          placePath: household.path,
+          workerId: me.uuid,
+          findingIds,
+          requestIds,
+        });
+        return visit;
+      },
+      ctx.caller?.id,
+    );
   }
 
-  @Mutation(() => GridFinding, { description: 'Opens a request for a finding recorded earlier (once; CONFLICT if it already has one). The signed-in person must be a worker of the grid covering the household.' })
+  @Mutation(() => GridFinding, {
+    description:
+      'Opens a request for a finding recorded earlier (once; CONFLICT if it already has one). The signed-in person must be a worker of the grid covering the household.',
+  })
   async openRequestFromFinding(
     @Arg('findingId', () => ID) findingId: string,
     @Arg('title', () => String, { nullable: true }) title: string | undefined,
@@ -203,40 +260,48 @@ export class GridVisitResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<GridFinding> {
     const me = await actingPerson(ctx);
-    return ctx.events.transaction(ctx.em, async (tx) => {
-      const finding = await requireVisible(ctx, tx.em, GridFinding, 'GridFinding', findingId, 'findingId');
-      // Lock the finding so two calls at once open one request.
-      await tx.em.execute('SELECT id FROM grid.grid_finding WHERE id = ? FOR UPDATE', [finding.uuid]);
-      await tx.em.refresh(finding);
-      if (finding.request) throw userError('CONFLICT', 'This finding has already opened a request; follow that request instead.', 'findingId');
-      const visit = await tx.em.findOneOrFail(GridVisit, { uuid: finding.visit.uuid }, { populate: ['household'] });
-      await requireGridWorkerAt(tx.em, visit.household, me, today(ctx), 'findingId');
-      const request = await RequestService.within(tx, ctx.now).create(
-        {
-          kind,
-          channel: RequestChannel.HOUSEHOLD_VISIT,
-          title: requestTitle({ title, description: finding.description }, 'title'),
-          description: finding.description,
-          place: visit.household,
-          category: finding.category ?? null,
-          requester: tx.em.getReference(Person, visit.metPersonIds[0] ?? me.uuid),
-        },
-        tx.em.getReference(Person, me.uuid),
-      );
-      finding.request = request;
-      await tx.em.flush();
-      await tx.emit('grid.finding-opened-request', { findingId: finding.uuid, requestId: request.uuid, placePath: request.placePath });
-      return finding;
-    }, ctx.caller?.id);
+    return ctx.events.transaction(
+      ctx.em,
+      async (tx) => {
+        const finding = await requireVisible(ctx, tx.em, GridFinding, 'GridFinding', findingId, 'findingId');
+        // Lock the finding so two calls at once open one request.
+        await tx.em.execute('SELECT id FROM grid.grid_finding WHERE id = ? FOR UPDATE', [finding.uuid]);
+        await tx.em.refresh(finding);
+        if (finding.request)
+          throw userError('CONFLICT', 'This finding has already opened a request; follow that request instead.', 'findingId');
+        const visit = await tx.em.findOneOrFail(GridVisit, { uuid: finding.visit.uuid }, { populate: ['household'] });
+        await requireGridWorkerAt(tx.em, visit.household, me, today(ctx), 'findingId');
+        const request = await RequestService.within(tx, ctx.now).create(
+          {
+            kind,
+            channel: RequestChannel.HOUSEHOLD_VISIT,
+            title: requestTitle({ title, description: finding.description }, 'title'),
+            description: finding.description,
+            place: visit.household,
+            category: finding.category ?? null,
+            requester: tx.em.getReference(Person, visit.metPersonIds[0] ?? me.uuid),
+          },
+          tx.em.getReference(Person, me.uuid),
+        );
+        finding.request = request;
+        await tx.em.flush();
+        await tx.emit('grid.finding-opened-request', { findingId: finding.uuid, requestId: request.uuid, placePath: request.placePath });
+        return finding;
+      },
+      ctx.caller?.id,
+    );
   }
 
-  @Query(() => GridCoverage, { description: 'Households of a grid and which of them were not visited in the last `days` days (民情走访覆盖).' })
+  @Query(() => GridCoverage, {
+    description: 'Households of a grid and which of them were not visited in the last `days` days (民情走访覆盖).',
+  })
   async gridCoverage(
     @Arg('gridId', () => ID) gridId: string,
     @Arg('days', () => Int, { defaultValue: 30 }) days: number,
     @Ctx() ctx: GongzhiContext,
   ): Promise<GridCoverage> {
-    if (!Number.isInteger(days) || days < 1 || days > 3660) throw userError('BAD_USER_INPUT', `"days" must be a whole number from 1 to 3660, got ${days}.`, 'days');
+    if (!Number.isInteger(days) || days < 1 || days > 3660)
+      throw userError('BAD_USER_INPUT', `"days" must be a whole number from 1 to 3660, got ${days}.`, 'days');
     const grid = await requireVisibleGrid(ctx, gridId, 'gridId');
     const day = today(ctx);
     const since = new Date(Date.parse(`${day}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
@@ -251,10 +316,19 @@ export class GridVisitResolver {
     );
     const missing = rows.filter((r) => !r.visited).map((r) => r.id);
     const notVisited = missing.length ? await ctx.em.find(Place, { uuid: { $in: missing } }, { orderBy: { path: 'asc' }, limit: 500 }) : [];
-    return Object.assign(new GridCoverage(), { grid, days, since, householdCount: rows.length, visitedCount: rows.length - missing.length, notVisited });
+    return Object.assign(new GridCoverage(), {
+      grid,
+      days,
+      since,
+      householdCount: rows.length,
+      visitedCount: rows.length - missing.length,
+      notVisited,
+    });
   }
 
-  @Query(() => [GridWorkerWeek], { description: 'Visits to households of a grid per worker per week (weeks start on Monday), between from and to (YYYY-MM-DD, inclusive).' })
+  @Query(() => [GridWorkerWeek], {
+    description: 'Visits to households of a grid per worker per week (weeks start on Monday), between from and to (YYYY-MM-DD, inclusive).',
+  })
   async gridVisitStats(
     @Arg('gridId', () => ID) gridId: string,
     @Arg('from', () => String) from: string,

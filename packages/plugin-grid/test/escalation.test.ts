@@ -8,20 +8,21 @@ const escalations: GongzhiEvent<'request.escalated'>[] = [];
 
 beforeAll(async () => {
   w = await createWorld();
-  grid = await createGrid(w.app, w.place.fxy!.id, '芳星园三区第一网格', [w.place.c1!.id]);
-  await createGrid(w.app, w.place.fxy!.id, '芳星园二区网格', [w.place.c2!.id]);
-  await assignWorker(w.app, grid, w.person.wang!.id);
+  grid = await createGrid(w.app, w.place.fxy.id, '芳星园三区第一网格', [w.place.c1.id]);
+  await createGrid(w.app, w.place.fxy.id, '芳星园二区网格', [w.place.c2.id]);
+  await assignWorker(w.app, grid, w.person.wang.id);
   w.app.platform.events.on('request.escalated', (e) => {
     escalations.push(e);
   });
 });
 afterAll(() => w?.app.close());
 
-const run = async () => (await w.app.run('mutation { escalateOverdueRequests { escalatedCount requests { id level status } } }')).escalateOverdueRequests;
+const run = async () =>
+  (await w.app.run('mutation { escalateOverdueRequests { escalatedCount requests { id level status } } }')).escalateOverdueRequests;
 const escalatedEntries = (r: { timeline: { action: string }[] }) => r.timeline.filter((e) => e.action === 'escalated');
 
 test('a request escalates grid › community › subdistrict when each level runs out of time, once per level', async () => {
-  const id = await submit(w.app, w.place.h101!.id, w.person.resident!.id, '楼道堆放杂物');
+  const id = await submit(w.app, w.place.h101.id, w.person.resident.id, '楼道堆放杂物');
   expect((await request(w.app, id)).status).toBe('ASSIGNED');
   w.clock.advance(71 * HOUR);
   expect((await run()).escalatedCount).toBe(0);
@@ -32,11 +33,19 @@ test('a request escalates grid › community › subdistrict when each level run
   const atCommunity = await request(w.app, id);
   expect(atCommunity.assignee).toBeNull();
   expect(escalatedEntries(atCommunity)).toEqual([
-    expect.objectContaining({ fromStatus: 'ASSIGNED', toStatus: 'ESCALATED', note: expect.stringContaining('grid → community: automatic: not resolved within 72 h') }),
+    expect.objectContaining({
+      fromStatus: 'ASSIGNED',
+      toStatus: 'ESCALATED',
+      note: expect.stringContaining('grid → community: automatic: not resolved within 72 h'),
+    }),
   ]);
-  expect(escalations.map((e) => e.payload)).toEqual([expect.objectContaining({ level: 'community', fromLevel: 'grid', status: 'escalated', placePath: w.place.h101!.path })]);
+  expect(escalations.map((e) => e.payload)).toEqual([
+    expect.objectContaining({ level: 'community', fromLevel: 'grid', status: 'escalated', placePath: w.place.h101.path }),
+  ]);
   // It shows on the community's board.
-  const board = await w.app.run('query($c: ID!) { requests(filter: { under: $c, level: [COMMUNITY] }) { edges { node { id } } } }', { c: w.place.fxy!.id });
+  const board = await w.app.run('query($c: ID!) { requests(filter: { under: $c, level: [COMMUNITY] }) { edges { node { id } } } }', {
+    c: w.place.fxy.id,
+  });
   expect(board.requests.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([id]);
   expect((await run()).escalatedCount).toBe(0); // nothing twice
 
@@ -47,8 +56,18 @@ test('a request escalates grid › community › subdistrict when each level run
   expect((await run()).requests).toEqual([{ id, level: 'SUBDISTRICT', status: 'ESCALATED' }]);
   const top = await request(w.app, id);
   expect(top.timeline.slice(-2)).toEqual([
-    expect.objectContaining({ action: 'status', fromStatus: 'ESCALATED', toStatus: 'ACCEPTED', note: expect.stringContaining('accepted automatically') }),
-    expect.objectContaining({ action: 'escalated', fromStatus: 'ACCEPTED', toStatus: 'ESCALATED', note: expect.stringContaining('community → subdistrict') }),
+    expect.objectContaining({
+      action: 'status',
+      fromStatus: 'ESCALATED',
+      toStatus: 'ACCEPTED',
+      note: expect.stringContaining('accepted automatically'),
+    }),
+    expect.objectContaining({
+      action: 'escalated',
+      fromStatus: 'ACCEPTED',
+      toStatus: 'ESCALATED',
+      note: expect.stringContaining('community → subdistrict'),
+    }),
   ]);
   w.clock.advance(1000 * HOUR);
   expect((await run()).escalatedCount).toBe(0); // the subdistrict is the top
@@ -56,13 +75,20 @@ test('a request escalates grid › community › subdistrict when each level run
 });
 
 test('resolved work and wishes do not escalate', async () => {
-  const id = await submit(w.app, w.place.h102!.id, w.person.resident!.id, '电梯异响');
+  const id = await submit(w.app, w.place.h102.id, w.person.resident.id, '电梯异响');
   const wish = (
     await w.app.run('mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { request { id } } }', {
-      input: { kind: 'WISH', channel: 'WISH_WALL', title: '微心愿：想要一台收音机', placeId: w.place.h102!.id, requesterId: w.person.resident!.id },
+      input: {
+        kind: 'WISH',
+        channel: 'WISH_WALL',
+        title: '微心愿：想要一台收音机',
+        placeId: w.place.h102.id,
+        requesterId: w.person.resident.id,
+      },
     })
   ).submitRequest.request.id;
-  for (const to of ['IN_PROGRESS', 'RESOLVED']) await w.app.run('mutation($id: ID!, $to: RequestStatus!) { changeRequestStatus(id: $id, to: $to) { errors { code } } }', { id, to });
+  for (const to of ['IN_PROGRESS', 'RESOLVED'])
+    await w.app.run('mutation($id: ID!, $to: RequestStatus!) { changeRequestStatus(id: $id, to: $to) { errors { code } } }', { id, to });
   w.clock.advance(500 * HOUR);
   const escalated = (await run()).requests.map((r: { id: string }) => r.id);
   expect(escalated).not.toContain(id);
@@ -73,33 +99,52 @@ test('resolved work and wishes do not escalate', async () => {
 test('limits are set per community and per grid; the most specific applies', async () => {
   const other = await w.app.run(
     'mutation($c: ID!) { setCommunityEscalationLimit(communityId: $c, level: GRID, hours: 24) { scope level hours } }',
-    { c: w.place.fxy!.id },
+    { c: w.place.fxy.id },
   );
   expect(other.setCommunityEscalationLimit).toEqual({ scope: 'community', level: 'GRID', hours: 24 });
   await w.app.run('mutation($g: ID!) { setGridEscalationLimit(gridId: $g, level: GRID, hours: 4) { hours } }', { g: grid });
   await w.app.run('mutation($g: ID!) { setGridEscalationLimit(gridId: $g, level: GRID, hours: 6) { hours } }', { g: grid }); // replaces
-  const limits = await w.app.run('query($c: ID!) { place(id: $c) { grids { name escalationLimits { gridLevelHours gridLevelSource communityLevelHours communityLevelSource } } } }', {
-    c: w.place.fxy!.id,
-  });
+  const limits = await w.app.run(
+    'query($c: ID!) { place(id: $c) { grids { name escalationLimits { gridLevelHours gridLevelSource communityLevelHours communityLevelSource } } } }',
+    {
+      c: w.place.fxy.id,
+    },
+  );
   expect(limits.place.grids).toEqual([
-    { name: '芳星园三区第一网格', escalationLimits: { gridLevelHours: 6, gridLevelSource: 'grid', communityLevelHours: 168, communityLevelSource: 'default' } },
-    { name: '芳星园二区网格', escalationLimits: { gridLevelHours: 24, gridLevelSource: 'community', communityLevelHours: 168, communityLevelSource: 'default' } },
+    {
+      name: '芳星园三区第一网格',
+      escalationLimits: { gridLevelHours: 6, gridLevelSource: 'grid', communityLevelHours: 168, communityLevelSource: 'default' },
+    },
+    {
+      name: '芳星园二区网格',
+      escalationLimits: { gridLevelHours: 24, gridLevelSource: 'community', communityLevelHours: 168, communityLevelSource: 'default' },
+    },
   ]);
 
-  const inGrid = await submit(w.app, w.place.h201!.id, w.person.resident!.id, '2单元下水道堵塞');
-  const inOther = await submit(w.app, w.place.h5!.id, w.person.resident!.id, '5号楼外墙脱落');
+  const inGrid = await submit(w.app, w.place.h201.id, w.person.resident.id, '2单元下水道堵塞');
+  const inOther = await submit(w.app, w.place.h5.id, w.person.resident.id, '5号楼外墙脱落');
   w.clock.advance(7 * HOUR);
   expect((await run()).requests.map((r: { id: string }) => r.id)).toEqual([inGrid]);
   w.clock.advance(18 * HOUR);
   expect((await run()).requests.map((r: { id: string }) => r.id)).toEqual([inOther]);
 
-  expect((await errorCode(w.app, 'mutation($g: ID!) { setGridEscalationLimit(gridId: $g, level: SUBDISTRICT, hours: 4) { hours } }', { g: grid }))?.code).toBe('BAD_USER_INPUT');
-  expect((await errorCode(w.app, 'mutation($g: ID!) { setGridEscalationLimit(gridId: $g, level: GRID, hours: 0) { hours } }', { g: grid }))?.code).toBe('BAD_USER_INPUT');
+  expect(
+    (
+      await errorCode(w.app, 'mutation($g: ID!) { setGridEscalationLimit(gridId: $g, level: SUBDISTRICT, hours: 4) { hours } }', {
+        g: grid,
+      })
+    )?.code,
+  ).toBe('BAD_USER_INPUT');
+  expect(
+    (await errorCode(w.app, 'mutation($g: ID!) { setGridEscalationLimit(gridId: $g, level: GRID, hours: 0) { hours } }', { g: grid }))
+      ?.code,
+  ).toBe('BAD_USER_INPUT');
 });
 
 test('two schedulers at once: every overdue request escalates exactly once', async () => {
   const ids: string[] = [];
-  for (let i = 0; i < 8; i++) ids.push(await submit(w.app, i % 2 ? w.place.h101!.id : w.place.h5!.id, w.person.resident!.id, `并发升级测试${i}`));
+  for (let i = 0; i < 8; i++)
+    ids.push(await submit(w.app, i % 2 ? w.place.h101.id : w.place.h5.id, w.person.resident.id, `并发升级测试${i}`));
   w.clock.advance(100 * HOUR);
   const services = w.app.platform.services.get('grid');
   const errorsBefore = w.errors.length;
@@ -107,7 +152,11 @@ test('two schedulers at once: every overdue request escalates exactly once', asy
   // No scheduler tripped over another (a lost race would be logged as a failed escalation).
   expect(w.errors.slice(errorsBefore)).toEqual([]);
   expect(a.escalatedCount + b.escalatedCount + c.length).toBe(8);
-  const all = [...a.requests.map((r: { id: string }) => r.id), ...b.requests.map((r: { id: string }) => r.id), ...c.map((uuid) => toGlobalId('Request', uuid))];
+  const all = [
+    ...a.requests.map((r: { id: string }) => r.id),
+    ...b.requests.map((r: { id: string }) => r.id),
+    ...c.map((uuid) => toGlobalId('Request', uuid)),
+  ];
   expect(new Set(all).size).toBe(8);
   for (const id of ids) {
     const r = await request(w.app, id);
@@ -117,24 +166,33 @@ test('two schedulers at once: every overdue request escalates exactly once', asy
 });
 
 test('manual escalation needs a reason and a worker of the grid; a closed request cannot be escalated', async () => {
-  const id = await submit(w.app, w.place.h201!.id, w.person.resident!.id, '化粪池堵塞，需要更换主管道');
-  const M = 'mutation($r: ID!, $why: String!) { escalateGridRequest(requestId: $r, reason: $why) { request { level status timeline { action note actor { name } } } errors { code message } } }';
-  expect((await errorCode(w.app, M, { r: id, why: '  ' }, as(w.person.wang!)))?.code).toBe('BAD_USER_INPUT');
-  expect((await errorCode(w.app, M, { r: id, why: '太难了' }, as(w.person.outsider!)))?.code).toBe('NOT_FOUND'); // a request outside their places
+  const id = await submit(w.app, w.place.h201.id, w.person.resident.id, '化粪池堵塞，需要更换主管道');
+  const M =
+    'mutation($r: ID!, $why: String!) { escalateGridRequest(requestId: $r, reason: $why) { request { level status timeline { action note actor { name } } } errors { code message } } }';
+  expect((await errorCode(w.app, M, { r: id, why: '  ' }, as(w.person.wang)))?.code).toBe('BAD_USER_INPUT');
+  expect((await errorCode(w.app, M, { r: id, why: '太难了' }, as(w.person.outsider)))?.code).toBe('NOT_FOUND'); // a request outside their places
   expect((await errorCode(w.app, M, { r: id, why: '太难了' }))?.code).toBe('UNAUTHENTICATED');
-  const done = (await w.app.run(M, { r: id, why: '需更换主管道一百余米，超出网格能力' }, as(w.person.wang!))).escalateGridRequest;
+  const done = (await w.app.run(M, { r: id, why: '需更换主管道一百余米，超出网格能力' }, as(w.person.wang))).escalateGridRequest;
   expect(done.errors).toEqual([]);
   expect(done.request).toMatchObject({ level: 'COMMUNITY', status: 'ESCALATED' });
-  expect(done.request.timeline.at(-1)).toEqual({ action: 'escalated', note: 'grid → community: 需更换主管道一百余米，超出网格能力', actor: { name: '王小丽' } });
+  expect(done.request.timeline.at(-1)).toEqual({
+    action: 'escalated',
+    note: 'grid → community: 需更换主管道一百余米，超出网格能力',
+    actor: { name: '王小丽' },
+  });
   // At the community level it takes core's request.manage there: a resident has not got it.
   await w.app.run('mutation($id: ID!) { changeRequestStatus(id: $id, to: ACCEPTED) { errors { code } } }', { id });
-  expect((await errorCode(w.app, M, { r: id, why: '社区也解决不了' }, as(w.person.resident!)))?.code).toBe('FORBIDDEN');
+  expect((await errorCode(w.app, M, { r: id, why: '社区也解决不了' }, as(w.person.resident)))?.code).toBe('FORBIDDEN');
   expect((await request(w.app, id)).level).toBe('COMMUNITY');
 
-  const closed = await submit(w.app, w.place.h201!.id, w.person.resident!.id, '已处理的问题');
-  for (const to of ['IN_PROGRESS', 'RESOLVED', 'CLOSED']) await w.app.run('mutation($id: ID!, $to: RequestStatus!) { changeRequestStatus(id: $id, to: $to) { errors { code } } }', { id: closed, to });
+  const closed = await submit(w.app, w.place.h201.id, w.person.resident.id, '已处理的问题');
+  for (const to of ['IN_PROGRESS', 'RESOLVED', 'CLOSED'])
+    await w.app.run('mutation($id: ID!, $to: RequestStatus!) { changeRequestStatus(id: $id, to: $to) { errors { code } } }', {
+      id: closed,
+      to,
+    });
   const before = (await request(w.app, closed)).timeline.length;
-  const refused = (await w.app.run(M, { r: closed, why: '再升级' }, as(w.person.wang!))).escalateGridRequest;
+  const refused = (await w.app.run(M, { r: closed, why: '再升级' }, as(w.person.wang))).escalateGridRequest;
   expect(refused.request).toBeNull();
   expect(refused.errors[0].code).toBe('ILLEGAL_TRANSITION');
   const after = await request(w.app, closed);

@@ -12,15 +12,15 @@ describe('grids and micro-grids', () => {
   let grid: string;
 
   test('a grid covers compounds of its community; a micro-grid nests in it and covers units', async () => {
-    grid = await createGrid(w.app, w.place.fxy!.id, '芳星园三区第一网格', [w.place.c1!.id]);
-    const micro = await createGrid(w.app, w.place.fxy!.id, '20号楼一单元微网格', [w.place.u1!.id], { k: 'MICRO_GRID', parent: grid });
+    grid = await createGrid(w.app, w.place.fxy.id, '芳星园三区第一网格', [w.place.c1.id]);
+    const micro = await createGrid(w.app, w.place.fxy.id, '20号楼一单元微网格', [w.place.u1.id], { k: 'MICRO_GRID', parent: grid });
     const data = await w.app.run(
       `query($g: ID!, $h: ID!, $o: ID!) {
         grid(id: $g) { name kind community { name } places { name } microGrids { name kind parent { name } places { name } } }
         h: place(id: $h) { grid { name } microGrid { name } }
         o: place(id: $o) { grid { name } microGrid { name } }
       }`,
-      { g: grid, h: w.place.h101!.id, o: w.place.h201!.id },
+      { g: grid, h: w.place.h101.id, o: w.place.h201.id },
     );
     expect(data.grid).toEqual({
       name: '芳星园三区第一网格',
@@ -37,40 +37,77 @@ describe('grids and micro-grids', () => {
 
   test('managing grids takes the grid.manage permission (a social worker of the community has it)', async () => {
     const M = 'mutation($c: ID!) { createGrid(communityId: $c, name: "权限测试网格") { name } }';
-    expect((await errorCode(w.app, M, { c: w.place.fxy!.id }, as(w.person.resident!)))?.code).toBe('FORBIDDEN');
-    expect((await errorCode(w.app, M, { c: w.place.fxy!.id }, { caller: null } as never))?.code).toBe('NOT_FOUND'); // anonymous callers see no place
-    await w.app.run('mutation($p: ID!, $c: ID!) { assignRole(personId: $p, placeId: $c, role: SOCIAL_WORKER, startsOn: "2026-01-01") { id } }', { p: w.person.li!.id, c: w.place.cyl!.id });
-    expect((await errorCode(w.app, M, { c: w.place.fxy!.id }, as(w.person.li!)))?.code).toBe('NOT_FOUND'); // another community: outside li's places, so "not found"
-    expect((await w.app.run('mutation($c: ID!) { createGrid(communityId: $c, name: "权限测试网格") { name } }', { c: w.place.cyl!.id }, as(w.person.li!))).createGrid).toEqual({ name: '权限测试网格' });
+    expect((await errorCode(w.app, M, { c: w.place.fxy.id }, as(w.person.resident)))?.code).toBe('FORBIDDEN');
+    expect((await errorCode(w.app, M, { c: w.place.fxy.id }, { caller: null } as never))?.code).toBe('NOT_FOUND'); // anonymous callers see no place
+    await w.app.run(
+      'mutation($p: ID!, $c: ID!) { assignRole(personId: $p, placeId: $c, role: SOCIAL_WORKER, startsOn: "2026-01-01") { id } }',
+      { p: w.person.li.id, c: w.place.cyl.id },
+    );
+    expect((await errorCode(w.app, M, { c: w.place.fxy.id }, as(w.person.li)))?.code).toBe('NOT_FOUND'); // another community: outside li's places, so "not found"
+    expect(
+      (
+        await w.app.run(
+          'mutation($c: ID!) { createGrid(communityId: $c, name: "权限测试网格") { name } }',
+          { c: w.place.cyl.id },
+          as(w.person.li),
+        )
+      ).createGrid,
+    ).toEqual({ name: '权限测试网格' });
   });
 
   test('overlapping grids are refused with GRID_OVERLAP and nothing is written', async () => {
     const before = await count('SELECT count(*) AS n FROM grid.grid');
     // A building inside a compound another grid covers.
-    const inside = await errorCode(w.app, 'mutation($c: ID!, $p: [ID!]!) { createGrid(communityId: $c, name: "重叠网格", placeIds: $p) { id } }', {
-      c: w.place.fxy!.id,
-      p: [w.place.c2!.id, w.place.b20!.id],
-    });
+    const inside = await errorCode(
+      w.app,
+      'mutation($c: ID!, $p: [ID!]!) { createGrid(communityId: $c, name: "重叠网格", placeIds: $p) { id } }',
+      {
+        c: w.place.fxy.id,
+        p: [w.place.c2.id, w.place.b20.id],
+      },
+    );
     expect(inside?.code).toBe('GRID_OVERLAP');
     expect(inside?.message).toContain('芳星园三区第一网格');
     expect(await count('SELECT count(*) AS n FROM grid.grid')).toBe(before);
     expect(await count('SELECT count(*) AS n FROM grid.grid_place')).toBe(2);
     // A micro-grid overlapping another micro-grid (the unit's household), and one outside its parent.
-    const microOverlap = await errorCode(w.app, 'mutation($c: ID!, $p: [ID!]!, $g: ID!) { createGrid(communityId: $c, name: "微2", kind: MICRO_GRID, parentId: $g, placeIds: $p) { id } }', {
-      c: w.place.fxy!.id,
-      p: [w.place.h101!.id],
-      g: grid,
-    });
+    const microOverlap = await errorCode(
+      w.app,
+      'mutation($c: ID!, $p: [ID!]!, $g: ID!) { createGrid(communityId: $c, name: "微2", kind: MICRO_GRID, parentId: $g, placeIds: $p) { id } }',
+      {
+        c: w.place.fxy.id,
+        p: [w.place.h101.id],
+        g: grid,
+      },
+    );
     expect(microOverlap?.code).toBe('GRID_OVERLAP');
-    const outsideParent = await errorCode(w.app, 'mutation($c: ID!, $p: [ID!]!, $g: ID!) { createGrid(communityId: $c, name: "微3", kind: MICRO_GRID, parentId: $g, placeIds: $p) { id } }', {
-      c: w.place.fxy!.id,
-      p: [w.place.b5!.id],
-      g: grid,
-    });
+    const outsideParent = await errorCode(
+      w.app,
+      'mutation($c: ID!, $p: [ID!]!, $g: ID!) { createGrid(communityId: $c, name: "微3", kind: MICRO_GRID, parentId: $g, placeIds: $p) { id } }',
+      {
+        c: w.place.fxy.id,
+        p: [w.place.b5.id],
+        g: grid,
+      },
+    );
     expect(outsideParent?.code).toBe('BAD_USER_INPUT');
     // A place of another community, and a household for a grid.
-    expect((await errorCode(w.app, 'mutation($g: ID!, $p: [ID!]!) { addGridPlaces(gridId: $g, placeIds: $p) { id } }', { g: grid, p: [w.place.cty!.id] }))?.code).toBe('BAD_USER_INPUT');
-    expect((await errorCode(w.app, 'mutation($g: ID!, $p: [ID!]!) { addGridPlaces(gridId: $g, placeIds: $p) { id } }', { g: grid, p: [w.place.h5!.id] }))?.code).toBe('BAD_USER_INPUT');
+    expect(
+      (
+        await errorCode(w.app, 'mutation($g: ID!, $p: [ID!]!) { addGridPlaces(gridId: $g, placeIds: $p) { id } }', {
+          g: grid,
+          p: [w.place.cty.id],
+        })
+      )?.code,
+    ).toBe('BAD_USER_INPUT');
+    expect(
+      (
+        await errorCode(w.app, 'mutation($g: ID!, $p: [ID!]!) { addGridPlaces(gridId: $g, placeIds: $p) { id } }', {
+          g: grid,
+          p: [w.place.h5.id],
+        })
+      )?.code,
+    ).toBe('BAD_USER_INPUT');
     expect(await count('SELECT count(*) AS n FROM grid.grid')).toBe(before);
     expect(await count('SELECT count(*) AS n FROM grid.grid_place')).toBe(2);
   });
@@ -78,32 +115,57 @@ describe('grids and micro-grids', () => {
   test('two grids claiming the same compound at once: exactly one gets it', async () => {
     const attempts = await Promise.all(
       ['甲网格', '乙网格'].map((n) =>
-        w.app.execute('mutation($c: ID!, $n: String!, $p: [ID!]!) { createGrid(communityId: $c, name: $n, placeIds: $p) { id } }', { c: w.place.fxy!.id, n, p: [w.place.c2!.id] }),
+        w.app.execute('mutation($c: ID!, $n: String!, $p: [ID!]!) { createGrid(communityId: $c, name: $n, placeIds: $p) { id } }', {
+          c: w.place.fxy.id,
+          n,
+          p: [w.place.c2.id],
+        }),
       ),
     );
     expect(attempts.filter((r) => !r.errors).length).toBe(1);
-    expect(attempts.find((r) => r.errors)!.errors![0]!.extensions!.code).toBe('GRID_OVERLAP');
-    expect(await count(`SELECT count(*) AS n FROM grid.grid_place gp JOIN public.place p ON p.id = gp.place_id WHERE p.code = 'T-c2'`)).toBe(1);
+    expect(attempts.find((r) => r.errors)!.errors![0].extensions.code).toBe('GRID_OVERLAP');
+    expect(
+      await count(`SELECT count(*) AS n FROM grid.grid_place gp JOIN public.place p ON p.id = gp.place_id WHERE p.code = 'T-c2'`),
+    ).toBe(1);
   });
 
   test('a worker from outside the community is refused; dates are checked', async () => {
-    const outside = await errorCode(w.app, 'mutation($g: ID!, $p: ID!) { assignGridWorker(gridId: $g, personId: $p, startsOn: "2026-01-01") { id } }', { g: grid, p: w.person.li!.id });
+    const outside = await errorCode(
+      w.app,
+      'mutation($g: ID!, $p: ID!) { assignGridWorker(gridId: $g, personId: $p, startsOn: "2026-01-01") { id } }',
+      { g: grid, p: w.person.li.id },
+    );
     expect(outside?.code).toBe('WORKER_OUTSIDE_COMMUNITY');
     expect(outside?.message).toContain('李网格');
-    const nobody = await errorCode(w.app, 'mutation($g: ID!, $p: ID!) { assignGridWorker(gridId: $g, personId: $p, startsOn: "2026-01-01") { id } }', { g: grid, p: w.person.outsider!.id });
+    const nobody = await errorCode(
+      w.app,
+      'mutation($g: ID!, $p: ID!) { assignGridWorker(gridId: $g, personId: $p, startsOn: "2026-01-01") { id } }',
+      { g: grid, p: w.person.outsider.id },
+    );
     expect(nobody?.code).toBe('WORKER_OUTSIDE_COMMUNITY');
-    const badDates = await errorCode(w.app, 'mutation($g: ID!, $p: ID!) { assignGridWorker(gridId: $g, personId: $p, startsOn: "2026-03-01", endsOn: "2026-02-01") { id } }', { g: grid, p: w.person.wang!.id });
+    const badDates = await errorCode(
+      w.app,
+      'mutation($g: ID!, $p: ID!) { assignGridWorker(gridId: $g, personId: $p, startsOn: "2026-03-01", endsOn: "2026-02-01") { id } }',
+      { g: grid, p: w.person.wang.id },
+    );
     expect(badDates?.code).toBe('BAD_USER_INPUT');
     expect(await count('SELECT count(*) AS n FROM grid.grid_worker')).toBe(0);
     // Living in the community (董桂芳) or holding a role there (王小丽) both qualify.
-    await assignWorker(w.app, grid, w.person.wang!.id, '2026-01-01');
-    await assignWorker(w.app, grid, w.person.dong!.id, '2026-02-01');
-    const twice = await errorCode(w.app, 'mutation($g: ID!, $p: ID!) { assignGridWorker(gridId: $g, personId: $p, startsOn: "2026-05-01") { id } }', { g: grid, p: w.person.wang!.id });
+    await assignWorker(w.app, grid, w.person.wang.id, '2026-01-01');
+    await assignWorker(w.app, grid, w.person.dong.id, '2026-02-01');
+    const twice = await errorCode(
+      w.app,
+      'mutation($g: ID!, $p: ID!) { assignGridWorker(gridId: $g, personId: $p, startsOn: "2026-05-01") { id } }',
+      { g: grid, p: w.person.wang.id },
+    );
     expect(twice?.code).toBe('CONFLICT');
-    const data = await w.app.run('query($g: ID!, $p: ID!) { grid(id: $g) { workers { person { name } startsOn endsOn } } node(id: $p) { ... on Person { grids { name } } } }', {
-      g: grid,
-      p: w.person.dong!.id,
-    });
+    const data = await w.app.run(
+      'query($g: ID!, $p: ID!) { grid(id: $g) { workers { person { name } startsOn endsOn } } node(id: $p) { ... on Person { grids { name } } } }',
+      {
+        g: grid,
+        p: w.person.dong.id,
+      },
+    );
     expect(data.grid.workers).toEqual([
       { person: { name: '王小丽' }, startsOn: '2026-01-01', endsOn: null },
       { person: { name: '董桂芳' }, startsOn: '2026-02-01', endsOn: null },
@@ -115,7 +177,7 @@ describe('grids and micro-grids', () => {
 describe('routing', () => {
   test('a new request inside a grid is accepted for it and assigned to the least loaded worker, on its timeline', async () => {
     // Both workers idle: the longest serving (王小丽, since 2026-01-01) takes the first.
-    const first = await request(w.app, await submit(w.app, w.place.h201!.id, w.person.resident!.id, '2单元楼道灯坏了'));
+    const first = await request(w.app, await submit(w.app, w.place.h201.id, w.person.resident.id, '2单元楼道灯坏了'));
     expect(first).toMatchObject({ status: 'ASSIGNED', level: 'GRID', assignee: { name: '王小丽' }, grid: { name: '芳星园三区第一网格' } });
     expect(first.timeline).toEqual(
       expect.arrayContaining([
@@ -125,25 +187,25 @@ describe('routing', () => {
       ]),
     );
     // 王小丽 now has one open request: the next goes to 董桂芳, then they alternate.
-    const second = await request(w.app, await submit(w.app, w.place.b20!.id, w.person.resident!.id, '20号楼门禁坏了'));
+    const second = await request(w.app, await submit(w.app, w.place.b20.id, w.person.resident.id, '20号楼门禁坏了'));
     expect(second.assignee).toEqual({ name: '董桂芳' });
-    const third = await request(w.app, await submit(w.app, w.place.h21!.id, w.person.resident!.id, '21号楼漏水'));
+    const third = await request(w.app, await submit(w.app, w.place.h21.id, w.person.resident.id, '21号楼漏水'));
     expect(third.assignee).toEqual({ name: '王小丽' });
   });
 
   test('a micro-grid with nobody on duty falls back to its grid; a place outside every grid is not routed', async () => {
-    const inMicro = await request(w.app, await submit(w.app, w.place.h101!.id, w.person.resident!.id, '1单元暖气不热'));
+    const inMicro = await request(w.app, await submit(w.app, w.place.h101.id, w.person.resident.id, '1单元暖气不热'));
     expect(inMicro.status).toBe('ASSIGNED');
     expect(inMicro.timeline.find((e: { action: string }) => e.action === 'routed').note).toContain('芳星园三区第一网格');
-    const outside = await request(w.app, await submit(w.app, w.place.h502!.id, w.person.resident!.id, '翠庭园垃圾未清运'));
+    const outside = await request(w.app, await submit(w.app, w.place.h502.id, w.person.resident.id, '翠庭园垃圾未清运'));
     expect(outside).toMatchObject({ status: 'SUBMITTED', assignee: null, grid: null });
     expect(outside.timeline.map((e: { action: string }) => e.action)).toEqual(['created']);
   });
 
   test('a grid without active workers notes the routing and leaves the request to be accepted', async () => {
-    const cty = await createGrid(w.app, w.place.cyl!.id, '翠庭园网格', [w.place.cty!.id]);
-    await assignWorker(w.app, cty, w.person.li!.id, '2025-01-01', '2025-12-31'); // ended
-    const req = await request(w.app, await submit(w.app, w.place.h502!.id, w.person.resident!.id, '翠庭园路灯不亮'));
+    const cty = await createGrid(w.app, w.place.cyl.id, '翠庭园网格', [w.place.cty.id]);
+    await assignWorker(w.app, cty, w.person.li.id, '2025-01-01', '2025-12-31'); // ended
+    const req = await request(w.app, await submit(w.app, w.place.h502.id, w.person.resident.id, '翠庭园路灯不亮'));
     expect(req).toMatchObject({ status: 'SUBMITTED', assignee: null, grid: { name: '翠庭园网格' } });
     expect(req.timeline.find((e: { action: string }) => e.action === 'routed').note).toContain('no grid worker is on duty');
   });
@@ -151,39 +213,64 @@ describe('routing', () => {
 
 describe('adoption by a partner unit', () => {
   test("the unit's members see and take the grid's work; others cannot", async () => {
-    const grid = (await w.app.run('query($p: ID!) { place(id: $p) { grid { id } } }', { p: w.place.h502!.id })).place.grid.id;
-    const open = await submit(w.app, w.place.b3!.id, w.person.resident!.id, '3号楼老人需要代买药');
+    const grid = (await w.app.run('query($p: ID!) { place(id: $p) { grid { id } } }', { p: w.place.h502.id })).place.grid.id;
+    const open = await submit(w.app, w.place.b3.id, w.person.resident.id, '3号楼老人需要代买药');
     await w.app.run('mutation($id: ID!) { changeRequestStatus(id: $id, to: ACCEPTED) { errors { code } } }', { id: open });
 
-    const before = await w.app.execute('mutation($r: ID!) { claimGridRequest(requestId: $r) { request { status } errors { code } } }', { r: open }, as(w.person.member!));
+    const before = await w.app.execute(
+      'mutation($r: ID!) { claimGridRequest(requestId: $r) { request { status } errors { code } } }',
+      { r: open },
+      as(w.person.member),
+    );
     // Not yet a partner, and the place is outside the member's places: "not found" (issue #9), not NOT_GRID_MEMBER.
     expect(before.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    expect((await w.app.run('{ gridWork { title } }', {}, as(w.person.member!))).gridWork).toEqual([]);
+    expect((await w.app.run('{ gridWork { title } }', {}, as(w.person.member))).gridWork).toEqual([]);
 
     const adopted = await w.app.run(
       'mutation($g: ID!, $o: ID!) { adoptGrid(gridId: $g, organizationId: $o, startsOn: "2026-05-01", note: "每月助老服务") { grid { name } organization { name } startsOn } }',
       { g: grid, o: w.org.id },
     );
-    expect(adopted.adoptGrid).toEqual({ grid: { name: '翠庭园网格' }, organization: { name: '方庄驻区单位联合会' }, startsOn: '2026-05-01' });
-    const again = await errorCode(w.app, 'mutation($g: ID!, $o: ID!) { adoptGrid(gridId: $g, organizationId: $o, startsOn: "2026-05-02") { id } }', { g: grid, o: w.org.id });
+    expect(adopted.adoptGrid).toEqual({
+      grid: { name: '翠庭园网格' },
+      organization: { name: '方庄驻区单位联合会' },
+      startsOn: '2026-05-01',
+    });
+    const again = await errorCode(
+      w.app,
+      'mutation($g: ID!, $o: ID!) { adoptGrid(gridId: $g, organizationId: $o, startsOn: "2026-05-02") { id } }',
+      { g: grid, o: w.org.id },
+    );
     expect(again?.code).toBe('CONFLICT');
 
     // Seeing requests comes from core's place scoping (roles); adoption is what lets the member take the grid's work.
-    await w.app.run('mutation($p: ID!, $c: ID!) { assignRole(personId: $p, placeId: $c, role: VOLUNTEER, startsOn: "2026-01-01") { id } }', { p: w.person.member!.id, c: w.place.cyl!.id });
-    const work = (await w.app.run('{ gridWork { title status } }', {}, as(w.person.member!))).gridWork;
+    await w.app.run(
+      'mutation($p: ID!, $c: ID!) { assignRole(personId: $p, placeId: $c, role: VOLUNTEER, startsOn: "2026-01-01") { id } }',
+      { p: w.person.member.id, c: w.place.cyl.id },
+    );
+    const work = (await w.app.run('{ gridWork { title status } }', {}, as(w.person.member))).gridWork;
     expect(work.map((r: { title: string }) => r.title)).toEqual(expect.arrayContaining(['3号楼老人需要代买药', '翠庭园路灯不亮']));
-    const claimed = await w.app.run('mutation($r: ID!) { claimGridRequest(requestId: $r) { request { status assignee { name } } errors { code } } }', { r: open }, as(w.person.member!));
+    const claimed = await w.app.run(
+      'mutation($r: ID!) { claimGridRequest(requestId: $r) { request { status assignee { name } } errors { code } } }',
+      { r: open },
+      as(w.person.member),
+    );
     expect(claimed.claimGridRequest).toEqual({ request: { status: 'CLAIMED', assignee: { name: '驻区单位志愿者' } }, errors: [] });
 
-    const outsider = await w.app.execute('mutation($r: ID!) { claimGridRequest(requestId: $r) { errors { code } } }', { r: open }, as(w.person.outsider!));
+    const outsider = await w.app.execute(
+      'mutation($r: ID!) { claimGridRequest(requestId: $r) { errors { code } } }',
+      { r: open },
+      as(w.person.outsider),
+    );
     expect(outsider.errors?.[0]?.extensions?.code).toBe('NOT_FOUND'); // outside their places (issue #9)
-    const orgView = await w.app.run('query($o: ID!) { node(id: $o) { ... on Organization { gridAdoptions { grid { name } note } } } }', { o: w.org.id });
+    const orgView = await w.app.run('query($o: ID!) { node(id: $o) { ... on Organization { gridAdoptions { grid { name } note } } } }', {
+      o: w.org.id,
+    });
     expect(orgView.node.gridAdoptions).toEqual([{ grid: { name: '翠庭园网格' }, note: '每月助老服务' }]);
   });
 });
 
 test('grid fields on core types are batched: as many statements for 1 request as for 5', async () => {
-  await submit(w.app, w.place.h102!.id, w.person.dong!.id, '1单元102水管漏水');
+  await submit(w.app, w.place.h102.id, w.person.dong.id, '1单元102水管漏水');
   // One query per family of fields, so each loader is fed by one wave of parents (DataLoader batches per tick).
   for (const fields of [
     'grid { name escalationLimits { gridLevelHours } openRequestCount workers { person { name } } }',
@@ -191,9 +278,9 @@ test('grid fields on core types are batched: as many statements for 1 request as
     'assignee { grids { name } }',
   ]) {
     const q = `query($n: Int!, $under: ID!) { requests(first: $n, filter: { under: $under }) { edges { node { ${fields} } } } }`;
-    const one = await w.app.countStatements(() => w.app.run(q, { n: 1, under: w.place.fxy!.id }));
-    const five = await w.app.countStatements(() => w.app.run(q, { n: 5, under: w.place.fxy!.id }));
-    expect((await w.app.run(q, { n: 5, under: w.place.fxy!.id })).requests.edges).toHaveLength(5);
+    const one = await w.app.countStatements(() => w.app.run(q, { n: 1, under: w.place.fxy.id }));
+    const five = await w.app.countStatements(() => w.app.run(q, { n: 5, under: w.place.fxy.id }));
+    expect((await w.app.run(q, { n: 5, under: w.place.fxy.id })).requests.edges).toHaveLength(5);
     expect([fields, five]).toEqual([fields, one]);
   }
 });

@@ -5,9 +5,9 @@ afterAll(() => w?.app.close());
 
 test('the job started in bootstrap escalates on its interval and stops on close', async () => {
   w = await createWorld({ escalationIntervalMs: 50, gridLevelHours: 1 });
-  const grid = await createGrid(w.app, w.place.fxy!.id, '第一网格', [w.place.c1!.id]);
-  await assignWorker(w.app, grid, w.person.wang!.id);
-  const id = await submit(w.app, w.place.h101!.id, w.person.resident!.id, '楼道灯坏了');
+  const grid = await createGrid(w.app, w.place.fxy.id, '第一网格', [w.place.c1.id]);
+  await assignWorker(w.app, grid, w.person.wang.id);
+  const id = await submit(w.app, w.place.h101.id, w.person.resident.id, '楼道灯坏了');
   w.clock.advance(2 * 3_600_000);
   let level = 'GRID';
   for (let i = 0; i < 100 && level === 'GRID'; i++) {

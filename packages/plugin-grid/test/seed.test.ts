@@ -8,11 +8,13 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 const counts = async () =>
-  (await app.platform.orm.em.fork().execute(
-    `SELECT (SELECT count(*) FROM grid.grid)::int AS grids, (SELECT count(*) FROM grid.grid_worker)::int AS workers,
+  (
+    await app.platform.orm.em.fork().execute(
+      `SELECT (SELECT count(*) FROM grid.grid)::int AS grids, (SELECT count(*) FROM grid.grid_worker)::int AS workers,
             (SELECT count(*) FROM grid.grid_visit)::int AS visits, (SELECT count(*) FROM grid.attention_mark)::int AS marks,
             (SELECT count(*) FROM grid.grid_adoption)::int AS adoptions`,
-  ))[0];
+    )
+  )[0];
 
 test('the demo district gets grids, workers, a partner unit, visits and colours, in Chinese; seeding again adds nothing', async () => {
   const first = await counts();
@@ -20,12 +22,23 @@ test('the demo district gets grids, workers, a partner unit, visits and colours,
   await app.platform.seed();
   expect(await counts()).toEqual(first);
 
-  const data = await app.run(`{ places(type: COMMUNITY) { name grids { name kind workers { person { name } } adoptions { organization { name } } } } }`);
+  const data = await app.run(
+    `{ places(type: COMMUNITY) { name grids { name kind workers { person { name } } adoptions { organization { name } } } } }`,
+  );
   const byName = Object.fromEntries(data.places.map((p: { name: string; grids: unknown[] }) => [p.name, p.grids]));
-  expect(byName['成仪路社区']).toEqual([{ name: '翠庭园网格', kind: 'GRID', workers: [{ person: { name: '刘社工' } }, { person: { name: '赵女士' } }], adoptions: [{ organization: { name: '驻区单位联合会' } }] }]);
+  expect(byName['成仪路社区']).toEqual([
+    {
+      name: '翠庭园网格',
+      kind: 'GRID',
+      workers: [{ person: { name: '刘社工' } }, { person: { name: '赵女士' } }],
+      adoptions: [{ organization: { name: '驻区单位联合会' } }],
+    },
+  ]);
   expect(byName['芳星园三区社区'].map((g: { name: string }) => g.name)).toEqual(['20号楼一至三单元微网格', '芳星园三区第一网格']);
 
-  const cang = await app.run(`{ places(type: HOUSEHOLD, first: 500) { name code grid { name } attention { level reason } gridVisits { worker { name } met { name } checks { item ok } findings { description } } } }`);
+  const cang = await app.run(
+    `{ places(type: HOUSEHOLD, first: 500) { name code grid { name } attention { level reason } gridVisits { worker { name } met { name } checks { item ok } findings { description } } } }`,
+  );
   const home = cang.places.find((p: { name: string }) => p.name === '3号楼502');
   expect(home.grid).toEqual({ name: '翠庭园网格' });
   expect(home.attention.level).toBe('ORANGE');

@@ -4,13 +4,16 @@ let w: World;
 let grid: string;
 beforeAll(async () => {
   w = await createWorld();
-  grid = await createGrid(w.app, w.place.fxy!.id, '芳星园三区第一网格', [w.place.c1!.id]);
-  const micro = await createGrid(w.app, w.place.fxy!.id, '20号楼一单元微网格', [w.place.u1!.id], { k: 'MICRO_GRID', parent: grid });
-  await assignWorker(w.app, grid, w.person.wang!.id, '2026-01-01');
-  await assignWorker(w.app, micro, w.person.dong!.id, '2026-01-01');
+  grid = await createGrid(w.app, w.place.fxy.id, '芳星园三区第一网格', [w.place.c1.id]);
+  const micro = await createGrid(w.app, w.place.fxy.id, '20号楼一单元微网格', [w.place.u1.id], { k: 'MICRO_GRID', parent: grid });
+  await assignWorker(w.app, grid, w.person.wang.id, '2026-01-01');
+  await assignWorker(w.app, micro, w.person.dong.id, '2026-01-01');
   // Seeing the households of one's grid comes from core's roles (place scoping): a grid worker
   // holds the grid_worker role at the community.
-  await w.app.run('mutation($p: ID!, $c: ID!) { assignRole(personId: $p, placeId: $c, role: GRID_WORKER, startsOn: "2026-01-01") { id } }', { p: w.person.dong!.id, c: w.place.fxy!.id });
+  await w.app.run(
+    'mutation($p: ID!, $c: ID!) { assignRole(personId: $p, placeId: $c, role: GRID_WORKER, startsOn: "2026-01-01") { id } }',
+    { p: w.person.dong.id, c: w.place.fxy.id },
+  );
 });
 afterAll(() => w?.app.close());
 
@@ -25,8 +28,8 @@ describe('household visits (入户走访)', () => {
       VISIT,
       {
         input: {
-          householdId: w.place.h201!.id,
-          metPersonIds: [w.person.resident!.id],
+          householdId: w.place.h201.id,
+          metPersonIds: [w.person.resident.id],
           checks: [
             { item: 'HEATING', ok: false, note: '暖气片不热' },
             { item: 'GAS', ok: true },
@@ -38,7 +41,7 @@ describe('household visits (入户走访)', () => {
           ],
         },
       },
-      as(w.person.wang!),
+      as(w.person.wang),
     );
     const visit = data.recordGridVisit;
     expect(visit).toMatchObject({
@@ -54,55 +57,95 @@ describe('household visits (入户走访)', () => {
     });
     expect(visit.findings[1]).toMatchObject({ description: '希望每周有人陪同散步', request: null });
     // The request was created in the visit's transaction, then routed after commit.
-    const opened = (await w.app.run('query($id: ID!) { node(id: $id) { ... on GridFinding { request { title channel status level assignee { name } timeline { action actor { name } } } } } }', { id: visit.findings[0].id })).node.request;
-    expect(opened).toMatchObject({ title: '2单元201暖气不热', channel: 'HOUSEHOLD_VISIT', status: 'ASSIGNED', level: 'GRID', assignee: { name: '王小丽' } });
+    const opened = (
+      await w.app.run(
+        'query($id: ID!) { node(id: $id) { ... on GridFinding { request { title channel status level assignee { name } timeline { action actor { name } } } } } }',
+        { id: visit.findings[0].id },
+      )
+    ).node.request;
+    expect(opened).toMatchObject({
+      title: '2单元201暖气不热',
+      channel: 'HOUSEHOLD_VISIT',
+      status: 'ASSIGNED',
+      level: 'GRID',
+      assignee: { name: '王小丽' },
+    });
     expect(opened.timeline[0]).toEqual({ action: 'created', actor: { name: '王小丽' } });
   });
 
   test('a finding recorded earlier opens a request later, once', async () => {
-    const ledger = await w.app.run('query($h: ID!) { place(id: $h) { gridVisits { findings { id request { id } } } } }', { h: w.place.h201!.id });
+    const ledger = await w.app.run('query($h: ID!) { place(id: $h) { gridVisits { findings { id request { id } } } } }', {
+      h: w.place.h201.id,
+    });
     const finding = ledger.place.gridVisits[0].findings.find((f: { request: unknown }) => f.request === null).id;
     const M = 'mutation($f: ID!) { openRequestFromFinding(findingId: $f, title: "陪同散步") { request { title channel } } }';
-    expect((await w.app.run(M, { f: finding }, as(w.person.wang!))).openRequestFromFinding.request).toEqual({ title: '陪同散步', channel: 'HOUSEHOLD_VISIT' });
-    expect((await errorCode(w.app, M, { f: finding }, as(w.person.wang!)))?.code).toBe('CONFLICT');
+    expect((await w.app.run(M, { f: finding }, as(w.person.wang))).openRequestFromFinding.request).toEqual({
+      title: '陪同散步',
+      channel: 'HOUSEHOLD_VISIT',
+    });
+    expect((await errorCode(w.app, M, { f: finding }, as(w.person.wang)))?.code).toBe('CONFLICT');
   });
 
   test('bad visits are refused with typed errors and write nothing', async () => {
-    const before = { visits: await count('grid.grid_visit'), findings: await count('grid.grid_finding'), requests: await count('public.request') };
-    const input = { householdId: w.place.h201!.id, findings: [{ description: '楼道堆物', openRequest: true }] };
+    const before = {
+      visits: await count('grid.grid_visit'),
+      findings: await count('grid.grid_finding'),
+      requests: await count('public.request'),
+    };
+    const input = { householdId: w.place.h201.id, findings: [{ description: '楼道堆物', openRequest: true }] };
     const cases: [Record<string, unknown>, { caller: { id: string; kind: 'person' } } | undefined, string][] = [
-      [{ ...input, householdId: w.place.b20!.id }, as(w.person.wang!), 'BAD_USER_INPUT'], // not a household
+      [{ ...input, householdId: w.place.b20.id }, as(w.person.wang), 'BAD_USER_INPUT'], // not a household
       // The outsider sees no place of the grid: the household is "not found" to them (issue #9).
-      [input, as(w.person.outsider!), 'NOT_FOUND'],
-      [{ ...input, householdId: w.place.h502!.id }, as(w.person.wang!), 'NOT_FOUND'], // another community: outside wang's places
-      [{ ...input, visitedOn: '2026-06-02' }, as(w.person.wang!), 'BAD_USER_INPUT'], // the future
-      [{ ...input, findings: [{ description: ' ' }] }, as(w.person.wang!), 'BAD_USER_INPUT'],
+      [input, as(w.person.outsider), 'NOT_FOUND'],
+      [{ ...input, householdId: w.place.h502.id }, as(w.person.wang), 'NOT_FOUND'], // another community: outside wang's places
+      [{ ...input, visitedOn: '2026-06-02' }, as(w.person.wang), 'BAD_USER_INPUT'], // the future
+      [{ ...input, findings: [{ description: ' ' }] }, as(w.person.wang), 'BAD_USER_INPUT'],
       // The request of the second finding is refused after the visit and first finding were written: all rolls back.
-      [{ ...input, findings: [{ description: '楼道堆物', openRequest: true }, { description: '过长', openRequest: true, title: '长'.repeat(201) }] }, as(w.person.wang!), 'BAD_USER_INPUT'],
+      [
+        {
+          ...input,
+          findings: [
+            { description: '楼道堆物', openRequest: true },
+            { description: '过长', openRequest: true, title: '长'.repeat(201) },
+          ],
+        },
+        as(w.person.wang),
+        'BAD_USER_INPUT',
+      ],
       [input, undefined, 'UNAUTHENTICATED'],
     ];
     for (const [i, [bad, caller, code]] of cases.entries()) {
       expect([i, (await errorCode(w.app, VISIT, { input: bad }, caller))?.code]).toEqual([i, code]);
     }
-    expect({ visits: await count('grid.grid_visit'), findings: await count('grid.grid_finding'), requests: await count('public.request') }).toEqual(before);
+    expect({
+      visits: await count('grid.grid_visit'),
+      findings: await count('grid.grid_finding'),
+      requests: await count('public.request'),
+    }).toEqual(before);
   });
 });
 
 describe("the people's-conditions map (民情图)", () => {
-  const SET = 'mutation($p: ID!, $l: GridAttentionLevel!, $r: String!) { setGridAttentionLevel(placeId: $p, level: $l, reason: $r) { level previousLevel reason setBy { name } } }';
+  const SET =
+    'mutation($p: ID!, $l: GridAttentionLevel!, $r: String!) { setGridAttentionLevel(placeId: $p, level: $l, reason: $r) { level previousLevel reason setBy { name } } }';
 
   test('colours carry a reason and a history', async () => {
-    expect((await w.app.run(SET, { p: w.place.h201!.id, l: 'RED', r: '暖气不热，老人独居' }, as(w.person.wang!))).setGridAttentionLevel).toEqual({
+    expect(
+      (await w.app.run(SET, { p: w.place.h201.id, l: 'RED', r: '暖气不热，老人独居' }, as(w.person.wang))).setGridAttentionLevel,
+    ).toEqual({
       level: 'RED',
       previousLevel: null,
       reason: '暖气不热，老人独居',
       setBy: { name: '王小丽' },
     });
     w.clock.advance(60_000);
-    await w.app.run(SET, { p: w.place.h201!.id, l: 'ORANGE', r: '暖气已修好，仍需每周回访' }, as(w.person.wang!));
-    await w.app.run(SET, { p: w.place.b20!.id, l: 'ORANGE', r: '楼内老人多' }, as(w.person.wang!));
-    await w.app.run(SET, { p: w.place.h101!.id, l: 'GREEN', r: '一切正常' }, as(w.person.dong!));
-    const data = await w.app.run('query($h: ID!) { place(id: $h) { attention { level reason } attentionHistory { level previousLevel reason } } }', { h: w.place.h201!.id });
+    await w.app.run(SET, { p: w.place.h201.id, l: 'ORANGE', r: '暖气已修好，仍需每周回访' }, as(w.person.wang));
+    await w.app.run(SET, { p: w.place.b20.id, l: 'ORANGE', r: '楼内老人多' }, as(w.person.wang));
+    await w.app.run(SET, { p: w.place.h101.id, l: 'GREEN', r: '一切正常' }, as(w.person.dong));
+    const data = await w.app.run(
+      'query($h: ID!) { place(id: $h) { attention { level reason } attentionHistory { level previousLevel reason } } }',
+      { h: w.place.h201.id },
+    );
     expect(data.place).toEqual({
       attention: { level: 'ORANGE', reason: '暖气已修好，仍需每周回访' },
       attentionHistory: [
@@ -114,17 +157,21 @@ describe("the people's-conditions map (民情图)", () => {
 
   test('bad colours are refused and write nothing', async () => {
     const before = await count('grid.attention_mark');
-    expect((await errorCode(w.app, SET, { p: w.place.h201!.id, l: 'RED', r: '  ' }, as(w.person.wang!)))?.code).toBe('BAD_USER_INPUT');
-    expect((await errorCode(w.app, SET, { p: w.place.u1!.id, l: 'RED', r: '单元' }, as(w.person.wang!)))?.code).toBe('BAD_USER_INPUT');
-    expect((await errorCode(w.app, SET, { p: w.place.h201!.id, l: 'RED', r: '无关人员' }, as(w.person.outsider!)))?.code).toBe('NOT_FOUND'); // a place outside their places
+    expect((await errorCode(w.app, SET, { p: w.place.h201.id, l: 'RED', r: '  ' }, as(w.person.wang)))?.code).toBe('BAD_USER_INPUT');
+    expect((await errorCode(w.app, SET, { p: w.place.u1.id, l: 'RED', r: '单元' }, as(w.person.wang)))?.code).toBe('BAD_USER_INPUT');
+    expect((await errorCode(w.app, SET, { p: w.place.h201.id, l: 'RED', r: '无关人员' }, as(w.person.outsider)))?.code).toBe('NOT_FOUND'); // a place outside their places
     expect(await count('grid.attention_mark')).toBe(before);
   });
 
   test('two colour changes at once both enter the history, each replacing the one before', async () => {
     await Promise.all(
-      (['RED', 'GREEN'] as const).map((l) => w.app.execute(SET, { p: w.place.h102!.id, l, r: `并发${l}` }, as(w.person.dong!))),
+      (['RED', 'GREEN'] as const).map((l) => w.app.execute(SET, { p: w.place.h102.id, l, r: `并发${l}` }, as(w.person.dong))),
     );
-    const history = (await w.app.run('query($h: ID!) { place(id: $h) { attention { level } attentionHistory { level previousLevel } } }', { h: w.place.h102!.id })).place;
+    const history = (
+      await w.app.run('query($h: ID!) { place(id: $h) { attention { level } attentionHistory { level previousLevel } } }', {
+        h: w.place.h102.id,
+      })
+    ).place;
     expect(history.attentionHistory).toHaveLength(2);
     const first = history.attentionHistory.find((m: { previousLevel: string | null }) => m.previousLevel === null);
     const second = history.attentionHistory.find((m: { previousLevel: string | null }) => m.previousLevel !== null);
@@ -136,18 +183,22 @@ describe("the people's-conditions map (民情图)", () => {
     const data = await w.app.run(
       `query($u: ID!) { gridAttentionMap(underId: $u) { counts { red orange green total } marks { level place { name } }
         geoJson { type features { type id geometry { type coordinates } properties { name level color approximate } } } } }`,
-      { u: w.place.fxy!.id },
+      { u: w.place.fxy.id },
     );
     const map = data.gridAttentionMap;
     expect(map.counts.total).toBe(4);
     expect(map.counts.orange).toBe(2);
     expect(map.counts.red + map.counts.green).toBe(2);
-    expect(map.marks.map((m: { level: string }) => m.level)).toEqual([...map.marks.map((m: { level: string }) => m.level)].sort((a: string, b: string) => ['RED', 'ORANGE', 'GREEN'].indexOf(a) - ['RED', 'ORANGE', 'GREEN'].indexOf(b)));
+    expect(map.marks.map((m: { level: string }) => m.level)).toEqual(
+      [...map.marks.map((m: { level: string }) => m.level)].sort(
+        (a: string, b: string) => ['RED', 'ORANGE', 'GREEN'].indexOf(a) - ['RED', 'ORANGE', 'GREEN'].indexOf(b),
+      ),
+    );
     expect(map.geoJson.type).toBe('FeatureCollection');
     const byName = Object.fromEntries(map.geoJson.features.map((f: { properties: { name: string } }) => [f.properties.name, f]));
     expect(byName['2单元201']).toEqual({
       type: 'Feature',
-      id: w.place.h201!.id,
+      id: w.place.h201.id,
       geometry: { type: 'Point', coordinates: [116.4423, 39.8613] },
       properties: { name: '2单元201', level: 'ORANGE', color: '#fc8d59', approximate: false },
     });
@@ -156,30 +207,39 @@ describe("the people's-conditions map (民情图)", () => {
     expect(byName['1单元101'].properties.approximate).toBe(true);
     expect(JSON.parse(JSON.stringify(map.geoJson)).features).toHaveLength(4);
 
-    const unit = await w.app.run('query($u: ID!) { gridAttentionMap(underId: $u, levels: [ORANGE]) { counts { total } marks { place { name } } } }', { u: w.place.u2!.id });
+    const unit = await w.app.run(
+      'query($u: ID!) { gridAttentionMap(underId: $u, levels: [ORANGE]) { counts { total } marks { place { name } } } }',
+      { u: w.place.u2.id },
+    );
     expect(unit.gridAttentionMap).toEqual({ counts: { total: 1 }, marks: [{ place: { name: '2单元201' } }] });
-    const elsewhere = await w.app.run('query($u: ID!) { gridAttentionMap(underId: $u) { counts { total } geoJson { features { id } } } }', { u: w.place.cyl!.id });
+    const elsewhere = await w.app.run('query($u: ID!) { gridAttentionMap(underId: $u) { counts { total } geoJson { features { id } } } }', {
+      u: w.place.cyl.id,
+    });
     expect(elsewhere.gridAttentionMap).toEqual({ counts: { total: 0 }, geoJson: { features: [] } });
   });
 });
 
 test("a scoped caller's map and grid queries cover only their own places", async () => {
   const Q = 'query($u: ID!) { gridAttentionMap(underId: $u) { counts { total } marks { place { name } } } }';
-  const all = (await w.app.run(Q, { u: w.place.sub!.id })).gridAttentionMap;
+  const all = (await w.app.run(Q, { u: w.place.sub.id })).gridAttentionMap;
   expect(all.counts.total).toBeGreaterThan(0);
   // 李网格 works in 成仪路社区: under the subdistrict he sees nothing of 芳星园三区.
-  expect((await w.app.run(Q, { u: w.place.sub!.id }, as(w.person.li!))).gridAttentionMap).toEqual({ counts: { total: 0 }, marks: [] });
-  expect((await w.app.run(Q, { u: w.place.sub!.id }, as(w.person.wang!))).gridAttentionMap.counts.total).toBe(all.counts.total);
-  for (const q of ['query($g: ID!) { gridCoverage(gridId: $g) { householdCount } }', 'query($g: ID!) { gridMeetingHandOff(gridId: $g) { since } }']) {
-    expect((await errorCode(w.app, q, { g: grid }, as(w.person.li!)))?.code).toBe('NOT_FOUND');
+  expect((await w.app.run(Q, { u: w.place.sub.id }, as(w.person.li))).gridAttentionMap).toEqual({ counts: { total: 0 }, marks: [] });
+  expect((await w.app.run(Q, { u: w.place.sub.id }, as(w.person.wang))).gridAttentionMap.counts.total).toBe(all.counts.total);
+  for (const q of [
+    'query($g: ID!) { gridCoverage(gridId: $g) { householdCount } }',
+    'query($g: ID!) { gridMeetingHandOff(gridId: $g) { since } }',
+  ]) {
+    expect((await errorCode(w.app, q, { g: grid }, as(w.person.li)))?.code).toBe('NOT_FOUND');
   }
 });
 
 describe('coverage and the weekly hand-off', () => {
   test('households not visited in the last N days; visits per worker per week', async () => {
-    await w.app.run(VISIT, { input: { householdId: w.place.h101!.id, visitedOn: '2026-04-22', notes: '回访' } }, as(w.person.dong!));
-    await w.app.run(VISIT, { input: { householdId: w.place.h201!.id, visitedOn: '2026-05-28' } }, as(w.person.wang!));
-    const C = 'query($g: ID!, $d: Int!) { gridCoverage(gridId: $g, days: $d) { days since householdCount visitedCount notVisited { name } } }';
+    await w.app.run(VISIT, { input: { householdId: w.place.h101.id, visitedOn: '2026-04-22', notes: '回访' } }, as(w.person.dong));
+    await w.app.run(VISIT, { input: { householdId: w.place.h201.id, visitedOn: '2026-05-28' } }, as(w.person.wang));
+    const C =
+      'query($g: ID!, $d: Int!) { gridCoverage(gridId: $g, days: $d) { days since householdCount visitedCount notVisited { name } } }';
     const month = (await w.app.run(C, { g: grid, d: 30 })).gridCoverage;
     expect(month).toMatchObject({ days: 30, since: '2026-05-03', householdCount: 4, visitedCount: 1 });
     expect(month.notVisited.map((p: { name: string }) => p.name).sort()).toEqual(['1单元101', '1单元102', '21号楼101']);
@@ -187,7 +247,10 @@ describe('coverage and the weekly hand-off', () => {
     expect(twoMonths.visitedCount).toBe(2);
     expect((await errorCode(w.app, C, { g: grid, d: 0 }))?.code).toBe('BAD_USER_INPUT');
 
-    const stats = await w.app.run('query($g: ID!) { gridVisitStats(gridId: $g, from: "2026-04-01", to: "2026-06-30") { worker { name } weekStart visits } }', { g: grid });
+    const stats = await w.app.run(
+      'query($g: ID!) { gridVisitStats(gridId: $g, from: "2026-04-01", to: "2026-06-30") { worker { name } weekStart visits } }',
+      { g: grid },
+    );
     expect(stats.gridVisitStats).toEqual([
       { worker: { name: '董桂芳' }, weekStart: '2026-04-20', visits: 1 },
       { worker: { name: '王小丽' }, weekStart: '2026-05-25', visits: 1 },
@@ -199,16 +262,28 @@ describe('coverage and the weekly hand-off', () => {
     const H = `query($g: ID!) { gridMeetingHandOff(gridId: $g) { since findings { description request { title } } openRequests { title status } } }`;
     const first = (await w.app.run(H, { g: grid })).gridMeetingHandOff;
     expect(first.since).toBeNull();
-    expect(first.findings.map((f: { description: string }) => f.description).sort()).toEqual(['希望每周有人陪同散步', '暖气片不热，需要物业上门检修'].sort());
+    expect(first.findings.map((f: { description: string }) => f.description).sort()).toEqual(
+      ['希望每周有人陪同散步', '暖气片不热，需要物业上门检修'].sort(),
+    );
     expect(first.openRequests.map((r: { title: string }) => r.title).sort()).toEqual(['2单元201暖气不热', '陪同散步'].sort());
 
-    await w.app.run('mutation($g: ID!) { recordGridMeeting(gridId: $g, notes: "周一网格议事会") { heldAt grid { name } recordedBy { name } } }', { g: grid }, as(w.person.wang!));
+    await w.app.run(
+      'mutation($g: ID!) { recordGridMeeting(gridId: $g, notes: "周一网格议事会") { heldAt grid { name } recordedBy { name } } }',
+      { g: grid },
+      as(w.person.wang),
+    );
     w.clock.advance(3_600_000);
-    await w.app.run(VISIT, { input: { householdId: w.place.h21!.id, findings: [{ description: '21号楼屋顶漏雨', openRequest: true }] } }, as(w.person.wang!));
+    await w.app.run(
+      VISIT,
+      { input: { householdId: w.place.h21.id, findings: [{ description: '21号楼屋顶漏雨', openRequest: true }] } },
+      as(w.person.wang),
+    );
     const next = (await w.app.run(H, { g: grid })).gridMeetingHandOff;
     expect(next.since).toBe('2026-06-01T01:01:00.000Z');
     expect(next.findings).toEqual([{ description: '21号楼屋顶漏雨', request: { title: '21号楼屋顶漏雨' } }]);
-    expect(next.openRequests.map((r: { title: string }) => r.title).sort()).toEqual(['2单元201暖气不热', '陪同散步', '21号楼屋顶漏雨'].sort());
+    expect(next.openRequests.map((r: { title: string }) => r.title).sort()).toEqual(
+      ['2单元201暖气不热', '陪同散步', '21号楼屋顶漏雨'].sort(),
+    );
     expect(next.openRequests.at(-1).title).toBe('21号楼屋顶漏雨'); // oldest first
 
     // The same through the service a council plugin would use (plain data, local ids).
@@ -217,14 +292,21 @@ describe('coverage and the weekly hand-off', () => {
     expect(plain).toMatchObject({ gridName: '芳星园三区第一网格', since: new Date('2026-06-01T01:01:00.000Z') });
     expect(plain!.findings.map((f) => f.description)).toEqual(['21号楼屋顶漏雨']);
     expect(plain!.openRequests).toHaveLength(3);
-    expect((await errorCode(w.app, 'mutation($g: ID!) { recordGridMeeting(gridId: $g, heldAt: "2030-01-01T00:00:00Z") { id } }', { g: grid }))?.code).toBe('BAD_USER_INPUT');
+    expect(
+      (await errorCode(w.app, 'mutation($g: ID!) { recordGridMeeting(gridId: $g, heldAt: "2030-01-01T00:00:00Z") { id } }', { g: grid }))
+        ?.code,
+    ).toBe('BAD_USER_INPUT');
   });
 });
 
 test('visit, finding and colour fields are batched: as many statements for 1 household as for 4', async () => {
   // The first household listed (21号楼101) has everything the others may have: a visit with people met, a finding with a request, a colour.
-  await w.app.run(VISIT, { input: { householdId: w.place.h21!.id, metPersonIds: [w.person.resident!.id] } }, as(w.person.wang!));
-  await w.app.run('mutation($p: ID!) { setGridAttentionLevel(placeId: $p, level: GREEN, reason: "正常") { level } }', { p: w.place.h21!.id }, as(w.person.wang!));
+  await w.app.run(VISIT, { input: { householdId: w.place.h21.id, metPersonIds: [w.person.resident.id] } }, as(w.person.wang));
+  await w.app.run(
+    'mutation($p: ID!) { setGridAttentionLevel(placeId: $p, level: GREEN, reason: "正常") { level } }',
+    { p: w.place.h21.id },
+    as(w.person.wang),
+  );
   // One query per family of fields, so each loader is fed by one wave of parents (DataLoader batches per tick).
   for (const fields of [
     'gridVisits { worker { name } met { name } household { name } grid { name } }',
@@ -233,9 +315,9 @@ test('visit, finding and colour fields are batched: as many statements for 1 hou
     'attentionHistory { level setBy { name } }',
   ]) {
     const q = `query($u: ID!, $n: Int!) { places(type: HOUSEHOLD, under: $u, first: $n) { name ${fields} } }`;
-    const one = await w.app.countStatements(() => w.app.run(q, { u: w.place.c1!.id, n: 1 }));
-    const four = await w.app.countStatements(() => w.app.run(q, { u: w.place.c1!.id, n: 4 }));
-    expect((await w.app.run(q, { u: w.place.c1!.id, n: 4 })).places).toHaveLength(4);
+    const one = await w.app.countStatements(() => w.app.run(q, { u: w.place.c1.id, n: 1 }));
+    const four = await w.app.countStatements(() => w.app.run(q, { u: w.place.c1.id, n: 4 }));
+    expect((await w.app.run(q, { u: w.place.c1.id, n: 4 })).places).toHaveLength(4);
     expect([fields, four]).toEqual([fields, one]);
   }
 });

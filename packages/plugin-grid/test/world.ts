@@ -1,4 +1,15 @@
-import { type Logger, silentLogger, Organization, OrganizationKind, OrganizationMember, Person, PersonRole, PersonRoleKind, Place, PlaceType } from '@gongzhi/core';
+import {
+  type Logger,
+  silentLogger,
+  Organization,
+  OrganizationKind,
+  OrganizationMember,
+  Person,
+  PersonRole,
+  PersonRoleKind,
+  Place,
+  PlaceType,
+} from '@gongzhi/core';
 import { createTestApp, createTestClock, type TestApp, type TestClock } from '@gongzhi/core/testing';
 import gridPlugin from '../src/index.js';
 
@@ -17,9 +28,9 @@ export interface World {
 function recordingLogger(errors: unknown[][]): Logger {
   const patch = (logger: Logger): Logger => {
     const child = logger.child.bind(logger);
-    logger.error = ((...args: unknown[]) => {
+    logger.error = (...args: unknown[]) => {
       errors.push(args);
-    }) as Logger['error'];
+    };
     logger.child = ((...args: Parameters<Logger['child']>) => patch(child(...args) as unknown as Logger)) as unknown as Logger['child'];
     return logger;
   };
@@ -65,15 +76,16 @@ export async function createWorld(pluginOptions: Record<string, unknown> = {}): 
 
   const person: Record<string, Person> = {};
   const who = (key: string, name: string, household: Place | null = null) => (person[key] = em.create(Person, { name, household }));
-  const role = (p: Person, at: Place, kind: PersonRoleKind) => em.create(PersonRole, { person: p, place: at, role: kind, startsOn: '2020-01-01' });
+  const role = (p: Person, at: Place, kind: PersonRoleKind) =>
+    em.create(PersonRole, { person: p, place: at, role: kind, startsOn: '2020-01-01' });
   role(who('wang', '王小丽'), fxy, PersonRoleKind.GRID_WORKER);
-  who('dong', '董桂芳', place.h102!);
+  who('dong', '董桂芳', place.h102);
   role(who('li', '李网格'), cyl, PersonRoleKind.GRID_WORKER);
-  who('resident', '宋阿姨', place.h101!);
+  who('resident', '宋阿姨', place.h101);
   who('outsider', '外来人员');
   who('member', '驻区单位志愿者');
   const org = em.create(Organization, { name: '方庄驻区单位联合会', kind: OrganizationKind.RESIDENT_UNIT, place: sub });
-  em.create(OrganizationMember, { organization: org, person: person.member!, role: '志愿者', joinedOn: '2024-01-01' });
+  em.create(OrganizationMember, { organization: org, person: person.member, role: '志愿者', joinedOn: '2024-01-01' });
   await em.flush();
   return { app, clock, place, person, org, errors };
 }
@@ -81,13 +93,24 @@ export async function createWorld(pluginOptions: Record<string, unknown> = {}): 
 export const as = (p: Person) => ({ caller: { id: p.uuid, kind: 'person' as const } });
 
 /** Runs an operation and returns its first error's code (or null), for bad-input tests. */
-export async function errorCode(app: TestApp, doc: string, vars: Record<string, unknown>, opts?: { caller: { id: string; kind: 'person' } }): Promise<{ code: unknown; message: string } | null> {
+export async function errorCode(
+  app: TestApp,
+  doc: string,
+  vars: Record<string, unknown>,
+  opts?: { caller: { id: string; kind: 'person' } },
+): Promise<{ code: unknown; message: string } | null> {
   const result = await app.execute(doc, vars, opts);
   const e = result.errors?.[0];
   return e ? { code: e.extensions?.code, message: e.message } : null;
 }
 
-export async function createGrid(app: TestApp, communityId: string, name: string, placeIds: string[], extra: Record<string, unknown> = {}): Promise<string> {
+export async function createGrid(
+  app: TestApp,
+  communityId: string,
+  name: string,
+  placeIds: string[],
+  extra: Record<string, unknown> = {},
+): Promise<string> {
   const data = await app.run(
     `mutation($c: ID!, $n: String!, $p: [ID!]!, $k: GridKind!, $parent: ID) { createGrid(communityId: $c, name: $n, placeIds: $p, kind: $k, parentId: $parent) { id } }`,
     { c: communityId, n: name, p: placeIds, k: 'GRID', parent: null, ...extra },
@@ -95,13 +118,22 @@ export async function createGrid(app: TestApp, communityId: string, name: string
   return data.createGrid.id;
 }
 
-export async function assignWorker(app: TestApp, gridId: string, personId: string, startsOn = '2026-01-01', endsOn: string | null = null): Promise<void> {
-  await app.run(`mutation($g: ID!, $p: ID!, $s: String!, $e: String) { assignGridWorker(gridId: $g, personId: $p, startsOn: $s, endsOn: $e) { id } }`, {
-    g: gridId,
-    p: personId,
-    s: startsOn,
-    e: endsOn,
-  });
+export async function assignWorker(
+  app: TestApp,
+  gridId: string,
+  personId: string,
+  startsOn = '2026-01-01',
+  endsOn: string | null = null,
+): Promise<void> {
+  await app.run(
+    `mutation($g: ID!, $p: ID!, $s: String!, $e: String) { assignGridWorker(gridId: $g, personId: $p, startsOn: $s, endsOn: $e) { id } }`,
+    {
+      g: gridId,
+      p: personId,
+      s: startsOn,
+      e: endsOn,
+    },
+  );
 }
 
 export async function submit(app: TestApp, placeId: string, requesterId: string, title = '楼道灯坏了'): Promise<string> {

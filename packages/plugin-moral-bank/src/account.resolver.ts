@@ -1,7 +1,21 @@
 import { MoralBankPermission } from './moral-bank.permissions.js';
 import {
-  actingPerson, authorize, batchLoader, type GongzhiContext, loadByForeignKey, loadById, localId, Organization, Person, Place, PlaceType,
-  requireEntity, requireVisible, requirePlace, toGlobalId, userError,
+  actingPerson,
+  authorize,
+  batchLoader,
+  type GongzhiContext,
+  loadByForeignKey,
+  loadById,
+  localId,
+  Organization,
+  Person,
+  Place,
+  PlaceType,
+  requireEntity,
+  requireVisible,
+  requirePlace,
+  toGlobalId,
+  userError,
 } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { AccountHolderKind, MoralBankAccount } from './account.entity.js';
@@ -47,12 +61,14 @@ export class MoralBankAccountResolver {
     @Arg('communityId', () => ID) communityId: string,
     @Arg('holderKind', () => AccountHolderKind) holderKind: AccountHolderKind,
     @Arg('holderId', () => ID) holderId: string,
-    @Arg('name', () => String, { nullable: true, description: "Name on statements; defaults to the holder's name (required for teams)." }) name: string | null | undefined,
+    @Arg('name', () => String, { nullable: true, description: "Name on statements; defaults to the holder's name (required for teams)." })
+    name: string | null | undefined,
     @Ctx() ctx: GongzhiContext,
   ): Promise<MoralBankAccount> {
     const community = await requirePlace(ctx, communityId, 'communityId', [PlaceType.COMMUNITY]);
     const label = name?.trim();
-    if (label !== undefined && (label.length < 1 || label.length > 100)) throw userError('BAD_USER_INPUT', '"name" must be 1 to 100 characters.', 'name');
+    if (label !== undefined && (label.length < 1 || label.length > 100))
+      throw userError('BAD_USER_INPUT', '"name" must be 1 to 100 characters.', 'name');
     let holder: Parameters<typeof ensureAccount>[2];
     if (holderKind === AccountHolderKind.PERSON) {
       const person = await requireEntity(ctx.em, Person, 'Person', holderId, 'holderId');
@@ -62,16 +78,27 @@ export class MoralBankAccountResolver {
       holder = { kind: holderKind, id: org.uuid, name: label ?? org.name };
     } else if (holderKind === AccountHolderKind.TEAM) {
       const keeper = await actingPerson(ctx);
-      if (!label) throw userError('BAD_USER_INPUT', '"name" is required for a team account: the bank does not read the volunteer plugin\'s tables.', 'name');
+      if (!label)
+        throw userError(
+          'BAD_USER_INPUT',
+          '"name" is required for a team account: the bank does not read the volunteer plugin\'s tables.',
+          'name',
+        );
       holder = { kind: holderKind, id: localId(holderId, 'VolunteerTeam', 'holderId'), name: label, keeperId: keeper.uuid };
     } else {
-      throw userError('BAD_USER_INPUT', "The bank's issuance account opens by itself with the first earning; open accounts for PERSON, TEAM or ORGANIZATION holders.", 'holderKind');
+      throw userError(
+        'BAD_USER_INPUT',
+        "The bank's issuance account opens by itself with the first earning; open accounts for PERSON, TEAM or ORGANIZATION holders.",
+        'holderKind',
+      );
     }
     const id = await ctx.events.transaction(ctx.em, async ({ em }) => (await ensureAccount(em, community.uuid, holder)).id);
     return ctx.em.fork().findOneOrFail(MoralBankAccount, { uuid: id });
   }
 
-  @Mutation(() => MoralBankAccount, { description: 'Opts an account in to (or out of) the public top-contributor list; only its holder may.' })
+  @Mutation(() => MoralBankAccount, {
+    description: 'Opts an account in to (or out of) the public top-contributor list; only its holder may.',
+  })
   async setMoralBankRankingOptIn(
     @Arg('accountId', () => ID) accountId: string,
     @Arg('optIn', () => Boolean) optIn: boolean,
@@ -82,14 +109,22 @@ export class MoralBankAccountResolver {
     const mayDecide =
       (account.holderKind === AccountHolderKind.PERSON && account.person?.uuid === actor.uuid) ||
       (account.holderKind === AccountHolderKind.TEAM && account.keeper?.uuid === actor.uuid);
-    if (!mayDecide) throw userError('NOT_ACCOUNT_HOLDER', `Only the holder of ${account.name} (a person, or a team's keeper) decides whether it is ranked.`, 'accountId');
+    if (!mayDecide)
+      throw userError(
+        'NOT_ACCOUNT_HOLDER',
+        `Only the holder of ${account.name} (a person, or a team's keeper) decides whether it is ranked.`,
+        'accountId',
+      );
     await ctx.events.transaction(ctx.em, async ({ em }) => {
       await sql(em, 'UPDATE moral_bank.account SET in_rankings = ? WHERE id = ?', [optIn, account.uuid]);
     });
     return ctx.em.fork().findOneOrFail(MoralBankAccount, { uuid: account.uuid });
   }
 
-  @Mutation(() => Int, { description: 'Sets how many venue minutes one minute of verified service earns in a community ("5 for 1" is 5); applies to later earnings.' })
+  @Mutation(() => Int, {
+    description:
+      'Sets how many venue minutes one minute of verified service earns in a community ("5 for 1" is 5); applies to later earnings.',
+  })
   async setMoralBankRate(
     @Arg('communityId', () => ID) communityId: string,
     @Arg('rate', () => Int) rate: number,
@@ -97,7 +132,8 @@ export class MoralBankAccountResolver {
   ): Promise<number> {
     const community = await requirePlace(ctx, communityId, 'communityId', [PlaceType.COMMUNITY]);
     await authorize(ctx, MoralBankPermission.MANAGE, community.path);
-    if (!Number.isInteger(rate) || rate < 1 || rate > 100) throw userError('BAD_USER_INPUT', `"rate" must be a whole number from 1 to 100 (5 means "5 for 1"); got ${rate}.`, 'rate');
+    if (!Number.isInteger(rate) || rate < 1 || rate > 100)
+      throw userError('BAD_USER_INPUT', `"rate" must be a whole number from 1 to 100 (5 means "5 for 1"); got ${rate}.`, 'rate');
     await ctx.events.transaction(ctx.em, async ({ em }) => {
       await sql(
         em,
@@ -111,7 +147,9 @@ export class MoralBankAccountResolver {
   @Query(() => Int, { description: "A community's rate: venue minutes per minute of verified service." })
   async moralBankRate(@Arg('communityId', () => ID) communityId: string, @Ctx() ctx: GongzhiContext): Promise<number> {
     const community = await requirePlace(ctx, communityId, 'communityId', [PlaceType.COMMUNITY]);
-    const [row] = await sql<{ rate: number }>(ctx.em, 'SELECT rate FROM moral_bank.community_settings WHERE community_id = ?', [community.uuid]);
+    const [row] = await sql<{ rate: number }>(ctx.em, 'SELECT rate FROM moral_bank.community_settings WHERE community_id = ?', [
+      community.uuid,
+    ]);
     return row?.rate ?? bankOptions(ctx).defaultRate;
   }
 
@@ -120,7 +158,9 @@ export class MoralBankAccountResolver {
     return (await loadById(ctx, Place, account.community.uuid))!;
   }
 
-  @FieldResolver(() => ID, { description: 'Global id of the holder: a Person, an Organization, a VolunteerTeam, or (the bank) the community Place.' })
+  @FieldResolver(() => ID, {
+    description: 'Global id of the holder: a Person, an Organization, a VolunteerTeam, or (the bank) the community Place.',
+  })
   holderId(@Root() account: MoralBankAccount): string {
     switch (account.holderKind) {
       case AccountHolderKind.PERSON:
@@ -144,7 +184,9 @@ export class MoralBankAccountResolver {
     return account.organization ? loadById(ctx, Organization, account.organization.uuid) : null;
   }
 
-  @FieldResolver(() => Int, { description: 'Activity points (积分): service minutes verified in the last 365 days; they open priority windows.' })
+  @FieldResolver(() => Int, {
+    description: 'Activity points (积分): service minutes verified in the last 365 days; they open priority windows.',
+  })
   activityPoints(@Root() account: MoralBankAccount, @Ctx() ctx: GongzhiContext): Promise<number> {
     return batchLoader<string, number>(ctx, 'MoralBankAccount.activityPoints', async (ids) => {
       const points = await activityPoints(ctx.em, ids, ctx.now());
@@ -152,7 +194,9 @@ export class MoralBankAccountResolver {
     }).load(account.uuid);
   }
 
-  @FieldResolver(() => [MoralBankStatementLine], { description: 'Statement: entries in posting order with the running balance, optionally within [from, to).' })
+  @FieldResolver(() => [MoralBankStatementLine], {
+    description: 'Statement: entries in posting order with the running balance, optionally within [from, to).',
+  })
   async statement(
     @Root() account: MoralBankAccount,
     @Arg('from', () => Date, { nullable: true }) from: Date | null | undefined,
@@ -197,7 +241,9 @@ export class PersonMoralBankResolver {
 /** Adds `Organization.moralBankAccounts`. */
 @Resolver(() => Organization)
 export class OrganizationMoralBankResolver {
-  @FieldResolver(() => [MoralBankAccount], { description: "The organisation's moral-bank accounts as a group customer (集团客户) (plugin moral-bank)." })
+  @FieldResolver(() => [MoralBankAccount], {
+    description: "The organisation's moral-bank accounts as a group customer (集团客户) (plugin moral-bank).",
+  })
   moralBankAccounts(@Root() organization: Organization, @Ctx() ctx: GongzhiContext): Promise<MoralBankAccount[]> {
     return loadByForeignKey(ctx, MoralBankAccount, 'organization', organization.uuid, { name: 'asc' });
   }

@@ -1,6 +1,6 @@
 import { type GongzhiContext, OrganizationMember, type Person, userError } from '@gongzhi/core';
 import type { EntityManager } from './entity-manager.js';
-import { AccountHolderKind, MoralBankAccount } from './account.entity.js';
+import { AccountHolderKind, type MoralBankAccount } from './account.entity.js';
 import { announce, isPgError, MAX_MINUTES, postTransaction, requestHash, sql } from './ledger.service.js';
 import { MoralBankTransaction, TransactionKind } from './transaction.entity.js';
 
@@ -36,7 +36,11 @@ export async function assertMaySpend(em: EntityManager, account: MoralBankAccoun
 /** Checks an amount of minutes a client asked to move. */
 export function assertAmount(minutes: number, argument: string): void {
   if (!Number.isSafeInteger(minutes) || minutes <= 0 || minutes > MAX_MINUTES) {
-    throw userError('INVALID_AMOUNT', `"${argument}" must be a whole number of minutes from 1 to ${MAX_MINUTES} (1,000 hours); got ${minutes}.`, argument);
+    throw userError(
+      'INVALID_AMOUNT',
+      `"${argument}" must be a whole number of minutes from 1 to ${MAX_MINUTES} (1,000 hours); got ${minutes}.`,
+      argument,
+    );
   }
 }
 
@@ -56,12 +60,23 @@ export interface TransferInput {
 export async function transfer(ctx: GongzhiContext, input: TransferInput, actor: Person): Promise<MoralBankTransaction> {
   const key = input.idempotencyKey.trim();
   if (key.length < 8 || key.length > 200) {
-    throw userError('BAD_USER_INPUT', '"idempotencyKey" must be 8 to 200 characters, unique per intended transfer (a UUID is ideal).', 'idempotencyKey');
+    throw userError(
+      'BAD_USER_INPUT',
+      '"idempotencyKey" must be 8 to 200 characters, unique per intended transfer (a UUID is ideal).',
+      'idempotencyKey',
+    );
   }
   assertAmount(input.minutes, 'minutes');
   if (input.memo && input.memo.length > 500) throw userError('BAD_USER_INPUT', '"memo" must be at most 500 characters.', 'memo');
   // The actor is part of the body: someone else replaying a key learns nothing and moves nothing.
-  const hash = requestHash({ actor: actor.uuid, from: input.from.uuid, to: input.to.uuid, minutes: input.minutes, kind: input.kind, memo: input.memo });
+  const hash = requestHash({
+    actor: actor.uuid,
+    from: input.from.uuid,
+    to: input.to.uuid,
+    minutes: input.minutes,
+    kind: input.kind,
+    memo: input.memo,
+  });
   const reused = () =>
     userError(
       'IDEMPOTENCY_KEY_REUSED',
@@ -74,12 +89,21 @@ export async function transfer(ctx: GongzhiContext, input: TransferInput, actor:
     if (earlier.requestHash !== hash) throw reused();
     return earlier;
   }
-  if (input.from.uuid === input.to.uuid) throw userError('SAME_ACCOUNT', 'A transfer needs two different accounts; "toAccountId" names the sending account.', 'toAccountId');
+  if (input.from.uuid === input.to.uuid)
+    throw userError('SAME_ACCOUNT', 'A transfer needs two different accounts; "toAccountId" names the sending account.', 'toAccountId');
   if (input.to.holderKind === AccountHolderKind.BANK) {
-    throw userError('BAD_USER_INPUT', "Minutes cannot be transferred to the bank's issuance account; spend them on a booking, or ask staff to reverse a transaction.", 'toAccountId');
+    throw userError(
+      'BAD_USER_INPUT',
+      "Minutes cannot be transferred to the bank's issuance account; spend them on a booking, or ask staff to reverse a transaction.",
+      'toAccountId',
+    );
   }
   if (input.from.community.uuid !== input.to.community.uuid) {
-    throw userError('BAD_USER_INPUT', "Both accounts must belong to the same community's bank; open an account for the receiver in this community first.", 'toAccountId');
+    throw userError(
+      'BAD_USER_INPUT',
+      "Both accounts must belong to the same community's bank; open an account for the receiver in this community first.",
+      'toAccountId',
+    );
   }
   await assertMaySpend(ctx.em, input.from, actor, 'fromAccountId');
 
@@ -115,12 +139,25 @@ export async function transfer(ctx: GongzhiContext, input: TransferInput, actor:
  * Corrects a transaction by posting its exact opposite (the ledger never changes a row).
  * A transaction is reversed at most once; reversals themselves are not reversed.
  */
-export async function reverse(ctx: GongzhiContext, original: MoralBankTransaction, reason: string, actor: Person): Promise<MoralBankTransaction> {
+export async function reverse(
+  ctx: GongzhiContext,
+  original: MoralBankTransaction,
+  reason: string,
+  actor: Person,
+): Promise<MoralBankTransaction> {
   if (original.kind === TransactionKind.REVERSAL) {
-    throw userError('BAD_USER_INPUT', 'A reversal cannot itself be reversed; post a new transfer if minutes must move again.', 'transactionId');
+    throw userError(
+      'BAD_USER_INPUT',
+      'A reversal cannot itself be reversed; post a new transfer if minutes must move again.',
+      'transactionId',
+    );
   }
   if (original.kind === TransactionKind.BOOKING || original.bookingId) {
-    throw userError('BAD_USER_INPUT', 'Booking debits and refunds follow the booking: cancel the booking or record a no-show instead.', 'transactionId');
+    throw userError(
+      'BAD_USER_INPUT',
+      'Booking debits and refunds follow the booking: cancel the booking or record a no-show instead.',
+      'transactionId',
+    );
   }
   const trimmed = reason.trim();
   if (!trimmed || trimmed.length > 500) throw userError('BAD_USER_INPUT', '"reason" must say why, in 1 to 500 characters.', 'reason');

@@ -1,13 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { ancestorIds, type EventEmitter, type GongzhiContext, type Person, Place, PlaceType, userError } from '@gongzhi/core';
 import type { EntityManager } from './entity-manager.js';
-import { MoralBankAccount } from './account.entity.js';
+import { type MoralBankAccount } from './account.entity.js';
 import { assertMaySpend, type MoralBankOptions } from './bank.service.js';
 import { announce, bankAccountId, isPgError, marks, postTransaction, sql } from './ledger.service.js';
 import { TransactionKind } from './transaction.entity.js';
 import { BookingStatus, MoralBankBooking, MoralBankVenuePolicy, type OpeningHours, type PriorityWindow } from './venue.entity.js';
 import {
-  describeHours, localSpan, overlappingWindow, validateOpeningHours, validatePriorityWindows, WEEKDAYS, withinOpeningHours,
+  describeHours,
+  localSpan,
+  overlappingWindow,
+  validateOpeningHours,
+  validatePriorityWindows,
+  WEEKDAYS,
+  withinOpeningHours,
 } from './venue-time.js';
 
 /** How far back verified service counts as activity for priority (积分): one year. */
@@ -45,9 +51,20 @@ export interface VenuePolicyInput {
 }
 
 /** Sets (or replaces) how a venue is booked. The venue's community is the bank that is paid. */
-export async function configureVenue(ctx: GongzhiContext, venue: Place, input: VenuePolicyInput, options: MoralBankOptions): Promise<MoralBankVenuePolicy> {
-  const communityId = (await ctx.em.find(Place, { uuid: { $in: [...ancestorIds(venue), venue.uuid] }, type: PlaceType.COMMUNITY }))[0]?.uuid;
-  if (!communityId) throw userError('BAD_USER_INPUT', `Venue ${venue.name} is not inside a community; attach it to a community (or a place under one) so a bank can take its bookings.`, 'venueId');
+export async function configureVenue(
+  ctx: GongzhiContext,
+  venue: Place,
+  input: VenuePolicyInput,
+  options: MoralBankOptions,
+): Promise<MoralBankVenuePolicy> {
+  const communityId = (await ctx.em.find(Place, { uuid: { $in: [...ancestorIds(venue), venue.uuid] }, type: PlaceType.COMMUNITY }))[0]
+    ?.uuid;
+  if (!communityId)
+    throw userError(
+      'BAD_USER_INPUT',
+      `Venue ${venue.name} is not inside a community; attach it to a community (or a place under one) so a bank can take its bookings.`,
+      'venueId',
+    );
   const timeZone = input.timeZone ?? options.timeZone;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
@@ -60,10 +77,18 @@ export async function configureVenue(ctx: GongzhiContext, venue: Place, input: V
     throw userError('BAD_USER_INPUT', `"maxMinutes" must be from 15 to 1440; got ${input.maxMinutes}.`, 'maxMinutes');
   }
   if (!Number.isInteger(input.refundCutoffMinutes) || input.refundCutoffMinutes < 0 || input.refundCutoffMinutes > 43_200) {
-    throw userError('BAD_USER_INPUT', `"refundCutoffMinutes" must be from 0 to 43200 (30 days); got ${input.refundCutoffMinutes}.`, 'refundCutoffMinutes');
+    throw userError(
+      'BAD_USER_INPUT',
+      `"refundCutoffMinutes" must be from 0 to 43200 (30 days); got ${input.refundCutoffMinutes}.`,
+      'refundCutoffMinutes',
+    );
   }
   if (!Number.isInteger(input.noShowForfeitPercent) || input.noShowForfeitPercent < 0 || input.noShowForfeitPercent > 100) {
-    throw userError('BAD_USER_INPUT', `"noShowForfeitPercent" must be from 0 to 100; got ${input.noShowForfeitPercent}.`, 'noShowForfeitPercent');
+    throw userError(
+      'BAD_USER_INPUT',
+      `"noShowForfeitPercent" must be from 0 to 100; got ${input.noShowForfeitPercent}.`,
+      'noShowForfeitPercent',
+    );
   }
   await ctx.events.transaction(ctx.em, async ({ em }) => {
     await sql(
@@ -73,7 +98,17 @@ export async function configureVenue(ctx: GongzhiContext, venue: Place, input: V
        ON CONFLICT (venue_id) DO UPDATE SET community_id = excluded.community_id, time_zone = excluded.time_zone, opening_hours = excluded.opening_hours,
          max_minutes = excluded.max_minutes, refund_cutoff_minutes = excluded.refund_cutoff_minutes,
          no_show_forfeit_percent = excluded.no_show_forfeit_percent, priority_windows = excluded.priority_windows, updated_at = excluded.updated_at`,
-      [venue.uuid, communityId, timeZone, JSON.stringify(hours), input.maxMinutes, input.refundCutoffMinutes, input.noShowForfeitPercent, JSON.stringify(windows), ctx.now()],
+      [
+        venue.uuid,
+        communityId,
+        timeZone,
+        JSON.stringify(hours),
+        input.maxMinutes,
+        input.refundCutoffMinutes,
+        input.noShowForfeitPercent,
+        JSON.stringify(windows),
+        ctx.now(),
+      ],
     );
   });
   return ctx.em.fork().findOneOrFail(MoralBankVenuePolicy, { venueUuid: venue.uuid });
@@ -85,11 +120,27 @@ async function bookingEvent(em: EntityManager, emit: EventEmitter, bookingId: st
     'SELECT b.venue_id, b.account_id, p.path, b.status FROM moral_bank.booking b JOIN public.place p ON p.id = b.venue_id WHERE b.id = ?',
     [bookingId],
   );
-  await emit('moral-bank.booking-changed', { bookingId, venueId: row!.venue_id, accountId: row!.account_id, placePath: row!.path, status: row!.status });
+  await emit('moral-bank.booking-changed', {
+    bookingId,
+    venueId: row.venue_id,
+    accountId: row.account_id,
+    placePath: row.path,
+    status: row.status,
+  });
 }
 
 /** Debits a confirmed booking: account → the bank's issuance account. */
-async function debit(em: EntityManager, emit: EventEmitter, communityId: string, bookingId: string, accountId: string, minutes: number, actorId: string | null, at: Date, memo: string): Promise<string> {
+async function debit(
+  em: EntityManager,
+  emit: EventEmitter,
+  communityId: string,
+  bookingId: string,
+  accountId: string,
+  minutes: number,
+  actorId: string | null,
+  at: Date,
+  memo: string,
+): Promise<string> {
   const bank = await bankAccountId(em, communityId);
   const result = await postTransaction(em, {
     communityId,
@@ -109,7 +160,15 @@ async function debit(em: EntityManager, emit: EventEmitter, communityId: string,
 }
 
 /** Refunds part or all of a booking: the bank's issuance account → the account. */
-async function refund(em: EntityManager, emit: EventEmitter, booking: { id: string; account_id: string; community_id: string }, minutes: number, actorId: string | null, at: Date, memo: string): Promise<string> {
+async function refund(
+  em: EntityManager,
+  emit: EventEmitter,
+  booking: { id: string; account_id: string; community_id: string },
+  minutes: number,
+  actorId: string | null,
+  at: Date,
+  memo: string,
+): Promise<string> {
   const bank = await bankAccountId(em, booking.community_id);
   const result = await postTransaction(em, {
     communityId: booking.community_id,
@@ -145,16 +204,26 @@ export interface BookInput {
 export async function book(ctx: GongzhiContext, input: BookInput, actor: Person): Promise<MoralBankBooking> {
   const { venue, account, startsAt, endsAt } = input;
   const policy = await ctx.em.findOne(MoralBankVenuePolicy, { venueUuid: venue.uuid });
-  if (!policy) throw userError('NOT_FOUND', `Venue ${venue.name} takes no moral-bank bookings yet; staff set its hours and rules with configureMoralBankVenue.`, 'venueId');
+  if (!policy)
+    throw userError(
+      'NOT_FOUND',
+      `Venue ${venue.name} takes no moral-bank bookings yet; staff set its hours and rules with configureMoralBankVenue.`,
+      'venueId',
+    );
   if (account.community.uuid !== policy.community.uuid) {
-    throw userError('BAD_USER_INPUT', `Account ${account.name} is in another community's bank; book ${venue.name} with an account of the community it belongs to.`, 'accountId');
+    throw userError(
+      'BAD_USER_INPUT',
+      `Account ${account.name} is in another community's bank; book ${venue.name} with an account of the community it belongs to.`,
+      'accountId',
+    );
   }
   await assertMaySpend(ctx.em, account, actor, 'accountId');
   if (startsAt.getTime() % 60_000 !== 0 || endsAt.getTime() % 60_000 !== 0) {
     throw userError('BAD_USER_INPUT', 'Bookings start and end on whole minutes (no seconds).', 'startsAt');
   }
   if (endsAt <= startsAt) throw userError('BAD_USER_INPUT', '"endsAt" must be after "startsAt".', 'endsAt');
-  if (startsAt < ctx.now()) throw userError('BOOKING_IN_PAST', `A booking must start in the future; ${startsAt.toISOString()} has passed.`, 'startsAt');
+  if (startsAt < ctx.now())
+    throw userError('BOOKING_IN_PAST', `A booking must start in the future; ${startsAt.toISOString()} has passed.`, 'startsAt');
   const span = localSpan(startsAt, endsAt, policy.timeZone);
   if (!span || !withinOpeningHours(policy.openingHours, span.weekday, span.from, span.to)) {
     const weekday = span?.weekday ?? 0;
@@ -179,9 +248,14 @@ export async function book(ctx: GongzhiContext, input: BookInput, actor: Person)
   }
   const longest = window ? Math.max(window.maxMinutes, policy.maxMinutes) : policy.maxMinutes;
   if (minutes > longest) {
-    throw userError('BOOKING_TOO_LONG', `A booking of ${venue.name} may last at most ${longest} minutes${window ? ' in this priority window' : ''}; this one lasts ${minutes}.`, 'endsAt');
+    throw userError(
+      'BOOKING_TOO_LONG',
+      `A booking of ${venue.name} may last at most ${longest} minutes${window ? ' in this priority window' : ''}; this one lasts ${minutes}.`,
+      'endsAt',
+    );
   }
-  if (input.purpose && input.purpose.length > 200) throw userError('BAD_USER_INPUT', '"purpose" must be at most 200 characters.', 'purpose');
+  if (input.purpose && input.purpose.length > 200)
+    throw userError('BAD_USER_INPUT', '"purpose" must be at most 200 characters.', 'purpose');
 
   const id = randomUUID();
   await ctx.events.transaction(
@@ -198,11 +272,26 @@ export async function book(ctx: GongzhiContext, input: BookInput, actor: Person)
         );
       } catch (err) {
         if (isPgError(err, '23P01', 'booking_no_overlap')) {
-          throw userError('SLOT_TAKEN', `${venue.name} is already booked for part of ${startsAt.toISOString()}–${endsAt.toISOString()}; choose another time.`, 'startsAt');
+          throw userError(
+            'SLOT_TAKEN',
+            `${venue.name} is already booked for part of ${startsAt.toISOString()}–${endsAt.toISOString()}; choose another time.`,
+            'startsAt',
+          );
         }
         throw err;
       }
-      if (!window) await debit(em, emit, policy.community.uuid, id, account.uuid, minutes, actor.uuid, now, `${venue.name} ${input.purpose ?? ''}`.trim());
+      if (!window)
+        await debit(
+          em,
+          emit,
+          policy.community.uuid,
+          id,
+          account.uuid,
+          minutes,
+          actor.uuid,
+          now,
+          `${venue.name} ${input.purpose ?? ''}`.trim(),
+        );
       await bookingEvent(em, emit, id);
     },
     actor.uuid,
@@ -230,7 +319,7 @@ async function lockBooking(em: EntityManager, bookingId: string): Promise<Bookin
      WHERE b.id = ? FOR UPDATE OF b`,
     [bookingId],
   );
-  return row!;
+  return row;
 }
 
 /**
@@ -247,7 +336,8 @@ export async function cancel(ctx: GongzhiContext, booking: MoralBankBooking, act
       if (row.status !== BookingStatus.CONFIRMED && row.status !== BookingStatus.REQUESTED) {
         throw userError('CONFLICT', `This booking is ${row.status}; only requested or confirmed bookings can be cancelled.`, 'bookingId');
       }
-      if (new Date(row.starts_at) <= now) throw userError('BOOKING_STARTED', 'This booking has already started and can no longer be cancelled.', 'bookingId');
+      if (new Date(row.starts_at) <= now)
+        throw userError('BOOKING_STARTED', 'This booking has already started and can no longer be cancelled.', 'bookingId');
       await sql(em, "UPDATE moral_bank.booking SET status = 'cancelled', updated_at = ? WHERE id = ?", [now, row.id]);
       const beforeCutoff = new Date(row.starts_at).getTime() - now.getTime() >= row.refund_cutoff_minutes * 60_000;
       if (row.status === BookingStatus.CONFIRMED && beforeCutoff) {
@@ -267,11 +357,14 @@ export async function markNoShow(ctx: GongzhiContext, booking: MoralBankBooking,
     async ({ em, emit }) => {
       const row = await lockBooking(em, booking.uuid);
       const now = ctx.now();
-      if (row.status !== BookingStatus.CONFIRMED) throw userError('CONFLICT', `This booking is ${row.status}; only a confirmed booking can be a no-show.`, 'bookingId');
-      if (new Date(row.starts_at) > now) throw userError('BAD_USER_INPUT', 'A no-show can be recorded only once the booking has started.', 'bookingId');
+      if (row.status !== BookingStatus.CONFIRMED)
+        throw userError('CONFLICT', `This booking is ${row.status}; only a confirmed booking can be a no-show.`, 'bookingId');
+      if (new Date(row.starts_at) > now)
+        throw userError('BAD_USER_INPUT', 'A no-show can be recorded only once the booking has started.', 'bookingId');
       await sql(em, "UPDATE moral_bank.booking SET status = 'no_show', updated_at = ? WHERE id = ?", [now, row.id]);
       const back = Math.floor((row.minutes * (100 - row.no_show_forfeit_percent)) / 100);
-      if (back > 0) await refund(em, emit, row, back, actor.uuid, now, `${row.name} 未到场，按规则退还${100 - row.no_show_forfeit_percent}%`);
+      if (back > 0)
+        await refund(em, emit, row, back, actor.uuid, now, `${row.name} 未到场，按规则退还${100 - row.no_show_forfeit_percent}%`);
       await bookingEvent(em, emit, row.id);
     },
     actor.uuid,
@@ -292,7 +385,15 @@ export async function allocatePriorityRequests(ctx: GongzhiContext, venue: Place
     async ({ em, emit }) => {
       await sql(em, "SELECT pg_advisory_xact_lock(hashtext('moral_bank.allocate:' || ?))", [venue.uuid]);
       const now = ctx.now();
-      const requests = await sql<{ id: string; account_id: string; community_id: string; starts_at: Date; ends_at: Date; minutes: number; purpose: string | null }>(
+      const requests = await sql<{
+        id: string;
+        account_id: string;
+        community_id: string;
+        starts_at: Date;
+        ends_at: Date;
+        minutes: number;
+        purpose: string | null;
+      }>(
         em,
         `SELECT b.id, b.account_id, v.community_id, b.starts_at, b.ends_at, b.minutes, b.purpose FROM moral_bank.booking b
          JOIN moral_bank.venue_policy v ON v.venue_id = b.venue_id
@@ -319,7 +420,17 @@ export async function allocatePriorityRequests(ctx: GongzhiContext, venue: Place
           await sql(em, "UPDATE moral_bank.booking SET status = 'declined', updated_at = ? WHERE id = ?", [now, r.id]);
         } else {
           await sql(em, "UPDATE moral_bank.booking SET status = 'confirmed', updated_at = ? WHERE id = ?", [now, r.id]);
-          await debit(em, emit, r.community_id, r.id, r.account_id, r.minutes, actor.uuid, now, `${venue.name} ${r.purpose ?? ''}（优先时段）`.trim());
+          await debit(
+            em,
+            emit,
+            r.community_id,
+            r.id,
+            r.account_id,
+            r.minutes,
+            actor.uuid,
+            now,
+            `${venue.name} ${r.purpose ?? ''}（优先时段）`.trim(),
+          );
         }
         await bookingEvent(em, emit, r.id);
       }
@@ -331,5 +442,3 @@ export async function allocatePriorityRequests(ctx: GongzhiContext, venue: Place
   const byId = new Map(rows.map((b) => [b.uuid, b]));
   return served.map((id) => byId.get(id)!);
 }
-
-

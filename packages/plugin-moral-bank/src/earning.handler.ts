@@ -19,7 +19,10 @@ export function subscribeEarnings(events: EventBus, options: MoralBankOptions, l
     async ({ payload }, { em, emit }) => {
       const { entryId, personId, teamId, communityId, minutes } = payload;
       if (!Number.isSafeInteger(minutes) || minutes === 0 || Math.abs(minutes) > MAX_SERVICE_MINUTES) {
-        logger.warn({ entryId, minutes }, `moral-bank: ignored a verified service of ${minutes} minutes (whole minutes, 1 to ${MAX_SERVICE_MINUTES}, are credited)`);
+        logger.warn(
+          { entryId, minutes },
+          `moral-bank: ignored a verified service of ${minutes} minutes (whole minutes, 1 to ${MAX_SERVICE_MINUTES}, are credited)`,
+        );
         return;
       }
       const [seen] = await sql(em, 'SELECT 1 FROM moral_bank.ledger_transaction WHERE source_id = ?', [entryId]);
@@ -27,7 +30,10 @@ export function subscribeEarnings(events: EventBus, options: MoralBankOptions, l
       const [community] = await sql<{ id: string }>(em, "SELECT id FROM public.place WHERE id = ? AND type = 'community'", [communityId]);
       const [person] = await sql<{ id: string; name: string }>(em, 'SELECT id, name FROM public.person WHERE id = ?', [personId]);
       if (!community || !person) {
-        logger.warn({ entryId, communityId, personId }, 'moral-bank: verified service names an unknown community or person; nothing credited');
+        logger.warn(
+          { entryId, communityId, personId },
+          'moral-bank: verified service names an unknown community or person; nothing credited',
+        );
         return;
       }
       const rate = await communityRate(em, communityId, options.defaultRate);

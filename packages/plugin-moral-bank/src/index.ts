@@ -3,7 +3,11 @@ import { MoralBankPermission } from './moral-bank.permissions.js';
 import { moralBankPlaceRules } from './moral-bank.place-rules.js';
 import { AccountHolderKind, MoralBankAccount } from './account.entity.js';
 import {
-  MoralBankAccountResolver, MoralBankStatementLine, OrganizationMoralBankResolver, PersonMoralBankResolver, PlaceMoralBankResolver,
+  MoralBankAccountResolver,
+  MoralBankStatementLine,
+  OrganizationMoralBankResolver,
+  PersonMoralBankResolver,
+  PlaceMoralBankResolver,
 } from './account.resolver.js';
 import { DEFAULT_OPTIONS, type MoralBankOptions } from './bank.service.js';
 import { subscribeEarnings } from './earning.handler.js';
@@ -19,7 +23,16 @@ import { MoralBankBookingResolver, PlaceMoralBankVenueResolver } from './venue.r
 export type * from './moral-bank.events.js';
 export type { MoralBankOptions, MoralBankService };
 export { MoralBankPermission };
-export { AccountHolderKind, BookingStatus, MoralBankAccount, MoralBankBooking, MoralBankEntry, MoralBankTransaction, MoralBankVenuePolicy, TransactionKind };
+export {
+  AccountHolderKind,
+  BookingStatus,
+  MoralBankAccount,
+  MoralBankBooking,
+  MoralBankEntry,
+  MoralBankTransaction,
+  MoralBankVenuePolicy,
+  TransactionKind,
+};
 
 /**
  * The moral bank (道德银行): a time bank paying verified volunteer service in venue time, with
@@ -54,7 +67,8 @@ export const plugin = definePlugin<MoralBankOptions>({
     defaults: DEFAULT_OPTIONS,
     validate: (o) => {
       const problems: string[] = [];
-      if (!Number.isInteger(o.defaultRate) || o.defaultRate < 1 || o.defaultRate > 100) problems.push('defaultRate must be a whole number from 1 to 100 (5 means "5 for 1")');
+      if (!Number.isInteger(o.defaultRate) || o.defaultRate < 1 || o.defaultRate > 100)
+        problems.push('defaultRate must be a whole number from 1 to 100 (5 means "5 for 1")');
       try {
         new Intl.DateTimeFormat('en-US', { timeZone: o.timeZone });
       } catch {

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { type EventEmitter, userError } from '@gongzhi/core';
 import type { EntityManager } from './entity-manager.js';
 import { AccountHolderKind } from './account.entity.js';
-import { TransactionKind } from './transaction.entity.js';
+import { type TransactionKind } from './transaction.entity.js';
 
 /** Largest amount one transfer, gift or booking may move: 1,000 hours. Anything more is a typo. */
 export const MAX_MINUTES = 60_000;
@@ -45,7 +45,11 @@ export type PostResult =
 
 /** Stable hash of what a client asked for, to tell a retry from a different request under one key. */
 export function requestHash(body: Record<string, unknown>): string {
-  const canonical = JSON.stringify(Object.keys(body).sort().map((k) => [k, body[k] ?? null]));
+  const canonical = JSON.stringify(
+    Object.keys(body)
+      .sort()
+      .map((k) => [k, body[k] ?? null]),
+  );
   return createHash('sha256').update(canonical).digest('hex');
 }
 
@@ -69,10 +73,12 @@ export function isPgError(err: unknown, code: string, constraint?: string): bool
 export async function postTransaction(em: EntityManager, input: PostInput): Promise<PostResult> {
   const net = new Map<string, number>();
   for (const leg of input.legs) {
-    if (!Number.isSafeInteger(leg.amount) || leg.amount === 0) throw new Error(`ledger leg amounts are non-zero integers, got ${leg.amount}`);
+    if (!Number.isSafeInteger(leg.amount) || leg.amount === 0)
+      throw new Error(`ledger leg amounts are non-zero integers, got ${leg.amount}`);
     net.set(leg.accountId, (net.get(leg.accountId) ?? 0) + leg.amount);
   }
-  if (input.legs.reduce((s, l) => s + l.amount, 0) !== 0 || input.legs.length < 2) throw new Error('ledger legs must be at least two and sum to zero');
+  if (input.legs.reduce((s, l) => s + l.amount, 0) !== 0 || input.legs.length < 2)
+    throw new Error('ledger legs must be at least two and sum to zero');
   const minutes = input.legs.filter((l) => l.amount > 0).reduce((s, l) => s + l.amount, 0);
 
   const id = randomUUID();
@@ -87,9 +93,21 @@ export async function postTransaction(em: EntityManager, input: PostInput): Prom
        (id, community_id, kind, minutes, rate, service_minutes, source_id, team_id, idempotency_key, request_hash, reverses_id, booking_id, memo, actor_id, occurred_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${conflictTarget} RETURNING id`,
     [
-      id, input.communityId, input.kind, minutes, input.rate ?? null, input.serviceMinutes ?? null, input.sourceId ?? null,
-      input.teamId ?? null, input.idempotencyKey ?? null, input.requestHash ?? null, input.reversesId ?? null,
-      input.bookingId ?? null, input.memo ?? null, input.actorId ?? null, input.occurredAt,
+      id,
+      input.communityId,
+      input.kind,
+      minutes,
+      input.rate ?? null,
+      input.serviceMinutes ?? null,
+      input.sourceId ?? null,
+      input.teamId ?? null,
+      input.idempotencyKey ?? null,
+      input.requestHash ?? null,
+      input.reversesId ?? null,
+      input.bookingId ?? null,
+      input.memo ?? null,
+      input.actorId ?? null,
+      input.occurredAt,
     ],
   );
   if (inserted.length === 0) {
@@ -100,7 +118,7 @@ export async function postTransaction(em: EntityManager, input: PostInput): Prom
         : 'SELECT id, request_hash FROM moral_bank.ledger_transaction WHERE idempotency_key = ?',
       [input.sourceId ?? input.idempotencyKey],
     );
-    return { status: 'duplicate', transactionId: existing!.id, requestHash: existing!.request_hash };
+    return { status: 'duplicate', transactionId: existing.id, requestHash: existing.request_hash };
   }
 
   const ids = [...net.keys()].sort();
@@ -114,7 +132,10 @@ export async function postTransaction(em: EntityManager, input: PostInput): Prom
     const account = byId.get(accountId);
     if (!account) throw userError('NOT_FOUND', `No moral-bank account has the id ${accountId}.`);
     if (account.community_id !== input.communityId) {
-      throw userError('BAD_USER_INPUT', `Account ${account.name} belongs to another community's bank; minutes move only within one community's bank.`);
+      throw userError(
+        'BAD_USER_INPUT',
+        `Account ${account.name} belongs to another community's bank; minutes move only within one community's bank.`,
+      );
     }
     const change = net.get(accountId)!;
     if (change < 0 && account.min_balance !== null && account.balance + change < account.min_balance) {
@@ -136,7 +157,8 @@ export async function postTransaction(em: EntityManager, input: PostInput): Prom
     );
   } catch (err) {
     // The CHECK is a second line of defence behind the locked read above.
-    if (isPgError(err, '23514', 'account_balance_floor')) throw userError('INSUFFICIENT_BALANCE', 'Insufficient balance for this transaction.');
+    if (isPgError(err, '23514', 'account_balance_floor'))
+      throw userError('INSUFFICIENT_BALANCE', 'Insufficient balance for this transaction.');
     throw err;
   }
   return { status: 'posted', transactionId: id };
@@ -182,7 +204,7 @@ export async function ensureAccount(
       : `SELECT id FROM moral_bank.account WHERE community_id = ? AND holder_kind = 'bank'`,
     column ? [communityId, (holder as { id: string }).id] : [communityId],
   );
-  return { id: row!.id, created: false };
+  return { id: row.id, created: false };
 }
 
 /** The community bank's issuance account (发行账户), opened on first use. */
@@ -207,10 +229,10 @@ export async function announce(em: EntityManager, emit: EventEmitter, transactio
   );
   await emit('moral-bank.transaction-posted', {
     transactionId,
-    communityId: row!.community_id,
-    placePath: row!.path,
-    kind: row!.kind,
-    minutes: row!.minutes,
-    accountIds: row!.accounts,
+    communityId: row.community_id,
+    placePath: row.path,
+    kind: row.kind,
+    minutes: row.minutes,
+    accountIds: row.accounts,
   });
 }

@@ -13,7 +13,15 @@ export const moralBankPlaceRules: PlaceRule[] = [
     place: (account: MoralBankAccount) => refId(account.community),
     owners: (account: MoralBankAccount) => [refId(account.person), refId(account.keeper)],
   },
-  { entity: MoralBankTransaction, place: (tx: MoralBankTransaction) => refId(tx.community), owners: (tx: MoralBankTransaction) => [refId(tx.actor)] },
+  {
+    entity: MoralBankTransaction,
+    place: (tx: MoralBankTransaction) => refId(tx.community),
+    owners: (tx: MoralBankTransaction) => [refId(tx.actor)],
+  },
   { entity: MoralBankVenuePolicy, place: (policy: MoralBankVenuePolicy) => refId(policy.community), visibleFromBelow: true },
-  { entity: MoralBankBooking, place: (booking: MoralBankBooking) => booking.venueUuid, owners: (booking: MoralBankBooking) => [refId(booking.bookedBy)] },
+  {
+    entity: MoralBankBooking,
+    place: (booking: MoralBankBooking) => booking.venueUuid,
+    owners: (booking: MoralBankBooking) => [refId(booking.bookedBy)],
+  },
 ];

@@ -79,7 +79,10 @@ export class MoralBankReportResolver {
     description:
       'Admin check of the ledger (all communities, or one): balanced transactions, cached balances equal to entries, floors held. Needs moral-bank.manage at the community, or everywhere for all communities.',
   })
-  async verifyMoralBankLedger(@Arg('communityId', () => ID, { nullable: true }) communityId: string | null | undefined, @Ctx() ctx: GongzhiContext): Promise<MoralBankLedgerCheck> {
+  async verifyMoralBankLedger(
+    @Arg('communityId', () => ID, { nullable: true }) communityId: string | null | undefined,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<MoralBankLedgerCheck> {
     const community = communityId ? await requirePlace(ctx, communityId, 'communityId', [PlaceType.COMMUNITY]) : null;
     // Its counts and ids span every community it checks: only their managers may see them ('' = everywhere).
     await authorize(ctx, MoralBankPermission.MANAGE, community?.path ?? '');
@@ -89,13 +92,19 @@ export class MoralBankReportResolver {
       transactions: check.transactions,
       entries: check.entries,
       entrySum: check.entrySum,
-      balanceMismatches: check.mismatches.map((m) => ({ accountId: toGlobalId('MoralBankAccount', m.account_id), cachedBalance: m.cached, entryBalance: m.computed })),
+      balanceMismatches: check.mismatches.map((m) => ({
+        accountId: toGlobalId('MoralBankAccount', m.account_id),
+        cachedBalance: m.cached,
+        entryBalance: m.computed,
+      })),
       unbalancedTransactions: check.unbalanced.map((id) => toGlobalId('MoralBankTransaction', id)),
       accountsBelowFloor: check.belowFloor.map((id) => toGlobalId('MoralBankAccount', id)),
     };
   }
 
-  @Query(() => [MoralBankMonth], { description: "Monthly summary of a community's bank: earned, spent, transferred, outstanding. Months given as YYYY-MM, inclusive." })
+  @Query(() => [MoralBankMonth], {
+    description: "Monthly summary of a community's bank: earned, spent, transferred, outstanding. Months given as YYYY-MM, inclusive.",
+  })
   async moralBankMonthlySummary(
     @Arg('communityId', () => ID) communityId: string,
     @Arg('fromMonth', () => String, { nullable: true }) fromMonth: string | null | undefined,
@@ -103,8 +112,12 @@ export class MoralBankReportResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<MoralBankMonth[]> {
     const community = await requirePlace(ctx, communityId, 'communityId', [PlaceType.COMMUNITY]);
-    for (const [name, value] of [['fromMonth', fromMonth], ['toMonth', toMonth]] as const) {
-      if (value && !MONTH.test(value)) throw userError('BAD_USER_INPUT', `"${name}" must be a month as YYYY-MM, e.g. 2026-05; got "${value}".`, name);
+    for (const [name, value] of [
+      ['fromMonth', fromMonth],
+      ['toMonth', toMonth],
+    ] as const) {
+      if (value && !MONTH.test(value))
+        throw userError('BAD_USER_INPUT', `"${name}" must be a month as YYYY-MM, e.g. 2026-05; got "${value}".`, name);
     }
     const rows = await monthlySummary(ctx.em, community.uuid, bankOptions(ctx).timeZone, fromMonth ?? null, toMonth ?? null);
     return rows.map((r) => ({
@@ -117,7 +130,9 @@ export class MoralBankReportResolver {
     }));
   }
 
-  @Query(() => [MoralBankContributor], { description: 'Top contributors of a community (people and teams that opted in), by service verified, optionally since a date.' })
+  @Query(() => [MoralBankContributor], {
+    description: 'Top contributors of a community (people and teams that opted in), by service verified, optionally since a date.',
+  })
   async moralBankTopContributors(
     @Arg('communityId', () => ID) communityId: string,
     @Arg('since', () => Date, { nullable: true }) since: Date | null | undefined,
@@ -127,8 +142,8 @@ export class MoralBankReportResolver {
     const community = await requirePlace(ctx, communityId, 'communityId', [PlaceType.COMMUNITY]);
     if (!Number.isInteger(first) || first < 1 || first > 100) throw userError('BAD_USER_INPUT', '"first" must be from 1 to 100.', 'first');
     const rows = await topContributors(ctx.em, community.uuid, since ?? null, first);
-    return Promise.all(rows.map(async (r) => ({ account: (await loadById(ctx, MoralBankAccount, r.account_id))!, serviceMinutes: r.service_minutes })));
+    return Promise.all(
+      rows.map(async (r) => ({ account: (await loadById(ctx, MoralBankAccount, r.account_id))!, serviceMinutes: r.service_minutes })),
+    );
   }
 }
-
-

@@ -18,7 +18,13 @@ export interface StatementRow {
  * running balance is a window over the account's whole history, in posting order, so a line
  * shows the balance right after it even when the range starts late.
  */
-export async function statementLines(em: EntityManager, accountIds: readonly string[], from: Date | null, to: Date | null, first: number): Promise<StatementRow[]> {
+export async function statementLines(
+  em: EntityManager,
+  accountIds: readonly string[],
+  from: Date | null,
+  to: Date | null,
+  first: number,
+): Promise<StatementRow[]> {
   return sql<StatementRow>(
     em,
     `SELECT * FROM (
@@ -50,7 +56,13 @@ export interface MonthRow {
  * outstanding at the month's end (what holders hold: minus the issuance account's balance,
  * a running sum over months).
  */
-export async function monthlySummary(em: EntityManager, communityId: string, timeZone: string, fromMonth: string | null, toMonth: string | null): Promise<MonthRow[]> {
+export async function monthlySummary(
+  em: EntityManager,
+  communityId: string,
+  timeZone: string,
+  fromMonth: string | null,
+  toMonth: string | null,
+): Promise<MonthRow[]> {
   return sql<MonthRow>(
     em,
     `WITH tx AS (
@@ -77,7 +89,12 @@ export async function monthlySummary(em: EntityManager, communityId: string, tim
 }
 
 /** Opted-in people and teams of a community by service verified, most first. */
-export async function topContributors(em: EntityManager, communityId: string, since: Date | null, first: number): Promise<{ account_id: string; service_minutes: number }[]> {
+export async function topContributors(
+  em: EntityManager,
+  communityId: string,
+  since: Date | null,
+  first: number,
+): Promise<{ account_id: string; service_minutes: number }[]> {
   return sql(
     em,
     `SELECT a.id AS account_id, coalesce((
@@ -134,9 +151,9 @@ export async function verifyLedger(em: EntityManager, communityId: string | null
     params,
   );
   return {
-    transactions: totals!.transactions,
-    entries: totals!.entries,
-    entrySum: Number(totals!.entry_sum),
+    transactions: totals.transactions,
+    entries: totals.entries,
+    entrySum: Number(totals.entry_sum),
     mismatches,
     unbalanced: unbalanced.map((r) => r.id),
     belowFloor: below.map((r) => r.id),

@@ -73,7 +73,16 @@ export async function seedMoralBank(em: EntityManager, now: () => Date, options:
       memo,
       occurredAt: when,
     });
-  const move = async (kind: TransactionKind.GIFT | TransactionKind.TRANSFER, from: string, to: string, minutes: number, memo: string, actor: Person, when: Date, key: string) =>
+  const move = async (
+    kind: TransactionKind.GIFT | TransactionKind.TRANSFER,
+    from: string,
+    to: string,
+    minutes: number,
+    memo: string,
+    actor: Person,
+    when: Date,
+    key: string,
+  ) =>
     postTransaction(em, {
       communityId: community.uuid,
       kind,

@@ -13,7 +13,10 @@ export enum TransactionKind {
   /** A correction: the exact opposite of an earlier transaction. */
   REVERSAL = 'reversal',
 }
-registerEnumType(TransactionKind, { name: 'MoralBankTransactionKind', description: 'Earning, transfer, gift, booking, refund or reversal.' });
+registerEnumType(TransactionKind, {
+  name: 'MoralBankTransactionKind',
+  description: 'Earning, transfer, gift, booking, refund or reversal.',
+});
 
 /**
  * One balanced ledger transaction. Rows are written by SQL in the ledger service and never

@@ -1,4 +1,18 @@
-import { actingPerson, authorize, batchLoader, canSee, type GongzhiContext, loadById, Person, Place, placePath, refId, requireEntity, requireVisible, userError } from '@gongzhi/core';
+import {
+  actingPerson,
+  authorize,
+  batchLoader,
+  canSee,
+  type GongzhiContext,
+  loadById,
+  Person,
+  Place,
+  placePath,
+  refId,
+  requireEntity,
+  requireVisible,
+  userError,
+} from '@gongzhi/core';
 import { MoralBankPermission } from './moral-bank.permissions.js';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Resolver, Root, registerEnumType } from 'type-graphql';
 import { MoralBankAccount } from './account.entity.js';
@@ -11,7 +25,10 @@ export enum TransferKind {
   TRANSFER = 'transfer',
   GIFT = 'gift',
 }
-registerEnumType(TransferKind, { name: 'MoralBankTransferKind', description: 'A transfer (e.g. a company depositing for its staff) or a gift (e.g. a team to a member).' });
+registerEnumType(TransferKind, {
+  name: 'MoralBankTransferKind',
+  description: 'A transfer (e.g. a company depositing for its staff) or a gift (e.g. a team to a member).',
+});
 
 @InputType({ description: 'Minutes to move from one account to another of the same community bank.' })
 export class MoralBankTransferInput {
@@ -30,14 +47,21 @@ export class MoralBankTransferInput {
   @Field(() => String, { nullable: true })
   memo?: string | null;
 
-  @Field(() => String, { description: 'Chosen by the client, unique per intended transfer: a retry with the same key and body returns the first result.' })
+  @Field(() => String, {
+    description: 'Chosen by the client, unique per intended transfer: a retry with the same key and body returns the first result.',
+  })
   idempotencyKey!: string;
 }
 
 @Resolver(() => MoralBankTransaction)
 export class MoralBankTransactionResolver {
-  @Mutation(() => MoralBankTransaction, { description: 'Transfers or gifts minutes; the signed-in person must be allowed to spend from the sending account.' })
-  async transferMoralBankMinutes(@Arg('input', () => MoralBankTransferInput) input: MoralBankTransferInput, @Ctx() ctx: GongzhiContext): Promise<MoralBankTransaction> {
+  @Mutation(() => MoralBankTransaction, {
+    description: 'Transfers or gifts minutes; the signed-in person must be allowed to spend from the sending account.',
+  })
+  async transferMoralBankMinutes(
+    @Arg('input', () => MoralBankTransferInput) input: MoralBankTransferInput,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<MoralBankTransaction> {
     const actor = await actingPerson(ctx);
     const from = await requireVisible(ctx, ctx.em, MoralBankAccount, 'MoralBankAccount', input.fromAccountId, 'fromAccountId');
     const to = await requireEntity(ctx.em, MoralBankAccount, 'MoralBankAccount', input.toAccountId, 'toAccountId');
@@ -55,7 +79,9 @@ export class MoralBankTransactionResolver {
     );
   }
 
-  @Mutation(() => MoralBankTransaction, { description: 'Corrects a transaction by posting its exact opposite; the ledger never changes or deletes an entry.' })
+  @Mutation(() => MoralBankTransaction, {
+    description: 'Corrects a transaction by posting its exact opposite; the ledger never changes or deletes an entry.',
+  })
   async reverseMoralBankTransaction(
     @Arg('transactionId', () => ID) transactionId: string,
     @Arg('reason', () => String) reason: string,
@@ -63,7 +89,8 @@ export class MoralBankTransactionResolver {
   ): Promise<MoralBankTransaction> {
     const actor = await actingPerson(ctx);
     const original = await requireVisible(ctx, ctx.em, MoralBankTransaction, 'MoralBankTransaction', transactionId, 'transactionId');
-    if (!(await canSee(ctx, original))) throw userError('NOT_FOUND', `No MoralBankTransaction has the id given in "transactionId" (${transactionId}).`, 'transactionId');
+    if (!(await canSee(ctx, original)))
+      throw userError('NOT_FOUND', `No MoralBankTransaction has the id given in "transactionId" (${transactionId}).`, 'transactionId');
     await authorize(ctx, MoralBankPermission.MANAGE, await placePath(ctx, refId(original.community)!));
     return reverse(ctx, original, reason, actor);
   }
@@ -76,7 +103,11 @@ export class MoralBankTransactionResolver {
         `SELECT transaction_id, account_id, amount FROM moral_bank.entry WHERE transaction_id IN (${marks(ids)}) ORDER BY seq`,
         [...ids],
       );
-      return ids.map((id) => rows.filter((r) => r.transaction_id === id).map((r) => Object.assign(new MoralBankEntry(), { amount: r.amount, accountId: r.account_id })));
+      return ids.map((id) =>
+        rows
+          .filter((r) => r.transaction_id === id)
+          .map((r) => Object.assign(new MoralBankEntry(), { amount: r.amount, accountId: r.account_id })),
+      );
     }).load(tx.uuid);
   }
 

@@ -16,11 +16,20 @@ export const WEEKDAYS = ['', '周一', '周二', '周三', '周四', '周五', '
 /** A moment as seen on the wall clock of `timeZone`: ISO weekday, minutes since midnight, date. */
 export function localTime(at: Date, timeZone: string): { weekday: number; minutes: number; date: string } {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      weekday: 'short',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );
-  const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(parts.weekday!) + 1;
+  const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(parts.weekday) + 1;
   return { weekday, minutes: Number(parts.hour) * 60 + Number(parts.minute), date: `${parts.year}-${parts.month}-${parts.day}` };
 }
 
@@ -38,12 +47,21 @@ export function localSpan(startsAt: Date, endsAt: Date, timeZone: string): { wee
 
 /** Checks and normalizes opening hours; each says what is wrong and what is right. */
 export function validateOpeningHours(hours: OpeningHours[]): OpeningHours[] {
-  if (hours.length === 0) throw userError('BAD_USER_INPUT', '"openingHours" needs at least one day, e.g. { weekday: 1, opens: "08:00", closes: "21:00" }.', 'openingHours');
+  if (hours.length === 0)
+    throw userError(
+      'BAD_USER_INPUT',
+      '"openingHours" needs at least one day, e.g. { weekday: 1, opens: "08:00", closes: "21:00" }.',
+      'openingHours',
+    );
   for (const h of hours) {
     const opens = parseHhmm(h.opens);
     const closes = parseHhmm(h.closes);
     if (!Number.isInteger(h.weekday) || h.weekday < 1 || h.weekday > 7 || opens === null || closes === null || opens >= closes) {
-      throw userError('BAD_USER_INPUT', `Opening hours need a weekday from 1 (Monday) to 7 (Sunday) and "HH:MM" times with opens before closes; got ${JSON.stringify(h)}.`, 'openingHours');
+      throw userError(
+        'BAD_USER_INPUT',
+        `Opening hours need a weekday from 1 (Monday) to 7 (Sunday) and "HH:MM" times with opens before closes; got ${JSON.stringify(h)}.`,
+        'openingHours',
+      );
     }
   }
   return hours.map((h) => ({ weekday: h.weekday, opens: h.opens, closes: h.closes }));
@@ -54,7 +72,11 @@ export function validatePriorityWindows(windows: PriorityWindow[]): PriorityWind
     const starts = parseHhmm(w.starts);
     const ends = parseHhmm(w.ends);
     if (!Number.isInteger(w.weekday) || w.weekday < 1 || w.weekday > 7 || starts === null || ends === null || starts >= ends) {
-      throw userError('BAD_USER_INPUT', `A priority window needs a weekday from 1 to 7 and "HH:MM" times with starts before ends; got ${JSON.stringify(w)}.`, 'priorityWindows');
+      throw userError(
+        'BAD_USER_INPUT',
+        `A priority window needs a weekday from 1 to 7 and "HH:MM" times with starts before ends; got ${JSON.stringify(w)}.`,
+        'priorityWindows',
+      );
     }
     if (!Number.isInteger(w.minPoints) || w.minPoints < 0 || !Number.isInteger(w.maxMinutes) || w.maxMinutes < 15 || w.maxMinutes > 1440) {
       throw userError('BAD_USER_INPUT', 'A priority window needs minPoints ≥ 0 and maxMinutes from 15 to 1440.', 'priorityWindows');

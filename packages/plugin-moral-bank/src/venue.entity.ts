@@ -4,7 +4,9 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { MoralBankAccount } from './account.entity.js';
 
 /** Opening hours of one weekday. */
-@ObjectType('MoralBankOpeningHours', { description: 'A venue is open on `weekday` (1 = Monday … 7 = Sunday) from `opens` to `closes` (HH:MM, local time).' })
+@ObjectType('MoralBankOpeningHours', {
+  description: 'A venue is open on `weekday` (1 = Monday … 7 = Sunday) from `opens` to `closes` (HH:MM, local time).',
+})
 @InputType('MoralBankOpeningHoursInput')
 export class OpeningHours {
   @Field(() => Int)
@@ -19,7 +21,8 @@ export class OpeningHours {
 
 /** A priority window (积分换场地): reserved for active accounts, with longer slots. */
 @ObjectType('MoralBankPriorityWindow', {
-  description: 'On `weekday` from `starts` to `ends`, only accounts with at least `minPoints` activity points may book, up to `maxMinutes`; requests are served in priority order.',
+  description:
+    'On `weekday` from `starts` to `ends`, only accounts with at least `minPoints` activity points may book, up to `maxMinutes`; requests are served in priority order.',
 })
 @InputType('MoralBankPriorityWindowInput')
 export class PriorityWindow {
@@ -85,7 +88,10 @@ export enum BookingStatus {
   NO_SHOW = 'no_show',
   DECLINED = 'declined',
 }
-registerEnumType(BookingStatus, { name: 'MoralBankBookingStatus', description: 'Requested (priority window), confirmed, cancelled, no-show or declined.' });
+registerEnumType(BookingStatus, {
+  name: 'MoralBankBookingStatus',
+  description: 'Requested (priority window), confirmed, cancelled, no-show or declined.',
+});
 
 /** A reservation of a venue paid in moral-bank minutes. Written by SQL in the booking service. */
 @Entity({ schema: 'moral_bank', tableName: 'booking' })

@@ -1,5 +1,17 @@
 import { MoralBankPermission } from './moral-bank.permissions.js';
-import { actingPerson, authorize, batchLoader, type GongzhiContext, loadById, Place, PlaceType, requireEntity, requireVisible, requirePlace, userError } from '@gongzhi/core';
+import {
+  actingPerson,
+  authorize,
+  batchLoader,
+  type GongzhiContext,
+  loadById,
+  Place,
+  PlaceType,
+  requireEntity,
+  requireVisible,
+  requirePlace,
+  userError,
+} from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { MoralBankAccount } from './account.entity.js';
 import { allocatePriorityRequests, book, cancel, configureVenue, markNoShow } from './booking.service.js';
@@ -51,24 +63,35 @@ export class MoralBankBookingInput {
 
 @Resolver(() => MoralBankBooking)
 export class MoralBankBookingResolver {
-  @Mutation(() => MoralBankVenuePolicy, { description: 'Sets how a venue is booked: opening hours, longest booking, refund cut-off, no-show rule, priority windows.' })
-  async configureMoralBankVenue(@Arg('input', () => MoralBankVenuePolicyInput) input: MoralBankVenuePolicyInput, @Ctx() ctx: GongzhiContext): Promise<MoralBankVenuePolicy> {
+  @Mutation(() => MoralBankVenuePolicy, {
+    description: 'Sets how a venue is booked: opening hours, longest booking, refund cut-off, no-show rule, priority windows.',
+  })
+  async configureMoralBankVenue(
+    @Arg('input', () => MoralBankVenuePolicyInput) input: MoralBankVenuePolicyInput,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<MoralBankVenuePolicy> {
     const venue = await requirePlace(ctx, input.venueId, 'venueId', [PlaceType.VENUE]);
     await authorize(ctx, MoralBankPermission.MANAGE, venue.path);
     return configureVenue(ctx, venue, input, bankOptions(ctx));
   }
 
   @Mutation(() => MoralBankBooking, {
-    description: 'Books a venue, debiting its length in minutes. Inside a priority window the booking is REQUESTED and served later in priority order.',
+    description:
+      'Books a venue, debiting its length in minutes. Inside a priority window the booking is REQUESTED and served later in priority order.',
   })
-  async bookMoralBankVenue(@Arg('input', () => MoralBankBookingInput) input: MoralBankBookingInput, @Ctx() ctx: GongzhiContext): Promise<MoralBankBooking> {
+  async bookMoralBankVenue(
+    @Arg('input', () => MoralBankBookingInput) input: MoralBankBookingInput,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<MoralBankBooking> {
     const actor = await actingPerson(ctx);
     const venue = await requirePlace(ctx, input.venueId, 'venueId', [PlaceType.VENUE]);
     const account = await requireVisible(ctx, ctx.em, MoralBankAccount, 'MoralBankAccount', input.accountId, 'accountId');
     return book(ctx, { venue, account, startsAt: input.startsAt, endsAt: input.endsAt, purpose: input.purpose?.trim() || null }, actor);
   }
 
-  @Mutation(() => MoralBankBooking, { description: "Cancels a booking before it starts; refunded in full when before the venue's cut-off." })
+  @Mutation(() => MoralBankBooking, {
+    description: "Cancels a booking before it starts; refunded in full when before the venue's cut-off.",
+  })
   async cancelMoralBankBooking(@Arg('bookingId', () => ID) bookingId: string, @Ctx() ctx: GongzhiContext): Promise<MoralBankBooking> {
     const actor = await actingPerson(ctx);
     const booking = await requireVisible(ctx, ctx.em, MoralBankBooking, 'MoralBankBooking', bookingId, 'bookingId');
@@ -76,17 +99,26 @@ export class MoralBankBookingResolver {
     return cancel(ctx, booking, actor);
   }
 
-  @Mutation(() => MoralBankBooking, { description: "Records that nobody came; the venue's no-show rule decides the refund. The account's own holder cannot record it." })
+  @Mutation(() => MoralBankBooking, {
+    description: "Records that nobody came; the venue's no-show rule decides the refund. The account's own holder cannot record it.",
+  })
   async markMoralBankNoShow(@Arg('bookingId', () => ID) bookingId: string, @Ctx() ctx: GongzhiContext): Promise<MoralBankBooking> {
     const actor = await actingPerson(ctx);
     const booking = await requireVisible(ctx, ctx.em, MoralBankBooking, 'MoralBankBooking', bookingId, 'bookingId');
     await ctx.em.populate(booking, ['account']);
-    if (booking.account.person?.uuid === actor.uuid) throw userError('NOT_ALLOWED', 'Nobody records their own no-show; venue staff do.', 'bookingId');
+    if (booking.account.person?.uuid === actor.uuid)
+      throw userError('NOT_ALLOWED', 'Nobody records their own no-show; venue staff do.', 'bookingId');
     return markNoShow(ctx, booking, actor);
   }
 
-  @Mutation(() => [MoralBankBooking], { description: "Serves a venue's requested bookings in priority order (most activity points first): each is confirmed and debited, or declined." })
-  async allocateMoralBankPriorityRequests(@Arg('venueId', () => ID) venueId: string, @Ctx() ctx: GongzhiContext): Promise<MoralBankBooking[]> {
+  @Mutation(() => [MoralBankBooking], {
+    description:
+      "Serves a venue's requested bookings in priority order (most activity points first): each is confirmed and debited, or declined.",
+  })
+  async allocateMoralBankPriorityRequests(
+    @Arg('venueId', () => ID) venueId: string,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<MoralBankBooking[]> {
     const actor = await actingPerson(ctx);
     const venue = await requirePlace(ctx, venueId, 'venueId', [PlaceType.VENUE]);
     await authorize(ctx, MoralBankPermission.MANAGE, venue.path);
@@ -134,7 +166,10 @@ export class MoralBankBookingResolver {
 /** Adds `Place.moralBankVenuePolicy`. */
 @Resolver(() => Place)
 export class PlaceMoralBankVenueResolver {
-  @FieldResolver(() => MoralBankVenuePolicy, { nullable: true, description: 'How this venue is booked with moral-bank minutes (plugin moral-bank).' })
+  @FieldResolver(() => MoralBankVenuePolicy, {
+    nullable: true,
+    description: 'How this venue is booked with moral-bank minutes (plugin moral-bank).',
+  })
   moralBankVenuePolicy(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<MoralBankVenuePolicy | null> | null {
     if (place.type !== PlaceType.VENUE) return null;
     return batchLoader<string, MoralBankVenuePolicy | null>(ctx, 'MoralBankVenuePolicy#byVenue', async (ids) => {

@@ -8,7 +8,7 @@ beforeAll(async () => {
   // Activity: people 0 and 1 are the most active (they reach the priority window), the rest less.
   const service = [150, 120, 30, 30, 30, 30, 30, 20];
   for (const [i, person] of w.people.entries()) {
-    await verifyService(w, person, service[i]!);
+    await verifyService(w, person, service[i]);
     accounts.push((await accountOf(w, person))!);
   }
   const configured = await configure({});
@@ -34,20 +34,39 @@ function configure(change: Record<string, unknown>) {
   );
 }
 
-const BOOKING = 'id status minutes startsAt endsAt inPriorityWindow priorityPoints account { id balance } debitTransaction { minutes } refundTransaction { minutes }';
+const BOOKING =
+  'id status minutes startsAt endsAt inPriorityWindow priorityPoints account { id balance } debitTransaction { minutes } refundTransaction { minutes }';
 function book(i: number, startsAt: string, endsAt: string, extra: Record<string, unknown> = {}) {
-  return w.app.execute(`mutation($input: MoralBankBookingInput!) { bookMoralBankVenue(input: $input) { ${BOOKING} } }`, {
-    input: { venueId: w.hall.id, accountId: accounts[i]!.id, startsAt, endsAt, purpose: '京剧排练', ...extra },
-  }, as(w.people[i]!));
+  return w.app.execute(
+    `mutation($input: MoralBankBookingInput!) { bookMoralBankVenue(input: $input) { ${BOOKING} } }`,
+    {
+      input: { venueId: w.hall.id, accountId: accounts[i].id, startsAt, endsAt, purpose: '京剧排练', ...extra },
+    },
+    as(w.people[i]),
+  );
 }
-const balance = async (i: number) => (await accountOf(w, w.people[i]!))!.balance;
+const balance = async (i: number) => (await accountOf(w, w.people[i]))!.balance;
 
 test('a venue has opening hours, a longest booking, a refund cut-off, a no-show rule and priority windows', async () => {
-  const data = await w.app.run('query($id: ID!) { place(id: $id) { moralBankVenuePolicy { timeZone maxMinutes priorityWindows { weekday minPoints } } } }', { id: w.hall.id });
-  expect(data.place.moralBankVenuePolicy).toEqual({ timeZone: 'Asia/Shanghai', maxMinutes: 120, priorityWindows: [{ weekday: 6, minPoints: 100 }] });
-  expect((await configure({ venueId: w.community.id })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'venueId' });
-  expect((await configure({ openingHours: [{ weekday: 8, opens: '08:00', closes: '21:00' }] })).errors?.[0]?.extensions).toMatchObject({ argument: 'openingHours' });
-  expect((await configure({ openingHours: [{ weekday: 1, opens: '21:00', closes: '08:00' }] })).errors?.[0]?.extensions).toMatchObject({ argument: 'openingHours' });
+  const data = await w.app.run(
+    'query($id: ID!) { place(id: $id) { moralBankVenuePolicy { timeZone maxMinutes priorityWindows { weekday minPoints } } } }',
+    { id: w.hall.id },
+  );
+  expect(data.place.moralBankVenuePolicy).toEqual({
+    timeZone: 'Asia/Shanghai',
+    maxMinutes: 120,
+    priorityWindows: [{ weekday: 6, minPoints: 100 }],
+  });
+  expect((await configure({ venueId: w.community.id })).errors?.[0]?.extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    argument: 'venueId',
+  });
+  expect((await configure({ openingHours: [{ weekday: 8, opens: '08:00', closes: '21:00' }] })).errors?.[0]?.extensions).toMatchObject({
+    argument: 'openingHours',
+  });
+  expect((await configure({ openingHours: [{ weekday: 1, opens: '21:00', closes: '08:00' }] })).errors?.[0]?.extensions).toMatchObject({
+    argument: 'openingHours',
+  });
   expect((await configure({ maxMinutes: 5000 })).errors?.[0]?.extensions).toMatchObject({ argument: 'maxMinutes' });
   expect((await configure({ timeZone: 'Mars/Olympus' })).errors?.[0]?.extensions).toMatchObject({ argument: 'timeZone' });
 });
@@ -56,7 +75,12 @@ test('a booking debits its length; an overlapping one is impossible, an adjacent
   const before = await balance(2);
   const first = await book(2, '2026-06-02T14:00:00+08:00', '2026-06-02T16:00:00+08:00');
   expect(first.errors).toBeUndefined();
-  expect(first.data!.bookMoralBankVenue).toMatchObject({ status: 'CONFIRMED', minutes: 120, debitTransaction: { minutes: 120 }, account: { balance: before - 120 } });
+  expect(first.data!.bookMoralBankVenue).toMatchObject({
+    status: 'CONFIRMED',
+    minutes: 120,
+    debitTransaction: { minutes: 120 },
+    account: { balance: before - 120 },
+  });
 
   const rows = await countRows(w);
   const overlap = await book(3, '2026-06-02T15:30:00+08:00', '2026-06-02T16:30:00+08:00');
@@ -79,18 +103,24 @@ test('concurrent bookings of the same venue and time: exactly one wins, the lose
   const after = await Promise.all(racers.map(balance));
   const debited = racers.filter((_, k) => after[k] !== before[k]);
   expect(debited).toHaveLength(1);
-  expect(after[racers.indexOf(debited[0]!)]).toBe(before[racers.indexOf(debited[0]!)]! - 60);
-  const list = await w.app.run('query($v: ID!) { moralBankBookings(venueId: $v, from: "2026-06-03T00:00:00+08:00", to: "2026-06-04T00:00:00+08:00") { status } }', { v: w.hall.id });
+  expect(after[racers.indexOf(debited[0])]).toBe(before[racers.indexOf(debited[0])] - 60);
+  const list = await w.app.run(
+    'query($v: ID!) { moralBankBookings(venueId: $v, from: "2026-06-03T00:00:00+08:00", to: "2026-06-04T00:00:00+08:00") { status } }',
+    { v: w.hall.id },
+  );
   expect(list.moralBankBookings).toEqual([{ status: 'CONFIRMED' }]);
   expect(await ledger(w)).toMatchObject({ ok: true });
 });
 
 test('bookings in the past, outside opening hours, too long, or otherwise wrong are refused and write nothing', async () => {
   const rows = await countRows(w);
-  const other = await w.app.run('mutation($c: ID!, $h: ID!) { openMoralBankAccount(communityId: $c, holderKind: PERSON, holderId: $h) { id } }', {
-    c: w.otherCommunity.id,
-    h: w.people[4]!.id,
-  });
+  const other = await w.app.run(
+    'mutation($c: ID!, $h: ID!) { openMoralBankAccount(communityId: $c, holderKind: PERSON, holderId: $h) { id } }',
+    {
+      c: w.otherCommunity.id,
+      h: w.people[4].id,
+    },
+  );
   const cases: [number, string, string, Record<string, unknown>, string, string][] = [
     [4, '2026-05-31T14:00:00+08:00', '2026-05-31T15:00:00+08:00', {}, 'BOOKING_IN_PAST', 'startsAt'],
     [4, '2026-06-04T07:00:00+08:00', '2026-06-04T09:00:00+08:00', {}, 'OUTSIDE_OPENING_HOURS', 'startsAt'],
@@ -101,9 +131,23 @@ test('bookings in the past, outside opening hours, too long, or otherwise wrong 
     [4, '2026-06-04T10:00:30+08:00', '2026-06-04T11:00:00+08:00', {}, 'BAD_USER_INPUT', 'startsAt'],
     [4, '2026-06-04T10:00:00+08:00', '2026-06-04T11:00:00+08:00', { venueId: w.chess.id }, 'NOT_FOUND', 'venueId'],
     [4, '2026-06-04T10:00:00+08:00', '2026-06-04T11:00:00+08:00', { venueId: w.community.id }, 'BAD_USER_INPUT', 'venueId'],
-    [4, '2026-06-04T10:00:00+08:00', '2026-06-04T11:00:00+08:00', { accountId: other.openMoralBankAccount.id }, 'BAD_USER_INPUT', 'accountId'],
-    [4, '2026-06-04T10:00:00+08:00', '2026-06-04T11:00:00+08:00', { accountId: toGlobalId('MoralBankAccount', '00000000-0000-4000-8000-000000000000') }, 'NOT_FOUND', 'accountId'],
-    [4, '2026-06-04T10:00:00+08:00', '2026-06-04T11:00:00+08:00', { accountId: accounts[5]!.id }, 'NOT_ACCOUNT_HOLDER', 'accountId'],
+    [
+      4,
+      '2026-06-04T10:00:00+08:00',
+      '2026-06-04T11:00:00+08:00',
+      { accountId: other.openMoralBankAccount.id },
+      'BAD_USER_INPUT',
+      'accountId',
+    ],
+    [
+      4,
+      '2026-06-04T10:00:00+08:00',
+      '2026-06-04T11:00:00+08:00',
+      { accountId: toGlobalId('MoralBankAccount', '00000000-0000-4000-8000-000000000000') },
+      'NOT_FOUND',
+      'accountId',
+    ],
+    [4, '2026-06-04T10:00:00+08:00', '2026-06-04T11:00:00+08:00', { accountId: accounts[5].id }, 'NOT_ACCOUNT_HOLDER', 'accountId'],
     // Saturday morning is a priority window: 30 activity points are not enough.
     [4, '2026-06-06T09:00:00+08:00', '2026-06-06T10:00:00+08:00', {}, 'PRIORITY_WINDOW', 'startsAt'],
   ];
@@ -118,12 +162,13 @@ test('bookings in the past, outside opening hours, too long, or otherwise wrong 
 });
 
 test('cancelling before the cut-off refunds, after it does not; a no-show keeps the share the venue’s rule says', async () => {
-  await verifyService(w, w.people[5]!, 60);
-  await verifyService(w, w.people[6]!, 60);
+  await verifyService(w, w.people[5], 60);
+  await verifyService(w, w.people[6], 60);
   const start5 = await balance(5);
   const early = (await book(5, '2026-06-10T10:00:00+08:00', '2026-06-10T11:00:00+08:00')).data!.bookMoralBankVenue;
   const late = (await book(5, '2026-06-02T10:00:00+08:00', '2026-06-02T11:00:00+08:00')).data!.bookMoralBankVenue; // 25 h ahead…
-  const cancel = (id: string, i = 5) => w.app.execute(`mutation($id: ID!) { cancelMoralBankBooking(bookingId: $id) { ${BOOKING} } }`, { id }, as(w.people[i]!));
+  const cancel = (id: string, i = 5) =>
+    w.app.execute(`mutation($id: ID!) { cancelMoralBankBooking(bookingId: $id) { ${BOOKING} } }`, { id }, as(w.people[i]));
   expect(await balance(5)).toBe(start5 - 120);
   expect(code(await cancel(early.id, 4))).toBe('NOT_ACCOUNT_HOLDER');
   const refunded = (await cancel(early.id)).data!.cancelMoralBankBooking;
@@ -139,7 +184,8 @@ test('cancelling before the cut-off refunds, after it does not; a no-show keeps 
   const start6 = await balance(6);
 
   const missed = (await book(6, '2026-06-02T18:00:00+08:00', '2026-06-02T20:00:00+08:00')).data!.bookMoralBankVenue;
-  const noShow = (i: number) => w.app.execute(`mutation($id: ID!) { markMoralBankNoShow(bookingId: $id) { ${BOOKING} } }`, { id: missed.id }, as(w.people[i]!));
+  const noShow = (i: number) =>
+    w.app.execute(`mutation($id: ID!) { markMoralBankNoShow(bookingId: $id) { ${BOOKING} } }`, { id: missed.id }, as(w.people[i]));
   expect(code(await noShow(0))).toBe('BAD_USER_INPUT'); // it has not started
   w.clock.set('2026-06-02T18:30:00+08:00');
   expect(code(await cancel(missed.id, 6))).toBe('BOOKING_STARTED');
@@ -155,16 +201,25 @@ test('priority windows: active accounts get longer slots, requests are served mo
   const second = await book(1, '2026-06-06T10:00:00+08:00', '2026-06-06T12:00:00+08:00');
   const first = await book(0, ...saturday); // 180 minutes: longer than the usual 120
   expect(first.errors).toBeUndefined();
-  expect(second.data!.bookMoralBankVenue).toMatchObject({ status: 'REQUESTED', inPriorityWindow: true, priorityPoints: 120, debitTransaction: null });
+  expect(second.data!.bookMoralBankVenue).toMatchObject({
+    status: 'REQUESTED',
+    inPriorityWindow: true,
+    priorityPoints: 120,
+    debitTransaction: null,
+  });
   expect(first.data!.bookMoralBankVenue).toMatchObject({ status: 'REQUESTED', priorityPoints: 150, minutes: 180 });
   const before = [await balance(0), await balance(1)];
 
-  const allocated = await w.app.run(`mutation($v: ID!) { allocateMoralBankPriorityRequests(venueId: $v) { id status priorityPoints } }`, { v: w.hall.id }, as(w.staff));
+  const allocated = await w.app.run(
+    `mutation($v: ID!) { allocateMoralBankPriorityRequests(venueId: $v) { id status priorityPoints } }`,
+    { v: w.hall.id },
+    as(w.staff),
+  );
   expect(allocated.allocateMoralBankPriorityRequests).toEqual([
     { id: first.data!.bookMoralBankVenue.id, status: 'CONFIRMED', priorityPoints: 150 },
     { id: second.data!.bookMoralBankVenue.id, status: 'DECLINED', priorityPoints: 120 },
   ]);
-  expect(await balance(0)).toBe(before[0]! - 180);
+  expect(await balance(0)).toBe(before[0] - 180);
   expect(await balance(1)).toBe(before[1]);
   expect(await ledger(w)).toMatchObject({ ok: true, entrySum: 0 });
 });

@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { type Logger, Organization, OrganizationKind, OrganizationMember, Person, PersonRole, PersonRoleKind, Place, PlaceType, VenueKind } from '@gongzhi/core';
+import {
+  type Logger,
+  Organization,
+  OrganizationKind,
+  OrganizationMember,
+  Person,
+  PersonRole,
+  PersonRoleKind,
+  Place,
+  PlaceType,
+  VenueKind,
+} from '@gongzhi/core';
 import { createTestApp, createTestClock, type TestApp, type TestClock } from '@gongzhi/core/testing';
 import plugin from '../src/index.js';
 
@@ -31,7 +42,8 @@ export function recordingLogger(records: LogRecord[]): Logger {
       if (prop === 'child') return () => logger;
       if (typeof prop !== 'string' || prop === 'then') return undefined;
       if (prop === 'level') return 'info';
-      if (prop === 'warn' || prop === 'error' || prop === 'fatal') return (obj: unknown, msg?: string) => records.push({ level: String(prop), obj, msg });
+      if (prop === 'warn' || prop === 'error' || prop === 'fatal')
+        return (obj: unknown, msg?: string) => records.push({ level: String(prop), obj, msg });
       return () => undefined;
     },
   });
@@ -55,7 +67,9 @@ export async function createWorld(peopleCount = 6): Promise<World> {
   const hall = place(PlaceType.VENUE, 'XCQ-HALL', '排练厅', community, { venueKind: VenueKind.ACTIVITY_ROOM, capacity: 40 });
   const chess = place(PlaceType.VENUE, 'XCQ-CHESS', '棋牌室', community, { venueKind: VenueKind.ACTIVITY_ROOM, capacity: 16 });
   const names = ['刘淑珍', '张德明', '马秀兰', '王建国', '陈桂兰', '赵志强', '黄玉兰', '周春生'];
-  const people = Array.from({ length: peopleCount }, (_, i) => em.create(Person, { name: names[i % names.length]! + (i >= names.length ? String(i) : '') }));
+  const people = Array.from({ length: peopleCount }, (_, i) =>
+    em.create(Person, { name: names[i % names.length] + (i >= names.length ? String(i) : '') }),
+  );
   const staff = em.create(Person, { name: '孙经理' });
   const company = em.create(Organization, { name: '方庄信达科技有限公司', kind: OrganizationKind.COMPANY, place: community });
   em.create(OrganizationMember, { organization: company, person: staff, role: '行政经理', joinedOn: '2021-03-01' });
@@ -69,7 +83,12 @@ export async function createWorld(peopleCount = 6): Promise<World> {
 export const as = (person: Person) => ({ caller: { id: person.uuid, kind: 'person' as const } });
 
 /** Emits verified service as the volunteer plugin would, and waits for the after-commit handler. */
-export async function verifyService(w: World, person: Person, minutes: number, extra: Partial<{ entryId: string; teamId: string | null; communityId: string }> = {}): Promise<string> {
+export async function verifyService(
+  w: World,
+  person: Person,
+  minutes: number,
+  extra: Partial<{ entryId: string; teamId: string | null; communityId: string }> = {},
+): Promise<string> {
   const entryId = extra.entryId ?? randomUUID();
   await w.app.platform.events.emit('volunteer.service-verified', {
     entryId,
@@ -86,7 +105,13 @@ export async function verifyService(w: World, person: Person, minutes: number, e
 
 const ACCOUNT = 'id name balance holderKind holderId';
 
-export async function openAccount(w: World, holderKind: 'PERSON' | 'ORGANIZATION' | 'TEAM', holderId: string, caller: Person, name?: string) {
+export async function openAccount(
+  w: World,
+  holderKind: 'PERSON' | 'ORGANIZATION' | 'TEAM',
+  holderId: string,
+  caller: Person,
+  name?: string,
+) {
   const data = await w.app.run(
     `mutation($c: ID!, $k: MoralBankHolderKind!, $h: ID!, $n: String) { openMoralBankAccount(communityId: $c, holderKind: $k, holderId: $h, name: $n) { ${ACCOUNT} } }`,
     { c: w.community.id, k: holderKind, h: holderId, n: name ?? null },
@@ -97,7 +122,9 @@ export async function openAccount(w: World, holderKind: 'PERSON' | 'ORGANIZATION
 
 /** The person's account in the test community, or null. */
 export async function accountOf(w: World, person: Person): Promise<{ id: string; balance: number } | null> {
-  const data = await w.app.run(`query($id: ID!) { person(id: $id) { moralBankAccounts { id balance community { id } } } }`, { id: person.id });
+  const data = await w.app.run(`query($id: ID!) { person(id: $id) { moralBankAccounts { id balance community { id } } } }`, {
+    id: person.id,
+  });
   return data.person.moralBankAccounts.find((a: { community: { id: string } }) => a.community.id === w.community.id) ?? null;
 }
 

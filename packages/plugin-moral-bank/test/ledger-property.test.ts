@@ -14,10 +14,15 @@ beforeAll(async () => {
     await verifyService(w, person, 10);
     accountIds.push((await accountOf(w, person))!.id);
   }
-  await w.app.run(
-    `mutation($input: MoralBankVenuePolicyInput!) { configureMoralBankVenue(input: $input) { maxMinutes } }`,
-    { input: { venueId: w.chess.id, openingHours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '08:00', closes: '21:00' })), maxMinutes: 120, refundCutoffMinutes: 1440, noShowForfeitPercent: 100 } },
-  );
+  await w.app.run(`mutation($input: MoralBankVenuePolicyInput!) { configureMoralBankVenue(input: $input) { maxMinutes } }`, {
+    input: {
+      venueId: w.chess.id,
+      openingHours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '08:00', closes: '21:00' })),
+      maxMinutes: 120,
+      refundCutoffMinutes: 1440,
+      noShowForfeitPercent: 100,
+    },
+  });
 });
 afterAll(() => w?.app.close());
 
@@ -31,7 +36,13 @@ const who = fc.integer({ min: 0, max: 3 });
 const command: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ op: fc.constant('earn' as const), who, minutes: fc.integer({ min: 1, max: 60 }) }),
   fc.record({ op: fc.constant('transfer' as const), from: who, to: who, minutes: fc.integer({ min: 1, max: 400 }) }),
-  fc.record({ op: fc.constant('book' as const), who, day: fc.integer({ min: 0, max: 3 }), hour: fc.integer({ min: 8, max: 19 }), length: fc.constantFrom(30, 60, 90, 120) }),
+  fc.record({
+    op: fc.constant('book' as const),
+    who,
+    day: fc.integer({ min: 0, max: 3 }),
+    hour: fc.integer({ min: 8, max: 19 }),
+    length: fc.constantFrom(30, 60, 90, 120),
+  }),
   fc.record({ op: fc.constant('cancel' as const), pick: fc.nat() }),
 );
 
@@ -57,43 +68,61 @@ test('random earn / transfer / book / cancel sequences keep the ledger balanced 
 
       for (const c of commands) {
         if (c.op === 'earn') {
-          await verifyService(w, w.people[c.who]!, c.minutes);
-          model[c.who]! += c.minutes * 5;
+          await verifyService(w, w.people[c.who], c.minutes);
+          model[c.who] += c.minutes * 5;
         } else if (c.op === 'transfer') {
           const result = await w.app.execute(
             'mutation($input: MoralBankTransferInput!) { transferMoralBankMinutes(input: $input) { minutes } }',
-            { input: { fromAccountId: accountIds[c.from], toAccountId: accountIds[c.to], minutes: c.minutes, idempotencyKey: `property-${++keys}` } },
-            as(w.people[c.from]!),
+            {
+              input: {
+                fromAccountId: accountIds[c.from],
+                toAccountId: accountIds[c.to],
+                minutes: c.minutes,
+                idempotencyKey: `property-${++keys}`,
+              },
+            },
+            as(w.people[c.from]),
           );
-          const expected = c.from === c.to ? 'SAME_ACCOUNT' : model[c.from]! < c.minutes ? 'INSUFFICIENT_BALANCE' : undefined;
+          const expected = c.from === c.to ? 'SAME_ACCOUNT' : model[c.from] < c.minutes ? 'INSUFFICIENT_BALANCE' : undefined;
           expect(code(result)).toBe(expected);
           if (!expected) {
-            model[c.from]! -= c.minutes;
-            model[c.to]! += c.minutes;
+            model[c.from] -= c.minutes;
+            model[c.to] += c.minutes;
           }
         } else if (c.op === 'book') {
           const from = monday.getTime() + (c.day + 1) * 86_400_000 + (c.hour - 9) * 3600_000;
           const to = from + c.length * 60_000;
           const result = await w.app.execute(
             'mutation($input: MoralBankBookingInput!) { bookMoralBankVenue(input: $input) { id } }',
-            { input: { venueId: w.chess.id, accountId: accountIds[c.who], startsAt: new Date(from).toISOString(), endsAt: new Date(to).toISOString() } },
-            as(w.people[c.who]!),
+            {
+              input: {
+                venueId: w.chess.id,
+                accountId: accountIds[c.who],
+                startsAt: new Date(from).toISOString(),
+                endsAt: new Date(to).toISOString(),
+              },
+            },
+            as(w.people[c.who]),
           );
           const clash = bookings.some((b) => b.active && b.from < to && from < b.to);
-          const expected = clash ? 'SLOT_TAKEN' : model[c.who]! < c.length ? 'INSUFFICIENT_BALANCE' : undefined;
+          const expected = clash ? 'SLOT_TAKEN' : model[c.who] < c.length ? 'INSUFFICIENT_BALANCE' : undefined;
           expect(code(result)).toBe(expected);
           if (!expected) {
-            model[c.who]! -= c.length;
+            model[c.who] -= c.length;
             bookings.push({ id: result.data!.bookMoralBankVenue.id, who: c.who, from, to, minutes: c.length, active: true });
           }
         } else {
           const active = bookings.filter((b) => b.active);
           if (active.length === 0) continue;
-          const b = active[c.pick % active.length]!;
-          const result = await w.app.execute('mutation($id: ID!) { cancelMoralBankBooking(bookingId: $id) { status } }', { id: b.id }, as(w.people[b.who]!));
+          const b = active[c.pick % active.length];
+          const result = await w.app.execute(
+            'mutation($id: ID!) { cancelMoralBankBooking(bookingId: $id) { status } }',
+            { id: b.id },
+            as(w.people[b.who]),
+          );
           expect(result.errors).toBeUndefined();
           b.active = false;
-          if (b.from - w.clock.now().getTime() >= 1440 * 60_000) model[b.who]! += b.minutes;
+          if (b.from - w.clock.now().getTime() >= 1440 * 60_000) model[b.who] += b.minutes;
         }
         const check = await ledger(w);
         expect(check).toMatchObject({ ok: true, entrySum: 0, balanceMismatches: [], unbalancedTransactions: [], accountsBelowFloor: [] });

@@ -9,18 +9,21 @@ afterAll(() => w?.app.close());
 
 test('verified service earns five minutes of venue time per minute, once per entry, even when delivered twice at once', async () => {
   const [liu] = w.people;
-  const entryId = await verifyService(w, liu!, 60);
-  expect((await accountOf(w, liu!))!.balance).toBe(300);
+  const entryId = await verifyService(w, liu, 60);
+  expect((await accountOf(w, liu))!.balance).toBe(300);
 
   // The same event again, then twice at the same moment: nothing more.
   const again = { entryId };
-  await verifyService(w, liu!, 60, again);
-  await Promise.all([verifyService(w, liu!, 60, again), verifyService(w, liu!, 60, again)]);
-  expect((await accountOf(w, liu!))!.balance).toBe(300);
+  await verifyService(w, liu, 60, again);
+  await Promise.all([verifyService(w, liu, 60, again), verifyService(w, liu, 60, again)]);
+  expect((await accountOf(w, liu))!.balance).toBe(300);
 
-  const data = await w.app.run(`query($id: ID!) { node(id: $id) { ... on MoralBankAccount { statement { kind amount balanceAfter memo transaction { rate serviceMinutes sourceId } } } } }`, {
-    id: (await accountOf(w, liu!))!.id,
-  });
+  const data = await w.app.run(
+    `query($id: ID!) { node(id: $id) { ... on MoralBankAccount { statement { kind amount balanceAfter memo transaction { rate serviceMinutes sourceId } } } } }`,
+    {
+      id: (await accountOf(w, liu))!.id,
+    },
+  );
   expect(data.node.statement).toEqual([
     { kind: 'EARN', amount: 300, balanceAfter: 300, memo: 'SHIFT', transaction: { rate: 5, serviceMinutes: 60, sourceId: entryId } },
   ]);
@@ -28,9 +31,12 @@ test('verified service earns five minutes of venue time per minute, once per ent
 });
 
 test('the rate is per community and recorded on each earning; a correction debits', async () => {
-  const zhang = w.people[1]!;
+  const zhang = w.people[1];
   const rateMutation = 'mutation($c: ID!, $r: Int!) { setMoralBankRate(communityId: $c, rate: $r) }';
-  expect((await w.app.execute(rateMutation, { c: w.community.id, r: 0 })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'rate' });
+  expect((await w.app.execute(rateMutation, { c: w.community.id, r: 0 })).errors?.[0]?.extensions).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    argument: 'rate',
+  });
   await w.app.run(rateMutation, { c: w.community.id, r: 3 });
   expect((await w.app.run('query($c: ID!) { moralBankRate(communityId: $c) }', { c: w.community.id })).moralBankRate).toBe(3);
   expect((await w.app.run('query($c: ID!) { moralBankRate(communityId: $c) }', { c: w.otherCommunity.id })).moralBankRate).toBe(5);
@@ -38,7 +44,10 @@ test('the rate is per community and recorded on each earning; a correction debit
   await verifyService(w, zhang, -10);
   const account = (await accountOf(w, zhang))!;
   expect(account.balance).toBe(60);
-  const data = await w.app.run(`query($id: ID!) { node(id: $id) { ... on MoralBankAccount { statement { amount balanceAfter transaction { rate serviceMinutes } } } } }`, { id: account.id });
+  const data = await w.app.run(
+    `query($id: ID!) { node(id: $id) { ... on MoralBankAccount { statement { amount balanceAfter transaction { rate serviceMinutes } } } } }`,
+    { id: account.id },
+  );
   expect(data.node.statement).toEqual([
     { amount: 90, balanceAfter: 90, transaction: { rate: 3, serviceMinutes: 30 } },
     { amount: -30, balanceAfter: 60, transaction: { rate: 3, serviceMinutes: -10 } },
@@ -53,55 +62,83 @@ test('the rate is per community and recorded on each earning; a correction debit
 
 test('transfers and gifts are idempotent by client key: same body, first result; other body, refused', async () => {
   const [, , ma, wang] = w.people;
-  await verifyService(w, ma!, 40); // 200 minutes
-  const from = (await accountOf(w, ma!))!;
-  const to = await openAccount(w, 'PERSON', wang!.id, wang!);
-  const body = { fromAccountId: from.id, toAccountId: to.id, minutes: 50, kind: 'GIFT', memo: '赠与邻居', idempotencyKey: 'gift-ma-wang-0001' };
+  await verifyService(w, ma, 40); // 200 minutes
+  const from = (await accountOf(w, ma))!;
+  const to = await openAccount(w, 'PERSON', wang.id, wang);
+  const body = {
+    fromAccountId: from.id,
+    toAccountId: to.id,
+    minutes: 50,
+    kind: 'GIFT',
+    memo: '赠与邻居',
+    idempotencyKey: 'gift-ma-wang-0001',
+  };
 
-  const first = await transfer(w, ma!, body);
+  const first = await transfer(w, ma, body);
   expect(first.errors).toBeUndefined();
   const tx = first.data!.transferMoralBankMinutes;
   expect(tx).toMatchObject({ kind: 'GIFT', minutes: 50 });
   expect(tx.entries.map((e: { amount: number }) => e.amount)).toEqual([-50, 50]);
 
-  const retries = await Promise.all([transfer(w, ma!, body), transfer(w, ma!, body)]);
+  const retries = await Promise.all([transfer(w, ma, body), transfer(w, ma, body)]);
   for (const r of retries) expect(r.data!.transferMoralBankMinutes.id).toBe(tx.id);
-  const other = await transfer(w, ma!, { ...body, minutes: 60 });
+  const other = await transfer(w, ma, { ...body, minutes: 60 });
   expect(other.errors?.[0]?.extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', argument: 'idempotencyKey' });
-  expect((await accountOf(w, ma!))!.balance).toBe(150);
-  expect((await accountOf(w, wang!))!.balance).toBe(50);
+  expect((await accountOf(w, ma))!.balance).toBe(150);
+  expect((await accountOf(w, wang))!.balance).toBe(50);
 
   // A brand-new key sent three times at once: one transfer.
   const racing = { ...body, minutes: 10, idempotencyKey: 'gift-ma-wang-0002' };
-  const raced = await Promise.all([transfer(w, ma!, racing), transfer(w, ma!, racing), transfer(w, ma!, racing)]);
+  const raced = await Promise.all([transfer(w, ma, racing), transfer(w, ma, racing), transfer(w, ma, racing)]);
   expect(new Set(raced.map((r) => r.data?.transferMoralBankMinutes.id)).size).toBe(1);
-  expect((await accountOf(w, ma!))!.balance).toBe(140);
+  expect((await accountOf(w, ma))!.balance).toBe(140);
 });
 
 test('a company deposits hours for its staff; only its members may spend its account', async () => {
   const firm = await openAccount(w, 'ORGANIZATION', w.company.id, w.staff);
   expect(firm.name).toBe('方庄信达科技有限公司');
   const staffAccount = await openAccount(w, 'PERSON', w.staff.id, w.staff);
-  const outsider = w.people[4]!;
+  const outsider = w.people[4];
   // Fund the company through a reversal-free route: a member's earned minutes transferred in.
   await verifyService(w, w.staff, 60);
-  const funded = await transfer(w, w.staff, { fromAccountId: staffAccount.id, toAccountId: firm.id, minutes: 200, idempotencyKey: 'fund-firm-0001' });
+  const funded = await transfer(w, w.staff, {
+    fromAccountId: staffAccount.id,
+    toAccountId: firm.id,
+    minutes: 200,
+    idempotencyKey: 'fund-firm-0001',
+  });
   expect(funded.errors).toBeUndefined();
-  const denied = await transfer(w, outsider, { fromAccountId: firm.id, toAccountId: staffAccount.id, minutes: 10, idempotencyKey: 'steal-firm-0001' });
+  const denied = await transfer(w, outsider, {
+    fromAccountId: firm.id,
+    toAccountId: staffAccount.id,
+    minutes: 10,
+    idempotencyKey: 'steal-firm-0001',
+  });
   expect(denied.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_ACCOUNT_HOLDER', argument: 'fromAccountId' });
-  const deposit = await transfer(w, w.staff, { fromAccountId: firm.id, toAccountId: staffAccount.id, minutes: 120, idempotencyKey: 'deposit-staff-0001', memo: '集团客户为员工存入' });
+  const deposit = await transfer(w, w.staff, {
+    fromAccountId: firm.id,
+    toAccountId: staffAccount.id,
+    minutes: 120,
+    idempotencyKey: 'deposit-staff-0001',
+    memo: '集团客户为员工存入',
+  });
   expect(deposit.errors).toBeUndefined();
-  const data = await w.app.run('query($id: ID!) { node(id: $id) { ... on Organization { moralBankAccounts { name balance holderKind holderId } } } }', { id: w.company.id });
-  expect(data.node.moralBankAccounts).toEqual([{ name: '方庄信达科技有限公司', balance: 80, holderKind: 'ORGANIZATION', holderId: w.company.id }]);
+  const data = await w.app.run(
+    'query($id: ID!) { node(id: $id) { ... on Organization { moralBankAccounts { name balance holderKind holderId } } } }',
+    { id: w.company.id },
+  );
+  expect(data.node.moralBankAccounts).toEqual([
+    { name: '方庄信达科技有限公司', balance: 80, holderKind: 'ORGANIZATION', holderId: w.company.id },
+  ]);
 });
 
 test('bad amounts, self-transfers, unknown and foreign accounts are refused with typed errors and write nothing', async () => {
   const [liu, zhang] = w.people;
-  const from = (await accountOf(w, liu!))!;
-  const to = (await accountOf(w, zhang!))!;
+  const from = (await accountOf(w, liu))!;
+  const to = (await accountOf(w, zhang))!;
   const foreign = await w.app.run(
     'mutation($c: ID!, $h: ID!) { openMoralBankAccount(communityId: $c, holderKind: PERSON, holderId: $h) { id } }',
-    { c: w.otherCommunity.id, h: zhang!.id },
+    { c: w.otherCommunity.id, h: zhang.id },
   );
   const ok = { fromAccountId: from.id, toAccountId: to.id, minutes: 10, idempotencyKey: 'bad-input-0000' };
   const before = await countRows(w);
@@ -110,7 +147,11 @@ test('bad amounts, self-transfers, unknown and foreign accounts are refused with
     [{ minutes: -5, idempotencyKey: 'bad-input-0002' }, 'INVALID_AMOUNT', 'minutes'],
     [{ minutes: 10_000_000, idempotencyKey: 'bad-input-0003' }, 'INVALID_AMOUNT', 'minutes'],
     [{ toAccountId: from.id, idempotencyKey: 'bad-input-0004' }, 'SAME_ACCOUNT', 'toAccountId'],
-    [{ toAccountId: toGlobalId('MoralBankAccount', '00000000-0000-4000-8000-000000000000'), idempotencyKey: 'bad-input-0005' }, 'NOT_FOUND', 'toAccountId'],
+    [
+      { toAccountId: toGlobalId('MoralBankAccount', '00000000-0000-4000-8000-000000000000'), idempotencyKey: 'bad-input-0005' },
+      'NOT_FOUND',
+      'toAccountId',
+    ],
     [{ toAccountId: w.community.id, idempotencyKey: 'bad-input-0006' }, 'BAD_USER_INPUT', 'toAccountId'],
     [{ toAccountId: foreign.openMoralBankAccount.id, idempotencyKey: 'bad-input-0007' }, 'BAD_USER_INPUT', 'toAccountId'],
     [{ idempotencyKey: 'short' }, 'BAD_USER_INPUT', 'idempotencyKey'],
@@ -118,35 +159,44 @@ test('bad amounts, self-transfers, unknown and foreign accounts are refused with
     [{ minutes: 59_000, idempotencyKey: 'bad-input-0009' }, 'INSUFFICIENT_BALANCE', undefined],
   ];
   for (const [change, expected, argument] of cases) {
-    const result = await transfer(w, liu!, { ...ok, ...change });
+    const result = await transfer(w, liu, { ...ok, ...change });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: expected, ...(argument ? { argument } : {}) });
-    expect(result.errors![0]!.message.length).toBeGreaterThan(20);
+    expect(result.errors![0].message.length).toBeGreaterThan(20);
   }
   // Fractional minutes never reach the resolver: the schema says Int.
-  const fractional = await transfer(w, liu!, { ...ok, minutes: 1.5 });
+  const fractional = await transfer(w, liu, { ...ok, minutes: 1.5 });
   expect(fractional.errors?.[0]?.message).toMatch(/Int cannot represent non-integer value: 1.5/);
   // Anonymous callers cannot spend.
-  const anonymous = await w.app.execute('mutation($input: MoralBankTransferInput!) { transferMoralBankMinutes(input: $input) { id } }', { input: ok });
+  const anonymous = await w.app.execute('mutation($input: MoralBankTransferInput!) { transferMoralBankMinutes(input: $input) { id } }', {
+    input: ok,
+  });
   expect(code(anonymous)).toBe('UNAUTHENTICATED');
   expect(await countRows(w)).toEqual(before);
 });
 
 test('fifty concurrent spends: exactly the affordable ones succeed and the balance never goes below zero', async () => {
-  const spender = w.people[5]!;
-  const receiver = w.people[6]!;
+  const spender = w.people[5];
+  const receiver = w.people[6];
   await verifyService(w, spender, 47); // 235 minutes: 23 spends of 10 fit
   const from = (await accountOf(w, spender))!;
   const to = await openAccount(w, 'PERSON', receiver.id, receiver);
   const results = await Promise.all(
-    Array.from({ length: 50 }, (_, i) => transfer(w, spender, { fromAccountId: from.id, toAccountId: to.id, minutes: 10, idempotencyKey: `spend-50-${String(i).padStart(4, '0')}` })),
+    Array.from({ length: 50 }, (_, i) =>
+      transfer(w, spender, {
+        fromAccountId: from.id,
+        toAccountId: to.id,
+        minutes: 10,
+        idempotencyKey: `spend-50-${String(i).padStart(4, '0')}`,
+      }),
+    ),
   );
   const ok = results.filter((r) => !r.errors);
   const refused = results.filter((r) => r.errors);
   expect(ok).toHaveLength(23);
   expect(refused).toHaveLength(27);
   for (const r of refused) {
-    expect(r.errors![0]!.extensions).toMatchObject({ code: 'INSUFFICIENT_BALANCE' });
-    expect(r.errors![0]!.message).toMatch(/^Insufficient balance: account 赵志强 has \d+ minutes and this needs 10/);
+    expect(r.errors![0].extensions).toMatchObject({ code: 'INSUFFICIENT_BALANCE' });
+    expect(r.errors![0].message).toMatch(/^Insufficient balance: account 赵志强 has \d+ minutes and this needs 10/);
   }
   expect((await accountOf(w, spender))!.balance).toBe(5);
   expect((await accountOf(w, receiver))!.balance).toBe(230);
@@ -167,7 +217,10 @@ test('the ledger is append-only and balanced by the database itself, not only by
         "INSERT INTO moral_bank.ledger_transaction (id, community_id, kind, minutes, occurred_at) VALUES ('00000000-0000-4000-8000-0000000000aa', ?, 'transfer', 100, now())",
         [acct.community_id],
       );
-      await tx.execute("INSERT INTO moral_bank.entry (transaction_id, account_id, amount, occurred_at) VALUES ('00000000-0000-4000-8000-0000000000aa', ?, 100, now())", [acct.id]);
+      await tx.execute(
+        "INSERT INTO moral_bank.entry (transaction_id, account_id, amount, occurred_at) VALUES ('00000000-0000-4000-8000-0000000000aa', ?, 100, now())",
+        [acct.id],
+      );
     }),
   ).rejects.toThrow(/unbalanced/);
   expect(await ledger(w)).toMatchObject({ ok: true });
@@ -175,21 +228,43 @@ test('the ledger is append-only and balanced by the database itself, not only by
 
 test('a transaction is corrected by a reversing transaction, once', async () => {
   const [, , ma, wang] = w.people;
-  const from = (await accountOf(w, ma!))!;
-  const to = (await accountOf(w, wang!))!;
-  const sent = await transfer(w, ma!, { fromAccountId: from.id, toAccountId: to.id, minutes: 20, idempotencyKey: 'to-reverse-0001' });
+  const from = (await accountOf(w, ma))!;
+  const to = (await accountOf(w, wang))!;
+  const sent = await transfer(w, ma, { fromAccountId: from.id, toAccountId: to.id, minutes: 20, idempotencyKey: 'to-reverse-0001' });
   const id = sent.data!.transferMoralBankMinutes.id;
   const reverse = () =>
-    w.app.execute('mutation($id: ID!) { reverseMoralBankTransaction(transactionId: $id, reason: "转错了人") { id kind minutes reverses { id kind } entries { amount } } }', { id }, as(w.staff));
+    w.app.execute(
+      'mutation($id: ID!) { reverseMoralBankTransaction(transactionId: $id, reason: "转错了人") { id kind minutes reverses { id kind } entries { amount } } }',
+      { id },
+      as(w.staff),
+    );
   const reversed = await reverse();
-  expect(reversed.data!.reverseMoralBankTransaction).toMatchObject({ kind: "REVERSAL", minutes: 20, reverses: { id, kind: "TRANSFER" }, entries: [{ amount: 20 }, { amount: -20 }] });
+  expect(reversed.data!.reverseMoralBankTransaction).toMatchObject({
+    kind: 'REVERSAL',
+    minutes: 20,
+    reverses: { id, kind: 'TRANSFER' },
+    entries: [{ amount: 20 }, { amount: -20 }],
+  });
   expect(code(await reverse())).toBe('CONFLICT');
-  const twice = await w.app.execute('mutation($id: ID!) { reverseMoralBankTransaction(transactionId: $id, reason: "再冲正") { id } }', { id: reversed.data!.reverseMoralBankTransaction.id }, as(w.staff));
+  const twice = await w.app.execute(
+    'mutation($id: ID!) { reverseMoralBankTransaction(transactionId: $id, reason: "再冲正") { id } }',
+    { id: reversed.data!.reverseMoralBankTransaction.id },
+    as(w.staff),
+  );
   expect(twice.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'transactionId' });
   // Minutes already spent cannot be taken back: the reversal would overdraw the receiver.
-  const spent = await transfer(w, ma!, { fromAccountId: from.id, toAccountId: to.id, minutes: 30, idempotencyKey: 'to-reverse-0002' });
-  await transfer(w, wang!, { fromAccountId: to.id, toAccountId: from.id, minutes: (await accountOf(w, wang!))!.balance, idempotencyKey: 'drain-wang-0001' });
-  const overdraw = await w.app.execute('mutation($id: ID!) { reverseMoralBankTransaction(transactionId: $id, reason: "转错了") { id } }', { id: spent.data!.transferMoralBankMinutes.id }, as(w.staff));
+  const spent = await transfer(w, ma, { fromAccountId: from.id, toAccountId: to.id, minutes: 30, idempotencyKey: 'to-reverse-0002' });
+  await transfer(w, wang, {
+    fromAccountId: to.id,
+    toAccountId: from.id,
+    minutes: (await accountOf(w, wang))!.balance,
+    idempotencyKey: 'drain-wang-0001',
+  });
+  const overdraw = await w.app.execute(
+    'mutation($id: ID!) { reverseMoralBankTransaction(transactionId: $id, reason: "转错了") { id } }',
+    { id: spent.data!.transferMoralBankMinutes.id },
+    as(w.staff),
+  );
   expect(code(overdraw)).toBe('INSUFFICIENT_BALANCE');
   expect(await ledger(w)).toMatchObject({ ok: true });
 });
@@ -197,8 +272,8 @@ test('a transaction is corrected by a reversing transaction, once', async () => 
 test('statements carry a running balance; monthly summaries and opt-in top contributors', async () => {
   const [liu] = w.people;
   w.clock.advance(31 * 86_400_000); // into July
-  await verifyService(w, liu!, 12);
-  const account = (await accountOf(w, liu!))!;
+  await verifyService(w, liu, 12);
+  const account = (await accountOf(w, liu))!;
   const data = await w.app.run(
     `query($id: ID!, $from: DateTimeISO) { node(id: $id) { ... on MoralBankAccount { balance statement(from: $from) { kind amount balanceAfter counterparty } } } }`,
     { id: account.id, from: '2026-07-01T00:00:00+08:00' },
@@ -206,12 +281,22 @@ test('statements carry a running balance; monthly summaries and opt-in top contr
   expect(data.node.statement).toEqual([{ kind: 'EARN', amount: 60, balanceAfter: 360, counterparty: '社区道德银行发行账户' }]);
   expect(data.node.balance).toBe(360);
 
-  const summary = await w.app.run('query($c: ID!) { moralBankMonthlySummary(communityId: $c) { month serviceMinutes earnedMinutes spentMinutes transferredMinutes outstandingMinutes } }', {
-    c: w.community.id,
-  });
+  const summary = await w.app.run(
+    'query($c: ID!) { moralBankMonthlySummary(communityId: $c) { month serviceMinutes earnedMinutes spentMinutes transferredMinutes outstandingMinutes } }',
+    {
+      c: w.community.id,
+    },
+  );
   const [june, july] = summary.moralBankMonthlySummary;
   expect(june.month).toBe('2026-06');
-  expect(july).toEqual({ month: '2026-07', serviceMinutes: 12, earnedMinutes: 60, spentMinutes: 0, transferredMinutes: 0, outstandingMinutes: june.outstandingMinutes + 60 });
+  expect(july).toEqual({
+    month: '2026-07',
+    serviceMinutes: 12,
+    earnedMinutes: 60,
+    spentMinutes: 0,
+    transferredMinutes: 0,
+    outstandingMinutes: june.outstandingMinutes + 60,
+  });
   const held = await w.app.run('query($c: ID!) { place(id: $c) { moralBankAccounts { holderKind balance } } }', { c: w.community.id });
   const holders = held.place.moralBankAccounts.filter((a: { holderKind: string }) => a.holderKind !== 'BANK');
   expect(july.outstandingMinutes).toBe(holders.reduce((s: number, a: { balance: number }) => s + a.balance, 0));
@@ -219,9 +304,9 @@ test('statements carry a running balance; monthly summaries and opt-in top contr
   const top = 'query($c: ID!) { moralBankTopContributors(communityId: $c) { account { name } serviceMinutes } }';
   expect((await w.app.run(top, { c: w.community.id })).moralBankTopContributors).toEqual([]);
   const optIn = 'mutation($a: ID!, $o: Boolean!) { setMoralBankRankingOptIn(accountId: $a, optIn: $o) { inRankings } }';
-  expect(code(await w.app.execute(optIn, { a: account.id, o: true }, as(w.people[1]!)))).toBe('NOT_ACCOUNT_HOLDER');
-  await w.app.run(optIn, { a: account.id, o: true }, as(liu!));
-  await w.app.run(optIn, { a: (await accountOf(w, w.people[5]!))!.id, o: true }, as(w.people[5]!));
+  expect(code(await w.app.execute(optIn, { a: account.id, o: true }, as(w.people[1])))).toBe('NOT_ACCOUNT_HOLDER');
+  await w.app.run(optIn, { a: account.id, o: true }, as(liu));
+  await w.app.run(optIn, { a: (await accountOf(w, w.people[5]))!.id, o: true }, as(w.people[5]));
   expect((await w.app.run(top, { c: w.community.id })).moralBankTopContributors).toEqual([
     { account: { name: '刘淑珍' }, serviceMinutes: 72 },
     { account: { name: '赵志强' }, serviceMinutes: 47 },
@@ -245,30 +330,68 @@ test('accounts on people, organisations and places are batched: one person or fi
 test('a team account is kept by the person who opened it; the team gifts hours to a member', async () => {
   const [, , ma, wang, chen] = w.people;
   const teamId = toGlobalId('VolunteerTeam', '6a0c8d1e-2019-4916-9a16-0000000000aa');
-  const nameless = await w.app.execute('mutation($c: ID!, $h: ID!) { openMoralBankAccount(communityId: $c, holderKind: TEAM, holderId: $h) { id } }', { c: w.community.id, h: teamId }, as(ma!));
+  const nameless = await w.app.execute(
+    'mutation($c: ID!, $h: ID!) { openMoralBankAccount(communityId: $c, holderKind: TEAM, holderId: $h) { id } }',
+    { c: w.community.id, h: teamId },
+    as(ma),
+  );
   expect(nameless.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'name' });
-  const team = await openAccount(w, 'TEAM', teamId, ma!, '新城京剧票友队');
+  const team = await openAccount(w, 'TEAM', teamId, ma, '新城京剧票友队');
   expect(team).toMatchObject({ name: '新城京剧票友队', balance: 0, holderKind: 'TEAM', holderId: teamId });
-  expect((await openAccount(w, 'TEAM', teamId, ma!, '新城京剧票友队')).id).toBe(team.id); // opening twice: the same account
-  const maAccount = (await accountOf(w, ma!))!;
-  const wangAccount = (await accountOf(w, wang!))!;
-  expect((await transfer(w, ma!, { fromAccountId: maAccount.id, toAccountId: team.id, minutes: 40, kind: 'GIFT', idempotencyKey: 'member-to-team-01' })).errors).toBeUndefined();
-  const denied = await transfer(w, chen!, { fromAccountId: team.id, toAccountId: wangAccount.id, minutes: 10, kind: 'GIFT', idempotencyKey: 'team-gift-denied-1' });
-  expect(denied.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_ACCOUNT_HOLDER' });
-  const gift = await transfer(w, ma!, { fromAccountId: team.id, toAccountId: wangAccount.id, minutes: 25, kind: 'GIFT', memo: '票友队赠与队员', idempotencyKey: 'team-gift-wang-01' });
-  const { node } = await w.app.run('query($id: ID!) { node(id: $id) { ... on MoralBankTransaction { kind memo actor { name } entries { amount account { name } } } } }', {
-    id: gift.data!.transferMoralBankMinutes.id,
+  expect((await openAccount(w, 'TEAM', teamId, ma, '新城京剧票友队')).id).toBe(team.id); // opening twice: the same account
+  const maAccount = (await accountOf(w, ma))!;
+  const wangAccount = (await accountOf(w, wang))!;
+  expect(
+    (
+      await transfer(w, ma, {
+        fromAccountId: maAccount.id,
+        toAccountId: team.id,
+        minutes: 40,
+        kind: 'GIFT',
+        idempotencyKey: 'member-to-team-01',
+      })
+    ).errors,
+  ).toBeUndefined();
+  const denied = await transfer(w, chen, {
+    fromAccountId: team.id,
+    toAccountId: wangAccount.id,
+    minutes: 10,
+    kind: 'GIFT',
+    idempotencyKey: 'team-gift-denied-1',
   });
-  expect(node).toEqual({ kind: 'GIFT', memo: '票友队赠与队员', actor: { name: '马秀兰' }, entries: [{ amount: -25, account: { name: '新城京剧票友队' } }, { amount: 25, account: { name: '王建国' } }] });
+  expect(denied.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_ACCOUNT_HOLDER' });
+  const gift = await transfer(w, ma, {
+    fromAccountId: team.id,
+    toAccountId: wangAccount.id,
+    minutes: 25,
+    kind: 'GIFT',
+    memo: '票友队赠与队员',
+    idempotencyKey: 'team-gift-wang-01',
+  });
+  const { node } = await w.app.run(
+    'query($id: ID!) { node(id: $id) { ... on MoralBankTransaction { kind memo actor { name } entries { amount account { name } } } } }',
+    {
+      id: gift.data!.transferMoralBankMinutes.id,
+    },
+  );
+  expect(node).toEqual({
+    kind: 'GIFT',
+    memo: '票友队赠与队员',
+    actor: { name: '马秀兰' },
+    entries: [
+      { amount: -25, account: { name: '新城京剧票友队' } },
+      { amount: 25, account: { name: '王建国' } },
+    ],
+  });
 });
 
 test('malformed verified service is ignored with a warning, never credited', async () => {
   const before = await countRows(w);
   w.logs.length = 0;
-  await verifyService(w, w.people[0]!, 1.5);
-  await verifyService(w, w.people[0]!, 0);
-  await verifyService(w, w.people[0]!, 100_000);
-  await verifyService(w, w.people[0]!, 30, { communityId: w.hall.uuid }); // a venue, not a community
+  await verifyService(w, w.people[0], 1.5);
+  await verifyService(w, w.people[0], 0);
+  await verifyService(w, w.people[0], 100_000);
+  await verifyService(w, w.people[0], 30, { communityId: w.hall.uuid }); // a venue, not a community
   expect(await countRows(w)).toEqual(before);
   expect(w.logs.filter((l) => l.level === 'warn')).toHaveLength(4);
 });

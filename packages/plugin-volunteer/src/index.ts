@@ -17,7 +17,12 @@ import { VolunteerApplicationResolver, VolunteerRecruitmentResolver, VolunteerTe
 import { VolunteerServiceEntry } from './service-entry.entity.js';
 import { VolunteerServiceEntryResolver } from './service-hours.resolver.js';
 import { VolunteerShift, VolunteerShiftSchedule, VolunteerShiftSignup } from './shift.entity.js';
-import { VolunteerShiftResolver, VolunteerShiftScheduleResolver, VolunteerShiftSignupResolver, VolunteerTeamShiftsResolver } from './shift.resolver.js';
+import {
+  VolunteerShiftResolver,
+  VolunteerShiftScheduleResolver,
+  VolunteerShiftSignupResolver,
+  VolunteerTeamShiftsResolver,
+} from './shift.resolver.js';
 import { volunteerTaskBoardItems } from './task.board.js';
 import { VolunteerTask } from './task.entity.js';
 import { RequestVolunteerTasksResolver, VolunteerTaskResolver } from './task.resolver.js';
@@ -67,7 +72,7 @@ export const plugin = definePlugin({
   placeRules: volunteerPlaceRules,
   permissions: {
     [VolunteerPermission.VERIFY_HOURS]: {
-      description: 'Verify, decline and correct volunteers\' service hours at a community.',
+      description: "Verify, decline and correct volunteers' service hours at a community.",
       roles: [PersonRoleKind.SOCIAL_WORKER],
     },
   },

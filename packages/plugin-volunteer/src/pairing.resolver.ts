@@ -1,4 +1,19 @@
-import { actingPerson, type GongzhiContext, loadById, loadByForeignKey, Person, Place, PlaceType, refId, requireEntity, requireIsoDate, requirePerson, requirePlace, userError, requireVisible } from '@gongzhi/core';
+import {
+  actingPerson,
+  type GongzhiContext,
+  loadById,
+  loadByForeignKey,
+  Person,
+  Place,
+  PlaceType,
+  refId,
+  requireEntity,
+  requireIsoDate,
+  requirePerson,
+  requirePlace,
+  userError,
+  requireVisible,
+} from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Resolver, Root } from 'type-graphql';
 import { VolunteerPairing, VolunteerPairingVisit } from './pairing.entity.js';
 import { VolunteerTeam } from './team.entity.js';
@@ -33,15 +48,28 @@ export class CreateVolunteerPairingInput {
 @Resolver(() => VolunteerPairing)
 export class VolunteerPairingResolver {
   @Mutation(() => VolunteerPairing, {
-    description: 'Pairs a team (its leaders decide) or a volunteer (themselves or, for their team, a leader) with a resident in need from a date, with a care plan.',
+    description:
+      'Pairs a team (its leaders decide) or a volunteer (themselves or, for their team, a leader) with a resident in need from a date, with a care plan.',
   })
-  async createVolunteerPairing(@Arg('input', () => CreateVolunteerPairingInput) input: CreateVolunteerPairingInput, @Ctx() ctx: GongzhiContext): Promise<VolunteerPairing> {
+  async createVolunteerPairing(
+    @Arg('input', () => CreateVolunteerPairingInput) input: CreateVolunteerPairingInput,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerPairing> {
     const actor = await actingPerson(ctx);
     if (Boolean(input.teamId) === Boolean(input.volunteerId)) {
-      throw userError('BAD_USER_INPUT', 'Give exactly one of "input.teamId" (a team pairs) or "input.volunteerId" (one volunteer pairs).', 'input.teamId');
+      throw userError(
+        'BAD_USER_INPUT',
+        'Give exactly one of "input.teamId" (a team pairs) or "input.volunteerId" (one volunteer pairs).',
+        'input.teamId',
+      );
     }
     const startsOn = requireIsoDate(input.startsOn, 'input.startsOn');
-    if (input.carePlan.length === 0) throw userError('BAD_USER_INPUT', '"input.carePlan" must name at least one item (escort to hospital, medicine, housework…).', 'input.carePlan');
+    if (input.carePlan.length === 0)
+      throw userError(
+        'BAD_USER_INPUT',
+        '"input.carePlan" must name at least one item (escort to hospital, medicine, housework…).',
+        'input.carePlan',
+      );
     return inTransaction(ctx, async ({ em, emit }) => {
       const resident = await requirePerson(em, input.residentId, 'input.residentId');
       let team: VolunteerTeam | null = null;
@@ -51,9 +79,14 @@ export class VolunteerPairingResolver {
         await requireLeader(em, team, actor, 'pair the team with a resident');
       } else {
         volunteer = await requirePerson(em, input.volunteerId!, 'input.volunteerId');
-        if (volunteer.uuid === resident.uuid) throw userError('BAD_USER_INPUT', 'A volunteer cannot be paired with themselves.', 'input.volunteerId');
+        if (volunteer.uuid === resident.uuid)
+          throw userError('BAD_USER_INPUT', 'A volunteer cannot be paired with themselves.', 'input.volunteerId');
         if (volunteer.uuid !== actor.uuid) {
-          throw userError('FORBIDDEN', 'A volunteer pairs themselves with a resident; to pair a team, give "input.teamId".', 'input.volunteerId');
+          throw userError(
+            'FORBIDDEN',
+            'A volunteer pairs themselves with a resident; to pair a team, give "input.teamId".',
+            'input.volunteerId',
+          );
         }
       }
       let community: Place | null;
@@ -62,7 +95,12 @@ export class VolunteerPairingResolver {
       } else {
         const household = resident.household ? await em.findOne(Place, { uuid: refId(resident.household)! }) : null;
         community = household ? await communityOf(em, household) : null;
-        if (!community) throw userError('BAD_USER_INPUT', `${resident.name} has no household in a community: give "input.communityId".`, 'input.communityId');
+        if (!community)
+          throw userError(
+            'BAD_USER_INPUT',
+            `${resident.name} has no household in a community: give "input.communityId".`,
+            'input.communityId',
+          );
       }
       const pairing = em.create(VolunteerPairing, {
         team,
@@ -79,29 +117,42 @@ export class VolunteerPairingResolver {
     });
   }
 
-  @Mutation(() => VolunteerPairingVisit, { description: "Logs a visit to the paired resident by the signed-in volunteer (the paired volunteer or a member of the paired team)." })
+  @Mutation(() => VolunteerPairingVisit, {
+    description: 'Logs a visit to the paired resident by the signed-in volunteer (the paired volunteer or a member of the paired team).',
+  })
   async logVolunteerPairingVisit(
     @Arg('pairingId', () => ID) pairingId: string,
     @Arg('careItems', () => [VolunteerCareItem]) careItems: VolunteerCareItem[],
     @Arg('note', () => String, { defaultValue: '' }) note: string,
-    @Arg('visitedAt', () => Date, { nullable: true, description: 'When; now when omitted. Not in the future.' }) visitedAt: Date | null | undefined,
+    @Arg('visitedAt', () => Date, { nullable: true, description: 'When; now when omitted. Not in the future.' })
+    visitedAt: Date | null | undefined,
     @Ctx() ctx: GongzhiContext,
   ): Promise<VolunteerPairingVisit> {
     // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
     await requireVisible(ctx, ctx.em, VolunteerPairing, 'VolunteerPairing', pairingId, 'pairingId');
     const visitor = await actingPerson(ctx);
     const at = visitedAt ?? ctx.now();
-    if (at.getTime() > ctx.now().getTime()) throw userError('BAD_USER_INPUT', `"visitedAt" must not be in the future; it is ${at.toISOString()}.`, 'visitedAt');
+    if (at.getTime() > ctx.now().getTime())
+      throw userError('BAD_USER_INPUT', `"visitedAt" must not be in the future; it is ${at.toISOString()}.`, 'visitedAt');
     return inTransaction(ctx, async ({ em, emit }) => {
       const pairing = await requireEntity(em, VolunteerPairing, 'VolunteerPairing', pairingId, 'pairingId');
-      if (pairing.endsOn && pairing.endsOn < localDate(at)) throw userError('PAIRING_ENDED', `This pairing ended on ${pairing.endsOn}.`, 'pairingId');
-      if (localDate(at) < pairing.startsOn) throw userError('BAD_USER_INPUT', `This pairing starts on ${pairing.startsOn}; the visit is before that.`, 'visitedAt');
+      if (pairing.endsOn && pairing.endsOn < localDate(at))
+        throw userError('PAIRING_ENDED', `This pairing ended on ${pairing.endsOn}.`, 'pairingId');
+      if (localDate(at) < pairing.startsOn)
+        throw userError('BAD_USER_INPUT', `This pairing starts on ${pairing.startsOn}; the visit is before that.`, 'visitedAt');
       const teamId = refId(pairing.team);
       const allowed = teamId
         ? Boolean(await activeMembership(em, em.getReference(VolunteerTeam, teamId), visitor))
         : refId(pairing.volunteer) === visitor.uuid;
-      if (!allowed) throw userError('FORBIDDEN', `${visitor.name} is not the paired volunteer nor a member of the paired team.`, 'pairingId');
-      const visit = em.create(VolunteerPairingVisit, { pairing, visitor, visitedAt: at, careItems: [...new Set(careItems)], note: note.trim() });
+      if (!allowed)
+        throw userError('FORBIDDEN', `${visitor.name} is not the paired volunteer nor a member of the paired team.`, 'pairingId');
+      const visit = em.create(VolunteerPairingVisit, {
+        pairing,
+        visitor,
+        visitedAt: at,
+        careItems: [...new Set(careItems)],
+        note: note.trim(),
+      });
       await em.flush();
       const community = await em.findOneOrFail(Place, { uuid: refId(pairing.community)! });
       await emit('volunteer.pairing-visited', { pairingId: pairing.uuid, visitId: visit.uuid, placePath: community.path });
@@ -121,7 +172,8 @@ export class VolunteerPairingResolver {
       const pairing = await requireEntity(em, VolunteerPairing, 'VolunteerPairing', pairingId, 'pairingId');
       const teamId = refId(pairing.team);
       if (teamId) await requireLeader(em, await em.findOneOrFail(VolunteerTeam, { uuid: teamId }), actor, 'end the pairing');
-      else if (refId(pairing.volunteer) !== actor.uuid) throw userError('FORBIDDEN', 'Only the paired volunteer ends this pairing.', 'pairingId');
+      else if (refId(pairing.volunteer) !== actor.uuid)
+        throw userError('FORBIDDEN', 'Only the paired volunteer ends this pairing.', 'pairingId');
       if (pairing.endsOn) throw userError('PAIRING_ENDED', `This pairing already ended on ${pairing.endsOn}.`, 'pairingId');
       if (endsOn < pairing.startsOn) throw userError('BAD_USER_INPUT', `"endsOn" must be on or after ${pairing.startsOn}.`, 'endsOn');
       pairing.endsOn = endsOn;

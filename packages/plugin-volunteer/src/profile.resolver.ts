@@ -96,7 +96,9 @@ export class VolunteerProfileResolver {
   @FieldResolver(() => [VolunteerTeam], { description: 'Teams the person is a member of now.' })
   async teams(@Root() profile: VolunteerProfile, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam[]> {
     const current = await this.allMemberships(profile, ctx);
-    return (await Promise.all(current.filter((m) => !m.leftOn).map((m) => loadById(ctx, VolunteerTeam, refId(m.team)!)))) as VolunteerTeam[];
+    return (await Promise.all(
+      current.filter((m) => !m.leftOn).map((m) => loadById(ctx, VolunteerTeam, refId(m.team)!)),
+    )) as VolunteerTeam[];
   }
 
   @FieldResolver(() => [String], { description: "Skills named in the person's current memberships." })
@@ -131,5 +133,4 @@ export class PersonVolunteerProfileResolver {
   volunteerProfile(@Root() person: Person): VolunteerProfile {
     return Object.assign(new VolunteerProfile(), { personUuid: person.uuid });
   }
-
 }

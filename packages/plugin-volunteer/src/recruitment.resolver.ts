@@ -1,4 +1,16 @@
-import { actingPerson, type GongzhiContext, loadById, loadByForeignKey, Person, Place, refId, requireEntity, requirePlace, userError, requireVisible } from '@gongzhi/core';
+import {
+  actingPerson,
+  type GongzhiContext,
+  loadById,
+  loadByForeignKey,
+  Person,
+  Place,
+  refId,
+  requireEntity,
+  requirePlace,
+  userError,
+  requireVisible,
+} from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { VolunteerApplication, VolunteerRecruitment } from './recruitment.entity.js';
 import { VolunteerTeamMember } from './team-member.entity.js';
@@ -49,14 +61,21 @@ function announce(tx: Tx, application: VolunteerApplication) {
 @Resolver(() => VolunteerRecruitment)
 export class VolunteerRecruitmentResolver {
   @Mutation(() => VolunteerRecruitment, { description: "Posts a team's call for volunteers (leaders only)." })
-  async postVolunteerRecruitment(@Arg('input', () => PostVolunteerRecruitmentInput) input: PostVolunteerRecruitmentInput, @Ctx() ctx: GongzhiContext): Promise<VolunteerRecruitment> {
+  async postVolunteerRecruitment(
+    @Arg('input', () => PostVolunteerRecruitmentInput) input: PostVolunteerRecruitmentInput,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerRecruitment> {
     const actor = await actingPerson(ctx);
     const title = requireText(input.title, 'input.title');
     if (!Number.isInteger(input.wanted) || input.wanted < 1 || input.wanted > 10000) {
       throw userError('BAD_USER_INPUT', `"input.wanted" must be a whole number from 1 to 10000, got ${input.wanted}.`, 'input.wanted');
     }
     if (input.openUntil.getTime() <= ctx.now().getTime()) {
-      throw userError('BAD_USER_INPUT', `"input.openUntil" must be in the future; it is ${input.openUntil.toISOString()}.`, 'input.openUntil');
+      throw userError(
+        'BAD_USER_INPUT',
+        `"input.openUntil" must be in the future; it is ${input.openUntil.toISOString()}.`,
+        'input.openUntil',
+      );
     }
     return inTransaction(ctx, async ({ em, emit }) => {
       const team = await requireEntity(em, VolunteerTeam, 'VolunteerTeam', input.teamId, 'input.teamId');
@@ -78,8 +97,13 @@ export class VolunteerRecruitmentResolver {
     });
   }
 
-  @Mutation(() => VolunteerApplication, { description: 'Signs the signed-in person up for a call: PENDING while seats remain, WAITLISTED when full.' })
-  async signUpForVolunteerRecruitment(@Arg('recruitmentId', () => ID) recruitmentId: string, @Ctx() ctx: GongzhiContext): Promise<VolunteerApplication> {
+  @Mutation(() => VolunteerApplication, {
+    description: 'Signs the signed-in person up for a call: PENDING while seats remain, WAITLISTED when full.',
+  })
+  async signUpForVolunteerRecruitment(
+    @Arg('recruitmentId', () => ID) recruitmentId: string,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerApplication> {
     // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
     await requireVisible(ctx, ctx.em, VolunteerRecruitment, 'VolunteerRecruitment', recruitmentId, 'recruitmentId');
     const person = await actingPerson(ctx);
@@ -93,8 +117,13 @@ export class VolunteerRecruitmentResolver {
       }
       // Read the seats under a share lock: a leader's accept (which locks the row to take a seat)
       // either finished before, and we see it, or waits for us and then waitlists us with the rest.
-      const [seats] = await sql<{ accepted: number; wanted: number }>(tx.em, 'SELECT accepted, wanted FROM volunteer.recruitment WHERE id = ? FOR SHARE', [call.uuid]);
-      const status = Number(seats!.accepted) < Number(seats!.wanted) ? VolunteerApplicationStatus.PENDING : VolunteerApplicationStatus.WAITLISTED;
+      const [seats] = await sql<{ accepted: number; wanted: number }>(
+        tx.em,
+        'SELECT accepted, wanted FROM volunteer.recruitment WHERE id = ? FOR SHARE',
+        [call.uuid],
+      );
+      const status =
+        Number(seats.accepted) < Number(seats.wanted) ? VolunteerApplicationStatus.PENDING : VolunteerApplicationStatus.WAITLISTED;
       const application = tx.em.create(VolunteerApplication, { recruitment: call, person, status, createdAt: ctx.now() });
       await tx.em.flush();
       await announce(tx, application);
@@ -103,7 +132,8 @@ export class VolunteerRecruitmentResolver {
   }
 
   @Mutation(() => VolunteerApplication, {
-    description: 'A leader accepts (the person joins the team) or declines (with a reason) a pending or waitlisted application. Accepting when the call is full fails with RECRUITMENT_FULL.',
+    description:
+      'A leader accepts (the person joins the team) or declines (with a reason) a pending or waitlisted application. Accepting when the call is full fails with RECRUITMENT_FULL.',
   })
   async decideVolunteerApplication(
     @Arg('applicationId', () => ID) applicationId: string,
@@ -112,7 +142,8 @@ export class VolunteerRecruitmentResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<VolunteerApplication> {
     const actor = await actingPerson(ctx);
-    if (!accept && !reason?.trim()) throw userError('BAD_USER_INPUT', '"reason" is required when declining: say why, so the applicant knows.', 'reason');
+    if (!accept && !reason?.trim())
+      throw userError('BAD_USER_INPUT', '"reason" is required when declining: say why, so the applicant knows.', 'reason');
     return inTransaction(ctx, async (tx) => {
       const { em } = tx;
       const application = await requireEntity(em, VolunteerApplication, 'VolunteerApplication', applicationId, 'applicationId');
@@ -120,13 +151,25 @@ export class VolunteerRecruitmentResolver {
       const team = await em.findOneOrFail(VolunteerTeam, { uuid: refId(call.team)! });
       await requireLeader(em, team, actor, 'decide applications');
       if (application.status !== VolunteerApplicationStatus.PENDING && application.status !== VolunteerApplicationStatus.WAITLISTED) {
-        throw userError('ALREADY_DECIDED', `This application is already ${application.status}; only pending or waitlisted ones are decided.`, 'applicationId');
+        throw userError(
+          'ALREADY_DECIDED',
+          `This application is already ${application.status}; only pending or waitlisted ones are decided.`,
+          'applicationId',
+        );
       }
       if (accept) {
         // Take a seat only while one is free: of two concurrent accepts for the last seat, one wins.
-        const seat = await sql(em, 'UPDATE volunteer.recruitment SET accepted = accepted + 1 WHERE id = ? AND accepted < wanted RETURNING accepted, wanted', [call.uuid]);
+        const seat = await sql(
+          em,
+          'UPDATE volunteer.recruitment SET accepted = accepted + 1 WHERE id = ? AND accepted < wanted RETURNING accepted, wanted',
+          [call.uuid],
+        );
         if (seat.length === 0) {
-          throw userError('RECRUITMENT_FULL', `"${call.title}" already has all ${call.wanted} volunteers it wanted; the application stays on the waitlist until someone withdraws.`, 'applicationId');
+          throw userError(
+            'RECRUITMENT_FULL',
+            `"${call.title}" already has all ${call.wanted} volunteers it wanted; the application stays on the waitlist until someone withdraws.`,
+            'applicationId',
+          );
         }
         const { accepted, wanted } = seat[0] as { accepted: number; wanted: number };
         const person = await em.findOneOrFail(Person, { uuid: refId(application.person)! });
@@ -134,11 +177,21 @@ export class VolunteerRecruitmentResolver {
           em,
           `INSERT INTO volunteer.team_member (id, team_id, person_id, role, joined_on, skills) VALUES (gen_random_uuid(), ?, ?, ?, ?, ?::text[])
            ON CONFLICT (team_id, person_id) DO UPDATE SET left_on = NULL WHERE volunteer.team_member.left_on IS NOT NULL`,
-          [team.uuid, person.uuid, VolunteerMemberRole.MEMBER, localDate(ctx.now()), `{${call.skills.map((s) => JSON.stringify(s)).join(',')}}`],
+          [
+            team.uuid,
+            person.uuid,
+            VolunteerMemberRole.MEMBER,
+            localDate(ctx.now()),
+            `{${call.skills.map((s) => JSON.stringify(s)).join(',')}}`,
+          ],
         );
         // The call just filled: everyone still pending waits.
         if (Number(accepted) >= Number(wanted)) {
-          await sql(em, `UPDATE volunteer.application SET status = 'waitlisted' WHERE recruitment_id = ? AND status = 'pending' AND id <> ?`, [call.uuid, application.uuid]);
+          await sql(
+            em,
+            `UPDATE volunteer.application SET status = 'waitlisted' WHERE recruitment_id = ? AND status = 'pending' AND id <> ?`,
+            [call.uuid, application.uuid],
+          );
         }
         await tx.emit('volunteer.member-joined', { teamId: team.uuid, personId: person.uuid, placePath: team.homePlacePath });
       }
@@ -154,19 +207,29 @@ export class VolunteerRecruitmentResolver {
     });
   }
 
-  @Mutation(() => VolunteerApplication, { description: 'The applicant withdraws; an accepted seat frees and the earliest waitlisted applicant becomes PENDING again.' })
-  async withdrawVolunteerApplication(@Arg('applicationId', () => ID) applicationId: string, @Ctx() ctx: GongzhiContext): Promise<VolunteerApplication> {
+  @Mutation(() => VolunteerApplication, {
+    description: 'The applicant withdraws; an accepted seat frees and the earliest waitlisted applicant becomes PENDING again.',
+  })
+  async withdrawVolunteerApplication(
+    @Arg('applicationId', () => ID) applicationId: string,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerApplication> {
     const actor = await actingPerson(ctx);
     return inTransaction(ctx, async (tx) => {
       const { em } = tx;
       const application = await requireEntity(em, VolunteerApplication, 'VolunteerApplication', applicationId, 'applicationId');
-      if (refId(application.person) !== actor.uuid) throw userError('FORBIDDEN', 'Only the applicant withdraws an application.', 'applicationId');
+      if (refId(application.person) !== actor.uuid)
+        throw userError('FORBIDDEN', 'Only the applicant withdraws an application.', 'applicationId');
       const was = application.status;
       if (was === VolunteerApplicationStatus.DECLINED || was === VolunteerApplicationStatus.WITHDRAWN) {
         throw userError('ALREADY_DECIDED', `This application is already ${was}.`, 'applicationId');
       }
-      const changed = await sql(em, `UPDATE volunteer.application SET status = 'withdrawn' WHERE id = ? AND status = ? RETURNING id`, [application.uuid, was]);
-      if (changed.length === 0) throw userError('CONFLICT', 'This application changed meanwhile; reload it and try again.', 'applicationId');
+      const changed = await sql(em, `UPDATE volunteer.application SET status = 'withdrawn' WHERE id = ? AND status = ? RETURNING id`, [
+        application.uuid,
+        was,
+      ]);
+      if (changed.length === 0)
+        throw userError('CONFLICT', 'This application changed meanwhile; reload it and try again.', 'applicationId');
       if (was === VolunteerApplicationStatus.ACCEPTED) {
         const callId = refId(application.recruitment)!;
         await sql(em, 'UPDATE volunteer.recruitment SET accepted = accepted - 1 WHERE id = ?', [callId]);
@@ -178,7 +241,12 @@ export class VolunteerRecruitmentResolver {
           [callId],
         );
         for (const row of promoted) {
-          await tx.emit('volunteer.application-changed', { applicationId: row.id, recruitmentId: callId, personId: row.person_id, status: 'pending' });
+          await tx.emit('volunteer.application-changed', {
+            applicationId: row.id,
+            recruitmentId: callId,
+            personId: row.person_id,
+            status: 'pending',
+          });
         }
       }
       await em.refresh(application);
@@ -229,4 +297,3 @@ export class VolunteerTeamRecruitmentsResolver {
     return loadByForeignKey(ctx, VolunteerRecruitment, 'team', team.uuid, { createdAt: 'desc' });
   }
 }
-

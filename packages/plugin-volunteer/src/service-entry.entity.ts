@@ -14,9 +14,23 @@ import { VolunteerServiceSource, VolunteerServiceStatus } from './volunteer.enum
  * database refuses edits, deletes and self-verification.
  */
 @Entity({ schema: 'volunteer', tableName: 'service_entry' })
-@ObjectType({ implements: Node, description: 'Service hours (服务时长): logged from a shift, a task or by hand; verified once by community staff.' })
+@ObjectType({
+  implements: Node,
+  description: 'Service hours (服务时长): logged from a shift, a task or by hand; verified once by community staff.',
+})
 export class VolunteerServiceEntry implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'status' | 'team' | 'shiftSignup' | 'task' | 'correctsEntry' | 'verifiedBy' | 'verifiedAt' | 'declineReason' | 'reportedBy';
+  [OptionalProps]?:
+    | 'uuid'
+    | 'createdAt'
+    | 'status'
+    | 'team'
+    | 'shiftSignup'
+    | 'task'
+    | 'correctsEntry'
+    | 'verifiedBy'
+    | 'verifiedAt'
+    | 'declineReason'
+    | 'reportedBy';
 
   @PrimaryKey({ type: 'uuid', fieldName: 'id' })
   uuid: string = randomUUID();

@@ -1,4 +1,18 @@
-import { actingPerson, type GongzhiContext, loadById, pageSize, Person, Place, PlaceType, refId, requireEntity, requireIsoDate, requirePerson, requirePlace, userError } from '@gongzhi/core';
+import {
+  actingPerson,
+  type GongzhiContext,
+  loadById,
+  pageSize,
+  Person,
+  Place,
+  PlaceType,
+  refId,
+  requireEntity,
+  requireIsoDate,
+  requirePerson,
+  requirePlace,
+  userError,
+} from '@gongzhi/core';
 import type { FilterQuery } from '@mikro-orm/core';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { VolunteerServiceEntry } from './service-entry.entity.js';
@@ -28,7 +42,9 @@ export class ReportVolunteerHoursInput {
 /** Service hours: reporting by hand, verification by community staff, corrections. */
 @Resolver(() => VolunteerServiceEntry)
 export class VolunteerServiceEntryResolver {
-  @Query(() => [VolunteerServiceEntry], { description: 'Service-hour entries, newest first: under a place (by community), of a person, of a status.' })
+  @Query(() => [VolunteerServiceEntry], {
+    description: 'Service-hour entries, newest first: under a place (by community), of a person, of a status.',
+  })
   async volunteerServiceEntries(
     @Arg('under', () => ID, { nullable: true }) under: string | null | undefined,
     @Arg('personId', () => ID, { nullable: true }) personId: string | null | undefined,
@@ -43,36 +59,62 @@ export class VolunteerServiceEntryResolver {
     return ctx.em.find(VolunteerServiceEntry, where, { orderBy: { createdAt: 'desc', uuid: 'desc' }, limit: pageSize(first, 50) });
   }
 
-  @Mutation(() => VolunteerServiceEntry, { description: 'The signed-in volunteer reports service hours by hand; they wait for verification.' })
-  async reportVolunteerHours(@Arg('input', () => ReportVolunteerHoursInput) input: ReportVolunteerHoursInput, @Ctx() ctx: GongzhiContext): Promise<VolunteerServiceEntry> {
+  @Mutation(() => VolunteerServiceEntry, {
+    description: 'The signed-in volunteer reports service hours by hand; they wait for verification.',
+  })
+  async reportVolunteerHours(
+    @Arg('input', () => ReportVolunteerHoursInput) input: ReportVolunteerHoursInput,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerServiceEntry> {
     // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
     await requirePlace(ctx, input.communityId, 'input.communityId', [PlaceType.COMMUNITY]);
     const person = await actingPerson(ctx);
     checkMinutes(input.minutes, 'input.minutes');
     const servedOn = requireIsoDate(input.servedOn, 'input.servedOn');
     const today = localDate(ctx.now());
-    if (servedOn > today) throw userError('BAD_USER_INPUT', `"input.servedOn" (${servedOn}) is in the future; report hours on or after the day served (today is ${today}).`, 'input.servedOn');
+    if (servedOn > today)
+      throw userError(
+        'BAD_USER_INPUT',
+        `"input.servedOn" (${servedOn}) is in the future; report hours on or after the day served (today is ${today}).`,
+        'input.servedOn',
+      );
     const description = requireText(input.description, 'input.description');
     return inTransaction(ctx, async (tx) => {
       const community = await requirePlace(tx.em, input.communityId, 'input.communityId', [PlaceType.COMMUNITY]);
       let team: VolunteerTeam | null = null;
       if (input.teamId) {
         team = await requireEntity(tx.em, VolunteerTeam, 'VolunteerTeam', input.teamId, 'input.teamId');
-        if (!(await activeMembership(tx.em, team, person))) throw userError('NOT_TEAM_MEMBER', `${person.name} is not a member of ${team.name}; report without a team, or join it first.`, 'input.teamId');
+        if (!(await activeMembership(tx.em, team, person)))
+          throw userError(
+            'NOT_TEAM_MEMBER',
+            `${person.name} is not a member of ${team.name}; report without a team, or join it first.`,
+            'input.teamId',
+          );
       }
-      return new ServiceHoursService(ctx).log(tx, { person, team, community, source: VolunteerServiceSource.MANUAL, minutes: input.minutes, servedOn, description, reportedBy: person });
+      return new ServiceHoursService(ctx).log(tx, {
+        person,
+        team,
+        community,
+        source: VolunteerServiceSource.MANUAL,
+        minutes: input.minutes,
+        servedOn,
+        description,
+        reportedBy: person,
+      });
     });
   }
 
   @Mutation(() => VolunteerServiceEntry, {
     description:
-      'Community staff approve a pending entry; this emits `volunteer.service-verified` exactly once per entry. Verifying one\'s own hours fails with SELF_VERIFICATION; an entry already decided (a retry, or a concurrent call that lost) fails with ALREADY_VERIFIED and changes nothing.',
+      "Community staff approve a pending entry; this emits `volunteer.service-verified` exactly once per entry. Verifying one's own hours fails with SELF_VERIFICATION; an entry already decided (a retry, or a concurrent call that lost) fails with ALREADY_VERIFIED and changes nothing.",
   })
   async verifyVolunteerHours(@Arg('entryId', () => ID) entryId: string, @Ctx() ctx: GongzhiContext): Promise<VolunteerServiceEntry> {
     return new ServiceHoursService(ctx).decide(await actingPerson(ctx), entryId, true, null);
   }
 
-  @Mutation(() => VolunteerServiceEntry, { description: 'Community staff decline a pending entry, with a reason (same rules as verifying).' })
+  @Mutation(() => VolunteerServiceEntry, {
+    description: 'Community staff decline a pending entry, with a reason (same rules as verifying).',
+  })
   async declineVolunteerHours(
     @Arg('entryId', () => ID) entryId: string,
     @Arg('reason', () => String) reason: string,
@@ -83,7 +125,8 @@ export class VolunteerServiceEntryResolver {
   }
 
   @Mutation(() => VolunteerServiceEntry, {
-    description: 'Corrects an approved entry with a new CORRECTION entry of signed minutes (never an edit); it is verified like any entry. The corrected total never goes below zero.',
+    description:
+      'Corrects an approved entry with a new CORRECTION entry of signed minutes (never an edit); it is verified like any entry. The corrected total never goes below zero.',
   })
   async correctVolunteerHours(
     @Arg('entryId', () => ID) entryId: string,

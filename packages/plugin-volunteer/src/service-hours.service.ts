@@ -34,7 +34,11 @@ export function checkMinutes(minutes: number, argument: string, allowNegative = 
   const ok = Number.isInteger(minutes) && minutes !== 0 && Math.abs(minutes) <= MAX_ENTRY_MINUTES && (allowNegative || minutes > 0);
   if (!ok) {
     const range = allowNegative ? `-${MAX_ENTRY_MINUTES} to ${MAX_ENTRY_MINUTES}, not 0` : `1 to ${MAX_ENTRY_MINUTES} (less than 24 hours)`;
-    throw userError('INVALID_DURATION', `"${argument}" must be whole minutes from ${range}; got ${minutes}. Longer service is logged as one entry per day.`, argument);
+    throw userError(
+      'INVALID_DURATION',
+      `"${argument}" must be whole minutes from ${range}; got ${minutes}. Longer service is logged as one entry per day.`,
+      argument,
+    );
   }
 }
 
@@ -74,7 +78,8 @@ export class ServiceHoursService {
   /** The entry an argument names, if the caller sees it (else NOT_FOUND) and may verify hours at its community. */
   private async authorizedEntry(em: GongzhiContext['em'], entryId: string): Promise<VolunteerServiceEntry> {
     const entry = await requireEntity(em, VolunteerServiceEntry, 'VolunteerServiceEntry', entryId, 'entryId');
-    if (!(await canSee(this.ctx, entry))) throw userError('NOT_FOUND', `No VolunteerServiceEntry has the id given in "entryId" (${entryId}).`, 'entryId');
+    if (!(await canSee(this.ctx, entry)))
+      throw userError('NOT_FOUND', `No VolunteerServiceEntry has the id given in "entryId" (${entryId}).`, 'entryId');
     await authorize(this.ctx, VolunteerPermission.VERIFY_HOURS, await placePath(this.ctx, refId(entry.community)!));
     return entry;
   }
@@ -83,7 +88,11 @@ export class ServiceHoursService {
     return inTransaction(this.ctx, async (tx) => {
       const entry = await this.authorizedEntry(tx.em, entryId);
       if (refId(entry.person) === verifier.uuid) {
-        throw userError('SELF_VERIFICATION', 'Nobody verifies their own hours: another member of community staff must verify this entry.', 'entryId');
+        throw userError(
+          'SELF_VERIFICATION',
+          'Nobody verifies their own hours: another member of community staff must verify this entry.',
+          'entryId',
+        );
       }
       const now = this.ctx.now();
       const status = approve ? VolunteerServiceStatus.APPROVED : VolunteerServiceStatus.DECLINED;
@@ -102,9 +111,9 @@ export class ServiceHoursService {
         );
         throw userError(
           'ALREADY_VERIFIED',
-          `This entry was already ${current!.status} by ${current!.name ?? 'someone'} at ${new Date(current!.verified_at).toISOString()}; a decided entry never changes. To change its minutes, add a correction (correctVolunteerHours).`,
+          `This entry was already ${current.status} by ${current.name ?? 'someone'} at ${new Date(current.verified_at).toISOString()}; a decided entry never changes. To change its minutes, add a correction (correctVolunteerHours).`,
           'entryId',
-          { status: current!.status.toUpperCase() },
+          { status: current.status.toUpperCase() },
         );
       }
       await tx.em.refresh(entry);
@@ -120,7 +129,11 @@ export class ServiceHoursService {
           verifiedAt: now.toISOString(),
         });
       } else {
-        await tx.emit('volunteer.service-declined', { entryId: entry.uuid, personId: refId(entry.person)!, communityPath: entry.communityPath });
+        await tx.emit('volunteer.service-declined', {
+          entryId: entry.uuid,
+          personId: refId(entry.person)!,
+          communityPath: entry.communityPath,
+        });
       }
       return entry;
     });
@@ -139,7 +152,11 @@ export class ServiceHoursService {
         throw userError('BAD_USER_INPUT', '"entryId" names a correction; correct the original entry instead.', 'entryId');
       }
       if (original.status !== VolunteerServiceStatus.APPROVED) {
-        throw userError('NOT_VERIFIED', `Only an approved entry is corrected; this one is ${original.status}. A pending entry is simply approved or declined.`, 'entryId');
+        throw userError(
+          'NOT_VERIFIED',
+          `Only an approved entry is corrected; this one is ${original.status}. A pending entry is simply approved or declined.`,
+          'entryId',
+        );
       }
       const [row] = await sql<{ total: number }>(
         tx.em,
@@ -148,9 +165,13 @@ export class ServiceHoursService {
            FROM volunteer.service_entry o WHERE o.id = ? FOR UPDATE`,
         [original.uuid],
       );
-      const total = Number(row!.total);
+      const total = Number(row.total);
       if (total + minutes < 0) {
-        throw userError('INVALID_DURATION', `This correction would leave the entry at ${total + minutes} minutes; it stands at ${total}, so a correction may subtract at most ${total}.`, 'minutes');
+        throw userError(
+          'INVALID_DURATION',
+          `This correction would leave the entry at ${total + minutes} minutes; it stands at ${total}, so a correction may subtract at most ${total}.`,
+          'minutes',
+        );
       }
       return this.log(tx, {
         person: original.person,

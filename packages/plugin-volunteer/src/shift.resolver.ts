@@ -1,4 +1,18 @@
-import { actingPerson, type GongzhiContext, loadById, loadByForeignKey, Person, Place, refId, requireEntity, requireIsoDate, requirePerson, requirePlace, userError, requireVisible } from '@gongzhi/core';
+import {
+  actingPerson,
+  type GongzhiContext,
+  loadById,
+  loadByForeignKey,
+  Person,
+  Place,
+  refId,
+  requireEntity,
+  requireIsoDate,
+  requirePerson,
+  requirePlace,
+  userError,
+  requireVisible,
+} from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { VolunteerServiceEntry } from './service-entry.entity.js';
 import { MAX_ENTRY_MINUTES, ServiceHoursService } from './service-hours.service.js';
@@ -6,7 +20,16 @@ import { VolunteerShift, VolunteerShiftSchedule, VolunteerShiftSignup } from './
 import { VolunteerTeam } from './team.entity.js';
 import { VolunteerServiceSource } from './volunteer.enums.js';
 import type { VolunteerShiftEventPayload } from './volunteer.events.js';
-import { inTransaction, localDate, requireCommunityOf, requireLeader, requireMember, requireText, sql, type Tx } from './volunteer.support.js';
+import {
+  inTransaction,
+  localDate,
+  requireCommunityOf,
+  requireLeader,
+  requireMember,
+  requireText,
+  sql,
+  type Tx,
+} from './volunteer.support.js';
 
 /** The longest date range one materialisation covers. */
 export const MAX_MATERIALIZE_DAYS = 92;
@@ -86,7 +109,13 @@ function checkCapacity(capacity: number, argument: string): void {
 export class VolunteerShiftResolver {
   private async changed(tx: Tx, signup: VolunteerShiftSignup, change: VolunteerShiftEventPayload['change']) {
     const shift = await tx.em.findOneOrFail(VolunteerShift, { uuid: refId(signup.shift)! });
-    await tx.emit('volunteer.shift-changed', { signupId: signup.uuid, shiftId: shift.uuid, personId: refId(signup.person)!, placePath: shift.placePath, change });
+    await tx.emit('volunteer.shift-changed', {
+      signupId: signup.uuid,
+      shiftId: shift.uuid,
+      personId: refId(signup.person)!,
+      placePath: shift.placePath,
+      change,
+    });
   }
 
   private async loadSignup(tx: Tx, signupId: string) {
@@ -104,29 +133,60 @@ export class VolunteerShiftResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<VolunteerShift[]> {
     const team = await requireEntity(ctx.em, VolunteerTeam, 'VolunteerTeam', teamId, 'teamId');
-    return ctx.em.find(VolunteerShift, { team, startsAt: { $gte: from, $lt: to } }, { orderBy: { startsAt: 'asc', uuid: 'asc' }, limit: 500 });
+    return ctx.em.find(
+      VolunteerShift,
+      { team, startsAt: { $gte: from, $lt: to } },
+      { orderBy: { startsAt: 'asc', uuid: 'asc' }, limit: 500 },
+    );
   }
 
-  @Mutation(() => VolunteerShiftSchedule, { description: 'Creates a recurring shift rule (leaders only). Slots appear with materializeVolunteerShifts.' })
-  async createVolunteerShiftSchedule(@Arg('input', () => CreateVolunteerShiftScheduleInput) input: CreateVolunteerShiftScheduleInput, @Ctx() ctx: GongzhiContext): Promise<VolunteerShiftSchedule> {
+  @Mutation(() => VolunteerShiftSchedule, {
+    description: 'Creates a recurring shift rule (leaders only). Slots appear with materializeVolunteerShifts.',
+  })
+  async createVolunteerShiftSchedule(
+    @Arg('input', () => CreateVolunteerShiftScheduleInput) input: CreateVolunteerShiftScheduleInput,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerShiftSchedule> {
     const actor = await actingPerson(ctx);
     const title = requireText(input.title, 'input.title');
     const weekdays = [...new Set(input.weekdays)].sort();
     if (weekdays.length === 0 || weekdays.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) {
-      throw userError('BAD_USER_INPUT', `"input.weekdays" must list ISO weekdays from 1 (Monday) to 7 (Sunday), at least one; got [${input.weekdays.join(', ')}].`, 'input.weekdays');
+      throw userError(
+        'BAD_USER_INPUT',
+        `"input.weekdays" must list ISO weekdays from 1 (Monday) to 7 (Sunday), at least one; got [${input.weekdays.join(', ')}].`,
+        'input.weekdays',
+      );
     }
-    for (const [name, value] of [['input.startTime', input.startTime], ['input.endTime', input.endTime]] as const) {
-      if (!HH_MM.test(value)) throw userError('BAD_USER_INPUT', `"${name}" must be a time written HH:MM (00:00–23:59), got "${value}".`, name);
+    for (const [name, value] of [
+      ['input.startTime', input.startTime],
+      ['input.endTime', input.endTime],
+    ] as const) {
+      if (!HH_MM.test(value))
+        throw userError('BAD_USER_INPUT', `"${name}" must be a time written HH:MM (00:00–23:59), got "${value}".`, name);
     }
-    if (input.startTime === input.endTime) throw userError('INVALID_DURATION', '"input.endTime" must differ from "input.startTime": a shift lasts less than 24 hours.', 'input.endTime');
+    if (input.startTime === input.endTime)
+      throw userError(
+        'INVALID_DURATION',
+        '"input.endTime" must differ from "input.startTime": a shift lasts less than 24 hours.',
+        'input.endTime',
+      );
     checkCapacity(input.capacity, 'input.capacity');
     const validFrom = requireIsoDate(input.validFrom, 'input.validFrom');
     const validUntil = input.validUntil ? requireIsoDate(input.validUntil, 'input.validUntil') : null;
-    if (validUntil && validUntil < validFrom) throw userError('BAD_USER_INPUT', `"input.validUntil" (${validUntil}) must be on or after "input.validFrom" (${validFrom}).`, 'input.validUntil');
+    if (validUntil && validUntil < validFrom)
+      throw userError(
+        'BAD_USER_INPUT',
+        `"input.validUntil" (${validUntil}) must be on or after "input.validFrom" (${validFrom}).`,
+        'input.validUntil',
+      );
     try {
       new Intl.DateTimeFormat('en', { timeZone: input.timeZone });
     } catch {
-      throw userError('BAD_USER_INPUT', `"input.timeZone" must be an IANA time zone such as Asia/Shanghai, got "${input.timeZone}".`, 'input.timeZone');
+      throw userError(
+        'BAD_USER_INPUT',
+        `"input.timeZone" must be an IANA time zone such as Asia/Shanghai, got "${input.timeZone}".`,
+        'input.timeZone',
+      );
     }
     return inTransaction(ctx, async ({ em }) => {
       const team = await requireEntity(em, VolunteerTeam, 'VolunteerTeam', input.teamId, 'input.teamId');
@@ -164,7 +224,11 @@ export class VolunteerShiftResolver {
     const to = requireIsoDate(toArg, 'to');
     const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
     if (days < 1 || days > MAX_MATERIALIZE_DAYS) {
-      throw userError('BAD_USER_INPUT', `"to" must be on or after "from" and at most ${MAX_MATERIALIZE_DAYS} days later; ${from} to ${to} is ${days} days.`, 'to');
+      throw userError(
+        'BAD_USER_INPUT',
+        `"to" must be on or after "from" and at most ${MAX_MATERIALIZE_DAYS} days later; ${from} to ${to} is ${days} days.`,
+        'to',
+      );
     }
     return inTransaction(ctx, async ({ em }) => {
       const schedule = await requireEntity(em, VolunteerShiftSchedule, 'VolunteerShiftSchedule', scheduleId, 'scheduleId');
@@ -196,12 +260,19 @@ export class VolunteerShiftResolver {
   }
 
   @Mutation(() => VolunteerShift, { description: 'Creates a one-off shift slot (leaders only).' })
-  async createVolunteerShift(@Arg('input', () => CreateVolunteerShiftInput) input: CreateVolunteerShiftInput, @Ctx() ctx: GongzhiContext): Promise<VolunteerShift> {
+  async createVolunteerShift(
+    @Arg('input', () => CreateVolunteerShiftInput) input: CreateVolunteerShiftInput,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerShift> {
     const actor = await actingPerson(ctx);
     const title = requireText(input.title, 'input.title');
     const minutes = (input.endsAt.getTime() - input.startsAt.getTime()) / 60_000;
     if (minutes <= 0 || minutes > 24 * 60) {
-      throw userError('INVALID_DURATION', `"input.endsAt" must be after "input.startsAt" and at most 24 hours later; the shift given lasts ${minutes} minutes.`, 'input.endsAt');
+      throw userError(
+        'INVALID_DURATION',
+        `"input.endsAt" must be after "input.startsAt" and at most 24 hours later; the shift given lasts ${minutes} minutes.`,
+        'input.endsAt',
+      );
     }
     checkCapacity(input.capacity, 'input.capacity');
     return inTransaction(ctx, async ({ em }) => {
@@ -209,14 +280,23 @@ export class VolunteerShiftResolver {
       await requireLeader(em, team, actor, 'create shifts');
       const place = await requirePlace(em, input.placeId, 'input.placeId');
       await requireCommunityOf(em, place, 'input.placeId');
-      const shift = em.create(VolunteerShift, { team, place, placePath: place.path, title, startsAt: input.startsAt, endsAt: input.endsAt, capacity: input.capacity });
+      const shift = em.create(VolunteerShift, {
+        team,
+        place,
+        placePath: place.path,
+        title,
+        startsAt: input.startsAt,
+        endsAt: input.endsAt,
+        capacity: input.capacity,
+      });
       await em.flush();
       return shift;
     });
   }
 
   @Mutation(() => VolunteerShiftSignup, {
-    description: 'Signs the signed-in member up for a shift. SLOT_FULL when every place is taken; DOUBLE_BOOKED when they are on an overlapping shift.',
+    description:
+      'Signs the signed-in member up for a shift. SLOT_FULL when every place is taken; DOUBLE_BOOKED when they are on an overlapping shift.',
   })
   async signUpForVolunteerShift(@Arg('shiftId', () => ID) shiftId: string, @Ctx() ctx: GongzhiContext): Promise<VolunteerShiftSignup> {
     // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
@@ -227,13 +307,20 @@ export class VolunteerShiftResolver {
       const shift = await requireEntity(em, VolunteerShift, 'VolunteerShift', shiftId, 'shiftId');
       const team = await em.findOneOrFail(VolunteerTeam, { uuid: refId(shift.team)! });
       await requireMember(em, team, person);
-      if (shift.endsAt.getTime() <= ctx.now().getTime()) throw userError('SHIFT_OVER', `This shift ended at ${shift.endsAt.toISOString()}; sign up for a later one.`, 'shiftId');
+      if (shift.endsAt.getTime() <= ctx.now().getTime())
+        throw userError('SHIFT_OVER', `This shift ended at ${shift.endsAt.toISOString()}; sign up for a later one.`, 'shiftId');
       if (await em.count(VolunteerShiftSignup, { shift, person, cancelledAt: null })) {
         throw userError('ALREADY_SIGNED_UP', `${person.name} is already signed up for this shift.`, 'shiftId');
       }
-      const seat = await sql(em, 'UPDATE volunteer.shift SET taken = taken + 1 WHERE id = ? AND taken < capacity RETURNING taken', [shift.uuid]);
+      const seat = await sql(em, 'UPDATE volunteer.shift SET taken = taken + 1 WHERE id = ? AND taken < capacity RETURNING taken', [
+        shift.uuid,
+      ]);
       if (seat.length === 0) {
-        throw userError('SLOT_FULL', `All ${shift.capacity} places on "${shift.title}" (${shift.startsAt.toISOString()}) are taken; pick another shift or ask a member to swap.`, 'shiftId');
+        throw userError(
+          'SLOT_FULL',
+          `All ${shift.capacity} places on "${shift.title}" (${shift.startsAt.toISOString()}) are taken; pick another shift or ask a member to swap.`,
+          'shiftId',
+        );
       }
       const signup = em.create(VolunteerShiftSignup, { shift, person, signedUpAt: ctx.now() });
       await em.flush();
@@ -242,7 +329,9 @@ export class VolunteerShiftResolver {
     });
   }
 
-  @Mutation(() => VolunteerShiftSignup, { description: 'Cancels a sign-up before check-in (the volunteer or a team leader); the place frees.' })
+  @Mutation(() => VolunteerShiftSignup, {
+    description: 'Cancels a sign-up before check-in (the volunteer or a team leader); the place frees.',
+  })
   async cancelVolunteerShiftSignup(@Arg('signupId', () => ID) signupId: string, @Ctx() ctx: GongzhiContext): Promise<VolunteerShiftSignup> {
     // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
     await requireVisible(ctx, ctx.em, VolunteerShiftSignup, 'VolunteerShiftSignup', signupId, 'signupId');
@@ -250,9 +339,15 @@ export class VolunteerShiftResolver {
     return inTransaction(ctx, async (tx) => {
       const { signup, shift, team } = await this.loadSignup(tx, signupId);
       if (refId(signup.person) !== actor.uuid) await requireLeader(tx.em, team, actor, "cancel someone else's shift");
-      if (signup.checkedInAt) throw userError('ALREADY_CHECKED_IN', 'This volunteer has checked in; check out instead of cancelling.', 'signupId');
-      const done = await sql(tx.em, 'UPDATE volunteer.shift_signup SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL AND checked_in_at IS NULL RETURNING id', [ctx.now().toISOString(), signup.uuid]);
-      if (done.length === 0) throw userError('ALREADY_CANCELLED', 'This sign-up is already cancelled (or was checked in meanwhile).', 'signupId');
+      if (signup.checkedInAt)
+        throw userError('ALREADY_CHECKED_IN', 'This volunteer has checked in; check out instead of cancelling.', 'signupId');
+      const done = await sql(
+        tx.em,
+        'UPDATE volunteer.shift_signup SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL AND checked_in_at IS NULL RETURNING id',
+        [ctx.now().toISOString(), signup.uuid],
+      );
+      if (done.length === 0)
+        throw userError('ALREADY_CANCELLED', 'This sign-up is already cancelled (or was checked in meanwhile).', 'signupId');
       await sql(tx.em, 'UPDATE volunteer.shift SET taken = taken - 1 WHERE id = ?', [shift.uuid]);
       await tx.em.refresh(signup);
       await this.changed(tx, signup, 'cancelled');
@@ -261,7 +356,8 @@ export class VolunteerShiftResolver {
   }
 
   @Mutation(() => [VolunteerShiftSignup], {
-    description: 'Swaps two members between their shifts of the same team (either of the two, or a leader). Refused with DOUBLE_BOOKED if either would then overlap another shift.',
+    description:
+      'Swaps two members between their shifts of the same team (either of the two, or a leader). Refused with DOUBLE_BOOKED if either would then overlap another shift.',
   })
   async swapVolunteerShifts(
     @Arg('signupId', () => ID) signupId: string,
@@ -275,10 +371,19 @@ export class VolunteerShiftResolver {
       if (a.team.uuid !== b.team.uuid) throw userError('BAD_USER_INPUT', 'Both sign-ups must be shifts of the same team.', 'otherSignupId');
       const pa = refId(a.signup.person)!;
       const pb = refId(b.signup.person)!;
-      if (pa === pb) throw userError('BAD_USER_INPUT', 'Both sign-ups belong to the same person; a swap needs two people.', 'otherSignupId');
+      if (pa === pb)
+        throw userError('BAD_USER_INPUT', 'Both sign-ups belong to the same person; a swap needs two people.', 'otherSignupId');
       if (actor.uuid !== pa && actor.uuid !== pb) await requireLeader(tx.em, a.team, actor, "swap other members' shifts");
-      for (const [s, arg] of [[a.signup, 'signupId'], [b.signup, 'otherSignupId']] as const) {
-        if (s.cancelledAt || s.checkedInAt) throw userError('BAD_USER_INPUT', `"${arg}" is ${s.cancelledAt ? 'cancelled' : 'already checked in'}; only open sign-ups are swapped.`, arg);
+      for (const [s, arg] of [
+        [a.signup, 'signupId'],
+        [b.signup, 'otherSignupId'],
+      ] as const) {
+        if (s.cancelledAt || s.checkedInAt)
+          throw userError(
+            'BAD_USER_INPUT',
+            `"${arg}" is ${s.cancelledAt ? 'cancelled' : 'already checked in'}; only open sign-ups are swapped.`,
+            arg,
+          );
       }
       // One statement: the (deferrable) exclusion constraint is checked once both rows changed.
       const swapped = await sql(
@@ -296,7 +401,9 @@ export class VolunteerShiftResolver {
     });
   }
 
-  @Mutation(() => VolunteerShiftSignup, { description: 'Hands a sign-up over to another member of the team (the volunteer or a leader). DOUBLE_BOOKED if they are busy then.' })
+  @Mutation(() => VolunteerShiftSignup, {
+    description: 'Hands a sign-up over to another member of the team (the volunteer or a leader). DOUBLE_BOOKED if they are busy then.',
+  })
   async handOverVolunteerShift(
     @Arg('signupId', () => ID) signupId: string,
     @Arg('toPersonId', () => ID) toPersonId: string,
@@ -308,9 +415,14 @@ export class VolunteerShiftResolver {
       const to = await requirePerson(tx.em, toPersonId, 'toPersonId');
       if (refId(signup.person) !== actor.uuid) await requireLeader(tx.em, team, actor, "hand over someone else's shift");
       await requireMember(tx.em, team, to, 'toPersonId');
-      if (signup.cancelledAt || signup.checkedInAt) throw userError('BAD_USER_INPUT', 'Only an open sign-up (not cancelled, not checked in) is handed over.', 'signupId');
+      if (signup.cancelledAt || signup.checkedInAt)
+        throw userError('BAD_USER_INPUT', 'Only an open sign-up (not cancelled, not checked in) is handed over.', 'signupId');
       if (refId(signup.person) === to.uuid) throw userError('BAD_USER_INPUT', 'This sign-up already belongs to that person.', 'toPersonId');
-      const done = await sql(tx.em, 'UPDATE volunteer.shift_signup SET person_id = ? WHERE id = ? AND cancelled_at IS NULL AND checked_in_at IS NULL RETURNING id', [to.uuid, signup.uuid]);
+      const done = await sql(
+        tx.em,
+        'UPDATE volunteer.shift_signup SET person_id = ? WHERE id = ? AND cancelled_at IS NULL AND checked_in_at IS NULL RETURNING id',
+        [to.uuid, signup.uuid],
+      );
       if (done.length === 0) throw userError('CONFLICT', 'This sign-up changed meanwhile; reload and try again.', 'signupId');
       await tx.em.refresh(signup);
       await this.changed(tx, signup, 'handed-over');
@@ -318,18 +430,26 @@ export class VolunteerShiftResolver {
     });
   }
 
-  @Mutation(() => VolunteerShiftSignup, { description: `The volunteer checks in, from ${CHECK_IN_EARLY_MINUTES} minutes before the shift until it ends.` })
+  @Mutation(() => VolunteerShiftSignup, {
+    description: `The volunteer checks in, from ${CHECK_IN_EARLY_MINUTES} minutes before the shift until it ends.`,
+  })
   async checkInVolunteerShift(@Arg('signupId', () => ID) signupId: string, @Ctx() ctx: GongzhiContext): Promise<VolunteerShiftSignup> {
     const actor = await actingPerson(ctx);
     return inTransaction(ctx, async (tx) => {
       const { signup, shift } = await this.loadSignup(tx, signupId);
-      if (refId(signup.person) !== actor.uuid) throw userError('FORBIDDEN', 'Volunteers check themselves in; this sign-up is someone else’s.', 'signupId');
+      if (refId(signup.person) !== actor.uuid)
+        throw userError('FORBIDDEN', 'Volunteers check themselves in; this sign-up is someone else’s.', 'signupId');
       if (signup.cancelledAt) throw userError('BAD_USER_INPUT', 'This sign-up was cancelled.', 'signupId');
-      if (signup.checkedInAt) throw userError('ALREADY_CHECKED_IN', `Already checked in at ${signup.checkedInAt.toISOString()}.`, 'signupId');
+      if (signup.checkedInAt)
+        throw userError('ALREADY_CHECKED_IN', `Already checked in at ${signup.checkedInAt.toISOString()}.`, 'signupId');
       const now = ctx.now();
       const opens = shift.startsAt.getTime() - CHECK_IN_EARLY_MINUTES * 60_000;
       if (now.getTime() < opens || now.getTime() >= shift.endsAt.getTime()) {
-        throw userError('OUTSIDE_SHIFT', `Check-in is open from ${new Date(opens).toISOString()} until the shift ends at ${shift.endsAt.toISOString()}; it is ${now.toISOString()}.`, 'signupId');
+        throw userError(
+          'OUTSIDE_SHIFT',
+          `Check-in is open from ${new Date(opens).toISOString()} until the shift ends at ${shift.endsAt.toISOString()}; it is ${now.toISOString()}.`,
+          'signupId',
+        );
       }
       signup.checkedInAt = now;
       await tx.em.flush();
@@ -339,20 +459,29 @@ export class VolunteerShiftResolver {
   }
 
   @Mutation(() => VolunteerShiftSignup, {
-    description: 'The volunteer checks out; the time since check-in (whole minutes, under 24 hours) becomes a pending service-hour entry of source SHIFT.',
+    description:
+      'The volunteer checks out; the time since check-in (whole minutes, under 24 hours) becomes a pending service-hour entry of source SHIFT.',
   })
   async checkOutVolunteerShift(@Arg('signupId', () => ID) signupId: string, @Ctx() ctx: GongzhiContext): Promise<VolunteerShiftSignup> {
     const actor = await actingPerson(ctx);
     return inTransaction(ctx, async (tx) => {
       const { signup, shift, team } = await this.loadSignup(tx, signupId);
-      if (refId(signup.person) !== actor.uuid) throw userError('FORBIDDEN', 'Volunteers check themselves out; this sign-up is someone else’s.', 'signupId');
-      if (!signup.checkedInAt) throw userError('CHECK_IN_FIRST', 'Check-out before check-in: check in first (checkInVolunteerShift).', 'signupId');
-      if (signup.checkedOutAt) throw userError('ALREADY_CHECKED_OUT', `Already checked out at ${signup.checkedOutAt.toISOString()}.`, 'signupId');
+      if (refId(signup.person) !== actor.uuid)
+        throw userError('FORBIDDEN', 'Volunteers check themselves out; this sign-up is someone else’s.', 'signupId');
+      if (!signup.checkedInAt)
+        throw userError('CHECK_IN_FIRST', 'Check-out before check-in: check in first (checkInVolunteerShift).', 'signupId');
+      if (signup.checkedOutAt)
+        throw userError('ALREADY_CHECKED_OUT', `Already checked out at ${signup.checkedOutAt.toISOString()}.`, 'signupId');
       const now = ctx.now();
       const minutes = Math.floor((now.getTime() - signup.checkedInAt.getTime()) / 60_000);
-      if (now.getTime() <= signup.checkedInAt.getTime()) throw userError('CHECK_IN_FIRST', 'Check-out must come after check-in.', 'signupId');
+      if (now.getTime() <= signup.checkedInAt.getTime())
+        throw userError('CHECK_IN_FIRST', 'Check-out must come after check-in.', 'signupId');
       if (minutes > MAX_ENTRY_MINUTES) {
-        throw userError('INVALID_DURATION', `Checked in ${minutes} minutes ago, 24 hours or more: ask community staff to record the real hours by hand (reportVolunteerHours).`, 'signupId');
+        throw userError(
+          'INVALID_DURATION',
+          `Checked in ${minutes} minutes ago, 24 hours or more: ask community staff to record the real hours by hand (reportVolunteerHours).`,
+          'signupId',
+        );
       }
       signup.checkedOutAt = now;
       await tx.em.flush();

@@ -8,9 +8,24 @@ import { VolunteerTaskKind, VolunteerTaskStatus } from './volunteer.enums.js';
 
 /** A volunteer task: linked to a core request, or standalone; claimed by one volunteer. */
 @Entity({ schema: 'volunteer', tableName: 'task' })
-@ObjectType({ implements: Node, description: 'A volunteer task (deliver groceries, carry rubbish, escort…), standalone or for a core request.' })
+@ObjectType({
+  implements: Node,
+  description: 'A volunteer task (deliver groceries, carry rubbish, escort…), standalone or for a core request.',
+})
 export class VolunteerTask implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'updatedAt' | 'status' | 'description' | 'team' | 'request' | 'claimedBy' | 'claimedAt' | 'doneAt' | 'report' | 'createdBy';
+  [OptionalProps]?:
+    | 'uuid'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'status'
+    | 'description'
+    | 'team'
+    | 'request'
+    | 'claimedBy'
+    | 'claimedAt'
+    | 'doneAt'
+    | 'report'
+    | 'createdBy';
 
   @PrimaryKey({ type: 'uuid', fieldName: 'id' })
   uuid: string = randomUUID();

@@ -1,4 +1,18 @@
-import { actingPerson, type GongzhiContext, loadById, loadByForeignKey, pageSize, Person, Place, refId, Request, requireEntity, requirePlace, userError, requireVisible } from '@gongzhi/core';
+import {
+  actingPerson,
+  type GongzhiContext,
+  loadById,
+  loadByForeignKey,
+  pageSize,
+  Person,
+  Place,
+  refId,
+  Request,
+  requireEntity,
+  requirePlace,
+  userError,
+  requireVisible,
+} from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { VolunteerServiceEntry } from './service-entry.entity.js';
 import { ServiceHoursService } from './service-hours.service.js';
@@ -28,7 +42,12 @@ export class CreateVolunteerTaskInput {
   teamId?: string | null;
 }
 
-function emitTask(tx: Tx, name: 'volunteer.task-created' | 'volunteer.task-claimed' | 'volunteer.task-released' | 'volunteer.task-done' | 'volunteer.task-cancelled', task: VolunteerTask) {
+function emitTask(
+  tx: Tx,
+  name:
+    'volunteer.task-created' | 'volunteer.task-claimed' | 'volunteer.task-released' | 'volunteer.task-done' | 'volunteer.task-cancelled',
+  task: VolunteerTask,
+) {
   return tx.emit(name, {
     taskId: task.uuid,
     placePath: task.placePath,
@@ -48,16 +67,26 @@ function emitTask(tx: Tx, name: 'volunteer.task-created' | 'volunteer.task-claim
 export class VolunteerTaskResolver {
   /** Moves a task from one status to another only if nobody changed it since: one winner. */
   private async move(tx: Tx, now: Date, task: VolunteerTask, from: VolunteerTaskStatus, set: string, params: unknown[]): Promise<boolean> {
-    const rows = await sql(tx.em, `UPDATE volunteer.task SET ${set}, updated_at = ? WHERE id = ? AND status = ? RETURNING id`, [...params, now.toISOString(), task.uuid, from]);
+    const rows = await sql(tx.em, `UPDATE volunteer.task SET ${set}, updated_at = ? WHERE id = ? AND status = ? RETURNING id`, [
+      ...params,
+      now.toISOString(),
+      task.uuid,
+      from,
+    ]);
     if (rows.length === 0) return false;
     await tx.em.refresh(task);
     return true;
   }
 
   private async conflict(tx: Tx, task: VolunteerTask): Promise<never> {
-    const [now] = await sql<{ status: string; name: string | null }>(tx.em, 'SELECT t.status, p.name FROM volunteer.task t LEFT JOIN public.person p ON p.id = t.claimed_by_id WHERE t.id = ?', [task.uuid]);
-    if (now!.status === VolunteerTaskStatus.CLAIMED) throw userError('ALREADY_CLAIMED', `This task was just claimed by ${now!.name ?? 'someone else'}.`, 'taskId');
-    throw userError('CONFLICT', `This task changed meanwhile and is now ${now!.status}; reload it.`, 'taskId');
+    const [now] = await sql<{ status: string; name: string | null }>(
+      tx.em,
+      'SELECT t.status, p.name FROM volunteer.task t LEFT JOIN public.person p ON p.id = t.claimed_by_id WHERE t.id = ?',
+      [task.uuid],
+    );
+    if (now.status === VolunteerTaskStatus.CLAIMED)
+      throw userError('ALREADY_CLAIMED', `This task was just claimed by ${now.name ?? 'someone else'}.`, 'taskId');
+    throw userError('CONFLICT', `This task changed meanwhile and is now ${now.status}; reload it.`, 'taskId');
   }
 
   @Query(() => [VolunteerTask], { description: 'Volunteer tasks anywhere under a place, newest first (a task board).' })
@@ -76,14 +105,24 @@ export class VolunteerTaskResolver {
   }
 
   @Mutation(() => VolunteerTask, { description: 'Opens a volunteer task, for a core request or standalone.' })
-  async createVolunteerTask(@Arg('input', () => CreateVolunteerTaskInput) input: CreateVolunteerTaskInput, @Ctx() ctx: GongzhiContext): Promise<VolunteerTask> {
+  async createVolunteerTask(
+    @Arg('input', () => CreateVolunteerTaskInput) input: CreateVolunteerTaskInput,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerTask> {
     const actor = await actingPerson(ctx);
     const title = requireText(input.title, 'input.title');
-    if (!input.requestId && !input.placeId) throw userError('BAD_USER_INPUT', 'Give "input.requestId" (a task for a request) or "input.placeId" (a standalone task).', 'input.placeId');
+    if (!input.requestId && !input.placeId)
+      throw userError(
+        'BAD_USER_INPUT',
+        'Give "input.requestId" (a task for a request) or "input.placeId" (a standalone task).',
+        'input.placeId',
+      );
     return inTransaction(ctx, async (tx) => {
       const { em } = tx;
       const request = input.requestId ? await requireEntity(em, Request, 'Request', input.requestId, 'input.requestId') : null;
-      const place = input.placeId ? await requirePlace(em, input.placeId, 'input.placeId') : await em.findOneOrFail(Place, { uuid: refId(request!.place)! });
+      const place = input.placeId
+        ? await requirePlace(em, input.placeId, 'input.placeId')
+        : await em.findOneOrFail(Place, { uuid: refId(request!.place)! });
       await requireCommunityOf(em, place, input.placeId ? 'input.placeId' : 'input.requestId');
       const team = input.teamId ? await requireEntity(em, VolunteerTeam, 'VolunteerTeam', input.teamId, 'input.teamId') : null;
       const now = ctx.now();
@@ -105,7 +144,9 @@ export class VolunteerTaskResolver {
     });
   }
 
-  @Mutation(() => VolunteerTask, { description: 'The signed-in volunteer claims an open task; of two claims at once exactly one wins (ALREADY_CLAIMED).' })
+  @Mutation(() => VolunteerTask, {
+    description: 'The signed-in volunteer claims an open task; of two claims at once exactly one wins (ALREADY_CLAIMED).',
+  })
   async claimVolunteerTask(@Arg('taskId', () => ID) taskId: string, @Ctx() ctx: GongzhiContext): Promise<VolunteerTask> {
     // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
     await requireVisible(ctx, ctx.em, VolunteerTask, 'VolunteerTask', taskId, 'taskId');
@@ -116,7 +157,13 @@ export class VolunteerTaskResolver {
       if (teamId) await requireMember(tx.em, await tx.em.findOneOrFail(VolunteerTeam, { uuid: teamId }), person);
       if (task.status !== VolunteerTaskStatus.OPEN) return this.conflict(tx, task);
       const now = ctx.now().toISOString();
-      if (!(await this.move(tx, ctx.now(), task, VolunteerTaskStatus.OPEN, `status = 'claimed', claimed_by_id = ?, claimed_at = ?`, [person.uuid, now]))) return this.conflict(tx, task);
+      if (
+        !(await this.move(tx, ctx.now(), task, VolunteerTaskStatus.OPEN, `status = 'claimed', claimed_by_id = ?, claimed_at = ?`, [
+          person.uuid,
+          now,
+        ]))
+      )
+        return this.conflict(tx, task);
       await emitTask(tx, 'volunteer.task-claimed', task);
       return task;
     });
@@ -130,14 +177,18 @@ export class VolunteerTaskResolver {
       if (task.status !== VolunteerTaskStatus.CLAIMED || refId(task.claimedBy) !== person.uuid) {
         throw userError('NOT_CLAIMER', `Only the volunteer who claimed a task releases it; this task is ${task.status}.`, 'taskId');
       }
-      if (!(await this.move(tx, ctx.now(), task, VolunteerTaskStatus.CLAIMED, `status = 'open', claimed_by_id = NULL, claimed_at = NULL`, []))) return this.conflict(tx, task);
+      if (
+        !(await this.move(tx, ctx.now(), task, VolunteerTaskStatus.CLAIMED, `status = 'open', claimed_by_id = NULL, claimed_at = NULL`, []))
+      )
+        return this.conflict(tx, task);
       await emitTask(tx, 'volunteer.task-released', task);
       return task;
     });
   }
 
   @Mutation(() => VolunteerTask, {
-    description: 'The claiming volunteer reports the task done; with `minutes`, a pending service-hour entry of source TASK is logged for verification.',
+    description:
+      'The claiming volunteer reports the task done; with `minutes`, a pending service-hour entry of source TASK is logged for verification.',
   })
   async completeVolunteerTask(
     @Arg('taskId', () => ID) taskId: string,
@@ -150,10 +201,20 @@ export class VolunteerTaskResolver {
     return inTransaction(ctx, async (tx) => {
       const task = await requireEntity(tx.em, VolunteerTask, 'VolunteerTask', taskId, 'taskId');
       if (task.status !== VolunteerTaskStatus.CLAIMED || refId(task.claimedBy) !== person.uuid) {
-        throw userError('NOT_CLAIMER', `Only the volunteer who claimed a task reports it done; this task is ${task.status}${task.status === VolunteerTaskStatus.OPEN ? ': claim it first' : ''}.`, 'taskId');
+        throw userError(
+          'NOT_CLAIMER',
+          `Only the volunteer who claimed a task reports it done; this task is ${task.status}${task.status === VolunteerTaskStatus.OPEN ? ': claim it first' : ''}.`,
+          'taskId',
+        );
       }
       const now = ctx.now();
-      if (!(await this.move(tx, ctx.now(), task, VolunteerTaskStatus.CLAIMED, `status = 'done', done_at = ?, report = ?`, [now.toISOString(), text]))) return this.conflict(tx, task);
+      if (
+        !(await this.move(tx, ctx.now(), task, VolunteerTaskStatus.CLAIMED, `status = 'done', done_at = ?, report = ?`, [
+          now.toISOString(),
+          text,
+        ]))
+      )
+        return this.conflict(tx, task);
       if (minutes != null) {
         const place = await tx.em.findOneOrFail(Place, { uuid: refId(task.place)! });
         const teamId = refId(task.team);

@@ -43,7 +43,9 @@ export class CreateVolunteerTeamInput {
 
 /** Active members first by role (leaders first), then by join date. */
 function sortMembers(members: VolunteerTeamMember[]): VolunteerTeamMember[] {
-  return [...members].sort((a, b) => (a.role === b.role ? a.joinedOn.localeCompare(b.joinedOn) : a.role === VolunteerMemberRole.LEADER ? -1 : 1));
+  return [...members].sort((a, b) =>
+    a.role === b.role ? a.joinedOn.localeCompare(b.joinedOn) : a.role === VolunteerMemberRole.LEADER ? -1 : 1,
+  );
 }
 
 @Resolver(() => VolunteerTeam)
@@ -63,18 +65,27 @@ export class VolunteerTeamResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<VolunteerTeam[]> {
     const root = await requirePlace(ctx, under, 'under');
-    return ctx.em.find(VolunteerTeam, { homePlacePath: { $like: `${root.path}%` }, ...(kind ? { kind } : {}) }, { orderBy: { name: 'asc' }, limit: 500 });
+    return ctx.em.find(
+      VolunteerTeam,
+      { homePlacePath: { $like: `${root.path}%` }, ...(kind ? { kind } : {}) },
+      { orderBy: { name: 'asc' }, limit: 500 },
+    );
   }
 
   @Mutation(() => VolunteerTeam, { description: 'Founds a volunteer team based at a place; the signed-in person becomes its leader.' })
-  async createVolunteerTeam(@Arg('input', () => CreateVolunteerTeamInput) input: CreateVolunteerTeamInput, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam> {
+  async createVolunteerTeam(
+    @Arg('input', () => CreateVolunteerTeamInput) input: CreateVolunteerTeamInput,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerTeam> {
     // Outside the caller's places the row does not exist (issue #9); checked before the transaction takes its connection.
     await requirePlace(ctx, input.homePlaceId, 'input.homePlaceId');
     const founder = await actingPerson(ctx);
     const name = requireText(input.name, 'input.name');
     return inTransaction(ctx, async ({ em, emit }) => {
       const homePlace = await requirePlace(em, input.homePlaceId, 'input.homePlaceId');
-      const organization = input.organizationId ? await requireEntity(em, Organization, 'Organization', input.organizationId, 'input.organizationId') : null;
+      const organization = input.organizationId
+        ? await requireEntity(em, Organization, 'Organization', input.organizationId, 'input.organizationId')
+        : null;
       const team = em.create(VolunteerTeam, {
         name,
         kind: input.kind,
@@ -92,7 +103,9 @@ export class VolunteerTeamResolver {
     });
   }
 
-  @Mutation(() => VolunteerTeamMember, { description: 'Adds a person to a team (leaders only). Rejoining after leaving reopens the membership.' })
+  @Mutation(() => VolunteerTeamMember, {
+    description: 'Adds a person to a team (leaders only). Rejoining after leaving reopens the membership.',
+  })
   async addVolunteerTeamMember(
     @Arg('teamId', () => ID) teamId: string,
     @Arg('personId', () => ID) personId: string,
@@ -119,7 +132,9 @@ export class VolunteerTeamResolver {
     });
   }
 
-  @Mutation(() => VolunteerTeamMember, { description: 'Ends a membership on a day (the member themselves, or a leader). The last leader cannot leave.' })
+  @Mutation(() => VolunteerTeamMember, {
+    description: 'Ends a membership on a day (the member themselves, or a leader). The last leader cannot leave.',
+  })
   async endVolunteerTeamMembership(
     @Arg('memberId', () => ID) memberId: string,
     @Arg('leftOn', () => String, { nullable: true, description: 'YYYY-MM-DD; today when omitted.' }) leftOn: string | null | undefined,
@@ -134,7 +149,8 @@ export class VolunteerTeamResolver {
       const team = await em.findOneOrFail(VolunteerTeam, { uuid: refId(member.team)! });
       if (refId(member.person) !== actor.uuid) await requireLeader(em, team, actor, "end someone else's membership");
       if (member.leftOn) throw userError('CONFLICT', `This membership already ended on ${member.leftOn}.`, 'memberId');
-      if (day < member.joinedOn) throw userError('BAD_USER_INPUT', `"leftOn" (${day}) must be on or after the day joined (${member.joinedOn}).`, 'leftOn');
+      if (day < member.joinedOn)
+        throw userError('BAD_USER_INPUT', `"leftOn" (${day}) must be on or after the day joined (${member.joinedOn}).`, 'leftOn');
       if (member.role === VolunteerMemberRole.LEADER) {
         const leaders = await em.count(VolunteerTeamMember, { team, role: VolunteerMemberRole.LEADER, leftOn: null });
         if (leaders <= 1) throw userError('LAST_LEADER', `${team.name} would have no leader; add another leader first.`, 'memberId');

@@ -11,7 +11,8 @@ export enum VolunteerTeamKind {
 }
 registerEnumType(VolunteerTeamKind, {
   name: 'VolunteerTeamKind',
-  description: 'Neighbourly mutual aid (邻里互助), youth commando from a company (青年突击队), candle-light team of working party members (烛光队), arts team, community steward (社区管家), other.',
+  description:
+    'Neighbourly mutual aid (邻里互助), youth commando from a company (青年突击队), candle-light team of working party members (烛光队), arts team, community steward (社区管家), other.',
 });
 
 /** A member's role in a team. */
@@ -43,7 +44,10 @@ export enum VolunteerCareItem {
   COMPANY = 'company',
   OTHER = 'other',
 }
-registerEnumType(VolunteerCareItem, { name: 'VolunteerCareItem', description: 'Items of a care plan: escort to hospital, medicine, housework, groceries, company, other.' });
+registerEnumType(VolunteerCareItem, {
+  name: 'VolunteerCareItem',
+  description: 'Items of a care plan: escort to hospital, medicine, housework, groceries, company, other.',
+});
 
 /** What a volunteer task is. */
 export enum VolunteerTaskKind {
@@ -67,7 +71,10 @@ export enum VolunteerTaskStatus {
   DONE = 'done',
   CANCELLED = 'cancelled',
 }
-registerEnumType(VolunteerTaskStatus, { name: 'VolunteerTaskStatus', description: 'OPEN › CLAIMED (by one volunteer) › DONE (reported); or CANCELLED.' });
+registerEnumType(VolunteerTaskStatus, {
+  name: 'VolunteerTaskStatus',
+  description: 'OPEN › CLAIMED (by one volunteer) › DONE (reported); or CANCELLED.',
+});
 
 /** Where service hours came from (the event contract's `source`, lower-cased in the database). */
 export enum VolunteerServiceSource {
@@ -76,7 +83,10 @@ export enum VolunteerServiceSource {
   MANUAL = 'manual',
   CORRECTION = 'correction',
 }
-registerEnumType(VolunteerServiceSource, { name: 'VolunteerServiceSource', description: 'SHIFT (check-in/out), TASK (reported done), MANUAL (reported by hand), CORRECTION (of an approved entry).' });
+registerEnumType(VolunteerServiceSource, {
+  name: 'VolunteerServiceSource',
+  description: 'SHIFT (check-in/out), TASK (reported done), MANUAL (reported by hand), CORRECTION (of an approved entry).',
+});
 
 /** Verification state of a service-hour entry. */
 export enum VolunteerServiceStatus {
@@ -84,4 +94,7 @@ export enum VolunteerServiceStatus {
   APPROVED = 'approved',
   DECLINED = 'declined',
 }
-registerEnumType(VolunteerServiceStatus, { name: 'VolunteerServiceStatus', description: 'PENDING until community staff approve or decline it (once).' });
+registerEnumType(VolunteerServiceStatus, {
+  name: 'VolunteerServiceStatus',
+  description: 'PENDING until community staff approve or decline it (once).',
+});

@@ -43,14 +43,25 @@ declare module '@gongzhi/core' {
       verifiedAt: string;
     };
     /** A service-hour entry was logged and waits for verification. */
-    'volunteer.service-logged': { entryId: string; personId: string; communityPath: string; minutes: number; source: 'SHIFT' | 'TASK' | 'MANUAL' | 'CORRECTION' };
+    'volunteer.service-logged': {
+      entryId: string;
+      personId: string;
+      communityPath: string;
+      minutes: number;
+      source: 'SHIFT' | 'TASK' | 'MANUAL' | 'CORRECTION';
+    };
     /** A service-hour entry was declined, with a reason. */
     'volunteer.service-declined': { entryId: string; personId: string; communityPath: string };
     'volunteer.team-created': { teamId: string; placePath: string };
     'volunteer.member-joined': { teamId: string; personId: string; placePath: string };
     'volunteer.recruitment-posted': { recruitmentId: string; teamId: string; placePath: string };
     /** An application to a recruitment call changed status. */
-    'volunteer.application-changed': { applicationId: string; recruitmentId: string; personId: string; status: 'pending' | 'waitlisted' | 'accepted' | 'declined' | 'withdrawn' };
+    'volunteer.application-changed': {
+      applicationId: string;
+      recruitmentId: string;
+      personId: string;
+      status: 'pending' | 'waitlisted' | 'accepted' | 'declined' | 'withdrawn';
+    };
     'volunteer.shift-changed': VolunteerShiftEventPayload;
     'volunteer.pairing-created': { pairingId: string; residentId: string; placePath: string };
     'volunteer.pairing-visited': { pairingId: string; visitId: string; placePath: string };

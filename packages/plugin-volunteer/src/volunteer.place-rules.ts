@@ -8,7 +8,12 @@ import { VolunteerTeamMember } from './team-member.entity.js';
 import { VolunteerTeam } from './team.entity.js';
 
 /** The place of a row that hangs off another row, through the per-operation loader. */
-async function placeOf<T extends object>(ctx: GongzhiContext, entity: new () => T, id: string | null, place: (row: T) => unknown): Promise<string | null> {
+async function placeOf<T extends object>(
+  ctx: GongzhiContext,
+  entity: new () => T,
+  id: string | null,
+  place: (row: T) => unknown,
+): Promise<string | null> {
   const row = id ? await loadById(ctx, entity, id) : null;
   return row ? refId(place(row)) : null;
 }
@@ -23,7 +28,7 @@ function teamPlacesOf(ctx: GongzhiContext, personUuid: string): Promise<string[]
     const rows = await ctx.em.getConnection().execute<{ person_id: string; home_place_id: string }[]>(
       `SELECT m.person_id, t.home_place_id FROM volunteer.team_member m JOIN volunteer.team t ON t.id = m.team_id
         WHERE m.person_id IN (?) AND m.left_on IS NULL`,
-      [ids as string[]],
+      [ids],
     );
     const byPerson = new Map<string, string[]>(ids.map((id) => [id, []]));
     for (const row of rows) byPerson.get(row.person_id)?.push(row.home_place_id);
@@ -54,12 +59,20 @@ export const volunteerPlaceRules: PlaceRule[] = [
     place: (s: VolunteerShiftSignup, ctx) => placeOf(ctx, VolunteerShift, refId(s.shift), (shift) => shift.place),
     owners: (s: VolunteerShiftSignup) => [refId(s.person)],
   },
-  { entity: VolunteerPairing, place: (p: VolunteerPairing) => refId(p.community), owners: (p: VolunteerPairing) => [refId(p.volunteer), refId(p.resident)] },
+  {
+    entity: VolunteerPairing,
+    place: (p: VolunteerPairing) => refId(p.community),
+    owners: (p: VolunteerPairing) => [refId(p.volunteer), refId(p.resident)],
+  },
   {
     entity: VolunteerPairingVisit,
     place: (v: VolunteerPairingVisit, ctx) => placeOf(ctx, VolunteerPairing, refId(v.pairing), (p) => p.community),
     owners: (v: VolunteerPairingVisit) => [refId(v.visitor)],
   },
   { entity: VolunteerTask, place: (t: VolunteerTask) => refId(t.place), owners: (t: VolunteerTask) => [refId(t.claimedBy)] },
-  { entity: VolunteerServiceEntry, place: (e: VolunteerServiceEntry) => refId(e.community), owners: (e: VolunteerServiceEntry) => [refId(e.person)] },
+  {
+    entity: VolunteerServiceEntry,
+    place: (e: VolunteerServiceEntry) => refId(e.community),
+    owners: (e: VolunteerServiceEntry) => [refId(e.person)],
+  },
 ];

@@ -5,7 +5,13 @@ import { VolunteerShiftSchedule } from './shift.entity.js';
 import { VolunteerTask } from './task.entity.js';
 import { VolunteerTeamMember } from './team-member.entity.js';
 import { VolunteerTeam } from './team.entity.js';
-import { VolunteerApplicationStatus, VolunteerCareItem, VolunteerMemberRole, VolunteerTaskKind, VolunteerTeamKind } from './volunteer.enums.js';
+import {
+  VolunteerApplicationStatus,
+  VolunteerCareItem,
+  VolunteerMemberRole,
+  VolunteerTaskKind,
+  VolunteerTeamKind,
+} from './volunteer.enums.js';
 import { type EntityManager, localDate, sql } from './volunteer.support.js';
 
 /** Name of the first demo team; its presence means the volunteer demo is loaded. */
@@ -39,8 +45,18 @@ export async function seedVolunteerDemo(em: EntityManager, now: () => Date): Pro
     homePlacePath: fxy.path,
     skills: ['代购', '代取药', '陪同就医'],
   });
-  em.create(VolunteerTeamMember, { team: mutualAid, person: courtyardHead, role: VolunteerMemberRole.LEADER, joinedOn: joined, skills: ['组织协调'] });
-  const residents = await em.find(Person, { household: { path: { $like: `${building20.path}%` } } }, { orderBy: { name: 'asc', uuid: 'asc' }, limit: 40 });
+  em.create(VolunteerTeamMember, {
+    team: mutualAid,
+    person: courtyardHead,
+    role: VolunteerMemberRole.LEADER,
+    joinedOn: joined,
+    skills: ['组织协调'],
+  });
+  const residents = await em.find(
+    Person,
+    { household: { path: { $like: `${building20.path}%` } } },
+    { orderBy: { name: 'asc', uuid: 'asc' }, limit: 40 },
+  );
   const songAyiProfile = await em.findOne(CareProfile, { chronicIllness: { $like: '%糖尿病%' } });
   const helpers = residents.filter((p) => p.uuid !== songAyiProfile?.personUuid).slice(0, 18);
   const call = em.create(VolunteerRecruitment, {
@@ -56,7 +72,13 @@ export async function seedVolunteerDemo(em: EntityManager, now: () => Date): Pro
   });
   helpers.forEach((person, i) => {
     em.create(VolunteerTeamMember, { team: mutualAid, person, joinedOn: joined, skills: i % 3 === 0 ? ['代取药'] : ['代购'] });
-    em.create(VolunteerApplication, { recruitment: call, person, status: VolunteerApplicationStatus.ACCEPTED, decidedBy: courtyardHead, decidedAt: new Date('2022-04-02T12:00:00+08:00') });
+    em.create(VolunteerApplication, {
+      recruitment: call,
+      person,
+      status: VolunteerApplicationStatus.ACCEPTED,
+      decidedBy: courtyardHead,
+      decidedAt: new Date('2022-04-02T12:00:00+08:00'),
+    });
   });
 
   // Pairing (结对): the team looks after the resident with diabetes, weekly medicine.
@@ -70,7 +92,13 @@ export async function seedVolunteerDemo(em: EntityManager, now: () => Date): Pro
       carePlan: [VolunteerCareItem.MEDICINE, VolunteerCareItem.ESCORT_TO_HOSPITAL, VolunteerCareItem.GROCERIES],
       notes: '每周一代取糖尿病药；每月陪同复查一次。',
     });
-    em.create(VolunteerPairingVisit, { pairing, visitor: courtyardHead, visitedAt: new Date('2022-04-04T10:00:00+08:00'), careItems: [VolunteerCareItem.MEDICINE], note: '送药上门，血糖平稳。' });
+    em.create(VolunteerPairingVisit, {
+      pairing,
+      visitor: courtyardHead,
+      visitedAt: new Date('2022-04-04T10:00:00+08:00'),
+      careItems: [VolunteerCareItem.MEDICINE],
+      note: '送药上门，血糖平稳。',
+    });
     em.create(VolunteerTask, {
       team: mutualAid,
       place: building20,
@@ -97,7 +125,13 @@ export async function seedVolunteerDemo(em: EntityManager, now: () => Date): Pro
   });
   ['郑晓东', '何佳琪', '罗浩', '高子涵', '林一鸣', '谢雨桐'].forEach((name, i) => {
     const person = em.create(Person, { name });
-    em.create(VolunteerTeamMember, { team: commando, person, role: i === 0 ? VolunteerMemberRole.LEADER : VolunteerMemberRole.MEMBER, joinedOn: '2022-04-10', skills: ['搬运'] });
+    em.create(VolunteerTeamMember, {
+      team: commando,
+      person,
+      role: i === 0 ? VolunteerMemberRole.LEADER : VolunteerMemberRole.MEMBER,
+      joinedOn: '2022-04-10',
+      skills: ['搬运'],
+    });
   });
   em.create(VolunteerTask, {
     team: commando,
@@ -122,7 +156,13 @@ export async function seedVolunteerDemo(em: EntityManager, now: () => Date): Pro
   ['韩志刚', '曹文静', '邓立新', '冯海波'].forEach((name, i) => {
     const person = em.create(Person, { name });
     em.create(PersonRole, { person, place: hly, role: PersonRoleKind.PARTY_MEMBER, startsOn: '2020-01-01' });
-    em.create(VolunteerTeamMember, { team: candle, person, role: i === 0 ? VolunteerMemberRole.LEADER : VolunteerMemberRole.MEMBER, joinedOn: '2022-04-05', skills: ['入户走访'] });
+    em.create(VolunteerTeamMember, {
+      team: candle,
+      person,
+      role: i === 0 ? VolunteerMemberRole.LEADER : VolunteerMemberRole.MEMBER,
+      joinedOn: '2022-04-05',
+      skills: ['入户走访'],
+    });
   });
   const evenings = em.create(VolunteerShiftSchedule, {
     team: candle,

@@ -1,4 +1,4 @@
-import { type EventEmitter, type GongzhiContext, Person, Place, PlaceType, userError } from '@gongzhi/core';
+import { type EventEmitter, type GongzhiContext, type Person, Place, PlaceType, userError } from '@gongzhi/core';
 import { VolunteerTeamMember } from './team-member.entity.js';
 import type { VolunteerTeam } from './team.entity.js';
 import { VolunteerMemberRole } from './volunteer.enums.js';
@@ -14,16 +14,25 @@ export interface Tx {
 
 /** What each database rule of the volunteer schema means to a client. */
 const CONSTRAINT_ERRORS: Record<string, [code: string, message: string]> = {
-  shift_signup_no_overlap: ['DOUBLE_BOOKED', 'This person is already on another shift at an overlapping time; cancel or swap that one first.'],
+  shift_signup_no_overlap: [
+    'DOUBLE_BOOKED',
+    'This person is already on another shift at an overlapping time; cancel or swap that one first.',
+  ],
   shift_taken_within_capacity: ['SLOT_FULL', 'Every place on this shift is taken; pick another shift or ask a member to swap.'],
-  recruitment_accepted_within_wanted: ['RECRUITMENT_FULL', 'The call already has every volunteer it wanted; the application stays on the waitlist.'],
+  recruitment_accepted_within_wanted: [
+    'RECRUITMENT_FULL',
+    'The call already has every volunteer it wanted; the application stays on the waitlist.',
+  ],
   team_member_unique: ['CONFLICT', 'This person is already a member of the team.'],
   team_home_place_name_unique: ['CONFLICT', 'A team of this name is already based at this place; choose another name.'],
   application_unique: ['CONFLICT', 'This person has already signed up for this call.'],
   pairing_open_team_unique: ['CONFLICT', 'This team is already paired with this resident; end that pairing first.'],
   pairing_open_volunteer_unique: ['CONFLICT', 'This volunteer is already paired with this resident; end that pairing first.'],
   pairing_not_self: ['BAD_USER_INPUT', 'A volunteer cannot be paired with themselves.'],
-  service_entry_not_self_verified: ['SELF_VERIFICATION', 'Nobody verifies their own hours: another member of community staff must verify them.'],
+  service_entry_not_self_verified: [
+    'SELF_VERIFICATION',
+    'Nobody verifies their own hours: another member of community staff must verify them.',
+  ],
   service_entry_minutes: ['INVALID_DURATION', 'Service minutes must be a whole number from 1 to 1439 (less than 24 hours).'],
   shift_signup_check_out_after_in: ['CHECK_IN_FIRST', 'Check-out must come after check-in.'],
 };
@@ -65,7 +74,11 @@ export async function communityOf(em: EntityManager, place: Place): Promise<Plac
 export async function requireCommunityOf(em: EntityManager, place: Place, argument: string): Promise<Place> {
   const community = await communityOf(em, place);
   if (!community) {
-    throw userError('BAD_USER_INPUT', `"${argument}" must be a place inside a community (社区) or the community itself; ${place.name} is a ${place.type} above any community.`, argument);
+    throw userError(
+      'BAD_USER_INPUT',
+      `"${argument}" must be a place inside a community (社区) or the community itself; ${place.name} is a ${place.type} above any community.`,
+      argument,
+    );
   }
   return community;
 }
@@ -84,10 +97,19 @@ export async function requireLeader(em: EntityManager, team: VolunteerTeam, pers
 }
 
 /** Refuses unless `person` is an active member of `team`. */
-export async function requireMember(em: EntityManager, team: VolunteerTeam, person: Person, argument?: string): Promise<VolunteerTeamMember> {
+export async function requireMember(
+  em: EntityManager,
+  team: VolunteerTeam,
+  person: Person,
+  argument?: string,
+): Promise<VolunteerTeamMember> {
   const membership = await activeMembership(em, team, person);
   if (!membership) {
-    throw userError('NOT_TEAM_MEMBER', `${person.name} is not a member of ${team.name}; join the team first (or ask its leader to add them).`, argument);
+    throw userError(
+      'NOT_TEAM_MEMBER',
+      `${person.name} is not a member of ${team.name}; join the team first (or ask its leader to add them).`,
+      argument,
+    );
   }
   return membership;
 }

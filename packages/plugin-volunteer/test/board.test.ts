@@ -9,31 +9,41 @@ beforeAll(async () => {
 });
 afterAll(() => w?.app.close());
 
-const CARD = 'itemType itemId title status open overdue kind place { name } assignee { name } item { id ... on VolunteerTask { status claimedBy { name } } }';
+const CARD =
+  'itemType itemId title status open overdue kind place { name } assignee { name } item { id ... on VolunteerTask { status claimedBy { name } } }';
 
 /** Opens a board subscription (as graphql-ws would) and collects what arrives. */
 function watch(placeId: string, after: number | null, caller: Caller | null = SYSTEM_CALLER) {
-  return w.app.subscribe(`subscription($p: ID!, $a: Float) { taskBoardChanges(placeId: $p, after: $a) { sequence event itemType itemId inBoard card { ${CARD} } } }`, { p: placeId, a: after }, { caller });
+  return w.app.subscribe(
+    `subscription($p: ID!, $a: Float) { taskBoardChanges(placeId: $p, after: $a) { sequence event itemType itemId inBoard card { ${CARD} } } }`,
+    { p: placeId, a: after },
+    { caller },
+  );
 }
 
 const BOARD = `query($p: ID!, $f: TaskBoardFilter) { taskBoard(placeId: $p, filter: $f) { sequence openCount cards { ${CARD} } } }`;
 
-async function createTask(place: Place, title: string, by = w.people['王小丽']!): Promise<string> {
-  const data = await w.app.run('mutation($input: CreateVolunteerTaskInput!) { createVolunteerTask(input: $input) { id } }', { input: { kind: 'GROCERIES', title, placeId: place.id } }, as(by));
+async function createTask(place: Place, title: string, by = w.people['王小丽']): Promise<string> {
+  const data = await w.app.run(
+    'mutation($input: CreateVolunteerTaskInput!) { createVolunteerTask(input: $input) { id } }',
+    { input: { kind: 'GROCERIES', title, placeId: place.id } },
+    as(by),
+  );
   return data.createVolunteerTask.id;
 }
 
-const claim = (id: string, person: Person) => w.app.run('mutation($id: ID!) { claimVolunteerTask(taskId: $id) { id } }', { id }, as(person));
+const claim = (id: string, person: Person) =>
+  w.app.run('mutation($id: ID!) { claimVolunteerTask(taskId: $id) { id } }', { id }, as(person));
 
 test('a community board follows a volunteer task: created, claimed, done, in order, each with its card', async () => {
   const p = w.people;
   const start = (await w.app.run(BOARD, { p: w.community.id })).taskBoard.sequence;
   const sub = await watch(w.community.id, start);
   try {
-    const id = await createTask(w.households[0]!, '帮独居老人买菜');
-    await claim(id, p['居民1']!);
+    const id = await createTask(w.households[0], '帮独居老人买菜');
+    await claim(id, p['居民1']);
     await createTask(w.otherCommunity, '隔壁社区的任务'); // outside the board: never delivered
-    await w.app.run('mutation($id: ID!) { completeVolunteerTask(taskId: $id, report: "菜已送到") { id } }', { id }, as(p['居民1']!));
+    await w.app.run('mutation($id: ID!) { completeVolunteerTask(taskId: $id, report: "菜已送到") { id } }', { id }, as(p['居民1']));
     const changes = await sub.take(3);
     expect(changes.map((c) => [c.sequence - start, c.event, c.itemId])).toEqual([
       [1, 'volunteer.task-created', id],
@@ -63,10 +73,10 @@ test('a change delivered before the next one shows each step: open, then claimed
   const start = (await w.app.run(BOARD, { p: w.community.id })).taskBoard.sequence;
   const sub = await watch(w.community.id, start);
   try {
-    const id = await createTask(w.households[1]!, '帮忙倒垃圾');
+    const id = await createTask(w.households[1], '帮忙倒垃圾');
     const [created] = await sub.take(1);
     expect(created.card).toMatchObject({ status: 'open', open: true, assignee: null, item: { id, status: 'OPEN' } });
-    await claim(id, w.people['居民2']!);
+    await claim(id, w.people['居民2']);
     const [claimed] = await sub.take(1);
     expect(claimed.card).toMatchObject({ status: 'claimed', open: true, assignee: { name: '居民2' }, item: { id, status: 'CLAIMED' } });
   } finally {
@@ -76,15 +86,22 @@ test('a change delivered before the next one shows each step: open, then claimed
 
 test('taskBoard lists volunteer tasks under the place; the itemType filter leaves requests out', async () => {
   const em = w.app.platform.orm.em.fork();
-  const community = em.create(Place, { type: PlaceType.COMMUNITY, code: 'LIST', name: '列表社区', parent: w.subdistrict, path: '', depth: w.subdistrict.depth + 1 });
+  const community = em.create(Place, {
+    type: PlaceType.COMMUNITY,
+    code: 'LIST',
+    name: '列表社区',
+    parent: w.subdistrict,
+    path: '',
+    depth: w.subdistrict.depth + 1,
+  });
   community.path = `${w.subdistrict.path}${community.uuid}/`;
   await em.flush();
   await w.app.run('mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { request { id } } }', {
-    input: { kind: 'NEED', channel: 'PHONE', title: '一件诉求', description: '', placeId: community.id, requesterId: w.people['居民3']!.id },
+    input: { kind: 'NEED', channel: 'PHONE', title: '一件诉求', description: '', placeId: community.id, requesterId: w.people['居民3'].id },
   });
   const open = await createTask(community, '待认领的任务');
   const claimed = await createTask(community, '已认领的任务');
-  await claim(claimed, w.people['居民3']!);
+  await claim(claimed, w.people['居民3']);
 
   const all = (await w.app.run(BOARD, { p: community.id })).taskBoard;
   expect(all.cards.map((c: { itemType: string }) => c.itemType).sort()).toEqual(['Request', 'VolunteerTask', 'VolunteerTask']);
@@ -97,22 +114,33 @@ test('taskBoard lists volunteer tasks under the place; the itemType filter leave
     ].sort(),
   );
   // The board filters work on tasks too: kind and assignee.
-  expect((await w.app.run(BOARD, { p: community.id, f: { itemType: ['VolunteerTask'], assigneeId: w.people['居民3']!.id } })).taskBoard.cards.map((c: any) => c.itemId)).toEqual([claimed]);
+  expect(
+    (await w.app.run(BOARD, { p: community.id, f: { itemType: ['VolunteerTask'], assigneeId: w.people['居民3'].id } })).taskBoard.cards.map(
+      (c: any) => c.itemId,
+    ),
+  ).toEqual([claimed]);
   expect((await w.app.run(BOARD, { p: community.id, f: { itemType: ['VolunteerTask'], kind: ['escort'] } })).taskBoard.cards).toEqual([]);
 });
 
 test('the board query costs the same number of SQL statements for 1 task as for 5', async () => {
   const em = w.app.platform.orm.em.fork();
   const make = (code: string, name: string) => {
-    const place = em.create(Place, { type: PlaceType.COMMUNITY, code, name, parent: w.subdistrict, path: '', depth: w.subdistrict.depth + 1 });
+    const place = em.create(Place, {
+      type: PlaceType.COMMUNITY,
+      code,
+      name,
+      parent: w.subdistrict,
+      path: '',
+      depth: w.subdistrict.depth + 1,
+    });
     place.path = `${w.subdistrict.path}${place.uuid}/`;
     return place;
   };
   const one = make('T1', '一号社区');
   const five = make('T5', '五号社区');
   await em.flush();
-  await claim(await createTask(one, '一件'), w.people['居民1']!);
-  for (let i = 0; i < 5; i++) await claim(await createTask(five, `五件之${i}`), w.people[`居民${i + 1}`]!);
+  await claim(await createTask(one, '一件'), w.people['居民1']);
+  for (let i = 0; i < 5; i++) await claim(await createTask(five, `五件之${i}`), w.people[`居民${i + 1}`]);
   const q = `query($p: ID!) { taskBoard(placeId: $p, filter: { itemType: ["VolunteerTask"] }) { cards { ${CARD} } } }`;
   expect((await w.app.run(q, { p: five.id })).taskBoard.cards).toHaveLength(5);
   const cost1 = await w.app.countStatements(() => w.app.run(q, { p: one.id }));

@@ -58,23 +58,34 @@ export function codeOf(result: { errors?: readonly { extensions?: Record<string,
 /** Counts rows of a volunteer table straight from the database. */
 export async function countRows(app: TestApp, table: string, where = 'true'): Promise<number> {
   const rows = await app.platform.orm.em.fork().getConnection().execute(`SELECT count(*)::int AS n FROM volunteer.${table} WHERE ${where}`);
-  return (rows as { n: number }[])[0]!.n;
+  return (rows as { n: number }[])[0].n;
 }
 
 /** Creates a team led by `leader` with members, returning its id. */
-export async function createTeam(world: World, name: string, leader: Person, members: Person[], kind = 'MUTUAL_AID', homePlace: Place = world.community): Promise<string> {
+export async function createTeam(
+  world: World,
+  name: string,
+  leader: Person,
+  members: Person[],
+  kind = 'MUTUAL_AID',
+  homePlace: Place = world.community,
+): Promise<string> {
   const { createVolunteerTeam } = await world.app.run(
     'mutation($input: CreateVolunteerTeamInput!) { createVolunteerTeam(input: $input) { id } }',
     { input: { homePlaceId: homePlace.id, name, kind, skills: ['代购'] } },
     as(leader),
   );
   for (const member of members) {
-    await world.app.run('mutation($t: ID!, $p: ID!) { addVolunteerTeamMember(teamId: $t, personId: $p, joinedOn: "2026-05-01") { id } }', { t: createVolunteerTeam.id, p: member.id }, as(leader));
+    await world.app.run(
+      'mutation($t: ID!, $p: ID!) { addVolunteerTeamMember(teamId: $t, personId: $p, joinedOn: "2026-05-01") { id } }',
+      { t: createVolunteerTeam.id, p: member.id },
+      as(leader),
+    );
   }
   return createVolunteerTeam.id;
 }
 
 /** The uuid inside a global id. */
 export function uuidOf(globalId: string): string {
-  return Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1]!;
+  return Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1];
 }

@@ -8,60 +8,118 @@ const SHIFT = 'mutation($input: CreateVolunteerShiftInput!) { createVolunteerShi
 beforeAll(async () => {
   w = await createWorld();
   const p = w.people;
-  teamId = await createTeam(w, '烛光队', p['王小丽']!, [1, 2, 3, 4, 5, 6, 7, 8].map((i) => p[`居民${i}`]!), 'CANDLE_LIGHT');
+  teamId = await createTeam(
+    w,
+    '烛光队',
+    p['王小丽'],
+    [1, 2, 3, 4, 5, 6, 7, 8].map((i) => p[`居民${i}`]),
+    'CANDLE_LIGHT',
+  );
 });
 afterAll(() => w?.app.close());
 
 async function shift(title: string, startsAt: string, endsAt: string, capacity: number): Promise<string> {
-  const data = await w.app.run(SHIFT, { input: { teamId, placeId: w.building.id, title, startsAt, endsAt, capacity } }, as(w.people['王小丽']!));
+  const data = await w.app.run(
+    SHIFT,
+    { input: { teamId, placeId: w.building.id, title, startsAt, endsAt, capacity } },
+    as(w.people['王小丽']),
+  );
   return data.createVolunteerShift.id;
 }
 
 test('a recurring schedule materialises slots for a date range, once, in local time', async () => {
   const { createVolunteerShiftSchedule: schedule } = await w.app.run(
     `mutation($input: CreateVolunteerShiftScheduleInput!) { createVolunteerShiftSchedule(input: $input) { id weekdays startTime endTime timeZone } }`,
-    { input: { teamId, placeId: w.community.id, title: '烛光夜访', weekdays: [1, 3, 5], startTime: '19:00', endTime: '21:00', capacity: 2, validFrom: '2026-06-01' } },
-    as(w.people['王小丽']!),
+    {
+      input: {
+        teamId,
+        placeId: w.community.id,
+        title: '烛光夜访',
+        weekdays: [1, 3, 5],
+        startTime: '19:00',
+        endTime: '21:00',
+        capacity: 2,
+        validFrom: '2026-06-01',
+      },
+    },
+    as(w.people['王小丽']),
   );
   expect(schedule).toMatchObject({ weekdays: [1, 3, 5], startTime: '19:00:00', endTime: '21:00:00', timeZone: 'Asia/Shanghai' });
-  const MAT = 'mutation($id: ID!, $from: String!, $to: String!) { materializeVolunteerShifts(scheduleId: $id, from: $from, to: $to) { startsAt endsAt capacity title } }';
+  const MAT =
+    'mutation($id: ID!, $from: String!, $to: String!) { materializeVolunteerShifts(scheduleId: $id, from: $from, to: $to) { startsAt endsAt capacity title } }';
   // 2026-06-01 is a Monday: Mon, Wed, Fri of two weeks.
-  const first = (await w.app.run(MAT, { id: schedule.id, from: '2026-06-01', to: '2026-06-14' }, as(w.people['王小丽']!))).materializeVolunteerShifts;
+  const first = (await w.app.run(MAT, { id: schedule.id, from: '2026-06-01', to: '2026-06-14' }, as(w.people['王小丽'])))
+    .materializeVolunteerShifts;
   expect(first.map((s: { startsAt: string }) => s.startsAt)).toEqual([
-    '2026-06-01T11:00:00.000Z', '2026-06-03T11:00:00.000Z', '2026-06-05T11:00:00.000Z',
-    '2026-06-08T11:00:00.000Z', '2026-06-10T11:00:00.000Z', '2026-06-12T11:00:00.000Z',
+    '2026-06-01T11:00:00.000Z',
+    '2026-06-03T11:00:00.000Z',
+    '2026-06-05T11:00:00.000Z',
+    '2026-06-08T11:00:00.000Z',
+    '2026-06-10T11:00:00.000Z',
+    '2026-06-12T11:00:00.000Z',
   ]);
   expect(first[0]).toEqual({ startsAt: '2026-06-01T11:00:00.000Z', endsAt: '2026-06-01T13:00:00.000Z', capacity: 2, title: '烛光夜访' });
   // Repeating (overlapping range) creates nothing twice.
-  const again = (await w.app.run(MAT, { id: schedule.id, from: '2026-06-08', to: '2026-06-21' }, as(w.people['王小丽']!))).materializeVolunteerShifts;
+  const again = (await w.app.run(MAT, { id: schedule.id, from: '2026-06-08', to: '2026-06-21' }, as(w.people['王小丽'])))
+    .materializeVolunteerShifts;
   expect(again).toHaveLength(6);
   expect(await countRows(w.app, 'shift', `schedule_id = '${uuidOf(schedule.id)}'`)).toBe(9);
   // A night rota crossing midnight ends the next day.
   const { createVolunteerShiftSchedule: night } = await w.app.run(
     `mutation($input: CreateVolunteerShiftScheduleInput!) { createVolunteerShiftSchedule(input: $input) { id } }`,
-    { input: { teamId, placeId: w.building.id, title: '夜间守望岗', weekdays: [6], startTime: '22:00', endTime: '06:00', capacity: 1, validFrom: '2026-06-01', validUntil: '2026-06-30' } },
-    as(w.people['王小丽']!),
+    {
+      input: {
+        teamId,
+        placeId: w.building.id,
+        title: '夜间守望岗',
+        weekdays: [6],
+        startTime: '22:00',
+        endTime: '06:00',
+        capacity: 1,
+        validFrom: '2026-06-01',
+        validUntil: '2026-06-30',
+      },
+    },
+    as(w.people['王小丽']),
   );
-  const nights = (await w.app.run(MAT, { id: night.id, from: '2026-06-20', to: '2026-07-31' }, as(w.people['王小丽']!))).materializeVolunteerShifts;
-  expect(nights).toEqual([{ startsAt: '2026-06-20T14:00:00.000Z', endsAt: '2026-06-20T22:00:00.000Z', capacity: 1, title: '夜间守望岗' }, expect.objectContaining({ startsAt: '2026-06-27T14:00:00.000Z' })]);
+  const nights = (await w.app.run(MAT, { id: night.id, from: '2026-06-20', to: '2026-07-31' }, as(w.people['王小丽'])))
+    .materializeVolunteerShifts;
+  expect(nights).toEqual([
+    { startsAt: '2026-06-20T14:00:00.000Z', endsAt: '2026-06-20T22:00:00.000Z', capacity: 1, title: '夜间守望岗' },
+    expect.objectContaining({ startsAt: '2026-06-27T14:00:00.000Z' }),
+  ]);
   // Bad rules are refused.
-  const bad = await w.app.execute(`mutation($input: CreateVolunteerShiftScheduleInput!) { createVolunteerShiftSchedule(input: $input) { id } }`,
-    { input: { teamId, placeId: w.community.id, title: 'x', weekdays: [0, 8], startTime: '19:00', endTime: '21:00', capacity: 2, validFrom: '2026-06-01' } }, as(w.people['王小丽']!));
+  const bad = await w.app.execute(
+    `mutation($input: CreateVolunteerShiftScheduleInput!) { createVolunteerShiftSchedule(input: $input) { id } }`,
+    {
+      input: {
+        teamId,
+        placeId: w.community.id,
+        title: 'x',
+        weekdays: [0, 8],
+        startTime: '19:00',
+        endTime: '21:00',
+        capacity: 2,
+        validFrom: '2026-06-01',
+      },
+    },
+    as(w.people['王小丽']),
+  );
   expect(codeOf(bad)).toBe('BAD_USER_INPUT');
-  const tooLong = await w.app.execute(MAT, { id: schedule.id, from: '2026-06-01', to: '2026-12-31' }, as(w.people['王小丽']!));
+  const tooLong = await w.app.execute(MAT, { id: schedule.id, from: '2026-06-01', to: '2026-12-31' }, as(w.people['王小丽']));
   expect(codeOf(tooLong)).toBe('BAD_USER_INPUT');
 });
 
 test('concurrent sign-ups for the last place: exactly one of eight wins, the others get SLOT_FULL', async () => {
   const id = await shift('检查点轮值', '2026-06-02T08:00:00+08:00', '2026-06-02T12:00:00+08:00', 3);
-  await w.app.run(SIGNUP, { id }, as(w.people['居民1']!));
-  await w.app.run(SIGNUP, { id }, as(w.people['居民2']!));
-  const racers = [3, 4, 5, 6, 7, 8].map((i) => w.people[`居民${i}`]!).concat([w.people['王小丽']!]);
+  await w.app.run(SIGNUP, { id }, as(w.people['居民1']));
+  await w.app.run(SIGNUP, { id }, as(w.people['居民2']));
+  const racers = [3, 4, 5, 6, 7, 8].map((i) => w.people[`居民${i}`]).concat([w.people['王小丽']]);
   const results = await Promise.all(racers.map((person) => w.app.execute(SIGNUP, { id }, as(person))));
   const codes = results.map(codeOf);
   expect(codes.filter((c) => c === null)).toHaveLength(1);
   expect(codes.filter((c) => c === 'SLOT_FULL')).toHaveLength(racers.length - 1);
-  expect(results.find((r) => codeOf(r) === 'SLOT_FULL')!.errors![0]!.message).toContain('All 3 places');
+  expect(results.find((r) => codeOf(r) === 'SLOT_FULL')!.errors![0].message).toContain('All 3 places');
   expect(await countRows(w.app, 'shift_signup', `shift_id = '${uuidOf(id)}' AND cancelled_at IS NULL`)).toBe(3);
   const view = await w.app.run('query($id: ID!) { node(id: $id) { ... on VolunteerShift { spotsLeft signups { id } } } }', { id });
   expect(view.node).toMatchObject({ spotsLeft: 0 });
@@ -73,22 +131,22 @@ test('the database refuses one person on two overlapping shifts (DOUBLE_BOOKED),
   const morning = await shift('早班', '2026-06-03T08:00:00+08:00', '2026-06-03T12:00:00+08:00', 5);
   const overlapping = await shift('上午检查点', '2026-06-03T11:00:00+08:00', '2026-06-03T13:00:00+08:00', 5);
   const afterwards = await shift('午班', '2026-06-03T12:00:00+08:00', '2026-06-03T16:00:00+08:00', 5);
-  await w.app.run(SIGNUP, { id: morning }, as(p['居民1']!));
-  const refused = await w.app.execute(SIGNUP, { id: overlapping }, as(p['居民1']!));
+  await w.app.run(SIGNUP, { id: morning }, as(p['居民1']));
+  const refused = await w.app.execute(SIGNUP, { id: overlapping }, as(p['居民1']));
   expect(codeOf(refused)).toBe('DOUBLE_BOOKED');
-  expect(refused.errors![0]!.message).toContain('overlapping');
+  expect(refused.errors![0].message).toContain('overlapping');
   // Nothing written: no sign-up, and the place it would have taken is still free.
   expect(await countRows(w.app, 'shift_signup', `shift_id = '${uuidOf(overlapping)}'`)).toBe(0);
   expect(await countRows(w.app, 'shift', `id = '${uuidOf(overlapping)}' AND taken = 0`)).toBe(1);
   // Back-to-back shifts do not overlap (ranges are half-open).
-  expect(codeOf(await w.app.execute(SIGNUP, { id: afterwards }, as(p['居民1']!)))).toBeNull();
+  expect(codeOf(await w.app.execute(SIGNUP, { id: afterwards }, as(p['居民1'])))).toBeNull();
   // Two overlapping sign-ups of one person at the same moment: the constraint lets one through.
-  const both = await Promise.all([morning, overlapping].map((id) => w.app.execute(SIGNUP, { id }, as(p['居民2']!))));
+  const both = await Promise.all([morning, overlapping].map((id) => w.app.execute(SIGNUP, { id }, as(p['居民2']))));
   expect(both.map(codeOf).sort()).toEqual([null, 'DOUBLE_BOOKED'].sort());
   // Signing up twice for the same shift.
-  expect(codeOf(await w.app.execute(SIGNUP, { id: morning }, as(p['居民1']!)))).toBe('ALREADY_SIGNED_UP');
+  expect(codeOf(await w.app.execute(SIGNUP, { id: morning }, as(p['居民1'])))).toBe('ALREADY_SIGNED_UP');
   // Only members sign up.
-  expect(codeOf(await w.app.execute(SIGNUP, { id: morning }, as(p['外来1']!)))).toBe('NOT_TEAM_MEMBER');
+  expect(codeOf(await w.app.execute(SIGNUP, { id: morning }, as(p['外来1'])))).toBe('NOT_TEAM_MEMBER');
 });
 
 test('swap and hand-over between members, refused when it would double-book', async () => {
@@ -96,41 +154,76 @@ test('swap and hand-over between members, refused when it would double-book', as
   const a = await shift('周六上午', '2026-06-06T08:00:00+08:00', '2026-06-06T12:00:00+08:00', 2);
   const b = await shift('周六下午', '2026-06-06T13:00:00+08:00', '2026-06-06T17:00:00+08:00', 2);
   const c = await shift('周六午间', '2026-06-06T11:00:00+08:00', '2026-06-06T14:00:00+08:00', 2);
-  const sa = (await w.app.run(SIGNUP, { id: a }, as(p['居民3']!))).signUpForVolunteerShift.id;
-  const sb = (await w.app.run(SIGNUP, { id: b }, as(p['居民4']!))).signUpForVolunteerShift.id;
-  const swapped = await w.app.run('mutation($a: ID!, $b: ID!) { swapVolunteerShifts(signupId: $a, otherSignupId: $b) { shift { title } person { name } } }', { a: sa, b: sb }, as(p['居民3']!));
-  expect(swapped.swapVolunteerShifts).toEqual([{ shift: { title: '周六上午' }, person: { name: '居民4' } }, { shift: { title: '周六下午' }, person: { name: '居民3' } }]);
+  const sa = (await w.app.run(SIGNUP, { id: a }, as(p['居民3']))).signUpForVolunteerShift.id;
+  const sb = (await w.app.run(SIGNUP, { id: b }, as(p['居民4']))).signUpForVolunteerShift.id;
+  const swapped = await w.app.run(
+    'mutation($a: ID!, $b: ID!) { swapVolunteerShifts(signupId: $a, otherSignupId: $b) { shift { title } person { name } } }',
+    { a: sa, b: sb },
+    as(p['居民3']),
+  );
+  expect(swapped.swapVolunteerShifts).toEqual([
+    { shift: { title: '周六上午' }, person: { name: '居民4' } },
+    { shift: { title: '周六下午' }, person: { name: '居民3' } },
+  ]);
   // 居民5 on the midday shift (overlapping both): handing the morning shift to them is refused.
-  await w.app.run(SIGNUP, { id: c }, as(p['居民5']!));
-  const refused = await w.app.execute('mutation($s: ID!, $to: ID!) { handOverVolunteerShift(signupId: $s, toPersonId: $to) { id } }', { s: sa, to: p['居民5']!.id }, as(p['居民4']!));
+  await w.app.run(SIGNUP, { id: c }, as(p['居民5']));
+  const refused = await w.app.execute(
+    'mutation($s: ID!, $to: ID!) { handOverVolunteerShift(signupId: $s, toPersonId: $to) { id } }',
+    { s: sa, to: p['居民5'].id },
+    as(p['居民4']),
+  );
   expect(codeOf(refused)).toBe('DOUBLE_BOOKED');
-  const handed = await w.app.run('mutation($s: ID!, $to: ID!) { handOverVolunteerShift(signupId: $s, toPersonId: $to) { person { name } } }', { s: sa, to: p['居民6']!.id }, as(p['居民4']!));
+  const handed = await w.app.run(
+    'mutation($s: ID!, $to: ID!) { handOverVolunteerShift(signupId: $s, toPersonId: $to) { person { name } } }',
+    { s: sa, to: p['居民6'].id },
+    as(p['居民4']),
+  );
   expect(handed.handOverVolunteerShift.person.name).toBe('居民6');
   // A stranger cannot swap other people's shifts.
-  expect(codeOf(await w.app.execute('mutation($a: ID!, $b: ID!) { swapVolunteerShifts(signupId: $a, otherSignupId: $b) { id } }', { a: sa, b: sb }, as(p['居民7']!)))).toBe('NOT_TEAM_LEADER');
+  expect(
+    codeOf(
+      await w.app.execute(
+        'mutation($a: ID!, $b: ID!) { swapVolunteerShifts(signupId: $a, otherSignupId: $b) { id } }',
+        { a: sa, b: sb },
+        as(p['居民7']),
+      ),
+    ),
+  ).toBe('NOT_TEAM_LEADER');
 });
 
 test('check-in and check-out log pending service hours; check-out before check-in and cancelled places are handled', async () => {
   const p = w.people;
   const id = await shift('周日值守', '2026-06-07T09:00:00+08:00', '2026-06-07T11:00:00+08:00', 2);
-  const signup = (await w.app.run(SIGNUP, { id }, as(p['居民7']!))).signUpForVolunteerShift.id;
-  const other = (await w.app.run(SIGNUP, { id }, as(p['居民8']!))).signUpForVolunteerShift.id;
-  const OUT = 'mutation($id: ID!) { checkOutVolunteerShift(signupId: $id) { checkedInAt checkedOutAt serviceEntry { minutes source status servedOn community { name } team { name } } } }';
+  const signup = (await w.app.run(SIGNUP, { id }, as(p['居民7']))).signUpForVolunteerShift.id;
+  const other = (await w.app.run(SIGNUP, { id }, as(p['居民8']))).signUpForVolunteerShift.id;
+  const OUT =
+    'mutation($id: ID!) { checkOutVolunteerShift(signupId: $id) { checkedInAt checkedOutAt serviceEntry { minutes source status servedOn community { name } team { name } } } }';
   const IN = 'mutation($id: ID!) { checkInVolunteerShift(signupId: $id) { checkedInAt } }';
-  expect(codeOf(await w.app.execute(OUT, { id: signup }, as(p['居民7']!)))).toBe('CHECK_IN_FIRST');
-  expect(codeOf(await w.app.execute(IN, { id: signup }, as(p['居民7']!)))).toBe('OUTSIDE_SHIFT'); // six days early
+  expect(codeOf(await w.app.execute(OUT, { id: signup }, as(p['居民7'])))).toBe('CHECK_IN_FIRST');
+  expect(codeOf(await w.app.execute(IN, { id: signup }, as(p['居民7'])))).toBe('OUTSIDE_SHIFT'); // six days early
   w.clock.set('2026-06-07T08:50:00+08:00');
   try {
-    expect(codeOf(await w.app.execute(IN, { id: signup }, as(p['居民8']!)))).toBe('FORBIDDEN');
-    await w.app.run(IN, { id: signup }, as(p['居民7']!));
-    expect(codeOf(await w.app.execute('mutation($id: ID!) { cancelVolunteerShiftSignup(signupId: $id) { id } }', { id: signup }, as(p['居民7']!)))).toBe('ALREADY_CHECKED_IN');
+    expect(codeOf(await w.app.execute(IN, { id: signup }, as(p['居民8'])))).toBe('FORBIDDEN');
+    await w.app.run(IN, { id: signup }, as(p['居民7']));
+    expect(
+      codeOf(
+        await w.app.execute('mutation($id: ID!) { cancelVolunteerShiftSignup(signupId: $id) { id } }', { id: signup }, as(p['居民7'])),
+      ),
+    ).toBe('ALREADY_CHECKED_IN');
     // The other volunteer cancels: the place frees.
-    await w.app.run('mutation($id: ID!) { cancelVolunteerShiftSignup(signupId: $id) { cancelledAt } }', { id: other }, as(p['居民8']!));
+    await w.app.run('mutation($id: ID!) { cancelVolunteerShiftSignup(signupId: $id) { cancelledAt } }', { id: other }, as(p['居民8']));
     expect((await w.app.run('query($id: ID!) { node(id: $id) { ... on VolunteerShift { spotsLeft } } }', { id })).node.spotsLeft).toBe(1);
     w.clock.advance(2 * 3600_000 + 15 * 60_000 + 30_000);
-    const out = (await w.app.run(OUT, { id: signup }, as(p['居民7']!))).checkOutVolunteerShift;
-    expect(out.serviceEntry).toEqual({ minutes: 135, source: 'SHIFT', status: 'PENDING', servedOn: '2026-06-07', community: { name: '芳星园三区社区' }, team: { name: '烛光队' } });
-    expect(codeOf(await w.app.execute(OUT, { id: signup }, as(p['居民7']!)))).toBe('ALREADY_CHECKED_OUT');
+    const out = (await w.app.run(OUT, { id: signup }, as(p['居民7']))).checkOutVolunteerShift;
+    expect(out.serviceEntry).toEqual({
+      minutes: 135,
+      source: 'SHIFT',
+      status: 'PENDING',
+      servedOn: '2026-06-07',
+      community: { name: '芳星园三区社区' },
+      team: { name: '烛光队' },
+    });
+    expect(codeOf(await w.app.execute(OUT, { id: signup }, as(p['居民7'])))).toBe('ALREADY_CHECKED_OUT');
     expect(await countRows(w.app, 'service_entry', `shift_signup_id = '${uuidOf(signup)}'`)).toBe(1);
   } finally {
     w.clock.set('2026-06-01T09:00:00+08:00');
@@ -139,8 +232,15 @@ test('check-in and check-out log pending service hours; check-out before check-i
 
 test('a shift longer than 24 hours or ending before it starts is refused, nothing written', async () => {
   const before = await countRows(w.app, 'shift');
-  for (const [startsAt, endsAt] of [['2026-06-09T08:00:00Z', '2026-06-09T07:00:00Z'], ['2026-06-09T08:00:00Z', '2026-06-10T08:01:00Z']]) {
-    const r = await w.app.execute(SHIFT, { input: { teamId, placeId: w.building.id, title: '坏班次', startsAt, endsAt, capacity: 2 } }, as(w.people['王小丽']!));
+  for (const [startsAt, endsAt] of [
+    ['2026-06-09T08:00:00Z', '2026-06-09T07:00:00Z'],
+    ['2026-06-09T08:00:00Z', '2026-06-10T08:01:00Z'],
+  ]) {
+    const r = await w.app.execute(
+      SHIFT,
+      { input: { teamId, placeId: w.building.id, title: '坏班次', startsAt, endsAt, capacity: 2 } },
+      as(w.people['王小丽']),
+    );
     expect(codeOf(r)).toBe('INVALID_DURATION');
   }
   expect(await countRows(w.app, 'shift')).toBe(before);

@@ -7,12 +7,17 @@ beforeAll(async () => {
   w = await createWorld();
   const p = w.people;
   // Team A at the community: 王小丽, 居民1, 居民2 (residents, households under the subdistrict) and 外来1 (none).
-  await createTeam(w, '邻里互助队', p['王小丽']!, [p['居民1']!, p['居民2']!, p['外来1']!]);
+  await createTeam(w, '邻里互助队', p['王小丽'], [p['居民1'], p['居民2'], p['外来1']]);
   // Team B at the other community: 外来2 and 居民1 again (counted once).
-  await createTeam(w, '青年突击队', p['外来2']!, [p['居民1']!], 'YOUTH_COMMANDO', w.otherCommunity);
-  const entry = (await w.app.run('mutation($input: ReportVolunteerHoursInput!) { reportVolunteerHours(input: $input) { id } }',
-    { input: { communityId: w.community.id, servedOn: '2026-05-30', minutes: 75, description: '陪同就医' } }, as(p['居民1']!))).reportVolunteerHours;
-  await w.app.run('mutation($id: ID!) { verifyVolunteerHours(entryId: $id) { id } }', { id: entry.id }, as(p['刘社工']!));
+  await createTeam(w, '青年突击队', p['外来2'], [p['居民1']], 'YOUTH_COMMANDO', w.otherCommunity);
+  const entry = (
+    await w.app.run(
+      'mutation($input: ReportVolunteerHoursInput!) { reportVolunteerHours(input: $input) { id } }',
+      { input: { communityId: w.community.id, servedOn: '2026-05-30', minutes: 75, description: '陪同就医' } },
+      as(p['居民1']),
+    )
+  ).reportVolunteerHours;
+  await w.app.run('mutation($id: ID!) { verifyVolunteerHours(entryId: $id) { id } }', { id: entry.id }, as(p['刘社工']));
 });
 afterAll(() => w?.app.close());
 
@@ -26,20 +31,38 @@ test('a subdistrict summary: teams, distinct volunteers, share of residents', as
     { sub: w.subdistrict.id, c: w.community.id },
   );
   expect(data.sub).toEqual({ teamCount: 2, volunteerCount: 5, residentVolunteerCount: 3, residentShare: 0.6, place: { name: '方庄街道' } });
-  expect(data.community).toEqual({ volunteerSummary: { teamCount: 1, volunteerCount: 4, residentVolunteerCount: 3, residentShare: 0.75 }, volunteerTeams: [{ name: '邻里互助队' }] });
+  expect(data.community).toEqual({
+    volunteerSummary: { teamCount: 1, volunteerCount: 4, residentVolunteerCount: 3, residentShare: 0.75 },
+    volunteerTeams: [{ name: '邻里互助队' }],
+  });
   expect(data.teams).toEqual([{ name: '青年突击队', leaders: [{ name: '外来2' }] }]);
 });
 
 test('staff list service entries under a place by status', async () => {
-  const data = await w.app.run('query($under: ID!) { approved: volunteerServiceEntries(under: $under, status: APPROVED) { minutes source person { name } verifiedBy { name } community { name } } pending: volunteerServiceEntries(under: $under, status: PENDING) { id } }', { under: w.subdistrict.id });
-  expect(data).toEqual({ approved: [{ minutes: 75, source: 'MANUAL', person: { name: '居民1' }, verifiedBy: { name: '刘社工' }, community: { name: '芳星园三区社区' } }], pending: [] });
+  const data = await w.app.run(
+    'query($under: ID!) { approved: volunteerServiceEntries(under: $under, status: APPROVED) { minutes source person { name } verifiedBy { name } community { name } } pending: volunteerServiceEntries(under: $under, status: PENDING) { id } }',
+    { under: w.subdistrict.id },
+  );
+  expect(data).toEqual({
+    approved: [
+      { minutes: 75, source: 'MANUAL', person: { name: '居民1' }, verifiedBy: { name: '刘社工' }, community: { name: '芳星园三区社区' } },
+    ],
+    pending: [],
+  });
 });
 
 test('Person.volunteerProfile: teams, skills, verified hours', async () => {
-  const data = await w.app.run('query($id: ID!) { person(id: $id) { volunteerProfile { teams { name } skills verifiedMinutes verifiedHours memberships { role team { name } } } } }', { id: w.people['居民1']!.id });
+  const data = await w.app.run(
+    'query($id: ID!) { person(id: $id) { volunteerProfile { teams { name } skills verifiedMinutes verifiedHours memberships { role team { name } } } } }',
+    { id: w.people['居民1'].id },
+  );
   const profile = data.person.volunteerProfile;
   const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
-  expect({ ...profile, teams: [...profile.teams].sort(byName), memberships: profile.memberships.map((m: { team: { name: string } }) => m.team.name).sort() }).toEqual({
+  expect({
+    ...profile,
+    teams: [...profile.teams].sort(byName),
+    memberships: profile.memberships.map((m: { team: { name: string } }) => m.team.name).sort(),
+  }).toEqual({
     teams: [{ name: '邻里互助队' }, { name: '青年突击队' }].sort(byName),
     skills: [],
     verifiedMinutes: 75,
@@ -59,7 +82,9 @@ test('fields on core types are batched: the same statements for 1 row as for 5',
     expect(five).toBe(one);
   }
   const five = await w.app.run(places, { under: w.subdistrict.id, n: 5 });
-  expect(five.places.flatMap((pl: { volunteerTeams: { name: string }[] }) => pl.volunteerTeams.map((t) => t.name)).sort()).toEqual(['邻里互助队', '青年突击队'].sort());
+  expect(five.places.flatMap((pl: { volunteerTeams: { name: string }[] }) => pl.volunteerTeams.map((t) => t.name)).sort()).toEqual(
+    ['邻里互助队', '青年突击队'].sort(),
+  );
 });
 
 test('the demo seed adds the teams of the stories, once', async () => {
@@ -80,9 +105,18 @@ test('the demo seed adds the teams of the stories, once', async () => {
     const byName = Object.fromEntries(data.volunteerTeams.map((t: { name: string }) => [t.name, t]));
     expect(Object.keys(byName).sort()).toEqual(['烛光队', '邻里互助队', '青年突击队'].sort());
     expect(byName['邻里互助队']).toMatchObject({ kind: 'MUTUAL_AID', memberCount: 19, leaders: [{ name: '王小丽' }] });
-    expect(byName['邻里互助队'].pairings).toEqual([expect.objectContaining({ carePlan: ['MEDICINE', 'ESCORT_TO_HOSPITAL', 'GROCERIES'], visits: [{ note: '送药上门，血糖平稳。' }] })]);
-    expect(byName['青年突击队']).toMatchObject({ kind: 'YOUTH_COMMANDO', memberCount: 6, organization: { name: '安家房产经纪成仪路门店' } });
-    expect(byName['烛光队']).toMatchObject({ kind: 'CANDLE_LIGHT', shiftSchedules: [{ title: '烛光夜访', startTime: '19:00:00', endTime: '21:00:00', weekdays: [1, 2, 3, 4, 5, 6, 7] }] });
+    expect(byName['邻里互助队'].pairings).toEqual([
+      expect.objectContaining({ carePlan: ['MEDICINE', 'ESCORT_TO_HOSPITAL', 'GROCERIES'], visits: [{ note: '送药上门，血糖平稳。' }] }),
+    ]);
+    expect(byName['青年突击队']).toMatchObject({
+      kind: 'YOUTH_COMMANDO',
+      memberCount: 6,
+      organization: { name: '安家房产经纪成仪路门店' },
+    });
+    expect(byName['烛光队']).toMatchObject({
+      kind: 'CANDLE_LIGHT',
+      shiftSchedules: [{ title: '烛光夜访', startTime: '19:00:00', endTime: '21:00:00', weekdays: [1, 2, 3, 4, 5, 6, 7] }],
+    });
     expect(data.volunteerSummary).toEqual({ teamCount: 3, volunteerCount: 29 });
     expect(data.volunteerTasks).toHaveLength(2);
   } finally {

@@ -48,7 +48,7 @@ export class CreatedApiKey {
   secret!: string;
 }
 
-@ObjectType({ description: "Everything the platform holds about the signed-in person (a data export)." })
+@ObjectType({ description: 'Everything the platform holds about the signed-in person (a data export).' })
 export class PersonalDataExport {
   @Field(() => Person)
   person!: Person;
@@ -75,14 +75,21 @@ export class AccessResolver {
     };
   }
 
-  @Mutation(() => CreatedApiKey, { description: 'Creates an API key for a district app, scoped to places and permissions you hold yourself.' })
+  @Mutation(() => CreatedApiKey, {
+    description: 'Creates an API key for a district app, scoped to places and permissions you hold yourself.',
+  })
   async createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: GongzhiContext): Promise<CreatedApiKey> {
     const access = await authorize(ctx, Permission.API_KEY_MANAGE);
     const name = input.name.trim();
     if (!name || name.length > 200) throw userError('BAD_USER_INPUT', '"input.name" must have 1 to 200 characters.', 'input.name');
-    if (input.permissions.length === 0) throw userError('BAD_USER_INPUT', '"input.permissions" must name at least one permission, e.g. request.submit.', 'input.permissions');
+    if (input.permissions.length === 0)
+      throw userError('BAD_USER_INPUT', '"input.permissions" must name at least one permission, e.g. request.submit.', 'input.permissions');
     if (input.placeIds.length === 0 && !access.everywhere) {
-      throw userError('BAD_USER_INPUT', '"input.placeIds" must name at least one place: you may only give keys for places you see yourself.', 'input.placeIds');
+      throw userError(
+        'BAD_USER_INPUT',
+        '"input.placeIds" must name at least one place: you may only give keys for places you see yourself.',
+        'input.placeIds',
+      );
     }
     const places: Place[] = [];
     for (const [i, id] of input.placeIds.entries()) places.push(await requirePlace(ctx, id, `input.placeIds[${i}]`));
@@ -90,10 +97,16 @@ export class AccessResolver {
     for (const permission of input.permissions) {
       const held = places.length ? places.every((p) => access.can(permission, p.path)) : access.everywhere && access.can(permission);
       if (!held) {
-        throw userError('FORBIDDEN', `You cannot give "${permission}" ${places.length ? 'at these places' : 'everywhere'}: you do not hold it there yourself.`, 'input.permissions');
+        throw userError(
+          'FORBIDDEN',
+          `You cannot give "${permission}" ${places.length ? 'at these places' : 'everywhere'}: you do not hold it there yourself.`,
+          'input.permissions',
+        );
       }
     }
-    return ctx.em.transactional(async (em) => createApiKey(em as never, { name, placeIds: places.map((p) => p.uuid), permissions: [...new Set(input.permissions)] }));
+    return ctx.em.transactional(async (em) =>
+      createApiKey(em as never, { name, placeIds: places.map((p) => p.uuid), permissions: [...new Set(input.permissions)] }),
+    );
   }
 
   @Mutation(() => ApiKey, { description: 'Revokes an API key at once: its requests and open subscriptions stop working.' })
@@ -111,7 +124,9 @@ export class AccessResolver {
     return ctx.em.find(ApiKey, {}, { orderBy: { createdAt: 'desc' }, limit: 500 });
   }
 
-  @Query(() => [SensitiveAccessLogEntry], { description: 'Reads of sensitive personal data, newest first: of one person, by one reader, or all (auditors).' })
+  @Query(() => [SensitiveAccessLogEntry], {
+    description: 'Reads of sensitive personal data, newest first: of one person, by one reader, or all (auditors).',
+  })
   async sensitiveAccessLog(
     @Arg('personId', () => ID, { nullable: true }) personId: string | undefined,
     @Arg('readerId', () => ID, { nullable: true, description: 'A Person or ApiKey id.' }) readerId: string | undefined,

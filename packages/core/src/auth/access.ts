@@ -21,7 +21,11 @@ export class Access {
 
   static of(grants: { path: string; permissions: Iterable<PermissionName> }[], personId: string | null = null): Access {
     const everywhere = grants.some((g) => g.path === '');
-    return new Access(everywhere, grants.map((g) => ({ path: g.path, permissions: new Set(g.permissions) })), personId);
+    return new Access(
+      everywhere,
+      grants.map((g) => ({ path: g.path, permissions: new Set(g.permissions) })),
+      personId,
+    );
   }
 
   /** The distinct subtree roots the caller sees (for SQL filters: `path LIKE root || '%'`). */
@@ -58,7 +62,12 @@ export type RolePermissions = (role: string) => readonly PermissionName[];
  * Works out a caller's access from the database: an API key's scopes and permissions, or
  * a person's roles that hold today (each at its place's subtree) plus their own household.
  */
-export async function resolveAccess(em: EntityManager, caller: Caller | null, today: Date, rolePermissions: RolePermissions): Promise<Access> {
+export async function resolveAccess(
+  em: EntityManager,
+  caller: Caller | null,
+  today: Date,
+  rolePermissions: RolePermissions,
+): Promise<Access> {
   if (!caller) return Access.NONE;
   if (caller.kind === 'system') return Access.SYSTEM;
   const conn = em.getConnection();
@@ -70,7 +79,7 @@ export async function resolveAccess(em: EntityManager, caller: Caller | null, to
       [caller.id],
     );
     if (rows.length === 0) return Access.NONE;
-    if (rows[0]!.everywhere) return Access.of([{ path: '', permissions: rows[0]!.permissions }]);
+    if (rows[0].everywhere) return Access.of([{ path: '', permissions: rows[0].permissions }]);
     return Access.of(rows.filter((r) => r.path).map((r) => ({ path: r.path!, permissions: r.permissions })));
   }
   const day = today.toISOString().slice(0, 10);

@@ -17,7 +17,11 @@ export interface NewApiKey {
 
 /** Creates a key and returns it with its secret, the only time the secret is seen. */
 export async function createApiKey(em: EntityManager, input: NewApiKey): Promise<{ apiKey: ApiKey; secret: string }> {
-  const prefix = randomBytes(6).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 8);
+  const prefix = randomBytes(6)
+    .toString('base64url')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '0')
+    .slice(0, 8);
   const secret = `gz_${prefix}_${randomBytes(24).toString('base64url')}`;
   return { apiKey: await registerApiKey(em, secret, input), secret };
 }
@@ -29,7 +33,13 @@ export async function createApiKey(em: EntityManager, input: NewApiKey): Promise
 export async function registerApiKey(em: EntityManager, secret: string, input: NewApiKey): Promise<ApiKey> {
   const match = KEY_FORMAT.exec(secret);
   if (!match) throw new Error('An API key has the form gz_<8 lowercase letters or digits>_<32 or more letters, digits, - or _>.');
-  const apiKey = em.create(ApiKey, { name: input.name, prefix: `gz_${match[1]}`, secretHash: hash(secret), placeIds: input.placeIds, permissions: input.permissions });
+  const apiKey = em.create(ApiKey, {
+    name: input.name,
+    prefix: `gz_${match[1]}`,
+    secretHash: hash(secret),
+    placeIds: input.placeIds,
+    permissions: input.permissions,
+  });
   await em.flush();
   return apiKey;
 }

@@ -29,7 +29,11 @@ export function createAuthenticator(em: () => EntityManager, tokens: TokenConfig
     if (isApiKeyFormat(raw)) {
       const fork = em();
       const key = await findApiKey(fork, raw);
-      if (!key) throw userError('UNAUTHENTICATED', 'This API key is unknown or revoked. Ask an administrator for a valid key (gongzhi api-key create).');
+      if (!key)
+        throw userError(
+          'UNAUTHENTICATED',
+          'This API key is unknown or revoked. Ask an administrator for a valid key (gongzhi api-key create).',
+        );
       // Best effort, never in the caller's way; at most once a minute per key and process.
       const now = Date.now();
       if (now - (touched.get(key.uuid) ?? 0) >= LAST_USED_PRECISION_MS) {
@@ -37,12 +41,19 @@ export function createAuthenticator(em: () => EntityManager, tokens: TokenConfig
         touched.set(key.uuid, now);
         void fork
           .getConnection()
-          .execute(`UPDATE api_key SET last_used_at = now() WHERE id = ? AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [key.uuid])
+          .execute(
+            `UPDATE api_key SET last_used_at = now() WHERE id = ? AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+            [key.uuid],
+          )
           .catch(() => undefined);
       }
       return { id: key.uuid, kind: 'api-key' };
     }
-    if (!verify) throw userError('UNAUTHENTICATED', 'Person tokens are not accepted by this server (no GONGZHI_JWT_SECRET or GONGZHI_JWKS_URL configured). Use an API key.');
+    if (!verify)
+      throw userError(
+        'UNAUTHENTICATED',
+        'Person tokens are not accepted by this server (no GONGZHI_JWT_SECRET or GONGZHI_JWKS_URL configured). Use an API key.',
+      );
     let subject: string | undefined;
     try {
       subject = (await verify(raw)).sub;

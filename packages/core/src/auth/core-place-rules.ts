@@ -18,7 +18,11 @@ export const corePlaceRules: PlaceRule[] = [
   // A place's ancestors are visible too: a community's staff see where it sits, not its siblings.
   { entity: Place, place: (place: Place) => ({ path: place.path }), visibleFromBelow: true },
   { entity: Person, place: (person: Person, ctx) => placeIdsOfPerson(ctx, person.uuid), owners: (person: Person) => [person.uuid] },
-  { entity: CareProfile, place: (care: CareProfile, ctx) => placeIdsOfPerson(ctx, care.personUuid), owners: (care: CareProfile) => [care.personUuid] },
+  {
+    entity: CareProfile,
+    place: (care: CareProfile, ctx) => placeIdsOfPerson(ctx, care.personUuid),
+    owners: (care: CareProfile) => [care.personUuid],
+  },
   { entity: PersonRole, place: (role: PersonRole) => refId(role.place), owners: (role: PersonRole) => [refId(role.person)] },
   { entity: Organization, place: (org: Organization) => refId(org.place) },
   {

@@ -10,7 +10,7 @@ export function placeIdsOfPerson(ctx: GongzhiContext, personUuid: string): Promi
     const rows = await ctx.em.getConnection().execute<{ id: string; place_id: string }[]>(
       `SELECT id, household_id AS place_id FROM person WHERE id IN (?) AND household_id IS NOT NULL
        UNION SELECT person_id, place_id FROM person_role WHERE person_id IN (?)`,
-      [ids as string[], ids as string[]],
+      [ids, ids],
     );
     const byPerson = new Map<string, string[]>(ids.map((id) => [id, []]));
     for (const row of rows) byPerson.get(row.id)?.push(row.place_id);
@@ -21,10 +21,9 @@ export function placeIdsOfPerson(ctx: GongzhiContext, personUuid: string): Promi
 /** The materialized path of a request's place, batched per operation (for rows that hang off a request). */
 export function requestPlacePath(ctx: GongzhiContext, requestUuid: string): Promise<{ path: string } | null> {
   return batchLoader<string, { path: string } | null>(ctx, 'scope.requestPath', async (ids) => {
-    const rows = await ctx.em.getConnection().execute<{ id: string; place_path: string }[]>(
-      `SELECT id, place_path FROM request WHERE id IN (?)`,
-      [ids as string[]],
-    );
+    const rows = await ctx.em
+      .getConnection()
+      .execute<{ id: string; place_path: string }[]>(`SELECT id, place_path FROM request WHERE id IN (?)`, [ids]);
     const byId = new Map(rows.map((r) => [r.id, { path: r.place_path }]));
     return ids.map((id) => byId.get(id) ?? null);
   }).load(requestUuid);

@@ -30,7 +30,11 @@ export function createTokenVerifier(config: TokenConfig): TokenVerifier | null {
  * Signs a person token with a shared secret: for the demo, tests, and deployments where the
  * platform itself issues tokens. `sub` is the person's uuid.
  */
-export async function signPersonToken(personUuid: string, config: { secret: string; issuer?: string | null; audience?: string | null }, expiresIn = '8h'): Promise<string> {
+export async function signPersonToken(
+  personUuid: string,
+  config: { secret: string; issuer?: string | null; audience?: string | null },
+  expiresIn = '8h',
+): Promise<string> {
   let jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(personUuid).setIssuedAt().setExpirationTime(expiresIn);
   if (config.issuer) jwt = jwt.setIssuer(config.issuer);
   if (config.audience) jwt = jwt.setAudience(config.audience);

@@ -21,10 +21,7 @@ import type { PlaceKey, PlaceRule } from './place-rule.js';
 /** The materialized path of a place uuid, batched per operation. */
 export function placePath(ctx: GongzhiContext, placeUuid: string): Promise<string | null> {
   return batchLoader<string, string | null>(ctx, 'scope.placePath', async (ids) => {
-    const rows = await ctx.em.getConnection().execute<{ id: string; path: string }[]>(
-      `SELECT id, path FROM place WHERE id IN (?)`,
-      [ids as string[]],
-    );
+    const rows = await ctx.em.getConnection().execute<{ id: string; path: string }[]>(`SELECT id, path FROM place WHERE id IN (?)`, [ids]);
     const byId = new Map(rows.map((r) => [r.id, r.path]));
     return ids.map((id) => byId.get(id) ?? null);
   }).load(placeUuid);
@@ -38,7 +35,12 @@ function rulesFor(rules: ReadonlyMap<Function, readonly PlaceRule[]>, value: obj
   return undefined;
 }
 
-async function isVisible(value: unknown, rules: ReadonlyMap<Function, readonly PlaceRule[]>, ctx: GongzhiContext, access: Access): Promise<boolean> {
+async function isVisible(
+  value: unknown,
+  rules: ReadonlyMap<Function, readonly PlaceRule[]>,
+  ctx: GongzhiContext,
+  access: Access,
+): Promise<boolean> {
   if (value === null || typeof value !== 'object') return true;
   const found = rulesFor(rules, value);
   if (!found || access.everywhere) return true;
@@ -87,7 +89,8 @@ export async function requireVisible<T extends object>(
   argument: string,
 ): Promise<T> {
   const row = await requireEntity(em, entity, typeName, globalId, argument);
-  if (!(await canSee(ctx, row, em))) throw userError('NOT_FOUND', `No ${typeName} has the id given in "${argument}" (${globalId}).`, argument);
+  if (!(await canSee(ctx, row, em)))
+    throw userError('NOT_FOUND', `No ${typeName} has the id given in "${argument}" (${globalId}).`, argument);
   return row;
 }
 
@@ -95,7 +98,11 @@ export async function requireVisible<T extends object>(
  * Checks at start-up that every entity a client can reach through GraphQL has a place
  * rule, so a plugin cannot forget to scope its rows.
  */
-export function checkPlaceRules(entities: readonly Function[], rules: ReadonlyMap<Function, readonly PlaceRule[]>, ownerOf: (entity: Function) => string): void {
+export function checkPlaceRules(
+  entities: readonly Function[],
+  rules: ReadonlyMap<Function, readonly PlaceRule[]>,
+  ownerOf: (entity: Function) => string,
+): void {
   const objectTypes = new Set(getMetadataStorage().objectTypes.map((o) => o.target));
   for (const entity of entities) {
     if (!objectTypes.has(entity)) continue;
@@ -129,7 +136,9 @@ export function guardSchema(schema: GraphQLSchema): void {
         const access = await ctx.access();
         if (access.everywhere) return value;
         if (list && Array.isArray(value)) {
-          const items = await Promise.all(value.map(async (item) => ((await isVisible(item, ctx.placeRules, ctx, access)) ? item : undefined)));
+          const items = await Promise.all(
+            value.map(async (item) => ((await isVisible(item, ctx.placeRules, ctx, access)) ? item : undefined)),
+          );
           return items.filter((item) => item !== undefined);
         }
         if (await isVisible(value, ctx.placeRules, ctx, access)) return value;

@@ -11,7 +11,12 @@ import { placePath } from './scope-guard.js';
  * anonymous request's callback number). The caller needs `sensitive.read` at one of those
  * places. The system (CLI, jobs) reads without a log entry.
  */
-export async function readSensitive(ctx: GongzhiContext, subjectUuid: string, field: string, subjectPaths?: readonly string[]): Promise<boolean> {
+export async function readSensitive(
+  ctx: GongzhiContext,
+  subjectUuid: string,
+  field: string,
+  subjectPaths?: readonly string[],
+): Promise<boolean> {
   const access = await ctx.access();
   if (!ctx.caller || ctx.caller.kind === 'system') return ctx.caller?.kind === 'system';
   if (access.personId !== subjectUuid) {
@@ -41,10 +46,12 @@ function logRead(ctx: GongzhiContext, subjectUuid: string, field: string): Promi
     for (let i = 0; i < values.length; i += 5) {
       params.push(values[i], values[i + 1], values[i + 2], values[i + 1], values[i + 2], values[i + 3], values[i + 4]);
     }
-    await ctx.em.getConnection().execute(
-      `INSERT INTO sensitive_access_log (at, reader_kind, reader_id, reader_name, subject_id, fields) VALUES ${rows.join(', ')}`,
-      params,
-    );
+    await ctx.em
+      .getConnection()
+      .execute(
+        `INSERT INTO sensitive_access_log (at, reader_kind, reader_id, reader_name, subject_id, fields) VALUES ${rows.join(', ')}`,
+        params,
+      );
     return keys.map(() => undefined);
   }).load(`${subjectUuid}|${field}`);
 }

@@ -111,7 +111,11 @@ export class BoardStream implements AsyncGenerator<BoardDelivery, undefined, unk
     }
     this.queue.push(delivery);
     if (bounded && this.queue.length > this.limit) {
-      this.fail(new SlowConsumerError(`More than ${this.limit} board events are waiting for this subscriber; it is too slow. Resubscribe with the last sequence it received.`));
+      this.fail(
+        new SlowConsumerError(
+          `More than ${this.limit} board events are waiting for this subscriber; it is too slow. Resubscribe with the last sequence it received.`,
+        ),
+      );
     }
   }
 
@@ -241,7 +245,10 @@ export class BoardHub {
         this.pollTimer.unref();
       }
       if (this.options.pruneIntervalMs > 0) {
-        this.pruneTimer = setInterval(() => void this.prune().catch((err) => this.logger.warn({ err }, 'pruning the board log failed')), this.options.pruneIntervalMs);
+        this.pruneTimer = setInterval(
+          () => void this.prune().catch((err) => this.logger.warn({ err }, 'pruning the board log failed')),
+          this.options.pruneIntervalMs,
+        );
         this.pruneTimer.unref();
       }
     })();

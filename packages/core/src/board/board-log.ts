@@ -77,7 +77,8 @@ export class BoardSources {
     for (const { source, ref } of readers) {
       const found = ref(event.payload as never);
       if (!found) continue;
-      for (const one of Array.isArray(found) ? (found as readonly BoardItemRef[]) : [found as BoardItemRef]) out.push({ type: source.type, ref: one });
+      for (const one of Array.isArray(found) ? (found as readonly BoardItemRef[]) : [found as BoardItemRef])
+        out.push({ type: source.type, ref: one });
     }
     return out;
   }
@@ -93,8 +94,10 @@ export const boardLog = {
   async append(em: EntityManager, sources: BoardSources, events: readonly GongzhiEvent[]): Promise<BoardLogEntry[]> {
     const items = events.flatMap((event) => sources.refs(event).map((r) => ({ event, ...r })));
     if (items.length === 0) return [];
-    const [row] = await em.execute<{ last_seq: string }[]>('UPDATE board_sequence SET last_seq = last_seq + ? RETURNING last_seq', [items.length]);
-    const first = Number(row!.last_seq) - items.length + 1;
+    const [row] = await em.execute<{ last_seq: string }[]>('UPDATE board_sequence SET last_seq = last_seq + ? RETURNING last_seq', [
+      items.length,
+    ]);
+    const first = Number(row.last_seq) - items.length + 1;
     const entries = items.map<BoardLogEntry>((item, i) => ({
       seq: first + i,
       itemType: item.type,

@@ -18,7 +18,10 @@ export class TaskBoardFilter {
   @Field(() => [String], { nullable: true, description: 'Only these item types (GraphQL type names: Request, VolunteerTask, …).' })
   itemType?: string[] | null;
 
-  @Field(() => [String], { nullable: true, description: 'Only items of these kinds (for requests: need, complaint, report, praise, wish).' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Only items of these kinds (for requests: need, complaint, report, praise, wish).',
+  })
   kind?: string[] | null;
 
   @Field(() => [String], { nullable: true, description: 'Only items at these levels (for requests: grid, community, subdistrict).' })
@@ -110,7 +113,8 @@ export class TaskBoardChange {
   sequence!: number;
 
   @Field(() => Boolean, {
-    description: 'True when the gap since `after` is no longer in the log: reload taskBoard, then resubscribe from its sequence. No item comes with it.',
+    description:
+      'True when the gap since `after` is no longer in the log: reload taskBoard, then resubscribe from its sequence. No item comes with it.',
   })
   refetch!: boolean;
 
@@ -131,7 +135,10 @@ export class TaskBoardChange {
   })
   inBoard!: boolean;
 
-  @Field(() => TaskBoardCard, { nullable: true, description: 'The item as it is now (loaded after commit); null for a refetch or an item that is gone.' })
+  @Field(() => TaskBoardCard, {
+    nullable: true,
+    description: 'The item as it is now (loaded after commit); null for a refetch or an item that is gone.',
+  })
   card?: TaskBoardCard | null;
 }
 
@@ -151,7 +158,11 @@ function checkFilter(hub: BoardHub, filter: TaskBoardFilter | null | undefined):
   const known = [...hub.sources.byType.keys()];
   for (const type of filter?.itemType ?? []) {
     if (!hub.sources.byType.has(type)) {
-      throw userError('BAD_USER_INPUT', `"filter.itemType" names ${type}, which no board shows; board item types here: ${known.join(', ')}.`, 'filter.itemType');
+      throw userError(
+        'BAD_USER_INPUT',
+        `"filter.itemType" names ${type}, which no board shows; board item types here: ${known.join(', ')}.`,
+        'filter.itemType',
+      );
     }
   }
   return {
@@ -217,14 +228,14 @@ export class TaskBoardResolver {
     const checked = checkFilter(hub, filter);
     const now = ctx.now();
     // One repeatable-read snapshot: the sequence and the items agree exactly.
-    return (ctx.em.fork() as EntityManager).transactional(
+    return ctx.em.fork().transactional(
       async (tx) => {
-        const { lastSeq } = await boardLog.state(tx as EntityManager);
+        const { lastSeq } = await boardLog.state(tx);
         const cards: TaskBoardCard[] = [];
         let truncated = false;
         for (const [type, source] of hub.sources.byType) {
           if (checked.itemTypes && !checked.itemTypes.includes(type)) continue;
-          const items = await source.list(tx as EntityManager, { placePath: place.path, limit: limit + 1, now });
+          const items = await source.list(tx, { placePath: place.path, limit: limit + 1, now });
           if (items.length > limit) truncated = true;
           for (const item of items.slice(0, limit)) {
             const facts = source.card(item);
@@ -272,7 +283,7 @@ export class TaskBoardResolver {
       return Object.assign(new TaskBoardChange(), { sequence: delivery.seq, refetch: true, inBoard: false, card: null });
     }
     // A fresh unit of work for every event: nothing from earlier events is cached or kept.
-    ctx.em = ctx.em.fork() as EntityManager;
+    ctx.em = ctx.em.fork();
     ctx.loaders = new Map();
     const hub = hubOf(ctx);
     const { entry } = delivery;
@@ -287,7 +298,7 @@ export class TaskBoardResolver {
       itemId: toGlobalId(entry.itemType, entry.itemId),
       occurredAt: entry.occurredAt,
       inBoard: facts ? inBoard(facts, checkFilter(hub, filter)) : false,
-      card: facts ? makeCard(entry.itemType, item!, facts, ctx.now()) : null,
+      card: facts ? makeCard(entry.itemType, item, facts, ctx.now()) : null,
     });
   }
 }

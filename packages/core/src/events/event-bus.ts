@@ -13,7 +13,7 @@ import type { Logger } from '../logger.js';
  *
  * Event names are namespaced by the emitting plugin's id (`request.*` belongs to core).
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
+
 export interface GongzhiEvents {}
 
 /** A known event name, or any string for events of plugins this code does not know. */
@@ -35,10 +35,7 @@ export interface EventHandlerContext {
   emit: EventEmitter;
 }
 
-export type EventHandler<K extends EventName = EventName> = (
-  event: GongzhiEvent<K>,
-  ctx: EventHandlerContext,
-) => void | Promise<void>;
+export type EventHandler<K extends EventName = EventName> = (event: GongzhiEvent<K>, ctx: EventHandlerContext) => void | Promise<void>;
 
 export interface EventHandlerOptions {
   /**
@@ -169,7 +166,13 @@ export class EventBus {
         try {
           // Each after-commit handler gets its own unit of work, so its own writes (and the
           // events they emit) commit or fail on their own.
-          await this.transaction(this.rootEm().fork(), async (tx) => { await sub.handler(event, tx); }, actorId);
+          await this.transaction(
+            this.rootEm().fork(),
+            async (tx) => {
+              await sub.handler(event, tx);
+            },
+            actorId,
+          );
         } catch (err) {
           this.logger.error({ err, handler: sub.id, event: event.name }, 'after-commit event handler failed');
         }

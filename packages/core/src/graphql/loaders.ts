@@ -6,11 +6,15 @@ import type { GongzhiContext } from '../context.js';
  * A DataLoader kept for the length of one operation under `name`: every call during the
  * operation batches into one `batch` call per tick, so a list of N parents costs one query.
  */
-export function batchLoader<K, V>(ctx: GongzhiContext, name: string, batch: (keys: readonly K[]) => Promise<readonly V[]>): DataLoader<K, V> {
+export function batchLoader<K, V>(
+  ctx: GongzhiContext,
+  name: string,
+  batch: (keys: readonly K[]) => Promise<readonly V[]>,
+): DataLoader<K, V> {
   let loader = ctx.loaders.get(name) as DataLoader<K, V> | undefined;
   if (!loader) {
     loader = new DataLoader<K, V>(async (keys) => batch(keys));
-    ctx.loaders.set(name, loader as DataLoader<unknown, unknown>);
+    ctx.loaders.set(name, loader);
   }
   return loader;
 }

@@ -28,7 +28,7 @@ export async function requireEntity<T extends object>(
 ): Promise<T> {
   const row = await em.findOne(entity, { uuid: localId(globalId, typeName, argument) } as never);
   if (!row) throw userError('NOT_FOUND', `No ${typeName} has the id given in "${argument}" (${globalId}).`, argument);
-  return row as T;
+  return row;
 }
 
 /**
@@ -38,7 +38,10 @@ export async function requireEntity<T extends object>(
 export async function actingPerson(ctx: GongzhiContext): Promise<Person> {
   const caller = ctx.caller;
   if (!caller || caller.kind !== 'person') {
-    throw userError('UNAUTHENTICATED', 'This operation records who did it: sign in as a person (a person token), not anonymously or with an API key.');
+    throw userError(
+      'UNAUTHENTICATED',
+      'This operation records who did it: sign in as a person (a person token), not anonymously or with an API key.',
+    );
   }
   const person = await ctx.em.findOne(Person, { uuid: caller.id });
   if (!person) throw userError('UNAUTHENTICATED', 'The signed-in person no longer exists.');

@@ -18,7 +18,10 @@ export interface MigrateResult {
 const LOCK_KEY = 7_412_020; // pg_advisory_lock key shared by every process migrating this database
 
 function checksum(up: unknown): string {
-  return createHash('sha256').update(typeof up === 'string' ? up : String(up)).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(typeof up === 'string' ? up : String(up))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /**

@@ -21,7 +21,8 @@ export enum OrganizationKind {
 
 registerEnumType(OrganizationKind, {
   name: 'OrganizationKind',
-  description: 'Party branch, residents committee (居委会), owners committee (业委会), property company, resident unit (驻区单位), social organisation, company, chamber of commerce, government office.',
+  description:
+    'Party branch, residents committee (居委会), owners committee (业委会), property company, resident unit (驻区单位), social organisation, company, chamber of commerce, government office.',
 });
 
 /** An organisation attached to the place it belongs to. */

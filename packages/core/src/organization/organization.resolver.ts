@@ -27,7 +27,9 @@ function duplicateMember(organization: Organization, person: Person): GraphQLErr
 
 @Resolver(() => Organization)
 export class OrganizationResolver {
-  @Query(() => [Organization], { description: 'Organisations belonging to a place or anywhere under it, optionally of one kind; by name, at most 500.' })
+  @Query(() => [Organization], {
+    description: 'Organisations belonging to a place or anywhere under it, optionally of one kind; by name, at most 500.',
+  })
   async organizations(
     @Arg('under', () => ID, { nullable: true }) under: string | null | undefined,
     @Arg('kind', () => OrganizationKind, { nullable: true }) kind: OrganizationKind | null | undefined,
@@ -70,7 +72,11 @@ export class OrganizationResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<OrganizationMember> {
     const joined = requireIsoDate(joinedOn, 'joinedOn');
-    const organization = await ctx.em.findOne(Organization, { uuid: localId(organizationId, 'Organization', 'organizationId') }, { populate: ['place'] });
+    const organization = await ctx.em.findOne(
+      Organization,
+      { uuid: localId(organizationId, 'Organization', 'organizationId') },
+      { populate: ['place'] },
+    );
     if (!organization || !(await canSee(ctx, organization))) {
       throw new GraphQLError(`No organisation has the id given in "organizationId" (${organizationId}).`, {
         extensions: { code: 'NOT_FOUND', argument: 'organizationId' },

@@ -23,7 +23,8 @@ export enum PersonRoleKind {
 
 registerEnumType(PersonRoleKind, {
   name: 'PersonRoleKind',
-  description: 'Resident, social worker (社工), auxiliary social worker (编外社工), grid worker (网格员), building head (楼门长), courtyard head (院长), party member, volunteer, property staff, courier reporter (小蜜蜂).',
+  description:
+    'Resident, social worker (社工), auxiliary social worker (编外社工), grid worker (网格员), building head (楼门长), courtyard head (院长), party member, volunteer, property staff, courier reporter (小蜜蜂).',
 });
 
 /** A role a person holds at a place for a period; `endsOn` null means it still holds. */

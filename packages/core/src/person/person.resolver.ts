@@ -64,7 +64,11 @@ export class PersonResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<Person[]> {
     const access = await ctx.access();
-    const scope = scopeCondition<FilterQuery<Person>>(access, (pattern) => ({ household: { path: { $like: pattern } } }), ...(access.personId ? [{ uuid: access.personId }] : []));
+    const scope = scopeCondition<FilterQuery<Person>>(
+      access,
+      (pattern) => ({ household: { path: { $like: pattern } } }),
+      ...(access.personId ? [{ uuid: access.personId }] : []),
+    );
     if (scope === null) return [];
     const where: FilterQuery<Person>[] = scope ? [scope] : [];
     if (householdId) {
@@ -82,13 +86,15 @@ export class PersonResolver {
     if (!name) {
       throw new GraphQLError('"input.name" must not be empty.', { extensions: { code: 'BAD_USER_INPUT', argument: 'input.name' } });
     }
-    const household = input.householdId
-      ? await requirePlace(ctx, input.householdId, 'input.householdId', [PlaceType.HOUSEHOLD])
-      : null;
+    const household = input.householdId ? await requirePlace(ctx, input.householdId, 'input.householdId', [PlaceType.HOUSEHOLD]) : null;
     const access = await authorize(ctx, Permission.PEOPLE_MANAGE, household ? household.path : undefined);
     // A person without household belongs to no place: only callers who see everywhere could see them again.
     if (!household && !access.everywhere) {
-      throw userError('FORBIDDEN', 'Give "input.householdId" (a household under your places); people without a household can be registered only by callers who see everywhere.', 'input.householdId');
+      throw userError(
+        'FORBIDDEN',
+        'Give "input.householdId" (a household under your places); people without a household can be registered only by callers who see everywhere.',
+        'input.householdId',
+      );
     }
     const person = ctx.em.create(Person, { name, phone: input.phone?.trim() || null, household });
     await ctx.em.flush();
@@ -101,7 +107,8 @@ export class PersonResolver {
     @Arg('placeId', () => ID) placeId: string,
     @Arg('role', () => PersonRoleKind) role: PersonRoleKind,
     @Arg('startsOn', () => String, { description: 'YYYY-MM-DD' }) startsOn: string,
-    @Arg('endsOn', () => String, { nullable: true, description: 'YYYY-MM-DD, on or after startsOn; omit while open.' }) endsOn: string | null | undefined,
+    @Arg('endsOn', () => String, { nullable: true, description: 'YYYY-MM-DD, on or after startsOn; omit while open.' })
+    endsOn: string | null | undefined,
     @Ctx() ctx: GongzhiContext,
   ): Promise<PersonRole> {
     const start = requireIsoDate(startsOn, 'startsOn');
@@ -155,7 +162,8 @@ export class PersonResolver {
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: 'Contact phone number (sensitive: null unless you hold sensitive.read at one of the person\'s places, or are the person; every read is logged).',
+    description:
+      "Contact phone number (sensitive: null unless you hold sensitive.read at one of the person's places, or are the person; every read is logged).",
   })
   async phone(@Root() person: Person, @Ctx() ctx: GongzhiContext): Promise<string | null> {
     if (!person.phone) return null;
@@ -164,7 +172,8 @@ export class PersonResolver {
 
   @FieldResolver(() => CareProfile, {
     nullable: true,
-    description: 'Care attributes (sensitive: null when none were recorded, or unless you hold sensitive.read at one of the person\'s places, or are the person; every read is logged).',
+    description:
+      "Care attributes (sensitive: null when none were recorded, or unless you hold sensitive.read at one of the person's places, or are the person; every read is logged).",
   })
   async careProfile(@Root() person: Person, @Ctx() ctx: GongzhiContext): Promise<CareProfile | null> {
     if (!(await readSensitive(ctx, person.uuid, 'careProfile'))) return null;

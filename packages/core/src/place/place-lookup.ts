@@ -29,10 +29,9 @@ export async function requirePlace(
     });
   }
   if (allowedTypes && !allowedTypes.includes(place.type)) {
-    throw new GraphQLError(
-      `"${argument}" must be a place of type ${allowedTypes.join(' or ')}; ${place.name} is a ${place.type}.`,
-      { extensions: { code: 'BAD_USER_INPUT', argument, expected: allowedTypes, actual: place.type } },
-    );
+    throw new GraphQLError(`"${argument}" must be a place of type ${allowedTypes.join(' or ')}; ${place.name} is a ${place.type}.`, {
+      extensions: { code: 'BAD_USER_INPUT', argument, expected: allowedTypes, actual: place.type },
+    });
   }
   return place;
 }

@@ -16,7 +16,8 @@ export enum PlaceType {
 
 registerEnumType(PlaceType, {
   name: 'PlaceType',
-  description: 'District › subdistrict › community › compound/bungalow area › building › unit › household; venues and stations attach to any node.',
+  description:
+    'District › subdistrict › community › compound/bungalow area › building › unit › household; venues and stations attach to any node.',
 });
 
 /** Which types may sit directly under which: the tree's shape. */
@@ -29,8 +30,22 @@ export const ALLOWED_PARENTS: Record<PlaceType, readonly (PlaceType | null)[]> =
   [PlaceType.BUILDING]: [PlaceType.COMPOUND, PlaceType.BUNGALOW_AREA, PlaceType.COMMUNITY],
   [PlaceType.UNIT]: [PlaceType.BUILDING],
   [PlaceType.HOUSEHOLD]: [PlaceType.UNIT, PlaceType.BUILDING, PlaceType.BUNGALOW_AREA],
-  [PlaceType.VENUE]: [PlaceType.DISTRICT, PlaceType.SUBDISTRICT, PlaceType.COMMUNITY, PlaceType.COMPOUND, PlaceType.BUNGALOW_AREA, PlaceType.BUILDING],
-  [PlaceType.STATION]: [PlaceType.DISTRICT, PlaceType.SUBDISTRICT, PlaceType.COMMUNITY, PlaceType.COMPOUND, PlaceType.BUNGALOW_AREA, PlaceType.BUILDING],
+  [PlaceType.VENUE]: [
+    PlaceType.DISTRICT,
+    PlaceType.SUBDISTRICT,
+    PlaceType.COMMUNITY,
+    PlaceType.COMPOUND,
+    PlaceType.BUNGALOW_AREA,
+    PlaceType.BUILDING,
+  ],
+  [PlaceType.STATION]: [
+    PlaceType.DISTRICT,
+    PlaceType.SUBDISTRICT,
+    PlaceType.COMMUNITY,
+    PlaceType.COMPOUND,
+    PlaceType.BUNGALOW_AREA,
+    PlaceType.BUILDING,
+  ],
 };
 
 /** Kinds of venue and station (活动室, 驿站, 共享工具房, 检查点…). */

@@ -12,7 +12,10 @@ import { PlaceType, VenueKind } from './place-type.js';
  */
 @Entity({ tableName: 'place' })
 @Index({ name: 'place_path_idx', expression: 'create index "place_path_idx" on "place" ("path" text_pattern_ops)' })
-@ObjectType({ implements: Node, description: 'A place: district, subdistrict, community, compound, building, unit, household, venue or station.' })
+@ObjectType({
+  implements: Node,
+  description: 'A place: district, subdistrict, community, compound, building, unit, household, venue or station.',
+})
 export class Place implements Node {
   [OptionalProps]?: 'uuid' | 'createdAt';
 

@@ -29,10 +29,14 @@ export function composePlugins(plugins: readonly GongzhiPlugin[], coreVersion: s
       );
     }
     if (!semver.valid(plugin.version)) {
-      fail(`Plugin "${plugin.id}" has version ${JSON.stringify(plugin.version)}, which is not semver. Fix: use its package.json version, e.g. "1.2.0".`);
+      fail(
+        `Plugin "${plugin.id}" has version ${JSON.stringify(plugin.version)}, which is not semver. Fix: use its package.json version, e.g. "1.2.0".`,
+      );
     }
     if (!semver.validRange(plugin.coreRange)) {
-      fail(`Plugin "${plugin.id}" has coreRange ${JSON.stringify(plugin.coreRange)}, which is not a semver range. Fix: use a range such as "^${coreVersion}".`);
+      fail(
+        `Plugin "${plugin.id}" has coreRange ${JSON.stringify(plugin.coreRange)}, which is not a semver range. Fix: use a range such as "^${coreVersion}".`,
+      );
     }
     if (!semver.satisfies(coreVersion, plugin.coreRange, { includePrerelease: true })) {
       fail(
@@ -41,11 +45,15 @@ export function composePlugins(plugins: readonly GongzhiPlugin[], coreVersion: s
     }
     const schema = pluginDbSchema(plugin);
     if (RESERVED_SCHEMAS.has(schema)) {
-      fail(`Plugin "${plugin.id}" wants database schema "${schema}", which is reserved. Fix: leave dbSchema unset (it defaults to the plugin id).`);
+      fail(
+        `Plugin "${plugin.id}" wants database schema "${schema}", which is reserved. Fix: leave dbSchema unset (it defaults to the plugin id).`,
+      );
     }
     const owner = schemas.get(schema);
     if (owner) {
-      fail(`Plugins "${owner}" and "${plugin.id}" both keep their tables in database schema "${schema}". Fix: give one of them another dbSchema.`);
+      fail(
+        `Plugins "${owner}" and "${plugin.id}" both keep their tables in database schema "${schema}". Fix: give one of them another dbSchema.`,
+      );
     }
     schemas.set(schema, plugin.id);
     byId.set(plugin.id, plugin);
@@ -75,7 +83,9 @@ export function composePlugins(plugins: readonly GongzhiPlugin[], coreVersion: s
     if (seen === 'done') return;
     if (seen === 'visiting') {
       const cycle = [...path.slice(path.indexOf(plugin.id)), plugin.id].join(' → ');
-      fail(`Plugins depend on each other in a cycle: ${cycle}. Fix: remove one of these dependencies; plugins that need each other should talk through events instead.`);
+      fail(
+        `Plugins depend on each other in a cycle: ${cycle}. Fix: remove one of these dependencies; plugins that need each other should talk through events instead.`,
+      );
     }
     state.set(plugin.id, 'visiting');
     for (const depId of Object.keys(plugin.dependsOn ?? {})) visit(byId.get(depId)!, [...path, plugin.id]);

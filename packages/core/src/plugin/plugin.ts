@@ -21,7 +21,7 @@ export type ClassType = abstract new (...args: any[]) => any;
  * }
  * ```
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
+
 export interface GongzhiServices {}
 
 /** Looks up the services of another plugin. Only plugins named in `dependsOn` are reachable. */

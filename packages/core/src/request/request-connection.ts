@@ -62,7 +62,10 @@ export const MAX_PAGE_SIZE = 100;
 
 /** A fingerprint of the filter, so a cursor cannot be replayed against another query. */
 export function filterSignature(filter: RequestFilter | undefined): string {
-  return createHash('sha256').update(JSON.stringify(filter ?? {})).digest('base64url').slice(0, 10);
+  return createHash('sha256')
+    .update(JSON.stringify(filter ?? {}))
+    .digest('base64url')
+    .slice(0, 10);
 }
 
 export function encodeCursor(request: Request, signature: string): string {
@@ -76,9 +79,12 @@ export function decodeCursor(cursor: string, signature: string): { createdAt: Da
     throw new GraphQLError('"after" is not a cursor returned by this API.', { extensions: { code: 'BAD_USER_INPUT', argument: 'after' } });
   }
   if (sig !== signature) {
-    throw new GraphQLError('"after" is a cursor from a query with other filters; pass the same filter it came from, or start again without "after".', {
-      extensions: { code: 'BAD_USER_INPUT', argument: 'after' },
-    });
+    throw new GraphQLError(
+      '"after" is a cursor from a query with other filters; pass the same filter it came from, or start again without "after".',
+      {
+        extensions: { code: 'BAD_USER_INPUT', argument: 'after' },
+      },
+    );
   }
   return { createdAt, uuid };
 }

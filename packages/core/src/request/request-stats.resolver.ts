@@ -39,7 +39,9 @@ export class RequestStatsResolver {
    * Counts computed by the database in one statement (GROUPING SETS), never rows loaded into
    * JavaScript; scoped like `requests`: the caller's subtrees, plus their own requests.
    */
-  @Query(() => RequestStats, { description: 'Counts by status and by level of the requests at a place and anywhere under it (those you may see).' })
+  @Query(() => RequestStats, {
+    description: 'Counts by status and by level of the requests at a place and anywhere under it (those you may see).',
+  })
   async requestStats(@Arg('under', () => ID) under: string, @Ctx() ctx: GongzhiContext): Promise<RequestStats> {
     const place = await requirePlace(ctx, under, 'under');
     const access = await ctx.access();

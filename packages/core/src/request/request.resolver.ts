@@ -10,14 +10,7 @@ import { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
 import { requirePlace } from '../place/place-lookup.js';
 import { localId } from '../relay/global-id.js';
-import {
-  checkPageSize,
-  decodeCursor,
-  encodeCursor,
-  filterSignature,
-  RequestConnection,
-  RequestFilter,
-} from './request-connection.js';
+import { checkPageSize, decodeCursor, encodeCursor, filterSignature, RequestConnection, RequestFilter } from './request-connection.js';
 import { RequestChannel, RequestKind, RequestPriority, RequestStatus } from './request-enums.js';
 import { Request } from './request.entity.js';
 import { RequestErrorCode, RequestPayload, RequestRuleError } from './request-payload.js';
@@ -25,7 +18,7 @@ import { type NewRequest, RequestService } from './request.service.js';
 import { RequestTimelineEntry } from './request-timeline-entry.entity.js';
 
 /** What every new request says, however it arrives. */
-@InputType({ description: "Shared fields of new requests (not used on its own)." })
+@InputType({ description: 'Shared fields of new requests (not used on its own).' })
 abstract class RequestDetailsInput {
   @Field(() => String)
   title!: string;
@@ -89,7 +82,8 @@ async function details(ctx: GongzhiContext, input: RequestDetailsInput) {
 
 async function requirePerson(ctx: GongzhiContext, globalId: string, field: string): Promise<Person> {
   const person = await ctx.em.findOne(Person, { uuid: localId(globalId, 'Person', field) });
-  if (!person || !(await canSee(ctx, person))) throw new RequestRuleError(RequestErrorCode.NOT_FOUND, `No person has the id given in ${field}.`, field);
+  if (!person || !(await canSee(ctx, person)))
+    throw new RequestRuleError(RequestErrorCode.NOT_FOUND, `No person has the id given in ${field}.`, field);
   return person;
 }
 
@@ -161,17 +155,25 @@ export class RequestResolver {
       where.push({ $or: [{ title: { $ilike: pattern } }, { description: { $ilike: pattern } }] });
     }
     const access = await ctx.access();
-    const scope = scopeCondition<Record<string, unknown>>(access, (pattern) => ({ placePath: { $like: pattern } }), ...(access.personId ? [{ requester: access.personId }] : []));
+    const scope = scopeCondition<Record<string, unknown>>(
+      access,
+      (pattern) => ({ placePath: { $like: pattern } }),
+      ...(access.personId ? [{ requester: access.personId }] : []),
+    );
     if (scope === null) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
     if (scope) where.push(scope);
     if (after) {
       const cursor = decodeCursor(after, signature);
       where.push({ $or: [{ createdAt: { $lt: cursor.createdAt } }, { createdAt: cursor.createdAt, uuid: { $lt: cursor.uuid } }] });
     }
-    const rows = await ctx.em.find(Request, { $and: where } as never, {
-      orderBy: [{ createdAt: 'desc' }, { uuid: 'desc' }],
-      limit: first + 1,
-    });
+    const rows = await ctx.em.find(
+      Request,
+      { $and: where },
+      {
+        orderBy: [{ createdAt: 'desc' }, { uuid: 'desc' }],
+        limit: first + 1,
+      },
+    );
     const page = rows.slice(0, first);
     const edges = page.map((node) => ({ node, cursor: encodeCursor(node, signature) }));
     return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
@@ -183,9 +185,14 @@ export class RequestResolver {
       const fields = await details(ctx, input);
       await authorize(ctx, Permission.REQUEST_SUBMIT, fields.place.path);
       // A signed-in resident submits for themselves unless they name someone else.
-      const requester = (await optionalPerson(ctx, input.requesterId, 'requesterId')) ?? (input.callbackPhone?.trim() ? null : await actor(ctx));
+      const requester =
+        (await optionalPerson(ctx, input.requesterId, 'requesterId')) ?? (input.callbackPhone?.trim() ? null : await actor(ctx));
       if (!requester && !input.callbackPhone?.trim()) {
-        throw new RequestRuleError(RequestErrorCode.INVALID_INPUT, 'Give requesterId, or callbackPhone for an anonymous request.', 'requesterId');
+        throw new RequestRuleError(
+          RequestErrorCode.INVALID_INPUT,
+          'Give requesterId, or callbackPhone for an anonymous request.',
+          'requesterId',
+        );
       }
       const request = await new RequestService(ctx).create(
         { kind: input.kind, channel: input.channel, requester, ...fields },
@@ -195,7 +202,9 @@ export class RequestResolver {
     });
   }
 
-  @Mutation(() => RequestPayload, { description: 'Imports a 12345 hotline work order; importing the same order number again returns the first request (created: false).' })
+  @Mutation(() => RequestPayload, {
+    description: 'Imports a 12345 hotline work order; importing the same order number again returns the first request (created: false).',
+  })
   importHotlineOrder(@Arg('input', () => HotlineOrderInput) input: HotlineOrderInput, @Ctx() ctx: GongzhiContext): Promise<RequestPayload> {
     return attempt(async () => {
       const orderNo = input.orderNo.trim();
@@ -213,7 +222,9 @@ export class RequestResolver {
     });
   }
 
-  @Mutation(() => RequestPayload, { description: 'Moves a request along its life: accepted, in_progress, resolved, closed, rejected, or back to in_progress.' })
+  @Mutation(() => RequestPayload, {
+    description: 'Moves a request along its life: accepted, in_progress, resolved, closed, rejected, or back to in_progress.',
+  })
   changeRequestStatus(
     @Arg('id', () => ID) id: string,
     @Arg('to', () => RequestStatus) to: RequestStatus,
@@ -227,7 +238,8 @@ export class RequestResolver {
   }
 
   @Mutation(() => RequestPayload, {
-    description: 'Claims an accepted request: for yourself when signed in as a person, or for personId (which needs request.manage when it is not you); when two claim at once, one wins and the other gets ALREADY_CLAIMED.',
+    description:
+      'Claims an accepted request: for yourself when signed in as a person, or for personId (which needs request.manage when it is not you); when two claim at once, one wins and the other gets ALREADY_CLAIMED.',
   })
   claimRequest(
     @Arg('id', () => ID) id: string,
@@ -237,14 +249,19 @@ export class RequestResolver {
     return attempt(async () => {
       const me = await actor(ctx);
       const claimant = personId ? await requirePerson(ctx, personId, 'personId') : me;
-      if (!claimant) throw new RequestRuleError(RequestErrorCode.INVALID_INPUT, 'Give personId, or sign in as the person who claims.', 'personId');
+      if (!claimant)
+        throw new RequestRuleError(RequestErrorCode.INVALID_INPUT, 'Give personId, or sign in as the person who claims.', 'personId');
       const request = await authorizedRequest(ctx, id, claimant.uuid === me?.uuid ? Permission.REQUEST_CLAIM : Permission.REQUEST_MANAGE);
       return new RequestService(ctx).claim(request.uuid, claimant);
     });
   }
 
   @Mutation(() => RequestPayload, { description: 'Assigns an accepted request to a person (dispatch, 派单).' })
-  assignRequest(@Arg('id', () => ID) id: string, @Arg('assigneeId', () => ID) assigneeId: string, @Ctx() ctx: GongzhiContext): Promise<RequestPayload> {
+  assignRequest(
+    @Arg('id', () => ID) id: string,
+    @Arg('assigneeId', () => ID) assigneeId: string,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<RequestPayload> {
     return attempt(async () => {
       const request = await authorizedRequest(ctx, id, Permission.REQUEST_MANAGE);
       return new RequestService(ctx).assign(request.uuid, await requirePerson(ctx, assigneeId, 'assigneeId'), await actor(ctx));
@@ -252,7 +269,11 @@ export class RequestResolver {
   }
 
   @Mutation(() => RequestPayload, { description: 'Raises a request one level (grid › community › subdistrict) with a reason.' })
-  escalateRequest(@Arg('id', () => ID) id: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: GongzhiContext): Promise<RequestPayload> {
+  escalateRequest(
+    @Arg('id', () => ID) id: string,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<RequestPayload> {
     return attempt(async () => {
       const request = await authorizedRequest(ctx, id, Permission.REQUEST_MANAGE);
       return new RequestService(ctx).escalate(request.uuid, reason, await actor(ctx));
@@ -260,7 +281,8 @@ export class RequestResolver {
   }
 
   @Mutation(() => RequestPayload, {
-    description: "Records the requester's rating (1–5) and thanks on a resolved or closed request: by the requester, or by staff with request.manage (a rating given by phone).",
+    description:
+      "Records the requester's rating (1–5) and thanks on a resolved or closed request: by the requester, or by staff with request.manage (a rating given by phone).",
   })
   rateRequest(
     @Arg('id', () => ID) id: string,
@@ -272,7 +294,7 @@ export class RequestResolver {
       const me = await actor(ctx);
       const found = await ctx.em.findOne(Request, { uuid: localId(id, 'Request') });
       const own = !!me && !!found && refId(found.requester) === me.uuid;
-      const request = own ? found! : await authorizedRequest(ctx, id, Permission.REQUEST_MANAGE);
+      const request = own ? found : await authorizedRequest(ctx, id, Permission.REQUEST_MANAGE);
       return new RequestService(ctx).rate(request.uuid, rating, thanks ?? null, me);
     });
   }

@@ -1,9 +1,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GongzhiContext } from '../context.js';
 import type { EventEmitter } from '../events/event-bus.js';
-import { Person } from '../person/person.entity.js';
+import { type Person } from '../person/person.entity.js';
 import type { Place } from '../place/place.entity.js';
-import { levelAbove, RequestChannel, RequestKind, RequestLevel, RequestPriority, RequestStatus, TRANSITIONS } from './request-enums.js';
+import {
+  levelAbove,
+  RequestChannel,
+  type RequestKind,
+  RequestLevel,
+  RequestPriority,
+  RequestStatus,
+  TRANSITIONS,
+} from './request-enums.js';
 import type { RequestEventPayload } from './request.events.js';
 import { Request } from './request.entity.js';
 import { RequestErrorCode, RequestRuleError } from './request-payload.js';
@@ -102,7 +110,7 @@ export class RequestService {
     const affected = await tx.em.nativeUpdate(
       Request,
       { uuid: request.uuid, version: request.version },
-      { ...changes, status: to, version: request.version + 1, updatedAt: now } as never,
+      { ...changes, status: to, version: request.version + 1, updatedAt: now },
     );
     if (affected === 0) return false;
     Object.assign(request, changes, { status: to, version: request.version + 1, updatedAt: now });
@@ -209,7 +217,11 @@ export class RequestService {
     return this.run(async (tx) => {
       const request = await this.load(tx.em, requestId);
       if (request.assignee && (request.status === RequestStatus.CLAIMED || request.status === RequestStatus.ASSIGNED)) {
-        throw new RequestRuleError(RequestErrorCode.ALREADY_CLAIMED, `This request is already ${request.status} by ${request.assignee.name}.`, 'id');
+        throw new RequestRuleError(
+          RequestErrorCode.ALREADY_CLAIMED,
+          `This request is already ${request.status} by ${request.assignee.name}.`,
+          'id',
+        );
       }
       this.assertLegal(request, to);
       const from = request.status;
@@ -250,7 +262,11 @@ export class RequestService {
     return this.run(async (tx) => {
       const request = await this.load(tx.em, requestId);
       if (request.status !== RequestStatus.RESOLVED && request.status !== RequestStatus.CLOSED) {
-        throw new RequestRuleError(RequestErrorCode.ILLEGAL_TRANSITION, `Only a resolved or closed request can be rated; this one is ${request.status}.`, 'id');
+        throw new RequestRuleError(
+          RequestErrorCode.ILLEGAL_TRANSITION,
+          `Only a resolved or closed request can be rated; this one is ${request.status}.`,
+          'id',
+        );
       }
       if (!(await this.move(tx, request, request.status, { rating, thanks }))) return this.conflict(tx.em, requestId, request.status);
       this.record(tx, request, 'rated', request.status, actor, thanks ? `${rating}★ ${thanks}` : `${rating}★`);

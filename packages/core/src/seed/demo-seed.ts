@@ -32,7 +32,8 @@ export async function seedDemo(em: EntityManager, now: () => Date): Promise<void
     p.path = `${parent?.path ?? '/'}${p.uuid}/`;
     return p;
   };
-  const role = (person: Person, at: Place, kind: PersonRoleKind) => em.create(PersonRole, { person, place: at, role: kind, startsOn: '2020-01-01' });
+  const role = (person: Person, at: Place, kind: PersonRoleKind) =>
+    em.create(PersonRole, { person, place: at, role: kind, startsOn: '2020-01-01' });
 
   const district = place(PlaceType.DISTRICT, DEMO_ROOT_CODE, '丰台区', null, { address: '北京市丰台区' });
   const fangzhuang = place(PlaceType.SUBDISTRICT, 'DEMO-FZ', '方庄街道', district);
@@ -60,9 +61,16 @@ export async function seedDemo(em: EntityManager, now: () => Date): Promise<void
   }
   const courtyardHead = em.create(Person, { name: '王小丽', phone: '13800000020' });
   role(courtyardHead, building20, PersonRoleKind.COURTYARD_HEAD);
-  const songAyi = building20People[10]!;
+  const songAyi = building20People[10];
   const careProfiles: Partial<CareProfile>[] = [];
-  careProfiles.push({ personUuid: songAyi.uuid, livesAlone: false, elderly: true, chronicIllness: '糖尿病，每周需取药', disability: null, notes: '院长每周代取药' });
+  careProfiles.push({
+    personUuid: songAyi.uuid,
+    livesAlone: false,
+    elderly: true,
+    chronicIllness: '糖尿病，每周需取药',
+    disability: null,
+    notes: '院长每周代取药',
+  });
 
   // 成仪路社区 · 翠庭园: the hotline order about 苍爷爷's internet, and the praise letter after.
   const cyl = place(PlaceType.COMMUNITY, 'DEMO-CYL', '成仪路社区', fangzhuang);
@@ -70,7 +78,14 @@ export async function seedDemo(em: EntityManager, now: () => Date): Promise<void
   const ctyBuilding = place(PlaceType.BUILDING, 'DEMO-CYL-CTY-3', '3号楼', cuiting);
   const cangHome = place(PlaceType.HOUSEHOLD, 'DEMO-CYL-CTY-3-502', '3号楼502', ctyBuilding);
   const cang = em.create(Person, { name: '苍爷爷', household: cangHome });
-  careProfiles.push({ personUuid: cang.uuid, livesAlone: true, elderly: true, chronicIllness: null, disability: null, notes: '独居老人，疫情期间断网' });
+  careProfiles.push({
+    personUuid: cang.uuid,
+    livesAlone: true,
+    elderly: true,
+    chronicIllness: null,
+    disability: null,
+    notes: '独居老人，疫情期间断网',
+  });
   const socialWorker = em.create(Person, { name: '刘社工', phone: '13800000001' });
   role(socialWorker, cyl, PersonRoleKind.SOCIAL_WORKER);
   const auxiliary = em.create(Person, { name: '赵女士', phone: '13800000002' });
@@ -102,7 +117,14 @@ export async function seedDemo(em: EntityManager, now: () => Date): Promise<void
     ['status', RequestStatus.IN_PROGRESS, RequestStatus.RESOLVED],
     ['status', RequestStatus.RESOLVED, RequestStatus.CLOSED],
   ] as const) {
-    em.create(RequestTimelineEntry, { request: order, action, fromStatus: from, toStatus: to, actor: action === 'imported' ? null : socialWorker, at });
+    em.create(RequestTimelineEntry, {
+      request: order,
+      action,
+      fromStatus: from,
+      toStatus: to,
+      actor: action === 'imported' ? null : socialWorker,
+      at,
+    });
   }
   em.create(Request, {
     kind: RequestKind.PRAISE,
@@ -151,7 +173,16 @@ export async function seedDemo(em: EntityManager, now: () => Date): Promise<void
   const jkl = place(PlaceType.COMMUNITY, 'DEMO-JKL', '敬口路社区', fangzhuang);
   const partyMember = em.create(Person, { name: '陈党员' });
   role(partyMember, jkl, PersonRoleKind.PARTY_MEMBER);
-  const wishes = ['想要一台收音机', '希望有人陪我去医院复查', '想学用智能手机', '需要一副老花镜', '想给孙子买本字典', '希望修好家里的水龙头', '想要一袋大米', '希望有人帮忙理发'];
+  const wishes = [
+    '想要一台收音机',
+    '希望有人陪我去医院复查',
+    '想学用智能手机',
+    '需要一副老花镜',
+    '想给孙子买本字典',
+    '希望修好家里的水龙头',
+    '想要一袋大米',
+    '希望有人帮忙理发',
+  ];
   for (let i = 0; i < 56; i++) {
     const done = i < 36;
     em.create(Request, {

@@ -25,7 +25,8 @@ export interface ScaleSeedResult {
  */
 export async function seedScale(em: EntityManager, options: ScaleSeedOptions): Promise<ScaleSeedResult> {
   const scale = options.scale;
-  if (!Number.isFinite(scale) || scale <= 0 || scale > 100) throw new Error(`--scale must be a number above 0 and at most 100, got ${scale}.`);
+  if (!Number.isFinite(scale) || scale <= 0 || scale > 100)
+    throw new Error(`--scale must be a number above 0 and at most 100, got ${scale}.`);
   const rootCode = `SCALE-${scale}`;
   const communities = Math.max(1, Math.round(10 * scale));
   const buildings = Math.max(1, Math.round(223 * scale));
@@ -38,36 +39,55 @@ export async function seedScale(em: EntityManager, options: ScaleSeedOptions): P
   }
   const sql = (text: string, params: unknown[] = []) => conn.execute(text, params, 'run');
   // district and subdistrict
-  await sql(`WITH d AS (
+  await sql(
+    `WITH d AS (
       INSERT INTO place (id, type, code, name, path, depth)
       SELECT x.id, 'district', ?, '规模测试区', '/' || x.id || '/', 0 FROM (SELECT gen_random_uuid() AS id) x RETURNING id, path)
     INSERT INTO place (id, type, code, name, parent_id, path, depth)
-    SELECT y.id, 'subdistrict', ? || '-S', '规模测试街道', d.id, d.path || y.id || '/', 1 FROM d, (SELECT gen_random_uuid() AS id) y`, [rootCode, rootCode]);
+    SELECT y.id, 'subdistrict', ? || '-S', '规模测试街道', d.id, d.path || y.id || '/', 1 FROM d, (SELECT gen_random_uuid() AS id) y`,
+    [rootCode, rootCode],
+  );
   const child = (type: string, parentType: string, perParent: string, codeExpr: string, nameExpr: string) =>
-    sql(`INSERT INTO place (id, type, code, name, parent_id, path, depth)
+    sql(
+      `INSERT INTO place (id, type, code, name, parent_id, path, depth)
       SELECT x.id, '${type}', ${codeExpr}, ${nameExpr}, x.parent_id, x.parent_path || x.id || '/', x.depth + 1
       FROM (SELECT gen_random_uuid() AS id, p.id AS parent_id, p.path AS parent_path, p.depth, p.code AS parent_code, g
             FROM place p, ${perParent} g
-            WHERE p.type = '${parentType}' AND p.path LIKE (SELECT path FROM place WHERE code = ?) || '%') x`, [rootCode]);
+            WHERE p.type = '${parentType}' AND p.path LIKE (SELECT path FROM place WHERE code = ?) || '%') x`,
+      [rootCode],
+    );
   await child('community', 'subdistrict', `generate_series(1, ${communities})`, `x.parent_code || '-C' || g`, `'第' || g || '社区'`);
   await child('compound', 'community', 'generate_series(1, 2)', `x.parent_code || '-Y' || g`, `'第' || g || '小区'`);
   // Buildings are spread over all compounds: compound k gets the buildings numbered ≡ k.
-  await sql(`INSERT INTO place (id, type, code, name, parent_id, path, depth)
+  await sql(
+    `INSERT INTO place (id, type, code, name, parent_id, path, depth)
     SELECT x.id, 'building', x.code || '-B' || x.b, x.b || '号楼', x.parent_id, x.path || x.id || '/', x.depth + 1
     FROM (SELECT gen_random_uuid() AS id, c.id AS parent_id, c.path, c.depth, c.code, b
           FROM (SELECT p.*, row_number() OVER (ORDER BY p.code) - 1 AS k, count(*) OVER () AS n
                 FROM place p WHERE p.type = 'compound' AND p.path LIKE (SELECT path FROM place WHERE code = ?) || '%') c
-          JOIN generate_series(1, ${buildings}) b ON (b - 1) % c.n = c.k) x`, [rootCode]);
+          JOIN generate_series(1, ${buildings}) b ON (b - 1) % c.n = c.k) x`,
+    [rootCode],
+  );
   await child('unit', 'building', 'generate_series(1, 4)', `x.parent_code || '-U' || g`, `g || '单元'`);
-  await child('household', 'unit', `generate_series(1, ${householdsPerUnit})`, `x.parent_code || '-H' || g`, `(g / 3 + 1) || '0' || (g % 3 + 1)`);
+  await child(
+    'household',
+    'unit',
+    `generate_series(1, ${householdsPerUnit})`,
+    `x.parent_code || '-H' || g`,
+    `(g / 3 + 1) || '0' || (g % 3 + 1)`,
+  );
   // 2 or 3 residents per household: 2.5 on average.
-  await sql(`INSERT INTO person (id, name, household_id)
+  await sql(
+    `INSERT INTO person (id, name, household_id)
     SELECT gen_random_uuid(), '居民' || h.code || '-' || r, h.id
     FROM place h, generate_series(1, 3) r
-    WHERE h.type = 'household' AND h.path LIKE (SELECT path FROM place WHERE code = ?) || '%' AND (r < 3 OR hashtext(h.code) % 2 = 0)`, [rootCode]);
+    WHERE h.type = 'household' AND h.path LIKE (SELECT path FROM place WHERE code = ?) || '%' AND (r < 3 OR hashtext(h.code) % 2 = 0)`,
+    [rootCode],
+  );
   if (requests > 0) {
     // Request i goes to resident (i mod residents): an equality join, not a scan per request.
-    await sql(`WITH p AS (
+    await sql(
+      `WITH p AS (
         SELECT p.id, p.household_id, h.path, row_number() OVER (ORDER BY p.id) AS rn
         FROM person p JOIN place h ON h.id = p.household_id
         WHERE h.path LIKE (SELECT path FROM place WHERE code = ?) || '%'),
@@ -80,10 +100,15 @@ export async function seedScale(em: EntityManager, options: ScaleSeedOptions): P
              (ARRAY['grid','community','subdistrict'])[1 + i % 3]::request_level,
              (ARRAY['submitted','accepted','claimed','in_progress','resolved','closed'])[1 + i % 6]::request_status,
              now() - (i || ' minutes')::interval, now()
-      FROM generate_series(1, ?) i CROSS JOIN n JOIN p ON p.rn = (i - 1) % n.n + 1`, [rootCode, requests]);
-    await sql(`INSERT INTO request_timeline (id, request_id, action, to_status, actor_id, at)
+      FROM generate_series(1, ?) i CROSS JOIN n JOIN p ON p.rn = (i - 1) % n.n + 1`,
+      [rootCode, requests],
+    );
+    await sql(
+      `INSERT INTO request_timeline (id, request_id, action, to_status, actor_id, at)
       SELECT gen_random_uuid(), r.id, 'created', 'submitted', r.requester_id, r.created_at
-      FROM request r WHERE r.place_path LIKE (SELECT path FROM place WHERE code = ?) || '%'`, [rootCode]);
+      FROM request r WHERE r.place_path LIKE (SELECT path FROM place WHERE code = ?) || '%'`,
+      [rootCode],
+    );
   }
   const [counts] = await conn.execute<{ b: string; h: string; r: string; q: string }[]>(
     `SELECT (SELECT count(*) FROM place WHERE type = 'building' AND path LIKE x.path || '%') AS b,
@@ -93,5 +118,12 @@ export async function seedScale(em: EntityManager, options: ScaleSeedOptions): P
      FROM place x WHERE x.code = ?`,
     [rootCode],
   );
-  return { rootCode, created: true, buildings: Number(counts!.b), households: Number(counts!.h), residents: Number(counts!.r), requests: Number(counts!.q) };
+  return {
+    rootCode,
+    created: true,
+    buildings: Number(counts.b),
+    households: Number(counts.h),
+    residents: Number(counts.r),
+    requests: Number(counts.q),
+  };
 }

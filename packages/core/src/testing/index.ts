@@ -33,7 +33,11 @@ export interface TestApp {
     options?: { caller?: Caller | null },
   ): Promise<ExecutionResult<TData>>;
   /** Like `execute`, but throws when the result has errors, and returns `data`. */
-  run<TData = Record<string, any>>(source: string, variables?: Record<string, unknown>, options?: { caller?: Caller | null }): Promise<TData>;
+  run<TData = Record<string, any>>(
+    source: string,
+    variables?: Record<string, unknown>,
+    options?: { caller?: Caller | null },
+  ): Promise<TData>;
   /**
    * Opens a subscription the way graphql-ws does (graphql-js `subscribe`), as the system unless
    * `caller` is given. `errors` holds a refusal; `take(n)` waits (5 s at most) for the next `n`
@@ -86,14 +90,21 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       variableValues: variables,
       contextValue: contextFor(opts),
     }) as never;
-  const contextFor = (opts?: { caller?: Caller | null }) => platform.createContext(opts && 'caller' in opts ? (opts.caller ?? null) : SYSTEM_CALLER);
+  const contextFor = (opts?: { caller?: Caller | null }) =>
+    platform.createContext(opts && 'caller' in opts ? (opts.caller ?? null) : SYSTEM_CALLER);
   return {
     platform,
     databaseUrl: database.url,
     execute,
     async subscribe(source, variables, opts) {
-      const result = await subscribe({ schema: platform.schema, document: parse(source), variableValues: variables, contextValue: contextFor(opts) });
-      if (!(Symbol.asyncIterator in result)) return { errors: result.errors, take: () => Promise.reject(new Error('the subscription was refused')), stop: async () => {} };
+      const result = await subscribe({
+        schema: platform.schema,
+        document: parse(source),
+        variableValues: variables,
+        contextValue: contextFor(opts),
+      });
+      if (!(Symbol.asyncIterator in result))
+        return { errors: result.errors, take: () => Promise.reject(new Error('the subscription was refused')), stop: async () => {} };
       const events = result as AsyncGenerator<ExecutionResult>;
       return {
         errors: undefined,
@@ -103,7 +114,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
             let timer: NodeJS.Timeout | undefined;
             const next = await Promise.race([
               events.next(),
-              new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`only ${out.length} of ${n} events arrived`)), 5000))),
+              new Promise<never>(
+                (_, reject) => (timer = setTimeout(() => reject(new Error(`only ${out.length} of ${n} events arrived`)), 5000)),
+              ),
             ]).finally(() => clearTimeout(timer));
             if (next.done) throw new Error('the subscription ended');
             if (next.value.errors?.length) throw new Error(`GraphQL errors: ${next.value.errors.map((e) => e.message).join('; ')}`);
