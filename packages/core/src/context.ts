@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import type { Access } from './auth/access.js';
+import type { ConstraintError } from './command/command.js';
 import type { PlaceRule } from './auth/place-rule.js';
 import type { BoardHub } from './board/board-hub.js';
 import type { EventBus } from './events/event-bus.js';
@@ -12,6 +13,8 @@ export interface Caller {
   /** The local uuid of the signed-in person (kind `person`) or of the API key (kind `api-key`). */
   id: string;
   kind: 'person' | 'api-key' | 'system';
+  /** For the system: which job or handler acts (`grid.escalation`), recorded in timelines as `system: grid.escalation`. */
+  label?: string;
 }
 
 /** What a running server says about itself; `plugins { … }` answers from it. */
@@ -40,6 +43,8 @@ export interface GongzhiContext {
   loaders: Map<string, DataLoader<unknown, unknown>>;
   /** The platform clock; tests replace it to move time. */
   now(): Date;
+  /** What database constraints mean to clients (declared by core and plugins), for command payloads. */
+  constraintErrors: ReadonlyMap<string, ConstraintError>;
   /** The live task board hub of this process (subscriptions); absent where boards do not run. */
   boards?: BoardHub;
 }

@@ -30,6 +30,7 @@ import { NodeResolver } from './relay/node.resolver.js';
 import { seedDemo } from './seed/demo-seed.js';
 import { requests } from './migrations/core/0005_requests.js';
 import { boardLog } from './migrations/core/0007_board_log.js';
+import { timelineActorLabel } from './migrations/core/0008_timeline_actor_label.js';
 import type { BoardItemSource } from './board/board-item.js';
 import { TaskBoardCardResolver, TaskBoardResolver } from './board/board.resolver.js';
 import { requestBoardItems } from './board/request-board.js';
@@ -60,7 +61,7 @@ export const coreModule: {
     ApiKey,
     SensitiveAccessLogEntry,
   ],
-  migrations: [places, people, rolesAndCare, organizations, requests, access, boardLog],
+  migrations: [places, people, rolesAndCare, organizations, requests, access, boardLog, timelineActorLabel],
   resolvers: [
     PlatformResolver,
     NodeResolver,

@@ -3,6 +3,7 @@ import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import { EntitySchema, MetadataStorage, UnderscoreNamingStrategy } from '@mikro-orm/core';
 import { type EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { type GraphQLSchema, isObjectType } from 'graphql';
+import { getMetadataStorage } from 'type-graphql';
 import { BoardHub, type BoardHubOptions } from './board/board-hub.js';
 import { BoardSources } from './board/board-log.js';
 import { type BoardTransport, InProcessBoardTransport, PostgresBoardTransport } from './board/board-transport.js';
@@ -12,7 +13,11 @@ import { authChecker } from './auth/authorize.js';
 import { CORE_ROLE_PERMISSIONS, type PermissionName } from './auth/permission.js';
 import type { PlaceRule } from './auth/place-rule.js';
 import { checkPlaceRules, guardSchema } from './auth/scope-guard.js';
-import type { Caller, GongzhiContext, PlatformInfo } from './context.js';
+import { type ConstraintError, joinUnitOfWork, runCommand } from './command/command.js';
+import { checkMutationPayloads } from './command/payload.js';
+import { useTypeNames } from './command/reference.js';
+import { bindReferences } from './command/reference-binding.js';
+import { type Caller, type GongzhiContext, type PlatformInfo, SYSTEM_CALLER } from './context.js';
 import { coreModule } from './core-module.js';
 import { PluginCompositionError, StartupError } from './errors.js';
 import { EventBus } from './events/event-bus.js';
@@ -217,6 +222,38 @@ async function buildComposedSchema(resolvers: ClassType[], orphanedTypes: ClassT
   }
 }
 
+/**
+ * Until every bundled plugin is on the command path, undeclared references and mutations without
+ * payloads are reported instead of refused (the last step of the migration turns this on).
+ */
+let enforceCommandPath = false;
+/** @internal Tests of the command path turn the checks on. */
+export function enforceCommandPathChecks(on: boolean): void {
+  enforceCommandPath = on;
+}
+
+/**
+ * The command path's start-up checks: every `ID` argument and input field is a declared
+ * reference, and every mutation answers with a payload carrying `errors`. Each problem names
+ * its owner and the fix.
+ */
+function checkCommandPath(schema: GraphQLSchema, plugins: readonly GongzhiPlugin[]): void {
+  const owners = new Map<Function, string>([
+    ...coreModule.resolvers.map((r) => [r, 'core'] as const),
+    ...plugins.flatMap((p) => (p.resolvers ?? []).map((r) => [r, `plugin "${p.id}"`] as const)),
+  ]);
+  const storage = getMetadataStorage();
+  const typeNames = new Map(storage.objectTypes.map((o) => [o.target, o.name]));
+  const typeNameOf = (target: Function) => typeNames.get(target) ?? target.name;
+  useTypeNames(typeNameOf);
+  const problems = bindReferences(schema, [...owners.keys()], typeNameOf, (r) => owners.get(r) ?? 'an unknown contributor');
+  const mutationOwner = (name: string) =>
+    owners.get(storage.mutations.find((m) => m.schemaName === name && owners.has(m.target))?.target ?? Object) ?? 'an unknown contributor';
+  if (!enforceCommandPath) return;
+  if (problems.length) throw new PluginCompositionError(`Every id an operation takes must be a declared reference: ${problems.join(' ')}`);
+  checkMutationPayloads(schema, mutationOwner);
+}
+
 /** Every board item type must be an object type of the schema that implements Node. */
 function checkBoardTypes(schema: GraphQLSchema, sources: BoardSources): void {
   for (const type of sources.byType.keys()) {
@@ -314,6 +351,28 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     (placeRules.get(rule.entity) ?? placeRules.set(rule.entity, []).get(rule.entity)!).push(rule);
   }
   const rolePermissions = rolePermissionTable(plugins);
+  const constraintErrors = new Map<string, ConstraintError>(plugins.flatMap((p) => Object.entries(p.constraintErrors ?? {})));
+  // Every operation's context; the registry answers once bootstrap has built the services.
+  const services: ServiceRegistry = createServiceRegistry(provided, null, 'a resolver');
+  const createContext = (caller: Caller | null = null): GongzhiContext => {
+    const em = ready.em.fork() as EntityManager;
+    let access: ReturnType<GongzhiContext['access']> | undefined;
+    return {
+      em,
+      events,
+      services,
+      caller,
+      access: () => (access ??= resolveAccess(em, caller, clock(), rolePermissions)),
+      placeRules,
+      constraintErrors,
+      platform: info,
+      logger,
+      loaders: new Map(),
+      now: clock,
+      boards,
+    };
+  };
+  events.systemUnitOfWork = (tx, label) => joinUnitOfWork(createContext({ ...SYSTEM_CALLER, label }), tx);
   const destroyed: GongzhiPlugin[] = [];
   let runtimeContext: ((p: GongzhiPlugin) => PluginRuntimeContext) | undefined;
   try {
@@ -333,6 +392,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
           ? 'core'
           : `plugin "${plugins.find((p) => p.entities?.some((e) => entityClass(e) === cls))?.id}"`,
     );
+    checkCommandPath(schema, plugins);
     guardSchema(schema);
     checkBoardTypes(schema, boardSources);
     const contextFor = (p: GongzhiPlugin): PluginRuntimeContext => ({
@@ -341,6 +401,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       em: () => ready.em.fork(),
       schema,
       now: clock,
+      runCommand: (label, command, input) => runCommand(createContext({ ...SYSTEM_CALLER, label }), command, input),
     });
     runtimeContext = contextFor;
     for (const plugin of plugins) {
@@ -354,7 +415,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       }
       destroyed.unshift(plugin);
     }
-    const allServices = createServiceRegistry(provided, null, 'a resolver');
+    const allServices = services;
 
     const platform: Platform = {
       info,
@@ -367,23 +428,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       logger,
       databaseUrl: options.databaseUrl,
       now: clock,
-      createContext: (caller = null) => {
-        const em = ready.em.fork() as EntityManager;
-        let access: ReturnType<GongzhiContext['access']> | undefined;
-        return {
-          em,
-          events,
-          services: allServices,
-          caller,
-          access: () => (access ??= resolveAccess(em, caller, clock(), rolePermissions)),
-          placeRules,
-          platform: info,
-          logger,
-          loaders: new Map(),
-          now: clock,
-          boards,
-        };
-      },
+      createContext,
       async seed() {
         const em = ready.em.fork() as EntityManager;
         await em.transactional(async (tx) => {

@@ -75,6 +75,27 @@ export async function canSee(ctx: GongzhiContext, row: object, em?: EntityManage
   return isVisible(row, ctx.placeRules, within, access);
 }
 
+/** Whether a caller with `access` may see `row`, the rules asking through `ctx` (a unit of work's, inside its transaction). */
+export function canSeeWith(ctx: GongzhiContext, row: object, access: Access): Promise<boolean> {
+  return isVisible(row, ctx.placeRules, ctx, access);
+}
+
+/** The materialized paths of the places `row` belongs to by its place rules (not its owners), for linking rules. */
+export async function placePathsByRules(ctx: GongzhiContext, row: object): Promise<string[]> {
+  const paths: string[] = [];
+  for (const rule of rulesFor(ctx.placeRules, row) ?? []) {
+    if (!rule.place) continue;
+    const found = await rule.place(row, ctx);
+    const keys: readonly PlaceKey[] = Array.isArray(found) ? found : [found as PlaceKey];
+    for (const key of keys) {
+      if (!key) continue;
+      const path = typeof key === 'string' ? await placePath(ctx, key) : key.path;
+      if (path) paths.push(path);
+    }
+  }
+  return [...new Set(paths)];
+}
+
 /**
  * Loads the row an argument names with `em` (e.g. a transaction's, to lock or change it) and
  * answers NOT_FOUND, exactly as for a missing row, when the caller may not see it: a mutation

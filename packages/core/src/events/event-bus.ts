@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Command, UnitOfWork } from '../command/command.js';
 import type { Logger } from '../logger.js';
 
 /**
@@ -33,7 +34,15 @@ export interface GongzhiEvent<K extends EventName = EventName> {
 export interface EventHandlerContext {
   em: EntityManager;
   emit: EventEmitter;
+  /**
+   * Runs a command in this handler's unit of work as the system, named after the handler
+   * (`system: grid.route-new-request` in timelines), with the command's own checks.
+   */
+  run<I, R>(command: Command<I, R>, input: I): Promise<R>;
 }
+
+/** Opens a unit of work over a transaction for the system acting as `label` (installed by the platform). */
+export type SystemUnitOfWork = (tx: { em: EntityManager; emit: EventEmitter }, label: string) => Promise<UnitOfWork>;
 
 export type EventHandler<K extends EventName = EventName> = (event: GongzhiEvent<K>, ctx: EventHandlerContext) => void | Promise<void>;
 
@@ -133,7 +142,7 @@ export class EventBus {
         pending.push(event);
         for (const sub of this.subscriptions) {
           if (sub.blocking && sub.name === name) {
-            await sub.handler(event, { em: txEm, emit });
+            await sub.handler(event, this.handlerContext({ em: txEm, emit }, sub.id));
           }
         }
       };
@@ -150,6 +159,19 @@ export class EventBus {
   /** Emits events outside any caller transaction (each blocking handler still gets one). */
   async emit<K extends EventName>(name: K, payload: EventPayload<K>, actorId?: string | null): Promise<void> {
     await this.transaction(this.rootEm().fork(), ({ emit }) => emit(name, payload), actorId);
+  }
+
+  /** Installed by the platform: how handlers run commands as the system. */
+  systemUnitOfWork: SystemUnitOfWork | null = null;
+
+  private handlerContext(tx: { em: EntityManager; emit: EventEmitter }, handlerId: string): EventHandlerContext {
+    return {
+      ...tx,
+      run: async (command, input) => {
+        if (!this.systemUnitOfWork) throw new Error('Commands cannot run in event handlers before the platform has started.');
+        return (await this.systemUnitOfWork(tx, handlerId)).run(command, input);
+      },
+    };
   }
 
   private async deliverCommitted(events: GongzhiEvent[], actorId?: string | null): Promise<void> {
@@ -169,7 +191,7 @@ export class EventBus {
           await this.transaction(
             this.rootEm().fork(),
             async (tx) => {
-              await sub.handler(event, tx);
+              await sub.handler(event, this.handlerContext(tx, sub.id));
             },
             actorId,
           );

@@ -1,18 +1,20 @@
 import type { EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
+import { credentialError, DomainError } from '../command/domain-error.js';
 import type { GongzhiContext } from '../context.js';
 import { Person } from '../person/person.entity.js';
 import { localId } from '../relay/global-id.js';
 
 /**
- * A GraphQL error a client can act on: `extensions.code` says what kind of problem it is
- * (`BAD_USER_INPUT`, `NOT_FOUND`, `CONFLICT`, or a domain code such as `SLOT_FULL`),
- * `extensions.argument` names the input at fault, and the message says what would be right.
- * Throw it inside a transaction and nothing is written.
+ * An error a client can act on: `code` says what kind of problem it is (`BAD_USER_INPUT`,
+ * `NOT_FOUND`, `CONFLICT`, or a domain code such as `SLOT_FULL`), `argument` names the input
+ * at fault, and the message says what would be right. Inside a command it becomes a payload
+ * error (after rollback, so nothing is written); `UNAUTHENTICATED` is always a top-level error.
  */
 export function userError(code: string, message: string, argument?: string | null, extra: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, ...(argument ? { argument } : {}), ...extra } });
+  if (code === 'UNAUTHENTICATED') return credentialError(message);
+  return new DomainError(code, message, argument ?? null, extra);
 }
 
 /**

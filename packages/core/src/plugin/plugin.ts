@@ -1,4 +1,5 @@
 import type { EntitySchema } from '@mikro-orm/core';
+import type { Command, ConstraintError, Outcome } from '../command/command.js';
 import type { PlaceRule } from '../auth/place-rule.js';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { GraphQLSchema } from 'graphql';
@@ -47,6 +48,12 @@ export interface PluginRuntimeContext<Options = unknown> extends PluginContext<O
   schema: GraphQLSchema;
   /** The platform clock: scheduled jobs and time rules read it, so tests can move time. */
   now(): Date;
+  /**
+   * Runs a command as the system in a unit of work of its own (scheduled jobs, imports):
+   * `label` names the job in timelines (`system: grid.escalation`). Domain outcomes come back as
+   * `errors`; faults are thrown.
+   */
+  runCommand<I, R>(label: string, command: Command<I, R>, input: I): Promise<Outcome<R>>;
 }
 
 /** What `seed` receives. */
@@ -103,6 +110,12 @@ export interface GongzhiPlugin<Options = any> {
    * API keys are given permissions by name when they are created.
    */
   permissions?: Record<string, { description: string; roles: readonly string[] }>;
+  /**
+   * What the plugin's database constraints mean to clients, by constraint name: a command that
+   * breaks one answers with this error in its payload instead of a fault. Keep the rule in the
+   * database (a constraint survives concurrency); say here what it means.
+   */
+  constraintErrors?: Record<string, ConstraintError>;
   /** Options with defaults and validation. */
   options?: PluginOptionsSpec<Options>;
   /** Builds the services this plugin offers to plugins that depend on it. */

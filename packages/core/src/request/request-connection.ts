@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Field, InputType, ObjectType } from 'type-graphql';
+import { type Ref, RefField } from '../command/reference.js';
+import { Person } from '../person/person.entity.js';
+import { Place } from '../place/place.entity.js';
 import { RequestKind, RequestLevel, RequestStatus } from './request-enums.js';
 import { Request } from './request.entity.js';
 
 @InputType({ description: 'Filters for requests; all given filters must match.' })
 export class RequestFilter {
-  @Field(() => ID, { nullable: true, description: 'Only requests at this place or anywhere under it.' })
-  under?: string;
+  @RefField(() => Place, { nullable: true, description: 'Only requests at this place or anywhere under it.' })
+  under?: Ref<Place>;
 
   @Field(() => [RequestStatus], { nullable: true })
   status?: RequestStatus[];
@@ -18,8 +21,8 @@ export class RequestFilter {
   @Field(() => [RequestLevel], { nullable: true })
   level?: RequestLevel[];
 
-  @Field(() => ID, { nullable: true, description: 'Only requests assigned to or claimed by this person.' })
-  assigneeId?: string;
+  @RefField(() => Person, { nullable: true, description: 'Only requests assigned to or claimed by this person.' })
+  assigneeId?: Ref<Person>;
 
   @Field(() => Date, { nullable: true, description: 'Created at or after.' })
   createdFrom?: Date;

@@ -34,6 +34,13 @@ export class RequestTimelineEntry {
   actor?: Person | null;
 
   @Property({ type: 'text', nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Who made the change when it was not a signed-in person: "API key", or "system: grid.escalation" for a job.',
+  })
+  actorLabel?: string | null;
+
+  @Property({ type: 'text', nullable: true })
   @Field(() => String, { nullable: true })
   note?: string | null;
 

@@ -1,0 +1,404 @@
+import { LockMode, Utils } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type DataLoader from 'dataloader';
+import { GraphQLError } from 'graphql';
+import type { Access } from '../auth/access.js';
+import type { PermissionName } from '../auth/permission.js';
+import { canSee, canSeeWith, placePathsByRules } from '../auth/scope-guard.js';
+import { loadById } from '../graphql/loaders.js';
+import type { Caller, GongzhiContext } from '../context.js';
+import type { EventEmitter } from '../events/event-bus.js';
+import type { Logger } from '../logger.js';
+import { Person } from '../person/person.entity.js';
+import type { PlaceType } from '../place/place-type.js';
+import type { ServiceRegistry } from '../plugin/plugin.js';
+import { credentialError, DomainError, notFound } from './domain-error.js';
+import { type PayloadClass, resultFieldOf, type UserError } from './payload.js';
+import { Ref, refUuid } from './reference.js';
+
+/** A row, or a reference naming one: what command inputs take, so resolvers pass Refs and other commands pass rows. */
+export type Named<T extends object> = T | Ref<T>;
+
+type ResolvedValue<V> =
+  V extends Ref<infer T>
+    ? T
+    : V extends Date
+      ? V
+      : V extends readonly (infer E)[]
+        ? ResolvedValue<E>[]
+        : V extends { uuid: string }
+          ? V
+          : V extends object
+            ? { [K in keyof V]: ResolvedValue<V[K]> }
+            : V;
+
+/** The input a command's work receives: every {@link Ref} replaced by its row (also inside lists and nested objects). */
+export type Resolved<I> = { [K in keyof I]: ResolvedValue<I[K]> };
+
+/**
+ * Who performs a command, with what they may see and do. Commands decide with it; they never see
+ * the GraphQL context.
+ */
+export interface Actor {
+  /** The person, API key or system on whose behalf the command runs; null for anonymous callers. */
+  readonly caller: Caller | null;
+  /** Places the actor sees and permissions held there. */
+  readonly access: Access;
+  /** The signed-in person's uuid, or null for keys, the system and anonymous callers. */
+  readonly personId: string | null;
+  /** How records name the actor when it is not a person: `system: grid.escalation`, `API key`. */
+  readonly label: string;
+  /**
+   * Refuses (`FORBIDDEN`, reported in the payload) unless the actor holds `permission` at the
+   * place `path` (a row the actor can see). Operation-wide permissions belong in the command's
+   * `permission` instead, where a refusal is a top-level error.
+   */
+  authorize(permission: PermissionName, path: string): void;
+}
+
+/**
+ * One unit of work: a database transaction, the events it emits (delivered after commit), the
+ * actor and the clock. A command receives it with its resolved input; nothing it writes
+ * survives when it throws.
+ */
+export interface UnitOfWork {
+  /** The transaction's EntityManager. */
+  readonly em: EntityManager;
+  /** Per-unit DataLoaders, so core's read API batches inside the transaction too. */
+  readonly loaders: Map<string, DataLoader<unknown, unknown>>;
+  /** Records an event: blocking handlers run now, the rest after commit. */
+  readonly emit: EventEmitter;
+  readonly actor: Actor;
+  readonly services: ServiceRegistry;
+  readonly logger: Logger;
+  now(): Date;
+  /** The signed-in person acting; a top-level UNAUTHENTICATED error for keys, the system and anonymous callers. */
+  actingPerson(): Promise<Person>;
+  /** Whether the actor may see `row` by the place rules. */
+  canSee(row: object): Promise<boolean>;
+  /**
+   * Refuses (`OUT_OF_SCOPE`) unless `row` lies within the places of `target` (or of its
+   * enclosing place of type `widen.to`): the linking rule, for links not declared on the command.
+   */
+  requireWithin(row: object, target: object, field: string, widen?: CrossScope): Promise<void>;
+  /**
+   * Runs another command inside this unit of work, as the same actor, with the same checks: its
+   * references are resolved, and rows given directly must be visible to the actor.
+   */
+  run<I, R>(command: Command<I, R>, input: I): Promise<R>;
+}
+
+/** A declared exception to the linking rule: links may reach the enclosing place of this type, for a reason. */
+export interface CrossScope {
+  to: PlaceType;
+  reason: string;
+}
+
+/** A row of the input that links to another row of it: it must lie within that row's places. */
+export interface LinkRule<K extends string> {
+  /** The input key of the row linked to (the team a member joins, the council a seat belongs to). */
+  to: K;
+  /** Allow rows of the enclosing place of this type (e.g. any person of the team's community), with a reason. */
+  widen?: CrossScope;
+}
+
+/**
+ * A domain operation: what it needs (resolved rows, plain values), the rules it declares (an
+ * operation-wide permission, rows to lock, links), and the work. Resolvers translate GraphQL to a
+ * command and nothing more ({@link perform}); the CLI, jobs, event handlers and other commands
+ * run the same command ({@link runCommand}, {@link UnitOfWork.run}).
+ */
+export interface Command<I, R> {
+  /** `<plugin or core aggregate>.<verb>`, e.g. `volunteer.addTeamMember`; shown in logs. */
+  readonly name: string;
+  /** A permission the actor must hold somewhere, checked first: a top-level FORBIDDEN. */
+  readonly permission?: PermissionName;
+  /** Input keys whose rows are locked (`FOR UPDATE`) as they are loaded. */
+  readonly lock?: readonly (keyof I & string)[];
+  /** Input keys whose rows are linked to another row of the input (see {@link LinkRule}). */
+  readonly links?: { readonly [K in keyof I & string]?: LinkRule<keyof I & string> };
+  run(uow: UnitOfWork, input: Resolved<I>): Promise<R>;
+}
+
+/** Declares a command (returns it unchanged; the value is the type check and one place to read it). */
+export function defineCommand<I, R>(command: Command<I, R>): Command<I, R> {
+  return command;
+}
+
+/** A database constraint's meaning to a client, declared by the plugin that owns the constraint. */
+export interface ConstraintError {
+  code: string;
+  message: string;
+  field?: string;
+}
+
+/** What running a command from outside gives back: the value, or the domain errors (nothing written). */
+export type Outcome<R> = { ok: true; value: R; errors: [] } | { ok: false; value: null; errors: UserError[] };
+
+const ANONYMOUS_LABEL = 'anonymous';
+
+function createActor(caller: Caller | null, access: Access): Actor {
+  const label =
+    caller === null
+      ? ANONYMOUS_LABEL
+      : caller.kind === 'system'
+        ? `system${caller.label ? `: ${caller.label}` : ''}`
+        : caller.kind === 'api-key'
+          ? 'API key'
+          : 'person';
+  return {
+    caller,
+    access,
+    personId: caller?.kind === 'person' ? caller.id : null,
+    label,
+    authorize(permission, path) {
+      if (!access.can(permission, path)) {
+        throw new DomainError(
+          'FORBIDDEN',
+          `You need the permission "${permission}" at this place; none of your roles or keys here grants it.`,
+          null,
+          { permission },
+        );
+      }
+    },
+  };
+}
+
+/** Place uuids on a materialized path (`/a/b/c/` → a, b, c). */
+function pathIds(path: string): string[] {
+  return path.split('/').filter(Boolean);
+}
+
+class Work implements UnitOfWork {
+  readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
+  private readonly rows = new Map<string, Promise<object>>();
+  /** The operation's context, over this transaction: place rules and read functions use it. */
+  private readonly scope: GongzhiContext;
+
+  constructor(
+    ctx: GongzhiContext,
+    readonly em: EntityManager,
+    readonly emit: EventEmitter,
+    readonly actor: Actor,
+  ) {
+    this.scope = { ...ctx, em, loaders: this.loaders, access: () => Promise.resolve(actor.access) };
+    this.services = ctx.services;
+    this.logger = ctx.logger;
+    this.now = ctx.now;
+  }
+
+  readonly services: ServiceRegistry;
+  readonly logger: Logger;
+  readonly now: () => Date;
+
+  async actingPerson(): Promise<Person> {
+    if (!this.actor.personId) {
+      throw credentialError('This operation records who did it: sign in as a person (a person token), not anonymously or with an API key.');
+    }
+    const person = await this.em.findOne(Person, { uuid: this.actor.personId });
+    if (!person) throw credentialError('The signed-in person no longer exists.');
+    return person;
+  }
+
+  canSee(row: object): Promise<boolean> {
+    return canSeeWith(this.scope, row, this.actor.access);
+  }
+
+  /** The paths of the places `target` belongs to (by its place rules), widened to the enclosing place of a type. */
+  private async scopeOf(target: object, widen?: CrossScope): Promise<string[]> {
+    const paths = await placePathsByRules(this.scope, target);
+    if (!widen) return paths;
+    const ancestors = [...new Set(paths.flatMap(pathIds))];
+    if (!ancestors.length) return paths;
+    const rows = await this.em
+      .getConnection()
+      .execute<{ path: string }[]>(`SELECT path FROM place WHERE id IN (?) AND type = ?`, [ancestors, widen.to], 'all', this.em.getTransactionContext());
+    return rows.length ? rows.map((r) => r.path) : paths;
+  }
+
+  async requireWithin(row: object, target: object, field: string, widen?: CrossScope): Promise<void> {
+    const [rowPaths, scope] = await Promise.all([placePathsByRules(this.scope, row), this.scopeOf(target, widen)]);
+    // On one line of places: the row lies inside the target's places, or holds a place that contains them
+    // (a community's social worker may join a building's team). A row of no place only for those who see everywhere.
+    const linked = rowPaths.length
+      ? rowPaths.some((r) => scope.some((s) => r.startsWith(s) || s.startsWith(r)))
+      : this.actor.access.everywhere;
+    if (linked) return;
+    throw new DomainError(
+      'OUT_OF_SCOPE',
+      `"${field}" names a row outside the places of the ${humanName(target)} it would be linked to; only rows within those places can be linked.`,
+      field,
+    );
+  }
+
+  async run<I, R>(command: Command<I, R>, input: I): Promise<R> {
+    const links = (command.links ?? {}) as Record<string, LinkRule<string> | undefined>;
+    const locked = new Set<string>(command.lock ?? []);
+    const resolved: Record<string, unknown> = {};
+    const entries = Object.entries(input as Record<string, unknown>);
+    // Rows linked to others come last, so their targets are loaded (and locked) first.
+    for (const [key, value] of entries) if (!links[key]) resolved[key] = await this.resolve(value, key, locked.has(key));
+    for (const [key, value] of entries) {
+      const link = links[key];
+      if (!link) continue;
+      resolved[key] = await this.resolve(value, key, locked.has(key));
+      const target = resolved[link.to];
+      if (resolved[key] == null || target == null) continue;
+      for (const row of Array.isArray(resolved[key]) ? (resolved[key] as object[]) : [resolved[key] as object]) {
+        await this.requireWithin(row, target as object, fieldOf(value, key), link.widen);
+      }
+    }
+    return command.run(this, resolved as Resolved<I>);
+  }
+
+  private async resolve(value: unknown, field: string, lock: boolean): Promise<unknown> {
+    if (value instanceof Ref) return this.load(value, lock);
+    if (Array.isArray(value)) {
+      const out: unknown[] = [];
+      for (const [i, item] of value.entries()) out.push(await this.resolve(item, `${field}.${i}`, lock));
+      return out;
+    }
+    if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+    if (Utils.isEntity(value)) {
+      // A row handed over by another command: the actor must see it, as if named by id.
+      if (!(await this.canSee(value))) throw notFound(value.constructor.name, field);
+      return value;
+    }
+    if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = await this.resolve(item, `${field}.${key}`, false);
+    return out;
+  }
+
+  private load(ref: Ref<object>, lock: boolean): Promise<object> {
+    const key = `${ref.typeName}:${refUuid(ref)}:${lock}`;
+    let row = this.rows.get(key);
+    if (!row) {
+      row = this.loadOnce(ref, lock);
+      this.rows.set(key, row);
+    }
+    return row;
+  }
+
+  private async loadOnce(ref: Ref<object>, lock: boolean): Promise<object> {
+    if (ref.problem) throw ref.problem;
+    const entity = entityOfType(this.em, ref.typeName);
+    if (!entity) throw notFound(ref.typeName, ref.field);
+    const row = (await this.em.findOne(
+      entity as never,
+      { uuid: refUuid(ref) } as never,
+      lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {},
+    )) as object | null;
+    if (!row || !(await this.canSee(row))) throw notFound(ref.typeName, ref.field);
+    return row;
+  }
+}
+
+/** "VolunteerTeam" → "volunteer team". */
+function humanName(row: object): string {
+  return row.constructor.name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+/** The input field a value came from, for messages (a Ref knows its own). */
+function fieldOf(value: unknown, key: string): string {
+  if (value instanceof Ref) return value.field;
+  if (Array.isArray(value) && value[0] instanceof Ref) return (value[0] as Ref).field.replace(/\.\d+$/, '');
+  return key;
+}
+
+/** The entity class whose GraphQL type is `typeName` (entities are named like their types). */
+function entityOfType(em: EntityManager, typeName: string): Function | undefined {
+  for (const meta of em.getMetadata().getAll().values()) if (meta.className === typeName && meta.class) return meta.class;
+  return undefined;
+}
+
+/**
+ * The row a reference names, for a query resolver (commands get theirs resolved): null when it
+ * does not exist or the caller may not see it. A malformed id is a BAD_USER_INPUT error.
+ */
+export async function loadRef<T extends object>(ctx: GongzhiContext, ref: Ref<T>): Promise<T | null> {
+  if (ref.problem) throw ref.problem;
+  const entity = entityOfType(ctx.em, ref.typeName);
+  if (!entity) return null;
+  const row = (await loadById(ctx, entity as never, refUuid(ref))) as T | null;
+  return row && (await canSee(ctx, row)) ? row : null;
+}
+
+/** Like {@link loadRef}, but NOT_FOUND (naming the input) when there is no such row the caller may see. */
+export async function requireRef<T extends object>(ctx: GongzhiContext, ref: Ref<T>): Promise<T> {
+  const row = await loadRef(ctx, ref);
+  if (!row) throw notFound(ref.typeName, ref.field);
+  return row;
+}
+
+/** Opens a unit of work over an open transaction, as the actor of `ctx`. */
+export async function joinUnitOfWork(ctx: GongzhiContext, tx: { em: EntityManager; emit: EventEmitter }): Promise<UnitOfWork> {
+  return new Work(ctx, tx.em, tx.emit, createActor(ctx.caller, await ctx.access()));
+}
+
+/** Turns what a command threw into the domain errors a client handles, or null for faults. */
+function asDomainErrors(err: unknown, constraints: ReadonlyMap<string, ConstraintError>): UserError[] | null {
+  if (err instanceof DomainError) return [{ code: err.code, message: err.message, field: err.field }];
+  const constraint = (err as { constraint?: string } | null)?.constraint;
+  const known = constraint ? constraints.get(constraint) : undefined;
+  if (known) return [{ code: known.code, message: known.message, field: known.field ?? null }];
+  return null;
+}
+
+/**
+ * Runs `command` for the caller of `ctx` in a new unit of work: checks its operation-wide
+ * permission (top-level error), resolves the input's references inside the transaction, runs it,
+ * commits, then delivers its events. Domain outcomes come back as `errors` (nothing written);
+ * credentials and faults are thrown.
+ */
+export async function runCommand<I, R>(ctx: GongzhiContext, command: Command<I, R>, input: I): Promise<Outcome<R>> {
+  const access = await ctx.access();
+  if (command.permission !== undefined) {
+    if (!ctx.caller) throw credentialError('Sign in first: send "Authorization: Bearer <API key or person token>".');
+    if (!access.can(command.permission)) {
+      throw new GraphQLError(`You need the permission "${command.permission}"; none of your roles or keys grants it.`, {
+        extensions: { code: 'FORBIDDEN', permission: command.permission },
+      });
+    }
+  }
+  const actor = createActor(ctx.caller, access);
+  try {
+    const value = await ctx.events.transaction(
+      ctx.em,
+      (tx) => new Work(ctx, tx.em, tx.emit, actor).run(command, input),
+      ctx.caller?.id,
+    );
+    return { ok: true, value, errors: [] };
+  } catch (err) {
+    const errors = asDomainErrors(err, ctx.constraintErrors);
+    if (!errors) throw err;
+    return { ok: false, value: null, errors };
+  }
+}
+
+/**
+ * What a mutation resolver does: runs the command and answers with its payload, the result in
+ * the payload's result field (or `shape(result)` for payloads with fields of their own), or the
+ * errors that stopped it.
+ *
+ * ```ts
+ * return perform(ctx, VolunteerTeamMemberPayload, addTeamMember, { team, person, role });
+ * ```
+ */
+export async function perform<I, R, P extends object>(
+  ctx: GongzhiContext,
+  payload: PayloadClass<P>,
+  command: Command<I, R>,
+  input: I,
+  shape?: (result: R) => Partial<P>,
+): Promise<P> {
+  const outcome = await runCommand(ctx, command, input);
+  const answer = new payload() as P & { errors: UserError[] };
+  if (!outcome.ok) {
+    answer.errors = outcome.errors;
+    return answer;
+  }
+  Object.assign(answer, shape ? shape(outcome.value) : { [resultFieldOf(payload as PayloadClass)]: outcome.value });
+  answer.errors = [];
+  return answer;
+}

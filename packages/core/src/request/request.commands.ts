@@ -1,0 +1,281 @@
+import { Permission } from '../auth/permission.js';
+import { defineCommand, type Named, type UnitOfWork } from '../command/command.js';
+import { DomainError } from '../command/domain-error.js';
+import { Person } from '../person/person.entity.js';
+import type { Place } from '../place/place.entity.js';
+import { levelAbove, RequestChannel, type RequestKind, RequestLevel, RequestPriority, RequestStatus, TRANSITIONS } from './request-enums.js';
+import type { RequestEventPayload } from './request.events.js';
+import { Request } from './request.entity.js';
+import { RequestTimelineEntry } from './request-timeline-entry.entity.js';
+
+/**
+ * The request workflow as commands: each change is a conditional update of the row (so of two
+ * concurrent changes exactly one wins), a timeline entry naming the actor, and an event, in the
+ * caller's unit of work. Core's mutations and plugins (council decisions, grid routing and
+ * escalation, volunteer tasks) change requests only through these, with the actor's authority.
+ */
+
+/** What every new request says, however it arrives. */
+export interface NewRequestDetails {
+  kind: RequestKind;
+  title: string;
+  description?: string;
+  place: Named<Place>;
+  category?: string | null;
+  callbackPhone?: string | null;
+  priority?: RequestPriority | null;
+  dueAt?: Date | null;
+  /** For praise (表扬信): the person praised. */
+  praisedPerson?: Named<Person> | null;
+}
+
+function eventPayload(request: Request): RequestEventPayload {
+  return { requestId: request.uuid, placePath: request.placePath, status: request.status, level: request.level };
+}
+
+function checkTitle(title: string): string {
+  const trimmed = title.trim();
+  if (trimmed.length < 1 || trimmed.length > 200) {
+    throw new DomainError('BAD_USER_INPUT', `title must have 1 to 200 characters, got ${trimmed.length}.`, 'title');
+  }
+  return trimmed;
+}
+
+/** Appends a timeline entry naming the actor: the signed-in person, or a label for keys and jobs. */
+function record(uow: UnitOfWork, request: Request, action: string, from: RequestStatus | null, note?: string | null): void {
+  const personId = uow.actor.personId;
+  uow.em.create(RequestTimelineEntry, {
+    request,
+    action,
+    fromStatus: from,
+    toStatus: request.status,
+    actor: personId ? uow.em.getReference(Person, personId) : null,
+    actorLabel: personId ? null : uow.actor.label,
+    note: note ?? null,
+    at: uow.now(),
+  });
+}
+
+/**
+ * Moves a request from the status it was read in to `to`, only if nobody changed it since:
+ * `UPDATE … WHERE id = ? AND version = ?`. Returns false when someone else won.
+ */
+async function move(uow: UnitOfWork, request: Request, to: RequestStatus, changes: Partial<Request> = {}): Promise<boolean> {
+  const now = uow.now();
+  const affected = await uow.em.nativeUpdate(
+    Request,
+    { uuid: request.uuid, version: request.version },
+    { ...changes, status: to, version: request.version + 1, updatedAt: now } as never,
+  );
+  if (affected === 0) return false;
+  Object.assign(request, changes, { status: to, version: request.version + 1, updatedAt: now });
+  return true;
+}
+
+function assertLegal(request: Request, to: RequestStatus): void {
+  const legal = TRANSITIONS[request.status];
+  if (!legal.includes(to)) {
+    throw new DomainError(
+      'ILLEGAL_TRANSITION',
+      `A request that is ${request.status} cannot become ${to}. From ${request.status} it can become: ${legal.length ? legal.join(', ') : 'nothing (it is final)'}.`,
+      'to',
+    );
+  }
+}
+
+/** Someone else changed the request between our read and our write: say what it is now. */
+async function conflict(uow: UnitOfWork, request: Request, to: RequestStatus): Promise<never> {
+  const now = await uow.em.fork().findOneOrFail(Request, { uuid: request.uuid }, { populate: ['assignee'] });
+  if (now.status === RequestStatus.CLAIMED || now.status === RequestStatus.ASSIGNED) {
+    throw new DomainError('ALREADY_CLAIMED', `This request was just ${now.status} by ${now.assignee?.name ?? 'someone else'}.`, 'id');
+  }
+  throw new DomainError(
+    'ILLEGAL_TRANSITION',
+    `This request changed meanwhile and is now ${now.status}; it was not made ${to}. Reload it and try again.`,
+    'id',
+  );
+}
+
+/** Creates the request row, its first timeline entry and `request.created`. */
+async function create(
+  uow: UnitOfWork,
+  details: Omit<NewRequestDetails, 'place' | 'praisedPerson'> & { place: Place; praisedPerson?: Person | null },
+  extra: { channel: RequestChannel; requester: Person | null; externalOrderNo?: string | null; level?: RequestLevel },
+): Promise<Request> {
+  const now = uow.now();
+  const request = uow.em.create(Request, {
+    kind: details.kind,
+    channel: extra.channel,
+    title: checkTitle(details.title),
+    description: details.description ?? '',
+    place: details.place,
+    placePath: details.place.path,
+    category: details.category ?? null,
+    callbackPhone: details.callbackPhone?.trim() || null,
+    priority: details.priority ?? RequestPriority.NORMAL,
+    level: extra.level ?? RequestLevel.GRID,
+    dueAt: details.dueAt ?? null,
+    praisedPerson: details.praisedPerson ?? null,
+    requester: extra.requester,
+    externalOrderNo: extra.externalOrderNo ?? null,
+    createdAt: now,
+    updatedAt: now,
+  });
+  record(uow, request, extra.externalOrderNo ? 'imported' : 'created', null);
+  await uow.em.flush();
+  await uow.emit('request.created', eventPayload(request));
+  return request;
+}
+
+/** A new request as a resident, worker or "little bee" reports it; anonymous ones give a callback number. */
+export const submitRequest = defineCommand<NewRequestDetails & { channel: RequestChannel; requester?: Named<Person> | null }, Request>({
+  name: 'request.submit',
+  async run(uow, input) {
+    const { place, requester, channel, ...details } = input;
+    uow.actor.authorize(Permission.REQUEST_SUBMIT, place.path);
+    const anonymous = !!details.callbackPhone?.trim();
+    // A signed-in resident submits for themselves unless they name someone else.
+    const by = requester ?? (anonymous ? null : uow.actor.personId ? await uow.actingPerson() : null);
+    if (!by && !anonymous) throw new DomainError('BAD_USER_INPUT', 'Give requesterId, or callbackPhone for an anonymous request.', 'requesterId');
+    return create(uow, { ...details, place }, { channel, requester: by });
+  },
+});
+
+/**
+ * A 12345 hotline work order, imported once by its order number: importing it again (even at the
+ * same moment, from another process) returns the first request with `created: false`.
+ */
+export const importHotlineOrder = defineCommand<NewRequestDetails & { orderNo: string }, { request: Request; created: boolean }>({
+  name: 'request.importHotlineOrder',
+  async run(uow, input) {
+    const { place, orderNo: given, ...details } = input;
+    const orderNo = given.trim();
+    if (!orderNo) throw new DomainError('BAD_USER_INPUT', 'orderNo must not be empty.', 'orderNo');
+    uow.actor.authorize(Permission.REQUEST_MANAGE, place.path);
+    // Two imports of one order at once: the second waits here until the first commits, then finds its row.
+    await uow.em.execute(`SELECT pg_advisory_xact_lock(hashtext(?))`, [`request.hotline-order:${orderNo}`]);
+    const existing = await uow.em.findOne(Request, { externalOrderNo: orderNo });
+    if (existing) return { request: existing, created: false };
+    const request = await create(uow, { ...details, place }, { channel: RequestChannel.HOTLINE_12345, requester: null, externalOrderNo: orderNo });
+    return { request, created: true };
+  },
+});
+
+/** Moves a request along its life: accepted, in_progress, resolved, closed, rejected, or back to in_progress. */
+export const changeRequestStatus = defineCommand<{ request: Named<Request>; to: RequestStatus; note?: string | null }, Request>({
+  name: 'request.changeStatus',
+  async run(uow, { request, to, note }) {
+    if (to === RequestStatus.CLAIMED || to === RequestStatus.ASSIGNED || to === RequestStatus.ESCALATED) {
+      const use = to === RequestStatus.CLAIMED ? 'claimRequest' : to === RequestStatus.ASSIGNED ? 'assignRequest' : 'escalateRequest';
+      throw new DomainError('BAD_USER_INPUT', `Use ${use} to make a request ${to}.`, 'to');
+    }
+    uow.actor.authorize(Permission.REQUEST_MANAGE, request.placePath);
+    const from = request.status;
+    assertLegal(request, to);
+    if (!(await move(uow, request, to))) return conflict(uow, request, to);
+    record(uow, request, 'status', from, note);
+    await uow.em.flush();
+    await uow.emit('request.status-changed', { ...eventPayload(request), from });
+    return request;
+  },
+});
+
+async function takeOn(
+  uow: UnitOfWork,
+  request: Request,
+  assignee: Person,
+  to: RequestStatus.CLAIMED | RequestStatus.ASSIGNED,
+  event: 'request.claimed' | 'request.assigned',
+): Promise<Request> {
+  if (request.assignee && (request.status === RequestStatus.CLAIMED || request.status === RequestStatus.ASSIGNED)) {
+    const holder = await uow.em.findOne(Person, { uuid: request.assignee.uuid });
+    throw new DomainError('ALREADY_CLAIMED', `This request is already ${request.status} by ${holder?.name ?? 'someone else'}.`, 'id');
+  }
+  assertLegal(request, to);
+  const from = request.status;
+  if (!(await move(uow, request, to, { assignee }))) return conflict(uow, request, to);
+  record(uow, request, to, from, assignee.name);
+  await uow.em.flush();
+  await uow.emit(event, { ...eventPayload(request), assigneeId: assignee.uuid });
+  return request;
+}
+
+/**
+ * Claims an accepted request: for the signed-in person (`request.claim`), or for another person
+ * (`request.manage`). Of two claims at once exactly one wins; the other gets ALREADY_CLAIMED.
+ */
+export const claimRequest = defineCommand<{ request: Named<Request>; person?: Named<Person> | null }, Request>({
+  name: 'request.claim',
+  links: { person: { to: 'request' } },
+  async run(uow, { request, person }) {
+    const claimant = person ?? (uow.actor.personId ? await uow.actingPerson() : null);
+    if (!claimant) throw new DomainError('BAD_USER_INPUT', 'Give personId, or sign in as the person who claims.', 'personId');
+    const forSelf = claimant.uuid === uow.actor.personId;
+    uow.actor.authorize(forSelf ? Permission.REQUEST_CLAIM : Permission.REQUEST_MANAGE, request.placePath);
+    return takeOn(uow, request, claimant, RequestStatus.CLAIMED, 'request.claimed');
+  },
+});
+
+/** Assigns an accepted request to a person (dispatch, 派单). */
+export const assignRequest = defineCommand<{ request: Named<Request>; assignee: Named<Person> }, Request>({
+  name: 'request.assign',
+  links: { assignee: { to: 'request' } },
+  async run(uow, { request, assignee }) {
+    uow.actor.authorize(Permission.REQUEST_MANAGE, request.placePath);
+    return takeOn(uow, request, assignee, RequestStatus.ASSIGNED, 'request.assigned');
+  },
+});
+
+/** Raises a request one level (grid › community › subdistrict), unassigned, for that level to accept. */
+export const escalateRequest = defineCommand<{ request: Named<Request>; reason: string }, Request>({
+  name: 'request.escalate',
+  async run(uow, { request, reason }) {
+    uow.actor.authorize(Permission.REQUEST_MANAGE, request.placePath);
+    const above = levelAbove(request.level);
+    if (!above) throw new DomainError('TOP_LEVEL', `This request is already at the ${request.level} level, the highest.`, 'id');
+    assertLegal(request, RequestStatus.ESCALATED);
+    const from = request.status;
+    const fromLevel = request.level;
+    if (!(await move(uow, request, RequestStatus.ESCALATED, { level: above, assignee: null }))) {
+      return conflict(uow, request, RequestStatus.ESCALATED);
+    }
+    record(uow, request, 'escalated', from, `${fromLevel} → ${above}: ${reason}`);
+    await uow.em.flush();
+    await uow.emit('request.escalated', { ...eventPayload(request), fromLevel, reason });
+    return request;
+  },
+});
+
+/** The requester's rating (1–5) and thanks on a resolved or closed request: by the requester, or by staff (a rating given by phone). */
+export const rateRequest = defineCommand<{ request: Named<Request>; rating: number; thanks?: string | null }, Request>({
+  name: 'request.rate',
+  async run(uow, { request, rating, thanks }) {
+    const own = !!uow.actor.personId && request.requester?.uuid === uow.actor.personId;
+    if (!own) uow.actor.authorize(Permission.REQUEST_MANAGE, request.placePath);
+    if (!Number.isInteger(rating) || rating < 1 || rating > 5) {
+      throw new DomainError('BAD_USER_INPUT', `rating must be a whole number from 1 to 5, got ${rating}.`, 'rating');
+    }
+    if (request.status !== RequestStatus.RESOLVED && request.status !== RequestStatus.CLOSED) {
+      throw new DomainError('ILLEGAL_TRANSITION', `Only a resolved or closed request can be rated; this one is ${request.status}.`, 'id');
+    }
+    if (!(await move(uow, request, request.status, { rating, thanks: thanks ?? null }))) return conflict(uow, request, request.status);
+    record(uow, request, 'rated', request.status, thanks ? `${rating}★ ${thanks}` : `${rating}★`);
+    await uow.em.flush();
+    await uow.emit('request.rated', { ...eventPayload(request), rating });
+    return request;
+  },
+});
+
+/**
+ * Notes something on a request's timeline without changing it (a plugin's "routed to grid X").
+ * Emits nothing: the request itself did not change. Needs `request.manage` there.
+ */
+export const annotateRequest = defineCommand<{ request: Named<Request>; action: string; note: string }, Request>({
+  name: 'request.annotate',
+  async run(uow, { request, action, note }) {
+    uow.actor.authorize(Permission.REQUEST_MANAGE, request.placePath);
+    record(uow, request, action, request.status, note);
+    await uow.em.flush();
+    return request;
+  },
+});
