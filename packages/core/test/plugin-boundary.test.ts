@@ -40,7 +40,10 @@ interface PackageJson {
 
 const packages = readdirSync(packagesDir)
   .filter((dir) => statSync(path.join(packagesDir, dir, 'package.json'), { throwIfNoEntry: false })?.isFile())
-  .map((dir) => ({ dir: path.join(packagesDir, dir), json: JSON.parse(readFileSync(path.join(packagesDir, dir, 'package.json'), 'utf8')) as PackageJson }));
+  .map((dir) => ({
+    dir: path.join(packagesDir, dir),
+    json: JSON.parse(readFileSync(path.join(packagesDir, dir, 'package.json'), 'utf8')) as PackageJson,
+  }));
 
 /** Plugins: every workspace package that takes core as a peer dependency. */
 const plugins = packages.filter((p) => p.json.peerDependencies?.[CORE_PACKAGE]);
@@ -56,9 +59,9 @@ function coreTables(): string[] {
     return meta.tableName ?? naming.classToTableName(meta.className);
   });
   const created = sourceFiles(path.join(core.dir, 'src')).flatMap((file) =>
-    [...readFileSync(file, 'utf8').matchAll(/CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:"?public"?\s*\.\s*)?"?([a-z_][a-z0-9_]*)"?/gi)].map((m) =>
-      m[1].toLowerCase(),
-    ),
+    [
+      ...readFileSync(file, 'utf8').matchAll(/CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:"?public"?\s*\.\s*)?"?([a-z_][a-z0-9_]*)"?/gi),
+    ].map((m) => m[1].toLowerCase()),
   );
   return [...new Set([...fromEntities, ...created])].sort();
 }
@@ -69,7 +72,9 @@ function pluginSchemas(): string[] {
     sourceFiles(path.join(plugin.dir, 'src'))
       .filter(isMigration)
       .flatMap((file) =>
-        [...readFileSync(file, 'utf8').matchAll(/CREATE\s+SCHEMA\s+(?:IF\s+NOT\s+EXISTS\s+)?"?([a-z_][a-z0-9_]*)"?/gi)].map((m) => m[1].toLowerCase()),
+        [...readFileSync(file, 'utf8').matchAll(/CREATE\s+SCHEMA\s+(?:IF\s+NOT\s+EXISTS\s+)?"?([a-z_][a-z0-9_]*)"?/gi)].map((m) =>
+          m[1].toLowerCase(),
+        ),
       ),
   );
   return [...new Set(schemas)].sort();
@@ -150,7 +155,16 @@ function fail(found: readonly string[]): void {
 
 test('the lists are derived: core tables from entity metadata and core source, plugins from the workspace', () => {
   const tables = coreTables();
-  for (const table of ['place', 'person', 'person_role', 'organization_member', 'request', 'request_timeline', 'board_event', 'gongzhi_migrations']) {
+  for (const table of [
+    'place',
+    'person',
+    'person_role',
+    'organization_member',
+    'request',
+    'request_timeline',
+    'board_event',
+    'gongzhi_migrations',
+  ]) {
     expect(tables).toContain(table);
   }
   expect(plugins.map((p) => p.json.name)).toEqual(expect.arrayContaining(['@gongzhi/plugin-grid', '@gongzhi/plugin-council']));
@@ -180,7 +194,9 @@ test('the scan finds a core table named in SQL, and allows foreign keys only in 
     line('"Removes a place from the grid (its requests route elsewhere)."'),
   ];
   expect(coreTableMentions(tables, innocent)).toEqual([]);
-  expect(schemaLiterals(['grid'], [line('`FROM grid.grid_place gp`'), line('`JOIN grid.${target} t1`'), line("'grid.places-added'")])).toHaveLength(2);
+  expect(
+    schemaLiterals(['grid'], [line('`FROM grid.grid_place gp`'), line('`JOIN grid.${target} t1`'), line("'grid.places-added'")]),
+  ).toHaveLength(2);
 });
 
 test('no plugin names a core table in SQL (only foreign keys in its migrations)', () => {
