@@ -176,8 +176,8 @@ test('the scan finds a core table named in SQL, and allows foreign keys only in 
   const tables = coreTables();
   const line = (text: string, migration = false): Line => ({ file: 'x.ts', number: 7, text, migration });
   expect(coreTableMentions(tables, [line('`SELECT 1 FROM public.place p JOIN person_role r ON r.place_id = p.id`')])).toEqual([
-    expect.stringMatching(/^x\.ts:7: `SELECT 1 FROM public\.place p .*\n  names core table place; use core's read API/),
-    expect.stringMatching(/^x\.ts:7: .*\n  names core table person_role;/),
+    expect.stringMatching(/^x\.ts:7: `SELECT 1 FROM public\.place p .*\n {2}names core table place; use core's read API/),
+    expect.stringMatching(/^x\.ts:7: .*\n {2}names core table person_role;/),
   ]);
   expect(coreTableMentions(tables, [line("`SELECT 1 FROM public.some_view WHERE x = 'a'`")])).toEqual([
     expect.stringMatching(/names core's schema \(public\.some_view\)/),

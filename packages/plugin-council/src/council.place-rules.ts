@@ -92,7 +92,7 @@ function membersOf(ctx: GongzhiContext, councilId: string): Promise<string[]> {
       );
     // The members of the organisations holding seats: one batched read of core's for all of them.
     const organizationMembers = await Promise.all(
-      seats.map((seat) => (seat.organization_id ? organizationMemberIds(ctx, seat.organization_id) : [])),
+      seats.map((seat) => (seat.organization_id ? organizationMemberIds(ctx, seat.organization_id) : Promise.resolve([]))),
     );
     const byCouncil = new Map<string, Set<string>>(ids.map((id) => [id, new Set()]));
     seats.forEach((seat, i) => {
