@@ -181,16 +181,26 @@ test('bad input gets typed errors and writes nothing', async () => {
   const before = (await app.run('{ requests(first: 100) { edges { cursor } } }')).requests.edges.length;
   const anonymous = await submit('无名', { requesterId: null });
   expect(anonymous.errors).toEqual([
-    { code: 'INVALID_INPUT', field: 'requesterId', message: 'Give requesterId, or callbackPhone for an anonymous request.' },
+    { code: 'BAD_USER_INPUT', field: 'requesterId', message: 'Give requesterId, or callbackPhone for an anonymous request.' },
   ]);
   const empty = await submit('   ');
-  expect(empty.errors[0]).toMatchObject({ code: 'INVALID_INPUT', field: 'title' });
-  const wrongId = await app.execute('mutation { changeRequestStatus(id: "nonsense", to: ACCEPTED) { errors { code } } }');
-  expect(wrongId.errors?.[0]?.message).toBe('Argument "id" must be the id of a Request (as returned by the API), got "nonsense".');
+  expect(empty.errors[0]).toMatchObject({ code: 'BAD_USER_INPUT', field: 'title' });
+  const wrongId = await app.run('mutation { changeRequestStatus(id: "nonsense", to: ACCEPTED) { errors { code message field } } }');
+  expect(wrongId.changeRequestStatus.errors).toEqual([
+    { code: 'BAD_USER_INPUT', field: 'id', message: '"id" must be the id of a Request as the API returns it.' },
+  ]);
+  // An unknown place and an unknown requester are told apart only by the field named.
+  const madeUp = (type: string) => Buffer.from(`${type}:00000000-0000-4000-8000-000000000000`).toString('base64url');
+  const noPlace = await submit('无处', { placeId: madeUp('Place') });
+  const noRequester = await submit('无人', { requesterId: madeUp('Person') });
+  expect(noPlace.errors).toEqual([{ code: 'NOT_FOUND', field: 'input.placeId', message: 'No Place has the id given in "input.placeId".' }]);
+  expect(noRequester.errors).toEqual([
+    { code: 'NOT_FOUND', field: 'input.requesterId', message: 'No Person has the id given in "input.requesterId".' },
+  ]);
   const badRating = await app.run('mutation($id: ID!) { rateRequest(id: $id, rating: 9) { errors { code field } } }', {
     id: (await submit()).request.id,
   });
-  expect(badRating.rateRequest.errors).toEqual([{ code: 'INVALID_INPUT', field: 'rating' }]);
+  expect(badRating.rateRequest.errors).toEqual([{ code: 'BAD_USER_INPUT', field: 'rating' }]);
   expect((await app.run('{ requests(first: 100) { edges { cursor } } }')).requests.edges.length).toBe(before + 1);
 });
 

@@ -91,6 +91,7 @@ test('migrate --dry-run lists, migrate applies, a second migrate changes nothing
       'pending: core/0005_requests',
       'pending: core/0006_access',
       'pending: core/0007_board_log',
+      'pending: core/0008_timeline_actor_label',
       'pending: grid/0001_grids',
       'pending: volunteer/0001_teams',
       'pending: moral-bank/0001_accounts',

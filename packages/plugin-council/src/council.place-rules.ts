@@ -70,9 +70,7 @@ function councilOf(table: keyof typeof ROUTES, row: { uuid: string }, ctx: Gongz
   const joins = route.map(([column, target], i) => `JOIN ${t(target)} t${i + 1} ON t${i + 1}.id = t${i}.${column}`).join(' ');
   const last = `t${route.length}`;
   return batchLoader<string, Owner | null>(ctx, `council.owner.${table}`, async (ids) => {
-    const rows = await ctx.em
-      .getConnection()
-      .execute<{ id: string; council_id: string; community_id: string }[]>(
+    const rows = await ctx.em.execute<{ id: string; council_id: string; community_id: string }[]>(
         `SELECT t0.id, ${last}.id AS council_id, ${last}.community_id FROM ${t(table)} t0 ${joins} WHERE t0.id IN (?)`,
         [ids],
       );
@@ -84,9 +82,7 @@ function councilOf(table: keyof typeof ROUTES, row: { uuid: string }, ctx: Gongz
 /** The people who sit on a council, in person or through an organisation's seat; batched per operation. */
 function membersOf(ctx: GongzhiContext, councilId: string): Promise<string[]> {
   return batchLoader<string, string[]>(ctx, 'council.members', async (ids) => {
-    const seats = await ctx.em
-      .getConnection()
-      .execute<{ council_id: string; person_id: string | null; organization_id: string | null }[]>(
+    const seats = await ctx.em.execute<{ council_id: string; person_id: string | null; organization_id: string | null }[]>(
         `SELECT council_id, person_id, organization_id FROM ${t('member')} WHERE council_id IN (?)`,
         [ids],
       );

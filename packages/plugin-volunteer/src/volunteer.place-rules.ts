@@ -26,7 +26,7 @@ async function placeOf<T extends object>(
  */
 function teamPlacesOf(ctx: GongzhiContext, personUuid: string): Promise<string[]> {
   return batchLoader<string, string[]>(ctx, 'volunteer.personTeamPlaces', async (ids) => {
-    const rows = await ctx.em.getConnection().execute<{ person_id: string; home_place_id: string }[]>(
+    const rows = await ctx.em.execute<{ person_id: string; home_place_id: string }[]>(
       `SELECT m.person_id, t.home_place_id FROM ${t('team_member')} m JOIN ${t('team')} t ON t.id = m.team_id
         WHERE m.person_id IN (?) AND m.left_on IS NULL`,
       [ids],

@@ -7,7 +7,7 @@ import { batchLoader } from '../graphql/loaders.js';
  */
 export function placeIdsOfPerson(ctx: GongzhiContext, personUuid: string): Promise<string[]> {
   return batchLoader<string, string[]>(ctx, 'scope.personPlaces', async (ids) => {
-    const rows = await ctx.em.getConnection().execute<{ id: string; place_id: string }[]>(
+    const rows = await ctx.em.execute<{ id: string; place_id: string }[]>(
       `SELECT id, household_id AS place_id FROM person WHERE id IN (?) AND household_id IS NOT NULL
        UNION SELECT person_id, place_id FROM person_role WHERE person_id IN (?)`,
       [ids, ids],
@@ -21,9 +21,7 @@ export function placeIdsOfPerson(ctx: GongzhiContext, personUuid: string): Promi
 /** The materialized path of a request's place, batched per operation (for rows that hang off a request). */
 export function requestPlacePath(ctx: GongzhiContext, requestUuid: string): Promise<{ path: string } | null> {
   return batchLoader<string, { path: string } | null>(ctx, 'scope.requestPath', async (ids) => {
-    const rows = await ctx.em
-      .getConnection()
-      .execute<{ id: string; place_path: string }[]>(`SELECT id, place_path FROM request WHERE id IN (?)`, [ids]);
+    const rows = await ctx.em.execute<{ id: string; place_path: string }[]>(`SELECT id, place_path FROM request WHERE id IN (?)`, [ids]);
     const byId = new Map(rows.map((r) => [r.id, { path: r.place_path }]));
     return ids.map((id) => byId.get(id) ?? null);
   }).load(requestUuid);

@@ -21,7 +21,7 @@ import type { PlaceKey, PlaceRule } from './place-rule.js';
 /** The materialized path of a place uuid, batched per operation. */
 export function placePath(ctx: GongzhiContext, placeUuid: string): Promise<string | null> {
   return batchLoader<string, string | null>(ctx, 'scope.placePath', async (ids) => {
-    const rows = await ctx.em.getConnection().execute<{ id: string; path: string }[]>(`SELECT id, path FROM place WHERE id IN (?)`, [ids]);
+    const rows = await ctx.em.execute<{ id: string; path: string }[]>(`SELECT id, path FROM place WHERE id IN (?)`, [ids]);
     const byId = new Map(rows.map((r) => [r.id, r.path]));
     return ids.map((id) => byId.get(id) ?? null);
   }).load(placeUuid);

@@ -46,9 +46,7 @@ function logRead(ctx: GongzhiContext, subjectUuid: string, field: string): Promi
     for (let i = 0; i < values.length; i += 5) {
       params.push(values[i], values[i + 1], values[i + 2], values[i + 1], values[i + 2], values[i + 3], values[i + 4]);
     }
-    await ctx.em
-      .getConnection()
-      .execute(
+    await ctx.em.execute(
         `INSERT INTO sensitive_access_log (at, reader_kind, reader_id, reader_name, subject_id, fields) VALUES ${rows.join(', ')}`,
         params,
       );

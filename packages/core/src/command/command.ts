@@ -210,9 +210,7 @@ class Work implements UnitOfWork {
     if (!widen) return paths;
     const ancestors = [...new Set(paths.flatMap(pathIds))];
     if (!ancestors.length) return paths;
-    const rows = await this.em
-      .getConnection()
-      .execute<{ path: string }[]>(`SELECT path FROM place WHERE id IN (?) AND type = ?`, [ancestors, widen.to], 'all', this.em.getTransactionContext());
+    const rows = await this.em.execute<{ path: string }[]>(`SELECT path FROM place WHERE id IN (?) AND type = ?`, [ancestors, widen.to]);
     return rows.length ? rows.map((r) => r.path) : paths;
   }
 

@@ -126,7 +126,7 @@ export function loadPlace(ctx: GongzhiContext, uuid: string): Promise<Place | nu
 export function loadCountUnder(ctx: GongzhiContext, what: 'people' | 'households', place: Place): Promise<number> {
   return batchLoader<string, number>(ctx, `Place.${what}Count`, async (ids) => {
     const counted = what === 'people' ? 'JOIN person p ON p.household_id = h.id' : '';
-    const rows: { id: string; n: string | number }[] = await ctx.em.getConnection().execute(
+    const rows: { id: string; n: string | number }[] = await ctx.em.execute(
       `SELECT n.id, count(${what === 'people' ? 'p.id' : 'h.id'}) AS n
          FROM place n
          JOIN place h ON h.path ~>=~ n.path AND h.path ~<~ (left(n.path, -1) || '0') AND h.type = 'household'

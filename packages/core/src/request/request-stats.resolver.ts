@@ -58,7 +58,7 @@ export class RequestStatsResolver {
       }
       scope = alternatives.length ? ` AND (${alternatives.join(' OR ')})` : ' AND false';
     }
-    const rows = await ctx.em.getConnection().execute<{ status: RequestStatus | null; level: RequestLevel | null; n: number; g: number }[]>(
+    const rows = await ctx.em.execute<{ status: RequestStatus | null; level: RequestLevel | null; n: number; g: number }[]>(
       `SELECT status, level, count(*)::int AS n, GROUPING(status, level) AS g
          FROM request WHERE place_path LIKE ?${scope}
         GROUP BY GROUPING SETS ((status), (level), ())

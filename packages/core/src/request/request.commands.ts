@@ -3,6 +3,7 @@ import { defineCommand, type Named, type UnitOfWork } from '../command/command.j
 import { DomainError } from '../command/domain-error.js';
 import { Person } from '../person/person.entity.js';
 import type { Place } from '../place/place.entity.js';
+import { PlaceType } from '../place/place-type.js';
 import { levelAbove, RequestChannel, type RequestKind, RequestLevel, RequestPriority, RequestStatus, TRANSITIONS } from './request-enums.js';
 import type { RequestEventPayload } from './request.events.js';
 import { Request } from './request.entity.js';
@@ -28,6 +29,12 @@ export interface NewRequestDetails {
   /** For praise (表扬信): the person praised. */
   praisedPerson?: Named<Person> | null;
 }
+
+/** Who may take a request on: anyone of its community, or above it. */
+const COMMUNITY_TAKES_ITS_REQUESTS = {
+  to: PlaceType.COMMUNITY,
+  reason: "Neighbours and staff of a request's community take it on (a party member claims a neighbour's micro-wish).",
+};
 
 function eventPayload(request: Request): RequestEventPayload {
   return { requestId: request.uuid, placePath: request.placePath, status: request.status, level: request.level };
@@ -206,7 +213,7 @@ async function takeOn(
  */
 export const claimRequest = defineCommand<{ request: Named<Request>; person?: Named<Person> | null }, Request>({
   name: 'request.claim',
-  links: { person: { to: 'request' } },
+  links: { person: { to: 'request', widen: COMMUNITY_TAKES_ITS_REQUESTS } },
   async run(uow, { request, person }) {
     const claimant = person ?? (uow.actor.personId ? await uow.actingPerson() : null);
     if (!claimant) throw new DomainError('BAD_USER_INPUT', 'Give personId, or sign in as the person who claims.', 'personId');
@@ -219,7 +226,7 @@ export const claimRequest = defineCommand<{ request: Named<Request>; person?: Na
 /** Assigns an accepted request to a person (dispatch, 派单). */
 export const assignRequest = defineCommand<{ request: Named<Request>; assignee: Named<Person> }, Request>({
   name: 'request.assign',
-  links: { assignee: { to: 'request' } },
+  links: { assignee: { to: 'request', widen: COMMUNITY_TAKES_ITS_REQUESTS } },
   async run(uow, { request, assignee }) {
     uow.actor.authorize(Permission.REQUEST_MANAGE, request.placePath);
     return takeOn(uow, request, assignee, RequestStatus.ASSIGNED, 'request.assigned');
