@@ -1,0 +1,289 @@
+import { createApiKey, createAuthenticator, type Caller, toGlobalId } from '@gongzhi/core';
+import { createTestApp, type TestApp } from '@gongzhi/core/testing';
+// The plugins' sources, as their own tests import them: through the packages (dist) the type
+// check would see each plugin's event declarations twice (src and dist) and refuse them.
+import council from '../../plugin-council/src/index.js';
+import grid from '../../plugin-grid/src/index.js';
+import moralBank from '../../plugin-moral-bank/src/index.js';
+import volunteer from '../../plugin-volunteer/src/index.js';
+
+/**
+ * The demo district with all four plugins, and a second district of canaries (金丝雀) holding one
+ * row of every plugin type, built through the public mutations. The authorization tests ask, as
+ * callers of the demo district, whether anything of the canary district can be seen or changed.
+ */
+export interface CanaryWorld {
+  app: TestApp;
+  /** Global ids of demo and canary places by code, and of people by name. */
+  ids: Record<string, string>;
+  /** Global ids of the canary rows, by GraphQL type name (every one is reachable through node(id:)). */
+  canary: Record<string, string>;
+  /** A person of either district as a caller. */
+  person(name: string): Caller;
+  /** An API key of a district app, scoped to 芳星园三区社区, may submit requests. */
+  apiKeyCaller: Caller;
+  /** Runs a setup operation as the system; a failure (a top-level or a payload error) names the operation. */
+  sys(query: string, variables?: Record<string, unknown>): Promise<any>;
+  /** Runs a setup operation as the named person. */
+  as(name: string, query: string, variables?: Record<string, unknown>): Promise<any>;
+}
+
+/** The local uuid inside a global id. */
+export const uuid = (globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1];
+export const DAY = 86_400_000;
+
+/** Waits until `probe` answers something truthy (events are delivered after commit). */
+export async function eventually<T>(probe: () => Promise<T>): Promise<T> {
+  for (let i = 0; i < 50; i++) {
+    const value = await probe();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('timed out waiting');
+}
+
+/** The payload errors of an answer's top-level fields, if any. */
+function payloadErrors(data: Record<string, unknown> | null | undefined): string[] {
+  return Object.values(data ?? {}).flatMap((v) =>
+    v && typeof v === 'object' && Array.isArray((v as { errors?: unknown }).errors)
+      ? (v as { errors: { code: string; message: string }[] }).errors.map((e) => `${e.code}: ${e.message}`)
+      : [],
+  );
+}
+
+export async function createCanaryWorld(): Promise<CanaryWorld> {
+  const app = await createTestApp({ plugins: [grid, volunteer, moralBank, council], seed: true });
+  const ids: Record<string, string> = {};
+  const canary: Record<string, string> = {};
+  const person = (name: string): Caller => ({ id: uuid(ids[name]), kind: 'person' });
+  const setup = async (q: string, v: Record<string, unknown>, caller?: Caller): Promise<any> => {
+    const result = await app.execute(q, v, caller ? { caller } : undefined);
+    const problems = [...(result.errors ?? []).map((e) => e.message), ...payloadErrors(result.data)];
+    if (problems.length) throw new Error(`${q.slice(0, 80)}: ${problems.join('; ')}`);
+    return result.data;
+  };
+  const sys = (q: string, v: Record<string, unknown> = {}) => setup(q, v);
+  const as = (name: string, q: string, v: Record<string, unknown> = {}) => setup(q, v, person(name));
+
+  const sql = app.platform.orm.em.fork().getConnection();
+  for (const p of await sql.execute<{ id: string; code: string }[]>('SELECT id, code FROM place')) ids[p.code] = toGlobalId('Place', p.id);
+  for (const p of await sql.execute<{ id: string; name: string }[]>('SELECT id, name FROM person'))
+    ids[p.name] = toGlobalId('Person', p.id);
+
+  // --- The canary district, through core's public mutations as the system. ---
+  const place = async (code: string, type: string, parent: string | null, extra: Record<string, unknown> = {}) =>
+    (ids[code] = (
+      await sys(`mutation ($i: CreatePlaceInput!) { createPlace(input: $i) { id } }`, {
+        i: { code, type, name: `金丝雀${code}`, parentId: parent && ids[parent], ...extra },
+      })
+    ).createPlace.id);
+  await place('K-D', 'DISTRICT', null);
+  await place('K-S', 'SUBDISTRICT', 'K-D');
+  await place('K-C', 'COMMUNITY', 'K-S');
+  await place('K-B', 'BUILDING', 'K-C');
+  await place('K-H', 'HOUSEHOLD', 'K-B');
+  await place('K-V', 'VENUE', 'K-C', { venueKind: 'ACTIVITY_ROOM', capacity: 20 });
+  const resident = async (name: string, household: string | null, role: string, at: string) => {
+    ids[name] = (
+      await sys(`mutation ($i: CreatePersonInput!) { createPerson(input: $i) { id } }`, {
+        i: { name, phone: '13999999999', householdId: household && ids[household] },
+      })
+    ).createPerson.id;
+    await sys(
+      `mutation ($p: ID!, $h: ID!, $r: PersonRoleKind!) { assignRole(personId: $p, placeId: $h, role: $r, startsOn: "2020-01-01") { role } }`,
+      { p: ids[name], h: ids[at], r: role },
+    );
+  };
+  await resident('金丝雀居民', 'K-H', 'RESIDENT', 'K-H');
+  await resident('金丝雀社工', null, 'SOCIAL_WORKER', 'K-C');
+  await resident('金丝雀网格员', null, 'GRID_WORKER', 'K-C');
+  await resident('金丝雀志愿者', 'K-H', 'VOLUNTEER', 'K-C');
+  canary.Person = ids['金丝雀居民']!;
+  canary.Place = ids['K-C']!;
+  await sys(
+    `mutation ($p: ID!) { setCareProfile(personId: $p, input: { livesAlone: true, elderly: true, notes: "金丝雀病情" }) { livesAlone } }`,
+    { p: ids['金丝雀居民'] },
+  );
+  canary.Request = (
+    await sys(
+      `mutation ($p: ID!, $r: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "金丝雀工单", description: "金丝雀", placeId: $p, requesterId: $r }) { request { id } } }`,
+      { p: ids['K-H'], r: ids['金丝雀居民'] },
+    )
+  ).submitRequest.request.id;
+
+  // --- Grid: grid and worker as the system; visit and colour as the canary grid worker (they must be signed in). ---
+  canary.Grid = (
+    await sys(`mutation ($c: ID!, $b: ID!) { createGrid(communityId: $c, name: "金丝雀网格", placeIds: [$b]) { id } }`, {
+      c: ids['K-C'],
+      b: ids['K-B'],
+    })
+  ).createGrid.id;
+  canary.GridWorker = (
+    await sys(`mutation ($g: ID!, $p: ID!) { assignGridWorker(gridId: $g, personId: $p, startsOn: "2020-01-01") { id } }`, {
+      g: canary.Grid,
+      p: ids['金丝雀网格员'],
+    })
+  ).assignGridWorker.id;
+  const visit = await as(
+    '金丝雀网格员',
+    `mutation ($h: ID!, $m: ID!) { recordGridVisit(input: { householdId: $h, metPersonIds: [$m], notes: "金丝雀走访", findings: [{ description: "金丝雀发现" }] }) { id findings { id } } }`,
+    { h: ids['K-H'], m: ids['金丝雀居民'] },
+  );
+  canary.GridVisit = visit.recordGridVisit.id;
+  canary.GridFinding = visit.recordGridVisit.findings[0].id;
+  canary.GridAttentionMark = (
+    await as('金丝雀网格员', `mutation ($h: ID!) { setGridAttentionLevel(placeId: $h, level: RED, reason: "金丝雀独居") { id } }`, {
+      h: ids['K-H'],
+    })
+  ).setGridAttentionLevel.id;
+
+  // --- Volunteer: the canary social worker founds and leads the team; the canary volunteer signs up and reports hours. ---
+  const lead = (q: string, v: Record<string, unknown> = {}) => as('金丝雀社工', q, v);
+  canary.VolunteerTeam = (
+    await lead(`mutation ($c: ID!) { createVolunteerTeam(input: { homePlaceId: $c, name: "金丝雀志愿队" }) { id } }`, { c: ids['K-C'] })
+  ).createVolunteerTeam.id;
+  canary.VolunteerTeamMember = (
+    await lead(`mutation ($t: ID!, $p: ID!) { addVolunteerTeamMember(teamId: $t, personId: $p) { id } }`, {
+      t: canary.VolunteerTeam,
+      p: ids['金丝雀志愿者'],
+    })
+  ).addVolunteerTeamMember.id;
+  canary.VolunteerRecruitment = (
+    await lead(`mutation ($i: PostVolunteerRecruitmentInput!) { postVolunteerRecruitment(input: $i) { id } }`, {
+      i: {
+        teamId: canary.VolunteerTeam,
+        placeId: ids['K-C'],
+        title: '金丝雀招募',
+        wanted: 3,
+        openUntil: new Date(Date.now() + 7 * DAY).toISOString(),
+      },
+    })
+  ).postVolunteerRecruitment.id;
+  const tomorrow = new Date(Date.now() + DAY);
+  canary.VolunteerShift = (
+    await lead(`mutation ($i: CreateVolunteerShiftInput!) { createVolunteerShift(input: $i) { id } }`, {
+      i: {
+        teamId: canary.VolunteerTeam,
+        placeId: ids['K-C'],
+        title: '金丝雀值守',
+        startsAt: tomorrow.toISOString(),
+        endsAt: new Date(tomorrow.getTime() + 7_200_000).toISOString(),
+        capacity: 2,
+      },
+    })
+  ).createVolunteerShift.id;
+  canary.VolunteerShiftSignup = (
+    await as('金丝雀志愿者', `mutation ($s: ID!) { signUpForVolunteerShift(shiftId: $s) { id } }`, { s: canary.VolunteerShift })
+  ).signUpForVolunteerShift.id;
+  canary.VolunteerPairing = (
+    await lead(`mutation ($i: CreateVolunteerPairingInput!) { createVolunteerPairing(input: $i) { id } }`, {
+      i: {
+        residentId: ids['金丝雀居民'],
+        teamId: canary.VolunteerTeam,
+        startsOn: '2024-01-01',
+        carePlan: ['MEDICINE'],
+        notes: '金丝雀结对',
+      },
+    })
+  ).createVolunteerPairing.id;
+  canary.VolunteerTask = (
+    await lead(
+      `mutation ($r: ID!, $t: ID!) { createVolunteerTask(input: { kind: MEDICINE, title: "金丝雀代取药", requestId: $r, teamId: $t }) { id } }`,
+      { r: canary.Request, t: canary.VolunteerTeam },
+    )
+  ).createVolunteerTask.id;
+  const yesterday = new Date(Date.now() - DAY).toISOString().slice(0, 10);
+  canary.VolunteerServiceEntry = (
+    await as(
+      '金丝雀志愿者',
+      `mutation ($c: ID!, $d: String!) { reportVolunteerHours(input: { communityId: $c, servedOn: $d, minutes: 60, description: "金丝雀服务" }) { id } }`,
+      { c: ids['K-C'], d: yesterday },
+    )
+  ).reportVolunteerHours.id;
+  // Verified by community staff: the moral bank credits it (account and EARN transaction, through the event).
+  await lead(`mutation ($e: ID!) { verifyVolunteerHours(entryId: $e) { status } }`, { e: canary.VolunteerServiceEntry });
+
+  // --- Moral bank: the account appears through the earning; venue rules as the system; the holder books. ---
+  const account = await eventually(
+    async () =>
+      (
+        await sys(`query ($p: ID!) { person(id: $p) { moralBankAccounts { id balance statement { transaction { id } } } } }`, {
+          p: ids['金丝雀志愿者'],
+        })
+      ).person.moralBankAccounts[0],
+  );
+  canary.MoralBankAccount = account.id;
+  canary.MoralBankTransaction = account.statement[0].transaction.id;
+  await as('金丝雀志愿者', `mutation ($a: ID!) { setMoralBankRankingOptIn(accountId: $a, optIn: true) { inRankings } }`, {
+    a: canary.MoralBankAccount,
+  });
+  const everyDay = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '00:00', closes: '23:59' }));
+  await sys(`mutation ($i: MoralBankVenuePolicyInput!) { configureMoralBankVenue(input: $i) { maxMinutes } }`, {
+    i: { venueId: ids['K-V'], timeZone: 'Asia/Shanghai', openingHours: everyDay, maxMinutes: 120 },
+  });
+  const slot = new Date(Date.UTC(tomorrow.getUTCFullYear(), tomorrow.getUTCMonth(), tomorrow.getUTCDate(), 2, 0));
+  canary.MoralBankBooking = (
+    await as('金丝雀志愿者', `mutation ($i: MoralBankBookingInput!) { bookMoralBankVenue(input: $i) { id } }`, {
+      i: {
+        venueId: ids['K-V'],
+        accountId: canary.MoralBankAccount,
+        startsAt: slot.toISOString(),
+        endsAt: new Date(slot.getTime() + 3_600_000).toISOString(),
+        purpose: '金丝雀排练',
+      },
+    })
+  ).bookMoralBankVenue.id;
+
+  // --- Council: set up as the system; the canary social worker, a member, convenes, proposes and votes. ---
+  canary.Council = (
+    await sys(`mutation ($c: ID!) { createCouncil(input: { communityId: $c, name: "金丝雀议事会" }) { id } }`, { c: ids['K-C'] })
+  ).createCouncil.id;
+  canary.CouncilMember = (
+    await sys(`mutation ($c: ID!, $p: ID!) { addCouncilMember(councilId: $c, personId: $p, seatType: SOCIAL_WORKER) { id } }`, {
+      c: canary.Council,
+      p: ids['金丝雀社工'],
+    })
+  ).addCouncilMember.id;
+  canary.CouncilMeeting = (
+    await lead(
+      `mutation ($c: ID!, $at: DateTimeISO!) { scheduleCouncilMeeting(input: { councilId: $c, title: "金丝雀会议", scheduledAt: $at, urgent: true }) { id } }`,
+      { c: canary.Council, at: new Date(Date.now() + 3_600_000).toISOString() },
+    )
+  ).scheduleCouncilMeeting.id;
+  canary.CouncilAgendaItem = (
+    await lead(
+      `mutation ($m: ID!, $r: ID!) { addCouncilAgendaItem(input: { meetingId: $m, title: "金丝雀议题", requestId: $r }) { id } }`,
+      { m: canary.CouncilMeeting, r: canary.Request },
+    )
+  ).addCouncilAgendaItem.id;
+  canary.CouncilProposal = (
+    await lead(`mutation ($a: ID!) { createCouncilProposal(agendaItemId: $a, text: "金丝雀提案") { id } }`, { a: canary.CouncilAgendaItem })
+  ).createCouncilProposal.id;
+  canary.CouncilBallot = (
+    await lead(`mutation ($p: ID!) { castCouncilVote(proposalId: $p, choice: FOR) { id } }`, { p: canary.CouncilProposal })
+  ).castCouncilVote.id;
+  await lead(`mutation ($p: ID!) { closeCouncilProposal(proposalId: $p) { outcome } }`, { p: canary.CouncilProposal });
+  const decision = await lead(
+    `mutation ($i: RecordCouncilDecisionInput!) { recordCouncilDecision(input: $i) { id actionItems { id } fundingSources { id } } }`,
+    {
+      i: {
+        proposalId: canary.CouncilProposal,
+        summary: '金丝雀决定',
+        actionItems: [{ title: '金丝雀事项', ownerPersonId: ids['金丝雀社工'], dueOn: '2030-01-01' }],
+        funding: [{ kind: 'DONATION', amountFen: 100 }],
+      },
+    },
+  );
+  canary.CouncilDecision = decision.recordCouncilDecision.id;
+  canary.CouncilActionItem = decision.recordCouncilDecision.actionItems[0].id;
+  canary.CouncilFundingSource = decision.recordCouncilDecision.fundingSources[0].id;
+
+  // An API key of a district app, scoped to 芳星园三区社区.
+  const { secret } = await app.platform.orm.em
+    .fork()
+    .transactional((em) =>
+      createApiKey(em as never, { name: '芳星园三区小程序', placeIds: [uuid(ids['DEMO-FXY3'])], permissions: ['request.submit'] }),
+    );
+  const apiKeyCaller = (await createAuthenticator(() => app.platform.orm.em.fork(), {})(`Bearer ${secret}`))!;
+  return { app, ids, canary, person, apiKeyCaller, sys, as };
+}
