@@ -48,7 +48,6 @@ export * from './place/place.entity.js';
 export * from './place/place-type.js';
 export * from './place/place-lookup.js';
 export * from './place/place.queries.js';
-export { ancestorIds, loadPlace, MAX_PAGE, pageSize } from './place/place.service.js';
 export { CORE_VERSION, packageVersion } from './version.js';
 export * from './request/request-connection.js';
 export * from './request/request-enums.js';

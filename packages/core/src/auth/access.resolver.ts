@@ -1,14 +1,16 @@
-import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Field, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { loadRef, perform } from '../command/command.js';
+import { payloadType } from '../command/payload.js';
+import { type Ref, RefArg, RefField } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
-import { userError, requireEntity } from '../graphql/user-error.js';
+import { userError } from '../graphql/user-error.js';
 import { Person } from '../person/person.entity.js';
-import { requirePlace } from '../place/place-lookup.js';
 import { Place } from '../place/place.entity.js';
-import { localId } from '../relay/global-id.js';
+import { Node } from '../relay/node.js';
 import { Request } from '../request/request.entity.js';
 import { SensitiveAccessLogEntry } from './access-log.entity.js';
+import { createApiKey, revokeApiKey } from './api-key.commands.js';
 import { ApiKey } from './api-key.entity.js';
-import { createApiKey } from './api-key.service.js';
 import { authorize } from './authorize.js';
 import { Permission } from './permission.js';
 
@@ -32,8 +34,8 @@ class CreateApiKeyInput {
   @Field(() => String, { description: 'What the key is for, e.g. the app that uses it.' })
   name!: string;
 
-  @Field(() => [ID], { description: 'Places whose subtrees the key sees; empty for everywhere (only for callers who see everywhere).' })
-  placeIds!: string[];
+  @RefField(() => [Place], { description: 'Places whose subtrees the key sees; empty for everywhere (only for callers who see everywhere).' })
+  placeIds!: Ref<Place>[];
 
   @Field(() => [String], { description: 'Permissions, e.g. request.submit, request.manage, sensitive.read, audit; * for all.' })
   permissions!: string[];
@@ -47,6 +49,13 @@ export class CreatedApiKey {
   @Field(() => String, { description: 'The key to send as "Authorization: Bearer <secret>".' })
   secret!: string;
 }
+
+export const CreatedApiKeyPayload = payloadType<{ created: CreatedApiKey | null }>('CreatedApiKeyPayload', 'created', () => CreatedApiKey, {
+  description: 'The new key with its secret (shown this once), or the errors that stopped it.',
+});
+export type CreatedApiKeyPayload = InstanceType<typeof CreatedApiKeyPayload>;
+export const ApiKeyPayload = payloadType<{ apiKey: ApiKey | null }>('ApiKeyPayload', 'apiKey', () => ApiKey);
+export type ApiKeyPayload = InstanceType<typeof ApiKeyPayload>;
 
 @ObjectType({ description: 'Everything the platform holds about the signed-in person (a data export).' })
 export class PersonalDataExport {
@@ -75,47 +84,18 @@ export class AccessResolver {
     };
   }
 
-  @Mutation(() => CreatedApiKey, {
+  @Mutation(() => CreatedApiKeyPayload, {
     description: 'Creates an API key for a district app, scoped to places and permissions you hold yourself.',
   })
-  async createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: GongzhiContext): Promise<CreatedApiKey> {
-    const access = await authorize(ctx, Permission.API_KEY_MANAGE);
-    const name = input.name.trim();
-    if (!name || name.length > 200) throw userError('BAD_USER_INPUT', '"input.name" must have 1 to 200 characters.', 'input.name');
-    if (input.permissions.length === 0)
-      throw userError('BAD_USER_INPUT', '"input.permissions" must name at least one permission, e.g. request.submit.', 'input.permissions');
-    if (input.placeIds.length === 0 && !access.everywhere) {
-      throw userError(
-        'BAD_USER_INPUT',
-        '"input.placeIds" must name at least one place: you may only give keys for places you see yourself.',
-        'input.placeIds',
-      );
-    }
-    const places: Place[] = [];
-    for (const [i, id] of input.placeIds.entries()) places.push(await requirePlace(ctx, id, `input.placeIds[${i}]`));
-    // Nobody hands out more than they hold: each permission must be held at every place of the key.
-    for (const permission of input.permissions) {
-      const held = places.length ? places.every((p) => access.can(permission, p.path)) : access.everywhere && access.can(permission);
-      if (!held) {
-        throw userError(
-          'FORBIDDEN',
-          `You cannot give "${permission}" ${places.length ? 'at these places' : 'everywhere'}: you do not hold it there yourself.`,
-          'input.permissions',
-        );
-      }
-    }
-    return ctx.em.transactional(async (em) =>
-      createApiKey(em as never, { name, placeIds: places.map((p) => p.uuid), permissions: [...new Set(input.permissions)] }),
-    );
+  createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: GongzhiContext): Promise<CreatedApiKeyPayload> {
+    return perform(ctx, CreatedApiKeyPayload, createApiKey, { name: input.name, places: input.placeIds, permissions: input.permissions }, (created) => ({
+      created,
+    }));
   }
 
-  @Mutation(() => ApiKey, { description: 'Revokes an API key at once: its requests and open subscriptions stop working.' })
-  async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: GongzhiContext): Promise<ApiKey> {
-    await authorize(ctx, Permission.API_KEY_MANAGE);
-    const key = await requireEntity(ctx.em, ApiKey, 'ApiKey', id, 'id');
-    key.revokedAt ??= ctx.now();
-    await ctx.em.flush();
-    return key;
+  @Mutation(() => ApiKeyPayload, { description: 'Revokes an API key at once: its requests and open subscriptions stop working.' })
+  revokeApiKey(@RefArg('id', () => ApiKey) apiKey: Ref<ApiKey>, @Ctx() ctx: GongzhiContext): Promise<ApiKeyPayload> {
+    return perform(ctx, ApiKeyPayload, revokeApiKey, { apiKey });
   }
 
   @Query(() => [ApiKey], { description: 'API keys, newest first (administrators who see everywhere).' })
@@ -128,18 +108,24 @@ export class AccessResolver {
     description: 'Reads of sensitive personal data, newest first: of one person, by one reader, or all (auditors).',
   })
   async sensitiveAccessLog(
-    @Arg('personId', () => ID, { nullable: true }) personId: string | undefined,
-    @Arg('readerId', () => ID, { nullable: true, description: 'A Person or ApiKey id.' }) readerId: string | undefined,
+    @RefArg('personId', () => Person, { nullable: true }) personId: Ref<Person> | undefined,
+    @RefArg('readerId', () => Node, { nullable: true, description: 'A Person or ApiKey id.' }) readerId: Ref<Person | ApiKey> | undefined,
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
     @Ctx() ctx: GongzhiContext,
   ): Promise<SensitiveAccessLogEntry[]> {
     await authorize(ctx, Permission.AUDIT);
     if (first < 1 || first > 500) throw userError('BAD_USER_INPUT', `"first" must be from 1 to 500, got ${first}.`, 'first');
     const where: Record<string, unknown> = {};
-    if (personId) where.subjectId = localId(personId, 'Person', 'personId');
+    // A subject or reader the auditor may not see has no entries the auditor may see.
+    if (personId) {
+      const subject = await loadRef(ctx, personId);
+      if (!subject) return [];
+      where.subjectId = subject.uuid;
+    }
     if (readerId) {
-      const type = readerId && Buffer.from(readerId, 'base64url').toString('utf8').startsWith('ApiKey:') ? 'ApiKey' : 'Person';
-      where.readerId = localId(readerId, type, 'readerId');
+      const reader = await loadRef(ctx, readerId);
+      if (!reader) return [];
+      where.readerId = reader.uuid;
     }
     return ctx.em.find(SensitiveAccessLogEntry, where, { orderBy: { seq: 'desc' }, limit: first });
   }

@@ -1,3 +1,4 @@
+import type { UnitOfWork } from '../command/command.js';
 import type { GongzhiContext } from '../context.js';
 import { batchLoader } from '../graphql/loaders.js';
 import { Permission } from './permission.js';
@@ -25,6 +26,18 @@ export async function readSensitive(
   }
   await logRead(ctx, subjectUuid, field);
   return true;
+}
+
+/** {@link readSensitive} inside a command: the unit of work's actor reads, and the read is logged in its transaction. */
+export function readSensitiveWithin(uow: UnitOfWork, subjectUuid: string, field: string, subjectPaths?: readonly string[]): Promise<boolean> {
+  const scope = {
+    em: uow.em,
+    loaders: uow.loaders,
+    now: uow.now,
+    caller: uow.actor.caller,
+    access: () => Promise.resolve(uow.actor.access),
+  } as unknown as GongzhiContext;
+  return readSensitive(scope, subjectUuid, field, subjectPaths);
 }
 
 /** Collects the reads of one operation tick and writes them as one INSERT, one row per person read. */

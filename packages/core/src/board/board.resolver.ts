@@ -1,13 +1,14 @@
 import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Ctx, Field, FieldResolver, Float, ID, InputType, Int, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { loadRef, requireRef } from '../command/command.js';
+import { type Ref, RefArg, RefField } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
 import { loadById } from '../graphql/loaders.js';
 import { userError } from '../graphql/user-error.js';
 import { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
-import { requirePlace } from '../place/place-lookup.js';
-import { localId, toGlobalId } from '../relay/global-id.js';
+import { toGlobalId } from '../relay/global-id.js';
 import { Node } from '../relay/node.js';
 import type { BoardCardFacts } from './board-item.js';
 import type { BoardDelivery, BoardHub } from './board-hub.js';
@@ -27,8 +28,8 @@ export class TaskBoardFilter {
   @Field(() => [String], { nullable: true, description: 'Only items at these levels (for requests: grid, community, subdistrict).' })
   level?: string[] | null;
 
-  @Field(() => ID, { nullable: true, description: 'Only items assigned to or claimed by this person.' })
-  assigneeId?: string | null;
+  @RefField(() => Person, { nullable: true, description: 'Only items assigned to or claimed by this person.' })
+  assigneeId?: Ref<Person> | null;
 }
 
 /** One item on a board, whatever its type: the facts every card shows, and the item itself. */
@@ -154,7 +155,10 @@ interface CheckedFilter {
   assigneeId: string | null;
 }
 
-function checkFilter(hub: BoardHub, filter: TaskBoardFilter | null | undefined): CheckedFilter {
+/** Matches no assignee: what a filter naming a person the caller may not see selects. */
+const NOBODY = '00000000-0000-0000-0000-000000000000';
+
+async function checkFilter(ctx: GongzhiContext, hub: BoardHub, filter: TaskBoardFilter | null | undefined): Promise<CheckedFilter> {
   const known = [...hub.sources.byType.keys()];
   for (const type of filter?.itemType ?? []) {
     if (!hub.sources.byType.has(type)) {
@@ -169,7 +173,8 @@ function checkFilter(hub: BoardHub, filter: TaskBoardFilter | null | undefined):
     itemTypes: filter?.itemType?.length ? filter.itemType : null,
     kind: filter?.kind?.length ? filter.kind : null,
     level: filter?.level?.length ? filter.level : null,
-    assigneeId: filter?.assigneeId ? localId(filter.assigneeId, 'Person', 'filter.assigneeId') : null,
+    // A person the caller may not see is assigned nothing the caller may see.
+    assigneeId: filter?.assigneeId ? ((await loadRef(ctx, filter.assigneeId))?.uuid ?? NOBODY) : null,
   };
 }
 
@@ -181,8 +186,8 @@ function inBoard(facts: BoardCardFacts, f: CheckedFilter): boolean {
 }
 
 /** The place a board watches, checked against the caller's scope. */
-async function watchedPlace(ctx: GongzhiContext, hub: BoardHub, placeId: string): Promise<Place> {
-  const place = await requirePlace(ctx, placeId, 'placeId');
+async function watchedPlace(ctx: GongzhiContext, hub: BoardHub, placeId: Ref<Place>): Promise<Place> {
+  const place = await requireRef(ctx, placeId);
   // A board shows everything under its place: only a place inside the caller's places will do.
   if (!(await ctx.access()).sees(place.path)) {
     throw userError('NOT_FOUND', 'No board for this place: pick a place within your places (viewer { places }).', 'placeId');
@@ -206,7 +211,7 @@ function checkAfter(after: number | null | undefined): number | null {
 }
 
 interface BoardArgs {
-  placeId: string;
+  placeId: Ref<Place>;
   filter?: TaskBoardFilter | null;
   after?: number | null;
 }
@@ -215,7 +220,7 @@ interface BoardArgs {
 export class TaskBoardResolver {
   @Query(() => TaskBoard, { description: 'The task board of a place and everything under it, with the sequence number to subscribe from.' })
   async taskBoard(
-    @Arg('placeId', () => ID) placeId: string,
+    @RefArg('placeId', () => Place) placeId: Ref<Place>,
     @Arg('filter', () => TaskBoardFilter, { nullable: true }) filter: TaskBoardFilter | undefined,
     @Arg('limit', () => Int, { defaultValue: 200, description: 'Most cards per item type (1 to 500).' }) limit: number,
     @Ctx() ctx: GongzhiContext,
@@ -225,7 +230,7 @@ export class TaskBoardResolver {
       throw userError('BAD_USER_INPUT', `"limit" must be from 1 to 500, got ${limit}.`, 'limit');
     }
     const place = await watchedPlace(ctx, hub, placeId);
-    const checked = checkFilter(hub, filter);
+    const checked = await checkFilter(ctx, hub, filter);
     const now = ctx.now();
     // One repeatable-read snapshot: the sequence and the items agree exactly.
     return ctx.em.fork().transactional(
@@ -263,7 +268,7 @@ export class TaskBoardResolver {
       const { placeId, filter, after } = args as BoardArgs;
       const hub = hubOf(ctx);
       const place = await watchedPlace(ctx, hub, placeId);
-      const checked = checkFilter(hub, filter);
+      const checked = await checkFilter(ctx, hub, filter);
       const start = checkAfter(after);
       // The subscription's own EntityManager is not used past this point: every event loads
       // with a fresh one, so a long-lived subscription does not accumulate entities.
@@ -273,7 +278,7 @@ export class TaskBoardResolver {
   })
   async taskBoardChanges(
     @Root() delivery: BoardDelivery,
-    @Arg('placeId', () => ID) _placeId: string,
+    @RefArg('placeId', () => Place) _placeId: Ref<Place>,
     @Arg('filter', () => TaskBoardFilter, { nullable: true }) filter: TaskBoardFilter | undefined,
     @Arg('after', () => Float, { nullable: true, description: 'The last sequence number the client has; omit to start from now.' })
     _after: number | undefined,
@@ -297,7 +302,7 @@ export class TaskBoardResolver {
       itemType: entry.itemType,
       itemId: toGlobalId(entry.itemType, entry.itemId),
       occurredAt: entry.occurredAt,
-      inBoard: facts ? inBoard(facts, checkFilter(hub, filter)) : false,
+      inBoard: facts ? inBoard(facts, await checkFilter(ctx, hub, filter)) : false,
       card: facts ? makeCard(entry.itemType, item, facts, ctx.now()) : null,
     });
   }

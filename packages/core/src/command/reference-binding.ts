@@ -9,7 +9,7 @@ import {
 } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
 import type { ClassType } from '../plugin/plugin.js';
-import { convertInputRefs, referenceArg, referenceField, type ReferenceDeclaration } from './reference.js';
+import { convertInputRefs, referenceArg, referenceField, type ReferenceDeclaration, toRefs } from './reference.js';
 
 /** What the composed schema says about a reference, in `extensions.reference` of the argument or input field. */
 export interface ReferenceExtension {
@@ -30,6 +30,9 @@ function setReference(target: { extensions: unknown }, declaration: ReferenceDec
     reference: { type: typeNameOf(entity), list: declaration.list } satisfies ReferenceExtension,
   };
 }
+
+/** Reference arguments of the schema: subscriptions' `subscribe` gets raw arguments, so it converts them itself. */
+const argDeclarations = new WeakMap<GraphQLArgument, ReferenceDeclaration>();
 
 /** How to turn the raw values of one argument into Refs: the reference fields of each input type it reaches. */
 type InputPlan = Map<string, { refs: Map<string, ReferenceDeclaration>; nested: Map<string, string> }>;
@@ -94,7 +97,10 @@ export function bindReferences(
       const handler = handlerOf.get(`${type.name}.${field.name}`);
       for (const arg of field.args) {
         const declaration = handler ? referenceArg(handler.target, handler.methodName, arg.name) : undefined;
-        if (declaration) setReference(arg, declaration, typeNameOf);
+        if (declaration) {
+          setReference(arg, declaration, typeNameOf);
+          argDeclarations.set(arg, declaration);
+        }
         else if (getNamedType(arg.type).name === 'ID') {
           const owner = handler ? ownerOf(handler.target) : 'an unknown contributor';
           problems.push(
@@ -142,21 +148,23 @@ function convertValue(value: unknown, typeName: string, plan: InputPlan, path: s
 
 function wrapInputConversion(field: GraphQLField<unknown, unknown>, plan: InputPlan): void {
   const carrying = field.args.filter((arg: GraphQLArgument) => holdsRefs(getNamedType(arg.type).name, plan));
-  if (!carrying.length) return;
   const convert = (args: Record<string, unknown>) => {
     for (const arg of carrying) convertValue(args[arg.name], getNamedType(arg.type).name, plan, arg.name);
   };
   const resolve: GraphQLFieldResolver<unknown, unknown> | undefined = field.resolve;
-  if (resolve) {
+  if (resolve && carrying.length) {
     field.resolve = (source, args, ctx, info) => {
       convert(args);
       return resolve(source, args, ctx, info);
     };
   }
+  // A subscription's source stream is not a type-graphql resolver: its reference arguments are converted here too.
   const subscribe = field.subscribe;
-  if (subscribe) {
+  const refArgs = field.args.filter((arg) => argDeclarations.has(arg));
+  if (subscribe && (carrying.length || refArgs.length)) {
     field.subscribe = (source, args, ctx, info) => {
       convert(args);
+      for (const arg of refArgs) if (arg.name in args) args[arg.name] = toRefs(argDeclarations.get(arg)!, args[arg.name], arg.name);
       return subscribe(source, args, ctx, info);
     };
   }

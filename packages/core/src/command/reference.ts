@@ -163,6 +163,11 @@ export function RefField(target: () => [ClassType] | ClassType, options: RefOpti
   };
 }
 
+/** Converts the raw value of a declared reference (a global id, or a list of them) into Refs. */
+export function toRefs(declaration: ReferenceDeclaration, value: unknown, path: string): unknown {
+  return converter(declaration.target, declaration.list, path)(value);
+}
+
 /** Converts the declared reference fields of a raw input object (as graphql-js hands it over) into Refs. */
 export function convertInputRefs(value: Record<string, unknown>, refs: ReadonlyMap<string, ReferenceDeclaration>, path: string): void {
   for (const [property, declaration] of refs) {

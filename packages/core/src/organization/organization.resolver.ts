@@ -1,29 +1,27 @@
-import { type FilterQuery, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { GraphQLError } from 'graphql';
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { FilterQuery } from '@mikro-orm/core';
+import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { scopeCondition } from '../auth/access.js';
-import { authorize } from '../auth/authorize.js';
-import { Permission } from '../auth/permission.js';
-import { canSee } from '../auth/scope-guard.js';
+import { perform, requireRef } from '../command/command.js';
+import { payloadType } from '../command/payload.js';
+import { type Ref, RefArg } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
 import { batchLoader, loadByForeignKey } from '../graphql/loaders.js';
-import { requireIsoDate } from '../person/iso-date.js';
-import { loadPerson, requirePerson } from '../person/person-lookup.js';
+import { loadPerson } from '../person/person-lookup.js';
 import { Person } from '../person/person.entity.js';
-import { requirePlace } from '../place/place-lookup.js';
 import { Place } from '../place/place.entity.js';
-import { loadPlace, pageSize } from '../place/place.service.js';
-import { localId } from '../relay/global-id.js';
+import { loadPlace, pageSize } from '../place/place.queries.js';
+import { addOrganizationMember, createOrganization } from './organization.commands.js';
 import { OrganizationMember } from './organization-member.entity.js';
 import { Organization, OrganizationKind } from './organization.entity.js';
 
-function badInput(message: string, argument: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argument } });
-}
-
-function duplicateMember(organization: Organization, person: Person): GraphQLError {
-  return badInput(`${person.name} is already a member of ${organization.name}; a person joins an organisation once.`, 'personId');
-}
+export const OrganizationPayload = payloadType<{ organization: Organization | null }>('OrganizationPayload', 'organization', () => Organization);
+export type OrganizationPayload = InstanceType<typeof OrganizationPayload>;
+export const OrganizationMemberPayload = payloadType<{ member: OrganizationMember | null }>(
+  'OrganizationMemberPayload',
+  'member',
+  () => OrganizationMember,
+);
+export type OrganizationMemberPayload = InstanceType<typeof OrganizationMemberPayload>;
 
 @Resolver(() => Organization)
 export class OrganizationResolver {
@@ -31,7 +29,7 @@ export class OrganizationResolver {
     description: 'Organisations belonging to a place or anywhere under it, optionally of one kind; by name, at most 500.',
   })
   async organizations(
-    @Arg('under', () => ID, { nullable: true }) under: string | null | undefined,
+    @RefArg('under', () => Place, { nullable: true }) under: Ref<Place> | null | undefined,
     @Arg('kind', () => OrganizationKind, { nullable: true }) kind: OrganizationKind | null | undefined,
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
     @Ctx() ctx: GongzhiContext,
@@ -41,59 +39,31 @@ export class OrganizationResolver {
     const where: FilterQuery<Organization>[] = scope ? [scope] : [];
     if (kind) where.push({ kind });
     if (under) {
-      const root = await requirePlace(ctx, under, 'under');
+      const root = await requireRef(ctx, under);
       where.push({ place: { path: { $like: `${root.path}%` } } });
     }
     return ctx.em.find(Organization, { $and: where }, { orderBy: { name: 'asc', uuid: 'asc' }, limit: pageSize(first, 50) });
   }
 
-  @Mutation(() => Organization, { description: 'Registers an organisation at the place it belongs to.' })
-  async createOrganization(
+  @Mutation(() => OrganizationPayload, { description: 'Registers an organisation at the place it belongs to.' })
+  createOrganization(
     @Arg('name', () => String) name: string,
     @Arg('kind', () => OrganizationKind) kind: OrganizationKind,
-    @Arg('placeId', () => ID) placeId: string,
+    @RefArg('placeId', () => Place) place: Ref<Place>,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<Organization> {
-    const trimmed = name.trim();
-    if (!trimmed) throw badInput('"name" must not be empty.', 'name');
-    const place = await requirePlace(ctx, placeId, 'placeId');
-    await authorize(ctx, Permission.PEOPLE_MANAGE, place.path);
-    const organization = ctx.em.create(Organization, { name: trimmed, kind, place });
-    await ctx.em.flush();
-    return organization;
+  ): Promise<OrganizationPayload> {
+    return perform(ctx, OrganizationPayload, createOrganization, { name, kind, place });
   }
 
-  @Mutation(() => OrganizationMember, { description: 'Adds a person to an organisation; a person can be a member only once.' })
-  async addOrganizationMember(
-    @Arg('organizationId', () => ID) organizationId: string,
-    @Arg('personId', () => ID) personId: string,
+  @Mutation(() => OrganizationMemberPayload, { description: 'Adds a person to an organisation; a person can be a member only once.' })
+  addOrganizationMember(
+    @RefArg('organizationId', () => Organization) organization: Ref<Organization>,
+    @RefArg('personId', () => Person) person: Ref<Person>,
     @Arg('role', () => String) role: string,
     @Arg('joinedOn', () => String, { description: 'YYYY-MM-DD' }) joinedOn: string,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<OrganizationMember> {
-    const joined = requireIsoDate(joinedOn, 'joinedOn');
-    const organization = await ctx.em.findOne(
-      Organization,
-      { uuid: localId(organizationId, 'Organization', 'organizationId') },
-      { populate: ['place'] },
-    );
-    if (!organization || !(await canSee(ctx, organization))) {
-      throw new GraphQLError(`No organisation has the id given in "organizationId" (${organizationId}).`, {
-        extensions: { code: 'NOT_FOUND', argument: 'organizationId' },
-      });
-    }
-    await authorize(ctx, Permission.PEOPLE_MANAGE, organization.place.path);
-    const person = await requirePerson(ctx, personId, 'personId');
-    if (await ctx.em.count(OrganizationMember, { organization, person })) throw duplicateMember(organization, person);
-    const member = ctx.em.create(OrganizationMember, { organization, person, role: role.trim(), joinedOn: joined });
-    try {
-      await ctx.em.flush();
-    } catch (err) {
-      // A concurrent request added the same membership first.
-      if (err instanceof UniqueConstraintViolationException) throw duplicateMember(organization, person);
-      throw err;
-    }
-    return member;
+  ): Promise<OrganizationMemberPayload> {
+    return perform(ctx, OrganizationMemberPayload, addOrganizationMember, { organization, person, role, joinedOn });
   }
 
   @FieldResolver(() => Place, { description: 'The place the organisation belongs to.' })

@@ -1,21 +1,19 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { GraphQLError } from 'graphql';
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { scopeCondition } from '../auth/access.js';
-import { authorize } from '../auth/authorize.js';
-import { Permission } from '../auth/permission.js';
 import { readSensitive } from '../auth/sensitive.js';
-import { userError } from '../graphql/user-error.js';
+import { loadRef, perform, requireRef } from '../command/command.js';
+import { DomainError } from '../command/domain-error.js';
+import { payloadType } from '../command/payload.js';
+import { type Ref, RefArg, RefField } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
 import { batchLoader, loadByForeignKey } from '../graphql/loaders.js';
-import { requirePlace } from '../place/place-lookup.js';
 import { PlaceType } from '../place/place-type.js';
 import { Place } from '../place/place.entity.js';
-import { loadPlace, pageSize } from '../place/place.service.js';
-import { localId } from '../relay/global-id.js';
+import { loadPlace, pageSize } from '../place/place.queries.js';
 import { CareProfile } from './care-profile.entity.js';
-import { requireIsoDate } from './iso-date.js';
-import { loadPerson, requirePerson } from './person-lookup.js';
+import { assignRole, createPerson, setCareProfile } from './person.commands.js';
+import { loadPerson } from './person-lookup.js';
 import { PersonRole, PersonRoleKind } from './person-role.entity.js';
 import { Person } from './person.entity.js';
 
@@ -27,8 +25,8 @@ export class CreatePersonInput {
   @Field(() => String, { nullable: true })
   phone?: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'The household (a place of type household) the person lives in.' })
-  householdId?: string | null;
+  @RefField(() => Place, { nullable: true, description: 'The household (a place of type household) the person lives in.' })
+  householdId?: Ref<Place> | null;
 }
 
 @InputType({ description: "A person's care attributes; setting them replaces the previous ones." })
@@ -49,17 +47,24 @@ export class CareProfileInput {
   notes?: string | null;
 }
 
+export const PersonPayload = payloadType<{ person: Person | null }>('PersonPayload', 'person', () => Person);
+export type PersonPayload = InstanceType<typeof PersonPayload>;
+export const PersonRolePayload = payloadType<{ role: PersonRole | null }>('PersonRolePayload', 'role', () => PersonRole);
+export type PersonRolePayload = InstanceType<typeof PersonRolePayload>;
+export const CareProfilePayload = payloadType<{ careProfile: CareProfile | null }>('CareProfilePayload', 'careProfile', () => CareProfile);
+export type CareProfilePayload = InstanceType<typeof CareProfilePayload>;
+
 @Resolver(() => Person)
 export class PersonResolver {
   @Query(() => Person, { nullable: true, description: 'One person by global id.' })
-  async person(@Arg('id', () => ID) id: string, @Ctx() ctx: GongzhiContext): Promise<Person | null> {
-    return ctx.em.findOne(Person, { uuid: localId(id, 'Person') });
+  person(@RefArg('id', () => Person) id: Ref<Person>, @Ctx() ctx: GongzhiContext): Promise<Person | null> {
+    return loadRef(ctx, id);
   }
 
   @Query(() => [Person], { description: 'People of one household, or living anywhere under a place; by name, at most 500.' })
   async people(
-    @Arg('householdId', () => ID, { nullable: true }) householdId: string | null | undefined,
-    @Arg('under', () => ID, { nullable: true }) under: string | null | undefined,
+    @RefArg('householdId', () => Place, { nullable: true }) householdId: Ref<Place> | null | undefined,
+    @RefArg('under', () => Place, { nullable: true }) under: Ref<Place> | null | undefined,
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
     @Ctx() ctx: GongzhiContext,
   ): Promise<Person[]> {
@@ -72,82 +77,43 @@ export class PersonResolver {
     if (scope === null) return [];
     const where: FilterQuery<Person>[] = scope ? [scope] : [];
     if (householdId) {
-      where.push({ household: await requirePlace(ctx, householdId, 'householdId', [PlaceType.HOUSEHOLD]) });
+      const household = await requireRef(ctx, householdId);
+      if (household.type !== PlaceType.HOUSEHOLD) {
+        throw new DomainError('BAD_USER_INPUT', `"householdId" must be a place of type household; ${household.name} is a ${household.type}.`, 'householdId');
+      }
+      where.push({ household });
     } else if (under) {
-      const root = await requirePlace(ctx, under, 'under');
+      const root = await requireRef(ctx, under);
       where.push({ household: { path: { $like: `${root.path}%` } } });
     }
     return ctx.em.find(Person, { $and: where }, { orderBy: { name: 'asc', uuid: 'asc' }, limit: pageSize(first, 50) });
   }
 
-  @Mutation(() => Person, { description: 'Registers a person, optionally in a household.' })
-  async createPerson(@Arg('input', () => CreatePersonInput) input: CreatePersonInput, @Ctx() ctx: GongzhiContext): Promise<Person> {
-    const name = input.name.trim();
-    if (!name) {
-      throw new GraphQLError('"input.name" must not be empty.', { extensions: { code: 'BAD_USER_INPUT', argument: 'input.name' } });
-    }
-    const household = input.householdId ? await requirePlace(ctx, input.householdId, 'input.householdId', [PlaceType.HOUSEHOLD]) : null;
-    const access = await authorize(ctx, Permission.PEOPLE_MANAGE, household ? household.path : undefined);
-    // A person without household belongs to no place: only callers who see everywhere could see them again.
-    if (!household && !access.everywhere) {
-      throw userError(
-        'FORBIDDEN',
-        'Give "input.householdId" (a household under your places); people without a household can be registered only by callers who see everywhere.',
-        'input.householdId',
-      );
-    }
-    const person = ctx.em.create(Person, { name, phone: input.phone?.trim() || null, household });
-    await ctx.em.flush();
-    return person;
+  @Mutation(() => PersonPayload, { description: 'Registers a person, optionally in a household.' })
+  createPerson(@Arg('input', () => CreatePersonInput) input: CreatePersonInput, @Ctx() ctx: GongzhiContext): Promise<PersonPayload> {
+    return perform(ctx, PersonPayload, createPerson, { name: input.name, phone: input.phone ?? null, household: input.householdId ?? null });
   }
 
-  @Mutation(() => PersonRole, { description: 'Gives a person a role at a place from startsOn (to endsOn, inclusive, if given).' })
-  async assignRole(
-    @Arg('personId', () => ID) personId: string,
-    @Arg('placeId', () => ID) placeId: string,
+  @Mutation(() => PersonRolePayload, { description: 'Gives a person a role at a place from startsOn (to endsOn, inclusive, if given).' })
+  assignRole(
+    @RefArg('personId', () => Person) person: Ref<Person>,
+    @RefArg('placeId', () => Place) place: Ref<Place>,
     @Arg('role', () => PersonRoleKind) role: PersonRoleKind,
     @Arg('startsOn', () => String, { description: 'YYYY-MM-DD' }) startsOn: string,
     @Arg('endsOn', () => String, { nullable: true, description: 'YYYY-MM-DD, on or after startsOn; omit while open.' })
     endsOn: string | null | undefined,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<PersonRole> {
-    const start = requireIsoDate(startsOn, 'startsOn');
-    const end = endsOn == null ? null : requireIsoDate(endsOn, 'endsOn');
-    // ISO dates compare correctly as strings.
-    if (end !== null && end < start) {
-      throw new GraphQLError(`"endsOn" (${end}) must be on or after "startsOn" (${start}).`, {
-        extensions: { code: 'BAD_USER_INPUT', argument: 'endsOn' },
-      });
-    }
-    const person = await requirePerson(ctx, personId, 'personId');
-    const place = await requirePlace(ctx, placeId, 'placeId');
-    await authorize(ctx, Permission.PEOPLE_MANAGE, place.path);
-    const assigned = ctx.em.create(PersonRole, { person, place, role, startsOn: start, endsOn: end });
-    await ctx.em.flush();
-    return assigned;
+  ): Promise<PersonRolePayload> {
+    return perform(ctx, PersonRolePayload, assignRole, { person, place, role, startsOn, endsOn: endsOn ?? null });
   }
 
-  @Mutation(() => CareProfile, { description: "Sets (creates or replaces) a person's care profile." })
-  async setCareProfile(
-    @Arg('personId', () => ID) personId: string,
+  @Mutation(() => CareProfilePayload, { description: "Sets (creates or replaces) a person's care profile." })
+  setCareProfile(
+    @RefArg('personId', () => Person) person: Ref<Person>,
     @Arg('input', () => CareProfileInput) input: CareProfileInput,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<CareProfile> {
-    const person = await requirePerson(ctx, personId, 'personId');
-    await authorize(ctx, Permission.PEOPLE_MANAGE);
-    // Writing care data needs the right to read it there, and is logged like a read.
-    if (!(await readSensitive(ctx, person.uuid, 'careProfile.write'))) {
-      throw userError('FORBIDDEN', `You need "${Permission.SENSITIVE_READ}" at ${person.name}'s places to record care data.`, 'personId');
-    }
-    return ctx.em.upsert(CareProfile, {
-      personUuid: person.uuid,
-      livesAlone: input.livesAlone,
-      elderly: input.elderly,
-      chronicIllness: input.chronicIllness ?? null,
-      disability: input.disability ?? null,
-      notes: input.notes ?? null,
-      updatedAt: ctx.now(),
-    });
+  ): Promise<CareProfilePayload> {
+    return perform(ctx, CareProfilePayload, setCareProfile, { person, care: { ...input } });
   }
 
   @FieldResolver(() => Place, { nullable: true, description: 'The household the person lives in.' })

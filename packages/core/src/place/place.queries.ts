@@ -1,5 +1,7 @@
 import { keyRecords, sortedSet, underPathSql } from '../database/read-sql.js';
-import { batchLoader, type ReadContext } from '../graphql/loaders.js';
+import type { GongzhiContext } from '../context.js';
+import { batchLoader, loadById, type ReadContext } from '../graphql/loaders.js';
+import { Place } from './place.entity.js';
 import type { PlaceType } from './place-type.js';
 
 /** A place as plain data: what plugins read about places they hold the id of. */
@@ -102,4 +104,44 @@ export function householdIdsUnder(ctx: ReadContext, paths: readonly string[]): P
     for (const row of rows) result[row.i].push(row.id);
     return result;
   }).load(key);
+}
+
+/** Most rows any list field returns at once, whatever `first` asks for. */
+export const MAX_PAGE = 500;
+
+/** `first` clamped to 0..MAX_PAGE. */
+export function pageSize(first: number | null | undefined, fallback: number): number {
+  return Math.max(0, Math.min(first ?? fallback, MAX_PAGE));
+}
+
+/** The ids of a place's ancestors, root first, read from its materialized path. */
+export function ancestorIds(place: Place): string[] {
+  return place.path.split('/').filter((id) => id && id !== place.uuid);
+}
+
+/** A place by uuid, batched across one operation (parents, households, organisation places). */
+export function loadPlace(ctx: GongzhiContext, uuid: string): Promise<Place | null> {
+  return loadById(ctx, Place, uuid);
+}
+
+/**
+ * Counts under each of a batch of places in one SQL aggregate. The range on `path`
+ * (`~>=~`/`~<~`, the text_pattern_ops operators) is "starts with the node's path" in a form
+ * the path index can serve for every node of the batch; '0' is the character after '/'.
+ */
+export function loadCountUnder(ctx: GongzhiContext, what: 'people' | 'households', place: Place): Promise<number> {
+  return batchLoader<string, number>(ctx, `Place.${what}Count`, async (ids) => {
+    const counted = what === 'people' ? 'JOIN person p ON p.household_id = h.id' : '';
+    const rows: { id: string; n: string | number }[] = await ctx.em.execute(
+      `SELECT n.id, count(${what === 'people' ? 'p.id' : 'h.id'}) AS n
+         FROM place n
+         JOIN place h ON h.path ~>=~ n.path AND h.path ~<~ (left(n.path, -1) || '0') AND h.type = 'household'
+         ${counted}
+        WHERE n.id IN (?)
+        GROUP BY n.id`,
+      [ids],
+    );
+    const byId = new Map(rows.map((r) => [r.id, Number(r.n)]));
+    return ids.map((id) => byId.get(id) ?? 0);
+  }).load(place.uuid);
 }

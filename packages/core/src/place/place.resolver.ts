@@ -1,28 +1,61 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, Float, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { scopeCondition } from '../auth/access.js';
-import { authorize } from '../auth/authorize.js';
-import { Permission } from '../auth/permission.js';
+import { loadRef, perform, requireRef } from '../command/command.js';
+import { payloadType } from '../command/payload.js';
+import { type Ref, RefArg, RefField } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
 import { loadByForeignKey } from '../graphql/loaders.js';
-import { userError } from '../graphql/user-error.js';
-import { localId } from '../relay/global-id.js';
-import { requirePlace } from './place-lookup.js';
-import { PlaceType } from './place-type.js';
+import { createPlace } from './place.commands.js';
+import { ancestorIds, loadCountUnder, loadPlace, pageSize } from './place.queries.js';
+import { PlaceType, VenueKind } from './place-type.js';
 import { Place } from './place.entity.js';
-import { ancestorIds, createPlace, CreatePlaceInput, loadCountUnder, loadPlace, pageSize } from './place.service.js';
+
+@InputType({ description: 'A new place and where it sits in the tree.' })
+export class CreatePlaceInput {
+  @Field(() => PlaceType)
+  type!: PlaceType;
+
+  @Field(() => String, { description: 'Stable code, unique across the server.' })
+  code!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  address?: string | null;
+
+  @Field(() => Float, { nullable: true })
+  latitude?: number | null;
+
+  @Field(() => Float, { nullable: true })
+  longitude?: number | null;
+
+  @Field(() => VenueKind, { nullable: true })
+  venueKind?: VenueKind | null;
+
+  @Field(() => Int, { nullable: true })
+  capacity?: number | null;
+
+  @RefField(() => Place, { nullable: true, description: 'The parent place; omit only for a district.' })
+  parentId?: Ref<Place> | null;
+}
+
+/** The new place, or the errors that stopped it. */
+export const PlacePayload = payloadType<{ place: Place | null }>('PlacePayload', 'place', () => Place);
+export type PlacePayload = InstanceType<typeof PlacePayload>;
 
 @Resolver(() => Place)
 export class PlaceResolver {
   @Query(() => Place, { nullable: true, description: 'One place by its global id.' })
-  async place(@Arg('id', () => ID) id: string, @Ctx() ctx: GongzhiContext): Promise<Place | null> {
-    return ctx.em.findOne(Place, { uuid: localId(id, 'Place') });
+  place(@RefArg('id', () => Place) id: Ref<Place>, @Ctx() ctx: GongzhiContext): Promise<Place | null> {
+    return loadRef(ctx, id);
   }
 
   @Query(() => [Place], { description: 'Places, optionally of one type and/or anywhere under one place (not including it); at most 500.' })
   async places(
     @Arg('type', () => PlaceType, { nullable: true }) type: PlaceType | null | undefined,
-    @Arg('under', () => ID, { nullable: true }) under: string | null | undefined,
+    @RefArg('under', () => Place, { nullable: true }) under: Ref<Place> | null | undefined,
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
     @Ctx() ctx: GongzhiContext,
   ): Promise<Place[]> {
@@ -31,19 +64,16 @@ export class PlaceResolver {
     const where: FilterQuery<Place>[] = scope ? [scope] : [];
     if (type) where.push({ type });
     if (under) {
-      const root = await requirePlace(ctx, under, 'under');
+      const root = await requireRef(ctx, under);
       where.push({ path: { $like: `${root.path}%` }, uuid: { $ne: root.uuid } });
     }
     return ctx.em.find(Place, { $and: where }, { orderBy: { depth: 'asc', name: 'asc' }, limit: pageSize(first, 50) });
   }
 
-  @Mutation(() => Place, { description: 'Creates a place under a parent its type allows (a district has none).' })
-  async createPlace(@Arg('input', () => CreatePlaceInput) input: CreatePlaceInput, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    if (input.parentId) await authorize(ctx, Permission.PEOPLE_MANAGE, (await requirePlace(ctx, input.parentId, 'input.parentId')).path);
-    else if (!(await authorize(ctx, Permission.PEOPLE_MANAGE)).everywhere) {
-      throw userError('FORBIDDEN', 'Only callers who see everywhere may create a district (a place without parent).', 'input.parentId');
-    }
-    return createPlace(ctx.em, input);
+  @Mutation(() => PlacePayload, { description: 'Creates a place under a parent its type allows (a district has none).' })
+  createPlace(@Arg('input', () => CreatePlaceInput) input: CreatePlaceInput, @Ctx() ctx: GongzhiContext): Promise<PlacePayload> {
+    const { parentId, ...place } = input;
+    return perform(ctx, PlacePayload, createPlace, { ...place, parent: parentId ?? null });
   }
 
   @FieldResolver(() => Place, { nullable: true, description: 'The place directly above; null for a district.' })

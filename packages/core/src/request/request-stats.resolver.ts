@@ -1,6 +1,8 @@
 import { Arg, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import type { GongzhiContext } from '../context.js';
-import { requirePlace } from '../place/place-lookup.js';
+import { requireRef } from '../command/command.js';
+import { type Ref, RefArg } from '../command/reference.js';
+import { Place } from '../place/place.entity.js';
 import { RequestLevel, RequestStatus } from './request-enums.js';
 
 @ObjectType({ description: 'How many requests have one status.' })
@@ -42,8 +44,8 @@ export class RequestStatsResolver {
   @Query(() => RequestStats, {
     description: 'Counts by status and by level of the requests at a place and anywhere under it (those you may see).',
   })
-  async requestStats(@Arg('under', () => ID) under: string, @Ctx() ctx: GongzhiContext): Promise<RequestStats> {
-    const place = await requirePlace(ctx, under, 'under');
+  async requestStats(@RefArg('under', () => Place) under: Ref<Place>, @Ctx() ctx: GongzhiContext): Promise<RequestStats> {
+    const place = await requireRef(ctx, under);
     const access = await ctx.access();
     const params: unknown[] = [`${place.path}%`];
     let scope = '';

@@ -1,0 +1,44 @@
+import { Permission } from '../auth/permission.js';
+import { defineCommand, type Named } from '../command/command.js';
+import { DomainError } from '../command/domain-error.js';
+import { requireIsoDate } from '../person/iso-date.js';
+import type { Person } from '../person/person.entity.js';
+import type { Place } from '../place/place.entity.js';
+import { OrganizationMember } from './organization-member.entity.js';
+import { Organization, type OrganizationKind } from './organization.entity.js';
+
+/** Registers an organisation at the place it belongs to; needs `people.manage` there. */
+export const createOrganization = defineCommand<{ name: string; kind: OrganizationKind; place: Named<Place> }, Organization>({
+  name: 'organization.create',
+  async run(uow, { name, kind, place }) {
+    uow.actor.authorize(Permission.PEOPLE_MANAGE, place.path);
+    const trimmed = name.trim();
+    if (!trimmed) throw new DomainError('BAD_USER_INPUT', '"name" must not be empty.', 'name');
+    const organization = uow.em.create(Organization, { name: trimmed, kind, place });
+    await uow.em.flush();
+    return organization;
+  },
+});
+
+/**
+ * Adds a person the actor can see to an organisation (once; the database decides between two at
+ * once). No place rule follows membership, so it widens nobody's view; members of a company or a
+ * party branch may live anywhere.
+ */
+export const addOrganizationMember = defineCommand<
+  { organization: Named<Organization>; person: Named<Person>; role: string; joinedOn: string },
+  OrganizationMember
+>({
+  name: 'organization.addMember',
+  async run(uow, { organization, person, role, joinedOn }) {
+    const place = await uow.em.findOneOrFail(Organization, { uuid: organization.uuid }, { populate: ['place'] });
+    uow.actor.authorize(Permission.PEOPLE_MANAGE, place.place.path);
+    const joined = requireIsoDate(joinedOn, 'joinedOn');
+    if (await uow.em.count(OrganizationMember, { organization, person })) {
+      throw new DomainError('CONFLICT', `${person.name} is already a member of ${organization.name}; a person joins an organisation once.`, 'personId');
+    }
+    const member = uow.em.create(OrganizationMember, { organization, person, role: role.trim(), joinedOn: joined });
+    await uow.em.flush();
+    return member;
+  },
+});
