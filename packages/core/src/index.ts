@@ -29,6 +29,7 @@ export * from './plugin/composition.js';
 export * from './plugin/plugin.js';
 export * from './relay/global-id.js';
 export * from './relay/node.js';
+export * from './relay/node-entity.js';
 export * from './person/person.entity.js';
 export * from './person/person-role.entity.js';
 export * from './person/care-profile.entity.js';
