@@ -198,7 +198,8 @@ class CredentialRecheck {
     for (const [ctx, credential] of this.open)
       (byCredential.get(credential) ?? byCredential.set(credential, []).get(credential)!).push(ctx);
     for (const [, group] of byCredential) {
-      const first = group[0];
+      // Every group holds at least the connection that created it.
+      const first = group[0]!;
       const valid = await this.options
         .resolveCaller({ transport: 'websocket', headers: first.extra.request.headers, connectionParams: first.connectionParams ?? {} })
         // Only a refused credential closes sockets; a database hiccup does not.

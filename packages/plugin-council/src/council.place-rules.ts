@@ -5,7 +5,7 @@ import { CouncilAgendaItem, CouncilAttendance, CouncilMeeting } from './meeting.
 import { CouncilBallot, CouncilProposal, CouncilResidentPoll } from './proposal.entity.js';
 
 /** How each council table reaches its council: the foreign keys to follow, table by table. */
-const ROUTES: Record<string, readonly (readonly [column: string, table: string])[]> = {
+const ROUTES = {
   member: [['council_id', 'council']],
   meeting: [['council_id', 'council']],
   attendance: [
@@ -53,7 +53,7 @@ const ROUTES: Record<string, readonly (readonly [column: string, table: string])
     ['meeting_id', 'meeting'],
     ['council_id', 'council'],
   ],
-};
+} satisfies Record<string, readonly (readonly [column: string, table: string])[]>;
 
 interface Owner {
   communityId: string;

@@ -1,24 +1,25 @@
 import {
   actingPerson,
+  authorize,
   type EventEmitter,
+  expectRow,
   type GongzhiContext,
   localId,
   Organization,
   OrganizationMember,
   type Person,
   type Place,
+  placePath,
   PlaceType,
+  refId,
   Request,
   RequestStatus,
   requireEntity,
   requireIsoDate,
   requirePerson,
   requirePlace,
-  userError,
   requireVisible,
-  authorize,
-  placePath,
-  refId,
+  userError,
 } from '@gongzhi/core';
 import { CouncilPermission } from './council.permissions.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
@@ -191,7 +192,8 @@ export class CouncilService {
   /** The seat the actor votes for: `memberId` if given, else their only seat. */
   private async requireSeat(em: EntityManager, council: Council, actor: Person, memberId?: string | null): Promise<CouncilMember> {
     const seats = await this.seatsOf(em, council, actor);
-    if (seats.length === 0) {
+    const [first] = seats;
+    if (!first) {
       throw userError(
         'NOT_A_MEMBER',
         `${actor.name} holds no seat on ${council.name} and is not a member of an organisation that does; only its members may do this.`,
@@ -216,7 +218,7 @@ export class CouncilService {
         'memberId',
       );
     }
-    return seats[0];
+    return first;
   }
 
   // ---- meetings -----------------------------------------------------------------------
@@ -306,9 +308,12 @@ export class CouncilService {
       const meeting = await em.findOneOrFail(CouncilMeeting, { uuid: meetingUuid });
       await this.requireMembership(em, await this.councilOfMeeting(em, meeting.uuid), actor);
       const request = input.requestId ? await requireEntity(em, Request, 'Request', input.requestId, 'requestId') : null;
-      const [{ next }] = await em.execute<{ next: number }[]>(
-        'SELECT coalesce(max(position), 0) + 1 AS next FROM council.agenda_item WHERE meeting_id = ?',
-        [meeting.uuid],
+      const { next } = expectRow(
+        await em.execute<{ next: number }[]>(
+          'SELECT coalesce(max(position), 0) + 1 AS next FROM council.agenda_item WHERE meeting_id = ?',
+          [meeting.uuid],
+        ),
+        'the next agenda position',
       );
       const kind = request ? AgendaItemKind.REQUEST : input.gridFindingId ? AgendaItemKind.GRID_FINDING : AgendaItemKind.TOPIC;
       const item = em.create(CouncilAgendaItem, {
@@ -365,9 +370,9 @@ export class CouncilService {
     await requireVisible(this.ctx, this.ctx.em, CouncilProposal, 'CouncilProposal', proposalId, 'proposalId');
     return this.run(async ({ em, emit }) => {
       const uuid = localId(proposalId, 'CouncilProposal', 'proposalId');
-      const rows = await em.execute<{ status: string }[]>('SELECT status FROM council.proposal WHERE id = ? FOR SHARE', [uuid]);
-      if (!rows.length) throw userError('NOT_FOUND', `No CouncilProposal has the id given in "proposalId" (${proposalId}).`, 'proposalId');
-      if (rows[0].status !== ProposalStatus.OPEN) {
+      const [row] = await em.execute<{ status: string }[]>('SELECT status FROM council.proposal WHERE id = ? FOR SHARE', [uuid]);
+      if (!row) throw userError('NOT_FOUND', `No CouncilProposal has the id given in "proposalId" (${proposalId}).`, 'proposalId');
+      if (row.status !== ProposalStatus.OPEN) {
         throw userError(
           'PROPOSAL_CLOSED',
           'Voting on this proposal has closed; its outcome is recorded. Votes are taken only while a proposal is open.',
@@ -379,24 +384,24 @@ export class CouncilService {
       const seat = await this.requireSeat(em, council, actor, memberId);
       let ballotId: string | undefined;
       if (change) {
-        const updated = await em.execute<{ id: string }[]>(
+        const [updated] = await em.execute<{ id: string }[]>(
           'UPDATE council.ballot SET choice = ?, cast_by_id = ?, updated_at = ? WHERE proposal_id = ? AND member_id = ? RETURNING id',
           [choice, actor.uuid, this.ctx.now(), uuid, seat.uuid],
         );
-        if (!updated.length)
+        if (!updated)
           throw userError(
             'NO_VOTE_YET',
             `${seatName(seat)} has not voted on this proposal yet; cast the vote with castCouncilVote.`,
             'proposalId',
           );
-        ballotId = updated[0].id;
+        ballotId = updated.id;
       } else {
-        const inserted = await em.execute<{ id: string }[]>(
+        const [inserted] = await em.execute<{ id: string }[]>(
           `INSERT INTO council.ballot (id, proposal_id, member_id, choice, cast_by_id, created_at, updated_at)
            VALUES (gen_random_uuid(), ?, ?, ?, ?, ?, ?) ON CONFLICT ON CONSTRAINT ballot_one_per_member DO NOTHING RETURNING id`,
           [uuid, seat.uuid, choice, actor.uuid, this.ctx.now(), this.ctx.now()],
         );
-        if (!inserted.length) {
+        if (!inserted) {
           const existing = await em.findOneOrFail(CouncilBallot, { proposal: uuid, member: seat }, { refresh: true, populate: ['castBy'] });
           throw userError(
             'ALREADY_VOTED',
@@ -404,7 +409,7 @@ export class CouncilService {
             'proposalId',
           );
         }
-        ballotId = inserted[0].id;
+        ballotId = inserted.id;
       }
       await emit('council.vote-cast', { ...base(council), proposalId: uuid, memberId: seat.uuid, changed: change });
       return em.findOneOrFail(CouncilBallot, { uuid: ballotId }, { refresh: true });
@@ -422,9 +427,9 @@ export class CouncilService {
     await requireVisible(this.ctx, this.ctx.em, CouncilProposal, 'CouncilProposal', proposalId, 'proposalId');
     return this.run(async ({ em, emit }) => {
       const uuid = localId(proposalId, 'CouncilProposal', 'proposalId');
-      const rows = await em.execute<{ status: string }[]>('SELECT status FROM council.proposal WHERE id = ? FOR UPDATE', [uuid]);
-      if (!rows.length) throw userError('NOT_FOUND', `No CouncilProposal has the id given in "proposalId" (${proposalId}).`, 'proposalId');
-      if (rows[0].status !== ProposalStatus.OPEN)
+      const [row] = await em.execute<{ status: string }[]>('SELECT status FROM council.proposal WHERE id = ? FOR UPDATE', [uuid]);
+      if (!row) throw userError('NOT_FOUND', `No CouncilProposal has the id given in "proposalId" (${proposalId}).`, 'proposalId');
+      if (row.status !== ProposalStatus.OPEN)
         throw userError('PROPOSAL_CLOSED', 'This proposal is already closed; its outcome is recorded.', 'proposalId');
       const proposal = await em.findOneOrFail(CouncilProposal, { uuid }, { populate: ['agendaItem'], refresh: true });
       const council = await this.councilOfMeeting(em, proposal.agendaItem.meeting.uuid);
@@ -508,9 +513,9 @@ export class CouncilService {
     const actor = await actingPerson(this.ctx);
     return this.run(async ({ em }) => {
       const uuid = localId(pollId, 'CouncilResidentPoll', 'pollId');
-      const rows = await em.execute<{ status: string }[]>('SELECT status FROM council.resident_poll WHERE id = ? FOR SHARE', [uuid]);
-      if (!rows.length) throw userError('NOT_FOUND', `No CouncilResidentPoll has the id given in "pollId" (${pollId}).`, 'pollId');
-      if (rows[0].status !== ProposalStatus.OPEN)
+      const [row] = await em.execute<{ status: string }[]>('SELECT status FROM council.resident_poll WHERE id = ? FOR SHARE', [uuid]);
+      if (!row) throw userError('NOT_FOUND', `No CouncilResidentPoll has the id given in "pollId" (${pollId}).`, 'pollId');
+      if (row.status !== ProposalStatus.OPEN)
         throw userError('POLL_CLOSED', "This residents' poll has closed; answers are taken only while it is open.", 'pollId');
       const resident = await em.execute(
         `SELECT 1 FROM public.person p
@@ -542,21 +547,24 @@ export class CouncilService {
     const actor = await actingPerson(this.ctx);
     return this.run(async ({ em, emit }) => {
       const uuid = localId(pollId, 'CouncilResidentPoll', 'pollId');
-      const rows = await em.execute<{ status: string }[]>('SELECT status FROM council.resident_poll WHERE id = ? FOR UPDATE', [uuid]);
-      if (!rows.length) throw userError('NOT_FOUND', `No CouncilResidentPoll has the id given in "pollId" (${pollId}).`, 'pollId');
-      if (rows[0].status !== ProposalStatus.OPEN) throw userError('POLL_CLOSED', "This residents' poll is already closed.", 'pollId');
+      const [row] = await em.execute<{ status: string }[]>('SELECT status FROM council.resident_poll WHERE id = ? FOR UPDATE', [uuid]);
+      if (!row) throw userError('NOT_FOUND', `No CouncilResidentPoll has the id given in "pollId" (${pollId}).`, 'pollId');
+      if (row.status !== ProposalStatus.OPEN) throw userError('POLL_CLOSED', "This residents' poll is already closed.", 'pollId');
       const poll = await em.findOneOrFail(CouncilResidentPoll, { uuid }, { populate: ['proposal.agendaItem'], refresh: true });
       const council = await this.councilOfMeeting(em, poll.proposal.agendaItem.meeting.uuid);
       await this.requireMembership(em, council, actor);
-      const [counts] = await em.execute<{ agree: string; disagree: string; eligible: string }[]>(
-        `SELECT (SELECT count(*) FROM council.resident_poll_answer WHERE poll_id = ? AND answer = 'agree') AS agree,
-                (SELECT count(*) FROM council.resident_poll_answer WHERE poll_id = ? AND answer = 'disagree') AS disagree,
-                (SELECT count(DISTINCT p.id) FROM public.person p
-                   JOIN public.place h ON h.id = p.household_id
-                   JOIN council.resident_poll_place pp ON pp.poll_id = ?
-                   JOIN public.place a ON a.id = pp.place_id
-                  WHERE h.path LIKE a.path || '%') AS eligible`,
-        [uuid, uuid, uuid],
+      const counts = expectRow(
+        await em.execute<{ agree: string; disagree: string; eligible: string }[]>(
+          `SELECT (SELECT count(*) FROM council.resident_poll_answer WHERE poll_id = ? AND answer = 'agree') AS agree,
+                  (SELECT count(*) FROM council.resident_poll_answer WHERE poll_id = ? AND answer = 'disagree') AS disagree,
+                  (SELECT count(DISTINCT p.id) FROM public.person p
+                     JOIN public.place h ON h.id = p.household_id
+                     JOIN council.resident_poll_place pp ON pp.poll_id = ?
+                     JOIN public.place a ON a.id = pp.place_id
+                    WHERE h.path LIKE a.path || '%') AS eligible`,
+          [uuid, uuid, uuid],
+        ),
+        'the poll counts',
       );
       Object.assign(poll, {
         status: ProposalStatus.CLOSED,
@@ -693,9 +701,9 @@ export class CouncilService {
     return this.run(async (tx) => {
       const { em, emit } = tx;
       const uuid = localId(actionItemId, 'CouncilActionItem', 'id');
-      const found = await em.execute<{ decision_id: string }[]>('SELECT decision_id FROM council.action_item WHERE id = ?', [uuid]);
-      if (!found.length) throw userError('NOT_FOUND', `No CouncilActionItem has the id given in "id" (${actionItemId}).`, 'id');
-      await em.execute('SELECT id FROM council.decision WHERE id = ? FOR UPDATE', [found[0].decision_id]);
+      const [found] = await em.execute<{ decision_id: string }[]>('SELECT decision_id FROM council.action_item WHERE id = ?', [uuid]);
+      if (!found) throw userError('NOT_FOUND', `No CouncilActionItem has the id given in "id" (${actionItemId}).`, 'id');
+      await em.execute('SELECT id FROM council.decision WHERE id = ? FOR UPDATE', [found.decision_id]);
       const item = await em.findOneOrFail(CouncilActionItem, { uuid }, { refresh: true, populate: ['ownerOrganization', 'ownerPerson'] });
       const owner = item.ownerPerson
         ? item.ownerPerson.uuid === actor.uuid
@@ -710,11 +718,14 @@ export class CouncilService {
       item.status = status;
       item.updatedAt = this.ctx.now();
       await em.flush();
-      const decision = await em.findOneOrFail(CouncilDecision, { uuid: found[0].decision_id }, { populate: ['proposal.agendaItem'] });
+      const decision = await em.findOneOrFail(CouncilDecision, { uuid: found.decision_id }, { populate: ['proposal.agendaItem'] });
       const council = await this.councilOfMeeting(em, decision.proposal.agendaItem.meeting.uuid);
-      const [counts] = await em.execute<{ done: string; total: string }[]>(
-        "SELECT count(*) FILTER (WHERE status = 'done') AS done, count(*) AS total FROM council.action_item WHERE decision_id = ?",
-        [decision.uuid],
+      const counts = expectRow(
+        await em.execute<{ done: string; total: string }[]>(
+          "SELECT count(*) FILTER (WHERE status = 'done') AS done, count(*) AS total FROM council.action_item WHERE decision_id = ?",
+          [decision.uuid],
+        ),
+        'the action item counts',
       );
       const done = Number(counts.done);
       const total = Number(counts.total);

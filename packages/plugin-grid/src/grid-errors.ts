@@ -1,4 +1,4 @@
-import { canSee, type GongzhiContext, requireEntity, requireVisible, RequestPayload, RequestRuleError, userError } from '@gongzhi/core';
+import { canSee, type GongzhiContext, requireVisible, RequestPayload, RequestRuleError, userError } from '@gongzhi/core';
 import { Grid } from './grid.entity.js';
 import type { GridServices } from './grid.services.js';
 

@@ -12,7 +12,6 @@ import {
   RequestKind,
   RequestPriority,
   RequestService,
-  requireEntity,
   requireIsoDate,
   requirePerson,
   requirePlace,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ancestorIds, type EventEmitter, type GongzhiContext, type Person, Place, PlaceType, userError } from '@gongzhi/core';
+import { ancestorIds, type EventEmitter, expectRow, type GongzhiContext, type Person, Place, PlaceType, userError } from '@gongzhi/core';
 import type { EntityManager } from './entity-manager.js';
 import { type MoralBankAccount } from './account.entity.js';
 import { assertMaySpend, type MoralBankOptions } from './bank.service.js';
@@ -115,10 +115,13 @@ export async function configureVenue(
 }
 
 async function bookingEvent(em: EntityManager, emit: EventEmitter, bookingId: string): Promise<void> {
-  const [row] = await sql<{ venue_id: string; account_id: string; path: string; status: string }>(
-    em,
-    'SELECT b.venue_id, b.account_id, p.path, b.status FROM moral_bank.booking b JOIN public.place p ON p.id = b.venue_id WHERE b.id = ?',
-    [bookingId],
+  const row = expectRow(
+    await sql<{ venue_id: string; account_id: string; path: string; status: string }>(
+      em,
+      'SELECT b.venue_id, b.account_id, p.path, b.status FROM moral_bank.booking b JOIN public.place p ON p.id = b.venue_id WHERE b.id = ?',
+      [bookingId],
+    ),
+    `booking ${bookingId}`,
   );
   await emit('moral-bank.booking-changed', {
     bookingId,
@@ -312,14 +315,14 @@ interface BookingRow {
 }
 
 async function lockBooking(em: EntityManager, bookingId: string): Promise<BookingRow> {
-  const [row] = await sql<BookingRow>(
+  const rows = await sql<BookingRow>(
     em,
     `SELECT b.id, b.account_id, v.community_id, b.starts_at, b.minutes, b.status, v.refund_cutoff_minutes, v.no_show_forfeit_percent, p.name
      FROM moral_bank.booking b JOIN moral_bank.venue_policy v ON v.venue_id = b.venue_id JOIN public.place p ON p.id = b.venue_id
      WHERE b.id = ? FOR UPDATE OF b`,
     [bookingId],
   );
-  return row;
+  return expectRow(rows, `booking ${bookingId} (locked)`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type EventEmitter, userError } from '@gongzhi/core';
+import { type EventEmitter, expectRow, userError } from '@gongzhi/core';
 import type { EntityManager } from './entity-manager.js';
 import { AccountHolderKind } from './account.entity.js';
 import { type TransactionKind } from './transaction.entity.js';
@@ -111,12 +111,16 @@ export async function postTransaction(em: EntityManager, input: PostInput): Prom
     ],
   );
   if (inserted.length === 0) {
-    const [existing] = await sql<{ id: string; request_hash: string | null }>(
-      em,
-      input.sourceId
-        ? 'SELECT id, request_hash FROM moral_bank.ledger_transaction WHERE source_id = ?'
-        : 'SELECT id, request_hash FROM moral_bank.ledger_transaction WHERE idempotency_key = ?',
-      [input.sourceId ?? input.idempotencyKey],
+    // The insert skipped a conflicting row, so the earlier transaction exists.
+    const existing = expectRow(
+      await sql<{ id: string; request_hash: string | null }>(
+        em,
+        input.sourceId
+          ? 'SELECT id, request_hash FROM moral_bank.ledger_transaction WHERE source_id = ?'
+          : 'SELECT id, request_hash FROM moral_bank.ledger_transaction WHERE idempotency_key = ?',
+        [input.sourceId ?? input.idempotencyKey],
+      ),
+      'the earlier ledger transaction with this key',
     );
     return { status: 'duplicate', transactionId: existing.id, requestHash: existing.request_hash };
   }
@@ -197,12 +201,15 @@ export async function ensureAccount(
     ],
   );
   if (inserted.length) return { id, created: true };
-  const [row] = await sql<{ id: string }>(
-    em,
-    column
-      ? `SELECT id FROM moral_bank.account WHERE community_id = ? AND ${column} = ?`
-      : `SELECT id FROM moral_bank.account WHERE community_id = ? AND holder_kind = 'bank'`,
-    column ? [communityId, (holder as { id: string }).id] : [communityId],
+  const row = expectRow(
+    await sql<{ id: string }>(
+      em,
+      column
+        ? `SELECT id FROM moral_bank.account WHERE community_id = ? AND ${column} = ?`
+        : `SELECT id FROM moral_bank.account WHERE community_id = ? AND holder_kind = 'bank'`,
+      column ? [communityId, (holder as { id: string }).id] : [communityId],
+    ),
+    'the existing account',
   );
   return { id: row.id, created: false };
 }
@@ -220,12 +227,15 @@ export async function communityRate(em: EntityManager, communityId: string, defa
 
 /** Emits the posted-transaction event (after commit, through the bus's transaction). */
 export async function announce(em: EntityManager, emit: EventEmitter, transactionId: string): Promise<void> {
-  const [row] = await sql<{ community_id: string; path: string; kind: string; minutes: number; accounts: string[] }>(
-    em,
-    `SELECT t.community_id, p.path, t.kind, t.minutes,
-       (SELECT array_agg(e.account_id::text ORDER BY e.seq) FROM moral_bank.entry e WHERE e.transaction_id = t.id) AS accounts
-     FROM moral_bank.ledger_transaction t JOIN public.place p ON p.id = t.community_id WHERE t.id = ?`,
-    [transactionId],
+  const row = expectRow(
+    await sql<{ community_id: string; path: string; kind: string; minutes: number; accounts: string[] }>(
+      em,
+      `SELECT t.community_id, p.path, t.kind, t.minutes,
+         (SELECT array_agg(e.account_id::text ORDER BY e.seq) FROM moral_bank.entry e WHERE e.transaction_id = t.id) AS accounts
+       FROM moral_bank.ledger_transaction t JOIN public.place p ON p.id = t.community_id WHERE t.id = ?`,
+      [transactionId],
+    ),
+    `ledger transaction ${transactionId}`,
   );
   await emit('moral-bank.transaction-posted', {
     transactionId,

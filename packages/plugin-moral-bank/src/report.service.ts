@@ -1,3 +1,4 @@
+import { expectRow } from '@gongzhi/core';
 import type { EntityManager } from './entity-manager.js';
 import { marks, sql } from './ledger.service.js';
 
@@ -123,12 +124,15 @@ export interface LedgerCheck {
 export async function verifyLedger(em: EntityManager, communityId: string | null): Promise<LedgerCheck> {
   const scope = communityId ? 'WHERE community_id = ?' : '';
   const params = communityId ? [communityId] : [];
-  const [totals] = await sql<{ transactions: number; entries: number; entry_sum: number }>(
-    em,
-    `SELECT (SELECT count(*) FROM moral_bank.ledger_transaction ${scope})::int AS transactions,
-       count(e.seq)::int AS entries, coalesce(sum(e.amount), 0)::bigint AS entry_sum
-     FROM moral_bank.entry e JOIN moral_bank.account a ON a.id = e.account_id ${communityId ? 'WHERE a.community_id = ?' : ''}`,
-    [...params, ...params],
+  const totals = expectRow(
+    await sql<{ transactions: number; entries: number; entry_sum: number }>(
+      em,
+      `SELECT (SELECT count(*) FROM moral_bank.ledger_transaction ${scope})::int AS transactions,
+         count(e.seq)::int AS entries, coalesce(sum(e.amount), 0)::bigint AS entry_sum
+       FROM moral_bank.entry e JOIN moral_bank.account a ON a.id = e.account_id ${communityId ? 'WHERE a.community_id = ?' : ''}`,
+      [...params, ...params],
+    ),
+    'the ledger totals',
   );
   const mismatches = await sql<{ account_id: string; cached: number; computed: number }>(
     em,

@@ -1,4 +1,15 @@
-import { authorize, canSee, type GongzhiContext, type Person, Place, placePath, refId, requireEntity, userError } from '@gongzhi/core';
+import {
+  authorize,
+  canSee,
+  expectRow,
+  type GongzhiContext,
+  type Person,
+  Place,
+  placePath,
+  refId,
+  requireEntity,
+  userError,
+} from '@gongzhi/core';
 import { VolunteerPermission } from './volunteer.permissions.js';
 import { VolunteerServiceEntry } from './service-entry.entity.js';
 import type { VolunteerShiftSignup } from './shift.entity.js';
@@ -104,10 +115,13 @@ export class ServiceHoursService {
       );
       if (updated.length === 0) {
         // Someone decided first (maybe at this very moment): report what stands.
-        const [current] = await sql<{ status: string; verified_at: Date; name: string | null }>(
-          tx.em,
-          `SELECT e.status, e.verified_at, p.name FROM volunteer.service_entry e LEFT JOIN public.person p ON p.id = e.verified_by_id WHERE e.id = ?`,
-          [entry.uuid],
+        const current = expectRow(
+          await sql<{ status: string; verified_at: Date; name: string | null }>(
+            tx.em,
+            `SELECT e.status, e.verified_at, p.name FROM volunteer.service_entry e LEFT JOIN public.person p ON p.id = e.verified_by_id WHERE e.id = ?`,
+            [entry.uuid],
+          ),
+          `service entry ${entry.uuid}`,
         );
         throw userError(
           'ALREADY_VERIFIED',
@@ -158,12 +172,15 @@ export class ServiceHoursService {
           'entryId',
         );
       }
-      const [row] = await sql<{ total: number }>(
-        tx.em,
-        `SELECT o.minutes + coalesce((SELECT sum(c.minutes) FROM volunteer.service_entry c
-            WHERE c.corrects_entry_id = o.id AND c.status <> 'declined'), 0) AS total
-           FROM volunteer.service_entry o WHERE o.id = ? FOR UPDATE`,
-        [original.uuid],
+      const row = expectRow(
+        await sql<{ total: number }>(
+          tx.em,
+          `SELECT o.minutes + coalesce((SELECT sum(c.minutes) FROM volunteer.service_entry c
+              WHERE c.corrects_entry_id = o.id AND c.status <> 'declined'), 0) AS total
+             FROM volunteer.service_entry o WHERE o.id = ? FOR UPDATE`,
+          [original.uuid],
+        ),
+        `service entry ${original.uuid}`,
       );
       const total = Number(row.total);
       if (total + minutes < 0) {

@@ -1,8 +1,9 @@
 import {
   actingPerson,
+  expectRow,
   type GongzhiContext,
-  loadById,
   loadByForeignKey,
+  loadById,
   pageSize,
   Person,
   Place,
@@ -10,8 +11,8 @@ import {
   Request,
   requireEntity,
   requirePlace,
-  userError,
   requireVisible,
+  userError,
 } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { VolunteerServiceEntry } from './service-entry.entity.js';
@@ -79,10 +80,13 @@ export class VolunteerTaskResolver {
   }
 
   private async conflict(tx: Tx, task: VolunteerTask): Promise<never> {
-    const [now] = await sql<{ status: string; name: string | null }>(
-      tx.em,
-      'SELECT t.status, p.name FROM volunteer.task t LEFT JOIN public.person p ON p.id = t.claimed_by_id WHERE t.id = ?',
-      [task.uuid],
+    const now = expectRow(
+      await sql<{ status: string; name: string | null }>(
+        tx.em,
+        'SELECT t.status, p.name FROM volunteer.task t LEFT JOIN public.person p ON p.id = t.claimed_by_id WHERE t.id = ?',
+        [task.uuid],
+      ),
+      `task ${task.uuid}`,
     );
     if (now.status === VolunteerTaskStatus.CLAIMED)
       throw userError('ALREADY_CLAIMED', `This task was just claimed by ${now.name ?? 'someone else'}.`, 'taskId');

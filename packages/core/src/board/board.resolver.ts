@@ -1,5 +1,4 @@
 import { IsolationLevel } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Ctx, Field, FieldResolver, Float, ID, InputType, Int, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { GongzhiContext } from '../context.js';
 import { loadById } from '../graphql/loaders.js';
