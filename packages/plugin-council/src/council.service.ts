@@ -370,7 +370,7 @@ export class CouncilService {
     await requireVisible(this.ctx, this.ctx.em, CouncilProposal, 'CouncilProposal', proposalId, 'proposalId');
     return this.run(async ({ em, emit }) => {
       const uuid = localId(proposalId, 'CouncilProposal', 'proposalId');
-      const [row] = await em.execute<{ status: string }[]>('SELECT status FROM council.proposal WHERE id = ? FOR SHARE', [uuid]);
+      const [row] = await em.execute<{ status: ProposalStatus }[]>('SELECT status FROM council.proposal WHERE id = ? FOR SHARE', [uuid]);
       if (!row) throw userError('NOT_FOUND', `No CouncilProposal has the id given in "proposalId" (${proposalId}).`, 'proposalId');
       if (row.status !== ProposalStatus.OPEN) {
         throw userError(
@@ -427,7 +427,7 @@ export class CouncilService {
     await requireVisible(this.ctx, this.ctx.em, CouncilProposal, 'CouncilProposal', proposalId, 'proposalId');
     return this.run(async ({ em, emit }) => {
       const uuid = localId(proposalId, 'CouncilProposal', 'proposalId');
-      const [row] = await em.execute<{ status: string }[]>('SELECT status FROM council.proposal WHERE id = ? FOR UPDATE', [uuid]);
+      const [row] = await em.execute<{ status: ProposalStatus }[]>('SELECT status FROM council.proposal WHERE id = ? FOR UPDATE', [uuid]);
       if (!row) throw userError('NOT_FOUND', `No CouncilProposal has the id given in "proposalId" (${proposalId}).`, 'proposalId');
       if (row.status !== ProposalStatus.OPEN)
         throw userError('PROPOSAL_CLOSED', 'This proposal is already closed; its outcome is recorded.', 'proposalId');
@@ -513,7 +513,9 @@ export class CouncilService {
     const actor = await actingPerson(this.ctx);
     return this.run(async ({ em }) => {
       const uuid = localId(pollId, 'CouncilResidentPoll', 'pollId');
-      const [row] = await em.execute<{ status: string }[]>('SELECT status FROM council.resident_poll WHERE id = ? FOR SHARE', [uuid]);
+      const [row] = await em.execute<{ status: ProposalStatus }[]>('SELECT status FROM council.resident_poll WHERE id = ? FOR SHARE', [
+        uuid,
+      ]);
       if (!row) throw userError('NOT_FOUND', `No CouncilResidentPoll has the id given in "pollId" (${pollId}).`, 'pollId');
       if (row.status !== ProposalStatus.OPEN)
         throw userError('POLL_CLOSED', "This residents' poll has closed; answers are taken only while it is open.", 'pollId');
@@ -547,7 +549,9 @@ export class CouncilService {
     const actor = await actingPerson(this.ctx);
     return this.run(async ({ em, emit }) => {
       const uuid = localId(pollId, 'CouncilResidentPoll', 'pollId');
-      const [row] = await em.execute<{ status: string }[]>('SELECT status FROM council.resident_poll WHERE id = ? FOR UPDATE', [uuid]);
+      const [row] = await em.execute<{ status: ProposalStatus }[]>('SELECT status FROM council.resident_poll WHERE id = ? FOR UPDATE', [
+        uuid,
+      ]);
       if (!row) throw userError('NOT_FOUND', `No CouncilResidentPoll has the id given in "pollId" (${pollId}).`, 'pollId');
       if (row.status !== ProposalStatus.OPEN) throw userError('POLL_CLOSED', "This residents' poll is already closed.", 'pollId');
       const poll = await em.findOneOrFail(CouncilResidentPoll, { uuid }, { populate: ['proposal.agendaItem'], refresh: true });

@@ -138,7 +138,7 @@ async function seedFiveParty(em: EntityManager, now: () => Date): Promise<void> 
     const ctx = { em, now, caller: null } as unknown as GongzhiContext;
     await advanceRequest(
       ctx,
-      { em, emit: async () => undefined },
+      { em, emit: () => Promise.resolve() },
       request.uuid,
       RequestStatus.IN_PROGRESS,
       secretary,

@@ -76,7 +76,7 @@ export async function escalateOverdue(deps: {
         const locked = await tx.em.execute('SELECT id FROM public.request WHERE id = ? FOR UPDATE SKIP LOCKED', [candidate.id]);
         if (!locked.length) return false;
         const recheck = overdueSql(options, now, { id: candidate.id, level: candidate.level });
-        const [still] = (await tx.em.execute(recheck.sql, recheck.params)) as Overdue[];
+        const [still] = await tx.em.execute<Overdue[]>(recheck.sql, recheck.params);
         if (!still) return false;
         const service = RequestService.within(tx, deps.now);
         const hours = Number(still.hours);

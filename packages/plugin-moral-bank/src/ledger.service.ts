@@ -8,8 +8,8 @@ import { type TransactionKind } from './transaction.entity.js';
 export const MAX_MINUTES = 60_000;
 
 /** Runs one SQL statement in the EntityManager's transaction; `?` placeholders. */
-export function sql<T = Record<string, any>>(em: EntityManager, text: string, params: unknown[] = []): Promise<T[]> {
-  return em.execute(text, params as any[]) as Promise<T[]>;
+export function sql<T extends object = Record<string, unknown>>(em: EntityManager, text: string, params: unknown[] = []): Promise<T[]> {
+  return em.execute<T[]>(text, params);
 }
 
 /** `?, ?, ?` for a list of values. */

@@ -81,7 +81,7 @@ export class VolunteerTaskResolver {
 
   private async conflict(tx: Tx, task: VolunteerTask): Promise<never> {
     const now = expectRow(
-      await sql<{ status: string; name: string | null }>(
+      await sql<{ status: VolunteerTaskStatus; name: string | null }>(
         tx.em,
         'SELECT t.status, p.name FROM volunteer.task t LEFT JOIN public.person p ON p.id = t.claimed_by_id WHERE t.id = ?',
         [task.uuid],

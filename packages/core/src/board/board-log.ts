@@ -64,7 +64,7 @@ export class BoardSources {
       for (const [name, ref] of Object.entries(source.events)) {
         if (!ref) continue;
         const list = this.byEvent.get(name) ?? [];
-        list.push({ source, ref: ref as never });
+        list.push({ source, ref });
         this.byEvent.set(name, list);
       }
     }

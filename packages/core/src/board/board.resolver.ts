@@ -288,7 +288,7 @@ export class TaskBoardResolver {
     const { entry } = delivery;
     const source = hub.sources.byType.get(entry.itemType);
     const [item] = source ? await source.load(ctx.em, [entry.itemId]) : [];
-    const facts = item && source ? source.card(item) : null;
+    const found = item && source ? { item, facts: source.card(item) } : null;
     return Object.assign(new TaskBoardChange(), {
       sequence: entry.seq,
       refetch: false,
@@ -296,8 +296,8 @@ export class TaskBoardResolver {
       itemType: entry.itemType,
       itemId: toGlobalId(entry.itemType, entry.itemId),
       occurredAt: entry.occurredAt,
-      inBoard: facts ? inBoard(facts, checkFilter(hub, filter)) : false,
-      card: facts ? makeCard(entry.itemType, item, facts, ctx.now()) : null,
+      inBoard: found ? inBoard(found.facts, checkFilter(hub, filter)) : false,
+      card: found ? makeCard(entry.itemType, found.item, found.facts, ctx.now()) : null,
     });
   }
 }

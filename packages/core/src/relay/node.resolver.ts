@@ -20,6 +20,6 @@ export class NodeResolver {
       (m) => !m.abstract && m.class && graphQLTypeName(m.class as EntityClass) === parsed.type,
     );
     if (!meta) return null;
-    return (await ctx.em.findOne(meta.class as never, { uuid: parsed.id } as never)) as Node | null;
+    return ctx.em.findOne<Node>(meta.class as never, { uuid: parsed.id } as never);
   }
 }
