@@ -3,7 +3,7 @@ import { ancestorIds, type EventEmitter, expectRow, type GongzhiContext, type Pe
 import type { EntityManager } from './entity-manager.js';
 import { type MoralBankAccount } from './account.entity.js';
 import { assertMaySpend, type MoralBankOptions } from './bank.service.js';
-import { announce, bankAccountId, isPgError, marks, postTransaction, sql } from './ledger.service.js';
+import { announce, bankAccountId, isPgError, marks, postTransaction, retryOnDeadlock, sql } from './ledger.service.js';
 import { TransactionKind } from './transaction.entity.js';
 import { BookingStatus, MoralBankBooking, MoralBankVenuePolicy, type OpeningHours, type PriorityWindow } from './venue.entity.js';
 import {
@@ -261,43 +261,46 @@ export async function book(ctx: GongzhiContext, input: BookInput, actor: Person)
     throw userError('BAD_USER_INPUT', '"purpose" must be at most 200 characters.', 'purpose');
 
   const id = randomUUID();
-  await ctx.events.transaction(
-    ctx.em,
-    async ({ em, emit }) => {
-      const now = ctx.now();
-      const status = window ? BookingStatus.REQUESTED : BookingStatus.CONFIRMED;
-      try {
-        await sql(
-          em,
-          `INSERT INTO moral_bank.booking (id, venue_id, account_id, starts_at, ends_at, minutes, status, in_priority_window, priority_points, purpose, booked_by_id, created_at, updated_at)
+  // Two losers of a race for one slot may deadlock in the overlap check; retried, they get SLOT_TAKEN.
+  await retryOnDeadlock(() =>
+    ctx.events.transaction(
+      ctx.em,
+      async ({ em, emit }) => {
+        const now = ctx.now();
+        const status = window ? BookingStatus.REQUESTED : BookingStatus.CONFIRMED;
+        try {
+          await sql(
+            em,
+            `INSERT INTO moral_bank.booking (id, venue_id, account_id, starts_at, ends_at, minutes, status, in_priority_window, priority_points, purpose, booked_by_id, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [id, venue.uuid, account.uuid, startsAt, endsAt, minutes, status, !!window, points, input.purpose, actor.uuid, now, now],
-        );
-      } catch (err) {
-        if (isPgError(err, '23P01', 'booking_no_overlap')) {
-          throw userError(
-            'SLOT_TAKEN',
-            `${venue.name} is already booked for part of ${startsAt.toISOString()}–${endsAt.toISOString()}; choose another time.`,
-            'startsAt',
+            [id, venue.uuid, account.uuid, startsAt, endsAt, minutes, status, !!window, points, input.purpose, actor.uuid, now, now],
           );
+        } catch (err) {
+          if (isPgError(err, '23P01', 'booking_no_overlap')) {
+            throw userError(
+              'SLOT_TAKEN',
+              `${venue.name} is already booked for part of ${startsAt.toISOString()}–${endsAt.toISOString()}; choose another time.`,
+              'startsAt',
+            );
+          }
+          throw err;
         }
-        throw err;
-      }
-      if (!window)
-        await debit(
-          em,
-          emit,
-          policy.community.uuid,
-          id,
-          account.uuid,
-          minutes,
-          actor.uuid,
-          now,
-          `${venue.name} ${input.purpose ?? ''}`.trim(),
-        );
-      await bookingEvent(em, emit, id);
-    },
-    actor.uuid,
+        if (!window)
+          await debit(
+            em,
+            emit,
+            policy.community.uuid,
+            id,
+            account.uuid,
+            minutes,
+            actor.uuid,
+            now,
+            `${venue.name} ${input.purpose ?? ''}`.trim(),
+          );
+        await bookingEvent(em, emit, id);
+      },
+      actor.uuid,
+    ),
   );
   return ctx.em.fork().findOneOrFail(MoralBankBooking, { uuid: id });
 }

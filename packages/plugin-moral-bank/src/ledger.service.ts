@@ -61,6 +61,22 @@ export function isPgError(err: unknown, code: string, constraint?: string): bool
 }
 
 /**
+ * Runs `work`, one whole database transaction, again when PostgreSQL aborted it to break a
+ * deadlock (up to `attempts` runs in all). Racing inserts of overlapping rows under an
+ * exclusion constraint can deadlock inside the constraint check, each waiting for the other's
+ * uncommitted row; run again, the loser meets the winner's row and gets the constraint's error.
+ */
+export async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (attempt >= attempts || !isPgError(err, '40P01')) throw err;
+    }
+  }
+}
+
+/**
  * Posts one balanced transaction in the caller's database transaction:
  *
  * 1. inserts the transaction row first; a unique source id or idempotency key already taken
