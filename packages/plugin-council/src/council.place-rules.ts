@@ -1,8 +1,9 @@
-import { batchLoader, type GongzhiContext, type PlaceRule, refId } from '@gongzhi/core';
+import { batchLoader, type GongzhiContext, organizationMemberIds, type PlaceRule, refId } from '@gongzhi/core';
 import { Council, CouncilMember } from './council.entity.js';
 import { CouncilActionItem, CouncilDecision, CouncilFundingSource } from './decision.entity.js';
 import { CouncilAgendaItem, CouncilAttendance, CouncilMeeting } from './meeting.entity.js';
 import { CouncilBallot, CouncilProposal, CouncilResidentPoll } from './proposal.entity.js';
+import { t } from './db.js';
 
 /** How each council table reaches its council: the foreign keys to follow, table by table. */
 const ROUTES = {
@@ -66,13 +67,13 @@ interface Owner {
  */
 function councilOf(table: keyof typeof ROUTES, row: { uuid: string }, ctx: GongzhiContext): Promise<Owner | null> {
   const route = ROUTES[table];
-  const joins = route.map(([column, target], i) => `JOIN council.${target} t${i + 1} ON t${i + 1}.id = t${i}.${column}`).join(' ');
+  const joins = route.map(([column, target], i) => `JOIN ${t(target)} t${i + 1} ON t${i + 1}.id = t${i}.${column}`).join(' ');
   const last = `t${route.length}`;
   return batchLoader<string, Owner | null>(ctx, `council.owner.${table}`, async (ids) => {
     const rows = await ctx.em
       .getConnection()
       .execute<{ id: string; council_id: string; community_id: string }[]>(
-        `SELECT t0.id, ${last}.id AS council_id, ${last}.community_id FROM council.${table} t0 ${joins} WHERE t0.id IN (?)`,
+        `SELECT t0.id, ${last}.id AS council_id, ${last}.community_id FROM ${t(table)} t0 ${joins} WHERE t0.id IN (?)`,
         [ids],
       );
     const byId = new Map(rows.map((r) => [r.id, { communityId: r.community_id, councilId: r.council_id }]));
@@ -83,15 +84,26 @@ function councilOf(table: keyof typeof ROUTES, row: { uuid: string }, ctx: Gongz
 /** The people who sit on a council, in person or through an organisation's seat; batched per operation. */
 function membersOf(ctx: GongzhiContext, councilId: string): Promise<string[]> {
   return batchLoader<string, string[]>(ctx, 'council.members', async (ids) => {
-    const rows = await ctx.em.getConnection().execute<{ council_id: string; person_id: string }[]>(
-      `SELECT council_id, person_id FROM council.member WHERE council_id IN (?) AND person_id IS NOT NULL
-       UNION SELECT m.council_id, om.person_id FROM council.member m JOIN public.organization_member om ON om.organization_id = m.organization_id
-        WHERE m.council_id IN (?)`,
-      [ids, ids],
+    const seats = await ctx.em
+      .getConnection()
+      .execute<{ council_id: string; person_id: string | null; organization_id: string | null }[]>(
+        `SELECT council_id, person_id, organization_id FROM ${t('member')} WHERE council_id IN (?)`,
+        [ids],
+      );
+    // The members of the organisations holding seats: one batched read of core's for all of them.
+    const seated = await Promise.all(
+      seats.map(async (seat) => ({
+        seat,
+        organizationMembers: seat.organization_id ? await organizationMemberIds(ctx, seat.organization_id) : [],
+      })),
     );
-    const byCouncil = new Map<string, string[]>(ids.map((id) => [id, []]));
-    for (const r of rows) byCouncil.get(r.council_id)?.push(r.person_id);
-    return ids.map((id) => byCouncil.get(id)!);
+    const byCouncil = new Map<string, Set<string>>(ids.map((id) => [id, new Set()]));
+    for (const { seat, organizationMembers } of seated) {
+      const people = byCouncil.get(seat.council_id);
+      if (seat.person_id) people?.add(seat.person_id);
+      for (const personId of organizationMembers) people?.add(personId);
+    }
+    return ids.map((id) => [...byCouncil.get(id)!]);
   }).load(councilId);
 }
 

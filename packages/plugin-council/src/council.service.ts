@@ -4,13 +4,17 @@ import {
   type EventEmitter,
   expectRow,
   type GongzhiContext,
+  isResidentUnder,
   localId,
   Organization,
   OrganizationMember,
+  organizationMemberCount,
   type Person,
   type Place,
   placePath,
+  placeSummaries,
   PlaceType,
+  readContext,
   refId,
   Request,
   RequestStatus,
@@ -19,6 +23,7 @@ import {
   requirePerson,
   requirePlace,
   requireVisible,
+  residentCountUnder,
   userError,
 } from '@gongzhi/core';
 import { CouncilPermission } from './council.permissions.js';
@@ -32,6 +37,7 @@ import {
   ProposalStatus,
   type SeatType,
   VoteChoice,
+  VoteCounting,
 } from './council-enums.js';
 import { Council, CouncilMember } from './council.entity.js';
 import type { CouncilEventPayload } from './council.events.js';
@@ -46,6 +52,7 @@ import { CouncilAgendaItem, CouncilMeeting } from './meeting.entity.js';
 import { CouncilBallot, CouncilProposal, CouncilResidentPoll, CouncilResidentPollPlace } from './proposal.entity.js';
 import { advanceRequest } from './request-workflow.js';
 import { outcome } from './voting.js';
+import { t } from './db.js';
 
 /** The plugin's options. */
 export interface CouncilOptions {
@@ -271,7 +278,7 @@ export class CouncilService {
       }
       for (const member of members) {
         await em.execute(
-          'INSERT INTO council.attendance (id, meeting_id, member_id, recorded_by_id) VALUES (gen_random_uuid(), ?, ?, ?) ON CONFLICT (meeting_id, member_id) DO NOTHING',
+          `INSERT INTO ${t('attendance')} (id, meeting_id, member_id, recorded_by_id) VALUES (gen_random_uuid(), ?, ?, ?) ON CONFLICT (meeting_id, member_id) DO NOTHING`,
           [meeting.uuid, member.uuid, actor.uuid],
           'run',
         );
@@ -302,7 +309,7 @@ export class CouncilService {
     return this.run(async ({ em }) => {
       const meetingUuid = localId(input.meetingId, 'CouncilMeeting', 'meetingId');
       // Lock the meeting so two items added at once take distinct positions.
-      const locked = await em.execute('SELECT id FROM council.meeting WHERE id = ? FOR UPDATE', [meetingUuid]);
+      const locked = await em.execute(`SELECT id FROM ${t('meeting')} WHERE id = ? FOR UPDATE`, [meetingUuid]);
       if (!locked.length)
         throw userError('NOT_FOUND', `No CouncilMeeting has the id given in "meetingId" (${input.meetingId}).`, 'meetingId');
       const meeting = await em.findOneOrFail(CouncilMeeting, { uuid: meetingUuid });
@@ -310,7 +317,7 @@ export class CouncilService {
       const request = input.requestId ? await requireEntity(em, Request, 'Request', input.requestId, 'requestId') : null;
       const { next } = expectRow(
         await em.execute<{ next: number }[]>(
-          'SELECT coalesce(max(position), 0) + 1 AS next FROM council.agenda_item WHERE meeting_id = ?',
+          `SELECT coalesce(max(position), 0) + 1 AS next FROM ${t('agenda_item')} WHERE meeting_id = ?`,
           [meeting.uuid],
         ),
         'the next agenda position',
@@ -370,7 +377,7 @@ export class CouncilService {
     await requireVisible(this.ctx, this.ctx.em, CouncilProposal, 'CouncilProposal', proposalId, 'proposalId');
     return this.run(async ({ em, emit }) => {
       const uuid = localId(proposalId, 'CouncilProposal', 'proposalId');
-      const [row] = await em.execute<{ status: ProposalStatus }[]>('SELECT status FROM council.proposal WHERE id = ? FOR SHARE', [uuid]);
+      const [row] = await em.execute<{ status: ProposalStatus }[]>(`SELECT status FROM ${t('proposal')} WHERE id = ? FOR SHARE`, [uuid]);
       if (!row) throw userError('NOT_FOUND', `No CouncilProposal has the id given in "proposalId" (${proposalId}).`, 'proposalId');
       if (row.status !== ProposalStatus.OPEN) {
         throw userError(
@@ -385,7 +392,7 @@ export class CouncilService {
       let ballotId: string | undefined;
       if (change) {
         const [updated] = await em.execute<{ id: string }[]>(
-          'UPDATE council.ballot SET choice = ?, cast_by_id = ?, updated_at = ? WHERE proposal_id = ? AND member_id = ? RETURNING id',
+          `UPDATE ${t('ballot')} SET choice = ?, cast_by_id = ?, updated_at = ? WHERE proposal_id = ? AND member_id = ? RETURNING id`,
           [choice, actor.uuid, this.ctx.now(), uuid, seat.uuid],
         );
         if (!updated)
@@ -397,7 +404,7 @@ export class CouncilService {
         ballotId = updated.id;
       } else {
         const [inserted] = await em.execute<{ id: string }[]>(
-          `INSERT INTO council.ballot (id, proposal_id, member_id, choice, cast_by_id, created_at, updated_at)
+          `INSERT INTO ${t('ballot')} (id, proposal_id, member_id, choice, cast_by_id, created_at, updated_at)
            VALUES (gen_random_uuid(), ?, ?, ?, ?, ?, ?) ON CONFLICT ON CONSTRAINT ballot_one_per_member DO NOTHING RETURNING id`,
           [uuid, seat.uuid, choice, actor.uuid, this.ctx.now(), this.ctx.now()],
         );
@@ -427,22 +434,30 @@ export class CouncilService {
     await requireVisible(this.ctx, this.ctx.em, CouncilProposal, 'CouncilProposal', proposalId, 'proposalId');
     return this.run(async ({ em, emit }) => {
       const uuid = localId(proposalId, 'CouncilProposal', 'proposalId');
-      const [row] = await em.execute<{ status: ProposalStatus }[]>('SELECT status FROM council.proposal WHERE id = ? FOR UPDATE', [uuid]);
+      const [row] = await em.execute<{ status: ProposalStatus }[]>(`SELECT status FROM ${t('proposal')} WHERE id = ? FOR UPDATE`, [uuid]);
       if (!row) throw userError('NOT_FOUND', `No CouncilProposal has the id given in "proposalId" (${proposalId}).`, 'proposalId');
       if (row.status !== ProposalStatus.OPEN)
         throw userError('PROPOSAL_CLOSED', 'This proposal is already closed; its outcome is recorded.', 'proposalId');
       const proposal = await em.findOneOrFail(CouncilProposal, { uuid }, { populate: ['agendaItem'], refresh: true });
       const council = await this.councilOfMeeting(em, proposal.agendaItem.meeting.uuid);
       await this.requireMembership(em, council, actor);
-      const weights = await em.execute<{ choice: VoteChoice | null; weight: number }[]>(
-        `SELECT b.choice,
-                CASE WHEN ? = 'per_person' AND m.organization_id IS NOT NULL
-                     THEN greatest(1, (SELECT count(*) FROM public.organization_member om WHERE om.organization_id = m.organization_id))::int
-                     ELSE 1 END AS weight
-           FROM council.member m
-           LEFT JOIN council.ballot b ON b.member_id = m.id AND b.proposal_id = ?
+      const seats = await em.execute<{ choice: VoteChoice | null; organization_id: string | null }[]>(
+        `SELECT b.choice, m.organization_id
+           FROM ${t('member')} m
+           LEFT JOIN ${t('ballot')} b ON b.member_id = m.id AND b.proposal_id = ?
           WHERE m.council_id = ?`,
-        [council.voteCounting, uuid, council.uuid],
+        [uuid, council.uuid],
+      );
+      // Per person, an organisation's seat weighs its member count (at least 1), read from core in one batch.
+      const members = readContext(em);
+      const weights = await Promise.all(
+        seats.map(async ({ choice, organization_id: organizationId }) => ({
+          choice,
+          weight:
+            council.voteCounting === VoteCounting.PER_PERSON && organizationId
+              ? Math.max(1, await organizationMemberCount(members, organizationId))
+              : 1,
+        })),
       );
       const tally = { forWeight: 0, againstWeight: 0, abstainWeight: 0, eligibleWeight: 0 };
       for (const { choice, weight } of weights) {
@@ -513,21 +528,14 @@ export class CouncilService {
     const actor = await actingPerson(this.ctx);
     return this.run(async ({ em }) => {
       const uuid = localId(pollId, 'CouncilResidentPoll', 'pollId');
-      const [row] = await em.execute<{ status: ProposalStatus }[]>('SELECT status FROM council.resident_poll WHERE id = ? FOR SHARE', [
+      const [row] = await em.execute<{ status: ProposalStatus }[]>(`SELECT status FROM ${t('resident_poll')} WHERE id = ? FOR SHARE`, [
         uuid,
       ]);
       if (!row) throw userError('NOT_FOUND', `No CouncilResidentPoll has the id given in "pollId" (${pollId}).`, 'pollId');
       if (row.status !== ProposalStatus.OPEN)
         throw userError('POLL_CLOSED', "This residents' poll has closed; answers are taken only while it is open.", 'pollId');
-      const resident = await em.execute(
-        `SELECT 1 FROM public.person p
-           JOIN public.place h ON h.id = p.household_id
-           JOIN council.resident_poll_place pp ON pp.poll_id = ?
-           JOIN public.place a ON a.id = pp.place_id
-          WHERE p.id = ? AND h.path LIKE a.path || '%' LIMIT 1`,
-        [uuid, actor.uuid],
-      );
-      if (!resident.length) {
+      const resident = await isResidentUnder(readContext(em), actor.uuid, await this.pollPaths(em, uuid));
+      if (!resident) {
         throw userError(
           'NOT_A_RESIDENT',
           `${actor.name} does not live in the places this poll asks (their household is not under any of them); only their residents answer.`,
@@ -535,7 +543,7 @@ export class CouncilService {
         );
       }
       const inserted = await em.execute(
-        `INSERT INTO council.resident_poll_answer (id, poll_id, person_id, answer) VALUES (gen_random_uuid(), ?, ?, ?)
+        `INSERT INTO ${t('resident_poll_answer')} (id, poll_id, person_id, answer) VALUES (gen_random_uuid(), ?, ?, ?)
          ON CONFLICT ON CONSTRAINT poll_answer_one_per_resident DO NOTHING RETURNING id`,
         [uuid, actor.uuid, answer],
       );
@@ -549,7 +557,7 @@ export class CouncilService {
     const actor = await actingPerson(this.ctx);
     return this.run(async ({ em, emit }) => {
       const uuid = localId(pollId, 'CouncilResidentPoll', 'pollId');
-      const [row] = await em.execute<{ status: ProposalStatus }[]>('SELECT status FROM council.resident_poll WHERE id = ? FOR UPDATE', [
+      const [row] = await em.execute<{ status: ProposalStatus }[]>(`SELECT status FROM ${t('resident_poll')} WHERE id = ? FOR UPDATE`, [
         uuid,
       ]);
       if (!row) throw userError('NOT_FOUND', `No CouncilResidentPoll has the id given in "pollId" (${pollId}).`, 'pollId');
@@ -557,19 +565,15 @@ export class CouncilService {
       const poll = await em.findOneOrFail(CouncilResidentPoll, { uuid }, { populate: ['proposal.agendaItem'], refresh: true });
       const council = await this.councilOfMeeting(em, poll.proposal.agendaItem.meeting.uuid);
       await this.requireMembership(em, council, actor);
-      const counts = expectRow(
-        await em.execute<{ agree: string; disagree: string; eligible: string }[]>(
-          `SELECT (SELECT count(*) FROM council.resident_poll_answer WHERE poll_id = ? AND answer = 'agree') AS agree,
-                  (SELECT count(*) FROM council.resident_poll_answer WHERE poll_id = ? AND answer = 'disagree') AS disagree,
-                  (SELECT count(DISTINCT p.id) FROM public.person p
-                     JOIN public.place h ON h.id = p.household_id
-                     JOIN council.resident_poll_place pp ON pp.poll_id = ?
-                     JOIN public.place a ON a.id = pp.place_id
-                    WHERE h.path LIKE a.path || '%') AS eligible`,
-          [uuid, uuid, uuid],
+      const answers = expectRow(
+        await em.execute<{ agree: string; disagree: string }[]>(
+          `SELECT (SELECT count(*) FROM ${t('resident_poll_answer')} WHERE poll_id = ? AND answer = 'agree') AS agree,
+                  (SELECT count(*) FROM ${t('resident_poll_answer')} WHERE poll_id = ? AND answer = 'disagree') AS disagree`,
+          [uuid, uuid],
         ),
-        'the poll counts',
+        'the poll answer counts',
       );
+      const counts = { ...answers, eligible: await residentCountUnder(readContext(em), await this.pollPaths(em, uuid)) };
       Object.assign(poll, {
         status: ProposalStatus.CLOSED,
         agreeCount: Number(counts.agree),
@@ -705,9 +709,9 @@ export class CouncilService {
     return this.run(async (tx) => {
       const { em, emit } = tx;
       const uuid = localId(actionItemId, 'CouncilActionItem', 'id');
-      const [found] = await em.execute<{ decision_id: string }[]>('SELECT decision_id FROM council.action_item WHERE id = ?', [uuid]);
+      const [found] = await em.execute<{ decision_id: string }[]>(`SELECT decision_id FROM ${t('action_item')} WHERE id = ?`, [uuid]);
       if (!found) throw userError('NOT_FOUND', `No CouncilActionItem has the id given in "id" (${actionItemId}).`, 'id');
-      await em.execute('SELECT id FROM council.decision WHERE id = ? FOR UPDATE', [found.decision_id]);
+      await em.execute(`SELECT id FROM ${t('decision')} WHERE id = ? FOR UPDATE`, [found.decision_id]);
       const item = await em.findOneOrFail(CouncilActionItem, { uuid }, { refresh: true, populate: ['ownerOrganization', 'ownerPerson'] });
       const owner = item.ownerPerson
         ? item.ownerPerson.uuid === actor.uuid
@@ -726,7 +730,7 @@ export class CouncilService {
       const council = await this.councilOfMeeting(em, decision.proposal.agendaItem.meeting.uuid);
       const counts = expectRow(
         await em.execute<{ done: string; total: string }[]>(
-          "SELECT count(*) FILTER (WHERE status = 'done') AS done, count(*) AS total FROM council.action_item WHERE decision_id = ?",
+          `SELECT count(*) FILTER (WHERE status = 'done') AS done, count(*) AS total FROM ${t('action_item')} WHERE decision_id = ?`,
           [decision.uuid],
         ),
         'the action item counts',
@@ -767,6 +771,16 @@ export class CouncilService {
     const council = await requireEntity(em, Council, 'Council', id, argument);
     await em.populate(council, ['community']);
     return council;
+  }
+
+  /** The paths of the places a residents' poll asks (their residents answer it). */
+  private async pollPaths(em: EntityManager, pollUuid: string): Promise<string[]> {
+    const rows = await em.execute<{ place_id: string }[]>(`SELECT place_id FROM ${t('resident_poll_place')} WHERE poll_id = ?`, [pollUuid]);
+    const places = await placeSummaries(
+      readContext(em),
+      rows.map((r) => r.place_id),
+    );
+    return [...places.values()].map((p) => p.path);
   }
 
   private async councilOfMeeting(em: EntityManager, meetingUuid: string): Promise<Council> {

@@ -27,6 +27,7 @@ import {
 } from './proposal.entity.js';
 import { CouncilBallotResolver, CouncilProposalResolver, CouncilResidentPollResolver } from './proposal.resolver.js';
 import { seedCouncils } from './seed.js';
+import { DB_SCHEMA } from './db.js';
 
 export * from './council-enums.js';
 export { CouncilPermission } from './council.permissions.js';
@@ -49,6 +50,7 @@ export { outcome, quorumMet, type Tally } from './voting.js';
 export const plugin = definePlugin<CouncilOptions>({
   id: 'council',
   version: packageVersion(import.meta.url),
+  dbSchema: DB_SCHEMA,
   coreRange: '^0.2.0',
   entities: [
     Council,

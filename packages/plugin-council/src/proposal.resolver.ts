@@ -7,6 +7,7 @@ import { CouncilDecision } from './decision.entity.js';
 import { CouncilAgendaItem } from './meeting.entity.js';
 import { CouncilBallot, CouncilProposal, CouncilResidentPoll, CouncilResidentPollPlace } from './proposal.entity.js';
 import { quorumMet } from './voting.js';
+import { t } from './db.js';
 
 /** The recorded count of a closed proposal. */
 @ObjectType({ description: 'The tally recorded when a proposal closed, with the rule, counting and quorum it was decided by.' })
@@ -169,7 +170,7 @@ export class CouncilResidentPollResolver {
   answerCount(@Root() poll: CouncilResidentPoll, @Ctx() ctx: GongzhiContext): Promise<number> {
     return batchLoader<string, number>(ctx, 'CouncilResidentPoll.answerCount', async (ids) => {
       const rows = await ctx.em.execute<{ poll_id: string; n: string }[]>(
-        'SELECT poll_id, count(*) AS n FROM council.resident_poll_answer WHERE poll_id IN (?) GROUP BY poll_id',
+        `SELECT poll_id, count(*) AS n FROM ${t('resident_poll_answer')} WHERE poll_id IN (?) GROUP BY poll_id`,
         [ids],
       );
       const byId = new Map(rows.map((r) => [r.poll_id, Number(r.n)]));

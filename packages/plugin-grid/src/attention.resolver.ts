@@ -1,4 +1,15 @@
-import { actingPerson, type GongzhiContext, loadById, Person, Place, PlaceType, refId, requirePlace, userError } from '@gongzhi/core';
+import {
+  actingPerson,
+  type GongzhiContext,
+  loadById,
+  Person,
+  Place,
+  placeSummaries,
+  PlaceType,
+  refId,
+  requirePlace,
+  userError,
+} from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { GridAttentionMark } from './attention-mark.entity.js';
 import { GridAttentionLevel } from './grid-enums.js';
@@ -6,6 +17,7 @@ import { scopeSql } from './grid-errors.js';
 import { pathIds, underSql } from './grid-queries.js';
 import { today } from './grid.resolver.js';
 import { requireGridWorkerAt } from './visit.resolver.js';
+import { t } from './db.js';
 
 const ORDER: Record<GridAttentionLevel, number> = { red: 0, orange: 1, green: 2 };
 const COLOURS: Record<GridAttentionLevel, string> = { red: '#d73027', orange: '#fc8d59', green: '#1a9850' };
@@ -87,9 +99,10 @@ export class GridAttentionResolver {
         await requireGridWorkerAt(em, place, me, today(ctx), 'placeId');
         // One colour change of a place at a time, so `previousLevel` is always the one replaced.
         await em.execute('SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))', ['grid.attention', place.uuid]);
-        const [current] = await em.execute<{ level: GridAttentionLevel }[]>('SELECT level FROM grid.attention_current WHERE place_id = ?', [
-          place.uuid,
-        ]);
+        const [current] = await em.execute<{ level: GridAttentionLevel }[]>(
+          `SELECT level FROM ${t('attention_current')} WHERE place_id = ?`,
+          [place.uuid],
+        );
         const mark = em.create(GridAttentionMark, {
           place,
           placePath: place.path,
@@ -101,7 +114,7 @@ export class GridAttentionResolver {
         });
         await em.flush();
         await em.execute(
-          `INSERT INTO grid.attention_current (place_id, mark_id, level, place_path) VALUES (?, ?, ?, ?)
+          `INSERT INTO ${t('attention_current')} (place_id, mark_id, level, place_path) VALUES (?, ?, ?, ?)
          ON CONFLICT (place_id) DO UPDATE SET mark_id = excluded.mark_id, level = excluded.level, place_path = excluded.place_path`,
           [place.uuid, mark.uuid, level, place.path],
         );
@@ -135,7 +148,7 @@ export class GridAttentionResolver {
     // Counts and marks only of places inside the caller's places (under a district, a community worker sees their community's).
     const scope = await scopeSql(ctx, 'c.place_path');
     const countRows: { level: GridAttentionLevel; n: number }[] = await ctx.em.execute(
-      `SELECT c.level, count(*)::int AS n FROM grid.attention_current c WHERE ${underSql('c.place_path', '?')}${scope.sql} GROUP BY c.level`,
+      `SELECT c.level, count(*)::int AS n FROM ${t('attention_current')} c WHERE ${underSql('c.place_path', '?')}${scope.sql} GROUP BY c.level`,
       [under.path, under.path, ...scope.params],
     );
     const counts = Object.assign(new GridAttentionCounts(), { red: 0, orange: 0, green: 0, total: 0 });
@@ -145,7 +158,7 @@ export class GridAttentionResolver {
     }
     const wanted = levels?.length ? levels : [GridAttentionLevel.RED, GridAttentionLevel.ORANGE, GridAttentionLevel.GREEN];
     const markIds: { mark_id: string }[] = await ctx.em.execute(
-      `SELECT c.mark_id FROM grid.attention_current c WHERE ${underSql('c.place_path', '?')} AND c.level IN (?)${scope.sql} LIMIT 2000`,
+      `SELECT c.mark_id FROM ${t('attention_current')} c WHERE ${underSql('c.place_path', '?')} AND c.level IN (?)${scope.sql} LIMIT 2000`,
       [under.path, under.path, wanted, ...scope.params],
     );
     const marks = markIds.length
@@ -154,11 +167,8 @@ export class GridAttentionResolver {
     marks.sort((a, b) => ORDER[a.level] - ORDER[b.level] || a.placePath.localeCompare(b.placePath));
     // Coordinates: the place's own, else the nearest ancestor's (a household's building).
     const ancestorIds = [...new Set(marks.flatMap((m) => pathIds(m.placePath)))];
-    const located: { id: string; latitude: number; longitude: number }[] = ancestorIds.length
-      ? await ctx.em.execute(
-          'SELECT id, latitude, longitude FROM public.place WHERE id IN (?) AND latitude IS NOT NULL AND longitude IS NOT NULL',
-          [ancestorIds],
-        )
+    const located = ancestorIds.length
+      ? [...(await placeSummaries(ctx, ancestorIds)).values()].filter((p) => p.latitude !== null && p.longitude !== null)
       : [];
     const coords = new Map(located.map((p) => [p.id, [Number(p.longitude), Number(p.latitude)]]));
     const features = marks.map((mark) => {

@@ -7,6 +7,7 @@ import { GridVisit } from './grid-visit.entity.js';
 import { GridWorker } from './grid-worker.entity.js';
 import { Grid } from './grid.entity.js';
 import { today } from './grid.resolver.js';
+import { t } from './db.js';
 
 /** Adds the grid plugin's fields to core's Place type. */
 @Resolver(() => Place)
@@ -34,7 +35,7 @@ export class PlaceGridsResolver {
     return batchLoader<string, GridAttentionMark | null>(ctx, 'grid.currentAttention', async (ids) => {
       // One statement: the current marks joined through attention_current, mapped to entities.
       const rows: Record<string, unknown>[] = await ctx.em.execute(
-        'SELECT m.* FROM grid.attention_mark m JOIN grid.attention_current c ON c.mark_id = m.id WHERE c.place_id IN (?)',
+        `SELECT m.* FROM ${t('attention_mark')} m JOIN ${t('attention_current')} c ON c.mark_id = m.id WHERE c.place_id IN (?)`,
         [ids],
       );
       const marks = rows.map((row) => ctx.em.map(GridAttentionMark, row));

@@ -21,6 +21,7 @@ import { gridServices, requestPayload } from './grid-errors.js';
 import { coveringGrids, isActiveWorker } from './grid-queries.js';
 import { Grid } from './grid.entity.js';
 import { GRID_MANAGE, today } from './grid.resolver.js';
+import { t } from './db.js';
 
 @ObjectType({ description: 'How long a request may stay at a level before it escalates, and where that limit comes from.' })
 export class GridEscalationLimits {
@@ -93,7 +94,7 @@ export class GridEscalationResolver {
         const grid = await requireVisible(ctx, em, Grid, 'Grid', gridId, 'gridId');
         await authorize(ctx, GRID_MANAGE, (await em.findOneOrFail(Place, { uuid: grid.community.uuid })).path);
         await em.execute(
-          `INSERT INTO grid.escalation_limit (id, grid_id, level, hours, updated_at) VALUES (?, ?, ?, ?, ?::timestamptz)
+          `INSERT INTO ${t('escalation_limit')} (id, grid_id, level, hours, updated_at) VALUES (?, ?, ?, ?, ?::timestamptz)
          ON CONFLICT (grid_id, level) WHERE grid_id IS NOT NULL DO UPDATE SET hours = excluded.hours, updated_at = excluded.updated_at`,
           [randomUUID(), grid.uuid, level, hours, ctx.now().toISOString()],
         );
@@ -121,7 +122,7 @@ export class GridEscalationResolver {
         const community = await requirePlace(em, communityId, 'communityId', [PlaceType.COMMUNITY], ctx);
         await authorize(ctx, GRID_MANAGE, community.path);
         await em.execute(
-          `INSERT INTO grid.escalation_limit (id, community_id, level, hours, updated_at) VALUES (?, ?, ?, ?, ?::timestamptz)
+          `INSERT INTO ${t('escalation_limit')} (id, community_id, level, hours, updated_at) VALUES (?, ?, ?, ?, ?::timestamptz)
          ON CONFLICT (community_id, level) WHERE community_id IS NOT NULL DO UPDATE SET hours = excluded.hours, updated_at = excluded.updated_at`,
           [randomUUID(), community.uuid, level, hours, ctx.now().toISOString()],
         );
@@ -188,10 +189,10 @@ export class GridEscalationResolver {
       const rows: { grid_id: string; level: string; own: number | null; parent: number | null; community: number | null; kind: string }[] =
         await ctx.em.execute(
           `SELECT g.id AS grid_id, g.kind, lv.level,
-                (SELECT l.hours FROM grid.escalation_limit l WHERE l.grid_id = g.id AND l.level = lv.level) AS own,
-                (SELECT l.hours FROM grid.escalation_limit l WHERE l.grid_id = g.parent_id AND l.level = lv.level) AS parent,
-                (SELECT l.hours FROM grid.escalation_limit l WHERE l.community_id = g.community_id AND l.level = lv.level) AS community
-           FROM grid.grid g CROSS JOIN (VALUES ('grid'), ('community')) AS lv(level)
+                (SELECT l.hours FROM ${t('escalation_limit')} l WHERE l.grid_id = g.id AND l.level = lv.level) AS own,
+                (SELECT l.hours FROM ${t('escalation_limit')} l WHERE l.grid_id = g.parent_id AND l.level = lv.level) AS parent,
+                (SELECT l.hours FROM ${t('escalation_limit')} l WHERE l.community_id = g.community_id AND l.level = lv.level) AS community
+           FROM ${t('grid')} g CROSS JOIN (VALUES ('grid'), ('community')) AS lv(level)
           WHERE g.id IN (?)`,
           [ids],
         );

@@ -1,6 +1,19 @@
-import { type EventBus, type Logger, RequestService, RequestStatus } from '@gongzhi/core';
+import {
+  type EscalationCandidate,
+  escalationCandidates,
+  type EventBus,
+  lockRequestForUpdate,
+  type Logger,
+  readContext,
+  RequestKind,
+  RequestLevel,
+  RequestService,
+  RequestStatus,
+} from '@gongzhi/core';
 import type { EntityManager } from './em.js';
+import { pathIds } from './grid-queries.js';
 import type { GridOptions } from './grid.options.js';
+import { t } from './db.js';
 
 /** A request found overdue at its level, with the limit that applied. */
 interface Overdue {
@@ -10,42 +23,100 @@ interface Overdue {
   hours: number;
 }
 
+type EscalatingLevel = Overdue['level'];
+
+const HOUR_MS = 3_600_000;
+/** At most this many requests are escalated per run; candidates are read from core in pages of this size. */
+const RUN_LIMIT = 500;
+/** The levels a request escalates from (the subdistrict is the top). */
+const LEVELS: readonly EscalatingLevel[] = [RequestLevel.GRID, RequestLevel.COMMUNITY];
+/** Statuses that escalate: all but the finished ones. */
+const ESCALATING_STATUSES = Object.values(RequestStatus).filter(
+  (s) => s !== RequestStatus.RESOLVED && s !== RequestStatus.CLOSED && s !== RequestStatus.REJECTED,
+);
+/** Kinds that escalate: praise and wishes (微心愿, which wait for a claimer on the wish wall) never do. */
+const ESCALATING_KINDS = Object.values(RequestKind).filter((k) => k !== RequestKind.PRAISE && k !== RequestKind.WISH);
+
 /**
- * SQL listing open requests that stayed at the grid or community level longer than that
- * level's limit. The time at a level counts from the last `escalated` timeline entry (the
- * request's arrival there) or, at the grid level, from its creation. The limit is the most
- * specific one set: the micro-grid's, the grid's, the community's, else the plugin default.
- * Grids and communities covering a request are found through the ids in its place path.
+ * The shortest limit that may apply at each level: the default, or a shorter one set for some
+ * grid or community. A request that arrived at its level less than this long ago is not overdue.
  */
-function overdueSql(options: GridOptions, now: Date, onlyId?: { id: string; level: string }): { sql: string; params: unknown[] } {
-  const ids = `string_to_array(trim(both '/' from r.place_path), '/')::uuid[]`;
-  const sql = `
-    SELECT x.id, x.level, x.status, x.hours FROM (
-      SELECT r.id, r.level::text AS level, r.status::text AS status,
-             COALESCE((SELECT max(t.at) FROM public.request_timeline t WHERE t.request_id = r.id AND t.action = 'escalated'), r.created_at) AS since,
-             COALESCE(
-               (SELECT l.hours FROM grid.grid_place gp
-                  JOIN grid.escalation_limit l ON l.grid_id = gp.grid_id AND l.level = r.level::text
-                 WHERE gp.place_id = ANY(${ids})
-                 ORDER BY (gp.grid_kind = 'micro_grid') DESC LIMIT 1),
-               (SELECT l.hours FROM public.place c
-                  JOIN grid.escalation_limit l ON l.community_id = c.id AND l.level = r.level::text
-                 WHERE c.id = ANY(${ids}) AND c.type = 'community' LIMIT 1),
-               CASE r.level WHEN 'grid' THEN ?::int ELSE ?::int END) AS hours,
-             r.created_at
-        FROM public.request r
-       WHERE r.level IN ('grid', 'community')
-         AND r.status NOT IN ('resolved', 'closed', 'rejected')
-         AND r.kind NOT IN ('praise', 'wish')
-         ${onlyId ? 'AND r.id = ? AND r.level::text = ?' : ''}
-    ) x
-    WHERE x.since + make_interval(hours => x.hours) <= ?::timestamptz
-    ORDER BY x.created_at, x.id
-    LIMIT 500`;
-  const params: unknown[] = [options.gridLevelHours, options.communityLevelHours];
-  if (onlyId) params.push(onlyId.id, onlyId.level);
-  params.push(now.toISOString());
-  return { sql, params };
+async function shortestLimits(em: EntityManager, options: GridOptions): Promise<Record<EscalatingLevel, number>> {
+  const shortest = { grid: options.gridLevelHours, community: options.communityLevelHours };
+  const rows: { level: EscalatingLevel; hours: number }[] = await em.execute(
+    `SELECT l.level, min(l.hours)::int AS hours FROM ${t('escalation_limit')} l GROUP BY l.level`,
+  );
+  for (const row of rows) shortest[row.level] = Math.min(shortest[row.level], Number(row.hours));
+  return shortest;
+}
+
+/**
+ * The limit (hours) of each candidate at its level: the most specific one set, the
+ * micro-grid's, the grid's, the community's, else the plugin default. Grids and communities
+ * covering a request are found through the ids in its place path (a community limit is only
+ * ever set on a community, and places never change type).
+ */
+async function limitsOf(em: EntityManager, options: GridOptions, candidates: readonly EscalationCandidate[]): Promise<Map<string, number>> {
+  const rows: { id: string; hours: number }[] = await em.execute(
+    `SELECT c.id,
+            COALESCE(
+              (SELECT l.hours FROM ${t('grid_place')} gp
+                 JOIN ${t('escalation_limit')} l ON l.grid_id = gp.grid_id AND l.level = c.level
+                WHERE gp.place_id = ANY (c.place_ids)
+                ORDER BY (gp.grid_kind = 'micro_grid') DESC LIMIT 1),
+              (SELECT l.hours FROM ${t('escalation_limit')} l
+                WHERE l.community_id = ANY (c.place_ids) AND l.level = c.level LIMIT 1),
+              CASE c.level WHEN 'grid' THEN ?::int ELSE ?::int END) AS hours
+       FROM jsonb_to_recordset(?::jsonb) AS c(id text, level text, place_ids uuid[])`,
+    [
+      options.gridLevelHours,
+      options.communityLevelHours,
+      JSON.stringify(candidates.map((c) => ({ id: c.id, level: c.level, place_ids: pathIds(c.placePath) }))),
+    ],
+  );
+  return new Map(rows.map((r) => [r.id, Number(r.hours)]));
+}
+
+/**
+ * The open requests that stayed at the grid or community level longer than that level's
+ * limit, oldest first, at most {@link RUN_LIMIT}. Core answers the request side (requests
+ * waiting at a level and since when: the last `escalated` timeline entry, else creation),
+ * narrowed in the database by the shortest limit that may apply; the plugin applies each
+ * request's own limit from its tables. With `only`, just that request at that level.
+ */
+async function findOverdue(
+  em: EntityManager,
+  options: GridOptions,
+  now: Date,
+  only?: { id: string; level: EscalatingLevel },
+): Promise<Overdue[]> {
+  const shortest = await shortestLimits(em, options);
+  const arrivedBy: Partial<Record<RequestLevel, Date>> = {};
+  for (const level of only ? [only.level] : LEVELS) arrivedBy[level] = new Date(now.getTime() - shortest[level] * HOUR_MS);
+  const core = readContext(em);
+  const found: Overdue[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await escalationCandidates(core, {
+      arrivedBy,
+      statuses: ESCALATING_STATUSES,
+      kinds: ESCALATING_KINDS,
+      ids: only ? [only.id] : undefined,
+      after,
+      limit: RUN_LIMIT,
+    });
+    if (!page.length) return found;
+    const limits = await limitsOf(em, options, page);
+    for (const candidate of page) {
+      const hours = limits.get(candidate.id)!;
+      if (candidate.arrivedAt.getTime() + hours * HOUR_MS > now.getTime()) continue;
+      found.push({ id: candidate.id, level: candidate.level as EscalatingLevel, status: candidate.status, hours });
+      if (found.length === RUN_LIMIT) return found;
+    }
+    const last = page[page.length - 1];
+    if (!last || page.length < RUN_LIMIT) return found;
+    after = last.id;
+  }
 }
 
 /**
@@ -67,16 +138,13 @@ export async function escalateOverdue(deps: {
 }): Promise<string[]> {
   const { options } = deps;
   const now = deps.now();
-  const list = overdueSql(options, now);
-  const candidates: Overdue[] = await deps.em().execute(list.sql, list.params);
+  const candidates = await findOverdue(deps.em(), options, now);
   const escalated: string[] = [];
   for (const candidate of candidates) {
     try {
       const done = await deps.events.transaction(deps.em(), async (tx) => {
-        const locked = await tx.em.execute('SELECT id FROM public.request WHERE id = ? FOR UPDATE SKIP LOCKED', [candidate.id]);
-        if (!locked.length) return false;
-        const recheck = overdueSql(options, now, { id: candidate.id, level: candidate.level });
-        const [still] = await tx.em.execute<Overdue[]>(recheck.sql, recheck.params);
+        if (!(await lockRequestForUpdate(tx, candidate.id, { skipLocked: true }))) return false;
+        const [still] = await findOverdue(tx.em, options, now, { id: candidate.id, level: candidate.level });
         if (!still) return false;
         const service = RequestService.within(tx, deps.now);
         const hours = Number(still.hours);

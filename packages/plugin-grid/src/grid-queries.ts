@@ -1,8 +1,19 @@
-import { batchLoader, type GongzhiContext, Person, RequestStatus } from '@gongzhi/core';
+import {
+  assignedRequestCount,
+  batchLoader,
+  type GongzhiContext,
+  organizationIdsOfPerson,
+  Person,
+  readContext,
+  type ReadContext,
+  requestCountUnder,
+  RequestStatus,
+} from '@gongzhi/core';
 import type { EntityManager } from './em.js';
 import { GridKind } from './grid-enums.js';
 import { type Grid } from './grid.entity.js';
 import { GridPlace } from './grid-place.entity.js';
+import { t } from './db.js';
 
 /** Statuses in which a request still needs work. */
 export const OPEN_STATUSES: readonly RequestStatus[] = [
@@ -68,6 +79,11 @@ export function loadCovering(ctx: GongzhiContext, path: string): Promise<Coverin
   }).load(path);
 }
 
+/** Compares as PostgreSQL compares text in the C collation and uuids: by code unit. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** An active worker of a grid with how many requests they are working on now. */
 export interface WorkerLoad {
   person: Person;
@@ -80,16 +96,19 @@ export interface WorkerLoad {
  * serving, then by person id, so the choice is deterministic.
  */
 export async function activeWorkersByLoad(em: EntityManager, gridId: string, today: string): Promise<WorkerLoad[]> {
-  const rows: { person_id: string; open: number; starts_on: string }[] = await em.execute(
-    `SELECT w.person_id, to_char(min(w.starts_on), 'YYYY-MM-DD') AS starts_on,
-            (SELECT count(*) FROM public.request r WHERE r.assignee_id = w.person_id AND r.status IN (?))::int AS open
-       FROM grid.grid_worker w
+  const workers: { person_id: string; starts_on: string }[] = await em.execute(
+    `SELECT w.person_id, to_char(min(w.starts_on), 'YYYY-MM-DD') AS starts_on
+       FROM ${t('grid_worker')} w
       WHERE w.grid_id = ? AND w.starts_on <= ?::date AND (w.ends_on IS NULL OR w.ends_on >= ?::date)
-      GROUP BY w.person_id
-      ORDER BY open, starts_on, w.person_id`,
-    [WORKING_STATUSES, gridId, today, today],
+      GROUP BY w.person_id`,
+    [gridId, today, today],
   );
-  if (!rows.length) return [];
+  if (!workers.length) return [];
+  // Each worker's open work, from core in one batch; then least loaded, longest serving, person id.
+  const core = readContext(em);
+  const rows = (
+    await Promise.all(workers.map(async (w) => ({ ...w, open: await assignedRequestCount(core, w.person_id, WORKING_STATUSES) })))
+  ).sort((a, b) => a.open - b.open || compare(a.starts_on, b.starts_on) || compare(a.person_id, b.person_id));
   const people = await em.find(Person, { uuid: { $in: rows.map((r) => r.person_id) } });
   const byId = new Map(people.map((p) => [p.uuid, p]));
   return rows.map((r) => ({ person: byId.get(r.person_id)!, open: Number(r.open), startsOn: r.starts_on }));
@@ -99,7 +118,7 @@ export async function activeWorkersByLoad(em: EntityManager, gridId: string, tod
 export async function isActiveWorker(em: EntityManager, gridIds: readonly string[], personId: string, today: string): Promise<boolean> {
   if (!gridIds.length) return false;
   const rows = await em.execute(
-    `SELECT 1 FROM grid.grid_worker w
+    `SELECT 1 FROM ${t('grid_worker')} w
       WHERE w.grid_id IN (?) AND w.person_id = ? AND w.starts_on <= ?::date AND (w.ends_on IS NULL OR w.ends_on >= ?::date) LIMIT 1`,
     [gridIds, personId, today, today],
   );
@@ -107,13 +126,14 @@ export async function isActiveWorker(em: EntityManager, gridIds: readonly string
 }
 
 /** Whether `personId` is a member of a partner unit that has adopted one of the grids on `today`. */
-export async function isAdoptingMember(em: EntityManager, gridIds: readonly string[], personId: string, today: string): Promise<boolean> {
+export async function isAdoptingMember(ctx: ReadContext, gridIds: readonly string[], personId: string, today: string): Promise<boolean> {
   if (!gridIds.length) return false;
-  const rows = await em.execute(
-    `SELECT 1 FROM grid.grid_adoption a
-       JOIN public.organization_member m ON m.organization_id = a.organization_id
-      WHERE a.grid_id IN (?) AND m.person_id = ? AND a.starts_on <= ?::date AND (a.ends_on IS NULL OR a.ends_on >= ?::date) LIMIT 1`,
-    [gridIds, personId, today, today],
+  const organizationIds = await organizationIdsOfPerson(ctx, personId);
+  if (!organizationIds.length) return false;
+  const rows = await ctx.em.execute(
+    `SELECT 1 FROM ${t('grid_adoption')} a
+      WHERE a.grid_id IN (?) AND a.organization_id IN (?) AND a.starts_on <= ?::date AND (a.ends_on IS NULL OR a.ends_on >= ?::date) LIMIT 1`,
+    [gridIds, organizationIds, today, today],
   );
   return rows.length > 0;
 }
@@ -121,15 +141,13 @@ export async function isAdoptingMember(em: EntityManager, gridIds: readonly stri
 /** How many requests under each grid are open, batched per operation (one aggregate). */
 export function loadOpenRequestCount(ctx: GongzhiContext, gridId: string): Promise<number> {
   return batchLoader<string, number>(ctx, 'grid.openRequestCount', async (ids) => {
-    const rows: { grid_id: string; n: number }[] = await ctx.em.execute(
-      `SELECT gp.grid_id, count(DISTINCT r.id)::int AS n
-         FROM grid.grid_place gp
-         JOIN public.request r ON ${underSql('r.place_path', 'gp.place_path')} AND r.status IN (?)
-        WHERE gp.grid_id IN (?)
-        GROUP BY gp.grid_id`,
-      [OPEN_STATUSES, ids],
+    const rows: { grid_id: string; place_path: string }[] = await ctx.em.execute(
+      `SELECT gp.grid_id, gp.place_path FROM ${t('grid_place')} gp WHERE gp.grid_id IN (?)`,
+      [ids],
     );
-    const byId = new Map(rows.map((r) => [r.grid_id, Number(r.n)]));
-    return ids.map((id) => byId.get(id) ?? 0);
+    const paths = new Map<string, string[]>(ids.map((id) => [id, []]));
+    for (const row of rows) paths.get(row.grid_id)?.push(row.place_path);
+    // Core counts the open requests under each grid's places, all grids in one batch.
+    return Promise.all(ids.map((id) => requestCountUnder(ctx, paths.get(id)!, OPEN_STATUSES)));
   }).load(gridId);
 }

@@ -1,4 +1,5 @@
 import {
+  belongsUnder,
   canSee,
   actingPerson,
   authorize,
@@ -7,11 +8,15 @@ import {
   loadById,
   localId,
   Organization,
+  organizationIdsOfPerson,
   Person,
   Place,
+  placeSummary,
   PlaceType,
+  readContext,
   refId,
   Request,
+  requestIdsUnder,
   RequestPayload,
   RequestService,
   requireEntity,
@@ -31,6 +36,7 @@ import { coveringGrids, isActiveWorker, isAdoptingMember, loadOpenRequestCount, 
 import { GridWorker } from './grid-worker.entity.js';
 import { Grid } from './grid.entity.js';
 import { localDate } from './grid.options.js';
+import { t } from './db.js';
 
 /** The plugin's permission for managing grids (granted to social workers at their community). */
 export const GRID_MANAGE = 'grid.manage';
@@ -79,13 +85,16 @@ async function addPlaces(em: EntityManager, grid: Grid, community: Place, places
         argument,
       );
     }
-    const clash: { grid_name: string; place_name: string }[] = await em.execute(
-      `SELECT g.name AS grid_name, p.name AS place_name
-         FROM grid.grid_place gp JOIN grid.grid g ON g.id = gp.grid_id JOIN public.place p ON p.id = gp.place_id
+    const [covered]: { grid_name: string; place_id: string }[] = await em.execute(
+      `SELECT g.name AS grid_name, gp.place_id
+         FROM ${t('grid_place')} gp JOIN ${t('grid')} g ON g.id = gp.grid_id
         WHERE gp.grid_kind = ? AND (gp.place_id IN (?) OR ${underSql('gp.place_path', '?')})
         LIMIT 1`,
       [grid.kind, place.path.split('/').filter(Boolean), place.path, place.path],
     );
+    const clash = covered
+      ? [{ grid_name: covered.grid_name, place_name: (await placeSummary(readContext(em), covered.place_id))!.name }]
+      : [];
     if (clash[0]) {
       throw userError(
         'GRID_OVERLAP',
@@ -227,15 +236,8 @@ export class GridResolver {
         const person = await requirePerson(em, personId, 'personId');
         const community = await em.findOneOrFail(Place, { uuid: grid.community.uuid });
         await authorize(ctx, GRID_MANAGE, community.path);
-        const belongs = await em.execute(
-          `SELECT 1 FROM public.person p
-          WHERE p.id = ? AND (
-            EXISTS (SELECT 1 FROM public.place h WHERE h.id = p.household_id AND ${underSql('h.path', '?')})
-            OR EXISTS (SELECT 1 FROM public.person_role r JOIN public.place x ON x.id = r.place_id
-                        WHERE r.person_id = p.id AND ${underSql('x.path', '?')} AND (r.ends_on IS NULL OR r.ends_on >= ?::date)))`,
-          [person.uuid, community.path, community.path, community.path, community.path, from],
-        );
-        if (!belongs.length) {
+        const belongs = await belongsUnder(readContext(em), person.uuid, community.path, from);
+        if (!belongs) {
           throw userError(
             'WORKER_OUTSIDE_COMMUNITY',
             `${person.name} neither lives in nor holds a role in ${community.name}, the community of grid ${grid.name}; assign a person of that community, or give them a role there first (assignRole).`,
@@ -243,7 +245,7 @@ export class GridResolver {
           );
         }
         const overlapping = await em.execute(
-          `SELECT 1 FROM grid.grid_worker w WHERE w.grid_id = ? AND w.person_id = ?
+          `SELECT 1 FROM ${t('grid_worker')} w WHERE w.grid_id = ? AND w.person_id = ?
             AND w.starts_on <= COALESCE(?::date, 'infinity'::date) AND COALESCE(w.ends_on, 'infinity'::date) >= ?::date`,
           [grid.uuid, person.uuid, to, from],
         );
@@ -327,7 +329,7 @@ export class GridResolver {
       );
     const ids = grids.map((g) => g.uuid);
     const day = today(ctx);
-    if (!(await isActiveWorker(ctx.em, ids, me.uuid, day)) && !(await isAdoptingMember(ctx.em, ids, me.uuid, day))) {
+    if (!(await isActiveWorker(ctx.em, ids, me.uuid, day)) && !(await isAdoptingMember(ctx, ids, me.uuid, day))) {
       if (await hidden()) throw userError('NOT_FOUND', `No Request has the id given in "requestId" (${requestId}).`, 'requestId');
       throw userError(
         'NOT_GRID_MEMBER',
@@ -345,22 +347,21 @@ export class GridResolver {
   async gridWork(@Ctx() ctx: GongzhiContext): Promise<Request[]> {
     const me = await actingPerson(ctx);
     const day = today(ctx);
-    const rows: { id: string }[] = await ctx.em.execute(
+    const organizationIds = await organizationIdsOfPerson(ctx, me.uuid);
+    const places: { place_path: string }[] = await ctx.em.execute(
       `WITH mine AS (
-         SELECT w.grid_id FROM grid.grid_worker w
+         SELECT w.grid_id FROM ${t('grid_worker')} w
           WHERE w.person_id = ? AND w.starts_on <= ?::date AND (w.ends_on IS NULL OR w.ends_on >= ?::date)
          UNION
-         SELECT a.grid_id FROM grid.grid_adoption a JOIN public.organization_member m ON m.organization_id = a.organization_id
-          WHERE m.person_id = ? AND a.starts_on <= ?::date AND (a.ends_on IS NULL OR a.ends_on >= ?::date))
-       SELECT DISTINCT r.id, r.created_at FROM mine
-         JOIN grid.grid_place gp ON gp.grid_id = mine.grid_id
-         JOIN public.request r ON ${underSql('r.place_path', 'gp.place_path')}
-        WHERE r.status IN (?)
-        ORDER BY r.created_at DESC, r.id DESC LIMIT 200`,
-      [me.uuid, day, day, me.uuid, day, day, OPEN_STATUSES],
+         SELECT a.grid_id FROM ${t('grid_adoption')} a
+          WHERE a.organization_id = ANY (string_to_array(?, ',')::uuid[]) AND a.starts_on <= ?::date AND (a.ends_on IS NULL OR a.ends_on >= ?::date))
+       SELECT DISTINCT gp.place_path FROM mine JOIN ${t('grid_place')} gp ON gp.grid_id = mine.grid_id`,
+      [me.uuid, day, day, organizationIds.join(','), day, day],
     );
-    if (!rows.length) return [];
-    return ctx.em.find(Request, { uuid: { $in: rows.map((r) => r.id) } }, { orderBy: [{ createdAt: 'desc' }, { uuid: 'desc' }] });
+    if (!places.length) return [];
+    const ids = await requestIdsUnder(ctx, { paths: places.map((p) => p.place_path), statuses: OPEN_STATUSES, limit: 200 });
+    if (!ids.length) return [];
+    return ctx.em.find(Request, { uuid: { $in: ids } }, { orderBy: [{ createdAt: 'desc' }, { uuid: 'desc' }] });
   }
 
   @FieldResolver(() => Place, { description: 'The community the grid belongs to.' })

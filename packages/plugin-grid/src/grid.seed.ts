@@ -9,6 +9,7 @@ import { GridVisit } from './grid-visit.entity.js';
 import { GridWorker } from './grid-worker.entity.js';
 import { Grid } from './grid.entity.js';
 import { localDate, type GridOptions } from './grid.options.js';
+import { t } from './db.js';
 
 /**
  * Demo grids of the demo district (core's seed): 芳星园三区's grid with a micro-grid over
@@ -143,7 +144,7 @@ export async function seedGridDemo(em: EntityManager, now: () => Date, options: 
   const h101 = colour(home101, GridAttentionLevel.GREEN, '家中一切正常', wang, 5);
   await em.flush();
   for (const mark of [cangNow, b20, h101]) {
-    await em.execute('INSERT INTO grid.attention_current (place_id, mark_id, level, place_path) VALUES (?, ?, ?, ?)', [
+    await em.execute(`INSERT INTO ${t('attention_current')} (place_id, mark_id, level, place_path) VALUES (?, ?, ?, ?)`, [
       mark.place.uuid,
       mark.uuid,
       mark.level,

@@ -5,6 +5,7 @@ import { GridMeeting } from './grid-meeting.entity.js';
 import { GridPlace } from './grid-place.entity.js';
 import { OPEN_STATUSES, underSql } from './grid-queries.js';
 import { Grid } from './grid.entity.js';
+import { t } from './db.js';
 
 /** What a weekly grid meeting reviews, as entities (the GraphQL type wraps it). */
 export interface HandOffRows {
@@ -25,9 +26,9 @@ export async function loadHandOff(em: EntityManager, gridId: string): Promise<Ha
   const last = await em.findOne(GridMeeting, { grid: gridId }, { orderBy: { heldAt: 'desc' } });
   const since = last?.heldAt ?? null;
   const findingIds: { id: string }[] = await em.execute(
-    `SELECT DISTINCT f.id, f.created_at FROM grid.grid_finding f
-       JOIN grid.grid_visit v ON v.id = f.visit_id
-       JOIN grid.grid_place gp ON gp.grid_id = ? AND ${underSql('v.place_path', 'gp.place_path')}
+    `SELECT DISTINCT f.id, f.created_at FROM ${t('grid_finding')} f
+       JOIN ${t('grid_visit')} v ON v.id = f.visit_id
+       JOIN ${t('grid_place')} gp ON gp.grid_id = ? AND ${underSql('v.place_path', 'gp.place_path')}
       WHERE (?::timestamptz IS NULL OR f.created_at > ?::timestamptz)
       ORDER BY f.created_at, f.id`,
     [gridId, since?.toISOString() ?? null, since?.toISOString() ?? null],

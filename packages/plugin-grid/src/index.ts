@@ -22,6 +22,7 @@ import { GridMeetingResolver } from './meeting.resolver.js';
 import { grids } from './migrations/0001_grids.js';
 import { routeNewRequest } from './routing.js';
 import { GridFindingResolver, GridVisitResolver } from './visit.resolver.js';
+import { DB_SCHEMA } from './db.js';
 
 export { Grid, GridAdoption, GridAttentionMark, GridFinding, GridMeeting, GridPlace, GridVisit, GridWorker };
 export * from './grid-enums.js';
@@ -80,6 +81,7 @@ function createServices(ctx: PluginRuntimeContext<GridOptions>): GridServices {
 export const plugin = definePlugin<GridOptions>({
   id: 'grid',
   version: packageVersion(import.meta.url),
+  dbSchema: DB_SCHEMA,
   coreRange: '^0.2.0',
   entities: [Grid, GridPlace, GridWorker, GridAdoption, GridVisit, GridFinding, GridAttentionMark, GridMeeting],
   placeRules: [

@@ -1,6 +1,7 @@
 import {
   actingPerson,
   type GongzhiContext,
+  householdIdsUnder,
   loadByForeignKey,
   loadById,
   Person,
@@ -27,6 +28,7 @@ import { coveringGrids, isActiveWorker, loadCovering, underSql } from './grid-qu
 import { GridVisit, GridVisitCheck } from './grid-visit.entity.js';
 import { Grid } from './grid.entity.js';
 import { today } from './grid.resolver.js';
+import { t } from './db.js';
 
 @InputType({ description: 'A check made during a visit.' })
 export class GridVisitCheckInput {
@@ -264,7 +266,7 @@ export class GridVisitResolver {
       async (tx) => {
         const finding = await requireVisible(ctx, tx.em, GridFinding, 'GridFinding', findingId, 'findingId');
         // Lock the finding so two calls at once open one request.
-        await tx.em.execute('SELECT id FROM grid.grid_finding WHERE id = ? FOR UPDATE', [finding.uuid]);
+        await tx.em.execute(`SELECT id FROM ${t('grid_finding')} WHERE id = ? FOR UPDATE`, [finding.uuid]);
         await tx.em.refresh(finding);
         if (finding.request)
           throw userError('CONFLICT', 'This finding has already opened a request; follow that request instead.', 'findingId');
@@ -304,15 +306,25 @@ export class GridVisitResolver {
     const grid = await requireVisibleGrid(ctx, gridId, 'gridId');
     const day = today(ctx);
     const since = new Date(Date.parse(`${day}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
-    const rows: { id: string; visited: boolean }[] = await ctx.em.execute(
-      `SELECT h.id, bool_or(v.id IS NOT NULL) AS visited
-         FROM grid.grid_place gp
-         JOIN public.place h ON h.type = 'household' AND ${underSql('h.path', 'gp.place_path')}
-         LEFT JOIN grid.grid_visit v ON v.household_id = h.id AND v.visited_on >= ?::date
-        WHERE gp.grid_id = ?
-        GROUP BY h.id`,
-      [since, grid.uuid],
-    );
+    const covered: { place_path: string }[] = await ctx.em.execute(`SELECT gp.place_path FROM ${t('grid_place')} gp WHERE gp.grid_id = ?`, [
+      grid.uuid,
+    ]);
+    // The grid's households come from core; which of them were visited since, from the plugin's own visits.
+    const households = covered.length
+      ? await householdIdsUnder(
+          ctx,
+          covered.map((c) => c.place_path),
+        )
+      : [];
+    const visited: { household_id: string }[] = households.length
+      ? await ctx.em.execute(
+          `SELECT DISTINCT v.household_id FROM ${t('grid_visit')} v
+            WHERE v.household_id = ANY (string_to_array(?, ',')::uuid[]) AND v.visited_on >= ?::date`,
+          [households.join(','), since],
+        )
+      : [];
+    const seen = new Set(visited.map((v) => v.household_id));
+    const rows = households.map((id) => ({ id, visited: seen.has(id) }));
     const missing = rows.filter((r) => !r.visited).map((r) => r.id);
     const notVisited = missing.length ? await ctx.em.find(Place, { uuid: { $in: missing } }, { orderBy: { path: 'asc' }, limit: 500 }) : [];
     return Object.assign(new GridCoverage(), {
@@ -340,9 +352,9 @@ export class GridVisitResolver {
     const grid = await requireVisibleGrid(ctx, gridId, 'gridId');
     const rows: { worker_id: string; week: string; n: number }[] = await ctx.em.execute(
       `SELECT v.worker_id, to_char(date_trunc('week', v.visited_on)::date, 'YYYY-MM-DD') AS week, count(*)::int AS n
-         FROM grid.grid_visit v
+         FROM ${t('grid_visit')} v
         WHERE v.visited_on BETWEEN ?::date AND ?::date
-          AND EXISTS (SELECT 1 FROM grid.grid_place gp WHERE gp.grid_id = ? AND ${underSql('v.place_path', 'gp.place_path')})
+          AND EXISTS (SELECT 1 FROM ${t('grid_place')} gp WHERE gp.grid_id = ? AND ${underSql('v.place_path', 'gp.place_path')})
         GROUP BY 1, 2
         ORDER BY 2, 1`,
       [start, end, grid.uuid],

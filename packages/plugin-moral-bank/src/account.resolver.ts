@@ -25,6 +25,7 @@ import { bankOptions } from './moral-bank.service.js';
 import { statementLines, type StatementRow } from './report.service.js';
 import { MoralBankTransaction, TransactionKind } from './transaction.entity.js';
 import { MoralBankBooking } from './venue.entity.js';
+import { t } from './db.js';
 
 /** One line of an account's statement, with the balance right after it. */
 @ObjectType({ description: "One line of an account's statement: the entry and the running balance after it." })
@@ -116,7 +117,7 @@ export class MoralBankAccountResolver {
         'accountId',
       );
     await ctx.events.transaction(ctx.em, async ({ em }) => {
-      await sql(em, 'UPDATE moral_bank.account SET in_rankings = ? WHERE id = ?', [optIn, account.uuid]);
+      await sql(em, `UPDATE ${t('account')} SET in_rankings = ? WHERE id = ?`, [optIn, account.uuid]);
     });
     return ctx.em.fork().findOneOrFail(MoralBankAccount, { uuid: account.uuid });
   }
@@ -137,7 +138,7 @@ export class MoralBankAccountResolver {
     await ctx.events.transaction(ctx.em, async ({ em }) => {
       await sql(
         em,
-        'INSERT INTO moral_bank.community_settings (community_id, rate, updated_at) VALUES (?, ?, ?) ON CONFLICT (community_id) DO UPDATE SET rate = excluded.rate, updated_at = excluded.updated_at',
+        `INSERT INTO ${t('community_settings')} (community_id, rate, updated_at) VALUES (?, ?, ?) ON CONFLICT (community_id) DO UPDATE SET rate = excluded.rate, updated_at = excluded.updated_at`,
         [community.uuid, rate, ctx.now()],
       );
     });
@@ -147,7 +148,7 @@ export class MoralBankAccountResolver {
   @Query(() => Int, { description: "A community's rate: venue minutes per minute of verified service." })
   async moralBankRate(@Arg('communityId', () => ID) communityId: string, @Ctx() ctx: GongzhiContext): Promise<number> {
     const community = await requirePlace(ctx, communityId, 'communityId', [PlaceType.COMMUNITY]);
-    const [row] = await sql<{ rate: number }>(ctx.em, 'SELECT rate FROM moral_bank.community_settings WHERE community_id = ?', [
+    const [row] = await sql<{ rate: number }>(ctx.em, `SELECT rate FROM ${t('community_settings')} WHERE community_id = ?`, [
       community.uuid,
     ]);
     return row?.rate ?? bankOptions(ctx).defaultRate;

@@ -3,6 +3,7 @@ import type { EntityManager } from './entity-manager.js';
 import { AccountHolderKind, type MoralBankAccount } from './account.entity.js';
 import { announce, isPgError, MAX_MINUTES, postTransaction, requestHash, sql } from './ledger.service.js';
 import { MoralBankTransaction, TransactionKind } from './transaction.entity.js';
+import { t } from './db.js';
 
 /** What the plugin's options say: the default rate and the time zone of venues and reports. */
 export interface MoralBankOptions {
@@ -166,7 +167,7 @@ export async function reverse(
     async ({ em, emit }) => {
       const entries = await sql<{ account_id: string; amount: number }>(
         em,
-        'SELECT account_id, amount FROM moral_bank.entry WHERE transaction_id = ? ORDER BY seq',
+        `SELECT account_id, amount FROM ${t('entry')} WHERE transaction_id = ? ORDER BY seq`,
         [original.uuid],
       );
       let result;

@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { ancestorIds, type EventEmitter, expectRow, type GongzhiContext, type Person, Place, PlaceType, userError } from '@gongzhi/core';
+import {
+  ancestorIds,
+  type EventEmitter,
+  expectRow,
+  type GongzhiContext,
+  type Person,
+  Place,
+  placeSummary,
+  PlaceType,
+  readContext,
+  userError,
+} from '@gongzhi/core';
 import type { EntityManager } from './entity-manager.js';
 import { type MoralBankAccount } from './account.entity.js';
 import { assertMaySpend, type MoralBankOptions } from './bank.service.js';
@@ -15,6 +26,7 @@ import {
   WEEKDAYS,
   withinOpeningHours,
 } from './venue-time.js';
+import { t } from './db.js';
 
 /** How far back verified service counts as activity for priority (积分): one year. */
 const ACTIVITY_DAYS = 365;
@@ -29,12 +41,12 @@ export async function activityPoints(em: EntityManager, accountIds: readonly str
   const rows = await sql<{ id: string; points: number }>(
     em,
     `SELECT a.id, coalesce((
-       SELECT sum(t.service_minutes) FROM moral_bank.ledger_transaction t
+       SELECT sum(t.service_minutes) FROM ${t('ledger_transaction')} t
        WHERE t.kind = 'earn' AND t.community_id = a.community_id AND t.occurred_at >= ?
          AND CASE WHEN a.holder_kind = 'team' THEN t.team_id = a.team_id
-                  ELSE EXISTS (SELECT 1 FROM moral_bank.entry e WHERE e.transaction_id = t.id AND e.account_id = a.id) END
+                  ELSE EXISTS (SELECT 1 FROM ${t('entry')} e WHERE e.transaction_id = t.id AND e.account_id = a.id) END
      ), 0)::int AS points
-     FROM moral_bank.account a WHERE a.id IN (${marks(accountIds)})`,
+     FROM ${t('account')} a WHERE a.id IN (${marks(accountIds)})`,
     [since, ...accountIds],
   );
   return new Map(rows.map((r) => [r.id, Math.max(0, r.points)]));
@@ -93,7 +105,7 @@ export async function configureVenue(
   await ctx.events.transaction(ctx.em, async ({ em }) => {
     await sql(
       em,
-      `INSERT INTO moral_bank.venue_policy (venue_id, community_id, time_zone, opening_hours, max_minutes, refund_cutoff_minutes, no_show_forfeit_percent, priority_windows, updated_at)
+      `INSERT INTO ${t('venue_policy')} (venue_id, community_id, time_zone, opening_hours, max_minutes, refund_cutoff_minutes, no_show_forfeit_percent, priority_windows, updated_at)
        VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, ?::jsonb, ?)
        ON CONFLICT (venue_id) DO UPDATE SET community_id = excluded.community_id, time_zone = excluded.time_zone, opening_hours = excluded.opening_hours,
          max_minutes = excluded.max_minutes, refund_cutoff_minutes = excluded.refund_cutoff_minutes,
@@ -116,18 +128,19 @@ export async function configureVenue(
 
 async function bookingEvent(em: EntityManager, emit: EventEmitter, bookingId: string): Promise<void> {
   const row = expectRow(
-    await sql<{ venue_id: string; account_id: string; path: string; status: string }>(
+    await sql<{ venue_id: string; account_id: string; status: string }>(
       em,
-      'SELECT b.venue_id, b.account_id, p.path, b.status FROM moral_bank.booking b JOIN public.place p ON p.id = b.venue_id WHERE b.id = ?',
+      `SELECT b.venue_id, b.account_id, b.status FROM ${t('booking')} b WHERE b.id = ?`,
       [bookingId],
     ),
     `booking ${bookingId}`,
   );
+  const venue = (await placeSummary(readContext(em), row.venue_id))!;
   await emit('moral-bank.booking-changed', {
     bookingId,
     venueId: row.venue_id,
     accountId: row.account_id,
-    placePath: row.path,
+    placePath: venue.path,
     status: row.status,
   });
 }
@@ -157,7 +170,7 @@ async function debit(
     memo,
     occurredAt: at,
   });
-  await sql(em, 'UPDATE moral_bank.booking SET debit_transaction_id = ? WHERE id = ?', [result.transactionId, bookingId]);
+  await sql(em, `UPDATE ${t('booking')} SET debit_transaction_id = ? WHERE id = ?`, [result.transactionId, bookingId]);
   await announce(em, emit, result.transactionId);
   return result.transactionId;
 }
@@ -185,7 +198,7 @@ async function refund(
     memo,
     occurredAt: at,
   });
-  await sql(em, 'UPDATE moral_bank.booking SET refund_transaction_id = ? WHERE id = ?', [result.transactionId, booking.id]);
+  await sql(em, `UPDATE ${t('booking')} SET refund_transaction_id = ? WHERE id = ?`, [result.transactionId, booking.id]);
   await announce(em, emit, result.transactionId);
   return result.transactionId;
 }
@@ -271,7 +284,7 @@ export async function book(ctx: GongzhiContext, input: BookInput, actor: Person)
         try {
           await sql(
             em,
-            `INSERT INTO moral_bank.booking (id, venue_id, account_id, starts_at, ends_at, minutes, status, in_priority_window, priority_points, purpose, booked_by_id, created_at, updated_at)
+            `INSERT INTO ${t('booking')} (id, venue_id, account_id, starts_at, ends_at, minutes, status, in_priority_window, priority_points, purpose, booked_by_id, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
             [id, venue.uuid, account.uuid, startsAt, endsAt, minutes, status, !!window, points, input.purpose, actor.uuid, now, now],
           );
@@ -318,14 +331,15 @@ interface BookingRow {
 }
 
 async function lockBooking(em: EntityManager, bookingId: string): Promise<BookingRow> {
-  const rows = await sql<BookingRow>(
+  const rows = await sql<Omit<BookingRow, 'name'> & { venue_id: string }>(
     em,
-    `SELECT b.id, b.account_id, v.community_id, b.starts_at, b.minutes, b.status, v.refund_cutoff_minutes, v.no_show_forfeit_percent, p.name
-     FROM moral_bank.booking b JOIN moral_bank.venue_policy v ON v.venue_id = b.venue_id JOIN public.place p ON p.id = b.venue_id
+    `SELECT b.id, b.account_id, b.venue_id, v.community_id, b.starts_at, b.minutes, b.status, v.refund_cutoff_minutes, v.no_show_forfeit_percent
+     FROM ${t('booking')} b JOIN ${t('venue_policy')} v ON v.venue_id = b.venue_id
      WHERE b.id = ? FOR UPDATE OF b`,
     [bookingId],
   );
-  return expectRow(rows, `booking ${bookingId} (locked)`);
+  const { venue_id: venueId, ...booking } = expectRow(rows, `booking ${bookingId} (locked)`);
+  return { ...booking, name: (await placeSummary(readContext(em), venueId))!.name };
 }
 
 /**
@@ -344,7 +358,7 @@ export async function cancel(ctx: GongzhiContext, booking: MoralBankBooking, act
       }
       if (new Date(row.starts_at) <= now)
         throw userError('BOOKING_STARTED', 'This booking has already started and can no longer be cancelled.', 'bookingId');
-      await sql(em, "UPDATE moral_bank.booking SET status = 'cancelled', updated_at = ? WHERE id = ?", [now, row.id]);
+      await sql(em, `UPDATE ${t('booking')} SET status = 'cancelled', updated_at = ? WHERE id = ?`, [now, row.id]);
       const beforeCutoff = new Date(row.starts_at).getTime() - now.getTime() >= row.refund_cutoff_minutes * 60_000;
       if (row.status === BookingStatus.CONFIRMED && beforeCutoff) {
         await refund(em, emit, row, row.minutes, actor.uuid, now, `${row.name} 取消退还`);
@@ -367,7 +381,7 @@ export async function markNoShow(ctx: GongzhiContext, booking: MoralBankBooking,
         throw userError('CONFLICT', `This booking is ${row.status}; only a confirmed booking can be a no-show.`, 'bookingId');
       if (new Date(row.starts_at) > now)
         throw userError('BAD_USER_INPUT', 'A no-show can be recorded only once the booking has started.', 'bookingId');
-      await sql(em, "UPDATE moral_bank.booking SET status = 'no_show', updated_at = ? WHERE id = ?", [now, row.id]);
+      await sql(em, `UPDATE ${t('booking')} SET status = 'no_show', updated_at = ? WHERE id = ?`, [now, row.id]);
       const back = Math.floor((row.minutes * (100 - row.no_show_forfeit_percent)) / 100);
       if (back > 0)
         await refund(em, emit, row, back, actor.uuid, now, `${row.name} 未到场，按规则退还${100 - row.no_show_forfeit_percent}%`);
@@ -401,8 +415,8 @@ export async function allocatePriorityRequests(ctx: GongzhiContext, venue: Place
         purpose: string | null;
       }>(
         em,
-        `SELECT b.id, b.account_id, v.community_id, b.starts_at, b.ends_at, b.minutes, b.purpose FROM moral_bank.booking b
-         JOIN moral_bank.venue_policy v ON v.venue_id = b.venue_id
+        `SELECT b.id, b.account_id, v.community_id, b.starts_at, b.ends_at, b.minutes, b.purpose FROM ${t('booking')} b
+         JOIN ${t('venue_policy')} v ON v.venue_id = b.venue_id
          WHERE b.venue_id = ? AND b.status = 'requested' ORDER BY b.priority_points DESC, b.created_at, b.id FOR UPDATE OF b`,
         [venue.uuid],
       );
@@ -410,22 +424,22 @@ export async function allocatePriorityRequests(ctx: GongzhiContext, venue: Place
         served.push(r.id);
         const [clash] = await sql(
           em,
-          "SELECT 1 FROM moral_bank.booking WHERE venue_id = ? AND status IN ('confirmed', 'no_show') AND during && tstzrange(?, ?, '[)')",
+          `SELECT 1 FROM ${t('booking')} WHERE venue_id = ? AND status IN ('confirmed', 'no_show') AND during && tstzrange(?, ?, '[)')`,
           [venue.uuid, r.starts_at, r.ends_at],
         );
         // Lock the account with the bank's account, in id order like every ledger write, so no deadlock.
         const bank = await bankAccountId(em, r.community_id);
         const locked = await sql<{ id: string; balance: number; min_balance: number | null }>(
           em,
-          'SELECT id, balance, min_balance FROM moral_bank.account WHERE id IN (?, ?) ORDER BY id FOR UPDATE',
+          `SELECT id, balance, min_balance FROM ${t('account')} WHERE id IN (?, ?) ORDER BY id FOR UPDATE`,
           [r.account_id, bank],
         );
         const acct = locked.find((a) => a.id === r.account_id);
         const affordable = acct!.min_balance === null || acct!.balance - r.minutes >= acct!.min_balance;
         if (clash || new Date(r.starts_at) <= now || !affordable) {
-          await sql(em, "UPDATE moral_bank.booking SET status = 'declined', updated_at = ? WHERE id = ?", [now, r.id]);
+          await sql(em, `UPDATE ${t('booking')} SET status = 'declined', updated_at = ? WHERE id = ?`, [now, r.id]);
         } else {
-          await sql(em, "UPDATE moral_bank.booking SET status = 'confirmed', updated_at = ? WHERE id = ?", [now, r.id]);
+          await sql(em, `UPDATE ${t('booking')} SET status = 'confirmed', updated_at = ? WHERE id = ?`, [now, r.id]);
           await debit(
             em,
             emit,

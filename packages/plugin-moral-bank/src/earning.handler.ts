@@ -1,8 +1,9 @@
-import type { EventBus, Logger } from '@gongzhi/core';
+import { type EventBus, type Logger, personSummary, placeSummary, PlaceType, readContext } from '@gongzhi/core';
 import { AccountHolderKind } from './account.entity.js';
 import type { MoralBankOptions } from './bank.service.js';
 import { announce, bankAccountId, communityRate, ensureAccount, postTransaction, sql } from './ledger.service.js';
 import { TransactionKind } from './transaction.entity.js';
+import { t } from './db.js';
 
 /** Longest single verified service the bank credits: 24 hours. */
 const MAX_SERVICE_MINUTES = 24 * 60;
@@ -25,10 +26,11 @@ export function subscribeEarnings(events: EventBus, options: MoralBankOptions, l
         );
         return;
       }
-      const [seen] = await sql(em, 'SELECT 1 FROM moral_bank.ledger_transaction WHERE source_id = ?', [entryId]);
+      const [seen] = await sql(em, `SELECT 1 FROM ${t('ledger_transaction')} WHERE source_id = ?`, [entryId]);
       if (seen) return;
-      const [community] = await sql<{ id: string }>(em, "SELECT id FROM public.place WHERE id = ? AND type = 'community'", [communityId]);
-      const [person] = await sql<{ id: string; name: string }>(em, 'SELECT id, name FROM public.person WHERE id = ?', [personId]);
+      const core = readContext(em);
+      const [place, person] = await Promise.all([placeSummary(core, communityId), personSummary(core, personId)]);
+      const community = place?.type === PlaceType.COMMUNITY ? place : null;
       if (!community || !person) {
         logger.warn(
           { entryId, communityId, personId },

@@ -19,6 +19,7 @@ import { MoralBankEntry, MoralBankTransaction, TransactionKind } from './transac
 import { MoralBankEntryResolver, MoralBankTransactionResolver } from './transaction.resolver.js';
 import { BookingStatus, MoralBankBooking, MoralBankVenuePolicy } from './venue.entity.js';
 import { MoralBankBookingResolver, PlaceMoralBankVenueResolver } from './venue.resolver.js';
+import { DB_SCHEMA } from './db.js';
 
 export type * from './moral-bank.events.js';
 export type { MoralBankOptions, MoralBankService };
@@ -41,6 +42,7 @@ export {
 export const plugin = definePlugin<MoralBankOptions>({
   id: 'moral-bank',
   version: packageVersion(import.meta.url),
+  dbSchema: DB_SCHEMA,
   coreRange: '^0.2.0',
   entities: [MoralBankAccount, MoralBankTransaction, MoralBankVenuePolicy, MoralBankBooking],
   placeRules: moralBankPlaceRules,

@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type EventEmitter, expectRow, userError } from '@gongzhi/core';
+import { type EventEmitter, expectRow, placeSummary, readContext, userError } from '@gongzhi/core';
 import type { EntityManager } from './entity-manager.js';
 import { AccountHolderKind } from './account.entity.js';
 import { type TransactionKind } from './transaction.entity.js';
+import { t } from './db.js';
 
 /** Largest amount one transfer, gift or booking may move: 1,000 hours. Anything more is a typo. */
 export const MAX_MINUTES = 60_000;
@@ -105,7 +106,7 @@ export async function postTransaction(em: EntityManager, input: PostInput): Prom
       : '';
   const inserted = await sql(
     em,
-    `INSERT INTO moral_bank.ledger_transaction
+    `INSERT INTO ${t('ledger_transaction')}
        (id, community_id, kind, minutes, rate, service_minutes, source_id, team_id, idempotency_key, request_hash, reverses_id, booking_id, memo, actor_id, occurred_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${conflictTarget} RETURNING id`,
     [
@@ -132,8 +133,8 @@ export async function postTransaction(em: EntityManager, input: PostInput): Prom
       await sql<{ id: string; request_hash: string | null }>(
         em,
         input.sourceId
-          ? 'SELECT id, request_hash FROM moral_bank.ledger_transaction WHERE source_id = ?'
-          : 'SELECT id, request_hash FROM moral_bank.ledger_transaction WHERE idempotency_key = ?',
+          ? `SELECT id, request_hash FROM ${t('ledger_transaction')} WHERE source_id = ?`
+          : `SELECT id, request_hash FROM ${t('ledger_transaction')} WHERE idempotency_key = ?`,
         [input.sourceId ?? input.idempotencyKey],
       ),
       'the earlier ledger transaction with this key',
@@ -144,7 +145,7 @@ export async function postTransaction(em: EntityManager, input: PostInput): Prom
   const ids = [...net.keys()].sort();
   const locked = await sql<{ id: string; community_id: string; name: string; balance: number; min_balance: number | null }>(
     em,
-    `SELECT id, community_id, name, balance, min_balance FROM moral_bank.account WHERE id IN (${marks(ids)}) ORDER BY id FOR UPDATE`,
+    `SELECT id, community_id, name, balance, min_balance FROM ${t('account')} WHERE id IN (${marks(ids)}) ORDER BY id FOR UPDATE`,
     ids,
   );
   const byId = new Map(locked.map((a) => [a.id, a]));
@@ -172,7 +173,7 @@ export async function postTransaction(em: EntityManager, input: PostInput): Prom
   try {
     await sql(
       em,
-      `INSERT INTO moral_bank.entry (transaction_id, account_id, amount, occurred_at) VALUES ${values}`,
+      `INSERT INTO ${t('entry')} (transaction_id, account_id, amount, occurred_at) VALUES ${values}`,
       input.legs.flatMap((l) => [id, l.accountId, l.amount, input.occurredAt]),
     );
   } catch (err) {
@@ -202,7 +203,7 @@ export async function ensureAccount(
   const id = randomUUID();
   const inserted = await sql(
     em,
-    `INSERT INTO moral_bank.account (id, community_id, holder_kind, person_id, organization_id, team_id, keeper_id, name, min_balance)
+    `INSERT INTO ${t('account')} (id, community_id, holder_kind, person_id, organization_id, team_id, keeper_id, name, min_balance)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ${target} DO NOTHING RETURNING id`,
     [
       id,
@@ -221,8 +222,8 @@ export async function ensureAccount(
     await sql<{ id: string }>(
       em,
       column
-        ? `SELECT id FROM moral_bank.account WHERE community_id = ? AND ${column} = ?`
-        : `SELECT id FROM moral_bank.account WHERE community_id = ? AND holder_kind = 'bank'`,
+        ? `SELECT id FROM ${t('account')} WHERE community_id = ? AND ${column} = ?`
+        : `SELECT id FROM ${t('account')} WHERE community_id = ? AND holder_kind = 'bank'`,
       column ? [communityId, (holder as { id: string }).id] : [communityId],
     ),
     'the existing account',
@@ -237,26 +238,27 @@ export async function bankAccountId(em: EntityManager, communityId: string): Pro
 
 /** The community's rate ("5 for 1" is 5), or the plugin's default. */
 export async function communityRate(em: EntityManager, communityId: string, defaultRate: number): Promise<number> {
-  const [row] = await sql<{ rate: number }>(em, 'SELECT rate FROM moral_bank.community_settings WHERE community_id = ?', [communityId]);
+  const [row] = await sql<{ rate: number }>(em, `SELECT rate FROM ${t('community_settings')} WHERE community_id = ?`, [communityId]);
   return row?.rate ?? defaultRate;
 }
 
 /** Emits the posted-transaction event (after commit, through the bus's transaction). */
 export async function announce(em: EntityManager, emit: EventEmitter, transactionId: string): Promise<void> {
   const row = expectRow(
-    await sql<{ community_id: string; path: string; kind: string; minutes: number; accounts: string[] }>(
+    await sql<{ community_id: string; kind: string; minutes: number; accounts: string[] }>(
       em,
-      `SELECT t.community_id, p.path, t.kind, t.minutes,
-         (SELECT array_agg(e.account_id::text ORDER BY e.seq) FROM moral_bank.entry e WHERE e.transaction_id = t.id) AS accounts
-       FROM moral_bank.ledger_transaction t JOIN public.place p ON p.id = t.community_id WHERE t.id = ?`,
+      `SELECT t.community_id, t.kind, t.minutes,
+         (SELECT array_agg(e.account_id::text ORDER BY e.seq) FROM ${t('entry')} e WHERE e.transaction_id = t.id) AS accounts
+       FROM ${t('ledger_transaction')} t WHERE t.id = ?`,
       [transactionId],
     ),
     `ledger transaction ${transactionId}`,
   );
+  const community = (await placeSummary(readContext(em), row.community_id))!;
   await emit('moral-bank.transaction-posted', {
     transactionId,
     communityId: row.community_id,
-    placePath: row.path,
+    placePath: community.path,
     kind: row.kind,
     minutes: row.minutes,
     accountIds: row.accounts,

@@ -1,6 +1,7 @@
 import { expectRow } from '@gongzhi/core';
 import type { EntityManager } from './entity-manager.js';
 import { marks, sql } from './ledger.service.js';
+import { t } from './db.js';
 
 export interface StatementRow {
   account_id: string;
@@ -32,9 +33,9 @@ export async function statementLines(
        SELECT s.*, row_number() OVER (PARTITION BY s.account_id ORDER BY s.seq) AS n FROM (
          SELECT e.account_id, e.seq, e.transaction_id, t.kind, t.memo, e.amount, e.occurred_at,
            (sum(e.amount) OVER (PARTITION BY e.account_id ORDER BY e.seq))::int AS balance_after,
-           (SELECT string_agg(a2.name, '、' ORDER BY a2.name) FROM moral_bank.entry e2 JOIN moral_bank.account a2 ON a2.id = e2.account_id
+           (SELECT string_agg(a2.name, '、' ORDER BY a2.name) FROM ${t('entry')} e2 JOIN ${t('account')} a2 ON a2.id = e2.account_id
              WHERE e2.transaction_id = e.transaction_id AND e2.account_id <> e.account_id) AS counterparty
-         FROM moral_bank.entry e JOIN moral_bank.ledger_transaction t ON t.id = e.transaction_id
+         FROM ${t('entry')} e JOIN ${t('ledger_transaction')} t ON t.id = e.transaction_id
          WHERE e.account_id IN (${marks(accountIds)})
        ) s WHERE (?::timestamptz IS NULL OR s.occurred_at >= ?) AND (?::timestamptz IS NULL OR s.occurred_at < ?)
      ) w WHERE w.n <= ? ORDER BY w.account_id, w.seq`,
@@ -68,9 +69,9 @@ export async function monthlySummary(
     em,
     `WITH tx AS (
        SELECT t.kind, t.minutes, t.service_minutes, to_char(t.occurred_at AT TIME ZONE ?, 'YYYY-MM') AS month,
-         coalesce((SELECT sum(e.amount) FROM moral_bank.entry e JOIN moral_bank.account a ON a.id = e.account_id
+         coalesce((SELECT sum(e.amount) FROM ${t('entry')} e JOIN ${t('account')} a ON a.id = e.account_id
                    WHERE e.transaction_id = t.id AND a.holder_kind = 'bank'), 0) AS bank_amount
-       FROM moral_bank.ledger_transaction t WHERE t.community_id = ?
+       FROM ${t('ledger_transaction')} t WHERE t.community_id = ?
      ), m AS (
        SELECT month,
          coalesce(sum(service_minutes) FILTER (WHERE kind = 'earn'), 0) AS service_minutes,
@@ -99,12 +100,12 @@ export async function topContributors(
   return sql(
     em,
     `SELECT a.id AS account_id, coalesce((
-       SELECT sum(t.service_minutes) FROM moral_bank.ledger_transaction t
+       SELECT sum(t.service_minutes) FROM ${t('ledger_transaction')} t
        WHERE t.kind = 'earn' AND t.community_id = a.community_id AND (?::timestamptz IS NULL OR t.occurred_at >= ?)
          AND CASE WHEN a.holder_kind = 'team' THEN t.team_id = a.team_id
-                  ELSE EXISTS (SELECT 1 FROM moral_bank.entry e WHERE e.transaction_id = t.id AND e.account_id = a.id) END
+                  ELSE EXISTS (SELECT 1 FROM ${t('entry')} e WHERE e.transaction_id = t.id AND e.account_id = a.id) END
      ), 0)::int AS service_minutes
-     FROM moral_bank.account a
+     FROM ${t('account')} a
      WHERE a.community_id = ? AND a.in_rankings AND a.holder_kind IN ('person', 'team')
      ORDER BY service_minutes DESC, a.name, a.id LIMIT ?`,
     [since, since, communityId, first],
@@ -127,9 +128,9 @@ export async function verifyLedger(em: EntityManager, communityId: string | null
   const totals = expectRow(
     await sql<{ transactions: number; entries: number; entry_sum: number }>(
       em,
-      `SELECT (SELECT count(*) FROM moral_bank.ledger_transaction ${scope})::int AS transactions,
+      `SELECT (SELECT count(*) FROM ${t('ledger_transaction')} ${scope})::int AS transactions,
          count(e.seq)::int AS entries, coalesce(sum(e.amount), 0)::bigint AS entry_sum
-       FROM moral_bank.entry e JOIN moral_bank.account a ON a.id = e.account_id ${communityId ? 'WHERE a.community_id = ?' : ''}`,
+       FROM ${t('entry')} e JOIN ${t('account')} a ON a.id = e.account_id ${communityId ? 'WHERE a.community_id = ?' : ''}`,
       [...params, ...params],
     ),
     'the ledger totals',
@@ -137,13 +138,13 @@ export async function verifyLedger(em: EntityManager, communityId: string | null
   const mismatches = await sql<{ account_id: string; cached: number; computed: number }>(
     em,
     `SELECT a.id AS account_id, a.balance AS cached, coalesce(s.total, 0)::int AS computed
-     FROM moral_bank.account a LEFT JOIN (SELECT account_id, sum(amount) AS total FROM moral_bank.entry GROUP BY account_id) s ON s.account_id = a.id
+     FROM ${t('account')} a LEFT JOIN (SELECT account_id, sum(amount) AS total FROM ${t('entry')} GROUP BY account_id) s ON s.account_id = a.id
      ${scope ? 'WHERE a.community_id = ? AND' : 'WHERE'} a.balance <> coalesce(s.total, 0)`,
     params,
   );
   const unbalanced = await sql<{ id: string }>(
     em,
-    `SELECT t.id FROM moral_bank.ledger_transaction t LEFT JOIN moral_bank.entry e ON e.transaction_id = t.id
+    `SELECT t.id FROM ${t('ledger_transaction')} t LEFT JOIN ${t('entry')} e ON e.transaction_id = t.id
      ${communityId ? 'WHERE t.community_id = ?' : ''}
      GROUP BY t.id, t.minutes
      HAVING count(e.seq) < 2 OR coalesce(sum(e.amount), 0) <> 0 OR coalesce(sum(e.amount) FILTER (WHERE e.amount > 0), 0) <> t.minutes`,
@@ -151,7 +152,7 @@ export async function verifyLedger(em: EntityManager, communityId: string | null
   );
   const below = await sql<{ id: string }>(
     em,
-    `SELECT id FROM moral_bank.account WHERE min_balance IS NOT NULL AND balance < min_balance ${communityId ? 'AND community_id = ?' : ''}`,
+    `SELECT id FROM ${t('account')} WHERE min_balance IS NOT NULL AND balance < min_balance ${communityId ? 'AND community_id = ?' : ''}`,
     params,
   );
   return {

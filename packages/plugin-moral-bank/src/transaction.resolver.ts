@@ -20,6 +20,7 @@ import { reverse, transfer } from './bank.service.js';
 import { marks, sql } from './ledger.service.js';
 import { MoralBankEntry, MoralBankTransaction, TransactionKind } from './transaction.entity.js';
 import { MoralBankBooking } from './venue.entity.js';
+import { t } from './db.js';
 
 export enum TransferKind {
   TRANSFER = 'transfer',
@@ -100,7 +101,7 @@ export class MoralBankTransactionResolver {
     return batchLoader<string, MoralBankEntry[]>(ctx, 'MoralBankTransaction.entries', async (ids) => {
       const rows = await sql<{ transaction_id: string; account_id: string; amount: number }>(
         ctx.em,
-        `SELECT transaction_id, account_id, amount FROM moral_bank.entry WHERE transaction_id IN (${marks(ids)}) ORDER BY seq`,
+        `SELECT transaction_id, account_id, amount FROM ${t('entry')} WHERE transaction_id IN (${marks(ids)}) ORDER BY seq`,
         [...ids],
       );
       return ids.map((id) =>

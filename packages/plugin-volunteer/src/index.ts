@@ -30,6 +30,7 @@ import { VolunteerTeamMember } from './team-member.entity.js';
 import { VolunteerTeam } from './team.entity.js';
 import { PlaceVolunteerTeamsResolver, VolunteerTeamMemberResolver, VolunteerTeamResolver } from './team.resolver.js';
 import { seedVolunteerDemo } from './volunteer.seed.js';
+import { DB_SCHEMA } from './db.js';
 
 export * from './volunteer.enums.js';
 export { VolunteerPermission } from './volunteer.permissions.js';
@@ -55,6 +56,7 @@ export {
 export const plugin = definePlugin({
   id: 'volunteer',
   version: packageVersion(import.meta.url),
+  dbSchema: DB_SCHEMA,
   coreRange: '^0.2.0',
   entities: [
     VolunteerTeam,

@@ -1,8 +1,20 @@
-import { batchLoader, type GongzhiContext, loadById, loadByForeignKey, Person, Place, refId, requirePlace } from '@gongzhi/core';
+import {
+  batchLoader,
+  type GongzhiContext,
+  loadById,
+  loadByForeignKey,
+  Person,
+  Place,
+  placeSummaries,
+  refId,
+  requirePlace,
+  residentCountUnder,
+} from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, Float, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { VolunteerTeamMember } from './team-member.entity.js';
 import { VolunteerTeam } from './team.entity.js';
 import { sql } from './volunteer.support.js';
+import { t } from './db.js';
 
 /** A person as a volunteer: teams, skills, verified service time. */
 @ObjectType({ description: 'A person as a volunteer (plugin volunteer): teams, skills and verified service time.' })
@@ -31,23 +43,26 @@ export class VolunteerSummary {
 
 function summaries(ctx: GongzhiContext) {
   return batchLoader<string, VolunteerSummary>(ctx, 'volunteer.summary', async (placeIds) => {
-    const rows = await sql<{ id: string; teams: string; volunteers: string; residents: string }>(
-      ctx.em,
-      `SELECT r.id,
-              (SELECT count(*) FROM volunteer.team t WHERE left(t.home_place_path, length(r.path)) = r.path) AS teams,
-              (SELECT count(DISTINCT m.person_id) FROM volunteer.team_member m JOIN volunteer.team t ON t.id = m.team_id
-                WHERE m.left_on IS NULL AND left(t.home_place_path, length(r.path)) = r.path) AS volunteers,
-              (SELECT count(DISTINCT m.person_id) FROM volunteer.team_member m JOIN volunteer.team t ON t.id = m.team_id
-                 JOIN public.person p ON p.id = m.person_id JOIN public.place h ON h.id = p.household_id
-                WHERE m.left_on IS NULL AND left(t.home_place_path, length(r.path)) = r.path AND left(h.path, length(r.path)) = r.path) AS residents
-         FROM public.place r WHERE r.id = ANY (string_to_array(?, ',')::uuid[])`,
-      [placeIds.join(',')],
-    );
-    const byId = new Map(rows.map((r) => [r.id, r]));
+    const places = await placeSummaries(ctx, placeIds);
+    const roots = [...places.values()].map((p) => ({ id: p.id, path: p.path }));
+    const rows = roots.length
+      ? await sql<{ id: string; teams: string; volunteers: string[] | null }>(
+          ctx.em,
+          `SELECT r.id,
+                  (SELECT count(*) FROM ${t('team')} t WHERE left(t.home_place_path, length(r.path)) = r.path) AS teams,
+                  (SELECT array_agg(DISTINCT m.person_id::text) FROM ${t('team_member')} m JOIN ${t('team')} t ON t.id = m.team_id
+                    WHERE m.left_on IS NULL AND left(t.home_place_path, length(r.path)) = r.path) AS volunteers
+             FROM jsonb_to_recordset(?::jsonb) AS r(id text, path text)`,
+          [JSON.stringify(roots)],
+        )
+      : [];
+    // Residents among the volunteers (their household lies under the place): core counts them, one batch for all places.
+    const residentCounts = await Promise.all(rows.map((r) => residentCountUnder(ctx, [places.get(r.id)!.path], r.volunteers ?? [])));
+    const byId = new Map(rows.map((r, i) => [r.id, { ...r, residents: residentCounts[i] }]));
     return placeIds.map((id) => {
       const row = byId.get(id);
-      const volunteers = Number(row?.volunteers ?? 0);
-      const residents = Number(row?.residents ?? 0);
+      const volunteers = row?.volunteers?.length ?? 0;
+      const residents = row?.residents ?? 0;
       return Object.assign(new VolunteerSummary(), {
         placeUuid: id,
         teamCount: Number(row?.teams ?? 0),
@@ -111,7 +126,7 @@ export class VolunteerProfileResolver {
     return batchLoader<string, number>(ctx, 'volunteer.verifiedMinutes', async (ids) => {
       const rows = await sql<{ person_id: string; minutes: string }>(
         ctx.em,
-        `SELECT person_id, sum(minutes) AS minutes FROM volunteer.service_entry
+        `SELECT person_id, sum(minutes) AS minutes FROM ${t('service_entry')}
           WHERE status = 'approved' AND person_id = ANY (string_to_array(?, ',')::uuid[]) GROUP BY person_id`,
         [ids.join(',')],
       );

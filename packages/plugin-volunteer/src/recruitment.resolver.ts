@@ -17,6 +17,7 @@ import { VolunteerApplication, VolunteerRecruitment } from './recruitment.entity
 import { VolunteerTeam } from './team.entity.js';
 import { VolunteerApplicationStatus, VolunteerMemberRole } from './volunteer.enums.js';
 import { cleanSkills, inTransaction, localDate, requireLeader, requireText, sql, type Tx } from './volunteer.support.js';
+import { t } from './db.js';
 
 @InputType({ description: "A team's call for volunteers." })
 export class PostVolunteerRecruitmentInput {
@@ -118,11 +119,9 @@ export class VolunteerRecruitmentResolver {
       // Read the seats under a share lock: a leader's accept (which locks the row to take a seat)
       // either finished before, and we see it, or waits for us and then waitlists us with the rest.
       const seats = expectRow(
-        await sql<{ accepted: number; wanted: number }>(
-          tx.em,
-          'SELECT accepted, wanted FROM volunteer.recruitment WHERE id = ? FOR SHARE',
-          [call.uuid],
-        ),
+        await sql<{ accepted: number; wanted: number }>(tx.em, `SELECT accepted, wanted FROM ${t('recruitment')} WHERE id = ? FOR SHARE`, [
+          call.uuid,
+        ]),
         `recruitment ${call.uuid}`,
       );
       const status =
@@ -164,7 +163,7 @@ export class VolunteerRecruitmentResolver {
         // Take a seat only while one is free: of two concurrent accepts for the last seat, one wins.
         const seat = await sql(
           em,
-          'UPDATE volunteer.recruitment SET accepted = accepted + 1 WHERE id = ? AND accepted < wanted RETURNING accepted, wanted',
+          `UPDATE ${t('recruitment')} SET accepted = accepted + 1 WHERE id = ? AND accepted < wanted RETURNING accepted, wanted`,
           [call.uuid],
         );
         if (seat.length === 0) {
@@ -178,7 +177,7 @@ export class VolunteerRecruitmentResolver {
         const person = await em.findOneOrFail(Person, { uuid: refId(application.person)! });
         await sql(
           em,
-          `INSERT INTO volunteer.team_member (id, team_id, person_id, role, joined_on, skills) VALUES (gen_random_uuid(), ?, ?, ?, ?, ?::text[])
+          `INSERT INTO ${t('team_member')} (id, team_id, person_id, role, joined_on, skills) VALUES (gen_random_uuid(), ?, ?, ?, ?, ?::text[])
            ON CONFLICT (team_id, person_id) DO UPDATE SET left_on = NULL WHERE volunteer.team_member.left_on IS NOT NULL`,
           [
             team.uuid,
@@ -192,7 +191,7 @@ export class VolunteerRecruitmentResolver {
         if (Number(accepted) >= Number(wanted)) {
           await sql(
             em,
-            `UPDATE volunteer.application SET status = 'waitlisted' WHERE recruitment_id = ? AND status = 'pending' AND id <> ?`,
+            `UPDATE ${t('application')} SET status = 'waitlisted' WHERE recruitment_id = ? AND status = 'pending' AND id <> ?`,
             [call.uuid, application.uuid],
           );
         }
@@ -227,7 +226,7 @@ export class VolunteerRecruitmentResolver {
       if (was === VolunteerApplicationStatus.DECLINED || was === VolunteerApplicationStatus.WITHDRAWN) {
         throw userError('ALREADY_DECIDED', `This application is already ${was}.`, 'applicationId');
       }
-      const changed = await sql(em, `UPDATE volunteer.application SET status = 'withdrawn' WHERE id = ? AND status = ? RETURNING id`, [
+      const changed = await sql(em, `UPDATE ${t('application')} SET status = 'withdrawn' WHERE id = ? AND status = ? RETURNING id`, [
         application.uuid,
         was,
       ]);
@@ -235,11 +234,11 @@ export class VolunteerRecruitmentResolver {
         throw userError('CONFLICT', 'This application changed meanwhile; reload it and try again.', 'applicationId');
       if (was === VolunteerApplicationStatus.ACCEPTED) {
         const callId = refId(application.recruitment)!;
-        await sql(em, 'UPDATE volunteer.recruitment SET accepted = accepted - 1 WHERE id = ?', [callId]);
+        await sql(em, `UPDATE ${t('recruitment')} SET accepted = accepted - 1 WHERE id = ?`, [callId]);
         const promoted = await sql<{ id: string; person_id: string }>(
           em,
-          `UPDATE volunteer.application SET status = 'pending' WHERE id = (
-             SELECT id FROM volunteer.application WHERE recruitment_id = ? AND status = 'waitlisted' ORDER BY seq LIMIT 1 FOR UPDATE
+          `UPDATE ${t('application')} SET status = 'pending' WHERE id = (
+             SELECT id FROM ${t('application')} WHERE recruitment_id = ? AND status = 'waitlisted' ORDER BY seq LIMIT 1 FOR UPDATE
            ) RETURNING id, person_id`,
           [callId],
         );

@@ -4,8 +4,10 @@ import {
   expectRow,
   type GongzhiContext,
   type Person,
+  personSummary,
   Place,
   placePath,
+  readContext,
   refId,
   requireEntity,
   userError,
@@ -17,6 +19,7 @@ import type { VolunteerTask } from './task.entity.js';
 import type { VolunteerTeam } from './team.entity.js';
 import { VolunteerServiceSource, VolunteerServiceStatus } from './volunteer.enums.js';
 import { inTransaction, sql, type Tx } from './volunteer.support.js';
+import { t } from './db.js';
 
 /** Less than a day, in minutes: the longest single entry. */
 export const MAX_ENTRY_MINUTES = 24 * 60 - 1;
@@ -109,20 +112,22 @@ export class ServiceHoursService {
       const status = approve ? VolunteerServiceStatus.APPROVED : VolunteerServiceStatus.DECLINED;
       const updated = await sql(
         tx.em,
-        `UPDATE volunteer.service_entry SET status = ?, verified_by_id = ?, verified_at = ?, decline_reason = ?
+        `UPDATE ${t('service_entry')} SET status = ?, verified_by_id = ?, verified_at = ?, decline_reason = ?
           WHERE id = ? AND status = 'pending' RETURNING id`,
         [status, verifier.uuid, now.toISOString(), approve ? null : reason, entry.uuid],
       );
       if (updated.length === 0) {
         // Someone decided first (maybe at this very moment): report what stands.
-        const current = expectRow(
-          await sql<{ status: string; verified_at: Date; name: string | null }>(
+        const decided = expectRow(
+          await sql<{ status: string; verified_at: Date; verified_by_id: string | null }>(
             tx.em,
-            `SELECT e.status, e.verified_at, p.name FROM volunteer.service_entry e LEFT JOIN public.person p ON p.id = e.verified_by_id WHERE e.id = ?`,
+            `SELECT e.status, e.verified_at, e.verified_by_id FROM ${t('service_entry')} e WHERE e.id = ?`,
             [entry.uuid],
           ),
           `service entry ${entry.uuid}`,
         );
+        const verifier = decided.verified_by_id ? await personSummary(readContext(tx.em), decided.verified_by_id) : null;
+        const current = { ...decided, name: verifier?.name ?? null };
         throw userError(
           'ALREADY_VERIFIED',
           `This entry was already ${current.status} by ${current.name ?? 'someone'} at ${new Date(current.verified_at).toISOString()}; a decided entry never changes. To change its minutes, add a correction (correctVolunteerHours).`,
@@ -175,9 +180,9 @@ export class ServiceHoursService {
       const row = expectRow(
         await sql<{ total: number }>(
           tx.em,
-          `SELECT o.minutes + coalesce((SELECT sum(c.minutes) FROM volunteer.service_entry c
+          `SELECT o.minutes + coalesce((SELECT sum(c.minutes) FROM ${t('service_entry')} c
               WHERE c.corrects_entry_id = o.id AND c.status <> 'declined'), 0) AS total
-             FROM volunteer.service_entry o WHERE o.id = ? FOR UPDATE`,
+             FROM ${t('service_entry')} o WHERE o.id = ? FOR UPDATE`,
           [original.uuid],
         ),
         `service entry ${original.uuid}`,

@@ -5,6 +5,8 @@ import {
   loadByForeignKey,
   Person,
   Place,
+  placeSummary,
+  readContext,
   refId,
   requireEntity,
   requireIsoDate,
@@ -30,6 +32,7 @@ import {
   sql,
   type Tx,
 } from './volunteer.support.js';
+import { t } from './db.js';
 
 /** The longest date range one materialisation covers. */
 export const MAX_MATERIALIZE_DAYS = 92;
@@ -234,24 +237,24 @@ export class VolunteerShiftResolver {
       const schedule = await requireEntity(em, VolunteerShiftSchedule, 'VolunteerShiftSchedule', scheduleId, 'scheduleId');
       const team = await em.findOneOrFail(VolunteerTeam, { uuid: refId(schedule.team)! });
       await requireLeader(em, team, actor, 'open shifts');
+      const place = (await placeSummary(readContext(em), refId(schedule.place)!))!;
       // Local date + local time, read in the schedule's time zone: correct across DST changes too.
       await sql(
         em,
-        `INSERT INTO volunteer.shift (id, team_id, schedule_id, place_id, place_path, title, starts_at, ends_at, capacity)
-         SELECT gen_random_uuid(), s.team_id, s.id, s.place_id, p.path, s.title,
+        `INSERT INTO ${t('shift')} (id, team_id, schedule_id, place_id, place_path, title, starts_at, ends_at, capacity)
+         SELECT gen_random_uuid(), s.team_id, s.id, s.place_id, ?::text, s.title,
                 (d::date + s.start_time) AT TIME ZONE s.time_zone,
                 (d::date + s.end_time + CASE WHEN s.end_time <= s.start_time THEN interval '1 day' ELSE interval '0' END) AT TIME ZONE s.time_zone,
                 s.capacity
-           FROM volunteer.shift_schedule s
-           JOIN public.place p ON p.id = s.place_id
+           FROM ${t('shift_schedule')} s
           CROSS JOIN generate_series(greatest(?::date, s.valid_from), least(?::date, coalesce(s.valid_until, ?::date)), interval '1 day') AS d
           WHERE s.id = ? AND extract(isodow FROM d)::smallint = ANY (s.weekdays)
          ON CONFLICT (schedule_id, starts_at) DO NOTHING`,
-        [from, to, to, schedule.uuid],
+        [place.path, from, to, to, schedule.uuid],
       );
       const ids = await sql<{ id: string }>(
         em,
-        `SELECT sh.id FROM volunteer.shift sh JOIN volunteer.shift_schedule s ON s.id = sh.schedule_id
+        `SELECT sh.id FROM ${t('shift')} sh JOIN ${t('shift_schedule')} s ON s.id = sh.schedule_id
           WHERE sh.schedule_id = ? AND (sh.starts_at AT TIME ZONE s.time_zone)::date BETWEEN ?::date AND ?::date`,
         [schedule.uuid, from, to],
       );
@@ -312,7 +315,7 @@ export class VolunteerShiftResolver {
       if (await em.count(VolunteerShiftSignup, { shift, person, cancelledAt: null })) {
         throw userError('ALREADY_SIGNED_UP', `${person.name} is already signed up for this shift.`, 'shiftId');
       }
-      const seat = await sql(em, 'UPDATE volunteer.shift SET taken = taken + 1 WHERE id = ? AND taken < capacity RETURNING taken', [
+      const seat = await sql(em, `UPDATE ${t('shift')} SET taken = taken + 1 WHERE id = ? AND taken < capacity RETURNING taken`, [
         shift.uuid,
       ]);
       if (seat.length === 0) {
@@ -343,12 +346,12 @@ export class VolunteerShiftResolver {
         throw userError('ALREADY_CHECKED_IN', 'This volunteer has checked in; check out instead of cancelling.', 'signupId');
       const done = await sql(
         tx.em,
-        'UPDATE volunteer.shift_signup SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL AND checked_in_at IS NULL RETURNING id',
+        `UPDATE ${t('shift_signup')} SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL AND checked_in_at IS NULL RETURNING id`,
         [ctx.now().toISOString(), signup.uuid],
       );
       if (done.length === 0)
         throw userError('ALREADY_CANCELLED', 'This sign-up is already cancelled (or was checked in meanwhile).', 'signupId');
-      await sql(tx.em, 'UPDATE volunteer.shift SET taken = taken - 1 WHERE id = ?', [shift.uuid]);
+      await sql(tx.em, `UPDATE ${t('shift')} SET taken = taken - 1 WHERE id = ?`, [shift.uuid]);
       await tx.em.refresh(signup);
       await this.changed(tx, signup, 'cancelled');
       return signup;
@@ -388,7 +391,7 @@ export class VolunteerShiftResolver {
       // One statement: the (deferrable) exclusion constraint is checked once both rows changed.
       const swapped = await sql(
         tx.em,
-        `UPDATE volunteer.shift_signup SET person_id = CASE id WHEN ?::uuid THEN ?::uuid ELSE ?::uuid END
+        `UPDATE ${t('shift_signup')} SET person_id = CASE id WHEN ?::uuid THEN ?::uuid ELSE ?::uuid END
           WHERE id IN (?, ?) AND cancelled_at IS NULL AND checked_in_at IS NULL RETURNING id`,
         [a.signup.uuid, pb, pa, a.signup.uuid, b.signup.uuid],
       );
@@ -420,7 +423,7 @@ export class VolunteerShiftResolver {
       if (refId(signup.person) === to.uuid) throw userError('BAD_USER_INPUT', 'This sign-up already belongs to that person.', 'toPersonId');
       const done = await sql(
         tx.em,
-        'UPDATE volunteer.shift_signup SET person_id = ? WHERE id = ? AND cancelled_at IS NULL AND checked_in_at IS NULL RETURNING id',
+        `UPDATE ${t('shift_signup')} SET person_id = ? WHERE id = ? AND cancelled_at IS NULL AND checked_in_at IS NULL RETURNING id`,
         [to.uuid, signup.uuid],
       );
       if (done.length === 0) throw userError('CONFLICT', 'This sign-up changed meanwhile; reload and try again.', 'signupId');

@@ -6,7 +6,9 @@ import {
   loadById,
   pageSize,
   Person,
+  personSummary,
   Place,
+  readContext,
   refId,
   Request,
   requireEntity,
@@ -21,6 +23,7 @@ import { VolunteerTask } from './task.entity.js';
 import { VolunteerTeam } from './team.entity.js';
 import { VolunteerServiceSource, VolunteerTaskKind, VolunteerTaskStatus } from './volunteer.enums.js';
 import { inTransaction, localDate, requireCommunityOf, requireMember, requireText, sql, type Tx } from './volunteer.support.js';
+import { t } from './db.js';
 
 @InputType({ description: 'A volunteer task: for a core request (requestId) or standalone (placeId).' })
 export class CreateVolunteerTaskInput {
@@ -68,7 +71,7 @@ function emitTask(
 export class VolunteerTaskResolver {
   /** Moves a task from one status to another only if nobody changed it since: one winner. */
   private async move(tx: Tx, now: Date, task: VolunteerTask, from: VolunteerTaskStatus, set: string, params: unknown[]): Promise<boolean> {
-    const rows = await sql(tx.em, `UPDATE volunteer.task SET ${set}, updated_at = ? WHERE id = ? AND status = ? RETURNING id`, [
+    const rows = await sql(tx.em, `UPDATE ${t('task')} SET ${set}, updated_at = ? WHERE id = ? AND status = ? RETURNING id`, [
       ...params,
       now.toISOString(),
       task.uuid,
@@ -80,14 +83,16 @@ export class VolunteerTaskResolver {
   }
 
   private async conflict(tx: Tx, task: VolunteerTask): Promise<never> {
-    const now = expectRow(
-      await sql<{ status: VolunteerTaskStatus; name: string | null }>(
+    const row = expectRow(
+      await sql<{ status: VolunteerTaskStatus; claimed_by_id: string | null }>(
         tx.em,
-        'SELECT t.status, p.name FROM volunteer.task t LEFT JOIN public.person p ON p.id = t.claimed_by_id WHERE t.id = ?',
+        `SELECT t.status, t.claimed_by_id FROM ${t('task')} t WHERE t.id = ?`,
         [task.uuid],
       ),
       `task ${task.uuid}`,
     );
+    const claimer = row.claimed_by_id ? await personSummary(readContext(tx.em), row.claimed_by_id) : null;
+    const now = { status: row.status, name: claimer?.name ?? null };
     if (now.status === VolunteerTaskStatus.CLAIMED)
       throw userError('ALREADY_CLAIMED', `This task was just claimed by ${now.name ?? 'someone else'}.`, 'taskId');
     throw userError('CONFLICT', `This task changed meanwhile and is now ${now.status}; reload it.`, 'taskId');

@@ -6,6 +6,7 @@ import { VolunteerShift, VolunteerShiftSchedule, VolunteerShiftSignup } from './
 import { VolunteerTask } from './task.entity.js';
 import { VolunteerTeamMember } from './team-member.entity.js';
 import { VolunteerTeam } from './team.entity.js';
+import { t } from './db.js';
 
 /** The place of a row that hangs off another row, through the per-operation loader. */
 async function placeOf<T extends object>(
@@ -26,7 +27,7 @@ async function placeOf<T extends object>(
 function teamPlacesOf(ctx: GongzhiContext, personUuid: string): Promise<string[]> {
   return batchLoader<string, string[]>(ctx, 'volunteer.personTeamPlaces', async (ids) => {
     const rows = await ctx.em.getConnection().execute<{ person_id: string; home_place_id: string }[]>(
-      `SELECT m.person_id, t.home_place_id FROM volunteer.team_member m JOIN volunteer.team t ON t.id = m.team_id
+      `SELECT m.person_id, t.home_place_id FROM ${t('team_member')} m JOIN ${t('team')} t ON t.id = m.team_id
         WHERE m.person_id IN (?) AND m.left_on IS NULL`,
       [ids],
     );

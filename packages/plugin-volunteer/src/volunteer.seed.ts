@@ -13,6 +13,7 @@ import {
   VolunteerTeamKind,
 } from './volunteer.enums.js';
 import { type EntityManager, localDate, sql } from './volunteer.support.js';
+import { t } from './db.js';
 
 /** Name of the first demo team; its presence means the volunteer demo is loaded. */
 export const DEMO_TEAM_NAME = '邻里互助队';
@@ -178,10 +179,10 @@ export async function seedVolunteerDemo(em: EntityManager, now: () => Date): Pro
   // A week of evening slots, made the same way materializeVolunteerShifts makes them.
   await sql(
     em,
-    `INSERT INTO volunteer.shift (id, team_id, schedule_id, place_id, place_path, title, starts_at, ends_at, capacity)
+    `INSERT INTO ${t('shift')} (id, team_id, schedule_id, place_id, place_path, title, starts_at, ends_at, capacity)
      SELECT gen_random_uuid(), s.team_id, s.id, s.place_id, ?, s.title,
             (d::date + s.start_time) AT TIME ZONE s.time_zone, (d::date + s.end_time) AT TIME ZONE s.time_zone, s.capacity
-       FROM volunteer.shift_schedule s CROSS JOIN generate_series(?::date, ?::date + 6, interval '1 day') AS d
+       FROM ${t('shift_schedule')} s CROSS JOIN generate_series(?::date, ?::date + 6, interval '1 day') AS d
       WHERE s.id = ?
      ON CONFLICT (schedule_id, starts_at) DO NOTHING`,
     [hly.path, today, today, evenings.uuid],

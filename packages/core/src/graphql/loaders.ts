@@ -1,16 +1,29 @@
 import type { EntityName } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import type { GongzhiContext } from '../context.js';
+
+/**
+ * What core's read functions need: an EntityManager to read through (an operation's fork, or a
+ * transaction's, so reads see its writes and locks) and the operation's loaders, which batch
+ * the reads of one operation. A `GongzhiContext` is one; `readContext(em)` makes one from an
+ * EntityManager alone (a transaction, a job, an event handler).
+ */
+export interface ReadContext {
+  em: EntityManager;
+  /** Per-operation DataLoaders by name; use `batchLoader` rather than this map. */
+  loaders: Map<string, DataLoader<unknown, unknown>>;
+}
+
+/** A ReadContext over `em` with loaders of its own: reads through it batch among themselves only. */
+export function readContext(em: EntityManager): ReadContext {
+  return { em, loaders: new Map() };
+}
 
 /**
  * A DataLoader kept for the length of one operation under `name`: every call during the
  * operation batches into one `batch` call per tick, so a list of N parents costs one query.
  */
-export function batchLoader<K, V>(
-  ctx: GongzhiContext,
-  name: string,
-  batch: (keys: readonly K[]) => Promise<readonly V[]>,
-): DataLoader<K, V> {
+export function batchLoader<K, V>(ctx: ReadContext, name: string, batch: (keys: readonly K[]) => Promise<readonly V[]>): DataLoader<K, V> {
   let loader = ctx.loaders.get(name) as DataLoader<K, V> | undefined;
   if (!loader) {
     loader = new DataLoader<K, V>(async (keys) => batch(keys));
@@ -29,7 +42,7 @@ function entityLabel<T extends object>(entity: EntityName<T>): string {
  * asked for in the same operation: `Place.grids` for a page of places is one SQL query.
  */
 export function loadByForeignKey<T extends object>(
-  ctx: GongzhiContext,
+  ctx: ReadContext,
   entity: EntityName<T>,
   foreignKey: keyof T & string,
   parentId: string,
@@ -51,7 +64,7 @@ export function loadByForeignKey<T extends object>(
 }
 
 /** The row of `entity` with primary key `id` (or null), batched per operation. */
-export function loadById<T extends object>(ctx: GongzhiContext, entity: EntityName<T>, id: string): Promise<T | null> {
+export function loadById<T extends object>(ctx: ReadContext, entity: EntityName<T>, id: string): Promise<T | null> {
   const name = `${entityLabel(entity)}#byId`;
   return batchLoader<string, T | null>(ctx, name, async (ids) => {
     const rows = await ctx.em.find(entity, { uuid: { $in: ids } } as never);

@@ -1,5 +1,8 @@
 import type { Migration } from '@gongzhi/core';
 
+// plugin-boundary: frozen migration. This backfill reads core's place.path once, at upgrade; it
+// was applied already and its text cannot change (the migrator keeps its checksum). New
+// migrations name core tables only in foreign keys (REFERENCES public.<table> (id)).
 /** Copies each action item's community path from its council (exported for its test). */
 export const backfillActionItemPlacePath = `
     UPDATE council.action_item ai SET place_path = p.path

@@ -1,0 +1,105 @@
+import { keyRecords, sortedSet, underPathSql } from '../database/read-sql.js';
+import { batchLoader, type ReadContext } from '../graphql/loaders.js';
+import type { PlaceType } from './place-type.js';
+
+/** A place as plain data: what plugins read about places they hold the id of. */
+export interface PlaceSummary {
+  /** The place's uuid. */
+  id: string;
+  type: PlaceType;
+  code: string;
+  name: string;
+  /** The materialized path of ids from the root, `/a/b/c/` (ends with the place's own id and `/`). */
+  path: string;
+  parentId: string | null;
+  latitude: number | null;
+  longitude: number | null;
+}
+
+interface PlaceRow {
+  id: string;
+  type: PlaceType;
+  code: string;
+  name: string;
+  path: string;
+  parent_id: string | null;
+  latitude: number | string | null;
+  longitude: number | string | null;
+}
+
+function summaryLoader(ctx: ReadContext) {
+  return batchLoader<string, PlaceSummary | null>(ctx, 'core.placeSummary', async (ids) => {
+    const rows = await ctx.em.execute<PlaceRow[]>(
+      `SELECT id, type::text AS type, code, name, path, parent_id, latitude, longitude
+         FROM place WHERE id = ANY (string_to_array(?, ',')::uuid[])`,
+      [ids.join(',')],
+    );
+    const byId = new Map(
+      rows.map((r): [string, PlaceSummary] => [
+        r.id,
+        {
+          id: r.id,
+          type: r.type,
+          code: r.code,
+          name: r.name,
+          path: r.path,
+          parentId: r.parent_id,
+          latitude: r.latitude === null ? null : Number(r.latitude),
+          longitude: r.longitude === null ? null : Number(r.longitude),
+        },
+      ]),
+    );
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+}
+
+/**
+ * The place with uuid `id` as a {@link PlaceSummary} (type, code, name, path, parent,
+ * coordinates), or null when there is none. Batched per operation: every call in one tick is
+ * one statement. No scope check: the caller decides what it may show.
+ *
+ * Part of the plugin contract: stable across core migrations.
+ */
+export function placeSummary(ctx: ReadContext, id: string): Promise<PlaceSummary | null> {
+  return summaryLoader(ctx).load(id);
+}
+
+/**
+ * The places with the given uuids, by uuid (ids without a place are left out). Batched per
+ * operation together with {@link placeSummary}.
+ *
+ * Part of the plugin contract: stable across core migrations.
+ */
+export async function placeSummaries(ctx: ReadContext, ids: readonly string[]): Promise<Map<string, PlaceSummary>> {
+  const found = await summaryLoader(ctx).loadMany(sortedSet(ids));
+  const result = new Map<string, PlaceSummary>();
+  for (const place of found) {
+    if (place instanceof Error) throw place;
+    if (place) result.set(place.id, place);
+  }
+  return result;
+}
+
+/**
+ * The uuids of the households (places of type household) at or under any of `paths` (place
+ * paths, as in {@link PlaceSummary.path}), each once, in path order. Batched per operation: the
+ * calls of one tick are one statement.
+ *
+ * Part of the plugin contract: stable across core migrations.
+ */
+export function householdIdsUnder(ctx: ReadContext, paths: readonly string[]): Promise<string[]> {
+  const key = JSON.stringify(sortedSet(paths));
+  return batchLoader<string, string[]>(ctx, 'core.householdIdsUnder', async (keys) => {
+    const rows = await ctx.em.execute<{ i: number; id: string }[]>(
+      `SELECT DISTINCT k.i, h.id, h.path
+         FROM jsonb_to_recordset(?::jsonb) AS k(i int, paths text[])
+        CROSS JOIN LATERAL unnest(k.paths) AS u(path)
+         JOIN place h ON h.type = 'household' AND ${underPathSql('h.path', 'u.path')}
+        ORDER BY k.i, h.path, h.id`,
+      [keyRecords(keys.map((k) => ({ paths: JSON.parse(k) as string[] })))],
+    );
+    const result = keys.map((): string[] => []);
+    for (const row of rows) result[row.i]?.push(row.id);
+    return result;
+  }).load(key);
+}

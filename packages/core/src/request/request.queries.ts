@@ -1,0 +1,191 @@
+import { keyRecords, sortedSet, underPathSql } from '../database/read-sql.js';
+import { batchLoader, type ReadContext } from '../graphql/loaders.js';
+import type { RequestKind, RequestLevel, RequestStatus } from './request-enums.js';
+
+/**
+ * How many distinct requests with one of `statuses` lie at or under any of `paths` (place
+ * paths). Batched per operation: the calls of one tick are one statement.
+ *
+ * Part of the plugin contract: stable across core migrations.
+ */
+export function requestCountUnder(ctx: ReadContext, paths: readonly string[], statuses: readonly RequestStatus[]): Promise<number> {
+  return batchLoader<string, number>(ctx, 'core.requestCountUnder', async (keys) => {
+    const rows = await ctx.em.execute<{ i: number; n: number }[]>(
+      `SELECT k.i, count(DISTINCT r.id)::int AS n
+         FROM jsonb_to_recordset(?::jsonb) AS k(i int, paths text[], statuses text[])
+        CROSS JOIN LATERAL unnest(k.paths) AS u(path)
+         JOIN request r ON ${underPathSql('r.place_path', 'u.path')} AND r.status = ANY (k.statuses::request_status[])
+        GROUP BY k.i`,
+      [keyRecords(keys.map((k) => JSON.parse(k) as { paths: string[]; statuses: string[] }))],
+    );
+    const counts = keys.map(() => 0);
+    for (const row of rows) counts[row.i] = Number(row.n);
+    return counts;
+  }).load(JSON.stringify({ paths: sortedSet(paths), statuses: sortedSet(statuses) }));
+}
+
+/**
+ * The uuids of the requests with one of `statuses` at or under any of `paths` (place paths),
+ * newest first (creation time, then id), at most `limit`. Batched per operation: the calls of
+ * one tick are one statement.
+ *
+ * Part of the plugin contract: stable across core migrations.
+ */
+export function requestIdsUnder(
+  ctx: ReadContext,
+  query: { paths: readonly string[]; statuses: readonly RequestStatus[]; limit: number },
+): Promise<string[]> {
+  const key = JSON.stringify({
+    paths: sortedSet(query.paths),
+    statuses: sortedSet(query.statuses),
+    lim: Math.max(0, Math.floor(query.limit)),
+  });
+  return batchLoader<string, string[]>(ctx, 'core.requestIdsUnder', async (keys) => {
+    const rows = await ctx.em.execute<{ i: number; id: string }[]>(
+      `SELECT k.i, x.id
+         FROM jsonb_to_recordset(?::jsonb) AS k(i int, paths text[], statuses text[], lim int)
+        CROSS JOIN LATERAL (
+          SELECT DISTINCT r.id, r.created_at
+            FROM unnest(k.paths) AS u(path)
+            JOIN request r ON ${underPathSql('r.place_path', 'u.path')} AND r.status = ANY (k.statuses::request_status[])
+           ORDER BY r.created_at DESC, r.id DESC
+           LIMIT k.lim) x
+        ORDER BY k.i, x.created_at DESC, x.id DESC`,
+      [keyRecords(keys.map((k) => JSON.parse(k) as { paths: string[]; statuses: string[]; lim: number }))],
+    );
+    const result = keys.map((): string[] => []);
+    for (const row of rows) result[row.i]?.push(row.id);
+    return result;
+  }).load(key);
+}
+
+/**
+ * How many requests with one of `statuses` are assigned to person `personId` (their
+ * workload). Batched per operation: the calls of one tick are one statement.
+ *
+ * Part of the plugin contract: stable across core migrations.
+ */
+export function assignedRequestCount(ctx: ReadContext, personId: string, statuses: readonly RequestStatus[]): Promise<number> {
+  return batchLoader<string, number>(ctx, 'core.assignedRequestCount', async (keys) => {
+    const rows = await ctx.em.execute<{ i: number; n: number }[]>(
+      `SELECT k.i, (SELECT count(*) FROM request r
+                     WHERE r.assignee_id = k.person_id AND r.status = ANY (k.statuses::request_status[]))::int AS n
+         FROM jsonb_to_recordset(?::jsonb) AS k(i int, person_id uuid, statuses text[])`,
+      [keyRecords(keys.map((k) => JSON.parse(k) as { person_id: string; statuses: string[] }))],
+    );
+    const counts = keys.map(() => 0);
+    for (const row of rows) counts[row.i] = Number(row.n);
+    return counts;
+  }).load(JSON.stringify({ person_id: personId, statuses: sortedSet(statuses) }));
+}
+
+/** A request that has waited at its level, as {@link escalationCandidates} returns it. */
+export interface EscalationCandidate {
+  /** The request's uuid. */
+  id: string;
+  level: RequestLevel;
+  status: RequestStatus;
+  kind: RequestKind;
+  placeId: string;
+  /** The materialized path of the request's place (its ids are the place and its ancestors). */
+  placePath: string;
+  createdAt: Date;
+  /** When it reached its level: its last escalation, or its creation if never escalated. */
+  arrivedAt: Date;
+}
+
+/** What {@link escalationCandidates} looks for. */
+export interface EscalationCandidateQuery {
+  /**
+   * The levels to look at, each with the latest arrival wanted: a request at that level is
+   * returned only if it arrived there at or before this time.
+   */
+  arrivedBy: Partial<Record<RequestLevel, Date>>;
+  /** Only requests in one of these statuses. */
+  statuses: readonly RequestStatus[];
+  /** Only requests of one of these kinds. */
+  kinds: readonly RequestKind[];
+  /** Only these requests (uuids). */
+  ids?: readonly string[];
+  /** Only requests after this one (uuid) in the order returned: the next page. */
+  after?: string;
+  /** At most this many. */
+  limit: number;
+}
+
+/**
+ * Requests that have been waiting at their level (for automatic escalation): matching
+ * `query`, oldest first (creation time, then id), with the time each arrived at its level.
+ * One statement per call (a job's scan, not batched); the filters run in the database, so
+ * page through a large backlog with `after` and `limit`.
+ *
+ * Part of the plugin contract: stable across core migrations.
+ */
+export async function escalationCandidates(ctx: ReadContext, query: EscalationCandidateQuery): Promise<EscalationCandidate[]> {
+  const levels = (Object.entries(query.arrivedBy) as [RequestLevel, Date | undefined][]).filter(
+    (entry): entry is [RequestLevel, Date] => entry[1] instanceof Date,
+  );
+  if (!levels.length || !query.statuses.length || !query.kinds.length || query.limit <= 0 || query.ids?.length === 0) return [];
+  const params: unknown[] = [query.statuses, query.kinds];
+  const arrived = levels.map(([level, by]) => {
+    params.push(level, by.toISOString());
+    return '(r.level = ? AND COALESCE(e.at, r.created_at) <= ?::timestamptz)';
+  });
+  let more = '';
+  if (query.ids) {
+    more += " AND r.id = ANY (string_to_array(?, ',')::uuid[])";
+    params.push(query.ids.join(','));
+  }
+  if (query.after) {
+    more += ' AND (r.created_at, r.id) > (SELECT a.created_at, a.id FROM request a WHERE a.id = ?)';
+    params.push(query.after);
+  }
+  params.push(Math.floor(query.limit));
+  const rows = await ctx.em.execute<
+    {
+      id: string;
+      level: RequestLevel;
+      status: RequestStatus;
+      kind: RequestKind;
+      place_id: string;
+      place_path: string;
+      created_at: Date | string;
+      arrived_at: Date | string;
+    }[]
+  >(
+    `SELECT r.id, r.level::text AS level, r.status::text AS status, r.kind::text AS kind, r.place_id, r.place_path, r.created_at,
+            COALESCE(e.at, r.created_at) AS arrived_at
+       FROM request r
+       LEFT JOIN LATERAL (SELECT max(t.at) AS at FROM request_timeline t WHERE t.request_id = r.id AND t.action = 'escalated') e ON true
+      WHERE r.status IN (?) AND r.kind IN (?) AND (${arrived.join(' OR ')})${more}
+      ORDER BY r.created_at, r.id
+      LIMIT ?`,
+    params,
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    level: r.level,
+    status: r.status,
+    kind: r.kind,
+    placeId: r.place_id,
+    placePath: r.place_path,
+    createdAt: new Date(r.created_at),
+    arrivedAt: new Date(r.arrived_at),
+  }));
+}
+
+/**
+ * Locks request `id` for update until the transaction `ctx.em` runs in ends (call it inside
+ * one). Returns whether the lock was taken: false if there is no such request, or, with
+ * `skipLocked`, if another transaction holds it (instead of waiting for it).
+ *
+ * Part of the plugin contract: stable across core migrations.
+ */
+export async function lockRequestForUpdate(
+  ctx: Pick<ReadContext, 'em'>,
+  id: string,
+  options: { skipLocked?: boolean } = {},
+): Promise<boolean> {
+  const rows = await ctx.em.execute(`SELECT id FROM request WHERE id = ? FOR UPDATE${options.skipLocked ? ' SKIP LOCKED' : ''}`, [id]);
+  return rows.length > 0;
+}

@@ -1,0 +1,7 @@
+import { pluginTables } from '@gongzhi/core';
+
+/** The database schema of this plugin's tables: the one place it is written (the plugin definition and its SQL use it). */
+export const DB_SCHEMA = 'volunteer';
+
+/** This plugin's table `name` in its schema, quoted, for its SQL: `${t('team')}`. */
+export const t = pluginTables(DB_SCHEMA);
