@@ -22,7 +22,7 @@ import { randomBytes } from 'node:crypto';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const requireGateway = createRequire(path.join(root, 'packages/gateway/package.json'));
-const { default: WebSocket, WebSocketServer } = await import(requireGateway.resolve('ws').replace(/index\.js$/, 'wrapper.mjs'));
+const { default: WebSocket } = await import(requireGateway.resolve('ws').replace(/index\.js$/, 'wrapper.mjs'));
 const core = await import(path.join(root, 'packages/core/dist/index.js'));
 const cli = path.join(root, 'packages/gateway/dist/cli.js');
 

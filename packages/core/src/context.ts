@@ -6,7 +6,7 @@ import type { PlaceRule } from './auth/place-rule.js';
 import type { BoardHub } from './board/board-hub.js';
 import type { EventBus } from './events/event-bus.js';
 import type { Logger } from './logger.js';
-import type { ServiceRegistry } from './plugin/plugin.js';
+import type { ClassType, ServiceRegistry } from './plugin/plugin.js';
 
 /** Who is calling. Authentication fills it in; `null` is an anonymous caller; `system` is the platform itself (CLI, jobs, tests). */
 export interface Caller {
@@ -36,13 +36,13 @@ export interface GongzhiContext {
   /** What the caller may see and do, worked out on first use and kept for the operation. */
   access(): Promise<Access>;
   /** The place rules of core and every plugin, by entity class (used by the scope guard). */
-  placeRules: ReadonlyMap<Function, readonly PlaceRule[]>;
+  placeRules: ReadonlyMap<ClassType, readonly PlaceRule[]>;
   platform: PlatformInfo;
   logger: Logger;
   /** Per-operation DataLoaders by name; use `batchLoader` rather than this map. */
   loaders: Map<string, DataLoader<unknown, unknown>>;
-  /** The platform clock; tests replace it to move time. */
-  now(): Date;
+  /** The platform clock (a plain function, safe to pass on); tests replace it to move time. */
+  now: () => Date;
   /** What database constraints mean to clients (declared by core and plugins), for command payloads. */
   constraintErrors: ReadonlyMap<string, ConstraintError>;
   /** The live task board hub of this process (subscriptions); absent where boards do not run. */

@@ -22,6 +22,7 @@ export { TaskBoard, TaskBoardCard, TaskBoardChange, TaskBoardFilter } from './bo
 export * from './context.js';
 export * from './database/database-url.js';
 export * from './database/embedded-postgres.js';
+export * from './database/rows.js';
 export * from './errors.js';
 export * from './events/event-bus.js';
 export * from './graphql/loaders.js';
@@ -35,6 +36,7 @@ export * from './plugin/plugin.js';
 export { pluginTables } from './plugin/plugin-tables.js';
 export * from './relay/global-id.js';
 export * from './relay/node.js';
+export * from './relay/node-entity.js';
 export * from './person/person.entity.js';
 export * from './person/person-role.entity.js';
 export * from './person/care-profile.entity.js';

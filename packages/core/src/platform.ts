@@ -72,7 +72,8 @@ export interface Platform {
   readonly services: ServiceRegistry;
   readonly logger: Logger;
   readonly databaseUrl: string;
-  now(): Date;
+  /** The platform clock (a plain function, safe to pass on). */
+  readonly now: () => Date;
   /** A context for one operation, with its own EntityManager fork. */
   createContext(caller?: Caller | null): GongzhiContext;
   /** Loads core's and every plugin's demo data; seeding twice adds nothing. */
@@ -136,7 +137,7 @@ function checkTables(plugins: readonly GongzhiPlugin[]): void {
   const decorated = Object.values(MetadataStorage.getMetadata());
   const naming = new UnderscoreNamingStrategy();
   const owners = new Map<string, string>();
-  const sources: { owner: string; schema: string; entities: readonly (ClassType | EntitySchema<any>)[] }[] = [
+  const sources: { owner: string; schema: string; entities: readonly (ClassType | EntitySchema)[] }[] = [
     { owner: 'core', schema: 'public', entities: coreModule.entities },
     ...plugins.map((p) => ({ owner: `plugin "${p.id}"`, schema: pluginDbSchema(p), entities: p.entities ?? [] })),
   ];
@@ -189,7 +190,7 @@ const NO_TOPIC_PUBSUB = {
 async function buildComposedSchema(resolvers: ClassType[], orphanedTypes: ClassType[], plugins: readonly GongzhiPlugin[]) {
   try {
     return await buildSchema({
-      resolvers: resolvers as unknown as [Function, ...Function[]],
+      resolvers: resolvers as [ClassType, ...ClassType[]],
       orphanedTypes,
       validate: false,
       authChecker,
@@ -346,7 +347,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   }
   const ready = orm;
   // Several rules may name one entity (a plugin adds places to core's Person): any of them may show a row.
-  const placeRules = new Map<Function, PlaceRule[]>();
+  const placeRules = new Map<ClassType, PlaceRule[]>();
   for (const rule of [...coreModule.placeRules, ...plugins.flatMap((p) => p.placeRules ?? [])]) {
     (placeRules.get(rule.entity) ?? placeRules.set(rule.entity, []).get(rule.entity)!).push(rule);
   }
@@ -383,14 +384,12 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       [...coreModule.orphanedTypes, ...plugins.flatMap((p) => p.orphanedTypes ?? [])],
       plugins,
     );
-    const entityClass = (e: ClassType | EntitySchema<any>): Function | undefined => (e instanceof EntitySchema ? e.meta.class : e);
+    const entityClass = (e: ClassType | EntitySchema): ClassType | undefined => (e instanceof EntitySchema ? e.meta.class : e);
     checkPlaceRules(
-      entities.map(entityClass).filter((c): c is Function => typeof c === 'function'),
+      entities.map(entityClass).filter((c) => c !== undefined),
       placeRules,
       (cls) =>
-        coreModule.entities.includes(cls as ClassType)
-          ? 'core'
-          : `plugin "${plugins.find((p) => p.entities?.some((e) => entityClass(e) === cls))?.id}"`,
+        coreModule.entities.includes(cls) ? 'core' : `plugin "${plugins.find((p) => p.entities?.some((e) => entityClass(e) === cls))?.id}"`,
     );
     checkCommandPath(schema, plugins);
     guardSchema(schema);

@@ -287,15 +287,13 @@ describe('credentials', () => {
   });
 
   test('nobody hands out a key for more than they hold', async () => {
-    const { secret } = await app.platform.orm.em
-      .fork()
-      .transactional((tx) =>
-        createApiKey(tx as never, {
-          name: '社区管理员',
-          placeIds: [uuid(ids['DEMO-CYL'])],
-          permissions: ['api-key.manage', 'request.submit'],
-        }),
-      );
+    const { secret } = await app.platform.orm.em.fork().transactional((tx) =>
+      createApiKey(tx as never, {
+        name: '社区管理员',
+        placeIds: [uuid(ids['DEMO-CYL'])],
+        permissions: ['api-key.manage', 'request.submit'],
+      }),
+    );
     const admin = await createAuthenticator(em, {})(secret);
     const wider = await app.execute(
       `mutation ($d: ID!) { createApiKey(input: { name: "x", placeIds: [$d], permissions: ["request.submit"] }) { secret } }`,

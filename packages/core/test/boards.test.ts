@@ -15,7 +15,7 @@ const flagger = bare('watch', {
       type: 'Place',
       events: { 'watch.place-flagged': (p) => ({ id: p.placeId, placePath: p.placePath }) },
       load: (em, ids) => em.find(Place, { uuid: { $in: [...ids] } }),
-      list: async () => [],
+      list: () => Promise.resolve([]),
       card: (p) => ({ id: p.uuid, placePath: p.path, title: p.name, status: 'flagged', open: true }),
     }),
   ],

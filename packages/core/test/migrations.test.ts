@@ -8,7 +8,7 @@ beforeEach(async () => {
 });
 afterEach(() => db.drop());
 
-const first: Migration = { name: '0001_a', up: 'CREATE SCHEMA alpha; CREATE TABLE alpha.a (id int PRIMARY KEY)' };
+const first = { name: '0001_a', up: 'CREATE SCHEMA alpha; CREATE TABLE alpha.a (id int PRIMARY KEY)' } satisfies Migration;
 const second: Migration = { name: '0002_b', up: 'CREATE TABLE alpha.b (id int PRIMARY KEY)' };
 const other: Migration = { name: '0001_x', up: 'CREATE SCHEMA beta; CREATE TABLE beta.x (id int PRIMARY KEY)' };
 

@@ -30,7 +30,7 @@ Configuration: gongzhi.config.json and environment variables (see README).`;
 async function withPlatform<T>(
   config: GatewayConfig,
   logger: ReturnType<typeof createGatewayLogger>,
-  work: (platform: Platform) => Promise<T>,
+  work: (platform: Platform) => T | Promise<T>,
   migrateFirst = true,
 ): Promise<T> {
   const database = await openDatabase(config, logger);
@@ -116,7 +116,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'schema': {
-      await withPlatform(config, logger, async (platform) => console.log(printSchema(platform.schema)), false);
+      await withPlatform(config, logger, (platform) => console.log(printSchema(platform.schema)), false);
       return 0;
     }
     case 'api-key': {

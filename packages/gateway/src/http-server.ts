@@ -92,7 +92,6 @@ function rateKey(caller: Caller | null, address: string | undefined): string {
  * EntityManager fork from the platform.
  */
 export async function startGatewayServer(platform: Platform, options: GatewayServerOptions): Promise<GatewayServer> {
-  let apollo: ApolloServer<GongzhiContext> | undefined;
   const resolveCaller = options.resolveCaller ?? anonymousCaller;
   const rules = limitRules(options.limits);
   const rateLimiter = new RateLimiter(options.limits.ratePerMinute);
@@ -154,9 +153,10 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const response = await apollo!.executeHTTPGraphQLRequest({
+    // Requests arrive only once the server listens, after Apollo below has started.
+    const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => platform.createContext(caller),
+      context: () => Promise.resolve(platform.createContext(caller)),
     });
     res.statusCode = response.status ?? 200;
     for (const [key, value] of response.headers) res.setHeader(key, value);
@@ -189,7 +189,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     wsServer,
   );
 
-  apollo = new ApolloServer<GongzhiContext>({
+  const apollo = new ApolloServer<GongzhiContext>({
     schema: platform.schema,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
@@ -200,12 +200,12 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
-        async serverWillStart() {
-          return {
+        serverWillStart() {
+          return Promise.resolve({
             async drainServer() {
               await wsCleanup.dispose();
             },
-          };
+          });
         },
       },
     ],

@@ -59,7 +59,9 @@ export async function loadPlugins(specs: readonly PluginSpec[], baseDir: string)
 export function pluginOptionsById(specs: readonly PluginSpec[], plugins: readonly GongzhiPlugin[]): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   specs.forEach((spec, i) => {
-    if (spec.options) result[plugins[i].id] = spec.options;
+    const plugin = plugins[i];
+    if (!plugin) throw new Error(`No plugin was loaded for "${spec.name}".`);
+    if (spec.options) result[plugin.id] = spec.options;
   });
   return result;
 }

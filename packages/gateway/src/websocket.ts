@@ -9,6 +9,7 @@ import {
   getOperationAST,
   GraphQLError,
   Kind,
+  OperationTypeNode,
   parse,
   specifiedRules,
   validate,
@@ -34,7 +35,7 @@ export interface CallerCredentials {
 export type ResolveCaller = (credentials: CallerCredentials) => Promise<Caller | null>;
 
 /** Until authentication exists, everyone is anonymous. */
-export const anonymousCaller: ResolveCaller = async () => null;
+export const anonymousCaller: ResolveCaller = () => Promise.resolve(null);
 
 /** WebSocket close code for a connection whose credential was revoked or expired since it connected. */
 export const CREDENTIAL_REVOKED_CLOSE_CODE = 4401;
@@ -83,7 +84,7 @@ class SharedResults {
 
   get(root: object, groupKey: string, run: () => Promise<ExecutionResult>): Promise<string> {
     let groups = this.results.get(root);
-    if (!groups) this.results.set(root, (groups = new Map()));
+    if (!groups) this.results.set(root, (groups = new Map<string, Promise<string>>()));
     let json = groups.get(groupKey);
     if (!json) {
       json = run().then((result) => JSON.stringify(result));
@@ -198,7 +199,8 @@ class CredentialRecheck {
     for (const [ctx, credential] of this.open)
       (byCredential.get(credential) ?? byCredential.set(credential, []).get(credential)!).push(ctx);
     for (const [, group] of byCredential) {
-      const first = group[0];
+      // Every group holds at least the connection that created it.
+      const first = group[0]!;
       const valid = await this.options
         .resolveCaller({ transport: 'websocket', headers: first.extra.request.headers, connectionParams: first.connectionParams ?? {} })
         // Only a refused credential closes sockets; a database hiccup does not.
@@ -295,7 +297,7 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
             extensions: { code: 'BAD_REQUEST' },
           }),
         ];
-      if (operation.operation !== 'subscription' && !options.allowOperations) {
+      if (operation.operation !== OperationTypeNode.SUBSCRIPTION && !options.allowOperations) {
         return [
           new GraphQLError(`Only subscriptions are served over WebSocket; send this ${operation.operation} over HTTP (POST /graphql).`, {
             extensions: { code: 'OPERATION_NOT_ALLOWED' },

@@ -56,13 +56,14 @@ test('fan-out: an event is loaded once per group of identical subscriptions, not
     { next: () => {}, error: () => {}, complete: () => {} },
   );
   const connection = gateway.platform.orm.em.getConnection();
-  const original = connection.execute;
+  const original = connection.execute.bind(connection);
   const loads: string[] = [];
-  connection.execute = function (this: typeof connection, ...args: Parameters<typeof original>) {
-    const sql = String(args[0]);
+  connection.execute = ((...args: Parameters<typeof original>) => {
+    // The ORM sends its loads as SQL text.
+    const sql = typeof args[0] === 'string' ? args[0] : '';
     if (/from "request"/i.test(sql) && /"id" in/i.test(sql)) loads.push(sql);
-    return original.apply(this, args);
-  } as typeof original;
+    return original(...args);
+  }) as typeof original;
   try {
     await new Promise((r) => setTimeout(r, 300));
     await submitOver(gateway.server.url, communityId, '一次加载');

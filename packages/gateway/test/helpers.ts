@@ -27,7 +27,7 @@ export async function postGraphQL(
 }
 
 /** A temporary folder, removed by the returned function. */
-export async function tempDir(prefix: string): Promise<{ dir: string; remove(): Promise<void> }> {
+export async function tempDir(prefix: string): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), prefix));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -1,24 +1,12 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
-import { Node, Organization, Person, Place, toGlobalId } from '@gongzhi/core';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Node, NodeEntity, Organization, Person, Place } from '@gongzhi/core';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { CouncilKind, SeatType, VoteCounting, VotingRule } from './council-enums.js';
 
 /** A deliberation body (议事会) of a community: its members, rule and quorum. */
 @Entity({ schema: 'council', tableName: 'council' })
 @ObjectType({ implements: Node, description: 'A deliberation council (议事会) of a community.' })
-export class Council implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'votingRule' | 'voteCounting' | 'quorumPercent' | 'kind' | 'description';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('Council', this.uuid);
-  }
-
+export class Council extends NodeEntity<'votingRule' | 'voteCounting' | 'quorumPercent' | 'kind' | 'description'> {
   @Property({ type: 'text' })
   @Field(() => String)
   name!: string;
@@ -48,9 +36,8 @@ export class Council implements Node {
   @ManyToOne(() => Place, { deleteRule: 'restrict' })
   community!: Place;
 
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
   @Field(() => Date)
-  createdAt: Date = new Date();
+  override createdAt!: Date;
 }
 
 /**
@@ -59,17 +46,7 @@ export class Council implements Node {
  */
 @Entity({ schema: 'council', tableName: 'member' })
 @ObjectType({ implements: Node, description: 'A seat on a council, held by a person or an organisation.' })
-export class CouncilMember implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'person' | 'organization';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('CouncilMember', this.uuid);
-  }
-
+export class CouncilMember extends NodeEntity<'person' | 'organization'> {
   @ManyToOne(() => Council, { deleteRule: 'cascade' })
   council!: Council;
 
@@ -82,7 +59,4 @@ export class CouncilMember implements Node {
 
   @ManyToOne(() => Organization, { nullable: true, deleteRule: 'cascade' })
   organization?: Organization | null;
-
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
 }

@@ -6,7 +6,7 @@ import { CouncilBallot, CouncilProposal, CouncilResidentPoll } from './proposal.
 import { t } from './db.js';
 
 /** How each council table reaches its council: the foreign keys to follow, table by table. */
-const ROUTES: Record<string, readonly (readonly [column: string, table: string])[]> = {
+const ROUTES = {
   member: [['council_id', 'council']],
   meeting: [['council_id', 'council']],
   attendance: [
@@ -54,7 +54,7 @@ const ROUTES: Record<string, readonly (readonly [column: string, table: string])
     ['meeting_id', 'meeting'],
     ['council_id', 'council'],
   ],
-};
+} satisfies Record<string, readonly (readonly [column: string, table: string])[]>;
 
 interface Owner {
   communityId: string;
@@ -87,15 +87,18 @@ function membersOf(ctx: GongzhiContext, councilId: string): Promise<string[]> {
         [ids],
       );
     // The members of the organisations holding seats: one batched read of core's for all of them.
-    const organizationMembers = await Promise.all(
-      seats.map((seat) => (seat.organization_id ? organizationMemberIds(ctx, seat.organization_id) : Promise.resolve([]))),
+    const seated = await Promise.all(
+      seats.map(async (seat) => ({
+        seat,
+        organizationMembers: seat.organization_id ? await organizationMemberIds(ctx, seat.organization_id) : [],
+      })),
     );
     const byCouncil = new Map<string, Set<string>>(ids.map((id) => [id, new Set()]));
-    seats.forEach((seat, i) => {
+    for (const { seat, organizationMembers } of seated) {
       const people = byCouncil.get(seat.council_id);
       if (seat.person_id) people?.add(seat.person_id);
-      for (const personId of organizationMembers[i]) people?.add(personId);
-    });
+      for (const personId of organizationMembers) people?.add(personId);
+    }
     return ids.map((id) => [...byCouncil.get(id)!]);
   }).load(councilId);
 }

@@ -1,29 +1,30 @@
 import {
   actingPerson,
+  authorize,
   type EventEmitter,
+  expectRow,
   type GongzhiContext,
+  isResidentUnder,
   localId,
   Organization,
   OrganizationMember,
+  organizationMemberCount,
   type Person,
   type Place,
+  placePath,
+  placeSummaries,
   PlaceType,
+  readContext,
+  refId,
   Request,
   RequestStatus,
   requireEntity,
   requireIsoDate,
   requirePerson,
   requirePlace,
-  userError,
   requireVisible,
-  authorize,
-  placePath,
-  refId,
-  isResidentUnder,
-  organizationMemberCount,
-  placeSummaries,
-  readContext,
   residentCountUnder,
+  userError,
 } from '@gongzhi/core';
 import { CouncilPermission } from './council.permissions.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
@@ -198,7 +199,8 @@ export class CouncilService {
   /** The seat the actor votes for: `memberId` if given, else their only seat. */
   private async requireSeat(em: EntityManager, council: Council, actor: Person, memberId?: string | null): Promise<CouncilMember> {
     const seats = await this.seatsOf(em, council, actor);
-    if (seats.length === 0) {
+    const [first] = seats;
+    if (!first) {
       throw userError(
         'NOT_A_MEMBER',
         `${actor.name} holds no seat on ${council.name} and is not a member of an organisation that does; only its members may do this.`,
@@ -223,7 +225,7 @@ export class CouncilService {
         'memberId',
       );
     }
-    return seats[0];
+    return first;
   }
 
   // ---- meetings -----------------------------------------------------------------------
@@ -313,9 +315,12 @@ export class CouncilService {
       const meeting = await em.findOneOrFail(CouncilMeeting, { uuid: meetingUuid });
       await this.requireMembership(em, await this.councilOfMeeting(em, meeting.uuid), actor);
       const request = input.requestId ? await requireEntity(em, Request, 'Request', input.requestId, 'requestId') : null;
-      const [{ next }] = await em.execute<{ next: number }[]>(
-        `SELECT coalesce(max(position), 0) + 1 AS next FROM ${t('agenda_item')} WHERE meeting_id = ?`,
-        [meeting.uuid],
+      const { next } = expectRow(
+        await em.execute<{ next: number }[]>(
+          `SELECT coalesce(max(position), 0) + 1 AS next FROM ${t('agenda_item')} WHERE meeting_id = ?`,
+          [meeting.uuid],
+        ),
+        'the next agenda position',
       );
       const kind = request ? AgendaItemKind.REQUEST : input.gridFindingId ? AgendaItemKind.GRID_FINDING : AgendaItemKind.TOPIC;
       const item = em.create(CouncilAgendaItem, {
@@ -372,9 +377,9 @@ export class CouncilService {
     await requireVisible(this.ctx, this.ctx.em, CouncilProposal, 'CouncilProposal', proposalId, 'proposalId');
     return this.run(async ({ em, emit }) => {
       const uuid = localId(proposalId, 'CouncilProposal', 'proposalId');
-      const rows = await em.execute<{ status: string }[]>(`SELECT status FROM ${t('proposal')} WHERE id = ? FOR SHARE`, [uuid]);
-      if (!rows.length) throw userError('NOT_FOUND', `No CouncilProposal has the id given in "proposalId" (${proposalId}).`, 'proposalId');
-      if (rows[0].status !== ProposalStatus.OPEN) {
+      const [row] = await em.execute<{ status: ProposalStatus }[]>(`SELECT status FROM ${t('proposal')} WHERE id = ? FOR SHARE`, [uuid]);
+      if (!row) throw userError('NOT_FOUND', `No CouncilProposal has the id given in "proposalId" (${proposalId}).`, 'proposalId');
+      if (row.status !== ProposalStatus.OPEN) {
         throw userError(
           'PROPOSAL_CLOSED',
           'Voting on this proposal has closed; its outcome is recorded. Votes are taken only while a proposal is open.',
@@ -386,24 +391,24 @@ export class CouncilService {
       const seat = await this.requireSeat(em, council, actor, memberId);
       let ballotId: string | undefined;
       if (change) {
-        const updated = await em.execute<{ id: string }[]>(
+        const [updated] = await em.execute<{ id: string }[]>(
           `UPDATE ${t('ballot')} SET choice = ?, cast_by_id = ?, updated_at = ? WHERE proposal_id = ? AND member_id = ? RETURNING id`,
           [choice, actor.uuid, this.ctx.now(), uuid, seat.uuid],
         );
-        if (!updated.length)
+        if (!updated)
           throw userError(
             'NO_VOTE_YET',
             `${seatName(seat)} has not voted on this proposal yet; cast the vote with castCouncilVote.`,
             'proposalId',
           );
-        ballotId = updated[0].id;
+        ballotId = updated.id;
       } else {
-        const inserted = await em.execute<{ id: string }[]>(
+        const [inserted] = await em.execute<{ id: string }[]>(
           `INSERT INTO ${t('ballot')} (id, proposal_id, member_id, choice, cast_by_id, created_at, updated_at)
            VALUES (gen_random_uuid(), ?, ?, ?, ?, ?, ?) ON CONFLICT ON CONSTRAINT ballot_one_per_member DO NOTHING RETURNING id`,
           [uuid, seat.uuid, choice, actor.uuid, this.ctx.now(), this.ctx.now()],
         );
-        if (!inserted.length) {
+        if (!inserted) {
           const existing = await em.findOneOrFail(CouncilBallot, { proposal: uuid, member: seat }, { refresh: true, populate: ['castBy'] });
           throw userError(
             'ALREADY_VOTED',
@@ -411,7 +416,7 @@ export class CouncilService {
             'proposalId',
           );
         }
-        ballotId = inserted[0].id;
+        ballotId = inserted.id;
       }
       await emit('council.vote-cast', { ...base(council), proposalId: uuid, memberId: seat.uuid, changed: change });
       return em.findOneOrFail(CouncilBallot, { uuid: ballotId }, { refresh: true });
@@ -429,9 +434,9 @@ export class CouncilService {
     await requireVisible(this.ctx, this.ctx.em, CouncilProposal, 'CouncilProposal', proposalId, 'proposalId');
     return this.run(async ({ em, emit }) => {
       const uuid = localId(proposalId, 'CouncilProposal', 'proposalId');
-      const rows = await em.execute<{ status: string }[]>(`SELECT status FROM ${t('proposal')} WHERE id = ? FOR UPDATE`, [uuid]);
-      if (!rows.length) throw userError('NOT_FOUND', `No CouncilProposal has the id given in "proposalId" (${proposalId}).`, 'proposalId');
-      if (rows[0].status !== ProposalStatus.OPEN)
+      const [row] = await em.execute<{ status: ProposalStatus }[]>(`SELECT status FROM ${t('proposal')} WHERE id = ? FOR UPDATE`, [uuid]);
+      if (!row) throw userError('NOT_FOUND', `No CouncilProposal has the id given in "proposalId" (${proposalId}).`, 'proposalId');
+      if (row.status !== ProposalStatus.OPEN)
         throw userError('PROPOSAL_CLOSED', 'This proposal is already closed; its outcome is recorded.', 'proposalId');
       const proposal = await em.findOneOrFail(CouncilProposal, { uuid }, { populate: ['agendaItem'], refresh: true });
       const council = await this.councilOfMeeting(em, proposal.agendaItem.meeting.uuid);
@@ -523,9 +528,11 @@ export class CouncilService {
     const actor = await actingPerson(this.ctx);
     return this.run(async ({ em }) => {
       const uuid = localId(pollId, 'CouncilResidentPoll', 'pollId');
-      const rows = await em.execute<{ status: string }[]>(`SELECT status FROM ${t('resident_poll')} WHERE id = ? FOR SHARE`, [uuid]);
-      if (!rows.length) throw userError('NOT_FOUND', `No CouncilResidentPoll has the id given in "pollId" (${pollId}).`, 'pollId');
-      if (rows[0].status !== ProposalStatus.OPEN)
+      const [row] = await em.execute<{ status: ProposalStatus }[]>(`SELECT status FROM ${t('resident_poll')} WHERE id = ? FOR SHARE`, [
+        uuid,
+      ]);
+      if (!row) throw userError('NOT_FOUND', `No CouncilResidentPoll has the id given in "pollId" (${pollId}).`, 'pollId');
+      if (row.status !== ProposalStatus.OPEN)
         throw userError('POLL_CLOSED', "This residents' poll has closed; answers are taken only while it is open.", 'pollId');
       const resident = await isResidentUnder(readContext(em), actor.uuid, await this.pollPaths(em, uuid));
       if (!resident) {
@@ -550,16 +557,21 @@ export class CouncilService {
     const actor = await actingPerson(this.ctx);
     return this.run(async ({ em, emit }) => {
       const uuid = localId(pollId, 'CouncilResidentPoll', 'pollId');
-      const rows = await em.execute<{ status: string }[]>(`SELECT status FROM ${t('resident_poll')} WHERE id = ? FOR UPDATE`, [uuid]);
-      if (!rows.length) throw userError('NOT_FOUND', `No CouncilResidentPoll has the id given in "pollId" (${pollId}).`, 'pollId');
-      if (rows[0].status !== ProposalStatus.OPEN) throw userError('POLL_CLOSED', "This residents' poll is already closed.", 'pollId');
+      const [row] = await em.execute<{ status: ProposalStatus }[]>(`SELECT status FROM ${t('resident_poll')} WHERE id = ? FOR UPDATE`, [
+        uuid,
+      ]);
+      if (!row) throw userError('NOT_FOUND', `No CouncilResidentPoll has the id given in "pollId" (${pollId}).`, 'pollId');
+      if (row.status !== ProposalStatus.OPEN) throw userError('POLL_CLOSED', "This residents' poll is already closed.", 'pollId');
       const poll = await em.findOneOrFail(CouncilResidentPoll, { uuid }, { populate: ['proposal.agendaItem'], refresh: true });
       const council = await this.councilOfMeeting(em, poll.proposal.agendaItem.meeting.uuid);
       await this.requireMembership(em, council, actor);
-      const [answers] = await em.execute<{ agree: string; disagree: string }[]>(
-        `SELECT (SELECT count(*) FROM ${t('resident_poll_answer')} WHERE poll_id = ? AND answer = 'agree') AS agree,
-                (SELECT count(*) FROM ${t('resident_poll_answer')} WHERE poll_id = ? AND answer = 'disagree') AS disagree`,
-        [uuid, uuid],
+      const answers = expectRow(
+        await em.execute<{ agree: string; disagree: string }[]>(
+          `SELECT (SELECT count(*) FROM ${t('resident_poll_answer')} WHERE poll_id = ? AND answer = 'agree') AS agree,
+                  (SELECT count(*) FROM ${t('resident_poll_answer')} WHERE poll_id = ? AND answer = 'disagree') AS disagree`,
+          [uuid, uuid],
+        ),
+        'the poll answer counts',
       );
       const counts = { ...answers, eligible: await residentCountUnder(readContext(em), await this.pollPaths(em, uuid)) };
       Object.assign(poll, {
@@ -697,9 +709,9 @@ export class CouncilService {
     return this.run(async (tx) => {
       const { em, emit } = tx;
       const uuid = localId(actionItemId, 'CouncilActionItem', 'id');
-      const found = await em.execute<{ decision_id: string }[]>(`SELECT decision_id FROM ${t('action_item')} WHERE id = ?`, [uuid]);
-      if (!found.length) throw userError('NOT_FOUND', `No CouncilActionItem has the id given in "id" (${actionItemId}).`, 'id');
-      await em.execute(`SELECT id FROM ${t('decision')} WHERE id = ? FOR UPDATE`, [found[0].decision_id]);
+      const [found] = await em.execute<{ decision_id: string }[]>(`SELECT decision_id FROM ${t('action_item')} WHERE id = ?`, [uuid]);
+      if (!found) throw userError('NOT_FOUND', `No CouncilActionItem has the id given in "id" (${actionItemId}).`, 'id');
+      await em.execute(`SELECT id FROM ${t('decision')} WHERE id = ? FOR UPDATE`, [found.decision_id]);
       const item = await em.findOneOrFail(CouncilActionItem, { uuid }, { refresh: true, populate: ['ownerOrganization', 'ownerPerson'] });
       const owner = item.ownerPerson
         ? item.ownerPerson.uuid === actor.uuid
@@ -714,11 +726,14 @@ export class CouncilService {
       item.status = status;
       item.updatedAt = this.ctx.now();
       await em.flush();
-      const decision = await em.findOneOrFail(CouncilDecision, { uuid: found[0].decision_id }, { populate: ['proposal.agendaItem'] });
+      const decision = await em.findOneOrFail(CouncilDecision, { uuid: found.decision_id }, { populate: ['proposal.agendaItem'] });
       const council = await this.councilOfMeeting(em, decision.proposal.agendaItem.meeting.uuid);
-      const [counts] = await em.execute<{ done: string; total: string }[]>(
-        `SELECT count(*) FILTER (WHERE status = 'done') AS done, count(*) AS total FROM ${t('action_item')} WHERE decision_id = ?`,
-        [decision.uuid],
+      const counts = expectRow(
+        await em.execute<{ done: string; total: string }[]>(
+          `SELECT count(*) FILTER (WHERE status = 'done') AS done, count(*) AS total FROM ${t('action_item')} WHERE decision_id = ?`,
+          [decision.uuid],
+        ),
+        'the action item counts',
       );
       const done = Number(counts.done);
       const total = Number(counts.total);

@@ -1,25 +1,13 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
-import { Node, Organization, Person, toGlobalId } from '@gongzhi/core';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Node, NodeEntity, Organization, Person } from '@gongzhi/core';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { ActionItemStatus, FundingKind } from './council-enums.js';
 import { CouncilProposal } from './proposal.entity.js';
 
 /** What a council decided on a passed proposal: who does what by when, paid from where. */
 @Entity({ schema: 'council', tableName: 'decision' })
 @ObjectType({ implements: Node, description: 'A decision: the action items (明确了各自分工) and the funding of a passed proposal.' })
-export class CouncilDecision implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'completedAt' | 'decidedBy';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('CouncilDecision', this.uuid);
-  }
-
+export class CouncilDecision extends NodeEntity<'completedAt' | 'decidedBy'> {
   @ManyToOne(() => CouncilProposal, { deleteRule: 'restrict', unique: true })
   proposal!: CouncilProposal;
 
@@ -34,25 +22,14 @@ export class CouncilDecision implements Node {
   @Field(() => Date, { nullable: true, description: 'When the last action item was done.' })
   completedAt?: Date | null;
 
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
   @Field(() => Date)
-  createdAt: Date = new Date();
+  override createdAt!: Date;
 }
 
 /** A share of the work (分工): owned by exactly one organisation or person, due on a date. */
 @Entity({ schema: 'council', tableName: 'action_item' })
 @ObjectType({ implements: Node, description: 'A share of the work a decision assigns, owned by an organisation or a person.' })
-export class CouncilActionItem implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'updatedAt' | 'status' | 'ownerOrganization' | 'ownerPerson';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('CouncilActionItem', this.uuid);
-  }
-
+export class CouncilActionItem extends NodeEntity<'updatedAt' | 'status' | 'ownerOrganization' | 'ownerPerson'> {
   @ManyToOne(() => CouncilDecision, { deleteRule: 'cascade' })
   decision!: CouncilDecision;
 
@@ -81,25 +58,12 @@ export class CouncilActionItem implements Node {
   @Property({ type: 'datetime', defaultRaw: 'now()' })
   @Field(() => Date)
   updatedAt: Date = new Date();
-
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
 }
 
 /** Money a decision names, in fen (分, 1/100 yuan): a whole, non-negative number. */
 @Entity({ schema: 'council', tableName: 'funding_source' })
 @ObjectType({ implements: Node, description: 'Where the money for a decision comes from; amounts in fen (分, 1/100 yuan).' })
-export class CouncilFundingSource implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'description';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('CouncilFundingSource', this.uuid);
-  }
-
+export class CouncilFundingSource extends NodeEntity<'description'> {
   @ManyToOne(() => CouncilDecision, { deleteRule: 'cascade' })
   decision!: CouncilDecision;
 
@@ -114,7 +78,4 @@ export class CouncilFundingSource implements Node {
   @Property({ type: 'integer' })
   @Field(() => Int, { description: 'Amount in fen (分): 1 yuan = 100 fen. Never negative.' })
   amountFen!: number;
-
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
 }

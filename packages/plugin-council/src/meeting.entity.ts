@@ -1,7 +1,5 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
-import { Node, Person, Place, Request, toGlobalId } from '@gongzhi/core';
+import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Node, NodeEntity, Person, Place, Request } from '@gongzhi/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { AgendaItemKind } from './council-enums.js';
 import { Council, CouncilMember } from './council.entity.js';
@@ -9,17 +7,7 @@ import { Council, CouncilMember } from './council.entity.js';
 /** A meeting of a council, at a place and time; `urgent` when convened within hours. */
 @Entity({ schema: 'council', tableName: 'meeting' })
 @ObjectType({ implements: Node, description: 'A council meeting, with attendance and an agenda.' })
-export class CouncilMeeting implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'urgent' | 'place' | 'convenedBy';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('CouncilMeeting', this.uuid);
-  }
-
+export class CouncilMeeting extends NodeEntity<'urgent' | 'place' | 'convenedBy'> {
   @ManyToOne(() => Council, { deleteRule: 'cascade' })
   council!: Council;
 
@@ -41,19 +29,13 @@ export class CouncilMeeting implements Node {
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
   convenedBy?: Person | null;
 
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
   @Field(() => Date)
-  createdAt: Date = new Date();
+  override createdAt!: Date;
 }
 
 /** A seat present at a meeting (`CouncilMeeting.attendance` lists the seats). */
 @Entity({ schema: 'council', tableName: 'attendance' })
-export class CouncilAttendance {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'recordedBy';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
+export class CouncilAttendance extends NodeEntity<'recordedBy'> {
   @ManyToOne(() => CouncilMeeting, { deleteRule: 'cascade' })
   meeting!: CouncilMeeting;
 
@@ -62,25 +44,12 @@ export class CouncilAttendance {
 
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
   recordedBy?: Person | null;
-
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
 }
 
 /** An issue on a meeting's agenda: a core request, a grid finding (by id), or a free topic. */
 @Entity({ schema: 'council', tableName: 'agenda_item' })
 @ObjectType({ implements: Node, description: 'An agenda item: a request, a grid finding or a free topic, with its minutes.' })
-export class CouncilAgendaItem implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'request' | 'gridFindingId' | 'minutes';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('CouncilAgendaItem', this.uuid);
-  }
-
+export class CouncilAgendaItem extends NodeEntity<'request' | 'gridFindingId' | 'minutes'> {
   @ManyToOne(() => CouncilMeeting, { deleteRule: 'cascade' })
   meeting!: CouncilMeeting;
 
@@ -107,7 +76,4 @@ export class CouncilAgendaItem implements Node {
   @Property({ type: 'text', nullable: true })
   @Field(() => String, { nullable: true, description: 'Minutes of the discussion of this item.' })
   minutes?: string | null;
-
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
 }

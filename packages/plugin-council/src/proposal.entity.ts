@@ -1,8 +1,6 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
-import { Node, Person, Place, toGlobalId } from '@gongzhi/core';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { GlobalIdEntity, Node, NodeEntity, Person, Place } from '@gongzhi/core';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { PollAnswer, ProposalOutcome, ProposalStatus, VoteChoice, VoteCounting, VotingRule } from './council-enums.js';
 import { CouncilMember } from './council.entity.js';
 import { CouncilAgendaItem } from './meeting.entity.js';
@@ -13,17 +11,7 @@ import { CouncilAgendaItem } from './meeting.entity.js';
  */
 @Entity({ schema: 'council', tableName: 'proposal' })
 @ObjectType({ implements: Node, description: 'A proposal members vote on; closing records the outcome and the tally.' })
-export class CouncilProposal implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'status';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('CouncilProposal', this.uuid);
-  }
-
+export class CouncilProposal extends NodeEntity<'status'> {
   @ManyToOne(() => CouncilAgendaItem, { deleteRule: 'cascade' })
   agendaItem!: CouncilAgendaItem;
 
@@ -67,25 +55,14 @@ export class CouncilProposal implements Node {
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
   closedBy?: Person | null;
 
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
   @Field(() => Date)
-  createdAt: Date = new Date();
+  override createdAt!: Date;
 }
 
 /** One seat's vote on one proposal (unique per seat and proposal), changeable while open. */
 @Entity({ schema: 'council', tableName: 'ballot' })
 @ObjectType({ implements: Node, description: "One seat's vote on a proposal; it records who cast it." })
-export class CouncilBallot implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'updatedAt';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('CouncilBallot', this.uuid);
-  }
-
+export class CouncilBallot extends NodeEntity<'updatedAt'> {
   @ManyToOne(() => CouncilProposal, { deleteRule: 'cascade' })
   proposal!: CouncilProposal;
 
@@ -99,9 +76,8 @@ export class CouncilBallot implements Node {
   @ManyToOne(() => Person, { deleteRule: 'restrict' })
   castBy!: Person;
 
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
   @Field(() => Date)
-  createdAt: Date = new Date();
+  override createdAt!: Date;
 
   @Property({ type: 'datetime', defaultRaw: 'now()' })
   @Field(() => Date)
@@ -114,17 +90,7 @@ export class CouncilBallot implements Node {
  */
 @Entity({ schema: 'council', tableName: 'resident_poll' })
 @ObjectType({ implements: Node, description: "Residents' consultation (征得居民同意): one answer per resident of the affected places." })
-export class CouncilResidentPoll implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'status';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('CouncilResidentPoll', this.uuid);
-  }
-
+export class CouncilResidentPoll extends NodeEntity<'status'> {
   @ManyToOne(() => CouncilProposal, { deleteRule: 'cascade', unique: true })
   proposal!: CouncilProposal;
 
@@ -152,19 +118,13 @@ export class CouncilResidentPoll implements Node {
   @Field(() => Date, { nullable: true })
   closedAt?: Date | null;
 
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
   @Field(() => Date)
-  createdAt: Date = new Date();
+  override createdAt!: Date;
 }
 
 /** A place a poll consults (its residents may answer). */
 @Entity({ schema: 'council', tableName: 'resident_poll_place' })
-export class CouncilResidentPollPlace {
-  [OptionalProps]?: 'uuid';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
+export class CouncilResidentPollPlace extends GlobalIdEntity {
   @ManyToOne(() => CouncilResidentPoll, { deleteRule: 'cascade' })
   poll!: CouncilResidentPoll;
 
@@ -174,12 +134,7 @@ export class CouncilResidentPollPlace {
 
 /** One resident's answer to a poll. */
 @Entity({ schema: 'council', tableName: 'resident_poll_answer' })
-export class CouncilResidentPollAnswer {
-  [OptionalProps]?: 'uuid' | 'createdAt';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
+export class CouncilResidentPollAnswer extends NodeEntity {
   @ManyToOne(() => CouncilResidentPoll, { deleteRule: 'cascade' })
   poll!: CouncilResidentPoll;
 
@@ -188,7 +143,4 @@ export class CouncilResidentPollAnswer {
 
   @Enum({ items: () => PollAnswer, nativeEnumName: 'council.poll_answer' })
   answer!: PollAnswer;
-
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
 }

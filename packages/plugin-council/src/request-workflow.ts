@@ -30,7 +30,7 @@ export function pathTo(from: RequestStatus, to: RequestStatus): RequestStatus[] 
       previous.set(next, at);
       if (next === to) {
         const path = [to];
-        while (previous.get(path[0]) !== from) path.unshift(previous.get(path[0])!);
+        for (let step = previous.get(to); step !== undefined && step !== from; step = previous.get(step)) path.unshift(step);
         return path;
       }
       queue.push(next);

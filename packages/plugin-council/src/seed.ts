@@ -71,7 +71,9 @@ async function seedFiveParty(em: EntityManager, now: () => Date): Promise<void> 
     em.create(OrganizationMember, { organization, person, role, joinedOn: '2021-03-01' });
     seats.push({ member: em.create(CouncilMember, { council, seatType, organization }), person, organization });
   }
-  const secretary = seats[0].person;
+  const [partyBranch, residentsCommittee, , propertyCompany] = seats;
+  if (!partyBranch || !residentsCommittee || !propertyCompany) throw new Error('The five-party council demo needs all five parties.');
+  const secretary = partyBranch.person;
   const meeting = em.create(CouncilMeeting, {
     council,
     title: '五方共建协商会：10号楼单元门禁',
@@ -113,7 +115,7 @@ async function seedFiveParty(em: EntityManager, now: () => Date): Promise<void> 
     decision,
     placePath: community.path,
     title: '采购并安装新门禁',
-    ownerOrganization: seats[3].organization,
+    ownerOrganization: propertyCompany.organization,
     dueOn: '2026-12-15',
     status: ActionItemStatus.IN_PROGRESS,
   });
@@ -121,7 +123,7 @@ async function seedFiveParty(em: EntityManager, now: () => Date): Promise<void> 
     decision,
     placePath: community.path,
     title: '通知居民并登记门禁卡',
-    ownerOrganization: seats[1].organization,
+    ownerOrganization: residentsCommittee.organization,
     dueOn: '2026-12-20',
   });
   em.create(CouncilFundingSource, {
@@ -136,7 +138,7 @@ async function seedFiveParty(em: EntityManager, now: () => Date): Promise<void> 
     const ctx = { em, now, caller: null } as unknown as GongzhiContext;
     await advanceRequest(
       ctx,
-      { em, emit: async () => undefined },
+      { em, emit: () => Promise.resolve() },
       request.uuid,
       RequestStatus.IN_PROGRESS,
       secretary,
@@ -167,7 +169,10 @@ async function seedShanpan(em: EntityManager, now: () => Date): Promise<void> {
     community,
   });
   const reps = [head, ...residents.slice(0, 4)];
-  const members = reps.map((person) => em.create(CouncilMember, { council, seatType: SeatType.RESIDENT_REPRESENTATIVE, person }));
+  const seats = reps.map((person) => ({
+    person,
+    member: em.create(CouncilMember, { council, seatType: SeatType.RESIDENT_REPRESENTATIVE, person }),
+  }));
   const meeting = em.create(CouncilMeeting, {
     council,
     title: '山畔议事会：楼下休闲区',
@@ -175,7 +180,7 @@ async function seedShanpan(em: EntityManager, now: () => Date): Promise<void> {
     scheduledAt: new Date(at.getTime() - 20 * DAY),
     convenedBy: head,
   });
-  for (const member of members) em.create(CouncilAttendance, { meeting, member, recordedBy: head });
+  for (const { member } of seats) em.create(CouncilAttendance, { meeting, member, recordedBy: head });
   const item = em.create(CouncilAgendaItem, {
     meeting,
     position: 1,
@@ -198,8 +203,8 @@ async function seedShanpan(em: EntityManager, now: () => Date): Promise<void> {
     closedAt: new Date(at.getTime() - 20 * DAY + 3_600_000),
     closedBy: head,
   });
-  members.forEach((member, i) =>
-    em.create(CouncilBallot, { proposal, member, choice: i === 4 ? VoteChoice.ABSTAIN : VoteChoice.FOR, castBy: reps[i] }),
+  seats.forEach(({ person, member }, i) =>
+    em.create(CouncilBallot, { proposal, member, choice: i === 4 ? VoteChoice.ABSTAIN : VoteChoice.FOR, castBy: person }),
   );
   const eligible = await em.count(Person, { household: { path: { $like: `${building.path}%` } } });
   const poll = em.create(CouncilResidentPoll, {

@@ -94,7 +94,7 @@ test('bad votes are refused with typed errors and write nothing', async () => {
     { person: people[0], seat: 'RESIDENT_REPRESENTATIVE' },
     { org: w.orgs.owners.org, seat: 'OWNERS_COMMITTEE' },
   ];
-  const { proposal, council } = await councilWithProposal(w, `坏票${++n}`, 'SIMPLE_MAJORITY', 'PER_SEAT', 50, seats);
+  const { proposal } = await councilWithProposal(w, `坏票${++n}`, 'SIMPLE_MAJORITY', 'PER_SEAT', 50, seats);
   const uuid = Buffer.from(proposal.id, 'base64url').toString().split(':')[1];
   const ballots = () => count('SELECT count(*) AS n FROM council.ballot WHERE proposal_id = ?', [uuid]);
 

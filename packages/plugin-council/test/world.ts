@@ -118,7 +118,7 @@ export async function councilWithProposal(
     const { addCouncilMember } = await w.app.run(Q.addMember, { c: council.id, s: s.seat, p: s.person?.id, o: s.org?.id });
     members.push(addCouncilMember.id);
   }
-  const actor = convenor ?? (await firstPersonOf(w, seats[0].org!));
+  const actor = convenor ?? firstPersonOf(w, seats[0].org!);
   const { scheduleCouncilMeeting: meeting } = await w.app.run(
     Q.schedule,
     {
@@ -131,7 +131,7 @@ export async function councilWithProposal(
   return { council, members, meeting, item, proposal, actor };
 }
 
-async function firstPersonOf(w: World, org: Organization): Promise<Person> {
+function firstPersonOf(w: World, org: Organization): Person {
   for (const group of Object.values(w.orgs)) if (group.org.uuid === org.uuid) return group.people[0];
   throw new Error('unknown organisation');
 }

@@ -1,8 +1,6 @@
-import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
-import { Node, Person, Place, toGlobalId } from '@gongzhi/core';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { GlobalIdEntity, Node, Person, Place } from '@gongzhi/core';
+import { Field, ObjectType } from 'type-graphql';
 import { GridAttentionLevel } from './grid-enums.js';
 
 /** One colour set on a household or building (民情图), with the reason: its history is every mark. */
@@ -11,17 +9,7 @@ import { GridAttentionLevel } from './grid-enums.js';
   implements: Node,
   description: "A colour (red / orange / green) set on a household or building for the people's-conditions map, with who, when and why.",
 })
-export class GridAttentionMark implements Node {
-  [OptionalProps]?: 'uuid' | 'previousLevel' | 'setBy';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('GridAttentionMark', this.uuid);
-  }
-
+export class GridAttentionMark extends GlobalIdEntity<'previousLevel' | 'setBy'> {
   @ManyToOne(() => Place, { deleteRule: 'cascade' })
   place!: Place;
 

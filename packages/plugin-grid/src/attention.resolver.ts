@@ -99,9 +99,10 @@ export class GridAttentionResolver {
         await requireGridWorkerAt(em, place, me, today(ctx), 'placeId');
         // One colour change of a place at a time, so `previousLevel` is always the one replaced.
         await em.execute('SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))', ['grid.attention', place.uuid]);
-        const [current] = (await em.execute(`SELECT level FROM ${t('attention_current')} WHERE place_id = ?`, [place.uuid])) as {
-          level: GridAttentionLevel;
-        }[];
+        const [current] = await em.execute<{ level: GridAttentionLevel }[]>(
+          `SELECT level FROM ${t('attention_current')} WHERE place_id = ?`,
+          [place.uuid],
+        );
         const mark = em.create(GridAttentionMark, {
           place,
           placePath: place.path,

@@ -11,7 +11,6 @@ import {
   RequestLevel,
   RequestPayload,
   RequestService,
-  requireEntity,
   requirePlace,
   userError,
   requireVisible,

@@ -113,8 +113,9 @@ async function findOverdue(
       found.push({ id: candidate.id, level: candidate.level as EscalatingLevel, status: candidate.status, hours });
       if (found.length === RUN_LIMIT) return found;
     }
-    if (page.length < RUN_LIMIT) return found;
-    after = page[page.length - 1].id;
+    const last = page[page.length - 1];
+    if (!last || page.length < RUN_LIMIT) return found;
+    after = last.id;
   }
 }
 

@@ -1,8 +1,6 @@
-import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
-import { Node, Organization, toGlobalId } from '@gongzhi/core';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Node, NodeEntity, Organization } from '@gongzhi/core';
+import { Field, ObjectType } from 'type-graphql';
 import { Grid } from './grid.entity.js';
 
 /** A partner unit's adoption of a grid (共建单位认领网格): its members see and take the grid's work. */
@@ -11,17 +9,7 @@ import { Grid } from './grid.entity.js';
   implements: Node,
   description: "A partner unit's adoption of a grid (共建单位认领网格); its members see and take the grid's work.",
 })
-export class GridAdoption implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'endsOn' | 'note';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('GridAdoption', this.uuid);
-  }
-
+export class GridAdoption extends NodeEntity<'endsOn' | 'note'> {
   @ManyToOne(() => Grid, { deleteRule: 'cascade' })
   grid!: Grid;
 
@@ -39,7 +27,4 @@ export class GridAdoption implements Node {
   @Property({ type: 'text', nullable: true })
   @Field(() => String, { nullable: true })
   note?: string | null;
-
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
 }

@@ -1,4 +1,4 @@
-import { canSee, type GongzhiContext, requireEntity, requireVisible, RequestPayload, RequestRuleError, userError } from '@gongzhi/core';
+import { canSee, type GongzhiContext, type Request, RequestPayload, RequestRuleError, requireVisible, userError } from '@gongzhi/core';
 import { Grid } from './grid.entity.js';
 import type { GridServices } from './grid.services.js';
 
@@ -8,7 +8,7 @@ export function gridServices(ctx: GongzhiContext): GridServices {
 }
 
 /** Runs a request operation of core's and reports its rule violations as core's typed payload errors. */
-export async function requestPayload(work: () => Promise<import('@gongzhi/core').Request>): Promise<RequestPayload> {
+export async function requestPayload(work: () => Promise<Request>): Promise<RequestPayload> {
   try {
     const request = await work();
     return Object.assign(new RequestPayload(), { request, errors: [], created: false });

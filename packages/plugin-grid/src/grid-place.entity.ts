@@ -1,7 +1,5 @@
-import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
-import { Place } from '@gongzhi/core';
+import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { NodeEntity, Place } from '@gongzhi/core';
 import { GridKind } from './grid-enums.js';
 import { Grid } from './grid.entity.js';
 
@@ -11,12 +9,7 @@ import { Grid } from './grid.entity.js';
  * place's materialized path so "which grid covers X" is a prefix match.
  */
 @Entity({ schema: 'grid', tableName: 'grid_place' })
-export class GridPlace {
-  [OptionalProps]?: 'uuid' | 'createdAt';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
+export class GridPlace extends NodeEntity {
   @ManyToOne(() => Grid, { deleteRule: 'cascade' })
   grid!: Grid;
 
@@ -28,7 +21,4 @@ export class GridPlace {
 
   @Property({ type: 'text' })
   placePath!: string;
-
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
 }

@@ -106,10 +106,9 @@ export async function activeWorkersByLoad(em: EntityManager, gridId: string, tod
   if (!workers.length) return [];
   // Each worker's open work, from core in one batch; then least loaded, longest serving, person id.
   const core = readContext(em);
-  const open = await Promise.all(workers.map((w) => assignedRequestCount(core, w.person_id, WORKING_STATUSES)));
-  const rows = workers
-    .map((w, i) => ({ ...w, open: open[i] }))
-    .sort((a, b) => a.open - b.open || compare(a.starts_on, b.starts_on) || compare(a.person_id, b.person_id));
+  const rows = (
+    await Promise.all(workers.map(async (w) => ({ ...w, open: await assignedRequestCount(core, w.person_id, WORKING_STATUSES) })))
+  ).sort((a, b) => a.open - b.open || compare(a.starts_on, b.starts_on) || compare(a.person_id, b.person_id));
   const people = await em.find(Person, { uuid: { $in: rows.map((r) => r.person_id) } });
   const byId = new Map(people.map((p) => [p.uuid, p]));
   return rows.map((r) => ({ person: byId.get(r.person_id)!, open: Number(r.open), startsOn: r.starts_on }));

@@ -1,8 +1,6 @@
-import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
-import { Node, Person, Place, toGlobalId } from '@gongzhi/core';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Node, NodeEntity, Person, Place } from '@gongzhi/core';
+import { Field, ObjectType } from 'type-graphql';
 import { GridCheckItem } from './grid-enums.js';
 
 /** One check made during a visit, and how it went. */
@@ -27,17 +25,7 @@ export class GridVisitCheck {
   implements: Node,
   description: "A grid worker's household visit (入户走访); a household's visits are its people's-conditions ledger (民情账).",
 })
-export class GridVisit implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'notes';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('GridVisit', this.uuid);
-  }
-
+export class GridVisit extends NodeEntity<'notes'> {
   @ManyToOne(() => Place, { deleteRule: 'cascade' })
   household!: Place;
 
@@ -63,7 +51,6 @@ export class GridVisit implements Node {
   @Field(() => String, { nullable: true })
   notes?: string | null;
 
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
   @Field(() => Date)
-  createdAt: Date = new Date();
+  override createdAt!: Date;
 }

@@ -1,8 +1,6 @@
-import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
-import { Node, Person, toGlobalId } from '@gongzhi/core';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Node, NodeEntity, Person } from '@gongzhi/core';
+import { Field, ObjectType } from 'type-graphql';
 import { Grid } from './grid.entity.js';
 
 /** A grid worker (网格员) assigned to a grid from `startsOn` to `endsOn` (inclusive; open when null). */
@@ -11,17 +9,7 @@ import { Grid } from './grid.entity.js';
   implements: Node,
   description: 'A grid worker (网格员) assigned to a grid, from startsOn to endsOn (inclusive; open when null).',
 })
-export class GridWorker implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'endsOn';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('GridWorker', this.uuid);
-  }
-
+export class GridWorker extends NodeEntity<'endsOn'> {
   @ManyToOne(() => Grid, { deleteRule: 'cascade' })
   grid!: Grid;
 
@@ -35,7 +23,4 @@ export class GridWorker implements Node {
   @Property({ type: 'date', nullable: true })
   @Field(() => String, { nullable: true, description: 'Last day, YYYY-MM-DD; null while the assignment lasts.' })
   endsOn?: string | null;
-
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
 }

@@ -1,8 +1,6 @@
-import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
-import { Node, Place, toGlobalId } from '@gongzhi/core';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Node, NodeEntity, Place } from '@gongzhi/core';
+import { Field, ObjectType } from 'type-graphql';
 import { GridKind } from './grid-enums.js';
 
 /**
@@ -11,17 +9,7 @@ import { GridKind } from './grid-enums.js';
  */
 @Entity({ schema: 'grid', tableName: 'grid' })
 @ObjectType({ implements: Node, description: 'A grid (网格) or micro-grid (微网格) of a community, walked by its grid workers.' })
-export class Grid implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'kind' | 'parent';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('Grid', this.uuid);
-  }
-
+export class Grid extends NodeEntity<'kind' | 'parent'> {
   @Property({ type: 'text' })
   @Field(() => String)
   name!: string;
@@ -37,7 +25,6 @@ export class Grid implements Node {
   @ManyToOne(() => Grid, { nullable: true, deleteRule: 'restrict' })
   parent?: Grid | null;
 
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
   @Field(() => Date)
-  createdAt: Date = new Date();
+  override createdAt!: Date;
 }

@@ -7,7 +7,6 @@ import {
   Place,
   refId,
   Request,
-  requireEntity,
   requireVisible,
   userError,
 } from '@gongzhi/core';

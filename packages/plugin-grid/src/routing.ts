@@ -30,7 +30,8 @@ export async function routeNewRequest(
   if (!request || request.kind === RequestKind.PRAISE || request.kind === RequestKind.WISH) return;
   const covering = (await coveringGrids(tx.em, [placePath])).get(placePath)!;
   const grids = [covering.microGrid, covering.grid].filter((g) => g !== null);
-  if (!grids.length) return;
+  const [mostSpecific] = grids;
+  if (!mostSpecific) return;
 
   const today = localDate(deps.now(), deps.options.timeZone);
   const service = RequestService.within(tx, deps.now);
@@ -48,7 +49,11 @@ export async function routeNewRequest(
     await tx.emit('grid.request-routed', { requestId, placePath, gridId: grid.uuid, assigneeId: least.person.uuid });
     return;
   }
-  const grid = grids[0];
-  await service.annotate(requestId, 'routed', `routed to grid ${grid.name}; no grid worker is on duty, so it waits to be accepted`, null);
-  await tx.emit('grid.request-routed', { requestId, placePath, gridId: grid.uuid, assigneeId: null });
+  await service.annotate(
+    requestId,
+    'routed',
+    `routed to grid ${mostSpecific.name}; no grid worker is on duty, so it waits to be accepted`,
+    null,
+  );
+  await tx.emit('grid.request-routed', { requestId, placePath, gridId: mostSpecific.uuid, assigneeId: null });
 }

@@ -13,7 +13,6 @@ import {
   RequestKind,
   RequestPriority,
   RequestService,
-  requireEntity,
   requireIsoDate,
   requirePerson,
   requirePlace,

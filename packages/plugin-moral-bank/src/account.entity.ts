@@ -1,8 +1,6 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
-import { Node, Organization, Person, Place, toGlobalId } from '@gongzhi/core';
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Node, NodeEntity, Organization, Person, Place } from '@gongzhi/core';
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 /** Who holds a time-bank account. Teams belong to the volunteer plugin and are kept by id only. */
 export enum AccountHolderKind {
@@ -23,17 +21,7 @@ registerEnumType(AccountHolderKind, {
  */
 @Entity({ schema: 'moral_bank', tableName: 'account' })
 @ObjectType({ implements: Node, description: "An account of a community's moral bank (道德银行), in minutes of venue time." })
-export class MoralBankAccount implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'balance' | 'minBalance' | 'inRankings';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('MoralBankAccount', this.uuid);
-  }
-
+export class MoralBankAccount extends NodeEntity<'balance' | 'minBalance' | 'inRankings'> {
   @Enum({ items: () => AccountHolderKind, nativeEnumName: 'moral_bank.holder_kind' })
   @Field(() => AccountHolderKind)
   holderKind!: AccountHolderKind;
@@ -72,7 +60,6 @@ export class MoralBankAccount implements Node {
   @Field(() => Boolean, { description: 'Whether the holder opted in to the top-contributor list.' })
   inRankings: boolean = false;
 
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
   @Field(() => Date)
-  createdAt: Date = new Date();
+  override createdAt!: Date;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   ancestorIds,
   type EventEmitter,
+  expectRow,
   type GongzhiContext,
   type Person,
   Place,
@@ -13,7 +14,7 @@ import {
 import type { EntityManager } from './entity-manager.js';
 import { type MoralBankAccount } from './account.entity.js';
 import { assertMaySpend, type MoralBankOptions } from './bank.service.js';
-import { announce, bankAccountId, isPgError, marks, postTransaction, sql } from './ledger.service.js';
+import { announce, bankAccountId, isPgError, marks, postTransaction, retryOnDeadlock, sql } from './ledger.service.js';
 import { TransactionKind } from './transaction.entity.js';
 import { BookingStatus, MoralBankBooking, MoralBankVenuePolicy, type OpeningHours, type PriorityWindow } from './venue.entity.js';
 import {
@@ -126,10 +127,13 @@ export async function configureVenue(
 }
 
 async function bookingEvent(em: EntityManager, emit: EventEmitter, bookingId: string): Promise<void> {
-  const [row] = await sql<{ venue_id: string; account_id: string; status: string }>(
-    em,
-    `SELECT b.venue_id, b.account_id, b.status FROM ${t('booking')} b WHERE b.id = ?`,
-    [bookingId],
+  const row = expectRow(
+    await sql<{ venue_id: string; account_id: string; status: string }>(
+      em,
+      `SELECT b.venue_id, b.account_id, b.status FROM ${t('booking')} b WHERE b.id = ?`,
+      [bookingId],
+    ),
+    `booking ${bookingId}`,
   );
   const venue = (await placeSummary(readContext(em), row.venue_id))!;
   await emit('moral-bank.booking-changed', {
@@ -270,43 +274,46 @@ export async function book(ctx: GongzhiContext, input: BookInput, actor: Person)
     throw userError('BAD_USER_INPUT', '"purpose" must be at most 200 characters.', 'purpose');
 
   const id = randomUUID();
-  await ctx.events.transaction(
-    ctx.em,
-    async ({ em, emit }) => {
-      const now = ctx.now();
-      const status = window ? BookingStatus.REQUESTED : BookingStatus.CONFIRMED;
-      try {
-        await sql(
-          em,
-          `INSERT INTO ${t('booking')} (id, venue_id, account_id, starts_at, ends_at, minutes, status, in_priority_window, priority_points, purpose, booked_by_id, created_at, updated_at)
+  // Two losers of a race for one slot may deadlock in the overlap check; retried, they get SLOT_TAKEN.
+  await retryOnDeadlock(() =>
+    ctx.events.transaction(
+      ctx.em,
+      async ({ em, emit }) => {
+        const now = ctx.now();
+        const status = window ? BookingStatus.REQUESTED : BookingStatus.CONFIRMED;
+        try {
+          await sql(
+            em,
+            `INSERT INTO ${t('booking')} (id, venue_id, account_id, starts_at, ends_at, minutes, status, in_priority_window, priority_points, purpose, booked_by_id, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [id, venue.uuid, account.uuid, startsAt, endsAt, minutes, status, !!window, points, input.purpose, actor.uuid, now, now],
-        );
-      } catch (err) {
-        if (isPgError(err, '23P01', 'booking_no_overlap')) {
-          throw userError(
-            'SLOT_TAKEN',
-            `${venue.name} is already booked for part of ${startsAt.toISOString()}–${endsAt.toISOString()}; choose another time.`,
-            'startsAt',
+            [id, venue.uuid, account.uuid, startsAt, endsAt, minutes, status, !!window, points, input.purpose, actor.uuid, now, now],
           );
+        } catch (err) {
+          if (isPgError(err, '23P01', 'booking_no_overlap')) {
+            throw userError(
+              'SLOT_TAKEN',
+              `${venue.name} is already booked for part of ${startsAt.toISOString()}–${endsAt.toISOString()}; choose another time.`,
+              'startsAt',
+            );
+          }
+          throw err;
         }
-        throw err;
-      }
-      if (!window)
-        await debit(
-          em,
-          emit,
-          policy.community.uuid,
-          id,
-          account.uuid,
-          minutes,
-          actor.uuid,
-          now,
-          `${venue.name} ${input.purpose ?? ''}`.trim(),
-        );
-      await bookingEvent(em, emit, id);
-    },
-    actor.uuid,
+        if (!window)
+          await debit(
+            em,
+            emit,
+            policy.community.uuid,
+            id,
+            account.uuid,
+            minutes,
+            actor.uuid,
+            now,
+            `${venue.name} ${input.purpose ?? ''}`.trim(),
+          );
+        await bookingEvent(em, emit, id);
+      },
+      actor.uuid,
+    ),
   );
   return ctx.em.fork().findOneOrFail(MoralBankBooking, { uuid: id });
 }
@@ -324,15 +331,14 @@ interface BookingRow {
 }
 
 async function lockBooking(em: EntityManager, bookingId: string): Promise<BookingRow> {
-  const [row] = await sql<Omit<BookingRow, 'name'> & { venue_id: string }>(
+  const rows = await sql<Omit<BookingRow, 'name'> & { venue_id: string }>(
     em,
     `SELECT b.id, b.account_id, b.venue_id, v.community_id, b.starts_at, b.minutes, b.status, v.refund_cutoff_minutes, v.no_show_forfeit_percent
      FROM ${t('booking')} b JOIN ${t('venue_policy')} v ON v.venue_id = b.venue_id
      WHERE b.id = ? FOR UPDATE OF b`,
     [bookingId],
   );
-  if (!row) return row;
-  const { venue_id: venueId, ...booking } = row;
+  const { venue_id: venueId, ...booking } = expectRow(rows, `booking ${bookingId} (locked)`);
   return { ...booking, name: (await placeSummary(readContext(em), venueId))!.name };
 }
 

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type EventEmitter, placeSummary, readContext, userError } from '@gongzhi/core';
+import { type EventEmitter, expectRow, placeSummary, readContext, userError } from '@gongzhi/core';
 import type { EntityManager } from './entity-manager.js';
 import { AccountHolderKind } from './account.entity.js';
 import { type TransactionKind } from './transaction.entity.js';
@@ -9,8 +9,8 @@ import { t } from './db.js';
 export const MAX_MINUTES = 60_000;
 
 /** Runs one SQL statement in the EntityManager's transaction; `?` placeholders. */
-export function sql<T = Record<string, any>>(em: EntityManager, text: string, params: unknown[] = []): Promise<T[]> {
-  return em.execute(text, params as any[]) as Promise<T[]>;
+export function sql<T extends object = Record<string, unknown>>(em: EntityManager, text: string, params: unknown[] = []): Promise<T[]> {
+  return em.execute<T[]>(text, params);
 }
 
 /** `?, ?, ?` for a list of values. */
@@ -59,6 +59,22 @@ export function isPgError(err: unknown, code: string, constraint?: string): bool
   const e = err as { code?: string; constraint?: string; message?: string };
   if (e?.code !== code) return false;
   return !constraint || e.constraint === constraint || String(e.message).includes(constraint);
+}
+
+/**
+ * Runs `work`, one whole database transaction, again when PostgreSQL aborted it to break a
+ * deadlock (up to `attempts` runs in all). Racing inserts of overlapping rows under an
+ * exclusion constraint can deadlock inside the constraint check, each waiting for the other's
+ * uncommitted row; run again, the loser meets the winner's row and gets the constraint's error.
+ */
+export async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (attempt >= attempts || !isPgError(err, '40P01')) throw err;
+    }
+  }
 }
 
 /**
@@ -112,12 +128,16 @@ export async function postTransaction(em: EntityManager, input: PostInput): Prom
     ],
   );
   if (inserted.length === 0) {
-    const [existing] = await sql<{ id: string; request_hash: string | null }>(
-      em,
-      input.sourceId
-        ? `SELECT id, request_hash FROM ${t('ledger_transaction')} WHERE source_id = ?`
-        : `SELECT id, request_hash FROM ${t('ledger_transaction')} WHERE idempotency_key = ?`,
-      [input.sourceId ?? input.idempotencyKey],
+    // The insert skipped a conflicting row, so the earlier transaction exists.
+    const existing = expectRow(
+      await sql<{ id: string; request_hash: string | null }>(
+        em,
+        input.sourceId
+          ? `SELECT id, request_hash FROM ${t('ledger_transaction')} WHERE source_id = ?`
+          : `SELECT id, request_hash FROM ${t('ledger_transaction')} WHERE idempotency_key = ?`,
+        [input.sourceId ?? input.idempotencyKey],
+      ),
+      'the earlier ledger transaction with this key',
     );
     return { status: 'duplicate', transactionId: existing.id, requestHash: existing.request_hash };
   }
@@ -198,12 +218,15 @@ export async function ensureAccount(
     ],
   );
   if (inserted.length) return { id, created: true };
-  const [row] = await sql<{ id: string }>(
-    em,
-    column
-      ? `SELECT id FROM ${t('account')} WHERE community_id = ? AND ${column} = ?`
-      : `SELECT id FROM ${t('account')} WHERE community_id = ? AND holder_kind = 'bank'`,
-    column ? [communityId, (holder as { id: string }).id] : [communityId],
+  const row = expectRow(
+    await sql<{ id: string }>(
+      em,
+      column
+        ? `SELECT id FROM ${t('account')} WHERE community_id = ? AND ${column} = ?`
+        : `SELECT id FROM ${t('account')} WHERE community_id = ? AND holder_kind = 'bank'`,
+      column ? [communityId, (holder as { id: string }).id] : [communityId],
+    ),
+    'the existing account',
   );
   return { id: row.id, created: false };
 }
@@ -221,12 +244,15 @@ export async function communityRate(em: EntityManager, communityId: string, defa
 
 /** Emits the posted-transaction event (after commit, through the bus's transaction). */
 export async function announce(em: EntityManager, emit: EventEmitter, transactionId: string): Promise<void> {
-  const [row] = await sql<{ community_id: string; kind: string; minutes: number; accounts: string[] }>(
-    em,
-    `SELECT t.community_id, t.kind, t.minutes,
-       (SELECT array_agg(e.account_id::text ORDER BY e.seq) FROM ${t('entry')} e WHERE e.transaction_id = t.id) AS accounts
-     FROM ${t('ledger_transaction')} t WHERE t.id = ?`,
-    [transactionId],
+  const row = expectRow(
+    await sql<{ community_id: string; kind: string; minutes: number; accounts: string[] }>(
+      em,
+      `SELECT t.community_id, t.kind, t.minutes,
+         (SELECT array_agg(e.account_id::text ORDER BY e.seq) FROM ${t('entry')} e WHERE e.transaction_id = t.id) AS accounts
+       FROM ${t('ledger_transaction')} t WHERE t.id = ?`,
+      [transactionId],
+    ),
+    `ledger transaction ${transactionId}`,
   );
   const community = (await placeSummary(readContext(em), row.community_id))!;
   await emit('moral-bank.transaction-posted', {

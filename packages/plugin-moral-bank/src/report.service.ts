@@ -1,3 +1,4 @@
+import { expectRow } from '@gongzhi/core';
 import type { EntityManager } from './entity-manager.js';
 import { marks, sql } from './ledger.service.js';
 import { t } from './db.js';
@@ -124,12 +125,15 @@ export interface LedgerCheck {
 export async function verifyLedger(em: EntityManager, communityId: string | null): Promise<LedgerCheck> {
   const scope = communityId ? 'WHERE community_id = ?' : '';
   const params = communityId ? [communityId] : [];
-  const [totals] = await sql<{ transactions: number; entries: number; entry_sum: number }>(
-    em,
-    `SELECT (SELECT count(*) FROM ${t('ledger_transaction')} ${scope})::int AS transactions,
-       count(e.seq)::int AS entries, coalesce(sum(e.amount), 0)::bigint AS entry_sum
-     FROM ${t('entry')} e JOIN ${t('account')} a ON a.id = e.account_id ${communityId ? 'WHERE a.community_id = ?' : ''}`,
-    [...params, ...params],
+  const totals = expectRow(
+    await sql<{ transactions: number; entries: number; entry_sum: number }>(
+      em,
+      `SELECT (SELECT count(*) FROM ${t('ledger_transaction')} ${scope})::int AS transactions,
+         count(e.seq)::int AS entries, coalesce(sum(e.amount), 0)::bigint AS entry_sum
+       FROM ${t('entry')} e JOIN ${t('account')} a ON a.id = e.account_id ${communityId ? 'WHERE a.community_id = ?' : ''}`,
+      [...params, ...params],
+    ),
+    'the ledger totals',
   );
   const mismatches = await sql<{ account_id: string; cached: number; computed: number }>(
     em,

@@ -1,6 +1,6 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { Node, Person, Place, toGlobalId } from '@gongzhi/core';
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { GlobalIdEntity, Node, Person, Place } from '@gongzhi/core';
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 /** What a ledger transaction records. */
 export enum TransactionKind {
@@ -24,15 +24,7 @@ registerEnumType(TransactionKind, {
  */
 @Entity({ schema: 'moral_bank', tableName: 'ledger_transaction', readonly: true })
 @ObjectType({ implements: Node, description: 'A balanced, append-only ledger transaction of a moral bank.' })
-export class MoralBankTransaction implements Node {
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid!: string;
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('MoralBankTransaction', this.uuid);
-  }
-
+export class MoralBankTransaction extends GlobalIdEntity {
   @ManyToOne(() => Place, { deleteRule: 'restrict' })
   community!: Place;
 

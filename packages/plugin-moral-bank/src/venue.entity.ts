@@ -1,6 +1,6 @@
 import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { Node, Person, Place, toGlobalId } from '@gongzhi/core';
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Node, NodeEntity, Person, Place } from '@gongzhi/core';
+import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { MoralBankAccount } from './account.entity.js';
 
 /** Opening hours of one weekday. */
@@ -96,15 +96,7 @@ registerEnumType(BookingStatus, {
 /** A reservation of a venue paid in moral-bank minutes. Written by SQL in the booking service. */
 @Entity({ schema: 'moral_bank', tableName: 'booking' })
 @ObjectType({ implements: Node, description: 'A booking of a venue paid with moral-bank minutes.' })
-export class MoralBankBooking implements Node {
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid!: string;
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('MoralBankBooking', this.uuid);
-  }
-
+export class MoralBankBooking extends NodeEntity {
   @Property({ type: 'uuid', fieldName: 'venue_id' })
   venueUuid!: string;
 
@@ -148,9 +140,8 @@ export class MoralBankBooking implements Node {
   @Property({ type: 'uuid', nullable: true, fieldName: 'refund_transaction_id' })
   refundTransactionUuid?: string | null;
 
-  @Property({ type: 'datetime' })
   @Field(() => Date)
-  createdAt!: Date;
+  override createdAt!: Date;
 
   @Property({ type: 'datetime' })
   @Field(() => Date)

@@ -7,7 +7,6 @@ import {
   loadById,
   Place,
   PlaceType,
-  requireEntity,
   requireVisible,
   requirePlace,
   userError,

@@ -1,4 +1,5 @@
 import { toGlobalId } from '@gongzhi/core';
+import { retryOnDeadlock } from '../src/ledger.service.js';
 import { accountOf, as, code, countRows, createWorld, ledger, verifyService, type World } from './fixture.js';
 
 let w: World;
@@ -110,6 +111,20 @@ test('concurrent bookings of the same venue and time: exactly one wins, the lose
   );
   expect(list.moralBankBookings).toEqual([{ status: 'CONFIRMED' }]);
   expect(await ledger(w)).toMatchObject({ ok: true });
+});
+
+test('a booking transaction PostgreSQL aborts to break a deadlock runs again (racing losers then get SLOT_TAKEN)', async () => {
+  const deadlock = Object.assign(new Error('deadlock detected'), { code: '40P01' });
+  let runs = 0;
+  await expect(retryOnDeadlock(() => (++runs < 2 ? Promise.reject(deadlock) : Promise.resolve('booked')))).resolves.toBe('booked');
+  expect(runs).toBe(2);
+  runs = 0;
+  await expect(retryOnDeadlock(() => (runs++, Promise.reject(deadlock)))).rejects.toBe(deadlock);
+  expect(runs).toBe(3);
+  const overlap = Object.assign(new Error('conflicting key value violates exclusion constraint'), { code: '23P01' });
+  runs = 0;
+  await expect(retryOnDeadlock(() => (runs++, Promise.reject(overlap)))).rejects.toBe(overlap);
+  expect(runs).toBe(1);
 });
 
 test('bookings in the past, outside opening hours, too long, or otherwise wrong are refused and write nothing', async () => {

@@ -1,25 +1,14 @@
-import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { ArrayType, OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
-import { Node, Person, Place, toGlobalId } from '@gongzhi/core';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { ArrayType } from '@mikro-orm/core';
+import { Node, NodeEntity, Person, Place } from '@gongzhi/core';
+import { Field, ObjectType } from 'type-graphql';
 import { VolunteerTeam } from './team.entity.js';
 import { VolunteerCareItem } from './volunteer.enums.js';
 
 /** A pairing (结对): a team or one volunteer looks after a resident in need from a date. */
 @Entity({ schema: 'volunteer', tableName: 'pairing' })
 @ObjectType({ implements: Node, description: 'A pairing (结对) of a team or a volunteer with a resident in need, with a care plan.' })
-export class VolunteerPairing implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'team' | 'volunteer' | 'endsOn' | 'notes' | 'carePlan';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('VolunteerPairing', this.uuid);
-  }
-
+export class VolunteerPairing extends NodeEntity<'team' | 'volunteer' | 'endsOn' | 'notes' | 'carePlan'> {
   @ManyToOne(() => VolunteerTeam, { nullable: true, deleteRule: 'cascade' })
   team?: VolunteerTeam | null;
 
@@ -47,25 +36,12 @@ export class VolunteerPairing implements Node {
   @Property({ type: 'text', nullable: true })
   @Field(() => String, { nullable: true })
   notes?: string | null;
-
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
 }
 
 /** One visit of a pairing's visit log. */
 @Entity({ schema: 'volunteer', tableName: 'pairing_visit' })
 @ObjectType({ implements: Node, description: 'A visit to a paired resident: who, when, what was done.' })
-export class VolunteerPairingVisit implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'careItems' | 'note';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('VolunteerPairingVisit', this.uuid);
-  }
-
+export class VolunteerPairingVisit extends NodeEntity<'careItems' | 'note'> {
   @ManyToOne(() => VolunteerPairing, { deleteRule: 'cascade' })
   pairing!: VolunteerPairing;
 
@@ -83,7 +59,4 @@ export class VolunteerPairingVisit implements Node {
   @Property({ type: 'text' })
   @Field(() => String)
   note: string = '';
-
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
 }

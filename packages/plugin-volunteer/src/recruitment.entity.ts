@@ -1,25 +1,14 @@
-import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { ArrayType, OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
-import { Node, Person, Place, toGlobalId } from '@gongzhi/core';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { ArrayType } from '@mikro-orm/core';
+import { Node, NodeEntity, Person, Place } from '@gongzhi/core';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { VolunteerTeam } from './team.entity.js';
 import { VolunteerApplicationStatus } from './volunteer.enums.js';
 
 /** A team's call for volunteers (招募): what, where, how many, which skills, until when. */
 @Entity({ schema: 'volunteer', tableName: 'recruitment' })
 @ObjectType({ implements: Node, description: "A team's call for volunteers (招募)." })
-export class VolunteerRecruitment implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'accepted' | 'skills' | 'description';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('VolunteerRecruitment', this.uuid);
-  }
-
+export class VolunteerRecruitment extends NodeEntity<'accepted' | 'skills' | 'description'> {
   @ManyToOne(() => VolunteerTeam, { deleteRule: 'cascade' })
   team!: VolunteerTeam;
 
@@ -50,25 +39,14 @@ export class VolunteerRecruitment implements Node {
   @Field(() => Date, { description: 'Sign-ups close at this time.' })
   openUntil!: Date;
 
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
   @Field(() => Date)
-  createdAt: Date = new Date();
+  override createdAt!: Date;
 }
 
 /** One person's sign-up to a recruitment call. */
 @Entity({ schema: 'volunteer', tableName: 'application' })
 @ObjectType({ implements: Node, description: 'A sign-up to a recruitment call; the team leader accepts or declines it.' })
-export class VolunteerApplication implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'reason' | 'decidedBy' | 'decidedAt' | 'seq';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('VolunteerApplication', this.uuid);
-  }
-
+export class VolunteerApplication extends NodeEntity<'reason' | 'decidedBy' | 'decidedAt' | 'seq'> {
   @ManyToOne(() => VolunteerRecruitment, { deleteRule: 'cascade' })
   recruitment!: VolunteerRecruitment;
 
@@ -94,7 +72,6 @@ export class VolunteerApplication implements Node {
   @Field(() => Date, { nullable: true })
   decidedAt?: Date | null;
 
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
   @Field(() => Date)
-  createdAt: Date = new Date();
+  override createdAt!: Date;
 }

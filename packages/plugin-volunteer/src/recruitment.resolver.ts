@@ -1,19 +1,19 @@
 import {
   actingPerson,
+  expectRow,
   type GongzhiContext,
-  loadById,
   loadByForeignKey,
+  loadById,
   Person,
   Place,
   refId,
   requireEntity,
   requirePlace,
-  userError,
   requireVisible,
+  userError,
 } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { VolunteerApplication, VolunteerRecruitment } from './recruitment.entity.js';
-import { VolunteerTeamMember } from './team-member.entity.js';
 import { VolunteerTeam } from './team.entity.js';
 import { VolunteerApplicationStatus, VolunteerMemberRole } from './volunteer.enums.js';
 import { cleanSkills, inTransaction, localDate, requireLeader, requireText, sql, type Tx } from './volunteer.support.js';
@@ -118,10 +118,11 @@ export class VolunteerRecruitmentResolver {
       }
       // Read the seats under a share lock: a leader's accept (which locks the row to take a seat)
       // either finished before, and we see it, or waits for us and then waitlists us with the rest.
-      const [seats] = await sql<{ accepted: number; wanted: number }>(
-        tx.em,
-        `SELECT accepted, wanted FROM ${t('recruitment')} WHERE id = ? FOR SHARE`,
-        [call.uuid],
+      const seats = expectRow(
+        await sql<{ accepted: number; wanted: number }>(tx.em, `SELECT accepted, wanted FROM ${t('recruitment')} WHERE id = ? FOR SHARE`, [
+          call.uuid,
+        ]),
+        `recruitment ${call.uuid}`,
       );
       const status =
         Number(seats.accepted) < Number(seats.wanted) ? VolunteerApplicationStatus.PENDING : VolunteerApplicationStatus.WAITLISTED;

@@ -1,8 +1,6 @@
-import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
-import { Node, Person, Place, toGlobalId } from '@gongzhi/core';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Node, NodeEntity, Person, Place } from '@gongzhi/core';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { VolunteerShiftSignup } from './shift.entity.js';
 import { VolunteerTask } from './task.entity.js';
 import { VolunteerTeam } from './team.entity.js';
@@ -18,28 +16,9 @@ import { VolunteerServiceSource, VolunteerServiceStatus } from './volunteer.enum
   implements: Node,
   description: 'Service hours (服务时长): logged from a shift, a task or by hand; verified once by community staff.',
 })
-export class VolunteerServiceEntry implements Node {
-  [OptionalProps]?:
-    | 'uuid'
-    | 'createdAt'
-    | 'status'
-    | 'team'
-    | 'shiftSignup'
-    | 'task'
-    | 'correctsEntry'
-    | 'verifiedBy'
-    | 'verifiedAt'
-    | 'declineReason'
-    | 'reportedBy';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('VolunteerServiceEntry', this.uuid);
-  }
-
+export class VolunteerServiceEntry extends NodeEntity<
+  'status' | 'team' | 'shiftSignup' | 'task' | 'correctsEntry' | 'verifiedBy' | 'verifiedAt' | 'declineReason' | 'reportedBy'
+> {
   @ManyToOne(() => Person, { deleteRule: 'restrict' })
   person!: Person;
 
@@ -95,7 +74,6 @@ export class VolunteerServiceEntry implements Node {
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'restrict' })
   reportedBy?: Person | null;
 
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
   @Field(() => Date)
-  createdAt: Date = new Date();
+  override createdAt!: Date;
 }

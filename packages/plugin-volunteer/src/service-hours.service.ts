@@ -1,6 +1,7 @@
 import {
   authorize,
   canSee,
+  expectRow,
   type GongzhiContext,
   type Person,
   personSummary,
@@ -117,10 +118,13 @@ export class ServiceHoursService {
       );
       if (updated.length === 0) {
         // Someone decided first (maybe at this very moment): report what stands.
-        const [decided] = await sql<{ status: string; verified_at: Date; verified_by_id: string | null }>(
-          tx.em,
-          `SELECT e.status, e.verified_at, e.verified_by_id FROM ${t('service_entry')} e WHERE e.id = ?`,
-          [entry.uuid],
+        const decided = expectRow(
+          await sql<{ status: string; verified_at: Date; verified_by_id: string | null }>(
+            tx.em,
+            `SELECT e.status, e.verified_at, e.verified_by_id FROM ${t('service_entry')} e WHERE e.id = ?`,
+            [entry.uuid],
+          ),
+          `service entry ${entry.uuid}`,
         );
         const verifier = decided.verified_by_id ? await personSummary(readContext(tx.em), decided.verified_by_id) : null;
         const current = { ...decided, name: verifier?.name ?? null };
@@ -173,12 +177,15 @@ export class ServiceHoursService {
           'entryId',
         );
       }
-      const [row] = await sql<{ total: number }>(
-        tx.em,
-        `SELECT o.minutes + coalesce((SELECT sum(c.minutes) FROM ${t('service_entry')} c
-            WHERE c.corrects_entry_id = o.id AND c.status <> 'declined'), 0) AS total
-           FROM ${t('service_entry')} o WHERE o.id = ? FOR UPDATE`,
-        [original.uuid],
+      const row = expectRow(
+        await sql<{ total: number }>(
+          tx.em,
+          `SELECT o.minutes + coalesce((SELECT sum(c.minutes) FROM ${t('service_entry')} c
+              WHERE c.corrects_entry_id = o.id AND c.status <> 'declined'), 0) AS total
+             FROM ${t('service_entry')} o WHERE o.id = ? FOR UPDATE`,
+          [original.uuid],
+        ),
+        `service entry ${original.uuid}`,
       );
       const total = Number(row.total);
       if (total + minutes < 0) {

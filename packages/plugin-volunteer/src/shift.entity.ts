@@ -1,8 +1,7 @@
-import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { ArrayType, OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
-import { Node, Person, Place, toGlobalId } from '@gongzhi/core';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { ArrayType } from '@mikro-orm/core';
+import { GlobalIdEntity, Node, NodeEntity, Person, Place } from '@gongzhi/core';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { VolunteerTeam } from './team.entity.js';
 
 /**
@@ -12,17 +11,7 @@ import { VolunteerTeam } from './team.entity.js';
  */
 @Entity({ schema: 'volunteer', tableName: 'shift_schedule' })
 @ObjectType({ implements: Node, description: 'A recurring shift rule; slots are materialised from it for a date range on demand.' })
-export class VolunteerShiftSchedule implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'timeZone' | 'validUntil';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('VolunteerShiftSchedule', this.uuid);
-  }
-
+export class VolunteerShiftSchedule extends NodeEntity<'timeZone' | 'validUntil'> {
   @ManyToOne(() => VolunteerTeam, { deleteRule: 'cascade' })
   team!: VolunteerTeam;
 
@@ -60,25 +49,12 @@ export class VolunteerShiftSchedule implements Node {
   @Property({ type: 'date', nullable: true })
   @Field(() => String, { nullable: true })
   validUntil?: string | null;
-
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
 }
 
 /** One slot: a time, a place and a capacity; `taken` counts active sign-ups. */
 @Entity({ schema: 'volunteer', tableName: 'shift' })
 @ObjectType({ implements: Node, description: 'A shift slot: when, where, how many volunteers.' })
-export class VolunteerShift implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'taken' | 'schedule';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('VolunteerShift', this.uuid);
-  }
-
+export class VolunteerShift extends NodeEntity<'taken' | 'schedule'> {
   @ManyToOne(() => VolunteerTeam, { deleteRule: 'cascade' })
   team!: VolunteerTeam;
 
@@ -110,9 +86,6 @@ export class VolunteerShift implements Node {
   @Property({ type: 'integer' })
   @Field(() => Int, { description: 'Active sign-ups.' })
   taken: number = 0;
-
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
 }
 
 /**
@@ -122,17 +95,7 @@ export class VolunteerShift implements Node {
  */
 @Entity({ schema: 'volunteer', tableName: 'shift_signup' })
 @ObjectType({ implements: Node, description: 'A person signed up for a shift, with check-in and check-out.' })
-export class VolunteerShiftSignup implements Node {
-  [OptionalProps]?: 'uuid' | 'signedUpAt' | 'cancelledAt' | 'checkedInAt' | 'checkedOutAt';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('VolunteerShiftSignup', this.uuid);
-  }
-
+export class VolunteerShiftSignup extends GlobalIdEntity<'signedUpAt' | 'cancelledAt' | 'checkedInAt' | 'checkedOutAt'> {
   @ManyToOne(() => VolunteerShift, { deleteRule: 'cascade' })
   shift!: VolunteerShift;
 

@@ -1,8 +1,6 @@
-import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
-import { Node, Person, Place, Request, toGlobalId } from '@gongzhi/core';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Node, NodeEntity, Person, Place, Request } from '@gongzhi/core';
+import { Field, ObjectType } from 'type-graphql';
 import { VolunteerTeam } from './team.entity.js';
 import { VolunteerTaskKind, VolunteerTaskStatus } from './volunteer.enums.js';
 
@@ -12,29 +10,9 @@ import { VolunteerTaskKind, VolunteerTaskStatus } from './volunteer.enums.js';
   implements: Node,
   description: 'A volunteer task (deliver groceries, carry rubbish, escort…), standalone or for a core request.',
 })
-export class VolunteerTask implements Node {
-  [OptionalProps]?:
-    | 'uuid'
-    | 'createdAt'
-    | 'updatedAt'
-    | 'status'
-    | 'description'
-    | 'team'
-    | 'request'
-    | 'claimedBy'
-    | 'claimedAt'
-    | 'doneAt'
-    | 'report'
-    | 'createdBy';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('VolunteerTask', this.uuid);
-  }
-
+export class VolunteerTask extends NodeEntity<
+  'updatedAt' | 'status' | 'description' | 'team' | 'request' | 'claimedBy' | 'claimedAt' | 'doneAt' | 'report' | 'createdBy'
+> {
   @ManyToOne(() => VolunteerTeam, { nullable: true, deleteRule: 'set null' })
   team?: VolunteerTeam | null;
 
@@ -81,9 +59,8 @@ export class VolunteerTask implements Node {
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
   createdBy?: Person | null;
 
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
   @Field(() => Date)
-  createdAt: Date = new Date();
+  override createdAt!: Date;
 
   @Property({ type: 'datetime', defaultRaw: 'now()' })
   @Field(() => Date)

@@ -1,8 +1,9 @@
 import {
   actingPerson,
+  expectRow,
   type GongzhiContext,
-  loadById,
   loadByForeignKey,
+  loadById,
   pageSize,
   Person,
   personSummary,
@@ -12,8 +13,8 @@ import {
   Request,
   requireEntity,
   requirePlace,
-  userError,
   requireVisible,
+  userError,
 } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { VolunteerServiceEntry } from './service-entry.entity.js';
@@ -82,10 +83,13 @@ export class VolunteerTaskResolver {
   }
 
   private async conflict(tx: Tx, task: VolunteerTask): Promise<never> {
-    const [row] = await sql<{ status: string; claimed_by_id: string | null }>(
-      tx.em,
-      `SELECT t.status, t.claimed_by_id FROM ${t('task')} t WHERE t.id = ?`,
-      [task.uuid],
+    const row = expectRow(
+      await sql<{ status: VolunteerTaskStatus; claimed_by_id: string | null }>(
+        tx.em,
+        `SELECT t.status, t.claimed_by_id FROM ${t('task')} t WHERE t.id = ?`,
+        [task.uuid],
+      ),
+      `task ${task.uuid}`,
     );
     const claimer = row.claimed_by_id ? await personSummary(readContext(tx.em), row.claimed_by_id) : null;
     const now = { status: row.status, name: claimer?.name ?? null };

@@ -1,25 +1,14 @@
-import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { ArrayType, OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
-import { Node, Person, toGlobalId } from '@gongzhi/core';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { ArrayType } from '@mikro-orm/core';
+import { Node, NodeEntity, Person } from '@gongzhi/core';
+import { Field, ObjectType } from 'type-graphql';
 import { VolunteerTeam } from './team.entity.js';
 import { VolunteerMemberRole } from './volunteer.enums.js';
 
 /** A person's membership of a team, from `joinedOn` until `leftOn` (open while null). */
 @Entity({ schema: 'volunteer', tableName: 'team_member' })
 @ObjectType({ implements: Node, description: "A person's membership of a volunteer team, with role, join date and skills." })
-export class VolunteerTeamMember implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'role' | 'skills' | 'leftOn';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('VolunteerTeamMember', this.uuid);
-  }
-
+export class VolunteerTeamMember extends NodeEntity<'role' | 'skills' | 'leftOn'> {
   @ManyToOne(() => VolunteerTeam, { deleteRule: 'cascade' })
   team!: VolunteerTeam;
 
@@ -41,7 +30,4 @@ export class VolunteerTeamMember implements Node {
   @Property({ type: ArrayType, columnType: 'text[]' })
   @Field(() => [String])
   skills: string[] = [];
-
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
 }

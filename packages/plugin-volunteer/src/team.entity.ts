@@ -1,24 +1,13 @@
-import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { ArrayType, OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
-import { Node, Organization, Place, toGlobalId } from '@gongzhi/core';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { ArrayType } from '@mikro-orm/core';
+import { Node, NodeEntity, Organization, Place } from '@gongzhi/core';
+import { Field, ObjectType } from 'type-graphql';
 import { VolunteerTeamKind } from './volunteer.enums.js';
 
 /** A volunteer team (志愿服务队) based at a place; `homePlacePath` copies the place's path for subtree counts. */
 @Entity({ schema: 'volunteer', tableName: 'team' })
 @ObjectType({ implements: Node, description: 'A volunteer team (志愿服务队).' })
-export class VolunteerTeam implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'kind' | 'skills' | 'description' | 'organization';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('VolunteerTeam', this.uuid);
-  }
-
+export class VolunteerTeam extends NodeEntity<'kind' | 'skills' | 'description' | 'organization'> {
   @Property({ type: 'text' })
   @Field(() => String)
   name!: string;
@@ -44,7 +33,6 @@ export class VolunteerTeam implements Node {
   @Field(() => [String], { description: 'Skills the team offers (medicine runs, first aid, escorting…).' })
   skills: string[] = [];
 
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
   @Field(() => Date)
-  createdAt: Date = new Date();
+  override createdAt!: Date;
 }

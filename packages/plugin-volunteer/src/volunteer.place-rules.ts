@@ -15,7 +15,7 @@ async function placeOf<T extends object>(
   id: string | null,
   place: (row: T) => unknown,
 ): Promise<string | null> {
-  const row = id ? await loadById(ctx, entity, id) : null;
+  const row = id ? await loadById<T>(ctx, entity, id) : null;
   return row ? refId(place(row)) : null;
 }
 

@@ -59,8 +59,8 @@ export function translateDbError(err: unknown): unknown {
 }
 
 /** Runs raw SQL with `?` placeholders on the unit of work's connection; returns the rows. */
-export function sql<T = Record<string, unknown>>(em: EntityManager, query: string, params: unknown[] = []): Promise<T[]> {
-  return em.execute(query, params as never[]) as Promise<T[]>;
+export function sql<T extends object = Record<string, unknown>>(em: EntityManager, query: string, params: unknown[] = []): Promise<T[]> {
+  return em.execute<T[]>(query, params);
 }
 
 /** The community (a place of type COMMUNITY) a place lies in, or the place itself; null above communities. */

@@ -78,8 +78,9 @@ export async function resolveAccess(
         WHERE k.id = ? AND k.revoked_at IS NULL`,
       [caller.id],
     );
-    if (rows.length === 0) return Access.NONE;
-    if (rows[0].everywhere) return Access.of([{ path: '', permissions: rows[0].permissions }]);
+    const [key] = rows;
+    if (!key) return Access.NONE;
+    if (key.everywhere) return Access.of([{ path: '', permissions: key.permissions }]);
     return Access.of(rows.filter((r) => r.path).map((r) => ({ path: r.path!, permissions: r.permissions })));
   }
   const day = today.toISOString().slice(0, 10);

@@ -1,9 +1,7 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Entity, Property } from '@mikro-orm/decorators/legacy';
+import { Field, ObjectType } from 'type-graphql';
 import { Node } from '../relay/node.js';
-import { toGlobalId } from '../relay/global-id.js';
+import { NodeEntity } from '../relay/node-entity.js';
 
 /**
  * An API key of a district app: scoped to place subtrees and a set of permissions. Only a
@@ -11,17 +9,7 @@ import { toGlobalId } from '../relay/global-id.js';
  */
 @Entity({ tableName: 'api_key' })
 @ObjectType({ implements: Node, description: 'An API key of a district app (the secret is never shown again after creation).' })
-export class ApiKey implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'revokedAt' | 'lastUsedAt';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('ApiKey', this.uuid);
-  }
-
+export class ApiKey extends NodeEntity<'revokedAt' | 'lastUsedAt'> {
   @Property({ type: 'text' })
   @Field(() => String, { description: 'What the key is for, e.g. the app that uses it.' })
   name!: string;
@@ -41,9 +29,8 @@ export class ApiKey implements Node {
   @Field(() => [String])
   permissions!: string[];
 
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
   @Field(() => Date)
-  createdAt: Date = new Date();
+  override createdAt!: Date;
 
   @Property({ type: 'datetime', nullable: true })
   @Field(() => Date, { nullable: true })

@@ -17,8 +17,12 @@ export type PlaceKey = string | { path: string } | null | undefined;
  *   { entity: GridVisit, place: (visit) => refId(visit.household), owners: (visit) => [refId(visit.worker)] },
  * ]
  * ```
+ *
+ * `T` is the row type; annotate the parameters (`(grid: Grid) => …`). A list of rules
+ * (`PlaceRule[]`) holds rules of every row type, and the host calls each rule only with rows
+ * of its `entity`.
  */
-export interface PlaceRule<T = any> {
+export interface PlaceRule<T = never> {
   /**
    * The entity the rule is for. Several rules may name one entity, a row being visible when
    * any of them says so: a plugin may add places to core's Person (the home of a volunteer

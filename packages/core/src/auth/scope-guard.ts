@@ -17,6 +17,7 @@ import { batchLoader } from '../graphql/loaders.js';
 import { requireEntity, userError } from '../graphql/user-error.js';
 import type { Access } from './access.js';
 import type { PlaceKey, PlaceRule } from './place-rule.js';
+import type { ClassType } from '../plugin/plugin.js';
 
 /** The materialized path of a place uuid, batched per operation. */
 export function placePath(ctx: GongzhiContext, placeUuid: string): Promise<string | null> {
@@ -27,17 +28,19 @@ export function placePath(ctx: GongzhiContext, placeUuid: string): Promise<strin
   }).load(placeUuid);
 }
 
-function rulesFor(rules: ReadonlyMap<Function, readonly PlaceRule[]>, value: object): readonly PlaceRule[] | undefined {
-  for (let proto = Object.getPrototypeOf(value); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-    const found = rules.get(proto.constructor);
+function rulesFor(rules: ReadonlyMap<ClassType, readonly PlaceRule[]>, value: object): readonly PlaceRule[] | undefined {
+  for (let proto = prototypeOf(value); proto && proto !== Object.prototype; proto = prototypeOf(proto)) {
+    const found = rules.get(proto.constructor as ClassType);
     if (found) return found;
   }
   return undefined;
 }
 
+const prototypeOf = (value: object): object | null => Object.getPrototypeOf(value) as object | null;
+
 async function isVisible(
   value: unknown,
-  rules: ReadonlyMap<Function, readonly PlaceRule[]>,
+  rules: ReadonlyMap<ClassType, readonly PlaceRule[]>,
   ctx: GongzhiContext,
   access: Access,
 ): Promise<boolean> {
@@ -48,10 +51,11 @@ async function isVisible(
   return false;
 }
 
+/** Whether `rule` shows `value`, a row of the rule's entity (which is why `value` may be passed as the rule's row type). */
 async function visibleBy(rule: PlaceRule, value: object, ctx: GongzhiContext, access: Access): Promise<boolean> {
   if (rule.public) return true;
   if (rule.place) {
-    const found = await rule.place(value, ctx);
+    const found = await rule.place(value as never, ctx);
     const keys: readonly PlaceKey[] = Array.isArray(found) ? found : [found as PlaceKey];
     for (const key of keys) {
       if (!key) continue;
@@ -60,7 +64,7 @@ async function visibleBy(rule: PlaceRule, value: object, ctx: GongzhiContext, ac
       if (access.sees(path) || (rule.visibleFromBelow && access.seesAbove(path))) return true;
     }
   }
-  return !!access.personId && !!rule.owners && (await rule.owners(value, ctx)).includes(access.personId);
+  return !!access.personId && !!rule.owners && (await rule.owners(value as never, ctx)).includes(access.personId);
 }
 
 /**
@@ -85,7 +89,7 @@ export async function placePathsByRules(ctx: GongzhiContext, row: object): Promi
   const paths: string[] = [];
   for (const rule of rulesFor(ctx.placeRules, row) ?? []) {
     if (!rule.place) continue;
-    const found = await rule.place(row, ctx);
+    const found = await rule.place(row as never, ctx);
     const keys: readonly PlaceKey[] = Array.isArray(found) ? found : [found as PlaceKey];
     for (const key of keys) {
       if (!key) continue;
@@ -120,9 +124,9 @@ export async function requireVisible<T extends object>(
  * rule, so a plugin cannot forget to scope its rows.
  */
 export function checkPlaceRules(
-  entities: readonly Function[],
-  rules: ReadonlyMap<Function, readonly PlaceRule[]>,
-  ownerOf: (entity: Function) => string,
+  entities: readonly ClassType[],
+  rules: ReadonlyMap<ClassType, readonly PlaceRule[]>,
+  ownerOf: (entity: ClassType) => string,
 ): void {
   const objectTypes = new Set(getMetadataStorage().objectTypes.map((o) => o.target));
   for (const entity of entities) {
@@ -151,14 +155,14 @@ export function guardSchema(schema: GraphQLSchema): void {
       const list = isListType(nullable);
       const nonNull = isNonNullType(field.type);
       const resolve: GraphQLFieldResolver<unknown, GongzhiContext> = field.resolve ?? defaultFieldResolver;
-      field.resolve = async (source, args, ctx, info) => {
-        const value = await resolve(source, args, ctx, info);
+      const guarded: GraphQLFieldResolver<unknown, GongzhiContext> = async (source, args, ctx, info) => {
+        const value: unknown = await resolve(source, args, ctx, info);
         if (value === null || value === undefined) return value;
         const access = await ctx.access();
         if (access.everywhere) return value;
         if (list && Array.isArray(value)) {
           const items = await Promise.all(
-            value.map(async (item) => ((await isVisible(item, ctx.placeRules, ctx, access)) ? item : undefined)),
+            (value as unknown[]).map(async (item) => ((await isVisible(item, ctx.placeRules, ctx, access)) ? item : undefined)),
           );
           return items.filter((item) => item !== undefined);
         }
@@ -166,6 +170,7 @@ export function guardSchema(schema: GraphQLSchema): void {
         if (nonNull) throw userError('NOT_FOUND', `${info.parentType.name}.${info.fieldName} is outside the places you may see.`);
         return null;
       };
+      field.resolve = guarded;
     }
   }
 }

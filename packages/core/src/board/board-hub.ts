@@ -58,9 +58,9 @@ const READ_BATCH = 500;
 export class BoardStream implements AsyncGenerator<BoardDelivery, undefined, unknown> {
   private readonly queue: BoardDelivery[] = [];
   private waiter: ((r: IteratorResult<BoardDelivery, undefined>) => void) | null = null;
-  private failWaiter: ((err: unknown) => void) | null = null;
+  private failWaiter: ((err: Error) => void) | null = null;
   private done = false;
-  private error: unknown = null;
+  private error: Error | null = null;
   /** Live entries held back while the catch-up reads the log. */
   held: BoardEventDelivery[] | null = [];
   /** The last sequence this stream passed on (or was told to start after). */
@@ -121,14 +121,15 @@ export class BoardStream implements AsyncGenerator<BoardDelivery, undefined, unk
 
   fail(err: unknown): void {
     if (this.done) return;
-    this.error = err;
+    const error = err instanceof Error ? err : new Error(`Board stream failed: ${String(err)}`);
+    this.error = error;
     this.queue.length = 0;
     this.finish();
     if (this.failWaiter) {
       const f = this.failWaiter;
       this.waiter = null;
       this.failWaiter = null;
-      f(err);
+      f(error);
     }
   }
 

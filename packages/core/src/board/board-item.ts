@@ -65,7 +65,7 @@ export interface BoardListQuery {
  * and place path (never the item itself: the board loads it after commit with a fresh
  * EntityManager); `load` and `list` read only, with the EntityManager they are given.
  */
-export interface BoardItemSource<T extends object = any> {
+export interface BoardItemSource<T extends object = object> {
   /** GraphQL object type of the items; also the `itemType` board filters name. */
   type: string;
   /**
@@ -75,7 +75,8 @@ export interface BoardItemSource<T extends object = any> {
    * list: each item gets its own board change and sequence number, in the list's order.
    */
   events: { [K in keyof GongzhiEvents]?: (payload: GongzhiEvents[K]) => BoardItemRefs } & {
-    [name: string]: ((payload: any) => BoardItemRefs) | undefined;
+    // Events this code has no type for: the reader says what payload it expects.
+    [name: string]: ((payload: never) => BoardItemRefs) | undefined;
   };
   /** Loads items by local id, in one query; the result may be in any order and miss gone ones. */
   load(em: EntityManager, ids: readonly string[]): Promise<readonly T[]>;

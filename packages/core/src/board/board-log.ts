@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { expectRow } from '../database/rows.js';
 import { PluginCompositionError } from '../errors.js';
 import type { GongzhiEvent } from '../events/event-bus.js';
 import type { BoardItemRef, BoardItemRefs, BoardItemSource } from './board-item.js';
@@ -63,7 +64,7 @@ export class BoardSources {
       for (const [name, ref] of Object.entries(source.events)) {
         if (!ref) continue;
         const list = this.byEvent.get(name) ?? [];
-        list.push({ source, ref: ref as never });
+        list.push({ source, ref });
         this.byEvent.set(name, list);
       }
     }
@@ -94,9 +95,10 @@ export const boardLog = {
   async append(em: EntityManager, sources: BoardSources, events: readonly GongzhiEvent[]): Promise<BoardLogEntry[]> {
     const items = events.flatMap((event) => sources.refs(event).map((r) => ({ event, ...r })));
     if (items.length === 0) return [];
-    const [row] = await em.execute<{ last_seq: string }[]>('UPDATE board_sequence SET last_seq = last_seq + ? RETURNING last_seq', [
-      items.length,
-    ]);
+    const row = expectRow(
+      await em.execute<{ last_seq: string }[]>('UPDATE board_sequence SET last_seq = last_seq + ? RETURNING last_seq', [items.length]),
+      'board_sequence',
+    );
     const first = Number(row.last_seq) - items.length + 1;
     const entries = items.map<BoardLogEntry>((item, i) => ({
       seq: first + i,

@@ -42,13 +42,15 @@ export class InProcessBoardTransport implements BoardTransport {
     if (handlers) queueMicrotask(() => handlers.onNotice(notice));
   }
 
-  async start(handlers: BoardTransportHandlers): Promise<void> {
+  start(handlers: BoardTransportHandlers): Promise<void> {
     this.handlers = handlers;
     handlers.onResync();
+    return Promise.resolve();
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.handlers = null;
+    return Promise.resolve();
   }
 }
 

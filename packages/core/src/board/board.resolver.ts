@@ -1,5 +1,4 @@
 import { IsolationLevel } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Ctx, Field, FieldResolver, Float, ID, InputType, Int, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { loadRef, requireRef } from '../command/command.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
@@ -294,7 +293,7 @@ export class TaskBoardResolver {
     const { entry } = delivery;
     const source = hub.sources.byType.get(entry.itemType);
     const [item] = source ? await source.load(ctx.em, [entry.itemId]) : [];
-    const facts = item && source ? source.card(item) : null;
+    const found = item && source ? { item, facts: source.card(item) } : null;
     return Object.assign(new TaskBoardChange(), {
       sequence: entry.seq,
       refetch: false,
@@ -302,8 +301,8 @@ export class TaskBoardResolver {
       itemType: entry.itemType,
       itemId: toGlobalId(entry.itemType, entry.itemId),
       occurredAt: entry.occurredAt,
-      inBoard: facts ? inBoard(facts, await checkFilter(ctx, hub, filter)) : false,
-      card: facts ? makeCard(entry.itemType, item, facts, ctx.now()) : null,
+      inBoard: found ? inBoard(found.facts, await checkFilter(ctx, hub, filter)) : false,
+      card: found ? makeCard(entry.itemType, found.item, found.facts, ctx.now()) : null,
     });
   }
 }

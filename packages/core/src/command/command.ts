@@ -10,6 +10,7 @@ import type { Caller, GongzhiContext } from '../context.js';
 import type { EventEmitter } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
 import { Person } from '../person/person.entity.js';
+import { type EntityClass, graphQLTypeName } from '../relay/node-entity.js';
 import type { PlaceType } from '../place/place-type.js';
 import type { ServiceRegistry } from '../plugin/plugin.js';
 import { credentialError, DomainError, notFound } from './domain-error.js';
@@ -304,9 +305,11 @@ function fieldOf(value: unknown, key: string): string {
   return key;
 }
 
-/** The entity class whose GraphQL type is `typeName` (entities are named like their types). */
+/** The entity class whose GraphQL type is `typeName`. */
 function entityOfType(em: EntityManager, typeName: string): Function | undefined {
-  for (const meta of em.getMetadata().getAll().values()) if (meta.className === typeName && meta.class) return meta.class;
+  for (const meta of em.getMetadata().getAll().values()) {
+    if (!meta.abstract && meta.class && graphQLTypeName(meta.class as EntityClass) === typeName) return meta.class;
+  }
   return undefined;
 }
 

@@ -23,7 +23,7 @@ export interface EmbeddedDatabaseOptions {
 export interface RunningDatabase {
   /** Connection URL of the application database. */
   url: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 const USER = 'postgres';

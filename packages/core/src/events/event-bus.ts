@@ -61,7 +61,8 @@ export type EventEmitter = <K extends EventName>(name: K, payload: EventPayload<
 
 interface Subscription {
   name: string;
-  handler: EventHandler<any>;
+  /** Called only with events named `name`. */
+  handler: EventHandler;
   blocking: boolean;
   id: string;
 }
@@ -96,7 +97,8 @@ export class EventBus {
   on<K extends EventName>(name: K, handler: EventHandler<K>, options: EventHandlerOptions = {}): () => void {
     const sub: Subscription = {
       name,
-      handler,
+      // The bus hands it only events named `name`, whose payload is EventPayload<K>.
+      handler: handler as EventHandler,
       blocking: options.blocking ?? false,
       id: options.id ?? `${name}#${this.subscriptions.length + 1}`,
     };

@@ -32,6 +32,11 @@ export function batchLoader<K, V>(ctx: ReadContext, name: string, batch: (keys: 
   return loader;
 }
 
+/** The class name of an entity given as a class or an EntitySchema, naming its loaders. */
+function entityLabel<T extends object>(entity: EntityName<T>): string {
+  return typeof entity === 'function' ? entity.name : entity.meta.className;
+}
+
 /**
  * The rows of `entity` whose `foreignKey` points at `parentId`, batched across all parents
  * asked for in the same operation: `Place.grids` for a page of places is one SQL query.
@@ -43,7 +48,7 @@ export function loadByForeignKey<T extends object>(
   parentId: string,
   orderBy: Partial<Record<keyof T & string, 'asc' | 'desc'>> = {},
 ): Promise<T[]> {
-  const name = `${typeof entity === 'function' ? entity.name : String(entity)}.${foreignKey}`;
+  const name = `${entityLabel(entity)}.${foreignKey}`;
   return batchLoader<string, T[]>(ctx, name, async (parentIds) => {
     const rows = await ctx.em.find(entity, { [foreignKey]: { $in: parentIds } } as never, {
       orderBy: orderBy as never,
@@ -60,7 +65,7 @@ export function loadByForeignKey<T extends object>(
 
 /** The row of `entity` with primary key `id` (or null), batched per operation. */
 export function loadById<T extends object>(ctx: ReadContext, entity: EntityName<T>, id: string): Promise<T | null> {
-  const name = `${typeof entity === 'function' ? entity.name : String(entity)}#byId`;
+  const name = `${entityLabel(entity)}#byId`;
   return batchLoader<string, T | null>(ctx, name, async (ids) => {
     const rows = await ctx.em.find(entity, { uuid: { $in: ids } } as never);
     const byId = new Map(rows.map((row) => [(row as unknown as { uuid: string }).uuid, row as T]));

@@ -24,6 +24,11 @@ function checksum(up: unknown): string {
     .slice(0, 16);
 }
 
+async function migrationsTableExists(client: pg.Client): Promise<boolean> {
+  const { rows } = await client.query<{ t: string | null }>(`SELECT to_regclass('public.gongzhi_migrations')::text AS t`);
+  return rows[0]?.t != null;
+}
+
 /**
  * Applies pending migrations of every source, in the given order (core first, then plugins
  * in dependency order). Each migration runs in its own transaction together with its record
@@ -48,9 +53,12 @@ export async function migrate(
         applied_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (owner, name))`);
     }
-    const exists = (await client.query(`SELECT to_regclass('public.gongzhi_migrations') AS t`)).rows[0].t;
-    const rows: { owner: string; name: string; checksum: string }[] = exists
-      ? (await client.query('SELECT owner, name, checksum FROM public.gongzhi_migrations')).rows
+    const rows = (await migrationsTableExists(client))
+      ? (
+          await client.query<{ owner: string; name: string; checksum: string }>(
+            'SELECT owner, name, checksum FROM public.gongzhi_migrations',
+          )
+        ).rows
       : [];
     const done = new Map(rows.map((r) => [`${r.owner}/${r.name}`, r.checksum]));
     const applied: MigrationStep[] = [];
@@ -98,8 +106,7 @@ export async function appliedMigrations(databaseUrl: string): Promise<MigrationS
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const exists = await client.query(`SELECT to_regclass('public.gongzhi_migrations') AS t`);
-    if (!exists.rows[0].t) return [];
+    if (!(await migrationsTableExists(client))) return [];
     const { rows } = await client.query<MigrationStep>(
       'SELECT owner, name FROM public.gongzhi_migrations ORDER BY applied_at, owner, name',
     );

@@ -1,27 +1,15 @@
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
-import { OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Entity, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Field, ObjectType } from 'type-graphql';
 import { Person } from '../person/person.entity.js';
-import { toGlobalId } from '../relay/global-id.js';
 import { Node } from '../relay/node.js';
 import { Organization } from './organization.entity.js';
+import { NodeEntity } from '../relay/node-entity.js';
 
 /** A person's membership of an organisation; a person is a member at most once. */
 @Entity({ tableName: 'organization_member' })
 @Unique({ name: 'organization_member_organization_id_person_id_unique', properties: ['organization', 'person'] })
 @ObjectType({ implements: Node, description: 'A person in an organisation, with their role there.' })
-export class OrganizationMember implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('OrganizationMember', this.uuid);
-  }
-
+export class OrganizationMember extends NodeEntity {
   @ManyToOne(() => Organization, { deleteRule: 'cascade' })
   organization!: Organization;
 
@@ -35,7 +23,4 @@ export class OrganizationMember implements Node {
   @Property({ type: 'date' })
   @Field(() => String, { description: 'YYYY-MM-DD.' })
   joinedOn!: string;
-
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
 }

@@ -1,10 +1,8 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { Place } from '../place/place.entity.js';
-import { toGlobalId } from '../relay/global-id.js';
 import { Node } from '../relay/node.js';
+import { NodeEntity } from '../relay/node-entity.js';
 
 /** Kinds of organisation taking part in co-governance (共建单位 and the community's own bodies). */
 export enum OrganizationKind {
@@ -28,17 +26,7 @@ registerEnumType(OrganizationKind, {
 /** An organisation attached to the place it belongs to. */
 @Entity({ tableName: 'organization' })
 @ObjectType({ implements: Node, description: 'An organisation: party branch, residents committee, property company, resident unit…' })
-export class Organization implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('Organization', this.uuid);
-  }
-
+export class Organization extends NodeEntity {
   @Property({ type: 'text' })
   @Field(() => String)
   name!: string;
@@ -49,7 +37,4 @@ export class Organization implements Node {
 
   @ManyToOne(() => Place, { deleteRule: 'restrict' })
   place!: Place;
-
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
 }

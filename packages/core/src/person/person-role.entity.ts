@@ -1,11 +1,9 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { Place } from '../place/place.entity.js';
-import { toGlobalId } from '../relay/global-id.js';
 import { Node } from '../relay/node.js';
 import { Person } from './person.entity.js';
+import { NodeEntity } from '../relay/node-entity.js';
 
 /** What a person does at a place (see DOMAIN.md "Who"). */
 export enum PersonRoleKind {
@@ -30,17 +28,7 @@ registerEnumType(PersonRoleKind, {
 /** A role a person holds at a place for a period; `endsOn` null means it still holds. */
 @Entity({ tableName: 'person_role' })
 @ObjectType({ implements: Node, description: 'A role a person holds at a place, from startsOn to endsOn (inclusive; open when null).' })
-export class PersonRole implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('PersonRole', this.uuid);
-  }
-
+export class PersonRole extends NodeEntity {
   @ManyToOne(() => Person, { deleteRule: 'cascade' })
   person!: Person;
 
@@ -58,7 +46,4 @@ export class PersonRole implements Node {
   @Property({ type: 'date', nullable: true })
   @Field(() => String, { nullable: true, description: 'Last day, YYYY-MM-DD; null while the role lasts.' })
   endsOn?: string | null;
-
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
 }

@@ -1,10 +1,8 @@
-import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Field, ObjectType } from 'type-graphql';
 import { Place } from '../place/place.entity.js';
-import { toGlobalId } from '../relay/global-id.js';
 import { Node } from '../relay/node.js';
+import { NodeEntity } from '../relay/node-entity.js';
 
 /**
  * A person: resident, worker or volunteer. Only the public profile lives here; care
@@ -12,17 +10,7 @@ import { Node } from '../relay/node.js';
  */
 @Entity({ tableName: 'person' })
 @ObjectType({ implements: Node, description: 'A person: resident, social worker, grid worker, volunteer…' })
-export class Person implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('Person', this.uuid);
-  }
-
+export class Person extends NodeEntity {
   @Property({ type: 'text' })
   @Field(() => String)
   name!: string;
@@ -33,7 +21,4 @@ export class Person implements Node {
 
   @ManyToOne(() => Place, { nullable: true, deleteRule: 'set null' })
   household?: Place | null;
-
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
 }

@@ -1,10 +1,8 @@
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
-import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { toGlobalId } from '../relay/global-id.js';
+import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { Node } from '../relay/node.js';
 import { PlaceType, VenueKind } from './place-type.js';
+import { NodeEntity } from '../relay/node-entity.js';
 
 /**
  * A node of the place tree. `path` is the materialized path of ids from the root
@@ -16,17 +14,7 @@ import { PlaceType, VenueKind } from './place-type.js';
   implements: Node,
   description: 'A place: district, subdistrict, community, compound, building, unit, household, venue or station.',
 })
-export class Place implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('Place', this.uuid);
-  }
-
+export class Place extends NodeEntity {
   @Enum({ items: () => PlaceType, nativeEnumName: 'place_type' })
   @Field(() => PlaceType)
   type!: PlaceType;
@@ -68,7 +56,4 @@ export class Place implements Node {
   @Property({ type: 'smallint' })
   @Field(() => Int, { description: 'Depth in the tree; a district is 0.' })
   depth!: number;
-
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
 }

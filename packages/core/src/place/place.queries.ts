@@ -101,7 +101,7 @@ export function householdIdsUnder(ctx: ReadContext, paths: readonly string[]): P
       [keyRecords(keys.map((k) => ({ paths: JSON.parse(k) as string[] })))],
     );
     const result = keys.map((): string[] => []);
-    for (const row of rows) result[row.i].push(row.id);
+    for (const row of rows) result[row.i]?.push(row.id);
     return result;
   }).load(key);
 }

@@ -8,9 +8,8 @@ import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
 import type { Migration } from '../migrations/migration.js';
 
-/** A class constructor, as entity, resolver and type lists take them. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type ClassType = abstract new (...args: any[]) => any;
+/** A class constructor, as entity, resolver and type lists take them (whatever its constructor's parameters). */
+export type ClassType = abstract new (...args: never[]) => unknown;
 
 /**
  * Services that plugins offer to the plugins that depend on them, by plugin id. A plugin
@@ -43,37 +42,41 @@ export interface PluginContext<Options = unknown> {
 /** What `bootstrap`, `seed` and `services` receive: the running ORM and schema. */
 export interface PluginRuntimeContext<Options = unknown> extends PluginContext<Options> {
   orm: MikroORM;
-  /** A fresh EntityManager for work outside a request. */
-  em(): EntityManager;
+  /** A fresh EntityManager for work outside a request (a plain function, safe to pass on). */
+  em: () => EntityManager;
   schema: GraphQLSchema;
-  /** The platform clock: scheduled jobs and time rules read it, so tests can move time. */
-  now(): Date;
+  /** The platform clock (a plain function, safe to pass on): scheduled jobs and time rules read it, so tests can move time. */
+  now: () => Date;
   /**
    * Runs a command as the system in a unit of work of its own (scheduled jobs, imports):
    * `label` names the job in timelines (`system: grid.escalation`). Domain outcomes come back as
    * `errors`; faults are thrown.
    */
-  runCommand<I, R>(label: string, command: Command<I, R>, input: I): Promise<Outcome<R>>;
+  runCommand: <I, R>(label: string, command: Command<I, R>, input: I) => Promise<Outcome<R>>;
 }
 
 /** What `seed` receives. */
 export interface PluginSeedContext<Options = unknown> extends PluginRuntimeContext<Options> {
   /** The EntityManager of the seeding transaction; everything a seed writes commits together. */
-  em(): EntityManager;
+  em: () => EntityManager;
 }
 
 /** Options a plugin accepts, with their defaults and a check. */
 export interface PluginOptionsSpec<Options> {
   defaults: Options;
   /** Returns the problems found (empty when fine); each should say what a right value is. */
-  validate?: (options: Options) => string[];
+  validate?(options: Options): string[];
 }
 
 /**
  * A Gongzhi plugin: everything a module adds to the platform, in one object. Define it with
  * {@link definePlugin}; the gateway loads it by its npm package name.
+ *
+ * The hooks are declared as methods (write them as methods or arrow functions alike) so that
+ * a `GongzhiPlugin<GridOptions>` is also a `GongzhiPlugin`: the host holds plugins of every
+ * options type in one list and hands each its own options.
  */
-export interface GongzhiPlugin<Options = any> {
+export interface GongzhiPlugin<Options = unknown> {
   /**
    * Kebab-case identity, unique on a server. It namespaces the plugin's database schema,
    * migrations, events (`<id>.something`) and services.
@@ -91,7 +94,7 @@ export interface GongzhiPlugin<Options = any> {
    * MikroORM entities: decorated classes, or `EntitySchema`s for plugins written without
    * decorators. Each must live in the plugin's own database schema.
    */
-  entities?: (ClassType | EntitySchema<any>)[];
+  entities?: (ClassType | EntitySchema)[];
   /** Forward-only migrations, in order. They run after core's and after those of dependencies. */
   migrations?: readonly Migration[];
   /** type-graphql resolver classes; a resolver of a core type adds fields to it. */
@@ -119,13 +122,13 @@ export interface GongzhiPlugin<Options = any> {
   /** Options with defaults and validation. */
   options?: PluginOptionsSpec<Options>;
   /** Builds the services this plugin offers to plugins that depend on it. */
-  services?: (ctx: PluginRuntimeContext<Options>) => object;
+  services?(ctx: PluginRuntimeContext<Options>): object;
   /** Before the ORM and schema exist: subscribe to events, check options. */
-  register?: (ctx: PluginContext<Options>) => void | Promise<void>;
+  register?(ctx: PluginContext<Options>): void | Promise<void>;
   /** After the ORM, schema and services exist: start jobs, warm caches. */
-  bootstrap?: (ctx: PluginRuntimeContext<Options>) => void | Promise<void>;
+  bootstrap?(ctx: PluginRuntimeContext<Options>): void | Promise<void>;
   /** On shutdown, in reverse order: stop jobs, close connections. */
-  destroy?: (ctx: PluginRuntimeContext<Options>) => void | Promise<void>;
+  destroy?(ctx: PluginRuntimeContext<Options>): void | Promise<void>;
   /**
    * Items of this plugin that live task boards show (volunteer tasks, wishes, action items…):
    * which of its events change one, and how to load and list them. Boards then follow them
@@ -134,7 +137,7 @@ export interface GongzhiPlugin<Options = any> {
    */
   boardItems?: readonly BoardItemSource[];
   /** Writes the plugin's demo data; must be idempotent (seeding twice adds nothing). */
-  seed?: (ctx: PluginSeedContext<Options>) => Promise<void>;
+  seed?(ctx: PluginSeedContext<Options>): Promise<void>;
 }
 
 /**

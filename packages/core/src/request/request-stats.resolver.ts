@@ -1,4 +1,4 @@
-import { Arg, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import type { GongzhiContext } from '../context.js';
 import { requireRef } from '../command/command.js';
 import { type Ref, RefArg } from '../command/reference.js';

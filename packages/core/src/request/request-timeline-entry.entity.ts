@@ -1,20 +1,14 @@
-import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
+import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType } from 'type-graphql';
 import { Person } from '../person/person.entity.js';
 import { RequestStatus } from './request-enums.js';
 import { Request } from './request.entity.js';
+import { GlobalIdEntity } from '../relay/node-entity.js';
 
 /** One change in a request's life. Append-only: the database refuses updates and deletes. */
 @Entity({ tableName: 'request_timeline' })
 @ObjectType({ description: 'One change in the life of a request: who, when, from, to, and a note.' })
-export class RequestTimelineEntry {
-  [OptionalProps]?: 'uuid' | 'at';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
+export class RequestTimelineEntry extends GlobalIdEntity<'at'> {
   @ManyToOne(() => Request, { deleteRule: 'cascade' })
   request!: Request;
 

@@ -1,12 +1,10 @@
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { OptionalProps } from '@mikro-orm/core';
-import { randomUUID } from 'node:crypto';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
-import { toGlobalId } from '../relay/global-id.js';
 import { Node } from '../relay/node.js';
 import { RequestChannel, RequestKind, RequestLevel, RequestPriority, RequestStatus } from './request-enums.js';
+import { NodeEntity } from '../relay/node-entity.js';
 
 /**
  * A request (诉求 / 工单): anything a resident or worker needs done, reports or praises.
@@ -16,17 +14,7 @@ import { RequestChannel, RequestKind, RequestLevel, RequestPriority, RequestStat
 @Entity({ tableName: 'request' })
 @Index({ name: 'request_place_path_idx', expression: 'create index "request_place_path_idx" on "request" ("place_path" text_pattern_ops)' })
 @ObjectType({ implements: Node, description: 'A request (诉求 / 工单): need, complaint, report, praise or wish.' })
-export class Request implements Node {
-  [OptionalProps]?: 'uuid' | 'createdAt' | 'updatedAt' | 'status' | 'level' | 'priority' | 'version';
-
-  @PrimaryKey({ type: 'uuid', fieldName: 'id' })
-  uuid: string = randomUUID();
-
-  @Field(() => ID)
-  get id(): string {
-    return toGlobalId('Request', this.uuid);
-  }
-
+export class Request extends NodeEntity<'updatedAt' | 'status' | 'level' | 'priority' | 'version'> {
   @Enum({ items: () => RequestKind, nativeEnumName: 'request_kind' })
   @Field(() => RequestKind)
   kind!: RequestKind;
@@ -98,9 +86,8 @@ export class Request implements Node {
   @Property({ type: 'integer' })
   version: number = 1;
 
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
   @Field(() => Date)
-  createdAt: Date = new Date();
+  override createdAt!: Date;
 
   @Property({ type: 'datetime', defaultRaw: 'now()' })
   @Field(() => Date)

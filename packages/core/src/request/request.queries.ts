@@ -54,7 +54,7 @@ export function requestIdsUnder(
       [keyRecords(keys.map((k) => JSON.parse(k) as { paths: string[]; statuses: string[]; lim: number }))],
     );
     const result = keys.map((): string[] => []);
-    for (const row of rows) result[row.i].push(row.id);
+    for (const row of rows) result[row.i]?.push(row.id);
     return result;
   }).load(key);
 }

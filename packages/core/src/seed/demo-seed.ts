@@ -62,6 +62,7 @@ export async function seedDemo(em: EntityManager, now: () => Date): Promise<void
   const courtyardHead = em.create(Person, { name: '王小丽', phone: '13800000020' });
   role(courtyardHead, building20, PersonRoleKind.COURTYARD_HEAD);
   const songAyi = building20People[10];
+  if (!songAyi) throw new Error('The demo building 20 needs at least 11 residents.');
   const careProfiles: Partial<CareProfile>[] = [];
   careProfiles.push({
     personUuid: songAyi.uuid,

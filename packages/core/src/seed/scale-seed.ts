@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { expectRow } from '../database/rows.js';
 
 export interface ScaleSeedOptions {
   /** 1 is the size of Fangzhuang: 223 buildings, ~30,000 households, ~75,000 residents. */
@@ -110,13 +111,16 @@ export async function seedScale(em: EntityManager, options: ScaleSeedOptions): P
       [rootCode],
     );
   }
-  const [counts] = await conn.execute<{ b: string; h: string; r: string; q: string }[]>(
-    `SELECT (SELECT count(*) FROM place WHERE type = 'building' AND path LIKE x.path || '%') AS b,
+  const counts = expectRow(
+    await conn.execute<{ b: string; h: string; r: string; q: string }[]>(
+      `SELECT (SELECT count(*) FROM place WHERE type = 'building' AND path LIKE x.path || '%') AS b,
             (SELECT count(*) FROM place WHERE type = 'household' AND path LIKE x.path || '%') AS h,
             (SELECT count(*) FROM person p JOIN place hh ON hh.id = p.household_id WHERE hh.path LIKE x.path || '%') AS r,
             (SELECT count(*) FROM request WHERE place_path LIKE x.path || '%') AS q
      FROM place x WHERE x.code = ?`,
-    [rootCode],
+      [rootCode],
+    ),
+    `the counts under ${rootCode}`,
   );
   return {
     rootCode,

@@ -122,7 +122,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
             if (next.value.errors?.length) throw new Error(`GraphQL errors: ${next.value.errors.map((e) => e.message).join('; ')}`);
             out.push(Object.values(next.value.data ?? {})[0]);
           }
-          return out as any[];
+          return out;
         },
         stop: async () => void (await events.return?.(undefined)),
       };
@@ -136,12 +136,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
     async countStatements(work) {
       const connection = platform.orm.em.getConnection();
-      const original = connection.execute;
+      const original = connection.execute.bind(connection);
       let statements = 0;
-      connection.execute = function (this: typeof connection, ...args: Parameters<typeof original>) {
+      connection.execute = ((...args: Parameters<typeof original>) => {
         statements++;
-        return original.apply(this, args);
-      } as typeof original;
+        return original(...args);
+      }) as typeof original;
       try {
         await work();
       } finally {

@@ -1,8 +1,8 @@
-/** A clock tests move by hand: `now()` for the platform, `advance()` to pass time. */
+/** A clock tests move by hand: `now` for the platform (pass it as is), `advance()` to pass time. */
 export interface TestClock {
-  now(): Date;
-  set(to: Date | string): void;
-  advance(ms: number): void;
+  now: () => Date;
+  set: (to: Date | string) => void;
+  advance: (ms: number) => void;
 }
 
 export function createTestClock(start: Date | string = '2026-06-01T09:00:00+08:00'): TestClock {
