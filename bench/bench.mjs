@@ -294,7 +294,7 @@ async function prepare(databaseUrl, apiKey) {
   const subjectId = core.toGlobalId('Person', subject.id);
   const communityId = core.toGlobalId('Place', community.id);
   await sys(
-    `mutation ($p: ID!, $c: ID!) { a: assignRole(personId: $p, placeId: $c, role: VOLUNTEER, startsOn: "2024-03-01") { id } b: assignRole(personId: $p, placeId: $c, role: BUILDING_HEAD, startsOn: "2025-01-01") { id } }`,
+    `mutation ($p: ID!, $c: ID!) { a: assignRole(personId: $p, placeId: $c, role: VOLUNTEER, startsOn: "2024-03-01") { role { id } errors { code message field } } b: assignRole(personId: $p, placeId: $c, role: BUILDING_HEAD, startsOn: "2025-01-01") { role { id } errors { code message field } } }`,
     { p: subjectId, c: communityId },
   );
   // A volunteer team with the subject as a member (SQL: creating teams needs a signed-in leader, which the setup is not).

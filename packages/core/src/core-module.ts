@@ -4,6 +4,7 @@ import { AccessResolver } from './auth/access.resolver.js';
 import { SensitiveAccessLogEntry } from './auth/access-log.entity.js';
 import { corePlaceRules } from './auth/core-place-rules.js';
 import type { PlaceRule } from './auth/place-rule.js';
+import type { ConstraintError } from './command/command.js';
 import { PlatformResolver, PluginInfo } from './graphql/platform.resolver.js';
 import { access } from './migrations/core/0006_access.js';
 import { places } from './migrations/core/0001_places.js';
@@ -48,6 +49,7 @@ export const coreModule: {
   placeRules: PlaceRule[];
   seed: (em: EntityManager, clock: () => Date) => Promise<void>;
   boardItems: readonly BoardItemSource[];
+  constraintErrors: Record<string, ConstraintError>;
 } = {
   entities: [
     Place,
@@ -83,4 +85,17 @@ export const coreModule: {
   orphanedTypes: [PluginInfo],
   seed: seedDemo,
   boardItems: [requestBoardItems],
+  // What core's unique constraints mean when two requests race past the checks before them.
+  constraintErrors: {
+    place_code_key: {
+      code: 'BAD_USER_INPUT',
+      message: 'A place with this code already exists; codes are unique across the server.',
+      field: 'input.code',
+    },
+    organization_member_organization_id_person_id_unique: {
+      code: 'CONFLICT',
+      message: 'This person is already a member of the organisation; a person joins an organisation once.',
+      field: 'personId',
+    },
+  },
 };

@@ -239,17 +239,18 @@ export function enforceCommandPathChecks(on: boolean): void {
  * its owner and the fix.
  */
 function checkCommandPath(schema: GraphQLSchema, plugins: readonly GongzhiPlugin[]): void {
-  const owners = new Map<Function, string>([
+  const owners = new Map<ClassType, string>([
     ...coreModule.resolvers.map((r) => [r, 'core'] as const),
     ...plugins.flatMap((p) => (p.resolvers ?? []).map((r) => [r, `plugin "${p.id}"`] as const)),
   ]);
   const storage = getMetadataStorage();
-  const typeNames = new Map(storage.objectTypes.map((o) => [o.target, o.name]));
-  const typeNameOf = (target: Function) => typeNames.get(target) ?? target.name;
+  const typeNames = new Map(storage.objectTypes.map((o) => [o.target as ClassType, o.name]));
+  const typeNameOf = (target: ClassType) => typeNames.get(target) ?? target.name;
   useTypeNames(typeNameOf);
   const problems = bindReferences(schema, [...owners.keys()], typeNameOf, (r) => owners.get(r) ?? 'an unknown contributor');
   const mutationOwner = (name: string) =>
-    owners.get(storage.mutations.find((m) => m.schemaName === name && owners.has(m.target))?.target ?? Object) ?? 'an unknown contributor';
+    owners.get(storage.mutations.find((m) => m.schemaName === name && owners.has(m.target as ClassType))?.target as ClassType) ??
+    'an unknown contributor';
   if (!enforceCommandPath) return;
   if (problems.length) throw new PluginCompositionError(`Every id an operation takes must be a declared reference: ${problems.join(' ')}`);
   checkMutationPayloads(schema, mutationOwner);
@@ -352,7 +353,10 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     (placeRules.get(rule.entity) ?? placeRules.set(rule.entity, []).get(rule.entity)!).push(rule);
   }
   const rolePermissions = rolePermissionTable(plugins);
-  const constraintErrors = new Map<string, ConstraintError>(plugins.flatMap((p) => Object.entries(p.constraintErrors ?? {})));
+  const constraintErrors = new Map<string, ConstraintError>([
+    ...Object.entries(coreModule.constraintErrors),
+    ...plugins.flatMap((p) => Object.entries(p.constraintErrors ?? {})),
+  ]);
   // Every operation's context; the registry answers once bootstrap has built the services.
   const services: ServiceRegistry = createServiceRegistry(provided, null, 'a resolver');
   const createContext = (caller: Caller | null = null): GongzhiContext => {

@@ -20,28 +20,34 @@ beforeAll(async () => {
   // The canary district: a household, a resident with care data and a phone, a request, an organisation.
   const create = async (code: string, type: string, parent: string | null) =>
     (ids[code] = (
-      await app.run(`mutation ($i: CreatePlaceInput!) { createPlace(input: $i) { id } }`, {
+      await app.run(`mutation ($i: CreatePlaceInput!) { createPlace(input: $i) { place { id } errors { code message field } } }`, {
         i: { code, type, name: `金丝雀${code}`, parentId: parent && ids[parent] },
       })
-    ).createPlace.id);
+    ).createPlace.place.id);
   await create('K-D', 'DISTRICT', null);
   await create('K-S', 'SUBDISTRICT', 'K-D');
   await create('K-C', 'COMMUNITY', 'K-S');
   await create('K-B', 'BUILDING', 'K-C');
   await create('K-H', 'HOUSEHOLD', 'K-B');
   ids.canary = (
-    await app.run(`mutation ($h: ID!) { createPerson(input: { name: "金丝雀居民", phone: "13999999999", householdId: $h }) { id } }`, {
-      h: ids['K-H'],
-    })
-  ).createPerson.id;
+    await app.run(
+      `mutation ($h: ID!) { createPerson(input: { name: "金丝雀居民", phone: "13999999999", householdId: $h }) { person { id } errors { code message field } } }`,
+      {
+        h: ids['K-H'],
+      },
+    )
+  ).createPerson.person.id;
   await app.run(
-    `mutation ($p: ID!) { setCareProfile(personId: $p, input: { livesAlone: true, elderly: true, notes: "金丝雀病情" }) { livesAlone } }`,
+    `mutation ($p: ID!) { setCareProfile(personId: $p, input: { livesAlone: true, elderly: true, notes: "金丝雀病情" }) { careProfile { livesAlone } errors { code message field } } }`,
     { p: ids.canary },
   );
-  await app.run(`mutation ($p: ID!, $h: ID!) { assignRole(personId: $p, placeId: $h, role: RESIDENT, startsOn: "2020-01-01") { role } }`, {
-    p: ids.canary,
-    h: ids['K-H'],
-  });
+  await app.run(
+    `mutation ($p: ID!, $h: ID!) { assignRole(personId: $p, placeId: $h, role: RESIDENT, startsOn: "2020-01-01") { role { role } errors { code message field } } }`,
+    {
+      p: ids.canary,
+      h: ids['K-H'],
+    },
+  );
   ids.canaryRequest = (
     await app.run(
       `mutation ($p: ID!, $r: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "金丝雀工单", description: "金丝雀", placeId: $p, requesterId: $r }) { request { id } } }`,
@@ -49,10 +55,13 @@ beforeAll(async () => {
     )
   ).submitRequest.request.id;
   ids.canaryOrg = (
-    await app.run(`mutation ($p: ID!) { createOrganization(name: "金丝雀业委会", kind: OWNERS_COMMITTEE, placeId: $p) { id } }`, {
-      p: ids['K-C'],
-    })
-  ).createOrganization.id;
+    await app.run(
+      `mutation ($p: ID!) { createOrganization(name: "金丝雀业委会", kind: OWNERS_COMMITTEE, placeId: $p) { organization { id } errors { code message field } } }`,
+      {
+        p: ids['K-C'],
+      },
+    )
+  ).createOrganization.organization.id;
 });
 afterAll(() => app?.close());
 
@@ -142,12 +151,12 @@ test('an id outside the caller\'s places is "not found" in mutations too, never 
   );
   expect(moved.data?.changeRequestStatus).toEqual({ request: null, errors: [{ code: 'NOT_FOUND' }] });
   const role = await app.execute(
-    `mutation ($p: ID!, $h: ID!) { assignRole(personId: $p, placeId: $h, role: VOLUNTEER, startsOn: "2024-01-01") { role } }`,
+    `mutation ($p: ID!, $h: ID!) { assignRole(personId: $p, placeId: $h, role: VOLUNTEER, startsOn: "2024-01-01") { role { role } errors { code message field } } }`,
     { p: ids['苍爷爷'], h: ids['K-H'] },
     { caller: person('刘社工') },
   );
-  expect(role.errors?.[0].extensions?.code).toBe('NOT_FOUND');
-  expect(role.errors?.[0].message).not.toContain('金丝雀');
+  expect(role.data?.assignRole.errors[0].code).toBe('NOT_FOUND');
+  expect(role.data?.assignRole.errors[0].message).not.toContain('金丝雀');
 });
 
 describe('permissions', () => {
@@ -176,13 +185,13 @@ describe('permissions', () => {
 
   test('anonymous callers see no place and are asked to sign in', async () => {
     const result = await app.execute(
-      `mutation ($h: ID!) { createOrganization(name: "x", kind: OWNERS_COMMITTEE, placeId: $h) { id } }`,
+      `mutation ($h: ID!) { createOrganization(name: "x", kind: OWNERS_COMMITTEE, placeId: $h) { organization { id } errors { code message field } } }`,
       { h: ids['DEMO-CYL'] },
       { caller: null },
     );
-    expect(result.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect(result.data?.createOrganization.errors[0].code).toBe('NOT_FOUND');
     const key = await app.execute(
-      `mutation { createApiKey(input: { name: "x", placeIds: [], permissions: ["audit"] }) { secret } }`,
+      `mutation { createApiKey(input: { name: "x", placeIds: [], permissions: ["audit"] }) { created { secret } errors { code message field } } }`,
       {},
       { caller: null },
     );
@@ -258,10 +267,10 @@ describe('credentials', () => {
 
   test('an API key is shown once, stored hashed, scoped, and stops working when revoked', async () => {
     const created = await app.run(
-      `mutation ($c: ID!) { createApiKey(input: { name: "成仪路社区小程序", placeIds: [$c], permissions: ["request.submit"] }) { apiKey { id prefix permissions } secret } }`,
+      `mutation ($c: ID!) { createApiKey(input: { name: "成仪路社区小程序", placeIds: [$c], permissions: ["request.submit"] }) { created { apiKey { id prefix permissions } secret } errors { code message field } } }`,
       { c: ids['DEMO-CYL'] },
     );
-    const { secret, apiKey } = created.createApiKey;
+    const { secret, apiKey } = created.createApiKey.created;
     expect(secret).toMatch(/^gz_[a-z0-9]{8}_/);
     const [row] = await app.platform.orm.em
       .fork()
@@ -279,7 +288,9 @@ describe('credentials', () => {
     expect(seen.requests.edges.length).toBeGreaterThan(0);
     expect(JSON.stringify(seen)).not.toContain('金丝雀');
 
-    await app.run(`mutation ($id: ID!) { revokeApiKey(id: $id) { revokedAt } }`, { id: apiKey.id });
+    await app.run(`mutation ($id: ID!) { revokeApiKey(id: $id) { apiKey { revokedAt } errors { code message field } } }`, {
+      id: apiKey.id,
+    });
     await expect(authenticate(secret)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
     // A key that was already handed a context sees nothing once revoked.
     const after = await app.run(`{ viewer { places { name } } requests { edges { node { id } } } }`, {}, { caller });
@@ -296,17 +307,17 @@ describe('credentials', () => {
     );
     const admin = await createAuthenticator(em, {})(secret);
     const wider = await app.execute(
-      `mutation ($d: ID!) { createApiKey(input: { name: "x", placeIds: [$d], permissions: ["request.submit"] }) { secret } }`,
+      `mutation ($d: ID!) { createApiKey(input: { name: "x", placeIds: [$d], permissions: ["request.submit"] }) { created { secret } errors { code message field } } }`,
       { d: ids['K-D'] },
       { caller: admin },
     );
-    expect(wider.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect(wider.data?.createApiKey.errors[0].code).toBe('NOT_FOUND');
     const more = await app.execute(
-      `mutation ($c: ID!) { createApiKey(input: { name: "x", placeIds: [$c], permissions: ["sensitive.read"] }) { secret } }`,
+      `mutation ($c: ID!) { createApiKey(input: { name: "x", placeIds: [$c], permissions: ["sensitive.read"] }) { created { secret } errors { code message field } } }`,
       { c: ids['DEMO-CYL'] },
       { caller: admin },
     );
-    expect(more.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(more.data?.createApiKey.errors[0].code).toBe('FORBIDDEN');
     const everywhere = await app.execute(`{ apiKeys { name } }`, {}, { caller: admin });
     expect(everywhere.data?.apiKeys).toEqual([]);
   });

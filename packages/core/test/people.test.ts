@@ -1,4 +1,4 @@
-import { createTestApp, type TestApp } from '@gongzhi/core/testing';
+import { createTestApp, problemOf, type TestApp } from '@gongzhi/core/testing';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -9,18 +9,24 @@ afterAll(() => app?.close());
 const ids: Record<string, string> = {};
 
 async function place(code: string, type: string, parent?: string): Promise<void> {
-  const data = await app.run(`mutation ($input: CreatePlaceInput!) { createPlace(input: $input) { id } }`, {
-    input: { code, type, name: code, parentId: parent ? ids[parent] : null },
-  });
-  ids[code] = data.createPlace.id;
+  const data = await app.run(
+    `mutation ($input: CreatePlaceInput!) { createPlace(input: $input) { place { id } errors { code message field } } }`,
+    {
+      input: { code, type, name: code, parentId: parent ? ids[parent] : null },
+    },
+  );
+  ids[code] = data.createPlace.place.id;
 }
 
 async function person(name: string, household?: string): Promise<string> {
-  const data = await app.run(`mutation ($input: CreatePersonInput!) { createPerson(input: $input) { id } }`, {
-    input: { name, householdId: household ? ids[household] : null },
-  });
-  ids[name] = data.createPerson.id;
-  return data.createPerson.id;
+  const data = await app.run(
+    `mutation ($input: CreatePersonInput!) { createPerson(input: $input) { person { id } errors { code message field } } }`,
+    {
+      input: { name, householdId: household ? ids[household] : null },
+    },
+  );
+  ids[name] = data.createPerson.person.id;
+  return data.createPerson.person.id;
 }
 
 beforeAll(async () => {
@@ -54,20 +60,23 @@ test('creates people in households and lists them by household or under a place'
 });
 
 test('refuses a household that is not a household place', async () => {
-  const result = await app.execute(`mutation ($h: ID!) { createPerson(input: { name: "X", householdId: $h }) { id } }`, { h: ids.b });
-  expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-  expect(result.errors?.[0].message).toMatch(/must be a place of type household; b is a building/);
+  const result = await app.execute(
+    `mutation ($h: ID!) { createPerson(input: { name: "X", householdId: $h }) { person { id } errors { code message field } } }`,
+    { h: ids.b },
+  );
+  expect(problemOf(result)?.code).toBe('BAD_USER_INPUT');
+  expect(problemOf(result)?.message).toMatch(/must be a place of type household; b is a building/);
   const all = await app.run('{ people(first: 500) { name } }');
   expect(all.people).toHaveLength(4);
 });
 
 const ASSIGN = `mutation ($person: ID!, $place: ID!, $role: PersonRoleKind!, $from: String!, $to: String) {
-  assignRole(personId: $person, placeId: $place, role: $role, startsOn: $from, endsOn: $to) { role startsOn endsOn place { code } person { name } }
+  assignRole(personId: $person, placeId: $place, role: $role, startsOn: $from, endsOn: $to) { role { role startsOn endsOn place { code } person { name } } errors { code message field } }
 }`;
 
 test('assigns roles with dates and validates them', async () => {
   const role = await app.run(ASSIGN, { person: ids.Dong, place: ids.c, role: 'GRID_WORKER', from: '2020-01-01', to: null });
-  expect(role.assignRole).toEqual({
+  expect(role.assignRole.role).toEqual({
     role: 'GRID_WORKER',
     startsOn: '2020-01-01',
     endsOn: null,
@@ -77,10 +86,10 @@ test('assigns roles with dates and validates them', async () => {
   await app.run(ASSIGN, { person: ids.Dong, place: ids.b, role: 'BUILDING_HEAD', from: '2021-03-01', to: '2021-03-01' });
 
   const backwards = await app.execute(ASSIGN, { person: ids.Dong, place: ids.b, role: 'VOLUNTEER', from: '2022-05-02', to: '2022-05-01' });
-  expect(backwards.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-  expect(backwards.errors?.[0].message).toMatch(/"endsOn" \(2022-05-01\) must be on or after "startsOn" \(2022-05-02\)/);
+  expect(problemOf(backwards)?.code).toBe('BAD_USER_INPUT');
+  expect(problemOf(backwards)?.message).toMatch(/"endsOn" \(2022-05-01\) must be on or after "startsOn" \(2022-05-02\)/);
   const impossible = await app.execute(ASSIGN, { person: ids.Dong, place: ids.b, role: 'VOLUNTEER', from: '2022-02-30', to: null });
-  expect(impossible.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'startsOn' });
+  expect(problemOf(impossible)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'startsOn' });
 
   const data = await app.run(`query ($id: ID!) { person(id: $id) { roles { role startsOn endsOn place { code } } } }`, { id: ids.Dong });
   expect(data.person.roles).toEqual([
@@ -101,9 +110,9 @@ test('keeps care attributes in a separate CareProfile type, set by upsert', asyn
     expect.arrayContaining(['livesAlone', 'elderly', 'chronicIllness', 'disability', 'notes']),
   );
 
-  const SET = `mutation ($id: ID!, $input: CareProfileInput!) { setCareProfile(personId: $id, input: $input) { livesAlone elderly chronicIllness notes } }`;
+  const SET = `mutation ($id: ID!, $input: CareProfileInput!) { setCareProfile(personId: $id, input: $input) { careProfile { livesAlone elderly chronicIllness notes } errors { code message field } } }`;
   const first = await app.run(SET, { id: ids.Ren, input: { livesAlone: false, elderly: true, chronicIllness: 'brain tumour' } });
-  expect(first.setCareProfile).toEqual({ livesAlone: false, elderly: true, chronicIllness: 'brain tumour', notes: null });
+  expect(first.setCareProfile.careProfile).toEqual({ livesAlone: false, elderly: true, chronicIllness: 'brain tumour', notes: null });
   await app.run(SET, { id: ids.Ren, input: { livesAlone: true, elderly: true, notes: 'son helps' } });
 
   const data = await app.run(`{ people(first: 10) { name careProfile { livesAlone elderly chronicIllness notes } } }`);
@@ -113,15 +122,16 @@ test('keeps care attributes in a separate CareProfile type, set by upsert', asyn
 });
 
 test('organizations: members, duplicate membership refused, lists by place and kind', async () => {
-  const CREATE = `mutation ($name: String!, $kind: OrganizationKind!, $place: ID!) { createOrganization(name: $name, kind: $kind, placeId: $place) { id name kind place { code } } }`;
-  const committee = (await app.run(CREATE, { name: 'Residents committee', kind: 'RESIDENTS_COMMITTEE', place: ids.c })).createOrganization;
+  const CREATE = `mutation ($name: String!, $kind: OrganizationKind!, $place: ID!) { createOrganization(name: $name, kind: $kind, placeId: $place) { organization { id name kind place { code } } errors { code message field } } }`;
+  const committee = (await app.run(CREATE, { name: 'Residents committee', kind: 'RESIDENTS_COMMITTEE', place: ids.c })).createOrganization
+    .organization;
   expect(committee).toMatchObject({ kind: 'RESIDENTS_COMMITTEE', place: { code: 'c' } });
-  const branch = (await app.run(CREATE, { name: 'Party branch', kind: 'PARTY_BRANCH', place: ids.b })).createOrganization;
+  const branch = (await app.run(CREATE, { name: 'Party branch', kind: 'PARTY_BRANCH', place: ids.b })).createOrganization.organization;
   await app.run(CREATE, { name: 'Other committee', kind: 'RESIDENTS_COMMITTEE', place: ids.c2 });
 
-  const ADD = `mutation ($org: ID!, $person: ID!, $on: String = "2023-06-01") { addOrganizationMember(organizationId: $org, personId: $person, role: "member", joinedOn: $on) { role joinedOn person { name } organization { name } } }`;
+  const ADD = `mutation ($org: ID!, $person: ID!, $on: String = "2023-06-01") { addOrganizationMember(organizationId: $org, personId: $person, role: "member", joinedOn: $on) { member { role joinedOn person { name } organization { name } } errors { code message field } } }`;
   const added = await app.run(ADD, { org: committee.id, person: ids.Dong });
-  expect(added.addOrganizationMember).toEqual({
+  expect(added.addOrganizationMember.member).toEqual({
     role: 'member',
     joinedOn: '2023-06-01',
     person: { name: 'Dong' },
@@ -131,8 +141,8 @@ test('organizations: members, duplicate membership refused, lists by place and k
   await app.run(ADD, { org: committee.id, person: ids.Ren, on: '2023-07-01' });
 
   const again = await app.execute(ADD, { org: committee.id, person: ids.Dong });
-  expect(again.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-  expect(again.errors?.[0].message).toMatch(/Dong is already a member of Residents committee/);
+  expect(problemOf(again)?.code).toBe('CONFLICT');
+  expect(problemOf(again)?.message).toMatch(/Dong is already a member of Residents committee/);
 
   const data = await app.run(
     `query ($c: ID!, $dong: ID!) {

@@ -1,4 +1,4 @@
-import { createTestApp, type TestApp } from '@gongzhi/core/testing';
+import { createTestApp, problemOf, type TestApp } from '@gongzhi/core/testing';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -6,15 +6,15 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-const CREATE = `mutation ($input: CreatePlaceInput!) { createPlace(input: $input) { id type code name depth } }`;
+const CREATE = `mutation ($input: CreatePlaceInput!) { createPlace(input: $input) { place { id type code name depth } errors { code message field } } }`;
 const ids: Record<string, string> = {};
 
 async function place(code: string, type: string, parent?: string, extra: Record<string, unknown> = {}): Promise<string> {
   const data = await app.run(CREATE, {
     input: { code, type: type.toUpperCase(), name: code, parentId: parent ? ids[parent] : null, ...extra },
   });
-  ids[code] = data.createPlace.id;
-  return data.createPlace.id;
+  ids[code] = data.createPlace.place.id;
+  return data.createPlace.place.id;
 }
 
 async function placeCount(): Promise<number> {
@@ -49,30 +49,30 @@ test('computes depth and the materialized path (seen through ancestors)', async 
 test('refuses an illegal parent with BAD_USER_INPUT naming both types, and writes nothing', async () => {
   const before = await placeCount();
   const result = await app.execute(CREATE, { input: { code: 'bad-h', type: 'HOUSEHOLD', name: 'x', parentId: ids.c } });
-  expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-  expect(result.errors?.[0].message).toMatch(/household cannot be placed under a community/);
-  expect(result.errors?.[0].message).toMatch(/unit, building, bungalow_area/);
+  expect(problemOf(result)?.code).toBe('BAD_USER_INPUT');
+  expect(problemOf(result)?.message).toMatch(/household cannot be placed under a community/);
+  expect(problemOf(result)?.message).toMatch(/unit, building, bungalow_area/);
 
   const rootless = await app.execute(CREATE, { input: { code: 'bad-s', type: 'SUBDISTRICT', name: 'x' } });
-  expect(rootless.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-  expect(rootless.errors?.[0].message).toMatch(/subdistrict cannot be placed under no parent; its parent must be: district/);
+  expect(problemOf(rootless)?.code).toBe('BAD_USER_INPUT');
+  expect(problemOf(rootless)?.message).toMatch(/subdistrict cannot be placed under no parent; its parent must be: district/);
 
   const nested = await app.execute(CREATE, { input: { code: 'bad-d', type: 'DISTRICT', name: 'x', parentId: ids.d } });
-  expect(nested.errors?.[0].message).toMatch(/no parent \(a root\)/);
+  expect(problemOf(nested)?.message).toMatch(/no parent \(a root\)/);
   expect(await placeCount()).toBe(before);
 });
 
 test('refuses a duplicate code and writes nothing', async () => {
   const before = await placeCount();
   const result = await app.execute(CREATE, { input: { code: 'cp', type: 'COMPOUND', name: 'again', parentId: ids.c } });
-  expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-  expect(result.errors?.[0].message).toMatch(/code "cp" already exists/);
+  expect(problemOf(result)?.code).toBe('BAD_USER_INPUT');
+  expect(problemOf(result)?.message).toMatch(/code "cp" already exists/);
   expect(await placeCount()).toBe(before);
 });
 
 test('refuses a parent id that is not a place id', async () => {
   const result = await app.execute(CREATE, { input: { code: 'x', type: 'COMPOUND', name: 'x', parentId: 'nonsense' } });
-  expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  expect(problemOf(result)?.code).toBe('BAD_USER_INPUT');
 });
 
 test('lists children and descendants filtered by type at any depth', async () => {
@@ -108,7 +108,7 @@ test('places(type, under) lists what is under a place, excluding it', async () =
 });
 
 test('counts people and households under a node', async () => {
-  const person = `mutation ($h: ID!, $n: String!) { createPerson(input: { name: $n, householdId: $h }) { id } }`;
+  const person = `mutation ($h: ID!, $n: String!) { createPerson(input: { name: $n, householdId: $h }) { person { id } errors { code message field } } }`;
   await app.run(person, { h: ids.h1, n: 'A' });
   await app.run(person, { h: ids.h1, n: 'B' });
   await app.run(person, { h: ids.h2, n: 'C' });

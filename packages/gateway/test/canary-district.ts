@@ -19,13 +19,13 @@ export interface CanaryWorld {
   /** Global ids of the canary rows, by GraphQL type name (every one is reachable through node(id:)). */
   canary: Record<string, string>;
   /** A person of either district as a caller. */
-  person(name: string): Caller;
+  person: (name: string) => Caller;
   /** An API key of a district app, scoped to 芳星园三区社区, may submit requests. */
   apiKeyCaller: Caller;
   /** Runs a setup operation as the system; a failure (a top-level or a payload error) names the operation. */
-  sys(query: string, variables?: Record<string, unknown>): Promise<any>;
+  sys: (query: string, variables?: Record<string, unknown>) => Promise<any>;
   /** Runs a setup operation as the named person. */
-  as(name: string, query: string, variables?: Record<string, unknown>): Promise<any>;
+  as: (name: string, query: string, variables?: Record<string, unknown>) => Promise<any>;
 }
 
 /** The local uuid inside a global id. */
@@ -73,10 +73,10 @@ export async function createCanaryWorld(): Promise<CanaryWorld> {
   // --- The canary district, through core's public mutations as the system. ---
   const place = async (code: string, type: string, parent: string | null, extra: Record<string, unknown> = {}) =>
     (ids[code] = (
-      await sys(`mutation ($i: CreatePlaceInput!) { createPlace(input: $i) { id } }`, {
+      await sys(`mutation ($i: CreatePlaceInput!) { createPlace(input: $i) { place { id } errors { code message field } } }`, {
         i: { code, type, name: `金丝雀${code}`, parentId: parent && ids[parent], ...extra },
       })
-    ).createPlace.id);
+    ).createPlace.place.id);
   await place('K-D', 'DISTRICT', null);
   await place('K-S', 'SUBDISTRICT', 'K-D');
   await place('K-C', 'COMMUNITY', 'K-S');
@@ -85,12 +85,12 @@ export async function createCanaryWorld(): Promise<CanaryWorld> {
   await place('K-V', 'VENUE', 'K-C', { venueKind: 'ACTIVITY_ROOM', capacity: 20 });
   const resident = async (name: string, household: string | null, role: string, at: string) => {
     ids[name] = (
-      await sys(`mutation ($i: CreatePersonInput!) { createPerson(input: $i) { id } }`, {
+      await sys(`mutation ($i: CreatePersonInput!) { createPerson(input: $i) { person { id } errors { code message field } } }`, {
         i: { name, phone: '13999999999', householdId: household && ids[household] },
       })
-    ).createPerson.id;
+    ).createPerson.person.id;
     await sys(
-      `mutation ($p: ID!, $h: ID!, $r: PersonRoleKind!) { assignRole(personId: $p, placeId: $h, role: $r, startsOn: "2020-01-01") { role } }`,
+      `mutation ($p: ID!, $h: ID!, $r: PersonRoleKind!) { assignRole(personId: $p, placeId: $h, role: $r, startsOn: "2020-01-01") { role { role } errors { code message field } } }`,
       { p: ids[name], h: ids[at], r: role },
     );
   };
@@ -101,7 +101,7 @@ export async function createCanaryWorld(): Promise<CanaryWorld> {
   canary.Person = ids['金丝雀居民']!;
   canary.Place = ids['K-C']!;
   await sys(
-    `mutation ($p: ID!) { setCareProfile(personId: $p, input: { livesAlone: true, elderly: true, notes: "金丝雀病情" }) { livesAlone } }`,
+    `mutation ($p: ID!) { setCareProfile(personId: $p, input: { livesAlone: true, elderly: true, notes: "金丝雀病情" }) { careProfile { livesAlone } errors { code message field } } }`,
     { p: ids['金丝雀居民'] },
   );
   canary.Request = (

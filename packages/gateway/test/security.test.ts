@@ -152,7 +152,7 @@ test('revoking a key ends the subscriptions it holds open', async () => {
     const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
     await postGraphQL(
       revoking.server.url,
-      'mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }',
+      'mutation($id: ID!) { revokeApiKey(id: $id) { apiKey { revokedAt } errors { code message field } } }',
       { id: apiKey.id },
       revoking.devAdminKey,
     );

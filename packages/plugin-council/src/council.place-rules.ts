@@ -71,9 +71,9 @@ function councilOf(table: keyof typeof ROUTES, row: { uuid: string }, ctx: Gongz
   const last = `t${route.length}`;
   return batchLoader<string, Owner | null>(ctx, `council.owner.${table}`, async (ids) => {
     const rows = await ctx.em.execute<{ id: string; council_id: string; community_id: string }[]>(
-        `SELECT t0.id, ${last}.id AS council_id, ${last}.community_id FROM ${t(table)} t0 ${joins} WHERE t0.id IN (?)`,
-        [ids],
-      );
+      `SELECT t0.id, ${last}.id AS council_id, ${last}.community_id FROM ${t(table)} t0 ${joins} WHERE t0.id IN (?)`,
+      [ids],
+    );
     const byId = new Map(rows.map((r) => [r.id, { communityId: r.community_id, councilId: r.council_id }]));
     return ids.map((id) => byId.get(id) ?? null);
   }).load(row.uuid);
@@ -83,9 +83,9 @@ function councilOf(table: keyof typeof ROUTES, row: { uuid: string }, ctx: Gongz
 function membersOf(ctx: GongzhiContext, councilId: string): Promise<string[]> {
   return batchLoader<string, string[]>(ctx, 'council.members', async (ids) => {
     const seats = await ctx.em.execute<{ council_id: string; person_id: string | null; organization_id: string | null }[]>(
-        `SELECT council_id, person_id, organization_id FROM ${t('member')} WHERE council_id IN (?)`,
-        [ids],
-      );
+      `SELECT council_id, person_id, organization_id FROM ${t('member')} WHERE council_id IN (?)`,
+      [ids],
+    );
     // The members of the organisations holding seats: one batched read of core's for all of them.
     const seated = await Promise.all(
       seats.map(async (seat) => ({

@@ -40,7 +40,7 @@ describe('grids and micro-grids', () => {
     expect((await errorCode(w.app, M, { c: w.place.fxy.id }, as(w.person.resident)))?.code).toBe('FORBIDDEN');
     expect((await errorCode(w.app, M, { c: w.place.fxy.id }, { caller: null } as never))?.code).toBe('NOT_FOUND'); // anonymous callers see no place
     await w.app.run(
-      'mutation($p: ID!, $c: ID!) { assignRole(personId: $p, placeId: $c, role: SOCIAL_WORKER, startsOn: "2026-01-01") { id } }',
+      'mutation($p: ID!, $c: ID!) { assignRole(personId: $p, placeId: $c, role: SOCIAL_WORKER, startsOn: "2026-01-01") { role { id } errors { code message field } } }',
       { p: w.person.li.id, c: w.place.cyl.id },
     );
     expect((await errorCode(w.app, M, { c: w.place.fxy.id }, as(w.person.li)))?.code).toBe('NOT_FOUND'); // another community: outside li's places, so "not found"
@@ -244,7 +244,7 @@ describe('adoption by a partner unit', () => {
 
     // Seeing requests comes from core's place scoping (roles); adoption is what lets the member take the grid's work.
     await w.app.run(
-      'mutation($p: ID!, $c: ID!) { assignRole(personId: $p, placeId: $c, role: VOLUNTEER, startsOn: "2026-01-01") { id } }',
+      'mutation($p: ID!, $c: ID!) { assignRole(personId: $p, placeId: $c, role: VOLUNTEER, startsOn: "2026-01-01") { role { id } errors { code message field } } }',
       { p: w.person.member.id, c: w.place.cyl.id },
     );
     const work = (await w.app.run('{ gridWork { title status } }', {}, as(w.person.member))).gridWork;

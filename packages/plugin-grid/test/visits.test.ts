@@ -11,7 +11,7 @@ beforeAll(async () => {
   // Seeing the households of one's grid comes from core's roles (place scoping): a grid worker
   // holds the grid_worker role at the community.
   await w.app.run(
-    'mutation($p: ID!, $c: ID!) { assignRole(personId: $p, placeId: $c, role: GRID_WORKER, startsOn: "2026-01-01") { id } }',
+    'mutation($p: ID!, $c: ID!) { assignRole(personId: $p, placeId: $c, role: GRID_WORKER, startsOn: "2026-01-01") { role { id } errors { code message field } } }',
     { p: w.person.dong.id, c: w.place.fxy.id },
   );
 });

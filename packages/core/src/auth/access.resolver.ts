@@ -34,7 +34,9 @@ class CreateApiKeyInput {
   @Field(() => String, { description: 'What the key is for, e.g. the app that uses it.' })
   name!: string;
 
-  @RefField(() => [Place], { description: 'Places whose subtrees the key sees; empty for everywhere (only for callers who see everywhere).' })
+  @RefField(() => [Place], {
+    description: 'Places whose subtrees the key sees; empty for everywhere (only for callers who see everywhere).',
+  })
   placeIds!: Ref<Place>[];
 
   @Field(() => [String], { description: 'Permissions, e.g. request.submit, request.manage, sensitive.read, audit; * for all.' })
@@ -88,9 +90,15 @@ export class AccessResolver {
     description: 'Creates an API key for a district app, scoped to places and permissions you hold yourself.',
   })
   createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: GongzhiContext): Promise<CreatedApiKeyPayload> {
-    return perform(ctx, CreatedApiKeyPayload, createApiKey, { name: input.name, places: input.placeIds, permissions: input.permissions }, (created) => ({
-      created,
-    }));
+    return perform(
+      ctx,
+      CreatedApiKeyPayload,
+      createApiKey,
+      { name: input.name, places: input.placeIds, permissions: input.permissions },
+      (created) => ({
+        created,
+      }),
+    );
   }
 
   @Mutation(() => ApiKeyPayload, { description: 'Revokes an API key at once: its requests and open subscriptions stop working.' })

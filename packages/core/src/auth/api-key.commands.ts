@@ -1,7 +1,7 @@
 import { defineCommand, type Named } from '../command/command.js';
 import { DomainError } from '../command/domain-error.js';
 import type { Place } from '../place/place.entity.js';
-import { ApiKey } from './api-key.entity.js';
+import { type ApiKey } from './api-key.entity.js';
 import { createApiKey as issueApiKey } from './api-key.service.js';
 import { Permission } from './permission.js';
 
@@ -9,7 +9,10 @@ import { Permission } from './permission.js';
  * Creates an API key for a district app, scoped to places and permissions the actor holds
  * there itself (nobody hands out more than they hold). The secret is in the answer only.
  */
-export const createApiKey = defineCommand<{ name: string; places: Named<Place>[]; permissions: string[] }, { apiKey: ApiKey; secret: string }>({
+export const createApiKey = defineCommand<
+  { name: string; places: Named<Place>[]; permissions: string[] },
+  { apiKey: ApiKey; secret: string }
+>({
   name: 'apiKey.create',
   permission: Permission.API_KEY_MANAGE,
   async run(uow, { name: given, places, permissions }) {
@@ -17,7 +20,11 @@ export const createApiKey = defineCommand<{ name: string; places: Named<Place>[]
     const name = given.trim();
     if (!name || name.length > 200) throw new DomainError('BAD_USER_INPUT', '"input.name" must have 1 to 200 characters.', 'input.name');
     if (permissions.length === 0) {
-      throw new DomainError('BAD_USER_INPUT', '"input.permissions" must name at least one permission, e.g. request.submit.', 'input.permissions');
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        '"input.permissions" must name at least one permission, e.g. request.submit.',
+        'input.permissions',
+      );
     }
     if (places.length === 0 && !access.everywhere) {
       throw new DomainError(

@@ -29,7 +29,12 @@ export async function readSensitive(
 }
 
 /** {@link readSensitive} inside a command: the unit of work's actor reads, and the read is logged in its transaction. */
-export function readSensitiveWithin(uow: UnitOfWork, subjectUuid: string, field: string, subjectPaths?: readonly string[]): Promise<boolean> {
+export function readSensitiveWithin(
+  uow: UnitOfWork,
+  subjectUuid: string,
+  field: string,
+  subjectPaths?: readonly string[],
+): Promise<boolean> {
   const scope = {
     em: uow.em,
     loaders: uow.loaders,
@@ -60,9 +65,9 @@ function logRead(ctx: GongzhiContext, subjectUuid: string, field: string): Promi
       params.push(values[i], values[i + 1], values[i + 2], values[i + 1], values[i + 2], values[i + 3], values[i + 4]);
     }
     await ctx.em.execute(
-        `INSERT INTO sensitive_access_log (at, reader_kind, reader_id, reader_name, subject_id, fields) VALUES ${rows.join(', ')}`,
-        params,
-      );
+      `INSERT INTO sensitive_access_log (at, reader_kind, reader_id, reader_name, subject_id, fields) VALUES ${rows.join(', ')}`,
+      params,
+    );
     return keys.map(() => undefined);
   }).load(`${subjectUuid}|${field}`);
 }

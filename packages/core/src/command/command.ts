@@ -72,7 +72,8 @@ export interface UnitOfWork {
   readonly actor: Actor;
   readonly services: ServiceRegistry;
   readonly logger: Logger;
-  now(): Date;
+  /** The platform clock. */
+  readonly now: () => Date;
   /** The signed-in person acting; a top-level UNAUTHENTICATED error for keys, the system and anonymous callers. */
   actingPerson(): Promise<Person>;
   /** Whether the actor may see `row` by the place rules. */
@@ -243,15 +244,15 @@ class Work implements UnitOfWork {
       resolved[key] = await this.resolve(value, key, locked.has(key));
       const target = resolved[link.to];
       if (resolved[key] == null || target == null) continue;
-      for (const row of Array.isArray(resolved[key]) ? (resolved[key] as object[]) : [resolved[key] as object]) {
-        await this.requireWithin(row, target as object, fieldOf(value, key), link.widen);
+      for (const row of Array.isArray(resolved[key]) ? (resolved[key] as object[]) : [resolved[key]]) {
+        await this.requireWithin(row, target, fieldOf(value, key), link.widen);
       }
     }
     return command.run(this, resolved as Resolved<I>);
   }
 
   private async resolve(value: unknown, field: string, lock: boolean): Promise<unknown> {
-    if (value instanceof Ref) return this.load(value, lock);
+    if (value instanceof Ref) return this.load(value as Ref<object>, lock);
     if (Array.isArray(value)) {
       const out: unknown[] = [];
       for (const [i, item] of value.entries()) out.push(await this.resolve(item, `${field}.${i}`, lock));
@@ -283,11 +284,11 @@ class Work implements UnitOfWork {
     if (ref.problem) throw ref.problem;
     const entity = entityOfType(this.em, ref.typeName);
     if (!entity) throw notFound(ref.typeName, ref.field);
-    const row = (await this.em.findOne(
+    const row: object | null = await this.em.findOne<object>(
       entity as never,
       { uuid: refUuid(ref) } as never,
       lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {},
-    )) as object | null;
+    );
     if (!row || !(await this.canSee(row))) throw notFound(ref.typeName, ref.field);
     return row;
   }
@@ -306,9 +307,9 @@ function fieldOf(value: unknown, key: string): string {
 }
 
 /** The entity class whose GraphQL type is `typeName`. */
-function entityOfType(em: EntityManager, typeName: string): Function | undefined {
+function entityOfType(em: EntityManager, typeName: string): EntityClass | undefined {
   for (const meta of em.getMetadata().getAll().values()) {
-    if (!meta.abstract && meta.class && graphQLTypeName(meta.class as EntityClass) === typeName) return meta.class;
+    if (!meta.abstract && meta.class && graphQLTypeName(meta.class as EntityClass) === typeName) return meta.class as EntityClass;
   }
   return undefined;
 }
@@ -364,11 +365,7 @@ export async function runCommand<I, R>(ctx: GongzhiContext, command: Command<I, 
   }
   const actor = createActor(ctx.caller, access);
   try {
-    const value = await ctx.events.transaction(
-      ctx.em,
-      (tx) => new Work(ctx, tx.em, tx.emit, actor).run(command, input),
-      ctx.caller?.id,
-    );
+    const value = await ctx.events.transaction(ctx.em, (tx) => new Work(ctx, tx.em, tx.emit, actor).run(command, input), ctx.caller?.id);
     return { ok: true, value, errors: [] };
   } catch (err) {
     const errors = asDomainErrors(err, ctx.constraintErrors);

@@ -61,13 +61,19 @@ export function payloadType<P extends object = Record<string, unknown>>(
   }
   Object.defineProperty(GeneratedPayload, 'name', { value: name });
   Object.defineProperty(GeneratedPayload, RESULT_FIELD, { value: field });
-  ObjectType(name, { description: options.description ?? `What ${field} a mutation produced, or the errors that stopped it.` })(GeneratedPayload);
+  ObjectType(name, { description: options.description ?? `What ${field} a mutation produced, or the errors that stopped it.` })(
+    GeneratedPayload,
+  );
   Field(() => [UserError], { description: 'Why the mutation did not happen (empty when it did); nothing was written.' })(
     GeneratedPayload.prototype,
     'errors',
   );
-  Field(type as () => ClassType, { nullable: true, description: 'The result; null when errors is not empty.' })(GeneratedPayload.prototype, field);
-  for (const [extraName, spec] of extra) Field(spec.type as () => ClassType, { description: spec.description })(GeneratedPayload.prototype, extraName);
+  Field(type as () => ClassType, { nullable: true, description: 'The result; null when errors is not empty.' })(
+    GeneratedPayload.prototype,
+    field,
+  );
+  for (const [extraName, spec] of extra)
+    Field(spec.type as () => ClassType, { description: spec.description })(GeneratedPayload.prototype, extraName);
   return GeneratedPayload as unknown as PayloadClass<P & Payload>;
 }
 
@@ -99,5 +105,6 @@ export function checkMutationPayloads(schema: GraphQLSchema, ownerOf: (mutation:
       );
     }
   }
-  if (problems.length) throw new PluginCompositionError(`Every mutation answers with a payload (see the README's error model): ${problems.join(' ')}`);
+  if (problems.length)
+    throw new PluginCompositionError(`Every mutation answers with a payload (see the README's error model): ${problems.join(' ')}`);
 }

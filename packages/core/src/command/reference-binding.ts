@@ -46,9 +46,9 @@ type InputPlan = Map<string, { refs: Map<string, ReferenceDeclaration>; nested: 
  */
 export function bindReferences(
   schema: GraphQLSchema,
-  resolvers: readonly Function[],
+  resolvers: readonly ClassType[],
   typeNameOf: (c: ClassType) => string,
-  ownerOf: (resolverClass: Function) => string,
+  ownerOf: (resolverClass: ClassType) => string,
 ): string[] {
   const storage = getMetadataStorage();
   const included = new Set(resolvers);
@@ -64,7 +64,7 @@ export function bindReferences(
     const nested = new Map<string, string>();
     for (const field of Object.values(type.getFields())) {
       const named = getNamedType(field.type);
-      const declaration = cls ? referenceField(cls, field.name) : undefined;
+      const declaration = cls ? referenceField(cls as ClassType, field.name) : undefined;
       if (declaration) {
         refs.set(field.name, declaration);
         setReference(field, declaration, typeNameOf);
@@ -88,7 +88,8 @@ export function bindReferences(
     })),
   ];
   const handlerOf = new Map<string, (typeof handlers)[number]['h']>();
-  for (const entry of handlers) if (entry.type && included.has(entry.h.target)) handlerOf.set(`${entry.type}.${entry.h.schemaName}`, entry.h);
+  for (const entry of handlers)
+    if (entry.type && included.has(entry.h.target as ClassType)) handlerOf.set(`${entry.type}.${entry.h.schemaName}`, entry.h);
 
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
@@ -96,13 +97,12 @@ export function bindReferences(
       if (!field.args.length) continue;
       const handler = handlerOf.get(`${type.name}.${field.name}`);
       for (const arg of field.args) {
-        const declaration = handler ? referenceArg(handler.target, handler.methodName, arg.name) : undefined;
+        const declaration = handler ? referenceArg(handler.target as ClassType, handler.methodName, arg.name) : undefined;
         if (declaration) {
           setReference(arg, declaration, typeNameOf);
           argDeclarations.set(arg, declaration);
-        }
-        else if (getNamedType(arg.type).name === 'ID') {
-          const owner = handler ? ownerOf(handler.target) : 'an unknown contributor';
+        } else if (getNamedType(arg.type).name === 'ID') {
+          const owner = handler ? ownerOf(handler.target as ClassType) : 'an unknown contributor';
           problems.push(
             `${type.name}.${field.name}(${arg.name}: ${String(arg.type)}) of ${owner} names a row by id without declaring it: use @RefArg('${arg.name}', () => TheEntity) instead of @Arg, so core loads it and applies the caller's places.`,
           );
@@ -143,7 +143,8 @@ function convertValue(value: unknown, typeName: string, plan: InputPlan, path: s
   const entry = plan.get(typeName);
   if (!entry || typeof value !== 'object') return;
   convertInputRefs(value as Record<string, unknown>, entry.refs, path);
-  for (const [field, nestedType] of entry.nested) convertValue((value as Record<string, unknown>)[field], nestedType, plan, `${path}.${field}`);
+  for (const [field, nestedType] of entry.nested)
+    convertValue((value as Record<string, unknown>)[field], nestedType, plan, `${path}.${field}`);
 }
 
 function wrapInputConversion(field: GraphQLField<unknown, unknown>, plan: InputPlan): void {
@@ -153,7 +154,7 @@ function wrapInputConversion(field: GraphQLField<unknown, unknown>, plan: InputP
   };
   const resolve: GraphQLFieldResolver<unknown, unknown> | undefined = field.resolve;
   if (resolve && carrying.length) {
-    field.resolve = (source, args, ctx, info) => {
+    field.resolve = (source, args: Record<string, unknown>, ctx, info) => {
       convert(args);
       return resolve(source, args, ctx, info);
     };
@@ -162,7 +163,7 @@ function wrapInputConversion(field: GraphQLField<unknown, unknown>, plan: InputP
   const subscribe = field.subscribe;
   const refArgs = field.args.filter((arg) => argDeclarations.has(arg));
   if (subscribe && (carrying.length || refArgs.length)) {
-    field.subscribe = (source, args, ctx, info) => {
+    field.subscribe = (source, args: Record<string, unknown>, ctx, info) => {
       convert(args);
       for (const arg of refArgs) if (arg.name in args) args[arg.name] = toRefs(argDeclarations.get(arg)!, args[arg.name], arg.name);
       return subscribe(source, args, ctx, info);

@@ -32,12 +32,12 @@ export class Ref<T extends object = object> {
     /** Why the id is unusable (not an id of the declared type), reported when the reference is resolved. */
     readonly problem: DomainError | null = null,
   ) {
-    uuids.set(this as Ref<object>, uuid);
+    uuids.set(this, uuid);
   }
 
   /** The global id as the client gave it (cursors sign the filters they came from). */
   toJSON(): string {
-    return toGlobalId(this.typeName, uuids.get(this as Ref<object>) ?? '');
+    return toGlobalId(this.typeName, uuids.get(this) ?? '');
   }
 }
 
@@ -73,17 +73,17 @@ export interface ReferenceDeclaration {
 }
 
 /** Reference arguments by resolver class, method and argument name; input fields by class and property. */
-const argDeclarations = new Map<Function, Map<string, Map<string, ReferenceDeclaration>>>();
-const fieldDeclarations = new Map<Function, Map<string, ReferenceDeclaration>>();
+const argDeclarations = new Map<ClassType, Map<string, Map<string, ReferenceDeclaration>>>();
+const fieldDeclarations = new Map<ClassType, Map<string, ReferenceDeclaration>>();
 
 /** The declaration of a reference argument, if `name` of `target.method` is one. */
-export function referenceArg(target: Function, method: string, name: string): ReferenceDeclaration | undefined {
+export function referenceArg(target: ClassType, method: string, name: string): ReferenceDeclaration | undefined {
   return argDeclarations.get(target)?.get(method)?.get(name);
 }
 
 /** The declaration of a reference input field of `inputClass` (or a class it extends). */
-export function referenceField(inputClass: Function, property: string): ReferenceDeclaration | undefined {
-  for (let c: Function | null = inputClass; c && c !== Function.prototype; c = Object.getPrototypeOf(c) as Function | null) {
+export function referenceField(inputClass: ClassType, property: string): ReferenceDeclaration | undefined {
+  for (let c: ClassType | null = inputClass; c && c !== Function.prototype; c = Object.getPrototypeOf(c) as ClassType | null) {
     const found = fieldDeclarations.get(c)?.get(property);
     if (found) return found;
   }
@@ -109,7 +109,7 @@ export function useTypeNames(names: TypeNameOf): void {
 function converter(target: RefTarget, list: boolean, name: string) {
   return (value: unknown): unknown => {
     if (value === null || value === undefined || value instanceof Ref) return value;
-    if (list) return (value as unknown[]).map((id, i) => id instanceof Ref ? id :  toRef(id as string, target, `${name}.${i}`, typeNames));
+    if (list) return (value as unknown[]).map((id, i) => (id instanceof Ref ? id : toRef(id as string, target, `${name}.${i}`, typeNames)));
     return toRef(value as string, target, name, typeNames);
   };
 }
@@ -128,14 +128,21 @@ export function RefArg(name: string, target: () => [ClassType] | ClassType, opti
     if (propertyKey === undefined) throw new Error(`@RefArg('${name}') belongs on a resolver method's parameter, not a constructor's.`);
     const { entity, list } = unwrap(target);
     const convert = converter(entity, list, name);
-    const byMethod = argDeclarations.get(prototype.constructor) ?? argDeclarations.set(prototype.constructor, new Map()).get(prototype.constructor)!;
+    const byMethod =
+      argDeclarations.get(prototype.constructor as ClassType) ??
+      argDeclarations.set(prototype.constructor as ClassType, new Map()).get(prototype.constructor as ClassType)!;
     const method = String(propertyKey);
     (byMethod.get(method) ?? byMethod.set(method, new Map()).get(method)!).set(name, { target: entity, list });
     createParameterDecorator(({ args }) => convert((args as Record<string, unknown>)[name]), {
       arg: {
         name,
         typeFunc: list ? () => [ID] : () => ID,
-        options: { nullable: options.nullable, description: options.description, deprecationReason: options.deprecationReason, defaultValue: options.defaultValue },
+        options: {
+          nullable: options.nullable,
+          description: options.description,
+          deprecationReason: options.deprecationReason,
+          defaultValue: options.defaultValue,
+        },
       },
     })(prototype, propertyKey, parameterIndex);
   };
@@ -152,7 +159,9 @@ export function RefArg(name: string, target: () => [ClassType] | ClassType, opti
 export function RefField(target: () => [ClassType] | ClassType, options: RefOptions = {}): PropertyDecorator {
   return (prototype, propertyKey) => {
     const { entity, list } = unwrap(target);
-    const byField = fieldDeclarations.get(prototype.constructor) ?? fieldDeclarations.set(prototype.constructor, new Map()).get(prototype.constructor)!;
+    const byField =
+      fieldDeclarations.get(prototype.constructor as ClassType) ??
+      fieldDeclarations.set(prototype.constructor as ClassType, new Map()).get(prototype.constructor as ClassType)!;
     byField.set(String(propertyKey), { target: entity, list });
     Field(list ? () => [ID] : () => ID, {
       nullable: options.nullable,

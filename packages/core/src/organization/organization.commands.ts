@@ -35,7 +35,11 @@ export const addOrganizationMember = defineCommand<
     uow.actor.authorize(Permission.PEOPLE_MANAGE, place.place.path);
     const joined = requireIsoDate(joinedOn, 'joinedOn');
     if (await uow.em.count(OrganizationMember, { organization, person })) {
-      throw new DomainError('CONFLICT', `${person.name} is already a member of ${organization.name}; a person joins an organisation once.`, 'personId');
+      throw new DomainError(
+        'CONFLICT',
+        `${person.name} is already a member of ${organization.name}; a person joins an organisation once.`,
+        'personId',
+      );
     }
     const member = uow.em.create(OrganizationMember, { organization, person, role: role.trim(), joinedOn: joined });
     await uow.em.flush();

@@ -14,7 +14,11 @@ import { addOrganizationMember, createOrganization } from './organization.comman
 import { OrganizationMember } from './organization-member.entity.js';
 import { Organization, OrganizationKind } from './organization.entity.js';
 
-export const OrganizationPayload = payloadType<{ organization: Organization | null }>('OrganizationPayload', 'organization', () => Organization);
+export const OrganizationPayload = payloadType<{ organization: Organization | null }>(
+  'OrganizationPayload',
+  'organization',
+  () => Organization,
+);
 export type OrganizationPayload = InstanceType<typeof OrganizationPayload>;
 export const OrganizationMemberPayload = payloadType<{ member: OrganizationMember | null }>(
   'OrganizationMemberPayload',

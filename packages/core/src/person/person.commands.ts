@@ -17,7 +17,11 @@ export const createPerson = defineCommand<{ name: string; phone?: string | null;
     if (!name) throw new DomainError('BAD_USER_INPUT', '"input.name" must not be empty.', 'input.name');
     const household = input.household ?? null;
     if (household && household.type !== PlaceType.HOUSEHOLD) {
-      throw new DomainError('BAD_USER_INPUT', `"input.householdId" must be a place of type household; ${household.name} is a ${household.type}.`, 'input.householdId');
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        `"input.householdId" must be a place of type household; ${household.name} is a ${household.type}.`,
+        'input.householdId',
+      );
     }
     if (household) uow.actor.authorize(Permission.PEOPLE_MANAGE, household.path);
     // A person without household belongs to no place: only callers who see everywhere could see them again.
@@ -72,7 +76,11 @@ export const setCareProfile = defineCommand<{ person: Named<Person>; care: CareA
   permission: Permission.PEOPLE_MANAGE,
   async run(uow, { person, care }) {
     if (!(await readSensitiveWithin(uow, person.uuid, 'careProfile.write'))) {
-      throw new DomainError('FORBIDDEN', `You need "${Permission.SENSITIVE_READ}" at ${person.name}'s places to record care data.`, 'personId');
+      throw new DomainError(
+        'FORBIDDEN',
+        `You need "${Permission.SENSITIVE_READ}" at ${person.name}'s places to record care data.`,
+        'personId',
+      );
     }
     return uow.em.upsert(CareProfile, {
       personUuid: person.uuid,

@@ -79,7 +79,11 @@ export class PersonResolver {
     if (householdId) {
       const household = await requireRef(ctx, householdId);
       if (household.type !== PlaceType.HOUSEHOLD) {
-        throw new DomainError('BAD_USER_INPUT', `"householdId" must be a place of type household; ${household.name} is a ${household.type}.`, 'householdId');
+        throw new DomainError(
+          'BAD_USER_INPUT',
+          `"householdId" must be a place of type household; ${household.name} is a ${household.type}.`,
+          'householdId',
+        );
       }
       where.push({ household });
     } else if (under) {
@@ -91,7 +95,11 @@ export class PersonResolver {
 
   @Mutation(() => PersonPayload, { description: 'Registers a person, optionally in a household.' })
   createPerson(@Arg('input', () => CreatePersonInput) input: CreatePersonInput, @Ctx() ctx: GongzhiContext): Promise<PersonPayload> {
-    return perform(ctx, PersonPayload, createPerson, { name: input.name, phone: input.phone ?? null, household: input.householdId ?? null });
+    return perform(ctx, PersonPayload, createPerson, {
+      name: input.name,
+      phone: input.phone ?? null,
+      household: input.householdId ?? null,
+    });
   }
 
   @Mutation(() => PersonRolePayload, { description: 'Gives a person a role at a place from startsOn (to endsOn, inclusive, if given).' })

@@ -31,7 +31,11 @@ export const createPlace = defineCommand<NewPlace, Place>({
     const parent = input.parent ?? null;
     if (parent) uow.actor.authorize(Permission.PEOPLE_MANAGE, parent.path);
     else if (!uow.actor.access.everywhere) {
-      throw new DomainError('FORBIDDEN', 'Only callers who see everywhere may create a district (a place without parent).', 'input.parentId');
+      throw new DomainError(
+        'FORBIDDEN',
+        'Only callers who see everywhere may create a district (a place without parent).',
+        'input.parentId',
+      );
     }
     const code = input.code.trim();
     const name = input.name.trim();
@@ -45,13 +49,22 @@ export const createPlace = defineCommand<NewPlace, Place>({
     if (!allowed.includes(parentType)) {
       const names = allowed.map((t) => t ?? 'no parent (a root)').join(', ');
       const given = parent ? `a ${parent.type} (${parent.name})` : 'no parent';
-      throw new DomainError('BAD_USER_INPUT', `A ${input.type} cannot be placed under ${given}; its parent must be: ${names}.`, 'input.parentId', {
-        expected: allowed,
-        actual: parentType,
-      });
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        `A ${input.type} cannot be placed under ${given}; its parent must be: ${names}.`,
+        'input.parentId',
+        {
+          expected: allowed,
+          actual: parentType,
+        },
+      );
     }
     if (await uow.em.count(Place, { code })) {
-      throw new DomainError('BAD_USER_INPUT', `A place with code "${code}" already exists; codes are unique across the server.`, 'input.code');
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        `A place with code "${code}" already exists; codes are unique across the server.`,
+        'input.code',
+      );
     }
     const uuid = randomUUID();
     const place = uow.em.create(Place, {

@@ -4,7 +4,15 @@ import { DomainError } from '../command/domain-error.js';
 import { Person } from '../person/person.entity.js';
 import type { Place } from '../place/place.entity.js';
 import { PlaceType } from '../place/place-type.js';
-import { levelAbove, RequestChannel, type RequestKind, RequestLevel, RequestPriority, RequestStatus, TRANSITIONS } from './request-enums.js';
+import {
+  levelAbove,
+  RequestChannel,
+  type RequestKind,
+  RequestLevel,
+  RequestPriority,
+  RequestStatus,
+  TRANSITIONS,
+} from './request-enums.js';
 import type { RequestEventPayload } from './request.events.js';
 import { Request } from './request.entity.js';
 import { RequestTimelineEntry } from './request-timeline-entry.entity.js';
@@ -72,7 +80,7 @@ async function move(uow: UnitOfWork, request: Request, to: RequestStatus, change
   const affected = await uow.em.nativeUpdate(
     Request,
     { uuid: request.uuid, version: request.version },
-    { ...changes, status: to, version: request.version + 1, updatedAt: now } as never,
+    { ...changes, status: to, version: request.version + 1, updatedAt: now },
   );
   if (affected === 0) return false;
   Object.assign(request, changes, { status: to, version: request.version + 1, updatedAt: now });
@@ -143,7 +151,8 @@ export const submitRequest = defineCommand<NewRequestDetails & { channel: Reques
     const anonymous = !!details.callbackPhone?.trim();
     // A signed-in resident submits for themselves unless they name someone else.
     const by = requester ?? (anonymous ? null : uow.actor.personId ? await uow.actingPerson() : null);
-    if (!by && !anonymous) throw new DomainError('BAD_USER_INPUT', 'Give requesterId, or callbackPhone for an anonymous request.', 'requesterId');
+    if (!by && !anonymous)
+      throw new DomainError('BAD_USER_INPUT', 'Give requesterId, or callbackPhone for an anonymous request.', 'requesterId');
     return create(uow, { ...details, place }, { channel, requester: by });
   },
 });
@@ -163,7 +172,11 @@ export const importHotlineOrder = defineCommand<NewRequestDetails & { orderNo: s
     await uow.em.execute(`SELECT pg_advisory_xact_lock(hashtext(?))`, [`request.hotline-order:${orderNo}`]);
     const existing = await uow.em.findOne(Request, { externalOrderNo: orderNo });
     if (existing) return { request: existing, created: false };
-    const request = await create(uow, { ...details, place }, { channel: RequestChannel.HOTLINE_12345, requester: null, externalOrderNo: orderNo });
+    const request = await create(
+      uow,
+      { ...details, place },
+      { channel: RequestChannel.HOTLINE_12345, requester: null, externalOrderNo: orderNo },
+    );
     return { request, created: true };
   },
 });

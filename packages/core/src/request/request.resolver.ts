@@ -142,10 +142,16 @@ export class RequestResolver {
 
   @Mutation(() => RequestPayload, { description: 'Records a new request (status submitted).' })
   submitRequest(@Arg('input', () => SubmitRequestInput) input: SubmitRequestInput, @Ctx() ctx: GongzhiContext): Promise<RequestPayload> {
-    return perform(ctx, RequestPayload, submitRequest, { ...details(input), channel: input.channel, requester: input.requesterId ?? null }, (request) => ({
-      request,
-      created: true,
-    }));
+    return perform(
+      ctx,
+      RequestPayload,
+      submitRequest,
+      { ...details(input), channel: input.channel, requester: input.requesterId ?? null },
+      (request) => ({
+        request,
+        created: true,
+      }),
+    );
   }
 
   @Mutation(() => RequestPayload, {

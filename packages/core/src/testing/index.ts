@@ -155,3 +155,29 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
   };
 }
+
+/** An error as clients meet it: a payload's `errors` entry, or a top-level error (its `extensions.code`). */
+export interface Problem {
+  code: string;
+  message: string;
+  field: string | null;
+}
+
+/**
+ * The first problem of an answer, wherever the error model put it: the first payload error of
+ * a top-level field, else the first top-level GraphQL error; undefined when there is none.
+ */
+export function problemOf(result: ExecutionResult): Problem | undefined {
+  for (const value of Object.values(result.data ?? {})) {
+    const errors = (value as { errors?: Problem[] } | null)?.errors;
+    if (Array.isArray(errors) && errors.length) return errors[0];
+  }
+  const error = result.errors?.[0];
+  if (!error) return undefined;
+  const extensions = error.extensions as { code?: string; field?: string; argument?: string } | undefined;
+  return {
+    code: extensions?.code ?? 'INTERNAL_SERVER_ERROR',
+    message: error.message,
+    field: extensions?.field ?? extensions?.argument ?? null,
+  };
+}
