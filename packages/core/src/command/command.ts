@@ -286,7 +286,7 @@ class Work implements UnitOfWork {
     if (!entity) throw notFound(ref.typeName, ref.field);
     const row: object | null = await this.em.findOne<object>(
       entity as never,
-      { uuid: refUuid(ref) } as never,
+      { uuid: refUuid(ref) },
       lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {},
     );
     if (!row || !(await this.canSee(row))) throw notFound(ref.typeName, ref.field);
