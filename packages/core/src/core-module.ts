@@ -50,6 +50,8 @@ export const coreModule: {
   seed: (em: EntityManager, clock: () => Date) => Promise<void>;
   boardItems: readonly BoardItemSource[];
   constraintErrors: Record<string, ConstraintError>;
+  /** The first segment of core's event names (`request.created`): events anybody may listen to. */
+  eventNamespaces: readonly string[];
 } = {
   entities: [
     Place,
@@ -85,6 +87,7 @@ export const coreModule: {
   orphanedTypes: [PluginInfo],
   seed: seedDemo,
   boardItems: [requestBoardItems],
+  eventNamespaces: ['request', 'place', 'person', 'organization', 'board'],
   // What core's unique constraints mean when two requests race past the checks before them.
   constraintErrors: {
     place_code_key: {

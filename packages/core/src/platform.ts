@@ -224,6 +224,27 @@ async function buildComposedSchema(resolvers: ClassType[], orphanedTypes: ClassT
 }
 
 /**
+ * An event contract belongs to its emitter: a plugin that listens to another plugin's events
+ * (`volunteer.service-verified`) must depend on it with a version range, so the host can tell
+ * when an upgrade of the emitter breaks the listener. Core's events (`request.*`…) need nothing.
+ */
+function checkEventListeners(plugins: readonly GongzhiPlugin[], events: EventBus): void {
+  if (!enforceCommandPath) return;
+  const installed = new Set(plugins.map((p) => p.id));
+  for (const { owner, event } of events.listeners()) {
+    const emitter = event.split('.')[0] ?? '';
+    if (emitter === owner || coreModule.eventNamespaces.includes(emitter)) continue;
+    const plugin = plugins.find((p) => p.id === owner);
+    if (plugin?.dependsOn?.[emitter]) continue;
+    throw new PluginCompositionError(
+      installed.has(emitter)
+        ? `Plugin "${owner}" listens to "${event}" of plugin "${emitter}" without depending on it. Fix: add "${emitter}" with the version range whose event contract it was written against to its dependsOn (e.g. dependsOn: { "${emitter}": "^0.3.0" }), and import the event's type from "@gongzhi/plugin-${emitter}/events".`
+        : `Plugin "${owner}" listens to "${event}", but no installed plugin is called "${emitter}" and core emits no such events. Fix: install the plugin that emits it and add it to "${owner}"'s dependsOn, or correct the event name.`,
+    );
+  }
+}
+
+/**
  * Until every bundled plugin is on the command path, undeclared references and mutations without
  * payloads are reported instead of refused (the last step of the migration turns this on).
  */
@@ -294,7 +315,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   const pluginContext = (p: GongzhiPlugin): PluginContext => ({
     options: resolvedOptions.get(p.id),
     logger: logger.child({ plugin: p.id }),
-    events,
+    events: events.forPlugin(p.id),
     services: registryFor(p),
   });
 
@@ -305,6 +326,8 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       throw new StartupError(`Plugin "${plugin.id}" failed in register: ${(err as Error).message}`, { cause: err });
     }
   }
+
+  checkEventListeners(plugins, events);
 
   const boardSources = new BoardSources([
     ...coreModule.boardItems.map((source) => ({ owner: 'core', source })),

@@ -61,6 +61,8 @@ export type EventEmitter = <K extends EventName>(name: K, payload: EventPayload<
 
 interface Subscription {
   name: string;
+  /** The plugin that subscribed, when it subscribed through its own context's bus. */
+  owner: string | null;
   /** Called only with events named `name`. */
   handler: EventHandler;
   blocking: boolean;
@@ -97,6 +99,7 @@ export class EventBus {
   on<K extends EventName>(name: K, handler: EventHandler<K>, options: EventHandlerOptions = {}): () => void {
     const sub: Subscription = {
       name,
+      owner: this.owner,
       // The bus hands it only events named `name`, whose payload is EventPayload<K>.
       handler: handler as EventHandler,
       blocking: options.blocking ?? false,
@@ -161,6 +164,24 @@ export class EventBus {
   /** Emits events outside any caller transaction (each blocking handler still gets one). */
   async emit<K extends EventName>(name: K, payload: EventPayload<K>, actorId?: string | null): Promise<void> {
     await this.transaction(this.rootEm().fork(), ({ emit }) => emit(name, payload), actorId);
+  }
+
+  /** The plugin this view of the bus belongs to (see {@link EventBus.forPlugin}); null for the bus itself. */
+  protected owner: string | null = null;
+
+  /**
+   * The bus as plugin `pluginId` sees it: the same bus, but what it subscribes is recorded as
+   * its own, so the host can check it depends on every plugin whose events it listens to.
+   */
+  forPlugin(pluginId: string): EventBus {
+    const view = Object.create(this) as EventBus;
+    view.owner = pluginId;
+    return view;
+  }
+
+  /** Who listens to what: (listening plugin, event name) for every subscription a plugin made. */
+  listeners(): { owner: string; event: string }[] {
+    return this.subscriptions.flatMap((s) => (s.owner ? [{ owner: s.owner, event: s.name }] : []));
   }
 
   /** Installed by the platform: how handlers run commands as the system. */
