@@ -3,6 +3,8 @@
  * the place's materialized path, statuses) so live boards can follow them through NOTIFY.
  */
 
+import type { VolunteerServiceVerified } from './events.js';
+
 /** A task changed: enough for a task board to place it and refetch it. */
 export interface VolunteerTaskEventPayload {
   taskId: string;
@@ -24,24 +26,7 @@ export interface VolunteerShiftEventPayload {
 declare module '@gongzhi/core' {
   interface GongzhiEvents {
     /** A service-hour entry was verified by community staff (volunteer plugin). */
-    'volunteer.service-verified': {
-      /** uuid of the verified entry: the idempotency key of whatever follows from it. */
-      entryId: string;
-      /** uuid of the volunteer (a core Person). */
-      personId: string;
-      /** uuid of the volunteer team the service was done for, or null. */
-      teamId: string | null;
-      /** uuid of the community (a core Place of type COMMUNITY) where the service was done. */
-      communityId: string;
-      /** Signed whole minutes, never 0: positive for service, negative for a verified correction. */
-      minutes: number;
-      /** Where the hours came from. */
-      source: 'SHIFT' | 'TASK' | 'MANUAL' | 'CORRECTION';
-      /** uuid of the entry a correction corrects, else null. */
-      correctsEntryId: string | null;
-      /** ISO-8601 time of verification. */
-      verifiedAt: string;
-    };
+    'volunteer.service-verified': VolunteerServiceVerified;
     /** A service-hour entry was logged and waits for verification. */
     'volunteer.service-logged': {
       entryId: string;
