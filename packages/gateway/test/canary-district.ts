@@ -104,6 +104,12 @@ export async function createCanaryWorld(): Promise<CanaryWorld> {
     `mutation ($p: ID!) { setCareProfile(personId: $p, input: { livesAlone: true, elderly: true, notes: "金丝雀病情" }) { careProfile { livesAlone } errors { code message field } } }`,
     { p: ids['金丝雀居民'] },
   );
+  canary.Organization = (
+    await sys(
+      `mutation ($p: ID!) { createOrganization(name: "金丝雀业委会", kind: OWNERS_COMMITTEE, placeId: $p) { organization { id } } }`,
+      { p: ids['K-C'] },
+    )
+  ).createOrganization.organization.id;
   canary.Request = (
     await sys(
       `mutation ($p: ID!, $r: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "金丝雀工单", description: "金丝雀", placeId: $p, requesterId: $r }) { request { id } } }`,
@@ -284,6 +290,13 @@ export async function createCanaryWorld(): Promise<CanaryWorld> {
     .transactional((em) =>
       createApiKey(em as never, { name: '芳星园三区小程序', placeIds: [uuid(ids['DEMO-FXY3'])], permissions: ['request.submit'] }),
     );
+  // The canary district's own app key: no caller of the demo district may see or revoke it.
+  const canaryKey = await app.platform.orm.em
+    .fork()
+    .transactional((em) =>
+      createApiKey(em as never, { name: '金丝雀小程序', placeIds: [uuid(ids['K-C'])], permissions: ['request.submit'] }),
+    );
+  canary.ApiKey = toGlobalId('ApiKey', canaryKey.apiKey.uuid);
   const apiKeyCaller = (await createAuthenticator(() => app.platform.orm.em.fork(), {})(`Bearer ${secret}`))!;
   return { app, ids, canary, person, apiKeyCaller, sys, as };
 }
