@@ -97,7 +97,7 @@ function valueFor(
   const nullable = getNullableType(type);
   if (isListType(nullable)) {
     const inner = target && target.path[0] === 0 ? { ...target, path: target.path.slice(1) } : null;
-    return [valueFor(nullable.ofType as GraphQLInputType, name, {}, own, inner)];
+    return [valueFor(nullable.ofType, name, {}, own, inner)];
   }
   if (isInputObjectType(nullable)) {
     const value: Record<string, unknown> = {};
