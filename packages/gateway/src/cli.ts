@@ -1,7 +1,22 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { printSchema } from 'graphql';
-import { createApiKey, migrate, migrationSources, type Platform, Place, seedScale, signPersonToken, StartupError } from '@gongzhi/core';
+import {
+  createApiKey,
+  importHotlineOrder,
+  migrate,
+  migrationSources,
+  type Platform,
+  Place,
+  RequestKind,
+  type RequestPriority,
+  runCommand,
+  seedScale,
+  signPersonToken,
+  StartupError,
+  SYSTEM_CALLER,
+} from '@gongzhi/core';
 import type { GatewayConfig } from './config.js';
 import { loadConfig } from './config.js';
 import { composePlatform, openDatabase, startGateway } from './gateway.js';
@@ -23,8 +38,73 @@ Commands:
   api-key revoke PREFIX
                      revoke the key whose public start is PREFIX (gz_xxxxxxxx)
   token PERSON_ID    print a person token (JWT, 8 h) signed with GONGZHI_JWT_SECRET
+  request import FILE.json
+                     import 12345 hotline orders (a JSON array) through the same
+                     command as the importHotlineOrder mutation: same checks, and an
+                     order imported before is reported, not imported twice
 
 Configuration: gongzhi.config.json and environment variables (see README).`;
+
+/** One line of a hotline import file: the order as the 12345 system gives it, its place by code. */
+interface HotlineOrderLine {
+  orderNo: string;
+  title: string;
+  description?: string;
+  /** The code of the place (household, building, community…) the order is about. */
+  place: string;
+  kind?: RequestKind;
+  category?: string;
+  callbackPhone?: string;
+  priority?: RequestPriority;
+  dueAt?: string;
+}
+
+function readHotlineOrders(file: string): HotlineOrderLine[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new StartupError(`Cannot read ${file} as JSON: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(parsed))
+    throw new StartupError(`${file} must hold a JSON array of hotline orders ({ "orderNo", "title", "place": "<place code>", … }).`);
+  return parsed as HotlineOrderLine[];
+}
+
+/**
+ * Imports hotline orders as the system (`system: cli.request-import` in each timeline) through
+ * core's importHotlineOrder command, one unit of work per order; prints one line per order and
+ * returns how many failed.
+ */
+async function importHotlineOrders(platform: Platform, orders: HotlineOrderLine[]): Promise<number> {
+  let failed = 0;
+  for (const [i, order] of orders.entries()) {
+    const ctx = platform.createContext({ ...SYSTEM_CALLER, label: 'cli.request-import' });
+    const place = typeof order.place === 'string' ? await ctx.em.findOne(Place, { code: order.place }) : null;
+    const outcome = place
+      ? await runCommand(ctx, importHotlineOrder, {
+          orderNo: String(order.orderNo ?? ''),
+          title: String(order.title ?? ''),
+          description: order.description ?? '',
+          kind: order.kind ?? RequestKind.COMPLAINT,
+          place,
+          category: order.category ?? null,
+          callbackPhone: order.callbackPhone ?? null,
+          priority: order.priority ?? null,
+          dueAt: order.dueAt ? new Date(order.dueAt) : null,
+        })
+      : { ok: false as const, errors: [{ code: 'NOT_FOUND', message: `No place has the code "${String(order.place)}".`, field: 'place' }] };
+    if (outcome.ok) {
+      const { request, created } = outcome.value;
+      console.log(`${created ? 'imported' : 'already there'}: ${request.externalOrderNo} → ${request.id}`);
+    } else {
+      failed++;
+      for (const error of outcome.errors)
+        console.log(`refused: order ${i + 1} (${String(order.orderNo)}): ${error.code} ${error.field ?? ''}: ${error.message}`);
+    }
+  }
+  return failed;
+}
 
 /** Opens the database and the composed platform for one command, and closes both after. */
 async function withPlatform<T>(
@@ -163,6 +243,13 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       throw new StartupError('Use "api-key create --name NAME --permissions P1,P2 [--place CODE]" or "api-key revoke PREFIX".');
+    }
+    case 'request': {
+      if (positionals[1] !== 'import' || !positionals[2])
+        throw new StartupError('Use "request import FILE.json" (a JSON array of hotline orders).');
+      const orders = readHotlineOrders(positionals[2]);
+      const failed = await withPlatform(config, logger, (platform) => importHotlineOrders(platform, orders));
+      return failed ? 1 : 0;
     }
     case 'token': {
       if (!config.auth.jwtSecret)

@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
+import pg from 'pg';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.resolve(here, '../dist/cli.js');
@@ -148,3 +151,41 @@ test('api-key create prints a key once; api-key revoke ends it; token signs a pe
   )(token.stdout.trim());
   expect(caller).toEqual({ id: '7d9a1f2e-4c1b-4d5e-9f00-123456789abc', kind: 'person' });
 });
+
+test('request import: hotline orders through the same command as the mutation, idempotent, each refusal on its own line', async () => {
+  const fresh = await createTestDatabase();
+  const dir = mkdtempSync(path.join(tmpdir(), 'gongzhi-import-'));
+  try {
+    expect((await runCli(['seed'], { DATABASE_URL: fresh.url, GONGZHI_PLUGINS: '' })).code).toBe(0);
+    const file = path.join(dir, 'orders.json');
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { orderNo: '12345-CLI-1', title: '楼道积水', place: 'DEMO-CYL', category: '市政' },
+        { orderNo: '12345-CLI-2', title: '   ', place: 'DEMO-CYL' },
+        { orderNo: '12345-CLI-3', title: '噪音扰民', place: 'NO-SUCH-PLACE' },
+      ]),
+    );
+    const first = await runCli(['request', 'import', file], { DATABASE_URL: fresh.url, GONGZHI_PLUGINS: '' });
+    expect(first.code).toBe(1);
+    const lines = first.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^imported: 12345-CLI-1 → \S+$/);
+    expect(lines[1]).toBe('refused: order 2 (12345-CLI-2): BAD_USER_INPUT title: title must have 1 to 200 characters, got 0.');
+    expect(lines[2]).toBe('refused: order 3 (12345-CLI-3): NOT_FOUND place: No place has the code "NO-SUCH-PLACE".');
+    const again = await runCli(['request', 'import', file], { DATABASE_URL: fresh.url, GONGZHI_PLUGINS: '' });
+    expect(again.stdout.split('\n')[0]).toBe(lines[0].replace('imported', 'already there'));
+    const client = new pg.Client({ connectionString: fresh.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        `SELECT r.channel, t.action, t.actor_label FROM request r JOIN request_timeline t ON t.request_id = r.id WHERE r.external_order_no LIKE '12345-CLI-%'`,
+      );
+      expect(rows).toEqual([{ channel: 'hotline_12345', action: 'imported', actor_label: 'system: cli.request-import' }]);
+    } finally {
+      await client.end();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await fresh.drop();
+  }
+}, 120_000);
