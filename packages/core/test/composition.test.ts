@@ -1,6 +1,16 @@
-import { composePlugins, createPlatform, PluginCompositionError, StartupError } from '@gongzhi/core';
+import { composePlugins, createPlatform, enforceCommandPathChecks, PluginCompositionError, StartupError } from '@gongzhi/core';
 import { createTestApp, createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
-import { AlphaNote, AlphaNoteCopy, bare, ClashAResolver, ClashBResolver, FakePlaceResolver, StrayEntity } from './fixtures/plugins.js';
+import {
+  AlphaNote,
+  AlphaNoteCopy,
+  bare,
+  BarePayloadResolver,
+  ClashAResolver,
+  ClashBResolver,
+  FakePlaceResolver,
+  StrayEntity,
+  UndeclaredIdResolver,
+} from './fixtures/plugins.js';
 
 const CORE = '0.2.0';
 
@@ -166,5 +176,36 @@ describe('lifecycle and services', () => {
     await expect(app).rejects.toThrow(
       'Plugin "nosy" failed in bootstrap: Plugin "nosy" asked for the services of "counter" without depending on it. Fix: add "counter" to its dependsOn.',
     );
+  });
+});
+
+describe('the command path, checked at start-up', () => {
+  beforeAll(() => enforceCommandPathChecks(true));
+  afterAll(() => enforceCommandPathChecks(false));
+  const start = (plugin: ReturnType<typeof bare>) => createTestApp({ plugins: [plugin] });
+
+  test('refuses a plugin whose query takes an id that is not a declared reference, naming plugin, field and fix', async () => {
+    await expect(start(bare('notices', { resolvers: [UndeclaredIdResolver] }))).rejects.toThrow(
+      /Query\.noticeBoardTitle\(placeId: ID!\) of plugin "notices" names a row by id without declaring it: use @RefArg\('placeId', \(\) => TheEntity\) instead of @Arg/,
+    );
+  });
+
+  test('refuses a plugin whose mutation answers without a payload', async () => {
+    await expect(start(bare('notices', { resolvers: [BarePayloadResolver] }))).rejects.toThrow(
+      /mutation postNotice of plugin "notices" returns NoticeReceipt!, not a payload with errors: \[UserError!\]!\. Fix: return payloadType/,
+    );
+  });
+
+  test('refuses a plugin listening to another plugin it does not depend on', async () => {
+    const listener = bare('notices', { register: ({ events }) => void events.on('grid.visit-recorded', () => undefined) });
+    await expect(createTestApp({ plugins: [bare('grid'), listener] })).rejects.toThrow(
+      /Plugin "notices" listens to "grid\.visit-recorded" of plugin "grid" without depending on it\. Fix: add "grid"/,
+    );
+    await expect(createTestApp({ plugins: [listener] })).rejects.toThrow(/no installed plugin is called "grid"/);
+  });
+
+  test('core itself passes its own checks', async () => {
+    const app = await createTestApp();
+    await app.close();
   });
 });
