@@ -34,7 +34,7 @@ import { boardLog } from './migrations/core/0007_board_log.js';
 import { timelineActorLabel } from './migrations/core/0008_timeline_actor_label.js';
 import type { BoardItemSource } from './board/board-item.js';
 import { TaskBoardCardResolver, TaskBoardResolver } from './board/board.resolver.js';
-import { requestBoardItems } from './board/request-board.js';
+import { requestBoardItems } from './request/request.board.js';
 import { Request } from './request/request.entity.js';
 import { RequestResolver, RequestTimelineEntryResolver } from './request/request.resolver.js';
 import { RequestStatsResolver } from './request/request-stats.resolver.js';

@@ -1,6 +1,7 @@
 export * from './auth/access.js';
 export * from './auth/api-key.entity.js';
-export { createApiKey, findApiKey, registerApiKey } from './auth/api-key.service.js';
+export { createApiKey, registerApiKey } from './auth/api-key.commands.js';
+export { findApiKey } from './auth/api-key.queries.js';
 export * from './auth/authenticator.js';
 export * from './auth/authorize.js';
 export * from './auth/permission.js';

@@ -9,7 +9,7 @@ import { Place } from '../place/place.entity.js';
 import { Node } from '../relay/node.js';
 import { Request } from '../request/request.entity.js';
 import { SensitiveAccessLogEntry } from './access-log.entity.js';
-import { createApiKey, revokeApiKey } from './api-key.commands.js';
+import { issueApiKey, revokeApiKey } from './api-key.commands.js';
 import { ApiKey } from './api-key.entity.js';
 import { authorize } from './authorize.js';
 import { Permission } from './permission.js';
@@ -93,7 +93,7 @@ export class AccessResolver {
     return perform(
       ctx,
       CreatedApiKeyPayload,
-      createApiKey,
+      issueApiKey,
       { name: input.name, places: input.placeIds, permissions: input.permissions },
       (created) => ({
         created,

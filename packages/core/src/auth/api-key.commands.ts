@@ -1,15 +1,61 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+
 import { defineCommand, type Named } from '../command/command.js';
 import { DomainError } from '../command/domain-error.js';
 import type { Place } from '../place/place.entity.js';
-import { type ApiKey } from './api-key.entity.js';
-import { createApiKey as issueApiKey } from './api-key.service.js';
+import { ApiKey } from './api-key.entity.js';
 import { Permission } from './permission.js';
+
+/** The shape of a key: gz_<8 lowercase letters or digits>_<32 or more letters, digits, - or _>. */
+export const KEY_FORMAT = /^gz_([a-z0-9]{8})_([A-Za-z0-9_-]{32,})$/;
+
+/** How a key is stored: its SHA-256, never the key. */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+export interface NewApiKey {
+  name: string;
+  /** Place uuids whose subtrees the key sees; empty for everywhere. */
+  placeIds: string[];
+  permissions: string[];
+}
+
+/** Creates a key and returns it with its secret, the only time the secret is seen. */
+export async function createApiKey(em: EntityManager, input: NewApiKey): Promise<{ apiKey: ApiKey; secret: string }> {
+  const prefix = randomBytes(6)
+    .toString('base64url')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '0')
+    .slice(0, 8);
+  const secret = `gz_${prefix}_${randomBytes(24).toString('base64url')}`;
+  return { apiKey: await registerApiKey(em, secret, input), secret };
+}
+
+/**
+ * Stores a key whose secret was chosen elsewhere (a development key given in the
+ * environment); it must have the form gz_xxxxxxxx_<32 or more characters>.
+ */
+export async function registerApiKey(em: EntityManager, secret: string, input: NewApiKey): Promise<ApiKey> {
+  const match = KEY_FORMAT.exec(secret);
+  if (!match) throw new Error('An API key has the form gz_<8 lowercase letters or digits>_<32 or more letters, digits, - or _>.');
+  const apiKey = em.create(ApiKey, {
+    name: input.name,
+    prefix: `gz_${match[1]}`,
+    secretHash: hashSecret(secret),
+    placeIds: input.placeIds,
+    permissions: input.permissions,
+  });
+  await em.flush();
+  return apiKey;
+}
 
 /**
  * Creates an API key for a district app, scoped to places and permissions the actor holds
  * there itself (nobody hands out more than they hold). The secret is in the answer only.
  */
-export const createApiKey = defineCommand<
+export const issueApiKey = defineCommand<
   { name: string; places: Named<Place>[]; permissions: string[] },
   { apiKey: ApiKey; secret: string }
 >({
@@ -43,7 +89,7 @@ export const createApiKey = defineCommand<
         );
       }
     }
-    return issueApiKey(uow.em, { name, placeIds: places.map((p) => p.uuid), permissions: [...new Set(permissions)] });
+    return createApiKey(uow.em, { name, placeIds: places.map((p) => p.uuid), permissions: [...new Set(permissions)] });
   },
 });
 

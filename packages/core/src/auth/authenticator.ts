@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Caller } from '../context.js';
 import { userError } from '../graphql/user-error.js';
 import { fromGlobalId } from '../relay/global-id.js';
-import { findApiKey, isApiKeyFormat } from './api-key.service.js';
+import { findApiKey, isApiKeyFormat } from './api-key.queries.js';
 import { createTokenVerifier, type TokenConfig } from './person-token.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,6 +1,7 @@
 import { Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import type { GongzhiContext } from '../context.js';
 import { requireRef } from '../command/command.js';
+import { requestStatsUnder } from './request.queries.js';
 import { type Ref, RefArg } from '../command/reference.js';
 import { Place } from '../place/place.entity.js';
 import { RequestLevel, RequestStatus } from './request-enums.js';
@@ -46,32 +47,6 @@ export class RequestStatsResolver {
   })
   async requestStats(@RefArg('under', () => Place) under: Ref<Place>, @Ctx() ctx: GongzhiContext): Promise<RequestStats> {
     const place = await requireRef(ctx, under);
-    const access = await ctx.access();
-    const params: unknown[] = [`${place.path}%`];
-    let scope = '';
-    if (!access.everywhere) {
-      const alternatives = access.paths.map((path) => {
-        params.push(`${path}%`);
-        return 'place_path LIKE ?';
-      });
-      if (access.personId) {
-        params.push(access.personId);
-        alternatives.push('requester_id = ?');
-      }
-      scope = alternatives.length ? ` AND (${alternatives.join(' OR ')})` : ' AND false';
-    }
-    const rows = await ctx.em.execute<{ status: RequestStatus | null; level: RequestLevel | null; n: number; g: number }[]>(
-      `SELECT status, level, count(*)::int AS n, GROUPING(status, level) AS g
-         FROM request WHERE place_path LIKE ?${scope}
-        GROUP BY GROUPING SETS ((status), (level), ())
-        ORDER BY g, status, level`,
-      params,
-    );
-    // GROUPING(): 1 = grouped by status, 2 = by level, 3 = the total.
-    return {
-      total: rows.find((r) => r.g === 3)?.n ?? 0,
-      byStatus: rows.filter((r) => r.g === 1).map((r) => ({ status: r.status!, count: r.n })),
-      byLevel: rows.filter((r) => r.g === 2).map((r) => ({ level: r.level!, count: r.n })),
-    };
+    return requestStatsUnder(ctx, place.path, await ctx.access());
   }
 }

@@ -1,8 +1,8 @@
 import { refId } from '../graphql/loaders.js';
-import { RequestStatus } from '../request/request-enums.js';
-import type { RequestEventPayload } from '../request/request.events.js';
-import { Request } from '../request/request.entity.js';
-import { type BoardItemRef, defineBoardItems } from './board-item.js';
+import { RequestStatus } from './request-enums.js';
+import type { RequestEventPayload } from './request.events.js';
+import { Request } from './request.entity.js';
+import { type BoardItemRef, defineBoardItems } from '../board/board-item.js';
 
 /** Statuses with nothing left to do. */
 const DONE: readonly RequestStatus[] = [RequestStatus.RESOLVED, RequestStatus.CLOSED, RequestStatus.REJECTED];
