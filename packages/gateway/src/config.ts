@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDatabaseUrl, StartupError } from '@gongzhi/core';
+import { z } from 'zod';
 
 /** A plugin as configured: its npm package name (or a path), and its options. */
 export interface PluginSpec {
@@ -69,120 +70,421 @@ export const DEFAULT_PLUGINS = [
   '@gongzhi/plugin-council',
 ];
 
-interface ConfigFile {
-  port?: number;
-  host?: string;
-  databaseUrl?: string;
-  dataDir?: string;
-  embeddedPort?: number;
-  plugins?: (string | PluginSpec)[];
-  maxBodyBytes?: number;
-  introspection?: boolean;
-  jwksUrl?: string;
-  jwtIssuer?: string;
-  jwtAudience?: string;
-  limits?: Partial<Limits>;
-  boardTransport?: string;
-  wsAllowOperations?: boolean;
-  wsMaxSubscriptions?: number;
-  wsQueueLimit?: number;
-  wsRecheckMs?: number;
+type Kind =
+  | { kind: 'integer'; min: number; max: number }
+  | { kind: 'boolean' }
+  | { kind: 'text'; minLength?: number }
+  | { kind: 'choice'; values: readonly string[] }
+  | { kind: 'plugins' };
+
+/**
+ * One setting: where it may be given (an environment variable, a key of gongzhi.config.json, or
+ * both; the variable wins), what it may be, its default and what it means. This table is the one
+ * schema both sources are validated against, and the README's configuration table lists it.
+ */
+export interface Setting {
+  env?: string;
+  /** Key in gongzhi.config.json; dots for nested objects (`limits.maxDepth`). Secrets have none. */
+  file?: string;
+  type: Kind;
+  /** The default, as the README shows it. */
+  defaultText: string;
+  meaning: string;
+  /** Never repeated in an error message (it may hold a password or a key). */
+  secret?: boolean;
 }
 
-function boardTransport(value: string | undefined): 'postgres' | 'in-process' {
-  if (value === undefined || value === '' || value === 'postgres') return 'postgres';
-  if (value === 'in-process') return 'in-process';
-  throw new StartupError(
-    `GONGZHI_BOARD_TRANSPORT must be "postgres" (several processes on one database) or "in-process" (one process alone), got ${JSON.stringify(value)}.`,
+/** GONGZHI_ variables that are not settings of the gateway: the testing kit's own. */
+const OTHER_VARIABLES = ['GONGZHI_TEST_SERVER_URL'];
+
+const int = (min: number, max: number): Kind => ({ kind: 'integer', min, max });
+
+/** Every setting of the gateway. */
+export const SETTINGS: readonly Setting[] = [
+  { env: 'PORT', file: 'port', type: int(0, 65535), defaultText: '4000', meaning: 'HTTP and WebSocket port' },
+  {
+    env: 'HOST',
+    file: 'host',
+    type: { kind: 'text', minLength: 1 },
+    defaultText: '127.0.0.1',
+    meaning: 'address to listen on (`0.0.0.0` to serve a network)',
+  },
+  {
+    env: 'DATABASE_URL',
+    file: 'databaseUrl',
+    type: { kind: 'text', minLength: 1 },
+    defaultText: 'unset',
+    meaning: 'external PostgreSQL (`postgres://user:pass@host:5432/db`); unset runs the embedded one',
+    secret: true,
+  },
+  {
+    env: 'GONGZHI_DATA_DIR',
+    file: 'dataDir',
+    type: { kind: 'text', minLength: 1 },
+    defaultText: '.data',
+    meaning: "folder of the embedded database's files",
+  },
+  {
+    env: 'GONGZHI_PG_PORT',
+    file: 'embeddedPort',
+    type: int(1, 65535),
+    defaultText: '54329',
+    meaning: 'port of the embedded PostgreSQL on 127.0.0.1 (not 5432, where a system server may listen)',
+  },
+  {
+    env: 'GONGZHI_PLUGINS',
+    file: 'plugins',
+    type: { kind: 'plugins' },
+    defaultText: 'the four plugins',
+    meaning: 'npm package names or paths (comma-separated in the variable); in the file, entries may be `{ "name": …, "options": {…} }`',
+  },
+  {
+    env: 'GONGZHI_MAX_BODY_BYTES',
+    file: 'maxBodyBytes',
+    type: int(1_000, 100_000_000),
+    defaultText: '1000000',
+    meaning: 'largest request body / WebSocket message',
+  },
+  {
+    env: 'GONGZHI_INTROSPECTION',
+    file: 'introspection',
+    type: { kind: 'boolean' },
+    defaultText: 'true unless production',
+    meaning: 'schema introspection (and field suggestions in errors)',
+  },
+  {
+    env: 'NODE_ENV',
+    type: { kind: 'text' },
+    defaultText: 'unset',
+    meaning: '`production`: introspection off, development keys refused and revoked, a token secret or JWKS URL required',
+  },
+  {
+    env: 'GONGZHI_JWT_SECRET',
+    type: { kind: 'text', minLength: 32 },
+    defaultText: 'unset',
+    meaning:
+      'secret (≥ 32 characters, e.g. `openssl rand -base64 32`) verifying HS256 person tokens; `gongzhi token` signs with it; never in the file',
+    secret: true,
+  },
+  {
+    env: 'GONGZHI_JWKS_URL',
+    file: 'jwksUrl',
+    type: { kind: 'text', minLength: 1 },
+    defaultText: 'unset',
+    meaning: "an identity provider's key set for person tokens instead of a secret",
+  },
+  {
+    env: 'GONGZHI_JWT_ISSUER',
+    file: 'jwtIssuer',
+    type: { kind: 'text', minLength: 1 },
+    defaultText: 'unset',
+    meaning: 'required `iss` of person tokens',
+  },
+  {
+    env: 'GONGZHI_JWT_AUDIENCE',
+    file: 'jwtAudience',
+    type: { kind: 'text', minLength: 1 },
+    defaultText: 'unset',
+    meaning: 'required `aud` of person tokens',
+  },
+  {
+    env: 'GONGZHI_DEV_ADMIN_KEY',
+    type: { kind: 'text', minLength: 1 },
+    defaultText: 'unset',
+    meaning:
+      'outside production, the development admin key to use (`gz_xxxxxxxx_…`, 32+ characters after), shared by several processes; refused in production',
+    secret: true,
+  },
+  { env: 'GONGZHI_MAX_DEPTH', file: 'limits.maxDepth', type: int(1, 100), defaultText: '12', meaning: 'deepest selection of one document' },
+  {
+    env: 'GONGZHI_MAX_ALIASES',
+    file: 'limits.maxAliases',
+    type: int(1, 1000),
+    defaultText: '15',
+    meaning: 'aliases in one document (`__typename` included)',
+  },
+  {
+    env: 'GONGZHI_MAX_DIRECTIVES',
+    file: 'limits.maxDirectives',
+    type: int(1, 1000),
+    defaultText: '10',
+    meaning: 'directives in one document',
+  },
+  { env: 'GONGZHI_MAX_TOKENS', file: 'limits.maxTokens', type: int(1, 1_000_000), defaultText: '4000', meaning: 'tokens in one document' },
+  {
+    env: 'GONGZHI_MAX_COST',
+    file: 'limits.maxCost',
+    type: int(1, 10_000_000),
+    defaultText: '20000',
+    meaning: 'estimated cost of one operation',
+  },
+  {
+    env: 'GONGZHI_STATEMENT_TIMEOUT_MS',
+    file: 'limits.statementTimeoutMs',
+    type: int(1, 3_600_000),
+    defaultText: '10000',
+    meaning: 'PostgreSQL `statement_timeout` of every query',
+  },
+  {
+    env: 'GONGZHI_RATE_LIMIT',
+    file: 'limits.ratePerMinute',
+    type: int(1, 1_000_000),
+    defaultText: '1200',
+    meaning: 'operations per minute per API key, person or anonymous address (429 past it)',
+  },
+  {
+    env: 'GONGZHI_BOARD_TRANSPORT',
+    file: 'boardTransport',
+    type: { kind: 'choice', values: ['postgres', 'in-process'] },
+    defaultText: 'postgres',
+    meaning: 'how board changes reach other gateway processes (`in-process` for one process alone)',
+  },
+  {
+    env: 'GONGZHI_WS_ALLOW_OPERATIONS',
+    file: 'wsAllowOperations',
+    type: { kind: 'boolean' },
+    defaultText: 'false',
+    meaning: 'allow queries and mutations over WebSocket (subscriptions only by default)',
+  },
+  {
+    env: 'GONGZHI_WS_MAX_SUBSCRIPTIONS',
+    file: 'wsMaxSubscriptions',
+    type: int(1, 10_000),
+    defaultText: '20',
+    meaning: 'operations open at once on one WebSocket connection',
+  },
+  {
+    env: 'GONGZHI_WS_QUEUE_LIMIT',
+    file: 'wsQueueLimit',
+    type: int(1, 1_000_000),
+    defaultText: '200',
+    meaning: 'results waiting for a slow socket before it is closed (4503)',
+  },
+  {
+    env: 'GONGZHI_WS_RECHECK_MS',
+    file: 'wsRecheckMs',
+    type: int(100, 86_400_000),
+    defaultText: '30000',
+    meaning: "how often open WebSocket connections' credentials are checked again (revoked: closed with 4401)",
+  },
+  {
+    env: 'LOG_LEVEL',
+    file: 'logLevel',
+    type: { kind: 'choice', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    defaultText: 'info',
+    meaning: 'pino level; logs are JSON lines, readable when run in a terminal',
+  },
+  {
+    env: 'GONGZHI_CONFIG',
+    type: { kind: 'text', minLength: 1 },
+    defaultText: './gongzhi.config.json',
+    meaning: 'the configuration file to read',
+  },
+];
+
+/** The zod schema of a setting's value as JSON in the file (typed) and as text in the environment. */
+function schemaOf(type: Kind, from: 'file' | 'env'): z.ZodType {
+  switch (type.kind) {
+    case 'integer': {
+      const n = z.number().int().min(type.min).max(type.max);
+      return from === 'file'
+        ? n
+        : z
+            .string()
+            .regex(/^-?\d+$/)
+            .transform(Number)
+            .pipe(n);
+    }
+    case 'boolean':
+      return from === 'file' ? z.boolean() : z.enum(['true', 'false']).transform((v) => v === 'true');
+    case 'text':
+      return z.string().min(type.minLength ?? 0);
+    case 'choice':
+      return z.enum(type.values as [string, ...string[]]);
+    case 'plugins':
+      return from === 'file'
+        ? z.array(
+            z.union([
+              z.string().min(1),
+              z.strictObject({ name: z.string().min(1), options: z.record(z.string(), z.unknown()).optional() }),
+            ]),
+          )
+        : z.string().transform((v) =>
+            v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          );
+  }
+}
+
+/** What a setting allows, in words. */
+function allowed(type: Kind, from: 'file' | 'env'): string {
+  switch (type.kind) {
+    case 'integer':
+      return `a whole number from ${type.min} to ${type.max}`;
+    case 'boolean':
+      return from === 'file' ? 'true or false (a JSON boolean, without quotes)' : '"true" or "false"';
+    case 'text':
+      return type.minLength ? `text of at least ${type.minLength} characters` : 'text';
+    case 'choice':
+      return `one of ${type.values.map((v) => `"${v}"`).join(', ')}`;
+    case 'plugins':
+      return from === 'file' ? 'a list of package names or { "name": …, "options": {…} }' : 'comma-separated package names';
+  }
+}
+
+/** Edit distance, for "did you mean" on misspelt keys. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
+
+function suggestion(given: string, known: readonly string[]): string {
+  const best = known.map((k) => [k, distance(given, k)] as const).sort((x, y) => x[1] - y[1])[0];
+  return best && best[1] <= Math.max(2, Math.floor(given.length / 3)) ? `; did you mean "${best[0]}"?` : `; known: ${known.join(', ')}`;
+}
+
+/** Keys of a JSON object, dotted below `limits`. */
+function fileKeys(value: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(value).flatMap(([k, v]) =>
+    prefix === '' && k === 'limits' && v && typeof v === 'object' && !Array.isArray(v)
+      ? fileKeys(v as Record<string, unknown>, 'limits.')
+      : [`${prefix}${k}`],
   );
 }
 
-function integer(name: string, value: string | number | undefined, fallback: number, min = 1, max = 65535): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new StartupError(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}.`);
+function fileValue(file: Record<string, unknown>, key: string): unknown {
+  return key.split('.').reduce<unknown>((v, part) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined), file);
+}
+
+/** Reads the file named by GONGZHI_CONFIG, or gongzhi.config.json in `cwd` when there is one. */
+function readFile(env: NodeJS.ProcessEnv, cwd: string): { path: string; values: Record<string, unknown> } {
+  const file = env.GONGZHI_CONFIG ? path.resolve(cwd, env.GONGZHI_CONFIG) : path.join(cwd, 'gongzhi.config.json');
+  if (!existsSync(file)) {
+    if (env.GONGZHI_CONFIG) throw new StartupError(`GONGZHI_CONFIG names ${file}, which does not exist.`);
+    return { path: file, values: {} };
   }
-  return n;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new StartupError(`${file} is not valid JSON: ${(err as Error).message}. Fix the file or remove it.`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new StartupError(`${file} must hold a JSON object of settings.`);
+  return { path: file, values: parsed as Record<string, unknown> };
 }
 
 /**
- * Reads the configuration: `gongzhi.config.json` in `cwd` (or the file named by
- * `GONGZHI_CONFIG`), then environment variables, which win.
+ * Validates the file and the environment against {@link SETTINGS}: every value of the right type
+ * and range, no unknown key in the file or GONGZHI_ variable in the environment. Returns the
+ * values by setting (environment over file) and every problem found.
+ */
+function validate(env: NodeJS.ProcessEnv, file: { path: string; values: Record<string, unknown> }) {
+  const problems: string[] = [];
+  const values = new Map<Setting, unknown>();
+  const fileName = path.basename(file.path);
+  const knownFileKeys = SETTINGS.flatMap((s) => (s.file ? [s.file] : []));
+  for (const key of fileKeys(file.values)) {
+    if (!knownFileKeys.includes(key)) problems.push(`${fileName}: "${key}" is not a setting${suggestion(key, knownFileKeys)}`);
+  }
+  const knownEnv = SETTINGS.flatMap((s) => (s.env ? [s.env] : []));
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('GONGZHI_') && !knownEnv.includes(name) && !OTHER_VARIABLES.includes(name))
+      problems.push(`${name} is not a setting${suggestion(name, knownEnv)}`);
+  }
+  for (const setting of SETTINGS) {
+    const raw = setting.env !== undefined && env[setting.env] !== undefined && env[setting.env] !== '' ? env[setting.env] : undefined;
+    const from: 'env' | 'file' = raw !== undefined ? 'env' : 'file';
+    const given = raw ?? (setting.file ? fileValue(file.values, setting.file) : undefined);
+    if (given === undefined) continue;
+    const parsed = schemaOf(setting.type, from).safeParse(given);
+    if (parsed.success) values.set(setting, parsed.data);
+    else {
+      const where = from === 'env' ? setting.env! : `${fileName}: "${setting.file!}"`;
+      const got = typeof given === 'string' && from === 'file' ? `the string ${JSON.stringify(given)}` : JSON.stringify(given);
+      problems.push(`${where} must be ${allowed(setting.type, from)}${setting.secret ? '' : `, got ${got}`}.`);
+    }
+  }
+  return { values, problems };
+}
+
+function valueOf<T>(values: Map<Setting, unknown>, env: string, fallback: T): T {
+  const setting = SETTINGS.find((s) => s.env === env)!;
+  return values.has(setting) ? (values.get(setting) as T) : fallback;
+}
+
+/**
+ * Reads the configuration: `gongzhi.config.json` in `cwd` (or the file named by `GONGZHI_CONFIG`),
+ * then environment variables, which win; both are validated against one schema ({@link SETTINGS}).
+ * Every problem is reported at once, before anything starts.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): GatewayConfig {
-  const file = env.GONGZHI_CONFIG ? path.resolve(cwd, env.GONGZHI_CONFIG) : path.join(cwd, 'gongzhi.config.json');
-  let fromFile: ConfigFile = {};
-  if (existsSync(file)) {
-    try {
-      fromFile = JSON.parse(readFileSync(file, 'utf8')) as ConfigFile;
-    } catch (err) {
-      throw new StartupError(`${file} is not valid JSON: ${(err as Error).message}. Fix the file or remove it.`);
-    }
-  } else if (env.GONGZHI_CONFIG) {
-    throw new StartupError(`GONGZHI_CONFIG names ${file}, which does not exist.`);
-  }
-  const baseDir = path.dirname(file);
-  const plugins: PluginSpec[] =
-    env.GONGZHI_PLUGINS !== undefined
-      ? env.GONGZHI_PLUGINS.split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-          .map((name) => ({ name }))
-      : (fromFile.plugins ?? DEFAULT_PLUGINS).map((p) => (typeof p === 'string' ? { name: p } : p));
-  const databaseUrl = env.DATABASE_URL || fromFile.databaseUrl || undefined;
-  if (databaseUrl) parseDatabaseUrl(databaseUrl);
+  const file = readFile(env, cwd);
+  const { values, problems } = validate(env, file);
+  const get = <T>(name: string, fallback: T) => valueOf(values, name, fallback);
   const production = env.NODE_ENV === 'production';
-  const jwtSecret = env.GONGZHI_JWT_SECRET || null;
-  const jwksUrl = env.GONGZHI_JWKS_URL || fromFile.jwksUrl || null;
-  if (jwtSecret && jwtSecret.length < 32) {
-    throw new StartupError('GONGZHI_JWT_SECRET must have at least 32 characters (e.g. the output of "openssl rand -base64 32").');
-  }
+  const jwtSecret = get<string | null>('GONGZHI_JWT_SECRET', null);
+  const jwksUrl = get<string | null>('GONGZHI_JWKS_URL', null);
+  const databaseUrl = get<string | undefined>('DATABASE_URL', undefined);
   if (production && !jwtSecret && !jwksUrl) {
-    throw new StartupError(
+    problems.push(
       'NODE_ENV is production but no GONGZHI_JWT_SECRET or GONGZHI_JWKS_URL is set: person tokens could not be verified. Set one of them.',
     );
   }
-  const limit = (name: keyof Limits, envName: string, fallback: number, max: number) =>
-    integer(envName, env[envName] ?? fromFile.limits?.[name], fallback, 1, max);
+  const devAdminKey = get<string | null>('GONGZHI_DEV_ADMIN_KEY', null);
+  if (devAdminKey && production) {
+    problems.push(
+      'GONGZHI_DEV_ADMIN_KEY is set but NODE_ENV is production: development keys are refused (and revoked) in production. Unset it and create a scoped key with "gongzhi api-key create".',
+    );
+  } else if (devAdminKey && !/^gz_[a-z0-9]{8}_[A-Za-z0-9_-]{32,}$/.test(devAdminKey)) {
+    problems.push(
+      'GONGZHI_DEV_ADMIN_KEY must have the form gz_<8 lowercase letters or digits>_<32 or more letters, digits, - or _>; leave it unset to get a fresh key at each start.',
+    );
+  }
+  if (problems.length === 1) throw new StartupError(problems[0]!);
+  if (problems.length > 1) throw new StartupError(`The configuration has ${problems.length} problems:\n  - ${problems.join('\n  - ')}`);
+  if (databaseUrl) parseDatabaseUrl(databaseUrl);
+  const baseDir = path.dirname(file.path);
+  const pluginList = get<(string | PluginSpec)[]>('GONGZHI_PLUGINS', DEFAULT_PLUGINS);
+  const limit = (name: string, fallback: number) => get(name, fallback);
   return {
     baseDir,
-    host: env.HOST ?? fromFile.host ?? '127.0.0.1',
-    port: integer('PORT', env.PORT ?? fromFile.port, 4000, 0),
+    host: get('HOST', '127.0.0.1'),
+    port: get('PORT', 4000),
     databaseUrl,
-    dataDir: path.resolve(baseDir, env.GONGZHI_DATA_DIR ?? fromFile.dataDir ?? '.data'),
-    embeddedPort: integer('GONGZHI_PG_PORT', env.GONGZHI_PG_PORT ?? fromFile.embeddedPort, 54329),
-    plugins,
+    dataDir: path.resolve(baseDir, get('GONGZHI_DATA_DIR', '.data')),
+    embeddedPort: get('GONGZHI_PG_PORT', 54329),
+    plugins: pluginList.map((p) => (typeof p === 'string' ? { name: p } : p)),
     production,
-    logLevel: env.LOG_LEVEL ?? 'info',
-    maxBodyBytes: integer('GONGZHI_MAX_BODY_BYTES', env.GONGZHI_MAX_BODY_BYTES ?? fromFile.maxBodyBytes, 1_000_000, 1_000, 100_000_000),
-    introspection: env.GONGZHI_INTROSPECTION !== undefined ? env.GONGZHI_INTROSPECTION === 'true' : (fromFile.introspection ?? !production),
-    devAdminKey: production ? null : env.GONGZHI_DEV_ADMIN_KEY || null,
-    auth: {
-      jwtSecret,
-      jwksUrl,
-      issuer: env.GONGZHI_JWT_ISSUER || fromFile.jwtIssuer || null,
-      audience: env.GONGZHI_JWT_AUDIENCE || fromFile.jwtAudience || null,
-    },
+    logLevel: get('LOG_LEVEL', 'info'),
+    maxBodyBytes: get('GONGZHI_MAX_BODY_BYTES', 1_000_000),
+    introspection: get('GONGZHI_INTROSPECTION', !production),
+    devAdminKey: production ? null : devAdminKey,
+    auth: { jwtSecret, jwksUrl, issuer: get('GONGZHI_JWT_ISSUER', null), audience: get('GONGZHI_JWT_AUDIENCE', null) },
     limits: {
-      maxDepth: limit('maxDepth', 'GONGZHI_MAX_DEPTH', 12, 100),
-      maxAliases: limit('maxAliases', 'GONGZHI_MAX_ALIASES', 15, 1000),
-      maxDirectives: limit('maxDirectives', 'GONGZHI_MAX_DIRECTIVES', 10, 1000),
-      maxTokens: limit('maxTokens', 'GONGZHI_MAX_TOKENS', 4000, 1_000_000),
-      maxCost: limit('maxCost', 'GONGZHI_MAX_COST', 20000, 10_000_000),
-      statementTimeoutMs: limit('statementTimeoutMs', 'GONGZHI_STATEMENT_TIMEOUT_MS', 10_000, 3_600_000),
-      ratePerMinute: limit('ratePerMinute', 'GONGZHI_RATE_LIMIT', 1200, 1_000_000),
+      maxDepth: limit('GONGZHI_MAX_DEPTH', 12),
+      maxAliases: limit('GONGZHI_MAX_ALIASES', 15),
+      maxDirectives: limit('GONGZHI_MAX_DIRECTIVES', 10),
+      maxTokens: limit('GONGZHI_MAX_TOKENS', 4000),
+      maxCost: limit('GONGZHI_MAX_COST', 20000),
+      statementTimeoutMs: limit('GONGZHI_STATEMENT_TIMEOUT_MS', 10_000),
+      ratePerMinute: limit('GONGZHI_RATE_LIMIT', 1200),
     },
-    boardTransport: boardTransport(env.GONGZHI_BOARD_TRANSPORT ?? fromFile.boardTransport),
-    wsAllowOperations: (env.GONGZHI_WS_ALLOW_OPERATIONS ?? String(fromFile.wsAllowOperations ?? false)) === 'true',
-    wsMaxSubscriptions: integer(
-      'GONGZHI_WS_MAX_SUBSCRIPTIONS',
-      env.GONGZHI_WS_MAX_SUBSCRIPTIONS ?? fromFile.wsMaxSubscriptions,
-      20,
-      1,
-      10_000,
-    ),
-    wsQueueLimit: integer('GONGZHI_WS_QUEUE_LIMIT', env.GONGZHI_WS_QUEUE_LIMIT ?? fromFile.wsQueueLimit, 200, 1, 1_000_000),
-    wsRecheckMs: integer('GONGZHI_WS_RECHECK_MS', env.GONGZHI_WS_RECHECK_MS ?? fromFile.wsRecheckMs, 30_000, 100, 86_400_000),
+    boardTransport: get('GONGZHI_BOARD_TRANSPORT', 'postgres'),
+    wsAllowOperations: get('GONGZHI_WS_ALLOW_OPERATIONS', false),
+    wsMaxSubscriptions: get('GONGZHI_WS_MAX_SUBSCRIPTIONS', 20),
+    wsQueueLimit: get('GONGZHI_WS_QUEUE_LIMIT', 200),
+    wsRecheckMs: get('GONGZHI_WS_RECHECK_MS', 30_000),
   };
 }

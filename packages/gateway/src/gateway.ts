@@ -75,15 +75,25 @@ export async function composePlatform(
 export const DEV_ADMIN_KEY_NAME = '演示管理员 demo admin (development only)';
 
 /**
- * Outside production, an admin key for trying the API (sees everywhere, may do everything):
- * the configured one (GONGZHI_DEV_ADMIN_KEY, shared by several processes), or a fresh one,
- * revoking earlier fresh ones so only the one printed last works.
+ * Development admin keys (they see everywhere and may do everything): outside production, the
+ * configured one (GONGZHI_DEV_ADMIN_KEY, shared by several processes) or a fresh one, every other
+ * development key revoked so only the one in use works; in production, every development key
+ * revoked, so none printed before still answers. Returns the key to print, or null.
  */
-async function issueDevAdminKey(platform: Platform, configured: string | null): Promise<string> {
+async function settleDevAdminKeys(platform: Platform, production: boolean, configured: string | null): Promise<string | null> {
   const em = platform.orm.em.fork();
   return em.transactional(async (tx) => {
+    const keep = configured && !production ? await findApiKey(tx, configured) : null;
+    await tx.execute(`UPDATE api_key SET revoked_at = now() WHERE name LIKE ? AND revoked_at IS NULL AND id IS DISTINCT FROM ?`, [
+      `${DEV_ADMIN_KEY_NAME}%`,
+      keep?.uuid ?? null,
+    ]);
+    if (production) return null;
     if (configured) {
-      if (!(await findApiKey(tx, configured))) {
+      // The same key revoked earlier (by a production start, say) comes back rather than clashing with its own row.
+      if (!keep)
+        await tx.execute(`DELETE FROM api_key WHERE prefix = ? AND name LIKE ?`, [configured.slice(0, 11), `${DEV_ADMIN_KEY_NAME}%`]);
+      if (!keep) {
         await registerApiKey(tx, configured, {
           name: `${DEV_ADMIN_KEY_NAME} (GONGZHI_DEV_ADMIN_KEY)`,
           placeIds: [],
@@ -92,7 +102,6 @@ async function issueDevAdminKey(platform: Platform, configured: string | null): 
       }
       return configured;
     }
-    await tx.getConnection().execute(`UPDATE api_key SET revoked_at = now() WHERE name = ? AND revoked_at IS NULL`, [DEV_ADMIN_KEY_NAME]);
     return (await createApiKey(tx, { name: DEV_ADMIN_KEY_NAME, placeIds: [], permissions: [ALL_PERMISSIONS] })).secret;
   });
 }
@@ -167,7 +176,7 @@ export async function startGateway(
         return pending.applied.length === 0;
       },
     });
-    const devAdminKey = config.production ? null : await issueDevAdminKey(ready, config.devAdminKey);
+    const devAdminKey = await settleDevAdminKeys(ready, config.production, config.devAdminKey);
     if (devAdminKey) {
       logger.warn(
         { key: devAdminKey },

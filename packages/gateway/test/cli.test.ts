@@ -59,7 +59,7 @@ test.each([
     { NODE_ENV: 'production' },
     /^gongzhi: NODE_ENV is production but no GONGZHI_JWT_SECRET or GONGZHI_JWKS_URL is set/,
   ],
-  ['a token secret too short to be safe', { GONGZHI_JWT_SECRET: 'short' }, /^gongzhi: GONGZHI_JWT_SECRET must have at least 32 characters/],
+  ['a token secret too short to be safe', { GONGZHI_JWT_SECRET: 'short' }, /^gongzhi: GONGZHI_JWT_SECRET must be text of at least 32 characters\.$/],
 ])('start with %s ends with one clear line and a non-zero exit', async (_what, env, message) => {
   const result = await runCli(['start'], { DATABASE_URL: db.url, ...env });
   expect(result.code).toBe(1);
@@ -189,3 +189,34 @@ test('request import: hotline orders through the same command as the mutation, i
     await fresh.drop();
   }
 }, 120_000);
+
+test('start refuses a configuration with wrong types, unknown keys and misspelt variables, listing every problem', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gongzhi-config-'));
+  try {
+    const file = path.join(dir, 'gongzhi.config.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ introspection: 'false', plugins: '@gongzhi/plugin-grid', introspecton: false, limits: { maxDepht: 5 } }),
+    );
+    const result = await runCli(['start'], { GONGZHI_CONFIG: file, GONGZHI_RATE_LIMTI: '5', DATABASE_URL: db.url });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'gongzhi: The configuration has 5 problems:',
+      '  - gongzhi.config.json: "introspecton" is not a setting; did you mean "introspection"?',
+      '  - gongzhi.config.json: "limits.maxDepht" is not a setting; did you mean "limits.maxDepth"?',
+      '  - GONGZHI_RATE_LIMTI is not a setting; did you mean "GONGZHI_RATE_LIMIT"?',
+      '  - gongzhi.config.json: "plugins" must be a list of package names or { "name": …, "options": {…} }, got the string "@gongzhi/plugin-grid".',
+      '  - gongzhi.config.json: "introspection" must be true or false (a JSON boolean, without quotes), got the string "false".',
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a malformed development key is refused before anything starts, naming the variable and not echoing it', async () => {
+  const result = await runCli(['start'], { GONGZHI_DEV_ADMIN_KEY: 'gz_short', DATABASE_URL: db.url });
+  expect(result.code).toBe(1);
+  expect(result.stderr.trim()).toBe(
+    'gongzhi: GONGZHI_DEV_ADMIN_KEY must have the form gz_<8 lowercase letters or digits>_<32 or more letters, digits, - or _>; leave it unset to get a fresh key at each start.',
+  );
+});

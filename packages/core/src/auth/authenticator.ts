@@ -24,8 +24,12 @@ export function createAuthenticator(em: () => EntityManager, tokens: TokenConfig
   // (and a WAL flush) every time, so `last_used_at` is kept to the minute.
   const touched = new Map<string, number>();
   return async (credential) => {
-    const raw = credential?.trim().replace(/^Bearer\s+/i, '');
-    if (!raw) return null;
+    const given = credential?.trim();
+    if (!given) return null;
+    if (/^bearer$/i.test(given)) {
+      throw userError('UNAUTHENTICATED', 'The credential is missing after "Bearer": send "Authorization: Bearer <API key or person token>".');
+    }
+    const raw = given.replace(/^Bearer\s+/i, '');
     if (isApiKeyFormat(raw)) {
       const fork = em();
       const key = await findApiKey(fork, raw);
