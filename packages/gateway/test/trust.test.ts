@@ -67,7 +67,7 @@ test('an empty bearer is told its credential is missing', async () => {
     });
     expect(res.status).toBe(401);
     const body = (await res.json()) as { errors: { message: string }[] };
-    expect(body.errors[0]!.message).toBe(
+    expect(body.errors[0].message).toBe(
       'The credential is missing after "Bearer": send "Authorization: Bearer <API key or person token>".',
     );
   } finally {
