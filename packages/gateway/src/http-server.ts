@@ -10,7 +10,8 @@ import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Limits } from './config.js';
-import { hideSuggestions, limitRules, RateLimiter, rateLimitedError } from './security.js';
+import { errorFormatter, inOperation, operationLogPlugin } from './operations.js';
+import { limitRules, RateLimiter, rateLimitedError } from './security.js';
 import { anonymousCaller, type ResolveCaller, type WebSocketOptions, webSocketServerOptions } from './websocket.js';
 
 export interface GatewayServerOptions {
@@ -23,13 +24,16 @@ export interface GatewayServerOptions {
   /** Who is calling, from HTTP headers or WebSocket connection params (default: anonymous). */
   resolveCaller?: ResolveCaller;
   /** WebSocket limits: subscriptions only unless allowed, a cap per connection, slow-consumer bounds. */
-  webSocket?: Partial<Omit<WebSocketOptions, 'resolveCaller' | 'validationRules' | 'maxTokens' | 'rateLimit'>>;
+  webSocket?: Partial<Omit<WebSocketOptions, 'resolveCaller' | 'validationRules' | 'maxTokens' | 'rateLimit' | 'formatError'>>;
   /** Abuse limits, the same on HTTP and WebSocket. */
   limits: Limits;
 }
 
 /** The WebSocket limits when nothing else is configured. */
-export const DEFAULT_WEBSOCKET_LIMITS: Omit<WebSocketOptions, 'resolveCaller' | 'validationRules' | 'maxTokens' | 'rateLimit'> = {
+export const DEFAULT_WEBSOCKET_LIMITS: Omit<
+  WebSocketOptions,
+  'resolveCaller' | 'validationRules' | 'maxTokens' | 'rateLimit' | 'formatError'
+> = {
   allowOperations: false,
   maxSubscriptionsPerConnection: 20,
   queueLimit: 200,
@@ -93,7 +97,8 @@ function rateKey(caller: Caller | null, address: string | undefined): string {
  */
 export async function startGatewayServer(platform: Platform, options: GatewayServerOptions): Promise<GatewayServer> {
   const resolveCaller = options.resolveCaller ?? anonymousCaller;
-  const rules = limitRules(options.limits);
+  const rules = limitRules(options.limits, options.introspection);
+  const format = errorFormatter(platform.logger, options.introspection);
   const rateLimiter = new RateLimiter(options.limits.ratePerMinute);
   const httpServer = createServer((req, res) => {
     void handle(req, res).catch((err) => {
@@ -154,9 +159,12 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     // Requests arrive only once the server listens, after Apollo below has started.
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: () => Promise.resolve(platform.createContext(caller)),
+    const response = await inOperation(req.headers['x-request-id'], async ({ requestId }) => {
+      res.setHeader('x-request-id', requestId);
+      return apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+        context: () => Promise.resolve(platform.createContext(caller)),
+      });
     });
     res.statusCode = response.status ?? 200;
     for (const [key, value] of response.headers) res.setHeader(key, value);
@@ -185,6 +193,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       validationRules: rules,
       maxTokens: options.limits.maxTokens,
       rateLimit: (caller, address) => rateLimiter.take(rateKey(caller, address)),
+      formatError: format,
     }),
     wsServer,
   );
@@ -196,8 +205,9 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     csrfPrevention: true,
     validationRules: rules,
     parseOptions: { maxTokens: options.limits.maxTokens },
-    formatError: options.introspection ? undefined : hideSuggestions,
+    formatError: format,
     plugins: [
+      operationLogPlugin(platform.logger),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
         serverWillStart() {

@@ -1,15 +1,37 @@
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
-import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { GraphQLError, type GraphQLFormattedError, type ValidationContext, type ValidationRule } from 'graphql';
+import { type ASTVisitor, GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext, type ValidationRule } from 'graphql';
 import type { Limits } from './config.js';
 
 /**
- * The validation rules that bound what one document may ask for (depth, aliases,
- * directives, cost); HTTP and WebSocket run the same list. Token count is bounded at parse.
+ * At most `max` aliases in one document, `__typename` included (a flood of aliased
+ * `__typename` costs the server as much as any other field to answer).
  */
-export function limitRules(limits: Limits): ValidationRule[] {
+function maxAliases(max: number): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => {
+    let count = 0;
+    return {
+      Field(node) {
+        if (node.alias && ++count === max + 1) {
+          context.reportError(
+            new GraphQLError(`Too many aliases: the limit is ${max} in one document.`, {
+              nodes: [node],
+              extensions: { code: 'TOO_MANY_ALIASES', max },
+            }),
+          );
+        }
+      },
+    };
+  };
+}
+
+/**
+ * The validation rules that bound what one document may ask for (depth, aliases,
+ * directives, cost) and, with introspection off, refuse `__schema` and `__type`; HTTP and
+ * WebSocket run the same list. Token count is bounded at parse.
+ */
+export function limitRules(limits: Limits, introspection: boolean): ValidationRule[] {
   // Report as validation errors (a 400 saying which limit) rather than throwing (a 500).
   const report = {
     exposeLimits: true,
@@ -18,9 +40,10 @@ export function limitRules(limits: Limits): ValidationRule[] {
   };
   return [
     maxDepthRule({ n: limits.maxDepth, ...report }),
-    maxAliasesRule({ n: limits.maxAliases, ...report }),
+    maxAliases(limits.maxAliases),
     maxDirectivesRule({ n: limits.maxDirectives, ...report }),
     costLimitRule({ maxCost: limits.maxCost, ...report }),
+    ...(introspection ? [] : [NoSchemaIntrospectionCustomRule]),
   ];
 }
 
@@ -58,9 +81,4 @@ export function rateLimitedError(retryAfter: number): GraphQLError {
   return new GraphQLError(`Too many operations: the limit is reached for this key. Retry in ${retryAfter} s.`, {
     extensions: { code: 'RATE_LIMITED', retryAfter },
   });
-}
-
-/** Strips "Did you mean …?" hints (they reveal the schema) when introspection is off. */
-export function hideSuggestions(error: GraphQLFormattedError): GraphQLFormattedError {
-  return /Did you mean/.test(error.message) ? { ...error, message: error.message.replace(/ ?Did you mean .*\?$/, '') } : error;
 }

@@ -15,9 +15,10 @@ import {
   validate,
   type ValidationRule,
 } from 'graphql';
-import type { ServerOptions } from 'graphql-ws';
+import type { ServerOptions, SubscribePayload } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
 import type { WebSocket } from 'ws';
+import { type errorFormatter, formatResult, inOperation, logOperation } from './operations.js';
 import { rateLimitedError } from './security.js';
 
 /** What a transport knows about who is calling: HTTP headers, or the socket's connection params. */
@@ -61,6 +62,8 @@ export interface WebSocketOptions {
   recheckMs: number;
   /** Takes one operation from the caller's allowance; returns the seconds to wait when none is left, else 0. */
   rateLimit: (caller: Caller | null, address: string | undefined) => number;
+  /** How errors leave the server (faults masked, suggestions hidden): the same function HTTP uses. */
+  formatError: ReturnType<typeof errorFormatter>;
 }
 
 interface Connection {
@@ -235,6 +238,64 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
     socket.close(SLOW_CONSUMER_CLOSE_CODE, `Slow consumer: ${why}. Reconnect and resume from the last sequence received.`.slice(0, 120));
   };
 
+  const admit = async (ctx: Ctx, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
+    const open = Object.keys(ctx.subscriptions).length; // includes this one
+    if (open > options.maxSubscriptionsPerConnection) {
+      return [
+        new GraphQLError(
+          `This connection already has ${options.maxSubscriptionsPerConnection} operations open, the most allowed. Complete one first, or open another connection.`,
+          { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', max: options.maxSubscriptionsPerConnection } },
+        ),
+      ];
+    }
+    // The credential is checked again at every start: a key revoked since connecting stops here.
+    const connection = connections.get(ctx)!;
+    try {
+      connection.caller = await options.resolveCaller({
+        transport: 'websocket',
+        headers: ctx.extra.request.headers,
+        connectionParams: ctx.connectionParams ?? {},
+      });
+    } catch (err) {
+      return [
+        err instanceof GraphQLError
+          ? err
+          : new GraphQLError('The credential is no longer valid.', { extensions: { code: 'UNAUTHENTICATED' } }),
+      ];
+    }
+    const retryAfter = options.rateLimit(connection.caller, ctx.extra.request.socket.remoteAddress);
+    if (retryAfter > 0) return [rateLimitedError(retryAfter)];
+    let document: DocumentNode;
+    try {
+      document = parse(payload.query, { maxTokens: options.maxTokens });
+    } catch (err) {
+      return [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
+    }
+    const errors = validate(platform.schema, document, [...specifiedRules, ...options.validationRules]);
+    if (errors.length > 0) return errors;
+    const operation = getOperationAST(document, payload.operationName);
+    if (!operation)
+      return [
+        new GraphQLError('Name the operation to run (operationName): the document has several, or none.', {
+          extensions: { code: 'BAD_REQUEST' },
+        }),
+      ];
+    if (operation.operation !== OperationTypeNode.SUBSCRIPTION && !options.allowOperations) {
+      return [
+        new GraphQLError(`Only subscriptions are served over WebSocket; send this ${operation.operation} over HTTP (POST /graphql).`, {
+          extensions: { code: 'OPERATION_NOT_ALLOWED' },
+        }),
+      ];
+    }
+    const args: ExecutionArgs = {
+      schema: platform.schema,
+      document,
+      operationName: payload.operationName,
+      variableValues: payload.variables,
+    };
+    return args;
+  };
+
   return {
     schema: platform.schema,
     async onConnect(ctx) {
@@ -244,6 +305,8 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
           headers: ctx.extra.request.headers,
           connectionParams: ctx.connectionParams ?? {},
         });
+        // A handshake costs like an operation: a flood of connections is held to the same limit.
+        if (options.rateLimit(caller, ctx.extra.request.socket.remoteAddress) > 0) return false;
         connections.set(ctx, { socket: ctx.extra.socket, caller, callerKey: caller ? `${caller.kind}:${caller.id}` : 'anonymous' });
         recheck.add(ctx);
         return true;
@@ -255,62 +318,21 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
     onClose(ctx) {
       recheck.remove(ctx);
     },
-    async onSubscribe(ctx, _id, payload) {
-      const open = Object.keys(ctx.subscriptions).length; // includes this one
-      if (open > options.maxSubscriptionsPerConnection) {
-        return [
-          new GraphQLError(
-            `This connection already has ${options.maxSubscriptionsPerConnection} operations open, the most allowed. Complete one first, or open another connection.`,
-            { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', max: options.maxSubscriptionsPerConnection } },
-          ),
-        ];
-      }
-      // The credential is checked again at every start: a key revoked since connecting stops here.
-      const connection = connections.get(ctx)!;
-      try {
-        connection.caller = await options.resolveCaller({
-          transport: 'websocket',
-          headers: ctx.extra.request.headers,
-          connectionParams: ctx.connectionParams ?? {},
-        });
-      } catch (err) {
-        return [
-          err instanceof GraphQLError
-            ? err
-            : new GraphQLError('The credential is no longer valid.', { extensions: { code: 'UNAUTHENTICATED' } }),
-        ];
-      }
-      const retryAfter = options.rateLimit(connection.caller, ctx.extra.request.socket.remoteAddress);
-      if (retryAfter > 0) return [rateLimitedError(retryAfter)];
-      let document: DocumentNode;
-      try {
-        document = parse(payload.query, { maxTokens: options.maxTokens });
-      } catch (err) {
-        return [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
-      }
-      const errors = validate(platform.schema, document, [...specifiedRules, ...options.validationRules]);
-      if (errors.length > 0) return errors;
-      const operation = getOperationAST(document, payload.operationName);
-      if (!operation)
-        return [
-          new GraphQLError('Name the operation to run (operationName): the document has several, or none.', {
-            extensions: { code: 'BAD_REQUEST' },
-          }),
-        ];
-      if (operation.operation !== OperationTypeNode.SUBSCRIPTION && !options.allowOperations) {
-        return [
-          new GraphQLError(`Only subscriptions are served over WebSocket; send this ${operation.operation} over HTTP (POST /graphql).`, {
-            extensions: { code: 'OPERATION_NOT_ALLOWED' },
-          }),
-        ];
-      }
-      const args: ExecutionArgs = {
-        schema: platform.schema,
-        document,
-        operationName: payload.operationName,
-        variableValues: payload.variables,
-      };
-      return args;
+    onNext(_ctx, _id, _payload, _args, result) {
+      return formatResult(result, options.formatError);
+    },
+    onError(_ctx, _id, _payload, errors) {
+      return errors.map((e) => options.formatError(e.toJSON(), e));
+    },
+    onSubscribe(ctx, _id, payload) {
+      return inOperation(undefined, async () => {
+        const startedAt = performance.now();
+        const admitted = await admit(ctx, payload);
+        const codes = Array.isArray(admitted) ? (admitted as readonly GraphQLError[]).map((e) => e.extensions.code ?? 'ERROR') : [];
+        const caller = connections.get(ctx)?.caller ?? null;
+        logOperation(platform.logger, { operation: payload.operationName ?? null, caller, transport: 'websocket', startedAt, codes });
+        return admitted;
+      });
     },
     context(ctx, id) {
       const connection = connections.get(ctx)!;
@@ -331,7 +353,9 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
       const groupKey = JSON.stringify([args.operationName ?? null, args.document.loc?.source.body ?? '', variables, connection.callerKey]);
       const run = (root: unknown) => () =>
         // A fresh context, so a fresh EntityManager, for every event.
-        Promise.resolve(execute({ ...args, rootValue: root, contextValue: platform.createContext(connection.caller) }));
+        Promise.resolve(execute({ ...args, rootValue: root, contextValue: platform.createContext(connection.caller) })).then((result) =>
+          formatResult(result, options.formatError),
+        );
       const outbox = new Outbox();
       let stopped = false;
       let unsent = 0; // messages handed to the socket and not yet written out

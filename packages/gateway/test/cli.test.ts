@@ -59,7 +59,11 @@ test.each([
     { NODE_ENV: 'production' },
     /^gongzhi: NODE_ENV is production but no GONGZHI_JWT_SECRET or GONGZHI_JWKS_URL is set/,
   ],
-  ['a token secret too short to be safe', { GONGZHI_JWT_SECRET: 'short' }, /^gongzhi: GONGZHI_JWT_SECRET must be text of at least 32 characters\.$/],
+  [
+    'a token secret too short to be safe',
+    { GONGZHI_JWT_SECRET: 'short' },
+    /^gongzhi: GONGZHI_JWT_SECRET must be text of at least 32 characters\.$/,
+  ],
 ])('start with %s ends with one clear line and a non-zero exit', async (_what, env, message) => {
   const result = await runCli(['start'], { DATABASE_URL: db.url, ...env });
   expect(result.code).toBe(1);

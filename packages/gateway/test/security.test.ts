@@ -39,7 +39,12 @@ const aliasFlood = `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: coreVersion
 
 test.each([
   ['a depth bomb', depthBomb, /depth limit of 6/i],
-  ['an alias flood', aliasFlood, /aliases limit of 5/i],
+  ['an alias flood', aliasFlood, /Too many aliases: the limit is 5/],
+  [
+    'an alias flood of __typename',
+    `{ ${Array.from({ length: 300 }, (_, i) => `t${i}: __typename`).join(' ')} }`,
+    /Too many aliases: the limit is 5/,
+  ],
   [
     'a fragment cycle',
     `{ places { ...A } } fragment A on Place { children { ...B } } fragment B on Place { parent { ...A } }`,

@@ -1,6 +1,10 @@
 import { createGatewayLogger, loadConfig, startGateway } from '@gongzhi/gateway';
 import { createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
-import { postGraphQL, testConfig } from './helpers.js';
+import { Writable } from 'node:stream';
+import { createClient } from 'graphql-ws';
+import { pino } from 'pino';
+import WebSocket from 'ws';
+import { postGraphQL, TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
 /**
  * Trust under faults, bad configuration and hostile input: each case through the real server
@@ -73,4 +77,112 @@ test('an empty bearer is told its credential is missing', async () => {
   } finally {
     await gateway.stop();
   }
+});
+
+describe('one set of rules on HTTP and WebSocket', () => {
+  /** A gateway whose log lines are kept, for the checks on what was logged. */
+  async function loggedGateway(env: Record<string, string>) {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    const gateway = await startGateway(testConfig({ DATABASE_URL: db.url, ...env }), pino({ level: 'info' }, sink), {
+      seedWhenEmpty: false,
+    });
+    return { gateway, lines };
+  }
+
+  const socket = (url: string, params: Record<string, unknown> = { authorization: `Bearer ${TEST_ADMIN_KEY}` }) =>
+    createClient({
+      url: `${url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      lazy: true,
+      retryAttempts: 0,
+      connectionParams: params,
+    });
+
+  const first = (client: ReturnType<typeof socket>, query: string) =>
+    new Promise<unknown>((resolve) => {
+      client.subscribe({ query }, { next: resolve, error: resolve, complete: () => resolve('completed') });
+    });
+
+  test('with introspection off, WebSocket hides suggestions and refuses __schema like HTTP', async () => {
+    const { gateway } = await loggedGateway({ GONGZHI_INTROSPECTION: 'false', GONGZHI_WS_ALLOW_OPERATIONS: 'true' });
+    const client = socket(gateway.server.url);
+    try {
+      const typo = (await first(client, '{ coreVersio }')) as { message: string }[];
+      expect(typo[0]!.message).toBe('Cannot query field "coreVersio" on type "Query".');
+      const schemaOverSocket = (await first(client, '{ __schema { types { name } } }')) as { message: string }[];
+      expect(schemaOverSocket[0]!.message).toMatch(/introspection/i);
+      const schemaOverHttp = await postGraphQL(gateway.server.url, '{ __schema { types { name } } }');
+      expect(schemaOverHttp.errors[0].message).toMatch(/introspection/i);
+    } finally {
+      await client.dispose();
+      await gateway.stop();
+    }
+  });
+
+  test('WebSocket handshakes count against the rate limit', async () => {
+    const { gateway } = await loggedGateway({ GONGZHI_RATE_LIMIT: '3' });
+    const clients = Array.from({ length: 5 }, () => socket(gateway.server.url));
+    try {
+      const outcomes = await Promise.all(
+        clients.map(
+          (client) =>
+            new Promise<string>((resolve) => {
+              client.on('connected', () => resolve('connected'));
+              client.on('closed', (event) => resolve(`closed ${(event as { code: number }).code}`));
+              client.subscribe(
+                { query: 'subscription { __typename }' },
+                { next: () => undefined, error: () => undefined, complete: () => undefined },
+              );
+            }),
+        ),
+      );
+      expect(outcomes.filter((o) => o === 'connected').length).toBeLessThanOrEqual(3);
+      expect(outcomes).toContain('closed 4403');
+    } finally {
+      await Promise.all(clients.map((c) => c.dispose()));
+      await gateway.stop();
+    }
+  });
+
+  test('an unexpected fault is masked to INTERNAL with the request id, logged with it, and every operation leaves one log line', async () => {
+    const { gateway, lines } = await loggedGateway({});
+    try {
+      const res = await fetch(`${gateway.server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_KEY}`, 'x-request-id': 'trust-test-0001' },
+        body: JSON.stringify({
+          query: 'query Find($t: String!) { requests(filter: { text: $t }) { edges { cursor } } }',
+          variables: { t: 'a\u0000b' },
+          operationName: 'Find',
+        }),
+      });
+      expect(res.headers.get('x-request-id')).toBe('trust-test-0001');
+      const body = (await res.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+      expect(body.errors[0]).toMatchObject({
+        message: 'Internal error (request trust-test-0001). The operators can find it in the log by this id.',
+        extensions: { code: 'INTERNAL', requestId: 'trust-test-0001' },
+      });
+      expect(JSON.stringify(body)).not.toMatch(/0x00|byte sequence|UTF8/i);
+      const fault = lines.find((l) => l.msg === 'unexpected error in an operation');
+      expect(fault).toMatchObject({ requestId: 'trust-test-0001', err: { stack: expect.stringMatching(/\S/) } });
+      expect(lines.filter((l) => l.msg === 'operation' && l.requestId === 'trust-test-0001')).toEqual([
+        expect.objectContaining({
+          operation: 'Find',
+          caller: 'api-key',
+          transport: 'http',
+          outcome: 'errors',
+          codes: ['INTERNAL'],
+          ms: expect.any(Number),
+        }),
+      ]);
+    } finally {
+      await gateway.stop();
+    }
+  });
 });

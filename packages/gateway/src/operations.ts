@@ -1,0 +1,115 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Caller, GongzhiContext, Logger } from '@gongzhi/core';
+import { type ExecutionResult, GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+/**
+ * What every operation carries on its way through the gateway, whatever the transport: its
+ * request id (sent back as `x-request-id`, named in masked errors and every log line).
+ */
+export interface OperationScope {
+  requestId: string;
+}
+
+const scope = new AsyncLocalStorage<OperationScope>();
+
+/** Runs `work` as one operation with a request id (the client's `x-request-id` when it is sane). */
+export function inOperation<T>(given: string | string[] | undefined, work: (operation: OperationScope) => T): T {
+  const requestId = typeof given === 'string' && /^[A-Za-z0-9._:-]{8,100}$/.test(given) ? given : randomUUID();
+  const operation = { requestId };
+  return scope.run(operation, () => work(operation));
+}
+
+/** The request id of the operation running now. */
+export function currentRequestId(): string {
+  return scope.getStore()?.requestId ?? 'none';
+}
+
+/** The error a resolver threw, under the GraphQLError graphql-js wrapped it in. */
+function thrown(error: unknown): unknown {
+  let inner = error;
+  while (inner instanceof GraphQLError && inner.originalError && inner.originalError !== inner) inner = inner.originalError;
+  return inner;
+}
+
+/**
+ * Whether an error was meant for the client: a GraphQLError thrown on purpose is (domain outcomes,
+ * credentials, limits, graphql-js validation); anything else thrown (a driver error, a TypeError)
+ * is a fault.
+ */
+function isIntended(error: unknown): boolean {
+  return thrown(error) instanceof GraphQLError;
+}
+
+/**
+ * How every error leaves the server, on HTTP and WebSocket alike: a fault is masked to
+ * `INTERNAL` with the request id (and logged with its stack), never its message; with
+ * introspection off, "Did you mean …?" hints (they reveal the schema) are removed.
+ */
+export function errorFormatter(logger: Logger, introspection: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    if (!isIntended(error)) {
+      const requestId = currentRequestId();
+      logger.error({ err: thrown(error), requestId, path: formatted.path }, 'unexpected error in an operation');
+      return {
+        message: `Internal error (request ${requestId}). The operators can find it in the log by this id.`,
+        path: formatted.path,
+        extensions: { code: 'INTERNAL', requestId },
+      };
+    }
+    if (introspection || !/Did you mean/.test(formatted.message)) return formatted;
+    return { ...formatted, message: formatted.message.replace(/ ?Did you mean .*\?$/, '') };
+  };
+}
+
+/** Applies the formatter to the errors of a result graphql-js produced (the WebSocket path). */
+export function formatResult(result: ExecutionResult, format: ReturnType<typeof errorFormatter>): ExecutionResult {
+  if (!result.errors?.length) return result;
+  const errors = result.errors.map((e) => {
+    const f = format(e.toJSON(), e);
+    return new GraphQLError(f.message, { path: f.path, extensions: f.extensions });
+  });
+  return { ...result, errors };
+}
+
+/** One log line per operation: request id, name, caller kind, transport, duration and outcome. */
+export function logOperation(
+  logger: Logger,
+  entry: { operation: string | null; caller: Caller | null; transport: 'http' | 'websocket'; startedAt: number; codes: readonly unknown[] },
+): void {
+  logger.info(
+    {
+      requestId: currentRequestId(),
+      operation: entry.operation ?? '(anonymous)',
+      caller: entry.caller?.kind ?? 'anonymous',
+      transport: entry.transport,
+      ms: Math.round(performance.now() - entry.startedAt),
+      outcome: entry.codes.length ? 'errors' : 'ok',
+      ...(entry.codes.length ? { codes: [...new Set(entry.codes)] } : {}),
+    },
+    'operation',
+  );
+}
+
+/** Apollo's side of the operation log (HTTP). */
+export function operationLogPlugin(logger: Logger): ApolloServerPlugin<GongzhiContext> {
+  return {
+    requestDidStart() {
+      const startedAt = performance.now();
+      return Promise.resolve({
+        willSendResponse({ contextValue, operationName, response }) {
+          const body = response.body.kind === 'single' ? response.body.singleResult : null;
+          const payloadCodes = Object.values((body?.data ?? {})).flatMap((v) =>
+            Array.isArray((v as { errors?: unknown } | null)?.errors)
+              ? (v as { errors: { code: unknown }[] }).errors.map((e) => e.code)
+              : [],
+          );
+          const codes = [...(body?.errors ?? []).map((e) => e.extensions?.code ?? 'ERROR'), ...payloadCodes];
+          logOperation(logger, { operation: operationName ?? null, caller: contextValue.caller, transport: 'http', startedAt, codes });
+          return Promise.resolve();
+        },
+      });
+    },
+  };
+}
