@@ -13,7 +13,7 @@ import { bankOptions } from '../options.js';
 const MAX_SERVICE_MINUTES = 24 * 60;
 
 /** Checks an amount of minutes a client asked to move. */
-export function assertAmount(minutes: number, field: string): void {
+function assertAmount(minutes: number, field: string): void {
   if (!Number.isSafeInteger(minutes) || minutes <= 0 || minutes > MAX_MINUTES) {
     throw new DomainError(
       'INVALID_AMOUNT',
