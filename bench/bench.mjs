@@ -34,7 +34,8 @@ const { loadConfig } = await import(path.join(root, 'packages/gateway/dist/confi
 const requireCore = createRequire(path.join(root, 'packages/core/package.json'));
 const { graphql } = await import(requireCore.resolve('graphql'));
 const { default: pg } = await import(requireCore.resolve('pg'));
-const ledger = await import(path.join(root, 'packages/plugin-moral-bank/dist/ledger.service.js'));
+const moralBankAccounts = await import(path.join(root, 'packages/plugin-moral-bank/dist/account/account.commands.js'));
+const ledger = await import(path.join(root, 'packages/plugin-moral-bank/dist/transaction/ledger.js'));
 
 const { values: opts } = parseArgs({
   options: {
@@ -311,10 +312,11 @@ async function prepare(databaseUrl, apiKey) {
     [holders.map((p) => p.id).join(','), community.id],
   );
   await em.transactional(async (tx) => {
-    const bank = await ledger.ensureAccount(tx, community.id, { kind: 'bank', name: `${community.name}道德银行` });
-    for (const p of holders) accountIds.push((await ledger.ensureAccount(tx, community.id, { kind: 'person', id: p.id, name: p.name })).id);
+    const bank = await moralBankAccounts.ensureAccount(tx, community.id, { kind: 'bank', name: `${community.name}道德银行` });
+    for (const p of holders)
+      accountIds.push((await moralBankAccounts.ensureAccount(tx, community.id, { kind: 'person', id: p.id, name: p.name })).id);
     const credit = 100_000;
-    await ledger.postTransaction(tx, {
+    await ledger.recordTransaction(tx, {
       communityId: community.id,
       kind: 'gift',
       legs: [{ accountId: bank.id, amount: -credit * holders.length }, ...accountIds.map((id) => ({ accountId: id, amount: credit }))],
@@ -567,9 +569,14 @@ try {
           accounts[(i * 104729 + 1) % accounts.length] === from
             ? accounts[(i + 1) % accounts.length]
             : accounts[(i * 104729 + 1) % accounts.length];
-        const r = await gql(gw.url, from.token, `mutation ($i: MoralBankTransferInput!) { transferMoralBankMinutes(input: $i) { id } }`, {
-          i: { fromAccountId: from.id, toAccountId: to.id, minutes: 1 + (i % 5), idempotencyKey: `bench-${i}-${randomUUID()}` },
-        });
+        const r = await gql(
+          gw.url,
+          from.token,
+          `mutation ($i: MoralBankTransferInput!) { transferMoralBankMinutes(input: $i) { transaction { id } errors { code } } }`,
+          {
+            i: { fromAccountId: from.id, toAccountId: to.id, minutes: 1 + (i % 5), idempotencyKey: `bench-${i}-${randomUUID()}` },
+          },
+        );
         return r;
       },
     }),

@@ -203,28 +203,39 @@ function canaryMutations(): [string, string, Record<string, unknown>][] {
     m('openRequestFromFinding', 'findingId: $id', '__typename', { id: canary.GridFinding }),
     m('claimGridRequest', 'requestId: $id', 'errors { code } request { id }', { id: canary.Request }),
     m('escalateGridRequest', 'requestId: $id, reason: "x"', 'errors { code } request { id }', { id: canary.Request }),
-    m('openMoralBankAccount', 'communityId: $id, holderKind: PERSON, holderId: $p', '__typename', { id: kc, p: ids['金丝雀居民'] }),
-    plain('setMoralBankRate', `mutation ($id: ID!) { setMoralBankRate(communityId: $id, rate: 3) }`, { id: kc }),
-    m('setMoralBankRankingOptIn', 'accountId: $id, optIn: false', '__typename', { id: canary.MoralBankAccount }),
+    m('openMoralBankAccount', 'communityId: $id, holderKind: PERSON, holderId: $p', '__typename errors { code } account { id }', {
+      id: kc,
+      p: ids['金丝雀居民'],
+    }),
+    plain(
+      'setMoralBankRate',
+      `mutation ($id: ID!) { setMoralBankRate(communityId: $id, rate: 3) { __typename errors { code } communityRate { rate } } }`,
+      { id: kc },
+    ),
+    m('setMoralBankRankingOptIn', 'accountId: $id, optIn: false', '__typename errors { code } account { id }', {
+      id: canary.MoralBankAccount,
+    }),
     plain(
       'transferMoralBankMinutes',
-      `mutation ($id: ID!) { transferMoralBankMinutes(input: { fromAccountId: $id, toAccountId: $id, minutes: 1, idempotencyKey: "matrix-canary-transfer" }) { __typename } }`,
+      `mutation ($id: ID!) { transferMoralBankMinutes(input: { fromAccountId: $id, toAccountId: $id, minutes: 1, idempotencyKey: "matrix-canary-transfer" }) { __typename errors { code } transaction { id } } }`,
       { id: canary.MoralBankAccount },
     ),
-    m('reverseMoralBankTransaction', 'transactionId: $id, reason: "x"', '__typename', { id: canary.MoralBankTransaction }),
+    m('reverseMoralBankTransaction', 'transactionId: $id, reason: "x"', '__typename errors { code } transaction { id }', {
+      id: canary.MoralBankTransaction,
+    }),
     plain(
       'bookMoralBankVenue',
-      `mutation ($id: ID!, $a: ID!, $s: DateTimeISO!, $e: DateTimeISO!) { bookMoralBankVenue(input: { venueId: $id, accountId: $a, startsAt: $s, endsAt: $e }) { __typename } }`,
+      `mutation ($id: ID!, $a: ID!, $s: DateTimeISO!, $e: DateTimeISO!) { bookMoralBankVenue(input: { venueId: $id, accountId: $a, startsAt: $s, endsAt: $e }) { __typename errors { code } booking { id } } }`,
       { id: ids['K-V'], a: canary.MoralBankAccount, s: slot.startsAt, e: slot.endsAt },
     ),
     plain(
       'configureMoralBankVenue',
-      `mutation ($id: ID!) { configureMoralBankVenue(input: { venueId: $id, openingHours: [], maxMinutes: 60 }) { __typename } }`,
+      `mutation ($id: ID!) { configureMoralBankVenue(input: { venueId: $id, openingHours: [], maxMinutes: 60 }) { __typename errors { code } policy { maxMinutes } } }`,
       { id: ids['K-V'] },
     ),
-    m('cancelMoralBankBooking', 'bookingId: $id', '__typename', { id: canary.MoralBankBooking }),
-    m('markMoralBankNoShow', 'bookingId: $id', '__typename', { id: canary.MoralBankBooking }),
-    m('allocateMoralBankPriorityRequests', 'venueId: $id', '__typename', { id: ids['K-V'] }),
+    m('cancelMoralBankBooking', 'bookingId: $id', '__typename errors { code } booking { id }', { id: canary.MoralBankBooking }),
+    m('markMoralBankNoShow', 'bookingId: $id', '__typename errors { code } booking { id }', { id: canary.MoralBankBooking }),
+    m('allocateMoralBankPriorityRequests', 'venueId: $id', '__typename errors { code } bookings { id }', { id: ids['K-V'] }),
   ];
 }
 

@@ -220,25 +220,36 @@ export async function createCanaryWorld(): Promise<CanaryWorld> {
   );
   canary.MoralBankAccount = account.id;
   canary.MoralBankTransaction = account.statement[0].transaction.id;
-  await as('金丝雀志愿者', `mutation ($a: ID!) { setMoralBankRankingOptIn(accountId: $a, optIn: true) { inRankings } }`, {
-    a: canary.MoralBankAccount,
-  });
+  await as(
+    '金丝雀志愿者',
+    `mutation ($a: ID!) { setMoralBankRankingOptIn(accountId: $a, optIn: true) { account { inRankings } errors { code message field } } }`,
+    {
+      a: canary.MoralBankAccount,
+    },
+  );
   const everyDay = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '00:00', closes: '23:59' }));
-  await sys(`mutation ($i: MoralBankVenuePolicyInput!) { configureMoralBankVenue(input: $i) { maxMinutes } }`, {
-    i: { venueId: ids['K-V'], timeZone: 'Asia/Shanghai', openingHours: everyDay, maxMinutes: 120 },
-  });
+  await sys(
+    `mutation ($i: MoralBankVenuePolicyInput!) { configureMoralBankVenue(input: $i) { policy { maxMinutes } errors { code message field } } }`,
+    {
+      i: { venueId: ids['K-V'], timeZone: 'Asia/Shanghai', openingHours: everyDay, maxMinutes: 120 },
+    },
+  );
   const slot = new Date(Date.UTC(tomorrow.getUTCFullYear(), tomorrow.getUTCMonth(), tomorrow.getUTCDate(), 2, 0));
   canary.MoralBankBooking = (
-    await as('金丝雀志愿者', `mutation ($i: MoralBankBookingInput!) { bookMoralBankVenue(input: $i) { id } }`, {
-      i: {
-        venueId: ids['K-V'],
-        accountId: canary.MoralBankAccount,
-        startsAt: slot.toISOString(),
-        endsAt: new Date(slot.getTime() + 3_600_000).toISOString(),
-        purpose: '金丝雀排练',
+    await as(
+      '金丝雀志愿者',
+      `mutation ($i: MoralBankBookingInput!) { bookMoralBankVenue(input: $i) { booking { id } errors { code message field } } }`,
+      {
+        i: {
+          venueId: ids['K-V'],
+          accountId: canary.MoralBankAccount,
+          startsAt: slot.toISOString(),
+          endsAt: new Date(slot.getTime() + 3_600_000).toISOString(),
+          purpose: '金丝雀排练',
+        },
       },
-    })
-  ).bookMoralBankVenue.id;
+    )
+  ).bookMoralBankVenue.booking.id;
 
   // --- Council: set up as the system; the canary social worker, a member, convenes, proposes and votes. ---
   canary.Council = (

@@ -1,27 +1,30 @@
-import { definePlugin, type EventBus, packageVersion, PersonRoleKind } from '@gongzhi/core';
-import { MoralBankPermission } from './moral-bank.permissions.js';
-import { moralBankPlaceRules } from './moral-bank.place-rules.js';
-import { AccountHolderKind, MoralBankAccount } from './account.entity.js';
+import { definePlugin, packageVersion, PersonRoleKind } from '@gongzhi/core';
+import { AccountHolderKind, MoralBankAccount } from './account/account.entity.js';
 import {
   MoralBankAccountResolver,
   MoralBankStatementLine,
   OrganizationMoralBankResolver,
   PersonMoralBankResolver,
   PlaceMoralBankResolver,
-} from './account.resolver.js';
-import { DEFAULT_OPTIONS, type MoralBankOptions } from './bank.service.js';
-import { subscribeEarnings } from './earning.handler.js';
-import { accounts } from './migrations/0001_accounts.js';
-import type { MoralBankService } from './moral-bank.service.js';
-import { MoralBankReportResolver } from './report.resolver.js';
-import { seedMoralBank } from './seed.js';
-import { MoralBankEntry, MoralBankTransaction, TransactionKind } from './transaction.entity.js';
-import { MoralBankEntryResolver, MoralBankTransactionResolver } from './transaction.resolver.js';
-import { BookingStatus, MoralBankBooking, MoralBankVenuePolicy } from './venue.entity.js';
-import { MoralBankBookingResolver, PlaceMoralBankVenueResolver } from './venue.resolver.js';
+} from './account/account.resolver.js';
+import { BookingStatus, MoralBankBooking } from './booking/booking.entity.js';
+import { MoralBankBookingResolver } from './booking/booking.resolver.js';
 import { DB_SCHEMA } from './db.js';
+import { accounts } from './migrations/0001_accounts.js';
+import { DEFAULT_OPTIONS, type MoralBankOptions, type MoralBankService, validateOptions } from './options.js';
+import { MoralBankPermission } from './permissions.js';
+import { moralBankPlaceRules } from './place-rules.js';
+import { MoralBankRateResolver } from './rate/rate.resolver.js';
+import { MoralBankReportResolver } from './report/report.resolver.js';
+import { seedMoralBank } from './seed.js';
+import { subscribeEarnings } from './transaction/earning.handler.js';
+import { MoralBankEntry, MoralBankTransaction, TransactionKind } from './transaction/transaction.entity.js';
+import { MoralBankEntryResolver, MoralBankTransactionResolver } from './transaction/transaction.resolver.js';
+import { MoralBankVenuePolicy } from './venue/venue.entity.js';
+import { MoralBankVenuePolicyResolver, PlaceMoralBankVenueResolver } from './venue/venue.resolver.js';
 
-export type * from './moral-bank.events.js';
+export type * from './transaction/transaction.events.js';
+export type * from './booking/booking.events.js';
 export type { MoralBankOptions, MoralBankService };
 export { MoralBankPermission };
 export {
@@ -44,6 +47,9 @@ export const plugin = definePlugin<MoralBankOptions>({
   version: packageVersion(import.meta.url),
   dbSchema: DB_SCHEMA,
   coreRange: '^0.2.0',
+  // Earnings follow the volunteer plugin's `volunteer.service-verified`, typed by its published
+  // contract (@gongzhi/plugin-volunteer/events); these are the versions whose contract it was written against.
+  dependsOn: { volunteer: '>=0.2.0 <0.4.0' },
   entities: [MoralBankAccount, MoralBankTransaction, MoralBankVenuePolicy, MoralBankBooking],
   placeRules: moralBankPlaceRules,
   permissions: {
@@ -52,45 +58,37 @@ export const plugin = definePlugin<MoralBankOptions>({
       roles: [PersonRoleKind.SOCIAL_WORKER],
     },
   },
+  // The ledger's and the bookings' rules live in the database (they hold under concurrency); what they mean to clients:
+  constraintErrors: {
+    booking_no_overlap: {
+      code: 'SLOT_TAKEN',
+      message: 'The venue is already booked for part of this time; choose another time.',
+      field: 'input.startsAt',
+    },
+    account_balance_floor: { code: 'INSUFFICIENT_BALANCE', message: 'Insufficient balance for this transaction.' },
+    ledger_transaction_reverses_uq: { code: 'CONFLICT', message: 'This transaction has already been reversed.', field: 'transactionId' },
+  },
   migrations: [accounts],
   resolvers: [
     MoralBankAccountResolver,
     PersonMoralBankResolver,
     OrganizationMoralBankResolver,
     PlaceMoralBankResolver,
+    MoralBankRateResolver,
     MoralBankTransactionResolver,
     MoralBankEntryResolver,
-    MoralBankBookingResolver,
+    MoralBankVenuePolicyResolver,
     PlaceMoralBankVenueResolver,
+    MoralBankBookingResolver,
     MoralBankReportResolver,
   ],
   orphanedTypes: [MoralBankStatementLine],
-  options: {
-    defaults: DEFAULT_OPTIONS,
-    validate: (o) => {
-      const problems: string[] = [];
-      if (!Number.isInteger(o.defaultRate) || o.defaultRate < 1 || o.defaultRate > 100)
-        problems.push('defaultRate must be a whole number from 1 to 100 (5 means "5 for 1")');
-      try {
-        new Intl.DateTimeFormat('en-US', { timeZone: o.timeZone });
-      } catch {
-        problems.push(`timeZone must be an IANA time zone such as "Asia/Shanghai", got "${o.timeZone}"`);
-      }
-      return problems;
-    },
-  },
+  options: { defaults: DEFAULT_OPTIONS, validate: validateOptions },
   services: (ctx): MoralBankService => ({ options: ctx.options }),
-  bootstrap: (ctx) => {
-    subscriptions.set(ctx.events, subscribeEarnings(ctx.events, ctx.options, ctx.logger, ctx.now));
-  },
-  destroy: (ctx) => {
-    subscriptions.get(ctx.events)?.();
-    subscriptions.delete(ctx.events);
-  },
+  // Subscribed at register, where the host checks that listeners depend on the emitter; the
+  // subscription lives as long as the platform's event bus.
+  register: (ctx) => subscribeEarnings(ctx.events, ctx.logger),
   seed: (ctx) => seedMoralBank(ctx.em(), ctx.now, ctx.options),
 });
-
-/** The earnings subscription of each running platform (several may share a process, as in tests). */
-const subscriptions = new WeakMap<EventBus, () => void>();
 
 export default plugin;

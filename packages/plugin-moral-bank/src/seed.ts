@@ -1,9 +1,9 @@
-import { Organization, OrganizationKind, OrganizationMember, Person, Place } from '@gongzhi/core';
-import type { EntityManager } from './entity-manager.js';
-import { AccountHolderKind } from './account.entity.js';
-import type { MoralBankOptions } from './bank.service.js';
-import { bankAccountId, ensureAccount, postTransaction, sql } from './ledger.service.js';
-import { TransactionKind } from './transaction.entity.js';
+import { Organization, OrganizationKind, OrganizationMember, Person, Place, type UnitOfWork } from '@gongzhi/core';
+import { bankAccountId, ensureAccount } from './account/account.commands.js';
+import { AccountHolderKind } from './account/account.entity.js';
+import type { MoralBankOptions } from './options.js';
+import { recordTransaction } from './transaction/ledger.js';
+import { TransactionKind } from './transaction/transaction.entity.js';
 import { t } from './db.js';
 
 /** Fixed id of the demo opera club (a volunteer team of the volunteer plugin, referred to by id only). */
@@ -17,10 +17,10 @@ const source = (n: number) => `6a0c8d1e-5eed-4000-8000-${String(n).padStart(12, 
  * group customer (集团客户) depositing hours for staff, two residents with earned hours, and a
  * booking. Seeding twice adds nothing (the community's issuance account marks it done).
  */
-export async function seedMoralBank(em: EntityManager, now: () => Date, options: MoralBankOptions): Promise<void> {
+export async function seedMoralBank(em: UnitOfWork['em'], now: () => Date, options: MoralBankOptions): Promise<void> {
   const community = await em.findOne(Place, { code: 'DEMO-XCQ' });
   if (!community) return;
-  const [done] = await sql(em, `SELECT 1 FROM ${t('account')} WHERE community_id = ? AND holder_kind = 'bank'`, [community.uuid]);
+  const [done] = await em.execute(`SELECT 1 FROM ${t('account')} WHERE community_id = ? AND holder_kind = 'bank'`, [community.uuid]);
   if (done) return;
   const hall = await em.findOneOrFail(Place, { code: 'DEMO-XCQ-HALL' });
   const calligraphy = await em.findOneOrFail(Place, { code: 'DEMO-XCQ-CALLI' });
@@ -35,14 +35,13 @@ export async function seedMoralBank(em: EntityManager, now: () => Date, options:
 
   const at = now();
   const daysAgo = (d: number) => new Date(at.getTime() - d * 86_400_000);
-  await sql(em, `INSERT INTO ${t('community_settings')} (community_id, rate) VALUES (?, 5) ON CONFLICT DO NOTHING`, [community.uuid]);
+  await em.execute(`INSERT INTO ${t('community_settings')} (community_id, rate) VALUES (?, 5) ON CONFLICT DO NOTHING`, [community.uuid]);
   const daily = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '08:00', closes: '21:00' }));
   for (const [venue, max, windows] of [
     [hall, 120, [{ weekday: 6, starts: '09:00', ends: '12:00', minPoints: 120, maxMinutes: 180 }]],
     [calligraphy, 90, []],
   ] as const) {
-    await sql(
-      em,
+    await em.execute(
       `INSERT INTO ${t('venue_policy')} (venue_id, community_id, time_zone, opening_hours, max_minutes, refund_cutoff_minutes, no_show_forfeit_percent, priority_windows)
        VALUES (?, ?, ?, ?::jsonb, ?, 1440, 50, ?::jsonb) ON CONFLICT DO NOTHING`,
       [venue.uuid, community.uuid, options.timeZone, JSON.stringify(daily), max, JSON.stringify(windows)],
@@ -57,10 +56,10 @@ export async function seedMoralBank(em: EntityManager, now: () => Date, options:
   const sunAcct = await open({ kind: AccountHolderKind.PERSON, id: sun.uuid, name: sun.name });
   const club = await open({ kind: AccountHolderKind.TEAM, id: DEMO_OPERA_CLUB_TEAM_ID, name: '新城京剧票友队', keeperId: ma.uuid });
   const firm = await open({ kind: AccountHolderKind.ORGANIZATION, id: company.uuid, name: company.name });
-  await sql(em, `UPDATE ${t('account')} SET in_rankings = true WHERE id IN (?, ?, ?)`, [liuAcct, maAcct, club]);
+  await em.execute(`UPDATE ${t('account')} SET in_rankings = true WHERE id IN (?, ?, ?)`, [liuAcct, maAcct, club]);
 
   const earn = async (n: number, account: string, minutes: number, memo: string, when: Date, teamId: string | null = null) =>
-    postTransaction(em, {
+    recordTransaction(em, {
       communityId: community.uuid,
       kind: TransactionKind.EARN,
       legs: [
@@ -84,7 +83,7 @@ export async function seedMoralBank(em: EntityManager, now: () => Date, options:
     when: Date,
     key: string,
   ) =>
-    postTransaction(em, {
+    recordTransaction(em, {
       communityId: community.uuid,
       kind,
       legs: [
@@ -113,13 +112,12 @@ export async function seedMoralBank(em: EntityManager, now: () => Date, options:
   const startsAt = new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), 6, 0));
   const endsAt = new Date(startsAt.getTime() + 120 * 60_000);
   const bookingId = '6a0c8d1e-b00c-4000-8000-000000000001';
-  await sql(
-    em,
+  await em.execute(
     `INSERT INTO ${t('booking')} (id, venue_id, account_id, starts_at, ends_at, minutes, status, in_priority_window, priority_points, purpose, booked_by_id, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, 120, 'confirmed', false, 0, '京剧票友队排练', ?, ?, ?)`,
     [bookingId, hall.uuid, club, startsAt, endsAt, ma.uuid, at, at],
   );
-  const debit = await postTransaction(em, {
+  const debit = await recordTransaction(em, {
     communityId: community.uuid,
     kind: TransactionKind.BOOKING,
     legs: [
@@ -131,5 +129,5 @@ export async function seedMoralBank(em: EntityManager, now: () => Date, options:
     memo: '排练厅 京剧票友队排练',
     occurredAt: at,
   });
-  await sql(em, `UPDATE ${t('booking')} SET debit_transaction_id = ? WHERE id = ?`, [debit.transactionId, bookingId]);
+  await em.execute(`UPDATE ${t('booking')} SET debit_transaction_id = ? WHERE id = ?`, [debit.transactionId, bookingId]);
 }

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type Caller,
+  createApiKey,
+  createAuthenticator,
   type Logger,
   Organization,
   OrganizationKind,
@@ -11,10 +14,27 @@ import {
   PlaceType,
   VenueKind,
 } from '@gongzhi/core';
-import { createTestApp, createTestClock, type TestApp, type TestClock } from '@gongzhi/core/testing';
-import plugin from '../src/index.js';
+import { createTestApp, createTestClock, problemOf, type TestApp, type TestClock } from '@gongzhi/core/testing';
+import volunteer, { VolunteerTeam } from '../../plugin-volunteer/src/index.js';
+import moralBank from '../src/index.js';
 
-/** A small district for moral-bank tests: one community with two venues, people, a company. */
+/** The plugins a moral bank runs with: it depends on the volunteer plugin, whose verified service it credits. */
+export const plugins = [volunteer, moralBank];
+
+/** Rows of a second district nobody of the first may see (金丝雀, canaries): naming one must answer like a made-up id. */
+export interface Canary {
+  community: Place;
+  venue: Place;
+  person: Person;
+  organization: Organization;
+  team: VolunteerTeam;
+}
+
+/**
+ * A small district for moral-bank tests: one community with two venues, people, a company, a
+ * volunteer team; a neighbouring community of the same district with a resident, a team and a
+ * company of its own; a company registered at the subdistrict; and a canary district.
+ */
 export interface World {
   app: TestApp;
   clock: TestClock;
@@ -26,6 +46,19 @@ export interface World {
   people: Person[];
   company: Organization;
   staff: Person;
+  /** A volunteer team based in the community. */
+  team: VolunteerTeam;
+  /** A resident of the neighbouring community, its team and its company: visible to district staff, outside the community. */
+  neighbour: Person;
+  otherTeam: VolunteerTeam;
+  otherCompany: Organization;
+  /** A government office registered at the subdistrict: above the community, on its line of places. */
+  subdistrictOffice: Organization;
+  /** A social worker of the whole first district (sees both communities, manages their banks). */
+  districtWorker: Person;
+  /** An API key with every permission, scoped to the first district. */
+  districtKey: Caller;
+  canary: Canary;
 }
 
 /** Warnings and errors logged by the platform (failed after-commit handlers land here). */
@@ -53,13 +86,16 @@ export function recordingLogger(records: LogRecord[]): Logger {
 export async function createWorld(peopleCount = 6): Promise<World> {
   const clock = createTestClock('2026-06-01T09:00:00+08:00'); // a Monday
   const logs: LogRecord[] = [];
-  const app = await createTestApp({ plugins: [plugin], clock: clock.now, logger: recordingLogger(logs) });
+  const app = await createTestApp({ plugins, clock: clock.now, logger: recordingLogger(logs) });
   const em = app.platform.orm.em.fork();
   const place = (type: PlaceType, code: string, name: string, parent: Place | null, extra: Partial<Place> = {}) => {
     const p = em.create(Place, { type, code, name, parent, path: '', depth: parent ? parent.depth + 1 : 0, ...extra });
     p.path = `${parent?.path ?? '/'}${p.uuid}/`;
     return p;
   };
+  const role = (person: Person, at: Place, kind: PersonRoleKind) =>
+    em.create(PersonRole, { person, place: at, role: kind, startsOn: '2020-01-01' });
+  const team = (name: string, home: Place) => em.create(VolunteerTeam, { name, homePlace: home, homePlacePath: home.path });
   const district = place(PlaceType.DISTRICT, 'FT', '丰台区', null);
   const sub = place(PlaceType.SUBDISTRICT, 'FZ', '方庄街道', district);
   const community = place(PlaceType.COMMUNITY, 'XCQ', '新城区社区', sub);
@@ -74,10 +110,53 @@ export async function createWorld(peopleCount = 6): Promise<World> {
   const company = em.create(Organization, { name: '方庄信达科技有限公司', kind: OrganizationKind.COMPANY, place: community });
   em.create(OrganizationMember, { organization: company, person: staff, role: '行政经理', joinedOn: '2021-03-01' });
   // Roles let them see the community's bank and venues; 孙经理 also helps run it (moral-bank.manage).
-  for (const person of people) em.create(PersonRole, { person, place: community, role: PersonRoleKind.VOLUNTEER, startsOn: '2020-01-01' });
-  em.create(PersonRole, { person: staff, place: community, role: PersonRoleKind.SOCIAL_WORKER, startsOn: '2020-01-01' });
+  for (const person of people) role(person, community, PersonRoleKind.VOLUNTEER);
+  role(staff, community, PersonRoleKind.SOCIAL_WORKER);
+  const neighbour = em.create(Person, { name: '成仪路居民' });
+  role(neighbour, otherCommunity, PersonRoleKind.VOLUNTEER);
+  const districtWorker = em.create(Person, { name: '区社工' });
+  role(districtWorker, district, PersonRoleKind.SOCIAL_WORKER);
+
+  const canaryCommunity = place(
+    PlaceType.COMMUNITY,
+    'K-C',
+    '金丝雀社区',
+    place(PlaceType.SUBDISTRICT, 'K-S', '金丝雀街道', place(PlaceType.DISTRICT, 'K-D', '金丝雀区', null)),
+  );
+  const canaryPerson = em.create(Person, { name: '金丝雀居民' });
+  role(canaryPerson, canaryCommunity, PersonRoleKind.VOLUNTEER);
+  const canary: Canary = {
+    community: canaryCommunity,
+    venue: place(PlaceType.VENUE, 'K-V', '金丝雀活动室', canaryCommunity, { venueKind: VenueKind.ACTIVITY_ROOM, capacity: 10 }),
+    person: canaryPerson,
+    organization: em.create(Organization, { name: '金丝雀公司', kind: OrganizationKind.COMPANY, place: canaryCommunity }),
+    team: team('金丝雀志愿队', canaryCommunity),
+  };
+  const world = {
+    app,
+    clock,
+    logs,
+    community,
+    otherCommunity,
+    hall,
+    chess,
+    people,
+    company,
+    staff,
+    team: team('新城京剧票友队', community),
+    neighbour,
+    otherTeam: team('成仪路志愿队', otherCommunity),
+    otherCompany: em.create(Organization, { name: '成仪路物业公司', kind: OrganizationKind.PROPERTY_COMPANY, place: otherCommunity }),
+    subdistrictOffice: em.create(Organization, { name: '方庄街道办事处', kind: OrganizationKind.GOVERNMENT_OFFICE, place: sub }),
+    districtWorker,
+    canary,
+  };
   await em.flush();
-  return { app, clock, logs, community, otherCommunity, hall, chess, people, company, staff };
+  const { secret } = await em
+    .fork()
+    .transactional((tx) => createApiKey(tx as never, { name: '丰台区应用', placeIds: [district.uuid], permissions: ['*'] }));
+  const districtKey = (await createAuthenticator(() => app.platform.orm.em.fork(), {})(`Bearer ${secret}`))!;
+  return { ...world, districtKey };
 }
 
 export const as = (person: Person) => ({ caller: { id: person.uuid, kind: 'person' as const } });
@@ -103,7 +182,35 @@ export async function verifyService(
   return entryId;
 }
 
+/** What a payload's errors select. */
+export const ERRORS = 'errors { code message field }';
+
+/**
+ * Runs a mutation and returns its payload; fails the test on a top-level error or a payload
+ * error, naming it (for set-up steps that must work).
+ */
+export async function mutate(w: World, query: string, variables: Record<string, unknown>, options?: { caller?: Caller | null }) {
+  const result = await w.app.execute(query, variables, options);
+  const problem = problemOf(result);
+  if (problem) throw new Error(`${query.slice(0, 80)}: ${problem.code} ${problem.message}`);
+  return Object.values(result.data!)[0] as Record<string, any>;
+}
+
 const ACCOUNT = 'id name balance holderKind holderId';
+
+export function openAccountAs(
+  w: World,
+  caller: Person | Caller | null,
+  holderKind: 'PERSON' | 'ORGANIZATION' | 'TEAM' | 'BANK',
+  holderId: string,
+  extra: { name?: string; communityId?: string } = {},
+) {
+  return w.app.execute(
+    `mutation($c: ID!, $k: MoralBankHolderKind!, $h: ID!, $n: String) { openMoralBankAccount(communityId: $c, holderKind: $k, holderId: $h, name: $n) { account { ${ACCOUNT} } ${ERRORS} } }`,
+    { c: extra.communityId ?? w.community.id, k: holderKind, h: holderId, n: extra.name ?? null },
+    { caller: caller === null ? null : caller instanceof Person ? as(caller).caller : caller },
+  );
+}
 
 export async function openAccount(
   w: World,
@@ -111,13 +218,11 @@ export async function openAccount(
   holderId: string,
   caller: Person,
   name?: string,
-) {
-  const data = await w.app.run(
-    `mutation($c: ID!, $k: MoralBankHolderKind!, $h: ID!, $n: String) { openMoralBankAccount(communityId: $c, holderKind: $k, holderId: $h, name: $n) { ${ACCOUNT} } }`,
-    { c: w.community.id, k: holderKind, h: holderId, n: name ?? null },
-    as(caller),
-  );
-  return data.openMoralBankAccount as { id: string; name: string; balance: number };
+): Promise<{ id: string; name: string; balance: number; holderKind: string; holderId: string }> {
+  const result = await openAccountAs(w, caller, holderKind, holderId, { name });
+  const problem = problemOf(result);
+  if (problem) throw new Error(`openMoralBankAccount: ${problem.code} ${problem.message}`);
+  return result.data!.openMoralBankAccount.account;
 }
 
 /** The person's account in the test community, or null. */
@@ -130,7 +235,7 @@ export async function accountOf(w: World, person: Person): Promise<{ id: string;
 
 export function transfer(w: World, caller: Person, input: Record<string, unknown>) {
   return w.app.execute(
-    `mutation($input: MoralBankTransferInput!) { transferMoralBankMinutes(input: $input) { id kind minutes idempotencyKey entries { amount account { id } } } }`,
+    `mutation($input: MoralBankTransferInput!) { transferMoralBankMinutes(input: $input) { transaction { id kind minutes idempotencyKey entries { amount account { id } } } ${ERRORS} } }`,
     { input },
     as(caller),
   );
@@ -144,15 +249,16 @@ export async function ledger(w: World) {
 }
 
 /** Counts rows straight from the database, to prove that a refused operation wrote nothing. */
-export async function countRows(w: World): Promise<{ transactions: number; entries: number; bookings: number }> {
+export async function countRows(w: World): Promise<{ accounts: number; transactions: number; entries: number; bookings: number }> {
   const em = w.app.platform.orm.em.fork();
   const [row] = await em.execute(
-    `SELECT (SELECT count(*) FROM moral_bank.ledger_transaction)::int AS transactions, (SELECT count(*) FROM moral_bank.entry)::int AS entries,
-       (SELECT count(*) FROM moral_bank.booking)::int AS bookings`,
+    `SELECT (SELECT count(*) FROM moral_bank.account)::int AS accounts, (SELECT count(*) FROM moral_bank.ledger_transaction)::int AS transactions,
+       (SELECT count(*) FROM moral_bank.entry)::int AS entries, (SELECT count(*) FROM moral_bank.booking)::int AS bookings`,
   );
   return row as never;
 }
 
-export function code(result: { errors?: readonly { extensions?: Record<string, unknown> }[] }): unknown {
-  return result.errors?.[0]?.extensions?.code;
+/** The code of the first problem of an answer (a payload error or a top-level error), if any. */
+export function code(result: Parameters<typeof problemOf>[0]): string | undefined {
+  return problemOf(result)?.code;
 }

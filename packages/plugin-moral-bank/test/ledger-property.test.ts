@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { accountOf, as, code, createWorld, ledger, verifyService, type World } from './fixture.js';
+import { problemOf } from '@gongzhi/core/testing';
+import { accountOf, as, code, createWorld, ERRORS, ledger, mutate, verifyService, type World } from './fixture.js';
 
 /**
  * Random sequences of earn, transfer, book and cancel against the real API, checked after
@@ -14,15 +15,19 @@ beforeAll(async () => {
     await verifyService(w, person, 10);
     accountIds.push((await accountOf(w, person))!.id);
   }
-  await w.app.run(`mutation($input: MoralBankVenuePolicyInput!) { configureMoralBankVenue(input: $input) { maxMinutes } }`, {
-    input: {
-      venueId: w.chess.id,
-      openingHours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '08:00', closes: '21:00' })),
-      maxMinutes: 120,
-      refundCutoffMinutes: 1440,
-      noShowForfeitPercent: 100,
+  await mutate(
+    w,
+    `mutation($input: MoralBankVenuePolicyInput!) { configureMoralBankVenue(input: $input) { policy { maxMinutes } ${ERRORS} } }`,
+    {
+      input: {
+        venueId: w.chess.id,
+        openingHours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '08:00', closes: '21:00' })),
+        maxMinutes: 120,
+        refundCutoffMinutes: 1440,
+        noShowForfeitPercent: 100,
+      },
     },
-  });
+  );
 });
 afterAll(() => w?.app.close());
 
@@ -72,7 +77,7 @@ test('random earn / transfer / book / cancel sequences keep the ledger balanced 
           model[c.who] += c.minutes * 5;
         } else if (c.op === 'transfer') {
           const result = await w.app.execute(
-            'mutation($input: MoralBankTransferInput!) { transferMoralBankMinutes(input: $input) { minutes } }',
+            `mutation($input: MoralBankTransferInput!) { transferMoralBankMinutes(input: $input) { transaction { minutes } ${ERRORS} } }`,
             {
               input: {
                 fromAccountId: accountIds[c.from],
@@ -93,7 +98,7 @@ test('random earn / transfer / book / cancel sequences keep the ledger balanced 
           const from = monday.getTime() + (c.day + 1) * 86_400_000 + (c.hour - 9) * 3600_000;
           const to = from + c.length * 60_000;
           const result = await w.app.execute(
-            'mutation($input: MoralBankBookingInput!) { bookMoralBankVenue(input: $input) { id } }',
+            `mutation($input: MoralBankBookingInput!) { bookMoralBankVenue(input: $input) { booking { id } ${ERRORS} } }`,
             {
               input: {
                 venueId: w.chess.id,
@@ -109,18 +114,18 @@ test('random earn / transfer / book / cancel sequences keep the ledger balanced 
           expect(code(result)).toBe(expected);
           if (!expected) {
             model[c.who] -= c.length;
-            bookings.push({ id: result.data!.bookMoralBankVenue.id, who: c.who, from, to, minutes: c.length, active: true });
+            bookings.push({ id: result.data!.bookMoralBankVenue.booking.id, who: c.who, from, to, minutes: c.length, active: true });
           }
         } else {
           const active = bookings.filter((b) => b.active);
           if (active.length === 0) continue;
           const b = active[c.pick % active.length];
           const result = await w.app.execute(
-            'mutation($id: ID!) { cancelMoralBankBooking(bookingId: $id) { status } }',
+            `mutation($id: ID!) { cancelMoralBankBooking(bookingId: $id) { booking { status } ${ERRORS} } }`,
             { id: b.id },
             as(w.people[b.who]),
           );
-          expect(result.errors).toBeUndefined();
+          expect(problemOf(result)).toBeUndefined();
           b.active = false;
           if (b.from - w.clock.now().getTime() >= 1440 * 60_000) model[b.who] += b.minutes;
         }

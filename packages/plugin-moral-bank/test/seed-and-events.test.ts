@@ -1,11 +1,10 @@
 import type { GongzhiEvent } from '@gongzhi/core';
 import { createTestApp, createTestClock } from '@gongzhi/core/testing';
-import plugin from '../src/index.js';
-import { as, createWorld, openAccount, verifyService } from './fixture.js';
+import { as, createWorld, ERRORS, mutate, openAccount, plugins, verifyService } from './fixture.js';
 
 test('the demo seed opens 新城区社区’s bank in Chinese, balanced, and seeding twice adds nothing', async () => {
   const clock = createTestClock('2026-06-01T09:00:00+08:00');
-  const app = await createTestApp({ plugins: [plugin], seed: true, clock: clock.now });
+  const app = await createTestApp({ plugins, seed: true, clock: clock.now });
   try {
     const counts = async () =>
       (
@@ -52,18 +51,24 @@ test('every ledger change and booking change is an event with a small payload, a
     const to = await openAccount(w, 'PERSON', zhang.id, zhang);
     const from = (await w.app.run('query($id: ID!) { person(id: $id) { moralBankAccounts { id } } }', { id: liu.id })).person
       .moralBankAccounts[0];
-    await w.app.run(
-      'mutation($i: MoralBankTransferInput!) { transferMoralBankMinutes(input: $i) { id } }',
+    await mutate(
+      w,
+      `mutation($i: MoralBankTransferInput!) { transferMoralBankMinutes(input: $i) { transaction { id } ${ERRORS} } }`,
       {
         i: { fromAccountId: from.id, toAccountId: to.id, minutes: 15, idempotencyKey: 'event-test-0001' },
       },
       as(liu),
     );
-    await w.app.run(`mutation($input: MoralBankVenuePolicyInput!) { configureMoralBankVenue(input: $input) { maxMinutes } }`, {
-      input: { venueId: w.hall.id, openingHours: [{ weekday: 2, opens: '08:00', closes: '21:00' }], maxMinutes: 60 },
-    });
-    await w.app.run(
-      'mutation($i: MoralBankBookingInput!) { bookMoralBankVenue(input: $i) { id } }',
+    await mutate(
+      w,
+      `mutation($input: MoralBankVenuePolicyInput!) { configureMoralBankVenue(input: $input) { policy { maxMinutes } ${ERRORS} } }`,
+      {
+        input: { venueId: w.hall.id, openingHours: [{ weekday: 2, opens: '08:00', closes: '21:00' }], maxMinutes: 60 },
+      },
+    );
+    await mutate(
+      w,
+      `mutation($i: MoralBankBookingInput!) { bookMoralBankVenue(input: $i) { booking { id } ${ERRORS} } }`,
       {
         i: { venueId: w.hall.id, accountId: from.id, startsAt: '2026-06-02T10:00:00+08:00', endsAt: '2026-06-02T11:00:00+08:00' },
       },

@@ -1,26 +1,13 @@
-import {
-  actingPerson,
-  authorize,
-  batchLoader,
-  canSee,
-  type GongzhiContext,
-  loadById,
-  Person,
-  Place,
-  placePath,
-  refId,
-  requireEntity,
-  requireVisible,
-  userError,
-} from '@gongzhi/core';
-import { MoralBankPermission } from './moral-bank.permissions.js';
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Resolver, Root, registerEnumType } from 'type-graphql';
-import { MoralBankAccount } from './account.entity.js';
-import { reverse, transfer } from './bank.service.js';
-import { marks, sql } from './ledger.service.js';
+import { batchLoader, type GongzhiContext, loadById, payloadType, perform, Person, Place, type Ref, RefArg, RefField } from '@gongzhi/core';
+import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, Resolver, Root, registerEnumType } from 'type-graphql';
+import { MoralBankAccount } from '../account/account.entity.js';
+import { MoralBankBooking } from '../booking/booking.entity.js';
+import { reverseTransaction, transferMinutes } from './transaction.commands.js';
 import { MoralBankEntry, MoralBankTransaction, TransactionKind } from './transaction.entity.js';
-import { MoralBankBooking } from './venue.entity.js';
-import { t } from './db.js';
+import { entriesOfTransactions } from './transaction.queries.js';
+
+export const MoralBankTransactionPayload = payloadType('MoralBankTransactionPayload', 'transaction', () => MoralBankTransaction);
+export type MoralBankTransactionPayload = InstanceType<typeof MoralBankTransactionPayload>;
 
 export enum TransferKind {
   TRANSFER = 'transfer',
@@ -33,11 +20,11 @@ registerEnumType(TransferKind, {
 
 @InputType({ description: 'Minutes to move from one account to another of the same community bank.' })
 export class MoralBankTransferInput {
-  @Field(() => ID)
-  fromAccountId!: string;
+  @RefField(() => MoralBankAccount, { description: 'An account the signed-in person may spend from.' })
+  fromAccountId!: Ref<MoralBankAccount>;
 
-  @Field(() => ID)
-  toAccountId!: string;
+  @RefField(() => MoralBankAccount, { description: "An account of the same community's bank." })
+  toAccountId!: Ref<MoralBankAccount>;
 
   @Field(() => Int, { description: 'Whole minutes, 1 to 60000.' })
   minutes!: number;
@@ -56,58 +43,42 @@ export class MoralBankTransferInput {
 
 @Resolver(() => MoralBankTransaction)
 export class MoralBankTransactionResolver {
-  @Mutation(() => MoralBankTransaction, {
+  @Mutation(() => MoralBankTransactionPayload, {
     description: 'Transfers or gifts minutes; the signed-in person must be allowed to spend from the sending account.',
   })
-  async transferMoralBankMinutes(
+  transferMoralBankMinutes(
     @Arg('input', () => MoralBankTransferInput) input: MoralBankTransferInput,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<MoralBankTransaction> {
-    const actor = await actingPerson(ctx);
-    const from = await requireVisible(ctx, ctx.em, MoralBankAccount, 'MoralBankAccount', input.fromAccountId, 'fromAccountId');
-    const to = await requireEntity(ctx.em, MoralBankAccount, 'MoralBankAccount', input.toAccountId, 'toAccountId');
-    return transfer(
-      ctx,
-      {
-        from,
-        to,
-        minutes: input.minutes,
-        kind: input.kind === TransferKind.GIFT ? TransactionKind.GIFT : TransactionKind.TRANSFER,
-        memo: input.memo?.trim() || null,
-        idempotencyKey: input.idempotencyKey,
-      },
-      actor,
-    );
+  ): Promise<MoralBankTransactionPayload> {
+    return perform(ctx, MoralBankTransactionPayload, transferMinutes, {
+      from: input.fromAccountId,
+      to: input.toAccountId,
+      minutes: input.minutes,
+      kind: input.kind === TransferKind.GIFT ? TransactionKind.GIFT : TransactionKind.TRANSFER,
+      memo: input.memo ?? null,
+      idempotencyKey: input.idempotencyKey,
+    });
   }
 
-  @Mutation(() => MoralBankTransaction, {
+  @Mutation(() => MoralBankTransactionPayload, {
     description: 'Corrects a transaction by posting its exact opposite; the ledger never changes or deletes an entry.',
   })
-  async reverseMoralBankTransaction(
-    @Arg('transactionId', () => ID) transactionId: string,
+  reverseMoralBankTransaction(
+    @RefArg('transactionId', () => MoralBankTransaction) transaction: Ref<MoralBankTransaction>,
     @Arg('reason', () => String) reason: string,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<MoralBankTransaction> {
-    const actor = await actingPerson(ctx);
-    const original = await requireVisible(ctx, ctx.em, MoralBankTransaction, 'MoralBankTransaction', transactionId, 'transactionId');
-    if (!(await canSee(ctx, original)))
-      throw userError('NOT_FOUND', `No MoralBankTransaction has the id given in "transactionId" (${transactionId}).`, 'transactionId');
-    await authorize(ctx, MoralBankPermission.MANAGE, await placePath(ctx, refId(original.community)!));
-    return reverse(ctx, original, reason, actor);
+  ): Promise<MoralBankTransactionPayload> {
+    return perform(ctx, MoralBankTransactionPayload, reverseTransaction, { transaction, reason });
   }
 
   @FieldResolver(() => [MoralBankEntry], { description: 'The entries, summing to zero.' })
   entries(@Root() tx: MoralBankTransaction, @Ctx() ctx: GongzhiContext): Promise<MoralBankEntry[]> {
     return batchLoader<string, MoralBankEntry[]>(ctx, 'MoralBankTransaction.entries', async (ids) => {
-      const rows = await sql<{ transaction_id: string; account_id: string; amount: number }>(
-        ctx.em,
-        `SELECT transaction_id, account_id, amount FROM ${t('entry')} WHERE transaction_id IN (${marks(ids)}) ORDER BY seq`,
-        [...ids],
-      );
+      const rows = await entriesOfTransactions(ctx.em, ids);
       return ids.map((id) =>
         rows
-          .filter((r) => r.transaction_id === id)
-          .map((r) => Object.assign(new MoralBankEntry(), { amount: r.amount, accountId: r.account_id })),
+          .filter((r) => r.transactionId === id)
+          .map((r) => Object.assign(new MoralBankEntry(), { amount: r.amount, accountId: r.accountId })),
       );
     }).load(tx.uuid);
   }

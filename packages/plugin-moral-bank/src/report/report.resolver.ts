@@ -1,9 +1,10 @@
-import { authorize, type GongzhiContext, loadById, PlaceType, requirePlace, toGlobalId, userError } from '@gongzhi/core';
+import { authorize, DomainError, type GongzhiContext, loadById, Place, type Ref, RefArg, requireRef, toGlobalId } from '@gongzhi/core';
 import { Arg, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
-import { MoralBankAccount } from './account.entity.js';
-import { MoralBankPermission } from './moral-bank.permissions.js';
-import { bankOptions } from './moral-bank.service.js';
-import { monthlySummary, topContributors, verifyLedger } from './report.service.js';
+import { MoralBankAccount } from '../account/account.entity.js';
+import { bankOptions } from '../options.js';
+import { MoralBankPermission } from '../permissions.js';
+import { requireCommunity } from '../place-types.js';
+import { monthlySummary, topContributors, verifyLedger } from './report.queries.js';
 
 @ObjectType({ description: 'An account whose cached balance differs from the sum of its entries (should never happen).' })
 export class MoralBankBalanceMismatch {
@@ -80,10 +81,10 @@ export class MoralBankReportResolver {
       'Admin check of the ledger (all communities, or one): balanced transactions, cached balances equal to entries, floors held. Needs moral-bank.manage at the community, or everywhere for all communities.',
   })
   async verifyMoralBankLedger(
-    @Arg('communityId', () => ID, { nullable: true }) communityId: string | null | undefined,
+    @RefArg('communityId', () => Place, { nullable: true }) communityRef: Ref<Place> | null | undefined,
     @Ctx() ctx: GongzhiContext,
   ): Promise<MoralBankLedgerCheck> {
-    const community = communityId ? await requirePlace(ctx, communityId, 'communityId', [PlaceType.COMMUNITY]) : null;
+    const community = communityRef ? requireCommunity(await requireRef(ctx, communityRef), 'communityId') : null;
     // Its counts and ids span every community it checks: only their managers may see them ('' = everywhere).
     await authorize(ctx, MoralBankPermission.MANAGE, community?.path ?? '');
     const check = await verifyLedger(ctx.em, community?.uuid ?? null);
@@ -106,20 +107,20 @@ export class MoralBankReportResolver {
     description: "Monthly summary of a community's bank: earned, spent, transferred, outstanding. Months given as YYYY-MM, inclusive.",
   })
   async moralBankMonthlySummary(
-    @Arg('communityId', () => ID) communityId: string,
+    @RefArg('communityId', () => Place) communityRef: Ref<Place>,
     @Arg('fromMonth', () => String, { nullable: true }) fromMonth: string | null | undefined,
     @Arg('toMonth', () => String, { nullable: true }) toMonth: string | null | undefined,
     @Ctx() ctx: GongzhiContext,
   ): Promise<MoralBankMonth[]> {
-    const community = await requirePlace(ctx, communityId, 'communityId', [PlaceType.COMMUNITY]);
+    const community = requireCommunity(await requireRef(ctx, communityRef), 'communityId');
     for (const [name, value] of [
       ['fromMonth', fromMonth],
       ['toMonth', toMonth],
     ] as const) {
       if (value && !MONTH.test(value))
-        throw userError('BAD_USER_INPUT', `"${name}" must be a month as YYYY-MM, e.g. 2026-05; got "${value}".`, name);
+        throw new DomainError('BAD_USER_INPUT', `"${name}" must be a month as YYYY-MM, e.g. 2026-05; got "${value}".`, name);
     }
-    const rows = await monthlySummary(ctx.em, community.uuid, bankOptions(ctx).timeZone, fromMonth ?? null, toMonth ?? null);
+    const rows = await monthlySummary(ctx.em, community.uuid, bankOptions(ctx.services).timeZone, fromMonth ?? null, toMonth ?? null);
     return rows.map((r) => ({
       month: r.month,
       serviceMinutes: r.service_minutes,
@@ -134,13 +135,14 @@ export class MoralBankReportResolver {
     description: 'Top contributors of a community (people and teams that opted in), by service verified, optionally since a date.',
   })
   async moralBankTopContributors(
-    @Arg('communityId', () => ID) communityId: string,
+    @RefArg('communityId', () => Place) communityRef: Ref<Place>,
     @Arg('since', () => Date, { nullable: true }) since: Date | null | undefined,
     @Arg('first', () => Int, { defaultValue: 10 }) first: number,
     @Ctx() ctx: GongzhiContext,
   ): Promise<MoralBankContributor[]> {
-    const community = await requirePlace(ctx, communityId, 'communityId', [PlaceType.COMMUNITY]);
-    if (!Number.isInteger(first) || first < 1 || first > 100) throw userError('BAD_USER_INPUT', '"first" must be from 1 to 100.', 'first');
+    const community = requireCommunity(await requireRef(ctx, communityRef), 'communityId');
+    if (!Number.isInteger(first) || first < 1 || first > 100)
+      throw new DomainError('BAD_USER_INPUT', '"first" must be from 1 to 100.', 'first');
     const rows = await topContributors(ctx.em, community.uuid, since ?? null, first);
     return Promise.all(
       rows.map(async (r) => ({ account: (await loadById(ctx, MoralBankAccount, r.account_id))!, serviceMinutes: r.service_minutes })),

@@ -19,7 +19,7 @@ registerEnumType(TransactionKind, {
 });
 
 /**
- * One balanced ledger transaction. Rows are written by SQL in the ledger service and never
+ * One balanced ledger transaction. Rows are written by SQL (ledger.ts) and never
  * change (the database refuses UPDATE and DELETE); this entity only reads them.
  */
 @Entity({ schema: 'moral_bank', tableName: 'ledger_transaction', readonly: true })

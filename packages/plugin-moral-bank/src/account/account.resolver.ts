@@ -1,31 +1,28 @@
-import { MoralBankPermission } from './moral-bank.permissions.js';
 import {
-  actingPerson,
-  authorize,
   batchLoader,
+  DomainError,
   type GongzhiContext,
   loadByForeignKey,
   loadById,
-  localId,
+  Node,
   Organization,
+  payloadType,
+  perform,
   Person,
   Place,
-  PlaceType,
-  requireEntity,
-  requireVisible,
-  requirePlace,
+  type Ref,
+  RefArg,
   toGlobalId,
-  userError,
 } from '@gongzhi/core';
-import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
+import { MoralBankBooking } from '../booking/booking.entity.js';
+import { MoralBankTransaction, TransactionKind } from '../transaction/transaction.entity.js';
+import { type Holder, openAccount, setRankingOptIn } from './account.commands.js';
 import { AccountHolderKind, MoralBankAccount } from './account.entity.js';
-import { activityPoints } from './booking.service.js';
-import { ensureAccount, sql } from './ledger.service.js';
-import { bankOptions } from './moral-bank.service.js';
-import { statementLines, type StatementRow } from './report.service.js';
-import { MoralBankTransaction, TransactionKind } from './transaction.entity.js';
-import { MoralBankBooking } from './venue.entity.js';
-import { t } from './db.js';
+import { activityPoints, statementLines, type StatementRow } from './account.queries.js';
+
+export const MoralBankAccountPayload = payloadType('MoralBankAccountPayload', 'account', () => MoralBankAccount);
+export type MoralBankAccountPayload = InstanceType<typeof MoralBankAccountPayload>;
 
 /** One line of an account's statement, with the balance right after it. */
 @ObjectType({ description: "One line of an account's statement: the entry and the running balance after it." })
@@ -54,104 +51,31 @@ export class MoralBankStatementLine {
 
 @Resolver(() => MoralBankAccount)
 export class MoralBankAccountResolver {
-  @Mutation(() => MoralBankAccount, {
+  @Mutation(() => MoralBankAccountPayload, {
     description:
-      "Opens an account in a community's moral bank for a person, an organisation (集团客户) or a volunteer team (holderId is then the team's VolunteerTeam id; the signed-in person becomes its keeper). Opening an existing account returns it.",
+      "Opens an account in a community's moral bank for a person, an organisation (集团客户) or a volunteer team (the signed-in person becomes the team account's keeper). The holder must belong to the community. Opening an existing account returns it.",
   })
-  async openMoralBankAccount(
-    @Arg('communityId', () => ID) communityId: string,
+  openMoralBankAccount(
+    @RefArg('communityId', () => Place) community: Ref<Place>,
     @Arg('holderKind', () => AccountHolderKind) holderKind: AccountHolderKind,
-    @Arg('holderId', () => ID) holderId: string,
-    @Arg('name', () => String, { nullable: true, description: "Name on statements; defaults to the holder's name (required for teams)." })
+    @RefArg('holderId', () => Node, { description: 'A Person, a VolunteerTeam or an Organization, as holderKind says.' })
+    holder: Ref<Holder>,
+    @Arg('name', () => String, { nullable: true, description: "Name on statements; defaults to the holder's name." })
     name: string | null | undefined,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<MoralBankAccount> {
-    const community = await requirePlace(ctx, communityId, 'communityId', [PlaceType.COMMUNITY]);
-    const label = name?.trim();
-    if (label !== undefined && (label.length < 1 || label.length > 100))
-      throw userError('BAD_USER_INPUT', '"name" must be 1 to 100 characters.', 'name');
-    let holder: Parameters<typeof ensureAccount>[2];
-    if (holderKind === AccountHolderKind.PERSON) {
-      const person = await requireEntity(ctx.em, Person, 'Person', holderId, 'holderId');
-      holder = { kind: holderKind, id: person.uuid, name: label ?? person.name };
-    } else if (holderKind === AccountHolderKind.ORGANIZATION) {
-      const org = await requireVisible(ctx, ctx.em, Organization, 'Organization', holderId, 'holderId');
-      holder = { kind: holderKind, id: org.uuid, name: label ?? org.name };
-    } else if (holderKind === AccountHolderKind.TEAM) {
-      const keeper = await actingPerson(ctx);
-      if (!label)
-        throw userError(
-          'BAD_USER_INPUT',
-          '"name" is required for a team account: the bank does not read the volunteer plugin\'s tables.',
-          'name',
-        );
-      holder = { kind: holderKind, id: localId(holderId, 'VolunteerTeam', 'holderId'), name: label, keeperId: keeper.uuid };
-    } else {
-      throw userError(
-        'BAD_USER_INPUT',
-        "The bank's issuance account opens by itself with the first earning; open accounts for PERSON, TEAM or ORGANIZATION holders.",
-        'holderKind',
-      );
-    }
-    const id = await ctx.events.transaction(ctx.em, async ({ em }) => (await ensureAccount(em, community.uuid, holder)).id);
-    return ctx.em.fork().findOneOrFail(MoralBankAccount, { uuid: id });
+  ): Promise<MoralBankAccountPayload> {
+    return perform(ctx, MoralBankAccountPayload, openAccount, { community, holderKind, holder, name });
   }
 
-  @Mutation(() => MoralBankAccount, {
+  @Mutation(() => MoralBankAccountPayload, {
     description: 'Opts an account in to (or out of) the public top-contributor list; only its holder may.',
   })
-  async setMoralBankRankingOptIn(
-    @Arg('accountId', () => ID) accountId: string,
+  setMoralBankRankingOptIn(
+    @RefArg('accountId', () => MoralBankAccount) account: Ref<MoralBankAccount>,
     @Arg('optIn', () => Boolean) optIn: boolean,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<MoralBankAccount> {
-    const actor = await actingPerson(ctx);
-    const account = await requireVisible(ctx, ctx.em, MoralBankAccount, 'MoralBankAccount', accountId, 'accountId');
-    const mayDecide =
-      (account.holderKind === AccountHolderKind.PERSON && account.person?.uuid === actor.uuid) ||
-      (account.holderKind === AccountHolderKind.TEAM && account.keeper?.uuid === actor.uuid);
-    if (!mayDecide)
-      throw userError(
-        'NOT_ACCOUNT_HOLDER',
-        `Only the holder of ${account.name} (a person, or a team's keeper) decides whether it is ranked.`,
-        'accountId',
-      );
-    await ctx.events.transaction(ctx.em, async ({ em }) => {
-      await sql(em, `UPDATE ${t('account')} SET in_rankings = ? WHERE id = ?`, [optIn, account.uuid]);
-    });
-    return ctx.em.fork().findOneOrFail(MoralBankAccount, { uuid: account.uuid });
-  }
-
-  @Mutation(() => Int, {
-    description:
-      'Sets how many venue minutes one minute of verified service earns in a community ("5 for 1" is 5); applies to later earnings.',
-  })
-  async setMoralBankRate(
-    @Arg('communityId', () => ID) communityId: string,
-    @Arg('rate', () => Int) rate: number,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<number> {
-    const community = await requirePlace(ctx, communityId, 'communityId', [PlaceType.COMMUNITY]);
-    await authorize(ctx, MoralBankPermission.MANAGE, community.path);
-    if (!Number.isInteger(rate) || rate < 1 || rate > 100)
-      throw userError('BAD_USER_INPUT', `"rate" must be a whole number from 1 to 100 (5 means "5 for 1"); got ${rate}.`, 'rate');
-    await ctx.events.transaction(ctx.em, async ({ em }) => {
-      await sql(
-        em,
-        `INSERT INTO ${t('community_settings')} (community_id, rate, updated_at) VALUES (?, ?, ?) ON CONFLICT (community_id) DO UPDATE SET rate = excluded.rate, updated_at = excluded.updated_at`,
-        [community.uuid, rate, ctx.now()],
-      );
-    });
-    return rate;
-  }
-
-  @Query(() => Int, { description: "A community's rate: venue minutes per minute of verified service." })
-  async moralBankRate(@Arg('communityId', () => ID) communityId: string, @Ctx() ctx: GongzhiContext): Promise<number> {
-    const community = await requirePlace(ctx, communityId, 'communityId', [PlaceType.COMMUNITY]);
-    const [row] = await sql<{ rate: number }>(ctx.em, `SELECT rate FROM ${t('community_settings')} WHERE community_id = ?`, [
-      community.uuid,
-    ]);
-    return row?.rate ?? bankOptions(ctx).defaultRate;
+  ): Promise<MoralBankAccountPayload> {
+    return perform(ctx, MoralBankAccountPayload, setRankingOptIn, { account, optIn });
   }
 
   @FieldResolver(() => Place, { description: 'The community whose bank keeps the account.' })
@@ -205,7 +129,8 @@ export class MoralBankAccountResolver {
     @Arg('first', () => Int, { defaultValue: 100 }) first: number,
     @Ctx() ctx: GongzhiContext,
   ): Promise<MoralBankStatementLine[]> {
-    if (!Number.isInteger(first) || first < 1 || first > 500) throw userError('BAD_USER_INPUT', '"first" must be from 1 to 500.', 'first');
+    if (!Number.isInteger(first) || first < 1 || first > 500)
+      throw new DomainError('BAD_USER_INPUT', '"first" must be from 1 to 500.', 'first');
     const key = `MoralBankAccount.statement:${from?.toISOString() ?? ''}:${to?.toISOString() ?? ''}:${first}`;
     const rows = await batchLoader<string, StatementRow[]>(ctx, key, async (ids) => {
       const lines = await statementLines(ctx.em, ids, from ?? null, to ?? null, first);

@@ -1,47 +1,5 @@
-import { expectRow } from '@gongzhi/core';
-import type { EntityManager } from './entity-manager.js';
-import { marks, sql } from './ledger.service.js';
-import { t } from './db.js';
-
-export interface StatementRow {
-  account_id: string;
-  seq: string;
-  transaction_id: string;
-  kind: string;
-  memo: string | null;
-  amount: number;
-  balance_after: number;
-  occurred_at: Date;
-  counterparty: string | null;
-}
-
-/**
- * Statement lines of several accounts at once (one query for a whole page of accounts). The
- * running balance is a window over the account's whole history, in posting order, so a line
- * shows the balance right after it even when the range starts late.
- */
-export async function statementLines(
-  em: EntityManager,
-  accountIds: readonly string[],
-  from: Date | null,
-  to: Date | null,
-  first: number,
-): Promise<StatementRow[]> {
-  return sql<StatementRow>(
-    em,
-    `SELECT * FROM (
-       SELECT s.*, row_number() OVER (PARTITION BY s.account_id ORDER BY s.seq) AS n FROM (
-         SELECT e.account_id, e.seq, e.transaction_id, t.kind, t.memo, e.amount, e.occurred_at,
-           (sum(e.amount) OVER (PARTITION BY e.account_id ORDER BY e.seq))::int AS balance_after,
-           (SELECT string_agg(a2.name, '、' ORDER BY a2.name) FROM ${t('entry')} e2 JOIN ${t('account')} a2 ON a2.id = e2.account_id
-             WHERE e2.transaction_id = e.transaction_id AND e2.account_id <> e.account_id) AS counterparty
-         FROM ${t('entry')} e JOIN ${t('ledger_transaction')} t ON t.id = e.transaction_id
-         WHERE e.account_id IN (${marks(accountIds)})
-       ) s WHERE (?::timestamptz IS NULL OR s.occurred_at >= ?) AND (?::timestamptz IS NULL OR s.occurred_at < ?)
-     ) w WHERE w.n <= ? ORDER BY w.account_id, w.seq`,
-    [...accountIds, from, from, to, to, first],
-  );
-}
+import { expectRow, type UnitOfWork } from '@gongzhi/core';
+import { t } from '../db.js';
 
 export interface MonthRow {
   month: string;
@@ -59,14 +17,13 @@ export interface MonthRow {
  * a running sum over months).
  */
 export async function monthlySummary(
-  em: EntityManager,
+  em: UnitOfWork['em'],
   communityId: string,
   timeZone: string,
   fromMonth: string | null,
   toMonth: string | null,
 ): Promise<MonthRow[]> {
-  return sql<MonthRow>(
-    em,
+  return em.execute<MonthRow[]>(
     `WITH tx AS (
        SELECT t.kind, t.minutes, t.service_minutes, to_char(t.occurred_at AT TIME ZONE ?, 'YYYY-MM') AS month,
          coalesce((SELECT sum(e.amount) FROM ${t('entry')} e JOIN ${t('account')} a ON a.id = e.account_id
@@ -92,13 +49,12 @@ export async function monthlySummary(
 
 /** Opted-in people and teams of a community by service verified, most first. */
 export async function topContributors(
-  em: EntityManager,
+  em: UnitOfWork['em'],
   communityId: string,
   since: Date | null,
   first: number,
 ): Promise<{ account_id: string; service_minutes: number }[]> {
-  return sql(
-    em,
+  return em.execute(
     `SELECT a.id AS account_id, coalesce((
        SELECT sum(t.service_minutes) FROM ${t('ledger_transaction')} t
        WHERE t.kind = 'earn' AND t.community_id = a.community_id AND (?::timestamptz IS NULL OR t.occurred_at >= ?)
@@ -122,12 +78,11 @@ export interface LedgerCheck {
 }
 
 /** Checks the whole ledger (or one community's): balanced transactions, cached balances equal to entries, floors held. */
-export async function verifyLedger(em: EntityManager, communityId: string | null): Promise<LedgerCheck> {
+export async function verifyLedger(em: UnitOfWork['em'], communityId: string | null): Promise<LedgerCheck> {
   const scope = communityId ? 'WHERE community_id = ?' : '';
   const params = communityId ? [communityId] : [];
   const totals = expectRow(
-    await sql<{ transactions: number; entries: number; entry_sum: number }>(
-      em,
+    await em.execute<{ transactions: number; entries: number; entry_sum: number }[]>(
       `SELECT (SELECT count(*) FROM ${t('ledger_transaction')} ${scope})::int AS transactions,
          count(e.seq)::int AS entries, coalesce(sum(e.amount), 0)::bigint AS entry_sum
        FROM ${t('entry')} e JOIN ${t('account')} a ON a.id = e.account_id ${communityId ? 'WHERE a.community_id = ?' : ''}`,
@@ -135,23 +90,20 @@ export async function verifyLedger(em: EntityManager, communityId: string | null
     ),
     'the ledger totals',
   );
-  const mismatches = await sql<{ account_id: string; cached: number; computed: number }>(
-    em,
+  const mismatches = await em.execute<{ account_id: string; cached: number; computed: number }[]>(
     `SELECT a.id AS account_id, a.balance AS cached, coalesce(s.total, 0)::int AS computed
      FROM ${t('account')} a LEFT JOIN (SELECT account_id, sum(amount) AS total FROM ${t('entry')} GROUP BY account_id) s ON s.account_id = a.id
      ${scope ? 'WHERE a.community_id = ? AND' : 'WHERE'} a.balance <> coalesce(s.total, 0)`,
     params,
   );
-  const unbalanced = await sql<{ id: string }>(
-    em,
+  const unbalanced = await em.execute<{ id: string }[]>(
     `SELECT t.id FROM ${t('ledger_transaction')} t LEFT JOIN ${t('entry')} e ON e.transaction_id = t.id
      ${communityId ? 'WHERE t.community_id = ?' : ''}
      GROUP BY t.id, t.minutes
      HAVING count(e.seq) < 2 OR coalesce(sum(e.amount), 0) <> 0 OR coalesce(sum(e.amount) FILTER (WHERE e.amount > 0), 0) <> t.minutes`,
     params,
   );
-  const below = await sql<{ id: string }>(
-    em,
+  const below = await em.execute<{ id: string }[]>(
     `SELECT id FROM ${t('account')} WHERE min_balance IS NOT NULL AND balance < min_balance ${communityId ? 'AND community_id = ?' : ''}`,
     params,
   );

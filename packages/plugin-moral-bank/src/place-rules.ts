@@ -1,7 +1,8 @@
 import { type PlaceRule, refId } from '@gongzhi/core';
-import { MoralBankAccount } from './account.entity.js';
-import { MoralBankTransaction } from './transaction.entity.js';
-import { MoralBankBooking, MoralBankVenuePolicy } from './venue.entity.js';
+import { MoralBankAccount } from './account/account.entity.js';
+import { MoralBankBooking } from './booking/booking.entity.js';
+import { MoralBankTransaction } from './transaction/transaction.entity.js';
+import { MoralBankVenuePolicy } from './venue/venue.entity.js';
 
 /**
  * Which community each moral-bank row belongs to. Holders and keepers always see their own

@@ -1,0 +1,65 @@
+import type { UnitOfWork } from '@gongzhi/core';
+import { t } from '../db.js';
+
+/** How far back verified service counts as activity for priority (积分): one year. */
+const ACTIVITY_DAYS = 365;
+
+/**
+ * Activity points of accounts: service minutes verified in the last year. A person's are the
+ * service credited to them; a team's are the service its members did for the team.
+ */
+export async function activityPoints(em: UnitOfWork['em'], accountIds: readonly string[], now: Date): Promise<Map<string, number>> {
+  if (accountIds.length === 0) return new Map();
+  const since = new Date(now.getTime() - ACTIVITY_DAYS * 86_400_000);
+  const rows = await em.execute<{ id: string; points: number }[]>(
+    `SELECT a.id, coalesce((
+       SELECT sum(t.service_minutes) FROM ${t('ledger_transaction')} t
+       WHERE t.kind = 'earn' AND t.community_id = a.community_id AND t.occurred_at >= ?
+         AND CASE WHEN a.holder_kind = 'team' THEN t.team_id = a.team_id
+                  ELSE EXISTS (SELECT 1 FROM ${t('entry')} e WHERE e.transaction_id = t.id AND e.account_id = a.id) END
+     ), 0)::int AS points
+     FROM ${t('account')} a WHERE a.id IN (?)`,
+    [since, accountIds],
+  );
+  return new Map(rows.map((r) => [r.id, Math.max(0, r.points)]));
+}
+
+/** One line of an account's statement, with the balance right after it. */
+export interface StatementRow {
+  account_id: string;
+  seq: string;
+  transaction_id: string;
+  kind: string;
+  memo: string | null;
+  amount: number;
+  balance_after: number;
+  occurred_at: Date;
+  counterparty: string | null;
+}
+
+/**
+ * Statement lines of several accounts at once (one query for a whole page of accounts). The
+ * running balance is a window over the account's whole history, in posting order, so a line
+ * shows the balance right after it even when the range starts late.
+ */
+export function statementLines(
+  em: UnitOfWork['em'],
+  accountIds: readonly string[],
+  from: Date | null,
+  to: Date | null,
+  first: number,
+): Promise<StatementRow[]> {
+  return em.execute<StatementRow[]>(
+    `SELECT * FROM (
+       SELECT s.*, row_number() OVER (PARTITION BY s.account_id ORDER BY s.seq) AS n FROM (
+         SELECT e.account_id, e.seq, e.transaction_id, t.kind, t.memo, e.amount, e.occurred_at,
+           (sum(e.amount) OVER (PARTITION BY e.account_id ORDER BY e.seq))::int AS balance_after,
+           (SELECT string_agg(a2.name, '、' ORDER BY a2.name) FROM ${t('entry')} e2 JOIN ${t('account')} a2 ON a2.id = e2.account_id
+             WHERE e2.transaction_id = e.transaction_id AND e2.account_id <> e.account_id) AS counterparty
+         FROM ${t('entry')} e JOIN ${t('ledger_transaction')} t ON t.id = e.transaction_id
+         WHERE e.account_id IN (?)
+       ) s WHERE (?::timestamptz IS NULL OR s.occurred_at >= ?) AND (?::timestamptz IS NULL OR s.occurred_at < ?)
+     ) w WHERE w.n <= ? ORDER BY w.account_id, w.seq`,
+    [accountIds, from, from, to, to, first],
+  );
+}

@@ -1,0 +1,166 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { DomainError, placeSummary, type UnitOfWork } from '@gongzhi/core';
+import type { TransactionKind } from './transaction.entity.js';
+import { t } from '../db.js';
+
+/**
+ * The double-entry ledger's one way in: every earning, transfer, gift, booking, refund and
+ * reversal is posted here, in the caller's database transaction. The database holds the rules
+ * too (balanced at commit, append-only, balance floor); see the 0001 migration.
+ */
+
+/** Largest amount one transfer, gift or booking may move: 1,000 hours. Anything more is a typo. */
+export const MAX_MINUTES = 60_000;
+
+/** One line of a transaction to post: minutes added to (positive) or taken from (negative) an account. */
+export interface Leg {
+  accountId: string;
+  amount: number;
+}
+
+export interface PostInput {
+  communityId: string;
+  kind: TransactionKind;
+  legs: Leg[];
+  occurredAt: Date;
+  memo?: string | null;
+  actorId?: string | null;
+  rate?: number | null;
+  serviceMinutes?: number | null;
+  sourceId?: string | null;
+  teamId?: string | null;
+  idempotencyKey?: string | null;
+  requestHash?: string | null;
+  reversesId?: string | null;
+  bookingId?: string | null;
+}
+
+export type PostResult =
+  | { status: 'posted'; transactionId: string }
+  /** The source (a verified entry) or the idempotency key was already used: the earlier transaction. */
+  | { status: 'duplicate'; transactionId: string; requestHash: string | null };
+
+/** Stable hash of what a client asked for, to tell a retry from a different request under one key. */
+export function requestHash(body: Record<string, unknown>): string {
+  const canonical = JSON.stringify(
+    Object.keys(body)
+      .sort()
+      .map((k) => [k, body[k] ?? null]),
+  );
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** The net change per account; refuses legs that cannot make a balanced transaction (a bug, not a client error). */
+function netChanges(legs: readonly Leg[]): Map<string, number> {
+  const net = new Map<string, number>();
+  for (const leg of legs) {
+    if (!Number.isSafeInteger(leg.amount) || leg.amount === 0)
+      throw new Error(`ledger leg amounts are non-zero integers, got ${leg.amount}`);
+    net.set(leg.accountId, (net.get(leg.accountId) ?? 0) + leg.amount);
+  }
+  if (legs.length < 2 || legs.reduce((s, l) => s + l.amount, 0) !== 0) throw new Error('ledger legs must be at least two and sum to zero');
+  return net;
+}
+
+/** Inserts the transaction row, or finds the earlier one holding its source id or idempotency key. */
+async function insertTransaction(em: UnitOfWork['em'], id: string, input: PostInput, minutes: number): Promise<PostResult> {
+  const conflictTarget = input.sourceId
+    ? 'ON CONFLICT (source_id) WHERE source_id IS NOT NULL DO NOTHING'
+    : input.idempotencyKey
+      ? 'ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING'
+      : '';
+  const inserted = await em.execute<{ id: string }[]>(
+    `INSERT INTO ${t('ledger_transaction')}
+       (id, community_id, kind, minutes, rate, service_minutes, source_id, team_id, idempotency_key, request_hash, reverses_id, booking_id, memo, actor_id, occurred_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${conflictTarget} RETURNING id`,
+    [
+      id,
+      input.communityId,
+      input.kind,
+      minutes,
+      input.rate ?? null,
+      input.serviceMinutes ?? null,
+      input.sourceId ?? null,
+      input.teamId ?? null,
+      input.idempotencyKey ?? null,
+      input.requestHash ?? null,
+      input.reversesId ?? null,
+      input.bookingId ?? null,
+      input.memo ?? null,
+      input.actorId ?? null,
+      input.occurredAt,
+    ],
+  );
+  if (inserted.length) return { status: 'posted', transactionId: id };
+  // The insert skipped a conflicting row, so the earlier transaction exists (committed: ON CONFLICT waited for it).
+  const [earlier] = await em.execute<{ id: string; request_hash: string | null }[]>(
+    `SELECT id, request_hash FROM ${t('ledger_transaction')} WHERE ${input.sourceId ? 'source_id' : 'idempotency_key'} = ?`,
+    [input.sourceId ?? input.idempotencyKey],
+  );
+  if (!earlier) throw new Error('the earlier ledger transaction with this key is missing');
+  return { status: 'duplicate', transactionId: earlier.id, requestHash: earlier.request_hash };
+}
+
+/** Locks the accounts in id order (two transfers in opposite directions cannot deadlock) and refuses a debit below a floor. */
+async function lockAndCheckFloors(em: UnitOfWork['em'], communityId: string, net: Map<string, number>): Promise<void> {
+  const ids = [...net.keys()].sort();
+  const locked = await em.execute<{ id: string; community_id: string; name: string; balance: number; min_balance: number | null }[]>(
+    `SELECT id, community_id, name, balance, min_balance FROM ${t('account')} WHERE id IN (?) ORDER BY id FOR UPDATE`,
+    [ids],
+  );
+  const byId = new Map(locked.map((a) => [a.id, a]));
+  for (const accountId of ids) {
+    const account = byId.get(accountId);
+    // Commands post only to accounts they resolved or opened: anything else is a bug.
+    if (!account || account.community_id !== communityId) throw new Error(`account ${accountId} is not an account of bank ${communityId}`);
+    const change = net.get(accountId)!;
+    if (change < 0 && account.min_balance !== null && account.balance + change < account.min_balance) {
+      throw new DomainError(
+        'INSUFFICIENT_BALANCE',
+        `Insufficient balance: account ${account.name} has ${account.balance} minutes and this needs ${-change}; ask for at most ${Math.max(0, account.balance - account.min_balance)}.`,
+        null,
+        { balance: account.balance, needed: -change },
+      );
+    }
+  }
+}
+
+/**
+ * Records one balanced transaction in the caller's database transaction, without announcing it
+ * (the demo seed and benchmarks write this way):
+ *
+ * 1. inserts the transaction row first; a unique source id or idempotency key already taken
+ *    (even by a transaction committing at this moment) turns into `duplicate`;
+ * 2. locks every account involved, in id order, and refuses a debit that would take an account
+ *    below its floor (INSUFFICIENT_BALANCE; the database's CHECK is the second line);
+ * 3. inserts the entries in one statement; a trigger adds each amount to its account's cached
+ *    balance, and a deferred trigger checks at commit that the entries sum to zero.
+ */
+export async function recordTransaction(em: UnitOfWork['em'], input: PostInput): Promise<PostResult> {
+  const net = netChanges(input.legs);
+  const minutes = input.legs.filter((l) => l.amount > 0).reduce((s, l) => s + l.amount, 0);
+  const result = await insertTransaction(em, randomUUID(), input, minutes);
+  if (result.status === 'duplicate') return result;
+  await lockAndCheckFloors(em, input.communityId, net);
+  await em.execute(
+    `INSERT INTO ${t('entry')} (transaction_id, account_id, amount, occurred_at) VALUES ${input.legs.map(() => '(?, ?, ?, ?)').join(', ')}`,
+    input.legs.flatMap((l) => [result.transactionId, l.accountId, l.amount, input.occurredAt]),
+  );
+  return result;
+}
+
+/** Records a transaction in the unit of work and, when it is new, emits `moral-bank.transaction-posted` (delivered after commit). */
+export async function postTransaction(uow: UnitOfWork, input: PostInput): Promise<PostResult> {
+  const result = await recordTransaction(uow.em, input);
+  if (result.status === 'duplicate') return result;
+  const community = await placeSummary(uow, input.communityId);
+  await uow.emit('moral-bank.transaction-posted', {
+    transactionId: result.transactionId,
+    communityId: input.communityId,
+    placePath: community?.path ?? '',
+    kind: input.kind,
+    minutes: input.legs.filter((l) => l.amount > 0).reduce((s, l) => s + l.amount, 0),
+    accountIds: input.legs.map((l) => l.accountId),
+  });
+  return result;
+}
