@@ -100,7 +100,7 @@ export function operationLogPlugin(logger: Logger): ApolloServerPlugin<GongzhiCo
       return Promise.resolve({
         willSendResponse({ contextValue, operationName, response }) {
           const body = response.body.kind === 'single' ? response.body.singleResult : null;
-          const payloadCodes = Object.values((body?.data ?? {})).flatMap((v) =>
+          const payloadCodes = Object.values(body?.data ?? {}).flatMap((v) =>
             Array.isArray((v as { errors?: unknown } | null)?.errors)
               ? (v as { errors: { code: unknown }[] }).errors.map((e) => e.code)
               : [],

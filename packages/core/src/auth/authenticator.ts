@@ -27,7 +27,10 @@ export function createAuthenticator(em: () => EntityManager, tokens: TokenConfig
     const given = credential?.trim();
     if (!given) return null;
     if (/^bearer$/i.test(given)) {
-      throw userError('UNAUTHENTICATED', 'The credential is missing after "Bearer": send "Authorization: Bearer <API key or person token>".');
+      throw userError(
+        'UNAUTHENTICATED',
+        'The credential is missing after "Bearer": send "Authorization: Bearer <API key or person token>".',
+      );
     }
     const raw = given.replace(/^Bearer\s+/i, '');
     if (isApiKeyFormat(raw)) {

@@ -120,7 +120,9 @@ async function stopOrphan(dataDir: string, ownerFile: string, log?: Logger): Pro
   if (!postmaster || !alive(postmaster)) return;
   const owner = readPid(ownerFile);
   if (owner && owner !== process.pid && alive(owner)) {
-    throw new StartupError(`Gongzhi (process ${owner}) already runs on ${dataDir}. Stop it first, or set GONGZHI_DATA_DIR to another folder.`);
+    throw new StartupError(
+      `Gongzhi (process ${owner}) already runs on ${dataDir}. Stop it first, or set GONGZHI_DATA_DIR to another folder.`,
+    );
   }
   log?.warn({ pid: postmaster, dataDir }, 'stopping the embedded PostgreSQL left running by a process that ended without stopping it');
   process.kill(postmaster, 'SIGINT'); // PostgreSQL's fast shutdown: roll back and stop
