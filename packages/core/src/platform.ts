@@ -327,8 +327,6 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     }
   }
 
-  checkEventListeners(plugins, events);
-
   const boardSources = new BoardSources([
     ...coreModule.boardItems.map((source) => ({ owner: 'core', source })),
     ...plugins.flatMap((p) => (p.boardItems ?? []).map((source) => ({ owner: `plugin "${p.id}"`, source }))),
@@ -441,6 +439,8 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       }
       destroyed.unshift(plugin);
     }
+    // Subscriptions made in register and bootstrap alike.
+    checkEventListeners(plugins, events);
     const allServices = services;
 
     const platform: Platform = {

@@ -5,7 +5,7 @@ import { GraphQLError } from 'graphql';
 import type { Access } from '../auth/access.js';
 import type { PermissionName } from '../auth/permission.js';
 import { canSee, canSeeWith, placePathsByRules } from '../auth/scope-guard.js';
-import { loadById } from '../graphql/loaders.js';
+import { loadById, type ReadContext } from '../graphql/loaders.js';
 import type { Caller, GongzhiContext } from '../context.js';
 import type { EventEmitter } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
@@ -62,7 +62,7 @@ export interface Actor {
  * actor and the clock. A command receives it with its resolved input; nothing it writes
  * survives when it throws.
  */
-export interface UnitOfWork {
+export interface UnitOfWork extends ReadContext {
   /** The transaction's EntityManager. */
   readonly em: EntityManager;
   /** Per-unit DataLoaders, so core's read API batches inside the transaction too. */
@@ -115,6 +115,13 @@ export interface Command<I, R> {
   readonly name: string;
   /** A permission the actor must hold somewhere, checked first: a top-level FORBIDDEN. */
   readonly permission?: PermissionName;
+  /** Needs the permission everywhere (a job across every community), not at some place: a top-level FORBIDDEN otherwise. */
+  readonly everywhere?: boolean;
+  /**
+   * Only a signed-in person may run it (it records who did it): others get a top-level
+   * UNAUTHENTICATED before anything is looked up.
+   */
+  readonly requiresPerson?: boolean;
   /** Input keys whose rows are locked (`FOR UPDATE`) as they are loaded. */
   readonly lock?: readonly (keyof I & string)[];
   /** Input keys whose rows are linked to another row of the input (see {@link LinkRule}). */
@@ -355,10 +362,15 @@ function asDomainErrors(err: unknown, constraints: ReadonlyMap<string, Constrain
  */
 export async function runCommand<I, R>(ctx: GongzhiContext, command: Command<I, R>, input: I): Promise<Outcome<R>> {
   const access = await ctx.access();
+  if (command.requiresPerson && ctx.caller?.kind !== 'person') {
+    throw credentialError('This operation records who did it: sign in as a person (a person token), not anonymously or with an API key.');
+  }
   if (command.permission !== undefined) {
     if (!ctx.caller) throw credentialError('Sign in first: send "Authorization: Bearer <API key or person token>".');
-    if (!access.can(command.permission)) {
-      throw new GraphQLError(`You need the permission "${command.permission}"; none of your roles or keys grants it.`, {
+    // A grant at the root path ('') is a grant everywhere.
+    if (!access.can(command.permission, command.everywhere ? '' : undefined)) {
+      const where = command.everywhere ? ' everywhere (this spans every community)' : '';
+      throw new GraphQLError(`You need the permission "${command.permission}"${where}; none of your roles or keys grants it.`, {
         extensions: { code: 'FORBIDDEN', permission: command.permission },
       });
     }
