@@ -1,4 +1,7 @@
 import {
+  type Caller,
+  createApiKey,
+  createAuthenticator,
   type Logger,
   silentLogger,
   Organization,
@@ -92,7 +95,7 @@ export async function createWorld(pluginOptions: Record<string, unknown> = {}): 
 
 export const as = (p: Person) => ({ caller: { id: p.uuid, kind: 'person' as const } });
 
-type As = { caller: { id: string; kind: 'person' } | null };
+type As = { caller: Caller | null };
 
 /** Runs an operation and returns its first problem (payload error or top-level error), or undefined. */
 export async function problem(app: TestApp, doc: string, vars: Record<string, unknown>, opts?: As) {
@@ -152,4 +155,40 @@ export const REQUEST =
 
 export async function request(app: TestApp, id: string) {
   return (await app.run(`query($id: ID!) { request(id: $id) { ${REQUEST} } }`, { id })).request;
+}
+
+/** A second district of canaries (金丝雀): what callers of the first district must not see, name or link to. */
+export interface Canary {
+  place: Record<'district' | 'sub' | 'community' | 'building' | 'household', Place>;
+  /** Lives in the canary household. */
+  resident: Person;
+  /** A partner unit of the canary subdistrict. */
+  org: Organization;
+  /** A social worker of 芳星园三区社区 (district 1), who holds grid.manage there. */
+  socialWorker: Person;
+  /** An API key of district 1 holding every permission (`*`). */
+  districtKey: Caller;
+}
+
+/** Adds the canary district to a world, and the two district-1 callers the issues measured with. */
+export async function addCanary(w: World): Promise<Canary> {
+  const em = w.app.platform.orm.em.fork();
+  const add = (key: string, type: PlaceType, parent: Place | null) => {
+    const p = em.create(Place, { type, code: `K-${key}`, name: `金丝雀${key}`, parent, path: '', depth: parent ? parent.depth + 1 : 0 });
+    p.path = `${parent?.path ?? '/'}${p.uuid}/`;
+    return p;
+  };
+  const district = add('D', PlaceType.DISTRICT, null);
+  const sub = add('S', PlaceType.SUBDISTRICT, district);
+  const community = add('C', PlaceType.COMMUNITY, sub);
+  const building = add('B', PlaceType.BUILDING, community);
+  const household = add('H', PlaceType.HOUSEHOLD, building);
+  const resident = em.create(Person, { name: '金丝雀居民', household });
+  const org = em.create(Organization, { name: '金丝雀共建单位', kind: OrganizationKind.RESIDENT_UNIT, place: sub });
+  const socialWorker = em.create(Person, { name: '一区社工' });
+  em.create(PersonRole, { person: socialWorker, place: w.place.fxy, role: PersonRoleKind.SOCIAL_WORKER, startsOn: '2020-01-01' });
+  await em.flush();
+  const { secret } = await createApiKey(em, { name: '一区全权限', placeIds: [w.place.district.uuid], permissions: ['*'] });
+  const districtKey = (await createAuthenticator(() => w.app.platform.orm.em.fork(), {})(`Bearer ${secret}`))!;
+  return { place: { district, sub, community, building, household }, resident, org, socialWorker, districtKey };
 }
