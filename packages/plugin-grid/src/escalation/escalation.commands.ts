@@ -6,17 +6,17 @@ import {
   lockRequestForUpdate,
   type Named,
   type Place,
-  PlaceType,
   Request,
   RequestLevel,
   RequestStatus,
 } from '@gongzhi/core';
 import type { Grid } from '../grid/grid.entity.js';
+import { requireCommunity } from '../grid/grid.commands.js';
 import { communityOf, gridsCovering } from '../grid/grid.queries.js';
 import { today } from '../options.js';
 import { GridPermission } from '../permissions.js';
 import { isActiveWorker } from '../worker/worker.queries.js';
-import { type EscalatingLevel, findOverdue, saveCommunityLimit, saveGridLimit } from './escalation.queries.js';
+import { type EscalatingLevel, findOverdue, saveLimit } from './escalation.queries.js';
 
 /** A limit as it was set: where (a grid or a community, by global id), at which level, how many hours. */
 export interface LimitSetting {
@@ -46,7 +46,7 @@ export const setGridEscalationLimit = defineCommand<{ grid: Named<Grid>; level: 
   async run(uow, { grid, level, hours }) {
     const at = checkLimit(level, hours);
     uow.actor.authorize(GridPermission.MANAGE, (await communityOf(uow, grid)).path);
-    await saveGridLimit(uow, grid.uuid, at, hours, uow.now());
+    await saveLimit(uow, 'grid', grid.uuid, at, hours, uow.now());
     await uow.emit('grid.escalation-limit-set', { scope: 'grid', scopeId: grid.uuid, level, hours });
     return { scope: 'grid', scopeId: grid.id, level, hours };
   },
@@ -57,15 +57,9 @@ export const setCommunityEscalationLimit = defineCommand<{ community: Named<Plac
   name: 'grid.setCommunityEscalationLimit',
   async run(uow, { community, level, hours }) {
     const at = checkLimit(level, hours);
-    if (community.type !== PlaceType.COMMUNITY) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `"communityId" must be a community; ${community.name} is a ${community.type}.`,
-        'communityId',
-      );
-    }
+    requireCommunity(community, 'communityId');
     uow.actor.authorize(GridPermission.MANAGE, community.path);
-    await saveCommunityLimit(uow, community.uuid, at, hours, uow.now());
+    await saveLimit(uow, 'community', community.uuid, at, hours, uow.now());
     await uow.emit('grid.escalation-limit-set', { scope: 'community', scopeId: community.uuid, level, hours });
     return { scope: 'community', scopeId: community.id, level, hours };
   },

@@ -118,33 +118,21 @@ export async function findOverdue(
   }
 }
 
-/** Sets (or replaces) a grid's limit at a level. */
-export async function saveGridLimit(
+/** Sets (or replaces) the limit at a level of a grid or a community. */
+export async function saveLimit(
   ctx: Pick<ReadContext, 'em'>,
-  gridId: string,
+  scope: 'grid' | 'community',
+  scopeId: string,
   level: EscalatingLevel,
   hours: number,
   at: Date,
 ): Promise<void> {
+  // One limit per scope and level: the partial unique index of the scope's column.
+  const column = scope === 'grid' ? 'grid_id' : 'community_id';
   await ctx.em.execute(
-    `INSERT INTO ${t('escalation_limit')} (id, grid_id, level, hours, updated_at) VALUES (?, ?, ?, ?, ?::timestamptz)
-     ON CONFLICT (grid_id, level) WHERE grid_id IS NOT NULL DO UPDATE SET hours = excluded.hours, updated_at = excluded.updated_at`,
-    [randomUUID(), gridId, level, hours, at.toISOString()],
-  );
-}
-
-/** Sets (or replaces) a community's limit at a level. */
-export async function saveCommunityLimit(
-  ctx: Pick<ReadContext, 'em'>,
-  communityId: string,
-  level: EscalatingLevel,
-  hours: number,
-  at: Date,
-): Promise<void> {
-  await ctx.em.execute(
-    `INSERT INTO ${t('escalation_limit')} (id, community_id, level, hours, updated_at) VALUES (?, ?, ?, ?, ?::timestamptz)
-     ON CONFLICT (community_id, level) WHERE community_id IS NOT NULL DO UPDATE SET hours = excluded.hours, updated_at = excluded.updated_at`,
-    [randomUUID(), communityId, level, hours, at.toISOString()],
+    `INSERT INTO ${t('escalation_limit')} (id, ${column}, level, hours, updated_at) VALUES (?, ?, ?, ?, ?::timestamptz)
+     ON CONFLICT (${column}, level) WHERE ${column} IS NOT NULL DO UPDATE SET hours = excluded.hours, updated_at = excluded.updated_at`,
+    [randomUUID(), scopeId, level, hours, at.toISOString()],
   );
 }
 

@@ -63,6 +63,13 @@ async function cover(uow: UnitOfWork, grid: Grid, community: Place, places: read
   }
 }
 
+/** Refuses a place that is not a community, naming the input `field`. */
+export function requireCommunity(place: Place, field: string): void {
+  if (place.type !== PlaceType.COMMUNITY) {
+    throw new DomainError('BAD_USER_INPUT', `"${field}" must be a community; ${place.name} is a ${place.type}.`, field);
+  }
+}
+
 /** Refuses a parent that does not fit the kind: a micro-grid nests in a grid of the same community, a grid in nothing. */
 function checkParent(kind: GridKind, parent: Grid | null): void {
   if (kind === GridKind.MICRO_GRID && !parent) {
@@ -91,13 +98,7 @@ export const createGrid = defineCommand<
   async run(uow, { community, name, kind, parent, places }) {
     const trimmed = name.trim();
     if (!trimmed) throw new DomainError('BAD_USER_INPUT', '"name" must not be empty: give the grid a name such as "第一网格".', 'name');
-    if (community.type !== PlaceType.COMMUNITY) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `"communityId" must be a community; ${community.name} is a ${community.type}.`,
-        'communityId',
-      );
-    }
+    requireCommunity(community, 'communityId');
     uow.actor.authorize(GridPermission.MANAGE, community.path);
     checkParent(kind, parent ?? null);
     const grid = uow.em.create(Grid, { name: trimmed, community, kind, parent: parent ?? null });

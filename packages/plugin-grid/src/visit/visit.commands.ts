@@ -75,6 +75,30 @@ function visitDay(uow: UnitOfWork, visitedOn: string | null | undefined): string
   return on;
 }
 
+/** Records a visit's findings, opening a request (by `requester`) for those that ask for one. */
+async function recordFindings(
+  uow: UnitOfWork,
+  visit: GridVisit,
+  findings: readonly FindingDraft[],
+  requester: Person,
+): Promise<{ findingIds: string[]; requestIds: string[] }> {
+  const findingIds: string[] = [];
+  const requestIds: string[] = [];
+  for (const [i, f] of findings.entries()) {
+    const description = f.description.trim();
+    const category = f.category?.trim() || null;
+    const finding = uow.em.create(GridFinding, { visit, description, category, createdAt: uow.now() });
+    if (f.openRequest) {
+      const title = requestTitle(f, `input.findings.${i}.title`);
+      finding.request = await openRequest(uow, visit.household, { ...f, description, category, title }, requester);
+      requestIds.push(finding.request.uuid);
+    }
+    await uow.em.flush();
+    findingIds.push(finding.uuid);
+  }
+  return { findingIds, requestIds };
+}
+
 /**
  * Records the signed-in grid worker's visit to a household, with the people met, the checks
  * made and the findings; a finding with `openRequest` opens a request in the same step (channel
@@ -130,27 +154,13 @@ export const recordGridVisit = defineCommand<
       createdAt: uow.now(),
     });
     await uow.em.flush();
-    const requester = met[0] ?? me;
-    const requestIds: string[] = [];
-    const found: GridFinding[] = [];
-    for (const [i, f] of findings.entries()) {
-      const description = f.description.trim();
-      const category = f.category?.trim() || null;
-      const finding = uow.em.create(GridFinding, { visit, description, category, createdAt: uow.now() });
-      if (f.openRequest) {
-        const title = requestTitle(f, `input.findings.${i}.title`);
-        finding.request = await openRequest(uow, household, { ...f, description, category, title }, requester);
-        requestIds.push(finding.request.uuid);
-      }
-      await uow.em.flush();
-      found.push(finding);
-    }
+    const { findingIds, requestIds } = await recordFindings(uow, visit, findings, met[0] ?? me);
     await uow.emit('grid.visit-recorded', {
       visitId: visit.uuid,
       householdId: household.uuid,
       placePath: household.path,
       workerId: me.uuid,
-      findingIds: found.map((f) => f.uuid),
+      findingIds,
       requestIds,
     });
     return visit;

@@ -1,6 +1,6 @@
 import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Node, NodeEntity, Person, Place, Request } from '@gongzhi/core';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
 
 /** What a worker checks during a household visit (入户走访). */
 export enum GridCheckItem {
@@ -19,8 +19,9 @@ registerEnumType(GridCheckItem, {
   description: 'A check made during a household visit: heating, gas, electricity, water, fire safety, health, network, other.',
 });
 
-/** One check made during a visit, and how it went. */
-@ObjectType({ description: 'A check made during a household visit (e.g. heating) and its result.' })
+/** One check made during a visit, and how it went: as recorded, and as the worker gives it. */
+@ObjectType('GridVisitCheck', { description: 'A check made during a household visit (e.g. heating) and its result.' })
+@InputType('GridVisitCheckInput', { description: 'A check made during a visit.' })
 export class GridVisitCheck {
   @Field(() => GridCheckItem)
   item!: GridCheckItem;

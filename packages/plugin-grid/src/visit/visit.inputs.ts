@@ -1,18 +1,6 @@
 import { Person, Place, type Ref, RefField, RequestKind, RequestPriority } from '@gongzhi/core';
 import { Field, InputType } from 'type-graphql';
-import { GridCheckItem } from './visit.entity.js';
-
-@InputType({ description: 'A check made during a visit.' })
-export class GridVisitCheckInput {
-  @Field(() => GridCheckItem)
-  item!: GridCheckItem;
-
-  @Field(() => Boolean, { description: 'True when everything was in order.' })
-  ok!: boolean;
-
-  @Field(() => String, { nullable: true })
-  note?: string | null;
-}
+import { GridVisitCheck } from './visit.entity.js';
 
 @InputType({ description: 'A need or problem found during a visit; openRequest: true opens a request for it in the same step.' })
 export class GridFindingInput {
@@ -49,8 +37,8 @@ export class RecordGridVisitInput {
   })
   metPersonIds!: Ref<Person>[];
 
-  @Field(() => [GridVisitCheckInput], { defaultValue: [] })
-  checks!: GridVisitCheckInput[];
+  @Field(() => [GridVisitCheck], { defaultValue: [] })
+  checks!: GridVisitCheck[];
 
   @Field(() => String, { nullable: true })
   notes?: string | null;
