@@ -4,6 +4,7 @@ import {
   type EscalationCandidate,
   escalationCandidates,
   type ReadContext,
+  Request,
   RequestKind,
   RequestLevel,
   RequestStatus,
@@ -116,6 +117,13 @@ export async function findOverdue(
     if (!last || page.length < RUN_LIMIT) return found;
     after = last.id;
   }
+}
+
+/** The requests `ids` (uuids), oldest first. */
+export function requestsByIds(ctx: Pick<ReadContext, 'em'>, ids: readonly string[]): Promise<Request[]> {
+  return ids.length
+    ? ctx.em.find(Request, { uuid: { $in: [...ids] } }, { orderBy: { createdAt: 'asc', uuid: 'asc' } })
+    : Promise.resolve([]);
 }
 
 /** Sets (or replaces) the limit at a level of a grid or a community. */

@@ -14,7 +14,7 @@ import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver
 import { Grid } from '../grid/grid.entity.js';
 import { GridPermission } from '../permissions.js';
 import { escalateGridRequest, setCommunityEscalationLimit, setGridEscalationLimit } from './escalation.commands.js';
-import { loadGridLimits } from './escalation.queries.js';
+import { loadGridLimits, requestsByIds } from './escalation.queries.js';
 
 @ObjectType({ description: 'How long a request may stay at a level before it escalates, and where that limit comes from.' })
 export class GridEscalationLimits {
@@ -104,7 +104,7 @@ export class GridEscalationResolver {
     // An operation-wide permission a command cannot declare: grid.manage everywhere ('' = the whole tree), for it escalates and counts in every community.
     await authorize(ctx, GridPermission.MANAGE, '');
     const ids = await ctx.services.get('grid').escalateOverdue();
-    const requests = ids.length ? await ctx.em.find(Request, { uuid: { $in: ids } }, { orderBy: { createdAt: 'asc', uuid: 'asc' } }) : [];
+    const requests = await requestsByIds(ctx, ids);
     return Object.assign(new GridEscalationRunPayload(), {
       run: Object.assign(new GridEscalationRun(), { escalatedCount: ids.length, requests }),
       errors: [],

@@ -1,11 +1,12 @@
-import { organizationIdsOfPerson, type ReadContext } from '@gongzhi/core';
+import { organizationIdsOfPerson, type ReadContext, Request, requestIdsUnder } from '@gongzhi/core';
 import { t } from '../db.js';
+import { OPEN_STATUSES } from '../grid/grid.queries.js';
 
 /**
  * The paths of the places covered by the grids `personId` works in on `day`, or whose adopting
  * partner unit they belong to: where their grid work lies.
  */
-export async function gridWorkPaths(ctx: ReadContext, personId: string, day: string): Promise<string[]> {
+async function gridWorkPaths(ctx: ReadContext, personId: string, day: string): Promise<string[]> {
   const organizationIds = await organizationIdsOfPerson(ctx, personId);
   const rows = await ctx.em.execute<{ place_path: string }[]>(
     `WITH mine AS (
@@ -18,4 +19,13 @@ export async function gridWorkPaths(ctx: ReadContext, personId: string, day: str
     [personId, day, day, organizationIds.join(','), day, day],
   );
   return rows.map((r) => r.place_path);
+}
+
+/** The open requests under {@link gridWorkPaths}, newest first, at most `limit`. */
+export async function gridWork(ctx: ReadContext, personId: string, day: string, limit: number): Promise<Request[]> {
+  const paths = await gridWorkPaths(ctx, personId, day);
+  if (!paths.length) return [];
+  const ids = await requestIdsUnder(ctx, { paths, statuses: OPEN_STATUSES, limit });
+  if (!ids.length) return [];
+  return ctx.em.find(Request, { uuid: { $in: ids } }, { orderBy: [{ createdAt: 'desc' }, { uuid: 'desc' }] });
 }

@@ -1,9 +1,8 @@
-import { actingPerson, type GongzhiContext, perform, type Ref, RefArg, Request, RequestPayload, requestIdsUnder } from '@gongzhi/core';
+import { actingPerson, type GongzhiContext, perform, type Ref, RefArg, Request, RequestPayload } from '@gongzhi/core';
 import { Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { OPEN_STATUSES } from '../grid/grid.queries.js';
 import { today } from '../options.js';
 import { claimGridRequest } from './work.commands.js';
-import { gridWorkPaths } from './work.queries.js';
+import { gridWork } from './work.queries.js';
 
 /** A grid's work: the requests under its places, as its workers and partner units see and take them. */
 @Resolver(() => Request)
@@ -13,12 +12,7 @@ export class GridWorkResolver {
       'The open requests of the grids the signed-in person works in or whose adopting partner unit they belong to, newest first (at most 200).',
   })
   async gridWork(@Ctx() ctx: GongzhiContext): Promise<Request[]> {
-    const me = await actingPerson(ctx);
-    const paths = await gridWorkPaths(ctx, me.uuid, today(ctx));
-    if (!paths.length) return [];
-    const ids = await requestIdsUnder(ctx, { paths, statuses: OPEN_STATUSES, limit: 200 });
-    if (!ids.length) return [];
-    return ctx.em.find(Request, { uuid: { $in: ids } }, { orderBy: [{ createdAt: 'desc' }, { uuid: 'desc' }] });
+    return gridWork(ctx, (await actingPerson(ctx)).uuid, today(ctx), 200);
   }
 
   @Mutation(() => RequestPayload, {
