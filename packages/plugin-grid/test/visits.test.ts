@@ -1,3 +1,4 @@
+import { problemOf } from '@gongzhi/core/testing';
 import { as, assignWorker, createGrid, createWorld, mutate, problem, type World } from './world.js';
 
 let w: World;
@@ -83,10 +84,14 @@ describe('household visits (入户走访)', () => {
     const finding = ledger.place.gridVisits[0].findings.find((f: { request: unknown }) => f.request === null).id;
     const M =
       'mutation($f: ID!) { openRequestFromFinding(findingId: $f, title: "陪同散步") { finding { request { title channel } } errors { code message field } } }';
-    expect((await mutate(w.app, M, { f: finding }, as(w.person.wang))).finding.request).toEqual({
-      title: '陪同散步',
-      channel: 'HOUSEHOLD_VISIT',
-    });
+    // Two at once: the finding is locked as it is loaded, so exactly one opens the request.
+    const [a, b] = await Promise.all([
+      w.app.execute(M, { f: finding }, as(w.person.wang)),
+      w.app.execute(M, { f: finding }, as(w.person.wang)),
+    ]);
+    const won = [a, b].find((r) => !problemOf(r))!;
+    expect(won.data!.openRequestFromFinding.finding.request).toEqual({ title: '陪同散步', channel: 'HOUSEHOLD_VISIT' });
+    expect([a, b].map((r) => problemOf(r)).filter(Boolean)).toEqual([expect.objectContaining({ code: 'CONFLICT', field: 'findingId' })]);
     expect(await problem(w.app, M, { f: finding }, as(w.person.wang))).toMatchObject({ code: 'CONFLICT', field: 'findingId' });
   });
 
