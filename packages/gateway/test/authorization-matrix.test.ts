@@ -195,14 +195,22 @@ function canaryMutations(): [string, string, Record<string, unknown>][] {
       { id: canary.Council, at: slot.startsAt },
     ),
     plain('createCouncil', `mutation ($id: ID!) { createCouncil(input: { communityId: $id, name: "x" }) { __typename } }`, { id: kc }),
-    plain('recordGridVisit', `mutation ($id: ID!) { recordGridVisit(input: { householdId: $id }) { __typename } }`, { id: ids['K-H'] }),
-    m('setGridAttentionLevel', 'placeId: $id, level: GREEN, reason: "x"', '__typename', { id: ids['K-H'] }),
-    m('assignGridWorker', 'gridId: $id, personId: $p, startsOn: "2024-01-01"', '__typename', { id: canary.Grid, p: ids['苍爷爷'] }),
-    m('recordGridMeeting', 'gridId: $id', '__typename', { id: canary.Grid }),
-    m('addGridPlaces', 'gridId: $id, placeIds: [$p]', '__typename', { id: canary.Grid, p: ids['K-H'] }),
-    m('openRequestFromFinding', 'findingId: $id', '__typename', { id: canary.GridFinding }),
+    plain('recordGridVisit', `mutation ($id: ID!) { recordGridVisit(input: { householdId: $id }) { __typename errors { code } } }`, {
+      id: ids['K-H'],
+    }),
+    plain('createGrid', `mutation ($id: ID!) { createGrid(communityId: $id, name: "x") { __typename errors { code } } }`, { id: kc }),
+    m('setGridAttentionLevel', 'placeId: $id, level: GREEN, reason: "x"', '__typename errors { code }', { id: ids['K-H'] }),
+    m('assignGridWorker', 'gridId: $id, personId: $p, startsOn: "2024-01-01"', '__typename errors { code }', {
+      id: canary.Grid,
+      p: ids['苍爷爷'],
+    }),
+    m('recordGridMeeting', 'gridId: $id', '__typename errors { code }', { id: canary.Grid }),
+    m('addGridPlaces', 'gridId: $id, placeIds: [$p]', '__typename errors { code }', { id: canary.Grid, p: ids['K-H'] }),
+    m('openRequestFromFinding', 'findingId: $id', '__typename errors { code }', { id: canary.GridFinding }),
     m('claimGridRequest', 'requestId: $id', 'errors { code } request { id }', { id: canary.Request }),
     m('escalateGridRequest', 'requestId: $id, reason: "x"', 'errors { code } request { id }', { id: canary.Request }),
+    m('setGridEscalationLimit', 'gridId: $id, level: GRID, hours: 1', '__typename errors { code }', { id: canary.Grid }),
+    m('setCommunityEscalationLimit', 'communityId: $id, level: GRID, hours: 1', '__typename errors { code }', { id: kc }),
     m('openMoralBankAccount', 'communityId: $id, holderKind: PERSON, holderId: $p', '__typename errors { code } account { id }', {
       id: kc,
       p: ids['金丝雀居民'],
@@ -340,7 +348,7 @@ describe.each(CALLERS)('%s', (_who, caller, home) => {
   test('may not run checks and jobs that span every community (their counts would include the canaries)', async () => {
     for (const query of [
       `{ verifyMoralBankLedger { ok transactions entries } }`,
-      `mutation { escalateOverdueRequests { escalatedCount requests { id } } }`,
+      `mutation { escalateOverdueRequests { run { escalatedCount requests { id } } errors { code } } }`,
     ]) {
       const result = await app.execute(query, {}, { caller: caller() });
       expect([query, result.data]).toEqual([query, null]);

@@ -119,29 +119,39 @@ export async function createCanaryWorld(): Promise<CanaryWorld> {
 
   // --- Grid: grid and worker as the system; visit and colour as the canary grid worker (they must be signed in). ---
   canary.Grid = (
-    await sys(`mutation ($c: ID!, $b: ID!) { createGrid(communityId: $c, name: "金丝雀网格", placeIds: [$b]) { id } }`, {
-      c: ids['K-C'],
-      b: ids['K-B'],
-    })
-  ).createGrid.id;
+    await sys(
+      `mutation ($c: ID!, $b: ID!) { createGrid(communityId: $c, name: "金丝雀网格", placeIds: [$b]) { grid { id } errors { code message } } }`,
+      {
+        c: ids['K-C'],
+        b: ids['K-B'],
+      },
+    )
+  ).createGrid.grid.id;
   canary.GridWorker = (
-    await sys(`mutation ($g: ID!, $p: ID!) { assignGridWorker(gridId: $g, personId: $p, startsOn: "2020-01-01") { id } }`, {
-      g: canary.Grid,
-      p: ids['金丝雀网格员'],
-    })
-  ).assignGridWorker.id;
+    await sys(
+      `mutation ($g: ID!, $p: ID!) { assignGridWorker(gridId: $g, personId: $p, startsOn: "2020-01-01") { worker { id } errors { code message } } }`,
+      {
+        g: canary.Grid,
+        p: ids['金丝雀网格员'],
+      },
+    )
+  ).assignGridWorker.worker.id;
   const visit = await as(
     '金丝雀网格员',
-    `mutation ($h: ID!, $m: ID!) { recordGridVisit(input: { householdId: $h, metPersonIds: [$m], notes: "金丝雀走访", findings: [{ description: "金丝雀发现" }] }) { id findings { id } } }`,
+    `mutation ($h: ID!, $m: ID!) { recordGridVisit(input: { householdId: $h, metPersonIds: [$m], notes: "金丝雀走访", findings: [{ description: "金丝雀发现" }] }) { visit { id findings { id } } errors { code message } } }`,
     { h: ids['K-H'], m: ids['金丝雀居民'] },
   );
-  canary.GridVisit = visit.recordGridVisit.id;
-  canary.GridFinding = visit.recordGridVisit.findings[0].id;
+  canary.GridVisit = visit.recordGridVisit.visit.id;
+  canary.GridFinding = visit.recordGridVisit.visit.findings[0].id;
   canary.GridAttentionMark = (
-    await as('金丝雀网格员', `mutation ($h: ID!) { setGridAttentionLevel(placeId: $h, level: RED, reason: "金丝雀独居") { id } }`, {
-      h: ids['K-H'],
-    })
-  ).setGridAttentionLevel.id;
+    await as(
+      '金丝雀网格员',
+      `mutation ($h: ID!) { setGridAttentionLevel(placeId: $h, level: RED, reason: "金丝雀独居") { mark { id } errors { code message } } }`,
+      {
+        h: ids['K-H'],
+      },
+    )
+  ).setGridAttentionLevel.mark.id;
 
   // --- Volunteer: the canary social worker founds and leads the team; the canary volunteer signs up and reports hours. ---
   const lead = (q: string, v: Record<string, unknown> = {}) => as('金丝雀社工', q, v);

@@ -1,77 +1,56 @@
-import { definePlugin, type GongzhiContext, loadById, packageVersion, Person, type PluginRuntimeContext, refId } from '@gongzhi/core';
-import './grid.events.js';
-import { GridAttentionMark } from './attention-mark.entity.js';
-import { GridAttentionResolver } from './attention.resolver.js';
-import { OrganizationGridsResolver, PersonGridsResolver, PlaceGridsResolver, RequestGridResolver } from './core-types.resolver.js';
-import { escalateOverdue, EscalationJob } from './escalation.service.js';
-import { GridEscalationResolver } from './escalation.resolver.js';
-import { GridAdoption } from './grid-adoption.entity.js';
-import { GridFinding } from './grid-finding.entity.js';
-import { GridMeeting } from './grid-meeting.entity.js';
-import { GridPlace } from './grid-place.entity.js';
-import { coveringGrids } from './grid-queries.js';
-import { GridVisit } from './grid-visit.entity.js';
-import { GridWorker } from './grid-worker.entity.js';
-import { Grid } from './grid.entity.js';
-import { gridOptionDefaults, type GridOptions, validateGridOptions } from './grid.options.js';
-import { GRID_MANAGE, GridAdoptionResolver, GridResolver, GridWorkerResolver } from './grid.resolver.js';
-import { seedGridDemo } from './grid.seed.js';
-import type { GridServices } from './grid.services.js';
-import { loadHandOff, toPlainHandOff } from './handoff.service.js';
-import { GridMeetingResolver } from './meeting.resolver.js';
-import { grids } from './migrations/0001_grids.js';
-import { routeNewRequest } from './routing.js';
-import { GridFindingResolver, GridVisitResolver } from './visit.resolver.js';
+import { definePlugin, packageVersion, Request } from '@gongzhi/core';
+import { GridAdoption } from './adoption/adoption.entity.js';
+import { GridAdoptionResolver, GridAdoptionsResolver, OrganizationGridsResolver } from './adoption/adoption.resolver.js';
+import { GridAttentionMark } from './attention/attention.entity.js';
+import { GridAttentionResolver, PlaceAttentionResolver } from './attention/attention.resolver.js';
 import { DB_SCHEMA } from './db.js';
+import { EscalationJob } from './escalation/escalation.job.js';
+import { GridEscalationResolver } from './escalation/escalation.resolver.js';
+import { Grid, GridPlace } from './grid/grid.entity.js';
+import { GridResolver, PlaceGridsResolver, RequestGridResolver } from './grid/grid.resolver.js';
+import { GridMeeting } from './meeting/meeting.entity.js';
+import { GridMeetingResolver } from './meeting/meeting.resolver.js';
+import { grids } from './migrations/0001_grids.js';
+import { gridOptionDefaults, type GridOptions, validateGridOptions } from './options.js';
+import { gridPermissions } from './permissions.js';
+import { gridPlaceRules } from './place-rules.js';
+import { seedGridDemo } from './seed.js';
+import { createGridServices } from './services.js';
+import { GridFinding, GridVisit } from './visit/visit.entity.js';
+import { GridFindingResolver, GridVisitResolver, PlaceGridVisitsResolver } from './visit/visit.resolver.js';
+import { routeRequest } from './work/work.commands.js';
+import { GridWorkResolver } from './work/work.resolver.js';
+import { GridWorker } from './worker/worker.entity.js';
+import { GridWorkerResolver, GridWorkersResolver, PersonGridsResolver } from './worker/worker.resolver.js';
 
 export { Grid, GridAdoption, GridAttentionMark, GridFinding, GridMeeting, GridPlace, GridVisit, GridWorker };
-export * from './grid-enums.js';
-export type { GridOptions } from './grid.options.js';
-export type { GridServices } from './grid.services.js';
-export type { GridHandOff } from './handoff.service.js';
+export { GridKind } from './grid/grid.entity.js';
+export { GridAttentionLevel } from './attention/attention.entity.js';
+export { GridCheckItem, GridVisitCheck } from './visit/visit.entity.js';
+export { GridPermission } from './permissions.js';
+export type { GridOptions } from './options.js';
+export type { GridServices } from './services.js';
+export type { GridHandOff } from './meeting/meeting.queries.js';
+// The commands, for plugins that change grid rows inside their own units of work (`uow.run`).
+export { addGridPlaces, createGrid } from './grid/grid.commands.js';
+export { assignGridWorker } from './worker/worker.commands.js';
+export { adoptGrid } from './adoption/adoption.commands.js';
+export { claimGridRequest, routeRequest } from './work/work.commands.js';
+export { openRequestFromFinding, recordGridVisit } from './visit/visit.commands.js';
+export { setGridAttentionLevel } from './attention/attention.commands.js';
+export { escalateGridRequest, setCommunityEscalationLimit, setGridEscalationLimit } from './escalation/escalation.commands.js';
+export { recordGridMeeting } from './meeting/meeting.commands.js';
+export type * from './grid/grid.events.js';
+export type * from './worker/worker.events.js';
+export type * from './adoption/adoption.events.js';
+export type * from './work/work.events.js';
+export type * from './visit/visit.events.js';
+export type * from './attention/attention.events.js';
+export type * from './escalation/escalation.events.js';
+export type * from './meeting/meeting.events.js';
 
-/** The community of a grid, for the place rules of rows that hang off a grid. */
-async function gridCommunity(ctx: GongzhiContext, gridRef: unknown): Promise<string | null> {
-  const grid = await loadById(ctx, Grid, refId(gridRef)!);
-  return grid ? refId(grid.community) : null;
-}
-
-/** Per running platform: the escalation job and the routing subscription, stopped in destroy. */
-const running = new WeakMap<object, { job: EscalationJob; unsubscribe: () => void }>();
-
-function createServices(ctx: PluginRuntimeContext<GridOptions>): GridServices {
-  return {
-    options: ctx.options,
-    escalateOverdue: () => escalateOverdue({ em: ctx.em, events: ctx.events, now: ctx.now, options: ctx.options, logger: ctx.logger }),
-    async handOff(gridId) {
-      const rows = await loadHandOff(ctx.em(), gridId);
-      return rows && toPlainHandOff(rows);
-    },
-    recordMeeting(gridId, heldAt, notes, recordedById) {
-      return ctx.events.transaction(
-        ctx.em(),
-        async ({ em, emit }) => {
-          const grid = await em.findOneOrFail(Grid, { uuid: gridId });
-          const meeting = em.create(GridMeeting, {
-            grid,
-            heldAt,
-            notes: notes ?? null,
-            recordedBy: recordedById ? em.getReference(Person, recordedById) : null,
-            createdAt: ctx.now(),
-          });
-          await em.flush();
-          await emit('grid.meeting-recorded', { meetingId: meeting.uuid, gridId, heldAt: heldAt.toISOString() });
-          return meeting.uuid;
-        },
-        recordedById,
-      );
-    },
-    async gridsCovering(placePath) {
-      const covering = (await coveringGrids(ctx.em(), [placePath])).get(placePath)!;
-      return { gridId: covering.grid?.uuid ?? null, microGridId: covering.microGrid?.uuid ?? null };
-    },
-  };
-}
+/** The escalation job of each running platform, stopped in destroy. */
+const jobs = new WeakMap<object, EscalationJob>();
 
 /**
  * Grid management (网格化服务管理): grids and micro-grids, grid workers and partner units,
@@ -84,74 +63,79 @@ export const plugin = definePlugin<GridOptions>({
   dbSchema: DB_SCHEMA,
   coreRange: '^0.2.0',
   entities: [Grid, GridPlace, GridWorker, GridAdoption, GridVisit, GridFinding, GridAttentionMark, GridMeeting],
-  placeRules: [
-    { entity: Grid, place: (row: Grid) => refId(row.community) },
-    { entity: GridWorker, place: (row: GridWorker, ctx) => gridCommunity(ctx, row.grid), owners: (row: GridWorker) => [refId(row.person)] },
-    { entity: GridAdoption, place: (row: GridAdoption, ctx) => gridCommunity(ctx, row.grid) },
-    {
-      entity: GridMeeting,
-      place: (row: GridMeeting, ctx) => gridCommunity(ctx, row.grid),
-      owners: (row: GridMeeting) => [refId(row.recordedBy)],
+  placeRules: gridPlaceRules,
+  permissions: gridPermissions,
+  constraintErrors: {
+    grid_community_id_name_key: {
+      code: 'CONFLICT',
+      message: 'The community already has a grid of this name; grid names are unique in a community.',
+      field: 'name',
     },
-    { entity: GridVisit, place: (row: GridVisit) => ({ path: row.placePath }), owners: (row: GridVisit) => [refId(row.worker)] },
-    {
-      entity: GridFinding,
-      place: async (row: GridFinding, ctx) => {
-        const visit = await loadById(ctx, GridVisit, refId(row.visit)!);
-        return visit ? { path: visit.placePath } : null;
-      },
+    grid_place_one_grid_per_kind: {
+      code: 'GRID_OVERLAP',
+      message: 'A place given is already covered by a grid of the same kind; a place belongs to at most one grid of each kind.',
+      field: 'placeIds',
     },
-    {
-      entity: GridAttentionMark,
-      place: (row: GridAttentionMark) => ({ path: row.placePath }),
-      owners: (row: GridAttentionMark) => [refId(row.setBy)],
+    grid_worker_one_open_uq: {
+      code: 'CONFLICT',
+      message: 'The person already has an open assignment to this grid; end it first.',
+      field: 'personId',
     },
-  ],
-  permissions: {
-    [GRID_MANAGE]: {
-      description:
-        'Create grids and micro-grids, change their coverage, assign grid workers, record adoptions and meetings, set escalation limits, run the escalation.',
-      roles: ['social_worker'],
+    grid_adoption_one_open_uq: {
+      code: 'CONFLICT',
+      message: 'The partner unit has already adopted this grid (its adoption has not ended).',
+      field: 'organizationId',
+    },
+    grid_finding_request_id_key: {
+      code: 'CONFLICT',
+      message: 'This request was already opened by another finding.',
+      field: 'findingId',
     },
   },
   migrations: [grids],
   resolvers: [
     GridResolver,
+    PlaceGridsResolver,
+    RequestGridResolver,
     GridWorkerResolver,
+    GridWorkersResolver,
+    PersonGridsResolver,
     GridAdoptionResolver,
+    GridAdoptionsResolver,
+    OrganizationGridsResolver,
+    GridWorkResolver,
     GridVisitResolver,
     GridFindingResolver,
+    PlaceGridVisitsResolver,
     GridAttentionResolver,
+    PlaceAttentionResolver,
     GridEscalationResolver,
     GridMeetingResolver,
-    PlaceGridsResolver,
-    PersonGridsResolver,
-    RequestGridResolver,
-    OrganizationGridsResolver,
   ],
   options: { defaults: gridOptionDefaults, validate: validateGridOptions },
-  services: createServices,
-  bootstrap(ctx) {
-    const unsubscribe = ctx.events.on(
+  services: createGridServices,
+  register(ctx) {
+    // A new grid-level request is routed to the grid covering its place, as "system: grid.route-new-request".
+    ctx.events.on(
       'request.created',
-      (event, tx) => routeNewRequest(event, tx, { now: ctx.now, options: ctx.options }),
-      {
-        id: 'grid.route-new-request',
+      async (event, handler) => {
+        const request = await handler.em.findOne(Request, { uuid: event.payload.requestId });
+        if (request) await handler.run(routeRequest, { request });
       },
+      { id: 'grid.route-new-request' },
     );
-    const services = createServices(ctx);
+  },
+  bootstrap(ctx) {
+    const services = createGridServices(ctx);
     const job = new EscalationJob(() => services.escalateOverdue(), ctx.logger);
     job.start(ctx.options.escalationIntervalMs);
-    running.set(ctx.orm, { job, unsubscribe });
+    jobs.set(ctx.orm, job);
   },
   async destroy(ctx) {
-    const state = running.get(ctx.orm);
-    if (!state) return;
-    running.delete(ctx.orm);
-    state.unsubscribe();
-    await state.job.stop();
+    await jobs.get(ctx.orm)?.stop();
+    jobs.delete(ctx.orm);
   },
-  seed: (ctx) => seedGridDemo(ctx.em(), ctx.now, ctx.options),
+  seed: seedGridDemo,
 });
 
 export default plugin;

@@ -1,4 +1,5 @@
-import { as, assignWorker, createGrid, createWorld, errorCode, type World } from './world.js';
+import { problemOf } from '@gongzhi/core/testing';
+import { as, assignWorker, createGrid, createWorld, mutate, problem, type World } from './world.js';
 
 let w: World;
 let grid: string;
@@ -18,32 +19,35 @@ beforeAll(async () => {
 afterAll(() => w?.app.close());
 
 const count = async (table: string) => Number((await w.app.platform.orm.em.fork().execute(`SELECT count(*) AS n FROM ${table}`))[0].n);
-const VISIT = `mutation($input: RecordGridVisitInput!) { recordGridVisit(input: $input) {
+const VISIT = `mutation($input: RecordGridVisitInput!) { recordGridVisit(input: $input) { visit {
   id visitedOn notes household { name } worker { name } met { name } checks { item ok note } grid { name }
-  findings { id description category request { title channel status level assignee { name } timeline { action actor { name } } } } } }`;
+  findings { id description category request { title channel status level assignee { name } timeline { action actor { name } } } } }
+  errors { code message field } } }`;
 
 describe('household visits (入户走访)', () => {
   test('a worker records a visit; a finding opens a request in the same step, routed to the grid', async () => {
-    const data = await w.app.run(
-      VISIT,
-      {
-        input: {
-          householdId: w.place.h201.id,
-          metPersonIds: [w.person.resident.id],
-          checks: [
-            { item: 'HEATING', ok: false, note: '暖气片不热' },
-            { item: 'GAS', ok: true },
-          ],
-          notes: '老人独居，精神尚可',
-          findings: [
-            { description: '暖气片不热，需要物业上门检修', category: '供暖', openRequest: true, title: '2单元201暖气不热' },
-            { description: '希望每周有人陪同散步', category: '助老' },
-          ],
+    const visit = (
+      await mutate(
+        w.app,
+        VISIT,
+        {
+          input: {
+            householdId: w.place.h201.id,
+            metPersonIds: [w.person.resident.id],
+            checks: [
+              { item: 'HEATING', ok: false, note: '暖气片不热' },
+              { item: 'GAS', ok: true },
+            ],
+            notes: '老人独居，精神尚可',
+            findings: [
+              { description: '暖气片不热，需要物业上门检修', category: '供暖', openRequest: true, title: '2单元201暖气不热' },
+              { description: '希望每周有人陪同散步', category: '助老' },
+            ],
+          },
         },
-      },
-      as(w.person.wang),
-    );
-    const visit = data.recordGridVisit;
+        as(w.person.wang),
+      )
+    ).visit;
     expect(visit).toMatchObject({
       visitedOn: '2026-06-01',
       household: { name: '2单元201' },
@@ -78,12 +82,17 @@ describe('household visits (入户走访)', () => {
       h: w.place.h201.id,
     });
     const finding = ledger.place.gridVisits[0].findings.find((f: { request: unknown }) => f.request === null).id;
-    const M = 'mutation($f: ID!) { openRequestFromFinding(findingId: $f, title: "陪同散步") { request { title channel } } }';
-    expect((await w.app.run(M, { f: finding }, as(w.person.wang))).openRequestFromFinding.request).toEqual({
-      title: '陪同散步',
-      channel: 'HOUSEHOLD_VISIT',
-    });
-    expect((await errorCode(w.app, M, { f: finding }, as(w.person.wang)))?.code).toBe('CONFLICT');
+    const M =
+      'mutation($f: ID!) { openRequestFromFinding(findingId: $f, title: "陪同散步") { finding { request { title channel } } errors { code message field } } }';
+    // Two at once: the finding is locked as it is loaded, so exactly one opens the request.
+    const [a, b] = await Promise.all([
+      w.app.execute(M, { f: finding }, as(w.person.wang)),
+      w.app.execute(M, { f: finding }, as(w.person.wang)),
+    ]);
+    const won = [a, b].find((r) => !problemOf(r))!;
+    expect(won.data!.openRequestFromFinding.finding.request).toEqual({ title: '陪同散步', channel: 'HOUSEHOLD_VISIT' });
+    expect([a, b].map((r) => problemOf(r)).filter(Boolean)).toEqual([expect.objectContaining({ code: 'CONFLICT', field: 'findingId' })]);
+    expect(await problem(w.app, M, { f: finding }, as(w.person.wang))).toMatchObject({ code: 'CONFLICT', field: 'findingId' });
   });
 
   test('bad visits are refused with typed errors and write nothing', async () => {
@@ -115,7 +124,7 @@ describe('household visits (入户走访)', () => {
       [input, undefined, 'UNAUTHENTICATED'],
     ];
     for (const [i, [bad, caller, code]] of cases.entries()) {
-      expect([i, (await errorCode(w.app, VISIT, { input: bad }, caller))?.code]).toEqual([i, code]);
+      expect([i, (await problem(w.app, VISIT, { input: bad }, caller))?.code]).toEqual([i, code]);
     }
     expect({
       visits: await count('grid.grid_visit'),
@@ -127,21 +136,19 @@ describe('household visits (入户走访)', () => {
 
 describe("the people's-conditions map (民情图)", () => {
   const SET =
-    'mutation($p: ID!, $l: GridAttentionLevel!, $r: String!) { setGridAttentionLevel(placeId: $p, level: $l, reason: $r) { level previousLevel reason setBy { name } } }';
+    'mutation($p: ID!, $l: GridAttentionLevel!, $r: String!) { setGridAttentionLevel(placeId: $p, level: $l, reason: $r) { mark { level previousLevel reason setBy { name } } errors { code message field } } }';
 
   test('colours carry a reason and a history', async () => {
-    expect(
-      (await w.app.run(SET, { p: w.place.h201.id, l: 'RED', r: '暖气不热，老人独居' }, as(w.person.wang))).setGridAttentionLevel,
-    ).toEqual({
+    expect((await mutate(w.app, SET, { p: w.place.h201.id, l: 'RED', r: '暖气不热，老人独居' }, as(w.person.wang))).mark).toEqual({
       level: 'RED',
       previousLevel: null,
       reason: '暖气不热，老人独居',
       setBy: { name: '王小丽' },
     });
     w.clock.advance(60_000);
-    await w.app.run(SET, { p: w.place.h201.id, l: 'ORANGE', r: '暖气已修好，仍需每周回访' }, as(w.person.wang));
-    await w.app.run(SET, { p: w.place.b20.id, l: 'ORANGE', r: '楼内老人多' }, as(w.person.wang));
-    await w.app.run(SET, { p: w.place.h101.id, l: 'GREEN', r: '一切正常' }, as(w.person.dong));
+    await mutate(w.app, SET, { p: w.place.h201.id, l: 'ORANGE', r: '暖气已修好，仍需每周回访' }, as(w.person.wang));
+    await mutate(w.app, SET, { p: w.place.b20.id, l: 'ORANGE', r: '楼内老人多' }, as(w.person.wang));
+    await mutate(w.app, SET, { p: w.place.h101.id, l: 'GREEN', r: '一切正常' }, as(w.person.dong));
     const data = await w.app.run(
       'query($h: ID!) { place(id: $h) { attention { level reason } attentionHistory { level previousLevel reason } } }',
       { h: w.place.h201.id },
@@ -157,9 +164,9 @@ describe("the people's-conditions map (民情图)", () => {
 
   test('bad colours are refused and write nothing', async () => {
     const before = await count('grid.attention_mark');
-    expect((await errorCode(w.app, SET, { p: w.place.h201.id, l: 'RED', r: '  ' }, as(w.person.wang)))?.code).toBe('BAD_USER_INPUT');
-    expect((await errorCode(w.app, SET, { p: w.place.u1.id, l: 'RED', r: '单元' }, as(w.person.wang)))?.code).toBe('BAD_USER_INPUT');
-    expect((await errorCode(w.app, SET, { p: w.place.h201.id, l: 'RED', r: '无关人员' }, as(w.person.outsider)))?.code).toBe('NOT_FOUND'); // a place outside their places
+    expect((await problem(w.app, SET, { p: w.place.h201.id, l: 'RED', r: '  ' }, as(w.person.wang)))?.code).toBe('BAD_USER_INPUT');
+    expect((await problem(w.app, SET, { p: w.place.u1.id, l: 'RED', r: '单元' }, as(w.person.wang)))?.code).toBe('BAD_USER_INPUT');
+    expect((await problem(w.app, SET, { p: w.place.h201.id, l: 'RED', r: '无关人员' }, as(w.person.outsider)))?.code).toBe('NOT_FOUND'); // a place outside their places
     expect(await count('grid.attention_mark')).toBe(before);
   });
 
@@ -230,14 +237,14 @@ test("a scoped caller's map and grid queries cover only their own places", async
     'query($g: ID!) { gridCoverage(gridId: $g) { householdCount } }',
     'query($g: ID!) { gridMeetingHandOff(gridId: $g) { since } }',
   ]) {
-    expect((await errorCode(w.app, q, { g: grid }, as(w.person.li)))?.code).toBe('NOT_FOUND');
+    expect((await problem(w.app, q, { g: grid }, as(w.person.li)))?.code).toBe('NOT_FOUND');
   }
 });
 
 describe('coverage and the weekly hand-off', () => {
   test('households not visited in the last N days; visits per worker per week', async () => {
-    await w.app.run(VISIT, { input: { householdId: w.place.h101.id, visitedOn: '2026-04-22', notes: '回访' } }, as(w.person.dong));
-    await w.app.run(VISIT, { input: { householdId: w.place.h201.id, visitedOn: '2026-05-28' } }, as(w.person.wang));
+    await mutate(w.app, VISIT, { input: { householdId: w.place.h101.id, visitedOn: '2026-04-22', notes: '回访' } }, as(w.person.dong));
+    await mutate(w.app, VISIT, { input: { householdId: w.place.h201.id, visitedOn: '2026-05-28' } }, as(w.person.wang));
     const C =
       'query($g: ID!, $d: Int!) { gridCoverage(gridId: $g, days: $d) { days since householdCount visitedCount notVisited { name } } }';
     const month = (await w.app.run(C, { g: grid, d: 30 })).gridCoverage;
@@ -245,7 +252,7 @@ describe('coverage and the weekly hand-off', () => {
     expect(month.notVisited.map((p: { name: string }) => p.name).sort()).toEqual(['1单元101', '1单元102', '21号楼101']);
     const twoMonths = (await w.app.run(C, { g: grid, d: 60 })).gridCoverage;
     expect(twoMonths.visitedCount).toBe(2);
-    expect((await errorCode(w.app, C, { g: grid, d: 0 }))?.code).toBe('BAD_USER_INPUT');
+    expect((await problem(w.app, C, { g: grid, d: 0 }))?.code).toBe('BAD_USER_INPUT');
 
     const stats = await w.app.run(
       'query($g: ID!) { gridVisitStats(gridId: $g, from: "2026-04-01", to: "2026-06-30") { worker { name } weekStart visits } }',
@@ -267,13 +274,15 @@ describe('coverage and the weekly hand-off', () => {
     );
     expect(first.openRequests.map((r: { title: string }) => r.title).sort()).toEqual(['2单元201暖气不热', '陪同散步'].sort());
 
-    await w.app.run(
-      'mutation($g: ID!) { recordGridMeeting(gridId: $g, notes: "周一网格议事会") { heldAt grid { name } recordedBy { name } } }',
+    await mutate(
+      w.app,
+      'mutation($g: ID!) { recordGridMeeting(gridId: $g, notes: "周一网格议事会") { meeting { heldAt grid { name } recordedBy { name } } errors { code message field } } }',
       { g: grid },
       as(w.person.wang),
     );
     w.clock.advance(3_600_000);
-    await w.app.run(
+    await mutate(
+      w.app,
       VISIT,
       { input: { householdId: w.place.h21.id, findings: [{ description: '21号楼屋顶漏雨', openRequest: true }] } },
       as(w.person.wang),
@@ -293,17 +302,23 @@ describe('coverage and the weekly hand-off', () => {
     expect(plain!.findings.map((f) => f.description)).toEqual(['21号楼屋顶漏雨']);
     expect(plain!.openRequests).toHaveLength(3);
     expect(
-      (await errorCode(w.app, 'mutation($g: ID!) { recordGridMeeting(gridId: $g, heldAt: "2030-01-01T00:00:00Z") { id } }', { g: grid }))
-        ?.code,
+      (
+        await problem(
+          w.app,
+          'mutation($g: ID!) { recordGridMeeting(gridId: $g, heldAt: "2030-01-01T00:00:00Z") { meeting { id } errors { code message field } } }',
+          { g: grid },
+        )
+      )?.code,
     ).toBe('BAD_USER_INPUT');
   });
 });
 
 test('visit, finding and colour fields are batched: as many statements for 1 household as for 4', async () => {
   // The first household listed (21号楼101) has everything the others may have: a visit with people met, a finding with a request, a colour.
-  await w.app.run(VISIT, { input: { householdId: w.place.h21.id, metPersonIds: [w.person.resident.id] } }, as(w.person.wang));
-  await w.app.run(
-    'mutation($p: ID!) { setGridAttentionLevel(placeId: $p, level: GREEN, reason: "正常") { level } }',
+  await mutate(w.app, VISIT, { input: { householdId: w.place.h21.id, metPersonIds: [w.person.resident.id] } }, as(w.person.wang));
+  await mutate(
+    w.app,
+    'mutation($p: ID!) { setGridAttentionLevel(placeId: $p, level: GREEN, reason: "正常") { mark { level } errors { code } } }',
     { p: w.place.h21.id },
     as(w.person.wang),
   );

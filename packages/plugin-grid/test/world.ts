@@ -1,4 +1,7 @@
 import {
+  type Caller,
+  createApiKey,
+  createAuthenticator,
   type Logger,
   silentLogger,
   Organization,
@@ -10,7 +13,7 @@ import {
   Place,
   PlaceType,
 } from '@gongzhi/core';
-import { createTestApp, createTestClock, type TestApp, type TestClock } from '@gongzhi/core/testing';
+import { createTestApp, createTestClock, problemOf, type TestApp, type TestClock } from '@gongzhi/core/testing';
 import gridPlugin from '../src/index.js';
 
 /** A small district for the grid tests: two communities, compounds, buildings, units, households, people. */
@@ -92,16 +95,19 @@ export async function createWorld(pluginOptions: Record<string, unknown> = {}): 
 
 export const as = (p: Person) => ({ caller: { id: p.uuid, kind: 'person' as const } });
 
-/** Runs an operation and returns its first error's code (or null), for bad-input tests. */
-export async function errorCode(
-  app: TestApp,
-  doc: string,
-  vars: Record<string, unknown>,
-  opts?: { caller: { id: string; kind: 'person' } },
-): Promise<{ code: unknown; message: string } | null> {
+type As = { caller: Caller | null };
+
+/** Runs an operation and returns its first problem (payload error or top-level error), or undefined. */
+export async function problem(app: TestApp, doc: string, vars: Record<string, unknown>, opts?: As) {
+  return problemOf(await app.execute(doc, vars, opts));
+}
+
+/** Runs a mutation that must succeed, as the system unless `opts` says otherwise; returns its field's payload. */
+export async function mutate(app: TestApp, doc: string, vars: Record<string, unknown>, opts?: As): Promise<any> {
   const result = await app.execute(doc, vars, opts);
-  const e = result.errors?.[0];
-  return e ? { code: e.extensions?.code, message: e.message } : null;
+  const found = problemOf(result);
+  if (found) throw new Error(`${found.code}: ${found.message}`);
+  return Object.values(result.data!)[0];
 }
 
 export async function createGrid(
@@ -111,11 +117,13 @@ export async function createGrid(
   placeIds: string[],
   extra: Record<string, unknown> = {},
 ): Promise<string> {
-  const data = await app.run(
-    `mutation($c: ID!, $n: String!, $p: [ID!]!, $k: GridKind!, $parent: ID) { createGrid(communityId: $c, name: $n, placeIds: $p, kind: $k, parentId: $parent) { id } }`,
+  const payload = await mutate(
+    app,
+    `mutation($c: ID!, $n: String!, $p: [ID!]!, $k: GridKind!, $parent: ID) {
+      createGrid(communityId: $c, name: $n, placeIds: $p, kind: $k, parentId: $parent) { grid { id } errors { code message field } } }`,
     { c: communityId, n: name, p: placeIds, k: 'GRID', parent: null, ...extra },
   );
-  return data.createGrid.id;
+  return payload.grid.id;
 }
 
 export async function assignWorker(
@@ -125,14 +133,11 @@ export async function assignWorker(
   startsOn = '2026-01-01',
   endsOn: string | null = null,
 ): Promise<void> {
-  await app.run(
-    `mutation($g: ID!, $p: ID!, $s: String!, $e: String) { assignGridWorker(gridId: $g, personId: $p, startsOn: $s, endsOn: $e) { id } }`,
-    {
-      g: gridId,
-      p: personId,
-      s: startsOn,
-      e: endsOn,
-    },
+  await mutate(
+    app,
+    `mutation($g: ID!, $p: ID!, $s: String!, $e: String) {
+      assignGridWorker(gridId: $g, personId: $p, startsOn: $s, endsOn: $e) { worker { id } errors { code message field } } }`,
+    { g: gridId, p: personId, s: startsOn, e: endsOn },
   );
 }
 
@@ -145,8 +150,45 @@ export async function submit(app: TestApp, placeId: string, requesterId: string,
   return data.submitRequest.request.id;
 }
 
-export const REQUEST = 'id status level assignee { name } grid { name } timeline { action fromStatus toStatus note actor { name } }';
+export const REQUEST =
+  'id status level assignee { name } grid { name } timeline { action fromStatus toStatus note actor { name } actorLabel }';
 
 export async function request(app: TestApp, id: string) {
   return (await app.run(`query($id: ID!) { request(id: $id) { ${REQUEST} } }`, { id })).request;
+}
+
+/** A second district of canaries (金丝雀): what callers of the first district must not see, name or link to. */
+export interface Canary {
+  place: Record<'district' | 'sub' | 'community' | 'building' | 'household', Place>;
+  /** Lives in the canary household. */
+  resident: Person;
+  /** A partner unit of the canary subdistrict. */
+  org: Organization;
+  /** A social worker of 芳星园三区社区 (district 1), who holds grid.manage there. */
+  socialWorker: Person;
+  /** An API key of district 1 holding every permission (`*`). */
+  districtKey: Caller;
+}
+
+/** Adds the canary district to a world, and the two district-1 callers the issues measured with. */
+export async function addCanary(w: World): Promise<Canary> {
+  const em = w.app.platform.orm.em.fork();
+  const add = (key: string, type: PlaceType, parent: Place | null) => {
+    const p = em.create(Place, { type, code: `K-${key}`, name: `金丝雀${key}`, parent, path: '', depth: parent ? parent.depth + 1 : 0 });
+    p.path = `${parent?.path ?? '/'}${p.uuid}/`;
+    return p;
+  };
+  const district = add('D', PlaceType.DISTRICT, null);
+  const sub = add('S', PlaceType.SUBDISTRICT, district);
+  const community = add('C', PlaceType.COMMUNITY, sub);
+  const building = add('B', PlaceType.BUILDING, community);
+  const household = add('H', PlaceType.HOUSEHOLD, building);
+  const resident = em.create(Person, { name: '金丝雀居民', household });
+  const org = em.create(Organization, { name: '金丝雀共建单位', kind: OrganizationKind.RESIDENT_UNIT, place: sub });
+  const socialWorker = em.create(Person, { name: '一区社工' });
+  em.create(PersonRole, { person: socialWorker, place: w.place.fxy, role: PersonRoleKind.SOCIAL_WORKER, startsOn: '2020-01-01' });
+  await em.flush();
+  const { secret } = await createApiKey(em, { name: '一区全权限', placeIds: [w.place.district.uuid], permissions: ['*'] });
+  const districtKey = (await createAuthenticator(() => w.app.platform.orm.em.fork(), {})(`Bearer ${secret}`))!;
+  return { place: { district, sub, community, building, household }, resident, org, socialWorker, districtKey };
 }

@@ -1,0 +1,127 @@
+import {
+  changeRequestStatus,
+  defineCommand,
+  DomainError,
+  escalateRequest,
+  lockRequestForUpdate,
+  type Named,
+  type Place,
+  Request,
+  RequestLevel,
+  RequestStatus,
+} from '@gongzhi/core';
+import type { Grid } from '../grid/grid.entity.js';
+import { requireCommunity } from '../grid/grid.commands.js';
+import { communityOf, gridsCovering } from '../grid/grid.queries.js';
+import { today } from '../options.js';
+import { GridPermission } from '../permissions.js';
+import { isActiveWorker } from '../worker/worker.queries.js';
+import { type EscalatingLevel, findOverdue, saveLimit } from './escalation.queries.js';
+
+/** A limit as it was set: where (a grid or a community, by global id), at which level, how many hours. */
+export interface LimitSetting {
+  scope: 'grid' | 'community';
+  scopeId: string;
+  level: RequestLevel;
+  hours: number;
+}
+
+function checkLimit(level: RequestLevel, hours: number): EscalatingLevel {
+  if (level === RequestLevel.SUBDISTRICT) {
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      '"level" must be GRID or COMMUNITY: the subdistrict is the top level, nothing escalates from it.',
+      'level',
+    );
+  }
+  if (!Number.isInteger(hours) || hours < 1 || hours > 8760) {
+    throw new DomainError('BAD_USER_INPUT', `"hours" must be a whole number from 1 to 8760 (a year), got ${hours}.`, 'hours');
+  }
+  return level;
+}
+
+/** Sets how many hours a request under a grid may stay at a level before it escalates; overrides the community and the default. */
+export const setGridEscalationLimit = defineCommand<{ grid: Named<Grid>; level: RequestLevel; hours: number }, LimitSetting>({
+  name: 'grid.setEscalationLimit',
+  async run(uow, { grid, level, hours }) {
+    const at = checkLimit(level, hours);
+    uow.actor.authorize(GridPermission.MANAGE, (await communityOf(uow, grid)).path);
+    await saveLimit(uow, 'grid', grid.uuid, at, hours, uow.now());
+    await uow.emit('grid.escalation-limit-set', { scope: 'grid', scopeId: grid.uuid, level, hours });
+    return { scope: 'grid', scopeId: grid.id, level, hours };
+  },
+});
+
+/** Sets how many hours a request in a community may stay at a level before it escalates; a grid's own limit overrides it. */
+export const setCommunityEscalationLimit = defineCommand<{ community: Named<Place>; level: RequestLevel; hours: number }, LimitSetting>({
+  name: 'grid.setCommunityEscalationLimit',
+  async run(uow, { community, level, hours }) {
+    const at = checkLimit(level, hours);
+    requireCommunity(community, 'communityId');
+    uow.actor.authorize(GridPermission.MANAGE, community.path);
+    await saveLimit(uow, 'community', community.uuid, at, hours, uow.now());
+    await uow.emit('grid.escalation-limit-set', { scope: 'community', scopeId: community.uuid, level, hours });
+    return { scope: 'community', scopeId: community.id, level, hours };
+  },
+});
+
+/**
+ * Escalates a request one level by hand, with a reason, in the signed-in person's name and with
+ * their authority (core's `request.manage` at its place). At the grid level, inside a grid, only
+ * an active worker of that grid decides it (NOT_GRID_WORKER otherwise): small matters stay in the grid.
+ */
+export const escalateGridRequest = defineCommand<{ request: Named<Request>; reason: string }, Request>({
+  name: 'grid.escalateRequest',
+  async run(uow, { request, reason }) {
+    const me = await uow.actingPerson();
+    const why = reason.trim();
+    if (!why) {
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        '"reason" must not be empty: say why the grid cannot solve it (e.g. "需更换主管道，超出网格能力").',
+        'reason',
+      );
+    }
+    const grids = request.level === RequestLevel.GRID ? await gridsCovering(uow, request.placePath) : [];
+    if (
+      grids.length &&
+      !(await isActiveWorker(
+        uow,
+        grids.map((g) => g.uuid),
+        me.uuid,
+        today(uow),
+      ))
+    ) {
+      throw new DomainError(
+        'NOT_GRID_WORKER',
+        `${me.name} is not an active worker of the grid covering this request; at the grid level, its grid workers decide to escalate.`,
+        'requestId',
+      );
+    }
+    return uow.run(escalateRequest, { request, reason: why });
+  },
+});
+
+/**
+ * The escalation job's step for one request, in a unit of work of its own: escalates it one
+ * level if it is still overdue. Safe when several schedulers run at once: the request is locked
+ * `FOR UPDATE SKIP LOCKED` (one another scheduler is escalating is skipped), then checked again
+ * in a fresh statement, so one escalated meanwhile is no longer overdue and is left alone. A
+ * request still waiting at its level (status escalated) is first accepted, since core escalates
+ * only accepted work. Returns the request escalated, or null.
+ */
+export const escalateOverdueRequest = defineCommand<{ requestId: string; level: EscalatingLevel }, Request | null>({
+  name: 'grid.escalateOverdueRequest',
+  async run(uow, { requestId, level }) {
+    if (!(await lockRequestForUpdate(uow, requestId, { skipLocked: true }))) return null;
+    const [still] = await findOverdue(uow, uow.services.get('grid').options, uow.now(), { id: requestId, level });
+    if (!still) return null;
+    const waited = `${still.hours} h at the ${still.level} level`;
+    let request = await uow.em.findOneOrFail(Request, { uuid: requestId });
+    if (still.status === RequestStatus.ESCALATED) {
+      const note = `not taken up within ${waited}: accepted automatically to escalate`;
+      request = await uow.run(changeRequestStatus, { request, to: RequestStatus.ACCEPTED, note });
+    }
+    return uow.run(escalateRequest, { request, reason: `automatic: not resolved within ${waited}` });
+  },
+});

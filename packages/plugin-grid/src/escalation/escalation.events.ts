@@ -1,0 +1,13 @@
+/** An escalation time limit was set for a grid or a community (`grid.escalation-limit-set`). Escalations themselves emit core's `request.escalated`. */
+export interface GridEscalationLimitSet {
+  scope: 'grid' | 'community';
+  scopeId: string;
+  level: string;
+  hours: number;
+}
+
+declare module '@gongzhi/core' {
+  interface GongzhiEvents {
+    'grid.escalation-limit-set': GridEscalationLimitSet;
+  }
+}

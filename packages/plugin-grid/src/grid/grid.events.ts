@@ -1,0 +1,21 @@
+/** A grid or micro-grid was created (`grid.created`). */
+export interface GridCreated {
+  gridId: string;
+  communityId: string;
+  kind: string;
+  /** The grid a micro-grid nests in; null for a grid. */
+  parentId: string | null;
+}
+
+/** Places were added to a grid's coverage (`grid.places-added`). */
+export interface GridPlacesAdded {
+  gridId: string;
+  placeIds: string[];
+}
+
+declare module '@gongzhi/core' {
+  interface GongzhiEvents {
+    'grid.created': GridCreated;
+    'grid.places-added': GridPlacesAdded;
+  }
+}

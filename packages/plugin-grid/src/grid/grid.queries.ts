@@ -1,0 +1,109 @@
+import { batchLoader, Place, type ReadContext, requestCountUnder, RequestStatus } from '@gongzhi/core';
+import { pathIds, t, underSql } from '../db.js';
+import { type Grid, GridKind, GridPlace } from './grid.entity.js';
+
+/** Statuses in which a request still needs work. */
+export const OPEN_STATUSES: readonly RequestStatus[] = [
+  RequestStatus.SUBMITTED,
+  RequestStatus.ACCEPTED,
+  RequestStatus.ASSIGNED,
+  RequestStatus.CLAIMED,
+  RequestStatus.IN_PROGRESS,
+  RequestStatus.ESCALATED,
+];
+
+/** The grids covering a place, by kind: at most one of each (the database keeps it so). */
+export interface Covering {
+  grid: Grid | null;
+  microGrid: Grid | null;
+}
+
+/**
+ * The grids covering each of `paths` (a place's materialized path): a grid covers a place
+ * when it covers the place or one of its ancestors, all of whose ids are in the path. One
+ * indexed query for any number of paths.
+ */
+export async function coveringGrids(ctx: Pick<ReadContext, 'em'>, paths: readonly string[]): Promise<Map<string, Covering>> {
+  const ids = [...new Set(paths.flatMap(pathIds))];
+  const rows = ids.length ? await ctx.em.find(GridPlace, { place: { $in: ids } }, { populate: ['grid'] }) : [];
+  const byPlace = new Map<string, GridPlace[]>();
+  for (const row of rows) byPlace.set(row.place.uuid, [...(byPlace.get(row.place.uuid) ?? []), row]);
+  const result = new Map<string, Covering>();
+  for (const path of paths) {
+    const covering: Covering = { grid: null, microGrid: null };
+    for (const row of pathIds(path).flatMap((id) => byPlace.get(id) ?? [])) {
+      if (row.gridKind === GridKind.MICRO_GRID) covering.microGrid = row.grid;
+      else covering.grid = row.grid;
+    }
+    result.set(path, covering);
+  }
+  return result;
+}
+
+/** The grids covering the place at `path`, the most specific (the micro-grid) first; empty outside every grid. */
+export async function gridsCovering(ctx: Pick<ReadContext, 'em'>, path: string): Promise<Grid[]> {
+  const covering = (await coveringGrids(ctx, [path])).get(path)!;
+  return [covering.microGrid, covering.grid].filter((g) => g !== null);
+}
+
+/** `coveringGrids` for one path, batched across an operation (Place.grid, Request.grid…). */
+export function loadCovering(ctx: ReadContext, path: string): Promise<Covering> {
+  return batchLoader<string, Covering>(ctx, 'grid.covering', async (paths) => {
+    const map = await coveringGrids(ctx, paths);
+    return paths.map((p) => map.get(p)!);
+  }).load(path);
+}
+
+/** The community a grid belongs to. */
+export function communityOf(ctx: Pick<ReadContext, 'em'>, grid: Grid): Promise<Place> {
+  return ctx.em.findOneOrFail(Place, { uuid: grid.community.uuid });
+}
+
+/** The paths of the places a grid covers. */
+export async function coveredPaths(ctx: Pick<ReadContext, 'em'>, gridId: string): Promise<string[]> {
+  const rows = await ctx.em.execute<{ place_path: string }[]>(`SELECT gp.place_path FROM ${t('grid_place')} gp WHERE gp.grid_id = ?`, [
+    gridId,
+  ]);
+  return rows.map((r) => r.place_path);
+}
+
+/**
+ * Serializes coverage changes of one community until the transaction ends, so two concurrent
+ * additions cannot both pass the overlap check.
+ */
+export async function lockCoverage(ctx: Pick<ReadContext, 'em'>, communityId: string): Promise<void> {
+  await ctx.em.execute('SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))', ['grid.coverage', communityId]);
+}
+
+/**
+ * A grid of `kind` already covering the place at `path`, one of its ancestors or one of its
+ * descendants: the grid's name and the place it covers; null when there is none.
+ */
+export async function coverageClash(
+  ctx: Pick<ReadContext, 'em'>,
+  kind: GridKind,
+  path: string,
+): Promise<{ gridName: string; placeId: string } | null> {
+  const [row] = await ctx.em.execute<{ grid_name: string; place_id: string }[]>(
+    `SELECT g.name AS grid_name, gp.place_id
+       FROM ${t('grid_place')} gp JOIN ${t('grid')} g ON g.id = gp.grid_id
+      WHERE gp.grid_kind = ? AND (gp.place_id IN (?) OR ${underSql('gp.place_path', '?')})
+      LIMIT 1`,
+    [kind, pathIds(path), path, path],
+  );
+  return row ? { gridName: row.grid_name, placeId: row.place_id } : null;
+}
+
+/** How many requests under each grid are open, batched per operation (one aggregate). */
+export function loadOpenRequestCount(ctx: ReadContext, gridId: string): Promise<number> {
+  return batchLoader<string, number>(ctx, 'grid.openRequestCount', async (ids) => {
+    const rows = await ctx.em.execute<{ grid_id: string; place_path: string }[]>(
+      `SELECT gp.grid_id, gp.place_path FROM ${t('grid_place')} gp WHERE gp.grid_id IN (?)`,
+      [ids],
+    );
+    const paths = new Map<string, string[]>(ids.map((id) => [id, []]));
+    for (const row of rows) paths.get(row.grid_id)?.push(row.place_path);
+    // Core counts the open requests under each grid's places, all grids in one batch.
+    return Promise.all(ids.map((id) => requestCountUnder(ctx, paths.get(id)!, OPEN_STATUSES)));
+  }).load(gridId);
+}

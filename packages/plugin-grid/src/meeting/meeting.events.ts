@@ -1,0 +1,13 @@
+/** A grid's weekly meeting was recorded (`grid.meeting-recorded`); the next hand-off starts after it. */
+export interface GridMeetingRecorded {
+  meetingId: string;
+  gridId: string;
+  /** ISO-8601 */
+  heldAt: string;
+}
+
+declare module '@gongzhi/core' {
+  interface GongzhiEvents {
+    'grid.meeting-recorded': GridMeetingRecorded;
+  }
+}

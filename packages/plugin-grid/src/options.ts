@@ -1,0 +1,57 @@
+import type { ServiceRegistry } from '@gongzhi/core';
+
+/** Options of the grid plugin (`pluginOptions.grid` / `plugins: [{ name, options }]`). */
+export interface GridOptions {
+  /**
+   * How often (ms) the automatic escalation job runs in this process; 0 turns it off (tests
+   * call `escalateOverdueRequests` instead). Several processes may run it: each request
+   * escalates once.
+   */
+  escalationIntervalMs: number;
+  /** Default hours a request may stay at the grid level before it escalates to the community. */
+  gridLevelHours: number;
+  /** Default hours a request may stay at the community level before it escalates to the subdistrict. */
+  communityLevelHours: number;
+  /** IANA time zone of the district: "today" for worker assignments and visits. */
+  timeZone: string;
+}
+
+export const gridOptionDefaults: GridOptions = {
+  escalationIntervalMs: 60_000,
+  gridLevelHours: 72,
+  communityLevelHours: 168,
+  timeZone: 'Asia/Shanghai',
+};
+
+export function validateGridOptions(o: GridOptions): string[] {
+  const problems: string[] = [];
+  if (!Number.isInteger(o.escalationIntervalMs) || o.escalationIntervalMs < 0) {
+    problems.push(`escalationIntervalMs must be a whole number of milliseconds, 0 to turn the job off; got ${o.escalationIntervalMs}`);
+  }
+  for (const key of ['gridLevelHours', 'communityLevelHours'] as const) {
+    if (!Number.isInteger(o[key]) || o[key] < 1 || o[key] > 8760)
+      problems.push(`${key} must be a whole number of hours from 1 to 8760; got ${o[key]}`);
+  }
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: o.timeZone });
+  } catch {
+    problems.push(`timeZone must be an IANA time zone such as "Asia/Shanghai"; got "${o.timeZone}"`);
+  }
+  return problems;
+}
+
+/** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
+export function localDate(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+/** Anything that knows the clock and the plugins' services: an operation's context or a unit of work. */
+export interface ClockAndServices {
+  now: () => Date;
+  services: ServiceRegistry;
+}
+
+/** "Today" (YYYY-MM-DD) in the district's time zone: the day worker assignments, adoptions and visits are counted by. */
+export function today(scope: ClockAndServices): string {
+  return localDate(scope.now(), scope.services.get('grid').options.timeZone);
+}

@@ -1,0 +1,180 @@
+import {
+  DomainError,
+  type GongzhiContext,
+  loadByForeignKey,
+  loadById,
+  loadPerson,
+  loadPlace,
+  payloadType,
+  perform,
+  Person,
+  Place,
+  type Ref,
+  RefArg,
+  refId,
+  Request,
+  RequestKind,
+  requireIsoDate,
+  requireRef,
+} from '@gongzhi/core';
+import { Arg, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Grid } from '../grid/grid.entity.js';
+import { loadCovering } from '../grid/grid.queries.js';
+import { today } from '../options.js';
+import { openRequestFromFinding, recordGridVisit } from './visit.commands.js';
+import { GridFinding, GridVisit } from './visit.entity.js';
+import { RecordGridVisitInput } from './visit.inputs.js';
+import { visitCoverage, visitsPerWorkerWeek } from './visit.queries.js';
+
+export const GridVisitPayload = payloadType<{ visit: GridVisit | null }>('GridVisitPayload', 'visit', () => GridVisit);
+export type GridVisitPayload = InstanceType<typeof GridVisitPayload>;
+export const GridFindingPayload = payloadType<{ finding: GridFinding | null }>('GridFindingPayload', 'finding', () => GridFinding);
+export type GridFindingPayload = InstanceType<typeof GridFindingPayload>;
+
+@ObjectType({ description: 'Which households of a grid were visited in the last N days.' })
+export class GridCoverage {
+  @Field(() => Grid)
+  grid!: Grid;
+
+  @Field(() => Int)
+  days!: number;
+
+  @Field(() => String, { description: 'Visits on or after this day (YYYY-MM-DD) count.' })
+  since!: string;
+
+  @Field(() => Int)
+  householdCount!: number;
+
+  @Field(() => Int)
+  visitedCount!: number;
+
+  @Field(() => [Place], { description: 'Households not visited since then (at most 500), in tree order.' })
+  notVisited!: Place[];
+}
+
+@ObjectType({ description: "One worker's number of visits in one week (weeks start on Monday)." })
+export class GridWorkerWeek {
+  @Field(() => Person)
+  worker!: Person;
+
+  @Field(() => String, { description: 'The Monday the week starts on, YYYY-MM-DD.' })
+  weekStart!: string;
+
+  @Field(() => Int)
+  visits!: number;
+}
+
+@Resolver(() => GridVisit)
+export class GridVisitResolver {
+  @Mutation(() => GridVisitPayload, {
+    description:
+      "Records the signed-in grid worker's visit to a household, with the checks made and the findings; a finding with openRequest: true opens a request in the same step (channel HOUSEHOLD_VISIT, requester the first person met, else the worker; routed to the grid like any new request). The people met are the household's or of its community.",
+  })
+  recordGridVisit(
+    @Arg('input', () => RecordGridVisitInput) input: RecordGridVisitInput,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<GridVisitPayload> {
+    return perform(ctx, GridVisitPayload, recordGridVisit, {
+      household: input.householdId,
+      visitedOn: input.visitedOn ?? null,
+      met: input.metPersonIds,
+      checks: input.checks.map((c) => ({ item: c.item, ok: c.ok, note: c.note ?? null })),
+      notes: input.notes ?? null,
+      findings: input.findings.map((f) => ({ ...f })),
+    });
+  }
+
+  @Mutation(() => GridFindingPayload, {
+    description:
+      'Opens a request for a finding recorded earlier (once; CONFLICT if it already has one). The signed-in person must be a worker of the grid covering the household.',
+  })
+  openRequestFromFinding(
+    @RefArg('findingId', () => GridFinding) finding: Ref<GridFinding>,
+    @Arg('title', () => String, { nullable: true }) title: string | null | undefined,
+    @Arg('kind', () => RequestKind, { defaultValue: RequestKind.NEED }) kind: RequestKind,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<GridFindingPayload> {
+    return perform(ctx, GridFindingPayload, openRequestFromFinding, { finding, title: title ?? null, kind });
+  }
+
+  @Query(() => GridCoverage, {
+    description: 'Households of a grid and which of them were not visited in the last `days` days (民情走访覆盖).',
+  })
+  async gridCoverage(
+    @RefArg('gridId', () => Grid) gridId: Ref<Grid>,
+    @Arg('days', () => Int, { defaultValue: 30 }) days: number,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<GridCoverage> {
+    if (!Number.isInteger(days) || days < 1 || days > 3660)
+      throw new DomainError('BAD_USER_INPUT', `"days" must be a whole number from 1 to 3660, got ${days}.`, 'days');
+    const grid = await requireRef(ctx, gridId);
+    const since = new Date(Date.parse(`${today(ctx)}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
+    return Object.assign(new GridCoverage(), { grid, days, since, ...(await visitCoverage(ctx, grid.uuid, since)) });
+  }
+
+  @Query(() => [GridWorkerWeek], {
+    description: 'Visits to households of a grid per worker per week (weeks start on Monday), between from and to (YYYY-MM-DD, inclusive).',
+  })
+  async gridVisitStats(
+    @RefArg('gridId', () => Grid) gridId: Ref<Grid>,
+    @Arg('from', () => String) from: string,
+    @Arg('to', () => String) to: string,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<GridWorkerWeek[]> {
+    const start = requireIsoDate(from, 'from');
+    const end = requireIsoDate(to, 'to');
+    if (end < start) throw new DomainError('BAD_USER_INPUT', `"to" (${end}) must be on or after "from" (${start}).`, 'to');
+    const grid = await requireRef(ctx, gridId);
+    return (await visitsPerWorkerWeek(ctx, grid.uuid, start, end)).map((week) => Object.assign(new GridWorkerWeek(), week));
+  }
+
+  @FieldResolver(() => Place)
+  async household(@Root() visit: GridVisit, @Ctx() ctx: GongzhiContext): Promise<Place> {
+    return (await loadPlace(ctx, refId(visit.household)!))!;
+  }
+
+  @FieldResolver(() => Person, { description: 'The grid worker who visited.' })
+  async worker(@Root() visit: GridVisit, @Ctx() ctx: GongzhiContext): Promise<Person> {
+    return (await loadPerson(ctx, refId(visit.worker)!))!;
+  }
+
+  @FieldResolver(() => [Person], { description: 'The people met.' })
+  async met(@Root() visit: GridVisit, @Ctx() ctx: GongzhiContext): Promise<Person[]> {
+    return (await Promise.all(visit.metPersonIds.map((id) => loadPerson(ctx, id)))).filter((p): p is Person => p !== null);
+  }
+
+  @FieldResolver(() => [GridFinding])
+  findings(@Root() visit: GridVisit, @Ctx() ctx: GongzhiContext): Promise<GridFinding[]> {
+    return loadByForeignKey(ctx, GridFinding, 'visit', visit.uuid, { createdAt: 'asc' });
+  }
+
+  @FieldResolver(() => Grid, { nullable: true, description: 'The grid covering the household now.' })
+  async grid(@Root() visit: GridVisit, @Ctx() ctx: GongzhiContext): Promise<Grid | null> {
+    return (await loadCovering(ctx, visit.placePath)).grid;
+  }
+}
+
+@Resolver(() => GridFinding)
+export class GridFindingResolver {
+  @FieldResolver(() => GridVisit)
+  async visit(@Root() finding: GridFinding, @Ctx() ctx: GongzhiContext): Promise<GridVisit> {
+    return (await loadById(ctx, GridVisit, refId(finding.visit)!))!;
+  }
+
+  @FieldResolver(() => Request, { nullable: true, description: 'The request this finding opened, if any.' })
+  request(@Root() finding: GridFinding, @Ctx() ctx: GongzhiContext): Promise<Request | null> {
+    const id = refId(finding.request);
+    return id ? loadById(ctx, Request, id) : Promise.resolve(null);
+  }
+}
+
+/** Adds `Place.gridVisits` to core's Place type. */
+@Resolver(() => Place)
+export class PlaceGridVisitsResolver {
+  @FieldResolver(() => [GridVisit], {
+    description: "A household's people's-conditions ledger (民情账): its visits, newest first (plugin grid).",
+  })
+  gridVisits(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<GridVisit[]> {
+    return loadByForeignKey(ctx, GridVisit, 'household', place.uuid, { visitedOn: 'desc', createdAt: 'desc' });
+  }
+}

@@ -1,0 +1,93 @@
+import {
+  annotateRequest,
+  assignRequest,
+  changeRequestStatus,
+  claimRequest,
+  defineCommand,
+  DomainError,
+  type Named,
+  type Request,
+  RequestKind,
+  RequestLevel,
+  RequestStatus,
+} from '@gongzhi/core';
+import { isAdoptingMember } from '../adoption/adoption.queries.js';
+import { gridsCovering } from '../grid/grid.queries.js';
+import { today } from '../options.js';
+import { activeWorkersByLoad, isActiveWorker } from '../worker/worker.queries.js';
+
+/** Praise is not work, and wishes (微心愿) wait on the wish wall for a claimer: neither is routed. */
+const UNROUTED_KINDS: readonly RequestKind[] = [RequestKind.PRAISE, RequestKind.WISH];
+
+/**
+ * Routes a new grid-level request to the grid covering its place: the most specific grid with
+ * a worker on duty (a micro-grid before its grid) takes it, and the request is accepted for the
+ * grid and assigned to its least loaded active worker, through core's commands. The timeline
+ * shows `routed`, then core's `status` and `assigned` entries; with nobody on duty only the
+ * `routed` note is written and the request waits to be accepted (and escalates in time).
+ */
+export const routeRequest = defineCommand<{ request: Named<Request> }, void>({
+  name: 'grid.routeRequest',
+  async run(uow, { request }) {
+    if (request.level !== RequestLevel.GRID || request.status !== RequestStatus.SUBMITTED) return;
+    if (UNROUTED_KINDS.includes(request.kind)) return;
+    const grids = await gridsCovering(uow, request.placePath);
+    const day = today(uow);
+    for (const grid of grids) {
+      const [least] = await activeWorkersByLoad(uow, grid.uuid, day);
+      if (!least) continue;
+      const note = `routed to grid ${grid.name}; ${least.person.name} has the fewest open requests (${least.open})`;
+      await uow.run(annotateRequest, { request, action: 'routed', note });
+      await uow.run(changeRequestStatus, { request, to: RequestStatus.ACCEPTED, note: `accepted for grid ${grid.name}` });
+      await uow.run(assignRequest, { request, assignee: least.person });
+      await uow.emit('grid.request-routed', {
+        requestId: request.uuid,
+        placePath: request.placePath,
+        gridId: grid.uuid,
+        assigneeId: least.person.uuid,
+      });
+      return;
+    }
+    const [mostSpecific] = grids;
+    if (!mostSpecific) return;
+    const note = `routed to grid ${mostSpecific.name}; no grid worker is on duty, so it waits to be accepted`;
+    await uow.run(annotateRequest, { request, action: 'routed', note });
+    await uow.emit('grid.request-routed', {
+      requestId: request.uuid,
+      placePath: request.placePath,
+      gridId: mostSpecific.uuid,
+      assigneeId: null,
+    });
+  },
+});
+
+/**
+ * Claims a request of a grid for the signed-in person, who must be an active worker of the
+ * grid covering it or a member of a partner unit that adopted that grid (NOT_GRID_MEMBER
+ * otherwise); the claim itself is core's, with the person's authority (`request.claim` there).
+ * Of two claims at once one wins (ALREADY_CLAIMED).
+ */
+export const claimGridRequest = defineCommand<{ request: Named<Request> }, Request>({
+  name: 'grid.claimRequest',
+  async run(uow, { request }) {
+    const me = await uow.actingPerson();
+    const grids = await gridsCovering(uow, request.placePath);
+    if (!grids.length) {
+      throw new DomainError(
+        'NOT_IN_GRID',
+        `"${request.title}" is not on a place inside any grid; claim it with claimRequest instead.`,
+        'requestId',
+      );
+    }
+    const ids = grids.map((g) => g.uuid);
+    const day = today(uow);
+    if (!(await isActiveWorker(uow, ids, me.uuid, day)) && !(await isAdoptingMember(uow, ids, me.uuid, day))) {
+      throw new DomainError(
+        'NOT_GRID_MEMBER',
+        `${me.name} is neither a worker of grid ${grids.map((g) => g.name).join(' / ')} nor a member of a partner unit that adopted it; only they take its work.`,
+        'requestId',
+      );
+    }
+    return uow.run(claimRequest, { request, person: null });
+  },
+});
