@@ -52,26 +52,16 @@ const POST = `mutation($input: PostVolunteerRecruitmentInput!) { postVolunteerRe
 const SIGN_UP =
   'mutation($id: ID!) { signUpForVolunteerRecruitment(recruitmentId: $id) { application { id status } errors { code message field } } }';
 
+/** Posts a call of a team as its leader 王小丽 (at the community unless a place is given). */
+async function postCall(teamId: string, title: string, wanted: number, openUntil: string, extra: Record<string, unknown> = {}) {
+  const input = { teamId, title, placeId: w.community.id, wanted, openUntil, ...extra };
+  return (await succeed(w.app, POST, { input }, as(w.people['王小丽']))).postVolunteerRecruitment.recruitment as { id: string };
+}
+
 test('recruitment: sign-ups, leader accepts and declines, a waitlist when full, withdrawal promotes the first waiting', async () => {
   const p = w.people;
   const teamId = await createTeam(w, '招募测试队', p['王小丽'], []);
-  const { recruitment: call } = (
-    await succeed(
-      w.app,
-      POST,
-      {
-        input: {
-          teamId,
-          title: '招募楼道志愿者',
-          placeId: w.building.id,
-          wanted: 2,
-          skills: ['代购'],
-          openUntil: '2026-06-02T12:00:00+08:00',
-        },
-      },
-      as(p['王小丽']),
-    )
-  ).postVolunteerRecruitment;
+  const call = await postCall(teamId, '招募楼道志愿者', 2, '2026-06-02T12:00:00+08:00', { placeId: w.building.id, skills: ['代购'] });
   const signUp = async (name: string) =>
     (await succeed(w.app, SIGN_UP, { id: call.id }, as(p[name]))).signUpForVolunteerRecruitment.application;
   const decide = (id: string, accept: boolean, reason: string | null = null) =>
@@ -146,14 +136,7 @@ test('two leaders accepting for the last seat at once: exactly one wins', async 
     { t: teamId, p: p['刘社工'].id },
     as(p['王小丽']),
   );
-  const { recruitment: call } = (
-    await succeed(
-      w.app,
-      POST,
-      { input: { teamId, title: '只招一人', placeId: w.community.id, wanted: 1, openUntil: '2026-06-03T00:00:00Z' } },
-      as(p['王小丽']),
-    )
-  ).postVolunteerRecruitment;
+  const call = await postCall(teamId, '只招一人', 1, '2026-06-03T00:00:00Z');
   const ids: string[] = [];
   for (const name of ['外来1', '外来2']) {
     ids.push((await succeed(w.app, SIGN_UP, { id: call.id }, as(p[name]))).signUpForVolunteerRecruitment.application.id);
@@ -186,14 +169,7 @@ test('recruitment bad input: closed call, past deadline, not a leader', async ()
     as(p['居民1']),
   );
   expect(problemOf(notLeader)?.code).toBe('NOT_TEAM_LEADER');
-  const { recruitment: call } = (
-    await succeed(
-      w.app,
-      POST,
-      { input: { teamId, title: '两小时', placeId: w.community.id, wanted: 3, openUntil: '2026-06-01T11:00:00+08:00' } },
-      as(p['王小丽']),
-    )
-  ).postVolunteerRecruitment;
+  const call = await postCall(teamId, '两小时', 3, '2026-06-01T11:00:00+08:00');
   w.clock.advance(3 * 3600_000);
   try {
     expect(problemOf(await w.app.execute(SIGN_UP, { id: call.id }, as(p['居民1'])))?.code).toBe('RECRUITMENT_CLOSED');
