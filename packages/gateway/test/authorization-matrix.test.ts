@@ -163,25 +163,34 @@ function canaryMutations(): [string, string, Record<string, unknown>][] {
     vars,
   ];
   return [
-    m('claimVolunteerTask', 'taskId: $id', '__typename', { id: canary.VolunteerTask }),
-    m('signUpForVolunteerShift', 'shiftId: $id', '__typename', { id: canary.VolunteerShift }),
-    m('signUpForVolunteerRecruitment', 'recruitmentId: $id', '__typename', { id: canary.VolunteerRecruitment }),
-    m('cancelVolunteerShiftSignup', 'signupId: $id', '__typename', { id: canary.VolunteerShiftSignup }),
-    m('verifyVolunteerHours', 'entryId: $id', '__typename', { id: canary.VolunteerServiceEntry }),
-    m('addVolunteerTeamMember', 'teamId: $id, personId: $p', '__typename', { id: canary.VolunteerTeam, p: ids['金丝雀居民'] }),
-    m('endVolunteerTeamMembership', 'memberId: $id', '__typename', { id: canary.VolunteerTeamMember }),
-    m('logVolunteerPairingVisit', 'pairingId: $id, careItems: [MEDICINE]', '__typename', { id: canary.VolunteerPairing }),
-    plain(
-      'createVolunteerTask',
-      `mutation ($id: ID!) { createVolunteerTask(input: { kind: OTHER, title: "x", placeId: $id }) { __typename } }`,
-      { id: kc },
-    ),
-    plain('createVolunteerTeam', `mutation ($id: ID!) { createVolunteerTeam(input: { homePlaceId: $id, name: "x" }) { __typename } }`, {
-      id: kc,
+    m('claimVolunteerTask', 'taskId: $id', '__typename errors { code message }', { id: canary.VolunteerTask }),
+    m('signUpForVolunteerShift', 'shiftId: $id', '__typename errors { code message }', { id: canary.VolunteerShift }),
+    m('signUpForVolunteerRecruitment', 'recruitmentId: $id', '__typename errors { code message }', { id: canary.VolunteerRecruitment }),
+    m('cancelVolunteerShiftSignup', 'signupId: $id', '__typename errors { code message }', { id: canary.VolunteerShiftSignup }),
+    m('verifyVolunteerHours', 'entryId: $id', '__typename errors { code message }', { id: canary.VolunteerServiceEntry }),
+    m('addVolunteerTeamMember', 'teamId: $id, personId: $p', '__typename errors { code message }', {
+      id: canary.VolunteerTeam,
+      p: ids['金丝雀居民'],
+    }),
+    m('endVolunteerTeamMembership', 'memberId: $id', '__typename errors { code message }', { id: canary.VolunteerTeamMember }),
+    m('logVolunteerPairingVisit', 'pairingId: $id, careItems: [MEDICINE]', '__typename errors { code message }', {
+      id: canary.VolunteerPairing,
     }),
     plain(
+      'createVolunteerTask',
+      `mutation ($id: ID!) { createVolunteerTask(input: { kind: OTHER, title: "x", placeId: $id }) { __typename errors { code message } } }`,
+      { id: kc },
+    ),
+    plain(
+      'createVolunteerTeam',
+      `mutation ($id: ID!) { createVolunteerTeam(input: { homePlaceId: $id, name: "x" }) { __typename errors { code message } } }`,
+      {
+        id: kc,
+      },
+    ),
+    plain(
       'reportVolunteerHours',
-      `mutation ($id: ID!) { reportVolunteerHours(input: { communityId: $id, servedOn: "2024-01-01", minutes: 10, description: "x" }) { __typename } }`,
+      `mutation ($id: ID!) { reportVolunteerHours(input: { communityId: $id, servedOn: "2024-01-01", minutes: 10, description: "x" }) { __typename errors { code message } } }`,
       { id: kc },
     ),
     m('castCouncilVote', 'proposalId: $id, choice: FOR', '__typename', { id: canary.CouncilProposal }),

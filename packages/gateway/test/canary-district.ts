@@ -156,68 +156,89 @@ export async function createCanaryWorld(): Promise<CanaryWorld> {
   // --- Volunteer: the canary social worker founds and leads the team; the canary volunteer signs up and reports hours. ---
   const lead = (q: string, v: Record<string, unknown> = {}) => as('金丝雀社工', q, v);
   canary.VolunteerTeam = (
-    await lead(`mutation ($c: ID!) { createVolunteerTeam(input: { homePlaceId: $c, name: "金丝雀志愿队" }) { id } }`, { c: ids['K-C'] })
-  ).createVolunteerTeam.id;
+    await lead(
+      `mutation ($c: ID!) { createVolunteerTeam(input: { homePlaceId: $c, name: "金丝雀志愿队" }) { team { id } errors { code message field } } }`,
+      { c: ids['K-C'] },
+    )
+  ).createVolunteerTeam.team.id;
   canary.VolunteerTeamMember = (
-    await lead(`mutation ($t: ID!, $p: ID!) { addVolunteerTeamMember(teamId: $t, personId: $p) { id } }`, {
-      t: canary.VolunteerTeam,
-      p: ids['金丝雀志愿者'],
-    })
-  ).addVolunteerTeamMember.id;
-  canary.VolunteerRecruitment = (
-    await lead(`mutation ($i: PostVolunteerRecruitmentInput!) { postVolunteerRecruitment(input: $i) { id } }`, {
-      i: {
-        teamId: canary.VolunteerTeam,
-        placeId: ids['K-C'],
-        title: '金丝雀招募',
-        wanted: 3,
-        openUntil: new Date(Date.now() + 7 * DAY).toISOString(),
+    await lead(
+      `mutation ($t: ID!, $p: ID!) { addVolunteerTeamMember(teamId: $t, personId: $p) { member { id } errors { code message field } } }`,
+      {
+        t: canary.VolunteerTeam,
+        p: ids['金丝雀志愿者'],
       },
-    })
-  ).postVolunteerRecruitment.id;
+    )
+  ).addVolunteerTeamMember.member.id;
+  canary.VolunteerRecruitment = (
+    await lead(
+      `mutation ($i: PostVolunteerRecruitmentInput!) { postVolunteerRecruitment(input: $i) { recruitment { id } errors { code message field } } }`,
+      {
+        i: {
+          teamId: canary.VolunteerTeam,
+          placeId: ids['K-C'],
+          title: '金丝雀招募',
+          wanted: 3,
+          openUntil: new Date(Date.now() + 7 * DAY).toISOString(),
+        },
+      },
+    )
+  ).postVolunteerRecruitment.recruitment.id;
   const tomorrow = new Date(Date.now() + DAY);
   canary.VolunteerShift = (
-    await lead(`mutation ($i: CreateVolunteerShiftInput!) { createVolunteerShift(input: $i) { id } }`, {
-      i: {
-        teamId: canary.VolunteerTeam,
-        placeId: ids['K-C'],
-        title: '金丝雀值守',
-        startsAt: tomorrow.toISOString(),
-        endsAt: new Date(tomorrow.getTime() + 7_200_000).toISOString(),
-        capacity: 2,
+    await lead(
+      `mutation ($i: CreateVolunteerShiftInput!) { createVolunteerShift(input: $i) { shift { id } errors { code message field } } }`,
+      {
+        i: {
+          teamId: canary.VolunteerTeam,
+          placeId: ids['K-C'],
+          title: '金丝雀值守',
+          startsAt: tomorrow.toISOString(),
+          endsAt: new Date(tomorrow.getTime() + 7_200_000).toISOString(),
+          capacity: 2,
+        },
       },
-    })
-  ).createVolunteerShift.id;
+    )
+  ).createVolunteerShift.shift.id;
   canary.VolunteerShiftSignup = (
-    await as('金丝雀志愿者', `mutation ($s: ID!) { signUpForVolunteerShift(shiftId: $s) { id } }`, { s: canary.VolunteerShift })
-  ).signUpForVolunteerShift.id;
+    await as(
+      '金丝雀志愿者',
+      `mutation ($s: ID!) { signUpForVolunteerShift(shiftId: $s) { signup { id } errors { code message field } } }`,
+      { s: canary.VolunteerShift },
+    )
+  ).signUpForVolunteerShift.signup.id;
   canary.VolunteerPairing = (
-    await lead(`mutation ($i: CreateVolunteerPairingInput!) { createVolunteerPairing(input: $i) { id } }`, {
-      i: {
-        residentId: ids['金丝雀居民'],
-        teamId: canary.VolunteerTeam,
-        startsOn: '2024-01-01',
-        carePlan: ['MEDICINE'],
-        notes: '金丝雀结对',
+    await lead(
+      `mutation ($i: CreateVolunteerPairingInput!) { createVolunteerPairing(input: $i) { pairing { id } errors { code message field } } }`,
+      {
+        i: {
+          residentId: ids['金丝雀居民'],
+          teamId: canary.VolunteerTeam,
+          startsOn: '2024-01-01',
+          carePlan: ['MEDICINE'],
+          notes: '金丝雀结对',
+        },
       },
-    })
-  ).createVolunteerPairing.id;
+    )
+  ).createVolunteerPairing.pairing.id;
   canary.VolunteerTask = (
     await lead(
-      `mutation ($r: ID!, $t: ID!) { createVolunteerTask(input: { kind: MEDICINE, title: "金丝雀代取药", requestId: $r, teamId: $t }) { id } }`,
+      `mutation ($r: ID!, $t: ID!) { createVolunteerTask(input: { kind: MEDICINE, title: "金丝雀代取药", requestId: $r, teamId: $t }) { task { id } errors { code message field } } }`,
       { r: canary.Request, t: canary.VolunteerTeam },
     )
-  ).createVolunteerTask.id;
+  ).createVolunteerTask.task.id;
   const yesterday = new Date(Date.now() - DAY).toISOString().slice(0, 10);
   canary.VolunteerServiceEntry = (
     await as(
       '金丝雀志愿者',
-      `mutation ($c: ID!, $d: String!) { reportVolunteerHours(input: { communityId: $c, servedOn: $d, minutes: 60, description: "金丝雀服务" }) { id } }`,
+      `mutation ($c: ID!, $d: String!) { reportVolunteerHours(input: { communityId: $c, servedOn: $d, minutes: 60, description: "金丝雀服务" }) { entry { id } errors { code message field } } }`,
       { c: ids['K-C'], d: yesterday },
     )
-  ).reportVolunteerHours.id;
+  ).reportVolunteerHours.entry.id;
   // Verified by community staff: the moral bank credits it (account and EARN transaction, through the event).
-  await lead(`mutation ($e: ID!) { verifyVolunteerHours(entryId: $e) { status } }`, { e: canary.VolunteerServiceEntry });
+  await lead(`mutation ($e: ID!) { verifyVolunteerHours(entryId: $e) { entry { status } errors { code message field } } }`, {
+    e: canary.VolunteerServiceEntry,
+  });
 
   // --- Moral bank: the account appears through the earning; venue rules as the system; the holder books. ---
   const account = await eventually(

@@ -1,41 +1,48 @@
 import { definePlugin, packageVersion, PersonRoleKind } from '@gongzhi/core';
-import { volunteerPlaceRules } from './volunteer.place-rules.js';
-import { VolunteerPermission } from './volunteer.permissions.js';
+import { DB_SCHEMA } from './db.js';
 import { teams } from './migrations/0001_teams.js';
-import { VolunteerPairing, VolunteerPairingVisit } from './pairing.entity.js';
-import { VolunteerPairingResolver, VolunteerPairingVisitResolver, VolunteerTeamPairingsResolver } from './pairing.resolver.js';
+import { VolunteerPermission } from './permissions.js';
+import { volunteerPlaceRules } from './place-rules.js';
+import { seedVolunteerDemo } from './seed.js';
+import { VolunteerServiceEntry } from './hours/hours.entity.js';
+import { VolunteerServiceEntryResolver } from './hours/hours.resolver.js';
+import { VolunteerPairing, VolunteerPairingVisit } from './pairing/pairing.entity.js';
+import { VolunteerPairingResolver, VolunteerPairingVisitResolver, VolunteerTeamPairingsResolver } from './pairing/pairing.resolver.js';
+import { PersonVolunteerProfileResolver, VolunteerProfile, VolunteerProfileResolver } from './profile/profile.resolver.js';
+import { VolunteerApplication, VolunteerRecruitment } from './recruitment/recruitment.entity.js';
 import {
-  PersonVolunteerProfileResolver,
-  PlaceVolunteerSummaryResolver,
-  VolunteerProfile,
-  VolunteerProfileResolver,
-  VolunteerSummary,
-  VolunteerSummaryResolver,
-} from './profile.resolver.js';
-import { VolunteerApplication, VolunteerRecruitment } from './recruitment.entity.js';
-import { VolunteerApplicationResolver, VolunteerRecruitmentResolver, VolunteerTeamRecruitmentsResolver } from './recruitment.resolver.js';
-import { VolunteerServiceEntry } from './service-entry.entity.js';
-import { VolunteerServiceEntryResolver } from './service-hours.resolver.js';
-import { VolunteerShift, VolunteerShiftSchedule, VolunteerShiftSignup } from './shift.entity.js';
+  VolunteerApplicationResolver,
+  VolunteerRecruitmentResolver,
+  VolunteerTeamRecruitmentsResolver,
+} from './recruitment/recruitment.resolver.js';
+import { VolunteerShift, VolunteerShiftSchedule, VolunteerShiftSignup } from './shift/shift.entity.js';
 import {
   VolunteerShiftResolver,
   VolunteerShiftScheduleResolver,
   VolunteerShiftSignupResolver,
   VolunteerTeamShiftsResolver,
-} from './shift.resolver.js';
-import { volunteerTaskBoardItems } from './task.board.js';
-import { VolunteerTask } from './task.entity.js';
-import { RequestVolunteerTasksResolver, VolunteerTaskResolver } from './task.resolver.js';
-import { VolunteerTeamMember } from './team-member.entity.js';
-import { VolunteerTeam } from './team.entity.js';
-import { PlaceVolunteerTeamsResolver, VolunteerTeamMemberResolver, VolunteerTeamResolver } from './team.resolver.js';
-import { seedVolunteerDemo } from './volunteer.seed.js';
-import { DB_SCHEMA } from './db.js';
+} from './shift/shift.resolver.js';
+import { PlaceVolunteerSummaryResolver, VolunteerSummary, VolunteerSummaryResolver } from './summary/summary.resolver.js';
+import { volunteerTaskBoardItems } from './task/task.board.js';
+import { VolunteerTask } from './task/task.entity.js';
+import { RequestVolunteerTasksResolver, VolunteerTaskResolver } from './task/task.resolver.js';
+import { VolunteerTeam, VolunteerTeamMember } from './team/team.entity.js';
+import { PlaceVolunteerTeamsResolver, VolunteerTeamMemberResolver, VolunteerTeamResolver } from './team/team.resolver.js';
 
-export * from './volunteer.enums.js';
-export { VolunteerPermission } from './volunteer.permissions.js';
-export type * from './volunteer.events.js';
-export { MAX_ENTRY_MINUTES } from './service-hours.service.js';
+export type * from './events.js';
+export type * from './team/team.events.js';
+export type * from './recruitment/recruitment.events.js';
+export type * from './shift/shift.events.js';
+export type * from './pairing/pairing.events.js';
+export type * from './task/task.events.js';
+export type * from './hours/hours.events.js';
+export { VolunteerPermission } from './permissions.js';
+export { MAX_ENTRY_MINUTES } from './hours/hours.commands.js';
+export { VolunteerServiceSource, VolunteerServiceStatus } from './hours/hours.entity.js';
+export { VolunteerCareItem } from './pairing/pairing.entity.js';
+export { VolunteerApplicationStatus } from './recruitment/recruitment.entity.js';
+export { VolunteerTaskKind, VolunteerTaskStatus } from './task/task.entity.js';
+export { VolunteerMemberRole, VolunteerTeamKind } from './team/team.entity.js';
 export {
   VolunteerApplication,
   VolunteerPairing,
@@ -56,8 +63,9 @@ export {
 export const plugin = definePlugin({
   id: 'volunteer',
   version: packageVersion(import.meta.url),
-  dbSchema: DB_SCHEMA,
   coreRange: '^0.2.0',
+  dbSchema: DB_SCHEMA,
+  migrations: [teams],
   entities: [
     VolunteerTeam,
     VolunteerTeamMember,
@@ -78,8 +86,44 @@ export const plugin = definePlugin({
       roles: [PersonRoleKind.SOCIAL_WORKER],
     },
   },
-  migrations: [teams],
-  boardItems: [volunteerTaskBoardItems],
+  // What the volunteer schema's rules mean to a client; the rules themselves hold under concurrency in the database.
+  constraintErrors: {
+    shift_signup_no_overlap: {
+      code: 'DOUBLE_BOOKED',
+      message: 'This person is already on another shift at an overlapping time; cancel or swap that one first.',
+    },
+    shift_taken_within_capacity: {
+      code: 'SLOT_FULL',
+      message: 'Every place on this shift is taken; pick another shift or ask a member to swap.',
+    },
+    recruitment_accepted_within_wanted: {
+      code: 'RECRUITMENT_FULL',
+      message: 'The call already has every volunteer it wanted; the application stays on the waitlist.',
+    },
+    team_member_unique: { code: 'CONFLICT', message: 'This person is already a member of the team.', field: 'personId' },
+    team_home_place_name_unique: {
+      code: 'CONFLICT',
+      message: 'A team of this name is already based at this place; choose another name.',
+      field: 'input.name',
+    },
+    application_unique: { code: 'CONFLICT', message: 'This person has already signed up for this call.', field: 'recruitmentId' },
+    pairing_open_team_unique: { code: 'CONFLICT', message: 'This team is already paired with this resident; end that pairing first.' },
+    pairing_open_volunteer_unique: {
+      code: 'CONFLICT',
+      message: 'This volunteer is already paired with this resident; end that pairing first.',
+    },
+    pairing_not_self: { code: 'BAD_USER_INPUT', message: 'A volunteer cannot be paired with themselves.', field: 'input.volunteerId' },
+    service_entry_not_self_verified: {
+      code: 'SELF_VERIFICATION',
+      message: 'Nobody verifies their own hours: another member of community staff must verify them.',
+      field: 'entryId',
+    },
+    service_entry_minutes: {
+      code: 'INVALID_DURATION',
+      message: 'Service minutes must be a whole number from 1 to 1439 (less than 24 hours).',
+    },
+    shift_signup_check_out_after_in: { code: 'CHECK_IN_FIRST', message: 'Check-out must come after check-in.', field: 'signupId' },
+  },
   resolvers: [
     VolunteerTeamResolver,
     VolunteerTeamMemberResolver,
@@ -102,7 +146,8 @@ export const plugin = definePlugin({
     VolunteerProfileResolver,
     PersonVolunteerProfileResolver,
   ],
-  seed: async (ctx) => seedVolunteerDemo(ctx.em(), ctx.now),
+  boardItems: [volunteerTaskBoardItems],
+  seed: (ctx) => seedVolunteerDemo(ctx.em(), ctx.now),
 });
 
 export default plugin;

@@ -1,5 +1,5 @@
 import { type Caller, Person, PersonRole, PersonRoleKind, Place, PlaceType, SYSTEM_CALLER } from '@gongzhi/core';
-import { as, codeOf, createWorld, type World } from './fixtures.js';
+import { as, codeOf, createWorld, succeed, type World } from './fixtures.js';
 
 let w: World;
 
@@ -24,16 +24,17 @@ function watch(placeId: string, after: number | null, caller: Caller | null = SY
 const BOARD = `query($p: ID!, $f: TaskBoardFilter) { taskBoard(placeId: $p, filter: $f) { sequence openCount cards { ${CARD} } } }`;
 
 async function createTask(place: Place, title: string, by = w.people['王小丽']): Promise<string> {
-  const data = await w.app.run(
-    'mutation($input: CreateVolunteerTaskInput!) { createVolunteerTask(input: $input) { id } }',
+  const data = await succeed(
+    w.app,
+    'mutation($input: CreateVolunteerTaskInput!) { createVolunteerTask(input: $input) { task { id } errors { code message } } }',
     { input: { kind: 'GROCERIES', title, placeId: place.id } },
     as(by),
   );
-  return data.createVolunteerTask.id;
+  return data.createVolunteerTask.task.id;
 }
 
 const claim = (id: string, person: Person) =>
-  w.app.run('mutation($id: ID!) { claimVolunteerTask(taskId: $id) { id } }', { id }, as(person));
+  succeed(w.app, 'mutation($id: ID!) { claimVolunteerTask(taskId: $id) { task { id } errors { code message } } }', { id }, as(person));
 
 test('a community board follows a volunteer task: created, claimed, done, in order, each with its card', async () => {
   const p = w.people;
@@ -43,7 +44,12 @@ test('a community board follows a volunteer task: created, claimed, done, in ord
     const id = await createTask(w.households[0], '帮独居老人买菜');
     await claim(id, p['居民1']);
     await createTask(w.otherCommunity, '隔壁社区的任务'); // outside the board: never delivered
-    await w.app.run('mutation($id: ID!) { completeVolunteerTask(taskId: $id, report: "菜已送到") { id } }', { id }, as(p['居民1']));
+    await succeed(
+      w.app,
+      'mutation($id: ID!) { completeVolunteerTask(taskId: $id, report: "菜已送到") { task { id } errors { code message } } }',
+      { id },
+      as(p['居民1']),
+    );
     const changes = await sub.take(3);
     expect(changes.map((c) => [c.sequence - start, c.event, c.itemId])).toEqual([
       [1, 'volunteer.task-created', id],

@@ -1,5 +1,6 @@
-import { Person, PersonRole, PersonRoleKind, Place, PlaceType } from '@gongzhi/core';
-import { createTestApp, createTestClock, type TestApp, type TestAppOptions, type TestClock } from '@gongzhi/core/testing';
+import { Organization, OrganizationKind, Person, PersonRole, PersonRoleKind, Place, PlaceType } from '@gongzhi/core';
+import { createTestApp, createTestClock, problemOf, type TestApp, type TestAppOptions, type TestClock } from '@gongzhi/core/testing';
+import type { ExecutionResult } from 'graphql';
 import { plugin } from '../src/index.js';
 
 export interface World {
@@ -19,11 +20,7 @@ export async function createWorld(options: Omit<TestAppOptions, 'plugins' | 'clo
   const clock = createTestClock('2026-06-01T09:00:00+08:00');
   const app = await createTestApp({ ...options, plugins: [plugin], clock: clock.now });
   const em = app.platform.orm.em.fork();
-  const place = (type: PlaceType, code: string, name: string, parent: Place | null): Place => {
-    const p = em.create(Place, { type, code, name, parent, path: '', depth: parent ? parent.depth + 1 : 0 });
-    p.path = `${parent?.path ?? '/'}${p.uuid}/`;
-    return p;
-  };
+  const place = placeMaker(em);
   const district = place(PlaceType.DISTRICT, 'FT', '丰台区', null);
   const subdistrict = place(PlaceType.SUBDISTRICT, 'FZ', '方庄街道', district);
   const community = place(PlaceType.COMMUNITY, 'FXY3', '芳星园三区社区', subdistrict);
@@ -45,14 +42,71 @@ export async function createWorld(options: Omit<TestAppOptions, 'plugins' | 'clo
   return { app, clock, subdistrict, community, otherCommunity, building, households, people };
 }
 
+/** Makes places of a tree (paths from the parent's), for fixtures. */
+function placeMaker(em: ReturnType<TestApp['platform']['orm']['em']['fork']>) {
+  return (type: PlaceType, code: string, name: string, parent: Place | null): Place => {
+    const p = em.create(Place, { type, code, name, parent, path: '', depth: parent ? parent.depth + 1 : 0 });
+    p.path = `${parent?.path ?? '/'}${p.uuid}/`;
+    return p;
+  };
+}
+
+/** A second district of canaries (金丝雀), beside the world's, and people who see one or both. */
+export interface Canaries {
+  community: Place;
+  household: Place;
+  /** A resident of the canary household. */
+  resident: Person;
+  /** An organisation registered at the canary community. */
+  organization: Organization;
+  /** Global id of a request of the canary resident. */
+  requestId: string;
+  /** A social worker of the world's subdistrict who also works in the canary district: sees both. */
+  bridge: Person;
+}
+
+/** Adds the canary district to a world; the world's own callers see none of it. */
+export async function addCanaries(w: World): Promise<Canaries> {
+  const em = w.app.platform.orm.em.fork();
+  const place = placeMaker(em);
+  const district = place(PlaceType.DISTRICT, 'K-D', '金丝雀区', null);
+  const subdistrict = place(PlaceType.SUBDISTRICT, 'K-S', '金丝雀街道', district);
+  const community = place(PlaceType.COMMUNITY, 'K-C', '金丝雀社区', subdistrict);
+  const building = place(PlaceType.BUILDING, 'K-B', '金丝雀楼', community);
+  const household = place(PlaceType.HOUSEHOLD, 'K-H', '金丝雀户', building);
+  const resident = em.create(Person, { name: '金丝雀居民', household });
+  const organization = em.create(Organization, { name: '金丝雀中介', kind: OrganizationKind.COMPANY, place: community });
+  const bridge = em.create(Person, { name: '两区社工' });
+  for (const at of [w.subdistrict, subdistrict])
+    em.create(PersonRole, { person: bridge, place: at, role: PersonRoleKind.SOCIAL_WORKER, startsOn: '2020-01-01' });
+  await em.flush();
+  const submitted = await succeed(
+    w.app,
+    'mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { request { id } errors { code message } } }',
+    { input: { kind: 'NEED', channel: 'PHONE', title: '金丝雀诉求', description: '', placeId: household.id, requesterId: resident.id } },
+  );
+  return { community, household, resident, organization, requestId: submitted.submitRequest.request.id, bridge };
+}
+
 /** The caller option of a signed-in person. */
 export function as(person: Person) {
   return { caller: { id: person.uuid, kind: 'person' as const } };
 }
 
-/** The `extensions.code` of the first error of a result, or null. */
-export function codeOf(result: { errors?: readonly { extensions?: Record<string, unknown> }[] }): string | null {
-  return (result.errors?.[0]?.extensions?.code as string | undefined) ?? null;
+/**
+ * Runs an operation that must succeed and returns its data: a top-level error or a payload error
+ * fails the test with its code and message.
+ */
+export async function succeed(app: TestApp, source: string, variables?: Record<string, unknown>, options?: ReturnType<typeof as>) {
+  const result: ExecutionResult<Record<string, any>> = await app.execute(source, variables, options);
+  const problem = problemOf(result);
+  if (problem) throw new Error(`${problem.code}: ${problem.message} (${source.slice(0, 60)}…)`);
+  return result.data!;
+}
+
+/** The code of the first problem of an answer (a payload error, else a top-level one), or null. */
+export function codeOf(result: ExecutionResult): string | null {
+  return problemOf(result)?.code ?? null;
 }
 
 /** Counts rows of a volunteer table straight from the database. */
@@ -70,19 +124,21 @@ export async function createTeam(
   kind = 'MUTUAL_AID',
   homePlace: Place = world.community,
 ): Promise<string> {
-  const { createVolunteerTeam } = await world.app.run(
-    'mutation($input: CreateVolunteerTeamInput!) { createVolunteerTeam(input: $input) { id } }',
+  const { createVolunteerTeam } = await succeed(
+    world.app,
+    'mutation($input: CreateVolunteerTeamInput!) { createVolunteerTeam(input: $input) { team { id } errors { code message } } }',
     { input: { homePlaceId: homePlace.id, name, kind, skills: ['代购'] } },
     as(leader),
   );
   for (const member of members) {
-    await world.app.run(
-      'mutation($t: ID!, $p: ID!) { addVolunteerTeamMember(teamId: $t, personId: $p, joinedOn: "2026-05-01") { id } }',
-      { t: createVolunteerTeam.id, p: member.id },
+    await succeed(
+      world.app,
+      'mutation($t: ID!, $p: ID!) { addVolunteerTeamMember(teamId: $t, personId: $p, joinedOn: "2026-05-01") { member { id } errors { code message } } }',
+      { t: createVolunteerTeam.team.id, p: member.id },
       as(leader),
     );
   }
-  return createVolunteerTeam.id;
+  return createVolunteerTeam.team.id;
 }
 
 /** The uuid inside a global id. */

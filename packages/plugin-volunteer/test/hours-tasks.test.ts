@@ -1,5 +1,6 @@
 import type { GongzhiEvent } from '@gongzhi/core';
-import { as, codeOf, countRows, createTeam, createWorld, uuidOf, type World } from './fixtures.js';
+import { problemOf } from '@gongzhi/core/testing';
+import { as, codeOf, countRows, createTeam, createWorld, succeed, uuidOf, type World } from './fixtures.js';
 
 let w: World;
 let teamId: string;
@@ -16,8 +17,10 @@ beforeAll(async () => {
 afterAll(() => w?.app.close());
 
 const named = (name: string) => events.filter((e) => e.name === name);
-const REPORT = 'mutation($input: ReportVolunteerHoursInput!) { reportVolunteerHours(input: $input) { id minutes status source } }';
-const VERIFY = 'mutation($id: ID!) { verifyVolunteerHours(entryId: $id) { status verifiedAt verifiedBy { name } } }';
+const REPORT =
+  'mutation($input: ReportVolunteerHoursInput!) { reportVolunteerHours(input: $input) { entry { id minutes status source } errors { code message field } } }';
+const VERIFY =
+  'mutation($id: ID!) { verifyVolunteerHours(entryId: $id) { entry { status verifiedAt verifiedBy { name } } errors { code message field } } }';
 
 async function report(person: string, minutes: number, withTeam = true) {
   return w.app.execute(
@@ -37,30 +40,30 @@ async function report(person: string, minutes: number, withTeam = true) {
 
 test('verifying hours emits volunteer.service-verified exactly once, also when retried; nobody verifies their own', async () => {
   const p = w.people;
-  const entry = (await report('居民1', 90)).data!.reportVolunteerHours;
+  const entry = (await report('居民1', 90)).data!.reportVolunteerHours.entry;
   expect(entry).toMatchObject({ minutes: 90, status: 'PENDING', source: 'MANUAL' });
   // Only community staff (volunteer.hours.verify) verify; a volunteer may not, not even their own.
   const self = await w.app.execute(VERIFY, { id: entry.id }, as(p['居民1']));
   expect(codeOf(self)).toBe('FORBIDDEN');
-  expect(self.errors![0].message).toContain('volunteer.hours.verify');
+  expect(problemOf(self)?.message).toContain('volunteer.hours.verify');
   // Staff who served themselves may not verify their own hours either.
-  const staffOwn = (await report('刘社工', 30, false)).data!.reportVolunteerHours;
+  const staffOwn = (await report('刘社工', 30, false)).data!.reportVolunteerHours.entry;
   expect(codeOf(await w.app.execute(VERIFY, { id: staffOwn.id }, as(p['刘社工'])))).toBe('SELF_VERIFICATION');
   expect(named('volunteer.service-verified')).toHaveLength(0);
 
-  const ok = await w.app.run(VERIFY, { id: entry.id }, as(p['刘社工']));
-  expect(ok.verifyVolunteerHours).toMatchObject({
+  const ok = await succeed(w.app, VERIFY, { id: entry.id }, as(p['刘社工']));
+  expect(ok.verifyVolunteerHours.entry).toMatchObject({
     status: 'APPROVED',
     verifiedBy: { name: '刘社工' },
     verifiedAt: '2026-06-01T01:00:00.000Z',
   });
   const retried = await w.app.execute(VERIFY, { id: entry.id }, as(p['刘社工']));
   expect(codeOf(retried)).toBe('ALREADY_VERIFIED');
-  expect(retried.errors![0].message).toContain('already approved by 刘社工');
+  expect(problemOf(retried)?.message).toContain('already approved by 刘社工');
   expect(
     codeOf(
       await w.app.execute(
-        'mutation($id: ID!) { declineVolunteerHours(entryId: $id, reason: "重复") { id } }',
+        'mutation($id: ID!) { declineVolunteerHours(entryId: $id, reason: "重复") { entry { id } errors { code } } }',
         { id: entry.id },
         as(p['赵社工']),
       ),
@@ -84,7 +87,7 @@ test('verifying hours emits volunteer.service-verified exactly once, also when r
 
 test('two staff verifying the same entry at the same moment: one succeeds, one event', async () => {
   const p = w.people;
-  const entry = (await report('居民2', 45)).data!.reportVolunteerHours;
+  const entry = (await report('居民2', 45)).data!.reportVolunteerHours.entry;
   const before = named('volunteer.service-verified').length;
   const results = await Promise.all(
     [p['刘社工'], p['赵社工'], p['刘社工']].map((staff) => w.app.execute(VERIFY, { id: entry.id }, as(staff))),
@@ -97,36 +100,37 @@ test('two staff verifying the same entry at the same moment: one succeeds, one e
 
 test('declining needs a reason; corrections are new entries verified like any other, never below zero', async () => {
   const p = w.people;
-  const declined = (await report('外来1', 30)).data!.reportVolunteerHours;
+  const declined = (await report('外来1', 30)).data!.reportVolunteerHours.entry;
   expect(
     codeOf(
       await w.app.execute(
-        'mutation($id: ID!) { declineVolunteerHours(entryId: $id, reason: " ") { id } }',
+        'mutation($id: ID!) { declineVolunteerHours(entryId: $id, reason: " ") { entry { id } errors { code } } }',
         { id: declined.id },
         as(p['刘社工']),
       ),
     ),
   ).toBe('BAD_USER_INPUT');
-  const d = await w.app.run(
-    'mutation($id: ID!) { declineVolunteerHours(entryId: $id, reason: "当天未排班") { status declineReason } }',
+  const d = await succeed(
+    w.app,
+    'mutation($id: ID!) { declineVolunteerHours(entryId: $id, reason: "当天未排班") { entry { status declineReason } errors { code message } } }',
     { id: declined.id },
     as(p['刘社工']),
   );
-  expect(d.declineVolunteerHours).toEqual({ status: 'DECLINED', declineReason: '当天未排班' });
+  expect(d.declineVolunteerHours.entry).toEqual({ status: 'DECLINED', declineReason: '当天未排班' });
   expect(named('volunteer.service-declined').map((e) => (e.payload as { entryId: string }).entryId)).toContain(uuidOf(declined.id));
 
-  const original = (await report('外来1', 120)).data!.reportVolunteerHours;
+  const original = (await report('外来1', 120)).data!.reportVolunteerHours.entry;
   const CORRECT =
-    'mutation($id: ID!, $m: Int!) { correctVolunteerHours(entryId: $id, minutes: $m, reason: "实际少了半小时") { id minutes source status correctsEntry { id } } }';
+    'mutation($id: ID!, $m: Int!) { correctVolunteerHours(entryId: $id, minutes: $m, reason: "实际少了半小时") { entry { id minutes source status correctsEntry { id } } errors { code message field } } }';
   expect(codeOf(await w.app.execute(CORRECT, { id: original.id, m: -30 }, as(p['刘社工'])))).toBe('NOT_VERIFIED');
-  await w.app.run(VERIFY, { id: original.id }, as(p['刘社工']));
+  await succeed(w.app, VERIFY, { id: original.id }, as(p['刘社工']));
   const tooMuch = await w.app.execute(CORRECT, { id: original.id, m: -121 }, as(p['刘社工']));
   expect(codeOf(tooMuch)).toBe('INVALID_DURATION');
-  const correction = (await w.app.run(CORRECT, { id: original.id, m: -30 }, as(p['刘社工']))).correctVolunteerHours;
+  const correction = (await succeed(w.app, CORRECT, { id: original.id, m: -30 }, as(p['刘社工']))).correctVolunteerHours.entry;
   expect(correction).toMatchObject({ minutes: -30, source: 'CORRECTION', status: 'PENDING', correctsEntry: { id: original.id } });
   // The volunteer a correction concerns may not verify it.
   expect(codeOf(await w.app.execute(VERIFY, { id: correction.id }, as(p['外来1'])))).toBe('FORBIDDEN');
-  await w.app.run(VERIFY, { id: correction.id }, as(p['赵社工']));
+  await succeed(w.app, VERIFY, { id: correction.id }, as(p['赵社工']));
   const event = named('volunteer.service-verified').find((e) => (e.payload as { entryId: string }).entryId === uuidOf(correction.id));
   expect(event!.payload).toMatchObject({
     minutes: -30,
@@ -134,7 +138,7 @@ test('declining needs a reason; corrections are new entries verified like any ot
     correctsEntryId: uuidOf(original.id),
     personId: p['外来1'].uuid,
   });
-  const profile = await w.app.run('query($id: ID!) { person(id: $id) { volunteerProfile { verifiedMinutes verifiedHours } } }', {
+  const profile = await succeed(w.app, 'query($id: ID!) { person(id: $id) { volunteerProfile { verifiedMinutes verifiedHours } } }', {
     id: p['外来1'].id,
   });
   expect(profile.person.volunteerProfile).toEqual({ verifiedMinutes: 90, verifiedHours: 1.5 });
@@ -145,7 +149,7 @@ test('zero, negative and 24h+ durations and future days are refused with nothing
   for (const minutes of [0, -15, 1440, 3000]) {
     const r = await report('居民1', minutes);
     expect(codeOf(r)).toBe('INVALID_DURATION');
-    expect(r.errors![0].message).toContain('1 to 1439');
+    expect(problemOf(r)?.message).toContain('1 to 1439');
   }
   const future = await w.app.execute(
     REPORT,
@@ -166,7 +170,7 @@ test('zero, negative and 24h+ durations and future days are refused with nothing
 
 test('service entries are append-only in the database itself', async () => {
   const conn = w.app.platform.orm.em.fork().getConnection();
-  const pending = (await report('居民2', 20)).data!.reportVolunteerHours;
+  const pending = (await report('居民2', 20)).data!.reportVolunteerHours.entry;
   await expect(conn.execute(`UPDATE volunteer.service_entry SET minutes = 600 WHERE status = 'approved'`)).rejects.toThrow(/append-only/);
   await expect(conn.execute(`DELETE FROM volunteer.service_entry`)).rejects.toThrow(/append-only/);
   await expect(
@@ -176,26 +180,36 @@ test('service entries are append-only in the database itself', async () => {
   ).rejects.toThrow(/service_entry_not_self_verified/);
 });
 
+const CLAIM =
+  'mutation($id: ID!) { claimVolunteerTask(taskId: $id) { task { id status claimedBy { name } } errors { code message field } } }';
+const CREATE_TASK =
+  'mutation($input: CreateVolunteerTaskInput!) { createVolunteerTask(input: $input) { task { id } errors { code message field } } }';
+
 test('a task for a core request goes through its life: claimed by one of two racers, done with hours, each change an event', async () => {
   const p = w.people;
-  const submitted = await w.app.run('mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { request { id } } }', {
-    input: {
-      kind: 'NEED',
-      channel: 'PHONE',
-      title: '独居老人需要代买药品',
-      description: '糖尿病药本周用完',
-      placeId: w.households[3].id,
-      requesterId: p['居民4'].id,
+  const submitted = await succeed(
+    w.app,
+    'mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { request { id } errors { code } } }',
+    {
+      input: {
+        kind: 'NEED',
+        channel: 'PHONE',
+        title: '独居老人需要代买药品',
+        description: '糖尿病药本周用完',
+        placeId: w.households[3].id,
+        requesterId: p['居民4'].id,
+      },
     },
-  });
+  );
   const requestId = submitted.submitRequest.request.id;
   const TASK_FIELDS = 'id status kind title place { name } request { title } claimedBy { name } report serviceEntry { minutes source }';
-  const created = await w.app.run(
-    `mutation($input: CreateVolunteerTaskInput!) { createVolunteerTask(input: $input) { ${TASK_FIELDS} } }`,
+  const created = await succeed(
+    w.app,
+    `mutation($input: CreateVolunteerTaskInput!) { createVolunteerTask(input: $input) { task { ${TASK_FIELDS} } errors { code message } } }`,
     { input: { kind: 'MEDICINE', title: '代取糖尿病药', requestId, teamId } },
     as(p['王小丽']),
   );
-  const task = created.createVolunteerTask;
+  const task = created.createVolunteerTask.task;
   expect(task).toMatchObject({
     status: 'OPEN',
     kind: 'MEDICINE',
@@ -205,46 +219,36 @@ test('a task for a core request goes through its life: claimed by one of two rac
   });
 
   // Only team members may claim a team's task.
-  expect(
-    codeOf(await w.app.execute('mutation($id: ID!) { claimVolunteerTask(taskId: $id) { id } }', { id: task.id }, as(p['外来2']))),
-  ).toBe('NOT_TEAM_MEMBER');
-  const claims = await Promise.all(
-    [p['居民1'], p['居民2']].map((person) =>
-      w.app.execute(`mutation($id: ID!) { claimVolunteerTask(taskId: $id) { ${TASK_FIELDS} } }`, { id: task.id }, as(person)),
-    ),
-  );
+  expect(codeOf(await w.app.execute(CLAIM, { id: task.id }, as(p['外来2'])))).toBe('NOT_TEAM_MEMBER');
+  const claims = await Promise.all([p['居民1'], p['居民2']].map((person) => w.app.execute(CLAIM, { id: task.id }, as(person))));
   expect(claims.map(codeOf).sort()).toEqual([null, 'ALREADY_CLAIMED'].sort());
-  const winner = claims.find((c) => !c.errors)!.data!.claimVolunteerTask.claimedBy.name as string;
+  const winner = claims.find((c) => !codeOf(c))!.data!.claimVolunteerTask.task.claimedBy.name as string;
   const loser = winner === '居民1' ? '居民2' : '居民1';
-  expect(
-    codeOf(
-      await w.app.execute('mutation($id: ID!) { completeVolunteerTask(taskId: $id, report: "x") { id } }', { id: task.id }, as(p[loser])),
-    ),
-  ).toBe('NOT_CLAIMER');
-  expect(
-    codeOf(
-      await w.app.execute(
-        'mutation($id: ID!) { completeVolunteerTask(taskId: $id, report: "送到了", minutes: 0) { id } }',
-        { id: task.id },
-        as(p[winner]),
-      ),
-    ),
-  ).toBe('INVALID_DURATION');
-  const done = await w.app.run(
-    `mutation($id: ID!) { completeVolunteerTask(taskId: $id, report: "药已送到家中", minutes: 40) { ${TASK_FIELDS} } }`,
-    { id: task.id },
-    as(p[winner]),
-  );
-  expect(done.completeVolunteerTask).toMatchObject({
+  const COMPLETE = `mutation($id: ID!, $report: String!, $minutes: Int) {
+    completeVolunteerTask(taskId: $id, report: $report, minutes: $minutes) { task { ${TASK_FIELDS} } errors { code message field } } }`;
+  expect(codeOf(await w.app.execute(COMPLETE, { id: task.id, report: 'x' }, as(p[loser])))).toBe('NOT_CLAIMER');
+  expect(problemOf(await w.app.execute(COMPLETE, { id: task.id, report: '送到了', minutes: 0 }, as(p[winner])))).toMatchObject({
+    code: 'INVALID_DURATION',
+    field: 'minutes',
+  });
+  // Refused at the hours, the task stays claimed: nothing of the completion was written.
+  expect(await countRows(w.app, 'task', `id = '${uuidOf(task.id)}' AND status = 'claimed'`)).toBe(1);
+  const done = await succeed(w.app, COMPLETE, { id: task.id, report: '药已送到家中', minutes: 40 }, as(p[winner]));
+  expect(done.completeVolunteerTask.task).toMatchObject({
     status: 'DONE',
     report: '药已送到家中',
     serviceEntry: { minutes: 40, source: 'TASK' },
   });
 
-  const view = await w.app.run('query($id: ID!) { node(id: $id) { ... on Request { volunteerTasks { status claimedBy { name } } } } }', {
-    id: requestId,
-  });
-  expect(view.node.volunteerTasks).toEqual([{ status: 'DONE', claimedBy: { name: winner } }]);
+  const view = await succeed(
+    w.app,
+    'query($id: ID!) { node(id: $id) { ... on Request { status volunteerTasks { status claimedBy { name } } } } }',
+    {
+      id: requestId,
+    },
+  );
+  // The request itself is the staff's to move: completing a task does not change it unless asked (resolveRequest).
+  expect(view.node).toEqual({ status: 'SUBMITTED', volunteerTasks: [{ status: 'DONE', claimedBy: { name: winner } }] });
   const taskEvents = events.filter(
     (e) => e.name.startsWith('volunteer.task-') && (e.payload as { taskId: string }).taskId === uuidOf(task.id),
   );
@@ -265,61 +269,55 @@ test('a task for a core request goes through its life: claimed by one of two rac
 
 test('a standalone task can be released, reclaimed and cancelled; the board lists tasks under a place', async () => {
   const p = w.people;
-  const { createVolunteerTask: task } = await w.app.run(
-    'mutation($input: CreateVolunteerTaskInput!) { createVolunteerTask(input: $input) { id } }',
-    { input: { kind: 'RUBBISH', title: '帮忙清运楼道垃圾', placeId: w.building.id } },
-    as(p['刘社工']),
+  const { task } = (
+    await succeed(w.app, CREATE_TASK, { input: { kind: 'RUBBISH', title: '帮忙清运楼道垃圾', placeId: w.building.id } }, as(p['刘社工']))
+  ).createVolunteerTask;
+  await succeed(w.app, CLAIM, { id: task.id }, as(p['外来3']));
+  const released = await succeed(
+    w.app,
+    'mutation($id: ID!) { releaseVolunteerTask(taskId: $id) { task { status claimedBy { name } } errors { code message } } }',
+    { id: task.id },
+    as(p['外来3']),
   );
-  await w.app.run('mutation($id: ID!) { claimVolunteerTask(taskId: $id) { id } }', { id: task.id }, as(p['外来3']));
-  expect(
-    (
-      await w.app.run(
-        'mutation($id: ID!) { releaseVolunteerTask(taskId: $id) { status claimedBy { name } } }',
-        { id: task.id },
-        as(p['外来3']),
-      )
-    ).releaseVolunteerTask,
-  ).toEqual({ status: 'OPEN', claimedBy: null });
-  await w.app.run('mutation($id: ID!) { claimVolunteerTask(taskId: $id) { id } }', { id: task.id }, as(p['外来4']));
-  const board = await w.app.run('query($under: ID!) { volunteerTasks(under: $under, status: [CLAIMED]) { title claimedBy { name } } }', {
-    under: w.subdistrict.id,
-  });
+  expect(released.releaseVolunteerTask.task).toEqual({ status: 'OPEN', claimedBy: null });
+  await succeed(w.app, CLAIM, { id: task.id }, as(p['外来4']));
+  const board = await succeed(
+    w.app,
+    'query($under: ID!) { volunteerTasks(under: $under, status: [CLAIMED]) { title claimedBy { name } } }',
+    {
+      under: w.subdistrict.id,
+    },
+  );
   expect(board.volunteerTasks).toEqual([{ title: '帮忙清运楼道垃圾', claimedBy: { name: '外来4' } }]);
-  expect(
-    codeOf(await w.app.execute('mutation($id: ID!) { cancelVolunteerTask(taskId: $id) { id } }', { id: task.id }, as(p['居民8']))),
-  ).toBe('FORBIDDEN');
-  expect(
-    (await w.app.run('mutation($id: ID!) { cancelVolunteerTask(taskId: $id) { status } }', { id: task.id }, as(p['刘社工'])))
-      .cancelVolunteerTask.status,
-  ).toBe('CANCELLED');
-  expect(
-    codeOf(
-      await w.app.execute(
-        'mutation($input: CreateVolunteerTaskInput!) { createVolunteerTask(input: $input) { id } }',
-        { input: { kind: 'OTHER', title: '无地点' } },
-        as(p['刘社工']),
-      ),
-    ),
-  ).toBe('BAD_USER_INPUT');
+  const CANCEL = 'mutation($id: ID!) { cancelVolunteerTask(taskId: $id) { task { status } errors { code message } } }';
+  expect(codeOf(await w.app.execute(CANCEL, { id: task.id }, as(p['居民8'])))).toBe('FORBIDDEN');
+  expect((await succeed(w.app, CANCEL, { id: task.id }, as(p['刘社工']))).cancelVolunteerTask.task.status).toBe('CANCELLED');
+  expect(problemOf(await w.app.execute(CREATE_TASK, { input: { kind: 'OTHER', title: '无地点' } }, as(p['刘社工'])))).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'input.placeId',
+  });
 });
 
 test('pairing a team with a resident in need, with a care plan and a visit log', async () => {
   const p = w.people;
   const PAIR =
-    'mutation($input: CreateVolunteerPairingInput!) { createVolunteerPairing(input: $input) { id startsOn carePlan community { name } team { name } resident { name } } }';
-  const { createVolunteerPairing: pairing } = await w.app.run(
-    PAIR,
-    {
-      input: {
-        residentId: p['居民5'].id,
-        teamId,
-        startsOn: '2026-05-20',
-        carePlan: ['MEDICINE', 'ESCORT_TO_HOSPITAL', 'HOUSEWORK'],
-        notes: '每周一送药',
+    'mutation($input: CreateVolunteerPairingInput!) { createVolunteerPairing(input: $input) { pairing { id startsOn carePlan community { name } team { name } resident { name } } errors { code message field } } }';
+  const { pairing } = (
+    await succeed(
+      w.app,
+      PAIR,
+      {
+        input: {
+          residentId: p['居民5'].id,
+          teamId,
+          startsOn: '2026-05-20',
+          carePlan: ['MEDICINE', 'ESCORT_TO_HOSPITAL', 'HOUSEWORK'],
+          notes: '每周一送药',
+        },
       },
-    },
-    as(p['王小丽']),
-  );
+      as(p['王小丽']),
+    )
+  ).createVolunteerPairing;
   expect(pairing).toEqual({
     id: expect.any(String),
     startsOn: '2026-05-20',
@@ -328,24 +326,9 @@ test('pairing a team with a resident in need, with a care plan and a visit log',
     team: { name: '邻里互助队' },
     resident: { name: '居民5' },
   });
-  expect(
-    codeOf(
-      await w.app.execute(
-        PAIR,
-        { input: { residentId: p['居民5'].id, teamId, startsOn: '2026-05-21', carePlan: ['MEDICINE'] } },
-        as(p['王小丽']),
-      ),
-    ),
-  ).toBe('CONFLICT');
-  expect(
-    codeOf(
-      await w.app.execute(
-        PAIR,
-        { input: { residentId: p['居民5'].id, teamId, startsOn: '2026-05-21', carePlan: ['MEDICINE'] } },
-        as(p['居民1']),
-      ),
-    ),
-  ).toBe('NOT_TEAM_LEADER');
+  const again = { input: { residentId: p['居民5'].id, teamId, startsOn: '2026-05-21', carePlan: ['MEDICINE'] } };
+  expect(codeOf(await w.app.execute(PAIR, again, as(p['王小丽'])))).toBe('CONFLICT');
+  expect(codeOf(await w.app.execute(PAIR, again, as(p['居民1'])))).toBe('NOT_TEAM_LEADER');
   expect(
     codeOf(
       await w.app.execute(PAIR, { input: { residentId: p['居民5'].id, startsOn: '2026-05-21', carePlan: ['MEDICINE'] } }, as(p['居民1'])),
@@ -353,20 +336,30 @@ test('pairing a team with a resident in need, with a care plan and a visit log',
   ).toBe('BAD_USER_INPUT');
 
   const VISIT =
-    'mutation($id: ID!, $items: [VolunteerCareItem!]!, $note: String!) { logVolunteerPairingVisit(pairingId: $id, careItems: $items, note: $note) { visitedAt visitor { name } careItems note } }';
-  await w.app.run(VISIT, { id: pairing.id, items: ['MEDICINE'], note: '送药上门，血糖平稳' }, as(p['居民2']));
+    'mutation($id: ID!, $items: [VolunteerCareItem!]!, $note: String!) { logVolunteerPairingVisit(pairingId: $id, careItems: $items, note: $note) { visit { visitedAt visitor { name } careItems note } errors { code message } } }';
+  await succeed(w.app, VISIT, { id: pairing.id, items: ['MEDICINE'], note: '送药上门，血糖平稳' }, as(p['居民2']));
   expect(codeOf(await w.app.execute(VISIT, { id: pairing.id, items: ['COMPANY'], note: '陪聊' }, as(p['外来2'])))).toBe('FORBIDDEN');
-  const view = await w.app.run(
+  const view = await succeed(
+    w.app,
     'query($id: ID!) { node(id: $id) { ... on VolunteerPairing { visits { visitor { name } careItems note } } } }',
     { id: pairing.id },
   );
   expect(view.node.visits).toEqual([{ visitor: { name: '居民2' }, careItems: ['MEDICINE'], note: '送药上门，血糖平稳' }]);
   // One volunteer pairs themselves with a resident.
-  const solo = await w.app.run(
+  const solo = await succeed(
+    w.app,
     PAIR,
     { input: { residentId: p['居民6'].id, volunteerId: p['外来3'].id, startsOn: '2026-05-25', carePlan: ['COMPANY'] } },
     as(p['外来3']),
   );
-  expect(solo.createVolunteerPairing).toMatchObject({ team: null, community: { name: '芳星园三区社区' } });
+  expect(solo.createVolunteerPairing.pairing).toMatchObject({ team: null, community: { name: '芳星园三区社区' } });
   expect(named('volunteer.pairing-created')).toHaveLength(2);
+  // Ending it: the paired volunteer only, once.
+  const END =
+    'mutation($id: ID!) { endVolunteerPairing(pairingId: $id, endsOn: "2026-05-31") { pairing { endsOn } errors { code message } } }';
+  expect(codeOf(await w.app.execute(END, { id: solo.createVolunteerPairing.pairing.id }, as(p['外来4'])))).toBe('FORBIDDEN');
+  expect((await succeed(w.app, END, { id: solo.createVolunteerPairing.pairing.id }, as(p['外来3']))).endVolunteerPairing.pairing).toEqual({
+    endsOn: '2026-05-31',
+  });
+  expect(codeOf(await w.app.execute(END, { id: solo.createVolunteerPairing.pairing.id }, as(p['外来3'])))).toBe('PAIRING_ENDED');
 });

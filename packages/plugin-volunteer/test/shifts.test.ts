@@ -1,9 +1,14 @@
-import { as, codeOf, countRows, createTeam, createWorld, uuidOf, type World } from './fixtures.js';
+import { problemOf } from '@gongzhi/core/testing';
+import { as, codeOf, countRows, createTeam, createWorld, succeed, uuidOf, type World } from './fixtures.js';
 
 let w: World;
 let teamId: string;
-const SIGNUP = 'mutation($id: ID!) { signUpForVolunteerShift(shiftId: $id) { id person { name } } }';
-const SHIFT = 'mutation($input: CreateVolunteerShiftInput!) { createVolunteerShift(input: $input) { id capacity spotsLeft } }';
+const SIGNUP =
+  'mutation($id: ID!) { signUpForVolunteerShift(shiftId: $id) { signup { id person { name } } errors { code message field } } }';
+const SHIFT =
+  'mutation($input: CreateVolunteerShiftInput!) { createVolunteerShift(input: $input) { shift { id capacity spotsLeft } errors { code message field } } }';
+const SCHEDULE = `mutation($input: CreateVolunteerShiftScheduleInput!) {
+  createVolunteerShiftSchedule(input: $input) { schedule { id weekdays startTime endTime timeZone } errors { code message field } } }`;
 
 beforeAll(async () => {
   w = await createWorld();
@@ -19,37 +24,41 @@ beforeAll(async () => {
 afterAll(() => w?.app.close());
 
 async function shift(title: string, startsAt: string, endsAt: string, capacity: number): Promise<string> {
-  const data = await w.app.run(
+  const data = await succeed(
+    w.app,
     SHIFT,
     { input: { teamId, placeId: w.building.id, title, startsAt, endsAt, capacity } },
     as(w.people['王小丽']),
   );
-  return data.createVolunteerShift.id;
+  return data.createVolunteerShift.shift.id;
 }
 
 test('a recurring schedule materialises slots for a date range, once, in local time', async () => {
-  const { createVolunteerShiftSchedule: schedule } = await w.app.run(
-    `mutation($input: CreateVolunteerShiftScheduleInput!) { createVolunteerShiftSchedule(input: $input) { id weekdays startTime endTime timeZone } }`,
-    {
-      input: {
-        teamId,
-        placeId: w.community.id,
-        title: '烛光夜访',
-        weekdays: [1, 3, 5],
-        startTime: '19:00',
-        endTime: '21:00',
-        capacity: 2,
-        validFrom: '2026-06-01',
+  const { schedule } = (
+    await succeed(
+      w.app,
+      SCHEDULE,
+      {
+        input: {
+          teamId,
+          placeId: w.community.id,
+          title: '烛光夜访',
+          weekdays: [1, 3, 5],
+          startTime: '19:00',
+          endTime: '21:00',
+          capacity: 2,
+          validFrom: '2026-06-01',
+        },
       },
-    },
-    as(w.people['王小丽']),
-  );
+      as(w.people['王小丽']),
+    )
+  ).createVolunteerShiftSchedule;
   expect(schedule).toMatchObject({ weekdays: [1, 3, 5], startTime: '19:00:00', endTime: '21:00:00', timeZone: 'Asia/Shanghai' });
   const MAT =
-    'mutation($id: ID!, $from: String!, $to: String!) { materializeVolunteerShifts(scheduleId: $id, from: $from, to: $to) { startsAt endsAt capacity title } }';
+    'mutation($id: ID!, $from: String!, $to: String!) { materializeVolunteerShifts(scheduleId: $id, from: $from, to: $to) { shifts { startsAt endsAt capacity title } errors { code message field } } }';
   // 2026-06-01 is a Monday: Mon, Wed, Fri of two weeks.
-  const first = (await w.app.run(MAT, { id: schedule.id, from: '2026-06-01', to: '2026-06-14' }, as(w.people['王小丽'])))
-    .materializeVolunteerShifts;
+  const first = (await succeed(w.app, MAT, { id: schedule.id, from: '2026-06-01', to: '2026-06-14' }, as(w.people['王小丽'])))
+    .materializeVolunteerShifts.shifts;
   expect(first.map((s: { startsAt: string }) => s.startsAt)).toEqual([
     '2026-06-01T11:00:00.000Z',
     '2026-06-03T11:00:00.000Z',
@@ -60,37 +69,40 @@ test('a recurring schedule materialises slots for a date range, once, in local t
   ]);
   expect(first[0]).toEqual({ startsAt: '2026-06-01T11:00:00.000Z', endsAt: '2026-06-01T13:00:00.000Z', capacity: 2, title: '烛光夜访' });
   // Repeating (overlapping range) creates nothing twice.
-  const again = (await w.app.run(MAT, { id: schedule.id, from: '2026-06-08', to: '2026-06-21' }, as(w.people['王小丽'])))
-    .materializeVolunteerShifts;
+  const again = (await succeed(w.app, MAT, { id: schedule.id, from: '2026-06-08', to: '2026-06-21' }, as(w.people['王小丽'])))
+    .materializeVolunteerShifts.shifts;
   expect(again).toHaveLength(6);
   expect(await countRows(w.app, 'shift', `schedule_id = '${uuidOf(schedule.id)}'`)).toBe(9);
   // A night rota crossing midnight ends the next day.
-  const { createVolunteerShiftSchedule: night } = await w.app.run(
-    `mutation($input: CreateVolunteerShiftScheduleInput!) { createVolunteerShiftSchedule(input: $input) { id } }`,
-    {
-      input: {
-        teamId,
-        placeId: w.building.id,
-        title: '夜间守望岗',
-        weekdays: [6],
-        startTime: '22:00',
-        endTime: '06:00',
-        capacity: 1,
-        validFrom: '2026-06-01',
-        validUntil: '2026-06-30',
+  const { schedule: night } = (
+    await succeed(
+      w.app,
+      SCHEDULE,
+      {
+        input: {
+          teamId,
+          placeId: w.building.id,
+          title: '夜间守望岗',
+          weekdays: [6],
+          startTime: '22:00',
+          endTime: '06:00',
+          capacity: 1,
+          validFrom: '2026-06-01',
+          validUntil: '2026-06-30',
+        },
       },
-    },
-    as(w.people['王小丽']),
-  );
-  const nights = (await w.app.run(MAT, { id: night.id, from: '2026-06-20', to: '2026-07-31' }, as(w.people['王小丽'])))
-    .materializeVolunteerShifts;
+      as(w.people['王小丽']),
+    )
+  ).createVolunteerShiftSchedule;
+  const nights = (await succeed(w.app, MAT, { id: night.id, from: '2026-06-20', to: '2026-07-31' }, as(w.people['王小丽'])))
+    .materializeVolunteerShifts.shifts;
   expect(nights).toEqual([
     { startsAt: '2026-06-20T14:00:00.000Z', endsAt: '2026-06-20T22:00:00.000Z', capacity: 1, title: '夜间守望岗' },
     expect.objectContaining({ startsAt: '2026-06-27T14:00:00.000Z' }),
   ]);
   // Bad rules are refused.
   const bad = await w.app.execute(
-    `mutation($input: CreateVolunteerShiftScheduleInput!) { createVolunteerShiftSchedule(input: $input) { id } }`,
+    SCHEDULE,
     {
       input: {
         teamId,
@@ -112,16 +124,16 @@ test('a recurring schedule materialises slots for a date range, once, in local t
 
 test('concurrent sign-ups for the last place: exactly one of eight wins, the others get SLOT_FULL', async () => {
   const id = await shift('检查点轮值', '2026-06-02T08:00:00+08:00', '2026-06-02T12:00:00+08:00', 3);
-  await w.app.run(SIGNUP, { id }, as(w.people['居民1']));
-  await w.app.run(SIGNUP, { id }, as(w.people['居民2']));
+  await succeed(w.app, SIGNUP, { id }, as(w.people['居民1']));
+  await succeed(w.app, SIGNUP, { id }, as(w.people['居民2']));
   const racers = [3, 4, 5, 6, 7, 8].map((i) => w.people[`居民${i}`]).concat([w.people['王小丽']]);
   const results = await Promise.all(racers.map((person) => w.app.execute(SIGNUP, { id }, as(person))));
   const codes = results.map(codeOf);
   expect(codes.filter((c) => c === null)).toHaveLength(1);
   expect(codes.filter((c) => c === 'SLOT_FULL')).toHaveLength(racers.length - 1);
-  expect(results.find((r) => codeOf(r) === 'SLOT_FULL')!.errors![0].message).toContain('All 3 places');
+  expect(problemOf(results.find((r) => codeOf(r) === 'SLOT_FULL')!)?.message).toContain('All 3 places');
   expect(await countRows(w.app, 'shift_signup', `shift_id = '${uuidOf(id)}' AND cancelled_at IS NULL`)).toBe(3);
-  const view = await w.app.run('query($id: ID!) { node(id: $id) { ... on VolunteerShift { spotsLeft signups { id } } } }', { id });
+  const view = await succeed(w.app, 'query($id: ID!) { node(id: $id) { ... on VolunteerShift { spotsLeft signups { id } } } }', { id });
   expect(view.node).toMatchObject({ spotsLeft: 0 });
   expect(view.node.signups).toHaveLength(3);
 });
@@ -131,10 +143,10 @@ test('the database refuses one person on two overlapping shifts (DOUBLE_BOOKED),
   const morning = await shift('早班', '2026-06-03T08:00:00+08:00', '2026-06-03T12:00:00+08:00', 5);
   const overlapping = await shift('上午检查点', '2026-06-03T11:00:00+08:00', '2026-06-03T13:00:00+08:00', 5);
   const afterwards = await shift('午班', '2026-06-03T12:00:00+08:00', '2026-06-03T16:00:00+08:00', 5);
-  await w.app.run(SIGNUP, { id: morning }, as(p['居民1']));
+  await succeed(w.app, SIGNUP, { id: morning }, as(p['居民1']));
   const refused = await w.app.execute(SIGNUP, { id: overlapping }, as(p['居民1']));
   expect(codeOf(refused)).toBe('DOUBLE_BOOKED');
-  expect(refused.errors![0].message).toContain('overlapping');
+  expect(problemOf(refused)?.message).toContain('overlapping');
   // Nothing written: no sign-up, and the place it would have taken is still free.
   expect(await countRows(w.app, 'shift_signup', `shift_id = '${uuidOf(overlapping)}'`)).toBe(0);
   expect(await countRows(w.app, 'shift', `id = '${uuidOf(overlapping)}' AND taken = 0`)).toBe(1);
@@ -154,36 +166,38 @@ test('swap and hand-over between members, refused when it would double-book', as
   const a = await shift('周六上午', '2026-06-06T08:00:00+08:00', '2026-06-06T12:00:00+08:00', 2);
   const b = await shift('周六下午', '2026-06-06T13:00:00+08:00', '2026-06-06T17:00:00+08:00', 2);
   const c = await shift('周六午间', '2026-06-06T11:00:00+08:00', '2026-06-06T14:00:00+08:00', 2);
-  const sa = (await w.app.run(SIGNUP, { id: a }, as(p['居民3']))).signUpForVolunteerShift.id;
-  const sb = (await w.app.run(SIGNUP, { id: b }, as(p['居民4']))).signUpForVolunteerShift.id;
-  const swapped = await w.app.run(
-    'mutation($a: ID!, $b: ID!) { swapVolunteerShifts(signupId: $a, otherSignupId: $b) { shift { title } person { name } } }',
+  const sa = (await succeed(w.app, SIGNUP, { id: a }, as(p['居民3']))).signUpForVolunteerShift.signup.id;
+  const sb = (await succeed(w.app, SIGNUP, { id: b }, as(p['居民4']))).signUpForVolunteerShift.signup.id;
+  const swapped = await succeed(
+    w.app,
+    'mutation($a: ID!, $b: ID!) { swapVolunteerShifts(signupId: $a, otherSignupId: $b) { signups { shift { title } person { name } } errors { code message } } }',
     { a: sa, b: sb },
     as(p['居民3']),
   );
-  expect(swapped.swapVolunteerShifts).toEqual([
+  expect(swapped.swapVolunteerShifts.signups).toEqual([
     { shift: { title: '周六上午' }, person: { name: '居民4' } },
     { shift: { title: '周六下午' }, person: { name: '居民3' } },
   ]);
   // 居民5 on the midday shift (overlapping both): handing the morning shift to them is refused.
-  await w.app.run(SIGNUP, { id: c }, as(p['居民5']));
+  await succeed(w.app, SIGNUP, { id: c }, as(p['居民5']));
   const refused = await w.app.execute(
-    'mutation($s: ID!, $to: ID!) { handOverVolunteerShift(signupId: $s, toPersonId: $to) { id } }',
+    'mutation($s: ID!, $to: ID!) { handOverVolunteerShift(signupId: $s, toPersonId: $to) { signup { id } errors { code message } } }',
     { s: sa, to: p['居民5'].id },
     as(p['居民4']),
   );
   expect(codeOf(refused)).toBe('DOUBLE_BOOKED');
-  const handed = await w.app.run(
-    'mutation($s: ID!, $to: ID!) { handOverVolunteerShift(signupId: $s, toPersonId: $to) { person { name } } }',
+  const handed = await succeed(
+    w.app,
+    'mutation($s: ID!, $to: ID!) { handOverVolunteerShift(signupId: $s, toPersonId: $to) { signup { person { name } } errors { code message } } }',
     { s: sa, to: p['居民6'].id },
     as(p['居民4']),
   );
-  expect(handed.handOverVolunteerShift.person.name).toBe('居民6');
+  expect(handed.handOverVolunteerShift.signup.person.name).toBe('居民6');
   // A stranger cannot swap other people's shifts.
   expect(
     codeOf(
       await w.app.execute(
-        'mutation($a: ID!, $b: ID!) { swapVolunteerShifts(signupId: $a, otherSignupId: $b) { id } }',
+        'mutation($a: ID!, $b: ID!) { swapVolunteerShifts(signupId: $a, otherSignupId: $b) { signups { id } errors { code } } }',
         { a: sa, b: sb },
         as(p['居民7']),
       ),
@@ -194,27 +208,38 @@ test('swap and hand-over between members, refused when it would double-book', as
 test('check-in and check-out log pending service hours; check-out before check-in and cancelled places are handled', async () => {
   const p = w.people;
   const id = await shift('周日值守', '2026-06-07T09:00:00+08:00', '2026-06-07T11:00:00+08:00', 2);
-  const signup = (await w.app.run(SIGNUP, { id }, as(p['居民7']))).signUpForVolunteerShift.id;
-  const other = (await w.app.run(SIGNUP, { id }, as(p['居民8']))).signUpForVolunteerShift.id;
+  const signup = (await succeed(w.app, SIGNUP, { id }, as(p['居民7']))).signUpForVolunteerShift.signup.id;
+  const other = (await succeed(w.app, SIGNUP, { id }, as(p['居民8']))).signUpForVolunteerShift.signup.id;
   const OUT =
-    'mutation($id: ID!) { checkOutVolunteerShift(signupId: $id) { checkedInAt checkedOutAt serviceEntry { minutes source status servedOn community { name } team { name } } } }';
-  const IN = 'mutation($id: ID!) { checkInVolunteerShift(signupId: $id) { checkedInAt } }';
+    'mutation($id: ID!) { checkOutVolunteerShift(signupId: $id) { signup { checkedInAt checkedOutAt serviceEntry { minutes source status servedOn community { name } team { name } } } errors { code message field } } }';
+  const IN = 'mutation($id: ID!) { checkInVolunteerShift(signupId: $id) { signup { checkedInAt } errors { code message field } } }';
   expect(codeOf(await w.app.execute(OUT, { id: signup }, as(p['居民7'])))).toBe('CHECK_IN_FIRST');
   expect(codeOf(await w.app.execute(IN, { id: signup }, as(p['居民7'])))).toBe('OUTSIDE_SHIFT'); // six days early
   w.clock.set('2026-06-07T08:50:00+08:00');
   try {
     expect(codeOf(await w.app.execute(IN, { id: signup }, as(p['居民8'])))).toBe('FORBIDDEN');
-    await w.app.run(IN, { id: signup }, as(p['居民7']));
+    await succeed(w.app, IN, { id: signup }, as(p['居民7']));
     expect(
       codeOf(
-        await w.app.execute('mutation($id: ID!) { cancelVolunteerShiftSignup(signupId: $id) { id } }', { id: signup }, as(p['居民7'])),
+        await w.app.execute(
+          'mutation($id: ID!) { cancelVolunteerShiftSignup(signupId: $id) { signup { id } errors { code } } }',
+          { id: signup },
+          as(p['居民7']),
+        ),
       ),
     ).toBe('ALREADY_CHECKED_IN');
     // The other volunteer cancels: the place frees.
-    await w.app.run('mutation($id: ID!) { cancelVolunteerShiftSignup(signupId: $id) { cancelledAt } }', { id: other }, as(p['居民8']));
-    expect((await w.app.run('query($id: ID!) { node(id: $id) { ... on VolunteerShift { spotsLeft } } }', { id })).node.spotsLeft).toBe(1);
+    await succeed(
+      w.app,
+      'mutation($id: ID!) { cancelVolunteerShiftSignup(signupId: $id) { signup { cancelledAt } errors { code message } } }',
+      { id: other },
+      as(p['居民8']),
+    );
+    expect((await succeed(w.app, 'query($id: ID!) { node(id: $id) { ... on VolunteerShift { spotsLeft } } }', { id })).node.spotsLeft).toBe(
+      1,
+    );
     w.clock.advance(2 * 3600_000 + 15 * 60_000 + 30_000);
-    const out = (await w.app.run(OUT, { id: signup }, as(p['居民7']))).checkOutVolunteerShift;
+    const out = (await succeed(w.app, OUT, { id: signup }, as(p['居民7']))).checkOutVolunteerShift.signup;
     expect(out.serviceEntry).toEqual({
       minutes: 135,
       source: 'SHIFT',

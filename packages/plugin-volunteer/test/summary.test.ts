@@ -1,6 +1,6 @@
 import { createTestApp } from '@gongzhi/core/testing';
 import { plugin } from '../src/index.js';
-import { as, createTeam, createWorld, type World } from './fixtures.js';
+import { as, createTeam, createWorld, succeed, type World } from './fixtures.js';
 
 let w: World;
 beforeAll(async () => {
@@ -10,14 +10,20 @@ beforeAll(async () => {
   await createTeam(w, '邻里互助队', p['王小丽'], [p['居民1'], p['居民2'], p['外来1']]);
   // Team B at the other community: 外来2 and 居民1 again (counted once).
   await createTeam(w, '青年突击队', p['外来2'], [p['居民1']], 'YOUTH_COMMANDO', w.otherCommunity);
-  const entry = (
-    await w.app.run(
-      'mutation($input: ReportVolunteerHoursInput!) { reportVolunteerHours(input: $input) { id } }',
+  const { entry } = (
+    await succeed(
+      w.app,
+      'mutation($input: ReportVolunteerHoursInput!) { reportVolunteerHours(input: $input) { entry { id } errors { code message } } }',
       { input: { communityId: w.community.id, servedOn: '2026-05-30', minutes: 75, description: '陪同就医' } },
       as(p['居民1']),
     )
   ).reportVolunteerHours;
-  await w.app.run('mutation($id: ID!) { verifyVolunteerHours(entryId: $id) { id } }', { id: entry.id }, as(p['刘社工']));
+  await succeed(
+    w.app,
+    'mutation($id: ID!) { verifyVolunteerHours(entryId: $id) { entry { id } errors { code message } } }',
+    { id: entry.id },
+    as(p['刘社工']),
+  );
 });
 afterAll(() => w?.app.close());
 

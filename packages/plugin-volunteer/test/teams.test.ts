@@ -1,4 +1,7 @@
-import { as, codeOf, countRows, createTeam, createWorld, uuidOf, type World } from './fixtures.js';
+import { Person, PersonRole, PersonRoleKind } from '@gongzhi/core';
+import { problemOf } from '@gongzhi/core/testing';
+import { VolunteerTeam, VolunteerTeamMember } from '../src/index.js';
+import { as, countRows, createTeam, createWorld, succeed, uuidOf, type World } from './fixtures.js';
 
 let w: World;
 beforeAll(async () => {
@@ -9,7 +12,8 @@ afterAll(() => w?.app.close());
 test('a team has a kind, a home place, leaders, members with join dates and roles, skills', async () => {
   const p = w.people;
   const teamId = await createTeam(w, '邻里互助队', p['王小丽'], [p['居民2'], p['居民3']]);
-  const data = await w.app.run(
+  const data = await succeed(
+    w.app,
     `query($id: ID!) { node(id: $id) { ... on VolunteerTeam { name kind skills homePlace { name } leaders { name } memberCount
         members { role joinedOn person { name } } } } }`,
     { id: teamId },
@@ -29,47 +33,40 @@ test('a team has a kind, a home place, leaders, members with join dates and role
   });
   // Only a leader adds members; nothing is written otherwise.
   const refused = await w.app.execute(
-    'mutation($t: ID!, $p: ID!) { addVolunteerTeamMember(teamId: $t, personId: $p) { id } }',
+    'mutation($t: ID!, $p: ID!) { addVolunteerTeamMember(teamId: $t, personId: $p) { member { id } errors { code message field } } }',
     { t: teamId, p: p['居民4'].id },
     as(p['居民2']),
   );
-  expect(codeOf(refused)).toBe('NOT_TEAM_LEADER');
-  // Creating a team records who did it: anonymous callers are refused.
-  const anonymous = await w.app.execute('mutation($input: CreateVolunteerTeamInput!) { createVolunteerTeam(input: $input) { id } }', {
-    input: { homePlaceId: w.community.id, name: '无名队' },
-  });
-  expect(codeOf(anonymous)).toBe('UNAUTHENTICATED');
+  expect(problemOf(refused)).toMatchObject({ code: 'NOT_TEAM_LEADER', field: 'teamId' });
+  expect(refused.data!.addVolunteerTeamMember.member).toBeNull();
+  expect(await countRows(w.app, 'team_member', `team_id = '${uuidOf(teamId)}'`)).toBe(3);
+  // Creating a team records who did it: callers who are not a person are refused (top-level), anonymous ones see no place.
+  const CREATE = 'mutation($input: CreateVolunteerTeamInput!) { createVolunteerTeam(input: $input) { team { id } errors { code } } }';
+  const input = { homePlaceId: w.community.id, name: '无名队' };
+  expect(problemOf(await w.app.execute(CREATE, { input }))?.code).toBe('UNAUTHENTICATED');
+  expect(problemOf(await w.app.execute(CREATE, { input }, { caller: null }))?.code).toBe('NOT_FOUND');
   expect(await countRows(w.app, 'team', `name = '无名队'`)).toBe(0);
 });
+
+const POST = `mutation($input: PostVolunteerRecruitmentInput!) { postVolunteerRecruitment(input: $input) { recruitment { id wanted accepted } errors { code message field } } }`;
+const SIGN_UP =
+  'mutation($id: ID!) { signUpForVolunteerRecruitment(recruitmentId: $id) { application { id status } errors { code message field } } }';
+
+/** Posts a call of a team as its leader 王小丽 (at the community unless a place is given). */
+async function postCall(teamId: string, title: string, wanted: number, openUntil: string, extra: Record<string, unknown> = {}) {
+  const input = { teamId, title, placeId: w.community.id, wanted, openUntil, ...extra };
+  return (await succeed(w.app, POST, { input }, as(w.people['王小丽']))).postVolunteerRecruitment.recruitment as { id: string };
+}
 
 test('recruitment: sign-ups, leader accepts and declines, a waitlist when full, withdrawal promotes the first waiting', async () => {
   const p = w.people;
   const teamId = await createTeam(w, '招募测试队', p['王小丽'], []);
-  const { postVolunteerRecruitment: call } = await w.app.run(
-    `mutation($input: PostVolunteerRecruitmentInput!) { postVolunteerRecruitment(input: $input) { id wanted accepted } }`,
-    {
-      input: {
-        teamId,
-        title: '招募楼道志愿者',
-        placeId: w.building.id,
-        wanted: 2,
-        skills: ['代购'],
-        openUntil: '2026-06-02T12:00:00+08:00',
-      },
-    },
-    as(p['王小丽']),
-  );
+  const call = await postCall(teamId, '招募楼道志愿者', 2, '2026-06-02T12:00:00+08:00', { placeId: w.building.id, skills: ['代购'] });
   const signUp = async (name: string) =>
-    (
-      await w.app.run(
-        'mutation($id: ID!) { signUpForVolunteerRecruitment(recruitmentId: $id) { id status } }',
-        { id: call.id },
-        as(p[name]),
-      )
-    ).signUpForVolunteerRecruitment;
+    (await succeed(w.app, SIGN_UP, { id: call.id }, as(p[name]))).signUpForVolunteerRecruitment.application;
   const decide = (id: string, accept: boolean, reason: string | null = null) =>
     w.app.execute(
-      'mutation($id: ID!, $a: Boolean!, $r: String) { decideVolunteerApplication(applicationId: $id, accept: $a, reason: $r) { status reason } }',
+      'mutation($id: ID!, $a: Boolean!, $r: String) { decideVolunteerApplication(applicationId: $id, accept: $a, reason: $r) { application { status reason } errors { code message field } } }',
       { id, a: accept, r: reason },
       as(p['王小丽']),
     );
@@ -78,33 +75,26 @@ test('recruitment: sign-ups, leader accepts and declines, a waitlist when full, 
   const a2 = await signUp('居民5');
   const a3 = await signUp('居民6');
   expect([a1.status, a2.status, a3.status]).toEqual(['PENDING', 'PENDING', 'PENDING']);
-  expect(
-    codeOf(
-      await w.app.execute(
-        'mutation($id: ID!) { signUpForVolunteerRecruitment(recruitmentId: $id) { id } }',
-        { id: call.id },
-        as(p['居民4']),
-      ),
-    ),
-  ).toBe('CONFLICT');
+  expect(problemOf(await w.app.execute(SIGN_UP, { id: call.id }, as(p['居民4'])))?.code).toBe('CONFLICT');
 
-  expect(codeOf(await decide(a3.id, false))).toBe('BAD_USER_INPUT'); // declining needs a reason
-  expect((await decide(a3.id, false, '暂不需要夜间志愿者')).data!.decideVolunteerApplication).toEqual({
+  expect(problemOf(await decide(a3.id, false))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' }); // declining needs a reason
+  expect((await decide(a3.id, false, '暂不需要夜间志愿者')).data!.decideVolunteerApplication.application).toEqual({
     status: 'DECLINED',
     reason: '暂不需要夜间志愿者',
   });
-  expect((await decide(a1.id, true)).data!.decideVolunteerApplication.status).toBe('ACCEPTED');
+  expect((await decide(a1.id, true)).data!.decideVolunteerApplication.application.status).toBe('ACCEPTED');
   const a4 = await signUp('居民7');
   expect(a4.status).toBe('PENDING');
-  expect((await decide(a2.id, true)).data!.decideVolunteerApplication.status).toBe('ACCEPTED');
+  expect((await decide(a2.id, true)).data!.decideVolunteerApplication.application.status).toBe('ACCEPTED');
   // The call is full: whoever was still pending waits, later sign-ups wait, accepting one more is refused.
   const a5 = await signUp('居民8');
   expect(a5.status).toBe('WAITLISTED');
   const full = await decide(a4.id, true);
-  expect(codeOf(full)).toBe('RECRUITMENT_FULL');
-  expect(full.errors![0].message).toContain('all 2 volunteers');
+  expect(problemOf(full)?.code).toBe('RECRUITMENT_FULL');
+  expect(problemOf(full)?.message).toContain('all 2 volunteers');
 
-  let view = await w.app.run(
+  let view = await succeed(
+    w.app,
     `query($id: ID!) { node(id: $id) { ... on VolunteerRecruitment { accepted waitlist { person { name } } team { memberCount } } } }`,
     { id: call.id },
   );
@@ -115,13 +105,15 @@ test('recruitment: sign-ups, leader accepts and declines, a waitlist when full, 
   });
 
   // An accepted volunteer withdraws: the seat frees and the first on the waitlist is pending again.
-  const out = await w.app.run(
-    'mutation($id: ID!) { withdrawVolunteerApplication(applicationId: $id) { status } }',
+  const out = await succeed(
+    w.app,
+    'mutation($id: ID!) { withdrawVolunteerApplication(applicationId: $id) { application { status } errors { code message } } }',
     { id: a1.id },
     as(p['居民4']),
   );
-  expect(out.withdrawVolunteerApplication.status).toBe('WITHDRAWN');
-  view = await w.app.run(
+  expect(out.withdrawVolunteerApplication.application.status).toBe('WITHDRAWN');
+  view = await succeed(
+    w.app,
     `query($id: ID!) { node(id: $id) { ... on VolunteerRecruitment { accepted applications { status person { name } } } } }`,
     { id: call.id },
   );
@@ -138,33 +130,27 @@ test('recruitment: sign-ups, leader accepts and declines, a waitlist when full, 
 test('two leaders accepting for the last seat at once: exactly one wins', async () => {
   const p = w.people;
   const teamId = await createTeam(w, '并发招募队', p['王小丽'], []);
-  await w.app.run(
-    'mutation($t: ID!, $p: ID!) { addVolunteerTeamMember(teamId: $t, personId: $p, role: LEADER) { id } }',
+  await succeed(
+    w.app,
+    'mutation($t: ID!, $p: ID!) { addVolunteerTeamMember(teamId: $t, personId: $p, role: LEADER) { member { id } errors { code message } } }',
     { t: teamId, p: p['刘社工'].id },
     as(p['王小丽']),
   );
-  const { postVolunteerRecruitment: call } = await w.app.run(
-    'mutation($input: PostVolunteerRecruitmentInput!) { postVolunteerRecruitment(input: $input) { id } }',
-    { input: { teamId, title: '只招一人', placeId: w.community.id, wanted: 1, openUntil: '2026-06-03T00:00:00Z' } },
-    as(p['王小丽']),
-  );
+  const call = await postCall(teamId, '只招一人', 1, '2026-06-03T00:00:00Z');
   const ids: string[] = [];
   for (const name of ['外来1', '外来2']) {
-    ids.push(
-      (await w.app.run('mutation($id: ID!) { signUpForVolunteerRecruitment(recruitmentId: $id) { id } }', { id: call.id }, as(p[name])))
-        .signUpForVolunteerRecruitment.id,
-    );
+    ids.push((await succeed(w.app, SIGN_UP, { id: call.id }, as(p[name]))).signUpForVolunteerRecruitment.application.id);
   }
   const results = await Promise.all(
     ids.map((id, i) =>
       w.app.execute(
-        'mutation($id: ID!) { decideVolunteerApplication(applicationId: $id, accept: true) { status } }',
+        'mutation($id: ID!) { decideVolunteerApplication(applicationId: $id, accept: true) { application { status } errors { code message } } }',
         { id },
         as(p[i ? '刘社工' : '王小丽']),
       ),
     ),
   );
-  expect(results.map(codeOf).sort()).toEqual([null, 'RECRUITMENT_FULL'].sort());
+  expect(results.map((r) => problemOf(r)?.code ?? null).sort()).toEqual([null, 'RECRUITMENT_FULL'].sort());
   expect(await countRows(w.app, 'recruitment', `id = '${uuidOf(call.id)}' AND accepted = 1`)).toBe(1);
 });
 
@@ -172,40 +158,27 @@ test('recruitment bad input: closed call, past deadline, not a leader', async ()
   const p = w.people;
   const teamId = await createTeam(w, '截止测试队', p['王小丽'], []);
   const past = await w.app.execute(
-    'mutation($input: PostVolunteerRecruitmentInput!) { postVolunteerRecruitment(input: $input) { id } }',
+    POST,
     { input: { teamId, title: '过期', placeId: w.community.id, wanted: 3, openUntil: '2026-05-01T00:00:00Z' } },
     as(p['王小丽']),
   );
-  expect(codeOf(past)).toBe('BAD_USER_INPUT');
+  expect(problemOf(past)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.openUntil' });
   const notLeader = await w.app.execute(
-    'mutation($input: PostVolunteerRecruitmentInput!) { postVolunteerRecruitment(input: $input) { id } }',
+    POST,
     { input: { teamId, title: '越权', placeId: w.community.id, wanted: 3, openUntil: '2026-06-05T00:00:00Z' } },
     as(p['居民1']),
   );
-  expect(codeOf(notLeader)).toBe('NOT_TEAM_LEADER');
-  const { postVolunteerRecruitment: call } = await w.app.run(
-    'mutation($input: PostVolunteerRecruitmentInput!) { postVolunteerRecruitment(input: $input) { id } }',
-    { input: { teamId, title: '两小时', placeId: w.community.id, wanted: 3, openUntil: '2026-06-01T11:00:00+08:00' } },
-    as(p['王小丽']),
-  );
+  expect(problemOf(notLeader)?.code).toBe('NOT_TEAM_LEADER');
+  const call = await postCall(teamId, '两小时', 3, '2026-06-01T11:00:00+08:00');
   w.clock.advance(3 * 3600_000);
   try {
-    expect(
-      codeOf(
-        await w.app.execute(
-          'mutation($id: ID!) { signUpForVolunteerRecruitment(recruitmentId: $id) { id } }',
-          { id: call.id },
-          as(p['居民1']),
-        ),
-      ),
-    ).toBe('RECRUITMENT_CLOSED');
+    expect(problemOf(await w.app.execute(SIGN_UP, { id: call.id }, as(p['居民1'])))?.code).toBe('RECRUITMENT_CLOSED');
   } finally {
     w.clock.set('2026-06-01T09:00:00+08:00');
   }
 });
 
 test('a member with no household or role in the community is seen where the team is at home, and only there', async () => {
-  const { Person, PersonRole, PersonRoleKind } = await import('@gongzhi/core');
   const em = w.app.platform.orm.em.fork();
   // An estate agent of the "youth commando": no household here, no role anywhere.
   const agent = em.create(Person, { name: '中介小李' });
@@ -213,11 +186,21 @@ test('a member with no household or role in the community is seen where the team
   const neighbourStaff = em.create(Person, { name: '邻社区社工' });
   em.create(PersonRole, { person: neighbourStaff, place: w.otherCommunity, role: PersonRoleKind.SOCIAL_WORKER, startsOn: '2020-01-01' });
   await em.flush();
-  const teamId = await createTeam(w, '青年突击队', w.people['王小丽'], [agent], 'YOUTH_COMMANDO');
+  const teamId = await createTeam(w, '青年突击队', w.people['王小丽'], [], 'YOUTH_COMMANDO');
+  // A leader names only people they can see: someone of no place is, to them, a made-up id.
+  const unseen = await w.app.execute(
+    'mutation($t: ID!, $p: ID!) { addVolunteerTeamMember(teamId: $t, personId: $p) { member { id } errors { code message field } } }',
+    { t: teamId, p: agent.id },
+    as(w.people['王小丽']),
+  );
+  expect(problemOf(unseen)).toMatchObject({ code: 'NOT_FOUND', field: 'personId' });
+  // The agent joined before (registered with the team by the subdistrict's office).
+  em.create(VolunteerTeamMember, { team: em.getReference(VolunteerTeam, uuidOf(teamId)), person: agent, joinedOn: '2026-05-01' });
+  await em.flush();
   const q = `query($t: ID!, $p: ID!) { team: node(id: $t) { ... on VolunteerTeam { members { person { name } } } } agent: node(id: $p) { ... on Person { name } } }`;
-  const staff = await w.app.run(q, { t: teamId, p: agent.id }, as(w.people['刘社工']));
+  const staff = await succeed(w.app, q, { t: teamId, p: agent.id }, as(w.people['刘社工']));
   expect(staff.team.members.map((m: { person: { name: string } }) => m.person.name)).toContain('中介小李');
   expect(staff.agent).toEqual({ name: '中介小李' });
-  const elsewhere = await w.app.run(q, { t: teamId, p: agent.id }, as(neighbourStaff));
+  const elsewhere = await succeed(w.app, q, { t: teamId, p: agent.id }, as(neighbourStaff));
   expect(elsewhere).toEqual({ team: null, agent: null });
 });

@@ -1,0 +1,142 @@
+import {
+  type GongzhiContext,
+  loadById,
+  payloadType,
+  perform,
+  Person,
+  Place,
+  type Ref,
+  RefArg,
+  RefField,
+  refId,
+  requireRef,
+} from '@gongzhi/core';
+import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { VolunteerTeam } from '../team/team.entity.js';
+import { correctHours, decideHours, reportHours } from './hours.commands.js';
+import { VolunteerServiceEntry, VolunteerServiceStatus } from './hours.entity.js';
+import { serviceEntries } from './hours.queries.js';
+
+export const VolunteerServiceEntryPayload = payloadType<{ entry: VolunteerServiceEntry | null }>(
+  'VolunteerServiceEntryPayload',
+  'entry',
+  () => VolunteerServiceEntry,
+);
+export type VolunteerServiceEntryPayload = InstanceType<typeof VolunteerServiceEntryPayload>;
+
+@InputType({ description: 'Service hours reported by hand by the volunteer who served.' })
+export class ReportVolunteerHoursInput {
+  @RefField(() => Place, { description: 'The community (a place of type COMMUNITY) served.' })
+  communityId!: Ref<Place>;
+
+  @RefField(() => VolunteerTeam, {
+    nullable: true,
+    description: "The team served for (the reporter must be a member; the community must lie in the team's subdistrict).",
+  })
+  teamId?: Ref<VolunteerTeam> | null;
+
+  @Field(() => String, { description: 'Day of service, YYYY-MM-DD, not in the future.' })
+  servedOn!: string;
+
+  @Field(() => Int, { description: 'Whole minutes, 1–1439.' })
+  minutes!: number;
+
+  @Field(() => String)
+  description!: string;
+}
+
+/** Service hours: reporting by hand, verification by community staff, corrections. */
+@Resolver(() => VolunteerServiceEntry)
+export class VolunteerServiceEntryResolver {
+  @Query(() => [VolunteerServiceEntry], {
+    description: 'Service-hour entries, newest first: under a place (by community), of a person, of a status.',
+  })
+  async volunteerServiceEntries(
+    @RefArg('under', () => Place, { nullable: true }) under: Ref<Place> | null | undefined,
+    @RefArg('personId', () => Person, { nullable: true }) person: Ref<Person> | null | undefined,
+    @Arg('status', () => VolunteerServiceStatus, { nullable: true }) status: VolunteerServiceStatus | null | undefined,
+    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerServiceEntry[]> {
+    return serviceEntries(ctx, {
+      underPath: under ? (await requireRef(ctx, under)).path : null,
+      person: person ? await requireRef(ctx, person) : null,
+      status,
+      first,
+    });
+  }
+
+  @Mutation(() => VolunteerServiceEntryPayload, {
+    description: 'The signed-in volunteer reports service hours by hand; they wait for verification.',
+  })
+  reportVolunteerHours(
+    @Arg('input', () => ReportVolunteerHoursInput) input: ReportVolunteerHoursInput,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerServiceEntryPayload> {
+    const { communityId, teamId, ...report } = input;
+    return perform(ctx, VolunteerServiceEntryPayload, reportHours, { ...report, community: communityId, team: teamId ?? null });
+  }
+
+  @Mutation(() => VolunteerServiceEntryPayload, {
+    description:
+      "Community staff approve a pending entry; this emits `volunteer.service-verified` exactly once per entry. Verifying one's own hours fails with SELF_VERIFICATION; an entry already decided (a retry, or a concurrent call that lost) fails with ALREADY_VERIFIED and changes nothing.",
+  })
+  verifyVolunteerHours(
+    @RefArg('entryId', () => VolunteerServiceEntry) entry: Ref<VolunteerServiceEntry>,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerServiceEntryPayload> {
+    return perform(ctx, VolunteerServiceEntryPayload, decideHours, { entry, approve: true });
+  }
+
+  @Mutation(() => VolunteerServiceEntryPayload, {
+    description: 'Community staff decline a pending entry, with a reason (same rules as verifying).',
+  })
+  declineVolunteerHours(
+    @RefArg('entryId', () => VolunteerServiceEntry) entry: Ref<VolunteerServiceEntry>,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerServiceEntryPayload> {
+    return perform(ctx, VolunteerServiceEntryPayload, decideHours, { entry, approve: false, reason });
+  }
+
+  @Mutation(() => VolunteerServiceEntryPayload, {
+    description:
+      'Corrects an approved entry with a new CORRECTION entry of signed minutes (never an edit); it is verified like any entry. The corrected total never goes below zero.',
+  })
+  correctVolunteerHours(
+    @RefArg('entryId', () => VolunteerServiceEntry) entry: Ref<VolunteerServiceEntry>,
+    @Arg('minutes', () => Int, { description: 'Signed minutes to add (negative to remove), not 0.' }) minutes: number,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerServiceEntryPayload> {
+    return perform(ctx, VolunteerServiceEntryPayload, correctHours, { entry, minutes, reason });
+  }
+
+  @FieldResolver(() => Person)
+  async person(@Root() entry: VolunteerServiceEntry, @Ctx() ctx: GongzhiContext): Promise<Person> {
+    return (await loadById(ctx, Person, refId(entry.person)!))!;
+  }
+
+  @FieldResolver(() => VolunteerTeam, { nullable: true })
+  team(@Root() entry: VolunteerServiceEntry, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam | null> | null {
+    const id = refId(entry.team);
+    return id ? loadById(ctx, VolunteerTeam, id) : null;
+  }
+
+  @FieldResolver(() => Place)
+  async community(@Root() entry: VolunteerServiceEntry, @Ctx() ctx: GongzhiContext): Promise<Place> {
+    return (await loadById(ctx, Place, refId(entry.community)!))!;
+  }
+
+  @FieldResolver(() => Person, { nullable: true })
+  verifiedBy(@Root() entry: VolunteerServiceEntry, @Ctx() ctx: GongzhiContext): Promise<Person | null> | null {
+    const id = refId(entry.verifiedBy);
+    return id ? loadById(ctx, Person, id) : null;
+  }
+
+  @FieldResolver(() => VolunteerServiceEntry, { nullable: true, description: 'For a correction: the entry it corrects.' })
+  correctsEntry(@Root() entry: VolunteerServiceEntry, @Ctx() ctx: GongzhiContext): Promise<VolunteerServiceEntry | null> | null {
+    const id = refId(entry.correctsEntry);
+    return id ? loadById(ctx, VolunteerServiceEntry, id) : null;
+  }
+}

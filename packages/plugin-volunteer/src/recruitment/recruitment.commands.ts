@@ -1,0 +1,220 @@
+import { defineCommand, DomainError, type Named, type Place, PlaceType, refId, type UnitOfWork } from '@gongzhi/core';
+import { localDate } from '../calendar.js';
+import { t } from '../db.js';
+import { cleanSkills, requireText } from '../text.js';
+import { VolunteerMemberRole, VolunteerTeam } from '../team/team.entity.js';
+import { requireLeader } from '../team/team.queries.js';
+import { VolunteerApplication, VolunteerApplicationStatus, VolunteerRecruitment } from './recruitment.entity.js';
+import { seatsOf } from './recruitment.queries.js';
+
+/**
+ * Recruitment: a team posts a call; people sign up; a leader accepts or declines. Seats are
+ * counted on the call row (`accepted`, checked `<= wanted` by the database) and taken by a
+ * conditional update, so two leaders accepting at once can never overfill a call. Sign-ups
+ * after the call is full go to the waitlist; when an accepted volunteer withdraws, the
+ * earliest waitlisted one moves back to PENDING for the leader to decide.
+ */
+
+function announce(uow: UnitOfWork, application: VolunteerApplication): Promise<void> {
+  return uow.emit('volunteer.application-changed', {
+    applicationId: application.uuid,
+    recruitmentId: refId(application.recruitment)!,
+    personId: refId(application.person)!,
+    status: application.status,
+  });
+}
+
+/** A team's call for volunteers, as its leader posts it. */
+export interface NewRecruitment {
+  team: Named<VolunteerTeam>;
+  place: Named<Place>;
+  title: string;
+  description?: string | null;
+  wanted: number;
+  skills?: string[] | null;
+  openUntil: Date;
+}
+
+/** Posts a team's call for volunteers (leaders only). */
+export const postRecruitment = defineCommand<NewRecruitment, VolunteerRecruitment>({
+  name: 'volunteer.postRecruitment',
+  links: {
+    place: {
+      to: 'team',
+      widen: {
+        to: PlaceType.COMMUNITY,
+        reason: "A team recruits for work anywhere in its community, not only at its own building's door.",
+      },
+    },
+  },
+  async run(uow, input) {
+    const actor = await uow.actingPerson();
+    const title = requireText(input.title, 'input.title');
+    if (!Number.isInteger(input.wanted) || input.wanted < 1 || input.wanted > 10000) {
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        `"input.wanted" must be a whole number from 1 to 10000, got ${input.wanted}.`,
+        'input.wanted',
+      );
+    }
+    if (input.openUntil.getTime() <= uow.now().getTime()) {
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        `"input.openUntil" must be in the future; it is ${input.openUntil.toISOString()}.`,
+        'input.openUntil',
+      );
+    }
+    await requireLeader(uow.em, input.team, actor, 'post a recruitment call', 'input.teamId');
+    const call = uow.em.create(VolunteerRecruitment, {
+      team: input.team,
+      place: input.place,
+      title,
+      description: input.description?.trim() ?? '',
+      wanted: input.wanted,
+      skills: cleanSkills(input.skills),
+      openUntil: input.openUntil,
+      createdAt: uow.now(),
+    });
+    await uow.em.flush();
+    await uow.emit('volunteer.recruitment-posted', { recruitmentId: call.uuid, teamId: input.team.uuid, placePath: input.place.path });
+    return call;
+  },
+});
+
+/** Signs the signed-in person up for a call: PENDING while seats remain, WAITLISTED when full. */
+export const signUpForRecruitment = defineCommand<{ call: Named<VolunteerRecruitment> }, VolunteerApplication>({
+  name: 'volunteer.signUpForRecruitment',
+  async run(uow, { call }) {
+    const person = await uow.actingPerson();
+    if (call.openUntil.getTime() <= uow.now().getTime()) {
+      throw new DomainError(
+        'RECRUITMENT_CLOSED',
+        `Sign-ups for "${call.title}" closed at ${call.openUntil.toISOString()}.`,
+        'recruitmentId',
+      );
+    }
+    if (await uow.em.count(VolunteerApplication, { recruitment: call, person })) {
+      throw new DomainError('CONFLICT', `${person.name} has already signed up for "${call.title}".`, 'recruitmentId');
+    }
+    const seats = await seatsOf(uow.em, call.uuid);
+    const status = seats.accepted < seats.wanted ? VolunteerApplicationStatus.PENDING : VolunteerApplicationStatus.WAITLISTED;
+    const application = uow.em.create(VolunteerApplication, { recruitment: call, person, status, createdAt: uow.now() });
+    await uow.em.flush();
+    await announce(uow, application);
+    return application;
+  },
+});
+
+/**
+ * Takes a seat of the call for the applicant and makes them a member of the team: of two
+ * concurrent accepts for the last seat, one wins (RECRUITMENT_FULL for the other).
+ */
+async function acceptInto(
+  uow: UnitOfWork,
+  call: VolunteerRecruitment,
+  team: VolunteerTeam,
+  application: VolunteerApplication,
+): Promise<void> {
+  const seat = await uow.em.execute<{ accepted: number; wanted: number }[]>(
+    `UPDATE ${t('recruitment')} SET accepted = accepted + 1 WHERE id = ? AND accepted < wanted RETURNING accepted, wanted`,
+    [call.uuid],
+  );
+  if (!seat[0]) {
+    throw new DomainError(
+      'RECRUITMENT_FULL',
+      `"${call.title}" already has all ${call.wanted} volunteers it wanted; the application stays on the waitlist until someone withdraws.`,
+      'applicationId',
+    );
+  }
+  const personId = refId(application.person)!;
+  await uow.em.execute(
+    `INSERT INTO ${t('team_member')} (id, team_id, person_id, role, joined_on, skills) VALUES (gen_random_uuid(), ?, ?, ?, ?, ?::text[])
+     ON CONFLICT (team_id, person_id) DO UPDATE SET left_on = NULL WHERE ${t('team_member')}.left_on IS NOT NULL`,
+    [team.uuid, personId, VolunteerMemberRole.MEMBER, localDate(uow.now()), `{${call.skills.map((s) => JSON.stringify(s)).join(',')}}`],
+  );
+  // The call just filled: everyone still pending waits.
+  if (Number(seat[0].accepted) >= Number(seat[0].wanted)) {
+    await uow.em.execute(
+      `UPDATE ${t('application')} SET status = 'waitlisted' WHERE recruitment_id = ? AND status = 'pending' AND id <> ?`,
+      [call.uuid, application.uuid],
+    );
+  }
+  await uow.emit('volunteer.member-joined', { teamId: team.uuid, personId, placePath: team.homePlacePath });
+}
+
+/** A leader accepts (the person joins the team) or declines (with a reason) a pending or waitlisted application. */
+export const decideApplication = defineCommand<
+  { application: Named<VolunteerApplication>; accept: boolean; reason?: string | null },
+  VolunteerApplication
+>({
+  name: 'volunteer.decideApplication',
+  async run(uow, { application, accept, reason }) {
+    const actor = await uow.actingPerson();
+    if (!accept && !reason?.trim()) {
+      throw new DomainError('BAD_USER_INPUT', '"reason" is required when declining: say why, so the applicant knows.', 'reason');
+    }
+    const call = await uow.em.findOneOrFail(VolunteerRecruitment, { uuid: refId(application.recruitment)! });
+    const team = await uow.em.findOneOrFail(VolunteerTeam, { uuid: refId(call.team)! });
+    await requireLeader(uow.em, team, actor, 'decide applications', 'applicationId');
+    if (application.status !== VolunteerApplicationStatus.PENDING && application.status !== VolunteerApplicationStatus.WAITLISTED) {
+      throw new DomainError(
+        'ALREADY_DECIDED',
+        `This application is already ${application.status}; only pending or waitlisted ones are decided.`,
+        'applicationId',
+      );
+    }
+    if (accept) await acceptInto(uow, call, team, application);
+    Object.assign(application, {
+      status: accept ? VolunteerApplicationStatus.ACCEPTED : VolunteerApplicationStatus.DECLINED,
+      reason: accept ? null : reason!.trim(),
+      decidedBy: actor,
+      decidedAt: uow.now(),
+    });
+    await uow.em.flush();
+    await announce(uow, application);
+    return application;
+  },
+});
+
+/** Frees an accepted seat of a call and moves the first on its waitlist back to PENDING. */
+async function freeSeat(uow: UnitOfWork, callId: string): Promise<void> {
+  await uow.em.execute(`UPDATE ${t('recruitment')} SET accepted = accepted - 1 WHERE id = ?`, [callId]);
+  const promoted = await uow.em.execute<{ id: string; person_id: string }[]>(
+    `UPDATE ${t('application')} SET status = 'pending' WHERE id = (
+       SELECT id FROM ${t('application')} WHERE recruitment_id = ? AND status = 'waitlisted' ORDER BY seq LIMIT 1 FOR UPDATE
+     ) RETURNING id, person_id`,
+    [callId],
+  );
+  for (const row of promoted) {
+    await uow.emit('volunteer.application-changed', {
+      applicationId: row.id,
+      recruitmentId: callId,
+      personId: row.person_id,
+      status: 'pending',
+    });
+  }
+}
+
+/** The applicant withdraws; an accepted seat frees and the earliest waitlisted applicant becomes PENDING again. */
+export const withdrawApplication = defineCommand<{ application: Named<VolunteerApplication> }, VolunteerApplication>({
+  name: 'volunteer.withdrawApplication',
+  async run(uow, { application }) {
+    const actor = await uow.actingPerson();
+    if (refId(application.person) !== actor.uuid) {
+      throw new DomainError('FORBIDDEN', 'Only the applicant withdraws an application.', 'applicationId');
+    }
+    const was = application.status;
+    if (was === VolunteerApplicationStatus.DECLINED || was === VolunteerApplicationStatus.WITHDRAWN) {
+      throw new DomainError('ALREADY_DECIDED', `This application is already ${was}.`, 'applicationId');
+    }
+    const changed = await uow.em.execute<{ id: string }[]>(
+      `UPDATE ${t('application')} SET status = 'withdrawn' WHERE id = ? AND status = ? RETURNING id`,
+      [application.uuid, was],
+    );
+    if (!changed.length) throw new DomainError('CONFLICT', 'This application changed meanwhile; reload it and try again.', 'applicationId');
+    if (was === VolunteerApplicationStatus.ACCEPTED) await freeSeat(uow, refId(application.recruitment)!);
+    await uow.em.refresh(application);
+    await announce(uow, application);
+    return application;
+  },
+});

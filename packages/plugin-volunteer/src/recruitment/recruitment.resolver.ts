@@ -1,0 +1,149 @@
+import {
+  type GongzhiContext,
+  loadById,
+  loadByForeignKey,
+  payloadType,
+  perform,
+  Person,
+  Place,
+  type Ref,
+  RefArg,
+  RefField,
+  refId,
+} from '@gongzhi/core';
+import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { VolunteerTeam } from '../team/team.entity.js';
+import { decideApplication, postRecruitment, signUpForRecruitment, withdrawApplication } from './recruitment.commands.js';
+import { VolunteerApplication, VolunteerApplicationStatus, VolunteerRecruitment } from './recruitment.entity.js';
+import { applicationsOf } from './recruitment.queries.js';
+
+export const VolunteerRecruitmentPayload = payloadType<{ recruitment: VolunteerRecruitment | null }>(
+  'VolunteerRecruitmentPayload',
+  'recruitment',
+  () => VolunteerRecruitment,
+);
+export type VolunteerRecruitmentPayload = InstanceType<typeof VolunteerRecruitmentPayload>;
+export const VolunteerApplicationPayload = payloadType<{ application: VolunteerApplication | null }>(
+  'VolunteerApplicationPayload',
+  'application',
+  () => VolunteerApplication,
+);
+export type VolunteerApplicationPayload = InstanceType<typeof VolunteerApplicationPayload>;
+
+@InputType({ description: "A team's call for volunteers." })
+export class PostVolunteerRecruitmentInput {
+  @RefField(() => VolunteerTeam)
+  teamId!: Ref<VolunteerTeam>;
+
+  @Field(() => String)
+  title!: string;
+
+  @Field(() => String, { nullable: true })
+  description?: string | null;
+
+  @RefField(() => Place, { description: "Where the volunteers are needed, within the team's community." })
+  placeId!: Ref<Place>;
+
+  @Field(() => Int, { description: 'How many volunteers are wanted (1–10000).' })
+  wanted!: number;
+
+  @Field(() => [String], { nullable: true })
+  skills?: string[] | null;
+
+  @Field(() => Date, { description: 'Sign-ups close at this time (in the future).' })
+  openUntil!: Date;
+}
+
+@Resolver(() => VolunteerRecruitment)
+export class VolunteerRecruitmentResolver {
+  @Mutation(() => VolunteerRecruitmentPayload, { description: "Posts a team's call for volunteers (leaders only)." })
+  postVolunteerRecruitment(
+    @Arg('input', () => PostVolunteerRecruitmentInput) input: PostVolunteerRecruitmentInput,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerRecruitmentPayload> {
+    return perform(ctx, VolunteerRecruitmentPayload, postRecruitment, {
+      team: input.teamId,
+      place: input.placeId,
+      title: input.title,
+      description: input.description ?? null,
+      wanted: input.wanted,
+      skills: input.skills ?? null,
+      openUntil: input.openUntil,
+    });
+  }
+
+  @Mutation(() => VolunteerApplicationPayload, {
+    description: 'Signs the signed-in person up for a call: PENDING while seats remain, WAITLISTED when full.',
+  })
+  signUpForVolunteerRecruitment(
+    @RefArg('recruitmentId', () => VolunteerRecruitment) call: Ref<VolunteerRecruitment>,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerApplicationPayload> {
+    return perform(ctx, VolunteerApplicationPayload, signUpForRecruitment, { call });
+  }
+
+  @Mutation(() => VolunteerApplicationPayload, {
+    description:
+      'A leader accepts (the person joins the team) or declines (with a reason) a pending or waitlisted application. Accepting when the call is full fails with RECRUITMENT_FULL.',
+  })
+  decideVolunteerApplication(
+    @RefArg('applicationId', () => VolunteerApplication) application: Ref<VolunteerApplication>,
+    @Arg('accept', () => Boolean) accept: boolean,
+    @Arg('reason', () => String, { nullable: true, description: 'Required when declining.' }) reason: string | null | undefined,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerApplicationPayload> {
+    return perform(ctx, VolunteerApplicationPayload, decideApplication, { application, accept, reason });
+  }
+
+  @Mutation(() => VolunteerApplicationPayload, {
+    description: 'The applicant withdraws; an accepted seat frees and the earliest waitlisted applicant becomes PENDING again.',
+  })
+  withdrawVolunteerApplication(
+    @RefArg('applicationId', () => VolunteerApplication) application: Ref<VolunteerApplication>,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerApplicationPayload> {
+    return perform(ctx, VolunteerApplicationPayload, withdrawApplication, { application });
+  }
+
+  @FieldResolver(() => VolunteerTeam)
+  async team(@Root() call: VolunteerRecruitment, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam> {
+    return (await loadById(ctx, VolunteerTeam, refId(call.team)!))!;
+  }
+
+  @FieldResolver(() => Place)
+  async place(@Root() call: VolunteerRecruitment, @Ctx() ctx: GongzhiContext): Promise<Place> {
+    return (await loadById(ctx, Place, refId(call.place)!))!;
+  }
+
+  @FieldResolver(() => [VolunteerApplication], { description: 'Every application, in sign-up order.' })
+  applications(@Root() call: VolunteerRecruitment, @Ctx() ctx: GongzhiContext): Promise<VolunteerApplication[]> {
+    return applicationsOf(ctx, call.uuid);
+  }
+
+  @FieldResolver(() => [VolunteerApplication], { description: 'The waitlist, first in line first.' })
+  async waitlist(@Root() call: VolunteerRecruitment, @Ctx() ctx: GongzhiContext): Promise<VolunteerApplication[]> {
+    return (await applicationsOf(ctx, call.uuid)).filter((a) => a.status === VolunteerApplicationStatus.WAITLISTED);
+  }
+}
+
+@Resolver(() => VolunteerApplication)
+export class VolunteerApplicationResolver {
+  @FieldResolver(() => Person)
+  async person(@Root() application: VolunteerApplication, @Ctx() ctx: GongzhiContext): Promise<Person> {
+    return (await loadById(ctx, Person, refId(application.person)!))!;
+  }
+
+  @FieldResolver(() => VolunteerRecruitment)
+  async recruitment(@Root() application: VolunteerApplication, @Ctx() ctx: GongzhiContext): Promise<VolunteerRecruitment> {
+    return (await loadById(ctx, VolunteerRecruitment, refId(application.recruitment)!))!;
+  }
+}
+
+/** Adds the recruitment calls to a team. */
+@Resolver(() => VolunteerTeam)
+export class VolunteerTeamRecruitmentsResolver {
+  @FieldResolver(() => [VolunteerRecruitment], { description: "The team's recruitment calls, newest first." })
+  recruitments(@Root() team: VolunteerTeam, @Ctx() ctx: GongzhiContext): Promise<VolunteerRecruitment[]> {
+    return loadByForeignKey(ctx, VolunteerRecruitment, 'team', team.uuid, { createdAt: 'desc' });
+  }
+}

@@ -1,0 +1,222 @@
+import {
+  type CrossScope,
+  defineCommand,
+  DomainError,
+  type Named,
+  type Place,
+  placeSummary,
+  PlaceType,
+  refId,
+  requireIsoDate,
+  type UnitOfWork,
+} from '@gongzhi/core';
+import { requireCommunityOf } from '../community.js';
+import { t } from '../db.js';
+import { requireText } from '../text.js';
+import { VolunteerTeam } from '../team/team.entity.js';
+import { requireLeader } from '../team/team.queries.js';
+import { VolunteerShift, VolunteerShiftSchedule } from './shift.entity.js';
+import { slotsOfSchedule } from './shift.queries.js';
+
+/**
+ * The rota: recurring rules and the slots made from them, and one-off slots. Sign-ups to the
+ * slots are in `signup.commands.ts`.
+ */
+
+/** The longest date range one materialisation covers. */
+export const MAX_MATERIALIZE_DAYS = 92;
+
+const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+/** Where a team's shifts may be: anywhere in its community. */
+const ACROSS_THE_TEAMS_COMMUNITY: CrossScope = {
+  to: PlaceType.COMMUNITY,
+  reason: "A team takes its turn at any checkpoint of its community: a building's team also stands at the compound gate.",
+};
+
+function checkCapacity(capacity: number, field: string): void {
+  if (!Number.isInteger(capacity) || capacity < 1 || capacity > 1000) {
+    throw new DomainError('BAD_USER_INPUT', `"${field}" must be a whole number from 1 to 1000, got ${capacity}.`, field);
+  }
+}
+
+/** A recurring shift rule, as a leader gives it. */
+export interface NewShiftSchedule {
+  team: Named<VolunteerTeam>;
+  place: Named<Place>;
+  title: string;
+  weekdays: number[];
+  /** HH:MM, local. */
+  startTime: string;
+  endTime: string;
+  capacity: number;
+  validFrom: string;
+  validUntil?: string | null;
+  timeZone: string;
+}
+
+/** The rule's days and times checked: ISO weekdays, HH:MM times, a real duration, validity in order, a known time zone. */
+function checkRule(input: NewShiftSchedule): { weekdays: number[]; validFrom: string; validUntil: string | null } {
+  const weekdays = [...new Set(input.weekdays)].sort();
+  if (weekdays.length === 0 || weekdays.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) {
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      `"input.weekdays" must list ISO weekdays from 1 (Monday) to 7 (Sunday), at least one; got [${input.weekdays.join(', ')}].`,
+      'input.weekdays',
+    );
+  }
+  for (const [field, value] of [
+    ['input.startTime', input.startTime],
+    ['input.endTime', input.endTime],
+  ] as const) {
+    if (!HH_MM.test(value))
+      throw new DomainError('BAD_USER_INPUT', `"${field}" must be a time written HH:MM (00:00–23:59), got "${value}".`, field);
+  }
+  if (input.startTime === input.endTime) {
+    throw new DomainError(
+      'INVALID_DURATION',
+      '"input.endTime" must differ from "input.startTime": a shift lasts less than 24 hours.',
+      'input.endTime',
+    );
+  }
+  checkCapacity(input.capacity, 'input.capacity');
+  const validFrom = requireIsoDate(input.validFrom, 'input.validFrom');
+  const validUntil = input.validUntil ? requireIsoDate(input.validUntil, 'input.validUntil') : null;
+  if (validUntil && validUntil < validFrom) {
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      `"input.validUntil" (${validUntil}) must be on or after "input.validFrom" (${validFrom}).`,
+      'input.validUntil',
+    );
+  }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: input.timeZone });
+  } catch {
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      `"input.timeZone" must be an IANA time zone such as Asia/Shanghai, got "${input.timeZone}".`,
+      'input.timeZone',
+    );
+  }
+  return { weekdays, validFrom, validUntil };
+}
+
+/** Creates a recurring shift rule (leaders only); its slots appear with {@link materializeShifts}. */
+export const createShiftSchedule = defineCommand<NewShiftSchedule, VolunteerShiftSchedule>({
+  name: 'volunteer.createShiftSchedule',
+  links: { place: { to: 'team', widen: ACROSS_THE_TEAMS_COMMUNITY } },
+  async run(uow, input) {
+    const actor = await uow.actingPerson();
+    const title = requireText(input.title, 'input.title');
+    const rule = checkRule(input);
+    await requireLeader(uow.em, input.team, actor, 'create shift schedules', 'input.teamId');
+    await requireCommunityOf(uow, input.place, 'input.placeId');
+    const schedule = uow.em.create(VolunteerShiftSchedule, {
+      team: input.team,
+      place: input.place,
+      title,
+      ...rule,
+      startTime: `${input.startTime}:00`,
+      endTime: `${input.endTime}:00`,
+      timeZone: input.timeZone,
+      capacity: input.capacity,
+    });
+    await uow.em.flush();
+    return schedule;
+  },
+});
+
+/**
+ * Inserts a schedule's slots for the local days `from` to `to` within its validity, once per
+ * day (the unique key schedule + start makes repeating it harmless). Local date and time are
+ * read in the schedule's time zone by the database: right across summer-time changes too; an
+ * end at or before the start is the next day.
+ */
+export async function insertScheduleSlots(
+  em: UnitOfWork['em'],
+  scheduleUuid: string,
+  placePath: string,
+  from: string,
+  to: string,
+): Promise<void> {
+  await em.execute(
+    `INSERT INTO ${t('shift')} (id, team_id, schedule_id, place_id, place_path, title, starts_at, ends_at, capacity)
+     SELECT gen_random_uuid(), s.team_id, s.id, s.place_id, ?::text, s.title,
+            (d::date + s.start_time) AT TIME ZONE s.time_zone,
+            (d::date + s.end_time + CASE WHEN s.end_time <= s.start_time THEN interval '1 day' ELSE interval '0' END) AT TIME ZONE s.time_zone,
+            s.capacity
+       FROM ${t('shift_schedule')} s
+      CROSS JOIN generate_series(greatest(?::date, s.valid_from), least(?::date, coalesce(s.valid_until, ?::date)), interval '1 day') AS d
+      WHERE s.id = ? AND extract(isodow FROM d)::smallint = ANY (s.weekdays)
+     ON CONFLICT (schedule_id, starts_at) DO NOTHING`,
+    [placePath, from, to, to, scheduleUuid],
+  );
+}
+
+/**
+ * Creates the slots of a schedule for the days `from` to `to` (inclusive, at most
+ * {@link MAX_MATERIALIZE_DAYS}, within its validity) and returns every slot of it in that range.
+ */
+export const materializeShifts = defineCommand<{ schedule: Named<VolunteerShiftSchedule>; from: string; to: string }, VolunteerShift[]>({
+  name: 'volunteer.materializeShifts',
+  async run(uow, { schedule, ...range }) {
+    const actor = await uow.actingPerson();
+    const from = requireIsoDate(range.from, 'from');
+    const to = requireIsoDate(range.to, 'to');
+    const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
+    if (days < 1 || days > MAX_MATERIALIZE_DAYS) {
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        `"to" must be on or after "from" and at most ${MAX_MATERIALIZE_DAYS} days later; ${from} to ${to} is ${days} days.`,
+        'to',
+      );
+    }
+    const team = await uow.em.findOneOrFail(VolunteerTeam, { uuid: refId(schedule.team)! });
+    await requireLeader(uow.em, team, actor, 'open shifts', 'scheduleId');
+    const place = (await placeSummary(uow, refId(schedule.place)!))!;
+    await insertScheduleSlots(uow.em, schedule.uuid, place.path, from, to);
+    return slotsOfSchedule(uow, schedule.uuid, from, to);
+  },
+});
+
+/** A one-off slot, as a leader gives it. */
+export interface NewShift {
+  team: Named<VolunteerTeam>;
+  place: Named<Place>;
+  title: string;
+  startsAt: Date;
+  endsAt: Date;
+  capacity: number;
+}
+
+/** Creates a one-off shift slot (leaders only). */
+export const createShift = defineCommand<NewShift, VolunteerShift>({
+  name: 'volunteer.createShift',
+  links: { place: { to: 'team', widen: ACROSS_THE_TEAMS_COMMUNITY } },
+  async run(uow, input) {
+    const actor = await uow.actingPerson();
+    const title = requireText(input.title, 'input.title');
+    const minutes = (input.endsAt.getTime() - input.startsAt.getTime()) / 60_000;
+    if (minutes <= 0 || minutes > 24 * 60) {
+      throw new DomainError(
+        'INVALID_DURATION',
+        `"input.endsAt" must be after "input.startsAt" and at most 24 hours later; the shift given lasts ${minutes} minutes.`,
+        'input.endsAt',
+      );
+    }
+    checkCapacity(input.capacity, 'input.capacity');
+    await requireLeader(uow.em, input.team, actor, 'create shifts', 'input.teamId');
+    await requireCommunityOf(uow, input.place, 'input.placeId');
+    const shift = uow.em.create(VolunteerShift, {
+      team: input.team,
+      place: input.place,
+      placePath: input.place.path,
+      title,
+      startsAt: input.startsAt,
+      endsAt: input.endsAt,
+      capacity: input.capacity,
+    });
+    await uow.em.flush();
+    return shift;
+  },
+});

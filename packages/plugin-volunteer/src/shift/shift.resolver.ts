@@ -1,0 +1,222 @@
+import {
+  type GongzhiContext,
+  loadByForeignKey,
+  loadById,
+  payloadType,
+  perform,
+  Person,
+  Place,
+  type Ref,
+  RefArg,
+  refId,
+  requireRef,
+} from '@gongzhi/core';
+import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { VolunteerServiceEntry } from '../hours/hours.entity.js';
+import { VolunteerTeam } from '../team/team.entity.js';
+import { createShift, createShiftSchedule, MAX_MATERIALIZE_DAYS, materializeShifts } from './shift.commands.js';
+import { VolunteerShift, VolunteerShiftSchedule, VolunteerShiftSignup } from './shift.entity.js';
+import { CreateVolunteerShiftInput, CreateVolunteerShiftScheduleInput } from './shift.inputs.js';
+import { activeSignups, shiftsOfTeam } from './shift.queries.js';
+import { CHECK_IN_EARLY_MINUTES, cancelSignup, checkIn, checkOut, handOverShift, signUpForShift, swapShifts } from './signup.commands.js';
+
+export const VolunteerShiftSchedulePayload = payloadType<{ schedule: VolunteerShiftSchedule | null }>(
+  'VolunteerShiftSchedulePayload',
+  'schedule',
+  () => VolunteerShiftSchedule,
+);
+export type VolunteerShiftSchedulePayload = InstanceType<typeof VolunteerShiftSchedulePayload>;
+export const VolunteerShiftPayload = payloadType<{ shift: VolunteerShift | null }>('VolunteerShiftPayload', 'shift', () => VolunteerShift);
+export type VolunteerShiftPayload = InstanceType<typeof VolunteerShiftPayload>;
+export const VolunteerShiftsPayload = payloadType<{ shifts: VolunteerShift[] | null }>('VolunteerShiftsPayload', 'shifts', () => [
+  VolunteerShift,
+]);
+export type VolunteerShiftsPayload = InstanceType<typeof VolunteerShiftsPayload>;
+export const VolunteerShiftSignupPayload = payloadType<{ signup: VolunteerShiftSignup | null }>(
+  'VolunteerShiftSignupPayload',
+  'signup',
+  () => VolunteerShiftSignup,
+);
+export type VolunteerShiftSignupPayload = InstanceType<typeof VolunteerShiftSignupPayload>;
+export const VolunteerShiftSignupsPayload = payloadType<{ signups: VolunteerShiftSignup[] | null }>(
+  'VolunteerShiftSignupsPayload',
+  'signups',
+  () => [VolunteerShiftSignup],
+);
+export type VolunteerShiftSignupsPayload = InstanceType<typeof VolunteerShiftSignupsPayload>;
+
+/**
+ * Shifts: recurring rules, slots with capacity, sign-up, swap, hand-over, check-in and check-out.
+ * Of N concurrent sign-ups for the last place exactly one wins (SLOT_FULL for the rest); nobody is
+ * on two overlapping shifts (DOUBLE_BOOKED), the database refusing it.
+ */
+@Resolver(() => VolunteerShift)
+export class VolunteerShiftResolver {
+  @Query(() => [VolunteerShift], { description: "A team's shifts starting from `from` until before `to`, in time order (at most 500)." })
+  async volunteerShifts(
+    @RefArg('teamId', () => VolunteerTeam) team: Ref<VolunteerTeam>,
+    @Arg('from', () => Date) from: Date,
+    @Arg('to', () => Date) to: Date,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerShift[]> {
+    return shiftsOfTeam(ctx, await requireRef(ctx, team), from, to);
+  }
+
+  @Mutation(() => VolunteerShiftSchedulePayload, {
+    description:
+      'Creates a recurring shift rule (leaders only) at a place of the team’s community. Slots appear with materializeVolunteerShifts.',
+  })
+  createVolunteerShiftSchedule(
+    @Arg('input', () => CreateVolunteerShiftScheduleInput) input: CreateVolunteerShiftScheduleInput,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerShiftSchedulePayload> {
+    const { teamId, placeId, ...rule } = input;
+    return perform(ctx, VolunteerShiftSchedulePayload, createShiftSchedule, { ...rule, team: teamId, place: placeId });
+  }
+
+  @Mutation(() => VolunteerShiftsPayload, {
+    description: `Creates the slots of a schedule for the days from \`from\` to \`to\` (inclusive, at most ${MAX_MATERIALIZE_DAYS} days, within the schedule's validity) and returns every slot of the schedule in that range. Safe to repeat: a day's slot is created once.`,
+  })
+  materializeVolunteerShifts(
+    @RefArg('scheduleId', () => VolunteerShiftSchedule) schedule: Ref<VolunteerShiftSchedule>,
+    @Arg('from', () => String, { description: 'YYYY-MM-DD' }) from: string,
+    @Arg('to', () => String, { description: 'YYYY-MM-DD' }) to: string,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerShiftsPayload> {
+    return perform(ctx, VolunteerShiftsPayload, materializeShifts, { schedule, from, to });
+  }
+
+  @Mutation(() => VolunteerShiftPayload, { description: 'Creates a one-off shift slot (leaders only) at a place of the team’s community.' })
+  createVolunteerShift(
+    @Arg('input', () => CreateVolunteerShiftInput) input: CreateVolunteerShiftInput,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerShiftPayload> {
+    const { teamId, placeId, ...slot } = input;
+    return perform(ctx, VolunteerShiftPayload, createShift, { ...slot, team: teamId, place: placeId });
+  }
+
+  @Mutation(() => VolunteerShiftSignupPayload, {
+    description:
+      'Signs the signed-in member up for a shift. SLOT_FULL when every place is taken; DOUBLE_BOOKED when they are on an overlapping shift.',
+  })
+  signUpForVolunteerShift(
+    @RefArg('shiftId', () => VolunteerShift) shift: Ref<VolunteerShift>,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerShiftSignupPayload> {
+    return perform(ctx, VolunteerShiftSignupPayload, signUpForShift, { shift });
+  }
+
+  @Mutation(() => VolunteerShiftSignupPayload, {
+    description: 'Cancels a sign-up before check-in (the volunteer or a team leader); the place frees.',
+  })
+  cancelVolunteerShiftSignup(
+    @RefArg('signupId', () => VolunteerShiftSignup) signup: Ref<VolunteerShiftSignup>,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerShiftSignupPayload> {
+    return perform(ctx, VolunteerShiftSignupPayload, cancelSignup, { signup });
+  }
+
+  @Mutation(() => VolunteerShiftSignupsPayload, {
+    description:
+      'Swaps two members between their shifts of the same team (either of the two, or a leader). Refused with DOUBLE_BOOKED if either would then overlap another shift.',
+  })
+  swapVolunteerShifts(
+    @RefArg('signupId', () => VolunteerShiftSignup) signup: Ref<VolunteerShiftSignup>,
+    @RefArg('otherSignupId', () => VolunteerShiftSignup) other: Ref<VolunteerShiftSignup>,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerShiftSignupsPayload> {
+    return perform(ctx, VolunteerShiftSignupsPayload, swapShifts, { signup, other });
+  }
+
+  @Mutation(() => VolunteerShiftSignupPayload, {
+    description: 'Hands a sign-up over to another member of the team (the volunteer or a leader). DOUBLE_BOOKED if they are busy then.',
+  })
+  handOverVolunteerShift(
+    @RefArg('signupId', () => VolunteerShiftSignup) signup: Ref<VolunteerShiftSignup>,
+    @RefArg('toPersonId', () => Person) to: Ref<Person>,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerShiftSignupPayload> {
+    return perform(ctx, VolunteerShiftSignupPayload, handOverShift, { signup, to });
+  }
+
+  @Mutation(() => VolunteerShiftSignupPayload, {
+    description: `The volunteer checks in, from ${CHECK_IN_EARLY_MINUTES} minutes before the shift until it ends.`,
+  })
+  checkInVolunteerShift(
+    @RefArg('signupId', () => VolunteerShiftSignup) signup: Ref<VolunteerShiftSignup>,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerShiftSignupPayload> {
+    return perform(ctx, VolunteerShiftSignupPayload, checkIn, { signup });
+  }
+
+  @Mutation(() => VolunteerShiftSignupPayload, {
+    description:
+      'The volunteer checks out; the time since check-in (whole minutes, under 24 hours) becomes a pending service-hour entry of source SHIFT.',
+  })
+  checkOutVolunteerShift(
+    @RefArg('signupId', () => VolunteerShiftSignup) signup: Ref<VolunteerShiftSignup>,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerShiftSignupPayload> {
+    return perform(ctx, VolunteerShiftSignupPayload, checkOut, { signup });
+  }
+
+  @FieldResolver(() => VolunteerTeam)
+  async team(@Root() shift: VolunteerShift, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam> {
+    return (await loadById(ctx, VolunteerTeam, refId(shift.team)!))!;
+  }
+
+  @FieldResolver(() => Place)
+  async place(@Root() shift: VolunteerShift, @Ctx() ctx: GongzhiContext): Promise<Place> {
+    return (await loadById(ctx, Place, refId(shift.place)!))!;
+  }
+
+  @FieldResolver(() => Int, { description: 'Places still free.' })
+  spotsLeft(@Root() shift: VolunteerShift): number {
+    return shift.capacity - shift.taken;
+  }
+
+  @FieldResolver(() => [VolunteerShiftSignup], { description: 'Active (not cancelled) sign-ups, in sign-up order.' })
+  signups(@Root() shift: VolunteerShift, @Ctx() ctx: GongzhiContext): Promise<VolunteerShiftSignup[]> {
+    return activeSignups(ctx, shift.uuid);
+  }
+}
+
+@Resolver(() => VolunteerShiftSignup)
+export class VolunteerShiftSignupResolver {
+  @FieldResolver(() => VolunteerShift)
+  async shift(@Root() signup: VolunteerShiftSignup, @Ctx() ctx: GongzhiContext): Promise<VolunteerShift> {
+    return (await loadById(ctx, VolunteerShift, refId(signup.shift)!))!;
+  }
+
+  @FieldResolver(() => Person)
+  async person(@Root() signup: VolunteerShiftSignup, @Ctx() ctx: GongzhiContext): Promise<Person> {
+    return (await loadById(ctx, Person, refId(signup.person)!))!;
+  }
+
+  @FieldResolver(() => VolunteerServiceEntry, { nullable: true, description: 'The service-hour entry logged at check-out.' })
+  async serviceEntry(@Root() signup: VolunteerShiftSignup, @Ctx() ctx: GongzhiContext): Promise<VolunteerServiceEntry | null> {
+    return (await loadByForeignKey(ctx, VolunteerServiceEntry, 'shiftSignup', signup.uuid))[0] ?? null;
+  }
+}
+
+@Resolver(() => VolunteerShiftSchedule)
+export class VolunteerShiftScheduleResolver {
+  @FieldResolver(() => VolunteerTeam)
+  async team(@Root() schedule: VolunteerShiftSchedule, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam> {
+    return (await loadById(ctx, VolunteerTeam, refId(schedule.team)!))!;
+  }
+
+  @FieldResolver(() => Place)
+  async place(@Root() schedule: VolunteerShiftSchedule, @Ctx() ctx: GongzhiContext): Promise<Place> {
+    return (await loadById(ctx, Place, refId(schedule.place)!))!;
+  }
+}
+
+/** Adds the shift schedules to a team. */
+@Resolver(() => VolunteerTeam)
+export class VolunteerTeamShiftsResolver {
+  @FieldResolver(() => [VolunteerShiftSchedule], { description: "The team's recurring shift rules." })
+  shiftSchedules(@Root() team: VolunteerTeam, @Ctx() ctx: GongzhiContext): Promise<VolunteerShiftSchedule[]> {
+    return loadByForeignKey(ctx, VolunteerShiftSchedule, 'team', team.uuid, { createdAt: 'asc' });
+  }
+}

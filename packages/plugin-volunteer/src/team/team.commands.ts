@@ -1,0 +1,112 @@
+import { LockMode } from '@mikro-orm/core';
+import {
+  defineCommand,
+  DomainError,
+  type Named,
+  type Organization,
+  type Person,
+  type Place,
+  PlaceType,
+  refId,
+  requireIsoDate,
+} from '@gongzhi/core';
+import { localDate } from '../calendar.js';
+import { cleanSkills, requireText } from '../text.js';
+import { VolunteerMemberRole, VolunteerTeam, type VolunteerTeamKind, VolunteerTeamMember } from './team.entity.js';
+import { requireLeader } from './team.queries.js';
+
+/** A new team, as its founder describes it. */
+export interface NewTeam {
+  homePlace: Named<Place>;
+  name: string;
+  kind: VolunteerTeamKind;
+  description?: string | null;
+  organization?: Named<Organization> | null;
+  skills?: string[] | null;
+}
+
+/** Founds a team at a place; the signed-in founder becomes its first leader. */
+export const createTeam = defineCommand<NewTeam, VolunteerTeam>({
+  name: 'volunteer.createTeam',
+  links: {
+    organization: {
+      to: 'homePlace',
+      widen: {
+        to: PlaceType.SUBDISTRICT,
+        reason:
+          'A team comes from a partner unit (共建单位) of its subdistrict: the estate agency of a youth commando may be registered at the neighbouring community.',
+      },
+    },
+  },
+  async run(uow, input) {
+    const founder = await uow.actingPerson();
+    const name = requireText(input.name, 'input.name');
+    const team = uow.em.create(VolunteerTeam, {
+      name,
+      kind: input.kind,
+      description: input.description?.trim() || null,
+      homePlace: input.homePlace,
+      homePlacePath: input.homePlace.path,
+      organization: input.organization ?? null,
+      skills: cleanSkills(input.skills),
+      createdAt: uow.now(),
+    });
+    uow.em.create(VolunteerTeamMember, { team, person: founder, role: VolunteerMemberRole.LEADER, joinedOn: localDate(uow.now()) });
+    await uow.em.flush();
+    await uow.emit('volunteer.team-created', { teamId: team.uuid, placePath: team.homePlacePath });
+    return team;
+  },
+});
+
+/** Adds a person to a team (its leaders do); rejoining after leaving reopens the membership. */
+export const addTeamMember = defineCommand<
+  { team: Named<VolunteerTeam>; person: Named<Person>; role: VolunteerMemberRole; joinedOn?: string | null; skills?: string[] | null },
+  VolunteerTeamMember
+>({
+  name: 'volunteer.addTeamMember',
+  links: {
+    person: {
+      to: 'team',
+      widen: {
+        to: PlaceType.COMMUNITY,
+        reason: "A building's team takes any neighbour of its community, not only the building's own residents.",
+      },
+    },
+  },
+  async run(uow, { team, person, role, joinedOn, skills }) {
+    const actor = await uow.actingPerson();
+    const day = joinedOn ? requireIsoDate(joinedOn, 'joinedOn') : localDate(uow.now());
+    await requireLeader(uow.em, team, actor, 'add members', 'teamId');
+    let member = await uow.em.findOne(VolunteerTeamMember, { team, person });
+    if (member && !member.leftOn) throw new DomainError('CONFLICT', `${person.name} is already a member of ${team.name}.`, 'personId');
+    if (member) Object.assign(member, { leftOn: null, joinedOn: day, role, skills: cleanSkills(skills) });
+    else member = uow.em.create(VolunteerTeamMember, { team, person, role, joinedOn: day, skills: cleanSkills(skills) });
+    await uow.em.flush();
+    await uow.emit('volunteer.member-joined', { teamId: team.uuid, personId: person.uuid, placePath: team.homePlacePath });
+    return member;
+  },
+});
+
+/** Ends a membership on a day: the member themselves, or a leader. The last leader cannot leave. */
+export const endTeamMembership = defineCommand<{ member: Named<VolunteerTeamMember>; leftOn?: string | null }, VolunteerTeamMember>({
+  name: 'volunteer.endTeamMembership',
+  lock: ['member'],
+  async run(uow, { member, leftOn }) {
+    const actor = await uow.actingPerson();
+    const day = leftOn ? requireIsoDate(leftOn, 'leftOn') : localDate(uow.now());
+    // Locked: of two leaders leaving at once, the second counts the first gone (LAST_LEADER).
+    const team = await uow.em.findOneOrFail(VolunteerTeam, { uuid: refId(member.team)! }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (refId(member.person) !== actor.uuid) await requireLeader(uow.em, team, actor, "end someone else's membership", 'memberId');
+    if (member.leftOn) throw new DomainError('CONFLICT', `This membership already ended on ${member.leftOn}.`, 'memberId');
+    if (day < member.joinedOn) {
+      throw new DomainError('BAD_USER_INPUT', `"leftOn" (${day}) must be on or after the day joined (${member.joinedOn}).`, 'leftOn');
+    }
+    if (member.role === VolunteerMemberRole.LEADER) {
+      const leaders = await uow.em.count(VolunteerTeamMember, { team, role: VolunteerMemberRole.LEADER, leftOn: null });
+      if (leaders <= 1) throw new DomainError('LAST_LEADER', `${team.name} would have no leader; add another leader first.`, 'memberId');
+    }
+    member.leftOn = day;
+    await uow.em.flush();
+    return member;
+  },
+});

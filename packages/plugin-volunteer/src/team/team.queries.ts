@@ -1,0 +1,68 @@
+import { batchLoader, DomainError, loadByForeignKey, type Person, type ReadContext } from '@gongzhi/core';
+import { t } from '../db.js';
+import { type VolunteerTeam, VolunteerTeamMember, VolunteerMemberRole } from './team.entity.js';
+
+/** Reads of teams and their memberships: who serves and who leads, for commands and resolvers alike. */
+
+/**
+ * The home places of the teams a person serves in now, batched per operation: a volunteer
+ * without household or role in a community (a company's "youth commando") is still someone
+ * its staff work with.
+ */
+export function teamHomePlacesOf(ctx: ReadContext, personUuid: string): Promise<string[]> {
+  return batchLoader<string, string[]>(ctx, 'volunteer.personTeamPlaces', async (ids) => {
+    const rows = await ctx.em.execute<{ person_id: string; home_place_id: string }[]>(
+      `SELECT m.person_id, t.home_place_id FROM ${t('team_member')} m JOIN ${t('team')} t ON t.id = m.team_id
+        WHERE m.person_id IN (?) AND m.left_on IS NULL`,
+      [ids],
+    );
+    const byPerson = new Map<string, string[]>(ids.map((id) => [id, []]));
+    for (const row of rows) byPerson.get(row.person_id)?.push(row.home_place_id);
+    return ids.map((id) => byPerson.get(id)!);
+  }).load(personUuid);
+}
+
+/** A team's current members, leaders first, then by join date (batched per operation). */
+export async function currentMembers(ctx: ReadContext, teamUuid: string): Promise<VolunteerTeamMember[]> {
+  const all = await loadByForeignKey(ctx, VolunteerTeamMember, 'team', teamUuid);
+  return all
+    .filter((m) => !m.leftOn)
+    .sort((a, b) => (a.role === b.role ? a.joinedOn.localeCompare(b.joinedOn) : a.role === VolunteerMemberRole.LEADER ? -1 : 1));
+}
+
+/** The active membership of `person` in `team`, or null. */
+export function activeMembership(em: ReadContext['em'], team: VolunteerTeam, person: Person): Promise<VolunteerTeamMember | null> {
+  return em.findOne(VolunteerTeamMember, { team, person, leftOn: null });
+}
+
+/** Refuses (NOT_TEAM_LEADER) unless `person` leads `team`: the team's own decisions are its leaders'. */
+export async function requireLeader(
+  em: ReadContext['em'],
+  team: VolunteerTeam,
+  person: Person,
+  what: string,
+  field?: string,
+): Promise<void> {
+  const membership = await activeMembership(em, team, person);
+  if (membership?.role !== VolunteerMemberRole.LEADER) {
+    throw new DomainError('NOT_TEAM_LEADER', `Only a leader of ${team.name} may ${what}; ${person.name} is not one of its leaders.`, field);
+  }
+}
+
+/** Refuses (NOT_TEAM_MEMBER) unless `person` is an active member of `team`. */
+export async function requireMember(
+  em: ReadContext['em'],
+  team: VolunteerTeam,
+  person: Person,
+  field?: string,
+): Promise<VolunteerTeamMember> {
+  const membership = await activeMembership(em, team, person);
+  if (!membership) {
+    throw new DomainError(
+      'NOT_TEAM_MEMBER',
+      `${person.name} is not a member of ${team.name}; join the team first (or ask its leader to add them).`,
+      field,
+    );
+  }
+  return membership;
+}
