@@ -1,29 +1,13 @@
-import { type GongzhiContext, Organization, OrganizationMember, Person, Place, Request, RequestStatus } from '@gongzhi/core';
-import {
-  ActionItemStatus,
-  AgendaItemKind,
-  CouncilKind,
-  FundingKind,
-  PollAnswer,
-  ProposalOutcome,
-  ProposalStatus,
-  SeatType,
-  VoteChoice,
-  VoteCounting,
-  VotingRule,
-} from './council-enums.js';
-import { Council, CouncilMember } from './council.entity.js';
-import { CouncilActionItem, CouncilDecision, CouncilFundingSource } from './decision.entity.js';
-import type { EntityManager } from './em.js';
-import { CouncilAgendaItem, CouncilAttendance, CouncilMeeting } from './meeting.entity.js';
-import {
-  CouncilBallot,
-  CouncilProposal,
-  CouncilResidentPoll,
-  CouncilResidentPollAnswer,
-  CouncilResidentPollPlace,
-} from './proposal.entity.js';
-import { advanceRequest } from './request-workflow.js';
+import { Organization, OrganizationMember, Person, Place, type PluginSeedContext, Request, RequestStatus } from '@gongzhi/core';
+import { Council, CouncilKind, CouncilMember, SeatType, VoteCounting, VotingRule } from './council/council.entity.js';
+import { ActionItemStatus, CouncilActionItem, CouncilDecision, CouncilFundingSource, FundingKind } from './decision/decision.entity.js';
+import { advanceDecidedRequest } from './decision/linked-request.commands.js';
+import { AgendaItemKind, CouncilAgendaItem, CouncilAttendance, CouncilMeeting } from './meeting/meeting.entity.js';
+import type { CouncilOptions } from './options.js';
+import { CouncilResidentPoll, CouncilResidentPollAnswer, CouncilResidentPollPlace, PollAnswer } from './poll/poll.entity.js';
+import { CouncilBallot, CouncilProposal, ProposalOutcome, ProposalStatus, VoteChoice } from './proposal/proposal.entity.js';
+
+type SeedContext = PluginSeedContext<CouncilOptions>;
 
 const FIVE_PARTY = '火龙园北里五方共建议事会';
 const SHANPAN = '山畔议事会';
@@ -36,16 +20,29 @@ const DAY = 86_400_000;
  * old sofas with new benches after residents of building 20 agreed. Seeding twice adds nothing;
  * without core's demo district it adds nothing.
  */
-export async function seedCouncils(em: EntityManager, now: () => Date): Promise<void> {
-  await seedFiveParty(em, now);
-  await seedShanpan(em, now);
-  await em.flush();
+export async function seedCouncils(ctx: SeedContext): Promise<void> {
+  await seedFiveParty(ctx);
+  await seedShanpan(ctx);
+  await ctx.em().flush();
 }
 
-async function seedFiveParty(em: EntityManager, now: () => Date): Promise<void> {
+/**
+ * Moves the demo request as the decision did, through the same command (core's request
+ * commands, each move on its timeline), in the seeding transaction, as `system: council.seed`.
+ */
+async function advanceDemoRequest(ctx: SeedContext, request: Request, note: string): Promise<void> {
+  const join = ctx.events.systemUnitOfWork;
+  if (!join) throw new Error('The council seed needs the running platform: it moves a request through core commands.');
+  // Seed data announces nothing, as core's own seed does: no events leave this unit of work.
+  const uow = await join({ em: ctx.em(), emit: () => Promise.resolve() }, 'council.seed');
+  await uow.run(advanceDecidedRequest, { request, to: RequestStatus.IN_PROGRESS, note });
+}
+
+async function seedFiveParty(ctx: SeedContext): Promise<void> {
+  const em = ctx.em();
   const community = await em.findOne(Place, { code: 'DEMO-HLY' });
   if (!community || (await em.count(Council, { community, name: FIVE_PARTY }))) return;
-  const at = now();
+  const at = ctx.now();
   const council = em.create(Council, {
     name: FIVE_PARTY,
     kind: CouncilKind.FIVE_PARTY,
@@ -133,21 +130,12 @@ async function seedFiveParty(em: EntityManager, now: () => Date): Promise<void> 
     amountFen: 4_800_000,
   });
   await em.flush();
-  if (request && request.status === RequestStatus.ACCEPTED) {
-    // The decision puts the request in progress through core's workflow, as recordCouncilDecision does.
-    const ctx = { em, now, caller: null } as unknown as GongzhiContext;
-    await advanceRequest(
-      ctx,
-      { em, emit: () => Promise.resolve() },
-      request.uuid,
-      RequestStatus.IN_PROGRESS,
-      secretary,
-      `${FIVE_PARTY}决定：更换10号楼单元门禁`,
-    );
-  }
+  // The decision puts the request in progress, as recordCouncilDecision does.
+  if (request) await advanceDemoRequest(ctx, request, `${FIVE_PARTY}决定：更换10号楼单元门禁`);
 }
 
-async function seedShanpan(em: EntityManager, now: () => Date): Promise<void> {
+async function seedShanpan(ctx: SeedContext): Promise<void> {
+  const em = ctx.em();
   const community = await em.findOne(Place, { code: 'DEMO-FXY3' });
   const building = await em.findOne(Place, { code: 'DEMO-FXY3-20' });
   if (!community || !building || (await em.count(Council, { community, name: SHANPAN }))) return;
@@ -158,7 +146,7 @@ async function seedShanpan(em: EntityManager, now: () => Date): Promise<void> {
     { orderBy: { household: { code: 'asc' }, name: 'asc' }, limit: 40 },
   );
   if (!head || residents.length < 40) return;
-  const at = now();
+  const at = ctx.now();
   const council = em.create(Council, {
     name: SHANPAN,
     kind: CouncilKind.NAMED,
