@@ -1,10 +1,22 @@
-import { Organization, OrganizationKind, OrganizationMember, Person, PersonRole, PersonRoleKind, Place, PlaceType } from '@gongzhi/core';
+import {
+  type Caller,
+  Organization,
+  OrganizationKind,
+  OrganizationMember,
+  Person,
+  PersonRole,
+  PersonRoleKind,
+  Place,
+  PlaceType,
+} from '@gongzhi/core';
 import { createTestApp, type Problem, problemOf, type TestApp, type TestAppOptions } from '@gongzhi/core/testing';
 import plugin from '../src/index.js';
 
 /** A small district for council tests, written straight to the database (core's tables). */
 export interface World {
   app: TestApp;
+  district: Place;
+  subdistrict: Place;
   community: Place;
   building: Place;
   otherBuilding: Place;
@@ -70,10 +82,10 @@ export async function createWorld(clock?: () => Date, options: Omit<TestAppOptio
   };
   const outsider = em.create(Person, { name: '路人' });
   await em.flush();
-  return { app, community, building, otherBuilding, hall, residents, neighbour, orgs, outsider };
+  return { app, district, subdistrict: sub, community, building, otherBuilding, hall, residents, neighbour, orgs, outsider };
 }
 
-type Options = { caller?: { id: string; kind: 'person' } | null };
+type Options = { caller?: Caller | null };
 
 /** Runs a mutation expected to succeed; returns its payload's result (the first field besides `errors`). */
 export async function act(app: TestApp, source: string, variables: Record<string, unknown> = {}, options?: Options): Promise<any> {
