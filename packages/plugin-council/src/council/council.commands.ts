@@ -85,10 +85,13 @@ export interface NewCouncil {
   quorumPercent: number;
 }
 
-/** Sets up a council of a community; community staff (`council.manage` there) do it. */
+/**
+ * Sets up a council of a community; community staff (`council.manage` there) do it. The
+ * permission is checked at the community, once it is resolved: to a caller who cannot see the
+ * community it does not exist (NOT_FOUND), whatever they may do elsewhere.
+ */
 export const createCouncil = defineCommand<NewCouncil, Council>({
   name: 'council.create',
-  permission: CouncilPermission.MANAGE,
   async run(uow, input) {
     const { community } = input;
     uow.actor.authorize(CouncilPermission.MANAGE, community.path);
@@ -135,7 +138,6 @@ export const addCouncilMember = defineCommand<
   CouncilMember
 >({
   name: 'council.addMember',
-  permission: CouncilPermission.MANAGE,
   links: { person: { to: 'council' }, organization: { to: 'council', widen: ORGANISATIONS_OF_THE_SUBDISTRICT } },
   async run(uow, { council, seatType, person, organization }) {
     await withCommunity(uow, council);
