@@ -5,7 +5,10 @@ import {
   type Organization,
   organizationMemberIds,
   type Person,
+  Permission,
+  type Request,
   requireIsoDate,
+  type Resolved,
   RequestStatus,
   type UnitOfWork,
 } from '@gongzhi/core';
@@ -35,14 +38,12 @@ export interface NewDecision {
   funding: { kind: FundingKind; description?: string | null; amountFen: number }[];
 }
 
-type ResolvedDraft = { title: string; ownerOrganization?: Organization | null; ownerPerson?: Person | null; dueOn: string };
-
 /**
  * Checks the shares of the work: at least one, each with a title, exactly one owner of the
  * council's community (an organisation: of its subdistrict) and a date. Owners sit inside
  * a list, so their linking rule is checked here rather than declared.
  */
-async function checkActionItems(uow: UnitOfWork, council: Council, items: ResolvedDraft[]): Promise<void> {
+async function checkActionItems(uow: UnitOfWork, council: Council, items: Resolved<ActionItemDraft>[]): Promise<void> {
   if (!items.length) {
     throw new DomainError(
       'BAD_USER_INPUT',
@@ -99,6 +100,36 @@ async function checkDecidable(uow: UnitOfWork, proposal: CouncilProposal): Promi
   }
 }
 
+/** Refuses an amount that is not a whole, non-negative number of fen. */
+function checkFunding(funding: NewDecision['funding']): void {
+  funding.forEach((f, i) => {
+    if (!Number.isInteger(f.amountFen) || f.amountFen < 0) {
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        `input.funding.${i}.amountFen must be a whole, non-negative number of fen (1 yuan = 100 fen), got ${f.amountFen}.`,
+        `input.funding.${i}.amountFen`,
+      );
+    }
+  });
+}
+
+/**
+ * The request the decision is about, which recording it moves to in progress (or null): the
+ * decider must be allowed to move it, so a decision and its request move together or not at all.
+ */
+async function requestToMove(uow: UnitOfWork, proposal: CouncilProposal, decider: Person): Promise<Request | null> {
+  const request = await requestOfAgendaItem(uow, proposal.agendaItem);
+  if (request && !mayMoveRequest(uow, request)) {
+    throw new DomainError(
+      'FORBIDDEN',
+      `This decision is on a request, which it moves to in progress; that needs the permission "request.manage" where the request is, and ${decider.name} holds none there. A member who is community staff records it.`,
+      'input.proposalId',
+      { permission: Permission.REQUEST_MANAGE },
+    );
+  }
+  return request;
+}
+
 /**
  * A member records the decision on a passed proposal: who does what by when (明确分工), paid
  * from where. When the proposal's agenda item is a request, the decision also moves it to in
@@ -113,25 +144,9 @@ export const recordCouncilDecision = defineCommand<NewDecision, CouncilDecision>
     const decider = await requireMember(uow, council);
     const summary = requireText(input.summary, 'input.summary');
     await checkActionItems(uow, council, input.actionItems);
-    input.funding.forEach((f, i) => {
-      if (!Number.isInteger(f.amountFen) || f.amountFen < 0) {
-        throw new DomainError(
-          'BAD_USER_INPUT',
-          `input.funding.${i}.amountFen must be a whole, non-negative number of fen (1 yuan = 100 fen), got ${f.amountFen}.`,
-          `input.funding.${i}.amountFen`,
-        );
-      }
-    });
+    checkFunding(input.funding);
     await checkDecidable(uow, proposal);
-    const request = await requestOfAgendaItem(uow, proposal.agendaItem);
-    if (request && !mayMoveRequest(uow, request)) {
-      throw new DomainError(
-        'FORBIDDEN',
-        `This decision is on a request, which it moves to in progress; that needs the permission "request.manage" where the request is, and ${decider.name} holds none there. A member who is community staff records it.`,
-        'input.proposalId',
-        { permission: 'request.manage' },
-      );
-    }
+    const request = await requestToMove(uow, proposal, decider);
     const decision = uow.em.create(CouncilDecision, { proposal, summary, decidedBy: decider });
     const items = input.actionItems.map((a) =>
       uow.em.create(CouncilActionItem, {
