@@ -284,35 +284,48 @@ export async function createCanaryWorld(): Promise<CanaryWorld> {
 
   // --- Council: set up as the system; the canary social worker, a member, convenes, proposes and votes. ---
   canary.Council = (
-    await sys(`mutation ($c: ID!) { createCouncil(input: { communityId: $c, name: "金丝雀议事会" }) { id } }`, { c: ids['K-C'] })
-  ).createCouncil.id;
+    await sys(
+      `mutation ($c: ID!) { createCouncil(input: { communityId: $c, name: "金丝雀议事会" }) { council { id } errors { code message } } }`,
+      { c: ids['K-C'] },
+    )
+  ).createCouncil.council.id;
   canary.CouncilMember = (
-    await sys(`mutation ($c: ID!, $p: ID!) { addCouncilMember(councilId: $c, personId: $p, seatType: SOCIAL_WORKER) { id } }`, {
-      c: canary.Council,
-      p: ids['金丝雀社工'],
-    })
-  ).addCouncilMember.id;
+    await sys(
+      `mutation ($c: ID!, $p: ID!) { addCouncilMember(councilId: $c, personId: $p, seatType: SOCIAL_WORKER) { member { id } errors { code message } } }`,
+      {
+        c: canary.Council,
+        p: ids['金丝雀社工'],
+      },
+    )
+  ).addCouncilMember.member.id;
   canary.CouncilMeeting = (
     await lead(
-      `mutation ($c: ID!, $at: DateTimeISO!) { scheduleCouncilMeeting(input: { councilId: $c, title: "金丝雀会议", scheduledAt: $at, urgent: true }) { id } }`,
+      `mutation ($c: ID!, $at: DateTimeISO!) { scheduleCouncilMeeting(input: { councilId: $c, title: "金丝雀会议", scheduledAt: $at, urgent: true }) { meeting { id } errors { code message } } }`,
       { c: canary.Council, at: new Date(Date.now() + 3_600_000).toISOString() },
     )
-  ).scheduleCouncilMeeting.id;
+  ).scheduleCouncilMeeting.meeting.id;
   canary.CouncilAgendaItem = (
     await lead(
-      `mutation ($m: ID!, $r: ID!) { addCouncilAgendaItem(input: { meetingId: $m, title: "金丝雀议题", requestId: $r }) { id } }`,
+      `mutation ($m: ID!, $r: ID!) { addCouncilAgendaItem(input: { meetingId: $m, title: "金丝雀议题", requestId: $r }) { agendaItem { id } errors { code message } } }`,
       { m: canary.CouncilMeeting, r: canary.Request },
     )
-  ).addCouncilAgendaItem.id;
+  ).addCouncilAgendaItem.agendaItem.id;
   canary.CouncilProposal = (
-    await lead(`mutation ($a: ID!) { createCouncilProposal(agendaItemId: $a, text: "金丝雀提案") { id } }`, { a: canary.CouncilAgendaItem })
-  ).createCouncilProposal.id;
+    await lead(
+      `mutation ($a: ID!) { createCouncilProposal(agendaItemId: $a, text: "金丝雀提案") { proposal { id } errors { code message } } }`,
+      { a: canary.CouncilAgendaItem },
+    )
+  ).createCouncilProposal.proposal.id;
   canary.CouncilBallot = (
-    await lead(`mutation ($p: ID!) { castCouncilVote(proposalId: $p, choice: FOR) { id } }`, { p: canary.CouncilProposal })
-  ).castCouncilVote.id;
-  await lead(`mutation ($p: ID!) { closeCouncilProposal(proposalId: $p) { outcome } }`, { p: canary.CouncilProposal });
+    await lead(`mutation ($p: ID!) { castCouncilVote(proposalId: $p, choice: FOR) { ballot { id } errors { code message } } }`, {
+      p: canary.CouncilProposal,
+    })
+  ).castCouncilVote.ballot.id;
+  await lead(`mutation ($p: ID!) { closeCouncilProposal(proposalId: $p) { proposal { outcome } errors { code message } } }`, {
+    p: canary.CouncilProposal,
+  });
   const decision = await lead(
-    `mutation ($i: RecordCouncilDecisionInput!) { recordCouncilDecision(input: $i) { id actionItems { id } fundingSources { id } } }`,
+    `mutation ($i: RecordCouncilDecisionInput!) { recordCouncilDecision(input: $i) { decision { id actionItems { id } fundingSources { id } } errors { code message } } }`,
     {
       i: {
         proposalId: canary.CouncilProposal,
@@ -322,9 +335,9 @@ export async function createCanaryWorld(): Promise<CanaryWorld> {
       },
     },
   );
-  canary.CouncilDecision = decision.recordCouncilDecision.id;
-  canary.CouncilActionItem = decision.recordCouncilDecision.actionItems[0].id;
-  canary.CouncilFundingSource = decision.recordCouncilDecision.fundingSources[0].id;
+  canary.CouncilDecision = decision.recordCouncilDecision.decision.id;
+  canary.CouncilActionItem = decision.recordCouncilDecision.decision.actionItems[0].id;
+  canary.CouncilFundingSource = decision.recordCouncilDecision.decision.fundingSources[0].id;
 
   // An API key of a district app, scoped to 芳星园三区社区.
   const { secret } = await app.platform.orm.em

@@ -1,50 +1,52 @@
 import { definePlugin, packageVersion, PersonRoleKind } from '@gongzhi/core';
-import { CouncilPermission } from './council.permissions.js';
-import './council.events.js';
-import { councilPlaceRules } from './council.place-rules.js';
-import { Council, CouncilMember } from './council.entity.js';
-import { CouncilMemberResolver, CouncilResolver } from './council.resolver.js';
-import { type CouncilOptions, type CouncilServices } from './council.service.js';
+import { Council, CouncilMember } from './council/council.entity.js';
 import {
-  OrganizationCouncilResolver,
-  PersonCouncilResolver,
+  CouncilMemberResolver,
+  CouncilResolver,
+  OrganizationCouncilSeatsResolver,
+  PersonCouncilSeatsResolver,
   PlaceCouncilsResolver,
-  RequestCouncilItemsResolver,
-} from './core-fields.resolver.js';
-import { CouncilActionItem, CouncilDecision, CouncilFundingSource } from './decision.entity.js';
-import { CouncilActionItemResolver, CouncilDecisionResolver } from './decision.resolver.js';
-import { CouncilAgendaItem, CouncilAttendance, CouncilMeeting } from './meeting.entity.js';
-import { CouncilAgendaItemResolver, CouncilMeetingResolver } from './meeting.resolver.js';
+} from './council/council.resolver.js';
+import { councilActionItemBoardItems } from './decision/decision.board.js';
+import { CouncilActionItem, CouncilDecision, CouncilFundingSource } from './decision/decision.entity.js';
+import {
+  CouncilActionItemResolver,
+  CouncilDecisionResolver,
+  OrganizationCouncilActionItemsResolver,
+} from './decision/decision.resolver.js';
+import { DB_SCHEMA } from './db.js';
+import { CouncilAgendaItem, CouncilAttendance, CouncilMeeting } from './meeting/meeting.entity.js';
+import { CouncilAgendaItemResolver, CouncilMeetingResolver, RequestCouncilItemsResolver } from './meeting/meeting.resolver.js';
 import { councils } from './migrations/0001_councils.js';
 import { actionItemPlacePath } from './migrations/0002_action_item_place_path.js';
-import { councilActionItemBoardItems } from './action-item.board.js';
-import {
-  CouncilBallot,
-  CouncilProposal,
-  CouncilResidentPoll,
-  CouncilResidentPollAnswer,
-  CouncilResidentPollPlace,
-} from './proposal.entity.js';
-import { CouncilBallotResolver, CouncilProposalResolver, CouncilResidentPollResolver } from './proposal.resolver.js';
+import { type CouncilOptions, type CouncilServices, DEFAULT_OPTIONS, validateOptions } from './options.js';
+import { CouncilPermission } from './permissions.js';
+import { councilPlaceRules } from './place-rules.js';
+import { CouncilResidentPoll, CouncilResidentPollAnswer, CouncilResidentPollPlace } from './poll/poll.entity.js';
+import { CouncilResidentPollResolver } from './poll/poll.resolver.js';
+import { CouncilBallot, CouncilProposal } from './proposal/proposal.entity.js';
+import { CouncilBallotResolver, CouncilProposalResolver } from './proposal/proposal.resolver.js';
 import { seedCouncils } from './seed.js';
-import { DB_SCHEMA } from './db.js';
 
-export * from './council-enums.js';
-export { CouncilPermission } from './council.permissions.js';
-export type * from './council.events.js';
-export {
-  Council,
-  CouncilMember,
-  CouncilMeeting,
-  CouncilAttendance,
-  CouncilAgendaItem,
-  CouncilProposal,
-  CouncilBallot,
-  CouncilResidentPoll,
-};
-export { CouncilDecision, CouncilActionItem, CouncilFundingSource };
-export { CouncilService, type CouncilOptions, type CouncilServices } from './council.service.js';
-export { outcome, quorumMet, type Tally } from './voting.js';
+// The public API: entities and their enums, the commands (for other plugins, jobs and the CLI), the voting rules, options, events.
+export { Council, CouncilKind, CouncilMember, SeatType, VoteCounting, VotingRule } from './council/council.entity.js';
+export { addCouncilMember, createCouncil } from './council/council.commands.js';
+export { CouncilAgendaItem, AgendaItemKind, CouncilAttendance, CouncilMeeting } from './meeting/meeting.entity.js';
+export { addCouncilAgendaItem, recordCouncilAttendance, recordCouncilMinutes, scheduleCouncilMeeting } from './meeting/meeting.commands.js';
+export { CouncilBallot, CouncilProposal, ProposalOutcome, ProposalStatus, VoteChoice } from './proposal/proposal.entity.js';
+export { castCouncilVote, changeCouncilVote, closeCouncilProposal, createCouncilProposal } from './proposal/proposal.commands.js';
+export { outcome, quorumMet, type Tally } from './proposal/voting.js';
+export { CouncilResidentPoll, PollAnswer } from './poll/poll.entity.js';
+export { answerCouncilResidentPoll, closeCouncilResidentPoll, openCouncilResidentPoll } from './poll/poll.commands.js';
+export { ActionItemStatus, CouncilActionItem, CouncilDecision, CouncilFundingSource, FundingKind } from './decision/decision.entity.js';
+export { recordCouncilDecision, updateCouncilActionItem } from './decision/decision.commands.js';
+export { CouncilPermission } from './permissions.js';
+export type { CouncilOptions, CouncilServices } from './options.js';
+export type * from './council/council.events.js';
+export type * from './meeting/meeting.events.js';
+export type * from './proposal/proposal.events.js';
+export type * from './poll/poll.events.js';
+export type * from './decision/decision.events.js';
 
 /** Community deliberation (议事会, 协商议事, 五方共建): councils, meetings, proposals, decisions with duties and funding. */
 export const plugin = definePlugin<CouncilOptions>({
@@ -71,6 +73,34 @@ export const plugin = definePlugin<CouncilOptions>({
   permissions: {
     [CouncilPermission.MANAGE]: { description: 'Set up councils and their seats in a community.', roles: [PersonRoleKind.SOCIAL_WORKER] },
   },
+  // What the database's rules mean when concurrent requests meet them (the commands check first, the database decides).
+  constraintErrors: {
+    council_community_id_name_key: {
+      code: 'CONFLICT',
+      message: 'The community already has a council of this name; choose another name.',
+      field: 'input.name',
+    },
+    member_person_unique: {
+      code: 'ALREADY_MEMBER',
+      message: 'This person already holds a seat on the council; a person or organisation sits once.',
+      field: 'personId',
+    },
+    member_organization_unique: {
+      code: 'ALREADY_MEMBER',
+      message: 'This organisation already holds a seat on the council; a person or organisation sits once.',
+      field: 'organizationId',
+    },
+    resident_poll_proposal_id_key: {
+      code: 'CONFLICT',
+      message: "This proposal already has a residents' poll; a proposal is put to residents once.",
+      field: 'proposalId',
+    },
+    decision_proposal_id_key: {
+      code: 'CONFLICT',
+      message: 'This proposal already has its decision; record changes as action item updates.',
+      field: 'input.proposalId',
+    },
+  },
   migrations: [councils, actionItemPlacePath],
   boardItems: [councilActionItemBoardItems],
   resolvers: [
@@ -83,20 +113,16 @@ export const plugin = definePlugin<CouncilOptions>({
     CouncilResidentPollResolver,
     CouncilDecisionResolver,
     CouncilActionItemResolver,
+    // Fields on core's types.
     PlaceCouncilsResolver,
+    PersonCouncilSeatsResolver,
+    OrganizationCouncilSeatsResolver,
+    OrganizationCouncilActionItemsResolver,
     RequestCouncilItemsResolver,
-    OrganizationCouncilResolver,
-    PersonCouncilResolver,
   ],
-  options: {
-    defaults: { noticeHours: 24 },
-    validate: (o) =>
-      Number.isFinite(o.noticeHours) && o.noticeHours >= 0
-        ? []
-        : [`noticeHours must be a number of hours ≥ 0 (e.g. 24), got ${JSON.stringify(o.noticeHours)}`],
-  },
+  options: { defaults: DEFAULT_OPTIONS, validate: validateOptions },
   services: (ctx): CouncilServices => ({ options: ctx.options }),
-  seed: (ctx) => seedCouncils(ctx.em(), ctx.now),
+  seed: seedCouncils,
 });
 
 export default plugin;

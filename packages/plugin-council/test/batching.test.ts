@@ -1,4 +1,4 @@
-import { as, createWorld, Q, type World } from './world.js';
+import { act, as, createWorld, Q, type World } from './world.js';
 
 let w: World;
 const KEYS = ['party', 'committee', 'owners', 'property', 'unit'] as const;
@@ -7,59 +7,45 @@ const KEYS = ['party', 'committee', 'owners', 'property', 'unit'] as const;
 async function fullCouncil(i: number) {
   const { app, orgs } = w;
   const chair = orgs.party.people[0];
-  const { submitRequest } = await app.run(`mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { request { id } } }`, {
-    input: { kind: 'COMPLAINT', channel: 'PHONE', title: `诉求${i}`, placeId: w.building.id, requesterId: w.residents[0].id },
-  });
-  const { createCouncil: council } = await app.run(Q.createCouncil, {
+  // The decision moves the request: community staff (the residents' committee director) records it.
+  const director = orgs.committee.people[0];
+  const { submitRequest } = await app.run(
+    `mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { request { id } errors { code } } }`,
+    {
+      input: { kind: 'COMPLAINT', channel: 'PHONE', title: `诉求${i}`, placeId: w.building.id, requesterId: w.residents[0].id },
+    },
+  );
+  const council = await act(app, Q.createCouncil, {
     input: { communityId: w.community.id, name: `议事会${i}`, votingRule: 'CONSENT', quorumPercent: 0 },
   });
   const members: string[] = [];
   for (const [k, key] of KEYS.entries()) {
-    members.push(
-      (
-        await app.run(Q.addMember, {
-          c: council.id,
-          s: ['PARTY_BRANCH', 'RESIDENTS_COMMITTEE', 'OWNERS_COMMITTEE', 'PROPERTY_COMPANY', 'RESIDENT_UNIT'][k],
-          o: orgs[key].org.id,
-        })
-      ).addCouncilMember.id,
-    );
+    const seat = ['PARTY_BRANCH', 'RESIDENTS_COMMITTEE', 'OWNERS_COMMITTEE', 'PROPERTY_COMPANY', 'RESIDENT_UNIT'][k];
+    members.push((await act(app, Q.addMember, { c: council.id, s: seat, o: orgs[key].org.id })).id);
   }
-  const { scheduleCouncilMeeting: meeting } = await app.run(
+  const scheduledAt = new Date(Date.now() + 3_600_000).toISOString();
+  const meeting = await act(
+    app,
     Q.schedule,
-    {
-      input: {
-        councilId: council.id,
-        title: `会议${i}`,
-        placeId: w.hall.id,
-        scheduledAt: new Date(Date.now() + 3_600_000).toISOString(),
-        urgent: true,
-      },
-    },
+    { input: { councilId: council.id, title: `会议${i}`, placeId: w.hall.id, scheduledAt, urgent: true } },
     as(chair),
   );
-  await app.run(
-    `mutation($m: ID!, $ids: [ID!]!) { recordCouncilAttendance(meetingId: $m, memberIds: $ids) { id } }`,
-    { m: meeting.id, ids: members },
-    as(chair),
-  );
-  const { addCouncilAgendaItem: item } = await app.run(
+  await act(app, Q.attendance, { m: meeting.id, ids: members }, as(chair));
+  const item = await act(
+    app,
     Q.agenda,
     { input: { meetingId: meeting.id, title: `议题${i}`, requestId: submitRequest.request.id } },
     as(chair),
   );
-  const { createCouncilProposal: proposal } = await app.run(Q.propose, { a: item.id, t: `提案${i}` }, as(chair));
-  await app.run(Q.vote, { p: proposal.id, c: 'FOR' }, as(chair));
-  await app.run(Q.vote, { p: proposal.id, c: 'FOR' }, as(orgs.owners.people[0]));
-  await app.run(Q.close, { p: proposal.id }, as(chair));
-  const { openCouncilResidentPoll: poll } = await app.run(
-    `mutation($p: ID!, $pl: [ID!]!) { openCouncilResidentPoll(proposalId: $p, question: "同意吗？", placeIds: $pl) { id } }`,
-    { p: proposal.id, pl: [w.building.id] },
-    as(chair),
-  );
-  await app.run(`mutation($id: ID!) { answerCouncilResidentPoll(pollId: $id, answer: AGREE) { id } }`, { id: poll.id }, as(w.residents[1]));
-  await app.run(`mutation($id: ID!) { closeCouncilResidentPoll(pollId: $id) { id } }`, { id: poll.id }, as(chair));
-  await app.run(
+  const proposal = await act(app, Q.propose, { a: item.id, t: `提案${i}` }, as(chair));
+  await act(app, Q.vote, { p: proposal.id, c: 'FOR' }, as(chair));
+  await act(app, Q.vote, { p: proposal.id, c: 'FOR' }, as(orgs.owners.people[0]));
+  await act(app, Q.close, { p: proposal.id }, as(chair));
+  const poll = await act(app, Q.openPoll, { p: proposal.id, q: '同意吗？', places: [w.building.id] }, as(chair));
+  await act(app, Q.answerPoll, { id: poll.id, a: 'AGREE' }, as(w.residents[1]));
+  await act(app, Q.closePoll, { id: poll.id }, as(chair));
+  await act(
+    app,
     Q.decide,
     {
       input: {
@@ -72,7 +58,7 @@ async function fullCouncil(i: number) {
         funding: [{ kind: 'SUBDISTRICT_ALLOCATION', amountFen: 100_000 }],
       },
     },
-    as(chair),
+    as(director),
   );
 }
 

@@ -1,6 +1,6 @@
 import { type Caller, Person, PersonRole, PersonRoleKind, Place, PlaceType, SYSTEM_CALLER } from '@gongzhi/core';
 import { backfillActionItemPlacePath } from '../src/migrations/0002_action_item_place_path.js';
-import { as, createWorld, Q, type World } from './world.js';
+import { act, as, createWorld, Q, type World } from './world.js';
 
 let w: World;
 /** 2026-11-23 16:00 in Beijing. */
@@ -44,7 +44,7 @@ async function newCommunity(name: string): Promise<{ community: Place; rep: Pers
  * public API: council, urgent meeting, agenda item, proposal, vote, close, decision.
  */
 async function decide(community: Place, rep: Person, items: { title: string; dueOn: string; ownerPersonId: string }[]): Promise<string[]> {
-  const { createCouncil: council } = await w.app.run(Q.createCouncil, {
+  const council = await act(w.app, Q.createCouncil, {
     input: {
       communityId: community.id,
       name: `议事会${++n}`,
@@ -54,23 +54,20 @@ async function decide(community: Place, rep: Person, items: { title: string; due
       quorumPercent: 50,
     },
   });
-  await w.app.run(Q.addMember, { c: council.id, s: 'RESIDENT_REPRESENTATIVE', p: rep.id });
+  await act(w.app, Q.addMember, { c: council.id, s: 'RESIDENT_REPRESENTATIVE', p: rep.id });
   const at = new Date(now.getTime() + 3_600_000).toISOString();
-  const { scheduleCouncilMeeting: meeting } = await w.app.run(
-    Q.schedule,
-    { input: { councilId: council.id, title: '议事', scheduledAt: at, urgent: true } },
-    as(rep),
-  );
-  const { addCouncilAgendaItem: agenda } = await w.app.run(Q.agenda, { input: { meetingId: meeting.id, title: '议题' } }, as(rep));
-  const { createCouncilProposal: proposal } = await w.app.run(Q.propose, { a: agenda.id, t: '提案' }, as(rep));
-  await w.app.run(Q.vote, { p: proposal.id, c: 'FOR' }, as(rep));
-  await w.app.run(Q.close, { p: proposal.id }, as(rep));
-  const { recordCouncilDecision } = await w.app.run(
+  const meeting = await act(w.app, Q.schedule, { input: { councilId: council.id, title: '议事', scheduledAt: at, urgent: true } }, as(rep));
+  const agenda = await act(w.app, Q.agenda, { input: { meetingId: meeting.id, title: '议题' } }, as(rep));
+  const proposal = await act(w.app, Q.propose, { a: agenda.id, t: '提案' }, as(rep));
+  await act(w.app, Q.vote, { p: proposal.id, c: 'FOR' }, as(rep));
+  await act(w.app, Q.close, { p: proposal.id }, as(rep));
+  const decision = await act(
+    w.app,
     Q.decide,
     { input: { proposalId: proposal.id, summary: '决定', actionItems: items, funding: [] } },
     as(rep),
   );
-  return recordCouncilDecision.actionItems.map((i: { id: string }) => i.id);
+  return decision.actionItems.map((i: { id: string }) => i.id);
 }
 
 test('a community board follows action items: a decision adds each, updates move them, in order, with the card', async () => {
@@ -99,7 +96,7 @@ test('a community board follows action items: a decision adds each, updates move
       assignee: { name: '芳群园社区代表' },
       item: { id: a, status: 'TODO', dueOn: '2026-12-01' },
     });
-    await w.app.run(Q.updateItem, { id: a, s: 'IN_PROGRESS' }, as(rep));
+    await act(w.app, Q.updateItem, { id: a, s: 'IN_PROGRESS' }, as(rep));
     const [moved] = await sub.take(1);
     expect(moved).toMatchObject({
       sequence: start + 3,
@@ -107,7 +104,7 @@ test('a community board follows action items: a decision adds each, updates move
       itemId: a,
       card: { status: 'in_progress', open: true },
     });
-    await w.app.run(Q.updateItem, { id: a, s: 'DONE' }, as(rep));
+    await act(w.app, Q.updateItem, { id: a, s: 'DONE' }, as(rep));
     const [done] = await sub.take(1);
     expect(done).toMatchObject({
       sequence: start + 4,
@@ -122,7 +119,7 @@ test('a community board follows action items: a decision adds each, updates move
 
 test('taskBoard lists action items under the place; the itemType filter leaves requests out; past their day they are overdue', async () => {
   const { community, rep } = await newCommunity('芳城东里社区');
-  await w.app.run('mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { request { id } } }', {
+  await w.app.run('mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { request { id } errors { code } } }', {
     input: { kind: 'NEED', channel: 'PHONE', title: '一件诉求', description: '', placeId: community.id, requesterId: rep.id },
   });
   const [late, today] = await decide(community, rep, [
@@ -140,7 +137,7 @@ test('taskBoard lists action items under the place; the itemType filter leaves r
     ].sort(),
   );
   // A finished item stays on the board, closed.
-  await w.app.run(Q.updateItem, { id: late, s: 'DONE' }, as(rep));
+  await act(w.app, Q.updateItem, { id: late, s: 'DONE' }, as(rep));
   const after = (await w.app.run(BOARD, { p: community.id, f: { itemType: ['CouncilActionItem'] } })).taskBoard;
   expect(after).toMatchObject({ openCount: 1, overdueCount: 0 });
   expect(after.cards.find((c: { itemId: string }) => c.itemId === late)).toMatchObject({ status: 'done', open: false, overdue: false });

@@ -1,5 +1,5 @@
 import type { GongzhiEvent } from '@gongzhi/core';
-import { as, createWorld, failure, Q, type World } from './world.js';
+import { act, as, createWorld, failure, Q, type World } from './world.js';
 
 let w: World;
 const uuid = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1];
@@ -27,7 +27,7 @@ test('five-party flow: door-access complaint → council item → decision funde
 
   // 1. A resident reports the broken door access; the community accepts it.
   const { submitRequest } = await app.run(
-    `mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { request { id status } } }`,
+    `mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { request { id status } errors { code } } }`,
     {
       input: {
         kind: 'COMPLAINT',
@@ -43,7 +43,7 @@ test('five-party flow: door-access complaint → council item → decision funde
   await app.run(`mutation($id: ID!) { changeRequestStatus(id: $id, to: ACCEPTED) { request { status } } }`, { id: requestId });
 
   // 2. The five-party council, one seat per party, deciding by consent.
-  const { createCouncil: council } = await app.run(Q.createCouncil, {
+  const council = await act(app, Q.createCouncil, {
     input: {
       communityId: w.community.id,
       name: '火龙园北里五方共建议事会',
@@ -62,14 +62,15 @@ test('five-party flow: door-access complaint → council item → decision funde
     ['property', 'PROPERTY_COMPANY'],
     ['unit', 'RESIDENT_UNIT'],
   ] as const) {
-    const { addCouncilMember } = await app.run(Q.addMember, { c: council.id, s: seat, o: orgs[key].org.id });
-    seats[key] = addCouncilMember.id;
-    expect(addCouncilMember).toMatchObject({ seatType: seat, name: orgs[key].org.name });
+    const member = await act(app, Q.addMember, { c: council.id, s: seat, o: orgs[key].org.id });
+    seats[key] = member.id;
+    expect(member).toMatchObject({ seatType: seat, name: orgs[key].org.name });
   }
 
   // 3. A meeting with the complaint on its agenda; attendance and minutes.
   const secretary = orgs.party.people[0];
-  const { scheduleCouncilMeeting: meeting } = await app.run(
+  const meeting = await act(
+    app,
     Q.schedule,
     {
       input: {
@@ -82,36 +83,21 @@ test('five-party flow: door-access complaint → council item → decision funde
     as(secretary),
   );
   expect(meeting).toMatchObject({ urgent: false, place: { name: '社区议事厅' }, convenedBy: { name: '党支部书记' } });
-  await app.run(
-    `mutation($m: ID!, $ids: [ID!]!) { recordCouncilAttendance(meetingId: $m, memberIds: $ids) { id } }`,
-    { m: meeting.id, ids: Object.values(seats) },
-    as(secretary),
-  );
-  const { addCouncilAgendaItem: item } = await app.run(
-    Q.agenda,
-    { input: { meetingId: meeting.id, title: '10号楼单元门禁更换', requestId } },
-    as(secretary),
-  );
+  const present = await act(app, Q.attendance, { m: meeting.id, ids: Object.values(seats) }, as(secretary));
+  expect(present.attendance).toHaveLength(5);
+  const item = await act(app, Q.agenda, { input: { meetingId: meeting.id, title: '10号楼单元门禁更换', requestId } }, as(secretary));
   expect(item).toMatchObject({ position: 1, kind: 'REQUEST', request: { id: requestId, status: 'ACCEPTED' } });
-  await app.run(
-    `mutation($a: ID!) { recordCouncilMinutes(agendaItemId: $a, minutes: "物业报价4.8万元，业委会同意动用停车和广告收益。") { minutes } }`,
-    { a: item.id },
-    as(secretary),
-  );
-  const { createCouncilProposal: proposal } = await app.run(
-    Q.propose,
-    { a: item.id, t: '更换10号楼单元门禁，费用由公共停车和广告收益支付' },
-    as(secretary),
-  );
+  await act(app, Q.minutes, { a: item.id, m: '物业报价4.8万元，业委会同意动用停车和广告收益。' }, as(secretary));
+  const proposal = await act(app, Q.propose, { a: item.id, t: '更换10号楼单元门禁，费用由公共停车和广告收益支付' }, as(secretary));
 
   // 4. Each party votes through one of its members; the owners' committee first objects, then consents.
-  await app.run(Q.vote, { p: proposal.id, c: 'FOR' }, as(orgs.party.people[0]));
-  await app.run(Q.vote, { p: proposal.id, c: 'FOR' }, as(orgs.committee.people[1]));
-  await app.run(Q.vote, { p: proposal.id, c: 'AGAINST' }, as(orgs.owners.people[0]));
-  const changed = await app.run(Q.changeVote, { p: proposal.id, c: 'FOR' }, as(orgs.owners.people[2]));
-  expect(changed.changeCouncilVote).toMatchObject({ choice: 'FOR', castBy: { name: '业委会委员乙' } });
-  await app.run(Q.vote, { p: proposal.id, c: 'ABSTAIN' }, as(orgs.property.people[0]));
-  const { closeCouncilProposal: closed } = await app.run(Q.close, { p: proposal.id }, as(secretary));
+  await act(app, Q.vote, { p: proposal.id, c: 'FOR' }, as(orgs.party.people[0]));
+  await act(app, Q.vote, { p: proposal.id, c: 'FOR' }, as(orgs.committee.people[1]));
+  await act(app, Q.vote, { p: proposal.id, c: 'AGAINST' }, as(orgs.owners.people[0]));
+  const changed = await act(app, Q.changeVote, { p: proposal.id, c: 'FOR' }, as(orgs.owners.people[2]));
+  expect(changed).toMatchObject({ choice: 'FOR', castBy: { name: '业委会委员乙' } });
+  await act(app, Q.vote, { p: proposal.id, c: 'ABSTAIN' }, as(orgs.property.people[0]));
+  const closed = await act(app, Q.close, { p: proposal.id }, as(secretary));
   expect(closed).toEqual({
     id: proposal.id,
     status: 'CLOSED',
@@ -131,21 +117,27 @@ test('five-party flow: door-access complaint → council item → decision funde
   });
 
   // 5. The decision: the property company installs, the residents' committee informs; parking income pays.
-  const { recordCouncilDecision: decision } = await app.run(
-    Q.decide,
-    {
-      input: {
-        proposalId: proposal.id,
-        summary: '更换10号楼单元门禁',
-        actionItems: [
-          { title: '采购并安装新门禁', ownerOrganizationId: orgs.property.org.id, dueOn: '2026-12-15' },
-          { title: '通知居民并登记门禁卡', ownerOrganizationId: orgs.committee.org.id, dueOn: '2026-12-20' },
-        ],
-        funding: [{ kind: 'PARKING_AND_ADVERTISING_INCOME', description: '公共停车和广告收益', amountFen: 4_800_000 }],
-      },
+  // It moves the complaint to in progress, which takes request.manage there: the party secretary (a party
+  // member) holds none, so the director of the residents' committee (community staff) records it.
+  const decide = {
+    input: {
+      proposalId: proposal.id,
+      summary: '更换10号楼单元门禁',
+      actionItems: [
+        { title: '采购并安装新门禁', ownerOrganizationId: orgs.property.org.id, dueOn: '2026-12-15' },
+        { title: '通知居民并登记门禁卡', ownerOrganizationId: orgs.committee.org.id, dueOn: '2026-12-20' },
+      ],
+      funding: [{ kind: 'PARKING_AND_ADVERTISING_INCOME', description: '公共停车和广告收益', amountFen: 4_800_000 }],
     },
-    as(secretary),
-  );
+  };
+  expect(await failure(app, Q.decide, decide, as(secretary))).toEqual({
+    code: 'FORBIDDEN',
+    field: 'input.proposalId',
+    message:
+      'This decision is on a request, which it moves to in progress; that needs the permission "request.manage" where the request is, and 党支部书记 holds none there. A member who is community staff records it.',
+  });
+  const director = orgs.committee.people[0];
+  const decision = await act(app, Q.decide, decide, as(director));
   expect(decision).toMatchObject({
     summary: '更换10号楼单元门禁',
     totalFundingFen: 4_800_000,
@@ -182,14 +174,15 @@ test('five-party flow: door-access complaint → council item → decision funde
   // 6. Owners move their items; someone else may not.
   const notOwner = await failure(app, Q.updateItem, { id: install.id, s: 'DONE' }, as(orgs.committee.people[0]));
   expect(notOwner.code).toBe('NOT_OWNER');
-  const step = await app.run(Q.updateItem, { id: install.id, s: 'IN_PROGRESS' }, as(orgs.property.people[0]));
-  expect(step.updateCouncilActionItem.decision.progress).toEqual({ done: 0, total: 2, ratio: 0 });
-  const half = await app.run(Q.updateItem, { id: install.id, s: 'DONE' }, as(orgs.property.people[0]));
-  expect(half.updateCouncilActionItem.decision).toEqual({ progress: { done: 1, total: 2, ratio: 0.5 }, completedAt: null });
+  const step = await act(app, Q.updateItem, { id: install.id, s: 'IN_PROGRESS' }, as(orgs.property.people[0]));
+  expect(step.decision.progress).toEqual({ done: 0, total: 2, ratio: 0 });
+  const half = await act(app, Q.updateItem, { id: install.id, s: 'DONE' }, as(orgs.property.people[0]));
+  expect(half.decision).toEqual({ progress: { done: 1, total: 2, ratio: 0.5 }, completedAt: null });
   expect(await status()).toBe('IN_PROGRESS');
-  const all = await app.run(Q.updateItem, { id: notify.id, s: 'DONE' }, as(orgs.committee.people[1]));
-  expect(all.updateCouncilActionItem.decision.progress).toEqual({ done: 2, total: 2, ratio: 1 });
-  expect(all.updateCouncilActionItem.decision.completedAt).not.toBeNull();
+  // The residents' committee finishes last; its member is community staff, so the request is resolved.
+  const all = await act(app, Q.updateItem, { id: notify.id, s: 'DONE' }, as(orgs.committee.people[1]));
+  expect(all.decision.progress).toEqual({ done: 2, total: 2, ratio: 1 });
+  expect(all.decision.completedAt).not.toBeNull();
 
   // 7. The request is resolved through core's workflow, each move on its timeline.
   const { node: request } = await app.run(
@@ -203,7 +196,7 @@ test('five-party flow: door-access complaint → council item → decision funde
       action: 'status',
       fromStatus: 'ACCEPTED',
       toStatus: 'IN_PROGRESS',
-      actor: { name: '党支部书记' },
+      actor: { name: '居委会主任' },
       note: '火龙园北里五方共建议事会决定：更换10号楼单元门禁',
     },
     {
@@ -240,7 +233,15 @@ test('five-party flow: door-access complaint → council item → decision funde
     ['done', 1, 2],
     ['done', 2, 2],
   ]);
-  expect(events.filter((e) => e.name === 'council.decision-completed')).toHaveLength(1);
+  expect(events.filter((e) => e.name === 'council.decision-completed').map((e) => e.payload)).toEqual([
+    {
+      councilId: uuid(council.id),
+      placePath: w.community.path,
+      decisionId: uuid(decision.id),
+      requestId: uuid(requestId),
+      requestResolved: true,
+    },
+  ]);
   expect(events.filter((e) => e.name === 'request.status-changed').map((e) => (e.payload as { status: string }).status)).toEqual([
     'accepted',
     'in_progress',

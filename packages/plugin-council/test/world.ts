@@ -1,10 +1,22 @@
-import { Organization, OrganizationKind, OrganizationMember, Person, PersonRole, PersonRoleKind, Place, PlaceType } from '@gongzhi/core';
-import { createTestApp, type TestApp, type TestAppOptions } from '@gongzhi/core/testing';
+import {
+  type Caller,
+  Organization,
+  OrganizationKind,
+  OrganizationMember,
+  Person,
+  PersonRole,
+  PersonRoleKind,
+  Place,
+  PlaceType,
+} from '@gongzhi/core';
+import { createTestApp, type Problem, problemOf, type TestApp, type TestAppOptions } from '@gongzhi/core/testing';
 import plugin from '../src/index.js';
 
 /** A small district for council tests, written straight to the database (core's tables). */
 export interface World {
   app: TestApp;
+  district: Place;
+  subdistrict: Place;
   community: Place;
   building: Place;
   otherBuilding: Place;
@@ -70,34 +82,46 @@ export async function createWorld(clock?: () => Date, options: Omit<TestAppOptio
   };
   const outsider = em.create(Person, { name: '路人' });
   await em.flush();
-  return { app, community, building, otherBuilding, hall, residents, neighbour, orgs, outsider };
+  return { app, district, subdistrict: sub, community, building, otherBuilding, hall, residents, neighbour, orgs, outsider };
 }
 
-/** Runs an operation expected to fail; returns its first error's code and message. */
-export async function failure(
-  app: TestApp,
-  source: string,
-  variables: Record<string, unknown>,
-  options?: { caller?: { id: string; kind: 'person' } },
-) {
+type Options = { caller?: Caller | null };
+
+/** Runs a mutation expected to succeed; returns its payload's result (the first field besides `errors`). */
+export async function act(app: TestApp, source: string, variables: Record<string, unknown> = {}, options?: Options): Promise<any> {
   const result = await app.execute(source, variables, options);
-  expect(result.errors?.length).toBeGreaterThan(0);
-  const error = result.errors![0];
-  return { code: error.extensions?.code as string, message: error.message, argument: error.extensions?.argument as string | undefined };
+  const problem = problemOf(result);
+  if (problem) throw new Error(`${source.slice(0, 60)}…: ${problem.code}: ${problem.message}`);
+  const payload = Object.values(result.data!)[0] as Record<string, unknown>;
+  return Object.entries(payload).find(([key]) => key !== 'errors')![1];
 }
+
+/** Runs an operation expected to fail; returns the problem (a payload error, or a top-level one). */
+export async function failure(app: TestApp, source: string, variables: Record<string, unknown>, options?: Options): Promise<Problem> {
+  const problem = problemOf(await app.execute(source, variables, options));
+  expect(problem).toBeDefined();
+  return problem!;
+}
+
+const ERRORS = 'errors { code message field }';
 
 export const Q = {
-  createCouncil: `mutation($input: CreateCouncilInput!) { createCouncil(input: $input) { id name kind votingRule voteCounting quorumPercent } }`,
-  addMember: `mutation($c: ID!, $s: CouncilSeatType!, $p: ID, $o: ID) { addCouncilMember(councilId: $c, seatType: $s, personId: $p, organizationId: $o) { id seatType name } }`,
-  schedule: `mutation($input: ScheduleCouncilMeetingInput!) { scheduleCouncilMeeting(input: $input) { id title urgent scheduledAt place { name } convenedBy { name } } }`,
-  agenda: `mutation($input: AddCouncilAgendaItemInput!) { addCouncilAgendaItem(input: $input) { id position kind title request { id status } gridFindingId } }`,
-  propose: `mutation($a: ID!, $t: String!) { createCouncilProposal(agendaItemId: $a, text: $t) { id status } }`,
-  vote: `mutation($p: ID!, $c: CouncilVoteChoice!, $m: ID) { castCouncilVote(proposalId: $p, choice: $c, memberId: $m) { id choice castBy { name } member { name } } }`,
-  changeVote: `mutation($p: ID!, $c: CouncilVoteChoice!, $m: ID) { changeCouncilVote(proposalId: $p, choice: $c, memberId: $m) { id choice castBy { name } } }`,
-  close: `mutation($p: ID!) { closeCouncilProposal(proposalId: $p) { id status outcome closedBy { name } tally { forWeight againstWeight abstainWeight eligibleWeight castWeight votingRule voteCounting quorumPercent quorumMet } } }`,
-  decide: `mutation($input: RecordCouncilDecisionInput!) { recordCouncilDecision(input: $input) { id summary totalFundingFen progress { done inProgress total ratio }
-    actionItems { id title dueOn status ownerOrganization { name } ownerPerson { name } } fundingSources { kind description amountFen } } }`,
-  updateItem: `mutation($id: ID!, $s: CouncilActionItemStatus!) { updateCouncilActionItem(id: $id, status: $s) { id status decision { progress { done total ratio } completedAt } } }`,
+  createCouncil: `mutation($input: CreateCouncilInput!) { createCouncil(input: $input) { council { id name kind votingRule voteCounting quorumPercent } ${ERRORS} } }`,
+  addMember: `mutation($c: ID!, $s: CouncilSeatType!, $p: ID, $o: ID) { addCouncilMember(councilId: $c, seatType: $s, personId: $p, organizationId: $o) { member { id seatType name } ${ERRORS} } }`,
+  schedule: `mutation($input: ScheduleCouncilMeetingInput!) { scheduleCouncilMeeting(input: $input) { meeting { id title urgent scheduledAt place { name } convenedBy { name } } ${ERRORS} } }`,
+  attendance: `mutation($m: ID!, $ids: [ID!]!) { recordCouncilAttendance(meetingId: $m, memberIds: $ids) { meeting { id attendance { name } } ${ERRORS} } }`,
+  agenda: `mutation($input: AddCouncilAgendaItemInput!) { addCouncilAgendaItem(input: $input) { agendaItem { id position kind title request { id status } gridFindingId } ${ERRORS} } }`,
+  propose: `mutation($a: ID!, $t: String!) { createCouncilProposal(agendaItemId: $a, text: $t) { proposal { id status } ${ERRORS} } }`,
+  vote: `mutation($p: ID!, $c: CouncilVoteChoice!, $m: ID) { castCouncilVote(proposalId: $p, choice: $c, memberId: $m) { ballot { id choice castBy { name } member { name } } ${ERRORS} } }`,
+  changeVote: `mutation($p: ID!, $c: CouncilVoteChoice!, $m: ID) { changeCouncilVote(proposalId: $p, choice: $c, memberId: $m) { ballot { id choice castBy { name } } ${ERRORS} } }`,
+  close: `mutation($p: ID!) { closeCouncilProposal(proposalId: $p) { proposal { id status outcome closedBy { name } tally { forWeight againstWeight abstainWeight eligibleWeight castWeight votingRule voteCounting quorumPercent quorumMet } } ${ERRORS} } }`,
+  openPoll: `mutation($p: ID!, $q: String!, $places: [ID!]!) { openCouncilResidentPoll(proposalId: $p, question: $q, placeIds: $places) { poll { id status question places { name } } ${ERRORS} } }`,
+  answerPoll: `mutation($id: ID!, $a: CouncilPollAnswer!) { answerCouncilResidentPoll(pollId: $id, answer: $a) { poll { id answerCount } ${ERRORS} } }`,
+  closePoll: `mutation($id: ID!) { closeCouncilResidentPoll(pollId: $id) { poll { status agreeCount disagreeCount eligibleCount answerCount closedAt } ${ERRORS} } }`,
+  decide: `mutation($input: RecordCouncilDecisionInput!) { recordCouncilDecision(input: $input) { decision { id summary totalFundingFen progress { done inProgress total ratio }
+    actionItems { id title dueOn status ownerOrganization { name } ownerPerson { name } } fundingSources { kind description amountFen } } ${ERRORS} } }`,
+  updateItem: `mutation($id: ID!, $s: CouncilActionItemStatus!) { updateCouncilActionItem(id: $id, status: $s) { actionItem { id status decision { progress { done total ratio } completedAt } } ${ERRORS} } }`,
+  minutes: `mutation($a: ID!, $m: String!) { recordCouncilMinutes(agendaItemId: $a, minutes: $m) { agendaItem { minutes } ${ERRORS} } }`,
 };
 
 /** A council in the world's community with the given rule, counting, quorum, and a proposal open on a topic. */
@@ -110,24 +134,21 @@ export async function councilWithProposal(
   seats: { person?: Person; org?: Organization; seat: string }[],
 ) {
   const convenor = seats[0].person ?? null;
-  const { createCouncil: council } = await w.app.run(Q.createCouncil, {
+  const council = await act(w.app, Q.createCouncil, {
     input: { communityId: w.community.id, name, kind: 'NAMED', votingRule: rule, voteCounting: counting, quorumPercent },
   });
   const members: string[] = [];
-  for (const s of seats) {
-    const { addCouncilMember } = await w.app.run(Q.addMember, { c: council.id, s: s.seat, p: s.person?.id, o: s.org?.id });
-    members.push(addCouncilMember.id);
-  }
+  for (const s of seats) members.push((await act(w.app, Q.addMember, { c: council.id, s: s.seat, p: s.person?.id, o: s.org?.id })).id);
   const actor = convenor ?? firstPersonOf(w, seats[0].org!);
-  const { scheduleCouncilMeeting: meeting } = await w.app.run(
+  const scheduledAt = new Date(Date.now() + 3 * 3_600_000).toISOString();
+  const meeting = await act(
+    w.app,
     Q.schedule,
-    {
-      input: { councilId: council.id, title: `${name}会议`, scheduledAt: new Date(Date.now() + 3 * 3_600_000).toISOString(), urgent: true },
-    },
+    { input: { councilId: council.id, title: `${name}会议`, scheduledAt, urgent: true } },
     as(actor),
   );
-  const { addCouncilAgendaItem: item } = await w.app.run(Q.agenda, { input: { meetingId: meeting.id, title: '议题' } }, as(actor));
-  const { createCouncilProposal: proposal } = await w.app.run(Q.propose, { a: item.id, t: '提案' }, as(actor));
+  const item = await act(w.app, Q.agenda, { input: { meetingId: meeting.id, title: '议题' } }, as(actor));
+  const proposal = await act(w.app, Q.propose, { a: item.id, t: '提案' }, as(actor));
   return { council, members, meeting, item, proposal, actor };
 }
 

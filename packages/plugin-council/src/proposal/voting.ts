@@ -1,4 +1,5 @@
-import { ProposalOutcome, VotingRule } from './council-enums.js';
+import { VotingRule } from '../council/council.entity.js';
+import { ProposalOutcome } from './proposal.entity.js';
 
 /** Weights of the ballots cast and of every seat, in the units of the council's counting. */
 export interface Tally {

@@ -1,8 +1,19 @@
 import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
-import { Node, NodeEntity, Person, Place, Request } from '@gongzhi/core';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { AgendaItemKind } from './council-enums.js';
-import { Council, CouncilMember } from './council.entity.js';
+import { Node, NodeEntity, Person, Place, Request, toGlobalId } from '@gongzhi/core';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Council, CouncilMember } from '../council/council.entity.js';
+
+/** What an agenda item is about. */
+export enum AgendaItemKind {
+  REQUEST = 'request',
+  GRID_FINDING = 'grid_finding',
+  TOPIC = 'topic',
+}
+
+registerEnumType(AgendaItemKind, { name: 'CouncilAgendaItemKind', description: 'A request, a finding of a grid, or a free topic.' });
+
+/** The GraphQL type of the grid plugin's findings: agenda items name them by global id, without importing the grid plugin. */
+export const GRID_FINDING_TYPE = 'GridFinding';
 
 /** A meeting of a council, at a place and time; `urgent` when convened within hours. */
 @Entity({ schema: 'council', tableName: 'meeting' })
@@ -46,10 +57,10 @@ export class CouncilAttendance extends NodeEntity<'recordedBy'> {
   recordedBy?: Person | null;
 }
 
-/** An issue on a meeting's agenda: a core request, a grid finding (by id), or a free topic. */
+/** An issue on a meeting's agenda: a core request, a grid finding, or a free topic. */
 @Entity({ schema: 'council', tableName: 'agenda_item' })
 @ObjectType({ implements: Node, description: 'An agenda item: a request, a grid finding or a free topic, with its minutes.' })
-export class CouncilAgendaItem extends NodeEntity<'request' | 'gridFindingId' | 'minutes'> {
+export class CouncilAgendaItem extends NodeEntity<'request' | 'gridFindingUuid' | 'minutes'> {
   @ManyToOne(() => CouncilMeeting, { deleteRule: 'cascade' })
   meeting!: CouncilMeeting;
 
@@ -68,10 +79,17 @@ export class CouncilAgendaItem extends NodeEntity<'request' | 'gridFindingId' | 
   @ManyToOne(() => Request, { nullable: true, deleteRule: 'restrict' })
   request?: Request | null;
 
-  /** Id of a finding of the grid plugin: another plugin's row, so no foreign key and no type. */
-  @Property({ type: 'uuid', nullable: true })
-  @Field(() => ID, { nullable: true, description: "The grid finding's id, as the grid plugin gave it (kind GRID_FINDING)." })
-  gridFindingId?: string | null;
+  /** The uuid of a finding of the grid plugin: another plugin's row, so no foreign key and no entity type. */
+  @Property({ type: 'uuid', nullable: true, fieldName: 'grid_finding_id' })
+  gridFindingUuid?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: "The grid finding's global id (kind GRID_FINDING); `node(id:)` fetches it when the grid plugin is installed.",
+  })
+  get gridFindingId(): string | null {
+    return this.gridFindingUuid ? toGlobalId(GRID_FINDING_TYPE, this.gridFindingUuid) : null;
+  }
 
   @Property({ type: 'text', nullable: true })
   @Field(() => String, { nullable: true, description: 'Minutes of the discussion of this item.' })

@@ -1,8 +1,30 @@
 import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Node, NodeEntity, Organization, Person } from '@gongzhi/core';
-import { Field, Int, ObjectType } from 'type-graphql';
-import { ActionItemStatus, FundingKind } from './council-enums.js';
-import { CouncilProposal } from './proposal.entity.js';
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { CouncilProposal } from '../proposal/proposal.entity.js';
+
+export enum ActionItemStatus {
+  TODO = 'todo',
+  IN_PROGRESS = 'in_progress',
+  DONE = 'done',
+}
+
+/** Where the money comes from (e.g. 停车和广告收益 paid for new door access). */
+export enum FundingKind {
+  PARKING_AND_ADVERTISING_INCOME = 'parking_and_advertising_income',
+  HOUSING_MAINTENANCE_FUND = 'housing_maintenance_fund',
+  SUBDISTRICT_ALLOCATION = 'subdistrict_allocation',
+  OWNERS_CONTRIBUTION = 'owners_contribution',
+  PROPERTY_COMPANY = 'property_company',
+  DONATION = 'donation',
+  OTHER = 'other',
+}
+
+registerEnumType(ActionItemStatus, { name: 'CouncilActionItemStatus' });
+registerEnumType(FundingKind, {
+  name: 'CouncilFundingKind',
+  description: 'Parking and advertising income, housing maintenance fund, subdistrict allocation…',
+});
 
 /** What a council decided on a passed proposal: who does what by when, paid from where. */
 @Entity({ schema: 'council', tableName: 'decision' })

@@ -1,6 +1,5 @@
 import { defineBoardItems, refId } from '@gongzhi/core';
-import { ActionItemStatus } from './council-enums.js';
-import { CouncilActionItem } from './decision.entity.js';
+import { ActionItemStatus, CouncilActionItem } from './decision.entity.js';
 
 /** Finished action items stay on a board this long (as finished requests do), so its "done" column is not always empty. */
 const RECENTLY_DONE_MS = 3 * 24 * 3600_000;

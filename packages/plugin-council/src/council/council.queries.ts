@@ -1,9 +1,37 @@
-import { batchLoader, type GongzhiContext, organizationMemberIds, type PlaceRule, refId } from '@gongzhi/core';
-import { Council, CouncilMember } from './council.entity.js';
-import { CouncilActionItem, CouncilDecision, CouncilFundingSource } from './decision.entity.js';
-import { CouncilAgendaItem, CouncilAttendance, CouncilMeeting } from './meeting.entity.js';
-import { CouncilBallot, CouncilProposal, CouncilResidentPoll } from './proposal.entity.js';
-import { t } from './db.js';
+import { batchLoader, organizationIdsOfPerson, organizationMemberIds, pageSize, type Place, type ReadContext } from '@gongzhi/core';
+import type { FilterQuery } from '@mikro-orm/core';
+import { t } from '../db.js';
+import { Council, type CouncilKind, CouncilMember } from './council.entity.js';
+
+/** Councils of the communities under `under` (or all the caller's), optionally of one kind; by name. */
+export function councilsUnder(
+  ctx: ReadContext,
+  filter: { under: Place | null; kind: CouncilKind | null; first: number },
+): Promise<Council[]> {
+  const where: FilterQuery<Council> = {};
+  if (filter.kind) where.kind = filter.kind;
+  if (filter.under) where.community = { path: { $like: `${filter.under.path}%` } };
+  return ctx.em.find(Council, where, { orderBy: { name: 'asc', uuid: 'asc' }, limit: pageSize(filter.first, 50) });
+}
+
+/** The council with its community loaded (its path is on every event and every linking rule). */
+export async function withCommunity(ctx: ReadContext, council: Council): Promise<Council> {
+  await ctx.em.populate(council, ['community']);
+  return council;
+}
+
+/**
+ * The seats person `personId` may act for in `council`: their own seat, and the seat of every
+ * organisation they are a member of (core's organisation memberships). Holders loaded, oldest first.
+ */
+export async function seatsOf(ctx: ReadContext, council: Council, personId: string): Promise<CouncilMember[]> {
+  const organizations = await organizationIdsOfPerson(ctx, personId);
+  return ctx.em.find(
+    CouncilMember,
+    { council, $or: [{ person: personId }, ...(organizations.length ? [{ organization: { $in: organizations } }] : [])] },
+    { populate: ['organization', 'person'], orderBy: { createdAt: 'asc' } },
+  );
+}
 
 /** How each council table reaches its council: the foreign keys to follow, table by table. */
 const ROUTES = {
@@ -56,31 +84,35 @@ const ROUTES = {
   ],
 } satisfies Record<string, readonly (readonly [column: string, table: string])[]>;
 
-interface Owner {
+/** A table of rows that hang off a council. */
+export type CouncilRowTable = keyof typeof ROUTES;
+
+/** The council a row belongs to, and that council's community. */
+export interface CouncilOwner {
   communityId: string;
   councilId: string;
 }
 
 /**
- * The community and council of a council row, found by joining up to its council in one
- * SQL statement per table and operation, however many rows a response holds.
+ * The community and council of a council row, found by joining up to its council in one SQL
+ * statement per table and operation, however many rows a response holds.
  */
-function councilOf(table: keyof typeof ROUTES, row: { uuid: string }, ctx: GongzhiContext): Promise<Owner | null> {
+export function ownerOfRow(ctx: ReadContext, table: CouncilRowTable, rowId: string): Promise<CouncilOwner | null> {
   const route = ROUTES[table];
   const joins = route.map(([column, target], i) => `JOIN ${t(target)} t${i + 1} ON t${i + 1}.id = t${i}.${column}`).join(' ');
   const last = `t${route.length}`;
-  return batchLoader<string, Owner | null>(ctx, `council.owner.${table}`, async (ids) => {
+  return batchLoader<string, CouncilOwner | null>(ctx, `council.owner.${table}`, async (ids) => {
     const rows = await ctx.em.execute<{ id: string; council_id: string; community_id: string }[]>(
       `SELECT t0.id, ${last}.id AS council_id, ${last}.community_id FROM ${t(table)} t0 ${joins} WHERE t0.id IN (?)`,
       [ids],
     );
     const byId = new Map(rows.map((r) => [r.id, { communityId: r.community_id, councilId: r.council_id }]));
     return ids.map((id) => byId.get(id) ?? null);
-  }).load(row.uuid);
+  }).load(rowId);
 }
 
-/** The people who sit on a council, in person or through an organisation's seat; batched per operation. */
-function membersOf(ctx: GongzhiContext, councilId: string): Promise<string[]> {
+/** The uuids of the people who sit on a council, in person or through an organisation's seat; batched per operation. */
+export function councilPeople(ctx: ReadContext, councilId: string): Promise<string[]> {
   return batchLoader<string, string[]>(ctx, 'council.members', async (ids) => {
     const seats = await ctx.em.execute<{ council_id: string; person_id: string | null; organization_id: string | null }[]>(
       `SELECT council_id, person_id, organization_id FROM ${t('member')} WHERE council_id IN (?)`,
@@ -102,40 +134,3 @@ function membersOf(ctx: GongzhiContext, councilId: string): Promise<string[]> {
     return ids.map((id) => [...byCouncil.get(id)!]);
   }).load(councilId);
 }
-
-/** The rule of rows that hang off a council: its community decides, and its members always see it. */
-function underCouncil(entity: PlaceRule['entity'], table: keyof typeof ROUTES): PlaceRule {
-  return {
-    entity,
-    place: async (row: { uuid: string }, ctx) => (await councilOf(table, row, ctx))?.communityId ?? null,
-    owners: async (row: { uuid: string }, ctx) => {
-      const owner = await councilOf(table, row, ctx);
-      return owner ? membersOf(ctx, owner.councilId) : [];
-    },
-  };
-}
-
-/**
- * Which community each council row belongs to. A council's work is the community's public
- * business: callers see it when they see the community, so do the people who live or work
- * below it (`visibleFromBelow`), who are asked for their opinion, and so do its members.
- */
-export const councilPlaceRules: PlaceRule[] = (
-  [
-    {
-      entity: Council,
-      place: (council: Council) => refId(council.community),
-      owners: (council: Council, ctx) => membersOf(ctx, council.uuid),
-    },
-    underCouncil(CouncilMember, 'member'),
-    underCouncil(CouncilMeeting, 'meeting'),
-    underCouncil(CouncilAttendance, 'attendance'),
-    underCouncil(CouncilAgendaItem, 'agenda_item'),
-    underCouncil(CouncilProposal, 'proposal'),
-    underCouncil(CouncilBallot, 'ballot'),
-    underCouncil(CouncilResidentPoll, 'resident_poll'),
-    underCouncil(CouncilDecision, 'decision'),
-    underCouncil(CouncilActionItem, 'action_item'),
-    underCouncil(CouncilFundingSource, 'funding_source'),
-  ] as PlaceRule[]
-).map((rule) => ({ ...rule, visibleFromBelow: true }));

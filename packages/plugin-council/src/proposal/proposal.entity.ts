@@ -1,9 +1,33 @@
 import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
-import { GlobalIdEntity, Node, NodeEntity, Person, Place } from '@gongzhi/core';
-import { Field, Int, ObjectType } from 'type-graphql';
-import { PollAnswer, ProposalOutcome, ProposalStatus, VoteChoice, VoteCounting, VotingRule } from './council-enums.js';
-import { CouncilMember } from './council.entity.js';
-import { CouncilAgendaItem } from './meeting.entity.js';
+import { Node, NodeEntity, Person } from '@gongzhi/core';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { CouncilMember, VoteCounting, VotingRule } from '../council/council.entity.js';
+import { CouncilAgendaItem } from '../meeting/meeting.entity.js';
+
+/** Whether votes (or a residents' poll's answers) are still taken. */
+export enum ProposalStatus {
+  OPEN = 'open',
+  CLOSED = 'closed',
+}
+
+export enum ProposalOutcome {
+  PASSED = 'passed',
+  REJECTED = 'rejected',
+  NO_QUORUM = 'no_quorum',
+}
+
+export enum VoteChoice {
+  FOR = 'for',
+  AGAINST = 'against',
+  ABSTAIN = 'abstain',
+}
+
+registerEnumType(ProposalStatus, { name: 'CouncilProposalStatus' });
+registerEnumType(ProposalOutcome, {
+  name: 'CouncilProposalOutcome',
+  description: 'Passed, rejected, or no quorum (too few ballots to decide).',
+});
+registerEnumType(VoteChoice, { name: 'CouncilVoteChoice' });
 
 /**
  * A proposal on an agenda item. Open, members vote; closing records the outcome with the
@@ -82,65 +106,4 @@ export class CouncilBallot extends NodeEntity<'updatedAt'> {
   @Property({ type: 'datetime', defaultRaw: 'now()' })
   @Field(() => Date)
   updatedAt: Date = new Date();
-}
-
-/**
- * Residents' consultation (征得居民同意): an open poll among the residents of the affected
- * places, i.e. people whose household lies under one of them. One answer per resident.
- */
-@Entity({ schema: 'council', tableName: 'resident_poll' })
-@ObjectType({ implements: Node, description: "Residents' consultation (征得居民同意): one answer per resident of the affected places." })
-export class CouncilResidentPoll extends NodeEntity<'status'> {
-  @ManyToOne(() => CouncilProposal, { deleteRule: 'cascade', unique: true })
-  proposal!: CouncilProposal;
-
-  @Property({ type: 'text' })
-  @Field(() => String)
-  question!: string;
-
-  @Enum({ items: () => ProposalStatus, nativeEnumName: 'council.proposal_status' })
-  @Field(() => ProposalStatus)
-  status: ProposalStatus = ProposalStatus.OPEN;
-
-  @Property({ type: 'integer', nullable: true })
-  @Field(() => Int, { nullable: true, description: 'Recorded when closed.' })
-  agreeCount?: number | null;
-
-  @Property({ type: 'integer', nullable: true })
-  @Field(() => Int, { nullable: true, description: 'Recorded when closed.' })
-  disagreeCount?: number | null;
-
-  @Property({ type: 'integer', nullable: true })
-  @Field(() => Int, { nullable: true, description: 'Residents of the affected places when the poll closed.' })
-  eligibleCount?: number | null;
-
-  @Property({ type: 'datetime', nullable: true })
-  @Field(() => Date, { nullable: true })
-  closedAt?: Date | null;
-
-  @Field(() => Date)
-  override createdAt!: Date;
-}
-
-/** A place a poll consults (its residents may answer). */
-@Entity({ schema: 'council', tableName: 'resident_poll_place' })
-export class CouncilResidentPollPlace extends GlobalIdEntity {
-  @ManyToOne(() => CouncilResidentPoll, { deleteRule: 'cascade' })
-  poll!: CouncilResidentPoll;
-
-  @ManyToOne(() => Place, { deleteRule: 'restrict' })
-  place!: Place;
-}
-
-/** One resident's answer to a poll. */
-@Entity({ schema: 'council', tableName: 'resident_poll_answer' })
-export class CouncilResidentPollAnswer extends NodeEntity {
-  @ManyToOne(() => CouncilResidentPoll, { deleteRule: 'cascade' })
-  poll!: CouncilResidentPoll;
-
-  @ManyToOne(() => Person, { deleteRule: 'cascade' })
-  person!: Person;
-
-  @Enum({ items: () => PollAnswer, nativeEnumName: 'council.poll_answer' })
-  answer!: PollAnswer;
 }

@@ -1,10 +1,23 @@
-import { type GongzhiContext, loadById, loadByForeignKey, Organization, pageSize, Person, refId, requirePlace } from '@gongzhi/core';
-import { Arg, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { ActionItemStatus } from './council-enums.js';
-import { RecordCouncilDecisionInput } from './council.inputs.js';
-import { CouncilService } from './council.service.js';
-import { CouncilActionItem, CouncilDecision, CouncilFundingSource } from './decision.entity.js';
-import { CouncilProposal } from './proposal.entity.js';
+import {
+  type GongzhiContext,
+  loadByForeignKey,
+  loadById,
+  Organization,
+  payloadType,
+  perform,
+  Person,
+  Place,
+  type Ref,
+  RefArg,
+  refId,
+  requireRef,
+} from '@gongzhi/core';
+import { Arg, Ctx, Field, FieldResolver, Float, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { CouncilProposal } from '../proposal/proposal.entity.js';
+import { recordCouncilDecision, updateCouncilActionItem } from './decision.commands.js';
+import { ActionItemStatus, CouncilActionItem, CouncilDecision, CouncilFundingSource } from './decision.entity.js';
+import { newDecision, RecordCouncilDecisionInput } from './decision.inputs.js';
+import { actionItemsUnder } from './decision.queries.js';
 
 @ObjectType({ description: "How far a decision's action items have come." })
 export class CouncilProgress {
@@ -14,29 +27,42 @@ export class CouncilProgress {
   @Field(() => Float, { description: 'done / total, from 0 to 1.' }) ratio!: number;
 }
 
+export const CouncilDecisionPayload = payloadType<{ decision: CouncilDecision | null }>(
+  'CouncilDecisionPayload',
+  'decision',
+  () => CouncilDecision,
+);
+export type CouncilDecisionPayload = InstanceType<typeof CouncilDecisionPayload>;
+export const CouncilActionItemPayload = payloadType<{ actionItem: CouncilActionItem | null }>(
+  'CouncilActionItemPayload',
+  'actionItem',
+  () => CouncilActionItem,
+);
+export type CouncilActionItemPayload = InstanceType<typeof CouncilActionItemPayload>;
+
 @Resolver(() => CouncilDecision)
 export class CouncilDecisionResolver {
-  @Mutation(() => CouncilDecision, {
+  @Mutation(() => CouncilDecisionPayload, {
     description:
-      'Records the decision on a passed proposal: action items (each with one owner and a due date) and funding (fen). Emits council.decision-made.',
+      'Records the decision on a passed proposal: action items (each with one owner and a due date) and funding (fen). On a request, it moves the request to IN_PROGRESS (needs request.manage there). Emits council.decision-made.',
   })
   recordCouncilDecision(
     @Arg('input', () => RecordCouncilDecisionInput) input: RecordCouncilDecisionInput,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilDecision> {
-    return new CouncilService(ctx).recordDecision(input);
+  ): Promise<CouncilDecisionPayload> {
+    return perform(ctx, CouncilDecisionPayload, recordCouncilDecision, newDecision(input));
   }
 
-  @Mutation(() => CouncilActionItem, {
+  @Mutation(() => CouncilActionItemPayload, {
     description:
-      'Moves an action item forward (its owner: the person, or a member of the organisation). When all are done the linked request is resolved.',
+      'Moves an action item forward (its owner: the person, or a member of the organisation). When all are done the linked request is resolved, if the owner finishing may move it (request.manage); else it waits for staff.',
   })
   updateCouncilActionItem(
-    @Arg('id', () => ID) id: string,
+    @RefArg('id', () => CouncilActionItem) actionItem: Ref<CouncilActionItem>,
     @Arg('status', () => ActionItemStatus) status: ActionItemStatus,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilActionItem> {
-    return new CouncilService(ctx).updateActionItem(id, status);
+  ): Promise<CouncilActionItemPayload> {
+    return perform(ctx, CouncilActionItemPayload, updateCouncilActionItem, { actionItem, status });
   }
 
   @FieldResolver(() => CouncilProposal)
@@ -81,20 +107,12 @@ export class CouncilActionItemResolver {
       'Action items of the councils of communities under a place, optionally of some statuses; soonest due first (at most 500). What a task board shows.',
   })
   async councilActionItems(
-    @Arg('under', () => ID) under: string,
+    @RefArg('under', () => Place) under: Ref<Place>,
     @Arg('status', () => [ActionItemStatus], { nullable: true }) status: ActionItemStatus[] | null | undefined,
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
     @Ctx() ctx: GongzhiContext,
   ): Promise<CouncilActionItem[]> {
-    const root = await requirePlace(ctx, under, 'under');
-    return ctx.em.find(
-      CouncilActionItem,
-      {
-        ...(status?.length ? { status: { $in: status } } : {}),
-        decision: { proposal: { agendaItem: { meeting: { council: { community: { path: { $like: `${root.path}%` } } } } } } },
-      },
-      { orderBy: { dueOn: 'asc', uuid: 'asc' }, limit: pageSize(first, 50) },
-    );
+    return actionItemsUnder(ctx, { under: await requireRef(ctx, under), status: status ?? null, first });
   }
 
   @FieldResolver(() => CouncilDecision)
@@ -112,5 +130,14 @@ export class CouncilActionItemResolver {
   ownerPerson(@Root() item: CouncilActionItem, @Ctx() ctx: GongzhiContext): Promise<Person | null> | null {
     const id = refId(item.ownerPerson);
     return id ? loadById(ctx, Person, id) : null;
+  }
+}
+
+/** Adds `Organization.councilActionItems`. */
+@Resolver(() => Organization)
+export class OrganizationCouncilActionItemsResolver {
+  @FieldResolver(() => [CouncilActionItem], { description: 'Council action items this organisation owns, by due date (plugin council).' })
+  councilActionItems(@Root() organization: Organization, @Ctx() ctx: GongzhiContext): Promise<CouncilActionItem[]> {
+    return loadByForeignKey(ctx, CouncilActionItem, 'ownerOrganization', organization.uuid, { dueOn: 'asc' });
   }
 }

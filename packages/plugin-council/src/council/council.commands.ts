@@ -1,0 +1,164 @@
+import {
+  defineCommand,
+  DomainError,
+  type Named,
+  type Organization,
+  type Person,
+  type Place,
+  PlaceType,
+  type UnitOfWork,
+} from '@gongzhi/core';
+import { CouncilPermission } from '../permissions.js';
+import { Council, type CouncilKind, CouncilMember, seatName, type SeatType, type VoteCounting, type VotingRule } from './council.entity.js';
+import { seatsOf, withCommunity } from './council.queries.js';
+
+/**
+ * Organisations that hold seats and own shares of the work may be registered outside the
+ * council's community: the linking rule for them reaches the whole subdistrict.
+ */
+export const ORGANISATIONS_OF_THE_SUBDISTRICT = {
+  to: PlaceType.SUBDISTRICT,
+  reason:
+    'A five-party council seats the property company and co-building units (驻区单位), and gives them shares of the work: they serve the community but are often registered at an office elsewhere in the subdistrict.',
+};
+
+/** `value` trimmed; BAD_USER_INPUT naming `field` when nothing is left. */
+export function requireText(value: string, field: string): string {
+  const trimmed = value.trim();
+  if (!trimmed) throw new DomainError('BAD_USER_INPUT', `"${field}" must not be empty.`, field);
+  return trimmed;
+}
+
+function notAMember(person: Person, council: Council): DomainError {
+  return new DomainError(
+    'NOT_A_MEMBER',
+    `${person.name} holds no seat on ${council.name} and is not a member of an organisation that does; only its members may do this.`,
+  );
+}
+
+/**
+ * The signed-in person, when they sit on `council` (their own seat, or through an
+ * organisation's): only members convene meetings, propose, close votes, open polls and decide.
+ */
+export async function requireMember(uow: UnitOfWork, council: Council): Promise<Person> {
+  const person = await uow.actingPerson();
+  if (!(await seatsOf(uow, council, person.uuid)).length) throw notAMember(person, council);
+  return person;
+}
+
+/** The seat the signed-in person acts for: `seat` if given (it must be one of theirs), else their only one. */
+export async function requireSeat(
+  uow: UnitOfWork,
+  council: Council,
+  seat: CouncilMember | null | undefined,
+): Promise<{ person: Person; seat: CouncilMember }> {
+  const person = await uow.actingPerson();
+  const seats = await seatsOf(uow, council, person.uuid);
+  const [only] = seats;
+  if (!only) throw notAMember(person, council);
+  if (seat) {
+    const own = seats.find((s) => s.uuid === seat.uuid);
+    if (!own) {
+      const names = seats.map(seatName).join(', ');
+      throw new DomainError('NOT_A_MEMBER', `${person.name} may not act for that seat; they may act for: ${names}.`, 'memberId');
+    }
+    return { person, seat: own };
+  }
+  if (seats.length > 1) {
+    throw new DomainError(
+      'SEAT_AMBIGUOUS',
+      `${person.name} may act for several seats (${seats.map(seatName).join(', ')}): say which one with "memberId".`,
+      'memberId',
+    );
+  }
+  return { person, seat: only };
+}
+
+/** What a new council needs. */
+export interface NewCouncil {
+  community: Named<Place>;
+  name: string;
+  kind: CouncilKind;
+  description?: string | null;
+  votingRule: VotingRule;
+  voteCounting: VoteCounting;
+  quorumPercent: number;
+}
+
+/**
+ * Sets up a council of a community; community staff (`council.manage` there) do it. The
+ * permission is checked at the community, once it is resolved: to a caller who cannot see the
+ * community it does not exist (NOT_FOUND), whatever they may do elsewhere.
+ */
+export const createCouncil = defineCommand<NewCouncil, Council>({
+  name: 'council.create',
+  async run(uow, input) {
+    const { community } = input;
+    uow.actor.authorize(CouncilPermission.MANAGE, community.path);
+    if (community.type !== PlaceType.COMMUNITY) {
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        `"input.communityId" must be a community (社区); ${community.name} is a ${community.type}.`,
+        'input.communityId',
+      );
+    }
+    const name = requireText(input.name, 'input.name');
+    const quorum = input.quorumPercent;
+    if (!Number.isInteger(quorum) || quorum < 0 || quorum > 100) {
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        `"input.quorumPercent" must be a whole number from 0 to 100 (the share of voting weight that must vote), got ${quorum}.`,
+        'input.quorumPercent',
+      );
+    }
+    if (await uow.em.count(Council, { community, name })) {
+      throw new DomainError('CONFLICT', `${community.name} already has a council named "${name}"; choose another name.`, 'input.name');
+    }
+    const council = uow.em.create(Council, {
+      name,
+      kind: input.kind,
+      description: input.description?.trim() || null,
+      votingRule: input.votingRule,
+      voteCounting: input.voteCounting,
+      quorumPercent: quorum,
+      community,
+    });
+    await uow.em.flush();
+    return council;
+  },
+});
+
+/**
+ * Gives a person or an organisation (exactly one) a seat on a council; community staff do it.
+ * A person must belong to the council's community (live or hold a role on its line of places);
+ * an organisation may be registered anywhere in its subdistrict.
+ */
+export const addCouncilMember = defineCommand<
+  { council: Named<Council>; seatType: SeatType; person?: Named<Person> | null; organization?: Named<Organization> | null },
+  CouncilMember
+>({
+  name: 'council.addMember',
+  links: { person: { to: 'council' }, organization: { to: 'council', widen: ORGANISATIONS_OF_THE_SUBDISTRICT } },
+  async run(uow, { council, seatType, person, organization }) {
+    await withCommunity(uow, council);
+    uow.actor.authorize(CouncilPermission.MANAGE, council.community.path);
+    if (!person === !organization) {
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        'A seat is held by a person or by an organisation: give exactly one of "personId" and "organizationId".',
+        person ? 'organizationId' : 'personId',
+      );
+    }
+    const holder = person ? { person } : { organization: organization! };
+    if (await uow.em.count(CouncilMember, { council, ...holder })) {
+      throw new DomainError(
+        'ALREADY_MEMBER',
+        `${(person ?? organization)!.name} already holds a seat on ${council.name}; a person or organisation sits once.`,
+        person ? 'personId' : 'organizationId',
+      );
+    }
+    const member = uow.em.create(CouncilMember, { council, seatType, person: person ?? null, organization: organization ?? null });
+    await uow.em.flush();
+    return member;
+  },
+});

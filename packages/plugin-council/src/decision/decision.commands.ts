@@ -1,0 +1,251 @@
+import {
+  defineCommand,
+  DomainError,
+  type Named,
+  type Organization,
+  organizationMemberIds,
+  type Person,
+  Permission,
+  type Request,
+  requireIsoDate,
+  type Resolved,
+  RequestStatus,
+  type UnitOfWork,
+} from '@gongzhi/core';
+import { ORGANISATIONS_OF_THE_SUBDISTRICT, requireMember, requireText } from '../council/council.commands.js';
+import type { Council } from '../council/council.entity.js';
+import { councilEventBase } from '../council/council.events.js';
+import { type CouncilProposal, ProposalOutcome, ProposalStatus } from '../proposal/proposal.entity.js';
+import { councilOfProposal } from '../proposal/proposal.queries.js';
+import { CouncilResidentPoll } from '../poll/poll.entity.js';
+import { ActionItemStatus, CouncilActionItem, CouncilDecision, CouncilFundingSource, type FundingKind } from './decision.entity.js';
+import { actionItemProgress, councilOfDecision, lockedDecision, requestOfAgendaItem } from './decision.queries.js';
+import { advanceDecidedRequest, mayMoveRequest } from './linked-request.commands.js';
+
+/** A share of the work: exactly one owner, a due date. */
+export interface ActionItemDraft {
+  title: string;
+  ownerOrganization?: Named<Organization> | null;
+  ownerPerson?: Named<Person> | null;
+  dueOn: string;
+}
+
+/** What a decision records. */
+export interface NewDecision {
+  proposal: Named<CouncilProposal>;
+  summary: string;
+  actionItems: ActionItemDraft[];
+  funding: { kind: FundingKind; description?: string | null; amountFen: number }[];
+}
+
+/**
+ * Checks the shares of the work: at least one, each with a title, exactly one owner of the
+ * council's community (an organisation: of its subdistrict) and a date. Owners sit inside
+ * a list, so their linking rule is checked here rather than declared.
+ */
+async function checkActionItems(uow: UnitOfWork, council: Council, items: Resolved<ActionItemDraft>[]): Promise<void> {
+  if (!items.length) {
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      '"input.actionItems" must assign at least one share of the work (明确分工): a title, one owner and a due date.',
+      'input.actionItems',
+    );
+  }
+  for (const [i, item] of items.entries()) {
+    const field = `input.actionItems.${i}`;
+    requireText(item.title, `${field}.title`);
+    if (!item.ownerOrganization === !item.ownerPerson) {
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        `${field} ("${item.title}") needs exactly one owner: give "ownerOrganizationId" or "ownerPersonId".`,
+        field,
+      );
+    }
+    requireIsoDate(item.dueOn, `${field}.dueOn`);
+    if (item.ownerPerson) await uow.requireWithin(item.ownerPerson, council, `${field}.ownerPersonId`);
+    if (item.ownerOrganization) {
+      await uow.requireWithin(item.ownerOrganization, council, `${field}.ownerOrganizationId`, ORGANISATIONS_OF_THE_SUBDISTRICT);
+    }
+  }
+}
+
+/** Refuses unless `proposal` passed and, when residents were asked, more of them agreed than disagreed. */
+async function checkDecidable(uow: UnitOfWork, proposal: CouncilProposal): Promise<void> {
+  if (proposal.outcome !== ProposalOutcome.PASSED) {
+    throw new DomainError(
+      'PROPOSAL_NOT_PASSED',
+      proposal.status === ProposalStatus.OPEN
+        ? 'This proposal is still open: close the vote first; only a passed proposal becomes a decision.'
+        : `This proposal was not passed (${proposal.outcome}); only a passed proposal becomes a decision.`,
+      'input.proposalId',
+    );
+  }
+  const poll = await uow.em.findOne(CouncilResidentPoll, { proposal });
+  if (poll?.status === ProposalStatus.OPEN) {
+    throw new DomainError(
+      'POLL_OPEN',
+      "The residents' poll on this proposal is still open: close it first; a decision follows the residents' answer.",
+      'input.proposalId',
+    );
+  }
+  if (poll && !(poll.agreeCount! > poll.disagreeCount!)) {
+    throw new DomainError(
+      'RESIDENTS_DISAGREE',
+      `Residents did not agree (${poll.agreeCount} agree, ${poll.disagreeCount} disagree); a decision needs more residents agreeing than disagreeing.`,
+      'input.proposalId',
+    );
+  }
+  if (await uow.em.count(CouncilDecision, { proposal })) {
+    throw new DomainError('CONFLICT', 'This proposal already has its decision; record changes as action item updates.', 'input.proposalId');
+  }
+}
+
+/** Refuses an amount that is not a whole, non-negative number of fen. */
+function checkFunding(funding: NewDecision['funding']): void {
+  funding.forEach((f, i) => {
+    if (!Number.isInteger(f.amountFen) || f.amountFen < 0) {
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        `input.funding.${i}.amountFen must be a whole, non-negative number of fen (1 yuan = 100 fen), got ${f.amountFen}.`,
+        `input.funding.${i}.amountFen`,
+      );
+    }
+  });
+}
+
+/**
+ * The request the decision is about, which recording it moves to in progress (or null): the
+ * decider must be allowed to move it, so a decision and its request move together or not at all.
+ */
+async function requestToMove(uow: UnitOfWork, proposal: CouncilProposal, decider: Person): Promise<Request | null> {
+  const request = await requestOfAgendaItem(uow, proposal.agendaItem);
+  if (request && !mayMoveRequest(uow, request)) {
+    throw new DomainError(
+      'FORBIDDEN',
+      `This decision is on a request, which it moves to in progress; that needs the permission "request.manage" where the request is, and ${decider.name} holds none there. A member who is community staff records it.`,
+      'input.proposalId',
+      { permission: Permission.REQUEST_MANAGE },
+    );
+  }
+  return request;
+}
+
+/**
+ * A member records the decision on a passed proposal: who does what by when (明确分工), paid
+ * from where. When the proposal's agenda item is a request, the decision also moves it to in
+ * progress, through core's request commands with the member's authority: recording such a
+ * decision needs `request.manage` where the request is (FORBIDDEN otherwise, nothing written).
+ */
+export const recordCouncilDecision = defineCommand<NewDecision, CouncilDecision>({
+  name: 'council.recordDecision',
+  async run(uow, input) {
+    const { proposal } = input;
+    const council = await councilOfProposal(uow, proposal);
+    const decider = await requireMember(uow, council);
+    const summary = requireText(input.summary, 'input.summary');
+    await checkActionItems(uow, council, input.actionItems);
+    checkFunding(input.funding);
+    await checkDecidable(uow, proposal);
+    const request = await requestToMove(uow, proposal, decider);
+    const decision = uow.em.create(CouncilDecision, { proposal, summary, decidedBy: decider });
+    const items = input.actionItems.map((a) =>
+      uow.em.create(CouncilActionItem, {
+        decision,
+        title: a.title.trim(),
+        ownerOrganization: a.ownerOrganization ?? null,
+        ownerPerson: a.ownerPerson ?? null,
+        dueOn: a.dueOn.trim(),
+        placePath: council.community.path,
+        updatedAt: uow.now(),
+      }),
+    );
+    for (const f of input.funding) {
+      uow.em.create(CouncilFundingSource, { decision, kind: f.kind, description: f.description?.trim() || null, amountFen: f.amountFen });
+    }
+    await uow.em.flush();
+    if (request) await uow.run(advanceDecidedRequest, { request, to: RequestStatus.IN_PROGRESS, note: `${council.name}决定：${summary}` });
+    await uow.emit('council.decision-made', {
+      ...councilEventBase(council),
+      decisionId: decision.uuid,
+      proposalId: proposal.uuid,
+      requestId: request?.uuid ?? null,
+      actionItemIds: items.map((a) => a.uuid),
+    });
+    return decision;
+  },
+});
+
+/** Whether `person` owns the action item: it is theirs, or they are a member of the owning organisation. */
+async function owns(uow: UnitOfWork, item: CouncilActionItem, person: Person): Promise<boolean> {
+  if (item.ownerPerson) return item.ownerPerson.uuid === person.uuid;
+  return (await organizationMemberIds(uow, item.ownerOrganization!.uuid)).includes(person.uuid);
+}
+
+/**
+ * When the last action item is done: the decision completes, and the request it came from is
+ * walked to resolved if the person finishing may move it (`request.manage` there). An owner
+ * without that right still finishes their share; the request then waits, in progress, for staff.
+ */
+async function complete(uow: UnitOfWork, decision: CouncilDecision): Promise<void> {
+  const council = await councilOfDecision(uow, decision);
+  decision.completedAt = uow.now();
+  await uow.em.flush();
+  const request = await requestOfAgendaItem(uow, decision.proposal.agendaItem);
+  const resolve = !!request && mayMoveRequest(uow, request);
+  if (request && resolve) {
+    const note = `${council.name}决定「${decision.summary}」的分工已全部完成`;
+    await uow.run(advanceDecidedRequest, { request, to: RequestStatus.RESOLVED, note });
+  }
+  await uow.emit('council.decision-completed', {
+    ...councilEventBase(council),
+    decisionId: decision.uuid,
+    requestId: request?.uuid ?? null,
+    requestResolved: resolve,
+  });
+}
+
+/**
+ * Moves an action item forward. Only its owner updates it: the owning person, or a member of
+ * the owning organisation. The decision row is locked, so when the last two items are finished
+ * at the same moment exactly one of them sees the decision complete.
+ */
+export const updateCouncilActionItem = defineCommand<{ actionItem: Named<CouncilActionItem>; status: ActionItemStatus }, CouncilActionItem>(
+  {
+    name: 'council.updateActionItem',
+    async run(uow, { actionItem, status }) {
+      const person = await uow.actingPerson();
+      const decision = await lockedDecision(uow, actionItem.decision.uuid);
+      const item = await uow.em.findOneOrFail(
+        CouncilActionItem,
+        { uuid: actionItem.uuid },
+        { refresh: true, populate: ['ownerOrganization', 'ownerPerson'] },
+      );
+      if (!(await owns(uow, item, person))) {
+        const who = item.ownerPerson ? item.ownerPerson.name : `members of ${item.ownerOrganization!.name}`;
+        throw new DomainError('NOT_OWNER', `Only the owner of "${item.title}" updates it: ${who}; ${person.name} is not.`, 'id');
+      }
+      if (item.status === ActionItemStatus.DONE) {
+        throw new DomainError(
+          'ACTION_ITEM_DONE',
+          `"${item.title}" is already done; a finished share of the work is not reopened.`,
+          'status',
+        );
+      }
+      item.status = status;
+      item.updatedAt = uow.now();
+      await uow.em.flush();
+      const { done, total } = await actionItemProgress(uow, decision);
+      const council = await councilOfDecision(uow, decision);
+      await uow.emit('council.action-item-updated', {
+        ...councilEventBase(council),
+        actionItemId: item.uuid,
+        decisionId: decision.uuid,
+        status,
+        done,
+        total,
+      });
+      if (done === total && !decision.completedAt) await complete(uow, decision);
+      return item;
+    },
+  },
+);

@@ -1,0 +1,27 @@
+import type { CouncilEventPayload } from '../council/council.events.js';
+import type { ActionItemStatus } from './decision.entity.js';
+
+declare module '@gongzhi/core' {
+  interface GongzhiEvents {
+    /** A council decided: other plugins and district apps follow outcomes through it. */
+    'council.decision-made': CouncilEventPayload & {
+      decisionId: string;
+      proposalId: string;
+      requestId: string | null;
+      actionItemIds: string[];
+    };
+    'council.action-item-updated': CouncilEventPayload & {
+      actionItemId: string;
+      decisionId: string;
+      status: ActionItemStatus;
+      done: number;
+      total: number;
+    };
+    /**
+     * Every action item of the decision is done. `requestResolved` says whether the linked request
+     * was walked to resolved: only when the person finishing the last item may move requests there
+     * (`request.manage`); otherwise it stays in progress for community staff to resolve.
+     */
+    'council.decision-completed': CouncilEventPayload & { decisionId: string; requestId: string | null; requestResolved: boolean };
+  }
+}

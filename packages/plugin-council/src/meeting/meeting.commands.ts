@@ -1,0 +1,140 @@
+import {
+  defineCommand,
+  DomainError,
+  type GlobalIdEntity,
+  graphQLTypeName,
+  type Named,
+  type Place,
+  type Request,
+  type UnitOfWork,
+} from '@gongzhi/core';
+import { requireMember, requireText } from '../council/council.commands.js';
+import type { Council, CouncilMember } from '../council/council.entity.js';
+import { councilEventBase } from '../council/council.events.js';
+import { withCommunity } from '../council/council.queries.js';
+import { AgendaItemKind, CouncilAgendaItem, CouncilMeeting, GRID_FINDING_TYPE } from './meeting.entity.js';
+import { councilOfAgendaItem, councilOfMeeting, nextAgendaPosition, recordPresent } from './meeting.queries.js';
+
+const HOUR = 3_600_000;
+
+/** Refuses a time without the notice the plugin's `noticeHours` asks, unless the meeting is urgent (then within the last day or later). */
+function checkNotice(uow: UnitOfWork, scheduledAt: Date, urgent: boolean): void {
+  const now = uow.now().getTime();
+  const notice = uow.services.get('council').options.noticeHours;
+  if (!urgent && scheduledAt.getTime() < now + notice * HOUR) {
+    throw new DomainError(
+      'NOTICE_TOO_SHORT',
+      `A meeting needs ${notice} hours' notice: schedule it at ${new Date(now + notice * HOUR).toISOString()} or later, or set "urgent" to convene it within hours.`,
+      'input.scheduledAt',
+    );
+  }
+  if (urgent && scheduledAt.getTime() < now - 24 * HOUR) {
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      '"input.scheduledAt" of an urgent meeting must be within the last day or in the future.',
+      'input.scheduledAt',
+    );
+  }
+}
+
+/**
+ * A member convenes a meeting, at a place on the line of the council's community (its venues
+ * and buildings, or the subdistrict above it).
+ */
+export const scheduleCouncilMeeting = defineCommand<
+  { council: Named<Council>; title: string; place?: Named<Place> | null; scheduledAt: Date; urgent: boolean },
+  CouncilMeeting
+>({
+  name: 'council.scheduleMeeting',
+  links: { place: { to: 'council' } },
+  async run(uow, input) {
+    const council = await withCommunity(uow, input.council);
+    const convenor = await requireMember(uow, council);
+    const title = requireText(input.title, 'input.title');
+    checkNotice(uow, input.scheduledAt, input.urgent);
+    const meeting = uow.em.create(CouncilMeeting, {
+      council,
+      title,
+      place: input.place ?? null,
+      scheduledAt: input.scheduledAt,
+      urgent: input.urgent,
+      convenedBy: convenor,
+    });
+    await uow.em.flush();
+    await uow.emit('council.meeting-scheduled', { ...councilEventBase(council), meetingId: meeting.uuid, urgent: meeting.urgent });
+    return meeting;
+  },
+});
+
+/** Records which seats (of the meeting's council) attended; recording a seat twice is harmless. */
+export const recordCouncilAttendance = defineCommand<{ meeting: Named<CouncilMeeting>; members: Named<CouncilMember>[] }, CouncilMeeting>({
+  name: 'council.recordAttendance',
+  async run(uow, { meeting, members }) {
+    const council = await councilOfMeeting(uow, meeting);
+    const recorder = await requireMember(uow, council);
+    if (members.some((m) => m.council.uuid !== council.uuid)) {
+      throw new DomainError('BAD_USER_INPUT', '"memberIds" must name seats of the council holding this meeting; some do not.', 'memberIds');
+    }
+    await recordPresent(uow, meeting, members, recorder);
+    return meeting;
+  },
+});
+
+/** What an agenda item is about: a request, a grid finding, or neither (a free topic). */
+export interface NewAgendaItem {
+  meeting: Named<CouncilMeeting>;
+  title: string;
+  request?: Named<Request> | null;
+  /** A row of the grid plugin (any entity, checked to be a finding): named by global id, so the council needs no grid import. */
+  gridFinding?: Named<GlobalIdEntity> | null;
+}
+
+/**
+ * Adds an item at the end of a meeting's agenda. The meeting row is locked, so items added at
+ * once take distinct positions. The request or finding must lie on the line of the council's
+ * community: a council takes up its own community's issues.
+ */
+export const addCouncilAgendaItem = defineCommand<NewAgendaItem, CouncilAgendaItem>({
+  name: 'council.addAgendaItem',
+  lock: ['meeting'],
+  links: { request: { to: 'meeting' }, gridFinding: { to: 'meeting' } },
+  async run(uow, { meeting, title, request, gridFinding }) {
+    await requireMember(uow, await councilOfMeeting(uow, meeting));
+    const text = requireText(title, 'input.title');
+    if (request && gridFinding) {
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        'An agenda item is about a request or a grid finding, not both: give "requestId" or "gridFindingId" (or neither for a free topic).',
+        'input.gridFindingId',
+      );
+    }
+    if (gridFinding && graphQLTypeName(gridFinding.constructor as new () => object) !== GRID_FINDING_TYPE) {
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        '"input.gridFindingId" must be the id of a grid finding (a GridFinding).',
+        'input.gridFindingId',
+      );
+    }
+    const item = uow.em.create(CouncilAgendaItem, {
+      meeting,
+      position: await nextAgendaPosition(uow, meeting),
+      kind: request ? AgendaItemKind.REQUEST : gridFinding ? AgendaItemKind.GRID_FINDING : AgendaItemKind.TOPIC,
+      title: text,
+      request: request ?? null,
+      gridFindingUuid: gridFinding?.uuid ?? null,
+    });
+    await uow.em.flush();
+    return item;
+  },
+});
+
+/** Records (replaces) the minutes of an agenda item. */
+export const recordCouncilMinutes = defineCommand<{ agendaItem: Named<CouncilAgendaItem>; minutes: string }, CouncilAgendaItem>({
+  name: 'council.recordMinutes',
+  async run(uow, { agendaItem, minutes }) {
+    await requireMember(uow, await councilOfAgendaItem(uow, agendaItem));
+    agendaItem.minutes = minutes.trim() || null;
+    await uow.em.flush();
+    return agendaItem;
+  },
+});

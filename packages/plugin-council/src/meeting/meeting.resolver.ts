@@ -1,0 +1,179 @@
+import {
+  type GlobalIdEntity,
+  type GongzhiContext,
+  loadByForeignKey,
+  loadById,
+  loadPlace,
+  Node,
+  payloadType,
+  perform,
+  Person,
+  Place,
+  type Ref,
+  RefArg,
+  RefField,
+  refId,
+  Request,
+} from '@gongzhi/core';
+import { Arg, Ctx, Field, FieldResolver, InputType, Mutation, Resolver, Root } from 'type-graphql';
+import { Council, CouncilMember } from '../council/council.entity.js';
+import { CouncilProposal } from '../proposal/proposal.entity.js';
+import { addCouncilAgendaItem, recordCouncilAttendance, recordCouncilMinutes, scheduleCouncilMeeting } from './meeting.commands.js';
+import { CouncilAgendaItem, CouncilMeeting } from './meeting.entity.js';
+import { attendanceOf } from './meeting.queries.js';
+
+@InputType({
+  description: 'A meeting to schedule. Without `urgent`, it needs the notice the plugin option `noticeHours` asks (24 h by default).',
+})
+export class ScheduleCouncilMeetingInput {
+  @RefField(() => Council)
+  councilId!: Ref<Council>;
+
+  @Field(() => String)
+  title!: string;
+
+  @RefField(() => Place, {
+    nullable: true,
+    description: "Where: an activity room, the community office… (on the line of the council's community).",
+  })
+  placeId?: Ref<Place> | null;
+
+  @Field(() => Date)
+  scheduledAt!: Date;
+
+  @Field(() => Boolean, { defaultValue: false, description: 'Convened within hours (紧急议事), e.g. for a sewer collapse.' })
+  urgent!: boolean;
+}
+
+@InputType({ description: 'An agenda item: give requestId for a request, gridFindingId for a grid finding, neither for a free topic.' })
+export class AddCouncilAgendaItemInput {
+  @RefField(() => CouncilMeeting)
+  meetingId!: Ref<CouncilMeeting>;
+
+  @Field(() => String)
+  title!: string;
+
+  @RefField(() => Request, { nullable: true, description: "A request of the council's community." })
+  requestId?: Ref<Request> | null;
+
+  @RefField(() => Node, {
+    nullable: true,
+    description: "A finding of the grid plugin, by its global id (a GridFinding of the council's community).",
+  })
+  gridFindingId?: Ref<GlobalIdEntity> | null;
+}
+
+export const CouncilMeetingPayload = payloadType<{ meeting: CouncilMeeting | null }>(
+  'CouncilMeetingPayload',
+  'meeting',
+  () => CouncilMeeting,
+);
+export type CouncilMeetingPayload = InstanceType<typeof CouncilMeetingPayload>;
+export const CouncilAgendaItemPayload = payloadType<{ agendaItem: CouncilAgendaItem | null }>(
+  'CouncilAgendaItemPayload',
+  'agendaItem',
+  () => CouncilAgendaItem,
+);
+export type CouncilAgendaItemPayload = InstanceType<typeof CouncilAgendaItemPayload>;
+
+@Resolver(() => CouncilMeeting)
+export class CouncilMeetingResolver {
+  @Mutation(() => CouncilMeetingPayload, {
+    description: 'Schedules a meeting; the signed-in person, a member, convenes it. Urgent meetings need no notice.',
+  })
+  scheduleCouncilMeeting(
+    @Arg('input', () => ScheduleCouncilMeetingInput) input: ScheduleCouncilMeetingInput,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<CouncilMeetingPayload> {
+    const { councilId, placeId, ...rest } = input;
+    return perform(ctx, CouncilMeetingPayload, scheduleCouncilMeeting, { ...rest, council: councilId, place: placeId ?? null });
+  }
+
+  @Mutation(() => CouncilMeetingPayload, { description: 'Records the seats present at a meeting (recording one twice is harmless).' })
+  recordCouncilAttendance(
+    @RefArg('meetingId', () => CouncilMeeting) meeting: Ref<CouncilMeeting>,
+    @RefArg('memberIds', () => [CouncilMember]) members: Ref<CouncilMember>[],
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<CouncilMeetingPayload> {
+    return perform(ctx, CouncilMeetingPayload, recordCouncilAttendance, { meeting, members });
+  }
+
+  @Mutation(() => CouncilAgendaItemPayload, {
+    description: "Adds an item at the end of a meeting's agenda: a request, a grid finding or a free topic, of the council's community.",
+  })
+  addCouncilAgendaItem(
+    @Arg('input', () => AddCouncilAgendaItemInput) input: AddCouncilAgendaItemInput,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<CouncilAgendaItemPayload> {
+    return perform(ctx, CouncilAgendaItemPayload, addCouncilAgendaItem, {
+      meeting: input.meetingId,
+      title: input.title,
+      request: input.requestId ?? null,
+      gridFinding: input.gridFindingId ?? null,
+    });
+  }
+
+  @Mutation(() => CouncilAgendaItemPayload, { description: 'Records (replaces) the minutes of an agenda item.' })
+  recordCouncilMinutes(
+    @RefArg('agendaItemId', () => CouncilAgendaItem) agendaItem: Ref<CouncilAgendaItem>,
+    @Arg('minutes', () => String) minutes: string,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<CouncilAgendaItemPayload> {
+    return perform(ctx, CouncilAgendaItemPayload, recordCouncilMinutes, { agendaItem, minutes });
+  }
+
+  @FieldResolver(() => Council)
+  async council(@Root() meeting: CouncilMeeting, @Ctx() ctx: GongzhiContext): Promise<Council> {
+    return (await loadById(ctx, Council, refId(meeting.council)!))!;
+  }
+
+  @FieldResolver(() => Place, { nullable: true, description: 'Where it meets.' })
+  place(@Root() meeting: CouncilMeeting, @Ctx() ctx: GongzhiContext): Promise<Place | null> | null {
+    const id = refId(meeting.place);
+    return id ? loadPlace(ctx, id) : null;
+  }
+
+  @FieldResolver(() => Person, { nullable: true })
+  convenedBy(@Root() meeting: CouncilMeeting, @Ctx() ctx: GongzhiContext): Promise<Person | null> | null {
+    const id = refId(meeting.convenedBy);
+    return id ? loadById(ctx, Person, id) : null;
+  }
+
+  @FieldResolver(() => [CouncilMember], { description: 'Seats present.' })
+  attendance(@Root() meeting: CouncilMeeting, @Ctx() ctx: GongzhiContext): Promise<CouncilMember[]> {
+    return attendanceOf(ctx, meeting.uuid);
+  }
+
+  @FieldResolver(() => [CouncilAgendaItem], { description: 'The agenda, in order.' })
+  agenda(@Root() meeting: CouncilMeeting, @Ctx() ctx: GongzhiContext): Promise<CouncilAgendaItem[]> {
+    return loadByForeignKey(ctx, CouncilAgendaItem, 'meeting', meeting.uuid, { position: 'asc' });
+  }
+}
+
+@Resolver(() => CouncilAgendaItem)
+export class CouncilAgendaItemResolver {
+  @FieldResolver(() => CouncilMeeting)
+  async meeting(@Root() item: CouncilAgendaItem, @Ctx() ctx: GongzhiContext): Promise<CouncilMeeting> {
+    return (await loadById(ctx, CouncilMeeting, refId(item.meeting)!))!;
+  }
+
+  @FieldResolver(() => Request, { nullable: true, description: 'The request discussed (kind REQUEST).' })
+  request(@Root() item: CouncilAgendaItem, @Ctx() ctx: GongzhiContext): Promise<Request | null> | null {
+    const id = refId(item.request);
+    return id ? loadById(ctx, Request, id) : null;
+  }
+
+  @FieldResolver(() => [CouncilProposal])
+  proposals(@Root() item: CouncilAgendaItem, @Ctx() ctx: GongzhiContext): Promise<CouncilProposal[]> {
+    return loadByForeignKey(ctx, CouncilProposal, 'agendaItem', item.uuid, { createdAt: 'asc' });
+  }
+}
+
+/** Adds `Request.councilItems`. */
+@Resolver(() => Request)
+export class RequestCouncilItemsResolver {
+  @FieldResolver(() => [CouncilAgendaItem], { description: 'Council agenda items that took up this request (plugin council).' })
+  councilItems(@Root() request: Request, @Ctx() ctx: GongzhiContext): Promise<CouncilAgendaItem[]> {
+    return loadByForeignKey(ctx, CouncilAgendaItem, 'request', request.uuid, { createdAt: 'asc' });
+  }
+}

@@ -1,0 +1,135 @@
+import { type GongzhiContext, loadByForeignKey, loadById, payloadType, perform, Person, type Ref, RefArg, refId } from '@gongzhi/core';
+import { Arg, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
+import { CouncilMember, VoteCounting, VotingRule } from '../council/council.entity.js';
+import { CouncilDecision } from '../decision/decision.entity.js';
+import { CouncilAgendaItem } from '../meeting/meeting.entity.js';
+import { CouncilResidentPoll } from '../poll/poll.entity.js';
+import { castCouncilVote, changeCouncilVote, closeCouncilProposal, createCouncilProposal } from './proposal.commands.js';
+import { CouncilBallot, CouncilProposal, ProposalStatus, VoteChoice } from './proposal.entity.js';
+import { quorumMet } from './voting.js';
+
+/** The recorded count of a closed proposal. */
+@ObjectType({ description: 'The tally recorded when a proposal closed, with the rule, counting and quorum it was decided by.' })
+export class CouncilTally {
+  @Field(() => Int) forWeight!: number;
+  @Field(() => Int) againstWeight!: number;
+  @Field(() => Int) abstainWeight!: number;
+  @Field(() => Int, { description: 'Total weight of all seats.' }) eligibleWeight!: number;
+  @Field(() => Int, { description: 'Weight that cast a ballot (for, against or abstain).' }) castWeight!: number;
+  @Field(() => VotingRule) votingRule!: VotingRule;
+  @Field(() => VoteCounting) voteCounting!: VoteCounting;
+  @Field(() => Int) quorumPercent!: number;
+  @Field(() => Boolean) quorumMet!: boolean;
+}
+
+export const CouncilProposalPayload = payloadType<{ proposal: CouncilProposal | null }>(
+  'CouncilProposalPayload',
+  'proposal',
+  () => CouncilProposal,
+);
+export type CouncilProposalPayload = InstanceType<typeof CouncilProposalPayload>;
+export const CouncilBallotPayload = payloadType<{ ballot: CouncilBallot | null }>('CouncilBallotPayload', 'ballot', () => CouncilBallot);
+export type CouncilBallotPayload = InstanceType<typeof CouncilBallotPayload>;
+
+@Resolver(() => CouncilProposal)
+export class CouncilProposalResolver {
+  @Mutation(() => CouncilProposalPayload, { description: 'Puts a proposal on an agenda item; a member of the council proposes it.' })
+  createCouncilProposal(
+    @RefArg('agendaItemId', () => CouncilAgendaItem) agendaItem: Ref<CouncilAgendaItem>,
+    @Arg('text', () => String) text: string,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<CouncilProposalPayload> {
+    return perform(ctx, CouncilProposalPayload, createCouncilProposal, { agendaItem, text });
+  }
+
+  @Mutation(() => CouncilBallotPayload, {
+    description:
+      "Casts the signed-in person's vote for their seat (or, with memberId, for the organisation seat they act for). One vote per seat: a second is ALREADY_VOTED.",
+  })
+  castCouncilVote(
+    @RefArg('proposalId', () => CouncilProposal) proposal: Ref<CouncilProposal>,
+    @Arg('choice', () => VoteChoice) choice: VoteChoice,
+    @RefArg('memberId', () => CouncilMember, { nullable: true, description: 'The seat, when the person may act for several.' })
+    seat: Ref<CouncilMember> | null | undefined,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<CouncilBallotPayload> {
+    return perform(ctx, CouncilBallotPayload, castCouncilVote, { proposal, choice, seat });
+  }
+
+  @Mutation(() => CouncilBallotPayload, { description: "Changes a seat's vote while the proposal is open." })
+  changeCouncilVote(
+    @RefArg('proposalId', () => CouncilProposal) proposal: Ref<CouncilProposal>,
+    @Arg('choice', () => VoteChoice) choice: VoteChoice,
+    @RefArg('memberId', () => CouncilMember, { nullable: true }) seat: Ref<CouncilMember> | null | undefined,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<CouncilBallotPayload> {
+    return perform(ctx, CouncilBallotPayload, changeCouncilVote, { proposal, choice, seat });
+  }
+
+  @Mutation(() => CouncilProposalPayload, {
+    description: "Closes the vote and records the outcome by the council's rule and quorum (NO_QUORUM when too few voted).",
+  })
+  closeCouncilProposal(
+    @RefArg('proposalId', () => CouncilProposal) proposal: Ref<CouncilProposal>,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<CouncilProposalPayload> {
+    return perform(ctx, CouncilProposalPayload, closeCouncilProposal, { proposal });
+  }
+
+  @FieldResolver(() => CouncilAgendaItem)
+  async agendaItem(@Root() proposal: CouncilProposal, @Ctx() ctx: GongzhiContext): Promise<CouncilAgendaItem> {
+    return (await loadById(ctx, CouncilAgendaItem, refId(proposal.agendaItem)!))!;
+  }
+
+  @FieldResolver(() => [CouncilBallot], { description: 'Ballots cast so far, earliest first.' })
+  ballots(@Root() proposal: CouncilProposal, @Ctx() ctx: GongzhiContext): Promise<CouncilBallot[]> {
+    return loadByForeignKey(ctx, CouncilBallot, 'proposal', proposal.uuid, { createdAt: 'asc' });
+  }
+
+  @FieldResolver(() => CouncilTally, { nullable: true, description: 'Recorded when the proposal closed.' })
+  tally(@Root() p: CouncilProposal): CouncilTally | null {
+    if (p.status !== ProposalStatus.CLOSED) return null;
+    const t = {
+      forWeight: p.forWeight!,
+      againstWeight: p.againstWeight!,
+      abstainWeight: p.abstainWeight!,
+      eligibleWeight: p.eligibleWeight!,
+    };
+    return Object.assign(new CouncilTally(), t, {
+      castWeight: t.forWeight + t.againstWeight + t.abstainWeight,
+      votingRule: p.votingRule!,
+      voteCounting: p.voteCounting!,
+      quorumPercent: p.quorumPercent!,
+      quorumMet: quorumMet(t, p.quorumPercent!),
+    });
+  }
+
+  @FieldResolver(() => Person, { nullable: true })
+  closedBy(@Root() p: CouncilProposal, @Ctx() ctx: GongzhiContext): Promise<Person | null> | null {
+    const id = refId(p.closedBy);
+    return id ? loadById(ctx, Person, id) : null;
+  }
+
+  @FieldResolver(() => CouncilResidentPoll, { nullable: true, description: "The residents' consultation, if one was opened." })
+  async residentPoll(@Root() p: CouncilProposal, @Ctx() ctx: GongzhiContext): Promise<CouncilResidentPoll | null> {
+    return (await loadByForeignKey(ctx, CouncilResidentPoll, 'proposal', p.uuid))[0] ?? null;
+  }
+
+  @FieldResolver(() => CouncilDecision, { nullable: true })
+  async decision(@Root() p: CouncilProposal, @Ctx() ctx: GongzhiContext): Promise<CouncilDecision | null> {
+    return (await loadByForeignKey(ctx, CouncilDecision, 'proposal', p.uuid))[0] ?? null;
+  }
+}
+
+@Resolver(() => CouncilBallot)
+export class CouncilBallotResolver {
+  @FieldResolver(() => CouncilMember, { description: 'The seat that voted.' })
+  async member(@Root() ballot: CouncilBallot, @Ctx() ctx: GongzhiContext): Promise<CouncilMember> {
+    return (await loadById(ctx, CouncilMember, refId(ballot.member)!))!;
+  }
+
+  @FieldResolver(() => Person, { description: 'Who cast it (for an organisation seat, the member who voted for it).' })
+  async castBy(@Root() ballot: CouncilBallot, @Ctx() ctx: GongzhiContext): Promise<Person> {
+    return (await loadById(ctx, Person, refId(ballot.castBy)!))!;
+  }
+}
