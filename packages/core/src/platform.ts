@@ -229,7 +229,6 @@ async function buildComposedSchema(resolvers: ClassType[], orphanedTypes: ClassT
  * when an upgrade of the emitter breaks the listener. Core's events (`request.*`…) need nothing.
  */
 function checkEventListeners(plugins: readonly GongzhiPlugin[], events: EventBus): void {
-  if (!enforceCommandPath) return;
   const installed = new Set(plugins.map((p) => p.id));
   for (const { owner, event } of events.listeners()) {
     const emitter = event.split('.')[0] ?? '';
@@ -242,16 +241,6 @@ function checkEventListeners(plugins: readonly GongzhiPlugin[], events: EventBus
         : `Plugin "${owner}" listens to "${event}", but no installed plugin is called "${emitter}" and core emits no such events. Fix: install the plugin that emits it and add it to "${owner}"'s dependsOn, or correct the event name.`,
     );
   }
-}
-
-/**
- * Until every bundled plugin is on the command path, undeclared references and mutations without
- * payloads are reported instead of refused (the last step of the migration turns this on).
- */
-let enforceCommandPath = false;
-/** @internal Tests of the command path turn the checks on. */
-export function enforceCommandPathChecks(on: boolean): void {
-  enforceCommandPath = on;
 }
 
 /**
@@ -272,7 +261,6 @@ function checkCommandPath(schema: GraphQLSchema, plugins: readonly GongzhiPlugin
   const mutationOwner = (name: string) =>
     owners.get(storage.mutations.find((m) => m.schemaName === name && owners.has(m.target as ClassType))?.target as ClassType) ??
     'an unknown contributor';
-  if (!enforceCommandPath) return;
   if (problems.length) throw new PluginCompositionError(`Every id an operation takes must be a declared reference: ${problems.join(' ')}`);
   checkMutationPayloads(schema, mutationOwner);
 }

@@ -1,4 +1,4 @@
-import { composePlugins, createPlatform, enforceCommandPathChecks, PluginCompositionError, StartupError } from '@gongzhi/core';
+import { composePlugins, createPlatform, PluginCompositionError, StartupError } from '@gongzhi/core';
 import { createTestApp, createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
 import {
   AlphaNote,
@@ -12,7 +12,7 @@ import {
   UndeclaredIdResolver,
 } from './fixtures/plugins.js';
 
-const CORE = '0.2.0';
+const CORE = '0.3.0';
 
 describe('composePlugins', () => {
   test('puts every plugin after its dependencies, otherwise in configured order', () => {
@@ -152,8 +152,8 @@ describe('lifecycle and services', () => {
     });
     const info = await app.run('{ plugins { id version coreRange dependsOn } }');
     expect(info.plugins).toEqual([
-      { id: 'counter', version: '1.0.0', coreRange: '^0.2.0', dependsOn: {} },
-      { id: 'reports', version: '1.0.0', coreRange: '^0.2.0', dependsOn: { counter: '^1.0.0' } },
+      { id: 'counter', version: '1.0.0', coreRange: '^0.3.0', dependsOn: {} },
+      { id: 'reports', version: '1.0.0', coreRange: '^0.3.0', dependsOn: { counter: '^1.0.0' } },
     ]);
     await app.close();
     expect(calls).toEqual([
@@ -180,8 +180,6 @@ describe('lifecycle and services', () => {
 });
 
 describe('the command path, checked at start-up', () => {
-  beforeAll(() => enforceCommandPathChecks(true));
-  afterAll(() => enforceCommandPathChecks(false));
   const start = (plugin: ReturnType<typeof bare>) => createTestApp({ plugins: [plugin] });
 
   test('refuses a plugin whose query takes an id that is not a declared reference, naming plugin, field and fix', async () => {

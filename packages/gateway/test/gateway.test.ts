@@ -62,11 +62,11 @@ test('keeps data across a restart on the embedded database', async () => {
     })();
     const created = await postGraphQL(
       first.server.url,
-      'mutation($c: ID!) { createGrid(communityId: $c, name: "第一网格") { name } }',
+      'mutation($c: ID!) { createGrid(communityId: $c, name: "第一网格") { grid { name } errors { code } } }',
       { c: placeId },
       first.devAdminKey,
     );
-    expect(created).toEqual({ data: { createGrid: { name: '第一网格' } } });
+    expect(created).toEqual({ data: { createGrid: { grid: { name: '第一网格' }, errors: [] } } });
     await first.stop();
 
     const second = await startGateway(config, logger, { seedWhenEmpty: false });
@@ -100,7 +100,7 @@ test('loads a third-party plugin by its package name from the configuration file
   try {
     const { data } = await postGraphQL(gateway.server.url, '{ plugins { id version } }');
     expect(data.plugins).toEqual([
-      { id: 'grid', version: '0.2.0' },
+      { id: 'grid', version: '0.3.0' },
       { id: 'noticeboard', version: '1.2.0' },
     ]);
     const em = gateway.platform.orm.em.fork();
@@ -111,19 +111,21 @@ test('loads a third-party plugin by its package name from the configuration file
     const key = gateway.devAdminKey;
     const posted = await postGraphQL(
       gateway.server.url,
-      'mutation($p: ID!) { postNotice(placeId: $p, title: "周一网格议事会") { title } }',
+      'mutation($p: ID!) { postNotice(placeId: $p, title: "周一网格议事会") { notice { title } errors { code } } }',
       { p: place.id },
       key,
     );
-    expect(posted).toEqual({ data: { postNotice: { title: '周一网格议事会' } } });
+    expect(posted).toEqual({ data: { postNotice: { notice: { title: '周一网格议事会' }, errors: [] } } });
     // The option from the config file reached the plugin.
     const tooLong = await postGraphQL(
       gateway.server.url,
-      'mutation($p: ID!) { postNotice(placeId: $p, title: "这是一条非常非常非常非常非常非常长的通知标题") { title } }',
+      'mutation($p: ID!) { postNotice(placeId: $p, title: "这是一条非常非常非常非常非常非常长的通知标题") { notice { title } errors { code message field } } }',
       { p: place.id },
       key,
     );
-    expect(tooLong.errors[0].message).toBe('title must be at most 20 characters.');
+    expect(tooLong.data.postNotice.errors).toEqual([
+      { code: 'BAD_USER_INPUT', message: 'title must be at most 20 characters.', field: 'title' },
+    ]);
     const { data: read } = await postGraphQL(
       gateway.server.url,
       'query($p: ID!) { place(id: $p) { notices { title } grids { name } } }',

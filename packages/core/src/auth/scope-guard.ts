@@ -10,11 +10,11 @@ import {
   isObjectType,
 } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
-import type { EntityManager, EntityName } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GongzhiContext } from '../context.js';
 import { PluginCompositionError } from '../errors.js';
 import { batchLoader } from '../graphql/loaders.js';
-import { requireEntity, userError } from '../graphql/user-error.js';
+import { userError } from '../graphql/user-error.js';
 import type { Access } from './access.js';
 import type { PlaceKey, PlaceRule } from './place-rule.js';
 import type { ClassType } from '../plugin/plugin.js';
@@ -98,25 +98,6 @@ export async function placePathsByRules(ctx: GongzhiContext, row: object): Promi
     }
   }
   return [...new Set(paths)];
-}
-
-/**
- * Loads the row an argument names with `em` (e.g. a transaction's, to lock or change it) and
- * answers NOT_FOUND, exactly as for a missing row, when the caller may not see it: a mutation
- * naming a row outside the caller's places learns nothing about it (not even a FORBIDDEN).
- */
-export async function requireVisible<T extends object>(
-  ctx: GongzhiContext,
-  em: EntityManager,
-  entity: EntityName<T>,
-  typeName: string,
-  globalId: string,
-  argument: string,
-): Promise<T> {
-  const row = await requireEntity(em, entity, typeName, globalId, argument);
-  if (!(await canSee(ctx, row, em)))
-    throw userError('NOT_FOUND', `No ${typeName} has the id given in "${argument}" (${globalId}).`, argument);
-  return row;
 }
 
 /**

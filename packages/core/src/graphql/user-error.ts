@@ -1,10 +1,7 @@
-import type { EntityName } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLError } from 'graphql';
 import { credentialError, DomainError } from '../command/domain-error.js';
 import type { GongzhiContext } from '../context.js';
 import { Person } from '../person/person.entity.js';
-import { localId } from '../relay/global-id.js';
 
 /**
  * An error a client can act on: `code` says what kind of problem it is (`BAD_USER_INPUT`,
@@ -15,22 +12,6 @@ import { localId } from '../relay/global-id.js';
 export function userError(code: string, message: string, argument?: string | null, extra: Record<string, unknown> = {}): GraphQLError {
   if (code === 'UNAUTHENTICATED') return credentialError(message);
   return new DomainError(code, message, argument ?? null, extra);
-}
-
-/**
- * Loads the row of `entity` that the global id in `argument` names, checking its type;
- * NOT_FOUND (naming the argument) when there is none. `typeName` is the GraphQL type of the id.
- */
-export async function requireEntity<T extends object>(
-  em: EntityManager,
-  entity: EntityName<T>,
-  typeName: string,
-  globalId: string,
-  argument: string,
-): Promise<T> {
-  const row = await em.findOne(entity, { uuid: localId(globalId, typeName, argument) } as never);
-  if (!row) throw userError('NOT_FOUND', `No ${typeName} has the id given in "${argument}" (${globalId}).`, argument);
-  return row;
 }
 
 /**

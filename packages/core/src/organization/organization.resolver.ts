@@ -6,7 +6,7 @@ import { payloadType } from '../command/payload.js';
 import { type Ref, RefArg } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
 import { batchLoader, loadByForeignKey } from '../graphql/loaders.js';
-import { loadPerson } from '../person/person-lookup.js';
+import { loadPerson } from '../person/person.queries.js';
 import { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
 import { loadPlace, pageSize } from '../place/place.queries.js';

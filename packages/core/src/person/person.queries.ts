@@ -1,5 +1,6 @@
 import { keyRecords, sortedSet, underPathSql } from '../database/read-sql.js';
-import { batchLoader, type ReadContext } from '../graphql/loaders.js';
+import { batchLoader, loadById, type ReadContext } from '../graphql/loaders.js';
+import { Person } from './person.entity.js';
 
 /** A person's public profile as plain data (no contact details, no care attributes). */
 export interface PersonSummary {
@@ -126,4 +127,9 @@ export function belongsUnder(ctx: ReadContext, personId: string, path: string, d
     const yes = new Set(rows.map((r) => Number(r.i)));
     return keys.map((_, i) => yes.has(i));
   }).load(JSON.stringify({ person_id: personId, path, day }));
+}
+
+/** A person as an entity by uuid, batched across one operation (role holders, members…). */
+export function loadPerson(ctx: ReadContext, uuid: string): Promise<Person | null> {
+  return loadById(ctx, Person, uuid);
 }

@@ -13,7 +13,7 @@ import { Place } from '../place/place.entity.js';
 import { loadPlace, pageSize } from '../place/place.queries.js';
 import { CareProfile } from './care-profile.entity.js';
 import { assignRole, createPerson, setCareProfile } from './person.commands.js';
-import { loadPerson } from './person-lookup.js';
+import { loadPerson } from './person.queries.js';
 import { PersonRole, PersonRoleKind } from './person-role.entity.js';
 import { Person } from './person.entity.js';
 

@@ -9,23 +9,3 @@ export const RequestPayload = payloadType<{ request: Request | null; created: bo
   },
 });
 export type RequestPayload = InstanceType<typeof RequestPayload>;
-
-/** @deprecated Codes of the old request service; commands throw DomainError. Removed once no plugin uses RequestService. */
-export enum RequestErrorCode {
-  NOT_FOUND = 'NOT_FOUND',
-  ILLEGAL_TRANSITION = 'ILLEGAL_TRANSITION',
-  ALREADY_CLAIMED = 'ALREADY_CLAIMED',
-  TOP_LEVEL = 'TOP_LEVEL',
-  INVALID_INPUT = 'BAD_USER_INPUT',
-}
-
-/** @deprecated Thrown by the old request service; commands throw DomainError. */
-export class RequestRuleError extends Error {
-  constructor(
-    readonly code: RequestErrorCode,
-    message: string,
-    readonly field: string | null = null,
-  ) {
-    super(message);
-  }
-}
