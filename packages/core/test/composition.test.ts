@@ -34,7 +34,7 @@ describe('composePlugins', () => {
     [
       'a core version outside coreRange',
       [bare('grid', { coreRange: '^2.0.0' })],
-      /Plugin "grid" 1\.0\.0 supports @gongzhi\/core \^2\.0\.0, but this server runs core 0\.2\.0\. Fix:/,
+      /Plugin "grid" 1\.0\.0 supports @gongzhi\/core \^2\.0\.0, but this server runs core 0\.3\.0\. Fix:/,
     ],
     ['an invalid coreRange', [bare('grid', { coreRange: 'soon' })], /coreRange "soon".*not a semver range/],
     [

@@ -4,7 +4,7 @@ import { bare } from './fixtures/plugins.js';
 
 declare module '@gongzhi/core' {
   interface GongzhiEvents {
-    'test.place-named': { code: string };
+    'watcher.place-named': { code: string };
   }
 }
 
@@ -17,7 +17,7 @@ beforeAll(async () => {
       bare('watcher', {
         register: ({ events }) => {
           events.on(
-            'test.place-named',
+            'watcher.place-named',
             async (event, { em }) => {
               // Inside the transaction: the row is visible here, not yet to others.
               const inside = await em.count(Place, { code: event.payload.code });
@@ -26,10 +26,10 @@ beforeAll(async () => {
             },
             { blocking: true },
           );
-          events.on('test.place-named', async (event, { em }) => {
+          events.on('watcher.place-named', async (event, { em }) => {
             seen.push(`after commit sees ${await em.count(Place, { code: event.payload.code })}`);
           });
-          events.on('test.place-named', () => {
+          events.on('watcher.place-named', () => {
             throw new Error('a failing after-commit handler');
           });
         },
@@ -47,7 +47,7 @@ async function createDistrict(code: string) {
   await events.transaction(app.platform.orm.em.fork(), async ({ em, emit }) => {
     em.create(Place, { type: PlaceType.DISTRICT, code, name: code, path: '/', depth: 0 });
     await em.flush();
-    await emit('test.place-named', { code });
+    await emit('watcher.place-named', { code });
     seen.push('work done');
   });
 }
@@ -74,5 +74,5 @@ test('committed-event listeners receive the events of a transaction once, in ord
   await createDistrict('D3');
   await expect(createDistrict('VETO')).rejects.toThrow();
   stop();
-  expect(batches).toEqual([['test.place-named']]);
+  expect(batches).toEqual([['watcher.place-named']]);
 });

@@ -184,7 +184,31 @@ export async function createCanaryWorld(): Promise<CanaryWorld> {
       },
     )
   ).postVolunteerRecruitment.recruitment.id;
+  canary.VolunteerApplication = (
+    await as(
+      '金丝雀志愿者',
+      `mutation ($r: ID!) { signUpForVolunteerRecruitment(recruitmentId: $r) { application { id } errors { code message field } } }`,
+      { r: canary.VolunteerRecruitment },
+    )
+  ).signUpForVolunteerRecruitment.application.id;
   const tomorrow = new Date(Date.now() + DAY);
+  canary.VolunteerShiftSchedule = (
+    await lead(
+      `mutation ($i: CreateVolunteerShiftScheduleInput!) { createVolunteerShiftSchedule(input: $i) { schedule { id } errors { code message field } } }`,
+      {
+        i: {
+          teamId: canary.VolunteerTeam,
+          placeId: ids['K-C'],
+          title: '金丝雀巡逻',
+          weekdays: [1, 3, 5],
+          startTime: '08:00',
+          endTime: '10:00',
+          capacity: 2,
+          validFrom: tomorrow.toISOString().slice(0, 10),
+        },
+      },
+    )
+  ).createVolunteerShiftSchedule.schedule.id;
   canary.VolunteerShift = (
     await lead(
       `mutation ($i: CreateVolunteerShiftInput!) { createVolunteerShift(input: $i) { shift { id } errors { code message field } } }`,
@@ -321,6 +345,22 @@ export async function createCanaryWorld(): Promise<CanaryWorld> {
       p: canary.CouncilProposal,
     })
   ).castCouncilVote.ballot.id;
+  canary.CouncilResidentPoll = (
+    await lead(
+      `mutation ($p: ID!, $b: ID!) { openCouncilResidentPoll(proposalId: $p, question: "金丝雀问卷", placeIds: [$b]) { poll { id } errors { code message field } } }`,
+      { p: canary.CouncilProposal, b: ids['K-B'] },
+    )
+  ).openCouncilResidentPoll.poll.id;
+  await as(
+    '金丝雀居民',
+    `mutation ($p: ID!) { answerCouncilResidentPoll(pollId: $p, answer: AGREE) { poll { id } errors { code message } } }`,
+    {
+      p: canary.CouncilResidentPoll,
+    },
+  );
+  await lead(`mutation ($p: ID!) { closeCouncilResidentPoll(pollId: $p) { poll { id } errors { code message } } }`, {
+    p: canary.CouncilResidentPoll,
+  });
   await lead(`mutation ($p: ID!) { closeCouncilProposal(proposalId: $p) { proposal { outcome } errors { code message } } }`, {
     p: canary.CouncilProposal,
   });

@@ -1,6 +1,7 @@
-import { createGatewayLogger, loadConfig, startGateway } from '@gongzhi/gateway';
+import { createGatewayLogger, loadConfig, SETTINGS, startGateway } from '@gongzhi/gateway';
 import { createTestDatabase, freePort, type TestDatabase } from '@gongzhi/core/testing';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -236,4 +237,14 @@ describe('a gateway killed with -9', () => {
       await remove();
     }
   }, 120_000);
+});
+
+test("the README's configuration table lists every setting with its type and default", () => {
+  const readme = readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Writing a plugin'));
+  const missing = SETTINGS.filter((s) => {
+    const row = section.split('\n').find((line) => (s.env ? line.startsWith(`| \`${s.env}\` |`) : line.includes(`\`${s.file}\``)));
+    return !row || (s.file && !row.includes(`\`${s.file}\``)) || !row.includes(s.defaultText);
+  }).map((s) => s.env ?? s.file);
+  expect(missing).toEqual([]);
 });
