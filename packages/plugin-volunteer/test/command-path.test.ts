@@ -12,10 +12,7 @@ test("the plugin passes the host's command-path checks: every id a declared refe
     expect(mutations.length).toBeGreaterThanOrEqual(27);
     for (const mutation of mutations) {
       const payload = getNamedType(mutation.type);
-      expect([mutation.name, isObjectType(payload) && String(payload.getFields().errors?.type)]).toEqual([
-        mutation.name,
-        '[UserError!]!',
-      ]);
+      expect([mutation.name, isObjectType(payload) && String(payload.getFields().errors?.type)]).toEqual([mutation.name, '[UserError!]!']);
     }
     // Every ID the plugin takes (arguments and input fields) names its type.
     const ids: string[] = [];
