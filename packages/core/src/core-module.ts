@@ -16,7 +16,7 @@ import type { ClassType } from './plugin/plugin.js';
 import { Person } from './person/person.entity.js';
 import { PersonRole } from './person/person-role.entity.js';
 import { CareProfile } from './person/care-profile.entity.js';
-import { PersonResolver, PersonRoleResolver } from './person/person.resolver.js';
+import { PersonResolver } from './person/person.resolver.js';
 import { Organization } from './organization/organization.entity.js';
 import { OrganizationMember } from './organization/organization-member.entity.js';
 import {
@@ -71,7 +71,6 @@ export const coreModule: {
     NodeResolver,
     PlaceResolver,
     PersonResolver,
-    PersonRoleResolver,
     OrganizationResolver,
     OrganizationMemberResolver,
     PersonOrganizationsResolver,

@@ -27,6 +27,7 @@ export * from './database/rows.js';
 export * from './errors.js';
 export * from './events/event-bus.js';
 export * from './graphql/loaders.js';
+export * from './graphql/relation-field.js';
 export * from './graphql/user-error.js';
 export * from './logger.js';
 export * from './migrations/migration.js';

@@ -1,5 +1,6 @@
 import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { RelationField } from '../graphql/relation-field.js';
 import { Place } from '../place/place.entity.js';
 import { Node } from '../relay/node.js';
 import { Person } from './person.entity.js';
@@ -30,9 +31,11 @@ registerEnumType(PersonRoleKind, {
 @ObjectType({ implements: Node, description: 'A role a person holds at a place, from startsOn to endsOn (inclusive; open when null).' })
 export class PersonRole extends NodeEntity {
   @ManyToOne(() => Person, { deleteRule: 'cascade' })
+  @RelationField(() => Person)
   person!: Person;
 
   @ManyToOne(() => Place, { deleteRule: 'restrict' })
+  @RelationField(() => Place, { description: 'Where the role is held.' })
   place!: Place;
 
   @Enum({ items: () => PersonRoleKind, nativeEnumName: 'person_role_kind' })

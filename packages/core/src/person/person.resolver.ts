@@ -13,7 +13,6 @@ import { Place } from '../place/place.entity.js';
 import { loadPlace, pageSize } from '../place/place.queries.js';
 import { CareProfile } from './care-profile.entity.js';
 import { assignRole, createPerson, setCareProfile } from './person.commands.js';
-import { loadPerson } from './person.queries.js';
 import { PersonRole, PersonRoleKind } from './person-role.entity.js';
 import { Person } from './person.entity.js';
 
@@ -159,15 +158,3 @@ export class PersonResolver {
   }
 }
 
-@Resolver(() => PersonRole)
-export class PersonRoleResolver {
-  @FieldResolver(() => Person)
-  async person(@Root() role: PersonRole, @Ctx() ctx: GongzhiContext): Promise<Person> {
-    return (await loadPerson(ctx, role.person.uuid))!;
-  }
-
-  @FieldResolver(() => Place, { description: 'Where the role is held.' })
-  async place(@Root() role: PersonRole, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadPlace(ctx, role.place.uuid))!;
-  }
-}
