@@ -11,7 +11,7 @@ import type { EventEmitter } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
 import { Person } from '../person/person.entity.js';
 import { type EntityClass, graphQLTypeName } from '../relay/node-entity.js';
-import type { PlaceType } from '../place/place-type.js';
+import type { PlaceType } from '../place/place.entity.js';
 import type { ServiceRegistry } from '../plugin/plugin.js';
 import { credentialError, DomainError, notFound } from './domain-error.js';
 import { type PayloadClass, resultFieldOf, type UserError } from './payload.js';

@@ -22,7 +22,10 @@ export interface RelationFieldOptions {
  * person!: Person;
  * ```
  */
-export function RelationField<T extends object>(target: () => ClassType & { prototype: T }, options: RelationFieldOptions = {}): PropertyDecorator {
+export function RelationField<T extends object>(
+  target: () => ClassType & { prototype: T },
+  options: RelationFieldOptions = {},
+): PropertyDecorator {
   const load: MiddlewareFn<GongzhiContext> = async ({ context }, next) => {
     const id = refId(await next());
     return id ? loadById(context, target() as never, id) : null;

@@ -1,7 +1,7 @@
 import { Permission } from '../auth/permission.js';
 import { defineCommand, type Named } from '../command/command.js';
 import { DomainError } from '../command/domain-error.js';
-import { requireIsoDate } from '../person/iso-date.js';
+import { requireIsoDate } from '../command/iso-date.js';
 import type { Person } from '../person/person.entity.js';
 import type { Place } from '../place/place.entity.js';
 import { OrganizationMember } from './organization-member.entity.js';

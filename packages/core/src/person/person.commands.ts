@@ -3,9 +3,9 @@ import { readSensitiveWithin } from '../auth/sensitive.js';
 import { defineCommand, type Named } from '../command/command.js';
 import { DomainError } from '../command/domain-error.js';
 import type { Place } from '../place/place.entity.js';
-import { PlaceType } from '../place/place-type.js';
+import { PlaceType } from '../place/place.entity.js';
 import { CareProfile } from './care-profile.entity.js';
-import { requireIsoDate } from './iso-date.js';
+import { requireIsoDate } from '../command/iso-date.js';
 import { PersonRole, type PersonRoleKind } from './person-role.entity.js';
 import { Person } from './person.entity.js';
 

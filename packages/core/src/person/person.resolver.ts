@@ -8,7 +8,7 @@ import { payloadType } from '../command/payload.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
 import { batchLoader, loadByForeignKey } from '../graphql/loaders.js';
-import { PlaceType } from '../place/place-type.js';
+import { PlaceType } from '../place/place.entity.js';
 import { Place } from '../place/place.entity.js';
 import { loadPlace, pageSize } from '../place/place.queries.js';
 import { CareProfile } from './care-profile.entity.js';
@@ -157,4 +157,3 @@ export class PersonResolver {
     }).load(person.uuid);
   }
 }
-

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Permission } from '../auth/permission.js';
 import { defineCommand, type Named } from '../command/command.js';
 import { DomainError } from '../command/domain-error.js';
-import { ALLOWED_PARENTS, type PlaceType, type VenueKind } from './place-type.js';
+import { ALLOWED_PARENTS, type PlaceType, type VenueKind } from './place.entity.js';
 import { Place } from './place.entity.js';
 
 /** A new place and where it sits in the tree. */

@@ -2,7 +2,7 @@ import { keyRecords, sortedSet, underPathSql } from '../database/read-sql.js';
 import type { GongzhiContext } from '../context.js';
 import { batchLoader, loadById, type ReadContext } from '../graphql/loaders.js';
 import { Place } from './place.entity.js';
-import type { PlaceType } from './place-type.js';
+import type { PlaceType } from './place.entity.js';
 
 /** A place as plain data: what plugins read about places they hold the id of. */
 export interface PlaceSummary {

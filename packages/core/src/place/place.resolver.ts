@@ -8,7 +8,7 @@ import type { GongzhiContext } from '../context.js';
 import { loadByForeignKey } from '../graphql/loaders.js';
 import { createPlace } from './place.commands.js';
 import { ancestorIds, loadCountUnder, loadPlace, pageSize } from './place.queries.js';
-import { PlaceType, VenueKind } from './place-type.js';
+import { PlaceType, VenueKind } from './place.entity.js';
 import { Place } from './place.entity.js';
 
 @InputType({ description: 'A new place and where it sits in the tree.' })

@@ -4,7 +4,7 @@ import { requireRef } from '../command/command.js';
 import { requestStatsUnder } from './request.queries.js';
 import { type Ref, RefArg } from '../command/reference.js';
 import { Place } from '../place/place.entity.js';
-import { RequestLevel, RequestStatus } from './request-enums.js';
+import { RequestLevel, RequestStatus } from './request.entity.js';
 
 @ObjectType({ description: 'How many requests have one status.' })
 export class RequestStatusCount {

@@ -1,7 +1,7 @@
 import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType } from 'type-graphql';
 import { Person } from '../person/person.entity.js';
-import { RequestStatus } from './request-enums.js';
+import { RequestStatus } from './request.entity.js';
 import { Request } from './request.entity.js';
 import { GlobalIdEntity } from '../relay/node-entity.js';
 

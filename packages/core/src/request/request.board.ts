@@ -1,5 +1,5 @@
 import { refId } from '../graphql/loaders.js';
-import { RequestStatus } from './request-enums.js';
+import { RequestStatus } from './request.entity.js';
 import type { RequestEventPayload } from './request.events.js';
 import { Request } from './request.entity.js';
 import { type BoardItemRef, defineBoardItems } from '../board/board-item.js';

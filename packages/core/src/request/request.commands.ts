@@ -3,7 +3,7 @@ import { defineCommand, type Named, type UnitOfWork } from '../command/command.j
 import { DomainError } from '../command/domain-error.js';
 import { Person } from '../person/person.entity.js';
 import type { Place } from '../place/place.entity.js';
-import { PlaceType } from '../place/place-type.js';
+import { PlaceType } from '../place/place.entity.js';
 import {
   levelAbove,
   RequestChannel,
@@ -12,7 +12,7 @@ import {
   RequestPriority,
   RequestStatus,
   TRANSITIONS,
-} from './request-enums.js';
+} from './request.entity.js';
 import type { RequestEventPayload } from './request.events.js';
 import { Request } from './request.entity.js';
 import { RequestTimelineEntry } from './request-timeline-entry.entity.js';

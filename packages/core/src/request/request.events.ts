@@ -1,4 +1,4 @@
-import type { RequestLevel, RequestStatus } from './request-enums.js';
+import type { RequestLevel, RequestStatus } from './request.entity.js';
 
 /** What every request event carries: enough to route and refetch, small enough for NOTIFY. */
 export interface RequestEventPayload {

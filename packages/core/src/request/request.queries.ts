@@ -1,7 +1,7 @@
 import { keyRecords, sortedSet, underPathSql } from '../database/read-sql.js';
 import { batchLoader, type ReadContext } from '../graphql/loaders.js';
 import type { Access } from '../auth/access.js';
-import type { RequestKind, RequestLevel, RequestStatus } from './request-enums.js';
+import type { RequestKind, RequestLevel, RequestStatus } from './request.entity.js';
 
 /**
  * How many distinct requests with one of `statuses` lie at or under any of `paths` (place

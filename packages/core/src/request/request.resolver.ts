@@ -7,7 +7,7 @@ import type { GongzhiContext } from '../context.js';
 import { loadByForeignKey, loadById, refId } from '../graphql/loaders.js';
 import { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
-import { checkPageSize, decodeCursor, encodeCursor, filterSignature, RequestConnection, RequestFilter } from './request-connection.js';
+import { checkPageSize, decodeCursor, encodeCursor, filterSignature, RequestConnection, RequestFilter } from './request.types.js';
 import {
   assignRequest,
   changeRequestStatus,
@@ -18,9 +18,9 @@ import {
   rateRequest,
   submitRequest,
 } from './request.commands.js';
-import { RequestChannel, RequestKind, RequestPriority, RequestStatus } from './request-enums.js';
+import { RequestChannel, RequestKind, RequestPriority, RequestStatus } from './request.entity.js';
 import { Request } from './request.entity.js';
-import { RequestPayload } from './request-payload.js';
+import { RequestPayload } from './request.types.js';
 import { RequestTimelineEntry } from './request-timeline-entry.entity.js';
 
 /** What every new request says, however it arrives. */

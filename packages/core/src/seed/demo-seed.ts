@@ -4,8 +4,8 @@ import { CareProfile } from '../person/care-profile.entity.js';
 import { Person } from '../person/person.entity.js';
 import { PersonRole, PersonRoleKind } from '../person/person-role.entity.js';
 import { Place } from '../place/place.entity.js';
-import { PlaceType, VenueKind } from '../place/place-type.js';
-import { RequestChannel, RequestKind, RequestLevel, RequestStatus } from '../request/request-enums.js';
+import { PlaceType, VenueKind } from '../place/place.entity.js';
+import { RequestChannel, RequestKind, RequestLevel, RequestStatus } from '../request/request.entity.js';
 import { Request } from '../request/request.entity.js';
 import { RequestTimelineEntry } from '../request/request-timeline-entry.entity.js';
 

@@ -4,8 +4,9 @@ import { Field, InputType, ObjectType } from 'type-graphql';
 import { type Ref, RefField } from '../command/reference.js';
 import { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
-import { RequestKind, RequestLevel, RequestStatus } from './request-enums.js';
+import { RequestKind, RequestLevel, RequestStatus } from './request.entity.js';
 import { Request } from './request.entity.js';
+import { payloadType } from '../command/payload.js';
 
 @InputType({ description: 'Filters for requests; all given filters must match.' })
 export class RequestFilter {
@@ -99,3 +100,12 @@ export function checkPageSize(first: number): void {
     });
   }
 }
+
+/** The changed request, or the errors that stopped the change. */
+export const RequestPayload = payloadType<{ request: Request | null; created: boolean }>('RequestPayload', 'request', () => Request, {
+  description: 'The changed request, or the errors that stopped the change (nothing was written).',
+  extra: {
+    created: { type: () => Boolean, description: 'False when an idempotent call found the request already there.', whenFailed: false },
+  },
+});
+export type RequestPayload = InstanceType<typeof RequestPayload>;
