@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import { EntitySchema, MetadataStorage, UnderscoreNamingStrategy } from '@mikro-orm/core';
 import { type EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { type GraphQLSchema, isObjectType } from 'graphql';
+import { type GraphQLSchema, isObjectType, printSchema } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
 import { BoardHub, type BoardHubOptions } from './board/board-hub.js';
 import { BoardSources } from './board/board-log.js';
@@ -275,6 +275,24 @@ function checkBoardTypes(schema: GraphQLSchema, sources: BoardSources): void {
       );
     }
   }
+}
+
+/**
+ * The GraphQL schema core and `plugins` compose, built from their resolvers alone (no database,
+ * no ORM): what the schema contract (`pnpm schema`) prints and compares.
+ */
+export async function composeSchema(plugins: readonly GongzhiPlugin[]): Promise<GraphQLSchema> {
+  const ordered = composePlugins(plugins, CORE_VERSION);
+  return buildComposedSchema(
+    [...coreModule.resolvers, ...ordered.flatMap((p) => p.resolvers ?? [])],
+    [...coreModule.orphanedTypes, ...ordered.flatMap((p) => p.orphanedTypes ?? [])],
+    ordered,
+  );
+}
+
+/** The composed schema of core and `plugins` as SDL (see {@link composeSchema}). */
+export async function composeSdl(plugins: readonly GongzhiPlugin[]): Promise<string> {
+  return printSchema(await composeSchema(plugins));
 }
 
 /**

@@ -4,3 +4,4 @@ export * from './http-server.js';
 export * from './logger.js';
 export * from './plugin-loader.js';
 export * from './websocket.js';
+export * from './schema-contract.js';

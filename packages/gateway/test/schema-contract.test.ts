@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Change, CriticalityLevel, diff, DiffRule } from '@graphql-inspector/core';
+import { schemaContract } from '@gongzhi/gateway';
+import { buildSchema } from 'graphql';
+import semver from 'semver';
+
+/**
+ * The schema contract: the SDL of core, of each bundled plugin's contribution and of the composed
+ * schema is committed (schema/current/, written by `pnpm schema`), and a change that breaks
+ * clients of the last released contract (schema/released/) must come with a breaking version of
+ * the package that owns what changed. Removing something needs it deprecated in the release before.
+ */
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const read = (file: string) => readFile(path.join(root, file), 'utf8');
+
+/** The package whose contribution defines `path` (`Type` or `Type.field`), by the released SDL files. */
+function ownerOf(changePath: string, contributions: { package: string; sdl: string }[]): string {
+  const [type, field] = changePath.split('.');
+  const defines = new RegExp(`^(?:type|input|interface|enum|union|scalar) ${type}\\b`, 'm');
+  const extension = new RegExp(`^extend (?:type|input|interface|enum) ${type} \\{([\\s\\S]*?)^\\}`, 'm');
+  if (field) {
+    for (const c of contributions) {
+      const block = extension.exec(c.sdl)?.[1];
+      if (block && new RegExp(`^\\s+${field}\\b`, 'm').test(block)) return c.package;
+    }
+  }
+  return contributions.find((c) => defines.test(c.sdl))?.package ?? '@gongzhi/core';
+}
+
+/** A version bump that may break clients: a major, or a minor while below 1.0. */
+function isBreakingBump(from: string, to: string): boolean {
+  if (!semver.gt(to, from)) return false;
+  return semver.major(to) > semver.major(from) || (semver.major(from) === 0 && semver.minor(to) > semver.minor(from));
+}
+
+/** The breaking changes from `released` to `current` that their owners' versions do not allow. */
+async function unreleasedBreaks(released: string, current: string): Promise<string[]> {
+  const versions = JSON.parse(await read('schema/released/versions.json')) as Record<string, string>;
+  const contributions = await Promise.all(
+    Object.keys(versions).map(async (name) => ({
+      package: name,
+      sdl: await read(`schema/released/${name === '@gongzhi/core' ? 'core' : name.replace('@gongzhi/', '')}.graphql`),
+    })),
+  );
+  const changes: Change[] = await diff(buildSchema(released), buildSchema(current), [DiffRule.suppressRemovalOfDeprecatedField]);
+  const refused: string[] = [];
+  for (const change of changes.filter((c) => c.criticality.level === CriticalityLevel.Breaking)) {
+    const owner = ownerOf(change.path ?? '', contributions);
+    const dir = owner === '@gongzhi/core' ? 'core' : owner.replace('@gongzhi/', '');
+    const version = (JSON.parse(await read(`packages/${dir}/package.json`)) as { version: string }).version;
+    if (!isBreakingBump(versions[owner] ?? '0.0.0', version)) {
+      refused.push(`${owner} ${version} (released ${versions[owner]}): ${change.message}`);
+    }
+  }
+  return refused;
+}
+
+test('the committed schema contract is current (run "pnpm schema" after changing the API)', async () => {
+  const { composed, contributions } = await schemaContract(root);
+  expect(await read('schema/current/composed.graphql')).toBe(composed);
+  for (const c of contributions) expect([c.file, await read(c.file)]).toEqual([c.file, c.sdl]);
+}, 120_000);
+
+test('no breaking change against the released contract without a breaking version of its owner', async () => {
+  expect(await unreleasedBreaks(await read('schema/released/composed.graphql'), await read('schema/current/composed.graphql'))).toEqual([]);
+});
+
+test('the check refuses a removed field, naming the owning plugin, unless deprecated first and released as a breaking version', async () => {
+  const released = await read('schema/released/composed.graphql');
+  const withoutGrids = released.replace(
+    /^ {2}"{3}Grids and micro-grids of this community \(plugin grid\)\."{3}\n {2}grids: \[Grid!\]!\n\n/m,
+    '',
+  );
+  expect(withoutGrids).not.toBe(released);
+  const refused = await unreleasedBreaks(released, withoutGrids);
+  expect(refused).toEqual([expect.stringMatching(/^@gongzhi\/plugin-grid 0\.3\.0 \(released 0\.3\.0\): Field 'grids' .*was removed/)]);
+  // Deprecated in the released contract, the removal is allowed.
+  const deprecated = released.replace(/^( {2}grids: \[Grid!\]!)$/m, '$1 @deprecated(reason: "use Place.gridCoverage")');
+  expect(await unreleasedBreaks(deprecated, withoutGrids)).toEqual([]);
+});
