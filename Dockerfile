@@ -5,11 +5,13 @@
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY . .
-# Build with the dev tools, then keep only what runs: production dependencies and dist/.
+# Build with the dev tools, then keep only what runs: production dependencies and dist/. Hoisted,
+# because the plugins find @gongzhi/core and the libraries they share with it as peers (in the
+# workspace those are their dev dependencies, which a production install leaves out).
 RUN npx -y pnpm@10.34.9 install --frozen-lockfile \
  && npx -y pnpm@10.34.9 build \
  && rm -rf node_modules packages/*/node_modules \
- && npx -y pnpm@10.34.9 install --frozen-lockfile --prod \
+ && npx -y pnpm@10.34.9 install --frozen-lockfile --prod --config.shamefully-hoist=true \
  && rm -rf packages/*/src packages/*/test packages/*/tsconfig*.json bench scripts schema docs .git
 
 FROM node:24-bookworm-slim

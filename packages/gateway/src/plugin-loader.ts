@@ -36,7 +36,11 @@ export async function loadPlugins(specs: readonly PluginSpec[], baseDir: string)
       mod = (await import(resolveSpecifier(spec.name, baseDir))) as Record<string, unknown>;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /Cannot find module/.test(String(err))) {
+      const missing = /Cannot find (?:package|module) '([^']+)'/.exec((err as Error).message)?.[1];
+      // The plugin itself is missing, not one of its own imports (which is a broken install of it).
+      const itself =
+        !missing || missing === spec.name || spec.name.endsWith(missing) || missing.startsWith(path.resolve(baseDir, spec.name));
+      if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && itself) {
         throw new StartupError(
           `Plugin "${spec.name}" is not installed. Fix: run "npm install ${spec.name}" in ${baseDir}, or remove it from the plugins in gongzhi.config.json / GONGZHI_PLUGINS.`,
           { cause: err },
