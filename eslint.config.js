@@ -12,6 +12,7 @@ export default tseslint.config(
       '.data/**',
       'bench/results/**',
       'packages/gateway/test/fixtures/**',
+      'packages/gateway/test/artifacts*/**',
       'packages/gateway/public/**',
     ],
   },

@@ -20,6 +20,8 @@ export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/packages'],
   testMatch: ['**/test/**/*.test.ts'],
+  // Packages the tests make on the fly (a scaffolded plugin) run their own tests.
+  testPathIgnorePatterns: ['/node_modules/', '/artifacts'],
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {

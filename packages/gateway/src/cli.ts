@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { printSchema } from 'graphql';
 import {
@@ -18,6 +19,7 @@ import {
   SYSTEM_CALLER,
 } from '@gongzhi/core';
 import type { GatewayConfig } from './config.js';
+import { createPlugin } from './create-plugin.js';
 import { loadConfig } from './config.js';
 import { composePlatform, openDatabase, startGateway } from './gateway.js';
 import { createGatewayLogger } from './logger.js';
@@ -38,6 +40,9 @@ Commands:
   api-key revoke PREFIX
                      revoke the key whose public start is PREFIX (gz_xxxxxxxx)
   token PERSON_ID    print a person token (JWT, 8 h) signed with GONGZHI_JWT_SECRET
+  create-plugin ID [--dir DIR]
+                     scaffold a plugin package (manifest, entity, migration, command,
+                     resolver, place rule, a test) in DIR (./gongzhi-plugin-ID)
   request import FILE.json
                      import 12345 hotline orders (a JSON array) through the same
                      command as the importHotlineOrder mutation: same checks, and an
@@ -137,6 +142,7 @@ async function main(argv: string[]): Promise<number> {
       name: { type: 'string' },
       permissions: { type: 'string' },
       place: { type: 'string', multiple: true },
+      dir: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -243,6 +249,16 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       throw new StartupError('Use "api-key create --name NAME --permissions P1,P2 [--place CODE]" or "api-key revoke PREFIX".');
+    }
+    case 'create-plugin': {
+      const id = positionals[1];
+      if (!id) throw new StartupError('create-plugin needs an id: gongzhi create-plugin parking-permits [--dir DIR].');
+      const dir = path.resolve(values.dir ?? `gongzhi-plugin-${id}`);
+      const files = await createPlugin(id, dir);
+      console.log(
+        `Created ${dir} (${files.length} files). Next: cd ${path.relative(process.cwd(), dir) || '.'} && npm install && npm run build && npm test`,
+      );
+      return 0;
     }
     case 'request': {
       if (positionals[1] !== 'import' || !positionals[2])

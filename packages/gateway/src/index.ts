@@ -5,3 +5,4 @@ export * from './logger.js';
 export * from './plugin-loader.js';
 export * from './websocket.js';
 export * from './schema-contract.js';
+export * from './create-plugin.js';
