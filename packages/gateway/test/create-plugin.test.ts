@@ -31,7 +31,7 @@ test('a scaffolded plugin builds, passes its own test and loads into the gateway
 
     const [plugin] = await loadPlugins([{ name: './gongzhi-plugin-parking-permits' }], parent);
     expect(plugin).toMatchObject({ id: 'parking-permits', version: '0.1.0', coreRange: '^0.3.0' });
-    const app = await createTestApp({ plugins: [plugin!] });
+    const app = await createTestApp({ plugins: [plugin] });
     try {
       const { plugins } = await app.run('{ plugins { id } }');
       expect(plugins).toEqual([{ id: 'parking-permits' }]);
