@@ -10,7 +10,7 @@ import type { GongzhiContext } from '../context.js';
 import { batchLoader, loadByForeignKey } from '../graphql/loaders.js';
 import { PlaceType } from '../place/place-type.js';
 import { Place } from '../place/place.entity.js';
-import { loadPlace, pageSize } from '../place/place.queries.js';
+import { pageSize } from '../place/place.queries.js';
 import { CareProfile } from './care-profile.entity.js';
 import { assignRole, createPerson, setCareProfile } from './person.commands.js';
 import { PersonRole, PersonRoleKind } from './person-role.entity.js';
@@ -123,11 +123,6 @@ export class PersonResolver {
     return perform(ctx, CareProfilePayload, setCareProfile, { person, care: { ...input } });
   }
 
-  @FieldResolver(() => Place, { nullable: true, description: 'The household the person lives in.' })
-  async household(@Root() person: Person, @Ctx() ctx: GongzhiContext): Promise<Place | null> {
-    return person.household ? loadPlace(ctx, person.household.uuid) : null;
-  }
-
   @FieldResolver(() => [PersonRole], { description: 'Roles the person holds or held, oldest first.' })
   async roles(@Root() person: Person, @Ctx() ctx: GongzhiContext): Promise<PersonRole[]> {
     return loadByForeignKey(ctx, PersonRole, 'person', person.uuid, { startsOn: 'asc' });
@@ -157,4 +152,3 @@ export class PersonResolver {
     }).load(person.uuid);
   }
 }
-

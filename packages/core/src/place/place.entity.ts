@@ -1,5 +1,6 @@
 import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { RelationField } from '../graphql/relation-field.js';
 import { Node } from '../relay/node.js';
 import { PlaceType, VenueKind } from './place-type.js';
 import { NodeEntity } from '../relay/node-entity.js';
@@ -48,6 +49,7 @@ export class Place extends NodeEntity {
   capacity?: number | null;
 
   @ManyToOne(() => Place, { nullable: true, deleteRule: 'restrict' })
+  @RelationField(() => Place, { nullable: true, description: 'The place directly above; null for a district.' })
   parent?: Place | null;
 
   @Property({ type: 'text' })

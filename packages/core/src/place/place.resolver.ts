@@ -76,11 +76,6 @@ export class PlaceResolver {
     return perform(ctx, PlacePayload, createPlace, { ...place, parent: parentId ?? null });
   }
 
-  @FieldResolver(() => Place, { nullable: true, description: 'The place directly above; null for a district.' })
-  async parent(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<Place | null> {
-    return place.parent ? loadPlace(ctx, place.parent.uuid) : null;
-  }
-
   @FieldResolver(() => [Place], { description: 'Every place above this one, root first.' })
   async ancestors(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<Place[]> {
     // Through the per-operation place loader: a list of places asks once for all their ancestors.

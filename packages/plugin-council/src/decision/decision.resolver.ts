@@ -1,19 +1,15 @@
 import {
   type GongzhiContext,
   loadByForeignKey,
-  loadById,
   Organization,
   payloadType,
   perform,
-  Person,
   Place,
   type Ref,
   RefArg,
-  refId,
   requireRef,
 } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, Float, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { CouncilProposal } from '../proposal/proposal.entity.js';
 import { recordCouncilDecision, updateCouncilActionItem } from './decision.commands.js';
 import { ActionItemStatus, CouncilActionItem, CouncilDecision, CouncilFundingSource } from './decision.entity.js';
 import { newDecision, RecordCouncilDecisionInput } from './decision.inputs.js';
@@ -65,17 +61,6 @@ export class CouncilDecisionResolver {
     return perform(ctx, CouncilActionItemPayload, updateCouncilActionItem, { actionItem, status });
   }
 
-  @FieldResolver(() => CouncilProposal)
-  async proposal(@Root() decision: CouncilDecision, @Ctx() ctx: GongzhiContext): Promise<CouncilProposal> {
-    return (await loadById(ctx, CouncilProposal, refId(decision.proposal)!))!;
-  }
-
-  @FieldResolver(() => Person, { nullable: true })
-  decidedBy(@Root() decision: CouncilDecision, @Ctx() ctx: GongzhiContext): Promise<Person | null> | null {
-    const id = refId(decision.decidedBy);
-    return id ? loadById(ctx, Person, id) : null;
-  }
-
   @FieldResolver(() => [CouncilActionItem], { description: 'The shares of the work (分工), by due date.' })
   actionItems(@Root() decision: CouncilDecision, @Ctx() ctx: GongzhiContext): Promise<CouncilActionItem[]> {
     return loadByForeignKey(ctx, CouncilActionItem, 'decision', decision.uuid, { dueOn: 'asc', createdAt: 'asc' });
@@ -113,23 +98,6 @@ export class CouncilActionItemResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<CouncilActionItem[]> {
     return actionItemsUnder(ctx, { under: await requireRef(ctx, under), status: status ?? null, first });
-  }
-
-  @FieldResolver(() => CouncilDecision)
-  async decision(@Root() item: CouncilActionItem, @Ctx() ctx: GongzhiContext): Promise<CouncilDecision> {
-    return (await loadById(ctx, CouncilDecision, refId(item.decision)!))!;
-  }
-
-  @FieldResolver(() => Organization, { nullable: true, description: 'The owning organisation (or null when a person owns it).' })
-  ownerOrganization(@Root() item: CouncilActionItem, @Ctx() ctx: GongzhiContext): Promise<Organization | null> | null {
-    const id = refId(item.ownerOrganization);
-    return id ? loadById(ctx, Organization, id) : null;
-  }
-
-  @FieldResolver(() => Person, { nullable: true, description: 'The owning person (or null when an organisation owns it).' })
-  ownerPerson(@Root() item: CouncilActionItem, @Ctx() ctx: GongzhiContext): Promise<Person | null> | null {
-    const id = refId(item.ownerPerson);
-    return id ? loadById(ctx, Person, id) : null;
   }
 }
 

@@ -2,17 +2,13 @@ import {
   type GlobalIdEntity,
   type GongzhiContext,
   loadByForeignKey,
-  loadById,
-  loadPlace,
   Node,
   payloadType,
   perform,
-  Person,
   Place,
   type Ref,
   RefArg,
   RefField,
-  refId,
   Request,
 } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, InputType, Mutation, Resolver, Root } from 'type-graphql';
@@ -122,23 +118,6 @@ export class CouncilMeetingResolver {
     return perform(ctx, CouncilAgendaItemPayload, recordCouncilMinutes, { agendaItem, minutes });
   }
 
-  @FieldResolver(() => Council)
-  async council(@Root() meeting: CouncilMeeting, @Ctx() ctx: GongzhiContext): Promise<Council> {
-    return (await loadById(ctx, Council, refId(meeting.council)!))!;
-  }
-
-  @FieldResolver(() => Place, { nullable: true, description: 'Where it meets.' })
-  place(@Root() meeting: CouncilMeeting, @Ctx() ctx: GongzhiContext): Promise<Place | null> | null {
-    const id = refId(meeting.place);
-    return id ? loadPlace(ctx, id) : null;
-  }
-
-  @FieldResolver(() => Person, { nullable: true })
-  convenedBy(@Root() meeting: CouncilMeeting, @Ctx() ctx: GongzhiContext): Promise<Person | null> | null {
-    const id = refId(meeting.convenedBy);
-    return id ? loadById(ctx, Person, id) : null;
-  }
-
   @FieldResolver(() => [CouncilMember], { description: 'Seats present.' })
   attendance(@Root() meeting: CouncilMeeting, @Ctx() ctx: GongzhiContext): Promise<CouncilMember[]> {
     return attendanceOf(ctx, meeting.uuid);
@@ -152,17 +131,6 @@ export class CouncilMeetingResolver {
 
 @Resolver(() => CouncilAgendaItem)
 export class CouncilAgendaItemResolver {
-  @FieldResolver(() => CouncilMeeting)
-  async meeting(@Root() item: CouncilAgendaItem, @Ctx() ctx: GongzhiContext): Promise<CouncilMeeting> {
-    return (await loadById(ctx, CouncilMeeting, refId(item.meeting)!))!;
-  }
-
-  @FieldResolver(() => Request, { nullable: true, description: 'The request discussed (kind REQUEST).' })
-  request(@Root() item: CouncilAgendaItem, @Ctx() ctx: GongzhiContext): Promise<Request | null> | null {
-    const id = refId(item.request);
-    return id ? loadById(ctx, Request, id) : null;
-  }
-
   @FieldResolver(() => [CouncilProposal])
   proposals(@Root() item: CouncilAgendaItem, @Ctx() ctx: GongzhiContext): Promise<CouncilProposal[]> {
     return loadByForeignKey(ctx, CouncilProposal, 'agendaItem', item.uuid, { createdAt: 'asc' });

@@ -1,4 +1,4 @@
-import { type GongzhiContext, loadById, payloadType, perform, Place, type Ref, RefArg, refId } from '@gongzhi/core';
+import { type GongzhiContext, payloadType, perform, Place, type Ref, RefArg } from '@gongzhi/core';
 import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { CouncilProposal } from '../proposal/proposal.entity.js';
 import { answerCouncilResidentPoll, closeCouncilResidentPoll, openCouncilResidentPoll } from './poll.commands.js';
@@ -44,11 +44,6 @@ export class CouncilResidentPollResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<CouncilResidentPollPayload> {
     return perform(ctx, CouncilResidentPollPayload, closeCouncilResidentPoll, { poll });
-  }
-
-  @FieldResolver(() => CouncilProposal)
-  async proposal(@Root() poll: CouncilResidentPoll, @Ctx() ctx: GongzhiContext): Promise<CouncilProposal> {
-    return (await loadById(ctx, CouncilProposal, refId(poll.proposal)!))!;
   }
 
   @FieldResolver(() => [Place], { description: 'The affected places; their residents answer.' })

@@ -1,4 +1,4 @@
-import { type GongzhiContext, loadByForeignKey, loadById, payloadType, perform, Person, type Ref, RefArg, refId } from '@gongzhi/core';
+import { type GongzhiContext, loadByForeignKey, payloadType, perform, type Ref, RefArg } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
 import { CouncilMember, VoteCounting, VotingRule } from '../council/council.entity.js';
 import { CouncilDecision } from '../decision/decision.entity.js';
@@ -76,11 +76,6 @@ export class CouncilProposalResolver {
     return perform(ctx, CouncilProposalPayload, closeCouncilProposal, { proposal });
   }
 
-  @FieldResolver(() => CouncilAgendaItem)
-  async agendaItem(@Root() proposal: CouncilProposal, @Ctx() ctx: GongzhiContext): Promise<CouncilAgendaItem> {
-    return (await loadById(ctx, CouncilAgendaItem, refId(proposal.agendaItem)!))!;
-  }
-
   @FieldResolver(() => [CouncilBallot], { description: 'Ballots cast so far, earliest first.' })
   ballots(@Root() proposal: CouncilProposal, @Ctx() ctx: GongzhiContext): Promise<CouncilBallot[]> {
     return loadByForeignKey(ctx, CouncilBallot, 'proposal', proposal.uuid, { createdAt: 'asc' });
@@ -104,12 +99,6 @@ export class CouncilProposalResolver {
     });
   }
 
-  @FieldResolver(() => Person, { nullable: true })
-  closedBy(@Root() p: CouncilProposal, @Ctx() ctx: GongzhiContext): Promise<Person | null> | null {
-    const id = refId(p.closedBy);
-    return id ? loadById(ctx, Person, id) : null;
-  }
-
   @FieldResolver(() => CouncilResidentPoll, { nullable: true, description: "The residents' consultation, if one was opened." })
   async residentPoll(@Root() p: CouncilProposal, @Ctx() ctx: GongzhiContext): Promise<CouncilResidentPoll | null> {
     return (await loadByForeignKey(ctx, CouncilResidentPoll, 'proposal', p.uuid))[0] ?? null;
@@ -118,18 +107,5 @@ export class CouncilProposalResolver {
   @FieldResolver(() => CouncilDecision, { nullable: true })
   async decision(@Root() p: CouncilProposal, @Ctx() ctx: GongzhiContext): Promise<CouncilDecision | null> {
     return (await loadByForeignKey(ctx, CouncilDecision, 'proposal', p.uuid))[0] ?? null;
-  }
-}
-
-@Resolver(() => CouncilBallot)
-export class CouncilBallotResolver {
-  @FieldResolver(() => CouncilMember, { description: 'The seat that voted.' })
-  async member(@Root() ballot: CouncilBallot, @Ctx() ctx: GongzhiContext): Promise<CouncilMember> {
-    return (await loadById(ctx, CouncilMember, refId(ballot.member)!))!;
-  }
-
-  @FieldResolver(() => Person, { description: 'Who cast it (for an organisation seat, the member who voted for it).' })
-  async castBy(@Root() ballot: CouncilBallot, @Ctx() ctx: GongzhiContext): Promise<Person> {
-    return (await loadById(ctx, Person, refId(ballot.castBy)!))!;
   }
 }

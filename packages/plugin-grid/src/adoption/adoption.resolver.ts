@@ -1,14 +1,4 @@
-import {
-  type GongzhiContext,
-  loadByForeignKey,
-  loadById,
-  Organization,
-  payloadType,
-  perform,
-  type Ref,
-  RefArg,
-  refId,
-} from '@gongzhi/core';
+import { type GongzhiContext, loadByForeignKey, Organization, payloadType, perform, type Ref, RefArg } from '@gongzhi/core';
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { Grid } from '../grid/grid.entity.js';
 import { adoptGrid } from './adoption.commands.js';
@@ -31,16 +21,6 @@ export class GridAdoptionResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<GridAdoptionPayload> {
     return perform(ctx, GridAdoptionPayload, adoptGrid, { grid, organization, startsOn, note: note ?? null });
-  }
-
-  @FieldResolver(() => Grid)
-  async grid(@Root() a: GridAdoption, @Ctx() ctx: GongzhiContext): Promise<Grid> {
-    return (await loadById(ctx, Grid, refId(a.grid)!))!;
-  }
-
-  @FieldResolver(() => Organization)
-  async organization(@Root() a: GridAdoption, @Ctx() ctx: GongzhiContext): Promise<Organization> {
-    return (await loadById(ctx, Organization, refId(a.organization)!))!;
   }
 }
 

@@ -1,17 +1,13 @@
 import {
   type GongzhiContext,
   loadByForeignKey,
-  loadPerson,
-  loadPlace,
   payloadType,
   perform,
-  Person,
   Place,
   placeSummaries,
   PlaceType,
   type Ref,
   RefArg,
-  refId,
   requireRef,
 } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
@@ -149,17 +145,6 @@ export class GridAttentionResolver {
       features: await features(ctx, marks),
     });
     return Object.assign(new GridAttentionMap(), { under, counts, marks, geoJson });
-  }
-
-  @FieldResolver(() => Place)
-  async place(@Root() mark: GridAttentionMark, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadPlace(ctx, refId(mark.place)!))!;
-  }
-
-  @FieldResolver(() => Person, { nullable: true, description: 'The worker who set it.' })
-  setBy(@Root() mark: GridAttentionMark, @Ctx() ctx: GongzhiContext): Promise<Person | null> {
-    const id = refId(mark.setBy);
-    return id ? loadPerson(ctx, id) : Promise.resolve(null);
   }
 }
 

@@ -1,7 +1,6 @@
 import {
   type GongzhiContext,
   loadByForeignKey,
-  loadById,
   loadPlace,
   loadRef,
   payloadType,
@@ -55,17 +54,6 @@ export class GridResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<GridPayload> {
     return perform(ctx, GridPayload, addGridPlaces, { grid, places });
-  }
-
-  @FieldResolver(() => Place, { description: 'The community the grid belongs to.' })
-  async community(@Root() grid: Grid, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadPlace(ctx, refId(grid.community)!))!;
-  }
-
-  @FieldResolver(() => Grid, { nullable: true, description: 'For a micro-grid: the grid it nests in.' })
-  parent(@Root() grid: Grid, @Ctx() ctx: GongzhiContext): Promise<Grid | null> {
-    const id = refId(grid.parent);
-    return id ? loadById(ctx, Grid, id) : Promise.resolve(null);
   }
 
   @FieldResolver(() => [Grid], { description: 'The micro-grids nested in this grid.' })

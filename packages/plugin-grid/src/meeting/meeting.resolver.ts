@@ -1,17 +1,5 @@
-import {
-  type GongzhiContext,
-  loadById,
-  loadPerson,
-  payloadType,
-  perform,
-  Person,
-  type Ref,
-  RefArg,
-  refId,
-  Request,
-  requireRef,
-} from '@gongzhi/core';
-import { Arg, Ctx, Field, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { type GongzhiContext, payloadType, perform, type Ref, RefArg, Request, requireRef } from '@gongzhi/core';
+import { Arg, Ctx, Field, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { Grid } from '../grid/grid.entity.js';
 import { GridFinding } from '../visit/visit.entity.js';
 import { recordGridMeeting } from './meeting.commands.js';
@@ -57,16 +45,5 @@ export class GridMeetingResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<GridMeetingPayload> {
     return perform(ctx, GridMeetingPayload, recordGridMeeting, { grid, heldAt: heldAt ?? null, notes: notes ?? null });
-  }
-
-  @FieldResolver(() => Grid)
-  async grid(@Root() meeting: GridMeeting, @Ctx() ctx: GongzhiContext): Promise<Grid> {
-    return (await loadById(ctx, Grid, refId(meeting.grid)!))!;
-  }
-
-  @FieldResolver(() => Person, { nullable: true })
-  recordedBy(@Root() meeting: GridMeeting, @Ctx() ctx: GongzhiContext): Promise<Person | null> {
-    const id = refId(meeting.recordedBy);
-    return id ? loadPerson(ctx, id) : Promise.resolve(null);
   }
 }

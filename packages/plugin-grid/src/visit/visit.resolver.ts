@@ -2,17 +2,13 @@ import {
   DomainError,
   type GongzhiContext,
   loadByForeignKey,
-  loadById,
   loadPerson,
-  loadPlace,
   payloadType,
   perform,
   Person,
   Place,
   type Ref,
   RefArg,
-  refId,
-  Request,
   RequestKind,
   requireIsoDate,
   requireRef,
@@ -128,16 +124,6 @@ export class GridVisitResolver {
     return (await visitsPerWorkerWeek(ctx, grid.uuid, start, end)).map((week) => Object.assign(new GridWorkerWeek(), week));
   }
 
-  @FieldResolver(() => Place)
-  async household(@Root() visit: GridVisit, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadPlace(ctx, refId(visit.household)!))!;
-  }
-
-  @FieldResolver(() => Person, { description: 'The grid worker who visited.' })
-  async worker(@Root() visit: GridVisit, @Ctx() ctx: GongzhiContext): Promise<Person> {
-    return (await loadPerson(ctx, refId(visit.worker)!))!;
-  }
-
   @FieldResolver(() => [Person], { description: 'The people met.' })
   async met(@Root() visit: GridVisit, @Ctx() ctx: GongzhiContext): Promise<Person[]> {
     return (await Promise.all(visit.metPersonIds.map((id) => loadPerson(ctx, id)))).filter((p): p is Person => p !== null);
@@ -151,20 +137,6 @@ export class GridVisitResolver {
   @FieldResolver(() => Grid, { nullable: true, description: 'The grid covering the household now.' })
   async grid(@Root() visit: GridVisit, @Ctx() ctx: GongzhiContext): Promise<Grid | null> {
     return (await loadCovering(ctx, visit.placePath)).grid;
-  }
-}
-
-@Resolver(() => GridFinding)
-export class GridFindingResolver {
-  @FieldResolver(() => GridVisit)
-  async visit(@Root() finding: GridFinding, @Ctx() ctx: GongzhiContext): Promise<GridVisit> {
-    return (await loadById(ctx, GridVisit, refId(finding.visit)!))!;
-  }
-
-  @FieldResolver(() => Request, { nullable: true, description: 'The request this finding opened, if any.' })
-  request(@Root() finding: GridFinding, @Ctx() ctx: GongzhiContext): Promise<Request | null> {
-    const id = refId(finding.request);
-    return id ? loadById(ctx, Request, id) : Promise.resolve(null);
   }
 }
 

@@ -1,15 +1,4 @@
-import {
-  type GongzhiContext,
-  loadByForeignKey,
-  loadById,
-  loadPerson,
-  payloadType,
-  perform,
-  Person,
-  type Ref,
-  RefArg,
-  refId,
-} from '@gongzhi/core';
+import { type GongzhiContext, loadByForeignKey, loadById, payloadType, perform, Person, type Ref, RefArg, refId } from '@gongzhi/core';
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { Grid } from '../grid/grid.entity.js';
 import { today } from '../options.js';
@@ -36,16 +25,6 @@ export class GridWorkerResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<GridWorkerPayload> {
     return perform(ctx, GridWorkerPayload, assignGridWorker, { grid, person, startsOn, endsOn: endsOn ?? null });
-  }
-
-  @FieldResolver(() => Grid)
-  async grid(@Root() w: GridWorker, @Ctx() ctx: GongzhiContext): Promise<Grid> {
-    return (await loadById(ctx, Grid, refId(w.grid)!))!;
-  }
-
-  @FieldResolver(() => Person)
-  async person(@Root() w: GridWorker, @Ctx() ctx: GongzhiContext): Promise<Person> {
-    return (await loadPerson(ctx, refId(w.person)!))!;
   }
 }
 

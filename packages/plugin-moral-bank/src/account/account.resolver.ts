@@ -78,11 +78,6 @@ export class MoralBankAccountResolver {
     return perform(ctx, MoralBankAccountPayload, setRankingOptIn, { account, optIn });
   }
 
-  @FieldResolver(() => Place, { description: 'The community whose bank keeps the account.' })
-  async community(@Root() account: MoralBankAccount, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadById(ctx, Place, account.community.uuid))!;
-  }
-
   @FieldResolver(() => ID, {
     description: 'Global id of the holder: a Person, an Organization, a VolunteerTeam, or (the bank) the community Place.',
   })
@@ -97,16 +92,6 @@ export class MoralBankAccountResolver {
       default:
         return toGlobalId('Place', account.community.uuid);
     }
-  }
-
-  @FieldResolver(() => Person, { nullable: true, description: 'The holder, when a person.' })
-  person(@Root() account: MoralBankAccount, @Ctx() ctx: GongzhiContext): Promise<Person | null> | null {
-    return account.person ? loadById(ctx, Person, account.person.uuid) : null;
-  }
-
-  @FieldResolver(() => Organization, { nullable: true, description: 'The holder, when an organisation.' })
-  organization(@Root() account: MoralBankAccount, @Ctx() ctx: GongzhiContext): Promise<Organization | null> | null {
-    return account.organization ? loadById(ctx, Organization, account.organization.uuid) : null;
   }
 
   @FieldResolver(() => Int, {

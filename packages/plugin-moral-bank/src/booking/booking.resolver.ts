@@ -104,11 +104,6 @@ export class MoralBankBookingResolver {
     return (await loadById(ctx, Place, booking.venueUuid))!;
   }
 
-  @FieldResolver(() => MoralBankAccount)
-  async account(@Root() booking: MoralBankBooking, @Ctx() ctx: GongzhiContext): Promise<MoralBankAccount> {
-    return (await loadById(ctx, MoralBankAccount, booking.account.uuid))!;
-  }
-
   @FieldResolver(() => MoralBankTransaction, { nullable: true, description: 'The debit, once confirmed.' })
   debitTransaction(@Root() booking: MoralBankBooking, @Ctx() ctx: GongzhiContext): Promise<MoralBankTransaction | null> | null {
     return booking.debitTransactionUuid ? loadById(ctx, MoralBankTransaction, booking.debitTransactionUuid) : null;

@@ -1,4 +1,4 @@
-import { batchLoader, type GongzhiContext, loadById, payloadType, perform, Person, Place, type Ref, RefArg, RefField } from '@gongzhi/core';
+import { batchLoader, type GongzhiContext, loadById, payloadType, perform, type Ref, RefArg, RefField } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, Resolver, Root, registerEnumType } from 'type-graphql';
 import { MoralBankAccount } from '../account/account.entity.js';
 import { MoralBankBooking } from '../booking/booking.entity.js';
@@ -81,21 +81,6 @@ export class MoralBankTransactionResolver {
           .map((r) => Object.assign(new MoralBankEntry(), { amount: r.amount, accountId: r.accountId })),
       );
     }).load(tx.uuid);
-  }
-
-  @FieldResolver(() => Place)
-  async community(@Root() tx: MoralBankTransaction, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadById(ctx, Place, tx.community.uuid))!;
-  }
-
-  @FieldResolver(() => Person, { nullable: true, description: 'Who posted it (null for earnings, which follow verification).' })
-  actor(@Root() tx: MoralBankTransaction, @Ctx() ctx: GongzhiContext): Promise<Person | null> | null {
-    return tx.actor ? loadById(ctx, Person, tx.actor.uuid) : null;
-  }
-
-  @FieldResolver(() => MoralBankTransaction, { nullable: true, description: 'The transaction this one reverses.' })
-  reverses(@Root() tx: MoralBankTransaction, @Ctx() ctx: GongzhiContext): Promise<MoralBankTransaction | null> | null {
-    return tx.reverses ? loadById(ctx, MoralBankTransaction, tx.reverses.uuid) : null;
   }
 
   @FieldResolver(() => MoralBankBooking, { nullable: true })

@@ -1,17 +1,5 @@
-import {
-  type GongzhiContext,
-  loadById,
-  payloadType,
-  perform,
-  Person,
-  Place,
-  type Ref,
-  RefArg,
-  RefField,
-  refId,
-  requireRef,
-} from '@gongzhi/core';
-import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { type GongzhiContext, payloadType, perform, Person, Place, type Ref, RefArg, RefField, requireRef } from '@gongzhi/core';
+import { Arg, Ctx, Field, InputType, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { VolunteerTeam } from '../team/team.entity.js';
 import { correctHours, decideHours, reportHours } from './hours.commands.js';
 import { VolunteerServiceEntry, VolunteerServiceStatus } from './hours.entity.js';
@@ -110,33 +98,5 @@ export class VolunteerServiceEntryResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<VolunteerServiceEntryPayload> {
     return perform(ctx, VolunteerServiceEntryPayload, correctHours, { entry, minutes, reason });
-  }
-
-  @FieldResolver(() => Person)
-  async person(@Root() entry: VolunteerServiceEntry, @Ctx() ctx: GongzhiContext): Promise<Person> {
-    return (await loadById(ctx, Person, refId(entry.person)!))!;
-  }
-
-  @FieldResolver(() => VolunteerTeam, { nullable: true })
-  team(@Root() entry: VolunteerServiceEntry, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam | null> | null {
-    const id = refId(entry.team);
-    return id ? loadById(ctx, VolunteerTeam, id) : null;
-  }
-
-  @FieldResolver(() => Place)
-  async community(@Root() entry: VolunteerServiceEntry, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadById(ctx, Place, refId(entry.community)!))!;
-  }
-
-  @FieldResolver(() => Person, { nullable: true })
-  verifiedBy(@Root() entry: VolunteerServiceEntry, @Ctx() ctx: GongzhiContext): Promise<Person | null> | null {
-    const id = refId(entry.verifiedBy);
-    return id ? loadById(ctx, Person, id) : null;
-  }
-
-  @FieldResolver(() => VolunteerServiceEntry, { nullable: true, description: 'For a correction: the entry it corrects.' })
-  correctsEntry(@Root() entry: VolunteerServiceEntry, @Ctx() ctx: GongzhiContext): Promise<VolunteerServiceEntry | null> | null {
-    const id = refId(entry.correctsEntry);
-    return id ? loadById(ctx, VolunteerServiceEntry, id) : null;
   }
 }

@@ -1,16 +1,4 @@
-import {
-  type GongzhiContext,
-  loadById,
-  loadByForeignKey,
-  payloadType,
-  perform,
-  Person,
-  Place,
-  type Ref,
-  RefArg,
-  RefField,
-  refId,
-} from '@gongzhi/core';
+import { type GongzhiContext, loadByForeignKey, payloadType, perform, Person, Place, type Ref, RefArg, RefField } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, InputType, Mutation, Resolver, Root } from 'type-graphql';
 import { VolunteerTeam } from '../team/team.entity.js';
 import { createPairing, endPairing, logPairingVisit } from './pairing.commands.js';
@@ -100,39 +88,9 @@ export class VolunteerPairingResolver {
     return perform(ctx, VolunteerPairingPayload, endPairing, { pairing, endsOn });
   }
 
-  @FieldResolver(() => VolunteerTeam, { nullable: true })
-  team(@Root() pairing: VolunteerPairing, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam | null> | null {
-    const id = refId(pairing.team);
-    return id ? loadById(ctx, VolunteerTeam, id) : null;
-  }
-
-  @FieldResolver(() => Person, { nullable: true })
-  volunteer(@Root() pairing: VolunteerPairing, @Ctx() ctx: GongzhiContext): Promise<Person | null> | null {
-    const id = refId(pairing.volunteer);
-    return id ? loadById(ctx, Person, id) : null;
-  }
-
-  @FieldResolver(() => Person)
-  async resident(@Root() pairing: VolunteerPairing, @Ctx() ctx: GongzhiContext): Promise<Person> {
-    return (await loadById(ctx, Person, refId(pairing.resident)!))!;
-  }
-
-  @FieldResolver(() => Place)
-  async community(@Root() pairing: VolunteerPairing, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadById(ctx, Place, refId(pairing.community)!))!;
-  }
-
   @FieldResolver(() => [VolunteerPairingVisit], { description: 'The visit log, oldest first.' })
   visits(@Root() pairing: VolunteerPairing, @Ctx() ctx: GongzhiContext): Promise<VolunteerPairingVisit[]> {
     return loadByForeignKey(ctx, VolunteerPairingVisit, 'pairing', pairing.uuid, { visitedAt: 'asc' });
-  }
-}
-
-@Resolver(() => VolunteerPairingVisit)
-export class VolunteerPairingVisitResolver {
-  @FieldResolver(() => Person)
-  async visitor(@Root() visit: VolunteerPairingVisit, @Ctx() ctx: GongzhiContext): Promise<Person> {
-    return (await loadById(ctx, Person, refId(visit.visitor)!))!;
   }
 }
 

@@ -1,16 +1,4 @@
-import {
-  type GongzhiContext,
-  loadById,
-  loadByForeignKey,
-  payloadType,
-  perform,
-  Person,
-  Place,
-  type Ref,
-  RefArg,
-  RefField,
-  refId,
-} from '@gongzhi/core';
+import { type GongzhiContext, loadByForeignKey, payloadType, perform, Place, type Ref, RefArg, RefField } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { VolunteerTeam } from '../team/team.entity.js';
 import { decideApplication, postRecruitment, signUpForRecruitment, withdrawApplication } from './recruitment.commands.js';
@@ -105,16 +93,6 @@ export class VolunteerRecruitmentResolver {
     return perform(ctx, VolunteerApplicationPayload, withdrawApplication, { application });
   }
 
-  @FieldResolver(() => VolunteerTeam)
-  async team(@Root() call: VolunteerRecruitment, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam> {
-    return (await loadById(ctx, VolunteerTeam, refId(call.team)!))!;
-  }
-
-  @FieldResolver(() => Place)
-  async place(@Root() call: VolunteerRecruitment, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadById(ctx, Place, refId(call.place)!))!;
-  }
-
   @FieldResolver(() => [VolunteerApplication], { description: 'Every application, in sign-up order.' })
   applications(@Root() call: VolunteerRecruitment, @Ctx() ctx: GongzhiContext): Promise<VolunteerApplication[]> {
     return applicationsOf(ctx, call.uuid);
@@ -123,19 +101,6 @@ export class VolunteerRecruitmentResolver {
   @FieldResolver(() => [VolunteerApplication], { description: 'The waitlist, first in line first.' })
   async waitlist(@Root() call: VolunteerRecruitment, @Ctx() ctx: GongzhiContext): Promise<VolunteerApplication[]> {
     return (await applicationsOf(ctx, call.uuid)).filter((a) => a.status === VolunteerApplicationStatus.WAITLISTED);
-  }
-}
-
-@Resolver(() => VolunteerApplication)
-export class VolunteerApplicationResolver {
-  @FieldResolver(() => Person)
-  async person(@Root() application: VolunteerApplication, @Ctx() ctx: GongzhiContext): Promise<Person> {
-    return (await loadById(ctx, Person, refId(application.person)!))!;
-  }
-
-  @FieldResolver(() => VolunteerRecruitment)
-  async recruitment(@Root() application: VolunteerApplication, @Ctx() ctx: GongzhiContext): Promise<VolunteerRecruitment> {
-    return (await loadById(ctx, VolunteerRecruitment, refId(application.recruitment)!))!;
   }
 }
 

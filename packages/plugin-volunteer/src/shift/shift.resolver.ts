@@ -1,16 +1,4 @@
-import {
-  type GongzhiContext,
-  loadByForeignKey,
-  loadById,
-  payloadType,
-  perform,
-  Person,
-  Place,
-  type Ref,
-  RefArg,
-  refId,
-  requireRef,
-} from '@gongzhi/core';
+import { type GongzhiContext, loadByForeignKey, payloadType, perform, Person, type Ref, RefArg, requireRef } from '@gongzhi/core';
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { VolunteerServiceEntry } from '../hours/hours.entity.js';
 import { VolunteerTeam } from '../team/team.entity.js';
@@ -160,16 +148,6 @@ export class VolunteerShiftResolver {
     return perform(ctx, VolunteerShiftSignupPayload, checkOut, { signup });
   }
 
-  @FieldResolver(() => VolunteerTeam)
-  async team(@Root() shift: VolunteerShift, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam> {
-    return (await loadById(ctx, VolunteerTeam, refId(shift.team)!))!;
-  }
-
-  @FieldResolver(() => Place)
-  async place(@Root() shift: VolunteerShift, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadById(ctx, Place, refId(shift.place)!))!;
-  }
-
   @FieldResolver(() => Int, { description: 'Places still free.' })
   spotsLeft(@Root() shift: VolunteerShift): number {
     return shift.capacity - shift.taken;
@@ -183,32 +161,9 @@ export class VolunteerShiftResolver {
 
 @Resolver(() => VolunteerShiftSignup)
 export class VolunteerShiftSignupResolver {
-  @FieldResolver(() => VolunteerShift)
-  async shift(@Root() signup: VolunteerShiftSignup, @Ctx() ctx: GongzhiContext): Promise<VolunteerShift> {
-    return (await loadById(ctx, VolunteerShift, refId(signup.shift)!))!;
-  }
-
-  @FieldResolver(() => Person)
-  async person(@Root() signup: VolunteerShiftSignup, @Ctx() ctx: GongzhiContext): Promise<Person> {
-    return (await loadById(ctx, Person, refId(signup.person)!))!;
-  }
-
   @FieldResolver(() => VolunteerServiceEntry, { nullable: true, description: 'The service-hour entry logged at check-out.' })
   async serviceEntry(@Root() signup: VolunteerShiftSignup, @Ctx() ctx: GongzhiContext): Promise<VolunteerServiceEntry | null> {
     return (await loadByForeignKey(ctx, VolunteerServiceEntry, 'shiftSignup', signup.uuid))[0] ?? null;
-  }
-}
-
-@Resolver(() => VolunteerShiftSchedule)
-export class VolunteerShiftScheduleResolver {
-  @FieldResolver(() => VolunteerTeam)
-  async team(@Root() schedule: VolunteerShiftSchedule, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam> {
-    return (await loadById(ctx, VolunteerTeam, refId(schedule.team)!))!;
-  }
-
-  @FieldResolver(() => Place)
-  async place(@Root() schedule: VolunteerShiftSchedule, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadById(ctx, Place, refId(schedule.place)!))!;
   }
 }
 

@@ -1,15 +1,12 @@
 import {
   type GongzhiContext,
   loadByForeignKey,
-  loadById,
   payloadType,
   perform,
-  Person,
   Place,
   type Ref,
   RefArg,
   RefField,
-  refId,
   Request,
   requireRef,
 } from '@gongzhi/core';
@@ -119,29 +116,6 @@ export class VolunteerTaskResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<VolunteerTaskPayload> {
     return perform(ctx, VolunteerTaskPayload, cancelTask, { task });
-  }
-
-  @FieldResolver(() => Place)
-  async place(@Root() task: VolunteerTask, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadById(ctx, Place, refId(task.place)!))!;
-  }
-
-  @FieldResolver(() => Request, { nullable: true, description: 'The core request this task serves, if any.' })
-  request(@Root() task: VolunteerTask, @Ctx() ctx: GongzhiContext): Promise<Request | null> | null {
-    const id = refId(task.request);
-    return id ? loadById(ctx, Request, id) : null;
-  }
-
-  @FieldResolver(() => VolunteerTeam, { nullable: true })
-  team(@Root() task: VolunteerTask, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam | null> | null {
-    const id = refId(task.team);
-    return id ? loadById(ctx, VolunteerTeam, id) : null;
-  }
-
-  @FieldResolver(() => Person, { nullable: true })
-  claimedBy(@Root() task: VolunteerTask, @Ctx() ctx: GongzhiContext): Promise<Person | null> | null {
-    const id = refId(task.claimedBy);
-    return id ? loadById(ctx, Person, id) : null;
   }
 
   @FieldResolver(() => VolunteerServiceEntry, { nullable: true, description: 'The service-hour entry logged when it was reported done.' })

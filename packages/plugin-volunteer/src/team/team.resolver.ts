@@ -116,17 +116,6 @@ export class VolunteerTeamResolver {
     return perform(ctx, VolunteerTeamMemberPayload, endTeamMembership, { member, leftOn });
   }
 
-  @FieldResolver(() => Place, { description: 'Where the team is based.' })
-  async homePlace(@Root() team: VolunteerTeam, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadById(ctx, Place, refId(team.homePlace)!))!;
-  }
-
-  @FieldResolver(() => Organization, { nullable: true, description: 'The organization the team comes from, if any.' })
-  organization(@Root() team: VolunteerTeam, @Ctx() ctx: GongzhiContext): Promise<Organization | null> | null {
-    const id = refId(team.organization);
-    return id ? loadById(ctx, Organization, id) : null;
-  }
-
   @FieldResolver(() => [VolunteerTeamMember], { description: 'Current members, leaders first, then by join date.' })
   members(@Root() team: VolunteerTeam, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeamMember[]> {
     return currentMembers(ctx, team.uuid);
@@ -141,19 +130,6 @@ export class VolunteerTeamResolver {
   async leaders(@Root() team: VolunteerTeam, @Ctx() ctx: GongzhiContext): Promise<Person[]> {
     const leaders = (await currentMembers(ctx, team.uuid)).filter((m) => m.role === VolunteerMemberRole.LEADER);
     return (await Promise.all(leaders.map((m) => loadById(ctx, Person, refId(m.person)!)))) as Person[];
-  }
-}
-
-@Resolver(() => VolunteerTeamMember)
-export class VolunteerTeamMemberResolver {
-  @FieldResolver(() => Person)
-  async person(@Root() member: VolunteerTeamMember, @Ctx() ctx: GongzhiContext): Promise<Person> {
-    return (await loadById(ctx, Person, refId(member.person)!))!;
-  }
-
-  @FieldResolver(() => VolunteerTeam)
-  async team(@Root() member: VolunteerTeamMember, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam> {
-    return (await loadById(ctx, VolunteerTeam, refId(member.team)!))!;
   }
 }
 
