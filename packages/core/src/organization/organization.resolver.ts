@@ -13,18 +13,8 @@ import { addOrganizationMember, createOrganization } from './organization.comman
 import { OrganizationMember } from './organization-member.entity.js';
 import { Organization, OrganizationKind } from './organization.entity.js';
 
-export const OrganizationPayload = payloadType<{ organization: Organization | null }>(
-  'OrganizationPayload',
-  'organization',
-  () => Organization,
-);
-export type OrganizationPayload = InstanceType<typeof OrganizationPayload>;
-export const OrganizationMemberPayload = payloadType<{ member: OrganizationMember | null }>(
-  'OrganizationMemberPayload',
-  'member',
-  () => OrganizationMember,
-);
-export type OrganizationMemberPayload = InstanceType<typeof OrganizationMemberPayload>;
+export const OrganizationPayload = payloadType('OrganizationPayload', 'organization', () => Organization);
+export const OrganizationMemberPayload = payloadType('OrganizationMemberPayload', 'member', () => OrganizationMember);
 
 @Resolver(() => Organization)
 export class OrganizationResolver {
@@ -54,7 +44,7 @@ export class OrganizationResolver {
     @Arg('kind', () => OrganizationKind) kind: OrganizationKind,
     @RefArg('placeId', () => Place) place: Ref<Place>,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<OrganizationPayload> {
+  ) {
     return perform(ctx, OrganizationPayload, createOrganization, { name, kind, place });
   }
 
@@ -65,7 +55,7 @@ export class OrganizationResolver {
     @Arg('role', () => String) role: string,
     @Arg('joinedOn', () => String, { description: 'YYYY-MM-DD' }) joinedOn: string,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<OrganizationMemberPayload> {
+  ) {
     return perform(ctx, OrganizationMemberPayload, addOrganizationMember, { organization, person, role, joinedOn });
   }
 

@@ -42,10 +42,8 @@ export class CreateCouncilInput {
   quorumPercent!: number;
 }
 
-export const CouncilPayload = payloadType<{ council: Council | null }>('CouncilPayload', 'council', () => Council);
-export type CouncilPayload = InstanceType<typeof CouncilPayload>;
-export const CouncilMemberPayload = payloadType<{ member: CouncilMember | null }>('CouncilMemberPayload', 'member', () => CouncilMember);
-export type CouncilMemberPayload = InstanceType<typeof CouncilMemberPayload>;
+export const CouncilPayload = payloadType('CouncilPayload', 'council', () => Council);
+export const CouncilMemberPayload = payloadType('CouncilMemberPayload', 'member', () => CouncilMember);
 
 @Resolver(() => Council)
 export class CouncilResolver {
@@ -60,7 +58,7 @@ export class CouncilResolver {
   }
 
   @Mutation(() => CouncilPayload, { description: 'Sets up a council for a community: its kind, voting rule, counting and quorum.' })
-  createCouncil(@Arg('input', () => CreateCouncilInput) input: CreateCouncilInput, @Ctx() ctx: GongzhiContext): Promise<CouncilPayload> {
+  createCouncil(@Arg('input', () => CreateCouncilInput) input: CreateCouncilInput, @Ctx() ctx: GongzhiContext) {
     const { communityId, ...rest } = input;
     return perform(ctx, CouncilPayload, createCouncil, { ...rest, community: communityId });
   }
@@ -75,7 +73,7 @@ export class CouncilResolver {
     @RefArg('personId', () => Person, { nullable: true }) person: Ref<Person> | null | undefined,
     @RefArg('organizationId', () => Organization, { nullable: true }) organization: Ref<Organization> | null | undefined,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilMemberPayload> {
+  ) {
     return perform(ctx, CouncilMemberPayload, addCouncilMember, { council, seatType, person, organization });
   }
 

@@ -23,18 +23,8 @@ export class CouncilProgress {
   @Field(() => Float, { description: 'done / total, from 0 to 1.' }) ratio!: number;
 }
 
-export const CouncilDecisionPayload = payloadType<{ decision: CouncilDecision | null }>(
-  'CouncilDecisionPayload',
-  'decision',
-  () => CouncilDecision,
-);
-export type CouncilDecisionPayload = InstanceType<typeof CouncilDecisionPayload>;
-export const CouncilActionItemPayload = payloadType<{ actionItem: CouncilActionItem | null }>(
-  'CouncilActionItemPayload',
-  'actionItem',
-  () => CouncilActionItem,
-);
-export type CouncilActionItemPayload = InstanceType<typeof CouncilActionItemPayload>;
+export const CouncilDecisionPayload = payloadType('CouncilDecisionPayload', 'decision', () => CouncilDecision);
+export const CouncilActionItemPayload = payloadType('CouncilActionItemPayload', 'actionItem', () => CouncilActionItem);
 
 @Resolver(() => CouncilDecision)
 export class CouncilDecisionResolver {
@@ -42,10 +32,7 @@ export class CouncilDecisionResolver {
     description:
       'Records the decision on a passed proposal: action items (each with one owner and a due date) and funding (fen). On a request, it moves the request to IN_PROGRESS (needs request.manage there). Emits council.decision-made.',
   })
-  recordCouncilDecision(
-    @Arg('input', () => RecordCouncilDecisionInput) input: RecordCouncilDecisionInput,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilDecisionPayload> {
+  recordCouncilDecision(@Arg('input', () => RecordCouncilDecisionInput) input: RecordCouncilDecisionInput, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, CouncilDecisionPayload, recordCouncilDecision, newDecision(input));
   }
 
@@ -57,7 +44,7 @@ export class CouncilDecisionResolver {
     @RefArg('id', () => CouncilActionItem) actionItem: Ref<CouncilActionItem>,
     @Arg('status', () => ActionItemStatus) status: ActionItemStatus,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilActionItemPayload> {
+  ) {
     return perform(ctx, CouncilActionItemPayload, updateCouncilActionItem, { actionItem, status });
   }
 

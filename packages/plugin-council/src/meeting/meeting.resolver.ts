@@ -59,28 +59,15 @@ export class AddCouncilAgendaItemInput {
   gridFindingId?: Ref<GlobalIdEntity> | null;
 }
 
-export const CouncilMeetingPayload = payloadType<{ meeting: CouncilMeeting | null }>(
-  'CouncilMeetingPayload',
-  'meeting',
-  () => CouncilMeeting,
-);
-export type CouncilMeetingPayload = InstanceType<typeof CouncilMeetingPayload>;
-export const CouncilAgendaItemPayload = payloadType<{ agendaItem: CouncilAgendaItem | null }>(
-  'CouncilAgendaItemPayload',
-  'agendaItem',
-  () => CouncilAgendaItem,
-);
-export type CouncilAgendaItemPayload = InstanceType<typeof CouncilAgendaItemPayload>;
+export const CouncilMeetingPayload = payloadType('CouncilMeetingPayload', 'meeting', () => CouncilMeeting);
+export const CouncilAgendaItemPayload = payloadType('CouncilAgendaItemPayload', 'agendaItem', () => CouncilAgendaItem);
 
 @Resolver(() => CouncilMeeting)
 export class CouncilMeetingResolver {
   @Mutation(() => CouncilMeetingPayload, {
     description: 'Schedules a meeting; the signed-in person, a member, convenes it. Urgent meetings need no notice.',
   })
-  scheduleCouncilMeeting(
-    @Arg('input', () => ScheduleCouncilMeetingInput) input: ScheduleCouncilMeetingInput,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilMeetingPayload> {
+  scheduleCouncilMeeting(@Arg('input', () => ScheduleCouncilMeetingInput) input: ScheduleCouncilMeetingInput, @Ctx() ctx: GongzhiContext) {
     const { councilId, placeId, ...rest } = input;
     return perform(ctx, CouncilMeetingPayload, scheduleCouncilMeeting, { ...rest, council: councilId, place: placeId ?? null });
   }
@@ -90,17 +77,14 @@ export class CouncilMeetingResolver {
     @RefArg('meetingId', () => CouncilMeeting) meeting: Ref<CouncilMeeting>,
     @RefArg('memberIds', () => [CouncilMember]) members: Ref<CouncilMember>[],
     @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilMeetingPayload> {
+  ) {
     return perform(ctx, CouncilMeetingPayload, recordCouncilAttendance, { meeting, members });
   }
 
   @Mutation(() => CouncilAgendaItemPayload, {
     description: "Adds an item at the end of a meeting's agenda: a request, a grid finding or a free topic, of the council's community.",
   })
-  addCouncilAgendaItem(
-    @Arg('input', () => AddCouncilAgendaItemInput) input: AddCouncilAgendaItemInput,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilAgendaItemPayload> {
+  addCouncilAgendaItem(@Arg('input', () => AddCouncilAgendaItemInput) input: AddCouncilAgendaItemInput, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, CouncilAgendaItemPayload, addCouncilAgendaItem, {
       meeting: input.meetingId,
       title: input.title,
@@ -114,7 +98,7 @@ export class CouncilMeetingResolver {
     @RefArg('agendaItemId', () => CouncilAgendaItem) agendaItem: Ref<CouncilAgendaItem>,
     @Arg('minutes', () => String) minutes: string,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilAgendaItemPayload> {
+  ) {
     return perform(ctx, CouncilAgendaItemPayload, recordCouncilMinutes, { agendaItem, minutes });
   }
 

@@ -5,12 +5,7 @@ import { answerCouncilResidentPoll, closeCouncilResidentPoll, openCouncilResiden
 import { CouncilResidentPoll, PollAnswer } from './poll.entity.js';
 import { answerCountOf, placesOf } from './poll.queries.js';
 
-export const CouncilResidentPollPayload = payloadType<{ poll: CouncilResidentPoll | null }>(
-  'CouncilResidentPollPayload',
-  'poll',
-  () => CouncilResidentPoll,
-);
-export type CouncilResidentPollPayload = InstanceType<typeof CouncilResidentPollPayload>;
+export const CouncilResidentPollPayload = payloadType('CouncilResidentPollPayload', 'poll', () => CouncilResidentPoll);
 
 @Resolver(() => CouncilResidentPoll)
 export class CouncilResidentPollResolver {
@@ -25,7 +20,7 @@ export class CouncilResidentPollResolver {
     })
     places: Ref<Place>[],
     @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilResidentPollPayload> {
+  ) {
     return perform(ctx, CouncilResidentPollPayload, openCouncilResidentPoll, { proposal, question, places });
   }
 
@@ -34,15 +29,12 @@ export class CouncilResidentPollResolver {
     @RefArg('pollId', () => CouncilResidentPoll) poll: Ref<CouncilResidentPoll>,
     @Arg('answer', () => PollAnswer) answer: PollAnswer,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilResidentPollPayload> {
+  ) {
     return perform(ctx, CouncilResidentPollPayload, answerCouncilResidentPoll, { poll, answer });
   }
 
   @Mutation(() => CouncilResidentPollPayload, { description: 'Closes the poll and records the counts.' })
-  closeCouncilResidentPoll(
-    @RefArg('pollId', () => CouncilResidentPoll) poll: Ref<CouncilResidentPoll>,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilResidentPollPayload> {
+  closeCouncilResidentPoll(@RefArg('pollId', () => CouncilResidentPoll) poll: Ref<CouncilResidentPoll>, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, CouncilResidentPollPayload, closeCouncilResidentPoll, { poll });
   }
 

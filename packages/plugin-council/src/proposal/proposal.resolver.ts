@@ -22,14 +22,8 @@ export class CouncilTally {
   @Field(() => Boolean) quorumMet!: boolean;
 }
 
-export const CouncilProposalPayload = payloadType<{ proposal: CouncilProposal | null }>(
-  'CouncilProposalPayload',
-  'proposal',
-  () => CouncilProposal,
-);
-export type CouncilProposalPayload = InstanceType<typeof CouncilProposalPayload>;
-export const CouncilBallotPayload = payloadType<{ ballot: CouncilBallot | null }>('CouncilBallotPayload', 'ballot', () => CouncilBallot);
-export type CouncilBallotPayload = InstanceType<typeof CouncilBallotPayload>;
+export const CouncilProposalPayload = payloadType('CouncilProposalPayload', 'proposal', () => CouncilProposal);
+export const CouncilBallotPayload = payloadType('CouncilBallotPayload', 'ballot', () => CouncilBallot);
 
 @Resolver(() => CouncilProposal)
 export class CouncilProposalResolver {
@@ -38,7 +32,7 @@ export class CouncilProposalResolver {
     @RefArg('agendaItemId', () => CouncilAgendaItem) agendaItem: Ref<CouncilAgendaItem>,
     @Arg('text', () => String) text: string,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilProposalPayload> {
+  ) {
     return perform(ctx, CouncilProposalPayload, createCouncilProposal, { agendaItem, text });
   }
 
@@ -52,7 +46,7 @@ export class CouncilProposalResolver {
     @RefArg('memberId', () => CouncilMember, { nullable: true, description: 'The seat, when the person may act for several.' })
     seat: Ref<CouncilMember> | null | undefined,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilBallotPayload> {
+  ) {
     return perform(ctx, CouncilBallotPayload, castCouncilVote, { proposal, choice, seat });
   }
 
@@ -62,17 +56,14 @@ export class CouncilProposalResolver {
     @Arg('choice', () => VoteChoice) choice: VoteChoice,
     @RefArg('memberId', () => CouncilMember, { nullable: true }) seat: Ref<CouncilMember> | null | undefined,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilBallotPayload> {
+  ) {
     return perform(ctx, CouncilBallotPayload, changeCouncilVote, { proposal, choice, seat });
   }
 
   @Mutation(() => CouncilProposalPayload, {
     description: "Closes the vote and records the outcome by the council's rule and quorum (NO_QUORUM when too few voted).",
   })
-  closeCouncilProposal(
-    @RefArg('proposalId', () => CouncilProposal) proposal: Ref<CouncilProposal>,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilProposalPayload> {
+  closeCouncilProposal(@RefArg('proposalId', () => CouncilProposal) proposal: Ref<CouncilProposal>, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, CouncilProposalPayload, closeCouncilProposal, { proposal });
   }
 

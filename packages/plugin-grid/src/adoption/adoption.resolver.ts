@@ -4,8 +4,7 @@ import { Grid } from '../grid/grid.entity.js';
 import { adoptGrid } from './adoption.commands.js';
 import { GridAdoption } from './adoption.entity.js';
 
-export const GridAdoptionPayload = payloadType<{ adoption: GridAdoption | null }>('GridAdoptionPayload', 'adoption', () => GridAdoption);
-export type GridAdoptionPayload = InstanceType<typeof GridAdoptionPayload>;
+export const GridAdoptionPayload = payloadType('GridAdoptionPayload', 'adoption', () => GridAdoption);
 
 @Resolver(() => GridAdoption)
 export class GridAdoptionResolver {
@@ -19,7 +18,7 @@ export class GridAdoptionResolver {
     @Arg('startsOn', () => String, { description: 'YYYY-MM-DD' }) startsOn: string,
     @Arg('note', () => String, { nullable: true }) note: string | null | undefined,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<GridAdoptionPayload> {
+  ) {
     return perform(ctx, GridAdoptionPayload, adoptGrid, { grid, organization, startsOn, note: note ?? null });
   }
 }

@@ -21,12 +21,7 @@ const COLOURS: Record<GridAttentionLevel, string> = { red: '#d73027', orange: '#
 /** At most this many marks in one map. */
 const MAP_LIMIT = 2000;
 
-export const GridAttentionMarkPayload = payloadType<{ mark: GridAttentionMark | null }>(
-  'GridAttentionMarkPayload',
-  'mark',
-  () => GridAttentionMark,
-);
-export type GridAttentionMarkPayload = InstanceType<typeof GridAttentionMarkPayload>;
+export const GridAttentionMarkPayload = payloadType('GridAttentionMarkPayload', 'mark', () => GridAttentionMark);
 
 @ObjectType({ description: 'How many places under a place carry each colour now.' })
 export class GridAttentionCounts {
@@ -115,7 +110,7 @@ export class GridAttentionResolver {
     @Arg('level', () => GridAttentionLevel) level: GridAttentionLevel,
     @Arg('reason', () => String) reason: string,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<GridAttentionMarkPayload> {
+  ) {
     return perform(ctx, GridAttentionMarkPayload, setGridAttentionLevel, { place, level, reason });
   }
 

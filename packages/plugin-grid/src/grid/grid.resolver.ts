@@ -16,8 +16,7 @@ import { addGridPlaces, createGrid } from './grid.commands.js';
 import { Grid, GridKind, GridPlace } from './grid.entity.js';
 import { loadCovering, loadOpenRequestCount } from './grid.queries.js';
 
-export const GridPayload = payloadType<{ grid: Grid | null }>('GridPayload', 'grid', () => Grid);
-export type GridPayload = InstanceType<typeof GridPayload>;
+export const GridPayload = payloadType('GridPayload', 'grid', () => Grid);
 
 @Resolver(() => Grid)
 export class GridResolver {
@@ -41,7 +40,7 @@ export class GridResolver {
     })
     places: Ref<Place>[],
     @Ctx() ctx: GongzhiContext,
-  ): Promise<GridPayload> {
+  ) {
     return perform(ctx, GridPayload, createGrid, { community, name, kind, parent: parent ?? null, places });
   }
 
@@ -52,7 +51,7 @@ export class GridResolver {
     @RefArg('gridId', () => Grid) grid: Ref<Grid>,
     @RefArg('placeIds', () => [Place]) places: Ref<Place>[],
     @Ctx() ctx: GongzhiContext,
-  ): Promise<GridPayload> {
+  ) {
     return perform(ctx, GridPayload, addGridPlaces, { grid, places });
   }
 

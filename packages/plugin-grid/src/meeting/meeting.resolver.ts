@@ -6,8 +6,7 @@ import { recordGridMeeting } from './meeting.commands.js';
 import { GridMeeting } from './meeting.entity.js';
 import { loadHandOff } from './meeting.queries.js';
 
-export const GridMeetingPayload = payloadType<{ meeting: GridMeeting | null }>('GridMeetingPayload', 'meeting', () => GridMeeting);
-export type GridMeetingPayload = InstanceType<typeof GridMeetingPayload>;
+export const GridMeetingPayload = payloadType('GridMeetingPayload', 'meeting', () => GridMeeting);
 
 @ObjectType({ description: 'What a weekly grid meeting (周一网格议事会) reviews: findings since the last meeting and the open requests.' })
 export class GridMeetingHandOff {
@@ -43,7 +42,7 @@ export class GridMeetingResolver {
     @Arg('heldAt', () => Date, { nullable: true }) heldAt: Date | null | undefined,
     @Arg('notes', () => String, { nullable: true }) notes: string | null | undefined,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<GridMeetingPayload> {
+  ) {
     return perform(ctx, GridMeetingPayload, recordGridMeeting, { grid, heldAt: heldAt ?? null, notes: notes ?? null });
   }
 }

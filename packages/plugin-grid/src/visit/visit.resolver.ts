@@ -22,10 +22,8 @@ import { GridFinding, GridVisit } from './visit.entity.js';
 import { RecordGridVisitInput } from './visit.inputs.js';
 import { visitCoverage, visitsPerWorkerWeek } from './visit.queries.js';
 
-export const GridVisitPayload = payloadType<{ visit: GridVisit | null }>('GridVisitPayload', 'visit', () => GridVisit);
-export type GridVisitPayload = InstanceType<typeof GridVisitPayload>;
-export const GridFindingPayload = payloadType<{ finding: GridFinding | null }>('GridFindingPayload', 'finding', () => GridFinding);
-export type GridFindingPayload = InstanceType<typeof GridFindingPayload>;
+export const GridVisitPayload = payloadType('GridVisitPayload', 'visit', () => GridVisit);
+export const GridFindingPayload = payloadType('GridFindingPayload', 'finding', () => GridFinding);
 
 @ObjectType({ description: 'Which households of a grid were visited in the last N days.' })
 export class GridCoverage {
@@ -66,10 +64,7 @@ export class GridVisitResolver {
     description:
       "Records the signed-in grid worker's visit to a household, with the checks made and the findings; a finding with openRequest: true opens a request in the same step (channel HOUSEHOLD_VISIT, requester the first person met, else the worker; routed to the grid like any new request). The people met are the household's or of its community.",
   })
-  recordGridVisit(
-    @Arg('input', () => RecordGridVisitInput) input: RecordGridVisitInput,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<GridVisitPayload> {
+  recordGridVisit(@Arg('input', () => RecordGridVisitInput) input: RecordGridVisitInput, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, GridVisitPayload, recordGridVisit, {
       household: input.householdId,
       visitedOn: input.visitedOn ?? null,
@@ -89,7 +84,7 @@ export class GridVisitResolver {
     @Arg('title', () => String, { nullable: true }) title: string | null | undefined,
     @Arg('kind', () => RequestKind, { defaultValue: RequestKind.NEED }) kind: RequestKind,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<GridFindingPayload> {
+  ) {
     return perform(ctx, GridFindingPayload, openRequestFromFinding, { finding, title: title ?? null, kind });
   }
 

@@ -5,8 +5,7 @@ import { today } from '../options.js';
 import { assignGridWorker } from './worker.commands.js';
 import { GridWorker } from './worker.entity.js';
 
-export const GridWorkerPayload = payloadType<{ worker: GridWorker | null }>('GridWorkerPayload', 'worker', () => GridWorker);
-export type GridWorkerPayload = InstanceType<typeof GridWorkerPayload>;
+export const GridWorkerPayload = payloadType('GridWorkerPayload', 'worker', () => GridWorker);
 
 /** Whether an assignment is active on `day` (YYYY-MM-DD). */
 const activeOn = (w: GridWorker, day: string) => w.startsOn <= day && (!w.endsOn || w.endsOn >= day);
@@ -23,7 +22,7 @@ export class GridWorkerResolver {
     @Arg('startsOn', () => String, { description: 'YYYY-MM-DD' }) startsOn: string,
     @Arg('endsOn', () => String, { nullable: true, description: 'YYYY-MM-DD; omit while open.' }) endsOn: string | null | undefined,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<GridWorkerPayload> {
+  ) {
     return perform(ctx, GridWorkerPayload, assignGridWorker, { grid, person, startsOn, endsOn: endsOn ?? null });
   }
 }

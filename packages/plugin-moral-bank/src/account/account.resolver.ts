@@ -22,7 +22,6 @@ import { AccountHolderKind, MoralBankAccount } from './account.entity.js';
 import { activityPoints, statementLines, type StatementRow } from './account.queries.js';
 
 export const MoralBankAccountPayload = payloadType('MoralBankAccountPayload', 'account', () => MoralBankAccount);
-export type MoralBankAccountPayload = InstanceType<typeof MoralBankAccountPayload>;
 
 /** One line of an account's statement, with the balance right after it. */
 @ObjectType({ description: "One line of an account's statement: the entry and the running balance after it." })
@@ -63,7 +62,7 @@ export class MoralBankAccountResolver {
     @Arg('name', () => String, { nullable: true, description: "Name on statements; defaults to the holder's name." })
     name: string | null | undefined,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<MoralBankAccountPayload> {
+  ) {
     return perform(ctx, MoralBankAccountPayload, openAccount, { community, holderKind, holder, name });
   }
 
@@ -74,7 +73,7 @@ export class MoralBankAccountResolver {
     @RefArg('accountId', () => MoralBankAccount) account: Ref<MoralBankAccount>,
     @Arg('optIn', () => Boolean) optIn: boolean,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<MoralBankAccountPayload> {
+  ) {
     return perform(ctx, MoralBankAccountPayload, setRankingOptIn, { account, optIn });
   }
 

@@ -7,7 +7,6 @@ import { MoralBankEntry, MoralBankTransaction, TransactionKind } from './transac
 import { entriesOfTransactions } from './transaction.queries.js';
 
 export const MoralBankTransactionPayload = payloadType('MoralBankTransactionPayload', 'transaction', () => MoralBankTransaction);
-export type MoralBankTransactionPayload = InstanceType<typeof MoralBankTransactionPayload>;
 
 export enum TransferKind {
   TRANSFER = 'transfer',
@@ -46,10 +45,7 @@ export class MoralBankTransactionResolver {
   @Mutation(() => MoralBankTransactionPayload, {
     description: 'Transfers or gifts minutes; the signed-in person must be allowed to spend from the sending account.',
   })
-  transferMoralBankMinutes(
-    @Arg('input', () => MoralBankTransferInput) input: MoralBankTransferInput,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<MoralBankTransactionPayload> {
+  transferMoralBankMinutes(@Arg('input', () => MoralBankTransferInput) input: MoralBankTransferInput, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, MoralBankTransactionPayload, transferMinutes, {
       from: input.fromAccountId,
       to: input.toAccountId,
@@ -67,7 +63,7 @@ export class MoralBankTransactionResolver {
     @RefArg('transactionId', () => MoralBankTransaction) transaction: Ref<MoralBankTransaction>,
     @Arg('reason', () => String) reason: string,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<MoralBankTransactionPayload> {
+  ) {
     return perform(ctx, MoralBankTransactionPayload, reverseTransaction, { transaction, reason });
   }
 

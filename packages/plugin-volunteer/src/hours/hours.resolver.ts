@@ -5,12 +5,7 @@ import { correctHours, decideHours, reportHours } from './hours.commands.js';
 import { VolunteerServiceEntry, VolunteerServiceStatus } from './hours.entity.js';
 import { serviceEntries } from './hours.queries.js';
 
-export const VolunteerServiceEntryPayload = payloadType<{ entry: VolunteerServiceEntry | null }>(
-  'VolunteerServiceEntryPayload',
-  'entry',
-  () => VolunteerServiceEntry,
-);
-export type VolunteerServiceEntryPayload = InstanceType<typeof VolunteerServiceEntryPayload>;
+export const VolunteerServiceEntryPayload = payloadType('VolunteerServiceEntryPayload', 'entry', () => VolunteerServiceEntry);
 
 @InputType({ description: 'Service hours reported by hand by the volunteer who served.' })
 export class ReportVolunteerHoursInput {
@@ -57,10 +52,7 @@ export class VolunteerServiceEntryResolver {
   @Mutation(() => VolunteerServiceEntryPayload, {
     description: 'The signed-in volunteer reports service hours by hand; they wait for verification.',
   })
-  reportVolunteerHours(
-    @Arg('input', () => ReportVolunteerHoursInput) input: ReportVolunteerHoursInput,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerServiceEntryPayload> {
+  reportVolunteerHours(@Arg('input', () => ReportVolunteerHoursInput) input: ReportVolunteerHoursInput, @Ctx() ctx: GongzhiContext) {
     const { communityId, teamId, ...report } = input;
     return perform(ctx, VolunteerServiceEntryPayload, reportHours, { ...report, community: communityId, team: teamId ?? null });
   }
@@ -69,10 +61,7 @@ export class VolunteerServiceEntryResolver {
     description:
       "Community staff approve a pending entry; this emits `volunteer.service-verified` exactly once per entry. Verifying one's own hours fails with SELF_VERIFICATION; an entry already decided (a retry, or a concurrent call that lost) fails with ALREADY_VERIFIED and changes nothing.",
   })
-  verifyVolunteerHours(
-    @RefArg('entryId', () => VolunteerServiceEntry) entry: Ref<VolunteerServiceEntry>,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerServiceEntryPayload> {
+  verifyVolunteerHours(@RefArg('entryId', () => VolunteerServiceEntry) entry: Ref<VolunteerServiceEntry>, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, VolunteerServiceEntryPayload, decideHours, { entry, approve: true });
   }
 
@@ -83,7 +72,7 @@ export class VolunteerServiceEntryResolver {
     @RefArg('entryId', () => VolunteerServiceEntry) entry: Ref<VolunteerServiceEntry>,
     @Arg('reason', () => String) reason: string,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerServiceEntryPayload> {
+  ) {
     return perform(ctx, VolunteerServiceEntryPayload, decideHours, { entry, approve: false, reason });
   }
 
@@ -96,7 +85,7 @@ export class VolunteerServiceEntryResolver {
     @Arg('minutes', () => Int, { description: 'Signed minutes to add (negative to remove), not 0.' }) minutes: number,
     @Arg('reason', () => String) reason: string,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerServiceEntryPayload> {
+  ) {
     return perform(ctx, VolunteerServiceEntryPayload, correctHours, { entry, minutes, reason });
   }
 }

@@ -4,18 +4,8 @@ import { VolunteerTeam } from '../team/team.entity.js';
 import { createPairing, endPairing, logPairingVisit } from './pairing.commands.js';
 import { VolunteerCareItem, VolunteerPairing, VolunteerPairingVisit } from './pairing.entity.js';
 
-export const VolunteerPairingPayload = payloadType<{ pairing: VolunteerPairing | null }>(
-  'VolunteerPairingPayload',
-  'pairing',
-  () => VolunteerPairing,
-);
-export type VolunteerPairingPayload = InstanceType<typeof VolunteerPairingPayload>;
-export const VolunteerPairingVisitPayload = payloadType<{ visit: VolunteerPairingVisit | null }>(
-  'VolunteerPairingVisitPayload',
-  'visit',
-  () => VolunteerPairingVisit,
-);
-export type VolunteerPairingVisitPayload = InstanceType<typeof VolunteerPairingVisitPayload>;
+export const VolunteerPairingPayload = payloadType('VolunteerPairingPayload', 'pairing', () => VolunteerPairing);
+export const VolunteerPairingVisitPayload = payloadType('VolunteerPairingVisitPayload', 'visit', () => VolunteerPairingVisit);
 
 @InputType({ description: 'A pairing (结对): a team or one volunteer with a resident in need of its community.' })
 export class CreateVolunteerPairingInput {
@@ -48,10 +38,7 @@ export class VolunteerPairingResolver {
     description:
       'Pairs a team (its leaders decide) or a volunteer (themselves) with a resident in need of its community from a date, with a care plan.',
   })
-  createVolunteerPairing(
-    @Arg('input', () => CreateVolunteerPairingInput) input: CreateVolunteerPairingInput,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerPairingPayload> {
+  createVolunteerPairing(@Arg('input', () => CreateVolunteerPairingInput) input: CreateVolunteerPairingInput, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, VolunteerPairingPayload, createPairing, {
       resident: input.residentId,
       team: input.teamId ?? null,
@@ -73,7 +60,7 @@ export class VolunteerPairingResolver {
     @Arg('visitedAt', () => Date, { nullable: true, description: 'When; now when omitted. Not in the future.' })
     visitedAt: Date | null | undefined,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerPairingVisitPayload> {
+  ) {
     return perform(ctx, VolunteerPairingVisitPayload, logPairingVisit, { pairing, careItems, note, visitedAt });
   }
 
@@ -84,7 +71,7 @@ export class VolunteerPairingResolver {
     @RefArg('pairingId', () => VolunteerPairing) pairing: Ref<VolunteerPairing>,
     @Arg('endsOn', () => String, { description: 'YYYY-MM-DD' }) endsOn: string,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerPairingPayload> {
+  ) {
     return perform(ctx, VolunteerPairingPayload, endPairing, { pairing, endsOn });
   }
 

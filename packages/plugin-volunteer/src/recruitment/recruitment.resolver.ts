@@ -5,18 +5,8 @@ import { decideApplication, postRecruitment, signUpForRecruitment, withdrawAppli
 import { VolunteerApplication, VolunteerApplicationStatus, VolunteerRecruitment } from './recruitment.entity.js';
 import { applicationsOf } from './recruitment.queries.js';
 
-export const VolunteerRecruitmentPayload = payloadType<{ recruitment: VolunteerRecruitment | null }>(
-  'VolunteerRecruitmentPayload',
-  'recruitment',
-  () => VolunteerRecruitment,
-);
-export type VolunteerRecruitmentPayload = InstanceType<typeof VolunteerRecruitmentPayload>;
-export const VolunteerApplicationPayload = payloadType<{ application: VolunteerApplication | null }>(
-  'VolunteerApplicationPayload',
-  'application',
-  () => VolunteerApplication,
-);
-export type VolunteerApplicationPayload = InstanceType<typeof VolunteerApplicationPayload>;
+export const VolunteerRecruitmentPayload = payloadType('VolunteerRecruitmentPayload', 'recruitment', () => VolunteerRecruitment);
+export const VolunteerApplicationPayload = payloadType('VolunteerApplicationPayload', 'application', () => VolunteerApplication);
 
 @InputType({ description: "A team's call for volunteers." })
 export class PostVolunteerRecruitmentInput {
@@ -48,7 +38,7 @@ export class VolunteerRecruitmentResolver {
   postVolunteerRecruitment(
     @Arg('input', () => PostVolunteerRecruitmentInput) input: PostVolunteerRecruitmentInput,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerRecruitmentPayload> {
+  ) {
     return perform(ctx, VolunteerRecruitmentPayload, postRecruitment, {
       team: input.teamId,
       place: input.placeId,
@@ -66,7 +56,7 @@ export class VolunteerRecruitmentResolver {
   signUpForVolunteerRecruitment(
     @RefArg('recruitmentId', () => VolunteerRecruitment) call: Ref<VolunteerRecruitment>,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerApplicationPayload> {
+  ) {
     return perform(ctx, VolunteerApplicationPayload, signUpForRecruitment, { call });
   }
 
@@ -79,7 +69,7 @@ export class VolunteerRecruitmentResolver {
     @Arg('accept', () => Boolean) accept: boolean,
     @Arg('reason', () => String, { nullable: true, description: 'Required when declining.' }) reason: string | null | undefined,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerApplicationPayload> {
+  ) {
     return perform(ctx, VolunteerApplicationPayload, decideApplication, { application, accept, reason });
   }
 
@@ -89,7 +79,7 @@ export class VolunteerRecruitmentResolver {
   withdrawVolunteerApplication(
     @RefArg('applicationId', () => VolunteerApplication) application: Ref<VolunteerApplication>,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerApplicationPayload> {
+  ) {
     return perform(ctx, VolunteerApplicationPayload, withdrawApplication, { application });
   }
 

@@ -17,8 +17,7 @@ import { cancelTask, claimTask, completeTask, createTask, releaseTask } from './
 import { VolunteerTask, VolunteerTaskKind, VolunteerTaskStatus } from './task.entity.js';
 import { tasksUnder } from './task.queries.js';
 
-export const VolunteerTaskPayload = payloadType<{ task: VolunteerTask | null }>('VolunteerTaskPayload', 'task', () => VolunteerTask);
-export type VolunteerTaskPayload = InstanceType<typeof VolunteerTaskPayload>;
+export const VolunteerTaskPayload = payloadType('VolunteerTaskPayload', 'task', () => VolunteerTask);
 
 @InputType({ description: 'A volunteer task: for a core request (requestId) or standalone (placeId).' })
 export class CreateVolunteerTaskInput {
@@ -60,10 +59,7 @@ export class VolunteerTaskResolver {
   }
 
   @Mutation(() => VolunteerTaskPayload, { description: 'Opens a volunteer task, for a core request or standalone.' })
-  createVolunteerTask(
-    @Arg('input', () => CreateVolunteerTaskInput) input: CreateVolunteerTaskInput,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerTaskPayload> {
+  createVolunteerTask(@Arg('input', () => CreateVolunteerTaskInput) input: CreateVolunteerTaskInput, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, VolunteerTaskPayload, createTask, {
       kind: input.kind,
       title: input.title,
@@ -77,18 +73,12 @@ export class VolunteerTaskResolver {
   @Mutation(() => VolunteerTaskPayload, {
     description: 'The signed-in volunteer claims an open task; of two claims at once exactly one wins (ALREADY_CLAIMED).',
   })
-  claimVolunteerTask(
-    @RefArg('taskId', () => VolunteerTask) task: Ref<VolunteerTask>,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerTaskPayload> {
+  claimVolunteerTask(@RefArg('taskId', () => VolunteerTask) task: Ref<VolunteerTask>, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, VolunteerTaskPayload, claimTask, { task });
   }
 
   @Mutation(() => VolunteerTaskPayload, { description: 'The claiming volunteer gives a claimed task back; it is open again.' })
-  releaseVolunteerTask(
-    @RefArg('taskId', () => VolunteerTask) task: Ref<VolunteerTask>,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerTaskPayload> {
+  releaseVolunteerTask(@RefArg('taskId', () => VolunteerTask) task: Ref<VolunteerTask>, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, VolunteerTaskPayload, releaseTask, { task });
   }
 
@@ -106,15 +96,12 @@ export class VolunteerTaskResolver {
     })
     resolveRequest: boolean,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerTaskPayload> {
+  ) {
     return perform(ctx, VolunteerTaskPayload, completeTask, { task, report, minutes, resolveRequest });
   }
 
   @Mutation(() => VolunteerTaskPayload, { description: 'Cancels a task that is not done (whoever opened it, or the claimer).' })
-  cancelVolunteerTask(
-    @RefArg('taskId', () => VolunteerTask) task: Ref<VolunteerTask>,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerTaskPayload> {
+  cancelVolunteerTask(@RefArg('taskId', () => VolunteerTask) task: Ref<VolunteerTask>, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, VolunteerTaskPayload, cancelTask, { task });
   }
 
