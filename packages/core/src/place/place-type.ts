@@ -20,6 +20,16 @@ registerEnumType(PlaceType, {
     'District › subdistrict › community › compound/bungalow area › building › unit › household; venues and stations attach to any node.',
 });
 
+/** Where venues and stations attach: any node of the tree above units and households. */
+const ATTACHMENT_PARENTS: readonly PlaceType[] = [
+  PlaceType.DISTRICT,
+  PlaceType.SUBDISTRICT,
+  PlaceType.COMMUNITY,
+  PlaceType.COMPOUND,
+  PlaceType.BUNGALOW_AREA,
+  PlaceType.BUILDING,
+];
+
 /** Which types may sit directly under which: the tree's shape. */
 export const ALLOWED_PARENTS: Record<PlaceType, readonly (PlaceType | null)[]> = {
   [PlaceType.DISTRICT]: [null],
@@ -30,22 +40,8 @@ export const ALLOWED_PARENTS: Record<PlaceType, readonly (PlaceType | null)[]> =
   [PlaceType.BUILDING]: [PlaceType.COMPOUND, PlaceType.BUNGALOW_AREA, PlaceType.COMMUNITY],
   [PlaceType.UNIT]: [PlaceType.BUILDING],
   [PlaceType.HOUSEHOLD]: [PlaceType.UNIT, PlaceType.BUILDING, PlaceType.BUNGALOW_AREA],
-  [PlaceType.VENUE]: [
-    PlaceType.DISTRICT,
-    PlaceType.SUBDISTRICT,
-    PlaceType.COMMUNITY,
-    PlaceType.COMPOUND,
-    PlaceType.BUNGALOW_AREA,
-    PlaceType.BUILDING,
-  ],
-  [PlaceType.STATION]: [
-    PlaceType.DISTRICT,
-    PlaceType.SUBDISTRICT,
-    PlaceType.COMMUNITY,
-    PlaceType.COMPOUND,
-    PlaceType.BUNGALOW_AREA,
-    PlaceType.BUILDING,
-  ],
+  [PlaceType.VENUE]: ATTACHMENT_PARENTS,
+  [PlaceType.STATION]: ATTACHMENT_PARENTS,
 };
 
 /** Kinds of venue and station (活动室, 驿站, 共享工具房, 检查点…). */
