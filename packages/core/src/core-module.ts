@@ -19,12 +19,7 @@ import { CareProfile } from './person/care-profile.entity.js';
 import { PersonResolver } from './person/person.resolver.js';
 import { Organization } from './organization/organization.entity.js';
 import { OrganizationMember } from './organization/organization-member.entity.js';
-import {
-  OrganizationMemberResolver,
-  OrganizationResolver,
-  PersonOrganizationsResolver,
-  PlaceOrganizationsResolver,
-} from './organization/organization.resolver.js';
+import { OrganizationResolver, PersonOrganizationsResolver, PlaceOrganizationsResolver } from './organization/organization.resolver.js';
 import { Place } from './place/place.entity.js';
 import { PlaceResolver } from './place/place.resolver.js';
 import { NodeResolver } from './relay/node.resolver.js';
@@ -36,7 +31,7 @@ import type { BoardItemSource } from './board/board-item.js';
 import { TaskBoardCardResolver, TaskBoardResolver } from './board/board.resolver.js';
 import { requestBoardItems } from './request/request.board.js';
 import { Request } from './request/request.entity.js';
-import { RequestResolver, RequestTimelineEntryResolver } from './request/request.resolver.js';
+import { RequestResolver } from './request/request.resolver.js';
 import { RequestStatsResolver } from './request/request-stats.resolver.js';
 import { RequestTimelineEntry } from './request/request-timeline-entry.entity.js';
 
@@ -72,11 +67,9 @@ export const coreModule: {
     PlaceResolver,
     PersonResolver,
     OrganizationResolver,
-    OrganizationMemberResolver,
     PersonOrganizationsResolver,
     PlaceOrganizationsResolver,
     RequestResolver,
-    RequestTimelineEntryResolver,
     RequestStatsResolver,
     AccessResolver,
     TaskBoardResolver,

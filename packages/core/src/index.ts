@@ -13,7 +13,16 @@ export { readSensitive } from './auth/sensitive.js';
 export * from './board/board-item.js';
 export * from './command/command.js';
 export * from './command/domain-error.js';
-export { checkMutationPayloads, payloadType, resultFieldOf, UserError, type Payload, type PayloadClass } from './command/payload.js';
+export {
+  checkMutationPayloads,
+  payloadType,
+  resultFieldOf,
+  UserError,
+  type Payload,
+  type PayloadClass,
+  type PayloadOf,
+  type PayloadTypeOptions,
+} from './command/payload.js';
 export { Ref, RefArg, RefField, type RefOptions, type RefTarget } from './command/reference.js';
 export { referenceOf, type ReferenceExtension } from './command/reference-binding.js';
 export * from './board/board-hub.js';

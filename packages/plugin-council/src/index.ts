@@ -25,7 +25,7 @@ import { councilPlaceRules } from './place-rules.js';
 import { CouncilResidentPoll, CouncilResidentPollAnswer, CouncilResidentPollPlace } from './poll/poll.entity.js';
 import { CouncilResidentPollResolver } from './poll/poll.resolver.js';
 import { CouncilBallot, CouncilProposal } from './proposal/proposal.entity.js';
-import { CouncilBallotResolver, CouncilProposalResolver } from './proposal/proposal.resolver.js';
+import { CouncilProposalResolver } from './proposal/proposal.resolver.js';
 import { seedCouncils } from './seed.js';
 
 // The public API: entities and their enums, the commands (for other plugins, jobs and the CLI), the voting rules, options, events.
@@ -109,7 +109,6 @@ export const plugin = definePlugin<CouncilOptions>({
     CouncilMeetingResolver,
     CouncilAgendaItemResolver,
     CouncilProposalResolver,
-    CouncilBallotResolver,
     CouncilResidentPollResolver,
     CouncilDecisionResolver,
     CouncilActionItemResolver,

@@ -6,10 +6,10 @@ import {
   Person,
   PersonRole,
   PersonRoleKind,
-  Place,
+  type Place,
   PlaceType,
 } from '@gongzhi/core';
-import { createTestApp, type Problem, problemOf, type TestApp, type TestAppOptions } from '@gongzhi/core/testing';
+import { asPerson, createTestApp, placeWriter, type Problem, problemOf, type TestApp, type TestAppOptions } from '@gongzhi/core/testing';
 import plugin from '../src/index.js';
 
 /** A small district for council tests, written straight to the database (core's tables). */
@@ -30,18 +30,12 @@ export interface World {
   outsider: Person;
 }
 
-export function as(person: Person) {
-  return { caller: { id: person.uuid, kind: 'person' as const } };
-}
+export { asPerson as as };
 
 export async function createWorld(clock?: () => Date, options: Omit<TestAppOptions, 'plugins' | 'clock'> = {}): Promise<World> {
   const app = await createTestApp({ ...options, plugins: [plugin], clock });
   const em = app.platform.orm.em.fork();
-  const place = (type: PlaceType, code: string, name: string, parent: Place | null): Place => {
-    const p = em.create(Place, { type, code, name, parent, path: '', depth: parent ? parent.depth + 1 : 0 });
-    p.path = `${parent?.path ?? '/'}${p.uuid}/`;
-    return p;
-  };
+  const place = placeWriter(em);
   const district = place(PlaceType.DISTRICT, 'T-FT', '丰台区', null);
   const sub = place(PlaceType.SUBDISTRICT, 'T-FZ', '方庄街道', district);
   const community = place(PlaceType.COMMUNITY, 'T-HLY', '火龙园北里社区', sub);
@@ -145,10 +139,10 @@ export async function councilWithProposal(
     w.app,
     Q.schedule,
     { input: { councilId: council.id, title: `${name}会议`, scheduledAt, urgent: true } },
-    as(actor),
+    asPerson(actor),
   );
-  const item = await act(w.app, Q.agenda, { input: { meetingId: meeting.id, title: '议题' } }, as(actor));
-  const proposal = await act(w.app, Q.propose, { a: item.id, t: '提案' }, as(actor));
+  const item = await act(w.app, Q.agenda, { input: { meetingId: meeting.id, title: '议题' } }, asPerson(actor));
+  const proposal = await act(w.app, Q.propose, { a: item.id, t: '提案' }, asPerson(actor));
   return { council, members, meeting, item, proposal, actor };
 }
 

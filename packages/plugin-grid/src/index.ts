@@ -17,7 +17,7 @@ import { gridPlaceRules } from './place-rules.js';
 import { seedGridDemo } from './seed.js';
 import { createGridServices } from './services.js';
 import { GridFinding, GridVisit } from './visit/visit.entity.js';
-import { GridFindingResolver, GridVisitResolver, PlaceGridVisitsResolver } from './visit/visit.resolver.js';
+import { GridVisitResolver, PlaceGridVisitsResolver } from './visit/visit.resolver.js';
 import { routeRequest } from './work/work.commands.js';
 import { GridWorkResolver } from './work/work.resolver.js';
 import { GridWorker } from './worker/worker.entity.js';
@@ -105,7 +105,6 @@ export const plugin = definePlugin<GridOptions>({
     OrganizationGridsResolver,
     GridWorkResolver,
     GridVisitResolver,
-    GridFindingResolver,
     PlaceGridVisitsResolver,
     GridAttentionResolver,
     PlaceAttentionResolver,

@@ -1,7 +1,5 @@
 import {
   type Caller,
-  createApiKey,
-  createAuthenticator,
   type Logger,
   silentLogger,
   Organization,
@@ -10,10 +8,19 @@ import {
   Person,
   PersonRole,
   PersonRoleKind,
-  Place,
+  type Place,
   PlaceType,
 } from '@gongzhi/core';
-import { createTestApp, createTestClock, problemOf, type TestApp, type TestClock } from '@gongzhi/core/testing';
+import {
+  apiKeyCaller,
+  asPerson,
+  createTestApp,
+  createTestClock,
+  placeWriter,
+  problemOf,
+  type TestApp,
+  type TestClock,
+} from '@gongzhi/core/testing';
 import gridPlugin from '../src/index.js';
 
 /** A small district for the grid tests: two communities, compounds, buildings, units, households, people. */
@@ -51,12 +58,9 @@ export async function createWorld(pluginOptions: Record<string, unknown> = {}): 
   });
   const em = app.platform.orm.em.fork();
   const place: Record<string, Place> = {};
-  const add = (key: string, type: PlaceType, name: string, parent: Place | null, extra: Partial<Place> = {}) => {
-    const p = em.create(Place, { type, code: `T-${key}`, name, parent, path: '', depth: parent ? parent.depth + 1 : 0, ...extra });
-    p.path = `${parent?.path ?? '/'}${p.uuid}/`;
-    place[key] = p;
-    return p;
-  };
+  const write = placeWriter(em);
+  const add = (key: string, type: PlaceType, name: string, parent: Place | null, extra: Partial<Place> = {}) =>
+    (place[key] = write(type, `T-${key}`, name, parent, extra));
   const district = add('district', PlaceType.DISTRICT, '丰台区', null);
   const sub = add('sub', PlaceType.SUBDISTRICT, '方庄街道', district);
   const fxy = add('fxy', PlaceType.COMMUNITY, '芳星园三区社区', sub);
@@ -93,7 +97,7 @@ export async function createWorld(pluginOptions: Record<string, unknown> = {}): 
   return { app, clock, place, person, org, errors };
 }
 
-export const as = (p: Person) => ({ caller: { id: p.uuid, kind: 'person' as const } });
+export { asPerson as as };
 
 type As = { caller: Caller | null };
 
@@ -173,11 +177,8 @@ export interface Canary {
 /** Adds the canary district to a world, and the two district-1 callers the issues measured with. */
 export async function addCanary(w: World): Promise<Canary> {
   const em = w.app.platform.orm.em.fork();
-  const add = (key: string, type: PlaceType, parent: Place | null) => {
-    const p = em.create(Place, { type, code: `K-${key}`, name: `金丝雀${key}`, parent, path: '', depth: parent ? parent.depth + 1 : 0 });
-    p.path = `${parent?.path ?? '/'}${p.uuid}/`;
-    return p;
-  };
+  const write = placeWriter(em);
+  const add = (key: string, type: PlaceType, parent: Place | null) => write(type, `K-${key}`, `金丝雀${key}`, parent);
   const district = add('D', PlaceType.DISTRICT, null);
   const sub = add('S', PlaceType.SUBDISTRICT, district);
   const community = add('C', PlaceType.COMMUNITY, sub);
@@ -188,7 +189,6 @@ export async function addCanary(w: World): Promise<Canary> {
   const socialWorker = em.create(Person, { name: '一区社工' });
   em.create(PersonRole, { person: socialWorker, place: w.place.fxy, role: PersonRoleKind.SOCIAL_WORKER, startsOn: '2020-01-01' });
   await em.flush();
-  const { secret } = await createApiKey(em, { name: '一区全权限', placeIds: [w.place.district.uuid], permissions: ['*'] });
-  const districtKey = (await createAuthenticator(() => w.app.platform.orm.em.fork(), {})(`Bearer ${secret}`))!;
+  const districtKey = await apiKeyCaller(w.app, { name: '一区全权限', placeIds: [w.place.district.uuid], permissions: ['*'] });
   return { place: { district, sub, community, building, household }, resident, org, socialWorker, districtKey };
 }

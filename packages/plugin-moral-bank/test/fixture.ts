@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   type Caller,
-  createApiKey,
-  createAuthenticator,
   type Logger,
   Organization,
   OrganizationKind,
@@ -10,11 +8,20 @@ import {
   Person,
   PersonRole,
   PersonRoleKind,
-  Place,
+  type Place,
   PlaceType,
   VenueKind,
 } from '@gongzhi/core';
-import { createTestApp, createTestClock, problemOf, type TestApp, type TestClock } from '@gongzhi/core/testing';
+import {
+  apiKeyCaller,
+  asPerson,
+  createTestApp,
+  createTestClock,
+  placeWriter,
+  problemOf,
+  type TestApp,
+  type TestClock,
+} from '@gongzhi/core/testing';
 import volunteer, { VolunteerTeam } from '../../plugin-volunteer/src/index.js';
 import moralBank from '../src/index.js';
 
@@ -88,11 +95,7 @@ export async function createWorld(peopleCount = 6): Promise<World> {
   const logs: LogRecord[] = [];
   const app = await createTestApp({ plugins, clock: clock.now, logger: recordingLogger(logs) });
   const em = app.platform.orm.em.fork();
-  const place = (type: PlaceType, code: string, name: string, parent: Place | null, extra: Partial<Place> = {}) => {
-    const p = em.create(Place, { type, code, name, parent, path: '', depth: parent ? parent.depth + 1 : 0, ...extra });
-    p.path = `${parent?.path ?? '/'}${p.uuid}/`;
-    return p;
-  };
+  const place = placeWriter(em);
   const role = (person: Person, at: Place, kind: PersonRoleKind) =>
     em.create(PersonRole, { person, place: at, role: kind, startsOn: '2020-01-01' });
   const team = (name: string, home: Place) => em.create(VolunteerTeam, { name, homePlace: home, homePlacePath: home.path });
@@ -152,14 +155,11 @@ export async function createWorld(peopleCount = 6): Promise<World> {
     canary,
   };
   await em.flush();
-  const { secret } = await em
-    .fork()
-    .transactional((tx) => createApiKey(tx as never, { name: '丰台区应用', placeIds: [district.uuid], permissions: ['*'] }));
-  const districtKey = (await createAuthenticator(() => app.platform.orm.em.fork(), {})(`Bearer ${secret}`))!;
+  const districtKey = await apiKeyCaller(app, { name: '丰台区应用', placeIds: [district.uuid], permissions: ['*'] });
   return { ...world, districtKey };
 }
 
-export const as = (person: Person) => ({ caller: { id: person.uuid, kind: 'person' as const } });
+export { asPerson as as };
 
 /** Emits verified service as the volunteer plugin would, and waits for the after-commit handler. */
 export async function verifyService(
@@ -208,7 +208,7 @@ export function openAccountAs(
   return w.app.execute(
     `mutation($c: ID!, $k: MoralBankHolderKind!, $h: ID!, $n: String) { openMoralBankAccount(communityId: $c, holderKind: $k, holderId: $h, name: $n) { account { ${ACCOUNT} } ${ERRORS} } }`,
     { c: extra.communityId ?? w.community.id, k: holderKind, h: holderId, n: extra.name ?? null },
-    { caller: caller === null ? null : caller instanceof Person ? as(caller).caller : caller },
+    { caller: caller === null ? null : caller instanceof Person ? asPerson(caller).caller : caller },
   );
 }
 
@@ -237,7 +237,7 @@ export function transfer(w: World, caller: Person, input: Record<string, unknown
   return w.app.execute(
     `mutation($input: MoralBankTransferInput!) { transferMoralBankMinutes(input: $input) { transaction { id kind minutes idempotencyKey entries { amount account { id } } } ${ERRORS} } }`,
     { input },
-    as(caller),
+    asPerson(caller),
   );
 }
 

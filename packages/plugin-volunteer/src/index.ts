@@ -7,27 +7,18 @@ import { seedVolunteerDemo } from './seed.js';
 import { VolunteerServiceEntry } from './hours/hours.entity.js';
 import { VolunteerServiceEntryResolver } from './hours/hours.resolver.js';
 import { VolunteerPairing, VolunteerPairingVisit } from './pairing/pairing.entity.js';
-import { VolunteerPairingResolver, VolunteerPairingVisitResolver, VolunteerTeamPairingsResolver } from './pairing/pairing.resolver.js';
+import { VolunteerPairingResolver, VolunteerTeamPairingsResolver } from './pairing/pairing.resolver.js';
 import { PersonVolunteerProfileResolver, VolunteerProfile, VolunteerProfileResolver } from './profile/profile.resolver.js';
 import { VolunteerApplication, VolunteerRecruitment } from './recruitment/recruitment.entity.js';
-import {
-  VolunteerApplicationResolver,
-  VolunteerRecruitmentResolver,
-  VolunteerTeamRecruitmentsResolver,
-} from './recruitment/recruitment.resolver.js';
+import { VolunteerRecruitmentResolver, VolunteerTeamRecruitmentsResolver } from './recruitment/recruitment.resolver.js';
 import { VolunteerShift, VolunteerShiftSchedule, VolunteerShiftSignup } from './shift/shift.entity.js';
-import {
-  VolunteerShiftResolver,
-  VolunteerShiftScheduleResolver,
-  VolunteerShiftSignupResolver,
-  VolunteerTeamShiftsResolver,
-} from './shift/shift.resolver.js';
+import { VolunteerShiftResolver, VolunteerShiftSignupResolver, VolunteerTeamShiftsResolver } from './shift/shift.resolver.js';
 import { PlaceVolunteerSummaryResolver, VolunteerSummary, VolunteerSummaryResolver } from './summary/summary.resolver.js';
 import { volunteerTaskBoardItems } from './task/task.board.js';
 import { VolunteerTask } from './task/task.entity.js';
 import { RequestVolunteerTasksResolver, VolunteerTaskResolver } from './task/task.resolver.js';
 import { VolunteerTeam, VolunteerTeamMember } from './team/team.entity.js';
-import { PlaceVolunteerTeamsResolver, VolunteerTeamMemberResolver, VolunteerTeamResolver } from './team/team.resolver.js';
+import { PlaceVolunteerTeamsResolver, VolunteerTeamResolver } from './team/team.resolver.js';
 
 export type * from './events.js';
 export type * from './team/team.events.js';
@@ -126,17 +117,13 @@ export const plugin = definePlugin({
   },
   resolvers: [
     VolunteerTeamResolver,
-    VolunteerTeamMemberResolver,
     PlaceVolunteerTeamsResolver,
     VolunteerRecruitmentResolver,
-    VolunteerApplicationResolver,
     VolunteerTeamRecruitmentsResolver,
     VolunteerShiftResolver,
     VolunteerShiftSignupResolver,
-    VolunteerShiftScheduleResolver,
     VolunteerTeamShiftsResolver,
     VolunteerPairingResolver,
-    VolunteerPairingVisitResolver,
     VolunteerTeamPairingsResolver,
     VolunteerTaskResolver,
     RequestVolunteerTasksResolver,

@@ -1,5 +1,14 @@
-import { Organization, OrganizationKind, Person, PersonRole, PersonRoleKind, Place, PlaceType } from '@gongzhi/core';
-import { createTestApp, createTestClock, problemOf, type TestApp, type TestAppOptions, type TestClock } from '@gongzhi/core/testing';
+import { Organization, OrganizationKind, Person, PersonRole, PersonRoleKind, type Place, PlaceType } from '@gongzhi/core';
+import {
+  asPerson,
+  createTestApp,
+  createTestClock,
+  placeWriter,
+  problemOf,
+  type TestApp,
+  type TestAppOptions,
+  type TestClock,
+} from '@gongzhi/core/testing';
 import type { ExecutionResult } from 'graphql';
 import { plugin } from '../src/index.js';
 
@@ -20,7 +29,7 @@ export async function createWorld(options: Omit<TestAppOptions, 'plugins' | 'clo
   const clock = createTestClock('2026-06-01T09:00:00+08:00');
   const app = await createTestApp({ ...options, plugins: [plugin], clock: clock.now });
   const em = app.platform.orm.em.fork();
-  const place = placeMaker(em);
+  const place = placeWriter(em);
   const district = place(PlaceType.DISTRICT, 'FT', '丰台区', null);
   const subdistrict = place(PlaceType.SUBDISTRICT, 'FZ', '方庄街道', district);
   const community = place(PlaceType.COMMUNITY, 'FXY3', '芳星园三区社区', subdistrict);
@@ -42,15 +51,6 @@ export async function createWorld(options: Omit<TestAppOptions, 'plugins' | 'clo
   return { app, clock, subdistrict, community, otherCommunity, building, households, people };
 }
 
-/** Makes places of a tree (paths from the parent's), for fixtures. */
-function placeMaker(em: ReturnType<TestApp['platform']['orm']['em']['fork']>) {
-  return (type: PlaceType, code: string, name: string, parent: Place | null): Place => {
-    const p = em.create(Place, { type, code, name, parent, path: '', depth: parent ? parent.depth + 1 : 0 });
-    p.path = `${parent?.path ?? '/'}${p.uuid}/`;
-    return p;
-  };
-}
-
 /** A second district of canaries (金丝雀), beside the world's, and people who see one or both. */
 export interface Canaries {
   community: Place;
@@ -68,7 +68,7 @@ export interface Canaries {
 /** Adds the canary district to a world; the world's own callers see none of it. */
 export async function addCanaries(w: World): Promise<Canaries> {
   const em = w.app.platform.orm.em.fork();
-  const place = placeMaker(em);
+  const place = placeWriter(em);
   const district = place(PlaceType.DISTRICT, 'K-D', '金丝雀区', null);
   const subdistrict = place(PlaceType.SUBDISTRICT, 'K-S', '金丝雀街道', district);
   const community = place(PlaceType.COMMUNITY, 'K-C', '金丝雀社区', subdistrict);
@@ -89,15 +89,13 @@ export async function addCanaries(w: World): Promise<Canaries> {
 }
 
 /** The caller option of a signed-in person. */
-export function as(person: Person) {
-  return { caller: { id: person.uuid, kind: 'person' as const } };
-}
+export { asPerson as as };
 
 /**
  * Runs an operation that must succeed and returns its data: a top-level error or a payload error
  * fails the test with its code and message.
  */
-export async function succeed(app: TestApp, source: string, variables?: Record<string, unknown>, options?: ReturnType<typeof as>) {
+export async function succeed(app: TestApp, source: string, variables?: Record<string, unknown>, options?: ReturnType<typeof asPerson>) {
   const result: ExecutionResult<Record<string, any>> = await app.execute(source, variables, options);
   const problem = problemOf(result);
   if (problem) throw new Error(`${problem.code}: ${problem.message} (${source.slice(0, 60)}…)`);
@@ -128,14 +126,14 @@ export async function createTeam(
     world.app,
     'mutation($input: CreateVolunteerTeamInput!) { createVolunteerTeam(input: $input) { team { id } errors { code message } } }',
     { input: { homePlaceId: homePlace.id, name, kind, skills: ['代购'] } },
-    as(leader),
+    asPerson(leader),
   );
   for (const member of members) {
     await succeed(
       world.app,
       'mutation($t: ID!, $p: ID!) { addVolunteerTeamMember(teamId: $t, personId: $p, joinedOn: "2026-05-01") { member { id } errors { code message } } }',
       { t: createVolunteerTeam.team.id, p: member.id },
-      as(leader),
+      asPerson(leader),
     );
   }
   return createVolunteerTeam.team.id;

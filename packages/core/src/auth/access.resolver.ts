@@ -52,12 +52,10 @@ export class CreatedApiKey {
   secret!: string;
 }
 
-export const CreatedApiKeyPayload = payloadType<{ created: CreatedApiKey | null }>('CreatedApiKeyPayload', 'created', () => CreatedApiKey, {
+export const CreatedApiKeyPayload = payloadType('CreatedApiKeyPayload', 'created', () => CreatedApiKey, {
   description: 'The new key with its secret (shown this once), or the errors that stopped it.',
 });
-export type CreatedApiKeyPayload = InstanceType<typeof CreatedApiKeyPayload>;
-export const ApiKeyPayload = payloadType<{ apiKey: ApiKey | null }>('ApiKeyPayload', 'apiKey', () => ApiKey);
-export type ApiKeyPayload = InstanceType<typeof ApiKeyPayload>;
+export const ApiKeyPayload = payloadType('ApiKeyPayload', 'apiKey', () => ApiKey);
 
 @ObjectType({ description: 'Everything the platform holds about the signed-in person (a data export).' })
 export class PersonalDataExport {
@@ -89,7 +87,7 @@ export class AccessResolver {
   @Mutation(() => CreatedApiKeyPayload, {
     description: 'Creates an API key for a district app, scoped to places and permissions you hold yourself.',
   })
-  createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: GongzhiContext): Promise<CreatedApiKeyPayload> {
+  createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: GongzhiContext) {
     return perform(
       ctx,
       CreatedApiKeyPayload,
@@ -102,7 +100,7 @@ export class AccessResolver {
   }
 
   @Mutation(() => ApiKeyPayload, { description: 'Revokes an API key at once: its requests and open subscriptions stop working.' })
-  revokeApiKey(@RefArg('id', () => ApiKey) apiKey: Ref<ApiKey>, @Ctx() ctx: GongzhiContext): Promise<ApiKeyPayload> {
+  revokeApiKey(@RefArg('id', () => ApiKey) apiKey: Ref<ApiKey>, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, ApiKeyPayload, revokeApiKey, { apiKey });
   }
 

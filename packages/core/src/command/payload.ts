@@ -33,6 +33,15 @@ export interface Payload {
   errors: UserError[];
 }
 
+/** What a payload declared with {@link payloadType} carries: its result field `F` holding `R` (null when `errors` is not empty), and `errors`. */
+export type PayloadOf<F extends string, R> = { [K in F]: R | null } & Payload;
+
+/** Options of {@link payloadType}. */
+export interface PayloadTypeOptions {
+  description?: string;
+  extra?: Record<string, { type: () => unknown; description: string; whenFailed: unknown }>;
+}
+
 /**
  * Declares the payload type of mutations returning `type`: `{ <field>: T, errors: [UserError!]! }`.
  * Domain outcomes travel in `errors` (the result is then null); only credentials, operation-wide
@@ -43,15 +52,37 @@ export interface Payload {
  * export const VolunteerTeamPayload = payloadType('VolunteerTeamPayload', 'team', () => VolunteerTeam);
  * ```
  *
+ * Its TypeScript type follows from `field` and `type` (`PayloadOf<'team', VolunteerTeam>`), so
+ * a resolver returning `perform(ctx, VolunteerTeamPayload, …)` needs no type of its own.
+ *
  * `extra` adds non-null fields of the payload's own (e.g. `created: Boolean!` of an idempotent
- * import), each with the value it has when errors stopped the mutation.
+ * import), each with the value it has when errors stopped the mutation; name the whole shape
+ * then: `payloadType<{ request: Request | null; created: boolean }>(…)`.
  */
-export function payloadType<P extends object = Record<string, unknown>>(
+export function payloadType<F extends string, T>(
+  name: string,
+  field: F,
+  type: () => [abstract new (...args: never[]) => T],
+  options?: PayloadTypeOptions,
+): PayloadClass<PayloadOf<F, T[]>>;
+export function payloadType<F extends string, T>(
+  name: string,
+  field: F,
+  type: () => abstract new (...args: never[]) => T,
+  options?: PayloadTypeOptions,
+): PayloadClass<PayloadOf<F, T>>;
+export function payloadType<P extends object>(
   name: string,
   field: string,
   type: () => ClassType | [ClassType],
-  options: { description?: string; extra?: Record<string, { type: () => unknown; description: string; whenFailed: unknown }> } = {},
-): PayloadClass<P & Payload> {
+  options?: PayloadTypeOptions,
+): PayloadClass<P & Payload>;
+export function payloadType(
+  name: string,
+  field: string,
+  type: () => ClassType | [ClassType],
+  options: PayloadTypeOptions = {},
+): PayloadClass<Payload> {
   const extra = Object.entries(options.extra ?? {});
   class GeneratedPayload {
     errors: UserError[] = [];
@@ -74,7 +105,7 @@ export function payloadType<P extends object = Record<string, unknown>>(
   );
   for (const [extraName, spec] of extra)
     Field(spec.type as () => ClassType, { description: spec.description })(GeneratedPayload.prototype, extraName);
-  return GeneratedPayload as unknown as PayloadClass<P & Payload>;
+  return GeneratedPayload as unknown as PayloadClass<Payload>;
 }
 
 /** The name of a payload class's result field. */

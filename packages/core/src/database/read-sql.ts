@@ -1,7 +1,8 @@
 /**
- * Small SQL building blocks shared by core's `*.queries.ts` read functions (not exported from
- * the package: plugins call the read functions, never core's SQL).
+ * Small SQL building blocks shared by core's `*.queries.ts` read functions, and how they batch
+ * (not exported from the package: plugins call the read functions, never core's SQL).
  */
+import type DataLoader from 'dataloader';
 
 /**
  * SQL: `column` is the place path `path` or below it, in a form the text_pattern_ops path
@@ -14,6 +15,20 @@ export function underPathSql(column: string, path: string): string {
 /** The distinct values, sorted: a set as a stable loader key. */
 export function sortedSet(values: readonly string[]): string[] {
   return [...new Set(values)].sort();
+}
+
+/** What a summary loader finds for `ids`, by id (ids it finds nothing for are left out): one batch for all of them. */
+export async function loadSummaries<T extends { id: string }>(
+  loader: DataLoader<string, T | null>,
+  ids: readonly string[],
+): Promise<Map<string, T>> {
+  const found = await loader.loadMany(sortedSet(ids));
+  const result = new Map<string, T>();
+  for (const summary of found) {
+    if (summary instanceof Error) throw summary;
+    if (summary) result.set(summary.id, summary);
+  }
+  return result;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Entity, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType } from 'type-graphql';
+import { RelationField } from '../graphql/relation-field.js';
 import { Person } from '../person/person.entity.js';
 import { Node } from '../relay/node.js';
 import { Organization } from './organization.entity.js';
@@ -11,9 +12,11 @@ import { NodeEntity } from '../relay/node-entity.js';
 @ObjectType({ implements: Node, description: 'A person in an organisation, with their role there.' })
 export class OrganizationMember extends NodeEntity {
   @ManyToOne(() => Organization, { deleteRule: 'cascade' })
+  @RelationField(() => Organization)
   organization!: Organization;
 
   @ManyToOne(() => Person, { deleteRule: 'cascade' })
+  @RelationField(() => Person)
   person!: Person;
 
   @Property({ type: 'text' })

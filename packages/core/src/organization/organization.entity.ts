@@ -1,5 +1,6 @@
 import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { RelationField } from '../graphql/relation-field.js';
 import { Place } from '../place/place.entity.js';
 import { Node } from '../relay/node.js';
 import { NodeEntity } from '../relay/node-entity.js';
@@ -36,5 +37,6 @@ export class Organization extends NodeEntity {
   kind!: OrganizationKind;
 
   @ManyToOne(() => Place, { deleteRule: 'restrict' })
+  @RelationField(() => Place, { description: 'The place the organisation belongs to.' })
   place!: Place;
 }

@@ -6,26 +6,15 @@ import { payloadType } from '../command/payload.js';
 import { type Ref, RefArg } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
 import { batchLoader, loadByForeignKey } from '../graphql/loaders.js';
-import { loadPerson } from '../person/person.queries.js';
 import { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
-import { loadPlace, pageSize } from '../place/place.queries.js';
+import { pageSize } from '../place/place.queries.js';
 import { addOrganizationMember, createOrganization } from './organization.commands.js';
 import { OrganizationMember } from './organization-member.entity.js';
 import { Organization, OrganizationKind } from './organization.entity.js';
 
-export const OrganizationPayload = payloadType<{ organization: Organization | null }>(
-  'OrganizationPayload',
-  'organization',
-  () => Organization,
-);
-export type OrganizationPayload = InstanceType<typeof OrganizationPayload>;
-export const OrganizationMemberPayload = payloadType<{ member: OrganizationMember | null }>(
-  'OrganizationMemberPayload',
-  'member',
-  () => OrganizationMember,
-);
-export type OrganizationMemberPayload = InstanceType<typeof OrganizationMemberPayload>;
+export const OrganizationPayload = payloadType('OrganizationPayload', 'organization', () => Organization);
+export const OrganizationMemberPayload = payloadType('OrganizationMemberPayload', 'member', () => OrganizationMember);
 
 @Resolver(() => Organization)
 export class OrganizationResolver {
@@ -55,7 +44,7 @@ export class OrganizationResolver {
     @Arg('kind', () => OrganizationKind) kind: OrganizationKind,
     @RefArg('placeId', () => Place) place: Ref<Place>,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<OrganizationPayload> {
+  ) {
     return perform(ctx, OrganizationPayload, createOrganization, { name, kind, place });
   }
 
@@ -66,41 +55,14 @@ export class OrganizationResolver {
     @Arg('role', () => String) role: string,
     @Arg('joinedOn', () => String, { description: 'YYYY-MM-DD' }) joinedOn: string,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<OrganizationMemberPayload> {
+  ) {
     return perform(ctx, OrganizationMemberPayload, addOrganizationMember, { organization, person, role, joinedOn });
-  }
-
-  @FieldResolver(() => Place, { description: 'The place the organisation belongs to.' })
-  async place(@Root() organization: Organization, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadPlace(ctx, organization.place.uuid))!;
   }
 
   @FieldResolver(() => [OrganizationMember], { description: 'Members, earliest joined first.' })
   async members(@Root() organization: Organization, @Ctx() ctx: GongzhiContext): Promise<OrganizationMember[]> {
     return loadByForeignKey(ctx, OrganizationMember, 'organization', organization.uuid, { joinedOn: 'asc' });
   }
-}
-
-@Resolver(() => OrganizationMember)
-export class OrganizationMemberResolver {
-  @FieldResolver(() => Person)
-  async person(@Root() member: OrganizationMember, @Ctx() ctx: GongzhiContext): Promise<Person> {
-    return (await loadPerson(ctx, member.person.uuid))!;
-  }
-
-  @FieldResolver(() => Organization)
-  async organization(@Root() member: OrganizationMember, @Ctx() ctx: GongzhiContext): Promise<Organization> {
-    return (await loadOrganization(ctx, member.organization.uuid))!;
-  }
-}
-
-/** An organisation by uuid, batched across one operation. */
-function loadOrganization(ctx: GongzhiContext, uuid: string): Promise<Organization | null> {
-  return batchLoader<string, Organization | null>(ctx, 'Organization.byId', async (ids) => {
-    const rows = await ctx.em.find(Organization, { uuid: { $in: [...ids] } });
-    const byId = new Map(rows.map((o) => [o.uuid, o]));
-    return ids.map((id) => byId.get(id) ?? null);
-  }).load(uuid);
 }
 
 /** Adds `Person.organizations`. */

@@ -1,5 +1,6 @@
 import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType } from 'type-graphql';
+import { RelationField } from '../graphql/relation-field.js';
 import { Place } from '../place/place.entity.js';
 import { Node } from '../relay/node.js';
 import { NodeEntity } from '../relay/node-entity.js';
@@ -20,5 +21,6 @@ export class Person extends NodeEntity {
   phone?: string | null;
 
   @ManyToOne(() => Place, { nullable: true, deleteRule: 'set null' })
+  @RelationField(() => Place, { nullable: true, description: 'The household the person lives in.' })
   household?: Place | null;
 }

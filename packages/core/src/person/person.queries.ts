@@ -1,4 +1,4 @@
-import { keyRecords, sortedSet, underPathSql } from '../database/read-sql.js';
+import { keyRecords, loadSummaries, sortedSet, underPathSql } from '../database/read-sql.js';
 import { batchLoader, loadById, type ReadContext } from '../graphql/loaders.js';
 import { Person } from './person.entity.js';
 
@@ -38,14 +38,8 @@ export function personSummary(ctx: ReadContext, id: string): Promise<PersonSumma
  *
  * Part of the plugin contract: stable across core migrations.
  */
-export async function personSummaries(ctx: ReadContext, ids: readonly string[]): Promise<Map<string, PersonSummary>> {
-  const found = await summaryLoader(ctx).loadMany(sortedSet(ids));
-  const result = new Map<string, PersonSummary>();
-  for (const person of found) {
-    if (person instanceof Error) throw person;
-    if (person) result.set(person.id, person);
-  }
-  return result;
+export function personSummaries(ctx: ReadContext, ids: readonly string[]): Promise<Map<string, PersonSummary>> {
+  return loadSummaries(summaryLoader(ctx), ids);
 }
 
 /**

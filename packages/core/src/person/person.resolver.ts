@@ -10,7 +10,7 @@ import type { GongzhiContext } from '../context.js';
 import { batchLoader, loadByForeignKey } from '../graphql/loaders.js';
 import { PlaceType } from '../place/place.entity.js';
 import { Place } from '../place/place.entity.js';
-import { loadPlace, pageSize } from '../place/place.queries.js';
+import { pageSize } from '../place/place.queries.js';
 import { CareProfile } from './care-profile.entity.js';
 import { assignRole, createPerson, setCareProfile } from './person.commands.js';
 import { PersonRole, PersonRoleKind } from './person-role.entity.js';
@@ -46,12 +46,9 @@ export class CareProfileInput {
   notes?: string | null;
 }
 
-export const PersonPayload = payloadType<{ person: Person | null }>('PersonPayload', 'person', () => Person);
-export type PersonPayload = InstanceType<typeof PersonPayload>;
-export const PersonRolePayload = payloadType<{ role: PersonRole | null }>('PersonRolePayload', 'role', () => PersonRole);
-export type PersonRolePayload = InstanceType<typeof PersonRolePayload>;
-export const CareProfilePayload = payloadType<{ careProfile: CareProfile | null }>('CareProfilePayload', 'careProfile', () => CareProfile);
-export type CareProfilePayload = InstanceType<typeof CareProfilePayload>;
+export const PersonPayload = payloadType('PersonPayload', 'person', () => Person);
+export const PersonRolePayload = payloadType('PersonRolePayload', 'role', () => PersonRole);
+export const CareProfilePayload = payloadType('CareProfilePayload', 'careProfile', () => CareProfile);
 
 @Resolver(() => Person)
 export class PersonResolver {
@@ -93,7 +90,7 @@ export class PersonResolver {
   }
 
   @Mutation(() => PersonPayload, { description: 'Registers a person, optionally in a household.' })
-  createPerson(@Arg('input', () => CreatePersonInput) input: CreatePersonInput, @Ctx() ctx: GongzhiContext): Promise<PersonPayload> {
+  createPerson(@Arg('input', () => CreatePersonInput) input: CreatePersonInput, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, PersonPayload, createPerson, {
       name: input.name,
       phone: input.phone ?? null,
@@ -110,7 +107,7 @@ export class PersonResolver {
     @Arg('endsOn', () => String, { nullable: true, description: 'YYYY-MM-DD, on or after startsOn; omit while open.' })
     endsOn: string | null | undefined,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<PersonRolePayload> {
+  ) {
     return perform(ctx, PersonRolePayload, assignRole, { person, place, role, startsOn, endsOn: endsOn ?? null });
   }
 
@@ -119,13 +116,8 @@ export class PersonResolver {
     @RefArg('personId', () => Person) person: Ref<Person>,
     @Arg('input', () => CareProfileInput) input: CareProfileInput,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<CareProfilePayload> {
+  ) {
     return perform(ctx, CareProfilePayload, setCareProfile, { person, care: { ...input } });
-  }
-
-  @FieldResolver(() => Place, { nullable: true, description: 'The household the person lives in.' })
-  async household(@Root() person: Person, @Ctx() ctx: GongzhiContext): Promise<Place | null> {
-    return person.household ? loadPlace(ctx, person.household.uuid) : null;
   }
 
   @FieldResolver(() => [PersonRole], { description: 'Roles the person holds or held, oldest first.' })

@@ -1,5 +1,6 @@
 import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { RelationField } from '../graphql/relation-field.js';
 import { Node } from '../relay/node.js';
 import { NodeEntity } from '../relay/node-entity.js';
 import { registerEnumType } from 'type-graphql';
@@ -24,6 +25,16 @@ registerEnumType(PlaceType, {
     'District › subdistrict › community › compound/bungalow area › building › unit › household; venues and stations attach to any node.',
 });
 
+/** Where venues and stations attach: any node of the tree above units and households. */
+const ATTACHMENT_PARENTS: readonly PlaceType[] = [
+  PlaceType.DISTRICT,
+  PlaceType.SUBDISTRICT,
+  PlaceType.COMMUNITY,
+  PlaceType.COMPOUND,
+  PlaceType.BUNGALOW_AREA,
+  PlaceType.BUILDING,
+];
+
 /** Which types may sit directly under which: the tree's shape. */
 export const ALLOWED_PARENTS: Record<PlaceType, readonly (PlaceType | null)[]> = {
   [PlaceType.DISTRICT]: [null],
@@ -34,22 +45,8 @@ export const ALLOWED_PARENTS: Record<PlaceType, readonly (PlaceType | null)[]> =
   [PlaceType.BUILDING]: [PlaceType.COMPOUND, PlaceType.BUNGALOW_AREA, PlaceType.COMMUNITY],
   [PlaceType.UNIT]: [PlaceType.BUILDING],
   [PlaceType.HOUSEHOLD]: [PlaceType.UNIT, PlaceType.BUILDING, PlaceType.BUNGALOW_AREA],
-  [PlaceType.VENUE]: [
-    PlaceType.DISTRICT,
-    PlaceType.SUBDISTRICT,
-    PlaceType.COMMUNITY,
-    PlaceType.COMPOUND,
-    PlaceType.BUNGALOW_AREA,
-    PlaceType.BUILDING,
-  ],
-  [PlaceType.STATION]: [
-    PlaceType.DISTRICT,
-    PlaceType.SUBDISTRICT,
-    PlaceType.COMMUNITY,
-    PlaceType.COMPOUND,
-    PlaceType.BUNGALOW_AREA,
-    PlaceType.BUILDING,
-  ],
+  [PlaceType.VENUE]: ATTACHMENT_PARENTS,
+  [PlaceType.STATION]: ATTACHMENT_PARENTS,
 };
 
 /** Kinds of venue and station (活动室, 驿站, 共享工具房, 检查点…). */
@@ -107,6 +104,7 @@ export class Place extends NodeEntity {
   capacity?: number | null;
 
   @ManyToOne(() => Place, { nullable: true, deleteRule: 'restrict' })
+  @RelationField(() => Place, { nullable: true, description: 'The place directly above; null for a district.' })
   parent?: Place | null;
 
   @Property({ type: 'text' })

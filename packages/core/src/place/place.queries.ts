@@ -1,4 +1,4 @@
-import { keyRecords, sortedSet, underPathSql } from '../database/read-sql.js';
+import { keyRecords, loadSummaries, sortedSet, underPathSql } from '../database/read-sql.js';
 import type { GongzhiContext } from '../context.js';
 import { batchLoader, loadById, type ReadContext } from '../graphql/loaders.js';
 import { Place } from './place.entity.js';
@@ -72,14 +72,8 @@ export function placeSummary(ctx: ReadContext, id: string): Promise<PlaceSummary
  *
  * Part of the plugin contract: stable across core migrations.
  */
-export async function placeSummaries(ctx: ReadContext, ids: readonly string[]): Promise<Map<string, PlaceSummary>> {
-  const found = await summaryLoader(ctx).loadMany(sortedSet(ids));
-  const result = new Map<string, PlaceSummary>();
-  for (const place of found) {
-    if (place instanceof Error) throw place;
-    if (place) result.set(place.id, place);
-  }
-  return result;
+export function placeSummaries(ctx: ReadContext, ids: readonly string[]): Promise<Map<string, PlaceSummary>> {
+  return loadSummaries(summaryLoader(ctx), ids);
 }
 
 /**

@@ -42,8 +42,7 @@ export class CreatePlaceInput {
 }
 
 /** The new place, or the errors that stopped it. */
-export const PlacePayload = payloadType<{ place: Place | null }>('PlacePayload', 'place', () => Place);
-export type PlacePayload = InstanceType<typeof PlacePayload>;
+export const PlacePayload = payloadType('PlacePayload', 'place', () => Place);
 
 @Resolver(() => Place)
 export class PlaceResolver {
@@ -71,14 +70,9 @@ export class PlaceResolver {
   }
 
   @Mutation(() => PlacePayload, { description: 'Creates a place under a parent its type allows (a district has none).' })
-  createPlace(@Arg('input', () => CreatePlaceInput) input: CreatePlaceInput, @Ctx() ctx: GongzhiContext): Promise<PlacePayload> {
+  createPlace(@Arg('input', () => CreatePlaceInput) input: CreatePlaceInput, @Ctx() ctx: GongzhiContext) {
     const { parentId, ...place } = input;
     return perform(ctx, PlacePayload, createPlace, { ...place, parent: parentId ?? null });
-  }
-
-  @FieldResolver(() => Place, { nullable: true, description: 'The place directly above; null for a district.' })
-  async parent(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<Place | null> {
-    return place.parent ? loadPlace(ctx, place.parent.uuid) : null;
   }
 
   @FieldResolver(() => [Place], { description: 'Every place above this one, root first.' })

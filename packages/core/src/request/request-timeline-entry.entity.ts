@@ -1,5 +1,6 @@
 import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType } from 'type-graphql';
+import { RelationField } from '../graphql/relation-field.js';
 import { Person } from '../person/person.entity.js';
 import { RequestStatus } from './request.entity.js';
 import { Request } from './request.entity.js';
@@ -25,6 +26,7 @@ export class RequestTimelineEntry extends GlobalIdEntity<'at'> {
   toStatus?: RequestStatus | null;
 
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
+  @RelationField(() => Person, { nullable: true, description: 'Who made the change, when known.' })
   actor?: Person | null;
 
   @Property({ type: 'text', nullable: true })

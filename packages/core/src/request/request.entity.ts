@@ -1,5 +1,6 @@
 import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType } from 'type-graphql';
+import { RelationField } from '../graphql/relation-field.js';
 import { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
 import { Node } from '../relay/node.js';
@@ -115,6 +116,7 @@ export class Request extends NodeEntity<'updatedAt' | 'status' | 'level' | 'prio
   category?: string | null;
 
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
+  @RelationField(() => Person, { nullable: true })
   requester?: Person | null;
 
   /** Sensitive: exposed only through RequestResolver.callbackPhone, which checks and logs each read. */
@@ -122,6 +124,7 @@ export class Request extends NodeEntity<'updatedAt' | 'status' | 'level' | 'prio
   callbackPhone?: string | null;
 
   @ManyToOne(() => Place, { deleteRule: 'restrict' })
+  @RelationField(() => Place)
   place!: Place;
 
   @Property({ type: 'text' })
@@ -140,9 +143,11 @@ export class Request extends NodeEntity<'updatedAt' | 'status' | 'level' | 'prio
   status: RequestStatus = RequestStatus.SUBMITTED;
 
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
+  @RelationField(() => Person, { nullable: true, description: 'Who claimed it or was assigned it.' })
   assignee?: Person | null;
 
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
+  @RelationField(() => Person, { nullable: true, description: 'For praise: the person praised.' })
   praisedPerson?: Person | null;
 
   @Property({ type: 'datetime', nullable: true })

@@ -4,7 +4,7 @@ import { readSensitive } from '../auth/sensitive.js';
 import { loadRef, perform, requireRef } from '../command/command.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
-import { loadByForeignKey, loadById, refId } from '../graphql/loaders.js';
+import { loadByForeignKey } from '../graphql/loaders.js';
 import { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
 import { checkPageSize, decodeCursor, encodeCursor, filterSignature, RequestConnection, RequestFilter } from './request.types.js';
@@ -216,11 +216,6 @@ export class RequestResolver {
     return perform(ctx, RequestPayload, rateRequest, { request, rating, thanks: thanks ?? null });
   }
 
-  @FieldResolver(() => Place)
-  async place(@Root() request: Request, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadById(ctx, Place, refId(request.place)!))!;
-  }
-
   @FieldResolver(() => String, {
     nullable: true,
     description: 'Callback number of an anonymous requester (sensitive: null unless you hold sensitive.read here; every read is logged).',
@@ -228,24 +223,6 @@ export class RequestResolver {
   async callbackPhone(@Root() request: Request, @Ctx() ctx: GongzhiContext): Promise<string | null> {
     if (!request.callbackPhone) return null;
     return (await readSensitive(ctx, request.uuid, 'request.callbackPhone', [request.placePath])) ? request.callbackPhone : null;
-  }
-
-  @FieldResolver(() => Person, { nullable: true })
-  requester(@Root() request: Request, @Ctx() ctx: GongzhiContext): Promise<Person | null> {
-    const id = refId(request.requester);
-    return id ? loadById(ctx, Person, id) : Promise.resolve(null);
-  }
-
-  @FieldResolver(() => Person, { nullable: true, description: 'Who claimed it or was assigned it.' })
-  assignee(@Root() request: Request, @Ctx() ctx: GongzhiContext): Promise<Person | null> {
-    const id = refId(request.assignee);
-    return id ? loadById(ctx, Person, id) : Promise.resolve(null);
-  }
-
-  @FieldResolver(() => Person, { nullable: true, description: 'For praise: the person praised.' })
-  praisedPerson(@Root() request: Request, @Ctx() ctx: GongzhiContext): Promise<Person | null> {
-    const id = refId(request.praisedPerson);
-    return id ? loadById(ctx, Person, id) : Promise.resolve(null);
   }
 
   @FieldResolver(() => [RequestTimelineEntry], { description: 'Every change, oldest first.' })
@@ -256,14 +233,5 @@ export class RequestResolver {
   @FieldResolver(() => RequestTimelineEntry, { nullable: true, description: 'The latest change.' })
   async lastTimelineEntry(@Root() request: Request, @Ctx() ctx: GongzhiContext): Promise<RequestTimelineEntry | null> {
     return (await this.timeline(request, ctx)).at(-1) ?? null;
-  }
-}
-
-@Resolver(() => RequestTimelineEntry)
-export class RequestTimelineEntryResolver {
-  @FieldResolver(() => Person, { nullable: true, description: 'Who made the change, when known.' })
-  actor(@Root() entry: RequestTimelineEntry, @Ctx() ctx: GongzhiContext): Promise<Person | null> {
-    const id = refId(entry.actor);
-    return id ? loadById(ctx, Person, id) : Promise.resolve(null);
   }
 }

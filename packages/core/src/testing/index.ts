@@ -5,6 +5,7 @@ import { createPlatform, type Platform, type PlatformOptions } from '../platform
 import type { GongzhiPlugin } from '../plugin/plugin.js';
 import { createTestDatabase } from './test-database.js';
 
+export * from './fixtures.js';
 export * from './test-clock.js';
 export * from './test-database.js';
 export { freePort } from '../database/embedded-postgres.js';

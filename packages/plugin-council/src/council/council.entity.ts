@@ -1,5 +1,5 @@
 import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
-import { Node, NodeEntity, Organization, Person, Place } from '@gongzhi/core';
+import { Node, NodeEntity, Organization, Person, Place, RelationField } from '@gongzhi/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 /** What kind of body a council is. */
@@ -89,6 +89,7 @@ export class Council extends NodeEntity<'votingRule' | 'voteCounting' | 'quorumP
   quorumPercent: number = 50;
 
   @ManyToOne(() => Place, { deleteRule: 'restrict' })
+  @RelationField(() => Place, { description: 'The community the council serves.' })
   community!: Place;
 
   @Field(() => Date)
@@ -103,6 +104,7 @@ export class Council extends NodeEntity<'votingRule' | 'voteCounting' | 'quorumP
 @ObjectType({ implements: Node, description: 'A seat on a council, held by a person or an organisation.' })
 export class CouncilMember extends NodeEntity<'person' | 'organization'> {
   @ManyToOne(() => Council, { deleteRule: 'cascade' })
+  @RelationField(() => Council)
   council!: Council;
 
   @Enum({ items: () => SeatType, nativeEnumName: 'council.seat_type' })
@@ -110,9 +112,11 @@ export class CouncilMember extends NodeEntity<'person' | 'organization'> {
   seatType!: SeatType;
 
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'cascade' })
+  @RelationField(() => Person, { nullable: true, description: 'The person holding the seat (or null for an organisation seat).' })
   person?: Person | null;
 
   @ManyToOne(() => Organization, { nullable: true, deleteRule: 'cascade' })
+  @RelationField(() => Organization, { nullable: true, description: 'The organisation holding the seat; any of its members votes for it.' })
   organization?: Organization | null;
 }
 

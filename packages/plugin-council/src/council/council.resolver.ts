@@ -1,8 +1,7 @@
 import {
   type GongzhiContext,
   loadByForeignKey,
-  loadById,
-  loadPlace,
+  loadRelated,
   Organization,
   payloadType,
   perform,
@@ -11,7 +10,6 @@ import {
   type Ref,
   RefArg,
   RefField,
-  refId,
   requireRef,
 } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
@@ -44,10 +42,8 @@ export class CreateCouncilInput {
   quorumPercent!: number;
 }
 
-export const CouncilPayload = payloadType<{ council: Council | null }>('CouncilPayload', 'council', () => Council);
-export type CouncilPayload = InstanceType<typeof CouncilPayload>;
-export const CouncilMemberPayload = payloadType<{ member: CouncilMember | null }>('CouncilMemberPayload', 'member', () => CouncilMember);
-export type CouncilMemberPayload = InstanceType<typeof CouncilMemberPayload>;
+export const CouncilPayload = payloadType('CouncilPayload', 'council', () => Council);
+export const CouncilMemberPayload = payloadType('CouncilMemberPayload', 'member', () => CouncilMember);
 
 @Resolver(() => Council)
 export class CouncilResolver {
@@ -62,7 +58,7 @@ export class CouncilResolver {
   }
 
   @Mutation(() => CouncilPayload, { description: 'Sets up a council for a community: its kind, voting rule, counting and quorum.' })
-  createCouncil(@Arg('input', () => CreateCouncilInput) input: CreateCouncilInput, @Ctx() ctx: GongzhiContext): Promise<CouncilPayload> {
+  createCouncil(@Arg('input', () => CreateCouncilInput) input: CreateCouncilInput, @Ctx() ctx: GongzhiContext) {
     const { communityId, ...rest } = input;
     return perform(ctx, CouncilPayload, createCouncil, { ...rest, community: communityId });
   }
@@ -77,13 +73,8 @@ export class CouncilResolver {
     @RefArg('personId', () => Person, { nullable: true }) person: Ref<Person> | null | undefined,
     @RefArg('organizationId', () => Organization, { nullable: true }) organization: Ref<Organization> | null | undefined,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilMemberPayload> {
+  ) {
     return perform(ctx, CouncilMemberPayload, addCouncilMember, { council, seatType, person, organization });
-  }
-
-  @FieldResolver(() => Place, { description: 'The community the council serves.' })
-  async community(@Root() council: Council, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadPlace(ctx, refId(council.community)!))!;
   }
 
   @FieldResolver(() => [CouncilMember], { description: 'Seats, in the order they were given.' })
@@ -99,27 +90,10 @@ export class CouncilResolver {
 
 @Resolver(() => CouncilMember)
 export class CouncilMemberResolver {
-  @FieldResolver(() => Council)
-  async council(@Root() member: CouncilMember, @Ctx() ctx: GongzhiContext): Promise<Council> {
-    return (await loadById(ctx, Council, refId(member.council)!))!;
-  }
-
-  @FieldResolver(() => Person, { nullable: true, description: 'The person holding the seat (or null for an organisation seat).' })
-  person(@Root() member: CouncilMember, @Ctx() ctx: GongzhiContext): Promise<Person | null> | null {
-    const id = refId(member.person);
-    return id ? loadById(ctx, Person, id) : null;
-  }
-
-  @FieldResolver(() => Organization, { nullable: true, description: 'The organisation holding the seat; any of its members votes for it.' })
-  organization(@Root() member: CouncilMember, @Ctx() ctx: GongzhiContext): Promise<Organization | null> | null {
-    const id = refId(member.organization);
-    return id ? loadById(ctx, Organization, id) : null;
-  }
-
   @FieldResolver(() => String, { description: "The holder's name, person or organisation." })
   async name(@Root() member: CouncilMember, @Ctx() ctx: GongzhiContext): Promise<string> {
-    const person = await this.person(member, ctx);
-    return person?.name ?? (await this.organization(member, ctx))?.name ?? '';
+    const person = await loadRelated(ctx, Person, member.person);
+    return person?.name ?? (await loadRelated(ctx, Organization, member.organization))?.name ?? '';
   }
 }
 

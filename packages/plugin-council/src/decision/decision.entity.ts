@@ -1,5 +1,5 @@
 import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
-import { Node, NodeEntity, Organization, Person } from '@gongzhi/core';
+import { Node, NodeEntity, Organization, Person, RelationField } from '@gongzhi/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CouncilProposal } from '../proposal/proposal.entity.js';
 
@@ -31,6 +31,7 @@ registerEnumType(FundingKind, {
 @ObjectType({ implements: Node, description: 'A decision: the action items (明确了各自分工) and the funding of a passed proposal.' })
 export class CouncilDecision extends NodeEntity<'completedAt' | 'decidedBy'> {
   @ManyToOne(() => CouncilProposal, { deleteRule: 'restrict', unique: true })
+  @RelationField(() => CouncilProposal)
   proposal!: CouncilProposal;
 
   @Property({ type: 'text' })
@@ -38,6 +39,7 @@ export class CouncilDecision extends NodeEntity<'completedAt' | 'decidedBy'> {
   summary!: string;
 
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
+  @RelationField(() => Person, { nullable: true })
   decidedBy?: Person | null;
 
   @Property({ type: 'datetime', nullable: true })
@@ -53,6 +55,7 @@ export class CouncilDecision extends NodeEntity<'completedAt' | 'decidedBy'> {
 @ObjectType({ implements: Node, description: 'A share of the work a decision assigns, owned by an organisation or a person.' })
 export class CouncilActionItem extends NodeEntity<'updatedAt' | 'status' | 'ownerOrganization' | 'ownerPerson'> {
   @ManyToOne(() => CouncilDecision, { deleteRule: 'cascade' })
+  @RelationField(() => CouncilDecision)
   decision!: CouncilDecision;
 
   @Property({ type: 'text' })
@@ -60,9 +63,11 @@ export class CouncilActionItem extends NodeEntity<'updatedAt' | 'status' | 'owne
   title!: string;
 
   @ManyToOne(() => Organization, { nullable: true, deleteRule: 'restrict' })
+  @RelationField(() => Organization, { nullable: true, description: 'The owning organisation (or null when a person owns it).' })
   ownerOrganization?: Organization | null;
 
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'restrict' })
+  @RelationField(() => Person, { nullable: true, description: 'The owning person (or null when an organisation owns it).' })
   ownerPerson?: Person | null;
 
   @Property({ type: 'date' })

@@ -1,19 +1,15 @@
 import {
   type GongzhiContext,
   loadByForeignKey,
-  loadById,
   Organization,
   payloadType,
   perform,
-  Person,
   Place,
   type Ref,
   RefArg,
-  refId,
   requireRef,
 } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, Float, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { CouncilProposal } from '../proposal/proposal.entity.js';
 import { recordCouncilDecision, updateCouncilActionItem } from './decision.commands.js';
 import { ActionItemStatus, CouncilActionItem, CouncilDecision, CouncilFundingSource } from './decision.entity.js';
 import { newDecision, RecordCouncilDecisionInput } from './decision.inputs.js';
@@ -27,18 +23,8 @@ export class CouncilProgress {
   @Field(() => Float, { description: 'done / total, from 0 to 1.' }) ratio!: number;
 }
 
-export const CouncilDecisionPayload = payloadType<{ decision: CouncilDecision | null }>(
-  'CouncilDecisionPayload',
-  'decision',
-  () => CouncilDecision,
-);
-export type CouncilDecisionPayload = InstanceType<typeof CouncilDecisionPayload>;
-export const CouncilActionItemPayload = payloadType<{ actionItem: CouncilActionItem | null }>(
-  'CouncilActionItemPayload',
-  'actionItem',
-  () => CouncilActionItem,
-);
-export type CouncilActionItemPayload = InstanceType<typeof CouncilActionItemPayload>;
+export const CouncilDecisionPayload = payloadType('CouncilDecisionPayload', 'decision', () => CouncilDecision);
+export const CouncilActionItemPayload = payloadType('CouncilActionItemPayload', 'actionItem', () => CouncilActionItem);
 
 @Resolver(() => CouncilDecision)
 export class CouncilDecisionResolver {
@@ -46,10 +32,7 @@ export class CouncilDecisionResolver {
     description:
       'Records the decision on a passed proposal: action items (each with one owner and a due date) and funding (fen). On a request, it moves the request to IN_PROGRESS (needs request.manage there). Emits council.decision-made.',
   })
-  recordCouncilDecision(
-    @Arg('input', () => RecordCouncilDecisionInput) input: RecordCouncilDecisionInput,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilDecisionPayload> {
+  recordCouncilDecision(@Arg('input', () => RecordCouncilDecisionInput) input: RecordCouncilDecisionInput, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, CouncilDecisionPayload, recordCouncilDecision, newDecision(input));
   }
 
@@ -61,19 +44,8 @@ export class CouncilDecisionResolver {
     @RefArg('id', () => CouncilActionItem) actionItem: Ref<CouncilActionItem>,
     @Arg('status', () => ActionItemStatus) status: ActionItemStatus,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilActionItemPayload> {
+  ) {
     return perform(ctx, CouncilActionItemPayload, updateCouncilActionItem, { actionItem, status });
-  }
-
-  @FieldResolver(() => CouncilProposal)
-  async proposal(@Root() decision: CouncilDecision, @Ctx() ctx: GongzhiContext): Promise<CouncilProposal> {
-    return (await loadById(ctx, CouncilProposal, refId(decision.proposal)!))!;
-  }
-
-  @FieldResolver(() => Person, { nullable: true })
-  decidedBy(@Root() decision: CouncilDecision, @Ctx() ctx: GongzhiContext): Promise<Person | null> | null {
-    const id = refId(decision.decidedBy);
-    return id ? loadById(ctx, Person, id) : null;
   }
 
   @FieldResolver(() => [CouncilActionItem], { description: 'The shares of the work (分工), by due date.' })
@@ -113,23 +85,6 @@ export class CouncilActionItemResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<CouncilActionItem[]> {
     return actionItemsUnder(ctx, { under: await requireRef(ctx, under), status: status ?? null, first });
-  }
-
-  @FieldResolver(() => CouncilDecision)
-  async decision(@Root() item: CouncilActionItem, @Ctx() ctx: GongzhiContext): Promise<CouncilDecision> {
-    return (await loadById(ctx, CouncilDecision, refId(item.decision)!))!;
-  }
-
-  @FieldResolver(() => Organization, { nullable: true, description: 'The owning organisation (or null when a person owns it).' })
-  ownerOrganization(@Root() item: CouncilActionItem, @Ctx() ctx: GongzhiContext): Promise<Organization | null> | null {
-    const id = refId(item.ownerOrganization);
-    return id ? loadById(ctx, Organization, id) : null;
-  }
-
-  @FieldResolver(() => Person, { nullable: true, description: 'The owning person (or null when an organisation owns it).' })
-  ownerPerson(@Root() item: CouncilActionItem, @Ctx() ctx: GongzhiContext): Promise<Person | null> | null {
-    const id = refId(item.ownerPerson);
-    return id ? loadById(ctx, Person, id) : null;
   }
 }
 

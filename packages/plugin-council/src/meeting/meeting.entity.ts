@@ -1,5 +1,5 @@
 import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
-import { Node, NodeEntity, Person, Place, Request, toGlobalId } from '@gongzhi/core';
+import { Node, NodeEntity, Person, Place, RelationField, Request, toGlobalId } from '@gongzhi/core';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Council, CouncilMember } from '../council/council.entity.js';
 
@@ -20,6 +20,7 @@ export const GRID_FINDING_TYPE = 'GridFinding';
 @ObjectType({ implements: Node, description: 'A council meeting, with attendance and an agenda.' })
 export class CouncilMeeting extends NodeEntity<'urgent' | 'place' | 'convenedBy'> {
   @ManyToOne(() => Council, { deleteRule: 'cascade' })
+  @RelationField(() => Council)
   council!: Council;
 
   @Property({ type: 'text' })
@@ -27,6 +28,7 @@ export class CouncilMeeting extends NodeEntity<'urgent' | 'place' | 'convenedBy'
   title!: string;
 
   @ManyToOne(() => Place, { nullable: true, deleteRule: 'restrict' })
+  @RelationField(() => Place, { nullable: true, description: 'Where it meets.' })
   place?: Place | null;
 
   @Property({ type: 'datetime' })
@@ -38,6 +40,7 @@ export class CouncilMeeting extends NodeEntity<'urgent' | 'place' | 'convenedBy'
   urgent: boolean = false;
 
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
+  @RelationField(() => Person, { nullable: true })
   convenedBy?: Person | null;
 
   @Field(() => Date)
@@ -62,6 +65,7 @@ export class CouncilAttendance extends NodeEntity<'recordedBy'> {
 @ObjectType({ implements: Node, description: 'An agenda item: a request, a grid finding or a free topic, with its minutes.' })
 export class CouncilAgendaItem extends NodeEntity<'request' | 'gridFindingUuid' | 'minutes'> {
   @ManyToOne(() => CouncilMeeting, { deleteRule: 'cascade' })
+  @RelationField(() => CouncilMeeting)
   meeting!: CouncilMeeting;
 
   @Property({ type: 'smallint' })
@@ -77,6 +81,7 @@ export class CouncilAgendaItem extends NodeEntity<'request' | 'gridFindingUuid' 
   title!: string;
 
   @ManyToOne(() => Request, { nullable: true, deleteRule: 'restrict' })
+  @RelationField(() => Request, { nullable: true, description: 'The request discussed (kind REQUEST).' })
   request?: Request | null;
 
   /** The uuid of a finding of the grid plugin: another plugin's row, so no foreign key and no entity type. */

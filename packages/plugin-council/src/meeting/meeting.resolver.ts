@@ -2,17 +2,13 @@ import {
   type GlobalIdEntity,
   type GongzhiContext,
   loadByForeignKey,
-  loadById,
-  loadPlace,
   Node,
   payloadType,
   perform,
-  Person,
   Place,
   type Ref,
   RefArg,
   RefField,
-  refId,
   Request,
 } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, InputType, Mutation, Resolver, Root } from 'type-graphql';
@@ -63,28 +59,15 @@ export class AddCouncilAgendaItemInput {
   gridFindingId?: Ref<GlobalIdEntity> | null;
 }
 
-export const CouncilMeetingPayload = payloadType<{ meeting: CouncilMeeting | null }>(
-  'CouncilMeetingPayload',
-  'meeting',
-  () => CouncilMeeting,
-);
-export type CouncilMeetingPayload = InstanceType<typeof CouncilMeetingPayload>;
-export const CouncilAgendaItemPayload = payloadType<{ agendaItem: CouncilAgendaItem | null }>(
-  'CouncilAgendaItemPayload',
-  'agendaItem',
-  () => CouncilAgendaItem,
-);
-export type CouncilAgendaItemPayload = InstanceType<typeof CouncilAgendaItemPayload>;
+export const CouncilMeetingPayload = payloadType('CouncilMeetingPayload', 'meeting', () => CouncilMeeting);
+export const CouncilAgendaItemPayload = payloadType('CouncilAgendaItemPayload', 'agendaItem', () => CouncilAgendaItem);
 
 @Resolver(() => CouncilMeeting)
 export class CouncilMeetingResolver {
   @Mutation(() => CouncilMeetingPayload, {
     description: 'Schedules a meeting; the signed-in person, a member, convenes it. Urgent meetings need no notice.',
   })
-  scheduleCouncilMeeting(
-    @Arg('input', () => ScheduleCouncilMeetingInput) input: ScheduleCouncilMeetingInput,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilMeetingPayload> {
+  scheduleCouncilMeeting(@Arg('input', () => ScheduleCouncilMeetingInput) input: ScheduleCouncilMeetingInput, @Ctx() ctx: GongzhiContext) {
     const { councilId, placeId, ...rest } = input;
     return perform(ctx, CouncilMeetingPayload, scheduleCouncilMeeting, { ...rest, council: councilId, place: placeId ?? null });
   }
@@ -94,17 +77,14 @@ export class CouncilMeetingResolver {
     @RefArg('meetingId', () => CouncilMeeting) meeting: Ref<CouncilMeeting>,
     @RefArg('memberIds', () => [CouncilMember]) members: Ref<CouncilMember>[],
     @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilMeetingPayload> {
+  ) {
     return perform(ctx, CouncilMeetingPayload, recordCouncilAttendance, { meeting, members });
   }
 
   @Mutation(() => CouncilAgendaItemPayload, {
     description: "Adds an item at the end of a meeting's agenda: a request, a grid finding or a free topic, of the council's community.",
   })
-  addCouncilAgendaItem(
-    @Arg('input', () => AddCouncilAgendaItemInput) input: AddCouncilAgendaItemInput,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilAgendaItemPayload> {
+  addCouncilAgendaItem(@Arg('input', () => AddCouncilAgendaItemInput) input: AddCouncilAgendaItemInput, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, CouncilAgendaItemPayload, addCouncilAgendaItem, {
       meeting: input.meetingId,
       title: input.title,
@@ -118,25 +98,8 @@ export class CouncilMeetingResolver {
     @RefArg('agendaItemId', () => CouncilAgendaItem) agendaItem: Ref<CouncilAgendaItem>,
     @Arg('minutes', () => String) minutes: string,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilAgendaItemPayload> {
+  ) {
     return perform(ctx, CouncilAgendaItemPayload, recordCouncilMinutes, { agendaItem, minutes });
-  }
-
-  @FieldResolver(() => Council)
-  async council(@Root() meeting: CouncilMeeting, @Ctx() ctx: GongzhiContext): Promise<Council> {
-    return (await loadById(ctx, Council, refId(meeting.council)!))!;
-  }
-
-  @FieldResolver(() => Place, { nullable: true, description: 'Where it meets.' })
-  place(@Root() meeting: CouncilMeeting, @Ctx() ctx: GongzhiContext): Promise<Place | null> | null {
-    const id = refId(meeting.place);
-    return id ? loadPlace(ctx, id) : null;
-  }
-
-  @FieldResolver(() => Person, { nullable: true })
-  convenedBy(@Root() meeting: CouncilMeeting, @Ctx() ctx: GongzhiContext): Promise<Person | null> | null {
-    const id = refId(meeting.convenedBy);
-    return id ? loadById(ctx, Person, id) : null;
   }
 
   @FieldResolver(() => [CouncilMember], { description: 'Seats present.' })
@@ -152,17 +115,6 @@ export class CouncilMeetingResolver {
 
 @Resolver(() => CouncilAgendaItem)
 export class CouncilAgendaItemResolver {
-  @FieldResolver(() => CouncilMeeting)
-  async meeting(@Root() item: CouncilAgendaItem, @Ctx() ctx: GongzhiContext): Promise<CouncilMeeting> {
-    return (await loadById(ctx, CouncilMeeting, refId(item.meeting)!))!;
-  }
-
-  @FieldResolver(() => Request, { nullable: true, description: 'The request discussed (kind REQUEST).' })
-  request(@Root() item: CouncilAgendaItem, @Ctx() ctx: GongzhiContext): Promise<Request | null> | null {
-    const id = refId(item.request);
-    return id ? loadById(ctx, Request, id) : null;
-  }
-
   @FieldResolver(() => [CouncilProposal])
   proposals(@Root() item: CouncilAgendaItem, @Ctx() ctx: GongzhiContext): Promise<CouncilProposal[]> {
     return loadByForeignKey(ctx, CouncilProposal, 'agendaItem', item.uuid, { createdAt: 'asc' });

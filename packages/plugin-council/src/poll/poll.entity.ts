@@ -1,5 +1,5 @@
 import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
-import { GlobalIdEntity, Node, NodeEntity, Person, Place } from '@gongzhi/core';
+import { GlobalIdEntity, Node, NodeEntity, Person, Place, RelationField } from '@gongzhi/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CouncilProposal, ProposalStatus } from '../proposal/proposal.entity.js';
 
@@ -18,6 +18,7 @@ registerEnumType(PollAnswer, { name: 'CouncilPollAnswer' });
 @ObjectType({ implements: Node, description: "Residents' consultation (征得居民同意): one answer per resident of the affected places." })
 export class CouncilResidentPoll extends NodeEntity<'status'> {
   @ManyToOne(() => CouncilProposal, { deleteRule: 'cascade', unique: true })
+  @RelationField(() => CouncilProposal)
   proposal!: CouncilProposal;
 
   @Property({ type: 'text' })

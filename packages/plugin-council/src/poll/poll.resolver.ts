@@ -1,16 +1,11 @@
-import { type GongzhiContext, loadById, payloadType, perform, Place, type Ref, RefArg, refId } from '@gongzhi/core';
+import { type GongzhiContext, payloadType, perform, Place, type Ref, RefArg } from '@gongzhi/core';
 import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { CouncilProposal } from '../proposal/proposal.entity.js';
 import { answerCouncilResidentPoll, closeCouncilResidentPoll, openCouncilResidentPoll } from './poll.commands.js';
 import { CouncilResidentPoll, PollAnswer } from './poll.entity.js';
 import { answerCountOf, placesOf } from './poll.queries.js';
 
-export const CouncilResidentPollPayload = payloadType<{ poll: CouncilResidentPoll | null }>(
-  'CouncilResidentPollPayload',
-  'poll',
-  () => CouncilResidentPoll,
-);
-export type CouncilResidentPollPayload = InstanceType<typeof CouncilResidentPollPayload>;
+export const CouncilResidentPollPayload = payloadType('CouncilResidentPollPayload', 'poll', () => CouncilResidentPoll);
 
 @Resolver(() => CouncilResidentPoll)
 export class CouncilResidentPollResolver {
@@ -25,7 +20,7 @@ export class CouncilResidentPollResolver {
     })
     places: Ref<Place>[],
     @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilResidentPollPayload> {
+  ) {
     return perform(ctx, CouncilResidentPollPayload, openCouncilResidentPoll, { proposal, question, places });
   }
 
@@ -34,21 +29,13 @@ export class CouncilResidentPollResolver {
     @RefArg('pollId', () => CouncilResidentPoll) poll: Ref<CouncilResidentPoll>,
     @Arg('answer', () => PollAnswer) answer: PollAnswer,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilResidentPollPayload> {
+  ) {
     return perform(ctx, CouncilResidentPollPayload, answerCouncilResidentPoll, { poll, answer });
   }
 
   @Mutation(() => CouncilResidentPollPayload, { description: 'Closes the poll and records the counts.' })
-  closeCouncilResidentPoll(
-    @RefArg('pollId', () => CouncilResidentPoll) poll: Ref<CouncilResidentPoll>,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilResidentPollPayload> {
+  closeCouncilResidentPoll(@RefArg('pollId', () => CouncilResidentPoll) poll: Ref<CouncilResidentPoll>, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, CouncilResidentPollPayload, closeCouncilResidentPoll, { poll });
-  }
-
-  @FieldResolver(() => CouncilProposal)
-  async proposal(@Root() poll: CouncilResidentPoll, @Ctx() ctx: GongzhiContext): Promise<CouncilProposal> {
-    return (await loadById(ctx, CouncilProposal, refId(poll.proposal)!))!;
   }
 
   @FieldResolver(() => [Place], { description: 'The affected places; their residents answer.' })

@@ -1,5 +1,5 @@
 import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
-import { Node, NodeEntity, Person } from '@gongzhi/core';
+import { Node, NodeEntity, Person, RelationField } from '@gongzhi/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { CouncilMember, VoteCounting, VotingRule } from '../council/council.entity.js';
 import { CouncilAgendaItem } from '../meeting/meeting.entity.js';
@@ -37,6 +37,7 @@ registerEnumType(VoteChoice, { name: 'CouncilVoteChoice' });
 @ObjectType({ implements: Node, description: 'A proposal members vote on; closing records the outcome and the tally.' })
 export class CouncilProposal extends NodeEntity<'status'> {
   @ManyToOne(() => CouncilAgendaItem, { deleteRule: 'cascade' })
+  @RelationField(() => CouncilAgendaItem)
   agendaItem!: CouncilAgendaItem;
 
   @Property({ type: 'text' })
@@ -77,6 +78,7 @@ export class CouncilProposal extends NodeEntity<'status'> {
   closedAt?: Date | null;
 
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
+  @RelationField(() => Person, { nullable: true })
   closedBy?: Person | null;
 
   @Field(() => Date)
@@ -91,6 +93,7 @@ export class CouncilBallot extends NodeEntity<'updatedAt'> {
   proposal!: CouncilProposal;
 
   @ManyToOne(() => CouncilMember, { deleteRule: 'cascade' })
+  @RelationField(() => CouncilMember, { description: 'The seat that voted.' })
   member!: CouncilMember;
 
   @Enum({ items: () => VoteChoice, nativeEnumName: 'council.vote_choice' })
@@ -98,6 +101,7 @@ export class CouncilBallot extends NodeEntity<'updatedAt'> {
   choice!: VoteChoice;
 
   @ManyToOne(() => Person, { deleteRule: 'restrict' })
+  @RelationField(() => Person, { description: 'Who cast it (for an organisation seat, the member who voted for it).' })
   castBy!: Person;
 
   @Field(() => Date)

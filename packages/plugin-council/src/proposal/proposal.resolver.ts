@@ -1,4 +1,4 @@
-import { type GongzhiContext, loadByForeignKey, loadById, payloadType, perform, Person, type Ref, RefArg, refId } from '@gongzhi/core';
+import { type GongzhiContext, loadByForeignKey, payloadType, perform, type Ref, RefArg } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
 import { CouncilMember, VoteCounting, VotingRule } from '../council/council.entity.js';
 import { CouncilDecision } from '../decision/decision.entity.js';
@@ -22,14 +22,8 @@ export class CouncilTally {
   @Field(() => Boolean) quorumMet!: boolean;
 }
 
-export const CouncilProposalPayload = payloadType<{ proposal: CouncilProposal | null }>(
-  'CouncilProposalPayload',
-  'proposal',
-  () => CouncilProposal,
-);
-export type CouncilProposalPayload = InstanceType<typeof CouncilProposalPayload>;
-export const CouncilBallotPayload = payloadType<{ ballot: CouncilBallot | null }>('CouncilBallotPayload', 'ballot', () => CouncilBallot);
-export type CouncilBallotPayload = InstanceType<typeof CouncilBallotPayload>;
+export const CouncilProposalPayload = payloadType('CouncilProposalPayload', 'proposal', () => CouncilProposal);
+export const CouncilBallotPayload = payloadType('CouncilBallotPayload', 'ballot', () => CouncilBallot);
 
 @Resolver(() => CouncilProposal)
 export class CouncilProposalResolver {
@@ -38,7 +32,7 @@ export class CouncilProposalResolver {
     @RefArg('agendaItemId', () => CouncilAgendaItem) agendaItem: Ref<CouncilAgendaItem>,
     @Arg('text', () => String) text: string,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilProposalPayload> {
+  ) {
     return perform(ctx, CouncilProposalPayload, createCouncilProposal, { agendaItem, text });
   }
 
@@ -52,7 +46,7 @@ export class CouncilProposalResolver {
     @RefArg('memberId', () => CouncilMember, { nullable: true, description: 'The seat, when the person may act for several.' })
     seat: Ref<CouncilMember> | null | undefined,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilBallotPayload> {
+  ) {
     return perform(ctx, CouncilBallotPayload, castCouncilVote, { proposal, choice, seat });
   }
 
@@ -62,23 +56,15 @@ export class CouncilProposalResolver {
     @Arg('choice', () => VoteChoice) choice: VoteChoice,
     @RefArg('memberId', () => CouncilMember, { nullable: true }) seat: Ref<CouncilMember> | null | undefined,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilBallotPayload> {
+  ) {
     return perform(ctx, CouncilBallotPayload, changeCouncilVote, { proposal, choice, seat });
   }
 
   @Mutation(() => CouncilProposalPayload, {
     description: "Closes the vote and records the outcome by the council's rule and quorum (NO_QUORUM when too few voted).",
   })
-  closeCouncilProposal(
-    @RefArg('proposalId', () => CouncilProposal) proposal: Ref<CouncilProposal>,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilProposalPayload> {
+  closeCouncilProposal(@RefArg('proposalId', () => CouncilProposal) proposal: Ref<CouncilProposal>, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, CouncilProposalPayload, closeCouncilProposal, { proposal });
-  }
-
-  @FieldResolver(() => CouncilAgendaItem)
-  async agendaItem(@Root() proposal: CouncilProposal, @Ctx() ctx: GongzhiContext): Promise<CouncilAgendaItem> {
-    return (await loadById(ctx, CouncilAgendaItem, refId(proposal.agendaItem)!))!;
   }
 
   @FieldResolver(() => [CouncilBallot], { description: 'Ballots cast so far, earliest first.' })
@@ -104,12 +90,6 @@ export class CouncilProposalResolver {
     });
   }
 
-  @FieldResolver(() => Person, { nullable: true })
-  closedBy(@Root() p: CouncilProposal, @Ctx() ctx: GongzhiContext): Promise<Person | null> | null {
-    const id = refId(p.closedBy);
-    return id ? loadById(ctx, Person, id) : null;
-  }
-
   @FieldResolver(() => CouncilResidentPoll, { nullable: true, description: "The residents' consultation, if one was opened." })
   async residentPoll(@Root() p: CouncilProposal, @Ctx() ctx: GongzhiContext): Promise<CouncilResidentPoll | null> {
     return (await loadByForeignKey(ctx, CouncilResidentPoll, 'proposal', p.uuid))[0] ?? null;
@@ -118,18 +98,5 @@ export class CouncilProposalResolver {
   @FieldResolver(() => CouncilDecision, { nullable: true })
   async decision(@Root() p: CouncilProposal, @Ctx() ctx: GongzhiContext): Promise<CouncilDecision | null> {
     return (await loadByForeignKey(ctx, CouncilDecision, 'proposal', p.uuid))[0] ?? null;
-  }
-}
-
-@Resolver(() => CouncilBallot)
-export class CouncilBallotResolver {
-  @FieldResolver(() => CouncilMember, { description: 'The seat that voted.' })
-  async member(@Root() ballot: CouncilBallot, @Ctx() ctx: GongzhiContext): Promise<CouncilMember> {
-    return (await loadById(ctx, CouncilMember, refId(ballot.member)!))!;
-  }
-
-  @FieldResolver(() => Person, { description: 'Who cast it (for an organisation seat, the member who voted for it).' })
-  async castBy(@Root() ballot: CouncilBallot, @Ctx() ctx: GongzhiContext): Promise<Person> {
-    return (await loadById(ctx, Person, refId(ballot.castBy)!))!;
   }
 }

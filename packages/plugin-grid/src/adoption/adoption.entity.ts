@@ -1,5 +1,5 @@
 import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
-import { Node, NodeEntity, Organization } from '@gongzhi/core';
+import { Node, NodeEntity, Organization, RelationField } from '@gongzhi/core';
 import { Field, ObjectType } from 'type-graphql';
 import { Grid } from '../grid/grid.entity.js';
 
@@ -11,9 +11,11 @@ import { Grid } from '../grid/grid.entity.js';
 })
 export class GridAdoption extends NodeEntity<'endsOn' | 'note'> {
   @ManyToOne(() => Grid, { deleteRule: 'cascade' })
+  @RelationField(() => Grid)
   grid!: Grid;
 
   @ManyToOne(() => Organization, { deleteRule: 'cascade' })
+  @RelationField(() => Organization)
   organization!: Organization;
 
   @Property({ type: 'date' })

@@ -1,21 +1,10 @@
-import {
-  type GongzhiContext,
-  loadByForeignKey,
-  loadById,
-  Organization,
-  payloadType,
-  perform,
-  type Ref,
-  RefArg,
-  refId,
-} from '@gongzhi/core';
+import { type GongzhiContext, loadByForeignKey, Organization, payloadType, perform, type Ref, RefArg } from '@gongzhi/core';
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { Grid } from '../grid/grid.entity.js';
 import { adoptGrid } from './adoption.commands.js';
 import { GridAdoption } from './adoption.entity.js';
 
-export const GridAdoptionPayload = payloadType<{ adoption: GridAdoption | null }>('GridAdoptionPayload', 'adoption', () => GridAdoption);
-export type GridAdoptionPayload = InstanceType<typeof GridAdoptionPayload>;
+export const GridAdoptionPayload = payloadType('GridAdoptionPayload', 'adoption', () => GridAdoption);
 
 @Resolver(() => GridAdoption)
 export class GridAdoptionResolver {
@@ -29,18 +18,8 @@ export class GridAdoptionResolver {
     @Arg('startsOn', () => String, { description: 'YYYY-MM-DD' }) startsOn: string,
     @Arg('note', () => String, { nullable: true }) note: string | null | undefined,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<GridAdoptionPayload> {
+  ) {
     return perform(ctx, GridAdoptionPayload, adoptGrid, { grid, organization, startsOn, note: note ?? null });
-  }
-
-  @FieldResolver(() => Grid)
-  async grid(@Root() a: GridAdoption, @Ctx() ctx: GongzhiContext): Promise<Grid> {
-    return (await loadById(ctx, Grid, refId(a.grid)!))!;
-  }
-
-  @FieldResolver(() => Organization)
-  async organization(@Root() a: GridAdoption, @Ctx() ctx: GongzhiContext): Promise<Organization> {
-    return (await loadById(ctx, Organization, refId(a.organization)!))!;
   }
 }
 

@@ -1,5 +1,5 @@
 import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
-import { GlobalIdEntity, Node, Person, Place } from '@gongzhi/core';
+import { GlobalIdEntity, Node, Person, Place, RelationField } from '@gongzhi/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 
 /** The people's-conditions map colours (民情图): red needs attention now, orange watch, green fine. */
@@ -22,6 +22,7 @@ registerEnumType(GridAttentionLevel, {
 })
 export class GridAttentionMark extends GlobalIdEntity<'previousLevel' | 'setBy'> {
   @ManyToOne(() => Place, { deleteRule: 'cascade' })
+  @RelationField(() => Place)
   place!: Place;
 
   @Property({ type: 'text' })
@@ -40,6 +41,7 @@ export class GridAttentionMark extends GlobalIdEntity<'previousLevel' | 'setBy'>
   reason!: string;
 
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
+  @RelationField(() => Person, { nullable: true, description: 'The worker who set it.' })
   setBy?: Person | null;
 
   @Property({ type: 'datetime' })

@@ -1,17 +1,13 @@
 import {
   type GongzhiContext,
   loadByForeignKey,
-  loadPerson,
-  loadPlace,
   payloadType,
   perform,
-  Person,
   Place,
   placeSummaries,
   PlaceType,
   type Ref,
   RefArg,
-  refId,
   requireRef,
 } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
@@ -25,12 +21,7 @@ const COLOURS: Record<GridAttentionLevel, string> = { red: '#d73027', orange: '#
 /** At most this many marks in one map. */
 const MAP_LIMIT = 2000;
 
-export const GridAttentionMarkPayload = payloadType<{ mark: GridAttentionMark | null }>(
-  'GridAttentionMarkPayload',
-  'mark',
-  () => GridAttentionMark,
-);
-export type GridAttentionMarkPayload = InstanceType<typeof GridAttentionMarkPayload>;
+export const GridAttentionMarkPayload = payloadType('GridAttentionMarkPayload', 'mark', () => GridAttentionMark);
 
 @ObjectType({ description: 'How many places under a place carry each colour now.' })
 export class GridAttentionCounts {
@@ -119,7 +110,7 @@ export class GridAttentionResolver {
     @Arg('level', () => GridAttentionLevel) level: GridAttentionLevel,
     @Arg('reason', () => String) reason: string,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<GridAttentionMarkPayload> {
+  ) {
     return perform(ctx, GridAttentionMarkPayload, setGridAttentionLevel, { place, level, reason });
   }
 
@@ -149,17 +140,6 @@ export class GridAttentionResolver {
       features: await features(ctx, marks),
     });
     return Object.assign(new GridAttentionMap(), { under, counts, marks, geoJson });
-  }
-
-  @FieldResolver(() => Place)
-  async place(@Root() mark: GridAttentionMark, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadPlace(ctx, refId(mark.place)!))!;
-  }
-
-  @FieldResolver(() => Person, { nullable: true, description: 'The worker who set it.' })
-  setBy(@Root() mark: GridAttentionMark, @Ctx() ctx: GongzhiContext): Promise<Person | null> {
-    const id = refId(mark.setBy);
-    return id ? loadPerson(ctx, id) : Promise.resolve(null);
   }
 }
 

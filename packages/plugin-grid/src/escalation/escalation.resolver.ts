@@ -55,18 +55,8 @@ export class GridEscalationRun {
   requests!: Request[];
 }
 
-export const GridEscalationLimitPayload = payloadType<{ limit: GridEscalationLimitSetting | null }>(
-  'GridEscalationLimitPayload',
-  'limit',
-  () => GridEscalationLimitSetting,
-);
-export type GridEscalationLimitPayload = InstanceType<typeof GridEscalationLimitPayload>;
-export const GridEscalationRunPayload = payloadType<{ run: GridEscalationRun | null }>(
-  'GridEscalationRunPayload',
-  'run',
-  () => GridEscalationRun,
-);
-export type GridEscalationRunPayload = InstanceType<typeof GridEscalationRunPayload>;
+export const GridEscalationLimitPayload = payloadType('GridEscalationLimitPayload', 'limit', () => GridEscalationLimitSetting);
+export const GridEscalationRunPayload = payloadType('GridEscalationRunPayload', 'run', () => GridEscalationRun);
 
 @Resolver(() => Grid)
 export class GridEscalationResolver {
@@ -79,7 +69,7 @@ export class GridEscalationResolver {
     @Arg('level', () => RequestLevel) level: RequestLevel,
     @Arg('hours', () => Int) hours: number,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<GridEscalationLimitPayload> {
+  ) {
     return perform(ctx, GridEscalationLimitPayload, setGridEscalationLimit, { grid, level, hours });
   }
 
@@ -92,7 +82,7 @@ export class GridEscalationResolver {
     @Arg('level', () => RequestLevel) level: RequestLevel,
     @Arg('hours', () => Int) hours: number,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<GridEscalationLimitPayload> {
+  ) {
     return perform(ctx, GridEscalationLimitPayload, setCommunityEscalationLimit, { community, level, hours });
   }
 
@@ -100,7 +90,7 @@ export class GridEscalationResolver {
     description:
       'Runs the automatic escalation now (the scheduled job does the same, as "system: grid.escalation"): every request overdue at its level goes one level up, once, even when several processes run it at the same moment. Needs grid.manage everywhere (it acts on every community).',
   })
-  async escalateOverdueRequests(@Ctx() ctx: GongzhiContext): Promise<GridEscalationRunPayload> {
+  async escalateOverdueRequests(@Ctx() ctx: GongzhiContext) {
     // An operation-wide permission a command cannot declare: grid.manage everywhere ('' = the whole tree), for it escalates and counts in every community.
     await authorize(ctx, GridPermission.MANAGE, '');
     const ids = await ctx.services.get('grid').escalateOverdue();

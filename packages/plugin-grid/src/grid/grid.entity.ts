@@ -1,5 +1,5 @@
 import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
-import { Node, NodeEntity, Place } from '@gongzhi/core';
+import { Node, NodeEntity, Place, RelationField } from '@gongzhi/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 
 /** A grid (网格) covers compounds or buildings; a micro-grid (微网格) nests in one and covers buildings, units or households. */
@@ -22,6 +22,7 @@ export class Grid extends NodeEntity<'kind' | 'parent'> {
   name!: string;
 
   @ManyToOne(() => Place, { deleteRule: 'restrict' })
+  @RelationField(() => Place, { description: 'The community the grid belongs to.' })
   community!: Place;
 
   @Property({ type: 'text' })
@@ -30,6 +31,7 @@ export class Grid extends NodeEntity<'kind' | 'parent'> {
 
   /** The grid a micro-grid nests in; null for a grid. */
   @ManyToOne(() => Grid, { nullable: true, deleteRule: 'restrict' })
+  @RelationField(() => Grid, { nullable: true, description: 'For a micro-grid: the grid it nests in.' })
   parent?: Grid | null;
 
   @Field(() => Date)

@@ -1,7 +1,6 @@
 import {
   type GongzhiContext,
   loadByForeignKey,
-  loadById,
   loadPlace,
   loadRef,
   payloadType,
@@ -17,8 +16,7 @@ import { addGridPlaces, createGrid } from './grid.commands.js';
 import { Grid, GridKind, GridPlace } from './grid.entity.js';
 import { loadCovering, loadOpenRequestCount } from './grid.queries.js';
 
-export const GridPayload = payloadType<{ grid: Grid | null }>('GridPayload', 'grid', () => Grid);
-export type GridPayload = InstanceType<typeof GridPayload>;
+export const GridPayload = payloadType('GridPayload', 'grid', () => Grid);
 
 @Resolver(() => Grid)
 export class GridResolver {
@@ -42,7 +40,7 @@ export class GridResolver {
     })
     places: Ref<Place>[],
     @Ctx() ctx: GongzhiContext,
-  ): Promise<GridPayload> {
+  ) {
     return perform(ctx, GridPayload, createGrid, { community, name, kind, parent: parent ?? null, places });
   }
 
@@ -53,19 +51,8 @@ export class GridResolver {
     @RefArg('gridId', () => Grid) grid: Ref<Grid>,
     @RefArg('placeIds', () => [Place]) places: Ref<Place>[],
     @Ctx() ctx: GongzhiContext,
-  ): Promise<GridPayload> {
+  ) {
     return perform(ctx, GridPayload, addGridPlaces, { grid, places });
-  }
-
-  @FieldResolver(() => Place, { description: 'The community the grid belongs to.' })
-  async community(@Root() grid: Grid, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadPlace(ctx, refId(grid.community)!))!;
-  }
-
-  @FieldResolver(() => Grid, { nullable: true, description: 'For a micro-grid: the grid it nests in.' })
-  parent(@Root() grid: Grid, @Ctx() ctx: GongzhiContext): Promise<Grid | null> {
-    const id = refId(grid.parent);
-    return id ? loadById(ctx, Grid, id) : Promise.resolve(null);
   }
 
   @FieldResolver(() => [Grid], { description: 'The micro-grids nested in this grid.' })

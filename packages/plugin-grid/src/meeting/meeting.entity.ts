@@ -1,5 +1,5 @@
 import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
-import { Node, NodeEntity, Person } from '@gongzhi/core';
+import { Node, NodeEntity, Person, RelationField } from '@gongzhi/core';
 import { Field, ObjectType } from 'type-graphql';
 import { Grid } from '../grid/grid.entity.js';
 
@@ -8,6 +8,7 @@ import { Grid } from '../grid/grid.entity.js';
 @ObjectType({ implements: Node, description: 'A weekly grid meeting (周一网格议事会) that was held.' })
 export class GridMeeting extends NodeEntity<'notes' | 'recordedBy'> {
   @ManyToOne(() => Grid, { deleteRule: 'cascade' })
+  @RelationField(() => Grid)
   grid!: Grid;
 
   @Property({ type: 'datetime' })
@@ -19,5 +20,6 @@ export class GridMeeting extends NodeEntity<'notes' | 'recordedBy'> {
   notes?: string | null;
 
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
+  @RelationField(() => Person, { nullable: true })
   recordedBy?: Person | null;
 }

@@ -1,25 +1,12 @@
-import {
-  type GongzhiContext,
-  loadById,
-  loadPerson,
-  payloadType,
-  perform,
-  Person,
-  type Ref,
-  RefArg,
-  refId,
-  Request,
-  requireRef,
-} from '@gongzhi/core';
-import { Arg, Ctx, Field, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { type GongzhiContext, payloadType, perform, type Ref, RefArg, Request, requireRef } from '@gongzhi/core';
+import { Arg, Ctx, Field, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { Grid } from '../grid/grid.entity.js';
 import { GridFinding } from '../visit/visit.entity.js';
 import { recordGridMeeting } from './meeting.commands.js';
 import { GridMeeting } from './meeting.entity.js';
 import { loadHandOff } from './meeting.queries.js';
 
-export const GridMeetingPayload = payloadType<{ meeting: GridMeeting | null }>('GridMeetingPayload', 'meeting', () => GridMeeting);
-export type GridMeetingPayload = InstanceType<typeof GridMeetingPayload>;
+export const GridMeetingPayload = payloadType('GridMeetingPayload', 'meeting', () => GridMeeting);
 
 @ObjectType({ description: 'What a weekly grid meeting (周一网格议事会) reviews: findings since the last meeting and the open requests.' })
 export class GridMeetingHandOff {
@@ -55,18 +42,7 @@ export class GridMeetingResolver {
     @Arg('heldAt', () => Date, { nullable: true }) heldAt: Date | null | undefined,
     @Arg('notes', () => String, { nullable: true }) notes: string | null | undefined,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<GridMeetingPayload> {
+  ) {
     return perform(ctx, GridMeetingPayload, recordGridMeeting, { grid, heldAt: heldAt ?? null, notes: notes ?? null });
-  }
-
-  @FieldResolver(() => Grid)
-  async grid(@Root() meeting: GridMeeting, @Ctx() ctx: GongzhiContext): Promise<Grid> {
-    return (await loadById(ctx, Grid, refId(meeting.grid)!))!;
-  }
-
-  @FieldResolver(() => Person, { nullable: true })
-  recordedBy(@Root() meeting: GridMeeting, @Ctx() ctx: GongzhiContext): Promise<Person | null> {
-    const id = refId(meeting.recordedBy);
-    return id ? loadPerson(ctx, id) : Promise.resolve(null);
   }
 }

@@ -1,5 +1,5 @@
 import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
-import { Node, NodeEntity, Person, Place, Request } from '@gongzhi/core';
+import { Node, NodeEntity, Person, Place, RelationField, Request } from '@gongzhi/core';
 import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
 
 /** What a worker checks during a household visit (入户走访). */
@@ -44,12 +44,14 @@ export class GridVisitCheck {
 })
 export class GridVisit extends NodeEntity<'notes'> {
   @ManyToOne(() => Place, { deleteRule: 'cascade' })
+  @RelationField(() => Place)
   household!: Place;
 
   @Property({ type: 'text' })
   placePath!: string;
 
   @ManyToOne(() => Person, { deleteRule: 'restrict' })
+  @RelationField(() => Person, { description: 'The grid worker who visited.' })
   worker!: Person;
 
   @Property({ type: 'date' })
@@ -77,6 +79,7 @@ export class GridVisit extends NodeEntity<'notes'> {
 @ObjectType({ implements: Node, description: 'A need or problem found during a household visit; it may have opened a request.' })
 export class GridFinding extends NodeEntity<'category' | 'request'> {
   @ManyToOne(() => GridVisit, { deleteRule: 'cascade' })
+  @RelationField(() => GridVisit)
   visit!: GridVisit;
 
   @Property({ type: 'text' })
@@ -88,6 +91,7 @@ export class GridFinding extends NodeEntity<'category' | 'request'> {
   category?: string | null;
 
   @ManyToOne(() => Request, { nullable: true, deleteRule: 'set null' })
+  @RelationField(() => Request, { nullable: true, description: 'The request this finding opened, if any.' })
   request?: Request | null;
 
   @Field(() => Date)

@@ -2,17 +2,13 @@ import {
   DomainError,
   type GongzhiContext,
   loadByForeignKey,
-  loadById,
   loadPerson,
-  loadPlace,
   payloadType,
   perform,
   Person,
   Place,
   type Ref,
   RefArg,
-  refId,
-  Request,
   RequestKind,
   requireIsoDate,
   requireRef,
@@ -26,10 +22,8 @@ import { GridFinding, GridVisit } from './visit.entity.js';
 import { RecordGridVisitInput } from './visit.inputs.js';
 import { visitCoverage, visitsPerWorkerWeek } from './visit.queries.js';
 
-export const GridVisitPayload = payloadType<{ visit: GridVisit | null }>('GridVisitPayload', 'visit', () => GridVisit);
-export type GridVisitPayload = InstanceType<typeof GridVisitPayload>;
-export const GridFindingPayload = payloadType<{ finding: GridFinding | null }>('GridFindingPayload', 'finding', () => GridFinding);
-export type GridFindingPayload = InstanceType<typeof GridFindingPayload>;
+export const GridVisitPayload = payloadType('GridVisitPayload', 'visit', () => GridVisit);
+export const GridFindingPayload = payloadType('GridFindingPayload', 'finding', () => GridFinding);
 
 @ObjectType({ description: 'Which households of a grid were visited in the last N days.' })
 export class GridCoverage {
@@ -70,10 +64,7 @@ export class GridVisitResolver {
     description:
       "Records the signed-in grid worker's visit to a household, with the checks made and the findings; a finding with openRequest: true opens a request in the same step (channel HOUSEHOLD_VISIT, requester the first person met, else the worker; routed to the grid like any new request). The people met are the household's or of its community.",
   })
-  recordGridVisit(
-    @Arg('input', () => RecordGridVisitInput) input: RecordGridVisitInput,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<GridVisitPayload> {
+  recordGridVisit(@Arg('input', () => RecordGridVisitInput) input: RecordGridVisitInput, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, GridVisitPayload, recordGridVisit, {
       household: input.householdId,
       visitedOn: input.visitedOn ?? null,
@@ -93,7 +84,7 @@ export class GridVisitResolver {
     @Arg('title', () => String, { nullable: true }) title: string | null | undefined,
     @Arg('kind', () => RequestKind, { defaultValue: RequestKind.NEED }) kind: RequestKind,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<GridFindingPayload> {
+  ) {
     return perform(ctx, GridFindingPayload, openRequestFromFinding, { finding, title: title ?? null, kind });
   }
 
@@ -128,16 +119,6 @@ export class GridVisitResolver {
     return (await visitsPerWorkerWeek(ctx, grid.uuid, start, end)).map((week) => Object.assign(new GridWorkerWeek(), week));
   }
 
-  @FieldResolver(() => Place)
-  async household(@Root() visit: GridVisit, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadPlace(ctx, refId(visit.household)!))!;
-  }
-
-  @FieldResolver(() => Person, { description: 'The grid worker who visited.' })
-  async worker(@Root() visit: GridVisit, @Ctx() ctx: GongzhiContext): Promise<Person> {
-    return (await loadPerson(ctx, refId(visit.worker)!))!;
-  }
-
   @FieldResolver(() => [Person], { description: 'The people met.' })
   async met(@Root() visit: GridVisit, @Ctx() ctx: GongzhiContext): Promise<Person[]> {
     return (await Promise.all(visit.metPersonIds.map((id) => loadPerson(ctx, id)))).filter((p): p is Person => p !== null);
@@ -151,20 +132,6 @@ export class GridVisitResolver {
   @FieldResolver(() => Grid, { nullable: true, description: 'The grid covering the household now.' })
   async grid(@Root() visit: GridVisit, @Ctx() ctx: GongzhiContext): Promise<Grid | null> {
     return (await loadCovering(ctx, visit.placePath)).grid;
-  }
-}
-
-@Resolver(() => GridFinding)
-export class GridFindingResolver {
-  @FieldResolver(() => GridVisit)
-  async visit(@Root() finding: GridFinding, @Ctx() ctx: GongzhiContext): Promise<GridVisit> {
-    return (await loadById(ctx, GridVisit, refId(finding.visit)!))!;
-  }
-
-  @FieldResolver(() => Request, { nullable: true, description: 'The request this finding opened, if any.' })
-  request(@Root() finding: GridFinding, @Ctx() ctx: GongzhiContext): Promise<Request | null> {
-    const id = refId(finding.request);
-    return id ? loadById(ctx, Request, id) : Promise.resolve(null);
   }
 }
 

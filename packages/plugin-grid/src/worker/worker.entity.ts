@@ -1,5 +1,5 @@
 import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
-import { Node, NodeEntity, Person } from '@gongzhi/core';
+import { Node, NodeEntity, Person, RelationField } from '@gongzhi/core';
 import { Field, ObjectType } from 'type-graphql';
 import { Grid } from '../grid/grid.entity.js';
 
@@ -11,9 +11,11 @@ import { Grid } from '../grid/grid.entity.js';
 })
 export class GridWorker extends NodeEntity<'endsOn'> {
   @ManyToOne(() => Grid, { deleteRule: 'cascade' })
+  @RelationField(() => Grid)
   grid!: Grid;
 
   @ManyToOne(() => Person, { deleteRule: 'cascade' })
+  @RelationField(() => Person)
   person!: Person;
 
   @Property({ type: 'date' })

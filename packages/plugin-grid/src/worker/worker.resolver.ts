@@ -1,23 +1,11 @@
-import {
-  type GongzhiContext,
-  loadByForeignKey,
-  loadById,
-  loadPerson,
-  payloadType,
-  perform,
-  Person,
-  type Ref,
-  RefArg,
-  refId,
-} from '@gongzhi/core';
+import { type GongzhiContext, loadByForeignKey, loadById, payloadType, perform, Person, type Ref, RefArg, refId } from '@gongzhi/core';
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { Grid } from '../grid/grid.entity.js';
 import { today } from '../options.js';
 import { assignGridWorker } from './worker.commands.js';
 import { GridWorker } from './worker.entity.js';
 
-export const GridWorkerPayload = payloadType<{ worker: GridWorker | null }>('GridWorkerPayload', 'worker', () => GridWorker);
-export type GridWorkerPayload = InstanceType<typeof GridWorkerPayload>;
+export const GridWorkerPayload = payloadType('GridWorkerPayload', 'worker', () => GridWorker);
 
 /** Whether an assignment is active on `day` (YYYY-MM-DD). */
 const activeOn = (w: GridWorker, day: string) => w.startsOn <= day && (!w.endsOn || w.endsOn >= day);
@@ -34,18 +22,8 @@ export class GridWorkerResolver {
     @Arg('startsOn', () => String, { description: 'YYYY-MM-DD' }) startsOn: string,
     @Arg('endsOn', () => String, { nullable: true, description: 'YYYY-MM-DD; omit while open.' }) endsOn: string | null | undefined,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<GridWorkerPayload> {
+  ) {
     return perform(ctx, GridWorkerPayload, assignGridWorker, { grid, person, startsOn, endsOn: endsOn ?? null });
-  }
-
-  @FieldResolver(() => Grid)
-  async grid(@Root() w: GridWorker, @Ctx() ctx: GongzhiContext): Promise<Grid> {
-    return (await loadById(ctx, Grid, refId(w.grid)!))!;
-  }
-
-  @FieldResolver(() => Person)
-  async person(@Root() w: GridWorker, @Ctx() ctx: GongzhiContext): Promise<Person> {
-    return (await loadPerson(ctx, refId(w.person)!))!;
   }
 }
 

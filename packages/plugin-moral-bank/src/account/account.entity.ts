@@ -1,5 +1,5 @@
 import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
-import { Node, NodeEntity, Organization, Person, Place } from '@gongzhi/core';
+import { Node, NodeEntity, Organization, Person, Place, RelationField } from '@gongzhi/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 /** Who holds a time-bank account. Teams belong to the volunteer plugin and are kept by id only. */
@@ -27,9 +27,11 @@ export class MoralBankAccount extends NodeEntity<'balance' | 'minBalance' | 'inR
   holderKind!: AccountHolderKind;
 
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'restrict' })
+  @RelationField(() => Person, { nullable: true, description: 'The holder, when a person.' })
   person?: Person | null;
 
   @ManyToOne(() => Organization, { nullable: true, deleteRule: 'restrict' })
+  @RelationField(() => Organization, { nullable: true, description: 'The holder, when an organisation.' })
   organization?: Organization | null;
 
   /** uuid of the volunteer team (volunteer plugin), without a foreign key. */
@@ -45,6 +47,7 @@ export class MoralBankAccount extends NodeEntity<'balance' | 'minBalance' | 'inR
   name!: string;
 
   @ManyToOne(() => Place, { deleteRule: 'restrict' })
+  @RelationField(() => Place, { description: 'The community whose bank keeps the account.' })
   community!: Place;
 
   /** Kept by the database from the entries; never written by code. */

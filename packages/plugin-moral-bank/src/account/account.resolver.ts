@@ -22,7 +22,6 @@ import { AccountHolderKind, MoralBankAccount } from './account.entity.js';
 import { activityPoints, statementLines, type StatementRow } from './account.queries.js';
 
 export const MoralBankAccountPayload = payloadType('MoralBankAccountPayload', 'account', () => MoralBankAccount);
-export type MoralBankAccountPayload = InstanceType<typeof MoralBankAccountPayload>;
 
 /** One line of an account's statement, with the balance right after it. */
 @ObjectType({ description: "One line of an account's statement: the entry and the running balance after it." })
@@ -63,7 +62,7 @@ export class MoralBankAccountResolver {
     @Arg('name', () => String, { nullable: true, description: "Name on statements; defaults to the holder's name." })
     name: string | null | undefined,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<MoralBankAccountPayload> {
+  ) {
     return perform(ctx, MoralBankAccountPayload, openAccount, { community, holderKind, holder, name });
   }
 
@@ -74,13 +73,8 @@ export class MoralBankAccountResolver {
     @RefArg('accountId', () => MoralBankAccount) account: Ref<MoralBankAccount>,
     @Arg('optIn', () => Boolean) optIn: boolean,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<MoralBankAccountPayload> {
+  ) {
     return perform(ctx, MoralBankAccountPayload, setRankingOptIn, { account, optIn });
-  }
-
-  @FieldResolver(() => Place, { description: 'The community whose bank keeps the account.' })
-  async community(@Root() account: MoralBankAccount, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadById(ctx, Place, account.community.uuid))!;
   }
 
   @FieldResolver(() => ID, {
@@ -97,16 +91,6 @@ export class MoralBankAccountResolver {
       default:
         return toGlobalId('Place', account.community.uuid);
     }
-  }
-
-  @FieldResolver(() => Person, { nullable: true, description: 'The holder, when a person.' })
-  person(@Root() account: MoralBankAccount, @Ctx() ctx: GongzhiContext): Promise<Person | null> | null {
-    return account.person ? loadById(ctx, Person, account.person.uuid) : null;
-  }
-
-  @FieldResolver(() => Organization, { nullable: true, description: 'The holder, when an organisation.' })
-  organization(@Root() account: MoralBankAccount, @Ctx() ctx: GongzhiContext): Promise<Organization | null> | null {
-    return account.organization ? loadById(ctx, Organization, account.organization.uuid) : null;
   }
 
   @FieldResolver(() => Int, {

@@ -1,5 +1,5 @@
 import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
-import { Node, NodeEntity, Person } from '@gongzhi/core';
+import { Node, NodeEntity, Person, RelationField } from '@gongzhi/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { MoralBankAccount } from '../account/account.entity.js';
 
@@ -24,6 +24,7 @@ export class MoralBankBooking extends NodeEntity {
   venueUuid!: string;
 
   @ManyToOne(() => MoralBankAccount, { deleteRule: 'restrict' })
+  @RelationField(() => MoralBankAccount)
   account!: MoralBankAccount;
 
   @Property({ type: 'datetime' })

@@ -37,9 +37,7 @@ export class MoralBankBookingInput {
 }
 
 export const MoralBankBookingPayload = payloadType('MoralBankBookingPayload', 'booking', () => MoralBankBooking);
-export type MoralBankBookingPayload = InstanceType<typeof MoralBankBookingPayload>;
 export const MoralBankBookingsPayload = payloadType('MoralBankBookingsPayload', 'bookings', () => [MoralBankBooking]);
-export type MoralBankBookingsPayload = InstanceType<typeof MoralBankBookingsPayload>;
 
 @Resolver(() => MoralBankBooking)
 export class MoralBankBookingResolver {
@@ -47,10 +45,7 @@ export class MoralBankBookingResolver {
     description:
       'Books a venue, debiting its length in minutes. Inside a priority window the booking is REQUESTED and served later in priority order.',
   })
-  bookMoralBankVenue(
-    @Arg('input', () => MoralBankBookingInput) input: MoralBankBookingInput,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<MoralBankBookingPayload> {
+  bookMoralBankVenue(@Arg('input', () => MoralBankBookingInput) input: MoralBankBookingInput, @Ctx() ctx: GongzhiContext) {
     const { venueId, accountId, ...slot } = input;
     return perform(ctx, MoralBankBookingPayload, bookVenue, { ...slot, venue: venueId, account: accountId });
   }
@@ -58,20 +53,14 @@ export class MoralBankBookingResolver {
   @Mutation(() => MoralBankBookingPayload, {
     description: "Cancels a booking before it starts; refunded in full when before the venue's cut-off.",
   })
-  cancelMoralBankBooking(
-    @RefArg('bookingId', () => MoralBankBooking) booking: Ref<MoralBankBooking>,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<MoralBankBookingPayload> {
+  cancelMoralBankBooking(@RefArg('bookingId', () => MoralBankBooking) booking: Ref<MoralBankBooking>, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, MoralBankBookingPayload, cancelBooking, { booking });
   }
 
   @Mutation(() => MoralBankBookingPayload, {
     description: "Records that nobody came; the venue's no-show rule decides the refund. The account's own holder cannot record it.",
   })
-  markMoralBankNoShow(
-    @RefArg('bookingId', () => MoralBankBooking) booking: Ref<MoralBankBooking>,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<MoralBankBookingPayload> {
+  markMoralBankNoShow(@RefArg('bookingId', () => MoralBankBooking) booking: Ref<MoralBankBooking>, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, MoralBankBookingPayload, markNoShow, { booking });
   }
 
@@ -79,10 +68,7 @@ export class MoralBankBookingResolver {
     description:
       "Serves a venue's requested bookings in priority order (most activity points first): each is confirmed and debited, or declined.",
   })
-  allocateMoralBankPriorityRequests(
-    @RefArg('venueId', () => Place) venue: Ref<Place>,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<MoralBankBookingsPayload> {
+  allocateMoralBankPriorityRequests(@RefArg('venueId', () => Place) venue: Ref<Place>, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, MoralBankBookingsPayload, allocatePriorityRequests, { venue });
   }
 
@@ -102,11 +88,6 @@ export class MoralBankBookingResolver {
   @FieldResolver(() => Place)
   async venue(@Root() booking: MoralBankBooking, @Ctx() ctx: GongzhiContext): Promise<Place> {
     return (await loadById(ctx, Place, booking.venueUuid))!;
-  }
-
-  @FieldResolver(() => MoralBankAccount)
-  async account(@Root() booking: MoralBankBooking, @Ctx() ctx: GongzhiContext): Promise<MoralBankAccount> {
-    return (await loadById(ctx, MoralBankAccount, booking.account.uuid))!;
   }
 
   @FieldResolver(() => MoralBankTransaction, { nullable: true, description: 'The debit, once confirmed.' })

@@ -15,7 +15,6 @@ export class MoralBankCommunityRate {
 }
 
 export const MoralBankRatePayload = payloadType('MoralBankRatePayload', 'communityRate', () => MoralBankCommunityRate);
-export type MoralBankRatePayload = InstanceType<typeof MoralBankRatePayload>;
 
 @Resolver()
 export class MoralBankRateResolver {
@@ -27,7 +26,7 @@ export class MoralBankRateResolver {
     @RefArg('communityId', () => Place) community: Ref<Place>,
     @Arg('rate', () => Int) rate: number,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<MoralBankRatePayload> {
+  ) {
     return perform(ctx, MoralBankRatePayload, setRate, { community, rate });
   }
 

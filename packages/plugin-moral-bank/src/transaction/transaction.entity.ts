@@ -1,5 +1,5 @@
 import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
-import { GlobalIdEntity, Node, Person, Place } from '@gongzhi/core';
+import { GlobalIdEntity, Node, Person, Place, RelationField } from '@gongzhi/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 /** What a ledger transaction records. */
@@ -26,6 +26,7 @@ registerEnumType(TransactionKind, {
 @ObjectType({ implements: Node, description: 'A balanced, append-only ledger transaction of a moral bank.' })
 export class MoralBankTransaction extends GlobalIdEntity {
   @ManyToOne(() => Place, { deleteRule: 'restrict' })
+  @RelationField(() => Place)
   community!: Place;
 
   @Enum({ items: () => TransactionKind, nativeEnumName: 'moral_bank.transaction_kind' })
@@ -59,6 +60,7 @@ export class MoralBankTransaction extends GlobalIdEntity {
   requestHash?: string | null;
 
   @ManyToOne(() => MoralBankTransaction, { nullable: true })
+  @RelationField(() => MoralBankTransaction, { nullable: true, description: 'The transaction this one reverses.' })
   reverses?: MoralBankTransaction | null;
 
   @Property({ type: 'uuid', nullable: true })
@@ -69,6 +71,7 @@ export class MoralBankTransaction extends GlobalIdEntity {
   memo?: string | null;
 
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
+  @RelationField(() => Person, { nullable: true, description: 'Who posted it (null for earnings, which follow verification).' })
   actor?: Person | null;
 
   @Property({ type: 'datetime' })

@@ -1,4 +1,4 @@
-import { batchLoader, type GongzhiContext, loadById, payloadType, perform, Person, Place, type Ref, RefArg, RefField } from '@gongzhi/core';
+import { batchLoader, type GongzhiContext, loadById, payloadType, perform, type Ref, RefArg, RefField } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, Resolver, Root, registerEnumType } from 'type-graphql';
 import { MoralBankAccount } from '../account/account.entity.js';
 import { MoralBankBooking } from '../booking/booking.entity.js';
@@ -7,7 +7,6 @@ import { MoralBankEntry, MoralBankTransaction, TransactionKind } from './transac
 import { entriesOfTransactions } from './transaction.queries.js';
 
 export const MoralBankTransactionPayload = payloadType('MoralBankTransactionPayload', 'transaction', () => MoralBankTransaction);
-export type MoralBankTransactionPayload = InstanceType<typeof MoralBankTransactionPayload>;
 
 export enum TransferKind {
   TRANSFER = 'transfer',
@@ -46,10 +45,7 @@ export class MoralBankTransactionResolver {
   @Mutation(() => MoralBankTransactionPayload, {
     description: 'Transfers or gifts minutes; the signed-in person must be allowed to spend from the sending account.',
   })
-  transferMoralBankMinutes(
-    @Arg('input', () => MoralBankTransferInput) input: MoralBankTransferInput,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<MoralBankTransactionPayload> {
+  transferMoralBankMinutes(@Arg('input', () => MoralBankTransferInput) input: MoralBankTransferInput, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, MoralBankTransactionPayload, transferMinutes, {
       from: input.fromAccountId,
       to: input.toAccountId,
@@ -67,7 +63,7 @@ export class MoralBankTransactionResolver {
     @RefArg('transactionId', () => MoralBankTransaction) transaction: Ref<MoralBankTransaction>,
     @Arg('reason', () => String) reason: string,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<MoralBankTransactionPayload> {
+  ) {
     return perform(ctx, MoralBankTransactionPayload, reverseTransaction, { transaction, reason });
   }
 
@@ -81,21 +77,6 @@ export class MoralBankTransactionResolver {
           .map((r) => Object.assign(new MoralBankEntry(), { amount: r.amount, accountId: r.accountId })),
       );
     }).load(tx.uuid);
-  }
-
-  @FieldResolver(() => Place)
-  async community(@Root() tx: MoralBankTransaction, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadById(ctx, Place, tx.community.uuid))!;
-  }
-
-  @FieldResolver(() => Person, { nullable: true, description: 'Who posted it (null for earnings, which follow verification).' })
-  actor(@Root() tx: MoralBankTransaction, @Ctx() ctx: GongzhiContext): Promise<Person | null> | null {
-    return tx.actor ? loadById(ctx, Person, tx.actor.uuid) : null;
-  }
-
-  @FieldResolver(() => MoralBankTransaction, { nullable: true, description: 'The transaction this one reverses.' })
-  reverses(@Root() tx: MoralBankTransaction, @Ctx() ctx: GongzhiContext): Promise<MoralBankTransaction | null> | null {
-    return tx.reverses ? loadById(ctx, MoralBankTransaction, tx.reverses.uuid) : null;
   }
 
   @FieldResolver(() => MoralBankBooking, { nullable: true })

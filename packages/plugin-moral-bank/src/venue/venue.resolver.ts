@@ -29,17 +29,13 @@ export class MoralBankVenuePolicyInput {
 }
 
 export const MoralBankVenuePolicyPayload = payloadType('MoralBankVenuePolicyPayload', 'policy', () => MoralBankVenuePolicy);
-export type MoralBankVenuePolicyPayload = InstanceType<typeof MoralBankVenuePolicyPayload>;
 
 @Resolver(() => MoralBankVenuePolicy)
 export class MoralBankVenuePolicyResolver {
   @Mutation(() => MoralBankVenuePolicyPayload, {
     description: 'Sets how a venue is booked: opening hours, longest booking, refund cut-off, no-show rule, priority windows.',
   })
-  configureMoralBankVenue(
-    @Arg('input', () => MoralBankVenuePolicyInput) input: MoralBankVenuePolicyInput,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<MoralBankVenuePolicyPayload> {
+  configureMoralBankVenue(@Arg('input', () => MoralBankVenuePolicyInput) input: MoralBankVenuePolicyInput, @Ctx() ctx: GongzhiContext) {
     const { venueId, ...policy } = input;
     return perform(ctx, MoralBankVenuePolicyPayload, configureVenue, { ...policy, venue: venueId });
   }

@@ -1,5 +1,5 @@
 import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
-import { Node, NodeEntity, Person, Place } from '@gongzhi/core';
+import { Node, NodeEntity, Person, Place, RelationField } from '@gongzhi/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { VolunteerShiftSignup } from '../shift/shift.entity.js';
 import { VolunteerTask } from '../task/task.entity.js';
@@ -42,12 +42,15 @@ export class VolunteerServiceEntry extends NodeEntity<
   'status' | 'team' | 'shiftSignup' | 'task' | 'correctsEntry' | 'verifiedBy' | 'verifiedAt' | 'declineReason' | 'reportedBy'
 > {
   @ManyToOne(() => Person, { deleteRule: 'restrict' })
+  @RelationField(() => Person)
   person!: Person;
 
   @ManyToOne(() => VolunteerTeam, { nullable: true, deleteRule: 'restrict' })
+  @RelationField(() => VolunteerTeam, { nullable: true })
   team?: VolunteerTeam | null;
 
   @ManyToOne(() => Place, { deleteRule: 'restrict' })
+  @RelationField(() => Place)
   community!: Place;
 
   @Property({ type: 'text' })
@@ -76,6 +79,7 @@ export class VolunteerServiceEntry extends NodeEntity<
   task?: VolunteerTask | null;
 
   @ManyToOne(() => VolunteerServiceEntry, { nullable: true, deleteRule: 'restrict' })
+  @RelationField(() => VolunteerServiceEntry, { nullable: true, description: 'For a correction: the entry it corrects.' })
   correctsEntry?: VolunteerServiceEntry | null;
 
   @Property({ type: 'text' })
@@ -83,6 +87,7 @@ export class VolunteerServiceEntry extends NodeEntity<
   status: VolunteerServiceStatus = VolunteerServiceStatus.PENDING;
 
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'restrict' })
+  @RelationField(() => Person, { nullable: true })
   verifiedBy?: Person | null;
 
   @Property({ type: 'datetime', nullable: true })

@@ -1,28 +1,11 @@
-import {
-  type GongzhiContext,
-  loadById,
-  payloadType,
-  perform,
-  Person,
-  Place,
-  type Ref,
-  RefArg,
-  RefField,
-  refId,
-  requireRef,
-} from '@gongzhi/core';
-import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { type GongzhiContext, payloadType, perform, Person, Place, type Ref, RefArg, RefField, requireRef } from '@gongzhi/core';
+import { Arg, Ctx, Field, InputType, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { VolunteerTeam } from '../team/team.entity.js';
 import { correctHours, decideHours, reportHours } from './hours.commands.js';
 import { VolunteerServiceEntry, VolunteerServiceStatus } from './hours.entity.js';
 import { serviceEntries } from './hours.queries.js';
 
-export const VolunteerServiceEntryPayload = payloadType<{ entry: VolunteerServiceEntry | null }>(
-  'VolunteerServiceEntryPayload',
-  'entry',
-  () => VolunteerServiceEntry,
-);
-export type VolunteerServiceEntryPayload = InstanceType<typeof VolunteerServiceEntryPayload>;
+export const VolunteerServiceEntryPayload = payloadType('VolunteerServiceEntryPayload', 'entry', () => VolunteerServiceEntry);
 
 @InputType({ description: 'Service hours reported by hand by the volunteer who served.' })
 export class ReportVolunteerHoursInput {
@@ -69,10 +52,7 @@ export class VolunteerServiceEntryResolver {
   @Mutation(() => VolunteerServiceEntryPayload, {
     description: 'The signed-in volunteer reports service hours by hand; they wait for verification.',
   })
-  reportVolunteerHours(
-    @Arg('input', () => ReportVolunteerHoursInput) input: ReportVolunteerHoursInput,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerServiceEntryPayload> {
+  reportVolunteerHours(@Arg('input', () => ReportVolunteerHoursInput) input: ReportVolunteerHoursInput, @Ctx() ctx: GongzhiContext) {
     const { communityId, teamId, ...report } = input;
     return perform(ctx, VolunteerServiceEntryPayload, reportHours, { ...report, community: communityId, team: teamId ?? null });
   }
@@ -81,10 +61,7 @@ export class VolunteerServiceEntryResolver {
     description:
       "Community staff approve a pending entry; this emits `volunteer.service-verified` exactly once per entry. Verifying one's own hours fails with SELF_VERIFICATION; an entry already decided (a retry, or a concurrent call that lost) fails with ALREADY_VERIFIED and changes nothing.",
   })
-  verifyVolunteerHours(
-    @RefArg('entryId', () => VolunteerServiceEntry) entry: Ref<VolunteerServiceEntry>,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerServiceEntryPayload> {
+  verifyVolunteerHours(@RefArg('entryId', () => VolunteerServiceEntry) entry: Ref<VolunteerServiceEntry>, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, VolunteerServiceEntryPayload, decideHours, { entry, approve: true });
   }
 
@@ -95,7 +72,7 @@ export class VolunteerServiceEntryResolver {
     @RefArg('entryId', () => VolunteerServiceEntry) entry: Ref<VolunteerServiceEntry>,
     @Arg('reason', () => String) reason: string,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerServiceEntryPayload> {
+  ) {
     return perform(ctx, VolunteerServiceEntryPayload, decideHours, { entry, approve: false, reason });
   }
 
@@ -108,35 +85,7 @@ export class VolunteerServiceEntryResolver {
     @Arg('minutes', () => Int, { description: 'Signed minutes to add (negative to remove), not 0.' }) minutes: number,
     @Arg('reason', () => String) reason: string,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerServiceEntryPayload> {
+  ) {
     return perform(ctx, VolunteerServiceEntryPayload, correctHours, { entry, minutes, reason });
-  }
-
-  @FieldResolver(() => Person)
-  async person(@Root() entry: VolunteerServiceEntry, @Ctx() ctx: GongzhiContext): Promise<Person> {
-    return (await loadById(ctx, Person, refId(entry.person)!))!;
-  }
-
-  @FieldResolver(() => VolunteerTeam, { nullable: true })
-  team(@Root() entry: VolunteerServiceEntry, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam | null> | null {
-    const id = refId(entry.team);
-    return id ? loadById(ctx, VolunteerTeam, id) : null;
-  }
-
-  @FieldResolver(() => Place)
-  async community(@Root() entry: VolunteerServiceEntry, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadById(ctx, Place, refId(entry.community)!))!;
-  }
-
-  @FieldResolver(() => Person, { nullable: true })
-  verifiedBy(@Root() entry: VolunteerServiceEntry, @Ctx() ctx: GongzhiContext): Promise<Person | null> | null {
-    const id = refId(entry.verifiedBy);
-    return id ? loadById(ctx, Person, id) : null;
-  }
-
-  @FieldResolver(() => VolunteerServiceEntry, { nullable: true, description: 'For a correction: the entry it corrects.' })
-  correctsEntry(@Root() entry: VolunteerServiceEntry, @Ctx() ctx: GongzhiContext): Promise<VolunteerServiceEntry | null> | null {
-    const id = refId(entry.correctsEntry);
-    return id ? loadById(ctx, VolunteerServiceEntry, id) : null;
   }
 }

@@ -1,6 +1,6 @@
 import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { ArrayType } from '@mikro-orm/core';
-import { Node, NodeEntity, Person, Place } from '@gongzhi/core';
+import { Node, NodeEntity, Person, Place, RelationField } from '@gongzhi/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { VolunteerTeam } from '../team/team.entity.js';
 
@@ -23,15 +23,19 @@ registerEnumType(VolunteerCareItem, {
 @ObjectType({ implements: Node, description: 'A pairing (结对) of a team or a volunteer with a resident in need, with a care plan.' })
 export class VolunteerPairing extends NodeEntity<'team' | 'volunteer' | 'endsOn' | 'notes' | 'carePlan'> {
   @ManyToOne(() => VolunteerTeam, { nullable: true, deleteRule: 'cascade' })
+  @RelationField(() => VolunteerTeam, { nullable: true })
   team?: VolunteerTeam | null;
 
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'cascade' })
+  @RelationField(() => Person, { nullable: true })
   volunteer?: Person | null;
 
   @ManyToOne(() => Person, { deleteRule: 'cascade' })
+  @RelationField(() => Person)
   resident!: Person;
 
   @ManyToOne(() => Place, { deleteRule: 'restrict' })
+  @RelationField(() => Place)
   community!: Place;
 
   @Property({ type: 'date' })
@@ -59,6 +63,7 @@ export class VolunteerPairingVisit extends NodeEntity<'careItems' | 'note'> {
   pairing!: VolunteerPairing;
 
   @ManyToOne(() => Person, { deleteRule: 'cascade' })
+  @RelationField(() => Person)
   visitor!: Person;
 
   @Property({ type: 'datetime' })

@@ -1,33 +1,11 @@
-import {
-  type GongzhiContext,
-  loadById,
-  loadByForeignKey,
-  payloadType,
-  perform,
-  Person,
-  Place,
-  type Ref,
-  RefArg,
-  RefField,
-  refId,
-} from '@gongzhi/core';
+import { type GongzhiContext, loadByForeignKey, payloadType, perform, Person, Place, type Ref, RefArg, RefField } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, InputType, Mutation, Resolver, Root } from 'type-graphql';
 import { VolunteerTeam } from '../team/team.entity.js';
 import { createPairing, endPairing, logPairingVisit } from './pairing.commands.js';
 import { VolunteerCareItem, VolunteerPairing, VolunteerPairingVisit } from './pairing.entity.js';
 
-export const VolunteerPairingPayload = payloadType<{ pairing: VolunteerPairing | null }>(
-  'VolunteerPairingPayload',
-  'pairing',
-  () => VolunteerPairing,
-);
-export type VolunteerPairingPayload = InstanceType<typeof VolunteerPairingPayload>;
-export const VolunteerPairingVisitPayload = payloadType<{ visit: VolunteerPairingVisit | null }>(
-  'VolunteerPairingVisitPayload',
-  'visit',
-  () => VolunteerPairingVisit,
-);
-export type VolunteerPairingVisitPayload = InstanceType<typeof VolunteerPairingVisitPayload>;
+export const VolunteerPairingPayload = payloadType('VolunteerPairingPayload', 'pairing', () => VolunteerPairing);
+export const VolunteerPairingVisitPayload = payloadType('VolunteerPairingVisitPayload', 'visit', () => VolunteerPairingVisit);
 
 @InputType({ description: 'A pairing (结对): a team or one volunteer with a resident in need of its community.' })
 export class CreateVolunteerPairingInput {
@@ -60,10 +38,7 @@ export class VolunteerPairingResolver {
     description:
       'Pairs a team (its leaders decide) or a volunteer (themselves) with a resident in need of its community from a date, with a care plan.',
   })
-  createVolunteerPairing(
-    @Arg('input', () => CreateVolunteerPairingInput) input: CreateVolunteerPairingInput,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerPairingPayload> {
+  createVolunteerPairing(@Arg('input', () => CreateVolunteerPairingInput) input: CreateVolunteerPairingInput, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, VolunteerPairingPayload, createPairing, {
       resident: input.residentId,
       team: input.teamId ?? null,
@@ -85,7 +60,7 @@ export class VolunteerPairingResolver {
     @Arg('visitedAt', () => Date, { nullable: true, description: 'When; now when omitted. Not in the future.' })
     visitedAt: Date | null | undefined,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerPairingVisitPayload> {
+  ) {
     return perform(ctx, VolunteerPairingVisitPayload, logPairingVisit, { pairing, careItems, note, visitedAt });
   }
 
@@ -96,43 +71,13 @@ export class VolunteerPairingResolver {
     @RefArg('pairingId', () => VolunteerPairing) pairing: Ref<VolunteerPairing>,
     @Arg('endsOn', () => String, { description: 'YYYY-MM-DD' }) endsOn: string,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerPairingPayload> {
+  ) {
     return perform(ctx, VolunteerPairingPayload, endPairing, { pairing, endsOn });
-  }
-
-  @FieldResolver(() => VolunteerTeam, { nullable: true })
-  team(@Root() pairing: VolunteerPairing, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam | null> | null {
-    const id = refId(pairing.team);
-    return id ? loadById(ctx, VolunteerTeam, id) : null;
-  }
-
-  @FieldResolver(() => Person, { nullable: true })
-  volunteer(@Root() pairing: VolunteerPairing, @Ctx() ctx: GongzhiContext): Promise<Person | null> | null {
-    const id = refId(pairing.volunteer);
-    return id ? loadById(ctx, Person, id) : null;
-  }
-
-  @FieldResolver(() => Person)
-  async resident(@Root() pairing: VolunteerPairing, @Ctx() ctx: GongzhiContext): Promise<Person> {
-    return (await loadById(ctx, Person, refId(pairing.resident)!))!;
-  }
-
-  @FieldResolver(() => Place)
-  async community(@Root() pairing: VolunteerPairing, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadById(ctx, Place, refId(pairing.community)!))!;
   }
 
   @FieldResolver(() => [VolunteerPairingVisit], { description: 'The visit log, oldest first.' })
   visits(@Root() pairing: VolunteerPairing, @Ctx() ctx: GongzhiContext): Promise<VolunteerPairingVisit[]> {
     return loadByForeignKey(ctx, VolunteerPairingVisit, 'pairing', pairing.uuid, { visitedAt: 'asc' });
-  }
-}
-
-@Resolver(() => VolunteerPairingVisit)
-export class VolunteerPairingVisitResolver {
-  @FieldResolver(() => Person)
-  async visitor(@Root() visit: VolunteerPairingVisit, @Ctx() ctx: GongzhiContext): Promise<Person> {
-    return (await loadById(ctx, Person, refId(visit.visitor)!))!;
   }
 }
 

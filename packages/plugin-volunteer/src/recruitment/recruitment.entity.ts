@@ -1,6 +1,6 @@
 import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { ArrayType } from '@mikro-orm/core';
-import { Node, NodeEntity, Person, Place } from '@gongzhi/core';
+import { Node, NodeEntity, Person, Place, RelationField } from '@gongzhi/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { VolunteerTeam } from '../team/team.entity.js';
 
@@ -22,9 +22,11 @@ registerEnumType(VolunteerApplicationStatus, {
 @ObjectType({ implements: Node, description: "A team's call for volunteers (招募)." })
 export class VolunteerRecruitment extends NodeEntity<'accepted' | 'skills' | 'description'> {
   @ManyToOne(() => VolunteerTeam, { deleteRule: 'cascade' })
+  @RelationField(() => VolunteerTeam)
   team!: VolunteerTeam;
 
   @ManyToOne(() => Place, { deleteRule: 'restrict' })
+  @RelationField(() => Place)
   place!: Place;
 
   @Property({ type: 'text' })
@@ -60,6 +62,7 @@ export class VolunteerRecruitment extends NodeEntity<'accepted' | 'skills' | 'de
 @ObjectType({ implements: Node, description: 'A sign-up to a recruitment call; the team leader accepts or declines it.' })
 export class VolunteerApplication extends NodeEntity<'reason' | 'decidedBy' | 'decidedAt' | 'seq'> {
   @ManyToOne(() => VolunteerRecruitment, { deleteRule: 'cascade' })
+  @RelationField(() => VolunteerRecruitment)
   recruitment!: VolunteerRecruitment;
 
   /** Sign-up order, given by the database (an identity column). */
@@ -67,6 +70,7 @@ export class VolunteerApplication extends NodeEntity<'reason' | 'decidedBy' | 'd
   seq?: number;
 
   @ManyToOne(() => Person, { deleteRule: 'cascade' })
+  @RelationField(() => Person)
   person!: Person;
 
   @Property({ type: 'text' })

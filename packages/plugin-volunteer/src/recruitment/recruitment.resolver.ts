@@ -1,34 +1,12 @@
-import {
-  type GongzhiContext,
-  loadById,
-  loadByForeignKey,
-  payloadType,
-  perform,
-  Person,
-  Place,
-  type Ref,
-  RefArg,
-  RefField,
-  refId,
-} from '@gongzhi/core';
+import { type GongzhiContext, loadByForeignKey, payloadType, perform, Place, type Ref, RefArg, RefField } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { VolunteerTeam } from '../team/team.entity.js';
 import { decideApplication, postRecruitment, signUpForRecruitment, withdrawApplication } from './recruitment.commands.js';
 import { VolunteerApplication, VolunteerApplicationStatus, VolunteerRecruitment } from './recruitment.entity.js';
 import { applicationsOf } from './recruitment.queries.js';
 
-export const VolunteerRecruitmentPayload = payloadType<{ recruitment: VolunteerRecruitment | null }>(
-  'VolunteerRecruitmentPayload',
-  'recruitment',
-  () => VolunteerRecruitment,
-);
-export type VolunteerRecruitmentPayload = InstanceType<typeof VolunteerRecruitmentPayload>;
-export const VolunteerApplicationPayload = payloadType<{ application: VolunteerApplication | null }>(
-  'VolunteerApplicationPayload',
-  'application',
-  () => VolunteerApplication,
-);
-export type VolunteerApplicationPayload = InstanceType<typeof VolunteerApplicationPayload>;
+export const VolunteerRecruitmentPayload = payloadType('VolunteerRecruitmentPayload', 'recruitment', () => VolunteerRecruitment);
+export const VolunteerApplicationPayload = payloadType('VolunteerApplicationPayload', 'application', () => VolunteerApplication);
 
 @InputType({ description: "A team's call for volunteers." })
 export class PostVolunteerRecruitmentInput {
@@ -60,7 +38,7 @@ export class VolunteerRecruitmentResolver {
   postVolunteerRecruitment(
     @Arg('input', () => PostVolunteerRecruitmentInput) input: PostVolunteerRecruitmentInput,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerRecruitmentPayload> {
+  ) {
     return perform(ctx, VolunteerRecruitmentPayload, postRecruitment, {
       team: input.teamId,
       place: input.placeId,
@@ -78,7 +56,7 @@ export class VolunteerRecruitmentResolver {
   signUpForVolunteerRecruitment(
     @RefArg('recruitmentId', () => VolunteerRecruitment) call: Ref<VolunteerRecruitment>,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerApplicationPayload> {
+  ) {
     return perform(ctx, VolunteerApplicationPayload, signUpForRecruitment, { call });
   }
 
@@ -91,7 +69,7 @@ export class VolunteerRecruitmentResolver {
     @Arg('accept', () => Boolean) accept: boolean,
     @Arg('reason', () => String, { nullable: true, description: 'Required when declining.' }) reason: string | null | undefined,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerApplicationPayload> {
+  ) {
     return perform(ctx, VolunteerApplicationPayload, decideApplication, { application, accept, reason });
   }
 
@@ -101,18 +79,8 @@ export class VolunteerRecruitmentResolver {
   withdrawVolunteerApplication(
     @RefArg('applicationId', () => VolunteerApplication) application: Ref<VolunteerApplication>,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerApplicationPayload> {
+  ) {
     return perform(ctx, VolunteerApplicationPayload, withdrawApplication, { application });
-  }
-
-  @FieldResolver(() => VolunteerTeam)
-  async team(@Root() call: VolunteerRecruitment, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam> {
-    return (await loadById(ctx, VolunteerTeam, refId(call.team)!))!;
-  }
-
-  @FieldResolver(() => Place)
-  async place(@Root() call: VolunteerRecruitment, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadById(ctx, Place, refId(call.place)!))!;
   }
 
   @FieldResolver(() => [VolunteerApplication], { description: 'Every application, in sign-up order.' })
@@ -123,19 +91,6 @@ export class VolunteerRecruitmentResolver {
   @FieldResolver(() => [VolunteerApplication], { description: 'The waitlist, first in line first.' })
   async waitlist(@Root() call: VolunteerRecruitment, @Ctx() ctx: GongzhiContext): Promise<VolunteerApplication[]> {
     return (await applicationsOf(ctx, call.uuid)).filter((a) => a.status === VolunteerApplicationStatus.WAITLISTED);
-  }
-}
-
-@Resolver(() => VolunteerApplication)
-export class VolunteerApplicationResolver {
-  @FieldResolver(() => Person)
-  async person(@Root() application: VolunteerApplication, @Ctx() ctx: GongzhiContext): Promise<Person> {
-    return (await loadById(ctx, Person, refId(application.person)!))!;
-  }
-
-  @FieldResolver(() => VolunteerRecruitment)
-  async recruitment(@Root() application: VolunteerApplication, @Ctx() ctx: GongzhiContext): Promise<VolunteerRecruitment> {
-    return (await loadById(ctx, VolunteerRecruitment, refId(application.recruitment)!))!;
   }
 }
 

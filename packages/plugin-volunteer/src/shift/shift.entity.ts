@@ -1,6 +1,6 @@
 import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { ArrayType } from '@mikro-orm/core';
-import { GlobalIdEntity, Node, NodeEntity, Person, Place } from '@gongzhi/core';
+import { GlobalIdEntity, Node, NodeEntity, Person, Place, RelationField } from '@gongzhi/core';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { VolunteerTeam } from '../team/team.entity.js';
 
@@ -13,9 +13,11 @@ import { VolunteerTeam } from '../team/team.entity.js';
 @ObjectType({ implements: Node, description: 'A recurring shift rule; slots are materialised from it for a date range on demand.' })
 export class VolunteerShiftSchedule extends NodeEntity<'timeZone' | 'validUntil'> {
   @ManyToOne(() => VolunteerTeam, { deleteRule: 'cascade' })
+  @RelationField(() => VolunteerTeam)
   team!: VolunteerTeam;
 
   @ManyToOne(() => Place, { deleteRule: 'restrict' })
+  @RelationField(() => Place)
   place!: Place;
 
   @Property({ type: 'text' })
@@ -56,12 +58,14 @@ export class VolunteerShiftSchedule extends NodeEntity<'timeZone' | 'validUntil'
 @ObjectType({ implements: Node, description: 'A shift slot: when, where, how many volunteers.' })
 export class VolunteerShift extends NodeEntity<'taken' | 'schedule'> {
   @ManyToOne(() => VolunteerTeam, { deleteRule: 'cascade' })
+  @RelationField(() => VolunteerTeam)
   team!: VolunteerTeam;
 
   @ManyToOne(() => VolunteerShiftSchedule, { nullable: true, deleteRule: 'cascade' })
   schedule?: VolunteerShiftSchedule | null;
 
   @ManyToOne(() => Place, { deleteRule: 'restrict' })
+  @RelationField(() => Place)
   place!: Place;
 
   @Property({ type: 'text' })
@@ -97,9 +101,11 @@ export class VolunteerShift extends NodeEntity<'taken' | 'schedule'> {
 @ObjectType({ implements: Node, description: 'A person signed up for a shift, with check-in and check-out.' })
 export class VolunteerShiftSignup extends GlobalIdEntity<'signedUpAt' | 'cancelledAt' | 'checkedInAt' | 'checkedOutAt'> {
   @ManyToOne(() => VolunteerShift, { deleteRule: 'cascade' })
+  @RelationField(() => VolunteerShift)
   shift!: VolunteerShift;
 
   @ManyToOne(() => Person, { deleteRule: 'cascade' })
+  @RelationField(() => Person)
   person!: Person;
 
   @Property({ type: 'datetime', defaultRaw: 'now()' })

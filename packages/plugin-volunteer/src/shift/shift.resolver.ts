@@ -1,16 +1,4 @@
-import {
-  type GongzhiContext,
-  loadByForeignKey,
-  loadById,
-  payloadType,
-  perform,
-  Person,
-  Place,
-  type Ref,
-  RefArg,
-  refId,
-  requireRef,
-} from '@gongzhi/core';
+import { type GongzhiContext, loadByForeignKey, payloadType, perform, Person, type Ref, RefArg, requireRef } from '@gongzhi/core';
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { VolunteerServiceEntry } from '../hours/hours.entity.js';
 import { VolunteerTeam } from '../team/team.entity.js';
@@ -20,30 +8,11 @@ import { CreateVolunteerShiftInput, CreateVolunteerShiftScheduleInput } from './
 import { activeSignups, shiftsOfTeam } from './shift.queries.js';
 import { CHECK_IN_EARLY_MINUTES, cancelSignup, checkIn, checkOut, handOverShift, signUpForShift, swapShifts } from './signup.commands.js';
 
-export const VolunteerShiftSchedulePayload = payloadType<{ schedule: VolunteerShiftSchedule | null }>(
-  'VolunteerShiftSchedulePayload',
-  'schedule',
-  () => VolunteerShiftSchedule,
-);
-export type VolunteerShiftSchedulePayload = InstanceType<typeof VolunteerShiftSchedulePayload>;
-export const VolunteerShiftPayload = payloadType<{ shift: VolunteerShift | null }>('VolunteerShiftPayload', 'shift', () => VolunteerShift);
-export type VolunteerShiftPayload = InstanceType<typeof VolunteerShiftPayload>;
-export const VolunteerShiftsPayload = payloadType<{ shifts: VolunteerShift[] | null }>('VolunteerShiftsPayload', 'shifts', () => [
-  VolunteerShift,
-]);
-export type VolunteerShiftsPayload = InstanceType<typeof VolunteerShiftsPayload>;
-export const VolunteerShiftSignupPayload = payloadType<{ signup: VolunteerShiftSignup | null }>(
-  'VolunteerShiftSignupPayload',
-  'signup',
-  () => VolunteerShiftSignup,
-);
-export type VolunteerShiftSignupPayload = InstanceType<typeof VolunteerShiftSignupPayload>;
-export const VolunteerShiftSignupsPayload = payloadType<{ signups: VolunteerShiftSignup[] | null }>(
-  'VolunteerShiftSignupsPayload',
-  'signups',
-  () => [VolunteerShiftSignup],
-);
-export type VolunteerShiftSignupsPayload = InstanceType<typeof VolunteerShiftSignupsPayload>;
+export const VolunteerShiftSchedulePayload = payloadType('VolunteerShiftSchedulePayload', 'schedule', () => VolunteerShiftSchedule);
+export const VolunteerShiftPayload = payloadType('VolunteerShiftPayload', 'shift', () => VolunteerShift);
+export const VolunteerShiftsPayload = payloadType('VolunteerShiftsPayload', 'shifts', () => [VolunteerShift]);
+export const VolunteerShiftSignupPayload = payloadType('VolunteerShiftSignupPayload', 'signup', () => VolunteerShiftSignup);
+export const VolunteerShiftSignupsPayload = payloadType('VolunteerShiftSignupsPayload', 'signups', () => [VolunteerShiftSignup]);
 
 /**
  * Shifts: recurring rules, slots with capacity, sign-up, swap, hand-over, check-in and check-out.
@@ -69,7 +38,7 @@ export class VolunteerShiftResolver {
   createVolunteerShiftSchedule(
     @Arg('input', () => CreateVolunteerShiftScheduleInput) input: CreateVolunteerShiftScheduleInput,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerShiftSchedulePayload> {
+  ) {
     const { teamId, placeId, ...rule } = input;
     return perform(ctx, VolunteerShiftSchedulePayload, createShiftSchedule, { ...rule, team: teamId, place: placeId });
   }
@@ -82,15 +51,12 @@ export class VolunteerShiftResolver {
     @Arg('from', () => String, { description: 'YYYY-MM-DD' }) from: string,
     @Arg('to', () => String, { description: 'YYYY-MM-DD' }) to: string,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerShiftsPayload> {
+  ) {
     return perform(ctx, VolunteerShiftsPayload, materializeShifts, { schedule, from, to });
   }
 
   @Mutation(() => VolunteerShiftPayload, { description: 'Creates a one-off shift slot (leaders only) at a place of the team’s community.' })
-  createVolunteerShift(
-    @Arg('input', () => CreateVolunteerShiftInput) input: CreateVolunteerShiftInput,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerShiftPayload> {
+  createVolunteerShift(@Arg('input', () => CreateVolunteerShiftInput) input: CreateVolunteerShiftInput, @Ctx() ctx: GongzhiContext) {
     const { teamId, placeId, ...slot } = input;
     return perform(ctx, VolunteerShiftPayload, createShift, { ...slot, team: teamId, place: placeId });
   }
@@ -99,10 +65,7 @@ export class VolunteerShiftResolver {
     description:
       'Signs the signed-in member up for a shift. SLOT_FULL when every place is taken; DOUBLE_BOOKED when they are on an overlapping shift.',
   })
-  signUpForVolunteerShift(
-    @RefArg('shiftId', () => VolunteerShift) shift: Ref<VolunteerShift>,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerShiftSignupPayload> {
+  signUpForVolunteerShift(@RefArg('shiftId', () => VolunteerShift) shift: Ref<VolunteerShift>, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, VolunteerShiftSignupPayload, signUpForShift, { shift });
   }
 
@@ -112,7 +75,7 @@ export class VolunteerShiftResolver {
   cancelVolunteerShiftSignup(
     @RefArg('signupId', () => VolunteerShiftSignup) signup: Ref<VolunteerShiftSignup>,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerShiftSignupPayload> {
+  ) {
     return perform(ctx, VolunteerShiftSignupPayload, cancelSignup, { signup });
   }
 
@@ -124,7 +87,7 @@ export class VolunteerShiftResolver {
     @RefArg('signupId', () => VolunteerShiftSignup) signup: Ref<VolunteerShiftSignup>,
     @RefArg('otherSignupId', () => VolunteerShiftSignup) other: Ref<VolunteerShiftSignup>,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerShiftSignupsPayload> {
+  ) {
     return perform(ctx, VolunteerShiftSignupsPayload, swapShifts, { signup, other });
   }
 
@@ -135,17 +98,14 @@ export class VolunteerShiftResolver {
     @RefArg('signupId', () => VolunteerShiftSignup) signup: Ref<VolunteerShiftSignup>,
     @RefArg('toPersonId', () => Person) to: Ref<Person>,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerShiftSignupPayload> {
+  ) {
     return perform(ctx, VolunteerShiftSignupPayload, handOverShift, { signup, to });
   }
 
   @Mutation(() => VolunteerShiftSignupPayload, {
     description: `The volunteer checks in, from ${CHECK_IN_EARLY_MINUTES} minutes before the shift until it ends.`,
   })
-  checkInVolunteerShift(
-    @RefArg('signupId', () => VolunteerShiftSignup) signup: Ref<VolunteerShiftSignup>,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerShiftSignupPayload> {
+  checkInVolunteerShift(@RefArg('signupId', () => VolunteerShiftSignup) signup: Ref<VolunteerShiftSignup>, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, VolunteerShiftSignupPayload, checkIn, { signup });
   }
 
@@ -153,21 +113,8 @@ export class VolunteerShiftResolver {
     description:
       'The volunteer checks out; the time since check-in (whole minutes, under 24 hours) becomes a pending service-hour entry of source SHIFT.',
   })
-  checkOutVolunteerShift(
-    @RefArg('signupId', () => VolunteerShiftSignup) signup: Ref<VolunteerShiftSignup>,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerShiftSignupPayload> {
+  checkOutVolunteerShift(@RefArg('signupId', () => VolunteerShiftSignup) signup: Ref<VolunteerShiftSignup>, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, VolunteerShiftSignupPayload, checkOut, { signup });
-  }
-
-  @FieldResolver(() => VolunteerTeam)
-  async team(@Root() shift: VolunteerShift, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam> {
-    return (await loadById(ctx, VolunteerTeam, refId(shift.team)!))!;
-  }
-
-  @FieldResolver(() => Place)
-  async place(@Root() shift: VolunteerShift, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadById(ctx, Place, refId(shift.place)!))!;
   }
 
   @FieldResolver(() => Int, { description: 'Places still free.' })
@@ -183,32 +130,9 @@ export class VolunteerShiftResolver {
 
 @Resolver(() => VolunteerShiftSignup)
 export class VolunteerShiftSignupResolver {
-  @FieldResolver(() => VolunteerShift)
-  async shift(@Root() signup: VolunteerShiftSignup, @Ctx() ctx: GongzhiContext): Promise<VolunteerShift> {
-    return (await loadById(ctx, VolunteerShift, refId(signup.shift)!))!;
-  }
-
-  @FieldResolver(() => Person)
-  async person(@Root() signup: VolunteerShiftSignup, @Ctx() ctx: GongzhiContext): Promise<Person> {
-    return (await loadById(ctx, Person, refId(signup.person)!))!;
-  }
-
   @FieldResolver(() => VolunteerServiceEntry, { nullable: true, description: 'The service-hour entry logged at check-out.' })
   async serviceEntry(@Root() signup: VolunteerShiftSignup, @Ctx() ctx: GongzhiContext): Promise<VolunteerServiceEntry | null> {
     return (await loadByForeignKey(ctx, VolunteerServiceEntry, 'shiftSignup', signup.uuid))[0] ?? null;
-  }
-}
-
-@Resolver(() => VolunteerShiftSchedule)
-export class VolunteerShiftScheduleResolver {
-  @FieldResolver(() => VolunteerTeam)
-  async team(@Root() schedule: VolunteerShiftSchedule, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam> {
-    return (await loadById(ctx, VolunteerTeam, refId(schedule.team)!))!;
-  }
-
-  @FieldResolver(() => Place)
-  async place(@Root() schedule: VolunteerShiftSchedule, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadById(ctx, Place, refId(schedule.place)!))!;
   }
 }
 

@@ -1,5 +1,5 @@
 import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
-import { Node, NodeEntity, Person, Place, Request } from '@gongzhi/core';
+import { Node, NodeEntity, Person, Place, RelationField, Request } from '@gongzhi/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { VolunteerTeam } from '../team/team.entity.js';
 
@@ -40,12 +40,15 @@ export class VolunteerTask extends NodeEntity<
   'updatedAt' | 'status' | 'description' | 'team' | 'request' | 'claimedBy' | 'claimedAt' | 'doneAt' | 'report' | 'createdBy'
 > {
   @ManyToOne(() => VolunteerTeam, { nullable: true, deleteRule: 'set null' })
+  @RelationField(() => VolunteerTeam, { nullable: true })
   team?: VolunteerTeam | null;
 
   @ManyToOne(() => Request, { nullable: true, deleteRule: 'set null' })
+  @RelationField(() => Request, { nullable: true, description: 'The core request this task serves, if any.' })
   request?: Request | null;
 
   @ManyToOne(() => Place, { deleteRule: 'restrict' })
+  @RelationField(() => Place)
   place!: Place;
 
   @Property({ type: 'text' })
@@ -68,6 +71,7 @@ export class VolunteerTask extends NodeEntity<
   status: VolunteerTaskStatus = VolunteerTaskStatus.OPEN;
 
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
+  @RelationField(() => Person, { nullable: true })
   claimedBy?: Person | null;
 
   @Property({ type: 'datetime', nullable: true })

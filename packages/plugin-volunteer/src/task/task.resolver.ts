@@ -1,15 +1,12 @@
 import {
   type GongzhiContext,
   loadByForeignKey,
-  loadById,
   payloadType,
   perform,
-  Person,
   Place,
   type Ref,
   RefArg,
   RefField,
-  refId,
   Request,
   requireRef,
 } from '@gongzhi/core';
@@ -20,8 +17,7 @@ import { cancelTask, claimTask, completeTask, createTask, releaseTask } from './
 import { VolunteerTask, VolunteerTaskKind, VolunteerTaskStatus } from './task.entity.js';
 import { tasksUnder } from './task.queries.js';
 
-export const VolunteerTaskPayload = payloadType<{ task: VolunteerTask | null }>('VolunteerTaskPayload', 'task', () => VolunteerTask);
-export type VolunteerTaskPayload = InstanceType<typeof VolunteerTaskPayload>;
+export const VolunteerTaskPayload = payloadType('VolunteerTaskPayload', 'task', () => VolunteerTask);
 
 @InputType({ description: 'A volunteer task: for a core request (requestId) or standalone (placeId).' })
 export class CreateVolunteerTaskInput {
@@ -63,10 +59,7 @@ export class VolunteerTaskResolver {
   }
 
   @Mutation(() => VolunteerTaskPayload, { description: 'Opens a volunteer task, for a core request or standalone.' })
-  createVolunteerTask(
-    @Arg('input', () => CreateVolunteerTaskInput) input: CreateVolunteerTaskInput,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerTaskPayload> {
+  createVolunteerTask(@Arg('input', () => CreateVolunteerTaskInput) input: CreateVolunteerTaskInput, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, VolunteerTaskPayload, createTask, {
       kind: input.kind,
       title: input.title,
@@ -80,18 +73,12 @@ export class VolunteerTaskResolver {
   @Mutation(() => VolunteerTaskPayload, {
     description: 'The signed-in volunteer claims an open task; of two claims at once exactly one wins (ALREADY_CLAIMED).',
   })
-  claimVolunteerTask(
-    @RefArg('taskId', () => VolunteerTask) task: Ref<VolunteerTask>,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerTaskPayload> {
+  claimVolunteerTask(@RefArg('taskId', () => VolunteerTask) task: Ref<VolunteerTask>, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, VolunteerTaskPayload, claimTask, { task });
   }
 
   @Mutation(() => VolunteerTaskPayload, { description: 'The claiming volunteer gives a claimed task back; it is open again.' })
-  releaseVolunteerTask(
-    @RefArg('taskId', () => VolunteerTask) task: Ref<VolunteerTask>,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerTaskPayload> {
+  releaseVolunteerTask(@RefArg('taskId', () => VolunteerTask) task: Ref<VolunteerTask>, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, VolunteerTaskPayload, releaseTask, { task });
   }
 
@@ -109,39 +96,13 @@ export class VolunteerTaskResolver {
     })
     resolveRequest: boolean,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerTaskPayload> {
+  ) {
     return perform(ctx, VolunteerTaskPayload, completeTask, { task, report, minutes, resolveRequest });
   }
 
   @Mutation(() => VolunteerTaskPayload, { description: 'Cancels a task that is not done (whoever opened it, or the claimer).' })
-  cancelVolunteerTask(
-    @RefArg('taskId', () => VolunteerTask) task: Ref<VolunteerTask>,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerTaskPayload> {
+  cancelVolunteerTask(@RefArg('taskId', () => VolunteerTask) task: Ref<VolunteerTask>, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, VolunteerTaskPayload, cancelTask, { task });
-  }
-
-  @FieldResolver(() => Place)
-  async place(@Root() task: VolunteerTask, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadById(ctx, Place, refId(task.place)!))!;
-  }
-
-  @FieldResolver(() => Request, { nullable: true, description: 'The core request this task serves, if any.' })
-  request(@Root() task: VolunteerTask, @Ctx() ctx: GongzhiContext): Promise<Request | null> | null {
-    const id = refId(task.request);
-    return id ? loadById(ctx, Request, id) : null;
-  }
-
-  @FieldResolver(() => VolunteerTeam, { nullable: true })
-  team(@Root() task: VolunteerTask, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam | null> | null {
-    const id = refId(task.team);
-    return id ? loadById(ctx, VolunteerTeam, id) : null;
-  }
-
-  @FieldResolver(() => Person, { nullable: true })
-  claimedBy(@Root() task: VolunteerTask, @Ctx() ctx: GongzhiContext): Promise<Person | null> | null {
-    const id = refId(task.claimedBy);
-    return id ? loadById(ctx, Person, id) : null;
   }
 
   @FieldResolver(() => VolunteerServiceEntry, { nullable: true, description: 'The service-hour entry logged when it was reported done.' })

@@ -1,6 +1,6 @@
 import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { ArrayType } from '@mikro-orm/core';
-import { Node, NodeEntity, Organization, Person, Place } from '@gongzhi/core';
+import { Node, NodeEntity, Organization, Person, Place, RelationField } from '@gongzhi/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 
 /** What kind of volunteer team (志愿服务队) it is. */
@@ -42,12 +42,14 @@ export class VolunteerTeam extends NodeEntity<'kind' | 'skills' | 'description' 
   description?: string | null;
 
   @ManyToOne(() => Place, { deleteRule: 'restrict' })
+  @RelationField(() => Place, { description: 'Where the team is based.' })
   homePlace!: Place;
 
   @Property({ type: 'text' })
   homePlacePath!: string;
 
   @ManyToOne(() => Organization, { nullable: true, deleteRule: 'set null' })
+  @RelationField(() => Organization, { nullable: true, description: 'The organization the team comes from, if any.' })
   organization?: Organization | null;
 
   @Property({ type: ArrayType, columnType: 'text[]' })
@@ -63,9 +65,11 @@ export class VolunteerTeam extends NodeEntity<'kind' | 'skills' | 'description' 
 @ObjectType({ implements: Node, description: "A person's membership of a volunteer team, with role, join date and skills." })
 export class VolunteerTeamMember extends NodeEntity<'role' | 'skills' | 'leftOn'> {
   @ManyToOne(() => VolunteerTeam, { deleteRule: 'cascade' })
+  @RelationField(() => VolunteerTeam)
   team!: VolunteerTeam;
 
   @ManyToOne(() => Person, { deleteRule: 'cascade' })
+  @RelationField(() => Person)
   person!: Person;
 
   @Property({ type: 'text' })

@@ -19,14 +19,8 @@ import { addTeamMember, createTeam, endTeamMembership } from './team.commands.js
 import { VolunteerMemberRole, VolunteerTeam, VolunteerTeamKind, VolunteerTeamMember } from './team.entity.js';
 import { currentMembers } from './team.queries.js';
 
-export const VolunteerTeamPayload = payloadType<{ team: VolunteerTeam | null }>('VolunteerTeamPayload', 'team', () => VolunteerTeam);
-export type VolunteerTeamPayload = InstanceType<typeof VolunteerTeamPayload>;
-export const VolunteerTeamMemberPayload = payloadType<{ member: VolunteerTeamMember | null }>(
-  'VolunteerTeamMemberPayload',
-  'member',
-  () => VolunteerTeamMember,
-);
-export type VolunteerTeamMemberPayload = InstanceType<typeof VolunteerTeamMemberPayload>;
+export const VolunteerTeamPayload = payloadType('VolunteerTeamPayload', 'team', () => VolunteerTeam);
+export const VolunteerTeamMemberPayload = payloadType('VolunteerTeamMemberPayload', 'member', () => VolunteerTeamMember);
 
 @InputType({ description: 'A new volunteer team; whoever creates it becomes its first leader.' })
 export class CreateVolunteerTeamInput {
@@ -76,10 +70,7 @@ export class VolunteerTeamResolver {
   @Mutation(() => VolunteerTeamPayload, {
     description: 'Founds a volunteer team based at a place; the signed-in person becomes its leader.',
   })
-  createVolunteerTeam(
-    @Arg('input', () => CreateVolunteerTeamInput) input: CreateVolunteerTeamInput,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerTeamPayload> {
+  createVolunteerTeam(@Arg('input', () => CreateVolunteerTeamInput) input: CreateVolunteerTeamInput, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, VolunteerTeamPayload, createTeam, {
       homePlace: input.homePlaceId,
       name: input.name,
@@ -101,7 +92,7 @@ export class VolunteerTeamResolver {
     @Arg('joinedOn', () => String, { nullable: true, description: 'YYYY-MM-DD; today when omitted.' }) joinedOn: string | null | undefined,
     @Arg('skills', () => [String], { nullable: true }) skills: string[] | null | undefined,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerTeamMemberPayload> {
+  ) {
     return perform(ctx, VolunteerTeamMemberPayload, addTeamMember, { team, person, role, joinedOn, skills });
   }
 
@@ -112,19 +103,8 @@ export class VolunteerTeamResolver {
     @RefArg('memberId', () => VolunteerTeamMember) member: Ref<VolunteerTeamMember>,
     @Arg('leftOn', () => String, { nullable: true, description: 'YYYY-MM-DD; today when omitted.' }) leftOn: string | null | undefined,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerTeamMemberPayload> {
+  ) {
     return perform(ctx, VolunteerTeamMemberPayload, endTeamMembership, { member, leftOn });
-  }
-
-  @FieldResolver(() => Place, { description: 'Where the team is based.' })
-  async homePlace(@Root() team: VolunteerTeam, @Ctx() ctx: GongzhiContext): Promise<Place> {
-    return (await loadById(ctx, Place, refId(team.homePlace)!))!;
-  }
-
-  @FieldResolver(() => Organization, { nullable: true, description: 'The organization the team comes from, if any.' })
-  organization(@Root() team: VolunteerTeam, @Ctx() ctx: GongzhiContext): Promise<Organization | null> | null {
-    const id = refId(team.organization);
-    return id ? loadById(ctx, Organization, id) : null;
   }
 
   @FieldResolver(() => [VolunteerTeamMember], { description: 'Current members, leaders first, then by join date.' })
@@ -141,19 +121,6 @@ export class VolunteerTeamResolver {
   async leaders(@Root() team: VolunteerTeam, @Ctx() ctx: GongzhiContext): Promise<Person[]> {
     const leaders = (await currentMembers(ctx, team.uuid)).filter((m) => m.role === VolunteerMemberRole.LEADER);
     return (await Promise.all(leaders.map((m) => loadById(ctx, Person, refId(m.person)!)))) as Person[];
-  }
-}
-
-@Resolver(() => VolunteerTeamMember)
-export class VolunteerTeamMemberResolver {
-  @FieldResolver(() => Person)
-  async person(@Root() member: VolunteerTeamMember, @Ctx() ctx: GongzhiContext): Promise<Person> {
-    return (await loadById(ctx, Person, refId(member.person)!))!;
-  }
-
-  @FieldResolver(() => VolunteerTeam)
-  async team(@Root() member: VolunteerTeamMember, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam> {
-    return (await loadById(ctx, VolunteerTeam, refId(member.team)!))!;
   }
 }
 
