@@ -26,6 +26,7 @@ export * from './database/embedded-postgres.js';
 export * from './database/rows.js';
 export * from './errors.js';
 export * from './events/event-bus.js';
+export { eventOutbox, OUTBOX_DEFAULTS, retryDelayMs, type FailedDelivery, type OutboxOptions, type OutboxRow } from './events/outbox.js';
 export * from './graphql/loaders.js';
 export * from './graphql/user-error.js';
 export * from './logger.js';
