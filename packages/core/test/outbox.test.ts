@@ -67,14 +67,16 @@ function tallyPlugin(process: string, tally: Tally = { attempts: new Map(), fail
 
 /** Deliveries recorded by the handler: key → processes that delivered it. */
 async function deliveries(platform: Platform): Promise<Map<string, string[]>> {
-  const rows = await platform.orm.em.fork().execute<{ key: string; process: string }[]>('SELECT key, process FROM tally.delivery ORDER BY seq');
+  const rows = await platform.orm.em
+    .fork()
+    .execute<{ key: string; process: string }[]>('SELECT key, process FROM tally.delivery ORDER BY seq');
   const byKey = new Map<string, string[]>();
   for (const { key, process } of rows) byKey.set(key, [...(byKey.get(key) ?? []), process]);
   return byKey;
 }
 
 async function outboxRows(platform: Platform): Promise<number> {
-  return Number((await platform.orm.em.fork().execute<{ n: string }[]>('SELECT count(*) AS n FROM event_outbox'))[0]!.n);
+  return Number((await platform.orm.em.fork().execute<{ n: string }[]>('SELECT count(*) AS n FROM event_outbox'))[0].n);
 }
 
 async function emitKeys(platform: Platform, keys: readonly string[]): Promise<void> {
@@ -132,7 +134,7 @@ describe('one process', () => {
     // Before-commit listeners run after the outbox rows are written, just before the commit.
     const stop = app.platform.events.onBeforeCommit(async (_events, em) => {
       const inside = await em.execute<{ n: string }[]>('SELECT count(*) AS n FROM event_outbox');
-      counts.push(Number(inside[0]!.n), await outboxRows(app.platform));
+      counts.push(Number(inside[0].n), await outboxRows(app.platform));
     });
     try {
       await emitKeys(app.platform, ['inside']);
@@ -248,7 +250,7 @@ describe('failures', () => {
           },
         ],
       });
-      const dueIn = new Date(seen.failed[0].nextAttemptAt).getTime() - tally.attempts.get('flaky')![0]!;
+      const dueIn = new Date(seen.failed[0].nextAttemptAt).getTime() - tally.attempts.get('flaky')![0];
       expect(dueIn).toBeGreaterThanOrEqual(200);
       expect(dueIn).toBeLessThan(1_000);
 
@@ -260,7 +262,7 @@ describe('failures', () => {
       await waitFor(async () => (await outboxRows(app.platform)) === 0, 10_000, 'the retries succeed');
       const times = tally.attempts.get('flaky')!;
       expect(times).toHaveLength(4);
-      const gaps = times.slice(1).map((t, i) => t - times[i]!);
+      const gaps = times.slice(1).map((t, i) => t - times[i]);
       // 250 ms, then doubled to 500, then capped at 500 (uncapped it would be 1,000); a sweep every 20 ms adds a little.
       expect(gaps[0]).toBeGreaterThanOrEqual(240);
       expect(gaps[1]).toBeGreaterThanOrEqual(490);
@@ -270,7 +272,11 @@ describe('failures', () => {
       expect((await deliveries(app.platform)).get('flaky')).toEqual(['one']);
       const failures = lines.filter((l) => l.handler === 'tally.record');
       expect(failures.map((l) => [l.attempts, l.event, l.msg])).toEqual(
-        [1, 2, 3].map((n) => [n, 'tally.counted', expect.stringContaining(`event handler tally.record failed on tally.counted (attempt ${n})`)]),
+        [1, 2, 3].map((n) => [
+          n,
+          'tally.counted',
+          expect.stringContaining(`event handler tally.record failed on tally.counted (attempt ${n})`),
+        ]),
       );
       expect((await app.run(QUERY, {}, { caller: auditor })).eventOutbox).toEqual({ pending: 0, failed: [] });
     } finally {

@@ -25,6 +25,7 @@ export type EventPayload<K extends EventName> = K extends keyof GongzhiEvents ? 
 /** One event as handlers receive it. */
 export interface GongzhiEvent<K extends EventName = EventName> {
   name: K;
+  /** Plain JSON (ids, paths, statuses; times as ISO strings): after-commit handlers get it from the outbox. */
   payload: EventPayload<K>;
   occurredAt: Date;
   /** The person or API key on whose behalf the change was made, when known. */
