@@ -384,7 +384,7 @@ export class EventBus {
       for (const id of ids) {
         if (state.closed) return;
         await this.deliver((em) => eventOutbox.claim(em, id)).catch((err: unknown) =>
-          this.logger.error({ err, outboxId: id }, 'event delivery failed before its handler ran; the sweep tries again'),
+          this.logger.error({ err, outboxId: id }, 'event delivery could not complete; the row stays for the sweep'),
         );
       }
     };
@@ -404,17 +404,16 @@ export class EventBus {
    * Makes one delivery in a transaction of its own: locks the row `claim` picks, runs its
    * handler in a savepoint, and deletes the row in the same transaction; if the handler throws,
    * its writes roll back to the savepoint and the row records the failure and when to try again.
-   * Returns whether `claim` found a row.
+   * Returns whether it made an attempt.
    */
   private async deliver(claim: (em: EntityManager) => Promise<OutboxRow | null>): Promise<boolean> {
     let found = false;
     await this.unitOfWork(this.rootEm().fork(), null, async (tx, emitted) => {
       const row = await claim(tx.em);
-      if (!row) return;
+      const sub = row && this.subscriptions.find((s) => s.durable && s.id === row.handler);
+      // No row, or a handler unsubscribed since: the row stays for a process that runs it.
+      if (!row || !sub) return;
       found = true;
-      const sub = this.subscriptions.find((s) => s.durable && s.id === row.handler);
-      // Unsubscribed since it was recorded: left for a process that still runs the handler.
-      if (!sub) return;
       try {
         const own: GongzhiEvent[] = [];
         await tx.em.transactional(async (inner) => {

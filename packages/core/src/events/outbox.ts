@@ -97,14 +97,14 @@ export function describeFailure(err: unknown): string {
 /** Reading and writing the event outbox (`event_outbox`). */
 export const eventOutbox = {
   /**
-   * Records, inside the emitting transaction, one delivery per (event, handler id). A sweep may
-   * take them `handoverMs` after the transaction began. Returns the new rows' ids, in order.
+   * Records, inside the emitting transaction (at its end), one delivery per (event, handler id).
+   * A sweep may take them `handoverMs` after they were written. Returns the new rows' ids, in order.
    */
   async write(em: EntityManager, deliveries: readonly { event: GongzhiEvent; handler: string }[], handoverMs: number): Promise<string[]> {
     if (deliveries.length === 0) return [];
     const rows = await em.execute<{ id: string }[]>(
       `INSERT INTO event_outbox (event, payload, actor_id, occurred_at, handler, next_attempt_at)
-       VALUES ${deliveries.map(() => `(?, ?::jsonb, ?, ?, ?, now() + ? * interval '1 millisecond')`).join(', ')}
+       VALUES ${deliveries.map(() => `(?, ?::jsonb, ?, ?, ?, clock_timestamp() + ? * interval '1 millisecond')`).join(', ')}
        RETURNING id`,
       deliveries.flatMap(({ event, handler }) => [
         event.name,
