@@ -27,6 +27,8 @@ import { seedDemo } from './seed/demo-seed.js';
 import { requests } from './migrations/core/0005_requests.js';
 import { boardLog } from './migrations/core/0007_board_log.js';
 import { timelineActorLabel } from './migrations/core/0008_timeline_actor_label.js';
+import { eventOutbox } from './migrations/core/0009_event_outbox.js';
+import { EventOutboxResolver } from './events/event-outbox.resolver.js';
 import type { BoardItemSource } from './board/board-item.js';
 import { TaskBoardCardResolver, TaskBoardResolver } from './board/board.resolver.js';
 import { requestBoardItems } from './request/request.board.js';
@@ -60,9 +62,10 @@ export const coreModule: {
     ApiKey,
     SensitiveAccessLogEntry,
   ],
-  migrations: [places, people, rolesAndCare, organizations, requests, access, boardLog, timelineActorLabel],
+  migrations: [places, people, rolesAndCare, organizations, requests, access, boardLog, timelineActorLabel, eventOutbox],
   resolvers: [
     PlatformResolver,
+    EventOutboxResolver,
     NodeResolver,
     PlaceResolver,
     PersonResolver,

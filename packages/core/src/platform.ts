@@ -21,6 +21,7 @@ import { type Caller, type GongzhiContext, type PlatformInfo, SYSTEM_CALLER } fr
 import { coreModule } from './core-module.js';
 import { PluginCompositionError, StartupError } from './errors.js';
 import { EventBus } from './events/event-bus.js';
+import type { OutboxOptions } from './events/outbox.js';
 import { type Logger, silentLogger } from './logger.js';
 import type { MigrationSource } from './migrations/migration.js';
 import { migrate } from './migrations/migrator.js';
@@ -57,6 +58,8 @@ export interface PlatformOptions {
    * {@link BoardTransport}), and the hub's limits.
    */
   boards?: BoardHubOptions & { transport?: 'in-process' | 'postgres' | BoardTransport };
+  /** How the event outbox delivers to after-commit handlers: sweep interval, hand-over, back-off. */
+  outbox?: OutboxOptions;
 }
 
 /** A composed, running platform: one ORM, one schema, one event bus. */
@@ -244,6 +247,35 @@ function checkEventListeners(plugins: readonly GongzhiPlugin[], events: EventBus
 }
 
 /**
+ * A plugin's after-commit handlers are delivered from the event outbox, which records each
+ * delivery by handler id: every one needs an id of its own, in the plugin's namespace, that
+ * stays the same across versions.
+ */
+function checkHandlerIds(events: EventBus): void {
+  const seen = new Map<string, string>();
+  for (const { owner, event, blocking, id } of events.listeners()) {
+    if (blocking) continue;
+    if (!id) {
+      throw new PluginCompositionError(
+        `Plugin "${owner}" listens to "${event}" after commit without a handler id. Fix: name the handler, e.g. events.on('${event}', handler, { id: '${owner}.<what-it-does>' }); events reach after-commit handlers at least once through an outbox that records each delivery by that id, so keep it the same across versions and make the handler idempotent.`,
+      );
+    }
+    if (!id.startsWith(`${owner}.`)) {
+      throw new PluginCompositionError(
+        `Plugin "${owner}" names its handler of "${event}" "${id}", outside its own namespace. Fix: start the id with "${owner}." (e.g. "${owner}.${id}").`,
+      );
+    }
+    const other = seen.get(id);
+    if (other) {
+      throw new PluginCompositionError(
+        `Plugin "${owner}" uses the handler id "${id}" twice (for "${other}" and for "${event}"). Fix: give each after-commit handler an id of its own.`,
+      );
+    }
+    seen.set(id, event);
+  }
+}
+
+/**
  * The command path's start-up checks: every `ID` argument and input field is a declared
  * reference, and every mutation answers with a payload carrying `errors`. Each problem names
  * its owner and the fix.
@@ -315,7 +347,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     if (!orm) throw new StartupError('The database is not ready yet: events cannot be emitted during register.');
     return orm.em.fork();
   };
-  const events = new EventBus(rootEm, logger);
+  const events = new EventBus(rootEm, logger, options.outbox);
   const provided = new Map<string, object>();
   const registryFor = (p: GongzhiPlugin) => createServiceRegistry(provided, new Set(Object.keys(p.dependsOn ?? {})), p.id);
   const pluginContext = (p: GongzhiPlugin): PluginContext => ({
@@ -447,6 +479,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     }
     // Subscriptions made in register and bootstrap alike.
     checkEventListeners(plugins, events);
+    checkHandlerIds(events);
     const allServices = services;
 
     const platform: Platform = {
@@ -471,6 +504,8 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
         });
       },
       async close() {
+        // Deliveries under way finish; the rest stay in the outbox for the next process's sweep.
+        await events.stopDelivery().catch((err) => logger.error({ err }, 'stopping event delivery failed'));
         for (const plugin of destroyed) {
           try {
             await plugin.destroy?.(contextFor(plugin));
@@ -482,8 +517,10 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
         await ready.close(true);
       },
     };
+    events.startSweeping();
     return platform;
   } catch (err) {
+    await events.stopDelivery().catch(() => undefined);
     for (const plugin of destroyed) {
       await Promise.resolve(runtimeContext && plugin.destroy?.(runtimeContext(plugin))).catch(() => undefined);
     }

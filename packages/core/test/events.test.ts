@@ -26,12 +26,20 @@ beforeAll(async () => {
             },
             { blocking: true },
           );
-          events.on('watcher.place-named', async (event, { em }) => {
-            seen.push(`after commit sees ${await em.count(Place, { code: event.payload.code })}`);
-          });
-          events.on('watcher.place-named', () => {
-            throw new Error('a failing after-commit handler');
-          });
+          events.on(
+            'watcher.place-named',
+            async (event, { em }) => {
+              seen.push(`after commit sees ${await em.count(Place, { code: event.payload.code })}`);
+            },
+            { id: 'watcher.count-places' },
+          );
+          events.on(
+            'watcher.place-named',
+            () => {
+              throw new Error('a failing after-commit handler');
+            },
+            { id: 'watcher.fail' },
+          );
         },
       }),
     ],

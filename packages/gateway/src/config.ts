@@ -45,6 +45,13 @@ export interface GatewayConfig {
   auth: { jwtSecret: string | null; jwksUrl: string | null; issuer: string | null; audience: string | null };
   /** Abuse limits, the same on HTTP and WebSocket. */
   limits: Limits;
+  /** How this process delivers events to after-commit handlers from the event outbox. */
+  outbox: {
+    /** How often it sweeps for deliveries a stopped process left, or failed ones due again. */
+    sweepIntervalMs: number;
+    /** Holds back its deliveries this long (fault drills and tests); 0 in service. */
+    deliveryDelayMs: number;
+  };
 }
 
 /** Abuse limits applied to every operation, whatever the transport. */
@@ -268,6 +275,22 @@ export const SETTINGS: readonly Setting[] = [
     meaning: "how often open WebSocket connections' credentials are checked again (revoked: closed with 4401)",
   },
   {
+    env: 'GONGZHI_OUTBOX_SWEEP_MS',
+    file: 'outboxSweepMs',
+    type: int(10, 3_600_000),
+    defaultText: '5000',
+    meaning:
+      'how often each process sweeps the event outbox for deliveries a stopped process left or failed ones due again (a process delivers its own commits at once)',
+  },
+  {
+    env: 'GONGZHI_OUTBOX_DELIVERY_DELAY_MS',
+    file: 'outboxDeliveryDelayMs',
+    type: int(0, 86_400_000),
+    defaultText: '0',
+    meaning:
+      "holds back this process's event deliveries, for fault drills and tests (the window in which a crash leaves committed events to the next sweep); keep 0 in service",
+  },
+  {
     env: 'LOG_LEVEL',
     file: 'logLevel',
     type: { kind: 'choice', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
@@ -486,5 +509,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     wsMaxSubscriptions: get('GONGZHI_WS_MAX_SUBSCRIPTIONS', 20),
     wsQueueLimit: get('GONGZHI_WS_QUEUE_LIMIT', 200),
     wsRecheckMs: get('GONGZHI_WS_RECHECK_MS', 30_000),
+    outbox: {
+      sweepIntervalMs: get('GONGZHI_OUTBOX_SWEEP_MS', 5_000),
+      deliveryDelayMs: get('GONGZHI_OUTBOX_DELIVERY_DELAY_MS', 0),
+    },
   };
 }

@@ -68,6 +68,7 @@ export async function composePlatform(
     migrate: options.migrate,
     statementTimeoutMs: config.limits.statementTimeoutMs,
     boards: { transport: config.boardTransport },
+    outbox: config.outbox,
   });
 }
 

@@ -1,3 +1,4 @@
+import { localId, Request, RequestStatus } from '@gongzhi/core';
 import { problemOf } from '@gongzhi/core/testing';
 import { createWorld, as, problem, mutate, createGrid, assignWorker, submit, request, type World } from './world.js';
 
@@ -219,6 +220,24 @@ describe('routing', () => {
     const req = await request(w.app, await submit(w.app, w.place.h502.id, w.person.resident.id, '翠庭园路灯不亮'));
     expect(req).toMatchObject({ status: 'SUBMITTED', assignee: null, grid: { name: '翠庭园网格' } });
     expect(req.timeline.find((e: { action: string }) => e.action === 'routed').note).toContain('no grid worker is on duty');
+  });
+
+  test('request.created delivered again (events arrive at least once) routes nothing twice and fails nothing', async () => {
+    const routedOnce = await submit(w.app, w.place.h502.id, w.person.resident.id, '翠庭园井盖松动'); // waits: nobody on duty
+    const assignedOnce = await submit(w.app, w.place.h201.id, w.person.resident.id, '2单元信箱坏了'); // assigned to a worker
+    const errorsBefore = w.errors.length;
+    for (const id of [routedOnce, assignedOnce]) {
+      const row = await w.app.platform.orm.em.fork().findOneOrFail(Request, { uuid: localId(id, 'Request') });
+      const payload = { requestId: row.uuid, placePath: row.placePath, status: RequestStatus.SUBMITTED, level: row.level };
+      // Twice at once and once more after: the router's own lock and its record keep it to one routing.
+      await Promise.all([w.app.platform.events.emit('request.created', payload), w.app.platform.events.emit('request.created', payload)]);
+      await w.app.platform.events.emit('request.created', payload);
+    }
+    const actions = async (id: string) => (await request(w.app, id)).timeline.map((e: { action: string }) => e.action);
+    expect(await actions(routedOnce)).toEqual(['created', 'routed']);
+    expect(await actions(assignedOnce)).toEqual(['created', 'routed', 'status', 'assigned']);
+    expect(w.errors.slice(errorsBefore)).toEqual([]);
+    expect((await w.app.run('{ eventOutbox { pending failed { handler } } }')).eventOutbox).toEqual({ pending: 0, failed: [] });
   });
 });
 

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Command, UnitOfWork } from '../command/command.js';
 import type { Logger } from '../logger.js';
+import { describeFailure, eventOutbox, OUTBOX_DEFAULTS, type OutboxOptions, type OutboxRow, retryDelayMs } from './outbox.js';
 
 /**
  * The typed map of every event on the bus: name → payload. Core declares its own;
@@ -24,13 +25,17 @@ export type EventPayload<K extends EventName> = K extends keyof GongzhiEvents ? 
 /** One event as handlers receive it. */
 export interface GongzhiEvent<K extends EventName = EventName> {
   name: K;
+  /** Plain JSON (ids, paths, statuses; times as ISO strings): after-commit handlers get it from the outbox. */
   payload: EventPayload<K>;
   occurredAt: Date;
   /** The person or API key on whose behalf the change was made, when known. */
   actorId?: string | null;
 }
 
-/** What a handler may use: inside the transaction for blocking handlers, a fresh fork after commit. */
+/**
+ * What a handler may use: the emitting transaction for blocking handlers; for after-commit
+ * handlers, the transaction that delivers the event (their writes and the delivery commit together).
+ */
 export interface EventHandlerContext {
   em: EntityManager;
   emit: EventEmitter;
@@ -53,7 +58,13 @@ export interface EventHandlerOptions {
    * Use them only when a rule must hold; everything else should react after commit.
    */
   blocking?: boolean;
-  /** A name for logs, e.g. `grid.route-new-request`. */
+  /**
+   * The handler's stable name, prefixed with the plugin's id: `grid.route-new-request`. An
+   * after-commit handler with an id is delivered from the outbox, which records each delivery
+   * by this name: keep it across versions (a renamed handler leaves the deliveries recorded
+   * for the old name undelivered). Required for a plugin's after-commit handlers (start-up
+   * refuses one without). Commands the handler runs act as `system: <id>`.
+   */
   id?: string;
 }
 
@@ -67,6 +78,20 @@ interface Subscription {
   handler: EventHandler;
   blocking: boolean;
   id: string;
+  /** The id the subscriber gave, if any. */
+  givenId: string | null;
+  /** Delivered from the outbox: an after-commit handler with an id. */
+  durable: boolean;
+}
+
+/** One subscription as the host's start-up checks see it. */
+export interface ListenerInfo {
+  /** The plugin that subscribed. */
+  owner: string;
+  event: string;
+  blocking: boolean;
+  /** The handler id the plugin gave, or null. */
+  id: string | null;
 }
 
 /** Receives every committed event, in commit order; used by live boards and cross-process fan-out. */
@@ -80,30 +105,68 @@ export type CommittedEventListener = (events: readonly GongzhiEvent[]) => void |
  */
 export type BeforeCommitListener = (events: readonly GongzhiEvent[], em: EntityManager) => void | Promise<void>;
 
+/** Deliveries a sweep makes before it lets the next timer tick start another. */
+const SWEEP_BATCH = 500;
+
+/** What the bus and every plugin's view of it share (views are prototype copies: never assign fields after construction). */
+interface DeliveryState {
+  options: Required<OutboxOptions>;
+  /** Set once the platform closes: nothing more is delivered by this process. */
+  closed: boolean;
+  sweepTimer: NodeJS.Timeout | null;
+  /** Deliveries held back by `deliveryDelayMs`. */
+  readonly delayed: Set<NodeJS.Timeout>;
+  /** Deliveries and sweeps under way, awaited on close. */
+  readonly running: Set<Promise<unknown>>;
+}
+
 /**
- * The event bus. Events are emitted inside a unit of work opened with {@link EventBus.transaction};
- * blocking handlers run at once inside it, the others after it commits, each with its own
- * EntityManager fork. A failing after-commit handler is logged and does not undo the commit.
+ * The event bus. Events are emitted inside a unit of work opened with {@link EventBus.transaction}:
+ *
+ * - blocking handlers run at once inside it;
+ * - after-commit handlers with an id (every plugin's) are recorded in the event outbox in the
+ *   same transaction, one delivery per event and handler, and delivered **at least once**: by
+ *   this process right after the commit, or by the sweep of any process if this one stops first
+ *   or the handler fails (retried with capped exponential back-off). Each delivery runs in a
+ *   transaction of its own that also deletes the outbox row, so a handler's writes and "done"
+ *   commit together; handlers must still be idempotent (docs/decisions/0002-event-outbox.md);
+ * - host code's after-commit handlers without an id (test observers) and committed-event
+ *   listeners (live boards) are called in this process only, after commit, once.
+ *
+ * Nothing reaches after-commit handlers from a transaction that rolls back.
  */
 export class EventBus {
   private readonly subscriptions: Subscription[] = [];
   private readonly committedListeners: CommittedEventListener[] = [];
   private readonly beforeCommitListeners: BeforeCommitListener[] = [];
+  private readonly delivery: DeliveryState;
 
   constructor(
     private readonly rootEm: () => EntityManager,
     private readonly logger: Logger,
-  ) {}
+    outbox: OutboxOptions = {},
+  ) {
+    this.delivery = {
+      options: { ...OUTBOX_DEFAULTS, ...outbox },
+      closed: false,
+      sweepTimer: null,
+      delayed: new Set(),
+      running: new Set(),
+    };
+  }
 
   /** Subscribes a handler to one event name. Returns a function that unsubscribes it. */
   on<K extends EventName>(name: K, handler: EventHandler<K>, options: EventHandlerOptions = {}): () => void {
+    const blocking = options.blocking ?? false;
     const sub: Subscription = {
       name,
       owner: this.owner,
       // The bus hands it only events named `name`, whose payload is EventPayload<K>.
       handler: handler as EventHandler,
-      blocking: options.blocking ?? false,
+      blocking,
       id: options.id ?? `${name}#${this.subscriptions.length + 1}`,
+      givenId: options.id ?? null,
+      durable: !blocking && options.id !== undefined,
     };
     this.subscriptions.push(sub);
     return () => {
@@ -112,7 +175,7 @@ export class EventBus {
     };
   }
 
-  /** Listens to every event once its transaction has committed. */
+  /** Listens to every event once its transaction has committed (in this process only, not through the outbox). */
   onCommitted(listener: CommittedEventListener): () => void {
     this.committedListeners.push(listener);
     return () => {
@@ -132,33 +195,16 @@ export class EventBus {
 
   /**
    * Runs `work` in one database transaction. Events it emits reach blocking handlers inside
-   * the transaction and all other handlers after the commit; if anything throws, nothing is
-   * written and no after-commit handler runs.
+   * the transaction; the outbox records them for after-commit handlers in the same transaction,
+   * and this process delivers them once it has committed (at once, or after `deliveryDelayMs`).
+   * If anything throws, nothing is written and no after-commit handler runs.
    */
   async transaction<T>(
     em: EntityManager,
     work: (tx: { em: EntityManager; emit: EventEmitter }) => Promise<T>,
     actorId?: string | null,
   ): Promise<T> {
-    const pending: GongzhiEvent[] = [];
-    const result = await em.transactional(async (txEm) => {
-      const emit: EventEmitter = async (name, payload) => {
-        const event: GongzhiEvent = { name, payload, occurredAt: new Date(), actorId: actorId ?? null };
-        pending.push(event);
-        for (const sub of this.subscriptions) {
-          if (sub.blocking && sub.name === name) {
-            await sub.handler(event, this.handlerContext({ em: txEm, emit }, sub.id));
-          }
-        }
-      };
-      const value = await work({ em: txEm, emit });
-      if (pending.length > 0) {
-        for (const listener of this.beforeCommitListeners) await listener(pending, txEm);
-      }
-      return value;
-    });
-    if (pending.length > 0) await this.deliverCommitted(pending, actorId);
-    return result;
+    return this.unitOfWork(em, actorId ?? null, (tx) => work(tx));
   }
 
   /** Emits events outside any caller transaction (each blocking handler still gets one). */
@@ -179,13 +225,114 @@ export class EventBus {
     return view;
   }
 
-  /** Who listens to what: (listening plugin, event name) for every subscription a plugin made. */
-  listeners(): { owner: string; event: string }[] {
-    return this.subscriptions.flatMap((s) => (s.owner ? [{ owner: s.owner, event: s.name }] : []));
+  /** Every subscription a plugin made: who listens to what, how, and under which handler id. */
+  listeners(): ListenerInfo[] {
+    return this.subscriptions.flatMap((s) => (s.owner ? [{ owner: s.owner, event: s.name, blocking: s.blocking, id: s.givenId }] : []));
   }
 
   /** Installed by the platform: how handlers run commands as the system. */
   systemUnitOfWork: SystemUnitOfWork | null = null;
+
+  /**
+   * Starts this process's outbox sweep (the platform does, once it runs): at once, then every
+   * `sweepIntervalMs`. Deliveries of this process's own commits do not wait for it.
+   */
+  startSweeping(): void {
+    this.scheduleSweep(0);
+  }
+
+  /**
+   * Sweeps the outbox once: delivers deliveries that are due (left by a stopped process, or
+   * failed and due again) for the handlers this process runs, one transaction each, skipping
+   * rows another process holds. Returns how many it took. Safe to run in several processes at once.
+   */
+  async sweep(): Promise<number> {
+    const handlers = [...new Set(this.subscriptions.filter((s) => s.durable).map((s) => s.id))];
+    const { deliveryDelayMs } = this.delivery.options;
+    let taken = 0;
+    try {
+      while (
+        !this.delivery.closed &&
+        taken < SWEEP_BATCH &&
+        (await this.deliver((em) => eventOutbox.claimDue(em, handlers, deliveryDelayMs)))
+      ) {
+        taken++;
+      }
+    } catch (err) {
+      this.logger.error({ err }, 'event outbox sweep failed; the next sweep tries again');
+    }
+    return taken;
+  }
+
+  /** Stops delivering: no more sweeps or held-back deliveries; waits for those under way. */
+  async stopDelivery(): Promise<void> {
+    const state = this.delivery;
+    state.closed = true;
+    if (state.sweepTimer) clearTimeout(state.sweepTimer);
+    state.sweepTimer = null;
+    for (const timer of state.delayed) clearTimeout(timer);
+    state.delayed.clear();
+    await Promise.allSettled([...state.running]);
+  }
+
+  private scheduleSweep(afterMs: number): void {
+    const state = this.delivery;
+    if (state.closed) return;
+    state.sweepTimer = setTimeout(() => {
+      state.sweepTimer = null;
+      void this.track(this.sweep()).then((taken) =>
+        // A full batch means more is due: go on at once rather than a whole interval later.
+        this.scheduleSweep(taken >= SWEEP_BATCH ? 0 : state.options.sweepIntervalMs),
+      );
+    }, afterMs);
+    state.sweepTimer.unref();
+  }
+
+  /** Keeps `work` in the set that closing waits for. */
+  private track<T>(work: Promise<T>): Promise<T> {
+    const { running } = this.delivery;
+    running.add(work);
+    void work.finally(() => running.delete(work)).catch(() => undefined);
+    return work;
+  }
+
+  /** The emitter of one transaction: collects events into `sink` and runs blocking handlers at once. */
+  private emitter(em: EntityManager, sink: GongzhiEvent[], actorId: string | null): EventEmitter {
+    const emit: EventEmitter = async (name, payload) => {
+      const event: GongzhiEvent = { name, payload, occurredAt: new Date(), actorId };
+      sink.push(event);
+      for (const sub of [...this.subscriptions]) {
+        if (sub.blocking && sub.name === name) await sub.handler(event, this.handlerContext({ em, emit }, sub.id));
+      }
+    };
+    return emit;
+  }
+
+  /**
+   * One transaction: `work`, then (if it emitted events) the outbox rows and the before-commit
+   * listeners at its end, then, after the commit, delivery of what it emitted.
+   */
+  private async unitOfWork<T>(
+    em: EntityManager,
+    actorId: string | null,
+    work: (tx: { em: EntityManager; emit: EventEmitter }, emitted: GongzhiEvent[]) => Promise<T>,
+  ): Promise<T> {
+    const pending: GongzhiEvent[] = [];
+    let recorded: string[] = [];
+    const result = await em.transactional(async (txEm) => {
+      const value = await work({ em: txEm, emit: this.emitter(txEm, pending, actorId) }, pending);
+      if (pending.length > 0) {
+        const deliveries = pending.flatMap((event) =>
+          this.subscriptions.filter((s) => s.durable && s.name === event.name).map((s) => ({ event, handler: s.id })),
+        );
+        recorded = await eventOutbox.write(txEm, deliveries, this.delivery.options.handoverMs);
+        for (const listener of this.beforeCommitListeners) await listener(pending, txEm);
+      }
+      return value;
+    });
+    if (pending.length > 0) await this.afterCommit(pending, recorded);
+    return result;
+  }
 
   private handlerContext(tx: { em: EntityManager; emit: EventEmitter }, handlerId: string): EventHandlerContext {
     return {
@@ -197,7 +344,7 @@ export class EventBus {
     };
   }
 
-  private async deliverCommitted(events: GongzhiEvent[], actorId?: string | null): Promise<void> {
+  private async afterCommit(events: GongzhiEvent[], recorded: readonly string[]): Promise<void> {
     for (const listener of this.committedListeners) {
       try {
         await listener(events);
@@ -205,23 +352,87 @@ export class EventBus {
         this.logger.error({ err }, 'committed-event listener failed');
       }
     }
+    if (recorded.length > 0) await this.deliverOwn(recorded);
     for (const event of events) {
-      for (const sub of this.subscriptions) {
-        if (sub.blocking || sub.name !== event.name) continue;
+      for (const sub of [...this.subscriptions]) {
+        if (sub.blocking || sub.durable || sub.name !== event.name) continue;
         try {
-          // Each after-commit handler gets its own unit of work, so its own writes (and the
-          // events they emit) commit or fail on their own.
+          // An observer without id: called here, once, in a unit of work of its own.
           await this.transaction(
             this.rootEm().fork(),
             async (tx) => {
               await sub.handler(event, this.handlerContext(tx, sub.id));
             },
-            actorId,
+            event.actorId,
           );
         } catch (err) {
           this.logger.error({ err, handler: sub.id, event: event.name }, 'after-commit event handler failed');
         }
       }
     }
+  }
+
+  /**
+   * This process delivers what it just committed, without waiting for a sweep: at once (the
+   * caller's operation answers after its effects), or after `deliveryDelayMs`. A delivery it
+   * cannot make now stays in the outbox for the sweep.
+   */
+  private async deliverOwn(ids: readonly string[]): Promise<void> {
+    const state = this.delivery;
+    if (state.closed) return;
+    const run = async () => {
+      for (const id of ids) {
+        if (state.closed) return;
+        await this.deliver((em) => eventOutbox.claim(em, id)).catch((err: unknown) =>
+          this.logger.error({ err, outboxId: id }, 'event delivery could not complete; the row stays for the sweep'),
+        );
+      }
+    };
+    if (state.options.deliveryDelayMs === 0) {
+      await this.track(run());
+      return;
+    }
+    const timer = setTimeout(() => {
+      state.delayed.delete(timer);
+      void this.track(run());
+    }, state.options.deliveryDelayMs);
+    timer.unref();
+    state.delayed.add(timer);
+  }
+
+  /**
+   * Makes one delivery in a transaction of its own: locks the row `claim` picks, runs its
+   * handler in a savepoint, and deletes the row in the same transaction; if the handler throws,
+   * its writes roll back to the savepoint and the row records the failure and when to try again.
+   * Returns whether it made an attempt.
+   */
+  private async deliver(claim: (em: EntityManager) => Promise<OutboxRow | null>): Promise<boolean> {
+    let found = false;
+    await this.unitOfWork(this.rootEm().fork(), null, async (tx, emitted) => {
+      const row = await claim(tx.em);
+      const sub = row && this.subscriptions.find((s) => s.durable && s.id === row.handler);
+      // No row, or a handler unsubscribed since: the row stays for a process that runs it.
+      if (!row || !sub) return;
+      found = true;
+      try {
+        const own: GongzhiEvent[] = [];
+        await tx.em.transactional(async (inner) => {
+          const emit = this.emitter(inner, own, row.event.actorId ?? null);
+          await sub.handler(row.event, this.handlerContext({ em: inner, emit }, sub.id));
+        });
+        // What the handler emitted counts only once its savepoint held.
+        emitted.push(...own);
+        await eventOutbox.delivered(tx.em, row.id);
+      } catch (err) {
+        const attempts = row.attempts + 1;
+        const retryInMs = retryDelayMs(attempts, this.delivery.options);
+        const nextAttemptAt = await eventOutbox.failed(tx.em, row.id, describeFailure(err), retryInMs);
+        this.logger.error(
+          { err, handler: sub.id, event: row.event.name, outboxId: row.id, attempts, nextAttemptAt },
+          `event handler ${sub.id} failed on ${row.event.name} (attempt ${attempts}); retrying in ${retryInMs} ms`,
+        );
+      }
+    });
+    return found;
   }
 }

@@ -123,7 +123,10 @@ export interface GongzhiPlugin<Options = unknown> {
   options?: PluginOptionsSpec<Options>;
   /** Builds the services this plugin offers to plugins that depend on it. */
   services?(ctx: PluginRuntimeContext<Options>): object;
-  /** Before the ORM and schema exist: subscribe to events, check options. */
+  /**
+   * Before the ORM and schema exist: subscribe to events (after-commit handlers with a stable
+   * `id`, and idempotent: they run at least once), check options.
+   */
   register?(ctx: PluginContext<Options>): void | Promise<void>;
   /** After the ORM, schema and services exist: start jobs, warm caches. */
   bootstrap?(ctx: PluginRuntimeContext<Options>): void | Promise<void>;

@@ -191,6 +191,18 @@ export async function lockRequestForUpdate(
   return rows.length > 0;
 }
 
+/**
+ * Whether request `id` has a timeline entry of `action` (`routed`, say): how a handler that
+ * runs again (events reach after-commit handlers at least once) tells that it acted already.
+ * Call it holding the request's lock ({@link lockRequestForUpdate}) when two runs could overlap.
+ *
+ * Part of the plugin contract: stable across core migrations.
+ */
+export async function hasTimelineEntry(ctx: Pick<ReadContext, 'em'>, id: string, action: string): Promise<boolean> {
+  const rows = await ctx.em.execute(`SELECT 1 FROM request_timeline WHERE request_id = ? AND action = ? LIMIT 1`, [id, action]);
+  return rows.length > 0;
+}
+
 /** Counts of one subtree's requests (those `access` sees: its places, and its own requests). */
 export interface RequestCounts {
   total: number;

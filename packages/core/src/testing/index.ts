@@ -19,6 +19,8 @@ export interface TestAppOptions {
   logger?: Logger;
   /** Live board options (transport, limits, the `canWatch` scope hook). */
   boards?: PlatformOptions['boards'];
+  /** Event outbox options (sweep interval, hand-over, delivery delay, back-off). */
+  outbox?: PlatformOptions['outbox'];
 }
 
 export interface TestApp {
@@ -78,6 +80,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       clock: options.clock,
       poolSize: 4,
       boards: options.boards,
+      outbox: options.outbox,
     });
     if (options.seed) await platform.seed();
   } catch (err) {

@@ -5,6 +5,8 @@ import {
   claimRequest,
   defineCommand,
   DomainError,
+  hasTimelineEntry,
+  lockRequestForUpdate,
   type Named,
   type Request,
   RequestKind,
@@ -25,12 +27,17 @@ const UNROUTED_KINDS: readonly RequestKind[] = [RequestKind.PRAISE, RequestKind.
  * grid and assigned to its least loaded active worker, through core's commands. The timeline
  * shows `routed`, then core's `status` and `assigned` entries; with nobody on duty only the
  * `routed` note is written and the request waits to be accepted (and escalates in time).
+ * Routing happens once per request: `request.created` reaches the router at least once, and a
+ * second run finds the request routed and changes nothing.
  */
 export const routeRequest = defineCommand<{ request: Named<Request> }, void>({
   name: 'grid.routeRequest',
   async run(uow, { request }) {
     if (request.level !== RequestLevel.GRID || request.status !== RequestStatus.SUBMITTED) return;
     if (UNROUTED_KINDS.includes(request.kind)) return;
+    // Under the request's lock, so two runs at once cannot both route it.
+    await lockRequestForUpdate(uow, request.uuid);
+    if (await hasTimelineEntry(uow, request.uuid, 'routed')) return;
     const grids = await gridsCovering(uow, request.placePath);
     const day = today(uow);
     for (const grid of grids) {

@@ -9,8 +9,9 @@ const IGNORED = new Set(['BAD_USER_INPUT', 'NOT_FOUND']);
  * Credits verified volunteer service (`volunteer.service-verified`, the volunteer plugin's event
  * contract) after the verification commits, through {@link creditVerifiedService} as
  * `system: moral-bank.credit-verified-service`. A service the bank cannot credit is ignored with a
- * warning; anything else (a correction the volunteer already spent) fails the handler, is logged
- * and nothing is written, so the event can be delivered again later.
+ * warning; anything else (a correction the volunteer already spent) fails the handler: nothing is
+ * written, and core's event outbox delivers the event again later (with back-off). A second
+ * delivery of a credited entry credits nothing (the entry's id is the transaction's unique source).
  */
 export function subscribeEarnings(events: EventBus, logger: Logger): void {
   events.on(

@@ -1,0 +1,68 @@
+import { GraphQLJSON } from 'graphql-scalars';
+import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { authorize } from '../auth/authorize.js';
+import { Permission } from '../auth/permission.js';
+import type { GongzhiContext } from '../context.js';
+import { userError } from '../graphql/user-error.js';
+import { eventOutbox } from './outbox.js';
+
+@ObjectType({ description: 'A delivery of a committed event to an after-commit handler that failed at least once; it is tried again.' })
+export class EventDelivery {
+  @Field(() => String, { description: 'The outbox row.' })
+  id!: string;
+
+  @Field(() => String, { description: 'The event name, e.g. volunteer.service-verified.' })
+  event!: string;
+
+  @Field(() => GraphQLJSON, { description: "The event's payload." })
+  payload!: unknown;
+
+  @Field(() => String, { description: 'The handler id, e.g. moral-bank.credit-verified-service.' })
+  handler!: string;
+
+  @Field(() => Int, { description: 'Failed attempts so far.' })
+  attempts!: number;
+
+  @Field(() => String, { nullable: true, description: 'The last failure: error name and message.' })
+  lastError?: string | null;
+
+  @Field(() => Date, { nullable: true })
+  lastAttemptAt?: Date | null;
+
+  @Field(() => Date, { description: 'When the next attempt is due (the wait doubles with each failure, up to a cap).' })
+  nextAttemptAt!: Date;
+
+  @Field(() => Date)
+  occurredAt!: Date;
+}
+
+@ObjectType({ description: 'Deliveries of committed events to after-commit handlers that are not made yet.' })
+export class EventOutboxState {
+  @Field(() => Int, { description: 'Deliveries not made yet, failed ones included (usually 0: most are made right after commit).' })
+  pending!: number;
+
+  @Field(() => [EventDelivery], { description: 'Deliveries that failed at least once, the next due first.' })
+  failed!: EventDelivery[];
+}
+
+@Resolver()
+export class EventOutboxResolver {
+  @Query(() => EventOutboxState, {
+    description:
+      'The event outbox, for operators: how many deliveries wait and which ones fail (auditors who see everywhere: "audit" or "*").',
+  })
+  async eventOutbox(
+    @Arg('first', () => Int, { defaultValue: 50, description: 'Failed deliveries to list, 1–500.' }) first: number,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<EventOutboxState> {
+    const access = await authorize(ctx, Permission.AUDIT);
+    if (!access.everywhere) {
+      throw userError('FORBIDDEN', 'The event outbox spans every place: only auditors who see everywhere may read it.', null, {
+        permission: Permission.AUDIT,
+      });
+    }
+    if (first < 1 || first > 500) throw userError('BAD_USER_INPUT', `"first" must be from 1 to 500, got ${first}.`, 'first');
+    const [pending, failed] = await Promise.all([eventOutbox.pendingCount(ctx.em.fork()), eventOutbox.failures(ctx.em.fork(), first)]);
+    return { pending, failed };
+  }
+}

@@ -1,0 +1,192 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { expectRow } from '../database/rows.js';
+import type { GongzhiEvent } from './event-bus.js';
+
+/**
+ * How the event outbox delivers (see docs/decisions/0002-event-outbox.md). Times are the
+ * database's, not the platform clock's: a test clock that stands still must not hold back retries.
+ */
+export interface OutboxOptions {
+  /**
+   * How often this process sweeps the outbox for deliveries that are due: left behind by a
+   * process that stopped between commit and delivery, or failed and due for a retry. Default 5 s.
+   */
+  sweepIntervalMs?: number;
+  /**
+   * How long a fresh delivery belongs to the process that committed it (which delivers at once)
+   * before a sweep of any process may take it. Default 5 s.
+   */
+  handoverMs?: number;
+  /**
+   * Holds back every delivery of this process for this long after it is due (the committing
+   * process's own attempt included). Default 0. For fault drills and tests: the window in which
+   * a crash leaves committed events to the next sweep.
+   */
+  deliveryDelayMs?: number;
+  /** Wait before the first retry of a failed delivery; each further failure doubles it. Default 1 s. */
+  retryBaseMs?: number;
+  /** The longest wait between two attempts (the back-off is capped here). Default 10 min. */
+  retryMaxMs?: number;
+}
+
+export const OUTBOX_DEFAULTS: Readonly<Required<OutboxOptions>> = Object.freeze({
+  sweepIntervalMs: 5_000,
+  handoverMs: 5_000,
+  deliveryDelayMs: 0,
+  retryBaseMs: 1_000,
+  retryMaxMs: 600_000,
+});
+
+/** How long to wait before attempt `attempts + 1`, after `attempts` failed ones: doubling, capped. */
+export function retryDelayMs(attempts: number, options: Pick<Required<OutboxOptions>, 'retryBaseMs' | 'retryMaxMs'>): number {
+  // 2 ** 30 is far past any cap; the exponent stops growing so the number stays finite.
+  return Math.min(options.retryMaxMs, options.retryBaseMs * 2 ** Math.min(Math.max(attempts - 1, 0), 30));
+}
+
+/** One delivery to make: an event and the after-commit handler (by id) that must see it. */
+export interface OutboxRow {
+  id: string;
+  event: GongzhiEvent;
+  handler: string;
+  /** Failed attempts so far. */
+  attempts: number;
+}
+
+/** A delivery that failed at least once and will be tried again, as operators see it. */
+export interface FailedDelivery {
+  id: string;
+  event: string;
+  payload: unknown;
+  handler: string;
+  attempts: number;
+  lastError: string | null;
+  lastAttemptAt: Date | null;
+  nextAttemptAt: Date;
+  occurredAt: Date;
+}
+
+interface Row {
+  id: string;
+  event: string;
+  payload: unknown;
+  actor_id: string | null;
+  occurred_at: Date | string;
+  handler: string;
+  attempts: number;
+}
+
+const COLUMNS = 'id, event, payload, actor_id, occurred_at, handler, attempts';
+const asDate = (value: Date | string) => (value instanceof Date ? value : new Date(value));
+
+function toRow(row: Row | undefined): OutboxRow | null {
+  if (!row) return null;
+  return {
+    id: String(row.id),
+    event: { name: row.event, payload: row.payload, occurredAt: asDate(row.occurred_at), actorId: row.actor_id },
+    handler: row.handler,
+    attempts: row.attempts,
+  };
+}
+
+/** What a failure leaves for operators: the error's name and message, bounded. */
+export function describeFailure(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
+}
+
+/** Reading and writing the event outbox (`event_outbox`). */
+export const eventOutbox = {
+  /**
+   * Records, inside the emitting transaction (at its end), one delivery per (event, handler id).
+   * A sweep may take them `handoverMs` after they were written. Returns the new rows' ids, in order.
+   */
+  async write(em: EntityManager, deliveries: readonly { event: GongzhiEvent; handler: string }[], handoverMs: number): Promise<string[]> {
+    if (deliveries.length === 0) return [];
+    const rows = await em.execute<{ id: string }[]>(
+      `INSERT INTO event_outbox (event, payload, actor_id, occurred_at, handler, next_attempt_at)
+       VALUES ${deliveries.map(() => `(?, ?::jsonb, ?, ?, ?, clock_timestamp() + ? * interval '1 millisecond')`).join(', ')}
+       RETURNING id`,
+      deliveries.flatMap(({ event, handler }) => [
+        event.name,
+        JSON.stringify(event.payload ?? null),
+        event.actorId ?? null,
+        event.occurredAt,
+        handler,
+        handoverMs,
+      ]),
+    );
+    return rows.map((r) => String(r.id));
+  },
+
+  /**
+   * Locks a delivery this process committed itself, for its first attempt; null when it is gone
+   * (delivered) or taken (another process holds it, or already tried it: retries follow the back-off).
+   */
+  async claim(em: EntityManager, id: string): Promise<OutboxRow | null> {
+    const rows = await em.execute<Row[]>(`SELECT ${COLUMNS} FROM event_outbox WHERE id = ? AND attempts = 0 FOR UPDATE SKIP LOCKED`, [id]);
+    return toRow(rows[0]);
+  },
+
+  /**
+   * Locks the delivery due first for one of `handlers` (the ones this process runs), skipping
+   * those another process holds; null when none is due. `delayMs` holds deliveries back for
+   * that long past their due time.
+   */
+  async claimDue(em: EntityManager, handlers: readonly string[], delayMs: number): Promise<OutboxRow | null> {
+    if (handlers.length === 0) return null;
+    const rows = await em.execute<Row[]>(
+      `SELECT ${COLUMNS} FROM event_outbox
+        WHERE next_attempt_at <= now() - ? * interval '1 millisecond' AND handler IN (?)
+        ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      [delayMs, [...handlers]],
+    );
+    return toRow(rows[0]);
+  },
+
+  /** The delivery is made: it goes, in the transaction that made it. */
+  async delivered(em: EntityManager, id: string): Promise<void> {
+    await em.execute('DELETE FROM event_outbox WHERE id = ?', [id]);
+  },
+
+  /** The attempt failed: counted, with its error, and due again in `retryInMs`. Returns when. */
+  async failed(em: EntityManager, id: string, error: string, retryInMs: number): Promise<Date> {
+    const row = expectRow(
+      await em.execute<{ next_attempt_at: Date | string }[]>(
+        `UPDATE event_outbox SET attempts = attempts + 1, last_error = ?, last_attempt_at = clock_timestamp(),
+                next_attempt_at = clock_timestamp() + ? * interval '1 millisecond'
+          WHERE id = ? RETURNING next_attempt_at`,
+        [error, retryInMs, id],
+      ),
+      'event_outbox',
+    );
+    return asDate(row.next_attempt_at);
+  },
+
+  /** How many deliveries are not made yet (failed ones included). */
+  async pendingCount(em: EntityManager): Promise<number> {
+    const [row] = await em.execute<{ n: string }[]>('SELECT count(*) AS n FROM event_outbox');
+    return Number(row?.n ?? 0);
+  },
+
+  /** Deliveries that failed at least once, the next due first, at most `limit`. */
+  async failures(em: EntityManager, limit: number): Promise<FailedDelivery[]> {
+    const rows = await em.execute<
+      (Row & { last_error: string | null; last_attempt_at: Date | string | null; next_attempt_at: Date | string })[]
+    >(
+      `SELECT ${COLUMNS}, last_error, last_attempt_at, next_attempt_at FROM event_outbox
+        WHERE attempts > 0 ORDER BY next_attempt_at, id LIMIT ?`,
+      [limit],
+    );
+    return rows.map((r) => ({
+      id: String(r.id),
+      event: r.event,
+      payload: r.payload,
+      handler: r.handler,
+      attempts: r.attempts,
+      lastError: r.last_error,
+      lastAttemptAt: r.last_attempt_at === null ? null : asDate(r.last_attempt_at),
+      nextAttemptAt: asDate(r.next_attempt_at),
+      occurredAt: asDate(r.occurred_at),
+    }));
+  },
+};
