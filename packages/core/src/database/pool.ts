@@ -27,8 +27,8 @@ const DRIVER_MESSAGES = [
  * Whether an error means the database cannot be reached or is restarting, rather than that
  * the operation itself is wrong: a refused or dropped connection, a server shutting down or
  * starting up, or no pooled connection within the acquire timeout. Such an operation may be
- * retried; the gateway answers it with 503 and `Retry-After`. Looks through `cause` chains and
- * the `originalError` of GraphQL errors.
+ * retried; the gateway answers it with 503 and `Retry-After`. Looks through `cause` chains, the
+ * `originalError` of GraphQL errors and the errors of an `AggregateError`.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   const seen = new Set<unknown>();
@@ -38,6 +38,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const { code, message } = current as { code?: unknown; message?: unknown };
     if (typeof code === 'string' && (NETWORK_CODES.has(code) || SERVER_CODES.has(code))) return true;
     if (typeof message === 'string' && DRIVER_MESSAGES.some((m) => message.includes(m))) return true;
+    // Connecting to a name with several addresses fails with one error per address.
+    if (current instanceof AggregateError && current.errors.some((e) => isDatabaseUnavailable(e))) return true;
     const next = current as { originalError?: unknown; cause?: unknown };
     current = next.originalError ?? next.cause;
   }
