@@ -86,3 +86,18 @@ test('no connection within the acquire timeout is an error that says the databas
     await Promise.all(holders);
   }
 });
+
+test('a query the server refuses is not taken for an unavailable database', async () => {
+  // PostgreSQL answers a NUL byte in a parameter with 08P01 (protocol violation), a class-08 code.
+  const refused = await platform.orm.em
+    .fork()
+    .execute('select ?::text as t', ['a\u0000b'])
+    .then(
+      () => null,
+      (err: unknown) => err,
+    );
+  expect(refused).toMatchObject({ code: '08P01' });
+  expect(isDatabaseUnavailable(refused)).toBe(false);
+  // And the pool is none the worse for it.
+  await expect(platform.checkDatabase(1000)).resolves.toBeUndefined();
+});
