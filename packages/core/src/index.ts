@@ -32,6 +32,7 @@ export { TaskBoard, TaskBoardCard, TaskBoardChange, TaskBoardFilter } from './bo
 export * from './context.js';
 export * from './database/database-url.js';
 export * from './database/embedded-postgres.js';
+export { isDatabaseUnavailable, reclaimLostConnections } from './database/pool.js';
 export * from './database/rows.js';
 export * from './errors.js';
 export * from './events/event-bus.js';

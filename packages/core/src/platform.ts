@@ -14,6 +14,7 @@ import { CORE_ROLE_PERMISSIONS, type PermissionName } from './auth/permission.js
 import type { PlaceRule } from './auth/place-rule.js';
 import { checkPlaceRules, guardSchema } from './auth/scope-guard.js';
 import { type ConstraintError, joinUnitOfWork, runCommand } from './command/command.js';
+import { reclaimLostConnections, withTimeout } from './database/pool.js';
 import { checkMutationPayloads } from './command/payload.js';
 import { useTypeNames } from './command/reference.js';
 import { bindReferences } from './command/reference-binding.js';
@@ -53,6 +54,12 @@ export interface PlatformOptions {
   /** PostgreSQL statement_timeout of every query, in milliseconds (none when unset). */
   statementTimeoutMs?: number;
   /**
+   * Longest wait for a database connection (a new one, or a free one of the pool), in
+   * milliseconds (default 5000). Past it the query fails with an error that
+   * {@link isDatabaseUnavailable} recognises; nothing waits for ever.
+   */
+  acquireTimeoutMs?: number;
+  /**
    * Live task boards: how board notices travel between processes (`in-process`, the default,
    * for one process alone; `postgres` for LISTEN/NOTIFY across processes; or any
    * {@link BoardTransport}), and the hub's limits.
@@ -79,6 +86,11 @@ export interface Platform {
   readonly now: () => Date;
   /** A context for one operation, with its own EntityManager fork. */
   createContext(caller?: Caller | null): GongzhiContext;
+  /**
+   * Proves the platform can serve: one query through the connection pool operations use,
+   * rejected when it takes longer than `timeoutMs` (what readiness probes ask).
+   */
+  checkDatabase(timeoutMs: number): Promise<void>;
   /** Loads core's and every plugin's demo data; seeding twice adds nothing. */
   seed(): Promise<void>;
   /** Runs every plugin's `destroy` in reverse order and closes the ORM. */
@@ -398,8 +410,14 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       metadataProvider: ReflectMetadataProvider,
       allowGlobalContext: false,
       pool: { min: 0, max: options.poolSize ?? 10 },
-      // Passed to the pg Pool: every connection gets the server-side statement time limit.
-      driverOptions: options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : undefined,
+      // Passed to the pg Pool: an acquire timeout (a new connection or a free one), TCP keepalive so
+      // a silently dead connection is noticed, and the server-side statement time limit.
+      driverOptions: {
+        connectionTimeoutMillis: options.acquireTimeoutMs ?? 5000,
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 10_000,
+        ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+      },
       debug: false,
     });
   } catch (err) {
@@ -440,6 +458,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   const destroyed: GongzhiPlugin[] = [];
   let runtimeContext: ((p: GongzhiPlugin) => PluginRuntimeContext) | undefined;
   try {
+    reclaimLostConnections(await ready.em.getConnection().getNativeClient(), logger);
     if (options.migrate ?? true) await migrate(options.databaseUrl, migrationSources(plugins), { logger });
 
     const schema = await buildComposedSchema(
@@ -494,6 +513,9 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       databaseUrl: options.databaseUrl,
       now: clock,
       createContext,
+      async checkDatabase(timeoutMs) {
+        await withTimeout(timeoutMs, 'the database check', () => ready.em.getConnection().execute('select 1'));
+      },
       async seed() {
         const em = ready.em.fork() as EntityManager;
         await em.transactional(async (tx) => {

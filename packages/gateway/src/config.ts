@@ -20,6 +20,10 @@ export interface GatewayConfig {
   /** Folder of the embedded database's files. */
   dataDir: string;
   embeddedPort: number;
+  /** Longest wait for a database connection, in milliseconds; past it an operation answers 503. */
+  dbAcquireTimeoutMs: number;
+  /** How long `/readyz` waits for its query through the pool, in milliseconds. */
+  readyTimeoutMs: number;
   plugins: PluginSpec[];
   production: boolean;
   logLevel: string;
@@ -36,6 +40,8 @@ export interface GatewayConfig {
   wsQueueLimit: number;
   /** How often open WebSocket connections' credentials are checked again (a revoked key is cut off). */
   wsRecheckMs: number;
+  /** How long a board change that cannot be produced is retried before its subscribers are told to resume. */
+  wsEventRetryMs: number;
   /**
    * Outside production, the development admin key to (re)use, so several processes and
    * scripts share one; unset, each start issues a new one and revokes the previous.
@@ -137,6 +143,20 @@ export const SETTINGS: readonly Setting[] = [
     type: int(1, 65535),
     defaultText: '54329',
     meaning: 'port of the embedded PostgreSQL on 127.0.0.1 (not 5432, where a system server may listen)',
+  },
+  {
+    env: 'GONGZHI_DB_ACQUIRE_TIMEOUT_MS',
+    file: 'dbAcquireTimeoutMs',
+    type: int(100, 600_000),
+    defaultText: '5000',
+    meaning: 'longest wait for a database connection (new, or free in the pool); past it the operation answers 503 with `Retry-After`',
+  },
+  {
+    env: 'GONGZHI_READY_TIMEOUT_MS',
+    file: 'readyTimeoutMs',
+    type: int(100, 600_000),
+    defaultText: '2000',
+    meaning: '`/readyz` answers 503 unless a query through the pool answers within this time',
   },
   {
     env: 'GONGZHI_PLUGINS',
@@ -266,6 +286,14 @@ export const SETTINGS: readonly Setting[] = [
     type: int(1, 1_000_000),
     defaultText: '200',
     meaning: 'results waiting for a slow socket before it is closed (4503)',
+  },
+  {
+    env: 'GONGZHI_WS_EVENT_RETRY_MS',
+    file: 'wsEventRetryMs',
+    type: int(0, 3_600_000),
+    defaultText: '10000',
+    meaning:
+      'how long a board change that cannot be produced (the database restarting) is retried before the socket is closed with 1013 and the client resumes',
   },
   {
     env: 'GONGZHI_WS_RECHECK_MS',
@@ -488,6 +516,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databaseUrl,
     dataDir: path.resolve(baseDir, get('GONGZHI_DATA_DIR', '.data')),
     embeddedPort: get('GONGZHI_PG_PORT', 54329),
+    dbAcquireTimeoutMs: get('GONGZHI_DB_ACQUIRE_TIMEOUT_MS', 5000),
+    readyTimeoutMs: get('GONGZHI_READY_TIMEOUT_MS', 2000),
     plugins: pluginList.map((p) => (typeof p === 'string' ? { name: p } : p)),
     production,
     logLevel: get('LOG_LEVEL', 'info'),
@@ -513,5 +543,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       sweepIntervalMs: get('GONGZHI_OUTBOX_SWEEP_MS', 5_000),
       deliveryDelayMs: get('GONGZHI_OUTBOX_DELIVERY_DELAY_MS', 0),
     },
+    wsEventRetryMs: get('GONGZHI_WS_EVENT_RETRY_MS', 10_000),
   };
 }

@@ -67,6 +67,7 @@ export async function composePlatform(
     logger,
     migrate: options.migrate,
     statementTimeoutMs: config.limits.statementTimeoutMs,
+    acquireTimeoutMs: config.dbAcquireTimeoutMs,
     boards: { transport: config.boardTransport },
     outbox: config.outbox,
   });
@@ -159,6 +160,7 @@ export async function startGateway(
     }
     const ready = platform;
     const sources = migrationSources(ready.plugins);
+    let migrationsApplied = false;
     const server = await startGatewayServer(ready, {
       host: config.host,
       port: config.port,
@@ -171,10 +173,15 @@ export async function startGateway(
         maxSubscriptionsPerConnection: config.wsMaxSubscriptions,
         queueLimit: config.wsQueueLimit,
         recheckMs: config.wsRecheckMs,
+        eventRetryMs: config.wsEventRetryMs,
       },
-      ready: async () => {
-        const pending = await migrate(database.url, sources, { dryRun: true });
-        return pending.applied.length === 0;
+      readyTimeoutMs: config.readyTimeoutMs,
+      ready: async (timeoutMs) => {
+        // Through the pool operations use: a process whose pool cannot serve is not ready.
+        await ready.checkDatabase(timeoutMs);
+        // Migrations ran at start; checked once, then only the pool is.
+        migrationsApplied ||= (await migrate(database.url, sources, { dryRun: true })).applied.length === 0;
+        return migrationsApplied;
       },
     });
     const devAdminKey = await settleDevAdminKeys(ready, config.production, config.devAdminKey);

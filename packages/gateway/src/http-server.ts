@@ -3,14 +3,21 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { type Caller, type GongzhiContext, type Platform, StartupError } from '@gongzhi/core';
+import { type Caller, type GongzhiContext, isDatabaseUnavailable, type Platform, StartupError } from '@gongzhi/core';
 import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Limits } from './config.js';
-import { errorFormatter, inOperation, operationLogPlugin } from './operations.js';
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  DATABASE_UNAVAILABLE,
+  databaseUnavailableError,
+  errorFormatter,
+  inOperation,
+  operationLogPlugin,
+} from './operations.js';
 import { limitRules, RateLimiter, rateLimitedError } from './security.js';
 import { anonymousCaller, type ResolveCaller, type WebSocketOptions, webSocketServerOptions } from './websocket.js';
 
@@ -19,8 +26,13 @@ export interface GatewayServerOptions {
   port: number;
   maxBodyBytes: number;
   introspection: boolean;
-  /** Answers `/readyz`: true when the database answers and no migration is pending. */
-  ready: () => Promise<boolean>;
+  /**
+   * Answers `/readyz`: true when the process can serve (a query through the operations' pool
+   * answered, no migration pending). It is given `readyTimeoutMs`; past it `/readyz` answers 503.
+   */
+  ready: (timeoutMs: number) => Promise<boolean>;
+  /** How long `/readyz` waits for `ready` (default 2000 ms). */
+  readyTimeoutMs?: number;
   /** Who is calling, from HTTP headers or WebSocket connection params (default: anonymous). */
   resolveCaller?: ResolveCaller;
   /** WebSocket limits: subscriptions only unless allowed, a cap per connection, slow-consumer bounds. */
@@ -38,6 +50,7 @@ export const DEFAULT_WEBSOCKET_LIMITS: Omit<
   maxSubscriptionsPerConnection: 20,
   queueLimit: 200,
   maxBufferedBytes: 8 * 1024 * 1024,
+  eventRetryMs: 10_000,
   recheckMs: 30_000,
 };
 
@@ -85,6 +98,36 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(JSON.stringify(body));
 }
 
+/** A 503 with `Retry-After`: the database cannot be reached or is restarting. */
+function sendDatabaseUnavailable(res: ServerResponse): void {
+  const error = databaseUnavailableError();
+  sendJson(
+    res,
+    503,
+    { errors: [{ message: error.message, extensions: error.extensions }] },
+    { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) },
+  );
+}
+
+/**
+ * An operation that failed because the database is unavailable answers 503 with `Retry-After`
+ * (not 200 or 500), so clients and load balancers retry it rather than report it.
+ */
+const databaseUnavailableStatus: ApolloServerPlugin<GongzhiContext> = {
+  requestDidStart() {
+    return Promise.resolve({
+      willSendResponse({ response }) {
+        const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
+        if (errors.some((e) => e.extensions?.code === DATABASE_UNAVAILABLE)) {
+          response.http.status = 503;
+          response.http.headers.set('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+        }
+        return Promise.resolve();
+      },
+    });
+  },
+};
+
 /** Who pays for an operation in the rate limiter: the key or person, else the address. */
 function rateKey(caller: Caller | null, address: string | undefined): string {
   return caller ? `${caller.kind}:${caller.id}` : `ip:${address ?? '?'}`;
@@ -102,9 +145,12 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
   const rateLimiter = new RateLimiter(options.limits.ratePerMinute);
   const httpServer = createServer((req, res) => {
     void handle(req, res).catch((err) => {
-      platform.logger.error({ err }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
-      else res.end();
+      const unavailable = isDatabaseUnavailable(err);
+      if (unavailable) platform.logger.warn({ err }, 'request failed: the database is unavailable');
+      else platform.logger.error({ err }, 'request failed');
+      if (res.headersSent) res.end();
+      else if (unavailable) sendDatabaseUnavailable(res);
+      else sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
     });
   });
 
@@ -112,7 +158,11 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') {
-      const ok = await options.ready().catch(() => false);
+      const timeoutMs = options.readyTimeoutMs ?? 2000;
+      const ok = await options.ready(timeoutMs).catch((err: unknown) => {
+        platform.logger.warn({ err }, 'readiness check failed');
+        return false;
+      });
       return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready' });
     }
     if (url.pathname === '/board' || url.pathname.startsWith('/board/')) {
@@ -141,6 +191,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     try {
       caller = await resolveCaller({ transport: 'http', headers: req.headers });
     } catch (err) {
+      if (isDatabaseUnavailable(err)) return sendDatabaseUnavailable(res);
       if (!(err instanceof GraphQLError)) throw err;
       return sendJson(res, 401, { errors: [{ message: err.message, extensions: err.extensions }] }, { 'www-authenticate': 'Bearer' });
     }
@@ -208,6 +259,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     formatError: format,
     plugins: [
       operationLogPlugin(platform.logger),
+      databaseUnavailableStatus,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
         serverWillStart() {

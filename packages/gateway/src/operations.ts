@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { Caller, GongzhiContext, Logger } from '@gongzhi/core';
+import { type Caller, type GongzhiContext, isDatabaseUnavailable, type Logger } from '@gongzhi/core';
 import { type ExecutionResult, GraphQLError, type GraphQLFormattedError } from 'graphql';
 
 /**
@@ -34,22 +34,43 @@ function thrown(error: unknown): unknown {
 }
 
 /**
- * Whether an error was meant for the client: a GraphQLError thrown on purpose is (domain outcomes,
- * credentials, limits, graphql-js validation); anything else thrown (a driver error, a TypeError)
- * is a fault.
+ * Whether an error is a fault rather than meant for the client: a GraphQLError thrown on purpose
+ * is meant for the client (domain outcomes, credentials, limits, graphql-js validation);
+ * anything else thrown (a driver error, a TypeError) is a fault.
  */
-function isIntended(error: unknown): boolean {
-  return thrown(error) instanceof GraphQLError;
+export function isFault(error: unknown): boolean {
+  return !(thrown(error) instanceof GraphQLError);
+}
+
+/** Seconds a client is asked to wait (`Retry-After`) when the database is unavailable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
+
+/** The error code of an operation that failed because the database is unavailable (HTTP 503). */
+export const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
+
+/** What a client is told when the database cannot be reached or is restarting. */
+export function databaseUnavailableError(): GraphQLError {
+  return new GraphQLError(
+    `The database is unavailable (restarting or unreachable). Retry in ${DATABASE_RETRY_AFTER_SECONDS} s; a write that was in flight may or may not have been applied.`,
+    { extensions: { code: DATABASE_UNAVAILABLE, retryAfter: DATABASE_RETRY_AFTER_SECONDS } },
+  );
 }
 
 /**
  * How every error leaves the server, on HTTP and WebSocket alike: a fault is masked to
- * `INTERNAL` with the request id (and logged with its stack), never its message; with
+ * `INTERNAL` with the request id (and logged with its stack), never its message, except that a
+ * database that cannot be reached is said so (`DATABASE_UNAVAILABLE`, retryable); with
  * introspection off, "Did you mean …?" hints (they reveal the schema) are removed.
  */
 export function errorFormatter(logger: Logger, introspection: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    if (!isIntended(error)) {
+    if (isFault(error) && isDatabaseUnavailable(thrown(error))) {
+      const requestId = currentRequestId();
+      logger.warn({ err: thrown(error), requestId, path: formatted.path }, 'database unavailable in an operation');
+      const unavailable = databaseUnavailableError();
+      return { message: unavailable.message, path: formatted.path, extensions: { ...unavailable.extensions, requestId } };
+    }
+    if (isFault(error)) {
       const requestId = currentRequestId();
       logger.error({ err: thrown(error), requestId, path: formatted.path }, 'unexpected error in an operation');
       return {

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { type Caller, type GongzhiContext, type Platform, SlowConsumerError } from '@gongzhi/core';
+import { type Caller, type GongzhiContext, isDatabaseUnavailable, type Platform, SlowConsumerError } from '@gongzhi/core';
 import {
   createSourceEventStream,
   type DocumentNode,
@@ -18,7 +18,7 @@ import {
 import type { ServerOptions, SubscribePayload } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
 import type { WebSocket } from 'ws';
-import { type errorFormatter, formatResult, inOperation, logOperation } from './operations.js';
+import { databaseUnavailableError, type errorFormatter, formatResult, inOperation, isFault, logOperation } from './operations.js';
 import { rateLimitedError } from './security.js';
 
 /** What a transport knows about who is calling: HTTP headers, or the socket's connection params. */
@@ -44,6 +44,13 @@ export const CREDENTIAL_REVOKED_CLOSE_CODE = 4401;
 /** WebSocket close code for a consumer that cannot keep up; the client should reconnect and resume. */
 export const SLOW_CONSUMER_CLOSE_CODE = 4503;
 
+/**
+ * WebSocket close code (the standard "Try Again Later") for a connection the server cannot serve
+ * right now because the database is unavailable, or a board change it could not produce within
+ * {@link WebSocketOptions.eventRetryMs}. graphql-ws clients retry on it and resume by sequence.
+ */
+export const TRY_AGAIN_LATER_CLOSE_CODE = 1013;
+
 export interface WebSocketOptions {
   resolveCaller: ResolveCaller;
   /** Queries and mutations over the socket (default: refused, subscriptions only). */
@@ -54,6 +61,12 @@ export interface WebSocketOptions {
   queueLimit: number;
   /** Bytes a socket may have buffered before it is cut off as too slow. */
   maxBufferedBytes: number;
+  /**
+   * How long a board change that failed to execute (the database restarting, a fault) is tried
+   * again before the socket is closed with {@link TRY_AGAIN_LATER_CLOSE_CODE}, in milliseconds:
+   * a change is delivered, or the client is told to resume; it is never skipped.
+   */
+  eventRetryMs: number;
   /** The abuse-limit validation rules HTTP runs too (depth, aliases, directives, cost). */
   validationRules: readonly ValidationRule[];
   /** Tokens one document may have. */
@@ -75,25 +88,33 @@ interface Connection {
 
 type Ctx = Parameters<NonNullable<ServerOptions<Record<string, unknown>, Extra>['onConnect']>>[0];
 
+/** An event executed for a group: its serialised result, or the fault that kept it from being produced. */
+type SharedOutcome = { json: string } | { fault: unknown };
+
 /**
  * Serialised results of subscription events, executed once per event and group (document,
  * variables except `after`, caller) and shared by every subscriber in the group: with
  * thousands of dashboards on one board, an event is loaded, executed and serialised once, and
  * every socket gets the same bytes (DESIGN.md §5). Events are recognised by their root object,
- * which the board hub shares between the streams of a process; entries go with it.
+ * which the board hub shares between the streams of a process; entries go with it. A fault is
+ * not kept: the next subscriber to ask executes the event again.
  */
 class SharedResults {
-  private readonly results = new WeakMap<object, Map<string, Promise<string>>>();
+  private readonly results = new WeakMap<object, Map<string, Promise<SharedOutcome>>>();
 
-  get(root: object, groupKey: string, run: () => Promise<ExecutionResult>): Promise<string> {
+  get(root: object, groupKey: string, run: () => Promise<SharedOutcome>): Promise<SharedOutcome> {
     let groups = this.results.get(root);
-    if (!groups) this.results.set(root, (groups = new Map<string, Promise<string>>()));
-    let json = groups.get(groupKey);
-    if (!json) {
-      json = run().then((result) => JSON.stringify(result));
-      groups.set(groupKey, json);
+    if (!groups) this.results.set(root, (groups = new Map<string, Promise<SharedOutcome>>()));
+    let outcome = groups.get(groupKey);
+    if (!outcome) {
+      const running = run().catch((fault: unknown) => ({ fault }));
+      groups.set(groupKey, running);
+      void running.then((o) => {
+        if ('fault' in o && groups.get(groupKey) === running) groups.delete(groupKey);
+      });
+      outcome = running;
     }
-    return json;
+    return outcome;
   }
 }
 
@@ -237,6 +258,11 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
     platform.logger.warn({ why }, 'closing a slow WebSocket consumer');
     socket.close(SLOW_CONSUMER_CLOSE_CODE, `Slow consumer: ${why}. Reconnect and resume from the last sequence received.`.slice(0, 120));
   };
+  const tryAgainLater = (socket: WebSocket, why: string) => {
+    platform.logger.warn({ why }, 'closing a WebSocket connection: try again later');
+    if (socket.readyState === socket.OPEN)
+      socket.close(TRY_AGAIN_LATER_CLOSE_CODE, 'Try again later; resume from the last sequence received.');
+  };
 
   const admit = async (ctx: Ctx, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
     const open = Object.keys(ctx.subscriptions).length; // includes this one
@@ -257,6 +283,10 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
         connectionParams: ctx.connectionParams ?? {},
       });
     } catch (err) {
+      if (isDatabaseUnavailable(err)) {
+        tryAgainLater(ctx.extra.socket, 'the database is unavailable');
+        return [databaseUnavailableError()];
+      }
       return [
         err instanceof GraphQLError
           ? err
@@ -311,7 +341,9 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
         recheck.add(ctx);
         return true;
       } catch (err) {
-        platform.logger.info({ err: (err as Error).message }, 'WebSocket caller refused');
+        // Not the caller's fault: the socket is closed with "try again later" rather than 4403.
+        if (isDatabaseUnavailable(err)) tryAgainLater(ctx.extra.socket, 'the database is unavailable');
+        else platform.logger.info({ err: (err as Error).message }, 'WebSocket caller refused');
         return false;
       }
     },
@@ -346,22 +378,45 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
       // The protocol's `next` message around a shared, already serialised payload.
       const framePrefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
       const source = await createSourceEventStream(args);
-      if (!(Symbol.asyncIterator in source)) return source;
+      if (!(Symbol.asyncIterator in source)) {
+        if (source.errors?.some((e) => isFault(e) && isDatabaseUnavailable(e))) tryAgainLater(socket, 'the database is unavailable');
+        return source;
+      }
       const events = source as AsyncGenerator<unknown>;
       const skip = positionVariables(args.document, args.operationName);
       const variables = Object.fromEntries(Object.entries(args.variableValues ?? {}).filter(([name]) => !skip.has(name)));
       const groupKey = JSON.stringify([args.operationName ?? null, args.document.loc?.source.body ?? '', variables, connection.callerKey]);
-      const run = (root: unknown) => () =>
-        // A fresh context, so a fresh EntityManager, for every event.
-        Promise.resolve(execute({ ...args, rootValue: root, contextValue: platform.createContext(connection.caller) })).then((result) =>
-          formatResult(result, options.formatError),
-        );
       const outbox = new Outbox();
       let stopped = false;
       let unsent = 0; // messages handed to the socket and not yet written out
       outbox.onReturn = () => {
         stopped = true;
         void events.return?.(undefined);
+      };
+      // A fresh context, so a fresh EntityManager, for every event.
+      const executeEvent = (root: unknown) =>
+        Promise.resolve(execute({ ...args, rootValue: root, contextValue: platform.createContext(connection.caller) }));
+      // A board change whose execution hit a fault (the database restarting) is not sent: an error
+      // in its place would skip it. It is executed again until it works, for up to eventRetryMs;
+      // then the socket is closed so that the client resumes from the last change it has.
+      const boardEventJson = async (root: object, seq: number): Promise<string | null> => {
+        const deadline = Date.now() + options.eventRetryMs;
+        const attempt = () =>
+          executeEvent(root).then((result): SharedOutcome => {
+            const fault = result.errors?.find((e) => isFault(e));
+            return fault ? { fault: fault.originalError ?? fault } : { json: JSON.stringify(formatResult(result, options.formatError)) };
+          });
+        for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
+          const outcome = await shared.get(root, groupKey, attempt);
+          if ('json' in outcome) return outcome.json;
+          if (stopped) return null;
+          if (Date.now() + wait > deadline) {
+            platform.logger.error({ err: outcome.fault, seq }, 'a board change could not be produced; the client is told to resume');
+            return null;
+          }
+          if (wait === 50) platform.logger.warn({ err: outcome.fault, seq }, 'producing a board change failed; trying again');
+          await new Promise((r) => setTimeout(r, wait));
+        }
       };
       void (async () => {
         try {
@@ -370,8 +425,12 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
             const r = root as { kind?: unknown; seq?: unknown } | null;
             if (r && typeof r === 'object' && typeof r.seq === 'number' && typeof r.kind === 'string') {
               // A board event: the same bytes as every other socket of the group, written here.
-              const json = await shared.get(r, groupKey, run(root));
+              const json = await boardEventJson(r, r.seq);
               if (stopped || socket.readyState !== socket.OPEN) break;
+              if (json === null) {
+                tryAgainLater(socket, `board change ${r.seq} could not be produced`);
+                break;
+              }
               unsent++;
               socket.send(`${framePrefix}${json}}`, () => unsent--);
               if (unsent > options.queueLimit) {
@@ -379,7 +438,7 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
                 break;
               }
             } else {
-              const result = await run(root)();
+              const result = formatResult(await executeEvent(root), options.formatError);
               if (stopped) break;
               outbox.push(result);
               if (outbox.pending > options.queueLimit) {

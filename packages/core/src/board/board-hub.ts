@@ -253,6 +253,8 @@ export class BoardHub {
         this.pruneTimer.unref();
       }
     })();
+    // A first subscriber that came while the database was down must not leave the hub unstartable.
+    this.started.catch(() => (this.started = null));
     return this.started;
   }
 
