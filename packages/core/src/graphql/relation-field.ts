@@ -1,8 +1,8 @@
 import type { EntityName } from '@mikro-orm/core';
-import { Field, type MiddlewareFn, UseMiddleware } from 'type-graphql';
+import { Ctx, Field, FieldResolver, type MiddlewareFn, Resolver, Root, UseMiddleware } from 'type-graphql';
 import type { GongzhiContext } from '../context.js';
 import type { ClassType } from '../plugin/plugin.js';
-import { loadById, type ReadContext, refId } from './loaders.js';
+import { loadByForeignKey, loadById, type ReadContext, refId } from './loaders.js';
 
 /**
  * The row a many-to-one reference points at (`member.person`, or a bare id), or null when it
@@ -46,4 +46,42 @@ export function RelationField<T extends object>(
     Field(target, options)(prototype, property);
     UseMiddleware(load)(prototype, property);
   };
+}
+
+/** What a {@link hasMany} field lists: the rows of `child` whose `foreignKey` points at the parent. */
+export interface HasManyOptions<C> {
+  /** The list's order (default: none, the database's). */
+  orderBy?: Partial<Record<keyof C & string, 'asc' | 'desc'>>;
+  description?: string;
+}
+
+/**
+ * A resolver class adding a list field to a type (often a core type, from a plugin): the rows of
+ * `child` whose many-to-one `foreignKey` points at the parent, batched per operation (a page of
+ * parents costs one query). List it in `resolvers` like any resolver.
+ *
+ * ```ts
+ * export const PlaceCouncilsResolver = hasMany(() => Place, 'councils', () => Council, 'community', {
+ *   orderBy: { name: 'asc' },
+ *   description: 'Councils of this community (plugin council).',
+ * });
+ * ```
+ */
+export function hasMany<P extends { uuid: string }, C extends object>(
+  parent: () => ClassType & { prototype: P },
+  field: string,
+  child: () => ClassType & { prototype: C },
+  foreignKey: keyof C & string,
+  options: HasManyOptions<C> = {},
+): ClassType {
+  const generated = class {} as unknown as { prototype: Record<string, unknown> } & ClassType;
+  Object.defineProperty(generated, 'name', { value: `${field[0]!.toUpperCase()}${field.slice(1)}ListResolver` });
+  generated.prototype[field] = (root: P, ctx: GongzhiContext) =>
+    loadByForeignKey(ctx, child() as EntityName<C>, foreignKey, root.uuid, options.orderBy ?? {});
+  const descriptor = Object.getOwnPropertyDescriptor(generated.prototype, field)!;
+  Resolver(parent)(generated);
+  FieldResolver(() => [child()], { description: options.description })(generated.prototype, field, descriptor);
+  Root()(generated.prototype, field, 0);
+  Ctx()(generated.prototype, field, 1);
+  return generated;
 }

@@ -5,6 +5,7 @@ import { perform, requireRef } from '../command/command.js';
 import { payloadType } from '../command/payload.js';
 import { type Ref, RefArg } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
+import { hasMany } from '../graphql/relation-field.js';
 import { batchLoader, loadByForeignKey } from '../graphql/loaders.js';
 import { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
@@ -84,10 +85,13 @@ export class PersonOrganizationsResolver {
 }
 
 /** Adds `Place.organizations`. */
-@Resolver(() => Place)
-export class PlaceOrganizationsResolver {
-  @FieldResolver(() => [Organization], { description: 'Organisations belonging to this very place, by name.' })
-  async organizations(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<Organization[]> {
-    return loadByForeignKey(ctx, Organization, 'place', place.uuid, { name: 'asc' });
-  }
-}
+export const PlaceOrganizationsResolver = hasMany(
+  () => Place,
+  'organizations',
+  () => Organization,
+  'place',
+  {
+    orderBy: { name: 'asc' },
+    description: 'Organisations belonging to this very place, by name.',
+  },
+);
