@@ -28,6 +28,7 @@ import { requests } from './migrations/core/0005_requests.js';
 import { boardLog } from './migrations/core/0007_board_log.js';
 import { timelineActorLabel } from './migrations/core/0008_timeline_actor_label.js';
 import { eventOutbox } from './migrations/core/0009_event_outbox.js';
+import { requestDeadlines } from './migrations/core/0012_request_deadlines.js';
 import { EventOutboxResolver } from './events/event-outbox.resolver.js';
 import type { BoardItemSource } from './board/board-item.js';
 import { TaskBoardCardResolver, TaskBoardResolver } from './board/board.resolver.js';
@@ -35,6 +36,7 @@ import { requestBoardItems } from './request/request.board.js';
 import { Request } from './request/request.entity.js';
 import { RequestResolver } from './request/request.resolver.js';
 import { RequestStatsResolver } from './request/request-stats.resolver.js';
+import { WishWallResolver } from './request/wish-wall.resolver.js';
 import { RequestTimelineEntry } from './request/request-timeline-entry.entity.js';
 
 /** Core's own contribution, composed by the host exactly like a plugin's. */
@@ -62,7 +64,7 @@ export const coreModule: {
     ApiKey,
     SensitiveAccessLogEntry,
   ],
-  migrations: [places, people, rolesAndCare, organizations, requests, access, boardLog, timelineActorLabel, eventOutbox],
+  migrations: [places, people, rolesAndCare, organizations, requests, access, boardLog, timelineActorLabel, eventOutbox, requestDeadlines],
   resolvers: [
     PlatformResolver,
     EventOutboxResolver,
@@ -74,6 +76,7 @@ export const coreModule: {
     PlaceOrganizationsResolver,
     RequestResolver,
     RequestStatsResolver,
+    WishWallResolver,
     AccessResolver,
     TaskBoardResolver,
     TaskBoardCardResolver,

@@ -14,7 +14,7 @@ export class RequestTimelineEntry extends GlobalIdEntity<'at'> {
   request!: Request;
 
   @Property({ type: 'text' })
-  @Field(() => String, { description: 'created, accepted, assigned, claimed, escalated, rated, imported…' })
+  @Field(() => String, { description: 'created, imported, status, claimed, assigned, escalated, progress, deadline, rated…' })
   action!: string;
 
   @Enum({ items: () => RequestStatus, nativeEnumName: 'request_status', nullable: true })
@@ -39,6 +39,14 @@ export class RequestTimelineEntry extends GlobalIdEntity<'at'> {
   @Property({ type: 'text', nullable: true })
   @Field(() => String, { nullable: true })
   note?: string | null;
+
+  @Property({ type: 'datetime', nullable: true })
+  @Field(() => Date, { nullable: true, description: 'For a deadline change: the due time before (null when there was none).' })
+  fromDueAt?: Date | null;
+
+  @Property({ type: 'datetime', nullable: true })
+  @Field(() => Date, { nullable: true, description: 'For a deadline change: the new due time (null when it was removed).' })
+  toDueAt?: Date | null;
 
   @Property({ type: 'datetime' })
   @Field(() => Date)

@@ -21,6 +21,7 @@ export const requestBoardItems = defineBoardItems<Request>({
     'request.claimed': ref,
     'request.escalated': ref,
     'request.rated': ref,
+    'request.updated': ref,
   },
   load: (em, ids) => em.find(Request, { uuid: { $in: [...ids] } }),
   list: (em, q) =>

@@ -4,15 +4,7 @@ import { DomainError } from '../command/domain-error.js';
 import { Person } from '../person/person.entity.js';
 import type { Place } from '../place/place.entity.js';
 import { PlaceType } from '../place/place.entity.js';
-import {
-  levelAbove,
-  RequestChannel,
-  type RequestKind,
-  RequestLevel,
-  RequestPriority,
-  RequestStatus,
-  TRANSITIONS,
-} from './request.entity.js';
+import { levelAbove, RequestChannel, RequestKind, RequestLevel, RequestPriority, RequestStatus, TRANSITIONS } from './request.entity.js';
 import type { RequestEventPayload } from './request.events.js';
 import { Request } from './request.entity.js';
 import { RequestTimelineEntry } from './request-timeline-entry.entity.js';
@@ -57,9 +49,18 @@ function checkTitle(title: string): string {
 }
 
 /** Appends a timeline entry naming the actor: the signed-in person, or a label for keys and jobs. */
-function record(uow: UnitOfWork, request: Request, action: string, from: RequestStatus | null, note?: string | null): void {
+function record(
+  uow: UnitOfWork,
+  request: Request,
+  action: string,
+  from: RequestStatus | null,
+  note?: string | null,
+  due?: { from: Date | null; to: Date | null },
+): void {
   const personId = uow.actor.personId;
   uow.em.create(RequestTimelineEntry, {
+    fromDueAt: due?.from ?? null,
+    toDueAt: due?.to ?? null,
     request,
     action,
     fromStatus: from,
@@ -87,8 +88,14 @@ async function move(uow: UnitOfWork, request: Request, to: RequestStatus, change
   return true;
 }
 
-function assertLegal(request: Request, to: RequestStatus): void {
+/** The legal moves from where `request` is: {@link TRANSITIONS}, and for a wish also claiming it straight from the wall. */
+function legalMoves(request: Request): readonly RequestStatus[] {
   const legal = TRANSITIONS[request.status];
+  return request.kind === RequestKind.WISH && request.status === RequestStatus.SUBMITTED ? [...legal, RequestStatus.CLAIMED] : legal;
+}
+
+function assertLegal(request: Request, to: RequestStatus): void {
+  const legal = legalMoves(request);
   if (!legal.includes(to)) {
     throw new DomainError(
       'ILLEGAL_TRANSITION',
@@ -157,14 +164,46 @@ export const submitRequest = defineCommand<NewRequestDetails & { channel: Reques
   },
 });
 
+/** Digits only, so "138-0013 8000" and "13800138000" are one number. */
+function phoneDigits(phone: string): string {
+  return phone.replace(/\D/g, '');
+}
+
+/**
+ * The person a hotline caller is, when exactly one person living in the order's community (the
+ * community above the order's place, or the place itself when none is above it) has that phone
+ * number; otherwise null (the number is kept as the callback number only).
+ */
+async function residentByPhone(uow: UnitOfWork, place: Place, phone: string): Promise<Person | null> {
+  const digits = phoneDigits(phone);
+  if (digits.length < 5) return null;
+  const rows = await uow.em.execute<{ id: string }[]>(
+    `SELECT p.id FROM person p JOIN place h ON h.id = p.household_id
+      WHERE regexp_replace(p.phone, '\\D', '', 'g') = ?
+        AND h.path LIKE COALESCE(
+          (SELECT c.path FROM place c WHERE c.id = ANY (string_to_array(trim(both '/' from ?), '/')::uuid[]) AND c.type = 'community' LIMIT 1),
+          ?) || '%'
+      LIMIT 2`,
+    [digits, place.path, place.path],
+  );
+  const [only, second] = rows;
+  return only && !second ? uow.em.findOne(Person, { uuid: only.id }) : null;
+}
+
 /**
  * A 12345 hotline work order, imported once by its order number: importing it again (even at the
- * same moment, from another process) returns the first request with `created: false`.
+ * same moment, from another process) returns the first request with `created: false`. The
+ * caller's phone, when given, is matched to a resident of the order's community, who becomes
+ * the requester (and so may rate it); unmatched, it is kept as the callback number. The
+ * timeline's `imported` entry names who ran the import.
  */
-export const importHotlineOrder = defineCommand<NewRequestDetails & { orderNo: string }, { request: Request; created: boolean }>({
+export const importHotlineOrder = defineCommand<
+  NewRequestDetails & { orderNo: string; callerPhone?: string | null },
+  { request: Request; created: boolean }
+>({
   name: 'request.importHotlineOrder',
   async run(uow, input) {
-    const { place, orderNo: given, ...details } = input;
+    const { place, orderNo: given, callerPhone, ...details } = input;
     const orderNo = given.trim();
     if (!orderNo) throw new DomainError('BAD_USER_INPUT', 'orderNo must not be empty.', 'orderNo');
     uow.actor.authorize(Permission.REQUEST_MANAGE, place.path);
@@ -172,16 +211,38 @@ export const importHotlineOrder = defineCommand<NewRequestDetails & { orderNo: s
     await uow.em.execute(`SELECT pg_advisory_xact_lock(hashtext(?))`, [`request.hotline-order:${orderNo}`]);
     const existing = await uow.em.findOne(Request, { externalOrderNo: orderNo });
     if (existing) return { request: existing, created: false };
+    const phone = callerPhone?.trim() || null;
+    const requester = phone ? await residentByPhone(uow, place, phone) : null;
     const request = await create(
       uow,
-      { ...details, place },
-      { channel: RequestChannel.HOTLINE_12345, requester: null, externalOrderNo: orderNo },
+      { ...details, place, callbackPhone: details.callbackPhone?.trim() || phone },
+      { channel: RequestChannel.HOTLINE_12345, requester, externalOrderNo: orderNo },
     );
     return { request, created: true };
   },
 });
 
-/** Moves a request along its life: accepted, in_progress, resolved, closed, rejected, or back to in_progress. */
+/**
+ * The moves the person holding a request (who claimed it or was assigned it) may make on it
+ * with `request.claim` there, without `request.manage`: start the work and finish it (a party
+ * member fulfils the micro-wish she claimed). Verifying, closing and reopening stay with staff.
+ */
+const HOLDER_MOVES: Partial<Record<RequestStatus, readonly RequestStatus[]>> = {
+  [RequestStatus.CLAIMED]: [RequestStatus.IN_PROGRESS],
+  [RequestStatus.ASSIGNED]: [RequestStatus.IN_PROGRESS],
+  [RequestStatus.IN_PROGRESS]: [RequestStatus.RESOLVED],
+};
+
+/** Whether the actor is the person holding `request` (claimed by or assigned to them). */
+function heldByActor(uow: UnitOfWork, request: Request): boolean {
+  return !!uow.actor.personId && request.assignee?.uuid === uow.actor.personId;
+}
+
+/**
+ * Moves a request along its life: accepted, in_progress, resolved, closed, rejected, or back to
+ * in_progress. Needs `request.manage`; the person holding the request needs only
+ * `request.claim` for the moves in {@link HOLDER_MOVES}.
+ */
 export const changeRequestStatus = defineCommand<{ request: Named<Request>; to: RequestStatus; note?: string | null }, Request>({
   name: 'request.changeStatus',
   async run(uow, { request, to, note }) {
@@ -189,13 +250,93 @@ export const changeRequestStatus = defineCommand<{ request: Named<Request>; to: 
       const use = to === RequestStatus.CLAIMED ? 'claimRequest' : to === RequestStatus.ASSIGNED ? 'assignRequest' : 'escalateRequest';
       throw new DomainError('BAD_USER_INPUT', `Use ${use} to make a request ${to}.`, 'to');
     }
-    uow.actor.authorize(Permission.REQUEST_MANAGE, request.placePath);
+    const holderMove = heldByActor(uow, request) && !!HOLDER_MOVES[request.status]?.includes(to);
+    if (holderMove && !uow.actor.access.can(Permission.REQUEST_MANAGE, request.placePath)) {
+      uow.actor.authorize(Permission.REQUEST_CLAIM, request.placePath);
+    } else if (!holderMove) {
+      if (heldByActor(uow, request) && !uow.actor.access.can(Permission.REQUEST_MANAGE, request.placePath)) {
+        const yours = HOLDER_MOVES[request.status] ?? [];
+        throw new DomainError(
+          'FORBIDDEN',
+          `You hold this ${request.status} request and may make it ${yours.length ? yours.join(' or ') : 'nothing else'} yourself; making it ${to} needs "request.manage" (community or grid staff).`,
+          'to',
+          { permission: Permission.REQUEST_MANAGE },
+        );
+      }
+      uow.actor.authorize(Permission.REQUEST_MANAGE, request.placePath);
+    }
     const from = request.status;
     assertLegal(request, to);
     if (!(await move(uow, request, to))) return conflict(uow, request, to);
     record(uow, request, 'status', from, note);
     await uow.em.flush();
     await uow.emit('request.status-changed', { ...eventPayload(request), from });
+    return request;
+  },
+});
+
+/**
+ * Notes progress on a request without changing its status (a party member: "已联系家属，周六送到").
+ * By the person holding it (`request.claim` there), or staff (`request.manage`); only while the
+ * work is claimed, assigned or in progress.
+ */
+export const reportRequestProgress = defineCommand<{ request: Named<Request>; note: string }, Request>({
+  name: 'request.reportProgress',
+  async run(uow, { request, note }) {
+    uow.actor.authorize(heldByActor(uow, request) ? Permission.REQUEST_CLAIM : Permission.REQUEST_MANAGE, request.placePath);
+    const text = note.trim();
+    if (text.length < 1 || text.length > 2000) {
+      throw new DomainError('BAD_USER_INPUT', `"note" must have 1 to 2000 characters, got ${text.length}.`, 'note');
+    }
+    const working = [RequestStatus.CLAIMED, RequestStatus.ASSIGNED, RequestStatus.IN_PROGRESS];
+    if (!working.includes(request.status)) {
+      throw new DomainError(
+        'ILLEGAL_TRANSITION',
+        `Progress is reported on claimed, assigned or in-progress work; this request is ${request.status}.`,
+        'id',
+      );
+    }
+    // Bump the version, so a progress note and a concurrent status change do not both pass unseen.
+    if (!(await move(uow, request, request.status))) return conflict(uow, request, request.status);
+    record(uow, request, 'progress', request.status, text);
+    await uow.em.flush();
+    await uow.emit('request.updated', { ...eventPayload(request), change: 'progress' });
+    return request;
+  },
+});
+
+/**
+ * Moves a request's deadline (`dueAt`), or sets or removes it, with a reason: the sewer repair
+ * compressed from 20 days to 14. The timeline entry `deadline` keeps the old and the new time.
+ */
+export const changeRequestDeadline = defineCommand<{ request: Named<Request>; dueAt: Date | null; reason: string }, Request>({
+  name: 'request.changeDeadline',
+  async run(uow, { request, dueAt, reason }) {
+    uow.actor.authorize(Permission.REQUEST_MANAGE, request.placePath);
+    const why = reason.trim();
+    if (!why)
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        '"reason" must not be empty: say why the deadline moves (e.g. "居民急需，工期压缩").',
+        'reason',
+      );
+    if (dueAt && Number.isNaN(dueAt.getTime())) throw new DomainError('BAD_USER_INPUT', '"dueAt" must be a valid date-time.', 'dueAt');
+    const final = [RequestStatus.CLOSED, RequestStatus.REJECTED];
+    if (final.includes(request.status)) {
+      throw new DomainError('ILLEGAL_TRANSITION', `A ${request.status} request is finished; its deadline no longer changes.`, 'id');
+    }
+    const before = request.dueAt ?? null;
+    if ((before?.getTime() ?? null) === (dueAt?.getTime() ?? null)) {
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        `The request is already due ${before ? `at ${before.toISOString()}` : 'at no set time'}.`,
+        'dueAt',
+      );
+    }
+    if (!(await move(uow, request, request.status, { dueAt }))) return conflict(uow, request, request.status);
+    record(uow, request, 'deadline', request.status, why, { from: before, to: dueAt });
+    await uow.em.flush();
+    await uow.emit('request.updated', { ...eventPayload(request), change: 'deadline' });
     return request;
   },
 });

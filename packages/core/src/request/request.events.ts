@@ -16,5 +16,7 @@ declare module '../events/event-bus.js' {
     'request.claimed': RequestEventPayload & { assigneeId: string };
     'request.escalated': RequestEventPayload & { fromLevel: RequestLevel; reason: string };
     'request.rated': RequestEventPayload & { rating: number };
+    /** Changed without a new status: progress reported, deadline moved. */
+    'request.updated': RequestEventPayload & { change: 'progress' | 'deadline' };
   }
 }

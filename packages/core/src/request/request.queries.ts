@@ -242,3 +242,39 @@ export async function requestStatsUnder(ctx: ReadContext, path: string, access: 
     byLevel: rows.filter((r) => r.g === 2 && r.level).map((r) => ({ level: r.level!, count: r.n })),
   };
 }
+
+/** The counts of a wish wall: see {@link wishCountsUnder}. */
+export interface WishCounts {
+  posted: number;
+  fulfilled: number;
+  claimed: number;
+}
+
+/**
+ * How many micro-wishes at `path` and under it that `access` may see were posted (all but the
+ * rejected), fulfilled (resolved or closed) and are held now (claimed, assigned, in progress):
+ * one aggregate statement.
+ */
+export async function wishCountsUnder(ctx: ReadContext, path: string, access: Access): Promise<WishCounts> {
+  const params: unknown[] = [`${path}%`];
+  let scope = '';
+  if (!access.everywhere) {
+    const alternatives = access.paths.map((root) => {
+      params.push(`${root}%`);
+      return 'place_path LIKE ?';
+    });
+    if (access.personId) {
+      params.push(access.personId);
+      alternatives.push('requester_id = ?');
+    }
+    scope = alternatives.length ? ` AND (${alternatives.join(' OR ')})` : ' AND false';
+  }
+  const [row] = await ctx.em.execute<{ posted: number; fulfilled: number; claimed: number }[]>(
+    `SELECT count(*) FILTER (WHERE status <> 'rejected')::int AS posted,
+            count(*) FILTER (WHERE status IN ('resolved', 'closed'))::int AS fulfilled,
+            count(*) FILTER (WHERE status IN ('claimed', 'assigned', 'in_progress'))::int AS claimed
+       FROM request WHERE kind = 'wish' AND place_path LIKE ?${scope}`,
+    params,
+  );
+  return { posted: Number(row?.posted ?? 0), fulfilled: Number(row?.fulfilled ?? 0), claimed: Number(row?.claimed ?? 0) };
+}

@@ -10,12 +10,14 @@ import { Place } from '../place/place.entity.js';
 import { checkPageSize, decodeCursor, encodeCursor, filterSignature, RequestConnection, RequestFilter } from './request.types.js';
 import {
   assignRequest,
+  changeRequestDeadline,
   changeRequestStatus,
   claimRequest,
   escalateRequest,
   importHotlineOrder,
   type NewRequestDetails,
   rateRequest,
+  reportRequestProgress,
   submitRequest,
 } from './request.commands.js';
 import { RequestChannel, RequestKind, RequestPriority, RequestStatus } from './request.entity.js';
@@ -70,6 +72,13 @@ export class HotlineOrderInput extends RequestDetailsInput {
 
   @Field(() => RequestKind, { defaultValue: RequestKind.COMPLAINT })
   kind!: RequestKind;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The caller's phone number as the hotline gives it: when exactly one resident of the order's community has it, she becomes the requester (and may rate the order); otherwise it is kept as the callback number only.",
+  })
+  callerPhone?: string;
 }
 
 /** The fields of a new request both inputs share, as the commands take them. */
@@ -113,7 +122,7 @@ export class RequestResolver {
     if (filter?.createdTo) where.push({ createdAt: { $lt: filter.createdTo } });
     if (filter?.text?.trim()) {
       const pattern = `%${filter.text.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.push({ $or: [{ title: { $ilike: pattern } }, { description: { $ilike: pattern } }] });
+      where.push({ $or: [{ title: { $ilike: pattern } }, { description: { $ilike: pattern } }, { externalOrderNo: { $ilike: pattern } }] });
     }
     const access = await ctx.access();
     const scope = scopeCondition<Record<string, unknown>>(
@@ -158,11 +167,18 @@ export class RequestResolver {
     description: 'Imports a 12345 hotline work order; importing the same order number again returns the first request (created: false).',
   })
   importHotlineOrder(@Arg('input', () => HotlineOrderInput) input: HotlineOrderInput, @Ctx() ctx: GongzhiContext): Promise<RequestPayload> {
-    return perform(ctx, RequestPayload, importHotlineOrder, { ...details(input), orderNo: input.orderNo }, (result) => result);
+    return perform(
+      ctx,
+      RequestPayload,
+      importHotlineOrder,
+      { ...details(input), orderNo: input.orderNo, callerPhone: input.callerPhone ?? null },
+      (result) => result,
+    );
   }
 
   @Mutation(() => RequestPayload, {
-    description: 'Moves a request along its life: accepted, in_progress, resolved, closed, rejected, or back to in_progress.',
+    description:
+      'Moves a request along its life: accepted, in_progress, resolved, closed, rejected, or back to in_progress. Needs request.manage; the person who claimed it or was assigned it may start it (in_progress) and finish it (resolved) with request.claim.',
   })
   changeRequestStatus(
     @RefArg('id', () => Request) request: Ref<Request>,
@@ -175,7 +191,32 @@ export class RequestResolver {
 
   @Mutation(() => RequestPayload, {
     description:
-      'Claims an accepted request: for yourself when signed in as a person, or for personId (which needs request.manage when it is not you); when two claim at once, one wins and the other gets ALREADY_CLAIMED.',
+      'Notes progress on claimed, assigned or in-progress work without changing its status: by the person holding it (request.claim), or staff (request.manage).',
+  })
+  reportRequestProgress(
+    @RefArg('id', () => Request) request: Ref<Request>,
+    @Arg('note', () => String) note: string,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<RequestPayload> {
+    return perform(ctx, RequestPayload, reportRequestProgress, { request, note });
+  }
+
+  @Mutation(() => RequestPayload, {
+    description:
+      'Moves, sets or removes (dueAt: null) a request\'s deadline with a reason; the timeline keeps the old and new time (action "deadline"). A request past its dueAt escalates once. Needs request.manage.',
+  })
+  changeRequestDeadline(
+    @RefArg('id', () => Request) request: Ref<Request>,
+    @Arg('dueAt', () => Date, { nullable: true }) dueAt: Date | null | undefined,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<RequestPayload> {
+    return perform(ctx, RequestPayload, changeRequestDeadline, { request, dueAt: dueAt ?? null, reason });
+  }
+
+  @Mutation(() => RequestPayload, {
+    description:
+      'Claims an accepted request (a micro-wish straight from the wish wall, no acceptance needed): for yourself when signed in as a person, or for personId (which needs request.manage when it is not you); when two claim at once, one wins and the other gets ALREADY_CLAIMED.',
   })
   claimRequest(
     @RefArg('id', () => Request) request: Ref<Request>,
