@@ -324,6 +324,7 @@ test('escalationCandidates: requests waiting at their level since the last escal
     placePath: places.c1.path,
     createdAt: new Date('2026-01-01T09:00:00Z'),
     arrivedAt: new Date('2026-01-07T00:00:00Z'),
+    dueAt: null,
   });
   expect(all[0].arrivedAt).toEqual(new Date('2026-01-01T08:00:00Z'));
   // Arrival bounds per level: r6 arrived at the community level on 7 January.

@@ -159,8 +159,8 @@ test('limits are set per community and per grid; the most specific applies', asy
         'mutation($g: ID!) { setGridEscalationLimit(gridId: $g, level: GRID, hours: 0) { limit { hours } errors { code message field } } }',
         { g: grid },
       )
-    )?.code,
-  ).toBe('BAD_USER_INPUT');
+    )?.message,
+  ).toMatch(/got 0\. For a sooner limit on one request, give it a deadline \(dueAt/);
 });
 
 test('two schedulers at once: every overdue request escalates exactly once', async () => {
@@ -220,4 +220,37 @@ test('manual escalation needs a reason and a worker of the grid; a closed reques
   const after = await request(w.app, closed);
   expect(after).toMatchObject({ level: 'GRID', status: 'CLOSED' });
   expect(after.timeline.length).toBe(before);
+});
+
+test('a request past its deadline escalates once, to the minute; a deadline moved later can escalate it again', async () => {
+  const id = await submit(w.app, w.place.h101.id, w.person.resident.id, '污水管塌陷');
+  const deadline = async (dueAt: string, reason: string) =>
+    mutate(
+      w.app,
+      'mutation($id: ID!, $dueAt: DateTimeISO, $reason: String!) { changeRequestDeadline(id: $id, dueAt: $dueAt, reason: $reason) { request { dueAt } errors { code message } } }',
+      { id, dueAt, reason },
+    );
+  const now = () => w.app.platform.now().getTime();
+  const MINUTE = 60_000;
+  expect((await deadline(new Date(now() + 30 * MINUTE).toISOString(), '汛期前必须排查')).errors).toEqual([]);
+  const mine = async () => (await run()).requests.filter((r: { id: string }) => r.id === id);
+  w.clock.advance(29 * MINUTE);
+  expect(await mine()).toEqual([]);
+  w.clock.advance(2 * MINUTE); // past its dueAt, far within the grid's 72 h
+  expect(await mine()).toEqual([{ id, level: 'COMMUNITY', status: 'ESCALATED' }]);
+  expect(escalatedEntries(await request(w.app, id))).toEqual([
+    expect.objectContaining({ note: expect.stringContaining('grid → community: automatic: not resolved within its deadline') }),
+  ]);
+  w.clock.advance(10 * MINUTE);
+  expect(await mine()).toEqual([]); // the passed deadline escalates once, not at every level
+  // At the community, a new deadline of 3 days, compressed to 2 (within the community's 168 h limit): it passes too.
+  await deadline(new Date(now() + 72 * HOUR).toISOString(), '社区协调施工队，3天内完成');
+  await deadline(new Date(now() + 48 * HOUR).toISOString(), '居民急需，压缩到2天');
+  w.clock.advance(48 * HOUR - MINUTE);
+  expect(await mine()).toEqual([]);
+  w.clock.advance(2 * MINUTE);
+  expect(await mine()).toEqual([{ id, level: 'SUBDISTRICT', status: 'ESCALATED' }]);
+  expect(escalatedEntries(await request(w.app, id)).at(-1)).toEqual(
+    expect.objectContaining({ note: expect.stringContaining('community → subdistrict: automatic: not resolved within its deadline') }),
+  );
 });

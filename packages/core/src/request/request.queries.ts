@@ -93,6 +93,8 @@ export interface EscalationCandidate {
   createdAt: Date;
   /** When it reached its level: its last escalation, or its creation if never escalated. */
   arrivedAt: Date;
+  /** Its deadline, if it has one. */
+  dueAt: Date | null;
 }
 
 /** What {@link escalationCandidates} looks for. */
@@ -102,6 +104,12 @@ export interface EscalationCandidateQuery {
    * returned only if it arrived there at or before this time.
    */
   arrivedBy: Partial<Record<RequestLevel, Date>>;
+  /**
+   * Also requests at one of the levels of `arrivedBy` (whenever they arrived) whose `dueAt` is at
+   * or before this time and after their arrival at their level: a deadline passed that has not
+   * escalated them yet (once escalated after it, they arrived after it).
+   */
+  dueBy?: Date;
   /** Only requests in one of these statuses. */
   statuses: readonly RequestStatus[];
   /** Only requests of one of these kinds. */
@@ -132,6 +140,12 @@ export async function escalationCandidates(ctx: ReadContext, query: EscalationCa
     params.push(level, by.toISOString());
     return '(r.level = ? AND COALESCE(e.at, r.created_at) <= ?::timestamptz)';
   });
+  if (query.dueBy) {
+    params.push(levels.map(([level]) => level).join(','), query.dueBy.toISOString());
+    arrived.push(
+      "(r.level::text = ANY (string_to_array(?, ',')) AND r.due_at <= ?::timestamptz AND COALESCE(e.at, r.created_at) < r.due_at)",
+    );
+  }
   let more = '';
   if (query.ids) {
     more += " AND r.id = ANY (string_to_array(?, ',')::uuid[])";
@@ -152,9 +166,10 @@ export async function escalationCandidates(ctx: ReadContext, query: EscalationCa
       place_path: string;
       created_at: Date | string;
       arrived_at: Date | string;
+      due_at: Date | string | null;
     }[]
   >(
-    `SELECT r.id, r.level::text AS level, r.status::text AS status, r.kind::text AS kind, r.place_id, r.place_path, r.created_at,
+    `SELECT r.id, r.level::text AS level, r.status::text AS status, r.kind::text AS kind, r.place_id, r.place_path, r.created_at, r.due_at,
             COALESCE(e.at, r.created_at) AS arrived_at
        FROM request r
        LEFT JOIN LATERAL (SELECT max(t.at) AS at FROM request_timeline t WHERE t.request_id = r.id AND t.action = 'escalated') e ON true
@@ -172,6 +187,7 @@ export async function escalationCandidates(ctx: ReadContext, query: EscalationCa
     placePath: r.place_path,
     createdAt: new Date(r.created_at),
     arrivedAt: new Date(r.arrived_at),
+    dueAt: r.due_at == null ? null : new Date(r.due_at),
   }));
 }
 

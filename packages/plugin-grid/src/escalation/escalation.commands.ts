@@ -35,7 +35,11 @@ function checkLimit(level: RequestLevel, hours: number): EscalatingLevel {
     );
   }
   if (!Number.isInteger(hours) || hours < 1 || hours > 8760) {
-    throw new DomainError('BAD_USER_INPUT', `"hours" must be a whole number from 1 to 8760 (a year), got ${hours}.`, 'hours');
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      `"hours" must be a whole number from 1 to 8760 (a year), got ${hours}. For a sooner limit on one request, give it a deadline (dueAt, to the minute, with changeRequestDeadline): a request past its dueAt escalates too.`,
+      'hours',
+    );
   }
   return level;
 }
@@ -116,7 +120,9 @@ export const escalateOverdueRequest = defineCommand<{ requestId: string; level: 
     if (!(await lockRequestForUpdate(uow, requestId, { skipLocked: true }))) return null;
     const [still] = await findOverdue(uow, uow.services.get('grid').options, uow.now(), { id: requestId, level });
     if (!still) return null;
-    const waited = `${still.hours} h at the ${still.level} level`;
+    const waited = still.pastDue
+      ? `its deadline ${still.pastDue.toISOString()} at the ${still.level} level`
+      : `${still.hours} h at the ${still.level} level`;
     let request = await uow.em.findOneOrFail(Request, { uuid: requestId });
     if (still.status === RequestStatus.ESCALATED) {
       const note = `not taken up within ${waited}: accepted automatically to escalate`;

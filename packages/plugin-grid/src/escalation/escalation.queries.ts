@@ -22,6 +22,8 @@ export interface Overdue {
   level: EscalatingLevel;
   status: RequestStatus;
   hours: number;
+  /** Set when its deadline (`dueAt`) passed before its limit at the level did: why it escalates. */
+  pastDue: Date | null;
 }
 
 const HOUR_MS = 3_600_000;
@@ -80,7 +82,7 @@ async function limitsOf(
 
 /**
  * The open requests that stayed at the grid or community level longer than that level's
- * limit, oldest first, at most {@link RUN_LIMIT}. Core answers the request side (requests
+ * limit, or whose deadline (`dueAt`) passed since they arrived at their level, oldest first, at most {@link RUN_LIMIT}. Core answers the request side (requests
  * waiting at a level and since when: the last `escalated` timeline entry, else creation),
  * narrowed in the database by the shortest limit that may apply; the plugin applies each
  * request's own limit from its tables. With `only`, just that request at that level.
@@ -101,6 +103,7 @@ export async function findOverdue(
       arrivedBy,
       statuses: ESCALATING_STATUSES,
       kinds: ESCALATING_KINDS,
+      dueBy: now,
       ids: only ? [only.id] : undefined,
       after,
       limit: RUN_LIMIT,
@@ -109,8 +112,11 @@ export async function findOverdue(
     const limits = await limitsOf(ctx, options, page);
     for (const candidate of page) {
       const hours = limits.get(candidate.id)!;
-      if (candidate.arrivedAt.getTime() + hours * HOUR_MS > now.getTime()) continue;
-      found.push({ id: candidate.id, level: candidate.level as EscalatingLevel, status: candidate.status, hours });
+      const { dueAt } = candidate;
+      // Each deadline passes once: a request escalated after its dueAt arrived at its new level after it.
+      const pastDue = dueAt && dueAt.getTime() <= now.getTime() && candidate.arrivedAt.getTime() < dueAt.getTime() ? dueAt : null;
+      if (!pastDue && candidate.arrivedAt.getTime() + hours * HOUR_MS > now.getTime()) continue;
+      found.push({ id: candidate.id, level: candidate.level as EscalatingLevel, status: candidate.status, hours, pastDue });
       if (found.length === RUN_LIMIT) return found;
     }
     const last = page[page.length - 1];
