@@ -1,6 +1,7 @@
 import { definePlugin, packageVersion, PersonRoleKind } from '@gongzhi/core';
 import { DB_SCHEMA } from './db.js';
 import { teams } from './migrations/0001_teams.js';
+import { pairingResidentIndex } from './migrations/0002_pairing_resident_index.js';
 import { VolunteerPermission } from './permissions.js';
 import { volunteerPlaceRules } from './place-rules.js';
 import { seedVolunteerDemo } from './seed.js';
@@ -56,7 +57,7 @@ export const plugin = definePlugin({
   version: packageVersion(import.meta.url),
   coreRange: '^0.3.0',
   dbSchema: DB_SCHEMA,
-  migrations: [teams],
+  migrations: [teams, pairingResidentIndex],
   entities: [
     VolunteerTeam,
     VolunteerTeamMember,

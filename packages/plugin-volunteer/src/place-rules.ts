@@ -5,7 +5,7 @@ import { VolunteerApplication, VolunteerRecruitment } from './recruitment/recrui
 import { VolunteerShift, VolunteerShiftSchedule, VolunteerShiftSignup } from './shift/shift.entity.js';
 import { VolunteerTask } from './task/task.entity.js';
 import { VolunteerTeam, VolunteerTeamMember } from './team/team.entity.js';
-import { teamHomePlacesOf } from './team/team.queries.js';
+import { currentMembers, teamHomePlacesOf, volunteerAcquaintancesOf } from './team/team.queries.js';
 
 /** The place of a row that hangs off another row, through the per-operation loader. */
 async function placeOf<T extends object>(
@@ -18,17 +18,39 @@ async function placeOf<T extends object>(
   return row ? refId(place(row)) : null;
 }
 
-/** Which place each volunteer row belongs to: callers see rows under their places, people their own. */
+/** The people serving in a team now (leaders included): a team's own rows are theirs to see, wherever their households are. */
+async function membersOf(ctx: GongzhiContext, teamId: string | null): Promise<string[]> {
+  return teamId ? (await currentMembers(ctx, teamId)).map((m) => refId(m.person)!) : [];
+}
+
+/**
+ * Which place each volunteer row belongs to: callers see rows under their places, people their own.
+ * A team and what it does (its roster, pairings, visits) are also its current members' to see: a
+ * courtyard head (院长) whose role is at her building leads a team at home in the community above
+ * it, and its members are often residents with a household and no role.
+ */
 export const volunteerPlaceRules: PlaceRule[] = [
   // Adds to core's rule for Person: a member is seen where their team is at home (a youth commando without household or role here).
-  { entity: Person, place: (person: Person, ctx) => teamHomePlacesOf(ctx, person.uuid) },
-  { entity: VolunteerTeam, place: (team: VolunteerTeam) => refId(team.homePlace) },
+  // Team-mates see each other (a leader her members, whoever they are); carers and the resident they look after too.
+  {
+    entity: Person,
+    place: (person: Person, ctx) => teamHomePlacesOf(ctx, person.uuid),
+    owners: (person: Person, ctx) => volunteerAcquaintancesOf(ctx, person.uuid),
+  },
+  // A team is also seen from below its home: the residents of its community find it by its calls.
+  {
+    entity: VolunteerTeam,
+    place: (team: VolunteerTeam) => refId(team.homePlace),
+    owners: (team: VolunteerTeam, ctx) => membersOf(ctx, team.uuid),
+    visibleFromBelow: true,
+  },
   {
     entity: VolunteerTeamMember,
     place: (m: VolunteerTeamMember, ctx) => placeOf(ctx, VolunteerTeam, refId(m.team), (t) => t.homePlace),
-    owners: (m: VolunteerTeamMember) => [refId(m.person)],
+    owners: async (m: VolunteerTeamMember, ctx) => [refId(m.person), ...(await membersOf(ctx, refId(m.team)))],
   },
-  { entity: VolunteerRecruitment, place: (r: VolunteerRecruitment) => refId(r.place) },
+  // A call is for the people of its place: the residents of a building see the call posted for it.
+  { entity: VolunteerRecruitment, place: (r: VolunteerRecruitment) => refId(r.place), visibleFromBelow: true },
   {
     entity: VolunteerApplication,
     place: (a: VolunteerApplication, ctx) => placeOf(ctx, VolunteerRecruitment, refId(a.recruitment), (r) => r.place),
@@ -44,12 +66,16 @@ export const volunteerPlaceRules: PlaceRule[] = [
   {
     entity: VolunteerPairing,
     place: (p: VolunteerPairing) => refId(p.community),
-    owners: (p: VolunteerPairing) => [refId(p.volunteer), refId(p.resident)],
+    owners: async (p: VolunteerPairing, ctx) => [refId(p.volunteer), refId(p.resident), ...(await membersOf(ctx, refId(p.team)))],
   },
   {
     entity: VolunteerPairingVisit,
     place: (v: VolunteerPairingVisit, ctx) => placeOf(ctx, VolunteerPairing, refId(v.pairing), (p) => p.community),
-    owners: (v: VolunteerPairingVisit) => [refId(v.visitor)],
+    owners: async (v: VolunteerPairingVisit, ctx) => {
+      const pairingId = refId(v.pairing);
+      const pairing = pairingId ? await loadById<VolunteerPairing>(ctx, VolunteerPairing, pairingId) : null;
+      return [refId(v.visitor), ...(pairing ? await membersOf(ctx, refId(pairing.team)) : [])];
+    },
   },
   { entity: VolunteerTask, place: (t: VolunteerTask) => refId(t.place), owners: (t: VolunteerTask) => [refId(t.claimedBy)] },
   {

@@ -1,4 +1,4 @@
-import type { UnitOfWork } from '@gongzhi/core';
+import { batchLoader, type ReadContext, type UnitOfWork } from '@gongzhi/core';
 import { t } from '../db.js';
 
 /** How far back verified service counts as activity for priority (积分): one year. */
@@ -62,4 +62,42 @@ export function statementLines(
      ) w WHERE w.n <= ? ORDER BY w.account_id, w.seq`,
     [accountIds, from, from, to, to, first],
   );
+}
+
+/**
+ * The places a depositor sees through her accounts, batched per operation: the communities whose
+ * banks keep an account she holds (or keeps, for a team) and the venues those banks book. A
+ * depositor needs no role there: a member of an arts team living elsewhere earns in the community
+ * she serves, and spends there.
+ */
+export function depositorPlacesOf(ctx: ReadContext, personUuid: string): Promise<ReadonlySet<string>> {
+  return batchLoader<string, ReadonlySet<string>>(ctx, 'moral-bank.depositorPlaces', async (ids) => {
+    const rows = await ctx.em.execute<{ person_id: string; place_id: string }[]>(
+      `SELECT coalesce(a.person_id, a.keeper_id) AS person_id, a.community_id AS place_id
+         FROM ${t('account')} a WHERE a.person_id IN (?) OR a.keeper_id IN (?)
+       UNION
+       SELECT coalesce(a.person_id, a.keeper_id), v.venue_id
+         FROM ${t('account')} a JOIN ${t('venue_policy')} v ON v.community_id = a.community_id
+        WHERE a.person_id IN (?) OR a.keeper_id IN (?)`,
+      [ids, ids, ids, ids],
+    );
+    const byPerson = new Map<string, Set<string>>(ids.map((id) => [id, new Set()]));
+    for (const row of rows) byPerson.get(row.person_id)?.add(row.place_id);
+    return ids.map((id) => byPerson.get(id)!);
+  }).load(personUuid);
+}
+
+/** The people who hold (or keep) an account a transaction moves minutes on, batched per operation. */
+export function holdersOfTransaction(ctx: ReadContext, transactionUuid: string): Promise<string[]> {
+  return batchLoader<string, string[]>(ctx, 'moral-bank.transactionHolders', async (ids) => {
+    const rows = await ctx.em.execute<{ transaction_id: string; person_id: string }[]>(
+      `SELECT DISTINCT e.transaction_id, coalesce(a.person_id, a.keeper_id) AS person_id
+         FROM ${t('entry')} e JOIN ${t('account')} a ON a.id = e.account_id
+        WHERE e.transaction_id IN (?) AND coalesce(a.person_id, a.keeper_id) IS NOT NULL`,
+      [ids],
+    );
+    const byTransaction = new Map<string, string[]>(ids.map((id) => [id, []]));
+    for (const row of rows) byTransaction.get(row.transaction_id)?.push(row.person_id);
+    return ids.map((id) => byTransaction.get(id)!);
+  }).load(transactionUuid);
 }

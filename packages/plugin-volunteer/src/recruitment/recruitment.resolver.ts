@@ -1,9 +1,20 @@
-import { type GongzhiContext, loadByForeignKey, payloadType, perform, Place, type Ref, RefArg, RefField } from '@gongzhi/core';
-import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, Resolver, Root } from 'type-graphql';
+import {
+  type GongzhiContext,
+  loadByForeignKey,
+  pageSize,
+  payloadType,
+  perform,
+  Place,
+  type Ref,
+  RefArg,
+  RefField,
+  requireRef,
+} from '@gongzhi/core';
+import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { VolunteerTeam } from '../team/team.entity.js';
 import { decideApplication, postRecruitment, signUpForRecruitment, withdrawApplication } from './recruitment.commands.js';
 import { VolunteerApplication, VolunteerApplicationStatus, VolunteerRecruitment } from './recruitment.entity.js';
-import { applicationsOf } from './recruitment.queries.js';
+import { applicationsOf, callsFor } from './recruitment.queries.js';
 
 export const VolunteerRecruitmentPayload = payloadType('VolunteerRecruitmentPayload', 'recruitment', () => VolunteerRecruitment);
 export const VolunteerApplicationPayload = payloadType('VolunteerApplicationPayload', 'application', () => VolunteerApplication);
@@ -34,6 +45,20 @@ export class PostVolunteerRecruitmentInput {
 
 @Resolver(() => VolunteerRecruitment)
 export class VolunteerRecruitmentResolver {
+  @Query(() => [VolunteerRecruitment], {
+    description:
+      "Recruitment calls for the people of a place: posted at the place or at any place above it (a resident asks with her household: her building's, compound's and community's calls), closing soonest first. Open calls only unless includeClosed.",
+  })
+  async volunteerRecruitments(
+    @RefArg('placeId', () => Place) placeId: Ref<Place>,
+    @Arg('includeClosed', () => Boolean, { defaultValue: false }) includeClosed: boolean,
+    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<VolunteerRecruitment[]> {
+    const place = await requireRef(ctx, placeId);
+    return callsFor(ctx, place.path, { openAt: includeClosed ? null : ctx.now(), first: pageSize(first, 50) });
+  }
+
   @Mutation(() => VolunteerRecruitmentPayload, { description: "Posts a team's call for volunteers (leaders only)." })
   postVolunteerRecruitment(
     @Arg('input', () => PostVolunteerRecruitmentInput) input: PostVolunteerRecruitmentInput,

@@ -22,6 +22,36 @@ export function teamHomePlacesOf(ctx: ReadContext, personUuid: string): Promise<
   }).load(personUuid);
 }
 
+/**
+ * The people who know a person through volunteering, batched per operation: those who serve in a
+ * team with them now (a leader knows the people she leads), and both sides of a pairing (the
+ * members of the paired team, or the paired volunteer, know the resident they look after, and
+ * she knows who visits her).
+ */
+export function volunteerAcquaintancesOf(ctx: ReadContext, personUuid: string): Promise<string[]> {
+  return batchLoader<string, string[]>(ctx, 'volunteer.acquaintances', async (ids) => {
+    const rows = await ctx.em.execute<{ subject: string; viewer: string }[]>(
+      `SELECT m.person_id AS subject, o.person_id AS viewer
+         FROM ${t('team_member')} m JOIN ${t('team_member')} o ON o.team_id = m.team_id AND o.left_on IS NULL AND o.person_id <> m.person_id
+        WHERE m.person_id IN (?) AND m.left_on IS NULL
+       UNION
+       SELECT p.resident_id, coalesce(o.person_id, p.volunteer_id)
+         FROM ${t('pairing')} p LEFT JOIN ${t('team_member')} o ON o.team_id = p.team_id AND o.left_on IS NULL
+        WHERE p.resident_id IN (?)
+       UNION
+       SELECT o.person_id, p.resident_id
+         FROM ${t('team_member')} o JOIN ${t('pairing')} p ON p.team_id = o.team_id
+        WHERE o.person_id IN (?) AND o.left_on IS NULL
+       UNION
+       SELECT p.volunteer_id, p.resident_id FROM ${t('pairing')} p WHERE p.volunteer_id IN (?)`,
+      [ids, ids, ids, ids],
+    );
+    const byPerson = new Map<string, string[]>(ids.map((id) => [id, []]));
+    for (const row of rows) if (row.viewer) byPerson.get(row.subject)?.push(row.viewer);
+    return ids.map((id) => byPerson.get(id)!);
+  }).load(personUuid);
+}
+
 /** A team's current members, leaders first, then by join date (batched per operation). */
 export async function currentMembers(ctx: ReadContext, teamUuid: string): Promise<VolunteerTeamMember[]> {
   const all = await loadByForeignKey(ctx, VolunteerTeamMember, 'team', teamUuid);
