@@ -28,6 +28,7 @@ import { requests } from './migrations/core/0005_requests.js';
 import { boardLog } from './migrations/core/0007_board_log.js';
 import { timelineActorLabel } from './migrations/core/0008_timeline_actor_label.js';
 import { eventOutbox } from './migrations/core/0009_event_outbox.js';
+import { rateLimit } from './migrations/core/0010_rate_limit.js';
 import { requestDeadlines } from './migrations/core/0012_request_deadlines.js';
 import { EventOutboxResolver } from './events/event-outbox.resolver.js';
 import type { BoardItemSource } from './board/board-item.js';
@@ -64,7 +65,19 @@ export const coreModule: {
     ApiKey,
     SensitiveAccessLogEntry,
   ],
-  migrations: [places, people, rolesAndCare, organizations, requests, access, boardLog, timelineActorLabel, eventOutbox, requestDeadlines],
+  migrations: [
+    places,
+    people,
+    rolesAndCare,
+    organizations,
+    requests,
+    access,
+    boardLog,
+    timelineActorLabel,
+    eventOutbox,
+    rateLimit,
+    requestDeadlines,
+  ],
   resolvers: [
     PlatformResolver,
     EventOutboxResolver,

@@ -18,7 +18,7 @@ import {
   inOperation,
   operationLogPlugin,
 } from './operations.js';
-import { limitRules, RateLimiter, rateLimitedError } from './security.js';
+import { limitRules, rateLimitedError, SharedRateLimiter, type RateLimiterOptions } from './security.js';
 import { anonymousCaller, type ResolveCaller, type WebSocketOptions, webSocketServerOptions } from './websocket.js';
 
 export interface GatewayServerOptions {
@@ -39,6 +39,8 @@ export interface GatewayServerOptions {
   webSocket?: Partial<Omit<WebSocketOptions, 'resolveCaller' | 'validationRules' | 'maxTokens' | 'rateLimit' | 'formatError'>>;
   /** Abuse limits, the same on HTTP and WebSocket. */
   limits: Limits;
+  /** How the rate limit uses its database count (timeouts, sweep); see {@link SharedRateLimiter}. */
+  rateLimiter?: RateLimiterOptions;
 }
 
 /** The WebSocket limits when nothing else is configured. */
@@ -142,7 +144,8 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
   const resolveCaller = options.resolveCaller ?? anonymousCaller;
   const rules = limitRules(options.limits, options.introspection);
   const format = errorFormatter(platform.logger, options.introspection);
-  const rateLimiter = new RateLimiter(options.limits.ratePerMinute);
+  // Counted in the platform's database: every gateway on it spends one budget per caller.
+  const rateLimiter = new SharedRateLimiter(platform.databaseUrl, options.limits.ratePerMinute, platform.logger, options.rateLimiter);
   const httpServer = createServer((req, res) => {
     void handle(req, res).catch((err) => {
       const unavailable = isDatabaseUnavailable(err);
@@ -195,7 +198,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       if (!(err instanceof GraphQLError)) throw err;
       return sendJson(res, 401, { errors: [{ message: err.message, extensions: err.extensions }] }, { 'www-authenticate': 'Bearer' });
     }
-    const retryAfter = rateLimiter.take(rateKey(caller, req.socket.remoteAddress));
+    const retryAfter = await rateLimiter.take(rateKey(caller, req.socket.remoteAddress));
     if (retryAfter > 0) {
       const error = rateLimitedError(retryAfter);
       return sendJson(
@@ -272,7 +275,10 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       },
     ],
   });
-  await apollo.start();
+  await Promise.all([apollo.start(), rateLimiter.open()]).catch(async (err) => {
+    await rateLimiter.close().catch(() => undefined);
+    throw err;
+  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', (err: NodeJS.ErrnoException) => {
@@ -287,6 +293,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     httpServer.listen(options.port, options.host, () => resolve());
   }).catch(async (err) => {
     await apollo.stop().catch(() => undefined);
+    await rateLimiter.close().catch(() => undefined);
     throw err;
   });
   const address = httpServer.address();
@@ -295,7 +302,11 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     httpServer,
     url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
     async stop() {
-      await apollo.stop();
+      try {
+        await apollo.stop();
+      } finally {
+        await rateLimiter.close();
+      }
     },
   };
 }

@@ -74,7 +74,7 @@ export interface WebSocketOptions {
   /** How often open connections' credentials are checked again, in milliseconds. */
   recheckMs: number;
   /** Takes one operation from the caller's allowance; returns the seconds to wait when none is left, else 0. */
-  rateLimit: (caller: Caller | null, address: string | undefined) => number;
+  rateLimit: (caller: Caller | null, address: string | undefined) => Promise<number>;
   /** How errors leave the server (faults masked, suggestions hidden): the same function HTTP uses. */
   formatError: ReturnType<typeof errorFormatter>;
 }
@@ -293,7 +293,7 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
           : new GraphQLError('The credential is no longer valid.', { extensions: { code: 'UNAUTHENTICATED' } }),
       ];
     }
-    const retryAfter = options.rateLimit(connection.caller, ctx.extra.request.socket.remoteAddress);
+    const retryAfter = await options.rateLimit(connection.caller, ctx.extra.request.socket.remoteAddress);
     if (retryAfter > 0) return [rateLimitedError(retryAfter)];
     let document: DocumentNode;
     try {
@@ -336,7 +336,7 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
           connectionParams: ctx.connectionParams ?? {},
         });
         // A handshake costs like an operation: a flood of connections is held to the same limit.
-        if (options.rateLimit(caller, ctx.extra.request.socket.remoteAddress) > 0) return false;
+        if ((await options.rateLimit(caller, ctx.extra.request.socket.remoteAddress)) > 0) return false;
         connections.set(ctx, { socket: ctx.extra.socket, caller, callerKey: caller ? `${caller.kind}:${caller.id}` : 'anonymous' });
         recheck.add(ctx);
         return true;

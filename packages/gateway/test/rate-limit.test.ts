@@ -1,0 +1,92 @@
+import { createGatewayLogger, type RunningGateway, startGateway } from '@gongzhi/gateway';
+import { createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
+import pg from 'pg';
+import WebSocket from 'ws';
+import { TEST_ADMIN_KEY, testConfig } from './helpers.js';
+
+/**
+ * One rate limit for several gateways: two servers on one database spend one budget per caller
+ * (counted in PostgreSQL), and a failing count falls back to a per-process limit rather than to
+ * errors or to no limit.
+ */
+const logger = createGatewayLogger('silent', false);
+const LIMIT = 6;
+let db: TestDatabase;
+let a: RunningGateway;
+let b: RunningGateway;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const config = () => testConfig({ DATABASE_URL: db.url, GONGZHI_PLUGINS: '', GONGZHI_RATE_LIMIT: String(LIMIT) });
+  a = await startGateway(config(), logger, { seedWhenEmpty: false });
+  b = await startGateway(config(), logger, { seedWhenEmpty: false });
+}, 60_000);
+afterAll(async () => {
+  await a?.stop();
+  await b?.stop();
+  await db?.drop();
+});
+
+async function ask(gateway: RunningGateway, credential: string | null = TEST_ADMIN_KEY) {
+  const res = await fetch(`${gateway.server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(credential ? { authorization: `Bearer ${credential}` } : {}) },
+    body: JSON.stringify({ query: '{ coreVersion }' }),
+  });
+  const body = (await res.json()) as { errors?: { extensions: { code: string; retryAfter: number } }[] };
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), code: body.errors?.[0]?.extensions.code };
+}
+
+/** A raw graphql-ws handshake with the admin key: acknowledged, or closed with its code. */
+function handshake(gateway: RunningGateway): Promise<string> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${gateway.server.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${TEST_ADMIN_KEY}` } })));
+    ws.on('message', (data: Buffer) => {
+      if ((JSON.parse(data.toString()) as { type: string }).type === 'connection_ack') {
+        resolve('acknowledged');
+        ws.close();
+      }
+    });
+    ws.on('close', (code) => resolve(`closed ${code}`));
+    ws.on('error', () => resolve('error'));
+  });
+}
+
+test('two gateways on one database share one budget per key, also under concurrent requests, over HTTP and WebSocket', async () => {
+  // 16 operations at once, half to each gateway: per-process counting would let 12 through.
+  const results = await Promise.all(Array.from({ length: 16 }, (_, i) => ask(i % 2 ? a : b)));
+  expect(results.filter((r) => r.status === 200)).toHaveLength(LIMIT);
+  const refused = results.filter((r) => r.status !== 200);
+  expect(refused).toHaveLength(16 - LIMIT);
+  for (const r of refused) {
+    expect(r).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+    expect(Number(r.retryAfter)).toBeGreaterThan(0);
+    expect(Number(r.retryAfter)).toBeLessThanOrEqual(60);
+  }
+  // Both go on refusing, and the WebSocket handshake on either is held to the same budget.
+  expect((await ask(a)).status).toBe(429);
+  expect((await ask(b)).status).toBe(429);
+  expect(await handshake(b)).toBe('closed 4403');
+  // Another caller (anonymous, by address) has a budget of its own.
+  expect((await ask(a, null)).status).toBe(200);
+  expect(await handshake(a)).toBe('closed 4403');
+}, 30_000);
+
+test('when the shared count fails, each gateway counts alone: no error, and still a limit', async () => {
+  // The count's table gone stands for any failure of the store (a database restarting, say).
+  const admin = new pg.Client({ connectionString: db.url });
+  await admin.connect();
+  try {
+    await admin.query('DROP TABLE rate_limit');
+  } finally {
+    await admin.end();
+  }
+  // The admin key stays refused until its window ends (kept in memory: no statement needed).
+  expect((await ask(a)).status).toBe(429);
+  // Anonymous callers (counted once in the database above) get a budget per process.
+  const onA = [];
+  for (let i = 0; i < LIMIT + 1; i++) onA.push((await ask(a, null)).status);
+  expect(onA).toEqual([...Array<number>(LIMIT).fill(200), 429]);
+  expect((await ask(b, null)).status).toBe(200);
+}, 30_000);
