@@ -242,3 +242,18 @@ export async function requestStatsUnder(ctx: ReadContext, path: string, access: 
     byLevel: rows.filter((r) => r.g === 2 && r.level).map((r) => ({ level: r.level!, count: r.n })),
   };
 }
+
+/**
+ * The uuid of the request the caller `callerId` (an API key's or a person's uuid) submitted with
+ * `clientToken` (see `submitRequestOnce`), or null when that caller sent no such token. It does
+ * not check that the caller still sees the request: load it through the caller's scope.
+ *
+ * Part of the plugin contract: stable across core migrations.
+ */
+export async function requestIdOfClientToken(ctx: Pick<ReadContext, 'em'>, callerId: string, clientToken: string): Promise<string | null> {
+  const [row] = await ctx.em.execute<{ request_id: string }[]>(
+    `SELECT request_id FROM request_client_token WHERE caller_id = ? AND token = ?`,
+    [callerId, clientToken.trim()],
+  );
+  return row?.request_id ?? null;
+}
