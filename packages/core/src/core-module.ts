@@ -30,6 +30,7 @@ import { timelineActorLabel } from './migrations/core/0008_timeline_actor_label.
 import { eventOutbox } from './migrations/core/0009_event_outbox.js';
 import { rateLimit } from './migrations/core/0010_rate_limit.js';
 import { requestDeadlines } from './migrations/core/0012_request_deadlines.js';
+import { requestClientTokens } from './migrations/core/0015_request_client_tokens.js';
 import { EventOutboxResolver } from './events/event-outbox.resolver.js';
 import type { BoardItemSource } from './board/board-item.js';
 import { TaskBoardCardResolver, TaskBoardResolver } from './board/board.resolver.js';
@@ -77,6 +78,7 @@ export const coreModule: {
     eventOutbox,
     rateLimit,
     requestDeadlines,
+    requestClientTokens,
   ],
   resolvers: [
     PlatformResolver,

@@ -10,6 +10,8 @@ import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Limits } from './config.js';
+import { BodyTooLarge, readBody } from './http-body.js';
+import { isOpen311Path, open311Handler } from './open311.js';
 import {
   DATABASE_RETRY_AFTER_SECONDS,
   DATABASE_UNAVAILABLE,
@@ -80,21 +82,6 @@ export interface GatewayServer {
 
 export const GRAPHQL_PATH = '/graphql';
 
-class BodyTooLarge extends Error {}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new BodyTooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new BodyTooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
@@ -146,6 +133,13 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
   const format = errorFormatter(platform.logger, options.introspection);
   // Counted in the platform's database: every gateway on it spends one budget per caller.
   const rateLimiter = new SharedRateLimiter(platform.databaseUrl, options.limits.ratePerMinute, platform.logger, options.rateLimiter);
+  // Open311 shares the credentials, the rate limiter and the body limit of /graphql.
+  const open311 = open311Handler({
+    platform,
+    resolveCaller,
+    rateLimit: (caller, address) => rateLimiter.take(rateKey(caller, address)),
+    maxBodyBytes: options.maxBodyBytes,
+  });
   const httpServer = createServer((req, res) => {
     void handle(req, res).catch((err) => {
       const unavailable = isDatabaseUnavailable(err);
@@ -176,6 +170,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
         return;
       }
     }
+    if (isOpen311Path(url.pathname)) return open311(req, res, url);
     if (url.pathname !== GRAPHQL_PATH) {
       return sendJson(res, 404, { errors: [{ message: `Not found. The GraphQL API is at ${GRAPHQL_PATH}.` }] });
     }

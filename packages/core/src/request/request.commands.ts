@@ -189,6 +189,53 @@ async function residentByPhone(uow: UnitOfWork, place: Place, phone: string): Pr
   const [only, second] = rows;
   return only && !second ? uow.em.findOne(Person, { uuid: only.id }) : null;
 }
+/** The longest client token {@link submitRequestOnce} takes. */
+export const MAX_CLIENT_TOKEN_LENGTH = 200;
+
+/**
+ * {@link submitRequest} once per client token: a client that sends the same token again (a POST
+ * retried after a lost answer, even at the same moment from another process) gets the first
+ * request back with `created: false`. A token belongs to the caller that sent it: the same text
+ * from another key names another request.
+ */
+export const submitRequestOnce = defineCommand<
+  NewRequestDetails & { channel: RequestChannel; requester?: Named<Person> | null; clientToken: string },
+  { request: Request; created: boolean }
+>({
+  name: 'request.submitOnce',
+  async run(uow, input) {
+    const { clientToken, ...submission } = input;
+    const token = clientToken.trim();
+    if (!token || token.length > MAX_CLIENT_TOKEN_LENGTH) {
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        `The client token must have 1 to ${MAX_CLIENT_TOKEN_LENGTH} characters, got ${token.length}.`,
+        'clientToken',
+      );
+    }
+    uow.actor.authorize(Permission.REQUEST_SUBMIT, submission.place.path);
+    const owner = uow.actor.caller?.id;
+    if (!owner) throw new DomainError('FORBIDDEN', 'Sign in to submit a request with a client token.', null);
+    // Two submissions with one token at once: the second waits here until the first commits, then finds its row.
+    await uow.em.execute(`SELECT pg_advisory_xact_lock(hashtext(?))`, [`request.client-token:${owner}:${token}`]);
+    const [known] = await uow.em.execute<{ request_id: string }[]>(
+      `SELECT request_id FROM request_client_token WHERE caller_id = ? AND token = ?`,
+      [owner, token],
+    );
+    if (known) {
+      const existing = await uow.em.findOne(Request, { uuid: known.request_id });
+      if (existing && (await uow.canSee(existing))) return { request: existing, created: false };
+      throw new DomainError(
+        'TOKEN_USED',
+        'This client token was already used for a request you can no longer see; send a new token for a new request.',
+        'clientToken',
+      );
+    }
+    const request = await uow.run(submitRequest, submission);
+    await uow.em.execute(`INSERT INTO request_client_token (caller_id, token, request_id) VALUES (?, ?, ?)`, [owner, token, request.uuid]);
+    return { request, created: true };
+  },
+});
 
 /**
  * A 12345 hotline work order, imported once by its order number: importing it again (even at the

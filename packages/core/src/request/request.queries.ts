@@ -293,4 +293,17 @@ export async function wishCountsUnder(ctx: ReadContext, path: string, access: Ac
     params,
   );
   return { posted: Number(row?.posted ?? 0), fulfilled: Number(row?.fulfilled ?? 0), claimed: Number(row?.claimed ?? 0) };
+/**
+ * The uuid of the request the caller `callerId` (an API key's or a person's uuid) submitted with
+ * `clientToken` (see `submitRequestOnce`), or null when that caller sent no such token. It does
+ * not check that the caller still sees the request: load it through the caller's scope.
+ *
+ * Part of the plugin contract: stable across core migrations.
+ */
+export async function requestIdOfClientToken(ctx: Pick<ReadContext, 'em'>, callerId: string, clientToken: string): Promise<string | null> {
+  const [row] = await ctx.em.execute<{ request_id: string }[]>(
+    `SELECT request_id FROM request_client_token WHERE caller_id = ? AND token = ?`,
+    [callerId, clientToken.trim()],
+  );
+  return row?.request_id ?? null;
 }
