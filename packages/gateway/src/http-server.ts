@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
@@ -18,6 +19,7 @@ import {
   inOperation,
   operationLogPlugin,
 } from './operations.js';
+import { GatewayMetrics, routeOf } from './metrics.js';
 import { limitRules, RateLimiter, rateLimitedError } from './security.js';
 import { anonymousCaller, type ResolveCaller, type WebSocketOptions, webSocketServerOptions } from './websocket.js';
 
@@ -39,6 +41,11 @@ export interface GatewayServerOptions {
   webSocket?: Partial<Omit<WebSocketOptions, 'resolveCaller' | 'validationRules' | 'maxTokens' | 'rateLimit' | 'formatError'>>;
   /** Abuse limits, the same on HTTP and WebSocket. */
   limits: Limits;
+  /**
+   * Prometheus metrics at `GET /metrics` (null or missing: no endpoint, nothing recorded); with a
+   * token, a scrape must send `Authorization: Bearer <token>`.
+   */
+  metrics?: { token: string | null } | null;
 }
 
 /** The WebSocket limits when nothing else is configured. */
@@ -72,6 +79,8 @@ export interface GatewayServer {
   httpServer: Server;
   /** The address it listens on, e.g. http://127.0.0.1:4000 */
   url: string;
+  /** The server's metrics (its own registry), when they are on. */
+  metrics: GatewayMetrics | null;
   /** Stops taking requests, lets running ones finish, closes sockets. */
   stop(): Promise<void>;
 }
@@ -128,6 +137,12 @@ const databaseUnavailableStatus: ApolloServerPlugin<GongzhiContext> = {
   },
 };
 
+/** Compares a given credential with the expected one in constant time (hashes have one length). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (v: string) => createHash('sha256').update(v).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
 /** Who pays for an operation in the rate limiter: the key or person, else the address. */
 function rateKey(caller: Caller | null, address: string | undefined): string {
   return caller ? `${caller.kind}:${caller.id}` : `ip:${address ?? '?'}`;
@@ -143,7 +158,13 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
   const rules = limitRules(options.limits, options.introspection);
   const format = errorFormatter(platform.logger, options.introspection);
   const rateLimiter = new RateLimiter(options.limits.ratePerMinute);
+  const metrics = options.metrics ? new GatewayMetrics(platform) : null;
+  const metricsToken = options.metrics?.token ?? null;
   const httpServer = createServer((req, res) => {
+    if (metrics) {
+      const route = routeOf(new URL(req.url ?? '/', 'http://localhost').pathname);
+      res.once('finish', () => metrics.httpRequest(route, res.statusCode));
+    }
     void handle(req, res).catch((err) => {
       const unavailable = isDatabaseUnavailable(err);
       if (unavailable) platform.logger.warn({ err }, 'request failed: the database is unavailable');
@@ -165,6 +186,20 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       });
       return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready' });
     }
+    if (url.pathname === '/metrics' && metrics) {
+      if (metricsToken && !sameSecret(req.headers.authorization ?? '', `Bearer ${metricsToken}`)) {
+        return sendJson(
+          res,
+          401,
+          { errors: [{ message: 'The metrics need the bearer token of GONGZHI_METRICS_TOKEN (Authorization: Bearer <token>).' }] },
+          { 'www-authenticate': 'Bearer' },
+        );
+      }
+      const { body, contentType } = await metrics.expose();
+      res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+      res.end(body);
+      return;
+    }
     if (url.pathname === '/board' || url.pathname.startsWith('/board/')) {
       const asset = await boardAsset(url.pathname);
       if (asset) {
@@ -177,27 +212,45 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       return sendJson(res, 404, { errors: [{ message: `Not found. The GraphQL API is at ${GRAPHQL_PATH}.` }] });
     }
     let body: unknown;
+    // An operation refused before it reaches Apollo still counts, under the name it gave.
+    const refused = (code: string) =>
+      metrics?.operation({
+        operation:
+          typeof (body as { operationName?: unknown } | null)?.operationName === 'string'
+            ? (body as { operationName: string }).operationName
+            : null,
+        type: null,
+        transport: 'http',
+        errors: [code],
+      });
     try {
       const text = await readBody(req, options.maxBodyBytes);
       const type = req.headers['content-type'] ?? '';
       body = text && type.includes('json') ? JSON.parse(text) : text;
     } catch (err) {
       if (err instanceof BodyTooLarge) {
+        refused('PAYLOAD_TOO_LARGE');
         return sendJson(res, 413, { errors: [{ message: `Request body is larger than ${options.maxBodyBytes} bytes.` }] });
       }
+      refused('BAD_REQUEST');
       return sendJson(res, 400, { errors: [{ message: 'Request body is not valid JSON.' }] });
     }
     let caller: Caller | null;
     try {
       caller = await resolveCaller({ transport: 'http', headers: req.headers });
     } catch (err) {
-      if (isDatabaseUnavailable(err)) return sendDatabaseUnavailable(res);
+      if (isDatabaseUnavailable(err)) {
+        refused(DATABASE_UNAVAILABLE);
+        return sendDatabaseUnavailable(res);
+      }
       if (!(err instanceof GraphQLError)) throw err;
+      refused(typeof err.extensions.code === 'string' ? err.extensions.code : 'UNAUTHENTICATED');
       return sendJson(res, 401, { errors: [{ message: err.message, extensions: err.extensions }] }, { 'www-authenticate': 'Bearer' });
     }
     const retryAfter = rateLimiter.take(rateKey(caller, req.socket.remoteAddress));
     if (retryAfter > 0) {
       const error = rateLimitedError(retryAfter);
+      refused(String(error.extensions.code));
       return sendJson(
         res,
         429,
@@ -245,6 +298,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       maxTokens: options.limits.maxTokens,
       rateLimit: (caller, address) => rateLimiter.take(rateKey(caller, address)),
       formatError: format,
+      metrics,
     }),
     wsServer,
   );
@@ -259,6 +313,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     formatError: format,
     plugins: [
       operationLogPlugin(platform.logger),
+      ...(metrics ? [metrics.apolloPlugin()] : []),
       databaseUnavailableStatus,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
@@ -273,6 +328,10 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     ],
   });
   await apollo.start();
+  metrics?.attach({
+    pool: await platform.orm.em.getConnection().getNativeClient(),
+    webSocketConnections: () => wsServer.clients.size,
+  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', (err: NodeJS.ErrnoException) => {
@@ -294,6 +353,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
   return {
     httpServer,
     url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
+    metrics,
     async stop() {
       await apollo.stop();
     },
