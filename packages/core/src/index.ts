@@ -36,7 +36,15 @@ export { isDatabaseUnavailable, reclaimLostConnections } from './database/pool.j
 export * from './database/rows.js';
 export * from './errors.js';
 export * from './events/event-bus.js';
-export { eventOutbox, OUTBOX_DEFAULTS, retryDelayMs, type FailedDelivery, type OutboxOptions, type OutboxRow } from './events/outbox.js';
+export {
+  eventOutbox,
+  OUTBOX_DEFAULTS,
+  retryDelayMs,
+  type FailedDelivery,
+  type OutboxDepth,
+  type OutboxOptions,
+  type OutboxRow,
+} from './events/outbox.js';
 export * from './graphql/loaders.js';
 export * from './graphql/relation-field.js';
 export * from './graphql/user-error.js';

@@ -51,6 +51,16 @@ export interface GatewayConfig {
   auth: { jwtSecret: string | null; jwksUrl: string | null; issuer: string | null; audience: string | null };
   /** Abuse limits, the same on HTTP and WebSocket. */
   limits: Limits;
+  /** Prometheus metrics at `/metrics`: off, or on (behind a bearer token when one is set). */
+  metrics: { enabled: boolean; token: string | null };
+  /** OpenTelemetry tracing over OTLP/HTTP: off (null) unless an endpoint is set. */
+  tracing: {
+    /** Base URL of the OTLP/HTTP receiver (`/v1/traces` is added). */
+    endpoint: string;
+    serviceName: string;
+    /** Resolvers below the top level slower than this get a span, in milliseconds. */
+    slowResolverMs: number;
+  } | null;
   /** How this process delivers events to after-commit handlers from the event outbox. */
   outbox: {
     /** How often it sweeps for deliveries a stopped process left, or failed ones due again. */
@@ -319,6 +329,42 @@ export const SETTINGS: readonly Setting[] = [
       "holds back this process's event deliveries, for fault drills and tests (the window in which a crash leaves committed events to the next sweep); keep 0 in service",
   },
   {
+    env: 'GONGZHI_METRICS',
+    file: 'metrics',
+    type: { kind: 'choice', values: ['on', 'off'] },
+    defaultText: 'on unless production',
+    meaning:
+      'Prometheus metrics at `GET /metrics` (operations, latency, errors, sockets, board lag, pool, outbox); in production `on` needs `GONGZHI_METRICS_TOKEN`',
+  },
+  {
+    env: 'GONGZHI_METRICS_TOKEN',
+    type: { kind: 'text', minLength: 16 },
+    defaultText: 'unset',
+    meaning: 'when set, a scrape of `/metrics` must send `Authorization: Bearer <token>` (401 otherwise); never in the file',
+    secret: true,
+  },
+  {
+    env: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    file: 'otlpEndpoint',
+    type: { kind: 'text', minLength: 1 },
+    defaultText: 'unset',
+    meaning:
+      'OpenTelemetry traces (HTTP request, GraphQL operation, top-level and slow resolvers, SQL) sent over OTLP/HTTP JSON to this base URL + `/v1/traces`; unset: tracing off, its SDK not even loaded',
+  },
+  {
+    env: 'OTEL_SERVICE_NAME',
+    type: { kind: 'text', minLength: 1 },
+    defaultText: 'gongzhi',
+    meaning: '`service.name` of the traces',
+  },
+  {
+    env: 'GONGZHI_TRACE_RESOLVER_MS',
+    file: 'traceResolverMs',
+    type: int(0, 600_000),
+    defaultText: '50',
+    meaning: 'with tracing on, a resolver below the top level that takes longer than this gets a span (top-level fields always do)',
+  },
+  {
     env: 'LOG_LEVEL',
     file: 'logLevel',
     type: { kind: 'choice', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
@@ -503,6 +549,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       'GONGZHI_DEV_ADMIN_KEY must have the form gz_<8 lowercase letters or digits>_<32 or more letters, digits, - or _>; leave it unset to get a fresh key at each start.',
     );
   }
+  const metrics = get<'on' | 'off'>('GONGZHI_METRICS', production ? 'off' : 'on') === 'on';
+  const metricsToken = get<string | null>('GONGZHI_METRICS_TOKEN', null);
+  if (production && metrics && !metricsToken) {
+    problems.push(
+      'GONGZHI_METRICS is on in production but GONGZHI_METRICS_TOKEN is not set: anyone could read the metrics. Set a token (e.g. `openssl rand -base64 24`) for the scraper, or GONGZHI_METRICS=off.',
+    );
+  }
+  const otlpEndpoint = get<string | null>('OTEL_EXPORTER_OTLP_ENDPOINT', null);
+  if (otlpEndpoint && !/^https?:\/\/[^\s/]+/.test(otlpEndpoint)) {
+    problems.push(`OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL such as http://127.0.0.1:4318, got ${JSON.stringify(otlpEndpoint)}.`);
+  }
   if (problems.length === 1) throw new StartupError(problems[0]!);
   if (problems.length > 1) throw new StartupError(`The configuration has ${problems.length} problems:\n  - ${problems.join('\n  - ')}`);
   if (databaseUrl) parseDatabaseUrl(databaseUrl);
@@ -539,6 +596,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     wsMaxSubscriptions: get('GONGZHI_WS_MAX_SUBSCRIPTIONS', 20),
     wsQueueLimit: get('GONGZHI_WS_QUEUE_LIMIT', 200),
     wsRecheckMs: get('GONGZHI_WS_RECHECK_MS', 30_000),
+    metrics: { enabled: metrics, token: metricsToken },
+    tracing: otlpEndpoint
+      ? {
+          endpoint: otlpEndpoint.replace(/\/+$/, ''),
+          serviceName: get('OTEL_SERVICE_NAME', 'gongzhi'),
+          slowResolverMs: get('GONGZHI_TRACE_RESOLVER_MS', 50),
+        }
+      : null,
     outbox: {
       sweepIntervalMs: get('GONGZHI_OUTBOX_SWEEP_MS', 5_000),
       deliveryDelayMs: get('GONGZHI_OUTBOX_DELIVERY_DELAY_MS', 0),

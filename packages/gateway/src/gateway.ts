@@ -176,6 +176,7 @@ export async function startGateway(
         eventRetryMs: config.wsEventRetryMs,
       },
       readyTimeoutMs: config.readyTimeoutMs,
+      metrics: config.metrics.enabled ? { token: config.metrics.token } : null,
       ready: async (timeoutMs) => {
         // Through the pool operations use: a process whose pool cannot serve is not ready.
         await ready.checkDatabase(timeoutMs);

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
@@ -21,6 +22,7 @@ import {
   operationLogPlugin,
 } from './operations.js';
 import { limitRules, rateLimitedError, SharedRateLimiter, type RateLimiterOptions } from './security.js';
+import { GatewayMetrics, routeOf } from './metrics.js';
 import { anonymousCaller, type ResolveCaller, type WebSocketOptions, webSocketServerOptions } from './websocket.js';
 
 export interface GatewayServerOptions {
@@ -43,6 +45,11 @@ export interface GatewayServerOptions {
   limits: Limits;
   /** How the rate limit uses its database count (timeouts, sweep); see {@link SharedRateLimiter}. */
   rateLimiter?: RateLimiterOptions;
+  /**
+   * Prometheus metrics at `GET /metrics` (null or missing: no endpoint, nothing recorded); with a
+   * token, a scrape must send `Authorization: Bearer <token>`.
+   */
+  metrics?: { token: string | null } | null;
 }
 
 /** The WebSocket limits when nothing else is configured. */
@@ -76,6 +83,8 @@ export interface GatewayServer {
   httpServer: Server;
   /** The address it listens on, e.g. http://127.0.0.1:4000 */
   url: string;
+  /** The server's metrics (its own registry), when they are on. */
+  metrics: GatewayMetrics | null;
   /** Stops taking requests, lets running ones finish, closes sockets. */
   stop(): Promise<void>;
 }
@@ -117,6 +126,12 @@ const databaseUnavailableStatus: ApolloServerPlugin<GongzhiContext> = {
   },
 };
 
+/** Compares a given credential with the expected one in constant time (hashes have one length). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (v: string) => createHash('sha256').update(v).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
 /** Who pays for an operation in the rate limiter: the key or person, else the address. */
 function rateKey(caller: Caller | null, address: string | undefined): string {
   return caller ? `${caller.kind}:${caller.id}` : `ip:${address ?? '?'}`;
@@ -140,7 +155,13 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     rateLimit: (caller, address) => rateLimiter.take(rateKey(caller, address)),
     maxBodyBytes: options.maxBodyBytes,
   });
+  const metrics = options.metrics ? new GatewayMetrics(platform) : null;
+  const metricsToken = options.metrics?.token ?? null;
   const httpServer = createServer((req, res) => {
+    if (metrics) {
+      const route = routeOf(new URL(req.url ?? '/', 'http://localhost').pathname);
+      res.once('finish', () => metrics.httpRequest(route, res.statusCode));
+    }
     void handle(req, res).catch((err) => {
       const unavailable = isDatabaseUnavailable(err);
       if (unavailable) platform.logger.warn({ err }, 'request failed: the database is unavailable');
@@ -162,6 +183,20 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       });
       return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready' });
     }
+    if (url.pathname === '/metrics' && metrics) {
+      if (metricsToken && !sameSecret(req.headers.authorization ?? '', `Bearer ${metricsToken}`)) {
+        return sendJson(
+          res,
+          401,
+          { errors: [{ message: 'The metrics need the bearer token of GONGZHI_METRICS_TOKEN (Authorization: Bearer <token>).' }] },
+          { 'www-authenticate': 'Bearer' },
+        );
+      }
+      const { body, contentType } = await metrics.expose();
+      res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+      res.end(body);
+      return;
+    }
     if (url.pathname === '/board' || url.pathname.startsWith('/board/')) {
       const asset = await boardAsset(url.pathname);
       if (asset) {
@@ -175,27 +210,45 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       return sendJson(res, 404, { errors: [{ message: `Not found. The GraphQL API is at ${GRAPHQL_PATH}.` }] });
     }
     let body: unknown;
+    // An operation refused before it reaches Apollo still counts, under the name it gave.
+    const refused = (code: string) =>
+      metrics?.operation({
+        operation:
+          typeof (body as { operationName?: unknown } | null)?.operationName === 'string'
+            ? (body as { operationName: string }).operationName
+            : null,
+        type: null,
+        transport: 'http',
+        errors: [code],
+      });
     try {
       const text = await readBody(req, options.maxBodyBytes);
       const type = req.headers['content-type'] ?? '';
       body = text && type.includes('json') ? JSON.parse(text) : text;
     } catch (err) {
       if (err instanceof BodyTooLarge) {
+        refused('PAYLOAD_TOO_LARGE');
         return sendJson(res, 413, { errors: [{ message: `Request body is larger than ${options.maxBodyBytes} bytes.` }] });
       }
+      refused('BAD_REQUEST');
       return sendJson(res, 400, { errors: [{ message: 'Request body is not valid JSON.' }] });
     }
     let caller: Caller | null;
     try {
       caller = await resolveCaller({ transport: 'http', headers: req.headers });
     } catch (err) {
-      if (isDatabaseUnavailable(err)) return sendDatabaseUnavailable(res);
+      if (isDatabaseUnavailable(err)) {
+        refused(DATABASE_UNAVAILABLE);
+        return sendDatabaseUnavailable(res);
+      }
       if (!(err instanceof GraphQLError)) throw err;
+      refused(typeof err.extensions.code === 'string' ? err.extensions.code : 'UNAUTHENTICATED');
       return sendJson(res, 401, { errors: [{ message: err.message, extensions: err.extensions }] }, { 'www-authenticate': 'Bearer' });
     }
     const retryAfter = await rateLimiter.take(rateKey(caller, req.socket.remoteAddress));
     if (retryAfter > 0) {
       const error = rateLimitedError(retryAfter);
+      refused(String(error.extensions.code));
       return sendJson(
         res,
         429,
@@ -243,6 +296,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       maxTokens: options.limits.maxTokens,
       rateLimit: (caller, address) => rateLimiter.take(rateKey(caller, address)),
       formatError: format,
+      metrics,
     }),
     wsServer,
   );
@@ -257,6 +311,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     formatError: format,
     plugins: [
       operationLogPlugin(platform.logger),
+      ...(metrics ? [metrics.apolloPlugin()] : []),
       databaseUnavailableStatus,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
@@ -273,6 +328,10 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
   await Promise.all([apollo.start(), rateLimiter.open()]).catch(async (err) => {
     await rateLimiter.close().catch(() => undefined);
     throw err;
+  });
+  metrics?.attach({
+    pool: await platform.orm.em.getConnection().getNativeClient(),
+    webSocketConnections: () => wsServer.clients.size,
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -296,6 +355,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
   return {
     httpServer,
     url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
+    metrics,
     async stop() {
       try {
         await apollo.stop();

@@ -18,6 +18,7 @@ import {
 import type { ServerOptions, SubscribePayload } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
 import type { WebSocket } from 'ws';
+import { codeText, type GatewayMetrics } from './metrics.js';
 import { databaseUnavailableError, type errorFormatter, formatResult, inOperation, isFault, logOperation } from './operations.js';
 import { rateLimitedError } from './security.js';
 
@@ -77,6 +78,8 @@ export interface WebSocketOptions {
   rateLimit: (caller: Caller | null, address: string | undefined) => Promise<number>;
   /** How errors leave the server (faults masked, suggestions hidden): the same function HTTP uses. */
   formatError: ReturnType<typeof errorFormatter>;
+  /** Where operations, open subscriptions and board delivery lag are counted (none when null). */
+  metrics?: GatewayMetrics | null;
 }
 
 interface Connection {
@@ -253,6 +256,16 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
   const contexts = new WeakMap<GongzhiContext, { connection: Connection; id: string }>();
   const shared = new SharedResults();
   const recheck = new CredentialRecheck(options, platform);
+  const metrics = options.metrics ?? null;
+  // Connections past connection_init, for the open-operations gauge.
+  const open = new Set<Ctx>();
+  metrics?.attach({
+    webSocketOperations: () => {
+      let n = 0;
+      for (const ctx of open) n += Object.keys(ctx.subscriptions).length;
+      return n;
+    },
+  });
 
   const slow = (socket: WebSocket, why: string) => {
     platform.logger.warn({ why }, 'closing a slow WebSocket consumer');
@@ -339,6 +352,7 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
         if ((await options.rateLimit(caller, ctx.extra.request.socket.remoteAddress)) > 0) return false;
         connections.set(ctx, { socket: ctx.extra.socket, caller, callerKey: caller ? `${caller.kind}:${caller.id}` : 'anonymous' });
         recheck.add(ctx);
+        open.add(ctx);
         return true;
       } catch (err) {
         // Not the caller's fault: the socket is closed with "try again later" rather than 4403.
@@ -349,6 +363,7 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
     },
     onClose(ctx) {
       recheck.remove(ctx);
+      open.delete(ctx);
     },
     onNext(_ctx, _id, _payload, _args, result) {
       return formatResult(result, options.formatError);
@@ -363,6 +378,16 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
         const codes = Array.isArray(admitted) ? (admitted as readonly GraphQLError[]).map((e) => e.extensions.code ?? 'ERROR') : [];
         const caller = connections.get(ctx)?.caller ?? null;
         logOperation(platform.logger, { operation: payload.operationName ?? null, caller, transport: 'websocket', startedAt, codes });
+        if (metrics) {
+          const args = Array.isArray(admitted) ? null : (admitted as ExecutionArgs);
+          metrics.operation({
+            operation: payload.operationName,
+            type: args ? (getOperationAST(args.document, args.operationName)?.operation ?? null) : null,
+            transport: 'websocket',
+            errors: codes.map(codeText),
+            seconds: (performance.now() - startedAt) / 1000,
+          });
+        }
         return admitted;
       });
     },
@@ -433,6 +458,9 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
               }
               unsent++;
               socket.send(`${framePrefix}${json}}`, () => unsent--);
+              const delivery = r as { live?: unknown; entry?: { occurredAt?: unknown } };
+              if (metrics && delivery.live === true && delivery.entry?.occurredAt instanceof Date)
+                metrics.boardDelivered(delivery.entry.occurredAt);
               if (unsent > options.queueLimit) {
                 slow(socket, `more than ${options.queueLimit} messages waiting`);
                 break;

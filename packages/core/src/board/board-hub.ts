@@ -16,6 +16,8 @@ export interface BoardEventDelivery {
   kind: 'event';
   seq: number;
   entry: BoardLogEntry;
+  /** Read live by the hub as it was committed (not from the log for a resuming subscriber). */
+  live?: boolean;
 }
 
 /** The part of a board's filter the hub applies before anything is loaded. */
@@ -300,7 +302,7 @@ export class BoardHub {
             for (const stream of this.streams) stream.push({ kind: 'refetch', seq: entry.seq - 1, reason: 'pruned' });
           }
           this.cursor = entry.seq;
-          const delivery: BoardEventDelivery = { kind: 'event', seq: entry.seq, entry };
+          const delivery: BoardEventDelivery = { kind: 'event', seq: entry.seq, entry, live: true };
           for (const stream of this.streams) stream.offer(delivery);
         }
         if (entries.length < READ_BATCH) break;

@@ -65,6 +65,13 @@ export interface FailedDelivery {
   occurredAt: Date;
 }
 
+/** How deep the event outbox is (see {@link eventOutbox.depth}). */
+export interface OutboxDepth {
+  pending: number;
+  failing: number;
+  oldestAgeSeconds: number;
+}
+
 interface Row {
   id: string;
   event: string;
@@ -166,6 +173,23 @@ export const eventOutbox = {
   async pendingCount(em: EntityManager): Promise<number> {
     const [row] = await em.execute<{ n: string }[]>('SELECT count(*) AS n FROM event_outbox');
     return Number(row?.n ?? 0);
+  },
+
+  /**
+   * How deep the outbox is, for metrics: deliveries not made yet, those among them that failed
+   * at least once, and the age of the oldest in seconds (0 when none waits), by the database's clock.
+   */
+  async depth(em: EntityManager): Promise<OutboxDepth> {
+    const [row] = await em.execute<{ pending: string; failing: string; oldest: string | number | null }[]>(
+      `SELECT count(*) AS pending, count(*) FILTER (WHERE attempts > 0) AS failing,
+              extract(epoch FROM clock_timestamp() - min(created_at)) AS oldest
+         FROM event_outbox`,
+    );
+    return {
+      pending: Number(row?.pending ?? 0),
+      failing: Number(row?.failing ?? 0),
+      oldestAgeSeconds: Math.max(0, Number(row?.oldest ?? 0)),
+    };
   },
 
   /** Deliveries that failed at least once, the next due first, at most `limit`. */

@@ -293,6 +293,8 @@ export async function wishCountsUnder(ctx: ReadContext, path: string, access: Ac
     params,
   );
   return { posted: Number(row?.posted ?? 0), fulfilled: Number(row?.fulfilled ?? 0), claimed: Number(row?.claimed ?? 0) };
+}
+
 /**
  * The uuid of the request the caller `callerId` (an API key's or a person's uuid) submitted with
  * `clientToken` (see `submitRequestOnce`), or null when that caller sent no such token. It does
