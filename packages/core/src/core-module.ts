@@ -29,6 +29,9 @@ import { boardLog } from './migrations/core/0007_board_log.js';
 import { timelineActorLabel } from './migrations/core/0008_timeline_actor_label.js';
 import { eventOutbox } from './migrations/core/0009_event_outbox.js';
 import { EventOutboxResolver } from './events/event-outbox.resolver.js';
+import { webhooks } from './migrations/core/0013_webhooks.js';
+import { Webhook, WebhookDelivery } from './webhook/webhook.entity.js';
+import { WebhookDeliveryResolver, WebhookResolver } from './webhook/webhook.resolver.js';
 import type { BoardItemSource } from './board/board-item.js';
 import { TaskBoardCardResolver, TaskBoardResolver } from './board/board.resolver.js';
 import { requestBoardItems } from './request/request.board.js';
@@ -61,8 +64,10 @@ export const coreModule: {
     RequestTimelineEntry,
     ApiKey,
     SensitiveAccessLogEntry,
+    Webhook,
+    WebhookDelivery,
   ],
-  migrations: [places, people, rolesAndCare, organizations, requests, access, boardLog, timelineActorLabel, eventOutbox],
+  migrations: [places, people, rolesAndCare, organizations, requests, access, boardLog, timelineActorLabel, eventOutbox, webhooks],
   resolvers: [
     PlatformResolver,
     EventOutboxResolver,
@@ -77,6 +82,8 @@ export const coreModule: {
     AccessResolver,
     TaskBoardResolver,
     TaskBoardCardResolver,
+    WebhookResolver,
+    WebhookDeliveryResolver,
   ],
   placeRules: corePlaceRules,
   orphanedTypes: [PluginInfo],
