@@ -32,6 +32,9 @@ import { rateLimit } from './migrations/core/0010_rate_limit.js';
 import { requestDeadlines } from './migrations/core/0012_request_deadlines.js';
 import { requestClientTokens } from './migrations/core/0015_request_client_tokens.js';
 import { EventOutboxResolver } from './events/event-outbox.resolver.js';
+import { webhooks } from './migrations/core/0013_webhooks.js';
+import { Webhook, WebhookDelivery } from './webhook/webhook.entity.js';
+import { WebhookDeliveryResolver, WebhookResolver } from './webhook/webhook.resolver.js';
 import type { BoardItemSource } from './board/board-item.js';
 import { TaskBoardCardResolver, TaskBoardResolver } from './board/board.resolver.js';
 import { requestBoardItems } from './request/request.board.js';
@@ -65,6 +68,8 @@ export const coreModule: {
     RequestTimelineEntry,
     ApiKey,
     SensitiveAccessLogEntry,
+    Webhook,
+    WebhookDelivery,
   ],
   migrations: [
     places,
@@ -78,6 +83,7 @@ export const coreModule: {
     eventOutbox,
     rateLimit,
     requestDeadlines,
+    webhooks,
     requestClientTokens,
   ],
   resolvers: [
@@ -95,6 +101,8 @@ export const coreModule: {
     AccessResolver,
     TaskBoardResolver,
     TaskBoardCardResolver,
+    WebhookResolver,
+    WebhookDeliveryResolver,
   ],
   placeRules: corePlaceRules,
   orphanedTypes: [PluginInfo],

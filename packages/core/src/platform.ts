@@ -36,6 +36,8 @@ import {
   type ServiceRegistry,
 } from './plugin/plugin.js';
 import { CORE_VERSION } from './version.js';
+import { WebhookDispatcher, type WebhookOptions } from './webhook/webhook.dispatcher.js';
+import { subscribeWebhookFanOut } from './webhook/webhook.fan-out.js';
 
 export interface PlatformOptions {
   /** PostgreSQL connection URL of the application database. */
@@ -67,6 +69,8 @@ export interface PlatformOptions {
   boards?: BoardHubOptions & { transport?: 'in-process' | 'postgres' | BoardTransport };
   /** How the event outbox delivers to after-commit handlers: sweep interval, hand-over, back-off. */
   outbox?: OutboxOptions;
+  /** How this process sends webhook deliveries: poll interval, timeout, concurrency, back-off, retry window. */
+  webhooks?: WebhookOptions;
 }
 
 /** A composed, running platform: one ORM, one schema, one event bus. */
@@ -454,6 +458,9 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       boards,
     };
   };
+  // Committed events reach webhooks through the outbox like any after-commit handler.
+  subscribeWebhookFanOut(events, rolePermissions, clock);
+  const webhookDispatcher = new WebhookDispatcher(rootEm, logger, options.webhooks);
   events.systemUnitOfWork = (tx, label) => joinUnitOfWork(createContext({ ...SYSTEM_CALLER, label }), tx);
   const destroyed: GongzhiPlugin[] = [];
   let runtimeContext: ((p: GongzhiPlugin) => PluginRuntimeContext) | undefined;
@@ -528,6 +535,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       async close() {
         // Deliveries under way finish; the rest stay in the outbox for the next process's sweep.
         await events.stopDelivery().catch((err) => logger.error({ err }, 'stopping event delivery failed'));
+        await webhookDispatcher.stop().catch((err) => logger.error({ err }, 'stopping the webhook dispatcher failed'));
         for (const plugin of destroyed) {
           try {
             await plugin.destroy?.(contextFor(plugin));
@@ -540,9 +548,11 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       },
     };
     events.startSweeping();
+    webhookDispatcher.start();
     return platform;
   } catch (err) {
     await events.stopDelivery().catch(() => undefined);
+    await webhookDispatcher.stop().catch(() => undefined);
     for (const plugin of destroyed) {
       await Promise.resolve(runtimeContext && plugin.destroy?.(runtimeContext(plugin))).catch(() => undefined);
     }

@@ -14,18 +14,30 @@ export class Access {
     readonly grants: readonly { path: string; permissions: ReadonlySet<PermissionName> }[],
     /** The signed-in person, if the caller is one (they always see themselves). */
     readonly personId: string | null,
+    /** The API key, if the caller is one (it sees the rows it owns, such as its webhooks). */
+    readonly keyId: string | null = null,
   ) {}
 
   static readonly NONE = new Access(false, [], null);
   static readonly SYSTEM = new Access(true, [{ path: '', permissions: new Set([ALL_PERMISSIONS]) }], null);
 
-  static of(grants: { path: string; permissions: Iterable<PermissionName> }[], personId: string | null = null): Access {
+  static of(
+    grants: { path: string; permissions: Iterable<PermissionName> }[],
+    personId: string | null = null,
+    keyId: string | null = null,
+  ): Access {
     const everywhere = grants.some((g) => g.path === '');
     return new Access(
       everywhere,
       grants.map((g) => ({ path: g.path, permissions: new Set(g.permissions) })),
       personId,
+      keyId,
     );
+  }
+
+  /** The person or API key calling, as row owners name them (`PlaceRule.owners`). */
+  get ownerId(): string | null {
+    return this.personId ?? this.keyId;
   }
 
   /** The distinct subtree roots the caller sees (for SQL filters: `path LIKE root || '%'`). */
@@ -80,8 +92,12 @@ export async function resolveAccess(
     );
     const [key] = rows;
     if (!key) return Access.NONE;
-    if (key.everywhere) return Access.of([{ path: '', permissions: key.permissions }]);
-    return Access.of(rows.filter((r) => r.path).map((r) => ({ path: r.path!, permissions: r.permissions })));
+    if (key.everywhere) return Access.of([{ path: '', permissions: key.permissions }], null, caller.id);
+    return Access.of(
+      rows.filter((r) => r.path).map((r) => ({ path: r.path!, permissions: r.permissions })),
+      null,
+      caller.id,
+    );
   }
   const day = today.toISOString().slice(0, 10);
   const rows = await conn.execute<{ path: string; role: string | null }[]>(

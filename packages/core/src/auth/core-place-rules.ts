@@ -9,6 +9,7 @@ import { Place } from '../place/place.entity.js';
 import { Request } from '../request/request.entity.js';
 import { RequestTimelineEntry } from '../request/request-timeline-entry.entity.js';
 import { ApiKey } from './api-key.entity.js';
+import { Webhook, WebhookDelivery } from '../webhook/webhook.entity.js';
 import { SensitiveAccessLogEntry } from './access-log.entity.js';
 import type { PlaceRule } from './place-rule.js';
 import { placeIdsOfPerson, requestPlacePath } from './person-places.js';
@@ -34,6 +35,12 @@ export const corePlaceRules: PlaceRule[] = [
   { entity: RequestTimelineEntry, place: (entry: RequestTimelineEntry, ctx) => requestPlacePath(ctx, refId(entry.request)!) },
   // Only callers who see everywhere (administrators, the system) see keys.
   { entity: ApiKey },
+  // A webhook and its deliveries belong to the key or person that created it (and to administrators).
+  { entity: Webhook, owners: (webhook: Webhook) => [webhook.ownerId] },
+  {
+    entity: WebhookDelivery,
+    owners: async (delivery: WebhookDelivery, ctx) => [(await loadById(ctx, Webhook, delivery.webhookId))?.ownerId],
+  },
   {
     entity: SensitiveAccessLogEntry,
     place: (entry: SensitiveAccessLogEntry, ctx) => placeIdsOfPerson(ctx, entry.subjectId),

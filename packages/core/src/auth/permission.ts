@@ -19,6 +19,8 @@ export const Permission = {
   AUDIT: 'audit',
   /** Create and revoke API keys. */
   API_KEY_MANAGE: 'api-key.manage',
+  /** Create, rotate, enable and delete one's own outbound webhooks, and replay their deliveries. */
+  WEBHOOK_MANAGE: 'webhook.manage',
 } as const;
 
 /** A permission a caller may hold: core's or a plugin's. */

@@ -33,7 +33,8 @@ export interface PlaceRule<T = never> {
   place?: (row: T, ctx: GongzhiContext) => PlaceKey | readonly PlaceKey[] | Promise<PlaceKey | readonly PlaceKey[]>;
   /**
    * Person uuids who see the row wherever their places are (the person themself, a request's
-   * requester, the members of a council). Asked only when the place does not already decide.
+   * requester, the members of a council), or the uuid of an API key that owns the row (its
+   * webhooks). Asked only when the place does not already decide.
    */
   owners?: (row: T, ctx: GongzhiContext) => readonly (string | null | undefined)[] | Promise<readonly (string | null | undefined)[]>;
   /** Rows anyone, even anonymous, may see (reference data without personal information). */

@@ -64,7 +64,8 @@ async function visibleBy(rule: PlaceRule, value: object, ctx: GongzhiContext, ac
       if (access.sees(path) || (rule.visibleFromBelow && access.seesAbove(path))) return true;
     }
   }
-  return !!access.personId && !!rule.owners && (await rule.owners(value as never, ctx)).includes(access.personId);
+  const me = access.ownerId;
+  return !!me && !!rule.owners && (await rule.owners(value as never, ctx)).includes(me);
 }
 
 /**

@@ -44,6 +44,11 @@ export interface EventHandlerContext {
    * (`system: grid.route-new-request` in timelines), with the command's own checks.
    */
   run<I, R>(command: Command<I, R>, input: I): Promise<R>;
+  /**
+   * For an after-commit handler delivered from the outbox: the outbox row being delivered, the
+   * same on every attempt of this delivery (a key to make the handler's writes idempotent).
+   */
+  deliveryId?: string;
 }
 
 /** Opens a unit of work over a transaction for the system acting as `label` (installed by the platform). */
@@ -66,7 +71,16 @@ export interface EventHandlerOptions {
    * refuses one without). Commands the handler runs act as `system: <id>`.
    */
   id?: string;
+  /**
+   * For a durable handler of {@link ANY_EVENT}: which of a transaction's event names it wants
+   * recorded, asked once per emitting transaction, inside it (one query at most). Events it
+   * leaves out cost no outbox row. Used by webhooks: only events some webhook subscribes to.
+   */
+  interest?: (em: EntityManager, names: readonly string[]) => Promise<ReadonlySet<string>>;
 }
+
+/** Subscribing to this name receives every event (core's webhook fan-out does). */
+export const ANY_EVENT = '*';
 
 export type EventEmitter = <K extends EventName>(name: K, payload: EventPayload<K>) => Promise<void>;
 
@@ -82,7 +96,11 @@ interface Subscription {
   givenId: string | null;
   /** Delivered from the outbox: an after-commit handler with an id. */
   durable: boolean;
+  interest: EventHandlerOptions['interest'] | null;
 }
+
+/** Whether `sub` receives events named `name`. */
+const matches = (sub: Subscription, name: string) => sub.name === name || sub.name === ANY_EVENT;
 
 /** One subscription as the host's start-up checks see it. */
 export interface ListenerInfo {
@@ -167,6 +185,7 @@ export class EventBus {
       id: options.id ?? `${name}#${this.subscriptions.length + 1}`,
       givenId: options.id ?? null,
       durable: !blocking && options.id !== undefined,
+      interest: options.interest ?? null,
     };
     this.subscriptions.push(sub);
     return () => {
@@ -302,7 +321,7 @@ export class EventBus {
       const event: GongzhiEvent = { name, payload, occurredAt: new Date(), actorId };
       sink.push(event);
       for (const sub of [...this.subscriptions]) {
-        if (sub.blocking && sub.name === name) await sub.handler(event, this.handlerContext({ em, emit }, sub.id));
+        if (sub.blocking && matches(sub, name)) await sub.handler(event, this.handlerContext({ em, emit }, sub.id));
       }
     };
     return emit;
@@ -322,8 +341,11 @@ export class EventBus {
     const result = await em.transactional(async (txEm) => {
       const value = await work({ em: txEm, emit: this.emitter(txEm, pending, actorId) }, pending);
       if (pending.length > 0) {
+        const wanted = await this.interests(txEm, pending);
         const deliveries = pending.flatMap((event) =>
-          this.subscriptions.filter((s) => s.durable && s.name === event.name).map((s) => ({ event, handler: s.id })),
+          this.subscriptions
+            .filter((s) => s.durable && matches(s, event.name) && (wanted.get(s)?.has(event.name) ?? true))
+            .map((s) => ({ event, handler: s.id })),
         );
         recorded = await eventOutbox.write(txEm, deliveries, this.delivery.options.handoverMs);
         for (const listener of this.beforeCommitListeners) await listener(pending, txEm);
@@ -334,9 +356,20 @@ export class EventBus {
     return result;
   }
 
-  private handlerContext(tx: { em: EntityManager; emit: EventEmitter }, handlerId: string): EventHandlerContext {
+  /** What each durable subscription with an `interest` wants of these events' names (one call each). */
+  private async interests(em: EntityManager, events: readonly GongzhiEvent[]): Promise<Map<Subscription, ReadonlySet<string>>> {
+    const wanted = new Map<Subscription, ReadonlySet<string>>();
+    const names = [...new Set(events.map((e) => e.name))];
+    for (const sub of this.subscriptions) {
+      if (sub.durable && sub.interest && names.some((n) => matches(sub, n))) wanted.set(sub, await sub.interest(em, names));
+    }
+    return wanted;
+  }
+
+  private handlerContext(tx: { em: EntityManager; emit: EventEmitter }, handlerId: string, deliveryId?: string): EventHandlerContext {
     return {
       ...tx,
+      ...(deliveryId === undefined ? {} : { deliveryId }),
       run: async (command, input) => {
         if (!this.systemUnitOfWork) throw new Error('Commands cannot run in event handlers before the platform has started.');
         return (await this.systemUnitOfWork(tx, handlerId)).run(command, input);
@@ -355,7 +388,7 @@ export class EventBus {
     if (recorded.length > 0) await this.deliverOwn(recorded);
     for (const event of events) {
       for (const sub of [...this.subscriptions]) {
-        if (sub.blocking || sub.durable || sub.name !== event.name) continue;
+        if (sub.blocking || sub.durable || !matches(sub, event.name)) continue;
         try {
           // An observer without id: called here, once, in a unit of work of its own.
           await this.transaction(
@@ -418,7 +451,7 @@ export class EventBus {
         const own: GongzhiEvent[] = [];
         await tx.em.transactional(async (inner) => {
           const emit = this.emitter(inner, own, row.event.actorId ?? null);
-          await sub.handler(row.event, this.handlerContext({ em: inner, emit }, sub.id));
+          await sub.handler(row.event, this.handlerContext({ em: inner, emit }, sub.id, row.id));
         });
         // What the handler emitted counts only once its savepoint held.
         emitted.push(...own);

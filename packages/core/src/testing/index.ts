@@ -21,6 +21,8 @@ export interface TestAppOptions {
   boards?: PlatformOptions['boards'];
   /** Event outbox options (sweep interval, hand-over, delivery delay, back-off). */
   outbox?: PlatformOptions['outbox'];
+  /** Webhook sending options (poll interval, timeout, concurrency, back-off, retry window). */
+  webhooks?: PlatformOptions['webhooks'];
 }
 
 export interface TestApp {
@@ -81,6 +83,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       poolSize: 4,
       boards: options.boards,
       outbox: options.outbox,
+      webhooks: options.webhooks,
     });
     if (options.seed) await platform.seed();
   } catch (err) {

@@ -1,0 +1,190 @@
+import { defineCommand, type Named } from '../command/command.js';
+import { DomainError } from '../command/domain-error.js';
+import { Permission } from '../auth/permission.js';
+import type { Place } from '../place/place.entity.js';
+import { newWebhookSecret } from './webhook-signature.js';
+import { Webhook, type WebhookDelivery, WebhookStatus } from './webhook.entity.js';
+
+/** Most webhooks one person or key may have. */
+export const MAX_WEBHOOKS_PER_OWNER = 20;
+/** Longest grace period of a rotated secret: 7 days. */
+export const MAX_ROTATION_GRACE_SECONDS = 7 * 86_400;
+
+const EVENT_NAME = /^[a-z][a-z0-9-]*\.[a-z0-9][a-z0-9.-]*$/;
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Checks a receiver URL: https, or plain http to a loopback address (tests, development) when
+ * the process is not in production (`NODE_ENV=production`). Returns the URL as normalized.
+ */
+export function checkWebhookUrl(given: string, production = process.env.NODE_ENV === 'production'): string {
+  const problem = (why: string) => new DomainError('BAD_USER_INPUT', `"input.url" ${why}`, 'input.url');
+  let url: URL;
+  try {
+    url = new URL(given.trim());
+  } catch {
+    throw problem(`is not a URL: give an absolute https URL, e.g. https://example.org/hooks/gongzhi.`);
+  }
+  if (given.length > 2000) throw problem('must have at most 2000 characters.');
+  if (url.username || url.password) throw problem('must not carry a user name or password: deliveries are signed instead.');
+  if (url.protocol === 'https:') return url.toString();
+  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) {
+    if (production) throw problem('must use https in production (plain http to loopback is for tests and development only).');
+    return url.toString();
+  }
+  throw problem(
+    `must use https (plain http only to 127.0.0.1, [::1] or localhost outside production), got "${url.protocol}//${url.host}".`,
+  );
+}
+
+/**
+ * Creates a webhook owned by the caller (an API key or a signed-in person): `eventTypes` (event
+ * names, or "*" for all) about rows under `places` (empty: all the caller sees), POSTed to `url`.
+ * The caller must hold `webhook.manage` at every place named. The secret is in the answer only.
+ */
+export const createWebhook = defineCommand<
+  { url: string; eventTypes: string[]; places: Named<Place>[] },
+  { webhook: Webhook; secret: string }
+>({
+  name: 'webhook.create',
+  permission: Permission.WEBHOOK_MANAGE,
+  async run(uow, { url: givenUrl, eventTypes, places }) {
+    const { caller, access } = uow.actor;
+    if (caller?.kind !== 'api-key' && caller?.kind !== 'person') {
+      throw new DomainError('BAD_USER_INPUT', 'A webhook belongs to the API key or person that creates it: call with one of them.');
+    }
+    const url = checkWebhookUrl(givenUrl);
+    const types = [...new Set(eventTypes.map((t) => t.trim()))];
+    if (types.length === 0 || types.length > 100) {
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        '"input.eventTypes" must name 1 to 100 events, e.g. ["request.created"], or ["*"] for all.',
+        'input.eventTypes',
+      );
+    }
+    const bad = types.find((t) => t !== '*' && !EVENT_NAME.test(t));
+    if (bad !== undefined) {
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        `"input.eventTypes" has "${bad}", which is not an event name: use names like request.created or grid.visit-recorded, or "*" for every event.`,
+        'input.eventTypes',
+      );
+    }
+    for (const place of places) {
+      if (!access.can(Permission.WEBHOOK_MANAGE, place.path)) {
+        throw new DomainError(
+          'FORBIDDEN',
+          `You do not hold "${Permission.WEBHOOK_MANAGE}" at ${place.name}: name only places where you do.`,
+          'input.placeIds',
+        );
+      }
+    }
+    const [count] = await uow.em.execute<{ n: string }[]>('SELECT count(*) AS n FROM webhook WHERE owner_id = ?', [caller.id]);
+    const n = Number(count?.n ?? 0);
+    if (n >= MAX_WEBHOOKS_PER_OWNER) {
+      throw new DomainError(
+        'LIMIT_REACHED',
+        `You have ${n} webhooks, the most one key or person may have: delete one first (deleteWebhook).`,
+      );
+    }
+    const secret = newWebhookSecret();
+    const webhook = uow.em.create(Webhook, {
+      ownerKind: caller.kind,
+      ownerId: caller.id,
+      url,
+      eventTypes: types,
+      placeIds: places.map((p) => p.uuid),
+      secret,
+    });
+    await uow.em.flush();
+    return { webhook, secret };
+  },
+});
+
+/** Deletes a webhook and its delivery log; deliveries not made yet are dropped. */
+export const deleteWebhook = defineCommand<{ webhook: Named<Webhook> }, Webhook>({
+  name: 'webhook.delete',
+  permission: Permission.WEBHOOK_MANAGE,
+  lock: ['webhook'],
+  async run(uow, { webhook }) {
+    await uow.em.execute('DELETE FROM webhook WHERE id = ?', [webhook.uuid]);
+    return webhook;
+  },
+});
+
+/**
+ * Gives a webhook a new secret; the old one keeps signing (a second signature in the header)
+ * for `graceSeconds`, so the receiver can switch without missing a delivery.
+ */
+export const rotateWebhookSecret = defineCommand<{ webhook: Named<Webhook>; graceSeconds: number }, { webhook: Webhook; secret: string }>({
+  name: 'webhook.rotateSecret',
+  permission: Permission.WEBHOOK_MANAGE,
+  lock: ['webhook'],
+  async run(uow, { webhook, graceSeconds }) {
+    if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > MAX_ROTATION_GRACE_SECONDS) {
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        `"graceSeconds" must be a whole number from 0 to ${MAX_ROTATION_GRACE_SECONDS} (7 days), got ${graceSeconds}.`,
+        'graceSeconds',
+      );
+    }
+    const secret = newWebhookSecret();
+    const [row] = await uow.em.execute<{ expires: Date }[]>(`SELECT clock_timestamp() + ? * interval '1 second' AS expires`, [
+      graceSeconds,
+    ]);
+    webhook.previousSecret = webhook.secret;
+    webhook.previousSecretExpiresAt = new Date(row!.expires);
+    webhook.secret = secret;
+    await uow.em.flush();
+    return { webhook, secret };
+  },
+});
+
+/**
+ * Enables a disabled webhook again: its pending deliveries start a fresh series of attempts
+ * (deliveries that failed stay failed; replay them one by one).
+ */
+export const enableWebhook = defineCommand<{ webhook: Named<Webhook> }, Webhook>({
+  name: 'webhook.enable',
+  permission: Permission.WEBHOOK_MANAGE,
+  lock: ['webhook'],
+  async run(uow, { webhook }) {
+    if (webhook.status === WebhookStatus.ACTIVE) return webhook;
+    webhook.status = WebhookStatus.ACTIVE;
+    webhook.disabledReason = null;
+    webhook.disabledAt = null;
+    await uow.em.flush();
+    await uow.em.execute(
+      `UPDATE webhook_delivery SET retry_since = clock_timestamp(), next_attempt_at = clock_timestamp()
+        WHERE webhook_id = ? AND status = 'pending'`,
+      [webhook.uuid],
+    );
+    return webhook;
+  },
+});
+
+/**
+ * Sends a delivery again, by hand, with the same `webhook-id` (a receiver that already took it
+ * can tell): it becomes pending and starts a fresh series of attempts.
+ */
+export const replayWebhookDelivery = defineCommand<{ delivery: Named<WebhookDelivery> }, WebhookDelivery>({
+  name: 'webhook.replayDelivery',
+  permission: Permission.WEBHOOK_MANAGE,
+  lock: ['delivery'],
+  async run(uow, { delivery }) {
+    const webhook = await uow.em.findOneOrFail(Webhook, { uuid: delivery.webhookId });
+    if (webhook.status !== WebhookStatus.ACTIVE) {
+      throw new DomainError(
+        'ILLEGAL_TRANSITION',
+        'The webhook is disabled, so nothing would be sent: enable it first (enableWebhook), then replay.',
+        'deliveryId',
+      );
+    }
+    await uow.em.execute(
+      `UPDATE webhook_delivery SET status = 'pending', retry_since = clock_timestamp(), next_attempt_at = clock_timestamp() WHERE id = ?`,
+      [delivery.uuid],
+    );
+    await uow.em.refresh(delivery);
+    return delivery;
+  },
+});

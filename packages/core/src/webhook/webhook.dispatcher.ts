@@ -1,0 +1,251 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { describeFailure } from '../events/outbox.js';
+import type { Logger } from '../logger.js';
+import { webhookSignatureHeader } from './webhook-signature.js';
+
+/** How webhook deliveries are sent (see docs/webhooks.md). Times are the database's. */
+export interface WebhookOptions {
+  /** Send deliveries from this process (default true). */
+  enabled?: boolean;
+  /** How often this process looks for deliveries that are due. Default 1 s. */
+  pollIntervalMs?: number;
+  /** Longest wait for a receiver's answer; past it the attempt fails. Default 10 s. */
+  timeoutMs?: number;
+  /** Most requests in flight at once from this process. Default 8. */
+  concurrency?: number;
+  /** Wait before the first retry; each further failure doubles it. Default 5 s. */
+  retryBaseMs?: number;
+  /** The longest wait between two attempts. Default 1 h. */
+  retryMaxMs?: number;
+  /** How long a delivery is retried before it fails and its webhook is disabled. Default 24 h. */
+  retryWindowMs?: number;
+}
+
+export const WEBHOOK_DEFAULTS: Readonly<Required<WebhookOptions>> = Object.freeze({
+  enabled: true,
+  pollIntervalMs: 1_000,
+  timeoutMs: 10_000,
+  concurrency: 8,
+  retryBaseMs: 5_000,
+  retryMaxMs: 3_600_000,
+  retryWindowMs: 86_400_000,
+});
+
+/** A delivery claimed for one attempt, with what is needed to send it. */
+interface Claimed {
+  id: string;
+  webhook_id: string;
+  event: string;
+  payload: unknown;
+  occurred_at: Date | string;
+  attempts: number;
+  url: string;
+  secret: string;
+  previous_secret: string | null;
+}
+
+/** The outcome of one HTTP attempt. */
+interface AttemptResult {
+  ok: boolean;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+}
+
+/** "86400000" → "24 h", for reasons people read. */
+function humanDuration(ms: number): string {
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`;
+}
+
+/**
+ * Sends webhook deliveries in the background, never on the request path: it claims due
+ * deliveries with a lease (`next_attempt_at` moves past the attempt's timeout, in one
+ * statement, so no transaction or connection is held while a receiver answers), sends at most
+ * `concurrency` at once with a timeout each, and records each attempt. A failed attempt is
+ * retried with doubling waits; one still failing `retryWindowMs` after its series began fails
+ * and disables its webhook with the reason. A process that stops mid-series leaves the rows as
+ * they are: any process resumes them when they are due (a lease that expired included), with
+ * the same `webhook-id`.
+ */
+export class WebhookDispatcher {
+  private readonly options: Required<WebhookOptions>;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private claiming = false;
+  private readonly inFlight = new Map<string, { done: Promise<void>; abort: AbortController }>();
+
+  constructor(
+    private readonly rootEm: () => EntityManager,
+    private readonly logger: Logger,
+    options: WebhookOptions = {},
+  ) {
+    this.options = { ...WEBHOOK_DEFAULTS, ...options };
+  }
+
+  /** Starts polling (at once, then every `pollIntervalMs`). */
+  start(): void {
+    if (!this.options.enabled) return;
+    this.schedule(0);
+  }
+
+  /** Stops claiming; attempts under way are aborted and recorded as failed, to be retried by the next process. */
+  async stop(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const { abort } of this.inFlight.values()) abort.abort(new Error('the sender stopped (the process is shutting down)'));
+    await Promise.allSettled([...this.inFlight.values()].map((f) => f.done));
+  }
+
+  private schedule(afterMs: number): void {
+    if (this.closed) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.tick().finally(() => this.schedule(this.options.pollIntervalMs));
+    }, afterMs);
+    this.timer.unref();
+  }
+
+  /** Claims as many due deliveries as there are free slots and starts sending them. */
+  async tick(): Promise<void> {
+    if (this.closed || this.claiming) return;
+    const free = this.options.concurrency - this.inFlight.size;
+    if (free <= 0) return;
+    this.claiming = true;
+    try {
+      const claimed = await this.claim(free);
+      for (const delivery of claimed) this.send(delivery);
+      // A full batch: more may be due, go on as soon as a slot frees rather than a whole interval later.
+      if (claimed.length === free) this.schedule(0);
+    } catch (err) {
+      this.logger.error({ err }, 'webhook dispatcher could not claim deliveries; it tries again at the next poll');
+    } finally {
+      this.claiming = false;
+    }
+  }
+
+  private async claim(limit: number): Promise<Claimed[]> {
+    const leaseMs = this.options.timeoutMs + 30_000;
+    return this.rootEm().execute<Claimed[]>(
+      `UPDATE webhook_delivery d SET next_attempt_at = clock_timestamp() + ? * interval '1 millisecond'
+         FROM webhook w
+        WHERE w.id = d.webhook_id AND d.id IN (
+          SELECT d2.id FROM webhook_delivery d2 JOIN webhook w2 ON w2.id = d2.webhook_id
+           WHERE d2.status = 'pending' AND w2.status = 'active' AND d2.next_attempt_at <= clock_timestamp()
+           ORDER BY d2.next_attempt_at LIMIT ? FOR UPDATE OF d2 SKIP LOCKED)
+      RETURNING d.id, d.webhook_id, d.event, d.payload, d.occurred_at, d.attempts, w.url, w.secret,
+                CASE WHEN w.previous_secret_expires_at > clock_timestamp() THEN w.previous_secret END AS previous_secret`,
+      [leaseMs, limit],
+    );
+  }
+
+  private send(delivery: Claimed): void {
+    const abort = new AbortController();
+    const done = this.attempt(delivery, abort.signal)
+      .then((result) => this.record(delivery, result))
+      .catch((err: unknown) =>
+        this.logger.error({ err, delivery: delivery.id }, 'recording a webhook attempt failed; the lease expires and it is retried'),
+      )
+      .finally(() => {
+        this.inFlight.delete(delivery.id);
+        if (!this.closed) void this.tick();
+      });
+    this.inFlight.set(delivery.id, { done, abort });
+  }
+
+  /** One signed POST. Never throws: every failure is an outcome to record. */
+  private async attempt(delivery: Claimed, stop: AbortSignal): Promise<AttemptResult> {
+    const occurredAt = delivery.occurred_at instanceof Date ? delivery.occurred_at : new Date(delivery.occurred_at);
+    const body = JSON.stringify({ type: delivery.event, timestamp: occurredAt.toISOString(), data: delivery.payload });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const secrets = delivery.previous_secret ? [delivery.secret, delivery.previous_secret] : [delivery.secret];
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    try {
+      const response = await fetch(delivery.url, {
+        method: 'POST',
+        redirect: 'manual',
+        signal: AbortSignal.any([stop, AbortSignal.timeout(this.options.timeoutMs)]),
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Gongzhi-Webhooks',
+          'webhook-id': delivery.id,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': webhookSignatureHeader(secrets, delivery.id, timestamp, body),
+        },
+        body,
+      });
+      // The answer's body is not used: drop it so the connection is free.
+      await response.body?.cancel().catch(() => undefined);
+      const ok = response.status >= 200 && response.status < 300;
+      return {
+        ok,
+        statusCode: response.status,
+        durationMs: elapsed(),
+        error: ok
+          ? null
+          : `HTTP ${response.status}${response.status >= 300 && response.status < 400 ? ' (redirects are not followed)' : ''}`,
+      };
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      const timedOut = (err as Error).name === 'TimeoutError';
+      const error = stop.aborted
+        ? describeFailure(stop.reason)
+        : timedOut
+          ? `no answer within ${this.options.timeoutMs} ms`
+          : cause?.code
+            ? `${cause.code}: ${cause.message ?? ''}`.trim()
+            : describeFailure(err);
+      return { ok: false, statusCode: null, durationMs: elapsed(), error };
+    }
+  }
+
+  private async record(delivery: Claimed, result: AttemptResult): Promise<void> {
+    const em = this.rootEm();
+    const attempt = delivery.attempts + 1;
+    const log = [delivery.id, attempt, result.statusCode, result.durationMs, result.error];
+    if (result.ok) {
+      await em.execute(
+        `WITH logged AS (
+           INSERT INTO webhook_attempt (delivery_id, attempt, attempted_at, status_code, duration_ms, error)
+           VALUES (?, ?, clock_timestamp(), ?, ?, ?))
+         UPDATE webhook_delivery SET status = 'succeeded', attempts = attempts + 1, last_status_code = ?, last_error = NULL,
+                delivered_at = clock_timestamp()
+          WHERE id = ?`,
+        [...log, result.statusCode, delivery.id],
+      );
+      return;
+    }
+    const { retryBaseMs, retryMaxMs, retryWindowMs } = this.options;
+    const retryInMs = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(attempt - 1, 30));
+    const [row] = await em.execute<{ status: string }[]>(
+      `WITH logged AS (
+         INSERT INTO webhook_attempt (delivery_id, attempt, attempted_at, status_code, duration_ms, error)
+         VALUES (?, ?, clock_timestamp(), ?, ?, ?))
+       UPDATE webhook_delivery SET attempts = attempts + 1, last_error = ?, last_status_code = ?,
+              status = CASE WHEN clock_timestamp() + ? * interval '1 millisecond' > retry_since + ? * interval '1 millisecond'
+                            THEN 'failed' ELSE 'pending' END,
+              next_attempt_at = clock_timestamp() + ? * interval '1 millisecond'
+        WHERE id = ? RETURNING status`,
+      [...log, result.error, result.statusCode, retryInMs, retryWindowMs, retryInMs, delivery.id],
+    );
+    if (row?.status !== 'failed') {
+      this.logger.warn(
+        { webhook: delivery.webhook_id, delivery: delivery.id, attempt, error: result.error },
+        `webhook delivery failed (attempt ${attempt}); retrying in ${retryInMs} ms`,
+      );
+      return;
+    }
+    const reason =
+      `Deliveries failed for ${humanDuration(retryWindowMs)}: delivery ${delivery.id} (${delivery.event}) failed ${attempt} attempts, ` +
+      `the last with ${result.error}. Fix the receiver at ${delivery.url}, then enableWebhook and replayWebhookDelivery.`;
+    await em.execute(
+      `UPDATE webhook SET status = 'disabled', disabled_at = clock_timestamp(), disabled_reason = ? WHERE id = ? AND status = 'active'`,
+      [reason, delivery.webhook_id],
+    );
+    this.logger.error({ webhook: delivery.webhook_id, delivery: delivery.id, attempt, error: result.error }, `webhook disabled: ${reason}`);
+  }
+}

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type Access, resolveAccess, type RolePermissions } from '../auth/access.js';
+import type { Caller } from '../context.js';
+import { ANY_EVENT, type EventBus, type GongzhiEvent } from '../events/event-bus.js';
+
+/** The outbox handler id of the fan-out (outbox rows name it). */
+export const WEBHOOK_FAN_OUT = 'webhook.fan-out';
+
+interface Candidate {
+  id: string;
+  owner_kind: 'person' | 'api-key';
+  owner_id: string;
+  /** Paths of the webhook's own places; empty for all its owner sees. */
+  paths: string[];
+  /** How many places the webhook names. */
+  places: number;
+}
+
+/** The place an event is about: its payload's `placePath` (every core and plugin event that concerns a place carries one). */
+function placePathOf(event: GongzhiEvent): string | null {
+  const payload = event.payload as { placePath?: unknown } | null;
+  return payload && typeof payload.placePath === 'string' && payload.placePath ? payload.placePath : null;
+}
+
+/**
+ * Whether a webhook may receive `event`: its owner must see the event's place (today, with the
+ * owner's current roles or key), and the place must lie under one of the webhook's places when
+ * it names some. An event without a place goes only to owners who see everywhere.
+ */
+export function webhookMayReceive(access: Access, paths: readonly string[], event: GongzhiEvent): boolean {
+  const path = placePathOf(event);
+  if (!path) return access.everywhere && paths.length === 0;
+  return access.sees(path) && (paths.length === 0 || paths.some((p) => path.startsWith(p)));
+}
+
+/**
+ * Subscribes the webhook fan-out to every event, through the outbox: for each committed event
+ * some active webhook subscribes to, one outbox delivery whose handler writes one
+ * `webhook_delivery` row per webhook in scope, in the delivering transaction (so rows and
+ * "done" commit together; `(webhook, outbox row)` is unique, so a repeated delivery adds none).
+ * Events no webhook wants cost one query in the emitting transaction and no outbox row.
+ */
+export function subscribeWebhookFanOut(events: EventBus, rolePermissions: RolePermissions, clock: () => Date): void {
+  events.on(
+    ANY_EVENT,
+    async (event, { em, deliveryId }) => {
+      if (!deliveryId) return;
+      const candidates = await em.execute<Candidate[]>(
+        `SELECT w.id, w.owner_kind, w.owner_id,
+                coalesce(array_agg(p.path) FILTER (WHERE p.path IS NOT NULL), '{}') AS paths,
+                cardinality(w.place_ids) AS places
+           FROM webhook w LEFT JOIN place p ON p.id = ANY (w.place_ids)
+          WHERE w.status = 'active' AND (? = ANY (w.event_types) OR '*' = ANY (w.event_types))
+          GROUP BY w.id`,
+        [event.name],
+      );
+      const accessOf = new Map<string, Promise<Access>>();
+      const chosen: string[] = [];
+      for (const hook of candidates) {
+        // A webhook whose places are all gone receives nothing rather than everything.
+        if (hook.places > 0 && hook.paths.length === 0) continue;
+        const caller: Caller = { id: hook.owner_id, kind: hook.owner_kind };
+        let access = accessOf.get(hook.owner_id);
+        if (!access) accessOf.set(hook.owner_id, (access = resolveAccess(em, caller, clock(), rolePermissions)));
+        if (webhookMayReceive(await access, hook.paths, event)) chosen.push(hook.id);
+      }
+      if (chosen.length === 0) return;
+      await em.execute(
+        `INSERT INTO webhook_delivery (id, webhook_id, source_id, event, payload, occurred_at)
+         VALUES ${chosen.map(() => '(?, ?, ?, ?, ?::jsonb, ?)').join(', ')}
+         ON CONFLICT ON CONSTRAINT webhook_delivery_source_unique DO NOTHING`,
+        chosen.flatMap((webhookId) => [
+          randomUUID(),
+          webhookId,
+          deliveryId,
+          event.name,
+          JSON.stringify(event.payload ?? null),
+          event.occurredAt,
+        ]),
+      );
+    },
+    { id: WEBHOOK_FAN_OUT, interest: webhookInterest },
+  );
+}
+
+/** Which of these event names some active webhook subscribes to (one query, in the emitting transaction). */
+async function webhookInterest(em: EntityManager, names: readonly string[]): Promise<ReadonlySet<string>> {
+  const rows = await em.execute<{ name: string }[]>(
+    `SELECT n.name FROM jsonb_array_elements_text(?::jsonb) AS n(name)
+      WHERE EXISTS (SELECT 1 FROM webhook w WHERE w.status = 'active' AND (n.name = ANY (w.event_types) OR '*' = ANY (w.event_types)))`,
+    [JSON.stringify(names)],
+  );
+  return new Set(rows.map((r) => r.name));
+}

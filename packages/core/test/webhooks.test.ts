@@ -1,0 +1,328 @@
+/**
+ * Outbound webhooks (issue 20, item 2; docs/webhooks.md): a receiver on 127.0.0.1 (node:http)
+ * gets every event of its webhook's scope and none outside it, signed per Standard Webhooks
+ * (checked here with node:crypto alone), retried with the same webhook-id until it answers
+ * 2xx, and the webhook is disabled, with its reason, when a delivery fails for the whole retry
+ * window. The restart in the middle of a retry series runs the real gateway:
+ * `gateway/test/webhook-restart.test.ts`.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Caller, type Place, PlaceType } from '@gongzhi/core';
+import { apiKeyCaller, createTestApp, placeWriter, type TestApp } from '@gongzhi/core/testing';
+
+interface Received {
+  id: string;
+  timestamp: number;
+  signatures: string[];
+  body: { type: string; timestamp: string; data: Record<string, unknown> };
+  raw: string;
+  url: string;
+}
+
+/** A webhook receiver on 127.0.0.1: records every POST; `answer` decides the response (200 unless told). */
+async function startReceiver() {
+  const received: Received[] = [];
+  let answer: (r: Received, res: ServerResponse) => void = (_r, res) => res.writeHead(200).end('ok');
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+    req.on('end', () => {
+      const h: IncomingHttpHeaders = req.headers;
+      const r: Received = {
+        id: String(h['webhook-id']),
+        timestamp: Number(h['webhook-timestamp']),
+        signatures: String(h['webhook-signature'] ?? '').split(' '),
+        body: JSON.parse(raw) as Received['body'],
+        raw,
+        url: req.url ?? '',
+      };
+      received.push(r);
+      answer(r, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: (path: string) => `http://127.0.0.1:${port}${path}`,
+    received,
+    on(fn: typeof answer) {
+      answer = fn;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    server,
+  };
+}
+
+/** The receiver's side of the Standard Webhooks check, with node:crypto only. */
+function signedWith(secret: string, r: Received): boolean {
+  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+  const expected = createHmac('sha256', key).update(`${r.id}.${r.timestamp}.${r.raw}`).digest();
+  return r.signatures.some((s) => {
+    const [version, sig] = s.split(',');
+    const given = Buffer.from(sig ?? '', 'base64');
+    return version === 'v1' && given.length === expected.length && timingSafeEqual(given, expected);
+  });
+}
+
+async function waitFor<T>(what: string, ms: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() - started > ms) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const CREATE = `mutation($input: CreateWebhookInput!) {
+  createWebhook(input: $input) { created { secret webhook { id url eventTypes status places { code } } } errors { code message field } }
+}`;
+const SUBMIT = `mutation($place: ID!, $title: String!) {
+  submitRequest(input: { title: $title, placeId: $place, kind: NEED, channel: PHONE, callbackPhone: "13800000000" }) { request { id } errors { code message } }
+}`;
+const LOG = `{ webhooks { id status disabledReason deliveries(first: 50) { id messageId event status attempts lastError payload
+  attemptLog { attempt statusCode durationMs error } } } }`;
+
+let app: TestApp;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let communityA: Place;
+let communityB: Place;
+let householdA: Place;
+/** A district app's key scoped to community A, allowed to manage webhooks. */
+let keyA: Caller;
+/** An administrator's key: everywhere. */
+let wideKey: Caller;
+
+beforeAll(async () => {
+  app = await createTestApp({
+    webhooks: { pollIntervalMs: 25, timeoutMs: 1_000, retryBaseMs: 100, retryMaxMs: 300, retryWindowMs: 1_500 },
+  });
+  receiver = await startReceiver();
+  const em = app.platform.orm.em.fork();
+  const place = placeWriter(em);
+  const district = place(PlaceType.DISTRICT, 'D1', '海淀区', null);
+  const street = place(PlaceType.SUBDISTRICT, 'S1', '学院路街道', district);
+  communityA = place(PlaceType.COMMUNITY, 'CA', '成仪路社区', street);
+  communityB = place(PlaceType.COMMUNITY, 'CB', '石油大院社区', street);
+  const building = place(PlaceType.BUILDING, 'CA-1', '1号楼', communityA);
+  householdA = place(PlaceType.HOUSEHOLD, 'CA-1-101', '101室', building);
+  await em.flush();
+  keyA = await apiKeyCaller(app, { name: '社区通知应用', placeIds: [communityA.uuid], permissions: ['webhook.manage', 'request.submit'] });
+  wideKey = await apiKeyCaller(app, { name: '区级平台', placeIds: [], permissions: ['webhook.manage'] });
+}, 60_000);
+
+afterAll(async () => {
+  await receiver?.close();
+  await app?.close();
+});
+
+beforeEach(() => {
+  receiver.received.length = 0;
+  receiver.on((_r, res) => res.writeHead(200).end('ok'));
+});
+
+async function create(caller: Caller, input: Record<string, unknown>) {
+  const data = await app.run(CREATE, { input }, { caller });
+  expect(data.createWebhook.errors).toEqual([]);
+  return data.createWebhook.created as { secret: string; webhook: { id: string } };
+}
+
+async function submit(place: Place, title: string): Promise<string> {
+  const data = await app.run(SUBMIT, { place: place.id, title });
+  expect(data.submitRequest.errors).toEqual([]);
+  return data.submitRequest.request.id as string;
+}
+
+async function remove(caller: Caller, id: string) {
+  const data = await app.run('mutation($id: ID!) { deleteWebhook(id: $id) { errors { code } } }', { id }, { caller });
+  expect(data.deleteWebhook.errors).toEqual([]);
+}
+
+test('a scoped key gets every event of its places, signed, and none of other places or without a place', async () => {
+  const scoped = await create(keyA, { url: receiver.url('/scoped'), eventTypes: ['*'] });
+  const wide = await create(wideKey, { url: receiver.url('/wide'), eventTypes: ['request.created', 'misc.tick'] });
+  expect(scoped.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+
+  const inA = [await submit(householdA, '楼道灯坏了'), await submit(communityA, '想要一个快递柜'), await submit(householdA, '暖气不热')];
+  const inB = [await submit(communityB, '路面结冰')];
+  // An event about no place at all: only for callers who see everywhere.
+  await app.platform.events.emit('misc.tick', { at: 'now' });
+
+  const expected = inA.length + inA.length + inB.length + 1; // scoped: A's; wide: A's, B's and the tick
+  await waitFor('every delivery', 10_000, () => (receiver.received.length >= expected ? true : undefined));
+  await new Promise((r) => setTimeout(r, 300)); // nothing more comes
+  expect(receiver.received).toHaveLength(expected);
+
+  const to = (path: string) => receiver.received.filter((r) => r.url === path);
+  const requestIds = (list: Received[]) => list.filter((r) => r.body.type === 'request.created').map((r) => r.body.data.requestId);
+  const uuid = (id: string) => Buffer.from(id, 'base64').toString().split(':')[1];
+  expect(new Set(requestIds(to('/scoped')))).toEqual(new Set(inA.map(uuid)));
+  expect(to('/scoped').map((r) => r.body.type)).toEqual(['request.created', 'request.created', 'request.created']);
+  expect(new Set(requestIds(to('/wide')))).toEqual(new Set([...inA, ...inB].map(uuid)));
+  expect(
+    to('/wide')
+      .filter((r) => r.body.type === 'misc.tick')
+      .map((r) => r.body.data),
+  ).toEqual([{ at: 'now' }]);
+  // Signed with the webhook's own secret (and not the other's); one delivery id each.
+  for (const r of to('/scoped')) expect([signedWith(scoped.secret, r), signedWith(wide.secret, r)]).toEqual([true, false]);
+  for (const r of to('/wide')) expect(signedWith(wide.secret, r)).toBe(true);
+  expect(new Set(receiver.received.map((r) => r.id)).size).toBe(expected);
+  expect(Math.abs(receiver.received[0].timestamp - Date.now() / 1000)).toBeLessThan(30);
+
+  // The delivery log shows each, delivered once; the key sees only its own webhook.
+  const log = await app.run(LOG, {}, { caller: keyA });
+  expect(log.webhooks).toHaveLength(1);
+  expect(log.webhooks[0].deliveries.map((d: { status: string; attempts: number }) => [d.status, d.attempts])).toEqual(
+    inA.map(() => ['SUCCEEDED', 1]),
+  );
+  expect(log.webhooks[0].deliveries[0].attemptLog).toEqual([{ attempt: 1, statusCode: 200, durationMs: expect.any(Number), error: null }]);
+  await remove(keyA, scoped.webhook.id);
+  await remove(wideKey, wide.webhook.id);
+}, 30_000);
+
+test('a delivery answered 500 is retried with the same webhook-id until it succeeds', async () => {
+  const hook = await create(keyA, { url: receiver.url('/flaky'), eventTypes: ['request.created'] });
+  let failures = 2;
+  receiver.on((_r, res) => (failures-- > 0 ? res.writeHead(500).end('busy') : res.writeHead(204).end()));
+  const requestId = await submit(householdA, '电梯异响');
+  await waitFor('the third attempt', 10_000, () => (receiver.received.length >= 3 ? true : undefined));
+  await new Promise((r) => setTimeout(r, 400));
+  expect(receiver.received).toHaveLength(3);
+  expect(new Set(receiver.received.map((r) => r.id)).size).toBe(1);
+  for (const r of receiver.received) expect(signedWith(hook.secret, r)).toBe(true);
+  expect(receiver.received[2].body.data.requestId).toBe(Buffer.from(requestId, 'base64').toString().split(':')[1]);
+
+  const [webhook] = (await app.run(LOG, {}, { caller: keyA })).webhooks;
+  const [delivery] = webhook.deliveries;
+  expect(delivery).toMatchObject({ messageId: receiver.received[0].id, status: 'SUCCEEDED', attempts: 3, lastError: null });
+  expect(delivery.attemptLog.map((a: { statusCode: number; error: string | null }) => [a.statusCode, a.error])).toEqual([
+    [500, 'HTTP 500'],
+    [500, 'HTTP 500'],
+    [204, null],
+  ]);
+  await remove(keyA, hook.webhook.id);
+}, 30_000);
+
+test('a receiver that keeps failing disables the webhook with a reason; enable and replay deliver it with the same id', async () => {
+  const hook = await create(keyA, { url: receiver.url('/down'), eventTypes: ['request.created'] });
+  receiver.on((_r, res) => res.writeHead(503).end());
+  await submit(householdA, '水管漏水');
+  const disabled = await waitFor('disabled', 10_000, async () => {
+    const [w] = (await app.run(LOG, {}, { caller: keyA })).webhooks;
+    return w.status === 'DISABLED' ? w : undefined;
+  });
+  expect(disabled.disabledReason).toMatch(/^Deliveries failed for 1\.5 s: .* the last with HTTP 503\. Fix the receiver at .*\/down/);
+  const [failed] = disabled.deliveries;
+  expect(failed.status).toBe('FAILED');
+  expect(failed.attempts).toBeGreaterThanOrEqual(4);
+  expect(failed.attemptLog).toHaveLength(failed.attempts);
+  const sent = receiver.received.length;
+  expect(sent).toBe(failed.attempts);
+  // Disabled: new events are not delivered.
+  await submit(householdA, '又漏水了');
+  await new Promise((r) => setTimeout(r, 400));
+  expect(receiver.received).toHaveLength(sent);
+
+  // Replay waits for the webhook to be enabled (nothing would be sent).
+  const REPLAY = 'mutation($id: ID!) { replayWebhookDelivery(deliveryId: $id) { delivery { status } errors { code message } } }';
+  const refused = await app.run(REPLAY, { id: failed.id }, { caller: keyA });
+  expect(refused.replayWebhookDelivery.errors[0].code).toBe('ILLEGAL_TRANSITION');
+
+  receiver.on((_r, res) => res.writeHead(200).end());
+  const enabled = await app.run(
+    'mutation($id: ID!) { enableWebhook(id: $id) { webhook { status disabledReason } errors { code } } }',
+    { id: disabled.id },
+    { caller: keyA },
+  );
+  expect(enabled.enableWebhook.webhook).toEqual({ status: 'ACTIVE', disabledReason: null });
+  const replayed = await app.run(REPLAY, { id: failed.id }, { caller: keyA });
+  expect(replayed.replayWebhookDelivery).toEqual({ delivery: { status: 'PENDING' }, errors: [] });
+  const again = await waitFor('the replay', 10_000, () => receiver.received.find((r, i) => i >= sent && r.id === failed.messageId));
+  expect(signedWith(hook.secret, again)).toBe(true);
+  const [after] = (await app.run(LOG, {}, { caller: keyA })).webhooks;
+  expect(after.deliveries.find((d: { id: string }) => d.id === failed.id)).toMatchObject({
+    status: 'SUCCEEDED',
+    attempts: failed.attempts + 1,
+  });
+  await remove(keyA, hook.webhook.id);
+}, 30_000);
+
+test('a rotated secret signs at once; the old one also signs during the grace period', async () => {
+  const hook = await create(keyA, { url: receiver.url('/rotate'), eventTypes: ['request.created'] });
+  const rotated = await app.run(
+    'mutation($id: ID!) { rotateWebhookSecret(id: $id, graceSeconds: 3600) { created { secret webhook { previousSecretExpiresAt } } errors { code } } }',
+    { id: hook.webhook.id },
+    { caller: keyA },
+  );
+  const { secret, webhook } = rotated.rotateWebhookSecret.created;
+  expect(secret).not.toBe(hook.secret);
+  expect(new Date(webhook.previousSecretExpiresAt).getTime()).toBeGreaterThan(Date.now() + 3_500_000);
+  await submit(householdA, '门禁卡失灵');
+  const r = await waitFor('delivery', 10_000, () => receiver.received[0]);
+  expect(r.signatures).toHaveLength(2);
+  expect([signedWith(secret, r), signedWith(hook.secret, r)]).toEqual([true, true]);
+
+  await app.run(
+    'mutation($id: ID!) { rotateWebhookSecret(id: $id, graceSeconds: 0) { errors { code } } }',
+    { id: hook.webhook.id },
+    { caller: keyA },
+  );
+  receiver.received.length = 0;
+  await submit(householdA, '门禁卡又失灵');
+  const next = await waitFor('delivery', 10_000, () => receiver.received[0]);
+  expect(next.signatures).toHaveLength(1);
+  expect(signedWith(secret, next)).toBe(false); // the secret of the first rotation no longer signs
+  await remove(keyA, hook.webhook.id);
+}, 30_000);
+
+test('a receiver that never answers does not slow the API; its attempts time out', async () => {
+  const hung: ServerResponse[] = [];
+  receiver.on((_r, res) => void hung.push(res));
+  const hook = await create(keyA, { url: receiver.url('/hang'), eventTypes: ['request.created'] });
+  const started = performance.now();
+  for (let i = 0; i < 10; i++) await submit(householdA, `第${i + 1}件事`);
+  const took = performance.now() - started;
+  // Ten submissions while up to eight sends hang for 1 s each: the API does not wait for them.
+  expect(took).toBeLessThan(1_000);
+  const timedOut = await waitFor('timeouts', 10_000, async () => {
+    const [w] = (await app.run(LOG, {}, { caller: keyA })).webhooks;
+    const errors = w.deliveries.flatMap((d: { attemptLog: { error: string }[] }) => d.attemptLog.map((a) => a.error));
+    return errors.length >= 10 ? errors : undefined;
+  });
+  expect(timedOut.every((e: string) => e === 'no answer within 1000 ms')).toBe(true);
+  for (const res of hung) res.destroy();
+  await remove(keyA, hook.webhook.id);
+}, 30_000);
+
+test('webhook rules: the permission, https, places the key holds it at, and nobody else sees or deletes a webhook', async () => {
+  const plain = await apiKeyCaller(app, { name: '只读应用', placeIds: [communityA.uuid], permissions: ['request.submit'] });
+  const denied = await app.execute(CREATE, { input: { url: receiver.url('/x'), eventTypes: ['*'] } }, { caller: plain });
+  expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+  const http = await app.run(CREATE, { input: { url: 'http://example.org/hook', eventTypes: ['*'] } }, { caller: keyA });
+  expect(http.createWebhook.errors).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'input.url' })]);
+  const badType = await app.run(CREATE, { input: { url: 'https://example.org/hook', eventTypes: ['Request Created'] } }, { caller: keyA });
+  expect(badType.createWebhook.errors[0]).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.eventTypes' });
+  const otherPlace = await app.run(
+    CREATE,
+    { input: { url: 'https://example.org/hook', eventTypes: ['*'], placeIds: [communityB.id] } },
+    { caller: keyA },
+  );
+  expect(otherPlace.createWebhook.errors[0]).toMatchObject({ code: 'NOT_FOUND', field: 'input.placeIds.0' });
+
+  const hook = await create(keyA, { url: 'https://example.org/hook', eventTypes: ['request.created'], placeIds: [communityA.id] });
+  const otherKey = await apiKeyCaller(app, { name: '另一个应用', placeIds: [communityA.uuid], permissions: ['webhook.manage'] });
+  expect((await app.run('{ webhooks { id } }', {}, { caller: otherKey })).webhooks).toEqual([]);
+  const steal = await app.run(
+    'mutation($id: ID!) { deleteWebhook(id: $id) { errors { code field } } }',
+    { id: hook.webhook.id },
+    { caller: otherKey },
+  );
+  expect(steal.deleteWebhook.errors).toEqual([{ code: 'NOT_FOUND', field: 'id' }]);
+  expect((await app.run(LOG, {}, { caller: keyA })).webhooks.map((w: { id: string }) => w.id)).toEqual([hook.webhook.id]);
+  await remove(keyA, hook.webhook.id);
+  expect((await app.run('{ webhooks { id } }', {}, { caller: keyA })).webhooks).toEqual([]);
+});
