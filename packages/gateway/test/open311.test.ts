@@ -277,6 +277,36 @@ describe('posting a request', () => {
     expect((await far.json())[0].description).toMatch(/No place with coordinates that you may use lies within 1000 m/);
   });
 
+  test('praise names the person praised, who must be one the key may see', async () => {
+    const em = gateway.platform.orm.em.fork();
+    const personIn = async (code: string) => {
+      const [row] = await em
+        .getConnection()
+        .execute<{ id: string }[]>(`SELECT p.id FROM person p JOIN place h ON h.id = p.household_id WHERE h.path LIKE ? LIMIT 1`, [
+          `${places.get(code)!.path}%`,
+        ]);
+      return toGlobalId('Person', row.id);
+    };
+    const neighbour = await personIn('DEMO-FXY3');
+    const praise = {
+      api_key: fxyKey,
+      service_code: 'praise',
+      address_id: 'DEMO-FXY3-20',
+      phone: '13900000002',
+      description: '感谢邻居帮忙取药',
+    };
+    const res = await post('requests.json', { ...praise, 'attribute[praised_person_id]': neighbour });
+    expect(res.status).toBe(201);
+    const [{ service_request_id: id }] = await res.json();
+    const { data } = await postGraphQL(gateway.server.url, `query ($id: ID!) { request(id: $id) { kind praisedPerson { id } } }`, { id });
+    expect(data.request).toEqual({ kind: 'PRAISE', praisedPerson: { id: neighbour } });
+    for (const other of [await personIn('DEMO-CYL'), toGlobalId('Person', 'not-a-uuid'), 'nonsense']) {
+      const refused = await post('requests.json', { ...praise, 'attribute[praised_person_id]': other });
+      expect(refused.status).toBe(400);
+      expect((await refused.json())[0].description).toMatch(/praised_person_id/);
+    }
+  });
+
   test.each([
     ['no api_key', { api_key: '' }, 403, /Give api_key/],
     ['a wrong api_key', { api_key: 'gz_nosuchk_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' }, 403, /unknown or revoked/],
