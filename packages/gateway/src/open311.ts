@@ -498,7 +498,12 @@ async function loadRequests(ctx: GongzhiContext, ids: string[], jurisdiction: Pl
 /** The requests matching `where` within the caller's places (and the jurisdiction), newest first, at most 1000. */
 async function scopedFind(ctx: GongzhiContext, where: Record<string, unknown>[], jurisdiction: Place | null): Promise<ServiceRequest[]> {
   const access = await ctx.access();
-  const scope = scopeCondition<Record<string, unknown>>(access, (pattern) => ({ placePath: { $like: pattern } }));
+  // As the GraphQL `requests` query: the caller's places, and a signed-in person's own requests.
+  const scope = scopeCondition<Record<string, unknown>>(
+    access,
+    (pattern) => ({ placePath: { $like: pattern } }),
+    ...(access.personId ? [{ requester: access.personId }] : []),
+  );
   if (scope === null) return [];
   if (scope) where.push(scope);
   if (jurisdiction) where.push({ placePath: { $like: `${jurisdiction.path}%` } });

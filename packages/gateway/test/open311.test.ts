@@ -382,6 +382,12 @@ describe('reading requests', () => {
     expect(JSON.stringify(request)).not.toMatch(/13912345678|1-101/);
   });
 
+  test('the key may come in the Authorization header instead of api_key', async () => {
+    const res = await fetch(`${base}/requests/${id}.json`, { headers: { authorization: `Bearer ${fxyKey}` } });
+    expect(res.status).toBe(200);
+    expect((await res.json())[0].service_request_id).toBe(id);
+  });
+
   test('with sensitive.read the household and the phone are shown, and the read is logged', async () => {
     const before = await logCount();
     const [request] = await (await get(`requests/${id}.json?${query({ api_key: fxySensitiveKey })}`)).json();
