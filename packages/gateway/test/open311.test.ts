@@ -1,7 +1,7 @@
 import { createApiKey, fromGlobalId, toGlobalId } from '@gongzhi/core';
 import { createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
 import { createGatewayLogger, type RunningGateway, startGateway } from '@gongzhi/gateway';
-import { postGraphQL, testConfig } from './helpers.js';
+import { postGraphQL, TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
 /**
  * The Open311 GeoReport v2 façade through the real server, with a real HTTP client, in JSON and
@@ -329,6 +329,26 @@ describe('posting a request', () => {
     const madeUp = await postComplaint({ address_id: 'NO-SUCH-PLACE' });
     expect(unseen.status).toBe(400);
     expect(unseen.body[0].description.replace('DEMO-CYL-CTY-3-502', 'X')).toBe(madeUp.body[0].description.replace('NO-SUCH-PLACE', 'X'));
+  });
+
+  test('jurisdiction_id keeps posts and lists inside one district', async () => {
+    const created = await postGraphQL(
+      gateway.server.url,
+      `mutation ($input: CreatePlaceInput!) { createPlace(input: $input) { errors { message } } }`,
+      { input: { type: 'DISTRICT', code: 'OTHER-DISTRICT', name: '另一个区' } },
+    );
+    expect(created.data.createPlace.errors).toEqual([]);
+    const outside = await postComplaint({ api_key: TEST_ADMIN_KEY, jurisdiction_id: 'OTHER-DISTRICT' });
+    expect(outside.status).toBe(400);
+    expect(outside.body[0].description).toBe('The place is not in jurisdiction_id "OTHER-DISTRICT".');
+    const inside = await postComplaint({ api_key: TEST_ADMIN_KEY, jurisdiction_id: 'DEMO-FT' });
+    expect(inside.status).toBe(201);
+    const listed = async (jurisdiction: string) =>
+      (await (await get(`requests.json?${query({ api_key: TEST_ADMIN_KEY, jurisdiction_id: jurisdiction })}`)).json()).map(
+        (r: { service_request_id: string }) => r.service_request_id,
+      );
+    expect(await listed('DEMO-FT')).toContain(inside.body[0].service_request_id);
+    expect(await listed('OTHER-DISTRICT')).toEqual([]);
   });
 
   test('a key without request.submit there is refused with 403', async () => {
