@@ -319,6 +319,9 @@ export function open311Handler(options: Open311Options): (req: IncomingMessage, 
           throw bad('Send the request as a form: Content-Type: application/x-www-form-urlencoded, as GeoReport v2 says.');
         }
         for (const [key, value] of new URLSearchParams(await readBody(req, options.maxBodyBytes))) params.set(key, value);
+        // Clients that cannot add a form field may send the token as an Idempotency-Key header (IETF draft).
+        const header = req.headers['idempotency-key'];
+        if (typeof header === 'string' && !param(params, 'client_token')) params.set('client_token', header);
       }
       const caller = await callerOf(req, params);
       const retryAfter = options.rateLimit(caller, req.socket.remoteAddress);

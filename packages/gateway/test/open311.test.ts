@@ -223,6 +223,16 @@ describe('posting a request', () => {
     expect(data.request.timeline[0]).toEqual({ action: 'created', actorLabel: 'API key' });
   });
 
+  test('the token may come as an Idempotency-Key header', async () => {
+    const form = { api_key: fxyKey, service_code: 'need', address_id: 'DEMO-FXY3-20', phone: '13900000003', description: '想借梯子' };
+    const first = await post('requests.json', form, { 'idempotency-key': 'header-0001' });
+    const second = await post('requests.json', form, { 'idempotency-key': 'header-0001' });
+    expect([first.status, second.status]).toEqual([201, 200]);
+    const [a] = await first.json();
+    const [b] = await second.json();
+    expect(b).toMatchObject({ service_request_id: a.service_request_id, token: 'header-0001' });
+  });
+
   test('concurrent POSTs with one token make one request', async () => {
     const answers = await Promise.all(Array.from({ length: 6 }, () => postComplaint({ client_token: 'app-race' })));
     expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
