@@ -299,6 +299,7 @@ export function open311Handler(options: Open311Options): (req: IncomingMessage, 
     const rest = url.pathname.slice(OPEN311_PATH.length);
     const match = /^\/(.+)\.(json|xml)$/.exec(rest);
     const format: Format = match?.[2] === 'xml' ? 'xml' : 'json';
+    let requestId: string | undefined;
     try {
       if (!match) {
         throw notFound(
@@ -318,6 +319,9 @@ export function open311Handler(options: Open311Options): (req: IncomingMessage, 
           throw bad('Send the request as a form: Content-Type: application/x-www-form-urlencoded, as GeoReport v2 says.');
         }
         for (const [key, value] of new URLSearchParams(await readBody(req, options.maxBodyBytes))) params.set(key, value);
+        // Clients that cannot add a form field may send the token as an Idempotency-Key header (IETF draft).
+        const header = req.headers['idempotency-key'];
+        if (typeof header === 'string' && !param(params, 'client_token')) params.set('client_token', header);
       }
       const caller = await callerOf(req, params);
       const retryAfter = await options.rateLimit(caller, req.socket.remoteAddress);
@@ -326,9 +330,15 @@ export function open311Handler(options: Open311Options): (req: IncomingMessage, 
           'retry-after': String(retryAfter),
         });
       }
-      await inOperation(req.headers['x-request-id'], async ({ requestId }) => {
-        res.setHeader('x-request-id', requestId);
+      await inOperation(req.headers['x-request-id'], async ({ requestId: id }) => {
+        requestId = id;
+        res.setHeader('x-request-id', id);
+        const started = Date.now();
         await route(res, format, resource, method, params, publicBase(req, url), platform.createContext(caller));
+        platform.logger.info(
+          { requestId: id, open311: `${method} ${resource}.${format}`, status: res.statusCode, ms: Date.now() - started },
+          'open311',
+        );
       });
     } catch (err) {
       if (err instanceof Open311Error) return sendError(res, format, err);
@@ -342,8 +352,9 @@ export function open311Handler(options: Open311Options): (req: IncomingMessage, 
           new Open311Error(503, 'The database is unavailable; retry shortly.', { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) }),
         );
       }
-      platform.logger.error({ err }, 'open311 request failed');
-      return sendError(res, format, new Open311Error(500, 'Internal server error.'));
+      platform.logger.error({ err, requestId }, 'open311 request failed');
+      const quote = requestId ? ` Quote request id ${requestId} to the operators.` : '';
+      return sendError(res, format, new Open311Error(500, `Internal server error.${quote}`));
     }
   };
 
@@ -490,7 +501,12 @@ async function loadRequests(ctx: GongzhiContext, ids: string[], jurisdiction: Pl
 /** The requests matching `where` within the caller's places (and the jurisdiction), newest first, at most 1000. */
 async function scopedFind(ctx: GongzhiContext, where: Record<string, unknown>[], jurisdiction: Place | null): Promise<ServiceRequest[]> {
   const access = await ctx.access();
-  const scope = scopeCondition<Record<string, unknown>>(access, (pattern) => ({ placePath: { $like: pattern } }));
+  // As the GraphQL `requests` query: the caller's places, and a signed-in person's own requests.
+  const scope = scopeCondition<Record<string, unknown>>(
+    access,
+    (pattern) => ({ placePath: { $like: pattern } }),
+    ...(access.personId ? [{ requester: access.personId }] : []),
+  );
   if (scope === null) return [];
   if (scope) where.push(scope);
   if (jurisdiction) where.push({ placePath: { $like: `${jurisdiction.path}%` } });
@@ -667,7 +683,7 @@ async function postRequest(
   const address = param(params, 'address_string');
   const praised = attributes.get('praised_person_id');
   const praisedUuid = praised ? fromGlobalId(praised) : null;
-  if (praised && (praisedUuid?.type !== 'Person' || !praisedUuid.id)) {
+  if (praised && (praisedUuid?.type !== 'Person' || !/^[0-9a-f-]{36}$/i.test(praisedUuid.id))) {
     throw bad(`attribute[praised_person_id] must be the id of a Person, as the GraphQL API returns it; got "${praised}".`);
   }
   const praisedPerson = praisedUuid ? await ctx.em.findOne(Person, { uuid: praisedUuid.id }) : null;

@@ -1,7 +1,7 @@
 import { createApiKey, fromGlobalId, toGlobalId } from '@gongzhi/core';
 import { createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
 import { createGatewayLogger, type RunningGateway, startGateway } from '@gongzhi/gateway';
-import { postGraphQL, testConfig } from './helpers.js';
+import { postGraphQL, TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
 /**
  * The Open311 GeoReport v2 façade through the real server, with a real HTTP client, in JSON and
@@ -223,6 +223,16 @@ describe('posting a request', () => {
     expect(data.request.timeline[0]).toEqual({ action: 'created', actorLabel: 'API key' });
   });
 
+  test('the token may come as an Idempotency-Key header', async () => {
+    const form = { api_key: fxyKey, service_code: 'need', address_id: 'DEMO-FXY3-20', phone: '13900000003', description: '想借梯子' };
+    const first = await post('requests.json', form, { 'idempotency-key': 'header-0001' });
+    const second = await post('requests.json', form, { 'idempotency-key': 'header-0001' });
+    expect([first.status, second.status]).toEqual([201, 200]);
+    const [a] = await first.json();
+    const [b] = await second.json();
+    expect(b).toMatchObject({ service_request_id: a.service_request_id, token: 'header-0001' });
+  });
+
   test('concurrent POSTs with one token make one request', async () => {
     const answers = await Promise.all(Array.from({ length: 6 }, () => postComplaint({ client_token: 'app-race' })));
     expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
@@ -277,6 +287,36 @@ describe('posting a request', () => {
     expect((await far.json())[0].description).toMatch(/No place with coordinates that you may use lies within 1000 m/);
   });
 
+  test('praise names the person praised, who must be one the key may see', async () => {
+    const em = gateway.platform.orm.em.fork();
+    const personIn = async (code: string) => {
+      const [row] = await em
+        .getConnection()
+        .execute<{ id: string }[]>(`SELECT p.id FROM person p JOIN place h ON h.id = p.household_id WHERE h.path LIKE ? LIMIT 1`, [
+          `${places.get(code)!.path}%`,
+        ]);
+      return toGlobalId('Person', row.id);
+    };
+    const neighbour = await personIn('DEMO-FXY3');
+    const praise = {
+      api_key: fxyKey,
+      service_code: 'praise',
+      address_id: 'DEMO-FXY3-20',
+      phone: '13900000002',
+      description: '感谢邻居帮忙取药',
+    };
+    const res = await post('requests.json', { ...praise, 'attribute[praised_person_id]': neighbour });
+    expect(res.status).toBe(201);
+    const [{ service_request_id: id }] = await res.json();
+    const { data } = await postGraphQL(gateway.server.url, `query ($id: ID!) { request(id: $id) { kind praisedPerson { id } } }`, { id });
+    expect(data.request).toEqual({ kind: 'PRAISE', praisedPerson: { id: neighbour } });
+    for (const other of [await personIn('DEMO-CYL'), toGlobalId('Person', 'not-a-uuid'), 'nonsense']) {
+      const refused = await post('requests.json', { ...praise, 'attribute[praised_person_id]': other });
+      expect(refused.status).toBe(400);
+      expect((await refused.json())[0].description).toMatch(/praised_person_id/);
+    }
+  });
+
   test.each([
     ['no api_key', { api_key: '' }, 403, /Give api_key/],
     ['a wrong api_key', { api_key: 'gz_nosuchk_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' }, 403, /unknown or revoked/],
@@ -299,6 +339,26 @@ describe('posting a request', () => {
     const madeUp = await postComplaint({ address_id: 'NO-SUCH-PLACE' });
     expect(unseen.status).toBe(400);
     expect(unseen.body[0].description.replace('DEMO-CYL-CTY-3-502', 'X')).toBe(madeUp.body[0].description.replace('NO-SUCH-PLACE', 'X'));
+  });
+
+  test('jurisdiction_id keeps posts and lists inside one district', async () => {
+    const created = await postGraphQL(
+      gateway.server.url,
+      `mutation ($input: CreatePlaceInput!) { createPlace(input: $input) { errors { message } } }`,
+      { input: { type: 'DISTRICT', code: 'OTHER-DISTRICT', name: '另一个区' } },
+    );
+    expect(created.data.createPlace.errors).toEqual([]);
+    const outside = await postComplaint({ api_key: TEST_ADMIN_KEY, jurisdiction_id: 'OTHER-DISTRICT' });
+    expect(outside.status).toBe(400);
+    expect(outside.body[0].description).toBe('The place is not in jurisdiction_id "OTHER-DISTRICT".');
+    const inside = await postComplaint({ api_key: TEST_ADMIN_KEY, jurisdiction_id: 'DEMO-FT' });
+    expect(inside.status).toBe(201);
+    const listed = async (jurisdiction: string) =>
+      (await (await get(`requests.json?${query({ api_key: TEST_ADMIN_KEY, jurisdiction_id: jurisdiction })}`)).json()).map(
+        (r: { service_request_id: string }) => r.service_request_id,
+      );
+    expect(await listed('DEMO-FT')).toContain(inside.body[0].service_request_id);
+    expect(await listed('OTHER-DISTRICT')).toEqual([]);
   });
 
   test('a key without request.submit there is refused with 403', async () => {
@@ -350,6 +410,12 @@ describe('reading requests', () => {
     });
     expect(request.requested_datetime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     expect(JSON.stringify(request)).not.toMatch(/13912345678|1-101/);
+  });
+
+  test('the key may come in the Authorization header instead of api_key', async () => {
+    const res = await fetch(`${base}/requests/${id}.json`, { headers: { authorization: `Bearer ${fxyKey}` } });
+    expect(res.status).toBe(200);
+    expect((await res.json())[0].service_request_id).toBe(id);
   });
 
   test('with sensitive.read the household and the phone are shown, and the read is logged', async () => {
