@@ -1,4 +1,5 @@
-import { createTestApp, type TestApp } from '@gongzhi/core/testing';
+import { toGlobalId } from '@gongzhi/core';
+import { asPerson, createTestApp, type TestApp } from '@gongzhi/core/testing';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -47,4 +48,26 @@ test('building 20 of Fangxingyuan zone 3 holds 279 residents', async () => {
     SELECT count(*) AS n FROM person p JOIN place h ON h.id = p.household_id
     WHERE h.path LIKE (SELECT path FROM place WHERE code = 'DEMO-FXY3-20') || '%'`);
   expect(Number(row.n)).toBe(279);
+});
+
+test('the demo shows a wish wall with fulfilled wishes and an overdue request that escalated', async () => {
+  const conn = app.platform.orm.em.fork().getConnection();
+  const [jkl] = await conn.execute<{ id: string }[]>(`SELECT id FROM place WHERE code = 'DEMO-JKL'`);
+  const [party] = await conn.execute<{ id: string }[]>(`SELECT id FROM person WHERE name = '陈党员'`);
+  const { wishWall } = await app.run(
+    'query($p: ID!) { wishWall(placeId: $p, first: 100) { place { name } posted fulfilled claimed open { title status } } }',
+    { p: toGlobalId('Place', jkl.id) },
+    asPerson({ uuid: party.id }),
+  );
+  expect(wishWall).toMatchObject({ place: { name: '敬口路社区' }, posted: 56, fulfilled: 36, claimed: 2 });
+  expect(wishWall.open).toHaveLength(18);
+  const { requests } = await app.run(
+    '{ requests(filter: { text: "污水管", level: [SUBDISTRICT] }) { edges { node { status dueAt timeline { action note fromDueAt toDueAt actorLabel } } } } }',
+  );
+  const [sewer] = requests.edges;
+  expect(sewer.node.status).toBe('ESCALATED');
+  expect(new Date(sewer.node.dueAt).getTime()).toBeLessThan(Date.now());
+  const actions = sewer.node.timeline.map((t: { action: string }) => t.action);
+  expect(actions).toEqual(['created', 'status', 'deadline', 'deadline', 'escalated']);
+  expect(sewer.node.timeline[4]).toMatchObject({ actorLabel: 'system: grid.escalation', note: expect.stringContaining('deadline') });
 });

@@ -60,6 +60,8 @@ interface HotlineOrderLine {
   kind?: RequestKind;
   category?: string;
   callbackPhone?: string;
+  /** The caller's phone: matched to a resident of the order's community, who becomes the requester. */
+  callerPhone?: string;
   priority?: RequestPriority;
   dueAt?: string;
 }
@@ -95,6 +97,7 @@ async function importHotlineOrders(platform: Platform, orders: HotlineOrderLine[
           place,
           category: order.category ?? null,
           callbackPhone: order.callbackPhone ?? null,
+          callerPhone: order.callerPhone ?? null,
           priority: order.priority ?? null,
           dueAt: order.dueAt ? new Date(order.dueAt) : null,
         })

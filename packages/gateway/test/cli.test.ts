@@ -167,7 +167,8 @@ test('request import: hotline orders through the same command as the mutation, i
     writeFileSync(
       file,
       JSON.stringify([
-        { orderNo: '12345-CLI-1', title: '楼道积水', place: 'DEMO-CYL', category: '市政' },
+        // 苍爷爷 of the demo calls from his own number: he becomes the requester.
+        { orderNo: '12345-CLI-1', title: '楼道积水', place: 'DEMO-CYL', category: '市政', callerPhone: '139-0000-0502' },
         { orderNo: '12345-CLI-2', title: '   ', place: 'DEMO-CYL' },
         { orderNo: '12345-CLI-3', title: '噪音扰民', place: 'NO-SUCH-PLACE' },
       ]),
@@ -184,9 +185,12 @@ test('request import: hotline orders through the same command as the mutation, i
     await client.connect();
     try {
       const { rows } = await client.query(
-        `SELECT r.channel, t.action, t.actor_label FROM request r JOIN request_timeline t ON t.request_id = r.id WHERE r.external_order_no LIKE '12345-CLI-%'`,
+        `SELECT r.channel, t.action, t.actor_label, p.name AS requester FROM request r JOIN request_timeline t ON t.request_id = r.id
+           LEFT JOIN person p ON p.id = r.requester_id WHERE r.external_order_no LIKE '12345-CLI-%'`,
       );
-      expect(rows).toEqual([{ channel: 'hotline_12345', action: 'imported', actor_label: 'system: cli.request-import' }]);
+      expect(rows).toEqual([
+        { channel: 'hotline_12345', action: 'imported', actor_label: 'system: cli.request-import', requester: '苍爷爷' },
+      ]);
     } finally {
       await client.end();
     }

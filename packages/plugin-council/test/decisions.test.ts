@@ -326,3 +326,22 @@ test('node(id:) finds every council object by its global id', async () => {
   expect(data.a).toEqual({ id: d.actionItems[0].id, __typename: 'CouncilActionItem', title: '维修楼道门' });
   expect(data.p).toMatchObject({ __typename: 'CouncilProposal', outcome: 'PASSED' });
 });
+
+test('a decision answers its action items in the order sent, whatever their due dates', async () => {
+  const { proposal } = await passed();
+  const titles = ['拆除旧沙发', '采购新长椅', '安装长椅', '通知居民', '验收'];
+  const dueOn = ['2026-12-20', '2026-12-01', '2026-12-10', '2026-12-01', '2026-12-31'];
+  const decision = await act(
+    w.app,
+    Q.decide,
+    {
+      input: {
+        proposalId: proposal.id,
+        summary: '新长椅替换旧沙发',
+        actionItems: titles.map((title, i) => item({ title, dueOn: dueOn[i] })),
+      },
+    },
+    as(reps[0]),
+  );
+  expect(decision.actionItems.map((a: { title: string }) => a.title)).toEqual(titles);
+});

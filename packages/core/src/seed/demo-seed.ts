@@ -5,7 +5,7 @@ import { Person } from '../person/person.entity.js';
 import { PersonRole, PersonRoleKind } from '../person/person-role.entity.js';
 import { Place } from '../place/place.entity.js';
 import { PlaceType, VenueKind } from '../place/place.entity.js';
-import { RequestChannel, RequestKind, RequestLevel, RequestStatus } from '../request/request.entity.js';
+import { RequestChannel, RequestKind, RequestLevel, RequestPriority, RequestStatus } from '../request/request.entity.js';
 import { Request } from '../request/request.entity.js';
 import { RequestTimelineEntry } from '../request/request-timeline-entry.entity.js';
 
@@ -78,7 +78,7 @@ export async function seedDemo(em: EntityManager, now: () => Date): Promise<void
   const cuiting = place(PlaceType.COMPOUND, 'DEMO-CYL-CTY', '翠庭园', cyl);
   const ctyBuilding = place(PlaceType.BUILDING, 'DEMO-CYL-CTY-3', '3号楼', cuiting);
   const cangHome = place(PlaceType.HOUSEHOLD, 'DEMO-CYL-CTY-3-502', '3号楼502', ctyBuilding);
-  const cang = em.create(Person, { name: '苍爷爷', household: cangHome });
+  const cang = em.create(Person, { name: '苍爷爷', household: cangHome, phone: '13900000502' });
   careProfiles.push({
     personUuid: cang.uuid,
     livesAlone: true,
@@ -156,6 +156,72 @@ export async function seedDemo(em: EntityManager, now: () => Date): Promise<void
   const hlyBuilding = place(PlaceType.BUILDING, 'DEMO-HLY-10', '10号楼', hly);
   const buildingHead = em.create(Person, { name: '左茂荣', phone: '13800000010' });
   role(buildingHead, hlyBuilding, PersonRoleKind.BUILDING_HEAD);
+  // The sewer collapse: due in 20 days, compressed to 14, not done in time, escalated to the subdistrict.
+  const DAY = 24 * 3600_000;
+  const reported = new Date(at.getTime() - 15 * DAY);
+  const sewer = em.create(Request, {
+    kind: RequestKind.REPORT,
+    channel: RequestChannel.HOUSEHOLD_VISIT,
+    title: '10号楼前污水管塌陷',
+    description: '需更换100余米主管道，费用六位数，超出社区能力。',
+    place: hlyBuilding,
+    placePath: hlyBuilding.path,
+    requester: buildingHead,
+    priority: RequestPriority.URGENT,
+    level: RequestLevel.SUBDISTRICT,
+    status: RequestStatus.ESCALATED,
+    dueAt: new Date(reported.getTime() + 14 * DAY),
+    createdAt: reported,
+    updatedAt: new Date(reported.getTime() + 14 * DAY + 60_000),
+  });
+  const sewerTimeline: [string, RequestStatus | null, RequestStatus, number, string | null, Date | null, Date | null, string | null][] = [
+    ['created', null, RequestStatus.SUBMITTED, 0, null, null, null, null],
+    ['status', RequestStatus.SUBMITTED, RequestStatus.ACCEPTED, 0.1, null, null, null, null],
+    [
+      'deadline',
+      RequestStatus.ACCEPTED,
+      RequestStatus.ACCEPTED,
+      0.2,
+      '管道维修，工期20天',
+      null,
+      new Date(reported.getTime() + 20 * DAY),
+      null,
+    ],
+    [
+      'deadline',
+      RequestStatus.ACCEPTED,
+      RequestStatus.ACCEPTED,
+      1,
+      '居民出行困难，工期压缩到14天',
+      new Date(reported.getTime() + 20 * DAY),
+      new Date(reported.getTime() + 14 * DAY),
+      null,
+    ],
+    [
+      'escalated',
+      RequestStatus.ACCEPTED,
+      RequestStatus.ESCALATED,
+      14.001,
+      `community → subdistrict: automatic: not resolved within its deadline ${new Date(reported.getTime() + 14 * DAY).toISOString()} at the community level`,
+      null,
+      null,
+      'system: grid.escalation',
+    ],
+  ];
+  for (const [action, from, to, day, note, fromDueAt, toDueAt, label] of sewerTimeline) {
+    em.create(RequestTimelineEntry, {
+      request: sewer,
+      action,
+      fromStatus: from,
+      toStatus: to,
+      actor: label ? null : buildingHead,
+      actorLabel: label,
+      note,
+      fromDueAt,
+      toDueAt,
+      at: new Date(reported.getTime() + day * DAY),
+    });
+  }
   em.create(Request, {
     kind: RequestKind.COMPLAINT,
     channel: RequestChannel.CHAT_GROUP,
@@ -184,9 +250,11 @@ export async function seedDemo(em: EntityManager, now: () => Date): Promise<void
     '想要一袋大米',
     '希望有人帮忙理发',
   ];
+  // 36 fulfilled, 2 claimed and under way, 18 open on the wall for anyone to claim.
   for (let i = 0; i < 56; i++) {
     const done = i < 36;
-    em.create(Request, {
+    const held = i >= 36 && i < 38;
+    const wish = em.create(Request, {
       kind: RequestKind.WISH,
       channel: RequestChannel.WISH_WALL,
       title: `微心愿：${wishes[i % wishes.length]}`,
@@ -194,11 +262,20 @@ export async function seedDemo(em: EntityManager, now: () => Date): Promise<void
       place: jkl,
       placePath: jkl.path,
       callbackPhone: '0511-00000000',
-      status: done ? RequestStatus.CLOSED : RequestStatus.ACCEPTED,
-      assignee: done ? partyMember : null,
+      status: done ? RequestStatus.CLOSED : held ? RequestStatus.IN_PROGRESS : RequestStatus.SUBMITTED,
+      assignee: done || held ? partyMember : null,
       createdAt: new Date(at.getTime() - (56 - i) * 60_000),
       updatedAt: at,
     });
+    if (held) {
+      for (const [action, from, to, note] of [
+        ['claimed', RequestStatus.SUBMITTED, RequestStatus.CLAIMED, '陈党员'],
+        ['progress', RequestStatus.CLAIMED, RequestStatus.CLAIMED, '已联系家属，周六上门'],
+        ['status', RequestStatus.CLAIMED, RequestStatus.IN_PROGRESS, null],
+      ] as const) {
+        em.create(RequestTimelineEntry, { request: wish, action, fromStatus: from, toStatus: to, actor: partyMember, note, at });
+      }
+    }
   }
 
   // 新城区社区: rest station for "little bees", activity rooms, a shared tool room.

@@ -148,8 +148,11 @@ export const recordCouncilDecision = defineCommand<NewDecision, CouncilDecision>
     await checkDecidable(uow, proposal);
     const request = await requestToMove(uow, proposal, decider);
     const decision = uow.em.create(CouncilDecision, { proposal, summary, decidedBy: decider });
-    const items = input.actionItems.map((a) =>
+    // One millisecond apart, so "in the order sent" is the order of creation (one transaction's now() is one instant).
+    const at = uow.now().getTime();
+    const items = input.actionItems.map((a, i) =>
       uow.em.create(CouncilActionItem, {
+        createdAt: new Date(at + i),
         decision,
         title: a.title.trim(),
         ownerOrganization: a.ownerOrganization ?? null,

@@ -48,9 +48,9 @@ export class CouncilDecisionResolver {
     return perform(ctx, CouncilActionItemPayload, updateCouncilActionItem, { actionItem, status });
   }
 
-  @FieldResolver(() => [CouncilActionItem], { description: 'The shares of the work (分工), by due date.' })
+  @FieldResolver(() => [CouncilActionItem], { description: 'The shares of the work (分工), in the order they were recorded.' })
   actionItems(@Root() decision: CouncilDecision, @Ctx() ctx: GongzhiContext): Promise<CouncilActionItem[]> {
-    return loadByForeignKey(ctx, CouncilActionItem, 'decision', decision.uuid, { dueOn: 'asc', createdAt: 'asc' });
+    return loadByForeignKey(ctx, CouncilActionItem, 'decision', decision.uuid, { createdAt: 'asc' });
   }
 
   @FieldResolver(() => [CouncilFundingSource])
