@@ -11,11 +11,14 @@ import { GridResolver, PlaceGridsResolver, RequestGridResolver } from './grid/gr
 import { GridMeeting } from './meeting/meeting.entity.js';
 import { GridMeetingResolver } from './meeting/meeting.resolver.js';
 import { grids } from './migrations/0001_grids.js';
+import { reporters } from './migrations/0003_reporters.js';
 import { gridOptionDefaults, type GridOptions, validateGridOptions } from './options.js';
 import { gridPermissions } from './permissions.js';
 import { gridPlaceRules } from './place-rules.js';
 import { seedGridDemo } from './seed.js';
 import { createGridServices } from './services.js';
+import { GridReport, GridReporter } from './reporter/reporter.entity.js';
+import { GridReporterResolver, PersonLittleBeesResolver } from './reporter/reporter.resolver.js';
 import { GridFinding, GridVisit } from './visit/visit.entity.js';
 import { GridVisitResolver, PlaceGridVisitsResolver } from './visit/visit.resolver.js';
 import { routeRequest } from './work/work.commands.js';
@@ -23,7 +26,8 @@ import { GridWorkResolver } from './work/work.resolver.js';
 import { GridWorker } from './worker/worker.entity.js';
 import { GridWorkerResolver, GridWorkersResolver, PersonGridsResolver } from './worker/worker.resolver.js';
 
-export { Grid, GridAdoption, GridAttentionMark, GridFinding, GridMeeting, GridPlace, GridVisit, GridWorker };
+export { Grid, GridAdoption, GridAttentionMark, GridFinding, GridMeeting, GridPlace, GridReport, GridReporter, GridVisit, GridWorker };
+export { GridReporterKind } from './reporter/reporter.entity.js';
 export { GridKind } from './grid/grid.entity.js';
 export { GridAttentionLevel } from './attention/attention.entity.js';
 export { GridCheckItem, GridVisitCheck } from './visit/visit.entity.js';
@@ -40,6 +44,7 @@ export { openRequestFromFinding, recordGridVisit } from './visit/visit.commands.
 export { setGridAttentionLevel } from './attention/attention.commands.js';
 export { escalateGridRequest, setCommunityEscalationLimit, setGridEscalationLimit } from './escalation/escalation.commands.js';
 export { recordGridMeeting } from './meeting/meeting.commands.js';
+export { registerReporter, reportAsLittleBee } from './reporter/reporter.commands.js';
 export type * from './grid/grid.events.js';
 export type * from './worker/worker.events.js';
 export type * from './adoption/adoption.events.js';
@@ -48,6 +53,7 @@ export type * from './visit/visit.events.js';
 export type * from './attention/attention.events.js';
 export type * from './escalation/escalation.events.js';
 export type * from './meeting/meeting.events.js';
+export type * from './reporter/reporter.events.js';
 
 /** The escalation job of each running platform, stopped in destroy. */
 const jobs = new WeakMap<object, EscalationJob>();
@@ -62,7 +68,7 @@ export const plugin = definePlugin<GridOptions>({
   version: packageVersion(import.meta.url),
   dbSchema: DB_SCHEMA,
   coreRange: '^0.3.0',
-  entities: [Grid, GridPlace, GridWorker, GridAdoption, GridVisit, GridFinding, GridAttentionMark, GridMeeting],
+  entities: [Grid, GridPlace, GridWorker, GridAdoption, GridVisit, GridFinding, GridAttentionMark, GridMeeting, GridReporter, GridReport],
   placeRules: gridPlaceRules,
   permissions: gridPermissions,
   constraintErrors: {
@@ -86,13 +92,18 @@ export const plugin = definePlugin<GridOptions>({
       message: 'The partner unit has already adopted this grid (its adoption has not ended).',
       field: 'organizationId',
     },
+    reporter_one_open_uq: {
+      code: 'CONFLICT',
+      message: 'The person is already registered as a little bee for this area (the registration has not ended).',
+      field: 'input.personId',
+    },
     grid_finding_request_id_key: {
       code: 'CONFLICT',
       message: 'This request was already opened by another finding.',
       field: 'findingId',
     },
   },
-  migrations: [grids],
+  migrations: [grids, reporters],
   resolvers: [
     GridResolver,
     PlaceGridsResolver,
@@ -110,6 +121,8 @@ export const plugin = definePlugin<GridOptions>({
     PlaceAttentionResolver,
     GridEscalationResolver,
     GridMeetingResolver,
+    GridReporterResolver,
+    PersonLittleBeesResolver,
   ],
   options: { defaults: gridOptionDefaults, validate: validateGridOptions },
   services: createGridServices,

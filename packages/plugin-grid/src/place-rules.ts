@@ -3,6 +3,7 @@ import { GridAdoption } from './adoption/adoption.entity.js';
 import { GridAttentionMark } from './attention/attention.entity.js';
 import { Grid } from './grid/grid.entity.js';
 import { GridMeeting } from './meeting/meeting.entity.js';
+import { GridReport, GridReporter } from './reporter/reporter.entity.js';
 import { GridFinding, GridVisit } from './visit/visit.entity.js';
 import { GridWorker } from './worker/worker.entity.js';
 
@@ -39,4 +40,7 @@ export const gridPlaceRules: PlaceRule[] = [
     place: (row: GridAttentionMark) => ({ path: row.placePath }),
     owners: (row: GridAttentionMark) => [refId(row.setBy)],
   },
+  // A little bee sees their own registrations and reports wherever they are.
+  { entity: GridReporter, place: (row: GridReporter) => ({ path: row.areaPath }), owners: (row: GridReporter) => [refId(row.person)] },
+  { entity: GridReport, place: (row: GridReport) => ({ path: row.placePath }), owners: (row: GridReport) => [refId(row.person)] },
 ];

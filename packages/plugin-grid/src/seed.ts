@@ -1,9 +1,23 @@
-import { Organization, Person, Place, type PluginSeedContext } from '@gongzhi/core';
+import {
+  Organization,
+  Person,
+  PersonRole,
+  PersonRoleKind,
+  Place,
+  type PluginSeedContext,
+  Request,
+  RequestChannel,
+  RequestKind,
+  RequestLevel,
+  RequestStatus,
+  RequestTimelineEntry,
+} from '@gongzhi/core';
 import { GridAdoption } from './adoption/adoption.entity.js';
 import { GridAttentionLevel, GridAttentionMark } from './attention/attention.entity.js';
 import { makeCurrent } from './attention/attention.queries.js';
 import { Grid, GridKind, GridPlace } from './grid/grid.entity.js';
 import { type GridOptions, localDate } from './options.js';
+import { GridReport, GridReporter, GridReporterKind } from './reporter/reporter.entity.js';
 import { GridCheckItem, GridFinding, GridVisit } from './visit/visit.entity.js';
 import { GridWorker } from './worker/worker.entity.js';
 
@@ -23,6 +37,7 @@ const CODES = [
   'DEMO-CYL-CTY',
   'DEMO-CYL-CTY-3',
   'DEMO-CYL-CTY-3-502',
+  'DEMO-FZ',
 ] as const;
 
 /** What the demo rows are made of: the demo district's places and people, the seeding transaction, the clock. */
@@ -49,6 +64,7 @@ export async function seedGridDemo(ctx: PluginSeedContext<GridOptions>): Promise
   await seedGrids(demo);
   seedVisits(demo);
   await seedColours(demo);
+  seedLittleBee(demo);
 }
 
 /** The demo district's places and people, or null when they are not there or the grids were seeded already. */
@@ -146,4 +162,62 @@ async function seedColours({ em, at, people, ago }: Demo): Promise<void> {
   ];
   await em.flush();
   for (const mark of current) await makeCurrent({ em }, mark);
+}
+
+/**
+ * 小蜜蜂: a courier registered for 方庄街道 and his report of a loose manhole cover at 芳星园三区, a
+ * request at the compound already assigned to its grid worker. Written as the commands would
+ * leave them (the role core's assignRole gives, the request core's submitRequest opens).
+ */
+function seedLittleBee({ em, at, people, ago, day }: Demo): void {
+  const area = at('DEMO-FZ');
+  const compound = at('DEMO-FXY3-C');
+  const bee = em.create(Person, { name: '孙师傅', phone: '13800000030' });
+  em.create(PersonRole, { person: bee, place: area, role: PersonRoleKind.COURIER_REPORTER, startsOn: day(30) });
+  const reporter = em.create(GridReporter, {
+    person: bee,
+    area,
+    areaPath: area.path,
+    kind: GridReporterKind.COURIER,
+    employer: '顺丰速运方庄营业部',
+    startsOn: day(30),
+    registeredBy: people.liu,
+    createdAt: ago(30),
+  });
+  const at2 = ago(2);
+  const request = em.create(Request, {
+    kind: RequestKind.COMPLAINT,
+    channel: RequestChannel.MOBILE_REPORT,
+    title: '芳星园三区北门井盖松动',
+    description: '送快递路过北门，井盖一踩就晃，晚上有人摔倒的危险。',
+    place: compound,
+    placePath: compound.path,
+    category: '安全隐患',
+    requester: bee,
+    level: RequestLevel.GRID,
+    status: RequestStatus.ASSIGNED,
+    assignee: people.wang,
+    createdAt: at2,
+    updatedAt: at2,
+  });
+  em.create(RequestTimelineEntry, { request, action: 'created', fromStatus: null, toStatus: RequestStatus.SUBMITTED, actor: bee, at: at2 });
+  em.create(RequestTimelineEntry, {
+    request,
+    action: 'assigned',
+    fromStatus: RequestStatus.SUBMITTED,
+    toStatus: RequestStatus.ASSIGNED,
+    actor: null,
+    actorLabel: 'system: grid.route-new-request',
+    at: at2,
+  });
+  em.create(GridReport, {
+    reporter,
+    person: bee,
+    request,
+    placePath: compound.path,
+    latitude: 39.8621,
+    longitude: 116.4415,
+    locationNote: '芳星园三区北门外',
+    createdAt: at2,
+  });
 }

@@ -45,3 +45,34 @@ test('the demo district gets grids, workers, a partner unit, visits and colours,
   expect(home.gridVisits).toHaveLength(2);
   expect(home.gridVisits[0].met).toEqual([{ name: '苍爷爷' }]);
 });
+
+test('the demo has a little bee (小蜜蜂) and his report, a request at the compound', async () => {
+  const { places } = await app.run(`{ places(type: SUBDISTRICT) { id name } }`);
+  const data = await app.run(
+    `query($sub: ID!) { littleBees(areaId: $sub) { person { name } kind employer reportCount
+      reports { locationNote request { title channel status place { name } assignee { name } } } }
+      littleBeeSummary(areaId: $sub) { reporterCount reportCount } }`,
+    { sub: places[0].id },
+  );
+  expect(data.littleBees).toEqual([
+    {
+      person: { name: '孙师傅' },
+      kind: 'COURIER',
+      employer: '顺丰速运方庄营业部',
+      reportCount: 1,
+      reports: [
+        {
+          locationNote: '芳星园三区北门外',
+          request: {
+            title: '芳星园三区北门井盖松动',
+            channel: 'MOBILE_REPORT',
+            status: 'ASSIGNED',
+            place: { name: '芳星园三区' },
+            assignee: { name: '王小丽' },
+          },
+        },
+      ],
+    },
+  ]);
+  expect(data.littleBeeSummary).toEqual({ reporterCount: 1, reportCount: 1 });
+});
