@@ -183,6 +183,34 @@ test('a scoped key gets every event of its places, signed, and none of other pla
   await remove(wideKey, wide.webhook.id);
 }, 30_000);
 
+test("a social worker's webhook gets the events of the community where the role holds, and stops when it ends", async () => {
+  const person = (await app.run('mutation { createPerson(input: { name: "王社工" }) { person { id } errors { code message } } }'))
+    .createPerson.person.id as string;
+  const role = await app.run(
+    'mutation($p: ID!, $c: ID!) { assignRole(personId: $p, placeId: $c, role: SOCIAL_WORKER, startsOn: "2020-01-01") { role { id } errors { code message } } }',
+    { p: person, c: communityA.id },
+  );
+  expect(role.assignRole.errors).toEqual([]);
+  const worker: Caller = { id: Buffer.from(person, 'base64').toString().split(':')[1], kind: 'person' };
+  const hook = await create(worker, { url: receiver.url('/worker'), eventTypes: ['request.created'] });
+  await submit(communityB, '别的社区的事');
+  const mine = await submit(householdA, '本社区的事');
+  const r = await waitFor('delivery', 10_000, () => receiver.received[0]);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(receiver.received).toHaveLength(1);
+  expect(signedWith(hook.secret, r)).toBe(true);
+  expect(r.body.data.requestId).toBe(Buffer.from(mine, 'base64').toString().split(':')[1]);
+
+  // The role ends: the person sees nothing any more, so nothing more is sent.
+  await app.platform.orm.em.fork().execute(`UPDATE person_role SET ends_on = '2021-01-01' WHERE person_id = ?`, [worker.id]);
+  await submit(householdA, '角色结束后的事');
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  expect(receiver.received).toHaveLength(1);
+  await app.platform.orm.em
+    .fork()
+    .execute('DELETE FROM webhook WHERE id = ?', [Buffer.from(hook.webhook.id, 'base64').toString().split(':')[1]]);
+}, 30_000);
+
 test('a delivery answered 500 is retried with the same webhook-id until it succeeds', async () => {
   const hook = await create(keyA, { url: receiver.url('/flaky'), eventTypes: ['request.created'] });
   let failures = 2;

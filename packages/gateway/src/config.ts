@@ -68,6 +68,14 @@ export interface GatewayConfig {
     /** Holds back its deliveries this long (fault drills and tests); 0 in service. */
     deliveryDelayMs: number;
   };
+  /** How this process sends outbound webhook deliveries. */
+  webhooks: {
+    pollIntervalMs: number;
+    timeoutMs: number;
+    concurrency: number;
+    retryBaseMs: number;
+    retryWindowMs: number;
+  };
 }
 
 /** Abuse limits applied to every operation, whatever the transport. */
@@ -365,6 +373,41 @@ export const SETTINGS: readonly Setting[] = [
     meaning: 'with tracing on, a resolver below the top level that takes longer than this gets a span (top-level fields always do)',
   },
   {
+    env: 'GONGZHI_WEBHOOK_POLL_MS',
+    file: 'webhookPollMs',
+    type: int(10, 60_000),
+    defaultText: '1000',
+    meaning: 'how often each process looks for webhook deliveries that are due (first attempts and retries)',
+  },
+  {
+    env: 'GONGZHI_WEBHOOK_TIMEOUT_MS',
+    file: 'webhookTimeoutMs',
+    type: int(100, 60_000),
+    defaultText: '10000',
+    meaning: "longest wait for a webhook receiver's answer; past it the attempt fails and is retried",
+  },
+  {
+    env: 'GONGZHI_WEBHOOK_CONCURRENCY',
+    file: 'webhookConcurrency',
+    type: int(1, 256),
+    defaultText: '8',
+    meaning: 'most webhook requests one process has in flight at once (slow receivers never hold up the API)',
+  },
+  {
+    env: 'GONGZHI_WEBHOOK_RETRY_BASE_MS',
+    file: 'webhookRetryBaseMs',
+    type: int(10, 3_600_000),
+    defaultText: '5000',
+    meaning: 'wait before the first retry of a failed webhook delivery; it doubles with each failure, up to 1 h',
+  },
+  {
+    env: 'GONGZHI_WEBHOOK_RETRY_WINDOW_MS',
+    file: 'webhookRetryWindowMs',
+    type: int(1_000, 604_800_000),
+    defaultText: '86400000',
+    meaning: 'how long a webhook delivery is retried before it fails and its webhook is disabled, with the reason',
+  },
+  {
     env: 'LOG_LEVEL',
     file: 'logLevel',
     type: { kind: 'choice', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
@@ -607,6 +650,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     outbox: {
       sweepIntervalMs: get('GONGZHI_OUTBOX_SWEEP_MS', 5_000),
       deliveryDelayMs: get('GONGZHI_OUTBOX_DELIVERY_DELAY_MS', 0),
+    },
+    webhooks: {
+      pollIntervalMs: get('GONGZHI_WEBHOOK_POLL_MS', 1_000),
+      timeoutMs: get('GONGZHI_WEBHOOK_TIMEOUT_MS', 10_000),
+      concurrency: get('GONGZHI_WEBHOOK_CONCURRENCY', 8),
+      retryBaseMs: get('GONGZHI_WEBHOOK_RETRY_BASE_MS', 5_000),
+      retryWindowMs: get('GONGZHI_WEBHOOK_RETRY_WINDOW_MS', 86_400_000),
     },
     wsEventRetryMs: get('GONGZHI_WS_EVENT_RETRY_MS', 10_000),
   };

@@ -70,6 +70,7 @@ export async function composePlatform(
     acquireTimeoutMs: config.dbAcquireTimeoutMs,
     boards: { transport: config.boardTransport },
     outbox: config.outbox,
+    webhooks: config.webhooks,
   });
 }
 

@@ -1,5 +1,7 @@
 import { createApiKey, createAuthenticator, type Caller, toGlobalId } from '@gongzhi/core';
 import { createTestApp, type TestApp } from '@gongzhi/core/testing';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 // The plugins' sources, as their own tests import them: through the packages (dist) the type
 // check would see each plugin's event declarations twice (src and dist) and refuse them.
 import council from '../../plugin-council/src/index.js';
@@ -389,9 +391,33 @@ export async function createCanaryWorld(): Promise<CanaryWorld> {
   const canaryKey = await app.platform.orm.em
     .fork()
     .transactional((em) =>
-      createApiKey(em as never, { name: '金丝雀小程序', placeIds: [uuid(ids['K-C'])], permissions: ['request.submit'] }),
+      createApiKey(em as never, { name: '金丝雀小程序', placeIds: [uuid(ids['K-C'])], permissions: ['request.submit', 'webhook.manage'] }),
     );
   canary.ApiKey = toGlobalId('ApiKey', canaryKey.apiKey.uuid);
+  // The canary app's webhook, and one delivery to it (answered 200 by a receiver here, so the row
+  // is settled before the matrix snapshots it).
+  const canaryKeyCaller = (await createAuthenticator(() => app.platform.orm.em.fork(), {})(`Bearer ${canaryKey.secret}`))!;
+  const receiver = createServer((req, res) => req.resume().on('end', () => res.writeHead(200).end()));
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiver.unref();
+  canary.Webhook = (
+    await setup(
+      `mutation ($u: String!) { createWebhook(input: { url: $u, eventTypes: ["request.created"] }) { created { webhook { id } } errors { code message } } }`,
+      { u: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/gongzhi` },
+      canaryKeyCaller,
+    )
+  ).createWebhook.created.webhook.id;
+  await sys(
+    `mutation ($p: ID!) { submitRequest(input: { title: "金丝雀通知", placeId: $p, kind: NEED, channel: PHONE, callbackPhone: "13800000000" }) { request { id } errors { code message } } }`,
+    { p: ids['K-H'] },
+  );
+  const delivered = await eventually(async () => {
+    const found = await sys('query ($w: ID!) { node(id: $w) { ... on Webhook { deliveries { id status } } } }', { w: canary.Webhook });
+    const [delivery] = (found.node?.deliveries ?? []) as { id: string; status: string }[];
+    return delivery?.status === 'SUCCEEDED' ? delivery : undefined;
+  });
+  canary.WebhookDelivery = delivered!.id;
+  receiver.close();
   const apiKeyCaller = (await createAuthenticator(() => app.platform.orm.em.fork(), {})(`Bearer ${secret}`))!;
   return { app, ids, canary, person, apiKeyCaller, sys, as };
 }

@@ -29,7 +29,7 @@ export type PermissionName = (typeof Permission)[keyof typeof Permission] | (str
 /** Holding this grants every permission (the demo admin key, operators). */
 export const ALL_PERMISSIONS = '*';
 
-const { REQUEST_SUBMIT, REQUEST_MANAGE, REQUEST_CLAIM, PEOPLE_MANAGE, SENSITIVE_READ } = Permission;
+const { REQUEST_SUBMIT, REQUEST_MANAGE, REQUEST_CLAIM, PEOPLE_MANAGE, SENSITIVE_READ, WEBHOOK_MANAGE } = Permission;
 
 /**
  * Core permissions each role grants at its place (and everywhere under it). Plugins add
@@ -37,7 +37,8 @@ const { REQUEST_SUBMIT, REQUEST_MANAGE, REQUEST_CLAIM, PEOPLE_MANAGE, SENSITIVE_
  */
 export const CORE_ROLE_PERMISSIONS: Readonly<Record<PersonRoleKind, readonly PermissionName[]>> = {
   [PersonRoleKind.RESIDENT]: [REQUEST_SUBMIT],
-  [PersonRoleKind.SOCIAL_WORKER]: [REQUEST_SUBMIT, REQUEST_MANAGE, REQUEST_CLAIM, PEOPLE_MANAGE, SENSITIVE_READ],
+  // Community staff may have the community's events sent to the office's tools.
+  [PersonRoleKind.SOCIAL_WORKER]: [REQUEST_SUBMIT, REQUEST_MANAGE, REQUEST_CLAIM, PEOPLE_MANAGE, SENSITIVE_READ, WEBHOOK_MANAGE],
   [PersonRoleKind.AUXILIARY_SOCIAL_WORKER]: [REQUEST_SUBMIT, REQUEST_CLAIM],
   [PersonRoleKind.GRID_WORKER]: [REQUEST_SUBMIT, REQUEST_MANAGE, REQUEST_CLAIM, SENSITIVE_READ],
   [PersonRoleKind.BUILDING_HEAD]: [REQUEST_SUBMIT, REQUEST_CLAIM],

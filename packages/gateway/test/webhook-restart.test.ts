@@ -1,0 +1,172 @@
+/**
+ * Webhook deliveries survive a restart in the middle of a retry series (issue 20, item 2): the
+ * real gateway process (`dist/cli.js start`, its own data folder and ports) sends a delivery
+ * that the receiver on 127.0.0.1 answers 500, is killed with -9 while the retry waits, and is
+ * started again: the new process resumes the series, and the receiver sees every attempt with
+ * the same webhook-id and a valid signature, and exactly one delivery id answered 2xx.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { freePort } from '@gongzhi/core/testing';
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { postGraphQL, TEST_ADMIN_KEY, tempDir } from './helpers.js';
+
+const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/cli.js');
+
+function startCli(env: Record<string, string>): { child: ChildProcess; stderr: () => string } {
+  const child = spawn(process.execPath, [cli, 'start'], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'error', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return { child, stderr: () => stderr };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGINT');
+  await exited;
+}
+
+async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() - started > ms) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const ready = (url: string) => until('ready', 90_000, async () => ((await fetch(`${url}/readyz`)).status === 200 ? true : undefined));
+
+async function must(url: string, query: string, variables: Record<string, unknown>, credential: string): Promise<any> {
+  const body = await postGraphQL(url, query, variables, credential);
+  if (body.errors?.length) throw new Error(`${query.slice(0, 60)}: ${JSON.stringify(body.errors)}`);
+  for (const value of Object.values(body.data ?? {})) {
+    const errors = (value as { errors?: unknown[] } | null)?.errors;
+    if (errors?.length) throw new Error(`${query.slice(0, 60)}: ${JSON.stringify(errors)}`);
+  }
+  return body.data;
+}
+
+interface Received {
+  id: string;
+  timestamp: string;
+  signature: string;
+  body: string;
+  answered: number;
+}
+
+/** The receiver's check, with node:crypto only (Standard Webhooks, v1). */
+function validSignature(secret: string, r: Received): boolean {
+  const expected = createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64'))
+    .update(`${r.id}.${r.timestamp}.${r.body}`)
+    .digest();
+  return r.signature.split(' ').some((s) => {
+    const given = Buffer.from(s.slice('v1,'.length), 'base64');
+    return s.startsWith('v1,') && given.length === expected.length && timingSafeEqual(given, expected);
+  });
+}
+
+const LOG = '{ webhooks { status deliveries { messageId status attempts attemptLog { attempt statusCode } } } }';
+
+test('a gateway killed with -9 in the middle of a retry series resumes it after restart; one delivery id, every attempt signed', async () => {
+  const { dir, remove } = await tempDir('gongzhi-webhook-restart-');
+  // The receiver answers 500 twice, then 200.
+  const received: Received[] = [];
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      const answered = received.length < 2 ? 500 : 200;
+      received.push({
+        id: String(req.headers['webhook-id']),
+        timestamp: String(req.headers['webhook-timestamp']),
+        signature: String(req.headers['webhook-signature']),
+        body,
+        answered,
+      });
+      res.writeHead(answered).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const env = {
+    GONGZHI_DATA_DIR: dir,
+    GONGZHI_PG_PORT: String(await freePort()),
+    PORT: String(await freePort()),
+    GONGZHI_PLUGINS: '@gongzhi/plugin-grid',
+    GONGZHI_DEV_ADMIN_KEY: TEST_ADMIN_KEY,
+    GONGZHI_WEBHOOK_POLL_MS: '100',
+    // Four seconds after the first failure: time enough to kill the process while the retry waits.
+    GONGZHI_WEBHOOK_RETRY_BASE_MS: '4000',
+  };
+  const url = `http://127.0.0.1:${env.PORT}`;
+  const first = startCli(env);
+  let second: ReturnType<typeof startCli> | null = null;
+  try {
+    await ready(url).catch((err: Error) => {
+      throw new Error(`${err.message}: ${first.stderr()}`);
+    });
+    const { places } = await must(url, '{ places(type: COMMUNITY) { id code } }', {}, TEST_ADMIN_KEY);
+    const community = (places as { id: string; code: string }[]).find((p) => p.code === 'DEMO-CYL')!.id;
+    const key = (
+      await must(
+        url,
+        'mutation($c: ID!) { createApiKey(input: { name: "居民通知服务", placeIds: [$c], permissions: ["webhook.manage"] }) { created { secret } errors { code message } } }',
+        { c: community },
+        TEST_ADMIN_KEY,
+      )
+    ).createApiKey.created.secret as string;
+    const { secret } = (
+      await must(
+        url,
+        'mutation($u: String!) { createWebhook(input: { url: $u, eventTypes: ["request.created"] }) { created { secret } errors { code message } } }',
+        { u: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/gongzhi` },
+        key,
+      )
+    ).createWebhook.created as { secret: string };
+    await must(
+      url,
+      'mutation($p: ID!) { submitRequest(input: { title: "单元门禁坏了", placeId: $p, kind: REPORT, channel: PHONE, callbackPhone: "13800000000" }) { request { id } errors { code message } } }',
+      { p: community },
+      TEST_ADMIN_KEY,
+    );
+    // The first attempt fails and is recorded; the retry waits four seconds. Kill the process now.
+    const pending = await until('the first attempt recorded', 20_000, async () => {
+      const data = await must(url, LOG, {}, key);
+      const [delivery] = data.webhooks[0].deliveries;
+      return delivery?.attempts === 1 ? delivery : undefined;
+    });
+    expect(pending).toMatchObject({ status: 'PENDING', attemptLog: [{ attempt: 1, statusCode: 500 }] });
+    first.child.kill('SIGKILL');
+    await new Promise((r) => first.child.once('exit', r));
+    expect(received).toHaveLength(1);
+
+    second = startCli(env);
+    await ready(url).catch((err: Error) => {
+      throw new Error(`${err.message}: ${second!.stderr()}`);
+    });
+    const done = await until('delivered after restart', 60_000, async () => {
+      const data = await must(url, LOG, {}, key);
+      const [delivery] = data.webhooks[0].deliveries;
+      return delivery?.status === 'SUCCEEDED' ? delivery : undefined;
+    });
+    expect(done.attemptLog.map((a: { statusCode: number }) => a.statusCode)).toEqual([500, 500, 200]);
+    // The receiver's view: three attempts of one delivery id, every one signed with the secret.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(received.map((r) => r.answered)).toEqual([500, 500, 200]);
+    expect(new Set(received.map((r) => r.id))).toEqual(new Set([done.messageId]));
+    expect(received.every((r) => validSignature(secret, r))).toBe(true);
+    expect(JSON.parse(received[2].body)).toMatchObject({ type: 'request.created', data: { status: 'submitted' } });
+  } finally {
+    for (const run of [first, second]) if (run) await stop(run.child);
+    receiver.close();
+    await remove();
+  }
+}, 240_000);
