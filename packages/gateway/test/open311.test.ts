@@ -254,6 +254,13 @@ describe('posting a request', () => {
     expect(token).toMatch(/^[0-9a-f-]{36}$/);
     const found = await get(`tokens/${token}.json?${query({ api_key: fxyKey })}`);
     expect(await found.json()).toEqual([{ service_request_id: a.body[0].service_request_id, token }]);
+    const xml = await (await get(`tokens/${token}.xml?${query({ api_key: fxyKey })}`)).text();
+    expect(xml).toBe(
+      `<?xml version="1.0" encoding="utf-8"?><service_requests><request><service_request_id>${a.body[0].service_request_id}</service_request_id><token>${token}</token></request></service_requests>`,
+    );
+    const missing = await get(`tokens/no-such-token.xml?${query({ api_key: fxyKey })}`);
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('<errors><error><code>404</code><description>There is no token "no-such-token" of this key.');
   });
 
   test('lat/long finds the nearest place with coordinates in the key’s places', async () => {
