@@ -50,14 +50,28 @@ export const volunteerPlaceRules: PlaceRule[] = [
     owners: async (m: VolunteerTeamMember, ctx) => [refId(m.person), ...(await membersOf(ctx, refId(m.team)))],
   },
   // A call is for the people of its place: the residents of a building see the call posted for it.
-  { entity: VolunteerRecruitment, place: (r: VolunteerRecruitment) => refId(r.place), visibleFromBelow: true },
+  {
+    entity: VolunteerRecruitment,
+    place: (r: VolunteerRecruitment) => refId(r.place),
+    owners: (r: VolunteerRecruitment, ctx) => membersOf(ctx, refId(r.team)),
+    visibleFromBelow: true,
+  },
   {
     entity: VolunteerApplication,
     place: (a: VolunteerApplication, ctx) => placeOf(ctx, VolunteerRecruitment, refId(a.recruitment), (r) => r.place),
     owners: (a: VolunteerApplication) => [refId(a.person)],
   },
-  { entity: VolunteerShiftSchedule, place: (s: VolunteerShiftSchedule) => refId(s.place) },
-  { entity: VolunteerShift, place: (s: VolunteerShift) => refId(s.place) },
+  // A team's rota is its members' to see (and sign up for), wherever they live.
+  {
+    entity: VolunteerShiftSchedule,
+    place: (s: VolunteerShiftSchedule) => refId(s.place),
+    owners: (s: VolunteerShiftSchedule, ctx) => membersOf(ctx, refId(s.team)),
+  },
+  {
+    entity: VolunteerShift,
+    place: (s: VolunteerShift) => refId(s.place),
+    owners: (s: VolunteerShift, ctx) => membersOf(ctx, refId(s.team)),
+  },
   {
     entity: VolunteerShiftSignup,
     place: (s: VolunteerShiftSignup, ctx) => placeOf(ctx, VolunteerShift, refId(s.shift), (shift) => shift.place),
@@ -77,7 +91,12 @@ export const volunteerPlaceRules: PlaceRule[] = [
       return [refId(v.visitor), ...(pairing ? await membersOf(ctx, refId(pairing.team)) : [])];
     },
   },
-  { entity: VolunteerTask, place: (t: VolunteerTask) => refId(t.place), owners: (t: VolunteerTask) => [refId(t.claimedBy)] },
+  // A task limited to one team is also its members' to see (and claim).
+  {
+    entity: VolunteerTask,
+    place: (t: VolunteerTask) => refId(t.place),
+    owners: async (t: VolunteerTask, ctx) => [refId(t.claimedBy), ...(await membersOf(ctx, refId(t.team)))],
+  },
   {
     entity: VolunteerServiceEntry,
     place: (e: VolunteerServiceEntry) => refId(e.community),

@@ -231,3 +231,28 @@ test('item 5: whenever a pairing mutation answers NOT_FOUND, it wrote nothing', 
   expect(problemOf(answer)?.code).toBe('NOT_FOUND');
   expect(await countRows(w.app, 'pairing')).toBe(before);
 });
+
+test("a member with a household and no role sees her team's shifts at the community and signs up; a neighbour outside the team does not", async () => {
+  const created = await succeed(
+    w.app,
+    'mutation($input: CreateVolunteerShiftInput!) { createVolunteerShift(input: $input) { shift { id } errors { code message field } } }',
+    {
+      input: {
+        teamId,
+        placeId: w.community.id,
+        title: '小区门口值守',
+        startsAt: '2026-06-02T08:00:00+08:00',
+        endsAt: '2026-06-02T10:00:00+08:00',
+        capacity: 2,
+      },
+    },
+    as(head),
+  );
+  const SIGN =
+    'mutation($id: ID!) { signUpForVolunteerShift(shiftId: $id) { signup { id shift { title } } errors { code message field } } }';
+  const signed = await succeed(w.app, SIGN, { id: created.createVolunteerShift.shift.id }, as(zhang));
+  expect(signed.signUpForVolunteerShift.signup.shift).toEqual({ title: '小区门口值守' });
+  const before = await countRows(w.app, 'shift_signup');
+  expect(problemOf(await w.app.execute(SIGN, { id: created.createVolunteerShift.shift.id }, as(zhou)))?.code).toBe('NOT_FOUND');
+  expect(await countRows(w.app, 'shift_signup')).toBe(before);
+});
