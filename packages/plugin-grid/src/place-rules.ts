@@ -19,7 +19,7 @@ async function gridCommunity(ctx: GongzhiContext, gridRef: unknown): Promise<str
  * see their own assignments, visits and marks, and recorders their meetings.
  */
 export const gridPlaceRules: PlaceRule[] = [
-  { entity: Grid, place: (row: Grid) => refId(row.community) },
+  { entity: Grid, place: (row: Grid) => refId(row.community), visibleToActors: true },
   { entity: GridWorker, place: (row: GridWorker, ctx) => gridCommunity(ctx, row.grid), owners: (row: GridWorker) => [refId(row.person)] },
   { entity: GridAdoption, place: (row: GridAdoption, ctx) => gridCommunity(ctx, row.grid) },
   {

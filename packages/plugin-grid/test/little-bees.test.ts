@@ -133,6 +133,14 @@ test('item 7: staff register a courier for the subdistrict; he reports anywhere 
       ],
     },
   ]);
+
+  // Reporting anywhere in the area is not reading it: he sees his own requests and his home, not
+  // the people and requests of the subdistrict (ACT_ONLY_ROLES).
+  const seen = await w.app.run(`{ requests(first: 100) { edges { node { title requester { name } } } } }`, {}, as(bee));
+  const requesters = (seen.requests.edges as { node: { requester: { name: string } | null } }[]).map((e) => e.node.requester?.name);
+  expect(requesters).toEqual(['孙师傅', '孙师傅']);
+  const neighbour = await w.app.execute(`query($id: ID!) { node(id: $id) { id } }`, { id: w.person.wang.id }, as(bee));
+  expect(neighbour.data?.['node']).toBeNull();
 });
 
 test('item 7: only registered little bees report, inside their area, with a real location; a refusal writes nothing', async () => {

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Caller } from '../context.js';
-import { ALL_PERMISSIONS, Permission, type PermissionName } from './permission.js';
+import { ACT_ONLY_ROLES, ALL_PERMISSIONS, Permission, type PermissionName } from './permission.js';
 
 /**
  * What one caller may see and do, worked out once per operation: the place subtrees it
@@ -10,8 +10,11 @@ export class Access {
   private constructor(
     /** True for the system and for keys scoped to everything. */
     readonly everywhere: boolean,
-    /** Materialized paths of the subtrees the caller sees, each with the permissions held there. */
-    readonly grants: readonly { path: string; permissions: ReadonlySet<PermissionName> }[],
+    /**
+     * Materialized paths of the subtrees the caller acts in, each with the permissions held there;
+     * `sees: false` for a grant that lets the caller act there without reading what is there.
+     */
+    readonly grants: readonly { path: string; permissions: ReadonlySet<PermissionName>; sees: boolean }[],
     /** The signed-in person, if the caller is one (they always see themselves). */
     readonly personId: string | null,
     /** The API key, if the caller is one (it sees the rows it owns, such as its webhooks). */
@@ -19,17 +22,18 @@ export class Access {
   ) {}
 
   static readonly NONE = new Access(false, [], null);
-  static readonly SYSTEM = new Access(true, [{ path: '', permissions: new Set([ALL_PERMISSIONS]) }], null);
+  static readonly SYSTEM = new Access(true, [{ path: '', permissions: new Set([ALL_PERMISSIONS]), sees: true }], null);
 
+  /** A grant sees its subtree unless it says `sees: false` (see {@link ACT_ONLY_ROLES}). */
   static of(
-    grants: { path: string; permissions: Iterable<PermissionName> }[],
+    grants: { path: string; permissions: Iterable<PermissionName>; sees?: boolean }[],
     personId: string | null = null,
     keyId: string | null = null,
   ): Access {
-    const everywhere = grants.some((g) => g.path === '');
+    const everywhere = grants.some((g) => g.path === '' && g.sees !== false);
     return new Access(
       everywhere,
-      grants.map((g) => ({ path: g.path, permissions: new Set(g.permissions) })),
+      grants.map((g) => ({ path: g.path, permissions: new Set(g.permissions), sees: g.sees !== false })),
       personId,
       keyId,
     );
@@ -42,19 +46,24 @@ export class Access {
 
   /** The distinct subtree roots the caller sees (for SQL filters: `path LIKE root || '%'`). */
   get paths(): string[] {
-    return [...new Set(this.grants.map((g) => g.path))];
+    return [...new Set(this.grants.filter((g) => g.sees).map((g) => g.path))];
   }
 
   /** Whether a row at `path` (a place's materialized path) is inside the caller's places. */
   sees(path: string | null | undefined): boolean {
     if (this.everywhere) return true;
     if (!path) return false;
-    return this.grants.some((g) => path.startsWith(g.path));
+    return this.grants.some((g) => g.sees && path.startsWith(g.path));
+  }
+
+  /** Whether `path` lies in a place where the caller may act without seeing (an act-only role's place). */
+  actsAt(path: string): boolean {
+    return this.grants.some((g) => !g.sees && path.startsWith(g.path));
   }
 
   /** Whether the place at `path` is an ancestor of one of the caller's places (its name may be shown). */
   seesAbove(path: string): boolean {
-    return this.grants.some((g) => g.path.startsWith(path));
+    return this.grants.some((g) => g.sees && g.path.startsWith(path));
   }
 
   /** Whether the caller holds `permission` at the place `path` (anywhere, when no path is given). */
@@ -110,7 +119,11 @@ export async function resolveAccess(
   );
   // At home, everybody may submit a request about their own household.
   return Access.of(
-    rows.map((r) => ({ path: r.path, permissions: r.role ? rolePermissions(r.role) : [Permission.REQUEST_SUBMIT] })),
+    rows.map((r) => ({
+      path: r.path,
+      permissions: r.role ? rolePermissions(r.role) : [Permission.REQUEST_SUBMIT],
+      sees: !r.role || !ACT_ONLY_ROLES.has(r.role),
+    })),
     caller.id,
   );
 }

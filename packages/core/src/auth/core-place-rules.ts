@@ -17,7 +17,7 @@ import { placeIdsOfPerson, requestPlacePath } from './person-places.js';
 /** Which place each of core's rows belongs to. */
 export const corePlaceRules: PlaceRule[] = [
   // A place's ancestors are visible too: a community's staff see where it sits, not its siblings.
-  { entity: Place, place: (place: Place) => ({ path: place.path }), visibleFromBelow: true },
+  { entity: Place, place: (place: Place) => ({ path: place.path }), visibleFromBelow: true, visibleToActors: true },
   { entity: Person, place: (person: Person, ctx) => placeIdsOfPerson(ctx, person.uuid), owners: (person: Person) => [person.uuid] },
   {
     entity: CareProfile,

@@ -48,3 +48,10 @@ export const CORE_ROLE_PERMISSIONS: Readonly<Record<PersonRoleKind, readonly Per
   [PersonRoleKind.PROPERTY_STAFF]: [REQUEST_SUBMIT, REQUEST_CLAIM],
   [PersonRoleKind.COURIER_REPORTER]: [REQUEST_SUBMIT],
 };
+
+/**
+ * Roles that let their holder act at the role's place (and under it) without seeing the rows
+ * there: a little bee (小蜜蜂) reports anywhere in its area, but reads only what it reported
+ * (as the requester, through the place rules' owners), never the area's residents and requests.
+ */
+export const ACT_ONLY_ROLES: ReadonlySet<string> = new Set<string>([PersonRoleKind.COURIER_REPORTER]);

@@ -41,4 +41,9 @@ export interface PlaceRule<T = never> {
   public?: boolean;
   /** Also visible to callers whose places lie below it (a place's ancestors: where one's community sits). */
   visibleFromBelow?: boolean;
+  /**
+   * Also visible to callers who may act at its place without seeing what is there (roles in
+   * `ACT_ONLY_ROLES`): the map a little bee reports on, never the people and requests on it.
+   */
+  visibleToActors?: boolean;
 }

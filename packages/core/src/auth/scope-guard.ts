@@ -61,7 +61,9 @@ async function visibleBy(rule: PlaceRule, value: object, ctx: GongzhiContext, ac
       if (!key) continue;
       const path = typeof key === 'string' ? await placePath(ctx, key) : key.path;
       if (!path) continue;
-      if (access.sees(path) || (rule.visibleFromBelow && access.seesAbove(path))) return true;
+      if (access.sees(path) || (rule.visibleFromBelow && access.seesAbove(path)) || (rule.visibleToActors && access.actsAt(path))) {
+        return true;
+      }
     }
   }
   const me = access.ownerId;
