@@ -28,6 +28,10 @@ import { requests } from './migrations/core/0005_requests.js';
 import { boardLog } from './migrations/core/0007_board_log.js';
 import { timelineActorLabel } from './migrations/core/0008_timeline_actor_label.js';
 import { eventOutbox } from './migrations/core/0009_event_outbox.js';
+import { auditLogAndDispatch } from './migrations/core/0014_audit_log_and_dispatch.js';
+import { AuditLogEntry } from './audit/audit-log.entity.js';
+import { AuditLogResolver } from './audit/audit-log.resolver.js';
+import { markSensitive } from './audit/audit-trail.js';
 import { EventOutboxResolver } from './events/event-outbox.resolver.js';
 import type { BoardItemSource } from './board/board-item.js';
 import { TaskBoardCardResolver, TaskBoardResolver } from './board/board.resolver.js';
@@ -36,6 +40,10 @@ import { Request } from './request/request.entity.js';
 import { RequestResolver } from './request/request.resolver.js';
 import { RequestStatsResolver } from './request/request-stats.resolver.js';
 import { RequestTimelineEntry } from './request/request-timeline-entry.entity.js';
+
+// Care attributes are sensitive as a whole: the audit log says a profile changed, never how.
+// (Phone numbers and key secrets are sensitive by their names.)
+markSensitive(CareProfile, 'all');
 
 /** Core's own contribution, composed by the host exactly like a plugin's. */
 export const coreModule: {
@@ -61,8 +69,20 @@ export const coreModule: {
     RequestTimelineEntry,
     ApiKey,
     SensitiveAccessLogEntry,
+    AuditLogEntry,
   ],
-  migrations: [places, people, rolesAndCare, organizations, requests, access, boardLog, timelineActorLabel, eventOutbox],
+  migrations: [
+    places,
+    people,
+    rolesAndCare,
+    organizations,
+    requests,
+    access,
+    boardLog,
+    timelineActorLabel,
+    eventOutbox,
+    auditLogAndDispatch,
+  ],
   resolvers: [
     PlatformResolver,
     EventOutboxResolver,
@@ -75,6 +95,7 @@ export const coreModule: {
     RequestResolver,
     RequestStatsResolver,
     AccessResolver,
+    AuditLogResolver,
     TaskBoardResolver,
     TaskBoardCardResolver,
   ],
