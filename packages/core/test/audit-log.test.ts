@@ -1,4 +1,16 @@
-import { type Caller, Organization, OrganizationKind, Person, PersonRole, PersonRoleKind, type Place, PlaceType } from '@gongzhi/core';
+import {
+  type Caller,
+  defineCommand,
+  type Named,
+  Organization,
+  OrganizationKind,
+  Person,
+  PersonRole,
+  PersonRoleKind,
+  type Place,
+  PlaceType,
+} from '@gongzhi/core';
+import { runCommand } from '@gongzhi/core';
 import { apiKeyCaller, asPerson, createTestApp, placeWriter, problemOf, type TestApp } from '@gongzhi/core/testing';
 
 /**
@@ -180,6 +192,33 @@ describe('the audit log', () => {
     expect(first.hasNextPage).toBe(true);
     const second = await auditLog(eastAuditor, {}, 2, first.endCursor);
     expect([...first.entries, ...second.entries].map((e: any) => e.seq)).toEqual(all.slice(0, 4).map((e: any) => e.seq));
+  });
+
+  test('a command that writes by SQL may itemize the change itself; then it is not counted again', async () => {
+    // What a plugin does for a conditional update: the SQL write, then uow.audit.record with its fields.
+    const rename = defineCommand<{ organization: Named<Organization>; name: string; itemize: boolean }, number>({
+      name: 'test.renameBySql',
+      async run(uow, { organization, name, itemize }) {
+        const n = await uow.em.nativeUpdate(Organization, { uuid: organization.uuid }, { name });
+        if (itemize) {
+          uow.audit.record(
+            Organization,
+            { id: organization.uuid, operation: 'update', changes: { name: { before: organization.name, after: name } } },
+            organization,
+          );
+        }
+        return n;
+      },
+    });
+    const ctx = () => app.platform.createContext(asPerson(worker).caller);
+    const row = await app.platform.orm.em.fork().findOneOrFail(Organization, { uuid: org.uuid });
+    await runCommand(ctx(), rename, { organization: row, name: '东城优质物业', itemize: true });
+    await runCommand(ctx(), rename, { organization: row, name: '东城物业公司', itemize: false });
+    const { entries } = await auditLog(eastAuditor, { action: 'test.renameBySql' });
+    expect(entries.map((e: any) => [e.operation, e.entityId, changesOf(e)])).toEqual([
+      ['write', null, { updated: [null, 1] }],
+      ['update', org.id, { name: ['东城好物业', '东城优质物业'] }],
+    ]);
   });
 
   test('the log only grows: the database refuses updates, deletes and truncation', async () => {
