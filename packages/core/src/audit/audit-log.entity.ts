@@ -48,8 +48,15 @@ export class AuditLogEntry {
   apiKeyId?: string | null;
 
   @Property({ type: 'text' })
-  @Field(() => String, { description: 'The command, e.g. organization.create, grid.assignWorker.' })
+  @Field(() => String, { description: 'The command the actor ran, e.g. organization.create, grid.assignWorker.' })
   action!: string;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The command inside `action` that made this change (request.assign inside grid.routeRequest), if another.',
+  })
+  via?: string | null;
 
   @Property({ type: 'text' })
   @Field(() => String, { description: 'The GraphQL type of the row (Organization, PersonRole, Grid…), or the table written.' })

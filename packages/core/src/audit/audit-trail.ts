@@ -88,6 +88,8 @@ function plain(value: unknown): unknown {
 /** One audited change: a row (with before/after of its fields), or a table's row counts. */
 export interface AuditRecord {
   action: string;
+  /** The command run inside `action` that made the change (`request.assign` inside `grid.routeRequest`), if another. */
+  via: string | null;
   entityType: string;
   entityId: string | null;
   operation: 'create' | 'update' | 'delete' | 'write';
@@ -142,8 +144,11 @@ export class AuditTrail {
     return this.actions.length === 0;
   }
 
-  private get action(): string {
-    return this.actions.at(-1) ?? 'unknown';
+  /** The command the actor ran (the outermost), and the command inside it that made the change, if another. */
+  private get action(): { action: string; via: string | null } {
+    const outer = this.actions[0] ?? 'unknown';
+    const inner = this.actions.at(-1) ?? outer;
+    return { action: outer, via: inner === outer ? null : inner };
   }
 
   /**
@@ -184,7 +189,7 @@ export class AuditTrail {
       };
     }
     this.records.push({
-      action: this.action,
+      ...this.action,
       entityType: graphQLTypeName(entity),
       entityId: change.id,
       operation: change.operation,
@@ -222,7 +227,7 @@ export class AuditTrail {
       }
       if (operation === 'update' && Object.keys(changes).length === 0) continue;
       this.flushing.push({
-        action: this.action,
+        ...this.action,
         entityType: entity ? graphQLTypeName(entity) : cs.meta.className,
         entityId: null,
         operation,
@@ -277,6 +282,7 @@ export class AuditTrail {
       for (const [kind, n] of Object.entries(extra)) if (n > 0) changes[kind] = { before: null, after: n };
       out.push({
         action,
+        via: null,
         entityType: meta?.class ? graphQLTypeName(meta.class as EntityClass) : table,
         entityId: null,
         operation: 'write',
@@ -333,6 +339,7 @@ export async function writeAudit(
     if (!paths.length) paths = fallback ??= await fallbackPaths();
     rows.push({
       action: record.action,
+      via: record.via,
       entity_type: record.entityType,
       entity_id: record.entityId,
       operation: record.operation,
@@ -342,11 +349,11 @@ export async function writeAudit(
   }
   const who = actorColumns(actor);
   await scope.em.execute(
-    `INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, api_key_id, action, entity_type, entity_id, operation, changes, place_paths)
+    `INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, api_key_id, action, via, entity_type, entity_id, operation, changes, place_paths)
      SELECT ?::timestamptz, ?::text, ?::uuid, coalesce(CASE WHEN ?::text IN ('person', 'api-key') THEN reader_name(?::text, ?::uuid) END, ?::text), ?::uuid,
-            r.action, r.entity_type, r.entity_id, r.operation, r.changes, ARRAY(SELECT jsonb_array_elements_text(r.place_paths))
-       FROM ROWS FROM (jsonb_to_recordset(?::jsonb) AS (action text, entity_type text, entity_id text, operation text, changes jsonb, place_paths jsonb))
-            WITH ORDINALITY AS r(action, entity_type, entity_id, operation, changes, place_paths, n)
+            r.action, r.via, r.entity_type, r.entity_id, r.operation, r.changes, ARRAY(SELECT jsonb_array_elements_text(r.place_paths))
+       FROM ROWS FROM (jsonb_to_recordset(?::jsonb) AS (action text, via text, entity_type text, entity_id text, operation text, changes jsonb, place_paths jsonb))
+            WITH ORDINALITY AS r(action, via, entity_type, entity_id, operation, changes, place_paths, n)
       ORDER BY r.n`,
     [at, who.kind, who.id, who.kind, who.kind, who.id, who.label, who.keyId, JSON.stringify(rows)],
   );

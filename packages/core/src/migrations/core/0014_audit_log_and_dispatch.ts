@@ -17,6 +17,8 @@ export const auditLogAndDispatch: Migration = {
       actor_name text NOT NULL,
       api_key_id uuid,
       action text NOT NULL,
+      -- The command inside it that made the change (request.assign inside grid.routeRequest), if another.
+      via text,
       entity_type text NOT NULL,
       entity_id text,
       operation text NOT NULL CHECK (operation IN ('create', 'update', 'delete', 'write')),
