@@ -31,6 +31,10 @@ import { eventOutbox } from './migrations/core/0009_event_outbox.js';
 import { rateLimit } from './migrations/core/0010_rate_limit.js';
 import { requestDeadlines } from './migrations/core/0012_request_deadlines.js';
 import { requestClientTokens } from './migrations/core/0015_request_client_tokens.js';
+import { auditLogAndDispatch } from './migrations/core/0014_audit_log_and_dispatch.js';
+import { AuditLogEntry } from './audit/audit-log.entity.js';
+import { AuditLogResolver } from './audit/audit-log.resolver.js';
+import { markSensitive } from './audit/audit-trail.js';
 import { EventOutboxResolver } from './events/event-outbox.resolver.js';
 import { webhooks } from './migrations/core/0013_webhooks.js';
 import { Webhook, WebhookDelivery } from './webhook/webhook.entity.js';
@@ -43,6 +47,10 @@ import { RequestResolver } from './request/request.resolver.js';
 import { RequestStatsResolver } from './request/request-stats.resolver.js';
 import { WishWallResolver } from './request/wish-wall.resolver.js';
 import { RequestTimelineEntry } from './request/request-timeline-entry.entity.js';
+
+// Care attributes are sensitive as a whole: the audit log says a profile changed, never how.
+// (Phone numbers and key secrets are sensitive by their names.)
+markSensitive(CareProfile, 'all');
 
 /** Core's own contribution, composed by the host exactly like a plugin's. */
 export const coreModule: {
@@ -70,6 +78,7 @@ export const coreModule: {
     SensitiveAccessLogEntry,
     Webhook,
     WebhookDelivery,
+    AuditLogEntry,
   ],
   migrations: [
     places,
@@ -84,6 +93,7 @@ export const coreModule: {
     rateLimit,
     requestDeadlines,
     webhooks,
+    auditLogAndDispatch,
     requestClientTokens,
   ],
   resolvers: [
@@ -99,6 +109,7 @@ export const coreModule: {
     RequestStatsResolver,
     WishWallResolver,
     AccessResolver,
+    AuditLogResolver,
     TaskBoardResolver,
     TaskBoardCardResolver,
     WebhookResolver,

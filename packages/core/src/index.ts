@@ -10,6 +10,8 @@ export * from './auth/person-token.js';
 export * from './auth/place-rule.js';
 export { canSee, placePath } from './auth/scope-guard.js';
 export { readSensitive } from './auth/sensitive.js';
+export { markSensitive, REDACTED } from './audit/audit-trail.js';
+export { AuditChange, AuditLogEntry } from './audit/audit-log.entity.js';
 export * from './board/board-item.js';
 export * from './command/command.js';
 export * from './command/domain-error.js';

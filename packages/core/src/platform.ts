@@ -14,6 +14,7 @@ import { CORE_ROLE_PERMISSIONS, type PermissionName } from './auth/permission.js
 import type { PlaceRule } from './auth/place-rule.js';
 import { checkPlaceRules, guardSchema } from './auth/scope-guard.js';
 import { type ConstraintError, joinUnitOfWork, runCommand } from './command/command.js';
+import { auditSubscriber } from './audit/audit-trail.js';
 import { reclaimLostConnections, withTimeout } from './database/pool.js';
 import { checkMutationPayloads } from './command/payload.js';
 import { useTypeNames } from './command/reference.js';
@@ -413,6 +414,8 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       entities: entities as never,
       metadataProvider: ReflectMetadataProvider,
       allowGlobalContext: false,
+      // Feeds every unit of work's audit trail with the change sets of its flushes.
+      subscribers: [auditSubscriber],
       pool: { min: 0, max: options.poolSize ?? 10 },
       // Passed to the pg Pool: an acquire timeout (a new connection or a free one), TCP keepalive so
       // a silently dead connection is noticed, and the server-side statement time limit.

@@ -5,12 +5,14 @@ import { Person } from '../person/person.entity.js';
 import { PersonRole } from '../person/person-role.entity.js';
 import { Organization } from '../organization/organization.entity.js';
 import { OrganizationMember } from '../organization/organization-member.entity.js';
+import { organizationMemberIds } from '../organization/organization.queries.js';
 import { Place } from '../place/place.entity.js';
 import { Request } from '../request/request.entity.js';
 import { RequestTimelineEntry } from '../request/request-timeline-entry.entity.js';
 import { ApiKey } from './api-key.entity.js';
 import { Webhook, WebhookDelivery } from '../webhook/webhook.entity.js';
 import { SensitiveAccessLogEntry } from './access-log.entity.js';
+import { AuditLogEntry } from '../audit/audit-log.entity.js';
 import type { PlaceRule } from './place-rule.js';
 import { placeIdsOfPerson, requestPlacePath } from './person-places.js';
 
@@ -25,13 +27,28 @@ export const corePlaceRules: PlaceRule[] = [
     owners: (care: CareProfile) => [care.personUuid],
   },
   { entity: PersonRole, place: (role: PersonRole) => refId(role.place), owners: (role: PersonRole) => [refId(role.person)] },
-  { entity: Organization, place: (org: Organization) => refId(org.place) },
+  {
+    entity: Organization,
+    place: (org: Organization) => refId(org.place),
+    // A subdistrict's partner units (共建单位) serve the communities under it: their staff see them, to dispatch to them.
+    visibleFromBelow: true,
+    // Members see their own organisation wherever they live (a partner unit's staff).
+    owners: (org: Organization, ctx) => organizationMemberIds(ctx, org.uuid),
+  },
   {
     entity: OrganizationMember,
     place: async (member: OrganizationMember, ctx) => refId((await loadById(ctx, Organization, refId(member.organization)!))?.place),
     owners: (member: OrganizationMember) => [refId(member.person)],
   },
-  { entity: Request, place: (request: Request) => ({ path: request.placePath }), owners: (request: Request) => [refId(request.requester)] },
+  {
+    entity: Request,
+    place: (request: Request) => ({ path: request.placePath }),
+    // The requester, and the members of the partner unit it was dispatched to (下单), only that request.
+    owners: async (request: Request, ctx) => [
+      refId(request.requester),
+      ...(request.dispatchedTo ? await organizationMemberIds(ctx, refId(request.dispatchedTo)!) : []),
+    ],
+  },
   { entity: RequestTimelineEntry, place: (entry: RequestTimelineEntry, ctx) => requestPlacePath(ctx, refId(entry.request)!) },
   // Only callers who see everywhere (administrators, the system) see keys.
   { entity: ApiKey },
@@ -46,4 +63,6 @@ export const corePlaceRules: PlaceRule[] = [
     place: (entry: SensitiveAccessLogEntry, ctx) => placeIdsOfPerson(ctx, entry.subjectId),
     owners: (entry: SensitiveAccessLogEntry) => [entry.subjectId],
   },
+  // At the places of the row changed; entries of no place only for those who see everywhere.
+  { entity: AuditLogEntry, place: (entry: AuditLogEntry) => entry.placePaths.map((path) => ({ path })) },
 ];

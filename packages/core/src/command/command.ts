@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import type { Access } from '../auth/access.js';
+import { AuditTrail, writeAudit } from '../audit/audit-trail.js';
 import type { PermissionName } from '../auth/permission.js';
 import { canSee, canSeeWith, placePathsByRules } from '../auth/scope-guard.js';
 import { loadById, type ReadContext } from '../graphql/loaders.js';
@@ -88,6 +89,12 @@ export interface UnitOfWork extends ReadContext {
    * references are resolved, and rows given directly must be visible to the actor.
    */
   run<I, R>(command: Command<I, R>, input: I): Promise<R>;
+  /**
+   * The audit trail of this unit of work. Changes made through the ORM are recorded by
+   * themselves, and rows written by SQL are counted per table; `audit.record(...)` itemizes a
+   * change made by SQL (a conditional update) with its fields instead.
+   */
+  readonly audit: Pick<AuditTrail, 'record'>;
 }
 
 /** A declared exception to the linking rule: links may reach the enclosing place of this type, for a reason. */
@@ -184,12 +191,15 @@ class Work implements UnitOfWork {
   /** The operation's context, over this transaction: place rules and read functions use it. */
   private readonly scope: GongzhiContext;
 
+  readonly audit: AuditTrail;
+
   constructor(
     ctx: GongzhiContext,
     readonly em: EntityManager,
     readonly emit: EventEmitter,
     readonly actor: Actor,
   ) {
+    this.audit = AuditTrail.of(em);
     this.scope = { ...ctx, em, loaders: this.loaders, access: () => Promise.resolve(actor.access) };
     this.services = ctx.services;
     this.logger = ctx.logger;
@@ -239,6 +249,38 @@ class Work implements UnitOfWork {
   }
 
   async run<I, R>(command: Command<I, R>, input: I): Promise<R> {
+    // The outermost command of the trail writes the audit entries of everything it caused.
+    const outermost = this.audit.idle;
+    if (outermost) await this.audit.start();
+    const resolved = await this.resolveInput(command, input);
+    this.audit.actions.push(command.name);
+    let result: R;
+    try {
+      result = await command.run(this, resolved as Resolved<I>);
+    } finally {
+      this.audit.actions.pop();
+    }
+    if (outermost) {
+      const records = await this.audit.take(command.name);
+      await writeAudit(this.scope, this.actor, this.now(), records, () => this.inputPaths(resolved));
+    }
+    return result;
+  }
+
+  /** The places of the rows a command was given (top level and in lists), for entries whose rows have no place rule. */
+  private async inputPaths(resolved: Record<string, unknown>): Promise<string[]> {
+    const paths = new Set<string>();
+    for (const value of Object.values(resolved)) {
+      for (const row of Array.isArray(value) ? (value as unknown[]) : [value]) {
+        if (row !== null && typeof row === 'object' && Utils.isEntity(row)) {
+          for (const path of await placePathsByRules(this.scope, row)) paths.add(path);
+        }
+      }
+    }
+    return [...paths];
+  }
+
+  private async resolveInput<I, R>(command: Command<I, R>, input: I): Promise<Record<string, unknown>> {
     const links = (command.links ?? {}) as Record<string, LinkRule<string> | undefined>;
     const locked = new Set<string>(command.lock ?? []);
     const resolved: Record<string, unknown> = {};
@@ -255,7 +297,7 @@ class Work implements UnitOfWork {
         await this.requireWithin(row, target, fieldOf(value, key), link.widen);
       }
     }
-    return command.run(this, resolved as Resolved<I>);
+    return resolved;
   }
 
   private async resolve(value: unknown, field: string, lock: boolean): Promise<unknown> {

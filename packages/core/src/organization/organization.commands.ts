@@ -46,3 +46,23 @@ export const addOrganizationMember = defineCommand<
     return member;
   },
 });
+
+/** Renames an organisation or changes its kind (what is not given stays); needs `people.manage` at its place. */
+export const updateOrganization = defineCommand<
+  { organization: Named<Organization>; name?: string | null; kind?: OrganizationKind | null },
+  Organization
+>({
+  name: 'organization.update',
+  async run(uow, { organization, name, kind }) {
+    const row = await uow.em.findOneOrFail(Organization, { uuid: organization.uuid }, { populate: ['place'] });
+    uow.actor.authorize(Permission.PEOPLE_MANAGE, row.place.path);
+    if (name != null) {
+      const trimmed = name.trim();
+      if (!trimmed) throw new DomainError('BAD_USER_INPUT', '"name" must not be empty; leave it out to keep the name.', 'name');
+      row.name = trimmed;
+    }
+    if (kind != null) row.kind = kind;
+    await uow.em.flush();
+    return row;
+  },
+});

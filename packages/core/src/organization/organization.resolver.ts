@@ -10,7 +10,7 @@ import { batchLoader, loadByForeignKey } from '../graphql/loaders.js';
 import { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
 import { pageSize } from '../place/place.queries.js';
-import { addOrganizationMember, createOrganization } from './organization.commands.js';
+import { addOrganizationMember, createOrganization, updateOrganization } from './organization.commands.js';
 import { OrganizationMember } from './organization-member.entity.js';
 import { Organization, OrganizationKind } from './organization.entity.js';
 
@@ -47,6 +47,16 @@ export class OrganizationResolver {
     @Ctx() ctx: GongzhiContext,
   ) {
     return perform(ctx, OrganizationPayload, createOrganization, { name, kind, place });
+  }
+
+  @Mutation(() => OrganizationPayload, { description: 'Renames an organisation or changes its kind; what is not given stays as it is.' })
+  updateOrganization(
+    @RefArg('id', () => Organization) organization: Ref<Organization>,
+    @Arg('name', () => String, { nullable: true }) name: string | null | undefined,
+    @Arg('kind', () => OrganizationKind, { nullable: true }) kind: OrganizationKind | null | undefined,
+    @Ctx() ctx: GongzhiContext,
+  ) {
+    return perform(ctx, OrganizationPayload, updateOrganization, { organization, name, kind });
   }
 
   @Mutation(() => OrganizationMemberPayload, { description: 'Adds a person to an organisation; a person can be a member only once.' })

@@ -1,6 +1,8 @@
 import { Permission } from '../auth/permission.js';
 import { defineCommand, type Named, type UnitOfWork } from '../command/command.js';
 import { DomainError } from '../command/domain-error.js';
+import { Organization } from '../organization/organization.entity.js';
+import { organizationMemberIds } from '../organization/organization.queries.js';
 import { Person } from '../person/person.entity.js';
 import type { Place } from '../place/place.entity.js';
 import { PlaceType } from '../place/place.entity.js';
@@ -36,7 +38,7 @@ const COMMUNITY_TAKES_ITS_REQUESTS = {
   reason: "Neighbours and staff of a request's community take it on (a party member claims a neighbour's micro-wish).",
 };
 
-function eventPayload(request: Request): RequestEventPayload {
+export function eventPayload(request: Request): RequestEventPayload {
   return { requestId: request.uuid, placePath: request.placePath, status: request.status, level: request.level };
 }
 
@@ -49,7 +51,7 @@ function checkTitle(title: string): string {
 }
 
 /** Appends a timeline entry naming the actor: the signed-in person, or a label for keys and jobs. */
-function record(
+export function record(
   uow: UnitOfWork,
   request: Request,
   action: string,
@@ -76,7 +78,7 @@ function record(
  * Moves a request from the status it was read in to `to`, only if nobody changed it since:
  * `UPDATE … WHERE id = ? AND version = ?`. Returns false when someone else won.
  */
-async function move(uow: UnitOfWork, request: Request, to: RequestStatus, changes: Partial<Request> = {}): Promise<boolean> {
+export async function move(uow: UnitOfWork, request: Request, to: RequestStatus, changes: Partial<Request> = {}): Promise<boolean> {
   const now = uow.now();
   const affected = await uow.em.nativeUpdate(
     Request,
@@ -106,7 +108,7 @@ function assertLegal(request: Request, to: RequestStatus): void {
 }
 
 /** Someone else changed the request between our read and our write: say what it is now. */
-async function conflict(uow: UnitOfWork, request: Request, to: RequestStatus): Promise<never> {
+export async function conflict(uow: UnitOfWork, request: Request, to: RequestStatus): Promise<never> {
   const now = await uow.em.fork().findOneOrFail(Request, { uuid: request.uuid }, { populate: ['assignee'] });
   if (now.status === RequestStatus.CLAIMED || now.status === RequestStatus.ASSIGNED) {
     throw new DomainError('ALREADY_CLAIMED', `This request was just ${now.status} by ${now.assignee?.name ?? 'someone else'}.`, 'id');
@@ -419,7 +421,17 @@ export const claimRequest = defineCommand<{ request: Named<Request>; person?: Na
     const claimant = person ?? (uow.actor.personId ? await uow.actingPerson() : null);
     if (!claimant) throw new DomainError('BAD_USER_INPUT', 'Give personId, or sign in as the person who claims.', 'personId');
     const forSelf = claimant.uuid === uow.actor.personId;
-    uow.actor.authorize(forSelf ? Permission.REQUEST_CLAIM : Permission.REQUEST_MANAGE, request.placePath);
+    // 接单: a request dispatched to a partner unit is its members' to take, wherever they live.
+    const unit = request.dispatchedTo ? await uow.em.findOneOrFail(Organization, { uuid: request.dispatchedTo.uuid }) : null;
+    const unitMember = forSelf && !!unit && (await organizationMemberIds(uow, unit.uuid)).includes(claimant.uuid);
+    if (!unitMember) uow.actor.authorize(forSelf ? Permission.REQUEST_CLAIM : Permission.REQUEST_MANAGE, request.placePath);
+    if (unit && forSelf && !unitMember && !uow.actor.access.can(Permission.REQUEST_MANAGE, request.placePath)) {
+      throw new DomainError(
+        'FORBIDDEN',
+        `This request was dispatched to ${unit.name}; only its members take it (staff may assign it to someone else).`,
+        'id',
+      );
+    }
     return takeOn(uow, request, claimant, RequestStatus.CLAIMED, 'request.claimed');
   },
 });

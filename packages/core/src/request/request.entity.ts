@@ -1,6 +1,7 @@
 import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { RelationField } from '../graphql/relation-field.js';
+import { Organization } from '../organization/organization.entity.js';
 import { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
 import { Node } from '../relay/node.js';
@@ -145,6 +146,13 @@ export class Request extends NodeEntity<'updatedAt' | 'status' | 'level' | 'prio
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
   @RelationField(() => Person, { nullable: true, description: 'Who claimed it or was assigned it.' })
   assignee?: Person | null;
+
+  @ManyToOne(() => Organization, { nullable: true, deleteRule: 'set null', fieldName: 'dispatched_to_id' })
+  @RelationField(() => Organization, {
+    nullable: true,
+    description: 'The partner unit (共建单位) the community dispatched it to (下单); its members may see and claim it (接单).',
+  })
+  dispatchedTo?: Organization | null;
 
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
   @RelationField(() => Person, { nullable: true, description: 'For praise: the person praised.' })

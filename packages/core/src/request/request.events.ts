@@ -14,6 +14,7 @@ declare module '../events/event-bus.js' {
     'request.status-changed': RequestEventPayload & { from: RequestStatus };
     'request.assigned': RequestEventPayload & { assigneeId: string };
     'request.claimed': RequestEventPayload & { assigneeId: string };
+    'request.dispatched': RequestEventPayload & { organizationId: string };
     'request.escalated': RequestEventPayload & { fromLevel: RequestLevel; reason: string };
     'request.rated': RequestEventPayload & { rating: number };
     /** Changed without a new status: progress reported, deadline moved. */

@@ -5,7 +5,10 @@ import { loadRef, perform, requireRef } from '../command/command.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
 import { loadByForeignKey } from '../graphql/loaders.js';
+import { Organization } from '../organization/organization.entity.js';
+import { organizationIdsOfPerson } from '../organization/organization.queries.js';
 import { Person } from '../person/person.entity.js';
+import { dispatchRequest } from './request-dispatch.commands.js';
 import { Place } from '../place/place.entity.js';
 import { checkPageSize, decodeCursor, encodeCursor, filterSignature, RequestConnection, RequestFilter } from './request.types.js';
 import {
@@ -118,6 +121,7 @@ export class RequestResolver {
     if (filter?.kind?.length) where.push({ kind: { $in: filter.kind } });
     if (filter?.level?.length) where.push({ level: { $in: filter.level } });
     if (filter?.assigneeId) where.push({ assignee: (await requireRef(ctx, filter.assigneeId)).uuid });
+    if (filter?.dispatchedToId) where.push({ dispatchedTo: (await requireRef(ctx, filter.dispatchedToId)).uuid });
     if (filter?.createdFrom) where.push({ createdAt: { $gte: filter.createdFrom } });
     if (filter?.createdTo) where.push({ createdAt: { $lt: filter.createdTo } });
     if (filter?.text?.trim()) {
@@ -129,6 +133,8 @@ export class RequestResolver {
       access,
       (pattern) => ({ placePath: { $like: pattern } }),
       ...(access.personId ? [{ requester: access.personId }] : []),
+      // Members of a partner unit see the requests dispatched to it.
+      ...(access.personId ? [{ dispatchedTo: { $in: await organizationIdsOfPerson(ctx, access.personId) } }] : []),
     );
     if (scope === null) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
     if (scope) where.push(scope);
@@ -216,7 +222,7 @@ export class RequestResolver {
 
   @Mutation(() => RequestPayload, {
     description:
-      'Claims an accepted request (a micro-wish straight from the wish wall, no acceptance needed): for yourself when signed in as a person, or for personId (which needs request.manage when it is not you); when two claim at once, one wins and the other gets ALREADY_CLAIMED.',
+      'Claims an accepted request (a micro-wish straight from the wish wall, no acceptance needed): for yourself when signed in as a person, or for personId (which needs request.manage when it is not you); when two claim at once, one wins and the other gets ALREADY_CLAIMED. A request dispatched to a partner unit is claimed by its members (接单).',
   })
   claimRequest(
     @RefArg('id', () => Request) request: Ref<Request>,
@@ -224,6 +230,19 @@ export class RequestResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<RequestPayload> {
     return perform(ctx, RequestPayload, claimRequest, { request, person: person ?? null });
+  }
+
+  @Mutation(() => RequestPayload, {
+    description:
+      "Dispatches a request to a partner unit (下单, 三单制): its members then see it and may claim it (接单), wherever they live. Needs request.manage at the request's place; the unit must belong to the request's community or a place above it.",
+  })
+  dispatchRequest(
+    @RefArg('id', () => Request) request: Ref<Request>,
+    @RefArg('organizationId', () => Organization) organization: Ref<Organization>,
+    @Arg('note', () => String, { nullable: true }) note: string | undefined,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<RequestPayload> {
+    return perform(ctx, RequestPayload, dispatchRequest, { request, organization, note: note ?? null });
   }
 
   @Mutation(() => RequestPayload, { description: 'Assigns an accepted request to a person (dispatch, 派单).' })

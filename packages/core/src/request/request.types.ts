@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { Field, InputType, ObjectType } from 'type-graphql';
 import { type Ref, RefField } from '../command/reference.js';
+import { Organization } from '../organization/organization.entity.js';
 import { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
 import { RequestKind, RequestLevel, RequestStatus } from './request.entity.js';
@@ -24,6 +25,9 @@ export class RequestFilter {
 
   @RefField(() => Person, { nullable: true, description: 'Only requests assigned to or claimed by this person.' })
   assigneeId?: Ref<Person>;
+
+  @RefField(() => Organization, { nullable: true, description: 'Only requests dispatched to this partner unit (下单).' })
+  dispatchedToId?: Ref<Organization>;
 
   @Field(() => Date, { nullable: true, description: 'Created at or after.' })
   createdFrom?: Date;

@@ -1,0 +1,360 @@
+import {
+  type ChangeSet,
+  ChangeSetType,
+  type EntityMetadata,
+  type EventSubscriber,
+  type FlushEventArgs,
+  helper,
+  Reference,
+  Utils,
+} from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Actor } from '../command/command.js';
+import type { GongzhiContext } from '../context.js';
+import { placePathsByRules } from '../auth/scope-guard.js';
+import { type EntityClass, graphQLTypeName } from '../relay/node-entity.js';
+
+/**
+ * The audit trail of the command path. Every command's writes are recorded in `audit_log`, in
+ * its own transaction, before it commits; nobody declares anything, so no plugin can forget:
+ *
+ * - rows the command changed through the ORM (`em.create`, assignments, `em.remove`, then a
+ *   flush) come from MikroORM's change sets, one entry per row with the before/after of each
+ *   changed field;
+ * - rows written by SQL (`em.execute`, `nativeUpdate`: conditional updates, counters) do not
+ *   pass the change sets. The transaction's own statistics (`pg_stat_xact_user_tables`) say
+ *   which tables were written and how many rows: whatever the change sets do not account for
+ *   becomes one `write` entry per table with the counts. Plugins may itemize such writes with
+ *   {@link AuditTrail.record} (then they are not counted again).
+ *
+ * Values of sensitive fields ({@link markSensitive}: phone numbers, care profiles, secrets) are
+ * never copied: the entry says the field changed and reads `"[redacted]"`.
+ */
+
+/** Tables that are records themselves or plumbing, never audited. */
+const NOT_AUDITED = new Set([
+  'public.audit_log',
+  'public.sensitive_access_log',
+  'public.event_outbox',
+  'public.board_event',
+  'public.board_sequence',
+  'public.request_timeline',
+  'public.gongzhi_migrations',
+]);
+
+/** What an audit entry shows instead of a sensitive value. */
+export const REDACTED = '[redacted]';
+
+const sensitive = new Map<EntityClass, Set<string> | 'all'>();
+/** Property names that are sensitive on any entity (contact numbers, secrets). */
+const SENSITIVE_NAME = /phone|secret|password|token|id_?number|idcard/i;
+
+/**
+ * Declares properties of an entity (or the whole entity, with `'all'`) sensitive: the audit log
+ * records that they changed, never their values. Core marks phone numbers, care profiles and key
+ * secrets; properties named like a phone number or a secret are sensitive anyway.
+ *
+ * ```ts
+ * markSensitive(Household, ['contactPhone', 'idNumber']);
+ * ```
+ */
+export function markSensitive(entity: EntityClass, properties: readonly string[] | 'all'): void {
+  if (properties === 'all') return void sensitive.set(entity, 'all');
+  const known = sensitive.get(entity);
+  if (known === 'all') return;
+  sensitive.set(entity, new Set([...(known ?? []), ...properties]));
+}
+
+function isSensitive(entity: EntityClass | undefined, property: string): boolean {
+  if (SENSITIVE_NAME.test(property)) return true;
+  for (let cls = entity; cls && cls !== Object; cls = Object.getPrototypeOf(cls) as EntityClass) {
+    const marked = sensitive.get(cls);
+    if (marked === 'all' || marked?.has(property)) return true;
+  }
+  return false;
+}
+
+/** A value as the log keeps it: rows by their key, dates as ISO text, everything else as JSON has it. */
+function plain(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  if (Reference.isReference(value)) return plain(value.unwrap());
+  if (value !== null && typeof value === 'object' && Utils.isEntity(value)) return helper(value).getSerializedPrimaryKey();
+  if (Array.isArray(value)) return value.map(plain);
+  if (typeof value === 'bigint') return value.toString();
+  return value;
+}
+
+/** One audited change: a row (with before/after of its fields), or a table's row counts. */
+export interface AuditRecord {
+  action: string;
+  /** The command run inside `action` that made the change (`request.assign` inside `grid.routeRequest`), if another. */
+  via: string | null;
+  entityType: string;
+  entityId: string | null;
+  operation: 'create' | 'update' | 'delete' | 'write';
+  changes: Record<string, { before: unknown; after: unknown }>;
+  /** The row, to find its places by the place rules when the entry is written. */
+  row: object | null;
+  /** Places given by whoever recorded it (for rows without place rules). */
+  placePaths?: readonly string[];
+  /** The table written, counted once the flush completed. */
+  table?: string;
+}
+
+/** A table as `pg_stat_xact_user_tables` names it: `schema.table`. */
+function tableOf(meta: EntityMetadata): string {
+  return `${meta.schema && meta.schema !== '*' ? meta.schema : 'public'}.${meta.tableName}`;
+}
+
+interface Counts {
+  inserted: number;
+  updated: number;
+  deleted: number;
+}
+
+/** The audit trail of one unit of work (one transaction): see the module's comment. */
+export class AuditTrail {
+  /** Changes of flushes that completed. */
+  private readonly records: AuditRecord[] = [];
+  /** Changes of the flush under way: kept only if it completes. */
+  private flushing: AuditRecord[] = [];
+  /** Rows each table got through the ORM or {@link record}, not to be counted again. */
+  private readonly accounted = new Map<string, Counts>();
+  /** The counts when the trail started, or when it last wrote its entries. */
+  private baseline: Map<string, Counts> | null = null;
+  /** The command running now (innermost), whose name entries carry. */
+  readonly actions: string[] = [];
+
+  private constructor(readonly em: EntityManager) {}
+
+  /**
+   * The trail of the transaction of `em`: the one already there (a blocking handler's commands
+   * join the emitting command's trail; commands an after-commit handler runs one after another
+   * share one), or a new one.
+   */
+  static of(em: EntityManager): AuditTrail {
+    let trail = trails.get(em);
+    if (!trail) trails.set(em, (trail = new AuditTrail(em)));
+    return trail;
+  }
+
+  /** Whether no command of this trail is running (the next one to run is the outermost). */
+  get idle(): boolean {
+    return this.actions.length === 0;
+  }
+
+  /** The command the actor ran (the outermost), and the command inside it that made the change, if another. */
+  private get action(): { action: string; via: string | null } {
+    const outer = this.actions[0] ?? 'unknown';
+    const inner = this.actions.at(-1) ?? outer;
+    return { action: outer, via: inner === outer ? null : inner };
+  }
+
+  /**
+   * Takes the write counts as they are now. They are not the transaction's alone: a connection
+   * reports its earlier transactions' counts too until it sends its statistics (when idle), so
+   * only the difference from here on is the command's.
+   */
+  async start(): Promise<void> {
+    if (this.baseline === null) this.baseline = await this.tableCounts();
+  }
+
+  private account(table: string, kind: keyof Counts, n = 1): void {
+    const counts = this.accounted.get(table) ?? { inserted: 0, updated: 0, deleted: 0 };
+    counts[kind] += n;
+    this.accounted.set(table, counts);
+  }
+
+  /**
+   * Itemizes a change a command made by SQL (a conditional update, a counter), so that the log
+   * shows its fields rather than a row count. `entity` is the row's entity class; the row (or
+   * `placePaths`) gives its places.
+   */
+  record(
+    entity: EntityClass,
+    change: { id: string; operation: 'create' | 'update' | 'delete'; changes: Record<string, { before: unknown; after: unknown }> },
+    row: object | null,
+    placePaths?: readonly string[],
+  ): void {
+    const meta = this.em.getMetadata().find(entity as never);
+    if (!meta) throw new Error(`${entity.name} is not an entity of this platform.`);
+    this.account(tableOf(meta), change.operation === 'create' ? 'inserted' : change.operation === 'delete' ? 'deleted' : 'updated');
+    const changes: AuditRecord['changes'] = {};
+    for (const [field, { before, after }] of Object.entries(change.changes)) {
+      const secret = isSensitive(entity, field);
+      changes[field] = {
+        before: secret && before != null ? REDACTED : plain(before),
+        after: secret && after != null ? REDACTED : plain(after),
+      };
+    }
+    this.records.push({
+      ...this.action,
+      entityType: graphQLTypeName(entity),
+      entityId: change.id,
+      operation: change.operation,
+      changes,
+      row,
+      placePaths,
+    });
+  }
+
+  /** Called by the ORM as a flush starts: the change sets it is about to write. */
+  collect(changeSets: readonly ChangeSet<object>[]): void {
+    this.flushing = [];
+    for (const cs of changeSets) {
+      const table = tableOf(cs.meta as EntityMetadata);
+      if (NOT_AUDITED.has(table)) continue;
+      const operation =
+        cs.type === ChangeSetType.CREATE
+          ? 'create'
+          : cs.type === ChangeSetType.DELETE || cs.type === ChangeSetType.DELETE_EARLY
+            ? 'delete'
+            : 'update';
+      const before = (cs.originalEntity ?? {}) as Record<string, unknown>;
+      const after = cs.payload as Record<string, unknown>;
+      const keys = operation === 'delete' ? Object.keys(before) : Object.keys(after);
+      const entity = cs.meta.class as EntityClass | undefined;
+      const changes: AuditRecord['changes'] = {};
+      for (const key of keys) {
+        if (cs.meta.primaryKeys.includes(key as never)) continue;
+        const secret = isSensitive(entity, key);
+        const was = operation === 'create' ? null : plain(before[key]);
+        // The row's own value (the payload holds database forms: '{a,b}' for an array).
+        const is =
+          operation === 'delete' ? null : plain(key in cs.meta.properties ? (cs.entity as Record<string, unknown>)[key] : after[key]);
+        changes[key] = { before: secret && was !== null ? REDACTED : was, after: secret && is !== null ? REDACTED : is };
+      }
+      if (operation === 'update' && Object.keys(changes).length === 0) continue;
+      this.flushing.push({
+        ...this.action,
+        entityType: entity ? graphQLTypeName(entity) : cs.meta.className,
+        entityId: null,
+        operation,
+        changes,
+        row: cs.entity,
+        table,
+      });
+    }
+  }
+
+  /** Called by the ORM once the flush has written: its changes are the command's. */
+  flushed(): void {
+    for (const record of this.flushing) {
+      // Keys the database assigns (a bigint sequence) are known only now.
+      record.entityId = record.row ? helper(record.row).getSerializedPrimaryKey() : null;
+      if (record.table)
+        this.account(record.table, record.operation === 'create' ? 'inserted' : record.operation === 'delete' ? 'deleted' : 'updated');
+      this.records.push(record);
+    }
+    this.flushing = [];
+  }
+
+  private async tableCounts(): Promise<Map<string, Counts>> {
+    const rows = await this.em.execute<{ t: string; i: string; u: string; d: string }[]>(
+      `SELECT schemaname || '.' || relname AS t, n_tup_ins AS i, n_tup_upd AS u, n_tup_del AS d
+         FROM pg_stat_xact_user_tables WHERE n_tup_ins + n_tup_upd + n_tup_del > 0`,
+    );
+    return new Map(rows.map((r) => [r.t, { inserted: Number(r.i), updated: Number(r.u), deleted: Number(r.d) }]));
+  }
+
+  /**
+   * The changes recorded since the last call, plus one `write` entry per table whose rows the
+   * transaction wrote beyond them (SQL writes), attributed to `action`. Afterwards the trail
+   * starts again from the transaction's counts as they are.
+   */
+  async take(action: string): Promise<AuditRecord[]> {
+    const now = await this.tableCounts();
+    const before = this.baseline ?? new Map<string, Counts>();
+    const out = this.records.splice(0);
+    for (const [table, counts] of now) {
+      if (NOT_AUDITED.has(table)) continue;
+      const was = before.get(table) ?? { inserted: 0, updated: 0, deleted: 0 };
+      const known = this.accounted.get(table) ?? { inserted: 0, updated: 0, deleted: 0 };
+      const extra: Counts = {
+        inserted: counts.inserted - was.inserted - known.inserted,
+        updated: counts.updated - was.updated - known.updated,
+        deleted: counts.deleted - was.deleted - known.deleted,
+      };
+      if (extra.inserted <= 0 && extra.updated <= 0 && extra.deleted <= 0) continue;
+      const meta = [...this.em.getMetadata().getAll().values()].find((m) => !m.abstract && tableOf(m) === table);
+      const changes: AuditRecord['changes'] = {};
+      for (const [kind, n] of Object.entries(extra)) if (n > 0) changes[kind] = { before: null, after: n };
+      out.push({
+        action,
+        via: null,
+        entityType: meta?.class ? graphQLTypeName(meta.class as EntityClass) : table,
+        entityId: null,
+        operation: 'write',
+        changes,
+        row: null,
+      });
+    }
+    this.baseline = now;
+    this.accounted.clear();
+    return out;
+  }
+}
+
+const trails = new WeakMap<EntityManager, AuditTrail>();
+
+/**
+ * The ORM subscriber that feeds each unit of work's trail (installed once by the platform). A
+ * flush of an EntityManager that is no unit of work's (seeds, migrations, tests) is not audited.
+ */
+export const auditSubscriber: EventSubscriber = {
+  onFlush(args: FlushEventArgs) {
+    trails.get(args.em as EntityManager)?.collect([...args.uow.getChangeSets()]);
+  },
+  afterFlush(args: FlushEventArgs) {
+    trails.get(args.em as EntityManager)?.flushed();
+  },
+};
+
+/** How the log names the actor; the SQL function `reader_name` names persons and keys as they are now. */
+export function actorColumns(actor: Actor): { kind: string; id: string | null; keyId: string | null; label: string } {
+  const caller = actor.caller;
+  if (!caller) return { kind: 'anonymous', id: null, keyId: null, label: actor.label };
+  if (caller.kind === 'system') return { kind: 'system', id: null, keyId: null, label: actor.label };
+  return { kind: caller.kind, id: caller.id, keyId: caller.kind === 'api-key' ? caller.id : null, label: actor.label };
+}
+
+/**
+ * Writes `records` to the audit log as `actor`, one statement. Each entry's places are its row's
+ * (by the place rules, through `scope`), or else `fallbackPaths()` (the places of the rows the
+ * command was given: the places an API key is scoped to, a request's place for its counters).
+ */
+export async function writeAudit(
+  scope: GongzhiContext,
+  actor: Actor,
+  at: Date,
+  records: readonly AuditRecord[],
+  fallbackPaths: () => Promise<string[]>,
+): Promise<void> {
+  if (!records.length) return;
+  let fallback: string[] | undefined;
+  const rows = [];
+  for (const record of records) {
+    let paths = record.placePaths ? [...record.placePaths] : record.row ? await placePathsByRules(scope, record.row) : [];
+    if (!paths.length) paths = fallback ??= await fallbackPaths();
+    rows.push({
+      action: record.action,
+      via: record.via,
+      entity_type: record.entityType,
+      entity_id: record.entityId,
+      operation: record.operation,
+      changes: record.changes,
+      place_paths: paths,
+    });
+  }
+  const who = actorColumns(actor);
+  await scope.em.execute(
+    `INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, api_key_id, action, via, entity_type, entity_id, operation, changes, place_paths)
+     SELECT ?::timestamptz, ?::text, ?::uuid, coalesce(CASE WHEN ?::text IN ('person', 'api-key') THEN reader_name(?::text, ?::uuid) END, ?::text), ?::uuid,
+            r.action, r.via, r.entity_type, r.entity_id, r.operation, r.changes, ARRAY(SELECT jsonb_array_elements_text(r.place_paths))
+       FROM ROWS FROM (jsonb_to_recordset(?::jsonb) AS (action text, via text, entity_type text, entity_id text, operation text, changes jsonb, place_paths jsonb))
+            WITH ORDINALITY AS r(action, via, entity_type, entity_id, operation, changes, place_paths, n)
+      ORDER BY r.n`,
+    [at, who.kind, who.id, who.kind, who.kind, who.id, who.label, who.keyId, JSON.stringify(rows)],
+  );
+}

@@ -1,0 +1,48 @@
+import { Permission } from '../auth/permission.js';
+import { defineCommand, type Named } from '../command/command.js';
+import { DomainError } from '../command/domain-error.js';
+import type { Organization } from '../organization/organization.entity.js';
+import { type Request, RequestStatus } from './request.entity.js';
+import { conflict, eventPayload, move, record } from './request.commands.js';
+
+/**
+ * The three orders (三单制): a resident places an order (点单, `submitRequest`), the community
+ * dispatches it to a partner unit (下单, {@link dispatchRequest}), and the unit's members take it
+ * (接单, `claimRequest` as a member). A dispatched request is seen by the unit's members wherever
+ * they live (the request's place rule names them), and only the requests given to their unit.
+ */
+
+/** Statuses a request can be dispatched from: new, or accepted and not yet taken. */
+const DISPATCHABLE: readonly RequestStatus[] = [RequestStatus.SUBMITTED, RequestStatus.ACCEPTED];
+
+/**
+ * Dispatches a request to a partner unit (下单): needs `request.manage` at the request's place;
+ * the unit must belong to the request's line of places (its community, or a subdistrict or
+ * district above it). A new request is accepted by being dispatched; one dispatched but not yet
+ * claimed may be dispatched again to another unit.
+ */
+export const dispatchRequest = defineCommand<{ request: Named<Request>; organization: Named<Organization>; note?: string | null }, Request>(
+  {
+    name: 'request.dispatch',
+    lock: ['request'],
+    links: { organization: { to: 'request' } },
+    async run(uow, { request, organization, note }) {
+      uow.actor.authorize(Permission.REQUEST_MANAGE, request.placePath);
+      if (!DISPATCHABLE.includes(request.status)) {
+        throw new DomainError(
+          request.status === RequestStatus.CLAIMED || request.status === RequestStatus.ASSIGNED ? 'ALREADY_CLAIMED' : 'ILLEGAL_TRANSITION',
+          `A request that is ${request.status} cannot be dispatched; only submitted or accepted requests not yet taken can.`,
+          'id',
+        );
+      }
+      const from = request.status;
+      if (!(await move(uow, request, RequestStatus.ACCEPTED, { dispatchedTo: organization }))) {
+        return conflict(uow, request, RequestStatus.ACCEPTED);
+      }
+      record(uow, request, 'dispatched', from, note?.trim() ? `${organization.name}: ${note.trim()}` : organization.name);
+      await uow.em.flush();
+      await uow.emit('request.dispatched', { ...eventPayload(request), organizationId: organization.uuid });
+      return request;
+    },
+  },
+);

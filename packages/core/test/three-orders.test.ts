@@ -1,0 +1,182 @@
+import {
+  type Caller,
+  Organization,
+  OrganizationKind,
+  OrganizationMember,
+  Person,
+  PersonRole,
+  PersonRoleKind,
+  type Place,
+  PlaceType,
+} from '@gongzhi/core';
+import { asPerson, createTestApp, placeWriter, problemOf, type TestApp } from '@gongzhi/core/testing';
+
+/**
+ * The three orders (三单制) and whistle-and-report (吹哨报到), played by the people in them with
+ * person tokens: a resident places an order (点单), the community worker dispatches it to a
+ * partner unit (下单), a member of that unit takes it (接单). The unit's members see the requests
+ * given to their unit and nothing else of the community.
+ */
+let app: TestApp;
+const place: Record<string, Place> = {};
+const person: Record<string, Person> = {};
+let hospital: Organization;
+let otherUnit: Organization;
+const as = (p: Person): Caller => asPerson(p).caller;
+
+beforeAll(async () => {
+  app = await createTestApp();
+  const em = app.platform.orm.em.fork();
+  const write = placeWriter(em);
+  const district = write(PlaceType.DISTRICT, 'TO-D', '丰台区', null);
+  place.sub = write(PlaceType.SUBDISTRICT, 'TO-S', '方庄街道', district);
+  place.community = write(PlaceType.COMMUNITY, 'TO-C', '芳星园三区社区', place.sub);
+  const building = write(PlaceType.BUILDING, 'TO-B', '20号楼', place.community);
+  place.home = write(PlaceType.HOUSEHOLD, 'TO-H1', '20号楼101', building);
+  place.neighbour = write(PlaceType.HOUSEHOLD, 'TO-H2', '20号楼102', building);
+  place.otherCommunity = write(PlaceType.COMMUNITY, 'TO-C2', '成仪路社区', place.sub);
+  person.resident = em.create(Person, { name: '宋阿姨', household: place.home });
+  person.neighbour = em.create(Person, { name: '董桂芳', household: place.neighbour });
+  person.worker = em.create(Person, { name: '社区书记' });
+  em.create(PersonRole, { person: person.worker, place: place.community, role: PersonRoleKind.SOCIAL_WORKER, startsOn: '2020-01-01' });
+  person.volunteer = em.create(Person, { name: '楼门志愿者', household: place.neighbour });
+  em.create(PersonRole, { person: person.volunteer, place: place.community, role: PersonRoleKind.VOLUNTEER, startsOn: '2020-01-01' });
+  // A partner unit (共建单位) of the subdistrict; its staff live elsewhere and hold no role in the community.
+  hospital = em.create(Organization, { name: '方庄社区卫生服务中心', kind: OrganizationKind.RESIDENT_UNIT, place: place.sub });
+  person.doctor = em.create(Person, { name: '张医生' });
+  person.nurse = em.create(Person, { name: '李护士' });
+  em.create(OrganizationMember, { organization: hospital, person: person.doctor, role: '医生', joinedOn: '2024-01-01' });
+  em.create(OrganizationMember, { organization: hospital, person: person.nurse, role: '护士', joinedOn: '2024-01-01' });
+  otherUnit = em.create(Organization, { name: '成仪路物业', kind: OrganizationKind.PROPERTY_COMPANY, place: place.otherCommunity });
+  await em.flush();
+});
+afterAll(() => app?.close());
+
+async function mutate(doc: string, variables: Record<string, unknown>, caller: Caller): Promise<any> {
+  const result = await app.execute(doc, variables, { caller });
+  const problem = problemOf(result);
+  if (problem) throw new Error(`${problem.code}: ${problem.message}`);
+  return Object.values(result.data!)[0];
+}
+
+const SUBMIT = `mutation($i: SubmitRequestInput!) { submitRequest(input: $i) { request { id status requester { name } } errors { code message field } } }`;
+const DISPATCH = `mutation($id: ID!, $o: ID!, $n: String) {
+  dispatchRequest(id: $id, organizationId: $o, note: $n) { request { id status dispatchedTo { name } } errors { code message field } } }`;
+const CLAIM = `mutation($id: ID!) { claimRequest(id: $id) { request { status assignee { name } } errors { code message field } } }`;
+const VISIBLE = `query($id: ID!) { request(id: $id) { title } requests(first: 50) { edges { node { title } } } }`;
+
+describe('three orders: 点单 → 下单 → 接单', () => {
+  let order: string;
+  let other: string;
+
+  test('the resident places an order (点单) from home; a neighbour reports something else', async () => {
+    const placed = await mutate(
+      SUBMIT,
+      { i: { kind: 'NEED', channel: 'CHAT_GROUP', title: '老人需要上门测血压', placeId: place.home.id } },
+      as(person.resident),
+    );
+    expect(placed.request).toMatchObject({ status: 'SUBMITTED', requester: { name: '宋阿姨' } });
+    order = placed.request.id;
+    other = (
+      await mutate(
+        SUBMIT,
+        { i: { kind: 'COMPLAINT', channel: 'PHONE', title: '楼道堆物', placeId: place.neighbour.id } },
+        as(person.neighbour),
+      )
+    ).request.id;
+  });
+
+  test('before dispatch the partner unit sees nothing of the community', async () => {
+    const seen = await app.run(VISIBLE, { id: order }, { caller: as(person.doctor) });
+    expect(seen).toEqual({ request: null, requests: { edges: [] } });
+    // And cannot take it: an unseen request answers like a made-up id.
+    expect(problemOf(await app.execute(CLAIM, { id: order }, { caller: as(person.doctor) }))).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  test('the community dispatches it (下单) to the partner unit; only staff may', async () => {
+    const refused = await app.execute(DISPATCH, { id: order, o: hospital.id }, { caller: as(person.volunteer) });
+    expect(problemOf(refused)).toMatchObject({ code: 'FORBIDDEN' });
+    // A unit outside the request's line of places (another community's) is refused.
+    const far = await app.execute(DISPATCH, { id: order, o: otherUnit.id }, { caller: as(person.worker) });
+    expect(problemOf(far)).toMatchObject({ code: 'NOT_FOUND' }); // outside the worker's places: not even seen
+    const outOfLine = await app.execute(DISPATCH, { id: order, o: otherUnit.id }); // the system sees it, but may not link it
+    expect(problemOf(outOfLine)).toMatchObject({ code: 'OUT_OF_SCOPE', field: 'organizationId' });
+
+    const dispatched = await mutate(DISPATCH, { id: order, o: hospital.id, n: '请本周内上门' }, as(person.worker));
+    expect(dispatched.request).toEqual({ id: order, status: 'ACCEPTED', dispatchedTo: { name: '方庄社区卫生服务中心' } });
+  });
+
+  test("the unit's members see exactly the requests dispatched to their unit", async () => {
+    for (const member of [person.doctor, person.nurse]) {
+      const seen = await app.run(VISIBLE, { id: order }, { caller: as(member) });
+      expect(seen).toEqual({ request: { title: '老人需要上门测血压' }, requests: { edges: [{ node: { title: '老人需要上门测血压' } }] } });
+      const rest = await app.run(VISIBLE, { id: other }, { caller: as(member) });
+      expect(rest.request).toBeNull();
+    }
+    const mine = await app.run(
+      `query($o: ID!) { requests(filter: { dispatchedToId: $o }) { edges { node { title dispatchedTo { name } } } } }`,
+      { o: hospital.id },
+      { caller: as(person.doctor) },
+    );
+    expect(mine.requests.edges).toEqual([{ node: { title: '老人需要上门测血压', dispatchedTo: { name: '方庄社区卫生服务中心' } } }]);
+    // Not a member: a volunteer of the community sees it (by place), the other community's unit does not exist for them.
+    expect((await app.run(VISIBLE, { id: order }, { caller: as(person.volunteer) })).request).not.toBeNull();
+  });
+
+  test('a member takes it (接单); the rest of the community may not, and of two members one wins', async () => {
+    const volunteer = await app.execute(CLAIM, { id: order }, { caller: as(person.volunteer) });
+    expect(problemOf(volunteer)).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('方庄社区卫生服务中心') });
+    const [a, b] = await Promise.all([
+      app.execute(CLAIM, { id: order }, { caller: as(person.doctor) }),
+      app.execute(CLAIM, { id: order }, { caller: as(person.nurse) }),
+    ]);
+    const outcomes = [a, b].map((r) => problemOf(r)?.code ?? 'OK').sort();
+    expect(outcomes).toEqual(['ALREADY_CLAIMED', 'OK']);
+    const winner = problemOf(a) ? b : a;
+    expect((winner.data as any).claimRequest.request.status).toBe('CLAIMED');
+    // A taken request cannot be dispatched again.
+    const again = await app.execute(DISPATCH, { id: order, o: hospital.id }, { caller: as(person.worker) });
+    expect(problemOf(again)).toMatchObject({ code: 'ALREADY_CLAIMED' });
+  });
+
+  test('the community closes the loop; the timeline tells the whole story and the resident rates it', async () => {
+    for (const to of ['IN_PROGRESS', 'RESOLVED']) {
+      await mutate(
+        `mutation($id: ID!, $to: RequestStatus!) { changeRequestStatus(id: $id, to: $to) { request { status } errors { code message field } } }`,
+        { id: order, to },
+        as(person.worker),
+      );
+    }
+    await mutate(
+      `mutation($id: ID!) { rateRequest(id: $id, rating: 5, thanks: "张医生很耐心") { request { rating } errors { code message field } } }`,
+      { id: order },
+      as(person.resident),
+    );
+    const story = await app.run(
+      `query($id: ID!) { request(id: $id) { status rating timeline { action actor { name } actorLabel note } } }`,
+      { id: order },
+      { caller: as(person.worker) },
+    );
+    expect(story.request).toMatchObject({ status: 'RESOLVED', rating: 5 });
+    // The unit's member is no person of the community's places: the claim names them in its note.
+    expect(story.request.timeline.map((e: any) => [e.action, e.actor?.name ?? null])).toEqual([
+      ['created', '宋阿姨'],
+      ['dispatched', '社区书记'],
+      ['claimed', null],
+      ['status', '社区书记'],
+      ['status', '社区书记'],
+      ['rated', '宋阿姨'],
+    ]);
+    expect(story.request.timeline[1].note).toBe('方庄社区卫生服务中心: 请本周内上门');
+    expect(['张医生', '李护士']).toContain(story.request.timeline[2].note);
+    // The member who took it sees it as theirs.
+    const taker = story.request.timeline[2].note === '张医生' ? person.doctor : person.nurse;
+    const theirs = await app.run(`query($id: ID!) { request(id: $id) { assignee { name } } }`, { id: order }, { caller: as(taker) });
+    expect(theirs.request.assignee.name).toBe(taker.name);
+    // Every step is in the audit log, under the community's places.
+    const log = await app.run(`query($id: String!) { auditLog(filter: { entityId: $id }) { entries { action } } }`, { id: order });
+    expect(new Set(log.auditLog.entries.map((e: any) => e.action))).toEqual(
+      new Set(['request.submit', 'request.dispatch', 'request.claim', 'request.changeStatus', 'request.rate']),
+    );
+  });
+});
