@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { ApolloServer, type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { type Caller, type GongzhiContext, isDatabaseUnavailable, type Platform, StartupError } from '@gongzhi/core';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -21,6 +22,7 @@ import {
 } from './operations.js';
 import { GatewayMetrics, routeOf } from './metrics.js';
 import { limitRules, RateLimiter, rateLimitedError } from './security.js';
+import { GatewayTracing, type TracingOptions } from './tracing.js';
 import { anonymousCaller, type ResolveCaller, type WebSocketOptions, webSocketServerOptions } from './websocket.js';
 
 export interface GatewayServerOptions {
@@ -46,6 +48,8 @@ export interface GatewayServerOptions {
    * token, a scrape must send `Authorization: Bearer <token>`.
    */
   metrics?: { token: string | null } | null;
+  /** OpenTelemetry tracing over OTLP/HTTP (null or missing: off, the SDK not loaded). */
+  tracing?: TracingOptions | null;
 }
 
 /** The WebSocket limits when nothing else is configured. */
@@ -81,6 +85,8 @@ export interface GatewayServer {
   url: string;
   /** The server's metrics (its own registry), when they are on. */
   metrics: GatewayMetrics | null;
+  /** The server's tracing, when it is on. */
+  tracing: GatewayTracing | null;
   /** Stops taking requests, lets running ones finish, closes sockets. */
   stop(): Promise<void>;
 }
@@ -160,11 +166,29 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
   const rateLimiter = new RateLimiter(options.limits.ratePerMinute);
   const metrics = options.metrics ? new GatewayMetrics(platform) : null;
   const metricsToken = options.metrics?.token ?? null;
+  const tracing = options.tracing ? await GatewayTracing.start(options.tracing, platform.info.coreVersion) : null;
   const httpServer = createServer((req, res) => {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (metrics) {
-      const route = routeOf(new URL(req.url ?? '/', 'http://localhost').pathname);
+      const route = routeOf(pathname);
       res.once('finish', () => metrics.httpRequest(route, res.statusCode));
     }
+    if (tracing && pathname === GRAPHQL_PATH) {
+      const method = req.method ?? 'GET';
+      const span = tracing.startSpan(`${method} ${GRAPHQL_PATH}`, {
+        kind: SpanKind.SERVER,
+        attributes: { 'http.request.method': method, 'url.path': pathname, 'http.route': GRAPHQL_PATH },
+      });
+      res.once('close', () => {
+        span.setAttribute('http.response.status_code', res.statusCode);
+        if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+        span.end();
+      });
+      tracing.run(span, () => serve(req, res));
+    } else serve(req, res);
+  });
+
+  function serve(req: IncomingMessage, res: ServerResponse): void {
     void handle(req, res).catch((err) => {
       const unavailable = isDatabaseUnavailable(err);
       if (unavailable) platform.logger.warn({ err }, 'request failed: the database is unavailable');
@@ -173,7 +197,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       else if (unavailable) sendDatabaseUnavailable(res);
       else sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
     });
-  });
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -265,10 +289,19 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     // Requests arrive only once the server listens, after Apollo below has started.
     const response = await inOperation(req.headers['x-request-id'], async ({ requestId }) => {
       res.setHeader('x-request-id', requestId);
-      return apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: () => Promise.resolve(platform.createContext(caller)),
-      });
+      const execute = () =>
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+          context: () => Promise.resolve(platform.createContext(caller)),
+        });
+      if (!tracing) return execute();
+      // The operation's span (named by the Apollo plugin once the operation is known).
+      const span = tracing.startSpan('graphql operation', { attributes: { 'gongzhi.request_id': requestId } });
+      try {
+        return await tracing.run(span, execute);
+      } finally {
+        span.end();
+      }
     });
     res.statusCode = response.status ?? 200;
     for (const [key, value] of response.headers) res.setHeader(key, value);
@@ -314,6 +347,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     plugins: [
       operationLogPlugin(platform.logger),
       ...(metrics ? [metrics.apolloPlugin()] : []),
+      ...(tracing ? [tracing.apolloPlugin()] : []),
       databaseUnavailableStatus,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
@@ -328,8 +362,10 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     ],
   });
   await apollo.start();
+  const pool = await platform.orm.em.getConnection().getNativeClient();
+  tracing?.instrumentPool(pool);
   metrics?.attach({
-    pool: await platform.orm.em.getConnection().getNativeClient(),
+    pool,
     webSocketConnections: () => wsServer.clients.size,
   });
 
@@ -346,6 +382,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     httpServer.listen(options.port, options.host, () => resolve());
   }).catch(async (err) => {
     await apollo.stop().catch(() => undefined);
+    await tracing?.shutdown().catch(() => undefined);
     throw err;
   });
   const address = httpServer.address();
@@ -354,8 +391,10 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     httpServer,
     url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
     metrics,
+    tracing,
     async stop() {
       await apollo.stop();
+      await tracing?.shutdown().catch((err: unknown) => platform.logger.warn({ err }, 'sending the last traces failed'));
     },
   };
 }
