@@ -332,6 +332,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       rateLimit: (caller, address) => rateLimiter.take(rateKey(caller, address)),
       formatError: format,
       metrics,
+      tracing,
     }),
     wsServer,
   );

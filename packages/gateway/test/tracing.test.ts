@@ -2,7 +2,18 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayLogger, type RunningGateway, startGateway } from '@gongzhi/gateway';
 import { createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
+import { boardClient } from './board-helpers.js';
 import { postGraphQL, testConfig } from './helpers.js';
+
+/** The gateway's /metrics text (metrics are on in tests). */
+async function metricsText(gateway: RunningGateway): Promise<string> {
+  return (await fetch(`${gateway.server.url}/metrics`)).text();
+}
+
+function sample(text: string, name: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line === undefined ? undefined : Number(line.slice(name.length + 1));
+}
 
 const logger = createGatewayLogger('silent', false);
 
@@ -121,8 +132,18 @@ test('slow resolvers below the top level get spans past the threshold; failed op
   const receiver = await traced({ GONGZHI_TRACE_RESOLVER_MS: '0' }, async (gateway) => {
     const em = gateway.platform.orm.em.fork();
     const { Place, PlaceType } = await import('@gongzhi/core');
-    em.create(Place, { type: PlaceType.COMMUNITY, code: 'C1', name: '芳城园社区', path: '/', depth: 2 });
+    const place = em.create(Place, { type: PlaceType.COMMUNITY, code: 'C1', name: '芳城园社区', path: '/', depth: 2 });
     await em.flush();
+    // A subscription's admission over WebSocket is traced too.
+    const client = boardClient(gateway.server.url);
+    const stop = client.subscribe(
+      { query: 'subscription Watch($p: ID!) { taskBoardChanges(placeId: $p) { sequence } }', variables: { p: place.id } },
+      { next: () => {}, error: () => {}, complete: () => {} },
+    );
+    for (let i = 0; i < 100 && sample(await metricsText(gateway), 'gongzhi_websocket_subscriptions') !== 1; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    stop();
+    await client.dispose();
     const { data } = await postGraphQL(gateway.server.url, 'query Communities { places(type: COMMUNITY) { name } }');
     expect(data.places).toEqual([{ name: '芳城园社区' }]);
     const broken = await postGraphQL(gateway.server.url, 'query Broken { noSuchField }');
@@ -130,6 +151,9 @@ test('slow resolvers below the top level get spans past the threshold; failed op
   });
   const names = receiver.spans.map((s) => s.name);
   expect(names).toEqual(expect.arrayContaining(['query Communities', 'resolve Query.places', 'resolve Place.name', 'query Broken']));
+  const watch = receiver.spans.find((s) => s.name === 'subscription Watch')!;
+  expect(watch.attributes).toMatchObject({ 'gongzhi.transport': 'websocket', 'graphql.operation.type': 'subscription' });
+  expect(receiver.spans.some((s) => s.name.startsWith('db ') && s.parentSpanId === watch.spanId)).toBe(true); // the credential's lookup
   const broken = receiver.spans.find((s) => s.name === 'query Broken')!;
   expect(broken.status?.code).toBe(2); // ERROR
   expect(broken.attributes['graphql.error.codes']).toEqual(['GRAPHQL_VALIDATION_FAILED']);
