@@ -168,7 +168,12 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
   const metricsToken = options.metrics?.token ?? null;
   const tracing = options.tracing ? await GatewayTracing.start(options.tracing, platform.info.coreVersion) : null;
   const httpServer = createServer((req, res) => {
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    let pathname = '';
+    try {
+      pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    } catch {
+      // A target no URL can be made of: handle() answers it; it is counted under `other`.
+    }
     if (metrics) {
       const route = routeOf(pathname);
       res.once('finish', () => metrics.httpRequest(route, res.statusCode));
