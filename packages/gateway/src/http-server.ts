@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { ApolloServer, type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { type Caller, type GongzhiContext, isDatabaseUnavailable, type Platform, StartupError } from '@gongzhi/core';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -23,6 +24,7 @@ import {
 } from './operations.js';
 import { limitRules, rateLimitedError, SharedRateLimiter, type RateLimiterOptions } from './security.js';
 import { GatewayMetrics, routeOf } from './metrics.js';
+import { GatewayTracing, type TracingOptions } from './tracing.js';
 import { anonymousCaller, type ResolveCaller, type WebSocketOptions, webSocketServerOptions } from './websocket.js';
 
 export interface GatewayServerOptions {
@@ -50,6 +52,8 @@ export interface GatewayServerOptions {
    * token, a scrape must send `Authorization: Bearer <token>`.
    */
   metrics?: { token: string | null } | null;
+  /** OpenTelemetry tracing over OTLP/HTTP (null or missing: off, the SDK not loaded). */
+  tracing?: TracingOptions | null;
 }
 
 /** The WebSocket limits when nothing else is configured. */
@@ -85,6 +89,8 @@ export interface GatewayServer {
   url: string;
   /** The server's metrics (its own registry), when they are on. */
   metrics: GatewayMetrics | null;
+  /** The server's tracing, when it is on. */
+  tracing: GatewayTracing | null;
   /** Stops taking requests, lets running ones finish, closes sockets. */
   stop(): Promise<void>;
 }
@@ -157,11 +163,34 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
   });
   const metrics = options.metrics ? new GatewayMetrics(platform) : null;
   const metricsToken = options.metrics?.token ?? null;
+  const tracing = options.tracing ? await GatewayTracing.start(options.tracing, platform.info.coreVersion) : null;
   const httpServer = createServer((req, res) => {
+    let pathname = '';
+    try {
+      pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    } catch {
+      // A target no URL can be made of: handle() answers it; it is counted under `other`.
+    }
     if (metrics) {
-      const route = routeOf(new URL(req.url ?? '/', 'http://localhost').pathname);
+      const route = routeOf(pathname);
       res.once('finish', () => metrics.httpRequest(route, res.statusCode));
     }
+    if (tracing && pathname === GRAPHQL_PATH) {
+      const method = req.method ?? 'GET';
+      const span = tracing.startSpan(`${method} ${GRAPHQL_PATH}`, {
+        kind: SpanKind.SERVER,
+        attributes: { 'http.request.method': method, 'url.path': pathname, 'http.route': GRAPHQL_PATH },
+      });
+      res.once('close', () => {
+        span.setAttribute('http.response.status_code', res.statusCode);
+        if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+        span.end();
+      });
+      tracing.run(span, () => serve(req, res));
+    } else serve(req, res);
+  });
+
+  function serve(req: IncomingMessage, res: ServerResponse): void {
     void handle(req, res).catch((err) => {
       const unavailable = isDatabaseUnavailable(err);
       if (unavailable) platform.logger.warn({ err }, 'request failed: the database is unavailable');
@@ -170,7 +199,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       else if (unavailable) sendDatabaseUnavailable(res);
       else sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
     });
-  });
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -263,10 +292,19 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     // Requests arrive only once the server listens, after Apollo below has started.
     const response = await inOperation(req.headers['x-request-id'], async ({ requestId }) => {
       res.setHeader('x-request-id', requestId);
-      return apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: () => Promise.resolve(platform.createContext(caller)),
-      });
+      const execute = () =>
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+          context: () => Promise.resolve(platform.createContext(caller)),
+        });
+      if (!tracing) return execute();
+      // The operation's span (named by the Apollo plugin once the operation is known).
+      const span = tracing.startSpan('graphql operation', { attributes: { 'gongzhi.request_id': requestId } });
+      try {
+        return await tracing.run(span, execute);
+      } finally {
+        span.end();
+      }
     });
     res.statusCode = response.status ?? 200;
     for (const [key, value] of response.headers) res.setHeader(key, value);
@@ -297,6 +335,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       rateLimit: (caller, address) => rateLimiter.take(rateKey(caller, address)),
       formatError: format,
       metrics,
+      tracing,
     }),
     wsServer,
   );
@@ -312,6 +351,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     plugins: [
       operationLogPlugin(platform.logger),
       ...(metrics ? [metrics.apolloPlugin()] : []),
+      ...(tracing ? [tracing.apolloPlugin()] : []),
       databaseUnavailableStatus,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
@@ -329,8 +369,10 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     await rateLimiter.close().catch(() => undefined);
     throw err;
   });
+  const pool = await platform.orm.em.getConnection().getNativeClient();
+  tracing?.instrumentPool(pool);
   metrics?.attach({
-    pool: await platform.orm.em.getConnection().getNativeClient(),
+    pool,
     webSocketConnections: () => wsServer.clients.size,
   });
 
@@ -348,6 +390,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
   }).catch(async (err) => {
     await apollo.stop().catch(() => undefined);
     await rateLimiter.close().catch(() => undefined);
+    await tracing?.shutdown().catch(() => undefined);
     throw err;
   });
   const address = httpServer.address();
@@ -356,11 +399,13 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     httpServer,
     url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
     metrics,
+    tracing,
     async stop() {
       try {
         await apollo.stop();
       } finally {
         await rateLimiter.close();
+        await tracing?.shutdown().catch((err: unknown) => platform.logger.warn({ err }, 'sending the last traces failed'));
       }
     },
   };

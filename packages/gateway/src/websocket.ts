@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { type Caller, type GongzhiContext, isDatabaseUnavailable, type Platform, SlowConsumerError } from '@gongzhi/core';
 import {
   createSourceEventStream,
@@ -19,7 +20,16 @@ import type { ServerOptions, SubscribePayload } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
 import type { WebSocket } from 'ws';
 import { codeText, type GatewayMetrics } from './metrics.js';
-import { databaseUnavailableError, type errorFormatter, formatResult, inOperation, isFault, logOperation } from './operations.js';
+import type { GatewayTracing } from './tracing.js';
+import {
+  currentRequestId,
+  databaseUnavailableError,
+  type errorFormatter,
+  formatResult,
+  inOperation,
+  isFault,
+  logOperation,
+} from './operations.js';
 import { rateLimitedError } from './security.js';
 
 /** What a transport knows about who is calling: HTTP headers, or the socket's connection params. */
@@ -80,6 +90,8 @@ export interface WebSocketOptions {
   formatError: ReturnType<typeof errorFormatter>;
   /** Where operations, open subscriptions and board delivery lag are counted (none when null). */
   metrics?: GatewayMetrics | null;
+  /** Traces each operation's admission (none when null). */
+  tracing?: GatewayTracing | null;
 }
 
 interface Connection {
@@ -257,6 +269,7 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
   const shared = new SharedResults();
   const recheck = new CredentialRecheck(options, platform);
   const metrics = options.metrics ?? null;
+  const tracing = options.tracing ?? null;
   // Connections past connection_init, for the open-operations gauge.
   const open = new Set<Ctx>();
   metrics?.attach({
@@ -374,19 +387,35 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
     onSubscribe(ctx, _id, payload) {
       return inOperation(undefined, async () => {
         const startedAt = performance.now();
-        const admitted = await admit(ctx, payload);
-        const codes = Array.isArray(admitted) ? (admitted as readonly GraphQLError[]).map((e) => e.extensions.code ?? 'ERROR') : [];
+        // Admission (credential, rate, parse, validation) traced as the operation's span.
+        const span = tracing?.startSpan('graphql operation', {
+          kind: SpanKind.SERVER,
+          attributes: { 'gongzhi.transport': 'websocket', 'gongzhi.request_id': currentRequestId() },
+        });
+        const admitted = span ? await tracing!.run(span, () => admit(ctx, payload)) : await admit(ctx, payload);
+        const codes = Array.isArray(admitted) ? (admitted as readonly GraphQLError[]).map((e) => codeText(e.extensions.code)) : [];
         const caller = connections.get(ctx)?.caller ?? null;
         logOperation(platform.logger, { operation: payload.operationName ?? null, caller, transport: 'websocket', startedAt, codes });
-        if (metrics) {
-          const args = Array.isArray(admitted) ? null : (admitted as ExecutionArgs);
-          metrics.operation({
-            operation: payload.operationName,
-            type: args ? (getOperationAST(args.document, args.operationName)?.operation ?? null) : null,
-            transport: 'websocket',
-            errors: codes.map(codeText),
-            seconds: (performance.now() - startedAt) / 1000,
-          });
+        const args = Array.isArray(admitted) ? null : (admitted as ExecutionArgs);
+        const operation = args ? getOperationAST(args.document, args.operationName) : null;
+        const name = payload.operationName ?? operation?.name?.value ?? null;
+        metrics?.operation({
+          operation: name,
+          type: operation?.operation ?? null,
+          transport: 'websocket',
+          errors: codes,
+          seconds: (performance.now() - startedAt) / 1000,
+        });
+        if (span) {
+          const type = operation?.operation ?? 'operation';
+          span.updateName(name ? `${type} ${name}` : type);
+          if (operation) span.setAttribute('graphql.operation.type', type);
+          if (name) span.setAttribute('graphql.operation.name', name);
+          if (codes.length) {
+            span.setAttribute('graphql.error.codes', [...new Set(codes)]);
+            span.setStatus({ code: SpanStatusCode.ERROR, message: [...new Set(codes)].join(', ') });
+          }
+          span.end();
         }
         return admitted;
       });

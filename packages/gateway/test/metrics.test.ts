@@ -96,6 +96,21 @@ test('operations are counted by name, type and outcome, and timed', async () => 
   expect(sample(after, 'gongzhi_operation_duration_seconds_bucket', { operation: 'Plugins', type: 'query', le: '+Inf' })).toBe(1);
 });
 
+test('a request target no URL can be made of is answered and counted under `other`; the server goes on', async () => {
+  const { request } = await import('node:http');
+  const { hostname, port } = new URL(gateway.server.url);
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = request({ host: hostname, port, path: '//[', method: 'GET' }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  expect(status).toBe(500);
+  expect(sample(await scrape(), 'gongzhi_http_requests_total', { route: 'other', status: '500' })).toBe(1);
+});
+
 test('open sockets and subscriptions, board delivery lag, pool and outbox gauges', async () => {
   const url = gateway.server.url;
   const { communityId, sequence } = await demoBoard(url);
