@@ -28,6 +28,8 @@ import { requests } from './migrations/core/0005_requests.js';
 import { boardLog } from './migrations/core/0007_board_log.js';
 import { timelineActorLabel } from './migrations/core/0008_timeline_actor_label.js';
 import { eventOutbox } from './migrations/core/0009_event_outbox.js';
+import { requestReadPaths } from './migrations/core/0011_request_read_paths.js';
+import { apiKeyRevocationNotice } from './migrations/core/0016_api_key_revocation_notice.js';
 import { EventOutboxResolver } from './events/event-outbox.resolver.js';
 import type { BoardItemSource } from './board/board-item.js';
 import { TaskBoardCardResolver, TaskBoardResolver } from './board/board.resolver.js';
@@ -62,7 +64,7 @@ export const coreModule: {
     ApiKey,
     SensitiveAccessLogEntry,
   ],
-  migrations: [places, people, rolesAndCare, organizations, requests, access, boardLog, timelineActorLabel, eventOutbox],
+  migrations: [places, people, rolesAndCare, organizations, requests, access, boardLog, timelineActorLabel, eventOutbox, requestReadPaths, apiKeyRevocationNotice],
   resolvers: [
     PlatformResolver,
     EventOutboxResolver,

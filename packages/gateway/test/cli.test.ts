@@ -100,6 +100,8 @@ test('migrate --dry-run lists, migrate applies, a second migrate changes nothing
       'pending: core/0007_board_log',
       'pending: core/0008_timeline_actor_label',
       'pending: core/0009_event_outbox',
+      'pending: core/0011_request_read_paths',
+      'pending: core/0016_api_key_revocation_notice',
       'pending: grid/0001_grids',
       'pending: volunteer/0001_teams',
       'pending: moral-bank/0001_accounts',
