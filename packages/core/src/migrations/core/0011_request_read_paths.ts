@@ -15,6 +15,16 @@ export function isBoardIndexDepth(depth: number): boolean {
 const delta = (table: string, sign: 1 | -1) =>
   `SELECT place_path, status, level, (hashtext(id::text) & 15)::smallint AS stripe, ${sign} AS n FROM ${table}`;
 
+/**
+ * The rows of `table` whose status, level or place differ from their row in `other` (an update's
+ * new and old rows), as count changes of `sign`: updates that move nothing (an assignee, a
+ * rating) cost no counter write.
+ */
+const changed = (table: string, other: string, sign: 1 | -1) =>
+  `SELECT t.place_path, t.status, t.level, (hashtext(t.id::text) & 15)::smallint AS stripe, ${sign} AS n
+     FROM ${table} t JOIN ${other} o ON o.id = t.id
+    WHERE (t.status, t.level, t.place_path) IS DISTINCT FROM (o.status, o.level, o.place_path)`;
+
 /** Adds count changes (rows of `changes`) to `request_count` at every place of each row's path. */
 const addCounts = (changes: string) => `
       INSERT INTO request_count AS c (place_id, status, level, stripe, n)
@@ -64,7 +74,7 @@ export const requestReadPaths: Migration = {
     );
 
     -- Each trigger adds the change of its statement: +1 for each new row at every place of its
-    -- path, -1 for each old row (rows whose status, level and place did not change cancel out).
+    -- path, -1 for each old row (an update counts only rows whose status, level or place changed).
     -- Counter rows are taken in key order, so concurrent writers wait but never deadlock.
     CREATE FUNCTION request_count_on_insert() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -73,7 +83,7 @@ export const requestReadPaths: Migration = {
     END $$;
     CREATE FUNCTION request_count_on_update() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      ${addCounts(`${delta('request_count_new', 1)} UNION ALL ${delta('request_count_old', -1)}`)};
+      ${addCounts(`${changed('request_count_new', 'request_count_old', 1)} UNION ALL ${changed('request_count_old', 'request_count_new', -1)}`)};
       RETURN NULL;
     END $$;
     CREATE FUNCTION request_count_on_delete() RETURNS trigger LANGUAGE plpgsql AS $$
