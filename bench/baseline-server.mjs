@@ -7,7 +7,7 @@
 // Routes (GET, query string parameters are raw UUIDs or paths):
 //   /board?path=/…/&limit=50   the board page of one community
 //   /person?id=UUID            the person card
-//   /stats?path=/…/            counts by status and level under a place
+//   /stats?path=/…/            counts by status and level under a place (from the kept counts)
 // Environment: DATABASE_URL, PORT (0 = any; the port is printed as `listening <port>`), POOL (10).
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -27,7 +27,11 @@ const ref = (type, table, idColumn) =>
 
 export const OPEN_STATUSES = ['submitted', 'accepted', 'claimed', 'in_progress'];
 
-const BOARD_SQL = `
+// The best schema for the question (core migration 0011): open requests have one partial index per
+// place depth on (the ancestor id at that depth, created_at DESC, id DESC), so a page under any place
+// is read in order, a page's rows. `UNDER` is replaced by the expression of the place's depth.
+const UNDER = '__UNDER__';
+const BOARD_SQL_TEMPLATE = `
 SELECT json_build_object('requests', json_build_object('edges', coalesce(json_agg(json_build_object('node', json_build_object(
   'id', ${gid('Request', 'r.id')},
   'title', r.title,
@@ -43,8 +47,11 @@ SELECT json_build_object('requests', json_build_object('edges', coalesce(json_ag
   'lastTimelineEntry', (SELECT json_build_object('action', t.action, 'toStatus', upper(t.to_status::text), 'at', ${iso('t.at')})
             FROM request_timeline t WHERE t.request_id = r.id ORDER BY t.at DESC, t.id DESC LIMIT 1)
 )) ORDER BY r.created_at DESC, r.id DESC), '[]'))) AS data
-FROM (SELECT * FROM request WHERE place_path LIKE $1 || '%' AND status = ANY ($2::request_status[])
-      ORDER BY created_at DESC, id DESC LIMIT $3) r`;
+FROM (SELECT * FROM request WHERE ${UNDER} = $1 AND status IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})
+      ORDER BY created_at DESC, id DESC LIMIT $2) r`;
+
+/** The board statement for a place at `depth` (0 = district): its ancestor id sits at position depth + 2 of the path. */
+const boardSql = (depth) => BOARD_SQL_TEMPLATE.replace(UNDER, `split_part(place_path, '/', ${depth + 2})`);
 
 const PERSON_SQL = `
 SELECT json_build_object('person', json_build_object(
@@ -65,25 +72,34 @@ SELECT json_build_object('person', json_build_object(
               'community', ${ref('Place', 'place', 'ac.community_id')}) ORDER BY ac.name), '[]') FROM moral_bank.account ac WHERE ac.person_id = p.id)
 )) AS data FROM person p WHERE p.id = $1`;
 
+// Counts kept per place (core migration 0011: statement triggers keep `request_count` current in the
+// writing transaction), so the report reads the same few rows at any data size.
 const STATS_SQL = `
-WITH g AS (SELECT status, level, count(*)::int AS n, GROUPING(status, level) AS k
-           FROM request WHERE place_path LIKE $1 || '%' GROUP BY GROUPING SETS ((status), (level), ()))
+WITH g AS (SELECT status, level, sum(n)::int AS n, GROUPING(status, level) AS k
+           FROM request_count WHERE place_id = $1 GROUP BY GROUPING SETS ((status), (level), ())
+           HAVING sum(n) > 0 OR GROUPING(status, level) = 3)
 SELECT json_build_object('requestStats', json_build_object(
-  'total', (SELECT n FROM g WHERE k = 3),
+  'total', (SELECT coalesce(n, 0) FROM g WHERE k = 3),
   'byStatus', (SELECT coalesce(json_agg(json_build_object('status', upper(status::text), 'count', n) ORDER BY status), '[]') FROM g WHERE k = 1),
   'byLevel', (SELECT coalesce(json_agg(json_build_object('level', upper(level::text), 'count', n) ORDER BY level), '[]') FROM g WHERE k = 2)
 )) AS data`;
 
+/** The ids of a materialized path (`/a/b/c/` → a, b, c). */
+const pathIds = (p) => String(p).split('/').filter(Boolean);
+
 async function answer(url) {
   const q = url.searchParams;
   switch (url.pathname) {
-    case '/board':
-      return (await pool.query({ name: 'board', text: BOARD_SQL, values: [q.get('path'), OPEN_STATUSES, Number(q.get('limit') ?? 50)] }))
+    case '/board': {
+      const ids = pathIds(q.get('path'));
+      const depth = ids.length - 1;
+      return (await pool.query({ name: `board${depth}`, text: boardSql(depth), values: [ids.at(-1), Number(q.get('limit') ?? 50)] }))
         .rows[0].data;
+    }
     case '/person':
       return (await pool.query({ name: 'person', text: PERSON_SQL, values: [q.get('id')] })).rows[0]?.data ?? { person: null };
     case '/stats':
-      return (await pool.query({ name: 'stats', text: STATS_SQL, values: [q.get('path')] })).rows[0].data;
+      return (await pool.query({ name: 'stats', text: STATS_SQL, values: [pathIds(q.get('path')).at(-1)] })).rows[0].data;
     default:
       return undefined;
   }

@@ -278,7 +278,7 @@ async function prepare(databaseUrl, apiKey) {
   const q = (text, params = []) => conn.execute(text, params);
   const rootCode = `SCALE-${SCALE}`;
   const [sub] = await q(`SELECT id, path FROM place WHERE code = ?`, [`${rootCode}-S`]);
-  const [community] = await q(`SELECT id, path, name FROM place WHERE type = 'community' AND path LIKE ? ORDER BY code LIMIT 1`, [
+  const [community] = await q(`SELECT id, path, name, depth FROM place WHERE type = 'community' AND path LIKE ? ORDER BY code LIMIT 1`, [
     `${sub.path}%`,
   ]);
   // Open requests that have been claimed need an assignee: a resident of the same household (cheap, realistic enough).
@@ -358,10 +358,11 @@ async function prepare(databaseUrl, apiKey) {
     personCard: await statementsPer(PERSON_QUERY, { id: subjectId }),
     subtreeReport: await statementsPer(STATS_QUERY, { under: core.toGlobalId('Place', sub.id) }),
   };
+  // The board's main statement as the gateway sends it (the ancestor at the community's depth, literal statuses).
   const [boardExplain] = [
     await q(
-      `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT * FROM request WHERE place_path LIKE ? AND status IN ('submitted','accepted','claimed','in_progress') ORDER BY created_at DESC, id DESC LIMIT 51`,
-      [`${community.path}%`],
+      `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT * FROM request WHERE split_part(place_path, '/', ${community.depth + 2}) = ? AND status IN ('submitted','accepted','claimed','in_progress') ORDER BY created_at DESC, id DESC LIMIT 51`,
+      [community.id],
     ),
   ];
   await platform.close();
@@ -411,6 +412,8 @@ try {
     .split('\n')
     .at(-1)
     .trim();
+  // Statistics as autovacuum would gather them after the bulk load (the planner needs them to use the board indexes well).
+  await q2(databaseUrl, 'ANALYZE');
   const fx = await prepare(databaseUrl, apiKey);
   log(`fixtures ready; statements per request ${JSON.stringify(fx.statements)}`);
 

@@ -35,6 +35,8 @@ import { auditLogAndDispatch } from './migrations/core/0014_audit_log_and_dispat
 import { AuditLogEntry } from './audit/audit-log.entity.js';
 import { AuditLogResolver } from './audit/audit-log.resolver.js';
 import { markSensitive } from './audit/audit-trail.js';
+import { requestReadPaths } from './migrations/core/0011_request_read_paths.js';
+import { apiKeyRevocationNotice } from './migrations/core/0016_api_key_revocation_notice.js';
 import { EventOutboxResolver } from './events/event-outbox.resolver.js';
 import { webhooks } from './migrations/core/0013_webhooks.js';
 import { Webhook, WebhookDelivery } from './webhook/webhook.entity.js';
@@ -91,10 +93,12 @@ export const coreModule: {
     timelineActorLabel,
     eventOutbox,
     rateLimit,
+    requestReadPaths,
     requestDeadlines,
     webhooks,
     auditLogAndDispatch,
     requestClientTokens,
+    apiKeyRevocationNotice,
   ],
   resolvers: [
     PlatformResolver,

@@ -3,6 +3,7 @@ export * from './auth/api-key.entity.js';
 export { createApiKey, registerApiKey } from './auth/api-key.commands.js';
 export { findApiKey } from './auth/api-key.queries.js';
 export * from './auth/authenticator.js';
+export * from './auth/revocation-feed.js';
 export * from './auth/authorize.js';
 export * from './auth/permission.js';
 export * from './auth/person-places.js';

@@ -89,3 +89,55 @@ test('an id that is not a place is refused with a typed error naming the argumen
   expect(result.errors?.[0]?.extensions?.code).toMatch(/BAD_USER_INPUT|NOT_FOUND/);
   expect(result.errors?.[0]?.message).toContain('under');
 });
+
+/** Places whose kept counts differ from the requests under them (empty when the counts are current). */
+const countDrift = () =>
+  sql<{ place_id: string }>(
+    `WITH kept AS (SELECT place_id, status, level, sum(n)::int AS n FROM request_count GROUP BY 1, 2, 3 HAVING sum(n) <> 0),
+          actual AS (SELECT a.place_id, r.status, r.level, count(*)::int AS n
+                       FROM request r CROSS JOIN LATERAL unnest(string_to_array(btrim(r.place_path, '/'), '/')::uuid[]) AS a (place_id)
+                      GROUP BY 1, 2, 3)
+     SELECT coalesce(k.place_id, a.place_id) AS place_id FROM kept k FULL JOIN actual a USING (place_id, status, level)
+      WHERE k.n IS DISTINCT FROM a.n`,
+  );
+
+test('the kept counts follow every write in its transaction, also under concurrent transitions; a rollback leaves them', async () => {
+  const households = await sql<{ id: string }>(`SELECT id FROM place WHERE type = 'household' AND path LIKE ? ORDER BY code LIMIT 20`, [
+    `${subdistrict.path}%`,
+  ]);
+  const before = (await app.run(QUERY, { under: toGlobalId('Place', subdistrict.id) })).requestStats;
+  const ids: string[] = await Promise.all(
+    households.map(async (h, i) => {
+      const r = await app.run(
+        `mutation ($i: SubmitRequestInput!) { submitRequest(input: $i) { request { id } errors { code message } } }`,
+        { i: { kind: 'NEED', channel: 'PHONE', title: `计数 ${i}`, placeId: toGlobalId('Place', h.id), callbackPhone: '13800000000' } },
+      );
+      return r.submitRequest.request.id as string;
+    }),
+  );
+  // Twenty transitions at once under the same subdistrict: counter rows are shared, no deadlock, no lost update.
+  const moved = await Promise.all(
+    ids.map((id) =>
+      app.run(`mutation ($id: ID!) { changeRequestStatus(id: $id, to: ACCEPTED) { request { status } errors { code } } }`, { id }),
+    ),
+  );
+  expect(moved.every((m) => m.changeRequestStatus.request?.status === 'ACCEPTED')).toBe(true);
+  const after = (await app.run(QUERY, { under: toGlobalId('Place', subdistrict.id) })).requestStats;
+  expect(after.total).toBe(before.total + 20);
+  expect(after).toEqual(await expected(`place_path LIKE ?`, [`${subdistrict.path}%`]));
+  expect(await countDrift()).toEqual([]);
+
+  // A change rolled back takes its counts with it.
+  await app.platform.orm.em
+    .fork()
+    .transactional(async (em) => {
+      await em.execute(`UPDATE request SET status = 'closed' WHERE place_path LIKE ?`, [`${subdistrict.path}%`]);
+      expect(
+        (await em.execute(`SELECT count(*)::int AS n FROM request_count WHERE place_id = ? AND status = 'closed'`, [subdistrict.id]))[0],
+      ).toBeTruthy();
+      throw new Error('roll back');
+    })
+    .catch(() => undefined);
+  expect((await app.run(QUERY, { under: toGlobalId('Place', subdistrict.id) })).requestStats).toEqual(after);
+  expect(await countDrift()).toEqual([]);
+});

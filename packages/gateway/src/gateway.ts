@@ -4,6 +4,8 @@ import {
   findApiKey,
   registerApiKey,
   createAuthenticator,
+  PostgresRevocationFeed,
+  type RevocationFeed,
   createPlatform,
   type Logger,
   migrate,
@@ -113,13 +115,18 @@ async function settleDevAdminKeys(platform: Platform, production: boolean, confi
  * Who is calling, for HTTP and WebSocket alike: the bearer credential of the Authorization
  * header, or of the `authorization` field of a WebSocket's connection_init payload.
  */
-function callerResolver(platform: Platform, config: GatewayConfig): ResolveCaller {
-  const authenticate = createAuthenticator(() => platform.orm.em.fork(), {
-    secret: config.auth.jwtSecret,
-    jwksUrl: config.auth.jwksUrl,
-    issuer: config.auth.issuer,
-    audience: config.auth.audience,
-  });
+function callerResolver(platform: Platform, config: GatewayConfig, revocations: RevocationFeed): ResolveCaller {
+  const authenticate = createAuthenticator(
+    () => platform.orm.em.fork(),
+    {
+      secret: config.auth.jwtSecret,
+      jwksUrl: config.auth.jwksUrl,
+      issuer: config.auth.issuer,
+      audience: config.auth.audience,
+    },
+    // Checked API keys are reused for a few seconds; every process drops a revoked key at once.
+    { revocations },
+  );
   return ({ transport, headers, connectionParams }) => {
     const credential = transport === 'http' ? headers.authorization : connectionParams?.authorization;
     return authenticate(typeof credential === 'string' ? credential : undefined);
@@ -153,6 +160,7 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const database = await openDatabase(config, logger);
   let platform: Platform | undefined;
+  let revocations: PostgresRevocationFeed | undefined;
   try {
     platform = await composePlatform(config, database.url, logger);
     if ((options.seedWhenEmpty ?? true) && (await isEmpty(platform))) {
@@ -161,13 +169,15 @@ export async function startGateway(
     }
     const ready = platform;
     const sources = migrationSources(ready.plugins);
+    revocations = new PostgresRevocationFeed(database.url, logger);
+    await revocations.start();
     let migrationsApplied = false;
     const server = await startGatewayServer(ready, {
       host: config.host,
       port: config.port,
       maxBodyBytes: config.maxBodyBytes,
       introspection: config.introspection,
-      resolveCaller: callerResolver(ready, config),
+      resolveCaller: callerResolver(ready, config, revocations),
       limits: config.limits,
       webSocket: {
         allowOperations: config.wsAllowOperations,
@@ -196,6 +206,7 @@ export async function startGateway(
     }
     logger.info({ url: `${server.url}${GRAPHQL_PATH}`, plugins: ready.plugins.map((p) => `${p.id}@${p.version}`) }, 'Gongzhi is ready');
     let stopping: Promise<void> | undefined;
+    const feed = revocations;
     return {
       platform: ready,
       devAdminKey,
@@ -204,11 +215,13 @@ export async function startGateway(
       stop: () =>
         (stopping ??= (async () => {
           await server.stop().catch((err) => logger.error({ err }, 'stopping the server failed'));
+          await feed.close();
           await ready.close().catch((err) => logger.error({ err }, 'closing the platform failed'));
           await database.stop();
         })()),
     };
   } catch (err) {
+    await revocations?.close();
     await platform?.close().catch(() => undefined);
     await database.stop().catch(() => undefined);
     throw err;

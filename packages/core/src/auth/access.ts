@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Caller } from '../context.js';
+import { presetAccess } from './preset-access.js';
 import { ACT_ONLY_ROLES, ALL_PERMISSIONS, Permission, type PermissionName } from './permission.js';
 
 /**
@@ -91,6 +92,13 @@ export async function resolveAccess(
 ): Promise<Access> {
   if (!caller) return Access.NONE;
   if (caller.kind === 'system') return Access.SYSTEM;
+  // Grants read with the credential serve one operation (its first access()), never a
+  // long-lived connection's later ones: those ask the database, and see a revocation.
+  const preset = presetAccess.get(caller);
+  if (preset) {
+    presetAccess.delete(caller);
+    if (preset.until > Date.now()) return preset.access;
+  }
   const conn = em.getConnection();
   if (caller.kind === 'api-key') {
     const rows = await conn.execute<{ path: string | null; permissions: string[]; everywhere: boolean }[]>(

@@ -76,6 +76,9 @@ export const TRANSITIONS: Record<RequestStatus, readonly RequestStatus[]> = {
   [S.REJECTED]: [],
 };
 
+/** Statuses still being worked on (not resolved, closed or rejected): what boards show as open. */
+export const OPEN_STATUSES: readonly RequestStatus[] = [S.SUBMITTED, S.ACCEPTED, S.ASSIGNED, S.CLAIMED, S.IN_PROGRESS, S.ESCALATED];
+
 /** The next level up, or null at the top. */
 export function levelAbove(level: RequestLevel): RequestLevel | null {
   if (level === RequestLevel.GRID) return RequestLevel.COMMUNITY;

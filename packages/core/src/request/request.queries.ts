@@ -226,36 +226,45 @@ export interface RequestCounts {
   byLevel: { level: RequestLevel; count: number }[];
 }
 
+/** The place id a materialized path ends with (`/a/b/c/` → `c`). */
+function lastPlaceId(path: string): string {
+  return path.split('/').filter(Boolean).at(-1) ?? '';
+}
+
 /**
  * Counts by status and by level of the requests at `path` and under it that `access` may see,
- * computed by the database in one statement (GROUPING SETS), never rows loaded into JavaScript.
+ * in one statement from the counts kept per place (`request_count`, kept current by the
+ * database in the transaction of every change, migration 0011): the cost is the same at any
+ * data size. The caller's subtrees inside `path` (or `path` itself, when it lies inside one)
+ * are read from the counts; the caller's own requests outside them are counted directly (a
+ * person's few requests, by the requester index).
  */
 export async function requestStatsUnder(ctx: ReadContext, path: string, access: Access): Promise<RequestCounts> {
-  const params: unknown[] = [`${path}%`];
-  let scope = '';
-  if (!access.everywhere) {
-    const alternatives = access.paths.map((root) => {
-      params.push(`${root}%`);
-      return 'place_path LIKE ?';
-    });
-    if (access.personId) {
-      params.push(access.personId);
-      alternatives.push('requester_id = ?');
-    }
-    scope = alternatives.length ? ` AND (${alternatives.join(' OR ')})` : ' AND false';
+  let roots: string[];
+  if (access.everywhere || access.paths.some((root) => path.startsWith(root))) roots = [path];
+  else {
+    const inside = access.paths.filter((root) => root.startsWith(path));
+    // Disjoint subtrees: a root under another root is already counted with it.
+    roots = inside.filter((root) => !inside.some((other) => other !== root && root.startsWith(other)));
   }
-  const rows = await ctx.em.execute<{ status: RequestStatus | null; level: RequestLevel | null; n: number; g: number }[]>(
-    `SELECT status, level, count(*)::int AS n, GROUPING(status, level) AS g
-       FROM request WHERE place_path LIKE ?${scope}
-      GROUP BY GROUPING SETS ((status), (level), ())
+  const own = access.everywhere ? null : access.personId;
+  const rows = await ctx.em.execute<{ status: RequestStatus | null; level: RequestLevel | null; n: number | null; g: number }[]>(
+    `WITH c AS (
+       SELECT status, level, n FROM request_count WHERE place_id = ANY (?::uuid[])
+       UNION ALL
+       SELECT status, level, 1 FROM request
+        WHERE requester_id = ? AND place_path LIKE ? AND NOT (place_path LIKE ANY (?::text[])))
+     SELECT status, level, sum(n)::int AS n, GROUPING(status, level) AS g
+       FROM c GROUP BY GROUPING SETS ((status), (level), ())
+     HAVING sum(n) > 0 OR GROUPING(status, level) = 3
       ORDER BY g, status, level`,
-    params,
+    [`{${roots.map(lastPlaceId).join(',')}}`, own, `${path}%`, `{${roots.map((r) => `"${r}%"`).join(',')}}`],
   );
   // GROUPING(): 1 = grouped by status, 2 = by level, 3 = the total.
   return {
     total: rows.find((r) => r.g === 3)?.n ?? 0,
-    byStatus: rows.filter((r) => r.g === 1 && r.status).map((r) => ({ status: r.status!, count: r.n })),
-    byLevel: rows.filter((r) => r.g === 2 && r.level).map((r) => ({ level: r.level!, count: r.n })),
+    byStatus: rows.filter((r) => r.g === 1 && r.status).map((r) => ({ status: r.status!, count: r.n! })),
+    byLevel: rows.filter((r) => r.g === 2 && r.level).map((r) => ({ level: r.level!, count: r.n! })),
   };
 }
 

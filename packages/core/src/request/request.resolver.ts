@@ -1,3 +1,4 @@
+import { raw } from '@mikro-orm/core';
 import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { scopeCondition } from '../auth/access.js';
 import { readSensitive } from '../auth/sensitive.js';
@@ -23,7 +24,8 @@ import {
   reportRequestProgress,
   submitRequest,
 } from './request.commands.js';
-import { RequestChannel, RequestKind, RequestPriority, RequestStatus } from './request.entity.js';
+import { OPEN_STATUSES, RequestChannel, RequestKind, RequestPriority, RequestStatus } from './request.entity.js';
+import { isBoardIndexDepth } from '../migrations/core/0011_request_read_paths.js';
 import { Request } from './request.entity.js';
 import { RequestPayload } from './request.types.js';
 import { RequestTimelineEntry } from './request-timeline-entry.entity.js';
@@ -116,7 +118,15 @@ export class RequestResolver {
     checkPageSize(first);
     const signature = filterSignature(filter);
     const where: Record<string, unknown>[] = [];
-    if (filter?.under) where.push({ placePath: { $like: `${(await requireRef(ctx, filter.under)).path}%` } });
+    if (filter?.under) {
+      const under = await requireRef(ctx, filter.under);
+      // Open requests only: the same subtree by its ancestor at the place's depth, which the
+      // partial board indexes (migration 0011) serve in creation order, a page's rows read.
+      if (filter.status?.length && filter.status.every((s) => OPEN_STATUSES.includes(s)) && isBoardIndexDepth(under.depth))
+        where.push({ [raw(`split_part(place_path, '/', ${under.depth + 2})`)]: under.uuid });
+      else where.push({ placePath: { $like: `${under.path}%` } });
+    }
+    // Literal values (the statuses are enum members): the planner must see them to use a partial index.
     if (filter?.status?.length) where.push({ status: { $in: filter.status } });
     if (filter?.kind?.length) where.push({ kind: { $in: filter.kind } });
     if (filter?.level?.length) where.push({ level: { $in: filter.level } });

@@ -1,0 +1,75 @@
+import { seedScale, toGlobalId } from '@gongzhi/core';
+import { createTestApp, type TestApp } from '@gongzhi/core/testing';
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+// The board's question, "open requests under a place, newest first, a page", is answered from
+// the partial board indexes of migration 0011 (one per place depth), reading a page's rows.
+let app: TestApp;
+const sql = <T>(text: string, params: unknown[] = []) => app.platform.orm.em.fork().getConnection().execute<T[]>(text, params);
+
+beforeAll(async () => {
+  app = await createTestApp();
+  await app.platform.orm.em.fork().transactional((em) => seedScale(em as EntityManager, { scale: 0.15, requests: 3000 }));
+  await sql('ANALYZE request');
+});
+afterAll(() => app?.close());
+
+const OPEN = ['SUBMITTED', 'ACCEPTED', 'CLAIMED', 'IN_PROGRESS'];
+const BOARD = `query ($under: ID!, $status: [RequestStatus!], $after: String) {
+  requests(filter: { under: $under, status: $status }, first: 10, after: $after) { edges { node { id title } } pageInfo { endCursor } }
+}`;
+
+/** The place of `type` under the scale seed's subdistrict that holds the most requests. */
+async function busiest(type: string) {
+  const [row] = await sql<{ id: string; path: string; depth: number }>(
+    `SELECT p.id, p.path, p.depth FROM place p JOIN request_count c ON c.place_id = p.id
+      WHERE p.type = ? AND p.code LIKE 'SCALE-0.15-%' GROUP BY p.id ORDER BY sum(c.n) DESC, p.code LIMIT 1`,
+    [type],
+  );
+  return row!;
+}
+
+test.each(['subdistrict', 'community', 'compound', 'building', 'unit', 'household'])(
+  'a board page under a %s is the newest open requests of its subtree, two pages in order',
+  async (type) => {
+    const place = await busiest(type);
+    const want = await sql<{ id: string }>(
+      `SELECT id FROM request WHERE place_path LIKE ? AND status IN ('submitted', 'accepted', 'claimed', 'in_progress')
+        ORDER BY created_at DESC, id DESC LIMIT 20`,
+      [`${place.path}%`],
+    );
+    expect(want.length).toBeGreaterThan(0);
+    const first = await app.run(BOARD, { under: toGlobalId('Place', place.id), status: OPEN });
+    const second = await app.run(BOARD, {
+      under: toGlobalId('Place', place.id),
+      status: OPEN,
+      after: first.requests.pageInfo.endCursor,
+    });
+    const got = [...first.requests.edges, ...second.requests.edges].map((e: { node: { id: string } }) => e.node.id);
+    expect(got).toEqual(want.map((r) => toGlobalId('Request', r.id)));
+  },
+);
+
+test("the board's statement reads the open-request index of the place's depth, not every request of the subtree", async () => {
+  // A building holds a small share of the requests: walking all requests newest first would skip most of them.
+  const community = await busiest('building');
+  const connection = app.platform.orm.em.getConnection();
+  const original = connection.execute.bind(connection);
+  const seen: { sql: string; params: unknown[] }[] = [];
+  connection.execute = ((text: string, params: unknown[] = [], ...rest: unknown[]) => {
+    if (typeof text === 'string' && /from "request"/i.test(text)) seen.push({ sql: text, params });
+    return (original as (...a: unknown[]) => Promise<unknown>)(text, params, ...rest);
+  }) as typeof original;
+  try {
+    await app.run(BOARD, { under: toGlobalId('Place', community.id), status: OPEN });
+  } finally {
+    connection.execute = original;
+  }
+  expect(seen).toHaveLength(1);
+  const [plan] = await sql<{ 'QUERY PLAN': unknown }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${seen[0]!.sql}`, seen[0]!.params);
+  const text = JSON.stringify(plan!['QUERY PLAN']);
+  expect(text).toContain(`request_open_under_${community.depth}_idx`);
+  // Only open requests of the building are read: no other index, no filter dropping rows of other places.
+  expect(text).not.toMatch(/request_(place_path|created|status_created)_idx/);
+  expect(text).not.toMatch(/Rows Removed by Filter":[1-9]/);
+});
