@@ -349,3 +349,29 @@ test('scoping adds no statement per row: a page of 1 and of 5 requests cost the 
   const five = await app.countStatements(() => app.run(q, { n: 5 }, { caller }));
   expect(five).toBe(one);
 });
+
+test('an API key with no permissions is a read-only key: it reads its places and changes nothing', async () => {
+  const { createApiKey: made } = await app.run(
+    `mutation ($c: ID!) { createApiKey(input: { name: "成仪路社区大屏", placeIds: [$c], permissions: [] }) { created { secret apiKey { permissions } } errors { code message } } }`,
+    { c: ids['DEMO-CYL'] },
+  );
+  expect(made.errors).toEqual([]);
+  expect(made.created.apiKey.permissions).toEqual([]);
+  const caller = await createAuthenticator(() => app.platform.orm.em.fork(), {})(`Bearer ${made.created.secret}`);
+  const seen = await app.run(
+    '{ viewer { kind places { name } permissions } requests(filter: { text: "断网" }) { edges { node { title } } } }',
+    {},
+    { caller },
+  );
+  expect(seen.viewer).toEqual({ kind: 'api-key', places: [{ name: '成仪路社区' }], permissions: [] });
+  expect(seen.requests.edges).toEqual([{ node: { title: '独居老人家中断网，无法线上买菜' } }]);
+  const write = await app.run(
+    `mutation ($c: ID!) { submitRequest(input: { kind: REPORT, channel: PHONE, title: "只读", placeId: $c, callbackPhone: "13700000000" }) { request { id } errors { code } } }`,
+    { c: ids['DEMO-CYL'] },
+    { caller },
+  );
+  expect(write.submitRequest).toEqual({ request: null, errors: [{ code: 'FORBIDDEN' }] });
+  // Outside its places it sees nothing.
+  const elsewhere = await app.run('{ requests(filter: { text: "门禁" }) { edges { node { title } } } }', {}, { caller });
+  expect(elsewhere.requests.edges).toEqual([]);
+});

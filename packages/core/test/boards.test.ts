@@ -70,7 +70,7 @@ const CHANGE = `sequence refetch event itemType itemId inBoard card { title stat
 /** Opens a board subscription (as graphql-ws would) and collects what arrives. */
 function watch(placeId: string, after: number | null, filter?: Record<string, unknown>) {
   return app.subscribe(
-    `subscription($p: ID!, $a: Float, $f: TaskBoardFilter) { taskBoardChanges(placeId: $p, after: $a, filter: $f) { ${CHANGE} } }`,
+    `subscription($p: ID!, $a: SafeInt, $f: TaskBoardFilter) { taskBoardChanges(placeId: $p, after: $a, filter: $f) { ${CHANGE} } }`,
     { p: placeId, a: after, f: filter },
   );
 }
@@ -106,7 +106,7 @@ test('a board subscription gets each change once, in order, after commit, with t
       inBoard: true,
       card: {
         title: '楼道灯坏了',
-        status: 'claimed',
+        status: 'CLAIMED',
         open: true,
         place: { name: '1号楼101' },
         assignee: { name: '网格员1' },
@@ -119,7 +119,7 @@ test('a board subscription gets each change once, in order, after commit, with t
       {
         itemType: 'Request',
         title: '楼道灯坏了',
-        status: 'claimed',
+        status: 'CLAIMED',
         open: true,
         overdue: false,
         assignee: { name: '网格员1' },
@@ -231,9 +231,9 @@ test('filters: assignee and level decide inBoard; kind and item type narrow the 
   } finally {
     await mine.stop();
   }
-  const byLevel = await board(community.id, { level: ['community'] });
+  const byLevel = await board(community.id, { level: ['COMMUNITY'] });
   expect(byLevel.cards.map((c: { title: string }) => c.title)).toEqual(['给网格员2的活']);
-  expect((await board(community.id, { kind: ['complaint'] })).cards).toEqual([]);
+  expect((await board(community.id, { kind: ['COMPLAINT'] })).cards).toEqual([]);
   const unknown = await app.execute(`query($p: ID!) { taskBoard(placeId: $p, filter: { itemType: ["Wish"] }) { sequence } }`, {
     p: community.id,
   });
@@ -253,7 +253,7 @@ test('a plugin publishes its own board items through boardItems', async () => {
       event: 'watch.place-flagged',
       itemType: 'Place',
       itemId: other.id,
-      card: { title: '芳古园社区', status: 'flagged', item: { id: other.id } },
+      card: { title: '芳古园社区', status: 'FLAGGED', item: { id: other.id } },
     });
   } finally {
     await sub.stop();

@@ -12,7 +12,7 @@ import {
   UndeclaredIdResolver,
 } from './fixtures/plugins.js';
 
-const CORE = '0.3.0';
+const CORE = '0.4.0';
 
 describe('composePlugins', () => {
   test('puts every plugin after its dependencies, otherwise in configured order', () => {
@@ -34,7 +34,7 @@ describe('composePlugins', () => {
     [
       'a core version outside coreRange',
       [bare('grid', { coreRange: '^2.0.0' })],
-      /Plugin "grid" 1\.0\.0 supports @gongzhi\/core \^2\.0\.0, but this server runs core 0\.3\.0\. Fix:/,
+      /Plugin "grid" 1\.0\.0 supports @gongzhi\/core \^2\.0\.0, but this server runs core 0\.4\.0\. Fix:/,
     ],
     ['an invalid coreRange', [bare('grid', { coreRange: 'soon' })], /coreRange "soon".*not a semver range/],
     [
@@ -152,8 +152,8 @@ describe('lifecycle and services', () => {
     });
     const info = await app.run('{ plugins { id version coreRange dependsOn } }');
     expect(info.plugins).toEqual([
-      { id: 'counter', version: '1.0.0', coreRange: '^0.3.0', dependsOn: {} },
-      { id: 'reports', version: '1.0.0', coreRange: '^0.3.0', dependsOn: { counter: '^1.0.0' } },
+      { id: 'counter', version: '1.0.0', coreRange: '^0.4.0', dependsOn: {} },
+      { id: 'reports', version: '1.0.0', coreRange: '^0.4.0', dependsOn: { counter: '^1.0.0' } },
     ]);
     await app.close();
     expect(calls).toEqual([

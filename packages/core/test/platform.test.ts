@@ -8,6 +8,6 @@ afterAll(() => app?.close());
 
 test('answers coreVersion and plugins', async () => {
   const data = await app.run('{ coreVersion plugins { id } }');
-  expect(data.coreVersion).toBe('0.3.0');
+  expect(data.coreVersion).toBe('0.4.0');
   expect(data.plugins).toEqual([]);
 });

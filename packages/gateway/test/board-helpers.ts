@@ -2,7 +2,7 @@ import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { postGraphQL, TEST_ADMIN_KEY } from './helpers.js';
 
-export const CHANGE_DOC = `subscription($p: ID!, $a: Float) { taskBoardChanges(placeId: $p, after: $a) { sequence refetch event itemId inBoard card { title status } } }`;
+export const CHANGE_DOC = `subscription($p: ID!, $a: SafeInt) { taskBoardChanges(placeId: $p, after: $a) { sequence refetch event itemId inBoard card { title status } } }`;
 
 /** A graphql-ws client that retries for ever (as a dashboard does). */
 export function boardClient(httpUrl: string, extra: Partial<Parameters<typeof createClient>[0]> = {}): Client {

@@ -50,7 +50,7 @@ test('fan-out: an event is loaded once per group of identical subscriptions, not
   const otherClient = boardClient(gateway.server.url);
   const other = otherClient.subscribe(
     {
-      query: 'subscription($p: ID!, $a: Float) { taskBoardChanges(placeId: $p, after: $a) { sequence card { status } } }',
+      query: 'subscription($p: ID!, $a: SafeInt) { taskBoardChanges(placeId: $p, after: $a) { sequence card { status } } }',
       variables: { p: communityId, a: sequence },
     },
     { next: () => {}, error: () => {}, complete: () => {} },

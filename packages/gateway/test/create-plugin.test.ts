@@ -30,7 +30,7 @@ test('a scaffolded plugin builds, passes its own test and loads into the gateway
     expect(tested.stderr).toMatch(/Tests:\s+1 passed, 1 total/);
 
     const [plugin] = await loadPlugins([{ name: './gongzhi-plugin-parking-permits' }], parent);
-    expect(plugin).toMatchObject({ id: 'parking-permits', version: '0.1.0', coreRange: '^0.3.0' });
+    expect(plugin).toMatchObject({ id: 'parking-permits', version: '0.1.0', coreRange: '^0.4.0' });
     const app = await createTestApp({ plugins: [plugin] });
     try {
       const { plugins } = await app.run('{ plugins { id } }');

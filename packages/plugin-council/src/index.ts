@@ -53,7 +53,7 @@ export const plugin = definePlugin<CouncilOptions>({
   id: 'council',
   version: packageVersion(import.meta.url),
   dbSchema: DB_SCHEMA,
-  coreRange: '^0.3.0',
+  coreRange: '^0.4.0',
   entities: [
     Council,
     CouncilMember,

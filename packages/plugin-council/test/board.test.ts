@@ -19,7 +19,7 @@ const BOARD = `query($p: ID!, $f: TaskBoardFilter) { taskBoard(placeId: $p, filt
 /** Opens a board subscription (as graphql-ws would) and collects what arrives. */
 function watch(placeId: string, after: number | null, caller: Caller | null = SYSTEM_CALLER) {
   return w.app.subscribe(
-    `subscription($p: ID!, $a: Float) { taskBoardChanges(placeId: $p, after: $a) { sequence event itemType itemId inBoard card { ${CARD} } } }`,
+    `subscription($p: ID!, $a: SafeInt) { taskBoardChanges(placeId: $p, after: $a) { sequence event itemType itemId inBoard card { ${CARD} } } }`,
     { p: placeId, a: after },
     { caller },
   );
@@ -88,7 +88,7 @@ test('a community board follows action items: a decision adds each, updates move
       itemType: 'CouncilActionItem',
       itemId: a,
       title: '更换楼道灯',
-      status: 'todo',
+      status: 'TODO',
       open: true,
       overdue: false,
       dueAt: '2026-12-01T16:00:00.000Z', // the end of 1 December in Beijing
@@ -102,7 +102,7 @@ test('a community board follows action items: a decision adds each, updates move
       sequence: start + 3,
       event: 'council.action-item-updated',
       itemId: a,
-      card: { status: 'in_progress', open: true },
+      card: { status: 'IN_PROGRESS', open: true },
     });
     await act(w.app, Q.updateItem, { id: a, s: 'DONE' }, as(rep));
     const [done] = await sub.take(1);
@@ -110,7 +110,7 @@ test('a community board follows action items: a decision adds each, updates move
       sequence: start + 4,
       event: 'council.action-item-updated',
       itemId: a,
-      card: { status: 'done', open: false, item: { status: 'DONE' } },
+      card: { status: 'DONE', open: false, item: { status: 'DONE' } },
     });
   } finally {
     await sub.stop();
@@ -132,15 +132,15 @@ test('taskBoard lists action items under the place; the itemType filter leaves r
   expect(board).toMatchObject({ openCount: 2, overdueCount: 1 });
   expect(board.cards.map((c: any) => [c.itemId, c.status, c.overdue, c.assignee.name]).sort()).toEqual(
     [
-      [late, 'todo', true, '芳城东里社区代表'],
-      [today, 'todo', false, '芳城东里社区代表'],
+      [late, 'TODO', true, '芳城东里社区代表'],
+      [today, 'TODO', false, '芳城东里社区代表'],
     ].sort(),
   );
   // A finished item stays on the board, closed.
   await act(w.app, Q.updateItem, { id: late, s: 'DONE' }, as(rep));
   const after = (await w.app.run(BOARD, { p: community.id, f: { itemType: ['CouncilActionItem'] } })).taskBoard;
   expect(after).toMatchObject({ openCount: 1, overdueCount: 0 });
-  expect(after.cards.find((c: { itemId: string }) => c.itemId === late)).toMatchObject({ status: 'done', open: false, overdue: false });
+  expect(after.cards.find((c: { itemId: string }) => c.itemId === late)).toMatchObject({ status: 'DONE', open: false, overdue: false });
 });
 
 test('the board query costs the same number of SQL statements for 1 action item as for 5', async () => {

@@ -67,7 +67,7 @@ export const plugin = definePlugin<GridOptions>({
   id: 'grid',
   version: packageVersion(import.meta.url),
   dbSchema: DB_SCHEMA,
-  coreRange: '^0.3.0',
+  coreRange: '^0.4.0',
   entities: [Grid, GridPlace, GridWorker, GridAdoption, GridVisit, GridFinding, GridAttentionMark, GridMeeting, GridReporter, GridReport],
   placeRules: gridPlaceRules,
   permissions: gridPermissions,

@@ -46,7 +46,7 @@ export const plugin = definePlugin<MoralBankOptions>({
   id: 'moral-bank',
   version: packageVersion(import.meta.url),
   dbSchema: DB_SCHEMA,
-  coreRange: '^0.3.0',
+  coreRange: '^0.4.0',
   // Earnings follow the volunteer plugin's `volunteer.service-verified`, typed by its published
   // contract (@gongzhi/plugin-volunteer/events); these are the versions whose contract it was written against.
   dependsOn: { volunteer: '>=0.2.0 <0.4.0' },

@@ -55,7 +55,7 @@ export {
 export const plugin = definePlugin({
   id: 'volunteer',
   version: packageVersion(import.meta.url),
-  coreRange: '^0.3.0',
+  coreRange: '^0.4.0',
   dbSchema: DB_SCHEMA,
   migrations: [teams, pairingResidentIndex],
   entities: [

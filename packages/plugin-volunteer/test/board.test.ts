@@ -15,7 +15,7 @@ const CARD =
 /** Opens a board subscription (as graphql-ws would) and collects what arrives. */
 function watch(placeId: string, after: number | null, caller: Caller | null = SYSTEM_CALLER) {
   return w.app.subscribe(
-    `subscription($p: ID!, $a: Float) { taskBoardChanges(placeId: $p, after: $a) { sequence event itemType itemId inBoard card { ${CARD} } } }`,
+    `subscription($p: ID!, $a: SafeInt) { taskBoardChanges(placeId: $p, after: $a) { sequence event itemType itemId inBoard card { ${CARD} } } }`,
     { p: placeId, a: after },
     { caller },
   );
@@ -62,10 +62,10 @@ test('a community board follows a volunteer task: created, claimed, done, in ord
       itemType: 'VolunteerTask',
       itemId: id,
       title: '帮独居老人买菜',
-      status: 'done',
+      status: 'DONE',
       open: false,
       overdue: false,
-      kind: 'groceries',
+      kind: 'GROCERIES',
       place: { name: '101' },
       assignee: { name: '居民1' },
       item: { id, status: 'DONE', claimedBy: { name: '居民1' } },
@@ -81,10 +81,10 @@ test('a change delivered before the next one shows each step: open, then claimed
   try {
     const id = await createTask(w.households[1], '帮忙倒垃圾');
     const [created] = await sub.take(1);
-    expect(created.card).toMatchObject({ status: 'open', open: true, assignee: null, item: { id, status: 'OPEN' } });
+    expect(created.card).toMatchObject({ status: 'OPEN', open: true, assignee: null, item: { id, status: 'OPEN' } });
     await claim(id, w.people['居民2']);
     const [claimed] = await sub.take(1);
-    expect(claimed.card).toMatchObject({ status: 'claimed', open: true, assignee: { name: '居民2' }, item: { id, status: 'CLAIMED' } });
+    expect(claimed.card).toMatchObject({ status: 'CLAIMED', open: true, assignee: { name: '居民2' }, item: { id, status: 'CLAIMED' } });
   } finally {
     await sub.stop();
   }
@@ -115,8 +115,8 @@ test('taskBoard lists volunteer tasks under the place; the itemType filter leave
   expect(tasks.openCount).toBe(2);
   expect(tasks.cards.map((c: any) => [c.itemId, c.title, c.status, c.assignee?.name ?? null, c.place.name]).sort()).toEqual(
     [
-      [open, '待认领的任务', 'open', null, '列表社区'],
-      [claimed, '已认领的任务', 'claimed', '居民3', '列表社区'],
+      [open, '待认领的任务', 'OPEN', null, '列表社区'],
+      [claimed, '已认领的任务', 'CLAIMED', '居民3', '列表社区'],
     ].sort(),
   );
   // The board filters work on tasks too: kind and assignee.

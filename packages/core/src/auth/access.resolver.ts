@@ -39,7 +39,10 @@ class CreateApiKeyInput {
   })
   placeIds!: Ref<Place>[];
 
-  @Field(() => [String], { description: 'Permissions, e.g. request.submit, request.manage, sensitive.read, audit; * for all.' })
+  @Field(() => [String], {
+    description:
+      'Permissions, e.g. request.submit, request.manage, sensitive.read, audit; * for all; none ([]) for a read-only key that sees its places and changes nothing.',
+  })
   permissions!: string[];
 }
 

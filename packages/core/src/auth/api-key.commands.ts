@@ -53,7 +53,8 @@ export async function registerApiKey(em: EntityManager, secret: string, input: N
 
 /**
  * Creates an API key for a district app, scoped to places and permissions the actor holds
- * there itself (nobody hands out more than they hold). The secret is in the answer only.
+ * there itself (nobody hands out more than they hold). With no permissions it is a read-only
+ * key: it sees its places and changes nothing (a dashboard). The secret is in the answer only.
  */
 export const issueApiKey = defineCommand<
   { name: string; places: Named<Place>[]; permissions: string[] },
@@ -65,13 +66,6 @@ export const issueApiKey = defineCommand<
     const access = uow.actor.access;
     const name = given.trim();
     if (!name || name.length > 200) throw new DomainError('BAD_USER_INPUT', '"input.name" must have 1 to 200 characters.', 'input.name');
-    if (permissions.length === 0) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        '"input.permissions" must name at least one permission, e.g. request.submit.',
-        'input.permissions',
-      );
-    }
     if (places.length === 0 && !access.everywhere) {
       throw new DomainError(
         'BAD_USER_INPUT',

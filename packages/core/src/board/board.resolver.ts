@@ -1,5 +1,6 @@
 import { IsolationLevel } from '@mikro-orm/core';
-import { Arg, Ctx, Field, FieldResolver, Float, ID, InputType, Int, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { GraphQLSafeInt } from 'graphql-scalars';
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { loadRef, requireRef } from '../command/command.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
@@ -9,6 +10,7 @@ import { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
 import { toGlobalId } from '../relay/global-id.js';
 import { Node } from '../relay/node.js';
+import { RequestLevel } from '../request/request.entity.js';
 import type { BoardCardFacts } from './board-item.js';
 import type { BoardDelivery, BoardHub } from './board-hub.js';
 import { boardLog } from './board-log.js';
@@ -20,15 +22,20 @@ export class TaskBoardFilter {
 
   @Field(() => [String], {
     nullable: true,
-    description: 'Only items of these kinds (for requests: need, complaint, report, praise, wish).',
+    description: "Only items of these kinds, spelt as the item's kind enum (for requests: NEED, COMPLAINT, REPORT, PRAISE, WISH).",
   })
   kind?: string[] | null;
 
-  @Field(() => [String], { nullable: true, description: 'Only items at these levels (for requests: grid, community, subdistrict).' })
-  level?: string[] | null;
+  @Field(() => [RequestLevel], { nullable: true, description: 'Only items at these levels (requests have levels; other items have none).' })
+  level?: RequestLevel[] | null;
 
   @RefField(() => Person, { nullable: true, description: 'Only items assigned to or claimed by this person.' })
   assigneeId?: Ref<Person> | null;
+}
+
+/** A fact's stored value (`in_progress`) as the GraphQL enum spells it (`IN_PROGRESS`), so a card and its item agree. */
+function enumName(value: string): string {
+  return value.toUpperCase();
 }
 
 /** One item on a board, whatever its type: the facts every card shows, and the item itself. */
@@ -53,9 +60,12 @@ export class TaskBoardCard {
     return this.facts.title;
   }
 
-  @Field(() => String, { description: "The item's status: the column it belongs in." })
+  @Field(() => String, {
+    description:
+      "The item's status, the column it belongs in, spelt as its own status enum: a RequestStatus for a request (CLAIMED, IN_PROGRESS…), a VolunteerTaskStatus, a CouncilActionItemStatus…",
+  })
   get status(): string {
-    return this.facts.status;
+    return enumName(this.facts.status);
   }
 
   @Field(() => Boolean, { description: 'Still work to do.' })
@@ -73,14 +83,14 @@ export class TaskBoardCard {
     return this.facts.open && !!this.facts.dueAt && this.facts.dueAt.getTime() < this.overdueAt.getTime();
   }
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The item's kind, spelt as its kind enum (a RequestKind for a request: WISH…)." })
   get kind(): string | null {
-    return this.facts.kind ?? null;
+    return this.facts.kind ? enumName(this.facts.kind) : null;
   }
 
-  @Field(() => String, { nullable: true })
-  get level(): string | null {
-    return this.facts.level ?? null;
+  @Field(() => RequestLevel, { nullable: true, description: 'For a request, its level; null for items without levels.' })
+  get level(): RequestLevel | null {
+    return (this.facts.level as RequestLevel | undefined) ?? null;
   }
 }
 
@@ -89,7 +99,7 @@ export class TaskBoard {
   @Field(() => Place)
   place!: Place;
 
-  @Field(() => Float, {
+  @Field(() => GraphQLSafeInt, {
     description: 'The board sequence this board reflects. Subscribe to taskBoardChanges with after: sequence to get every later change.',
   })
   sequence!: number;
@@ -109,7 +119,7 @@ export class TaskBoard {
 
 @ObjectType({ description: 'One change on a task board, in commit order, or a signal to refetch the board.' })
 export class TaskBoardChange {
-  @Field(() => Float, { description: 'Board sequence number; resume with after: this number.' })
+  @Field(() => GraphQLSafeInt, { description: 'Board sequence number; resume with after: this number.' })
   sequence!: number;
 
   @Field(() => Boolean, {
@@ -170,7 +180,8 @@ async function checkFilter(ctx: GongzhiContext, hub: BoardHub, filter: TaskBoard
   }
   return {
     itemTypes: filter?.itemType?.length ? filter.itemType : null,
-    kind: filter?.kind?.length ? filter.kind : null,
+    // Kinds are stored as enum values (`wish`); the filter takes enum names (`WISH`), or the values as before.
+    kind: filter?.kind?.length ? filter.kind.map((k) => k.toLowerCase()) : null,
     level: filter?.level?.length ? filter.level : null,
     // A person the caller may not see is assigned nothing the caller may see.
     assigneeId: filter?.assigneeId ? ((await loadRef(ctx, filter.assigneeId))?.uuid ?? NOBODY) : null,
@@ -279,7 +290,7 @@ export class TaskBoardResolver {
     @Root() delivery: BoardDelivery,
     @RefArg('placeId', () => Place) _placeId: Ref<Place>,
     @Arg('filter', () => TaskBoardFilter, { nullable: true }) filter: TaskBoardFilter | undefined,
-    @Arg('after', () => Float, { nullable: true, description: 'The last sequence number the client has; omit to start from now.' })
+    @Arg('after', () => GraphQLSafeInt, { nullable: true, description: 'The last sequence number the client has; omit to start from now.' })
     _after: number | undefined,
     @Ctx() ctx: GongzhiContext,
   ): Promise<TaskBoardChange> {
