@@ -275,7 +275,7 @@ export const SETTINGS: readonly Setting[] = [
     file: 'limits.ratePerMinute',
     type: int(1, 1_000_000),
     defaultText: '1200',
-    meaning: 'operations per minute per API key, person or anonymous address (429 past it)',
+    meaning: 'operations per minute per API key, person or anonymous address, one budget for every gateway on the database (429 past it)',
   },
   {
     env: 'GONGZHI_BOARD_TRANSPORT',

@@ -20,6 +20,7 @@ import pg from 'pg';
 import type { GatewayConfig } from './config.js';
 import { type GatewayServer, GRAPHQL_PATH, startGatewayServer } from './http-server.js';
 import { loadPlugins, pluginOptionsById } from './plugin-loader.js';
+import type { RateLimiterOptions } from './security.js';
 import type { ResolveCaller } from './websocket.js';
 
 export interface DatabaseHandle {
@@ -156,7 +157,11 @@ async function isEmpty(platform: Platform): Promise<boolean> {
 export async function startGateway(
   config: GatewayConfig,
   logger: Logger,
-  options: { seedWhenEmpty?: boolean } = {},
+  options: {
+    seedWhenEmpty?: boolean;
+    /** How the rate limit uses its database count (its timeouts); the defaults suit production. */
+    rateLimiter?: RateLimiterOptions;
+  } = {},
 ): Promise<RunningGateway> {
   const database = await openDatabase(config, logger);
   let platform: Platform | undefined;
@@ -179,6 +184,7 @@ export async function startGateway(
       introspection: config.introspection,
       resolveCaller: callerResolver(ready, config, revocations),
       limits: config.limits,
+      rateLimiter: options.rateLimiter,
       webSocket: {
         allowOperations: config.wsAllowOperations,
         maxSubscriptionsPerConnection: config.wsMaxSubscriptions,

@@ -1,6 +1,7 @@
 export * from './config.js';
 export * from './gateway.js';
 export * from './http-server.js';
+export type { RateLimiterOptions } from './security.js';
 export * from './logger.js';
 export { GatewayMetrics, type MetricsSources, type Outcome, type Transport } from './metrics.js';
 export * from './plugin-loader.js';

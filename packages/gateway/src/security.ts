@@ -98,7 +98,8 @@ export class SharedRateLimiter {
     this.pool = new pg.Pool({
       connectionString: databaseUrl,
       max: 2,
-      connectionTimeoutMillis: 1000,
+      // Also bounds the wait for a free connection of the two: past the store's own timeout it is moot.
+      connectionTimeoutMillis: Math.max(1000, this.storeTimeoutMs),
       statement_timeout: 1000,
       keepAlive: true,
       idleTimeoutMillis: 0, // kept open: a connection made on the request path would cost more than the count
