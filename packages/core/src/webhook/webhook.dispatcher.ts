@@ -117,9 +117,8 @@ export class WebhookDispatcher {
     this.claiming = true;
     try {
       const claimed = await this.claim(free);
+      // Each send that ends claims again (see `send`): a backlog drains without waiting for the poll.
       for (const delivery of claimed) this.send(delivery);
-      // A full batch: more may be due, go on as soon as a slot frees rather than a whole interval later.
-      if (claimed.length === free) this.schedule(0);
     } catch (err) {
       this.logger.error({ err }, 'webhook dispatcher could not claim deliveries; it tries again at the next poll');
     } finally {
