@@ -463,7 +463,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   };
   // Committed events reach webhooks through the outbox like any after-commit handler.
   subscribeWebhookFanOut(events, rolePermissions, clock);
-  const webhookDispatcher = new WebhookDispatcher(rootEm, logger, options.webhooks);
+  const webhookDispatcher = new WebhookDispatcher(options.databaseUrl, logger, options.webhooks);
   events.systemUnitOfWork = (tx, label) => joinUnitOfWork(createContext({ ...SYSTEM_CALLER, label }), tx);
   const destroyed: GongzhiPlugin[] = [];
   let runtimeContext: ((p: GongzhiPlugin) => PluginRuntimeContext) | undefined;

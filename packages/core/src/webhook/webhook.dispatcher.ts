@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import pg from 'pg';
 import { describeFailure } from '../events/outbox.js';
 import type { Logger } from '../logger.js';
 import { webhookSignatureHeader } from './webhook-signature.js';
@@ -68,6 +68,9 @@ function humanDuration(ms: number): string {
  * and disables its webhook with the reason. A process that stops mid-series leaves the rows as
  * they are: any process resumes them when they are due (a lease that expired included), with
  * the same `webhook-id`.
+ *
+ * It talks to the database through a small pool of its own (two connections), so it never takes
+ * a connection operations wait for, and its polls are not counted among an operation's statements.
  */
 export class WebhookDispatcher {
   private readonly options: Required<WebhookOptions>;
@@ -75,13 +78,21 @@ export class WebhookDispatcher {
   private closed = false;
   private claiming = false;
   private readonly inFlight = new Map<string, { done: Promise<void>; abort: AbortController }>();
+  private readonly pool: pg.Pool;
 
   constructor(
-    private readonly rootEm: () => EntityManager,
+    databaseUrl: string,
     private readonly logger: Logger,
     options: WebhookOptions = {},
   ) {
     this.options = { ...WEBHOOK_DEFAULTS, ...options };
+    this.pool = new pg.Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: 5_000, keepAlive: true });
+    // An idle connection that dies (a database restart) must not take the process down; the next query reconnects.
+    this.pool.on('error', (err) => this.logger.warn({ err }, 'a webhook dispatcher connection failed; it reconnects'));
+  }
+
+  private async query<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {
+    return (await this.pool.query<R>(sql, params)).rows;
   }
 
   /** Starts polling (at once, then every `pollIntervalMs`). */
@@ -97,6 +108,7 @@ export class WebhookDispatcher {
     this.timer = null;
     for (const { abort } of this.inFlight.values()) abort.abort(new Error('the sender stopped (the process is shutting down)'));
     await Promise.allSettled([...this.inFlight.values()].map((f) => f.done));
+    await this.pool.end();
   }
 
   private schedule(afterMs: number): void {
@@ -117,9 +129,8 @@ export class WebhookDispatcher {
     this.claiming = true;
     try {
       const claimed = await this.claim(free);
+      // Each send that ends claims again (see `send`): a backlog drains without waiting for the poll.
       for (const delivery of claimed) this.send(delivery);
-      // A full batch: more may be due, go on as soon as a slot frees rather than a whole interval later.
-      if (claimed.length === free) this.schedule(0);
     } catch (err) {
       this.logger.error({ err }, 'webhook dispatcher could not claim deliveries; it tries again at the next poll');
     } finally {
@@ -129,13 +140,13 @@ export class WebhookDispatcher {
 
   private async claim(limit: number): Promise<Claimed[]> {
     const leaseMs = this.options.timeoutMs + 30_000;
-    return this.rootEm().execute<Claimed[]>(
-      `UPDATE webhook_delivery d SET next_attempt_at = clock_timestamp() + ? * interval '1 millisecond'
+    return this.query<Claimed>(
+      `UPDATE webhook_delivery d SET next_attempt_at = clock_timestamp() + $1 * interval '1 millisecond'
          FROM webhook w
         WHERE w.id = d.webhook_id AND d.id IN (
           SELECT d2.id FROM webhook_delivery d2 JOIN webhook w2 ON w2.id = d2.webhook_id
            WHERE d2.status = 'pending' AND w2.status = 'active' AND d2.next_attempt_at <= clock_timestamp()
-           ORDER BY d2.next_attempt_at LIMIT ? FOR UPDATE OF d2 SKIP LOCKED)
+           ORDER BY d2.next_attempt_at LIMIT $2 FOR UPDATE OF d2 SKIP LOCKED)
       RETURNING d.id, d.webhook_id, d.event, d.payload, d.occurred_at, d.attempts, w.url, w.secret,
                 CASE WHEN w.previous_secret_expires_at > clock_timestamp() THEN w.previous_secret END AS previous_secret`,
       [leaseMs, limit],
@@ -204,33 +215,32 @@ export class WebhookDispatcher {
   }
 
   private async record(delivery: Claimed, result: AttemptResult): Promise<void> {
-    const em = this.rootEm();
     const attempt = delivery.attempts + 1;
     const log = [delivery.id, attempt, result.statusCode, result.durationMs, result.error];
     if (result.ok) {
-      await em.execute(
+      await this.query(
         `WITH logged AS (
            INSERT INTO webhook_attempt (delivery_id, attempt, attempted_at, status_code, duration_ms, error)
-           VALUES (?, ?, clock_timestamp(), ?, ?, ?))
-         UPDATE webhook_delivery SET status = 'succeeded', attempts = attempts + 1, last_status_code = ?, last_error = NULL,
+           VALUES ($1, $2, clock_timestamp(), $3, $4, $5))
+         UPDATE webhook_delivery SET status = 'succeeded', attempts = attempts + 1, last_status_code = $3, last_error = NULL,
                 delivered_at = clock_timestamp()
-          WHERE id = ?`,
-        [...log, result.statusCode, delivery.id],
+          WHERE id = $1`,
+        log,
       );
       return;
     }
     const { retryBaseMs, retryMaxMs, retryWindowMs } = this.options;
     const retryInMs = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(attempt - 1, 30));
-    const [row] = await em.execute<{ status: string }[]>(
+    const [row] = await this.query<{ status: string }>(
       `WITH logged AS (
          INSERT INTO webhook_attempt (delivery_id, attempt, attempted_at, status_code, duration_ms, error)
-         VALUES (?, ?, clock_timestamp(), ?, ?, ?))
-       UPDATE webhook_delivery SET attempts = attempts + 1, last_error = ?, last_status_code = ?,
-              status = CASE WHEN clock_timestamp() + ? * interval '1 millisecond' > retry_since + ? * interval '1 millisecond'
+         VALUES ($1, $2, clock_timestamp(), $3, $4, $5))
+       UPDATE webhook_delivery SET attempts = attempts + 1, last_error = $5, last_status_code = $3,
+              status = CASE WHEN clock_timestamp() + $6 * interval '1 millisecond' > retry_since + $7 * interval '1 millisecond'
                             THEN 'failed' ELSE 'pending' END,
-              next_attempt_at = clock_timestamp() + ? * interval '1 millisecond'
-        WHERE id = ? RETURNING status`,
-      [...log, result.error, result.statusCode, retryInMs, retryWindowMs, retryInMs, delivery.id],
+              next_attempt_at = clock_timestamp() + $6 * interval '1 millisecond'
+        WHERE id = $1 RETURNING status`,
+      [...log, retryInMs, retryWindowMs],
     );
     if (row?.status !== 'failed') {
       this.logger.warn(
@@ -242,8 +252,8 @@ export class WebhookDispatcher {
     const reason =
       `Deliveries failed for ${humanDuration(retryWindowMs)}: delivery ${delivery.id} (${delivery.event}) failed ${attempt} attempts, ` +
       `the last with ${result.error}. Fix the receiver at ${delivery.url}, then enableWebhook and replayWebhookDelivery.`;
-    await em.execute(
-      `UPDATE webhook SET status = 'disabled', disabled_at = clock_timestamp(), disabled_reason = ? WHERE id = ? AND status = 'active'`,
+    await this.query(
+      `UPDATE webhook SET status = 'disabled', disabled_at = clock_timestamp(), disabled_reason = $1 WHERE id = $2 AND status = 'active'`,
       [reason, delivery.webhook_id],
     );
     this.logger.error({ webhook: delivery.webhook_id, delivery: delivery.id, attempt, error: result.error }, `webhook disabled: ${reason}`);
