@@ -1,6 +1,7 @@
 import { defineCommand, type Named } from '../command/command.js';
 import { DomainError } from '../command/domain-error.js';
 import { Permission } from '../auth/permission.js';
+import { expectRow } from '../database/rows.js';
 import type { Place } from '../place/place.entity.js';
 import { newWebhookSecret } from './webhook-signature.js';
 import { Webhook, type WebhookDelivery, WebhookStatus } from './webhook.entity.js';
@@ -129,11 +130,12 @@ export const rotateWebhookSecret = defineCommand<{ webhook: Named<Webhook>; grac
       );
     }
     const secret = newWebhookSecret();
-    const [row] = await uow.em.execute<{ expires: Date }[]>(`SELECT clock_timestamp() + ? * interval '1 second' AS expires`, [
-      graceSeconds,
-    ]);
+    const row = expectRow(
+      await uow.em.execute<{ expires: Date }[]>(`SELECT clock_timestamp() + ? * interval '1 second' AS expires`, [graceSeconds]),
+      'clock',
+    );
     webhook.previousSecret = webhook.secret;
-    webhook.previousSecretExpiresAt = new Date(row!.expires);
+    webhook.previousSecretExpiresAt = new Date(row.expires);
     webhook.secret = secret;
     await uow.em.flush();
     return { webhook, secret };
