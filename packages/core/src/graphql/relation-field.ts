@@ -75,7 +75,7 @@ export function hasMany<P extends { uuid: string }, C extends object>(
   options: HasManyOptions<C> = {},
 ): ClassType {
   const generated = class {} as unknown as { prototype: Record<string, unknown> } & ClassType;
-  Object.defineProperty(generated, 'name', { value: `${field[0]!.toUpperCase()}${field.slice(1)}ListResolver` });
+  Object.defineProperty(generated, 'name', { value: `${field.charAt(0).toUpperCase()}${field.slice(1)}ListResolver` });
   generated.prototype[field] = (root: P, ctx: GongzhiContext) =>
     loadByForeignKey(ctx, child() as EntityName<C>, foreignKey, root.uuid, options.orderBy ?? {});
   const descriptor = Object.getOwnPropertyDescriptor(generated.prototype, field)!;
