@@ -26,7 +26,7 @@ async function busiest(type: string) {
       WHERE p.type = ? AND p.code LIKE 'SCALE-0.15-%' GROUP BY p.id ORDER BY sum(c.n) DESC, p.code LIMIT 1`,
     [type],
   );
-  return row!;
+  return row;
 }
 
 test.each(['subdistrict', 'community', 'compound', 'building', 'unit', 'household'])(
@@ -66,8 +66,8 @@ test("the board's statement reads the open-request index of the place's depth, n
     connection.execute = original;
   }
   expect(seen).toHaveLength(1);
-  const [plan] = await sql<{ 'QUERY PLAN': unknown }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${seen[0]!.sql}`, seen[0]!.params);
-  const text = JSON.stringify(plan!['QUERY PLAN']);
+  const [plan] = await sql<{ 'QUERY PLAN': unknown }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${seen[0].sql}`, seen[0].params);
+  const text = JSON.stringify(plan['QUERY PLAN']);
   expect(text).toContain(`request_open_under_${community.depth}_idx`);
   // Only open requests of the building are read: no other index, no filter dropping rows of other places.
   expect(text).not.toMatch(/request_(place_path|created|status_created)_idx/);
