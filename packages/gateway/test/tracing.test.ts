@@ -153,7 +153,6 @@ test('slow resolvers below the top level get spans past the threshold; failed op
   expect(names).toEqual(expect.arrayContaining(['query Communities', 'resolve Query.places', 'resolve Place.name', 'query Broken']));
   const watch = receiver.spans.find((s) => s.name === 'subscription Watch')!;
   expect(watch.attributes).toMatchObject({ 'gongzhi.transport': 'websocket', 'graphql.operation.type': 'subscription' });
-  expect(receiver.spans.some((s) => s.name.startsWith('db ') && s.parentSpanId === watch.spanId)).toBe(true); // the credential's lookup
   const broken = receiver.spans.find((s) => s.name === 'query Broken')!;
   expect(broken.status?.code).toBe(2); // ERROR
   expect(broken.attributes['graphql.error.codes']).toEqual(['GRAPHQL_VALIDATION_FAILED']);

@@ -40,6 +40,11 @@ const NOT_AUDITED = new Set([
   'public.board_sequence',
   'public.request_timeline',
   'public.gongzhi_migrations',
+  // Kept by triggers or background workers from the rows that are audited.
+  'public.request_count',
+  'public.rate_limit',
+  'public.webhook_delivery',
+  'public.webhook_attempt',
 ]);
 
 /** What an audit entry shows instead of a sensitive value. */

@@ -61,9 +61,14 @@ async function checkApiKey(em: EntityManager, secret: string): Promise<{ id: str
   const given = Buffer.from(hashSecret(secret), 'hex');
   const stored = Buffer.from(key.secret_hash, 'hex');
   if (given.length !== stored.length || !timingSafeEqual(given, stored)) return null;
+  // The key's own id rides along: it owns rows (its webhooks) that place rules show to it.
   const access = key.everywhere
-    ? Access.of([{ path: '', permissions: key.permissions }])
-    : Access.of(key.paths.map((path) => ({ path, permissions: key.permissions })));
+    ? Access.of([{ path: '', permissions: key.permissions }], null, key.id)
+    : Access.of(
+        key.paths.map((path) => ({ path, permissions: key.permissions })),
+        null,
+        key.id,
+      );
   return { id: key.id, access };
 }
 
