@@ -130,7 +130,7 @@ async function measureGateway(databaseUrl) {
     let last = 0;
     const payload = {
       query:
-        'subscription($p: ID!, $a: Float) { taskBoardChanges(placeId: $p, after: $a) { sequence occurredAt event card { title status } } }',
+        'subscription($p: ID!, $a: SafeInt) { taskBoardChanges(placeId: $p, after: $a) { sequence occurredAt event card { title status } } }',
       variables: { p: placeId, a: start },
     };
     const sockets = await openSubscribers(`${b.url.replace('http', 'ws')}/graphql`, N, payload, (text) => {
