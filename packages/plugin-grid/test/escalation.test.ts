@@ -160,7 +160,7 @@ test('limits are set per community and per grid; the most specific applies', asy
         { g: grid },
       )
     )?.message,
-  ).toMatch(/got 0\. For a sooner limit on one request, give it a deadline \(dueAt/);
+  ).toMatch(/got 0\. For a limit under an hour give "minutes" instead; for a sooner limit on one request, give it a deadline \(dueAt/);
 });
 
 test('two schedulers at once: every overdue request escalates exactly once', async () => {
@@ -253,4 +253,87 @@ test('a request past its deadline escalates once, to the minute; a deadline move
   expect(escalatedEntries(await request(w.app, id)).at(-1)).toEqual(
     expect.objectContaining({ note: expect.stringContaining('community → subdistrict: automatic: not resolved within its deadline') }),
   );
+});
+
+test('limits are set to the minute: a 30-minute limit escalates after 31 minutes, not after 29', async () => {
+  const MINUTE = 60_000;
+  const SET =
+    'mutation($g: ID!, $m: Int) { setGridEscalationLimit(gridId: $g, level: GRID, minutes: $m) { limit { scope level minutes hours } errors { code message field } } }';
+  expect((await mutate(w.app, SET, { g: grid, m: 30 })).limit).toEqual({ scope: 'grid', level: 'GRID', minutes: 30, hours: 1 });
+  const limits = await w.app.run(
+    'query($c: ID!) { place(id: $c) { grids { name escalationLimits { gridLevelMinutes gridLevelHours gridLevelSource communityLevelMinutes communityLevelHours } } } }',
+    { c: w.place.fxy.id },
+  );
+  expect(limits.place.grids[0]).toEqual({
+    name: '芳星园三区第一网格',
+    // The deprecated hours round up: 30 minutes shows as 1 hour.
+    escalationLimits: {
+      gridLevelMinutes: 30,
+      gridLevelHours: 1,
+      gridLevelSource: 'grid',
+      communityLevelMinutes: 168 * 60,
+      communityLevelHours: 168,
+    },
+  });
+
+  const id = await submit(w.app, w.place.h101.id, w.person.resident.id, '楼道灯不亮');
+  const mine = async () => (await run()).requests.filter((r: { id: string }) => r.id === id);
+  w.clock.advance(29 * MINUTE);
+  expect(await mine()).toEqual([]);
+  w.clock.advance(2 * MINUTE);
+  expect(await mine()).toEqual([{ id, level: 'COMMUNITY', status: 'ESCALATED' }]);
+  expect(escalatedEntries(await request(w.app, id))).toEqual([
+    expect.objectContaining({ note: expect.stringContaining('automatic: not resolved within 30 min at the grid level') }),
+  ]);
+
+  // A community's limit to the minute too, where no grid sets its own (the second grid's community limit).
+  const COMMUNITY =
+    'mutation($c: ID!, $m: Int) { setCommunityEscalationLimit(communityId: $c, level: GRID, minutes: $m) { limit { minutes hours } errors { code message field } } }';
+  expect((await mutate(w.app, COMMUNITY, { c: w.place.fxy.id, m: 90 })).limit).toEqual({ minutes: 90, hours: 2 });
+  const other = await submit(w.app, w.place.h5.id, w.person.resident.id, '5号楼电梯异响');
+  const theirs = async () => (await run()).requests.filter((r: { id: string }) => r.id === other);
+  w.clock.advance(89 * MINUTE);
+  expect(await theirs()).toEqual([]);
+  w.clock.advance(2 * MINUTE);
+  expect(await theirs()).toEqual([{ id: other, level: 'COMMUNITY', status: 'ESCALATED' }]);
+});
+
+test('a limit is given exactly once: minutes or the deprecated hours, in range', async () => {
+  const grid_ = (args: string) =>
+    problem(
+      w.app,
+      `mutation($g: ID!) { setGridEscalationLimit(gridId: $g, level: GRID${args}) { limit { minutes } errors { code message field } } }`,
+      {
+        g: grid,
+      },
+    );
+  const community = (args: string) =>
+    problem(
+      w.app,
+      `mutation($c: ID!) { setCommunityEscalationLimit(communityId: $c, level: GRID${args}) { limit { minutes } errors { code message field } } }`,
+      { c: w.place.fxy.id },
+    );
+  for (const set of [grid_, community]) {
+    expect(await set(', minutes: 30, hours: 1')).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'hours',
+      message: 'Give the limit once: "minutes" (30) and "hours" (1) were both given. Give only "minutes"; "hours" is deprecated.',
+    });
+    expect(await set('')).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'minutes',
+      message: '"minutes" is missing: give the limit in minutes, from 1 to 525600 (a year).',
+    });
+    expect(await set(', minutes: null, hours: null')).toMatchObject({ code: 'BAD_USER_INPUT', field: 'minutes' });
+    expect(await set(', minutes: 0')).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'minutes',
+      message: expect.stringContaining('got 0'),
+    });
+    expect(await set(', minutes: 525601')).toMatchObject({ code: 'BAD_USER_INPUT', field: 'minutes' });
+    expect(await set(', hours: 8761')).toMatchObject({ code: 'BAD_USER_INPUT', field: 'hours' });
+  }
+  // The longest limit, a year, is accepted either way.
+  expect(await grid_(', minutes: 525600')).toBeUndefined();
+  expect(await community(', hours: 8760')).toBeUndefined();
 });
