@@ -1,4 +1,6 @@
-import { type GongzhiEvent, toGlobalId } from '@gongzhi/core';
+import { type GongzhiEvent, migrate, migrationSources, toGlobalId } from '@gongzhi/core';
+import { createTestDatabase } from '@gongzhi/core/testing';
+import gridPlugin from '../src/index.js';
 import { as, assignWorker, createGrid, createWorld, mutate, problem, request, submit, type World } from './world.js';
 
 const HOUR = 3_600_000;
@@ -336,4 +338,52 @@ test('a limit is given exactly once: minutes or the deprecated hours, in range',
   // The longest limit, a year, is accepted either way.
   expect(await grid_(', minutes: 525600')).toBeUndefined();
   expect(await community(', hours: 8760')).toBeUndefined();
+});
+
+test('migration 0002 turns the limits set in hours into minutes and drops the hour column', async () => {
+  const db = await createTestDatabase();
+  try {
+    const [core, grid] = migrationSources([gridPlugin]);
+    const [first, ...rest] = grid.migrations;
+    expect(first.name).toBe('0001_grids');
+    const community = '5d6f3f4e-0000-4000-8000-000000000001';
+    // A database as 0.3.0 left it: a community limit of 5 hours and a grid limit of 8760 (the longest).
+    await migrate(db.url, [
+      core,
+      { owner: 'grid', migrations: [first] },
+      {
+        owner: 'test',
+        migrations: [
+          {
+            name: 'limits_in_hours',
+            up: `INSERT INTO public.place (id, type, code, name, path, depth) VALUES ('${community}', 'community', 'T-C', '测试社区', '/${community}/', 0);
+                 INSERT INTO grid.grid (id, name, community_id) VALUES ('${community.replace('0001', '0002')}', '测试网格', '${community}');
+                 INSERT INTO grid.escalation_limit (id, community_id, level, hours) VALUES (gen_random_uuid(), '${community}', 'grid', 5);
+                 INSERT INTO grid.escalation_limit (id, grid_id, level, hours) VALUES (gen_random_uuid(), '${community.replace('0001', '0002')}', 'community', 8760);`,
+          },
+        ],
+      },
+    ]);
+    expect((await migrate(db.url, [core, { owner: 'grid', migrations: rest }])).applied.map((m) => m.name)).toEqual(
+      rest.map((m) => m.name),
+    );
+    // Checked in the database (the plugin has no driver of its own): a failed check fails the migration.
+    const check = (name: string, failsWhen: string) =>
+      migrate(db.url, [
+        { owner: 'test', migrations: [{ name, up: `DO $$ BEGIN IF ${failsWhen} THEN RAISE EXCEPTION 'check failed'; END IF; END $$;` }] },
+      ]);
+    await expect(
+      check('minutes', `(SELECT array_agg(minutes ORDER BY minutes) FROM grid.escalation_limit) IS DISTINCT FROM ARRAY[300, 525600]`),
+    ).resolves.toBeDefined();
+    await expect(
+      check(
+        'no_hours',
+        `EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = 'grid' AND table_name = 'escalation_limit' AND column_name = 'hours')`,
+      ),
+    ).resolves.toBeDefined();
+    // The check itself can fail: a wrong expectation is refused.
+    await expect(check('wrong', `(SELECT min(minutes) FROM grid.escalation_limit) <> 5`)).rejects.toThrow('check failed');
+  } finally {
+    await db.drop();
+  }
 });
