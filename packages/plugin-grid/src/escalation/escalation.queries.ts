@@ -37,9 +37,12 @@ const ESCALATING_STATUSES = Object.values(RequestStatus).filter(
 /** Kinds that escalate: praise and wishes (微心愿, which wait for a claimer on the wish wall) never do. */
 const ESCALATING_KINDS = Object.values(RequestKind).filter((k) => k !== RequestKind.PRAISE && k !== RequestKind.WISH);
 
-/** The plugin's default limits (options, in hours) in minutes, per level. */
+/** The plugin's default limits in minutes, per level: the minute options when given, else the hour ones. */
 function defaultMinutes(options: GridOptions): Record<EscalatingLevel, number> {
-  return { grid: options.gridLevelHours * 60, community: options.communityLevelHours * 60 };
+  return {
+    grid: options.gridLevelMinutes ?? options.gridLevelHours * 60,
+    community: options.communityLevelMinutes ?? options.communityLevelHours * 60,
+  };
 }
 
 /**
