@@ -108,6 +108,7 @@ test('migrate --dry-run lists, migrate applies, a second migrate changes nothing
       'pending: core/0015_request_client_tokens',
       'pending: core/0016_api_key_revocation_notice',
       'pending: grid/0001_grids',
+      'pending: grid/0002_escalation_minutes',
       'pending: grid/0003_reporters',
       'pending: volunteer/0001_teams',
       'pending: volunteer/0002_pairing_resident_index',

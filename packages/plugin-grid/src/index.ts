@@ -11,6 +11,7 @@ import { GridResolver, PlaceGridsResolver, RequestGridResolver } from './grid/gr
 import { GridMeeting } from './meeting/meeting.entity.js';
 import { GridMeetingResolver } from './meeting/meeting.resolver.js';
 import { grids } from './migrations/0001_grids.js';
+import { escalationMinutes } from './migrations/0002_escalation_minutes.js';
 import { reporters } from './migrations/0003_reporters.js';
 import { gridOptionDefaults, type GridOptions, validateGridOptions } from './options.js';
 import { gridPermissions } from './permissions.js';
@@ -103,7 +104,7 @@ export const plugin = definePlugin<GridOptions>({
       field: 'findingId',
     },
   },
-  migrations: [grids, reporters],
+  migrations: [grids, escalationMinutes, reporters],
   resolvers: [
     GridResolver,
     PlaceGridsResolver,

@@ -12,6 +12,10 @@ export interface GridOptions {
   gridLevelHours: number;
   /** Default hours a request may stay at the community level before it escalates to the subdistrict. */
   communityLevelHours: number;
+  /** Default minutes at the grid level (1 – 525600); when given, it replaces `gridLevelHours`. */
+  gridLevelMinutes?: number;
+  /** Default minutes at the community level (1 – 525600); when given, it replaces `communityLevelHours`. */
+  communityLevelMinutes?: number;
   /** IANA time zone of the district: "today" for worker assignments and visits. */
   timeZone: string;
 }
@@ -31,6 +35,11 @@ export function validateGridOptions(o: GridOptions): string[] {
   for (const key of ['gridLevelHours', 'communityLevelHours'] as const) {
     if (!Number.isInteger(o[key]) || o[key] < 1 || o[key] > 8760)
       problems.push(`${key} must be a whole number of hours from 1 to 8760; got ${o[key]}`);
+  }
+  for (const key of ['gridLevelMinutes', 'communityLevelMinutes'] as const) {
+    const minutes = o[key];
+    if (minutes !== undefined && (!Number.isInteger(minutes) || minutes < 1 || minutes > 525_600))
+      problems.push(`${key} must be a whole number of minutes from 1 to 525600 (a year), or left out to use the hours; got ${minutes}`);
   }
   try {
     new Intl.DateTimeFormat('en-CA', { timeZone: o.timeZone });

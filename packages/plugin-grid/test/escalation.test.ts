@@ -1,4 +1,6 @@
-import { type GongzhiEvent, toGlobalId } from '@gongzhi/core';
+import { type GongzhiEvent, migrate, migrationSources, toGlobalId } from '@gongzhi/core';
+import { createTestDatabase } from '@gongzhi/core/testing';
+import gridPlugin from '../src/index.js';
 import { as, assignWorker, createGrid, createWorld, mutate, problem, request, submit, type World } from './world.js';
 
 const HOUR = 3_600_000;
@@ -160,7 +162,7 @@ test('limits are set per community and per grid; the most specific applies', asy
         { g: grid },
       )
     )?.message,
-  ).toMatch(/got 0\. For a sooner limit on one request, give it a deadline \(dueAt/);
+  ).toMatch(/got 0\. For a limit under an hour give "minutes" instead; for a sooner limit on one request, give it a deadline \(dueAt/);
 });
 
 test('two schedulers at once: every overdue request escalates exactly once', async () => {
@@ -253,4 +255,135 @@ test('a request past its deadline escalates once, to the minute; a deadline move
   expect(escalatedEntries(await request(w.app, id)).at(-1)).toEqual(
     expect.objectContaining({ note: expect.stringContaining('community → subdistrict: automatic: not resolved within its deadline') }),
   );
+});
+
+test('limits are set to the minute: a 30-minute limit escalates after 31 minutes, not after 29', async () => {
+  const MINUTE = 60_000;
+  const SET =
+    'mutation($g: ID!, $m: Int) { setGridEscalationLimit(gridId: $g, level: GRID, minutes: $m) { limit { scope level minutes hours } errors { code message field } } }';
+  expect((await mutate(w.app, SET, { g: grid, m: 30 })).limit).toEqual({ scope: 'grid', level: 'GRID', minutes: 30, hours: 1 });
+  const limits = await w.app.run(
+    'query($c: ID!) { place(id: $c) { grids { name escalationLimits { gridLevelMinutes gridLevelHours gridLevelSource communityLevelMinutes communityLevelHours } } } }',
+    { c: w.place.fxy.id },
+  );
+  expect(limits.place.grids[0]).toEqual({
+    name: '芳星园三区第一网格',
+    // The deprecated hours round up: 30 minutes shows as 1 hour.
+    escalationLimits: {
+      gridLevelMinutes: 30,
+      gridLevelHours: 1,
+      gridLevelSource: 'grid',
+      communityLevelMinutes: 168 * 60,
+      communityLevelHours: 168,
+    },
+  });
+
+  const id = await submit(w.app, w.place.h101.id, w.person.resident.id, '楼道灯不亮');
+  const mine = async () => (await run()).requests.filter((r: { id: string }) => r.id === id);
+  w.clock.advance(29 * MINUTE);
+  expect(await mine()).toEqual([]);
+  w.clock.advance(2 * MINUTE);
+  expect(await mine()).toEqual([{ id, level: 'COMMUNITY', status: 'ESCALATED' }]);
+  expect(escalatedEntries(await request(w.app, id))).toEqual([
+    expect.objectContaining({ note: expect.stringContaining('automatic: not resolved within 30 min at the grid level') }),
+  ]);
+
+  // A community's limit to the minute too, where no grid sets its own (the second grid's community limit).
+  const COMMUNITY =
+    'mutation($c: ID!, $m: Int) { setCommunityEscalationLimit(communityId: $c, level: GRID, minutes: $m) { limit { minutes hours } errors { code message field } } }';
+  expect((await mutate(w.app, COMMUNITY, { c: w.place.fxy.id, m: 90 })).limit).toEqual({ minutes: 90, hours: 2 });
+  const other = await submit(w.app, w.place.h5.id, w.person.resident.id, '5号楼电梯异响');
+  const theirs = async () => (await run()).requests.filter((r: { id: string }) => r.id === other);
+  w.clock.advance(89 * MINUTE);
+  expect(await theirs()).toEqual([]);
+  w.clock.advance(2 * MINUTE);
+  expect(await theirs()).toEqual([{ id: other, level: 'COMMUNITY', status: 'ESCALATED' }]);
+});
+
+test('a limit is given exactly once: minutes or the deprecated hours, in range', async () => {
+  const grid_ = (args: string) =>
+    problem(
+      w.app,
+      `mutation($g: ID!) { setGridEscalationLimit(gridId: $g, level: GRID${args}) { limit { minutes } errors { code message field } } }`,
+      {
+        g: grid,
+      },
+    );
+  const community = (args: string) =>
+    problem(
+      w.app,
+      `mutation($c: ID!) { setCommunityEscalationLimit(communityId: $c, level: GRID${args}) { limit { minutes } errors { code message field } } }`,
+      { c: w.place.fxy.id },
+    );
+  for (const set of [grid_, community]) {
+    expect(await set(', minutes: 30, hours: 1')).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'hours',
+      message: 'Give the limit once: "minutes" (30) and "hours" (1) were both given. Give only "minutes"; "hours" is deprecated.',
+    });
+    expect(await set('')).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'minutes',
+      message: '"minutes" is missing: give the limit in minutes, from 1 to 525600 (a year).',
+    });
+    expect(await set(', minutes: null, hours: null')).toMatchObject({ code: 'BAD_USER_INPUT', field: 'minutes' });
+    expect(await set(', minutes: 0')).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'minutes',
+      message: expect.stringContaining('got 0'),
+    });
+    expect(await set(', minutes: 525601')).toMatchObject({ code: 'BAD_USER_INPUT', field: 'minutes' });
+    expect(await set(', hours: 8761')).toMatchObject({ code: 'BAD_USER_INPUT', field: 'hours' });
+  }
+  // The longest limit, a year, is accepted either way.
+  expect(await grid_(', minutes: 525600')).toBeUndefined();
+  expect(await community(', hours: 8760')).toBeUndefined();
+});
+
+test('migration 0002 turns the limits set in hours into minutes and drops the hour column', async () => {
+  const db = await createTestDatabase();
+  try {
+    const [core, grid] = migrationSources([gridPlugin]);
+    const [first, ...rest] = grid.migrations;
+    expect(first.name).toBe('0001_grids');
+    const community = '5d6f3f4e-0000-4000-8000-000000000001';
+    // A database as 0.3.0 left it: a community limit of 5 hours and a grid limit of 8760 (the longest).
+    await migrate(db.url, [
+      core,
+      { owner: 'grid', migrations: [first] },
+      {
+        owner: 'test',
+        migrations: [
+          {
+            name: 'limits_in_hours',
+            up: `INSERT INTO public.place (id, type, code, name, path, depth) VALUES ('${community}', 'community', 'T-C', '测试社区', '/${community}/', 0);
+                 INSERT INTO grid.grid (id, name, community_id) VALUES ('${community.replace('0001', '0002')}', '测试网格', '${community}');
+                 INSERT INTO grid.escalation_limit (id, community_id, level, hours) VALUES (gen_random_uuid(), '${community}', 'grid', 5);
+                 INSERT INTO grid.escalation_limit (id, grid_id, level, hours) VALUES (gen_random_uuid(), '${community.replace('0001', '0002')}', 'community', 8760);`,
+          },
+        ],
+      },
+    ]);
+    expect((await migrate(db.url, [core, { owner: 'grid', migrations: rest }])).applied.map((m) => m.name)).toEqual(
+      rest.map((m) => m.name),
+    );
+    // Checked in the database (the plugin has no driver of its own): a failed check fails the migration.
+    const check = (name: string, failsWhen: string) =>
+      migrate(db.url, [
+        { owner: 'test', migrations: [{ name, up: `DO $$ BEGIN IF ${failsWhen} THEN RAISE EXCEPTION 'check failed'; END IF; END $$;` }] },
+      ]);
+    await expect(
+      check('minutes', `(SELECT array_agg(minutes ORDER BY minutes) FROM grid.escalation_limit) IS DISTINCT FROM ARRAY[300, 525600]`),
+    ).resolves.toBeDefined();
+    await expect(
+      check(
+        'no_hours',
+        `EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = 'grid' AND table_name = 'escalation_limit' AND column_name = 'hours')`,
+      ),
+    ).resolves.toBeDefined();
+    // The check itself can fail: a wrong expectation is refused.
+    await expect(check('wrong', `(SELECT min(minutes) FROM grid.escalation_limit) <> 5`)).rejects.toThrow('check failed');
+  } finally {
+    await db.drop();
+  }
 });

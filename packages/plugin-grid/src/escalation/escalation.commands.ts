@@ -18,15 +18,26 @@ import { GridPermission } from '../permissions.js';
 import { isActiveWorker } from '../worker/worker.queries.js';
 import { type EscalatingLevel, findOverdue, saveLimit } from './escalation.queries.js';
 
-/** A limit as it was set: where (a grid or a community, by global id), at which level, how many hours. */
+/** A limit as it was set: where (a grid or a community, by global id), at which level, how many minutes. */
 export interface LimitSetting {
   scope: 'grid' | 'community';
   scopeId: string;
   level: RequestLevel;
+  minutes: number;
+  /** The limit in whole hours, rounded up: for clients of the deprecated `hours`. */
   hours: number;
 }
 
-function checkLimit(level: RequestLevel, hours: number): EscalatingLevel {
+/** How long a limit is, as the mutations take it: exactly one of `minutes` or the deprecated `hours`. */
+export interface LimitLength {
+  minutes?: number | null;
+  hours?: number | null;
+}
+
+/** Minutes in a year: the longest limit. */
+const MAX_MINUTES = 525_600;
+
+function checkLimit(level: RequestLevel, { minutes, hours }: LimitLength): { level: EscalatingLevel; minutes: number } {
   if (level === RequestLevel.SUBDISTRICT) {
     throw new DomainError(
       'BAD_USER_INPUT',
@@ -34,38 +45,65 @@ function checkLimit(level: RequestLevel, hours: number): EscalatingLevel {
       'level',
     );
   }
-  if (!Number.isInteger(hours) || hours < 1 || hours > 8760) {
+  if (minutes != null && hours != null) {
     throw new DomainError(
       'BAD_USER_INPUT',
-      `"hours" must be a whole number from 1 to 8760 (a year), got ${hours}. For a sooner limit on one request, give it a deadline (dueAt, to the minute, with changeRequestDeadline): a request past its dueAt escalates too.`,
+      `Give the limit once: "minutes" (${minutes}) and "hours" (${hours}) were both given. Give only "minutes"; "hours" is deprecated.`,
       'hours',
     );
   }
-  return level;
+  if (minutes == null && hours == null) {
+    throw new DomainError('BAD_USER_INPUT', '"minutes" is missing: give the limit in minutes, from 1 to 525600 (a year).', 'minutes');
+  }
+  if (hours != null) {
+    if (!Number.isInteger(hours) || hours < 1 || hours > 8760) {
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        `"hours" must be a whole number from 1 to 8760 (a year), got ${hours}. For a limit under an hour give "minutes" instead; for a sooner limit on one request, give it a deadline (dueAt, to the minute, with changeRequestDeadline): a request past its dueAt escalates too.`,
+        'hours',
+      );
+    }
+    return { level, minutes: hours * 60 };
+  }
+  if (!Number.isInteger(minutes) || minutes! < 1 || minutes! > MAX_MINUTES) {
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      `"minutes" must be a whole number from 1 to 525600 (a year), got ${minutes}. For a sooner limit on one request, give it a deadline (dueAt, to the minute, with changeRequestDeadline): a request past its dueAt escalates too.`,
+      'minutes',
+    );
+  }
+  return { level, minutes: minutes! };
 }
 
-/** Sets how many hours a request under a grid may stay at a level before it escalates; overrides the community and the default. */
-export const setGridEscalationLimit = defineCommand<{ grid: Named<Grid>; level: RequestLevel; hours: number }, LimitSetting>({
+/** A limit in whole hours, rounded up (what the deprecated `hours` fields show). */
+export function hoursOf(minutes: number): number {
+  return Math.ceil(minutes / 60);
+}
+
+/** Sets how long (minutes) a request under a grid may stay at a level before it escalates; overrides the community and the default. */
+export const setGridEscalationLimit = defineCommand<{ grid: Named<Grid>; level: RequestLevel } & LimitLength, LimitSetting>({
   name: 'grid.setEscalationLimit',
-  async run(uow, { grid, level, hours }) {
-    const at = checkLimit(level, hours);
+  async run(uow, { grid, level, ...length }) {
+    const { level: at, minutes } = checkLimit(level, length);
     uow.actor.authorize(GridPermission.MANAGE, (await communityOf(uow, grid)).path);
-    await saveLimit(uow, 'grid', grid.uuid, at, hours, uow.now());
-    await uow.emit('grid.escalation-limit-set', { scope: 'grid', scopeId: grid.uuid, level, hours });
-    return { scope: 'grid', scopeId: grid.id, level, hours };
+    await saveLimit(uow, 'grid', grid.uuid, at, minutes, uow.now());
+    const hours = hoursOf(minutes);
+    await uow.emit('grid.escalation-limit-set', { scope: 'grid', scopeId: grid.uuid, level, minutes, hours });
+    return { scope: 'grid', scopeId: grid.id, level, minutes, hours };
   },
 });
 
-/** Sets how many hours a request in a community may stay at a level before it escalates; a grid's own limit overrides it. */
-export const setCommunityEscalationLimit = defineCommand<{ community: Named<Place>; level: RequestLevel; hours: number }, LimitSetting>({
+/** Sets how long (minutes) a request in a community may stay at a level before it escalates; a grid's own limit overrides it. */
+export const setCommunityEscalationLimit = defineCommand<{ community: Named<Place>; level: RequestLevel } & LimitLength, LimitSetting>({
   name: 'grid.setCommunityEscalationLimit',
-  async run(uow, { community, level, hours }) {
-    const at = checkLimit(level, hours);
+  async run(uow, { community, level, ...length }) {
+    const { level: at, minutes } = checkLimit(level, length);
     requireCommunity(community, 'communityId');
     uow.actor.authorize(GridPermission.MANAGE, community.path);
-    await saveLimit(uow, 'community', community.uuid, at, hours, uow.now());
-    await uow.emit('grid.escalation-limit-set', { scope: 'community', scopeId: community.uuid, level, hours });
-    return { scope: 'community', scopeId: community.id, level, hours };
+    await saveLimit(uow, 'community', community.uuid, at, minutes, uow.now());
+    const hours = hoursOf(minutes);
+    await uow.emit('grid.escalation-limit-set', { scope: 'community', scopeId: community.uuid, level, minutes, hours });
+    return { scope: 'community', scopeId: community.id, level, minutes, hours };
   },
 });
 
@@ -122,7 +160,7 @@ export const escalateOverdueRequest = defineCommand<{ requestId: string; level: 
     if (!still) return null;
     const waited = still.pastDue
       ? `its deadline ${still.pastDue.toISOString()} at the ${still.level} level`
-      : `${still.hours} h at the ${still.level} level`;
+      : `${still.minutes % 60 ? `${still.minutes} min` : `${still.minutes / 60} h`} at the ${still.level} level`;
     let request = await uow.em.findOneOrFail(Request, { uuid: requestId });
     if (still.status === RequestStatus.ESCALATED) {
       const note = `not taken up within ${waited}: accepted automatically to escalate`;

@@ -3,6 +3,9 @@ export interface GridEscalationLimitSet {
   scope: 'grid' | 'community';
   scopeId: string;
   level: string;
+  /** The limit in minutes. */
+  minutes: number;
+  /** @deprecated The limit in whole hours, rounded up; read `minutes`. */
   hours: number;
 }
 

@@ -21,12 +21,13 @@ export interface Overdue {
   id: string;
   level: EscalatingLevel;
   status: RequestStatus;
-  hours: number;
+  /** The limit at its level, in minutes. */
+  minutes: number;
   /** Set when its deadline (`dueAt`) passed before its limit at the level did: why it escalates. */
   pastDue: Date | null;
 }
 
-const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
 /** At most this many requests are escalated per run; candidates are read from core in pages of this size. */
 export const RUN_LIMIT = 500;
 /** Statuses that escalate: all but the finished ones. */
@@ -36,21 +37,29 @@ const ESCALATING_STATUSES = Object.values(RequestStatus).filter(
 /** Kinds that escalate: praise and wishes (微心愿, which wait for a claimer on the wish wall) never do. */
 const ESCALATING_KINDS = Object.values(RequestKind).filter((k) => k !== RequestKind.PRAISE && k !== RequestKind.WISH);
 
+/** The plugin's default limits in minutes, per level: the minute options when given, else the hour ones. */
+function defaultMinutes(options: GridOptions): Record<EscalatingLevel, number> {
+  return {
+    grid: options.gridLevelMinutes ?? options.gridLevelHours * 60,
+    community: options.communityLevelMinutes ?? options.communityLevelHours * 60,
+  };
+}
+
 /**
- * The shortest limit that may apply at each level: the default, or a shorter one set for some
+ * The shortest limit (minutes) that may apply at each level: the default, or a shorter one set for some
  * grid or community. A request that arrived at its level less than this long ago is not overdue.
  */
 async function shortestLimits(ctx: Pick<ReadContext, 'em'>, options: GridOptions): Promise<Record<EscalatingLevel, number>> {
-  const shortest = { grid: options.gridLevelHours, community: options.communityLevelHours };
-  const rows = await ctx.em.execute<{ level: EscalatingLevel; hours: number }[]>(
-    `SELECT l.level, min(l.hours)::int AS hours FROM ${t('escalation_limit')} l GROUP BY l.level`,
+  const shortest = defaultMinutes(options);
+  const rows = await ctx.em.execute<{ level: EscalatingLevel; minutes: number }[]>(
+    `SELECT l.level, min(l.minutes)::int AS minutes FROM ${t('escalation_limit')} l GROUP BY l.level`,
   );
-  for (const row of rows) shortest[row.level] = Math.min(shortest[row.level], Number(row.hours));
+  for (const row of rows) shortest[row.level] = Math.min(shortest[row.level], Number(row.minutes));
   return shortest;
 }
 
 /**
- * The limit (hours) of each candidate at its level: the most specific one set, the
+ * The limit (minutes) of each candidate at its level: the most specific one set, the
  * micro-grid's, the grid's, the community's, else the plugin default. Grids and communities
  * covering a request are found through the ids in its place path (a community limit is only
  * ever set on a community, and places never change type).
@@ -60,24 +69,25 @@ async function limitsOf(
   options: GridOptions,
   candidates: readonly EscalationCandidate[],
 ): Promise<Map<string, number>> {
-  const rows = await ctx.em.execute<{ id: string; hours: number }[]>(
+  const defaults = defaultMinutes(options);
+  const rows = await ctx.em.execute<{ id: string; minutes: number }[]>(
     `SELECT c.id,
             COALESCE(
-              (SELECT l.hours FROM ${t('grid_place')} gp
+              (SELECT l.minutes FROM ${t('grid_place')} gp
                  JOIN ${t('escalation_limit')} l ON l.grid_id = gp.grid_id AND l.level = c.level
                 WHERE gp.place_id = ANY (c.place_ids)
                 ORDER BY (gp.grid_kind = 'micro_grid') DESC LIMIT 1),
-              (SELECT l.hours FROM ${t('escalation_limit')} l
+              (SELECT l.minutes FROM ${t('escalation_limit')} l
                 WHERE l.community_id = ANY (c.place_ids) AND l.level = c.level LIMIT 1),
-              CASE c.level WHEN 'grid' THEN ?::int ELSE ?::int END) AS hours
+              CASE c.level WHEN 'grid' THEN ?::int ELSE ?::int END) AS minutes
        FROM jsonb_to_recordset(?::jsonb) AS c(id text, level text, place_ids uuid[])`,
     [
-      options.gridLevelHours,
-      options.communityLevelHours,
+      defaults.grid,
+      defaults.community,
       JSON.stringify(candidates.map((c) => ({ id: c.id, level: c.level, place_ids: pathIds(c.placePath) }))),
     ],
   );
-  return new Map(rows.map((r) => [r.id, Number(r.hours)]));
+  return new Map(rows.map((r) => [r.id, Number(r.minutes)]));
 }
 
 /**
@@ -95,7 +105,7 @@ export async function findOverdue(
 ): Promise<Overdue[]> {
   const shortest = await shortestLimits(ctx, options);
   const arrivedBy: Partial<Record<RequestLevel, Date>> = {};
-  for (const level of only ? [only.level] : LEVELS) arrivedBy[level] = new Date(now.getTime() - shortest[level] * HOUR_MS);
+  for (const level of only ? [only.level] : LEVELS) arrivedBy[level] = new Date(now.getTime() - shortest[level] * MINUTE_MS);
   const found: Overdue[] = [];
   let after: string | undefined;
   for (;;) {
@@ -111,12 +121,12 @@ export async function findOverdue(
     if (!page.length) return found;
     const limits = await limitsOf(ctx, options, page);
     for (const candidate of page) {
-      const hours = limits.get(candidate.id)!;
+      const minutes = limits.get(candidate.id)!;
       const { dueAt } = candidate;
       // Each deadline passes once: a request escalated after its dueAt arrived at its new level after it.
       const pastDue = dueAt && dueAt.getTime() <= now.getTime() && candidate.arrivedAt.getTime() < dueAt.getTime() ? dueAt : null;
-      if (!pastDue && candidate.arrivedAt.getTime() + hours * HOUR_MS > now.getTime()) continue;
-      found.push({ id: candidate.id, level: candidate.level as EscalatingLevel, status: candidate.status, hours, pastDue });
+      if (!pastDue && candidate.arrivedAt.getTime() + minutes * MINUTE_MS > now.getTime()) continue;
+      found.push({ id: candidate.id, level: candidate.level as EscalatingLevel, status: candidate.status, minutes, pastDue });
       if (found.length === RUN_LIMIT) return found;
     }
     const last = page[page.length - 1];
@@ -138,23 +148,23 @@ export async function saveLimit(
   scope: 'grid' | 'community',
   scopeId: string,
   level: EscalatingLevel,
-  hours: number,
+  minutes: number,
   at: Date,
 ): Promise<void> {
   // One limit per scope and level: the partial unique index of the scope's column.
   const column = scope === 'grid' ? 'grid_id' : 'community_id';
   await ctx.em.execute(
-    `INSERT INTO ${t('escalation_limit')} (id, ${column}, level, hours, updated_at) VALUES (?, ?, ?, ?, ?::timestamptz)
-     ON CONFLICT (${column}, level) WHERE ${column} IS NOT NULL DO UPDATE SET hours = excluded.hours, updated_at = excluded.updated_at`,
-    [randomUUID(), scopeId, level, hours, at.toISOString()],
+    `INSERT INTO ${t('escalation_limit')} (id, ${column}, level, minutes, updated_at) VALUES (?, ?, ?, ?, ?::timestamptz)
+     ON CONFLICT (${column}, level) WHERE ${column} IS NOT NULL DO UPDATE SET minutes = excluded.minutes, updated_at = excluded.updated_at`,
+    [randomUUID(), scopeId, level, minutes, at.toISOString()],
   );
 }
 
 /** The limits that apply to requests under a grid, and where each is set (micro_grid, grid, community or default). */
 export interface GridLimits {
-  gridLevelHours: number;
+  gridLevelMinutes: number;
   gridLevelSource: string;
-  communityLevelHours: number;
+  communityLevelMinutes: number;
   communityLevelSource: string;
 }
 
@@ -165,17 +175,18 @@ export function loadGridLimits(ctx: ReadContext, options: GridOptions, gridId: s
       { grid_id: string; level: EscalatingLevel; own: number | null; parent: number | null; community: number | null; kind: string }[]
     >(
       `SELECT g.id AS grid_id, g.kind, lv.level,
-              (SELECT l.hours FROM ${t('escalation_limit')} l WHERE l.grid_id = g.id AND l.level = lv.level) AS own,
-              (SELECT l.hours FROM ${t('escalation_limit')} l WHERE l.grid_id = g.parent_id AND l.level = lv.level) AS parent,
-              (SELECT l.hours FROM ${t('escalation_limit')} l WHERE l.community_id = g.community_id AND l.level = lv.level) AS community
+              (SELECT l.minutes FROM ${t('escalation_limit')} l WHERE l.grid_id = g.id AND l.level = lv.level) AS own,
+              (SELECT l.minutes FROM ${t('escalation_limit')} l WHERE l.grid_id = g.parent_id AND l.level = lv.level) AS parent,
+              (SELECT l.minutes FROM ${t('escalation_limit')} l WHERE l.community_id = g.community_id AND l.level = lv.level) AS community
          FROM ${t('grid')} g CROSS JOIN (VALUES ('grid'), ('community')) AS lv(level)
         WHERE g.id IN (?)`,
       [ids],
     );
     const result = new Map<string, GridLimits>();
+    const defaults = defaultMinutes(options);
     for (const r of rows) {
-      const fallback = r.level === RequestLevel.GRID ? options.gridLevelHours : options.communityLevelHours;
-      const [hours, source] =
+      const fallback = defaults[r.level];
+      const [minutes, source] =
         r.own != null
           ? [r.own, r.kind]
           : r.parent != null
@@ -184,8 +195,8 @@ export function loadGridLimits(ctx: ReadContext, options: GridOptions, gridId: s
               ? [r.community, 'community']
               : [fallback, 'default'];
       const limits = result.get(r.grid_id) ?? ({} as GridLimits);
-      if (r.level === RequestLevel.GRID) Object.assign(limits, { gridLevelHours: Number(hours), gridLevelSource: source });
-      else Object.assign(limits, { communityLevelHours: Number(hours), communityLevelSource: source });
+      if (r.level === RequestLevel.GRID) Object.assign(limits, { gridLevelMinutes: Number(minutes), gridLevelSource: source });
+      else Object.assign(limits, { communityLevelMinutes: Number(minutes), communityLevelSource: source });
       result.set(r.grid_id, limits);
     }
     return ids.map((id) => result.get(id)!);

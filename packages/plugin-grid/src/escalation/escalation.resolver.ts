@@ -13,19 +13,35 @@ import {
 import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
 import { Grid } from '../grid/grid.entity.js';
 import { GridPermission } from '../permissions.js';
-import { escalateGridRequest, setCommunityEscalationLimit, setGridEscalationLimit } from './escalation.commands.js';
+import { escalateGridRequest, hoursOf, setCommunityEscalationLimit, setGridEscalationLimit } from './escalation.commands.js';
 import { loadGridLimits, requestsByIds } from './escalation.queries.js';
 
 @ObjectType({ description: 'How long a request may stay at a level before it escalates, and where that limit comes from.' })
 export class GridEscalationLimits {
-  @Field(() => Int, { description: 'Hours at the grid level before escalating to the community.' })
-  gridLevelHours!: number;
+  @Field(() => Int, { description: 'Minutes at the grid level before escalating to the community.' })
+  gridLevelMinutes!: number;
+
+  @Field(() => Int, {
+    description: 'Hours at the grid level before escalating to the community, rounded up.',
+    deprecationReason: 'Limits are set to the minute: use gridLevelMinutes (this is rounded up to whole hours).',
+  })
+  get gridLevelHours(): number {
+    return hoursOf(this.gridLevelMinutes);
+  }
 
   @Field(() => String, { description: 'Where the grid-level limit is set: micro_grid, grid, community or default.' })
   gridLevelSource!: string;
 
-  @Field(() => Int, { description: 'Hours at the community level before escalating to the subdistrict.' })
-  communityLevelHours!: number;
+  @Field(() => Int, { description: 'Minutes at the community level before escalating to the subdistrict.' })
+  communityLevelMinutes!: number;
+
+  @Field(() => Int, {
+    description: 'Hours at the community level before escalating to the subdistrict, rounded up.',
+    deprecationReason: 'Limits are set to the minute: use communityLevelMinutes (this is rounded up to whole hours).',
+  })
+  get communityLevelHours(): number {
+    return hoursOf(this.communityLevelMinutes);
+  }
 
   @Field(() => String, { description: 'Where the community-level limit is set: micro_grid, grid, community or default.' })
   communityLevelSource!: string;
@@ -42,9 +58,25 @@ export class GridEscalationLimitSetting {
   @Field(() => RequestLevel)
   level!: RequestLevel;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How long a request may stay at the level before it escalates, in minutes.' })
+  minutes!: number;
+
+  @Field(() => Int, {
+    description: 'The limit in whole hours, rounded up.',
+    deprecationReason: 'Limits are set to the minute: use minutes (this is rounded up to whole hours).',
+  })
   hours!: number;
 }
+
+const MINUTES_ARG = {
+  nullable: true,
+  description: 'How long (1 – 525600 minutes, a year) a request may stay at the level before it escalates. Give this or hours, not both.',
+} as const;
+const HOURS_ARG = {
+  nullable: true,
+  description: 'The limit in whole hours (1 – 8760). Give this or minutes, not both.',
+  deprecationReason: 'Limits are set to the minute: give minutes instead (hours: 2 is minutes: 120).',
+} as const;
 
 @ObjectType({ description: 'What one run of the automatic escalation did.' })
 export class GridEscalationRun {
@@ -62,28 +94,30 @@ export const GridEscalationRunPayload = payloadType('GridEscalationRunPayload', 
 export class GridEscalationResolver {
   @Mutation(() => GridEscalationLimitPayload, {
     description:
-      'Sets how many hours a request under this grid may stay at a level (GRID or COMMUNITY) before it escalates; overrides the community and the default.',
+      'Sets how long (minutes) a request under this grid may stay at a level (GRID or COMMUNITY) before it escalates; overrides the community and the default. Give exactly one of minutes or the deprecated hours (BAD_USER_INPUT otherwise).',
   })
   setGridEscalationLimit(
     @RefArg('gridId', () => Grid) grid: Ref<Grid>,
     @Arg('level', () => RequestLevel) level: RequestLevel,
-    @Arg('hours', () => Int) hours: number,
+    @Arg('minutes', () => Int, MINUTES_ARG) minutes: number | null | undefined,
+    @Arg('hours', () => Int, HOURS_ARG) hours: number | null | undefined,
     @Ctx() ctx: GongzhiContext,
   ) {
-    return perform(ctx, GridEscalationLimitPayload, setGridEscalationLimit, { grid, level, hours });
+    return perform(ctx, GridEscalationLimitPayload, setGridEscalationLimit, { grid, level, minutes, hours });
   }
 
   @Mutation(() => GridEscalationLimitPayload, {
     description:
-      "Sets how many hours a request in this community may stay at a level (GRID or COMMUNITY) before it escalates; a grid's own limit overrides it.",
+      "Sets how long (minutes) a request in this community may stay at a level (GRID or COMMUNITY) before it escalates; a grid's own limit overrides it. Give exactly one of minutes or the deprecated hours (BAD_USER_INPUT otherwise).",
   })
   setCommunityEscalationLimit(
     @RefArg('communityId', () => Place) community: Ref<Place>,
     @Arg('level', () => RequestLevel) level: RequestLevel,
-    @Arg('hours', () => Int) hours: number,
+    @Arg('minutes', () => Int, MINUTES_ARG) minutes: number | null | undefined,
+    @Arg('hours', () => Int, HOURS_ARG) hours: number | null | undefined,
     @Ctx() ctx: GongzhiContext,
   ) {
-    return perform(ctx, GridEscalationLimitPayload, setCommunityEscalationLimit, { community, level, hours });
+    return perform(ctx, GridEscalationLimitPayload, setCommunityEscalationLimit, { community, level, minutes, hours });
   }
 
   @Mutation(() => GridEscalationRunPayload, {
