@@ -11,6 +11,7 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'nod
 import type { AddressInfo } from 'node:net';
 import { type Caller, type Place, PlaceType } from '@gongzhi/core';
 import { apiKeyCaller, createTestApp, placeWriter, type TestApp } from '@gongzhi/core/testing';
+import { isPrivateAddress } from '../src/webhook/webhook-address.js';
 
 interface Received {
   id: string;
@@ -360,4 +361,24 @@ test('webhook rules: the permission, https, places the key holds it at, and nobo
   expect((await app.run(LOG, {}, { caller: keyA })).webhooks.map((w: { id: string }) => w.id)).toEqual([hook.webhook.id]);
   await remove(keyA, hook.webhook.id);
   expect((await app.run('{ webhooks { id } }', {}, { caller: keyA })).webhooks).toEqual([]);
+});
+
+test('an https receiver on the server’s own network is refused with the reason, unless private networks are allowed', async () => {
+  // https to loopback (here: nothing listens) and a name that resolves to it: neither is contacted.
+  const hook = await create(keyA, { url: 'https://127.0.0.1:9/hooks', eventTypes: ['request.created'] });
+  await submit(householdA, '电梯异响');
+  const log = await waitFor('the refused attempt', 10_000, async () => {
+    const data = await app.run(LOG, {}, { caller: keyA });
+    const [delivery] = data.webhooks[0].deliveries as { attemptLog: { error: string | null; statusCode: number | null }[] }[];
+    return delivery?.attemptLog.length ? delivery.attemptLog : undefined;
+  });
+  expect(log[0]).toMatchObject({ statusCode: null, error: expect.stringContaining('refused: 127.0.0.1 is on a private network') });
+  await remove(keyA, hook.webhook.id);
+});
+
+test('private, loopback and link-local addresses are recognised, IPv4-mapped IPv6 too; public ones are not', () => {
+  const privateOnes = ['10.1.2.3', '172.20.0.1', '192.168.1.1', '127.0.0.1', '169.254.169.254', '100.64.0.1', '0.0.0.0'];
+  const privateV6 = ['::1', 'fd00::1', 'fe80::1', '::ffff:10.0.0.1', '::'];
+  for (const a of [...privateOnes, ...privateV6]) expect([a, isPrivateAddress(a)]).toEqual([a, true]);
+  for (const a of ['8.8.8.8', '172.32.0.1', '2001:4860:4860::8888', '::ffff:8.8.8.8']) expect([a, isPrivateAddress(a)]).toEqual([a, false]);
 });

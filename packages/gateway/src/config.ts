@@ -75,6 +75,7 @@ export interface GatewayConfig {
     concurrency: number;
     retryBaseMs: number;
     retryWindowMs: number;
+    privateNetworks: boolean;
   };
 }
 
@@ -408,6 +409,14 @@ export const SETTINGS: readonly Setting[] = [
     meaning: 'how long a webhook delivery is retried before it fails and its webhook is disabled, with the reason',
   },
   {
+    env: 'GONGZHI_WEBHOOK_PRIVATE_NETWORKS',
+    file: 'webhookPrivateNetworks',
+    type: { kind: 'choice', values: ['allow', 'deny'] },
+    defaultText: 'deny',
+    meaning:
+      "whether webhooks may POST to https receivers on private, loopback or link-local addresses (`allow` for an intranet receiver); denied deliveries fail with the reason, so a webhook cannot reach into the server's own network",
+  },
+  {
     env: 'LOG_LEVEL',
     file: 'logLevel',
     type: { kind: 'choice', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
@@ -657,6 +666,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       concurrency: get('GONGZHI_WEBHOOK_CONCURRENCY', 8),
       retryBaseMs: get('GONGZHI_WEBHOOK_RETRY_BASE_MS', 5_000),
       retryWindowMs: get('GONGZHI_WEBHOOK_RETRY_WINDOW_MS', 86_400_000),
+      privateNetworks: get<'allow' | 'deny'>('GONGZHI_WEBHOOK_PRIVATE_NETWORKS', 'deny') === 'allow',
     },
     wsEventRetryMs: get('GONGZHI_WS_EVENT_RETRY_MS', 10_000),
   };

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { describeFailure } from '../events/outbox.js';
 import type { Logger } from '../logger.js';
+import { refusedAddress } from './webhook-address.js';
 import { webhookSignatureHeader } from './webhook-signature.js';
 
 /** How webhook deliveries are sent (see docs/webhooks.md). Times are the database's. */
@@ -19,6 +20,12 @@ export interface WebhookOptions {
   retryMaxMs?: number;
   /** How long a delivery is retried before it fails and its webhook is disabled. Default 24 h. */
   retryWindowMs?: number;
+  /**
+   * Send to https receivers on private, loopback and link-local addresses (an intranet
+   * deployment). Default false: such deliveries are refused, so a webhook cannot reach into the
+   * server's own network.
+   */
+  privateNetworks?: boolean;
 }
 
 export const WEBHOOK_DEFAULTS: Readonly<Required<WebhookOptions>> = Object.freeze({
@@ -29,6 +36,7 @@ export const WEBHOOK_DEFAULTS: Readonly<Required<WebhookOptions>> = Object.freez
   retryBaseMs: 5_000,
   retryMaxMs: 3_600_000,
   retryWindowMs: 86_400_000,
+  privateNetworks: false,
 });
 
 /** A delivery claimed for one attempt, with what is needed to send it. */
@@ -176,6 +184,8 @@ export class WebhookDispatcher {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     try {
+      const refused = await refusedAddress(delivery.url, this.options.privateNetworks);
+      if (refused) return { ok: false, statusCode: null, durationMs: elapsed(), error: refused };
       const response = await fetch(delivery.url, {
         method: 'POST',
         redirect: 'manual',
