@@ -62,6 +62,8 @@ async function startGatewayProcess(databaseUrl, nodeArgs = []) {
       LOG_LEVEL: 'warn',
       GONGZHI_WS_MAX_SUBSCRIPTIONS: '5',
       GONGZHI_WS_QUEUE_LIMIT: '10000',
+      // Thousands of handshakes from one key in a second: the shared rate limit would refuse them.
+      GONGZHI_RATE_LIMIT: '1000000',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -99,6 +101,8 @@ async function openSubscribers(wsUrl, n, subscribePayload, onMessage) {
           new Promise((resolve, reject) => {
             const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
             socket.on('error', reject);
+            // A refused handshake (rate limit, credentials) closes before the ack: fail, never hang.
+            socket.on('close', (code) => reject(new Error(`a subscriber's socket closed before its ack (${code})`)));
             socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${KEY}` } })));
             socket.on('message', (data) => {
               const text = String(data);
