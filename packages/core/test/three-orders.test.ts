@@ -43,8 +43,8 @@ beforeAll(async () => {
   em.create(PersonRole, { person: person.volunteer, place: place.community, role: PersonRoleKind.VOLUNTEER, startsOn: '2020-01-01' });
   // A partner unit (共建单位) of the subdistrict; its staff live elsewhere and hold no role in the community.
   hospital = em.create(Organization, { name: '方庄社区卫生服务中心', kind: OrganizationKind.RESIDENT_UNIT, place: place.sub });
-  person.doctor = em.create(Person, { name: '张医生' });
-  person.nurse = em.create(Person, { name: '李护士' });
+  person.doctor = em.create(Person, { name: '张医生', phone: '13900000046' });
+  person.nurse = em.create(Person, { name: '李护士', phone: '13900000047' });
   em.create(OrganizationMember, { organization: hospital, person: person.doctor, role: '医生', joinedOn: '2024-01-01' });
   em.create(OrganizationMember, { organization: hospital, person: person.nurse, role: '护士', joinedOn: '2024-01-01' });
   otherUnit = em.create(Organization, { name: '成仪路物业', kind: OrganizationKind.PROPERTY_COMPANY, place: place.otherCommunity });
@@ -158,21 +158,24 @@ describe('three orders: 点单 → 下单 → 接单', () => {
       { caller: as(person.worker) },
     );
     expect(story.request).toMatchObject({ status: 'RESOLVED', rating: 5 });
-    // The unit's member is no person of the community's places: the claim names them in its note.
+    // The unit's member holds no place in the community, but staff see who took the order.
     expect(story.request.timeline.map((e: any) => [e.action, e.actor?.name ?? null])).toEqual([
       ['created', '宋阿姨'],
       ['dispatched', '社区书记'],
-      ['claimed', null],
+      ['claimed', story.request.timeline[2].note],
       ['status', '社区书记'],
       ['status', '社区书记'],
       ['rated', '宋阿姨'],
     ]);
     expect(story.request.timeline[1].note).toBe('方庄社区卫生服务中心: 请本周内上门');
     expect(['张医生', '李护士']).toContain(story.request.timeline[2].note);
-    // The member who took it sees it as theirs.
+    // The member who took it sees it as theirs; the community's worker and the resident see who took it.
     const taker = story.request.timeline[2].note === '张医生' ? person.doctor : person.nurse;
-    const theirs = await app.run(`query($id: ID!) { request(id: $id) { assignee { name } } }`, { id: order }, { caller: as(taker) });
-    expect(theirs.request.assignee.name).toBe(taker.name);
+    for (const caller of [taker, person.worker, person.resident]) {
+      const seen = await app.run(`query($id: ID!) { request(id: $id) { assignee { name phone } } }`, { id: order }, { caller: as(caller) });
+      // The taker's name, never their phone number: that stays with their own places.
+      expect(seen.request.assignee).toEqual({ name: taker.name, phone: caller === taker ? taker.phone : null });
+    }
     // Every step is in the audit log, under the community's places.
     const log = await app.run(`query($id: String!) { auditLog(filter: { entityId: $id }) { entries { action } } }`, { id: order });
     expect(new Set(log.auditLog.entries.map((e: any) => e.action))).toEqual(

@@ -14,13 +14,15 @@ import { Webhook, WebhookDelivery } from '../webhook/webhook.entity.js';
 import { SensitiveAccessLogEntry } from './access-log.entity.js';
 import { AuditLogEntry } from '../audit/audit-log.entity.js';
 import type { PlaceRule } from './place-rule.js';
-import { placeIdsOfPerson, requestPlacePath } from './person-places.js';
+import { pathsOfRequestsHeldBy, placeIdsOfPerson, requestPlacePath } from './person-places.js';
 
 /** Which place each of core's rows belongs to. */
 export const corePlaceRules: PlaceRule[] = [
   // A place's ancestors are visible too: a community's staff see where it sits, not its siblings.
   { entity: Place, place: (place: Place) => ({ path: place.path }), visibleFromBelow: true, visibleToActors: true },
   { entity: Person, place: (person: Person, ctx) => placeIdsOfPerson(ctx, person.uuid), owners: (person: Person) => [person.uuid] },
+  // Seen also where they took on a request: staff see which partner unit member took an order.
+  { entity: Person, place: (person: Person, ctx) => pathsOfRequestsHeldBy(ctx, person.uuid) },
   {
     entity: CareProfile,
     place: (care: CareProfile, ctx) => placeIdsOfPerson(ctx, care.personUuid),

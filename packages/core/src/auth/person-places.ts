@@ -18,6 +18,23 @@ export function placeIdsOfPerson(ctx: GongzhiContext, personUuid: string): Promi
   }).load(personUuid);
 }
 
+/**
+ * The paths of the requests a person holds (claimed, assigned, being worked on, or done by them):
+ * whoever sees such a request sees who took it, a partner unit's member (接单) included. Only
+ * the person row: their care profile and phone number keep to the person's own places.
+ */
+export function pathsOfRequestsHeldBy(ctx: GongzhiContext, personUuid: string): Promise<{ path: string }[]> {
+  return batchLoader<string, { path: string }[]>(ctx, 'scope.heldRequestPaths', async (ids) => {
+    const rows = await ctx.em.execute<{ assignee_id: string; place_path: string }[]>(
+      `SELECT DISTINCT assignee_id, place_path FROM request WHERE assignee_id IN (?)`,
+      [ids],
+    );
+    const byPerson = new Map<string, { path: string }[]>(ids.map((id) => [id, []]));
+    for (const row of rows) byPerson.get(row.assignee_id)?.push({ path: row.place_path });
+    return ids.map((id) => byPerson.get(id)!);
+  }).load(personUuid);
+}
+
 /** The materialized path of a request's place, batched per operation (for rows that hang off a request). */
 export function requestPlacePath(ctx: GongzhiContext, requestUuid: string): Promise<{ path: string } | null> {
   return batchLoader<string, { path: string } | null>(ctx, 'scope.requestPath', async (ids) => {
