@@ -167,6 +167,7 @@ async function main(argv: string[]): Promise<number> {
         };
         process.once('SIGINT', shutdown);
         process.once('SIGTERM', shutdown);
+        process.once('SIGHUP', shutdown);
       });
       return 0;
     }

@@ -345,6 +345,9 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
+    // The CLI owns shutdown (drain, then the database); Apollo's own handler would stop only
+    // itself and then re-raise the signal, killing the process mid-drain.
+    stopOnTerminationSignals: false,
     validationRules: rules,
     parseOptions: { maxTokens: options.limits.maxTokens },
     formatError: format,

