@@ -98,7 +98,7 @@ let wideKey: Caller;
 
 beforeAll(async () => {
   app = await createTestApp({
-    webhooks: { pollIntervalMs: 25, timeoutMs: 1_000, retryBaseMs: 100, retryMaxMs: 300, retryWindowMs: 1_500 },
+    webhooks: { pollIntervalMs: 25, timeoutMs: 1_000, retryBaseMs: 100, retryMaxMs: 300, retryWindowMs: 1_500, pruneIntervalMs: 100 },
   });
   receiver = await startReceiver();
   const em = app.platform.orm.em.fork();
@@ -281,6 +281,43 @@ test('a receiver that keeps failing disables the webhook with a reason; enable a
     status: 'SUCCEEDED',
     attempts: failed.attempts + 1,
   });
+  await remove(keyA, hook.webhook.id);
+}, 30_000);
+
+test('finished deliveries past the retention period leave the log; recent and pending ones stay', async () => {
+  const hook = await create(keyA, { url: receiver.url('/kept'), eventTypes: ['request.created'] });
+  await submit(householdA, '楼道灯坏了');
+  await submit(householdA, '垃圾没清运');
+  const delivered = await waitFor('both delivered', 10_000, async () => {
+    const [w] = (await app.run(LOG, {}, { caller: keyA })).webhooks;
+    return w.deliveries.length === 2 && w.deliveries.every((d: { status: string }) => d.status === 'SUCCEEDED') ? w.deliveries : undefined;
+  });
+  const [old, recent] = delivered as { id: string; messageId: string }[];
+  const em = app.platform.orm.em.fork();
+  // One delivery finished 31 days ago (past the default 30); one as old but still pending (its webhook disabled mid-series).
+  await em.execute(`UPDATE webhook_delivery SET created_at = now() - interval '31 days' WHERE id = ?`, [old.messageId]);
+  receiver.on((_r, res) => res.writeHead(503).end());
+  await submit(householdA, '井盖松动');
+  await waitFor('the third delivery, pending', 10_000, async () =>
+    (await app.run(LOG, {}, { caller: keyA })).webhooks[0].deliveries.some((d: { status: string }) => d.status === 'PENDING')
+      ? true
+      : undefined,
+  );
+  await em.execute(`UPDATE webhook SET status = 'disabled' WHERE id = (SELECT webhook_id FROM webhook_delivery WHERE id = ?)`, [
+    recent.messageId,
+  ]);
+  await em.execute(`UPDATE webhook_delivery SET created_at = now() - interval '40 days' WHERE status = 'pending'`);
+  const kept = await waitFor('the old one pruned', 10_000, async () => {
+    const [w] = (await app.run(LOG, {}, { caller: keyA })).webhooks;
+    return w.deliveries.some((d: { id: string }) => d.id === old.id) ? undefined : w.deliveries;
+  });
+  expect(kept.map((d: { id: string; status: string }) => [d.id === recent.id, d.status]).sort()).toEqual([
+    [false, 'PENDING'],
+    [true, 'SUCCEEDED'],
+  ]);
+  // Its attempts went with it.
+  const [{ count }] = await em.execute('SELECT count(*)::int AS count FROM webhook_attempt WHERE delivery_id = ?', [old.messageId]);
+  expect(count).toBe(0);
   await remove(keyA, hook.webhook.id);
 }, 30_000);
 

@@ -76,6 +76,7 @@ export interface GatewayConfig {
     retryBaseMs: number;
     retryWindowMs: number;
     privateNetworks: boolean;
+    retentionMs: number;
   };
 }
 
@@ -417,6 +418,14 @@ export const SETTINGS: readonly Setting[] = [
       "whether webhooks may POST to https receivers on private, loopback or link-local addresses (`allow` for an intranet receiver); denied deliveries fail with the reason, so a webhook cannot reach into the server's own network",
   },
   {
+    env: 'GONGZHI_WEBHOOK_RETENTION_DAYS',
+    file: 'webhookRetentionDays',
+    type: int(1, 3_650),
+    defaultText: '30',
+    meaning:
+      'how many days finished webhook deliveries (succeeded or failed) and their attempts stay in the delivery log before they are deleted',
+  },
+  {
     env: 'LOG_LEVEL',
     file: 'logLevel',
     type: { kind: 'choice', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
@@ -667,6 +676,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       retryBaseMs: get('GONGZHI_WEBHOOK_RETRY_BASE_MS', 5_000),
       retryWindowMs: get('GONGZHI_WEBHOOK_RETRY_WINDOW_MS', 86_400_000),
       privateNetworks: get<'allow' | 'deny'>('GONGZHI_WEBHOOK_PRIVATE_NETWORKS', 'deny') === 'allow',
+      retentionMs: get('GONGZHI_WEBHOOK_RETENTION_DAYS', 30) * 86_400_000,
     },
     wsEventRetryMs: get('GONGZHI_WS_EVENT_RETRY_MS', 10_000),
   };

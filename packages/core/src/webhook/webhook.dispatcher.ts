@@ -26,6 +26,10 @@ export interface WebhookOptions {
    * server's own network.
    */
   privateNetworks?: boolean;
+  /** How long finished deliveries (succeeded or failed) and their attempts stay in the log. Default 30 days. */
+  retentionMs?: number;
+  /** How often this process deletes finished deliveries past `retentionMs`. Default 1 h. */
+  pruneIntervalMs?: number;
 }
 
 export const WEBHOOK_DEFAULTS: Readonly<Required<WebhookOptions>> = Object.freeze({
@@ -37,7 +41,12 @@ export const WEBHOOK_DEFAULTS: Readonly<Required<WebhookOptions>> = Object.freez
   retryMaxMs: 3_600_000,
   retryWindowMs: 86_400_000,
   privateNetworks: false,
+  retentionMs: 30 * 86_400_000,
+  pruneIntervalMs: 3_600_000,
 });
+
+/** Finished deliveries deleted per statement, so pruning a large backlog never holds long locks. */
+const PRUNE_BATCH = 1_000;
 
 /** A delivery claimed for one attempt, with what is needed to send it. */
 interface Claimed {
@@ -85,6 +94,7 @@ export class WebhookDispatcher {
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   private claiming = false;
+  private lastPruned = 0;
   private readonly inFlight = new Map<string, { done: Promise<void>; abort: AbortController }>();
   private readonly pool: pg.Pool;
 
@@ -124,7 +134,9 @@ export class WebhookDispatcher {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.tick().finally(() => this.schedule(this.options.pollIntervalMs));
+      void this.tick()
+        .then(() => this.pruneWhenDue())
+        .finally(() => this.schedule(this.options.pollIntervalMs));
     }, afterMs);
     this.timer.unref();
   }
@@ -143,6 +155,38 @@ export class WebhookDispatcher {
       this.logger.error({ err }, 'webhook dispatcher could not claim deliveries; it tries again at the next poll');
     } finally {
       this.claiming = false;
+    }
+  }
+
+  private async pruneWhenDue(): Promise<void> {
+    if (this.closed || Date.now() - this.lastPruned < this.options.pruneIntervalMs) return;
+    this.lastPruned = Date.now();
+    try {
+      const deleted = await this.prune();
+      if (deleted) this.logger.info({ deleted }, 'deleted webhook deliveries past the retention period');
+    } catch (err) {
+      this.logger.warn({ err }, 'pruning old webhook deliveries failed; it tries again at the next prune interval');
+    }
+  }
+
+  /**
+   * Deletes finished deliveries (and, by cascade, their attempts) created before the retention
+   * period, in batches; pending ones are never deleted. Safe from several processes at once.
+   * Returns how many were deleted.
+   */
+  async prune(): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const rows = await this.query(
+        `DELETE FROM webhook_delivery WHERE id IN (
+           SELECT d.id FROM webhook w JOIN webhook_delivery d ON d.webhook_id = w.id
+            WHERE d.created_at < clock_timestamp() - $1 * interval '1 millisecond' AND d.status <> 'pending'
+            LIMIT $2 FOR UPDATE OF d SKIP LOCKED)
+         RETURNING id`,
+        [this.options.retentionMs, PRUNE_BATCH],
+      );
+      deleted += rows.length;
+      if (rows.length < PRUNE_BATCH || this.closed) return deleted;
     }
   }
 
