@@ -1,6 +1,5 @@
 import { createGatewayLogger, loadConfig, SETTINGS, startGateway } from '@gongzhi/gateway';
-import { createTestDatabase, freePort, type TestDatabase } from '@gongzhi/core/testing';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { freePort, type TestDatabase } from '@gongzhi/core/testing';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -8,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from 'graphql-ws';
 import { pino } from 'pino';
 import WebSocket from 'ws';
-import { postGraphQL, TEST_ADMIN_KEY, tempDir, testConfig } from './helpers.js';
+import { type CliRun, readyWithin, startCli, startReady, stop } from './cli-process.js';
+import { gatewayDatabase, postGraphQL, tempDir, TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
 /**
  * Trust under faults, bad configuration and hostile input: each case through the real server
@@ -18,7 +18,7 @@ const logger = createGatewayLogger('silent', false);
 const SECRET = 'a-production-secret-that-is-long-enough-0123456789';
 let db: TestDatabase;
 beforeAll(async () => {
-  db = await createTestDatabase();
+  db = await gatewayDatabase();
 });
 afterAll(() => db?.drop());
 
@@ -192,53 +192,21 @@ describe('one set of rules on HTTP and WebSocket', () => {
   });
 });
 
-describe('a gateway killed with -9', () => {
-  const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/cli.js');
-
-  function startCli(env: Record<string, string>): ChildProcess {
-    return spawn(process.execPath, [cli, 'start'], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', GONGZHI_PLUGINS: '', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+test('a gateway killed with -9 can be started again at once: the embedded PostgreSQL it left running is stopped, no manual step', async () => {
+  const { dir, remove } = await tempDir('gongzhi-kill9-');
+  const env = { GONGZHI_DATA_DIR: dir, GONGZHI_PG_PORT: String(await freePort()), PORT: String(await freePort()), GONGZHI_PLUGINS: '' };
+  let first: CliRun | null = null;
+  let second: CliRun | null = null;
+  try {
+    first = await startReady(env);
+    await stop(first, 'SIGKILL');
+    second = startCli(env);
+    expect(await readyWithin(second, 10_000)).toBeLessThan(10_000);
+  } finally {
+    for (const run of [first, second]) await stop(run);
+    await remove();
   }
-
-  async function readyWithin(url: string, ms: number): Promise<number> {
-    const started = Date.now();
-    while (Date.now() - started < ms) {
-      const status = await fetch(`${url}/readyz`).then(
-        (r) => r.status,
-        () => 0,
-      );
-      if (status === 200) return Date.now() - started;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`not ready within ${ms} ms`);
-  }
-
-  test('can be started again at once: the embedded PostgreSQL it left running is stopped, no manual step', async () => {
-    const { dir, remove } = await tempDir('gongzhi-kill9-');
-    const env = { GONGZHI_DATA_DIR: dir, GONGZHI_PG_PORT: String(await freePort()), PORT: String(await freePort()) };
-    const url = `http://127.0.0.1:${env.PORT}`;
-    const first = startCli(env);
-    let second: ChildProcess | null = null;
-    try {
-      await readyWithin(url, 60_000);
-      first.kill('SIGKILL');
-      await new Promise((r) => first.once('exit', r));
-      second = startCli(env);
-      let stderr = '';
-      second.stderr!.on('data', (d) => (stderr += d));
-      const took = await readyWithin(url, 10_000).catch((err: Error) => {
-        throw new Error(`${err.message}: ${stderr}`);
-      });
-      expect(took).toBeLessThan(10_000);
-    } finally {
-      for (const child of [first, second]) if (child && child.exitCode === null) child.kill('SIGINT');
-      if (second && second.exitCode === null) await new Promise((r) => second!.once('exit', r));
-      await remove();
-    }
-  }, 120_000);
-});
+}, 120_000);
 
 test("the README's configuration table lists every setting with its type and default", () => {
   const readme = readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../README.md'), 'utf8');

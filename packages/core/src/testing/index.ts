@@ -2,6 +2,7 @@ import { type ExecutionResult, graphql, parse, subscribe } from 'graphql';
 import { type Caller, SYSTEM_CALLER } from '../context.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { createPlatform, migrationSources, type Platform, type PlatformOptions } from '../platform.js';
+import type { MigrationSource } from '../migrations/migration.js';
 import { composePlugins } from '../plugin/composition.js';
 import type { GongzhiPlugin } from '../plugin/plugin.js';
 import { CORE_VERSION } from '../version.js';
@@ -166,10 +167,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
 }
 
 /**
- * The migrations `createPlatform` applies for `plugins`, in its order; undefined when the plugins
- * do not compose (the platform then reports why, on an empty database).
+ * The migrations `createPlatform` applies for `plugins`, in its order (for
+ * `createTestDatabase({ migrations })`); undefined when the plugins do not compose (the platform
+ * then reports why, on an empty database).
  */
-function composedMigrations(plugins: GongzhiPlugin[]) {
+export function composedMigrations(plugins: readonly GongzhiPlugin[]): MigrationSource[] | undefined {
   try {
     return migrationSources(composePlugins(plugins, CORE_VERSION));
   } catch {

@@ -147,6 +147,7 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
   await onServer(serverUrl, (client) => client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}${from} STRATEGY FILE_COPY`));
   return {
     url: withDatabase(serverUrl, name),
-    drop: () => onServer(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`)).then(() => {}),
+    drop: () =>
+      onServer(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`)).then(() => {}),
   };
 }
