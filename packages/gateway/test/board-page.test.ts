@@ -5,10 +5,10 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGatewayLogger, type RunningGateway, startGateway } from '@gongzhi/gateway';
-import { createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
+import type { TestDatabase } from '@gongzhi/core/testing';
 import { type Browser, chromium } from 'playwright-core';
 import { submitOver } from './board-helpers.js';
-import { postGraphQL, TEST_ADMIN_KEY, tempDir, testConfig } from './helpers.js';
+import { gatewayDatabase, postGraphQL, tempDir, TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const artifacts = path.resolve(here, 'artifacts');
@@ -73,7 +73,7 @@ beforeAll(async () => {
   // Chromium unpacks (a child process) while the gateway starts.
   launching = launchChromium(chromiumDir.dir);
   launching.catch(() => undefined); // its failure is reported by the await below, not as unhandled
-  db = await createTestDatabase();
+  db = await gatewayDatabase();
   gateway = await startGateway(testConfig({ DATABASE_URL: db.url }), createGatewayLogger('silent', false));
   browser = await launching;
 }, 120_000);

@@ -1,70 +1,27 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PostgresBoardTransport, startEmbeddedPostgres } from '@gongzhi/core';
 import { createGatewayLogger, startGateway } from '@gongzhi/gateway';
-import { createTestDatabase, freePort, type TestDatabase } from '@gongzhi/core/testing';
+import { freePort, type TestDatabase } from '@gongzhi/core/testing';
 import { boardClient, demoBoard, submitOver, watchBoard } from './board-helpers.js';
-import { TEST_ADMIN_KEY, tempDir, testConfig } from './helpers.js';
+import { type CliRun, startReady, stop } from './cli-process.js';
+import { gatewayDatabase, tempDir, TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const cli = path.resolve(here, '../dist/cli.js');
-
-interface Gateway {
-  url: string;
-  child: ChildProcess;
-  stderr: string[];
-}
-
-/** Starts `gongzhi start` as its own process and waits until it is ready. */
-async function startProcess(databaseUrl: string, port: number): Promise<Gateway> {
-  const stderr: string[] = [];
-  const child = spawn(process.execPath, [cli, 'start'], {
-    cwd: here,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      GONGZHI_DEV_ADMIN_KEY: TEST_ADMIN_KEY,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  child.stderr.on('data', (d) => stderr.push(String(d)));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}: ${stderr.join('')}`);
-    const ok = await fetch(`${url}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { url, child, stderr };
-    if (Date.now() > deadline) throw new Error(`gateway on ${port} did not become ready: ${stderr.join('')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function stopProcess(gateway: Gateway | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (!gateway || gateway.child.exitCode !== null || gateway.child.signalCode !== null) return;
-  const exited = new Promise((r) => gateway.child.once('exit', r));
-  gateway.child.kill(signal);
-  await exited;
-}
+/** Starts `gongzhi start` on `databaseUrl` (its demo district loaded) and waits until it is ready. */
+const startProcess = async (databaseUrl: string, port?: number) =>
+  startReady({ DATABASE_URL: databaseUrl, PORT: String(port ?? (await freePort())), GONGZHI_DEV_ADMIN_KEY: TEST_ADMIN_KEY });
 
 let db: TestDatabase;
-let a: Gateway | undefined;
-let b: Gateway | undefined;
+let a: CliRun | undefined;
+let b: CliRun | undefined;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  a = await startProcess(db.url, await freePort()); // loads the demo district into the empty database
-  b = await startProcess(db.url, await freePort());
-}, 90_000);
+  db = await gatewayDatabase();
+  a = await startProcess(db.url); // loads the demo district into the empty database
+  b = await startProcess(db.url);
+}, 250_000); // two starts, each up to 120 s on a busy machine
 afterAll(async () => {
-  await stopProcess(a);
-  await stopProcess(b);
+  await stop(a);
+  await stop(b);
   await db?.drop();
 });
 
@@ -97,7 +54,7 @@ test('a gateway killed with SIGKILL and restarted: its subscriber reconnects and
   try {
     await submitOver(a!.url, communityId, '重启之前');
     await watcher.until(1);
-    await stopProcess(b, 'SIGKILL');
+    await stop(b, 'SIGKILL');
     // Written while the subscriber's gateway is dead.
     for (let i = 0; i < 5; i++) await submitOver(a!.url, communityId, `宕机期间${i}`);
     b = await startProcess(db.url, port);

@@ -1,15 +1,15 @@
 import { createGatewayLogger, type RunningGateway, SLOW_CONSUMER_CLOSE_CODE, startGateway } from '@gongzhi/gateway';
-import { createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
+import type { TestDatabase } from '@gongzhi/core/testing';
 import WebSocket from 'ws';
 import { boardClient, CHANGE_DOC, demoBoard, submitOver, watchBoard } from './board-helpers.js';
-import { TEST_ADMIN_KEY, testConfig } from './helpers.js';
+import { gatewayDatabase, TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
 const logger = createGatewayLogger('silent', false);
 let db: TestDatabase;
 let gateway: RunningGateway;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
+  db = await gatewayDatabase();
   gateway = await startGateway(
     testConfig({ DATABASE_URL: db.url, GONGZHI_WS_MAX_SUBSCRIPTIONS: '3', GONGZHI_WS_QUEUE_LIMIT: '4', GONGZHI_MAX_ALIASES: '100' }),
     logger,

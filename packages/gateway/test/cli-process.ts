@@ -4,25 +4,87 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { postGraphQL } from './helpers.js';
 
-const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/cli.js');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const cli = path.resolve(here, '../dist/cli.js');
 
-/** Starts `gongzhi start` with only `env` (plus PATH and HOME; LOG_LEVEL warn unless given), keeping its stderr. */
-export function startCli(env: Record<string, string>): { child: ChildProcess; stderr: () => string } {
+/** A `gongzhi start` process. */
+export interface CliRun {
+  child: ChildProcess;
+  /** Where it serves HTTP: `PORT` of its environment on 127.0.0.1. */
+  url: string;
+  /** What it wrote to stderr so far. */
+  stderr: () => string;
+}
+
+// Every process a test file started and that still runs; the file's end stops them, so a test or
+// hook that failed (or timed out) half-way leaves no gateway holding the Jest worker open.
+const running = new Set<CliRun>();
+afterAll(async () => {
+  for (const run of running) await stop(run);
+}, 60_000);
+
+/**
+ * Starts `gongzhi start` with only `env` (plus PATH and HOME; LOG_LEVEL warn unless given), in
+ * the test folder (no configuration file), keeping its stderr. `env` must name the `PORT`.
+ */
+export function startCli(env: Record<string, string>): CliRun {
   const child = spawn(process.execPath, [cli, 'start'], {
+    cwd: here,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  return { child, stderr: () => stderr };
+  const run: CliRun = { child, url: `http://127.0.0.1:${env.PORT}`, stderr: () => stderr };
+  running.add(run);
+  child.once('exit', () => running.delete(run));
+  return run;
 }
 
-/** Stops a child still running (SIGINT: it stops its database too) and waits for it to exit. */
-export async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGINT');
-  await exited;
+const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+/**
+ * Waits until `run` answers `/readyz` with 200 and returns how many milliseconds that took;
+ * fails at once, with its stderr, if it exits, and after `ms` if it is not ready.
+ */
+export async function readyWithin(run: CliRun, ms = 120_000): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    if (exited(run.child)) throw new Error(`gateway ${run.url} exited (${run.child.exitCode ?? run.child.signalCode}): ${run.stderr()}`);
+    const status = await fetch(`${run.url}/readyz`, { signal: AbortSignal.timeout(5000) }).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) return Date.now() - started;
+    if (Date.now() - started > ms) throw new Error(`gateway ${run.url} was not ready within ${ms} ms: ${run.stderr()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Starts `gongzhi start` (see {@link startCli}) and waits until it is ready (a busy machine starts slowly). */
+export async function startReady(env: Record<string, string>, ms?: number): Promise<CliRun> {
+  const run = startCli(env);
+  try {
+    await readyWithin(run, ms);
+  } catch (err) {
+    await stop(run, 'SIGKILL');
+    throw err;
+  }
+  return run;
+}
+
+/**
+ * Stops a process still running and waits for it to exit. SIGINT and SIGTERM stop it cleanly
+ * (its embedded database too); SIGKILL is the crash.
+ */
+export async function stop(run: CliRun | null | undefined, signal: NodeJS.Signals = 'SIGINT'): Promise<void> {
+  if (!run || exited(run.child)) return;
+  const done = new Promise((r) => run.child.once('exit', r));
+  run.child.kill(signal);
+  // A process that does not stop within 30 s (stuck in its start, say) is killed.
+  const kill = setTimeout(() => run.child.kill('SIGKILL'), 30_000);
+  await done;
+  clearTimeout(kill);
 }
 
 /** Polls `probe` until it gives a value (a probe that throws counts as not yet), or fails after `ms`. */
@@ -35,10 +97,6 @@ export async function until<T>(what: string, ms: number, probe: () => Promise<T 
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-
-/** Waits until the gateway at `url` answers `/readyz` with 200. */
-export const ready = (url: string) =>
-  until('ready', 90_000, async () => ((await fetch(`${url}/readyz`)).status === 200 ? true : undefined));
 
 /** Runs an operation that must succeed: no top-level error, no payload error. */
 export async function must(url: string, query: string, variables: Record<string, unknown>, credential: string): Promise<any> {

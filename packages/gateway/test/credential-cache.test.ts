@@ -1,70 +1,25 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { createTestDatabase, freePort, type TestDatabase } from '@gongzhi/core/testing';
-import { postGraphQL, TEST_ADMIN_KEY } from './helpers.js';
+import { freePort, type TestDatabase } from '@gongzhi/core/testing';
+import { type CliRun, startReady, stop } from './cli-process.js';
+import { gatewayDatabase, postGraphQL, TEST_ADMIN_KEY } from './helpers.js';
 
 // Gateways keep a checked API key (and its grants) for a few seconds; a revocation made on any
 // process reaches every other one through the board channel's NOTIFY and drops it at once.
-const here = path.dirname(fileURLToPath(import.meta.url));
-const cli = path.resolve(here, '../dist/cli.js');
-
-interface Gateway {
-  url: string;
-  child: ChildProcess;
-  stderr: string[];
-}
-
-async function startProcess(databaseUrl: string, port: number): Promise<Gateway> {
-  const stderr: string[] = [];
-  const child = spawn(process.execPath, [cli, 'start'], {
-    cwd: here,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      GONGZHI_DEV_ADMIN_KEY: TEST_ADMIN_KEY,
-      GONGZHI_PLUGINS: '',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  child.stderr.on('data', (d) => stderr.push(String(d)));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000; // a busy machine starts slowly
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}: ${stderr.join('')}`);
-    const ok = await fetch(`${url}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { url, child, stderr };
-    if (Date.now() > deadline) throw new Error(`gateway on ${port} did not become ready: ${stderr.join('')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function stopProcess(gateway: Gateway | undefined): Promise<void> {
-  if (!gateway || gateway.child.exitCode !== null || gateway.child.signalCode !== null) return;
-  const exited = new Promise((r) => gateway.child.once('exit', r));
-  gateway.child.kill('SIGTERM');
-  await exited;
-}
+const startProcess = async (databaseUrl: string) =>
+  startReady({ DATABASE_URL: databaseUrl, PORT: String(await freePort()), GONGZHI_DEV_ADMIN_KEY: TEST_ADMIN_KEY, GONGZHI_PLUGINS: '' });
 
 let db: TestDatabase;
-let a: Gateway | undefined;
-let b: Gateway | undefined;
+let a: CliRun | undefined;
+let b: CliRun | undefined;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  a = await startProcess(db.url, await freePort());
-  b = await startProcess(db.url, await freePort());
-}, 150_000);
+  db = await gatewayDatabase([]);
+  a = await startProcess(db.url);
+  b = await startProcess(db.url);
+}, 250_000); // two starts, each up to 120 s on a busy machine
 afterAll(async () => {
-  await stopProcess(a);
-  await stopProcess(b);
+  await stop(a);
+  await stop(b);
   await db?.drop();
 });
 
@@ -80,7 +35,7 @@ async function createKey(name: string): Promise<{ id: string; secret: string }> 
 }
 
 /** HTTP status of `{ viewer { kind } }` asked of `gateway` with `secret`. */
-async function statusWith(gateway: Gateway, secret: string): Promise<number> {
+async function statusWith(gateway: CliRun, secret: string): Promise<number> {
   const res = await fetch(`${gateway.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },

@@ -1,35 +1,26 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { fromGlobalId, type RunningDatabase, startEmbeddedPostgres } from '@gongzhi/core';
-import { createTestDatabase, freePort, type TestDatabase } from '@gongzhi/core/testing';
+import { freePort, type TestDatabase } from '@gongzhi/core/testing';
 import { createGatewayLogger, type RunningGateway, startGateway, TRY_AGAIN_LATER_CLOSE_CODE } from '@gongzhi/gateway';
 import { type Client, createClient } from 'graphql-ws';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { boardClient, demoBoard, submitOver, type Watcher, watchBoard } from './board-helpers.js';
-import { TEST_ADMIN_KEY, tempDir, testConfig } from './helpers.js';
+import { type CliRun, startReady, stop } from './cli-process.js';
+import { gatewayDatabase, tempDir, TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
 /**
  * The database restarted under two gateway processes (`gongzhi start`, PostgreSQL LISTEN/NOTIFY
  * between them) with writes in flight and board subscribers on both: on a PostgreSQL server of
  * this file's own, stopped (fast shutdown, what `pg_ctl stop -m fast` does) and started again.
  */
-const here = path.dirname(fileURLToPath(import.meta.url));
 const logger = createGatewayLogger('silent', false);
-const cli = path.resolve(here, '../dist/cli.js');
-
-interface Gateway {
-  url: string;
-  child: ChildProcess;
-  stderr: string[];
-}
 
 let folder: { dir: string; remove: () => Promise<void> };
 let pgPort: number;
 let database: RunningDatabase | null = null;
-let a: Gateway | undefined;
-let b: Gateway | undefined;
+let a: CliRun | undefined;
+let b: CliRun | undefined;
 
 const startDatabase = async () =>
   (database = await startEmbeddedPostgres({ dataDir: path.join(folder.dir, 'pg'), port: pgPort, database: 'gongzhi', ephemeral: true }));
@@ -39,40 +30,15 @@ async function stopDatabase(): Promise<void> {
   await running?.stop();
 }
 
-async function startGatewayProcess(databaseUrl: string): Promise<Gateway> {
-  const port = await freePort();
-  const stderr: string[] = [];
-  const child = spawn(process.execPath, [cli, 'start'], {
-    cwd: here,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      LOG_LEVEL: 'error',
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      GONGZHI_DEV_ADMIN_KEY: TEST_ADMIN_KEY,
-      GONGZHI_BOARD_TRANSPORT: 'postgres',
-      GONGZHI_RATE_LIMIT: '1000000',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
+const startGatewayProcess = async (databaseUrl: string) =>
+  startReady({
+    LOG_LEVEL: 'error',
+    DATABASE_URL: databaseUrl,
+    PORT: String(await freePort()),
+    GONGZHI_DEV_ADMIN_KEY: TEST_ADMIN_KEY,
+    GONGZHI_BOARD_TRANSPORT: 'postgres',
+    GONGZHI_RATE_LIMIT: '1000000',
   });
-  child.stderr.on('data', (d) => stderr.push(String(d)));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 45_000;
-  while ((await status(`${url}/readyz`)) !== 200) {
-    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}: ${stderr.join('')}`);
-    if (Date.now() > deadline) throw new Error(`gateway on ${port} did not become ready: ${stderr.join('')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { url, child, stderr };
-}
-
-async function stopGatewayProcess(gateway: Gateway | undefined): Promise<void> {
-  if (!gateway || gateway.child.exitCode !== null || gateway.child.signalCode !== null) return;
-  const exited = new Promise((r) => gateway.child.once('exit', r));
-  gateway.child.kill('SIGTERM');
-  await exited;
-}
 
 /** The HTTP status of a GET, 0 when nothing answered within `ms`. */
 const status = (url: string, ms = 5000) =>
@@ -104,10 +70,10 @@ const answers = (url: string) =>
   );
 
 /** Milliseconds until the gateway answers a read (or throws past `ms`). */
-async function answersWithin(gateway: Gateway, ms: number): Promise<number> {
+async function answersWithin(gateway: CliRun, ms: number): Promise<number> {
   const started = Date.now();
   while (!(await answers(gateway.url))) {
-    if (Date.now() - started > ms) throw new Error(`${gateway.url} answered no query within ${ms} ms: ${gateway.stderr.join('')}`);
+    if (Date.now() - started > ms) throw new Error(`${gateway.url} answered no query within ${ms} ms: ${gateway.stderr()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   return Date.now() - started;
@@ -119,11 +85,11 @@ beforeAll(async () => {
   const { url } = await startDatabase();
   a = await startGatewayProcess(url); // loads the demo district into the empty database
   b = await startGatewayProcess(url);
-}, 120_000);
+}, 300_000); // a PostgreSQL and two gateways, each up to 120 s on a busy machine
 
 afterAll(async () => {
-  await stopGatewayProcess(a);
-  await stopGatewayProcess(b);
+  await stop(a);
+  await stop(b);
   await stopDatabase();
   await folder?.remove();
 }, 30_000);
@@ -258,7 +224,7 @@ describe('a board change that cannot be produced', () => {
   let db: TestDatabase;
   let gateway: RunningGateway;
   beforeAll(async () => {
-    db = await createTestDatabase();
+    db = await gatewayDatabase();
     gateway = await startGateway(testConfig({ DATABASE_URL: db.url, GONGZHI_WS_EVENT_RETRY_MS: '300' }), logger);
   });
   afterAll(async () => {

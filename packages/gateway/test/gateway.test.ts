@@ -4,13 +4,13 @@ import { createGatewayLogger, startGateway } from '@gongzhi/gateway';
 import { createTestDatabase, freePort } from '@gongzhi/core/testing';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { postGraphQL, tempDir, testConfig } from './helpers.js';
+import { gatewayDatabase, postGraphQL, tempDir, testConfig } from './helpers.js';
 
 const logger = createGatewayLogger('silent', false);
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
 test('serves the four plugins over HTTP and WebSocket on one path, with health checks', async () => {
-  const db = await createTestDatabase();
+  const db = await gatewayDatabase();
   const gateway = await startGateway(testConfig({ DATABASE_URL: db.url }), logger, { seedWhenEmpty: false });
   try {
     const { data } = await postGraphQL(gateway.server.url, '{ coreVersion plugins { id version } }');

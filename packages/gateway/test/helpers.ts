@@ -1,7 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { composedMigrations, createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
 import { type GatewayConfig, loadConfig } from '@gongzhi/gateway';
+import { DEFAULT_PLUGINS } from '../src/config.js';
+import { loadPlugins } from '../src/plugin-loader.js';
 
 /** The development admin key test gateways share (GONGZHI_DEV_ADMIN_KEY), so spawned processes agree. */
 export const TEST_ADMIN_KEY = 'gz_testkey0_this-is-the-test-admin-key-of-gongzhi-0001';
@@ -9,6 +12,18 @@ export const TEST_ADMIN_KEY = 'gz_testkey0_this-is-the-test-admin-key-of-gongzhi
 /** A gateway configuration for tests: random HTTP port, quiet, the shared admin key, `env` on top. */
 export function testConfig(env: Record<string, string> = {}, cwd = process.cwd()): GatewayConfig {
   return loadConfig({ PORT: '0', LOG_LEVEL: 'silent', GONGZHI_DEV_ADMIN_KEY: TEST_ADMIN_KEY, ...env }, cwd);
+}
+
+/**
+ * A test database migrated as a gateway with `plugins` (package names; the default four unless
+ * given) migrates it on start, copied from the run's template: the gateway finds nothing to apply.
+ */
+export async function gatewayDatabase(plugins: readonly string[] = DEFAULT_PLUGINS): Promise<TestDatabase> {
+  const loaded = await loadPlugins(
+    plugins.map((name) => ({ name })),
+    process.cwd(),
+  );
+  return createTestDatabase({ migrations: composedMigrations(loaded) });
 }
 
 /** POSTs a GraphQL operation to a running gateway (as the test admin unless another credential, or null for none, is given). */

@@ -1,14 +1,14 @@
 import { createGatewayLogger, type RunningGateway, startGateway } from '@gongzhi/gateway';
-import { createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
+import type { TestDatabase } from '@gongzhi/core/testing';
 import { boardClient, demoBoard, submitOver, watchBoard } from './board-helpers.js';
-import { postGraphQL, TEST_ADMIN_KEY, testConfig } from './helpers.js';
+import { gatewayDatabase, postGraphQL, TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
 const logger = createGatewayLogger('silent', false);
 let db: TestDatabase;
 let gateway: RunningGateway;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
+  db = await gatewayDatabase();
   gateway = await startGateway(
     testConfig({ DATABASE_URL: db.url, GONGZHI_RATE_LIMIT: '30', GONGZHI_METRICS_TOKEN: 'scrape-token-of-the-tests' }),
     logger,

@@ -6,7 +6,7 @@
  */
 import { fromGlobalId, signPersonToken } from '@gongzhi/core';
 import { freePort } from '@gongzhi/core/testing';
-import { must, ready, startCli, stop, until } from './cli-process.js';
+import { type CliRun, must, readyWithin, startCli, startReady, stop, until } from './cli-process.js';
 import { TEST_ADMIN_KEY, tempDir } from './helpers.js';
 
 const SECRET = 'a-secret-for-the-outbox-kill-test-0123456789';
@@ -41,11 +41,9 @@ test('a gateway killed with -9 between commit and delivery credits verified hour
   const url = `http://127.0.0.1:${env.PORT}`;
   // The first process holds its deliveries back ten minutes: it will not live that long.
   const first = startCli({ ...env, GONGZHI_OUTBOX_DELIVERY_DELAY_MS: '600000' });
-  let second: ReturnType<typeof startCli> | null = null;
+  let second: CliRun | null = null;
   try {
-    await ready(url).catch((err: Error) => {
-      throw new Error(`${err.message}: ${first.stderr()}`);
-    });
+    await readyWithin(first);
     // A resident of 成仪路社区 volunteers; a new social worker of the community verifies.
     const { places } = await must(url, '{ places(type: COMMUNITY) { id code } }', {}, TEST_ADMIN_KEY);
     const community = (places as { id: string; code: string }[]).find((p) => p.code === 'DEMO-CYL')!.id;
@@ -88,13 +86,9 @@ test('a gateway killed with -9 between commit and delivery credits verified hour
     const between = await account(url, volunteer);
     expect(between).toEqual({ ...before, outbox: { pending: 1, failed: [] } });
 
-    first.child.kill('SIGKILL');
-    await new Promise((r) => first.child.once('exit', r));
+    await stop(first, 'SIGKILL');
 
-    second = startCli(env);
-    await ready(url).catch((err: Error) => {
-      throw new Error(`${err.message}: ${second!.stderr()}`);
-    });
+    second = await startReady(env);
     const credited = await until('credited', 30_000, async () => {
       const now = await account(url, volunteer);
       return now.earnings.length > before.earnings.length ? now : undefined;
@@ -108,7 +102,7 @@ test('a gateway killed with -9 between commit and delivery credits verified hour
     const ledger = await must(url, '{ verifyMoralBankLedger { ok } }', {}, TEST_ADMIN_KEY);
     expect(ledger.verifyMoralBankLedger.ok).toBe(true);
   } finally {
-    for (const run of [first, second]) if (run) await stop(run.child);
+    for (const run of [first, second]) await stop(run);
     await remove();
   }
 }, 240_000);

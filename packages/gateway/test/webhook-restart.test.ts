@@ -9,7 +9,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { freePort } from '@gongzhi/core/testing';
-import { must, ready, startCli, stop, until } from './cli-process.js';
+import { type CliRun, must, readyWithin, startCli, startReady, stop, until } from './cli-process.js';
 import { TEST_ADMIN_KEY, tempDir } from './helpers.js';
 
 interface Received {
@@ -65,11 +65,9 @@ test('a gateway killed with -9 in the middle of a retry series resumes it after 
   };
   const url = `http://127.0.0.1:${env.PORT}`;
   const first = startCli(env);
-  let second: ReturnType<typeof startCli> | null = null;
+  let second: CliRun | null = null;
   try {
-    await ready(url).catch((err: Error) => {
-      throw new Error(`${err.message}: ${first.stderr()}`);
-    });
+    await readyWithin(first);
     const { places } = await must(url, '{ places(type: COMMUNITY) { id code } }', {}, TEST_ADMIN_KEY);
     const community = (places as { id: string; code: string }[]).find((p) => p.code === 'DEMO-CYL')!.id;
     const key = (
@@ -101,14 +99,10 @@ test('a gateway killed with -9 in the middle of a retry series resumes it after 
       return delivery?.attempts === 1 ? delivery : undefined;
     });
     expect(pending).toMatchObject({ status: 'PENDING', attemptLog: [{ attempt: 1, statusCode: 500 }] });
-    first.child.kill('SIGKILL');
-    await new Promise((r) => first.child.once('exit', r));
+    await stop(first, 'SIGKILL');
     expect(received).toHaveLength(1);
 
-    second = startCli(env);
-    await ready(url).catch((err: Error) => {
-      throw new Error(`${err.message}: ${second!.stderr()}`);
-    });
+    second = await startReady(env);
     const done = await until('delivered after restart', 60_000, async () => {
       const data = await must(url, LOG, {}, key);
       const [delivery] = data.webhooks[0].deliveries;
@@ -122,7 +116,7 @@ test('a gateway killed with -9 in the middle of a retry series resumes it after 
     expect(received.every((r) => validSignature(secret, r))).toBe(true);
     expect(JSON.parse(received[2].body)).toMatchObject({ type: 'request.created', data: { status: 'submitted' } });
   } finally {
-    for (const run of [first, second]) if (run) await stop(run.child);
+    for (const run of [first, second]) await stop(run);
     receiver.close();
     await remove();
   }

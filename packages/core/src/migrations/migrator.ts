@@ -17,7 +17,8 @@ export interface MigrateResult {
 
 const LOCK_KEY = 7_412_020; // pg_advisory_lock key shared by every process migrating this database
 
-function checksum(up: unknown): string {
+/** The checksum recorded for a migration's text: an applied migration whose checksum changes is refused. */
+export function migrationChecksum(up: unknown): string {
   return createHash('sha256')
     .update(typeof up === 'string' ? up : String(up))
     .digest('hex')
@@ -65,7 +66,7 @@ export async function migrate(
     for (const source of sources) {
       for (const migration of source.migrations) {
         const key = `${source.owner}/${migration.name}`;
-        const sum = checksum(migration.up);
+        const sum = migrationChecksum(migration.up);
         const previous = done.get(key);
         if (previous !== undefined) {
           if (previous !== sum) {

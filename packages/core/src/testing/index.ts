@@ -1,8 +1,11 @@
 import { type ExecutionResult, graphql, parse, subscribe } from 'graphql';
 import { type Caller, SYSTEM_CALLER } from '../context.js';
 import { silentLogger, type Logger } from '../logger.js';
-import { createPlatform, type Platform, type PlatformOptions } from '../platform.js';
+import { createPlatform, migrationSources, type Platform, type PlatformOptions } from '../platform.js';
+import type { MigrationSource } from '../migrations/migration.js';
+import { composePlugins } from '../plugin/composition.js';
 import type { GongzhiPlugin } from '../plugin/plugin.js';
+import { CORE_VERSION } from '../version.js';
 import { createTestDatabase } from './test-database.js';
 
 export * from './fixtures.js';
@@ -71,7 +74,7 @@ export interface TestSubscription {
  * with an executor for GraphQL operations. Every test file can run in parallel with others.
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = await createTestDatabase({ migrations: composedMigrations(options.plugins ?? []) });
   let platform: Platform;
   try {
     platform = await createPlatform({
@@ -161,6 +164,19 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       await database.drop();
     },
   };
+}
+
+/**
+ * The migrations `createPlatform` applies for `plugins`, in its order (for
+ * `createTestDatabase({ migrations })`); undefined when the plugins do not compose (the platform
+ * then reports why, on an empty database).
+ */
+export function composedMigrations(plugins: readonly GongzhiPlugin[]): MigrationSource[] | undefined {
+  try {
+    return migrationSources(composePlugins(plugins, CORE_VERSION));
+  } catch {
+    return undefined;
+  }
 }
 
 /** An error as clients meet it: a payload's `errors` entry, or a top-level error (its `extensions.code`). */
