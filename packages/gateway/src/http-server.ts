@@ -9,7 +9,6 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { type Caller, type GongzhiContext, isDatabaseUnavailable, type Platform, type RevocationFeed, StartupError } from '@gongzhi/core';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
-import type pg from 'pg';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Limits } from './config.js';
@@ -173,7 +172,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
   const tracing = options.tracing ? await GatewayTracing.start(options.tracing, platform.info.coreVersion) : null;
   const trusted = new TrustedDocuments(
     options.trustedDocuments?.mode ?? 'allow',
-    async () => (await platform.orm.em.getConnection().getNativeClient()) as pg.Pool,
+    () => platform.orm.em.getConnection().getNativeClient(),
     { schema: platform.schema, rules, maxTokens: options.limits.maxTokens },
     options.trustedDocuments?.revocations ?? null,
   );

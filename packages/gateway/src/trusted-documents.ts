@@ -125,7 +125,10 @@ function check(
   try {
     document = parse(body, { maxTokens });
   } catch (err) {
-    return { document: { kind: Kind.DOCUMENT, definitions: [] }, errors: [err instanceof GraphQLError ? err : new GraphQLError(String(err))] };
+    return {
+      document: { kind: Kind.DOCUMENT, definitions: [] },
+      errors: [err instanceof GraphQLError ? err : new GraphQLError(String(err))],
+    };
   }
   return { document, errors: validate(schema, document, [...specifiedRules, ...rules]) };
 }
@@ -197,11 +200,18 @@ export interface TrustedDocumentRow {
 
 /** Every registered document (revoked ones too), by app and registration time. */
 export async function listDocuments(pool: pg.Pool): Promise<TrustedDocumentRow[]> {
-  const { rows } = await pool.query<TrustedDocumentRow>(
+  const { rows } = await pool.query<Record<keyof TrustedDocumentRow, unknown>>(
     `SELECT sha256, app, operation_names AS "operationNames", registered_at AS "registeredAt", revoked_at AS "revokedAt"
        FROM trusted_document ORDER BY app, registered_at, sha256`,
   );
-  return rows;
+  // The ORM's pool may hand timestamps over as text.
+  return rows.map((r) => ({
+    sha256: String(r.sha256),
+    app: String(r.app),
+    operationNames: r.operationNames as string[],
+    registeredAt: new Date(r.registeredAt as string),
+    revokedAt: r.revokedAt === null ? null : new Date(r.revokedAt as string),
+  }));
 }
 
 /**
@@ -249,9 +259,7 @@ export interface DocumentRequest {
 
 /** How the gateway goes on with a request: its text as sent, a registered document, or a refusal. */
 export type Admission =
-  | { kind: 'text' }
-  | { kind: 'trusted'; trusted: TrustedDocument }
-  | { kind: 'refused'; error: GraphQLError; status: number };
+  { kind: 'text' } | { kind: 'trusted'; trusted: TrustedDocument } | { kind: 'refused'; error: GraphQLError; status: number };
 
 function refusal(code: string, message: string, status: number): Admission {
   return { kind: 'refused', error: new GraphQLError(message, { extensions: { code } }), status };
@@ -444,7 +452,14 @@ export async function admitHttp(trusted: TrustedDocuments, method: string, url: 
         { allow: 'POST' },
       );
     if (get) return { refused: false, method, search: url.search, body, json: false, cacheable: false };
-    return { refused: false, method, search: url.search, body: withText(request, String(request.query ?? '')), json: false, cacheable: false };
+    return {
+      refused: false,
+      method,
+      search: url.search,
+      body: withText(request, typeof request.query === 'string' ? request.query : ''),
+      json: false,
+      cacheable: false,
+    };
   }
   const document = admission.trusted;
   if (get) {
@@ -487,6 +502,6 @@ export function cacheableAnswer(
 }
 
 /** Opens the registry of one platform, for the CLI. */
-export async function registryPool(platform: Platform): Promise<pg.Pool> {
-  return (await platform.orm.em.getConnection().getNativeClient()) as pg.Pool;
+export function registryPool(platform: Platform): Promise<pg.Pool> {
+  return platform.orm.em.getConnection().getNativeClient();
 }

@@ -326,7 +326,7 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
     if (retryAfter > 0) return [rateLimitedError(retryAfter)];
     // A registered document comes parsed and validated (once per process); graphql-ws wants a
     // string `query`, so a client sending an id gives "" with `documentId` or the APQ extension.
-    const admission = (await options.trustedDocuments?.admit(payload as SubscribePayload & { documentId?: unknown })) ?? { kind: 'text' };
+    const admission = (await options.trustedDocuments?.admit(payload)) ?? { kind: 'text' };
     if (admission.kind === 'refused') return [admission.error];
     let document: DocumentNode;
     if (admission.kind === 'trusted') {

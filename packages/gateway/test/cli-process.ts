@@ -17,6 +17,25 @@ export function startCli(env: Record<string, string>): { child: ChildProcess; st
   return { child, stderr: () => stderr };
 }
 
+/** Runs the built CLI as a user would (in `cwd`, by default the test folder, with only `env` plus PATH and HOME, quiet) and returns its exit code and output. */
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  cwd = path.dirname(fileURLToPath(import.meta.url)),
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 /** Stops a child still running (SIGINT: it stops its database too) and waits for it to exit. */
 export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
