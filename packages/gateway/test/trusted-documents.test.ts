@@ -139,6 +139,25 @@ test(
     expect(etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
     const again = await call(strict, 'GET', { documentId: id(PLACES), variables }, { 'if-none-match': etag! });
     expect(again.status).toBe(304);
+    // Once a process has seen a document, using it again costs no registry statement (and no parse or validation).
+    const pool = await strict.platform.orm.em.getConnection().getNativeClient();
+    const query = pool.query.bind(pool);
+    let lookups = 0;
+    pool.query = ((...args: Parameters<typeof query>) => {
+      if (String(args[0]).includes('FROM trusted_document')) lookups++;
+      return query(...args);
+    }) as typeof pool.query;
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect((await call(strict, 'POST', { documentId: id(PLACES), variables })).body).toEqual(byId.body);
+        expect((await call(strict, 'GET', { documentId: id(PLACES), variables })).status).toBe(200);
+      }
+      // …while an id it has not seen is looked up (unknown ids are not cached).
+      await call(strict, 'POST', { documentId: id('{ __typename }') });
+    } finally {
+      pool.query = query;
+    }
+    expect(lookups).toBe(1);
     // The registered text itself may be sent over GET too (no id needed); any other text may not.
     expect((await call(open, 'GET', { query: PLACES, variables })).body).toEqual(byId.body);
     const text = await call(open, 'GET', { query: UNREGISTERED });
