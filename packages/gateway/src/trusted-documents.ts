@@ -288,6 +288,8 @@ function requestedHash(request: DocumentRequest): { sha256: string } | { malform
 export class TrustedDocuments {
   private readonly parsed = new Map<string, TrustedDocument>();
   private readonly registered = new Set<string>();
+  /** Counts revocation notices, so a lookup that raced one does not cache what it read. */
+  private notices = 0;
 
   constructor(
     readonly mode: TrustedDocumentsMode,
@@ -296,6 +298,7 @@ export class TrustedDocuments {
     private readonly revocations: RevocationFeed | null = null,
   ) {
     revocations?.subscribe((id) => {
+      this.notices++;
       if (id === null) this.registered.clear();
       else if (id.startsWith(NOTICE_PREFIX)) this.registered.delete(id.slice(NOTICE_PREFIX.length));
     });
@@ -305,8 +308,9 @@ export class TrustedDocuments {
   async find(sha256: string): Promise<TrustedDocument | null> {
     const known = this.parsed.get(sha256);
     if (known && this.registered.has(sha256)) return known;
-    // Whether the feed is live is read before the statement: a revocation after it is still heard.
+    // Read before the statement: a notice arriving while it runs keeps its answer out of the cache.
     const cacheable = this.revocations?.live ?? false;
+    const notices = this.notices;
     const { rows } = await (
       await this.pool()
     ).query<{ body: string }>(`SELECT body FROM trusted_document WHERE sha256 = $1 AND revoked_at IS NULL`, [sha256]);
@@ -317,7 +321,7 @@ export class TrustedDocuments {
       trusted = { sha256, body, ...check(body, this.checks.schema, this.checks.rules, this.checks.maxTokens) };
       this.parsed.set(sha256, trusted);
     }
-    if (cacheable) this.registered.add(sha256);
+    if (cacheable && notices === this.notices) this.registered.add(sha256);
     return trusted;
   }
 
