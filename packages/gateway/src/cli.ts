@@ -24,6 +24,8 @@ import { loadConfig } from './config.js';
 import { composePlatform, openDatabase, startGateway } from './gateway.js';
 import { createGatewayLogger } from './logger.js';
 import { loadPlugins } from './plugin-loader.js';
+import { limitRules } from './security.js';
+import { listDocuments, parseManifest, registerDocuments, registryPool, revokeDocuments } from './trusted-documents.js';
 
 const USAGE = `Usage: gongzhi <command> [options]
 
@@ -39,6 +41,14 @@ Commands:
                      subtrees; no --place: everywhere) and print it, once
   api-key revoke PREFIX
                      revoke the key whose public start is PREFIX (gz_xxxxxxxx)
+  documents register MANIFEST.json [--app NAME]
+                     register an app's GraphQL documents (Apollo or Relay manifest,
+                     sha256 ids), each validated against this server's schema and
+                     limits first: all registered, or none and every problem listed
+  documents list [--app NAME]
+                     list registered documents (revoked ones marked)
+  documents revoke ID-PREFIX | --app NAME
+                     stop serving a document (8+ hex digits of its id), or all of an app's
   token PERSON_ID    print a person token (JWT, 8 h) signed with GONGZHI_JWT_SECRET
   create-plugin ID [--dir DIR]
                      scaffold a plugin package (manifest, entity, migration, command,
@@ -146,6 +156,7 @@ async function main(argv: string[]): Promise<number> {
       permissions: { type: 'string' },
       place: { type: 'string', multiple: true },
       dir: { type: 'string' },
+      app: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -270,6 +281,52 @@ async function main(argv: string[]): Promise<number> {
       const orders = readHotlineOrders(positionals[2]);
       const failed = await withPlatform(config, logger, (platform) => importHotlineOrders(platform, orders));
       return failed ? 1 : 0;
+    }
+    case 'documents': {
+      const action = positionals[1];
+      if (action === 'register' && positionals[2]) {
+        const file = positionals[2];
+        let text: string;
+        try {
+          text = readFileSync(file, 'utf8');
+        } catch (err) {
+          throw new StartupError(`Cannot read ${file}: ${(err as Error).message}`);
+        }
+        const entries = parseManifest(text, file);
+        const app = values.app ?? path.basename(file).replace(/\.json$/i, '');
+        const result = await withPlatform(config, logger, async (platform) =>
+          registerDocuments(await registryPool(platform), entries, app, {
+            schema: platform.schema,
+            rules: limitRules(config.limits, config.introspection),
+            maxTokens: config.limits.maxTokens,
+          }),
+        );
+        for (const entry of result.registered) console.log(`registered: sha256:${entry.sha256} ${entry.name ?? ''}`.trimEnd());
+        console.log(`${app}: ${result.registered.length} registered, ${result.unchanged.length} already registered.`);
+        return 0;
+      }
+      if (action === 'list') {
+        const rows = await withPlatform(config, logger, async (platform) => listDocuments(await registryPool(platform)));
+        const shown = rows.filter((r) => !values.app || r.app === values.app);
+        if (shown.length === 0) console.log('No documents are registered.');
+        for (const r of shown)
+          console.log(
+            `sha256:${r.sha256}  ${r.app}  ${r.operationNames.join(',') || '(anonymous)'}  registered ${r.registeredAt.toISOString()}${r.revokedAt ? `  REVOKED ${r.revokedAt.toISOString()}` : ''}`,
+          );
+        return 0;
+      }
+      if (action === 'revoke' && (positionals[2] || values.app)) {
+        const target = positionals[2] ?? values.app!;
+        const revoked = await withPlatform(config, logger, async (platform) =>
+          revokeDocuments(await registryPool(platform), target, { app: !positionals[2] }),
+        );
+        if (revoked.length === 0) throw new StartupError(`No live registered document matches "${target}".`);
+        for (const sha256 of revoked) console.log(`revoked: sha256:${sha256}`);
+        return 0;
+      }
+      throw new StartupError(
+        'Use "documents register MANIFEST.json [--app NAME]", "documents list [--app NAME]" or "documents revoke ID-PREFIX | --app NAME".',
+      );
     }
     case 'token': {
       if (!config.auth.jwtSecret)

@@ -51,6 +51,8 @@ export interface GatewayConfig {
   auth: { jwtSecret: string | null; jwksUrl: string | null; issuer: string | null; audience: string | null };
   /** Abuse limits, the same on HTTP and WebSocket. */
   limits: Limits;
+  /** Which documents run: any (`off`: no ids), registered by id plus any as text (`allow`), registered only (`require`). */
+  trustedDocuments: 'off' | 'allow' | 'require';
   /** Prometheus metrics at `/metrics`: off, or on (behind a bearer token when one is set). */
   metrics: { enabled: boolean; token: string | null };
   /** OpenTelemetry tracing over OTLP/HTTP: off (null) unless an endpoint is set. */
@@ -278,6 +280,14 @@ export const SETTINGS: readonly Setting[] = [
     type: int(1, 1_000_000),
     defaultText: '1200',
     meaning: 'operations per minute per API key, person or anonymous address, one budget for every gateway on the database (429 past it)',
+  },
+  {
+    env: 'GONGZHI_TRUSTED_DOCUMENTS',
+    file: 'trustedDocuments',
+    type: { kind: 'choice', values: ['off', 'allow', 'require'] },
+    defaultText: 'allow',
+    meaning:
+      'registered documents (`gongzhi documents register`) run by id over POST, GET and WebSocket; `allow` also runs any other document sent as text (POST, WebSocket), `require` refuses them, `off` refuses ids ([trusted documents](docs/trusted-documents.md))',
   },
   {
     env: 'GONGZHI_BOARD_TRANSPORT',
@@ -653,6 +663,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       ratePerMinute: limit('GONGZHI_RATE_LIMIT', 1200),
     },
     boardTransport: get('GONGZHI_BOARD_TRANSPORT', 'postgres'),
+    trustedDocuments: get('GONGZHI_TRUSTED_DOCUMENTS', 'allow'),
     wsAllowOperations: get('GONGZHI_WS_ALLOW_OPERATIONS', false),
     wsMaxSubscriptions: get('GONGZHI_WS_MAX_SUBSCRIPTIONS', 20),
     wsQueueLimit: get('GONGZHI_WS_QUEUE_LIMIT', 200),

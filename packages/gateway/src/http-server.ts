@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApolloServer, type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { type Caller, type GongzhiContext, isDatabaseUnavailable, type Platform, StartupError } from '@gongzhi/core';
+import { type Caller, type GongzhiContext, isDatabaseUnavailable, type Platform, type RevocationFeed, StartupError } from '@gongzhi/core';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -25,6 +25,7 @@ import {
 import { limitRules, rateLimitedError, SharedRateLimiter, type RateLimiterOptions } from './security.js';
 import { GatewayMetrics, routeOf } from './metrics.js';
 import { GatewayTracing, type TracingOptions } from './tracing.js';
+import { admitHttp, cacheableAnswer, TrustedDocuments, type TrustedDocumentsMode } from './trusted-documents.js';
 import { anonymousCaller, type ResolveCaller, type WebSocketOptions, webSocketServerOptions } from './websocket.js';
 
 export interface GatewayServerOptions {
@@ -54,6 +55,11 @@ export interface GatewayServerOptions {
   metrics?: { token: string | null } | null;
   /** OpenTelemetry tracing over OTLP/HTTP (null or missing: off, the SDK not loaded). */
   tracing?: TracingOptions | null;
+  /**
+   * Trusted documents (default mode `allow`): registered documents served by id over POST, GET and
+   * WebSocket; with `revocations`, each process caches which are registered and drops a revoked one at once.
+   */
+  trustedDocuments?: { mode: TrustedDocumentsMode; revocations?: RevocationFeed | null };
 }
 
 /** The WebSocket limits when nothing else is configured. */
@@ -164,6 +170,12 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
   const metrics = options.metrics ? new GatewayMetrics(platform) : null;
   const metricsToken = options.metrics?.token ?? null;
   const tracing = options.tracing ? await GatewayTracing.start(options.tracing, platform.info.coreVersion) : null;
+  const trusted = new TrustedDocuments(
+    options.trustedDocuments?.mode ?? 'allow',
+    () => platform.orm.em.getConnection().getNativeClient(),
+    { schema: platform.schema, rules, maxTokens: options.limits.maxTokens },
+    options.trustedDocuments?.revocations ?? null,
+  );
   const httpServer = createServer((req, res) => {
     let pathname = '';
     try {
@@ -285,16 +297,23 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
         { 'retry-after': String(retryAfter) },
       );
     }
+    const admitted = await admitHttp(trusted, req.method ?? 'GET', url, body);
+    if (admitted.refused) {
+      refused(String(admitted.error.extensions.code));
+      const { message, extensions } = admitted.error;
+      return sendJson(res, admitted.status, { errors: [{ message, extensions }] }, admitted.headers);
+    }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
+    if (admitted.json) headers.set('content-type', 'application/json');
     // Requests arrive only once the server listens, after Apollo below has started.
     const response = await inOperation(req.headers['x-request-id'], async ({ requestId }) => {
       res.setHeader('x-request-id', requestId);
       const execute = () =>
         apollo.executeHTTPGraphQLRequest({
-          httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+          httpGraphQLRequest: { method: admitted.method, headers, search: admitted.search, body: admitted.body },
           context: () => Promise.resolve(platform.createContext(caller)),
         });
       if (!tracing) return execute();
@@ -308,7 +327,12 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     });
     res.statusCode = response.status ?? 200;
     for (const [key, value] of response.headers) res.setHeader(key, value);
-    if (response.body.kind === 'complete') {
+    if (response.body.kind === 'complete' && admitted.cacheable) {
+      const answer = cacheableAnswer(req.headers, res.statusCode, response.body.string);
+      res.statusCode = answer.status;
+      for (const [key, value] of Object.entries(answer.headers)) res.setHeader(key, value);
+      res.end(answer.body);
+    } else if (response.body.kind === 'complete') {
       res.end(response.body.string);
     } else {
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
@@ -332,6 +356,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       resolveCaller,
       validationRules: rules,
       maxTokens: options.limits.maxTokens,
+      trustedDocuments: trusted,
       rateLimit: (caller, address) => rateLimiter.take(rateKey(caller, address)),
       formatError: format,
       metrics,
@@ -348,6 +373,8 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     // The CLI owns shutdown (drain, then the database); Apollo's own handler would stop only
     // itself and then re-raise the signal, killing the process mid-drain.
     stopOnTerminationSignals: false,
+    // Documents by hash are the registry's (trusted-documents.ts), shared by every process, not a per-process cache.
+    persistedQueries: false,
     validationRules: rules,
     parseOptions: { maxTokens: options.limits.maxTokens },
     formatError: format,

@@ -9,3 +9,14 @@ export { GatewayTracing, type TracingOptions } from './tracing.js';
 export * from './websocket.js';
 export * from './schema-contract.js';
 export * from './create-plugin.js';
+export {
+  documentHash,
+  listDocuments,
+  type ManifestEntry,
+  parseManifest,
+  registerDocuments,
+  revokeDocuments,
+  TRUSTED_DOCUMENTS_MODES,
+  TrustedDocuments,
+  type TrustedDocumentsMode,
+} from './trusted-documents.js';

@@ -31,6 +31,7 @@ import {
   logOperation,
 } from './operations.js';
 import { rateLimitedError } from './security.js';
+import type { TrustedDocuments } from './trusted-documents.js';
 
 /** What a transport knows about who is calling: HTTP headers, or the socket's connection params. */
 export interface CallerCredentials {
@@ -82,6 +83,8 @@ export interface WebSocketOptions {
   validationRules: readonly ValidationRule[];
   /** Tokens one document may have. */
   maxTokens: number;
+  /** The same trusted-document rules as HTTP (none: documents are parsed from their text as sent). */
+  trustedDocuments?: TrustedDocuments | null;
   /** How often open connections' credentials are checked again, in milliseconds. */
   recheckMs: number;
   /** Takes one operation from the caller's allowance; returns the seconds to wait when none is left, else 0. */
@@ -321,14 +324,23 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
     }
     const retryAfter = await options.rateLimit(connection.caller, ctx.extra.request.socket.remoteAddress);
     if (retryAfter > 0) return [rateLimitedError(retryAfter)];
+    // A registered document comes parsed and validated (once per process); graphql-ws wants a
+    // string `query`, so a client sending an id gives "" with `documentId` or the APQ extension.
+    const admission = (await options.trustedDocuments?.admit(payload)) ?? { kind: 'text' };
+    if (admission.kind === 'refused') return [admission.error];
     let document: DocumentNode;
-    try {
-      document = parse(payload.query, { maxTokens: options.maxTokens });
-    } catch (err) {
-      return [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
+    if (admission.kind === 'trusted') {
+      if (admission.trusted.errors.length > 0) return admission.trusted.errors;
+      document = admission.trusted.document;
+    } else {
+      try {
+        document = parse(payload.query, { maxTokens: options.maxTokens });
+      } catch (err) {
+        return [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
+      }
+      const errors = validate(platform.schema, document, [...specifiedRules, ...options.validationRules]);
+      if (errors.length > 0) return errors;
     }
-    const errors = validate(platform.schema, document, [...specifiedRules, ...options.validationRules]);
-    if (errors.length > 0) return errors;
     const operation = getOperationAST(document, payload.operationName);
     if (!operation)
       return [

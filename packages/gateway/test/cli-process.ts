@@ -87,6 +87,25 @@ export async function stop(run: CliRun | null | undefined, signal: NodeJS.Signal
   clearTimeout(kill);
 }
 
+/** Runs the built CLI as a user would (in `cwd`, by default the test folder, with only `env` plus PATH and HOME, quiet) and returns its exit code and output. */
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  cwd = here,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 /** Polls `probe` until it gives a value (a probe that throws counts as not yet), or fails after `ms`. */
 export async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
   const started = Date.now();

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import net from 'node:net';
@@ -11,24 +10,9 @@ import grid from '@gongzhi/plugin-grid';
 import moralBank from '@gongzhi/plugin-moral-bank';
 import volunteer from '@gongzhi/plugin-volunteer';
 import pg from 'pg';
+import { runCli } from './cli-process.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const cli = path.resolve(here, '../dist/cli.js');
-
-/** Runs the built CLI as a user would and returns its exit code and output. */
-function runCli(args: string[], env: Record<string, string>, cwd = here): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 let db: TestDatabase;
 beforeAll(async () => {
