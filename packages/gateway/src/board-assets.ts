@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -8,12 +9,18 @@ export interface BoardAsset {
   body: Buffer;
   type: string;
   cacheControl: string;
+  /** A hash of the body, so that a revalidating browser is answered 304 without it. */
+  etag: string;
+}
+
+function asset(body: Buffer, type: string, cacheControl: string): BoardAsset {
+  return { body, type, cacheControl, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
 }
 
 const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../public');
 const require = createRequire(import.meta.url);
 
-/** Files that change with the gateway: the browser asks again each time (a 304 costs little). */
+/** Files that change with the gateway: the browser asks again each time (a 304 when unchanged). */
 const REVALIDATE = 'no-cache';
 /** Font files live under their package version in the address, so they never change under it. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -63,22 +70,22 @@ function bundled(): Promise<BundledFont> {
  */
 export async function boardAsset(name: string): Promise<BoardAsset | null> {
   if (name === '/board' || name === '/board/') {
-    return { body: await readFile(path.join(publicDir, 'board.html')), type: 'text/html; charset=utf-8', cacheControl: REVALIDATE };
+    return asset(await readFile(path.join(publicDir, 'board.html')), 'text/html; charset=utf-8', REVALIDATE);
   }
   if (name === '/board/graphql-ws.js') {
     const entry = require.resolve('graphql-ws');
-    return {
-      body: await readFile(path.resolve(path.dirname(entry), '../umd/graphql-ws.min.js')),
-      type: 'text/javascript; charset=utf-8',
-      cacheControl: REVALIDATE,
-    };
+    return asset(
+      await readFile(path.resolve(path.dirname(entry), '../umd/graphql-ws.min.js')),
+      'text/javascript; charset=utf-8',
+      REVALIDATE,
+    );
   }
   if (name === '/board/fonts.css') {
-    return { body: (await bundled()).css, type: 'text/css; charset=utf-8', cacheControl: REVALIDATE };
+    return asset((await bundled()).css, 'text/css; charset=utf-8', REVALIDATE);
   }
   if (name.startsWith(FONT_PREFIX)) {
     const file = (await bundled()).files.get(name);
-    if (file) return { body: await readFile(file), type: 'font/woff2', cacheControl: IMMUTABLE };
+    if (file) return asset(await readFile(file), 'font/woff2', IMMUTABLE);
   }
   return null;
 }

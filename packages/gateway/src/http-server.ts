@@ -212,8 +212,10 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     if (url.pathname === '/board' || url.pathname.startsWith('/board/')) {
       const asset = await boardAsset(url.pathname);
       if (asset) {
-        res.writeHead(200, { 'content-type': asset.type, 'cache-control': asset.cacheControl });
-        res.end(asset.body);
+        const headers = { 'cache-control': asset.cacheControl, etag: asset.etag };
+        // A browser revalidating a file it already has gets a bodiless 304.
+        if (req.headers['if-none-match'] === asset.etag) res.writeHead(304, headers).end();
+        else res.writeHead(200, { ...headers, 'content-type': asset.type }).end(asset.body);
         return;
       }
     }

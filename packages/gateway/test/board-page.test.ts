@@ -181,6 +181,11 @@ test('the bundled Chinese font: a stylesheet of unicode-range slices, each slice
   expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
   const stylesheet = await css.text();
   expect(stylesheet).toContain("font-family: 'Noto Sans SC Variable'");
+  // Revalidated on each load: unchanged, it is answered 304 without a body.
+  expect(css.headers.get('cache-control')).toBe('no-cache');
+  const again = await fetch(`${gateway.server.url}/board/fonts.css`, { headers: { 'if-none-match': css.headers.get('etag')! } });
+  expect(again.status).toBe(304);
+  expect(await again.text()).toBe('');
   const slices = [...stylesheet.matchAll(/url\((\/board\/fonts\/[\d.]+\/[\w-]+\.woff2)\)/g)].map((m) => m[1]);
   expect(slices.length).toBeGreaterThan(90);
   const slice = await fetch(gateway.server.url + slices[0]);
