@@ -4,6 +4,7 @@ import {
   type BoardChangesSubscription,
   BoardSequenceDocument,
   CommunityDocument,
+  type CommunityQuery,
   OpenRequestsDocument,
   type OpenRequestsQuery,
   type SubmitRequestInput,
@@ -26,6 +27,11 @@ export type OpenRequest = OpenRequestsQuery['requests']['edges'][number]['node']
 export type BoardChange = BoardChangesSubscription['taskBoardChanges'];
 /** A submitted request, or why it was not (`errors`, each with a `code`). */
 export type SubmitResult = SubmitRequestMutation['submitRequest'];
+
+/** The node the Community query reads when it is a place; any other node is an empty object. */
+type CommunityNode = NonNullable<CommunityQuery['node']>;
+export type Community = Exclude<CommunityNode, Record<PropertyKey, never>>;
+const isPlace = (node: CommunityNode | null): node is Community => node?.__typename === 'Place';
 
 /** A top-level GraphQL error (a bad key, a limit, a fault), as opposed to a payload's `errors`. */
 export class GraphQLRequestError extends Error {
@@ -52,9 +58,9 @@ export class DistrictClient {
   }
 
   /** A community (any place) by its global id; null when it does not exist or the key may not see it. */
-  async community(id: string): Promise<{ id: string; name: string } | null> {
+  async community(id: string): Promise<Community | null> {
     const { node } = await this.execute(CommunityDocument, { id });
-    return node?.__typename === 'Place' ? node : null;
+    return isPlace(node) ? node : null;
   }
 
   /**

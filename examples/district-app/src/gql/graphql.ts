@@ -78,47 +78,7 @@ export type CommunityQueryVariables = Exact<{
 
 export type CommunityQuery = { node:
     | { __typename: 'Place', id: string, name: string, type: PlaceType }
-    | { __typename: 'Person' }
-    | { __typename: 'PersonRole' }
-    | { __typename: 'ApiKey' }
-    | { __typename: 'Organization' }
-    | { __typename: 'Request' }
-    | { __typename: 'OrganizationMember' }
-    | { __typename: 'Webhook' }
-    | { __typename: 'WebhookDelivery' }
-    | { __typename: 'Council' }
-    | { __typename: 'CouncilMember' }
-    | { __typename: 'CouncilMeeting' }
-    | { __typename: 'CouncilAgendaItem' }
-    | { __typename: 'CouncilProposal' }
-    | { __typename: 'CouncilBallot' }
-    | { __typename: 'CouncilDecision' }
-    | { __typename: 'CouncilActionItem' }
-    | { __typename: 'CouncilFundingSource' }
-    | { __typename: 'CouncilResidentPoll' }
-    | { __typename: 'Grid' }
-    | { __typename: 'GridAdoption' }
-    | { __typename: 'GridAttentionMark' }
-    | { __typename: 'GridWorker' }
-    | { __typename: 'GridMeeting' }
-    | { __typename: 'GridVisit' }
-    | { __typename: 'GridFinding' }
-    | { __typename: 'GridReporter' }
-    | { __typename: 'GridReport' }
-    | { __typename: 'MoralBankAccount' }
-    | { __typename: 'MoralBankBooking' }
-    | { __typename: 'MoralBankTransaction' }
-    | { __typename: 'VolunteerTeam' }
-    | { __typename: 'VolunteerTeamMember' }
-    | { __typename: 'VolunteerShiftSchedule' }
-    | { __typename: 'VolunteerShift' }
-    | { __typename: 'VolunteerShiftSignup' }
-    | { __typename: 'VolunteerTask' }
-    | { __typename: 'VolunteerServiceEntry' }
-    | { __typename: 'VolunteerPairing' }
-    | { __typename: 'VolunteerPairingVisit' }
-    | { __typename: 'VolunteerRecruitment' }
-    | { __typename: 'VolunteerApplication' }
+    | Record<PropertyKey, never>
    | null };
 
 export type OpenRequestsQueryVariables = Exact<{
@@ -174,8 +134,8 @@ export class TypedDocumentString<TResult, TVariables>
 export const CommunityDocument = new TypedDocumentString(`
     query Community($id: ID!) {
   node(id: $id) {
-    __typename
     ... on Place {
+      __typename
       id
       name
       type
