@@ -7,7 +7,7 @@
 //   node codegen.mjs --check --schema FILE --out FILE   the same against another schema or file
 //
 // It calls @graphql-codegen/core directly rather than through @graphql-codegen/cli: the same
-// output with a fraction of the packages (the CLI brings ~200 more, a file watcher among them).
+// output with a sixth of the packages (43 instead of 253 with the CLI and its client preset).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
