@@ -10,9 +10,9 @@ COPY . .
 # workspace those are their dev dependencies, which a production install leaves out).
 RUN npx -y pnpm@10.34.9 install --frozen-lockfile \
  && npx -y pnpm@10.34.9 build \
- && rm -rf node_modules packages/*/node_modules \
+ && rm -rf node_modules packages/*/node_modules examples/*/node_modules \
  && npx -y pnpm@10.34.9 install --frozen-lockfile --prod --config.shamefully-hoist=true \
- && rm -rf packages/*/src packages/*/test packages/*/tsconfig*.json bench scripts schema docs .git
+ && rm -rf packages/*/src packages/*/test packages/*/tsconfig*.json bench scripts schema docs examples .git
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000 LOG_LEVEL=info

@@ -14,6 +14,8 @@ export default tseslint.config(
       'packages/gateway/test/fixtures/**',
       'packages/gateway/test/artifacts*/**',
       'packages/gateway/public/**',
+      // Generated from the schema by examples/district-app/codegen.mjs (a test checks it is current).
+      'examples/*/src/gql/**',
     ],
   },
   js.configs.recommended,
@@ -21,7 +23,10 @@ export default tseslint.config(
   {
     languageOptions: {
       globals: globals.node,
-      parserOptions: { project: ['./packages/*/tsconfig.json', './tsconfig.tests.json'], tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        project: ['./packages/*/tsconfig.json', './examples/*/tsconfig.json', './tsconfig.tests.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       // TypeScript itself reports undefined names.
@@ -37,7 +42,7 @@ export default tseslint.config(
   },
   {
     // Tests read GraphQL answers, which are untyped JSON: typing every answer would add nothing.
-    files: ['packages/*/test/**/*.ts', 'bench/**/*.ts'],
+    files: ['packages/*/test/**/*.ts', 'examples/*/test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

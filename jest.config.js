@@ -18,7 +18,7 @@ const swc = [
 
 export default {
   testEnvironment: 'node',
-  roots: ['<rootDir>/packages'],
+  roots: ['<rootDir>/packages', '<rootDir>/examples'],
   testMatch: ['**/test/**/*.test.ts'],
   // Packages the tests make on the fly (a scaffolded plugin) run their own tests.
   testPathIgnorePatterns: ['/node_modules/', '/artifacts'],

@@ -1,9 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ApolloServer, type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { type Caller, type GongzhiContext, isDatabaseUnavailable, type Platform, type RevocationFeed, StartupError } from '@gongzhi/core';
@@ -12,6 +8,7 @@ import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Limits } from './config.js';
+import { boardAsset } from './board-assets.js';
 import { BodyTooLarge, readBody } from './http-body.js';
 import { isOpen311Path, open311Handler } from './open311.js';
 import {
@@ -74,20 +71,6 @@ export const DEFAULT_WEBSOCKET_LIMITS: Omit<
   eventRetryMs: 10_000,
   recheckMs: 30_000,
 };
-
-const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../public');
-
-/** The dashboard's files: the page, and the graphql-ws browser client it uses. */
-async function boardAsset(name: string): Promise<{ body: Buffer; type: string } | null> {
-  if (name === '/board' || name === '/board/') {
-    return { body: await readFile(path.join(publicDir, 'board.html')), type: 'text/html; charset=utf-8' };
-  }
-  if (name === '/board/graphql-ws.js') {
-    const entry = createRequire(import.meta.url).resolve('graphql-ws');
-    return { body: await readFile(path.resolve(path.dirname(entry), '../umd/graphql-ws.min.js')), type: 'text/javascript; charset=utf-8' };
-  }
-  return null;
-}
 
 export interface GatewayServer {
   httpServer: Server;
@@ -241,8 +224,10 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     if (url.pathname === '/board' || url.pathname.startsWith('/board/')) {
       const asset = await boardAsset(url.pathname);
       if (asset) {
-        res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'no-cache' });
-        res.end(asset.body);
+        const headers = { 'cache-control': asset.cacheControl, etag: asset.etag };
+        // A browser revalidating a file it already has gets a bodiless 304.
+        if (req.headers['if-none-match'] === asset.etag) res.writeHead(304, headers).end();
+        else res.writeHead(200, { ...headers, 'content-type': asset.type }).end(asset.body);
         return;
       }
     }

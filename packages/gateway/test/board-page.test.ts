@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGatewayLogger, type RunningGateway, startGateway } from '@gongzhi/gateway';
 import type { TestDatabase } from '@gongzhi/core/testing';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { submitOver } from './board-helpers.js';
 import { gatewayDatabase, postGraphQL, tempDir, TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
@@ -58,6 +58,40 @@ async function launchChromium(unpackInto: string): Promise<Browser> {
     executablePath: await unpackChromium(unpackInto),
     args: [...new Set([...packaged.args, ...quiet])],
     headless: true,
+  });
+}
+
+/**
+ * The Chinese characters in the text of the elements matching `selector` that the page draws as a
+ * box ("tofu"): each is drawn on a canvas in its element's own font and compared, pixel for pixel,
+ * with a code point that no font has (U+0378, unassigned), which every browser draws as its
+ * missing-glyph box. Characters that look like one another would be boxes too.
+ */
+async function chineseDrawnAsBoxes(page: Page, selector: string): Promise<string[]> {
+  return page.$$eval(selector, async (elements) => {
+    await document.fonts.ready;
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = 48;
+    const context = canvas.getContext('2d', { willReadFrequently: true })!;
+    const draw = (family: string, text: string) => {
+      context.clearRect(0, 0, 48, 48);
+      context.font = `32px ${family}`;
+      context.fillText(text, 4, 38);
+      return context.getImageData(0, 0, 48, 48).data.join();
+    };
+    const boxes: string[] = [];
+    const seen = new Map<string, string>(); // image → the character first drawn so
+    for (const element of elements) {
+      const family = getComputedStyle(element).fontFamily;
+      const missing = draw(family, '\u0378');
+      for (const character of new Set(element.textContent.match(/\p{Script=Han}/gu) ?? [])) {
+        const image = draw(family, character);
+        const twin = seen.get(image);
+        if (image === missing || (twin !== undefined && twin !== character)) boxes.push(character);
+        seen.set(image, character);
+      }
+    }
+    return [...new Set(boxes)];
   });
 }
 
@@ -130,8 +164,42 @@ test("the /board page shows a place's board and a card appears live after a muta
 
     await mkdir(artifacts, { recursive: true });
     await page.screenshot({ path: path.join(artifacts, 'board.png'), fullPage: true });
+    // The screenshot's text is Chinese glyphs, not boxes, on this machine that has no Chinese
+    // font (`fc-list :lang=zh` prints nothing): the page falls back to the font the gateway serves.
+    const shown = 'header h1, header label, .counter, .column h2, [data-testid="card"]';
+    expect(await page.$$eval(shown, (els) => els.map((e) => e.textContent).join(''))).toContain('3号楼电梯停运');
+    expect(await chineseDrawnAsBoxes(page, shown)).toEqual([]);
     expect(problems).toEqual([]);
   } finally {
     await page.close();
   }
 }, 60_000);
+
+test('the bundled Chinese font: a stylesheet of unicode-range slices, each slice cached for good', async () => {
+  const css = await fetch(`${gateway.server.url}/board/fonts.css`);
+  expect(css.status).toBe(200);
+  expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+  const stylesheet = await css.text();
+  expect(stylesheet).toContain("font-family: 'Noto Sans SC Variable'");
+  // Revalidated on each load: unchanged, it is answered 304 without a body.
+  expect(css.headers.get('cache-control')).toBe('no-cache');
+  const again = await fetch(`${gateway.server.url}/board/fonts.css`, { headers: { 'if-none-match': css.headers.get('etag')! } });
+  expect(again.status).toBe(304);
+  expect(await again.text()).toBe('');
+  const slices = [...stylesheet.matchAll(/url\((\/board\/fonts\/[\d.]+\/[\w-]+\.woff2)\)/g)].map((m) => m[1]);
+  expect(slices.length).toBeGreaterThan(90);
+  const slice = await fetch(gateway.server.url + slices[0]);
+  expect(slice.status).toBe(200);
+  expect(slice.headers.get('content-type')).toBe('font/woff2');
+  expect(slice.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+  expect(
+    Buffer.from(await slice.arrayBuffer())
+      .subarray(0, 4)
+      .toString('latin1'),
+  ).toBe('wOF2');
+  // Only the package's font files are served under that address.
+  const version = slices[0].split('/')[3];
+  for (const other of [`/board/fonts/${version}/LICENSE`, `/board/fonts/0.0.0/${path.basename(slices[0])}`]) {
+    expect((await fetch(gateway.server.url + other)).status).toBe(404);
+  }
+});
