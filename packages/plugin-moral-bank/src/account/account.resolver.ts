@@ -12,6 +12,7 @@ import {
   Place,
   type Ref,
   RefArg,
+  rowsByForeignKey,
   toGlobalId,
 } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
@@ -144,7 +145,7 @@ export class MoralBankAccountResolver {
 export class PersonMoralBankResolver {
   @FieldResolver(() => [MoralBankAccount], { description: "The person's moral-bank accounts, one per community (plugin moral-bank)." })
   moralBankAccounts(@Root() person: Person, @Ctx() ctx: GongzhiContext): Promise<MoralBankAccount[]> {
-    return loadByForeignKey(ctx, MoralBankAccount, 'person', person.uuid, { name: 'asc' });
+    return rowsByForeignKey(ctx, MoralBankAccount, 'person', person.uuid, { name: 'asc' });
   }
 }
 
@@ -155,7 +156,7 @@ export class OrganizationMoralBankResolver {
     description: "The organisation's moral-bank accounts as a group customer (集团客户) (plugin moral-bank).",
   })
   moralBankAccounts(@Root() organization: Organization, @Ctx() ctx: GongzhiContext): Promise<MoralBankAccount[]> {
-    return loadByForeignKey(ctx, MoralBankAccount, 'organization', organization.uuid, { name: 'asc' });
+    return rowsByForeignKey(ctx, MoralBankAccount, 'organization', organization.uuid, { name: 'asc' });
   }
 }
 
@@ -164,6 +165,6 @@ export class OrganizationMoralBankResolver {
 export class PlaceMoralBankResolver {
   @FieldResolver(() => [MoralBankAccount], { description: "Accounts of this community's moral bank (plugin moral-bank)." })
   moralBankAccounts(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<MoralBankAccount[]> {
-    return loadByForeignKey(ctx, MoralBankAccount, 'community', place.uuid, { name: 'asc' });
+    return rowsByForeignKey(ctx, MoralBankAccount, 'community', place.uuid, { name: 'asc' });
   }
 }
