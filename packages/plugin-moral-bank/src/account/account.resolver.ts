@@ -12,6 +12,7 @@ import {
   Place,
   type Ref,
   RefArg,
+  refId,
   rowsByForeignKey,
   toGlobalId,
 } from '@gongzhi/core';
@@ -84,13 +85,13 @@ export class MoralBankAccountResolver {
   holderId(@Root() account: MoralBankAccount): string {
     switch (account.holderKind) {
       case AccountHolderKind.PERSON:
-        return toGlobalId('Person', account.person!.uuid);
+        return toGlobalId('Person', refId(account.person)!);
       case AccountHolderKind.ORGANIZATION:
-        return toGlobalId('Organization', account.organization!.uuid);
+        return toGlobalId('Organization', refId(account.organization)!);
       case AccountHolderKind.TEAM:
         return toGlobalId('VolunteerTeam', account.teamId!);
       default:
-        return toGlobalId('Place', account.community.uuid);
+        return toGlobalId('Place', refId(account.community)!);
     }
   }
 
