@@ -112,17 +112,24 @@ function isRowColumn(prop: EntityProperty): boolean {
   );
 }
 
+/** The quoted (single) column of a property. */
+function columnOf(prop: EntityProperty): string {
+  const [field = prop.name] = prop.fieldNames;
+  return quote(field);
+}
+
 function rowShape(em: EntityManager, entity: EntityName<object>): RowShape {
   const meta = em.getMetadata().get(entity);
   let shape = shapes.get(meta);
   if (!shape) {
     const props = meta.props.filter(isRowColumn);
-    const fields = props.map((prop) => quote(prop.fieldNames[0]!));
-    const primary = meta.getPrimaryProps()[0]!;
+    const fields = props.map(columnOf);
+    const [primary] = meta.getPrimaryProps();
+    if (!primary) throw new Error(`${meta.className} has no primary key.`);
     shape = {
       meta,
       table: meta.schema ? `${quote(meta.schema)}.${quote(meta.tableName)}` : quote(meta.tableName),
-      primaryKey: quote(primary.fieldNames[0]!),
+      primaryKey: columnOf(primary),
       primaryProp: primary.name,
       columns: (alias) => fields.map((field) => `${alias}.${field}`).join(', '),
       converted: props.filter((prop) => prop.customType),
