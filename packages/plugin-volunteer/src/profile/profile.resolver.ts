@@ -1,4 +1,4 @@
-import { type GongzhiContext, Person, refId, rowById, rowsByForeignKey } from '@gongzhi/core';
+import { type GongzhiContext, loadByForeignKey, loadById, Person, refId } from '@gongzhi/core';
 import { Ctx, FieldResolver, Float, Int, ObjectType, Resolver, Root } from 'type-graphql';
 import { verifiedMinutesOf } from '../hours/hours.queries.js';
 import { VolunteerTeam, VolunteerTeamMember } from '../team/team.entity.js';
@@ -12,7 +12,7 @@ export class VolunteerProfile {
 
 /** A person's current memberships, oldest first (batched per operation). */
 async function currentMemberships(ctx: GongzhiContext, profile: VolunteerProfile): Promise<VolunteerTeamMember[]> {
-  const all = await rowsByForeignKey(ctx, VolunteerTeamMember, 'person', profile.personUuid, { joinedOn: 'asc' });
+  const all = await loadByForeignKey(ctx, VolunteerTeamMember, 'person', profile.personUuid, { joinedOn: 'asc' });
   return all.filter((m) => !m.leftOn);
 }
 
@@ -26,7 +26,7 @@ export class VolunteerProfileResolver {
   @FieldResolver(() => [VolunteerTeam], { description: 'Teams the person is a member of now.' })
   async teams(@Root() profile: VolunteerProfile, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam[]> {
     const current = await currentMemberships(ctx, profile);
-    return (await Promise.all(current.map((m) => rowById(ctx, VolunteerTeam, refId(m.team)!)))) as VolunteerTeam[];
+    return (await Promise.all(current.map((m) => loadById(ctx, VolunteerTeam, refId(m.team)!)))) as VolunteerTeam[];
   }
 
   @FieldResolver(() => [String], { description: "Skills named in the person's current memberships." })
