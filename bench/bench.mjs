@@ -49,6 +49,7 @@ const { values: opts } = parseArgs({
     'no-fanout': { type: 'boolean', default: false },
     'no-start': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
     out: { type: 'string' },
   },
 });
@@ -416,6 +417,19 @@ try {
   await q2(databaseUrl, 'ANALYZE');
   const fx = await prepare(databaseUrl, apiKey);
   log(`fixtures ready; statements per request ${JSON.stringify(fx.statements)}`);
+  // --keep (with DATABASE_URL): what a profiling script needs to ask the same questions again.
+  if (opts.keep) {
+    const kept = {
+      databaseUrl,
+      apiKey,
+      communityId: fx.communityId,
+      subjectId: fx.subjectId,
+      subId: fx.subId,
+      queries: { BOARD_QUERY, PERSON_QUERY, STATS_QUERY },
+    };
+    await writeFile(path.join(RESULTS, 'kept.json'), JSON.stringify(kept, null, 2));
+    log(`--keep: the database stays; ${path.join(RESULTS, 'kept.json')} says how to reach it`);
+  }
 
   // --profile: a V8 CPU profile of the gateway under all load workloads (summarise with bench/profile-summary.mjs).
   const gw = await startGateway(
@@ -643,7 +657,7 @@ try {
   results.finishedAt = new Date().toISOString();
 } finally {
   for (const c of children) await stopProcess(c).catch(() => {});
-  await database?.drop().catch(() => {});
+  if (!opts.keep) await database?.drop().catch(() => {});
   await server?.stop().catch(() => {});
   await rm(tmp, { recursive: true, force: true });
 }

@@ -3,6 +3,7 @@ import {
   getNamedType,
   getNullableType,
   type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
   type GraphQLSchema,
   isAbstractType,
   isListType,
@@ -18,6 +19,11 @@ import { userError } from '../graphql/user-error.js';
 import type { Access } from './access.js';
 import type { PlaceKey, PlaceRule } from './place-rule.js';
 import type { ClassType } from '../plugin/plugin.js';
+
+/** The access of each operation's context once the guard has awaited it (so later fields need not). */
+const knownAccess = new WeakMap<GongzhiContext, Access>();
+
+const isPromiseLike = (value: unknown): value is PromiseLike<unknown> => typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 
 /** The materialized path of a place uuid, batched per operation. */
 export function placePath(ctx: GongzhiContext, placeUuid: string): Promise<string | null> {
@@ -139,10 +145,9 @@ export function guardSchema(schema: GraphQLSchema): void {
       const list = isListType(nullable);
       const nonNull = isNonNullType(field.type);
       const resolve: GraphQLFieldResolver<unknown, GongzhiContext> = field.resolve ?? defaultFieldResolver;
-      const guarded: GraphQLFieldResolver<unknown, GongzhiContext> = async (source, args, ctx, info) => {
-        const value: unknown = await resolve(source, args, ctx, info);
-        if (value === null || value === undefined) return value;
+      const check = async (value: unknown, ctx: GongzhiContext, info: GraphQLResolveInfo): Promise<unknown> => {
         const access = await ctx.access();
+        knownAccess.set(ctx, access);
         if (access.everywhere) return value;
         if (list && Array.isArray(value)) {
           const items = await Promise.all(
@@ -153,6 +158,14 @@ export function guardSchema(schema: GraphQLSchema): void {
         if (await isVisible(value, ctx.placeRules, ctx, access)) return value;
         if (nonNull) throw userError('NOT_FOUND', `${info.parentType.name}.${info.fieldName} is outside the places you may see.`);
         return null;
+      };
+      // Synchronous where it can be (no value, or a caller already known to see everywhere): a page
+      // of rows has hundreds of object fields, and a promise for each is most of their cost.
+      const guardValue = (value: unknown, ctx: GongzhiContext, info: GraphQLResolveInfo): unknown =>
+        value === null || value === undefined || knownAccess.get(ctx)?.everywhere ? value : check(value, ctx, info);
+      const guarded: GraphQLFieldResolver<unknown, GongzhiContext> = (source, args, ctx, info) => {
+        const value: unknown = resolve(source, args, ctx, info);
+        return isPromiseLike(value) ? value.then((resolved) => guardValue(resolved, ctx, info)) : guardValue(value, ctx, info);
       };
       field.resolve = guarded;
     }

@@ -1,4 +1,4 @@
-import type { EntityName } from '@mikro-orm/core';
+import { type EntityMetadata, type EntityName, type EntityProperty, ReferenceKind } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 
@@ -77,4 +77,162 @@ export function loadById<T extends object>(ctx: ReadContext, entity: EntityName<
 export function refId(ref: unknown): string | null {
   if (!ref) return null;
   return typeof ref === 'string' ? ref : ((ref as { uuid?: string }).uuid ?? null);
+}
+
+// ---------------------------------------------------------------- plain rows
+
+/**
+ * How the plain rows of one entity are read: its table and columns (from the ORM's metadata,
+ * so a row has every persisted column the entity has) and the properties whose values the
+ * ORM converts (custom types: dates as YYYY-MM-DD, bigints, JSON).
+ */
+interface RowShape {
+  meta: EntityMetadata;
+  /** The quoted, schema-qualified table. */
+  table: string;
+  /** The quoted primary-key column. */
+  primaryKey: string;
+  /** The primary key's property. */
+  primaryProp: string;
+  /** The quoted columns, each prefixed by `alias.`, as a select list. */
+  columns: (alias: string) => string;
+  converted: readonly EntityProperty[];
+}
+
+const shapes = new WeakMap<EntityMetadata, RowShape>();
+const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/** Properties a plain row carries: scalars and owned to-one relations (as the related row's id). */
+function isRowColumn(prop: EntityProperty): boolean {
+  if (prop.persist === false || prop.formula || prop.embedded || prop.fieldNames?.length !== 1) return false;
+  return (
+    prop.kind === ReferenceKind.SCALAR ||
+    prop.kind === ReferenceKind.MANY_TO_ONE ||
+    (prop.kind === ReferenceKind.ONE_TO_ONE && !!prop.owner)
+  );
+}
+
+/** The quoted (single) column of a property. */
+function columnOf(prop: EntityProperty): string {
+  const [field = prop.name] = prop.fieldNames;
+  return quote(field);
+}
+
+function rowShape(em: EntityManager, entity: EntityName<object>): RowShape {
+  const meta = em.getMetadata().get(entity);
+  let shape = shapes.get(meta);
+  if (!shape) {
+    const props = meta.props.filter(isRowColumn);
+    const fields = props.map(columnOf);
+    const [primary] = meta.getPrimaryProps();
+    if (!primary) throw new Error(`${meta.className} has no primary key.`);
+    shape = {
+      meta,
+      table: meta.schema ? `${quote(meta.schema)}.${quote(meta.tableName)}` : quote(meta.tableName),
+      primaryKey: columnOf(primary),
+      primaryProp: primary.name,
+      columns: (alias) => fields.map((field) => `${alias}.${field}`).join(', '),
+      converted: props.filter((prop) => prop.customType),
+    };
+    shapes.set(meta, shape);
+  }
+  return shape;
+}
+
+/**
+ * The select list of `entity`'s columns (`r."id", r."title", …`), for a hand-written statement
+ * whose result becomes plain rows through {@link plainRows}.
+ */
+export function rowColumns(ctx: Pick<ReadContext, 'em'>, entity: EntityName<object>, alias = 'r'): string {
+  return rowShape(ctx.em, entity).columns(alias);
+}
+
+/** The quoted, schema-qualified table of `entity`, for hand-written statements. */
+export function rowTable(ctx: Pick<ReadContext, 'em'>, entity: EntityName<object>): string {
+  return rowShape(ctx.em, entity).table;
+}
+
+/**
+ * Result rows of a statement that selected `entity`'s columns ({@link rowColumns}) as plain
+ * rows of the entity: its properties named and typed as the ORM would (dates, custom types; a
+ * to-one relation as the related row's id, which `refId` reads), on the entity's prototype so
+ * that its getters (`id`), GraphQL fields and place rules apply to them as to an entity. They
+ * are never hydrated, tracked or put in the identity map: read them, never change or flush them.
+ */
+export function plainRows<T extends object>(ctx: Pick<ReadContext, 'em'>, entity: EntityName<T>, raw: readonly object[]): T[] {
+  const shape = rowShape(ctx.em, entity as EntityName<object>);
+  const comparator = ctx.em.getComparator();
+  const platform = ctx.em.getPlatform();
+  return raw.map((result) => {
+    const row = comparator.mapResult(shape.meta, result as never) as Record<string, unknown>;
+    for (const prop of shape.converted) {
+      const value = row[prop.name];
+      if (value !== null && value !== undefined) row[prop.name] = prop.customType!.convertToJSValue(value, platform);
+    }
+    // Own data properties first, prototype after: the ORM's property setters on the prototype never run.
+    return Object.setPrototypeOf(row, shape.meta.prototype as object) as T;
+  });
+}
+
+/**
+ * Plain rows ({@link plainRows}) of `entity` from `SELECT <its columns> FROM <its table> r <rest>`:
+ * `rest` holds the joins, `WHERE`, `ORDER BY` and `LIMIT` (alias `r`), `params` its `?` values.
+ */
+export async function selectRows<T extends object>(
+  ctx: Pick<ReadContext, 'em'>,
+  entity: EntityName<T>,
+  rest: string,
+  params: readonly unknown[] = [],
+): Promise<T[]> {
+  const shape = rowShape(ctx.em, entity as EntityName<object>);
+  const raw = await ctx.em.execute<object[]>(`SELECT ${shape.columns('r')} FROM ${shape.table} r ${rest}`, [...params]);
+  return plainRows(ctx, entity, raw);
+}
+
+/**
+ * The plain row ({@link plainRows}) of `entity` with primary key `id`, or null; the calls of one
+ * operation for one entity are one statement. What {@link RelationField} answers.
+ */
+export function rowById<T extends object>(ctx: ReadContext, entity: EntityName<T>, id: string): Promise<T | null> {
+  return batchLoader<string, T | null>(ctx, `rows:${entityLabel(entity)}#byId`, async (ids) => {
+    const shape = rowShape(ctx.em, entity as EntityName<object>);
+    const rows = await selectRows(ctx, entity, `WHERE r.${shape.primaryKey} IN (?)`, [ids]);
+    const byId = new Map(rows.map((row) => [String((row as Record<string, unknown>)[shape.primaryProp]), row]));
+    return ids.map((key) => byId.get(key) ?? null);
+  }).load(id);
+}
+
+/** The plain row a to-one reference (an entity, a plain row's id, or null) points at, or null. */
+export function relatedRow<T extends object>(ctx: ReadContext, entity: EntityName<T>, ref: unknown): Promise<T | null> {
+  const id = refId(ref);
+  return id ? rowById(ctx, entity, id) : Promise.resolve(null);
+}
+
+/**
+ * The plain rows ({@link plainRows}) of `entity` whose `foreignKey` points at `parentId`, in
+ * `orderBy` order (then by primary key), batched across all parents asked for in the same
+ * operation: a page of parents costs one statement.
+ */
+export function rowsByForeignKey<T extends object>(
+  ctx: ReadContext,
+  entity: EntityName<T>,
+  foreignKey: keyof T & string,
+  parentId: string,
+  orderBy: Partial<Record<keyof T & string, 'asc' | 'desc'>> = {},
+): Promise<T[]> {
+  const order = Object.entries(orderBy) as [string, 'asc' | 'desc'][];
+  const name = `rows:${entityLabel(entity)}.${foreignKey}:${order.map(([key, dir]) => `${key} ${dir}`).join(',')}`;
+  return batchLoader<string, T[]>(ctx, name, async (parentIds) => {
+    const shape = rowShape(ctx.em, entity as EntityName<object>);
+    const column = (prop: string): string => {
+      const field = shape.meta.properties[prop]?.fieldNames?.[0];
+      if (!field) throw new Error(`${shape.meta.className}.${prop} is not a column.`);
+      return `r.${quote(field)}`;
+    };
+    const sort = [...order.map(([prop, dir]) => `${column(prop)} ${dir === 'desc' ? 'DESC' : 'ASC'}`), `r.${shape.primaryKey}`];
+    const rows = await selectRows(ctx, entity, `WHERE ${column(foreignKey)} IN (?) ORDER BY ${sort.join(', ')}`, [parentIds]);
+    const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
+    for (const row of rows) groups.get(refId((row as Record<string, unknown>)[foreignKey])!)?.push(row);
+    return parentIds.map((id) => groups.get(id)!);
+  }).load(parentId);
 }

@@ -2,7 +2,7 @@ import type { EntityName } from '@mikro-orm/core';
 import { Ctx, Field, FieldResolver, type MiddlewareFn, Resolver, Root, UseMiddleware } from 'type-graphql';
 import type { GongzhiContext } from '../context.js';
 import type { ClassType } from '../plugin/plugin.js';
-import { loadByForeignKey, loadById, type ReadContext, refId } from './loaders.js';
+import { loadByForeignKey, loadById, type ReadContext, refId, relatedRow, rowsByForeignKey } from './loaders.js';
 
 /**
  * The row a many-to-one reference points at (`member.person`, or a bare id), or null when it
@@ -23,6 +23,14 @@ export interface RelationFieldOptions {
   nullable?: boolean;
   description?: string;
   deprecationReason?: string;
+  /**
+   * Answer a plain row of the related entity (`rowById`: its columns, read with hand-written
+   * SQL, no hydration, no identity map) instead of a managed entity. Use it when the related
+   * type's field resolvers and place rules read the row's own columns only (to-one relations
+   * through `refId`), never ORM relations or `em.populate`: on hot read paths it costs a
+   * fraction of an entity.
+   */
+  rows?: boolean;
 }
 
 /**
@@ -41,9 +49,11 @@ export function RelationField<T extends object>(
   target: () => ClassType & { prototype: T },
   options: RelationFieldOptions = {},
 ): PropertyDecorator {
-  const load: MiddlewareFn<GongzhiContext> = async ({ context }, next) => loadRelated(context, target() as never, await next());
+  const related = options.rows ? relatedRow : loadRelated;
+  const load: MiddlewareFn<GongzhiContext> = async ({ context }, next) => related(context, target() as never, await next());
+  const { rows: _rows, ...fieldOptions } = options;
   return (prototype, property) => {
-    Field(target, options)(prototype, property);
+    Field(target, fieldOptions)(prototype, property);
     UseMiddleware(load)(prototype, property);
   };
 }
@@ -53,6 +63,8 @@ export interface HasManyOptions<C> {
   /** The list's order (default: none, the database's). */
   orderBy?: Partial<Record<keyof C & string, 'asc' | 'desc'>>;
   description?: string;
+  /** List plain rows (`rowsByForeignKey`) instead of managed entities: see {@link RelationFieldOptions.rows}. */
+  rows?: boolean;
 }
 
 /**
@@ -76,8 +88,9 @@ export function hasMany<P extends { uuid: string }, C extends object>(
 ): ClassType {
   const generated = class {} as unknown as { prototype: Record<string, unknown> } & ClassType;
   Object.defineProperty(generated, 'name', { value: `${field.charAt(0).toUpperCase()}${field.slice(1)}ListResolver` });
+  const list = options.rows ? rowsByForeignKey : loadByForeignKey;
   generated.prototype[field] = (root: P, ctx: GongzhiContext) =>
-    loadByForeignKey(ctx, child() as EntityName<C>, foreignKey, root.uuid, options.orderBy ?? {});
+    list(ctx, child() as EntityName<C>, foreignKey, root.uuid, options.orderBy ?? {});
   const descriptor = Object.getOwnPropertyDescriptor(generated.prototype, field)!;
   Resolver(parent)(generated);
   FieldResolver(() => [child()], { description: options.description })(generated.prototype, field, descriptor);

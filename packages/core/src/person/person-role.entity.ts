@@ -31,11 +31,11 @@ registerEnumType(PersonRoleKind, {
 @ObjectType({ implements: Node, description: 'A role a person holds at a place, from startsOn to endsOn (inclusive; open when null).' })
 export class PersonRole extends NodeEntity {
   @ManyToOne(() => Person, { deleteRule: 'cascade' })
-  @RelationField(() => Person)
+  @RelationField(() => Person, { rows: true })
   person!: Person;
 
   @ManyToOne(() => Place, { deleteRule: 'restrict' })
-  @RelationField(() => Place, { description: 'Where the role is held.' })
+  @RelationField(() => Place, { rows: true, description: 'Where the role is held.' })
   place!: Place;
 
   @Enum({ items: () => PersonRoleKind, nativeEnumName: 'person_role_kind' })

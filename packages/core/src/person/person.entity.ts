@@ -21,6 +21,6 @@ export class Person extends NodeEntity {
   phone?: string | null;
 
   @ManyToOne(() => Place, { nullable: true, deleteRule: 'set null' })
-  @RelationField(() => Place, { nullable: true, description: 'The household the person lives in.' })
+  @RelationField(() => Place, { nullable: true, rows: true, description: 'The household the person lives in.' })
   household?: Place | null;
 }

@@ -7,7 +7,7 @@ import { DomainError } from '../command/domain-error.js';
 import { payloadType } from '../command/payload.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
-import { batchLoader, loadByForeignKey } from '../graphql/loaders.js';
+import { batchLoader, rowsByForeignKey } from '../graphql/loaders.js';
 import { PlaceType } from '../place/place.entity.js';
 import { Place } from '../place/place.entity.js';
 import { pageSize } from '../place/place.queries.js';
@@ -122,7 +122,7 @@ export class PersonResolver {
 
   @FieldResolver(() => [PersonRole], { description: 'Roles the person holds or held, oldest first.' })
   async roles(@Root() person: Person, @Ctx() ctx: GongzhiContext): Promise<PersonRole[]> {
-    return loadByForeignKey(ctx, PersonRole, 'person', person.uuid, { startsOn: 'asc' });
+    return rowsByForeignKey(ctx, PersonRole, 'person', person.uuid, { startsOn: 'asc' });
   }
 
   @FieldResolver(() => String, {

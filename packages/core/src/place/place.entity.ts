@@ -104,7 +104,7 @@ export class Place extends NodeEntity {
   capacity?: number | null;
 
   @ManyToOne(() => Place, { nullable: true, deleteRule: 'restrict' })
-  @RelationField(() => Place, { nullable: true, description: 'The place directly above; null for a district.' })
+  @RelationField(() => Place, { nullable: true, rows: true, description: 'The place directly above; null for a district.' })
   parent?: Place | null;
 
   @Property({ type: 'text' })

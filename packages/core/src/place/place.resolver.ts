@@ -5,9 +5,9 @@ import { loadRef, perform, requireRef } from '../command/command.js';
 import { payloadType } from '../command/payload.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
-import { loadByForeignKey } from '../graphql/loaders.js';
+import { loadByForeignKey, rowById } from '../graphql/loaders.js';
 import { createPlace } from './place.commands.js';
-import { ancestorIds, loadCountUnder, loadPlace, pageSize } from './place.queries.js';
+import { ancestorIds, loadCountUnder, pageSize } from './place.queries.js';
 import { PlaceType, VenueKind } from './place.entity.js';
 import { Place } from './place.entity.js';
 
@@ -78,7 +78,7 @@ export class PlaceResolver {
   @FieldResolver(() => [Place], { description: 'Every place above this one, root first.' })
   async ancestors(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<Place[]> {
     // Through the per-operation place loader: a list of places asks once for all their ancestors.
-    const ancestors = await Promise.all(ancestorIds(place).map((id) => loadPlace(ctx, id)));
+    const ancestors = await Promise.all(ancestorIds(place).map((id) => rowById(ctx, Place, id)));
     return ancestors.filter((p): p is Place => p !== null).sort((a, b) => a.depth - b.depth);
   }
 

@@ -120,7 +120,7 @@ export class Request extends NodeEntity<'updatedAt' | 'status' | 'level' | 'prio
   category?: string | null;
 
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
-  @RelationField(() => Person, { nullable: true })
+  @RelationField(() => Person, { nullable: true, rows: true })
   requester?: Person | null;
 
   /** Sensitive: exposed only through RequestResolver.callbackPhone, which checks and logs each read. */
@@ -128,7 +128,7 @@ export class Request extends NodeEntity<'updatedAt' | 'status' | 'level' | 'prio
   callbackPhone?: string | null;
 
   @ManyToOne(() => Place, { deleteRule: 'restrict' })
-  @RelationField(() => Place)
+  @RelationField(() => Place, { rows: true })
   place!: Place;
 
   @Property({ type: 'text' })
@@ -147,18 +147,19 @@ export class Request extends NodeEntity<'updatedAt' | 'status' | 'level' | 'prio
   status: RequestStatus = RequestStatus.SUBMITTED;
 
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
-  @RelationField(() => Person, { nullable: true, description: 'Who claimed it or was assigned it.' })
+  @RelationField(() => Person, { nullable: true, rows: true, description: 'Who claimed it or was assigned it.' })
   assignee?: Person | null;
 
   @ManyToOne(() => Organization, { nullable: true, deleteRule: 'set null', fieldName: 'dispatched_to_id' })
   @RelationField(() => Organization, {
     nullable: true,
+    rows: true,
     description: 'The partner unit (共建单位) the community dispatched it to (下单); its members may see and claim it (接单).',
   })
   dispatchedTo?: Organization | null;
 
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
-  @RelationField(() => Person, { nullable: true, description: 'For praise: the person praised.' })
+  @RelationField(() => Person, { nullable: true, rows: true, description: 'For praise: the person praised.' })
   praisedPerson?: Person | null;
 
   @Property({ type: 'datetime', nullable: true })

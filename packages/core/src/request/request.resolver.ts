@@ -5,7 +5,7 @@ import { readSensitive } from '../auth/sensitive.js';
 import { loadRef, perform, requireRef } from '../command/command.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
-import { loadByForeignKey } from '../graphql/loaders.js';
+import { plainRows, rowsByForeignKey } from '../graphql/loaders.js';
 import { Organization } from '../organization/organization.entity.js';
 import { organizationIdsOfPerson } from '../organization/organization.queries.js';
 import { Person } from '../person/person.entity.js';
@@ -152,14 +152,14 @@ export class RequestResolver {
       const cursor = decodeCursor(after, signature);
       where.push({ $or: [{ createdAt: { $lt: cursor.createdAt } }, { createdAt: cursor.createdAt, uuid: { $lt: cursor.uuid } }] });
     }
-    const rows = await ctx.em.find(
-      Request,
-      { $and: where },
-      {
-        orderBy: [{ createdAt: 'desc' }, { uuid: 'desc' }],
-        limit: first + 1,
-      },
-    );
+    // Plain rows (no hydration, no identity map): the page is read, never changed.
+    const query = ctx.em
+      .createQueryBuilder(Request, 'r')
+      .select('*')
+      .where({ $and: where })
+      .orderBy([{ createdAt: 'desc' }, { uuid: 'desc' }])
+      .limit(first + 1);
+    const rows = plainRows(ctx, Request, await query.execute<object[]>('all', false));
     const page = rows.slice(0, first);
     const edges = page.map((node) => ({ node, cursor: encodeCursor(node, signature) }));
     return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
@@ -297,7 +297,7 @@ export class RequestResolver {
 
   @FieldResolver(() => [RequestTimelineEntry], { description: 'Every change, oldest first.' })
   timeline(@Root() request: Request, @Ctx() ctx: GongzhiContext): Promise<RequestTimelineEntry[]> {
-    return loadByForeignKey(ctx, RequestTimelineEntry, 'request', request.uuid, { at: 'asc' });
+    return rowsByForeignKey(ctx, RequestTimelineEntry, 'request', request.uuid, { at: 'asc' });
   }
 
   @FieldResolver(() => RequestTimelineEntry, { nullable: true, description: 'The latest change.' })

@@ -47,7 +47,7 @@ export class MoralBankAccount extends NodeEntity<'balance' | 'minBalance' | 'inR
   name!: string;
 
   @ManyToOne(() => Place, { deleteRule: 'restrict' })
-  @RelationField(() => Place, { description: 'The community whose bank keeps the account.' })
+  @RelationField(() => Place, { rows: true, description: 'The community whose bank keeps the account.' })
   community!: Place;
 
   /** Kept by the database from the entries; never written by code. */

@@ -12,6 +12,8 @@ import {
   Place,
   type Ref,
   RefArg,
+  refId,
+  rowsByForeignKey,
   toGlobalId,
 } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
@@ -83,13 +85,13 @@ export class MoralBankAccountResolver {
   holderId(@Root() account: MoralBankAccount): string {
     switch (account.holderKind) {
       case AccountHolderKind.PERSON:
-        return toGlobalId('Person', account.person!.uuid);
+        return toGlobalId('Person', refId(account.person)!);
       case AccountHolderKind.ORGANIZATION:
-        return toGlobalId('Organization', account.organization!.uuid);
+        return toGlobalId('Organization', refId(account.organization)!);
       case AccountHolderKind.TEAM:
         return toGlobalId('VolunteerTeam', account.teamId!);
       default:
-        return toGlobalId('Place', account.community.uuid);
+        return toGlobalId('Place', refId(account.community)!);
     }
   }
 
@@ -144,7 +146,7 @@ export class MoralBankAccountResolver {
 export class PersonMoralBankResolver {
   @FieldResolver(() => [MoralBankAccount], { description: "The person's moral-bank accounts, one per community (plugin moral-bank)." })
   moralBankAccounts(@Root() person: Person, @Ctx() ctx: GongzhiContext): Promise<MoralBankAccount[]> {
-    return loadByForeignKey(ctx, MoralBankAccount, 'person', person.uuid, { name: 'asc' });
+    return rowsByForeignKey(ctx, MoralBankAccount, 'person', person.uuid, { name: 'asc' });
   }
 }
 
@@ -155,7 +157,7 @@ export class OrganizationMoralBankResolver {
     description: "The organisation's moral-bank accounts as a group customer (集团客户) (plugin moral-bank).",
   })
   moralBankAccounts(@Root() organization: Organization, @Ctx() ctx: GongzhiContext): Promise<MoralBankAccount[]> {
-    return loadByForeignKey(ctx, MoralBankAccount, 'organization', organization.uuid, { name: 'asc' });
+    return rowsByForeignKey(ctx, MoralBankAccount, 'organization', organization.uuid, { name: 'asc' });
   }
 }
 
@@ -164,6 +166,6 @@ export class OrganizationMoralBankResolver {
 export class PlaceMoralBankResolver {
   @FieldResolver(() => [MoralBankAccount], { description: "Accounts of this community's moral bank (plugin moral-bank)." })
   moralBankAccounts(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<MoralBankAccount[]> {
-    return loadByForeignKey(ctx, MoralBankAccount, 'community', place.uuid, { name: 'asc' });
+    return rowsByForeignKey(ctx, MoralBankAccount, 'community', place.uuid, { name: 'asc' });
   }
 }

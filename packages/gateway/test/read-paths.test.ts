@@ -1,0 +1,140 @@
+import { type Caller, fromGlobalId, toGlobalId } from '@gongzhi/core';
+import { createTestApp, type TestApp } from '@gongzhi/core/testing';
+// The plugins' sources, as their own tests import them (see canary-district.ts).
+import council from '../../plugin-council/src/index.js';
+import grid from '../../plugin-grid/src/index.js';
+import moralBank from '../../plugin-moral-bank/src/index.js';
+import volunteer from '../../plugin-volunteer/src/index.js';
+
+/**
+ * The hot read paths (issue #16 item 2) cost a fixed number of SQL statements, whatever the
+ * size of the answer: the board page (`pnpm bench`'s board question) and the person card (core
+ * fields and plugin fields on Person). Every list and relation on them is one batched
+ * statement per operation, so a page of 2 and a page of 12 cost the same, and a person with
+ * one role the same as one with three.
+ */
+let app: TestApp;
+let community: { id: string; path: string };
+let socialWorker: Caller;
+let requester: string;
+
+/** `pnpm bench`'s board question, with the assigned requests too (the grid plugin assigns new ones). */
+const BOARD = `query Board($under: ID!, $first: Int!) {
+  requests(filter: { under: $under, status: [SUBMITTED, ACCEPTED, ASSIGNED, CLAIMED, IN_PROGRESS] }, first: $first) {
+    edges { node {
+      id title status level createdAt
+      requester { id name }
+      assignee { id name }
+      place { id name ancestors { id name } }
+      lastTimelineEntry { action toStatus at }
+    } }
+  }
+}`;
+
+const CARD = `query Card($id: ID!) {
+  person(id: $id) {
+    id name
+    household { id name }
+    roles { role startsOn endsOn place { id name } }
+    volunteerProfile { skills verifiedMinutes teams { id name } }
+    moralBankAccounts { id name balance community { id name } }
+  }
+}`;
+
+async function must(q: string, v: Record<string, unknown>): Promise<any> {
+  const result = await app.execute(q, v);
+  const data = result.data as Record<string, { errors?: unknown[] }> | null | undefined;
+  const errors = [...(result.errors ?? []), ...Object.values(data ?? {}).flatMap((d) => d?.errors ?? [])];
+  if (errors.length) throw new Error(`${q.slice(0, 60)}: ${JSON.stringify(errors)}`);
+  return result.data;
+}
+
+beforeAll(async () => {
+  app = await createTestApp({ plugins: [grid, volunteer, moralBank, council], seed: true });
+  const sql = app.platform.orm.em.fork().getConnection();
+  // A community with a social worker (a caller scoped to it, so the place rules run too).
+  const [worker] = await sql.execute<{ person_id: string; place_id: string; path: string }[]>(
+    `SELECT r.person_id, r.place_id, p.path FROM person_role r JOIN place p ON p.id = r.place_id
+      WHERE r.role = 'social_worker' AND p.type = 'community'
+        AND EXISTS (SELECT 1 FROM place h WHERE h.type = 'household' AND h.path LIKE p.path || '%')
+      ORDER BY p.code LIMIT 1`,
+  );
+  community = { id: toGlobalId('Place', worker.place_id), path: worker.path };
+  socialWorker = { id: worker.person_id, kind: 'person' };
+  const [household] = await sql.execute<{ id: string }[]>(
+    `SELECT id FROM place WHERE type = 'household' AND path LIKE ? ORDER BY code LIMIT 1`,
+    [`${community.path}%`],
+  );
+  // Four residents of one of its households: the requesters.
+  const residents: { id: string; household_id: string }[] = [];
+  for (const name of ['甲', '乙', '丙', '丁']) {
+    const data = await must(
+      `mutation ($input: CreatePersonInput!) { createPerson(input: $input) { person { id } errors { code message } } }`,
+      { input: { name: `读者${name}`, householdId: toGlobalId('Place', household.id) } },
+    );
+    residents.push({ id: fromGlobalId(data.createPerson.person.id as string)!.id, household_id: household.id });
+  }
+  requester = toGlobalId('Person', residents[0].id);
+  // Twelve new open requests of the community, each with its requester (the grid plugin may assign them at once).
+  for (let i = 0; i < 12; i++) {
+    const resident = residents[i % residents.length];
+    await must(`mutation ($input: SubmitRequestInput!) { submitRequest(input: $input) { request { id } errors { code message } } }`, {
+      input: {
+        kind: 'NEED',
+        channel: 'PHONE',
+        title: `楼道灯坏了 ${i}`,
+        placeId: toGlobalId('Place', resident.household_id),
+        requesterId: toGlobalId('Person', resident.id),
+      },
+    });
+  }
+}, 180_000);
+afterAll(() => app?.close());
+
+/** The statements one operation costs, and its answer. */
+async function cost(q: string, v: Record<string, unknown>, caller?: Caller): Promise<{ statements: number; data: any }> {
+  let data: any;
+  const statements = await app.countStatements(async () => {
+    data = await app.run(q, v, caller ? { caller } : undefined);
+  });
+  return { statements, data };
+}
+
+test.each([
+  ['the system', undefined],
+  ['a social worker of the community', () => socialWorker],
+])('the board page costs the same statements for 2 rows as for 12, as %s', async (_who, caller) => {
+  const small = await cost(BOARD, { under: community.id, first: 2 }, caller?.());
+  const large = await cost(BOARD, { under: community.id, first: 12 }, caller?.());
+  const nodes = large.data.requests.edges.map((e: { node: any }) => e.node);
+  // The page is full and every relation on it is answered: the count is of real work.
+  expect(small.data.requests.edges).toHaveLength(2);
+  expect(nodes).toHaveLength(12);
+  expect(nodes.every((n: any) => n.requester?.name && n.place.ancestors.length >= 3 && n.lastTimelineEntry)).toBe(true);
+  if (caller) {
+    // The place rules' own batched reads may split into two batches as the rows' checks
+    // interleave; an N+1 would add a statement per row.
+    expect(large.statements).toBeLessThanOrEqual(small.statements + 1);
+  } else {
+    expect(large.statements).toBe(small.statements);
+    // The page, its place (the filter), timelines, people, places, their ancestors.
+    expect(large.statements).toBeLessThanOrEqual(6);
+  }
+});
+
+test('the person card costs the same statements for one role as for three', async () => {
+  const assign = (role: string, startsOn: string) =>
+    must(
+      `mutation ($p: ID!, $c: ID!, $role: PersonRoleKind!, $s: String!) { assignRole(personId: $p, placeId: $c, role: $role, startsOn: $s) { errors { code message } } }`,
+      { p: requester, c: community.id, role, s: startsOn },
+    );
+  await assign('RESIDENT', '2020-01-01');
+  const before = await cost(CARD, { id: requester });
+  await assign('VOLUNTEER', '2024-03-01');
+  await assign('BUILDING_HEAD', '2025-01-01');
+  const after = await cost(CARD, { id: requester });
+  expect(after.data.person.roles.length).toBe(before.data.person.roles.length + 2);
+  expect(after.data.person.roles.every((r: any) => r.place?.name)).toBe(true);
+  expect(after.statements).toBe(before.statements);
+  expect(after.statements).toBeLessThanOrEqual(9);
+});
