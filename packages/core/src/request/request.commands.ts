@@ -76,17 +76,20 @@ export function record(
 
 /**
  * Moves a request from the status it was read in to `to`, only if nobody changed it since:
- * `UPDATE … WHERE id = ? AND version = ?`. Returns false when someone else won.
+ * `UPDATE … WHERE id = ? AND version = ?`. Returns false when someone else won. The row in the
+ * unit of work takes the new values as its own (the next flush does not write them again), and
+ * the audit trail itemizes the change.
  */
 export async function move(uow: UnitOfWork, request: Request, to: RequestStatus, changes: Partial<Request> = {}): Promise<boolean> {
-  const now = uow.now();
-  const affected = await uow.em.nativeUpdate(
-    Request,
-    { uuid: request.uuid, version: request.version },
-    { ...changes, status: to, version: request.version + 1, updatedAt: now },
-  );
+  const after: Partial<Request> = { ...changes, status: to, version: request.version + 1, updatedAt: uow.now() };
+  // A copy: nativeUpdate turns the rows in its data into their keys.
+  const affected = await uow.em.nativeUpdate(Request, { uuid: request.uuid, version: request.version }, { ...after });
   if (affected === 0) return false;
-  Object.assign(request, changes, { status: to, version: request.version + 1, updatedAt: now });
+  const fields: Record<string, { before: unknown; after: unknown }> = {};
+  for (const [field, value] of Object.entries(after)) fields[field] = { before: request[field as keyof Request], after: value };
+  Object.assign(request, after);
+  uow.em.getUnitOfWork().merge(request);
+  uow.audit.record(Request, { id: request.uuid, operation: 'update', changes: fields }, request);
   return true;
 }
 
