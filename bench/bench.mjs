@@ -4,7 +4,7 @@
 //   pnpm bench                 default size (Fangzhuang: seed --scale 1), 10 s per workload
 //   pnpm bench --size 10       10× the data
 //   pnpm bench --quick         scale 0.05, 2 s per workload, fan-out small (the CI smoke run)
-//   options: --profile (V8 CPU profile of the gateway into bench/results)  --seconds S  --concurrency C (readers, default 20)  --writers W (default 50)  --no-fanout --no-start
+//   options: --profile (V8 CPU profile of the gateway into bench/results)  --seconds S  --concurrency C (readers, default 20)  --writers W (default 50)  --no-fanout --no-start --no-reads
 //
 // 1. a fresh database on a throw-away embedded PostgreSQL (or a new database on DATABASE_URL's server),
 // 2. `gongzhi seed --scale N`, benchmark fixtures (roles, a volunteer team, 1,000 moral-bank accounts),
@@ -48,6 +48,7 @@ const { values: opts } = parseArgs({
     accounts: { type: 'string' },
     'no-fanout': { type: 'boolean', default: false },
     'no-start': { type: 'boolean', default: false },
+    'no-reads': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     out: { type: 'string' },
   },
@@ -397,7 +398,12 @@ async function prepare(databaseUrl, apiKey) {
     subject,
     subjectId,
     people,
-    accounts: accountIds.map((id, i) => ({ id: core.toGlobalId('MoralBankAccount', id), uuid: id, personId: holders[i].id, token: tokens[i] })),
+    accounts: accountIds.map((id, i) => ({
+      id: core.toGlobalId('MoralBankAccount', id),
+      uuid: id,
+      personId: holders[i].id,
+      token: tokens[i],
+    })),
     statements,
     boardExplain: boardExplain.map((r) => r['QUERY PLAN']).join('\n'),
   };
@@ -467,7 +473,7 @@ try {
       baseline: `/stats?path=${encodeURIComponent(fx.sub.path)}`,
     },
   ];
-  for (const w of reads) {
+  for (const w of opts['no-reads'] ? [] : reads) {
     const g = await gql(gw.url, apiKey, w.query, w.variables);
     const b = await request(base.url, 'GET', w.baseline);
     const identical = g.body.trimEnd() === b.body.trimEnd();
@@ -603,7 +609,10 @@ try {
   /** The accounts of transfer `i`: a sender and another account. */
   const pair = (i) => {
     const from = accounts[(i * 7919) % accounts.length];
-    const to = accounts[(i * 104729 + 1) % accounts.length] === from ? accounts[(i + 1) % accounts.length] : accounts[(i * 104729 + 1) % accounts.length];
+    const to =
+      accounts[(i * 104729 + 1) % accounts.length] === from
+        ? accounts[(i + 1) % accounts.length]
+        : accounts[(i * 104729 + 1) % accounts.length];
     return { from, to, minutes: 1 + (i % 5) };
   };
   await drivePair(

@@ -174,17 +174,20 @@ export class AuditTrail {
   /**
    * Itemizes a change a command made by SQL (a conditional update, a counter), so that the log
    * shows its fields rather than a row count. `entity` is the row's entity class; the row (or
-   * `placePaths`) gives its places.
+   * `placePaths`) gives its places. `parts` names rows of other tables the entry stands for, with
+   * its fields showing them (a ledger transaction's entries): they are not counted again.
    */
   record(
     entity: EntityClass,
     change: { id: string; operation: 'create' | 'update' | 'delete'; changes: Record<string, { before: unknown; after: unknown }> },
     row: object | null,
     placePaths?: readonly string[],
+    parts?: { table: string; inserted?: number; updated?: number; deleted?: number },
   ): void {
     const meta = this.em.getMetadata().find(entity as never);
     if (!meta) throw new Error(`${entity.name} is not an entity of this platform.`);
     this.account(tableOf(meta), change.operation === 'create' ? 'inserted' : change.operation === 'delete' ? 'deleted' : 'updated');
+    if (parts) for (const kind of ['inserted', 'updated', 'deleted'] as const) this.account(parts.table, kind, parts[kind] ?? 0);
     const changes: AuditRecord['changes'] = {};
     for (const [field, { before, after }] of Object.entries(change.changes)) {
       const secret = isSensitive(entity, field);
@@ -268,13 +271,7 @@ export class AuditTrail {
    * entry's places are its row's (by the place rules, through `scope`), or else
    * `fallbackPaths()` (the places of the rows the command was given).
    */
-  async write(
-    action: string,
-    scope: GongzhiContext,
-    actor: Actor,
-    at: Date,
-    fallbackPaths: () => Promise<string[]>,
-  ): Promise<void> {
+  async write(action: string, scope: GongzhiContext, actor: Actor, at: Date, fallbackPaths: () => Promise<string[]>): Promise<void> {
     const records = this.records.splice(0);
     const before = this.baseline ?? new Map<string, Counts>();
     let fallback: string[] | undefined;
@@ -302,7 +299,15 @@ export class AuditTrail {
       if (extra.inserted <= 0 && extra.updated <= 0 && extra.deleted <= 0) continue;
       const changes: AuditRecord['changes'] = {};
       for (const [kind, n] of Object.entries(extra)) if (n > 0) changes[kind] = { before: null, after: n };
-      unitemized.push({ action, via: null, entityType: typeNameOf(this.em, table), entityId: null, operation: 'write', changes, row: null });
+      unitemized.push({
+        action,
+        via: null,
+        entityType: typeNameOf(this.em, table),
+        entityId: null,
+        operation: 'write',
+        changes,
+        row: null,
+      });
     }
     this.baseline = now;
     this.accounted.clear();

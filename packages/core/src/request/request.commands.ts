@@ -519,7 +519,8 @@ export const rateRequest = defineCommand<{ request: Named<Request>; rating: numb
       throw new DomainError('ILLEGAL_TRANSITION', `Only a resolved or closed request can be rated; this one is ${request.status}.`, 'id');
     }
     const step = { action: 'rated', note: thanks ? `${rating}★ ${thanks}` : `${rating}★` };
-    if (!(await move(uow, request, request.status, step, { rating, thanks: thanks ?? null }))) return conflict(uow, request, request.status);
+    if (!(await move(uow, request, request.status, step, { rating, thanks: thanks ?? null })))
+      return conflict(uow, request, request.status);
     await uow.emit('request.rated', { ...eventPayload(request), rating });
     return request;
   },
