@@ -13,19 +13,19 @@ import { getMetadataStorage } from 'type-graphql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GongzhiContext } from '../context.js';
 import { PluginCompositionError } from '../errors.js';
+import { batchLoader } from '../graphql/loaders.js';
 import { userError } from '../graphql/user-error.js';
 import type { Access } from './access.js';
 import type { PlaceKey, PlaceRule } from './place-rule.js';
 import type { ClassType } from '../plugin/plugin.js';
-import { placeSummary } from '../place/place.queries.js';
 
-/**
- * The materialized path of a place uuid: from the place summaries, batched and kept per
- * operation, so a command that checks a row's place and then names that place (an event's
- * `placePath`) reads it once.
- */
-export async function placePath(ctx: GongzhiContext, placeUuid: string): Promise<string | null> {
-  return (await placeSummary(ctx, placeUuid))?.path ?? null;
+/** The materialized path of a place uuid, batched per operation. */
+export function placePath(ctx: GongzhiContext, placeUuid: string): Promise<string | null> {
+  return batchLoader<string, string | null>(ctx, 'scope.placePath', async (ids) => {
+    const rows = await ctx.em.execute<{ id: string; path: string }[]>(`SELECT id, path FROM place WHERE id IN (?)`, [ids]);
+    const byId = new Map(rows.map((r) => [r.id, r.path]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }).load(placeUuid);
 }
 
 function rulesFor(rules: ReadonlyMap<ClassType, readonly PlaceRule[]>, value: object): readonly PlaceRule[] | undefined {
