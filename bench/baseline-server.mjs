@@ -8,6 +8,11 @@
 //   /board?path=/…/&limit=50   the board page of one community
 //   /person?id=UUID            the person card
 //   /stats?path=/…/            counts by status and level under a place (from the kept counts)
+// and the write workloads (POST, JSON body; each one statement, so one transaction and one round trip):
+//   /requests                  {placeId, requesterId, title}: a new request (`{"id":…}`)
+//   /requests/transition       {id, to, assigneeId?}: a conditional status change (`{"status":…}`, 409 when illegal or lost)
+//   /transfers                 {fromAccountId, toAccountId, minutes, idempotencyKey, actorId}: a moral-bank transfer
+//                              (`{"id":…}`; 409 when the database refuses the overdraft)
 // Environment: DATABASE_URL, PORT (0 = any; the port is printed as `listening <port>`), POOL (10).
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -87,6 +92,125 @@ SELECT json_build_object('requestStats', json_build_object(
 /** The ids of a materialized path (`/a/b/c/` → a, b, c). */
 const pathIds = (p) => String(p).split('/').filter(Boolean);
 
+// ---------------------------------------------------------------- writes
+//
+// What the gateway's transaction guarantees, written by hand, each in ONE statement (a data-modifying
+// CTE chain is one transaction and one round trip): the row change (a conditional update: of two
+// concurrent moves exactly one wins), the timeline entry, an audit row with the fields before and
+// after, the board event numbered under the board_sequence row lock (held to commit: numbers follow
+// commit order, gapless) and the NOTIFY that wakes board readers. The kept counts (`request_count`)
+// come from the same statement triggers the gateway's writes fire. Not included, because the baseline
+// has no plugins and no authentication: outbox rows for plugins' event handlers and their deliveries.
+
+/** Where each status may be reached from (core's TRANSITIONS, inverted; a wish is claimed straight from the wall). */
+const FROM = {
+  accepted: ['submitted', 'escalated'],
+  claimed: ['accepted', 'submitted'],
+  assigned: ['accepted'],
+  in_progress: ['accepted', 'assigned', 'claimed', 'resolved'],
+  resolved: ['in_progress'],
+  closed: ['resolved'],
+  rejected: ['submitted', 'accepted', 'escalated'],
+};
+const EVENT = { claimed: 'request.claimed', assigned: 'request.assigned' };
+
+/** The board event, its number and the NOTIFY, for the single row `changed` (a CTE returning id and place_path). */
+const BOARD_TAIL = (event) => `
+  seq AS (UPDATE board_sequence SET last_seq = last_seq + 1 WHERE EXISTS (SELECT 1 FROM changed) RETURNING last_seq),
+  board AS (INSERT INTO board_event (seq, item_type, item_id, place_path, event, actor_id, occurred_at)
+            SELECT seq.last_seq, 'Request', changed.id::text, changed.place_path, ${event}, NULL, now() FROM seq, changed)
+SELECT changed.*, pg_notify('gongzhi_board', json_build_object('s', seq.last_seq)::text) FROM changed, seq`;
+
+const AUDIT = (action, operation, changes) => `
+  audit AS (INSERT INTO audit_log (at, actor_kind, actor_name, action, entity_type, entity_id, operation, changes, place_paths)
+            SELECT now(), 'api-key', 'baseline', ${action}, 'Request', changed.id::text, '${operation}', ${changes}, ARRAY[changed.place_path] FROM changed)`;
+
+const SUBMIT_SQL = `
+WITH changed AS (
+  INSERT INTO request (id, created_at, updated_at, kind, channel, title, description, requester_id, place_id, place_path, priority, level, status, version)
+  SELECT gen_random_uuid(), now(), now(), 'need', 'phone', $3, '', $2, p.id, p.path, 'normal', 'grid', 'submitted', 1 FROM place p WHERE p.id = $1
+  RETURNING id, place_path, status),
+  timeline AS (INSERT INTO request_timeline (id, request_id, action, from_status, to_status, actor_label, at)
+               SELECT gen_random_uuid(), id, 'created', NULL, status, 'API key', now() FROM changed),
+  ${AUDIT(`'request.submit'`, 'create', `jsonb_build_object('status', jsonb_build_object('before', NULL, 'after', changed.status))`)},
+  ${BOARD_TAIL(`'request.created'`)}`;
+
+const TRANSITION_SQL = `
+WITH changed AS (
+  UPDATE request r SET status = $2::request_status, version = r.version + 1, updated_at = now(), assignee_id = coalesce($4::uuid, r.assignee_id)
+    FROM (SELECT id, status, version FROM request WHERE id = $1 FOR UPDATE) old
+   WHERE r.id = old.id AND old.status = ANY ($3::request_status[])
+  RETURNING r.id, r.place_path, r.status, old.status AS from_status, old.version AS from_version, r.version),
+  timeline AS (INSERT INTO request_timeline (id, request_id, action, from_status, to_status, actor_label, at)
+               SELECT gen_random_uuid(), id, $5, from_status, status, 'API key', now() FROM changed),
+  ${AUDIT(
+    `'request.changeStatus'`,
+    'update',
+    `jsonb_build_object('status', jsonb_build_object('before', changed.from_status, 'after', changed.status),
+                        'version', jsonb_build_object('before', changed.from_version, 'after', changed.version))`,
+  )},
+  ${BOARD_TAIL('$6')}`;
+
+// The ledger's own rules hold here too: the accounts locked in id order (no deadlock between opposite
+// transfers), entries whose trigger moves the cached balances (its CHECK refuses an overdraft), the
+// deferred trigger that checks the entries sum to zero at commit, the idempotency key's unique index.
+const TRANSFER_SQL = `
+WITH tx AS (
+  INSERT INTO moral_bank.ledger_transaction (id, community_id, kind, minutes, idempotency_key, request_hash, actor_id, occurred_at)
+  SELECT gen_random_uuid(), a.community_id, 'transfer', $3, $4, md5($4), $5, now() FROM moral_bank.account a WHERE a.id = $1
+  ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+  RETURNING id, community_id),
+  locked AS (SELECT id FROM moral_bank.account WHERE id IN ($1, $2) AND EXISTS (SELECT 1 FROM tx) ORDER BY id FOR UPDATE),
+  entries AS (INSERT INTO moral_bank.entry (transaction_id, account_id, amount, occurred_at)
+              SELECT tx.id, v.account_id, v.amount, now() FROM tx, (VALUES ($1::uuid, -$3::int), ($2::uuid, $3::int)) v(account_id, amount)
+               WHERE (SELECT count(*) FROM locked) = 2),
+  audit AS (INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, action, entity_type, entity_id, operation, changes, place_paths)
+            SELECT now(), 'person', $5, 'baseline', 'moral-bank.transferMinutes', 'MoralBankTransaction', tx.id::text, 'create',
+                   jsonb_build_object('minutes', jsonb_build_object('before', NULL, 'after', $3::int)),
+                   ARRAY(SELECT path FROM place WHERE id = tx.community_id) FROM tx)
+SELECT id FROM tx`;
+
+async function readJson(req) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+}
+
+/** A refusal the database made (a lost race, an illegal move, an overdraft): 409 with a code. */
+class Refused extends Error {}
+
+async function write(pathname, body) {
+  switch (pathname) {
+    case '/requests': {
+      const [row] = (await pool.query({ name: 'submit', text: SUBMIT_SQL, values: [body.placeId, body.requesterId, body.title] })).rows;
+      if (!row) throw new Refused('NOT_FOUND');
+      return { id: row.id };
+    }
+    case '/requests/transition': {
+      const from = FROM[body.to];
+      if (!from) throw new Refused('ILLEGAL_TRANSITION');
+      const action = body.to === 'claimed' || body.to === 'assigned' ? body.to : 'status';
+      const values = [body.id, body.to, from, body.assigneeId ?? null, action, EVENT[body.to] ?? 'request.status-changed'];
+      const [row] = (await pool.query({ name: 'transition', text: TRANSITION_SQL, values })).rows;
+      if (!row) throw new Refused('ILLEGAL_TRANSITION');
+      return { status: row.status };
+    }
+    case '/transfers': {
+      const values = [body.fromAccountId, body.toAccountId, body.minutes, body.idempotencyKey, body.actorId];
+      try {
+        const [row] = (await pool.query({ name: 'transfer', text: TRANSFER_SQL, values })).rows;
+        if (!row) throw new Refused('DUPLICATE');
+        return { id: row.id };
+      } catch (err) {
+        if (err?.constraint === 'account_balance_floor') throw new Refused('INSUFFICIENT_BALANCE');
+        throw err;
+      }
+    }
+    default:
+      return undefined;
+  }
+}
+
 async function answer(url) {
   const q = url.searchParams;
   switch (url.pathname) {
@@ -106,7 +230,8 @@ async function answer(url) {
 }
 
 const server = http.createServer((req, res) => {
-  answer(new URL(req.url, 'http://x')).then(
+  const url = new URL(req.url, 'http://x');
+  (req.method === 'POST' ? readJson(req).then((body) => write(url.pathname, body)) : answer(url)).then(
     (data) => {
       if (data === undefined) {
         res.writeHead(404).end();
@@ -116,6 +241,10 @@ const server = http.createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
     },
     (err) => {
+      if (err instanceof Refused) {
+        res.writeHead(409, { 'content-type': 'application/json' }).end(JSON.stringify({ error: err.message }));
+        return;
+      }
       console.error(err);
       res.writeHead(500, { 'content-type': 'text/plain' }).end(String(err?.message ?? err));
     },

@@ -4,7 +4,7 @@
 //   pnpm bench                 default size (Fangzhuang: seed --scale 1), 10 s per workload
 //   pnpm bench --size 10       10× the data
 //   pnpm bench --quick         scale 0.05, 2 s per workload, fan-out small (the CI smoke run)
-//   options: --profile (V8 CPU profile of the gateway into bench/results)  --seconds S  --concurrency C (readers, default 20)  --writers W (default 50)  --no-fanout --no-start
+//   options: --profile (V8 CPU profile of the gateway into bench/results)  --seconds S  --concurrency C (readers, default 20)  --writers W (default 50)  --no-fanout --no-start --no-reads
 //
 // 1. a fresh database on a throw-away embedded PostgreSQL (or a new database on DATABASE_URL's server),
 // 2. `gongzhi seed --scale N`, benchmark fixtures (roles, a volunteer team, 1,000 moral-bank accounts),
@@ -48,6 +48,7 @@ const { values: opts } = parseArgs({
     accounts: { type: 'string' },
     'no-fanout': { type: 'boolean', default: false },
     'no-start': { type: 'boolean', default: false },
+    'no-reads': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     out: { type: 'string' },
@@ -253,6 +254,9 @@ const PERSON_QUERY = `query Card($id: ID!) {
   }
 }`;
 
+const TRANSITION_MUTATION = `mutation ($id: ID!, $to: RequestStatus!) { changeRequestStatus(id: $id, to: $to) { request { status } errors { code message } } }`;
+const TRANSFER_MUTATION = `mutation ($i: MoralBankTransferInput!) { transferMoralBankMinutes(input: $i) { transaction { id } errors { code } } }`;
+
 const STATS_QUERY = `query Report($under: ID!) {
   requestStats(under: $under) { total byStatus { status count } byLevel { level count } }
 }`;
@@ -329,7 +333,7 @@ async function prepare(databaseUrl, apiKey) {
   const tokens = await Promise.all(holders.map((p) => core.signPersonToken(p.id, { secret: JWT_SECRET })));
   // Counted the way the gateway runs a request: authenticate the API key (core's authenticator), then execute as that caller.
   const authenticate = core.createAuthenticator(() => platform.orm.em.fork(), { secret: JWT_SECRET });
-  const statementsPer = async (query, variables) => {
+  const statementsPer = async (query, variables, credential = apiKey) => {
     const connection = platform.orm.em.getConnection();
     const original = connection.execute;
     let n = 0;
@@ -338,7 +342,7 @@ async function prepare(databaseUrl, apiKey) {
       return original.apply(this, args);
     };
     try {
-      const caller = await authenticate(`Bearer ${apiKey}`);
+      const caller = await authenticate(`Bearer ${credential}`);
       const r = await graphql({
         schema: platform.schema,
         source: query,
@@ -359,6 +363,26 @@ async function prepare(databaseUrl, apiKey) {
     personCard: await statementsPer(PERSON_QUERY, { id: subjectId }),
     subtreeReport: await statementsPer(STATS_QUERY, { under: core.toGlobalId('Place', sub.id) }),
   };
+  // A write of each kind, counted the same way (the credential's first use is not counted).
+  const [household] = await q(`SELECT id FROM place WHERE type = 'household' AND path LIKE ? ORDER BY id LIMIT 1`, [`${community.path}%`]);
+  const submitted = await sys(
+    `mutation ($i: SubmitRequestInput!) { submitRequest(input: $i) { request { id } errors { code message } } }`,
+    { i: { kind: 'NEED', channel: 'PHONE', title: '压测计数', placeId: core.toGlobalId('Place', household.id), requesterId: subjectId } },
+  );
+  statements.requestWrites = await statementsPer(TRANSITION_MUTATION, { id: submitted.submitRequest.request.id, to: 'ACCEPTED' });
+  await authenticate(`Bearer ${tokens[0]}`);
+  statements.transfers = await statementsPer(
+    TRANSFER_MUTATION,
+    {
+      i: {
+        fromAccountId: core.toGlobalId('MoralBankAccount', accountIds[0]),
+        toAccountId: core.toGlobalId('MoralBankAccount', accountIds[1]),
+        minutes: 1,
+        idempotencyKey: `bench-count-${randomUUID()}`,
+      },
+    },
+    tokens[0],
+  );
   // The board's main statement as the gateway sends it (the ancestor at the community's depth, literal statuses).
   const [boardExplain] = [
     await q(
@@ -375,7 +399,12 @@ async function prepare(databaseUrl, apiKey) {
     subject,
     subjectId,
     people,
-    accounts: accountIds.map((id, i) => ({ id: core.toGlobalId('MoralBankAccount', id), token: tokens[i] })),
+    accounts: accountIds.map((id, i) => ({
+      id: core.toGlobalId('MoralBankAccount', id),
+      uuid: id,
+      personId: holders[i].id,
+      token: tokens[i],
+    })),
     statements,
     boardExplain: boardExplain.map((r) => r['QUERY PLAN']).join('\n'),
   };
@@ -458,7 +487,7 @@ try {
       baseline: `/stats?path=${encodeURIComponent(fx.sub.path)}`,
     },
   ];
-  for (const w of reads) {
+  for (const w of opts['no-reads'] ? [] : reads) {
     const g = await gql(gw.url, apiKey, w.query, w.variables);
     const b = await request(base.url, 'GET', w.baseline);
     const identical = g.body.trimEnd() === b.body.trimEnd();
@@ -500,11 +529,14 @@ try {
     };
   }
 
-  // ---- writes: create → accept → claim → resolve, 50 clients; every mutation counts as one transition
-  const placeIds = (
-    await q2(databaseUrl, `SELECT id FROM place WHERE type = 'household' AND path LIKE $1 ORDER BY id LIMIT 500`, [`${fx.community.path}%`])
-  ).map((r) => core.toGlobalId('Place', r.id));
-  const actors = fx.people.map((p) => core.toGlobalId('Person', p.id));
+  // ---- writes: create → accept → claim → in progress → resolve, 50 clients; every mutation counts as one transition.
+  // The baseline walks the same life through bench/baseline-server.mjs (one statement per write), right after.
+  const households = await q2(databaseUrl, `SELECT id FROM place WHERE type = 'household' AND path LIKE $1 ORDER BY id LIMIT 500`, [
+    `${fx.community.path}%`,
+  ]);
+  const actorIds = fx.people.map((p) => p.id);
+  const lives = { gateway: [], baseline: [] };
+  const STEPS = ['ACCEPTED', 'CLAIMED', 'IN_PROGRESS', 'RESOLVED'];
   const must = async (query, variables, field) => {
     const r = await gql(gw.url, apiKey, query, variables);
     if (!r.ok) return { ok: false, error: r.error };
@@ -512,92 +544,111 @@ try {
     if (payload.errors?.length) return { ok: false, error: JSON.stringify(payload.errors) };
     return { ok: true, payload };
   };
-  const lives = [];
-  results.workloads.requestWrites = {
-    statementsPerRequest: null,
-    gateway: await drive('writes: request transitions', {
-      clients: WRITERS,
-      seconds: SECONDS,
-      pid,
-      // Each client walks its own request through its life, one mutation per operation:
-      // submit → accept → claim → in progress → resolved, then the next request.
-      op: async (i, w) => {
-        const state = (lives[w] ??= { id: null, step: 0 });
-        if (!state.id) {
-          const created = await must(
-            `mutation ($i: SubmitRequestInput!) { submitRequest(input: $i) { request { id } errors { code message } } }`,
-            {
-              i: {
-                kind: 'NEED',
-                channel: 'PHONE',
-                title: `压测诉求 ${i}`,
-                placeId: placeIds[i % placeIds.length],
-                requesterId: actors[i % actors.length],
-              },
-            },
-            'submitRequest',
-          );
-          if (created.ok) Object.assign(state, { id: created.payload.request.id, step: 0 });
-          return created;
-        }
-        const id = state.id;
-        const steps = [
-          [
-            `mutation ($id: ID!) { changeRequestStatus(id: $id, to: ACCEPTED) { request { status } errors { code message } } }`,
-            { id },
-            'changeRequestStatus',
-          ],
-          [
-            `mutation ($id: ID!, $p: ID!) { claimRequest(id: $id, personId: $p) { request { status } errors { code message } } }`,
-            { id, p: actors[(i * 7) % actors.length] },
-            'claimRequest',
-          ],
-          [
-            `mutation ($id: ID!) { changeRequestStatus(id: $id, to: IN_PROGRESS) { request { status } errors { code message } } }`,
-            { id },
-            'changeRequestStatus',
-          ],
-          [
-            `mutation ($id: ID!) { changeRequestStatus(id: $id, to: RESOLVED) { request { status } errors { code message } } }`,
-            { id },
-            'changeRequestStatus',
-          ],
-        ];
-        const r = await must(...steps[state.step]);
-        state.step++;
-        if (!r.ok || state.step === steps.length) state.id = null;
-        return r;
-      },
-    }),
+  const baselineWrite = async (pathname, body) => {
+    const r = await post(base.url, pathname, body);
+    return r.status === 200 ? { ok: true, payload: JSON.parse(r.body) } : { ok: false, error: `${r.status} ${r.body.slice(0, 200)}` };
   };
+  /** One step of a client's request life: submit when it has none, else the next move; `through` does it on one server. */
+  const lifeStep = (through) => async (i, w) => {
+    const state = (through.lives[w] ??= { id: null, step: 0 });
+    const place = households[i % households.length].id;
+    const actor = actorIds[i % actorIds.length];
+    if (!state.id) {
+      const created = await through.submit(place, actor, `压测诉求 ${i}`);
+      if (created.ok) Object.assign(state, { id: created.id, step: 0 });
+      return created;
+    }
+    const r = await through.move(state.id, STEPS[state.step], actorIds[(i * 7) % actorIds.length]);
+    state.step++;
+    if (!r.ok || state.step === STEPS.length) state.id = null;
+    return r;
+  };
+  const gatewayLife = {
+    lives: lives.gateway,
+    async submit(place, requester, title) {
+      const r = await must(
+        `mutation ($i: SubmitRequestInput!) { submitRequest(input: $i) { request { id } errors { code message } } }`,
+        {
+          i: {
+            kind: 'NEED',
+            channel: 'PHONE',
+            title,
+            placeId: core.toGlobalId('Place', place),
+            requesterId: core.toGlobalId('Person', requester),
+          },
+        },
+        'submitRequest',
+      );
+      return r.ok ? { ok: true, id: r.payload.request.id } : r;
+    },
+    move(id, to, claimant) {
+      return to === 'CLAIMED'
+        ? must(
+            `mutation ($id: ID!, $p: ID!) { claimRequest(id: $id, personId: $p) { request { status } errors { code message } } }`,
+            { id, p: core.toGlobalId('Person', claimant) },
+            'claimRequest',
+          )
+        : must(TRANSITION_MUTATION, { id, to }, 'changeRequestStatus');
+    },
+  };
+  const baselineLife = {
+    lives: lives.baseline,
+    async submit(placeId, requesterId, title) {
+      const r = await baselineWrite('/requests', { placeId, requesterId, title });
+      return r.ok ? { ok: true, id: r.payload.id } : r;
+    },
+    move(id, to, claimant) {
+      return baselineWrite('/requests/transition', { id, to: to.toLowerCase(), assigneeId: to === 'CLAIMED' ? claimant : null });
+    },
+  };
+  const drivePair = async (key, label, gatewayOp, baselineOp) => {
+    const gateway = await drive(`writes: ${label} (gateway)`, { clients: WRITERS, seconds: SECONDS, pid, op: gatewayOp });
+    const baseline = await drive(`writes: ${label} (baseline)`, { clients: WRITERS, seconds: SECONDS, op: baselineOp });
+    results.workloads[key] = {
+      statementsPerRequest: fx.statements[key],
+      gateway,
+      baseline,
+      ratio: {
+        throughput: +(gateway.opsPerSecond / baseline.opsPerSecond).toFixed(2),
+        p50: +(gateway.p50 / baseline.p50).toFixed(2),
+        p99: +(gateway.p99 / baseline.p99).toFixed(2),
+      },
+    };
+  };
+  await drivePair('requestWrites', 'request transitions', lifeStep(gatewayLife), lifeStep(baselineLife));
   results.workloads.requestWrites.transitionsPerSecond = results.workloads.requestWrites.gateway.opsPerSecond;
 
   // ---- writes: moral-bank transfers between ACCOUNTS accounts, 50 clients, each signed in as the sender
   const accounts = fx.accounts;
-  results.workloads.transfers = {
-    statementsPerRequest: null,
-    gateway: await drive('writes: moral-bank transfers', {
-      clients: WRITERS,
-      seconds: SECONDS,
-      pid,
-      op: async (i) => {
-        const from = accounts[(i * 7919) % accounts.length];
-        const to =
-          accounts[(i * 104729 + 1) % accounts.length] === from
-            ? accounts[(i + 1) % accounts.length]
-            : accounts[(i * 104729 + 1) % accounts.length];
-        const r = await gql(
-          gw.url,
-          from.token,
-          `mutation ($i: MoralBankTransferInput!) { transferMoralBankMinutes(input: $i) { transaction { id } errors { code } } }`,
-          {
-            i: { fromAccountId: from.id, toAccountId: to.id, minutes: 1 + (i % 5), idempotencyKey: `bench-${i}-${randomUUID()}` },
-          },
-        );
-        return r;
-      },
-    }),
+  /** The accounts of transfer `i`: a sender and another account. */
+  const pair = (i) => {
+    const from = accounts[(i * 7919) % accounts.length];
+    const to =
+      accounts[(i * 104729 + 1) % accounts.length] === from
+        ? accounts[(i + 1) % accounts.length]
+        : accounts[(i * 104729 + 1) % accounts.length];
+    return { from, to, minutes: 1 + (i % 5) };
   };
+  await drivePair(
+    'transfers',
+    'moral-bank transfers',
+    (i) => {
+      const { from, to, minutes } = pair(i);
+      return gql(gw.url, from.token, TRANSFER_MUTATION, {
+        i: { fromAccountId: from.id, toAccountId: to.id, minutes, idempotencyKey: `bench-${i}-${randomUUID()}` },
+      });
+    },
+    (i) => {
+      const { from, to, minutes } = pair(i);
+      return baselineWrite('/transfers', {
+        fromAccountId: from.uuid,
+        toAccountId: to.uuid,
+        minutes,
+        idempotencyKey: `baseline-${i}-${randomUUID()}`,
+        actorId: from.personId,
+      });
+    },
+  );
   results.workloads.transfers.transfersPerSecond = results.workloads.transfers.gateway.opsPerSecond;
   const [ledgerCheck] = await q2(
     databaseUrl,
@@ -689,7 +740,7 @@ for (const [key, w] of Object.entries(results.workloads)) {
       'baseline p99': w.baseline.p99,
       'throughput ratio': w.ratio.throughput,
       'p99 ratio': w.ratio.p99,
-      bytes: w.identicalToBaseline ? 'identical' : 'MISMATCH',
+      bytes: w.identicalToBaseline === undefined ? '' : w.identicalToBaseline ? 'identical' : 'MISMATCH',
     };
   } else if (w.gateway?.requestsPerSecond !== undefined) {
     rows[key] = {

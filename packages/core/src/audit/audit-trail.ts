@@ -174,17 +174,20 @@ export class AuditTrail {
   /**
    * Itemizes a change a command made by SQL (a conditional update, a counter), so that the log
    * shows its fields rather than a row count. `entity` is the row's entity class; the row (or
-   * `placePaths`) gives its places.
+   * `placePaths`) gives its places. `parts` names rows of other tables the entry stands for, with
+   * its fields showing them (a ledger transaction's entries): they are not counted again.
    */
   record(
     entity: EntityClass,
     change: { id: string; operation: 'create' | 'update' | 'delete'; changes: Record<string, { before: unknown; after: unknown }> },
     row: object | null,
     placePaths?: readonly string[],
+    parts?: { table: string; inserted?: number; updated?: number; deleted?: number },
   ): void {
     const meta = this.em.getMetadata().find(entity as never);
     if (!meta) throw new Error(`${entity.name} is not an entity of this platform.`);
     this.account(tableOf(meta), change.operation === 'create' ? 'inserted' : change.operation === 'delete' ? 'deleted' : 'updated');
+    if (parts) for (const kind of ['inserted', 'updated', 'deleted'] as const) this.account(parts.table, kind, parts[kind] ?? 0);
     const changes: AuditRecord['changes'] = {};
     for (const [field, { before, after }] of Object.entries(change.changes)) {
       const secret = isSensitive(entity, field);
@@ -256,22 +259,34 @@ export class AuditTrail {
   }
 
   private async tableCounts(): Promise<Map<string, Counts>> {
-    const rows = await this.em.execute<{ t: string; i: string; u: string; d: string }[]>(
-      `SELECT schemaname || '.' || relname AS t, n_tup_ins AS i, n_tup_upd AS u, n_tup_del AS d
-         FROM pg_stat_xact_user_tables WHERE n_tup_ins + n_tup_upd + n_tup_del > 0`,
-    );
-    return new Map(rows.map((r) => [r.t, { inserted: Number(r.i), updated: Number(r.u), deleted: Number(r.d) }]));
+    return countsOf(await this.em.execute<CountRow[]>(TABLE_COUNTS_SQL));
   }
 
   /**
-   * The changes recorded since the last call, plus one `write` entry per table whose rows the
-   * transaction wrote beyond them (SQL writes), attributed to `action`. Afterwards the trail
-   * starts again from the transaction's counts as they are.
+   * Writes the changes recorded since the last call to the audit log as `actor`, and one
+   * `write` entry per table whose rows the transaction wrote beyond them (SQL writes),
+   * attributed to `action`; afterwards the trail starts again from the transaction's counts as
+   * they are. One statement writes the itemized entries and reads the counts; only a command
+   * that wrote rows by SQL without itemizing them needs a second (its `write` entries). Each
+   * entry's places are its row's (by the place rules, through `scope`), or else
+   * `fallbackPaths()` (the places of the rows the command was given).
    */
-  async take(action: string): Promise<AuditRecord[]> {
-    const now = await this.tableCounts();
+  async write(action: string, scope: GongzhiContext, actor: Actor, at: Date, fallbackPaths: () => Promise<string[]>): Promise<void> {
+    const records = this.records.splice(0);
     const before = this.baseline ?? new Map<string, Counts>();
-    const out = this.records.splice(0);
+    let fallback: string[] | undefined;
+    const pathsOf = async (record: AuditRecord) => {
+      const paths = record.placePaths ? [...record.placePaths] : record.row ? await placePathsByRules(scope, record.row) : [];
+      return paths.length ? paths : (fallback ??= await fallbackPaths());
+    };
+    const rows = [];
+    for (const record of records) rows.push(auditRow(record, await pathsOf(record)));
+    const now = countsOf(
+      rows.length
+        ? await this.em.execute<CountRow[]>(`WITH logged AS (${INSERT_AUDIT_SQL}) ${TABLE_COUNTS_SQL}`, insertParams(actor, at, rows))
+        : await this.em.execute<CountRow[]>(TABLE_COUNTS_SQL),
+    );
+    const unitemized: AuditRecord[] = [];
     for (const [table, counts] of now) {
       if (NOT_AUDITED.has(table)) continue;
       const was = before.get(table) ?? { inserted: 0, updated: 0, deleted: 0 };
@@ -282,13 +297,12 @@ export class AuditTrail {
         deleted: counts.deleted - was.deleted - known.deleted,
       };
       if (extra.inserted <= 0 && extra.updated <= 0 && extra.deleted <= 0) continue;
-      const meta = [...this.em.getMetadata().getAll().values()].find((m) => !m.abstract && tableOf(m) === table);
       const changes: AuditRecord['changes'] = {};
       for (const [kind, n] of Object.entries(extra)) if (n > 0) changes[kind] = { before: null, after: n };
-      out.push({
+      unitemized.push({
         action,
         via: null,
-        entityType: meta?.class ? graphQLTypeName(meta.class as EntityClass) : table,
+        entityType: typeNameOf(this.em, table),
         entityId: null,
         operation: 'write',
         changes,
@@ -297,8 +311,65 @@ export class AuditTrail {
     }
     this.baseline = now;
     this.accounted.clear();
-    return out;
+    if (!unitemized.length) return;
+    const writes = [];
+    for (const record of unitemized) writes.push(auditRow(record, await pathsOf(record)));
+    await this.em.execute(INSERT_AUDIT_SQL, insertParams(actor, at, writes));
   }
+}
+
+/** The GraphQL type of the entity stored in `table` (`schema.table`), or the table's name. */
+function typeNameOf(em: EntityManager, table: string): string {
+  const meta = [...em.getMetadata().getAll().values()].find((m) => !m.abstract && tableOf(m) === table);
+  return meta?.class ? graphQLTypeName(meta.class as EntityClass) : table;
+}
+
+interface CountRow {
+  t: string;
+  i: string;
+  u: string;
+  d: string;
+}
+
+function countsOf(rows: readonly CountRow[]): Map<string, Counts> {
+  return new Map(rows.map((r) => [r.t, { inserted: Number(r.i), updated: Number(r.u), deleted: Number(r.d) }]));
+}
+
+/**
+ * The rows this transaction (and, until the connection reports its statistics, the
+ * connection's earlier ones) inserted, updated and deleted per user table: the functions
+ * behind `pg_stat_xact_user_tables`, on tables only, without the view's index join.
+ */
+const TABLE_COUNTS_SQL = `SELECT t, i, u, d FROM (
+  SELECT n.nspname || '.' || c.relname AS t, pg_stat_get_xact_tuples_inserted(c.oid) AS i,
+         pg_stat_get_xact_tuples_updated(c.oid) AS u, pg_stat_get_xact_tuples_deleted(c.oid) AS d
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast') s
+ WHERE i + u + d > 0`;
+
+/** Inserts a JSON array of entries (see {@link auditRow}), in order, as one actor. */
+const INSERT_AUDIT_SQL = `INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, api_key_id, action, via, entity_type, entity_id, operation, changes, place_paths)
+     SELECT ?::timestamptz, ?::text, ?::uuid, coalesce(CASE WHEN ?::text IN ('person', 'api-key') THEN reader_name(?::text, ?::uuid) END, ?::text), ?::uuid,
+            r.action, r.via, r.entity_type, r.entity_id, r.operation, r.changes, ARRAY(SELECT jsonb_array_elements_text(r.place_paths))
+       FROM ROWS FROM (jsonb_to_recordset(?::jsonb) AS (action text, via text, entity_type text, entity_id text, operation text, changes jsonb, place_paths jsonb))
+            WITH ORDINALITY AS r(action, via, entity_type, entity_id, operation, changes, place_paths, n)
+      ORDER BY r.n`;
+
+function auditRow(record: AuditRecord, paths: string[]) {
+  return {
+    action: record.action,
+    via: record.via,
+    entity_type: record.entityType,
+    entity_id: record.entityId,
+    operation: record.operation,
+    changes: record.changes,
+    place_paths: paths,
+  };
+}
+
+function insertParams(actor: Actor, at: Date, rows: readonly ReturnType<typeof auditRow>[]): unknown[] {
+  const who = actorColumns(actor);
+  return [at, who.kind, who.id, who.kind, who.kind, who.id, who.label, who.keyId, JSON.stringify(rows)];
 }
 
 const trails = new WeakMap<EntityManager, AuditTrail>();
@@ -322,44 +393,4 @@ export function actorColumns(actor: Actor): { kind: string; id: string | null; k
   if (!caller) return { kind: 'anonymous', id: null, keyId: null, label: actor.label };
   if (caller.kind === 'system') return { kind: 'system', id: null, keyId: null, label: actor.label };
   return { kind: caller.kind, id: caller.id, keyId: caller.kind === 'api-key' ? caller.id : null, label: actor.label };
-}
-
-/**
- * Writes `records` to the audit log as `actor`, one statement. Each entry's places are its row's
- * (by the place rules, through `scope`), or else `fallbackPaths()` (the places of the rows the
- * command was given: the places an API key is scoped to, a request's place for its counters).
- */
-export async function writeAudit(
-  scope: GongzhiContext,
-  actor: Actor,
-  at: Date,
-  records: readonly AuditRecord[],
-  fallbackPaths: () => Promise<string[]>,
-): Promise<void> {
-  if (!records.length) return;
-  let fallback: string[] | undefined;
-  const rows = [];
-  for (const record of records) {
-    let paths = record.placePaths ? [...record.placePaths] : record.row ? await placePathsByRules(scope, record.row) : [];
-    if (!paths.length) paths = fallback ??= await fallbackPaths();
-    rows.push({
-      action: record.action,
-      via: record.via,
-      entity_type: record.entityType,
-      entity_id: record.entityId,
-      operation: record.operation,
-      changes: record.changes,
-      place_paths: paths,
-    });
-  }
-  const who = actorColumns(actor);
-  await scope.em.execute(
-    `INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, api_key_id, action, via, entity_type, entity_id, operation, changes, place_paths)
-     SELECT ?::timestamptz, ?::text, ?::uuid, coalesce(CASE WHEN ?::text IN ('person', 'api-key') THEN reader_name(?::text, ?::uuid) END, ?::text), ?::uuid,
-            r.action, r.via, r.entity_type, r.entity_id, r.operation, r.changes, ARRAY(SELECT jsonb_array_elements_text(r.place_paths))
-       FROM ROWS FROM (jsonb_to_recordset(?::jsonb) AS (action text, via text, entity_type text, entity_id text, operation text, changes jsonb, place_paths jsonb))
-            WITH ORDINALITY AS r(action, via, entity_type, entity_id, operation, changes, place_paths, n)
-      ORDER BY r.n`,
-    [at, who.kind, who.id, who.kind, who.kind, who.id, who.label, who.keyId, JSON.stringify(rows)],
-  );
 }

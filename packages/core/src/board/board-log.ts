@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { expectRow } from '../database/rows.js';
 import { PluginCompositionError } from '../errors.js';
 import type { GongzhiEvent } from '../events/event-bus.js';
 import type { BoardItemRef, BoardItemRefs, BoardItemSource } from './board-item.js';
@@ -95,11 +94,32 @@ export const boardLog = {
   async append(em: EntityManager, sources: BoardSources, events: readonly GongzhiEvent[]): Promise<BoardLogEntry[]> {
     const items = events.flatMap((event) => sources.refs(event).map((r) => ({ event, ...r })));
     if (items.length === 0) return [];
-    const row = expectRow(
-      await em.execute<{ last_seq: string }[]>('UPDATE board_sequence SET last_seq = last_seq + ? RETURNING last_seq', [items.length]),
-      'board_sequence',
+    // One statement: the counter moves by the number of items (its row lock held to commit) and
+    // the entries take the numbers below the new value, in the order given.
+    const rows = await em.execute<{ seq: string }[]>(
+      `WITH s AS (UPDATE board_sequence SET last_seq = last_seq + ? RETURNING last_seq)
+       INSERT INTO board_event (seq, item_type, item_id, place_path, event, actor_id, occurred_at)
+       SELECT s.last_seq - ? + e.n, e.item_type, e.item_id, e.place_path, e.event, e.actor_id, e.occurred_at
+         FROM s, ROWS FROM (jsonb_to_recordset(?::jsonb) AS (item_type text, item_id text, place_path text, event text, actor_id text, occurred_at timestamptz))
+              WITH ORDINALITY AS e(item_type, item_id, place_path, event, actor_id, occurred_at, n)
+       RETURNING seq`,
+      [
+        items.length,
+        items.length,
+        JSON.stringify(
+          items.map((item) => ({
+            item_type: item.type,
+            item_id: item.ref.id,
+            place_path: item.ref.placePath,
+            event: item.event.name,
+            actor_id: item.event.actorId ?? null,
+            occurred_at: item.event.occurredAt,
+          })),
+        ),
+      ],
     );
-    const first = Number(row.last_seq) - items.length + 1;
+    if (rows.length !== items.length) throw new Error('board_sequence has no row: the board log is not migrated');
+    const first = Math.min(...rows.map((r) => Number(r.seq)));
     const entries = items.map<BoardLogEntry>((item, i) => ({
       seq: first + i,
       itemType: item.type,
@@ -109,10 +129,6 @@ export const boardLog = {
       actorId: item.event.actorId ?? null,
       occurredAt: item.event.occurredAt,
     }));
-    await em.execute(
-      `INSERT INTO board_event (seq, item_type, item_id, place_path, event, actor_id, occurred_at) VALUES ${entries.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-      entries.flatMap((e) => [e.seq, e.itemType, e.itemId, e.placePath, e.event, e.actorId, e.occurredAt]),
-    );
     return entries;
   },
 

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import type { Access } from '../auth/access.js';
-import { AuditTrail, writeAudit } from '../audit/audit-trail.js';
+import { AuditTrail } from '../audit/audit-trail.js';
 import type { PermissionName } from '../auth/permission.js';
 import { canSee, canSeeWith, placePathsByRules } from '../auth/scope-guard.js';
 import { loadById, type ReadContext } from '../graphql/loaders.js';
@@ -261,8 +261,7 @@ class Work implements UnitOfWork {
       this.audit.actions.pop();
     }
     if (outermost) {
-      const records = await this.audit.take(command.name);
-      await writeAudit(this.scope, this.actor, this.now(), records, () => this.inputPaths(resolved));
+      await this.audit.write(command.name, this.scope, this.actor, this.now(), () => this.inputPaths(resolved));
     }
     return result;
   }

@@ -3,7 +3,7 @@ import { defineCommand, type Named } from '../command/command.js';
 import { DomainError } from '../command/domain-error.js';
 import type { Organization } from '../organization/organization.entity.js';
 import { type Request, RequestStatus } from './request.entity.js';
-import { conflict, eventPayload, move, record } from './request.commands.js';
+import { conflict, eventPayload, move } from './request.commands.js';
 
 /**
  * The three orders (三单制): a resident places an order (点单, `submitRequest`), the community
@@ -35,12 +35,10 @@ export const dispatchRequest = defineCommand<{ request: Named<Request>; organiza
           'id',
         );
       }
-      const from = request.status;
-      if (!(await move(uow, request, RequestStatus.ACCEPTED, { dispatchedTo: organization }))) {
+      const step = { action: 'dispatched', note: note?.trim() ? `${organization.name}: ${note.trim()}` : organization.name };
+      if (!(await move(uow, request, RequestStatus.ACCEPTED, step, { dispatchedTo: organization }))) {
         return conflict(uow, request, RequestStatus.ACCEPTED);
       }
-      record(uow, request, 'dispatched', from, note?.trim() ? `${organization.name}: ${note.trim()}` : organization.name);
-      await uow.em.flush();
       await uow.emit('request.dispatched', { ...eventPayload(request), organizationId: organization.uuid });
       return request;
     },

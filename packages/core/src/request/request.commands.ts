@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { helper } from '@mikro-orm/core';
 import { Permission } from '../auth/permission.js';
 import { defineCommand, type Named, type UnitOfWork } from '../command/command.js';
 import { DomainError } from '../command/domain-error.js';
@@ -74,19 +76,67 @@ export function record(
   });
 }
 
+/** The timeline entry a {@link move} writes with the change: its action, a note, a deadline moved. */
+export interface TimelineStep {
+  action: string;
+  note?: string | null;
+  due?: { from: Date | null; to: Date | null };
+}
+
+/** A value as a column takes it: a row by its key. */
+function columnValue(value: unknown): unknown {
+  return value !== null && typeof value === 'object' && !(value instanceof Date) ? helper(value).getPrimaryKey() : value;
+}
+
 /**
- * Moves a request from the status it was read in to `to`, only if nobody changed it since:
- * `UPDATE … WHERE id = ? AND version = ?`. Returns false when someone else won.
+ * Moves a request from the status it was read in to `to` (with `changes`), only if nobody
+ * changed it since, and appends the timeline entry `step` naming the actor, in one statement:
+ * `UPDATE … WHERE id = ? AND version = ?` and the entry inserted only for the row it updated.
+ * Returns false when someone else won (nothing written). The row in the unit of work takes the
+ * new values as its own (no flush writes them again), and the audit trail itemizes the change.
  */
-export async function move(uow: UnitOfWork, request: Request, to: RequestStatus, changes: Partial<Request> = {}): Promise<boolean> {
-  const now = uow.now();
-  const affected = await uow.em.nativeUpdate(
-    Request,
-    { uuid: request.uuid, version: request.version },
-    { ...changes, status: to, version: request.version + 1, updatedAt: now },
+export async function move(
+  uow: UnitOfWork,
+  request: Request,
+  to: RequestStatus,
+  step: TimelineStep,
+  changes: Partial<Request> = {},
+): Promise<boolean> {
+  const after: Partial<Request> = { ...changes, status: to, version: request.version + 1, updatedAt: uow.now() };
+  const properties = uow.em.getMetadata().find(Request)!.properties as Record<string, { fieldNames: string[] }>;
+  const columns = Object.keys(after).map((field) => {
+    const column = properties[field]?.fieldNames[0];
+    if (!column) throw new Error(`Request has no column for "${field}"`);
+    return column;
+  });
+  const personId = uow.actor.personId;
+  const moved = await uow.em.execute<{ id: string }[]>(
+    `WITH moved AS (UPDATE request SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ? AND version = ? RETURNING id)
+     INSERT INTO request_timeline (id, request_id, action, from_status, to_status, actor_id, actor_label, note, from_due_at, to_due_at, at)
+     SELECT ?::uuid, moved.id, ?::text, ?::request_status, ?::request_status, ?::uuid, ?::text, ?::text, ?::timestamptz, ?::timestamptz, ?::timestamptz
+       FROM moved RETURNING request_id AS id`,
+    [
+      ...Object.values(after).map(columnValue),
+      request.uuid,
+      request.version,
+      randomUUID(),
+      step.action,
+      request.status,
+      to,
+      personId,
+      personId ? null : uow.actor.label,
+      step.note ?? null,
+      step.due?.from ?? null,
+      step.due?.to ?? null,
+      after.updatedAt,
+    ],
   );
-  if (affected === 0) return false;
-  Object.assign(request, changes, { status: to, version: request.version + 1, updatedAt: now });
+  if (moved.length === 0) return false;
+  const fields: Record<string, { before: unknown; after: unknown }> = {};
+  for (const [field, value] of Object.entries(after)) fields[field] = { before: request[field as keyof Request], after: value };
+  Object.assign(request, after);
+  uow.em.getUnitOfWork().merge(request);
+  uow.audit.record(Request, { id: request.uuid, operation: 'update', changes: fields }, request);
   return true;
 }
 
@@ -316,9 +366,7 @@ export const changeRequestStatus = defineCommand<{ request: Named<Request>; to: 
     }
     const from = request.status;
     assertLegal(request, to);
-    if (!(await move(uow, request, to))) return conflict(uow, request, to);
-    record(uow, request, 'status', from, note);
-    await uow.em.flush();
+    if (!(await move(uow, request, to, { action: 'status', note }))) return conflict(uow, request, to);
     await uow.emit('request.status-changed', { ...eventPayload(request), from });
     return request;
   },
@@ -346,9 +394,7 @@ export const reportRequestProgress = defineCommand<{ request: Named<Request>; no
       );
     }
     // Bump the version, so a progress note and a concurrent status change do not both pass unseen.
-    if (!(await move(uow, request, request.status))) return conflict(uow, request, request.status);
-    record(uow, request, 'progress', request.status, text);
-    await uow.em.flush();
+    if (!(await move(uow, request, request.status, { action: 'progress', note: text }))) return conflict(uow, request, request.status);
     await uow.emit('request.updated', { ...eventPayload(request), change: 'progress' });
     return request;
   },
@@ -382,9 +428,8 @@ export const changeRequestDeadline = defineCommand<{ request: Named<Request>; du
         'dueAt',
       );
     }
-    if (!(await move(uow, request, request.status, { dueAt }))) return conflict(uow, request, request.status);
-    record(uow, request, 'deadline', request.status, why, { from: before, to: dueAt });
-    await uow.em.flush();
+    const step = { action: 'deadline', note: why, due: { from: before, to: dueAt } };
+    if (!(await move(uow, request, request.status, step, { dueAt }))) return conflict(uow, request, request.status);
     await uow.emit('request.updated', { ...eventPayload(request), change: 'deadline' });
     return request;
   },
@@ -402,10 +447,7 @@ async function takeOn(
     throw new DomainError('ALREADY_CLAIMED', `This request is already ${request.status} by ${holder?.name ?? 'someone else'}.`, 'id');
   }
   assertLegal(request, to);
-  const from = request.status;
-  if (!(await move(uow, request, to, { assignee }))) return conflict(uow, request, to);
-  record(uow, request, to, from, assignee.name);
-  await uow.em.flush();
+  if (!(await move(uow, request, to, { action: to, note: assignee.name }, { assignee }))) return conflict(uow, request, to);
   await uow.emit(event, { ...eventPayload(request), assigneeId: assignee.uuid });
   return request;
 }
@@ -454,13 +496,11 @@ export const escalateRequest = defineCommand<{ request: Named<Request>; reason: 
     const above = levelAbove(request.level);
     if (!above) throw new DomainError('TOP_LEVEL', `This request is already at the ${request.level} level, the highest.`, 'id');
     assertLegal(request, RequestStatus.ESCALATED);
-    const from = request.status;
     const fromLevel = request.level;
-    if (!(await move(uow, request, RequestStatus.ESCALATED, { level: above, assignee: null }))) {
+    const step = { action: 'escalated', note: `${fromLevel} → ${above}: ${reason}` };
+    if (!(await move(uow, request, RequestStatus.ESCALATED, step, { level: above, assignee: null }))) {
       return conflict(uow, request, RequestStatus.ESCALATED);
     }
-    record(uow, request, 'escalated', from, `${fromLevel} → ${above}: ${reason}`);
-    await uow.em.flush();
     await uow.emit('request.escalated', { ...eventPayload(request), fromLevel, reason });
     return request;
   },
@@ -478,9 +518,9 @@ export const rateRequest = defineCommand<{ request: Named<Request>; rating: numb
     if (request.status !== RequestStatus.RESOLVED && request.status !== RequestStatus.CLOSED) {
       throw new DomainError('ILLEGAL_TRANSITION', `Only a resolved or closed request can be rated; this one is ${request.status}.`, 'id');
     }
-    if (!(await move(uow, request, request.status, { rating, thanks: thanks ?? null }))) return conflict(uow, request, request.status);
-    record(uow, request, 'rated', request.status, thanks ? `${rating}★ ${thanks}` : `${rating}★`);
-    await uow.em.flush();
+    const step = { action: 'rated', note: thanks ? `${rating}★ ${thanks}` : `${rating}★` };
+    if (!(await move(uow, request, request.status, step, { rating, thanks: thanks ?? null })))
+      return conflict(uow, request, request.status);
     await uow.emit('request.rated', { ...eventPayload(request), rating });
     return request;
   },

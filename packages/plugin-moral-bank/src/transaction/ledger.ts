@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DomainError, placeSummary, type UnitOfWork } from '@gongzhi/core';
-import type { TransactionKind } from './transaction.entity.js';
+import { MoralBankAccount } from '../account/account.entity.js';
+import { MoralBankTransaction, type TransactionKind } from './transaction.entity.js';
 import { t } from '../db.js';
 
 /**
@@ -36,7 +37,12 @@ export interface PostInput {
 }
 
 export type PostResult =
-  | { status: 'posted'; transactionId: string }
+  | {
+      status: 'posted';
+      transactionId: string;
+      /** Each account's cached balance before and after, in account id order. */
+      balances: { accountId: string; before: number; after: number }[];
+    }
   /** The source (a verified entry) or the idempotency key was already used: the earlier transaction. */
   | { status: 'duplicate'; transactionId: string; requestHash: string | null };
 
@@ -63,7 +69,12 @@ function netChanges(legs: readonly Leg[]): Map<string, number> {
 }
 
 /** Inserts the transaction row, or finds the earlier one holding its source id or idempotency key. */
-async function insertTransaction(em: UnitOfWork['em'], id: string, input: PostInput, minutes: number): Promise<PostResult> {
+async function insertTransaction(
+  em: UnitOfWork['em'],
+  id: string,
+  input: PostInput,
+  minutes: number,
+): Promise<{ status: 'posted'; transactionId: string } | Extract<PostResult, { status: 'duplicate' }>> {
   const conflictTarget = input.sourceId
     ? 'ON CONFLICT (source_id) WHERE source_id IS NOT NULL DO NOTHING'
     : input.idempotencyKey
@@ -101,14 +112,22 @@ async function insertTransaction(em: UnitOfWork['em'], id: string, input: PostIn
   return { status: 'duplicate', transactionId: earlier.id, requestHash: earlier.request_hash };
 }
 
-/** Locks the accounts in id order (two transfers in opposite directions cannot deadlock) and refuses a debit below a floor. */
-async function lockAndCheckFloors(em: UnitOfWork['em'], communityId: string, net: Map<string, number>): Promise<void> {
+/**
+ * Locks the accounts in id order (two transfers in opposite directions cannot deadlock) and refuses a
+ * debit below a floor. Returns each account's balance before and after the change.
+ */
+async function lockAndCheckFloors(
+  em: UnitOfWork['em'],
+  communityId: string,
+  net: Map<string, number>,
+): Promise<{ accountId: string; before: number; after: number }[]> {
   const ids = [...net.keys()].sort();
   const locked = await em.execute<{ id: string; community_id: string; name: string; balance: number; min_balance: number | null }[]>(
     `SELECT id, community_id, name, balance, min_balance FROM ${t('account')} WHERE id IN (?) ORDER BY id FOR UPDATE`,
     [ids],
   );
   const byId = new Map(locked.map((a) => [a.id, a]));
+  const balances = [];
   for (const accountId of ids) {
     const account = byId.get(accountId);
     // Commands post only to accounts they resolved or opened: anything else is a bug.
@@ -122,7 +141,9 @@ async function lockAndCheckFloors(em: UnitOfWork['em'], communityId: string, net
         { balance: account.balance, needed: -change },
       );
     }
+    balances.push({ accountId, before: account.balance, after: account.balance + change });
   }
+  return balances;
 }
 
 /**
@@ -141,26 +162,81 @@ export async function recordTransaction(em: UnitOfWork['em'], input: PostInput):
   const minutes = input.legs.filter((l) => l.amount > 0).reduce((s, l) => s + l.amount, 0);
   const result = await insertTransaction(em, randomUUID(), input, minutes);
   if (result.status === 'duplicate') return result;
-  await lockAndCheckFloors(em, input.communityId, net);
+  const balances = await lockAndCheckFloors(em, input.communityId, net);
   await em.execute(
     `INSERT INTO ${t('entry')} (transaction_id, account_id, amount, occurred_at) VALUES ${input.legs.map(() => '(?, ?, ?, ?)').join(', ')}`,
     input.legs.flatMap((l) => [result.transactionId, l.accountId, l.amount, input.occurredAt]),
   );
-  return result;
+  return { ...result, balances };
 }
 
-/** Records a transaction in the unit of work and, when it is new, emits `moral-bank.transaction-posted` (delivered after commit). */
+/**
+ * Records a transaction in the unit of work and, when it is new, emits
+ * `moral-bank.transaction-posted` (delivered after commit). The audit log itemizes what the SQL
+ * wrote: the transaction with its legs (its entry rows) and each account's balance before and after.
+ */
 export async function postTransaction(uow: UnitOfWork, input: PostInput): Promise<PostResult> {
   const result = await recordTransaction(uow.em, input);
   if (result.status === 'duplicate') return result;
   const community = await placeSummary(uow, input.communityId);
+  const paths = community ? [community.path] : [];
+  const minutes = input.legs.filter((l) => l.amount > 0).reduce((s, l) => s + l.amount, 0);
+  const created = (value: unknown) => ({ before: null, after: value });
+  uow.audit.record(
+    MoralBankTransaction,
+    {
+      id: result.transactionId,
+      operation: 'create',
+      changes: {
+        kind: created(input.kind),
+        minutes: created(minutes),
+        memo: created(input.memo ?? null),
+        legs: created(input.legs),
+        ...(input.idempotencyKey ? { idempotencyKey: created(input.idempotencyKey) } : {}),
+      },
+    },
+    null,
+    paths,
+    { table: 'moral_bank.entry', inserted: input.legs.length },
+  );
+  for (const { accountId, before, after } of result.balances) {
+    uow.audit.record(MoralBankAccount, { id: accountId, operation: 'update', changes: { balance: { before, after } } }, null, paths);
+  }
   await uow.emit('moral-bank.transaction-posted', {
     transactionId: result.transactionId,
     communityId: input.communityId,
     placePath: community?.path ?? '',
     kind: input.kind,
-    minutes: input.legs.filter((l) => l.amount > 0).reduce((s, l) => s + l.amount, 0),
+    minutes,
     accountIds: input.legs.map((l) => l.accountId),
   });
   return result;
+}
+
+/**
+ * The transaction just posted as a row of the unit of work, built from what was written (no
+ * read back): the same row a later read would give.
+ */
+export function postedTransaction(uow: UnitOfWork, transactionId: string, input: PostInput): MoralBankTransaction {
+  return uow.em.create(
+    MoralBankTransaction,
+    {
+      uuid: transactionId,
+      community: input.communityId,
+      kind: input.kind,
+      minutes: input.legs.filter((l) => l.amount > 0).reduce((s, l) => s + l.amount, 0),
+      rate: input.rate ?? null,
+      serviceMinutes: input.serviceMinutes ?? null,
+      sourceId: input.sourceId ?? null,
+      teamId: input.teamId ?? null,
+      idempotencyKey: input.idempotencyKey ?? null,
+      requestHash: input.requestHash ?? null,
+      reverses: input.reversesId ?? null,
+      bookingId: input.bookingId ?? null,
+      memo: input.memo ?? null,
+      actor: input.actorId ?? null,
+      occurredAt: input.occurredAt,
+    },
+    { managed: true },
+  );
 }

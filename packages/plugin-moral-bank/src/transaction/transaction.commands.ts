@@ -4,7 +4,7 @@ import { assertMaySpend, bankAccountId, ensureAccount } from '../account/account
 import { AccountHolderKind, type MoralBankAccount } from '../account/account.entity.js';
 import { MoralBankPermission } from '../permissions.js';
 import { communityRate } from '../rate/rate.queries.js';
-import { MAX_MINUTES, postTransaction, requestHash } from './ledger.js';
+import { MAX_MINUTES, type PostInput, postedTransaction, postTransaction, requestHash } from './ledger.js';
 import { entriesOf } from './transaction.queries.js';
 import { MoralBankTransaction, TransactionKind } from './transaction.entity.js';
 import { bankOptions } from '../options.js';
@@ -96,7 +96,7 @@ export const transferMinutes = defineCommand<TransferInput, MoralBankTransaction
       );
     }
     await assertMaySpend(uow, input.from, actor, 'input.fromAccountId');
-    const result = await postTransaction(uow, {
+    const posting: PostInput = {
       communityId: refId(input.from.community)!,
       kind: input.kind,
       legs: [
@@ -108,9 +108,11 @@ export const transferMinutes = defineCommand<TransferInput, MoralBankTransaction
       idempotencyKey: key,
       requestHash: hash,
       occurredAt: uow.now(),
-    });
+    };
+    const result = await postTransaction(uow, posting);
+    if (result.status === 'posted') return postedTransaction(uow, result.transactionId, posting);
     // The same key at the same moment: the first transfer committed while this one waited.
-    if (result.status === 'duplicate' && result.requestHash !== hash) throw keyReused(key);
+    if (result.requestHash !== hash) throw keyReused(key);
     return uow.em.findOneOrFail(MoralBankTransaction, { uuid: result.transactionId });
   },
 });

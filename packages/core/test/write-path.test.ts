@@ -1,0 +1,114 @@
+import { type Caller, Person, PersonRole, PersonRoleKind, type Place, PlaceType } from '@gongzhi/core';
+import { apiKeyCaller, createTestApp, placeWriter, problemOf, type TestApp } from '@gongzhi/core/testing';
+
+/**
+ * The write path's cost: a request's status change is a fixed, small number of statements (no
+ * per-row ORM work, no statement written twice), whatever came before it, and leaves exactly one
+ * audit entry and one timeline entry.
+ */
+let app: TestApp;
+let household: Place;
+let worker: Person;
+let resident: Person;
+let key: Caller;
+
+beforeAll(async () => {
+  app = await createTestApp();
+  const em = app.platform.orm.em.fork();
+  const write = placeWriter(em);
+  const district = write(PlaceType.DISTRICT, 'D', '东城区', null);
+  const sub = write(PlaceType.SUBDISTRICT, 'S', '街道', district);
+  const community = write(PlaceType.COMMUNITY, 'C', '社区', sub);
+  household = write(PlaceType.HOUSEHOLD, 'H', '1号楼101', community);
+  worker = em.create(Person, { name: '社工' });
+  em.create(PersonRole, { person: worker, place: community, role: PersonRoleKind.SOCIAL_WORKER, startsOn: '2020-01-01' });
+  resident = em.create(Person, { name: '居民', household });
+  await em.flush();
+  key = await apiKeyCaller(app, { name: '派单系统', placeIds: [], permissions: ['*'] });
+});
+afterAll(() => app?.close());
+
+async function mutate(doc: string, variables: Record<string, unknown>): Promise<any> {
+  const result = await app.execute(doc, variables, { caller: key });
+  const problem = problemOf(result);
+  if (problem) throw new Error(`${problem.code}: ${problem.message}`);
+  return Object.values(result.data!)[0];
+}
+
+const submit = async () =>
+  (
+    await mutate(
+      `mutation($p: ID!, $r: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "楼道灯坏了", placeId: $p, requesterId: $r }) { request { id } errors { code } } }`,
+      { p: household.id, r: resident.id },
+    )
+  ).request.id as string;
+const changeStatus = (id: string, to: string) =>
+  mutate(`mutation($id: ID!, $to: RequestStatus!) { changeRequestStatus(id: $id, to: $to) { request { status } errors { code } } }`, {
+    id,
+    to,
+  });
+const claim = (id: string) =>
+  mutate(`mutation($id: ID!, $p: ID!) { claimRequest(id: $id, personId: $p) { request { status } errors { code } } }`, {
+    id,
+    p: worker.id,
+  });
+
+test('a status change is seven statements: key, write counts, the row, move + timeline, audit, webhooks, board', async () => {
+  const id = await submit();
+  // The caller's key and grants (cached per credential by the gateway); the transaction's write
+  // counts so far; the request row; the conditional update with its timeline entry; the audit
+  // entry (with the write counts after); which webhooks want the event; the board event and its number.
+  expect(await app.countStatements(() => changeStatus(id, 'ACCEPTED'))).toBe(7);
+  expect(await app.countStatements(() => claim(id))).toBeLessThanOrEqual(12);
+  expect(await app.countStatements(() => changeStatus(id, 'IN_PROGRESS'))).toBe(7);
+  expect(await app.countStatements(() => changeStatus(id, 'RESOLVED'))).toBe(7);
+});
+
+test('a status change leaves one audit entry, itemized, and one timeline entry; the row is written once', async () => {
+  const id = await submit();
+  await changeStatus(id, 'ACCEPTED');
+  const log = await app.run(`query($id: String!) { auditLog(filter: { entityId: $id }) { entries { action operation entityType } } }`, {
+    id,
+  });
+  expect(log.auditLog.entries).toEqual([
+    { action: 'request.changeStatus', operation: 'update', entityType: 'Request' },
+    { action: 'request.submit', operation: 'create', entityType: 'Request' },
+  ]);
+  const sql = app.platform.orm.em.fork().getConnection();
+  const uuid = Buffer.from(id, 'base64url').toString().split(':')[1];
+  const [row] = await sql.execute(`SELECT version, status::text AS status FROM request WHERE id = ?`, [uuid]);
+  expect(row).toEqual({ version: 2, status: 'accepted' });
+  const timeline = await sql.execute(
+    `SELECT action, from_status::text AS "from", to_status::text AS "to" FROM request_timeline WHERE request_id = ? ORDER BY at, action`,
+    [uuid],
+  );
+  expect(timeline).toEqual([
+    { action: 'created', from: null, to: 'submitted' },
+    { action: 'status', from: 'submitted', to: 'accepted' },
+  ]);
+});
+
+test('of two concurrent moves exactly one wins; the loser writes nothing', async () => {
+  const id = await submit();
+  const results = await Promise.all([
+    app.execute(
+      `mutation($id: ID!) { changeRequestStatus(id: $id, to: ACCEPTED) { request { status } errors { code } } }`,
+      { id },
+      { caller: key },
+    ),
+    app.execute(
+      `mutation($id: ID!) { changeRequestStatus(id: $id, to: REJECTED) { request { status } errors { code } } }`,
+      { id },
+      { caller: key },
+    ),
+  ]);
+  expect(results.filter((r) => problemOf(r) === undefined)).toHaveLength(1);
+  const uuid = Buffer.from(id, 'base64url').toString().split(':')[1];
+  const sql = app.platform.orm.em.fork().getConnection();
+  const [{ n }] = await sql.execute(`SELECT count(*)::int AS n FROM request_timeline WHERE request_id = ?`, [uuid]);
+  expect(n).toBe(2);
+  const [{ a }] = await sql.execute(`SELECT count(*)::int AS a FROM audit_log WHERE entity_id = ? AND action = 'request.changeStatus'`, [
+    uuid,
+  ]);
+  expect(a).toBe(1);
+});
