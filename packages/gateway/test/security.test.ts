@@ -34,7 +34,7 @@ afterAll(async () => {
 const post = (query: string, variables?: Record<string, unknown>, credential: string | null = key) =>
   postGraphQL(gateway.server.url, query, variables, credential);
 
-const depthBomb = `{ places { children { children { children { children { children { children { name } } } } } } } }`;
+const depthBomb = `{ places { nodes { children { nodes { children { nodes { children { nodes { name } } } } } } } } }`;
 const aliasFlood = `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: coreVersion`).join(' ')} }`;
 
 test.each([
@@ -47,7 +47,7 @@ test.each([
   ],
   [
     'a fragment cycle',
-    `{ places { ...A } } fragment A on Place { children { ...B } } fragment B on Place { parent { ...A } }`,
+    `{ places { nodes { ...A } } } fragment A on Place { children { nodes { ...B } } } fragment B on Place { parent { ...A } }`,
     /Cannot spread fragment "A" within itself/,
   ],
   ['a token flood', `{ coreVersion ${'__typename '.repeat(5000)} }`, /more that 4000 tokens/],

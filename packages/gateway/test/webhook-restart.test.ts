@@ -70,8 +70,8 @@ test('a gateway killed with -9 in the middle of a retry series resumes it after 
     await ready(url).catch((err: Error) => {
       throw new Error(`${err.message}: ${first.stderr()}`);
     });
-    const { places } = await must(url, '{ places(type: COMMUNITY) { id code } }', {}, TEST_ADMIN_KEY);
-    const community = (places as { id: string; code: string }[]).find((p) => p.code === 'DEMO-CYL')!.id;
+    const { places } = await must(url, '{ places(type: COMMUNITY) { nodes { id code } } }', {}, TEST_ADMIN_KEY);
+    const community = (places.nodes as { id: string; code: string }[]).find((p) => p.code === 'DEMO-CYL')!.id;
     const key = (
       await must(
         url,
