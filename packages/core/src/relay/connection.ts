@@ -4,7 +4,7 @@ import { GraphQLError } from 'graphql';
 import { ArgsType, Field, Int, ObjectType } from 'type-graphql';
 import { batchLoader, type ReadContext } from '../graphql/loaders.js';
 import type { ClassType } from '../plugin/plugin.js';
-import { graphQLTypeName } from './node-entity.js';
+import { type EntityClass, graphQLTypeName } from './node-entity.js';
 
 /**
  * The one page cap of the API: no connection answers more than this many edges at once, and
@@ -95,7 +95,7 @@ const connectionTypes = new Map<string, ClassType>();
  * people(@Args(() => ConnectionArgs) page: ConnectionArgs, …) { return findPage(ctx, Person, where, PEOPLE_ORDER, page, {…}) }
  * ```
  */
-export function connectionType(node: ClassType, name: string = graphQLTypeName(node)): ClassType {
+export function connectionType(node: ClassType, name: string = graphQLTypeName(node as EntityClass)): ClassType {
   const known = connectionTypes.get(name);
   if (known) return known;
   @ObjectType(`${name}Edge`, { description: `One ${name} of a page, with its cursor.` })
