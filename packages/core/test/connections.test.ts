@@ -7,7 +7,7 @@ import { createTestApp, type TestApp } from '@gongzhi/core/testing';
  */
 let app: TestApp;
 const ids: Record<string, string> = {};
-const uuid = (globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1]!;
+const uuid = (globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1];
 
 async function place(code: string, type: string, parent?: string): Promise<void> {
   const data = await app.run(`mutation ($input: CreatePlaceInput!) { createPlace(input: $input) { place { id } errors { code } } }`, {
@@ -39,7 +39,7 @@ beforeAll(async () => {
     ['Zhu', 'c2-h1'],
   ]) {
     const made = await app.run(`mutation ($i: CreatePersonInput!) { createPerson(input: $i) { person { id } } }`, {
-      i: { name, householdId: ids[household!] },
+      i: { name, householdId: ids[household] },
     });
     ids[`${name}@${household}`] = made.createPerson.person.id;
   }
@@ -64,7 +64,7 @@ interface Page {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
 }
 
-async function walk(direction: 'forward' | 'backward', size: number, caller?: Caller, under: string | null = ids.s!): Promise<string[]> {
+async function walk(direction: 'forward' | 'backward', size: number, caller?: Caller, under: string | null = ids.s): Promise<string[]> {
   const seen: string[] = [];
   let cursor: string | null = null;
   for (let round = 0; round < 20; round++) {
@@ -127,7 +127,11 @@ test('paging arguments are checked: both directions at once, negative sizes, for
     ['query ($c: String) { people(first: 1, before: $c) { nodes { id } } }', { c: page.pageInfo.endCursor }, /pages backward/],
     ['{ people(after: "bm9wZQ") { nodes { id } } }', {}, /not a cursor returned by this API/],
     // A cursor of people under s is not one of people under c1, nor of places.
-    ['query ($c: String, $u: ID) { people(first: 1, after: $c, under: $u) { nodes { id } } }', { c: page.pageInfo.endCursor, u: ids.c1 }, /other arguments/],
+    [
+      'query ($c: String, $u: ID) { people(first: 1, after: $c, under: $u) { nodes { id } } }',
+      { c: page.pageInfo.endCursor, u: ids.c1 },
+      /other arguments/,
+    ],
     ['query ($c: String) { places(first: 1, after: $c) { nodes { id } } }', { c: page.pageInfo.endCursor }, /another list/],
   ];
   for (const [query, variables, message] of cases) {
@@ -142,13 +146,22 @@ test('nested connections page each parent in one statement for all parents', asy
     nodes { code } pageInfo { hasNextPage endCursor } } } } }`;
   const data = await app.run(q, { n: 2 });
   expect(data.places.nodes).toEqual([
-    { code: 'c1-b', children: { nodes: [{ code: 'c1-h0' }, { code: 'c1-h1' }], pageInfo: { hasNextPage: true, endCursor: expect.any(String) } } },
-    { code: 'c2-b', children: { nodes: [{ code: 'c2-h0' }, { code: 'c2-h1' }], pageInfo: { hasNextPage: true, endCursor: expect.any(String) } } },
+    {
+      code: 'c1-b',
+      children: { nodes: [{ code: 'c1-h0' }, { code: 'c1-h1' }], pageInfo: { hasNextPage: true, endCursor: expect.any(String) } },
+    },
+    {
+      code: 'c2-b',
+      children: { nodes: [{ code: 'c2-h0' }, { code: 'c2-h1' }], pageInfo: { hasNextPage: true, endCursor: expect.any(String) } },
+    },
   ]);
-  const rest = await app.run(`query ($b: ID!, $after: String) { place(id: $b) { children(first: 2, after: $after) { nodes { code } pageInfo { hasNextPage hasPreviousPage } } } }`, {
-    b: ids['c1-b'],
-    after: data.places.nodes[0].children.pageInfo.endCursor,
-  });
+  const rest = await app.run(
+    `query ($b: ID!, $after: String) { place(id: $b) { children(first: 2, after: $after) { nodes { code } pageInfo { hasNextPage hasPreviousPage } } } }`,
+    {
+      b: ids['c1-b'],
+      after: data.places.nodes[0].children.pageInfo.endCursor,
+    },
+  );
   expect(rest.place.children).toEqual({ nodes: [{ code: 'c1-h2' }], pageInfo: { hasNextPage: false, hasPreviousPage: true } });
   const one = await app.countStatements(() => app.run(q, { n: 1 }));
   const two = await app.countStatements(() => app.run(q, { n: 2 }));
@@ -156,7 +169,7 @@ test('nested connections page each parent in one statement for all parents', asy
 });
 
 test('scope rules hold in every page: an unseen row never appears, and a cursor from a wider scope reveals nothing', async () => {
-  const worker: Caller = { id: uuid(ids['An@c1-h0']!), kind: 'person' };
+  const worker: Caller = { id: uuid(ids['An@c1-h0']), kind: 'person' };
   const seen = await walk('forward', 2, worker, null);
   expect(seen.map((n) => n.split(':')[0])).toEqual(['An', 'Bo', 'Bo', 'Cai', 'Du', 'Fan', 'Gu']);
   expect(await walk('backward', 3, worker, null)).toEqual(seen);
@@ -168,12 +181,16 @@ test('scope rules hold in every page: an unseen row never appears, and a cursor 
   const nested = await app.run(`query ($s: ID!) { place(id: $s) { children { nodes { code } } } }`, { s: ids.s }, { caller: worker });
   // The subdistrict is seen from below, its other community is not: the guard drops its edge.
   expect(nested.place.children.nodes).toEqual([{ code: 'c1' }]);
-  const c1 = await app.run(`query ($c: ID!) { place(id: $c) { descendants(type: HOUSEHOLD) { nodes { code } } } }`, { c: ids.c1 }, { caller: worker });
+  const c1 = await app.run(
+    `query ($c: ID!) { place(id: $c) { descendants(type: HOUSEHOLD) { nodes { code } } } }`,
+    { c: ids.c1 },
+    { caller: worker },
+  );
   expect(c1.place.descendants.nodes.map((p: { code: string }) => p.code)).toEqual(['c1-h0', 'c1-h1', 'c1-h2']);
 });
 
 test('nodes(ids:) answers each id in order, null where node(id:) would be null', async () => {
-  const worker: Caller = { id: uuid(ids['An@c1-h0']!), kind: 'person' };
+  const worker: Caller = { id: uuid(ids['An@c1-h0']), kind: 'person' };
   const made = toGlobalId('Person', '00000000-0000-4000-8000-000000000000');
   const data = await app.run(
     `query ($ids: [ID!]!) { nodes(ids: $ids) { id ... on Person { name } } }`,

@@ -131,7 +131,9 @@ const PENDING_FIRST = new Set(['Query.auditLog', 'Query.eventOutbox', 'Query.wis
 
 const schema = buildSchema(await readFile(path.join(root, 'schema/current/composed.graphql'), 'utf8'));
 const objectTypes = Object.values(schema.getTypeMap()).filter((t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith('__'));
-const fields = objectTypes.flatMap((type) => Object.values(type.getFields()).map((field) => ({ type, field, name: `${type.name}.${field.name}` })));
+const fields = objectTypes.flatMap((type) =>
+  Object.values(type.getFields()).map((field) => ({ type, field, name: `${type.name}.${field.name}` })),
+);
 
 const isConnection = (type: GraphQLObjectType) => type.name.endsWith('Connection') && 'pageInfo' in type.getFields();
 const isList = (field: GraphQLField<unknown, unknown>) => isListType(getNullableType(field.type));
@@ -176,16 +178,16 @@ test('every connection follows the Relay cursor connections spec', () => {
   expect(connections.length).toBeGreaterThanOrEqual(5);
   for (const connection of connections) {
     const own = connection.getFields();
-    const edgeType = getNamedType(own.edges!.type) as GraphQLObjectType;
+    const edgeType = getNamedType(own.edges.type) as GraphQLObjectType;
     const edge = edgeType.getFields();
-    const node = getNamedType(edge.node!.type);
-    expect([connection.name, String(own.edges!.type), String(own.pageInfo!.type), String(own.nodes?.type)]).toEqual([
+    const node = getNamedType(edge.node.type);
+    expect([connection.name, String(own.edges.type), String(own.pageInfo.type), String(own.nodes?.type)]).toEqual([
       connection.name,
       `[${edgeType.name}!]!`,
       'PageInfo!',
       `[${node.name}!]!`,
     ]);
-    expect([edgeType.name, String(edge.cursor!.type), isNonNullType(edge.node!.type)]).toEqual([edgeType.name, 'String!', true]);
+    expect([edgeType.name, String(edge.cursor.type), isNonNullType(edge.node.type)]).toEqual([edgeType.name, 'String!', true]);
   }
   for (const { field, name } of fields) {
     const returned = getNamedType(field.type);
@@ -197,8 +199,8 @@ test('every connection follows the Relay cursor connections spec', () => {
 
 test('Relay global object identification: node(id:) and nodes(ids:) on Query', () => {
   const query = schema.getQueryType()!.getFields();
-  expect(String(query.node!.type)).toBe('Node');
-  expect(query.node!.args.map((a) => `${a.name}: ${String(a.type)}`)).toEqual(['id: ID!']);
-  expect(String(query.nodes!.type)).toBe('[Node]!');
-  expect(query.nodes!.args.map((a) => `${a.name}: ${String(a.type)}`)).toEqual(['ids: [ID!]!']);
+  expect(String(query.node.type)).toBe('Node');
+  expect(query.node.args.map((a) => `${a.name}: ${String(a.type)}`)).toEqual(['id: ID!']);
+  expect(String(query.nodes.type)).toBe('[Node]!');
+  expect(query.nodes.args.map((a) => `${a.name}: ${String(a.type)}`)).toEqual(['ids: [ID!]!']);
 });

@@ -95,7 +95,10 @@ async function traced(env: Record<string, string>, work: (gateway: RunningGatewa
 
 test('an operation is traced over OTLP/HTTP: the HTTP request, the operation by name and type, its top-level resolvers and its SQL', async () => {
   const receiver = await traced({ OTEL_SERVICE_NAME: 'gongzhi-test', GONGZHI_TRACE_RESOLVER_MS: '600000' }, async (gateway) => {
-    const { data } = await postGraphQL(gateway.server.url, 'query Communities { places(type: COMMUNITY) { nodes { id name } } coreVersion }');
+    const { data } = await postGraphQL(
+      gateway.server.url,
+      'query Communities { places(type: COMMUNITY) { nodes { id name } } coreVersion }',
+    );
     expect(data.places.nodes).toEqual([]);
   });
   expect(receiver.paths[0]).toBe('POST /v1/traces application/json');

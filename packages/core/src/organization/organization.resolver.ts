@@ -9,7 +9,14 @@ import { hasMany } from '../graphql/relation-field.js';
 import { batchLoader } from '../graphql/loaders.js';
 import { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
-import { type ConnectionOrder, ConnectionArgs, ConnectionPage, connectionType, findPage, loadPageByForeignKey } from '../relay/connection.js';
+import {
+  type ConnectionOrder,
+  ConnectionArgs,
+  ConnectionPage,
+  connectionType,
+  findPage,
+  loadPageByForeignKey,
+} from '../relay/connection.js';
 import { addOrganizationMember, createOrganization, updateOrganization } from './organization.commands.js';
 import { OrganizationMember } from './organization-member.entity.js';
 import { Organization, OrganizationKind } from './organization.entity.js';

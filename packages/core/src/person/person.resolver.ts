@@ -90,7 +90,11 @@ export class PersonResolver {
       const root = await requireRef(ctx, under);
       where.push({ household: { path: { $like: `${root.path}%` } } });
     }
-    return findPage(ctx, Person, { $and: where }, BY_NAME, page, { connection: 'Query.people', filter: { householdId, under }, defaultSize: 50 });
+    return findPage(ctx, Person, { $and: where }, BY_NAME, page, {
+      connection: 'Query.people',
+      filter: { householdId, under },
+      defaultSize: 50,
+    });
   }
 
   @Mutation(() => PersonPayload, { description: 'Registers a person, optionally in a household.' })

@@ -5,7 +5,14 @@ import { loadRef, perform, requireRef } from '../command/command.js';
 import { payloadType } from '../command/payload.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
-import { type ConnectionOrder, ConnectionArgs, ConnectionPage, connectionType, findPage, loadPageByForeignKey } from '../relay/connection.js';
+import {
+  type ConnectionOrder,
+  ConnectionArgs,
+  ConnectionPage,
+  connectionType,
+  findPage,
+  loadPageByForeignKey,
+} from '../relay/connection.js';
 import { createPlace } from './place.commands.js';
 import { ancestorIds, loadCountUnder, loadPlace } from './place.queries.js';
 import { PlaceType, VenueKind } from './place.entity.js';
@@ -74,7 +81,11 @@ export class PlaceResolver {
       const root = await requireRef(ctx, under);
       where.push({ path: { $like: `${root.path}%` }, uuid: { $ne: root.uuid } });
     }
-    return findPage(ctx, Place, { $and: where }, SHALLOWEST_FIRST, page, { connection: 'Query.places', filter: { type, under }, defaultSize: 50 });
+    return findPage(ctx, Place, { $and: where }, SHALLOWEST_FIRST, page, {
+      connection: 'Query.places',
+      filter: { type, under },
+      defaultSize: 50,
+    });
   }
 
   @Mutation(() => PlacePayload, { description: 'Creates a place under a parent its type allows (a district has none).' })
@@ -91,7 +102,11 @@ export class PlaceResolver {
   }
 
   @FieldResolver(() => PlaceConnection, { description: 'The places directly below, by name, a page at a time.' })
-  children(@Root() place: Place, @Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() ctx: GongzhiContext): Promise<ConnectionPage<Place>> {
+  children(
+    @Root() place: Place,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<Place>> {
     return loadPageByForeignKey(ctx, Place, 'parent', place.uuid, BY_NAME, page, { connection: 'Place.children', defaultSize: 50 });
   }
 

@@ -142,7 +142,8 @@ function badPaging(message: string, argument: string): GraphQLError {
  */
 export function pageSize(first: number | null | undefined, fallback: number, argument = 'first'): number {
   const size = first ?? fallback;
-  if (!Number.isInteger(size) || size < 0) throw badPaging(`"${argument}" must be a whole number from 0 to ${MAX_PAGE_SIZE}, got ${size}.`, argument);
+  if (!Number.isInteger(size) || size < 0)
+    throw badPaging(`"${argument}" must be a whole number from 0 to ${MAX_PAGE_SIZE}, got ${size}.`, argument);
   if (size > MAX_PAGE_SIZE) throw pageCapError(argument, size);
   return size;
 }
@@ -192,7 +193,8 @@ function decodeCursor(cursor: string, signature: string, arity: number, argument
   } catch {
     parsed = null;
   }
-  if (!Array.isArray(parsed) || typeof parsed[0] !== 'string') throw badPaging(`"${argument}" is not a cursor returned by this API.`, argument);
+  if (!Array.isArray(parsed) || typeof parsed[0] !== 'string')
+    throw badPaging(`"${argument}" is not a cursor returned by this API.`, argument);
   if (parsed[0] !== signature) {
     throw badPaging(
       `"${argument}" is a cursor from another list or from one with other arguments; pass the arguments it came from, or start again without "${argument}".`,
@@ -200,7 +202,10 @@ function decodeCursor(cursor: string, signature: string, arity: number, argument
     );
   }
   const values = parsed.slice(1);
-  if (values.length !== arity || values.some((v) => v === null || (typeof v === 'object' && typeof (v as { d?: unknown }).d !== 'string'))) {
+  if (
+    values.length !== arity ||
+    values.some((v) => v === null || (typeof v === 'object' && typeof (v as { d?: unknown }).d !== 'string'))
+  ) {
     throw badPaging(`"${argument}" is not a cursor returned by this API.`, argument);
   }
   return values.map(decodeValue);
@@ -266,7 +271,8 @@ function readDirection(order: ConnectionOrder<unknown>, backward: boolean): 'asc
 }
 
 function checkOrder(order: ConnectionOrder<unknown>): void {
-  if (order.keys.at(-1) !== 'uuid') throw new Error(`A connection's order must end with its unique key "uuid", not ${order.keys.join(', ')}.`);
+  if (order.keys.at(-1) !== 'uuid')
+    throw new Error(`A connection's order must end with its unique key "uuid", not ${order.keys.join(', ')}.`);
 }
 
 /** The rows strictly after `values` in reading order, as a MikroORM condition (k1 > v1, or k1 = v1 and k2 > v2 …). */
@@ -341,7 +347,7 @@ export function loadPageByForeignKey<T extends object>(
   return batchLoader<string, ConnectionPage<T>>(ctx, `page:${options.connection}:${key}`, async (parentIds) => {
     const meta = ctx.em.getMetadata().get(child as never);
     const column = (prop: string) => {
-      const found = meta.properties[prop as keyof typeof meta.properties] as { fieldNames?: string[] } | undefined;
+      const found = meta.properties[prop] as { fieldNames?: string[] } | undefined;
       if (!found?.fieldNames?.[0]) throw new Error(`${meta.className}.${prop} is not a column, so it cannot order or group a connection.`);
       return `t.${quote(found.fieldNames[0])}`;
     };
@@ -366,7 +372,7 @@ export function loadPageByForeignKey<T extends object>(
     );
     const fkColumn = column(foreignKey).slice(3, -1);
     const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
-    for (const row of rows) groups.get(String(row[fkColumn]))?.push(ctx.em.map(child, row as never) as T);
+    for (const row of rows) groups.get(String(row[fkColumn]))?.push(ctx.em.map<T>(child, row as never));
     return parentIds.map((id) => toPage(groups.get(id)!, request, order.keys));
   }).load(parentId);
 }

@@ -26,6 +26,6 @@ export class NodeResolver {
   })
   async nodes(@RefArg('ids', () => [Node]) ids: Ref<Node>[], @Ctx() ctx: GongzhiContext): Promise<(Node | null)[]> {
     if (ids.length > MAX_PAGE_SIZE) throw pageCapError('ids', ids.length);
-    return Promise.all(ids.map((id) => (id.problem ? null : loadRef(ctx, id))));
+    return Promise.all(ids.map(async (id) => (id.problem ? null : loadRef(ctx, id))));
   }
 }

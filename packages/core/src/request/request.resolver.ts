@@ -149,7 +149,7 @@ export class RequestResolver {
     );
     if (scope === null) return ConnectionPage.empty();
     if (scope) where.push(scope);
-    return findPage(ctx, Request, { $and: where } as never, NEWEST_FIRST, page, { connection: 'Query.requests', filter, defaultSize: 20 });
+    return findPage(ctx, Request, { $and: where }, NEWEST_FIRST, page, { connection: 'Query.requests', filter, defaultSize: 20 });
   }
 
   @Mutation(() => RequestPayload, { description: 'Records a new request (status submitted).' })

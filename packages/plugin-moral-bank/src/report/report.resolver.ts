@@ -1,4 +1,15 @@
-import { authorize, DomainError, type GongzhiContext, loadById, pageSize, Place, type Ref, RefArg, requireRef, toGlobalId } from '@gongzhi/core';
+import {
+  authorize,
+  DomainError,
+  type GongzhiContext,
+  loadById,
+  pageSize,
+  Place,
+  type Ref,
+  RefArg,
+  requireRef,
+  toGlobalId,
+} from '@gongzhi/core';
 import { Arg, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import { MoralBankAccount } from '../account/account.entity.js';
 import { bankOptions } from '../options.js';
