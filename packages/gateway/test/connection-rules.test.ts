@@ -103,7 +103,6 @@ const PENDING = new Set([
   'Query.webhooks',
   'Query.councils',
   'Query.councilActionItems',
-  'Query.littleBees',
   'Query.gridWork',
   'Query.moralBankBookings',
   'Query.moralBankTopContributors',

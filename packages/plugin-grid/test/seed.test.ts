@@ -51,12 +51,12 @@ test('the demo district gets grids, workers, a partner unit, visits and colours,
 test('the demo has a little bee (小蜜蜂) and his report, a request at the compound', async () => {
   const { places } = await app.run(`{ places(type: SUBDISTRICT) { nodes { id name } } }`);
   const data = await app.run(
-    `query($sub: ID!) { littleBees(areaId: $sub) { person { name } kind employer reportCount
-      reports { locationNote request { title channel status place { name } assignee { name } } } }
+    `query($sub: ID!) { littleBees(areaId: $sub) { nodes { person { name } kind employer reportCount
+      reports { locationNote request { title channel status place { name } assignee { name } } } } }
       littleBeeSummary(areaId: $sub) { reporterCount reportCount } }`,
     { sub: places.nodes[0].id },
   );
-  expect(data.littleBees).toEqual([
+  expect(data.littleBees.nodes).toEqual([
     {
       person: { name: '孙师傅' },
       kind: 'COURIER',
