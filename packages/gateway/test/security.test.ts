@@ -61,7 +61,7 @@ test.each([
 test('a huge page asked through a variable is refused at execution', async () => {
   const result = await post('query ($n: Int!) { requests(first: $n) { edges { cursor } } }', { n: 1_000_000 });
   expect(result.errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
-  expect(result.errors[0].message).toMatch(/"first" must be from 0 to 100/);
+  expect(result.errors[0].message).toMatch(/^"first" may be at most 100 \(the page cap\), got 1000000/);
 });
 
 test('every database statement has a time limit', async () => {
@@ -79,8 +79,8 @@ test('field suggestions do not reveal the schema when introspection is off', asy
 });
 
 test('credentials: none is anonymous, a wrong one is 401, and the answer never leaks a stack trace', async () => {
-  const anonymous = await post('{ viewer { kind } places { name } }', undefined, null);
-  expect(anonymous).toEqual({ data: { viewer: { kind: 'anonymous' }, places: [] } });
+  const anonymous = await post('{ viewer { kind } places { nodes { name } } }', undefined, null);
+  expect(anonymous).toEqual({ data: { viewer: { kind: 'anonymous' }, places: { nodes: [] } } });
   const res = await fetch(`${gateway.server.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: 'Bearer gz_abcdefgh_notarealkeynotarealkeynotarealkey' },
