@@ -412,9 +412,12 @@ describe('the positive side', () => {
       councilItems: [{ title: '金丝雀议题' }],
     });
     // Every list probe the scoped callers ran shows canaries to the system.
-    for (const name of ['places', 'people', 'requests', 'councils', 'volunteerServiceEntries']) {
+    for (const name of ['places', 'requests', 'councils', 'volunteerServiceEntries']) {
       expect([name, leaks(await app.execute(LIST_PROBES[name], {})).length > 0]).toEqual([name, true]);
     }
+    // A page of 100 people by name ends before the canaries' names: the system finds them under their district.
+    const people = `query ($k: ID!) { people(under: $k, first: 100) { nodes { ${PERSON_FIELDS} } } }`;
+    expect(leaks(await app.execute(people, { k: ids['K-D'] })).length).toBeGreaterThan(0);
   });
 
   test('the system gets an answer from every canary probe (so the probes reach the canaries)', async () => {

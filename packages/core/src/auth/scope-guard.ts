@@ -148,8 +148,7 @@ export function guardSchema(schema: GraphQLSchema): void {
         if (access.everywhere) return value;
         if (value instanceof ConnectionPage) {
           const seen = await Promise.all(value.nodes.map((node) => isVisible(node, ctx.placeRules, ctx, access)));
-          let i = 0;
-          return value.filter(() => seen[i++]!);
+          return value.filter((_node, i) => seen[i]);
         }
         if (list && Array.isArray(value)) {
           const items = await Promise.all(

@@ -66,9 +66,9 @@ export class ConnectionPage<T> {
   }
 
   /** The same page with only the edges whose rows `keep` accepts (the page info is unchanged). */
-  filter(keep: (node: T) => boolean): ConnectionPage<T> {
+  filter(keep: (node: T, index: number) => boolean | undefined): ConnectionPage<T> {
     return new ConnectionPage(
-      this.edges.filter((e) => keep(e.node)),
+      this.edges.filter((e, i) => keep(e.node, i)),
       this.pageInfo,
     );
   }
