@@ -124,8 +124,8 @@ async function measureGateway(databaseUrl) {
   const a = await startGatewayProcess(databaseUrl); // seeds the demo district
   const b = await startGatewayProcess(databaseUrl, process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/results'] : []);
   try {
-    const { data } = await post(a.url, '{ places(type: COMMUNITY) { id } }');
-    const placeId = data.places[0].id;
+    const { data } = await post(a.url, '{ places(type: COMMUNITY) { nodes { id } } }');
+    const placeId = data.places.nodes[0].id;
     const board = await post(b.url, 'query($p: ID!) { taskBoard(placeId: $p) { sequence } }', { p: placeId });
     const start = board.data.taskBoard.sequence;
     const occurred = new Map();

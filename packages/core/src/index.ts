@@ -58,6 +58,7 @@ export * from './platform.js';
 export * from './plugin/composition.js';
 export * from './plugin/plugin.js';
 export { pluginTables } from './plugin/plugin-tables.js';
+export * from './relay/connection.js';
 export * from './relay/global-id.js';
 export * from './relay/node.js';
 export * from './relay/node-entity.js';

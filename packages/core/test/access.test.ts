@@ -67,17 +67,17 @@ afterAll(() => app?.close());
 
 /** Every way to reach a row: lists, node(id:), one-by-id queries, nested fields, search. */
 const PROBES = `query ($canary: ID!, $canaryRequest: ID!, $canaryPlace: ID!, $canaryOrg: ID!, $root: ID!) {
-  places(first: 500) { name children { name } }
-  people(first: 500) { name }
-  organizations(first: 500) { name members { person { name } } }
+  places(first: 100) { nodes { name children { nodes { name } } } }
+  people(first: 100) { nodes { name } }
+  organizations(first: 100) { nodes { name members { nodes { person { name } } } } }
   requests(first: 100) { edges { node { title requester { name } place { name } } } }
   search: requests(filter: { text: "金丝雀" }) { edges { node { title } } }
   node(id: $canary) { id }
   person(id: $canary) { name careProfile { notes } }
   request(id: $canaryRequest) { title }
-  place(id: $canaryPlace) { name descendants { name } }
+  place(id: $canaryPlace) { name descendants { nodes { name } } }
   org: node(id: $canaryOrg) { id }
-  root: place(id: $root) { name children { name } descendants { name } }
+  root: place(id: $root) { name children { nodes { name } } descendants { nodes { name } } }
 }`;
 
 describe.each([

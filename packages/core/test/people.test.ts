@@ -46,16 +46,16 @@ beforeAll(async () => {
 test('creates people in households and lists them by household or under a place', async () => {
   const data = await app.run(
     `query ($h1: ID!, $c: ID!, $c2: ID!, $ren: ID!) {
-      inH1: people(householdId: $h1) { name }
-      underC: people(under: $c) { name }
-      underC2: people(under: $c2) { name }
+      inH1: people(householdId: $h1) { nodes { name } }
+      underC: people(under: $c) { nodes { name } }
+      underC2: people(under: $c2) { nodes { name } }
       person(id: $ren) { name household { code } }
     }`,
     { h1: ids.h1, c: ids.c, c2: ids.c2, ren: ids.Ren },
   );
-  expect(data.inH1.map((p: { name: string }) => p.name)).toEqual(['Ren', 'Son']);
-  expect(data.underC.map((p: { name: string }) => p.name)).toEqual(['Dong', 'Ren', 'Son']);
-  expect(data.underC2).toEqual([]);
+  expect(data.inH1.nodes.map((p: { name: string }) => p.name)).toEqual(['Ren', 'Son']);
+  expect(data.underC.nodes.map((p: { name: string }) => p.name)).toEqual(['Dong', 'Ren', 'Son']);
+  expect(data.underC2.nodes).toEqual([]);
   expect(data.person).toEqual({ name: 'Ren', household: { code: 'h1' } });
 });
 
@@ -66,8 +66,8 @@ test('refuses a household that is not a household place', async () => {
   );
   expect(problemOf(result)?.code).toBe('BAD_USER_INPUT');
   expect(problemOf(result)?.message).toMatch(/must be a place of type household; b is a building/);
-  const all = await app.run('{ people(first: 500) { name } }');
-  expect(all.people).toHaveLength(4);
+  const all = await app.run('{ people(first: 100) { nodes { name } } }');
+  expect(all.people.nodes).toHaveLength(4);
 });
 
 const ASSIGN = `mutation ($person: ID!, $place: ID!, $role: PersonRoleKind!, $from: String!, $to: String) {
@@ -115,8 +115,8 @@ test('keeps care attributes in a separate CareProfile type, set by upsert', asyn
   expect(first.setCareProfile.careProfile).toEqual({ livesAlone: false, elderly: true, chronicIllness: 'brain tumour', notes: null });
   await app.run(SET, { id: ids.Ren, input: { livesAlone: true, elderly: true, notes: 'son helps' } });
 
-  const data = await app.run(`{ people(first: 10) { name careProfile { livesAlone elderly chronicIllness notes } } }`);
-  const byName = Object.fromEntries(data.people.map((p: { name: string; careProfile: unknown }) => [p.name, p.careProfile]));
+  const data = await app.run(`{ people(first: 10) { nodes { name careProfile { livesAlone elderly chronicIllness notes } } } }`);
+  const byName = Object.fromEntries(data.people.nodes.map((p: { name: string; careProfile: unknown }) => [p.name, p.careProfile]));
   expect(byName.Ren).toEqual({ livesAlone: true, elderly: true, chronicIllness: null, notes: 'son helps' });
   expect(byName.Son).toBeNull();
 });
@@ -146,29 +146,29 @@ test('organizations: members, duplicate membership refused, lists by place and k
 
   const data = await app.run(
     `query ($c: ID!, $dong: ID!) {
-      underC: organizations(under: $c) { name members { person { name } } }
-      committees: organizations(kind: RESIDENTS_COMMITTEE) { name }
+      underC: organizations(under: $c) { nodes { name members { nodes { person { name } } } } }
+      committees: organizations(kind: RESIDENTS_COMMITTEE) { nodes { name } }
       person(id: $dong) { organizations { name } }
-      place(id: $c) { organizations { name } }
+      place(id: $c) { organizations { nodes { name } } }
     }`,
     { c: ids.c, dong: ids.Dong },
   );
-  expect(data.underC).toEqual([
-    { name: 'Party branch', members: [{ person: { name: 'Dong' } }] },
-    { name: 'Residents committee', members: [{ person: { name: 'Dong' } }, { person: { name: 'Ren' } }] },
+  expect(data.underC.nodes).toEqual([
+    { name: 'Party branch', members: { nodes: [{ person: { name: 'Dong' } }] } },
+    { name: 'Residents committee', members: { nodes: [{ person: { name: 'Dong' } }, { person: { name: 'Ren' } }] } },
   ]);
-  expect(data.committees.map((o: { name: string }) => o.name)).toEqual(['Other committee', 'Residents committee']);
+  expect(data.committees.nodes.map((o: { name: string }) => o.name)).toEqual(['Other committee', 'Residents committee']);
   expect(data.person.organizations).toEqual([{ name: 'Party branch' }, { name: 'Residents committee' }]);
-  expect(data.place.organizations).toEqual([{ name: 'Residents committee' }]);
+  expect(data.place.organizations.nodes).toEqual([{ name: 'Residents committee' }]);
 });
 
 test('person list fields are batched: the number of SQL queries does not grow with the list', async () => {
   const count = (first: number) =>
     app.countStatements(() =>
       app.run(
-        `query ($first: Int!) { people(first: $first) {
+        `query ($first: Int!) { people(first: $first) { nodes {
         name household { code } roles { role place { code } } careProfile { elderly } organizations { name }
-      } }`,
+      } } }`,
         { first },
       ),
     );

@@ -18,8 +18,8 @@ async function place(code: string, type: string, parent?: string, extra: Record<
 }
 
 async function placeCount(): Promise<number> {
-  const data = await app.run('{ places(first: 500) { id } }');
-  return data.places.length;
+  const data = await app.run('{ places(first: 100) { nodes { id } } }');
+  return data.places.nodes.length;
 }
 
 beforeAll(async () => {
@@ -78,33 +78,33 @@ test('refuses a parent id that is not a place id', async () => {
 test('lists children and descendants filtered by type at any depth', async () => {
   const data = await app.run(
     `query ($id: ID!) { place(id: $id) {
-      children { code }
-      households: descendants(type: HOUSEHOLD) { code depth }
-      all: descendants { code }
-      two: descendants(first: 2) { code }
+      children { nodes { code } }
+      households: descendants(type: HOUSEHOLD) { nodes { code depth } }
+      all: descendants { nodes { code } }
+      two: descendants(first: 2) { nodes { code } }
     } }`,
     { id: ids.c },
   );
-  expect(data.place.children.map((p: { code: string }) => p.code)).toEqual(['ba', 'cp', 'room']);
-  expect(data.place.households.map((p: { code: string }) => p.code)).toEqual(['h3', 'h1', 'h2']);
-  expect(data.place.households.map((p: { depth: number }) => p.depth)).toEqual([4, 6, 6]);
-  expect(data.place.all).toHaveLength(8);
-  expect(data.place.all.map((p: { code: string }) => p.code)).not.toContain('c');
-  expect(data.place.two).toHaveLength(2);
+  expect(data.place.children.nodes.map((p: { code: string }) => p.code)).toEqual(['ba', 'cp', 'room']);
+  expect(data.place.households.nodes.map((p: { code: string }) => p.code)).toEqual(['h3', 'h1', 'h2']);
+  expect(data.place.households.nodes.map((p: { depth: number }) => p.depth)).toEqual([4, 6, 6]);
+  expect(data.place.all.nodes).toHaveLength(8);
+  expect(data.place.all.nodes.map((p: { code: string }) => p.code)).not.toContain('c');
+  expect(data.place.two.nodes).toHaveLength(2);
 });
 
 test('places(type, under) lists what is under a place, excluding it', async () => {
   const data = await app.run(
     `query ($s: ID!) {
-    communities: places(type: COMMUNITY, under: $s) { code }
-    under: places(under: $s, first: 3) { code }
-    districts: places(type: DISTRICT) { code }
+    communities: places(type: COMMUNITY, under: $s) { nodes { code } }
+    under: places(under: $s, first: 3) { nodes { code } }
+    districts: places(type: DISTRICT) { nodes { code } }
   }`,
     { s: ids.s },
   );
-  expect(data.communities.map((p: { code: string }) => p.code).sort()).toEqual(['c', 'c2']);
-  expect(data.under).toHaveLength(3);
-  expect(data.districts).toEqual([{ code: 'd' }]);
+  expect(data.communities.nodes.map((p: { code: string }) => p.code).sort()).toEqual(['c', 'c2']);
+  expect(data.under.nodes).toHaveLength(3);
+  expect(data.districts.nodes).toEqual([{ code: 'd' }]);
 });
 
 test('counts people and households under a node', async () => {
@@ -113,8 +113,8 @@ test('counts people and households under a node', async () => {
   await app.run(person, { h: ids.h1, n: 'B' });
   await app.run(person, { h: ids.h2, n: 'C' });
   await app.run(person, { h: ids.h3, n: 'D' });
-  const data = await app.run(`{ places(first: 500) { code peopleCount householdCount } }`);
-  const byCode = Object.fromEntries(data.places.map((p: { code: string }) => [p.code, p]));
+  const data = await app.run(`{ places(first: 100) { nodes { code peopleCount householdCount } } }`);
+  const byCode = Object.fromEntries(data.places.nodes.map((p: { code: string }) => [p.code, p]));
   expect(byCode.d).toMatchObject({ peopleCount: 4, householdCount: 3 });
   expect(byCode.c).toMatchObject({ peopleCount: 4, householdCount: 3 });
   expect(byCode.cp).toMatchObject({ peopleCount: 3, householdCount: 2 });
@@ -128,9 +128,9 @@ test('list fields are batched: the number of SQL queries does not grow with the 
   const count = (first: number) =>
     app.countStatements(() =>
       app.run(
-        `query ($first: Int!) { places(first: $first) {
-        code parent { code } children { code } peopleCount householdCount organizations { name }
-      } }`,
+        `query ($first: Int!) { places(first: $first) { nodes {
+        code parent { code } children { nodes { code } } peopleCount householdCount organizations { nodes { name } }
+      } } }`,
         { first },
       ),
     );

@@ -247,9 +247,9 @@ describe('listing', () => {
       'query($after: String) { requests(first: 2, after: $after, filter: { kind: [WISH] }) { edges { cursor } } }',
       { after: one.pageInfo.endCursor },
     );
-    expect(other.errors?.[0]?.message).toMatch(/cursor from a query with other filters/);
+    expect(other.errors?.[0]?.message).toMatch(/cursor from another list or from one with other arguments/);
     const huge = await fresh.execute('{ requests(first: 1000) { edges { cursor } } }');
-    expect(huge.errors?.[0]?.message).toBe('"first" must be from 0 to 100, got 1000.');
+    expect(huge.errors?.[0]?.message).toMatch(/^"first" may be at most 100 \(the page cap\), got 1000/);
   });
 
   test('finds Chinese text in titles', async () => {

@@ -61,8 +61,8 @@ export function watchBoard(client: Client, placeId: string, after: number): Watc
 
 /** The first community of the demo district, and the board's current sequence there. */
 export async function demoBoard(url: string): Promise<{ communityId: string; sequence: number }> {
-  const { data } = await postGraphQL(url, '{ places(type: COMMUNITY) { id name } }');
-  const communityId = data.places[0].id;
+  const { data } = await postGraphQL(url, '{ places(type: COMMUNITY) { nodes { id name } } }');
+  const communityId = data.places.nodes[0].id;
   const board = await postGraphQL(url, 'query($p: ID!) { taskBoard(placeId: $p) { sequence } }', { p: communityId });
   return { communityId, sequence: board.data.taskBoard.sequence };
 }

@@ -123,8 +123,8 @@ afterAll(async () => {
 });
 
 test("the /board page shows a place's board and a card appears live after a mutation made outside the browser", async () => {
-  const { data } = await postGraphQL(gateway.server.url, '{ places(type: COMMUNITY) { id name } }');
-  const community = data.places[0];
+  const { data } = await postGraphQL(gateway.server.url, '{ places(type: COMMUNITY) { nodes { id name } } }');
+  const community = data.places.nodes[0];
   const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
   const problems: string[] = [];
   page.on('pageerror', (err) => problems.push(err.message));

@@ -64,8 +64,8 @@ const submit = (url: string, placeId: string, title: string, ms = 15_000) =>
 
 /** A read through the gateway's database pool; true when it was answered with data. */
 const answers = (url: string) =>
-  post(url, '{ places(type: COMMUNITY) { id } }', {}, 3000).then(
-    (r) => r.status === 200 && Array.isArray(r.body.data?.places),
+  post(url, '{ places(type: COMMUNITY) { nodes { id } } }', {}, 3000).then(
+    (r) => r.status === 200 && Array.isArray(r.body.data?.places?.nodes),
     () => false,
   );
 

@@ -100,7 +100,7 @@ test('loads a third-party plugin by its package name from the configuration file
   try {
     const { data } = await postGraphQL(gateway.server.url, '{ plugins { id version } }');
     expect(data.plugins).toEqual([
-      { id: 'grid', version: '0.3.0' },
+      { id: 'grid', version: '0.4.0' },
       { id: 'noticeboard', version: '1.2.0' },
     ]);
     const em = gateway.platform.orm.em.fork();

@@ -45,10 +45,10 @@ test('a gateway killed with -9 between commit and delivery credits verified hour
   try {
     await readyWithin(first);
     // A resident of 成仪路社区 volunteers; a new social worker of the community verifies.
-    const { places } = await must(url, '{ places(type: COMMUNITY) { id code } }', {}, TEST_ADMIN_KEY);
-    const community = (places as { id: string; code: string }[]).find((p) => p.code === 'DEMO-CYL')!.id;
-    const volunteer = (await must(url, 'query($c: ID!) { people(under: $c, first: 1) { id } }', { c: community }, TEST_ADMIN_KEY)).people[0]
-      .id as string;
+    const { places } = await must(url, '{ places(type: COMMUNITY) { nodes { id code } } }', {}, TEST_ADMIN_KEY);
+    const community = (places.nodes as { id: string; code: string }[]).find((p) => p.code === 'DEMO-CYL')!.id;
+    const volunteer = (await must(url, 'query($c: ID!) { people(under: $c, first: 1) { nodes { id } } }', { c: community }, TEST_ADMIN_KEY))
+      .people.nodes[0].id as string;
     const staff = (
       await must(
         url,

@@ -34,7 +34,7 @@ afterAll(async () => {
 const post = (query: string, variables?: Record<string, unknown>, credential: string | null = key) =>
   postGraphQL(gateway.server.url, query, variables, credential);
 
-const depthBomb = `{ places { children { children { children { children { children { children { name } } } } } } } }`;
+const depthBomb = `{ places { nodes { children { nodes { children { nodes { children { nodes { name } } } } } } } } }`;
 const aliasFlood = `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: coreVersion`).join(' ')} }`;
 
 test.each([
@@ -47,7 +47,7 @@ test.each([
   ],
   [
     'a fragment cycle',
-    `{ places { ...A } } fragment A on Place { children { ...B } } fragment B on Place { parent { ...A } }`,
+    `{ places { nodes { ...A } } } fragment A on Place { children { nodes { ...B } } } fragment B on Place { parent { ...A } }`,
     /Cannot spread fragment "A" within itself/,
   ],
   ['a token flood', `{ coreVersion ${'__typename '.repeat(5000)} }`, /more that 4000 tokens/],
@@ -61,7 +61,7 @@ test.each([
 test('a huge page asked through a variable is refused at execution', async () => {
   const result = await post('query ($n: Int!) { requests(first: $n) { edges { cursor } } }', { n: 1_000_000 });
   expect(result.errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
-  expect(result.errors[0].message).toMatch(/"first" must be from 0 to 100/);
+  expect(result.errors[0].message).toMatch(/^"first" may be at most 100 \(the page cap\), got 1000000/);
 });
 
 test('every database statement has a time limit', async () => {
@@ -79,8 +79,8 @@ test('field suggestions do not reveal the schema when introspection is off', asy
 });
 
 test('credentials: none is anonymous, a wrong one is 401, and the answer never leaks a stack trace', async () => {
-  const anonymous = await post('{ viewer { kind } places { name } }', undefined, null);
-  expect(anonymous).toEqual({ data: { viewer: { kind: 'anonymous' }, places: [] } });
+  const anonymous = await post('{ viewer { kind } places { nodes { name } } }', undefined, null);
+  expect(anonymous).toEqual({ data: { viewer: { kind: 'anonymous' }, places: { nodes: [] } } });
   const res = await fetch(`${gateway.server.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: 'Bearer gz_abcdefgh_notarealkeynotarealkeynotarealkey' },

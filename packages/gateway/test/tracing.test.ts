@@ -95,8 +95,11 @@ async function traced(env: Record<string, string>, work: (gateway: RunningGatewa
 
 test('an operation is traced over OTLP/HTTP: the HTTP request, the operation by name and type, its top-level resolvers and its SQL', async () => {
   const receiver = await traced({ OTEL_SERVICE_NAME: 'gongzhi-test', GONGZHI_TRACE_RESOLVER_MS: '600000' }, async (gateway) => {
-    const { data } = await postGraphQL(gateway.server.url, 'query Communities { places(type: COMMUNITY) { id name } coreVersion }');
-    expect(data.places).toEqual([]);
+    const { data } = await postGraphQL(
+      gateway.server.url,
+      'query Communities { places(type: COMMUNITY) { nodes { id name } } coreVersion }',
+    );
+    expect(data.places.nodes).toEqual([]);
   });
   expect(receiver.paths[0]).toBe('POST /v1/traces application/json');
   const spans = receiver.spans;
@@ -144,8 +147,8 @@ test('slow resolvers below the top level get spans past the threshold; failed op
       await new Promise((r) => setTimeout(r, 20));
     stop();
     await client.dispose();
-    const { data } = await postGraphQL(gateway.server.url, 'query Communities { places(type: COMMUNITY) { name } }');
-    expect(data.places).toEqual([{ name: '芳城园社区' }]);
+    const { data } = await postGraphQL(gateway.server.url, 'query Communities { places(type: COMMUNITY) { nodes { name } } }');
+    expect(data.places.nodes).toEqual([{ name: '芳城园社区' }]);
     const broken = await postGraphQL(gateway.server.url, 'query Broken { noSuchField }');
     expect(broken.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });

@@ -68,8 +68,8 @@ test('a gateway killed with -9 in the middle of a retry series resumes it after 
   let second: CliRun | null = null;
   try {
     await readyWithin(first);
-    const { places } = await must(url, '{ places(type: COMMUNITY) { id code } }', {}, TEST_ADMIN_KEY);
-    const community = (places as { id: string; code: string }[]).find((p) => p.code === 'DEMO-CYL')!.id;
+    const { places } = await must(url, '{ places(type: COMMUNITY) { nodes { id code } } }', {}, TEST_ADMIN_KEY);
+    const community = (places.nodes as { id: string; code: string }[]).find((p) => p.code === 'DEMO-CYL')!.id;
     const key = (
       await must(
         url,

@@ -100,9 +100,9 @@ test('a page of councils with everything under it costs the same statements for 
 test("council fields on core's Request, Organization, Person and Place are batched", async () => {
   const doc = `query($under: ID!, $first: Int!) {
     requests(filter: { under: $under }, first: $first) { edges { node { title councilItems { title proposals { outcome } } } } }
-    organizations(under: $under, first: $first) { name councilSeats { seatType council { name } } councilActionItems { title } }
-    people(under: $under, first: $first) { name councilSeats { seatType } }
-    places(under: $under, first: $first) { name councils { name } } }`;
+    organizations(under: $under, first: $first) { nodes { name councilSeats { seatType council { name } } councilActionItems { title } } }
+    people(under: $under, first: $first) { nodes { name councilSeats { seatType } } }
+    places(under: $under, first: $first) { nodes { name councils { name } } } }`;
   const count = async (first: number) => {
     let data: any;
     const statements = await w.app.countStatements(async () => {
@@ -113,7 +113,7 @@ test("council fields on core's Request, Organization, Person and Place are batch
   const one = await count(1);
   const five = await count(5);
   expect(five.data.requests.edges).toHaveLength(5);
-  expect(five.data.organizations).toHaveLength(5);
-  expect(five.data.organizations.every((o: { councilSeats: unknown[] }) => o.councilSeats.length === 5)).toBe(true);
+  expect(five.data.organizations.nodes).toHaveLength(5);
+  expect(five.data.organizations.nodes.every((o: { councilSeats: unknown[] }) => o.councilSeats.length === 5)).toBe(true);
   expect(five.statements).toBe(one.statements);
 });

@@ -176,7 +176,7 @@ test('item 7: only registered little bees report, inside their area, with a real
 test('item 7: little bees are counted per reporter and per area', async () => {
   const data = await w.app.run(
     `query($sub: ID!, $fxy: ID!, $cyl: ID!) {
-      littleBees(areaId: $sub) { person { name } kind area { name } reportCount }
+      littleBees(areaId: $sub) { nodes { person { name } kind area { name } reportCount } }
       sub: littleBeeSummary(areaId: $sub) { area { name } reporterCount activeReporterCount reportCount recentReportCount }
       fxy: littleBeeSummary(areaId: $fxy) { reporterCount reportCount }
       cyl: littleBeeSummary(areaId: $cyl) { reporterCount reportCount }
@@ -184,7 +184,7 @@ test('item 7: little bees are counted per reporter and per area', async () => {
     { sub: w.place.sub.id, fxy: w.place.fxy.id, cyl: w.place.cyl.id },
     as(staff),
   );
-  expect(data.littleBees).toEqual([
+  expect(data.littleBees.nodes).toEqual([
     { person: { name: '孙师傅' }, kind: 'COURIER', area: { name: '方庄街道' }, reportCount: 2 },
     { person: { name: '外卖骑手小周' }, kind: 'RIDER', area: { name: '芳星园三区社区' }, reportCount: 1 },
   ]);

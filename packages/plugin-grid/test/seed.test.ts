@@ -23,9 +23,10 @@ test('the demo district gets grids, workers, a partner unit, visits and colours,
   expect(await counts()).toEqual(first);
 
   const data = await app.run(
-    `{ places(type: COMMUNITY) { name grids { name kind workers { person { name } } adoptions { organization { name } } } } }`,
+    `{ places(type: COMMUNITY) { nodes { id name grids { name kind workers { person { name } } adoptions { organization { name } } } } } }`,
   );
-  const byName = Object.fromEntries(data.places.map((p: { name: string; grids: unknown[] }) => [p.name, p.grids]));
+  const byName = Object.fromEntries(data.places.nodes.map((p: { name: string; grids: unknown[] }) => [p.name, p.grids]));
+  const cyl = data.places.nodes.find((p: { name: string }) => p.name === '成仪路社区').id;
   expect(byName['成仪路社区']).toEqual([
     {
       name: '翠庭园网格',
@@ -37,9 +38,10 @@ test('the demo district gets grids, workers, a partner unit, visits and colours,
   expect(byName['芳星园三区社区'].map((g: { name: string }) => g.name)).toEqual(['20号楼一至三单元微网格', '芳星园三区第一网格']);
 
   const cang = await app.run(
-    `{ places(type: HOUSEHOLD, first: 500) { name code grid { name } attention { level reason } gridVisits { worker { name } met { name } checks { item ok } findings { description } } } }`,
+    `query ($cyl: ID!) { places(type: HOUSEHOLD, under: $cyl, first: 100) { nodes { name code grid { name } attention { level reason } gridVisits { worker { name } met { name } checks { item ok } findings { description } } } } }`,
+    { cyl },
   );
-  const home = cang.places.find((p: { name: string }) => p.name === '3号楼502');
+  const home = cang.places.nodes.find((p: { name: string }) => p.name === '3号楼502');
   expect(home.grid).toEqual({ name: '翠庭园网格' });
   expect(home.attention.level).toBe('ORANGE');
   expect(home.gridVisits).toHaveLength(2);
@@ -47,14 +49,14 @@ test('the demo district gets grids, workers, a partner unit, visits and colours,
 });
 
 test('the demo has a little bee (小蜜蜂) and his report, a request at the compound', async () => {
-  const { places } = await app.run(`{ places(type: SUBDISTRICT) { id name } }`);
+  const { places } = await app.run(`{ places(type: SUBDISTRICT) { nodes { id name } } }`);
   const data = await app.run(
-    `query($sub: ID!) { littleBees(areaId: $sub) { person { name } kind employer reportCount
-      reports { locationNote request { title channel status place { name } assignee { name } } } }
+    `query($sub: ID!) { littleBees(areaId: $sub) { nodes { person { name } kind employer reportCount
+      reports { locationNote request { title channel status place { name } assignee { name } } } } }
       littleBeeSummary(areaId: $sub) { reporterCount reportCount } }`,
-    { sub: places[0].id },
+    { sub: places.nodes[0].id },
   );
-  expect(data.littleBees).toEqual([
+  expect(data.littleBees.nodes).toEqual([
     {
       person: { name: '孙师傅' },
       kind: 'COURIER',

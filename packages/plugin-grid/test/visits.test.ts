@@ -329,10 +329,10 @@ test('visit, finding and colour fields are batched: as many statements for 1 hou
     'attention { level setBy { name } place { name } }',
     'attentionHistory { level setBy { name } }',
   ]) {
-    const q = `query($u: ID!, $n: Int!) { places(type: HOUSEHOLD, under: $u, first: $n) { name ${fields} } }`;
+    const q = `query($u: ID!, $n: Int!) { places(type: HOUSEHOLD, under: $u, first: $n) { nodes { name ${fields} } } }`;
     const one = await w.app.countStatements(() => w.app.run(q, { u: w.place.c1.id, n: 1 }));
     const four = await w.app.countStatements(() => w.app.run(q, { u: w.place.c1.id, n: 4 }));
-    expect((await w.app.run(q, { u: w.place.c1.id, n: 4 })).places).toHaveLength(4);
+    expect((await w.app.run(q, { u: w.place.c1.id, n: 4 })).places.nodes).toHaveLength(4);
     expect([fields, four]).toEqual([fields, one]);
   }
 });

@@ -375,12 +375,12 @@ test('accounts on people, organisations and places are batched: one person or fi
       },
     );
   }
-  const query = `query($n: Int!) { people(first: $n) { id moralBankAccounts { name balance activityPoints holderId community { name } person { name }
-    bookings { id } statement(first: 3) { amount balanceAfter counterparty transaction { kind entries { amount account { name } } } } } } }`;
+  const query = `query($n: Int!) { people(first: $n) { nodes { id moralBankAccounts { name balance activityPoints holderId community { name } person { name }
+    bookings { id } statement(first: 3) { amount balanceAfter counterparty transaction { kind entries { amount account { name } } } } } } } }`;
   const one = await w.app.countStatements(() => w.app.run(query, { n: 1 }));
   const five = await w.app.countStatements(() => w.app.run(query, { n: 5 }));
   expect(five).toBe(one);
-  const orgs = `query($n: Int!) { organizations(first: $n) { moralBankAccounts { name organization { name } } } }`;
+  const orgs = `query($n: Int!) { organizations(first: $n) { nodes { moralBankAccounts { name organization { name } } } } }`;
   expect(await w.app.countStatements(() => w.app.run(orgs, { n: 5 }))).toBe(await w.app.countStatements(() => w.app.run(orgs, { n: 1 })));
   const places = `{ places: place(id: "${w.community.id}") { moralBankAccounts { name person { name } organization { name } } } }`;
   const data = await w.app.run(places);

@@ -19,8 +19,8 @@ test('the demo seed opens 新城区社区’s bank in Chinese, balanced, and see
     await app.platform.seed();
     expect(await counts()).toEqual(first);
 
-    const { places } = await app.run('{ places(type: COMMUNITY) { id name moralBankAccounts { name holderKind balance } } }');
-    const xcq = places.find((p: { name: string }) => p.name === '新城区社区');
+    const { places } = await app.run('{ places(type: COMMUNITY) { nodes { id name moralBankAccounts { name holderKind balance } } } }');
+    const xcq = places.nodes.find((p: { name: string }) => p.name === '新城区社区');
     const byName = Object.fromEntries(xcq.moralBankAccounts.map((a: { name: string; balance: number }) => [a.name, a.balance]));
     expect(byName).toMatchObject({ 新城京剧票友队: 780, 方庄信达科技有限公司: 900, 孙经理: 300, 刘淑珍: 900, 张德明: 450, 马秀兰: 600 });
     const check = await app.run('query($c: ID!) { verifyMoralBankLedger(communityId: $c) { ok entrySum } }', { c: xcq.id });

@@ -79,16 +79,16 @@ test('Person.volunteerProfile: teams, skills, verified hours', async () => {
 });
 
 test('fields on core types are batched: the same statements for 1 row as for 5', async () => {
-  const people = `query($under: ID!, $n: Int!) { people(under: $under, first: $n) { name volunteerProfile { verifiedMinutes skills teams { name homePlace { name } } memberships { role person { name } } } } }`;
-  const places = `query($under: ID!, $n: Int!) { places(under: $under, first: $n) { name volunteerSummary { teamCount residentShare }
-      volunteerTeams { name memberCount leaders { name } organization { name } recruitments { title } shiftSchedules { title } pairings { startsOn } } } }`;
+  const people = `query($under: ID!, $n: Int!) { people(under: $under, first: $n) { nodes { name volunteerProfile { verifiedMinutes skills teams { name homePlace { name } } memberships { role person { name } } } } } }`;
+  const places = `query($under: ID!, $n: Int!) { places(under: $under, first: $n) { nodes { name volunteerSummary { teamCount residentShare }
+      volunteerTeams { name memberCount leaders { name } organization { name } recruitments { title } shiftSchedules { title } pairings { startsOn } } } } }`;
   for (const query of [people, places]) {
     const one = await w.app.countStatements(() => w.app.run(query, { under: w.subdistrict.id, n: 1 }));
     const five = await w.app.countStatements(() => w.app.run(query, { under: w.subdistrict.id, n: 5 }));
     expect(five).toBe(one);
   }
   const five = await w.app.run(places, { under: w.subdistrict.id, n: 5 });
-  expect(five.places.flatMap((pl: { volunteerTeams: { name: string }[] }) => pl.volunteerTeams.map((t) => t.name)).sort()).toEqual(
+  expect(five.places.nodes.flatMap((pl: { volunteerTeams: { name: string }[] }) => pl.volunteerTeams.map((t) => t.name)).sort()).toEqual(
     ['邻里互助队', '青年突击队'].sort(),
   );
 });
@@ -97,8 +97,8 @@ test('the demo seed adds the teams of the stories, once', async () => {
   const app = await createTestApp({ plugins: [plugin], seed: true });
   try {
     await app.platform.seed(); // a second time adds nothing
-    const { places } = await app.run('{ places(type: SUBDISTRICT) { id name } }');
-    const sub = places.find((pl: { name: string }) => pl.name === '方庄街道');
+    const { places } = await app.run('{ places(type: SUBDISTRICT) { nodes { id name } } }');
+    const sub = places.nodes.find((pl: { name: string }) => pl.name === '方庄街道');
     const data = await app.run(
       `query($sub: ID!) {
         volunteerTeams(under: $sub) { name kind memberCount organization { name } leaders { name }

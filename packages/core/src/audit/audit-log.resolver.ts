@@ -11,6 +11,7 @@ import { fromGlobalId, toGlobalId } from '../relay/global-id.js';
 import { Node } from '../relay/node.js';
 import type { ApiKey } from '../auth/api-key.entity.js';
 import { AuditChange, AuditLogEntry } from './audit-log.entity.js';
+import { pageSize } from '../relay/connection.js';
 
 @InputType({ description: 'Filters for the audit log; all given filters must match.' })
 export class AuditLogFilter {
@@ -64,7 +65,7 @@ export class AuditLogResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<AuditLogPage> {
     const access = await authorize(ctx, Permission.AUDIT);
-    if (first < 1 || first > 500) throw userError('BAD_USER_INPUT', `"first" must be from 1 to 500, got ${first}.`, 'first');
+    pageSize(first, 50);
     const empty = { entries: [], hasNextPage: false, endCursor: null };
     const where: string[] = [];
     const params: unknown[] = [];

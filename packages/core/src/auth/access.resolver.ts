@@ -13,6 +13,7 @@ import { issueApiKey, revokeApiKey } from './api-key.commands.js';
 import { ApiKey } from './api-key.entity.js';
 import { authorize } from './authorize.js';
 import { Permission } from './permission.js';
+import { pageSize } from '../relay/connection.js';
 
 @ObjectType({ description: 'Who is calling and what they may do.' })
 export class Viewer {
@@ -123,7 +124,7 @@ export class AccessResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<SensitiveAccessLogEntry[]> {
     await authorize(ctx, Permission.AUDIT);
-    if (first < 1 || first > 500) throw userError('BAD_USER_INPUT', `"first" must be from 1 to 500, got ${first}.`, 'first');
+    pageSize(first, 50);
     const where: Record<string, unknown> = {};
     // A subject or reader the auditor may not see has no entries the auditor may see.
     if (personId) {

@@ -16,6 +16,7 @@ import type { GongzhiContext } from '../context.js';
 import { PluginCompositionError } from '../errors.js';
 import { batchLoader } from '../graphql/loaders.js';
 import { userError } from '../graphql/user-error.js';
+import { ConnectionPage } from '../relay/connection.js';
 import type { Access } from './access.js';
 import type { PlaceKey, PlaceRule } from './place-rule.js';
 import type { ClassType } from '../plugin/plugin.js';
@@ -131,7 +132,8 @@ export function checkPlaceRules(
 
 /**
  * Wraps every field that returns objects so rows outside the caller's places never leave
- * the server: a list drops them, a nullable field answers null, a non-null one NOT_FOUND.
+ * the server: a list or a connection page drops them, a nullable field answers null, a
+ * non-null one NOT_FOUND.
  * Resolvers still filter in SQL where they page (so pages stay full); this is the guard
  * that holds when one forgets.
  */
@@ -149,6 +151,10 @@ export function guardSchema(schema: GraphQLSchema): void {
         const access = await ctx.access();
         knownAccess.set(ctx, access);
         if (access.everywhere) return value;
+        if (value instanceof ConnectionPage) {
+          const seen = await Promise.all(value.nodes.map((node) => isVisible(node, ctx.placeRules, ctx, access)));
+          return value.filter((_node, i) => seen[i]);
+        }
         if (list && Array.isArray(value)) {
           const items = await Promise.all(
             (value as unknown[]).map(async (item) => ((await isVisible(item, ctx.placeRules, ctx, access)) ? item : undefined)),

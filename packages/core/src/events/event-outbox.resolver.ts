@@ -5,6 +5,7 @@ import { Permission } from '../auth/permission.js';
 import type { GongzhiContext } from '../context.js';
 import { userError } from '../graphql/user-error.js';
 import { eventOutbox } from './outbox.js';
+import { pageSize } from '../relay/connection.js';
 
 @ObjectType({ description: 'A delivery of a committed event to an after-commit handler that failed at least once; it is tried again.' })
 export class EventDelivery {
@@ -52,7 +53,7 @@ export class EventOutboxResolver {
       'The event outbox, for operators: how many deliveries wait and which ones fail (auditors who see everywhere: "audit" or "*").',
   })
   async eventOutbox(
-    @Arg('first', () => Int, { defaultValue: 50, description: 'Failed deliveries to list, 1–500.' }) first: number,
+    @Arg('first', () => Int, { defaultValue: 50, description: 'Failed deliveries to list, 0–100 (the page cap).' }) first: number,
     @Ctx() ctx: GongzhiContext,
   ): Promise<EventOutboxState> {
     const access = await authorize(ctx, Permission.AUDIT);
@@ -61,7 +62,7 @@ export class EventOutboxResolver {
         permission: Permission.AUDIT,
       });
     }
-    if (first < 1 || first > 500) throw userError('BAD_USER_INPUT', `"first" must be from 1 to 500, got ${first}.`, 'first');
+    pageSize(first, 50);
     const [pending, failed] = await Promise.all([eventOutbox.pendingCount(ctx.em.fork()), eventOutbox.failures(ctx.em.fork(), first)]);
     return { pending, failed };
   }

@@ -1,8 +1,9 @@
 import type { EntityName } from '@mikro-orm/core';
-import { Ctx, Field, FieldResolver, type MiddlewareFn, Resolver, Root, UseMiddleware } from 'type-graphql';
+import { Args, Ctx, Field, FieldResolver, type MiddlewareFn, Resolver, Root, UseMiddleware } from 'type-graphql';
 import type { GongzhiContext } from '../context.js';
 import type { ClassType } from '../plugin/plugin.js';
-import { loadByForeignKey, loadById, type ReadContext, refId, relatedRow, rowsByForeignKey } from './loaders.js';
+import { type ConnectionOrder, ConnectionArgs, connectionType, loadPageByForeignKey } from '../relay/connection.js';
+import { loadById, type ReadContext, refId, relatedRow } from './loaders.js';
 
 /**
  * The row a many-to-one reference points at (`member.person`, or a bare id), or null when it
@@ -60,21 +61,22 @@ export function RelationField<T extends object>(
 
 /** What a {@link hasMany} field lists: the rows of `child` whose `foreignKey` points at the parent. */
 export interface HasManyOptions<C> {
-  /** The list's order (default: none, the database's). */
-  orderBy?: Partial<Record<keyof C & string, 'asc' | 'desc'>>;
+  /** The connection's order: keys in one direction, ending with the unique `uuid` (default: by uuid). */
+  order?: ConnectionOrder<C>;
+  /** The page size when the client gives neither first nor last (default 50). */
+  defaultSize?: number;
   description?: string;
-  /** List plain rows (`rowsByForeignKey`) instead of managed entities: see {@link RelationFieldOptions.rows}. */
-  rows?: boolean;
 }
 
 /**
- * A resolver class adding a list field to a type (often a core type, from a plugin): the rows of
- * `child` whose many-to-one `foreignKey` points at the parent, batched per operation (a page of
- * parents costs one query). List it in `resolvers` like any resolver.
+ * A resolver class adding a connection field to a type (often a core type, from a plugin): the
+ * rows of `child` whose many-to-one `foreignKey` points at the parent, a page at a time
+ * (first/after/last/before, the page cap), batched per operation (a page of parents costs one
+ * query for all their pages). List it in `resolvers` like any resolver.
  *
  * ```ts
  * export const PlaceCouncilsResolver = hasMany(() => Place, 'councils', () => Council, 'community', {
- *   orderBy: { name: 'asc' },
+ *   order: { keys: ['name', 'uuid'], direction: 'asc' },
  *   description: 'Councils of this community (plugin council).',
  * });
  * ```
@@ -87,14 +89,21 @@ export function hasMany<P extends { uuid: string }, C extends object>(
   options: HasManyOptions<C> = {},
 ): ClassType {
   const generated = class {} as unknown as { prototype: Record<string, unknown> } & ClassType;
-  Object.defineProperty(generated, 'name', { value: `${field.charAt(0).toUpperCase()}${field.slice(1)}ListResolver` });
-  const list = options.rows ? rowsByForeignKey : loadByForeignKey;
-  generated.prototype[field] = (root: P, ctx: GongzhiContext) =>
-    list(ctx, child() as EntityName<C>, foreignKey, root.uuid, options.orderBy ?? {});
+  const name = `${field.charAt(0).toUpperCase()}${field.slice(1)}`;
+  Object.defineProperty(generated, 'name', { value: `${name}ConnectionResolver` });
+  const order = options.order ?? ({ keys: ['uuid'], direction: 'asc' } as unknown as ConnectionOrder<C>);
+  generated.prototype[field] = (root: P, page: ConnectionArgs, ctx: GongzhiContext) =>
+    loadPageByForeignKey(ctx, child() as EntityName<C>, foreignKey, root.uuid, order, page, {
+      connection: `${parent().name}.${field}`,
+      defaultSize: options.defaultSize ?? 50,
+    });
   const descriptor = Object.getOwnPropertyDescriptor(generated.prototype, field)!;
+  // Made now, not in the field's type thunk: type-graphql reads the types it knows before it calls thunks.
+  const connection = connectionType(child());
   Resolver(parent)(generated);
-  FieldResolver(() => [child()], { description: options.description })(generated.prototype, field, descriptor);
+  FieldResolver(() => connection, { description: options.description })(generated.prototype, field, descriptor);
   Root()(generated.prototype, field, 0);
-  Ctx()(generated.prototype, field, 1);
+  Args(() => ConnectionArgs)(generated.prototype, field, 1);
+  Ctx()(generated.prototype, field, 2);
   return generated;
 }

@@ -1,15 +1,22 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { scopeCondition } from '../auth/access.js';
 import { perform, requireRef } from '../command/command.js';
 import { payloadType } from '../command/payload.js';
 import { type Ref, RefArg } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
 import { hasMany } from '../graphql/relation-field.js';
-import { batchLoader, loadByForeignKey } from '../graphql/loaders.js';
+import { batchLoader } from '../graphql/loaders.js';
 import { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
-import { pageSize } from '../place/place.queries.js';
+import {
+  type ConnectionOrder,
+  ConnectionArgs,
+  ConnectionPage,
+  connectionType,
+  findPage,
+  loadPageByForeignKey,
+} from '../relay/connection.js';
 import { addOrganizationMember, createOrganization, updateOrganization } from './organization.commands.js';
 import { OrganizationMember } from './organization-member.entity.js';
 import { Organization, OrganizationKind } from './organization.entity.js';
@@ -17,26 +24,37 @@ import { Organization, OrganizationKind } from './organization.entity.js';
 export const OrganizationPayload = payloadType('OrganizationPayload', 'organization', () => Organization);
 export const OrganizationMemberPayload = payloadType('OrganizationMemberPayload', 'member', () => OrganizationMember);
 
+/** Organisations by name, the uuid breaking ties. */
+const OrganizationConnection = connectionType(Organization);
+const OrganizationMemberConnection = connectionType(OrganizationMember);
+const BY_NAME: ConnectionOrder<Organization> = { keys: ['name', 'uuid'], direction: 'asc' };
+/** Members, earliest joined first. */
+const EARLIEST_JOINED: ConnectionOrder<OrganizationMember> = { keys: ['joinedOn', 'createdAt', 'uuid'], direction: 'asc' };
+
 @Resolver(() => Organization)
 export class OrganizationResolver {
-  @Query(() => [Organization], {
-    description: 'Organisations belonging to a place or anywhere under it, optionally of one kind; by name, at most 500.',
+  @Query(() => OrganizationConnection, {
+    description: 'Organisations belonging to a place or anywhere under it, optionally of one kind; by name, a page at a time.',
   })
   async organizations(
     @RefArg('under', () => Place, { nullable: true }) under: Ref<Place> | null | undefined,
     @Arg('kind', () => OrganizationKind, { nullable: true }) kind: OrganizationKind | null | undefined,
-    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<Organization[]> {
+  ): Promise<ConnectionPage<Organization>> {
     const scope = scopeCondition<FilterQuery<Organization>>(await ctx.access(), (pattern) => ({ place: { path: { $like: pattern } } }));
-    if (scope === null) return [];
+    if (scope === null) return ConnectionPage.empty();
     const where: FilterQuery<Organization>[] = scope ? [scope] : [];
     if (kind) where.push({ kind });
     if (under) {
       const root = await requireRef(ctx, under);
       where.push({ place: { path: { $like: `${root.path}%` } } });
     }
-    return ctx.em.find(Organization, { $and: where }, { orderBy: { name: 'asc', uuid: 'asc' }, limit: pageSize(first, 50) });
+    return findPage(ctx, Organization, { $and: where }, BY_NAME, page, {
+      connection: 'Query.organizations',
+      filter: { under, kind },
+      defaultSize: 50,
+    });
   }
 
   @Mutation(() => OrganizationPayload, { description: 'Registers an organisation at the place it belongs to.' })
@@ -70,9 +88,16 @@ export class OrganizationResolver {
     return perform(ctx, OrganizationMemberPayload, addOrganizationMember, { organization, person, role, joinedOn });
   }
 
-  @FieldResolver(() => [OrganizationMember], { description: 'Members, earliest joined first.' })
-  async members(@Root() organization: Organization, @Ctx() ctx: GongzhiContext): Promise<OrganizationMember[]> {
-    return loadByForeignKey(ctx, OrganizationMember, 'organization', organization.uuid, { joinedOn: 'asc' });
+  @FieldResolver(() => OrganizationMemberConnection, { description: 'Members, earliest joined first, a page at a time.' })
+  members(
+    @Root() organization: Organization,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<OrganizationMember>> {
+    return loadPageByForeignKey(ctx, OrganizationMember, 'organization', organization.uuid, EARLIEST_JOINED, page, {
+      connection: 'Organization.members',
+      defaultSize: 50,
+    });
   }
 }
 
@@ -101,7 +126,7 @@ export const PlaceOrganizationsResolver = hasMany(
   () => Organization,
   'place',
   {
-    orderBy: { name: 'asc' },
-    description: 'Organisations belonging to this very place, by name.',
+    order: BY_NAME,
+    description: 'Organisations belonging to this very place, by name, a page at a time.',
   },
 );

@@ -1,5 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { scopeCondition } from '../auth/access.js';
 import { readSensitive } from '../auth/sensitive.js';
 import { loadRef, perform, requireRef } from '../command/command.js';
@@ -10,7 +10,7 @@ import type { GongzhiContext } from '../context.js';
 import { batchLoader, rowsByForeignKey } from '../graphql/loaders.js';
 import { PlaceType } from '../place/place.entity.js';
 import { Place } from '../place/place.entity.js';
-import { pageSize } from '../place/place.queries.js';
+import { type ConnectionOrder, ConnectionArgs, ConnectionPage, connectionType, findPage } from '../relay/connection.js';
 import { CareProfile } from './care-profile.entity.js';
 import { assignRole, createPerson, setCareProfile } from './person.commands.js';
 import { PersonRole, PersonRoleKind } from './person-role.entity.js';
@@ -50,6 +50,10 @@ export const PersonPayload = payloadType('PersonPayload', 'person', () => Person
 export const PersonRolePayload = payloadType('PersonRolePayload', 'role', () => PersonRole);
 export const CareProfilePayload = payloadType('CareProfilePayload', 'careProfile', () => CareProfile);
 
+/** People by name, the uuid breaking ties. */
+const PersonConnection = connectionType(Person);
+const BY_NAME: ConnectionOrder<Person> = { keys: ['name', 'uuid'], direction: 'asc' };
+
 @Resolver(() => Person)
 export class PersonResolver {
   @Query(() => Person, { nullable: true, description: 'One person by global id.' })
@@ -57,20 +61,20 @@ export class PersonResolver {
     return loadRef(ctx, id);
   }
 
-  @Query(() => [Person], { description: 'People of one household, or living anywhere under a place; by name, at most 500.' })
+  @Query(() => PersonConnection, { description: 'People of one household, or living anywhere under a place; by name, a page at a time.' })
   async people(
     @RefArg('householdId', () => Place, { nullable: true }) householdId: Ref<Place> | null | undefined,
     @RefArg('under', () => Place, { nullable: true }) under: Ref<Place> | null | undefined,
-    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<Person[]> {
+  ): Promise<ConnectionPage<Person>> {
     const access = await ctx.access();
     const scope = scopeCondition<FilterQuery<Person>>(
       access,
       (pattern) => ({ household: { path: { $like: pattern } } }),
       ...(access.personId ? [{ uuid: access.personId }] : []),
     );
-    if (scope === null) return [];
+    if (scope === null) return ConnectionPage.empty();
     const where: FilterQuery<Person>[] = scope ? [scope] : [];
     if (householdId) {
       const household = await requireRef(ctx, householdId);
@@ -86,7 +90,11 @@ export class PersonResolver {
       const root = await requireRef(ctx, under);
       where.push({ household: { path: { $like: `${root.path}%` } } });
     }
-    return ctx.em.find(Person, { $and: where }, { orderBy: { name: 'asc', uuid: 'asc' }, limit: pageSize(first, 50) });
+    return findPage(ctx, Person, { $and: where }, BY_NAME, page, {
+      connection: 'Query.people',
+      filter: { householdId, under },
+      defaultSize: 50,
+    });
   }
 
   @Mutation(() => PersonPayload, { description: 'Registers a person, optionally in a household.' })

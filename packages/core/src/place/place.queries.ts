@@ -100,14 +100,6 @@ export function householdIdsUnder(ctx: ReadContext, paths: readonly string[]): P
   }).load(key);
 }
 
-/** Most rows any list field returns at once, whatever `first` asks for. */
-export const MAX_PAGE = 500;
-
-/** `first` clamped to 0..MAX_PAGE. */
-export function pageSize(first: number | null | undefined, fallback: number): number {
-  return Math.max(0, Math.min(first ?? fallback, MAX_PAGE));
-}
-
 /** The ids of a place's ancestors, root first, read from its materialized path. */
 export function ancestorIds(place: Place): string[] {
   return place.path.split('/').filter((id) => id && id !== place.uuid);

@@ -1,13 +1,21 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { Arg, Ctx, Field, FieldResolver, Float, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, Float, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { scopeCondition } from '../auth/access.js';
 import { loadRef, perform, requireRef } from '../command/command.js';
 import { payloadType } from '../command/payload.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
-import { loadByForeignKey, rowById } from '../graphql/loaders.js';
+import {
+  type ConnectionOrder,
+  ConnectionArgs,
+  ConnectionPage,
+  connectionType,
+  findPage,
+  loadPageByForeignKey,
+} from '../relay/connection.js';
 import { createPlace } from './place.commands.js';
-import { ancestorIds, loadCountUnder, pageSize } from './place.queries.js';
+import { rowById } from '../graphql/loaders.js';
+import { ancestorIds, loadCountUnder } from './place.queries.js';
 import { PlaceType, VenueKind } from './place.entity.js';
 import { Place } from './place.entity.js';
 
@@ -44,6 +52,12 @@ export class CreatePlaceInput {
 /** The new place, or the errors that stopped it. */
 export const PlacePayload = payloadType('PlacePayload', 'place', () => Place);
 
+/** Shallowest first, then by name, the uuid breaking ties. */
+const PlaceConnection = connectionType(Place);
+const SHALLOWEST_FIRST: ConnectionOrder<Place> = { keys: ['depth', 'name', 'uuid'], direction: 'asc' };
+/** By name, the uuid breaking ties. */
+const BY_NAME: ConnectionOrder<Place> = { keys: ['name', 'uuid'], direction: 'asc' };
+
 @Resolver(() => Place)
 export class PlaceResolver {
   @Query(() => Place, { nullable: true, description: 'One place by its global id.' })
@@ -51,22 +65,28 @@ export class PlaceResolver {
     return loadRef(ctx, id);
   }
 
-  @Query(() => [Place], { description: 'Places, optionally of one type and/or anywhere under one place (not including it); at most 500.' })
+  @Query(() => PlaceConnection, {
+    description: 'Places, optionally of one type and/or anywhere under one place (not including it); shallowest first, a page at a time.',
+  })
   async places(
     @Arg('type', () => PlaceType, { nullable: true }) type: PlaceType | null | undefined,
     @RefArg('under', () => Place, { nullable: true }) under: Ref<Place> | null | undefined,
-    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<Place[]> {
+  ): Promise<ConnectionPage<Place>> {
     const scope = scopeCondition<FilterQuery<Place>>(await ctx.access(), (pattern) => ({ path: { $like: pattern } }));
-    if (scope === null) return [];
+    if (scope === null) return ConnectionPage.empty();
     const where: FilterQuery<Place>[] = scope ? [scope] : [];
     if (type) where.push({ type });
     if (under) {
       const root = await requireRef(ctx, under);
       where.push({ path: { $like: `${root.path}%` }, uuid: { $ne: root.uuid } });
     }
-    return ctx.em.find(Place, { $and: where }, { orderBy: { depth: 'asc', name: 'asc' }, limit: pageSize(first, 50) });
+    return findPage(ctx, Place, { $and: where }, SHALLOWEST_FIRST, page, {
+      connection: 'Query.places',
+      filter: { type, under },
+      defaultSize: 50,
+    });
   }
 
   @Mutation(() => PlacePayload, { description: 'Creates a place under a parent its type allows (a district has none).' })
@@ -82,22 +102,28 @@ export class PlaceResolver {
     return ancestors.filter((p): p is Place => p !== null).sort((a, b) => a.depth - b.depth);
   }
 
-  @FieldResolver(() => [Place], { description: 'The places directly below, by name.' })
-  async children(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<Place[]> {
-    return loadByForeignKey(ctx, Place, 'parent', place.uuid, { name: 'asc' });
+  @FieldResolver(() => PlaceConnection, { description: 'The places directly below, by name, a page at a time.' })
+  children(
+    @Root() place: Place,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<Place>> {
+    return loadPageByForeignKey(ctx, Place, 'parent', place.uuid, BY_NAME, page, { connection: 'Place.children', defaultSize: 50 });
   }
 
-  @FieldResolver(() => [Place], { description: 'Places at any depth below, optionally of one type; shallowest first, at most 500.' })
+  @FieldResolver(() => PlaceConnection, {
+    description: 'Places at any depth below, optionally of one type; shallowest first, a page at a time (ask it of one place at a time).',
+  })
   async descendants(
     @Root() place: Place,
     @Arg('type', () => PlaceType, { nullable: true }) type: PlaceType | null | undefined,
-    @Arg('first', () => Int, { defaultValue: 100 }) first: number,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<Place[]> {
+  ): Promise<ConnectionPage<Place>> {
     // A prefix LIKE on path is served by place_path_idx (text_pattern_ops).
     const where: FilterQuery<Place> = { path: { $like: `${place.path}%` }, uuid: { $ne: place.uuid } };
     if (type) where.type = type;
-    return ctx.em.find(Place, where, { orderBy: { depth: 'asc', name: 'asc' }, limit: pageSize(first, 100) });
+    return findPage(ctx, Place, where, SHALLOWEST_FIRST, page, { connection: 'Place.descendants', filter: { type }, defaultSize: 50 });
   }
 
   @FieldResolver(() => Int, { description: 'People registered in households under this place (or in it, for a household).' })

@@ -1,17 +1,18 @@
 import { raw } from '@mikro-orm/core';
-import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { scopeCondition } from '../auth/access.js';
 import { readSensitive } from '../auth/sensitive.js';
 import { loadRef, perform, requireRef } from '../command/command.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
-import { plainRows, rowsByForeignKey } from '../graphql/loaders.js';
+import { rowsByForeignKey } from '../graphql/loaders.js';
 import { Organization } from '../organization/organization.entity.js';
 import { organizationIdsOfPerson } from '../organization/organization.queries.js';
 import { Person } from '../person/person.entity.js';
 import { dispatchRequest } from './request-dispatch.commands.js';
 import { Place } from '../place/place.entity.js';
-import { checkPageSize, decodeCursor, encodeCursor, filterSignature, RequestConnection, RequestFilter } from './request.types.js';
+import { type ConnectionOrder, ConnectionArgs, ConnectionPage, findPage } from '../relay/connection.js';
+import { RequestConnection, RequestFilter } from './request.types.js';
 import {
   assignRequest,
   changeRequestDeadline,
@@ -101,6 +102,9 @@ function details(input: RequestDetailsInput & { kind: RequestKind }): NewRequest
   };
 }
 
+/** The order of `requests`: newest first, the uuid breaking ties. */
+const NEWEST_FIRST: ConnectionOrder<Request> = { keys: ['createdAt', 'uuid'], direction: 'desc' };
+
 @Resolver(() => Request)
 export class RequestResolver {
   @Query(() => Request, { nullable: true, description: 'One request by its global id.' })
@@ -111,12 +115,9 @@ export class RequestResolver {
   @Query(() => RequestConnection, { description: 'Requests matching the filter, newest first, a page at a time.' })
   async requests(
     @Arg('filter', () => RequestFilter, { nullable: true }) filter: RequestFilter | undefined,
-    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
-    @Arg('after', () => String, { nullable: true }) after: string | undefined,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: GongzhiContext,
   ): Promise<RequestConnection> {
-    checkPageSize(first);
-    const signature = filterSignature(filter);
     const where: Record<string, unknown>[] = [];
     if (filter?.under) {
       const under = await requireRef(ctx, filter.under);
@@ -146,23 +147,14 @@ export class RequestResolver {
       // Members of a partner unit see the requests dispatched to it.
       ...(access.personId ? [{ dispatchedTo: { $in: await organizationIdsOfPerson(ctx, access.personId) } }] : []),
     );
-    if (scope === null) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+    if (scope === null) return ConnectionPage.empty();
     if (scope) where.push(scope);
-    if (after) {
-      const cursor = decodeCursor(after, signature);
-      where.push({ $or: [{ createdAt: { $lt: cursor.createdAt } }, { createdAt: cursor.createdAt, uuid: { $lt: cursor.uuid } }] });
-    }
-    // Plain rows (no hydration, no identity map): the page is read, never changed.
-    const query = ctx.em
-      .createQueryBuilder(Request, 'r')
-      .select('*')
-      .where({ $and: where })
-      .orderBy([{ createdAt: 'desc' }, { uuid: 'desc' }])
-      .limit(first + 1);
-    const rows = plainRows(ctx, Request, await query.execute<object[]>('all', false));
-    const page = rows.slice(0, first);
-    const edges = page.map((node) => ({ node, cursor: encodeCursor(node, signature) }));
-    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+    return findPage(ctx, Request, { $and: where }, NEWEST_FIRST, page, {
+      connection: 'Query.requests',
+      filter,
+      defaultSize: 20,
+      rows: true,
+    });
   }
 
   @Mutation(() => RequestPayload, { description: 'Records a new request (status submitted).' })

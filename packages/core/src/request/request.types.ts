@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
-import { GraphQLError } from 'graphql';
-import { Field, InputType, ObjectType } from 'type-graphql';
+import { Field, InputType } from 'type-graphql';
 import { type Ref, RefField } from '../command/reference.js';
 import { Organization } from '../organization/organization.entity.js';
 import { Person } from '../person/person.entity.js';
@@ -8,6 +6,7 @@ import { Place } from '../place/place.entity.js';
 import { RequestKind, RequestLevel, RequestStatus } from './request.entity.js';
 import { Request } from './request.entity.js';
 import { payloadType } from '../command/payload.js';
+import { type ConnectionPage, connectionType } from '../relay/connection.js';
 
 @InputType({ description: 'Filters for requests; all given filters must match.' })
 export class RequestFilter {
@@ -39,71 +38,9 @@ export class RequestFilter {
   text?: string;
 }
 
-@ObjectType()
-export class RequestEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => Request)
-  node!: Request;
-}
-
-@ObjectType()
-export class PageInfo {
-  @Field(() => Boolean)
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true })
-  endCursor?: string | null;
-}
-
-@ObjectType({ description: 'A page of requests, newest first.' })
-export class RequestConnection {
-  @Field(() => [RequestEdge])
-  edges!: RequestEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
-
-export const MAX_PAGE_SIZE = 100;
-
-/** A fingerprint of the filter, so a cursor cannot be replayed against another query. */
-export function filterSignature(filter: RequestFilter | undefined): string {
-  return createHash('sha256')
-    .update(JSON.stringify(filter ?? {}))
-    .digest('base64url')
-    .slice(0, 10);
-}
-
-export function encodeCursor(request: Request, signature: string): string {
-  return Buffer.from(`${signature}|${request.createdAt.toISOString()}|${request.uuid}`).toString('base64url');
-}
-
-export function decodeCursor(cursor: string, signature: string): { createdAt: Date; uuid: string } {
-  const [sig, at, uuid] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at ?? '');
-  if (!uuid || Number.isNaN(createdAt.getTime())) {
-    throw new GraphQLError('"after" is not a cursor returned by this API.', { extensions: { code: 'BAD_USER_INPUT', argument: 'after' } });
-  }
-  if (sig !== signature) {
-    throw new GraphQLError(
-      '"after" is a cursor from a query with other filters; pass the same filter it came from, or start again without "after".',
-      {
-        extensions: { code: 'BAD_USER_INPUT', argument: 'after' },
-      },
-    );
-  }
-  return { createdAt, uuid };
-}
-
-export function checkPageSize(first: number): void {
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    throw new GraphQLError(`"first" must be from 0 to ${MAX_PAGE_SIZE}, got ${first}.`, {
-      extensions: { code: 'BAD_USER_INPUT', argument: 'first', max: MAX_PAGE_SIZE },
-    });
-  }
-}
+/** A page of requests, newest first. */
+export const RequestConnection = connectionType(Request);
+export type RequestConnection = ConnectionPage<Request>;
 
 /** The changed request, or the errors that stopped the change. */
 export const RequestPayload = payloadType<{ request: Request | null; created: boolean }>('RequestPayload', 'request', () => Request, {

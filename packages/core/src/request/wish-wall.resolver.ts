@@ -6,7 +6,7 @@ import type { GongzhiContext } from '../context.js';
 import { Place } from '../place/place.entity.js';
 import { Request, RequestKind, RequestStatus } from './request.entity.js';
 import { wishCountsUnder } from './request.queries.js';
-import { checkPageSize } from './request.types.js';
+import { pageSize } from '../relay/connection.js';
 
 /** Wishes waiting for a claimer: posted (submitted) or accepted by staff, nobody holds them yet. */
 const OPEN_WISH: readonly RequestStatus[] = [RequestStatus.SUBMITTED, RequestStatus.ACCEPTED];
@@ -48,7 +48,7 @@ export class WishWallResolver {
     @Arg('first', () => Int, { defaultValue: 20, description: 'At most this many open wishes (up to 100).' }) first: number,
     @Ctx() ctx: GongzhiContext,
   ): Promise<WishWall> {
-    checkPageSize(first);
+    pageSize(first, 20);
     const place = await requireRef(ctx, placeId);
     const access = await ctx.access();
     const counts = await wishCountsUnder(ctx, place.path, access);

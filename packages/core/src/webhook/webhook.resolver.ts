@@ -17,6 +17,7 @@ import {
   rotateWebhookSecret,
 } from './webhook.commands.js';
 import { Webhook, WebhookAttempt, WebhookDelivery, WebhookDeliveryStatus } from './webhook.entity.js';
+import { pageSize } from '../relay/connection.js';
 
 @InputType()
 class CreateWebhookInput {
@@ -72,12 +73,12 @@ export class WebhookResolver {
   @FieldResolver(() => [WebhookDelivery], { description: 'The delivery log: the newest deliveries first, with their attempts.' })
   async deliveries(
     @Root() webhook: Webhook,
-    @Arg('first', () => Int, { defaultValue: 20, description: 'How many, 1–200.' }) first: number,
+    @Arg('first', () => Int, { defaultValue: 20, description: 'How many, 0–100 (the page cap).' }) first: number,
     @Arg('status', () => WebhookDeliveryStatus, { nullable: true, description: 'Only deliveries in this status.' })
     status: WebhookDeliveryStatus | null | undefined,
     @Ctx() ctx: GongzhiContext,
   ): Promise<WebhookDelivery[]> {
-    if (first < 1 || first > 200) throw userError('BAD_USER_INPUT', `"first" must be from 1 to 200, got ${first}.`, 'first');
+    pageSize(first, 20);
     // One query for every webhook of a list, per (first, status).
     return batchLoader<string, WebhookDelivery[]>(ctx, `Webhook.deliveries:${first}:${status ?? ''}`, async (ids) => {
       const rows = await ctx.em.execute<DeliveryRow[]>(

@@ -76,7 +76,7 @@ export class CouncilDecisionResolver {
 export class CouncilActionItemResolver {
   @Query(() => [CouncilActionItem], {
     description:
-      'Action items of the councils of communities under a place, optionally of some statuses; soonest due first (at most 500). What a task board shows.',
+      'Action items of the councils of communities under a place, optionally of some statuses; soonest due first, at most `first` (up to 100). What a task board shows.',
   })
   async councilActionItems(
     @RefArg('under', () => Place) under: Ref<Place>,

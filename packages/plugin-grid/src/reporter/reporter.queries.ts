@@ -1,4 +1,12 @@
-import { batchLoader, expectRow, type ReadContext } from '@gongzhi/core';
+import {
+  batchLoader,
+  type ConnectionArgs,
+  type ConnectionOrder,
+  type ConnectionPage,
+  expectRow,
+  findPage,
+  type ReadContext,
+} from '@gongzhi/core';
 import { t, underSql } from '../db.js';
 import { GridReporter } from './reporter.entity.js';
 
@@ -25,9 +33,16 @@ export function reportCountOf(ctx: ReadContext, reporterUuid: string): Promise<n
   }).load(reporterUuid);
 }
 
-/** Little bees registered for an area under `path` (the area itself or below it), by registration. */
-export function reportersUnder(ctx: ReadContext, path: string, first: number): Promise<GridReporter[]> {
-  return ctx.em.find(GridReporter, { areaPath: { $like: `${path}%` } }, { orderBy: { createdAt: 'asc', uuid: 'asc' }, limit: first });
+/** The order of little bees: by registration, the uuid breaking ties. */
+const BY_REGISTRATION: ConnectionOrder<GridReporter> = { keys: ['createdAt', 'uuid'], direction: 'asc' };
+
+/** A page of the little bees registered for an area under `path` (the area itself or below it), by registration. */
+export function reportersUnder(ctx: ReadContext, path: string, page: ConnectionArgs): Promise<ConnectionPage<GridReporter>> {
+  return findPage(ctx, GridReporter, { areaPath: { $like: `${path}%` } }, BY_REGISTRATION, page, {
+    connection: 'Query.littleBees',
+    filter: { path },
+    defaultSize: 100,
+  });
 }
 
 /** The counts of an area: registered reporters (now), all of them, reports made at places under it (all, and since `since`). */

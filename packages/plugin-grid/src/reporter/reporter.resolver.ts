@@ -1,7 +1,9 @@
 import {
   type GongzhiContext,
+  ConnectionArgs,
+  type ConnectionPage,
+  connectionType,
   loadByForeignKey,
-  pageSize,
   payloadType,
   perform,
   Person,
@@ -13,11 +15,13 @@ import {
   RequestPriority,
   requireRef,
 } from '@gongzhi/core';
-import { Arg, Ctx, Field, Float, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, FieldResolver } from 'type-graphql';
+import { Arg, Args, Ctx, Field, Float, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, FieldResolver } from 'type-graphql';
 import { today } from '../options.js';
 import { registerReporter, reportAsLittleBee } from './reporter.commands.js';
 import { GridReport, GridReporter, GridReporterKind } from './reporter.entity.js';
 import { areaCounts, reportCountOf, reportersUnder } from './reporter.queries.js';
+
+const GridReporterConnection = connectionType(GridReporter);
 
 export const GridReporterPayload = payloadType('GridReporterPayload', 'reporter', () => GridReporter);
 export const GridReportPayload = payloadType('GridReportPayload', 'report', () => GridReport);
@@ -123,13 +127,15 @@ export class GridReporterResolver {
     });
   }
 
-  @Query(() => [GridReporter], { description: 'Little bees registered for an area or a place below it, in registration order.' })
+  @Query(() => GridReporterConnection, {
+    description: 'Little bees registered for an area or a place below it, in registration order, a page at a time.',
+  })
   async littleBees(
     @RefArg('areaId', () => Place) areaId: Ref<Place>,
-    @Arg('first', () => Int, { defaultValue: 100 }) first: number,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<GridReporter[]> {
-    return reportersUnder(ctx, (await requireRef(ctx, areaId)).path, pageSize(first, 100));
+  ): Promise<ConnectionPage<GridReporter>> {
+    return reportersUnder(ctx, (await requireRef(ctx, areaId)).path, page);
   }
 
   @Query(() => GridReporterSummary, {

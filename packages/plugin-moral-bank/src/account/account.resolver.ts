@@ -1,11 +1,11 @@
 import {
   batchLoader,
-  DomainError,
   type GongzhiContext,
   loadByForeignKey,
   loadById,
   Node,
   Organization,
+  pageSize,
   payloadType,
   perform,
   Person,
@@ -115,8 +115,7 @@ export class MoralBankAccountResolver {
     @Arg('first', () => Int, { defaultValue: 100 }) first: number,
     @Ctx() ctx: GongzhiContext,
   ): Promise<MoralBankStatementLine[]> {
-    if (!Number.isInteger(first) || first < 1 || first > 500)
-      throw new DomainError('BAD_USER_INPUT', '"first" must be from 1 to 500.', 'first');
+    pageSize(first, 100);
     const key = `MoralBankAccount.statement:${from?.toISOString() ?? ''}:${to?.toISOString() ?? ''}:${first}`;
     const rows = await batchLoader<string, StatementRow[]>(ctx, key, async (ids) => {
       const lines = await statementLines(ctx.em, ids, from ?? null, to ?? null, first);

@@ -1,4 +1,15 @@
-import { authorize, DomainError, type GongzhiContext, loadById, Place, type Ref, RefArg, requireRef, toGlobalId } from '@gongzhi/core';
+import {
+  authorize,
+  DomainError,
+  type GongzhiContext,
+  loadById,
+  pageSize,
+  Place,
+  type Ref,
+  RefArg,
+  requireRef,
+  toGlobalId,
+} from '@gongzhi/core';
 import { Arg, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import { MoralBankAccount } from '../account/account.entity.js';
 import { bankOptions } from '../options.js';
@@ -141,8 +152,7 @@ export class MoralBankReportResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<MoralBankContributor[]> {
     const community = requireCommunity(await requireRef(ctx, communityRef), 'communityId');
-    if (!Number.isInteger(first) || first < 1 || first > 100)
-      throw new DomainError('BAD_USER_INPUT', '"first" must be from 1 to 100.', 'first');
+    pageSize(first, 10);
     const rows = await topContributors(ctx.em, community.uuid, since ?? null, first);
     return Promise.all(
       rows.map(async (r) => ({ account: (await loadById(ctx, MoralBankAccount, r.account_id))!, serviceMinutes: r.service_minutes })),

@@ -1,0 +1,394 @@
+import { createHash } from 'node:crypto';
+import type { EntityName, FilterQuery } from '@mikro-orm/core';
+import { GraphQLError } from 'graphql';
+import { ArgsType, Field, Int, ObjectType } from 'type-graphql';
+import { batchLoader, plainRows, type ReadContext } from '../graphql/loaders.js';
+import type { ClassType } from '../plugin/plugin.js';
+import { type EntityClass, graphQLTypeName } from './node-entity.js';
+
+/**
+ * The one page cap of the API: no connection answers more than this many edges at once, and
+ * asking for more is one top-level error ({@link pageCapError}), never a silently shorter page.
+ */
+export const MAX_PAGE_SIZE = 100;
+
+/** Relay's PageInfo: where a page sits in the whole list. */
+@ObjectType({ description: 'Where a page sits in the whole list (Relay cursor connections).' })
+export class PageInfo {
+  @Field(() => Boolean, { description: 'More rows follow the page (known when paging forward with first, or backward from before).' })
+  hasNextPage!: boolean;
+
+  @Field(() => Boolean, { description: 'Rows precede the page (known when paging backward with last, or forward from after).' })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the first edge (null for an empty page).' })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the last edge (null for an empty page).' })
+  endCursor!: string | null;
+}
+
+/** The paging arguments every connection field takes (Relay: first/after forward, last/before backward). */
+@ArgsType()
+export class ConnectionArgs {
+  @Field(() => Int, { nullable: true, description: `At most this many edges after "after" (0–${MAX_PAGE_SIZE}).` })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'A cursor from this connection: the page starts after it.' })
+  after?: string | null;
+
+  @Field(() => Int, { nullable: true, description: `At most this many edges before "before" (0–${MAX_PAGE_SIZE}).` })
+  last?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'A cursor from this connection: the page ends before it.' })
+  before?: string | null;
+}
+
+/** One edge: a row and the cursor that pages from it. */
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+/**
+ * What a connection field resolves to. The schema guard recognises it and drops the edges of
+ * rows the caller may not see, as it drops rows from a plain list.
+ */
+export class ConnectionPage<T> {
+  constructor(
+    readonly edges: Edge<T>[],
+    readonly pageInfo: PageInfo,
+  ) {}
+
+  /** The rows of the edges, for clients that need no cursors. */
+  get nodes(): T[] {
+    return this.edges.map((e) => e.node);
+  }
+
+  /** The same page with only the edges whose rows `keep` accepts (the page info is unchanged). */
+  filter(keep: (node: T, index: number) => boolean | undefined): ConnectionPage<T> {
+    return new ConnectionPage(
+      this.edges.filter((e, i) => keep(e.node, i)),
+      this.pageInfo,
+    );
+  }
+
+  /** An empty page (the caller sees nothing there). */
+  static empty<T>(): ConnectionPage<T> {
+    return new ConnectionPage<T>([], { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null });
+  }
+}
+
+const connectionTypes = new Map<string, ClassType>();
+
+/**
+ * The connection type of `node` (`<Name>Connection` with `edges`, `nodes` and `pageInfo`, and
+ * its `<Name>Edge`), made once per type name. Return it from any field that lists rows a client
+ * may page; resolve the field with {@link findPage} or {@link loadPageByForeignKey}.
+ *
+ * Call it when the module loads, not inside a field's type thunk: type-graphql collects the
+ * types it knows before it calls the thunks, so a type first made there is missing.
+ *
+ * ```ts
+ * const PersonConnection = connectionType(Person);
+ * @Query(() => PersonConnection, { description: 'People …' })
+ * people(@Args(() => ConnectionArgs) page: ConnectionArgs, …) { return findPage(ctx, Person, where, PEOPLE_ORDER, page, {…}) }
+ * ```
+ */
+export function connectionType(node: ClassType, name: string = graphQLTypeName(node as EntityClass)): ClassType {
+  const known = connectionTypes.get(name);
+  if (known) return known;
+  @ObjectType(`${name}Edge`, { description: `One ${name} of a page, with its cursor.` })
+  class EdgeType {
+    @Field(() => String, { description: 'Pass it as after (or before) to page from here.' })
+    cursor!: string;
+
+    @Field(() => node)
+    node!: unknown;
+  }
+  @ObjectType(`${name}Connection`, { description: `A page of ${name} rows (Relay cursor connection).` })
+  class ConnectionType {
+    @Field(() => [EdgeType])
+    edges!: EdgeType[];
+
+    @Field(() => [node], { description: 'The rows of the edges, in the same order.' })
+    nodes!: unknown[];
+
+    @Field(() => PageInfo)
+    pageInfo!: PageInfo;
+  }
+  connectionTypes.set(name, ConnectionType);
+  return ConnectionType;
+}
+
+/**
+ * The top-level error for a page larger than {@link MAX_PAGE_SIZE}: the only way any list of the
+ * API says "too many", naming the argument and the cap.
+ */
+export function pageCapError(argument: string, value: number): GraphQLError {
+  return new GraphQLError(
+    `"${argument}" may be at most ${MAX_PAGE_SIZE} (the page cap), got ${value}; fetch more pages with the cursors of pageInfo.`,
+    { extensions: { code: 'BAD_USER_INPUT', argument, max: MAX_PAGE_SIZE } },
+  );
+}
+
+function badPaging(message: string, argument: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argument } });
+}
+
+/**
+ * A page size argument (`first` of a list that is not a connection yet, `limit` …) checked
+ * against the one page cap: `fallback` when absent, an error when negative or above it.
+ */
+export function pageSize(first: number | null | undefined, fallback: number, argument = 'first'): number {
+  const size = first ?? fallback;
+  if (!Number.isInteger(size) || size < 0)
+    throw badPaging(`"${argument}" must be a whole number from 0 to ${MAX_PAGE_SIZE}, got ${size}.`, argument);
+  if (size > MAX_PAGE_SIZE) throw pageCapError(argument, size);
+  return size;
+}
+
+/** One key of a connection's order; the last key of an order must be unique (the row's uuid). */
+export type OrderKey<T> = keyof T & string;
+
+/**
+ * A connection's order: keys all in one direction, the last one unique, so that every row has
+ * one place and a cursor (the key values of a row) is a position between rows.
+ */
+export interface ConnectionOrder<T> {
+  keys: readonly OrderKey<T>[];
+  direction: 'asc' | 'desc';
+}
+
+/** A checked page request: how many rows, which way, from which position. */
+interface PageRequest {
+  size: number;
+  backward: boolean;
+  /** The position (order key values) to page from, or null from the start (or end). */
+  from: unknown[] | null;
+  /** Whether a cursor was given (so rows on the other side exist or existed). */
+  fromCursor: boolean;
+  signature: string;
+}
+
+/** Cursor values as JSON: dates keep their type. */
+function encodeValue(value: unknown): unknown {
+  return value instanceof Date ? { d: value.toISOString() } : value;
+}
+
+function decodeValue(value: unknown): unknown {
+  if (value && typeof value === 'object' && typeof (value as { d?: unknown }).d === 'string') return new Date((value as { d: string }).d);
+  return value;
+}
+
+/** A cursor: the query's signature and the row's order key values, opaque to clients. */
+function encodeCursor(signature: string, values: readonly unknown[]): string {
+  return Buffer.from(JSON.stringify([signature, ...values.map(encodeValue)]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string, signature: string, arity: number, argument: string): unknown[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = null;
+  }
+  if (!Array.isArray(parsed) || typeof parsed[0] !== 'string')
+    throw badPaging(`"${argument}" is not a cursor returned by this API.`, argument);
+  if (parsed[0] !== signature) {
+    throw badPaging(
+      `"${argument}" is a cursor from another list or from one with other arguments; pass the arguments it came from, or start again without "${argument}".`,
+      argument,
+    );
+  }
+  const values = parsed.slice(1);
+  if (
+    values.length !== arity ||
+    values.some((v) => v === null || (typeof v === 'object' && typeof (v as { d?: unknown }).d !== 'string'))
+  ) {
+    throw badPaging(`"${argument}" is not a cursor returned by this API.`, argument);
+  }
+  return values.map(decodeValue);
+}
+
+/**
+ * A fingerprint of a connection and the arguments that choose its rows (not the paging ones),
+ * so a cursor cannot be replayed against another list.
+ */
+function signatureOf(connection: string, filter: unknown): string {
+  return createHash('sha256')
+    .update(`${connection}|${JSON.stringify(filter ?? null)}`)
+    .digest('base64url')
+    .slice(0, 10);
+}
+
+/** Checks first/after/last/before against the spec and the page cap. */
+export function pageRequest(args: ConnectionArgs, defaultSize: number, arity: number, connection: string, filter?: unknown): PageRequest {
+  const { first, after, last, before } = args;
+  if (first != null && last != null) throw badPaging('Give "first" (forward) or "last" (backward), not both.', 'last');
+  if (after != null && before != null) throw badPaging('Give "after" (forward) or "before" (backward), not both.', 'before');
+  const backward = last != null || (before != null && first == null);
+  if (backward && after != null) throw badPaging('"after" pages forward: use it with "first".', 'after');
+  if (!backward && before != null) throw badPaging('"before" pages backward: use it with "last".', 'before');
+  const argument = backward ? 'last' : 'first';
+  const size = pageSize(backward ? last : first, defaultSize, argument);
+  const signature = signatureOf(connection, filter);
+  const cursor = backward ? before : after;
+  return {
+    size,
+    backward,
+    from: cursor == null ? null : decodeCursor(cursor, signature, arity, backward ? 'before' : 'after'),
+    fromCursor: cursor != null,
+    signature,
+  };
+}
+
+/** Turns up to size+1 rows (in the order of reading) into a page in the connection's order. */
+function toPage<T>(rows: T[], request: PageRequest, keys: readonly string[]): ConnectionPage<T> {
+  const more = rows.length > request.size;
+  const page = rows.slice(0, request.size);
+  if (request.backward) page.reverse();
+  const edges = page.map((node) => ({
+    node,
+    cursor: encodeCursor(
+      request.signature,
+      keys.map((k) => (node as Record<string, unknown>)[k]),
+    ),
+  }));
+  return new ConnectionPage(edges, {
+    // Only the side being paged towards is counted (the spec allows false for the other side);
+    // a cursor on the other side means rows were there when it was taken.
+    hasNextPage: request.backward ? request.fromCursor : more,
+    hasPreviousPage: request.backward ? more : request.fromCursor,
+    startCursor: edges[0]?.cursor ?? null,
+    endCursor: edges.at(-1)?.cursor ?? null,
+  });
+}
+
+/** Which way the rows are read: the connection's order, or its reverse for a backward page. */
+function readDirection(order: ConnectionOrder<unknown>, backward: boolean): 'asc' | 'desc' {
+  return (order.direction === 'asc') !== backward ? 'asc' : 'desc';
+}
+
+function checkOrder(order: ConnectionOrder<unknown>): void {
+  if (order.keys.at(-1) !== 'uuid')
+    throw new Error(`A connection's order must end with its unique key "uuid", not ${order.keys.join(', ')}.`);
+}
+
+/** The rows strictly after `values` in reading order, as a MikroORM condition (k1 > v1, or k1 = v1 and k2 > v2 …). */
+function keysetCondition(keys: readonly string[], values: readonly unknown[], direction: 'asc' | 'desc'): Record<string, unknown> {
+  const op = direction === 'asc' ? '$gt' : '$lt';
+  return {
+    $or: keys.map((key, i) => ({
+      ...Object.fromEntries(keys.slice(0, i).map((k, j) => [k, values[j]])),
+      [key]: { [op]: values[i] },
+    })),
+  };
+}
+
+/** What a connection page is read with besides its rows' condition. */
+export interface PageOptions {
+  /** The connection, for its cursors (`Query.people`); a cursor works only where it was made. */
+  connection: string;
+  /** The arguments that choose the rows (filters), bound into cursors. */
+  filter?: unknown;
+  /** The page size when neither first nor last is given. */
+  defaultSize: number;
+  /**
+   * Read plain rows (`plainRows`: no hydration, no identity map) instead of managed entities: for
+   * hot read-only lists whose fields never need a loaded relation (the board's `requests`).
+   */
+  rows?: boolean;
+}
+
+/**
+ * One page of `entity` rows matching `where` in `order`, per first/after/last/before: size+1
+ * rows in one indexed keyset query (no offset), whatever page is asked. `where` must already
+ * hold the caller's scope: the page only ever contains rows of it, and a cursor is only a
+ * position (order key values), so one made elsewhere reveals nothing.
+ */
+export async function findPage<T extends object>(
+  ctx: ReadContext,
+  entity: EntityName<T>,
+  where: FilterQuery<T>,
+  order: ConnectionOrder<T>,
+  args: ConnectionArgs,
+  options: PageOptions,
+): Promise<ConnectionPage<T>> {
+  checkOrder(order as ConnectionOrder<unknown>);
+  const request = pageRequest(args, options.defaultSize, order.keys.length, options.connection, options.filter);
+  if (request.size === 0) return toPage([], request, order.keys);
+  const direction = readDirection(order as ConnectionOrder<unknown>, request.backward);
+  const conditions: unknown[] = [where];
+  if (request.from) conditions.push(keysetCondition(order.keys, request.from, direction));
+  const orderBy = order.keys.map((k) => ({ [k]: direction })) as never;
+  const rows = options.rows
+    ? plainRows(
+        ctx,
+        entity,
+        await ctx.em
+          .createQueryBuilder(entity, 'r')
+          .select('*')
+          .where({ $and: conditions } as never)
+          .orderBy(orderBy)
+          .limit(request.size + 1)
+          .execute<object[]>('all', false),
+      )
+    : await ctx.em.find(entity, { $and: conditions } as never, { orderBy, limit: request.size + 1 });
+  return toPage(rows, request, order.keys);
+}
+
+const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+
+/**
+ * One page of the rows of `child` whose many-to-one `foreignKey` points at `parentId`, in
+ * `order`, batched per operation: the pages of every parent asked for in one tick with the same
+ * paging arguments are one SQL statement (`row_number() over (partition by` the foreign key`)`),
+ * so a page of parents with a nested connection each costs one query, not one per parent.
+ */
+export function loadPageByForeignKey<T extends object>(
+  ctx: ReadContext,
+  child: EntityName<T>,
+  foreignKey: keyof T & string,
+  parentId: string,
+  order: ConnectionOrder<T>,
+  args: ConnectionArgs,
+  options: PageOptions,
+): Promise<ConnectionPage<T>> {
+  checkOrder(order as ConnectionOrder<unknown>);
+  const request = pageRequest(args, options.defaultSize, order.keys.length, options.connection, options.filter);
+  if (request.size === 0) return Promise.resolve(toPage([], request, order.keys));
+  const key = JSON.stringify([request.size, request.backward, request.from && request.from.map(encodeValue)]);
+  return batchLoader<string, ConnectionPage<T>>(ctx, `page:${options.connection}:${key}`, async (parentIds) => {
+    const meta = ctx.em.getMetadata().get(child as never);
+    const column = (prop: string) => {
+      const found = meta.properties[prop] as { fieldNames?: string[] } | undefined;
+      if (!found?.fieldNames?.[0]) throw new Error(`${meta.className}.${prop} is not a column, so it cannot order or group a connection.`);
+      return `t.${quote(found.fieldNames[0])}`;
+    };
+    const table = meta.schema && meta.schema !== '*' ? `${quote(meta.schema)}.${quote(meta.tableName)}` : quote(meta.tableName);
+    const direction = readDirection(order as ConnectionOrder<unknown>, request.backward);
+    const orderSql = order.keys.map((k) => `${column(k)} ${direction}`).join(', ');
+    const params: unknown[] = [parentIds.join(',')];
+    let after = '';
+    if (request.from) {
+      after = ` AND (${order.keys.map(column).join(', ')}) ${direction === 'asc' ? '>' : '<'} (${order.keys.map(() => '?').join(', ')})`;
+      params.push(...request.from);
+    }
+    const rows = await ctx.em.execute<Record<string, unknown>[]>(
+      `SELECT * FROM (
+         SELECT t.*, row_number() OVER (PARTITION BY ${column(foreignKey)} ORDER BY ${orderSql}) AS page_row
+           FROM ${table} t
+          WHERE ${column(foreignKey)} = ANY (string_to_array(?, ',')::uuid[])${after}
+       ) paged
+       WHERE page_row <= ${request.size + 1}
+       ORDER BY page_row`,
+      params,
+    );
+    const fkColumn = column(foreignKey).slice(3, -1);
+    const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
+    for (const row of rows)
+      groups.get(String(row[fkColumn]))?.push(options.rows ? plainRows(ctx, child, [row])[0]! : ctx.em.map<T>(child, row as never));
+    return parentIds.map((id) => toPage(groups.get(id)!, request, order.keys));
+  }).load(parentId);
+}
