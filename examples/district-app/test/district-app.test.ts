@@ -60,8 +60,8 @@ describe('the district app against a real gateway', () => {
     gateway = await startGateway(testConfig({ DATABASE_URL: db.url }), createGatewayLogger('silent', false));
     client = new DistrictClient({ url: gateway.server.url, apiKey: TEST_ADMIN_KEY });
     // The test finds a community of the demo district; the app is then given its id, as an office would give it.
-    const { data } = await postGraphQL(gateway.server.url, '{ places(type: COMMUNITY) { id } }');
-    communityId = data.places[0].id;
+    const { data } = await postGraphQL(gateway.server.url, '{ places(type: COMMUNITY) { nodes { id } } }');
+    communityId = data.places.nodes[0].id;
   }, 120_000);
   afterAll(async () => {
     await gateway?.stop();

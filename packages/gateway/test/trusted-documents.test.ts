@@ -7,10 +7,10 @@ import { runCli, until } from './cli-process.js';
 import { postGraphQL, TEST_ADMIN_KEY, tempDir, testConfig } from './helpers.js';
 
 /** The documents of a district app, as its build would emit them. */
-const PLACES = 'query Places($type: PlaceType!) { places(type: $type) { id name } }';
+const PLACES = 'query Places($type: PlaceType!) { places(type: $type) { nodes { id name } } }';
 const SUBMIT = 'mutation Submit($i: SubmitRequestInput!) { submitRequest(input: $i) { request { id title } errors { code message } } }';
 const CHANGES = 'subscription Changes($p: ID!, $a: SafeInt) { taskBoardChanges(placeId: $p, after: $a) { sequence card { title } } }';
-const UNREGISTERED = '{ places(type: DISTRICT) { id } }';
+const UNREGISTERED = '{ places(type: DISTRICT) { nodes { id } } }';
 
 const logger = createGatewayLogger('silent', false);
 /** The CLI composes the whole platform at each run: seconds each, far more on a loaded machine. */
@@ -126,7 +126,7 @@ test(
     const variables = { type: 'COMMUNITY' };
     const byId = await call(strict, 'POST', { documentId: id(PLACES), variables });
     expect(byId.status).toBe(200);
-    expect(byId.body.data.places.length).toBeGreaterThan(0);
+    expect(byId.body.data.places.nodes.length).toBeGreaterThan(0);
     const apq = await call(open, 'POST', { extensions: { persistedQuery: { version: 1, sha256Hash: documentHash(PLACES) } }, variables });
     expect(apq.body).toEqual(byId.body);
 
@@ -186,14 +186,14 @@ test('require refuses arbitrary documents and unknown ids with a clear top-level
   expect(text.body.errors[0].extensions.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
   expect(text.body.errors[0].message).toContain('runs only registered documents');
   // The exact text of a registered document is that document.
-  expect((await call(strict, 'POST', { query: PLACES, variables: { type: 'DISTRICT' } })).body.data.places).toHaveLength(1);
+  expect((await call(strict, 'POST', { query: PLACES, variables: { type: 'DISTRICT' } })).body.data.places.nodes).toHaveLength(1);
 
   const unknown = id('{ __typename }');
   const strictUnknown = await call(strict, 'POST', { documentId: unknown });
   expect([strictUnknown.status, strictUnknown.body.errors[0].extensions.code]).toEqual([400, 'PERSISTED_QUERY_NOT_IN_LIST']);
   const openUnknown = await call(open, 'POST', { documentId: unknown });
   expect([openUnknown.status, openUnknown.body.errors[0].extensions.code]).toEqual([200, 'PERSISTED_QUERY_NOT_FOUND']);
-  expect((await call(open, 'POST', { query: UNREGISTERED })).body.data.places).toHaveLength(1);
+  expect((await call(open, 'POST', { query: UNREGISTERED })).body.data.places.nodes).toHaveLength(1);
   // An APQ client retrying with the text runs it, unregistered (nothing is registered by use).
   const retried = await call(open, 'POST', {
     query: '{ __typename }',
@@ -244,7 +244,7 @@ test(
   async () => {
     const variables = { type: 'DISTRICT' };
     // Both processes have it cached by now.
-    expect((await call(strict, 'POST', { documentId: id(PLACES), variables })).body.data.places).toHaveLength(1);
+    expect((await call(strict, 'POST', { documentId: id(PLACES), variables })).body.data.places.nodes).toHaveLength(1);
     expect((await call(open, 'GET', { documentId: id(PLACES), variables })).status).toBe(200);
     const revoked = await cli('documents', 'revoke', documentHash(PLACES).slice(0, 12));
     expect(revoked.stdout.trim()).toBe(`revoked: ${id(PLACES)}`);
@@ -258,7 +258,7 @@ test(
     // Registering the manifest again brings it back.
     const back = await cli('documents', 'register', path.join(folder.dir, 'district-app.json'));
     expect(back.stdout).toContain('district-app: 1 registered, 2 already registered.');
-    expect((await call(strict, 'POST', { documentId: id(PLACES), variables })).body.data.places).toHaveLength(1);
+    expect((await call(strict, 'POST', { documentId: id(PLACES), variables })).body.data.places.nodes).toHaveLength(1);
   },
   CLI_TIMEOUT,
 );
@@ -270,7 +270,7 @@ test(
     try {
       const byId = await call(off, 'POST', { documentId: id(PLACES), variables: { type: 'DISTRICT' } });
       expect([byId.status, byId.body.errors[0].extensions.code]).toEqual([200, 'PERSISTED_QUERY_NOT_SUPPORTED']);
-      expect((await postGraphQL(off.server.url, UNREGISTERED)).data.places).toHaveLength(1);
+      expect((await postGraphQL(off.server.url, UNREGISTERED)).data.places.nodes).toHaveLength(1);
     } finally {
       await off.stop();
     }
