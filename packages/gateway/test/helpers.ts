@@ -2,12 +2,28 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { composedMigrations, createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
-import { type GatewayConfig, loadConfig } from '@gongzhi/gateway';
+import { type GatewayConfig, loadConfig, type RunningGateway, startGateway as start } from '@gongzhi/gateway';
 import { DEFAULT_PLUGINS } from '../src/config.js';
 import { loadPlugins } from '../src/plugin-loader.js';
 
 /** The development admin key test gateways share (GONGZHI_DEV_ADMIN_KEY), so spawned processes agree. */
 export const TEST_ADMIN_KEY = 'gz_testkey0_this-is-the-test-admin-key-of-gongzhi-0001';
+
+// Every gateway a test file starts. The file's end stops them (stopping twice is harmless), also
+// one whose start outlived a hook or test that timed out: its server and connections would
+// otherwise hold the Jest worker open ("a worker process has failed to exit gracefully").
+const gateways = new Set<Promise<RunningGateway>>();
+afterAll(async () => {
+  for (const gateway of gateways) await gateway.then((g) => g.stop()).catch(() => undefined);
+  gateways.clear();
+}, 120_000);
+
+/** `startGateway` of `@gongzhi/gateway`, and the gateway is stopped when the test file ends. */
+export const startGateway: typeof start = (...args) => {
+  const gateway = start(...args);
+  gateways.add(gateway);
+  return gateway;
+};
 
 /** A gateway configuration for tests: random HTTP port, quiet, the shared admin key, `env` on top. */
 export function testConfig(env: Record<string, string> = {}, cwd = process.cwd()): GatewayConfig {

@@ -1,8 +1,8 @@
-import { createGatewayLogger, type RunningGateway, startGateway } from '@gongzhi/gateway';
+import { createGatewayLogger, type RunningGateway } from '@gongzhi/gateway';
 import type { TestDatabase } from '@gongzhi/core/testing';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { gatewayDatabase, TEST_ADMIN_KEY, testConfig } from './helpers.js';
+import { gatewayDatabase, startGateway, TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
 /**
  * One rate limit for several gateways: two servers on one database spend one budget per caller
