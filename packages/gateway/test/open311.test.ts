@@ -47,7 +47,7 @@ async function newKey(name: string, codes: string[], permissions: string[]): Pro
 }
 
 beforeAll(async () => {
-  db = await gatewayDatabase([]);
+  db = await gatewayDatabase({ GONGZHI_PLUGINS: '' });
   gateway = await startGateway(
     testConfig({ DATABASE_URL: db.url, GONGZHI_PLUGINS: '', GONGZHI_MAX_BODY_BYTES: '20000', GONGZHI_RATE_LIMIT: '300' }),
     logger,

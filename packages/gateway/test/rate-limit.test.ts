@@ -16,7 +16,7 @@ let a: RunningGateway;
 let b: RunningGateway;
 
 beforeAll(async () => {
-  db = await gatewayDatabase([]);
+  db = await gatewayDatabase({ GONGZHI_PLUGINS: '' });
   const config = () => testConfig({ DATABASE_URL: db.url, GONGZHI_PLUGINS: '', GONGZHI_RATE_LIMIT: String(LIMIT) });
   // On a loaded machine a count may take longer than the 500 ms after which a gateway counts
   // alone; this test is about sharing, so the gateways wait for the database here.

@@ -11,7 +11,7 @@ let gateway: RunningGateway;
 let key: string;
 
 beforeAll(async () => {
-  db = await gatewayDatabase([]);
+  db = await gatewayDatabase({ GONGZHI_PLUGINS: '' });
   gateway = await startGateway(
     testConfig({
       DATABASE_URL: db.url,

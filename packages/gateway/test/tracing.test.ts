@@ -67,7 +67,7 @@ async function startReceiver(): Promise<{ url: string; spans: ReceivedSpan[]; pa
 
 let db: TestDatabase;
 beforeAll(async () => {
-  db = await gatewayDatabase([]);
+  db = await gatewayDatabase({ GONGZHI_PLUGINS: '' });
 });
 afterAll(async () => {
   await db?.drop();
