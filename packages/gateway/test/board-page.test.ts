@@ -4,11 +4,11 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createGatewayLogger, type RunningGateway, startGateway } from '@gongzhi/gateway';
+import { createGatewayLogger, type RunningGateway } from '@gongzhi/gateway';
 import type { TestDatabase } from '@gongzhi/core/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { submitOver } from './board-helpers.js';
-import { gatewayDatabase, postGraphQL, tempDir, TEST_ADMIN_KEY, testConfig } from './helpers.js';
+import { gatewayDatabase, postGraphQL, startGateway, tempDir, TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const artifacts = path.resolve(here, 'artifacts');

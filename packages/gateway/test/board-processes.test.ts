@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { PostgresBoardTransport, startEmbeddedPostgres } from '@gongzhi/core';
-import { createGatewayLogger, startGateway } from '@gongzhi/gateway';
+import { createGatewayLogger } from '@gongzhi/gateway';
 import { freePort, type TestDatabase } from '@gongzhi/core/testing';
 import { boardClient, demoBoard, submitOver, watchBoard } from './board-helpers.js';
 import { type CliRun, startReady, stop } from './cli-process.js';
-import { gatewayDatabase, tempDir, TEST_ADMIN_KEY, testConfig } from './helpers.js';
+import { gatewayDatabase, startGateway, tempDir, TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
 /** Starts `gongzhi start` on `databaseUrl` (its demo district loaded) and waits until it is ready. */
 const startProcess = async (databaseUrl: string, port?: number) =>

@@ -1,8 +1,8 @@
-import { createGatewayLogger, type RunningGateway, SLOW_CONSUMER_CLOSE_CODE, startGateway } from '@gongzhi/gateway';
+import { createGatewayLogger, type RunningGateway, SLOW_CONSUMER_CLOSE_CODE } from '@gongzhi/gateway';
 import type { TestDatabase } from '@gongzhi/core/testing';
 import WebSocket from 'ws';
 import { boardClient, CHANGE_DOC, demoBoard, submitOver, watchBoard } from './board-helpers.js';
-import { gatewayDatabase, TEST_ADMIN_KEY, testConfig } from './helpers.js';
+import { gatewayDatabase, startGateway, TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
 const logger = createGatewayLogger('silent', false);
 let db: TestDatabase;

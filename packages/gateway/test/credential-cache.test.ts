@@ -13,7 +13,7 @@ let a: CliRun | undefined;
 let b: CliRun | undefined;
 
 beforeAll(async () => {
-  db = await gatewayDatabase([]);
+  db = await gatewayDatabase({ GONGZHI_PLUGINS: '' });
   a = await startProcess(db.url);
   b = await startProcess(db.url);
 }, 250_000); // two starts, each up to 120 s on a busy machine

@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { fromGlobalId, type RunningDatabase, startEmbeddedPostgres } from '@gongzhi/core';
 import { freePort, type TestDatabase } from '@gongzhi/core/testing';
-import { createGatewayLogger, type RunningGateway, startGateway, TRY_AGAIN_LATER_CLOSE_CODE } from '@gongzhi/gateway';
+import { createGatewayLogger, type RunningGateway, TRY_AGAIN_LATER_CLOSE_CODE } from '@gongzhi/gateway';
 import { type Client, createClient } from 'graphql-ws';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { boardClient, demoBoard, submitOver, type Watcher, watchBoard } from './board-helpers.js';
 import { type CliRun, startReady, stop } from './cli-process.js';
-import { gatewayDatabase, tempDir, TEST_ADMIN_KEY, testConfig } from './helpers.js';
+import { gatewayDatabase, startGateway, tempDir, TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
 /**
  * The database restarted under two gateway processes (`gongzhi start`, PostgreSQL LISTEN/NOTIFY

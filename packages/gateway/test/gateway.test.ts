@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createGatewayLogger, startGateway } from '@gongzhi/gateway';
+import { createGatewayLogger } from '@gongzhi/gateway';
 import { createTestDatabase, freePort } from '@gongzhi/core/testing';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { gatewayDatabase, postGraphQL, tempDir, testConfig } from './helpers.js';
+import { gatewayDatabase, postGraphQL, startGateway, tempDir, testConfig } from './helpers.js';
 
 const logger = createGatewayLogger('silent', false);
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');

@@ -1,13 +1,28 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { GongzhiPlugin } from '@gongzhi/core';
 import { composedMigrations, createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
-import { type GatewayConfig, loadConfig } from '@gongzhi/gateway';
-import { DEFAULT_PLUGINS } from '../src/config.js';
-import { loadPlugins } from '../src/plugin-loader.js';
+import { type GatewayConfig, loadConfig, type RunningGateway, startGateway as start } from '@gongzhi/gateway';
 
 /** The development admin key test gateways share (GONGZHI_DEV_ADMIN_KEY), so spawned processes agree. */
 export const TEST_ADMIN_KEY = 'gz_testkey0_this-is-the-test-admin-key-of-gongzhi-0001';
+
+// Every gateway a test file starts. The file's end stops them (stopping twice is harmless), also
+// one whose start outlived a hook or test that timed out: its server and connections would
+// otherwise hold the Jest worker open ("a worker process has failed to exit gracefully").
+const gateways = new Set<Promise<RunningGateway>>();
+afterAll(async () => {
+  for (const gateway of gateways) await gateway.then((g) => g.stop()).catch(() => undefined);
+  gateways.clear();
+}, 120_000);
+
+/** `startGateway` of `@gongzhi/gateway`, and the gateway is stopped when the test file ends. */
+export const startGateway: typeof start = (...args) => {
+  const gateway = start(...args);
+  gateways.add(gateway);
+  return gateway;
+};
 
 /** A gateway configuration for tests: random HTTP port, quiet, the shared admin key, `env` on top. */
 export function testConfig(env: Record<string, string> = {}, cwd = process.cwd()): GatewayConfig {
@@ -15,15 +30,15 @@ export function testConfig(env: Record<string, string> = {}, cwd = process.cwd()
 }
 
 /**
- * A test database migrated as a gateway with `plugins` (package names; the default four unless
- * given) migrates it on start, copied from the run's template: the gateway finds nothing to apply.
+ * A test database migrated as a gateway configured by `env` (the default four plugins unless
+ * `GONGZHI_PLUGINS` says otherwise) migrates it on start, copied from the run's template: the
+ * gateway finds nothing to apply.
  */
-export async function gatewayDatabase(plugins: readonly string[] = DEFAULT_PLUGINS): Promise<TestDatabase> {
-  const loaded = await loadPlugins(
-    plugins.map((name) => ({ name })),
-    process.cwd(),
+export async function gatewayDatabase(env: Record<string, string> = {}): Promise<TestDatabase> {
+  const plugins = await Promise.all(
+    testConfig(env).plugins.map(async (spec) => ((await import(spec.name)) as { default: GongzhiPlugin }).default),
   );
-  return createTestDatabase({ migrations: composedMigrations(loaded) });
+  return createTestDatabase({ migrations: composedMigrations(plugins) });
 }
 
 /** POSTs a GraphQL operation to a running gateway (as the test admin unless another credential, or null for none, is given). */

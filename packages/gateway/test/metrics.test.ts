@@ -1,7 +1,7 @@
-import { createGatewayLogger, type RunningGateway, startGateway } from '@gongzhi/gateway';
+import { createGatewayLogger, type RunningGateway } from '@gongzhi/gateway';
 import type { TestDatabase } from '@gongzhi/core/testing';
 import { boardClient, demoBoard, submitOver, watchBoard } from './board-helpers.js';
-import { gatewayDatabase, postGraphQL, TEST_ADMIN_KEY, testConfig } from './helpers.js';
+import { gatewayDatabase, postGraphQL, startGateway, TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
 const logger = createGatewayLogger('silent', false);
 let db: TestDatabase;

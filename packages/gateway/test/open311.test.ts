@@ -1,7 +1,7 @@
 import { createApiKey, fromGlobalId, toGlobalId } from '@gongzhi/core';
 import type { TestDatabase } from '@gongzhi/core/testing';
-import { createGatewayLogger, type RunningGateway, startGateway } from '@gongzhi/gateway';
-import { gatewayDatabase, postGraphQL, TEST_ADMIN_KEY, testConfig } from './helpers.js';
+import { createGatewayLogger, type RunningGateway } from '@gongzhi/gateway';
+import { gatewayDatabase, postGraphQL, startGateway, TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
 /**
  * The Open311 GeoReport v2 façade through the real server, with a real HTTP client, in JSON and
@@ -47,7 +47,7 @@ async function newKey(name: string, codes: string[], permissions: string[]): Pro
 }
 
 beforeAll(async () => {
-  db = await gatewayDatabase([]);
+  db = await gatewayDatabase({ GONGZHI_PLUGINS: '' });
   gateway = await startGateway(
     testConfig({ DATABASE_URL: db.url, GONGZHI_PLUGINS: '', GONGZHI_MAX_BODY_BYTES: '20000', GONGZHI_RATE_LIMIT: '300' }),
     logger,

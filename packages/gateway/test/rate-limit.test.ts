@@ -1,8 +1,8 @@
-import { createGatewayLogger, type RunningGateway, startGateway } from '@gongzhi/gateway';
+import { createGatewayLogger, type RunningGateway } from '@gongzhi/gateway';
 import type { TestDatabase } from '@gongzhi/core/testing';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { gatewayDatabase, TEST_ADMIN_KEY, testConfig } from './helpers.js';
+import { gatewayDatabase, startGateway, TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
 /**
  * One rate limit for several gateways: two servers on one database spend one budget per caller
@@ -16,7 +16,7 @@ let a: RunningGateway;
 let b: RunningGateway;
 
 beforeAll(async () => {
-  db = await gatewayDatabase([]);
+  db = await gatewayDatabase({ GONGZHI_PLUGINS: '' });
   const config = () => testConfig({ DATABASE_URL: db.url, GONGZHI_PLUGINS: '', GONGZHI_RATE_LIMIT: String(LIMIT) });
   // On a loaded machine a count may take longer than the 500 ms after which a gateway counts
   // alone; this test is about sharing, so the gateways wait for the database here.

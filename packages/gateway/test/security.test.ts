@@ -1,8 +1,8 @@
-import { createGatewayLogger, type RunningGateway, startGateway } from '@gongzhi/gateway';
+import { createGatewayLogger, type RunningGateway } from '@gongzhi/gateway';
 import type { TestDatabase } from '@gongzhi/core/testing';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { gatewayDatabase, postGraphQL, testConfig } from './helpers.js';
+import { gatewayDatabase, postGraphQL, startGateway, testConfig } from './helpers.js';
 
 /** Abuse limits through the real server, on HTTP and WebSocket alike; the server stays healthy. */
 const logger = createGatewayLogger('silent', false);
@@ -11,7 +11,7 @@ let gateway: RunningGateway;
 let key: string;
 
 beforeAll(async () => {
-  db = await gatewayDatabase([]);
+  db = await gatewayDatabase({ GONGZHI_PLUGINS: '' });
   gateway = await startGateway(
     testConfig({
       DATABASE_URL: db.url,

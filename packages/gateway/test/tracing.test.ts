@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGatewayLogger, type RunningGateway, startGateway } from '@gongzhi/gateway';
+import { createGatewayLogger, type RunningGateway } from '@gongzhi/gateway';
 import type { TestDatabase } from '@gongzhi/core/testing';
 import { boardClient } from './board-helpers.js';
-import { gatewayDatabase, postGraphQL, testConfig } from './helpers.js';
+import { gatewayDatabase, postGraphQL, startGateway, testConfig } from './helpers.js';
 
 /** The gateway's /metrics text (metrics are on in tests). */
 async function metricsText(gateway: RunningGateway): Promise<string> {
@@ -67,7 +67,7 @@ async function startReceiver(): Promise<{ url: string; spans: ReceivedSpan[]; pa
 
 let db: TestDatabase;
 beforeAll(async () => {
-  db = await gatewayDatabase([]);
+  db = await gatewayDatabase({ GONGZHI_PLUGINS: '' });
 });
 afterAll(async () => {
   await db?.drop();

@@ -1,4 +1,4 @@
-import { createGatewayLogger, loadConfig, SETTINGS, startGateway } from '@gongzhi/gateway';
+import { createGatewayLogger, loadConfig, SETTINGS } from '@gongzhi/gateway';
 import { freePort, type TestDatabase } from '@gongzhi/core/testing';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import { createClient } from 'graphql-ws';
 import { pino } from 'pino';
 import WebSocket from 'ws';
 import { type CliRun, readyWithin, startCli, startReady, stop } from './cli-process.js';
-import { gatewayDatabase, postGraphQL, tempDir, TEST_ADMIN_KEY, testConfig } from './helpers.js';
+import { gatewayDatabase, postGraphQL, startGateway, tempDir, TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
 /**
  * Trust under faults, bad configuration and hostile input: each case through the real server
