@@ -675,14 +675,17 @@ try {
         cwd: root,
         maxBuffer: 1 << 24,
       });
-      const files = (await readdir(RESULTS)).filter((f) => f.startsWith('fanout-') && !earlier.has(f)).sort();
-      const latest = files.at(-1);
-      const fan = latest ? JSON.parse(await readFile(path.join(RESULTS, latest), 'utf8')) : null;
+      // One file per case (2,000 × 10/s first, then 10,000 × 1/s); the first is the headline.
+      const files = (await readdir(RESULTS)).filter((f) => f.startsWith('fanout-') && f.endsWith('.json') && !earlier.has(f)).sort();
+      const cases = await Promise.all(files.map(async (f) => JSON.parse(await readFile(path.join(RESULTS, f), 'utf8'))));
+      const fan = cases[0];
+      const missing = cases.reduce((n, c) => n + c.gateway.expected - c.gateway.delivered, 0);
       results.workloads.fanout = fan
         ? {
             ...fan,
-            file: latest,
-            errors: fan.gateway.delivered === fan.gateway.expected ? 0 : fan.gateway.expected - fan.gateway.delivered,
+            file: files[0],
+            cases,
+            errors: missing,
             wallSeconds: (Date.now() - before) / 1000,
           }
         : { errors: 1 };

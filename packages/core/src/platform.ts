@@ -7,6 +7,7 @@ import { getMetadataStorage } from 'type-graphql';
 import { BoardHub, type BoardHubOptions } from './board/board-hub.js';
 import { BoardSources } from './board/board-log.js';
 import { type BoardTransport, InProcessBoardTransport, PostgresBoardTransport } from './board/board-transport.js';
+import { NotificationListener } from './database/notification-listener.js';
 import { buildSchema } from 'type-graphql';
 import { resolveAccess } from './auth/access.js';
 import { authChecker } from './auth/authorize.js';
@@ -389,7 +390,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   const transportOption = options.boards?.transport ?? 'in-process';
   const transport: BoardTransport =
     transportOption === 'postgres'
-      ? new PostgresBoardTransport(options.databaseUrl, logger)
+      ? new PostgresBoardTransport(new NotificationListener(options.databaseUrl, logger), true)
       : transportOption === 'in-process'
         ? new InProcessBoardTransport()
         : transportOption;

@@ -7,6 +7,8 @@ import {
   PostgresRevocationFeed,
   type RevocationFeed,
   createPlatform,
+  NotificationListener,
+  PostgresBoardTransport,
   type Logger,
   migrate,
   migrationSources,
@@ -60,7 +62,11 @@ export async function composePlatform(
   config: GatewayConfig,
   databaseUrl: string,
   logger: Logger,
-  options: { migrate?: boolean } = {},
+  options: {
+    migrate?: boolean;
+    /** The process's LISTEN connection, shared with the revocation feed; boards make their own without it. */
+    listener?: NotificationListener;
+  } = {},
 ): Promise<Platform> {
   const plugins = await loadPlugins(config.plugins, config.baseDir);
   return createPlatform({
@@ -71,7 +77,10 @@ export async function composePlatform(
     migrate: options.migrate,
     statementTimeoutMs: config.limits.statementTimeoutMs,
     acquireTimeoutMs: config.dbAcquireTimeoutMs,
-    boards: { transport: config.boardTransport },
+    boards: {
+      transport:
+        config.boardTransport === 'postgres' && options.listener ? new PostgresBoardTransport(options.listener) : config.boardTransport,
+    },
     outbox: config.outbox,
     webhooks: config.webhooks,
   });
@@ -165,16 +174,17 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const database = await openDatabase(config, logger);
   let platform: Platform | undefined;
-  let revocations: PostgresRevocationFeed | undefined;
+  // One LISTEN connection for the process: board notices and key revocations share it.
+  const listener = new NotificationListener(database.url, logger);
   try {
-    platform = await composePlatform(config, database.url, logger);
+    platform = await composePlatform(config, database.url, logger, { listener });
     if ((options.seedWhenEmpty ?? true) && (await isEmpty(platform))) {
       logger.info('empty database: loading the demo district');
       await platform.seed();
     }
     const ready = platform;
     const sources = migrationSources(ready.plugins);
-    revocations = new PostgresRevocationFeed(database.url, logger);
+    const revocations = new PostgresRevocationFeed(listener);
     await revocations.start();
     let migrationsApplied = false;
     const server = await startGatewayServer(ready, {
@@ -213,7 +223,6 @@ export async function startGateway(
     }
     logger.info({ url: `${server.url}${GRAPHQL_PATH}`, plugins: ready.plugins.map((p) => `${p.id}@${p.version}`) }, 'Gongzhi is ready');
     let stopping: Promise<void> | undefined;
-    const feed = revocations;
     return {
       platform: ready,
       devAdminKey,
@@ -222,14 +231,15 @@ export async function startGateway(
       stop: () =>
         (stopping ??= (async () => {
           await server.stop().catch((err) => logger.error({ err }, 'stopping the server failed'));
-          await feed.close();
+          await revocations.close();
           await ready.close().catch((err) => logger.error({ err }, 'closing the platform failed'));
+          await listener.close();
           await database.stop();
         })()),
     };
   } catch (err) {
-    await revocations?.close();
     await platform?.close().catch(() => undefined);
+    await listener.close();
     await database.stop().catch(() => undefined);
     throw err;
   }

@@ -106,33 +106,63 @@ interface Connection {
 
 type Ctx = Parameters<NonNullable<ServerOptions<Record<string, unknown>, Extra>['onConnect']>>[0];
 
-/** An event executed for a group: its serialised result, or the fault that kept it from being produced. */
-type SharedOutcome = { json: string } | { fault: unknown };
+/**
+ * An event executed for a group: its serialised result, encoded once, with the `next` frames
+ * built from it per subscription id (many clients number their subscriptions alike, so most
+ * sockets of a group are sent the very same buffer); or the fault that kept it from being produced.
+ */
+type SharedOutcome = { payload: Buffer; frames: Map<string, Buffer> } | { fault: unknown };
+
+/** The end of a `next` message after its payload. */
+const FRAME_END = Buffer.from('}');
+
+/** The protocol's `next` message for subscription `id` around a shared, already serialised payload. */
+function nextFrame(outcome: { payload: Buffer; frames: Map<string, Buffer> }, id: string): Buffer {
+  let frame = outcome.frames.get(id);
+  if (!frame) {
+    frame = Buffer.concat([Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`), outcome.payload, FRAME_END]);
+    // Unique ids (UUIDs) would only fill the map: keep the first few, build the rest per socket.
+    if (outcome.frames.size < 8) outcome.frames.set(id, frame);
+  }
+  return frame;
+}
+
+/** One event's execution for one group: running, then its outcome once known. */
+interface SharedEntry {
+  running: Promise<SharedOutcome>;
+  settled?: SharedOutcome;
+}
 
 /**
  * Serialised results of subscription events, executed once per event and group (document,
  * variables except `after`, caller) and shared by every subscriber in the group: with
- * thousands of dashboards on one board, an event is loaded, executed and serialised once, and
- * every socket gets the same bytes (DESIGN.md §5). Events are recognised by their root object,
- * which the board hub shares between the streams of a process; entries go with it. A fault is
- * not kept: the next subscriber to ask executes the event again.
+ * thousands of dashboards on one board, an event is loaded, executed, serialised and encoded
+ * once, and every socket gets the same bytes (DESIGN.md §5). Events are recognised by their
+ * root object, which the board hub shares between the streams of a process; entries go with
+ * it. A fault is not kept: the next subscriber to ask executes the event again.
  */
 class SharedResults {
-  private readonly results = new WeakMap<object, Map<string, Promise<SharedOutcome>>>();
+  private readonly results = new WeakMap<object, Map<string, SharedEntry>>();
+
+  /** The outcome, when it is already known: the common case, taken without waiting a turn. */
+  settled(root: object, groupKey: string): SharedOutcome | undefined {
+    return this.results.get(root)?.get(groupKey)?.settled;
+  }
 
   get(root: object, groupKey: string, run: () => Promise<SharedOutcome>): Promise<SharedOutcome> {
     let groups = this.results.get(root);
-    if (!groups) this.results.set(root, (groups = new Map<string, Promise<SharedOutcome>>()));
-    let outcome = groups.get(groupKey);
-    if (!outcome) {
-      const running = run().catch((fault: unknown) => ({ fault }));
-      groups.set(groupKey, running);
-      void running.then((o) => {
-        if ('fault' in o && groups.get(groupKey) === running) groups.delete(groupKey);
-      });
-      outcome = running;
-    }
-    return outcome;
+    if (!groups) this.results.set(root, (groups = new Map<string, SharedEntry>()));
+    const known = groups.get(groupKey);
+    if (known) return known.running;
+    const entry: SharedEntry = {
+      running: run().catch((fault: unknown) => ({ fault })),
+    };
+    groups.set(groupKey, entry);
+    void entry.running.then((outcome) => {
+      if (!('fault' in outcome)) entry.settled = outcome;
+      else if (groups.get(groupKey) === entry) groups.delete(groupKey);
+    });
+    return entry.running;
   }
 }
 
@@ -441,8 +471,6 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
     async subscribe(args) {
       const { connection, id } = contexts.get(args.contextValue as GongzhiContext)!;
       const socket = connection.socket;
-      // The protocol's `next` message around a shared, already serialised payload.
-      const framePrefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
       const source = await createSourceEventStream(args);
       if (!(Symbol.asyncIterator in source)) {
         if (source.errors?.some((e) => isFault(e) && isDatabaseUnavailable(e))) tryAgainLater(socket, 'the database is unavailable');
@@ -455,6 +483,7 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
       const outbox = new Outbox();
       let stopped = false;
       let unsent = 0; // messages handed to the socket and not yet written out
+      const sent = () => unsent--;
       outbox.onReturn = () => {
         stopped = true;
         void events.return?.(undefined);
@@ -465,16 +494,17 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
       // A board change whose execution hit a fault (the database restarting) is not sent: an error
       // in its place would skip it. It is executed again until it works, for up to eventRetryMs;
       // then the socket is closed so that the client resumes from the last change it has.
-      const boardEventJson = async (root: object, seq: number): Promise<string | null> => {
+      const boardEventFrame = async (root: object, seq: number): Promise<Buffer | null> => {
         const deadline = Date.now() + options.eventRetryMs;
         const attempt = () =>
           executeEvent(root).then((result): SharedOutcome => {
             const fault = result.errors?.find((e) => isFault(e));
-            return fault ? { fault: fault.originalError ?? fault } : { json: JSON.stringify(formatResult(result, options.formatError)) };
+            if (fault) return { fault: fault.originalError ?? fault };
+            return { payload: Buffer.from(JSON.stringify(formatResult(result, options.formatError))), frames: new Map() };
           });
         for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
           const outcome = await shared.get(root, groupKey, attempt);
-          if ('json' in outcome) return outcome.json;
+          if ('payload' in outcome) return nextFrame(outcome, id);
           if (stopped) return null;
           if (Date.now() + wait > deadline) {
             platform.logger.error({ err: outcome.fault, seq }, 'a board change could not be produced; the client is told to resume');
@@ -491,14 +521,15 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
             const r = root as { kind?: unknown; seq?: unknown } | null;
             if (r && typeof r === 'object' && typeof r.seq === 'number' && typeof r.kind === 'string') {
               // A board event: the same bytes as every other socket of the group, written here.
-              const json = await boardEventJson(r, r.seq);
+              const known = shared.settled(r, groupKey);
+              const frame = known && 'payload' in known ? nextFrame(known, id) : await boardEventFrame(r, r.seq);
               if (stopped || socket.readyState !== socket.OPEN) break;
-              if (json === null) {
+              if (frame === null) {
                 tryAgainLater(socket, `board change ${r.seq} could not be produced`);
                 break;
               }
               unsent++;
-              socket.send(`${framePrefix}${json}}`, () => unsent--);
+              socket.send(frame, { binary: false }, sent);
               const delivery = r as { live?: unknown; entry?: { occurredAt?: unknown } };
               if (metrics && delivery.live === true && delivery.entry?.occurredAt instanceof Date)
                 metrics.boardDelivered(delivery.entry.occurredAt);

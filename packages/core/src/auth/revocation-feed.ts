@@ -1,6 +1,5 @@
-import pg from 'pg';
 import { BOARD_CHANNEL } from '../board/board-transport.js';
-import type { Logger } from '../logger.js';
+import type { NotificationListener } from '../database/notification-listener.js';
 
 /**
  * Tells an authenticator's credential cache, in every process, that an API key was revoked.
@@ -31,24 +30,18 @@ export function parseRevocationNotice(payload: string | undefined): string | nul
 
 /**
  * Revocations over PostgreSQL: LISTEN on the board channel (`gongzhi_board`), where a database
- * trigger announces every revoked key (`{"revoked":"<uuid>"}`, sent on commit). One connection;
- * it reconnects with back-off, and the feed is not live (caches off) until it is back.
+ * trigger announces every revoked key (`{"revoked":"<uuid>"}`, sent on commit), through the
+ * process's one {@link NotificationListener}. While its connection is down, the feed is not live
+ * (caches off); when it is back, every cached credential goes.
  */
 export class PostgresRevocationFeed implements RevocationFeed {
-  private client: pg.Client | null = null;
   private readonly listeners = new Set<(keyId: string | null) => void>();
-  private closed = false;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private delay = 100;
+  private stop: (() => void) | null = null;
 
-  constructor(
-    private readonly databaseUrl: string,
-    private readonly logger: Logger,
-    private readonly maxDelayMs = 2000,
-  ) {}
+  constructor(private readonly listener: NotificationListener) {}
 
   get live(): boolean {
-    return this.client !== null;
+    return this.stop !== null && this.listener.live;
   }
 
   subscribe(listener: (keyId: string | null) => void): () => void {
@@ -60,67 +53,23 @@ export class PostgresRevocationFeed implements RevocationFeed {
     for (const listener of this.listeners) listener(keyId);
   }
 
-  /** Connects and listens; resolves once live or after the first failed attempt (it keeps retrying). */
+  /** Listens; resolves once live or after the first failed attempt (it keeps retrying). */
   async start(): Promise<void> {
-    await this.connect();
-  }
-
-  private async connect(): Promise<void> {
-    if (this.closed) return;
-    const client = new pg.Client({ connectionString: this.databaseUrl, connectionTimeoutMillis: 5000, keepAlive: true });
-    let failed = false;
-    const lost = (err?: Error) => {
-      if (failed) return;
-      failed = true;
-      if (this.client === client) this.client = null;
-      this.emit(null);
-      client.removeAllListeners('notification');
-      void client.end().catch(() => undefined);
-      if (!this.closed) {
-        this.logger.warn({ err: err?.message }, 'revocation LISTEN connection lost; credential cache off until it is back');
-        this.schedule();
-      }
-    };
-    client.on('error', lost);
-    client.on('end', () => lost());
-    client.on('notification', (msg) => {
-      if (msg.channel !== BOARD_CHANNEL) return;
-      const id = parseRevocationNotice(msg.payload);
-      if (id) this.emit(id);
+    this.stop = await this.listener.listen(BOARD_CHANNEL, {
+      notification: (payload) => {
+        const id = parseRevocationNotice(payload);
+        if (id) this.emit(id);
+      },
+      // Anything cached before the connection listened (again) may have missed a revocation.
+      resume: () => this.emit(null),
+      lost: () => this.emit(null),
     });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${BOARD_CHANNEL}`);
-    } catch (err) {
-      lost(err as Error);
-      return;
-    }
-    if (this.closed) {
-      await client.end().catch(() => undefined);
-      return;
-    }
-    // Anything cached before this connection listened may have missed a revocation.
-    this.emit(null);
-    this.client = client;
-    this.delay = 100;
   }
 
-  private schedule(): void {
-    if (this.retryTimer || this.closed) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      void this.connect();
-    }, this.delay);
-    this.retryTimer.unref();
-    this.delay = Math.min(this.delay * 2, this.maxDelayMs);
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    const client = this.client;
-    this.client = null;
+  close(): Promise<void> {
+    this.stop?.();
+    this.stop = null;
     this.emit(null);
-    await client?.end().catch(() => undefined);
+    return Promise.resolve();
   }
 }

@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import pg from 'pg';
-import type { Logger } from '../logger.js';
+import type { NotificationListener } from '../database/notification-listener.js';
 
 /**
  * A wake-up call: "the board log has grown to `seq`". Tiny on purpose (NOTIFY payloads must
@@ -59,92 +58,44 @@ export const BOARD_CHANNEL = 'gongzhi_board';
 
 /**
  * PostgreSQL LISTEN/NOTIFY: the emitting transaction calls `pg_notify` (delivered only if and
- * when it commits, in commit order); each process holds ONE listening connection, which
- * reconnects by itself with backoff when the database restarts, then asks for a resync.
+ * when it commits, in commit order); notices arrive through the process's one
+ * {@link NotificationListener}, which reconnects by itself when the database restarts and then
+ * asks for a resync.
  */
 export class PostgresBoardTransport implements BoardTransport {
-  private client: pg.Client | null = null;
-  private handlers: BoardTransportHandlers | null = null;
-  private closed = false;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private delay = 100;
-  /** How many times the listening connection was (re)established; for tests and metrics. */
-  connects = 0;
+  private stop: (() => void) | null = null;
 
+  /** `ownsListener`: the transport closes the listener when it closes (nothing else uses it). */
   constructor(
-    private readonly databaseUrl: string,
-    private readonly logger: Logger,
-    private readonly maxDelayMs = 2000,
+    private readonly listener: NotificationListener,
+    private readonly ownsListener = false,
   ) {}
+
+  /** How many times the listening connection was (re)established; for tests and metrics. */
+  get connects(): number {
+    return this.listener.connects;
+  }
 
   async publishInTransaction(em: EntityManager, notice: BoardNotice): Promise<void> {
     await em.execute('SELECT pg_notify(?, ?)', [BOARD_CHANNEL, JSON.stringify({ s: notice.seq })]);
   }
 
   async start(handlers: BoardTransportHandlers): Promise<void> {
-    this.handlers = handlers;
-    await this.connect();
-  }
-
-  private async connect(): Promise<void> {
-    if (this.closed) return;
-    const client = new pg.Client({ connectionString: this.databaseUrl, connectionTimeoutMillis: 5000, keepAlive: true });
-    let failed = false;
-    const lost = (err?: Error) => {
-      if (failed) return;
-      failed = true;
-      if (this.client === client) this.client = null;
-      client.removeAllListeners('notification');
-      void client.end().catch(() => undefined);
-      if (!this.closed) {
-        this.logger.warn({ err: err?.message }, 'board LISTEN connection lost; reconnecting');
-        this.schedule();
-      }
-    };
-    client.on('error', lost);
-    client.on('end', () => lost());
-    client.on('notification', (msg) => {
-      if (msg.channel !== BOARD_CHANNEL) return;
-      try {
-        const seq = Number((JSON.parse(msg.payload ?? '{}') as { s?: unknown }).s);
-        if (Number.isFinite(seq)) this.handlers?.onNotice({ seq });
-      } catch {
-        this.handlers?.onResync();
-      }
+    this.stop = await this.listener.listen(BOARD_CHANNEL, {
+      notification: (payload) => {
+        // The channel also carries other notices (revoked keys): only `{"s":<seq>}` is a board's.
+        if (!payload?.startsWith('{"s":')) return;
+        const seq = Number(payload.slice(5, -1));
+        if (Number.isSafeInteger(seq) && seq > 0) handlers.onNotice({ seq });
+        else handlers.onResync();
+      },
+      resume: () => handlers.onResync(),
     });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${BOARD_CHANNEL}`);
-    } catch (err) {
-      lost(err as Error);
-      return;
-    }
-    if (this.closed) {
-      await client.end().catch(() => undefined);
-      return;
-    }
-    this.client = client;
-    this.connects++;
-    this.delay = 100;
-    // Anything committed while no connection listened is in the log: read it now.
-    this.handlers?.onResync();
-  }
-
-  private schedule(): void {
-    if (this.retryTimer || this.closed) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      void this.connect();
-    }, this.delay);
-    this.retryTimer.unref();
-    this.delay = Math.min(this.delay * 2, this.maxDelayMs);
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    const client = this.client;
-    this.client = null;
-    await client?.end().catch(() => undefined);
+    this.stop?.();
+    this.stop = null;
+    if (this.ownsListener) await this.listener.close();
   }
 }

@@ -1,0 +1,362 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { printSchema } from 'graphql';
+import {
+  createApiKey,
+  importHotlineOrder,
+  migrate,
+  migrationSources,
+  type Platform,
+  Place,
+  RequestKind,
+  type RequestPriority,
+  runCommand,
+  seedScale,
+  signPersonToken,
+  StartupError,
+  SYSTEM_CALLER,
+} from '@gongzhi/core';
+import type { GatewayConfig } from './config.js';
+import { createPlugin } from './create-plugin.js';
+import { loadConfig } from './config.js';
+import { composePlatform, openDatabase, startGateway } from './gateway.js';
+import { createGatewayLogger } from './logger.js';
+import { loadPlugins } from './plugin-loader.js';
+import { limitRules } from './security.js';
+import { listDocuments, parseManifest, registerDocuments, registryPool, revokeDocuments } from './trusted-documents.js';
+
+const USAGE = `Usage: gongzhi <command> [options]
+
+Commands:
+  start              migrate, load the demo data on an empty database, serve the API
+  migrate [--dry-run] apply (or list) pending migrations of core and plugins
+  seed               load the demo data (idempotent)
+  seed --scale N [--requests M]
+                     generate a district the size of Fangzhuang × N (benchmarks)
+  schema             print the composed GraphQL schema (SDL)
+  api-key create --name NAME --permissions P1,P2 [--place CODE]...
+                     create an API key for a district app (scoped to the places'
+                     subtrees; no --place: everywhere) and print it, once
+  api-key revoke PREFIX
+                     revoke the key whose public start is PREFIX (gz_xxxxxxxx)
+  documents register MANIFEST.json [--app NAME]
+                     register an app's GraphQL documents (Apollo or Relay manifest,
+                     sha256 ids), each validated against this server's schema and
+                     limits first: all registered, or none and every problem listed
+  documents list [--app NAME]
+                     list registered documents (revoked ones marked)
+  documents revoke ID-PREFIX | --app NAME
+                     stop serving a document (8+ hex digits of its id), or all of an app's
+  token PERSON_ID    print a person token (JWT, 8 h) signed with GONGZHI_JWT_SECRET
+  create-plugin ID [--dir DIR]
+                     scaffold a plugin package (manifest, entity, migration, command,
+                     resolver, place rule, a test) in DIR (./gongzhi-plugin-ID)
+  request import FILE.json
+                     import 12345 hotline orders (a JSON array) through the same
+                     command as the importHotlineOrder mutation: same checks, and an
+                     order imported before is reported, not imported twice
+
+Configuration: gongzhi.config.json and environment variables (see README).`;
+
+/** One line of a hotline import file: the order as the 12345 system gives it, its place by code. */
+interface HotlineOrderLine {
+  orderNo: string;
+  title: string;
+  description?: string;
+  /** The code of the place (household, building, community…) the order is about. */
+  place: string;
+  kind?: RequestKind;
+  category?: string;
+  callbackPhone?: string;
+  /** The caller's phone: matched to a resident of the order's community, who becomes the requester. */
+  callerPhone?: string;
+  priority?: RequestPriority;
+  dueAt?: string;
+}
+
+function readHotlineOrders(file: string): HotlineOrderLine[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new StartupError(`Cannot read ${file} as JSON: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(parsed))
+    throw new StartupError(`${file} must hold a JSON array of hotline orders ({ "orderNo", "title", "place": "<place code>", … }).`);
+  return parsed as HotlineOrderLine[];
+}
+
+/**
+ * Imports hotline orders as the system (`system: cli.request-import` in each timeline) through
+ * core's importHotlineOrder command, one unit of work per order; prints one line per order and
+ * returns how many failed.
+ */
+async function importHotlineOrders(platform: Platform, orders: HotlineOrderLine[]): Promise<number> {
+  let failed = 0;
+  for (const [i, order] of orders.entries()) {
+    const ctx = platform.createContext({ ...SYSTEM_CALLER, label: 'cli.request-import' });
+    const place = typeof order.place === 'string' ? await ctx.em.findOne(Place, { code: order.place }) : null;
+    const outcome = place
+      ? await runCommand(ctx, importHotlineOrder, {
+          orderNo: String(order.orderNo ?? ''),
+          title: String(order.title ?? ''),
+          description: order.description ?? '',
+          kind: order.kind ?? RequestKind.COMPLAINT,
+          place,
+          category: order.category ?? null,
+          callbackPhone: order.callbackPhone ?? null,
+          callerPhone: order.callerPhone ?? null,
+          priority: order.priority ?? null,
+          dueAt: order.dueAt ? new Date(order.dueAt) : null,
+        })
+      : { ok: false as const, errors: [{ code: 'NOT_FOUND', message: `No place has the code "${String(order.place)}".`, field: 'place' }] };
+    if (outcome.ok) {
+      const { request, created } = outcome.value;
+      console.log(`${created ? 'imported' : 'already there'}: ${request.externalOrderNo} → ${request.id}`);
+    } else {
+      failed++;
+      for (const error of outcome.errors)
+        console.log(`refused: order ${i + 1} (${String(order.orderNo)}): ${error.code} ${error.field ?? ''}: ${error.message}`);
+    }
+  }
+  return failed;
+}
+
+/** Opens the database and the composed platform for one command, and closes both after. */
+async function withPlatform<T>(
+  config: GatewayConfig,
+  logger: ReturnType<typeof createGatewayLogger>,
+  work: (platform: Platform) => T | Promise<T>,
+  migrateFirst = true,
+): Promise<T> {
+  const database = await openDatabase(config, logger);
+  try {
+    const platform = await composePlatform(config, database.url, logger, { migrate: migrateFirst });
+    try {
+      return await work(platform);
+    } finally {
+      await platform.close();
+    }
+  } finally {
+    await database.stop();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'dry-run': { type: 'boolean' },
+      scale: { type: 'string' },
+      requests: { type: 'string' },
+      name: { type: 'string' },
+      permissions: { type: 'string' },
+      place: { type: 'string', multiple: true },
+      dir: { type: 'string' },
+      app: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const command = positionals[0];
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 1;
+  }
+  const config = loadConfig();
+  const logger = createGatewayLogger(config.logLevel);
+
+  switch (command) {
+    case 'start': {
+      const gateway = await startGateway(config, logger);
+      await new Promise<void>((resolve) => {
+        const shutdown = (signal: string) => {
+          logger.info({ signal }, 'shutting down');
+          void gateway.stop().then(resolve);
+        };
+        process.once('SIGINT', shutdown);
+        process.once('SIGTERM', shutdown);
+        process.once('SIGHUP', shutdown);
+      });
+      return 0;
+    }
+    case 'migrate': {
+      const database = await openDatabase(config, logger);
+      try {
+        const plugins = await loadPlugins(config.plugins, config.baseDir);
+        const { composePlugins, CORE_VERSION } = await import('@gongzhi/core');
+        const ordered = composePlugins(plugins, CORE_VERSION);
+        const result = await migrate(database.url, migrationSources(ordered), { dryRun: values['dry-run'], logger });
+        const verb = result.dryRun ? 'pending' : 'applied';
+        if (result.applied.length === 0) console.log('Nothing to migrate: the database is up to date.');
+        for (const step of result.applied) console.log(`${verb}: ${step.owner}/${step.name}`);
+      } finally {
+        await database.stop();
+      }
+      return 0;
+    }
+    case 'seed': {
+      // Seeding is a batch job (the scale generator runs statements of many seconds): no statement time limit.
+      const batch = { ...config, limits: { ...config.limits, statementTimeoutMs: 0 } };
+      await withPlatform(batch, logger, async (platform) => {
+        if (values.scale !== undefined) {
+          const options = { scale: Number(values.scale), requests: values.requests === undefined ? undefined : Number(values.requests) };
+          const result = await platform.orm.em.fork().transactional((em) => seedScale(em as never, options));
+          console.log(
+            result.created
+              ? `Generated ${result.rootCode}: ${result.buildings} buildings, ${result.households} households, ${result.residents} residents, ${result.requests} requests.`
+              : `${result.rootCode} is already there; nothing generated.`,
+          );
+        } else {
+          await platform.seed();
+          console.log('Demo data loaded.');
+        }
+      });
+      return 0;
+    }
+    case 'schema': {
+      await withPlatform(config, logger, (platform) => console.log(printSchema(platform.schema)), false);
+      return 0;
+    }
+    case 'api-key': {
+      const action = positionals[1];
+      if (action === 'create') {
+        const permissions = (values.permissions ?? '')
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean);
+        if (!values.name || permissions.length === 0)
+          throw new StartupError(
+            'api-key create needs --name NAME and --permissions P1,P2 (e.g. request.submit,request.manage; * for all).',
+          );
+        const secret = await withPlatform(config, logger, async (platform) => {
+          const em = platform.orm.em.fork();
+          const places: Place[] = [];
+          for (const code of values.place ?? []) {
+            const place = await em.findOne(Place, { code });
+            if (!place)
+              throw new StartupError(
+                `No place has the code "${code}". Use a place's code (see the place query), or leave out --place for a key that sees everywhere.`,
+              );
+            places.push(place);
+          }
+          return em.transactional(
+            async (tx) =>
+              (await createApiKey(tx as never, { name: values.name!, placeIds: places.map((p) => p.uuid), permissions })).secret,
+          );
+        });
+        console.log(secret);
+        return 0;
+      }
+      if (action === 'revoke' && positionals[2]) {
+        const revoked = await withPlatform(config, logger, (platform) =>
+          platform.orm.em
+            .fork()
+            .getConnection()
+            .execute<{ id: string }[]>(`UPDATE api_key SET revoked_at = now() WHERE prefix = ? AND revoked_at IS NULL RETURNING id`, [
+              positionals[2],
+            ]),
+        );
+        if (revoked.length === 0) throw new StartupError(`No live API key starts with "${positionals[2]}".`);
+        console.log(`Revoked ${positionals[2]}.`);
+        return 0;
+      }
+      throw new StartupError('Use "api-key create --name NAME --permissions P1,P2 [--place CODE]" or "api-key revoke PREFIX".');
+    }
+    case 'create-plugin': {
+      const id = positionals[1];
+      if (!id) throw new StartupError('create-plugin needs an id: gongzhi create-plugin parking-permits [--dir DIR].');
+      const dir = path.resolve(values.dir ?? `gongzhi-plugin-${id}`);
+      const files = await createPlugin(id, dir);
+      console.log(
+        `Created ${dir} (${files.length} files). Next: cd ${path.relative(process.cwd(), dir) || '.'} && npm install && npm run build && npm test`,
+      );
+      return 0;
+    }
+    case 'request': {
+      if (positionals[1] !== 'import' || !positionals[2])
+        throw new StartupError('Use "request import FILE.json" (a JSON array of hotline orders).');
+      const orders = readHotlineOrders(positionals[2]);
+      const failed = await withPlatform(config, logger, (platform) => importHotlineOrders(platform, orders));
+      return failed ? 1 : 0;
+    }
+    case 'documents': {
+      const action = positionals[1];
+      if (action === 'register' && positionals[2]) {
+        const file = positionals[2];
+        let text: string;
+        try {
+          text = readFileSync(file, 'utf8');
+        } catch (err) {
+          throw new StartupError(`Cannot read ${file}: ${(err as Error).message}`);
+        }
+        const entries = parseManifest(text, file);
+        const app = values.app ?? path.basename(file).replace(/\.json$/i, '');
+        const result = await withPlatform(config, logger, async (platform) =>
+          registerDocuments(await registryPool(platform), entries, app, {
+            schema: platform.schema,
+            rules: limitRules(config.limits, config.introspection),
+            maxTokens: config.limits.maxTokens,
+          }),
+        );
+        for (const entry of result.registered) console.log(`registered: sha256:${entry.sha256} ${entry.name ?? ''}`.trimEnd());
+        console.log(`${app}: ${result.registered.length} registered, ${result.unchanged.length} already registered.`);
+        return 0;
+      }
+      if (action === 'list') {
+        const rows = await withPlatform(config, logger, async (platform) => listDocuments(await registryPool(platform)));
+        const shown = rows.filter((r) => !values.app || r.app === values.app);
+        if (shown.length === 0) console.log('No documents are registered.');
+        for (const r of shown)
+          console.log(
+            `sha256:${r.sha256}  ${r.app}  ${r.operationNames.join(',') || '(anonymous)'}  registered ${r.registeredAt.toISOString()}${r.revokedAt ? `  REVOKED ${r.revokedAt.toISOString()}` : ''}`,
+          );
+        return 0;
+      }
+      if (action === 'revoke' && (positionals[2] || values.app)) {
+        const target = positionals[2] ?? values.app!;
+        const revoked = await withPlatform(config, logger, async (platform) =>
+          revokeDocuments(await registryPool(platform), target, { app: !positionals[2] }),
+        );
+        if (revoked.length === 0) throw new StartupError(`No live registered document matches "${target}".`);
+        for (const sha256 of revoked) console.log(`revoked: sha256:${sha256}`);
+        return 0;
+      }
+      throw new StartupError(
+        'Use "documents register MANIFEST.json [--app NAME]", "documents list [--app NAME]" or "documents revoke ID-PREFIX | --app NAME".',
+      );
+    }
+    case 'token': {
+      if (!config.auth.jwtSecret)
+        throw new StartupError(
+          'token needs GONGZHI_JWT_SECRET (at least 32 characters) to sign with; the server must run with the same secret.',
+        );
+      if (!positionals[1]) throw new StartupError('token needs the person id: gongzhi token PERSON_ID.');
+      const uuid = /^[0-9a-f-]{36}$/i.test(positionals[1])
+        ? positionals[1]
+        : Buffer.from(positionals[1], 'base64url')
+            .toString('utf8')
+            .replace(/^Person:/, '');
+      console.log(
+        await signPersonToken(uuid, { secret: config.auth.jwtSecret, issuer: config.auth.issuer, audience: config.auth.audience }),
+      );
+      return 0;
+    }
+    default:
+      console.error(`Unknown command "${command}".\n\n${USAGE}`);
+      return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof StartupError) {
+      console.error(`gongzhi: ${err.message}`);
+    } else {
+      console.error('gongzhi: unexpected failure:', err);
+    }
+    process.exit(1);
+  },
+);
