@@ -3,7 +3,6 @@ import { loadRef, perform } from '../command/command.js';
 import { payloadType } from '../command/payload.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
-import { userError } from '../graphql/user-error.js';
 import { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
 import { Node } from '../relay/node.js';
@@ -13,6 +12,7 @@ import { issueApiKey, revokeApiKey } from './api-key.commands.js';
 import { ApiKey } from './api-key.entity.js';
 import { authorize } from './authorize.js';
 import { Permission } from './permission.js';
+import { coreMessages } from '../i18n/core-messages.js';
 
 @ObjectType({ description: 'Who is calling and what they may do.' })
 export class Viewer {
@@ -123,7 +123,7 @@ export class AccessResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<SensitiveAccessLogEntry[]> {
     await authorize(ctx, Permission.AUDIT);
-    if (first < 1 || first > 500) throw userError('BAD_USER_INPUT', `"first" must be from 1 to 500, got ${first}.`, 'first');
+    if (first < 1 || first > 500) throw coreMessages.firstFrom.error({ first }, 'first');
     const where: Record<string, unknown> = {};
     // A subject or reader the auditor may not see has no entries the auditor may see.
     if (personId) {
@@ -141,7 +141,7 @@ export class AccessResolver {
 
   @Query(() => PersonalDataExport, { description: 'Everything held about you, including who read your sensitive data (signed-in people).' })
   async myData(@Ctx() ctx: GongzhiContext): Promise<PersonalDataExport> {
-    if (ctx.caller?.kind !== 'person') throw userError('UNAUTHENTICATED', 'Sign in as a person (a person token) to export your own data.');
+    if (ctx.caller?.kind !== 'person') throw coreMessages.signPersonPersonToken.topLevel();
     const person = await ctx.em.findOneOrFail(Person, { uuid: ctx.caller.id });
     const [requests, sensitiveReads] = await Promise.all([
       ctx.em.find(Request, { requester: person.uuid }, { orderBy: { createdAt: 'desc' } }),

@@ -14,10 +14,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GongzhiContext } from '../context.js';
 import { PluginCompositionError } from '../errors.js';
 import { batchLoader } from '../graphql/loaders.js';
-import { userError } from '../graphql/user-error.js';
 import type { Access } from './access.js';
 import type { PlaceKey, PlaceRule } from './place-rule.js';
 import type { ClassType } from '../plugin/plugin.js';
+import { coreMessages } from '../i18n/core-messages.js';
 
 /** The materialized path of a place uuid, batched per operation. */
 export function placePath(ctx: GongzhiContext, placeUuid: string): Promise<string | null> {
@@ -151,7 +151,7 @@ export function guardSchema(schema: GraphQLSchema): void {
           return items.filter((item) => item !== undefined);
         }
         if (await isVisible(value, ctx.placeRules, ctx, access)) return value;
-        if (nonNull) throw userError('NOT_FOUND', `${info.parentType.name}.${info.fieldName} is outside the places you may see.`);
+        if (nonNull) throw coreMessages.outsidePlacesYouMay.error({ parentTypeName: info.parentType.name, fieldName: info.fieldName });
         return null;
       };
       field.resolve = guarded;

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { GraphQLError } from 'graphql';
 import { Field, InputType, ObjectType } from 'type-graphql';
 import { type Ref, RefField } from '../command/reference.js';
 import { Organization } from '../organization/organization.entity.js';
@@ -8,6 +7,7 @@ import { Place } from '../place/place.entity.js';
 import { RequestKind, RequestLevel, RequestStatus } from './request.entity.js';
 import { Request } from './request.entity.js';
 import { payloadType } from '../command/payload.js';
+import { coreMessages } from '../i18n/core-messages.js';
 
 @InputType({ description: 'Filters for requests; all given filters must match.' })
 export class RequestFilter {
@@ -84,24 +84,17 @@ export function decodeCursor(cursor: string, signature: string): { createdAt: Da
   const [sig, at, uuid] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(at ?? '');
   if (!uuid || Number.isNaN(createdAt.getTime())) {
-    throw new GraphQLError('"after" is not a cursor returned by this API.', { extensions: { code: 'BAD_USER_INPUT', argument: 'after' } });
+    throw coreMessages.afterNotCursor.error('after', { argument: 'after' });
   }
   if (sig !== signature) {
-    throw new GraphQLError(
-      '"after" is a cursor from a query with other filters; pass the same filter it came from, or start again without "after".',
-      {
-        extensions: { code: 'BAD_USER_INPUT', argument: 'after' },
-      },
-    );
+    throw coreMessages.afterOtherFilters.error('after', { argument: 'after' });
   }
   return { createdAt, uuid };
 }
 
 export function checkPageSize(first: number): void {
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    throw new GraphQLError(`"first" must be from 0 to ${MAX_PAGE_SIZE}, got ${first}.`, {
-      extensions: { code: 'BAD_USER_INPUT', argument: 'first', max: MAX_PAGE_SIZE },
-    });
+    throw coreMessages.firstPageSize.error({ max: MAX_PAGE_SIZE, first }, 'first', { argument: 'first', max: MAX_PAGE_SIZE });
   }
 }
 

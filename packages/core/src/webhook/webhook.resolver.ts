@@ -6,7 +6,6 @@ import { payloadType } from '../command/payload.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
 import { batchLoader, loadById } from '../graphql/loaders.js';
-import { userError } from '../graphql/user-error.js';
 import { Place } from '../place/place.entity.js';
 import {
   createWebhook,
@@ -17,6 +16,7 @@ import {
   rotateWebhookSecret,
 } from './webhook.commands.js';
 import { Webhook, WebhookAttempt, WebhookDelivery, WebhookDeliveryStatus } from './webhook.entity.js';
+import { coreMessages } from '../i18n/core-messages.js';
 
 @InputType()
 class CreateWebhookInput {
@@ -77,7 +77,7 @@ export class WebhookResolver {
     status: WebhookDeliveryStatus | null | undefined,
     @Ctx() ctx: GongzhiContext,
   ): Promise<WebhookDelivery[]> {
-    if (first < 1 || first > 200) throw userError('BAD_USER_INPUT', `"first" must be from 1 to 200, got ${first}.`, 'first');
+    if (first < 1 || first > 200) throw coreMessages.firstFrom2.error({ first }, 'first');
     // One query for every webhook of a list, per (first, status).
     return batchLoader<string, WebhookDelivery[]>(ctx, `Webhook.deliveries:${first}:${status ?? ''}`, async (ids) => {
       const rows = await ctx.em.execute<DeliveryRow[]>(
@@ -155,7 +155,7 @@ export class WebhookDeliveryResolver {
   @FieldResolver(() => Webhook)
   async webhook(@Root() delivery: WebhookDelivery, @Ctx() ctx: GongzhiContext): Promise<Webhook> {
     const found = await loadById(ctx, Webhook, delivery.webhookId);
-    if (!found) throw userError('NOT_FOUND', 'The webhook of this delivery was deleted.');
+    if (!found) throw coreMessages.webhookDeliveryDeleted.error();
     return found;
   }
 

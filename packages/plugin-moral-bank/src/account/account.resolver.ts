@@ -1,25 +1,11 @@
-import {
-  batchLoader,
-  DomainError,
-  type GongzhiContext,
-  loadByForeignKey,
-  loadById,
-  Node,
-  Organization,
-  payloadType,
-  perform,
-  Person,
-  Place,
-  type Ref,
-  RefArg,
-  toGlobalId,
-} from '@gongzhi/core';
+import { batchLoader, type GongzhiContext, loadByForeignKey, loadById, Node, Organization, payloadType, perform, Person, Place, type Ref, RefArg, toGlobalId } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
 import { MoralBankBooking } from '../booking/booking.entity.js';
 import { MoralBankTransaction, TransactionKind } from '../transaction/transaction.entity.js';
 import { type Holder, openAccount, setRankingOptIn } from './account.commands.js';
 import { AccountHolderKind, MoralBankAccount } from './account.entity.js';
 import { activityPoints, statementLines, type StatementRow } from './account.queries.js';
+import { bankMessages } from '../messages.js';
 
 export const MoralBankAccountPayload = payloadType('MoralBankAccountPayload', 'account', () => MoralBankAccount);
 
@@ -114,7 +100,7 @@ export class MoralBankAccountResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<MoralBankStatementLine[]> {
     if (!Number.isInteger(first) || first < 1 || first > 500)
-      throw new DomainError('BAD_USER_INPUT', '"first" must be from 1 to 500.', 'first');
+      throw bankMessages.firstFrom.error('first');
     const key = `MoralBankAccount.statement:${from?.toISOString() ?? ''}:${to?.toISOString() ?? ''}:${first}`;
     const rows = await batchLoader<string, StatementRow[]>(ctx, key, async (ids) => {
       const lines = await statementLines(ctx.em, ids, from ?? null, to ?? null, first);
