@@ -9,7 +9,7 @@ const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/
 /** Starts `gongzhi start` with only `env` (plus PATH and HOME; LOG_LEVEL warn unless given), keeping its stderr. */
 export function startCli(env: Record<string, string>): { child: ChildProcess; stderr: () => string } {
   const child = spawn(process.execPath, [cli, 'start'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', GONGZHI_DEFAULT_LOCALE: 'en', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

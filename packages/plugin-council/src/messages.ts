@@ -62,7 +62,7 @@ export const councilMessages = defineMessages('council', {
   },
   residentsPollProposalStill: {
     code: 'POLL_OPEN',
-    en: 'The residents\' poll on this proposal is still open: close it first; a decision follows the residents\' answer.',
+    en: "The residents' poll on this proposal is still open: close it first; a decision follows the residents' answer.",
     'zh-CN': '该议题的居民意见征询仍在进行：请先结束征询；决定须依据居民意见作出。',
   },
   residentsDidAgreeAgree: {
@@ -83,7 +83,8 @@ export const councilMessages = defineMessages('council', {
   decisionRequestWhichMoves: {
     code: 'FORBIDDEN',
     en: 'This decision is on a request, which it moves to in progress; that needs the permission "request.manage" where the request is, and {deciderName} holds none there. A member who is community staff records it.',
-    'zh-CN': '该决定针对一条诉求，会将其转为办理中；这需要在诉求所在地具备 "request.manage" 权限，而 {deciderName} 在该处没有。请由身为社区工作人员的成员记录。',
+    'zh-CN':
+      '该决定针对一条诉求，会将其转为办理中；这需要在诉求所在地具备 "request.manage" 权限，而 {deciderName} 在该处没有。请由身为社区工作人员的成员记录。',
   },
   onlyOwnerUpdates: {
     code: 'NOT_OWNER',
@@ -132,7 +133,7 @@ export const councilMessages = defineMessages('council', {
   },
   residentsPollClosedAnswers: {
     code: 'POLL_CLOSED',
-    en: 'This residents\' poll has closed; answers are taken only while it is open.',
+    en: "This residents' poll has closed; answers are taken only while it is open.",
     'zh-CN': '该居民意见征询已结束；只在征询期间收集意见。',
   },
   doesLivePlacesPoll: {
@@ -147,7 +148,7 @@ export const councilMessages = defineMessages('council', {
   },
   residentsPollAlreadyClosed: {
     code: 'POLL_CLOSED',
-    en: 'This residents\' poll is already closed.',
+    en: "This residents' poll is already closed.",
     'zh-CN': '该居民意见征询已经结束。',
   },
   votingProposalClosedOutcome: {
@@ -187,7 +188,7 @@ export const councilMessages = defineMessages('council', {
   },
   constraintResidentPollProposalIdKey: {
     code: 'CONFLICT',
-    en: 'This proposal already has a residents\' poll; a proposal is put to residents once.',
+    en: "This proposal already has a residents' poll; a proposal is put to residents once.",
     'zh-CN': '该议题已发起过居民意见征询；每个议题只征询一次。',
   },
   constraintDecisionProposalIdKey: {
@@ -212,7 +213,7 @@ export const councilMessages = defineMessages('council', {
   },
   onePollPerProposal: {
     code: 'CONFLICT',
-    en: 'This proposal already has a residents\' poll; a proposal is put to residents once.',
+    en: "This proposal already has a residents' poll; a proposal is put to residents once.",
     'zh-CN': '该议题已发起过居民意见征询；每个议题只征询一次。',
   },
   linkedRequestNotMoved: {

@@ -33,12 +33,14 @@ export const gridMessages = defineMessages('grid', {
   hoursWholeNumberFrom: {
     code: 'BAD_USER_INPUT',
     en: '"hours" must be a whole number from 1 to 8760 (a year), got {hours}. For a limit under an hour give "minutes" instead; for a sooner limit on one request, give it a deadline (dueAt, to the minute, with changeRequestDeadline): a request past its dueAt escalates too.',
-    'zh-CN': '"hours" 应为 1 至 8760（一年）之间的整数，当前为 {hours}。不足一小时的时限请用 "minutes"；若要缩短某条诉求的时限，请为其设定期限（dueAt，精确到分钟，使用 changeRequestDeadline）：超过期限的诉求同样会上报。',
+    'zh-CN':
+      '"hours" 应为 1 至 8760（一年）之间的整数，当前为 {hours}。不足一小时的时限请用 "minutes"；若要缩短某条诉求的时限，请为其设定期限（dueAt，精确到分钟，使用 changeRequestDeadline）：超过期限的诉求同样会上报。',
   },
   minutesWholeNumberFrom: {
     code: 'BAD_USER_INPUT',
     en: '"minutes" must be a whole number from 1 to 525600 (a year), got {minutes}. For a sooner limit on one request, give it a deadline (dueAt, to the minute, with changeRequestDeadline): a request past its dueAt escalates too.',
-    'zh-CN': '"minutes" 应为 1 至 525600（一年）之间的整数，当前为 {minutes}。若要缩短某条诉求的时限，请为其设定期限（dueAt，精确到分钟，使用 changeRequestDeadline）：超过期限的诉求同样会上报。',
+    'zh-CN':
+      '"minutes" 应为 1 至 525600（一年）之间的整数，当前为 {minutes}。若要缩短某条诉求的时限，请为其设定期限（dueAt，精确到分钟，使用 changeRequestDeadline）：超过期限的诉求同样会上报。',
   },
   reasonEmptySayWhy2: {
     code: 'BAD_USER_INPUT',
@@ -57,7 +59,7 @@ export const gridMessages = defineMessages('grid', {
   },
   insideGridSCommunity: {
     code: 'BAD_USER_INPUT',
-    en: '{placeName} is not inside {communityName}, the grid\'s community; a grid covers places of its own community only.',
+    en: "{placeName} is not inside {communityName}, the grid's community; a grid covers places of its own community only.",
     'zh-CN': '{placeName} 不在本网格所属社区{communityName}内；网格只能覆盖本社区的地点。',
   },
   outsideParentGridMicro: {
@@ -68,7 +70,8 @@ export const gridMessages = defineMessages('grid', {
   overlapsAlreadyCoveredPlace: {
     code: 'GRID_OVERLAP',
     en: '{placeName} overlaps {covered}, already covered by {kindName} {gridName}; a place belongs to at most one grid of each kind. Remove it there first, or choose a place outside it.',
-    'zh-CN': '{placeName} 与{kindName}{gridName}已覆盖的 {covered} 重叠；每个地点在同类网格中只能归属一个。请先从那里移除，或选择范围外的地点。',
+    'zh-CN':
+      '{placeName} 与{kindName}{gridName}已覆盖的 {covered} 重叠；每个地点在同类网格中只能归属一个。请先从那里移除，或选择范围外的地点。',
   },
   community: {
     code: 'BAD_USER_INPUT',
@@ -122,7 +125,7 @@ export const gridMessages = defineMessages('grid', {
   },
   registeredLittleBeeSubdistrict: {
     code: 'NOT_A_REPORTER',
-    en: '{beeName} is not registered as a little bee (小蜜蜂); the subdistrict\'s staff register couriers, riders and street cleaners with registerLittleBee.',
+    en: "{beeName} is not registered as a little bee (小蜜蜂); the subdistrict's staff register couriers, riders and street cleaners with registerLittleBee.",
     'zh-CN': '{beeName} 尚未登记为“小蜜蜂”；快递员、外卖骑手、环卫工人由街道工作人员通过 registerLittleBee 登记。',
   },
   outsideAreaReportsReport: {
@@ -193,7 +196,8 @@ export const gridMessages = defineMessages('grid', {
   neitherLivesNorHolds: {
     code: 'WORKER_OUTSIDE_COMMUNITY',
     en: '{personName} neither lives in nor holds a role in {communityName} on {from}, the community of grid {gridName}; assign a person of that community, or give them a role there first (assignRole).',
-    'zh-CN': '{personName} 在 {from} 既不住在网格{gridName}所属的{communityName}，也未在该社区任职；请指派该社区的人员，或先为其分配社区角色（assignRole）。',
+    'zh-CN':
+      '{personName} 在 {from} 既不住在网格{gridName}所属的{communityName}，也未在该社区任职；请指派该社区的人员，或先为其分配社区角色（assignRole）。',
   },
   alreadyWorkerGridPart: {
     code: 'CONFLICT',

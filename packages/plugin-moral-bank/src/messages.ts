@@ -17,7 +17,7 @@ export const bankMessages = defineMessages('moral-bank', {
   },
   bankSIssuanceAccount: {
     code: 'BAD_USER_INPUT',
-    en: 'The bank\'s issuance account opens by itself with the first earning; open accounts for PERSON, TEAM or ORGANIZATION holders.',
+    en: "The bank's issuance account opens by itself with the first earning; open accounts for PERSON, TEAM or ORGANIZATION holders.",
     'zh-CN': '银行的发行账户会在首次获得积分时自动开立；请为 PERSON、TEAM 或 ORGANIZATION 持有人开户。',
   },
   accountNeedsHolderidId: {
@@ -27,7 +27,7 @@ export const bankMessages = defineMessages('moral-bank', {
   },
   onlyHolderPersonTeam: {
     code: 'NOT_ACCOUNT_HOLDER',
-    en: 'Only the holder of {accountName} (a person, or a team\'s keeper) decides whether it is ranked.',
+    en: "Only the holder of {accountName} (a person, or a team's keeper) decides whether it is ranked.",
     'zh-CN': '只有 {accountName} 的持有人（个人，或队伍的保管人）可以决定是否参与排名。',
   },
   firstFrom: {
@@ -157,7 +157,7 @@ export const bankMessages = defineMessages('moral-bank', {
   },
   minutesCannotTransferredBank: {
     code: 'BAD_USER_INPUT',
-    en: 'Minutes cannot be transferred to the bank\'s issuance account; spend them on a booking, or ask staff to reverse a transaction.',
+    en: "Minutes cannot be transferred to the bank's issuance account; spend them on a booking, or ask staff to reverse a transaction.",
     'zh-CN': '时长不能转入银行的发行账户；请用于预约，或请工作人员冲正某笔交易。',
   },
   reversalCannotItselfReversed: {
@@ -251,9 +251,12 @@ export const bankMessages = defineMessages('moral-bank', {
 export const bankPhrases = definePhrases('moral-bank', {
   inPriorityWindow: { en: ' in this priority window', 'zh-CN': '（优先时段内）' },
   onlyHolder: { en: 'only its holder', 'zh-CN': '账户持有人本人' },
-  onlyTeamKeeper: { en: 'only the team\'s keeper (who opened the account)', 'zh-CN': '队伍的保管人（开户人）' },
+  onlyTeamKeeper: { en: "only the team's keeper (who opened the account)", 'zh-CN': '队伍的保管人（开户人）' },
   onlyOrgMembers: { en: 'only members of the organisation', 'zh-CN': '该组织的成员' },
-  nobody: { en: 'nobody (the issuance account moves only through earnings, bookings and reversals)', 'zh-CN': '任何人都不能（发行账户只随积分获得、预约和冲正变动）' },
+  nobody: {
+    en: 'nobody (the issuance account moves only through earnings, bookings and reversals)',
+    'zh-CN': '任何人都不能（发行账户只随积分获得、预约和冲正变动）',
+  },
   minutes: { en: ' minutes', 'zh-CN': '分钟' },
   minutes30Days: { en: ' minutes (30 days)', 'zh-CN': '分钟（30 天）' },
   percent: { en: ' percent', 'zh-CN': '%' },

@@ -43,7 +43,10 @@ export class Phrase {
 }
 
 /** Declares phrases for message parameters: each in English and Chinese, checked as they are defined. */
-export function definePhrases<const T extends Record<string, Record<Locale, string>>>(catalog: string, entries: T): { readonly [K in keyof T]: Phrase } {
+export function definePhrases<const T extends Record<string, Record<Locale, string>>>(
+  catalog: string,
+  entries: T,
+): { readonly [K in keyof T]: Phrase } {
   const out: Record<string, Phrase> = {};
   const problems: string[] = [];
   for (const [key, text] of Object.entries(entries)) {
@@ -182,7 +185,8 @@ type Defined<T extends Record<string, MessageText>> = { readonly [K in keyof T]:
  */
 export function defineMessages<const T extends Record<string, MessageText>>(catalog: string, entries: T): Defined<T> {
   const out: Record<string, Message<object>> = {};
-  for (const [key, entry] of Object.entries(entries)) out[key] = new Message(catalog, key, entry.code, { en: entry.en, 'zh-CN': entry['zh-CN'] });
+  for (const [key, entry] of Object.entries(entries))
+    out[key] = new Message(catalog, key, entry.code, { en: entry.en, 'zh-CN': entry['zh-CN'] });
   const problems = catalogProblems(out);
   if (problems.length) throw new PluginCompositionError(`Message catalog "${catalog}" is incomplete: ${problems.join(' ')}`);
   return Object.freeze(out) as unknown as Defined<T>;
@@ -223,8 +227,10 @@ export function checkMessageCatalogs(
   const problems: string[] = [];
   const declared = new Set(catalogs.flatMap(({ catalog }) => Object.values(catalog)));
   for (const message of used) {
-    if (!declared.has(message)) problems.push(`${message.catalog}.${message.key} is used but its catalog is not declared (the manifest's messages).`);
-    else if (placeholders(message.text.en).length) problems.push(`${message.catalog}.${message.key} is a constraint error: it cannot take parameters.`);
+    if (!declared.has(message))
+      problems.push(`${message.catalog}.${message.key} is used but its catalog is not declared (the manifest's messages).`);
+    else if (placeholders(message.text.en).length)
+      problems.push(`${message.catalog}.${message.key} is a constraint error: it cannot take parameters.`);
   }
   const owners = new Map<string, string>();
   for (const { owner, catalog } of catalogs) {

@@ -404,7 +404,8 @@ export const coreMessages = defineMessages('core', {
   inputEventtypesWhichEvent: {
     code: 'BAD_USER_INPUT',
     en: '"input.eventTypes" has "{bad}", which is not an event name: use names like request.created or grid.visit-recorded, or "*" for every event.',
-    'zh-CN': '"input.eventTypes" 中的 "{bad}" 不是事件名称：请使用 request.created、grid.visit-recorded 这样的名称，或用 "*" 表示全部事件。',
+    'zh-CN':
+      '"input.eventTypes" 中的 "{bad}" 不是事件名称：请使用 request.created、grid.visit-recorded 这样的名称，或用 "*" 表示全部事件。',
   },
   youDoHoldName: {
     code: 'FORBIDDEN',
