@@ -259,5 +259,5 @@ export const bankPhrases = definePhrases('moral-bank', {
   },
   minutes: { en: ' minutes', 'zh-CN': '分钟' },
   minutes30Days: { en: ' minutes (30 days)', 'zh-CN': '分钟（30 天）' },
-  percent: { en: ' percent', 'zh-CN': '%' },
+  percent: { en: ' percent', 'zh-CN': '（百分比）' },
 });
