@@ -9,3 +9,4 @@ export { GatewayTracing, type TracingOptions } from './tracing.js';
 export * from './websocket.js';
 export * from './schema-contract.js';
 export * from './create-plugin.js';
+export { gatewayMessages } from './messages.js';

@@ -274,6 +274,11 @@ class CredentialRecheck {
   }
 }
 
+/** graphql-js's own errors carry no code; HTTP (Apollo) gives them one, and so does the socket. */
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  return error.extensions.code ? error : new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code } });
+}
+
 /**
  * The graphql-ws server options of the gateway: the caller resolved once per connection
  * (from `connection_init`), the same validation as HTTP, subscriptions only unless allowed,
@@ -343,10 +348,10 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
     try {
       document = parse(payload.query, { maxTokens: options.maxTokens });
     } catch (err) {
-      return [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
+      return [withCode(err instanceof GraphQLError ? err : new GraphQLError(String(err)), 'GRAPHQL_PARSE_FAILED')];
     }
     const errors = validate(platform.schema, document, [...specifiedRules, ...options.validationRules]);
-    if (errors.length > 0) return errors;
+    if (errors.length > 0) return errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
     const operation = getOperationAST(document, payload.operationName);
     if (!operation) return [gatewayMessages.nameTheOperation.topLevel()];
     if (operation.operation !== OperationTypeNode.SUBSCRIPTION && !options.allowOperations) {
