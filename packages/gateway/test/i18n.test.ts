@@ -119,7 +119,7 @@ async function post(query: string, language: string | null, credential: string |
     },
     body: JSON.stringify({ query }),
   });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: await res.json() };
 }
 
 const EMPTY_CODE = `mutation { createPlace(input: { type: DISTRICT, code: " ", name: "测试区" }) { place { id } errors { code message field } } }`;
@@ -178,7 +178,7 @@ async function overWebSocket(query: string, options: { headers?: Record<string, 
   const socket = new WebSocket(`${gateway.server.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws', { headers: options.headers });
   try {
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-    const next = () => new Promise<any>((resolve) => socket.once('message', (data) => resolve(JSON.parse(String(data)))));
+    const next = () => new Promise<any>((resolve) => socket.once('message', (data: Buffer) => resolve(JSON.parse(data.toString()))));
     socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${TEST_ADMIN_KEY}`, ...options.payload } }));
     expect((await next()).type).toBe('connection_ack');
     socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
