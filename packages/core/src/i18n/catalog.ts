@@ -119,7 +119,7 @@ export class Message<P extends object = Record<never, never>> {
    * query resolver a GraphQL error with `extensions.code` and `extensions.field`.
    */
   error(...args: ErrorArgs<P>): DomainError {
-    const [params, field, extensions] = splitArgs<[string | null | undefined, Extensions | undefined]>(args);
+    const [params, field, extensions] = this.split<[string | null | undefined, Extensions | undefined]>(args);
     const err = new DomainError(ISSUED_BY_CATALOG, this.code, this.render('en', params as P), field ?? null, extensions ?? {});
     return attach(err, this, params);
   }
@@ -134,19 +134,17 @@ export class Message<P extends object = Record<never, never>> {
     return attach(err, this, all as Record<string, ParamValue>);
   }
 
+  /** The arguments of {@link error} and {@link topLevel}: the parameters come first when the text has any. */
+  private split<Rest extends unknown[]>(args: unknown[]): [Record<string, ParamValue>, ...Rest] {
+    return /\{\w+\}/.test(this.text.en) ? (args as [Record<string, ParamValue>, ...Rest]) : [{}, ...(args as Rest)];
+  }
+
   /** A top-level GraphQL error (credentials, limits): `extensions.code` is the message's code. */
   topLevel(...args: TopLevelArgs<P>): GraphQLError {
-    const [params, extensions] = splitArgs<[Extensions | undefined]>(args);
+    const [params, extensions] = this.split<[Extensions | undefined]>(args);
     const err = new GraphQLError(this.render('en', params as P), { extensions: { code: this.code, ...(extensions ?? {}) } });
     return attach(err, this, params);
   }
-}
-
-/** Parameters come first when the message has any: the only argument that is an object in first place (a field is a string or null). */
-function splitArgs<Rest extends unknown[]>(args: unknown[]): [Record<string, ParamValue>, ...Rest] {
-  const first = args[0];
-  if (first !== null && typeof first === 'object') return args as [Record<string, ParamValue>, ...Rest];
-  return [{}, ...(args as Rest)];
 }
 
 function attach<E extends GraphQLError>(err: E, message: Message<object>, params: Record<string, ParamValue>): E {
@@ -158,11 +156,6 @@ function attach<E extends GraphQLError>(err: E, message: Message<object>, params
 export function localizedMessage(error: unknown, locale: Locale): string | undefined {
   const localized = (error as { [LOCALIZED]?: Localized } | null)?.[LOCALIZED];
   return localized ? localized.message.render(locale, localized.params) : undefined;
-}
-
-/** The catalog message an error was made from, if it was. */
-export function messageOf(error: unknown): Message<object> | undefined {
-  return (error as { [LOCALIZED]?: Localized } | null)?.[LOCALIZED]?.message;
 }
 
 /** A catalog: its messages by key (what {@link defineMessages} returns, and what plugins declare as `messages`). */
@@ -193,7 +186,7 @@ export function defineMessages<const T extends Record<string, MessageText>>(cata
 }
 
 function placeholders(text: string): string[] {
-  return [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!))].sort();
+  return [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? ''))].sort();
 }
 
 /** What is wrong with the messages of one catalog (empty when nothing is). */
