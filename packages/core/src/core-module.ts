@@ -132,6 +132,9 @@ export const coreModule: {
   // What core's unique constraints mean when two requests race past the checks before them.
   constraintErrors: {
     place_code_key: { message: coreMessages.constraintPlaceCodeKey, field: 'input.code' },
-    organization_member_organization_id_person_id_unique: { message: coreMessages.constraintOrganizationMemberOrganizationIdPersonIdUnique, field: 'personId' },
+    organization_member_organization_id_person_id_unique: {
+      message: coreMessages.constraintOrganizationMemberOrganizationIdPersonIdUnique,
+      field: 'personId',
+    },
   },
 };

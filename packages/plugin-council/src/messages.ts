@@ -5,7 +5,7 @@ import { defineMessages } from '@gongzhi/core';
  * the code clients switch on and the same `{parameters}` in English and Chinese.
  */
 export const councilMessages = defineMessages('council', {
-  empty: {
+  textEmpty: {
     code: 'BAD_USER_INPUT',
     en: '"{field}" must not be empty.',
     'zh-CN': '"{field}" 不能为空。',

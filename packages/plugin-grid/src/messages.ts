@@ -42,7 +42,7 @@ export const gridMessages = defineMessages('grid', {
     'zh-CN':
       '"minutes" 应为 1 至 525600（一年）之间的整数，当前为 {minutes}。若要缩短某条诉求的时限，请为其设定期限（dueAt，精确到分钟，使用 changeRequestDeadline）：超过期限的诉求同样会上报。',
   },
-  reasonEmptySayWhy2: {
+  escalationReasonEmpty: {
     code: 'BAD_USER_INPUT',
     en: '"reason" must not be empty: say why the grid cannot solve it (e.g. "需更换主管道，超出网格能力").',
     'zh-CN': '"reason" 不能为空：请说明网格无法解决的原因（如“需更换主管道，超出网格能力”）。',
@@ -57,7 +57,7 @@ export const gridMessages = defineMessages('grid', {
     en: 'A {kindName} covers places of type {gridKind}; {placeName} is a {placeType}.',
     'zh-CN': '{kindName}覆盖的地点类型为 {gridKind}；{placeName} 的类型是 {placeType}。',
   },
-  insideGridSCommunity: {
+  placeOutsideGridCommunity: {
     code: 'BAD_USER_INPUT',
     en: "{placeName} is not inside {communityName}, the grid's community; a grid covers places of its own community only.",
     'zh-CN': '{placeName} 不在本网格所属社区{communityName}内；网格只能覆盖本社区的地点。',

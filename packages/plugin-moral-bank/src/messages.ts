@@ -15,7 +15,7 @@ export const bankMessages = defineMessages('moral-bank', {
     en: '"name" must be 1 to 100 characters.',
     'zh-CN': '"name" 应为 1 至 100 个字符。',
   },
-  bankSIssuanceAccount: {
+  issuanceAccountOpensItself: {
     code: 'BAD_USER_INPUT',
     en: "The bank's issuance account opens by itself with the first earning; open accounts for PERSON, TEAM or ORGANIZATION holders.",
     'zh-CN': '银行的发行账户会在首次获得积分时自动开立；请为 PERSON、TEAM 或 ORGANIZATION 持有人开户。',
@@ -30,7 +30,7 @@ export const bankMessages = defineMessages('moral-bank', {
     en: "Only the holder of {accountName} (a person, or a team's keeper) decides whether it is ranked.",
     'zh-CN': '只有 {accountName} 的持有人（个人，或队伍的保管人）可以决定是否参与排名。',
   },
-  firstFrom: {
+  firstFrom1To500: {
     code: 'BAD_USER_INPUT',
     en: '"first" must be from 1 to 500.',
     'zh-CN': '"first" 应为 1 至 500 之间的数。',
@@ -105,7 +105,7 @@ export const bankMessages = defineMessages('moral-bank', {
     en: '"to" must be after "from".',
     'zh-CN': '"to" 应晚于 "from"。',
   },
-  name: {
+  wrongPlaceType: {
     code: 'BAD_USER_INPUT',
     en: '"{field}" must name a {type}; {placeName} is a {placeType}.',
     'zh-CN': '"{field}" 应为 {type} 类型的地点；{placeName} 的类型是 {placeType}。',
@@ -120,7 +120,7 @@ export const bankMessages = defineMessages('moral-bank', {
     en: '"{name}" must be a month as YYYY-MM, e.g. 2026-05; got "{value}".',
     'zh-CN': '"{name}" 应为 YYYY-MM 格式的月份，如 2026-05，当前为 "{value}"。',
   },
-  firstFrom2: {
+  firstFrom1To100: {
     code: 'BAD_USER_INPUT',
     en: '"first" must be from 1 to 100.',
     'zh-CN': '"first" 应为 1 至 100 之间的数。',
@@ -190,7 +190,7 @@ export const bankMessages = defineMessages('moral-bank', {
     en: 'No community has the id {communityId}.',
     'zh-CN': '找不到编号为 {communityId} 的社区。',
   },
-  personId: {
+  personNotFound: {
     code: 'NOT_FOUND',
     en: 'No person has the id {personId}.',
     'zh-CN': '找不到编号为 {personId} 的人员。',
@@ -215,7 +215,7 @@ export const bankMessages = defineMessages('moral-bank', {
     en: 'A priority window needs minPoints ≥ 0 and maxMinutes from 15 to 1440.',
     'zh-CN': '优先时段要求 minPoints ≥ 0，maxMinutes 在 15 至 1440 之间。',
   },
-  from: {
+  outOfRange: {
     code: 'BAD_USER_INPUT',
     en: '"{field}" must be from {min} to {max}{unit}; got {value}.',
     'zh-CN': '"{field}" 应在 {min} 至 {max}{unit} 之间，当前为 {value}。',

@@ -2,8 +2,7 @@ import { type Place, PlaceType } from '@gongzhi/core';
 import { bankMessages } from './messages.js';
 
 function requireType(place: Place, type: PlaceType, field: string): Place {
-  if (place.type !== type)
-    throw bankMessages.name.error({ field, type, placeName: place.name, placeType: place.type }, field);
+  if (place.type !== type) throw bankMessages.wrongPlaceType.error({ field, type, placeName: place.name, placeType: place.type }, field);
   return place;
 }
 

@@ -65,7 +65,7 @@ export const volunteerMessages = defineMessages('volunteer', {
     en: 'A volunteer pairs themselves with a resident; to pair a team, give "input.teamId".',
     'zh-CN': '志愿者本人与居民结对；如需以队伍结对，请提供 "input.teamId"。',
   },
-  inputCommunityidCommunity2: {
+  pairingCommunityNotCommunity: {
     code: 'BAD_USER_INPUT',
     en: '"input.communityId" must be a community (社区); {givenName} is a {givenType}.',
     'zh-CN': '"input.communityId" 应为社区；{givenName} 的类型是 {givenType}。',
@@ -320,7 +320,7 @@ export const volunteerMessages = defineMessages('volunteer', {
     en: 'Only the volunteer who claimed a task releases it; this task is {taskStatus}.',
     'zh-CN': '只有认领该任务的志愿者可以退回任务；该任务当前为 {taskStatus}。',
   },
-  onlyVolunteerWhoClaimed2: {
+  onlyClaimerCompletes: {
     code: 'NOT_CLAIMER',
     en: 'Only the volunteer who claimed a task reports it done; this task is {taskStatus}{hint}.',
     'zh-CN': '只有认领该任务的志愿者可以报告完成；该任务当前为 {taskStatus}{hint}。',
@@ -370,7 +370,7 @@ export const volunteerMessages = defineMessages('volunteer', {
     en: '{personName} is not a member of {teamName}; join the team first (or ask its leader to add them).',
     'zh-CN': '{personName} 不是{teamName}的成员；请先加入队伍（或请队伍负责人添加）。',
   },
-  empty: {
+  textEmpty: {
     code: 'BAD_USER_INPUT',
     en: '"{field}" must not be empty.',
     'zh-CN': '"{field}" 不能为空。',

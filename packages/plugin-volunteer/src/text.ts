@@ -5,7 +5,7 @@ import { volunteerMessages } from './messages.js';
 /** Trims a required text input; BAD_USER_INPUT naming it when empty. */
 export function requireText(value: string, field: string): string {
   const text = value.trim();
-  if (!text) throw volunteerMessages.empty.error({ field }, field);
+  if (!text) throw volunteerMessages.textEmpty.error({ field }, field);
   return text;
 }
 

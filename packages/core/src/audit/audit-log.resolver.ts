@@ -64,7 +64,7 @@ export class AuditLogResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<AuditLogPage> {
     const access = await authorize(ctx, Permission.AUDIT);
-    if (first < 1 || first > 500) throw coreMessages.firstFrom.error({ first }, 'first');
+    if (first < 1 || first > 500) throw coreMessages.firstFrom1To500.error({ first }, 'first');
     const empty = { entries: [], hasNextPage: false, endCursor: null };
     const where: string[] = [];
     const params: unknown[] = [];

@@ -123,7 +123,7 @@ export class AccessResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<SensitiveAccessLogEntry[]> {
     await authorize(ctx, Permission.AUDIT);
-    if (first < 1 || first > 500) throw coreMessages.firstFrom.error({ first }, 'first');
+    if (first < 1 || first > 500) throw coreMessages.firstFrom1To500.error({ first }, 'first');
     const where: Record<string, unknown> = {};
     // A subject or reader the auditor may not see has no entries the auditor may see.
     if (personId) {

@@ -72,7 +72,10 @@ export const issueApiKey = defineCommand<
     for (const permission of permissions) {
       const held = places.length ? places.every((p) => access.can(permission, p.path)) : access.everywhere && access.can(permission);
       if (!held) {
-        throw (places.length ? coreMessages.cannotGrantAtPlaces : coreMessages.cannotGrantEverywhere).error({ permission }, 'input.permissions');
+        throw (places.length ? coreMessages.cannotGrantAtPlaces : coreMessages.cannotGrantEverywhere).error(
+          { permission },
+          'input.permissions',
+        );
       }
     }
     return createApiKey(uow.em, { name, placeIds: places.map((p) => p.uuid), permissions: [...new Set(permissions)] });

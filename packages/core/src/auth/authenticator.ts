@@ -120,8 +120,7 @@ export function createAuthenticator(em: () => EntityManager, tokens: TokenConfig
       }
       const fork = em();
       const key = await checkApiKey(fork, raw);
-      if (!key)
-        throw coreMessages.apiKeyUnknownRevoked.topLevel();
+      if (!key) throw coreMessages.apiKeyUnknownRevoked.topLevel();
       const caller: Caller = { id: key.id, kind: 'api-key' };
       // The grants read with the key serve the operation that follows (and, cached, the next ones).
       presetAccess.set(caller, { access: key.access, until: now + Math.max(cacheMs, UNCACHED_GRANTS_MS) });
@@ -145,8 +144,7 @@ export function createAuthenticator(em: () => EntityManager, tokens: TokenConfig
       }
       return caller;
     }
-    if (!verify)
-      throw coreMessages.personTokensAcceptedServer.topLevel();
+    if (!verify) throw coreMessages.personTokensAcceptedServer.topLevel();
     let subject: string | undefined;
     try {
       subject = (await verify(raw)).sub;

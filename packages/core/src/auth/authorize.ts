@@ -16,7 +16,9 @@ export async function authorize(ctx: GongzhiContext, permission: PermissionName,
   }
   const access = await ctx.access();
   if (!access.can(permission, path)) {
-    throw (path === undefined ? coreMessages.youNeedPermission : coreMessages.youNeedPermissionPlace).error({ permission }, null, { permission });
+    throw (path === undefined ? coreMessages.youNeedPermission : coreMessages.youNeedPermissionPlace).error({ permission }, null, {
+      permission,
+    });
   }
   return access;
 }

@@ -233,7 +233,7 @@ export class TaskBoardResolver {
   ): Promise<TaskBoard> {
     const hub = hubOf(ctx);
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-      throw coreMessages.limitFrom.error({ limit }, 'limit');
+      throw coreMessages.limitFrom1To500.error({ limit }, 'limit');
     }
     const place = await watchedPlace(ctx, hub, placeId);
     const checked = await checkFilter(ctx, hub, filter);

@@ -382,7 +382,8 @@ export async function joinUnitOfWork(ctx: GongzhiContext, tx: { em: EntityManage
 
 /** Turns what a command threw into the domain errors a client handles, or null for faults. */
 function asDomainErrors(err: unknown, constraints: ReadonlyMap<string, ConstraintError>): UserError[] | null {
-  if (err instanceof DomainError) return [{ code: err.code, message: localizedMessage(err, currentLocale()) ?? err.message, field: err.field }];
+  if (err instanceof DomainError)
+    return [{ code: err.code, message: localizedMessage(err, currentLocale()) ?? err.message, field: err.field }];
   const constraint = (err as { constraint?: string } | null)?.constraint;
   const known = constraint ? constraints.get(constraint) : undefined;
   if (known) return [{ code: known.message.code, message: known.message.render(currentLocale(), {}), field: known.field ?? null }];

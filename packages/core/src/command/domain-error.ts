@@ -25,7 +25,8 @@ export class DomainError extends GraphQLError {
     extra: Record<string, unknown> = {},
   ) {
     super(message, { extensions: { code, ...(field ? { field, argument: field } : {}), ...extra } });
-    if (issuer !== ISSUED_BY_CATALOG) throw new TypeError('Make a DomainError from a message catalog (defineMessages): messages.someOutcome.error(...).');
+    if (issuer !== ISSUED_BY_CATALOG)
+      throw new TypeError('Make a DomainError from a message catalog (defineMessages): messages.someOutcome.error(...).');
     this.name = 'DomainError';
   }
 }

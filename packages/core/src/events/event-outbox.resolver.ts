@@ -61,7 +61,7 @@ export class EventOutboxResolver {
         permission: Permission.AUDIT,
       });
     }
-    if (first < 1 || first > 500) throw coreMessages.firstFrom.error({ first }, 'first');
+    if (first < 1 || first > 500) throw coreMessages.firstFrom1To500.error({ first }, 'first');
     const [pending, failed] = await Promise.all([eventOutbox.pendingCount(ctx.em.fork()), eventOutbox.failures(ctx.em.fork(), first)]);
     return { pending, failed };
   }

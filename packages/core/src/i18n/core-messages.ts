@@ -6,7 +6,7 @@ import { defineMessages } from './catalog.js';
  * the code clients switch on and the same `{parameters}` in English and Chinese.
  */
 export const coreMessages = defineMessages('core', {
-  firstFrom: {
+  firstFrom1To500: {
     code: 'BAD_USER_INPUT',
     en: '"first" must be from 1 to 500, got {first}.',
     'zh-CN': '"first" 应为 1 至 500 之间的数，当前为 {first}。',
@@ -106,7 +106,7 @@ export const coreMessages = defineMessages('core', {
     en: '"after" must be a board sequence number (a whole number, 0 or more), got {after}.',
     'zh-CN': '"after" 应为看板序号（0 或正整数），当前为 {after}。',
   },
-  limitFrom: {
+  limitFrom1To500: {
     code: 'BAD_USER_INPUT',
     en: '"limit" must be from 1 to 500, got {limit}.',
     'zh-CN': '"limit" 应为 1 至 500 之间的数，当前为 {limit}。',
@@ -191,7 +191,7 @@ export const coreMessages = defineMessages('core', {
     en: '"endsOn" ({end}) must be on or after "startsOn" ({start}).',
     'zh-CN': '"endsOn"（{end}）不能早于 "startsOn"（{start}）。',
   },
-  youNeedSPlaces: {
+  needSensitiveReadForCare: {
     code: 'FORBIDDEN',
     en: 'You need "{SENSITIVE_READ}" at {personName}\'s places to record care data.',
     'zh-CN': '需要在 {personName} 所在地点具备 "{SENSITIVE_READ}" 权限才能记录关爱信息。',
@@ -427,7 +427,7 @@ export const coreMessages = defineMessages('core', {
     en: 'The webhook is disabled, so nothing would be sent: enable it first (enableWebhook), then replay.',
     'zh-CN': '该 Webhook 已停用，重发也不会送出：请先启用（enableWebhook），再重发。',
   },
-  firstFrom2: {
+  firstFrom1To200: {
     code: 'BAD_USER_INPUT',
     en: '"first" must be from 1 to 200, got {first}.',
     'zh-CN': '"first" 应为 1 至 200 之间的数，当前为 {first}。',

@@ -17,7 +17,10 @@ export const createPerson = defineCommand<{ name: string; phone?: string | null;
     if (!name) throw coreMessages.inputNameEmpty.error('input.name');
     const household = input.household ?? null;
     if (household && household.type !== PlaceType.HOUSEHOLD) {
-      throw coreMessages.inputHouseholdidPlaceType.error({ householdName: household.name, householdType: household.type }, 'input.householdId');
+      throw coreMessages.inputHouseholdidPlaceType.error(
+        { householdName: household.name, householdType: household.type },
+        'input.householdId',
+      );
     }
     if (household) uow.actor.authorize(Permission.PEOPLE_MANAGE, household.path);
     // A person without household belongs to no place: only callers who see everywhere could see them again.
@@ -68,7 +71,7 @@ export const setCareProfile = defineCommand<{ person: Named<Person>; care: CareA
   permission: Permission.PEOPLE_MANAGE,
   async run(uow, { person, care }) {
     if (!(await readSensitiveWithin(uow, person.uuid, 'careProfile.write'))) {
-      throw coreMessages.youNeedSPlaces.error({ SENSITIVE_READ: Permission.SENSITIVE_READ, personName: person.name }, 'personId');
+      throw coreMessages.needSensitiveReadForCare.error({ SENSITIVE_READ: Permission.SENSITIVE_READ, personName: person.name }, 'personId');
     }
     return uow.em.upsert(CareProfile, {
       personUuid: person.uuid,

@@ -75,7 +75,10 @@ export class PersonResolver {
     if (householdId) {
       const household = await requireRef(ctx, householdId);
       if (household.type !== PlaceType.HOUSEHOLD) {
-        throw coreMessages.householdidPlaceTypeHousehold.error({ householdName: household.name, householdType: household.type }, 'householdId');
+        throw coreMessages.householdidPlaceTypeHousehold.error(
+          { householdName: household.name, householdType: household.type },
+          'householdId',
+        );
       }
       where.push({ household });
     } else if (under) {

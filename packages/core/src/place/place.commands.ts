@@ -46,9 +46,9 @@ export const createPlace = defineCommand<NewPlace, Place>({
       const names = allowed.map((t) => t ?? 'no parent (a root)').join(', ');
       const given = parent ? `a ${parent.type} (${parent.name})` : 'no parent';
       throw coreMessages.cannotPlacedUnderParent.error({ inputType: input.type, given, names }, 'input.parentId', {
-          expected: allowed,
-          actual: parentType,
-        });
+        expected: allowed,
+        actual: parentType,
+      });
     }
     if (await uow.em.count(Place, { code })) {
       throw coreMessages.placeCodeAlreadyExists.error({ code }, 'input.code');

@@ -156,8 +156,7 @@ export const submitRequest = defineCommand<NewRequestDetails & { channel: Reques
     const anonymous = !!details.callbackPhone?.trim();
     // A signed-in resident submits for themselves unless they name someone else.
     const by = requester ?? (anonymous ? null : uow.actor.personId ? await uow.actingPerson() : null);
-    if (!by && !anonymous)
-      throw coreMessages.giveRequesteridCallbackphoneAnonymous.error('requesterId');
+    if (!by && !anonymous) throw coreMessages.giveRequesteridCallbackphoneAnonymous.error('requesterId');
     return create(uow, { ...details, place }, { channel, requester: by });
   },
 });
@@ -294,7 +293,9 @@ export const changeRequestStatus = defineCommand<{ request: Named<Request>; to: 
       if (heldByActor(uow, request) && !uow.actor.access.can(Permission.REQUEST_MANAGE, request.placePath)) {
         const yours = HOLDER_MOVES[request.status] ?? [];
         throw yours.length
-          ? coreMessages.holderMayOnly.error({ requestStatus: request.status, yours: yours.join(' or '), to }, 'to', { permission: Permission.REQUEST_MANAGE })
+          ? coreMessages.holderMayOnly.error({ requestStatus: request.status, yours: yours.join(' or '), to }, 'to', {
+              permission: Permission.REQUEST_MANAGE,
+            })
           : coreMessages.holderMayNothing.error({ requestStatus: request.status, to }, 'to', { permission: Permission.REQUEST_MANAGE });
       }
       uow.actor.authorize(Permission.REQUEST_MANAGE, request.placePath);
@@ -344,8 +345,7 @@ export const changeRequestDeadline = defineCommand<{ request: Named<Request>; du
   async run(uow, { request, dueAt, reason }) {
     uow.actor.authorize(Permission.REQUEST_MANAGE, request.placePath);
     const why = reason.trim();
-    if (!why)
-      throw coreMessages.reasonEmptySayWhy.error('reason');
+    if (!why) throw coreMessages.reasonEmptySayWhy.error('reason');
     if (dueAt && Number.isNaN(dueAt.getTime())) throw coreMessages.dueatValidDateTime.error('dueAt');
     const final = [RequestStatus.CLOSED, RequestStatus.REJECTED];
     if (final.includes(request.status)) {
@@ -353,9 +353,7 @@ export const changeRequestDeadline = defineCommand<{ request: Named<Request>; du
     }
     const before = request.dueAt ?? null;
     if ((before?.getTime() ?? null) === (dueAt?.getTime() ?? null)) {
-      throw before
-        ? coreMessages.alreadyDueAt.error({ dueAt: before.toISOString() }, 'dueAt')
-        : coreMessages.alreadyNoDue.error('dueAt');
+      throw before ? coreMessages.alreadyDueAt.error({ dueAt: before.toISOString() }, 'dueAt') : coreMessages.alreadyNoDue.error('dueAt');
     }
     if (!(await move(uow, request, request.status, { dueAt }))) return conflict(uow, request, request.status);
     record(uow, request, 'deadline', request.status, why, { from: before, to: dueAt });

@@ -77,7 +77,7 @@ export class WebhookResolver {
     status: WebhookDeliveryStatus | null | undefined,
     @Ctx() ctx: GongzhiContext,
   ): Promise<WebhookDelivery[]> {
-    if (first < 1 || first > 200) throw coreMessages.firstFrom2.error({ first }, 'first');
+    if (first < 1 || first > 200) throw coreMessages.firstFrom1To200.error({ first }, 'first');
     // One query for every webhook of a list, per (first, status).
     return batchLoader<string, WebhookDelivery[]>(ctx, `Webhook.deliveries:${first}:${status ?? ''}`, async (ids) => {
       const rows = await ctx.em.execute<DeliveryRow[]>(

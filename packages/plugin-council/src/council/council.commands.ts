@@ -26,7 +26,7 @@ export const ORGANISATIONS_OF_THE_SUBDISTRICT = {
 /** `value` trimmed; BAD_USER_INPUT naming `field` when nothing is left. */
 export function requireText(value: string, field: string): string {
   const trimmed = value.trim();
-  if (!trimmed) throw councilMessages.empty.error({ field }, field);
+  if (!trimmed) throw councilMessages.textEmpty.error({ field }, field);
   return trimmed;
 }
 
@@ -90,7 +90,10 @@ export const createCouncil = defineCommand<NewCouncil, Council>({
     const { community } = input;
     uow.actor.authorize(CouncilPermission.MANAGE, community.path);
     if (community.type !== PlaceType.COMMUNITY) {
-      throw councilMessages.inputCommunityidCommunity.error({ communityName: community.name, communityType: community.type }, 'input.communityId');
+      throw councilMessages.inputCommunityidCommunity.error(
+        { communityName: community.name, communityType: community.type },
+        'input.communityId',
+      );
     }
     const name = requireText(input.name, 'input.name');
     const quorum = input.quorumPercent;
@@ -133,7 +136,10 @@ export const addCouncilMember = defineCommand<
     }
     const holder = person ? { person } : { organization: organization! };
     if (await uow.em.count(CouncilMember, { council, ...holder })) {
-      throw councilMessages.alreadyHoldsSeatPerson.error({ name: (person ?? organization)!.name, councilName: council.name }, person ? 'personId' : 'organizationId');
+      throw councilMessages.alreadyHoldsSeatPerson.error(
+        { name: (person ?? organization)!.name, councilName: council.name },
+        person ? 'personId' : 'organizationId',
+      );
     }
     const member = uow.em.create(CouncilMember, { council, seatType, person: person ?? null, organization: organization ?? null });
     await uow.em.flush();

@@ -1,4 +1,16 @@
-import { defineCommand, type Named, type Organization, organizationMemberIds, type Person, Permission, type Request, requireIsoDate, type Resolved, RequestStatus, type UnitOfWork } from '@gongzhi/core';
+import {
+  defineCommand,
+  type Named,
+  type Organization,
+  organizationMemberIds,
+  type Person,
+  Permission,
+  type Request,
+  requireIsoDate,
+  type Resolved,
+  RequestStatus,
+  type UnitOfWork,
+} from '@gongzhi/core';
 import { ORGANISATIONS_OF_THE_SUBDISTRICT, requireMember, requireText } from '../council/council.commands.js';
 import type { Council } from '../council/council.entity.js';
 import { councilEventBase } from '../council/council.events.js';
@@ -61,7 +73,10 @@ async function checkDecidable(uow: UnitOfWork, proposal: CouncilProposal): Promi
     throw councilMessages.residentsPollProposalStill.error('input.proposalId');
   }
   if (poll && !(poll.agreeCount! > poll.disagreeCount!)) {
-    throw councilMessages.residentsDidAgreeAgree.error({ agreeCount: poll.agreeCount, disagreeCount: poll.disagreeCount }, 'input.proposalId');
+    throw councilMessages.residentsDidAgreeAgree.error(
+      { agreeCount: poll.agreeCount, disagreeCount: poll.disagreeCount },
+      'input.proposalId',
+    );
   }
   if (await uow.em.count(CouncilDecision, { proposal })) {
     throw councilMessages.proposalAlreadyDecisionRecord.error('input.proposalId');
@@ -84,7 +99,9 @@ function checkFunding(funding: NewDecision['funding']): void {
 async function requestToMove(uow: UnitOfWork, proposal: CouncilProposal, decider: Person): Promise<Request | null> {
   const request = await requestOfAgendaItem(uow, proposal.agendaItem);
   if (request && !mayMoveRequest(uow, request)) {
-    throw councilMessages.decisionRequestWhichMoves.error({ deciderName: decider.name }, 'input.proposalId', { permission: Permission.REQUEST_MANAGE });
+    throw councilMessages.decisionRequestWhichMoves.error({ deciderName: decider.name }, 'input.proposalId', {
+      permission: Permission.REQUEST_MANAGE,
+    });
   }
   return request;
 }

@@ -7,7 +7,6 @@ import { CouncilResidentPoll, CouncilResidentPollPlace, type PollAnswer } from '
 import { answerCounts, councilOfPoll, insertAnswer, pollPaths, statusForAnswering } from './poll.queries.js';
 import { councilMessages } from '../messages.js';
 
-
 /**
  * A member puts a proposal to the residents of the affected places (征得居民同意). The places
  * must lie inside the council's community: a council asks its own residents, not a

@@ -50,7 +50,10 @@ async function vote(
   }
   if (!ballotId) {
     const existing = await uow.em.findOneOrFail(CouncilBallot, { proposal, member: seat }, { refresh: true, populate: ['castBy'] });
-    throw councilMessages.alreadyVotedCastOne.error({ seatName: seatName(seat), toUpperCase: existing.choice.toUpperCase(), castByName: existing.castBy.name }, 'proposalId');
+    throw councilMessages.alreadyVotedCastOne.error(
+      { seatName: seatName(seat), toUpperCase: existing.choice.toUpperCase(), castByName: existing.castBy.name },
+      'proposalId',
+    );
   }
   await uow.emit('council.vote-cast', { ...councilEventBase(council), proposalId: proposal.uuid, memberId: seat.uuid, changed: change });
   return uow.em.findOneOrFail(CouncilBallot, { uuid: ballotId }, { refresh: true });

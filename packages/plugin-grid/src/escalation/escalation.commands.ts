@@ -1,4 +1,14 @@
-import { changeRequestStatus, defineCommand, escalateRequest, lockRequestForUpdate, type Named, type Place, Request, RequestLevel, RequestStatus } from '@gongzhi/core';
+import {
+  changeRequestStatus,
+  defineCommand,
+  escalateRequest,
+  lockRequestForUpdate,
+  type Named,
+  type Place,
+  Request,
+  RequestLevel,
+  RequestStatus,
+} from '@gongzhi/core';
 import type { Grid } from '../grid/grid.entity.js';
 import { requireCommunity } from '../grid/grid.commands.js';
 import { communityOf, gridsCovering } from '../grid/grid.queries.js';
@@ -92,7 +102,7 @@ export const escalateGridRequest = defineCommand<{ request: Named<Request>; reas
     const me = await uow.actingPerson();
     const why = reason.trim();
     if (!why) {
-      throw gridMessages.reasonEmptySayWhy2.error('reason');
+      throw gridMessages.escalationReasonEmpty.error('reason');
     }
     const grids = request.level === RequestLevel.GRID ? await gridsCovering(uow, request.placePath) : [];
     if (

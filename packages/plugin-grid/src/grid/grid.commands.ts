@@ -15,11 +15,14 @@ const kindName = (kind: GridKind) => (kind === GridKind.GRID ? gridPhrases.grid 
 /** Refuses a place the grid may not cover: of the wrong type, not inside its community, or outside a micro-grid's parent. */
 function checkCoverable(grid: Grid, community: Place, parentPaths: readonly string[], place: Place, field: string): void {
   if (!COVERABLE[grid.kind].includes(place.type)) {
-    throw gridMessages.coversPlacesType.error({ kindName: kindName(grid.kind), gridKind: COVERABLE[grid.kind].join(', '), placeName: place.name, placeType: place.type }, field);
+    throw gridMessages.coversPlacesType.error(
+      { kindName: kindName(grid.kind), gridKind: COVERABLE[grid.kind].join(', '), placeName: place.name, placeType: place.type },
+      field,
+    );
   }
   // The linking rule lets a place holding the community through; a grid covers only what lies inside it.
   if (!place.path.startsWith(community.path) || place.uuid === community.uuid) {
-    throw gridMessages.insideGridSCommunity.error({ placeName: place.name, communityName: community.name }, field);
+    throw gridMessages.placeOutsideGridCommunity.error({ placeName: place.name, communityName: community.name }, field);
   }
   if (grid.kind === GridKind.MICRO_GRID && !parentPaths.some((p) => place.path.startsWith(p))) {
     throw gridMessages.outsideParentGridMicro.error({ placeName: place.name, gridName: grid.name }, field);
@@ -41,7 +44,10 @@ async function cover(uow: UnitOfWork, grid: Grid, community: Place, places: read
     const clash = await coverageClash(uow, grid.kind, place.path);
     if (clash) {
       const covered = (await placeSummary(uow, clash.placeId))?.name ?? 'a place';
-      throw gridMessages.overlapsAlreadyCoveredPlace.error({ placeName: place.name, covered, kindName: kindName(grid.kind), gridName: clash.gridName }, field);
+      throw gridMessages.overlapsAlreadyCoveredPlace.error(
+        { placeName: place.name, covered, kindName: kindName(grid.kind), gridName: clash.gridName },
+        field,
+      );
     }
     uow.em.create(GridPlace, { grid, gridKind: grid.kind, place, placePath: place.path });
     await uow.em.flush();

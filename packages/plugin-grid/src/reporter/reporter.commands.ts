@@ -1,4 +1,18 @@
-import { assignRole, defineCommand, type Named, Permission, type Person, PersonRoleKind, type Place, PlaceType, RequestChannel, type RequestKind, type RequestPriority, requireIsoDate, submitRequest } from '@gongzhi/core';
+import {
+  assignRole,
+  defineCommand,
+  type Named,
+  Permission,
+  type Person,
+  PersonRoleKind,
+  type Place,
+  PlaceType,
+  RequestChannel,
+  type RequestKind,
+  type RequestPriority,
+  requireIsoDate,
+  submitRequest,
+} from '@gongzhi/core';
 import { today } from '../options.js';
 import { GridReport, GridReporter, type GridReporterKind } from './reporter.entity.js';
 import { openRegistrationsOf } from './reporter.queries.js';
@@ -29,8 +43,7 @@ export const registerReporter = defineCommand<NewReporter, GridReporter>({
     uow.actor.authorize(Permission.PEOPLE_MANAGE, area.path);
     const from = startsOn ? requireIsoDate(startsOn, 'input.startsOn') : today(uow);
     const works = employer?.trim() || null;
-    if (works && works.length > 100)
-      throw gridMessages.inputEmployerMostCharacters.error({ worksLength: works.length }, 'input.employer');
+    if (works && works.length > 100) throw gridMessages.inputEmployerMostCharacters.error({ worksLength: works.length }, 'input.employer');
     // The right to report anywhere in the area is core's: a role, given through core's command.
     await uow.run(assignRole, { person, place: area, role: PersonRoleKind.COURIER_REPORTER, startsOn: from, endsOn: null });
     const reporter = uow.em.create(GridReporter, {
@@ -63,8 +76,7 @@ export interface NewReport {
 }
 
 function requireCoordinate(value: number, limit: number, field: string): number {
-  if (!Number.isFinite(value) || Math.abs(value) > limit)
-    throw gridMessages.numberFromWgsDegrees.error({ field, limit, value }, field);
+  if (!Number.isFinite(value) || Math.abs(value) > limit) throw gridMessages.numberFromWgsDegrees.error({ field, limit, value }, field);
   return value;
 }
 

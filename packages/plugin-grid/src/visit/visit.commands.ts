@@ -1,4 +1,17 @@
-import { defineCommand, type Named, Person, type Place, PlaceType, type Request, RequestChannel, type RequestKind, type RequestPriority, requireIsoDate, submitRequest, type UnitOfWork } from '@gongzhi/core';
+import {
+  defineCommand,
+  type Named,
+  Person,
+  type Place,
+  PlaceType,
+  type Request,
+  RequestChannel,
+  type RequestKind,
+  type RequestPriority,
+  requireIsoDate,
+  submitRequest,
+  type UnitOfWork,
+} from '@gongzhi/core';
 import { today } from '../options.js';
 import { requireGridWorkerAt } from '../worker/worker.commands.js';
 import { type GridCheckItem, GridFinding, GridVisit } from './visit.entity.js';
@@ -24,8 +37,7 @@ export interface FindingDraft {
 /** The title of a finding's request: the one given, else the description's first 60 characters. */
 function requestTitle(finding: { title?: string | null; description: string }, field: string): string {
   const title = (finding.title?.trim() || finding.description.trim().slice(0, 60)).trim();
-  if (title.length > 200)
-    throw gridMessages.mostCharacters.error({ field, titleLength: title.length }, field);
+  if (title.length > 200) throw gridMessages.mostCharacters.error({ field, titleLength: title.length }, field);
   return title;
 }
 
@@ -119,7 +131,10 @@ export const recordGridVisit = defineCommand<
       }
     });
     if (household.type !== PlaceType.HOUSEHOLD) {
-      throw gridMessages.inputHouseholdidHousehold.error({ householdName: household.name, householdType: household.type }, 'input.householdId');
+      throw gridMessages.inputHouseholdidHousehold.error(
+        { householdName: household.name, householdType: household.type },
+        'input.householdId',
+      );
     }
     await requireGridWorkerAt(uow, household, me, 'input.householdId');
     const visit = uow.em.create(GridVisit, {
@@ -157,8 +172,7 @@ export const openRequestFromFinding = defineCommand<{ finding: Named<GridFinding
     lock: ['finding'],
     async run(uow, { finding, title, kind }) {
       const me = await uow.actingPerson();
-      if (finding.request)
-        throw gridMessages.findingAlreadyOpenedRequest.error('findingId');
+      if (finding.request) throw gridMessages.findingAlreadyOpenedRequest.error('findingId');
       const visit = await uow.em.findOneOrFail(GridVisit, { uuid: finding.visit.uuid }, { populate: ['household'] });
       await requireGridWorkerAt(uow, visit.household, me, 'findingId');
       // The first person met asked for it, if the worker may name them; else the worker.

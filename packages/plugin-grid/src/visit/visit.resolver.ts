@@ -1,4 +1,17 @@
-import { type GongzhiContext, loadByForeignKey, loadPerson, payloadType, perform, Person, Place, type Ref, RefArg, RequestKind, requireIsoDate, requireRef } from '@gongzhi/core';
+import {
+  type GongzhiContext,
+  loadByForeignKey,
+  loadPerson,
+  payloadType,
+  perform,
+  Person,
+  Place,
+  type Ref,
+  RefArg,
+  RequestKind,
+  requireIsoDate,
+  requireRef,
+} from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Grid } from '../grid/grid.entity.js';
 import { loadCovering } from '../grid/grid.queries.js';
@@ -83,8 +96,7 @@ export class GridVisitResolver {
     @Arg('days', () => Int, { defaultValue: 30 }) days: number,
     @Ctx() ctx: GongzhiContext,
   ): Promise<GridCoverage> {
-    if (!Number.isInteger(days) || days < 1 || days > 3660)
-      throw gridMessages.daysWholeNumberFrom.error({ days }, 'days');
+    if (!Number.isInteger(days) || days < 1 || days > 3660) throw gridMessages.daysWholeNumberFrom.error({ days }, 'days');
     const grid = await requireRef(ctx, gridId);
     const since = new Date(Date.parse(`${today(ctx)}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
     return Object.assign(new GridCoverage(), { grid, days, since, ...(await visitCoverage(ctx, grid.uuid, since)) });

@@ -1,4 +1,17 @@
-import { annotateRequest, assignRequest, changeRequestStatus, claimRequest, defineCommand, hasTimelineEntry, lockRequestForUpdate, type Named, type Request, RequestKind, RequestLevel, RequestStatus } from '@gongzhi/core';
+import {
+  annotateRequest,
+  assignRequest,
+  changeRequestStatus,
+  claimRequest,
+  defineCommand,
+  hasTimelineEntry,
+  lockRequestForUpdate,
+  type Named,
+  type Request,
+  RequestKind,
+  RequestLevel,
+  RequestStatus,
+} from '@gongzhi/core';
 import { isAdoptingMember } from '../adoption/adoption.queries.js';
 import { gridsCovering } from '../grid/grid.queries.js';
 import { today } from '../options.js';

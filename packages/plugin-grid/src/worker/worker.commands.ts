@@ -19,7 +19,10 @@ export async function requireGridWorkerAt(uow: UnitOfWork, place: Place, person:
   }
   const ids = grids.map((g) => g.uuid);
   if (!(await isActiveWorker(uow, ids, person.uuid, today(uow)))) {
-    throw gridMessages.activeWorkerGridWhich.error({ personName: person.name, gName: grids.map((g) => g.name).join(' / '), placeName: place.name }, field);
+    throw gridMessages.activeWorkerGridWhich.error(
+      { personName: person.name, gName: grids.map((g) => g.name).join(' / '), placeName: place.name },
+      field,
+    );
   }
   return grids;
 }
@@ -43,10 +46,16 @@ export const assignGridWorker = defineCommand<
     uow.actor.authorize(GridPermission.MANAGE, community.path);
     // On the community's line of places is not enough (a role above it, a role that has ended): they must belong there that day.
     if (!(await belongsUnder(uow, person.uuid, community.path, from))) {
-      throw gridMessages.neitherLivesNorHolds.error({ personName: person.name, communityName: community.name, from, gridName: grid.name }, 'personId');
+      throw gridMessages.neitherLivesNorHolds.error(
+        { personName: person.name, communityName: community.name, from, gridName: grid.name },
+        'personId',
+      );
     }
     if (await hasOverlappingAssignment(uow, grid.uuid, person.uuid, from, to)) {
-      throw gridMessages.alreadyWorkerGridPart.error({ personName: person.name, gridName: grid.name, from, end: to ?? gridPhrases.openEnd }, 'startsOn');
+      throw gridMessages.alreadyWorkerGridPart.error(
+        { personName: person.name, gridName: grid.name, from, end: to ?? gridPhrases.openEnd },
+        'startsOn',
+      );
     }
     const assignment = uow.em.create(GridWorker, { grid, person, startsOn: from, endsOn: to });
     await uow.em.flush();

@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { defineCommand, type EntityClass, graphQLTypeName, type Named, organizationIdsOfPerson, type Person, type Place, type UnitOfWork } from '@gongzhi/core';
+import {
+  defineCommand,
+  type EntityClass,
+  graphQLTypeName,
+  type Named,
+  organizationIdsOfPerson,
+  type Person,
+  type Place,
+  type UnitOfWork,
+} from '@gongzhi/core';
 import { AccountHolderKind, MoralBankAccount } from './account.entity.js';
 import { requireCommunity } from '../place-types.js';
 import { t } from '../db.js';
@@ -109,7 +118,7 @@ export const openAccount = defineCommand<
     requireCommunity(community, 'communityId');
     const expected = HOLDER_TYPES[holderKind];
     if (!expected) {
-      throw bankMessages.bankSIssuanceAccount.error('holderKind');
+      throw bankMessages.issuanceAccountOpensItself.error('holderKind');
     }
     const given = graphQLTypeName(holder.constructor as EntityClass);
     if (given !== expected) {

@@ -1,4 +1,18 @@
-import { batchLoader, type GongzhiContext, loadByForeignKey, loadById, Node, Organization, payloadType, perform, Person, Place, type Ref, RefArg, toGlobalId } from '@gongzhi/core';
+import {
+  batchLoader,
+  type GongzhiContext,
+  loadByForeignKey,
+  loadById,
+  Node,
+  Organization,
+  payloadType,
+  perform,
+  Person,
+  Place,
+  type Ref,
+  RefArg,
+  toGlobalId,
+} from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
 import { MoralBankBooking } from '../booking/booking.entity.js';
 import { MoralBankTransaction, TransactionKind } from '../transaction/transaction.entity.js';
@@ -99,8 +113,7 @@ export class MoralBankAccountResolver {
     @Arg('first', () => Int, { defaultValue: 100 }) first: number,
     @Ctx() ctx: GongzhiContext,
   ): Promise<MoralBankStatementLine[]> {
-    if (!Number.isInteger(first) || first < 1 || first > 500)
-      throw bankMessages.firstFrom.error('first');
+    if (!Number.isInteger(first) || first < 1 || first > 500) throw bankMessages.firstFrom1To500.error('first');
     const key = `MoralBankAccount.statement:${from?.toISOString() ?? ''}:${to?.toISOString() ?? ''}:${first}`;
     const rows = await batchLoader<string, StatementRow[]>(ctx, key, async (ids) => {
       const lines = await statementLines(ctx.em, ids, from ?? null, to ?? null, first);

@@ -101,8 +101,7 @@ async function checkSlot(
   if (startsAt.getTime() % 60_000 !== 0 || endsAt.getTime() % 60_000 !== 0)
     throw bankMessages.bookingsStartEndWhole.error('input.startsAt');
   if (endsAt <= startsAt) throw bankMessages.endsatAfterStartsat.error('input.endsAt');
-  if (startsAt < uow.now())
-    throw bankMessages.bookingStartFuturePassed.error({ startsAt: startsAt.toISOString() }, 'input.startsAt');
+  if (startsAt < uow.now()) throw bankMessages.bookingStartFuturePassed.error({ startsAt: startsAt.toISOString() }, 'input.startsAt');
   const span = localSpan(startsAt, endsAt, policy.timeZone);
   if (!span || !withinOpeningHours(policy.openingHours, span.weekday, span.from, span.to)) {
     const open = span ? `${WEEKDAYS[span.weekday]} ${describeHours(policy.openingHours, span.weekday)}` : 'within one day at a time';
@@ -112,11 +111,24 @@ async function checkSlot(
   const window = overlappingWindow(policy.priorityWindows, span.weekday, span.from, span.to);
   const points = window ? ((await activityPoints(uow.em, [account.uuid], uow.now())).get(account.uuid) ?? 0) : 0;
   if (window && points < window.minPoints) {
-    throw bankMessages.priorityWindowAccountsLeast.error({ weekday: WEEKDAYS[window.weekday], starts: window.starts, ends: window.ends, minPoints: window.minPoints, accountName: account.name, points }, 'input.startsAt');
+    throw bankMessages.priorityWindowAccountsLeast.error(
+      {
+        weekday: WEEKDAYS[window.weekday],
+        starts: window.starts,
+        ends: window.ends,
+        minPoints: window.minPoints,
+        accountName: account.name,
+        points,
+      },
+      'input.startsAt',
+    );
   }
   const longest = window ? Math.max(window.maxMinutes, policy.maxMinutes) : policy.maxMinutes;
   if (minutes > longest) {
-    throw bankMessages.bookingMayLastMost.error({ venueName: venue.name, longest, window: window ? bankPhrases.inPriorityWindow : '', minutes }, 'input.endsAt');
+    throw bankMessages.bookingMayLastMost.error(
+      { venueName: venue.name, longest, window: window ? bankPhrases.inPriorityWindow : '', minutes },
+      'input.endsAt',
+    );
   }
   return { minutes, window, points };
 }
@@ -152,8 +164,7 @@ export const bookVenue = defineCommand<BookInput, MoralBankBooking>({
     await assertMaySpend(uow, account, actor, 'input.accountId');
     const { minutes, window, points } = await checkSlot(uow, venue, account, policy, input);
     const purpose = input.purpose?.trim() || null;
-    if (purpose && purpose.length > 200)
-      throw bankMessages.purposeMostCharacters.error('input.purpose');
+    if (purpose && purpose.length > 200) throw bankMessages.purposeMostCharacters.error('input.purpose');
     const booking = { id: randomUUID(), venueUuid: venue.uuid, accountId: account.uuid, communityId: policy.community.uuid };
     const status = window ? BookingStatus.REQUESTED : BookingStatus.CONFIRMED;
     const now = uow.now();
@@ -206,8 +217,7 @@ export const cancelBooking = defineCommand<{ booking: Named<MoralBankBooking> },
     const now = uow.now();
     if (booking.status !== BookingStatus.CONFIRMED && booking.status !== BookingStatus.REQUESTED)
       throw bankMessages.bookingOnlyRequestedConfirmed.error({ bookingStatus: booking.status }, 'bookingId');
-    if (booking.startsAt <= now)
-      throw bankMessages.bookingAlreadyStartedCan.error('bookingId');
+    if (booking.startsAt <= now) throw bankMessages.bookingAlreadyStartedCan.error('bookingId');
     const { parties, policy, venueName } = await partiesOf(uow, booking);
     const beforeCutoff = booking.startsAt.getTime() - now.getTime() >= policy.refundCutoffMinutes * 60_000;
     if (booking.status === BookingStatus.CONFIRMED && beforeCutoff)
@@ -224,12 +234,10 @@ export const markNoShow = defineCommand<{ booking: Named<MoralBankBooking> }, Mo
   async run(uow, { booking }) {
     const actor = await uow.actingPerson();
     const account = await uow.em.findOneOrFail(MoralBankAccount, { uuid: booking.account.uuid });
-    if (account.person?.uuid === actor.uuid)
-      throw bankMessages.nobodyRecordsTheirOwn.error('bookingId');
+    if (account.person?.uuid === actor.uuid) throw bankMessages.nobodyRecordsTheirOwn.error('bookingId');
     if (booking.status !== BookingStatus.CONFIRMED)
       throw bankMessages.bookingOnlyConfirmedBooking.error({ bookingStatus: booking.status }, 'bookingId');
-    if (booking.startsAt > uow.now())
-      throw bankMessages.showCanRecordedOnly.error('bookingId');
+    if (booking.startsAt > uow.now()) throw bankMessages.showCanRecordedOnly.error('bookingId');
     const { parties, policy, venueName } = await partiesOf(uow, booking);
     const kept = policy.noShowForfeitPercent;
     const back = Math.floor((booking.minutes * (100 - kept)) / 100);

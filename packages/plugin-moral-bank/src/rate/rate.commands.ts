@@ -19,8 +19,7 @@ export const setRate = defineCommand<{ community: Named<Place>; rate: number }, 
   async run(uow, { community, rate }) {
     requireCommunity(community, 'communityId');
     uow.actor.authorize(MoralBankPermission.MANAGE, community.path);
-    if (!Number.isInteger(rate) || rate < 1 || rate > 100)
-      throw bankMessages.rateWholeNumberFrom.error({ rate }, 'rate');
+    if (!Number.isInteger(rate) || rate < 1 || rate > 100) throw bankMessages.rateWholeNumberFrom.error({ rate }, 'rate');
     await uow.em.execute(
       `INSERT INTO ${t('community_settings')} (community_id, rate, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (community_id) DO UPDATE SET rate = excluded.rate, updated_at = excluded.updated_at`,

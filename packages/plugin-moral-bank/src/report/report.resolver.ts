@@ -118,8 +118,7 @@ export class MoralBankReportResolver {
       ['fromMonth', fromMonth],
       ['toMonth', toMonth],
     ] as const) {
-      if (value && !MONTH.test(value))
-        throw bankMessages.monthYyyyMm.error({ name, value }, name);
+      if (value && !MONTH.test(value)) throw bankMessages.monthYyyyMm.error({ name, value }, name);
     }
     const rows = await monthlySummary(ctx.em, community.uuid, bankOptions(ctx.services).timeZone, fromMonth ?? null, toMonth ?? null);
     return rows.map((r) => ({
@@ -142,8 +141,7 @@ export class MoralBankReportResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<MoralBankContributor[]> {
     const community = requireCommunity(await requireRef(ctx, communityRef), 'communityId');
-    if (!Number.isInteger(first) || first < 1 || first > 100)
-      throw bankMessages.firstFrom2.error('first');
+    if (!Number.isInteger(first) || first < 1 || first > 100) throw bankMessages.firstFrom1To100.error('first');
     const rows = await topContributors(ctx.em, community.uuid, since ?? null, first);
     return Promise.all(
       rows.map(async (r) => ({ account: (await loadById(ctx, MoralBankAccount, r.account_id))!, serviceMinutes: r.service_minutes })),

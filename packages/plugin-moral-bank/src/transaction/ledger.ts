@@ -116,7 +116,11 @@ async function lockAndCheckFloors(em: UnitOfWork['em'], communityId: string, net
     if (!account || account.community_id !== communityId) throw new Error(`account ${accountId} is not an account of bank ${communityId}`);
     const change = net.get(accountId)!;
     if (change < 0 && account.min_balance !== null && account.balance + change < account.min_balance) {
-      throw bankMessages.insufficientBalanceAccountMinutes.error({ accountName: account.name, balance: account.balance, change: -change, max: Math.max(0, account.balance - account.min_balance) }, null, { balance: account.balance, needed: -change });
+      throw bankMessages.insufficientBalanceAccountMinutes.error(
+        { accountName: account.name, balance: account.balance, change: -change, max: Math.max(0, account.balance - account.min_balance) },
+        null,
+        { balance: account.balance, needed: -change },
+      );
     }
   }
 }

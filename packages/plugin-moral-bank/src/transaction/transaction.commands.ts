@@ -71,8 +71,7 @@ export const transferMinutes = defineCommand<TransferInput, MoralBankTransaction
       if (earlier.requestHash !== hash) throw keyReused(key);
       return earlier;
     }
-    if (input.from.uuid === input.to.uuid)
-      throw bankMessages.transferNeedsTwoDifferent.error('input.toAccountId');
+    if (input.from.uuid === input.to.uuid) throw bankMessages.transferNeedsTwoDifferent.error('input.toAccountId');
     if (input.to.holderKind === AccountHolderKind.BANK) {
       throw bankMessages.minutesCannotTransferredBank.error('input.toAccountId');
     }
@@ -139,15 +138,14 @@ export const reverseTransaction = defineCommand<{ transaction: Named<MoralBankTr
 export const creditVerifiedService = defineCommand<{ service: VolunteerServiceVerified }, MoralBankTransaction | null>({
   name: 'moral-bank.creditVerifiedService',
   async run(uow, { service }) {
-    if (uow.actor.caller?.kind !== 'system')
-      throw bankMessages.onlyPlatformCreditsVerified.error();
+    if (uow.actor.caller?.kind !== 'system') throw bankMessages.onlyPlatformCreditsVerified.error();
     const { entryId, personId, communityId, minutes } = service;
     if (!Number.isSafeInteger(minutes) || minutes === 0 || Math.abs(minutes) > MAX_SERVICE_MINUTES) {
       throw bankMessages.wholeMinutesEitherWay.error({ MAX_SERVICE_MINUTES, minutes }, 'minutes');
     }
     const [place, person] = await Promise.all([placeSummary(uow, communityId), personSummary(uow, personId)]);
     if (place?.type !== PlaceType.COMMUNITY) throw bankMessages.communityId.error({ communityId }, 'communityId');
-    if (!person) throw bankMessages.personId.error({ personId }, 'personId');
+    if (!person) throw bankMessages.personNotFound.error({ personId }, 'personId');
     const rate = await communityRate(uow.em, communityId, bankOptions(uow.services).defaultRate);
     const account = await ensureAccount(uow.em, communityId, { kind: AccountHolderKind.PERSON, id: personId, name: person.name });
     const credit = minutes * rate;

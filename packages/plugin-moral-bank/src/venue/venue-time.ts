@@ -48,8 +48,7 @@ export function localSpan(startsAt: Date, endsAt: Date, timeZone: string): { wee
 
 /** Checks and normalizes opening hours; each says what is wrong and what is right. */
 export function validateOpeningHours(hours: OpeningHours[]): OpeningHours[] {
-  if (hours.length === 0)
-    throw bankMessages.openinghoursNeedsLeastOne.error('input.openingHours');
+  if (hours.length === 0) throw bankMessages.openinghoursNeedsLeastOne.error('input.openingHours');
   for (const h of hours) {
     const opens = parseHhmm(h.opens);
     const closes = parseHhmm(h.closes);

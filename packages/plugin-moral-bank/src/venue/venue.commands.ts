@@ -21,7 +21,7 @@ export interface VenuePolicyInput {
 /** Refuses a whole number outside [min, max] for an input field. */
 function requireWithinRange(value: number, min: number, max: number, field: string, unit: Phrase): void {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw bankMessages.from.error({ field, min, max, unit, value }, `input.${field}`);
+    throw bankMessages.outOfRange.error({ field, min, max, unit, value }, `input.${field}`);
   }
 }
 
@@ -41,8 +41,7 @@ export const configureVenue = defineCommand<VenuePolicyInput, MoralBankVenuePoli
       throw bankMessages.venueInsideCommunityAttach.error({ venueName: venue.name }, 'input.venueId');
     }
     const timeZone = input.timeZone ?? bankOptions(uow.services).timeZone;
-    if (!isTimeZone(timeZone))
-      throw bankMessages.timezoneIanaTimeZone.error({ timeZone }, 'input.timeZone');
+    if (!isTimeZone(timeZone)) throw bankMessages.timezoneIanaTimeZone.error({ timeZone }, 'input.timeZone');
     const hours = validateOpeningHours(input.openingHours);
     const windows = validatePriorityWindows(input.priorityWindows ?? []);
     requireWithinRange(input.maxMinutes, 15, 1440, 'maxMinutes', bankPhrases.minutes);

@@ -98,7 +98,10 @@ export const reportHours = defineCommand<HoursReport, VolunteerServiceEntry>({
   async run(uow, { community, team, ...report }) {
     const person = await uow.actingPerson();
     if (community.type !== PlaceType.COMMUNITY) {
-      throw volunteerMessages.inputCommunityidCommunity.error({ communityName: community.name, communityType: community.type }, 'input.communityId');
+      throw volunteerMessages.inputCommunityidCommunity.error(
+        { communityName: community.name, communityType: community.type },
+        'input.communityId',
+      );
     }
     checkMinutes(report.minutes, 'input.minutes');
     const servedOn = requireIsoDate(report.servedOn, 'input.servedOn');
@@ -127,7 +130,11 @@ export const reportHours = defineCommand<HoursReport, VolunteerServiceEntry>({
 /** Someone decided first (maybe at this very moment): say what stands. */
 async function alreadyDecided(uow: UnitOfWork, entry: VolunteerServiceEntry): Promise<never> {
   const decided = await decisionOf(uow, entry.uuid);
-  throw volunteerMessages.entryAlreadyDecidedEntry.error({ decidedStatus: decided.status, someone: decided.by ?? volunteerPhrases.someone, at: decided.at.toISOString() }, 'entryId', { status: decided.status.toUpperCase() });
+  throw volunteerMessages.entryAlreadyDecidedEntry.error(
+    { decidedStatus: decided.status, someone: decided.by ?? volunteerPhrases.someone, at: decided.at.toISOString() },
+    'entryId',
+    { status: decided.status.toUpperCase() },
+  );
 }
 
 /**

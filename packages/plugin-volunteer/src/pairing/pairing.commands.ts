@@ -1,4 +1,14 @@
-import { defineCommand, type Named, type Person, Place, PlaceType, refId, requireIsoDate, type Resolved, type UnitOfWork } from '@gongzhi/core';
+import {
+  defineCommand,
+  type Named,
+  type Person,
+  Place,
+  PlaceType,
+  refId,
+  requireIsoDate,
+  type Resolved,
+  type UnitOfWork,
+} from '@gongzhi/core';
 import { localDate } from '../calendar.js';
 import { communityOf } from '../community.js';
 import { VolunteerTeam } from '../team/team.entity.js';
@@ -24,8 +34,7 @@ export interface NewPairing {
 async function requirePairingSide(uow: UnitOfWork, actor: Person, input: Resolved<NewPairing>): Promise<void> {
   if (input.team) return requireLeader(uow.em, input.team, actor, volunteerPhrases.pairTeam, 'input.teamId');
   const volunteer = input.volunteer!;
-  if (volunteer.uuid === input.resident.uuid)
-    throw volunteerMessages.volunteerCannotPairedThemselves.error('input.volunteerId');
+  if (volunteer.uuid === input.resident.uuid) throw volunteerMessages.volunteerCannotPairedThemselves.error('input.volunteerId');
   if (volunteer.uuid !== actor.uuid) {
     throw volunteerMessages.volunteerPairsThemselvesResident.error('input.volunteerId');
   }
@@ -35,7 +44,7 @@ async function requirePairingSide(uow: UnitOfWork, actor: Person, input: Resolve
 async function pairingCommunity(uow: UnitOfWork, resident: Person, given: Place | null | undefined): Promise<{ id: string; path: string }> {
   if (given) {
     if (given.type !== PlaceType.COMMUNITY) {
-      throw volunteerMessages.inputCommunityidCommunity2.error({ givenName: given.name, givenType: given.type }, 'input.communityId');
+      throw volunteerMessages.pairingCommunityNotCommunity.error({ givenName: given.name, givenType: given.type }, 'input.communityId');
     }
     return { id: given.uuid, path: given.path };
   }
@@ -98,8 +107,7 @@ export const logPairingVisit = defineCommand<
       throw volunteerMessages.visitedatFuture.error({ at: at.toISOString() }, 'visitedAt');
     }
     const day = localDate(at);
-    if (pairing.endsOn && pairing.endsOn < day)
-      throw volunteerMessages.pairingEnded.error({ endsOn: pairing.endsOn }, 'pairingId');
+    if (pairing.endsOn && pairing.endsOn < day) throw volunteerMessages.pairingEnded.error({ endsOn: pairing.endsOn }, 'pairingId');
     if (day < pairing.startsOn) {
       throw volunteerMessages.pairingStartsVisitBefore.error({ startsOn: pairing.startsOn }, 'visitedAt');
     }
@@ -107,8 +115,7 @@ export const logPairingVisit = defineCommand<
     const allowed = teamId
       ? Boolean(await activeMembership(uow.em, uow.em.getReference(VolunteerTeam, teamId), visitor))
       : refId(pairing.volunteer) === visitor.uuid;
-    if (!allowed)
-      throw volunteerMessages.pairedVolunteerNorMember.error({ visitorName: visitor.name }, 'pairingId');
+    if (!allowed) throw volunteerMessages.pairedVolunteerNorMember.error({ visitorName: visitor.name }, 'pairingId');
     const visit = uow.em.create(VolunteerPairingVisit, {
       pairing,
       visitor,
@@ -131,9 +138,14 @@ export const endPairing = defineCommand<{ pairing: Named<VolunteerPairing>; ends
     const endsOn = requireIsoDate(day, 'endsOn');
     const teamId = refId(pairing.team);
     if (teamId)
-      await requireLeader(uow.em, await uow.em.findOneOrFail(VolunteerTeam, { uuid: teamId }), actor, volunteerPhrases.endPairing, 'pairingId');
-    else if (refId(pairing.volunteer) !== actor.uuid)
-      throw volunteerMessages.onlyPairedVolunteerEnds.error('pairingId');
+      await requireLeader(
+        uow.em,
+        await uow.em.findOneOrFail(VolunteerTeam, { uuid: teamId }),
+        actor,
+        volunteerPhrases.endPairing,
+        'pairingId',
+      );
+    else if (refId(pairing.volunteer) !== actor.uuid) throw volunteerMessages.onlyPairedVolunteerEnds.error('pairingId');
     if (pairing.endsOn) throw volunteerMessages.pairingAlreadyEnded.error({ endsOn: pairing.endsOn }, 'pairingId');
     if (endsOn < pairing.startsOn) throw volunteerMessages.endsonAfter.error({ startsOn: pairing.startsOn }, 'endsOn');
     pairing.endsOn = endsOn;

@@ -1,4 +1,14 @@
-import { type CrossScope, defineCommand, type Named, type Place, placeSummary, PlaceType, refId, requireIsoDate, type UnitOfWork } from '@gongzhi/core';
+import {
+  type CrossScope,
+  defineCommand,
+  type Named,
+  type Place,
+  placeSummary,
+  PlaceType,
+  refId,
+  requireIsoDate,
+  type UnitOfWork,
+} from '@gongzhi/core';
 import { requireCommunityOf } from '../community.js';
 import { t } from '../db.js';
 import { requireText } from '../text.js';
@@ -55,8 +65,7 @@ function checkRule(input: NewShiftSchedule): { weekdays: number[]; validFrom: st
     ['input.startTime', input.startTime],
     ['input.endTime', input.endTime],
   ] as const) {
-    if (!HH_MM.test(value))
-      throw volunteerMessages.timeWrittenHhMm.error({ field, value }, field);
+    if (!HH_MM.test(value)) throw volunteerMessages.timeWrittenHhMm.error({ field, value }, field);
   }
   if (input.startTime === input.endTime) {
     throw volunteerMessages.inputEndtimeDifferFrom.error('input.endTime');

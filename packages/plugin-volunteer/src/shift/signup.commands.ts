@@ -42,7 +42,10 @@ async function shiftOf(uow: UnitOfWork, signup: VolunteerShiftSignup): Promise<{
 /** Refuses unless the sign-up is open (not cancelled, not checked in): only those move between people. */
 function requireOpen(signup: VolunteerShiftSignup, field: string, what: Phrase): void {
   if (signup.cancelledAt || signup.checkedInAt) {
-    throw volunteerMessages.onlyOpenSignUps.error({ field, in: signup.cancelledAt ? volunteerPhrases.cancelled : volunteerPhrases.alreadyCheckedIn, what }, field);
+    throw volunteerMessages.onlyOpenSignUps.error(
+      { field, in: signup.cancelledAt ? volunteerPhrases.cancelled : volunteerPhrases.alreadyCheckedIn, what },
+      field,
+    );
   }
 }
 
@@ -77,7 +80,10 @@ export const signUpForShift = defineCommand<{ shift: Named<VolunteerShift> }, Vo
       [shift.uuid],
     );
     if (!seat.length) {
-      throw volunteerMessages.allPlacesTakenPick.error({ capacity: shift.capacity, shiftTitle: shift.title, startsAt: shift.startsAt.toISOString() }, 'shiftId');
+      throw volunteerMessages.allPlacesTakenPick.error(
+        { capacity: shift.capacity, shiftTitle: shift.title, startsAt: shift.startsAt.toISOString() },
+        'shiftId',
+      );
     }
     const signup = uow.em.create(VolunteerShiftSignup, { shift, person, signedUpAt: uow.now() });
     await uow.em.flush();
@@ -93,15 +99,13 @@ export const cancelSignup = defineCommand<{ signup: Named<VolunteerShiftSignup> 
     const actor = await uow.actingPerson();
     const { shift, team } = await shiftOf(uow, signup);
     if (refId(signup.person) !== actor.uuid) await requireLeader(uow.em, team, actor, volunteerPhrases.cancelOthersShift, 'signupId');
-    if (signup.checkedInAt)
-      throw volunteerMessages.volunteerCheckedCheckOut.error('signupId');
+    if (signup.checkedInAt) throw volunteerMessages.volunteerCheckedCheckOut.error('signupId');
     const done = await uow.em.nativeUpdate(
       VolunteerShiftSignup,
       { uuid: signup.uuid, cancelledAt: null, checkedInAt: null },
       { cancelledAt: uow.now() },
     );
-    if (done === 0)
-      throw volunteerMessages.signUpAlreadyCancelled.error('signupId');
+    if (done === 0) throw volunteerMessages.signUpAlreadyCancelled.error('signupId');
     await uow.em.execute(`UPDATE ${t('shift')} SET taken = taken - 1 WHERE id = ?`, [shift.uuid]);
     await uow.em.refresh(signup);
     await announce(uow, signup, 'cancelled');
@@ -118,11 +122,9 @@ export const swapShifts = defineCommand<
   async run(uow, { signup, other }) {
     const actor = await uow.actingPerson();
     const [a, b] = [await shiftOf(uow, signup), await shiftOf(uow, other)];
-    if (a.team.uuid !== b.team.uuid)
-      throw volunteerMessages.bothSignUpsShifts.error('otherSignupId');
+    if (a.team.uuid !== b.team.uuid) throw volunteerMessages.bothSignUpsShifts.error('otherSignupId');
     const [pa, pb] = [refId(signup.person)!, refId(other.person)!];
-    if (pa === pb)
-      throw volunteerMessages.bothSignUpsBelong.error('otherSignupId');
+    if (pa === pb) throw volunteerMessages.bothSignUpsBelong.error('otherSignupId');
     if (actor.uuid !== pa && actor.uuid !== pb) await requireLeader(uow.em, a.team, actor, volunteerPhrases.swapOthersShifts, 'signupId');
     requireOpen(signup, 'signupId', volunteerPhrases.swapped);
     requireOpen(other, 'otherSignupId', volunteerPhrases.swapped);
@@ -149,8 +151,7 @@ export const handOverShift = defineCommand<{ signup: Named<VolunteerShiftSignup>
     // Only to a member of the team: a stronger rule than any line of places.
     await requireMember(uow.em, team, to, 'toPersonId');
     requireOpen(signup, 'signupId', volunteerPhrases.handedOver);
-    if (refId(signup.person) === to.uuid)
-      throw volunteerMessages.signUpAlreadyBelongs.error('toPersonId');
+    if (refId(signup.person) === to.uuid) throw volunteerMessages.signUpAlreadyBelongs.error('toPersonId');
     await reassign(uow, new Map([[signup, to.uuid]]));
     await announce(uow, signup, 'handed-over');
     return signup;
@@ -172,12 +173,14 @@ export const checkIn = defineCommand<{ signup: Named<VolunteerShiftSignup> }, Vo
     const { shift } = await shiftOf(uow, signup);
     requireOwn(signup, actor, volunteerPhrases.checkIn);
     if (signup.cancelledAt) throw volunteerMessages.signUpCancelled.error('signupId');
-    if (signup.checkedInAt)
-      throw volunteerMessages.alreadyChecked.error({ checkedInAt: signup.checkedInAt.toISOString() }, 'signupId');
+    if (signup.checkedInAt) throw volunteerMessages.alreadyChecked.error({ checkedInAt: signup.checkedInAt.toISOString() }, 'signupId');
     const now = uow.now();
     const opens = shift.startsAt.getTime() - CHECK_IN_EARLY_MINUTES * 60_000;
     if (now.getTime() < opens || now.getTime() >= shift.endsAt.getTime()) {
-      throw volunteerMessages.checkOpenFromUntil.error({ Date: new Date(opens).toISOString(), endsAt: shift.endsAt.toISOString(), now: now.toISOString() }, 'signupId');
+      throw volunteerMessages.checkOpenFromUntil.error(
+        { Date: new Date(opens).toISOString(), endsAt: shift.endsAt.toISOString(), now: now.toISOString() },
+        'signupId',
+      );
     }
     signup.checkedInAt = now;
     await uow.em.flush();
@@ -194,8 +197,7 @@ export const checkOut = defineCommand<{ signup: Named<VolunteerShiftSignup> }, V
     const { shift, team } = await shiftOf(uow, signup);
     requireOwn(signup, actor, volunteerPhrases.checkOut);
     const checkedInAt = signup.checkedInAt;
-    if (!checkedInAt)
-      throw volunteerMessages.checkOutBeforeCheck.error('signupId');
+    if (!checkedInAt) throw volunteerMessages.checkOutBeforeCheck.error('signupId');
     if (signup.checkedOutAt)
       throw volunteerMessages.alreadyCheckedOut.error({ checkedOutAt: signup.checkedOutAt.toISOString() }, 'signupId');
     const now = uow.now();

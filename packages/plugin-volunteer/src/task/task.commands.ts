@@ -1,4 +1,15 @@
-import { changeRequestStatus, type CrossScope, defineCommand, type Named, Place, PlaceType, refId, Request, RequestStatus, type UnitOfWork } from '@gongzhi/core';
+import {
+  changeRequestStatus,
+  type CrossScope,
+  defineCommand,
+  type Named,
+  Place,
+  PlaceType,
+  refId,
+  Request,
+  RequestStatus,
+  type UnitOfWork,
+} from '@gongzhi/core';
 import { localDate } from '../calendar.js';
 import { requireCommunityOf } from '../community.js';
 import { VolunteerServiceSource } from '../hours/hours.entity.js';
@@ -163,7 +174,7 @@ export const completeTask = defineCommand<TaskReport, VolunteerTask>({
     const text = requireText(report, 'report');
     if (task.status !== VolunteerTaskStatus.CLAIMED || refId(task.claimedBy) !== person.uuid) {
       const hint = task.status === VolunteerTaskStatus.OPEN ? volunteerPhrases.claimItFirst : '';
-      throw volunteerMessages.onlyVolunteerWhoClaimed2.error({ taskStatus: task.status, hint }, 'taskId');
+      throw volunteerMessages.onlyClaimerCompletes.error({ taskStatus: task.status, hint }, 'taskId');
     }
     await move(uow, task, VolunteerTaskStatus.CLAIMED, { status: VolunteerTaskStatus.DONE, doneAt: uow.now(), report: text });
     if (minutes != null) await logTaskHours(uow, task, minutes);
