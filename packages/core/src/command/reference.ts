@@ -2,7 +2,7 @@ import { createParameterDecorator, Field, ID } from 'type-graphql';
 import type { ClassType } from '../plugin/plugin.js';
 import { fromGlobalId, toGlobalId } from '../relay/global-id.js';
 import { Node } from '../relay/node.js';
-import { DomainError } from './domain-error.js';
+import { type DomainError } from './domain-error.js';
 import { coreMessages } from '../i18n/core-messages.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

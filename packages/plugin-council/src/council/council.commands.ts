@@ -1,6 +1,6 @@
 import {
   defineCommand,
-  DomainError,
+  type DomainError,
   type Named,
   type Organization,
   type Person,

@@ -1,4 +1,4 @@
-import { defineCommand, DomainError, type Named, personSummary, placeSummary, PlaceType, refId } from '@gongzhi/core';
+import { defineCommand, type DomainError, type Named, personSummary, placeSummary, PlaceType, refId } from '@gongzhi/core';
 import type { VolunteerServiceVerified } from '@gongzhi/plugin-volunteer/events';
 import { assertMaySpend, bankAccountId, ensureAccount } from '../account/account.commands.js';
 import { AccountHolderKind, type MoralBankAccount } from '../account/account.entity.js';
