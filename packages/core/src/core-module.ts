@@ -5,6 +5,7 @@ import { SensitiveAccessLogEntry } from './auth/access-log.entity.js';
 import { corePlaceRules } from './auth/core-place-rules.js';
 import type { PlaceRule } from './auth/place-rule.js';
 import type { ConstraintError } from './command/command.js';
+import type { MessageCatalog } from './i18n/catalog.js';
 import { PlatformResolver, PluginInfo } from './graphql/platform.resolver.js';
 import { access } from './migrations/core/0006_access.js';
 import { places } from './migrations/core/0001_places.js';
@@ -50,6 +51,7 @@ import { RequestResolver } from './request/request.resolver.js';
 import { RequestStatsResolver } from './request/request-stats.resolver.js';
 import { WishWallResolver } from './request/wish-wall.resolver.js';
 import { RequestTimelineEntry } from './request/request-timeline-entry.entity.js';
+import { coreMessages } from './i18n/core-messages.js';
 
 // Care attributes are sensitive as a whole: the audit log says a profile changed, never how.
 // (Phone numbers and key secrets are sensitive by their names.)
@@ -65,6 +67,8 @@ export const coreModule: {
   seed: (em: EntityManager, clock: () => Date) => Promise<void>;
   boardItems: readonly BoardItemSource[];
   constraintErrors: Record<string, ConstraintError>;
+  /** Core's error messages in every locale. */
+  messages: MessageCatalog;
   /** The first segment of core's event names (`request.created`): events anybody may listen to. */
   eventNamespaces: readonly string[];
 } = {
@@ -125,17 +129,13 @@ export const coreModule: {
   orphanedTypes: [PluginInfo],
   seed: seedDemo,
   boardItems: [requestBoardItems],
+  messages: coreMessages,
   eventNamespaces: ['request', 'place', 'person', 'organization', 'board'],
   // What core's unique constraints mean when two requests race past the checks before them.
   constraintErrors: {
-    place_code_key: {
-      code: 'BAD_USER_INPUT',
-      message: 'A place with this code already exists; codes are unique across the server.',
-      field: 'input.code',
-    },
+    place_code_key: { message: coreMessages.constraintPlaceCodeKey, field: 'input.code' },
     organization_member_organization_id_person_id_unique: {
-      code: 'CONFLICT',
-      message: 'This person is already a member of the organisation; a person joins an organisation once.',
+      message: coreMessages.constraintOrganizationMemberOrganizationIdPersonIdUnique,
       field: 'personId',
     },
   },

@@ -15,6 +15,7 @@ import { CORE_ROLE_PERMISSIONS, type PermissionName } from './auth/permission.js
 import type { PlaceRule } from './auth/place-rule.js';
 import { checkPlaceRules, guardSchema } from './auth/scope-guard.js';
 import { type ConstraintError, joinUnitOfWork, runCommand } from './command/command.js';
+import { checkMessageCatalogs } from './i18n/catalog.js';
 import { auditSubscriber } from './audit/audit-trail.js';
 import { reclaimLostConnections, withTimeout } from './database/pool.js';
 import { checkMutationPayloads } from './command/payload.js';
@@ -438,6 +439,10 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     (placeRules.get(rule.entity) ?? placeRules.set(rule.entity, []).get(rule.entity)!).push(rule);
   }
   const rolePermissions = rolePermissionTable(plugins);
+  checkMessageCatalogs(
+    [{ owner: 'core', catalog: coreModule.messages }, ...plugins.map((p) => ({ owner: p.id, catalog: p.messages ?? {} }))],
+    [coreModule, ...plugins].flatMap((m) => Object.values(m.constraintErrors ?? {}).map((c) => c.message)),
+  );
   const constraintErrors = new Map<string, ConstraintError>([
     ...Object.entries(coreModule.constraintErrors),
     ...plugins.flatMap((p) => Object.entries(p.constraintErrors ?? {})),

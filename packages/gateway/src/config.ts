@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseDatabaseUrl, StartupError } from '@gongzhi/core';
+import { LOCALES, type Locale, parseDatabaseUrl, StartupError } from '@gongzhi/core';
 import { z } from 'zod';
 
 /** A plugin as configured: its npm package name (or a path), and its options. */
@@ -30,6 +30,8 @@ export interface GatewayConfig {
   /** Largest accepted HTTP request body, in bytes. */
   maxBodyBytes: number;
   introspection: boolean;
+  /** The language of error messages for requests that send no `Accept-Language` (or only `*`). */
+  defaultLocale: Locale;
   /** How live-board notices travel between processes: PostgreSQL LISTEN/NOTIFY, or in-process only. */
   boardTransport: 'postgres' | 'in-process';
   /** Queries and mutations over WebSocket (default false: subscriptions only). */
@@ -200,6 +202,13 @@ export const SETTINGS: readonly Setting[] = [
     type: { kind: 'boolean' },
     defaultText: 'true unless production',
     meaning: 'schema introspection (and field suggestions in errors)',
+  },
+  {
+    env: 'GONGZHI_DEFAULT_LOCALE',
+    file: 'defaultLocale',
+    type: { kind: 'choice', values: LOCALES },
+    defaultText: 'zh-CN',
+    meaning: 'language of error messages when a request sends no `Accept-Language` (or `connection_init` no `acceptLanguage`)',
   },
   {
     env: 'NODE_ENV',
@@ -651,6 +660,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: get('LOG_LEVEL', 'info'),
     maxBodyBytes: get('GONGZHI_MAX_BODY_BYTES', 1_000_000),
     introspection: get('GONGZHI_INTROSPECTION', !production),
+    defaultLocale: get('GONGZHI_DEFAULT_LOCALE', 'zh-CN'),
     devAdminKey: production ? null : devAdminKey,
     auth: { jwtSecret, jwksUrl, issuer: get('GONGZHI_JWT_ISSUER', null), audience: get('GONGZHI_JWT_AUDIENCE', null) },
     limits: {

@@ -101,6 +101,7 @@ Install it next to \`gongzhi.config.json\` and add \`"gongzhi-plugin-${n.id}"\` 
 import { DB_SCHEMA } from './db.js';
 import { ${entry} } from './entry/entry.entity.js';
 import { ${entry}Resolver } from './entry/entry.resolver.js';
+import { messages } from './messages.js';
 import { createEntries } from './migrations/0001_entries.js';
 import { ${n.camel}Permissions } from './permissions.js';
 import { ${n.camel}PlaceRules } from './place-rules.js';
@@ -116,6 +117,14 @@ export default definePlugin({
   resolvers: [${entry}Resolver],
   placeRules: ${n.camel}PlaceRules,
   permissions: ${n.camel}Permissions,
+  messages,
+});
+`,
+    'src/messages.ts': `import { defineMessages } from '@gongzhi/core';
+
+/** Every error the plugin reports, with its text in English and Chinese (the host checks both are there). */
+export const messages = defineMessages('${n.id}', {
+  titleLength: { code: 'BAD_USER_INPUT', en: '"title" must have 1 to 200 characters.', 'zh-CN': '"title" 应为 1 至 200 个字符。' },
 });
 `,
     'src/db.ts': `import { pluginTables } from '@gongzhi/core';
@@ -176,7 +185,8 @@ export class ${entry} extends NodeEntity {
   placePath!: string;
 }
 `,
-    'src/entry/entry.commands.ts': `import { defineCommand, DomainError, type Named, type Place } from '@gongzhi/core';
+    'src/entry/entry.commands.ts': `import { defineCommand, type Named, type Place } from '@gongzhi/core';
+import { messages } from '../messages.js';
 import { ${entry} } from './entry.entity.js';
 
 /** Keeps a new entry at a place the caller sees (the place arrives resolved and scope-checked). */
@@ -185,7 +195,7 @@ export const create${entry} = defineCommand<{ place: Named<Place>; title: string
   async run(uow, { place, title }) {
     uow.actor.authorize('${n.id}.write', place.path);
     const trimmed = title.trim();
-    if (!trimmed || trimmed.length > 200) throw new DomainError('BAD_USER_INPUT', '"title" must have 1 to 200 characters.', 'title');
+    if (!trimmed || trimmed.length > 200) throw messages.titleLength.error('title');
     const entry = uow.em.create(${entry}, { title: trimmed, place, placePath: place.path });
     await uow.em.flush();
     return entry;

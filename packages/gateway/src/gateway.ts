@@ -192,6 +192,7 @@ export async function startGateway(
       port: config.port,
       maxBodyBytes: config.maxBodyBytes,
       introspection: config.introspection,
+      defaultLocale: config.defaultLocale,
       resolveCaller: callerResolver(ready, config, revocations),
       limits: config.limits,
       rateLimiter: options.rateLimiter,

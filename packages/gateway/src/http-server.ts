@@ -2,9 +2,22 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { type Caller, type GongzhiContext, isDatabaseUnavailable, type Platform, type RevocationFeed, StartupError } from '@gongzhi/core';
+import {
+  type Caller,
+  currentLocale,
+  type GongzhiContext,
+  inLocale,
+  isDatabaseUnavailable,
+  type Locale,
+  localizedMessage,
+  type Platform,
+  type RevocationFeed,
+  resolveLocale,
+  StartupError,
+} from '@gongzhi/core';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
+import { gatewayMessages } from './messages.js';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Limits } from './config.js';
@@ -57,12 +70,14 @@ export interface GatewayServerOptions {
    * WebSocket; with `revocations`, each process caches which are registered and drops a revoked one at once.
    */
   trustedDocuments?: { mode: TrustedDocumentsMode; revocations?: RevocationFeed | null };
+  /** The language of error messages for requests without `Accept-Language` (default `zh-CN`). */
+  defaultLocale?: Locale;
 }
 
 /** The WebSocket limits when nothing else is configured. */
 export const DEFAULT_WEBSOCKET_LIMITS: Omit<
   WebSocketOptions,
-  'resolveCaller' | 'validationRules' | 'maxTokens' | 'rateLimit' | 'formatError'
+  'resolveCaller' | 'validationRules' | 'maxTokens' | 'rateLimit' | 'formatError' | 'defaultLocale'
 > = {
   allowOperations: false,
   maxSubscriptionsPerConnection: 20,
@@ -91,15 +106,14 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(JSON.stringify(body));
 }
 
+/** An error as JSON outside GraphQL execution (before Apollo, or in its place), in the request's language. */
+function errorJson(error: GraphQLError): { message: string; extensions: GraphQLError['extensions'] } {
+  return { message: localizedMessage(error, currentLocale()) ?? error.message, extensions: error.extensions };
+}
+
 /** A 503 with `Retry-After`: the database cannot be reached or is restarting. */
 function sendDatabaseUnavailable(res: ServerResponse): void {
-  const error = databaseUnavailableError();
-  sendJson(
-    res,
-    503,
-    { errors: [{ message: error.message, extensions: error.extensions }] },
-    { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) },
-  );
+  sendJson(res, 503, { errors: [errorJson(databaseUnavailableError())] }, { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) });
 }
 
 /**
@@ -185,14 +199,17 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     } else serve(req, res);
   });
 
+  const defaultLocale = options.defaultLocale ?? 'zh-CN';
   function serve(req: IncomingMessage, res: ServerResponse): void {
-    void handle(req, res).catch((err) => {
+    // Every message of this request, from the gateway, Apollo or a command, in the language it asks for.
+    const locale = resolveLocale(req.headers['accept-language'], defaultLocale);
+    void inLocale(locale, () => handle(req, res)).catch((err) => {
       const unavailable = isDatabaseUnavailable(err);
       if (unavailable) platform.logger.warn({ err }, 'request failed: the database is unavailable');
       else platform.logger.error({ err }, 'request failed');
       if (res.headersSent) res.end();
       else if (unavailable) sendDatabaseUnavailable(res);
-      else sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
+      else sendJson(res, 500, { errors: [{ message: gatewayMessages.serverError.render(locale, {}) }] });
     });
   }
 
@@ -233,7 +250,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     }
     if (isOpen311Path(url.pathname)) return open311(req, res, url);
     if (url.pathname !== GRAPHQL_PATH) {
-      return sendJson(res, 404, { errors: [{ message: `Not found. The GraphQL API is at ${GRAPHQL_PATH}.` }] });
+      return sendJson(res, 404, { errors: [{ message: gatewayMessages.pathNotFound.render(currentLocale(), { path: GRAPHQL_PATH }) }] });
     }
     let body: unknown;
     // An operation refused before it reaches Apollo still counts, under the name it gave.
@@ -254,10 +271,12 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     } catch (err) {
       if (err instanceof BodyTooLarge) {
         refused('PAYLOAD_TOO_LARGE');
-        return sendJson(res, 413, { errors: [{ message: `Request body is larger than ${options.maxBodyBytes} bytes.` }] });
+        return sendJson(res, 413, {
+          errors: [{ message: gatewayMessages.bodyTooLarge.render(currentLocale(), { max: options.maxBodyBytes }) }],
+        });
       }
       refused('BAD_REQUEST');
-      return sendJson(res, 400, { errors: [{ message: 'Request body is not valid JSON.' }] });
+      return sendJson(res, 400, { errors: [{ message: gatewayMessages.bodyNotJson.render(currentLocale(), {}) }] });
     }
     let caller: Caller | null;
     try {
@@ -269,18 +288,13 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       }
       if (!(err instanceof GraphQLError)) throw err;
       refused(typeof err.extensions.code === 'string' ? err.extensions.code : 'UNAUTHENTICATED');
-      return sendJson(res, 401, { errors: [{ message: err.message, extensions: err.extensions }] }, { 'www-authenticate': 'Bearer' });
+      return sendJson(res, 401, { errors: [errorJson(err)] }, { 'www-authenticate': 'Bearer' });
     }
     const retryAfter = await rateLimiter.take(rateKey(caller, req.socket.remoteAddress));
     if (retryAfter > 0) {
       const error = rateLimitedError(retryAfter);
       refused(String(error.extensions.code));
-      return sendJson(
-        res,
-        429,
-        { errors: [{ message: error.message, extensions: error.extensions }] },
-        { 'retry-after': String(retryAfter) },
-      );
+      return sendJson(res, 429, { errors: [errorJson(error)] }, { 'retry-after': String(retryAfter) });
     }
     const admitted = await admitHttp(trusted, req.method ?? 'GET', url, body);
     if (admitted.refused) {
@@ -344,6 +358,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       trustedDocuments: trusted,
       rateLimit: (caller, address) => rateLimiter.take(rateKey(caller, address)),
       formatError: format,
+      defaultLocale,
       metrics,
       tracing,
     }),

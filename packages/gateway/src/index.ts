@@ -20,3 +20,4 @@ export {
   TrustedDocuments,
   type TrustedDocumentsMode,
 } from './trusted-documents.js';
+export { gatewayMessages } from './messages.js';

@@ -1,8 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { type Caller, type GongzhiContext, isDatabaseUnavailable, type Logger } from '@gongzhi/core';
+import { type Caller, currentLocale, type GongzhiContext, isDatabaseUnavailable, localizedMessage, type Logger } from '@gongzhi/core';
 import { type ExecutionResult, GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { gatewayMessages, WRAPPED_BY_CODE } from './messages.js';
 
 /**
  * What every operation carries on its way through the gateway, whatever the transport: its
@@ -50,17 +51,31 @@ export const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
 
 /** What a client is told when the database cannot be reached or is restarting. */
 export function databaseUnavailableError(): GraphQLError {
-  return new GraphQLError(
-    `The database is unavailable (restarting or unreachable). Retry in ${DATABASE_RETRY_AFTER_SECONDS} s; a write that was in flight may or may not have been applied.`,
-    { extensions: { code: DATABASE_UNAVAILABLE, retryAfter: DATABASE_RETRY_AFTER_SECONDS } },
+  return gatewayMessages.databaseUnavailable.topLevel(
+    { retryAfter: DATABASE_RETRY_AFTER_SECONDS },
+    { retryAfter: DATABASE_RETRY_AFTER_SECONDS },
   );
+}
+
+/**
+ * The message of an error in the language of the operation running now: a catalog message in
+ * that language; graphql-js's and Apollo's own words (validation, parsing, variables) as they
+ * are in English and inside a sentence of the reader's language otherwise.
+ */
+function localized(formatted: GraphQLFormattedError, error: unknown): string {
+  const locale = currentLocale();
+  const own = localizedMessage(thrown(error), locale) ?? localizedMessage(error, locale);
+  if (own !== undefined) return own;
+  const wrapper = WRAPPED_BY_CODE[formatted.extensions?.code as keyof typeof WRAPPED_BY_CODE];
+  return wrapper && locale !== 'en' ? wrapper.render(locale, { detail: formatted.message }) : formatted.message;
 }
 
 /**
  * How every error leaves the server, on HTTP and WebSocket alike: a fault is masked to
  * `INTERNAL` with the request id (and logged with its stack), never its message, except that a
  * database that cannot be reached is said so (`DATABASE_UNAVAILABLE`, retryable); with
- * introspection off, "Did you mean …?" hints (they reveal the schema) are removed.
+ * introspection off, "Did you mean …?" hints (they reveal the schema) are removed. Messages are
+ * told in the operation's language (see {@link localized}).
  */
 export function errorFormatter(logger: Logger, introspection: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -68,19 +83,19 @@ export function errorFormatter(logger: Logger, introspection: boolean) {
       const requestId = currentRequestId();
       logger.warn({ err: thrown(error), requestId, path: formatted.path }, 'database unavailable in an operation');
       const unavailable = databaseUnavailableError();
-      return { message: unavailable.message, path: formatted.path, extensions: { ...unavailable.extensions, requestId } };
+      return { message: localized(formatted, unavailable), path: formatted.path, extensions: { ...unavailable.extensions, requestId } };
     }
     if (isFault(error)) {
       const requestId = currentRequestId();
       logger.error({ err: thrown(error), requestId, path: formatted.path }, 'unexpected error in an operation');
       return {
-        message: `Internal error (request ${requestId}). The operators can find it in the log by this id.`,
+        message: gatewayMessages.internal.render(currentLocale(), { requestId }),
         path: formatted.path,
         extensions: { code: 'INTERNAL', requestId },
       };
     }
-    if (introspection || !/Did you mean/.test(formatted.message)) return formatted;
-    return { ...formatted, message: formatted.message.replace(/ ?Did you mean .*\?$/, '') };
+    const message = introspection ? formatted.message : formatted.message.replace(/ ?Did you mean .*\?$/, '');
+    return { ...formatted, message: localized({ ...formatted, message }, error) };
   };
 }
 

@@ -1,11 +1,12 @@
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { type ASTVisitor, GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext, type ValidationRule } from 'graphql';
-import type { Logger } from '@gongzhi/core';
+import { type ASTVisitor, type GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext, type ValidationRule } from 'graphql';
+import type { Logger, Message, ParamValue } from '@gongzhi/core';
 import pg from 'pg';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Limits } from './config.js';
+import { gatewayMessages } from './messages.js';
 
 /**
  * At most `max` aliases in one document, `__typename` included (a flood of aliased
@@ -17,12 +18,7 @@ function maxAliases(max: number): ValidationRule {
     return {
       Field(node) {
         if (node.alias && ++count === max + 1) {
-          context.reportError(
-            new GraphQLError(`Too many aliases: the limit is ${max} in one document.`, {
-              nodes: [node],
-              extensions: { code: 'TOO_MANY_ALIASES', max },
-            }),
-          );
+          context.reportError(gatewayMessages.tooManyAliases.topLevel({ max }, { max }));
         }
       },
     };
@@ -35,17 +31,23 @@ function maxAliases(max: number): ValidationRule {
  * WebSocket run the same list. Token count is bounded at parse.
  */
 export function limitRules(limits: Limits, introspection: boolean): ValidationRule[] {
-  // Report as validation errors (a 400 saying which limit) rather than throwing (a 500).
-  const report = {
+  // Report as validation errors (a 400 saying which limit) rather than throwing (a 500), in the
+  // caller's language: graphql-armor's words ("… limit of 6 exceeded, found 9.") give the count found.
+  const report = (message: Message<{ max: ParamValue; found: ParamValue }>, max: number) => ({
     exposeLimits: true,
     propagateOnRejection: false,
-    onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
-  };
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) => {
+        const found = /found (\d+)/.exec(error.message)?.[1] ?? '?';
+        context?.reportError(message.topLevel({ max, found }));
+      },
+    ],
+  });
   return [
-    maxDepthRule({ n: limits.maxDepth, ...report }),
+    maxDepthRule({ n: limits.maxDepth, ...report(gatewayMessages.depthLimit, limits.maxDepth) }),
     maxAliases(limits.maxAliases),
-    maxDirectivesRule({ n: limits.maxDirectives, ...report }),
-    costLimitRule({ maxCost: limits.maxCost, ...report }),
+    maxDirectivesRule({ n: limits.maxDirectives, ...report(gatewayMessages.directivesLimit, limits.maxDirectives) }),
+    costLimitRule({ maxCost: limits.maxCost, ...report(gatewayMessages.costLimit, limits.maxCost) }),
     ...(introspection ? [] : [NoSchemaIntrospectionCustomRule]),
   ];
 }
@@ -191,7 +193,5 @@ export class SharedRateLimiter {
 }
 
 export function rateLimitedError(retryAfter: number): GraphQLError {
-  return new GraphQLError(`Too many operations: the limit is reached for this key. Retry in ${retryAfter} s.`, {
-    extensions: { code: 'RATE_LIMITED', retryAfter },
-  });
+  return gatewayMessages.rateLimited.topLevel({ retryAfter }, { retryAfter });
 }

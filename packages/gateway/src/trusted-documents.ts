@@ -14,6 +14,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import type pg from 'pg';
+import { gatewayMessages } from './messages.js';
 
 /**
  * How the gateway treats GraphQL documents (`GONGZHI_TRUSTED_DOCUMENTS`):
@@ -261,22 +262,20 @@ export interface DocumentRequest {
 export type Admission =
   { kind: 'text' } | { kind: 'trusted'; trusted: TrustedDocument } | { kind: 'refused'; error: GraphQLError; status: number };
 
-function refusal(code: string, message: string, status: number): Admission {
-  return { kind: 'refused', error: new GraphQLError(message, { extensions: { code } }), status };
+function refusal(error: GraphQLError, status: number): Admission {
+  return { kind: 'refused', error, status };
 }
 
 /** The hash of a request's `documentId` or persisted-query extension: absent, given, or malformed. */
-function requestedHash(request: DocumentRequest): { sha256: string } | { malformed: string } | null {
+function requestedHash(request: DocumentRequest): { sha256: string } | { malformed: GraphQLError } | null {
   const persisted = (request.extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } } | null | undefined)
     ?.persistedQuery;
   const given = request.documentId ?? persisted?.sha256Hash;
   if (given === undefined || given === null) return null;
   if (persisted && request.documentId === undefined && persisted.version !== 1)
-    return { malformed: 'Only version 1 of the persisted-query extension is supported.' };
+    return { malformed: gatewayMessages.persistedQueryVersion.topLevel() };
   const sha256 = typeof given === 'string' ? hashOfId(given) : null;
-  return sha256
-    ? { sha256 }
-    : { malformed: `A document id is "sha256:" followed by the 64 hex digits of the document's sha256, got ${JSON.stringify(given)}.` };
+  return sha256 ? { sha256 } : { malformed: gatewayMessages.documentIdMalformed.topLevel({ given: JSON.stringify(given) }) };
 }
 
 /**
@@ -334,45 +333,24 @@ export class TrustedDocuments {
     const text = typeof request.query === 'string' && request.query !== '' ? request.query : null;
     if (this.mode === 'off') {
       if (!requested) return { kind: 'text' };
-      return refusal(
-        'PERSISTED_QUERY_NOT_SUPPORTED',
-        'This server does not serve documents by id (GONGZHI_TRUSTED_DOCUMENTS=off): send the document text as "query".',
-        200,
-      );
+      return refusal(gatewayMessages.persistedQueryOff.topLevel(), 200);
     }
-    if (requested && 'malformed' in requested) return refusal('BAD_REQUEST', requested.malformed, 400);
+    if (requested && 'malformed' in requested) return refusal(requested.malformed, 400);
     if (requested) {
       if (text !== null && documentHash(text) !== requested.sha256)
-        return refusal(
-          'PERSISTED_QUERY_HASH_MISMATCH',
-          `The document sent is not the one its id names: its sha256 is ${documentHash(text)}, the id says ${requested.sha256}.`,
-          400,
-        );
+        return refusal(gatewayMessages.documentHashMismatch.topLevel({ actual: documentHash(text), claimed: requested.sha256 }), 400);
       const trusted = await this.find(requested.sha256);
       if (trusted) return { kind: 'trusted', trusted };
-      if (this.mode === 'require')
-        return refusal(
-          'PERSISTED_QUERY_NOT_IN_LIST',
-          `No registered document has the id sha256:${requested.sha256}. This server runs only registered documents; the operator registers an app's manifest with "gongzhi documents register".`,
-          400,
-        );
+      if (this.mode === 'require') return refusal(gatewayMessages.documentNotInList.topLevel({ sha256: requested.sha256 }), 400);
       // Allowed as text: an APQ client sending the text along with its hash runs it (unregistered).
       if (text !== null) return { kind: 'text' };
-      return refusal(
-        'PERSISTED_QUERY_NOT_FOUND',
-        `No registered document has the id sha256:${requested.sha256}. Send the document text as "query", or have it registered.`,
-        200,
-      );
+      return refusal(gatewayMessages.documentNotFound.topLevel({ sha256: requested.sha256 }), 200);
     }
     if (text === null || (this.mode === 'allow' && !options.lookUpText)) return { kind: 'text' };
     const trusted = await this.find(documentHash(text));
     if (trusted) return { kind: 'trusted', trusted };
     if (this.mode === 'allow') return { kind: 'text' };
-    return refusal(
-      'TRUSTED_DOCUMENT_REQUIRED',
-      'This server runs only registered documents (GONGZHI_TRUSTED_DOCUMENTS=require) and this one is not registered. Send a registered document by "documentId" (sha256:<hash>), or ask the operator to register your app\'s manifest.',
-      400,
-    );
+    return refusal(gatewayMessages.documentRequired.topLevel(), 400);
   }
 }
 
@@ -394,8 +372,8 @@ export type HttpAdmission =
     }
   | { refused: true; status: number; error: GraphQLError; headers: Record<string, string> };
 
-function refusedHttp(status: number, code: string, message: string, headers: Record<string, string> = {}): HttpAdmission {
-  return { refused: true, status, error: new GraphQLError(message, { extensions: { code } }), headers };
+function refusedHttp(status: number, error: GraphQLError, headers: Record<string, string> = {}): HttpAdmission {
+  return { refused: true, status, error, headers };
 }
 
 /** The request without its id: Apollo gets the text (its own persisted-query cache is off). */
@@ -429,7 +407,7 @@ export async function admitHttp(trusted: TrustedDocuments, method: string, url: 
       try {
         request[name] = JSON.parse(raw);
       } catch {
-        return refusedHttp(400, 'BAD_REQUEST', `The "${name}" parameter is not valid JSON.`);
+        return refusedHttp(400, gatewayMessages.parameterNotJson.topLevel({ name }));
       }
     }
   } else {
@@ -448,13 +426,7 @@ export async function admitHttp(trusted: TrustedDocuments, method: string, url: 
     };
   }
   if (admission.kind === 'text') {
-    if (get && trusted.mode !== 'off')
-      return refusedHttp(
-        405,
-        'METHOD_NOT_ALLOWED',
-        'GET runs registered documents only (by "documentId" or their exact text); POST this document instead.',
-        { allow: 'POST' },
-      );
+    if (get && trusted.mode !== 'off') return refusedHttp(405, gatewayMessages.getRegisteredOnly.topLevel(), { allow: 'POST' });
     if (get) return { refused: false, method, search: url.search, body, json: false, cacheable: false };
     return {
       refused: false,
@@ -471,8 +443,7 @@ export async function admitHttp(trusted: TrustedDocuments, method: string, url: 
     if (operation && operation.operation !== OperationTypeNode.QUERY)
       return refusedHttp(
         405,
-        'METHOD_NOT_ALLOWED',
-        `GET runs queries only; send this ${operation.operation} with POST${operation.operation === OperationTypeNode.SUBSCRIPTION ? ' (or subscribe over WebSocket)' : ''}.`,
+        (operation.operation === OperationTypeNode.SUBSCRIPTION ? gatewayMessages.getSubscription : gatewayMessages.getMutation).topLevel(),
         { allow: 'POST' },
       );
   }

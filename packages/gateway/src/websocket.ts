@@ -1,6 +1,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { type Caller, type GongzhiContext, isDatabaseUnavailable, type Platform, SlowConsumerError } from '@gongzhi/core';
+import {
+  type Caller,
+  type GongzhiContext,
+  inLocale,
+  isDatabaseUnavailable,
+  type Locale,
+  type Platform,
+  resolveLocale,
+  SlowConsumerError,
+} from '@gongzhi/core';
+import { gatewayMessages } from './messages.js';
 import {
   createSourceEventStream,
   type DocumentNode,
@@ -91,6 +101,11 @@ export interface WebSocketOptions {
   rateLimit: (caller: Caller | null, address: string | undefined) => Promise<number>;
   /** How errors leave the server (faults masked, suggestions hidden): the same function HTTP uses. */
   formatError: ReturnType<typeof errorFormatter>;
+  /**
+   * The language of a connection's messages when neither `connection_init` (`acceptLanguage`,
+   * as the header is written) nor the upgrade request (`Accept-Language`) asks for one.
+   */
+  defaultLocale: Locale;
   /** Where operations, open subscriptions and board delivery lag are counted (none when null). */
   metrics?: GatewayMetrics | null;
   /** Traces each operation's admission (none when null). */
@@ -100,8 +115,10 @@ export interface WebSocketOptions {
 interface Connection {
   socket: WebSocket;
   caller: Caller | null;
-  /** Groups subscribers whose results are the same bytes: one caller, one scope. */
+  /** Groups subscribers whose results are the same bytes: one caller, one scope, one language. */
   callerKey: string;
+  /** The language of every message this connection receives. */
+  locale: Locale;
 }
 
 type Ctx = Parameters<NonNullable<ServerOptions<Record<string, unknown>, Extra>['onConnect']>>[0];
@@ -290,6 +307,11 @@ class CredentialRecheck {
   }
 }
 
+/** graphql-js's own errors carry no code; HTTP (Apollo) gives them one, and so does the socket. */
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  return error.extensions.code ? error : new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code } });
+}
+
 /**
  * The graphql-ws server options of the gateway: the caller resolved once per connection
  * (from `connection_init`), the same validation as HTTP, subscriptions only unless allowed,
@@ -323,15 +345,20 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
       socket.close(TRY_AGAIN_LATER_CLOSE_CODE, 'Try again later; resume from the last sequence received.');
   };
 
+  // The connection's language: connection_init's `acceptLanguage`, else the upgrade request's header.
+  const localeOf = (ctx: Ctx): Locale => {
+    const known = connections.get(ctx)?.locale;
+    if (known) return known;
+    const given = ctx.connectionParams?.acceptLanguage;
+    const header = typeof given === 'string' ? given : ctx.extra.request.headers['accept-language'];
+    return resolveLocale(header, options.defaultLocale);
+  };
+
   const admit = async (ctx: Ctx, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
     const open = Object.keys(ctx.subscriptions).length; // includes this one
     if (open > options.maxSubscriptionsPerConnection) {
-      return [
-        new GraphQLError(
-          `This connection already has ${options.maxSubscriptionsPerConnection} operations open, the most allowed. Complete one first, or open another connection.`,
-          { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', max: options.maxSubscriptionsPerConnection } },
-        ),
-      ];
+      const max = options.maxSubscriptionsPerConnection;
+      return [gatewayMessages.tooManySubscriptions.topLevel({ max }, { max })];
     }
     // The credential is checked again at every start: a key revoked since connecting stops here.
     const connection = connections.get(ctx)!;
@@ -346,11 +373,7 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
         tryAgainLater(ctx.extra.socket, 'the database is unavailable');
         return [databaseUnavailableError()];
       }
-      return [
-        err instanceof GraphQLError
-          ? err
-          : new GraphQLError('The credential is no longer valid.', { extensions: { code: 'UNAUTHENTICATED' } }),
-      ];
+      return [err instanceof GraphQLError ? err : gatewayMessages.credentialNoLongerValid.topLevel()];
     }
     const retryAfter = await options.rateLimit(connection.caller, ctx.extra.request.socket.remoteAddress);
     if (retryAfter > 0) return [rateLimitedError(retryAfter)];
@@ -366,24 +389,15 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
       try {
         document = parse(payload.query, { maxTokens: options.maxTokens });
       } catch (err) {
-        return [err instanceof GraphQLError ? err : new GraphQLError(String(err))];
+        return [withCode(err instanceof GraphQLError ? err : new GraphQLError(String(err)), 'GRAPHQL_PARSE_FAILED')];
       }
       const errors = validate(platform.schema, document, [...specifiedRules, ...options.validationRules]);
-      if (errors.length > 0) return errors;
+      if (errors.length > 0) return errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
     }
     const operation = getOperationAST(document, payload.operationName);
-    if (!operation)
-      return [
-        new GraphQLError('Name the operation to run (operationName): the document has several, or none.', {
-          extensions: { code: 'BAD_REQUEST' },
-        }),
-      ];
+    if (!operation) return [gatewayMessages.nameTheOperation.topLevel()];
     if (operation.operation !== OperationTypeNode.SUBSCRIPTION && !options.allowOperations) {
-      return [
-        new GraphQLError(`Only subscriptions are served over WebSocket; send this ${operation.operation} over HTTP (POST /graphql).`, {
-          extensions: { code: 'OPERATION_NOT_ALLOWED' },
-        }),
-      ];
+      return [gatewayMessages.subscriptionsOnly.topLevel({ operation: operation.operation })];
     }
     const args: ExecutionArgs = {
       schema: platform.schema,
@@ -405,7 +419,9 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
         });
         // A handshake costs like an operation: a flood of connections is held to the same limit.
         if ((await options.rateLimit(caller, ctx.extra.request.socket.remoteAddress)) > 0) return false;
-        connections.set(ctx, { socket: ctx.extra.socket, caller, callerKey: caller ? `${caller.kind}:${caller.id}` : 'anonymous' });
+        const locale = localeOf(ctx);
+        const callerKey = `${caller ? `${caller.kind}:${caller.id}` : 'anonymous'}:${locale}`;
+        connections.set(ctx, { socket: ctx.extra.socket, caller, callerKey, locale });
         recheck.add(ctx);
         open.add(ctx);
         return true;
@@ -420,47 +436,54 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
       recheck.remove(ctx);
       open.delete(ctx);
     },
-    onNext(_ctx, _id, _payload, _args, result) {
-      return formatResult(result, options.formatError);
+    onNext(ctx, _id, _payload, _args, result) {
+      return inLocale(localeOf(ctx), () => formatResult(result, options.formatError));
     },
-    onError(_ctx, _id, _payload, errors) {
-      return errors.map((e) => options.formatError(e.toJSON(), e));
+    onError(ctx, _id, _payload, errors) {
+      return inLocale(localeOf(ctx), () => errors.map((e) => options.formatError(e.toJSON(), e)));
+    },
+    // Queries and mutations (when allowed) run in the connection's language, so payload errors are in it too.
+    execute(args) {
+      const { connection } = contexts.get(args.contextValue as GongzhiContext)!;
+      return inLocale(connection.locale, () => execute(args));
     },
     onSubscribe(ctx, _id, payload) {
-      return inOperation(undefined, async () => {
-        const startedAt = performance.now();
-        // Admission (credential, rate, parse, validation) traced as the operation's span.
-        const span = tracing?.startSpan('graphql operation', {
-          kind: SpanKind.SERVER,
-          attributes: { 'gongzhi.transport': 'websocket', 'gongzhi.request_id': currentRequestId() },
-        });
-        const admitted = span ? await tracing!.run(span, () => admit(ctx, payload)) : await admit(ctx, payload);
-        const codes = Array.isArray(admitted) ? (admitted as readonly GraphQLError[]).map((e) => codeText(e.extensions.code)) : [];
-        const caller = connections.get(ctx)?.caller ?? null;
-        logOperation(platform.logger, { operation: payload.operationName ?? null, caller, transport: 'websocket', startedAt, codes });
-        const args = Array.isArray(admitted) ? null : (admitted as ExecutionArgs);
-        const operation = args ? getOperationAST(args.document, args.operationName) : null;
-        const name = payload.operationName ?? operation?.name?.value ?? null;
-        metrics?.operation({
-          operation: name,
-          type: operation?.operation ?? null,
-          transport: 'websocket',
-          errors: codes,
-          seconds: (performance.now() - startedAt) / 1000,
-        });
-        if (span) {
-          const type = operation?.operation ?? 'operation';
-          span.updateName(name ? `${type} ${name}` : type);
-          if (operation) span.setAttribute('graphql.operation.type', type);
-          if (name) span.setAttribute('graphql.operation.name', name);
-          if (codes.length) {
-            span.setAttribute('graphql.error.codes', [...new Set(codes)]);
-            span.setStatus({ code: SpanStatusCode.ERROR, message: [...new Set(codes)].join(', ') });
+      return inLocale(localeOf(ctx), () =>
+        inOperation(undefined, async () => {
+          const startedAt = performance.now();
+          // Admission (credential, rate, parse, validation) traced as the operation's span.
+          const span = tracing?.startSpan('graphql operation', {
+            kind: SpanKind.SERVER,
+            attributes: { 'gongzhi.transport': 'websocket', 'gongzhi.request_id': currentRequestId() },
+          });
+          const admitted = span ? await tracing!.run(span, () => admit(ctx, payload)) : await admit(ctx, payload);
+          const codes = Array.isArray(admitted) ? (admitted as readonly GraphQLError[]).map((e) => codeText(e.extensions.code)) : [];
+          const caller = connections.get(ctx)?.caller ?? null;
+          logOperation(platform.logger, { operation: payload.operationName ?? null, caller, transport: 'websocket', startedAt, codes });
+          const args = Array.isArray(admitted) ? null : (admitted as ExecutionArgs);
+          const operation = args ? getOperationAST(args.document, args.operationName) : null;
+          const name = payload.operationName ?? operation?.name?.value ?? null;
+          metrics?.operation({
+            operation: name,
+            type: operation?.operation ?? null,
+            transport: 'websocket',
+            errors: codes,
+            seconds: (performance.now() - startedAt) / 1000,
+          });
+          if (span) {
+            const type = operation?.operation ?? 'operation';
+            span.updateName(name ? `${type} ${name}` : type);
+            if (operation) span.setAttribute('graphql.operation.type', type);
+            if (name) span.setAttribute('graphql.operation.name', name);
+            if (codes.length) {
+              span.setAttribute('graphql.error.codes', [...new Set(codes)]);
+              span.setStatus({ code: SpanStatusCode.ERROR, message: [...new Set(codes)].join(', ') });
+            }
+            span.end();
           }
-          span.end();
-        }
-        return admitted;
-      });
+          return admitted;
+        }),
+      );
     },
     context(ctx, id) {
       const connection = connections.get(ctx)!;
@@ -490,7 +513,9 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
       };
       // A fresh context, so a fresh EntityManager, for every event.
       const executeEvent = (root: unknown) =>
-        Promise.resolve(execute({ ...args, rootValue: root, contextValue: platform.createContext(connection.caller) }));
+        inLocale(connection.locale, () =>
+          Promise.resolve(execute({ ...args, rootValue: root, contextValue: platform.createContext(connection.caller) })),
+        );
       // A board change whose execution hit a fault (the database restarting) is not sent: an error
       // in its place would skip it. It is executed again until it works, for up to eventRetryMs;
       // then the socket is closed so that the client resumes from the last change it has.
@@ -500,7 +525,10 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
           executeEvent(root).then((result): SharedOutcome => {
             const fault = result.errors?.find((e) => isFault(e));
             if (fault) return { fault: fault.originalError ?? fault };
-            return { payload: Buffer.from(JSON.stringify(formatResult(result, options.formatError))), frames: new Map() };
+            return {
+              payload: Buffer.from(JSON.stringify(inLocale(connection.locale, () => formatResult(result, options.formatError)))),
+              frames: new Map(),
+            };
           });
         for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
           const outcome = await shared.get(root, groupKey, attempt);
@@ -538,7 +566,8 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
                 break;
               }
             } else {
-              const result = formatResult(await executeEvent(root), options.formatError);
+              const executed = await executeEvent(root);
+              const result = inLocale(connection.locale, () => formatResult(executed, options.formatError));
               if (stopped) break;
               outbox.push(result);
               if (outbox.pending > options.queueLimit) {
@@ -555,7 +584,10 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
           if (err instanceof SlowConsumerError) slow(socket, 'the board fell too far behind');
           else {
             platform.logger.error({ err }, 'subscription stream failed');
-            outbox.push({ errors: [new GraphQLError('The subscription stream failed; resubscribe from the last sequence received.')] });
+            const failed = gatewayMessages.streamFailed.topLevel();
+            outbox.push({
+              errors: [inLocale(connection.locale, () => formatResult({ errors: [failed] }, options.formatError).errors![0]!)],
+            });
           }
         } finally {
           outbox.end();

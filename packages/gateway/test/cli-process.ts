@@ -30,7 +30,7 @@ afterAll(async () => {
 export function startCli(env: Record<string, string>): CliRun {
   const child = spawn(process.execPath, [cli, 'start'], {
     cwd: here,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', GONGZHI_DEFAULT_LOCALE: 'en', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

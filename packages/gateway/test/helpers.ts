@@ -24,9 +24,12 @@ export const startGateway: typeof start = (...args) => {
   return gateway;
 };
 
-/** A gateway configuration for tests: random HTTP port, quiet, the shared admin key, `env` on top. */
+/**
+ * A gateway configuration for tests: random HTTP port, quiet, the shared admin key, messages in
+ * English unless a request asks otherwise (tests read English), `env` on top.
+ */
 export function testConfig(env: Record<string, string> = {}, cwd = process.cwd()): GatewayConfig {
-  return loadConfig({ PORT: '0', LOG_LEVEL: 'silent', GONGZHI_DEV_ADMIN_KEY: TEST_ADMIN_KEY, ...env }, cwd);
+  return loadConfig({ PORT: '0', LOG_LEVEL: 'silent', GONGZHI_DEV_ADMIN_KEY: TEST_ADMIN_KEY, GONGZHI_DEFAULT_LOCALE: 'en', ...env }, cwd);
 }
 
 /**

@@ -27,6 +27,7 @@ import { CouncilResidentPollResolver } from './poll/poll.resolver.js';
 import { CouncilBallot, CouncilProposal } from './proposal/proposal.entity.js';
 import { CouncilProposalResolver } from './proposal/proposal.resolver.js';
 import { seedCouncils } from './seed.js';
+import { councilMessages } from './messages.js';
 
 // The public API: entities and their enums, the commands (for other plugins, jobs and the CLI), the voting rules, options, events.
 export { Council, CouncilKind, CouncilMember, SeatType, VoteCounting, VotingRule } from './council/council.entity.js';
@@ -74,32 +75,13 @@ export const plugin = definePlugin<CouncilOptions>({
     [CouncilPermission.MANAGE]: { description: 'Set up councils and their seats in a community.', roles: [PersonRoleKind.SOCIAL_WORKER] },
   },
   // What the database's rules mean when concurrent requests meet them (the commands check first, the database decides).
+  messages: councilMessages,
   constraintErrors: {
-    council_community_id_name_key: {
-      code: 'CONFLICT',
-      message: 'The community already has a council of this name; choose another name.',
-      field: 'input.name',
-    },
-    member_person_unique: {
-      code: 'ALREADY_MEMBER',
-      message: 'This person already holds a seat on the council; a person or organisation sits once.',
-      field: 'personId',
-    },
-    member_organization_unique: {
-      code: 'ALREADY_MEMBER',
-      message: 'This organisation already holds a seat on the council; a person or organisation sits once.',
-      field: 'organizationId',
-    },
-    resident_poll_proposal_id_key: {
-      code: 'CONFLICT',
-      message: "This proposal already has a residents' poll; a proposal is put to residents once.",
-      field: 'proposalId',
-    },
-    decision_proposal_id_key: {
-      code: 'CONFLICT',
-      message: 'This proposal already has its decision; record changes as action item updates.',
-      field: 'input.proposalId',
-    },
+    council_community_id_name_key: { message: councilMessages.constraintCouncilCommunityIdNameKey, field: 'input.name' },
+    member_person_unique: { message: councilMessages.constraintMemberPersonUnique, field: 'personId' },
+    member_organization_unique: { message: councilMessages.constraintMemberOrganizationUnique, field: 'organizationId' },
+    resident_poll_proposal_id_key: { message: councilMessages.constraintResidentPollProposalIdKey, field: 'proposalId' },
+    decision_proposal_id_key: { message: councilMessages.constraintDecisionProposalIdKey, field: 'input.proposalId' },
   },
   migrations: [councils, actionItemPlacePath],
   boardItems: [councilActionItemBoardItems],

@@ -26,6 +26,7 @@ import { routeRequest } from './work/work.commands.js';
 import { GridWorkResolver } from './work/work.resolver.js';
 import { GridWorker } from './worker/worker.entity.js';
 import { GridWorkerResolver, GridWorkersResolver, PersonGridsResolver } from './worker/worker.resolver.js';
+import { gridMessages } from './messages.js';
 
 export { Grid, GridAdoption, GridAttentionMark, GridFinding, GridMeeting, GridPlace, GridReport, GridReporter, GridVisit, GridWorker };
 export { GridReporterKind } from './reporter/reporter.entity.js';
@@ -72,37 +73,14 @@ export const plugin = definePlugin<GridOptions>({
   entities: [Grid, GridPlace, GridWorker, GridAdoption, GridVisit, GridFinding, GridAttentionMark, GridMeeting, GridReporter, GridReport],
   placeRules: gridPlaceRules,
   permissions: gridPermissions,
+  messages: gridMessages,
   constraintErrors: {
-    grid_community_id_name_key: {
-      code: 'CONFLICT',
-      message: 'The community already has a grid of this name; grid names are unique in a community.',
-      field: 'name',
-    },
-    grid_place_one_grid_per_kind: {
-      code: 'GRID_OVERLAP',
-      message: 'A place given is already covered by a grid of the same kind; a place belongs to at most one grid of each kind.',
-      field: 'placeIds',
-    },
-    grid_worker_one_open_uq: {
-      code: 'CONFLICT',
-      message: 'The person already has an open assignment to this grid; end it first.',
-      field: 'personId',
-    },
-    grid_adoption_one_open_uq: {
-      code: 'CONFLICT',
-      message: 'The partner unit has already adopted this grid (its adoption has not ended).',
-      field: 'organizationId',
-    },
-    reporter_one_open_uq: {
-      code: 'CONFLICT',
-      message: 'The person is already registered as a little bee for this area (the registration has not ended).',
-      field: 'input.personId',
-    },
-    grid_finding_request_id_key: {
-      code: 'CONFLICT',
-      message: 'This request was already opened by another finding.',
-      field: 'findingId',
-    },
+    grid_community_id_name_key: { message: gridMessages.constraintGridCommunityIdNameKey, field: 'name' },
+    grid_place_one_grid_per_kind: { message: gridMessages.constraintGridPlaceOneGridPerKind, field: 'placeIds' },
+    grid_worker_one_open_uq: { message: gridMessages.constraintGridWorkerOneOpenUq, field: 'personId' },
+    grid_adoption_one_open_uq: { message: gridMessages.constraintGridAdoptionOneOpenUq, field: 'organizationId' },
+    reporter_one_open_uq: { message: gridMessages.constraintReporterOneOpenUq, field: 'input.personId' },
+    grid_finding_request_id_key: { message: gridMessages.constraintGridFindingRequestIdKey, field: 'findingId' },
   },
   migrations: [grids, escalationMinutes, reporters],
   resolvers: [

@@ -22,6 +22,7 @@ import { MoralBankEntry, MoralBankTransaction, TransactionKind } from './transac
 import { MoralBankEntryResolver, MoralBankTransactionResolver } from './transaction/transaction.resolver.js';
 import { MoralBankVenuePolicy } from './venue/venue.entity.js';
 import { MoralBankVenuePolicyResolver, PlaceMoralBankVenueResolver } from './venue/venue.resolver.js';
+import { bankMessages } from './messages.js';
 
 export type * from './transaction/transaction.events.js';
 export type * from './booking/booking.events.js';
@@ -59,14 +60,11 @@ export const plugin = definePlugin<MoralBankOptions>({
     },
   },
   // The ledger's and the bookings' rules live in the database (they hold under concurrency); what they mean to clients:
+  messages: bankMessages,
   constraintErrors: {
-    booking_no_overlap: {
-      code: 'SLOT_TAKEN',
-      message: 'The venue is already booked for part of this time; choose another time.',
-      field: 'input.startsAt',
-    },
-    account_balance_floor: { code: 'INSUFFICIENT_BALANCE', message: 'Insufficient balance for this transaction.' },
-    ledger_transaction_reverses_uq: { code: 'CONFLICT', message: 'This transaction has already been reversed.', field: 'transactionId' },
+    booking_no_overlap: { message: bankMessages.constraintBookingNoOverlap, field: 'input.startsAt' },
+    account_balance_floor: { message: bankMessages.constraintAccountBalanceFloor },
+    ledger_transaction_reverses_uq: { message: bankMessages.constraintLedgerTransactionReversesUq, field: 'transactionId' },
   },
   migrations: [accounts],
   resolvers: [

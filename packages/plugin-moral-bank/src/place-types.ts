@@ -1,8 +1,8 @@
-import { DomainError, type Place, PlaceType } from '@gongzhi/core';
+import { type Place, PlaceType } from '@gongzhi/core';
+import { bankMessages } from './messages.js';
 
 function requireType(place: Place, type: PlaceType, field: string): Place {
-  if (place.type !== type)
-    throw new DomainError('BAD_USER_INPUT', `"${field}" must name a ${type}; ${place.name} is a ${place.type}.`, field);
+  if (place.type !== type) throw bankMessages.wrongPlaceType.error({ field, type, placeName: place.name, placeType: place.type }, field);
   return place;
 }
 

@@ -1,4 +1,5 @@
-import { DomainError, type Place, type PlaceSummary, placeSummaries, PlaceType, type ReadContext } from '@gongzhi/core';
+import { type Place, type PlaceSummary, placeSummaries, PlaceType, type ReadContext } from '@gongzhi/core';
+import { volunteerMessages } from './messages.js';
 
 /**
  * The community (社区) a place lies in, read through core's read API: service hours are
@@ -19,11 +20,7 @@ export async function requireCommunityOf(
 ): Promise<PlaceSummary> {
   const community = await communityOf(ctx, place);
   if (!community) {
-    throw new DomainError(
-      'BAD_USER_INPUT',
-      `"${field}" must be a place inside a community (社区) or the community itself; ${place.name} is a ${place.type} above any community.`,
-      field,
-    );
+    throw volunteerMessages.placeInsideCommunityCommunity.error({ field, placeName: place.name, placeType: place.type }, field);
   }
   return community;
 }

@@ -20,6 +20,7 @@ import { VolunteerTask } from './task/task.entity.js';
 import { RequestVolunteerTasksResolver, VolunteerTaskResolver } from './task/task.resolver.js';
 import { VolunteerTeam, VolunteerTeamMember } from './team/team.entity.js';
 import { PlaceVolunteerTeamsResolver, VolunteerTeamResolver } from './team/team.resolver.js';
+import { volunteerMessages } from './messages.js';
 
 export type * from './events.js';
 export type * from './team/team.events.js';
@@ -79,42 +80,20 @@ export const plugin = definePlugin({
     },
   },
   // What the volunteer schema's rules mean to a client; the rules themselves hold under concurrency in the database.
+  messages: volunteerMessages,
   constraintErrors: {
-    shift_signup_no_overlap: {
-      code: 'DOUBLE_BOOKED',
-      message: 'This person is already on another shift at an overlapping time; cancel or swap that one first.',
-    },
-    shift_taken_within_capacity: {
-      code: 'SLOT_FULL',
-      message: 'Every place on this shift is taken; pick another shift or ask a member to swap.',
-    },
-    recruitment_accepted_within_wanted: {
-      code: 'RECRUITMENT_FULL',
-      message: 'The call already has every volunteer it wanted; the application stays on the waitlist.',
-    },
-    team_member_unique: { code: 'CONFLICT', message: 'This person is already a member of the team.', field: 'personId' },
-    team_home_place_name_unique: {
-      code: 'CONFLICT',
-      message: 'A team of this name is already based at this place; choose another name.',
-      field: 'input.name',
-    },
-    application_unique: { code: 'CONFLICT', message: 'This person has already signed up for this call.', field: 'recruitmentId' },
-    pairing_open_team_unique: { code: 'CONFLICT', message: 'This team is already paired with this resident; end that pairing first.' },
-    pairing_open_volunteer_unique: {
-      code: 'CONFLICT',
-      message: 'This volunteer is already paired with this resident; end that pairing first.',
-    },
-    pairing_not_self: { code: 'BAD_USER_INPUT', message: 'A volunteer cannot be paired with themselves.', field: 'input.volunteerId' },
-    service_entry_not_self_verified: {
-      code: 'SELF_VERIFICATION',
-      message: 'Nobody verifies their own hours: another member of community staff must verify them.',
-      field: 'entryId',
-    },
-    service_entry_minutes: {
-      code: 'INVALID_DURATION',
-      message: 'Service minutes must be a whole number from 1 to 1439 (less than 24 hours).',
-    },
-    shift_signup_check_out_after_in: { code: 'CHECK_IN_FIRST', message: 'Check-out must come after check-in.', field: 'signupId' },
+    shift_signup_no_overlap: { message: volunteerMessages.constraintShiftSignupNoOverlap },
+    shift_taken_within_capacity: { message: volunteerMessages.constraintShiftTakenWithinCapacity },
+    recruitment_accepted_within_wanted: { message: volunteerMessages.constraintRecruitmentAcceptedWithinWanted },
+    team_member_unique: { message: volunteerMessages.constraintTeamMemberUnique, field: 'personId' },
+    team_home_place_name_unique: { message: volunteerMessages.constraintTeamHomePlaceNameUnique, field: 'input.name' },
+    application_unique: { message: volunteerMessages.constraintApplicationUnique, field: 'recruitmentId' },
+    pairing_open_team_unique: { message: volunteerMessages.constraintPairingOpenTeamUnique },
+    pairing_open_volunteer_unique: { message: volunteerMessages.constraintPairingOpenVolunteerUnique },
+    pairing_not_self: { message: volunteerMessages.constraintPairingNotSelf, field: 'input.volunteerId' },
+    service_entry_not_self_verified: { message: volunteerMessages.constraintServiceEntryNotSelfVerified, field: 'entryId' },
+    service_entry_minutes: { message: volunteerMessages.constraintServiceEntryMinutes },
+    shift_signup_check_out_after_in: { message: volunteerMessages.constraintShiftSignupCheckOutAfterIn, field: 'signupId' },
   },
   resolvers: [
     VolunteerTeamResolver,

@@ -1,11 +1,11 @@
-import { DomainError } from '@gongzhi/core';
+import { volunteerMessages } from './messages.js';
 
 /** Text clients type in (titles, names, reports, skills), as the plugin stores it. */
 
 /** Trims a required text input; BAD_USER_INPUT naming it when empty. */
 export function requireText(value: string, field: string): string {
   const text = value.trim();
-  if (!text) throw new DomainError('BAD_USER_INPUT', `"${field}" must not be empty.`, field);
+  if (!text) throw volunteerMessages.textEmpty.error({ field }, field);
   return text;
 }
 

@@ -4,7 +4,6 @@ import { authorize } from '../auth/authorize.js';
 import { loadRef, requireRef } from '../command/command.js';
 import { type Ref, RefField } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
-import { userError } from '../graphql/user-error.js';
 import type { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
 import { fromGlobalId, toGlobalId } from '../relay/global-id.js';
@@ -12,6 +11,7 @@ import { Node } from '../relay/node.js';
 import type { ApiKey } from '../auth/api-key.entity.js';
 import { AuditChange, AuditLogEntry } from './audit-log.entity.js';
 import { pageSize } from '../relay/connection.js';
+import { coreMessages } from '../i18n/core-messages.js';
 
 @InputType({ description: 'Filters for the audit log; all given filters must match.' })
 export class AuditLogFilter {
@@ -96,7 +96,7 @@ export class AuditLogResolver {
     if (filter?.since) add('at >= ?', filter.since);
     if (filter?.until) add('at < ?', filter.until);
     if (after) {
-      if (!/^\d{1,19}$/.test(after)) throw userError('BAD_USER_INPUT', '"after" must be an endCursor of an earlier page.', 'after');
+      if (!/^\d{1,19}$/.test(after)) throw coreMessages.afterEndcursorEarlierPage.error('after');
       add('seq < ?::bigint', after);
     }
     const rows = await ctx.em.execute<{ seq: string }[]>(

@@ -3,7 +3,6 @@ import { loadRef, perform } from '../command/command.js';
 import { payloadType } from '../command/payload.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
-import { userError } from '../graphql/user-error.js';
 import { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
 import { Node } from '../relay/node.js';
@@ -14,6 +13,7 @@ import { ApiKey } from './api-key.entity.js';
 import { authorize } from './authorize.js';
 import { Permission } from './permission.js';
 import { pageSize } from '../relay/connection.js';
+import { coreMessages } from '../i18n/core-messages.js';
 
 @ObjectType({ description: 'Who is calling and what they may do.' })
 export class Viewer {
@@ -142,7 +142,7 @@ export class AccessResolver {
 
   @Query(() => PersonalDataExport, { description: 'Everything held about you, including who read your sensitive data (signed-in people).' })
   async myData(@Ctx() ctx: GongzhiContext): Promise<PersonalDataExport> {
-    if (ctx.caller?.kind !== 'person') throw userError('UNAUTHENTICATED', 'Sign in as a person (a person token) to export your own data.');
+    if (ctx.caller?.kind !== 'person') throw coreMessages.signPersonPersonToken.topLevel();
     const person = await ctx.em.findOneOrFail(Person, { uuid: ctx.caller.id });
     const [requests, sensitiveReads] = await Promise.all([
       ctx.em.find(Request, { requester: person.uuid }, { orderBy: { createdAt: 'desc' } }),

@@ -2,10 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 import { defineCommand, type Named } from '../command/command.js';
-import { DomainError } from '../command/domain-error.js';
 import type { Place } from '../place/place.entity.js';
 import { ApiKey } from './api-key.entity.js';
 import { Permission } from './permission.js';
+import { coreMessages } from '../i18n/core-messages.js';
 
 /** The shape of a key: gz_<8 lowercase letters or digits>_<32 or more letters, digits, - or _>. */
 export const KEY_FORMAT = /^gz_([a-z0-9]{8})_([A-Za-z0-9_-]{32,})$/;
@@ -65,20 +65,15 @@ export const issueApiKey = defineCommand<
   async run(uow, { name: given, places, permissions }) {
     const access = uow.actor.access;
     const name = given.trim();
-    if (!name || name.length > 200) throw new DomainError('BAD_USER_INPUT', '"input.name" must have 1 to 200 characters.', 'input.name');
+    if (!name || name.length > 200) throw coreMessages.inputNameCharacters.error('input.name');
     if (places.length === 0 && !access.everywhere) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        '"input.placeIds" must name at least one place: you may only give keys for places you see yourself.',
-        'input.placeIds',
-      );
+      throw coreMessages.inputPlaceidsNameLeast.error('input.placeIds');
     }
     for (const permission of permissions) {
       const held = places.length ? places.every((p) => access.can(permission, p.path)) : access.everywhere && access.can(permission);
       if (!held) {
-        throw new DomainError(
-          'FORBIDDEN',
-          `You cannot give "${permission}" ${places.length ? 'at these places' : 'everywhere'}: you do not hold it there yourself.`,
+        throw (places.length ? coreMessages.cannotGrantAtPlaces : coreMessages.cannotGrantEverywhere).error(
+          { permission },
           'input.permissions',
         );
       }

@@ -1,7 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Caller } from '../context.js';
-import { userError } from '../graphql/user-error.js';
 import { fromGlobalId } from '../relay/global-id.js';
 import { Access } from './access.js';
 import { presetAccess } from './preset-access.js';
@@ -9,6 +8,7 @@ import { hashSecret, KEY_FORMAT } from './api-key.commands.js';
 import { isApiKeyFormat } from './api-key.queries.js';
 import { createTokenVerifier, type TokenConfig } from './person-token.js';
 import type { RevocationFeed } from './revocation-feed.js';
+import { coreMessages } from '../i18n/core-messages.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -105,10 +105,7 @@ export function createAuthenticator(em: () => EntityManager, tokens: TokenConfig
     const given = credential?.trim();
     if (!given) return null;
     if (/^bearer$/i.test(given)) {
-      throw userError(
-        'UNAUTHENTICATED',
-        'The credential is missing after "Bearer": send "Authorization: Bearer <API key or person token>".',
-      );
+      throw coreMessages.credentialMissingAfterBearer.topLevel();
     }
     const raw = given.replace(/^Bearer\s+/i, '');
     if (isApiKeyFormat(raw)) {
@@ -123,11 +120,7 @@ export function createAuthenticator(em: () => EntityManager, tokens: TokenConfig
       }
       const fork = em();
       const key = await checkApiKey(fork, raw);
-      if (!key)
-        throw userError(
-          'UNAUTHENTICATED',
-          'This API key is unknown or revoked. Ask an administrator for a valid key (gongzhi api-key create).',
-        );
+      if (!key) throw coreMessages.apiKeyUnknownRevoked.topLevel();
       const caller: Caller = { id: key.id, kind: 'api-key' };
       // The grants read with the key serve the operation that follows (and, cached, the next ones).
       presetAccess.set(caller, { access: key.access, until: now + Math.max(cacheMs, UNCACHED_GRANTS_MS) });
@@ -151,19 +144,15 @@ export function createAuthenticator(em: () => EntityManager, tokens: TokenConfig
       }
       return caller;
     }
-    if (!verify)
-      throw userError(
-        'UNAUTHENTICATED',
-        'Person tokens are not accepted by this server (no GONGZHI_JWT_SECRET or GONGZHI_JWKS_URL configured). Use an API key.',
-      );
+    if (!verify) throw coreMessages.personTokensAcceptedServer.topLevel();
     let subject: string | undefined;
     try {
       subject = (await verify(raw)).sub;
     } catch (err) {
-      throw userError('UNAUTHENTICATED', `The person token is not valid: ${(err as Error).message}. Sign in again.`);
+      throw coreMessages.personTokenValidSign.topLevel({ message: (err as Error).message });
     }
     const personUuid = subject && (UUID.test(subject) ? subject : fromGlobalId(subject)?.id);
-    if (!personUuid || !UUID.test(personUuid)) throw userError('UNAUTHENTICATED', 'The person token has no person id in "sub".');
+    if (!personUuid || !UUID.test(personUuid)) throw coreMessages.personTokenPersonId.topLevel();
     return { id: personUuid, kind: 'person' };
   };
 }

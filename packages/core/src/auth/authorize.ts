@@ -1,8 +1,8 @@
 import type { AuthChecker } from 'type-graphql';
 import type { GongzhiContext } from '../context.js';
-import { userError } from '../graphql/user-error.js';
 import type { Access } from './access.js';
 import type { PermissionName } from './permission.js';
+import { coreMessages } from '../i18n/core-messages.js';
 
 /**
  * Checks that the caller holds `permission` (at the place `path`, when given) and returns
@@ -12,16 +12,13 @@ import type { PermissionName } from './permission.js';
  */
 export async function authorize(ctx: GongzhiContext, permission: PermissionName, path?: string | null): Promise<Access> {
   if (!ctx.caller) {
-    throw userError('UNAUTHENTICATED', 'Sign in first: send "Authorization: Bearer <API key or person token>".');
+    throw coreMessages.signFirstSendAuthorization.topLevel();
   }
   const access = await ctx.access();
   if (!access.can(permission, path)) {
-    throw userError(
-      'FORBIDDEN',
-      `You need the permission "${permission}"${path === undefined ? '' : ' at this place'}; none of your roles or keys here grants it.`,
-      null,
-      { permission },
-    );
+    throw (path === undefined ? coreMessages.youNeedPermission : coreMessages.youNeedPermissionPlace).error({ permission }, null, {
+      permission,
+    });
   }
   return access;
 }

@@ -15,11 +15,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GongzhiContext } from '../context.js';
 import { PluginCompositionError } from '../errors.js';
 import { batchLoader } from '../graphql/loaders.js';
-import { userError } from '../graphql/user-error.js';
 import { ConnectionPage } from '../relay/connection.js';
 import type { Access } from './access.js';
 import type { PlaceKey, PlaceRule } from './place-rule.js';
 import type { ClassType } from '../plugin/plugin.js';
+import { coreMessages } from '../i18n/core-messages.js';
 
 /** The access of each operation's context once the guard has awaited it (so later fields need not). */
 const knownAccess = new WeakMap<GongzhiContext, Access>();
@@ -162,7 +162,7 @@ export function guardSchema(schema: GraphQLSchema): void {
           return items.filter((item) => item !== undefined);
         }
         if (await isVisible(value, ctx.placeRules, ctx, access)) return value;
-        if (nonNull) throw userError('NOT_FOUND', `${info.parentType.name}.${info.fieldName} is outside the places you may see.`);
+        if (nonNull) throw coreMessages.outsidePlacesYouMay.error({ parentTypeName: info.parentType.name, fieldName: info.fieldName });
         return null;
       };
       // Synchronous where it can be (no value, or a caller already known to see everywhere): a page

@@ -5,7 +5,6 @@ import { loadRef, requireRef } from '../command/command.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
 import { loadById } from '../graphql/loaders.js';
-import { userError } from '../graphql/user-error.js';
 import { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
 import { toGlobalId } from '../relay/global-id.js';
@@ -14,6 +13,7 @@ import { RequestLevel } from '../request/request.entity.js';
 import type { BoardCardFacts } from './board-item.js';
 import type { BoardDelivery, BoardHub } from './board-hub.js';
 import { boardLog } from './board-log.js';
+import { coreMessages } from '../i18n/core-messages.js';
 
 @InputType({ description: 'Narrows a task board; all given filters must match. The place is given separately.' })
 export class TaskBoardFilter {
@@ -153,7 +153,7 @@ export class TaskBoardChange {
 }
 
 function hubOf(ctx: GongzhiContext): BoardHub {
-  if (!ctx.boards) throw userError('UNAVAILABLE', 'Live task boards are not running on this server.');
+  if (!ctx.boards) throw coreMessages.liveTaskBoardsRunning.error();
   return ctx.boards;
 }
 
@@ -171,11 +171,7 @@ async function checkFilter(ctx: GongzhiContext, hub: BoardHub, filter: TaskBoard
   const known = [...hub.sources.byType.keys()];
   for (const type of filter?.itemType ?? []) {
     if (!hub.sources.byType.has(type)) {
-      throw userError(
-        'BAD_USER_INPUT',
-        `"filter.itemType" names ${type}, which no board shows; board item types here: ${known.join(', ')}.`,
-        'filter.itemType',
-      );
+      throw coreMessages.filterItemtypeNamesWhich.error({ type, known: known.join(', ') }, 'filter.itemType');
     }
   }
   return {
@@ -200,10 +196,10 @@ async function watchedPlace(ctx: GongzhiContext, hub: BoardHub, placeId: Ref<Pla
   const place = await requireRef(ctx, placeId);
   // A board shows everything under its place: only a place inside the caller's places will do.
   if (!(await ctx.access()).sees(place.path)) {
-    throw userError('NOT_FOUND', 'No board for this place: pick a place within your places (viewer { places }).', 'placeId');
+    throw coreMessages.boardPlacePickPlace.error('placeId');
   }
   if (hub.options.canWatch && !(await hub.options.canWatch(ctx, place.path))) {
-    throw userError('FORBIDDEN', 'You may not watch the board of this place; pick a place within your scope.', 'placeId');
+    throw coreMessages.youMayWatchBoard.error('placeId');
   }
   return place;
 }
@@ -215,7 +211,7 @@ function makeCard(itemType: string, item: object, facts: BoardCardFacts, now: Da
 function checkAfter(after: number | null | undefined): number | null {
   if (after === null || after === undefined) return null;
   if (!Number.isSafeInteger(after) || after < 0) {
-    throw userError('BAD_USER_INPUT', `"after" must be a board sequence number (a whole number, 0 or more), got ${after}.`, 'after');
+    throw coreMessages.afterBoardSequenceNumber.error({ after }, 'after');
   }
   return after;
 }
@@ -237,7 +233,7 @@ export class TaskBoardResolver {
   ): Promise<TaskBoard> {
     const hub = hubOf(ctx);
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-      throw userError('BAD_USER_INPUT', `"limit" must be from 1 to 500, got ${limit}.`, 'limit');
+      throw coreMessages.limitFrom1To500.error({ limit }, 'limit');
     }
     const place = await watchedPlace(ctx, hub, placeId);
     const checked = await checkFilter(ctx, hub, filter);

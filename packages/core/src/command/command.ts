@@ -1,7 +1,6 @@
 import { LockMode, Utils } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
-import { GraphQLError } from 'graphql';
 import type { Access } from '../auth/access.js';
 import { AuditTrail } from '../audit/audit-trail.js';
 import type { PermissionName } from '../auth/permission.js';
@@ -14,7 +13,9 @@ import { Person } from '../person/person.entity.js';
 import { type EntityClass, graphQLTypeName } from '../relay/node-entity.js';
 import type { PlaceType } from '../place/place.entity.js';
 import type { ServiceRegistry } from '../plugin/plugin.js';
-import { credentialError, DomainError, notFound } from './domain-error.js';
+import { DomainError } from './domain-error.js';
+import { coreMessages, notFound } from '../i18n/core-messages.js';
+import { currentLocale, localizedMessage, type Message } from '../i18n/catalog.js';
 import { type PayloadClass, resultFieldOf, type UserError } from './payload.js';
 import { Ref, refUuid } from './reference.js';
 
@@ -143,8 +144,9 @@ export function defineCommand<I, R>(command: Command<I, R>): Command<I, R> {
 
 /** A database constraint's meaning to a client, declared by the plugin that owns the constraint. */
 export interface ConstraintError {
-  code: string;
-  message: string;
+  /** What the client is told (its code and text in every locale): a message of the owner's catalog, without parameters. */
+  message: Message;
+  /** The input at fault, when one is. */
   field?: string;
 }
 
@@ -169,12 +171,7 @@ function createActor(caller: Caller | null, access: Access): Actor {
     label,
     authorize(permission, path) {
       if (!access.can(permission, path)) {
-        throw new DomainError(
-          'FORBIDDEN',
-          `You need the permission "${permission}" at this place; none of your roles or keys here grants it.`,
-          null,
-          { permission },
-        );
+        throw coreMessages.youNeedPermissionPlace.error({ permission }, null, { permission });
       }
     },
   };
@@ -212,10 +209,10 @@ class Work implements UnitOfWork {
 
   async actingPerson(): Promise<Person> {
     if (!this.actor.personId) {
-      throw credentialError('This operation records who did it: sign in as a person (a person token), not anonymously or with an API key.');
+      throw coreMessages.operationRecordsWhoDid.topLevel();
     }
     const person = await this.em.findOne(Person, { uuid: this.actor.personId });
-    if (!person) throw credentialError('The signed-in person no longer exists.');
+    if (!person) throw coreMessages.signedPersonLongerExists.topLevel();
     return person;
   }
 
@@ -241,11 +238,7 @@ class Work implements UnitOfWork {
       ? rowPaths.some((r) => scope.some((s) => r.startsWith(s) || s.startsWith(r)))
       : this.actor.access.everywhere;
     if (linked) return;
-    throw new DomainError(
-      'OUT_OF_SCOPE',
-      `"${field}" names a row outside the places of the ${humanName(target)} it would be linked to; only rows within those places can be linked.`,
-      field,
-    );
+    throw coreMessages.namesRowOutsidePlaces.error({ field, humanName: humanName(target) }, field);
   }
 
   async run<I, R>(command: Command<I, R>, input: I): Promise<R> {
@@ -388,10 +381,11 @@ export async function joinUnitOfWork(ctx: GongzhiContext, tx: { em: EntityManage
 
 /** Turns what a command threw into the domain errors a client handles, or null for faults. */
 function asDomainErrors(err: unknown, constraints: ReadonlyMap<string, ConstraintError>): UserError[] | null {
-  if (err instanceof DomainError) return [{ code: err.code, message: err.message, field: err.field }];
+  if (err instanceof DomainError)
+    return [{ code: err.code, message: localizedMessage(err, currentLocale()) ?? err.message, field: err.field }];
   const constraint = (err as { constraint?: string } | null)?.constraint;
   const known = constraint ? constraints.get(constraint) : undefined;
-  if (known) return [{ code: known.code, message: known.message, field: known.field ?? null }];
+  if (known) return [{ code: known.message.code, message: known.message.render(currentLocale(), {}), field: known.field ?? null }];
   return null;
 }
 
@@ -404,16 +398,14 @@ function asDomainErrors(err: unknown, constraints: ReadonlyMap<string, Constrain
 export async function runCommand<I, R>(ctx: GongzhiContext, command: Command<I, R>, input: I): Promise<Outcome<R>> {
   const access = await ctx.access();
   if (command.requiresPerson && ctx.caller?.kind !== 'person') {
-    throw credentialError('This operation records who did it: sign in as a person (a person token), not anonymously or with an API key.');
+    throw coreMessages.operationRecordsWhoDid.topLevel();
   }
   if (command.permission !== undefined) {
-    if (!ctx.caller) throw credentialError('Sign in first: send "Authorization: Bearer <API key or person token>".');
+    if (!ctx.caller) throw coreMessages.signFirstSendAuthorization.topLevel();
     // A grant at the root path ('') is a grant everywhere.
     if (!access.can(command.permission, command.everywhere ? '' : undefined)) {
-      const where = command.everywhere ? ' everywhere (this spans every community)' : '';
-      throw new GraphQLError(`You need the permission "${command.permission}"${where}; none of your roles or keys grants it.`, {
-        extensions: { code: 'FORBIDDEN', permission: command.permission },
-      });
+      const message = command.everywhere ? coreMessages.needPermissionEverywhere : coreMessages.needPermissionSomewhere;
+      throw message.topLevel({ permission: command.permission }, { permission: command.permission });
     }
   }
   const actor = createActor(ctx.caller, access);

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { ISSUED_BY_CATALOG } from '../i18n/issue.js';
 
 /**
  * An outcome a client handles: bad input, a row not found, an illegal transition, a lost race,
@@ -9,9 +10,13 @@ import { GraphQLError } from 'graphql';
  *
  * Codes are UPPER_SNAKE_CASE: core's are `BAD_USER_INPUT`, `NOT_FOUND`, `FORBIDDEN`,
  * `CONFLICT`, `ILLEGAL_TRANSITION`, `ALREADY_CLAIMED`; plugins add their own (`SLOT_FULL`).
+ *
+ * Only message catalogs make them (`messages.slotFull.error({ shift }, 'shiftId')`, see
+ * `defineMessages`), so each has its text in every locale: the constructor refuses other callers.
  */
 export class DomainError extends GraphQLError {
   constructor(
+    issuer: typeof ISSUED_BY_CATALOG,
     /** What kind of outcome it is; clients switch on it. */
     readonly code: string,
     message: string,
@@ -20,19 +25,8 @@ export class DomainError extends GraphQLError {
     extra: Record<string, unknown> = {},
   ) {
     super(message, { extensions: { code, ...(field ? { field, argument: field } : {}), ...extra } });
+    if (issuer !== ISSUED_BY_CATALOG)
+      throw new TypeError('Make a DomainError from a message catalog (defineMessages): messages.someOutcome.error(...).');
     this.name = 'DomainError';
   }
-}
-
-/**
- * A problem with the caller's credentials (none, bad, or the wrong kind): always a top-level
- * GraphQL error with `extensions.code` `UNAUTHENTICATED`, never a payload error.
- */
-export function credentialError(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED' } });
-}
-
-/** The answer for a row that does not exist or that the caller may not see: the two are indistinguishable. */
-export function notFound(typeName: string, field: string): DomainError {
-  return new DomainError('NOT_FOUND', `No ${typeName} has the id given in "${field}".`, field);
 }

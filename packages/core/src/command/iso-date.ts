@@ -1,4 +1,4 @@
-import { DomainError } from '../command/domain-error.js';
+import { coreMessages } from '../i18n/core-messages.js';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -10,7 +10,7 @@ export function requireIsoDate(value: string, argument: string): string {
   const match = ISO_DATE.exec(value.trim());
   const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : null;
   if (!match || !date || date.toISOString().slice(0, 10) !== value.trim()) {
-    throw new DomainError('BAD_USER_INPUT', `"${argument}" must be a date written YYYY-MM-DD, got "${value}".`, argument);
+    throw coreMessages.dateWrittenYyyyMm.error({ argument, value }, argument);
   }
   return value.trim();
 }

@@ -2,7 +2,8 @@ import { createParameterDecorator, Field, ID } from 'type-graphql';
 import type { ClassType } from '../plugin/plugin.js';
 import { fromGlobalId, toGlobalId } from '../relay/global-id.js';
 import { Node } from '../relay/node.js';
-import { DomainError } from './domain-error.js';
+import { type DomainError } from './domain-error.js';
+import { coreMessages } from '../i18n/core-messages.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -54,13 +55,12 @@ export function toRef<T extends object>(globalId: string, target: RefTarget<T>, 
   const expected = target() === (Node as unknown) ? null : typeNameOf(target());
   const parsed = typeof globalId === 'string' ? fromGlobalId(globalId) : null;
   if (!parsed || !UUID.test(parsed.id) || (expected && parsed.type !== expected)) {
-    const what = expected ? `the id of a ${expected}` : 'a global id';
     return new Ref<T>(
       expected ?? 'Node',
       '00000000-0000-0000-0000-000000000000',
       field,
       target,
-      new DomainError('BAD_USER_INPUT', `"${field}" must be ${what} as the API returns it.`, field),
+      expected ? coreMessages.badIdOfType.error({ field, expected }, field) : coreMessages.badGlobalId.error({ field }, field),
     );
   }
   return new Ref<T>(parsed.type, parsed.id, field, target);

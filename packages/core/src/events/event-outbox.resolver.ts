@@ -3,9 +3,9 @@ import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql'
 import { authorize } from '../auth/authorize.js';
 import { Permission } from '../auth/permission.js';
 import type { GongzhiContext } from '../context.js';
-import { userError } from '../graphql/user-error.js';
 import { eventOutbox } from './outbox.js';
 import { pageSize } from '../relay/connection.js';
+import { coreMessages } from '../i18n/core-messages.js';
 
 @ObjectType({ description: 'A delivery of a committed event to an after-commit handler that failed at least once; it is tried again.' })
 export class EventDelivery {
@@ -58,7 +58,7 @@ export class EventOutboxResolver {
   ): Promise<EventOutboxState> {
     const access = await authorize(ctx, Permission.AUDIT);
     if (!access.everywhere) {
-      throw userError('FORBIDDEN', 'The event outbox spans every place: only auditors who see everywhere may read it.', null, {
+      throw coreMessages.eventOutboxSpansEvery.error(null, {
         permission: Permission.AUDIT,
       });
     }

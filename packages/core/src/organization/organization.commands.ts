@@ -1,11 +1,11 @@
 import { Permission } from '../auth/permission.js';
 import { defineCommand, type Named } from '../command/command.js';
-import { DomainError } from '../command/domain-error.js';
 import { requireIsoDate } from '../command/iso-date.js';
 import type { Person } from '../person/person.entity.js';
 import type { Place } from '../place/place.entity.js';
 import { OrganizationMember } from './organization-member.entity.js';
 import { Organization, type OrganizationKind } from './organization.entity.js';
+import { coreMessages } from '../i18n/core-messages.js';
 
 /** Registers an organisation at the place it belongs to; needs `people.manage` there. */
 export const createOrganization = defineCommand<{ name: string; kind: OrganizationKind; place: Named<Place> }, Organization>({
@@ -13,7 +13,7 @@ export const createOrganization = defineCommand<{ name: string; kind: Organizati
   async run(uow, { name, kind, place }) {
     uow.actor.authorize(Permission.PEOPLE_MANAGE, place.path);
     const trimmed = name.trim();
-    if (!trimmed) throw new DomainError('BAD_USER_INPUT', '"name" must not be empty.', 'name');
+    if (!trimmed) throw coreMessages.nameEmpty.error('name');
     const organization = uow.em.create(Organization, { name: trimmed, kind, place });
     await uow.em.flush();
     return organization;
@@ -35,11 +35,7 @@ export const addOrganizationMember = defineCommand<
     uow.actor.authorize(Permission.PEOPLE_MANAGE, place.place.path);
     const joined = requireIsoDate(joinedOn, 'joinedOn');
     if (await uow.em.count(OrganizationMember, { organization, person })) {
-      throw new DomainError(
-        'CONFLICT',
-        `${person.name} is already a member of ${organization.name}; a person joins an organisation once.`,
-        'personId',
-      );
+      throw coreMessages.alreadyMemberPersonJoins.error({ personName: person.name, organizationName: organization.name }, 'personId');
     }
     const member = uow.em.create(OrganizationMember, { organization, person, role: role.trim(), joinedOn: joined });
     await uow.em.flush();
@@ -58,7 +54,7 @@ export const updateOrganization = defineCommand<
     uow.actor.authorize(Permission.PEOPLE_MANAGE, row.place.path);
     if (name != null) {
       const trimmed = name.trim();
-      if (!trimmed) throw new DomainError('BAD_USER_INPUT', '"name" must not be empty; leave it out to keep the name.', 'name');
+      if (!trimmed) throw coreMessages.nameEmptyLeaveOut.error('name');
       row.name = trimmed;
     }
     if (kind != null) row.kind = kind;

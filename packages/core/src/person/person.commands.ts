@@ -1,36 +1,31 @@
 import { Permission } from '../auth/permission.js';
 import { readSensitiveWithin } from '../auth/sensitive.js';
 import { defineCommand, type Named } from '../command/command.js';
-import { DomainError } from '../command/domain-error.js';
 import type { Place } from '../place/place.entity.js';
 import { PlaceType } from '../place/place.entity.js';
 import { CareProfile } from './care-profile.entity.js';
 import { requireIsoDate } from '../command/iso-date.js';
 import { PersonRole, type PersonRoleKind } from './person-role.entity.js';
 import { Person } from './person.entity.js';
+import { coreMessages } from '../i18n/core-messages.js';
 
 /** Registers a person, in a household under the actor's places (people without one only by callers who see everywhere). */
 export const createPerson = defineCommand<{ name: string; phone?: string | null; household?: Named<Place> | null }, Person>({
   name: 'person.create',
   async run(uow, input) {
     const name = input.name.trim();
-    if (!name) throw new DomainError('BAD_USER_INPUT', '"input.name" must not be empty.', 'input.name');
+    if (!name) throw coreMessages.inputNameEmpty.error('input.name');
     const household = input.household ?? null;
     if (household && household.type !== PlaceType.HOUSEHOLD) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `"input.householdId" must be a place of type household; ${household.name} is a ${household.type}.`,
+      throw coreMessages.inputHouseholdidPlaceType.error(
+        { householdName: household.name, householdType: household.type },
         'input.householdId',
       );
     }
     if (household) uow.actor.authorize(Permission.PEOPLE_MANAGE, household.path);
     // A person without household belongs to no place: only callers who see everywhere could see them again.
     else if (!uow.actor.access.everywhere) {
-      throw new DomainError(
-        'FORBIDDEN',
-        'Give "input.householdId" (a household under your places); people without a household can be registered only by callers who see everywhere.',
-        'input.householdId',
-      );
+      throw coreMessages.giveInputHouseholdidHousehold.error('input.householdId');
     }
     const person = uow.em.create(Person, { name, phone: input.phone?.trim() || null, household });
     await uow.em.flush();
@@ -50,7 +45,7 @@ export const assignRole = defineCommand<
     const end = endsOn == null ? null : requireIsoDate(endsOn, 'endsOn');
     // ISO dates compare correctly as strings.
     if (end !== null && end < start) {
-      throw new DomainError('BAD_USER_INPUT', `"endsOn" (${end}) must be on or after "startsOn" (${start}).`, 'endsOn');
+      throw coreMessages.endsonAfterStartson.error({ end, start }, 'endsOn');
     }
     const assigned = uow.em.create(PersonRole, { person, place, role, startsOn: start, endsOn: end });
     await uow.em.flush();
@@ -76,11 +71,7 @@ export const setCareProfile = defineCommand<{ person: Named<Person>; care: CareA
   permission: Permission.PEOPLE_MANAGE,
   async run(uow, { person, care }) {
     if (!(await readSensitiveWithin(uow, person.uuid, 'careProfile.write'))) {
-      throw new DomainError(
-        'FORBIDDEN',
-        `You need "${Permission.SENSITIVE_READ}" at ${person.name}'s places to record care data.`,
-        'personId',
-      );
+      throw coreMessages.needSensitiveReadForCare.error({ SENSITIVE_READ: Permission.SENSITIVE_READ, personName: person.name }, 'personId');
     }
     return uow.em.upsert(CareProfile, {
       personUuid: person.uuid,

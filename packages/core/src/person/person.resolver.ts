@@ -3,7 +3,6 @@ import { Arg, Args, Ctx, Field, FieldResolver, InputType, Mutation, Query, Resol
 import { scopeCondition } from '../auth/access.js';
 import { readSensitive } from '../auth/sensitive.js';
 import { loadRef, perform, requireRef } from '../command/command.js';
-import { DomainError } from '../command/domain-error.js';
 import { payloadType } from '../command/payload.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
@@ -15,6 +14,7 @@ import { CareProfile } from './care-profile.entity.js';
 import { assignRole, createPerson, setCareProfile } from './person.commands.js';
 import { PersonRole, PersonRoleKind } from './person-role.entity.js';
 import { Person } from './person.entity.js';
+import { coreMessages } from '../i18n/core-messages.js';
 
 @InputType({ description: 'A new person.' })
 export class CreatePersonInput {
@@ -79,9 +79,8 @@ export class PersonResolver {
     if (householdId) {
       const household = await requireRef(ctx, householdId);
       if (household.type !== PlaceType.HOUSEHOLD) {
-        throw new DomainError(
-          'BAD_USER_INPUT',
-          `"householdId" must be a place of type household; ${household.name} is a ${household.type}.`,
+        throw coreMessages.householdidPlaceTypeHousehold.error(
+          { householdName: household.name, householdType: household.type },
           'householdId',
         );
       }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Permission } from '../auth/permission.js';
 import { defineCommand, type Named } from '../command/command.js';
-import { DomainError } from '../command/domain-error.js';
 import { ALLOWED_PARENTS, type PlaceType, type VenueKind } from './place.entity.js';
 import { Place } from './place.entity.js';
+import { coreMessages } from '../i18n/core-messages.js';
 
 /** A new place and where it sits in the tree. */
 export interface NewPlace {
@@ -31,40 +31,27 @@ export const createPlace = defineCommand<NewPlace, Place>({
     const parent = input.parent ?? null;
     if (parent) uow.actor.authorize(Permission.PEOPLE_MANAGE, parent.path);
     else if (!uow.actor.access.everywhere) {
-      throw new DomainError(
-        'FORBIDDEN',
-        'Only callers who see everywhere may create a district (a place without parent).',
-        'input.parentId',
-      );
+      throw coreMessages.onlyCallersWhoSee.error('input.parentId');
     }
     const code = input.code.trim();
     const name = input.name.trim();
-    if (!code) throw new DomainError('BAD_USER_INPUT', '"input.code" must not be empty.', 'input.code');
-    if (!name) throw new DomainError('BAD_USER_INPUT', '"input.name" must not be empty.', 'input.name');
+    if (!code) throw coreMessages.inputCodeEmpty.error('input.code');
+    if (!name) throw coreMessages.inputNameEmpty.error('input.name');
     if (input.capacity != null && input.capacity < 0) {
-      throw new DomainError('BAD_USER_INPUT', `"input.capacity" must be 0 or more, got ${input.capacity}.`, 'input.capacity');
+      throw coreMessages.inputCapacityMore.error({ capacity: input.capacity }, 'input.capacity');
     }
     const allowed = ALLOWED_PARENTS[input.type];
     const parentType = parent?.type ?? null;
     if (!allowed.includes(parentType)) {
       const names = allowed.map((t) => t ?? 'no parent (a root)').join(', ');
       const given = parent ? `a ${parent.type} (${parent.name})` : 'no parent';
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `A ${input.type} cannot be placed under ${given}; its parent must be: ${names}.`,
-        'input.parentId',
-        {
-          expected: allowed,
-          actual: parentType,
-        },
-      );
+      throw coreMessages.cannotPlacedUnderParent.error({ inputType: input.type, given, names }, 'input.parentId', {
+        expected: allowed,
+        actual: parentType,
+      });
     }
     if (await uow.em.count(Place, { code })) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `A place with code "${code}" already exists; codes are unique across the server.`,
-        'input.code',
-      );
+      throw coreMessages.placeCodeAlreadyExists.error({ code }, 'input.code');
     }
     const uuid = randomUUID();
     const place = uow.em.create(Place, {

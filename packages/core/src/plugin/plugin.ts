@@ -1,5 +1,6 @@
 import type { EntitySchema } from '@mikro-orm/core';
 import type { Command, ConstraintError, Outcome } from '../command/command.js';
+import type { MessageCatalog } from '../i18n/catalog.js';
 import type { PlaceRule } from '../auth/place-rule.js';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { GraphQLSchema } from 'graphql';
@@ -119,6 +120,12 @@ export interface GongzhiPlugin<Options = unknown> {
    * database (a constraint survives concurrency); say here what it means.
    */
   constraintErrors?: Record<string, ConstraintError>;
+  /**
+   * The plugin's error messages (made with `defineMessages`): every code it reports, with its
+   * text in English and Chinese. The host refuses to start when one lacks a language or the two
+   * texts take different parameters.
+   */
+  messages?: MessageCatalog;
   /** Options with defaults and validation. */
   options?: PluginOptionsSpec<Options>;
   /** Builds the services this plugin offers to plugins that depend on it. */

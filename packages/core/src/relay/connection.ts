@@ -3,6 +3,7 @@ import type { EntityName, FilterQuery } from '@mikro-orm/core';
 import { GraphQLError } from 'graphql';
 import { ArgsType, Field, Int, ObjectType } from 'type-graphql';
 import { batchLoader, plainRows, type ReadContext } from '../graphql/loaders.js';
+import { coreMessages } from '../i18n/core-messages.js';
 import type { ClassType } from '../plugin/plugin.js';
 import { type EntityClass, graphQLTypeName } from './node-entity.js';
 
@@ -126,14 +127,7 @@ export function connectionType(node: ClassType, name: string = graphQLTypeName(n
  * API says "too many", naming the argument and the cap.
  */
 export function pageCapError(argument: string, value: number): GraphQLError {
-  return new GraphQLError(
-    `"${argument}" may be at most ${MAX_PAGE_SIZE} (the page cap), got ${value}; fetch more pages with the cursors of pageInfo.`,
-    { extensions: { code: 'BAD_USER_INPUT', argument, max: MAX_PAGE_SIZE } },
-  );
-}
-
-function badPaging(message: string, argument: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argument } });
+  return coreMessages.pageCap.topLevel({ argument, max: MAX_PAGE_SIZE, value }, { argument, max: MAX_PAGE_SIZE });
 }
 
 /**
@@ -143,7 +137,7 @@ function badPaging(message: string, argument: string): GraphQLError {
 export function pageSize(first: number | null | undefined, fallback: number, argument = 'first'): number {
   const size = first ?? fallback;
   if (!Number.isInteger(size) || size < 0)
-    throw badPaging(`"${argument}" must be a whole number from 0 to ${MAX_PAGE_SIZE}, got ${size}.`, argument);
+    throw coreMessages.pageSizeWhole.topLevel({ argument, max: MAX_PAGE_SIZE, value: size }, { argument });
   if (size > MAX_PAGE_SIZE) throw pageCapError(argument, size);
   return size;
 }
@@ -193,20 +187,16 @@ function decodeCursor(cursor: string, signature: string, arity: number, argument
   } catch {
     parsed = null;
   }
-  if (!Array.isArray(parsed) || typeof parsed[0] !== 'string')
-    throw badPaging(`"${argument}" is not a cursor returned by this API.`, argument);
+  if (!Array.isArray(parsed) || typeof parsed[0] !== 'string') throw coreMessages.notACursor.topLevel({ argument }, { argument });
   if (parsed[0] !== signature) {
-    throw badPaging(
-      `"${argument}" is a cursor from another list or from one with other arguments; pass the arguments it came from, or start again without "${argument}".`,
-      argument,
-    );
+    throw coreMessages.cursorElsewhere.topLevel({ argument }, { argument });
   }
   const values = parsed.slice(1);
   if (
     values.length !== arity ||
     values.some((v) => v === null || (typeof v === 'object' && typeof (v as { d?: unknown }).d !== 'string'))
   ) {
-    throw badPaging(`"${argument}" is not a cursor returned by this API.`, argument);
+    throw coreMessages.notACursor.topLevel({ argument }, { argument });
   }
   return values.map(decodeValue);
 }
@@ -225,11 +215,11 @@ function signatureOf(connection: string, filter: unknown): string {
 /** Checks first/after/last/before against the spec and the page cap. */
 export function pageRequest(args: ConnectionArgs, defaultSize: number, arity: number, connection: string, filter?: unknown): PageRequest {
   const { first, after, last, before } = args;
-  if (first != null && last != null) throw badPaging('Give "first" (forward) or "last" (backward), not both.', 'last');
-  if (after != null && before != null) throw badPaging('Give "after" (forward) or "before" (backward), not both.', 'before');
+  if (first != null && last != null) throw coreMessages.firstAndLast.topLevel({ argument: 'last' });
+  if (after != null && before != null) throw coreMessages.afterAndBefore.topLevel({ argument: 'before' });
   const backward = last != null || (before != null && first == null);
-  if (backward && after != null) throw badPaging('"after" pages forward: use it with "first".', 'after');
-  if (!backward && before != null) throw badPaging('"before" pages backward: use it with "last".', 'before');
+  if (backward && after != null) throw coreMessages.afterNeedsFirst.topLevel({ argument: 'after' });
+  if (!backward && before != null) throw coreMessages.beforeNeedsLast.topLevel({ argument: 'before' });
   const argument = backward ? 'last' : 'first';
   const size = pageSize(backward ? last : first, defaultSize, argument);
   const signature = signatureOf(connection, filter);

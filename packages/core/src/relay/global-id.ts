@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { coreMessages } from '../i18n/core-messages.js';
 
 /** Relay global id: base64 of `Type:localId`, opaque to clients. */
 export function toGlobalId(type: string, id: string): string {
@@ -24,9 +24,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function localId(globalId: string, expectedType: string, argument = 'id'): string {
   const parsed = fromGlobalId(globalId);
   if (!parsed || parsed.type !== expectedType || !UUID.test(parsed.id)) {
-    throw new GraphQLError(`Argument "${argument}" must be the id of a ${expectedType} (as returned by the API), got "${globalId}".`, {
-      extensions: { code: 'BAD_USER_INPUT', argument, expectedType },
-    });
+    throw coreMessages.badArgumentId.error({ argument, expectedType, globalId }, argument, { expectedType });
   }
   return parsed.id;
 }

@@ -1,9 +1,9 @@
 import { Permission } from '../auth/permission.js';
 import { defineCommand, type Named } from '../command/command.js';
-import { DomainError } from '../command/domain-error.js';
 import type { Organization } from '../organization/organization.entity.js';
 import { type Request, RequestStatus } from './request.entity.js';
 import { conflict, eventPayload, move } from './request.commands.js';
+import { coreMessages } from '../i18n/core-messages.js';
 
 /**
  * The three orders (三单制): a resident places an order (点单, `submitRequest`), the community
@@ -29,11 +29,8 @@ export const dispatchRequest = defineCommand<{ request: Named<Request>; organiza
     async run(uow, { request, organization, note }) {
       uow.actor.authorize(Permission.REQUEST_MANAGE, request.placePath);
       if (!DISPATCHABLE.includes(request.status)) {
-        throw new DomainError(
-          request.status === RequestStatus.CLAIMED || request.status === RequestStatus.ASSIGNED ? 'ALREADY_CLAIMED' : 'ILLEGAL_TRANSITION',
-          `A request that is ${request.status} cannot be dispatched; only submitted or accepted requests not yet taken can.`,
-          'id',
-        );
+        const taken = request.status === RequestStatus.CLAIMED || request.status === RequestStatus.ASSIGNED;
+        throw (taken ? coreMessages.notDispatchableTaken : coreMessages.notDispatchable).error({ requestStatus: request.status }, 'id');
       }
       const step = { action: 'dispatched', note: note?.trim() ? `${organization.name}: ${note.trim()}` : organization.name };
       if (!(await move(uow, request, RequestStatus.ACCEPTED, step, { dispatchedTo: organization }))) {

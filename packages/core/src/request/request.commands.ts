@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { helper } from '@mikro-orm/core';
 import { Permission } from '../auth/permission.js';
 import { defineCommand, type Named, type UnitOfWork } from '../command/command.js';
-import { DomainError } from '../command/domain-error.js';
 import { Organization } from '../organization/organization.entity.js';
 import { organizationMemberIds } from '../organization/organization.queries.js';
 import { Person } from '../person/person.entity.js';
@@ -12,6 +11,7 @@ import { levelAbove, RequestChannel, RequestKind, RequestLevel, RequestPriority,
 import type { RequestEventPayload } from './request.events.js';
 import { Request } from './request.entity.js';
 import { RequestTimelineEntry } from './request-timeline-entry.entity.js';
+import { coreMessages } from '../i18n/core-messages.js';
 
 /**
  * The request workflow as commands: each change is a conditional update of the row (so of two
@@ -47,7 +47,7 @@ export function eventPayload(request: Request): RequestEventPayload {
 function checkTitle(title: string): string {
   const trimmed = title.trim();
   if (trimmed.length < 1 || trimmed.length > 200) {
-    throw new DomainError('BAD_USER_INPUT', `title must have 1 to 200 characters, got ${trimmed.length}.`, 'title');
+    throw coreMessages.titleCharacters.error({ trimmedLength: trimmed.length }, 'title');
   }
   return trimmed;
 }
@@ -149,11 +149,9 @@ function legalMoves(request: Request): readonly RequestStatus[] {
 function assertLegal(request: Request, to: RequestStatus): void {
   const legal = legalMoves(request);
   if (!legal.includes(to)) {
-    throw new DomainError(
-      'ILLEGAL_TRANSITION',
-      `A request that is ${request.status} cannot become ${to}. From ${request.status} it can become: ${legal.length ? legal.join(', ') : 'nothing (it is final)'}.`,
-      'to',
-    );
+    throw legal.length
+      ? coreMessages.illegalTransition.error({ requestStatus: request.status, to, legal: legal.join(', ') }, 'to')
+      : coreMessages.illegalTransitionFinal.error({ requestStatus: request.status, to }, 'to');
   }
 }
 
@@ -161,13 +159,11 @@ function assertLegal(request: Request, to: RequestStatus): void {
 export async function conflict(uow: UnitOfWork, request: Request, to: RequestStatus): Promise<never> {
   const now = await uow.em.fork().findOneOrFail(Request, { uuid: request.uuid }, { populate: ['assignee'] });
   if (now.status === RequestStatus.CLAIMED || now.status === RequestStatus.ASSIGNED) {
-    throw new DomainError('ALREADY_CLAIMED', `This request was just ${now.status} by ${now.assignee?.name ?? 'someone else'}.`, 'id');
+    throw now.assignee
+      ? coreMessages.justTakenBy.error({ nowStatus: now.status, assignee: now.assignee.name }, 'id')
+      : coreMessages.justTaken.error({ nowStatus: now.status }, 'id');
   }
-  throw new DomainError(
-    'ILLEGAL_TRANSITION',
-    `This request changed meanwhile and is now ${now.status}; it was not made ${to}. Reload it and try again.`,
-    'id',
-  );
+  throw coreMessages.requestChangedMeanwhileNow.error({ nowStatus: now.status, to }, 'id');
 }
 
 /** Creates the request row, its first timeline entry and `request.created`. */
@@ -210,8 +206,7 @@ export const submitRequest = defineCommand<NewRequestDetails & { channel: Reques
     const anonymous = !!details.callbackPhone?.trim();
     // A signed-in resident submits for themselves unless they name someone else.
     const by = requester ?? (anonymous ? null : uow.actor.personId ? await uow.actingPerson() : null);
-    if (!by && !anonymous)
-      throw new DomainError('BAD_USER_INPUT', 'Give requesterId, or callbackPhone for an anonymous request.', 'requesterId');
+    if (!by && !anonymous) throw coreMessages.giveRequesteridCallbackphoneAnonymous.error('requesterId');
     return create(uow, { ...details, place }, { channel, requester: by });
   },
 });
@@ -259,15 +254,11 @@ export const submitRequestOnce = defineCommand<
     const { clientToken, ...submission } = input;
     const token = clientToken.trim();
     if (!token || token.length > MAX_CLIENT_TOKEN_LENGTH) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `The client token must have 1 to ${MAX_CLIENT_TOKEN_LENGTH} characters, got ${token.length}.`,
-        'clientToken',
-      );
+      throw coreMessages.clientTokenCharacters.error({ MAX_CLIENT_TOKEN_LENGTH, tokenLength: token.length }, 'clientToken');
     }
     uow.actor.authorize(Permission.REQUEST_SUBMIT, submission.place.path);
     const owner = uow.actor.caller?.id;
-    if (!owner) throw new DomainError('FORBIDDEN', 'Sign in to submit a request with a client token.', null);
+    if (!owner) throw coreMessages.signSubmitRequestClient.error();
     // Two submissions with one token at once: the second waits here until the first commits, then finds its row.
     await uow.em.execute(`SELECT pg_advisory_xact_lock(hashtext(?))`, [`request.client-token:${owner}:${token}`]);
     const [known] = await uow.em.execute<{ request_id: string }[]>(
@@ -277,11 +268,7 @@ export const submitRequestOnce = defineCommand<
     if (known) {
       const existing = await uow.em.findOne(Request, { uuid: known.request_id });
       if (existing && (await uow.canSee(existing))) return { request: existing, created: false };
-      throw new DomainError(
-        'TOKEN_USED',
-        'This client token was already used for a request you can no longer see; send a new token for a new request.',
-        'clientToken',
-      );
+      throw coreMessages.clientTokenAlreadyUsed.error('clientToken');
     }
     const request = await uow.run(submitRequest, submission);
     await uow.em.execute(`INSERT INTO request_client_token (caller_id, token, request_id) VALUES (?, ?, ?)`, [owner, token, request.uuid]);
@@ -304,7 +291,7 @@ export const importHotlineOrder = defineCommand<
   async run(uow, input) {
     const { place, orderNo: given, callerPhone, ...details } = input;
     const orderNo = given.trim();
-    if (!orderNo) throw new DomainError('BAD_USER_INPUT', 'orderNo must not be empty.', 'orderNo');
+    if (!orderNo) throw coreMessages.ordernoEmpty.error('orderNo');
     uow.actor.authorize(Permission.REQUEST_MANAGE, place.path);
     // Two imports of one order at once: the second waits here until the first commits, then finds its row.
     await uow.em.execute(`SELECT pg_advisory_xact_lock(hashtext(?))`, [`request.hotline-order:${orderNo}`]);
@@ -347,7 +334,7 @@ export const changeRequestStatus = defineCommand<{ request: Named<Request>; to: 
   async run(uow, { request, to, note }) {
     if (to === RequestStatus.CLAIMED || to === RequestStatus.ASSIGNED || to === RequestStatus.ESCALATED) {
       const use = to === RequestStatus.CLAIMED ? 'claimRequest' : to === RequestStatus.ASSIGNED ? 'assignRequest' : 'escalateRequest';
-      throw new DomainError('BAD_USER_INPUT', `Use ${use} to make a request ${to}.`, 'to');
+      throw coreMessages.useMakeRequest.error({ use, to }, 'to');
     }
     const holderMove = heldByActor(uow, request) && !!HOLDER_MOVES[request.status]?.includes(to);
     if (holderMove && !uow.actor.access.can(Permission.REQUEST_MANAGE, request.placePath)) {
@@ -355,12 +342,11 @@ export const changeRequestStatus = defineCommand<{ request: Named<Request>; to: 
     } else if (!holderMove) {
       if (heldByActor(uow, request) && !uow.actor.access.can(Permission.REQUEST_MANAGE, request.placePath)) {
         const yours = HOLDER_MOVES[request.status] ?? [];
-        throw new DomainError(
-          'FORBIDDEN',
-          `You hold this ${request.status} request and may make it ${yours.length ? yours.join(' or ') : 'nothing else'} yourself; making it ${to} needs "request.manage" (community or grid staff).`,
-          'to',
-          { permission: Permission.REQUEST_MANAGE },
-        );
+        throw yours.length
+          ? coreMessages.holderMayOnly.error({ requestStatus: request.status, yours: yours.join(' or '), to }, 'to', {
+              permission: Permission.REQUEST_MANAGE,
+            })
+          : coreMessages.holderMayNothing.error({ requestStatus: request.status, to }, 'to', { permission: Permission.REQUEST_MANAGE });
       }
       uow.actor.authorize(Permission.REQUEST_MANAGE, request.placePath);
     }
@@ -383,15 +369,11 @@ export const reportRequestProgress = defineCommand<{ request: Named<Request>; no
     uow.actor.authorize(heldByActor(uow, request) ? Permission.REQUEST_CLAIM : Permission.REQUEST_MANAGE, request.placePath);
     const text = note.trim();
     if (text.length < 1 || text.length > 2000) {
-      throw new DomainError('BAD_USER_INPUT', `"note" must have 1 to 2000 characters, got ${text.length}.`, 'note');
+      throw coreMessages.noteCharacters.error({ textLength: text.length }, 'note');
     }
     const working = [RequestStatus.CLAIMED, RequestStatus.ASSIGNED, RequestStatus.IN_PROGRESS];
     if (!working.includes(request.status)) {
-      throw new DomainError(
-        'ILLEGAL_TRANSITION',
-        `Progress is reported on claimed, assigned or in-progress work; this request is ${request.status}.`,
-        'id',
-      );
+      throw coreMessages.progressReportedClaimedAssigned.error({ requestStatus: request.status }, 'id');
     }
     // Bump the version, so a progress note and a concurrent status change do not both pass unseen.
     if (!(await move(uow, request, request.status, { action: 'progress', note: text }))) return conflict(uow, request, request.status);
@@ -409,24 +391,15 @@ export const changeRequestDeadline = defineCommand<{ request: Named<Request>; du
   async run(uow, { request, dueAt, reason }) {
     uow.actor.authorize(Permission.REQUEST_MANAGE, request.placePath);
     const why = reason.trim();
-    if (!why)
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        '"reason" must not be empty: say why the deadline moves (e.g. "居民急需，工期压缩").',
-        'reason',
-      );
-    if (dueAt && Number.isNaN(dueAt.getTime())) throw new DomainError('BAD_USER_INPUT', '"dueAt" must be a valid date-time.', 'dueAt');
+    if (!why) throw coreMessages.reasonEmptySayWhy.error('reason');
+    if (dueAt && Number.isNaN(dueAt.getTime())) throw coreMessages.dueatValidDateTime.error('dueAt');
     const final = [RequestStatus.CLOSED, RequestStatus.REJECTED];
     if (final.includes(request.status)) {
-      throw new DomainError('ILLEGAL_TRANSITION', `A ${request.status} request is finished; its deadline no longer changes.`, 'id');
+      throw coreMessages.requestFinishedDeadlineLonger.error({ requestStatus: request.status }, 'id');
     }
     const before = request.dueAt ?? null;
     if ((before?.getTime() ?? null) === (dueAt?.getTime() ?? null)) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `The request is already due ${before ? `at ${before.toISOString()}` : 'at no set time'}.`,
-        'dueAt',
-      );
+      throw before ? coreMessages.alreadyDueAt.error({ dueAt: before.toISOString() }, 'dueAt') : coreMessages.alreadyNoDue.error('dueAt');
     }
     const step = { action: 'deadline', note: why, due: { from: before, to: dueAt } };
     if (!(await move(uow, request, request.status, step, { dueAt }))) return conflict(uow, request, request.status);
@@ -444,7 +417,9 @@ async function takeOn(
 ): Promise<Request> {
   if (request.assignee && (request.status === RequestStatus.CLAIMED || request.status === RequestStatus.ASSIGNED)) {
     const holder = await uow.em.findOne(Person, { uuid: request.assignee.uuid });
-    throw new DomainError('ALREADY_CLAIMED', `This request is already ${request.status} by ${holder?.name ?? 'someone else'}.`, 'id');
+    throw holder
+      ? coreMessages.alreadyTakenBy.error({ requestStatus: request.status, holder: holder.name }, 'id')
+      : coreMessages.alreadyTaken.error({ requestStatus: request.status }, 'id');
   }
   assertLegal(request, to);
   if (!(await move(uow, request, to, { action: to, note: assignee.name }, { assignee }))) return conflict(uow, request, to);
@@ -461,18 +436,14 @@ export const claimRequest = defineCommand<{ request: Named<Request>; person?: Na
   links: { person: { to: 'request', widen: COMMUNITY_TAKES_ITS_REQUESTS } },
   async run(uow, { request, person }) {
     const claimant = person ?? (uow.actor.personId ? await uow.actingPerson() : null);
-    if (!claimant) throw new DomainError('BAD_USER_INPUT', 'Give personId, or sign in as the person who claims.', 'personId');
+    if (!claimant) throw coreMessages.givePersonidSignPerson.error('personId');
     const forSelf = claimant.uuid === uow.actor.personId;
     // 接单: a request dispatched to a partner unit is its members' to take, wherever they live.
     const unit = request.dispatchedTo ? await uow.em.findOneOrFail(Organization, { uuid: request.dispatchedTo.uuid }) : null;
     const unitMember = forSelf && !!unit && (await organizationMemberIds(uow, unit.uuid)).includes(claimant.uuid);
     if (!unitMember) uow.actor.authorize(forSelf ? Permission.REQUEST_CLAIM : Permission.REQUEST_MANAGE, request.placePath);
     if (unit && forSelf && !unitMember && !uow.actor.access.can(Permission.REQUEST_MANAGE, request.placePath)) {
-      throw new DomainError(
-        'FORBIDDEN',
-        `This request was dispatched to ${unit.name}; only its members take it (staff may assign it to someone else).`,
-        'id',
-      );
+      throw coreMessages.requestDispatchedOnlyMembers.error({ unitName: unit.name }, 'id');
     }
     return takeOn(uow, request, claimant, RequestStatus.CLAIMED, 'request.claimed');
   },
@@ -494,7 +465,7 @@ export const escalateRequest = defineCommand<{ request: Named<Request>; reason: 
   async run(uow, { request, reason }) {
     uow.actor.authorize(Permission.REQUEST_MANAGE, request.placePath);
     const above = levelAbove(request.level);
-    if (!above) throw new DomainError('TOP_LEVEL', `This request is already at the ${request.level} level, the highest.`, 'id');
+    if (!above) throw coreMessages.requestAlreadyLevelHighest.error({ level: request.level }, 'id');
     assertLegal(request, RequestStatus.ESCALATED);
     const fromLevel = request.level;
     const step = { action: 'escalated', note: `${fromLevel} → ${above}: ${reason}` };
@@ -513,10 +484,10 @@ export const rateRequest = defineCommand<{ request: Named<Request>; rating: numb
     const own = !!uow.actor.personId && request.requester?.uuid === uow.actor.personId;
     if (!own) uow.actor.authorize(Permission.REQUEST_MANAGE, request.placePath);
     if (!Number.isInteger(rating) || rating < 1 || rating > 5) {
-      throw new DomainError('BAD_USER_INPUT', `rating must be a whole number from 1 to 5, got ${rating}.`, 'rating');
+      throw coreMessages.ratingWholeNumberFrom.error({ rating }, 'rating');
     }
     if (request.status !== RequestStatus.RESOLVED && request.status !== RequestStatus.CLOSED) {
-      throw new DomainError('ILLEGAL_TRANSITION', `Only a resolved or closed request can be rated; this one is ${request.status}.`, 'id');
+      throw coreMessages.onlyResolvedClosedRequest.error({ requestStatus: request.status }, 'id');
     }
     const step = { action: 'rated', note: thanks ? `${rating}★ ${thanks}` : `${rating}★` };
     if (!(await move(uow, request, request.status, step, { rating, thanks: thanks ?? null })))

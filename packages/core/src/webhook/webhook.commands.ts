@@ -1,10 +1,10 @@
 import { defineCommand, type Named } from '../command/command.js';
-import { DomainError } from '../command/domain-error.js';
 import { Permission } from '../auth/permission.js';
 import { expectRow } from '../database/rows.js';
 import type { Place } from '../place/place.entity.js';
 import { newWebhookSecret } from './webhook-signature.js';
 import { Webhook, type WebhookDelivery, WebhookStatus } from './webhook.entity.js';
+import { coreMessages } from '../i18n/core-messages.js';
 
 /** Most webhooks one person or key may have. */
 export const MAX_WEBHOOKS_PER_OWNER = 20;
@@ -19,23 +19,20 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
  * the process is not in production (`NODE_ENV=production`). Returns the URL as normalized.
  */
 export function checkWebhookUrl(given: string, production = process.env.NODE_ENV === 'production'): string {
-  const problem = (why: string) => new DomainError('BAD_USER_INPUT', `"input.url" ${why}`, 'input.url');
   let url: URL;
   try {
     url = new URL(given.trim());
   } catch {
-    throw problem(`is not a URL: give an absolute https URL, e.g. https://example.org/hooks/gongzhi.`);
+    throw coreMessages.urlNotUrl.error('input.url');
   }
-  if (given.length > 2000) throw problem('must have at most 2000 characters.');
-  if (url.username || url.password) throw problem('must not carry a user name or password: deliveries are signed instead.');
+  if (given.length > 2000) throw coreMessages.urlTooLong.error('input.url');
+  if (url.username || url.password) throw coreMessages.urlCredentials.error('input.url');
   if (url.protocol === 'https:') return url.toString();
   if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) {
-    if (production) throw problem('must use https in production (plain http to loopback is for tests and development only).');
+    if (production) throw coreMessages.urlHttpsInProduction.error('input.url');
     return url.toString();
   }
-  throw problem(
-    `must use https (plain http only to 127.0.0.1, [::1] or localhost outside production), got "${url.protocol}//${url.host}".`,
-  );
+  throw coreMessages.urlHttps.error({ given: `${url.protocol}//${url.host}` }, 'input.url');
 }
 
 /**
@@ -52,41 +49,26 @@ export const createWebhook = defineCommand<
   async run(uow, { url: givenUrl, eventTypes, places }) {
     const { caller, access } = uow.actor;
     if (caller?.kind !== 'api-key' && caller?.kind !== 'person') {
-      throw new DomainError('BAD_USER_INPUT', 'A webhook belongs to the API key or person that creates it: call with one of them.');
+      throw coreMessages.webhookBelongsApiKey.error();
     }
     const url = checkWebhookUrl(givenUrl);
     const types = [...new Set(eventTypes.map((t) => t.trim()))];
     if (types.length === 0 || types.length > 100) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        '"input.eventTypes" must name 1 to 100 events, e.g. ["request.created"], or ["*"] for all.',
-        'input.eventTypes',
-      );
+      throw coreMessages.inputEventtypesNameEvents.error('input.eventTypes');
     }
     const bad = types.find((t) => t !== '*' && !EVENT_NAME.test(t));
     if (bad !== undefined) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `"input.eventTypes" has "${bad}", which is not an event name: use names like request.created or grid.visit-recorded, or "*" for every event.`,
-        'input.eventTypes',
-      );
+      throw coreMessages.inputEventtypesWhichEvent.error({ bad }, 'input.eventTypes');
     }
     for (const place of places) {
       if (!access.can(Permission.WEBHOOK_MANAGE, place.path)) {
-        throw new DomainError(
-          'FORBIDDEN',
-          `You do not hold "${Permission.WEBHOOK_MANAGE}" at ${place.name}: name only places where you do.`,
-          'input.placeIds',
-        );
+        throw coreMessages.youDoHoldName.error({ WEBHOOK_MANAGE: Permission.WEBHOOK_MANAGE, placeName: place.name }, 'input.placeIds');
       }
     }
     const [count] = await uow.em.execute<{ n: string }[]>('SELECT count(*) AS n FROM webhook WHERE owner_id = ?', [caller.id]);
     const n = Number(count?.n ?? 0);
     if (n >= MAX_WEBHOOKS_PER_OWNER) {
-      throw new DomainError(
-        'LIMIT_REACHED',
-        `You have ${n} webhooks, the most one key or person may have: delete one first (deleteWebhook).`,
-      );
+      throw coreMessages.youWebhooksMostOne.error({ n });
     }
     const secret = newWebhookSecret();
     const webhook = uow.em.create(Webhook, {
@@ -123,11 +105,7 @@ export const rotateWebhookSecret = defineCommand<{ webhook: Named<Webhook>; grac
   lock: ['webhook'],
   async run(uow, { webhook, graceSeconds }) {
     if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > MAX_ROTATION_GRACE_SECONDS) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `"graceSeconds" must be a whole number from 0 to ${MAX_ROTATION_GRACE_SECONDS} (7 days), got ${graceSeconds}.`,
-        'graceSeconds',
-      );
+      throw coreMessages.gracesecondsWholeNumberFrom.error({ MAX_ROTATION_GRACE_SECONDS, graceSeconds }, 'graceSeconds');
     }
     const secret = newWebhookSecret();
     const row = expectRow(
@@ -176,11 +154,7 @@ export const replayWebhookDelivery = defineCommand<{ delivery: Named<WebhookDeli
   async run(uow, { delivery }) {
     const webhook = await uow.em.findOneOrFail(Webhook, { uuid: delivery.webhookId });
     if (webhook.status !== WebhookStatus.ACTIVE) {
-      throw new DomainError(
-        'ILLEGAL_TRANSITION',
-        'The webhook is disabled, so nothing would be sent: enable it first (enableWebhook), then replay.',
-        'deliveryId',
-      );
+      throw coreMessages.webhookDisabledSoNothing.error('deliveryId');
     }
     await uow.em.execute(
       `UPDATE webhook_delivery SET status = 'pending', retry_since = clock_timestamp(), next_attempt_at = clock_timestamp() WHERE id = ?`,

@@ -6,7 +6,6 @@ import { payloadType } from '../command/payload.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
 import { batchLoader, loadById } from '../graphql/loaders.js';
-import { userError } from '../graphql/user-error.js';
 import { Place } from '../place/place.entity.js';
 import {
   createWebhook,
@@ -18,6 +17,7 @@ import {
 } from './webhook.commands.js';
 import { Webhook, WebhookAttempt, WebhookDelivery, WebhookDeliveryStatus } from './webhook.entity.js';
 import { pageSize } from '../relay/connection.js';
+import { coreMessages } from '../i18n/core-messages.js';
 
 @InputType()
 class CreateWebhookInput {
@@ -156,7 +156,7 @@ export class WebhookDeliveryResolver {
   @FieldResolver(() => Webhook)
   async webhook(@Root() delivery: WebhookDelivery, @Ctx() ctx: GongzhiContext): Promise<Webhook> {
     const found = await loadById(ctx, Webhook, delivery.webhookId);
-    if (!found) throw userError('NOT_FOUND', 'The webhook of this delivery was deleted.');
+    if (!found) throw coreMessages.webhookDeliveryDeleted.error();
     return found;
   }
 

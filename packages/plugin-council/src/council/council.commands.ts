@@ -1,6 +1,6 @@
 import {
   defineCommand,
-  DomainError,
+  type DomainError,
   type Named,
   type Organization,
   type Person,
@@ -11,6 +11,7 @@ import {
 import { CouncilPermission } from '../permissions.js';
 import { Council, type CouncilKind, CouncilMember, seatName, type SeatType, type VoteCounting, type VotingRule } from './council.entity.js';
 import { seatsOf, withCommunity } from './council.queries.js';
+import { councilMessages } from '../messages.js';
 
 /**
  * Organisations that hold seats and own shares of the work may be registered outside the
@@ -25,15 +26,12 @@ export const ORGANISATIONS_OF_THE_SUBDISTRICT = {
 /** `value` trimmed; BAD_USER_INPUT naming `field` when nothing is left. */
 export function requireText(value: string, field: string): string {
   const trimmed = value.trim();
-  if (!trimmed) throw new DomainError('BAD_USER_INPUT', `"${field}" must not be empty.`, field);
+  if (!trimmed) throw councilMessages.textEmpty.error({ field }, field);
   return trimmed;
 }
 
 function notAMember(person: Person, council: Council): DomainError {
-  return new DomainError(
-    'NOT_A_MEMBER',
-    `${person.name} holds no seat on ${council.name} and is not a member of an organisation that does; only its members may do this.`,
-  );
+  return councilMessages.holdsSeatMemberOrganisation.error({ personName: person.name, councilName: council.name });
 }
 
 /**
@@ -60,16 +58,12 @@ export async function requireSeat(
     const own = seats.find((s) => s.uuid === seat.uuid);
     if (!own) {
       const names = seats.map(seatName).join(', ');
-      throw new DomainError('NOT_A_MEMBER', `${person.name} may not act for that seat; they may act for: ${names}.`, 'memberId');
+      throw councilMessages.mayActSeatThey.error({ personName: person.name, names }, 'memberId');
     }
     return { person, seat: own };
   }
   if (seats.length > 1) {
-    throw new DomainError(
-      'SEAT_AMBIGUOUS',
-      `${person.name} may act for several seats (${seats.map(seatName).join(', ')}): say which one with "memberId".`,
-      'memberId',
-    );
+    throw councilMessages.mayActSeveralSeats.error({ personName: person.name, map: seats.map(seatName).join(', ') }, 'memberId');
   }
   return { person, seat: only };
 }
@@ -96,23 +90,18 @@ export const createCouncil = defineCommand<NewCouncil, Council>({
     const { community } = input;
     uow.actor.authorize(CouncilPermission.MANAGE, community.path);
     if (community.type !== PlaceType.COMMUNITY) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `"input.communityId" must be a community (社区); ${community.name} is a ${community.type}.`,
+      throw councilMessages.inputCommunityidCommunity.error(
+        { communityName: community.name, communityType: community.type },
         'input.communityId',
       );
     }
     const name = requireText(input.name, 'input.name');
     const quorum = input.quorumPercent;
     if (!Number.isInteger(quorum) || quorum < 0 || quorum > 100) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `"input.quorumPercent" must be a whole number from 0 to 100 (the share of voting weight that must vote), got ${quorum}.`,
-        'input.quorumPercent',
-      );
+      throw councilMessages.inputQuorumpercentWholeNumber.error({ quorum }, 'input.quorumPercent');
     }
     if (await uow.em.count(Council, { community, name })) {
-      throw new DomainError('CONFLICT', `${community.name} already has a council named "${name}"; choose another name.`, 'input.name');
+      throw councilMessages.alreadyCouncilNamedChoose.error({ communityName: community.name, name }, 'input.name');
     }
     const council = uow.em.create(Council, {
       name,
@@ -143,17 +132,12 @@ export const addCouncilMember = defineCommand<
     await withCommunity(uow, council);
     uow.actor.authorize(CouncilPermission.MANAGE, council.community.path);
     if (!person === !organization) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        'A seat is held by a person or by an organisation: give exactly one of "personId" and "organizationId".',
-        person ? 'organizationId' : 'personId',
-      );
+      throw councilMessages.seatHeldPersonOrganisation.error(person ? 'organizationId' : 'personId');
     }
     const holder = person ? { person } : { organization: organization! };
     if (await uow.em.count(CouncilMember, { council, ...holder })) {
-      throw new DomainError(
-        'ALREADY_MEMBER',
-        `${(person ?? organization)!.name} already holds a seat on ${council.name}; a person or organisation sits once.`,
+      throw councilMessages.alreadyHoldsSeatPerson.error(
+        { name: (person ?? organization)!.name, councilName: council.name },
         person ? 'personId' : 'organizationId',
       );
     }

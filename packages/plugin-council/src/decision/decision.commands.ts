@@ -1,6 +1,5 @@
 import {
   defineCommand,
-  DomainError,
   type Named,
   type Organization,
   organizationMemberIds,
@@ -21,6 +20,7 @@ import { CouncilResidentPoll } from '../poll/poll.entity.js';
 import { ActionItemStatus, CouncilActionItem, CouncilDecision, CouncilFundingSource, type FundingKind } from './decision.entity.js';
 import { actionItemProgress, councilOfDecision, lockedDecision, requestOfAgendaItem } from './decision.queries.js';
 import { advanceDecidedRequest, mayMoveRequest } from './linked-request.commands.js';
+import { councilMessages } from '../messages.js';
 
 /** A share of the work: exactly one owner, a due date. */
 export interface ActionItemDraft {
@@ -45,21 +45,13 @@ export interface NewDecision {
  */
 async function checkActionItems(uow: UnitOfWork, council: Council, items: Resolved<ActionItemDraft>[]): Promise<void> {
   if (!items.length) {
-    throw new DomainError(
-      'BAD_USER_INPUT',
-      '"input.actionItems" must assign at least one share of the work (明确分工): a title, one owner and a due date.',
-      'input.actionItems',
-    );
+    throw councilMessages.inputActionitemsAssignLeast.error('input.actionItems');
   }
   for (const [i, item] of items.entries()) {
     const field = `input.actionItems.${i}`;
     requireText(item.title, `${field}.title`);
     if (!item.ownerOrganization === !item.ownerPerson) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `${field} ("${item.title}") needs exactly one owner: give "ownerOrganizationId" or "ownerPersonId".`,
-        field,
-      );
+      throw councilMessages.needsExactlyOneOwner.error({ field, itemTitle: item.title }, field);
     }
     requireIsoDate(item.dueOn, `${field}.dueOn`);
     if (item.ownerPerson) await uow.requireWithin(item.ownerPerson, council, `${field}.ownerPersonId`);
@@ -72,31 +64,22 @@ async function checkActionItems(uow: UnitOfWork, council: Council, items: Resolv
 /** Refuses unless `proposal` passed and, when residents were asked, more of them agreed than disagreed. */
 async function checkDecidable(uow: UnitOfWork, proposal: CouncilProposal): Promise<void> {
   if (proposal.outcome !== ProposalOutcome.PASSED) {
-    throw new DomainError(
-      'PROPOSAL_NOT_PASSED',
-      proposal.status === ProposalStatus.OPEN
-        ? 'This proposal is still open: close the vote first; only a passed proposal becomes a decision.'
-        : `This proposal was not passed (${proposal.outcome}); only a passed proposal becomes a decision.`,
-      'input.proposalId',
-    );
+    throw proposal.status === ProposalStatus.OPEN
+      ? councilMessages.proposalStillOpen.error('input.proposalId')
+      : councilMessages.proposalNotPassed.error({ outcome: proposal.outcome }, 'input.proposalId');
   }
   const poll = await uow.em.findOne(CouncilResidentPoll, { proposal });
   if (poll?.status === ProposalStatus.OPEN) {
-    throw new DomainError(
-      'POLL_OPEN',
-      "The residents' poll on this proposal is still open: close it first; a decision follows the residents' answer.",
-      'input.proposalId',
-    );
+    throw councilMessages.residentsPollProposalStill.error('input.proposalId');
   }
   if (poll && !(poll.agreeCount! > poll.disagreeCount!)) {
-    throw new DomainError(
-      'RESIDENTS_DISAGREE',
-      `Residents did not agree (${poll.agreeCount} agree, ${poll.disagreeCount} disagree); a decision needs more residents agreeing than disagreeing.`,
+    throw councilMessages.residentsDidAgreeAgree.error(
+      { agreeCount: poll.agreeCount, disagreeCount: poll.disagreeCount },
       'input.proposalId',
     );
   }
   if (await uow.em.count(CouncilDecision, { proposal })) {
-    throw new DomainError('CONFLICT', 'This proposal already has its decision; record changes as action item updates.', 'input.proposalId');
+    throw councilMessages.proposalAlreadyDecisionRecord.error('input.proposalId');
   }
 }
 
@@ -104,11 +87,7 @@ async function checkDecidable(uow: UnitOfWork, proposal: CouncilProposal): Promi
 function checkFunding(funding: NewDecision['funding']): void {
   funding.forEach((f, i) => {
     if (!Number.isInteger(f.amountFen) || f.amountFen < 0) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `input.funding.${i}.amountFen must be a whole, non-negative number of fen (1 yuan = 100 fen), got ${f.amountFen}.`,
-        `input.funding.${i}.amountFen`,
-      );
+      throw councilMessages.inputFundingAmountfenWhole.error({ i, amountFen: f.amountFen }, `input.funding.${i}.amountFen`);
     }
   });
 }
@@ -120,12 +99,9 @@ function checkFunding(funding: NewDecision['funding']): void {
 async function requestToMove(uow: UnitOfWork, proposal: CouncilProposal, decider: Person): Promise<Request | null> {
   const request = await requestOfAgendaItem(uow, proposal.agendaItem);
   if (request && !mayMoveRequest(uow, request)) {
-    throw new DomainError(
-      'FORBIDDEN',
-      `This decision is on a request, which it moves to in progress; that needs the permission "request.manage" where the request is, and ${decider.name} holds none there. A member who is community staff records it.`,
-      'input.proposalId',
-      { permission: Permission.REQUEST_MANAGE },
-    );
+    throw councilMessages.decisionRequestWhichMoves.error({ deciderName: decider.name }, 'input.proposalId', {
+      permission: Permission.REQUEST_MANAGE,
+    });
   }
   return request;
 }
@@ -224,15 +200,15 @@ export const updateCouncilActionItem = defineCommand<{ actionItem: Named<Council
         { refresh: true, populate: ['ownerOrganization', 'ownerPerson'] },
       );
       if (!(await owns(uow, item, person))) {
-        const who = item.ownerPerson ? item.ownerPerson.name : `members of ${item.ownerOrganization!.name}`;
-        throw new DomainError('NOT_OWNER', `Only the owner of "${item.title}" updates it: ${who}; ${person.name} is not.`, 'id');
+        throw item.ownerPerson
+          ? councilMessages.onlyOwnerUpdates.error({ itemTitle: item.title, owner: item.ownerPerson.name, personName: person.name }, 'id')
+          : councilMessages.onlyOwnerOrganizationUpdates.error(
+              { itemTitle: item.title, organizationName: item.ownerOrganization!.name, personName: person.name },
+              'id',
+            );
       }
       if (item.status === ActionItemStatus.DONE) {
-        throw new DomainError(
-          'ACTION_ITEM_DONE',
-          `"${item.title}" is already done; a finished share of the work is not reopened.`,
-          'status',
-        );
+        throw councilMessages.alreadyDoneFinishedShare.error({ itemTitle: item.title }, 'status');
       }
       item.status = status;
       item.updatedAt = uow.now();

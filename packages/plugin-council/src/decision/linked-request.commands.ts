@@ -9,6 +9,7 @@ import {
   TRANSITIONS,
   type UnitOfWork,
 } from '@gongzhi/core';
+import { councilMessages } from '../messages.js';
 
 /**
  * The request a decision is about (its agenda item's): decisions move it only through core's
@@ -76,9 +77,7 @@ export const advanceDecidedRequest = defineCommand<
       for (const status of path) await uow.run(changeRequestStatus, { request, to: status, note });
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      throw new DomainError(err.code, `The request this decision is about could not be moved to ${to}: ${err.message}`, null, {
-        requestCode: err.code,
-      });
+      throw councilMessages.linkedRequestNotMoved.relay(err, { to }, null, { requestCode: err.code });
     }
     return path;
   },

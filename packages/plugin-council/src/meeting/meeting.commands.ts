@@ -1,19 +1,11 @@
-import {
-  defineCommand,
-  DomainError,
-  type GlobalIdEntity,
-  graphQLTypeName,
-  type Named,
-  type Place,
-  type Request,
-  type UnitOfWork,
-} from '@gongzhi/core';
+import { defineCommand, type GlobalIdEntity, graphQLTypeName, type Named, type Place, type Request, type UnitOfWork } from '@gongzhi/core';
 import { requireMember, requireText } from '../council/council.commands.js';
 import type { Council, CouncilMember } from '../council/council.entity.js';
 import { councilEventBase } from '../council/council.events.js';
 import { withCommunity } from '../council/council.queries.js';
 import { AgendaItemKind, CouncilAgendaItem, CouncilMeeting, GRID_FINDING_TYPE } from './meeting.entity.js';
 import { councilOfAgendaItem, councilOfMeeting, nextAgendaPosition, recordPresent } from './meeting.queries.js';
+import { councilMessages } from '../messages.js';
 
 const HOUR = 3_600_000;
 
@@ -22,18 +14,10 @@ function checkNotice(uow: UnitOfWork, scheduledAt: Date, urgent: boolean): void 
   const now = uow.now().getTime();
   const notice = uow.services.get('council').options.noticeHours;
   if (!urgent && scheduledAt.getTime() < now + notice * HOUR) {
-    throw new DomainError(
-      'NOTICE_TOO_SHORT',
-      `A meeting needs ${notice} hours' notice: schedule it at ${new Date(now + notice * HOUR).toISOString()} or later, or set "urgent" to convene it within hours.`,
-      'input.scheduledAt',
-    );
+    throw councilMessages.meetingNeedsHoursNotice.error({ notice, Date: new Date(now + notice * HOUR).toISOString() }, 'input.scheduledAt');
   }
   if (urgent && scheduledAt.getTime() < now - 24 * HOUR) {
-    throw new DomainError(
-      'BAD_USER_INPUT',
-      '"input.scheduledAt" of an urgent meeting must be within the last day or in the future.',
-      'input.scheduledAt',
-    );
+    throw councilMessages.inputScheduledatUrgentMeeting.error('input.scheduledAt');
   }
 }
 
@@ -73,7 +57,7 @@ export const recordCouncilAttendance = defineCommand<{ meeting: Named<CouncilMee
     const council = await councilOfMeeting(uow, meeting);
     const recorder = await requireMember(uow, council);
     if (members.some((m) => m.council.uuid !== council.uuid)) {
-      throw new DomainError('BAD_USER_INPUT', '"memberIds" must name seats of the council holding this meeting; some do not.', 'memberIds');
+      throw councilMessages.memberidsNameSeatsCouncil.error('memberIds');
     }
     await recordPresent(uow, meeting, members, recorder);
     return meeting;
@@ -102,18 +86,10 @@ export const addCouncilAgendaItem = defineCommand<NewAgendaItem, CouncilAgendaIt
     await requireMember(uow, await councilOfMeeting(uow, meeting));
     const text = requireText(title, 'input.title');
     if (request && gridFinding) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        'An agenda item is about a request or a grid finding, not both: give "requestId" or "gridFindingId" (or neither for a free topic).',
-        'input.gridFindingId',
-      );
+      throw councilMessages.agendaItemAboutRequest.error('input.gridFindingId');
     }
     if (gridFinding && graphQLTypeName(gridFinding.constructor as new () => object) !== GRID_FINDING_TYPE) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        '"input.gridFindingId" must be the id of a grid finding (a GridFinding).',
-        'input.gridFindingId',
-      );
+      throw councilMessages.inputGridfindingidIdGrid.error('input.gridFindingId');
     }
     const item = uow.em.create(CouncilAgendaItem, {
       meeting,

@@ -1,12 +1,11 @@
-import { defineCommand, DomainError, isResidentUnder, type Named, type Place, residentCountUnder } from '@gongzhi/core';
+import { defineCommand, isResidentUnder, type Named, type Place, residentCountUnder } from '@gongzhi/core';
 import { requireMember, requireText } from '../council/council.commands.js';
 import { councilEventBase } from '../council/council.events.js';
 import { type CouncilProposal, ProposalStatus } from '../proposal/proposal.entity.js';
 import { councilOfProposal } from '../proposal/proposal.queries.js';
 import { CouncilResidentPoll, CouncilResidentPollPlace, type PollAnswer } from './poll.entity.js';
 import { answerCounts, councilOfPoll, insertAnswer, pollPaths, statusForAnswering } from './poll.queries.js';
-
-const ONE_POLL = "This proposal already has a residents' poll; a proposal is put to residents once.";
+import { councilMessages } from '../messages.js';
 
 /**
  * A member puts a proposal to the residents of the affected places (征得居民同意). The places
@@ -24,22 +23,14 @@ export const openCouncilResidentPoll = defineCommand<
     await requireMember(uow, council);
     const text = requireText(question, 'question');
     if (!places.length) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        '"placeIds" must name at least one affected place (a building, a compound…) whose residents are asked.',
-        'placeIds',
-      );
+      throw councilMessages.placeidsNameLeastOne.error('placeIds');
     }
     // The linking rule lets a place above the community through (it is on the same line); a poll asks inside it only.
     const above = places.find((place) => !place.path.startsWith(council.community.path));
     if (above) {
-      throw new DomainError(
-        'OUT_OF_SCOPE',
-        `"placeIds" must lie in ${council.community.name}, the council's community; ${above.name} does not.`,
-        'placeIds',
-      );
+      throw councilMessages.placeidsLieCouncilS.error({ communityName: council.community.name, aboveName: above.name }, 'placeIds');
     }
-    if (await uow.em.count(CouncilResidentPoll, { proposal })) throw new DomainError('CONFLICT', ONE_POLL, 'proposalId');
+    if (await uow.em.count(CouncilResidentPoll, { proposal })) throw councilMessages.onePollPerProposal.error('proposalId');
     const poll = uow.em.create(CouncilResidentPoll, { proposal, question: text });
     for (const place of new Set(places)) uow.em.create(CouncilResidentPollPlace, { poll, place });
     await uow.em.flush();
@@ -57,17 +48,13 @@ export const answerCouncilResidentPoll = defineCommand<{ poll: Named<CouncilResi
   async run(uow, { poll, answer }) {
     const resident = await uow.actingPerson();
     if ((await statusForAnswering(uow, poll)) !== ProposalStatus.OPEN) {
-      throw new DomainError('POLL_CLOSED', "This residents' poll has closed; answers are taken only while it is open.", 'pollId');
+      throw councilMessages.residentsPollClosedAnswers.error('pollId');
     }
     if (!(await isResidentUnder(uow, resident.uuid, await pollPaths(uow, poll)))) {
-      throw new DomainError(
-        'NOT_A_RESIDENT',
-        `${resident.name} does not live in the places this poll asks (their household is not under any of them); only their residents answer.`,
-        'pollId',
-      );
+      throw councilMessages.doesLivePlacesPoll.error({ residentName: resident.name }, 'pollId');
     }
     if (!(await insertAnswer(uow, poll, resident, answer))) {
-      throw new DomainError('ALREADY_ANSWERED', `${resident.name} has already answered this poll; each resident answers once.`, 'pollId');
+      throw councilMessages.alreadyAnsweredPollEach.error({ residentName: resident.name }, 'pollId');
     }
     return poll;
   },
@@ -78,7 +65,7 @@ export const closeCouncilResidentPoll = defineCommand<{ poll: Named<CouncilResid
   name: 'council.closeResidentPoll',
   lock: ['poll'],
   async run(uow, { poll }) {
-    if (poll.status !== ProposalStatus.OPEN) throw new DomainError('POLL_CLOSED', "This residents' poll is already closed.", 'pollId');
+    if (poll.status !== ProposalStatus.OPEN) throw councilMessages.residentsPollAlreadyClosed.error('pollId');
     const council = await councilOfPoll(uow, poll);
     await requireMember(uow, council);
     const { agree, disagree } = await answerCounts(uow, poll);

@@ -1,4 +1,4 @@
-import { defineCommand, DomainError, type Named, organizationMemberCount, type UnitOfWork } from '@gongzhi/core';
+import { defineCommand, type Named, organizationMemberCount, type UnitOfWork } from '@gongzhi/core';
 import { requireMember, requireSeat, requireText } from '../council/council.commands.js';
 import { type Council, type CouncilMember, seatName, VoteCounting } from '../council/council.entity.js';
 import { councilEventBase } from '../council/council.events.js';
@@ -7,6 +7,7 @@ import { councilOfAgendaItem } from '../meeting/meeting.queries.js';
 import { CouncilBallot, CouncilProposal, ProposalStatus, VoteChoice } from './proposal.entity.js';
 import { councilOfProposal, insertBallot, seatChoices, statusForVoting, updateBallot } from './proposal.queries.js';
 import { outcome, type Tally } from './voting.js';
+import { councilMessages } from '../messages.js';
 
 /** A member puts a proposal on an agenda item. */
 export const createCouncilProposal = defineCommand<{ agendaItem: Named<CouncilAgendaItem>; text: string }, CouncilProposal>({
@@ -38,28 +39,19 @@ async function vote(
 ) {
   const { proposal, choice } = input;
   if ((await statusForVoting(uow, proposal)) !== ProposalStatus.OPEN) {
-    throw new DomainError(
-      'PROPOSAL_CLOSED',
-      'Voting on this proposal has closed; its outcome is recorded. Votes are taken only while a proposal is open.',
-      'proposalId',
-    );
+    throw councilMessages.votingProposalClosedOutcome.error('proposalId');
   }
   const council = await councilOfProposal(uow, proposal);
   const { person, seat } = await requireSeat(uow, council, input.seat);
   const ballot = { proposal, seat, choice, castBy: person, at: uow.now() };
   const ballotId = change ? await updateBallot(uow, ballot) : await insertBallot(uow, ballot);
   if (!ballotId && change) {
-    throw new DomainError(
-      'NO_VOTE_YET',
-      `${seatName(seat)} has not voted on this proposal yet; cast the vote with castCouncilVote.`,
-      'proposalId',
-    );
+    throw councilMessages.votedProposalYetCast.error({ seatName: seatName(seat) }, 'proposalId');
   }
   if (!ballotId) {
     const existing = await uow.em.findOneOrFail(CouncilBallot, { proposal, member: seat }, { refresh: true, populate: ['castBy'] });
-    throw new DomainError(
-      'ALREADY_VOTED',
-      `${seatName(seat)} already voted ${existing.choice.toUpperCase()} (cast by ${existing.castBy.name}); one vote per seat. To change it while the vote is open, use changeCouncilVote.`,
+    throw councilMessages.alreadyVotedCastOne.error(
+      { seatName: seatName(seat), toUpperCase: existing.choice.toUpperCase(), castByName: existing.castBy.name },
       'proposalId',
     );
   }
@@ -111,7 +103,7 @@ export const closeCouncilProposal = defineCommand<{ proposal: Named<CouncilPropo
   lock: ['proposal'],
   async run(uow, { proposal }) {
     if (proposal.status !== ProposalStatus.OPEN) {
-      throw new DomainError('PROPOSAL_CLOSED', 'This proposal is already closed; its outcome is recorded.', 'proposalId');
+      throw councilMessages.proposalAlreadyClosedOutcome.error('proposalId');
     }
     const council = await councilOfProposal(uow, proposal);
     const closer = await requireMember(uow, council);

@@ -1,7 +1,8 @@
-import { defineCommand, DomainError, type Named, type Place, PlaceType } from '@gongzhi/core';
+import { defineCommand, type Named, type Place, PlaceType } from '@gongzhi/core';
 import { requireGridWorkerAt } from '../worker/worker.commands.js';
 import { type GridAttentionLevel, GridAttentionMark } from './attention.entity.js';
 import { currentLevel, lockColourOf, makeCurrent } from './attention.queries.js';
+import { gridMessages } from '../messages.js';
 
 /** The places the map colours. */
 const COLOURABLE: readonly PlaceType[] = [PlaceType.HOUSEHOLD, PlaceType.BUILDING];
@@ -16,14 +17,10 @@ export const setGridAttentionLevel = defineCommand<{ place: Named<Place>; level:
     const me = await uow.actingPerson();
     const why = reason.trim();
     if (!why) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        '"reason" must not be empty: say why the place gets this colour (e.g. "独居老人，行动不便").',
-        'reason',
-      );
+      throw gridMessages.reasonEmptySayWhy.error('reason');
     }
     if (!COLOURABLE.includes(place.type)) {
-      throw new DomainError('BAD_USER_INPUT', `"placeId" must be a household or a building; ${place.name} is a ${place.type}.`, 'placeId');
+      throw gridMessages.placeidHouseholdBuilding.error({ placeName: place.name, placeType: place.type }, 'placeId');
     }
     await requireGridWorkerAt(uow, place, me, 'placeId');
     await lockColourOf(uow, place.uuid);

@@ -1,7 +1,6 @@
 import {
   changeRequestStatus,
   defineCommand,
-  DomainError,
   escalateRequest,
   lockRequestForUpdate,
   type Named,
@@ -17,6 +16,7 @@ import { today } from '../options.js';
 import { GridPermission } from '../permissions.js';
 import { isActiveWorker } from '../worker/worker.queries.js';
 import { type EscalatingLevel, findOverdue, saveLimit } from './escalation.queries.js';
+import { gridMessages } from '../messages.js';
 
 /** A limit as it was set: where (a grid or a community, by global id), at which level, how many minutes. */
 export interface LimitSetting {
@@ -39,38 +39,22 @@ const MAX_MINUTES = 525_600;
 
 function checkLimit(level: RequestLevel, { minutes, hours }: LimitLength): { level: EscalatingLevel; minutes: number } {
   if (level === RequestLevel.SUBDISTRICT) {
-    throw new DomainError(
-      'BAD_USER_INPUT',
-      '"level" must be GRID or COMMUNITY: the subdistrict is the top level, nothing escalates from it.',
-      'level',
-    );
+    throw gridMessages.levelGridCommunitySubdistrict.error('level');
   }
   if (minutes != null && hours != null) {
-    throw new DomainError(
-      'BAD_USER_INPUT',
-      `Give the limit once: "minutes" (${minutes}) and "hours" (${hours}) were both given. Give only "minutes"; "hours" is deprecated.`,
-      'hours',
-    );
+    throw gridMessages.giveLimitOnceMinutes.error({ minutes, hours }, 'hours');
   }
   if (minutes == null && hours == null) {
-    throw new DomainError('BAD_USER_INPUT', '"minutes" is missing: give the limit in minutes, from 1 to 525600 (a year).', 'minutes');
+    throw gridMessages.minutesMissingGiveLimit.error('minutes');
   }
   if (hours != null) {
     if (!Number.isInteger(hours) || hours < 1 || hours > 8760) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `"hours" must be a whole number from 1 to 8760 (a year), got ${hours}. For a limit under an hour give "minutes" instead; for a sooner limit on one request, give it a deadline (dueAt, to the minute, with changeRequestDeadline): a request past its dueAt escalates too.`,
-        'hours',
-      );
+      throw gridMessages.hoursWholeNumberFrom.error({ hours }, 'hours');
     }
     return { level, minutes: hours * 60 };
   }
   if (!Number.isInteger(minutes) || minutes! < 1 || minutes! > MAX_MINUTES) {
-    throw new DomainError(
-      'BAD_USER_INPUT',
-      `"minutes" must be a whole number from 1 to 525600 (a year), got ${minutes}. For a sooner limit on one request, give it a deadline (dueAt, to the minute, with changeRequestDeadline): a request past its dueAt escalates too.`,
-      'minutes',
-    );
+    throw gridMessages.minutesWholeNumberFrom.error({ minutes }, 'minutes');
   }
   return { level, minutes: minutes! };
 }
@@ -118,11 +102,7 @@ export const escalateGridRequest = defineCommand<{ request: Named<Request>; reas
     const me = await uow.actingPerson();
     const why = reason.trim();
     if (!why) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        '"reason" must not be empty: say why the grid cannot solve it (e.g. "需更换主管道，超出网格能力").',
-        'reason',
-      );
+      throw gridMessages.escalationReasonEmpty.error('reason');
     }
     const grids = request.level === RequestLevel.GRID ? await gridsCovering(uow, request.placePath) : [];
     if (
@@ -134,11 +114,7 @@ export const escalateGridRequest = defineCommand<{ request: Named<Request>; reas
         today(uow),
       ))
     ) {
-      throw new DomainError(
-        'NOT_GRID_WORKER',
-        `${me.name} is not an active worker of the grid covering this request; at the grid level, its grid workers decide to escalate.`,
-        'requestId',
-      );
+      throw gridMessages.activeWorkerGridCovering.error({ meName: me.name }, 'requestId');
     }
     return uow.run(escalateRequest, { request, reason: why });
   },

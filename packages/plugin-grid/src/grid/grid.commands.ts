@@ -1,7 +1,8 @@
-import { defineCommand, DomainError, type Named, type Place, placeSummary, PlaceType, type UnitOfWork } from '@gongzhi/core';
+import { defineCommand, type Named, type Place, placeSummary, PlaceType, type UnitOfWork } from '@gongzhi/core';
 import { GridPermission } from '../permissions.js';
 import { Grid, GridKind, GridPlace } from './grid.entity.js';
 import { communityOf, coverageClash, lockCoverage } from './grid.queries.js';
+import { gridMessages, gridPhrases } from '../messages.js';
 
 /** Which places each kind of grid may cover. */
 const COVERABLE: Record<GridKind, readonly PlaceType[]> = {
@@ -9,31 +10,22 @@ const COVERABLE: Record<GridKind, readonly PlaceType[]> = {
   [GridKind.MICRO_GRID]: [PlaceType.BUILDING, PlaceType.UNIT, PlaceType.HOUSEHOLD],
 };
 
-const kindName = (kind: GridKind) => (kind === GridKind.GRID ? 'grid' : 'micro-grid');
+const kindName = (kind: GridKind) => (kind === GridKind.GRID ? gridPhrases.grid : gridPhrases.microGrid);
 
 /** Refuses a place the grid may not cover: of the wrong type, not inside its community, or outside a micro-grid's parent. */
 function checkCoverable(grid: Grid, community: Place, parentPaths: readonly string[], place: Place, field: string): void {
   if (!COVERABLE[grid.kind].includes(place.type)) {
-    throw new DomainError(
-      'BAD_USER_INPUT',
-      `A ${kindName(grid.kind)} covers places of type ${COVERABLE[grid.kind].join(', ')}; ${place.name} is a ${place.type}.`,
+    throw gridMessages.coversPlacesType.error(
+      { kindName: kindName(grid.kind), gridKind: COVERABLE[grid.kind].join(', '), placeName: place.name, placeType: place.type },
       field,
     );
   }
   // The linking rule lets a place holding the community through; a grid covers only what lies inside it.
   if (!place.path.startsWith(community.path) || place.uuid === community.uuid) {
-    throw new DomainError(
-      'BAD_USER_INPUT',
-      `${place.name} is not inside ${community.name}, the grid's community; a grid covers places of its own community only.`,
-      field,
-    );
+    throw gridMessages.placeOutsideGridCommunity.error({ placeName: place.name, communityName: community.name }, field);
   }
   if (grid.kind === GridKind.MICRO_GRID && !parentPaths.some((p) => place.path.startsWith(p))) {
-    throw new DomainError(
-      'BAD_USER_INPUT',
-      `${place.name} is outside the parent grid of micro-grid ${grid.name}; a micro-grid covers only places its parent grid covers.`,
-      field,
-    );
+    throw gridMessages.outsideParentGridMicro.error({ placeName: place.name, gridName: grid.name }, field);
   }
 }
 
@@ -52,9 +44,8 @@ async function cover(uow: UnitOfWork, grid: Grid, community: Place, places: read
     const clash = await coverageClash(uow, grid.kind, place.path);
     if (clash) {
       const covered = (await placeSummary(uow, clash.placeId))?.name ?? 'a place';
-      throw new DomainError(
-        'GRID_OVERLAP',
-        `${place.name} overlaps ${covered}, already covered by ${kindName(grid.kind)} ${clash.gridName}; a place belongs to at most one grid of each kind. Remove it there first, or choose a place outside it.`,
+      throw gridMessages.overlapsAlreadyCoveredPlace.error(
+        { placeName: place.name, covered, kindName: kindName(grid.kind), gridName: clash.gridName },
         field,
       );
     }
@@ -66,24 +57,20 @@ async function cover(uow: UnitOfWork, grid: Grid, community: Place, places: read
 /** Refuses a place that is not a community, naming the input `field`. */
 export function requireCommunity(place: Place, field: string): void {
   if (place.type !== PlaceType.COMMUNITY) {
-    throw new DomainError('BAD_USER_INPUT', `"${field}" must be a community; ${place.name} is a ${place.type}.`, field);
+    throw gridMessages.community.error({ field, placeName: place.name, placeType: place.type }, field);
   }
 }
 
 /** Refuses a parent that does not fit the kind: a micro-grid nests in a grid of the same community, a grid in nothing. */
 function checkParent(kind: GridKind, parent: Grid | null): void {
   if (kind === GridKind.MICRO_GRID && !parent) {
-    throw new DomainError(
-      'BAD_USER_INPUT',
-      'A micro-grid nests in a grid: give "parentId", the id of a grid of the same community.',
-      'parentId',
-    );
+    throw gridMessages.microGridNestsGrid.error('parentId');
   }
   if (kind === GridKind.GRID && parent) {
-    throw new DomainError('BAD_USER_INPUT', 'Only a micro-grid has a parent: leave out "parentId", or set kind: MICRO_GRID.', 'parentId');
+    throw gridMessages.onlyMicroGridParent.error('parentId');
   }
   if (parent && parent.kind !== GridKind.GRID) {
-    throw new DomainError('BAD_USER_INPUT', `"parentId" must be a grid, not a micro-grid; ${parent.name} is a micro-grid.`, 'parentId');
+    throw gridMessages.parentidGridMicroGrid.error({ parentName: parent.name }, 'parentId');
   }
 }
 
@@ -97,7 +84,7 @@ export const createGrid = defineCommand<
   links: { parent: { to: 'community' }, places: { to: 'community' } },
   async run(uow, { community, name, kind, parent, places }) {
     const trimmed = name.trim();
-    if (!trimmed) throw new DomainError('BAD_USER_INPUT', '"name" must not be empty: give the grid a name such as "第一网格".', 'name');
+    if (!trimmed) throw gridMessages.nameEmptyGiveGrid.error('name');
     requireCommunity(community, 'communityId');
     uow.actor.authorize(GridPermission.MANAGE, community.path);
     checkParent(kind, parent ?? null);
@@ -115,7 +102,7 @@ export const addGridPlaces = defineCommand<{ grid: Named<Grid>; places: Named<Pl
   name: 'grid.addPlaces',
   links: { places: { to: 'grid' } },
   async run(uow, { grid, places }) {
-    if (!places.length) throw new DomainError('BAD_USER_INPUT', '"placeIds" is empty: give at least one place to add.', 'placeIds');
+    if (!places.length) throw gridMessages.placeidsEmptyGiveLeast.error('placeIds');
     const community = await communityOf(uow, grid);
     uow.actor.authorize(GridPermission.MANAGE, community.path);
     await cover(uow, grid, community, places);

@@ -1,10 +1,11 @@
-import { defineCommand, DomainError, type Named } from '@gongzhi/core';
+import { defineCommand, type Named } from '@gongzhi/core';
 import type { Grid } from '../grid/grid.entity.js';
 import { communityOf } from '../grid/grid.queries.js';
 import { today } from '../options.js';
 import { GridPermission } from '../permissions.js';
 import { isActiveWorker } from '../worker/worker.queries.js';
 import { GridMeeting } from './meeting.entity.js';
+import { gridMessages } from '../messages.js';
 
 /**
  * Records that a grid's weekly meeting (周一网格议事会) was held, at `heldAt` (default now);
@@ -15,7 +16,7 @@ export const recordGridMeeting = defineCommand<{ grid: Named<Grid>; heldAt?: Dat
   async run(uow, { grid, heldAt, notes }) {
     const at = heldAt ?? uow.now();
     if (at.getTime() > uow.now().getTime()) {
-      throw new DomainError('BAD_USER_INPUT', '"heldAt" is in the future; record a meeting once it has been held.', 'heldAt');
+      throw gridMessages.heldatFutureRecordMeeting.error('heldAt');
     }
     const me = uow.actor.personId ? await uow.actingPerson() : null;
     // The grid's own workers hold its weekly meeting; others need grid.manage at the community.

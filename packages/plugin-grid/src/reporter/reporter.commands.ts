@@ -1,7 +1,6 @@
 import {
   assignRole,
   defineCommand,
-  DomainError,
   type Named,
   Permission,
   type Person,
@@ -17,6 +16,7 @@ import {
 import { today } from '../options.js';
 import { GridReport, GridReporter, type GridReporterKind } from './reporter.entity.js';
 import { openRegistrationsOf } from './reporter.queries.js';
+import { gridMessages } from '../messages.js';
 
 /** Little bees (小蜜蜂): registering mobile reporters for an area, and their reports. */
 
@@ -38,17 +38,12 @@ export const registerReporter = defineCommand<NewReporter, GridReporter>({
   name: 'grid.registerReporter',
   async run(uow, { person, area, kind, employer, startsOn }) {
     if (area.type !== PlaceType.SUBDISTRICT && area.type !== PlaceType.COMMUNITY) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `"input.areaId" must be a subdistrict (街道) or a community (社区); ${area.name} is a ${area.type}.`,
-        'input.areaId',
-      );
+      throw gridMessages.inputAreaidSubdistrictCommunity.error({ areaName: area.name, areaType: area.type }, 'input.areaId');
     }
     uow.actor.authorize(Permission.PEOPLE_MANAGE, area.path);
     const from = startsOn ? requireIsoDate(startsOn, 'input.startsOn') : today(uow);
     const works = employer?.trim() || null;
-    if (works && works.length > 100)
-      throw new DomainError('BAD_USER_INPUT', `"input.employer" must have at most 100 characters, got ${works.length}.`, 'input.employer');
+    if (works && works.length > 100) throw gridMessages.inputEmployerMostCharacters.error({ worksLength: works.length }, 'input.employer');
     // The right to report anywhere in the area is core's: a role, given through core's command.
     await uow.run(assignRole, { person, place: area, role: PersonRoleKind.COURIER_REPORTER, startsOn: from, endsOn: null });
     const reporter = uow.em.create(GridReporter, {
@@ -81,12 +76,7 @@ export interface NewReport {
 }
 
 function requireCoordinate(value: number, limit: number, field: string): number {
-  if (!Number.isFinite(value) || Math.abs(value) > limit)
-    throw new DomainError(
-      'BAD_USER_INPUT',
-      `"${field}" must be a number from -${limit} to ${limit} (WGS-84 degrees), got ${value}.`,
-      field,
-    );
+  if (!Number.isFinite(value) || Math.abs(value) > limit) throw gridMessages.numberFromWgsDegrees.error({ field, limit, value }, field);
   return value;
 }
 
@@ -103,18 +93,11 @@ export const reportAsLittleBee = defineCommand<NewReport, GridReport>({
     const bee = await uow.actingPerson();
     const registrations = await openRegistrationsOf(uow.em, bee.uuid, today(uow));
     if (!registrations.length) {
-      throw new DomainError(
-        'NOT_A_REPORTER',
-        `${bee.name} is not registered as a little bee (小蜜蜂); the subdistrict's staff register couriers, riders and street cleaners with registerLittleBee.`,
-      );
+      throw gridMessages.registeredLittleBeeSubdistrict.error({ beeName: bee.name });
     }
     const registration = registrations.find((r) => input.place.path.startsWith(r.areaPath));
     if (!registration) {
-      throw new DomainError(
-        'OUTSIDE_AREA',
-        `${input.place.name} is outside the area ${bee.name} reports on; report places inside it, or ask to be registered for this area.`,
-        'input.placeId',
-      );
+      throw gridMessages.outsideAreaReportsReport.error({ placeName: input.place.name, beeName: bee.name }, 'input.placeId');
     }
     const latitude = requireCoordinate(input.latitude, 90, 'input.latitude');
     const longitude = requireCoordinate(input.longitude, 180, 'input.longitude');

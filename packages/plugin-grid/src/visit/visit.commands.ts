@@ -1,6 +1,5 @@
 import {
   defineCommand,
-  DomainError,
   type Named,
   Person,
   type Place,
@@ -16,6 +15,7 @@ import {
 import { today } from '../options.js';
 import { requireGridWorkerAt } from '../worker/worker.commands.js';
 import { type GridCheckItem, GridFinding, GridVisit } from './visit.entity.js';
+import { gridMessages } from '../messages.js';
 
 /** A check made during a visit. */
 export interface VisitCheck {
@@ -37,8 +37,7 @@ export interface FindingDraft {
 /** The title of a finding's request: the one given, else the description's first 60 characters. */
 function requestTitle(finding: { title?: string | null; description: string }, field: string): string {
   const title = (finding.title?.trim() || finding.description.trim().slice(0, 60)).trim();
-  if (title.length > 200)
-    throw new DomainError('BAD_USER_INPUT', `"${field}" must have at most 200 characters, got ${title.length}.`, field);
+  if (title.length > 200) throw gridMessages.mostCharacters.error({ field, titleLength: title.length }, field);
   return title;
 }
 
@@ -66,11 +65,7 @@ function visitDay(uow: UnitOfWork, visitedOn: string | null | undefined): string
   const day = today(uow);
   const on = visitedOn ? requireIsoDate(visitedOn, 'input.visitedOn') : day;
   if (on > day) {
-    throw new DomainError(
-      'BAD_USER_INPUT',
-      `"input.visitedOn" (${on}) is in the future; give the day the visit took place, today (${day}) at the latest.`,
-      'input.visitedOn',
-    );
+    throw gridMessages.inputVisitedonFutureGive.error({ on, day }, 'input.visitedOn');
   }
   return on;
 }
@@ -132,13 +127,12 @@ export const recordGridVisit = defineCommand<
     findings.forEach((f, i) => {
       if (!f.description.trim()) {
         const field = `input.findings.${i}.description`;
-        throw new DomainError('BAD_USER_INPUT', `"${field}" must not be empty: say what was found.`, field);
+        throw gridMessages.emptySayWhatFound.error({ field }, field);
       }
     });
     if (household.type !== PlaceType.HOUSEHOLD) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `"input.householdId" must be a household; ${household.name} is a ${household.type}.`,
+      throw gridMessages.inputHouseholdidHousehold.error(
+        { householdName: household.name, householdType: household.type },
         'input.householdId',
       );
     }
@@ -178,8 +172,7 @@ export const openRequestFromFinding = defineCommand<{ finding: Named<GridFinding
     lock: ['finding'],
     async run(uow, { finding, title, kind }) {
       const me = await uow.actingPerson();
-      if (finding.request)
-        throw new DomainError('CONFLICT', 'This finding has already opened a request; follow that request instead.', 'findingId');
+      if (finding.request) throw gridMessages.findingAlreadyOpenedRequest.error('findingId');
       const visit = await uow.em.findOneOrFail(GridVisit, { uuid: finding.visit.uuid }, { populate: ['household'] });
       await requireGridWorkerAt(uow, visit.household, me, 'findingId');
       // The first person met asked for it, if the worker may name them; else the worker.

@@ -1,5 +1,4 @@
 import {
-  DomainError,
   type GongzhiContext,
   loadByForeignKey,
   loadPerson,
@@ -21,6 +20,7 @@ import { openRequestFromFinding, recordGridVisit } from './visit.commands.js';
 import { GridFinding, GridVisit } from './visit.entity.js';
 import { RecordGridVisitInput } from './visit.inputs.js';
 import { visitCoverage, visitsPerWorkerWeek } from './visit.queries.js';
+import { gridMessages } from '../messages.js';
 
 export const GridVisitPayload = payloadType('GridVisitPayload', 'visit', () => GridVisit);
 export const GridFindingPayload = payloadType('GridFindingPayload', 'finding', () => GridFinding);
@@ -96,8 +96,7 @@ export class GridVisitResolver {
     @Arg('days', () => Int, { defaultValue: 30 }) days: number,
     @Ctx() ctx: GongzhiContext,
   ): Promise<GridCoverage> {
-    if (!Number.isInteger(days) || days < 1 || days > 3660)
-      throw new DomainError('BAD_USER_INPUT', `"days" must be a whole number from 1 to 3660, got ${days}.`, 'days');
+    if (!Number.isInteger(days) || days < 1 || days > 3660) throw gridMessages.daysWholeNumberFrom.error({ days }, 'days');
     const grid = await requireRef(ctx, gridId);
     const since = new Date(Date.parse(`${today(ctx)}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
     return Object.assign(new GridCoverage(), { grid, days, since, ...(await visitCoverage(ctx, grid.uuid, since)) });
@@ -114,7 +113,7 @@ export class GridVisitResolver {
   ): Promise<GridWorkerWeek[]> {
     const start = requireIsoDate(from, 'from');
     const end = requireIsoDate(to, 'to');
-    if (end < start) throw new DomainError('BAD_USER_INPUT', `"to" (${end}) must be on or after "from" (${start}).`, 'to');
+    if (end < start) throw gridMessages.afterFrom.error({ end, start }, 'to');
     const grid = await requireRef(ctx, gridId);
     return (await visitsPerWorkerWeek(ctx, grid.uuid, start, end)).map((week) => Object.assign(new GridWorkerWeek(), week));
   }

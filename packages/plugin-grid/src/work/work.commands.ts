@@ -4,7 +4,6 @@ import {
   changeRequestStatus,
   claimRequest,
   defineCommand,
-  DomainError,
   hasTimelineEntry,
   lockRequestForUpdate,
   type Named,
@@ -17,6 +16,7 @@ import { isAdoptingMember } from '../adoption/adoption.queries.js';
 import { gridsCovering } from '../grid/grid.queries.js';
 import { today } from '../options.js';
 import { activeWorkersByLoad, isActiveWorker } from '../worker/worker.queries.js';
+import { gridMessages } from '../messages.js';
 
 /** Praise is not work, and wishes (微心愿) wait on the wish wall for a claimer: neither is routed. */
 const UNROUTED_KINDS: readonly RequestKind[] = [RequestKind.PRAISE, RequestKind.WISH];
@@ -80,20 +80,12 @@ export const claimGridRequest = defineCommand<{ request: Named<Request> }, Reque
     const me = await uow.actingPerson();
     const grids = await gridsCovering(uow, request.placePath);
     if (!grids.length) {
-      throw new DomainError(
-        'NOT_IN_GRID',
-        `"${request.title}" is not on a place inside any grid; claim it with claimRequest instead.`,
-        'requestId',
-      );
+      throw gridMessages.placeInsideAnyGrid.error({ requestTitle: request.title }, 'requestId');
     }
     const ids = grids.map((g) => g.uuid);
     const day = today(uow);
     if (!(await isActiveWorker(uow, ids, me.uuid, day)) && !(await isAdoptingMember(uow, ids, me.uuid, day))) {
-      throw new DomainError(
-        'NOT_GRID_MEMBER',
-        `${me.name} is neither a worker of grid ${grids.map((g) => g.name).join(' / ')} nor a member of a partner unit that adopted it; only they take its work.`,
-        'requestId',
-      );
+      throw gridMessages.neitherWorkerGridNor.error({ meName: me.name, gName: grids.map((g) => g.name).join(' / ') }, 'requestId');
     }
     return uow.run(claimRequest, { request, person: null });
   },

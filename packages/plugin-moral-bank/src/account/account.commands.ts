@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   defineCommand,
-  DomainError,
   type EntityClass,
   graphQLTypeName,
   type Named,
@@ -13,6 +12,7 @@ import {
 import { AccountHolderKind, MoralBankAccount } from './account.entity.js';
 import { requireCommunity } from '../place-types.js';
 import { t } from '../db.js';
+import { bankMessages, bankPhrases } from '../messages.js';
 
 /** Who may hold an account, as the holder is opened: its GraphQL type (teams are the volunteer plugin's). */
 const HOLDER_TYPES: Partial<Record<AccountHolderKind, string>> = {
@@ -85,19 +85,19 @@ export async function assertMaySpend(uow: UnitOfWork, account: MoralBankAccount,
   }
   const who =
     holder === AccountHolderKind.PERSON
-      ? 'only its holder'
+      ? bankPhrases.onlyHolder
       : holder === AccountHolderKind.TEAM
-        ? "only the team's keeper (who opened the account)"
+        ? bankPhrases.onlyTeamKeeper
         : holder === AccountHolderKind.ORGANIZATION
-          ? 'only members of the organisation'
-          : 'nobody (the issuance account moves only through earnings, bookings and reversals)';
-  throw new DomainError('NOT_ACCOUNT_HOLDER', `${actor.name} may not spend from account ${account.name}: ${who} may.`, field);
+          ? bankPhrases.onlyOrgMembers
+          : bankPhrases.nobody;
+  throw bankMessages.maySpendFromAccount.error({ actorName: actor.name, accountName: account.name, who }, field);
 }
 
 /** The checked name on statements: the one given, else the holder's own. */
 function statementName(given: string | null | undefined, holder: Holder): string {
   const name = given?.trim() ?? holder.name;
-  if (name.length < 1 || name.length > 100) throw new DomainError('BAD_USER_INPUT', '"name" must be 1 to 100 characters.', 'name');
+  if (name.length < 1 || name.length > 100) throw bankMessages.nameCharacters.error('name');
   return name;
 }
 
@@ -118,19 +118,11 @@ export const openAccount = defineCommand<
     requireCommunity(community, 'communityId');
     const expected = HOLDER_TYPES[holderKind];
     if (!expected) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        "The bank's issuance account opens by itself with the first earning; open accounts for PERSON, TEAM or ORGANIZATION holders.",
-        'holderKind',
-      );
+      throw bankMessages.issuanceAccountOpensItself.error('holderKind');
     }
     const given = graphQLTypeName(holder.constructor as EntityClass);
     if (given !== expected) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `A ${holderKind} account needs "holderId" to be the id of a ${expected}; it names a ${given}.`,
-        'holderId',
-      );
+      throw bankMessages.accountNeedsHolderidId.error({ holderKind, expected, given }, 'holderId');
     }
     const label = statementName(name, holder);
     const opened =
@@ -151,11 +143,7 @@ export const setRankingOptIn = defineCommand<{ account: Named<MoralBankAccount>;
       (account.holderKind === AccountHolderKind.PERSON && account.person?.uuid === actor.uuid) ||
       (account.holderKind === AccountHolderKind.TEAM && account.keeper?.uuid === actor.uuid);
     if (!mayDecide) {
-      throw new DomainError(
-        'NOT_ACCOUNT_HOLDER',
-        `Only the holder of ${account.name} (a person, or a team's keeper) decides whether it is ranked.`,
-        'accountId',
-      );
+      throw bankMessages.onlyHolderPersonTeam.error({ accountName: account.name }, 'accountId');
     }
     account.inRankings = optIn;
     await uow.em.flush();

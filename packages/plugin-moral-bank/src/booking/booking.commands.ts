@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { defineCommand, DomainError, type Named, type Place, placeSummary, type UnitOfWork } from '@gongzhi/core';
+import { defineCommand, type Named, type Place, placeSummary, type UnitOfWork } from '@gongzhi/core';
 import { assertMaySpend, bankAccountId } from '../account/account.commands.js';
 import { MoralBankAccount } from '../account/account.entity.js';
 import { activityPoints } from '../account/account.queries.js';
@@ -12,6 +12,7 @@ import { venuePolicy } from '../venue/venue.queries.js';
 import { describeHours, localSpan, overlappingWindow, WEEKDAYS, withinOpeningHours } from '../venue/venue-time.js';
 import { BookingStatus, MoralBankBooking } from './booking.entity.js';
 import { t } from '../db.js';
+import { bankMessages, bankPhrases } from '../messages.js';
 
 /** The rows a booking's money moves between, and the booking's place. */
 interface BookingParties {
@@ -98,34 +99,34 @@ async function checkSlot(
   { startsAt, endsAt }: { startsAt: Date; endsAt: Date },
 ): Promise<{ minutes: number; window: PriorityWindow | null; points: number }> {
   if (startsAt.getTime() % 60_000 !== 0 || endsAt.getTime() % 60_000 !== 0)
-    throw new DomainError('BAD_USER_INPUT', 'Bookings start and end on whole minutes (no seconds).', 'input.startsAt');
-  if (endsAt <= startsAt) throw new DomainError('BAD_USER_INPUT', '"endsAt" must be after "startsAt".', 'input.endsAt');
-  if (startsAt < uow.now())
-    throw new DomainError('BOOKING_IN_PAST', `A booking must start in the future; ${startsAt.toISOString()} has passed.`, 'input.startsAt');
+    throw bankMessages.bookingsStartEndWhole.error('input.startsAt');
+  if (endsAt <= startsAt) throw bankMessages.endsatAfterStartsat.error('input.endsAt');
+  if (startsAt < uow.now()) throw bankMessages.bookingStartFuturePassed.error({ startsAt: startsAt.toISOString() }, 'input.startsAt');
   const span = localSpan(startsAt, endsAt, policy.timeZone);
   if (!span || !withinOpeningHours(policy.openingHours, span.weekday, span.from, span.to)) {
     const open = span ? `${WEEKDAYS[span.weekday]} ${describeHours(policy.openingHours, span.weekday)}` : 'within one day at a time';
-    throw new DomainError(
-      'OUTSIDE_OPENING_HOURS',
-      `${venue.name} is open ${open} (${policy.timeZone}); book a time inside its opening hours.`,
-      'input.startsAt',
-    );
+    throw bankMessages.openBookTimeInside.error({ venueName: venue.name, open, timeZone: policy.timeZone }, 'input.startsAt');
   }
   const minutes = span.to - span.from;
   const window = overlappingWindow(policy.priorityWindows, span.weekday, span.from, span.to);
   const points = window ? ((await activityPoints(uow.em, [account.uuid], uow.now())).get(account.uuid) ?? 0) : 0;
   if (window && points < window.minPoints) {
-    throw new DomainError(
-      'PRIORITY_WINDOW',
-      `${WEEKDAYS[window.weekday]} ${window.starts}–${window.ends} is a priority window for accounts with at least ${window.minPoints} activity points; ${account.name} has ${points}. Book another time.`,
+    throw bankMessages.priorityWindowAccountsLeast.error(
+      {
+        weekday: WEEKDAYS[window.weekday],
+        starts: window.starts,
+        ends: window.ends,
+        minPoints: window.minPoints,
+        accountName: account.name,
+        points,
+      },
       'input.startsAt',
     );
   }
   const longest = window ? Math.max(window.maxMinutes, policy.maxMinutes) : policy.maxMinutes;
   if (minutes > longest) {
-    throw new DomainError(
-      'BOOKING_TOO_LONG',
-      `A booking of ${venue.name} may last at most ${longest} minutes${window ? ' in this priority window' : ''}; this one lasts ${minutes}.`,
+    throw bankMessages.bookingMayLastMost.error(
+      { venueName: venue.name, longest, window: window ? bankPhrases.inPriorityWindow : '', minutes },
       'input.endsAt',
     );
   }
@@ -158,17 +159,12 @@ export const bookVenue = defineCommand<BookInput, MoralBankBooking>({
     requireVenue(venue, 'input.venueId');
     const policy = await venuePolicy(uow, venue.uuid);
     if (!policy) {
-      throw new DomainError(
-        'NOT_FOUND',
-        `Venue ${venue.name} takes no moral-bank bookings yet; staff set its hours and rules with configureMoralBankVenue.`,
-        'input.venueId',
-      );
+      throw bankMessages.venueTakesMoralBank.error({ venueName: venue.name }, 'input.venueId');
     }
     await assertMaySpend(uow, account, actor, 'input.accountId');
     const { minutes, window, points } = await checkSlot(uow, venue, account, policy, input);
     const purpose = input.purpose?.trim() || null;
-    if (purpose && purpose.length > 200)
-      throw new DomainError('BAD_USER_INPUT', '"purpose" must be at most 200 characters.', 'input.purpose');
+    if (purpose && purpose.length > 200) throw bankMessages.purposeMostCharacters.error('input.purpose');
     const booking = { id: randomUUID(), venueUuid: venue.uuid, accountId: account.uuid, communityId: policy.community.uuid };
     const status = window ? BookingStatus.REQUESTED : BookingStatus.CONFIRMED;
     const now = uow.now();
@@ -220,13 +216,8 @@ export const cancelBooking = defineCommand<{ booking: Named<MoralBankBooking> },
     await assertMaySpend(uow, await uow.em.findOneOrFail(MoralBankAccount, { uuid: booking.account.uuid }), actor, 'bookingId');
     const now = uow.now();
     if (booking.status !== BookingStatus.CONFIRMED && booking.status !== BookingStatus.REQUESTED)
-      throw new DomainError(
-        'CONFLICT',
-        `This booking is ${booking.status}; only requested or confirmed bookings can be cancelled.`,
-        'bookingId',
-      );
-    if (booking.startsAt <= now)
-      throw new DomainError('BOOKING_STARTED', 'This booking has already started and can no longer be cancelled.', 'bookingId');
+      throw bankMessages.bookingOnlyRequestedConfirmed.error({ bookingStatus: booking.status }, 'bookingId');
+    if (booking.startsAt <= now) throw bankMessages.bookingAlreadyStartedCan.error('bookingId');
     const { parties, policy, venueName } = await partiesOf(uow, booking);
     const beforeCutoff = booking.startsAt.getTime() - now.getTime() >= policy.refundCutoffMinutes * 60_000;
     if (booking.status === BookingStatus.CONFIRMED && beforeCutoff)
@@ -243,12 +234,10 @@ export const markNoShow = defineCommand<{ booking: Named<MoralBankBooking> }, Mo
   async run(uow, { booking }) {
     const actor = await uow.actingPerson();
     const account = await uow.em.findOneOrFail(MoralBankAccount, { uuid: booking.account.uuid });
-    if (account.person?.uuid === actor.uuid)
-      throw new DomainError('NOT_ALLOWED', 'Nobody records their own no-show; venue staff do.', 'bookingId');
+    if (account.person?.uuid === actor.uuid) throw bankMessages.nobodyRecordsTheirOwn.error('bookingId');
     if (booking.status !== BookingStatus.CONFIRMED)
-      throw new DomainError('CONFLICT', `This booking is ${booking.status}; only a confirmed booking can be a no-show.`, 'bookingId');
-    if (booking.startsAt > uow.now())
-      throw new DomainError('BAD_USER_INPUT', 'A no-show can be recorded only once the booking has started.', 'bookingId');
+      throw bankMessages.bookingOnlyConfirmedBooking.error({ bookingStatus: booking.status }, 'bookingId');
+    if (booking.startsAt > uow.now()) throw bankMessages.showCanRecordedOnly.error('bookingId');
     const { parties, policy, venueName } = await partiesOf(uow, booking);
     const kept = policy.noShowForfeitPercent;
     const back = Math.floor((booking.minutes * (100 - kept)) / 100);

@@ -1,15 +1,4 @@
-import {
-  DomainError,
-  type GongzhiContext,
-  loadById,
-  payloadType,
-  perform,
-  Place,
-  type Ref,
-  RefArg,
-  RefField,
-  requireRef,
-} from '@gongzhi/core';
+import { type GongzhiContext, loadById, payloadType, perform, Place, type Ref, RefArg, RefField, requireRef } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { MoralBankAccount } from '../account/account.entity.js';
 import { requireVenue } from '../place-types.js';
@@ -17,6 +6,7 @@ import { MoralBankTransaction } from '../transaction/transaction.entity.js';
 import { allocatePriorityRequests, bookVenue, cancelBooking, markNoShow } from './booking.commands.js';
 import { BookingStatus, MoralBankBooking } from './booking.entity.js';
 import { bookingsOfVenue } from './booking.queries.js';
+import { bankMessages } from '../messages.js';
 
 @InputType({ description: 'A venue booking paid from a moral-bank account.' })
 export class MoralBankBookingInput {
@@ -81,7 +71,7 @@ export class MoralBankBookingResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<MoralBankBooking[]> {
     const venue = requireVenue(await requireRef(ctx, venueRef), 'venueId');
-    if (to <= from) throw new DomainError('BAD_USER_INPUT', '"to" must be after "from".', 'to');
+    if (to <= from) throw bankMessages.afterFrom.error('to');
     return bookingsOfVenue(ctx, venue.uuid, from, to, status ?? null);
   }
 

@@ -1,7 +1,8 @@
-import { defineCommand, DomainError, type Named, type Place } from '@gongzhi/core';
+import { defineCommand, type Named, type Place } from '@gongzhi/core';
 import { MoralBankPermission } from '../permissions.js';
 import { requireCommunity } from '../place-types.js';
 import { t } from '../db.js';
+import { bankMessages } from '../messages.js';
 
 /** A community's rate as set: venue minutes per minute of verified service. */
 export interface CommunityRate {
@@ -18,8 +19,7 @@ export const setRate = defineCommand<{ community: Named<Place>; rate: number }, 
   async run(uow, { community, rate }) {
     requireCommunity(community, 'communityId');
     uow.actor.authorize(MoralBankPermission.MANAGE, community.path);
-    if (!Number.isInteger(rate) || rate < 1 || rate > 100)
-      throw new DomainError('BAD_USER_INPUT', `"rate" must be a whole number from 1 to 100 (5 means "5 for 1"); got ${rate}.`, 'rate');
+    if (!Number.isInteger(rate) || rate < 1 || rate > 100) throw bankMessages.rateWholeNumberFrom.error({ rate }, 'rate');
     await uow.em.execute(
       `INSERT INTO ${t('community_settings')} (community_id, rate, updated_at) VALUES (?, ?, ?)
        ON CONFLICT (community_id) DO UPDATE SET rate = excluded.rate, updated_at = excluded.updated_at`,

@@ -1,21 +1,11 @@
-import {
-  authorize,
-  DomainError,
-  type GongzhiContext,
-  loadById,
-  pageSize,
-  Place,
-  type Ref,
-  RefArg,
-  requireRef,
-  toGlobalId,
-} from '@gongzhi/core';
+import { authorize, type GongzhiContext, loadById, pageSize, Place, type Ref, RefArg, requireRef, toGlobalId } from '@gongzhi/core';
 import { Arg, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import { MoralBankAccount } from '../account/account.entity.js';
 import { bankOptions } from '../options.js';
 import { MoralBankPermission } from '../permissions.js';
 import { requireCommunity } from '../place-types.js';
 import { monthlySummary, topContributors, verifyLedger } from './report.queries.js';
+import { bankMessages } from '../messages.js';
 
 @ObjectType({ description: 'An account whose cached balance differs from the sum of its entries (should never happen).' })
 export class MoralBankBalanceMismatch {
@@ -128,8 +118,7 @@ export class MoralBankReportResolver {
       ['fromMonth', fromMonth],
       ['toMonth', toMonth],
     ] as const) {
-      if (value && !MONTH.test(value))
-        throw new DomainError('BAD_USER_INPUT', `"${name}" must be a month as YYYY-MM, e.g. 2026-05; got "${value}".`, name);
+      if (value && !MONTH.test(value)) throw bankMessages.monthYyyyMm.error({ name, value }, name);
     }
     const rows = await monthlySummary(ctx.em, community.uuid, bankOptions(ctx.services).timeZone, fromMonth ?? null, toMonth ?? null);
     return rows.map((r) => ({

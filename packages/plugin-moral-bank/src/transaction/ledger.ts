@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { DomainError, placeSummary, type UnitOfWork } from '@gongzhi/core';
+import { placeSummary, type UnitOfWork } from '@gongzhi/core';
 import { MoralBankAccount } from '../account/account.entity.js';
 import { MoralBankTransaction, type TransactionKind } from './transaction.entity.js';
 import { t } from '../db.js';
+import { bankMessages } from '../messages.js';
 
 /**
  * The double-entry ledger's one way in: every earning, transfer, gift, booking, refund and
@@ -134,9 +135,8 @@ async function lockAndCheckFloors(
     if (!account || account.community_id !== communityId) throw new Error(`account ${accountId} is not an account of bank ${communityId}`);
     const change = net.get(accountId)!;
     if (change < 0 && account.min_balance !== null && account.balance + change < account.min_balance) {
-      throw new DomainError(
-        'INSUFFICIENT_BALANCE',
-        `Insufficient balance: account ${account.name} has ${account.balance} minutes and this needs ${-change}; ask for at most ${Math.max(0, account.balance - account.min_balance)}.`,
+      throw bankMessages.insufficientBalanceAccountMinutes.error(
+        { accountName: account.name, balance: account.balance, change: -change, max: Math.max(0, account.balance - account.min_balance) },
         null,
         { balance: account.balance, needed: -change },
       );

@@ -1,4 +1,4 @@
-import { defineCommand, DomainError, type Named, personSummary, placeSummary, PlaceType, refId } from '@gongzhi/core';
+import { defineCommand, type DomainError, type Named, personSummary, placeSummary, PlaceType, refId } from '@gongzhi/core';
 import type { VolunteerServiceVerified } from '@gongzhi/plugin-volunteer/events';
 import { assertMaySpend, bankAccountId, ensureAccount } from '../account/account.commands.js';
 import { AccountHolderKind, type MoralBankAccount } from '../account/account.entity.js';
@@ -8,6 +8,7 @@ import { MAX_MINUTES, type PostInput, postedTransaction, postTransaction, reques
 import { entriesOf } from './transaction.queries.js';
 import { MoralBankTransaction, TransactionKind } from './transaction.entity.js';
 import { bankOptions } from '../options.js';
+import { bankMessages } from '../messages.js';
 
 /** Longest single verified service the bank credits: 24 hours. */
 const MAX_SERVICE_MINUTES = 24 * 60;
@@ -15,32 +16,20 @@ const MAX_SERVICE_MINUTES = 24 * 60;
 /** Checks an amount of minutes a client asked to move. */
 function assertAmount(minutes: number, field: string): void {
   if (!Number.isSafeInteger(minutes) || minutes <= 0 || minutes > MAX_MINUTES) {
-    throw new DomainError(
-      'INVALID_AMOUNT',
-      `"${field}" must be a whole number of minutes from 1 to ${MAX_MINUTES} (1,000 hours); got ${minutes}.`,
-      field,
-    );
+    throw bankMessages.wholeNumberMinutesFrom.error({ field, MAX_MINUTES, minutes }, field);
   }
 }
 
 function checkedKey(idempotencyKey: string): string {
   const key = idempotencyKey.trim();
   if (key.length < 8 || key.length > 200) {
-    throw new DomainError(
-      'BAD_USER_INPUT',
-      '"idempotencyKey" must be 8 to 200 characters, unique per intended transfer (a UUID is ideal).',
-      'input.idempotencyKey',
-    );
+    throw bankMessages.idempotencykeyCharactersUniquePer.error('input.idempotencyKey');
   }
   return key;
 }
 
 function keyReused(key: string): DomainError {
-  return new DomainError(
-    'IDEMPOTENCY_KEY_REUSED',
-    `The idempotency key "${key}" was already used for a different transfer; use a new key for a new transfer, or resend exactly the same one to get its result.`,
-    'input.idempotencyKey',
-  );
+  return bankMessages.idempotencyKeyAlreadyUsed.error({ key }, 'input.idempotencyKey');
 }
 
 export interface TransferInput {
@@ -66,7 +55,7 @@ export const transferMinutes = defineCommand<TransferInput, MoralBankTransaction
     const key = checkedKey(input.idempotencyKey);
     assertAmount(input.minutes, 'input.minutes');
     const memo = input.memo?.trim() || null;
-    if (memo && memo.length > 500) throw new DomainError('BAD_USER_INPUT', '"memo" must be at most 500 characters.', 'input.memo');
+    if (memo && memo.length > 500) throw bankMessages.memoMostCharacters.error('input.memo');
     // The actor is part of the body: someone else replaying a key learns nothing and moves nothing.
     const hash = requestHash({
       actor: actor.uuid,
@@ -82,18 +71,9 @@ export const transferMinutes = defineCommand<TransferInput, MoralBankTransaction
       if (earlier.requestHash !== hash) throw keyReused(key);
       return earlier;
     }
-    if (input.from.uuid === input.to.uuid)
-      throw new DomainError(
-        'SAME_ACCOUNT',
-        'A transfer needs two different accounts; "toAccountId" names the sending account.',
-        'input.toAccountId',
-      );
+    if (input.from.uuid === input.to.uuid) throw bankMessages.transferNeedsTwoDifferent.error('input.toAccountId');
     if (input.to.holderKind === AccountHolderKind.BANK) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        "Minutes cannot be transferred to the bank's issuance account; spend them on a booking, or ask staff to reverse a transaction.",
-        'input.toAccountId',
-      );
+      throw bankMessages.minutesCannotTransferredBank.error('input.toAccountId');
     }
     await assertMaySpend(uow, input.from, actor, 'input.fromAccountId');
     const posting: PostInput = {
@@ -129,21 +109,13 @@ export const reverseTransaction = defineCommand<{ transaction: Named<MoralBankTr
     const community = (await placeSummary(uow, refId(original.community)!))!;
     uow.actor.authorize(MoralBankPermission.MANAGE, community.path);
     if (original.kind === TransactionKind.REVERSAL) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        'A reversal cannot itself be reversed; post a new transfer if minutes must move again.',
-        'transactionId',
-      );
+      throw bankMessages.reversalCannotItselfReversed.error('transactionId');
     }
     if (original.kind === TransactionKind.BOOKING || original.bookingId) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        'Booking debits and refunds follow the booking: cancel the booking or record a no-show instead.',
-        'transactionId',
-      );
+      throw bankMessages.bookingDebitsRefundsFollow.error('transactionId');
     }
     const why = reason.trim();
-    if (!why || why.length > 500) throw new DomainError('BAD_USER_INPUT', '"reason" must say why, in 1 to 500 characters.', 'reason');
+    if (!why || why.length > 500) throw bankMessages.reasonSayWhyCharacters.error('reason');
     const entries = await entriesOf(uow.em, original.uuid);
     const result = await postTransaction(uow, {
       communityId: community.id,
@@ -168,19 +140,14 @@ export const reverseTransaction = defineCommand<{ transaction: Named<MoralBankTr
 export const creditVerifiedService = defineCommand<{ service: VolunteerServiceVerified }, MoralBankTransaction | null>({
   name: 'moral-bank.creditVerifiedService',
   async run(uow, { service }) {
-    if (uow.actor.caller?.kind !== 'system')
-      throw new DomainError('FORBIDDEN', 'Only the platform credits verified service, when the volunteer plugin reports it.');
+    if (uow.actor.caller?.kind !== 'system') throw bankMessages.onlyPlatformCreditsVerified.error();
     const { entryId, personId, communityId, minutes } = service;
     if (!Number.isSafeInteger(minutes) || minutes === 0 || Math.abs(minutes) > MAX_SERVICE_MINUTES) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `Whole minutes, 1 to ${MAX_SERVICE_MINUTES} either way, are credited; got ${minutes}.`,
-        'minutes',
-      );
+      throw bankMessages.wholeMinutesEitherWay.error({ MAX_SERVICE_MINUTES, minutes }, 'minutes');
     }
     const [place, person] = await Promise.all([placeSummary(uow, communityId), personSummary(uow, personId)]);
-    if (place?.type !== PlaceType.COMMUNITY) throw new DomainError('NOT_FOUND', `No community has the id ${communityId}.`, 'communityId');
-    if (!person) throw new DomainError('NOT_FOUND', `No person has the id ${personId}.`, 'personId');
+    if (place?.type !== PlaceType.COMMUNITY) throw bankMessages.communityId.error({ communityId }, 'communityId');
+    if (!person) throw bankMessages.personNotFound.error({ personId }, 'personId');
     const rate = await communityRate(uow.em, communityId, bankOptions(uow.services).defaultRate);
     const account = await ensureAccount(uow.em, communityId, { kind: AccountHolderKind.PERSON, id: personId, name: person.name });
     const credit = minutes * rate;

@@ -1,5 +1,5 @@
-import { DomainError } from '@gongzhi/core';
 import type { OpeningHours, PriorityWindow } from './venue.entity.js';
+import { bankMessages } from '../messages.js';
 
 const HHMM = /^([01]\d|2[0-4]):([0-5]\d)$/;
 
@@ -48,21 +48,12 @@ export function localSpan(startsAt: Date, endsAt: Date, timeZone: string): { wee
 
 /** Checks and normalizes opening hours; each says what is wrong and what is right. */
 export function validateOpeningHours(hours: OpeningHours[]): OpeningHours[] {
-  if (hours.length === 0)
-    throw new DomainError(
-      'BAD_USER_INPUT',
-      '"openingHours" needs at least one day, e.g. { weekday: 1, opens: "08:00", closes: "21:00" }.',
-      'input.openingHours',
-    );
+  if (hours.length === 0) throw bankMessages.openinghoursNeedsLeastOne.error('input.openingHours');
   for (const h of hours) {
     const opens = parseHhmm(h.opens);
     const closes = parseHhmm(h.closes);
     if (!Number.isInteger(h.weekday) || h.weekday < 1 || h.weekday > 7 || opens === null || closes === null || opens >= closes) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `Opening hours need a weekday from 1 (Monday) to 7 (Sunday) and "HH:MM" times with opens before closes; got ${JSON.stringify(h)}.`,
-        'input.openingHours',
-      );
+      throw bankMessages.openingHoursNeedWeekday.error({ stringify: JSON.stringify(h) }, 'input.openingHours');
     }
   }
   return hours.map((h) => ({ weekday: h.weekday, opens: h.opens, closes: h.closes }));
@@ -73,18 +64,10 @@ export function validatePriorityWindows(windows: PriorityWindow[]): PriorityWind
     const starts = parseHhmm(w.starts);
     const ends = parseHhmm(w.ends);
     if (!Number.isInteger(w.weekday) || w.weekday < 1 || w.weekday > 7 || starts === null || ends === null || starts >= ends) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `A priority window needs a weekday from 1 to 7 and "HH:MM" times with starts before ends; got ${JSON.stringify(w)}.`,
-        'input.priorityWindows',
-      );
+      throw bankMessages.priorityWindowNeedsWeekday.error({ stringify: JSON.stringify(w) }, 'input.priorityWindows');
     }
     if (!Number.isInteger(w.minPoints) || w.minPoints < 0 || !Number.isInteger(w.maxMinutes) || w.maxMinutes < 15 || w.maxMinutes > 1440) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        'A priority window needs minPoints ≥ 0 and maxMinutes from 15 to 1440.',
-        'input.priorityWindows',
-      );
+      throw bankMessages.priorityWindowNeedsMinpoints.error('input.priorityWindows');
     }
   }
   return windows.map((w) => ({ weekday: w.weekday, starts: w.starts, ends: w.ends, minPoints: w.minPoints, maxMinutes: w.maxMinutes }));

@@ -1,10 +1,11 @@
-import { ancestorIds, defineCommand, DomainError, type Named, type Place, placeSummaries, PlaceType } from '@gongzhi/core';
+import { ancestorIds, defineCommand, type Named, type Place, placeSummaries, PlaceType, type Phrase } from '@gongzhi/core';
 import { MoralBankPermission } from '../permissions.js';
 import { requireVenue } from '../place-types.js';
 import { bankOptions, isTimeZone } from '../options.js';
 import { MoralBankVenuePolicy, type OpeningHours, type PriorityWindow } from './venue.entity.js';
 import { validateOpeningHours, validatePriorityWindows } from './venue-time.js';
 import { t } from '../db.js';
+import { bankMessages, bankPhrases } from '../messages.js';
 
 /** How a venue is to be booked. */
 export interface VenuePolicyInput {
@@ -18,9 +19,9 @@ export interface VenuePolicyInput {
 }
 
 /** Refuses a whole number outside [min, max] for an input field. */
-function requireWithinRange(value: number, min: number, max: number, field: string, unit: string): void {
+function requireWithinRange(value: number, min: number, max: number, field: string, unit: Phrase): void {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new DomainError('BAD_USER_INPUT', `"${field}" must be from ${min} to ${max}${unit}; got ${value}.`, `input.${field}`);
+    throw bankMessages.outOfRange.error({ field, min, max, unit, value }, `input.${field}`);
   }
 }
 
@@ -37,24 +38,15 @@ export const configureVenue = defineCommand<VenuePolicyInput, MoralBankVenuePoli
     const enclosing = await placeSummaries(uow, ancestorIds(venue));
     const community = [...enclosing.values()].find((p) => p.type === PlaceType.COMMUNITY);
     if (!community) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `Venue ${venue.name} is not inside a community; attach it to a community (or a place under one) so a bank can take its bookings.`,
-        'input.venueId',
-      );
+      throw bankMessages.venueInsideCommunityAttach.error({ venueName: venue.name }, 'input.venueId');
     }
     const timeZone = input.timeZone ?? bankOptions(uow.services).timeZone;
-    if (!isTimeZone(timeZone))
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `"timeZone" must be an IANA time zone such as "Asia/Shanghai"; got "${timeZone}".`,
-        'input.timeZone',
-      );
+    if (!isTimeZone(timeZone)) throw bankMessages.timezoneIanaTimeZone.error({ timeZone }, 'input.timeZone');
     const hours = validateOpeningHours(input.openingHours);
     const windows = validatePriorityWindows(input.priorityWindows ?? []);
-    requireWithinRange(input.maxMinutes, 15, 1440, 'maxMinutes', ' minutes');
-    requireWithinRange(input.refundCutoffMinutes, 0, 43_200, 'refundCutoffMinutes', ' minutes (30 days)');
-    requireWithinRange(input.noShowForfeitPercent, 0, 100, 'noShowForfeitPercent', ' percent');
+    requireWithinRange(input.maxMinutes, 15, 1440, 'maxMinutes', bankPhrases.minutes);
+    requireWithinRange(input.refundCutoffMinutes, 0, 43_200, 'refundCutoffMinutes', bankPhrases.minutes30Days);
+    requireWithinRange(input.noShowForfeitPercent, 0, 100, 'noShowForfeitPercent', bankPhrases.percent);
     await uow.em.execute(
       `INSERT INTO ${t('venue_policy')} (venue_id, community_id, time_zone, opening_hours, max_minutes, refund_cutoff_minutes, no_show_forfeit_percent, priority_windows, updated_at)
        VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, ?::jsonb, ?)

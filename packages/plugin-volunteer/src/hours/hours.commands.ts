@@ -1,14 +1,4 @@
-import {
-  defineCommand,
-  DomainError,
-  type Named,
-  type Person,
-  Place,
-  PlaceType,
-  refId,
-  requireIsoDate,
-  type UnitOfWork,
-} from '@gongzhi/core';
+import { defineCommand, type Named, type Person, Place, PlaceType, refId, requireIsoDate, type UnitOfWork } from '@gongzhi/core';
 import { localDate } from '../calendar.js';
 import { VolunteerPermission } from '../permissions.js';
 import { requireText } from '../text.js';
@@ -18,6 +8,7 @@ import type { VolunteerTeam } from '../team/team.entity.js';
 import { activeMembership } from '../team/team.queries.js';
 import { VolunteerServiceEntry, VolunteerServiceSource, VolunteerServiceStatus } from './hours.entity.js';
 import { correctedTotal, decisionOf } from './hours.queries.js';
+import { volunteerMessages, volunteerPhrases } from '../messages.js';
 
 /**
  * Service hours: logged from shifts, tasks, by hand or as corrections, then verified once by
@@ -34,11 +25,7 @@ export function checkMinutes(minutes: number, field: string, allowNegative = fal
   const ok = Number.isInteger(minutes) && minutes !== 0 && Math.abs(minutes) <= MAX_ENTRY_MINUTES && (allowNegative || minutes > 0);
   if (!ok) {
     const range = allowNegative ? `-${MAX_ENTRY_MINUTES} to ${MAX_ENTRY_MINUTES}, not 0` : `1 to ${MAX_ENTRY_MINUTES} (less than 24 hours)`;
-    throw new DomainError(
-      'INVALID_DURATION',
-      `"${field}" must be whole minutes from ${range}; got ${minutes}. Longer service is logged as one entry per day.`,
-      field,
-    );
+    throw volunteerMessages.wholeMinutesFromLonger.error({ field, range, minutes }, field);
   }
 }
 
@@ -111,9 +98,8 @@ export const reportHours = defineCommand<HoursReport, VolunteerServiceEntry>({
   async run(uow, { community, team, ...report }) {
     const person = await uow.actingPerson();
     if (community.type !== PlaceType.COMMUNITY) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `"input.communityId" must be a community (社区); ${community.name} is a ${community.type}.`,
+      throw volunteerMessages.inputCommunityidCommunity.error(
+        { communityName: community.name, communityType: community.type },
         'input.communityId',
       );
     }
@@ -121,19 +107,11 @@ export const reportHours = defineCommand<HoursReport, VolunteerServiceEntry>({
     const servedOn = requireIsoDate(report.servedOn, 'input.servedOn');
     const today = localDate(uow.now());
     if (servedOn > today) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `"input.servedOn" (${servedOn}) is in the future; report hours on or after the day served (today is ${today}).`,
-        'input.servedOn',
-      );
+      throw volunteerMessages.inputServedonFutureReport.error({ servedOn, today }, 'input.servedOn');
     }
     const description = requireText(report.description, 'input.description');
     if (team && !(await activeMembership(uow.em, team, person))) {
-      throw new DomainError(
-        'NOT_TEAM_MEMBER',
-        `${person.name} is not a member of ${team.name}; report without a team, or join it first.`,
-        'input.teamId',
-      );
+      throw volunteerMessages.memberReportWithoutTeam.error({ personName: person.name, teamName: team.name }, 'input.teamId');
     }
     return recordServiceEntry(uow, {
       person,
@@ -152,9 +130,8 @@ export const reportHours = defineCommand<HoursReport, VolunteerServiceEntry>({
 /** Someone decided first (maybe at this very moment): say what stands. */
 async function alreadyDecided(uow: UnitOfWork, entry: VolunteerServiceEntry): Promise<never> {
   const decided = await decisionOf(uow, entry.uuid);
-  throw new DomainError(
-    'ALREADY_VERIFIED',
-    `This entry was already ${decided.status} by ${decided.by ?? 'someone'} at ${decided.at.toISOString()}; a decided entry never changes. To change its minutes, add a correction (correctVolunteerHours).`,
+  throw volunteerMessages.entryAlreadyDecidedEntry.error(
+    { decidedStatus: decided.status, someone: decided.by ?? volunteerPhrases.someone, at: decided.at.toISOString() },
     'entryId',
     { status: decided.status.toUpperCase() },
   );
@@ -175,11 +152,7 @@ export const decideHours = defineCommand<
     const declineReason = approve ? null : requireText(reason ?? '', 'reason');
     uow.actor.authorize(VolunteerPermission.VERIFY_HOURS, entry.communityPath);
     if (refId(entry.person) === verifier.uuid) {
-      throw new DomainError(
-        'SELF_VERIFICATION',
-        'Nobody verifies their own hours: another member of community staff must verify this entry.',
-        'entryId',
-      );
+      throw volunteerMessages.nobodyVerifiesTheirOwn.error('entryId');
     }
     const now = uow.now();
     const status = approve ? VolunteerServiceStatus.APPROVED : VolunteerServiceStatus.DECLINED;
@@ -226,22 +199,14 @@ export const correctHours = defineCommand<{ entry: Named<VolunteerServiceEntry>;
     checkMinutes(minutes, 'minutes', true);
     uow.actor.authorize(VolunteerPermission.VERIFY_HOURS, original.communityPath);
     if (original.source === VolunteerServiceSource.CORRECTION) {
-      throw new DomainError('BAD_USER_INPUT', '"entryId" names a correction; correct the original entry instead.', 'entryId');
+      throw volunteerMessages.entryidNamesCorrectionCorrect.error('entryId');
     }
     if (original.status !== VolunteerServiceStatus.APPROVED) {
-      throw new DomainError(
-        'NOT_VERIFIED',
-        `Only an approved entry is corrected; this one is ${original.status}. A pending entry is simply approved or declined.`,
-        'entryId',
-      );
+      throw volunteerMessages.onlyApprovedEntryCorrected.error({ originalStatus: original.status }, 'entryId');
     }
     const total = await correctedTotal(uow, original.uuid);
     if (total + minutes < 0) {
-      throw new DomainError(
-        'INVALID_DURATION',
-        `This correction would leave the entry at ${total + minutes} minutes; it stands at ${total}, so a correction may subtract at most ${total}.`,
-        'minutes',
-      );
+      throw volunteerMessages.correctionWouldLeaveEntry.error({ minutes: total + minutes, total }, 'minutes');
     }
     return recordServiceEntry(uow, {
       person: original.person,

@@ -1,6 +1,5 @@
 import {
   defineCommand,
-  DomainError,
   type Named,
   type Person,
   Place,
@@ -15,6 +14,7 @@ import { communityOf } from '../community.js';
 import { VolunteerTeam } from '../team/team.entity.js';
 import { activeMembership, requireLeader } from '../team/team.queries.js';
 import { type VolunteerCareItem, VolunteerPairing, VolunteerPairingVisit } from './pairing.entity.js';
+import { volunteerMessages, volunteerPhrases } from '../messages.js';
 
 /** Pairing (结对): a team or one volunteer looks after a resident in need, with a care plan and a visit log. */
 
@@ -32,16 +32,11 @@ export interface NewPairing {
 
 /** Refuses unless the actor may pair this side: a team by its leaders, a volunteer only themselves. */
 async function requirePairingSide(uow: UnitOfWork, actor: Person, input: Resolved<NewPairing>): Promise<void> {
-  if (input.team) return requireLeader(uow.em, input.team, actor, 'pair the team with a resident', 'input.teamId');
+  if (input.team) return requireLeader(uow.em, input.team, actor, volunteerPhrases.pairTeam, 'input.teamId');
   const volunteer = input.volunteer!;
-  if (volunteer.uuid === input.resident.uuid)
-    throw new DomainError('BAD_USER_INPUT', 'A volunteer cannot be paired with themselves.', 'input.volunteerId');
+  if (volunteer.uuid === input.resident.uuid) throw volunteerMessages.volunteerCannotPairedThemselves.error('input.volunteerId');
   if (volunteer.uuid !== actor.uuid) {
-    throw new DomainError(
-      'FORBIDDEN',
-      'A volunteer pairs themselves with a resident; to pair a team, give "input.teamId".',
-      'input.volunteerId',
-    );
+    throw volunteerMessages.volunteerPairsThemselvesResident.error('input.volunteerId');
   }
 }
 
@@ -49,11 +44,7 @@ async function requirePairingSide(uow: UnitOfWork, actor: Person, input: Resolve
 async function pairingCommunity(uow: UnitOfWork, resident: Person, given: Place | null | undefined): Promise<{ id: string; path: string }> {
   if (given) {
     if (given.type !== PlaceType.COMMUNITY) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `"input.communityId" must be a community (社区); ${given.name} is a ${given.type}.`,
-        'input.communityId',
-      );
+      throw volunteerMessages.pairingCommunityNotCommunity.error({ givenName: given.name, givenType: given.type }, 'input.communityId');
     }
     return { id: given.uuid, path: given.path };
   }
@@ -61,11 +52,7 @@ async function pairingCommunity(uow: UnitOfWork, resident: Person, given: Place 
   const household = householdId ? await uow.em.findOne(Place, { uuid: householdId }) : null;
   const community = household ? await communityOf(uow, household) : null;
   if (!community) {
-    throw new DomainError(
-      'BAD_USER_INPUT',
-      `${resident.name} has no household in a community: give "input.communityId".`,
-      'input.communityId',
-    );
+    throw volunteerMessages.householdCommunityGiveInput.error({ residentName: resident.name }, 'input.communityId');
   }
   return community;
 }
@@ -79,19 +66,11 @@ export const createPairing = defineCommand<NewPairing, VolunteerPairing>({
     const actor = await uow.actingPerson();
     const { resident, team, volunteer } = input;
     if (Boolean(team) === Boolean(volunteer)) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        'Give exactly one of "input.teamId" (a team pairs) or "input.volunteerId" (one volunteer pairs).',
-        'input.teamId',
-      );
+      throw volunteerMessages.giveExactlyOneInput.error('input.teamId');
     }
     const startsOn = requireIsoDate(input.startsOn, 'input.startsOn');
     if (input.carePlan.length === 0) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        '"input.carePlan" must name at least one item (escort to hospital, medicine, housework…).',
-        'input.carePlan',
-      );
+      throw volunteerMessages.inputCareplanNameLeast.error('input.carePlan');
     }
     await requirePairingSide(uow, actor, input);
     // Neighbours pair: one side given, so checked here rather than declared in links.
@@ -125,20 +104,18 @@ export const logPairingVisit = defineCommand<
     const visitor = await uow.actingPerson();
     const at = visitedAt ?? uow.now();
     if (at.getTime() > uow.now().getTime()) {
-      throw new DomainError('BAD_USER_INPUT', `"visitedAt" must not be in the future; it is ${at.toISOString()}.`, 'visitedAt');
+      throw volunteerMessages.visitedatFuture.error({ at: at.toISOString() }, 'visitedAt');
     }
     const day = localDate(at);
-    if (pairing.endsOn && pairing.endsOn < day)
-      throw new DomainError('PAIRING_ENDED', `This pairing ended on ${pairing.endsOn}.`, 'pairingId');
+    if (pairing.endsOn && pairing.endsOn < day) throw volunteerMessages.pairingEnded.error({ endsOn: pairing.endsOn }, 'pairingId');
     if (day < pairing.startsOn) {
-      throw new DomainError('BAD_USER_INPUT', `This pairing starts on ${pairing.startsOn}; the visit is before that.`, 'visitedAt');
+      throw volunteerMessages.pairingStartsVisitBefore.error({ startsOn: pairing.startsOn }, 'visitedAt');
     }
     const teamId = refId(pairing.team);
     const allowed = teamId
       ? Boolean(await activeMembership(uow.em, uow.em.getReference(VolunteerTeam, teamId), visitor))
       : refId(pairing.volunteer) === visitor.uuid;
-    if (!allowed)
-      throw new DomainError('FORBIDDEN', `${visitor.name} is not the paired volunteer nor a member of the paired team.`, 'pairingId');
+    if (!allowed) throw volunteerMessages.pairedVolunteerNorMember.error({ visitorName: visitor.name }, 'pairingId');
     const visit = uow.em.create(VolunteerPairingVisit, {
       pairing,
       visitor,
@@ -161,11 +138,16 @@ export const endPairing = defineCommand<{ pairing: Named<VolunteerPairing>; ends
     const endsOn = requireIsoDate(day, 'endsOn');
     const teamId = refId(pairing.team);
     if (teamId)
-      await requireLeader(uow.em, await uow.em.findOneOrFail(VolunteerTeam, { uuid: teamId }), actor, 'end the pairing', 'pairingId');
-    else if (refId(pairing.volunteer) !== actor.uuid)
-      throw new DomainError('FORBIDDEN', 'Only the paired volunteer ends this pairing.', 'pairingId');
-    if (pairing.endsOn) throw new DomainError('PAIRING_ENDED', `This pairing already ended on ${pairing.endsOn}.`, 'pairingId');
-    if (endsOn < pairing.startsOn) throw new DomainError('BAD_USER_INPUT', `"endsOn" must be on or after ${pairing.startsOn}.`, 'endsOn');
+      await requireLeader(
+        uow.em,
+        await uow.em.findOneOrFail(VolunteerTeam, { uuid: teamId }),
+        actor,
+        volunteerPhrases.endPairing,
+        'pairingId',
+      );
+    else if (refId(pairing.volunteer) !== actor.uuid) throw volunteerMessages.onlyPairedVolunteerEnds.error('pairingId');
+    if (pairing.endsOn) throw volunteerMessages.pairingAlreadyEnded.error({ endsOn: pairing.endsOn }, 'pairingId');
+    if (endsOn < pairing.startsOn) throw volunteerMessages.endsonAfter.error({ startsOn: pairing.startsOn }, 'endsOn');
     pairing.endsOn = endsOn;
     await uow.em.flush();
     return pairing;

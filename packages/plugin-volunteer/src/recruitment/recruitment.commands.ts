@@ -1,4 +1,4 @@
-import { defineCommand, DomainError, type Named, type Place, PlaceType, refId, type UnitOfWork } from '@gongzhi/core';
+import { defineCommand, type Named, type Place, PlaceType, refId, type UnitOfWork } from '@gongzhi/core';
 import { localDate } from '../calendar.js';
 import { t } from '../db.js';
 import { cleanSkills, requireText } from '../text.js';
@@ -6,6 +6,7 @@ import { VolunteerMemberRole, VolunteerTeam } from '../team/team.entity.js';
 import { requireLeader } from '../team/team.queries.js';
 import { VolunteerApplication, VolunteerApplicationStatus, VolunteerRecruitment } from './recruitment.entity.js';
 import { seatsOf } from './recruitment.queries.js';
+import { volunteerMessages, volunteerPhrases } from '../messages.js';
 
 /**
  * Recruitment: a team posts a call; people sign up; a leader accepts or declines. Seats are
@@ -51,20 +52,12 @@ export const postRecruitment = defineCommand<NewRecruitment, VolunteerRecruitmen
     const actor = await uow.actingPerson();
     const title = requireText(input.title, 'input.title');
     if (!Number.isInteger(input.wanted) || input.wanted < 1 || input.wanted > 10000) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `"input.wanted" must be a whole number from 1 to 10000, got ${input.wanted}.`,
-        'input.wanted',
-      );
+      throw volunteerMessages.inputWantedWholeNumber.error({ wanted: input.wanted }, 'input.wanted');
     }
     if (input.openUntil.getTime() <= uow.now().getTime()) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `"input.openUntil" must be in the future; it is ${input.openUntil.toISOString()}.`,
-        'input.openUntil',
-      );
+      throw volunteerMessages.inputOpenuntilFuture.error({ openUntil: input.openUntil.toISOString() }, 'input.openUntil');
     }
-    await requireLeader(uow.em, input.team, actor, 'post a recruitment call', 'input.teamId');
+    await requireLeader(uow.em, input.team, actor, volunteerPhrases.postRecruitment, 'input.teamId');
     const call = uow.em.create(VolunteerRecruitment, {
       team: input.team,
       place: input.place,
@@ -87,14 +80,10 @@ export const signUpForRecruitment = defineCommand<{ call: Named<VolunteerRecruit
   async run(uow, { call }) {
     const person = await uow.actingPerson();
     if (call.openUntil.getTime() <= uow.now().getTime()) {
-      throw new DomainError(
-        'RECRUITMENT_CLOSED',
-        `Sign-ups for "${call.title}" closed at ${call.openUntil.toISOString()}.`,
-        'recruitmentId',
-      );
+      throw volunteerMessages.signUpsClosed.error({ callTitle: call.title, openUntil: call.openUntil.toISOString() }, 'recruitmentId');
     }
     if (await uow.em.count(VolunteerApplication, { recruitment: call, person })) {
-      throw new DomainError('CONFLICT', `${person.name} has already signed up for "${call.title}".`, 'recruitmentId');
+      throw volunteerMessages.alreadySignedUp.error({ personName: person.name, callTitle: call.title }, 'recruitmentId');
     }
     const seats = await seatsOf(uow.em, call.uuid);
     const status = seats.accepted < seats.wanted ? VolunteerApplicationStatus.PENDING : VolunteerApplicationStatus.WAITLISTED;
@@ -120,11 +109,7 @@ async function acceptInto(
     [call.uuid],
   );
   if (!seat[0]) {
-    throw new DomainError(
-      'RECRUITMENT_FULL',
-      `"${call.title}" already has all ${call.wanted} volunteers it wanted; the application stays on the waitlist until someone withdraws.`,
-      'applicationId',
-    );
+    throw volunteerMessages.alreadyAllVolunteersWanted.error({ callTitle: call.title, wanted: call.wanted }, 'applicationId');
   }
   const personId = refId(application.person)!;
   await uow.em.execute(
@@ -151,17 +136,13 @@ export const decideApplication = defineCommand<
   async run(uow, { application, accept, reason }) {
     const actor = await uow.actingPerson();
     if (!accept && !reason?.trim()) {
-      throw new DomainError('BAD_USER_INPUT', '"reason" is required when declining: say why, so the applicant knows.', 'reason');
+      throw volunteerMessages.reasonRequiredWhenDeclining.error('reason');
     }
     const call = await uow.em.findOneOrFail(VolunteerRecruitment, { uuid: refId(application.recruitment)! });
     const team = await uow.em.findOneOrFail(VolunteerTeam, { uuid: refId(call.team)! });
-    await requireLeader(uow.em, team, actor, 'decide applications', 'applicationId');
+    await requireLeader(uow.em, team, actor, volunteerPhrases.decideApplications, 'applicationId');
     if (application.status !== VolunteerApplicationStatus.PENDING && application.status !== VolunteerApplicationStatus.WAITLISTED) {
-      throw new DomainError(
-        'ALREADY_DECIDED',
-        `This application is already ${application.status}; only pending or waitlisted ones are decided.`,
-        'applicationId',
-      );
+      throw volunteerMessages.applicationAlreadyOnlyPending.error({ applicationStatus: application.status }, 'applicationId');
     }
     if (accept) await acceptInto(uow, call, team, application);
     Object.assign(application, {
@@ -201,17 +182,17 @@ export const withdrawApplication = defineCommand<{ application: Named<VolunteerA
   async run(uow, { application }) {
     const actor = await uow.actingPerson();
     if (refId(application.person) !== actor.uuid) {
-      throw new DomainError('FORBIDDEN', 'Only the applicant withdraws an application.', 'applicationId');
+      throw volunteerMessages.onlyApplicantWithdrawsApplication.error('applicationId');
     }
     const was = application.status;
     if (was === VolunteerApplicationStatus.DECLINED || was === VolunteerApplicationStatus.WITHDRAWN) {
-      throw new DomainError('ALREADY_DECIDED', `This application is already ${was}.`, 'applicationId');
+      throw volunteerMessages.applicationAlready.error({ was }, 'applicationId');
     }
     const changed = await uow.em.execute<{ id: string }[]>(
       `UPDATE ${t('application')} SET status = 'withdrawn' WHERE id = ? AND status = ? RETURNING id`,
       [application.uuid, was],
     );
-    if (!changed.length) throw new DomainError('CONFLICT', 'This application changed meanwhile; reload it and try again.', 'applicationId');
+    if (!changed.length) throw volunteerMessages.applicationChangedMeanwhileReload.error('applicationId');
     if (was === VolunteerApplicationStatus.ACCEPTED) await freeSeat(uow, refId(application.recruitment)!);
     await uow.em.refresh(application);
     await announce(uow, application);

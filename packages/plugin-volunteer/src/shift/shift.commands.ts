@@ -1,7 +1,6 @@
 import {
   type CrossScope,
   defineCommand,
-  DomainError,
   type Named,
   type Place,
   placeSummary,
@@ -17,6 +16,7 @@ import { VolunteerTeam } from '../team/team.entity.js';
 import { requireLeader } from '../team/team.queries.js';
 import { VolunteerShift, VolunteerShiftSchedule } from './shift.entity.js';
 import { slotsOfSchedule } from './shift.queries.js';
+import { volunteerMessages, volunteerPhrases } from '../messages.js';
 
 /**
  * The rota: recurring rules and the slots made from them, and one-off slots. Sign-ups to the
@@ -36,7 +36,7 @@ const ACROSS_THE_TEAMS_COMMUNITY: CrossScope = {
 
 function checkCapacity(capacity: number, field: string): void {
   if (!Number.isInteger(capacity) || capacity < 1 || capacity > 1000) {
-    throw new DomainError('BAD_USER_INPUT', `"${field}" must be a whole number from 1 to 1000, got ${capacity}.`, field);
+    throw volunteerMessages.wholeNumberFrom.error({ field, capacity }, field);
   }
 }
 
@@ -59,44 +59,27 @@ export interface NewShiftSchedule {
 function checkRule(input: NewShiftSchedule): { weekdays: number[]; validFrom: string; validUntil: string | null } {
   const weekdays = [...new Set(input.weekdays)].sort();
   if (weekdays.length === 0 || weekdays.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) {
-    throw new DomainError(
-      'BAD_USER_INPUT',
-      `"input.weekdays" must list ISO weekdays from 1 (Monday) to 7 (Sunday), at least one; got [${input.weekdays.join(', ')}].`,
-      'input.weekdays',
-    );
+    throw volunteerMessages.inputWeekdaysListIso.error({ weekdays: input.weekdays.join(', ') }, 'input.weekdays');
   }
   for (const [field, value] of [
     ['input.startTime', input.startTime],
     ['input.endTime', input.endTime],
   ] as const) {
-    if (!HH_MM.test(value))
-      throw new DomainError('BAD_USER_INPUT', `"${field}" must be a time written HH:MM (00:00–23:59), got "${value}".`, field);
+    if (!HH_MM.test(value)) throw volunteerMessages.timeWrittenHhMm.error({ field, value }, field);
   }
   if (input.startTime === input.endTime) {
-    throw new DomainError(
-      'INVALID_DURATION',
-      '"input.endTime" must differ from "input.startTime": a shift lasts less than 24 hours.',
-      'input.endTime',
-    );
+    throw volunteerMessages.inputEndtimeDifferFrom.error('input.endTime');
   }
   checkCapacity(input.capacity, 'input.capacity');
   const validFrom = requireIsoDate(input.validFrom, 'input.validFrom');
   const validUntil = input.validUntil ? requireIsoDate(input.validUntil, 'input.validUntil') : null;
   if (validUntil && validUntil < validFrom) {
-    throw new DomainError(
-      'BAD_USER_INPUT',
-      `"input.validUntil" (${validUntil}) must be on or after "input.validFrom" (${validFrom}).`,
-      'input.validUntil',
-    );
+    throw volunteerMessages.inputValiduntilAfterInput.error({ validUntil, validFrom }, 'input.validUntil');
   }
   try {
     new Intl.DateTimeFormat('en', { timeZone: input.timeZone });
   } catch {
-    throw new DomainError(
-      'BAD_USER_INPUT',
-      `"input.timeZone" must be an IANA time zone such as Asia/Shanghai, got "${input.timeZone}".`,
-      'input.timeZone',
-    );
+    throw volunteerMessages.inputTimezoneIanaTime.error({ timeZone: input.timeZone }, 'input.timeZone');
   }
   return { weekdays, validFrom, validUntil };
 }
@@ -109,7 +92,7 @@ export const createShiftSchedule = defineCommand<NewShiftSchedule, VolunteerShif
     const actor = await uow.actingPerson();
     const title = requireText(input.title, 'input.title');
     const rule = checkRule(input);
-    await requireLeader(uow.em, input.team, actor, 'create shift schedules', 'input.teamId');
+    await requireLeader(uow.em, input.team, actor, volunteerPhrases.createSchedules, 'input.teamId');
     await requireCommunityOf(uow, input.place, 'input.placeId');
     const schedule = uow.em.create(VolunteerShiftSchedule, {
       team: input.team,
@@ -165,14 +148,10 @@ export const materializeShifts = defineCommand<{ schedule: Named<VolunteerShiftS
     const to = requireIsoDate(range.to, 'to');
     const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
     if (days < 1 || days > MAX_MATERIALIZE_DAYS) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        `"to" must be on or after "from" and at most ${MAX_MATERIALIZE_DAYS} days later; ${from} to ${to} is ${days} days.`,
-        'to',
-      );
+      throw volunteerMessages.afterFromMostDays.error({ MAX_MATERIALIZE_DAYS, from, to, days }, 'to');
     }
     const team = await uow.em.findOneOrFail(VolunteerTeam, { uuid: refId(schedule.team)! });
-    await requireLeader(uow.em, team, actor, 'open shifts', 'scheduleId');
+    await requireLeader(uow.em, team, actor, volunteerPhrases.openShifts, 'scheduleId');
     const place = (await placeSummary(uow, refId(schedule.place)!))!;
     await insertScheduleSlots(uow.em, schedule.uuid, place.path, from, to);
     return slotsOfSchedule(uow, schedule.uuid, from, to);
@@ -198,14 +177,10 @@ export const createShift = defineCommand<NewShift, VolunteerShift>({
     const title = requireText(input.title, 'input.title');
     const minutes = (input.endsAt.getTime() - input.startsAt.getTime()) / 60_000;
     if (minutes <= 0 || minutes > 24 * 60) {
-      throw new DomainError(
-        'INVALID_DURATION',
-        `"input.endsAt" must be after "input.startsAt" and at most 24 hours later; the shift given lasts ${minutes} minutes.`,
-        'input.endsAt',
-      );
+      throw volunteerMessages.inputEndsatAfterInput.error({ minutes }, 'input.endsAt');
     }
     checkCapacity(input.capacity, 'input.capacity');
-    await requireLeader(uow.em, input.team, actor, 'create shifts', 'input.teamId');
+    await requireLeader(uow.em, input.team, actor, volunteerPhrases.createShifts, 'input.teamId');
     await requireCommunityOf(uow, input.place, 'input.placeId');
     const shift = uow.em.create(VolunteerShift, {
       team: input.team,

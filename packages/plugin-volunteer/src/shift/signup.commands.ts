@@ -1,4 +1,4 @@
-import { defineCommand, DomainError, type Named, type Person, Place, refId, type UnitOfWork } from '@gongzhi/core';
+import { defineCommand, type Named, type Person, Place, refId, type UnitOfWork, type Phrase } from '@gongzhi/core';
 import { localDate } from '../calendar.js';
 import { requireCommunityOf } from '../community.js';
 import type { VolunteerShiftEventPayload } from '../events.js';
@@ -8,6 +8,7 @@ import { VolunteerTeam } from '../team/team.entity.js';
 import { requireLeader, requireMember } from '../team/team.queries.js';
 import { t } from '../db.js';
 import { VolunteerShift, VolunteerShiftSignup } from './shift.entity.js';
+import { volunteerMessages, volunteerPhrases } from '../messages.js';
 
 /**
  * Sign-ups: sign up, cancel, swap, hand over, check in and out. Capacity is taken with a
@@ -39,11 +40,10 @@ async function shiftOf(uow: UnitOfWork, signup: VolunteerShiftSignup): Promise<{
 }
 
 /** Refuses unless the sign-up is open (not cancelled, not checked in): only those move between people. */
-function requireOpen(signup: VolunteerShiftSignup, field: string, what: string): void {
+function requireOpen(signup: VolunteerShiftSignup, field: string, what: Phrase): void {
   if (signup.cancelledAt || signup.checkedInAt) {
-    throw new DomainError(
-      'BAD_USER_INPUT',
-      `"${field}" is ${signup.cancelledAt ? 'cancelled' : 'already checked in'}; only open sign-ups are ${what}.`,
+    throw volunteerMessages.onlyOpenSignUps.error(
+      { field, in: signup.cancelledAt ? volunteerPhrases.cancelled : volunteerPhrases.alreadyCheckedIn, what },
       field,
     );
   }
@@ -58,7 +58,7 @@ async function reassign(uow: UnitOfWork, to: Map<VolunteerShiftSignup, string>):
       WHERE id IN (${ids.map(() => '?').join(', ')}) AND cancelled_at IS NULL AND checked_in_at IS NULL RETURNING id`,
     [...[...to.entries()].flatMap(([s, person]) => [s.uuid, person]), ...ids],
   );
-  if (moved.length !== ids.length) throw new DomainError('CONFLICT', 'A sign-up changed meanwhile; reload and try again.', 'signupId');
+  if (moved.length !== ids.length) throw volunteerMessages.signUpChangedMeanwhile.error('signupId');
   for (const signup of to.keys()) await uow.em.refresh(signup);
 }
 
@@ -70,19 +70,18 @@ export const signUpForShift = defineCommand<{ shift: Named<VolunteerShift> }, Vo
     const team = await uow.em.findOneOrFail(VolunteerTeam, { uuid: refId(shift.team)! });
     await requireMember(uow.em, team, person, 'shiftId');
     if (shift.endsAt.getTime() <= uow.now().getTime()) {
-      throw new DomainError('SHIFT_OVER', `This shift ended at ${shift.endsAt.toISOString()}; sign up for a later one.`, 'shiftId');
+      throw volunteerMessages.shiftEndedSignUp.error({ endsAt: shift.endsAt.toISOString() }, 'shiftId');
     }
     if (await uow.em.count(VolunteerShiftSignup, { shift, person, cancelledAt: null })) {
-      throw new DomainError('ALREADY_SIGNED_UP', `${person.name} is already signed up for this shift.`, 'shiftId');
+      throw volunteerMessages.alreadySignedUpShift.error({ personName: person.name }, 'shiftId');
     }
     const seat = await uow.em.execute<{ taken: number }[]>(
       `UPDATE ${t('shift')} SET taken = taken + 1 WHERE id = ? AND taken < capacity RETURNING taken`,
       [shift.uuid],
     );
     if (!seat.length) {
-      throw new DomainError(
-        'SLOT_FULL',
-        `All ${shift.capacity} places on "${shift.title}" (${shift.startsAt.toISOString()}) are taken; pick another shift or ask a member to swap.`,
+      throw volunteerMessages.allPlacesTakenPick.error(
+        { capacity: shift.capacity, shiftTitle: shift.title, startsAt: shift.startsAt.toISOString() },
         'shiftId',
       );
     }
@@ -99,16 +98,14 @@ export const cancelSignup = defineCommand<{ signup: Named<VolunteerShiftSignup> 
   async run(uow, { signup }) {
     const actor = await uow.actingPerson();
     const { shift, team } = await shiftOf(uow, signup);
-    if (refId(signup.person) !== actor.uuid) await requireLeader(uow.em, team, actor, "cancel someone else's shift", 'signupId');
-    if (signup.checkedInAt)
-      throw new DomainError('ALREADY_CHECKED_IN', 'This volunteer has checked in; check out instead of cancelling.', 'signupId');
+    if (refId(signup.person) !== actor.uuid) await requireLeader(uow.em, team, actor, volunteerPhrases.cancelOthersShift, 'signupId');
+    if (signup.checkedInAt) throw volunteerMessages.volunteerCheckedCheckOut.error('signupId');
     const done = await uow.em.nativeUpdate(
       VolunteerShiftSignup,
       { uuid: signup.uuid, cancelledAt: null, checkedInAt: null },
       { cancelledAt: uow.now() },
     );
-    if (done === 0)
-      throw new DomainError('ALREADY_CANCELLED', 'This sign-up is already cancelled (or was checked in meanwhile).', 'signupId');
+    if (done === 0) throw volunteerMessages.signUpAlreadyCancelled.error('signupId');
     await uow.em.execute(`UPDATE ${t('shift')} SET taken = taken - 1 WHERE id = ?`, [shift.uuid]);
     await uow.em.refresh(signup);
     await announce(uow, signup, 'cancelled');
@@ -125,14 +122,12 @@ export const swapShifts = defineCommand<
   async run(uow, { signup, other }) {
     const actor = await uow.actingPerson();
     const [a, b] = [await shiftOf(uow, signup), await shiftOf(uow, other)];
-    if (a.team.uuid !== b.team.uuid)
-      throw new DomainError('BAD_USER_INPUT', 'Both sign-ups must be shifts of the same team.', 'otherSignupId');
+    if (a.team.uuid !== b.team.uuid) throw volunteerMessages.bothSignUpsShifts.error('otherSignupId');
     const [pa, pb] = [refId(signup.person)!, refId(other.person)!];
-    if (pa === pb)
-      throw new DomainError('BAD_USER_INPUT', 'Both sign-ups belong to the same person; a swap needs two people.', 'otherSignupId');
-    if (actor.uuid !== pa && actor.uuid !== pb) await requireLeader(uow.em, a.team, actor, "swap other members' shifts", 'signupId');
-    requireOpen(signup, 'signupId', 'swapped');
-    requireOpen(other, 'otherSignupId', 'swapped');
+    if (pa === pb) throw volunteerMessages.bothSignUpsBelong.error('otherSignupId');
+    if (actor.uuid !== pa && actor.uuid !== pb) await requireLeader(uow.em, a.team, actor, volunteerPhrases.swapOthersShifts, 'signupId');
+    requireOpen(signup, 'signupId', volunteerPhrases.swapped);
+    requireOpen(other, 'otherSignupId', volunteerPhrases.swapped);
     await reassign(
       uow,
       new Map([
@@ -152,12 +147,11 @@ export const handOverShift = defineCommand<{ signup: Named<VolunteerShiftSignup>
   async run(uow, { signup, to }) {
     const actor = await uow.actingPerson();
     const { team } = await shiftOf(uow, signup);
-    if (refId(signup.person) !== actor.uuid) await requireLeader(uow.em, team, actor, "hand over someone else's shift", 'signupId');
+    if (refId(signup.person) !== actor.uuid) await requireLeader(uow.em, team, actor, volunteerPhrases.handOverOthersShift, 'signupId');
     // Only to a member of the team: a stronger rule than any line of places.
     await requireMember(uow.em, team, to, 'toPersonId');
-    requireOpen(signup, 'signupId', 'handed over');
-    if (refId(signup.person) === to.uuid)
-      throw new DomainError('BAD_USER_INPUT', 'This sign-up already belongs to that person.', 'toPersonId');
+    requireOpen(signup, 'signupId', volunteerPhrases.handedOver);
+    if (refId(signup.person) === to.uuid) throw volunteerMessages.signUpAlreadyBelongs.error('toPersonId');
     await reassign(uow, new Map([[signup, to.uuid]]));
     await announce(uow, signup, 'handed-over');
     return signup;
@@ -165,9 +159,9 @@ export const handOverShift = defineCommand<{ signup: Named<VolunteerShiftSignup>
 });
 
 /** Refuses unless the signed-in person is the one signed up: volunteers check themselves in and out. */
-function requireOwn(signup: VolunteerShiftSignup, actor: Person, what: string): void {
+function requireOwn(signup: VolunteerShiftSignup, actor: Person, what: Phrase): void {
   if (refId(signup.person) !== actor.uuid) {
-    throw new DomainError('FORBIDDEN', `Volunteers check themselves ${what}; this sign-up is someone else’s.`, 'signupId');
+    throw volunteerMessages.volunteersCheckThemselvesSign.error({ what }, 'signupId');
   }
 }
 
@@ -177,16 +171,14 @@ export const checkIn = defineCommand<{ signup: Named<VolunteerShiftSignup> }, Vo
   async run(uow, { signup }) {
     const actor = await uow.actingPerson();
     const { shift } = await shiftOf(uow, signup);
-    requireOwn(signup, actor, 'in');
-    if (signup.cancelledAt) throw new DomainError('BAD_USER_INPUT', 'This sign-up was cancelled.', 'signupId');
-    if (signup.checkedInAt)
-      throw new DomainError('ALREADY_CHECKED_IN', `Already checked in at ${signup.checkedInAt.toISOString()}.`, 'signupId');
+    requireOwn(signup, actor, volunteerPhrases.checkIn);
+    if (signup.cancelledAt) throw volunteerMessages.signUpCancelled.error('signupId');
+    if (signup.checkedInAt) throw volunteerMessages.alreadyChecked.error({ checkedInAt: signup.checkedInAt.toISOString() }, 'signupId');
     const now = uow.now();
     const opens = shift.startsAt.getTime() - CHECK_IN_EARLY_MINUTES * 60_000;
     if (now.getTime() < opens || now.getTime() >= shift.endsAt.getTime()) {
-      throw new DomainError(
-        'OUTSIDE_SHIFT',
-        `Check-in is open from ${new Date(opens).toISOString()} until the shift ends at ${shift.endsAt.toISOString()}; it is ${now.toISOString()}.`,
+      throw volunteerMessages.checkOpenFromUntil.error(
+        { Date: new Date(opens).toISOString(), endsAt: shift.endsAt.toISOString(), now: now.toISOString() },
         'signupId',
       );
     }
@@ -203,21 +195,16 @@ export const checkOut = defineCommand<{ signup: Named<VolunteerShiftSignup> }, V
   async run(uow, { signup }) {
     const actor = await uow.actingPerson();
     const { shift, team } = await shiftOf(uow, signup);
-    requireOwn(signup, actor, 'out');
+    requireOwn(signup, actor, volunteerPhrases.checkOut);
     const checkedInAt = signup.checkedInAt;
-    if (!checkedInAt)
-      throw new DomainError('CHECK_IN_FIRST', 'Check-out before check-in: check in first (checkInVolunteerShift).', 'signupId');
+    if (!checkedInAt) throw volunteerMessages.checkOutBeforeCheck.error('signupId');
     if (signup.checkedOutAt)
-      throw new DomainError('ALREADY_CHECKED_OUT', `Already checked out at ${signup.checkedOutAt.toISOString()}.`, 'signupId');
+      throw volunteerMessages.alreadyCheckedOut.error({ checkedOutAt: signup.checkedOutAt.toISOString() }, 'signupId');
     const now = uow.now();
-    if (now.getTime() <= checkedInAt.getTime()) throw new DomainError('CHECK_IN_FIRST', 'Check-out must come after check-in.', 'signupId');
+    if (now.getTime() <= checkedInAt.getTime()) throw volunteerMessages.checkOutComeAfter.error('signupId');
     const minutes = Math.floor((now.getTime() - checkedInAt.getTime()) / 60_000);
     if (minutes > MAX_ENTRY_MINUTES) {
-      throw new DomainError(
-        'INVALID_DURATION',
-        `Checked in ${minutes} minutes ago, 24 hours or more: ask community staff to record the real hours by hand (reportVolunteerHours).`,
-        'signupId',
-      );
+      throw volunteerMessages.checkedMinutesAgoHours.error({ minutes }, 'signupId');
     }
     signup.checkedOutAt = now;
     await uow.em.flush();

@@ -2,7 +2,6 @@ import {
   changeRequestStatus,
   type CrossScope,
   defineCommand,
-  DomainError,
   type Named,
   Place,
   PlaceType,
@@ -21,6 +20,7 @@ import { requireMember } from '../team/team.queries.js';
 import { VolunteerTask, type VolunteerTaskKind, VolunteerTaskStatus } from './task.entity.js';
 import type { VolunteerTaskEventName } from './task.events.js';
 import { taskStanding } from './task.queries.js';
+import { volunteerMessages, volunteerPhrases } from '../messages.js';
 
 /**
  * Volunteer tasks: open › claimed › done (reported), or cancelled. Each move is a conditional
@@ -44,9 +44,9 @@ function announce(uow: UnitOfWork, name: VolunteerTaskEventName, task: Volunteer
 async function conflict(uow: UnitOfWork, task: VolunteerTask): Promise<never> {
   const now = await taskStanding(uow, task.uuid);
   if (now.status === VolunteerTaskStatus.CLAIMED) {
-    throw new DomainError('ALREADY_CLAIMED', `This task was just claimed by ${now.claimedBy ?? 'someone else'}.`, 'taskId');
+    throw volunteerMessages.taskJustClaimed.error({ else: now.claimedBy ?? volunteerPhrases.someoneElse }, 'taskId');
   }
-  throw new DomainError('CONFLICT', `This task changed meanwhile and is now ${now.status}; reload it.`, 'taskId');
+  throw volunteerMessages.taskChangedMeanwhileNow.error({ nowStatus: now.status }, 'taskId');
 }
 
 /** Moves a task from `from` only if nobody changed it since (one winner), or reports the conflict. */
@@ -81,11 +81,7 @@ export const createTask = defineCommand<NewTask, VolunteerTask>({
     const title = requireText(input.title, 'input.title');
     const { request } = input;
     if (!request && !input.place) {
-      throw new DomainError(
-        'BAD_USER_INPUT',
-        'Give "input.requestId" (a task for a request) or "input.placeId" (a standalone task).',
-        'input.placeId',
-      );
+      throw volunteerMessages.giveInputRequestidTask.error('input.placeId');
     }
     // The work for a request happens where the request is: at its place, or on the way to it.
     if (request && input.place) await uow.requireWithin(input.place, request, 'input.placeId');
@@ -129,7 +125,7 @@ export const releaseTask = defineCommand<{ task: Named<VolunteerTask> }, Volunte
   async run(uow, { task }) {
     const person = await uow.actingPerson();
     if (task.status !== VolunteerTaskStatus.CLAIMED || refId(task.claimedBy) !== person.uuid) {
-      throw new DomainError('NOT_CLAIMER', `Only the volunteer who claimed a task releases it; this task is ${task.status}.`, 'taskId');
+      throw volunteerMessages.onlyVolunteerWhoClaimed.error({ taskStatus: task.status }, 'taskId');
     }
     await move(uow, task, VolunteerTaskStatus.CLAIMED, { status: VolunteerTaskStatus.OPEN, claimedBy: null, claimedAt: null });
     await announce(uow, 'volunteer.task-released', task);
@@ -177,18 +173,14 @@ export const completeTask = defineCommand<TaskReport, VolunteerTask>({
     const person = await uow.actingPerson();
     const text = requireText(report, 'report');
     if (task.status !== VolunteerTaskStatus.CLAIMED || refId(task.claimedBy) !== person.uuid) {
-      const hint = task.status === VolunteerTaskStatus.OPEN ? ': claim it first' : '';
-      throw new DomainError(
-        'NOT_CLAIMER',
-        `Only the volunteer who claimed a task reports it done; this task is ${task.status}${hint}.`,
-        'taskId',
-      );
+      const hint = task.status === VolunteerTaskStatus.OPEN ? volunteerPhrases.claimItFirst : '';
+      throw volunteerMessages.onlyClaimerCompletes.error({ taskStatus: task.status, hint }, 'taskId');
     }
     await move(uow, task, VolunteerTaskStatus.CLAIMED, { status: VolunteerTaskStatus.DONE, doneAt: uow.now(), report: text });
     if (minutes != null) await logTaskHours(uow, task, minutes);
     if (resolveRequest) {
       const requestId = refId(task.request);
-      if (!requestId) throw new DomainError('BAD_USER_INPUT', 'This task serves no request; leave out "resolveRequest".', 'resolveRequest');
+      if (!requestId) throw volunteerMessages.taskServesRequestLeave.error('resolveRequest');
       const request = await uow.em.findOneOrFail(Request, { uuid: requestId });
       await uow.run(changeRequestStatus, { request, to: RequestStatus.RESOLVED, note: text });
     }
@@ -203,10 +195,10 @@ export const cancelTask = defineCommand<{ task: Named<VolunteerTask> }, Voluntee
   async run(uow, { task }) {
     const person = await uow.actingPerson();
     if (refId(task.createdBy) !== person.uuid && refId(task.claimedBy) !== person.uuid) {
-      throw new DomainError('FORBIDDEN', 'Only whoever opened the task, or the volunteer who claimed it, cancels it.', 'taskId');
+      throw volunteerMessages.onlyWhoeverOpenedTask.error('taskId');
     }
     if (task.status === VolunteerTaskStatus.DONE || task.status === VolunteerTaskStatus.CANCELLED) {
-      throw new DomainError('CONFLICT', `This task is already ${task.status}.`, 'taskId');
+      throw volunteerMessages.taskAlready.error({ taskStatus: task.status }, 'taskId');
     }
     await move(uow, task, task.status, { status: VolunteerTaskStatus.CANCELLED });
     await announce(uow, 'volunteer.task-cancelled', task);

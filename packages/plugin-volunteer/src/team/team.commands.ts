@@ -1,19 +1,10 @@
 import { LockMode } from '@mikro-orm/core';
-import {
-  defineCommand,
-  DomainError,
-  type Named,
-  type Organization,
-  type Person,
-  type Place,
-  PlaceType,
-  refId,
-  requireIsoDate,
-} from '@gongzhi/core';
+import { defineCommand, type Named, type Organization, type Person, type Place, PlaceType, refId, requireIsoDate } from '@gongzhi/core';
 import { localDate } from '../calendar.js';
 import { cleanSkills, requireText } from '../text.js';
 import { VolunteerMemberRole, VolunteerTeam, type VolunteerTeamKind, VolunteerTeamMember } from './team.entity.js';
 import { requireLeader } from './team.queries.js';
+import { volunteerMessages, volunteerPhrases } from '../messages.js';
 
 /** A new team, as its founder describes it. */
 export interface NewTeam {
@@ -76,9 +67,9 @@ export const addTeamMember = defineCommand<
   async run(uow, { team, person, role, joinedOn, skills }) {
     const actor = await uow.actingPerson();
     const day = joinedOn ? requireIsoDate(joinedOn, 'joinedOn') : localDate(uow.now());
-    await requireLeader(uow.em, team, actor, 'add members', 'teamId');
+    await requireLeader(uow.em, team, actor, volunteerPhrases.addMembers, 'teamId');
     let member = await uow.em.findOne(VolunteerTeamMember, { team, person });
-    if (member && !member.leftOn) throw new DomainError('CONFLICT', `${person.name} is already a member of ${team.name}.`, 'personId');
+    if (member && !member.leftOn) throw volunteerMessages.alreadyMember.error({ personName: person.name, teamName: team.name }, 'personId');
     if (member) Object.assign(member, { leftOn: null, joinedOn: day, role, skills: cleanSkills(skills) });
     else member = uow.em.create(VolunteerTeamMember, { team, person, role, joinedOn: day, skills: cleanSkills(skills) });
     await uow.em.flush();
@@ -96,14 +87,14 @@ export const endTeamMembership = defineCommand<{ member: Named<VolunteerTeamMemb
     const day = leftOn ? requireIsoDate(leftOn, 'leftOn') : localDate(uow.now());
     // Locked: of two leaders leaving at once, the second counts the first gone (LAST_LEADER).
     const team = await uow.em.findOneOrFail(VolunteerTeam, { uuid: refId(member.team)! }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (refId(member.person) !== actor.uuid) await requireLeader(uow.em, team, actor, "end someone else's membership", 'memberId');
-    if (member.leftOn) throw new DomainError('CONFLICT', `This membership already ended on ${member.leftOn}.`, 'memberId');
+    if (refId(member.person) !== actor.uuid) await requireLeader(uow.em, team, actor, volunteerPhrases.endOthersMembership, 'memberId');
+    if (member.leftOn) throw volunteerMessages.membershipAlreadyEnded.error({ leftOn: member.leftOn }, 'memberId');
     if (day < member.joinedOn) {
-      throw new DomainError('BAD_USER_INPUT', `"leftOn" (${day}) must be on or after the day joined (${member.joinedOn}).`, 'leftOn');
+      throw volunteerMessages.leftonAfterDayJoined.error({ day, joinedOn: member.joinedOn }, 'leftOn');
     }
     if (member.role === VolunteerMemberRole.LEADER) {
       const leaders = await uow.em.count(VolunteerTeamMember, { team, role: VolunteerMemberRole.LEADER, leftOn: null });
-      if (leaders <= 1) throw new DomainError('LAST_LEADER', `${team.name} would have no leader; add another leader first.`, 'memberId');
+      if (leaders <= 1) throw volunteerMessages.wouldLeaderAddAnother.error({ teamName: team.name }, 'memberId');
     }
     member.leftOn = day;
     await uow.em.flush();

@@ -1,6 +1,7 @@
-import { batchLoader, DomainError, loadByForeignKey, type Person, type ReadContext } from '@gongzhi/core';
+import { batchLoader, loadByForeignKey, type Person, type ReadContext, type Phrase } from '@gongzhi/core';
 import { t } from '../db.js';
 import { type VolunteerTeam, VolunteerTeamMember, VolunteerMemberRole } from './team.entity.js';
+import { volunteerMessages } from '../messages.js';
 
 /** Reads of teams and their memberships: who serves and who leads, for commands and resolvers alike. */
 
@@ -70,12 +71,12 @@ export async function requireLeader(
   em: ReadContext['em'],
   team: VolunteerTeam,
   person: Person,
-  what: string,
+  what: Phrase,
   field?: string,
 ): Promise<void> {
   const membership = await activeMembership(em, team, person);
   if (membership?.role !== VolunteerMemberRole.LEADER) {
-    throw new DomainError('NOT_TEAM_LEADER', `Only a leader of ${team.name} may ${what}; ${person.name} is not one of its leaders.`, field);
+    throw volunteerMessages.onlyLeaderMayOne.error({ teamName: team.name, what, personName: person.name }, field);
   }
 }
 
@@ -88,11 +89,7 @@ export async function requireMember(
 ): Promise<VolunteerTeamMember> {
   const membership = await activeMembership(em, team, person);
   if (!membership) {
-    throw new DomainError(
-      'NOT_TEAM_MEMBER',
-      `${person.name} is not a member of ${team.name}; join the team first (or ask its leader to add them).`,
-      field,
-    );
+    throw volunteerMessages.memberJoinTeamFirst.error({ personName: person.name, teamName: team.name }, field);
   }
   return membership;
 }

@@ -1,0 +1,510 @@
+import type { DomainError } from '../command/domain-error.js';
+import { defineMessages } from './catalog.js';
+
+/**
+ * The messages of core's errors, in every locale (see the README's errors section): each has
+ * the code clients switch on and the same `{parameters}` in English and Chinese.
+ */
+export const coreMessages = defineMessages('core', {
+  afterEndcursorEarlierPage: {
+    code: 'BAD_USER_INPUT',
+    en: '"after" must be an endCursor of an earlier page.',
+    'zh-CN': '"after" 应为上一页返回的 endCursor。',
+  },
+  signPersonPersonToken: {
+    code: 'UNAUTHENTICATED',
+    en: 'Sign in as a person (a person token) to export your own data.',
+    'zh-CN': '导出本人数据请以个人身份登录（使用个人令牌）。',
+  },
+  inputNameCharacters: {
+    code: 'BAD_USER_INPUT',
+    en: '"input.name" must have 1 to 200 characters.',
+    'zh-CN': '"input.name" 应为 1 至 200 个字符。',
+  },
+  inputPlaceidsNameLeast: {
+    code: 'BAD_USER_INPUT',
+    en: '"input.placeIds" must name at least one place: you may only give keys for places you see yourself.',
+    'zh-CN': '"input.placeIds" 至少要指定一个地点：只能为您自己可见的地点发放密钥。',
+  },
+  cannotGrantAtPlaces: {
+    code: 'FORBIDDEN',
+    en: 'You cannot give "{permission}" at these places: you do not hold it there yourself.',
+    'zh-CN': '您本人在这些地点不具备 "{permission}" 权限，因此不能授予。',
+  },
+  cannotGrantEverywhere: {
+    code: 'FORBIDDEN',
+    en: 'You cannot give "{permission}" everywhere: you do not hold it there yourself.',
+    'zh-CN': '您本人并非在所有地点都具备 "{permission}" 权限，因此不能授予全局权限。',
+  },
+  credentialMissingAfterBearer: {
+    code: 'UNAUTHENTICATED',
+    en: 'The credential is missing after "Bearer": send "Authorization: Bearer <API key or person token>".',
+    'zh-CN': '"Bearer" 后缺少凭证：请发送 "Authorization: Bearer <API 密钥或个人令牌>"。',
+  },
+  apiKeyUnknownRevoked: {
+    code: 'UNAUTHENTICATED',
+    en: 'This API key is unknown or revoked. Ask an administrator for a valid key (gongzhi api-key create).',
+    'zh-CN': '该 API 密钥不存在或已被吊销。请向管理员申请有效密钥（gongzhi api-key create）。',
+  },
+  personTokensAcceptedServer: {
+    code: 'UNAUTHENTICATED',
+    en: 'Person tokens are not accepted by this server (no GONGZHI_JWT_SECRET or GONGZHI_JWKS_URL configured). Use an API key.',
+    'zh-CN': '本服务器不接受个人令牌（未配置 GONGZHI_JWT_SECRET 或 GONGZHI_JWKS_URL），请使用 API 密钥。',
+  },
+  personTokenValidSign: {
+    code: 'UNAUTHENTICATED',
+    en: 'The person token is not valid: {message}. Sign in again.',
+    'zh-CN': '个人令牌无效：{message}。请重新登录。',
+  },
+  personTokenPersonId: {
+    code: 'UNAUTHENTICATED',
+    en: 'The person token has no person id in "sub".',
+    'zh-CN': '个人令牌的 "sub" 中没有人员编号。',
+  },
+  signFirstSendAuthorization: {
+    code: 'UNAUTHENTICATED',
+    en: 'Sign in first: send "Authorization: Bearer <API key or person token>".',
+    'zh-CN': '请先登录：发送 "Authorization: Bearer <API 密钥或个人令牌>"。',
+  },
+  youNeedPermission: {
+    code: 'FORBIDDEN',
+    en: 'You need the permission "{permission}"; none of your roles or keys here grants it.',
+    'zh-CN': '您需要具备 "{permission}" 权限，您的角色和密钥均未授予该权限。',
+  },
+  outsidePlacesYouMay: {
+    code: 'NOT_FOUND',
+    en: '{parentTypeName}.{fieldName} is outside the places you may see.',
+    'zh-CN': '{parentTypeName}.{fieldName} 不在您可查看的地点范围内。',
+  },
+  liveTaskBoardsRunning: {
+    code: 'UNAVAILABLE',
+    en: 'Live task boards are not running on this server.',
+    'zh-CN': '本服务器未开启实时任务看板。',
+  },
+  filterItemtypeNamesWhich: {
+    code: 'BAD_USER_INPUT',
+    en: '"filter.itemType" names {type}, which no board shows; board item types here: {known}.',
+    'zh-CN': '"filter.itemType" 指定的 {type} 不在任何看板上显示；本服务器的看板事项类型有：{known}。',
+  },
+  boardPlacePickPlace: {
+    code: 'NOT_FOUND',
+    en: 'No board for this place: pick a place within your places (viewer { places }).',
+    'zh-CN': '该地点没有看板：请在您的管辖地点中选择（viewer { places }）。',
+  },
+  youMayWatchBoard: {
+    code: 'FORBIDDEN',
+    en: 'You may not watch the board of this place; pick a place within your scope.',
+    'zh-CN': '您无权查看该地点的看板，请选择您管辖范围内的地点。',
+  },
+  afterBoardSequenceNumber: {
+    code: 'BAD_USER_INPUT',
+    en: '"after" must be a board sequence number (a whole number, 0 or more), got {after}.',
+    'zh-CN': '"after" 应为看板序号（0 或正整数），当前为 {after}。',
+  },
+  limitFrom1To500: {
+    code: 'BAD_USER_INPUT',
+    en: '"limit" must be from 1 to 500, got {limit}.',
+    'zh-CN': '"limit" 应为 1 至 500 之间的数，当前为 {limit}。',
+  },
+  youNeedPermissionPlace: {
+    code: 'FORBIDDEN',
+    en: 'You need the permission "{permission}" at this place; none of your roles or keys here grants it.',
+    'zh-CN': '您需要在此地点具备 "{permission}" 权限，您在此处的角色和密钥均未授予该权限。',
+  },
+  namesRowOutsidePlaces: {
+    code: 'OUT_OF_SCOPE',
+    en: '"{field}" names a row outside the places of the {humanName} it would be linked to; only rows within those places can be linked.',
+    'zh-CN': '"{field}" 指向的记录不在所要关联的{humanName}的地点范围内；只能关联这些地点内的记录。',
+  },
+  notFoundById: {
+    code: 'NOT_FOUND',
+    en: 'No {typeName} has the id given in "{field}".',
+    'zh-CN': '"{field}" 中给出的编号找不到对应的{typeName}。',
+  },
+  dateWrittenYyyyMm: {
+    code: 'BAD_USER_INPUT',
+    en: '"{argument}" must be a date written YYYY-MM-DD, got "{value}".',
+    'zh-CN': '"{argument}" 应为 YYYY-MM-DD 格式的日期，当前为 "{value}"。',
+  },
+  badIdOfType: {
+    code: 'BAD_USER_INPUT',
+    en: '"{field}" must be the id of a {expected} as the API returns it.',
+    'zh-CN': '"{field}" 应为接口返回的 {expected} 编号。',
+  },
+  badGlobalId: {
+    code: 'BAD_USER_INPUT',
+    en: '"{field}" must be a global id as the API returns it.',
+    'zh-CN': '"{field}" 应为接口返回的全局编号。',
+  },
+  eventOutboxSpansEvery: {
+    code: 'FORBIDDEN',
+    en: 'The event outbox spans every place: only auditors who see everywhere may read it.',
+    'zh-CN': '事件发件箱涵盖所有地点：仅限可查看全部地点的审计人员读取。',
+  },
+  operationRecordsWhoDid: {
+    code: 'UNAUTHENTICATED',
+    en: 'This operation records who did it: sign in as a person (a person token), not anonymously or with an API key.',
+    'zh-CN': '此操作会记录操作人：请以个人身份登录（使用个人令牌），不能匿名或使用 API 密钥。',
+  },
+  signedPersonLongerExists: {
+    code: 'UNAUTHENTICATED',
+    en: 'The signed-in person no longer exists.',
+    'zh-CN': '当前登录的人员已不存在。',
+  },
+  nameEmpty: {
+    code: 'BAD_USER_INPUT',
+    en: '"name" must not be empty.',
+    'zh-CN': '"name" 不能为空。',
+  },
+  alreadyMemberPersonJoins: {
+    code: 'CONFLICT',
+    en: '{personName} is already a member of {organizationName}; a person joins an organisation once.',
+    'zh-CN': '{personName} 已是{organizationName}的成员，同一人只能加入一次。',
+  },
+  nameEmptyLeaveOut: {
+    code: 'BAD_USER_INPUT',
+    en: '"name" must not be empty; leave it out to keep the name.',
+    'zh-CN': '"name" 不能为空；如不修改名称，请不要传该字段。',
+  },
+  inputNameEmpty: {
+    code: 'BAD_USER_INPUT',
+    en: '"input.name" must not be empty.',
+    'zh-CN': '"input.name" 不能为空。',
+  },
+  inputHouseholdidPlaceType: {
+    code: 'BAD_USER_INPUT',
+    en: '"input.householdId" must be a place of type household; {householdName} is a {householdType}.',
+    'zh-CN': '"input.householdId" 应为户（household）类型的地点；{householdName} 的类型是 {householdType}。',
+  },
+  giveInputHouseholdidHousehold: {
+    code: 'FORBIDDEN',
+    en: 'Give "input.householdId" (a household under your places); people without a household can be registered only by callers who see everywhere.',
+    'zh-CN': '请提供 "input.householdId"（您管辖范围内的一户）；没有所属户的居民只能由可查看全部地点的人员登记。',
+  },
+  endsonAfterStartson: {
+    code: 'BAD_USER_INPUT',
+    en: '"endsOn" ({end}) must be on or after "startsOn" ({start}).',
+    'zh-CN': '"endsOn"（{end}）不能早于 "startsOn"（{start}）。',
+  },
+  needSensitiveReadForCare: {
+    code: 'FORBIDDEN',
+    en: 'You need "{SENSITIVE_READ}" at {personName}\'s places to record care data.',
+    'zh-CN': '需要在 {personName} 所在地点具备 "{SENSITIVE_READ}" 权限才能记录关爱信息。',
+  },
+  householdidPlaceTypeHousehold: {
+    code: 'BAD_USER_INPUT',
+    en: '"householdId" must be a place of type household; {householdName} is a {householdType}.',
+    'zh-CN': '"householdId" 应为户（household）类型的地点；{householdName} 的类型是 {householdType}。',
+  },
+  onlyCallersWhoSee: {
+    code: 'FORBIDDEN',
+    en: 'Only callers who see everywhere may create a district (a place without parent).',
+    'zh-CN': '只有可查看全部地点的人员才能创建区（没有上级的地点）。',
+  },
+  inputCodeEmpty: {
+    code: 'BAD_USER_INPUT',
+    en: '"input.code" must not be empty.',
+    'zh-CN': '"input.code" 不能为空。',
+  },
+  inputCapacityMore: {
+    code: 'BAD_USER_INPUT',
+    en: '"input.capacity" must be 0 or more, got {capacity}.',
+    'zh-CN': '"input.capacity" 应为 0 或正数，当前为 {capacity}。',
+  },
+  cannotPlacedUnderParent: {
+    code: 'BAD_USER_INPUT',
+    en: 'A {inputType} cannot be placed under {given}; its parent must be: {names}.',
+    'zh-CN': '{inputType} 不能设在 {given} 之下，其上级应为：{names}。',
+  },
+  placeCodeAlreadyExists: {
+    code: 'BAD_USER_INPUT',
+    en: 'A place with code "{code}" already exists; codes are unique across the server.',
+    'zh-CN': '编码为 "{code}" 的地点已存在，地点编码在全服务器内唯一。',
+  },
+  titleCharacters: {
+    code: 'BAD_USER_INPUT',
+    en: 'title must have 1 to 200 characters, got {trimmedLength}.',
+    'zh-CN': '标题应为 1 至 200 个字符，当前为 {trimmedLength} 个。',
+  },
+  illegalTransition: {
+    code: 'ILLEGAL_TRANSITION',
+    en: 'A request that is {requestStatus} cannot become {to}. From {requestStatus} it can become: {legal}.',
+    'zh-CN': '处于 {requestStatus} 状态的诉求不能变为 {to}。从 {requestStatus} 可以变为：{legal}。',
+  },
+  illegalTransitionFinal: {
+    code: 'ILLEGAL_TRANSITION',
+    en: 'A request that is {requestStatus} cannot become {to}. From {requestStatus} it can become: nothing (it is final).',
+    'zh-CN': '处于 {requestStatus} 状态的诉求不能变为 {to}。{requestStatus} 是最终状态，不能再变更。',
+  },
+  justTakenBy: {
+    code: 'ALREADY_CLAIMED',
+    en: 'This request was just {nowStatus} by {assignee}.',
+    'zh-CN': '该诉求刚刚已被 {assignee} {nowStatus}。',
+  },
+  justTaken: {
+    code: 'ALREADY_CLAIMED',
+    en: 'This request was just {nowStatus} by someone else.',
+    'zh-CN': '该诉求刚刚已被他人{nowStatus}。',
+  },
+  requestChangedMeanwhileNow: {
+    code: 'ILLEGAL_TRANSITION',
+    en: 'This request changed meanwhile and is now {nowStatus}; it was not made {to}. Reload it and try again.',
+    'zh-CN': '该诉求已被他人改动，当前状态为 {nowStatus}，未能变为 {to}。请刷新后重试。',
+  },
+  giveRequesteridCallbackphoneAnonymous: {
+    code: 'BAD_USER_INPUT',
+    en: 'Give requesterId, or callbackPhone for an anonymous request.',
+    'zh-CN': '请提供 requesterId；匿名诉求请提供 callbackPhone（回访电话）。',
+  },
+  clientTokenCharacters: {
+    code: 'BAD_USER_INPUT',
+    en: 'The client token must have 1 to {MAX_CLIENT_TOKEN_LENGTH} characters, got {tokenLength}.',
+    'zh-CN': '客户端令牌应为 1 至 {MAX_CLIENT_TOKEN_LENGTH} 个字符，当前为 {tokenLength} 个。',
+  },
+  signSubmitRequestClient: {
+    code: 'FORBIDDEN',
+    en: 'Sign in to submit a request with a client token.',
+    'zh-CN': '使用客户端令牌提交诉求前请先登录。',
+  },
+  clientTokenAlreadyUsed: {
+    code: 'TOKEN_USED',
+    en: 'This client token was already used for a request you can no longer see; send a new token for a new request.',
+    'zh-CN': '该客户端令牌已用于一条您现在无权查看的诉求；新的诉求请使用新令牌。',
+  },
+  ordernoEmpty: {
+    code: 'BAD_USER_INPUT',
+    en: 'orderNo must not be empty.',
+    'zh-CN': 'orderNo（工单号）不能为空。',
+  },
+  useMakeRequest: {
+    code: 'BAD_USER_INPUT',
+    en: 'Use {use} to make a request {to}.',
+    'zh-CN': '要将诉求变为 {to}，请使用 {use}。',
+  },
+  holderMayOnly: {
+    code: 'FORBIDDEN',
+    en: 'You hold this {requestStatus} request and may make it {yours} yourself; making it {to} needs "request.manage" (community or grid staff).',
+    'zh-CN': '该诉求（{requestStatus}）由您承办，您可以自行将其变为 {yours}；变为 {to} 需要 "request.manage" 权限（社区或网格工作人员）。',
+  },
+  holderMayNothing: {
+    code: 'FORBIDDEN',
+    en: 'You hold this {requestStatus} request and may make it nothing else yourself; making it {to} needs "request.manage" (community or grid staff).',
+    'zh-CN': '该诉求（{requestStatus}）由您承办，但您不能自行变更其状态；变为 {to} 需要 "request.manage" 权限（社区或网格工作人员）。',
+  },
+  noteCharacters: {
+    code: 'BAD_USER_INPUT',
+    en: '"note" must have 1 to 2000 characters, got {textLength}.',
+    'zh-CN': '"note" 应为 1 至 2000 个字符，当前为 {textLength} 个。',
+  },
+  progressReportedClaimedAssigned: {
+    code: 'ILLEGAL_TRANSITION',
+    en: 'Progress is reported on claimed, assigned or in-progress work; this request is {requestStatus}.',
+    'zh-CN': '只有已认领、已指派或办理中的诉求才能报告进展；该诉求当前为 {requestStatus}。',
+  },
+  reasonEmptySayWhy: {
+    code: 'BAD_USER_INPUT',
+    en: '"reason" must not be empty: say why the deadline moves (e.g. "居民急需，工期压缩").',
+    'zh-CN': '"reason" 不能为空：请说明调整期限的原因（如“居民急需，工期压缩”）。',
+  },
+  dueatValidDateTime: {
+    code: 'BAD_USER_INPUT',
+    en: '"dueAt" must be a valid date-time.',
+    'zh-CN': '"dueAt" 应为有效的日期时间。',
+  },
+  requestFinishedDeadlineLonger: {
+    code: 'ILLEGAL_TRANSITION',
+    en: 'A {requestStatus} request is finished; its deadline no longer changes.',
+    'zh-CN': '{requestStatus} 状态的诉求已办结，期限不再调整。',
+  },
+  alreadyDueAt: {
+    code: 'BAD_USER_INPUT',
+    en: 'The request is already due at {dueAt}.',
+    'zh-CN': '该诉求的期限已经是 {dueAt}。',
+  },
+  alreadyNoDue: {
+    code: 'BAD_USER_INPUT',
+    en: 'The request is already due at no set time.',
+    'zh-CN': '该诉求本来就没有设定期限。',
+  },
+  alreadyTakenBy: {
+    code: 'ALREADY_CLAIMED',
+    en: 'This request is already {requestStatus} by {holder}.',
+    'zh-CN': '该诉求已被 {holder} {requestStatus}。',
+  },
+  alreadyTaken: {
+    code: 'ALREADY_CLAIMED',
+    en: 'This request is already {requestStatus} by someone else.',
+    'zh-CN': '该诉求已被他人{requestStatus}。',
+  },
+  givePersonidSignPerson: {
+    code: 'BAD_USER_INPUT',
+    en: 'Give personId, or sign in as the person who claims.',
+    'zh-CN': '请提供 personId，或以认领人本人身份登录。',
+  },
+  requestDispatchedOnlyMembers: {
+    code: 'FORBIDDEN',
+    en: 'This request was dispatched to {unitName}; only its members take it (staff may assign it to someone else).',
+    'zh-CN': '该诉求已派发给{unitName}，只有该单位成员可以接单（工作人员可改派他人）。',
+  },
+  requestAlreadyLevelHighest: {
+    code: 'TOP_LEVEL',
+    en: 'This request is already at the {level} level, the highest.',
+    'zh-CN': '该诉求已在{level}层级，已是最高层级。',
+  },
+  ratingWholeNumberFrom: {
+    code: 'BAD_USER_INPUT',
+    en: 'rating must be a whole number from 1 to 5, got {rating}.',
+    'zh-CN': '评分应为 1 至 5 的整数，当前为 {rating}。',
+  },
+  onlyResolvedClosedRequest: {
+    code: 'ILLEGAL_TRANSITION',
+    en: 'Only a resolved or closed request can be rated; this one is {requestStatus}.',
+    'zh-CN': '只有已解决或已关闭的诉求才能评价；该诉求当前为 {requestStatus}。',
+  },
+  urlNotUrl: {
+    code: 'BAD_USER_INPUT',
+    en: '"input.url" is not a URL: give an absolute https URL, e.g. https://example.org/hooks/gongzhi.',
+    'zh-CN': '"input.url" 不是有效网址：请提供完整的 https 网址，如 https://example.org/hooks/gongzhi。',
+  },
+  urlTooLong: {
+    code: 'BAD_USER_INPUT',
+    en: '"input.url" must have at most 2000 characters.',
+    'zh-CN': '"input.url" 最多 2000 个字符。',
+  },
+  urlCredentials: {
+    code: 'BAD_USER_INPUT',
+    en: '"input.url" must not carry a user name or password: deliveries are signed instead.',
+    'zh-CN': '"input.url" 不能包含用户名或密码：投递内容已有签名。',
+  },
+  urlHttpsInProduction: {
+    code: 'BAD_USER_INPUT',
+    en: '"input.url" must use https in production (plain http to loopback is for tests and development only).',
+    'zh-CN': '生产环境中 "input.url" 须使用 https（指向本机的 http 仅用于测试和开发）。',
+  },
+  urlHttps: {
+    code: 'BAD_USER_INPUT',
+    en: '"input.url" must use https (plain http only to 127.0.0.1, [::1] or localhost outside production), got "{given}".',
+    'zh-CN': '"input.url" 须使用 https（非生产环境下才允许 http 指向 127.0.0.1、[::1] 或 localhost），当前为 "{given}"。',
+  },
+  webhookBelongsApiKey: {
+    code: 'BAD_USER_INPUT',
+    en: 'A webhook belongs to the API key or person that creates it: call with one of them.',
+    'zh-CN': 'Webhook 归属于创建它的 API 密钥或人员：请使用其中之一调用。',
+  },
+  inputEventtypesNameEvents: {
+    code: 'BAD_USER_INPUT',
+    en: '"input.eventTypes" must name 1 to 100 events, e.g. ["request.created"], or ["*"] for all.',
+    'zh-CN': '"input.eventTypes" 应列出 1 至 100 个事件，如 ["request.created"]；订阅全部事件请用 ["*"]。',
+  },
+  inputEventtypesWhichEvent: {
+    code: 'BAD_USER_INPUT',
+    en: '"input.eventTypes" has "{bad}", which is not an event name: use names like request.created or grid.visit-recorded, or "*" for every event.',
+    'zh-CN':
+      '"input.eventTypes" 中的 "{bad}" 不是事件名称：请使用 request.created、grid.visit-recorded 这样的名称，或用 "*" 表示全部事件。',
+  },
+  youDoHoldName: {
+    code: 'FORBIDDEN',
+    en: 'You do not hold "{WEBHOOK_MANAGE}" at {placeName}: name only places where you do.',
+    'zh-CN': '您在{placeName}不具备 "{WEBHOOK_MANAGE}" 权限：只能指定您具备该权限的地点。',
+  },
+  youWebhooksMostOne: {
+    code: 'LIMIT_REACHED',
+    en: 'You have {n} webhooks, the most one key or person may have: delete one first (deleteWebhook).',
+    'zh-CN': '您已有 {n} 个 Webhook，已达每个密钥或人员的上限：请先删除一个（deleteWebhook）。',
+  },
+  gracesecondsWholeNumberFrom: {
+    code: 'BAD_USER_INPUT',
+    en: '"graceSeconds" must be a whole number from 0 to {MAX_ROTATION_GRACE_SECONDS} (7 days), got {graceSeconds}.',
+    'zh-CN': '"graceSeconds" 应为 0 至 {MAX_ROTATION_GRACE_SECONDS}（7 天）之间的整数，当前为 {graceSeconds}。',
+  },
+  webhookDisabledSoNothing: {
+    code: 'ILLEGAL_TRANSITION',
+    en: 'The webhook is disabled, so nothing would be sent: enable it first (enableWebhook), then replay.',
+    'zh-CN': '该 Webhook 已停用，重发也不会送出：请先启用（enableWebhook），再重发。',
+  },
+  webhookDeliveryDeleted: {
+    code: 'NOT_FOUND',
+    en: 'The webhook of this delivery was deleted.',
+    'zh-CN': '该投递记录所属的 Webhook 已被删除。',
+  },
+  notDispatchableTaken: {
+    code: 'ALREADY_CLAIMED',
+    en: 'A request that is {requestStatus} cannot be dispatched; only submitted or accepted requests not yet taken can.',
+    'zh-CN': '处于 {requestStatus} 状态的诉求不能派发；只有尚未被接手的已提交或已受理诉求才能派发。',
+  },
+  notDispatchable: {
+    code: 'ILLEGAL_TRANSITION',
+    en: 'A request that is {requestStatus} cannot be dispatched; only submitted or accepted requests not yet taken can.',
+    'zh-CN': '处于 {requestStatus} 状态的诉求不能派发；只有尚未被接手的已提交或已受理诉求才能派发。',
+  },
+  needPermissionEverywhere: {
+    code: 'FORBIDDEN',
+    en: 'You need the permission "{permission}" everywhere (this spans every community); none of your roles or keys grants it.',
+    'zh-CN': '您需要在所有地点具备 "{permission}" 权限（此操作涉及全部社区），您的角色和密钥均未授予该权限。',
+  },
+  needPermissionSomewhere: {
+    code: 'FORBIDDEN',
+    en: 'You need the permission "{permission}"; none of your roles or keys grants it.',
+    'zh-CN': '您需要具备 "{permission}" 权限，您的角色和密钥均未授予该权限。',
+  },
+  pageCap: {
+    code: 'BAD_USER_INPUT',
+    en: '"{argument}" may be at most {max} (the page cap), got {value}; fetch more pages with the cursors of pageInfo.',
+    'zh-CN': '"{argument}" 最多为 {max}（每页上限），当前为 {value}；请用 pageInfo 中的游标继续翻页。',
+  },
+  pageSizeWhole: {
+    code: 'BAD_USER_INPUT',
+    en: '"{argument}" must be a whole number from 0 to {max}, got {value}.',
+    'zh-CN': '"{argument}" 应为 0 至 {max} 之间的整数，当前为 {value}。',
+  },
+  notACursor: {
+    code: 'BAD_USER_INPUT',
+    en: '"{argument}" is not a cursor returned by this API.',
+    'zh-CN': '"{argument}" 不是本接口返回的游标。',
+  },
+  cursorElsewhere: {
+    code: 'BAD_USER_INPUT',
+    en: '"{argument}" is a cursor from another list or from one with other arguments; pass the arguments it came from, or start again without "{argument}".',
+    'zh-CN': '"{argument}" 是另一个列表或另一组参数下的游标；请使用它原来的参数，或去掉 "{argument}" 从头查询。',
+  },
+  firstAndLast: {
+    code: 'BAD_USER_INPUT',
+    en: 'Give "first" (forward) or "last" (backward), not both.',
+    'zh-CN': '"first"（向后翻页）和 "last"（向前翻页）只能给一个。',
+  },
+  afterAndBefore: {
+    code: 'BAD_USER_INPUT',
+    en: 'Give "after" (forward) or "before" (backward), not both.',
+    'zh-CN': '"after"（向后翻页）和 "before"（向前翻页）只能给一个。',
+  },
+  afterNeedsFirst: {
+    code: 'BAD_USER_INPUT',
+    en: '"after" pages forward: use it with "first".',
+    'zh-CN': '"after" 用于向后翻页，请与 "first" 一起使用。',
+  },
+  beforeNeedsLast: {
+    code: 'BAD_USER_INPUT',
+    en: '"before" pages backward: use it with "last".',
+    'zh-CN': '"before" 用于向前翻页，请与 "last" 一起使用。',
+  },
+  badArgumentId: {
+    code: 'BAD_USER_INPUT',
+    en: 'Argument "{argument}" must be the id of a {expectedType} (as returned by the API), got "{globalId}".',
+    'zh-CN': '参数 "{argument}" 应为接口返回的 {expectedType} 编号，当前为 "{globalId}"。',
+  },
+  constraintPlaceCodeKey: {
+    code: 'BAD_USER_INPUT',
+    en: 'A place with this code already exists; codes are unique across the server.',
+    'zh-CN': '已存在相同编码的地点，地点编码在全服务器内唯一。',
+  },
+  constraintOrganizationMemberOrganizationIdPersonIdUnique: {
+    code: 'CONFLICT',
+    en: 'This person is already a member of the organisation; a person joins an organisation once.',
+    'zh-CN': '此人已是该组织的成员，同一人只能加入一次。',
+  },
+});
+
+/** The answer for a row that does not exist or that the caller may not see: the two are indistinguishable. */
+export function notFound(typeName: string, field: string): DomainError {
+  return coreMessages.notFoundById.error({ typeName, field }, field);
+}
