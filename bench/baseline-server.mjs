@@ -50,7 +50,7 @@ SELECT json_build_object('requests', json_build_object('edges', coalesce(json_ag
                  FROM place a WHERE a.id = ANY (string_to_array(btrim(pl.path, '/'), '/')::uuid[]) AND a.id <> pl.id))
             FROM place pl WHERE pl.id = r.place_id),
   'lastTimelineEntry', (SELECT json_build_object('action', t.action, 'toStatus', upper(t.to_status::text), 'at', ${iso('t.at')})
-            FROM request_timeline t WHERE t.request_id = r.id ORDER BY t.at DESC, t.id DESC LIMIT 1)
+            FROM request_timeline t WHERE t.request_id = r.id ORDER BY t.at DESC, t.seq DESC LIMIT 1)
 )) ORDER BY r.created_at DESC, r.id DESC), '[]'))) AS data
 FROM (SELECT * FROM request WHERE ${UNDER} = $1 AND status IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})
       ORDER BY created_at DESC, id DESC LIMIT $2) r`;

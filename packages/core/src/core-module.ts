@@ -39,6 +39,7 @@ import { markSensitive } from './audit/audit-trail.js';
 import { requestReadPaths } from './migrations/core/0011_request_read_paths.js';
 import { apiKeyRevocationNotice } from './migrations/core/0016_api_key_revocation_notice.js';
 import { trustedDocuments } from './migrations/core/0019_trusted_documents.js';
+import { requestTimelineOrder } from './migrations/core/0020_request_timeline_order.js';
 import { EventOutboxResolver } from './events/event-outbox.resolver.js';
 import { webhooks } from './migrations/core/0013_webhooks.js';
 import { Webhook, WebhookDelivery } from './webhook/webhook.entity.js';
@@ -105,6 +106,7 @@ export const coreModule: {
     requestClientTokens,
     apiKeyRevocationNotice,
     trustedDocuments,
+    requestTimelineOrder,
   ],
   resolvers: [
     PlatformResolver,

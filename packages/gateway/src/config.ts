@@ -132,7 +132,7 @@ export interface Setting {
 }
 
 /** GONGZHI_ variables that are not settings of the gateway: the testing kit's own. */
-const OTHER_VARIABLES = ['GONGZHI_TEST_SERVER_URL'];
+const OTHER_VARIABLES = ['GONGZHI_TEST_SERVER_URL', 'GONGZHI_TEST_RUN'];
 
 const int = (min: number, max: number): Kind => ({ kind: 'integer', min, max });
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityName, FilterQuery } from '@mikro-orm/core';
 import { GraphQLError } from 'graphql';
 import { ArgsType, Field, Int, ObjectType } from 'type-graphql';
-import { batchLoader, plainRows, type ReadContext } from '../graphql/loaders.js';
+import { batchLoader, plainRows, type ReadContext, refId } from '../graphql/loaders.js';
 import { coreMessages } from '../i18n/core-messages.js';
 import type { ClassType } from '../plugin/plugin.js';
 import { type EntityClass, graphQLTypeName } from './node-entity.js';
@@ -375,10 +375,10 @@ export function loadPageByForeignKey<T extends object>(
        ORDER BY page_row`,
       params,
     );
-    const fkColumn = column(foreignKey).slice(3, -1);
     const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
-    for (const row of rows)
-      groups.get(String(row[fkColumn]))?.push(options.rows ? plainRows(ctx, child, [row])[0]! : ctx.em.map<T>(child, row as never));
+    const nodes = options.rows ? plainRows(ctx, child, rows) : rows.map((row) => ctx.em.map<T>(child, row as never));
+    // The parent's id: an entity's reference, or a plain row's id.
+    for (const node of nodes) groups.get(refId((node as Record<string, unknown>)[foreignKey]) ?? '')?.push(node);
     return parentIds.map((id) => toPage(groups.get(id)!, request, order.keys));
   }).load(parentId);
 }

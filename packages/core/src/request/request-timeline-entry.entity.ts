@@ -51,4 +51,8 @@ export class RequestTimelineEntry extends GlobalIdEntity<'at'> {
   @Property({ type: 'datetime' })
   @Field(() => Date)
   at!: Date;
+
+  /** Insertion order, numbered by the database: entries of one unit of work share `at`. */
+  @Property({ type: 'bigint', nullable: true })
+  seq?: string;
 }

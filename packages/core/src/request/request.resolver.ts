@@ -289,7 +289,7 @@ export class RequestResolver {
 
   @FieldResolver(() => [RequestTimelineEntry], { description: 'Every change, oldest first.' })
   timeline(@Root() request: Request, @Ctx() ctx: GongzhiContext): Promise<RequestTimelineEntry[]> {
-    return rowsByForeignKey(ctx, RequestTimelineEntry, 'request', request.uuid, { at: 'asc' });
+    return rowsByForeignKey(ctx, RequestTimelineEntry, 'request', request.uuid, { at: 'asc', seq: 'asc' });
   }
 
   @FieldResolver(() => RequestTimelineEntry, { nullable: true, description: 'The latest change.' })
