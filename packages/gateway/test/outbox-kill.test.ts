@@ -89,9 +89,10 @@ test('a gateway killed with -9 between commit and delivery credits verified hour
     await stop(first, 'SIGKILL');
 
     second = await startReady(env);
-    const credited = await until('credited', 30_000, async () => {
+    // Credited, and the outbox drained (the credit may emit events of its own, delivered just after).
+    const credited = await until('credited and the outbox drained', 30_000, async () => {
       const now = await account(url, volunteer);
-      return now.earnings.length > before.earnings.length ? now : undefined;
+      return now.earnings.length > before.earnings.length && now.outbox.pending === 0 ? now : undefined;
     });
     expect(credited.earnings.length).toBe(before.earnings.length + 1);
     expect(credited.balance).toBeGreaterThan(before.balance);
