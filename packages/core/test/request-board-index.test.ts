@@ -19,11 +19,12 @@ const BOARD = `query ($under: ID!, $status: [RequestStatus!], $after: String) {
   requests(filter: { under: $under, status: $status }, first: 10, after: $after) { edges { node { id title } } pageInfo { endCursor } }
 }`;
 
-/** The place of `type` under the scale seed's subdistrict that holds the most requests. */
+/** The place of `type` under the scale seed's subdistrict that holds the most open requests (the board's question). */
 async function busiest(type: string) {
   const [row] = await sql<{ id: string; path: string; depth: number }>(
     `SELECT p.id, p.path, p.depth FROM place p JOIN request_count c ON c.place_id = p.id
-      WHERE p.type = ? AND p.code LIKE 'SCALE-0.15-%' GROUP BY p.id ORDER BY sum(c.n) DESC, p.code LIMIT 1`,
+      WHERE p.type = ? AND p.code LIKE 'SCALE-0.15-%' AND c.status IN ('submitted', 'accepted', 'claimed', 'in_progress')
+      GROUP BY p.id ORDER BY sum(c.n) DESC, p.code LIMIT 1`,
     [type],
   );
   return row;
