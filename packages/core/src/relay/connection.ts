@@ -328,6 +328,50 @@ export async function findPage<T extends object>(
   return toPage(rows, request, order.keys);
 }
 
+/** Compares two order key values (numbers, strings, booleans or dates) for {@link pageOfRows}. */
+function compareValues(a: unknown, b: unknown): number {
+  const x = a instanceof Date ? a.getTime() : a;
+  const y = b instanceof Date ? b.getTime() : b;
+  if (x === y) return 0;
+  if (x == null) return -1;
+  if (y == null) return 1;
+  return (x as number) < (y as number) ? -1 : 1;
+}
+
+/**
+ * One page of rows already computed in memory (a report's rows, a map's features, the result of
+ * one bounded query), with the same arguments, cap, cursors and errors as {@link findPage}. The
+ * rows are sorted here by `order`, whose keys need not end with `uuid` but must together be
+ * unique per row (checked: two rows with equal keys are a programming error). Use it only where
+ * the whole list is read anyway; a list of table rows pages in SQL with `findPage`.
+ */
+export function pageOfRows<T extends object>(
+  rows: readonly T[],
+  order: ConnectionOrder<T>,
+  args: ConnectionArgs,
+  options: Omit<PageOptions, 'rows'>,
+): ConnectionPage<T> {
+  const request = pageRequest(args, options.defaultSize, order.keys.length, options.connection, options.filter);
+  const values = (row: T) => order.keys.map((k) => row[k]);
+  const compare = (a: readonly unknown[], b: readonly unknown[]) => {
+    for (let i = 0; i < a.length; i++) {
+      const c = compareValues(a[i], b[i]);
+      if (c !== 0) return c;
+    }
+    return 0;
+  };
+  const sign = readDirection(order as ConnectionOrder<unknown>, request.backward) === 'asc' ? 1 : -1;
+  const sorted = [...rows].sort((a, b) => sign * compare(values(a), values(b)));
+  sorted.forEach((row, i) => {
+    if (i > 0 && compare(values(sorted[i - 1]!), values(row)) === 0)
+      throw new Error(`${options.connection}: two rows share the order keys ${order.keys.join(', ')}; end the order with a unique key.`);
+  });
+  const from = request.from;
+  const start = from ? sorted.findIndex((row) => sign * compare(values(row), from) > 0) : 0;
+  const rest = start < 0 ? [] : sorted.slice(start);
+  return toPage(request.size === 0 ? [] : rest.slice(0, request.size + 1), request, order.keys);
+}
+
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
 /**
