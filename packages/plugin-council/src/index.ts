@@ -1,7 +1,9 @@
 import { definePlugin, packageVersion, PersonRoleKind } from '@gongzhi/core';
 import { Council, CouncilMember } from './council/council.entity.js';
 import {
+  CouncilMeetingsResolver,
   CouncilMemberResolver,
+  CouncilMembersResolver,
   CouncilResolver,
   OrganizationCouncilSeatsResolver,
   PersonCouncilSeatsResolver,
@@ -11,21 +13,30 @@ import { councilActionItemBoardItems } from './decision/decision.board.js';
 import { CouncilActionItem, CouncilDecision, CouncilFundingSource } from './decision/decision.entity.js';
 import {
   CouncilActionItemResolver,
+  CouncilDecisionActionItemsResolver,
+  CouncilDecisionFundingSourcesResolver,
   CouncilDecisionResolver,
   OrganizationCouncilActionItemsResolver,
 } from './decision/decision.resolver.js';
 import { DB_SCHEMA } from './db.js';
 import { CouncilAgendaItem, CouncilAttendance, CouncilMeeting } from './meeting/meeting.entity.js';
-import { CouncilAgendaItemResolver, CouncilMeetingResolver, RequestCouncilItemsResolver } from './meeting/meeting.resolver.js';
+import {
+  CouncilAgendaItemProposalsResolver,
+  CouncilMeetingAgendaResolver,
+  CouncilMeetingAttendanceResolver,
+  CouncilMeetingResolver,
+  RequestCouncilItemsResolver,
+} from './meeting/meeting.resolver.js';
 import { councils } from './migrations/0001_councils.js';
 import { actionItemPlacePath } from './migrations/0002_action_item_place_path.js';
+import { connectionIndexes } from './migrations/0003_connection_indexes.js';
 import { type CouncilOptions, type CouncilServices, DEFAULT_OPTIONS, validateOptions } from './options.js';
 import { CouncilPermission } from './permissions.js';
 import { councilPlaceRules } from './place-rules.js';
 import { CouncilResidentPoll, CouncilResidentPollAnswer, CouncilResidentPollPlace } from './poll/poll.entity.js';
 import { CouncilResidentPollResolver } from './poll/poll.resolver.js';
 import { CouncilBallot, CouncilProposal } from './proposal/proposal.entity.js';
-import { CouncilProposalResolver } from './proposal/proposal.resolver.js';
+import { CouncilProposalBallotsResolver, CouncilProposalResolver } from './proposal/proposal.resolver.js';
 import { seedCouncils } from './seed.js';
 import { councilMessages } from './messages.js';
 
@@ -83,16 +94,23 @@ export const plugin = definePlugin<CouncilOptions>({
     resident_poll_proposal_id_key: { message: councilMessages.constraintResidentPollProposalIdKey, field: 'proposalId' },
     decision_proposal_id_key: { message: councilMessages.constraintDecisionProposalIdKey, field: 'input.proposalId' },
   },
-  migrations: [councils, actionItemPlacePath],
+  migrations: [councils, actionItemPlacePath, connectionIndexes],
   boardItems: [councilActionItemBoardItems],
   resolvers: [
     CouncilResolver,
+    CouncilMembersResolver,
+    CouncilMeetingsResolver,
     CouncilMemberResolver,
     CouncilMeetingResolver,
-    CouncilAgendaItemResolver,
+    CouncilMeetingAttendanceResolver,
+    CouncilMeetingAgendaResolver,
+    CouncilAgendaItemProposalsResolver,
     CouncilProposalResolver,
+    CouncilProposalBallotsResolver,
     CouncilResidentPollResolver,
     CouncilDecisionResolver,
+    CouncilDecisionActionItemsResolver,
+    CouncilDecisionFundingSourcesResolver,
     CouncilActionItemResolver,
     // Fields on core's types.
     PlaceCouncilsResolver,

@@ -22,6 +22,9 @@ const FIVE_PARTY = '火龙园北里五方共建议事会';
 const SHANPAN = '山畔议事会';
 const DAY = 86_400_000;
 
+/** The i-th row of a list written at once: one millisecond apart, so the demo's lists keep the order written. */
+const nth = (uow: UnitOfWork, i: number) => new Date(uow.now().getTime() + i);
+
 /** A seat with the person who votes for it. */
 interface Seat {
   member: CouncilMember;
@@ -77,7 +80,11 @@ async function seedFiveParty(uow: UnitOfWork): Promise<void> {
     // Each party sends a delegate: a (fictional) member of the organisation who votes for it.
     const person = await uow.run(createPerson, { name: personName });
     await uow.run(addOrganizationMember, { organization, person, role, joinedOn: '2021-03-01' });
-    seats.push({ member: em.create(CouncilMember, { council, seatType, organization }), person, organization });
+    seats.push({
+      member: em.create(CouncilMember, { council, seatType, organization, createdAt: nth(uow, seats.length) }),
+      person,
+      organization,
+    });
   }
   const [partyBranch, residentsCommittee, , propertyCompany] = seats;
   if (!partyBranch || !residentsCommittee || !propertyCompany) throw new Error('The five-party council demo needs all five parties.');
@@ -104,7 +111,7 @@ function doorAccessProposal(uow: UnitOfWork, council: Council, seats: Seat[], se
     scheduledAt: new Date(at.getTime() - 3 * DAY),
     convenedBy: secretary,
   });
-  for (const s of seats) em.create(CouncilAttendance, { meeting, member: s.member, recordedBy: secretary });
+  seats.forEach((s, i) => em.create(CouncilAttendance, { meeting, member: s.member, recordedBy: secretary, createdAt: nth(uow, i) }));
   const item = em.create(CouncilAgendaItem, {
     meeting,
     position: 1,
@@ -130,7 +137,13 @@ function doorAccessProposal(uow: UnitOfWork, council: Council, seats: Seat[], se
     closedBy: secretary,
   });
   seats.forEach((s, i) =>
-    em.create(CouncilBallot, { proposal, member: s.member, choice: i === 4 ? VoteChoice.ABSTAIN : VoteChoice.FOR, castBy: s.person }),
+    em.create(CouncilBallot, {
+      proposal,
+      member: s.member,
+      choice: i === 4 ? VoteChoice.ABSTAIN : VoteChoice.FOR,
+      castBy: s.person,
+      createdAt: nth(uow, i),
+    }),
   );
   return proposal;
 }
@@ -152,8 +165,16 @@ function doorAccessDecision(
     ownerOrganization: property,
     dueOn: '2026-12-15',
     status: ActionItemStatus.IN_PROGRESS,
+    createdAt: nth(uow, 0),
   });
-  em.create(CouncilActionItem, { decision, placePath, title: '通知居民并登记门禁卡', ownerOrganization: committee, dueOn: '2026-12-20' });
+  em.create(CouncilActionItem, {
+    decision,
+    placePath,
+    title: '通知居民并登记门禁卡',
+    ownerOrganization: committee,
+    dueOn: '2026-12-20',
+    createdAt: nth(uow, 1),
+  });
   em.create(CouncilFundingSource, {
     decision,
     kind: FundingKind.PARKING_AND_ADVERTISING_INCOME,
@@ -184,9 +205,9 @@ async function seedShanpan(uow: UnitOfWork): Promise<void> {
     quorumPercent: 50,
     community,
   });
-  const seats = [head, ...residents.slice(0, 4)].map((person) => ({
+  const seats = [head, ...residents.slice(0, 4)].map((person, i) => ({
     person,
-    member: em.create(CouncilMember, { council, seatType: SeatType.RESIDENT_REPRESENTATIVE, person }),
+    member: em.create(CouncilMember, { council, seatType: SeatType.RESIDENT_REPRESENTATIVE, person, createdAt: nth(uow, i) }),
   }));
   const meeting = em.create(CouncilMeeting, {
     council,
@@ -195,7 +216,7 @@ async function seedShanpan(uow: UnitOfWork): Promise<void> {
     scheduledAt: new Date(at.getTime() - 20 * DAY),
     convenedBy: head,
   });
-  for (const { member } of seats) em.create(CouncilAttendance, { meeting, member, recordedBy: head });
+  seats.forEach(({ member }, i) => em.create(CouncilAttendance, { meeting, member, recordedBy: head, createdAt: nth(uow, i) }));
   const item = em.create(CouncilAgendaItem, {
     meeting,
     position: 1,
@@ -219,7 +240,13 @@ async function seedShanpan(uow: UnitOfWork): Promise<void> {
     closedBy: head,
   });
   seats.forEach(({ person, member }, i) =>
-    em.create(CouncilBallot, { proposal, member, choice: i === 4 ? VoteChoice.ABSTAIN : VoteChoice.FOR, castBy: person }),
+    em.create(CouncilBallot, {
+      proposal,
+      member,
+      choice: i === 4 ? VoteChoice.ABSTAIN : VoteChoice.FOR,
+      castBy: person,
+      createdAt: nth(uow, i),
+    }),
   );
   await benchesPollAndDecision(uow, proposal, building, residents, head);
 }

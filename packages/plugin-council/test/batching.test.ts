@@ -68,17 +68,17 @@ beforeAll(async () => {
 });
 afterAll(() => w?.app.close());
 
-const DEEP = `query($under: ID!, $first: Int!) { councils(under: $under, first: $first) {
+const DEEP = `query($under: ID!, $first: Int!) { councils(under: $under, first: $first) { nodes {
   id name community { name }
-  members { seatType name person { name } organization { name councilSeats { seatType } } council { name } }
-  meetings { title place { name } convenedBy { name } attendance { name } council { name }
-    agenda { position kind title request { title councilItems { title } } meeting { title }
-      proposals { text outcome closedBy { name } tally { forWeight quorumMet } agendaItem { title }
-        ballots { choice castBy { name } member { name } }
+  members { nodes { seatType name person { name } organization { name councilSeats { nodes { seatType } } } council { name } } }
+  meetings { nodes { title place { name } convenedBy { name } attendance { nodes { member { name } recordedBy { name } } } council { name }
+    agenda { nodes { position kind title request { title councilItems { nodes { title } } } meeting { title }
+      proposals { nodes { text outcome closedBy { name } tally { forWeight quorumMet } agendaItem { title }
+        ballots { nodes { choice castBy { name } member { name } } }
         residentPoll { question answerCount places { name } proposal { text } }
         decision { summary totalFundingFen progress { done total ratio } decidedBy { name } proposal { text }
-          actionItems { title ownerOrganization { name } ownerPerson { name } decision { summary } }
-          fundingSources { kind amountFen } } } } } } }`;
+          actionItems { nodes { title ownerOrganization { name } ownerPerson { name } decision { summary } } }
+          fundingSources { nodes { kind amountFen } } } } } } } } } } } }`;
 
 test('a page of councils with everything under it costs the same statements for 1 council as for 5', async () => {
   const run = async (first: number) => {
@@ -90,19 +90,21 @@ test('a page of councils with everything under it costs the same statements for 
   };
   const one = await run(1);
   const five = await run(5);
-  expect(one.data.councils).toHaveLength(1);
-  expect(five.data.councils).toHaveLength(5);
-  expect(five.data.councils[4].meetings[0].agenda[0].proposals[0].decision.actionItems).toHaveLength(2);
-  expect(five.data.councils[4].meetings[0].attendance).toHaveLength(5);
+  expect(one.data.councils.nodes).toHaveLength(1);
+  expect(five.data.councils.nodes).toHaveLength(5);
+  const meeting = five.data.councils.nodes[4].meetings.nodes[0];
+  expect(meeting.agenda.nodes[0].proposals.nodes[0].decision.actionItems.nodes).toHaveLength(2);
+  expect(meeting.attendance.nodes).toHaveLength(5);
   expect(five.statements).toBe(one.statements);
 });
 
 test("council fields on core's Request, Organization, Person and Place are batched", async () => {
   const doc = `query($under: ID!, $first: Int!) {
-    requests(filter: { under: $under }, first: $first) { edges { node { title councilItems { title proposals { outcome } } } } }
-    organizations(under: $under, first: $first) { nodes { name councilSeats { seatType council { name } } councilActionItems { title } } }
-    people(under: $under, first: $first) { nodes { name councilSeats { seatType } } }
-    places(under: $under, first: $first) { nodes { name councils { name } } } }`;
+    requests(filter: { under: $under }, first: $first) { edges { node { title councilItems { nodes { title proposals { nodes { outcome } } } } } } }
+    organizations(under: $under, first: $first) {
+      nodes { name councilSeats { nodes { seatType council { name } } } councilActionItems { nodes { title } } } }
+    people(under: $under, first: $first) { nodes { name councilSeats { nodes { seatType } } } }
+    places(under: $under, first: $first) { nodes { name councils { nodes { name } } } } }`;
   const count = async (first: number) => {
     let data: any;
     const statements = await w.app.countStatements(async () => {
@@ -114,6 +116,61 @@ test("council fields on core's Request, Organization, Person and Place are batch
   const five = await count(5);
   expect(five.data.requests.edges).toHaveLength(5);
   expect(five.data.organizations.nodes).toHaveLength(5);
-  expect(five.data.organizations.nodes.every((o: { councilSeats: unknown[] }) => o.councilSeats.length === 5)).toBe(true);
+  expect(five.data.organizations.nodes.every((o: { councilSeats: { nodes: unknown[] } }) => o.councilSeats.nodes.length === 5)).toBe(true);
   expect(five.statements).toBe(one.statements);
+});
+
+test('nested connections page with cursors, and a page of parents costs the same statements whatever its size', async () => {
+  // Every council's seats, two at a time: the first page, then the next from its endCursor.
+  const seats = `query($under: ID!, $first: Int!, $after: String) { councils(under: $under, first: $first) { nodes { id
+    members(first: 2, after: $after) { edges { cursor node { seatType } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } } }`;
+  const page = async (first: number, after: string | null) => {
+    let data: any;
+    const statements = await w.app.countStatements(async () => {
+      data = await w.app.run(seats, { under: w.community.id, first, after });
+    });
+    return { statements, councils: data.councils.nodes };
+  };
+  const [first] = (await page(1, null)).councils;
+  expect(first.members.edges.map((e: { node: { seatType: string } }) => e.node.seatType)).toEqual(['PARTY_BRANCH', 'RESIDENTS_COMMITTEE']);
+  expect(first.members.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false, endCursor: first.members.edges[1].cursor });
+  const [next] = (await page(1, first.members.pageInfo.endCursor)).councils;
+  expect(next.members.edges.map((e: { node: { seatType: string } }) => e.node.seatType)).toEqual(['OWNERS_COMMITTEE', 'PROPERTY_COMPANY']);
+  expect(next.members.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
+  const [last] = (await page(1, next.members.pageInfo.endCursor)).councils;
+  expect(last.members.edges.map((e: { node: { seatType: string } }) => e.node.seatType)).toEqual(['RESIDENT_UNIT']);
+  expect(last.members.pageInfo.hasNextPage).toBe(false);
+  // Backward from the end: the two before the last.
+  const back = await w.app.run(
+    `query($id: ID!, $before: String) { node(id: $id) { ... on Council { members(last: 2, before: $before) { nodes { seatType } } } } }`,
+    { id: first.id, before: last.members.edges[0].cursor },
+  );
+  expect(back.node.members.nodes.map((m: { seatType: string }) => m.seatType)).toEqual(['OWNERS_COMMITTEE', 'PROPERTY_COMPANY']);
+  // Five councils' second pages cost what one council's does: one statement for all their seats.
+  const one = await page(1, first.members.pageInfo.endCursor);
+  const five = await page(5, first.members.pageInfo.endCursor);
+  expect(five.councils).toHaveLength(5);
+  expect(five.councils.every((c: { members: { edges: unknown[] } }) => c.members.edges.length === 2)).toBe(true);
+  expect(five.statements).toBe(one.statements);
+});
+
+test('the top-level lists page by cursor, bound to their filters', async () => {
+  const councils = `query($under: ID!, $kind: CouncilKind, $after: String) {
+    councils(under: $under, kind: $kind, first: 2, after: $after) { nodes { name } pageInfo { hasNextPage endCursor } } }`;
+  const p1 = (await w.app.run(councils, { under: w.community.id })).councils;
+  expect(p1.nodes.map((c: { name: string }) => c.name)).toEqual(['议事会0', '议事会1']);
+  const p2 = (await w.app.run(councils, { under: w.community.id, after: p1.pageInfo.endCursor })).councils;
+  expect(p2.nodes.map((c: { name: string }) => c.name)).toEqual(['议事会2', '议事会3']);
+  // The cursor belongs to the list it came from: with another filter it is refused.
+  const other = await w.app.execute(councils, { under: w.community.id, kind: 'NAMED', after: p1.pageInfo.endCursor });
+  expect(other.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  const items = `query($under: ID!, $after: String) {
+    councilActionItems(under: $under, status: [TODO], first: 4, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }`;
+  const i1 = (await w.app.run(items, { under: w.community.id })).councilActionItems;
+  const i2 = (await w.app.run(items, { under: w.community.id, after: i1.pageInfo.endCursor })).councilActionItems;
+  const i3 = (await w.app.run(items, { under: w.community.id, after: i2.pageInfo.endCursor })).councilActionItems;
+  const ids = [...i1.nodes, ...i2.nodes, ...i3.nodes].map((n: { id: string }) => n.id);
+  expect(ids).toHaveLength(10);
+  expect(new Set(ids).size).toBe(10);
+  expect(i3.pageInfo.hasNextPage).toBe(false);
 });

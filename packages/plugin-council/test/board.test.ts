@@ -67,7 +67,7 @@ async function decide(community: Place, rep: Person, items: { title: string; due
     { input: { proposalId: proposal.id, summary: '决定', actionItems: items, funding: [] } },
     as(rep),
   );
-  return decision.actionItems.map((i: { id: string }) => i.id);
+  return decision.actionItems.nodes.map((i: { id: string }) => i.id);
 }
 
 test('a community board follows action items: a decision adds each, updates move them, in order, with the card', async () => {

@@ -109,7 +109,7 @@ test('bad decisions are refused with typed errors and write nothing', async () =
     },
     as(reps[0]),
   );
-  expect(ok).toMatchObject({ totalFundingFen: 0, actionItems: [{ ownerPerson: { name: '代表3' } }] });
+  expect(ok).toMatchObject({ totalFundingFen: 0, actionItems: { nodes: [{ ownerPerson: { name: '代表3' } }] } });
   const twice = await failure(w.app, Q.decide, { input: { proposalId: proposal.id, summary: '再来', actionItems: [item()] } }, as(reps[0]));
   expect(twice.code).toBe('CONFLICT');
 });
@@ -173,7 +173,7 @@ test('the last action items finished at the same moment resolve the request once
       { fromStatus: 'ACCEPTED', toStatus: 'IN_PROGRESS' },
     ]);
     const results = await Promise.all(
-      decision.actionItems.map((a: { id: string; title: string }) => {
+      decision.actionItems.nodes.map((a: { id: string; title: string }) => {
         const owner = staff[Number(a.title.slice(1, 2)) - 1];
         return w.app.execute(Q.updateItem, { id: a.id, s: 'DONE' }, as(owner));
       }),
@@ -208,7 +208,7 @@ test('an owner who may not move requests still finishes the last share; the requ
       { input: { proposalId: proposal.id, summary: '修门', actionItems: [item()] } },
       as(staff[0]),
     );
-    const done = await act(w.app, Q.updateItem, { id: decision.actionItems[0].id, s: 'DONE' }, as(reps[2]));
+    const done = await act(w.app, Q.updateItem, { id: decision.actionItems.nodes[0].id, s: 'DONE' }, as(reps[2]));
     expect(done.decision.completedAt).not.toBeNull();
     expect((await timeline(requestId)).status).toBe('IN_PROGRESS');
     expect(completed).toMatchObject([{ requestId: uuidOf(requestId), requestResolved: false }]);
@@ -305,8 +305,10 @@ test('councils and seats: bad input is refused and writes nothing', async () => 
   );
   expect(both.filter((r) => !problemOf(r))).toHaveLength(1);
   expect(problemOf(both.find((r) => problemOf(r))!)).toMatchObject({ code: 'ALREADY_MEMBER', field: 'organizationId' });
-  const { node } = await w.app.run(`query($id: ID!) { node(id: $id) { ... on Council { members { name } } } }`, { id: council.id });
-  expect(node.members).toEqual([{ name: '代表1' }, { name: '驻区单位联合会' }]);
+  const { node } = await w.app.run(`query($id: ID!) { node(id: $id) { ... on Council { members { nodes { name } } } } }`, {
+    id: council.id,
+  });
+  expect(node.members.nodes).toEqual([{ name: '代表1' }, { name: '驻区单位联合会' }]);
 });
 
 test('node(id:) finds every council object by its global id', async () => {
@@ -321,9 +323,9 @@ test('node(id:) finds every council object by its global id', async () => {
     d: node(id: $d) { id __typename ... on CouncilDecision { summary } }
     a: node(id: $a) { id __typename ... on CouncilActionItem { title } }
     p: node(id: $p) { id __typename ... on CouncilProposal { outcome agendaItem { meeting { council { name } } } } } }`;
-  const data = await w.app.run(doc, { d: d.id, a: d.actionItems[0].id, p: proposal.id });
+  const data = await w.app.run(doc, { d: d.id, a: d.actionItems.nodes[0].id, p: proposal.id });
   expect(data.d).toEqual({ id: d.id, __typename: 'CouncilDecision', summary: '节点' });
-  expect(data.a).toEqual({ id: d.actionItems[0].id, __typename: 'CouncilActionItem', title: '维修楼道门' });
+  expect(data.a).toEqual({ id: d.actionItems.nodes[0].id, __typename: 'CouncilActionItem', title: '维修楼道门' });
   expect(data.p).toMatchObject({ __typename: 'CouncilProposal', outcome: 'PASSED' });
 });
 
@@ -343,5 +345,5 @@ test('a decision answers its action items in the order sent, whatever their due 
     },
     as(reps[0]),
   );
-  expect(decision.actionItems.map((a: { title: string }) => a.title)).toEqual(titles);
+  expect(decision.actionItems.nodes.map((a: { title: string }) => a.title)).toEqual(titles);
 });

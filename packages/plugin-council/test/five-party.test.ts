@@ -84,7 +84,7 @@ test('five-party flow: door-access complaint → council item → decision funde
   );
   expect(meeting).toMatchObject({ urgent: false, place: { name: '社区议事厅' }, convenedBy: { name: '党支部书记' } });
   const present = await act(app, Q.attendance, { m: meeting.id, ids: Object.values(seats) }, as(secretary));
-  expect(present.attendance).toHaveLength(5);
+  expect(present.attendance.nodes).toHaveLength(5);
   const item = await act(app, Q.agenda, { input: { meetingId: meeting.id, title: '10号楼单元门禁更换', requestId } }, as(secretary));
   expect(item).toMatchObject({ position: 1, kind: 'REQUEST', request: { id: requestId, status: 'ACCEPTED' } });
   await act(app, Q.minutes, { a: item.id, m: '物业报价4.8万元，业委会同意动用停车和广告收益。' }, as(secretary));
@@ -142,31 +142,33 @@ test('five-party flow: door-access complaint → council item → decision funde
     summary: '更换10号楼单元门禁',
     totalFundingFen: 4_800_000,
     progress: { done: 0, inProgress: 0, total: 2, ratio: 0 },
-    fundingSources: [{ kind: 'PARKING_AND_ADVERTISING_INCOME', description: '公共停车和广告收益', amountFen: 4_800_000 }],
-    actionItems: [
-      {
-        title: '采购并安装新门禁',
-        dueOn: '2026-12-15',
-        status: 'TODO',
-        ownerOrganization: { name: '火龙园物业服务中心' },
-        ownerPerson: null,
-      },
-      {
-        title: '通知居民并登记门禁卡',
-        dueOn: '2026-12-20',
-        status: 'TODO',
-        ownerOrganization: { name: '火龙园北里社区居委会' },
-        ownerPerson: null,
-      },
-    ],
+    fundingSources: { nodes: [{ kind: 'PARKING_AND_ADVERTISING_INCOME', description: '公共停车和广告收益', amountFen: 4_800_000 }] },
+    actionItems: {
+      nodes: [
+        {
+          title: '采购并安装新门禁',
+          dueOn: '2026-12-15',
+          status: 'TODO',
+          ownerOrganization: { name: '火龙园物业服务中心' },
+          ownerPerson: null,
+        },
+        {
+          title: '通知居民并登记门禁卡',
+          dueOn: '2026-12-20',
+          status: 'TODO',
+          ownerOrganization: { name: '火龙园北里社区居委会' },
+          ownerPerson: null,
+        },
+      ],
+    },
   });
-  const [install, notify] = decision.actionItems;
-  const board = `query($under: ID!) { councilActionItems(under: $under, status: [TODO, IN_PROGRESS]) { title status decision { summary } } }`;
-  expect((await app.run(board, { under: w.community.id })).councilActionItems).toEqual([
+  const [install, notify] = decision.actionItems.nodes;
+  const board = `query($under: ID!) { councilActionItems(under: $under, status: [TODO, IN_PROGRESS]) { nodes { title status decision { summary } } } }`;
+  expect((await app.run(board, { under: w.community.id })).councilActionItems.nodes).toEqual([
     { title: '采购并安装新门禁', status: 'TODO', decision: { summary: '更换10号楼单元门禁' } },
     { title: '通知居民并登记门禁卡', status: 'TODO', decision: { summary: '更换10号楼单元门禁' } },
   ]);
-  expect((await app.run(board, { under: w.otherBuilding.id })).councilActionItems).toEqual([]);
+  expect((await app.run(board, { under: w.otherBuilding.id })).councilActionItems.nodes).toEqual([]);
   const status = async () =>
     (await app.run(`query($id: ID!) { node(id: $id) { ... on Request { status } } }`, { id: requestId })).node.status;
   expect(await status()).toBe('IN_PROGRESS');
@@ -187,7 +189,7 @@ test('five-party flow: door-access complaint → council item → decision funde
   // 7. The request is resolved through core's workflow, each move on its timeline.
   const { node: request } = await app.run(
     `query($id: ID!) { node(id: $id) { ... on Request { status timeline { action fromStatus toStatus actor { name } note }
-       councilItems { title meeting { title council { name } } proposals { outcome decision { summary progress { ratio } } } } } } }`,
+       councilItems { nodes { title meeting { title council { name } } proposals { nodes { outcome decision { summary progress { ratio } } } } } } } } }`,
     { id: requestId },
   );
   expect(request.status).toBe('RESOLVED');
@@ -207,11 +209,11 @@ test('five-party flow: door-access complaint → council item → decision funde
       note: '火龙园北里五方共建议事会决定「更换10号楼单元门禁」的分工已全部完成',
     },
   ]);
-  expect(request.councilItems).toEqual([
+  expect(request.councilItems.nodes).toEqual([
     {
       title: '10号楼单元门禁更换',
       meeting: { title: '五方共建协商会：10号楼门禁', council: { name: '火龙园北里五方共建议事会' } },
-      proposals: [{ outcome: 'PASSED', decision: { summary: '更换10号楼单元门禁', progress: { ratio: 1 } } }],
+      proposals: { nodes: [{ outcome: 'PASSED', decision: { summary: '更换10号楼单元门禁', progress: { ratio: 1 } } }] },
     },
   ]);
 
@@ -251,14 +253,14 @@ test('five-party flow: door-access complaint → council item → decision funde
 
   // 9. The seats and action items on core's Organization type.
   const { node: property } = await app.run(
-    `query($id: ID!) { node(id: $id) { ... on Organization { councilSeats { seatType council { name } } councilActionItems { title status } } } }`,
+    `query($id: ID!) { node(id: $id) { ... on Organization { councilSeats { nodes { seatType council { name } } } councilActionItems { nodes { title status } } } } }`,
     { id: orgs.property.org.id },
   );
   expect(property).toEqual({
-    councilSeats: [{ seatType: 'PROPERTY_COMPANY', council: { name: '火龙园北里五方共建议事会' } }],
-    councilActionItems: [{ title: '采购并安装新门禁', status: 'DONE' }],
+    councilSeats: { nodes: [{ seatType: 'PROPERTY_COMPANY', council: { name: '火龙园北里五方共建议事会' } }] },
+    councilActionItems: { nodes: [{ title: '采购并安装新门禁', status: 'DONE' }] },
   });
-  expect((await app.run(board, { under: w.community.id })).councilActionItems).toEqual([]);
+  expect((await app.run(board, { under: w.community.id })).councilActionItems.nodes).toEqual([]);
   const doneAgain = await failure(app, Q.updateItem, { id: install.id, s: 'IN_PROGRESS' }, as(orgs.property.people[0]));
   expect(doneAgain.code).toBe('ACTION_ITEM_DONE');
 });

@@ -216,7 +216,7 @@ describe('recordCouncilDecision: action item owners of the council’s community
     expect(await Promise.all(['decision', 'action_item'].map(count))).toEqual(before);
     // The neighbouring community's property company takes a share (the declared widening).
     const decision = await act(w.app, Q.decide, decide(proposal.id, { ownerOrganizationId: orgs.neighbourCommunity.id }), as(bridge));
-    const owners = decision.actionItems.map((a: { ownerOrganization: { name: string } | null }) => a.ownerOrganization?.name ?? null);
+    const owners = decision.actionItems.nodes.map((a: { ownerOrganization: { name: string } | null }) => a.ownerOrganization?.name ?? null);
     expect(owners).toHaveLength(2);
     expect(owners).toEqual(expect.arrayContaining(['芳城园物业', null]));
   });

@@ -103,7 +103,7 @@ export const Q = {
   createCouncil: `mutation($input: CreateCouncilInput!) { createCouncil(input: $input) { council { id name kind votingRule voteCounting quorumPercent } ${ERRORS} } }`,
   addMember: `mutation($c: ID!, $s: CouncilSeatType!, $p: ID, $o: ID) { addCouncilMember(councilId: $c, seatType: $s, personId: $p, organizationId: $o) { member { id seatType name } ${ERRORS} } }`,
   schedule: `mutation($input: ScheduleCouncilMeetingInput!) { scheduleCouncilMeeting(input: $input) { meeting { id title urgent scheduledAt place { name } convenedBy { name } } ${ERRORS} } }`,
-  attendance: `mutation($m: ID!, $ids: [ID!]!) { recordCouncilAttendance(meetingId: $m, memberIds: $ids) { meeting { id attendance { name } } ${ERRORS} } }`,
+  attendance: `mutation($m: ID!, $ids: [ID!]!) { recordCouncilAttendance(meetingId: $m, memberIds: $ids) { meeting { id attendance { nodes { member { name } } } } ${ERRORS} } }`,
   agenda: `mutation($input: AddCouncilAgendaItemInput!) { addCouncilAgendaItem(input: $input) { agendaItem { id position kind title request { id status } gridFindingId } ${ERRORS} } }`,
   propose: `mutation($a: ID!, $t: String!) { createCouncilProposal(agendaItemId: $a, text: $t) { proposal { id status } ${ERRORS} } }`,
   vote: `mutation($p: ID!, $c: CouncilVoteChoice!, $m: ID) { castCouncilVote(proposalId: $p, choice: $c, memberId: $m) { ballot { id choice castBy { name } member { name } } ${ERRORS} } }`,
@@ -113,7 +113,7 @@ export const Q = {
   answerPoll: `mutation($id: ID!, $a: CouncilPollAnswer!) { answerCouncilResidentPoll(pollId: $id, answer: $a) { poll { id answerCount } ${ERRORS} } }`,
   closePoll: `mutation($id: ID!) { closeCouncilResidentPoll(pollId: $id) { poll { status agreeCount disagreeCount eligibleCount answerCount closedAt } ${ERRORS} } }`,
   decide: `mutation($input: RecordCouncilDecisionInput!) { recordCouncilDecision(input: $input) { decision { id summary totalFundingFen progress { done inProgress total ratio }
-    actionItems { id title dueOn status ownerOrganization { name } ownerPerson { name } } fundingSources { kind description amountFen } } ${ERRORS} } }`,
+    actionItems { nodes { id title dueOn status ownerOrganization { name } ownerPerson { name } } } fundingSources { nodes { kind description amountFen } } } ${ERRORS} } }`,
   updateItem: `mutation($id: ID!, $s: CouncilActionItemStatus!) { updateCouncilActionItem(id: $id, status: $s) { actionItem { id status decision { progress { done total ratio } completedAt } } ${ERRORS} } }`,
   minutes: `mutation($a: ID!, $m: String!) { recordCouncilMinutes(agendaItemId: $a, minutes: $m) { agendaItem { minutes } ${ERRORS} } }`,
 };

@@ -1,17 +1,37 @@
-import { batchLoader, organizationIdsOfPerson, organizationMemberIds, pageSize, type Place, type ReadContext } from '@gongzhi/core';
+import {
+  batchLoader,
+  type ConnectionArgs,
+  type ConnectionOrder,
+  type ConnectionPage,
+  findPage,
+  organizationIdsOfPerson,
+  organizationMemberIds,
+  type Place,
+  type ReadContext,
+} from '@gongzhi/core';
 import type { FilterQuery } from '@mikro-orm/core';
 import { t } from '../db.js';
 import { Council, type CouncilKind, CouncilMember } from './council.entity.js';
 
-/** Councils of the communities under `under` (or all the caller's), optionally of one kind; by name. */
+const BY_NAME: ConnectionOrder<Council> = { keys: ['name', 'uuid'], direction: 'asc' };
+
+/**
+ * A page of the councils of the communities under `under` (or all), optionally of one kind; by
+ * name. The schema guard drops the councils the caller may not see, as it did from the list.
+ */
 export function councilsUnder(
   ctx: ReadContext,
-  filter: { under: Place | null; kind: CouncilKind | null; first: number },
-): Promise<Council[]> {
+  filter: { under: Place | null; kind: CouncilKind | null },
+  page: ConnectionArgs,
+): Promise<ConnectionPage<Council>> {
   const where: FilterQuery<Council> = {};
   if (filter.kind) where.kind = filter.kind;
   if (filter.under) where.community = { path: { $like: `${filter.under.path}%` } };
-  return ctx.em.find(Council, where, { orderBy: { name: 'asc', uuid: 'asc' }, limit: pageSize(filter.first, 50) });
+  return findPage(ctx, Council, where, BY_NAME, page, {
+    connection: 'Query.councils',
+    filter: { under: filter.under?.uuid ?? null, kind: filter.kind },
+    defaultSize: 50,
+  });
 }
 
 /** The council with its community loaded (its path is on every event and every linking rule). */

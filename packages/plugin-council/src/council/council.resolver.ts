@@ -1,6 +1,9 @@
 import {
+  ConnectionArgs,
+  type ConnectionPage,
+  connectionType,
   type GongzhiContext,
-  loadByForeignKey,
+  hasMany,
   loadRelated,
   Organization,
   payloadType,
@@ -12,7 +15,8 @@ import {
   RefField,
   requireRef,
 } from '@gongzhi/core';
-import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { EARLIEST_FIRST } from '../db.js';
 import { CouncilMeeting } from '../meeting/meeting.entity.js';
 import { addCouncilMember, createCouncil } from './council.commands.js';
 import { Council, CouncilKind, CouncilMember, SeatType, VoteCounting, VotingRule } from './council.entity.js';
@@ -42,19 +46,23 @@ export class CreateCouncilInput {
   quorumPercent!: number;
 }
 
+const CouncilConnection = connectionType(Council);
+
 export const CouncilPayload = payloadType('CouncilPayload', 'council', () => Council);
 export const CouncilMemberPayload = payloadType('CouncilMemberPayload', 'member', () => CouncilMember);
 
 @Resolver(() => Council)
 export class CouncilResolver {
-  @Query(() => [Council], { description: 'Councils of communities under a place (or all), optionally of one kind; by name.' })
+  @Query(() => CouncilConnection, {
+    description: 'Councils of communities under a place (or all), optionally of one kind; by name, a page at a time.',
+  })
   async councils(
     @RefArg('under', () => Place, { nullable: true }) under: Ref<Place> | null | undefined,
     @Arg('kind', () => CouncilKind, { nullable: true }) kind: CouncilKind | null | undefined,
-    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<Council[]> {
-    return councilsUnder(ctx, { under: under ? await requireRef(ctx, under) : null, kind: kind ?? null, first });
+  ): Promise<ConnectionPage<Council>> {
+    return councilsUnder(ctx, { under: under ? await requireRef(ctx, under) : null, kind: kind ?? null }, page);
   }
 
   @Mutation(() => CouncilPayload, { description: 'Sets up a council for a community: its kind, voting rule, counting and quorum.' })
@@ -76,17 +84,31 @@ export class CouncilResolver {
   ) {
     return perform(ctx, CouncilMemberPayload, addCouncilMember, { council, seatType, person, organization });
   }
-
-  @FieldResolver(() => [CouncilMember], { description: 'Seats, in the order they were given.' })
-  members(@Root() council: Council, @Ctx() ctx: GongzhiContext): Promise<CouncilMember[]> {
-    return loadByForeignKey(ctx, CouncilMember, 'council', council.uuid, { createdAt: 'asc' });
-  }
-
-  @FieldResolver(() => [CouncilMeeting], { description: 'Meetings, latest first.' })
-  meetings(@Root() council: Council, @Ctx() ctx: GongzhiContext): Promise<CouncilMeeting[]> {
-    return loadByForeignKey(ctx, CouncilMeeting, 'council', council.uuid, { scheduledAt: 'desc' });
-  }
 }
+
+/** Adds `Council.members`. */
+export const CouncilMembersResolver = hasMany(
+  () => Council,
+  'members',
+  () => CouncilMember,
+  'council',
+  {
+    order: EARLIEST_FIRST,
+    description: 'Seats, in the order they were given, a page at a time.',
+  },
+);
+
+/** Adds `Council.meetings`. */
+export const CouncilMeetingsResolver = hasMany(
+  () => Council,
+  'meetings',
+  () => CouncilMeeting,
+  'council',
+  {
+    order: { keys: ['scheduledAt', 'uuid'], direction: 'desc' },
+    description: 'Meetings, latest first, a page at a time.',
+  },
+);
 
 @Resolver(() => CouncilMember)
 export class CouncilMemberResolver {
@@ -98,30 +120,38 @@ export class CouncilMemberResolver {
 }
 
 /** Adds `Place.councils`. */
-@Resolver(() => Place)
-export class PlaceCouncilsResolver {
-  @FieldResolver(() => [Council], { description: 'Councils of this community (plugin council).' })
-  councils(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<Council[]> {
-    return loadByForeignKey(ctx, Council, 'community', place.uuid, { name: 'asc' });
-  }
-}
+export const PlaceCouncilsResolver = hasMany(
+  () => Place,
+  'councils',
+  () => Council,
+  'community',
+  {
+    order: { keys: ['name', 'uuid'], direction: 'asc' },
+    description: 'Councils of this community, by name, a page at a time (plugin council).',
+  },
+);
 
 /** Adds `Person.councilSeats`. */
-@Resolver(() => Person)
-export class PersonCouncilSeatsResolver {
-  @FieldResolver(() => [CouncilMember], {
-    description: "The person's own seats on councils (organisation seats are on Organization.councilSeats) (plugin council).",
-  })
-  councilSeats(@Root() person: Person, @Ctx() ctx: GongzhiContext): Promise<CouncilMember[]> {
-    return loadByForeignKey(ctx, CouncilMember, 'person', person.uuid, { createdAt: 'asc' });
-  }
-}
+export const PersonCouncilSeatsResolver = hasMany(
+  () => Person,
+  'councilSeats',
+  () => CouncilMember,
+  'person',
+  {
+    order: EARLIEST_FIRST,
+    description:
+      "The person's own seats on councils (organisation seats are on Organization.councilSeats), a page at a time (plugin council).",
+  },
+);
 
 /** Adds `Organization.councilSeats`. */
-@Resolver(() => Organization)
-export class OrganizationCouncilSeatsResolver {
-  @FieldResolver(() => [CouncilMember], { description: 'Seats this organisation holds on councils (plugin council).' })
-  councilSeats(@Root() organization: Organization, @Ctx() ctx: GongzhiContext): Promise<CouncilMember[]> {
-    return loadByForeignKey(ctx, CouncilMember, 'organization', organization.uuid, { createdAt: 'asc' });
-  }
-}
+export const OrganizationCouncilSeatsResolver = hasMany(
+  () => Organization,
+  'councilSeats',
+  () => CouncilMember,
+  'organization',
+  {
+    order: EARLIEST_FIRST,
+    description: 'Seats this organisation holds on councils, a page at a time (plugin council).',
+  },
+);

@@ -1,4 +1,14 @@
-import { expectRow, pageSize, type Place, type ReadContext, Request } from '@gongzhi/core';
+import {
+  batchLoader,
+  type ConnectionArgs,
+  type ConnectionOrder,
+  type ConnectionPage,
+  expectRow,
+  findPage,
+  type Place,
+  type ReadContext,
+  Request,
+} from '@gongzhi/core';
 import { LockMode } from '@mikro-orm/core';
 import type { Council } from '../council/council.entity.js';
 import { t } from '../db.js';
@@ -34,14 +44,53 @@ export async function actionItemProgress(ctx: ReadContext, decision: CouncilDeci
   return { done: Number(counts.done), total: Number(counts.total) };
 }
 
-/** Action items of the councils of communities under `under`, optionally of some statuses; soonest due first. */
+/** How far each decision's action items have come; batched per operation. */
+export function decisionProgressOf(ctx: ReadContext, decisionId: string): Promise<{ done: number; inProgress: number; total: number }> {
+  return batchLoader<string, { done: number; inProgress: number; total: number }>(ctx, 'CouncilDecision.progress', async (ids) => {
+    const rows = await ctx.em.execute<{ decision_id: string; done: string; in_progress: string; total: string }[]>(
+      `SELECT decision_id, count(*) FILTER (WHERE status = 'done') AS done,
+              count(*) FILTER (WHERE status = 'in_progress') AS in_progress, count(*) AS total
+         FROM ${t('action_item')} WHERE decision_id IN (?) GROUP BY decision_id`,
+      [ids],
+    );
+    const byId = new Map(
+      rows.map((r) => [r.decision_id, { done: Number(r.done), inProgress: Number(r.in_progress), total: Number(r.total) }]),
+    );
+    return ids.map((id) => byId.get(id) ?? { done: 0, inProgress: 0, total: 0 });
+  }).load(decisionId);
+}
+
+/** The sum of each decision's funding, in fen; batched per operation. */
+export function fundingTotalOf(ctx: ReadContext, decisionId: string): Promise<number> {
+  return batchLoader<string, number>(ctx, 'CouncilDecision.totalFundingFen', async (ids) => {
+    const rows = await ctx.em.execute<{ decision_id: string; fen: string }[]>(
+      `SELECT decision_id, sum(amount_fen) AS fen FROM ${t('funding_source')} WHERE decision_id IN (?) GROUP BY decision_id`,
+      [ids],
+    );
+    const byId = new Map(rows.map((r) => [r.decision_id, Number(r.fen)]));
+    return ids.map((id) => byId.get(id) ?? 0);
+  }).load(decisionId);
+}
+
+const SOONEST_DUE: ConnectionOrder<CouncilActionItem> = { keys: ['dueOn', 'uuid'], direction: 'asc' };
+
+/**
+ * A page of the action items of the councils of communities under `under`, optionally of some
+ * statuses; soonest due first. The schema guard drops the items the caller may not see, as it
+ * did from the list.
+ */
 export function actionItemsUnder(
   ctx: ReadContext,
-  filter: { under: Place; status: ActionItemStatus[] | null; first: number },
-): Promise<CouncilActionItem[]> {
-  return ctx.em.find(
+  filter: { under: Place; status: ActionItemStatus[] | null },
+  page: ConnectionArgs,
+): Promise<ConnectionPage<CouncilActionItem>> {
+  const status = filter.status?.length ? [...new Set(filter.status)].sort() : null;
+  return findPage(
+    ctx,
     CouncilActionItem,
-    { ...(filter.status?.length ? { status: { $in: filter.status } } : {}), placePath: { $like: `${filter.under.path}%` } },
-    { orderBy: { dueOn: 'asc', uuid: 'asc' }, limit: pageSize(filter.first, 50) },
+    { ...(status ? { status: { $in: status } } : {}), placePath: { $like: `${filter.under.path}%` } },
+    SOONEST_DUE,
+    page,
+    { connection: 'Query.councilActionItems', filter: { under: filter.under.uuid, status }, defaultSize: 50 },
   );
 }

@@ -1,6 +1,9 @@
 import {
+  ConnectionArgs,
+  type ConnectionPage,
+  connectionType,
   type GongzhiContext,
-  loadByForeignKey,
+  hasMany,
   Organization,
   payloadType,
   perform,
@@ -9,11 +12,12 @@ import {
   RefArg,
   requireRef,
 } from '@gongzhi/core';
-import { Arg, Ctx, Field, FieldResolver, Float, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, Float, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { recordCouncilDecision, updateCouncilActionItem } from './decision.commands.js';
 import { ActionItemStatus, CouncilActionItem, CouncilDecision, CouncilFundingSource } from './decision.entity.js';
 import { newDecision, RecordCouncilDecisionInput } from './decision.inputs.js';
-import { actionItemsUnder } from './decision.queries.js';
+import { EARLIEST_FIRST } from '../db.js';
+import { actionItemsUnder, decisionProgressOf, fundingTotalOf } from './decision.queries.js';
 
 @ObjectType({ description: "How far a decision's action items have come." })
 export class CouncilProgress {
@@ -48,51 +52,68 @@ export class CouncilDecisionResolver {
     return perform(ctx, CouncilActionItemPayload, updateCouncilActionItem, { actionItem, status });
   }
 
-  @FieldResolver(() => [CouncilActionItem], { description: 'The shares of the work (分工), in the order they were recorded.' })
-  actionItems(@Root() decision: CouncilDecision, @Ctx() ctx: GongzhiContext): Promise<CouncilActionItem[]> {
-    return loadByForeignKey(ctx, CouncilActionItem, 'decision', decision.uuid, { createdAt: 'asc' });
-  }
-
-  @FieldResolver(() => [CouncilFundingSource])
-  fundingSources(@Root() decision: CouncilDecision, @Ctx() ctx: GongzhiContext): Promise<CouncilFundingSource[]> {
-    return loadByForeignKey(ctx, CouncilFundingSource, 'decision', decision.uuid, { createdAt: 'asc' });
-  }
-
   @FieldResolver(() => Int, { description: 'Sum of the funding, in fen.' })
-  async totalFundingFen(@Root() decision: CouncilDecision, @Ctx() ctx: GongzhiContext): Promise<number> {
-    return (await this.fundingSources(decision, ctx)).reduce((sum, f) => sum + f.amountFen, 0);
+  totalFundingFen(@Root() decision: CouncilDecision, @Ctx() ctx: GongzhiContext): Promise<number> {
+    return fundingTotalOf(ctx, decision.uuid);
   }
 
   @FieldResolver(() => CouncilProgress, { description: 'Progress of the action items, rolled up.' })
   async progress(@Root() decision: CouncilDecision, @Ctx() ctx: GongzhiContext): Promise<CouncilProgress> {
-    const items = await this.actionItems(decision, ctx);
-    const done = items.filter((i) => i.status === ActionItemStatus.DONE).length;
-    const inProgress = items.filter((i) => i.status === ActionItemStatus.IN_PROGRESS).length;
-    return Object.assign(new CouncilProgress(), { done, inProgress, total: items.length, ratio: items.length ? done / items.length : 0 });
+    const { done, inProgress, total } = await decisionProgressOf(ctx, decision.uuid);
+    return Object.assign(new CouncilProgress(), { done, inProgress, total, ratio: total ? done / total : 0 });
   }
 }
 
+/** Adds `CouncilDecision.actionItems`. */
+export const CouncilDecisionActionItemsResolver = hasMany(
+  () => CouncilDecision,
+  'actionItems',
+  () => CouncilActionItem,
+  'decision',
+  {
+    order: EARLIEST_FIRST,
+    description: 'The shares of the work (分工), in the order they were recorded, a page at a time.',
+  },
+);
+
+/** Adds `CouncilDecision.fundingSources`. */
+export const CouncilDecisionFundingSourcesResolver = hasMany(
+  () => CouncilDecision,
+  'fundingSources',
+  () => CouncilFundingSource,
+  'decision',
+  {
+    order: EARLIEST_FIRST,
+    description: 'Where the money comes from, in the order recorded, a page at a time.',
+  },
+);
+
+const CouncilActionItemConnection = connectionType(CouncilActionItem);
+
 @Resolver(() => CouncilActionItem)
 export class CouncilActionItemResolver {
-  @Query(() => [CouncilActionItem], {
+  @Query(() => CouncilActionItemConnection, {
     description:
-      'Action items of the councils of communities under a place, optionally of some statuses; soonest due first, at most `first` (up to 100). What a task board shows.',
+      'Action items of the councils of communities under a place, optionally of some statuses; soonest due first, a page at a time. What a task board shows.',
   })
   async councilActionItems(
     @RefArg('under', () => Place) under: Ref<Place>,
     @Arg('status', () => [ActionItemStatus], { nullable: true }) status: ActionItemStatus[] | null | undefined,
-    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<CouncilActionItem[]> {
-    return actionItemsUnder(ctx, { under: await requireRef(ctx, under), status: status ?? null, first });
+  ): Promise<ConnectionPage<CouncilActionItem>> {
+    return actionItemsUnder(ctx, { under: await requireRef(ctx, under), status: status ?? null }, page);
   }
 }
 
 /** Adds `Organization.councilActionItems`. */
-@Resolver(() => Organization)
-export class OrganizationCouncilActionItemsResolver {
-  @FieldResolver(() => [CouncilActionItem], { description: 'Council action items this organisation owns, by due date (plugin council).' })
-  councilActionItems(@Root() organization: Organization, @Ctx() ctx: GongzhiContext): Promise<CouncilActionItem[]> {
-    return loadByForeignKey(ctx, CouncilActionItem, 'ownerOrganization', organization.uuid, { dueOn: 'asc' });
-  }
-}
+export const OrganizationCouncilActionItemsResolver = hasMany(
+  () => Organization,
+  'councilActionItems',
+  () => CouncilActionItem,
+  'ownerOrganization',
+  {
+    order: { keys: ['dueOn', 'uuid'], direction: 'asc' },
+    description: 'Council action items this organisation owns, soonest due first, a page at a time (plugin council).',
+  },
+);

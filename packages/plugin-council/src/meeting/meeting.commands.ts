@@ -59,7 +59,7 @@ export const recordCouncilAttendance = defineCommand<{ meeting: Named<CouncilMee
     if (members.some((m) => m.council.uuid !== council.uuid)) {
       throw councilMessages.memberidsNameSeatsCouncil.error('memberIds');
     }
-    await recordPresent(uow, meeting, members, recorder);
+    await recordPresent(uow, meeting, members, recorder, uow.now());
     return meeting;
   },
 });

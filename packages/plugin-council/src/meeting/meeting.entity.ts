@@ -47,17 +47,24 @@ export class CouncilMeeting extends NodeEntity<'urgent' | 'place' | 'convenedBy'
   override createdAt!: Date;
 }
 
-/** A seat present at a meeting (`CouncilMeeting.attendance` lists the seats). */
+/** A seat present at a meeting (`CouncilMeeting.attendance` lists them). */
 @Entity({ schema: 'council', tableName: 'attendance' })
+@ObjectType({ implements: Node, description: 'A seat recorded present at a meeting.' })
 export class CouncilAttendance extends NodeEntity<'recordedBy'> {
   @ManyToOne(() => CouncilMeeting, { deleteRule: 'cascade' })
+  @RelationField(() => CouncilMeeting)
   meeting!: CouncilMeeting;
 
   @ManyToOne(() => CouncilMember, { deleteRule: 'cascade' })
+  @RelationField(() => CouncilMember, { description: 'The seat present.' })
   member!: CouncilMember;
 
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
+  @RelationField(() => Person, { nullable: true, description: 'Who recorded it.' })
   recordedBy?: Person | null;
+
+  @Field(() => Date, { description: 'When it was recorded.' })
+  override createdAt!: Date;
 }
 
 /** An issue on a meeting's agenda: a core request, a grid finding, or a free topic. */

@@ -1,7 +1,7 @@
-import { batchLoader, expectRow, type Person, type ReadContext } from '@gongzhi/core';
+import { expectRow, type Person, type ReadContext } from '@gongzhi/core';
 import type { Council, CouncilMember } from '../council/council.entity.js';
 import { t } from '../db.js';
-import { type CouncilAgendaItem, CouncilAttendance, type CouncilMeeting } from './meeting.entity.js';
+import type { CouncilAgendaItem, CouncilMeeting } from './meeting.entity.js';
 
 /** The council holding `meeting`, with its community loaded. */
 export async function councilOfMeeting(ctx: ReadContext, meeting: CouncilMeeting): Promise<Council> {
@@ -27,33 +27,24 @@ export async function nextAgendaPosition(ctx: ReadContext, meeting: CouncilMeeti
   return Number(next);
 }
 
-/** Records `members` present at `meeting`; a seat recorded already stays as it was (the database decides between two at once). */
+/**
+ * Records `members` present at `meeting`; a seat recorded already stays as it was (the database
+ * decides between two at once). One millisecond apart from `at`, so the attendance lists them in
+ * the order given (one transaction's now() is one instant).
+ */
 export async function recordPresent(
   ctx: ReadContext,
   meeting: CouncilMeeting,
   members: CouncilMember[],
   recordedBy: Person,
+  at: Date,
 ): Promise<void> {
-  for (const member of members) {
+  for (const [i, member] of members.entries()) {
     await ctx.em.execute(
-      `INSERT INTO ${t('attendance')} (id, meeting_id, member_id, recorded_by_id) VALUES (gen_random_uuid(), ?, ?, ?)
+      `INSERT INTO ${t('attendance')} (id, meeting_id, member_id, recorded_by_id, created_at) VALUES (gen_random_uuid(), ?, ?, ?, ?)
        ON CONFLICT (meeting_id, member_id) DO NOTHING`,
-      [meeting.uuid, member.uuid, recordedBy.uuid],
+      [meeting.uuid, member.uuid, recordedBy.uuid, new Date(at.getTime() + i)],
       'run',
     );
   }
-}
-
-/** The seats present at a meeting, in the order they were recorded; batched per operation. */
-export function attendanceOf(ctx: ReadContext, meetingId: string): Promise<CouncilMember[]> {
-  return batchLoader<string, CouncilMember[]>(ctx, 'CouncilMeeting.attendance', async (ids) => {
-    const rows = await ctx.em.find(
-      CouncilAttendance,
-      { meeting: { $in: [...ids] } },
-      { populate: ['member'], orderBy: { createdAt: 'asc' } },
-    );
-    const groups = new Map<string, CouncilMember[]>(ids.map((id) => [id, []]));
-    for (const row of rows) groups.get(row.meeting.uuid)?.push(row.member);
-    return ids.map((id) => groups.get(id)!);
-  }).load(meetingId);
 }

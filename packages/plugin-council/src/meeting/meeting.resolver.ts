@@ -1,7 +1,7 @@
 import {
   type GlobalIdEntity,
   type GongzhiContext,
-  loadByForeignKey,
+  hasMany,
   Node,
   payloadType,
   perform,
@@ -11,12 +11,12 @@ import {
   RefField,
   Request,
 } from '@gongzhi/core';
-import { Arg, Ctx, Field, FieldResolver, InputType, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Field, InputType, Mutation, Resolver } from 'type-graphql';
 import { Council, CouncilMember } from '../council/council.entity.js';
+import { EARLIEST_FIRST } from '../db.js';
 import { CouncilProposal } from '../proposal/proposal.entity.js';
 import { addCouncilAgendaItem, recordCouncilAttendance, recordCouncilMinutes, scheduleCouncilMeeting } from './meeting.commands.js';
-import { CouncilAgendaItem, CouncilMeeting } from './meeting.entity.js';
-import { attendanceOf } from './meeting.queries.js';
+import { CouncilAgendaItem, CouncilAttendance, CouncilMeeting } from './meeting.entity.js';
 
 @InputType({
   description: 'A meeting to schedule. Without `urgent`, it needs the notice the plugin option `noticeHours` asks (24 h by default).',
@@ -101,31 +101,52 @@ export class CouncilMeetingResolver {
   ) {
     return perform(ctx, CouncilAgendaItemPayload, recordCouncilMinutes, { agendaItem, minutes });
   }
-
-  @FieldResolver(() => [CouncilMember], { description: 'Seats present.' })
-  attendance(@Root() meeting: CouncilMeeting, @Ctx() ctx: GongzhiContext): Promise<CouncilMember[]> {
-    return attendanceOf(ctx, meeting.uuid);
-  }
-
-  @FieldResolver(() => [CouncilAgendaItem], { description: 'The agenda, in order.' })
-  agenda(@Root() meeting: CouncilMeeting, @Ctx() ctx: GongzhiContext): Promise<CouncilAgendaItem[]> {
-    return loadByForeignKey(ctx, CouncilAgendaItem, 'meeting', meeting.uuid, { position: 'asc' });
-  }
 }
 
-@Resolver(() => CouncilAgendaItem)
-export class CouncilAgendaItemResolver {
-  @FieldResolver(() => [CouncilProposal])
-  proposals(@Root() item: CouncilAgendaItem, @Ctx() ctx: GongzhiContext): Promise<CouncilProposal[]> {
-    return loadByForeignKey(ctx, CouncilProposal, 'agendaItem', item.uuid, { createdAt: 'asc' });
-  }
-}
+/** Adds `CouncilMeeting.attendance`. */
+export const CouncilMeetingAttendanceResolver = hasMany(
+  () => CouncilMeeting,
+  'attendance',
+  () => CouncilAttendance,
+  'meeting',
+  {
+    order: EARLIEST_FIRST,
+    description: 'Seats present, in the order they were recorded, a page at a time.',
+  },
+);
+
+/** Adds `CouncilMeeting.agenda`. */
+export const CouncilMeetingAgendaResolver = hasMany(
+  () => CouncilMeeting,
+  'agenda',
+  () => CouncilAgendaItem,
+  'meeting',
+  {
+    order: { keys: ['position', 'uuid'], direction: 'asc' },
+    description: 'The agenda, in order, a page at a time.',
+  },
+);
+
+/** Adds `CouncilAgendaItem.proposals`. */
+export const CouncilAgendaItemProposalsResolver = hasMany(
+  () => CouncilAgendaItem,
+  'proposals',
+  () => CouncilProposal,
+  'agendaItem',
+  {
+    order: EARLIEST_FIRST,
+    description: 'Proposals put on this item, earliest first, a page at a time.',
+  },
+);
 
 /** Adds `Request.councilItems`. */
-@Resolver(() => Request)
-export class RequestCouncilItemsResolver {
-  @FieldResolver(() => [CouncilAgendaItem], { description: 'Council agenda items that took up this request (plugin council).' })
-  councilItems(@Root() request: Request, @Ctx() ctx: GongzhiContext): Promise<CouncilAgendaItem[]> {
-    return loadByForeignKey(ctx, CouncilAgendaItem, 'request', request.uuid, { createdAt: 'asc' });
-  }
-}
+export const RequestCouncilItemsResolver = hasMany(
+  () => Request,
+  'councilItems',
+  () => CouncilAgendaItem,
+  'request',
+  {
+    order: EARLIEST_FIRST,
+    description: 'Council agenda items that took up this request, earliest first, a page at a time (plugin council).',
+  },
+);

@@ -1,6 +1,7 @@
-import { type GongzhiContext, loadByForeignKey, payloadType, perform, type Ref, RefArg } from '@gongzhi/core';
+import { type GongzhiContext, hasMany, loadByForeignKey, payloadType, perform, type Ref, RefArg } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
 import { CouncilMember, VoteCounting, VotingRule } from '../council/council.entity.js';
+import { EARLIEST_FIRST } from '../db.js';
 import { CouncilDecision } from '../decision/decision.entity.js';
 import { CouncilAgendaItem } from '../meeting/meeting.entity.js';
 import { CouncilResidentPoll } from '../poll/poll.entity.js';
@@ -67,11 +68,6 @@ export class CouncilProposalResolver {
     return perform(ctx, CouncilProposalPayload, closeCouncilProposal, { proposal });
   }
 
-  @FieldResolver(() => [CouncilBallot], { description: 'Ballots cast so far, earliest first.' })
-  ballots(@Root() proposal: CouncilProposal, @Ctx() ctx: GongzhiContext): Promise<CouncilBallot[]> {
-    return loadByForeignKey(ctx, CouncilBallot, 'proposal', proposal.uuid, { createdAt: 'asc' });
-  }
-
   @FieldResolver(() => CouncilTally, { nullable: true, description: 'Recorded when the proposal closed.' })
   tally(@Root() p: CouncilProposal): CouncilTally | null {
     if (p.status !== ProposalStatus.CLOSED) return null;
@@ -100,3 +96,15 @@ export class CouncilProposalResolver {
     return (await loadByForeignKey(ctx, CouncilDecision, 'proposal', p.uuid))[0] ?? null;
   }
 }
+
+/** Adds `CouncilProposal.ballots`. */
+export const CouncilProposalBallotsResolver = hasMany(
+  () => CouncilProposal,
+  'ballots',
+  () => CouncilBallot,
+  'proposal',
+  {
+    order: EARLIEST_FIRST,
+    description: 'Ballots cast so far, earliest first, a page at a time.',
+  },
+);
