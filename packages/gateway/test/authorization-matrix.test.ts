@@ -44,24 +44,25 @@ function leaks(result: unknown, given: Record<string, unknown> = {}): string[] {
 
 const PLACE_FIELDS = `id name grids { id name workers { id person { name } } } grid { id } microGrid { id } attention { id reason } attentionHistory { id }
   gridVisits { id notes findings { id } } volunteerTeams { id name members { id person { name } } } volunteerSummary { teamCount volunteerCount }
-  moralBankAccounts { id name bookings { id } } moralBankVenuePolicy { maxMinutes } councils { id name members { id name } }`;
+  moralBankAccounts { id name bookings { id } } moralBankVenuePolicy { maxMinutes } councils { nodes { id name members { nodes { id name } } } }`;
 const PERSON_FIELDS = `id name grids { id name } volunteerProfile { teams { id name } memberships { id team { name } } verifiedMinutes }
-  moralBankAccounts { id name balance statement { transaction { id } } } councilSeats { id council { name } }`;
-const REQUEST_FIELDS = `id title grid { id name } volunteerTasks { id title } councilItems { id title meeting { title } }`;
-const COUNCIL_FIELDS = `id name community { name } members { id name person { name } } meetings { id title agenda { id title request { id title }
-  proposals { id text ballots { id } decision { id summary actionItems { id title } fundingSources { id } } } } }`;
+  moralBankAccounts { id name balance statement { transaction { id } } } councilSeats { nodes { id council { name } } }`;
+const REQUEST_FIELDS = `id title grid { id name } volunteerTasks { id title } councilItems { nodes { id title meeting { title } } }`;
+const COUNCIL_FIELDS = `id name community { name } members { nodes { id name person { name } } }
+  meetings { nodes { id title attendance { nodes { id member { name } } } agenda { nodes { id title request { id title }
+  proposals { nodes { id text ballots { nodes { id } } decision { id summary actionItems { nodes { id title } } fundingSources { nodes { id } } } } } } } } }`;
 const TEAM_FIELDS = `id name homePlace { name } members { id person { name } } pairings { id resident { name } } recruitments { id title }`;
 
 /** Probes with the caller's own place (`$mine`) and the demo district (`$root`): lists and plugin fields on core types. */
 const LIST_PROBES: Record<string, string> = {
   places: `{ places(first: 100) { nodes { ${PLACE_FIELDS} } } }`,
   people: `{ people(first: 100) { nodes { ${PERSON_FIELDS} } } }`,
-  organizations: `{ organizations(first: 100) { nodes { id name gridAdoptions { id } moralBankAccounts { id } councilSeats { id } councilActionItems { id title } } } }`,
+  organizations: `{ organizations(first: 100) { nodes { id name gridAdoptions { id } moralBankAccounts { id } councilSeats { nodes { id } } councilActionItems { nodes { id title } } } } }`,
   requests: `{ requests(first: 100) { edges { node { ${REQUEST_FIELDS} } } } }`,
-  councils: `{ councils(first: 100) { ${COUNCIL_FIELDS} } }`,
-  councilsUnderRoot: `query ($root: ID!) { councils(under: $root, first: 100) { ${COUNCIL_FIELDS} } }`,
-  councilActionItems: `query ($mine: ID!) { councilActionItems(under: $mine, first: 100) { id title ownerPerson { name } } }`,
-  councilActionItemsUnderRoot: `query ($root: ID!) { councilActionItems(under: $root, first: 100) { id title ownerPerson { name } } }`,
+  councils: `{ councils(first: 100) { nodes { ${COUNCIL_FIELDS} } } }`,
+  councilsUnderRoot: `query ($root: ID!) { councils(under: $root, first: 100) { nodes { ${COUNCIL_FIELDS} } } }`,
+  councilActionItems: `query ($mine: ID!) { councilActionItems(under: $mine, first: 100) { nodes { id title ownerPerson { name } } } }`,
+  councilActionItemsUnderRoot: `query ($root: ID!) { councilActionItems(under: $root, first: 100) { nodes { id title ownerPerson { name } } } }`,
   volunteerTeams: `query ($mine: ID!) { volunteerTeams(under: $mine) { ${TEAM_FIELDS} } }`,
   volunteerTeamsUnderRoot: `query ($root: ID!) { volunteerTeams(under: $root) { ${TEAM_FIELDS} } }`,
   volunteerTasks: `query ($root: ID!) { volunteerTasks(under: $root, first: 100) { id title place { name } request { id title } } }`,
@@ -140,8 +141,8 @@ function canaryProbes(): [string, string, Record<string, unknown>][] {
       { id: ids['K-V'], from, to },
     ],
     ['verifyMoralBankLedger(canary)', `query ($id: ID!) { verifyMoralBankLedger(communityId: $id) { ok transactions } }`, { id: kc }],
-    ['councils(under canary)', `query ($id: ID!) { councils(under: $id) { id name } }`, { id: kc }],
-    ['councilActionItems(under canary)', `query ($id: ID!) { councilActionItems(under: $id) { id title } }`, { id: kc }],
+    ['councils(under canary)', `query ($id: ID!) { councils(under: $id) { nodes { id name } } }`, { id: kc }],
+    ['councilActionItems(under canary)', `query ($id: ID!) { councilActionItems(under: $id) { nodes { id title } } }`, { id: kc }],
     ['people(under canary)', `query ($id: ID!) { people(under: $id) { nodes { id name } } }`, { id: kc }],
     ['requests(under canary)', `query ($id: ID!) { requests(filter: { under: $id }) { edges { node { id } } } }`, { id: kc }],
     ['taskBoard(canary)', `query ($id: ID!) { taskBoard(placeId: $id) { cards { title } } }`, { id: kc }],
@@ -266,7 +267,7 @@ async function canaryState(): Promise<unknown> {
   return sys(
     `query ($c: ID!, $h: ID!, $v: ID!, $a: ID!, $t: ID!, $s: ID!, $e: ID!, $i: ID!) {
     place(id: $c) {
-      councils { id members { id } meetings { id agenda { id minutes proposals { id status ballots { id choice } } } } }
+      councils { nodes { id members { nodes { id } } meetings { nodes { id attendance { nodes { id } } agenda { nodes { id minutes proposals { nodes { id status ballots { nodes { id choice } } } } } } } } } }
       volunteerTeams { id members { id leftOn } recruitments { id applications { id } } pairings { id visits { id } } }
       grids { id places { id } workers(all: true) { id } }
     }
@@ -279,7 +280,7 @@ async function canaryState(): Promise<unknown> {
     item: node(id: $i) { ... on CouncilActionItem { status } }
     rate: moralBankRate(communityId: $c)
     entries: volunteerServiceEntries(under: $c) { id }
-    councils(under: $c) { id }
+    councils(under: $c) { nodes { id } }
   }`,
     {
       c: ids['K-C'],
@@ -400,7 +401,7 @@ describe('the positive side', () => {
     expect(place.place).toMatchObject({
       grids: [{ name: '金丝雀网格' }],
       volunteerTeams: [{ name: '金丝雀志愿队' }],
-      councils: [{ name: '金丝雀议事会' }],
+      councils: { nodes: [{ name: '金丝雀议事会' }] },
     });
     expect(place.place.moralBankAccounts.map((a: { id: string }) => a.id)).toContain(canary.MoralBankAccount);
     const venue = await sys(`query ($id: ID!) { place(id: $id) { moralBankVenuePolicy { maxMinutes } } }`, { id: ids['K-V'] });
@@ -409,7 +410,7 @@ describe('the positive side', () => {
     expect(request.request).toMatchObject({
       grid: { name: '金丝雀网格' },
       volunteerTasks: [{ title: '金丝雀代取药' }],
-      councilItems: [{ title: '金丝雀议题' }],
+      councilItems: { nodes: [{ title: '金丝雀议题' }] },
     });
     // Every list probe the scoped callers ran shows canaries to the system.
     for (const name of ['places', 'requests', 'councils', 'volunteerServiceEntries']) {
@@ -432,11 +433,11 @@ describe('the positive side', () => {
   test("a canary's own people see the canary district (so the scoping is by place, not by district)", async () => {
     const data = await as(
       '金丝雀社工',
-      `query ($id: ID!) { councils { name } volunteerTeams(under: $id) { name } place(id: $id) { grids { name } moralBankAccounts { id } } }`,
+      `query ($id: ID!) { councils { nodes { name } } volunteerTeams(under: $id) { name } place(id: $id) { grids { name } moralBankAccounts { id } } }`,
       { id: ids['K-C'] },
     );
     expect(data).toMatchObject({
-      councils: [{ name: '金丝雀议事会' }],
+      councils: { nodes: [{ name: '金丝雀议事会' }] },
       volunteerTeams: [{ name: '金丝雀志愿队' }],
       place: { grids: [{ name: '金丝雀网格' }] },
     });
@@ -455,20 +456,20 @@ describe('the positive side', () => {
     expect(gw.place.moralBankAccounts.map((a: { name: string }) => a.name)).toContain('刘淑珍');
     const home = await as('苍爷爷', `query ($h: ID!) { place(id: $h) { gridVisits { notes } } }`, { h: ids['DEMO-CYL-CTY-3-502'] });
     expect(home.place.gridVisits.length).toBeGreaterThan(0);
-    const leader = await as('韩志刚', `query ($c: ID!) { volunteerTeams(under: $c) { name } councils(under: $c) { name } }`, {
+    const leader = await as('韩志刚', `query ($c: ID!) { volunteerTeams(under: $c) { name } councils(under: $c) { nodes { name } } }`, {
       c: ids['DEMO-HLY'],
     });
-    expect(leader).toEqual({ volunteerTeams: [{ name: '烛光队' }], councils: [{ name: '火龙园北里五方共建议事会' }] });
+    expect(leader).toEqual({ volunteerTeams: [{ name: '烛光队' }], councils: { nodes: [{ name: '火龙园北里五方共建议事会' }] } });
     const self = await as('郑晓东', `query ($p: ID!) { person(id: $p) { volunteerProfile { memberships { role } } } }`, {
       p: ids['郑晓东'],
     });
     expect(self.person.volunteerProfile.memberships.length).toBe(1);
     const key = await app.run(
-      `query ($c: ID!) { councils { name } volunteerTeams(under: $c) { name } place(id: $c) { grids { name } } }`,
+      `query ($c: ID!) { councils { nodes { name } } volunteerTeams(under: $c) { name } place(id: $c) { grids { name } } }`,
       { c: ids['DEMO-FXY3'] },
       { caller: apiKeyCaller },
     );
-    expect(key).toMatchObject({ councils: [{ name: '山畔议事会' }], volunteerTeams: [{ name: '邻里互助队' }] });
+    expect(key).toMatchObject({ councils: { nodes: [{ name: '山畔议事会' }] }, volunteerTeams: [{ name: '邻里互助队' }] });
     expect(key.place.grids.length).toBeGreaterThan(0);
   });
 });

@@ -330,6 +330,12 @@ export async function createCanaryWorld(): Promise<CanaryWorld> {
       { c: canary.Council, at: new Date(Date.now() + 3_600_000).toISOString() },
     )
   ).scheduleCouncilMeeting.meeting.id;
+  canary.CouncilAttendance = (
+    await lead(
+      `mutation ($m: ID!, $s: [ID!]!) { recordCouncilAttendance(meetingId: $m, memberIds: $s) { meeting { attendance { nodes { id } } } errors { code message } } }`,
+      { m: canary.CouncilMeeting, s: [canary.CouncilMember] },
+    )
+  ).recordCouncilAttendance.meeting.attendance.nodes[0].id;
   canary.CouncilAgendaItem = (
     await lead(
       `mutation ($m: ID!, $r: ID!) { addCouncilAgendaItem(input: { meetingId: $m, title: "金丝雀议题", requestId: $r }) { agendaItem { id } errors { code message } } }`,
@@ -367,7 +373,7 @@ export async function createCanaryWorld(): Promise<CanaryWorld> {
     p: canary.CouncilProposal,
   });
   const decision = await lead(
-    `mutation ($i: RecordCouncilDecisionInput!) { recordCouncilDecision(input: $i) { decision { id actionItems { id } fundingSources { id } } errors { code message } } }`,
+    `mutation ($i: RecordCouncilDecisionInput!) { recordCouncilDecision(input: $i) { decision { id actionItems { nodes { id } } fundingSources { nodes { id } } } errors { code message } } }`,
     {
       i: {
         proposalId: canary.CouncilProposal,
@@ -378,8 +384,8 @@ export async function createCanaryWorld(): Promise<CanaryWorld> {
     },
   );
   canary.CouncilDecision = decision.recordCouncilDecision.decision.id;
-  canary.CouncilActionItem = decision.recordCouncilDecision.decision.actionItems[0].id;
-  canary.CouncilFundingSource = decision.recordCouncilDecision.decision.fundingSources[0].id;
+  canary.CouncilActionItem = decision.recordCouncilDecision.decision.actionItems.nodes[0].id;
+  canary.CouncilFundingSource = decision.recordCouncilDecision.decision.fundingSources.nodes[0].id;
 
   // An API key of a district app, scoped to 芳星园三区社区.
   const { secret } = await app.platform.orm.em
