@@ -148,14 +148,15 @@ export class MoralBankAccountResolver {
     @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: GongzhiContext,
   ): Promise<ConnectionPage<MoralBankStatementLine>> {
-    const options = { connection: 'MoralBankAccount.statement', filter: { from, to }, defaultSize: STATEMENT_PAGE };
-    const request = pageRequest(page, STATEMENT_PAGE, BY_POSTING.keys.length, options.connection, options.filter);
+    const filter = { from: from ?? null, to: to ?? null };
+    const options = { connection: 'MoralBankAccount.statement', filter, defaultSize: STATEMENT_PAGE };
+    const request = pageRequest(page, STATEMENT_PAGE, BY_POSTING.keys.length, options.connection, filter);
     const past = request.from && Number(request.from[0]);
     if (past !== null && !Number.isSafeInteger(past)) {
       const argument = request.backward ? 'before' : 'after';
       throw coreMessages.notACursor.topLevel({ argument }, { argument });
     }
-    const range = { from: from ?? null, to: to ?? null, size: request.size + 1, backward: request.backward, past };
+    const range = { ...filter, size: request.size + 1, backward: request.backward, past };
     const rows =
       request.size === 0
         ? []

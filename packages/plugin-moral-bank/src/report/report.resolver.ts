@@ -169,7 +169,7 @@ export class MoralBankReportResolver {
     const ranking = rows.map((r) => ({ account: r.account_id, serviceMinutes: r.service_minutes }));
     return pageOfRows(ranking, BY_SERVICE, page, {
       connection: 'Query.moralBankTopContributors',
-      filter: { community: community.uuid, since },
+      filter: { community: community.uuid, since: since ?? null },
       defaultSize: 10,
     });
   }
