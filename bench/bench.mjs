@@ -250,7 +250,7 @@ const PERSON_QUERY = `query Card($id: ID!) {
     household { id name }
     roles { role startsOn endsOn place { id name } }
     volunteerProfile { skills verifiedMinutes teams { id name } }
-    moralBankAccounts { id name balance community { id name } }
+    moralBankAccounts { nodes { id name balance community { id name } } }
   }
 }`;
 

@@ -44,9 +44,9 @@ function leaks(result: unknown, given: Record<string, unknown> = {}): string[] {
 
 const PLACE_FIELDS = `id name grids { id name workers { id person { name } } } grid { id } microGrid { id } attention { id reason } attentionHistory { id }
   gridVisits { id notes findings { id } } volunteerTeams { id name members { id person { name } } } volunteerSummary { teamCount volunteerCount }
-  moralBankAccounts { id name bookings { id } } moralBankVenuePolicy { maxMinutes } councils { nodes { id name members { nodes { id name } } } }`;
+  moralBankAccounts { nodes { id name bookings { nodes { id } } } } moralBankVenuePolicy { maxMinutes } councils { nodes { id name members { nodes { id name } } } }`;
 const PERSON_FIELDS = `id name grids { id name } volunteerProfile { teams { id name } memberships { id team { name } } verifiedMinutes }
-  moralBankAccounts { id name balance statement { transaction { id } } } councilSeats { nodes { id council { name } } }`;
+  moralBankAccounts { nodes { id name balance statement { nodes { transaction { id } } } } } councilSeats { nodes { id council { name } } }`;
 const REQUEST_FIELDS = `id title grid { id name } volunteerTasks { id title } councilItems { nodes { id title meeting { title } } }`;
 const COUNCIL_FIELDS = `id name community { name } members { nodes { id name person { name } } }
   meetings { nodes { id title attendance { nodes { id member { name } } } agenda { nodes { id title request { id title }
@@ -57,7 +57,7 @@ const TEAM_FIELDS = `id name homePlace { name } members { id person { name } } p
 const LIST_PROBES: Record<string, string> = {
   places: `{ places(first: 100) { nodes { ${PLACE_FIELDS} } } }`,
   people: `{ people(first: 100) { nodes { ${PERSON_FIELDS} } } }`,
-  organizations: `{ organizations(first: 100) { nodes { id name gridAdoptions { id } moralBankAccounts { id } councilSeats { nodes { id } } councilActionItems { nodes { id title } } } } }`,
+  organizations: `{ organizations(first: 100) { nodes { id name gridAdoptions { id } moralBankAccounts { nodes { id } } councilSeats { nodes { id } } councilActionItems { nodes { id title } } } } }`,
   requests: `{ requests(first: 100) { edges { node { ${REQUEST_FIELDS} } } } }`,
   councils: `{ councils(first: 100) { nodes { ${COUNCIL_FIELDS} } } }`,
   councilsUnderRoot: `query ($root: ID!) { councils(under: $root, first: 100) { nodes { ${COUNCIL_FIELDS} } } }`,
@@ -132,12 +132,12 @@ function canaryProbes(): [string, string, Record<string, unknown>][] {
     ],
     [
       'moralBankTopContributors(canary)',
-      `query ($id: ID!) { moralBankTopContributors(communityId: $id) { account { id name } } }`,
+      `query ($id: ID!) { moralBankTopContributors(communityId: $id) { nodes { account { id name } } } }`,
       { id: kc },
     ],
     [
       'moralBankBookings(canary venue)',
-      `query ($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { moralBankBookings(venueId: $id, from: $from, to: $to) { id } }`,
+      `query ($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { moralBankBookings(venueId: $id, from: $from, to: $to) { nodes { id } } }`,
       { id: ids['K-V'], from, to },
     ],
     ['verifyMoralBankLedger(canary)', `query ($id: ID!) { verifyMoralBankLedger(communityId: $id) { ok transactions } }`, { id: kc }],
@@ -273,7 +273,7 @@ async function canaryState(): Promise<unknown> {
     }
     household: place(id: $h) { attentionHistory { id } gridVisits { id } }
     venue: place(id: $v) { moralBankVenuePolicy { maxMinutes openingHours { weekday } } }
-    account: node(id: $a) { ... on MoralBankAccount { balance inRankings bookings { id status } } }
+    account: node(id: $a) { ... on MoralBankAccount { balance inRankings bookings { nodes { id status } } } }
     task: node(id: $t) { ... on VolunteerTask { status claimedBy { id } } }
     shift: node(id: $s) { ... on VolunteerShift { signups { id } } }
     entry: node(id: $e) { ... on VolunteerServiceEntry { status } }
@@ -403,7 +403,7 @@ describe('the positive side', () => {
       volunteerTeams: [{ name: '金丝雀志愿队' }],
       councils: { nodes: [{ name: '金丝雀议事会' }] },
     });
-    expect(place.place.moralBankAccounts.map((a: { id: string }) => a.id)).toContain(canary.MoralBankAccount);
+    expect(place.place.moralBankAccounts.nodes.map((a: { id: string }) => a.id)).toContain(canary.MoralBankAccount);
     const venue = await sys(`query ($id: ID!) { place(id: $id) { moralBankVenuePolicy { maxMinutes } } }`, { id: ids['K-V'] });
     expect(venue.place.moralBankVenuePolicy).toEqual({ maxMinutes: 120 });
     const request = await sys(`query ($id: ID!) { request(id: $id) { ${REQUEST_FIELDS} } }`, { id: canary.Request });
@@ -433,7 +433,7 @@ describe('the positive side', () => {
   test("a canary's own people see the canary district (so the scoping is by place, not by district)", async () => {
     const data = await as(
       '金丝雀社工',
-      `query ($id: ID!) { councils { nodes { name } } volunteerTeams(under: $id) { name } place(id: $id) { grids { name } moralBankAccounts { id } } }`,
+      `query ($id: ID!) { councils { nodes { name } } volunteerTeams(under: $id) { name } place(id: $id) { grids { name } moralBankAccounts { nodes { id } } } }`,
       { id: ids['K-C'] },
     );
     expect(data).toMatchObject({
@@ -441,7 +441,7 @@ describe('the positive side', () => {
       volunteerTeams: [{ name: '金丝雀志愿队' }],
       place: { grids: [{ name: '金丝雀网格' }] },
     });
-    expect(data.place.moralBankAccounts.length).toBeGreaterThan(0);
+    expect(data.place.moralBankAccounts.nodes.length).toBeGreaterThan(0);
   });
 
   test('each scoped caller sees something of their own places', async () => {
@@ -450,10 +450,12 @@ describe('the positive side', () => {
     });
     expect(sw.volunteerTeams.map((t: { name: string }) => t.name)).toContain('青年突击队');
     expect(sw.place.grids.map((g: { name: string }) => g.name)).toContain('翠庭园网格');
-    const gw = await as('董桂芳', `query ($c: ID!) { place(id: $c) { moralBankAccounts { name } moralBankVenuePolicy { maxMinutes } } }`, {
-      c: ids['DEMO-XCQ'],
-    });
-    expect(gw.place.moralBankAccounts.map((a: { name: string }) => a.name)).toContain('刘淑珍');
+    const gw = await as(
+      '董桂芳',
+      `query ($c: ID!) { place(id: $c) { moralBankAccounts { nodes { name } } moralBankVenuePolicy { maxMinutes } } }`,
+      { c: ids['DEMO-XCQ'] },
+    );
+    expect(gw.place.moralBankAccounts.nodes.map((a: { name: string }) => a.name)).toContain('刘淑珍');
     const home = await as('苍爷爷', `query ($h: ID!) { place(id: $h) { gridVisits { notes } } }`, { h: ids['DEMO-CYL-CTY-3-502'] });
     expect(home.place.gridVisits.length).toBeGreaterThan(0);
     const leader = await as('韩志刚', `query ($c: ID!) { volunteerTeams(under: $c) { name } councils(under: $c) { nodes { name } } }`, {

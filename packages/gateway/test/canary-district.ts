@@ -270,13 +270,14 @@ export async function createCanaryWorld(): Promise<CanaryWorld> {
   const account = await eventually(
     async () =>
       (
-        await sys(`query ($p: ID!) { person(id: $p) { moralBankAccounts { id balance statement { transaction { id } } } } }`, {
-          p: ids['金丝雀志愿者'],
-        })
-      ).person.moralBankAccounts[0],
+        await sys(
+          `query ($p: ID!) { person(id: $p) { moralBankAccounts { nodes { id balance statement { nodes { transaction { id } } } } } } }`,
+          { p: ids['金丝雀志愿者'] },
+        )
+      ).person.moralBankAccounts.nodes[0],
   );
   canary.MoralBankAccount = account.id;
-  canary.MoralBankTransaction = account.statement[0].transaction.id;
+  canary.MoralBankTransaction = account.statement.nodes[0].transaction.id;
   await as(
     '金丝雀志愿者',
     `mutation ($a: ID!) { setMoralBankRankingOptIn(accountId: $a, optIn: true) { account { inRankings } errors { code message field } } }`,

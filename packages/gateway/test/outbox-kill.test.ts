@@ -12,17 +12,17 @@ import { TEST_ADMIN_KEY, tempDir } from './helpers.js';
 const SECRET = 'a-secret-for-the-outbox-kill-test-0123456789';
 
 const ACCOUNTS =
-  'query($p: ID!) { person(id: $p) { moralBankAccounts { balance community { code } statement { kind amount memo } } } eventOutbox { pending failed { handler attempts lastError } } }';
+  'query($p: ID!) { person(id: $p) { moralBankAccounts { nodes { balance community { code } statement { nodes { kind amount memo } } } } } eventOutbox { pending failed { handler attempts lastError } } }';
 
 /** The volunteer's account in the community: balance and earnings (none yet: balance 0, no lines). */
 async function account(url: string, volunteer: string) {
   const data = await must(url, ACCOUNTS, { p: volunteer }, TEST_ADMIN_KEY);
-  const found = (data.person.moralBankAccounts as { balance: number; community: { code: string }; statement: { kind: string }[] }[]).find(
-    (a) => a.community.code === 'DEMO-CYL',
-  );
+  const found = (
+    data.person.moralBankAccounts.nodes as { balance: number; community: { code: string }; statement: { nodes: { kind: string }[] } }[]
+  ).find((a) => a.community.code === 'DEMO-CYL');
   return {
     balance: found?.balance ?? 0,
-    earnings: found?.statement.filter((line) => line.kind === 'EARN') ?? [],
+    earnings: found?.statement.nodes.filter((line) => line.kind === 'EARN') ?? [],
     outbox: data.eventOutbox as { pending: number; failed: unknown[] },
   };
 }

@@ -37,7 +37,7 @@ const CARD = `query Card($id: ID!) {
     household { id name }
     roles { role startsOn endsOn place { id name } }
     volunteerProfile { skills verifiedMinutes teams { id name } }
-    moralBankAccounts { id name balance community { id name } }
+    moralBankAccounts { nodes { id name balance community { id name } } }
   }
 }`;
 

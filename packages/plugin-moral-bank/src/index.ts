@@ -1,6 +1,7 @@
 import { definePlugin, packageVersion, PersonRoleKind } from '@gongzhi/core';
 import { AccountHolderKind, MoralBankAccount } from './account/account.entity.js';
 import {
+  MoralBankAccountBookingsResolver,
   MoralBankAccountResolver,
   MoralBankStatementLine,
   OrganizationMoralBankResolver,
@@ -11,11 +12,12 @@ import { BookingStatus, MoralBankBooking } from './booking/booking.entity.js';
 import { MoralBankBookingResolver } from './booking/booking.resolver.js';
 import { DB_SCHEMA } from './db.js';
 import { accounts } from './migrations/0001_accounts.js';
+import { connectionIndexes } from './migrations/0002_connection_indexes.js';
 import { DEFAULT_OPTIONS, type MoralBankOptions, type MoralBankService, validateOptions } from './options.js';
 import { MoralBankPermission } from './permissions.js';
 import { moralBankPlaceRules } from './place-rules.js';
 import { MoralBankRateResolver } from './rate/rate.resolver.js';
-import { MoralBankReportResolver } from './report/report.resolver.js';
+import { MoralBankLedgerCheckResolver, MoralBankReportResolver } from './report/report.resolver.js';
 import { seedMoralBank } from './seed.js';
 import { subscribeEarnings } from './transaction/earning.handler.js';
 import { MoralBankEntry, MoralBankTransaction, TransactionKind } from './transaction/transaction.entity.js';
@@ -66,9 +68,10 @@ export const plugin = definePlugin<MoralBankOptions>({
     account_balance_floor: { message: bankMessages.constraintAccountBalanceFloor },
     ledger_transaction_reverses_uq: { message: bankMessages.constraintLedgerTransactionReversesUq, field: 'transactionId' },
   },
-  migrations: [accounts],
+  migrations: [accounts, connectionIndexes],
   resolvers: [
     MoralBankAccountResolver,
+    MoralBankAccountBookingsResolver,
     PersonMoralBankResolver,
     OrganizationMoralBankResolver,
     PlaceMoralBankResolver,
@@ -79,6 +82,7 @@ export const plugin = definePlugin<MoralBankOptions>({
     PlaceMoralBankVenueResolver,
     MoralBankBookingResolver,
     MoralBankReportResolver,
+    MoralBankLedgerCheckResolver,
   ],
   orphanedTypes: [MoralBankStatementLine],
   options: { defaults: DEFAULT_OPTIONS, validate: validateOptions },

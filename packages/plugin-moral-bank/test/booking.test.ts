@@ -114,10 +114,10 @@ test('concurrent bookings of the same venue and time: exactly one wins, the lose
   expect(debited).toHaveLength(1);
   expect(after[racers.indexOf(debited[0])]).toBe(before[racers.indexOf(debited[0])] - 60);
   const list = await w.app.run(
-    'query($v: ID!) { moralBankBookings(venueId: $v, from: "2026-06-03T00:00:00+08:00", to: "2026-06-04T00:00:00+08:00") { status } }',
+    'query($v: ID!) { moralBankBookings(venueId: $v, from: "2026-06-03T00:00:00+08:00", to: "2026-06-04T00:00:00+08:00") { nodes { status } } }',
     { v: w.hall.id },
   );
-  expect(list.moralBankBookings).toEqual([{ status: 'CONFIRMED' }]);
+  expect(list.moralBankBookings.nodes).toEqual([{ status: 'CONFIRMED' }]);
   expect(await ledger(w)).toMatchObject({ ok: true });
 });
 

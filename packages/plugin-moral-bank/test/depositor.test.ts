@@ -38,46 +38,48 @@ beforeAll(async () => {
 });
 afterAll(() => w?.app.close());
 
-const MY_ACCOUNTS = `query($me: ID!) { person(id: $me) { moralBankAccounts {
+const MY_ACCOUNTS = `query($me: ID!) { person(id: $me) { moralBankAccounts { nodes {
   id balance community { name }
-  statement { kind amount balanceAfter memo counterparty transaction { kind minutes rate serviceMinutes entries { amount account { name } } } }
-  bookings { status venue { name } }
-} } }`;
+  statement { nodes { kind amount balanceAfter memo counterparty transaction { kind minutes rate serviceMinutes entries { amount account { name } } } } }
+  bookings { nodes { status venue { name } } }
+} } } }`;
 
 test('item 6: a depositor without a community role reads her own statement, transactions included', async () => {
   const result = await w.app.execute(MY_ACCOUNTS, { me: du.id }, as(du));
   expect(result.errors).toBeUndefined();
-  expect(result.data!.person.moralBankAccounts).toEqual([
+  expect(result.data!.person.moralBankAccounts.nodes).toEqual([
     {
       id: expect.any(String),
       balance: 300,
       community: { name: '新城区社区' },
-      statement: [
-        {
-          kind: 'EARN',
-          amount: 300,
-          balanceAfter: 300,
-          memo: expect.any(String),
-          counterparty: '社区道德银行发行账户',
-          transaction: {
+      statement: {
+        nodes: [
+          {
             kind: 'EARN',
-            minutes: 300,
-            rate: 5,
-            serviceMinutes: 60,
-            entries: expect.arrayContaining([
-              { amount: 300, account: { name: '杜阿姨' } },
-              { amount: -300, account: { name: '社区道德银行发行账户' } },
-            ]),
+            amount: 300,
+            balanceAfter: 300,
+            memo: expect.any(String),
+            counterparty: '社区道德银行发行账户',
+            transaction: {
+              kind: 'EARN',
+              minutes: 300,
+              rate: 5,
+              serviceMinutes: 60,
+              entries: expect.arrayContaining([
+                { amount: 300, account: { name: '杜阿姨' } },
+                { amount: -300, account: { name: '社区道德银行发行账户' } },
+              ]),
+            },
           },
-        },
-      ],
-      bookings: [],
+        ],
+      },
+      bookings: { nodes: [] },
     },
   ]);
 });
 
 test('item 6: she books a venue of that community with her minutes and sees the booking; a person without an account may not', async () => {
-  const mine = (await w.app.execute(MY_ACCOUNTS, { me: du.id }, as(du))).data!.person.moralBankAccounts[0];
+  const mine = (await w.app.execute(MY_ACCOUNTS, { me: du.id }, as(du))).data!.person.moralBankAccounts.nodes[0];
   const BOOK = `mutation($input: MoralBankBookingInput!) { bookMoralBankVenue(input: $input) { booking { status minutes venue { name } account { balance } debitTransaction { minutes } } ${ERRORS} } }`;
   const input = {
     venueId: w.hall.id,
@@ -100,12 +102,14 @@ test('item 6: she books a venue of that community with her minutes and sees the 
   });
   const after = await w.app.execute(MY_ACCOUNTS, { me: du.id }, as(du));
   expect(after.errors).toBeUndefined();
-  const account = after.data!.person.moralBankAccounts[0];
-  expect(account.statement.map((l: { kind: string; amount: number; balanceAfter: number }) => [l.kind, l.amount, l.balanceAfter])).toEqual([
-    ['EARN', 300, 300],
+  const account = after.data!.person.moralBankAccounts.nodes[0];
+  expect(
+    account.statement.nodes.map((l: { kind: string; amount: number; balanceAfter: number }) => [l.kind, l.amount, l.balanceAfter]),
+  ).toEqual([
     ['BOOKING', -120, 180],
+    ['EARN', 300, 300],
   ]);
-  expect(account.bookings).toEqual([{ status: 'CONFIRMED', venue: { name: '排练厅' } }]);
+  expect(account.bookings.nodes).toEqual([{ status: 'CONFIRMED', venue: { name: '排练厅' } }]);
 
   // Someone with no account in that bank: the venue is a made-up id to them, and nothing is written.
   const before = await countRows(w);

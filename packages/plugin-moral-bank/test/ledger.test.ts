@@ -7,6 +7,7 @@ import {
   countRows,
   createWorld,
   ERRORS,
+  eventsDelivered,
   ledger,
   mutate,
   openAccount,
@@ -33,12 +34,12 @@ test('verified service earns five minutes of venue time per minute, once per ent
   expect((await accountOf(w, liu))!.balance).toBe(300);
 
   const data = await w.app.run(
-    `query($id: ID!) { node(id: $id) { ... on MoralBankAccount { statement { kind amount balanceAfter memo transaction { rate serviceMinutes sourceId } } } } }`,
+    `query($id: ID!) { node(id: $id) { ... on MoralBankAccount { statement { nodes { kind amount balanceAfter memo transaction { rate serviceMinutes sourceId } } } } } }`,
     {
       id: (await accountOf(w, liu))!.id,
     },
   );
-  expect(data.node.statement).toEqual([
+  expect(data.node.statement.nodes).toEqual([
     { kind: 'EARN', amount: 300, balanceAfter: 300, memo: 'SHIFT', transaction: { rate: 5, serviceMinutes: 60, sourceId: entryId } },
   ]);
   expect(await ledger(w)).toMatchObject({ ok: true, entrySum: 0 });
@@ -66,12 +67,13 @@ test('the rate is per community and recorded on each earning; a correction debit
   const account = (await accountOf(w, zhang))!;
   expect(account.balance).toBe(60);
   const data = await w.app.run(
-    `query($id: ID!) { node(id: $id) { ... on MoralBankAccount { statement { amount balanceAfter transaction { rate serviceMinutes } } } } }`,
+    `query($id: ID!) { node(id: $id) { ... on MoralBankAccount { statement { nodes { amount balanceAfter transaction { rate serviceMinutes } } } } } }`,
     { id: account.id },
   );
-  expect(data.node.statement).toEqual([
-    { amount: 90, balanceAfter: 90, transaction: { rate: 3, serviceMinutes: 30 } },
+  // Newest first, each line with the balance right after it.
+  expect(data.node.statement.nodes).toEqual([
     { amount: -30, balanceAfter: 60, transaction: { rate: 3, serviceMinutes: -10 } },
+    { amount: 90, balanceAfter: 90, transaction: { rate: 3, serviceMinutes: 30 } },
   ]);
   // A correction larger than what is left is refused by the ledger (and logged): nothing written.
   const before = await countRows(w);
@@ -146,10 +148,10 @@ test('a company deposits hours for its staff; only its members may spend its acc
   });
   expect(problemOf(deposit)).toBeUndefined();
   const data = await w.app.run(
-    'query($id: ID!) { node(id: $id) { ... on Organization { moralBankAccounts { name balance holderKind holderId } } } }',
+    'query($id: ID!) { node(id: $id) { ... on Organization { moralBankAccounts { nodes { name balance holderKind holderId } } } } }',
     { id: w.company.id },
   );
-  expect(data.node.moralBankAccounts).toEqual([
+  expect(data.node.moralBankAccounts.nodes).toEqual([
     { name: '方庄信达科技有限公司', balance: 80, holderKind: 'ORGANIZATION', holderId: w.company.id },
   ]);
 });
@@ -243,7 +245,7 @@ test('fifty concurrent spends: exactly the affordable ones succeed and the balan
   }
   expect((await accountOf(w, spender))!.balance).toBe(5);
   expect((await accountOf(w, receiver))!.balance).toBe(230);
-  expect(await ledger(w)).toMatchObject({ ok: true, entrySum: 0, balanceMismatches: [], unbalancedTransactions: [] });
+  expect(await ledger(w)).toMatchObject({ ok: true, entrySum: 0, balanceMismatches: { nodes: [] }, unbalancedTransactions: [] });
 });
 
 test('the ledger is append-only and balanced by the database itself, not only by code', async () => {
@@ -320,10 +322,10 @@ test('statements carry a running balance; monthly summaries and opt-in top contr
   await verifyService(w, liu, 12);
   const account = (await accountOf(w, liu))!;
   const data = await w.app.run(
-    `query($id: ID!, $from: DateTimeISO) { node(id: $id) { ... on MoralBankAccount { balance statement(from: $from) { kind amount balanceAfter counterparty } } } }`,
+    `query($id: ID!, $from: DateTimeISO) { node(id: $id) { ... on MoralBankAccount { balance statement(from: $from) { nodes { kind amount balanceAfter counterparty } } } } }`,
     { id: account.id, from: '2026-07-01T00:00:00+08:00' },
   );
-  expect(data.node.statement).toEqual([{ kind: 'EARN', amount: 60, balanceAfter: 360, counterparty: '社区道德银行发行账户' }]);
+  expect(data.node.statement.nodes).toEqual([{ kind: 'EARN', amount: 60, balanceAfter: 360, counterparty: '社区道德银行发行账户' }]);
   expect(data.node.balance).toBe(360);
 
   const summary = await w.app.run(
@@ -342,17 +344,19 @@ test('statements carry a running balance; monthly summaries and opt-in top contr
     transferredMinutes: 0,
     outstandingMinutes: june.outstandingMinutes + 60,
   });
-  const held = await w.app.run('query($c: ID!) { place(id: $c) { moralBankAccounts { holderKind balance } } }', { c: w.community.id });
-  const holders = held.place.moralBankAccounts.filter((a: { holderKind: string }) => a.holderKind !== 'BANK');
+  const held = await w.app.run('query($c: ID!) { place(id: $c) { moralBankAccounts(first: 100) { nodes { holderKind balance } } } }', {
+    c: w.community.id,
+  });
+  const holders = held.place.moralBankAccounts.nodes.filter((a: { holderKind: string }) => a.holderKind !== 'BANK');
   expect(july.outstandingMinutes).toBe(holders.reduce((s: number, a: { balance: number }) => s + a.balance, 0));
 
-  const top = 'query($c: ID!) { moralBankTopContributors(communityId: $c) { account { name } serviceMinutes } }';
-  expect((await w.app.run(top, { c: w.community.id })).moralBankTopContributors).toEqual([]);
+  const top = 'query($c: ID!) { moralBankTopContributors(communityId: $c) { nodes { account { name } serviceMinutes } } }';
+  expect((await w.app.run(top, { c: w.community.id })).moralBankTopContributors.nodes).toEqual([]);
   const optIn = `mutation($a: ID!, $o: Boolean!) { setMoralBankRankingOptIn(accountId: $a, optIn: $o) { account { inRankings } ${ERRORS} } }`;
   expect(code(await w.app.execute(optIn, { a: account.id, o: true }, as(w.people[1])))).toBe('NOT_ACCOUNT_HOLDER');
   expect((await mutate(w, optIn, { a: account.id, o: true }, as(liu))).account).toEqual({ inRankings: true });
   await mutate(w, optIn, { a: (await accountOf(w, w.people[5]))!.id, o: true }, as(w.people[5]));
-  expect((await w.app.run(top, { c: w.community.id })).moralBankTopContributors).toEqual([
+  expect((await w.app.run(top, { c: w.community.id })).moralBankTopContributors.nodes).toEqual([
     { account: { name: '刘淑珍' }, serviceMinutes: 72 },
     { account: { name: '赵志强' }, serviceMinutes: 47 },
   ]);
@@ -375,16 +379,69 @@ test('accounts on people, organisations and places are batched: one person or fi
       },
     );
   }
-  const query = `query($n: Int!) { people(first: $n) { nodes { id moralBankAccounts { name balance activityPoints holderId community { name } person { name }
-    bookings { id } statement(first: 3) { amount balanceAfter counterparty transaction { kind entries { amount account { name } } } } } } } }`;
+  const query = `query($n: Int!) { people(first: $n) { nodes { id moralBankAccounts { nodes { name balance activityPoints holderId community { name } person { name }
+    bookings { nodes { id } } statement(first: 3) { nodes { amount balanceAfter counterparty transaction { kind entries { amount account { name } } } } } } } } } }`;
+  await eventsDelivered(w);
   const one = await w.app.countStatements(() => w.app.run(query, { n: 1 }));
   const five = await w.app.countStatements(() => w.app.run(query, { n: 5 }));
   expect(five).toBe(one);
-  const orgs = `query($n: Int!) { organizations(first: $n) { nodes { moralBankAccounts { name organization { name } } } } }`;
+  const orgs = `query($n: Int!) { organizations(first: $n) { nodes { moralBankAccounts { nodes { name organization { name } } } } } }`;
   expect(await w.app.countStatements(() => w.app.run(orgs, { n: 5 }))).toBe(await w.app.countStatements(() => w.app.run(orgs, { n: 1 })));
-  const places = `{ places: place(id: "${w.community.id}") { moralBankAccounts { name person { name } organization { name } } } }`;
+  const places = `{ places: place(id: "${w.community.id}") { moralBankAccounts { nodes { name person { name } organization { name } } } } }`;
   const data = await w.app.run(places);
-  expect(data.places.moralBankAccounts.length).toBeGreaterThan(5);
+  expect(data.places.moralBankAccounts.nodes.length).toBeGreaterThan(5);
+});
+
+test('statements page newest first with the running balance right on every page; accounts and the ranking page too', async () => {
+  const zhou = w.people[7];
+  for (const minutes of [7, 11, 13, 17]) await verifyService(w, zhou, minutes); // posted at the same moment: seq orders them
+  const account = (await accountOf(w, zhou))!;
+  const STATEMENT = `query($id: ID!, $first: Int, $after: String, $last: Int, $before: String, $from: DateTimeISO) {
+    node(id: $id) { ... on MoralBankAccount { statement(first: $first, after: $after, last: $last, before: $before, from: $from) {
+      nodes { amount balanceAfter } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } } }`;
+  const page = async (args: Record<string, unknown>) => (await w.app.run(STATEMENT, { id: account.id, ...args })).node.statement;
+  const whole = (await page({ first: 100 })).nodes as { amount: number; balanceAfter: number }[];
+  expect(whole.slice(0, 4).map((l) => l.amount)).toEqual([85, 65, 55, 35]);
+  expect(whole[0].balanceAfter).toBe(account.balance);
+  // Each line's balance is the older line's plus its amount, and the oldest is its own amount.
+  whole.forEach((l, i) => expect(l.balanceAfter).toBe((whole[i + 1]?.balanceAfter ?? 0) + l.amount));
+
+  const first = await page({ first: 2 });
+  expect(first.nodes).toEqual(whole.slice(0, 2));
+  expect(first.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+  const second = await page({ first: 2, after: first.pageInfo.endCursor });
+  expect(second.nodes).toEqual(whole.slice(2, 4));
+  expect(second.pageInfo).toMatchObject({ hasNextPage: whole.length > 4, hasPreviousPage: true });
+  expect((await page({ last: 2, before: second.pageInfo.startCursor })).nodes).toEqual(whole.slice(0, 2));
+  expect((await page({ last: 1 })).nodes).toEqual(whole.slice(-1));
+  // A cursor is bound to its list and filters.
+  const elsewhere = await w.app.execute(STATEMENT, {
+    id: account.id,
+    first: 2,
+    after: first.pageInfo.endCursor,
+    from: '2026-01-01T00:00:00Z',
+  });
+  expect(problemOf(elsewhere)).toMatchObject({ code: 'BAD_USER_INPUT' });
+
+  const ACCOUNTS = `query($c: ID!, $after: String) { place(id: $c) { moralBankAccounts(first: 3, after: $after) {
+    nodes { name } pageInfo { hasNextPage endCursor } } } }`;
+  const all = (
+    await w.app.run('query($c: ID!) { place(id: $c) { moralBankAccounts(first: 100) { nodes { name } } } }', { c: w.community.id })
+  ).place.moralBankAccounts.nodes;
+  const one = (await w.app.run(ACCOUNTS, { c: w.community.id })).place.moralBankAccounts;
+  const two = (await w.app.run(ACCOUNTS, { c: w.community.id, after: one.pageInfo.endCursor })).place.moralBankAccounts;
+  expect([...one.nodes, ...two.nodes]).toEqual(all.slice(0, 6));
+  expect(one.pageInfo.hasNextPage).toBe(true);
+
+  const TOP = `query($c: ID!, $after: String) { moralBankTopContributors(communityId: $c, first: 1, after: $after) {
+    nodes { account { name } } pageInfo { hasNextPage endCursor } } }`;
+  const top = (await w.app.run(TOP, { c: w.community.id })).moralBankTopContributors;
+  const next = (await w.app.run(TOP, { c: w.community.id, after: top.pageInfo.endCursor })).moralBankTopContributors;
+  expect([top.nodes, top.pageInfo.hasNextPage, next.nodes]).toEqual([
+    [{ account: { name: '刘淑珍' } }],
+    true,
+    [{ account: { name: '赵志强' } }],
+  ]);
 });
 
 test('a team account is kept by the person who opened it; the team gifts hours to a member', async () => {

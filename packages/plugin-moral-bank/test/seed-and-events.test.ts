@@ -19,17 +19,22 @@ test('the demo seed opens 新城区社区’s bank in Chinese, balanced, and see
     await app.platform.seed();
     expect(await counts()).toEqual(first);
 
-    const { places } = await app.run('{ places(type: COMMUNITY) { nodes { id name moralBankAccounts { name holderKind balance } } } }');
+    const { places } = await app.run(
+      '{ places(type: COMMUNITY) { nodes { id name moralBankAccounts { nodes { name holderKind balance } } } } }',
+    );
     const xcq = places.nodes.find((p: { name: string }) => p.name === '新城区社区');
-    const byName = Object.fromEntries(xcq.moralBankAccounts.map((a: { name: string; balance: number }) => [a.name, a.balance]));
+    const byName = Object.fromEntries(xcq.moralBankAccounts.nodes.map((a: { name: string; balance: number }) => [a.name, a.balance]));
     expect(byName).toMatchObject({ 新城京剧票友队: 780, 方庄信达科技有限公司: 900, 孙经理: 300, 刘淑珍: 900, 张德明: 450, 马秀兰: 600 });
     const check = await app.run('query($c: ID!) { verifyMoralBankLedger(communityId: $c) { ok entrySum } }', { c: xcq.id });
     expect(check.verifyMoralBankLedger).toEqual({ ok: true, entrySum: 0 });
-    const top = await app.run('query($c: ID!) { moralBankTopContributors(communityId: $c) { account { name } serviceMinutes } }', {
-      c: xcq.id,
-    });
+    const top = await app.run(
+      'query($c: ID!) { moralBankTopContributors(communityId: $c) { nodes { account { name } serviceMinutes } } }',
+      {
+        c: xcq.id,
+      },
+    );
     // Opted in: 马秀兰, her opera club (her service was for the team) and 刘淑珍; 张德明 did not opt in.
-    const ranked = top.moralBankTopContributors.map((c: { account: { name: string }; serviceMinutes: number }) => [
+    const ranked = top.moralBankTopContributors.nodes.map((c: { account: { name: string }; serviceMinutes: number }) => [
       c.account.name,
       c.serviceMinutes,
     ]);
@@ -49,8 +54,8 @@ test('every ledger change and booking change is an event with a small payload, a
     const [liu, zhang] = w.people;
     await verifyService(w, liu, 30);
     const to = await openAccount(w, 'PERSON', zhang.id, zhang);
-    const from = (await w.app.run('query($id: ID!) { person(id: $id) { moralBankAccounts { id } } }', { id: liu.id })).person
-      .moralBankAccounts[0];
+    const from = (await w.app.run('query($id: ID!) { person(id: $id) { moralBankAccounts { nodes { id } } } }', { id: liu.id })).person
+      .moralBankAccounts.nodes[0];
     await mutate(
       w,
       `mutation($i: MoralBankTransferInput!) { transferMoralBankMinutes(input: $i) { transaction { id } ${ERRORS} } }`,

@@ -37,30 +37,40 @@ export interface StatementRow {
   counterparty: string | null;
 }
 
+/** Which lines of the statements to read: those in [from, to), a page of them from a line on. */
+export interface StatementPage {
+  from: Date | null;
+  to: Date | null;
+  /** Lines per account: the page's size and one more (whether more follow). */
+  size: number;
+  /** Oldest first (a backward page of the newest-first statement). */
+  backward: boolean;
+  /** The `seq` of the line the page starts after (in reading order), or null from the start. */
+  past: number | null;
+}
+
 /**
- * Statement lines of several accounts at once (one query for a whole page of accounts). The
- * running balance is a window over the account's whole history, in posting order, so a line
- * shows the balance right after it even when the range starts late.
+ * A page of the statement of several accounts at once (one query for a whole page of accounts),
+ * newest first by posting order (`seq`). The running balance is a window over the account's
+ * whole history before the range and the page are cut, so a line shows the balance right after
+ * it on any page, and when the range starts late.
  */
-export function statementLines(
-  em: UnitOfWork['em'],
-  accountIds: readonly string[],
-  from: Date | null,
-  to: Date | null,
-  first: number,
-): Promise<StatementRow[]> {
+export function statementPages(em: UnitOfWork['em'], accountIds: readonly string[], page: StatementPage): Promise<StatementRow[]> {
+  const direction = page.backward ? 'ASC' : 'DESC';
   return em.execute<StatementRow[]>(
-    `SELECT * FROM (
-       SELECT s.*, row_number() OVER (PARTITION BY s.account_id ORDER BY s.seq) AS n FROM (
-         SELECT e.account_id, e.seq, e.transaction_id, t.kind, t.memo, e.amount, e.occurred_at,
-           (sum(e.amount) OVER (PARTITION BY e.account_id ORDER BY e.seq))::int AS balance_after,
-           (SELECT string_agg(a2.name, '、' ORDER BY a2.name) FROM ${t('entry')} e2 JOIN ${t('account')} a2 ON a2.id = e2.account_id
-             WHERE e2.transaction_id = e.transaction_id AND e2.account_id <> e.account_id) AS counterparty
-         FROM ${t('entry')} e JOIN ${t('ledger_transaction')} t ON t.id = e.transaction_id
-         WHERE e.account_id IN (?)
+    `SELECT p.account_id, p.seq, p.transaction_id, t.kind, t.memo, p.amount, p.occurred_at, p.balance_after,
+       (SELECT string_agg(a2.name, '、' ORDER BY a2.name) FROM ${t('entry')} e2 JOIN ${t('account')} a2 ON a2.id = e2.account_id
+         WHERE e2.transaction_id = p.transaction_id AND e2.account_id <> p.account_id) AS counterparty
+     FROM (
+       SELECT s.*, row_number() OVER (PARTITION BY s.account_id ORDER BY s.seq ${direction}) AS page_row FROM (
+         SELECT e.account_id, e.seq, e.transaction_id, e.amount, e.occurred_at,
+           (sum(e.amount) OVER (PARTITION BY e.account_id ORDER BY e.seq))::int AS balance_after
+         FROM ${t('entry')} e WHERE e.account_id IN (?)
        ) s WHERE (?::timestamptz IS NULL OR s.occurred_at >= ?) AND (?::timestamptz IS NULL OR s.occurred_at < ?)
-     ) w WHERE w.n <= ? ORDER BY w.account_id, w.seq`,
-    [accountIds, from, from, to, to, first],
+         AND (?::bigint IS NULL OR s.seq ${page.backward ? '>' : '<'} ?)
+     ) p JOIN ${t('ledger_transaction')} t ON t.id = p.transaction_id
+     WHERE p.page_row <= ? ORDER BY p.account_id, p.page_row`,
+    [accountIds, page.from, page.from, page.to, page.to, page.past, page.past, page.size],
   );
 }
 

@@ -1,11 +1,18 @@
 import {
   batchLoader,
+  ConnectionArgs,
+  type ConnectionOrder,
+  type ConnectionPage,
+  connectionType,
+  coreMessages,
   type GongzhiContext,
-  loadByForeignKey,
+  hasMany,
   loadById,
+  loadPageByForeignKey,
   Node,
   Organization,
-  pageSize,
+  pageOfRows,
+  pageRequest,
   payloadType,
   perform,
   Person,
@@ -13,15 +20,14 @@ import {
   type Ref,
   RefArg,
   refId,
-  rowsByForeignKey,
   toGlobalId,
 } from '@gongzhi/core';
-import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
 import { MoralBankBooking } from '../booking/booking.entity.js';
 import { MoralBankTransaction, TransactionKind } from '../transaction/transaction.entity.js';
 import { type Holder, openAccount, setRankingOptIn } from './account.commands.js';
 import { AccountHolderKind, MoralBankAccount } from './account.entity.js';
-import { activityPoints, statementLines, type StatementRow } from './account.queries.js';
+import { activityPoints, statementPages, type StatementRow } from './account.queries.js';
 
 export const MoralBankAccountPayload = payloadType('MoralBankAccountPayload', 'account', () => MoralBankAccount);
 
@@ -48,6 +54,32 @@ export class MoralBankStatementLine {
 
   @Field(() => String, { nullable: true, description: 'The other accounts of the transaction.' })
   counterparty?: string | null;
+
+  /** Its place in the posting order: the statement's order and cursor. */
+  seq!: number;
+}
+
+const MoralBankAccountConnection = connectionType(MoralBankAccount);
+const MoralBankStatementLineConnection = connectionType(MoralBankStatementLine);
+
+/** A statement: newest first by posting order (`seq` is unique and follows posting). */
+const BY_POSTING: ConnectionOrder<MoralBankStatementLine> = { keys: ['seq'], direction: 'desc' };
+const STATEMENT_PAGE = 50;
+const ACCOUNTS_BY_NAME: ConnectionOrder<MoralBankAccount> = { keys: ['name', 'uuid'], direction: 'asc' };
+
+/** A page of the accounts whose `foreignKey` points at the parent, as plain rows (their fields read columns only). */
+function accountsOf(
+  ctx: GongzhiContext,
+  foreignKey: 'person' | 'organization' | 'community',
+  parentUuid: string,
+  page: ConnectionArgs,
+  connection: string,
+): Promise<ConnectionPage<MoralBankAccount>> {
+  return loadPageByForeignKey(ctx, MoralBankAccount, foreignKey, parentUuid, ACCOUNTS_BY_NAME, page, {
+    connection,
+    defaultSize: 50,
+    rows: true,
+  });
 }
 
 @Resolver(() => MoralBankAccount)
@@ -105,23 +137,34 @@ export class MoralBankAccountResolver {
     }).load(account.uuid);
   }
 
-  @FieldResolver(() => [MoralBankStatementLine], {
-    description: 'Statement: entries in posting order with the running balance, optionally within [from, to).',
+  @FieldResolver(() => MoralBankStatementLineConnection, {
+    description:
+      'Statement: entries newest first (posting order) with the running balance after each, optionally within [from, to), a page at a time.',
   })
   async statement(
     @Root() account: MoralBankAccount,
     @Arg('from', () => Date, { nullable: true }) from: Date | null | undefined,
     @Arg('to', () => Date, { nullable: true }) to: Date | null | undefined,
-    @Arg('first', () => Int, { defaultValue: 100 }) first: number,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<MoralBankStatementLine[]> {
-    pageSize(first, 100);
-    const key = `MoralBankAccount.statement:${from?.toISOString() ?? ''}:${to?.toISOString() ?? ''}:${first}`;
-    const rows = await batchLoader<string, StatementRow[]>(ctx, key, async (ids) => {
-      const lines = await statementLines(ctx.em, ids, from ?? null, to ?? null, first);
-      return ids.map((id) => lines.filter((l) => l.account_id === id));
-    }).load(account.uuid);
-    return Promise.all(
+  ): Promise<ConnectionPage<MoralBankStatementLine>> {
+    const filter = { from: from ?? null, to: to ?? null };
+    const options = { connection: 'MoralBankAccount.statement', filter, defaultSize: STATEMENT_PAGE };
+    const request = pageRequest(page, STATEMENT_PAGE, BY_POSTING.keys.length, options.connection, filter);
+    const past = request.from && Number(request.from[0]);
+    if (past !== null && !Number.isSafeInteger(past)) {
+      const argument = request.backward ? 'before' : 'after';
+      throw coreMessages.notACursor.topLevel({ argument }, { argument });
+    }
+    const range = { ...filter, size: request.size + 1, backward: request.backward, past };
+    const rows =
+      request.size === 0
+        ? []
+        : await batchLoader<string, StatementRow[]>(ctx, `MoralBankAccount.statement:${JSON.stringify(range)}`, async (ids) => {
+            const lines = await statementPages(ctx.em, ids, range);
+            return ids.map((id) => lines.filter((l) => l.account_id === id));
+          }).load(account.uuid);
+    const lines = await Promise.all(
       rows.map(async (r) => ({
         transaction: (await loadById(ctx, MoralBankTransaction, r.transaction_id))!,
         kind: r.kind as TransactionKind,
@@ -130,41 +173,55 @@ export class MoralBankAccountResolver {
         occurredAt: new Date(r.occurred_at),
         memo: r.memo,
         counterparty: r.counterparty,
+        seq: Number(r.seq),
       })),
     );
-  }
-
-  @FieldResolver(() => [MoralBankBooking], { description: 'Bookings paid from this account, latest first.' })
-  bookings(@Root() account: MoralBankAccount, @Ctx() ctx: GongzhiContext): Promise<MoralBankBooking[]> {
-    return loadByForeignKey(ctx, MoralBankBooking, 'account', account.uuid, { startsAt: 'desc' });
+    // The lines SQL read are the page and one more, past the cursor: pageOfRows cuts from them the page it would cut from the whole statement.
+    return pageOfRows(lines, BY_POSTING, page, options);
   }
 }
+
+/** Adds `MoralBankAccount.bookings`. */
+export const MoralBankAccountBookingsResolver = hasMany(
+  () => MoralBankAccount,
+  'bookings',
+  () => MoralBankBooking,
+  'account',
+  {
+    order: { keys: ['startsAt', 'uuid'], direction: 'desc' },
+    description: 'Bookings paid from this account, latest start first, a page at a time.',
+  },
+);
 
 /** Adds `Person.moralBankAccounts`. */
 @Resolver(() => Person)
 export class PersonMoralBankResolver {
-  @FieldResolver(() => [MoralBankAccount], { description: "The person's moral-bank accounts, one per community (plugin moral-bank)." })
-  moralBankAccounts(@Root() person: Person, @Ctx() ctx: GongzhiContext): Promise<MoralBankAccount[]> {
-    return rowsByForeignKey(ctx, MoralBankAccount, 'person', person.uuid, { name: 'asc' });
+  @FieldResolver(() => MoralBankAccountConnection, {
+    description: "The person's moral-bank accounts, one per community, by name, a page at a time (plugin moral-bank).",
+  })
+  moralBankAccounts(@Root() person: Person, @Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() ctx: GongzhiContext) {
+    return accountsOf(ctx, 'person', person.uuid, page, 'Person.moralBankAccounts');
   }
 }
 
 /** Adds `Organization.moralBankAccounts`. */
 @Resolver(() => Organization)
 export class OrganizationMoralBankResolver {
-  @FieldResolver(() => [MoralBankAccount], {
-    description: "The organisation's moral-bank accounts as a group customer (集团客户) (plugin moral-bank).",
+  @FieldResolver(() => MoralBankAccountConnection, {
+    description: "The organisation's moral-bank accounts as a group customer (集团客户), by name, a page at a time (plugin moral-bank).",
   })
-  moralBankAccounts(@Root() organization: Organization, @Ctx() ctx: GongzhiContext): Promise<MoralBankAccount[]> {
-    return rowsByForeignKey(ctx, MoralBankAccount, 'organization', organization.uuid, { name: 'asc' });
+  moralBankAccounts(@Root() organization: Organization, @Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() ctx: GongzhiContext) {
+    return accountsOf(ctx, 'organization', organization.uuid, page, 'Organization.moralBankAccounts');
   }
 }
 
 /** Adds `Place.moralBankAccounts`. */
 @Resolver(() => Place)
 export class PlaceMoralBankResolver {
-  @FieldResolver(() => [MoralBankAccount], { description: "Accounts of this community's moral bank (plugin moral-bank)." })
-  moralBankAccounts(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<MoralBankAccount[]> {
-    return rowsByForeignKey(ctx, MoralBankAccount, 'community', place.uuid, { name: 'asc' });
+  @FieldResolver(() => MoralBankAccountConnection, {
+    description: "Accounts of this community's moral bank, by name, a page at a time (plugin moral-bank).",
+  })
+  moralBankAccounts(@Root() place: Place, @Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() ctx: GongzhiContext) {
+    return accountsOf(ctx, 'community', place.uuid, page, 'Place.moralBankAccounts');
   }
 }

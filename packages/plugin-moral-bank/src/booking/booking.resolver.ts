@@ -1,5 +1,18 @@
-import { type GongzhiContext, loadById, payloadType, perform, Place, type Ref, RefArg, RefField, requireRef } from '@gongzhi/core';
-import { Arg, Ctx, Field, FieldResolver, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  ConnectionArgs,
+  type ConnectionPage,
+  connectionType,
+  type GongzhiContext,
+  loadById,
+  payloadType,
+  perform,
+  Place,
+  type Ref,
+  RefArg,
+  RefField,
+  requireRef,
+} from '@gongzhi/core';
+import { Arg, Args, Ctx, Field, FieldResolver, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { MoralBankAccount } from '../account/account.entity.js';
 import { requireVenue } from '../place-types.js';
 import { MoralBankTransaction } from '../transaction/transaction.entity.js';
@@ -28,6 +41,7 @@ export class MoralBankBookingInput {
 
 export const MoralBankBookingPayload = payloadType('MoralBankBookingPayload', 'booking', () => MoralBankBooking);
 export const MoralBankBookingsPayload = payloadType('MoralBankBookingsPayload', 'bookings', () => [MoralBankBooking]);
+const MoralBankBookingConnection = connectionType(MoralBankBooking);
 
 @Resolver(() => MoralBankBooking)
 export class MoralBankBookingResolver {
@@ -62,17 +76,18 @@ export class MoralBankBookingResolver {
     return perform(ctx, MoralBankBookingsPayload, allocatePriorityRequests, { venue });
   }
 
-  @Query(() => [MoralBankBooking], { description: "A venue's bookings overlapping [from, to), by start; at most 500." })
+  @Query(() => MoralBankBookingConnection, { description: "A venue's bookings overlapping [from, to), by start, a page at a time." })
   async moralBankBookings(
     @RefArg('venueId', () => Place) venueRef: Ref<Place>,
     @Arg('from', () => Date) from: Date,
     @Arg('to', () => Date) to: Date,
     @Arg('status', () => [BookingStatus], { nullable: true }) status: BookingStatus[] | null | undefined,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<MoralBankBooking[]> {
+  ): Promise<ConnectionPage<MoralBankBooking>> {
     const venue = requireVenue(await requireRef(ctx, venueRef), 'venueId');
     if (to <= from) throw bankMessages.afterFrom.error('to');
-    return bookingsOfVenue(ctx, venue.uuid, from, to, status ?? null);
+    return bookingsOfVenue(ctx, venue.uuid, from, to, status ?? null, page);
   }
 
   @FieldResolver(() => Place)

@@ -47,12 +47,14 @@ export async function monthlySummary(
   );
 }
 
-/** Opted-in people and teams of a community by service verified, most first. */
+/**
+ * The ranking of a community: its opted-in people and teams with the service they did, most
+ * first (one aggregate over them; the caller pages it).
+ */
 export async function topContributors(
   em: UnitOfWork['em'],
   communityId: string,
   since: Date | null,
-  first: number,
 ): Promise<{ account_id: string; service_minutes: number }[]> {
   return em.execute(
     `SELECT a.id AS account_id, coalesce((
@@ -62,9 +64,8 @@ export async function topContributors(
                   ELSE EXISTS (SELECT 1 FROM ${t('entry')} e WHERE e.transaction_id = t.id AND e.account_id = a.id) END
      ), 0)::int AS service_minutes
      FROM ${t('account')} a
-     WHERE a.community_id = ? AND a.in_rankings AND a.holder_kind IN ('person', 'team')
-     ORDER BY service_minutes DESC, a.name, a.id LIMIT ?`,
-    [since, since, communityId, first],
+     WHERE a.community_id = ? AND a.in_rankings AND a.holder_kind IN ('person', 'team')`,
+    [since, since, communityId],
   );
 }
 

@@ -1,5 +1,19 @@
-import { authorize, type GongzhiContext, loadById, pageSize, Place, type Ref, RefArg, requireRef, toGlobalId } from '@gongzhi/core';
-import { Arg, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import {
+  authorize,
+  ConnectionArgs,
+  type ConnectionOrder,
+  type ConnectionPage,
+  connectionType,
+  type GongzhiContext,
+  pageOfRows,
+  Place,
+  type Ref,
+  RefArg,
+  RelationField,
+  requireRef,
+  toGlobalId,
+} from '@gongzhi/core';
+import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { MoralBankAccount } from '../account/account.entity.js';
 import { bankOptions } from '../options.js';
 import { MoralBankPermission } from '../permissions.js';
@@ -33,8 +47,9 @@ export class MoralBankLedgerCheck {
   @Field(() => Int, { description: 'Sum of all entries: always 0 in a sound double-entry ledger.' })
   entrySum!: number;
 
-  @Field(() => [MoralBankBalanceMismatch])
-  balanceMismatches!: MoralBankBalanceMismatch[];
+  /** What `balanceMismatches` pages, and the community checked (null: all). */
+  mismatches!: MoralBankBalanceMismatch[];
+  communityUuid!: string | null;
 
   @Field(() => [ID], { description: 'Transactions whose entries are fewer than two, do not sum to zero, or do not match their minutes.' })
   unbalancedTransactions!: string[];
@@ -66,12 +81,19 @@ export class MoralBankMonth {
 
 @ObjectType({ description: 'A person or team that opted in to the ranking, with the service they did.' })
 export class MoralBankContributor {
-  @Field(() => MoralBankAccount)
-  account!: MoralBankAccount;
+  /** The account's uuid, loaded (batched) as the field. */
+  @RelationField(() => MoralBankAccount)
+  account!: string;
 
   @Field(() => Int)
   serviceMinutes!: number;
 }
+
+const MoralBankBalanceMismatchConnection = connectionType(MoralBankBalanceMismatch);
+const MoralBankContributorConnection = connectionType(MoralBankContributor);
+/** Most service first; the account's uuid orders ties, so equal service pages stably. */
+const BY_SERVICE: ConnectionOrder<MoralBankContributor> = { keys: ['serviceMinutes', 'account'], direction: 'desc' };
+const BY_ACCOUNT: ConnectionOrder<MoralBankBalanceMismatch> = { keys: ['accountId'], direction: 'asc' };
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -94,11 +116,12 @@ export class MoralBankReportResolver {
       transactions: check.transactions,
       entries: check.entries,
       entrySum: check.entrySum,
-      balanceMismatches: check.mismatches.map((m) => ({
+      mismatches: check.mismatches.map((m) => ({
         accountId: toGlobalId('MoralBankAccount', m.account_id),
         cachedBalance: m.cached,
         entryBalance: m.computed,
       })),
+      communityUuid: community?.uuid ?? null,
       unbalancedTransactions: check.unbalanced.map((id) => toGlobalId('MoralBankTransaction', id)),
       accountsBelowFloor: check.belowFloor.map((id) => toGlobalId('MoralBankAccount', id)),
     };
@@ -131,20 +154,40 @@ export class MoralBankReportResolver {
     }));
   }
 
-  @Query(() => [MoralBankContributor], {
-    description: 'Top contributors of a community (people and teams that opted in), by service verified, optionally since a date.',
+  @Query(() => MoralBankContributorConnection, {
+    description:
+      'Top contributors of a community (people and teams that opted in), by service verified (most first), optionally since a date, a page at a time.',
   })
   async moralBankTopContributors(
     @RefArg('communityId', () => Place) communityRef: Ref<Place>,
     @Arg('since', () => Date, { nullable: true }) since: Date | null | undefined,
-    @Arg('first', () => Int, { defaultValue: 10 }) first: number,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<MoralBankContributor[]> {
+  ): Promise<ConnectionPage<MoralBankContributor>> {
     const community = requireCommunity(await requireRef(ctx, communityRef), 'communityId');
-    pageSize(first, 10);
-    const rows = await topContributors(ctx.em, community.uuid, since ?? null, first);
-    return Promise.all(
-      rows.map(async (r) => ({ account: (await loadById(ctx, MoralBankAccount, r.account_id))!, serviceMinutes: r.service_minutes })),
-    );
+    const rows = await topContributors(ctx.em, community.uuid, since ?? null);
+    const ranking = rows.map((r) => ({ account: r.account_id, serviceMinutes: r.service_minutes }));
+    return pageOfRows(ranking, BY_SERVICE, page, {
+      connection: 'Query.moralBankTopContributors',
+      filter: { community: community.uuid, since: since ?? null },
+      defaultSize: 10,
+    });
+  }
+}
+
+@Resolver(() => MoralBankLedgerCheck)
+export class MoralBankLedgerCheckResolver {
+  @FieldResolver(() => MoralBankBalanceMismatchConnection, {
+    description: 'Accounts whose cached balance differs from their entries (none in a sound ledger), a page at a time.',
+  })
+  balanceMismatches(
+    @Root() check: MoralBankLedgerCheck,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+  ): ConnectionPage<MoralBankBalanceMismatch> {
+    return pageOfRows(check.mismatches, BY_ACCOUNT, page, {
+      connection: 'MoralBankLedgerCheck.balanceMismatches',
+      filter: { community: check.communityUuid },
+      defaultSize: 50,
+    });
   }
 }
