@@ -9,6 +9,7 @@ import {
   loadById,
   loadRef,
   Organization,
+  pageOfRows,
   payloadType,
   perform,
   Person,
@@ -18,7 +19,6 @@ import {
   RefField,
   refId,
   requireRef,
-  pageOfRows,
 } from '@gongzhi/core';
 import { Arg, Args, Ctx, Field, FieldResolver, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { mapPage } from '../paging.js';
