@@ -71,8 +71,8 @@ SELECT json_build_object('person', json_build_object(
                  FROM volunteer.team_member m, unnest(m.skills) WITH ORDINALITY AS u(skill, o)
                  WHERE m.person_id = p.id AND m.left_on IS NULL GROUP BY skill) s),
     'verifiedMinutes', (SELECT coalesce(sum(e.minutes), 0)::int FROM volunteer.service_entry e WHERE e.person_id = p.id AND e.status = 'approved'),
-    'teams', (SELECT coalesce(json_agg(json_build_object('id', ${gid('VolunteerTeam', 't.id')}, 'name', t.name) ORDER BY m.joined_on), '[]')
-                FROM volunteer.team_member m JOIN volunteer.team t ON t.id = m.team_id WHERE m.person_id = p.id AND m.left_on IS NULL)),
+    'teams', json_build_object('nodes', (SELECT coalesce(json_agg(json_build_object('id', ${gid('VolunteerTeam', 't.id')}, 'name', t.name) ORDER BY m.joined_on, m.created_at, m.id), '[]')
+                FROM volunteer.team_member m JOIN volunteer.team t ON t.id = m.team_id WHERE m.person_id = p.id AND m.left_on IS NULL))),
   'moralBankAccounts', json_build_object('nodes', (SELECT coalesce(json_agg(json_build_object('id', ${gid('MoralBankAccount', 'ac.id')}, 'name', ac.name, 'balance', ac.balance,
               'community', ${ref('Place', 'place', 'ac.community_id')}) ORDER BY ac.name, ac.id), '[]') FROM moral_bank.account ac WHERE ac.person_id = p.id))
 )) AS data FROM person p WHERE p.id = $1`;

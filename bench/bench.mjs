@@ -249,7 +249,7 @@ const PERSON_QUERY = `query Card($id: ID!) {
     id name
     household { id name }
     roles { role startsOn endsOn place { id name } }
-    volunteerProfile { skills verifiedMinutes teams { id name } }
+    volunteerProfile { skills verifiedMinutes teams { nodes { id name } } }
     moralBankAccounts { nodes { id name balance community { id name } } }
   }
 }`;

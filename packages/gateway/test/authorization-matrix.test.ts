@@ -43,15 +43,15 @@ function leaks(result: unknown, given: Record<string, unknown> = {}): string[] {
 }
 
 const PLACE_FIELDS = `id name grids { id name workers { id person { name } } } grid { id } microGrid { id } attention { id reason } attentionHistory { id }
-  gridVisits { id notes findings { id } } volunteerTeams { id name members { id person { name } } } volunteerSummary { teamCount volunteerCount }
+  gridVisits { id notes findings { id } } volunteerTeams { nodes { id name members { nodes { id person { name } } } } } volunteerSummary { teamCount volunteerCount }
   moralBankAccounts { nodes { id name bookings { nodes { id } } } } moralBankVenuePolicy { maxMinutes } councils { nodes { id name members { nodes { id name } } } }`;
-const PERSON_FIELDS = `id name grids { id name } volunteerProfile { teams { id name } memberships { id team { name } } verifiedMinutes }
+const PERSON_FIELDS = `id name grids { id name } volunteerProfile { teams { nodes { id name } } memberships { nodes { id team { name } } } verifiedMinutes }
   moralBankAccounts { nodes { id name balance statement { nodes { transaction { id } } } } } councilSeats { nodes { id council { name } } }`;
-const REQUEST_FIELDS = `id title grid { id name } volunteerTasks { id title } councilItems { nodes { id title meeting { title } } }`;
+const REQUEST_FIELDS = `id title grid { id name } volunteerTasks { nodes { id title } } councilItems { nodes { id title meeting { title } } }`;
 const COUNCIL_FIELDS = `id name community { name } members { nodes { id name person { name } } }
   meetings { nodes { id title attendance { nodes { id member { name } } } agenda { nodes { id title request { id title }
   proposals { nodes { id text ballots { nodes { id } } decision { id summary actionItems { nodes { id title } } fundingSources { nodes { id } } } } } } } } }`;
-const TEAM_FIELDS = `id name homePlace { name } members { id person { name } } pairings { id resident { name } } recruitments { id title }`;
+const TEAM_FIELDS = `id name homePlace { name } members { nodes { id person { name } } } pairings { nodes { id resident { name } } } recruitments { nodes { id title } }`;
 
 /** Probes with the caller's own place (`$mine`) and the demo district (`$root`): lists and plugin fields on core types. */
 const LIST_PROBES: Record<string, string> = {
@@ -63,10 +63,10 @@ const LIST_PROBES: Record<string, string> = {
   councilsUnderRoot: `query ($root: ID!) { councils(under: $root, first: 100) { nodes { ${COUNCIL_FIELDS} } } }`,
   councilActionItems: `query ($mine: ID!) { councilActionItems(under: $mine, first: 100) { nodes { id title ownerPerson { name } } } }`,
   councilActionItemsUnderRoot: `query ($root: ID!) { councilActionItems(under: $root, first: 100) { nodes { id title ownerPerson { name } } } }`,
-  volunteerTeams: `query ($mine: ID!) { volunteerTeams(under: $mine) { ${TEAM_FIELDS} } }`,
-  volunteerTeamsUnderRoot: `query ($root: ID!) { volunteerTeams(under: $root) { ${TEAM_FIELDS} } }`,
-  volunteerTasks: `query ($root: ID!) { volunteerTasks(under: $root, first: 100) { id title place { name } request { id title } } }`,
-  volunteerServiceEntries: `{ volunteerServiceEntries(first: 100) { id description person { name } community { name } } }`,
+  volunteerTeams: `query ($mine: ID!) { volunteerTeams(under: $mine) { nodes { ${TEAM_FIELDS} } } }`,
+  volunteerTeamsUnderRoot: `query ($root: ID!) { volunteerTeams(under: $root) { nodes { ${TEAM_FIELDS} } } }`,
+  volunteerTasks: `query ($root: ID!) { volunteerTasks(under: $root, first: 100) { nodes { id title place { name } request { id title } } } }`,
+  volunteerServiceEntries: `{ volunteerServiceEntries(first: 100) { nodes { id description person { name } community { name } } } }`,
   gridAttentionMap: `query ($root: ID!) { gridAttentionMap(underId: $root) { marks { id reason place { name } } } }`,
   gridWork: `{ gridWork { ${REQUEST_FIELDS} } }`,
   myPlace: `query ($mine: ID!) { place(id: $mine) { ${PLACE_FIELDS} } }`,
@@ -110,18 +110,18 @@ function canaryProbes(): [string, string, Record<string, unknown>][] {
     ],
     ['gridAttentionMap(canary)', `query ($id: ID!) { gridAttentionMap(underId: $id) { marks { id reason } } }`, { id: kc }],
     ['volunteerTeam(canary)', `query ($id: ID!) { volunteerTeam(id: $id) { id name } }`, { id: canary.VolunteerTeam }],
-    ['volunteerTeams(under canary)', `query ($id: ID!) { volunteerTeams(under: $id) { id name } }`, { id: kc }],
-    ['volunteerTasks(under canary)', `query ($id: ID!) { volunteerTasks(under: $id) { id title } }`, { id: kc }],
+    ['volunteerTeams(under canary)', `query ($id: ID!) { volunteerTeams(under: $id) { nodes { id name } } }`, { id: kc }],
+    ['volunteerTasks(under canary)', `query ($id: ID!) { volunteerTasks(under: $id) { nodes { id title } } }`, { id: kc }],
     [
       'volunteerShifts(canary team)',
-      `query ($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { volunteerShifts(teamId: $id, from: $from, to: $to) { id title } }`,
+      `query ($id: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { volunteerShifts(teamId: $id, from: $from, to: $to) { nodes { id title } } }`,
       { id: canary.VolunteerTeam, from, to },
     ],
     ['volunteerSummary(canary)', `query ($id: ID!) { volunteerSummary(placeId: $id) { teamCount volunteerCount } }`, { id: kc }],
-    ['volunteerServiceEntries(under canary)', `query ($id: ID!) { volunteerServiceEntries(under: $id) { id } }`, { id: kc }],
+    ['volunteerServiceEntries(under canary)', `query ($id: ID!) { volunteerServiceEntries(under: $id) { nodes { id } } }`, { id: kc }],
     [
       'volunteerServiceEntries(of canary)',
-      `query ($id: ID!) { volunteerServiceEntries(personId: $id) { id } }`,
+      `query ($id: ID!) { volunteerServiceEntries(personId: $id) { nodes { id } } }`,
       { id: ids['金丝雀志愿者'] },
     ],
     ['moralBankRate(canary)', `query ($id: ID!) { moralBankRate(communityId: $id) }`, { id: kc }],
@@ -268,18 +268,18 @@ async function canaryState(): Promise<unknown> {
     `query ($c: ID!, $h: ID!, $v: ID!, $a: ID!, $t: ID!, $s: ID!, $e: ID!, $i: ID!) {
     place(id: $c) {
       councils { nodes { id members { nodes { id } } meetings { nodes { id attendance { nodes { id } } agenda { nodes { id minutes proposals { nodes { id status ballots { nodes { id choice } } } } } } } } } }
-      volunteerTeams { id members { id leftOn } recruitments { id applications { id } } pairings { id visits { id } } }
+      volunteerTeams { nodes { id members { nodes { id leftOn } } recruitments { nodes { id applications { nodes { id } } } } pairings { nodes { id visits { nodes { id } } } } } }
       grids { id places { id } workers(all: true) { id } }
     }
     household: place(id: $h) { attentionHistory { id } gridVisits { id } }
     venue: place(id: $v) { moralBankVenuePolicy { maxMinutes openingHours { weekday } } }
     account: node(id: $a) { ... on MoralBankAccount { balance inRankings bookings { nodes { id status } } } }
     task: node(id: $t) { ... on VolunteerTask { status claimedBy { id } } }
-    shift: node(id: $s) { ... on VolunteerShift { signups { id } } }
+    shift: node(id: $s) { ... on VolunteerShift { signups { nodes { id } } } }
     entry: node(id: $e) { ... on VolunteerServiceEntry { status } }
     item: node(id: $i) { ... on CouncilActionItem { status } }
     rate: moralBankRate(communityId: $c)
-    entries: volunteerServiceEntries(under: $c) { id }
+    entries: volunteerServiceEntries(under: $c) { nodes { id } }
     councils(under: $c) { nodes { id } }
   }`,
     {
@@ -400,7 +400,7 @@ describe('the positive side', () => {
     const place = await sys(`query ($id: ID!) { place(id: $id) { ${PLACE_FIELDS} } }`, { id: ids['K-C'] });
     expect(place.place).toMatchObject({
       grids: [{ name: '金丝雀网格' }],
-      volunteerTeams: [{ name: '金丝雀志愿队' }],
+      volunteerTeams: { nodes: [{ name: '金丝雀志愿队' }] },
       councils: { nodes: [{ name: '金丝雀议事会' }] },
     });
     expect(place.place.moralBankAccounts.nodes.map((a: { id: string }) => a.id)).toContain(canary.MoralBankAccount);
@@ -409,7 +409,7 @@ describe('the positive side', () => {
     const request = await sys(`query ($id: ID!) { request(id: $id) { ${REQUEST_FIELDS} } }`, { id: canary.Request });
     expect(request.request).toMatchObject({
       grid: { name: '金丝雀网格' },
-      volunteerTasks: [{ title: '金丝雀代取药' }],
+      volunteerTasks: { nodes: [{ title: '金丝雀代取药' }] },
       councilItems: { nodes: [{ title: '金丝雀议题' }] },
     });
     // Every list probe the scoped callers ran shows canaries to the system.
@@ -433,22 +433,22 @@ describe('the positive side', () => {
   test("a canary's own people see the canary district (so the scoping is by place, not by district)", async () => {
     const data = await as(
       '金丝雀社工',
-      `query ($id: ID!) { councils { nodes { name } } volunteerTeams(under: $id) { name } place(id: $id) { grids { name } moralBankAccounts { nodes { id } } } }`,
+      `query ($id: ID!) { councils { nodes { name } } volunteerTeams(under: $id) { nodes { name } } place(id: $id) { grids { name } moralBankAccounts { nodes { id } } } }`,
       { id: ids['K-C'] },
     );
     expect(data).toMatchObject({
       councils: { nodes: [{ name: '金丝雀议事会' }] },
-      volunteerTeams: [{ name: '金丝雀志愿队' }],
+      volunteerTeams: { nodes: [{ name: '金丝雀志愿队' }] },
       place: { grids: [{ name: '金丝雀网格' }] },
     });
     expect(data.place.moralBankAccounts.nodes.length).toBeGreaterThan(0);
   });
 
   test('each scoped caller sees something of their own places', async () => {
-    const sw = await as('刘社工', `query ($c: ID!) { volunteerTeams(under: $c) { name } place(id: $c) { grids { name } } }`, {
+    const sw = await as('刘社工', `query ($c: ID!) { volunteerTeams(under: $c) { nodes { name } } place(id: $c) { grids { name } } }`, {
       c: ids['DEMO-CYL'],
     });
-    expect(sw.volunteerTeams.map((t: { name: string }) => t.name)).toContain('青年突击队');
+    expect(sw.volunteerTeams.nodes.map((t: { name: string }) => t.name)).toContain('青年突击队');
     expect(sw.place.grids.map((g: { name: string }) => g.name)).toContain('翠庭园网格');
     const gw = await as(
       '董桂芳',
@@ -458,20 +458,27 @@ describe('the positive side', () => {
     expect(gw.place.moralBankAccounts.nodes.map((a: { name: string }) => a.name)).toContain('刘淑珍');
     const home = await as('苍爷爷', `query ($h: ID!) { place(id: $h) { gridVisits { notes } } }`, { h: ids['DEMO-CYL-CTY-3-502'] });
     expect(home.place.gridVisits.length).toBeGreaterThan(0);
-    const leader = await as('韩志刚', `query ($c: ID!) { volunteerTeams(under: $c) { name } councils(under: $c) { nodes { name } } }`, {
-      c: ids['DEMO-HLY'],
+    const leader = await as(
+      '韩志刚',
+      `query ($c: ID!) { volunteerTeams(under: $c) { nodes { name } } councils(under: $c) { nodes { name } } }`,
+      {
+        c: ids['DEMO-HLY'],
+      },
+    );
+    expect(leader).toEqual({
+      volunteerTeams: { nodes: [{ name: '烛光队' }] },
+      councils: { nodes: [{ name: '火龙园北里五方共建议事会' }] },
     });
-    expect(leader).toEqual({ volunteerTeams: [{ name: '烛光队' }], councils: { nodes: [{ name: '火龙园北里五方共建议事会' }] } });
-    const self = await as('郑晓东', `query ($p: ID!) { person(id: $p) { volunteerProfile { memberships { role } } } }`, {
+    const self = await as('郑晓东', `query ($p: ID!) { person(id: $p) { volunteerProfile { memberships { nodes { role } } } } }`, {
       p: ids['郑晓东'],
     });
-    expect(self.person.volunteerProfile.memberships.length).toBe(1);
+    expect(self.person.volunteerProfile.memberships.nodes.length).toBe(1);
     const key = await app.run(
-      `query ($c: ID!) { councils { nodes { name } } volunteerTeams(under: $c) { name } place(id: $c) { grids { name } } }`,
+      `query ($c: ID!) { councils { nodes { name } } volunteerTeams(under: $c) { nodes { name } } place(id: $c) { grids { name } } }`,
       { c: ids['DEMO-FXY3'] },
       { caller: apiKeyCaller },
     );
-    expect(key).toMatchObject({ councils: { nodes: [{ name: '山畔议事会' }] }, volunteerTeams: [{ name: '邻里互助队' }] });
+    expect(key).toMatchObject({ councils: { nodes: [{ name: '山畔议事会' }] }, volunteerTeams: { nodes: [{ name: '邻里互助队' }] } });
     expect(key.place.grids.length).toBeGreaterThan(0);
   });
 });

@@ -52,7 +52,7 @@ export const plugin = definePlugin<MoralBankOptions>({
   coreRange: '^0.4.0',
   // Earnings follow the volunteer plugin's `volunteer.service-verified`, typed by its published
   // contract (@gongzhi/plugin-volunteer/events); these are the versions whose contract it was written against.
-  dependsOn: { volunteer: '>=0.2.0 <0.4.0' },
+  dependsOn: { volunteer: '>=0.2.0 <0.5.0' },
   entities: [MoralBankAccount, MoralBankTransaction, MoralBankVenuePolicy, MoralBankBooking],
   placeRules: moralBankPlaceRules,
   permissions: {

@@ -2,16 +2,21 @@ import { definePlugin, packageVersion, PersonRoleKind } from '@gongzhi/core';
 import { DB_SCHEMA } from './db.js';
 import { teams } from './migrations/0001_teams.js';
 import { pairingResidentIndex } from './migrations/0002_pairing_resident_index.js';
+import { connectionIndexes } from './migrations/0003_connection_indexes.js';
 import { VolunteerPermission } from './permissions.js';
 import { volunteerPlaceRules } from './place-rules.js';
 import { seedVolunteerDemo } from './seed.js';
 import { VolunteerServiceEntry } from './hours/hours.entity.js';
 import { VolunteerServiceEntryResolver } from './hours/hours.resolver.js';
 import { VolunteerPairing, VolunteerPairingVisit } from './pairing/pairing.entity.js';
-import { VolunteerPairingResolver, VolunteerTeamPairingsResolver } from './pairing/pairing.resolver.js';
+import { VolunteerPairingResolver, VolunteerPairingVisitsResolver, VolunteerTeamPairingsResolver } from './pairing/pairing.resolver.js';
 import { PersonVolunteerProfileResolver, VolunteerProfile, VolunteerProfileResolver } from './profile/profile.resolver.js';
 import { VolunteerApplication, VolunteerRecruitment } from './recruitment/recruitment.entity.js';
-import { VolunteerRecruitmentResolver, VolunteerTeamRecruitmentsResolver } from './recruitment/recruitment.resolver.js';
+import {
+  VolunteerRecruitmentApplicationsResolver,
+  VolunteerRecruitmentResolver,
+  VolunteerTeamRecruitmentsResolver,
+} from './recruitment/recruitment.resolver.js';
 import { VolunteerShift, VolunteerShiftSchedule, VolunteerShiftSignup } from './shift/shift.entity.js';
 import { VolunteerShiftResolver, VolunteerShiftSignupResolver, VolunteerTeamShiftsResolver } from './shift/shift.resolver.js';
 import { PlaceVolunteerSummaryResolver, VolunteerSummary, VolunteerSummaryResolver } from './summary/summary.resolver.js';
@@ -58,7 +63,7 @@ export const plugin = definePlugin({
   version: packageVersion(import.meta.url),
   coreRange: '^0.4.0',
   dbSchema: DB_SCHEMA,
-  migrations: [teams, pairingResidentIndex],
+  migrations: [teams, pairingResidentIndex, connectionIndexes],
   entities: [
     VolunteerTeam,
     VolunteerTeamMember,
@@ -99,11 +104,13 @@ export const plugin = definePlugin({
     VolunteerTeamResolver,
     PlaceVolunteerTeamsResolver,
     VolunteerRecruitmentResolver,
+    VolunteerRecruitmentApplicationsResolver,
     VolunteerTeamRecruitmentsResolver,
     VolunteerShiftResolver,
     VolunteerShiftSignupResolver,
     VolunteerTeamShiftsResolver,
     VolunteerPairingResolver,
+    VolunteerPairingVisitsResolver,
     VolunteerTeamPairingsResolver,
     VolunteerTaskResolver,
     RequestVolunteerTasksResolver,

@@ -242,13 +242,13 @@ test('a task for a core request goes through its life: claimed by one of two rac
 
   const view = await succeed(
     w.app,
-    'query($id: ID!) { node(id: $id) { ... on Request { status volunteerTasks { status claimedBy { name } } } } }',
+    'query($id: ID!) { node(id: $id) { ... on Request { status volunteerTasks { nodes { status claimedBy { name } } } } } }',
     {
       id: requestId,
     },
   );
   // The request itself is the staff's to move: completing a task does not change it unless asked (resolveRequest).
-  expect(view.node).toEqual({ status: 'SUBMITTED', volunteerTasks: [{ status: 'DONE', claimedBy: { name: winner } }] });
+  expect(view.node).toEqual({ status: 'SUBMITTED', volunteerTasks: { nodes: [{ status: 'DONE', claimedBy: { name: winner } }] } });
   const taskEvents = events.filter(
     (e) => e.name.startsWith('volunteer.task-') && (e.payload as { taskId: string }).taskId === uuidOf(task.id),
   );
@@ -283,12 +283,12 @@ test('a standalone task can be released, reclaimed and cancelled; the board list
   await succeed(w.app, CLAIM, { id: task.id }, as(p['外来4']));
   const board = await succeed(
     w.app,
-    'query($under: ID!) { volunteerTasks(under: $under, status: [CLAIMED]) { title claimedBy { name } } }',
+    'query($under: ID!) { volunteerTasks(under: $under, status: [CLAIMED]) { nodes { title claimedBy { name } } } }',
     {
       under: w.subdistrict.id,
     },
   );
-  expect(board.volunteerTasks).toEqual([{ title: '帮忙清运楼道垃圾', claimedBy: { name: '外来4' } }]);
+  expect(board.volunteerTasks.nodes).toEqual([{ title: '帮忙清运楼道垃圾', claimedBy: { name: '外来4' } }]);
   const CANCEL = 'mutation($id: ID!) { cancelVolunteerTask(taskId: $id) { task { status } errors { code message } } }';
   expect(codeOf(await w.app.execute(CANCEL, { id: task.id }, as(p['居民8'])))).toBe('FORBIDDEN');
   expect((await succeed(w.app, CANCEL, { id: task.id }, as(p['刘社工']))).cancelVolunteerTask.task.status).toBe('CANCELLED');
@@ -341,10 +341,10 @@ test('pairing a team with a resident in need, with a care plan and a visit log',
   expect(codeOf(await w.app.execute(VISIT, { id: pairing.id, items: ['COMPANY'], note: '陪聊' }, as(p['外来2'])))).toBe('FORBIDDEN');
   const view = await succeed(
     w.app,
-    'query($id: ID!) { node(id: $id) { ... on VolunteerPairing { visits { visitor { name } careItems note } } } }',
+    'query($id: ID!) { node(id: $id) { ... on VolunteerPairing { visits { nodes { visitor { name } careItems note } } } } }',
     { id: pairing.id },
   );
-  expect(view.node.visits).toEqual([{ visitor: { name: '居民2' }, careItems: ['MEDICINE'], note: '送药上门，血糖平稳' }]);
+  expect(view.node.visits.nodes).toEqual([{ visitor: { name: '居民2' }, careItems: ['MEDICINE'], note: '送药上门，血糖平稳' }]);
   // One volunteer pairs themselves with a resident.
   const solo = await succeed(
     w.app,

@@ -255,8 +255,10 @@ test("reportVolunteerHours: a team's hours may be served anywhere in its subdist
 
 test('ending memberships: the member or a leader, never the last leader', async () => {
   const team = await createTeam(w, '离队测试队', w.people['王小丽'], [w.people['居民2']]);
-  const members = await succeed(w.app, 'query($id: ID!) { node(id: $id) { ... on VolunteerTeam { members { id role } } } }', { id: team });
-  const [leader, member] = members.node.members as { id: string; role: string }[];
+  const members = await succeed(w.app, 'query($id: ID!) { node(id: $id) { ... on VolunteerTeam { members { nodes { id role } } } } }', {
+    id: team,
+  });
+  const [leader, member] = members.node.members.nodes as { id: string; role: string }[];
   const END =
     'mutation($id: ID!) { endVolunteerTeamMembership(memberId: $id, leftOn: "2026-06-01") { member { leftOn } errors { code field } } }';
   expect(codeOf(await w.app.execute(END, { id: leader.id }, as(w.people['居民2'])))).toBe('NOT_TEAM_LEADER');

@@ -133,9 +133,11 @@ test('concurrent sign-ups for the last place: exactly one of eight wins, the oth
   expect(codes.filter((c) => c === 'SLOT_FULL')).toHaveLength(racers.length - 1);
   expect(problemOf(results.find((r) => codeOf(r) === 'SLOT_FULL')!)?.message).toContain('All 3 places');
   expect(await countRows(w.app, 'shift_signup', `shift_id = '${uuidOf(id)}' AND cancelled_at IS NULL`)).toBe(3);
-  const view = await succeed(w.app, 'query($id: ID!) { node(id: $id) { ... on VolunteerShift { spotsLeft signups { id } } } }', { id });
+  const view = await succeed(w.app, 'query($id: ID!) { node(id: $id) { ... on VolunteerShift { spotsLeft signups { nodes { id } } } } }', {
+    id,
+  });
   expect(view.node).toMatchObject({ spotsLeft: 0 });
-  expect(view.node.signups).toHaveLength(3);
+  expect(view.node.signups.nodes).toHaveLength(3);
 });
 
 test('the database refuses one person on two overlapping shifts (DOUBLE_BOOKED), also when signing up for both at once', async () => {

@@ -61,7 +61,7 @@ const POST =
 const SIGN_UP =
   'mutation($id: ID!) { signUpForVolunteerRecruitment(recruitmentId: $id) { application { status person { name } recruitment { title } } errors { code message field } } }';
 const CALL =
-  'query($id: ID!) { node(id: $id) { ... on VolunteerRecruitment { title wanted place { name } team { name } applications { person { name } } } } }';
+  'query($id: ID!) { node(id: $id) { ... on VolunteerRecruitment { title wanted place { name } team { name } applications { nodes { person { name } } } } } }';
 
 test('item 4: a resident sees a call posted for her building (or above her household) and signs up; a resident elsewhere does not', async () => {
   const post = async (placeId: string, title: string, openUntil: string) =>
@@ -93,18 +93,18 @@ test('item 4: a resident sees a call posted for her building (or above her house
     wanted: 3,
     place: { name: '20号楼' },
     team: { name: '20号楼邻里互助队' },
-    applications: [],
+    applications: { nodes: [] },
   });
   expect((await succeed(w.app, CALL, { id: atCommunity }, as(zhang))).node.title).toBe('招募社区志愿者');
 
   // She finds the open calls for her home through the API (closing soonest first), and signs up.
   const open = await succeed(
     w.app,
-    'query($place: ID!) { volunteerRecruitments(placeId: $place) { title place { name } } }',
+    'query($place: ID!) { volunteerRecruitments(placeId: $place) { nodes { title place { name } } } }',
     { place: w.households[2].id },
     as(zhang),
   );
-  expect(open.volunteerRecruitments).toEqual([
+  expect(open.volunteerRecruitments.nodes).toEqual([
     { title: '招募社区志愿者', place: { name: '芳星园三区社区' } },
     { title: '招募20号楼居民志愿者', place: { name: '20号楼' } },
   ]);
@@ -115,29 +115,29 @@ test('item 4: a resident sees a call posted for her building (or above her house
     recruitment: { title: '招募20号楼居民志愿者' },
   });
   // Her own application is hers to see; the leader sees it too, and accepts her into the team.
-  expect((await succeed(w.app, CALL, { id: atBuilding }, as(zhang))).node.applications).toEqual([{ person: { name: '张阿姨' } }]);
+  expect((await succeed(w.app, CALL, { id: atBuilding }, as(zhang))).node.applications.nodes).toEqual([{ person: { name: '张阿姨' } }]);
   const mine = await succeed(
     w.app,
-    'query($id: ID!) { node(id: $id) { ... on VolunteerRecruitment { applications { id } } } }',
+    'query($id: ID!) { node(id: $id) { ... on VolunteerRecruitment { applications { nodes { id } } } } }',
     { id: atBuilding },
     as(head),
   );
   const accepted = await succeed(
     w.app,
     'mutation($id: ID!) { decideVolunteerApplication(applicationId: $id, accept: true) { application { status } errors { code message } } }',
-    { id: mine.node.applications[0].id },
+    { id: mine.node.applications.nodes[0].id },
     as(head),
   );
   expect(accepted.decideVolunteerApplication.application).toEqual({ status: 'ACCEPTED' });
   const team = await succeed(
     w.app,
-    'query($id: ID!) { volunteerTeam(id: $id) { name members { person { name } } } }',
+    'query($id: ID!) { volunteerTeam(id: $id) { name members { nodes { person { name } } } } }',
     { id: teamId },
     as(zhang),
   );
   expect(team.volunteerTeam).toEqual({
     name: '20号楼邻里互助队',
-    members: [{ person: { name: '王院长' } }, { person: { name: '张阿姨' } }],
+    members: { nodes: [{ person: { name: '王院长' } }, { person: { name: '张阿姨' } }] },
   });
 
   // A resident of the other community: the call is a made-up id to her, and nothing is written.
@@ -150,11 +150,11 @@ test('item 4: a resident sees a call posted for her building (or above her house
   expect(await countRows(w.app, 'application')).toBe(before);
   const elsewhere = await succeed(
     w.app,
-    'query($place: ID!) { volunteerRecruitments(placeId: $place) { title } }',
+    'query($place: ID!) { volunteerRecruitments(placeId: $place) { nodes { title } } }',
     { place: otherHome.id },
     as(stranger),
   );
-  expect(elsewhere.volunteerRecruitments).toEqual([]);
+  expect(elsewhere.volunteerRecruitments.nodes).toEqual([]);
 });
 
 const PAIR =
@@ -195,11 +195,14 @@ test("item 5: the team's leader pairs it with a resident in need and gets the pa
   expect(visited.logVolunteerPairingVisit).toEqual({ visit: { note: '送药上门，血糖平稳', visitor: { name: '李大姐' } }, errors: [] });
   const log = await succeed(
     w.app,
-    'query($id: ID!) { node(id: $id) { ... on VolunteerPairing { resident { name } visits { note visitor { name } } } } }',
+    'query($id: ID!) { node(id: $id) { ... on VolunteerPairing { resident { name } visits { nodes { note visitor { name } } } } } }',
     { id: pairingId },
     as(li),
   );
-  expect(log.node).toEqual({ resident: { name: '宋阿姨' }, visits: [{ note: '送药上门，血糖平稳', visitor: { name: '李大姐' } }] });
+  expect(log.node).toEqual({
+    resident: { name: '宋阿姨' },
+    visits: { nodes: [{ note: '送药上门，血糖平稳', visitor: { name: '李大姐' } }] },
+  });
 
   // Not a member: 周大爷 lives in the same building but cannot see the pairing (NOT_FOUND), and nothing is written.
   const visitsBefore = await countRows(w.app, 'pairing_visit');

@@ -14,8 +14,8 @@ test('a team has a kind, a home place, leaders, members with join dates and role
   const teamId = await createTeam(w, '邻里互助队', p['王小丽'], [p['居民2'], p['居民3']]);
   const data = await succeed(
     w.app,
-    `query($id: ID!) { node(id: $id) { ... on VolunteerTeam { name kind skills homePlace { name } leaders { name } memberCount
-        members { role joinedOn person { name } } } } }`,
+    `query($id: ID!) { node(id: $id) { ... on VolunteerTeam { name kind skills homePlace { name } leaders { nodes { name } } memberCount
+        members { nodes { role joinedOn person { name } } } } } }`,
     { id: teamId },
   );
   expect(data.node).toEqual({
@@ -23,13 +23,15 @@ test('a team has a kind, a home place, leaders, members with join dates and role
     kind: 'MUTUAL_AID',
     skills: ['代购'],
     homePlace: { name: '芳星园三区社区' },
-    leaders: [{ name: '王小丽' }],
+    leaders: { nodes: [{ name: '王小丽' }] },
     memberCount: 3,
-    members: [
-      { role: 'LEADER', joinedOn: '2026-06-01', person: { name: '王小丽' } },
-      { role: 'MEMBER', joinedOn: '2026-05-01', person: { name: '居民2' } },
-      { role: 'MEMBER', joinedOn: '2026-05-01', person: { name: '居民3' } },
-    ],
+    members: {
+      nodes: [
+        { role: 'LEADER', joinedOn: '2026-06-01', person: { name: '王小丽' } },
+        { role: 'MEMBER', joinedOn: '2026-05-01', person: { name: '居民2' } },
+        { role: 'MEMBER', joinedOn: '2026-05-01', person: { name: '居民3' } },
+      ],
+    },
   });
   // Only a leader adds members; nothing is written otherwise.
   const refused = await w.app.execute(
@@ -95,12 +97,12 @@ test('recruitment: sign-ups, leader accepts and declines, a waitlist when full, 
 
   let view = await succeed(
     w.app,
-    `query($id: ID!) { node(id: $id) { ... on VolunteerRecruitment { accepted waitlist { person { name } } team { memberCount } } } }`,
+    `query($id: ID!) { node(id: $id) { ... on VolunteerRecruitment { accepted waitlist { nodes { person { name } } } team { memberCount } } } }`,
     { id: call.id },
   );
   expect(view.node).toEqual({
     accepted: 2,
-    waitlist: [{ person: { name: '居民7' } }, { person: { name: '居民8' } }],
+    waitlist: { nodes: [{ person: { name: '居民7' } }, { person: { name: '居民8' } }] },
     team: { memberCount: 3 },
   });
 
@@ -114,11 +116,11 @@ test('recruitment: sign-ups, leader accepts and declines, a waitlist when full, 
   expect(out.withdrawVolunteerApplication.application.status).toBe('WITHDRAWN');
   view = await succeed(
     w.app,
-    `query($id: ID!) { node(id: $id) { ... on VolunteerRecruitment { accepted applications { status person { name } } } } }`,
+    `query($id: ID!) { node(id: $id) { ... on VolunteerRecruitment { accepted applications { nodes { status person { name } } } } } }`,
     { id: call.id },
   );
   expect(view.node.accepted).toBe(1);
-  expect(view.node.applications.map((a: { status: string; person: { name: string } }) => `${a.person.name}:${a.status}`)).toEqual([
+  expect(view.node.applications.nodes.map((a: { status: string; person: { name: string } }) => `${a.person.name}:${a.status}`)).toEqual([
     '居民4:WITHDRAWN',
     '居民5:ACCEPTED',
     '居民6:DECLINED',
@@ -197,9 +199,9 @@ test('a member with no household or role in the community is seen where the team
   // The agent joined before (registered with the team by the subdistrict's office).
   em.create(VolunteerTeamMember, { team: em.getReference(VolunteerTeam, uuidOf(teamId)), person: agent, joinedOn: '2026-05-01' });
   await em.flush();
-  const q = `query($t: ID!, $p: ID!) { team: node(id: $t) { ... on VolunteerTeam { members { person { name } } } } agent: node(id: $p) { ... on Person { name } } }`;
+  const q = `query($t: ID!, $p: ID!) { team: node(id: $t) { ... on VolunteerTeam { members { nodes { person { name } } } } } agent: node(id: $p) { ... on Person { name } } }`;
   const staff = await succeed(w.app, q, { t: teamId, p: agent.id }, as(w.people['刘社工']));
-  expect(staff.team.members.map((m: { person: { name: string } }) => m.person.name)).toContain('中介小李');
+  expect(staff.team.members.nodes.map((m: { person: { name: string } }) => m.person.name)).toContain('中介小李');
   expect(staff.agent).toEqual({ name: '中介小李' });
   const elsewhere = await succeed(w.app, q, { t: teamId, p: agent.id }, as(neighbourStaff));
   expect(elsewhere).toEqual({ team: null, agent: null });

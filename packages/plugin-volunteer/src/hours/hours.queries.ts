@@ -1,20 +1,35 @@
-import { batchLoader, expectRow, pageSize, type Person, personSummary, type ReadContext } from '@gongzhi/core';
+import {
+  batchLoader,
+  type ConnectionArgs,
+  type ConnectionPage,
+  expectRow,
+  findPage,
+  type Person,
+  type Place,
+  personSummary,
+  type ReadContext,
+} from '@gongzhi/core';
 import type { FilterQuery } from '@mikro-orm/core';
 import { t } from '../db.js';
 import { VolunteerServiceEntry, type VolunteerServiceStatus } from './hours.entity.js';
 
 /** Reads of service-hour entries. */
 
-/** Service-hour entries, newest first: under a place path (by community), of a person, of a status. */
+/** Service-hour entries, newest first, a page at a time: under a place (by community), of a person, of a status. */
 export function serviceEntries(
   ctx: ReadContext,
-  filter: { underPath?: string | null; person?: Person | null; status?: VolunteerServiceStatus | null; first: number },
-): Promise<VolunteerServiceEntry[]> {
+  filter: { under?: Place | null; person?: Person | null; status?: VolunteerServiceStatus | null },
+  page: ConnectionArgs,
+): Promise<ConnectionPage<VolunteerServiceEntry>> {
   const where: FilterQuery<VolunteerServiceEntry> = {};
-  if (filter.underPath) where.communityPath = { $like: `${filter.underPath}%` };
+  if (filter.under) where.communityPath = { $like: `${filter.under.path}%` };
   if (filter.person) where.person = filter.person;
   if (filter.status) where.status = filter.status;
-  return ctx.em.find(VolunteerServiceEntry, where, { orderBy: { createdAt: 'desc', uuid: 'desc' }, limit: pageSize(filter.first, 50) });
+  return findPage(ctx, VolunteerServiceEntry, where, { keys: ['createdAt', 'uuid'], direction: 'desc' }, page, {
+    connection: 'Query.volunteerServiceEntries',
+    filter: { under: filter.under?.uuid ?? null, person: filter.person?.uuid ?? null, status: filter.status ?? null },
+    defaultSize: 50,
+  });
 }
 
 /** How an entry was decided, as it stands in the database now: status, when, and who decided it. */

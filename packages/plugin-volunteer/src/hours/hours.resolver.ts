@@ -1,11 +1,26 @@
-import { type GongzhiContext, payloadType, perform, Person, Place, type Ref, RefArg, RefField, requireRef } from '@gongzhi/core';
-import { Arg, Ctx, Field, InputType, Int, Mutation, Query, Resolver } from 'type-graphql';
+import {
+  ConnectionArgs,
+  type ConnectionPage,
+  connectionType,
+  type GongzhiContext,
+  payloadType,
+  perform,
+  Person,
+  Place,
+  type Ref,
+  RefArg,
+  RefField,
+  requireRef,
+} from '@gongzhi/core';
+import { Arg, Args, Ctx, Field, InputType, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { VolunteerTeam } from '../team/team.entity.js';
 import { correctHours, decideHours, reportHours } from './hours.commands.js';
 import { VolunteerServiceEntry, VolunteerServiceStatus } from './hours.entity.js';
 import { serviceEntries } from './hours.queries.js';
 
 export const VolunteerServiceEntryPayload = payloadType('VolunteerServiceEntryPayload', 'entry', () => VolunteerServiceEntry);
+
+const VolunteerServiceEntryConnection = connectionType(VolunteerServiceEntry);
 
 @InputType({ description: 'Service hours reported by hand by the volunteer who served.' })
 export class ReportVolunteerHoursInput {
@@ -31,22 +46,22 @@ export class ReportVolunteerHoursInput {
 /** Service hours: reporting by hand, verification by community staff, corrections. */
 @Resolver(() => VolunteerServiceEntry)
 export class VolunteerServiceEntryResolver {
-  @Query(() => [VolunteerServiceEntry], {
-    description: 'Service-hour entries, newest first: under a place (by community), of a person, of a status.',
+  @Query(() => VolunteerServiceEntryConnection, {
+    description: 'Service-hour entries, newest first, a page at a time: under a place (by community), of a person, of a status.',
   })
   async volunteerServiceEntries(
     @RefArg('under', () => Place, { nullable: true }) under: Ref<Place> | null | undefined,
     @RefArg('personId', () => Person, { nullable: true }) person: Ref<Person> | null | undefined,
     @Arg('status', () => VolunteerServiceStatus, { nullable: true }) status: VolunteerServiceStatus | null | undefined,
-    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerServiceEntry[]> {
-    return serviceEntries(ctx, {
-      underPath: under ? (await requireRef(ctx, under)).path : null,
+  ): Promise<ConnectionPage<VolunteerServiceEntry>> {
+    const filter = {
+      under: under ? await requireRef(ctx, under) : null,
       person: person ? await requireRef(ctx, person) : null,
       status,
-      first,
-    });
+    };
+    return serviceEntries(ctx, filter, page);
   }
 
   @Mutation(() => VolunteerServiceEntryPayload, {

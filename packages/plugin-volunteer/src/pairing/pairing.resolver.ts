@@ -1,5 +1,5 @@
-import { type GongzhiContext, loadByForeignKey, payloadType, perform, Person, Place, type Ref, RefArg, RefField } from '@gongzhi/core';
-import { Arg, Ctx, Field, FieldResolver, InputType, Mutation, Resolver, Root } from 'type-graphql';
+import { type GongzhiContext, hasMany, payloadType, perform, Person, Place, type Ref, RefArg, RefField } from '@gongzhi/core';
+import { Arg, Ctx, Field, InputType, Mutation, Resolver } from 'type-graphql';
 import { VolunteerTeam } from '../team/team.entity.js';
 import { createPairing, endPairing, logPairingVisit } from './pairing.commands.js';
 import { VolunteerCareItem, VolunteerPairing, VolunteerPairingVisit } from './pairing.entity.js';
@@ -74,18 +74,28 @@ export class VolunteerPairingResolver {
   ) {
     return perform(ctx, VolunteerPairingPayload, endPairing, { pairing, endsOn });
   }
-
-  @FieldResolver(() => [VolunteerPairingVisit], { description: 'The visit log, oldest first.' })
-  visits(@Root() pairing: VolunteerPairing, @Ctx() ctx: GongzhiContext): Promise<VolunteerPairingVisit[]> {
-    return loadByForeignKey(ctx, VolunteerPairingVisit, 'pairing', pairing.uuid, { visitedAt: 'asc' });
-  }
 }
+
+/** A pairing's visit log. */
+export const VolunteerPairingVisitsResolver = hasMany(
+  () => VolunteerPairing,
+  'visits',
+  () => VolunteerPairingVisit,
+  'pairing',
+  {
+    order: { keys: ['visitedAt', 'uuid'], direction: 'asc' },
+    description: 'The visit log, oldest first, a page at a time.',
+  },
+);
 
 /** Adds the pairings to a team. */
-@Resolver(() => VolunteerTeam)
-export class VolunteerTeamPairingsResolver {
-  @FieldResolver(() => [VolunteerPairing], { description: "The team's pairings, oldest first." })
-  pairings(@Root() team: VolunteerTeam, @Ctx() ctx: GongzhiContext): Promise<VolunteerPairing[]> {
-    return loadByForeignKey(ctx, VolunteerPairing, 'team', team.uuid, { startsOn: 'asc' });
-  }
-}
+export const VolunteerTeamPairingsResolver = hasMany(
+  () => VolunteerTeam,
+  'pairings',
+  () => VolunteerPairing,
+  'team',
+  {
+    order: { keys: ['startsOn', 'uuid'], direction: 'asc' },
+    description: "The team's pairings, oldest first, a page at a time.",
+  },
+);

@@ -1,6 +1,18 @@
-import { type GongzhiContext, loadByForeignKey, loadById, Person, refId } from '@gongzhi/core';
-import { Ctx, FieldResolver, Float, Int, ObjectType, Resolver, Root } from 'type-graphql';
+import {
+  ConnectionArgs,
+  type ConnectionOrder,
+  type ConnectionPage,
+  connectionType,
+  type GongzhiContext,
+  loadByForeignKey,
+  loadById,
+  pageOfRows,
+  Person,
+  refId,
+} from '@gongzhi/core';
+import { Args, Ctx, FieldResolver, Float, Int, ObjectType, Resolver, Root } from 'type-graphql';
 import { verifiedMinutesOf } from '../hours/hours.queries.js';
+import { mapPage } from '../paging.js';
 import { VolunteerTeam, VolunteerTeamMember } from '../team/team.entity.js';
 
 /** A person as a volunteer: teams, skills, verified service time. */
@@ -10,7 +22,15 @@ export class VolunteerProfile {
   personUuid!: string;
 }
 
-/** A person's current memberships, oldest first (batched per operation). */
+const VolunteerTeamMemberConnection = connectionType(VolunteerTeamMember);
+const VolunteerTeamConnection = connectionType(VolunteerTeam);
+const OLDEST_FIRST: ConnectionOrder<VolunteerTeamMember> = { keys: ['joinedOn', 'createdAt', 'uuid'], direction: 'asc' };
+
+/**
+ * A person's current memberships, oldest first (batched per operation). The person card reads
+ * them whole (skills, memberships and teams share this one read), so their pages are cut from it
+ * and a card costs no statement more.
+ */
 async function currentMemberships(ctx: GongzhiContext, profile: VolunteerProfile): Promise<VolunteerTeamMember[]> {
   const all = await loadByForeignKey(ctx, VolunteerTeamMember, 'person', profile.personUuid, { joinedOn: 'asc' });
   return all.filter((m) => !m.leftOn);
@@ -18,15 +38,31 @@ async function currentMemberships(ctx: GongzhiContext, profile: VolunteerProfile
 
 @Resolver(() => VolunteerProfile)
 export class VolunteerProfileResolver {
-  @FieldResolver(() => [VolunteerTeamMember], { description: 'Current team memberships, oldest first.' })
-  memberships(@Root() profile: VolunteerProfile, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeamMember[]> {
-    return currentMemberships(ctx, profile);
+  @FieldResolver(() => VolunteerTeamMemberConnection, { description: 'Current team memberships, oldest first, a page at a time.' })
+  async memberships(
+    @Root() profile: VolunteerProfile,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<VolunteerTeamMember>> {
+    return pageOfRows(await currentMemberships(ctx, profile), OLDEST_FIRST, page, {
+      connection: 'VolunteerProfile.memberships',
+      defaultSize: 50,
+    });
   }
 
-  @FieldResolver(() => [VolunteerTeam], { description: 'Teams the person is a member of now.' })
-  async teams(@Root() profile: VolunteerProfile, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam[]> {
-    const current = await currentMemberships(ctx, profile);
-    return (await Promise.all(current.map((m) => loadById(ctx, VolunteerTeam, refId(m.team)!)))) as VolunteerTeam[];
+  @FieldResolver(() => VolunteerTeamConnection, {
+    description: 'Teams the person is a member of now, in the order they joined, a page at a time.',
+  })
+  async teams(
+    @Root() profile: VolunteerProfile,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<VolunteerTeam>> {
+    const rows = pageOfRows(await currentMemberships(ctx, profile), OLDEST_FIRST, page, {
+      connection: 'VolunteerProfile.teams',
+      defaultSize: 50,
+    });
+    return mapPage(rows, (m) => loadById(ctx, VolunteerTeam, refId(m.team)!));
   }
 
   @FieldResolver(() => [String], { description: "Skills named in the person's current memberships." })

@@ -1,5 +1,5 @@
 import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
-import { ArrayType } from '@mikro-orm/core';
+import { ArrayType, BigIntType } from '@mikro-orm/core';
 import { Node, NodeEntity, Person, Place, RelationField } from '@gongzhi/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { VolunteerTeam } from '../team/team.entity.js';
@@ -65,8 +65,8 @@ export class VolunteerApplication extends NodeEntity<'reason' | 'decidedBy' | 'd
   @RelationField(() => VolunteerRecruitment)
   recruitment!: VolunteerRecruitment;
 
-  /** Sign-up order, given by the database (an identity column). */
-  @Property({ type: 'integer', columnType: 'bigint', nullable: true })
+  /** Sign-up order, given by the database (an identity column); a number, so the waitlist sorts 9 before 10. */
+  @Property({ type: new BigIntType('number'), columnType: 'bigint', nullable: true })
   seq?: number;
 
   @ManyToOne(() => Person, { deleteRule: 'cascade' })

@@ -1,4 +1,13 @@
-import { expectRow, loadByForeignKey, type ReadContext } from '@gongzhi/core';
+import {
+  type ConnectionArgs,
+  type ConnectionOrder,
+  type ConnectionPage,
+  expectRow,
+  findPage,
+  loadByForeignKey,
+  type Place,
+  type ReadContext,
+} from '@gongzhi/core';
 import { t } from '../db.js';
 import { VolunteerApplication, VolunteerRecruitment } from './recruitment.entity.js';
 
@@ -23,25 +32,28 @@ export function applicationsOf(ctx: ReadContext, callUuid: string): Promise<Volu
   return loadByForeignKey(ctx, VolunteerApplication, 'recruitment', callUuid, { seq: 'asc' });
 }
 
+/** Closing soonest first (then the oldest call). */
+const CLOSING_SOONEST: ConnectionOrder<VolunteerRecruitment> = { keys: ['openUntil', 'createdAt', 'uuid'], direction: 'asc' };
+
 /**
- * The calls for the people of a place: those posted at the place itself or at any place above it
- * (a resident asks with her household and gets her building's, compound's and community's calls),
- * closing soonest first. The place's materialized path names its ancestors, so no core table is read.
+ * The calls for the people of a place, a page at a time: those posted at the place itself or at
+ * any place above it (a resident asks with her household and gets her building's, compound's and
+ * community's calls), closing soonest first; those still open at `openAt` only, unless it is null. The place's
+ * materialized path names its ancestors, so no core table is read.
  */
-export async function callsFor(
+export function callsFor(
   ctx: ReadContext,
-  placePath: string,
-  options: { openAt: Date | null; first: number },
-): Promise<VolunteerRecruitment[]> {
-  const line = placePath.split('/').filter(Boolean);
-  if (!line.length || options.first < 1) return [];
-  const rows = await ctx.em.execute<{ id: string }[]>(
-    `SELECT id FROM ${t('recruitment')} WHERE place_id IN (?) ${options.openAt ? 'AND open_until > ?' : ''}
-      ORDER BY open_until, created_at DESC, id LIMIT ?`,
-    options.openAt ? [line, options.openAt, options.first] : [line, options.first],
+  place: Place,
+  openAt: Date | null,
+  page: ConnectionArgs,
+): Promise<ConnectionPage<VolunteerRecruitment>> {
+  const line = place.path.split('/').filter(Boolean);
+  return findPage(
+    ctx,
+    VolunteerRecruitment,
+    { place: { $in: line }, ...(openAt ? { openUntil: { $gt: openAt } } : {}) },
+    CLOSING_SOONEST,
+    page,
+    { connection: 'Query.volunteerRecruitments', filter: { place: place.uuid, includeClosed: !openAt }, defaultSize: 50 },
   );
-  if (!rows.length) return [];
-  const calls = await ctx.em.find(VolunteerRecruitment, { uuid: { $in: rows.map((r) => r.id) } });
-  const byId = new Map(calls.map((c) => [c.uuid, c]));
-  return rows.map((r) => byId.get(r.id)!).filter(Boolean);
 }

@@ -1,7 +1,11 @@
 import {
+  ConnectionArgs,
+  type ConnectionOrder,
+  type ConnectionPage,
+  connectionType,
   type GongzhiContext,
-  loadByForeignKey,
-  pageSize,
+  hasMany,
+  pageOfRows,
   payloadType,
   perform,
   Place,
@@ -10,7 +14,7 @@ import {
   RefField,
   requireRef,
 } from '@gongzhi/core';
-import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { VolunteerTeam } from '../team/team.entity.js';
 import { decideApplication, postRecruitment, signUpForRecruitment, withdrawApplication } from './recruitment.commands.js';
 import { VolunteerApplication, VolunteerApplicationStatus, VolunteerRecruitment } from './recruitment.entity.js';
@@ -18,6 +22,10 @@ import { applicationsOf, callsFor } from './recruitment.queries.js';
 
 export const VolunteerRecruitmentPayload = payloadType('VolunteerRecruitmentPayload', 'recruitment', () => VolunteerRecruitment);
 export const VolunteerApplicationPayload = payloadType('VolunteerApplicationPayload', 'application', () => VolunteerApplication);
+
+const VolunteerRecruitmentConnection = connectionType(VolunteerRecruitment);
+const VolunteerApplicationConnection = connectionType(VolunteerApplication);
+const SIGN_UP_ORDER: ConnectionOrder<VolunteerApplication> = { keys: ['seq', 'uuid'], direction: 'asc' };
 
 @InputType({ description: "A team's call for volunteers." })
 export class PostVolunteerRecruitmentInput {
@@ -45,18 +53,17 @@ export class PostVolunteerRecruitmentInput {
 
 @Resolver(() => VolunteerRecruitment)
 export class VolunteerRecruitmentResolver {
-  @Query(() => [VolunteerRecruitment], {
+  @Query(() => VolunteerRecruitmentConnection, {
     description:
-      "Recruitment calls for the people of a place: posted at the place or at any place above it (a resident asks with her household: her building's, compound's and community's calls), closing soonest first. Open calls only unless includeClosed.",
+      "Recruitment calls for the people of a place: posted at the place or at any place above it (a resident asks with her household: her building's, compound's and community's calls), closing soonest first, a page at a time. Open calls only unless includeClosed.",
   })
   async volunteerRecruitments(
     @RefArg('placeId', () => Place) placeId: Ref<Place>,
     @Arg('includeClosed', () => Boolean, { defaultValue: false }) includeClosed: boolean,
-    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerRecruitment[]> {
-    const place = await requireRef(ctx, placeId);
-    return callsFor(ctx, place.path, { openAt: includeClosed ? null : ctx.now(), first: pageSize(first, 50) });
+  ): Promise<ConnectionPage<VolunteerRecruitment>> {
+    return callsFor(ctx, await requireRef(ctx, placeId), includeClosed ? null : ctx.now(), page);
   }
 
   @Mutation(() => VolunteerRecruitmentPayload, { description: "Posts a team's call for volunteers (leaders only)." })
@@ -108,22 +115,35 @@ export class VolunteerRecruitmentResolver {
     return perform(ctx, VolunteerApplicationPayload, withdrawApplication, { application });
   }
 
-  @FieldResolver(() => [VolunteerApplication], { description: 'Every application, in sign-up order.' })
-  applications(@Root() call: VolunteerRecruitment, @Ctx() ctx: GongzhiContext): Promise<VolunteerApplication[]> {
-    return applicationsOf(ctx, call.uuid);
-  }
-
-  @FieldResolver(() => [VolunteerApplication], { description: 'The waitlist, first in line first.' })
-  async waitlist(@Root() call: VolunteerRecruitment, @Ctx() ctx: GongzhiContext): Promise<VolunteerApplication[]> {
-    return (await applicationsOf(ctx, call.uuid)).filter((a) => a.status === VolunteerApplicationStatus.WAITLISTED);
+  // The waitlist is cut from the call's applications, read whole as before (one batched read).
+  @FieldResolver(() => VolunteerApplicationConnection, { description: 'The waitlist, first in line first, a page at a time.' })
+  async waitlist(
+    @Root() call: VolunteerRecruitment,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<VolunteerApplication>> {
+    const waiting = (await applicationsOf(ctx, call.uuid)).filter((a) => a.status === VolunteerApplicationStatus.WAITLISTED);
+    return pageOfRows(waiting, SIGN_UP_ORDER, page, { connection: 'VolunteerRecruitment.waitlist', defaultSize: 50 });
   }
 }
+
+/** A call's applications. */
+export const VolunteerRecruitmentApplicationsResolver = hasMany(
+  () => VolunteerRecruitment,
+  'applications',
+  () => VolunteerApplication,
+  'recruitment',
+  { order: SIGN_UP_ORDER, description: 'Every application, in sign-up order, a page at a time.' },
+);
 
 /** Adds the recruitment calls to a team. */
-@Resolver(() => VolunteerTeam)
-export class VolunteerTeamRecruitmentsResolver {
-  @FieldResolver(() => [VolunteerRecruitment], { description: "The team's recruitment calls, newest first." })
-  recruitments(@Root() team: VolunteerTeam, @Ctx() ctx: GongzhiContext): Promise<VolunteerRecruitment[]> {
-    return loadByForeignKey(ctx, VolunteerRecruitment, 'team', team.uuid, { createdAt: 'desc' });
-  }
-}
+export const VolunteerTeamRecruitmentsResolver = hasMany(
+  () => VolunteerTeam,
+  'recruitments',
+  () => VolunteerRecruitment,
+  'team',
+  {
+    order: { keys: ['createdAt', 'uuid'], direction: 'desc' },
+    description: "The team's recruitment calls, newest first, a page at a time.",
+  },
+);

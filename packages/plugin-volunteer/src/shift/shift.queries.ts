@@ -1,19 +1,25 @@
-import { loadByForeignKey, type ReadContext } from '@gongzhi/core';
+import { type ConnectionArgs, type ConnectionPage, findPage, loadByForeignKey, type ReadContext } from '@gongzhi/core';
 import { t } from '../db.js';
 import { VolunteerShift, VolunteerShiftSignup } from './shift.entity.js';
 import type { VolunteerTeam } from '../team/team.entity.js';
 
 /** Reads of shifts and sign-ups. */
 
-/** Most slots one list returns. */
-const MAX_SHIFTS = 500;
-
-/** A team's shifts starting from `from` until before `to`, in time order. */
-export function shiftsOfTeam(ctx: ReadContext, team: VolunteerTeam, from: Date, to: Date): Promise<VolunteerShift[]> {
-  return ctx.em.find(
+/** A team's shifts starting from `from` until before `to`, in time order, a page at a time. */
+export function shiftsOfTeam(
+  ctx: ReadContext,
+  team: VolunteerTeam,
+  from: Date,
+  to: Date,
+  page: ConnectionArgs,
+): Promise<ConnectionPage<VolunteerShift>> {
+  return findPage(
+    ctx,
     VolunteerShift,
     { team, startsAt: { $gte: from, $lt: to } },
-    { orderBy: { startsAt: 'asc', uuid: 'asc' }, limit: MAX_SHIFTS },
+    { keys: ['startsAt', 'uuid'], direction: 'asc' },
+    page,
+    { connection: 'Query.volunteerShifts', filter: { team: team.uuid, from, to }, defaultSize: 50 },
   );
 }
 

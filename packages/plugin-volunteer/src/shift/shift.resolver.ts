@@ -1,5 +1,19 @@
-import { type GongzhiContext, loadByForeignKey, payloadType, perform, Person, type Ref, RefArg, requireRef } from '@gongzhi/core';
-import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  ConnectionArgs,
+  type ConnectionPage,
+  connectionType,
+  type GongzhiContext,
+  hasMany,
+  loadByForeignKey,
+  pageOfRows,
+  payloadType,
+  perform,
+  Person,
+  type Ref,
+  RefArg,
+  requireRef,
+} from '@gongzhi/core';
+import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { VolunteerServiceEntry } from '../hours/hours.entity.js';
 import { VolunteerTeam } from '../team/team.entity.js';
 import { createShift, createShiftSchedule, MAX_MATERIALIZE_DAYS, materializeShifts } from './shift.commands.js';
@@ -14,6 +28,9 @@ export const VolunteerShiftsPayload = payloadType('VolunteerShiftsPayload', 'shi
 export const VolunteerShiftSignupPayload = payloadType('VolunteerShiftSignupPayload', 'signup', () => VolunteerShiftSignup);
 export const VolunteerShiftSignupsPayload = payloadType('VolunteerShiftSignupsPayload', 'signups', () => [VolunteerShiftSignup]);
 
+const VolunteerShiftConnection = connectionType(VolunteerShift);
+const VolunteerShiftSignupConnection = connectionType(VolunteerShiftSignup);
+
 /**
  * Shifts: recurring rules, slots with capacity, sign-up, swap, hand-over, check-in and check-out.
  * Of N concurrent sign-ups for the last place exactly one wins (SLOT_FULL for the rest); nobody is
@@ -21,14 +38,17 @@ export const VolunteerShiftSignupsPayload = payloadType('VolunteerShiftSignupsPa
  */
 @Resolver(() => VolunteerShift)
 export class VolunteerShiftResolver {
-  @Query(() => [VolunteerShift], { description: "A team's shifts starting from `from` until before `to`, in time order (at most 500)." })
+  @Query(() => VolunteerShiftConnection, {
+    description: "A team's shifts starting from `from` until before `to`, in time order, a page at a time.",
+  })
   async volunteerShifts(
     @RefArg('teamId', () => VolunteerTeam) team: Ref<VolunteerTeam>,
     @Arg('from', () => Date) from: Date,
     @Arg('to', () => Date) to: Date,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerShift[]> {
-    return shiftsOfTeam(ctx, await requireRef(ctx, team), from, to);
+  ): Promise<ConnectionPage<VolunteerShift>> {
+    return shiftsOfTeam(ctx, await requireRef(ctx, team), from, to, page);
   }
 
   @Mutation(() => VolunteerShiftSchedulePayload, {
@@ -122,9 +142,19 @@ export class VolunteerShiftResolver {
     return shift.capacity - shift.taken;
   }
 
-  @FieldResolver(() => [VolunteerShiftSignup], { description: 'Active (not cancelled) sign-ups, in sign-up order.' })
-  signups(@Root() shift: VolunteerShift, @Ctx() ctx: GongzhiContext): Promise<VolunteerShiftSignup[]> {
-    return activeSignups(ctx, shift.uuid);
+  // Cut from the shift's sign-ups, read whole as before (one batched read; the active ones are at most its capacity).
+  @FieldResolver(() => VolunteerShiftSignupConnection, {
+    description: 'Active (not cancelled) sign-ups, in sign-up order, a page at a time.',
+  })
+  async signups(
+    @Root() shift: VolunteerShift,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<VolunteerShiftSignup>> {
+    return pageOfRows(await activeSignups(ctx, shift.uuid), { keys: ['signedUpAt', 'uuid'], direction: 'asc' }, page, {
+      connection: 'VolunteerShift.signups',
+      defaultSize: 50,
+    });
   }
 }
 
@@ -137,10 +167,13 @@ export class VolunteerShiftSignupResolver {
 }
 
 /** Adds the shift schedules to a team. */
-@Resolver(() => VolunteerTeam)
-export class VolunteerTeamShiftsResolver {
-  @FieldResolver(() => [VolunteerShiftSchedule], { description: "The team's recurring shift rules." })
-  shiftSchedules(@Root() team: VolunteerTeam, @Ctx() ctx: GongzhiContext): Promise<VolunteerShiftSchedule[]> {
-    return loadByForeignKey(ctx, VolunteerShiftSchedule, 'team', team.uuid, { createdAt: 'asc' });
-  }
-}
+export const VolunteerTeamShiftsResolver = hasMany(
+  () => VolunteerTeam,
+  'shiftSchedules',
+  () => VolunteerShiftSchedule,
+  'team',
+  {
+    order: { keys: ['createdAt', 'uuid'], direction: 'asc' },
+    description: "The team's recurring shift rules, oldest first, a page at a time.",
+  },
+);

@@ -1,20 +1,23 @@
-import { expectRow, pageSize, personSummary, type ReadContext } from '@gongzhi/core';
+import { type ConnectionArgs, type ConnectionPage, expectRow, findPage, type Place, personSummary, type ReadContext } from '@gongzhi/core';
 import { t } from '../db.js';
 import { VolunteerTask, type VolunteerTaskStatus } from './task.entity.js';
 
 /** Reads of volunteer tasks. */
 
-/** Tasks anywhere under a place path, newest first (a task board), optionally of some statuses. */
+/** Tasks anywhere under a place, newest first (a task board), optionally of some statuses, a page at a time. */
 export function tasksUnder(
   ctx: ReadContext,
-  path: string,
+  under: Place,
   statuses: readonly VolunteerTaskStatus[] | null | undefined,
-  first: number,
-): Promise<VolunteerTask[]> {
-  return ctx.em.find(
+  page: ConnectionArgs,
+): Promise<ConnectionPage<VolunteerTask>> {
+  return findPage(
+    ctx,
     VolunteerTask,
-    { placePath: { $like: `${path}%` }, ...(statuses?.length ? { status: { $in: [...statuses] } } : {}) },
-    { orderBy: { createdAt: 'desc', uuid: 'desc' }, limit: pageSize(first, 50) },
+    { placePath: { $like: `${under.path}%` }, ...(statuses?.length ? { status: { $in: [...statuses] } } : {}) },
+    { keys: ['createdAt', 'uuid'], direction: 'desc' },
+    page,
+    { connection: 'Query.volunteerTasks', filter: { under: under.uuid, statuses: statuses ?? null }, defaultSize: 50 },
   );
 }
 

@@ -1,5 +1,9 @@
 import {
+  ConnectionArgs,
+  type ConnectionPage,
+  connectionType,
   type GongzhiContext,
+  hasMany,
   loadByForeignKey,
   payloadType,
   perform,
@@ -10,7 +14,7 @@ import {
   Request,
   requireRef,
 } from '@gongzhi/core';
-import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { VolunteerServiceEntry } from '../hours/hours.entity.js';
 import { VolunteerTeam } from '../team/team.entity.js';
 import { cancelTask, claimTask, completeTask, createTask, releaseTask } from './task.commands.js';
@@ -18,6 +22,8 @@ import { VolunteerTask, VolunteerTaskKind, VolunteerTaskStatus } from './task.en
 import { tasksUnder } from './task.queries.js';
 
 export const VolunteerTaskPayload = payloadType('VolunteerTaskPayload', 'task', () => VolunteerTask);
+
+const VolunteerTaskConnection = connectionType(VolunteerTask);
 
 @InputType({ description: 'A volunteer task: for a core request (requestId) or standalone (placeId).' })
 export class CreateVolunteerTaskInput {
@@ -48,14 +54,16 @@ export class CreateVolunteerTaskInput {
 
 @Resolver(() => VolunteerTask)
 export class VolunteerTaskResolver {
-  @Query(() => [VolunteerTask], { description: 'Volunteer tasks anywhere under a place, newest first (a task board).' })
+  @Query(() => VolunteerTaskConnection, {
+    description: 'Volunteer tasks anywhere under a place, newest first (a task board), a page at a time.',
+  })
   async volunteerTasks(
     @RefArg('under', () => Place) under: Ref<Place>,
     @Arg('status', () => [VolunteerTaskStatus], { nullable: true }) status: VolunteerTaskStatus[] | null | undefined,
-    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerTask[]> {
-    return tasksUnder(ctx, (await requireRef(ctx, under)).path, status, first);
+  ): Promise<ConnectionPage<VolunteerTask>> {
+    return tasksUnder(ctx, await requireRef(ctx, under), status, page);
   }
 
   @Mutation(() => VolunteerTaskPayload, { description: 'Opens a volunteer task, for a core request or standalone.' })
@@ -112,10 +120,13 @@ export class VolunteerTaskResolver {
 }
 
 /** Adds `Request.volunteerTasks` to core's Request type. */
-@Resolver(() => Request)
-export class RequestVolunteerTasksResolver {
-  @FieldResolver(() => [VolunteerTask], { description: 'Volunteer tasks opened for this request (plugin volunteer).' })
-  volunteerTasks(@Root() request: Request, @Ctx() ctx: GongzhiContext): Promise<VolunteerTask[]> {
-    return loadByForeignKey(ctx, VolunteerTask, 'request', request.uuid, { createdAt: 'asc' });
-  }
-}
+export const RequestVolunteerTasksResolver = hasMany(
+  () => Request,
+  'volunteerTasks',
+  () => VolunteerTask,
+  'request',
+  {
+    order: { keys: ['createdAt', 'uuid'], direction: 'asc' },
+    description: 'Volunteer tasks opened for this request, oldest first, a page at a time (plugin volunteer).',
+  },
+);

@@ -1,9 +1,15 @@
 import {
+  ConnectionArgs,
+  type ConnectionOrder,
+  type ConnectionPage,
+  connectionType,
+  findPage,
   type GongzhiContext,
-  loadByForeignKey,
+  hasMany,
   loadById,
   loadRef,
   Organization,
+  pageOfRows,
   payloadType,
   perform,
   Person,
@@ -14,13 +20,22 @@ import {
   refId,
   requireRef,
 } from '@gongzhi/core';
-import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { mapPage } from '../paging.js';
 import { addTeamMember, createTeam, endTeamMembership } from './team.commands.js';
 import { VolunteerMemberRole, VolunteerTeam, VolunteerTeamKind, VolunteerTeamMember } from './team.entity.js';
 import { currentMembers } from './team.queries.js';
 
 export const VolunteerTeamPayload = payloadType('VolunteerTeamPayload', 'team', () => VolunteerTeam);
 export const VolunteerTeamMemberPayload = payloadType('VolunteerTeamMemberPayload', 'member', () => VolunteerTeamMember);
+
+const VolunteerTeamConnection = connectionType(VolunteerTeam);
+const VolunteerTeamMemberConnection = connectionType(VolunteerTeamMember);
+const PersonConnection = connectionType(Person);
+const BY_NAME: ConnectionOrder<VolunteerTeam> = { keys: ['name', 'uuid'], direction: 'asc' };
+/** Leaders first ('leader' sorts before 'member'), then by join date; the same day in the order they were added. */
+const LEADERS_FIRST: ConnectionOrder<VolunteerTeamMember> = { keys: ['role', 'joinedOn', 'createdAt', 'uuid'], direction: 'asc' };
+const EARLIEST_JOINED: ConnectionOrder<VolunteerTeamMember> = { keys: ['joinedOn', 'createdAt', 'uuid'], direction: 'asc' };
 
 @InputType({ description: 'A new volunteer team; whoever creates it becomes its first leader.' })
 export class CreateVolunteerTeamInput {
@@ -53,18 +68,21 @@ export class VolunteerTeamResolver {
     return loadRef(ctx, id);
   }
 
-  @Query(() => [VolunteerTeam], { description: 'Volunteer teams based anywhere under a place (a subdistrict, a community…), by name.' })
+  @Query(() => VolunteerTeamConnection, {
+    description: 'Volunteer teams based anywhere under a place (a subdistrict, a community…), by name, a page at a time.',
+  })
   async volunteerTeams(
     @RefArg('under', () => Place) under: Ref<Place>,
     @Arg('kind', () => VolunteerTeamKind, { nullable: true }) kind: VolunteerTeamKind | null | undefined,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<VolunteerTeam[]> {
+  ): Promise<ConnectionPage<VolunteerTeam>> {
     const root = await requireRef(ctx, under);
-    return ctx.em.find(
-      VolunteerTeam,
-      { homePlacePath: { $like: `${root.path}%` }, ...(kind ? { kind } : {}) },
-      { orderBy: { name: 'asc' }, limit: 500 },
-    );
+    return findPage(ctx, VolunteerTeam, { homePlacePath: { $like: `${root.path}%` }, ...(kind ? { kind } : {}) }, BY_NAME, page, {
+      connection: 'Query.volunteerTeams',
+      filter: { under: root.uuid, kind: kind ?? null },
+      defaultSize: 50,
+    });
   }
 
   @Mutation(() => VolunteerTeamPayload, {
@@ -107,9 +125,17 @@ export class VolunteerTeamResolver {
     return perform(ctx, VolunteerTeamMemberPayload, endTeamMembership, { member, leftOn });
   }
 
-  @FieldResolver(() => [VolunteerTeamMember], { description: 'Current members, leaders first, then by join date.' })
-  members(@Root() team: VolunteerTeam, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeamMember[]> {
-    return currentMembers(ctx, team.uuid);
+  // A team's current members are read whole (one batched read shared with memberCount and
+  // leaders, past members filtered out), so their pages are cut from that list.
+  @FieldResolver(() => VolunteerTeamMemberConnection, {
+    description: 'Current members, leaders first, then by join date, a page at a time.',
+  })
+  async members(
+    @Root() team: VolunteerTeam,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<VolunteerTeamMember>> {
+    return pageOfRows(await currentMembers(ctx, team.uuid), LEADERS_FIRST, page, { connection: 'VolunteerTeam.members', defaultSize: 50 });
   }
 
   @FieldResolver(() => Int, { description: 'How many current members.' })
@@ -117,18 +143,26 @@ export class VolunteerTeamResolver {
     return (await currentMembers(ctx, team.uuid)).length;
   }
 
-  @FieldResolver(() => [Person], { description: 'Current leaders.' })
-  async leaders(@Root() team: VolunteerTeam, @Ctx() ctx: GongzhiContext): Promise<Person[]> {
+  @FieldResolver(() => PersonConnection, { description: 'Current leaders, by join date, a page at a time.' })
+  async leaders(
+    @Root() team: VolunteerTeam,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<Person>> {
     const leaders = (await currentMembers(ctx, team.uuid)).filter((m) => m.role === VolunteerMemberRole.LEADER);
-    return (await Promise.all(leaders.map((m) => loadById(ctx, Person, refId(m.person)!)))) as Person[];
+    const rows = pageOfRows(leaders, EARLIEST_JOINED, page, { connection: 'VolunteerTeam.leaders', defaultSize: 50 });
+    return mapPage(rows, (m) => loadById(ctx, Person, refId(m.person)!));
   }
 }
 
 /** Adds `Place.volunteerTeams` to core's Place type. */
-@Resolver(() => Place)
-export class PlaceVolunteerTeamsResolver {
-  @FieldResolver(() => [VolunteerTeam], { description: 'Volunteer teams based here (plugin volunteer).' })
-  volunteerTeams(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<VolunteerTeam[]> {
-    return loadByForeignKey(ctx, VolunteerTeam, 'homePlace', place.uuid, { name: 'asc' });
-  }
-}
+export const PlaceVolunteerTeamsResolver = hasMany(
+  () => Place,
+  'volunteerTeams',
+  () => VolunteerTeam,
+  'homePlace',
+  {
+    order: BY_NAME,
+    description: 'Volunteer teams based here, by name, a page at a time (plugin volunteer).',
+  },
+);
