@@ -42,10 +42,10 @@ function leaks(result: unknown, given: Record<string, unknown> = {}): string[] {
   return canaryTraces().filter((t) => !echoed.has(t) && text.includes(t));
 }
 
-const PLACE_FIELDS = `id name grids { id name workers { id person { name } } } grid { id } microGrid { id } attention { id reason } attentionHistory { id }
-  gridVisits { id notes findings { id } } volunteerTeams { id name members { id person { name } } } volunteerSummary { teamCount volunteerCount }
+const PLACE_FIELDS = `id name grids { nodes { id name workers { nodes { id person { name } } } } } grid { id } microGrid { id } attention { id reason } attentionHistory { nodes { id } }
+  gridVisits { nodes { id notes findings { nodes { id } } } } volunteerTeams { id name members { id person { name } } } volunteerSummary { teamCount volunteerCount }
   moralBankAccounts { id name bookings { id } } moralBankVenuePolicy { maxMinutes } councils { id name members { id name } }`;
-const PERSON_FIELDS = `id name grids { id name } volunteerProfile { teams { id name } memberships { id team { name } } verifiedMinutes }
+const PERSON_FIELDS = `id name grids { nodes { id name } } volunteerProfile { teams { id name } memberships { id team { name } } verifiedMinutes }
   moralBankAccounts { id name balance statement { transaction { id } } } councilSeats { id council { name } }`;
 const REQUEST_FIELDS = `id title grid { id name } volunteerTasks { id title } councilItems { id title meeting { title } }`;
 const COUNCIL_FIELDS = `id name community { name } members { id name person { name } } meetings { id title agenda { id title request { id title }
@@ -56,7 +56,7 @@ const TEAM_FIELDS = `id name homePlace { name } members { id person { name } } p
 const LIST_PROBES: Record<string, string> = {
   places: `{ places(first: 100) { nodes { ${PLACE_FIELDS} } } }`,
   people: `{ people(first: 100) { nodes { ${PERSON_FIELDS} } } }`,
-  organizations: `{ organizations(first: 100) { nodes { id name gridAdoptions { id } moralBankAccounts { id } councilSeats { id } councilActionItems { id title } } } }`,
+  organizations: `{ organizations(first: 100) { nodes { id name gridAdoptions { nodes { id } } moralBankAccounts { id } councilSeats { id } councilActionItems { id title } } } }`,
   requests: `{ requests(first: 100) { edges { node { ${REQUEST_FIELDS} } } } }`,
   councils: `{ councils(first: 100) { ${COUNCIL_FIELDS} } }`,
   councilsUnderRoot: `query ($root: ID!) { councils(under: $root, first: 100) { ${COUNCIL_FIELDS} } }`,
@@ -66,8 +66,8 @@ const LIST_PROBES: Record<string, string> = {
   volunteerTeamsUnderRoot: `query ($root: ID!) { volunteerTeams(under: $root) { ${TEAM_FIELDS} } }`,
   volunteerTasks: `query ($root: ID!) { volunteerTasks(under: $root, first: 100) { id title place { name } request { id title } } }`,
   volunteerServiceEntries: `{ volunteerServiceEntries(first: 100) { id description person { name } community { name } } }`,
-  gridAttentionMap: `query ($root: ID!) { gridAttentionMap(underId: $root) { marks { id reason place { name } } } }`,
-  gridWork: `{ gridWork { ${REQUEST_FIELDS} } }`,
+  gridAttentionMap: `query ($root: ID!) { gridAttentionMap(underId: $root) { marks(first: 100) { nodes { id reason place { name } } } } }`,
+  gridWork: `{ gridWork(first: 100) { nodes { ${REQUEST_FIELDS} } } }`,
   myPlace: `query ($mine: ID!) { place(id: $mine) { ${PLACE_FIELDS} } }`,
   rootPlace: `query ($root: ID!) { place(id: $root) { ${PLACE_FIELDS} descendants(first: 100) { nodes { id name } } } }`,
   myData: `{ myData { person { ${PERSON_FIELDS} } requests { ${REQUEST_FIELDS} } } }`,
@@ -96,7 +96,11 @@ function canaryProbes(): [string, string, Record<string, unknown>][] {
     ]),
     ['request(canary)', `query ($id: ID!) { request(id: $id) { ${REQUEST_FIELDS} } }`, { id: canary.Request }],
     ['grid(canary)', `query ($id: ID!) { grid(id: $id) { id name } }`, { id: canary.Grid }],
-    ['gridCoverage', `query ($id: ID!) { gridCoverage(gridId: $id) { householdCount notVisited { name } } }`, { id: canary.Grid }],
+    [
+      'gridCoverage',
+      `query ($id: ID!) { gridCoverage(gridId: $id) { householdCount notVisited { nodes { name } } } }`,
+      { id: canary.Grid },
+    ],
     [
       'gridVisitStats',
       `query ($id: ID!) { gridVisitStats(gridId: $id, from: "2020-01-01", to: "2030-01-01") { worker { name } visits } }`,
@@ -104,10 +108,14 @@ function canaryProbes(): [string, string, Record<string, unknown>][] {
     ],
     [
       'gridMeetingHandOff',
-      `query ($id: ID!) { gridMeetingHandOff(gridId: $id) { findings { id } openRequests { id } } }`,
+      `query ($id: ID!) { gridMeetingHandOff(gridId: $id) { findings { nodes { id } } openRequests { nodes { id } } } }`,
       { id: canary.Grid },
     ],
-    ['gridAttentionMap(canary)', `query ($id: ID!) { gridAttentionMap(underId: $id) { marks { id reason } } }`, { id: kc }],
+    [
+      'gridAttentionMap(canary)',
+      `query ($id: ID!) { gridAttentionMap(underId: $id) { marks { nodes { id reason } } geoJson { features { id } } } }`,
+      { id: kc },
+    ],
     ['volunteerTeam(canary)', `query ($id: ID!) { volunteerTeam(id: $id) { id name } }`, { id: canary.VolunteerTeam }],
     ['volunteerTeams(under canary)', `query ($id: ID!) { volunteerTeams(under: $id) { id name } }`, { id: kc }],
     ['volunteerTasks(under canary)', `query ($id: ID!) { volunteerTasks(under: $id) { id title } }`, { id: kc }],
@@ -268,9 +276,9 @@ async function canaryState(): Promise<unknown> {
     place(id: $c) {
       councils { id members { id } meetings { id agenda { id minutes proposals { id status ballots { id choice } } } } }
       volunteerTeams { id members { id leftOn } recruitments { id applications { id } } pairings { id visits { id } } }
-      grids { id places { id } workers(all: true) { id } }
+      grids { nodes { id places { nodes { id } } workers(all: true) { nodes { id } } } }
     }
-    household: place(id: $h) { attentionHistory { id } gridVisits { id } }
+    household: place(id: $h) { attentionHistory { nodes { id } } gridVisits { nodes { id } } }
     venue: place(id: $v) { moralBankVenuePolicy { maxMinutes openingHours { weekday } } }
     account: node(id: $a) { ... on MoralBankAccount { balance inRankings bookings { id status } } }
     task: node(id: $t) { ... on VolunteerTask { status claimedBy { id } } }
@@ -432,29 +440,31 @@ describe('the positive side', () => {
   test("a canary's own people see the canary district (so the scoping is by place, not by district)", async () => {
     const data = await as(
       '金丝雀社工',
-      `query ($id: ID!) { councils { name } volunteerTeams(under: $id) { name } place(id: $id) { grids { name } moralBankAccounts { id } } }`,
+      `query ($id: ID!) { councils { name } volunteerTeams(under: $id) { name } place(id: $id) { grids { nodes { name } } moralBankAccounts { id } } }`,
       { id: ids['K-C'] },
     );
     expect(data).toMatchObject({
       councils: [{ name: '金丝雀议事会' }],
       volunteerTeams: [{ name: '金丝雀志愿队' }],
-      place: { grids: [{ name: '金丝雀网格' }] },
+      place: { grids: { nodes: [{ name: '金丝雀网格' }] } },
     });
     expect(data.place.moralBankAccounts.length).toBeGreaterThan(0);
   });
 
   test('each scoped caller sees something of their own places', async () => {
-    const sw = await as('刘社工', `query ($c: ID!) { volunteerTeams(under: $c) { name } place(id: $c) { grids { name } } }`, {
+    const sw = await as('刘社工', `query ($c: ID!) { volunteerTeams(under: $c) { name } place(id: $c) { grids { nodes { name } } } }`, {
       c: ids['DEMO-CYL'],
     });
     expect(sw.volunteerTeams.map((t: { name: string }) => t.name)).toContain('青年突击队');
-    expect(sw.place.grids.map((g: { name: string }) => g.name)).toContain('翠庭园网格');
+    expect(sw.place.grids.nodes.map((g: { name: string }) => g.name)).toContain('翠庭园网格');
     const gw = await as('董桂芳', `query ($c: ID!) { place(id: $c) { moralBankAccounts { name } moralBankVenuePolicy { maxMinutes } } }`, {
       c: ids['DEMO-XCQ'],
     });
     expect(gw.place.moralBankAccounts.map((a: { name: string }) => a.name)).toContain('刘淑珍');
-    const home = await as('苍爷爷', `query ($h: ID!) { place(id: $h) { gridVisits { notes } } }`, { h: ids['DEMO-CYL-CTY-3-502'] });
-    expect(home.place.gridVisits.length).toBeGreaterThan(0);
+    const home = await as('苍爷爷', `query ($h: ID!) { place(id: $h) { gridVisits { nodes { notes } } } }`, {
+      h: ids['DEMO-CYL-CTY-3-502'],
+    });
+    expect(home.place.gridVisits.nodes.length).toBeGreaterThan(0);
     const leader = await as('韩志刚', `query ($c: ID!) { volunteerTeams(under: $c) { name } councils(under: $c) { name } }`, {
       c: ids['DEMO-HLY'],
     });
@@ -464,12 +474,12 @@ describe('the positive side', () => {
     });
     expect(self.person.volunteerProfile.memberships.length).toBe(1);
     const key = await app.run(
-      `query ($c: ID!) { councils { name } volunteerTeams(under: $c) { name } place(id: $c) { grids { name } } }`,
+      `query ($c: ID!) { councils { name } volunteerTeams(under: $c) { name } place(id: $c) { grids { nodes { name } } } }`,
       { c: ids['DEMO-FXY3'] },
       { caller: apiKeyCaller },
     );
     expect(key).toMatchObject({ councils: [{ name: '山畔议事会' }], volunteerTeams: [{ name: '邻里互助队' }] });
-    expect(key.place.grids.length).toBeGreaterThan(0);
+    expect(key.place.grids.nodes.length).toBeGreaterThan(0);
   });
 });
 
