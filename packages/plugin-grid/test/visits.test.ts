@@ -59,12 +59,14 @@ describe('household visits (入户走访)', () => {
       ],
       grid: { name: '芳星园三区第一网格' },
     });
-    expect(visit.findings.nodes[1]).toMatchObject({ description: '希望每周有人陪同散步', request: null });
+    // Findings recorded together share their time: found by description, not by position.
+    const found = (d: string) => visit.findings.nodes.find((f: { description: string }) => f.description === d);
+    expect(found('希望每周有人陪同散步')).toMatchObject({ category: '助老', request: null });
     // The request was created in the visit's transaction, then routed after commit.
     const opened = (
       await w.app.run(
         'query($id: ID!) { node(id: $id) { ... on GridFinding { request { title channel status level assignee { name } timeline { action actor { name } } } } } }',
-        { id: visit.findings.nodes[0].id },
+        { id: found('暖气片不热，需要物业上门检修').id },
       )
     ).node.request;
     expect(opened).toMatchObject({

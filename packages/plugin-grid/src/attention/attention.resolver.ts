@@ -1,7 +1,7 @@
 import {
   ConnectionArgs,
   type ConnectionOrder,
-  ConnectionPage,
+  type ConnectionPage,
   connectionType,
   type GongzhiContext,
   loadPageByForeignKey,
@@ -18,6 +18,7 @@ import {
 } from '@gongzhi/core';
 import { Arg, Args, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { pathIds } from '../db.js';
+import { withNodes } from '../paging.js';
 import { setGridAttentionLevel } from './attention.commands.js';
 import { GridAttentionLevel, GridAttentionMark } from './attention.entity.js';
 import { colourCounts, currentMarksAfter, loadCurrentMark, type MapPosition } from './attention.queries.js';
@@ -91,14 +92,6 @@ async function marksPage(
   const request = pageRequest(args, options.defaultSize, MAP_ORDER.keys.length, connection, options.filter);
   const rows = await currentMarksAfter(ctx, await ctx.access(), { path: map.under.path, levels: map.levels, ...request });
   return pageOfRows(rows, MAP_ORDER, args, options);
-}
-
-/** A page of positions as a page of what they show (marks, features), with the same cursors. */
-function pageOf<T, U>(page: ConnectionPage<T>, nodes: readonly U[]): ConnectionPage<U> {
-  return new ConnectionPage(
-    page.edges.map((e, i) => ({ cursor: e.cursor, node: nodes[i] as U })),
-    page.pageInfo,
-  );
 }
 
 /** The marks as GeoJSON features, at the place's coordinates or, marked approximate, its nearest ancestor's. */
@@ -176,7 +169,7 @@ export class GridAttentionMapResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<ConnectionPage<GridAttentionMark>> {
     const page = await marksPage(ctx, map, args, 'GridAttentionMap.marks');
-    return pageOf(
+    return withNodes(
       page,
       page.nodes.map((p) => p.mark),
     );
@@ -192,7 +185,7 @@ export class GridAttentionMapResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<ConnectionPage<GridAttentionFeature>> {
     const page = await marksPage(ctx, map, args, 'GridAttentionMap.geoJson');
-    return pageOf(
+    return withNodes(
       page,
       await features(
         ctx,

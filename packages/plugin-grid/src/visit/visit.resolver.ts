@@ -31,7 +31,7 @@ import { gridMessages } from '../messages.js';
 export const GridVisitPayload = payloadType('GridVisitPayload', 'visit', () => GridVisit);
 export const GridFindingPayload = payloadType('GridFindingPayload', 'finding', () => GridFinding);
 export const GridFindingConnection = connectionType(GridFinding);
-/** Findings in the order they were recorded. */
+/** Findings oldest first (those of one visit share its time; the uuid orders them). */
 export const FINDINGS_IN_ORDER: ConnectionOrder<GridFinding> = { keys: ['createdAt', 'uuid'], direction: 'asc' };
 
 @ObjectType({ description: 'Which households of a grid were visited in the last N days.' })
@@ -153,7 +153,7 @@ export class GridVisitResolver {
     return (await Promise.all(visit.metPersonIds.map((id) => loadPerson(ctx, id)))).filter((p): p is Person => p !== null);
   }
 
-  @FieldResolver(() => GridFindingConnection, { description: 'What the worker found, in the order recorded, a page at a time.' })
+  @FieldResolver(() => GridFindingConnection, { description: 'What the worker found, oldest first, a page at a time.' })
   findings(
     @Root() visit: GridVisit,
     @Args(() => ConnectionArgs) page: ConnectionArgs,
