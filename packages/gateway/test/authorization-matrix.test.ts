@@ -406,7 +406,7 @@ describe('the positive side', () => {
     }
     const place = await sys(`query ($id: ID!) { place(id: $id) { ${PLACE_FIELDS} } }`, { id: ids['K-C'] });
     expect(place.place).toMatchObject({
-      grids: [{ name: '金丝雀网格' }],
+      grids: { nodes: [{ name: '金丝雀网格' }] },
       volunteerTeams: [{ name: '金丝雀志愿队' }],
       councils: [{ name: '金丝雀议事会' }],
     });
