@@ -42,10 +42,10 @@ function leaks(result: unknown, given: Record<string, unknown> = {}): string[] {
   return canaryTraces().filter((t) => !echoed.has(t) && text.includes(t));
 }
 
-const PLACE_FIELDS = `id name grids { id name workers { id person { name } } } grid { id } microGrid { id } attention { id reason } attentionHistory { id }
-  gridVisits { id notes findings { id } } volunteerTeams { nodes { id name members { nodes { id person { name } } } } } volunteerSummary { teamCount volunteerCount }
+const PLACE_FIELDS = `id name grids { nodes { id name workers { nodes { id person { name } } } } } grid { id } microGrid { id } attention { id reason } attentionHistory { nodes { id } }
+  gridVisits { nodes { id notes findings { nodes { id } } } } volunteerTeams { nodes { id name members { nodes { id person { name } } } } } volunteerSummary { teamCount volunteerCount }
   moralBankAccounts { nodes { id name bookings { nodes { id } } } } moralBankVenuePolicy { maxMinutes } councils { nodes { id name members { nodes { id name } } } }`;
-const PERSON_FIELDS = `id name grids { id name } volunteerProfile { teams { nodes { id name } } memberships { nodes { id team { name } } } verifiedMinutes }
+const PERSON_FIELDS = `id name grids { nodes { id name } } volunteerProfile { teams { nodes { id name } } memberships { nodes { id team { name } } } verifiedMinutes }
   moralBankAccounts { nodes { id name balance statement { nodes { transaction { id } } } } } councilSeats { nodes { id council { name } } }`;
 const REQUEST_FIELDS = `id title grid { id name } volunteerTasks { nodes { id title } } councilItems { nodes { id title meeting { title } } }`;
 const COUNCIL_FIELDS = `id name community { name } members { nodes { id name person { name } } }
@@ -57,7 +57,7 @@ const TEAM_FIELDS = `id name homePlace { name } members { nodes { id person { na
 const LIST_PROBES: Record<string, string> = {
   places: `{ places(first: 100) { nodes { ${PLACE_FIELDS} } } }`,
   people: `{ people(first: 100) { nodes { ${PERSON_FIELDS} } } }`,
-  organizations: `{ organizations(first: 100) { nodes { id name gridAdoptions { id } moralBankAccounts { nodes { id } } councilSeats { nodes { id } } councilActionItems { nodes { id title } } } } }`,
+  organizations: `{ organizations(first: 100) { nodes { id name gridAdoptions { nodes { id } } moralBankAccounts { nodes { id } } councilSeats { nodes { id } } councilActionItems { nodes { id title } } } } }`,
   requests: `{ requests(first: 100) { edges { node { ${REQUEST_FIELDS} } } } }`,
   councils: `{ councils(first: 100) { nodes { ${COUNCIL_FIELDS} } } }`,
   councilsUnderRoot: `query ($root: ID!) { councils(under: $root, first: 100) { nodes { ${COUNCIL_FIELDS} } } }`,
@@ -67,8 +67,8 @@ const LIST_PROBES: Record<string, string> = {
   volunteerTeamsUnderRoot: `query ($root: ID!) { volunteerTeams(under: $root) { nodes { ${TEAM_FIELDS} } } }`,
   volunteerTasks: `query ($root: ID!) { volunteerTasks(under: $root, first: 100) { nodes { id title place { name } request { id title } } } }`,
   volunteerServiceEntries: `{ volunteerServiceEntries(first: 100) { nodes { id description person { name } community { name } } } }`,
-  gridAttentionMap: `query ($root: ID!) { gridAttentionMap(underId: $root) { marks { id reason place { name } } } }`,
-  gridWork: `{ gridWork { ${REQUEST_FIELDS} } }`,
+  gridAttentionMap: `query ($root: ID!) { gridAttentionMap(underId: $root) { marks(first: 100) { nodes { id reason place { name } } } } }`,
+  gridWork: `{ gridWork(first: 100) { nodes { ${REQUEST_FIELDS} } } }`,
   myPlace: `query ($mine: ID!) { place(id: $mine) { ${PLACE_FIELDS} } }`,
   rootPlace: `query ($root: ID!) { place(id: $root) { ${PLACE_FIELDS} descendants(first: 100) { nodes { id name } } } }`,
   myData: `{ myData { person { ${PERSON_FIELDS} } requests { ${REQUEST_FIELDS} } } }`,
@@ -97,7 +97,11 @@ function canaryProbes(): [string, string, Record<string, unknown>][] {
     ]),
     ['request(canary)', `query ($id: ID!) { request(id: $id) { ${REQUEST_FIELDS} } }`, { id: canary.Request }],
     ['grid(canary)', `query ($id: ID!) { grid(id: $id) { id name } }`, { id: canary.Grid }],
-    ['gridCoverage', `query ($id: ID!) { gridCoverage(gridId: $id) { householdCount notVisited { name } } }`, { id: canary.Grid }],
+    [
+      'gridCoverage',
+      `query ($id: ID!) { gridCoverage(gridId: $id) { householdCount notVisited { nodes { name } } } }`,
+      { id: canary.Grid },
+    ],
     [
       'gridVisitStats',
       `query ($id: ID!) { gridVisitStats(gridId: $id, from: "2020-01-01", to: "2030-01-01") { worker { name } visits } }`,
@@ -105,10 +109,14 @@ function canaryProbes(): [string, string, Record<string, unknown>][] {
     ],
     [
       'gridMeetingHandOff',
-      `query ($id: ID!) { gridMeetingHandOff(gridId: $id) { findings { id } openRequests { id } } }`,
+      `query ($id: ID!) { gridMeetingHandOff(gridId: $id) { findings { nodes { id } } openRequests { nodes { id } } } }`,
       { id: canary.Grid },
     ],
-    ['gridAttentionMap(canary)', `query ($id: ID!) { gridAttentionMap(underId: $id) { marks { id reason } } }`, { id: kc }],
+    [
+      'gridAttentionMap(canary)',
+      `query ($id: ID!) { gridAttentionMap(underId: $id) { marks { nodes { id reason } } geoJson { features { id } } } }`,
+      { id: kc },
+    ],
     ['volunteerTeam(canary)', `query ($id: ID!) { volunteerTeam(id: $id) { id name } }`, { id: canary.VolunteerTeam }],
     ['volunteerTeams(under canary)', `query ($id: ID!) { volunteerTeams(under: $id) { nodes { id name } } }`, { id: kc }],
     ['volunteerTasks(under canary)', `query ($id: ID!) { volunteerTasks(under: $id) { nodes { id title } } }`, { id: kc }],
@@ -269,9 +277,9 @@ async function canaryState(): Promise<unknown> {
     place(id: $c) {
       councils { nodes { id members { nodes { id } } meetings { nodes { id attendance { nodes { id } } agenda { nodes { id minutes proposals { nodes { id status ballots { nodes { id choice } } } } } } } } } }
       volunteerTeams { nodes { id members { nodes { id leftOn } } recruitments { nodes { id applications { nodes { id } } } } pairings { nodes { id visits { nodes { id } } } } } }
-      grids { id places { id } workers(all: true) { id } }
+      grids { nodes { id places { nodes { id } } workers(all: true) { nodes { id } } } }
     }
-    household: place(id: $h) { attentionHistory { id } gridVisits { id } }
+    household: place(id: $h) { attentionHistory { nodes { id } } gridVisits { nodes { id } } }
     venue: place(id: $v) { moralBankVenuePolicy { maxMinutes openingHours { weekday } } }
     account: node(id: $a) { ... on MoralBankAccount { balance inRankings bookings { nodes { id status } } } }
     task: node(id: $t) { ... on VolunteerTask { status claimedBy { id } } }
@@ -399,7 +407,7 @@ describe('the positive side', () => {
     }
     const place = await sys(`query ($id: ID!) { place(id: $id) { ${PLACE_FIELDS} } }`, { id: ids['K-C'] });
     expect(place.place).toMatchObject({
-      grids: [{ name: '金丝雀网格' }],
+      grids: { nodes: [{ name: '金丝雀网格' }] },
       volunteerTeams: { nodes: [{ name: '金丝雀志愿队' }] },
       councils: { nodes: [{ name: '金丝雀议事会' }] },
     });
@@ -433,31 +441,37 @@ describe('the positive side', () => {
   test("a canary's own people see the canary district (so the scoping is by place, not by district)", async () => {
     const data = await as(
       '金丝雀社工',
-      `query ($id: ID!) { councils { nodes { name } } volunteerTeams(under: $id) { nodes { name } } place(id: $id) { grids { name } moralBankAccounts { nodes { id } } } }`,
+      `query ($id: ID!) { councils { nodes { name } } volunteerTeams(under: $id) { nodes { name } } place(id: $id) { grids { nodes { name } } moralBankAccounts { nodes { id } } } }`,
       { id: ids['K-C'] },
     );
     expect(data).toMatchObject({
       councils: { nodes: [{ name: '金丝雀议事会' }] },
       volunteerTeams: { nodes: [{ name: '金丝雀志愿队' }] },
-      place: { grids: [{ name: '金丝雀网格' }] },
+      place: { grids: { nodes: [{ name: '金丝雀网格' }] } },
     });
     expect(data.place.moralBankAccounts.nodes.length).toBeGreaterThan(0);
   });
 
   test('each scoped caller sees something of their own places', async () => {
-    const sw = await as('刘社工', `query ($c: ID!) { volunteerTeams(under: $c) { nodes { name } } place(id: $c) { grids { name } } }`, {
-      c: ids['DEMO-CYL'],
-    });
+    const sw = await as(
+      '刘社工',
+      `query ($c: ID!) { volunteerTeams(under: $c) { nodes { name } } place(id: $c) { grids { nodes { name } } } }`,
+      {
+        c: ids['DEMO-CYL'],
+      },
+    );
     expect(sw.volunteerTeams.nodes.map((t: { name: string }) => t.name)).toContain('青年突击队');
-    expect(sw.place.grids.map((g: { name: string }) => g.name)).toContain('翠庭园网格');
+    expect(sw.place.grids.nodes.map((g: { name: string }) => g.name)).toContain('翠庭园网格');
     const gw = await as(
       '董桂芳',
       `query ($c: ID!) { place(id: $c) { moralBankAccounts { nodes { name } } moralBankVenuePolicy { maxMinutes } } }`,
       { c: ids['DEMO-XCQ'] },
     );
     expect(gw.place.moralBankAccounts.nodes.map((a: { name: string }) => a.name)).toContain('刘淑珍');
-    const home = await as('苍爷爷', `query ($h: ID!) { place(id: $h) { gridVisits { notes } } }`, { h: ids['DEMO-CYL-CTY-3-502'] });
-    expect(home.place.gridVisits.length).toBeGreaterThan(0);
+    const home = await as('苍爷爷', `query ($h: ID!) { place(id: $h) { gridVisits { nodes { notes } } } }`, {
+      h: ids['DEMO-CYL-CTY-3-502'],
+    });
+    expect(home.place.gridVisits.nodes.length).toBeGreaterThan(0);
     const leader = await as(
       '韩志刚',
       `query ($c: ID!) { volunteerTeams(under: $c) { nodes { name } } councils(under: $c) { nodes { name } } }`,
@@ -474,12 +488,12 @@ describe('the positive side', () => {
     });
     expect(self.person.volunteerProfile.memberships.nodes.length).toBe(1);
     const key = await app.run(
-      `query ($c: ID!) { councils { nodes { name } } volunteerTeams(under: $c) { nodes { name } } place(id: $c) { grids { name } } }`,
+      `query ($c: ID!) { councils { nodes { name } } volunteerTeams(under: $c) { nodes { name } } place(id: $c) { grids { nodes { name } } } }`,
       { c: ids['DEMO-FXY3'] },
       { caller: apiKeyCaller },
     );
     expect(key).toMatchObject({ councils: { nodes: [{ name: '山畔议事会' }] }, volunteerTeams: { nodes: [{ name: '邻里互助队' }] } });
-    expect(key.place.grids.length).toBeGreaterThan(0);
+    expect(key.place.grids.nodes.length).toBeGreaterThan(0);
   });
 });
 

@@ -140,11 +140,11 @@ export async function createCanaryWorld(): Promise<CanaryWorld> {
   ).assignGridWorker.worker.id;
   const visit = await as(
     '金丝雀网格员',
-    `mutation ($h: ID!, $m: ID!) { recordGridVisit(input: { householdId: $h, metPersonIds: [$m], notes: "金丝雀走访", findings: [{ description: "金丝雀发现" }] }) { visit { id findings { id } } errors { code message } } }`,
+    `mutation ($h: ID!, $m: ID!) { recordGridVisit(input: { householdId: $h, metPersonIds: [$m], notes: "金丝雀走访", findings: [{ description: "金丝雀发现" }] }) { visit { id findings { nodes { id } } } errors { code message } } }`,
     { h: ids['K-H'], m: ids['金丝雀居民'] },
   );
   canary.GridVisit = visit.recordGridVisit.visit.id;
-  canary.GridFinding = visit.recordGridVisit.visit.findings[0].id;
+  canary.GridFinding = visit.recordGridVisit.visit.findings.nodes[0].id;
   canary.GridAttentionMark = (
     await as(
       '金丝雀网格员',

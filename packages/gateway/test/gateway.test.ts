@@ -76,11 +76,11 @@ test('keeps data across a restart on the embedded database', async () => {
       expect(stale.errors[0].extensions.code).toBe('UNAUTHENTICATED');
       const { data } = await postGraphQL(
         second.server.url,
-        'query($id: ID!) { place(id: $id) { name grids { name } } }',
+        'query($id: ID!) { place(id: $id) { name grids { nodes { name } } } }',
         { id: placeId },
         second.devAdminKey,
       );
-      expect(data).toEqual({ place: { name: '芳城园社区', grids: [{ name: '第一网格' }] } });
+      expect(data).toEqual({ place: { name: '芳城园社区', grids: { nodes: [{ name: '第一网格' }] } } });
     } finally {
       await second.stop();
     }
@@ -128,11 +128,11 @@ test('loads a third-party plugin by its package name from the configuration file
     ]);
     const { data: read } = await postGraphQL(
       gateway.server.url,
-      'query($p: ID!) { place(id: $p) { notices { title } grids { name } } }',
+      'query($p: ID!) { place(id: $p) { notices { title } grids { nodes { name } } } }',
       { p: place.id },
       key,
     );
-    expect(read).toEqual({ place: { notices: [{ title: '周一网格议事会' }], grids: [] } });
+    expect(read).toEqual({ place: { notices: [{ title: '周一网格议事会' }], grids: { nodes: [] } } });
   } finally {
     await gateway.stop();
     await db.drop();

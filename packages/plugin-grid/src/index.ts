@@ -2,17 +2,23 @@ import { definePlugin, packageVersion, Request } from '@gongzhi/core';
 import { GridAdoption } from './adoption/adoption.entity.js';
 import { GridAdoptionResolver, GridAdoptionsResolver, OrganizationGridsResolver } from './adoption/adoption.resolver.js';
 import { GridAttentionMark } from './attention/attention.entity.js';
-import { GridAttentionResolver, PlaceAttentionResolver } from './attention/attention.resolver.js';
+import {
+  GridAttentionFeatureCollectionResolver,
+  GridAttentionMapResolver,
+  GridAttentionResolver,
+  PlaceAttentionResolver,
+} from './attention/attention.resolver.js';
 import { DB_SCHEMA } from './db.js';
 import { EscalationJob } from './escalation/escalation.job.js';
 import { GridEscalationResolver } from './escalation/escalation.resolver.js';
 import { Grid, GridPlace } from './grid/grid.entity.js';
 import { GridResolver, PlaceGridsResolver, RequestGridResolver } from './grid/grid.resolver.js';
 import { GridMeeting } from './meeting/meeting.entity.js';
-import { GridMeetingResolver } from './meeting/meeting.resolver.js';
+import { GridMeetingHandOffResolver, GridMeetingResolver } from './meeting/meeting.resolver.js';
 import { grids } from './migrations/0001_grids.js';
 import { escalationMinutes } from './migrations/0002_escalation_minutes.js';
 import { reporters } from './migrations/0003_reporters.js';
+import { connectionIndexes } from './migrations/0004_connection_indexes.js';
 import { gridOptionDefaults, type GridOptions, validateGridOptions } from './options.js';
 import { gridPermissions } from './permissions.js';
 import { gridPlaceRules } from './place-rules.js';
@@ -21,7 +27,7 @@ import { createGridServices } from './services.js';
 import { GridReport, GridReporter } from './reporter/reporter.entity.js';
 import { GridReporterResolver, PersonLittleBeesResolver } from './reporter/reporter.resolver.js';
 import { GridFinding, GridVisit } from './visit/visit.entity.js';
-import { GridVisitResolver, PlaceGridVisitsResolver } from './visit/visit.resolver.js';
+import { GridCoverageResolver, GridVisitResolver, PlaceGridVisitsResolver } from './visit/visit.resolver.js';
 import { routeRequest } from './work/work.commands.js';
 import { GridWorkResolver } from './work/work.resolver.js';
 import { GridWorker } from './worker/worker.entity.js';
@@ -82,7 +88,7 @@ export const plugin = definePlugin<GridOptions>({
     reporter_one_open_uq: { message: gridMessages.constraintReporterOneOpenUq, field: 'input.personId' },
     grid_finding_request_id_key: { message: gridMessages.constraintGridFindingRequestIdKey, field: 'findingId' },
   },
-  migrations: [grids, escalationMinutes, reporters],
+  migrations: [grids, escalationMinutes, reporters, connectionIndexes],
   resolvers: [
     GridResolver,
     PlaceGridsResolver,
@@ -95,11 +101,15 @@ export const plugin = definePlugin<GridOptions>({
     OrganizationGridsResolver,
     GridWorkResolver,
     GridVisitResolver,
+    GridCoverageResolver,
     PlaceGridVisitsResolver,
     GridAttentionResolver,
+    GridAttentionMapResolver,
+    GridAttentionFeatureCollectionResolver,
     PlaceAttentionResolver,
     GridEscalationResolver,
     GridMeetingResolver,
+    GridMeetingHandOffResolver,
     GridReporterResolver,
     PersonLittleBeesResolver,
   ],

@@ -120,12 +120,12 @@ test('limits are set per community and per grid; the most specific applies', asy
   await mutate(w.app, SET, { g: grid, h: 4 });
   expect((await mutate(w.app, SET, { g: grid, h: 6 })).limit).toEqual({ hours: 6 }); // replaces
   const limits = await w.app.run(
-    'query($c: ID!) { place(id: $c) { grids { name escalationLimits { gridLevelHours gridLevelSource communityLevelHours communityLevelSource } } } }',
+    'query($c: ID!) { place(id: $c) { grids { nodes { name escalationLimits { gridLevelHours gridLevelSource communityLevelHours communityLevelSource } } } } }',
     {
       c: w.place.fxy.id,
     },
   );
-  expect(limits.place.grids).toEqual([
+  expect(limits.place.grids.nodes).toEqual([
     {
       name: '芳星园三区第一网格',
       escalationLimits: { gridLevelHours: 6, gridLevelSource: 'grid', communityLevelHours: 168, communityLevelSource: 'default' },
@@ -263,10 +263,10 @@ test('limits are set to the minute: a 30-minute limit escalates after 31 minutes
     'mutation($g: ID!, $m: Int) { setGridEscalationLimit(gridId: $g, level: GRID, minutes: $m) { limit { scope level minutes hours } errors { code message field } } }';
   expect((await mutate(w.app, SET, { g: grid, m: 30 })).limit).toEqual({ scope: 'grid', level: 'GRID', minutes: 30, hours: 1 });
   const limits = await w.app.run(
-    'query($c: ID!) { place(id: $c) { grids { name escalationLimits { gridLevelMinutes gridLevelHours gridLevelSource communityLevelMinutes communityLevelHours } } } }',
+    'query($c: ID!) { place(id: $c) { grids { nodes { name escalationLimits { gridLevelMinutes gridLevelHours gridLevelSource communityLevelMinutes communityLevelHours } } } } }',
     { c: w.place.fxy.id },
   );
-  expect(limits.place.grids[0]).toEqual({
+  expect(limits.place.grids.nodes[0]).toEqual({
     name: '芳星园三区第一网格',
     // The deprecated hours round up: 30 minutes shows as 1 hour.
     escalationLimits: {

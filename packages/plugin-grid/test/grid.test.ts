@@ -18,7 +18,7 @@ describe('grids and micro-grids', () => {
     const micro = await createGrid(w.app, w.place.fxy.id, '20号楼一单元微网格', [w.place.u1.id], { k: 'MICRO_GRID', parent: grid });
     const data = await w.app.run(
       `query($g: ID!, $h: ID!, $o: ID!) {
-        grid(id: $g) { name kind community { name } places { name } microGrids { name kind parent { name } places { name } } }
+        grid(id: $g) { name kind community { name } places { nodes { name } } microGrids { nodes { name kind parent { name } places { nodes { name } } } } }
         h: place(id: $h) { grid { name } microGrid { name } }
         o: place(id: $o) { grid { name } microGrid { name } }
       }`,
@@ -28,8 +28,17 @@ describe('grids and micro-grids', () => {
       name: '芳星园三区第一网格',
       kind: 'GRID',
       community: { name: '芳星园三区社区' },
-      places: [{ name: '芳星园三区' }],
-      microGrids: [{ name: '20号楼一单元微网格', kind: 'MICRO_GRID', parent: { name: '芳星园三区第一网格' }, places: [{ name: '1单元' }] }],
+      places: { nodes: [{ name: '芳星园三区' }] },
+      microGrids: {
+        nodes: [
+          {
+            name: '20号楼一单元微网格',
+            kind: 'MICRO_GRID',
+            parent: { name: '芳星园三区第一网格' },
+            places: { nodes: [{ name: '1单元' }] },
+          },
+        ],
+      },
     });
     expect(data.h).toEqual({ grid: { name: '芳星园三区第一网格' }, microGrid: { name: '20号楼一单元微网格' } });
     expect(data.o).toEqual({ grid: { name: '芳星园三区第一网格' }, microGrid: null });
@@ -167,17 +176,40 @@ describe('grids and micro-grids', () => {
     );
     expect(twice?.code).toBe('CONFLICT');
     const data = await w.app.run(
-      'query($g: ID!, $p: ID!) { grid(id: $g) { workers { person { name } startsOn endsOn } } node(id: $p) { ... on Person { grids { name } } } }',
+      'query($g: ID!, $p: ID!) { grid(id: $g) { workers { nodes { person { name } startsOn endsOn } } } node(id: $p) { ... on Person { grids { nodes { name } } } } }',
       {
         g: grid,
         p: w.person.dong.id,
       },
     );
-    expect(data.grid.workers).toEqual([
+    expect(data.grid.workers.nodes).toEqual([
       { person: { name: '王小丽' }, startsOn: '2026-01-01', endsOn: null },
       { person: { name: '董桂芳' }, startsOn: '2026-02-01', endsOn: null },
     ]);
-    expect(data.node.grids).toEqual([{ name: '芳星园三区第一网格' }]);
+    expect(data.node.grids.nodes).toEqual([{ name: '芳星园三区第一网格' }]);
+  });
+
+  test("a grid's workers page with cursors: first page, endCursor, next page; the filter binds the cursor", async () => {
+    const Q = `query($g: ID!, $after: String, $all: Boolean!) {
+      grid(id: $g) { workers(first: 1, after: $after, all: $all) { nodes { person { name } } pageInfo { hasNextPage hasPreviousPage endCursor } } } }`;
+    const first = (await w.app.run(Q, { g: grid, after: null, all: false })).grid.workers;
+    expect(first).toEqual({
+      nodes: [{ person: { name: '王小丽' } }],
+      pageInfo: { hasNextPage: true, hasPreviousPage: false, endCursor: expect.any(String) },
+    });
+    const next = (await w.app.run(Q, { g: grid, after: first.pageInfo.endCursor, all: false })).grid.workers;
+    expect(next).toEqual({
+      nodes: [{ person: { name: '董桂芳' } }],
+      pageInfo: { hasNextPage: false, hasPreviousPage: true, endCursor: expect.any(String) },
+    });
+    const back = await w.app.run(
+      'query($g: ID!, $before: String) { grid(id: $g) { workers(last: 1, before: $before) { nodes { person { name } } } } }',
+      { g: grid, before: next.pageInfo.endCursor },
+    );
+    expect(back.grid.workers.nodes).toEqual([{ person: { name: '王小丽' } }]);
+    // A cursor of the active workers does not page all of them.
+    const other = await w.app.execute(Q, { g: grid, after: first.pageInfo.endCursor, all: true });
+    expect(other.errors?.[0]).toMatchObject({ message: expect.stringMatching(/other arguments/), extensions: { code: 'BAD_USER_INPUT' } });
   });
 });
 
@@ -251,7 +283,7 @@ describe('adoption by a partner unit', () => {
       'mutation($r: ID!) { claimGridRequest(requestId: $r) { request { status assignee { name } } errors { code message field } } }';
     // Not yet a partner, and the place is outside the member's places: "not found" (issue #9), not NOT_GRID_MEMBER.
     expect(await problem(w.app, CLAIM, { r: open }, as(w.person.member))).toMatchObject({ code: 'NOT_FOUND', field: 'requestId' });
-    expect((await w.app.run('{ gridWork { title } }', {}, as(w.person.member))).gridWork).toEqual([]);
+    expect((await w.app.run('{ gridWork { nodes { title } } }', {}, as(w.person.member))).gridWork.nodes).toEqual([]);
 
     // Seeing requests and claiming them there come from core's roles; adoption is what lets the member take the grid's work.
     await w.app.run(
@@ -272,17 +304,20 @@ describe('adoption by a partner unit', () => {
       field: 'organizationId',
     });
 
-    const work = (await w.app.run('{ gridWork { title status } }', {}, as(w.person.member))).gridWork;
+    const work = (await w.app.run('{ gridWork { nodes { title status } } }', {}, as(w.person.member))).gridWork.nodes;
     expect(work.map((r: { title: string }) => r.title)).toEqual(expect.arrayContaining(['3号楼老人需要代买药', '翠庭园路灯不亮']));
     const claimed = await w.app.run(CLAIM, { r: open }, as(w.person.member));
     expect(claimed.claimGridRequest).toEqual({ request: { status: 'CLAIMED', assignee: { name: '驻区单位志愿者' } }, errors: [] });
     expect((await request(w.app, open)).timeline.at(-1)).toMatchObject({ action: 'claimed', actor: { name: '驻区单位志愿者' } });
 
     expect((await problem(w.app, CLAIM, { r: open }, as(w.person.outsider)))?.code).toBe('NOT_FOUND'); // outside their places (issue #9)
-    const orgView = await w.app.run('query($o: ID!) { node(id: $o) { ... on Organization { gridAdoptions { grid { name } note } } } }', {
-      o: w.org.id,
-    });
-    expect(orgView.node.gridAdoptions).toEqual([{ grid: { name: '翠庭园网格' }, note: '每月助老服务' }]);
+    const orgView = await w.app.run(
+      'query($o: ID!) { node(id: $o) { ... on Organization { gridAdoptions { nodes { grid { name } note } } } } }',
+      {
+        o: w.org.id,
+      },
+    );
+    expect(orgView.node.gridAdoptions.nodes).toEqual([{ grid: { name: '翠庭园网格' }, note: '每月助老服务' }]);
   });
 });
 
@@ -290,9 +325,9 @@ test('grid fields on core types are batched: as many statements for 1 request as
   await submit(w.app, w.place.h102.id, w.person.dong.id, '1单元102水管漏水');
   // One query per family of fields, so each loader is fed by one wave of parents (DataLoader batches per tick).
   for (const fields of [
-    'grid { name escalationLimits { gridLevelHours } openRequestCount workers { person { name } } }',
+    'grid { name escalationLimits { gridLevelHours } openRequestCount workers { nodes { person { name } } } }',
     'place { grid { name } microGrid { name } }',
-    'assignee { grids { name } }',
+    'assignee { grids { nodes { name } } }',
   ]) {
     const q = `query($n: Int!, $under: ID!) { requests(first: $n, filter: { under: $under }) { edges { node { ${fields} } } } }`;
     const one = await w.app.countStatements(() => w.app.run(q, { n: 1, under: w.place.fxy.id }));

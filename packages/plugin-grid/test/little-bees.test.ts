@@ -119,18 +119,20 @@ test('item 7: staff register a courier for the subdistrict; he reports anywhere 
 
   // He follows his own reports, newest first.
   const mine = await w.app.run(
-    `query($me: ID!) { person(id: $me) { littleBees { area { name } reportCount reports { request { title status place { name } } } } } }`,
+    `query($me: ID!) { person(id: $me) { littleBees { nodes { area { name } reportCount reports { nodes { request { title status place { name } } } } } } } }`,
     { me: bee.id },
     as(bee),
   );
-  expect(mine.person.littleBees).toEqual([
+  expect(mine.person.littleBees.nodes).toEqual([
     {
       area: { name: '方庄街道' },
       reportCount: 2,
-      reports: [
-        { request: { title: '翠庭园3号楼老人需要帮忙搬米', status: 'SUBMITTED', place: { name: '3号楼' } } },
-        { request: { title: '20号楼门口井盖松动', status: 'ASSIGNED', place: { name: '20号楼' } } },
-      ],
+      reports: {
+        nodes: [
+          { request: { title: '翠庭园3号楼老人需要帮忙搬米', status: 'SUBMITTED', place: { name: '3号楼' } } },
+          { request: { title: '20号楼门口井盖松动', status: 'ASSIGNED', place: { name: '20号楼' } } },
+        ],
+      },
     },
   ]);
 

@@ -27,10 +27,13 @@ test('a default limit in minutes (gridLevelMinutes) replaces the hours: 20 minut
   w = await createWorld({ escalationIntervalMs: 50, gridLevelMinutes: 20 });
   const grid = await createGrid(w.app, w.place.fxy.id, '第一网格', [w.place.c1.id]);
   await assignWorker(w.app, grid, w.person.wang.id);
-  const limits = await w.app.run('query($c: ID!) { place(id: $c) { grids { escalationLimits { gridLevelMinutes gridLevelSource } } } }', {
-    c: w.place.fxy.id,
-  });
-  expect(limits.place.grids).toEqual([{ escalationLimits: { gridLevelMinutes: 20, gridLevelSource: 'default' } }]);
+  const limits = await w.app.run(
+    'query($c: ID!) { place(id: $c) { grids { nodes { escalationLimits { gridLevelMinutes gridLevelSource } } } } }',
+    {
+      c: w.place.fxy.id,
+    },
+  );
+  expect(limits.place.grids.nodes).toEqual([{ escalationLimits: { gridLevelMinutes: 20, gridLevelSource: 'default' } }]);
   const id = await submit(w.app, w.place.h101.id, w.person.resident.id, '楼道灯坏了');
   w.clock.advance(19 * 60_000);
   await new Promise((r) => setTimeout(r, 400)); // several runs of the job

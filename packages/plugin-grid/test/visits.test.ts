@@ -21,7 +21,7 @@ afterAll(() => w?.app.close());
 const count = async (table: string) => Number((await w.app.platform.orm.em.fork().execute(`SELECT count(*) AS n FROM ${table}`))[0].n);
 const VISIT = `mutation($input: RecordGridVisitInput!) { recordGridVisit(input: $input) { visit {
   id visitedOn notes household { name } worker { name } met { name } checks { item ok note } grid { name }
-  findings { id description category request { title channel status level assignee { name } timeline { action actor { name } } } } }
+  findings { nodes { id description category request { title channel status level assignee { name } timeline { action actor { name } } } } } }
   errors { code message field } } }`;
 
 describe('household visits (入户走访)', () => {
@@ -59,12 +59,14 @@ describe('household visits (入户走访)', () => {
       ],
       grid: { name: '芳星园三区第一网格' },
     });
-    expect(visit.findings[1]).toMatchObject({ description: '希望每周有人陪同散步', request: null });
+    // Findings recorded together share their time: found by description, not by position.
+    const found = (d: string) => visit.findings.nodes.find((f: { description: string }) => f.description === d);
+    expect(found('希望每周有人陪同散步')).toMatchObject({ category: '助老', request: null });
     // The request was created in the visit's transaction, then routed after commit.
     const opened = (
       await w.app.run(
         'query($id: ID!) { node(id: $id) { ... on GridFinding { request { title channel status level assignee { name } timeline { action actor { name } } } } } }',
-        { id: visit.findings[0].id },
+        { id: found('暖气片不热，需要物业上门检修').id },
       )
     ).node.request;
     expect(opened).toMatchObject({
@@ -78,10 +80,13 @@ describe('household visits (入户走访)', () => {
   });
 
   test('a finding recorded earlier opens a request later, once', async () => {
-    const ledger = await w.app.run('query($h: ID!) { place(id: $h) { gridVisits { findings { id request { id } } } } }', {
-      h: w.place.h201.id,
-    });
-    const finding = ledger.place.gridVisits[0].findings.find((f: { request: unknown }) => f.request === null).id;
+    const ledger = await w.app.run(
+      'query($h: ID!) { place(id: $h) { gridVisits { nodes { findings { nodes { id request { id } } } } } } }',
+      {
+        h: w.place.h201.id,
+      },
+    );
+    const finding = ledger.place.gridVisits.nodes[0].findings.nodes.find((f: { request: unknown }) => f.request === null).id;
     const M =
       'mutation($f: ID!) { openRequestFromFinding(findingId: $f, title: "陪同散步") { finding { request { title channel } } errors { code message field } } }';
     // Two at once: the finding is locked as it is loaded, so exactly one opens the request.
@@ -150,15 +155,17 @@ describe("the people's-conditions map (民情图)", () => {
     await mutate(w.app, SET, { p: w.place.b20.id, l: 'ORANGE', r: '楼内老人多' }, as(w.person.wang));
     await mutate(w.app, SET, { p: w.place.h101.id, l: 'GREEN', r: '一切正常' }, as(w.person.dong));
     const data = await w.app.run(
-      'query($h: ID!) { place(id: $h) { attention { level reason } attentionHistory { level previousLevel reason } } }',
+      'query($h: ID!) { place(id: $h) { attention { level reason } attentionHistory { nodes { level previousLevel reason } } } }',
       { h: w.place.h201.id },
     );
     expect(data.place).toEqual({
       attention: { level: 'ORANGE', reason: '暖气已修好，仍需每周回访' },
-      attentionHistory: [
-        { level: 'ORANGE', previousLevel: 'RED', reason: '暖气已修好，仍需每周回访' },
-        { level: 'RED', previousLevel: null, reason: '暖气不热，老人独居' },
-      ],
+      attentionHistory: {
+        nodes: [
+          { level: 'ORANGE', previousLevel: 'RED', reason: '暖气已修好，仍需每周回访' },
+          { level: 'RED', previousLevel: null, reason: '暖气不热，老人独居' },
+        ],
+      },
     });
   });
 
@@ -175,20 +182,20 @@ describe("the people's-conditions map (民情图)", () => {
       (['RED', 'GREEN'] as const).map((l) => w.app.execute(SET, { p: w.place.h102.id, l, r: `并发${l}` }, as(w.person.dong))),
     );
     const history = (
-      await w.app.run('query($h: ID!) { place(id: $h) { attention { level } attentionHistory { level previousLevel } } }', {
+      await w.app.run('query($h: ID!) { place(id: $h) { attention { level } attentionHistory { nodes { level previousLevel } } } }', {
         h: w.place.h102.id,
       })
     ).place;
-    expect(history.attentionHistory).toHaveLength(2);
-    const first = history.attentionHistory.find((m: { previousLevel: string | null }) => m.previousLevel === null);
-    const second = history.attentionHistory.find((m: { previousLevel: string | null }) => m.previousLevel !== null);
+    expect(history.attentionHistory.nodes).toHaveLength(2);
+    const first = history.attentionHistory.nodes.find((m: { previousLevel: string | null }) => m.previousLevel === null);
+    const second = history.attentionHistory.nodes.find((m: { previousLevel: string | null }) => m.previousLevel !== null);
     expect(second.previousLevel).toBe(first.level);
     expect(history.attention.level).toBe(second.level);
   });
 
   test('counts and lists by colour under any place, and GeoJSON for map clients', async () => {
     const data = await w.app.run(
-      `query($u: ID!) { gridAttentionMap(underId: $u) { counts { red orange green total } marks { level place { name } }
+      `query($u: ID!) { gridAttentionMap(underId: $u) { counts { red orange green total } marks { nodes { level place { name } } }
         geoJson { type features { type id geometry { type coordinates } properties { name level color approximate } } } } }`,
       { u: w.place.fxy.id },
     );
@@ -196,8 +203,8 @@ describe("the people's-conditions map (民情图)", () => {
     expect(map.counts.total).toBe(4);
     expect(map.counts.orange).toBe(2);
     expect(map.counts.red + map.counts.green).toBe(2);
-    expect(map.marks.map((m: { level: string }) => m.level)).toEqual(
-      [...map.marks.map((m: { level: string }) => m.level)].sort(
+    expect(map.marks.nodes.map((m: { level: string }) => m.level)).toEqual(
+      [...map.marks.nodes.map((m: { level: string }) => m.level)].sort(
         (a: string, b: string) => ['RED', 'ORANGE', 'GREEN'].indexOf(a) - ['RED', 'ORANGE', 'GREEN'].indexOf(b),
       ),
     );
@@ -214,11 +221,23 @@ describe("the people's-conditions map (民情图)", () => {
     expect(byName['1单元101'].properties.approximate).toBe(true);
     expect(JSON.parse(JSON.stringify(map.geoJson)).features).toHaveLength(4);
 
+    // The features page in the map's order with cursors: two, then the next two from endCursor, then back.
+    const P = `query($u: ID!, $after: String, $before: String, $first: Int, $last: Int) { gridAttentionMap(underId: $u) {
+      geoJson(first: $first, after: $after, last: $last, before: $before) { type features { id } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }`;
+    const page = async (v: object) => (await w.app.run(P, { u: w.place.fxy.id, ...v })).gridAttentionMap.geoJson;
+    const one = await page({ first: 2 });
+    expect(one).toMatchObject({ type: 'FeatureCollection', pageInfo: { hasNextPage: true, hasPreviousPage: false } });
+    const two = await page({ first: 2, after: one.pageInfo.endCursor });
+    expect(two.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    const id = (f: { id: string }) => f.id;
+    expect([...one.features, ...two.features].map(id)).toEqual(map.geoJson.features.map(id));
+    expect((await page({ last: 2, before: two.pageInfo.startCursor })).features.map(id)).toEqual(one.features.map(id));
+
     const unit = await w.app.run(
-      'query($u: ID!) { gridAttentionMap(underId: $u, levels: [ORANGE]) { counts { total } marks { place { name } } } }',
+      'query($u: ID!) { gridAttentionMap(underId: $u, levels: [ORANGE]) { counts { total } marks { nodes { place { name } } } } }',
       { u: w.place.u2.id },
     );
-    expect(unit.gridAttentionMap).toEqual({ counts: { total: 1 }, marks: [{ place: { name: '2单元201' } }] });
+    expect(unit.gridAttentionMap).toEqual({ counts: { total: 1 }, marks: { nodes: [{ place: { name: '2单元201' } }] } });
     const elsewhere = await w.app.run('query($u: ID!) { gridAttentionMap(underId: $u) { counts { total } geoJson { features { id } } } }', {
       u: w.place.cyl.id,
     });
@@ -227,11 +246,14 @@ describe("the people's-conditions map (民情图)", () => {
 });
 
 test("a scoped caller's map and grid queries cover only their own places", async () => {
-  const Q = 'query($u: ID!) { gridAttentionMap(underId: $u) { counts { total } marks { place { name } } } }';
+  const Q = 'query($u: ID!) { gridAttentionMap(underId: $u) { counts { total } marks { nodes { place { name } } } } }';
   const all = (await w.app.run(Q, { u: w.place.sub.id })).gridAttentionMap;
   expect(all.counts.total).toBeGreaterThan(0);
   // 李网格 works in 成仪路社区: under the subdistrict he sees nothing of 芳星园三区.
-  expect((await w.app.run(Q, { u: w.place.sub.id }, as(w.person.li))).gridAttentionMap).toEqual({ counts: { total: 0 }, marks: [] });
+  expect((await w.app.run(Q, { u: w.place.sub.id }, as(w.person.li))).gridAttentionMap).toEqual({
+    counts: { total: 0 },
+    marks: { nodes: [] },
+  });
   expect((await w.app.run(Q, { u: w.place.sub.id }, as(w.person.wang))).gridAttentionMap.counts.total).toBe(all.counts.total);
   for (const q of [
     'query($g: ID!) { gridCoverage(gridId: $g) { householdCount } }',
@@ -246,10 +268,10 @@ describe('coverage and the weekly hand-off', () => {
     await mutate(w.app, VISIT, { input: { householdId: w.place.h101.id, visitedOn: '2026-04-22', notes: '回访' } }, as(w.person.dong));
     await mutate(w.app, VISIT, { input: { householdId: w.place.h201.id, visitedOn: '2026-05-28' } }, as(w.person.wang));
     const C =
-      'query($g: ID!, $d: Int!) { gridCoverage(gridId: $g, days: $d) { days since householdCount visitedCount notVisited { name } } }';
+      'query($g: ID!, $d: Int!) { gridCoverage(gridId: $g, days: $d) { days since householdCount visitedCount notVisited { nodes { name } } } }';
     const month = (await w.app.run(C, { g: grid, d: 30 })).gridCoverage;
     expect(month).toMatchObject({ days: 30, since: '2026-05-03', householdCount: 4, visitedCount: 1 });
-    expect(month.notVisited.map((p: { name: string }) => p.name).sort()).toEqual(['1单元101', '1单元102', '21号楼101']);
+    expect(month.notVisited.nodes.map((p: { name: string }) => p.name).sort()).toEqual(['1单元101', '1单元102', '21号楼101']);
     const twoMonths = (await w.app.run(C, { g: grid, d: 60 })).gridCoverage;
     expect(twoMonths.visitedCount).toBe(2);
     expect((await problem(w.app, C, { g: grid, d: 0 }))?.code).toBe('BAD_USER_INPUT');
@@ -266,13 +288,13 @@ describe('coverage and the weekly hand-off', () => {
   });
 
   test("the hand-off lists findings since the last meeting and the grid's open requests, as a query and a service", async () => {
-    const H = `query($g: ID!) { gridMeetingHandOff(gridId: $g) { since findings { description request { title } } openRequests { title status } } }`;
+    const H = `query($g: ID!) { gridMeetingHandOff(gridId: $g) { since findings { nodes { description request { title } } } openRequests { nodes { title status } } } }`;
     const first = (await w.app.run(H, { g: grid })).gridMeetingHandOff;
     expect(first.since).toBeNull();
-    expect(first.findings.map((f: { description: string }) => f.description).sort()).toEqual(
+    expect(first.findings.nodes.map((f: { description: string }) => f.description).sort()).toEqual(
       ['希望每周有人陪同散步', '暖气片不热，需要物业上门检修'].sort(),
     );
-    expect(first.openRequests.map((r: { title: string }) => r.title).sort()).toEqual(['2单元201暖气不热', '陪同散步'].sort());
+    expect(first.openRequests.nodes.map((r: { title: string }) => r.title).sort()).toEqual(['2单元201暖气不热', '陪同散步'].sort());
 
     await mutate(
       w.app,
@@ -289,11 +311,11 @@ describe('coverage and the weekly hand-off', () => {
     );
     const next = (await w.app.run(H, { g: grid })).gridMeetingHandOff;
     expect(next.since).toBe('2026-06-01T01:01:00.000Z');
-    expect(next.findings).toEqual([{ description: '21号楼屋顶漏雨', request: { title: '21号楼屋顶漏雨' } }]);
-    expect(next.openRequests.map((r: { title: string }) => r.title).sort()).toEqual(
+    expect(next.findings.nodes).toEqual([{ description: '21号楼屋顶漏雨', request: { title: '21号楼屋顶漏雨' } }]);
+    expect(next.openRequests.nodes.map((r: { title: string }) => r.title).sort()).toEqual(
       ['2单元201暖气不热', '陪同散步', '21号楼屋顶漏雨'].sort(),
     );
-    expect(next.openRequests.at(-1).title).toBe('21号楼屋顶漏雨'); // oldest first
+    expect(next.openRequests.nodes.at(-1).title).toBe('21号楼屋顶漏雨'); // oldest first
 
     // The same through the service a council plugin would use (plain data, local ids).
     const { localId } = await import('@gongzhi/core');
@@ -324,10 +346,10 @@ test('visit, finding and colour fields are batched: as many statements for 1 hou
   );
   // One query per family of fields, so each loader is fed by one wave of parents (DataLoader batches per tick).
   for (const fields of [
-    'gridVisits { worker { name } met { name } household { name } grid { name } }',
-    'gridVisits { findings { request { status } visit { visitedOn } } }',
+    'gridVisits { nodes { worker { name } met { name } household { name } grid { name } } }',
+    'gridVisits { nodes { findings { nodes { request { status } visit { visitedOn } } } } }',
     'attention { level setBy { name } place { name } }',
-    'attentionHistory { level setBy { name } }',
+    'attentionHistory { nodes { level setBy { name } } }',
   ]) {
     const q = `query($u: ID!, $n: Int!) { places(type: HOUSEHOLD, under: $u, first: $n) { nodes { name ${fields} } } }`;
     const one = await w.app.countStatements(() => w.app.run(q, { u: w.place.c1.id, n: 1 }));

@@ -1,5 +1,5 @@
-import { type GongzhiContext, loadByForeignKey, Organization, payloadType, perform, type Ref, RefArg } from '@gongzhi/core';
-import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { type ConnectionOrder, type GongzhiContext, hasMany, Organization, payloadType, perform, type Ref, RefArg } from '@gongzhi/core';
+import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { Grid } from '../grid/grid.entity.js';
 import { adoptGrid } from './adoption.commands.js';
 import { GridAdoption } from './adoption.entity.js';
@@ -23,20 +23,29 @@ export class GridAdoptionResolver {
   }
 }
 
+/** Adoptions by their first day, earliest first. */
+const EARLIEST_FIRST: ConnectionOrder<GridAdoption> = { keys: ['startsOn', 'uuid'], direction: 'asc' };
+
 /** Adds `Grid.adoptions`. */
-@Resolver(() => Grid)
-export class GridAdoptionsResolver {
-  @FieldResolver(() => [GridAdoption], { description: 'Partner units that adopted the grid (共建单位认领).' })
-  adoptions(@Root() grid: Grid, @Ctx() ctx: GongzhiContext): Promise<GridAdoption[]> {
-    return loadByForeignKey(ctx, GridAdoption, 'grid', grid.uuid, { startsOn: 'asc' });
-  }
-}
+export const GridAdoptionsResolver = hasMany(
+  () => Grid,
+  'adoptions',
+  () => GridAdoption,
+  'grid',
+  {
+    order: EARLIEST_FIRST,
+    description: 'Partner units that adopted the grid (共建单位认领), earliest first, a page at a time.',
+  },
+);
 
 /** Adds `Organization.gridAdoptions` to core's Organization type. */
-@Resolver(() => Organization)
-export class OrganizationGridsResolver {
-  @FieldResolver(() => [GridAdoption], { description: 'Grids this partner unit adopted (共建单位认领网格) (plugin grid).' })
-  gridAdoptions(@Root() organization: Organization, @Ctx() ctx: GongzhiContext): Promise<GridAdoption[]> {
-    return loadByForeignKey(ctx, GridAdoption, 'organization', organization.uuid, { startsOn: 'asc' });
-  }
-}
+export const OrganizationGridsResolver = hasMany(
+  () => Organization,
+  'gridAdoptions',
+  () => GridAdoption,
+  'organization',
+  {
+    order: EARLIEST_FIRST,
+    description: 'Grids this partner unit adopted (共建单位认领网格), earliest first, a page at a time (plugin grid).',
+  },
+);

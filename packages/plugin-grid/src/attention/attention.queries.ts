@@ -63,19 +63,45 @@ export async function colourCounts(
   return counts;
 }
 
-/** The current marks of one of `levels` under `path` (and inside the caller's places), with their places; at most `limit`. */
-export async function currentMarks(
+/** A current mark's place on the map: red (0) first, then orange (1), then green (2); in tree order within a colour. */
+export interface MapPosition {
+  rank: number;
+  placePath: string;
+  uuid: string;
+}
+
+/** The map's order in SQL (served by attention_current_map_idx): paths compare as in the C collation, as JavaScript compares them. */
+const RANK_SQL = `(CASE c.level WHEN 'red' THEN 0 WHEN 'orange' THEN 1 ELSE 2 END)`;
+const MAP_KEYS_SQL = [RANK_SQL, '(c.place_path COLLATE "C")', 'c.mark_id'];
+
+/**
+ * One page of the current marks of one of `levels` under `path` (and inside the caller's
+ * places), in map order ({@link MapPosition}): at most `size + 1` rows after `from` (a page
+ * request's position) in reading order, each with its position and mark (place loaded), for
+ * `pageOfRows` to turn into the page.
+ */
+export async function currentMarksAfter(
   ctx: Pick<ReadContext, 'em'>,
   access: Access,
-  path: string,
-  levels: readonly GridAttentionLevel[],
-  limit: number,
-): Promise<GridAttentionMark[]> {
+  query: { path: string; levels: readonly GridAttentionLevel[]; size: number; backward: boolean; from: unknown[] | null },
+): Promise<(MapPosition & { mark: GridAttentionMark })[]> {
+  if (query.size === 0) return [];
   const scope = scopeSql(access, 'c.place_path');
-  const rows = await ctx.em.execute<{ mark_id: string }[]>(
-    `SELECT c.mark_id FROM ${t('attention_current')} c WHERE ${underSql('c.place_path', '?')} AND c.level IN (?)${scope.sql} LIMIT ?`,
-    [path, path, levels, ...scope.params, limit],
+  const direction = query.backward ? 'DESC' : 'ASC';
+  const keyset = query.from ? ` AND (${MAP_KEYS_SQL.join(', ')}) ${query.backward ? '<' : '>'} (?::int, ? COLLATE "C", ?::uuid)` : '';
+  const rows = await ctx.em.execute<{ mark_id: string; rank: number; place_path: string }[]>(
+    `SELECT c.mark_id, ${RANK_SQL} AS rank, c.place_path FROM ${t('attention_current')} c
+      WHERE ${underSql('c.place_path', '?')} AND c.level IN (?)${scope.sql}${keyset}
+      ORDER BY ${MAP_KEYS_SQL.map((k) => `${k} ${direction}`).join(', ')}
+      LIMIT ?`,
+    [query.path, query.path, query.levels, ...scope.params, ...(query.from ?? []), query.size + 1],
   );
   if (!rows.length) return [];
-  return ctx.em.find(GridAttentionMark, { uuid: { $in: rows.map((m) => m.mark_id) } }, { populate: ['place'] });
+  const marks = await ctx.em.find(GridAttentionMark, { uuid: { $in: rows.map((m) => m.mark_id) } }, { populate: ['place'] });
+  const byId = new Map(marks.map((m) => [m.uuid, m]));
+  // A mark deleted meanwhile (its place removed) is left out.
+  return rows.flatMap((r) => {
+    const mark = byId.get(r.mark_id);
+    return mark ? [{ rank: Number(r.rank), placePath: r.place_path, uuid: r.mark_id, mark }] : [];
+  });
 }

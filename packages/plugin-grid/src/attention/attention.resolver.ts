@@ -1,6 +1,12 @@
 import {
+  ConnectionArgs,
+  type ConnectionOrder,
+  type ConnectionPage,
+  connectionType,
   type GongzhiContext,
-  loadByForeignKey,
+  loadPageByForeignKey,
+  pageOfRows,
+  pageRequest,
   payloadType,
   perform,
   Place,
@@ -10,16 +16,17 @@ import {
   RefArg,
   requireRef,
 } from '@gongzhi/core';
-import { Arg, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { pathIds } from '../db.js';
+import { withNodes } from '../paging.js';
 import { setGridAttentionLevel } from './attention.commands.js';
 import { GridAttentionLevel, GridAttentionMark } from './attention.entity.js';
-import { colourCounts, currentMarks, loadCurrentMark } from './attention.queries.js';
+import { colourCounts, currentMarksAfter, loadCurrentMark, type MapPosition } from './attention.queries.js';
 
-const ORDER: Record<GridAttentionLevel, number> = { red: 0, orange: 1, green: 2 };
 const COLOURS: Record<GridAttentionLevel, string> = { red: '#d73027', orange: '#fc8d59', green: '#1a9850' };
-/** At most this many marks in one map. */
-const MAP_LIMIT = 2000;
+/** The map's order: red first, then orange, then green; in tree order within a colour. */
+const MAP_ORDER: ConnectionOrder<MapPosition> = { keys: ['rank', 'placePath', 'uuid'], direction: 'asc' };
+const NEWEST_FIRST: ConnectionOrder<GridAttentionMark> = { keys: ['setAt', 'uuid'], direction: 'desc' };
 
 export const GridAttentionMarkPayload = payloadType('GridAttentionMarkPayload', 'mark', () => GridAttentionMark);
 
@@ -58,19 +65,33 @@ export class GridAttentionFeature {
   @Field(() => GridAttentionFeatureProperties) properties!: GridAttentionFeatureProperties;
 }
 
-@ObjectType({ description: 'A GeoJSON FeatureCollection: serialize it as is for a map client (Leaflet, MapLibre, OpenLayers).' })
-export class GridAttentionFeatureCollection {
-  @Field(() => String) type!: 'FeatureCollection';
-  @Field(() => [GridAttentionFeature]) features!: GridAttentionFeature[];
-}
+/**
+ * A page of the map as GeoJSON: a FeatureCollection (`type`, `features`) that is also a Relay
+ * connection (`edges`, `nodes`, `pageInfo`), so a map client serializes `{ type, features }` as is
+ * and asks for the next page with `pageInfo.endCursor`.
+ */
+export const GridAttentionFeatureConnection = connectionType(GridAttentionFeature);
+const GridAttentionMarkConnection = connectionType(GridAttentionMark);
 
 @ObjectType({ description: "The people's-conditions map (民情图) under a place: counts by colour, the marks red first, and GeoJSON." })
 export class GridAttentionMap {
   @Field(() => Place) under!: Place;
   @Field(() => GridAttentionCounts) counts!: GridAttentionCounts;
-  @Field(() => [GridAttentionMark], { description: 'Current marks, red first, then orange, then green; at most 2000.' })
-  marks!: GridAttentionMark[];
-  @Field(() => GridAttentionFeatureCollection) geoJson!: GridAttentionFeatureCollection;
+  /** The colours asked for (marks and geoJson show only these). */
+  levels!: GridAttentionLevel[];
+}
+
+/** One page of a map's current marks in map order, with their positions (cursors) and marks. */
+async function marksPage(
+  ctx: GongzhiContext,
+  map: GridAttentionMap,
+  args: ConnectionArgs,
+  connection: string,
+): Promise<ConnectionPage<MapPosition & { mark: GridAttentionMark }>> {
+  const options = { connection, filter: { under: map.under.uuid, levels: map.levels }, defaultSize: 50 };
+  const request = pageRequest(args, options.defaultSize, MAP_ORDER.keys.length, connection, options.filter);
+  const rows = await currentMarksAfter(ctx, await ctx.access(), { path: map.under.path, levels: map.levels, ...request });
+  return pageOfRows(rows, MAP_ORDER, args, options);
 }
 
 /** The marks as GeoJSON features, at the place's coordinates or, marked approximate, its nearest ancestor's. */
@@ -131,15 +152,60 @@ export class GridAttentionResolver {
     const access = await ctx.access();
     const byColour = await colourCounts(ctx, access, under.path);
     const counts = Object.assign(new GridAttentionCounts(), { ...byColour, total: byColour.red + byColour.orange + byColour.green });
-    const wanted = levels?.length ? levels : Object.values(GridAttentionLevel);
-    const marks = (await currentMarks(ctx, access, under.path, wanted, MAP_LIMIT)).sort(
-      (a, b) => ORDER[a.level] - ORDER[b.level] || a.placePath.localeCompare(b.placePath),
+    const wanted = levels?.length ? [...new Set(levels)].sort() : Object.values(GridAttentionLevel);
+    return Object.assign(new GridAttentionMap(), { under, counts, levels: wanted });
+  }
+}
+
+/** The map's marks and GeoJSON, a page at a time. */
+@Resolver(() => GridAttentionMap)
+export class GridAttentionMapResolver {
+  @FieldResolver(() => GridAttentionMarkConnection, {
+    description: 'Current marks, red first, then orange, then green (in tree order within a colour), a page at a time.',
+  })
+  async marks(
+    @Root() map: GridAttentionMap,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<GridAttentionMark>> {
+    const page = await marksPage(ctx, map, args, 'GridAttentionMap.marks');
+    return withNodes(
+      page,
+      page.nodes.map((p) => p.mark),
     );
-    const geoJson = Object.assign(new GridAttentionFeatureCollection(), {
-      type: 'FeatureCollection' as const,
-      features: await features(ctx, marks),
-    });
-    return Object.assign(new GridAttentionMap(), { under, counts, marks, geoJson });
+  }
+
+  @FieldResolver(() => GridAttentionFeatureConnection, {
+    description:
+      "The same marks as GeoJSON features, in the same order, a page at a time: a FeatureCollection (serialize { type features } for Leaflet, MapLibre or OpenLayers) with the connection's pageInfo for the next page.",
+  })
+  async geoJson(
+    @Root() map: GridAttentionMap,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<GridAttentionFeature>> {
+    const page = await marksPage(ctx, map, args, 'GridAttentionMap.geoJson');
+    return withNodes(
+      page,
+      await features(
+        ctx,
+        page.nodes.map((p) => p.mark),
+      ),
+    );
+  }
+}
+
+/** The GeoJSON members of a page of features: a FeatureCollection's `type` and `features`. */
+@Resolver(() => GridAttentionFeatureConnection)
+export class GridAttentionFeatureCollectionResolver {
+  @FieldResolver(() => String, { description: 'Always "FeatureCollection" (GeoJSON).' })
+  type(): string {
+    return 'FeatureCollection';
+  }
+
+  @FieldResolver(() => [GridAttentionFeature], { description: "The page's features (the nodes), under GeoJSON's member name." })
+  features(@Root() page: ConnectionPage<GridAttentionFeature>): GridAttentionFeature[] {
+    return page.nodes;
   }
 }
 
@@ -154,8 +220,17 @@ export class PlaceAttentionResolver {
     return loadCurrentMark(ctx, place.uuid);
   }
 
-  @FieldResolver(() => [GridAttentionMark], { description: 'Every colour this place has had, newest first (plugin grid).' })
-  attentionHistory(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<GridAttentionMark[]> {
-    return loadByForeignKey(ctx, GridAttentionMark, 'place', place.uuid, { setAt: 'desc' });
+  @FieldResolver(() => GridAttentionMarkConnection, {
+    description: 'Every colour this place has had, newest first, a page at a time (plugin grid).',
+  })
+  attentionHistory(
+    @Root() place: Place,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<GridAttentionMark>> {
+    return loadPageByForeignKey(ctx, GridAttentionMark, 'place', place.uuid, NEWEST_FIRST, page, {
+      connection: 'Place.attentionHistory',
+      defaultSize: 50,
+    });
   }
 }

@@ -1,6 +1,10 @@
 import {
+  ConnectionArgs,
+  type ConnectionOrder,
+  type ConnectionPage,
+  connectionType,
   type GongzhiContext,
-  loadByForeignKey,
+  loadPageByForeignKey,
   loadPlace,
   loadRef,
   payloadType,
@@ -11,12 +15,19 @@ import {
   refId,
   Request,
 } from '@gongzhi/core';
-import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { mapPage } from '../paging.js';
 import { addGridPlaces, createGrid } from './grid.commands.js';
 import { Grid, GridKind, GridPlace } from './grid.entity.js';
 import { loadCovering, loadOpenRequestCount } from './grid.queries.js';
 
 export const GridPayload = payloadType('GridPayload', 'grid', () => Grid);
+export const GridConnection = connectionType(Grid);
+const PlaceConnection = connectionType(Place);
+
+const BY_NAME: ConnectionOrder<Grid> = { keys: ['name', 'uuid'], direction: 'asc' };
+/** Coverage rows in tree order (a place's path sorts it under its ancestors). */
+const IN_TREE_ORDER: ConnectionOrder<GridPlace> = { keys: ['placePath', 'uuid'], direction: 'asc' };
 
 @Resolver(() => Grid)
 export class GridResolver {
@@ -55,15 +66,28 @@ export class GridResolver {
     return perform(ctx, GridPayload, addGridPlaces, { grid, places });
   }
 
-  @FieldResolver(() => [Grid], { description: 'The micro-grids nested in this grid.' })
-  microGrids(@Root() grid: Grid, @Ctx() ctx: GongzhiContext): Promise<Grid[]> {
-    return loadByForeignKey(ctx, Grid, 'parent', grid.uuid, { name: 'asc' });
+  @FieldResolver(() => GridConnection, { description: 'The micro-grids nested in this grid, by name, a page at a time.' })
+  microGrids(
+    @Root() grid: Grid,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<Grid>> {
+    return loadPageByForeignKey(ctx, Grid, 'parent', grid.uuid, BY_NAME, page, { connection: 'Grid.microGrids', defaultSize: 50 });
   }
 
-  @FieldResolver(() => [Place], { description: 'The places the grid covers (with everything under them).' })
-  async places(@Root() grid: Grid, @Ctx() ctx: GongzhiContext): Promise<Place[]> {
-    const rows = await loadByForeignKey(ctx, GridPlace, 'grid', grid.uuid, { placePath: 'asc' });
-    return (await Promise.all(rows.map((r) => loadPlace(ctx, refId(r.place)!)))).filter((p): p is Place => p !== null);
+  @FieldResolver(() => PlaceConnection, {
+    description: 'The places the grid covers (with everything under them), in tree order, a page at a time.',
+  })
+  async places(
+    @Root() grid: Grid,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<Place>> {
+    const rows = await loadPageByForeignKey(ctx, GridPlace, 'grid', grid.uuid, IN_TREE_ORDER, page, {
+      connection: 'Grid.places',
+      defaultSize: 50,
+    });
+    return mapPage(rows, (r) => loadPlace(ctx, refId(r.place)!));
   }
 
   @FieldResolver(() => Int, { description: 'How many requests under the grid are still open.' })
@@ -75,9 +99,9 @@ export class GridResolver {
 /** Adds the grid plugin's fields to core's Place type. */
 @Resolver(() => Place)
 export class PlaceGridsResolver {
-  @FieldResolver(() => [Grid], { description: 'Grids and micro-grids of this community (plugin grid).' })
-  grids(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<Grid[]> {
-    return loadByForeignKey(ctx, Grid, 'community', place.uuid, { name: 'asc' });
+  @FieldResolver(() => GridConnection, { description: 'Grids and micro-grids of this community, by name, a page at a time (plugin grid).' })
+  grids(@Root() place: Place, @Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() ctx: GongzhiContext): Promise<ConnectionPage<Grid>> {
+    return loadPageByForeignKey(ctx, Grid, 'community', place.uuid, BY_NAME, page, { connection: 'Place.grids', defaultSize: 50 });
   }
 
   @FieldResolver(() => Grid, { nullable: true, description: 'The grid covering this place (it or an ancestor), if any (plugin grid).' })

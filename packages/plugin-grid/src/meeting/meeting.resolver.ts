@@ -1,10 +1,25 @@
-import { type GongzhiContext, payloadType, perform, type Ref, RefArg, Request, requireRef } from '@gongzhi/core';
-import { Arg, Ctx, Field, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import {
+  ConnectionArgs,
+  ConnectionPage,
+  connectionType,
+  findPage,
+  type GongzhiContext,
+  payloadType,
+  perform,
+  type Ref,
+  RefArg,
+  Request,
+  requireRef,
+} from '@gongzhi/core';
+import { Arg, Args, Ctx, Field, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Grid } from '../grid/grid.entity.js';
 import { GridFinding } from '../visit/visit.entity.js';
 import { recordGridMeeting } from './meeting.commands.js';
 import { GridMeeting } from './meeting.entity.js';
-import { loadHandOff } from './meeting.queries.js';
+import { GridFindingConnection } from '../visit/visit.resolver.js';
+import { FINDINGS_OLDEST_FIRST, handOffFindings, handOffRequests, handOffScope, REQUESTS_OLDEST_FIRST } from './meeting.queries.js';
+
+const RequestConnection = connectionType(Request);
 
 export const GridMeetingPayload = payloadType('GridMeetingPayload', 'meeting', () => GridMeeting);
 
@@ -16,11 +31,44 @@ export class GridMeetingHandOff {
   @Field(() => Date, { nullable: true, description: 'When the last meeting was held; null before the first.' })
   since!: Date | null;
 
-  @Field(() => [GridFinding], { description: "Findings of visits to the grid's households since the last meeting, oldest first." })
-  findings!: GridFinding[];
+  /** The paths of the places the grid covers. */
+  paths!: string[];
+}
 
-  @Field(() => [Request], { description: 'Requests under the grid still open, oldest first.' })
-  openRequests!: Request[];
+/** The hand-off's lists, a page at a time. */
+@Resolver(() => GridMeetingHandOff)
+export class GridMeetingHandOffResolver {
+  @FieldResolver(() => GridFindingConnection, {
+    description: "Findings of visits to the grid's households since the last meeting, oldest first, a page at a time.",
+  })
+  findings(
+    @Root() handOff: GridMeetingHandOff,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<GridFinding>> {
+    const where = handOffFindings(handOff);
+    if (!where) return Promise.resolve(ConnectionPage.empty());
+    return findPage(ctx, GridFinding, where, FINDINGS_OLDEST_FIRST, page, {
+      connection: 'GridMeetingHandOff.findings',
+      filter: { grid: handOff.grid.uuid, since: handOff.since },
+      defaultSize: 50,
+    });
+  }
+
+  @FieldResolver(() => RequestConnection, { description: 'Requests under the grid still open, oldest first, a page at a time.' })
+  openRequests(
+    @Root() handOff: GridMeetingHandOff,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<Request>> {
+    const where = handOffRequests(handOff);
+    if (!where) return Promise.resolve(ConnectionPage.empty());
+    return findPage(ctx, Request, where, REQUESTS_OLDEST_FIRST, page, {
+      connection: 'GridMeetingHandOff.openRequests',
+      filter: { grid: handOff.grid.uuid },
+      defaultSize: 50,
+    });
+  }
 }
 
 @Resolver(() => GridMeeting)
@@ -30,7 +78,7 @@ export class GridMeetingResolver {
   })
   async gridMeetingHandOff(@RefArg('gridId', () => Grid) gridId: Ref<Grid>, @Ctx() ctx: GongzhiContext): Promise<GridMeetingHandOff> {
     const grid = await requireRef(ctx, gridId);
-    return Object.assign(new GridMeetingHandOff(), await loadHandOff(ctx, grid.uuid));
+    return Object.assign(new GridMeetingHandOff(), await handOffScope(ctx, grid.uuid));
   }
 
   @Mutation(() => GridMeetingPayload, {

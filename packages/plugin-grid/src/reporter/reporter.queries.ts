@@ -34,7 +34,7 @@ export function reportCountOf(ctx: ReadContext, reporterUuid: string): Promise<n
 }
 
 /** The order of little bees: by registration, the uuid breaking ties. */
-const BY_REGISTRATION: ConnectionOrder<GridReporter> = { keys: ['createdAt', 'uuid'], direction: 'asc' };
+export const BY_REGISTRATION: ConnectionOrder<GridReporter> = { keys: ['createdAt', 'uuid'], direction: 'asc' };
 
 /** A page of the little bees registered for an area under `path` (the area itself or below it), by registration. */
 export function reportersUnder(ctx: ReadContext, path: string, page: ConnectionArgs): Promise<ConnectionPage<GridReporter>> {

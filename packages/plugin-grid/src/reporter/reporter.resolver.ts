@@ -1,9 +1,11 @@
 import {
   type GongzhiContext,
   ConnectionArgs,
+  type ConnectionOrder,
   type ConnectionPage,
   connectionType,
-  loadByForeignKey,
+  hasMany,
+  loadPageByForeignKey,
   payloadType,
   perform,
   Person,
@@ -19,9 +21,11 @@ import { Arg, Args, Ctx, Field, Float, InputType, Int, Mutation, ObjectType, Que
 import { today } from '../options.js';
 import { registerReporter, reportAsLittleBee } from './reporter.commands.js';
 import { GridReport, GridReporter, GridReporterKind } from './reporter.entity.js';
-import { areaCounts, reportCountOf, reportersUnder } from './reporter.queries.js';
+import { areaCounts, BY_REGISTRATION, reportCountOf, reportersUnder } from './reporter.queries.js';
 
 const GridReporterConnection = connectionType(GridReporter);
+const GridReportConnection = connectionType(GridReport);
+const NEWEST_FIRST: ConnectionOrder<GridReport> = { keys: ['createdAt', 'uuid'], direction: 'desc' };
 
 export const GridReporterPayload = payloadType('GridReporterPayload', 'reporter', () => GridReporter);
 export const GridReportPayload = payloadType('GridReportPayload', 'report', () => GridReport);
@@ -158,9 +162,18 @@ export class GridReporterResolver {
     });
   }
 
-  @FieldResolver(() => [GridReport], { description: 'Their reports, newest first: follow each request from here.' })
-  reports(@Root() reporter: GridReporter, @Ctx() ctx: GongzhiContext): Promise<GridReport[]> {
-    return loadByForeignKey(ctx, GridReport, 'reporter', reporter.uuid, { createdAt: 'desc', uuid: 'desc' });
+  @FieldResolver(() => GridReportConnection, {
+    description: 'Their reports, newest first, a page at a time: follow each request from here.',
+  })
+  reports(
+    @Root() reporter: GridReporter,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<GridReport>> {
+    return loadPageByForeignKey(ctx, GridReport, 'reporter', reporter.uuid, NEWEST_FIRST, page, {
+      connection: 'GridReporter.reports',
+      defaultSize: 50,
+    });
   }
 
   @FieldResolver(() => Int, { description: 'How many reports they made.' })
@@ -170,10 +183,13 @@ export class GridReporterResolver {
 }
 
 /** Adds `Person.littleBees`: a person's registrations as a little bee. */
-@Resolver(() => Person)
-export class PersonLittleBeesResolver {
-  @FieldResolver(() => [GridReporter], { description: "The person's registrations as a little bee (小蜜蜂) (plugin grid)." })
-  littleBees(@Root() person: Person, @Ctx() ctx: GongzhiContext): Promise<GridReporter[]> {
-    return loadByForeignKey(ctx, GridReporter, 'person', person.uuid, { createdAt: 'asc' });
-  }
-}
+export const PersonLittleBeesResolver = hasMany(
+  () => Person,
+  'littleBees',
+  () => GridReporter,
+  'person',
+  {
+    order: BY_REGISTRATION,
+    description: "The person's registrations as a little bee (小蜜蜂), by registration, a page at a time (plugin grid).",
+  },
+);

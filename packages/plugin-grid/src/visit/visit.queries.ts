@@ -1,4 +1,4 @@
-import { householdIdsUnder, Person, Place, type ReadContext } from '@gongzhi/core';
+import { householdIdsUnder, Person, type ReadContext } from '@gongzhi/core';
 import { t, underSql } from '../db.js';
 import { coveredPaths } from '../grid/grid.queries.js';
 
@@ -6,8 +6,8 @@ import { coveredPaths } from '../grid/grid.queries.js';
 export interface Coverage {
   householdCount: number;
   visitedCount: number;
-  /** At most 500, in tree order. */
-  notVisited: Place[];
+  /** The uuids of the households not visited. */
+  notVisitedIds: string[];
 }
 
 /** The households under a grid's places (from core) and which were visited on or after `since` (from the plugin's visits). */
@@ -23,8 +23,7 @@ export async function visitCoverage(ctx: ReadContext, gridId: string, since: str
     : [];
   const seen = new Set(visited.map((v) => v.household_id));
   const missing = households.filter((id) => !seen.has(id));
-  const notVisited = missing.length ? await ctx.em.find(Place, { uuid: { $in: missing } }, { orderBy: { path: 'asc' }, limit: 500 }) : [];
-  return { householdCount: households.length, visitedCount: households.length - missing.length, notVisited };
+  return { householdCount: households.length, visitedCount: households.length - missing.length, notVisitedIds: missing };
 }
 
 /** One worker's number of visits in one week. */

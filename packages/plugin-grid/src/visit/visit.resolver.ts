@@ -1,6 +1,12 @@
 import {
+  ConnectionArgs,
+  type ConnectionOrder,
+  type ConnectionPage,
+  connectionType,
+  findPage,
   type GongzhiContext,
-  loadByForeignKey,
+  hasMany,
+  loadPageByForeignKey,
   loadPerson,
   payloadType,
   perform,
@@ -12,7 +18,7 @@ import {
   requireIsoDate,
   requireRef,
 } from '@gongzhi/core';
-import { Arg, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Grid } from '../grid/grid.entity.js';
 import { loadCovering } from '../grid/grid.queries.js';
 import { today } from '../options.js';
@@ -24,6 +30,9 @@ import { gridMessages } from '../messages.js';
 
 export const GridVisitPayload = payloadType('GridVisitPayload', 'visit', () => GridVisit);
 export const GridFindingPayload = payloadType('GridFindingPayload', 'finding', () => GridFinding);
+export const GridFindingConnection = connectionType(GridFinding);
+/** Findings oldest first (those of one visit share its time; the uuid orders them). */
+export const FINDINGS_IN_ORDER: ConnectionOrder<GridFinding> = { keys: ['createdAt', 'uuid'], direction: 'asc' };
 
 @ObjectType({ description: 'Which households of a grid were visited in the last N days.' })
 export class GridCoverage {
@@ -42,8 +51,29 @@ export class GridCoverage {
   @Field(() => Int)
   visitedCount!: number;
 
-  @Field(() => [Place], { description: 'Households not visited since then (at most 500), in tree order.' })
-  notVisited!: Place[];
+  /** The uuids of the households not visited since then. */
+  notVisitedIds!: string[];
+}
+
+const PlaceConnection = connectionType(Place);
+/** Places in tree order (a place's path sorts it under its ancestors). */
+const IN_TREE_ORDER: ConnectionOrder<Place> = { keys: ['path', 'uuid'], direction: 'asc' };
+
+/** Adds `GridCoverage.notVisited`. */
+@Resolver(() => GridCoverage)
+export class GridCoverageResolver {
+  @FieldResolver(() => PlaceConnection, { description: 'Households not visited since then, in tree order, a page at a time.' })
+  notVisited(
+    @Root() coverage: GridCoverage,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<Place>> {
+    return findPage(ctx, Place, { uuid: { $in: coverage.notVisitedIds } }, IN_TREE_ORDER, page, {
+      connection: 'GridCoverage.notVisited',
+      filter: { grid: coverage.grid.uuid, since: coverage.since },
+      defaultSize: 50,
+    });
+  }
 }
 
 @ObjectType({ description: "One worker's number of visits in one week (weeks start on Monday)." })
@@ -123,9 +153,16 @@ export class GridVisitResolver {
     return (await Promise.all(visit.metPersonIds.map((id) => loadPerson(ctx, id)))).filter((p): p is Person => p !== null);
   }
 
-  @FieldResolver(() => [GridFinding])
-  findings(@Root() visit: GridVisit, @Ctx() ctx: GongzhiContext): Promise<GridFinding[]> {
-    return loadByForeignKey(ctx, GridFinding, 'visit', visit.uuid, { createdAt: 'asc' });
+  @FieldResolver(() => GridFindingConnection, { description: 'What the worker found, oldest first, a page at a time.' })
+  findings(
+    @Root() visit: GridVisit,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<GridFinding>> {
+    return loadPageByForeignKey(ctx, GridFinding, 'visit', visit.uuid, FINDINGS_IN_ORDER, page, {
+      connection: 'GridVisit.findings',
+      defaultSize: 50,
+    });
   }
 
   @FieldResolver(() => Grid, { nullable: true, description: 'The grid covering the household now.' })
@@ -135,12 +172,13 @@ export class GridVisitResolver {
 }
 
 /** Adds `Place.gridVisits` to core's Place type. */
-@Resolver(() => Place)
-export class PlaceGridVisitsResolver {
-  @FieldResolver(() => [GridVisit], {
-    description: "A household's people's-conditions ledger (民情账): its visits, newest first (plugin grid).",
-  })
-  gridVisits(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<GridVisit[]> {
-    return loadByForeignKey(ctx, GridVisit, 'household', place.uuid, { visitedOn: 'desc', createdAt: 'desc' });
-  }
-}
+export const PlaceGridVisitsResolver = hasMany(
+  () => Place,
+  'gridVisits',
+  () => GridVisit,
+  'household',
+  {
+    order: { keys: ['visitedOn', 'createdAt', 'uuid'], direction: 'desc' },
+    description: "A household's people's-conditions ledger (民情账): its visits, newest first, a page at a time (plugin grid).",
+  },
+);

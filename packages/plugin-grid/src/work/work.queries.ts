@@ -1,4 +1,12 @@
-import { organizationIdsOfPerson, type ReadContext, Request, requestIdsUnder } from '@gongzhi/core';
+import {
+  type ConnectionArgs,
+  type ConnectionOrder,
+  ConnectionPage,
+  findPage,
+  organizationIdsOfPerson,
+  type ReadContext,
+  Request,
+} from '@gongzhi/core';
 import { t } from '../db.js';
 import { OPEN_STATUSES } from '../grid/grid.queries.js';
 
@@ -21,11 +29,12 @@ async function gridWorkPaths(ctx: ReadContext, personId: string, day: string): P
   return rows.map((r) => r.place_path);
 }
 
-/** The open requests under {@link gridWorkPaths}, newest first, at most `limit`. */
-export async function gridWork(ctx: ReadContext, personId: string, day: string, limit: number): Promise<Request[]> {
+const NEWEST_FIRST: ConnectionOrder<Request> = { keys: ['createdAt', 'uuid'], direction: 'desc' };
+
+/** A page of the open requests under {@link gridWorkPaths}, newest first. */
+export async function gridWork(ctx: ReadContext, personId: string, day: string, page: ConnectionArgs): Promise<ConnectionPage<Request>> {
   const paths = await gridWorkPaths(ctx, personId, day);
-  if (!paths.length) return [];
-  const ids = await requestIdsUnder(ctx, { paths, statuses: OPEN_STATUSES, limit });
-  if (!ids.length) return [];
-  return ctx.em.find(Request, { uuid: { $in: ids } }, { orderBy: [{ createdAt: 'desc' }, { uuid: 'desc' }] });
+  if (!paths.length) return ConnectionPage.empty();
+  const where = { $or: paths.map((path) => ({ placePath: { $like: `${path}%` } })), status: { $in: [...OPEN_STATUSES] } };
+  return findPage(ctx, Request, where, NEWEST_FIRST, page, { connection: 'Query.gridWork', defaultSize: 50 });
 }

@@ -1,18 +1,31 @@
-import { actingPerson, type GongzhiContext, perform, type Ref, RefArg, Request, RequestPayload } from '@gongzhi/core';
-import { Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import {
+  actingPerson,
+  ConnectionArgs,
+  type ConnectionPage,
+  connectionType,
+  type GongzhiContext,
+  perform,
+  type Ref,
+  RefArg,
+  Request,
+  RequestPayload,
+} from '@gongzhi/core';
+import { Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { today } from '../options.js';
 import { claimGridRequest } from './work.commands.js';
 import { gridWork } from './work.queries.js';
 
+const RequestConnection = connectionType(Request);
+
 /** A grid's work: the requests under its places, as its workers and partner units see and take them. */
 @Resolver(() => Request)
 export class GridWorkResolver {
-  @Query(() => [Request], {
+  @Query(() => RequestConnection, {
     description:
-      'The open requests of the grids the signed-in person works in or whose adopting partner unit they belong to, newest first (at most 200).',
+      'The open requests of the grids the signed-in person works in or whose adopting partner unit they belong to, newest first, a page at a time.',
   })
-  async gridWork(@Ctx() ctx: GongzhiContext): Promise<Request[]> {
-    return gridWork(ctx, (await actingPerson(ctx)).uuid, today(ctx), 200);
+  async gridWork(@Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() ctx: GongzhiContext): Promise<ConnectionPage<Request>> {
+    return gridWork(ctx, (await actingPerson(ctx)).uuid, today(ctx), page);
   }
 
   @Mutation(() => RequestPayload, {

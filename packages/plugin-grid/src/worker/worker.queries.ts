@@ -1,5 +1,17 @@
-import { assignedRequestCount, Person, type ReadContext, RequestStatus } from '@gongzhi/core';
+import {
+  assignedRequestCount,
+  batchLoader,
+  type ConnectionArgs,
+  type ConnectionOrder,
+  type ConnectionPage,
+  pageOfRows,
+  pageRequest,
+  Person,
+  type ReadContext,
+  RequestStatus,
+} from '@gongzhi/core';
 import { t } from '../db.js';
+import { GridWorker } from './worker.entity.js';
 
 /** Statuses in which someone is working on a request: a worker's load. */
 export const WORKING_STATUSES: readonly RequestStatus[] = [RequestStatus.ASSIGNED, RequestStatus.CLAIMED, RequestStatus.IN_PROGRESS];
@@ -70,4 +82,54 @@ export async function hasOverlappingAssignment(
     [gridId, personId, to, from],
   );
   return rows.length > 0;
+}
+
+/** Assignments by their first day, earliest first. */
+const EARLIEST_FIRST: ConnectionOrder<GridWorker> = { keys: ['startsOn', 'uuid'], direction: 'asc' };
+
+/**
+ * One page of the assignments of a grid (`by: 'grid'`) or of a person (`by: 'person'`), earliest
+ * first, only those active on `activeOn` when given. Batched like core's loadPageByForeignKey:
+ * the pages of every parent asked for in one tick with the same arguments are one statement
+ * (`row_number() over (partition by` the parent`)`, with the keyset and the day in SQL); its rows
+ * (at most size + 1 per parent) become the page with core's cursors through `pageOfRows`.
+ */
+export function loadWorkerPage(
+  ctx: ReadContext,
+  by: 'grid' | 'person',
+  parentId: string,
+  activeOn: string | null,
+  args: ConnectionArgs,
+  options: { connection: string; filter?: unknown },
+): Promise<ConnectionPage<GridWorker>> {
+  const paging = { ...options, defaultSize: 50 };
+  const request = pageRequest(args, paging.defaultSize, EARLIEST_FIRST.keys.length, paging.connection, paging.filter);
+  const key = JSON.stringify([paging.connection, request.signature, request.size, request.backward, request.from, activeOn]);
+  return batchLoader<string, ConnectionPage<GridWorker>>(ctx, `grid.workerPage:${key}`, async (parentIds) => {
+    const direction = request.backward ? 'DESC' : 'ASC';
+    const params: unknown[] = [parentIds.join(',')];
+    let where = '';
+    if (activeOn) {
+      where += ` AND ${ACTIVE_ON}`;
+      params.push(activeOn, activeOn);
+    }
+    if (request.from) {
+      where += ` AND (w.starts_on, w.id) ${request.backward ? '<' : '>'} (?::date, ?::uuid)`;
+      params.push(...request.from);
+    }
+    const rows = request.size
+      ? await ctx.em.execute<Record<string, unknown>[]>(
+          `SELECT * FROM (
+             SELECT w.*, row_number() OVER (PARTITION BY w.${by}_id ORDER BY w.starts_on ${direction}, w.id ${direction}) AS page_row
+               FROM ${t('grid_worker')} w
+              WHERE w.${by}_id = ANY (string_to_array(?, ',')::uuid[])${where}
+           ) paged
+           WHERE page_row <= ${request.size + 1}`,
+          params,
+        )
+      : [];
+    const groups = new Map<string, GridWorker[]>(parentIds.map((id) => [id, []]));
+    for (const row of rows) groups.get(String(row[`${by}_id`]))?.push(ctx.em.map(GridWorker, row));
+    return parentIds.map((id) => pageOfRows(groups.get(id)!, EARLIEST_FIRST, args, paging));
+  }).load(parentId);
 }

@@ -1,14 +1,27 @@
-import { type GongzhiContext, loadByForeignKey, loadById, payloadType, perform, Person, type Ref, RefArg, refId } from '@gongzhi/core';
-import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import {
+  ConnectionArgs,
+  type ConnectionPage,
+  connectionType,
+  type GongzhiContext,
+  loadById,
+  payloadType,
+  perform,
+  Person,
+  type Ref,
+  RefArg,
+  refId,
+} from '@gongzhi/core';
+import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { GridConnection } from '../grid/grid.resolver.js';
+import { mapPage } from '../paging.js';
 import { Grid } from '../grid/grid.entity.js';
 import { today } from '../options.js';
 import { assignGridWorker } from './worker.commands.js';
 import { GridWorker } from './worker.entity.js';
+import { loadWorkerPage } from './worker.queries.js';
 
 export const GridWorkerPayload = payloadType('GridWorkerPayload', 'worker', () => GridWorker);
-
-/** Whether an assignment is active on `day` (YYYY-MM-DD). */
-const activeOn = (w: GridWorker, day: string) => w.startsOn <= day && (!w.endsOn || w.endsOn >= day);
+const GridWorkerConnection = connectionType(GridWorker);
 
 @Resolver(() => GridWorker)
 export class GridWorkerResolver {
@@ -30,28 +43,33 @@ export class GridWorkerResolver {
 /** Adds `Grid.workers`. */
 @Resolver(() => Grid)
 export class GridWorkersResolver {
-  @FieldResolver(() => [GridWorker], { description: 'Worker assignments, earliest first; only those active today unless all: true.' })
-  async workers(
+  @FieldResolver(() => GridWorkerConnection, {
+    description: 'Worker assignments, earliest first, a page at a time; only those active today unless all: true.',
+  })
+  workers(
     @Root() grid: Grid,
     @Arg('all', () => Boolean, { defaultValue: false }) all: boolean,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<GridWorker[]> {
-    const rows = await loadByForeignKey(ctx, GridWorker, 'grid', grid.uuid, { startsOn: 'asc' });
-    const day = today(ctx);
-    return all ? rows : rows.filter((w) => activeOn(w, day));
+  ): Promise<ConnectionPage<GridWorker>> {
+    return loadWorkerPage(ctx, 'grid', grid.uuid, all ? null : today(ctx), page, { connection: 'Grid.workers', filter: { all } });
   }
 }
 
 /** Adds `Person.grids` to core's Person type. */
 @Resolver(() => Person)
 export class PersonGridsResolver {
-  @FieldResolver(() => [Grid], { description: 'The grids this person works in today as a grid worker (plugin grid).' })
-  async grids(@Root() person: Person, @Ctx() ctx: GongzhiContext): Promise<Grid[]> {
-    const day = today(ctx);
-    const assignments = (await loadByForeignKey(ctx, GridWorker, 'person', person.uuid, { startsOn: 'asc' })).filter((w) =>
-      activeOn(w, day),
-    );
-    const grids = await Promise.all([...new Set(assignments.map((w) => refId(w.grid)!))].map((id) => loadById(ctx, Grid, id)));
-    return grids.filter((g): g is Grid => g !== null);
+  @FieldResolver(() => GridConnection, {
+    description: 'The grids this person works in today as a grid worker, earliest assigned first, a page at a time (plugin grid).',
+  })
+  async grids(
+    @Root() person: Person,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<Grid>> {
+    // Assignments of one person to one grid never overlap (assignGridWorker refuses it), so
+    // today's assignments name each grid once.
+    const assignments = await loadWorkerPage(ctx, 'person', person.uuid, today(ctx), page, { connection: 'Person.grids' });
+    return mapPage(assignments, (w) => loadById(ctx, Grid, refId(w.grid)!));
   }
 }
