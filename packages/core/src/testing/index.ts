@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { type ExecutionResult, graphql, parse, subscribe } from 'graphql';
 import { type Caller, SYSTEM_CALLER } from '../context.js';
 import { silentLogger, type Logger } from '../logger.js';
@@ -53,7 +54,8 @@ export interface TestApp {
    */
   subscribe(source: string, variables?: Record<string, unknown>, options?: { caller?: Caller | null }): Promise<TestSubscription>;
   /**
-   * Runs `work` and returns how many SQL statements the ORM sent meanwhile: the guard
+   * Runs `work` and returns how many SQL statements it sent through the ORM (its own async
+   * context: background work running meanwhile is not counted): the guard
    * against N+1 (a list field must cost the same for 2 rows as for 50).
    */
   countStatements(work: () => Promise<unknown>): Promise<number>;
@@ -147,13 +149,17 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     async countStatements(work) {
       const connection = platform.orm.em.getConnection();
       const original = connection.execute.bind(connection);
+      // Only statements of `work`'s own async context count: background work of the platform
+      // (the outbox sweep, listeners) runs meanwhile and would make the count vary with timing.
+      const mine = {};
+      const counting = new AsyncLocalStorage<object>();
       let statements = 0;
       connection.execute = ((...args: Parameters<typeof original>) => {
-        statements++;
+        if (counting.getStore() === mine) statements++;
         return original(...args);
       }) as typeof original;
       try {
-        await work();
+        await counting.run(mine, work);
       } finally {
         connection.execute = original;
       }
