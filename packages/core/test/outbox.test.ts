@@ -235,22 +235,24 @@ describe('failures', () => {
       await emitKeys(app.platform, ['flaky']);
       // The first attempt (right after commit) failed; its write rolled back with it.
       expect(tally.attempts.get('flaky')).toHaveLength(1);
-      const QUERY = '{ eventOutbox { pending failed { event handler attempts lastError nextAttemptAt payload } } }';
+      const QUERY = '{ eventOutbox { pending failed { nodes { event handler attempts lastError nextAttemptAt payload } } } }';
       const seen = (await app.run(QUERY, {}, { caller: auditor })).eventOutbox;
       expect(seen).toEqual({
         pending: 1,
-        failed: [
-          {
-            event: 'tally.counted',
-            handler: 'tally.record',
-            attempts: 1,
-            lastError: 'Error: flaky is not ready (3 more failures)',
-            nextAttemptAt: expect.any(String),
-            payload: { key: 'flaky' },
-          },
-        ],
+        failed: {
+          nodes: [
+            {
+              event: 'tally.counted',
+              handler: 'tally.record',
+              attempts: 1,
+              lastError: 'Error: flaky is not ready (3 more failures)',
+              nextAttemptAt: expect.any(String),
+              payload: { key: 'flaky' },
+            },
+          ],
+        },
       });
-      const dueIn = new Date(seen.failed[0].nextAttemptAt).getTime() - tally.attempts.get('flaky')![0];
+      const dueIn = new Date(seen.failed.nodes[0].nextAttemptAt).getTime() - tally.attempts.get('flaky')![0];
       expect(dueIn).toBeGreaterThanOrEqual(200);
       expect(dueIn).toBeLessThan(1_000);
 
@@ -278,7 +280,7 @@ describe('failures', () => {
           expect.stringContaining(`event handler tally.record failed on tally.counted (attempt ${n})`),
         ]),
       );
-      expect((await app.run(QUERY, {}, { caller: auditor })).eventOutbox).toEqual({ pending: 0, failed: [] });
+      expect((await app.run(QUERY, {}, { caller: auditor })).eventOutbox).toEqual({ pending: 0, failed: { nodes: [] } });
     } finally {
       await app.close();
     }
