@@ -198,6 +198,32 @@ describe('several processes on one database', () => {
 });
 
 describe('failures', () => {
+  test('failed deliveries are a connection, the next due first, walked forward and backward', async () => {
+    const app = await createTestApp({ outbox: { sweepIntervalMs: 3_600_000 } });
+    try {
+      // Five failed deliveries of a handler no process here runs; two are due at the same time (the id orders them).
+      await app.platform.orm.em.getConnection().execute(
+        `INSERT INTO event_outbox (event, payload, occurred_at, handler, attempts, last_error, next_attempt_at)
+         SELECT 'test.failed', jsonb_build_object('n', n), now(), 'elsewhere.handler', 1, 'boom', now() + least(n, 4) * interval '1 hour'
+           FROM generate_series(1, 5) n ORDER BY n`,
+      );
+      const Q = `query ($first: Int, $after: String, $last: Int, $before: String) { eventOutbox { pending
+        failed(first: $first, after: $after, last: $last, before: $before) { nodes { payload } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }`;
+      const page = async (vars: Record<string, unknown>) => (await app.run(Q, vars)).eventOutbox.failed;
+      const ns = (p: { nodes: { payload: { n: number } }[] }) => p.nodes.map((d) => d.payload.n);
+      const one = await page({ first: 2 });
+      const two = await page({ first: 2, after: one.pageInfo.endCursor });
+      const three = await page({ first: 2, after: two.pageInfo.endCursor });
+      expect([ns(one), ns(two), ns(three)]).toEqual([[1, 2], [3, 4], [5]]);
+      expect([one.pageInfo.hasNextPage, three.pageInfo.hasNextPage, three.pageInfo.hasPreviousPage]).toEqual([true, false, true]);
+      const back = await page({ last: 3, before: three.pageInfo.startCursor });
+      expect(ns(back)).toEqual([2, 3, 4]);
+      expect(back.pageInfo.hasPreviousPage).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('back-off doubles from the base and stops growing at the cap', () => {
     const options = { retryBaseMs: 1_000, retryMaxMs: 600_000 };
     expect([1, 2, 3, 4, 10, 11, 1_000].map((n) => retryDelayMs(n, options))).toEqual([
