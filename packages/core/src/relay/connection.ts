@@ -489,7 +489,7 @@ export function loadPageOfParents<T extends object>(
     );
     const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
     const nodes = options.rows ? plainRows(ctx, child, rows) : rows.map((row) => ctx.em.map<T>(child, row as never));
-    nodes.forEach((node, i) => groups.get(String(rows[i]!.page_parent))?.push(node));
+    nodes.forEach((node, i) => groups.get(String(rows[i]?.page_parent))?.push(node));
     return parentIds.map((id) => toPage(groups.get(id)!, request, order.keys));
   }).load(parentId);
 }
@@ -539,7 +539,7 @@ export function loadPageThrough<T extends object, J extends object>(
   args: ConnectionArgs,
   options: PageOptions,
 ): Promise<ConnectionPage<T>> {
-  const primary = ctx.em.getMetadata().get(child).primaryKeys[0]!;
+  const [primary = 'uuid'] = ctx.em.getMetadata().get(child).primaryKeys;
   return loadPageOfParents(
     ctx,
     child,
