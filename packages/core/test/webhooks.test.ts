@@ -187,6 +187,19 @@ test('a scoped key gets every event of its places, signed, and none of other pla
   expect(log.webhooks.nodes[0].deliveries.nodes[0].attemptLog).toEqual([
     { attempt: 1, statusCode: 200, durationMs: expect.any(Number), error: null },
   ]);
+  // The log pages one delivery at a time, every delivery once; the status filter is bound into its cursors.
+  const PAGE = `query ($after: String, $status: WebhookDeliveryStatus) { webhooks { nodes {
+    deliveries(first: 1, after: $after, status: $status) { nodes { id } pageInfo { hasNextPage endCursor } } } } }`;
+  const paged: string[] = [];
+  for (let after: string | null = null, more = true; more;) {
+    const page = (await app.run(PAGE, { after, status: 'SUCCEEDED' }, { caller: keyA })).webhooks.nodes[0].deliveries;
+    paged.push(...page.nodes.map((d: { id: string }) => d.id));
+    [after, more] = [page.pageInfo.endCursor, page.pageInfo.hasNextPage];
+  }
+  expect(paged).toEqual(log.webhooks.nodes[0].deliveries.nodes.map((d: { id: string }) => d.id));
+  const cursor = (await app.run(PAGE, { status: 'SUCCEEDED' }, { caller: keyA })).webhooks.nodes[0].deliveries.pageInfo.endCursor;
+  const refused = await app.execute(PAGE, { after: cursor, status: 'PENDING' }, { caller: keyA });
+  expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   await remove(keyA, scoped.webhook.id);
   await remove(wideKey, wide.webhook.id);
 }, 30_000);
