@@ -63,8 +63,9 @@ SELECT json_build_object('person', json_build_object(
   'id', ${gid('Person', 'p.id')},
   'name', p.name,
   'household', ${ref('Place', 'place', 'p.household_id')},
-  'roles', (SELECT coalesce(json_agg(json_build_object('role', upper(pr.role::text), 'startsOn', pr.starts_on::text, 'endsOn', pr.ends_on::text,
-              'place', ${ref('Place', 'place', 'pr.place_id')}) ORDER BY pr.starts_on), '[]') FROM person_role pr WHERE pr.person_id = p.id),
+  'roles', json_build_object('nodes', (SELECT coalesce(json_agg(json_build_object('role', upper(pr.role::text), 'startsOn', pr.starts_on::text,
+              'endsOn', pr.ends_on::text, 'place', ${ref('Place', 'place', 'pr.place_id')}) ORDER BY pr.starts_on, pr.id), '[]')
+              FROM (SELECT * FROM person_role WHERE person_id = p.id ORDER BY starts_on, id LIMIT 50) pr)),
   'volunteerProfile', json_build_object(
     'skills', (SELECT coalesce(json_agg(s.skill ORDER BY s.first), '[]') FROM (
                  SELECT skill, min(m.joined_on::text || lpad(o::text, 4, '0')) AS first

@@ -248,7 +248,7 @@ const PERSON_QUERY = `query Card($id: ID!) {
   person(id: $id) {
     id name
     household { id name }
-    roles { role startsOn endsOn place { id name } }
+    roles { nodes { role startsOn endsOn place { id name } } }
     volunteerProfile { skills verifiedMinutes teams { nodes { id name } } }
     moralBankAccounts { nodes { id name balance community { id name } } }
   }

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiKey } from './auth/api-key.entity.js';
-import { AccessResolver } from './auth/access.resolver.js';
+import { AccessResolver, PersonalDataExportResolver } from './auth/access.resolver.js';
 import { SensitiveAccessLogEntry } from './auth/access-log.entity.js';
 import { corePlaceRules } from './auth/core-place-rules.js';
 import type { PlaceRule } from './auth/place-rule.js';
@@ -40,6 +40,7 @@ import { requestReadPaths } from './migrations/core/0011_request_read_paths.js';
 import { apiKeyRevocationNotice } from './migrations/core/0016_api_key_revocation_notice.js';
 import { trustedDocuments } from './migrations/core/0019_trusted_documents.js';
 import { requestTimelineOrder } from './migrations/core/0020_request_timeline_order.js';
+import { connectionOrders } from './migrations/core/0021_connection_orders.js';
 import { EventOutboxResolver } from './events/event-outbox.resolver.js';
 import { webhooks } from './migrations/core/0013_webhooks.js';
 import { Webhook, WebhookDelivery } from './webhook/webhook.entity.js';
@@ -107,6 +108,7 @@ export const coreModule: {
     apiKeyRevocationNotice,
     trustedDocuments,
     requestTimelineOrder,
+    connectionOrders,
   ],
   resolvers: [
     PlatformResolver,
@@ -121,6 +123,7 @@ export const coreModule: {
     RequestStatsResolver,
     WishWallResolver,
     AccessResolver,
+    PersonalDataExportResolver,
     AuditLogResolver,
     TaskBoardResolver,
     TaskBoardCardResolver,

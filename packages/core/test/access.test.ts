@@ -237,27 +237,42 @@ describe('sensitive personal data', () => {
     const auditor = await createAuthenticator(() => app.platform.orm.em.fork(), {})(`Bearer ${secret}`);
     expect(auditor).toEqual({ id: apiKey.uuid, kind: 'api-key' });
     const log = await app.run(
-      `query ($cang: ID!) { sensitiveAccessLog(personId: $cang) { readerName fields } }`,
+      `query ($cang: ID!) { sensitiveAccessLog(personId: $cang) { nodes { readerName fields } } }`,
       { cang: ids['苍爷爷'] },
       { caller: auditor },
     );
-    expect(log.sensitiveAccessLog).toEqual([{ readerName: '刘社工', fields: ['careProfile'] }]);
+    expect(log.sensitiveAccessLog.nodes).toEqual([{ readerName: '刘社工', fields: ['careProfile'] }]);
 
     // 苍爷爷 exports his own data, including who read it.
     const mine = await app.run(
-      '{ myData { person { name careProfile { livesAlone } } requests { title } sensitiveReads { readerName fields } } }',
+      '{ myData { person { name careProfile { livesAlone } } requests { nodes { title } } sensitiveReads(first: 100) { nodes { readerName fields } } } }',
       {},
       { caller: person('苍爷爷') },
     );
     expect(mine.myData.person).toEqual({ name: '苍爷爷', careProfile: { livesAlone: true } });
-    expect(mine.myData.sensitiveReads).toEqual(expect.arrayContaining([{ readerName: '刘社工', fields: ['careProfile'] }]));
+    expect(mine.myData.sensitiveReads.nodes).toEqual(expect.arrayContaining([{ readerName: '刘社工', fields: ['careProfile'] }]));
+    // The export's lists are pages: following endCursor fetches every row, one page at a time.
+    for (const list of ['requests', 'sensitiveReads']) {
+      const EXPORT = `query ($after: String) { myData { ${list}(first: 1, after: $after) { edges { cursor } pageInfo { hasNextPage endCursor } } } }`;
+      const all = (await app.run(`{ myData { ${list}(first: 100) { edges { cursor } } } }`, {}, { caller: person('苍爷爷') })).myData[list];
+      const paged: string[] = [];
+      for (let after: string | null = null, more = true; more;) {
+        const page: { edges: { cursor: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } = (
+          await app.run(EXPORT, { after }, { caller: person('苍爷爷') })
+        ).myData[list];
+        paged.push(...page.edges.map((e) => e.cursor));
+        [after, more] = [page.pageInfo.endCursor, page.pageInfo.hasNextPage];
+      }
+      expect(paged).toEqual(all.edges.map((e: { cursor: string }) => e.cursor));
+      if (list === 'sensitiveReads') expect(paged.length).toBeGreaterThan(0);
+    }
 
     // Nobody rewrites history.
     await expect(app.platform.orm.em.fork().getConnection().execute('DELETE FROM sensitive_access_log')).rejects.toThrow(/append-only/);
   });
 
   test('the access log is for auditors only', async () => {
-    const result = await app.execute('{ sensitiveAccessLog { readerName } }', {}, { caller: person('刘社工') });
+    const result = await app.execute('{ sensitiveAccessLog { nodes { readerName } } }', {}, { caller: person('刘社工') });
     expect(result.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 });
@@ -318,8 +333,8 @@ describe('credentials', () => {
       { caller: admin },
     );
     expect(more.data?.createApiKey.errors[0].code).toBe('FORBIDDEN');
-    const everywhere = await app.execute(`{ apiKeys { name } }`, {}, { caller: admin });
-    expect(everywhere.data?.apiKeys).toEqual([]);
+    const everywhere = await app.execute(`{ apiKeys { nodes { name } } }`, {}, { caller: admin });
+    expect(everywhere.data?.apiKeys.nodes).toEqual([]);
   });
 
   test('person tokens: signed, checked, expiring', async () => {
@@ -343,7 +358,7 @@ test('scoping adds no statement per row: a page of 1 and of 5 requests cost the 
       { c: ids['DEMO-CYL-CTY-3'], r: ids['苍爷爷'] },
     );
   }
-  const q = `query ($n: Int!) { requests(first: $n) { edges { node { title place { name ancestors { name } } requester { name phone careProfile { livesAlone } } timeline { actor { name } } } } } }`;
+  const q = `query ($n: Int!) { requests(first: $n) { edges { node { title place { name ancestors { name } } requester { name phone careProfile { livesAlone } } timeline { nodes { actor { name } } } } } } }`;
   const caller = person('刘社工');
   const one = await app.countStatements(() => app.run(q, { n: 1 }, { caller }));
   const five = await app.countStatements(() => app.run(q, { n: 5 }, { caller }));

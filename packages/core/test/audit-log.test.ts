@@ -58,15 +58,16 @@ async function mutate(doc: string, variables: Record<string, unknown>, caller: C
 
 const LOG = `query($f: AuditLogFilter, $first: Int, $after: String) {
   auditLog(filter: $f, first: $first, after: $after) {
-    entries { seq at actorKind actorId actorName action entityType entityId operation changes { field before after } }
-    hasNextPage endCursor
+    nodes { seq at actorKind actorId actorName action entityType entityId operation changes { field before after } }
+    pageInfo { hasNextPage endCursor }
   }
 }`;
 
 async function auditLog(caller: Caller, filter: Record<string, unknown> = {}, first = 50, after?: string) {
   const result = await app.execute(LOG, { f: filter, first, after }, { caller });
   if (result.errors?.length) throw new Error(result.errors[0].message);
-  return (result.data as any).auditLog;
+  const { nodes, pageInfo } = (result.data as any).auditLog;
+  return { entries: nodes, ...pageInfo };
 }
 
 const changesOf = (entry: { changes: { field: string; before: string | null; after: string | null }[] }) =>
@@ -181,7 +182,7 @@ describe('the audit log', () => {
     const refused = await app.execute(LOG, {}, asPerson(worker));
     expect(problemOf(refused)).toMatchObject({ code: 'FORBIDDEN' });
     // The system (operators) sees everything.
-    expect((await app.run(LOG, {})).auditLog.entries.length).toBe(east.entries.length);
+    expect((await app.run(LOG, {})).auditLog.nodes.length).toBe(east.entries.length);
   });
 
   test('pages newest first', async () => {

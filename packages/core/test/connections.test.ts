@@ -168,6 +168,35 @@ test('nested connections page each parent in one statement for all parents', asy
   expect(two).toBe(one);
 });
 
+test('descendants of a page of places are one statement for all of them, each page its own', async () => {
+  const q = `query ($n: Int!) { places(type: COMMUNITY, first: $n) { nodes { code descendants(first: 2) {
+    nodes { code } pageInfo { hasNextPage endCursor } } } } }`;
+  const data = await app.run(q, { n: 2 });
+  expect(data.places.nodes.map((p: { code: string; descendants: { nodes: { code: string }[] } }) => [p.code, p.descendants.nodes])).toEqual(
+    [
+      ['c1', [{ code: 'c1-b' }, { code: 'c1-h0' }]],
+      ['c2', [{ code: 'c2-b' }, { code: 'c2-h0' }]],
+    ],
+  );
+  const rest = await app.run(
+    `query ($c: ID!, $after: String) { place(id: $c) { descendants(first: 5, after: $after) { nodes { code } pageInfo { hasNextPage } } } }`,
+    { c: ids.c1, after: data.places.nodes[0].descendants.pageInfo.endCursor },
+  );
+  expect(rest.place.descendants).toEqual({ nodes: [{ code: 'c1-h1' }, { code: 'c1-h2' }], pageInfo: { hasNextPage: false } });
+  // A row under two places asked for is on both pages; the type filter holds.
+  const nested = await app.run(
+    `query ($d: ID!, $s: ID!) { d: place(id: $d) { descendants(type: COMMUNITY) { nodes { code } } } s: place(id: $s) { descendants(type: COMMUNITY) { nodes { code } } } }`,
+    { d: ids.d, s: ids.s },
+  );
+  expect([nested.d.descendants.nodes, nested.s.descendants.nodes]).toEqual([
+    [{ code: 'c1' }, { code: 'c2' }],
+    [{ code: 'c1' }, { code: 'c2' }],
+  ]);
+  const one = await app.countStatements(() => app.run(q, { n: 1 }));
+  const two = await app.countStatements(() => app.run(q, { n: 2 }));
+  expect(two).toBe(one);
+});
+
 test('scope rules hold in every page: an unseen row never appears, and a cursor from a wider scope reveals nothing', async () => {
   const worker: Caller = { id: uuid(ids['An@c1-h0']), kind: 'person' };
   const seen = await walk('forward', 2, worker, null);

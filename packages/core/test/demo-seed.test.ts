@@ -55,19 +55,19 @@ test('the demo shows a wish wall with fulfilled wishes and an overdue request th
   const [jkl] = await conn.execute<{ id: string }[]>(`SELECT id FROM place WHERE code = 'DEMO-JKL'`);
   const [party] = await conn.execute<{ id: string }[]>(`SELECT id FROM person WHERE name = '陈党员'`);
   const { wishWall } = await app.run(
-    'query($p: ID!) { wishWall(placeId: $p, first: 100) { place { name } posted fulfilled claimed open { title status } } }',
+    'query($p: ID!) { wishWall(placeId: $p) { place { name } posted fulfilled claimed open(first: 100) { nodes { title status } } } }',
     { p: toGlobalId('Place', jkl.id) },
     asPerson({ uuid: party.id }),
   );
   expect(wishWall).toMatchObject({ place: { name: '敬口路社区' }, posted: 56, fulfilled: 36, claimed: 2 });
-  expect(wishWall.open).toHaveLength(18);
+  expect(wishWall.open.nodes).toHaveLength(18);
   const { requests } = await app.run(
-    '{ requests(filter: { text: "污水管", level: [SUBDISTRICT] }) { edges { node { status dueAt timeline { action note fromDueAt toDueAt actorLabel } } } } }',
+    '{ requests(filter: { text: "污水管", level: [SUBDISTRICT] }) { edges { node { status dueAt timeline { nodes { action note fromDueAt toDueAt actorLabel } } } } } }',
   );
   const [sewer] = requests.edges;
   expect(sewer.node.status).toBe('ESCALATED');
   expect(new Date(sewer.node.dueAt).getTime()).toBeLessThan(Date.now());
-  const actions = sewer.node.timeline.map((t: { action: string }) => t.action);
+  const actions = sewer.node.timeline.nodes.map((t: { action: string }) => t.action);
   expect(actions).toEqual(['created', 'status', 'deadline', 'deadline', 'escalated']);
-  expect(sewer.node.timeline[4]).toMatchObject({ actorLabel: 'system: grid.escalation', note: expect.stringContaining('deadline') });
+  expect(sewer.node.timeline.nodes[4]).toMatchObject({ actorLabel: 'system: grid.escalation', note: expect.stringContaining('deadline') });
 });

@@ -198,6 +198,32 @@ describe('several processes on one database', () => {
 });
 
 describe('failures', () => {
+  test('failed deliveries are a connection, the next due first, walked forward and backward', async () => {
+    const app = await createTestApp({ outbox: { sweepIntervalMs: 3_600_000 } });
+    try {
+      // Five failed deliveries of a handler no process here runs; two are due at the same time (the id orders them).
+      await app.platform.orm.em.getConnection().execute(
+        `INSERT INTO event_outbox (event, payload, occurred_at, handler, attempts, last_error, next_attempt_at)
+         SELECT 'test.failed', jsonb_build_object('n', n), now(), 'elsewhere.handler', 1, 'boom', now() + least(n, 4) * interval '1 hour'
+           FROM generate_series(1, 5) n ORDER BY n`,
+      );
+      const Q = `query ($first: Int, $after: String, $last: Int, $before: String) { eventOutbox { pending
+        failed(first: $first, after: $after, last: $last, before: $before) { nodes { payload } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }`;
+      const page = async (vars: Record<string, unknown>) => (await app.run(Q, vars)).eventOutbox.failed;
+      const ns = (p: { nodes: { payload: { n: number } }[] }) => p.nodes.map((d) => d.payload.n);
+      const one = await page({ first: 2 });
+      const two = await page({ first: 2, after: one.pageInfo.endCursor });
+      const three = await page({ first: 2, after: two.pageInfo.endCursor });
+      expect([ns(one), ns(two), ns(three)]).toEqual([[1, 2], [3, 4], [5]]);
+      expect([one.pageInfo.hasNextPage, three.pageInfo.hasNextPage, three.pageInfo.hasPreviousPage]).toEqual([true, false, true]);
+      const back = await page({ last: 3, before: three.pageInfo.startCursor });
+      expect(ns(back)).toEqual([2, 3, 4]);
+      expect(back.pageInfo.hasPreviousPage).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('back-off doubles from the base and stops growing at the cap', () => {
     const options = { retryBaseMs: 1_000, retryMaxMs: 600_000 };
     expect([1, 2, 3, 4, 10, 11, 1_000].map((n) => retryDelayMs(n, options))).toEqual([
@@ -235,22 +261,24 @@ describe('failures', () => {
       await emitKeys(app.platform, ['flaky']);
       // The first attempt (right after commit) failed; its write rolled back with it.
       expect(tally.attempts.get('flaky')).toHaveLength(1);
-      const QUERY = '{ eventOutbox { pending failed { event handler attempts lastError nextAttemptAt payload } } }';
+      const QUERY = '{ eventOutbox { pending failed { nodes { event handler attempts lastError nextAttemptAt payload } } } }';
       const seen = (await app.run(QUERY, {}, { caller: auditor })).eventOutbox;
       expect(seen).toEqual({
         pending: 1,
-        failed: [
-          {
-            event: 'tally.counted',
-            handler: 'tally.record',
-            attempts: 1,
-            lastError: 'Error: flaky is not ready (3 more failures)',
-            nextAttemptAt: expect.any(String),
-            payload: { key: 'flaky' },
-          },
-        ],
+        failed: {
+          nodes: [
+            {
+              event: 'tally.counted',
+              handler: 'tally.record',
+              attempts: 1,
+              lastError: 'Error: flaky is not ready (3 more failures)',
+              nextAttemptAt: expect.any(String),
+              payload: { key: 'flaky' },
+            },
+          ],
+        },
       });
-      const dueIn = new Date(seen.failed[0].nextAttemptAt).getTime() - tally.attempts.get('flaky')![0];
+      const dueIn = new Date(seen.failed.nodes[0].nextAttemptAt).getTime() - tally.attempts.get('flaky')![0];
       expect(dueIn).toBeGreaterThanOrEqual(200);
       expect(dueIn).toBeLessThan(1_000);
 
@@ -278,7 +306,7 @@ describe('failures', () => {
           expect.stringContaining(`event handler tally.record failed on tally.counted (attempt ${n})`),
         ]),
       );
-      expect((await app.run(QUERY, {}, { caller: auditor })).eventOutbox).toEqual({ pending: 0, failed: [] });
+      expect((await app.run(QUERY, {}, { caller: auditor })).eventOutbox).toEqual({ pending: 0, failed: { nodes: [] } });
     } finally {
       await app.close();
     }

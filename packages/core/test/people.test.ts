@@ -91,8 +91,10 @@ test('assigns roles with dates and validates them', async () => {
   const impossible = await app.execute(ASSIGN, { person: ids.Dong, place: ids.b, role: 'VOLUNTEER', from: '2022-02-30', to: null });
   expect(problemOf(impossible)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'startsOn' });
 
-  const data = await app.run(`query ($id: ID!) { person(id: $id) { roles { role startsOn endsOn place { code } } } }`, { id: ids.Dong });
-  expect(data.person.roles).toEqual([
+  const data = await app.run(`query ($id: ID!) { person(id: $id) { roles { nodes { role startsOn endsOn place { code } } } } }`, {
+    id: ids.Dong,
+  });
+  expect(data.person.roles.nodes).toEqual([
     { role: 'GRID_WORKER', startsOn: '2020-01-01', endsOn: null, place: { code: 'c' } },
     { role: 'BUILDING_HEAD', startsOn: '2021-03-01', endsOn: '2021-03-01', place: { code: 'b' } },
   ]);
@@ -148,7 +150,7 @@ test('organizations: members, duplicate membership refused, lists by place and k
     `query ($c: ID!, $dong: ID!) {
       underC: organizations(under: $c) { nodes { name members { nodes { person { name } } } } }
       committees: organizations(kind: RESIDENTS_COMMITTEE) { nodes { name } }
-      person(id: $dong) { organizations { name } }
+      person(id: $dong) { organizations { nodes { name } } }
       place(id: $c) { organizations { nodes { name } } }
     }`,
     { c: ids.c, dong: ids.Dong },
@@ -158,7 +160,7 @@ test('organizations: members, duplicate membership refused, lists by place and k
     { name: 'Residents committee', members: { nodes: [{ person: { name: 'Dong' } }, { person: { name: 'Ren' } }] } },
   ]);
   expect(data.committees.nodes.map((o: { name: string }) => o.name)).toEqual(['Other committee', 'Residents committee']);
-  expect(data.person.organizations).toEqual([{ name: 'Party branch' }, { name: 'Residents committee' }]);
+  expect(data.person.organizations.nodes).toEqual([{ name: 'Party branch' }, { name: 'Residents committee' }]);
   expect(data.place.organizations.nodes).toEqual([{ name: 'Residents committee' }]);
 });
 
@@ -167,7 +169,7 @@ test('person list fields are batched: the number of SQL queries does not grow wi
     app.countStatements(() =>
       app.run(
         `query ($first: Int!) { people(first: $first) { nodes {
-        name household { code } roles { role place { code } } careProfile { elderly } organizations { name }
+        name household { code } roles { nodes { role place { code } } } careProfile { elderly } organizations { nodes { name } }
       } } }`,
         { first },
       ),

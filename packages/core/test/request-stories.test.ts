@@ -41,7 +41,7 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 const REQUEST =
-  'id status externalOrderNo dueAt requester { name } assignee { name } timeline { action actor { name } actorLabel note fromDueAt toDueAt }';
+  'id status externalOrderNo dueAt requester { name } assignee { name } timeline { nodes { action actor { name } actorLabel note fromDueAt toDueAt } }';
 const PAYLOAD = `request { ${REQUEST} } errors { code message field } created`;
 
 async function importOrder(orderNo: string, callerPhone: string | null, as: Person = wang) {
@@ -69,7 +69,7 @@ describe('hotline orders have a requester', () => {
     expect(imported.errors).toEqual([]);
     expect(imported.request.requester).toEqual({ name: '宋阿姨' });
     // The importer is on the record, by name.
-    expect(imported.request.timeline).toEqual([
+    expect(imported.request.timeline.nodes).toEqual([
       expect.objectContaining({ action: 'imported', actor: { name: '王社工' }, actorLabel: null }),
     ]);
     const id = imported.request.id;
@@ -153,7 +153,7 @@ describe('micro-wishes end to end', () => {
     const done = await move(id, 'RESOLVED', li);
     expect(done.errors).toEqual([]);
     expect(
-      done.request.timeline.map((t: { action: string; actor: { name: string } | null; note: string | null }) => [
+      done.request.timeline.nodes.map((t: { action: string; actor: { name: string } | null; note: string | null }) => [
         t.action,
         t.actor?.name,
         t.note,
@@ -207,8 +207,8 @@ describe('micro-wishes end to end', () => {
       expect(loser.errors[0]).toMatchObject({ code: 'ALREADY_CLAIMED' });
       expect(loser.errors[0].message).toContain(winners[0].request.assignee.name);
     }
-    const { request } = await app.run(`query($id: ID!) { request(id: $id) { timeline { action } } }`, { id });
-    expect(request.timeline.filter((t: { action: string }) => t.action === 'claimed')).toHaveLength(1);
+    const { request } = await app.run(`query($id: ID!) { request(id: $id) { timeline { nodes { action } } } }`, { id });
+    expect(request.timeline.nodes.filter((t: { action: string }) => t.action === 'claimed')).toHaveLength(1);
   });
 
   test("the wish wall: a community's open wishes for its party members, with posted and fulfilled counts", async () => {
@@ -216,7 +216,7 @@ describe('micro-wishes end to end', () => {
     const wall = async (as: Person) =>
       (
         await app.run(
-          `query($p: ID!) { wishWall(placeId: $p) { place { name } posted fulfilled claimed open { id title status } } }`,
+          `query($p: ID!) { wishWall(placeId: $p) { place { name } posted fulfilled claimed open { nodes { id title status } } } }`,
           { p: community.id },
           asPerson(as),
         )
@@ -224,10 +224,10 @@ describe('micro-wishes end to end', () => {
     const seen = await wall(zhao);
     // Posted so far in this file: 助行器 (closed), 智能手机 (claimed), 老花镜 (claimed), 收音机 (open).
     expect(seen).toMatchObject({ place: { name: '正东路社区' }, posted: 4, fulfilled: 1, claimed: 2 });
-    expect(seen.open).toEqual([{ id: open, title: '想要一个收音机', status: 'SUBMITTED' }]);
+    expect(seen.open.nodes).toEqual([{ id: open, title: '想要一个收音机', status: 'SUBMITTED' }]);
     // Claiming takes it off the wall.
     await claim(open, zhao);
-    expect((await wall(zhao)).open).toEqual([]);
+    expect((await wall(zhao)).open.nodes).toEqual([]);
     // Two statements whatever the wall holds: the counts and the open page.
     expect(await app.countStatements(() => wall(zhao))).toBeLessThanOrEqual(4);
   });
@@ -248,7 +248,7 @@ describe('deadlines on the record', () => {
     expect((await change('2026-06-21T00:00:00.000Z', '污水管维修，工期20天')).errors).toEqual([]);
     const moved = await change('2026-06-15T00:00:00.000Z', '居民急需，工期压缩到14天');
     expect(moved.request.dueAt).toBe('2026-06-15T00:00:00.000Z');
-    expect(moved.request.timeline.filter((t: { action: string }) => t.action === 'deadline')).toEqual([
+    expect(moved.request.timeline.nodes.filter((t: { action: string }) => t.action === 'deadline')).toEqual([
       expect.objectContaining({
         actor: { name: '王社工' },
         note: '污水管维修，工期20天',

@@ -24,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 const FIELDS =
-  'request { id status level title assignee { name } timeline { action fromStatus toStatus note } } errors { code message field } created';
+  'request { id status level title assignee { name } timeline { nodes { action fromStatus toStatus note } } } errors { code message field } created';
 
 async function submit(title = '家里断网了', extra: Record<string, unknown> = {}) {
   const data = await app.run(`mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { ${FIELDS} } }`, {
@@ -66,7 +66,7 @@ test('a request goes through its whole life, each step on its timeline', async (
   );
   expect(rated.rateRequest).toEqual({ request: { rating: 5, thanks: '谢谢社区！' }, errors: [] });
   const closed = await change(id, 'CLOSED');
-  expect(closed.request.timeline).toEqual([
+  expect(closed.request.timeline.nodes).toEqual([
     { action: 'created', fromStatus: null, toStatus: 'SUBMITTED', note: null },
     { action: 'status', fromStatus: 'SUBMITTED', toStatus: 'ACCEPTED', note: null },
     { action: 'claimed', fromStatus: 'ACCEPTED', toStatus: 'CLAIMED', note: '网格员1' },
@@ -104,9 +104,9 @@ test.each([
   if (from === 'ACCEPTED') await change(id, 'ACCEPTED');
   const result = await change(id, to);
   expect(result.errors[0]).toEqual({ code: 'ILLEGAL_TRANSITION', field: 'to', message });
-  const { request } = await app.run('query($id: ID!) { request(id: $id) { status timeline { action } } }', { id });
+  const { request } = await app.run('query($id: ID!) { request(id: $id) { status timeline { nodes { action } } } }', { id });
   expect(request.status).toBe(from);
-  expect(request.timeline).toHaveLength(from === 'ACCEPTED' ? 2 : 1);
+  expect(request.timeline.nodes).toHaveLength(from === 'ACCEPTED' ? 2 : 1);
 });
 
 test('of eight truly concurrent claims exactly one wins, the others learn who has it', async () => {
@@ -120,9 +120,9 @@ test('of eight truly concurrent claims exactly one wins, the others learn who ha
     expect(loser.errors[0].code).toBe('ALREADY_CLAIMED');
     expect(loser.errors[0].message).toContain(winner);
   }
-  const { request } = await app.run('query($id: ID!) { request(id: $id) { assignee { name } timeline { action } } }', { id });
+  const { request } = await app.run('query($id: ID!) { request(id: $id) { assignee { name } timeline { nodes { action } } } }', { id });
   expect(request.assignee.name).toBe(winner);
-  expect(request.timeline.filter((t: { action: string }) => t.action === 'claimed')).toHaveLength(1);
+  expect(request.timeline.nodes.filter((t: { action: string }) => t.action === 'claimed')).toHaveLength(1);
 });
 
 test('escalation raises the level step by step and stops at the subdistrict', async () => {
@@ -348,4 +348,34 @@ describe('every move of the state machine', () => {
       expect(request.status).toBe(from);
     }
   });
+});
+
+test('a timeline is a connection in the order written; lastTimelineEntry is its last row; a page of requests reads them in one statement', async () => {
+  const id = (await submit('楼道灯坏了')).request.id;
+  await change(id, 'ACCEPTED');
+  await claim(id, workers[1]);
+  await change(id, 'IN_PROGRESS');
+  const Q = `query ($id: ID!, $first: Int, $after: String, $last: Int, $before: String) { request(id: $id) {
+    lastTimelineEntry { action toStatus }
+    timeline(first: $first, after: $after, last: $last, before: $before) {
+      nodes { action toStatus } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }`;
+  const one = (await app.run(Q, { id, first: 2 })).request;
+  expect(one.lastTimelineEntry).toEqual({ action: 'status', toStatus: 'IN_PROGRESS' });
+  expect(one.timeline.nodes).toEqual([
+    { action: 'created', toStatus: 'SUBMITTED' },
+    { action: 'status', toStatus: 'ACCEPTED' },
+  ]);
+  expect(one.timeline.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+  const two = (await app.run(Q, { id, first: 2, after: one.timeline.pageInfo.endCursor })).request.timeline;
+  expect(two.nodes).toEqual([
+    { action: 'claimed', toStatus: 'CLAIMED' },
+    { action: 'status', toStatus: 'IN_PROGRESS' },
+  ]);
+  expect(two.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+  expect((await app.run(Q, { id, last: 2, before: two.pageInfo.startCursor })).request.timeline.nodes).toEqual(one.timeline.nodes);
+
+  const board = `query ($n: Int!) { requests(first: $n) { nodes { lastTimelineEntry { action } timeline(first: 2) { nodes { action } } } } }`;
+  const count = (n: number) => app.countStatements(() => app.run(board, { n }));
+  expect((await app.run(board, { n: 5 })).requests.nodes.length).toBeGreaterThan(1);
+  expect(await count(5)).toBe(await count(1));
 });

@@ -153,32 +153,32 @@ describe('three orders: 点单 → 下单 → 接单', () => {
       as(person.resident),
     );
     const story = await app.run(
-      `query($id: ID!) { request(id: $id) { status rating timeline { action actor { name } actorLabel note } } }`,
+      `query($id: ID!) { request(id: $id) { status rating timeline { nodes { action actor { name } actorLabel note } } } }`,
       { id: order },
       { caller: as(person.worker) },
     );
     expect(story.request).toMatchObject({ status: 'RESOLVED', rating: 5 });
     // The unit's member holds no place in the community, but staff see who took the order.
-    expect(story.request.timeline.map((e: any) => [e.action, e.actor?.name ?? null])).toEqual([
+    expect(story.request.timeline.nodes.map((e: any) => [e.action, e.actor?.name ?? null])).toEqual([
       ['created', '宋阿姨'],
       ['dispatched', '社区书记'],
-      ['claimed', story.request.timeline[2].note],
+      ['claimed', story.request.timeline.nodes[2].note],
       ['status', '社区书记'],
       ['status', '社区书记'],
       ['rated', '宋阿姨'],
     ]);
-    expect(story.request.timeline[1].note).toBe('方庄社区卫生服务中心: 请本周内上门');
-    expect(['张医生', '李护士']).toContain(story.request.timeline[2].note);
+    expect(story.request.timeline.nodes[1].note).toBe('方庄社区卫生服务中心: 请本周内上门');
+    expect(['张医生', '李护士']).toContain(story.request.timeline.nodes[2].note);
     // The member who took it sees it as theirs; the community's worker and the resident see who took it.
-    const taker = story.request.timeline[2].note === '张医生' ? person.doctor : person.nurse;
+    const taker = story.request.timeline.nodes[2].note === '张医生' ? person.doctor : person.nurse;
     for (const caller of [taker, person.worker, person.resident]) {
       const seen = await app.run(`query($id: ID!) { request(id: $id) { assignee { name phone } } }`, { id: order }, { caller: as(caller) });
       // The taker's name, never their phone number: that stays with their own places.
       expect(seen.request.assignee).toEqual({ name: taker.name, phone: caller === taker ? taker.phone : null });
     }
     // Every step is in the audit log, under the community's places.
-    const log = await app.run(`query($id: String!) { auditLog(filter: { entityId: $id }) { entries { action } } }`, { id: order });
-    expect(new Set(log.auditLog.entries.map((e: any) => e.action))).toEqual(
+    const log = await app.run(`query($id: String!) { auditLog(filter: { entityId: $id }) { nodes { action } } }`, { id: order });
+    expect(new Set(log.auditLog.nodes.map((e: any) => e.action))).toEqual(
       new Set(['request.submit', 'request.dispatch', 'request.claim', 'request.changeStatus', 'request.rate']),
     );
   });

@@ -83,8 +83,8 @@ const CREATE = `mutation($input: CreateWebhookInput!) {
 const SUBMIT = `mutation($place: ID!, $title: String!) {
   submitRequest(input: { title: $title, placeId: $place, kind: NEED, channel: PHONE, callbackPhone: "13800000000" }) { request { id } errors { code message } }
 }`;
-const LOG = `{ webhooks { id status disabledReason deliveries(first: 50) { id messageId event status attempts lastError payload
-  attemptLog { attempt statusCode durationMs error } } } }`;
+const LOG = `{ webhooks { nodes { id status disabledReason deliveries(first: 50) { nodes { id messageId event status attempts lastError payload
+  attemptLog { attempt statusCode durationMs error } } } } } }`;
 
 let app: TestApp;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -180,11 +180,26 @@ test('a scoped key gets every event of its places, signed, and none of other pla
 
   // The delivery log shows each, delivered once; the key sees only its own webhook.
   const log = await app.run(LOG, {}, { caller: keyA });
-  expect(log.webhooks).toHaveLength(1);
-  expect(log.webhooks[0].deliveries.map((d: { status: string; attempts: number }) => [d.status, d.attempts])).toEqual(
+  expect(log.webhooks.nodes).toHaveLength(1);
+  expect(log.webhooks.nodes[0].deliveries.nodes.map((d: { status: string; attempts: number }) => [d.status, d.attempts])).toEqual(
     inA.map(() => ['SUCCEEDED', 1]),
   );
-  expect(log.webhooks[0].deliveries[0].attemptLog).toEqual([{ attempt: 1, statusCode: 200, durationMs: expect.any(Number), error: null }]);
+  expect(log.webhooks.nodes[0].deliveries.nodes[0].attemptLog).toEqual([
+    { attempt: 1, statusCode: 200, durationMs: expect.any(Number), error: null },
+  ]);
+  // The log pages one delivery at a time, every delivery once; the status filter is bound into its cursors.
+  const PAGE = `query ($after: String, $status: WebhookDeliveryStatus) { webhooks { nodes {
+    deliveries(first: 1, after: $after, status: $status) { nodes { id } pageInfo { hasNextPage endCursor } } } } }`;
+  const paged: string[] = [];
+  for (let after: string | null = null, more = true; more;) {
+    const page = (await app.run(PAGE, { after, status: 'SUCCEEDED' }, { caller: keyA })).webhooks.nodes[0].deliveries;
+    paged.push(...page.nodes.map((d: { id: string }) => d.id));
+    [after, more] = [page.pageInfo.endCursor, page.pageInfo.hasNextPage];
+  }
+  expect(paged).toEqual(log.webhooks.nodes[0].deliveries.nodes.map((d: { id: string }) => d.id));
+  const cursor = (await app.run(PAGE, { status: 'SUCCEEDED' }, { caller: keyA })).webhooks.nodes[0].deliveries.pageInfo.endCursor;
+  const refused = await app.execute(PAGE, { after: cursor, status: 'PENDING' }, { caller: keyA });
+  expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   await remove(keyA, scoped.webhook.id);
   await remove(wideKey, wide.webhook.id);
 }, 30_000);
@@ -229,8 +244,8 @@ test('a delivery answered 500 is retried with the same webhook-id until it succe
   for (const r of receiver.received) expect(signedWith(hook.secret, r)).toBe(true);
   expect(receiver.received[2].body.data.requestId).toBe(Buffer.from(requestId, 'base64').toString().split(':')[1]);
 
-  const [webhook] = (await app.run(LOG, {}, { caller: keyA })).webhooks;
-  const [delivery] = webhook.deliveries;
+  const [webhook] = (await app.run(LOG, {}, { caller: keyA })).webhooks.nodes;
+  const [delivery] = webhook.deliveries.nodes;
   expect(delivery).toMatchObject({ messageId: receiver.received[0].id, status: 'SUCCEEDED', attempts: 3, lastError: null });
   expect(delivery.attemptLog.map((a: { statusCode: number; error: string | null }) => [a.statusCode, a.error])).toEqual([
     [500, 'HTTP 500'],
@@ -245,11 +260,11 @@ test('a receiver that keeps failing disables the webhook with a reason; enable a
   receiver.on((_r, res) => res.writeHead(503).end());
   await submit(householdA, '水管漏水');
   const disabled = await waitFor('disabled', 10_000, async () => {
-    const [w] = (await app.run(LOG, {}, { caller: keyA })).webhooks;
+    const [w] = (await app.run(LOG, {}, { caller: keyA })).webhooks.nodes;
     return w.status === 'DISABLED' ? w : undefined;
   });
   expect(disabled.disabledReason).toMatch(/^Deliveries failed for 1\.5 s: .* the last with HTTP 503\. Fix the receiver at .*\/down/);
-  const [failed] = disabled.deliveries;
+  const [failed] = disabled.deliveries.nodes;
   expect(failed.status).toBe('FAILED');
   expect(failed.attempts).toBeGreaterThanOrEqual(4);
   expect(failed.attemptLog).toHaveLength(failed.attempts);
@@ -276,8 +291,8 @@ test('a receiver that keeps failing disables the webhook with a reason; enable a
   expect(replayed.replayWebhookDelivery).toEqual({ delivery: { status: 'PENDING' }, errors: [] });
   const again = await waitFor('the replay', 10_000, () => receiver.received.find((r, i) => i >= sent && r.id === failed.messageId));
   expect(signedWith(hook.secret, again)).toBe(true);
-  const [after] = (await app.run(LOG, {}, { caller: keyA })).webhooks;
-  expect(after.deliveries.find((d: { id: string }) => d.id === failed.id)).toMatchObject({
+  const [after] = (await app.run(LOG, {}, { caller: keyA })).webhooks.nodes;
+  expect(after.deliveries.nodes.find((d: { id: string }) => d.id === failed.id)).toMatchObject({
     status: 'SUCCEEDED',
     attempts: failed.attempts + 1,
   });
@@ -289,8 +304,10 @@ test('finished deliveries past the retention period leave the log; recent and pe
   await submit(householdA, '楼道灯坏了');
   await submit(householdA, '垃圾没清运');
   const delivered = await waitFor('both delivered', 10_000, async () => {
-    const [w] = (await app.run(LOG, {}, { caller: keyA })).webhooks;
-    return w.deliveries.length === 2 && w.deliveries.every((d: { status: string }) => d.status === 'SUCCEEDED') ? w.deliveries : undefined;
+    const [w] = (await app.run(LOG, {}, { caller: keyA })).webhooks.nodes;
+    return w.deliveries.nodes.length === 2 && w.deliveries.nodes.every((d: { status: string }) => d.status === 'SUCCEEDED')
+      ? w.deliveries.nodes
+      : undefined;
   });
   const [old, recent] = delivered as { id: string; messageId: string }[];
   const em = app.platform.orm.em.fork();
@@ -299,7 +316,7 @@ test('finished deliveries past the retention period leave the log; recent and pe
   receiver.on((_r, res) => res.writeHead(503).end());
   await submit(householdA, '井盖松动');
   await waitFor('the third delivery, pending', 10_000, async () =>
-    (await app.run(LOG, {}, { caller: keyA })).webhooks[0].deliveries.some((d: { status: string }) => d.status === 'PENDING')
+    (await app.run(LOG, {}, { caller: keyA })).webhooks.nodes[0].deliveries.nodes.some((d: { status: string }) => d.status === 'PENDING')
       ? true
       : undefined,
   );
@@ -308,8 +325,8 @@ test('finished deliveries past the retention period leave the log; recent and pe
   ]);
   await em.execute(`UPDATE webhook_delivery SET created_at = now() - interval '40 days' WHERE status = 'pending'`);
   const kept = await waitFor('the old one pruned', 10_000, async () => {
-    const [w] = (await app.run(LOG, {}, { caller: keyA })).webhooks;
-    return w.deliveries.some((d: { id: string }) => d.id === old.id) ? undefined : w.deliveries;
+    const [w] = (await app.run(LOG, {}, { caller: keyA })).webhooks.nodes;
+    return w.deliveries.nodes.some((d: { id: string }) => d.id === old.id) ? undefined : w.deliveries.nodes;
   });
   expect(kept.map((d: { id: string; status: string }) => [d.id === recent.id, d.status]).sort()).toEqual([
     [false, 'PENDING'],
@@ -361,8 +378,8 @@ test('a receiver that never answers does not slow the API; its attempts time out
   // an idle machine; the bound leaves room for a loaded one).
   expect(took).toBeLessThan(5_000);
   const timedOut = await waitFor('timeouts', 10_000, async () => {
-    const [w] = (await app.run(LOG, {}, { caller: keyA })).webhooks;
-    const errors = w.deliveries.flatMap((d: { attemptLog: { error: string }[] }) => d.attemptLog.map((a) => a.error));
+    const [w] = (await app.run(LOG, {}, { caller: keyA })).webhooks.nodes;
+    const errors = w.deliveries.nodes.flatMap((d: { attemptLog: { error: string }[] }) => d.attemptLog.map((a) => a.error));
     return errors.length >= 10 ? errors : undefined;
   });
   expect(timedOut.every((e: string) => e === 'no answer within 1000 ms')).toBe(true);
@@ -388,16 +405,16 @@ test('webhook rules: the permission, https, places the key holds it at, and nobo
 
   const hook = await create(keyA, { url: 'https://example.org/hook', eventTypes: ['request.created'], placeIds: [communityA.id] });
   const otherKey = await apiKeyCaller(app, { name: '另一个应用', placeIds: [communityA.uuid], permissions: ['webhook.manage'] });
-  expect((await app.run('{ webhooks { id } }', {}, { caller: otherKey })).webhooks).toEqual([]);
+  expect((await app.run('{ webhooks { nodes { id } } }', {}, { caller: otherKey })).webhooks.nodes).toEqual([]);
   const steal = await app.run(
     'mutation($id: ID!) { deleteWebhook(id: $id) { errors { code field } } }',
     { id: hook.webhook.id },
     { caller: otherKey },
   );
   expect(steal.deleteWebhook.errors).toEqual([{ code: 'NOT_FOUND', field: 'id' }]);
-  expect((await app.run(LOG, {}, { caller: keyA })).webhooks.map((w: { id: string }) => w.id)).toEqual([hook.webhook.id]);
+  expect((await app.run(LOG, {}, { caller: keyA })).webhooks.nodes.map((w: { id: string }) => w.id)).toEqual([hook.webhook.id]);
   await remove(keyA, hook.webhook.id);
-  expect((await app.run('{ webhooks { id } }', {}, { caller: keyA })).webhooks).toEqual([]);
+  expect((await app.run('{ webhooks { nodes { id } } }', {}, { caller: keyA })).webhooks.nodes).toEqual([]);
 });
 
 test('an https receiver on the server’s own network is refused with the reason, unless private networks are allowed', async () => {
@@ -406,7 +423,7 @@ test('an https receiver on the server’s own network is refused with the reason
   await submit(householdA, '电梯异响');
   const log = await waitFor('the refused attempt', 10_000, async () => {
     const data = await app.run(LOG, {}, { caller: keyA });
-    const [delivery] = data.webhooks[0].deliveries as { attemptLog: { error: string | null; statusCode: number | null }[] }[];
+    const [delivery] = data.webhooks.nodes[0].deliveries.nodes as { attemptLog: { error: string | null; statusCode: number | null }[] }[];
     return delivery?.attemptLog.length ? delivery.attemptLog : undefined;
   });
   expect(log[0]).toMatchObject({ statusCode: null, error: expect.stringContaining('refused: 127.0.0.1 is on a private network') });

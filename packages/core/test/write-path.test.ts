@@ -67,10 +67,10 @@ test('a status change is seven statements: key, write counts, the row, move + ti
 test('a status change leaves one audit entry, itemized, and one timeline entry; the row is written once', async () => {
   const id = await submit();
   await changeStatus(id, 'ACCEPTED');
-  const log = await app.run(`query($id: String!) { auditLog(filter: { entityId: $id }) { entries { action operation entityType } } }`, {
+  const log = await app.run(`query($id: String!) { auditLog(filter: { entityId: $id }) { nodes { action operation entityType } } }`, {
     id,
   });
-  expect(log.auditLog.entries).toEqual([
+  expect(log.auditLog.nodes).toEqual([
     { action: 'request.changeStatus', operation: 'update', entityType: 'Request' },
     { action: 'request.submit', operation: 'create', entityType: 'Request' },
   ]);

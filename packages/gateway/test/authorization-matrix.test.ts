@@ -71,7 +71,7 @@ const LIST_PROBES: Record<string, string> = {
   gridWork: `{ gridWork(first: 100) { nodes { ${REQUEST_FIELDS} } } }`,
   myPlace: `query ($mine: ID!) { place(id: $mine) { ${PLACE_FIELDS} } }`,
   rootPlace: `query ($root: ID!) { place(id: $root) { ${PLACE_FIELDS} descendants(first: 100) { nodes { id name } } } }`,
-  myData: `{ myData { person { ${PERSON_FIELDS} } requests { ${REQUEST_FIELDS} } } }`,
+  myData: `{ myData { person { ${PERSON_FIELDS} } requests(first: 100) { nodes { ${REQUEST_FIELDS} } } } }`,
   rootSummary: `query ($root: ID!) { volunteerSummary(placeId: $root) { teamCount volunteerCount } gridAttentionMap(underId: $root) { counts { red orange green } } }`,
   taskBoard: `query ($mine: ID!) { taskBoard(placeId: $mine, limit: 500) { cards { itemType title item { id } } } }`,
 };

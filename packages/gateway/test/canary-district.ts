@@ -419,8 +419,10 @@ export async function createCanaryWorld(): Promise<CanaryWorld> {
     { p: ids['K-H'] },
   );
   const delivered = await eventually(async () => {
-    const found = await sys('query ($w: ID!) { node(id: $w) { ... on Webhook { deliveries { id status } } } }', { w: canary.Webhook });
-    const [delivery] = (found.node?.deliveries ?? []) as { id: string; status: string }[];
+    const found = await sys('query ($w: ID!) { node(id: $w) { ... on Webhook { deliveries { nodes { id status } } } } }', {
+      w: canary.Webhook,
+    });
+    const [delivery] = (found.node?.deliveries.nodes ?? []) as { id: string; status: string }[];
     return delivery?.status === 'SUCCEEDED' ? delivery : undefined;
   });
   canary.WebhookDelivery = delivered!.id;

@@ -47,29 +47,6 @@ const BOUNDED: Record<string, string> = {
   'Query.moralBankMonthlySummary': 'one row per month of the range asked',
 };
 
-/**
- * Unbounded lists not yet turned into connections (issue #19, item 1). The test fails when one
- * of them becomes a connection or disappears, so the list only shrinks: remove the entry then.
- * Nothing may be added here.
- */
-const PENDING = new Set([
-  'Person.roles',
-  'Person.organizations',
-  'Request.timeline',
-  'Webhook.deliveries',
-  'Query.apiKeys',
-  'Query.sensitiveAccessLog',
-  'Query.webhooks',
-  'PersonalDataExport.requests',
-  'PersonalDataExport.sensitiveReads',
-  'AuditLogPage.entries',
-  'EventOutboxState.failed',
-  'WishWall.open',
-]);
-
-/** Pending too: fields whose `first` pages a pending list inside their result (AuditLogPage.entries …). */
-const PENDING_FIRST = new Set(['Query.auditLog', 'Query.eventOutbox', 'Query.wishWall']);
-
 const schema = buildSchema(await readFile(path.join(root, 'schema/current/composed.graphql'), 'utf8'));
 const objectTypes = Object.values(schema.getTypeMap()).filter((t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith('__'));
 const fields = objectTypes.flatMap((type) =>
@@ -85,7 +62,7 @@ function allowedBy(type: GraphQLObjectType, field: GraphQLField<unknown, unknown
   if (isLeafType(getNamedType(field.type))) return 'values of the row itself (scalars or enums)';
   if (type.name.endsWith('Payload')) return "a mutation's payload: its errors and the rows it wrote, bounded by its input";
   if (isConnection(type) && (field.name === 'edges' || field.name === 'nodes')) return 'the page of a connection';
-  return BOUNDED[name] ?? (PENDING.has(name) ? 'pending (issue #19)' : null);
+  return BOUNDED[name] ?? null;
 }
 
 test('every list of rows a client can page is a connection; a plain list only by rule', () => {
@@ -93,22 +70,20 @@ test('every list of rows a client can page is a connection; a plain list only by
   expect(refused).toEqual([]);
 });
 
-test('no field takes "first" unless it is a connection (pending lists excepted)', () => {
+test('no field takes "first" unless it is a connection', () => {
   const refused = fields
     .filter(({ field }) => field.args.some((a) => a.name === 'first'))
-    .filter(({ field, name }) => {
+    .filter(({ field }) => {
       const returned = getNamedType(field.type);
-      return !(isObjectType(returned) && isConnection(returned)) && !PENDING.has(name) && !PENDING_FIRST.has(name);
+      return !(isObjectType(returned) && isConnection(returned));
     })
     .map(({ name }) => name);
   expect(refused).toEqual([]);
 });
 
-test('the allow-lists hold only what they should: pending entries are still plain lists, bounded ones exist', () => {
+test('the bounded allow-list names only lists that exist', () => {
   const byName = new Map(fields.map((f) => [f.name, f.field]));
-  const stale = [...PENDING].filter((name) => !byName.get(name) || !isList(byName.get(name)!));
-  expect(stale).toEqual([]); // converted (or gone): remove from PENDING
-  expect(Object.keys(BOUNDED).filter((name) => !byName.has(name))).toEqual([]);
+  expect(Object.keys(BOUNDED).filter((name) => !byName.get(name) || !isList(byName.get(name)!))).toEqual([]);
 });
 
 test('every connection follows the Relay cursor connections spec', () => {

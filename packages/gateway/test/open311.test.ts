@@ -206,7 +206,7 @@ describe('posting a request', () => {
 
     const { data } = await postGraphQL(
       gateway.server.url,
-      `query ($id: ID!) { request(id: $id) { kind channel status title description category priority callbackPhone place { code } timeline { action actorLabel } } }`,
+      `query ($id: ID!) { request(id: $id) { kind channel status title description category priority callbackPhone place { code } timeline { nodes { action actorLabel } } } }`,
       { id },
     );
     expect(data.request).toMatchObject({
@@ -220,7 +220,7 @@ describe('posting a request', () => {
       place: { code: 'DEMO-FXY3-20-1-101' },
     });
     // The plugins may route it on; its first entry is the key's.
-    expect(data.request.timeline[0]).toEqual({ action: 'created', actorLabel: 'API key' });
+    expect(data.request.timeline.nodes[0]).toEqual({ action: 'created', actorLabel: 'API key' });
   });
 
   test('the token may come as an Idempotency-Key header', async () => {

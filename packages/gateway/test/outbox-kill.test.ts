@@ -12,7 +12,7 @@ import { TEST_ADMIN_KEY, tempDir } from './helpers.js';
 const SECRET = 'a-secret-for-the-outbox-kill-test-0123456789';
 
 const ACCOUNTS =
-  'query($p: ID!) { person(id: $p) { moralBankAccounts { nodes { balance community { code } statement { nodes { kind amount memo } } } } } eventOutbox { pending failed { handler attempts lastError } } }';
+  'query($p: ID!) { person(id: $p) { moralBankAccounts { nodes { balance community { code } statement { nodes { kind amount memo } } } } } eventOutbox { pending failed { nodes { handler attempts lastError } } } }';
 
 /** The volunteer's account in the community: balance and earnings (none yet: balance 0, no lines). */
 async function account(url: string, volunteer: string) {
@@ -23,7 +23,7 @@ async function account(url: string, volunteer: string) {
   return {
     balance: found?.balance ?? 0,
     earnings: found?.statement.nodes.filter((line) => line.kind === 'EARN') ?? [],
-    outbox: data.eventOutbox as { pending: number; failed: unknown[] },
+    outbox: { pending: data.eventOutbox.pending as number, failed: data.eventOutbox.failed.nodes as unknown[] },
   };
 }
 

@@ -35,7 +35,7 @@ const CARD = `query Card($id: ID!) {
   person(id: $id) {
     id name
     household { id name }
-    roles { role startsOn endsOn place { id name } }
+    roles { nodes { role startsOn endsOn place { id name } } }
     volunteerProfile { skills verifiedMinutes teams { nodes { id name } } }
     moralBankAccounts { nodes { id name balance community { id name } } }
   }
@@ -133,8 +133,8 @@ test('the person card costs the same statements for one role as for three', asyn
   await assign('VOLUNTEER', '2024-03-01');
   await assign('BUILDING_HEAD', '2025-01-01');
   const after = await cost(CARD, { id: requester });
-  expect(after.data.person.roles.length).toBe(before.data.person.roles.length + 2);
-  expect(after.data.person.roles.every((r: any) => r.place?.name)).toBe(true);
+  expect(after.data.person.roles.nodes.length).toBe(before.data.person.roles.nodes.length + 2);
+  expect(after.data.person.roles.nodes.every((r: any) => r.place?.name)).toBe(true);
   expect(after.statements).toBe(before.statements);
   expect(after.statements).toBeLessThanOrEqual(9);
 });

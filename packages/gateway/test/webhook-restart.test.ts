@@ -31,7 +31,7 @@ function validSignature(secret: string, r: Received): boolean {
   });
 }
 
-const LOG = '{ webhooks { status deliveries { messageId status attempts attemptLog { attempt statusCode } } } }';
+const LOG = '{ webhooks { nodes { status deliveries { nodes { messageId status attempts attemptLog { attempt statusCode } } } } } }';
 
 test('a gateway killed with -9 in the middle of a retry series resumes it after restart; one delivery id, every attempt signed', async () => {
   const { dir, remove } = await tempDir('gongzhi-webhook-restart-');
@@ -95,7 +95,7 @@ test('a gateway killed with -9 in the middle of a retry series resumes it after 
     // The first attempt fails and is recorded; the retry waits four seconds. Kill the process now.
     const pending = await until('the first attempt recorded', 20_000, async () => {
       const data = await must(url, LOG, {}, key);
-      const [delivery] = data.webhooks[0].deliveries;
+      const [delivery] = data.webhooks.nodes[0].deliveries.nodes;
       return delivery?.attempts === 1 ? delivery : undefined;
     });
     expect(pending).toMatchObject({ status: 'PENDING', attemptLog: [{ attempt: 1, statusCode: 500 }] });
@@ -105,7 +105,7 @@ test('a gateway killed with -9 in the middle of a retry series resumes it after 
     second = await startReady(env);
     const done = await until('delivered after restart', 60_000, async () => {
       const data = await must(url, LOG, {}, key);
-      const [delivery] = data.webhooks[0].deliveries;
+      const [delivery] = data.webhooks.nodes[0].deliveries.nodes;
       return delivery?.status === 'SUCCEEDED' ? delivery : undefined;
     });
     expect(done.attemptLog.map((a: { statusCode: number }) => a.statusCode)).toEqual([500, 500, 200]);

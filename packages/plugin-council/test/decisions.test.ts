@@ -131,7 +131,7 @@ test('only a passed proposal becomes a decision', async () => {
 });
 
 const SUBMIT = `mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { request { id } errors { code } } }`;
-const TIMELINE = `query($id: ID!) { node(id: $id) { ... on Request { status timeline { fromStatus toStatus } } } }`;
+const TIMELINE = `query($id: ID!) { node(id: $id) { ... on Request { status timeline { nodes { fromStatus toStatus } } } } }`;
 
 /** A request of building 10 on the agenda of a new council of `seats`, its proposal passed by `chair`. */
 async function passedOnRequest(chair: Person, seats: Person[]) {
@@ -168,7 +168,7 @@ test('the last action items finished at the same moment resolve the request once
       as(staff[0]),
     );
     // From SUBMITTED the decision walked the request legally, each move core's changeRequestStatus: accepted, then in progress.
-    expect((await timeline(requestId)).timeline.slice(1)).toEqual([
+    expect((await timeline(requestId)).timeline.nodes.slice(1)).toEqual([
       { fromStatus: 'SUBMITTED', toStatus: 'ACCEPTED' },
       { fromStatus: 'ACCEPTED', toStatus: 'IN_PROGRESS' },
     ]);
@@ -181,7 +181,7 @@ test('the last action items finished at the same moment resolve the request once
     expect(results.map(problemOf)).toEqual([undefined, undefined, undefined]);
     const after = await timeline(requestId);
     expect(after.status).toBe('RESOLVED');
-    expect(after.timeline.filter((t: { toStatus: string }) => t.toStatus === 'RESOLVED')).toHaveLength(1);
+    expect(after.timeline.nodes.filter((t: { toStatus: string }) => t.toStatus === 'RESOLVED')).toHaveLength(1);
   }
 });
 

@@ -188,12 +188,12 @@ test('five-party flow: door-access complaint → council item → decision funde
 
   // 7. The request is resolved through core's workflow, each move on its timeline.
   const { node: request } = await app.run(
-    `query($id: ID!) { node(id: $id) { ... on Request { status timeline { action fromStatus toStatus actor { name } note }
+    `query($id: ID!) { node(id: $id) { ... on Request { status timeline { nodes { action fromStatus toStatus actor { name } note } }
        councilItems { nodes { title meeting { title council { name } } proposals { nodes { outcome decision { summary progress { ratio } } } } } } } } }`,
     { id: requestId },
   );
   expect(request.status).toBe('RESOLVED');
-  expect(request.timeline.slice(2)).toEqual([
+  expect(request.timeline.nodes.slice(2)).toEqual([
     {
       action: 'status',
       fromStatus: 'ACCEPTED',

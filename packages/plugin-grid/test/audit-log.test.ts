@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => w?.app.close());
 
 const LOG = `query($f: AuditLogFilter) { auditLog(filter: $f) {
-  entries { actorKind actorName action via entityType entityId operation changes { field before after } } } }`;
+  nodes { actorKind actorName action via entityType entityId operation changes { field before after } } } }`;
 
 test('a grid change by a social worker leaves one record per row with its fields; another district sees none', async () => {
   const grid = await mutate(
@@ -22,7 +22,7 @@ test('a grid change by a social worker leaves one record per row with its fields
   );
   await assignWorker(w.app, grid.grid.id, w.person.wang.id, '2026-06-01');
   const auditor = await apiKeyCaller(w.app, { name: '一区审计', placeIds: [w.place.district.uuid], permissions: ['audit'] });
-  const created = (await w.app.run(LOG, { f: { action: 'grid.create', entityType: 'Grid' } }, { caller: auditor })).auditLog.entries;
+  const created = (await w.app.run(LOG, { f: { action: 'grid.create', entityType: 'Grid' } }, { caller: auditor })).auditLog.nodes;
   expect(created).toHaveLength(1);
   expect(created[0]).toMatchObject({
     actorKind: 'person',
@@ -34,7 +34,7 @@ test('a grid change by a social worker leaves one record per row with its fields
   const fields = Object.fromEntries(created[0].changes.map((c: any) => [c.field, c.after && JSON.parse(c.after)]));
   expect(fields).toMatchObject({ name: '审计网格', kind: 'grid', community: w.place.fxy.uuid });
 
-  const assigned = (await w.app.run(LOG, { f: { action: 'grid.assignWorker' } }, { caller: auditor })).auditLog.entries;
+  const assigned = (await w.app.run(LOG, { f: { action: 'grid.assignWorker' } }, { caller: auditor })).auditLog.nodes;
   expect(assigned).toHaveLength(1);
   expect(assigned[0]).toMatchObject({ actorKind: 'system', entityType: 'GridWorker', operation: 'create' });
   expect(assigned[0].changes).toEqual(
@@ -46,7 +46,7 @@ test('a grid change by a social worker leaves one record per row with its fields
 
   // Commands an event handler runs are audited too, as the system acting for the handler.
   const routed = await submit(w.app, w.place.h201.id, w.person.resident.id, '2单元楼道灯坏了');
-  const routing = (await w.app.run(LOG, { f: { entityId: routed } }, { caller: auditor })).auditLog.entries;
+  const routing = (await w.app.run(LOG, { f: { entityId: routed } }, { caller: auditor })).auditLog.nodes;
   expect(routing).toEqual(
     expect.arrayContaining([
       expect.objectContaining({ action: 'request.submit', actorKind: 'system', operation: 'create' }),
@@ -61,5 +61,5 @@ test('a grid change by a social worker leaves one record per row with its fields
   );
 
   const canaryAuditor = await apiKeyCaller(w.app, { name: '金丝雀审计', placeIds: [k.place.district.uuid], permissions: ['audit'] });
-  expect((await w.app.run(LOG, {}, { caller: canaryAuditor })).auditLog.entries).toEqual([]);
+  expect((await w.app.run(LOG, {}, { caller: canaryAuditor })).auditLog.nodes).toEqual([]);
 });

@@ -27,7 +27,7 @@ const run = async () =>
       {},
     )
   ).run;
-const escalatedEntries = (r: { timeline: { action: string }[] }) => r.timeline.filter((e) => e.action === 'escalated');
+const escalatedEntries = (r: { timeline: { nodes: { action: string }[] } }) => r.timeline.nodes.filter((e) => e.action === 'escalated');
 
 test('a request escalates grid › community › subdistrict when each level runs out of time, once per level', async () => {
   const id = await submit(w.app, w.place.h101.id, w.person.resident.id, '楼道堆放杂物');
@@ -66,7 +66,7 @@ test('a request escalates grid › community › subdistrict when each level run
   w.clock.advance(2 * HOUR);
   expect((await run()).requests).toEqual([{ id, level: 'SUBDISTRICT', status: 'ESCALATED' }]);
   const top = await request(w.app, id);
-  expect(top.timeline.slice(-2)).toEqual([
+  expect(top.timeline.nodes.slice(-2)).toEqual([
     expect.objectContaining({
       action: 'status',
       fromStatus: 'ESCALATED',
@@ -192,14 +192,14 @@ test('two schedulers at once: every overdue request escalates exactly once', asy
 test('manual escalation needs a reason and a worker of the grid; a closed request cannot be escalated', async () => {
   const id = await submit(w.app, w.place.h201.id, w.person.resident.id, '化粪池堵塞，需要更换主管道');
   const M =
-    'mutation($r: ID!, $why: String!) { escalateGridRequest(requestId: $r, reason: $why) { request { level status timeline { action note actor { name } } } errors { code message } } }';
+    'mutation($r: ID!, $why: String!) { escalateGridRequest(requestId: $r, reason: $why) { request { level status timeline { nodes { action note actor { name } } } } errors { code message } } }';
   expect((await problem(w.app, M, { r: id, why: '  ' }, as(w.person.wang)))?.code).toBe('BAD_USER_INPUT');
   expect((await problem(w.app, M, { r: id, why: '太难了' }, as(w.person.outsider)))?.code).toBe('NOT_FOUND'); // a request outside their places
   expect((await problem(w.app, M, { r: id, why: '太难了' }))?.code).toBe('UNAUTHENTICATED');
   const done = (await w.app.run(M, { r: id, why: '需更换主管道一百余米，超出网格能力' }, as(w.person.wang))).escalateGridRequest;
   expect(done.errors).toEqual([]);
   expect(done.request).toMatchObject({ level: 'COMMUNITY', status: 'ESCALATED' });
-  expect(done.request.timeline.at(-1)).toEqual({
+  expect(done.request.timeline.nodes.at(-1)).toEqual({
     action: 'escalated',
     note: 'grid → community: 需更换主管道一百余米，超出网格能力',
     actor: { name: '王小丽' },
@@ -215,13 +215,13 @@ test('manual escalation needs a reason and a worker of the grid; a closed reques
       id: closed,
       to,
     });
-  const before = (await request(w.app, closed)).timeline.length;
+  const before = (await request(w.app, closed)).timeline.nodes.length;
   const refused = (await w.app.run(M, { r: closed, why: '再升级' }, as(w.person.wang))).escalateGridRequest;
   expect(refused.request).toBeNull();
   expect(refused.errors[0].code).toBe('ILLEGAL_TRANSITION');
   const after = await request(w.app, closed);
   expect(after).toMatchObject({ level: 'GRID', status: 'CLOSED' });
-  expect(after.timeline.length).toBe(before);
+  expect(after.timeline.nodes.length).toBe(before);
 });
 
 test('a request past its deadline escalates once, to the minute; a deadline moved later can escalate it again', async () => {

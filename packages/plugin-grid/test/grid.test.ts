@@ -218,7 +218,7 @@ describe('routing', () => {
     // Both workers idle: the longest serving (王小丽, since 2026-01-01) takes the first.
     const first = await request(w.app, await submit(w.app, w.place.h201.id, w.person.resident.id, '2单元楼道灯坏了'));
     expect(first).toMatchObject({ status: 'ASSIGNED', level: 'GRID', assignee: { name: '王小丽' }, grid: { name: '芳星园三区第一网格' } });
-    expect(first.timeline).toEqual(
+    expect(first.timeline.nodes).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ action: 'routed', note: expect.stringContaining('芳星园三区第一网格') }),
         expect.objectContaining({ action: 'status', fromStatus: 'SUBMITTED', toStatus: 'ACCEPTED' }),
@@ -226,7 +226,7 @@ describe('routing', () => {
       ]),
     );
     // Routing changes the request through core's commands, as the system named after the handler.
-    const routedBy = first.timeline.filter((e: { action: string }) => ['routed', 'status', 'assigned'].includes(e.action));
+    const routedBy = first.timeline.nodes.filter((e: { action: string }) => ['routed', 'status', 'assigned'].includes(e.action));
     expect(routedBy.map((e: { actorLabel: string; actor: unknown }) => [e.actorLabel, e.actor])).toEqual(
       Array(3).fill(['system: grid.route-new-request', null]),
     );
@@ -240,10 +240,10 @@ describe('routing', () => {
   test('a micro-grid with nobody on duty falls back to its grid; a place outside every grid is not routed', async () => {
     const inMicro = await request(w.app, await submit(w.app, w.place.h101.id, w.person.resident.id, '1单元暖气不热'));
     expect(inMicro.status).toBe('ASSIGNED');
-    expect(inMicro.timeline.find((e: { action: string }) => e.action === 'routed').note).toContain('芳星园三区第一网格');
+    expect(inMicro.timeline.nodes.find((e: { action: string }) => e.action === 'routed').note).toContain('芳星园三区第一网格');
     const outside = await request(w.app, await submit(w.app, w.place.h502.id, w.person.resident.id, '翠庭园垃圾未清运'));
     expect(outside).toMatchObject({ status: 'SUBMITTED', assignee: null, grid: null });
-    expect(outside.timeline.map((e: { action: string }) => e.action)).toEqual(['created']);
+    expect(outside.timeline.nodes.map((e: { action: string }) => e.action)).toEqual(['created']);
   });
 
   test('a grid without active workers notes the routing and leaves the request to be accepted', async () => {
@@ -251,7 +251,7 @@ describe('routing', () => {
     await assignWorker(w.app, cty, w.person.li.id, '2025-01-01', '2025-12-31'); // ended
     const req = await request(w.app, await submit(w.app, w.place.h502.id, w.person.resident.id, '翠庭园路灯不亮'));
     expect(req).toMatchObject({ status: 'SUBMITTED', assignee: null, grid: { name: '翠庭园网格' } });
-    expect(req.timeline.find((e: { action: string }) => e.action === 'routed').note).toContain('no grid worker is on duty');
+    expect(req.timeline.nodes.find((e: { action: string }) => e.action === 'routed').note).toContain('no grid worker is on duty');
   });
 
   test('request.created delivered again (events arrive at least once) routes nothing twice and fails nothing', async () => {
@@ -265,11 +265,14 @@ describe('routing', () => {
       await Promise.all([w.app.platform.events.emit('request.created', payload), w.app.platform.events.emit('request.created', payload)]);
       await w.app.platform.events.emit('request.created', payload);
     }
-    const actions = async (id: string) => (await request(w.app, id)).timeline.map((e: { action: string }) => e.action);
+    const actions = async (id: string) => (await request(w.app, id)).timeline.nodes.map((e: { action: string }) => e.action);
     expect(await actions(routedOnce)).toEqual(['created', 'routed']);
     expect(await actions(assignedOnce)).toEqual(['created', 'routed', 'status', 'assigned']);
     expect(w.errors.slice(errorsBefore)).toEqual([]);
-    expect((await w.app.run('{ eventOutbox { pending failed { handler } } }')).eventOutbox).toEqual({ pending: 0, failed: [] });
+    expect((await w.app.run('{ eventOutbox { pending failed { nodes { handler } } } }')).eventOutbox).toEqual({
+      pending: 0,
+      failed: { nodes: [] },
+    });
   });
 });
 
@@ -308,7 +311,7 @@ describe('adoption by a partner unit', () => {
     expect(work.map((r: { title: string }) => r.title)).toEqual(expect.arrayContaining(['3号楼老人需要代买药', '翠庭园路灯不亮']));
     const claimed = await w.app.run(CLAIM, { r: open }, as(w.person.member));
     expect(claimed.claimGridRequest).toEqual({ request: { status: 'CLAIMED', assignee: { name: '驻区单位志愿者' } }, errors: [] });
-    expect((await request(w.app, open)).timeline.at(-1)).toMatchObject({ action: 'claimed', actor: { name: '驻区单位志愿者' } });
+    expect((await request(w.app, open)).timeline.nodes.at(-1)).toMatchObject({ action: 'claimed', actor: { name: '驻区单位志愿者' } });
 
     expect((await problem(w.app, CLAIM, { r: open }, as(w.person.outsider)))?.code).toBe('NOT_FOUND'); // outside their places (issue #9)
     const orgView = await w.app.run(

@@ -21,7 +21,7 @@ afterAll(() => w?.app.close());
 const count = async (table: string) => Number((await w.app.platform.orm.em.fork().execute(`SELECT count(*) AS n FROM ${table}`))[0].n);
 const VISIT = `mutation($input: RecordGridVisitInput!) { recordGridVisit(input: $input) { visit {
   id visitedOn notes household { name } worker { name } met { name } checks { item ok note } grid { name }
-  findings { nodes { id description category request { title channel status level assignee { name } timeline { action actor { name } } } } } }
+  findings { nodes { id description category request { title channel status level assignee { name } timeline { nodes { action actor { name } } } } } } }
   errors { code message field } } }`;
 
 describe('household visits (入户走访)', () => {
@@ -65,7 +65,7 @@ describe('household visits (入户走访)', () => {
     // The request was created in the visit's transaction, then routed after commit.
     const opened = (
       await w.app.run(
-        'query($id: ID!) { node(id: $id) { ... on GridFinding { request { title channel status level assignee { name } timeline { action actor { name } } } } } }',
+        'query($id: ID!) { node(id: $id) { ... on GridFinding { request { title channel status level assignee { name } timeline { nodes { action actor { name } } } } } } }',
         { id: found('暖气片不热，需要物业上门检修').id },
       )
     ).node.request;
@@ -76,7 +76,7 @@ describe('household visits (入户走访)', () => {
       level: 'GRID',
       assignee: { name: '王小丽' },
     });
-    expect(opened.timeline[0]).toEqual({ action: 'created', actor: { name: '王小丽' } });
+    expect(opened.timeline.nodes[0]).toEqual({ action: 'created', actor: { name: '王小丽' } });
   });
 
   test('a finding recorded earlier opens a request later, once', async () => {

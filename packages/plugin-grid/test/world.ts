@@ -155,7 +155,7 @@ export async function submit(app: TestApp, placeId: string, requesterId: string,
 }
 
 export const REQUEST =
-  'id status level assignee { name } grid { name } timeline { action fromStatus toStatus note actor { name } actorLabel }';
+  'id status level assignee { name } grid { name } timeline { nodes { action fromStatus toStatus note actor { name } actorLabel } }';
 
 export async function request(app: TestApp, id: string) {
   return (await app.run(`query($id: ID!) { request(id: $id) { ${REQUEST} } }`, { id })).request;

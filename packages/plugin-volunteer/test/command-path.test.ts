@@ -86,7 +86,7 @@ describe("a task's request changes only through core's commands, with the actor'
   }
 
   const COMPLETE = `mutation($id: ID!) { completeVolunteerTask(taskId: $id, report: "药已送到", minutes: 30, resolveRequest: true) {
-    task { status request { status timeline { action toStatus note actor { name } } } } errors { code message field } } }`;
+    task { status request { status timeline { nodes { action toStatus note actor { name } } } } } errors { code message field } } }`;
 
   test('a volunteer without request.manage: FORBIDDEN, and nothing of the completion is written', async () => {
     const { requestId, taskId } = await claimedTaskFor('居民1');
@@ -104,7 +104,12 @@ describe("a task's request changes only through core's commands, with the actor'
     const done = (await succeed(w.app, COMPLETE, { id: taskId }, as(w.people['刘社工']))).completeVolunteerTask.task;
     expect(done.status).toBe('DONE');
     expect(done.request.status).toBe('RESOLVED');
-    expect(done.request.timeline.at(-1)).toEqual({ action: 'status', toStatus: 'RESOLVED', note: '药已送到', actor: { name: '刘社工' } });
+    expect(done.request.timeline.nodes.at(-1)).toEqual({
+      action: 'status',
+      toStatus: 'RESOLVED',
+      note: '药已送到',
+      actor: { name: '刘社工' },
+    });
     // Completing it again changes nothing.
     expect(codeOf(await w.app.execute(COMPLETE, { id: taskId }, as(w.people['刘社工'])))).toBe('NOT_CLAIMER');
   });

@@ -1,4 +1,5 @@
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { type FilterQuery, raw } from '@mikro-orm/core';
+import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Query, Resolver, Root } from 'type-graphql';
 import { ALL_PERMISSIONS, Permission } from '../auth/permission.js';
 import { authorize } from '../auth/authorize.js';
 import { loadRef, requireRef } from '../command/command.js';
@@ -10,8 +11,7 @@ import { fromGlobalId, toGlobalId } from '../relay/global-id.js';
 import { Node } from '../relay/node.js';
 import type { ApiKey } from '../auth/api-key.entity.js';
 import { AuditChange, AuditLogEntry } from './audit-log.entity.js';
-import { pageSize } from '../relay/connection.js';
-import { coreMessages } from '../i18n/core-messages.js';
+import { type ConnectionOrder, ConnectionArgs, ConnectionPage, connectionType, findPage } from '../relay/connection.js';
 
 @InputType({ description: 'Filters for the audit log; all given filters must match.' })
 export class AuditLogFilter {
@@ -40,73 +40,51 @@ export class AuditLogFilter {
   until?: Date;
 }
 
-@ObjectType({ description: 'A page of the audit log, newest first.' })
-export class AuditLogPage {
-  @Field(() => [AuditLogEntry])
-  entries!: AuditLogEntry[];
-
-  @Field(() => Boolean)
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page.' })
-  endCursor?: string | null;
-}
+/** The audit log, newest first (its `seq`, which numbers entries as they are written). */
+const AuditLogEntryConnection = connectionType(AuditLogEntry);
+const NEWEST_FIRST: ConnectionOrder<AuditLogEntry> = { keys: ['seq'], direction: 'desc' };
 
 @Resolver(() => AuditLogEntry)
 export class AuditLogResolver {
-  @Query(() => AuditLogPage, {
+  @Query(() => AuditLogEntryConnection, {
     description:
-      'Who changed what and when (places, roles, organisations, API keys, grids, teams, councils…), newest first: auditors (the `audit` permission), for rows within the places where they hold it.',
+      'Who changed what and when (places, roles, organisations, API keys, grids, teams, councils…), newest first, a page at a time: auditors (the `audit` permission), for rows within the places where they hold it.',
   })
   async auditLog(
     @Arg('filter', () => AuditLogFilter, { nullable: true }) filter: AuditLogFilter | undefined,
-    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
-    @Arg('after', () => String, { nullable: true }) after: string | undefined,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<AuditLogPage> {
+  ): Promise<ConnectionPage<AuditLogEntry>> {
     const access = await authorize(ctx, Permission.AUDIT);
-    pageSize(first, 50);
-    const empty = { entries: [], hasNextPage: false, endCursor: null };
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (condition: string, value: unknown) => {
-      where.push(condition);
-      params.push(value);
-    };
+    const where: FilterQuery<AuditLogEntry>[] = [];
+    /** Any of the entry's places is under one of `patterns` (place_paths, GIN-indexed). */
+    const underAny = (patterns: string[]) => ({
+      [raw(`EXISTS (SELECT 1 FROM unnest(place_paths) AS p WHERE p LIKE ANY (string_to_array(?, ',')))`, [patterns.join(',')])]: [],
+    });
     if (!access.everywhere) {
       // Only the places where the caller holds `audit` (a key may see more than it audits).
       const roots = access.grants
         .filter((g) => g.permissions.has(Permission.AUDIT) || g.permissions.has(ALL_PERMISSIONS))
         .map((g) => `${g.path}%`); // paths are uuids and slashes: nothing to escape
-      add(`EXISTS (SELECT 1 FROM unnest(place_paths) AS p WHERE p LIKE ANY (string_to_array(?, ',')))`, roots.join(','));
+      where.push(underAny(roots));
     }
-    if (filter?.under) {
-      const root = await requireRef(ctx, filter.under);
-      add(`EXISTS (SELECT 1 FROM unnest(place_paths) AS p WHERE p LIKE ?)`, `${root.path}%`);
-    }
-    if (filter?.action) add('action = ?', filter.action);
-    if (filter?.entityType) add('entity_type = ?', filter.entityType);
-    if (filter?.entityId) add('entity_id = ?', fromGlobalId(filter.entityId)?.id ?? filter.entityId);
+    if (filter?.under) where.push(underAny([`${(await requireRef(ctx, filter.under)).path}%`]));
+    if (filter?.action) where.push({ action: filter.action });
+    if (filter?.entityType) where.push({ entityType: filter.entityType });
+    if (filter?.entityId) where.push({ entityId: fromGlobalId(filter.entityId)?.id ?? filter.entityId });
     if (filter?.actorId) {
       // An actor the auditor may not see has no entries the auditor may see.
       const actor = await loadRef(ctx, filter.actorId);
-      if (!actor) return empty;
-      add('actor_id = ?', actor.uuid);
+      if (!actor) return ConnectionPage.empty();
+      where.push({ actorId: actor.uuid });
     }
-    if (filter?.since) add('at >= ?', filter.since);
-    if (filter?.until) add('at < ?', filter.until);
-    if (after) {
-      if (!/^\d{1,19}$/.test(after)) throw coreMessages.afterEndcursorEarlierPage.error('after');
-      add('seq < ?::bigint', after);
-    }
-    const rows = await ctx.em.execute<{ seq: string }[]>(
-      `SELECT seq FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`,
-      [...params, first + 1],
-    );
-    const seqs = rows.slice(0, first).map((r) => String(r.seq));
-    if (!seqs.length) return empty;
-    const entries = await ctx.em.find(AuditLogEntry, { seq: { $in: seqs } }, { orderBy: { seq: 'desc' } });
-    return { entries, hasNextPage: rows.length > first, endCursor: seqs.at(-1)! };
+    if (filter?.since) where.push({ at: { $gte: filter.since } });
+    if (filter?.until) where.push({ at: { $lt: filter.until } });
+    return findPage(ctx, AuditLogEntry, { $and: where }, NEWEST_FIRST, page, {
+      connection: 'Query.auditLog',
+      filter: { ...filter },
+      defaultSize: 50,
+    });
   }
 
   @FieldResolver(() => ID, { nullable: true, description: 'The global id of the row changed (it may since have been deleted).' })

@@ -1,4 +1,4 @@
-import { Arg, Ctx, Field, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { loadRef, perform } from '../command/command.js';
 import { payloadType } from '../command/payload.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
@@ -7,12 +7,13 @@ import { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
 import { Node } from '../relay/node.js';
 import { Request } from '../request/request.entity.js';
+import { RequestConnection } from '../request/request.types.js';
 import { SensitiveAccessLogEntry } from './access-log.entity.js';
 import { issueApiKey, revokeApiKey } from './api-key.commands.js';
 import { ApiKey } from './api-key.entity.js';
 import { authorize } from './authorize.js';
 import { Permission } from './permission.js';
-import { pageSize } from '../relay/connection.js';
+import { type ConnectionOrder, ConnectionArgs, ConnectionPage, connectionType, findPage } from '../relay/connection.js';
 import { coreMessages } from '../i18n/core-messages.js';
 
 @ObjectType({ description: 'Who is calling and what they may do.' })
@@ -61,17 +62,21 @@ export const CreatedApiKeyPayload = payloadType('CreatedApiKeyPayload', 'created
 });
 export const ApiKeyPayload = payloadType('ApiKeyPayload', 'apiKey', () => ApiKey);
 
-@ObjectType({ description: 'Everything the platform holds about the signed-in person (a data export).' })
+@ObjectType({
+  description:
+    'Everything the platform holds about the signed-in person (a data export). Its lists are connections: fetch all of one by following pageInfo.endCursor (first: 100, after: …) until hasNextPage is false.',
+})
 export class PersonalDataExport {
   @Field(() => Person)
   person!: Person;
-
-  @Field(() => [Request], { description: 'Requests the person submitted.' })
-  requests!: Request[];
-
-  @Field(() => [SensitiveAccessLogEntry], { description: "Every read of the person's sensitive data, newest first." })
-  sensitiveReads!: SensitiveAccessLogEntry[];
 }
+
+/** API keys and the data export's requests, newest first; sensitive reads by their log order, newest first. */
+const ApiKeyConnection = connectionType(ApiKey);
+const SensitiveAccessLogEntryConnection = connectionType(SensitiveAccessLogEntry);
+const NEWEST_KEY_FIRST: ConnectionOrder<ApiKey> = { keys: ['createdAt', 'uuid'], direction: 'desc' };
+const NEWEST_REQUEST_FIRST: ConnectionOrder<Request> = { keys: ['createdAt', 'uuid'], direction: 'desc' };
+const NEWEST_READ_FIRST: ConnectionOrder<SensitiveAccessLogEntry> = { keys: ['seq'], direction: 'desc' };
 
 @Resolver()
 export class AccessResolver {
@@ -108,46 +113,77 @@ export class AccessResolver {
     return perform(ctx, ApiKeyPayload, revokeApiKey, { apiKey });
   }
 
-  @Query(() => [ApiKey], { description: 'API keys, newest first (administrators who see everywhere).' })
-  async apiKeys(@Ctx() ctx: GongzhiContext): Promise<ApiKey[]> {
+  @Query(() => ApiKeyConnection, { description: 'API keys, newest first, a page at a time (administrators who see everywhere).' })
+  async apiKeys(@Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() ctx: GongzhiContext): Promise<ConnectionPage<ApiKey>> {
     await authorize(ctx, Permission.API_KEY_MANAGE);
-    return ctx.em.find(ApiKey, {}, { orderBy: { createdAt: 'desc' }, limit: 500 });
+    return findPage(ctx, ApiKey, {}, NEWEST_KEY_FIRST, page, { connection: 'Query.apiKeys', defaultSize: 50 });
   }
 
-  @Query(() => [SensitiveAccessLogEntry], {
-    description: 'Reads of sensitive personal data, newest first: of one person, by one reader, or all (auditors).',
+  @Query(() => SensitiveAccessLogEntryConnection, {
+    description: 'Reads of sensitive personal data, newest first, a page at a time: of one person, by one reader, or all (auditors).',
   })
   async sensitiveAccessLog(
     @RefArg('personId', () => Person, { nullable: true }) personId: Ref<Person> | undefined,
     @RefArg('readerId', () => Node, { nullable: true, description: 'A Person or ApiKey id.' }) readerId: Ref<Person | ApiKey> | undefined,
-    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<SensitiveAccessLogEntry[]> {
+  ): Promise<ConnectionPage<SensitiveAccessLogEntry>> {
     await authorize(ctx, Permission.AUDIT);
-    pageSize(first, 50);
     const where: Record<string, unknown> = {};
     // A subject or reader the auditor may not see has no entries the auditor may see.
     if (personId) {
       const subject = await loadRef(ctx, personId);
-      if (!subject) return [];
+      if (!subject) return ConnectionPage.empty();
       where.subjectId = subject.uuid;
     }
     if (readerId) {
       const reader = await loadRef(ctx, readerId);
-      if (!reader) return [];
+      if (!reader) return ConnectionPage.empty();
       where.readerId = reader.uuid;
     }
-    return ctx.em.find(SensitiveAccessLogEntry, where, { orderBy: { seq: 'desc' }, limit: first });
+    return findPage(ctx, SensitiveAccessLogEntry, where, NEWEST_READ_FIRST, page, {
+      connection: 'Query.sensitiveAccessLog',
+      filter: { personId, readerId },
+      defaultSize: 50,
+    });
   }
 
   @Query(() => PersonalDataExport, { description: 'Everything held about you, including who read your sensitive data (signed-in people).' })
   async myData(@Ctx() ctx: GongzhiContext): Promise<PersonalDataExport> {
     if (ctx.caller?.kind !== 'person') throw coreMessages.signPersonPersonToken.topLevel();
-    const person = await ctx.em.findOneOrFail(Person, { uuid: ctx.caller.id });
-    const [requests, sensitiveReads] = await Promise.all([
-      ctx.em.find(Request, { requester: person.uuid }, { orderBy: { createdAt: 'desc' } }),
-      ctx.em.fork().find(SensitiveAccessLogEntry, { subjectId: person.uuid }, { orderBy: { seq: 'desc' } }),
-    ]);
-    return { person, requests, sensitiveReads };
+    return { person: await ctx.em.findOneOrFail(Person, { uuid: ctx.caller.id }) };
+  }
+}
+
+/**
+ * The lists of a data export, paged: a person fetches all of one by following its cursors (the
+ * page cap bounds one answer, not the export).
+ */
+@Resolver(() => PersonalDataExport)
+export class PersonalDataExportResolver {
+  @FieldResolver(() => RequestConnection, { description: 'Requests the person submitted, newest first, a page at a time.' })
+  requests(
+    @Root() data: PersonalDataExport,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<Request>> {
+    return findPage(ctx, Request, { requester: data.person.uuid }, NEWEST_REQUEST_FIRST, page, {
+      connection: 'PersonalDataExport.requests',
+      defaultSize: 50,
+    });
+  }
+
+  @FieldResolver(() => SensitiveAccessLogEntryConnection, {
+    description: "Every read of the person's sensitive data, newest first, a page at a time.",
+  })
+  sensitiveReads(
+    @Root() data: PersonalDataExport,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<SensitiveAccessLogEntry>> {
+    return findPage(ctx, SensitiveAccessLogEntry, { subjectId: data.person.uuid }, NEWEST_READ_FIRST, page, {
+      connection: 'PersonalDataExport.sensitiveReads',
+      defaultSize: 50,
+    });
   }
 }

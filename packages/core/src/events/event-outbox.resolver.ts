@@ -1,10 +1,10 @@
 import { GraphQLJSON } from 'graphql-scalars';
-import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { Args, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import { authorize } from '../auth/authorize.js';
 import { Permission } from '../auth/permission.js';
 import type { GongzhiContext } from '../context.js';
 import { eventOutbox } from './outbox.js';
-import { pageSize } from '../relay/connection.js';
+import { type ConnectionOrder, ConnectionArgs, ConnectionPage, connectionType, pageOfKeyset } from '../relay/connection.js';
 import { coreMessages } from '../i18n/core-messages.js';
 
 @ObjectType({ description: 'A delivery of a committed event to an after-commit handler that failed at least once; it is tried again.' })
@@ -41,29 +41,35 @@ export class EventDelivery {
 export class EventOutboxState {
   @Field(() => Int, { description: 'Deliveries not made yet, failed ones included (usually 0: most are made right after commit).' })
   pending!: number;
-
-  @Field(() => [EventDelivery], { description: 'Deliveries that failed at least once, the next due first.' })
-  failed!: EventDelivery[];
 }
 
-@Resolver()
+/** Failed deliveries, the next due first (event_outbox_due_idx). */
+const EventDeliveryConnection = connectionType(EventDelivery);
+const NEXT_DUE_FIRST: ConnectionOrder<EventDelivery> = { keys: ['nextAttemptAt', 'id'], direction: 'asc' };
+
+@Resolver(() => EventOutboxState)
 export class EventOutboxResolver {
   @Query(() => EventOutboxState, {
     description:
       'The event outbox, for operators: how many deliveries wait and which ones fail (auditors who see everywhere: "audit" or "*").',
   })
-  async eventOutbox(
-    @Arg('first', () => Int, { defaultValue: 50, description: 'Failed deliveries to list, 0–100 (the page cap).' }) first: number,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<EventOutboxState> {
+  async eventOutbox(@Ctx() ctx: GongzhiContext): Promise<EventOutboxState> {
     const access = await authorize(ctx, Permission.AUDIT);
     if (!access.everywhere) {
       throw coreMessages.eventOutboxSpansEvery.error(null, {
         permission: Permission.AUDIT,
       });
     }
-    pageSize(first, 50);
-    const [pending, failed] = await Promise.all([eventOutbox.pendingCount(ctx.em.fork()), eventOutbox.failures(ctx.em.fork(), first)]);
-    return { pending, failed };
+    return { pending: await eventOutbox.pendingCount(ctx.em.fork()) };
+  }
+
+  @FieldResolver(() => EventDeliveryConnection, {
+    description: 'Deliveries that failed at least once, the next due first, a page at a time.',
+  })
+  failed(@Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() ctx: GongzhiContext): Promise<ConnectionPage<EventDelivery>> {
+    // Only eventOutbox answers this type, after its check.
+    return pageOfKeyset(NEXT_DUE_FIRST, page, { connection: 'EventOutboxState.failed', defaultSize: 50 }, (keyset) =>
+      eventOutbox.failures(ctx.em.fork(), keyset),
+    );
   }
 }

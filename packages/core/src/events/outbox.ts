@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { expectRow } from '../database/rows.js';
+import type { KeysetRead } from '../relay/connection.js';
 import type { GongzhiEvent } from './event-bus.js';
 
 /**
@@ -192,14 +193,18 @@ export const eventOutbox = {
     };
   },
 
-  /** Deliveries that failed at least once, the next due first, at most `limit`. */
-  async failures(em: EntityManager, limit: number): Promise<FailedDelivery[]> {
+  /**
+   * Deliveries that failed at least once, by when they are due next (then id), read in
+   * `direction` after the position `after` (due time, id), at most `limit` (event_outbox_due_idx).
+   */
+  async failures(em: EntityManager, { limit, direction, after }: KeysetRead): Promise<FailedDelivery[]> {
     const rows = await em.execute<
       (Row & { last_error: string | null; last_attempt_at: Date | string | null; next_attempt_at: Date | string })[]
     >(
       `SELECT ${COLUMNS}, last_error, last_attempt_at, next_attempt_at FROM event_outbox
-        WHERE attempts > 0 ORDER BY next_attempt_at, id LIMIT ?`,
-      [limit],
+        WHERE attempts > 0 ${after ? `AND (next_attempt_at, id) ${direction === 'asc' ? '>' : '<'} (?, ?)` : ''}
+        ORDER BY next_attempt_at ${direction}, id ${direction} LIMIT ?`,
+      [...(after ?? []), limit],
     );
     return rows.map((r) => ({
       id: String(r.id),

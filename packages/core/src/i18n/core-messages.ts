@@ -6,11 +6,6 @@ import { defineMessages } from './catalog.js';
  * the code clients switch on and the same `{parameters}` in English and Chinese.
  */
 export const coreMessages = defineMessages('core', {
-  afterEndcursorEarlierPage: {
-    code: 'BAD_USER_INPUT',
-    en: '"after" must be an endCursor of an earlier page.',
-    'zh-CN': '"after" 应为上一页返回的 endCursor。',
-  },
   signPersonPersonToken: {
     code: 'UNAUTHENTICATED',
     en: 'Sign in as a person (a person token) to export your own data.',

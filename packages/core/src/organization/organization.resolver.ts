@@ -6,7 +6,6 @@ import { payloadType } from '../command/payload.js';
 import { type Ref, RefArg } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
 import { hasMany } from '../graphql/relation-field.js';
-import { batchLoader } from '../graphql/loaders.js';
 import { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
 import {
@@ -16,6 +15,7 @@ import {
   connectionType,
   findPage,
   loadPageByForeignKey,
+  loadPageThrough,
 } from '../relay/connection.js';
 import { addOrganizationMember, createOrganization, updateOrganization } from './organization.commands.js';
 import { OrganizationMember } from './organization-member.entity.js';
@@ -104,18 +104,16 @@ export class OrganizationResolver {
 /** Adds `Person.organizations`. */
 @Resolver(() => Person)
 export class PersonOrganizationsResolver {
-  @FieldResolver(() => [Organization], { description: 'Organisations the person is a member of, by name.' })
-  async organizations(@Root() person: Person, @Ctx() ctx: GongzhiContext): Promise<Organization[]> {
-    return batchLoader<string, Organization[]>(ctx, 'Person.organizations', async (ids) => {
-      const memberships = await ctx.em.find(
-        OrganizationMember,
-        { person: { $in: [...ids] } },
-        { populate: ['organization'], orderBy: { organization: { name: 'asc' } } },
-      );
-      const groups = new Map<string, Organization[]>(ids.map((id) => [id, []]));
-      for (const m of memberships) groups.get(m.person.uuid)?.push(m.organization);
-      return ids.map((id) => groups.get(id)!);
-    }).load(person.uuid);
+  @FieldResolver(() => OrganizationConnection, { description: 'Organisations the person is a member of, by name, a page at a time.' })
+  organizations(
+    @Root() person: Person,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<Organization>> {
+    return loadPageThrough(ctx, Organization, OrganizationMember, 'person', 'organization', person.uuid, BY_NAME, page, {
+      connection: 'Person.organizations',
+      defaultSize: 50,
+    });
   }
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityName, FilterQuery } from '@mikro-orm/core';
 import { GraphQLError } from 'graphql';
 import { ArgsType, Field, Int, ObjectType } from 'type-graphql';
-import { batchLoader, plainRows, type ReadContext, refId } from '../graphql/loaders.js';
+import { batchLoader, plainRows, type ReadContext } from '../graphql/loaders.js';
 import { coreMessages } from '../i18n/core-messages.js';
 import type { ClassType } from '../plugin/plugin.js';
 import { type EntityClass, graphQLTypeName } from './node-entity.js';
@@ -260,9 +260,14 @@ function readDirection(order: ConnectionOrder<unknown>, backward: boolean): 'asc
   return (order.direction === 'asc') !== backward ? 'asc' : 'desc';
 }
 
-function checkOrder(order: ConnectionOrder<unknown>): void {
-  if (order.keys.at(-1) !== 'uuid')
-    throw new Error(`A connection's order must end with its unique key "uuid", not ${order.keys.join(', ')}.`);
+/**
+ * Checks that an order ends with a unique key of `entity`: its `uuid`, or its primary key (the
+ * `seq` of an append-only log).
+ */
+function checkOrder(ctx: ReadContext, entity: EntityName<object>, order: ConnectionOrder<unknown>): void {
+  const unique = new Set(['uuid', ...ctx.em.getMetadata().get(entity).primaryKeys]);
+  if (!unique.has(order.keys.at(-1)!))
+    throw new Error(`A connection's order must end with a unique key (${[...unique].join(' or ')}), not ${order.keys.join(', ')}.`);
 }
 
 /** The rows strictly after `values` in reading order, as a MikroORM condition (k1 > v1, or k1 = v1 and k2 > v2 …). */
@@ -305,7 +310,7 @@ export async function findPage<T extends object>(
   args: ConnectionArgs,
   options: PageOptions,
 ): Promise<ConnectionPage<T>> {
-  checkOrder(order as ConnectionOrder<unknown>);
+  checkOrder(ctx, entity as EntityName<object>, order as ConnectionOrder<unknown>);
   const request = pageRequest(args, options.defaultSize, order.keys.length, options.connection, options.filter);
   if (request.size === 0) return toPage([], request, order.keys);
   const direction = readDirection(order as ConnectionOrder<unknown>, request.backward);
@@ -326,6 +331,33 @@ export async function findPage<T extends object>(
       )
     : await ctx.em.find(entity, { $and: conditions } as never, { orderBy, limit: request.size + 1 });
   return toPage(rows, request, order.keys);
+}
+
+/** What a hand-written keyset statement reads for {@link pageOfKeyset}. */
+export interface KeysetRead {
+  /** How many rows to read at most (the page and one more, to know whether more follow). */
+  limit: number;
+  /** Which way to read the order's keys (the reverse of the order for a backward page). */
+  direction: 'asc' | 'desc';
+  /** Read only rows strictly after these key values in `direction`, or from the start when null. */
+  after: unknown[] | null;
+}
+
+/**
+ * One page of rows that a hand-written keyset statement reads (`read`), for a table without an
+ * entity (the event outbox), with the same arguments, cap, cursors and errors as
+ * {@link findPage}. The order's keys (properties of the rows) must together be unique per row.
+ */
+export async function pageOfKeyset<T extends object>(
+  order: ConnectionOrder<T>,
+  args: ConnectionArgs,
+  options: Omit<PageOptions, 'rows'>,
+  read: (keyset: KeysetRead) => Promise<T[]>,
+): Promise<ConnectionPage<T>> {
+  const request = pageRequest(args, options.defaultSize, order.keys.length, options.connection, options.filter);
+  if (request.size === 0) return toPage([], request, order.keys);
+  const direction = readDirection(order as ConnectionOrder<unknown>, request.backward);
+  return toPage(await read({ limit: request.size + 1, direction, after: request.from }), request, order.keys);
 }
 
 /** Compares two order key values (numbers, strings, booleans or dates) for {@link pageOfRows}. */
@@ -374,11 +406,101 @@ export function pageOfRows<T extends object>(
 
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
+/** SQL names of an entity for hand-written page statements: its table and its properties' columns. */
+export interface SqlNames {
+  table: string;
+  /** The quoted column of a property, prefixed with `alias.` */
+  column: (prop: string) => string;
+}
+
+function sqlNames(ctx: ReadContext, entity: EntityName<object>, alias: string): SqlNames {
+  const meta = ctx.em.getMetadata().get(entity);
+  return {
+    table: meta.schema && meta.schema !== '*' ? `${quote(meta.schema)}.${quote(meta.tableName)}` : quote(meta.tableName),
+    column: (prop) => {
+      const found = (meta.properties as Record<string, unknown>)[prop] as { fieldNames?: string[] } | undefined;
+      if (!found?.fieldNames?.[0]) throw new Error(`${meta.className}.${prop} is not a column, so it cannot order or group a connection.`);
+      return `${alias}.${quote(found.fieldNames[0])}`;
+    },
+  };
+}
+
+/**
+ * How the rows of a batched page reach their parents, in SQL over the child's table `t`
+ * ({@link loadPageOfParents}).
+ */
+export interface ParentLink {
+  /** Joins after `FROM <child> t`: a join table, the parent's own row. */
+  join?: string;
+  /** A row's parent id (a uuid), e.g. `t."organization_id"`. */
+  parent: string;
+  /** More conditions on the rows, with `?` placeholders for `params` (bind their values into `filter` too). */
+  where?: readonly string[];
+  params?: readonly unknown[];
+}
+
+/**
+ * The engine under {@link loadPageByForeignKey} and {@link loadPageThrough}: one page of `child`
+ * rows per parent, where `link` says how a row reaches its parent (a column, a join, a path
+ * prefix), batched per operation: the pages of every parent asked for in one tick with the same
+ * arguments are one SQL statement (`row_number() over (partition by` the parent`)`). A row may
+ * belong to several parents (a place under two places asked for): it is on each one's page.
+ */
+export function loadPageOfParents<T extends object>(
+  ctx: ReadContext,
+  child: EntityName<T>,
+  link: (names: { child: SqlNames; of: (entity: EntityName<object>, alias: string) => SqlNames }) => ParentLink,
+  parentId: string,
+  order: ConnectionOrder<T>,
+  args: ConnectionArgs,
+  options: PageOptions,
+): Promise<ConnectionPage<T>> {
+  checkOrder(ctx, child as EntityName<object>, order as ConnectionOrder<unknown>);
+  const request = pageRequest(args, options.defaultSize, order.keys.length, options.connection, options.filter);
+  if (request.size === 0) return Promise.resolve(toPage([], request, order.keys));
+  // The signature holds the filter, so pages of other filters are other statements.
+  const key = JSON.stringify([request.signature, request.size, request.backward, request.from && request.from.map(encodeValue)]);
+  return batchLoader<string, ConnectionPage<T>>(ctx, `page:${options.connection}:${key}`, async (parentIds) => {
+    const names = sqlNames(ctx, child as EntityName<object>, 't');
+    const {
+      join = '',
+      parent,
+      where = [],
+      params: linkParams = [],
+    } = link({ child: names, of: (entity, alias) => sqlNames(ctx, entity, alias) });
+    const direction = readDirection(order as ConnectionOrder<unknown>, request.backward);
+    const orderSql = order.keys.map((k) => `${names.column(k)} ${direction}`).join(', ');
+    const conditions = [`${parent} = ANY (string_to_array(?, ',')::uuid[])`, ...where];
+    const params: unknown[] = [parentIds.join(','), ...linkParams];
+    if (request.from) {
+      const columns = order.keys.map((k) => names.column(k)).join(', ');
+      conditions.push(`(${columns}) ${direction === 'asc' ? '>' : '<'} (${order.keys.map(() => '?').join(', ')})`);
+      params.push(...request.from);
+    }
+    const rows = await ctx.em.execute<Record<string, unknown>[]>(
+      `SELECT * FROM (
+         SELECT t.*, ${parent} AS page_parent, row_number() OVER (PARTITION BY ${parent} ORDER BY ${orderSql}) AS page_row
+           FROM ${names.table} t ${join}
+          WHERE ${conditions.join(' AND ')}
+       ) paged
+       WHERE page_row <= ${request.size + 1}
+       ORDER BY page_row`,
+      params,
+    );
+    const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
+    const nodes = options.rows ? plainRows(ctx, child, rows) : rows.map((row) => ctx.em.map<T>(child, row as never));
+    nodes.forEach((node, i) => groups.get(String(rows[i]?.page_parent))?.push(node));
+    return parentIds.map((id) => toPage(groups.get(id)!, request, order.keys));
+  }).load(parentId);
+}
+
 /**
  * One page of the rows of `child` whose many-to-one `foreignKey` points at `parentId`, in
  * `order`, batched per operation: the pages of every parent asked for in one tick with the same
  * paging arguments are one SQL statement (`row_number() over (partition by` the foreign key`)`),
  * so a page of parents with a nested connection each costs one query, not one per parent.
+ * `where` keeps only rows whose columns equal the values given (a connection's filter
+ * arguments; they are bound into its cursors).
  */
 export function loadPageByForeignKey<T extends object>(
   ctx: ReadContext,
@@ -387,42 +509,47 @@ export function loadPageByForeignKey<T extends object>(
   parentId: string,
   order: ConnectionOrder<T>,
   args: ConnectionArgs,
+  options: PageOptions & { where?: Partial<Record<keyof T & string, string | number | boolean>> },
+): Promise<ConnectionPage<T>> {
+  const where = Object.entries<unknown>(options.where ?? {});
+  return loadPageOfParents(
+    ctx,
+    child,
+    ({ child: t }) => ({ parent: t.column(foreignKey), where: where.map(([k]) => `${t.column(k)} = ?`), params: where.map(([, v]) => v) }),
+    parentId,
+    order,
+    args,
+    { ...options, filter: where.length ? [options.filter ?? null, options.where] : options.filter },
+  );
+}
+
+/**
+ * One page of the `child` rows a join entity links to `parentId` (a person's organisations
+ * through their memberships: `through` OrganizationMember, `toParent` 'person', `toChild`
+ * 'organization'), in `order` of the child's columns, batched like {@link loadPageByForeignKey}.
+ */
+export function loadPageThrough<T extends object, J extends object>(
+  ctx: ReadContext,
+  child: EntityName<T>,
+  through: EntityName<J>,
+  toParent: keyof J & string,
+  toChild: keyof J & string,
+  parentId: string,
+  order: ConnectionOrder<T>,
+  args: ConnectionArgs,
   options: PageOptions,
 ): Promise<ConnectionPage<T>> {
-  checkOrder(order as ConnectionOrder<unknown>);
-  const request = pageRequest(args, options.defaultSize, order.keys.length, options.connection, options.filter);
-  if (request.size === 0) return Promise.resolve(toPage([], request, order.keys));
-  const key = JSON.stringify([request.size, request.backward, request.from && request.from.map(encodeValue)]);
-  return batchLoader<string, ConnectionPage<T>>(ctx, `page:${options.connection}:${key}`, async (parentIds) => {
-    const meta = ctx.em.getMetadata().get(child as never);
-    const column = (prop: string) => {
-      const found = meta.properties[prop] as { fieldNames?: string[] } | undefined;
-      if (!found?.fieldNames?.[0]) throw new Error(`${meta.className}.${prop} is not a column, so it cannot order or group a connection.`);
-      return `t.${quote(found.fieldNames[0])}`;
-    };
-    const table = meta.schema && meta.schema !== '*' ? `${quote(meta.schema)}.${quote(meta.tableName)}` : quote(meta.tableName);
-    const direction = readDirection(order as ConnectionOrder<unknown>, request.backward);
-    const orderSql = order.keys.map((k) => `${column(k)} ${direction}`).join(', ');
-    const params: unknown[] = [parentIds.join(',')];
-    let after = '';
-    if (request.from) {
-      after = ` AND (${order.keys.map(column).join(', ')}) ${direction === 'asc' ? '>' : '<'} (${order.keys.map(() => '?').join(', ')})`;
-      params.push(...request.from);
-    }
-    const rows = await ctx.em.execute<Record<string, unknown>[]>(
-      `SELECT * FROM (
-         SELECT t.*, row_number() OVER (PARTITION BY ${column(foreignKey)} ORDER BY ${orderSql}) AS page_row
-           FROM ${table} t
-          WHERE ${column(foreignKey)} = ANY (string_to_array(?, ',')::uuid[])${after}
-       ) paged
-       WHERE page_row <= ${request.size + 1}
-       ORDER BY page_row`,
-      params,
-    );
-    const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
-    const nodes = options.rows ? plainRows(ctx, child, rows) : rows.map((row) => ctx.em.map<T>(child, row as never));
-    // The parent's id: an entity's reference, or a plain row's id.
-    for (const node of nodes) groups.get(refId((node as Record<string, unknown>)[foreignKey]) ?? '')?.push(node);
-    return parentIds.map((id) => toPage(groups.get(id)!, request, order.keys));
-  }).load(parentId);
+  const [primary = 'uuid'] = ctx.em.getMetadata().get(child).primaryKeys;
+  return loadPageOfParents(
+    ctx,
+    child,
+    ({ child: t, of }) => {
+      const j = of(through as EntityName<object>, 'j');
+      return { join: `JOIN ${j.table} j ON ${j.column(toChild)} = ${t.column(primary)}`, parent: j.column(toParent) };
+    },
+    parentId,
+    order,
+    args,
+    options,
+  );
 }

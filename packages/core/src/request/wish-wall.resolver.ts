@@ -1,4 +1,5 @@
-import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import type { FilterQuery } from '@mikro-orm/core';
+import { Args, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { scopeCondition } from '../auth/access.js';
 import { requireRef } from '../command/command.js';
 import { type Ref, RefArg } from '../command/reference.js';
@@ -6,7 +7,8 @@ import type { GongzhiContext } from '../context.js';
 import { Place } from '../place/place.entity.js';
 import { Request, RequestKind, RequestStatus } from './request.entity.js';
 import { wishCountsUnder } from './request.queries.js';
-import { pageSize } from '../relay/connection.js';
+import { type ConnectionOrder, ConnectionArgs, ConnectionPage, findPage } from '../relay/connection.js';
+import { RequestConnection } from './request.types.js';
 
 /** Wishes waiting for a claimer: posted (submitted) or accepted by staff, nobody holds them yet. */
 const OPEN_WISH: readonly RequestStatus[] = [RequestStatus.SUBMITTED, RequestStatus.ACCEPTED];
@@ -27,13 +29,14 @@ export class WishWall {
   @Field(() => Int, { description: 'Wishes claimed and being worked on now.' })
   claimed!: number;
 
-  @Field(() => [Request], {
-    description: 'Wishes nobody has claimed yet (submitted or accepted), oldest first: claim one with claimRequest.',
-  })
-  open!: Request[];
+  /** The scope of the caller who asked (null: they see none of it), for the open page. */
+  scope!: FilterQuery<Request> | null | undefined;
 }
 
-@Resolver()
+/** Open wishes, oldest first (request_created_idx read backward). */
+const OLDEST_FIRST: ConnectionOrder<Request> = { keys: ['createdAt', 'uuid'], direction: 'asc' };
+
+@Resolver(() => WishWall)
 export class WishWallResolver {
   /**
    * Scoped like `requests`: the wishes under the caller's places (and their own). Two statements
@@ -43,33 +46,37 @@ export class WishWallResolver {
     description:
       'The wish wall of a community (or any place): its open micro-wishes, oldest first, for party members and volunteers to claim, with posted and fulfilled counts.',
   })
-  async wishWall(
-    @RefArg('placeId', () => Place) placeId: Ref<Place>,
-    @Arg('first', () => Int, { defaultValue: 20, description: 'At most this many open wishes (up to 100).' }) first: number,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<WishWall> {
-    pageSize(first, 20);
+  async wishWall(@RefArg('placeId', () => Place) placeId: Ref<Place>, @Ctx() ctx: GongzhiContext): Promise<WishWall> {
     const place = await requireRef(ctx, placeId);
     const access = await ctx.access();
     const counts = await wishCountsUnder(ctx, place.path, access);
-    const scope = scopeCondition<Record<string, unknown>>(
+    const scope = scopeCondition<FilterQuery<Request>>(
       access,
       (pattern) => ({ placePath: { $like: pattern } }),
       ...(access.personId ? [{ requester: access.personId }] : []),
     );
-    const open =
-      scope === null || first === 0
-        ? []
-        : await ctx.em.find(
-            Request,
-            {
-              $and: [
-                { kind: RequestKind.WISH, status: { $in: [...OPEN_WISH] }, placePath: { $like: `${place.path}%` } },
-                ...(scope ? [scope] : []),
-              ],
-            },
-            { orderBy: [{ createdAt: 'asc' }, { uuid: 'asc' }], limit: first },
-          );
-    return Object.assign(new WishWall(), { place, ...counts, open });
+    return Object.assign(new WishWall(), { place, ...counts, scope });
+  }
+
+  @FieldResolver(() => RequestConnection, {
+    description: 'Wishes nobody has claimed yet (submitted or accepted), oldest first, a page at a time: claim one with claimRequest.',
+  })
+  async open(
+    @Root() wall: WishWall,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<RequestConnection> {
+    if (wall.scope === null) return ConnectionPage.empty();
+    const where: FilterQuery<Request> = {
+      $and: [
+        { kind: RequestKind.WISH, status: { $in: [...OPEN_WISH] }, placePath: { $like: `${wall.place.path}%` } },
+        ...(wall.scope ? [wall.scope] : []),
+      ],
+    };
+    return findPage(ctx, Request, where, OLDEST_FIRST, page, {
+      connection: 'WishWall.open',
+      filter: { place: wall.place.uuid },
+      defaultSize: 20,
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { authorize } from '../auth/authorize.js';
 import { Permission } from '../auth/permission.js';
 import { perform } from '../command/command.js';
@@ -16,7 +16,14 @@ import {
   rotateWebhookSecret,
 } from './webhook.commands.js';
 import { Webhook, WebhookAttempt, WebhookDelivery, WebhookDeliveryStatus } from './webhook.entity.js';
-import { pageSize } from '../relay/connection.js';
+import {
+  type ConnectionOrder,
+  ConnectionArgs,
+  ConnectionPage,
+  connectionType,
+  findPage,
+  loadPageByForeignKey,
+} from '../relay/connection.js';
 import { coreMessages } from '../i18n/core-messages.js';
 
 @InputType()
@@ -51,17 +58,24 @@ export const WebhookWithSecretPayload = payloadType('WebhookWithSecretPayload', 
 export const WebhookPayload = payloadType('WebhookPayload', 'webhook', () => Webhook);
 export const WebhookDeliveryPayload = payloadType('WebhookDeliveryPayload', 'delivery', () => WebhookDelivery);
 
-/** Rows of webhook_delivery as the ORM maps them. */
-type DeliveryRow = Record<string, unknown> & { webhook_id: string };
+/** Webhooks and their deliveries, newest first (migration 0021 indexes both orders). */
+const WebhookConnection = connectionType(Webhook);
+const WebhookDeliveryConnection = connectionType(WebhookDelivery);
+const NEWEST_WEBHOOK_FIRST: ConnectionOrder<Webhook> = { keys: ['createdAt', 'uuid'], direction: 'desc' };
+const NEWEST_DELIVERY_FIRST: ConnectionOrder<WebhookDelivery> = { keys: ['createdAt', 'uuid'], direction: 'desc' };
 
 @Resolver(() => Webhook)
 export class WebhookResolver {
-  @Query(() => [Webhook], {
-    description: 'Your webhooks (the API key or person calling), newest first, with their status and why one was disabled.',
+  @Query(() => WebhookConnection, {
+    description:
+      'Your webhooks (the API key or person calling), newest first, with their status and why one was disabled; a page at a time.',
   })
-  async webhooks(@Ctx() ctx: GongzhiContext): Promise<Webhook[]> {
+  async webhooks(@Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() ctx: GongzhiContext): Promise<ConnectionPage<Webhook>> {
     await authorize(ctx, Permission.WEBHOOK_MANAGE);
-    return ctx.em.find(Webhook, { ownerId: ctx.caller!.id }, { orderBy: { createdAt: 'desc' } });
+    return findPage(ctx, Webhook, { ownerId: ctx.caller!.id }, NEWEST_WEBHOOK_FIRST, page, {
+      connection: 'Query.webhooks',
+      defaultSize: 50,
+    });
   }
 
   @FieldResolver(() => [Place], { description: 'Places whose events it receives; empty: all its owner may see.' })
@@ -70,28 +84,22 @@ export class WebhookResolver {
     return found.filter((p) => p !== null);
   }
 
-  @FieldResolver(() => [WebhookDelivery], { description: 'The delivery log: the newest deliveries first, with their attempts.' })
-  async deliveries(
+  @FieldResolver(() => WebhookDeliveryConnection, {
+    description: 'The delivery log: the newest deliveries first, with their attempts, a page at a time.',
+  })
+  deliveries(
     @Root() webhook: Webhook,
-    @Arg('first', () => Int, { defaultValue: 20, description: 'How many, 0–100 (the page cap).' }) first: number,
     @Arg('status', () => WebhookDeliveryStatus, { nullable: true, description: 'Only deliveries in this status.' })
     status: WebhookDeliveryStatus | null | undefined,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: GongzhiContext,
-  ): Promise<WebhookDelivery[]> {
-    pageSize(first, 20);
-    // One query for every webhook of a list, per (first, status).
-    return batchLoader<string, WebhookDelivery[]>(ctx, `Webhook.deliveries:${first}:${status ?? ''}`, async (ids) => {
-      const rows = await ctx.em.execute<DeliveryRow[]>(
-        `SELECT * FROM (
-           SELECT d.*, row_number() OVER (PARTITION BY d.webhook_id ORDER BY d.created_at DESC, d.id) AS rn
-             FROM webhook_delivery d WHERE d.webhook_id IN (?) AND (?::text IS NULL OR d.status = ?)) ranked
-          WHERE rn <= ? ORDER BY created_at DESC, id`,
-        [[...ids], status ?? null, status ?? null, first],
-      );
-      const groups = new Map<string, WebhookDelivery[]>(ids.map((id) => [id, []]));
-      for (const row of rows) groups.get(row.webhook_id)?.push(ctx.em.map(WebhookDelivery, row));
-      return ids.map((id) => groups.get(id)!);
-    }).load(webhook.uuid);
+  ): Promise<ConnectionPage<WebhookDelivery>> {
+    // One statement for every webhook of a page, per status and paging arguments.
+    return loadPageByForeignKey(ctx, WebhookDelivery, 'webhookId', webhook.uuid, NEWEST_DELIVERY_FIRST, page, {
+      connection: 'Webhook.deliveries',
+      defaultSize: 20,
+      ...(status ? { where: { status } } : {}),
+    });
   }
 
   @Mutation(() => WebhookWithSecretPayload, {
