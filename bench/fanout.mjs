@@ -11,16 +11,35 @@
 // machine it is steadier than latency, which includes waiting for the CPU.
 //
 // Options (environment): BENCH_CASES (`2000x10,10000x1`: subscribers × events/s, each measured
-// against bare `ws`), or BENCH_SUBSCRIBERS and BENCH_RATE for one case; BENCH_SECONDS (10).
+// against bare `ws`), or BENCH_SUBSCRIBERS and BENCH_RATE for one case; BENCH_SECONDS (10);
+// BENCH_PROFILE=1 writes a CPU profile of the subscribers' gateway to bench/results/;
+// BENCH_BARE=0 skips the bare `ws` run. `--help` prints this.
 // Everything runs on 127.0.0.1; results are written to bench/results/fanout-<time>.json.
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
+
+if (process.argv.includes('--help')) {
+  const { readFileSync } = await import('node:fs');
+  const header = readFileSync(fileURLToPath(import.meta.url), 'utf8')
+    .split('\n')
+    .slice(1);
+  console.log(
+    header
+      .slice(
+        0,
+        header.findIndex((line) => !line.startsWith('//')),
+      )
+      .map((line) => line.slice(3))
+      .join('\n'),
+  );
+  process.exit(0);
+}
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const requireGateway = createRequire(path.join(root, 'packages/gateway/package.json'));
@@ -292,22 +311,23 @@ try {
     EVENTS = RATE * SECONDS;
     console.log(`fan-out: ${N} subscribers, ${RATE} events/s for ${SECONDS} s (${EVENTS} events, ${EVENTS * N} deliveries)`);
     const gateway = await measureGateway(databaseUrl);
-    const bare = await measureBareWs();
+    const bare = process.env.BENCH_BARE === '0' ? null : await measureBareWs();
     const result = {
       subscribers: N,
       rate: RATE,
       seconds: SECONDS,
       gateway,
       bareWs: bare,
-      ratio: {
+      ratio: bare && {
         p50: +(gateway.p50 / Math.max(bare.p50, 1)).toFixed(2),
         p99: +(gateway.p99 / Math.max(bare.p99, 1)).toFixed(2),
         deliveriesPerSecond: +(gateway.deliveriesPerSecond / bare.deliveriesPerSecond).toFixed(2),
         serverCpuPerDelivery: +(gateway.serverCpuUsPerDelivery / bare.serverCpuUsPerDelivery).toFixed(2),
       },
+      loadAverage: os.loadavg().map((l) => +l.toFixed(1)),
     };
-    console.table({ gateway, 'bare ws': bare });
-    console.log('gateway / bare ws:', result.ratio);
+    console.table(bare ? { gateway, 'bare ws': bare } : { gateway });
+    console.log('gateway / bare ws:', result.ratio, 'load average (1, 5, 15 min):', result.loadAverage);
     await mkdir(path.join(root, 'bench/results'), { recursive: true });
     await writeFile(
       path.join(root, `bench/results/fanout-${new Date().toISOString().replace(/[:.]/g, '-')}-${N}x${RATE}.json`),

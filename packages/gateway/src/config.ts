@@ -22,6 +22,8 @@ export interface GatewayConfig {
   embeddedPort: number;
   /** Longest wait for a database connection, in milliseconds; past it an operation answers 503. */
   dbAcquireTimeoutMs: number;
+  /** Connections of the operations' pool (the rate limit and LISTEN have their own). */
+  dbPoolSize: number;
   /** How long `/readyz` waits for its query through the pool, in milliseconds. */
   readyTimeoutMs: number;
   plugins: PluginSpec[];
@@ -174,6 +176,13 @@ export const SETTINGS: readonly Setting[] = [
     type: int(100, 600_000),
     defaultText: '5000',
     meaning: 'longest wait for a database connection (new, or free in the pool); past it the operation answers 503 with `Retry-After`',
+  },
+  {
+    env: 'GONGZHI_DB_POOL_SIZE',
+    file: 'dbPoolSize',
+    type: int(1, 1000),
+    defaultText: '10',
+    meaning: "connections of the operations' pool per process (the rate limit's two and the LISTEN connection come on top)",
   },
   {
     env: 'GONGZHI_READY_TIMEOUT_MS',
@@ -654,6 +663,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir: path.resolve(baseDir, get('GONGZHI_DATA_DIR', '.data')),
     embeddedPort: get('GONGZHI_PG_PORT', 54329),
     dbAcquireTimeoutMs: get('GONGZHI_DB_ACQUIRE_TIMEOUT_MS', 5000),
+    dbPoolSize: get('GONGZHI_DB_POOL_SIZE', 10),
     readyTimeoutMs: get('GONGZHI_READY_TIMEOUT_MS', 2000),
     plugins: pluginList.map((p) => (typeof p === 'string' ? { name: p } : p)),
     production,

@@ -77,6 +77,7 @@ export async function composePlatform(
     migrate: options.migrate,
     statementTimeoutMs: config.limits.statementTimeoutMs,
     acquireTimeoutMs: config.dbAcquireTimeoutMs,
+    poolSize: config.dbPoolSize,
     boards: {
       transport:
         config.boardTransport === 'postgres' && options.listener ? new PostgresBoardTransport(options.listener) : config.boardTransport,

@@ -4,7 +4,7 @@ import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { type ASTVisitor, type GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext, type ValidationRule } from 'graphql';
 import type { Logger, Message, ParamValue } from '@gongzhi/core';
 import pg from 'pg';
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Limits } from './config.js';
 import { gatewayMessages } from './messages.js';
 
@@ -62,15 +62,37 @@ export interface RateLimiterOptions {
   sweepMs?: number;
 }
 
-const secondsUntil = (res: RateLimiterRes): number => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+const secondsUntil = (msBeforeNext: number): number => Math.max(1, Math.ceil(msBeforeNext / 1000));
+
+/** Operations waiting for one statement's counts: per key, how each is answered (seconds to wait, or 0). */
+type Batch = Map<string, ((retryAfter: number) => void)[]>;
+
+/**
+ * Counts a batch of keys in one statement: each key's bucket grows by its number of operations
+ * (a new window starts when the old one has ended) and comes back with its total. Keys go in
+ * sorted order, so that two processes counting overlapping batches cannot deadlock.
+ */
+const COUNT_SQL = `
+  INSERT INTO rate_limit AS r (key, points, expire)
+  SELECT key, points, $3::bigint FROM unnest($1::text[], $2::int[]) AS t(key, points)
+  ON CONFLICT (key) DO UPDATE SET
+    points = CASE WHEN r.expire IS NULL OR r.expire <= $4 THEN excluded.points ELSE r.points + excluded.points END,
+    expire = CASE WHEN r.expire IS NULL OR r.expire <= $4 THEN excluded.expire ELSE r.expire END
+  RETURNING key, points, expire`;
 
 /**
  * Operations per minute per caller (API key, person, or anonymous address), counted in
  * PostgreSQL (table `rate_limit`, core migration 0010) so that every gateway process on one
- * database spends one budget: a fixed one-minute window per caller, `rate-limiter-flexible`'s
- * PostgreSQL store, one `INSERT … ON CONFLICT DO UPDATE` per operation on a small pool of its own
+ * database spends one budget: a fixed one-minute window per caller, in the rows
+ * `rate-limiter-flexible`'s PostgreSQL store reads and writes, on a small pool of its own
  * (operations never queue behind it, nor it behind them). A caller past the limit is refused
  * from memory until its window ends, so a flood costs no statement.
+ *
+ * Counted in batches: while a statement is under way, the operations that arrive wait for the
+ * next one, which counts all of them, per key, in one `INSERT … ON CONFLICT DO UPDATE`. A
+ * storm of 10,000 handshakes costs a few statements, not a connection each; each operation's
+ * place in its key's total decides whether it is within the limit, exactly as if counted one
+ * by one.
  *
  * Fails open, but not unlimited: when the store does not answer within `storeTimeoutMs` or
  * fails (the database restarting, unreachable), the operation is counted in this process alone
@@ -80,18 +102,25 @@ const secondsUntil = (res: RateLimiterRes): number => Math.max(1, Math.ceil(res.
  * keeps a flood bounded meanwhile.
  */
 export class SharedRateLimiter {
+  private static readonly CONNECTIONS = 2;
   private readonly pool: pg.Pool;
-  private readonly store: RateLimiterPostgres;
   private readonly local: RateLimiterMemory;
+  private readonly prefix: string;
   private readonly storeTimeoutMs: number;
   private readonly storeRetryMs: number;
   private readonly sweeper: NodeJS.Timeout;
   /** Until when (epoch ms) the store is not asked, after a failure; 0 while it works. */
   private storeDownUntil = 0;
+  /** Operations waiting for the next statement. */
+  private waiting: Batch = new Map();
+  /** Statements under way (at most one per connection). */
+  private counting = 0;
+  /** Keys past the limit, refused from memory until their window ends (epoch ms). */
+  private readonly blocked = new Map<string, number>();
 
   constructor(
     databaseUrl: string,
-    perMinute: number,
+    private readonly perMinute: number,
     private readonly logger: Logger,
     options: RateLimiterOptions = {},
   ) {
@@ -99,7 +128,7 @@ export class SharedRateLimiter {
     this.storeRetryMs = options.storeRetryMs ?? 5000;
     this.pool = new pg.Pool({
       connectionString: databaseUrl,
-      max: 2,
+      max: SharedRateLimiter.CONNECTIONS,
       // Also bounds the wait for a free connection of the two: past the store's own timeout it is moot.
       connectionTimeoutMillis: Math.max(1000, this.storeTimeoutMs),
       statement_timeout: 1000,
@@ -108,19 +137,9 @@ export class SharedRateLimiter {
     });
     // An idle connection dropped by a restarting server must not crash the process.
     this.pool.on('error', (err) => this.logger.warn({ err: err.message }, 'rate limit: an idle database connection failed'));
-    this.store = new RateLimiterPostgres({
-      storeClient: this.pool,
-      storeType: 'pool',
-      tableName: 'rate_limit',
-      tableCreated: true, // by core migration 0010: no DDL at run time
-      clearExpiredByTimeout: false, // swept below, with a timer that stops with the server
-      // Counts are kept per limit: gateways configured alike share them, and a gateway started
-      // with another limit (a test, a roll-out of a new limit) does not read counts meant for it.
-      keyPrefix: `operations/${perMinute}`,
-      points: perMinute,
-      duration: 60,
-      inMemoryBlockOnConsumed: perMinute + 1,
-    });
+    // Counts are kept per limit: gateways configured alike share them, and a gateway started
+    // with another limit (a test, a roll-out of a new limit) does not read counts meant for it.
+    this.prefix = `operations/${perMinute}:`;
     this.local = new RateLimiterMemory({ keyPrefix: `operations/${perMinute}`, points: perMinute, duration: 60 });
     const sweepMs = options.sweepMs ?? 300_000;
     this.sweeper = setInterval(() => {
@@ -134,7 +153,7 @@ export class SharedRateLimiter {
    */
   async open(): Promise<void> {
     try {
-      await Promise.all([0, 1].map(() => this.pool.query('SELECT 1 FROM rate_limit LIMIT 0')));
+      await Promise.all(Array.from({ length: SharedRateLimiter.CONNECTIONS }, () => this.pool.query('SELECT 1 FROM rate_limit LIMIT 0')));
     } catch (err) {
       this.logger.warn(
         { err: (err as Error).message },
@@ -144,42 +163,88 @@ export class SharedRateLimiter {
   }
 
   /** Takes one operation from `key`'s budget; returns the seconds to wait when none is left, else 0. */
-  async take(key: string): Promise<number> {
-    if (Date.now() >= this.storeDownUntil) {
-      try {
-        await this.consumeShared(key);
-        if (this.storeDownUntil !== 0) this.logger.info('rate limit: counting in the database again');
-        this.storeDownUntil = 0;
-        return 0;
-      } catch (err) {
-        if (err instanceof RateLimiterRes) return secondsUntil(err);
-        if (this.storeDownUntil === 0) {
-          this.logger.warn(
-            { err: (err as Error).message },
-            `rate limit: the database count failed; counting in this process alone for ${this.storeRetryMs} ms`,
-          );
-        }
-        this.storeDownUntil = Date.now() + this.storeRetryMs;
-      }
+  take(key: string): Promise<number> {
+    const now = Date.now();
+    const until = this.blocked.get(key);
+    if (until !== undefined) {
+      if (until > now) return Promise.resolve(secondsUntil(until - now));
+      this.blocked.delete(key);
     }
+    if (now < this.storeDownUntil) return this.takeLocally(key);
+    return new Promise((resolve) => {
+      const waiting = this.waiting.get(key);
+      if (waiting) waiting.push(resolve);
+      else this.waiting.set(key, [resolve]);
+      // Operations of the same turn go together; later ones wait for a free connection.
+      if (this.waiting.size === 1 && waiting === undefined) queueMicrotask(() => this.count());
+    });
+  }
+
+  private async takeLocally(key: string): Promise<number> {
     try {
       await this.local.consume(key);
       return 0;
     } catch (err) {
-      if (err instanceof RateLimiterRes) return secondsUntil(err);
+      if (err instanceof RateLimiterRes) return secondsUntil(err.msBeforeNext);
       throw err;
     }
   }
 
-  private async consumeShared(key: string): Promise<void> {
+  /** Sends the waiting operations' counts, if a connection is free; then the next batch. */
+  private count(): void {
+    if (this.counting >= SharedRateLimiter.CONNECTIONS || this.waiting.size === 0) return;
+    const batch = this.waiting;
+    this.waiting = new Map();
+    this.counting++;
+    void this.countBatch(batch).finally(() => {
+      this.counting--;
+      this.count();
+    });
+  }
+
+  private async countBatch(batch: Batch): Promise<void> {
+    const keys = [...batch.keys()].sort();
+    const now = Date.now();
     let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        this.store.consume(key),
+      const { rows } = await Promise.race([
+        this.pool.query<{ key: string; points: number; expire: string }>({
+          name: 'rate-limit-count',
+          text: COUNT_SQL,
+          values: [keys.map((k) => this.prefix + k), keys.map((k) => batch.get(k)!.length), now + 60_000, now],
+        }),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error(`the database count took longer than ${this.storeTimeoutMs} ms`)), this.storeTimeoutMs);
         }),
       ]);
+      if (this.storeDownUntil !== 0) this.logger.info('rate limit: counting in the database again');
+      this.storeDownUntil = 0;
+      const answered = Date.now();
+      for (const row of rows) {
+        const key = row.key.slice(this.prefix.length);
+        const resolvers = batch.get(key)!;
+        const expire = Number(row.expire);
+        // This batch's operations are the last of the total, in the order they arrived.
+        const before = row.points - resolvers.length;
+        resolvers.forEach((resolve, i) => resolve(before + i + 1 <= this.perMinute ? 0 : secondsUntil(expire - answered)));
+        if (row.points > this.perMinute) {
+          if (this.blocked.size > 10_000) this.blocked.clear();
+          this.blocked.set(key, expire);
+        }
+      }
+    } catch (err) {
+      if (this.storeDownUntil === 0) {
+        this.logger.warn(
+          { err: (err as Error).message },
+          `rate limit: the database count failed; counting in this process alone for ${this.storeRetryMs} ms`,
+        );
+      }
+      this.storeDownUntil = Date.now() + this.storeRetryMs;
+      // This batch, and those waiting behind it, are counted here.
+      const waiting = this.waiting;
+      this.waiting = new Map();
+      for (const pending of [batch, waiting])
+        for (const [key, resolvers] of pending) for (const resolve of resolvers) this.takeLocally(key).then(resolve, () => resolve(0));
     } finally {
       clearTimeout(timer);
     }

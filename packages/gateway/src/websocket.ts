@@ -8,6 +8,8 @@ import {
   type Locale,
   type Platform,
   resolveLocale,
+  type BoardDelivery,
+  BoardStream,
   SlowConsumerError,
 } from '@gongzhi/core';
 import { gatewayMessages } from './messages.js';
@@ -148,6 +150,8 @@ function nextFrame(outcome: { payload: Buffer; frames: Map<string, Buffer> }, id
 interface SharedEntry {
   running: Promise<SharedOutcome>;
   settled?: SharedOutcome;
+  /** Subscribers waiting for the outcome, called in one loop once it is known. */
+  waiting?: ((outcome: SharedOutcome) => void)[];
 }
 
 /**
@@ -161,16 +165,32 @@ interface SharedEntry {
 class SharedResults {
   private readonly results = new WeakMap<object, Map<string, SharedEntry>>();
 
+  constructor(private readonly logger: Platform['logger']) {}
+
   /** The outcome, when it is already known: the common case, taken without waiting a turn. */
   settled(root: object, groupKey: string): SharedOutcome | undefined {
     return this.results.get(root)?.get(groupKey)?.settled;
   }
 
   get(root: object, groupKey: string, run: () => Promise<SharedOutcome>): Promise<SharedOutcome> {
+    return this.entry(root, groupKey, run).running;
+  }
+
+  /**
+   * Calls `then` with the outcome: at once when known, else together with every other
+   * subscriber of the group waiting for it, in one loop (no promise or turn per subscriber).
+   */
+  when(root: object, groupKey: string, run: () => Promise<SharedOutcome>, then: (outcome: SharedOutcome) => void): void {
+    const entry = this.entry(root, groupKey, run);
+    if (entry.settled) then(entry.settled);
+    else (entry.waiting ??= []).push(then);
+  }
+
+  private entry(root: object, groupKey: string, run: () => Promise<SharedOutcome>): SharedEntry {
     let groups = this.results.get(root);
     if (!groups) this.results.set(root, (groups = new Map<string, SharedEntry>()));
     const known = groups.get(groupKey);
-    if (known) return known.running;
+    if (known) return known;
     const entry: SharedEntry = {
       running: run().catch((fault: unknown) => ({ fault })),
     };
@@ -178,8 +198,17 @@ class SharedResults {
     void entry.running.then((outcome) => {
       if (!('fault' in outcome)) entry.settled = outcome;
       else if (groups.get(groupKey) === entry) groups.delete(groupKey);
+      const waiting = entry.waiting ?? [];
+      entry.waiting = undefined;
+      for (const then of waiting) {
+        try {
+          then(outcome);
+        } catch (err) {
+          this.logger.error({ err }, 'writing a board change to a subscriber failed');
+        }
+      }
     });
-    return entry.running;
+    return entry;
   }
 }
 
@@ -307,6 +336,11 @@ class CredentialRecheck {
   }
 }
 
+/** A board's stream, also one made by another copy of core (a plugin's dependency). */
+function isBoardStream(events: object): events is BoardStream {
+  return events instanceof BoardStream || typeof (events as Partial<BoardStream>).listen === 'function';
+}
+
 /** graphql-js's own errors carry no code; HTTP (Apollo) gives them one, and so does the socket. */
 function withCode(error: GraphQLError, code: string): GraphQLError {
   return error.extensions.code ? error : new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code } });
@@ -321,7 +355,7 @@ function withCode(error: GraphQLError, code: string): GraphQLError {
 export function webSocketServerOptions(platform: Platform, options: WebSocketOptions): ServerOptions<Record<string, unknown>, Extra> {
   const connections = new WeakMap<Ctx, Connection>();
   const contexts = new WeakMap<GongzhiContext, { connection: Connection; id: string }>();
-  const shared = new SharedResults();
+  const shared = new SharedResults(platform.logger);
   const recheck = new CredentialRecheck(options, platform);
   const metrics = options.metrics ?? null;
   const tracing = options.tracing ?? null;
@@ -516,22 +550,23 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
         inLocale(connection.locale, () =>
           Promise.resolve(execute({ ...args, rootValue: root, contextValue: platform.createContext(connection.caller) })),
         );
+      // One event executed for the group, serialised and encoded once.
+      const produce = (root: object) => () =>
+        executeEvent(root).then((result): SharedOutcome => {
+          const fault = result.errors?.find((e) => isFault(e));
+          if (fault) return { fault: fault.originalError ?? fault };
+          return {
+            payload: Buffer.from(JSON.stringify(inLocale(connection.locale, () => formatResult(result, options.formatError)))),
+            frames: new Map(),
+          };
+        });
       // A board change whose execution hit a fault (the database restarting) is not sent: an error
       // in its place would skip it. It is executed again until it works, for up to eventRetryMs;
       // then the socket is closed so that the client resumes from the last change it has.
       const boardEventFrame = async (root: object, seq: number): Promise<Buffer | null> => {
         const deadline = Date.now() + options.eventRetryMs;
-        const attempt = () =>
-          executeEvent(root).then((result): SharedOutcome => {
-            const fault = result.errors?.find((e) => isFault(e));
-            if (fault) return { fault: fault.originalError ?? fault };
-            return {
-              payload: Buffer.from(JSON.stringify(inLocale(connection.locale, () => formatResult(result, options.formatError)))),
-              frames: new Map(),
-            };
-          });
         for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
-          const outcome = await shared.get(root, groupKey, attempt);
+          const outcome = await shared.get(root, groupKey, produce(root));
           if ('payload' in outcome) return nextFrame(outcome, id);
           if (stopped) return null;
           if (Date.now() + wait > deadline) {
@@ -542,38 +577,104 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
           await new Promise((r) => setTimeout(r, wait));
         }
       };
+      const failed = (err: unknown) => {
+        if (err instanceof SlowConsumerError) slow(socket, 'the board fell too far behind');
+        else {
+          platform.logger.error({ err }, 'subscription stream failed');
+          const error = gatewayMessages.streamFailed.topLevel();
+          outbox.push({
+            errors: [inLocale(connection.locale, () => formatResult({ errors: [error] }, options.formatError).errors![0]!)],
+          });
+        }
+      };
+      if (isBoardStream(events)) {
+        // Board changes are written as they come, without a turn per subscriber: the hub's reader
+        // hands each change to every stream in one loop, and a change still being produced is
+        // written to every waiting socket of its group in one loop once it is.
+        const queue: BoardDelivery[] = []; // in order; the first may be waiting for its frame
+        let producing = false;
+        const stop = () => {
+          stopped = true;
+          void events.return();
+          outbox.end();
+        };
+        // Writes one change's frame; false when the socket was closed (gone, or too slow).
+        const write = (frame: Buffer, delivery: BoardDelivery): boolean => {
+          if (stopped || socket.readyState !== socket.OPEN) {
+            stop();
+            return false;
+          }
+          unsent++;
+          socket.send(frame, { binary: false }, sent);
+          if (metrics && delivery.kind === 'event' && delivery.live === true && delivery.entry.occurredAt instanceof Date)
+            metrics.boardDelivered(delivery.entry.occurredAt);
+          const tooSlow =
+            unsent > options.queueLimit
+              ? `more than ${options.queueLimit} messages waiting`
+              : socket.bufferedAmount > options.maxBufferedBytes
+                ? `more than ${options.maxBufferedBytes} bytes unsent`
+                : null;
+          if (!tooSlow) return true;
+          slow(socket, tooSlow);
+          stop();
+          return false;
+        };
+        const written = (frame: Buffer | null, delivery: BoardDelivery) => {
+          producing = false;
+          if (stopped) return;
+          if (frame === null) {
+            tryAgainLater(socket, `board change ${delivery.seq} could not be produced`);
+            stop();
+            return;
+          }
+          queue.shift();
+          if (write(frame, delivery)) pump();
+        };
+        const pump = (): void => {
+          while (!producing && !stopped && queue.length > 0) {
+            const head = queue[0]!;
+            const known = shared.settled(head, groupKey);
+            if (known && 'payload' in known) {
+              queue.shift();
+              if (!write(nextFrame(known, id), head)) return;
+              continue;
+            }
+            producing = true;
+            shared.when(head, groupKey, produce(head), (outcome) => {
+              if ('payload' in outcome) written(nextFrame(outcome, id), head);
+              else void boardEventFrame(head, head.seq).then((frame) => written(frame, head));
+            });
+          }
+        };
+        events.listen({
+          delivery: (delivery) => {
+            if (stopped) return;
+            queue.push(delivery);
+            if (unsent + queue.length > options.queueLimit) {
+              slow(socket, `more than ${options.queueLimit} messages waiting`);
+              stop();
+              return;
+            }
+            pump();
+          },
+          end: (err) => {
+            if (err) failed(err);
+            outbox.end();
+          },
+        });
+        return outbox;
+      }
       void (async () => {
         try {
           for await (const root of events) {
             if (stopped) break;
-            const r = root as { kind?: unknown; seq?: unknown } | null;
-            if (r && typeof r === 'object' && typeof r.seq === 'number' && typeof r.kind === 'string') {
-              // A board event: the same bytes as every other socket of the group, written here.
-              const known = shared.settled(r, groupKey);
-              const frame = known && 'payload' in known ? nextFrame(known, id) : await boardEventFrame(r, r.seq);
-              if (stopped || socket.readyState !== socket.OPEN) break;
-              if (frame === null) {
-                tryAgainLater(socket, `board change ${r.seq} could not be produced`);
-                break;
-              }
-              unsent++;
-              socket.send(frame, { binary: false }, sent);
-              const delivery = r as { live?: unknown; entry?: { occurredAt?: unknown } };
-              if (metrics && delivery.live === true && delivery.entry?.occurredAt instanceof Date)
-                metrics.boardDelivered(delivery.entry.occurredAt);
-              if (unsent > options.queueLimit) {
-                slow(socket, `more than ${options.queueLimit} messages waiting`);
-                break;
-              }
-            } else {
-              const executed = await executeEvent(root);
-              const result = inLocale(connection.locale, () => formatResult(executed, options.formatError));
-              if (stopped) break;
-              outbox.push(result);
-              if (outbox.pending > options.queueLimit) {
-                slow(socket, `more than ${options.queueLimit} messages waiting`);
-                break;
-              }
+            const executed = await executeEvent(root);
+            const result = inLocale(connection.locale, () => formatResult(executed, options.formatError));
+            if (stopped) break;
+            outbox.push(result);
+            if (outbox.pending > options.queueLimit) {
+              slow(socket, `more than ${options.queueLimit} messages waiting`);
+              break;
             }
             if (socket.bufferedAmount > options.maxBufferedBytes) {
               slow(socket, `more than ${options.maxBufferedBytes} bytes unsent`);
@@ -581,14 +682,7 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
             }
           }
         } catch (err) {
-          if (err instanceof SlowConsumerError) slow(socket, 'the board fell too far behind');
-          else {
-            platform.logger.error({ err }, 'subscription stream failed');
-            const failed = gatewayMessages.streamFailed.topLevel();
-            outbox.push({
-              errors: [inLocale(connection.locale, () => formatResult({ errors: [failed] }, options.formatError).errors![0]!)],
-            });
-          }
+          failed(err);
         } finally {
           outbox.end();
         }

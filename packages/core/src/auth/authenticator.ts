@@ -80,7 +80,8 @@ async function checkApiKey(em: EntityManager, secret: string): Promise<{ id: str
  * An API key is checked together with its grants in one statement, and the caller it returns
  * carries those grants for the operation (no second statement). With `options.revocations`,
  * checked keys are kept for `cacheMs` per credential and dropped at once when any process
- * revokes them (and all of them whenever the feed may have missed a notice).
+ * revokes them (and all of them whenever the feed may have missed a notice). Concurrent
+ * checks of one key share one statement.
  */
 export function createAuthenticator(em: () => EntityManager, tokens: TokenConfig, options: AuthenticatorOptions = {}): Authenticator {
   const verify = createTokenVerifier(tokens);
@@ -89,7 +90,10 @@ export function createAuthenticator(em: () => EntityManager, tokens: TokenConfig
   const cache = new Map<string, CheckedKey>();
   // The caller object last handed out for each cached key (its grants not used yet, maybe).
   const issued = new WeakMap<CheckedKey, Caller>();
+  // Revocation notices so far: a check that read its key before one came is answered, not cached.
+  let revocations = 0;
   feed?.subscribe((keyId) => {
+    revocations++;
     // The grants handed out with a dropped key go too (if not used yet).
     for (const [credential, entry] of cache) {
       if (keyId !== null && entry.caller.id !== keyId) continue;
@@ -101,6 +105,46 @@ export function createAuthenticator(em: () => EntityManager, tokens: TokenConfig
   // When each key was last recorded as used by this process: a read must not cost a write
   // (and a WAL flush) every time, so `last_used_at` is kept to the minute.
   const touched = new Map<string, number>();
+  // Checks under way, per credential: a storm of handshakes with one key (dashboards
+  // reconnecting) costs one statement, not one pool connection each. A check started before
+  // the latest revocation notice is not joined.
+  const checking = new Map<string, { seen: number; result: Promise<CheckedKey | null> }>();
+  const check = (raw: string): Promise<CheckedKey | null> => {
+    const running = checking.get(raw);
+    if (running?.seen === revocations) return running.result;
+    const seen = revocations;
+    const fork = em();
+    const started = checkApiKey(fork, raw)
+      .then((key) => {
+        if (!key) return null;
+        // From when the database answered: a check may have waited long for it.
+        const now = Date.now();
+        // The grants read with the key serve the operations that follow (and, cached, the next ones).
+        const entry: CheckedKey = { caller: { id: key.id, kind: 'api-key' }, access: key.access, expires: now + cacheMs };
+        if (cacheMs > 0 && feed?.live && revocations === seen) {
+          if (cache.size > 10_000) cache.clear();
+          cache.set(raw, entry);
+        }
+        // Best effort, never in the caller's way; at most once a minute per key and process.
+        if (now - (touched.get(key.id) ?? 0) >= LAST_USED_PRECISION_MS) {
+          if (touched.size > 10_000) touched.clear();
+          touched.set(key.id, now);
+          void fork
+            .getConnection()
+            .execute(
+              `UPDATE api_key SET last_used_at = now() WHERE id = ? AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+              [key.id],
+            )
+            .catch(() => undefined);
+        }
+        return entry;
+      })
+      .finally(() => {
+        if (checking.get(raw)?.result === started) checking.delete(raw);
+      });
+    checking.set(raw, { seen, result: started });
+    return started;
+  };
   return async (credential) => {
     const given = credential?.trim();
     if (!given) return null;
@@ -111,37 +155,13 @@ export function createAuthenticator(em: () => EntityManager, tokens: TokenConfig
     if (isApiKeyFormat(raw)) {
       const now = Date.now();
       const cached = cache.get(raw);
-      if (cached && cached.expires > now && feed?.live) {
-        // A caller object per authentication: its grants serve the one operation it starts.
-        const caller: Caller = { ...cached.caller };
-        presetAccess.set(caller, { access: cached.access, until: cached.expires });
-        issued.set(cached, caller);
-        return caller;
-      }
-      const fork = em();
-      const key = await checkApiKey(fork, raw);
-      if (!key) throw coreMessages.apiKeyUnknownRevoked.topLevel();
-      const caller: Caller = { id: key.id, kind: 'api-key' };
-      // The grants read with the key serve the operation that follows (and, cached, the next ones).
-      presetAccess.set(caller, { access: key.access, until: now + Math.max(cacheMs, UNCACHED_GRANTS_MS) });
-      if (cacheMs > 0 && feed?.live) {
-        if (cache.size > 10_000) cache.clear();
-        const entry = { caller, access: key.access, expires: now + cacheMs };
-        cache.set(raw, entry);
-        issued.set(entry, caller);
-      }
-      // Best effort, never in the caller's way; at most once a minute per key and process.
-      if (now - (touched.get(key.id) ?? 0) >= LAST_USED_PRECISION_MS) {
-        if (touched.size > 10_000) touched.clear();
-        touched.set(key.id, now);
-        void fork
-          .getConnection()
-          .execute(
-            `UPDATE api_key SET last_used_at = now() WHERE id = ? AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
-            [key.id],
-          )
-          .catch(() => undefined);
-      }
+      const checked = cached && cached.expires > now && feed?.live ? cached : await check(raw);
+      if (!checked) throw coreMessages.apiKeyUnknownRevoked.topLevel();
+      // A caller object per authentication: its grants serve the one operation it starts.
+      const caller: Caller = { ...checked.caller };
+      const until = checked === cached ? cached.expires : Date.now() + Math.max(cacheMs, UNCACHED_GRANTS_MS);
+      presetAccess.set(caller, { access: checked.access, until });
+      issued.set(checked, caller);
       return caller;
     }
     if (!verify) throw coreMessages.personTokensAcceptedServer.topLevel();

@@ -53,14 +53,25 @@ export class SlowConsumerError extends Error {
 
 const READ_BATCH = 500;
 
+/** A consumer a {@link BoardStream} hands its deliveries to as they come (see {@link BoardStream.listen}). */
+export interface BoardSink {
+  /** The next delivery, in order; called synchronously by the hub's reader. */
+  delivery(delivery: BoardDelivery): void;
+  /** The stream ended: returned (null), or failed (a {@link SlowConsumerError}, say). */
+  end(err: Error | null): void;
+}
+
 /**
  * One subscriber's ordered stream of deliveries: an async generator for graphql-js and
- * graphql-ws, with a bounded queue (a consumer that does not keep up is cut off).
+ * graphql-ws, with a bounded queue (a consumer that does not keep up is cut off); or, once a
+ * consumer {@link listen}s, handed to it synchronously, so that thousands of subscribers of
+ * one event cost no promise, turn or queue each.
  */
 export class BoardStream implements AsyncGenerator<BoardDelivery, undefined, unknown> {
   private readonly queue: BoardDelivery[] = [];
   private waiter: ((r: IteratorResult<BoardDelivery, undefined>) => void) | null = null;
   private failWaiter: ((err: Error) => void) | null = null;
+  private sink: BoardSink | null = null;
   private done = false;
   private error: Error | null = null;
   /** Live entries held back while the catch-up reads the log. */
@@ -104,6 +115,10 @@ export class BoardStream implements AsyncGenerator<BoardDelivery, undefined, unk
   push(delivery: BoardDelivery, bounded = true): void {
     if (this.done) return;
     if (delivery.kind === 'refetch') this.position = Math.max(this.position, delivery.seq);
+    if (this.sink) {
+      this.sink.delivery(delivery);
+      return;
+    }
     if (this.waiter) {
       const w = this.waiter;
       this.waiter = null;
@@ -121,12 +136,30 @@ export class BoardStream implements AsyncGenerator<BoardDelivery, undefined, unk
     }
   }
 
+  /**
+   * Hands every delivery, those waiting first, to `sink` as it comes instead of queueing it for
+   * `next()`: the consumer bounds what it keeps. Its end comes through `sink.end`.
+   */
+  listen(sink: BoardSink): void {
+    this.sink = sink;
+    for (const delivery of this.queue.splice(0)) sink.delivery(delivery);
+    if (this.done) {
+      const error = this.error;
+      this.error = null;
+      sink.end(error);
+    }
+  }
+
   fail(err: unknown): void {
     if (this.done) return;
     const error = err instanceof Error ? err : new Error(`Board stream failed: ${String(err)}`);
     this.error = error;
     this.queue.length = 0;
     this.finish();
+    if (this.sink) {
+      this.error = null;
+      this.sink.end(error);
+    }
     if (this.failWaiter) {
       const f = this.failWaiter;
       this.waiter = null;
@@ -165,7 +198,9 @@ export class BoardStream implements AsyncGenerator<BoardDelivery, undefined, unk
   return(): Promise<IteratorResult<BoardDelivery, undefined>> {
     this.queue.length = 0;
     this.error = null;
+    const open = !this.done;
     this.finish();
+    if (open) this.sink?.end(null);
     if (this.waiter) {
       const w = this.waiter;
       this.waiter = null;
