@@ -29,5 +29,5 @@ test('the cap, forged cursors and duplicate keys are refused', () => {
   expect(() =>
     pageOfRows(rows, order, { first: 2, after: page({ first: 1 }).pageInfo.endCursor }, { ...options, connection: 'Other.rows' }),
   ).toThrow(/cursor/i);
-  expect(() => pageOfRows([...rows, rows[0]!], order, {}, options)).toThrow(/share the order keys/);
+  expect(() => pageOfRows([...rows, ...rows.slice(0, 1)], order, {}, options)).toThrow(/share the order keys/);
 });

@@ -192,7 +192,9 @@ test('a scoped key gets every event of its places, signed, and none of other pla
     deliveries(first: 1, after: $after, status: $status) { nodes { id } pageInfo { hasNextPage endCursor } } } } }`;
   const paged: string[] = [];
   for (let after: string | null = null, more = true; more;) {
-    const page = (await app.run(PAGE, { after, status: 'SUCCEEDED' }, { caller: keyA })).webhooks.nodes[0].deliveries;
+    const page: { nodes: { id: string }[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } } = (
+      await app.run(PAGE, { after, status: 'SUCCEEDED' }, { caller: keyA })
+    ).webhooks.nodes[0].deliveries;
     paged.push(...page.nodes.map((d: { id: string }) => d.id));
     [after, more] = [page.pageInfo.endCursor, page.pageInfo.hasNextPage];
   }

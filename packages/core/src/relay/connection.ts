@@ -395,7 +395,8 @@ export function pageOfRows<T extends object>(
   const sign = readDirection(order as ConnectionOrder<unknown>, request.backward) === 'asc' ? 1 : -1;
   const sorted = [...rows].sort((a, b) => sign * compare(values(a), values(b)));
   sorted.forEach((row, i) => {
-    if (i > 0 && compare(values(sorted[i - 1]!), values(row)) === 0)
+    const previous = i > 0 ? sorted[i - 1] : undefined;
+    if (previous && compare(values(previous), values(row)) === 0)
       throw new Error(`${options.connection}: two rows share the order keys ${order.keys.join(', ')}; end the order with a unique key.`);
   });
   const from = request.from;
