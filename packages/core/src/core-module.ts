@@ -17,10 +17,15 @@ import type { ClassType } from './plugin/plugin.js';
 import { Person } from './person/person.entity.js';
 import { PersonRole } from './person/person-role.entity.js';
 import { CareProfile } from './person/care-profile.entity.js';
-import { PersonResolver } from './person/person.resolver.js';
+import { PersonResolver, PersonRolesResolver } from './person/person.resolver.js';
 import { Organization } from './organization/organization.entity.js';
 import { OrganizationMember } from './organization/organization-member.entity.js';
-import { OrganizationResolver, PersonOrganizationsResolver, PlaceOrganizationsResolver } from './organization/organization.resolver.js';
+import {
+  OrganizationMembersResolver,
+  OrganizationResolver,
+  PersonOrganizationsResolver,
+  PlaceOrganizationsResolver,
+} from './organization/organization.resolver.js';
 import { Place } from './place/place.entity.js';
 import { PlaceResolver } from './place/place.resolver.js';
 import { NodeResolver } from './relay/node.resolver.js';
@@ -49,7 +54,7 @@ import type { BoardItemSource } from './board/board-item.js';
 import { TaskBoardCardResolver, TaskBoardResolver } from './board/board.resolver.js';
 import { requestBoardItems } from './request/request.board.js';
 import { Request } from './request/request.entity.js';
-import { RequestResolver } from './request/request.resolver.js';
+import { RequestResolver, RequestTimelineResolver } from './request/request.resolver.js';
 import { RequestStatsResolver } from './request/request-stats.resolver.js';
 import { WishWallResolver } from './request/wish-wall.resolver.js';
 import { RequestTimelineEntry } from './request/request-timeline-entry.entity.js';
@@ -116,10 +121,13 @@ export const coreModule: {
     NodeResolver,
     PlaceResolver,
     PersonResolver,
+    PersonRolesResolver,
     OrganizationResolver,
+    OrganizationMembersResolver,
     PersonOrganizationsResolver,
     PlaceOrganizationsResolver,
     RequestResolver,
+    RequestTimelineResolver,
     RequestStatsResolver,
     WishWallResolver,
     AccessResolver,

@@ -66,6 +66,8 @@ export interface HasManyOptions<C> {
   /** The page size when the client gives neither first nor last (default 50). */
   defaultSize?: number;
   description?: string;
+  /** Answer plain rows (no hydration, no identity map), for hot read paths whose fields read columns only (see {@link RelationFieldOptions.rows}). */
+  rows?: boolean;
 }
 
 /**
@@ -96,6 +98,7 @@ export function hasMany<P extends { uuid: string }, C extends object>(
     loadPageByForeignKey(ctx, child() as EntityName<C>, foreignKey, root.uuid, order, page, {
       connection: `${parent().name}.${field}`,
       defaultSize: options.defaultSize ?? 50,
+      rows: options.rows,
     });
   const descriptor = Object.getOwnPropertyDescriptor(generated.prototype, field)!;
   // Made now, not in the field's type thunk: type-graphql reads the types it knows before it calls thunks.

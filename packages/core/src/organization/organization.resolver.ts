@@ -8,15 +8,7 @@ import type { GongzhiContext } from '../context.js';
 import { hasMany } from '../graphql/relation-field.js';
 import { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
-import {
-  type ConnectionOrder,
-  ConnectionArgs,
-  ConnectionPage,
-  connectionType,
-  findPage,
-  loadPageByForeignKey,
-  loadPageThrough,
-} from '../relay/connection.js';
+import { type ConnectionOrder, ConnectionArgs, ConnectionPage, connectionType, findPage, loadPageThrough } from '../relay/connection.js';
 import { addOrganizationMember, createOrganization, updateOrganization } from './organization.commands.js';
 import { OrganizationMember } from './organization-member.entity.js';
 import { Organization, OrganizationKind } from './organization.entity.js';
@@ -26,10 +18,8 @@ export const OrganizationMemberPayload = payloadType('OrganizationMemberPayload'
 
 /** Organisations by name, the uuid breaking ties. */
 const OrganizationConnection = connectionType(Organization);
-const OrganizationMemberConnection = connectionType(OrganizationMember);
 const BY_NAME: ConnectionOrder<Organization> = { keys: ['name', 'uuid'], direction: 'asc' };
 /** Members, earliest joined first. */
-const EARLIEST_JOINED: ConnectionOrder<OrganizationMember> = { keys: ['joinedOn', 'createdAt', 'uuid'], direction: 'asc' };
 
 @Resolver(() => Organization)
 export class OrganizationResolver {
@@ -87,18 +77,6 @@ export class OrganizationResolver {
   ) {
     return perform(ctx, OrganizationMemberPayload, addOrganizationMember, { organization, person, role, joinedOn });
   }
-
-  @FieldResolver(() => OrganizationMemberConnection, { description: 'Members, earliest joined first, a page at a time.' })
-  members(
-    @Root() organization: Organization,
-    @Args(() => ConnectionArgs) page: ConnectionArgs,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<ConnectionPage<OrganizationMember>> {
-    return loadPageByForeignKey(ctx, OrganizationMember, 'organization', organization.uuid, EARLIEST_JOINED, page, {
-      connection: 'Organization.members',
-      defaultSize: 50,
-    });
-  }
 }
 
 /** Adds `Person.organizations`. */
@@ -126,5 +104,17 @@ export const PlaceOrganizationsResolver = hasMany(
   {
     order: BY_NAME,
     description: 'Organisations belonging to this very place, by name, a page at a time.',
+  },
+);
+
+/** Adds `Organization.members`. */
+export const OrganizationMembersResolver = hasMany(
+  () => Organization,
+  'members',
+  () => OrganizationMember,
+  'organization',
+  {
+    order: { keys: ['joinedOn', 'createdAt', 'uuid'], direction: 'asc' },
+    description: 'Members, earliest joined first, a page at a time.',
   },
 );

@@ -5,18 +5,12 @@ import { readSensitive } from '../auth/sensitive.js';
 import { loadRef, perform, requireRef } from '../command/command.js';
 import { payloadType } from '../command/payload.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
+import { hasMany } from '../graphql/relation-field.js';
 import type { GongzhiContext } from '../context.js';
 import { batchLoader } from '../graphql/loaders.js';
 import { PlaceType } from '../place/place.entity.js';
 import { Place } from '../place/place.entity.js';
-import {
-  type ConnectionOrder,
-  ConnectionArgs,
-  ConnectionPage,
-  connectionType,
-  findPage,
-  loadPageByForeignKey,
-} from '../relay/connection.js';
+import { type ConnectionOrder, ConnectionArgs, ConnectionPage, connectionType, findPage } from '../relay/connection.js';
 import { CareProfile } from './care-profile.entity.js';
 import { assignRole, createPerson, setCareProfile } from './person.commands.js';
 import { PersonRole, PersonRoleKind } from './person-role.entity.js';
@@ -61,8 +55,6 @@ export const CareProfilePayload = payloadType('CareProfilePayload', 'careProfile
 const PersonConnection = connectionType(Person);
 const BY_NAME: ConnectionOrder<Person> = { keys: ['name', 'uuid'], direction: 'asc' };
 /** Roles by the day they start, the uuid breaking ties. */
-const PersonRoleConnection = connectionType(PersonRole);
-const OLDEST_ROLE_FIRST: ConnectionOrder<PersonRole> = { keys: ['startsOn', 'uuid'], direction: 'asc' };
 
 @Resolver(() => Person)
 export class PersonResolver {
@@ -137,20 +129,6 @@ export class PersonResolver {
     return perform(ctx, CareProfilePayload, setCareProfile, { person, care: { ...input } });
   }
 
-  @FieldResolver(() => PersonRoleConnection, { description: 'Roles the person holds or held, oldest first, a page at a time.' })
-  roles(
-    @Root() person: Person,
-    @Args(() => ConnectionArgs) page: ConnectionArgs,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<ConnectionPage<PersonRole>> {
-    // Plain rows: the person card reads them on a hot path.
-    return loadPageByForeignKey(ctx, PersonRole, 'person', person.uuid, OLDEST_ROLE_FIRST, page, {
-      connection: 'Person.roles',
-      defaultSize: 50,
-      rows: true,
-    });
-  }
-
   @FieldResolver(() => String, {
     nullable: true,
     description:
@@ -175,3 +153,16 @@ export class PersonResolver {
     }).load(person.uuid);
   }
 }
+
+/** Adds `Person.roles` (plain rows: the person card reads them on a hot path). */
+export const PersonRolesResolver = hasMany(
+  () => Person,
+  'roles',
+  () => PersonRole,
+  'person',
+  {
+    order: { keys: ['startsOn', 'uuid'], direction: 'asc' },
+    rows: true,
+    description: 'Roles the person holds or held, oldest first, a page at a time.',
+  },
+);

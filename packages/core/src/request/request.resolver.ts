@@ -4,20 +4,14 @@ import { scopeCondition } from '../auth/access.js';
 import { readSensitive } from '../auth/sensitive.js';
 import { loadRef, perform, requireRef } from '../command/command.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
+import { hasMany } from '../graphql/relation-field.js';
 import type { GongzhiContext } from '../context.js';
 import { Organization } from '../organization/organization.entity.js';
 import { organizationIdsOfPerson } from '../organization/organization.queries.js';
 import { Person } from '../person/person.entity.js';
 import { dispatchRequest } from './request-dispatch.commands.js';
 import { Place } from '../place/place.entity.js';
-import {
-  type ConnectionOrder,
-  ConnectionArgs,
-  ConnectionPage,
-  connectionType,
-  findPage,
-  loadPageByForeignKey,
-} from '../relay/connection.js';
+import { type ConnectionOrder, ConnectionArgs, ConnectionPage, findPage, loadPageByForeignKey } from '../relay/connection.js';
 import { RequestConnection, RequestFilter } from './request.types.js';
 import {
   assignRequest,
@@ -111,8 +105,9 @@ function details(input: RequestDetailsInput & { kind: RequestKind }): NewRequest
 /** The order of `requests`: newest first, the uuid breaking ties. */
 const NEWEST_FIRST: ConnectionOrder<Request> = { keys: ['createdAt', 'uuid'], direction: 'desc' };
 /** A timeline in the order it was written: by time, then `seq` (entries of one unit of work share their time). */
-const RequestTimelineEntryConnection = connectionType(RequestTimelineEntry);
 const AS_WRITTEN: ConnectionOrder<RequestTimelineEntry> = { keys: ['at', 'seq', 'uuid'], direction: 'asc' };
+/** What `Request.timeline` pages with (hasMany's defaults): `lastTimelineEntry` shares its batch. */
+const TIMELINE_PAGES = { connection: 'Request.timeline', defaultSize: 50, rows: true };
 
 @Resolver(() => Request)
 export class RequestResolver {
@@ -296,25 +291,23 @@ export class RequestResolver {
     return (await readSensitive(ctx, request.uuid, 'request.callbackPhone', [request.placePath])) ? request.callbackPhone : null;
   }
 
-  @FieldResolver(() => RequestTimelineEntryConnection, {
-    description: 'Every change, oldest first (in the order written), a page at a time.',
-  })
-  timeline(
-    @Root() request: Request,
-    @Args(() => ConnectionArgs) page: ConnectionArgs,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<ConnectionPage<RequestTimelineEntry>> {
-    // Plain rows: boards and the person card read timelines on hot paths.
-    return loadPageByForeignKey(ctx, RequestTimelineEntry, 'request', request.uuid, AS_WRITTEN, page, {
-      connection: 'Request.timeline',
-      defaultSize: 50,
-      rows: true,
-    });
-  }
-
   @FieldResolver(() => RequestTimelineEntry, { nullable: true, description: 'The latest change.' })
   async lastTimelineEntry(@Root() request: Request, @Ctx() ctx: GongzhiContext): Promise<RequestTimelineEntry | null> {
     // The timeline's last page of one: one statement for a whole board of requests.
-    return (await this.timeline(request, { last: 1 }, ctx)).edges[0]?.node ?? null;
+    const page = await loadPageByForeignKey(ctx, RequestTimelineEntry, 'request', request.uuid, AS_WRITTEN, { last: 1 }, TIMELINE_PAGES);
+    return page.edges[0]?.node ?? null;
   }
 }
+
+/** Adds `Request.timeline` (plain rows: boards and the person card read timelines on hot paths). */
+export const RequestTimelineResolver = hasMany(
+  () => Request,
+  'timeline',
+  () => RequestTimelineEntry,
+  'request',
+  {
+    order: AS_WRITTEN,
+    rows: true,
+    description: 'Every change, oldest first (in the order written), a page at a time.',
+  },
+);
