@@ -168,3 +168,166 @@ export const WRAPPED_BY_CODE = {
   GRAPHQL_PARSE_FAILED: gatewayMessages.queryParseFailed,
   BAD_USER_INPUT: gatewayMessages.badInput,
 } as const;
+
+/**
+ * What the Open311 GeoReport v2 façade answers in its errors' `description`, in the language the
+ * request's `Accept-Language` asks for (its `code` stays the HTTP status, as the spec says).
+ */
+export const open311Messages = defineMessages('open311', {
+  notAResource: {
+    code: 'NOT_FOUND',
+    en: 'Not an Open311 resource. Try {path}/discovery.json, services.json, requests.json, requests/<id>.json or tokens/<token>.json (or .xml).',
+    'zh-CN':
+      '不是 Open311 资源。可用的有 {path}/discovery.json、services.json、requests.json、requests/<id>.json 和 tokens/<token>.json（也可用 .xml）。',
+  },
+  unknownResource: {
+    code: 'NOT_FOUND',
+    en: 'Not an Open311 resource: {resource}.',
+    'zh-CN': '不是 Open311 资源：{resource}。',
+  },
+  methodNotAllowed: {
+    code: 'METHOD_NOT_ALLOWED',
+    en: '{method} is not allowed here; the methods allowed are {allowed}.',
+    'zh-CN': '此处不允许 {method}；允许的方法为 {allowed}。',
+  },
+  formRequired: {
+    code: 'BAD_REQUEST',
+    en: 'Send the request as a form: Content-Type: application/x-www-form-urlencoded, as GeoReport v2 says.',
+    'zh-CN': '请按 GeoReport v2 的规定以表单发送请求：Content-Type: application/x-www-form-urlencoded。',
+  },
+  rateLimited: {
+    code: 'RATE_LIMITED',
+    en: 'Too many requests: the limit is reached for this key. Retry in {retryAfter} s.',
+    'zh-CN': '请求过于频繁，已达到该密钥的次数上限。请 {retryAfter} 秒后重试。',
+  },
+  internal: {
+    code: 'INTERNAL',
+    en: 'Internal server error. Quote request id {requestId} to the operators.',
+    'zh-CN': '服务器内部错误。请向运维人员提供请求编号 {requestId}。',
+  },
+  apiKeyMalformed: {
+    code: 'FORBIDDEN',
+    en: 'api_key must be a Gongzhi API key (gz_…). Ask an administrator for one (gongzhi api-key create).',
+    'zh-CN': 'api_key 必须是共治 API 密钥（gz_…）。请向管理员申请（gongzhi api-key create）。',
+  },
+  unknownServiceCode: {
+    code: 'BAD_REQUEST',
+    en: '{parameter} "{code}" is not a service here; the services are: {services}.',
+    'zh-CN': '{parameter} "{code}" 不是本服务器的服务；可用的服务有：{services}。',
+  },
+  serviceNotFound: {
+    code: 'NOT_FOUND',
+    en: 'There is no service "{code}"; the services are: {services}.',
+    'zh-CN': '没有服务 "{code}"；可用的服务有：{services}。',
+  },
+  requestNotFound: {
+    code: 'NOT_FOUND',
+    en: 'There is no service request "{id}" that you may see.',
+    'zh-CN': '没有你可查看的诉求 "{id}"。',
+  },
+  tokensNeedKey: {
+    code: 'FORBIDDEN',
+    en: 'Give api_key: tokens belong to the key that sent them.',
+    'zh-CN': '请提供 api_key：令牌（token）属于发送它的密钥。',
+  },
+  tokenNotFound: {
+    code: 'NOT_FOUND',
+    en: 'There is no token "{token}" of this key.',
+    'zh-CN': '该密钥没有令牌 "{token}"。',
+  },
+  jurisdictionNotFound: {
+    code: 'NOT_FOUND',
+    en: 'jurisdiction_id "{code}" is not the place code of a district on this server.',
+    'zh-CN': 'jurisdiction_id "{code}" 不是本服务器上某个区的地点编码。',
+  },
+  dateMalformed: {
+    code: 'BAD_REQUEST',
+    en: '{name} must be a W3C date-time with a time zone, like 2026-11-05T08:15:30+08:00; got "{given}".',
+    'zh-CN': '{name} 必须是带时区的 W3C 日期时间，例如 2026-11-05T08:15:30+08:00；当前为 "{given}"。',
+  },
+  numberOutOfRange: {
+    code: 'BAD_REQUEST',
+    en: '{name} must be a number from {min} to {max}; got "{given}".',
+    'zh-CN': '{name} 必须是 {min} 到 {max} 之间的数；当前为 "{given}"。',
+  },
+  tooManyIds: {
+    code: 'BAD_REQUEST',
+    en: 'service_request_id may list at most {max} ids.',
+    'zh-CN': 'service_request_id 最多列出 {max} 个编号。',
+  },
+  statusInvalid: {
+    code: 'BAD_REQUEST',
+    en: 'status must be open or closed (or both, comma-separated); got "{given}".',
+    'zh-CN': 'status 必须是 open 或 closed（或用逗号分隔两者）；当前为 "{given}"。',
+  },
+  endBeforeStart: {
+    code: 'BAD_REQUEST',
+    en: 'end_date must not be before start_date.',
+    'zh-CN': 'end_date 不能早于 start_date。',
+  },
+  rangeTooLong: {
+    code: 'BAD_REQUEST',
+    en: 'start_date and end_date may span at most {max} days; ask for a shorter range.',
+    'zh-CN': 'start_date 与 end_date 最多相隔 {max} 天；请缩短时间范围。',
+  },
+  addressIdUnknown: {
+    code: 'BAD_REQUEST',
+    en: 'address_id "{code}" is not the code of a place you may use.',
+    'zh-CN': 'address_id "{code}" 不是你可使用的地点编码。',
+  },
+  noPlaceNear: {
+    code: 'BAD_REQUEST',
+    en: 'No place with coordinates that you may use lies within {metres} m of lat {lat}, long {long}; give address_id (a place code) instead.',
+    'zh-CN': '纬度 {lat}、经度 {long} 周围 {metres} 米内没有你可使用的带坐标地点；请改为提供 address_id（地点编码）。',
+  },
+  locationRequired: {
+    code: 'BAD_REQUEST',
+    en: 'Give the location: address_id (a Gongzhi place code), or lat and long.',
+    'zh-CN': '请提供位置：address_id（共治地点编码），或 lat 和 long。',
+  },
+  outsideJurisdiction: {
+    code: 'BAD_REQUEST',
+    en: 'The place is not in jurisdiction_id "{code}".',
+    'zh-CN': '该地点不在 jurisdiction_id "{code}" 内。',
+  },
+  attributeUnknown: {
+    code: 'BAD_REQUEST',
+    en: 'attribute[{attribute}] is not an attribute of service "{service}"; its attributes are: {attributes}.',
+    'zh-CN': 'attribute[{attribute}] 不是服务 "{service}" 的属性；它的属性有：{attributes}。',
+  },
+  attributeValueInvalid: {
+    code: 'BAD_REQUEST',
+    en: 'attribute[{attribute}] must be one of {values}; got "{given}".',
+    'zh-CN': 'attribute[{attribute}] 必须是 {values} 之一；当前为 "{given}"。',
+  },
+  postNeedsKey: {
+    code: 'FORBIDDEN',
+    en: 'Give api_key: posting a request needs a Gongzhi API key with request.submit at its place.',
+    'zh-CN': '请提供 api_key：提交诉求需要在该地点拥有 request.submit 权限的共治 API 密钥。',
+  },
+  serviceCodeRequired: {
+    code: 'BAD_REQUEST',
+    en: 'service_code is required: one of the codes services.json lists.',
+    'zh-CN': '缺少 service_code：请填写 services.json 列出的编码之一。',
+  },
+  descriptionTooLong: {
+    code: 'BAD_REQUEST',
+    en: 'description may have at most {max} characters; it has {length}.',
+    'zh-CN': 'description 最多 {max} 个字符；当前有 {length} 个。',
+  },
+  phoneRequired: {
+    code: 'BAD_REQUEST',
+    en: 'phone is required: a request from an app is anonymous, and the community calls back at this number.',
+    'zh-CN': '缺少 phone：来自应用的诉求是匿名的，社区将回拨此号码。',
+  },
+  praisedNotAPerson: {
+    code: 'BAD_REQUEST',
+    en: 'attribute[praised_person_id] must be the id of a Person, as the GraphQL API returns it; got "{given}".',
+    'zh-CN': 'attribute[praised_person_id] 必须是 GraphQL 接口返回的人员（Person）编号；当前为 "{given}"。',
+  },
+  praisedNotVisible: {
+    code: 'BAD_REQUEST',
+    en: 'attribute[praised_person_id] "{given}" is not a person you may name.',
+    'zh-CN': 'attribute[praised_person_id] "{given}" 不是你可指名的人员。',
+  },
+});

@@ -3,9 +3,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   canSee,
   type Caller,
+  currentLocale,
   fromGlobalId,
   type GongzhiContext,
   isDatabaseUnavailable,
+  localizedMessage,
+  type Message,
   Permission,
   Person,
   Place,
@@ -26,6 +29,7 @@ import {
 } from '@gongzhi/core';
 import { GraphQLError } from 'graphql';
 import { BodyTooLarge, readBody } from './http-body.js';
+import { gatewayMessages, open311Messages } from './messages.js';
 import { DATABASE_RETRY_AFTER_SECONDS, inOperation } from './operations.js';
 import type { ResolveCaller } from './websocket.js';
 
@@ -69,9 +73,26 @@ class Open311Error extends Error {
   }
 }
 
-const bad = (message: string) => new Open311Error(400, message);
-const forbidden = (message: string) => new Open311Error(403, message);
-const notFound = (message: string) => new Open311Error(404, message);
+/** The parameters of a catalog message, none when its text has no placeholder. */
+type ParamsOf<P> = [keyof P] extends [never] ? [] : [params: P];
+
+/**
+ * An error told in the request's language: the HTTP server runs every request in the locale its
+ * `Accept-Language` negotiates (`GONGZHI_DEFAULT_LOCALE` without one), as for /graphql.
+ */
+function open311Error<P extends object>(status: number, message: Message<P>, params: P, headers?: Record<string, string>): Open311Error {
+  return new Open311Error(status, message.render(currentLocale(), params), headers);
+}
+
+const withStatus =
+  (status: number) =>
+  <P extends object>(message: Message<P>, ...params: ParamsOf<P>): Open311Error =>
+    open311Error(status, message, (params[0] ?? {}) as P);
+const bad = withStatus(400);
+const forbidden = withStatus(403);
+const notFound = withStatus(404);
+
+const SERVICE_CODES = Object.values(RequestKind).join(', ');
 
 // ---------------------------------------------------------------------------------------------
 // Services: one per request kind.
@@ -185,7 +206,7 @@ function findKind(code: string): RequestKind | undefined {
 
 function kindOf(code: string, parameter = 'service_code'): RequestKind {
   const kind = findKind(code);
-  if (!kind) throw bad(`${parameter} "${code}" is not a service here; the services are: ${Object.values(RequestKind).join(', ')}.`);
+  if (!kind) throw bad(open311Messages.unknownServiceCode, { parameter, code, services: SERVICE_CODES });
   return kind;
 }
 
@@ -264,7 +285,7 @@ function parseDate(params: Params, name: string): Date | undefined {
   const date = new Date(text);
   // W3C date-times (ISO 8601 with a time zone), as the spec asks.
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) || Number.isNaN(date.getTime())) {
-    throw bad(`${name} must be a W3C date-time with a time zone, like 2026-11-05T08:15:30+08:00; got "${text}".`);
+    throw bad(open311Messages.dateMalformed, { name, given: text });
   }
   return date;
 }
@@ -273,7 +294,7 @@ function parseNumber(params: Params, name: string, min: number, max: number): nu
   const text = param(params, name);
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!Number.isFinite(value) || value < min || value > max) throw bad(`${name} must be a number from ${min} to ${max}; got "${text}".`);
+  if (!Number.isFinite(value) || value < min || value > max) throw bad(open311Messages.numberOutOfRange, { name, min, max, given: text });
   return value;
 }
 
@@ -302,21 +323,20 @@ export function open311Handler(options: Open311Options): (req: IncomingMessage, 
     let requestId: string | undefined;
     try {
       if (!match) {
-        throw notFound(
-          `Not an Open311 resource. Try ${OPEN311_PATH}/discovery.json, services.json, requests.json, requests/{id}.json or tokens/{token}.json (or .xml).`,
-        );
+        throw notFound(open311Messages.notAResource, { path: OPEN311_PATH });
       }
       const resource = match[1]!;
       const method = req.method ?? 'GET';
       const allowed = resource === 'requests' ? ['GET', 'POST'] : ['GET'];
       if (!allowed.includes(method)) {
-        throw new Open311Error(405, `${method} is not allowed here; use ${allowed.join(' or ')}.`, { allow: allowed.join(', ') });
+        const allow = allowed.join(', ');
+        throw open311Error(405, open311Messages.methodNotAllowed, { method, allowed: allow }, { allow });
       }
       const params: Params = new Map(url.searchParams);
       if (method === 'POST') {
         const type = req.headers['content-type'] ?? '';
         if (!type.includes('application/x-www-form-urlencoded')) {
-          throw bad('Send the request as a form: Content-Type: application/x-www-form-urlencoded, as GeoReport v2 says.');
+          throw bad(open311Messages.formRequired);
         }
         for (const [key, value] of new URLSearchParams(await readBody(req, options.maxBodyBytes))) params.set(key, value);
         // Clients that cannot add a form field may send the token as an Idempotency-Key header (IETF draft).
@@ -326,9 +346,7 @@ export function open311Handler(options: Open311Options): (req: IncomingMessage, 
       const caller = await callerOf(req, params);
       const retryAfter = await options.rateLimit(caller, req.socket.remoteAddress);
       if (retryAfter > 0) {
-        throw new Open311Error(429, `Too many requests: the limit is reached for this key. Retry in ${retryAfter} s.`, {
-          'retry-after': String(retryAfter),
-        });
+        throw open311Error(429, open311Messages.rateLimited, { retryAfter }, { 'retry-after': String(retryAfter) });
       }
       await inOperation(req.headers['x-request-id'], async ({ requestId: id }) => {
         requestId = id;
@@ -343,18 +361,22 @@ export function open311Handler(options: Open311Options): (req: IncomingMessage, 
     } catch (err) {
       if (err instanceof Open311Error) return sendError(res, format, err);
       if (err instanceof BodyTooLarge)
-        return sendError(res, format, new Open311Error(413, `Request body is larger than ${options.maxBodyBytes} bytes.`));
+        return sendError(res, format, open311Error(413, gatewayMessages.bodyTooLarge, { max: options.maxBodyBytes }));
       if (isDatabaseUnavailable(err)) {
         platform.logger.warn({ err }, 'open311: the database is unavailable');
+        const retryAfter = DATABASE_RETRY_AFTER_SECONDS;
         return sendError(
           res,
           format,
-          new Open311Error(503, 'The database is unavailable; retry shortly.', { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) }),
+          open311Error(503, gatewayMessages.databaseUnavailable, { retryAfter }, { 'retry-after': String(retryAfter) }),
         );
       }
       platform.logger.error({ err, requestId }, 'open311 request failed');
-      const quote = requestId ? ` Quote request id ${requestId} to the operators.` : '';
-      return sendError(res, format, new Open311Error(500, `Internal server error.${quote}`));
+      return sendError(
+        res,
+        format,
+        requestId ? open311Error(500, open311Messages.internal, { requestId }) : open311Error(500, gatewayMessages.serverError, {}),
+      );
     }
   };
 
@@ -368,7 +390,7 @@ export function open311Handler(options: Open311Options): (req: IncomingMessage, 
   async function callerOf(req: IncomingMessage, params: Params): Promise<Caller | null> {
     const apiKey = param(params, 'api_key');
     if (apiKey !== undefined && !apiKey.startsWith('gz_')) {
-      throw forbidden('api_key must be a Gongzhi API key (gz_…). Ask an administrator for one (gongzhi api-key create).');
+      throw forbidden(open311Messages.apiKeyMalformed);
     }
     try {
       return await options.resolveCaller({
@@ -376,7 +398,8 @@ export function open311Handler(options: Open311Options): (req: IncomingMessage, 
         headers: apiKey === undefined ? req.headers : { ...req.headers, authorization: `Bearer ${apiKey}` },
       });
     } catch (err) {
-      if (err instanceof GraphQLError) throw forbidden(err.message);
+      // A credential error from the catalogs, told in the request's language.
+      if (err instanceof GraphQLError) throw new Open311Error(403, localizedMessage(err, currentLocale()) ?? err.message);
       throw err;
     }
   }
@@ -400,7 +423,7 @@ async function route(
   if (service) {
     const code = decodeURIComponent(service[1]!);
     const kind = findKind(code);
-    if (!kind) throw notFound(`There is no service "${code}"; the services are: ${Object.values(RequestKind).join(', ')}.`);
+    if (!kind) throw notFound(open311Messages.serviceNotFound, { code, services: SERVICE_CODES });
     return send(res, format, 200, { service_code: kind, attributes: attributesOf(kind) }, { root: 'service_definition' });
   }
   if (resource === 'requests' && method === 'POST') {
@@ -415,19 +438,19 @@ async function route(
   if (one) {
     const id = decodeURIComponent(one[1]!);
     const [row] = await loadRequests(ctx, [id], jurisdiction);
-    if (!row) throw notFound(`There is no service request "${id}" that you may see.`);
+    if (!row) throw notFound(open311Messages.requestNotFound, { id });
     return send(res, format, 200, await describeAll(ctx, [row]), REQUESTS_XML);
   }
   const token = /^tokens\/([^/]+)$/.exec(resource);
   if (token) {
     const text = decodeURIComponent(token[1]!);
-    if (!ctx.caller) throw forbidden('Give api_key: tokens belong to the key that sent them.');
+    if (!ctx.caller) throw forbidden(open311Messages.tokensNeedKey);
     const uuid = await requestIdOfClientToken(ctx, ctx.caller.id, text);
     const [row] = uuid ? await loadRequests(ctx, [toGlobalId('Request', uuid)], jurisdiction) : [];
-    if (!row) throw notFound(`There is no token "${text}" of this key.`);
+    if (!row) throw notFound(open311Messages.tokenNotFound, { token: text });
     return send(res, format, 200, [{ service_request_id: toGlobalId('Request', row.uuid), token: text }], REQUESTS_XML);
   }
-  throw notFound(`Not an Open311 resource: ${resource}.${format}.`);
+  throw notFound(open311Messages.unknownResource, { resource: `${resource}.${format}` });
 }
 
 function discovery(endpoint: string): Record<string, unknown> {
@@ -453,7 +476,7 @@ async function jurisdictionOf(ctx: GongzhiContext, params: Params): Promise<Plac
   const code = param(params, 'jurisdiction_id');
   if (code === undefined) return null;
   const district = await ctx.em.findOne(Place, { code, type: PlaceType.DISTRICT });
-  if (!district) throw notFound(`jurisdiction_id "${code}" is not the place code of a district on this server.`);
+  if (!district) throw notFound(open311Messages.jurisdictionNotFound, { code });
   return district;
 }
 
@@ -464,7 +487,7 @@ async function findRequests(ctx: GongzhiContext, params: Params, jurisdiction: P
   const ids = list(params, 'service_request_id');
   // The spec: with service_request_id every other filter is ignored.
   if (ids.length) {
-    if (ids.length > OPEN311_MAX_ROWS) throw bad(`service_request_id may list at most ${OPEN311_MAX_ROWS} ids.`);
+    if (ids.length > OPEN311_MAX_ROWS) throw bad(open311Messages.tooManyIds, { max: OPEN311_MAX_ROWS });
     return loadRequests(ctx, ids, jurisdiction);
   }
   const where: Record<string, unknown>[] = [];
@@ -472,7 +495,7 @@ async function findRequests(ctx: GongzhiContext, params: Params, jurisdiction: P
   if (kinds.length) where.push({ kind: { $in: kinds } });
   const statuses = list(params, 'status');
   for (const status of statuses) {
-    if (status !== 'open' && status !== 'closed') throw bad(`status must be open or closed (or both, comma-separated); got "${status}".`);
+    if (status !== 'open' && status !== 'closed') throw bad(open311Messages.statusInvalid, { given: status });
   }
   if (statuses.length === 1) where.push({ status: { $in: statuses[0] === 'open' ? OPEN_STATUSES : CLOSED_STATUSES } });
   let start = parseDate(params, 'start_date');
@@ -480,9 +503,9 @@ async function findRequests(ctx: GongzhiContext, params: Params, jurisdiction: P
   if (!start && !end) end = ctx.now();
   if (!start) start = new Date(end!.getTime() - OPEN311_MAX_DAYS * DAY_MS);
   if (!end) end = new Date(start.getTime() + OPEN311_MAX_DAYS * DAY_MS);
-  if (end < start) throw bad('end_date must not be before start_date.');
+  if (end < start) throw bad(open311Messages.endBeforeStart);
   if (end.getTime() - start.getTime() > OPEN311_MAX_DAYS * DAY_MS) {
-    throw bad(`start_date and end_date may span at most ${OPEN311_MAX_DAYS} days; ask for a shorter range.`);
+    throw bad(open311Messages.rangeTooLong, { max: OPEN311_MAX_DAYS });
   }
   where.push({ createdAt: { $gte: start, $lte: end } });
   return scopedFind(ctx, where, jurisdiction);
@@ -590,19 +613,17 @@ async function placeOf(ctx: GongzhiContext, params: Params, jurisdiction: Place 
     const found = await ctx.em.findOne(Place, { code });
     // A place the key may not see answers as one that does not exist.
     place = found && (await canSee(ctx, found)) ? found : null;
-    if (!place) throw bad(`address_id "${code}" is not the code of a place you may use.`);
+    if (!place) throw bad(open311Messages.addressIdUnknown, { code });
   } else if (lat !== undefined && long !== undefined) {
     place = await nearestPlace(ctx, lat, long, jurisdiction);
     if (!place) {
-      throw bad(
-        `No place with coordinates that you may use lies within ${OPEN311_NEAREST_PLACE_METRES} m of lat ${lat}, long ${long}; give address_id (a place code) instead.`,
-      );
+      throw bad(open311Messages.noPlaceNear, { metres: OPEN311_NEAREST_PLACE_METRES, lat, long });
     }
   } else {
-    throw bad('Give the location: address_id (a Gongzhi place code), or lat and long.');
+    throw bad(open311Messages.locationRequired);
   }
   if (jurisdiction && !place.path.startsWith(jurisdiction.path)) {
-    throw bad(`The place is not in jurisdiction_id "${jurisdiction.code}".`);
+    throw bad(open311Messages.outsideJurisdiction, { code: jurisdiction.code });
   }
   return place;
 }
@@ -644,12 +665,12 @@ function attributeValues(kind: RequestKind, params: Params): Map<string, string>
     if (!match) continue;
     const attribute = known.find((a) => a.code === match[1]);
     if (!attribute) {
-      throw bad(
-        `attribute[${match[1]}] is not an attribute of service "${kind}"; its attributes are: ${known.map((a) => a.code).join(', ')}.`,
-      );
+      const attributes = known.map((a) => a.code).join(', ');
+      throw bad(open311Messages.attributeUnknown, { attribute: match[1], service: kind, attributes });
     }
     if (attribute.values && value.trim() && !attribute.values.some((v) => v.key === value.trim())) {
-      throw bad(`attribute[${attribute.code}] must be one of ${attribute.values.map((v) => v.key).join(', ')}; got "${value}".`);
+      const values = attribute.values.map((v) => v.key).join(', ');
+      throw bad(open311Messages.attributeValueInvalid, { attribute: attribute.code, values, given: value });
     }
     if (value.trim()) values.set(attribute.code, value.trim());
   }
@@ -668,27 +689,27 @@ async function postRequest(
   params: Params,
   jurisdiction: Place | null,
 ): Promise<{ body: Record<string, unknown>; created: boolean }> {
-  if (!ctx.caller) throw forbidden('Give api_key: posting a request needs a Gongzhi API key with request.submit at its place.');
+  if (!ctx.caller) throw forbidden(open311Messages.postNeedsKey);
   const code = param(params, 'service_code');
-  if (code === undefined) throw bad('service_code is required: one of the codes services.json lists.');
+  if (code === undefined) throw bad(open311Messages.serviceCodeRequired);
   const kind = kindOf(code);
   const attributes = attributeValues(kind, params);
   const description = param(params, 'description') ?? '';
-  if (description.length > 4000) throw bad(`description may have at most 4000 characters; it has ${description.length}.`);
+  if (description.length > 4000) throw bad(open311Messages.descriptionTooLong, { max: 4000, length: description.length });
   const phone = param(params, 'phone');
   if (!phone && ctx.caller.kind !== 'person') {
-    throw bad('phone is required: a request from an app is anonymous, and the community calls back at this number.');
+    throw bad(open311Messages.phoneRequired);
   }
   const place = await placeOf(ctx, params, jurisdiction);
   const address = param(params, 'address_string');
   const praised = attributes.get('praised_person_id');
   const praisedUuid = praised ? fromGlobalId(praised) : null;
   if (praised && (praisedUuid?.type !== 'Person' || !/^[0-9a-f-]{36}$/i.test(praisedUuid.id))) {
-    throw bad(`attribute[praised_person_id] must be the id of a Person, as the GraphQL API returns it; got "${praised}".`);
+    throw bad(open311Messages.praisedNotAPerson, { given: praised });
   }
   const praisedPerson = praisedUuid ? await ctx.em.findOne(Person, { uuid: praisedUuid.id }) : null;
   if (praised && (!praisedPerson || !(await canSee(ctx, praisedPerson)))) {
-    throw bad(`attribute[praised_person_id] "${praised}" is not a person you may name.`);
+    throw bad(open311Messages.praisedNotVisible, { given: praised });
   }
   // The client's token makes the POST idempotent; without one, a fresh token still lets tokens/{token} find it.
   const clientToken = param(params, 'client_token') ?? randomUUID();
@@ -706,6 +727,7 @@ async function postRequest(
   });
   if (!outcome.ok) {
     const [first] = outcome.errors;
+    // runCommand has told them in the request's language already.
     const message = outcome.errors.map((e) => e.message).join(' ');
     throw new Open311Error(first?.code === 'FORBIDDEN' ? 403 : 400, message);
   }

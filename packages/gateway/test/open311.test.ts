@@ -537,6 +537,53 @@ describe('reading requests', () => {
   });
 });
 
+describe('the language of errors', () => {
+  const HAN = /[\u4e00-\u9fff]/;
+  const inLanguage = (language: string) => ({ 'accept-language': language });
+
+  test('a description follows Accept-Language, with the same status and code', async () => {
+    const answers = await Promise.all(
+      ['zh-CN', 'en'].map(async (language) => {
+        const res = await fetch(`${base}/services/pothole.json`, { headers: inLanguage(language) });
+        return { status: res.status, body: await res.json() };
+      }),
+    );
+    expect(answers).toEqual([
+      { status: 404, body: [{ code: 404, description: '没有服务 "pothole"；可用的服务有：need, complaint, report, praise, wish。' }] },
+      {
+        status: 404,
+        body: [{ code: 404, description: 'There is no service "pothole"; the services are: need, complaint, report, praise, wish.' }],
+      },
+    ]);
+    const xml = await fetch(`${base}/requests.xml?${query({ api_key: fxyKey, status: 'pending' })}`, { headers: inLanguage('zh') });
+    expect(xml.status).toBe(400);
+    expect(await xml.text()).toContain('<error><code>400</code><description>status 必须是 open 或 closed');
+    const put = await fetch(`${base}/requests.json`, { method: 'PUT', headers: inLanguage('zh-CN') });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, POST');
+    expect(await put.json()).toEqual([{ code: 405, description: '此处不允许 PUT；允许的方法为 GET, POST。' }]);
+  });
+
+  test('credential and command errors passed through are told in the same language', async () => {
+    const form = (change: Record<string, string>) => ({
+      service_code: 'complaint',
+      address_id: 'DEMO-FXY3-20',
+      phone: '13900000004',
+      description: '路灯不亮',
+      ...change,
+    });
+    const reader = await newKey('只读（中文）', ['DEMO-FXY3'], ['sensitive.read']);
+    for (const api_key of ['gz_nosuchk_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', reader]) {
+      const zh = await post('requests.json', form({ api_key }), inLanguage('zh-CN'));
+      const en = await post('requests.json', form({ api_key }), inLanguage('en'));
+      expect([zh.status, en.status]).toEqual([403, 403]);
+      const [[zhError], [enError]] = [await zh.json(), await en.json()];
+      expect(zhError).toEqual({ code: 403, description: expect.stringMatching(HAN) });
+      expect(enError).toEqual({ code: 403, description: expect.not.stringMatching(HAN) });
+    }
+  });
+});
+
 test('the rate limit of /graphql applies, answered in the error format', async () => {
   const key = await newKey('急躁的应用', ['DEMO-FXY3'], ['request.submit']);
   let limited: Response | undefined;
