@@ -20,4 +20,4 @@ export {
   TrustedDocuments,
   type TrustedDocumentsMode,
 } from './trusted-documents.js';
-export { gatewayMessages } from './messages.js';
+export { gatewayMessages, open311Messages } from './messages.js';

@@ -12,7 +12,14 @@ import {
   toGlobalId,
 } from '@gongzhi/core';
 import { createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
-import { createGatewayLogger, DEFAULT_PLUGINS, gatewayMessages, type RunningGateway, startGateway } from '@gongzhi/gateway';
+import {
+  createGatewayLogger,
+  DEFAULT_PLUGINS,
+  gatewayMessages,
+  open311Messages,
+  type RunningGateway,
+  startGateway,
+} from '@gongzhi/gateway';
 import WebSocket from 'ws';
 import { TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
@@ -31,6 +38,7 @@ const plugins = await Promise.all(
 const catalogs: [string, MessageCatalog][] = [
   ['core', coreMessages],
   ['gateway', gatewayMessages],
+  ['open311', open311Messages],
   ...plugins.map((p): [string, MessageCatalog] => [p.id, p.messages ?? {}]),
 ];
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -42,7 +50,7 @@ describe.each(catalogs)('the messages of %s', (owner, catalog) => {
   test.each(Object.values(catalog).map((m) => [`${m.key} (${m.code})`, m] as const))(
     '%s: en and zh-CN, same parameters',
     (_name, message) => {
-      expect(message.catalog).toBe(owner === 'core' || owner === 'gateway' ? owner : message.catalog);
+      expect(message.catalog).toBe(['core', 'gateway', 'open311'].includes(owner) ? owner : message.catalog);
       expect(message.code).toMatch(/^[A-Z][A-Z0-9_]*$/);
       for (const locale of LOCALES) expect(message.text[locale].trim()).not.toBe('');
       expect(message.text['zh-CN']).toMatch(HAN);
