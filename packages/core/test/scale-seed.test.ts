@@ -32,5 +32,19 @@ test('generates a district with the shape of Fangzhuang at any scale, once', asy
   ]);
   expect(requests.edges[0].node.lastTimelineEntry).toEqual({ action: 'created' });
 
+  // Generated rows page like written ones: pages of 7 walk every request once, backward too (their
+  // times hold milliseconds, as cursors do; a finer time made a page repeat the row it started from).
+  const PAGE = 'query ($before: String) { requests(last: 7, before: $before) { nodes { id } pageInfo { hasPreviousPage startCursor } } }';
+  const seen: string[] = [];
+  for (let before: string | null = null, more = true; more;) {
+    const page: { nodes: { id: string }[]; pageInfo: { hasPreviousPage: boolean; startCursor: string | null } } = (
+      await app.run(PAGE, { before })
+    ).requests;
+    seen.push(...page.nodes.map((n) => n.id));
+    [before, more] = [page.pageInfo.startCursor, page.pageInfo.hasPreviousPage];
+  }
+  expect(new Set(seen).size).toBe(seen.length);
+  expect(seen.length).toBe(500);
+
   expect(await run()).toMatchObject({ created: false });
 });

@@ -100,7 +100,8 @@ export async function seedScale(em: EntityManager, options: ScaleSeedOptions): P
              '诉求 ' || i, '规模测试生成的诉求', p.id, p.household_id, p.path,
              (ARRAY['grid','community','subdistrict'])[1 + i % 3]::request_level,
              (ARRAY['submitted','accepted','claimed','in_progress','resolved','closed'])[1 + i % 6]::request_status,
-             now() - (i || ' minutes')::interval, now()
+             -- milliseconds, as the API's dates and cursors hold them (see core migration 0021)
+             date_trunc('milliseconds', now()) - (i || ' minutes')::interval, date_trunc('milliseconds', now())
       FROM generate_series(1, ?) i CROSS JOIN n JOIN p ON p.rn = (i - 1) % n.n + 1`,
       [rootCode, requests],
     );
