@@ -74,6 +74,26 @@ export class ConnectionPage<T> {
     );
   }
 
+  /**
+   * The page shown as what its rows stand for (a membership's team, a coverage row's place):
+   * `nodes` in the page's order, the same cursors and page info; an edge whose node is null (it
+   * points at nothing the caller may load) is dropped, as the schema guard drops unseen rows.
+   */
+  withNodes<U>(nodes: readonly (U | null | undefined)[]): ConnectionPage<U> {
+    return new ConnectionPage(
+      this.edges.flatMap((e, i) => {
+        const node = nodes[i];
+        return node == null ? [] : [{ cursor: e.cursor, node }];
+      }),
+      this.pageInfo,
+    );
+  }
+
+  /** {@link withNodes} with each row's node loaded by `load` (through batched loaders: one read for the page). */
+  async mapNodes<U>(load: (row: T) => Promise<U | null>): Promise<ConnectionPage<U>> {
+    return this.withNodes(await Promise.all(this.nodes.map(load)));
+  }
+
   /** An empty page (the caller sees nothing there). */
   static empty<T>(): ConnectionPage<T> {
     return new ConnectionPage<T>([], { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null });

@@ -18,7 +18,6 @@ import {
 } from '@gongzhi/core';
 import { Arg, Args, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { pathIds } from '../db.js';
-import { withNodes } from '../paging.js';
 import { setGridAttentionLevel } from './attention.commands.js';
 import { GridAttentionLevel, GridAttentionMark } from './attention.entity.js';
 import { colourCounts, currentMarksAfter, loadCurrentMark, type MapPosition } from './attention.queries.js';
@@ -169,10 +168,7 @@ export class GridAttentionMapResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<ConnectionPage<GridAttentionMark>> {
     const page = await marksPage(ctx, map, args, 'GridAttentionMap.marks');
-    return withNodes(
-      page,
-      page.nodes.map((p) => p.mark),
-    );
+    return page.withNodes(page.nodes.map((p) => p.mark));
   }
 
   @FieldResolver(() => GridAttentionFeatureConnection, {
@@ -185,8 +181,7 @@ export class GridAttentionMapResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<ConnectionPage<GridAttentionFeature>> {
     const page = await marksPage(ctx, map, args, 'GridAttentionMap.geoJson');
-    return withNodes(
-      page,
+    return page.withNodes(
       await features(
         ctx,
         page.nodes.map((p) => p.mark),

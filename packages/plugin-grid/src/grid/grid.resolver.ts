@@ -16,7 +16,6 @@ import {
   Request,
 } from '@gongzhi/core';
 import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { mapPage } from '../paging.js';
 import { addGridPlaces, createGrid } from './grid.commands.js';
 import { Grid, GridKind, GridPlace } from './grid.entity.js';
 import { loadCovering, loadOpenRequestCount } from './grid.queries.js';
@@ -87,7 +86,7 @@ export class GridResolver {
       connection: 'Grid.places',
       defaultSize: 50,
     });
-    return mapPage(rows, (r) => loadPlace(ctx, refId(r.place)!));
+    return rows.mapNodes((r) => loadPlace(ctx, refId(r.place)!));
   }
 
   @FieldResolver(() => Int, { description: 'How many requests under the grid are still open.' })

@@ -13,7 +13,6 @@ import {
 } from '@gongzhi/core';
 import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { GridConnection } from '../grid/grid.resolver.js';
-import { mapPage } from '../paging.js';
 import { Grid } from '../grid/grid.entity.js';
 import { today } from '../options.js';
 import { assignGridWorker } from './worker.commands.js';
@@ -70,6 +69,6 @@ export class PersonGridsResolver {
     // Assignments of one person to one grid never overlap (assignGridWorker refuses it), so
     // today's assignments name each grid once.
     const assignments = await loadWorkerPage(ctx, 'person', person.uuid, today(ctx), page, { connection: 'Person.grids' });
-    return mapPage(assignments, (w) => loadById(ctx, Grid, refId(w.grid)!));
+    return assignments.mapNodes((w) => loadById(ctx, Grid, refId(w.grid)!));
   }
 }

@@ -12,7 +12,6 @@ import {
 } from '@gongzhi/core';
 import { Args, Ctx, FieldResolver, Float, Int, ObjectType, Resolver, Root } from 'type-graphql';
 import { verifiedMinutesOf } from '../hours/hours.queries.js';
-import { mapPage } from '../paging.js';
 import { VolunteerTeam, VolunteerTeamMember } from '../team/team.entity.js';
 
 /** A person as a volunteer: teams, skills, verified service time. */
@@ -62,7 +61,7 @@ export class VolunteerProfileResolver {
       connection: 'VolunteerProfile.teams',
       defaultSize: 50,
     });
-    return mapPage(rows, (m) => loadById(ctx, VolunteerTeam, refId(m.team)!));
+    return rows.mapNodes((m) => loadById(ctx, VolunteerTeam, refId(m.team)!));
   }
 
   @FieldResolver(() => [String], { description: "Skills named in the person's current memberships." })

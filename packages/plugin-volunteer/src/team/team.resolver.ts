@@ -21,7 +21,6 @@ import {
   requireRef,
 } from '@gongzhi/core';
 import { Arg, Args, Ctx, Field, FieldResolver, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { mapPage } from '../paging.js';
 import { addTeamMember, createTeam, endTeamMembership } from './team.commands.js';
 import { VolunteerMemberRole, VolunteerTeam, VolunteerTeamKind, VolunteerTeamMember } from './team.entity.js';
 import { currentMembers } from './team.queries.js';
@@ -151,7 +150,7 @@ export class VolunteerTeamResolver {
   ): Promise<ConnectionPage<Person>> {
     const leaders = (await currentMembers(ctx, team.uuid)).filter((m) => m.role === VolunteerMemberRole.LEADER);
     const rows = pageOfRows(leaders, EARLIEST_JOINED, page, { connection: 'VolunteerTeam.leaders', defaultSize: 50 });
-    return mapPage(rows, (m) => loadById(ctx, Person, refId(m.person)!));
+    return rows.mapNodes((m) => loadById(ctx, Person, refId(m.person)!));
   }
 }
 
