@@ -202,32 +202,53 @@ export const create${entry} = defineCommand<{ place: Named<Place>; title: string
   },
 });
 `,
-    'src/entry/entry.queries.ts': `import { type GongzhiContext, scopeCondition } from '@gongzhi/core';
+    'src/entry/entry.queries.ts': `import { type ConnectionArgs, ConnectionPage, findPage, type GongzhiContext, scopeCondition } from '@gongzhi/core';
 import { ${entry} } from './entry.entity.js';
 
-/** Entries at a place and under it that the caller may see, newest first. */
-export async function entriesUnder(ctx: GongzhiContext, path: string): Promise<${entry}[]> {
+/**
+ * A page of the entries at a place and under it that the caller may see, newest first: every list
+ * a client can page is a connection (docs/connections.md), with the caller's scope in the SQL.
+ */
+export async function entriesUnder(ctx: GongzhiContext, path: string, page: ConnectionArgs): Promise<ConnectionPage<${entry}>> {
   const scope = scopeCondition<Record<string, unknown>>(await ctx.access(), (pattern) => ({ placePath: { $like: pattern } }));
-  if (scope === null) return [];
-  return ctx.em.find(${entry}, { $and: [{ placePath: { $like: \`\${path}%\` } }, ...(scope ? [scope] : [])] } as never, {
-    orderBy: { createdAt: 'desc' },
-    limit: 100,
+  if (scope === null) return ConnectionPage.empty();
+  const where = { $and: [{ placePath: { $like: \`\${path}%\` } }, ...(scope ? [scope] : [])] };
+  return findPage(ctx, ${entry}, where as never, { keys: ['createdAt', 'uuid'], direction: 'desc' }, page, {
+    connection: 'Query.${n.camel}Entries',
+    filter: { path },
+    defaultSize: 20,
   });
 }
 `,
-    'src/entry/entry.resolver.ts': `import { type GongzhiContext, payloadType, perform, Place, type Ref, RefArg, requireRef } from '@gongzhi/core';
-import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+    'src/entry/entry.resolver.ts': `import {
+  ConnectionArgs,
+  type ConnectionPage,
+  connectionType,
+  type GongzhiContext,
+  payloadType,
+  perform,
+  Place,
+  type Ref,
+  RefArg,
+  requireRef,
+} from '@gongzhi/core';
+import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { create${entry} } from './entry.commands.js';
 import { ${entry} } from './entry.entity.js';
 import { entriesUnder } from './entry.queries.js';
 
 export const ${entry}Payload = payloadType('${entry}Payload', 'entry', () => ${entry});
+const ${entry}Connection = connectionType(${entry});
 
 @Resolver(() => ${entry})
 export class ${entry}Resolver {
-  @Query(() => [${entry}], { description: 'Entries at a place and anywhere under it, newest first.' })
-  async ${n.camel}Entries(@RefArg('under', () => Place) under: Ref<Place>, @Ctx() ctx: GongzhiContext): Promise<${entry}[]> {
-    return entriesUnder(ctx, (await requireRef(ctx, under)).path);
+  @Query(() => ${entry}Connection, { description: 'Entries at a place and anywhere under it, newest first, a page at a time.' })
+  async ${n.camel}Entries(
+    @RefArg('under', () => Place) under: Ref<Place>,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<${entry}>> {
+    return entriesUnder(ctx, (await requireRef(ctx, under)).path, page);
   }
 
   @Mutation(() => ${entry}Payload, { description: 'Keeps a new entry at a place.' })
@@ -253,8 +274,8 @@ test('keeps an entry at a place and lists it under the place', async () => {
     { p: placeId },
   );
   expect(created.create${entry}).toEqual({ entry: { title: '第一条', place: { name: '丰台区' } }, errors: [] });
-  const listed = await app.run('query ($p: ID!) { ${n.camel}Entries(under: $p) { title } }', { p: placeId });
-  expect(listed.${n.camel}Entries).toEqual([{ title: '第一条' }]);
+  const listed = await app.run('query ($p: ID!) { ${n.camel}Entries(under: $p, first: 10) { nodes { title } pageInfo { hasNextPage } } }', { p: placeId });
+  expect(listed.${n.camel}Entries).toEqual({ nodes: [{ title: '第一条' }], pageInfo: { hasNextPage: false } });
   const empty = await app.execute('mutation ($p: ID!) { create${entry}(placeId: $p, title: " ") { entry { title } errors { code } } }', { p: placeId });
   expect(problemOf(empty)?.code).toBe('BAD_USER_INPUT');
 });
