@@ -10,24 +10,22 @@ import type { createGatewayLogger } from './logger.js';
 // Only what every command needs is imported above: help, configuration errors and
 // create-plugin finish without loading the platform (core's entities, MikroORM, GraphQL, the
 // HTTP server), whose modules are most of a start. Each command imports what it uses.
-const platformModules = () => Promise.all([import('@gongzhi/core'), import('./gateway.js')]);
-type PlatformModules = Awaited<ReturnType<typeof platformModules>>;
 
 /**
- * Opens the database, then loads the platform's modules: a database that cannot be reached
- * ends the command before they load. (Not both at once: an `import()` of the platform compiles
- * for seconds without giving the event loop a turn, so it would only delay the database's
- * start, and fire the connection timeout of an external server's check.) On failure nothing
- * is left running.
+ * Opens the database, then loads `modules`: a database that cannot be reached ends the command
+ * before they load. (Not both at once: an `import()` of the platform compiles for seconds
+ * without giving the event loop a turn, so it would only delay the database's start, and fire
+ * the connection timeout of an external server's check.) On failure nothing is left running.
  */
-async function openDatabaseThenLoad(
+async function openDatabaseThenLoad<M>(
   config: GatewayConfig,
   logger: ReturnType<typeof createGatewayLogger>,
-): Promise<{ database: DatabaseHandle; modules: PlatformModules }> {
+  modules: () => Promise<M>,
+): Promise<{ database: DatabaseHandle; modules: M }> {
   const { openDatabase } = await import('./database.js');
   const database = await openDatabase(config, logger);
   try {
-    return { database, modules: await platformModules() };
+    return { database, modules: await modules() };
   } catch (err) {
     await database.stop();
     throw err;
@@ -141,8 +139,8 @@ async function withPlatform<T>(
 ): Promise<T> {
   const {
     database,
-    modules: [, { composePlatform }],
-  } = await openDatabaseThenLoad(config, logger);
+    modules: { composePlatform },
+  } = await openDatabaseThenLoad(config, logger, () => import('./compose.js'));
   try {
     const platform = await composePlatform(config, database.url, logger, { migrate: migrateFirst });
     try {
@@ -185,8 +183,8 @@ async function main(argv: string[]): Promise<number> {
     case 'start': {
       const {
         database,
-        modules: [, { startGateway }],
-      } = await openDatabaseThenLoad(config, logger);
+        modules: { startGateway },
+      } = await openDatabaseThenLoad(config, logger, () => import('./gateway.js'));
       const gateway = await startGateway(config, logger, { database });
       await new Promise<void>((resolve) => {
         const shutdown = (signal: string) => {
@@ -202,10 +200,9 @@ async function main(argv: string[]): Promise<number> {
     case 'migrate': {
       const {
         database,
-        modules: [{ composePlugins, CORE_VERSION, migrate, migrationSources }],
-      } = await openDatabaseThenLoad(config, logger);
+        modules: [{ composePlugins, CORE_VERSION, migrate, migrationSources }, { loadPlugins }],
+      } = await openDatabaseThenLoad(config, logger, () => Promise.all([import('@gongzhi/core'), import('./plugin-loader.js')]));
       try {
-        const { loadPlugins } = await import('./plugin-loader.js');
         const plugins = await loadPlugins(config.plugins, config.baseDir);
         const ordered = composePlugins(plugins, CORE_VERSION);
         const result = await migrate(database.url, migrationSources(ordered), { dryRun: values['dry-run'], logger });

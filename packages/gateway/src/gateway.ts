@@ -6,52 +6,21 @@ import {
   createAuthenticator,
   PostgresRevocationFeed,
   type RevocationFeed,
-  createPlatform,
   NotificationListener,
-  PostgresBoardTransport,
   type Logger,
   migrate,
   migrationSources,
   type Platform,
 } from '@gongzhi/core';
+import { composePlatform } from './compose.js';
 import type { GatewayConfig } from './config.js';
 import { type DatabaseHandle, openDatabase } from './database.js';
 import { type GatewayServer, GRAPHQL_PATH, startGatewayServer } from './http-server.js';
-import { loadPlugins, pluginOptionsById } from './plugin-loader.js';
 import type { RateLimiterOptions } from './security.js';
 import type { ResolveCaller } from './websocket.js';
 
+export { composePlatform } from './compose.js';
 export { type DatabaseHandle, openDatabase } from './database.js';
-
-/** Loads the configured plugins and composes the platform on an open database. */
-export async function composePlatform(
-  config: GatewayConfig,
-  databaseUrl: string,
-  logger: Logger,
-  options: {
-    migrate?: boolean;
-    /** The process's LISTEN connection, shared with the revocation feed; boards make their own without it. */
-    listener?: NotificationListener;
-  } = {},
-): Promise<Platform> {
-  const plugins = await loadPlugins(config.plugins, config.baseDir);
-  return createPlatform({
-    databaseUrl,
-    plugins,
-    pluginOptions: pluginOptionsById(config.plugins, plugins),
-    logger,
-    migrate: options.migrate,
-    statementTimeoutMs: config.limits.statementTimeoutMs,
-    acquireTimeoutMs: config.dbAcquireTimeoutMs,
-    poolSize: config.dbPoolSize,
-    boards: {
-      transport:
-        config.boardTransport === 'postgres' && options.listener ? new PostgresBoardTransport(options.listener) : config.boardTransport,
-    },
-    outbox: config.outbox,
-    webhooks: config.webhooks,
-  });
-}
 
 /** The name of the development admin key; a new start revokes the previous one. */
 export const DEV_ADMIN_KEY_NAME = '演示管理员 demo admin (development only)';
