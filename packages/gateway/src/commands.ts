@@ -1,30 +1,36 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { printSchema } from 'graphql';
-import {
-  createApiKey,
-  importHotlineOrder,
-  migrate,
-  migrationSources,
-  type Platform,
-  Place,
-  RequestKind,
-  type RequestPriority,
-  runCommand,
-  seedScale,
-  signPersonToken,
-  StartupError,
-  SYSTEM_CALLER,
-} from '@gongzhi/core';
+import type { Platform, Place, RequestKind, RequestPriority } from '@gongzhi/core';
+import { StartupError } from '@gongzhi/core/startup';
 import type { GatewayConfig } from './config.js';
-import { createPlugin } from './create-plugin.js';
-import { loadConfig } from './config.js';
-import { composePlatform, openDatabase, startGateway } from './gateway.js';
-import { createGatewayLogger } from './logger.js';
-import { loadPlugins } from './plugin-loader.js';
-import { limitRules } from './security.js';
-import { listDocuments, parseManifest, registerDocuments, registryPool, revokeDocuments } from './trusted-documents.js';
+import type { DatabaseHandle } from './database.js';
+import type { createGatewayLogger } from './logger.js';
+
+// Only what every command needs is imported above: help, configuration errors and
+// create-plugin finish without loading the platform (core's entities, MikroORM, GraphQL, the
+// HTTP server), whose modules are most of a start. Each command imports what it uses.
+
+/**
+ * Opens the database, then loads `modules`: a database that cannot be reached ends the command
+ * before they load. (Not both at once: an `import()` of the platform compiles for seconds
+ * without giving the event loop a turn, so it would only delay the database's start, and fire
+ * the connection timeout of an external server's check.) On failure nothing is left running.
+ */
+async function openDatabaseThenLoad<M>(
+  config: GatewayConfig,
+  logger: ReturnType<typeof createGatewayLogger>,
+  modules: () => Promise<M>,
+): Promise<{ database: DatabaseHandle; modules: M }> {
+  const { openDatabase } = await import('./database.js');
+  const database = await openDatabase(config, logger);
+  try {
+    return { database, modules: await modules() };
+  } catch (err) {
+    await database.stop();
+    throw err;
+  }
+}
 
 const USAGE = `Usage: gongzhi <command> [options]
 
@@ -93,6 +99,7 @@ function readHotlineOrders(file: string): HotlineOrderLine[] {
  * returns how many failed.
  */
 async function importHotlineOrders(platform: Platform, orders: HotlineOrderLine[]): Promise<number> {
+  const { importHotlineOrder, Place, RequestKind, runCommand, SYSTEM_CALLER } = await import('@gongzhi/core');
   let failed = 0;
   for (const [i, order] of orders.entries()) {
     const ctx = platform.createContext({ ...SYSTEM_CALLER, label: 'cli.request-import' });
@@ -130,7 +137,10 @@ async function withPlatform<T>(
   work: (platform: Platform) => T | Promise<T>,
   migrateFirst = true,
 ): Promise<T> {
-  const database = await openDatabase(config, logger);
+  const {
+    database,
+    modules: { composePlatform },
+  } = await openDatabaseThenLoad(config, logger, () => import('./compose.js'));
   try {
     const platform = await composePlatform(config, database.url, logger, { migrate: migrateFirst });
     try {
@@ -164,12 +174,18 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command || values.help ? 0 : 1;
   }
+  const { loadConfig } = await import('./config.js');
   const config = loadConfig();
+  const { createGatewayLogger } = await import('./logger.js');
   const logger = createGatewayLogger(config.logLevel);
 
   switch (command) {
     case 'start': {
-      const gateway = await startGateway(config, logger);
+      const {
+        database,
+        modules: { startGateway },
+      } = await openDatabaseThenLoad(config, logger, () => import('./gateway.js'));
+      const gateway = await startGateway(config, logger, { database });
       await new Promise<void>((resolve) => {
         const shutdown = (signal: string) => {
           logger.info({ signal }, 'shutting down');
@@ -182,10 +198,12 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'migrate': {
-      const database = await openDatabase(config, logger);
+      const {
+        database,
+        modules: [{ composePlugins, CORE_VERSION, migrate, migrationSources }, { loadPlugins }],
+      } = await openDatabaseThenLoad(config, logger, () => Promise.all([import('@gongzhi/core'), import('./plugin-loader.js')]));
       try {
         const plugins = await loadPlugins(config.plugins, config.baseDir);
-        const { composePlugins, CORE_VERSION } = await import('@gongzhi/core');
         const ordered = composePlugins(plugins, CORE_VERSION);
         const result = await migrate(database.url, migrationSources(ordered), { dryRun: values['dry-run'], logger });
         const verb = result.dryRun ? 'pending' : 'applied';
@@ -199,6 +217,7 @@ async function main(argv: string[]): Promise<number> {
     case 'seed': {
       // Seeding is a batch job (the scale generator runs statements of many seconds): no statement time limit.
       const batch = { ...config, limits: { ...config.limits, statementTimeoutMs: 0 } };
+      const { seedScale } = await import('@gongzhi/core');
       await withPlatform(batch, logger, async (platform) => {
         if (values.scale !== undefined) {
           const options = { scale: Number(values.scale), requests: values.requests === undefined ? undefined : Number(values.requests) };
@@ -216,6 +235,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'schema': {
+      const { printSchema } = await import('graphql');
       await withPlatform(config, logger, (platform) => console.log(printSchema(platform.schema)), false);
       return 0;
     }
@@ -230,6 +250,7 @@ async function main(argv: string[]): Promise<number> {
           throw new StartupError(
             'api-key create needs --name NAME and --permissions P1,P2 (e.g. request.submit,request.manage; * for all).',
           );
+        const { createApiKey, Place } = await import('@gongzhi/core');
         const secret = await withPlatform(config, logger, async (platform) => {
           const em = platform.orm.em.fork();
           const places: Place[] = [];
@@ -268,6 +289,7 @@ async function main(argv: string[]): Promise<number> {
       const id = positionals[1];
       if (!id) throw new StartupError('create-plugin needs an id: gongzhi create-plugin parking-permits [--dir DIR].');
       const dir = path.resolve(values.dir ?? `gongzhi-plugin-${id}`);
+      const { createPlugin } = await import('./create-plugin.js');
       const files = await createPlugin(id, dir);
       console.log(
         `Created ${dir} (${files.length} files). Next: cd ${path.relative(process.cwd(), dir) || '.'} && npm install && npm run build && npm test`,
@@ -291,6 +313,8 @@ async function main(argv: string[]): Promise<number> {
         } catch (err) {
           throw new StartupError(`Cannot read ${file}: ${(err as Error).message}`);
         }
+        const { limitRules } = await import('./security.js');
+        const { parseManifest, registerDocuments, registryPool } = await import('./trusted-documents.js');
         const entries = parseManifest(text, file);
         const app = values.app ?? path.basename(file).replace(/\.json$/i, '');
         const result = await withPlatform(config, logger, async (platform) =>
@@ -305,6 +329,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       if (action === 'list') {
+        const { listDocuments, registryPool } = await import('./trusted-documents.js');
         const rows = await withPlatform(config, logger, async (platform) => listDocuments(await registryPool(platform)));
         const shown = rows.filter((r) => !values.app || r.app === values.app);
         if (shown.length === 0) console.log('No documents are registered.');
@@ -316,6 +341,7 @@ async function main(argv: string[]): Promise<number> {
       }
       if (action === 'revoke' && (positionals[2] || values.app)) {
         const target = positionals[2] ?? values.app!;
+        const { registryPool, revokeDocuments } = await import('./trusted-documents.js');
         const revoked = await withPlatform(config, logger, async (platform) =>
           revokeDocuments(await registryPool(platform), target, { app: !positionals[2] }),
         );
@@ -338,6 +364,7 @@ async function main(argv: string[]): Promise<number> {
         : Buffer.from(positionals[1], 'base64url')
             .toString('utf8')
             .replace(/^Person:/, '');
+      const { signPersonToken } = await import('@gongzhi/core');
       console.log(
         await signPersonToken(uuid, { secret: config.auth.jwtSecret, issuer: config.auth.issuer, audience: config.auth.audience }),
       );

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LOCALES, type Locale, parseDatabaseUrl, StartupError } from '@gongzhi/core';
+import { LOCALES, type Locale, parseDatabaseUrl, StartupError } from '@gongzhi/core/startup';
 import { z } from 'zod';
 
 /** A plugin as configured: its npm package name (or a path), and its options. */

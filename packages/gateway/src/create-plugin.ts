@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CORE_VERSION, StartupError } from '@gongzhi/core';
+import { CORE_VERSION, StartupError } from '@gongzhi/core/startup';
 
 /** The names a plugin's files use, from its kebab-case id. */
 interface Names {

@@ -6,86 +6,21 @@ import {
   createAuthenticator,
   PostgresRevocationFeed,
   type RevocationFeed,
-  createPlatform,
   NotificationListener,
-  PostgresBoardTransport,
   type Logger,
   migrate,
   migrationSources,
   type Platform,
-  redact,
-  startEmbeddedPostgres,
-  StartupError,
 } from '@gongzhi/core';
-import path from 'node:path';
-import pg from 'pg';
+import { composePlatform } from './compose.js';
 import type { GatewayConfig } from './config.js';
+import { type DatabaseHandle, openDatabase } from './database.js';
 import { type GatewayServer, GRAPHQL_PATH, startGatewayServer } from './http-server.js';
-import { loadPlugins, pluginOptionsById } from './plugin-loader.js';
 import type { RateLimiterOptions } from './security.js';
 import type { ResolveCaller } from './websocket.js';
 
-export interface DatabaseHandle {
-  url: string;
-  embedded: boolean;
-  stop(): Promise<void>;
-}
-
-/** The configured external database (checked reachable), or the embedded one, started. */
-export async function openDatabase(config: GatewayConfig, logger: Logger): Promise<DatabaseHandle> {
-  if (config.databaseUrl) {
-    const client = new pg.Client({ connectionString: config.databaseUrl, connectionTimeoutMillis: 5000 });
-    try {
-      await client.connect();
-      await client.query('SELECT 1');
-    } catch (err) {
-      throw new StartupError(
-        `Cannot reach the database at ${redact(config.databaseUrl)}: ${(err as Error).message}. Check DATABASE_URL and that the server runs, or unset it to use the embedded database.`,
-        { cause: err },
-      );
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-    return { url: config.databaseUrl, embedded: false, stop: async () => {} };
-  }
-  const db = await startEmbeddedPostgres({
-    dataDir: path.join(config.dataDir, 'postgres'),
-    port: config.embeddedPort,
-    database: 'gongzhi',
-    logger,
-  });
-  return { url: db.url, embedded: true, stop: db.stop };
-}
-
-/** Loads the configured plugins and composes the platform on an open database. */
-export async function composePlatform(
-  config: GatewayConfig,
-  databaseUrl: string,
-  logger: Logger,
-  options: {
-    migrate?: boolean;
-    /** The process's LISTEN connection, shared with the revocation feed; boards make their own without it. */
-    listener?: NotificationListener;
-  } = {},
-): Promise<Platform> {
-  const plugins = await loadPlugins(config.plugins, config.baseDir);
-  return createPlatform({
-    databaseUrl,
-    plugins,
-    pluginOptions: pluginOptionsById(config.plugins, plugins),
-    logger,
-    migrate: options.migrate,
-    statementTimeoutMs: config.limits.statementTimeoutMs,
-    acquireTimeoutMs: config.dbAcquireTimeoutMs,
-    poolSize: config.dbPoolSize,
-    boards: {
-      transport:
-        config.boardTransport === 'postgres' && options.listener ? new PostgresBoardTransport(options.listener) : config.boardTransport,
-    },
-    outbox: config.outbox,
-    webhooks: config.webhooks,
-  });
-}
+export { composePlatform } from './compose.js';
+export { type DatabaseHandle, openDatabase } from './database.js';
 
 /** The name of the development admin key; a new start revokes the previous one. */
 export const DEV_ADMIN_KEY_NAME = '演示管理员 demo admin (development only)';
@@ -171,9 +106,11 @@ export async function startGateway(
     seedWhenEmpty?: boolean;
     /** How the rate limit uses its database count (its timeouts); the defaults suit production. */
     rateLimiter?: RateLimiterOptions;
+    /** The database, opened already (the CLI opens it before loading the platform); stopped with the gateway. */
+    database?: DatabaseHandle;
   } = {},
 ): Promise<RunningGateway> {
-  const database = await openDatabase(config, logger);
+  const database = options.database ?? (await openDatabase(config, logger));
   let platform: Platform | undefined;
   // One LISTEN connection for the process: board notices and key revocations share it.
   const listener = new NotificationListener(database.url, logger);

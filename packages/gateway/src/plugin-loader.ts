@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type GongzhiPlugin, StartupError } from '@gongzhi/core';
+import type { GongzhiPlugin } from '@gongzhi/core';
+import { StartupError } from '@gongzhi/core/startup';
 import type { PluginSpec } from './config.js';
 
 function looksLikePlugin(value: unknown): value is GongzhiPlugin {

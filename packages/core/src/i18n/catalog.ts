@@ -3,17 +3,10 @@ import { GraphQLError } from 'graphql';
 import { DomainError } from '../command/domain-error.js';
 import { PluginCompositionError } from '../errors.js';
 import { ISSUED_BY_CATALOG } from './issue.js';
+import { LOCALES, type Locale } from './locales.js';
 
-/** The languages messages are written in; every message has a text in each. */
-export const LOCALES = ['zh-CN', 'en'] as const;
-
-/** One of {@link LOCALES}. */
-export type Locale = (typeof LOCALES)[number];
-
-/** Whether `value` names a supported locale exactly (`zh-CN`, `en`). */
-export function isLocale(value: unknown): value is Locale {
-  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
-}
+// In their own module so that the CLI can check its configuration without loading GraphQL.
+export { isLocale, type Locale, LOCALES } from './locales.js';
 
 /** The names of the `{param}` placeholders of a template, as a union of string literals (`{ x }`, with spaces, is text). */
 export type ParamNames<S extends string> = S extends `${string}{${infer P}}${infer Rest}`

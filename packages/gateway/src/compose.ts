@@ -1,0 +1,36 @@
+import { createPlatform, type Logger, type NotificationListener, type Platform, PostgresBoardTransport } from '@gongzhi/core';
+import type { GatewayConfig } from './config.js';
+import { loadPlugins, pluginOptionsById } from './plugin-loader.js';
+
+// Apart from gateway.ts: commands that work on the platform (seed, api-key, schema…) load
+// this, not the HTTP and WebSocket server.
+
+/** Loads the configured plugins and composes the platform on an open database. */
+export async function composePlatform(
+  config: GatewayConfig,
+  databaseUrl: string,
+  logger: Logger,
+  options: {
+    migrate?: boolean;
+    /** The process's LISTEN connection, shared with the revocation feed; boards make their own without it. */
+    listener?: NotificationListener;
+  } = {},
+): Promise<Platform> {
+  const plugins = await loadPlugins(config.plugins, config.baseDir);
+  return createPlatform({
+    databaseUrl,
+    plugins,
+    pluginOptions: pluginOptionsById(config.plugins, plugins),
+    logger,
+    migrate: options.migrate,
+    statementTimeoutMs: config.limits.statementTimeoutMs,
+    acquireTimeoutMs: config.dbAcquireTimeoutMs,
+    poolSize: config.dbPoolSize,
+    boards: {
+      transport:
+        config.boardTransport === 'postgres' && options.listener ? new PostgresBoardTransport(options.listener) : config.boardTransport,
+    },
+    outbox: config.outbox,
+    webhooks: config.webhooks,
+  });
+}
