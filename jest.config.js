@@ -27,6 +27,7 @@ export default {
   moduleNameMapper: {
     '^@gongzhi/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
     '^@gongzhi/([a-z-]+)/testing$': '<rootDir>/packages/$1/src/testing/index.ts',
+    '^@gongzhi/([a-z-]+)/startup$': '<rootDir>/packages/$1/src/startup.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   globalSetup: '<rootDir>/jest.global-setup.js',
