@@ -1,5 +1,6 @@
 import { type Caller, Person, PersonRole, PersonRoleKind, type Place, PlaceType } from '@gongzhi/core';
 import { apiKeyCaller, createTestApp, placeWriter, problemOf, type TestApp } from '@gongzhi/core/testing';
+import pg from 'pg';
 
 /**
  * The write path's cost: a request's status change is a fixed, small number of statements (no
@@ -13,7 +14,8 @@ let resident: Person;
 let key: Caller;
 
 beforeAll(async () => {
-  app = await createTestApp();
+  // The gateway's board transport: its NOTIFY must not cost a statement of its own.
+  app = await createTestApp({ boards: { transport: 'postgres' } });
   const em = app.platform.orm.em.fork();
   const write = placeWriter(em);
   const district = write(PlaceType.DISTRICT, 'D', '东城区', null);
@@ -111,4 +113,22 @@ test('of six concurrent moves exactly one wins; the losers write nothing', async
     uuid,
   ]);
   expect(a).toBe(1);
+});
+
+test('the board notice rides on the board statement and names the last number, sent on commit', async () => {
+  const id = await submit();
+  const listener = new pg.Client({ connectionString: app.databaseUrl });
+  await listener.connect();
+  try {
+    const notices: string[] = [];
+    listener.on('notification', (n) => notices.push(n.payload ?? ''));
+    await listener.query('LISTEN gongzhi_board');
+    await changeStatus(id, 'ACCEPTED');
+    const [{ last_seq }] = await app.platform.orm.em.fork().getConnection().execute(`SELECT last_seq::int FROM board_sequence`);
+    const deadline = Date.now() + 5000;
+    while (!notices.includes(`{"s":${last_seq}}`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(notices).toContain(`{"s":${last_seq}}`);
+  } finally {
+    await listener.end();
+  }
 });
