@@ -267,7 +267,9 @@ const STATS_QUERY = `query Report($under: ID!) {
 async function prepare(databaseUrl, apiKey) {
   const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' });
   const logger = core.silentLogger();
-  const platform = await gatewayLib.composePlatform(config, databaseUrl, logger, { migrate: false });
+  // A LISTEN connection as the gateway has: board notices and which events webhooks want cost what they cost there.
+  const listener = new core.NotificationListener(databaseUrl, logger);
+  const platform = await gatewayLib.composePlatform(config, databaseUrl, logger, { migrate: false, listener });
   const sys = async (query, variables) => {
     const r = await graphql({
       schema: platform.schema,
@@ -391,6 +393,7 @@ async function prepare(databaseUrl, apiKey) {
     ),
   ];
   await platform.close();
+  await listener.close();
   return {
     community,
     communityId,

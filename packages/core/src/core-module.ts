@@ -46,6 +46,7 @@ import { apiKeyRevocationNotice } from './migrations/core/0016_api_key_revocatio
 import { trustedDocuments } from './migrations/core/0019_trusted_documents.js';
 import { requestTimelineOrder } from './migrations/core/0020_request_timeline_order.js';
 import { connectionOrders } from './migrations/core/0021_connection_orders.js';
+import { webhookChangeNotice } from './migrations/core/0022_webhook_change_notice.js';
 import { EventOutboxResolver } from './events/event-outbox.resolver.js';
 import { webhooks } from './migrations/core/0013_webhooks.js';
 import { Webhook, WebhookDelivery } from './webhook/webhook.entity.js';
@@ -114,6 +115,7 @@ export const coreModule: {
     trustedDocuments,
     requestTimelineOrder,
     connectionOrders,
+    webhookChangeNotice,
   ],
   resolvers: [
     PlatformResolver,

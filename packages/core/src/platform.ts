@@ -74,6 +74,12 @@ export interface PlatformOptions {
   outbox?: OutboxOptions;
   /** How this process sends webhook deliveries: poll interval, timeout, concurrency, back-off, retry window. */
   webhooks?: WebhookOptions;
+  /**
+   * The process's LISTEN connection (the gateway's, shared with boards and revocations). With it,
+   * which events webhooks subscribe to is kept in the process, dropped on the database's change
+   * notices, instead of asked by every emitting transaction. The caller closes it.
+   */
+  notifications?: NotificationListener;
 }
 
 /** A composed, running platform: one ORM, one schema, one event bus. */
@@ -468,7 +474,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     };
   };
   // Committed events reach webhooks through the outbox like any after-commit handler.
-  subscribeWebhookFanOut(events, rolePermissions, clock);
+  const webhookInterest = subscribeWebhookFanOut(events, rolePermissions, clock, options.notifications ?? null);
   const webhookDispatcher = new WebhookDispatcher(options.databaseUrl, logger, options.webhooks);
   events.systemUnitOfWork = (tx, label) => joinUnitOfWork(createContext({ ...SYSTEM_CALLER, label }), tx);
   const destroyed: GongzhiPlugin[] = [];
@@ -552,10 +558,12 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
             logger.error({ err, plugin: plugin.id }, 'plugin destroy failed');
           }
         }
+        webhookInterest.close();
         await boards.close().catch((err) => logger.error({ err }, 'closing the board hub failed'));
         await ready.close(true);
       },
     };
+    await webhookInterest.start();
     events.startSweeping();
     webhookDispatcher.start();
     return platform;
@@ -565,6 +573,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     for (const plugin of destroyed) {
       await Promise.resolve(runtimeContext && plugin.destroy?.(runtimeContext(plugin))).catch(() => undefined);
     }
+    webhookInterest.close();
     await boards.close().catch(() => undefined);
     await ready.close(true).catch(() => undefined);
     throw err;

@@ -12,7 +12,7 @@ export async function composePlatform(
   logger: Logger,
   options: {
     migrate?: boolean;
-    /** The process's LISTEN connection, shared with the revocation feed; boards make their own without it. */
+    /** The process's LISTEN connection, shared with the revocation feed and the webhook interest; boards make their own without it. */
     listener?: NotificationListener;
   } = {},
 ): Promise<Platform> {
@@ -32,5 +32,6 @@ export async function composePlatform(
     },
     outbox: config.outbox,
     webhooks: config.webhooks,
+    notifications: options.listener,
   });
 }

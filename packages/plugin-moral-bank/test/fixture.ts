@@ -90,10 +90,10 @@ export function recordingLogger(records: LogRecord[]): Logger {
   return logger;
 }
 
-export async function createWorld(peopleCount = 6): Promise<World> {
+export async function createWorld(peopleCount = 6, options: { listen?: boolean } = {}): Promise<World> {
   const clock = createTestClock('2026-06-01T09:00:00+08:00'); // a Monday
   const logs: LogRecord[] = [];
-  const app = await createTestApp({ plugins, clock: clock.now, logger: recordingLogger(logs) });
+  const app = await createTestApp({ plugins, clock: clock.now, logger: recordingLogger(logs), listen: options.listen });
   const em = app.platform.orm.em.fork();
   const place = placeWriter(em);
   const role = (person: Person, at: Place, kind: PersonRoleKind) =>

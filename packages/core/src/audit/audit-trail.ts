@@ -144,6 +144,16 @@ export class AuditTrail {
     return trail;
   }
 
+  /** Whether the write counts the trail starts from are still to be read ({@link start}, or a row read with them: {@link WRITE_COUNTS_COLUMN}). */
+  get needsBaseline(): boolean {
+    return this.baseline === null;
+  }
+
+  /** Starts from the write counts read with a row ({@link WRITE_COUNTS_COLUMN}), before anything was written. */
+  startFrom(counts: readonly CountRow[]): void {
+    if (this.baseline === null) this.baseline = countsOf(counts);
+  }
+
   /** Whether no command of this trail is running (the next one to run is the outermost). */
   get idle(): boolean {
     return this.actions.length === 0;
@@ -324,11 +334,12 @@ function typeNameOf(em: EntityManager, table: string): string {
   return meta?.class ? graphQLTypeName(meta.class as EntityClass) : table;
 }
 
-interface CountRow {
+/** One table's counts as read from the statistics (numbers as text or JSON numbers). */
+export interface CountRow {
   t: string;
-  i: string;
-  u: string;
-  d: string;
+  i: string | number;
+  u: string | number;
+  d: string | number;
 }
 
 function countsOf(rows: readonly CountRow[]): Map<string, Counts> {
@@ -346,6 +357,13 @@ const TABLE_COUNTS_SQL = `SELECT t, i, u, d FROM (
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
    WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast') s
  WHERE i + u + d > 0`;
+
+/**
+ * The transaction's write counts as one JSON column (rows like {@link TABLE_COUNTS_SQL}'s), for a
+ * read that takes them with the first row a command loads: the trail's baseline without a
+ * statement of its own ({@link AuditTrail.startFrom}).
+ */
+export const WRITE_COUNTS_COLUMN = `(SELECT coalesce(json_agg(json_build_object('t', c.t, 'i', c.i, 'u', c.u, 'd', c.d)), '[]'::json) FROM (${TABLE_COUNTS_SQL}) c)`;
 
 /** Inserts a JSON array of entries (see {@link auditRow}), in order, as one actor. */
 const INSERT_AUDIT_SQL = `INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, api_key_id, action, via, entity_type, entity_id, operation, changes, place_paths)

@@ -263,8 +263,9 @@ export class BoardHub {
 
   /** Inside the emitting transaction (the event bus's before-commit hook). */
   async beforeCommit(events: readonly GongzhiEvent[], em: EntityManager): Promise<BoardLogEntry[]> {
-    const entries = await boardLog.append(em, this.sources, events);
-    if (entries.length > 0) await this.transport.publishInTransaction?.(em, { seq: entries.at(-1)!.seq });
+    const channel = this.transport.notifyChannel;
+    const entries = await boardLog.append(em, this.sources, events, channel);
+    if (entries.length > 0 && !channel) await this.transport.publishInTransaction?.(em, { seq: entries.at(-1)!.seq });
     return entries;
   }
 

@@ -89,15 +89,25 @@ export const boardLog = {
   /**
    * Appends the board events among `events` inside the emitting transaction, at its end. The
    * `UPDATE board_sequence` row lock is held until commit, so numbers follow commit order and
-   * stay gapless (a rollback gives its numbers back). Returns the entries, numbered.
+   * stay gapless (a rollback gives its numbers back). With `notifyChannel`, the same statement
+   * also queues `pg_notify(notifyChannel, '{"s":<last number>}')` (sent on commit, in commit
+   * order): the wake-up notice costs no round trip of its own. Returns the entries, numbered.
    */
-  async append(em: EntityManager, sources: BoardSources, events: readonly GongzhiEvent[]): Promise<BoardLogEntry[]> {
+  async append(
+    em: EntityManager,
+    sources: BoardSources,
+    events: readonly GongzhiEvent[],
+    notifyChannel?: string,
+  ): Promise<BoardLogEntry[]> {
     const items = events.flatMap((event) => sources.refs(event).map((r) => ({ event, ...r })));
     if (items.length === 0) return [];
-    // One statement: the counter moves by the number of items (its row lock held to commit) and
-    // the entries take the numbers below the new value, in the order given.
+    // One statement: the counter moves by the number of items (its row lock held to commit), the
+    // notice (if any) names the new value, and the entries take the numbers below it, in the
+    // order given. The notice sits in the UPDATE's RETURNING: a data-modifying CTE always runs,
+    // once, for the counter's one row.
+    const notice = notifyChannel ? `, pg_notify(?, '{"s":' || last_seq || '}')` : '';
     const rows = await em.execute<{ seq: string }[]>(
-      `WITH s AS (UPDATE board_sequence SET last_seq = last_seq + ? RETURNING last_seq)
+      `WITH s AS (UPDATE board_sequence SET last_seq = last_seq + ? RETURNING last_seq${notice})
        INSERT INTO board_event (seq, item_type, item_id, place_path, event, actor_id, occurred_at)
        SELECT s.last_seq - ? + e.n, e.item_type, e.item_id, e.place_path, e.event, e.actor_id, e.occurred_at
          FROM s, ROWS FROM (jsonb_to_recordset(?::jsonb) AS (item_type text, item_id text, place_path text, event text, actor_id text, occurred_at timestamptz))
@@ -105,6 +115,7 @@ export const boardLog = {
        RETURNING seq`,
       [
         items.length,
+        ...(notifyChannel ? [notifyChannel] : []),
         items.length,
         JSON.stringify(
           items.map((item) => ({

@@ -23,7 +23,12 @@ export interface BoardTransportHandlers {
  * in-process implementation ship; Redis or NATS would implement `publishAfterCommit`.
  */
 export interface BoardTransport {
-  /** Inside the emitting transaction, after its entries were logged (sent on commit, e.g. NOTIFY). */
+  /**
+   * A PostgreSQL NOTIFY channel: the board log's own statement notifies `{"s":<seq>}` on it (sent
+   * on commit), so the notice costs no statement of its own. Set by transports that listen there.
+   */
+  readonly notifyChannel?: string;
+  /** Inside the emitting transaction, after its entries were logged (sent on commit), for transports without `notifyChannel`. */
   publishInTransaction?(em: EntityManager, notice: BoardNotice): Promise<void>;
   /** In the emitting process, after the commit. */
   publishAfterCommit?(notice: BoardNotice): void;
@@ -57,7 +62,7 @@ export class InProcessBoardTransport implements BoardTransport {
 export const BOARD_CHANNEL = 'gongzhi_board';
 
 /**
- * PostgreSQL LISTEN/NOTIFY: the emitting transaction calls `pg_notify` (delivered only if and
+ * PostgreSQL LISTEN/NOTIFY: the emitting transaction's board statement calls `pg_notify` (delivered only if and
  * when it commits, in commit order); notices arrive through the process's one
  * {@link NotificationListener}, which reconnects by itself when the database restarts and then
  * asks for a resync.
@@ -76,9 +81,8 @@ export class PostgresBoardTransport implements BoardTransport {
     return this.listener.connects;
   }
 
-  async publishInTransaction(em: EntityManager, notice: BoardNotice): Promise<void> {
-    await em.execute('SELECT pg_notify(?, ?)', [BOARD_CHANNEL, JSON.stringify({ s: notice.seq })]);
-  }
+  /** The board log's statement sends the notice (`{"s":<seq>}`, on commit, in commit order). */
+  readonly notifyChannel = BOARD_CHANNEL;
 
   async start(handlers: BoardTransportHandlers): Promise<void> {
     this.stop = await this.listener.listen(BOARD_CHANNEL, {

@@ -3,6 +3,7 @@ import { type ExecutionResult, graphql, parse, subscribe } from 'graphql';
 import { type Caller, SYSTEM_CALLER } from '../context.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { createPlatform, migrationSources, type Platform, type PlatformOptions } from '../platform.js';
+import { NotificationListener } from '../database/notification-listener.js';
 import type { MigrationSource } from '../migrations/migration.js';
 import { composePlugins } from '../plugin/composition.js';
 import type { GongzhiPlugin } from '../plugin/plugin.js';
@@ -27,6 +28,8 @@ export interface TestAppOptions {
   outbox?: PlatformOptions['outbox'];
   /** Webhook sending options (poll interval, timeout, concurrency, back-off, retry window). */
   webhooks?: PlatformOptions['webhooks'];
+  /** Give the platform a LISTEN connection of its own, as the gateway does (closed with the app). */
+  listen?: boolean;
 }
 
 export interface TestApp {
@@ -78,20 +81,24 @@ export interface TestSubscription {
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase({ migrations: composedMigrations(options.plugins ?? []) });
   let platform: Platform;
+  const logger = options.logger ?? silentLogger();
+  const notifications = options.listen ? new NotificationListener(database.url, logger) : undefined;
   try {
     platform = await createPlatform({
       databaseUrl: database.url,
       plugins: options.plugins ?? [],
       pluginOptions: options.pluginOptions,
-      logger: options.logger ?? silentLogger(),
+      logger,
       clock: options.clock,
       poolSize: 4,
       boards: options.boards,
       outbox: options.outbox,
       webhooks: options.webhooks,
+      notifications,
     });
     if (options.seed) await platform.seed();
   } catch (err) {
+    await notifications?.close();
     await database.drop();
     throw err;
   }
@@ -167,6 +174,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
     async close() {
       await platform.close();
+      await notifications?.close();
       await database.drop();
     },
   };

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Access, resolveAccess, type RolePermissions } from '../auth/access.js';
+import { BOARD_CHANNEL } from '../board/board-transport.js';
 import type { Caller } from '../context.js';
+import type { NotificationListener } from '../database/notification-listener.js';
 import { ANY_EVENT, type EventBus, type GongzhiEvent } from '../events/event-bus.js';
 
 /** The outbox handler id of the fan-out (outbox rows name it). */
@@ -39,9 +41,16 @@ export function webhookMayReceive(access: Access, paths: readonly string[], even
  * some active webhook subscribes to, one outbox delivery whose handler writes one
  * `webhook_delivery` row per webhook in scope, in the delivering transaction (so rows and
  * "done" commit together; `(webhook, outbox row)` is unique, so a repeated delivery adds none).
- * Events no webhook wants cost one query in the emitting transaction and no outbox row.
+ * Events no webhook wants cost no outbox row, and, with `notifications` (the process's LISTEN
+ * connection), no query either: see {@link WebhookInterest}. Returns the interest, to start and stop.
  */
-export function subscribeWebhookFanOut(events: EventBus, rolePermissions: RolePermissions, clock: () => Date): void {
+export function subscribeWebhookFanOut(
+  events: EventBus,
+  rolePermissions: RolePermissions,
+  clock: () => Date,
+  notifications: NotificationListener | null = null,
+): WebhookInterest {
+  const interest = new WebhookInterest(notifications);
   events.on(
     ANY_EVENT,
     async (event, { em, deliveryId }) => {
@@ -80,16 +89,71 @@ export function subscribeWebhookFanOut(events: EventBus, rolePermissions: RolePe
         ]),
       );
     },
-    { id: WEBHOOK_FAN_OUT, interest: webhookInterest },
+    { id: WEBHOOK_FAN_OUT, interest: (em, names) => interest.wanted(em, names) },
   );
+  return interest;
 }
 
-/** Which of these event names some active webhook subscribes to (one query, in the emitting transaction). */
-async function webhookInterest(em: EntityManager, names: readonly string[]): Promise<ReadonlySet<string>> {
-  const rows = await em.execute<{ name: string }[]>(
-    `SELECT n.name FROM jsonb_array_elements_text(?::jsonb) AS n(name)
-      WHERE EXISTS (SELECT 1 FROM webhook w WHERE w.status = 'active' AND (n.name = ANY (w.event_types) OR '*' = ANY (w.event_types)))`,
-    [JSON.stringify(names)],
-  );
-  return new Set(rows.map((r) => r.name));
+/** The notice core migration 0022 sends on the board channel when webhooks change. */
+const WEBHOOK_CHANGE_NOTICE = '{"webhooks":"changed"}';
+
+/**
+ * Which event names some active webhook subscribes to, asked by every emitting transaction. With
+ * a LISTEN connection the answer is kept in the process and dropped on every change notice (a
+ * database trigger announces each change of the webhook table, from any process) and whenever
+ * the connection is lost or re-made; while it is not listening, every transaction asks the
+ * database (one query, in the transaction). A change takes effect in this process when its
+ * notice arrives, a few milliseconds after its commit: an event committed in between is judged
+ * by the webhooks as they were.
+ */
+export class WebhookInterest {
+  /** Event names (or `*`) of active webhooks, while kept. */
+  private kept: ReadonlySet<string> | null = null;
+  /** Moves on every notice: a read begun before it may not be kept. */
+  private generation = 0;
+  private stop: (() => void) | null = null;
+
+  constructor(private readonly listener: NotificationListener | null) {}
+
+  /** Whether change notices are being received right now (only then is anything kept). */
+  get live(): boolean {
+    return this.stop !== null && !!this.listener?.live;
+  }
+
+  /** Starts listening for change notices (nothing is kept before, nor without a listener). */
+  async start(): Promise<void> {
+    if (!this.listener || this.stop) return;
+    this.stop = await this.listener.listen(BOARD_CHANNEL, {
+      notification: (payload) => {
+        if (payload === WEBHOOK_CHANGE_NOTICE) this.forget();
+      },
+      resume: () => this.forget(),
+      lost: () => this.forget(),
+    });
+  }
+
+  close(): void {
+    this.stop?.();
+    this.stop = null;
+    this.forget();
+  }
+
+  private forget(): void {
+    this.generation++;
+    this.kept = null;
+  }
+
+  /** Which of `names` some active webhook wants: from what is kept, or one query in the emitting transaction. */
+  async wanted(em: EntityManager, names: readonly string[]): Promise<ReadonlySet<string>> {
+    let subscribed = this.live ? this.kept : null;
+    if (!subscribed) {
+      const generation = this.generation;
+      const rows = await em.execute<{ name: string }[]>(`SELECT DISTINCT unnest(event_types) AS name FROM webhook WHERE status = 'active'`);
+      subscribed = new Set(rows.map((r) => r.name));
+      // Kept only if no notice arrived since the read began (it may have missed that change).
+      if (this.live && generation === this.generation) this.kept = subscribed;
+    }
+    const all = subscribed.has('*');
+    return new Set(names.filter((name) => all || subscribed.has(name)));
+  }
 }

@@ -65,12 +65,6 @@ export const transferMinutes = defineCommand<TransferInput, MoralBankTransaction
       kind: input.kind,
       memo,
     });
-    // A retry after the first one committed: answer without touching the ledger or the balance again.
-    const earlier = await uow.em.findOne(MoralBankTransaction, { idempotencyKey: key });
-    if (earlier) {
-      if (earlier.requestHash !== hash) throw keyReused(key);
-      return earlier;
-    }
     if (input.from.uuid === input.to.uuid) throw bankMessages.transferNeedsTwoDifferent.error('input.toAccountId');
     if (input.to.holderKind === AccountHolderKind.BANK) {
       throw bankMessages.minutesCannotTransferredBank.error('input.toAccountId');
@@ -89,9 +83,10 @@ export const transferMinutes = defineCommand<TransferInput, MoralBankTransaction
       requestHash: hash,
       occurredAt: uow.now(),
     };
+    // A retry (after the first committed, or at the same moment: the insert waits for it) finds
+    // the key taken and touches neither the ledger nor the balances: no lookup of its own first.
     const result = await postTransaction(uow, posting);
     if (result.status === 'posted') return postedTransaction(uow, result.transactionId, posting);
-    // The same key at the same moment: the first transfer committed while this one waited.
     if (result.requestHash !== hash) throw keyReused(key);
     return uow.em.findOneOrFail(MoralBankTransaction, { uuid: result.transactionId });
   },
