@@ -33,5 +33,8 @@ export default {
   globalSetup: '<rootDir>/jest.global-setup.js',
   globalTeardown: '<rootDir>/jest.global-teardown.js',
   testTimeout: 60_000,
+  // "A worker process has failed to exit gracefully" can follow a green run on small VMs: no
+  // handle is left open (a worker reaches its exit in ~2 ms), but freeing a worker's ~650 MB
+  // can take the kernel longer than the 0.5 s Jest waits. Measured: docs/testing.md.
   maxWorkers: 2,
 };
