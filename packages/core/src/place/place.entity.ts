@@ -1,5 +1,6 @@
 import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { readRowsAlong } from '../graphql/loaders.js';
 import { RelationField } from '../graphql/relation-field.js';
 import { Node } from '../relay/node.js';
 import { NodeEntity } from '../relay/node-entity.js';
@@ -114,3 +115,7 @@ export class Place extends NodeEntity {
   @Field(() => Int, { description: 'Depth in the tree; a district is 0.' })
   depth!: number;
 }
+
+// A place's plain row comes with its ancestors' (its path holds their ids and its own): the board
+// and the person card show a place's ancestors (or a role at one of them) right after the place.
+readRowsAlong(Place, `SELECT unnest(string_to_array(trim(BOTH '/' FROM p.path), '/'))::uuid FROM place p WHERE p.id IN (?)`);
