@@ -31,8 +31,8 @@ const OLDEST_FIRST: ConnectionOrder<VolunteerTeamMember> = { keys: ['joinedOn', 
  * and a card costs no statement more.
  */
 async function currentMemberships(ctx: GongzhiContext, profile: VolunteerProfile): Promise<VolunteerTeamMember[]> {
-  // Plain rows (no hydration): the card reads their columns only.
-  const all = await rowsByForeignKey(ctx, VolunteerTeamMember, 'person', profile.personUuid, { joinedOn: 'asc' });
+  // Plain rows (no hydration), their teams read in the same statement: the card reads columns only.
+  const all = await rowsByForeignKey(ctx, VolunteerTeamMember, 'person', profile.personUuid, { joinedOn: 'asc' }, ['team']);
   return all.filter((m) => !m.leftOn);
 }
 
