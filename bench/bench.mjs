@@ -83,6 +83,20 @@ function peakRssMb(pid) {
   }
 }
 
+/**
+ * CPU time (user + system) a process has used, in ms, from /proc (null elsewhere): per request it
+ * is the steadier number on a shared machine, where throughput depends on what else runs.
+ */
+function cpuMs(pid) {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in clock ticks (100/s).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
 async function startGateway(env, logName, nodeArgs = []) {
   const port = await core.freePort();
   const logFile = createWriteStream(path.join(RESULTS, logName));
@@ -203,7 +217,12 @@ async function drive(name, { clients, seconds, op, warmupMs = QUICK ? 200 : 1500
     }
   };
   const t0 = Date.now();
+  // The server's CPU over the measured part only (from the end of the warm-up).
+  let cpuAtWarmEnd = null;
+  const warmTimer = pid ? setTimeout(() => (cpuAtWarmEnd = cpuMs(pid)), Math.max(0, warmEnd - t0)) : null;
   await Promise.all(Array.from({ length: clients }, (_, w) => worker(w)));
+  clearTimeout(warmTimer);
+  const cpuAtEnd = pid ? cpuMs(pid) : null;
   const elapsed = (Date.now() - Math.max(t0, warmEnd)) / 1000;
   latencies.sort((a, b) => a - b);
   const result = {
@@ -218,8 +237,13 @@ async function drive(name, { clients, seconds, op, warmupMs = QUICK ? 200 : 1500
     errors,
     ...(firstError ? { firstError: firstError.slice(0, 300) } : {}),
     peakRssMb: pid ? peakRssMb(pid) : null,
+    cpuMsPerRequest:
+      cpuAtWarmEnd !== null && cpuAtEnd !== null && latencies.length ? +((cpuAtEnd - cpuAtWarmEnd) / latencies.length).toFixed(2) : null,
   };
-  log(`${name}: ${result.requestsPerSecond} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${errors}`);
+  log(
+    `${name}: ${result.requestsPerSecond} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${errors}` +
+      (result.cpuMsPerRequest !== null ? `, server CPU ${result.cpuMsPerRequest} ms/req` : ''),
+  );
   return result;
 }
 
@@ -513,6 +537,7 @@ try {
     const baseline = await drive(`${w.key} (baseline)`, {
       clients: READERS,
       seconds: SECONDS,
+      pid: base.child.pid,
       op: async () => {
         const r = await request(base.url, 'GET', w.baseline);
         return { ok: r.status === 200, error: r.body };
@@ -740,9 +765,11 @@ for (const [key, w] of Object.entries(results.workloads)) {
       p95: w.gateway.p95,
       p99: w.gateway.p99,
       'SQL/req': w.statementsPerRequest,
+      'CPU ms/req': w.gateway.cpuMsPerRequest,
       errors: w.gateway.errors,
       'RSS MB': w.gateway.peakRssMb,
       'baseline req/s': w.baseline.requestsPerSecond,
+      'baseline CPU ms/req': w.baseline.cpuMsPerRequest,
       'baseline p99': w.baseline.p99,
       'throughput ratio': w.ratio.throughput,
       'p99 ratio': w.ratio.p99,

@@ -21,6 +21,7 @@ import { reclaimLostConnections, withTimeout } from './database/pool.js';
 import { checkMutationPayloads } from './command/payload.js';
 import { useTypeNames } from './command/reference.js';
 import { bindReferences } from './command/reference-binding.js';
+import { bindRelationFields } from './graphql/relation-field.js';
 import { type Caller, type GongzhiContext, type PlatformInfo, SYSTEM_CALLER } from './context.js';
 import { coreModule } from './core-module.js';
 import { PluginCompositionError, StartupError } from './errors.js';
@@ -496,6 +497,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
         coreModule.entities.includes(cls) ? 'core' : `plugin "${plugins.find((p) => p.entities?.some((e) => entityClass(e) === cls))?.id}"`,
     );
     checkCommandPath(schema, plugins);
+    bindRelationFields(schema);
     guardSchema(schema);
     checkBoardTypes(schema, boardSources);
     const contextFor = (p: GongzhiPlugin): PluginRuntimeContext => ({

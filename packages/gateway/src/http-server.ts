@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import {
   type Caller,
   currentLocale,
@@ -379,6 +380,9 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     parseOptions: { maxTokens: options.limits.maxTokens },
     formatError: format,
     plugins: [
+      // Apollo's default cache-control plugin wraps every field of every response (a hook and a
+      // promise callback per field) to compute HTTP cache hints this API never gives.
+      ApolloServerPluginCacheControlDisabled(),
       operationLogPlugin(platform.logger),
       ...(metrics ? [metrics.apolloPlugin()] : []),
       ...(tracing ? [tracing.apolloPlugin()] : []),

@@ -5,7 +5,7 @@ import type { Access } from '../auth/access.js';
 import { AuditTrail, type CountRow, WRITE_COUNTS_COLUMN } from '../audit/audit-trail.js';
 import type { PermissionName } from '../auth/permission.js';
 import { canSee, canSeeWith, placePathsByRules } from '../auth/scope-guard.js';
-import { loadById, type ReadContext } from '../graphql/loaders.js';
+import { loadById, type ReadContext, rowById } from '../graphql/loaders.js';
 import type { Caller, GongzhiContext } from '../context.js';
 import type { EventEmitter } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
@@ -376,29 +376,50 @@ function fieldOf(value: unknown, key: string): string {
   return key;
 }
 
+/** Entity classes by GraphQL type name, per ORM metadata (built once: every reference asks). */
+const entityTypes = new WeakMap<object, Map<string, EntityClass>>();
+
 /** The entity class whose GraphQL type is `typeName`. */
 function entityOfType(em: EntityManager, typeName: string): EntityClass | undefined {
-  for (const meta of em.getMetadata().getAll().values()) {
-    if (!meta.abstract && meta.class && graphQLTypeName(meta.class as EntityClass) === typeName) return meta.class as EntityClass;
+  const metadata = em.getMetadata();
+  let types = entityTypes.get(metadata);
+  if (!types) {
+    types = new Map();
+    for (const meta of metadata.getAll().values()) {
+      if (meta.abstract || !meta.class) continue;
+      const name = graphQLTypeName(meta.class as EntityClass);
+      if (!types.has(name)) types.set(name, meta.class as EntityClass);
+    }
+    entityTypes.set(metadata, types);
   }
-  return undefined;
+  return types.get(typeName);
+}
+
+/** Options of {@link loadRef} and {@link requireRef}. */
+export interface LoadRefOptions {
+  /**
+   * Answer a plain row (`rowById`: no hydration, no identity map) instead of a managed entity,
+   * for a resolver that reads the row's columns only (and whose type's fields do): see
+   * `RelationFieldOptions.rows`. The place rules apply to it all the same.
+   */
+  rows?: boolean;
 }
 
 /**
  * The row a reference names, for a query resolver (commands get theirs resolved): null when it
  * does not exist or the caller may not see it. A malformed id is a BAD_USER_INPUT error.
  */
-export async function loadRef<T extends object>(ctx: GongzhiContext, ref: Ref<T>): Promise<T | null> {
+export async function loadRef<T extends object>(ctx: GongzhiContext, ref: Ref<T>, options: LoadRefOptions = {}): Promise<T | null> {
   if (ref.problem) throw ref.problem;
   const entity = entityOfType(ctx.em, ref.typeName);
   if (!entity) return null;
-  const row = (await loadById(ctx, entity as never, refUuid(ref))) as T | null;
+  const row = (await (options.rows ? rowById : loadById)(ctx, entity as never, refUuid(ref))) as T | null;
   return row && (await canSee(ctx, row)) ? row : null;
 }
 
 /** Like {@link loadRef}, but NOT_FOUND (naming the input) when there is no such row the caller may see. */
-export async function requireRef<T extends object>(ctx: GongzhiContext, ref: Ref<T>): Promise<T> {
-  const row = await loadRef(ctx, ref);
+export async function requireRef<T extends object>(ctx: GongzhiContext, ref: Ref<T>, options: LoadRefOptions = {}): Promise<T> {
+  const row = await loadRef(ctx, ref, options);
   if (!row) throw notFound(ref.typeName, ref.field);
   return row;
 }

@@ -96,6 +96,8 @@ interface RowShape {
   primaryProp: string;
   /** The quoted columns, each prefixed by `alias.`, as a select list. */
   columns: (alias: string) => string;
+  /** The columns' names, unquoted, in the order of `columns`. */
+  names: readonly string[];
   converted: readonly EntityProperty[];
 }
 
@@ -132,6 +134,7 @@ function rowShape(em: EntityManager, entity: EntityName<object>): RowShape {
       primaryKey: columnOf(primary),
       primaryProp: primary.name,
       columns: (alias) => fields.map((field) => `${alias}.${field}`).join(', '),
+      names: props.map((prop) => prop.fieldNames[0] ?? prop.name),
       converted: props.filter((prop) => prop.customType),
     };
     shapes.set(meta, shape);
@@ -194,12 +197,65 @@ export async function selectRows<T extends object>(
  * operation for one entity are one statement. What {@link RelationField} answers.
  */
 export function rowById<T extends object>(ctx: ReadContext, entity: EntityName<T>, id: string): Promise<T | null> {
-  return batchLoader<string, T | null>(ctx, `rows:${entityLabel(entity)}#byId`, async (ids) => {
+  return rowLoader(ctx, entity).load(id);
+}
+
+/** The operation's loader behind {@link rowById} for `entity`. */
+function rowLoader<T extends object>(ctx: ReadContext, entity: EntityName<T>): DataLoader<string, T | null> {
+  const companions = rowCompanions.get(entity as object);
+  const loader: DataLoader<string, T | null> = batchLoader<string, T | null>(ctx, `rows:${entityLabel(entity)}#byId`, async (ids) => {
     const shape = rowShape(ctx.em, entity as EntityName<object>);
-    const rows = await selectRows(ctx, entity, `WHERE r.${shape.primaryKey} IN (?)`, [ids]);
-    const byId = new Map(rows.map((row) => [String((row as Record<string, unknown>)[shape.primaryProp]), row]));
-    return ids.map((key) => byId.get(key) ?? null);
-  }).load(id);
+    const read = async (keys: readonly string[]): Promise<Map<string, T>> => {
+      const rows = await selectRows(ctx, entity, `WHERE r.${shape.primaryKey} IN (${companions ?? '?'})`, [keys]);
+      return new Map(rows.map((row) => [String((row as Record<string, unknown>)[shape.primaryProp]), row]));
+    };
+    if (!companions) {
+      const byId = await read(ids);
+      return ids.map((key) => byId.get(key) ?? null);
+    }
+    // A batch still reading may bring some of these keys along: wait for it rather than read them twice.
+    const along = readAlong(loader);
+    while (along.reading.size) await Promise.all(along.reading);
+    const missing = ids.filter((key) => !along.rows.has(key));
+    if (missing.length) {
+      const reading = read(missing);
+      along.reading.add(reading);
+      try {
+        for (const [key, row] of await reading) along.rows.set(key, row);
+      } finally {
+        along.reading.delete(reading);
+      }
+    }
+    return ids.map((key) => (along.rows.get(key) as T | undefined) ?? null);
+  });
+  return loader;
+}
+
+/** What a loader of an entity with companions has read along, and the batches still reading. */
+interface ReadAlong {
+  rows: Map<string, object>;
+  reading: Set<Promise<unknown>>;
+}
+
+const readAlongs = new WeakMap<object, ReadAlong>();
+
+function readAlong(loader: object): ReadAlong {
+  let along = readAlongs.get(loader);
+  if (!along) readAlongs.set(loader, (along = { rows: new Map(), reading: new Set() }));
+  return along;
+}
+
+const rowCompanions = new WeakMap<object, string>();
+
+/**
+ * Makes {@link rowById} of `entity` read, in the same statement as the rows asked for, the rows
+ * that a query selecting their primary keys names: `keys` is SQL selecting primary keys, with one
+ * `?` for the batch's keys, and must select those keys themselves too. The rows read along wait
+ * in the operation's loader: `Place` reads its ancestors so, because whoever shows a place on a
+ * hot path shows its ancestors next (one statement fewer per operation).
+ */
+export function readRowsAlong(entity: EntityName<object>, keys: string): void {
+  rowCompanions.set(entity, keys);
 }
 
 /** The plain row a to-one reference (an entity, a plain row's id, or null) points at, or null. */
@@ -211,7 +267,9 @@ export function relatedRow<T extends object>(ctx: ReadContext, entity: EntityNam
 /**
  * The plain rows ({@link plainRows}) of `entity` whose `foreignKey` points at `parentId`, in
  * `orderBy` order (then by primary key), batched across all parents asked for in the same
- * operation: a page of parents costs one statement.
+ * operation: a page of parents costs one statement. The rows of the to-one relations named in
+ * `along` are read in the same statement (joined) and wait in {@link rowById}'s loader: a
+ * membership's team costs no statement of its own.
  */
 export function rowsByForeignKey<T extends object>(
   ctx: ReadContext,
@@ -219,9 +277,10 @@ export function rowsByForeignKey<T extends object>(
   foreignKey: keyof T & string,
   parentId: string,
   orderBy: Partial<Record<keyof T & string, 'asc' | 'desc'>> = {},
+  along: readonly (keyof T & string)[] = [],
 ): Promise<T[]> {
   const order = Object.entries(orderBy) as [string, 'asc' | 'desc'][];
-  const name = `rows:${entityLabel(entity)}.${foreignKey}:${order.map(([key, dir]) => `${key} ${dir}`).join(',')}`;
+  const name = `rows:${entityLabel(entity)}.${foreignKey}:${order.map(([key, dir]) => `${key} ${dir}`).join(',')}:${along.join(',')}`;
   return batchLoader<string, T[]>(ctx, name, async (parentIds) => {
     const shape = rowShape(ctx.em, entity as EntityName<object>);
     const column = (prop: string): string => {
@@ -229,8 +288,44 @@ export function rowsByForeignKey<T extends object>(
       if (!field) throw new Error(`${shape.meta.className}.${prop} is not a column.`);
       return `r.${quote(field)}`;
     };
+    const related = along.map((prop, i) => {
+      const target = shape.meta.properties[prop]?.targetMeta;
+      if (!target?.class) throw new Error(`${shape.meta.className}.${prop} is not a to-one relation.`);
+      const joined = rowShape(ctx.em, target.class as EntityName<object>);
+      const alias = `a${i}`;
+      return {
+        entity: target.class as EntityName<object>,
+        prefix: `${alias}.`,
+        select: joined.names.map((field) => `${alias}.${quote(field)} AS ${quote(`${alias}.${field}`)}`).join(', '),
+        join: `LEFT JOIN ${joined.table} ${alias} ON ${alias}.${joined.primaryKey} = ${column(prop)}`,
+        primaryKey: `${alias}.${joined.primaryKey.slice(1, -1)}`,
+      };
+    });
     const sort = [...order.map(([prop, dir]) => `${column(prop)} ${dir === 'desc' ? 'DESC' : 'ASC'}`), `r.${shape.primaryKey}`];
-    const rows = await selectRows(ctx, entity, `WHERE ${column(foreignKey)} IN (?) ORDER BY ${sort.join(', ')}`, [parentIds]);
+    const raw = await ctx.em.execute<Record<string, unknown>[]>(
+      `SELECT ${[shape.columns('r'), ...related.map((r) => r.select)].join(', ')} FROM ${shape.table} r ${related.map((r) => r.join).join(' ')}
+        WHERE ${column(foreignKey)} IN (?) ORDER BY ${sort.join(', ')}`,
+      [parentIds],
+    );
+    // Each result row holds the row's own columns and, under "a<i>.", those of its i-th relation.
+    const own = raw.map((result) => Object.fromEntries(Object.entries(result).filter(([key]) => !/^a\d+\./.test(key))));
+    for (const relation of related) {
+      const loader = rowLoader(ctx, relation.entity);
+      const rows = raw
+        .filter((result) => result[relation.primaryKey] !== null)
+        .map((result) =>
+          Object.fromEntries(
+            Object.entries(result)
+              .filter(([key]) => key.startsWith(relation.prefix))
+              .map(([key, value]) => [key.slice(relation.prefix.length), value]),
+          ),
+        );
+      for (const row of plainRows(ctx, relation.entity, rows)) {
+        const id = String((row as Record<string, unknown>)[rowShape(ctx.em, relation.entity).primaryProp]);
+        loader.prime(id, row);
+      }
+    }
+    const rows = plainRows(ctx, entity, own);
     const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
     for (const row of rows) groups.get(refId((row as Record<string, unknown>)[foreignKey])!)?.push(row);
     return parentIds.map((id) => groups.get(id)!);

@@ -28,7 +28,12 @@ registerEnumType(PersonRoleKind, {
 
 /** A role a person holds at a place for a period; `endsOn` null means it still holds. */
 @Entity({ tableName: 'person_role' })
-@ObjectType({ implements: Node, description: 'A role a person holds at a place, from startsOn to endsOn (inclusive; open when null).' })
+// simpleResolvers: plain fields read the row's property, without a type-graphql resolver each (hot read paths).
+@ObjectType({
+  simpleResolvers: true,
+  implements: Node,
+  description: 'A role a person holds at a place, from startsOn to endsOn (inclusive; open when null).',
+})
 export class PersonRole extends NodeEntity {
   @ManyToOne(() => Person, { deleteRule: 'cascade' })
   @RelationField(() => Person, { rows: true })

@@ -60,7 +60,8 @@ const BY_NAME: ConnectionOrder<Person> = { keys: ['name', 'uuid'], direction: 'a
 export class PersonResolver {
   @Query(() => Person, { nullable: true, description: 'One person by global id.' })
   person(@RefArg('id', () => Person) id: Ref<Person>, @Ctx() ctx: GongzhiContext): Promise<Person | null> {
-    return loadRef(ctx, id);
+    // A plain row: Person's fields (core's and plugins') read its columns only.
+    return loadRef(ctx, id, { rows: true });
   }
 
   @Query(() => PersonConnection, { description: 'People of one household, or living anywhere under a place; by name, a page at a time.' })

@@ -1,5 +1,6 @@
 import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { readRowsAlong } from '../graphql/loaders.js';
 import { RelationField } from '../graphql/relation-field.js';
 import { Node } from '../relay/node.js';
 import { NodeEntity } from '../relay/node-entity.js';
@@ -66,7 +67,9 @@ registerEnumType(VenueKind, { name: 'VenueKind', description: 'What a venue or s
  */
 @Entity({ tableName: 'place' })
 @Index({ name: 'place_path_idx', expression: 'create index "place_path_idx" on "place" ("path" text_pattern_ops)' })
+// simpleResolvers: plain fields read the row's property, without a type-graphql resolver each (hot read paths).
 @ObjectType({
+  simpleResolvers: true,
   implements: Node,
   description: 'A place: district, subdistrict, community, compound, building, unit, household, venue or station.',
 })
@@ -114,3 +117,7 @@ export class Place extends NodeEntity {
   @Field(() => Int, { description: 'Depth in the tree; a district is 0.' })
   depth!: number;
 }
+
+// A place's plain row comes with its ancestors' (its path holds their ids and its own): the board
+// and the person card show a place's ancestors (or a role at one of them) right after the place.
+readRowsAlong(Place, `SELECT unnest(string_to_array(trim(BOTH '/' FROM p.path), '/'))::uuid FROM place p WHERE p.id IN (?)`);

@@ -124,7 +124,7 @@ export class RequestResolver {
   ): Promise<RequestConnection> {
     const where: Record<string, unknown>[] = [];
     if (filter?.under) {
-      const under = await requireRef(ctx, filter.under);
+      const under = await requireRef(ctx, filter.under, { rows: true });
       // Open requests only: the same subtree by its ancestor at the place's depth, which the
       // partial board indexes (migration 0011) serve in creation order, a page's rows read.
       if (filter.status?.length && filter.status.every((s) => OPEN_STATUSES.includes(s)) && isBoardIndexDepth(under.depth))

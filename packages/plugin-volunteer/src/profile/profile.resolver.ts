@@ -4,11 +4,11 @@ import {
   type ConnectionPage,
   connectionType,
   type GongzhiContext,
-  loadByForeignKey,
-  loadById,
   pageOfRows,
   Person,
   refId,
+  rowById,
+  rowsByForeignKey,
 } from '@gongzhi/core';
 import { Args, Ctx, FieldResolver, Float, Int, ObjectType, Resolver, Root } from 'type-graphql';
 import { verifiedMinutesOf } from '../hours/hours.queries.js';
@@ -31,7 +31,8 @@ const OLDEST_FIRST: ConnectionOrder<VolunteerTeamMember> = { keys: ['joinedOn', 
  * and a card costs no statement more.
  */
 async function currentMemberships(ctx: GongzhiContext, profile: VolunteerProfile): Promise<VolunteerTeamMember[]> {
-  const all = await loadByForeignKey(ctx, VolunteerTeamMember, 'person', profile.personUuid, { joinedOn: 'asc' });
+  // Plain rows (no hydration), their teams read in the same statement: the card reads columns only.
+  const all = await rowsByForeignKey(ctx, VolunteerTeamMember, 'person', profile.personUuid, { joinedOn: 'asc' }, ['team']);
   return all.filter((m) => !m.leftOn);
 }
 
@@ -61,7 +62,7 @@ export class VolunteerProfileResolver {
       connection: 'VolunteerProfile.teams',
       defaultSize: 50,
     });
-    return rows.mapNodes((m) => loadById(ctx, VolunteerTeam, refId(m.team)!));
+    return rows.mapNodes((m) => rowById(ctx, VolunteerTeam, refId(m.team)!));
   }
 
   @FieldResolver(() => [String], { description: "Skills named in the person's current memberships." })
