@@ -252,11 +252,25 @@ async function measureBareWs() {
          for (const client of wss.clients) client.send(message);
        });
        wss.on('connection', (s) => s.on('message', (m) => { if (String(m).includes('connection_init')) s.send('{"type":"connection_ack"}'); }));
-       process.send('ready');`,
+       // Ready once listening: connecting before then is refused (seen when the machine was busy).
+       wss.once('listening', () => process.send('ready'));`,
     ],
-    { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
+    // Its stderr is piped, not inherited: an orphaned server must not hold the caller's pipe open.
+    { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] },
   );
-  await new Promise((r) => server.once('message', r));
+  server.stderr.on('data', (d) => process.stderr.write(d));
+  try {
+    await Promise.race([
+      new Promise((r) => server.once('message', r)),
+      new Promise((_, reject) => server.once('exit', (code) => reject(new Error(`the bare ws server exited (${code})`)))),
+    ]);
+    return await measureBareWsOn(server, port);
+  } finally {
+    server.kill();
+  }
+}
+
+async function measureBareWsOn(server, port) {
   const occurred = new Map();
   const latencies = [];
   let received = 0;
@@ -285,7 +299,6 @@ async function measureBareWs() {
   while (received < EVENTS * N && Date.now() < deadline) await sleep(50);
   const cpu = (await cpuMs(server.pid)) - cpu0;
   for (const s of sockets) s.terminate();
-  server.kill();
   const sorted = latencies.sort((x, y) => x - y);
   return {
     serverCpuUsPerDelivery: +((cpu * 1000) / Math.max(received, 1)).toFixed(1),
