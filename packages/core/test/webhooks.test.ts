@@ -11,7 +11,7 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'nod
 import type { AddressInfo } from 'node:net';
 import { type Caller, type Place, PlaceType } from '@gongzhi/core';
 import { apiKeyCaller, createTestApp, placeWriter, type TestApp } from '@gongzhi/core/testing';
-import { isPrivateAddress } from '../src/webhook/webhook-address.js';
+import { isPrivateAddress, type ResolveAll, systemResolve } from '../src/webhook/webhook-address.js';
 
 interface Received {
   id: string;
@@ -95,10 +95,20 @@ let householdA: Place;
 let keyA: Caller;
 /** An administrator's key: everywhere. */
 let wideKey: Caller;
+/** How the dispatcher resolves receivers' names: the system's, unless a test answers itself. */
+let resolveName: ResolveAll = systemResolve;
 
 beforeAll(async () => {
   app = await createTestApp({
-    webhooks: { pollIntervalMs: 25, timeoutMs: 1_000, retryBaseMs: 100, retryMaxMs: 300, retryWindowMs: 1_500, pruneIntervalMs: 100 },
+    webhooks: {
+      resolve: (host, options) => resolveName(host, options),
+      pollIntervalMs: 25,
+      timeoutMs: 1_000,
+      retryBaseMs: 100,
+      retryMaxMs: 300,
+      retryWindowMs: 1_500,
+      pruneIntervalMs: 100,
+    },
   });
   receiver = await startReceiver();
   const em = app.platform.orm.em.fork();
@@ -423,13 +433,67 @@ test('an https receiver on the server’s own network is refused with the reason
   // https to loopback (here: nothing listens) and a name that resolves to it: neither is contacted.
   const hook = await create(keyA, { url: 'https://127.0.0.1:9/hooks', eventTypes: ['request.created'] });
   await submit(householdA, '电梯异响');
-  const log = await waitFor('the refused attempt', 10_000, async () => {
-    const data = await app.run(LOG, {}, { caller: keyA });
-    const [delivery] = data.webhooks.nodes[0].deliveries.nodes as { attemptLog: { error: string | null; statusCode: number | null }[] }[];
-    return delivery?.attemptLog.length ? delivery.attemptLog : undefined;
-  });
+  const log = await attemptLogOf(1);
   expect(log[0]).toMatchObject({ statusCode: null, error: expect.stringContaining('refused: 127.0.0.1 is on a private network') });
   await remove(keyA, hook.webhook.id);
+});
+
+/** The attempt log of the only webhook's first delivery, once it holds `n` attempts. */
+function attemptLogOf(n: number) {
+  return waitFor(`${n} attempts`, 10_000, async () => {
+    const data = await app.run(LOG, {}, { caller: keyA });
+    const [delivery] = data.webhooks.nodes[0].deliveries.nodes as { attemptLog: { error: string | null; statusCode: number | null }[] }[];
+    return delivery && delivery.attemptLog.length >= n ? delivery.attemptLog : undefined;
+  });
+}
+
+test('a name is checked on the answer its connection uses: one resolution per attempt, so a changed answer (DNS rebinding) is caught', async () => {
+  // The name answers a public address first and the server's own after, as a rebinding name
+  // does between a check and the request. Each attempt resolves it once, for its connection.
+  const answers: string[] = [];
+  resolveName = async () => {
+    const address = answers.length === 0 ? '203.0.113.7' : '127.0.0.1';
+    answers.push(address);
+    return [{ address, family: 4 }];
+  };
+  try {
+    const hook = await create(keyA, { url: 'https://receiver.example:9/hooks', eventTypes: ['request.created'] });
+    await submit(householdA, '楼道灯不亮');
+    const log = await attemptLogOf(2);
+    // The first attempt connected to the public address (nothing answers there offline: it fails
+    // as a network error, not as a refusal); the second, told 127.0.0.1, was refused before any request.
+    // Had the answer been asked twice for one attempt (a check, then the connection), the first
+    // attempt would have been let through and connected to 127.0.0.1.
+    expect(log[0]!.error).not.toContain('refused:');
+    expect(log[0]!.error).not.toContain('127.0.0.1');
+    expect(log[1]).toMatchObject({
+      statusCode: null,
+      error: expect.stringContaining('refused: receiver.example is on a private network (127.0.0.1)'),
+    });
+    expect(answers.slice(0, 2)).toEqual(['203.0.113.7', '127.0.0.1']);
+    await remove(keyA, hook.webhook.id);
+  } finally {
+    resolveName = systemResolve;
+  }
+});
+
+test('a name with any private address among its answers is refused, through the system resolver too', async () => {
+  resolveName = async () => [
+    { address: '203.0.113.7', family: 4 },
+    { address: '10.0.0.8', family: 4 },
+  ];
+  try {
+    const mixed = await create(keyA, { url: 'https://mixed.example/hooks', eventTypes: ['request.created'] });
+    await submit(householdA, '水管漏水');
+    expect((await attemptLogOf(1))[0]!.error).toContain('refused: mixed.example is on a private network (10.0.0.8)');
+    await remove(keyA, mixed.webhook.id);
+  } finally {
+    resolveName = systemResolve;
+  }
+  const local = await create(keyA, { url: 'https://localhost:9/hooks', eventTypes: ['request.created'] });
+  await submit(householdA, '门禁损坏');
+  expect((await attemptLogOf(1))[0]!.error).toMatch(/^refused: localhost is on a private network \((127\.0\.0\.1|::1)\)/);
+  await remove(keyA, local.webhook.id);
 });
 
 test('private, loopback and link-local addresses are recognised, IPv4-mapped IPv6 too; public ones are not', () => {

@@ -1,5 +1,8 @@
+import type { LookupAddress, LookupOptions } from 'node:dns';
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
 
 /**
  * Addresses a webhook may not reach unless the operator allows private networks: the server's
@@ -37,23 +40,49 @@ export function isPrivateAddress(address: string): boolean {
   return PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
+/** How a name is resolved: `dns.lookup`'s shape with `all: true` (replaceable in tests). */
+export type ResolveAll = (hostname: string, options: LookupOptions) => Promise<LookupAddress[]>;
+
+export const systemResolve: ResolveAll = (hostname, options) => lookup(hostname, { ...options, all: true });
+
+/** Why a connection to `address` of `host` is refused while private networks are not allowed. */
+const refusal = (host: string, address: string) =>
+  `refused: ${host} is on a private network (${address}); an operator allows such receivers with GONGZHI_WEBHOOK_PRIVATE_NETWORKS=allow`;
+
+/** The error a guarded connection fails with; its message is the attempt log's reason. */
+export class PrivateNetworkError extends Error {
+  readonly code = 'EPRIVATENETWORK';
+}
+
 /**
- * Why a delivery to `url` is refused before it is sent, or null when it may go: its host resolves
- * to a private address and private networks are not allowed. Plain http to loopback (allowed
- * only outside production, when the webhook is created) is the development receiver and passes.
- *
- * The check resolves the name once before the request, which the request resolves again: a name
- * whose answer changes in between (DNS rebinding) is not caught here; an egress firewall is the
- * complete answer, see docs/webhooks.md.
+ * How a delivery to `url` may connect: null when it is refused before any connection (an IP
+ * literal on a private network, told by `refused`), else the `lookup` its connection must use.
+ * That lookup refuses a name any of whose addresses is private, and the connection goes to the
+ * very addresses it checked: a name whose answer changes between a check and the connection
+ * (DNS rebinding) cannot slip through, because there is only one answer. Plain http (allowed
+ * only to loopback outside production, when the webhook is created) and operators who allow
+ * private networks connect as usual.
  */
-export async function refusedAddress(url: string, allowPrivateNetworks: boolean): Promise<string | null> {
-  if (allowPrivateNetworks) return null;
-  const { protocol, hostname } = new URL(url);
-  if (protocol === 'http:') return null;
-  const host = hostname.replace(/^\[|\]$/g, '');
-  const addresses = isIP(host) ? [host] : (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
-  const blocked = addresses.find(isPrivateAddress);
-  return blocked
-    ? `refused: ${hostname} is on a private network (${blocked}); an operator allows such receivers with GONGZHI_WEBHOOK_PRIVATE_NETWORKS=allow`
-    : null;
+export function webhookConnection(
+  url: URL,
+  allowPrivateNetworks: boolean,
+  resolve: ResolveAll,
+): { refused: string } | { lookup?: LookupFunction } {
+  if (allowPrivateNetworks || url.protocol === 'http:') return {};
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  // A literal address is connected to without a lookup: check it here.
+  if (isIP(host)) return isPrivateAddress(host) ? { refused: refusal(url.hostname, host) } : {};
+  const guarded = (hostname: string, options: LookupOptions, callback: LookupCallback) => {
+    resolve(hostname, options).then(
+      (addresses) => {
+        const blocked = addresses.find((a) => isPrivateAddress(a.address));
+        if (blocked) callback(new PrivateNetworkError(refusal(hostname, blocked.address)), '', 0);
+        else if (options.all) (callback as unknown as (err: null, all: LookupAddress[]) => void)(null, addresses);
+        else if (addresses[0]) callback(null, addresses[0].address, addresses[0].family);
+        else callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '', 0);
+      },
+      (err: NodeJS.ErrnoException) => callback(err, '', 0),
+    );
+  };
+  return { lookup: guarded as unknown as LookupFunction };
 }

@@ -1,7 +1,10 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import pg from 'pg';
 import { describeFailure } from '../events/outbox.js';
 import type { Logger } from '../logger.js';
-import { refusedAddress } from './webhook-address.js';
+import { PrivateNetworkError, type ResolveAll, systemResolve, webhookConnection } from './webhook-address.js';
 import { webhookSignatureHeader } from './webhook-signature.js';
 
 /** How webhook deliveries are sent (see docs/webhooks.md). Times are the database's. */
@@ -26,6 +29,11 @@ export interface WebhookOptions {
    * server's own network.
    */
   privateNetworks?: boolean;
+  /**
+   * How receivers' names are resolved (default: the system's resolver, as `dns.lookup`). The
+   * private-network check runs on this answer, the one the connection uses.
+   */
+  resolve?: ResolveAll;
   /** How long finished deliveries (succeeded or failed) and their attempts stay in the log. Default 30 days. */
   retentionMs?: number;
   /** How often this process deletes finished deliveries past `retentionMs`. Default 1 h. */
@@ -41,6 +49,7 @@ export const WEBHOOK_DEFAULTS: Readonly<Required<WebhookOptions>> = Object.freez
   retryMaxMs: 3_600_000,
   retryWindowMs: 86_400_000,
   privateNetworks: false,
+  resolve: systemResolve,
   retentionMs: 30 * 86_400_000,
   pruneIntervalMs: 3_600_000,
 });
@@ -228,11 +237,11 @@ export class WebhookDispatcher {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     try {
-      const refused = await refusedAddress(delivery.url, this.options.privateNetworks);
-      if (refused) return { ok: false, statusCode: null, durationMs: elapsed(), error: refused };
-      const response = await fetch(delivery.url, {
-        method: 'POST',
-        redirect: 'manual',
+      const url = new URL(delivery.url);
+      const connection = webhookConnection(url, this.options.privateNetworks, this.options.resolve);
+      if ('refused' in connection) return { ok: false, statusCode: null, durationMs: elapsed(), error: connection.refused };
+      const status = await post(url, {
+        lookup: connection.lookup,
         signal: AbortSignal.any([stop, AbortSignal.timeout(this.options.timeoutMs)]),
         headers: {
           'content-type': 'application/json',
@@ -243,27 +252,24 @@ export class WebhookDispatcher {
         },
         body,
       });
-      // The answer's body is not used: drop it so the connection is free.
-      await response.body?.cancel().catch(() => undefined);
-      const ok = response.status >= 200 && response.status < 300;
+      const ok = status >= 200 && status < 300;
       return {
         ok,
-        statusCode: response.status,
+        statusCode: status,
         durationMs: elapsed(),
-        error: ok
-          ? null
-          : `HTTP ${response.status}${response.status >= 300 && response.status < 400 ? ' (redirects are not followed)' : ''}`,
+        error: ok ? null : `HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}`,
       };
     } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      const timedOut = (err as Error).name === 'TimeoutError';
+      const { code, message } = err as NodeJS.ErrnoException;
       const error = stop.aborted
         ? describeFailure(stop.reason)
-        : timedOut
+        : (err as Error).name === 'TimeoutError'
           ? `no answer within ${this.options.timeoutMs} ms`
-          : cause?.code
-            ? `${cause.code}: ${cause.message ?? ''}`.trim()
-            : describeFailure(err);
+          : err instanceof PrivateNetworkError
+            ? message
+            : code
+              ? `${code}: ${message}`.trim()
+              : describeFailure(err);
       return { ok: false, statusCode: null, durationMs: elapsed(), error };
     }
   }
@@ -312,4 +318,34 @@ export class WebhookDispatcher {
     );
     this.logger.error({ webhook: delivery.webhook_id, delivery: delivery.id, attempt, error: result.error }, `webhook disabled: ${reason}`);
   }
+}
+
+/**
+ * One POST; resolves with the answer's status (its body is dropped, so the connection is free),
+ * rejects with the connection's or the signal's error. Redirects are not followed. With
+ * `lookup`, the connection resolves the name with it (see {@link webhookConnection}).
+ */
+function post(
+  url: URL,
+  options: { lookup?: LookupFunction; signal: AbortSignal; headers: Record<string, string>; body: string },
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === 'https:' ? https.request : http.request;
+    const request = send(
+      url,
+      {
+        method: 'POST',
+        headers: { ...options.headers, 'content-length': Buffer.byteLength(options.body) },
+        signal: options.signal,
+        ...(options.lookup ? { lookup: options.lookup } : {}),
+      },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      },
+    );
+    // An aborted request fails with an AbortError whose cause is the signal's reason (a timeout).
+    request.on('error', (err) => reject(options.signal.aborted ? options.signal.reason : err));
+    request.end(options.body);
+  });
 }
