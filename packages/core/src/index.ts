@@ -52,6 +52,7 @@ export {
   type OutboxRow,
 } from './events/outbox.js';
 export * from './graphql/loaders.js';
+export { BoundedList } from './graphql/bounded-list.js';
 export * from './graphql/relation-field.js';
 export * from './graphql/user-error.js';
 export * from './logger.js';

@@ -19,6 +19,7 @@ import { checkMessageCatalogs } from './i18n/catalog.js';
 import { auditSubscriber } from './audit/audit-trail.js';
 import { reclaimLostConnections, withTimeout } from './database/pool.js';
 import { checkMutationPayloads } from './command/payload.js';
+import { checkListFields } from './graphql/bounded-list.js';
 import { useTypeNames } from './command/reference.js';
 import { bindReferences } from './command/reference-binding.js';
 import { bindRelationFields } from './graphql/relation-field.js';
@@ -497,6 +498,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
         coreModule.entities.includes(cls) ? 'core' : `plugin "${plugins.find((p) => p.entities?.some((e) => entityClass(e) === cls))?.id}"`,
     );
     checkCommandPath(schema, plugins);
+    checkListFields(schema);
     bindRelationFields(schema);
     guardSchema(schema);
     checkBoardTypes(schema, boardSources);

@@ -7,8 +7,10 @@ import {
   BarePayloadResolver,
   ClashAResolver,
   ClashBResolver,
+  DeclaredListResolver,
   FakePlaceResolver,
   StrayEntity,
+  UnboundedListResolver,
   UndeclaredIdResolver,
 } from './fixtures/plugins.js';
 
@@ -200,6 +202,15 @@ describe('the command path, checked at start-up', () => {
       /Plugin "notices" listens to "grid\.visit-recorded" of plugin "grid" without depending on it\. Fix: add "grid"/,
     );
     await expect(createTestApp({ plugins: [listener] })).rejects.toThrow(/no installed plugin is called "grid"/);
+  });
+
+  test('refuses a plugin answering a plain list of objects that is neither a connection nor declared bounded', async () => {
+    await expect(start(bare('notices', { resolvers: [UnboundedListResolver] }))).rejects.toThrow(
+      /A plain list of objects must be small by nature: Query\.everyNoticePlace \(\[Place!\]!\)\. Page a list that grows with the data as a connection .*@BoundedList\('why'\)/,
+    );
+    const declared = await start(bare('notices', { resolvers: [DeclaredListResolver] }));
+    expect((await declared.run('{ noticePlaces { id } }')).noticePlaces).toEqual([]);
+    await declared.close();
   });
 
   test('core itself passes its own checks', async () => {

@@ -7,7 +7,6 @@ import {
   getNullableType,
   type GraphQLField,
   type GraphQLObjectType,
-  isLeafType,
   isListType,
   isNonNullType,
   isObjectType,
@@ -16,36 +15,11 @@ import {
 /**
  * The list rule (docs/connections.md), checked on the composed schema of core and every bundled
  * plugin (schema/current/composed.graphql, which the schema contract test keeps current): a list
- * of rows a client can page is a Relay connection; a plain list is allowed only by rule.
+ * of rows a client can page is a Relay connection. Plain lists of objects are checked where they
+ * are declared: the platform refuses to start with one that is not `@BoundedList('why')` (core's
+ * `checkListFields`, proven in packages/core/test/composition.test.ts), so no list is kept here.
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
-/**
- * Lists bounded by what they are, not by data volume: they stay plain lists. Every entry says why;
- * add one only with a bound of the same kind.
- */
-const BOUNDED: Record<string, string> = {
-  'Place.ancestors': 'the depth of the place tree (district … household, 7 levels)',
-  'Query.nodes': 'the ids given, at most the page cap',
-  'MoralBankVenuePolicy.openingHours': "one venue's weekly opening hours (part of its policy row)",
-  'MoralBankVenuePolicy.priorityWindows': "one venue's weekly priority windows (part of its policy row)",
-  'MoralBankTransaction.entries': 'the double-entry lines of one transaction',
-  'AuditLogEntry.changes': 'the changed fields of one row',
-  'GridVisit.checks': 'the checklist of one household visit',
-  'GridVisit.met': 'the people met on one household visit (recorded with it, as its checks are)',
-  'GridEscalationRun.requests': 'the requests one escalation run escalated: what the mutation wrote, at most the run limit (500)',
-  'GridAttentionFeatureConnection.features': "the page's nodes again under GeoJSON's member name (at most the page cap)",
-  'WebhookDelivery.attemptLog': 'the attempts of one delivery (at most its retry limit)',
-  'RequestStats.byStatus': 'one count per RequestStatus value',
-  'RequestStats.byLevel': 'one count per RequestLevel value',
-  'TaskBoard.cards': 'the board query caps cards per item type by its own limit argument',
-  'Query.plugins': 'the plugins the server loaded',
-  'Viewer.places': "the caller's own grants",
-  'Webhook.places': 'the places one webhook was registered for',
-  'CouncilResidentPoll.places': 'the places one poll was opened for',
-  'Query.gridVisitStats': 'one row per grid worker and week of the range asked',
-  'Query.moralBankMonthlySummary': 'one row per month of the range asked',
-};
 
 const schema = buildSchema(await readFile(path.join(root, 'schema/current/composed.graphql'), 'utf8'));
 const objectTypes = Object.values(schema.getTypeMap()).filter((t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith('__'));
@@ -56,20 +30,6 @@ const fields = objectTypes.flatMap((type) =>
 const isConnection = (type: GraphQLObjectType) => type.name.endsWith('Connection') && 'pageInfo' in type.getFields();
 const isList = (field: GraphQLField<unknown, unknown>) => isListType(getNullableType(field.type));
 
-/** Why a list field may be a plain list, or null when it must be a connection. */
-function allowedBy(type: GraphQLObjectType, field: GraphQLField<unknown, unknown>): string | null {
-  const name = `${type.name}.${field.name}`;
-  if (isLeafType(getNamedType(field.type))) return 'values of the row itself (scalars or enums)';
-  if (type.name.endsWith('Payload')) return "a mutation's payload: its errors and the rows it wrote, bounded by its input";
-  if (isConnection(type) && (field.name === 'edges' || field.name === 'nodes')) return 'the page of a connection';
-  return BOUNDED[name] ?? null;
-}
-
-test('every list of rows a client can page is a connection; a plain list only by rule', () => {
-  const refused = fields.filter(({ type, field }) => isList(field) && !allowedBy(type, field)).map(({ name }) => name);
-  expect(refused).toEqual([]);
-});
-
 test('no field takes "first" unless it is a connection', () => {
   const refused = fields
     .filter(({ field }) => field.args.some((a) => a.name === 'first'))
@@ -79,11 +39,6 @@ test('no field takes "first" unless it is a connection', () => {
     })
     .map(({ name }) => name);
   expect(refused).toEqual([]);
-});
-
-test('the bounded allow-list names only lists that exist', () => {
-  const byName = new Map(fields.map((f) => [f.name, f.field]));
-  expect(Object.keys(BOUNDED).filter((name) => !byName.get(name) || !isList(byName.get(name)!))).toEqual([]);
 });
 
 test('every connection follows the Relay cursor connections spec', () => {

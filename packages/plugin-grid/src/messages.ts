@@ -168,6 +168,11 @@ export const gridMessages = defineMessages('grid', {
     en: '"to" ({end}) must be on or after "from" ({start}).',
     'zh-CN': '"to"（{end}）不能早于 "from"（{start}）。',
   },
+  atMostAYear: {
+    code: 'BAD_USER_INPUT',
+    en: 'From "from" ({start}) to "to" ({end}) is more than a year (366 days); ask a year at a time.',
+    'zh-CN': '从 "from"（{start}）到 "to"（{end}）超过一年（366 天）；请按年分段查询。',
+  },
   placeInsideAnyGrid: {
     code: 'NOT_IN_GRID',
     en: '"{requestTitle}" is not on a place inside any grid; claim it with claimRequest instead.',

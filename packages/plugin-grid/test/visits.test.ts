@@ -285,6 +285,12 @@ describe('coverage and the weekly hand-off', () => {
       { worker: { name: '王小丽' }, weekStart: '2026-05-25', visits: 1 },
       { worker: { name: '王小丽' }, weekStart: '2026-06-01', visits: 1 },
     ]);
+    // A year at most (366 days, both ends counted): the answer stays a few workers × 53 weeks.
+    const S = 'query($g: ID!, $from: String!, $to: String!) { gridVisitStats(gridId: $g, from: $from, to: $to) { weekStart } }';
+    expect((await w.app.run(S, { g: grid, from: '2025-07-01', to: '2026-06-30' })).gridVisitStats).toHaveLength(3);
+    const tooLong = await problem(w.app, S, { g: grid, from: '2025-06-29', to: '2026-06-30' });
+    expect(tooLong).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
+    expect(tooLong?.message).toContain('more than a year');
   });
 
   test("the hand-off lists findings since the last meeting and the grid's open requests, as a query and a service", async () => {

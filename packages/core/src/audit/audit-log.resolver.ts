@@ -12,6 +12,7 @@ import { Node } from '../relay/node.js';
 import type { ApiKey } from '../auth/api-key.entity.js';
 import { AuditChange, AuditLogEntry } from './audit-log.entity.js';
 import { type ConnectionOrder, ConnectionArgs, ConnectionPage, connectionType, findPage } from '../relay/connection.js';
+import { BoundedList } from '../graphql/bounded-list.js';
 
 @InputType({ description: 'Filters for the audit log; all given filters must match.' })
 export class AuditLogFilter {
@@ -98,6 +99,7 @@ export class AuditLogResolver {
     return toGlobalId(entry.actorKind === 'person' ? 'Person' : 'ApiKey', entry.actorId);
   }
 
+  @BoundedList('the changed fields of one row')
   @FieldResolver(() => [AuditChange], { description: 'The changed fields, by name.' })
   changes(@Root() entry: AuditLogEntry): AuditChange[] {
     return Object.entries(entry.changes)

@@ -15,6 +15,7 @@ import { authorize } from './authorize.js';
 import { Permission } from './permission.js';
 import { type ConnectionOrder, ConnectionArgs, ConnectionPage, connectionType, findPage } from '../relay/connection.js';
 import { coreMessages } from '../i18n/core-messages.js';
+import { BoundedList } from '../graphql/bounded-list.js';
 
 @ObjectType({ description: 'Who is calling and what they may do.' })
 export class Viewer {
@@ -24,6 +25,7 @@ export class Viewer {
   @Field(() => Person, { nullable: true, description: 'The signed-in person.' })
   person?: Person | null;
 
+  @BoundedList("the caller's own grants")
   @Field(() => [Place], { description: 'The places whose subtrees the caller sees (empty: everywhere, for administrators).' })
   places!: Place[];
 

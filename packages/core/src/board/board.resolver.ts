@@ -14,6 +14,7 @@ import type { BoardCardFacts } from './board-item.js';
 import type { BoardDelivery, BoardHub } from './board-hub.js';
 import { boardLog } from './board-log.js';
 import { coreMessages } from '../i18n/core-messages.js';
+import { BoundedList } from '../graphql/bounded-list.js';
 
 @InputType({ description: 'Narrows a task board; all given filters must match. The place is given separately.' })
 export class TaskBoardFilter {
@@ -104,6 +105,7 @@ export class TaskBoard {
   })
   sequence!: number;
 
+  @BoundedList('the board query caps cards per item type by its own limit argument (500 at most)')
   @Field(() => [TaskBoardCard], { description: 'Open items and recently finished ones, newest first.' })
   cards!: TaskBoardCard[];
 

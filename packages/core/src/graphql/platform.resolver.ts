@@ -1,6 +1,7 @@
 import { Ctx, Field, ObjectType, Query, Resolver } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import type { GongzhiContext } from '../context.js';
+import { BoundedList } from './bounded-list.js';
 
 @ObjectType({ description: 'A plugin this server runs.' })
 export class PluginInfo {
@@ -24,6 +25,7 @@ export class PlatformResolver {
     return ctx.platform.coreVersion;
   }
 
+  @BoundedList('the plugins the server loaded')
   @Query(() => [PluginInfo], { description: 'The plugins this server runs, in load order.' })
   plugins(@Ctx() ctx: GongzhiContext): PluginInfo[] {
     return ctx.platform.plugins.map((p) => Object.assign(new PluginInfo(), p));

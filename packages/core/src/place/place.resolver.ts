@@ -19,6 +19,7 @@ import { rowById } from '../graphql/loaders.js';
 import { ancestorIds, loadCountUnder } from './place.queries.js';
 import { PlaceType, VenueKind } from './place.entity.js';
 import { Place } from './place.entity.js';
+import { BoundedList } from '../graphql/bounded-list.js';
 
 @InputType({ description: 'A new place and where it sits in the tree.' })
 export class CreatePlaceInput {
@@ -96,6 +97,7 @@ export class PlaceResolver {
     return perform(ctx, PlacePayload, createPlace, { ...place, parent: parentId ?? null });
   }
 
+  @BoundedList('the depth of the place tree (district … household, 7 levels)')
   @FieldResolver(() => [Place], { description: 'Every place above this one, root first.' })
   async ancestors(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<Place[]> {
     // Through the per-operation place loader: a list of places asks once for all their ancestors.

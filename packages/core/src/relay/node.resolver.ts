@@ -4,6 +4,7 @@ import { type Ref, RefArg } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
 import { MAX_PAGE_SIZE, pageCapError } from './connection.js';
 import { Node } from './node.js';
+import { BoundedList } from '../graphql/bounded-list.js';
 
 @Resolver()
 export class NodeResolver {
@@ -20,6 +21,7 @@ export class NodeResolver {
    * Relay's plural identifying root field: one entry per id, in the order given, null where
    * `node(id:)` would answer null. Batched: the rows of one type are one query.
    */
+  @BoundedList('the ids given, at most the page cap')
   @Query(() => [Node], {
     nullable: 'items',
     description: `Fetches objects by their global ids (at most ${MAX_PAGE_SIZE}), in the order given; null for each id not found.`,

@@ -5,6 +5,7 @@ import { requestStatsUnder } from './request.queries.js';
 import { type Ref, RefArg } from '../command/reference.js';
 import { Place } from '../place/place.entity.js';
 import { RequestLevel, RequestStatus } from './request.entity.js';
+import { BoundedList } from '../graphql/bounded-list.js';
 
 @ObjectType({ description: 'How many requests have one status.' })
 export class RequestStatusCount {
@@ -29,9 +30,11 @@ export class RequestStats {
   @Field(() => Int)
   total!: number;
 
+  @BoundedList('one count per RequestStatus value')
   @Field(() => [RequestStatusCount], { description: 'Statuses that occur, in life-cycle order.' })
   byStatus!: RequestStatusCount[];
 
+  @BoundedList('one count per RequestLevel value')
   @Field(() => [RequestLevelCount], { description: 'Levels that occur, grid first.' })
   byLevel!: RequestLevelCount[];
 }

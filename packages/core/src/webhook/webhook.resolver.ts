@@ -25,6 +25,7 @@ import {
   loadPageByForeignKey,
 } from '../relay/connection.js';
 import { coreMessages } from '../i18n/core-messages.js';
+import { BoundedList } from '../graphql/bounded-list.js';
 
 @InputType()
 class CreateWebhookInput {
@@ -78,6 +79,7 @@ export class WebhookResolver {
     });
   }
 
+  @BoundedList('the places one webhook was registered for')
   @FieldResolver(() => [Place], { description: 'Places whose events it receives; empty: all its owner may see.' })
   async places(@Root() webhook: Webhook, @Ctx() ctx: GongzhiContext): Promise<Place[]> {
     const found = await Promise.all(webhook.placeIds.map((id) => loadById(ctx, Place, id)));
@@ -168,6 +170,7 @@ export class WebhookDeliveryResolver {
     return found;
   }
 
+  @BoundedList('the attempts of one delivery (at most its retry limit)')
   @FieldResolver(() => [WebhookAttempt], { description: 'Every attempt, the first first: status code, duration, error.' })
   async attemptLog(@Root() delivery: WebhookDelivery, @Ctx() ctx: GongzhiContext): Promise<WebhookAttempt[]> {
     return batchLoader<string, WebhookAttempt[]>(ctx, 'WebhookDelivery.attemptLog', async (ids) => {

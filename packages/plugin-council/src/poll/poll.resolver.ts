@@ -1,4 +1,4 @@
-import { type GongzhiContext, payloadType, perform, Place, type Ref, RefArg } from '@gongzhi/core';
+import { BoundedList, type GongzhiContext, payloadType, perform, Place, type Ref, RefArg } from '@gongzhi/core';
 import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { CouncilProposal } from '../proposal/proposal.entity.js';
 import { answerCouncilResidentPoll, closeCouncilResidentPoll, openCouncilResidentPoll } from './poll.commands.js';
@@ -38,6 +38,7 @@ export class CouncilResidentPollResolver {
     return perform(ctx, CouncilResidentPollPayload, closeCouncilResidentPoll, { poll });
   }
 
+  @BoundedList('the places one poll was opened for')
   @FieldResolver(() => [Place], { description: 'The affected places; their residents answer.' })
   places(@Root() poll: CouncilResidentPoll, @Ctx() ctx: GongzhiContext): Promise<Place[]> {
     return placesOf(ctx, poll.uuid);

@@ -1,4 +1,5 @@
 import {
+  BoundedList,
   authorize,
   type GongzhiContext,
   payloadType,
@@ -83,6 +84,7 @@ export class GridEscalationRun {
   @Field(() => Int)
   escalatedCount!: number;
 
+  @BoundedList('the requests one escalation run escalated: at most the run limit (500)')
   @Field(() => [Request], { description: 'The requests escalated, each one level up.' })
   requests!: Request[];
 }

@@ -1,5 +1,5 @@
 import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
-import { Node, NodeEntity, Person, Place, RelationField, Request } from '@gongzhi/core';
+import { BoundedList, Node, NodeEntity, Person, Place, RelationField, Request } from '@gongzhi/core';
 import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
 
 /** What a worker checks during a household visit (入户走访). */
@@ -63,6 +63,7 @@ export class GridVisit extends NodeEntity<'notes'> {
   metPersonIds: string[] = [];
 
   @Property({ type: 'json' })
+  @BoundedList('the checklist of one household visit')
   @Field(() => [GridVisitCheck])
   checks: GridVisitCheck[] = [];
 

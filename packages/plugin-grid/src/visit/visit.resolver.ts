@@ -1,4 +1,5 @@
 import {
+  BoundedList,
   ConnectionArgs,
   type ConnectionOrder,
   type ConnectionPage,
@@ -132,8 +133,10 @@ export class GridVisitResolver {
     return Object.assign(new GridCoverage(), { grid, days, since, ...(await visitCoverage(ctx, grid.uuid, since)) });
   }
 
+  @BoundedList('one row per grid worker and week of the range asked (a year at most)')
   @Query(() => [GridWorkerWeek], {
-    description: 'Visits to households of a grid per worker per week (weeks start on Monday), between from and to (YYYY-MM-DD, inclusive).',
+    description:
+      'Visits to households of a grid per worker per week (weeks start on Monday), between from and to (YYYY-MM-DD, inclusive, a year at most).',
   })
   async gridVisitStats(
     @RefArg('gridId', () => Grid) gridId: Ref<Grid>,
@@ -144,10 +147,13 @@ export class GridVisitResolver {
     const start = requireIsoDate(from, 'from');
     const end = requireIsoDate(to, 'to');
     if (end < start) throw gridMessages.afterFrom.error({ end, start }, 'to');
+    // A year at most keeps the answer one grid's few workers × 53 weeks (see @BoundedList).
+    if (Date.parse(end) - Date.parse(start) > 365 * 86_400_000) throw gridMessages.atMostAYear.error({ end, start }, 'to');
     const grid = await requireRef(ctx, gridId);
     return (await visitsPerWorkerWeek(ctx, grid.uuid, start, end)).map((week) => Object.assign(new GridWorkerWeek(), week));
   }
 
+  @BoundedList('the people met on one household visit (recorded with it, as its checks are)')
   @FieldResolver(() => [Person], { description: 'The people met.' })
   async met(@Root() visit: GridVisit, @Ctx() ctx: GongzhiContext): Promise<Person[]> {
     return (await Promise.all(visit.metPersonIds.map((id) => loadPerson(ctx, id)))).filter((p): p is Person => p !== null);

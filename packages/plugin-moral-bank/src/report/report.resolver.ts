@@ -1,4 +1,5 @@
 import {
+  BoundedList,
   authorize,
   ConnectionArgs,
   type ConnectionOrder,
@@ -127,6 +128,7 @@ export class MoralBankReportResolver {
     };
   }
 
+  @BoundedList('one row per month of the range asked')
   @Query(() => [MoralBankMonth], {
     description: "Monthly summary of a community's bank: earned, spent, transferred, outstanding. Months given as YYYY-MM, inclusive.",
   })

@@ -1,4 +1,4 @@
-import { batchLoader, type GongzhiContext, loadById, payloadType, perform, type Ref, RefArg, RefField } from '@gongzhi/core';
+import { BoundedList, batchLoader, type GongzhiContext, loadById, payloadType, perform, type Ref, RefArg, RefField } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, Resolver, Root, registerEnumType } from 'type-graphql';
 import { MoralBankAccount } from '../account/account.entity.js';
 import { MoralBankBooking } from '../booking/booking.entity.js';
@@ -67,6 +67,7 @@ export class MoralBankTransactionResolver {
     return perform(ctx, MoralBankTransactionPayload, reverseTransaction, { transaction, reason });
   }
 
+  @BoundedList('the double-entry lines of one transaction')
   @FieldResolver(() => [MoralBankEntry], { description: 'The entries, summing to zero.' })
   entries(@Root() tx: MoralBankTransaction, @Ctx() ctx: GongzhiContext): Promise<MoralBankEntry[]> {
     return batchLoader<string, MoralBankEntry[]>(ctx, 'MoralBankTransaction.entries', async (ids) => {

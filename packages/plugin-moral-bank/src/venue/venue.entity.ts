@@ -1,5 +1,5 @@
 import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { Place } from '@gongzhi/core';
+import { BoundedList, Place } from '@gongzhi/core';
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
 
 /** Opening hours of one weekday. */
@@ -56,6 +56,7 @@ export class MoralBankVenuePolicy {
   timeZone!: string;
 
   @Property({ type: 'json' })
+  @BoundedList("one venue's weekly opening hours (part of its policy row)")
   @Field(() => [OpeningHours])
   openingHours!: OpeningHours[];
 
@@ -72,6 +73,7 @@ export class MoralBankVenuePolicy {
   noShowForfeitPercent!: number;
 
   @Property({ type: 'json' })
+  @BoundedList("one venue's weekly priority windows (part of its policy row)")
   @Field(() => [PriorityWindow])
   priorityWindows!: PriorityWindow[];
 

@@ -1,4 +1,4 @@
-import { type GongzhiContext, payloadType, perform, Place, PlaceType, type Ref, RefField } from '@gongzhi/core';
+import { BoundedList, type GongzhiContext, payloadType, perform, Place, PlaceType, type Ref, RefField } from '@gongzhi/core';
 import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { configureVenue } from './venue.commands.js';
 import { MoralBankVenuePolicy, OpeningHours, PriorityWindow } from './venue.entity.js';
@@ -12,6 +12,7 @@ export class MoralBankVenuePolicyInput {
   @Field(() => String, { nullable: true, description: 'IANA time zone; defaults to the plugin option (Asia/Shanghai).' })
   timeZone?: string | null;
 
+  @BoundedList("one venue's weekly opening hours (part of its policy row)")
   @Field(() => [OpeningHours])
   openingHours!: OpeningHours[];
 
