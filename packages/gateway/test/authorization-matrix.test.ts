@@ -77,6 +77,8 @@ const LIST_PROBES: Record<string, string> = {
 };
 
 /** Probes naming canary ids: each must answer null, empty or NOT_FOUND. */
+const daysFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
 function canaryProbes(): [string, string, Record<string, unknown>][] {
   const from = new Date(Date.now() - 30 * DAY).toISOString();
   const to = new Date(Date.now() + 30 * DAY).toISOString();
@@ -104,8 +106,9 @@ function canaryProbes(): [string, string, Record<string, unknown>][] {
     ],
     [
       'gridVisitStats',
-      `query ($id: ID!) { gridVisitStats(gridId: $id, from: "2020-01-01", to: "2030-01-01") { worker { name } visits } }`,
-      { id: canary.Grid },
+      `query ($id: ID!, $from: String!, $to: String!) { gridVisitStats(gridId: $id, from: $from, to: $to) { worker { name } visits } }`,
+      // Half a year either side of today (the canary visit's date), within the one-year cap.
+      { id: canary.Grid, from: daysFromNow(-180), to: daysFromNow(180) },
     ],
     [
       'gridMeetingHandOff',

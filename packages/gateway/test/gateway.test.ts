@@ -128,11 +128,11 @@ test('loads a third-party plugin by its package name from the configuration file
     ]);
     const { data: read } = await postGraphQL(
       gateway.server.url,
-      'query($p: ID!) { place(id: $p) { notices { title } grids { nodes { name } } } }',
+      'query($p: ID!) { place(id: $p) { notices { nodes { title } } grids { nodes { name } } } }',
       { p: place.id },
       key,
     );
-    expect(read).toEqual({ place: { notices: [{ title: '周一网格议事会' }], grids: { nodes: [] } } });
+    expect(read).toEqual({ place: { notices: { nodes: [{ title: '周一网格议事会' }] }, grids: { nodes: [] } } });
   } finally {
     await gateway.stop();
     await db.drop();

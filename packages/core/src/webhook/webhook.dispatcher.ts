@@ -344,8 +344,8 @@ function post(
         resolve(response.statusCode ?? 0);
       },
     );
-    // An aborted request fails with an AbortError whose cause is the signal's reason (a timeout).
-    request.on('error', (err) => reject(options.signal.aborted ? options.signal.reason : err));
+    // An aborted request fails with an AbortError; the signal's reason says why (a timeout, a stop).
+    request.on('error', (err) => reject(options.signal.aborted ? (options.signal.reason as Error) : err));
     request.end(options.body);
   });
 }

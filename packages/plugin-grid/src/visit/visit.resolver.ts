@@ -147,9 +147,9 @@ export class GridVisitResolver {
     const start = requireIsoDate(from, 'from');
     const end = requireIsoDate(to, 'to');
     if (end < start) throw gridMessages.afterFrom.error({ end, start }, 'to');
+    const grid = await requireRef(ctx, gridId);
     // A year at most keeps the answer one grid's few workers × 53 weeks (see @BoundedList).
     if (Date.parse(end) - Date.parse(start) > 365 * 86_400_000) throw gridMessages.atMostAYear.error({ end, start }, 'to');
-    const grid = await requireRef(ctx, gridId);
     return (await visitsPerWorkerWeek(ctx, grid.uuid, start, end)).map((week) => Object.assign(new GridWorkerWeek(), week));
   }
 
