@@ -403,16 +403,14 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
         ? new InProcessBoardTransport()
         : transportOption;
   const boards = new BoardHub(rootEm, boardSources, transport, logger, options.boards);
-  // Board events are logged (and notified) at the end of the emitting transaction, and
-  // announced in this process once it committed.
-  const loggedThrough = new WeakMap<readonly unknown[], number>();
+  // Board events are handed to the log at the end of the emitting transaction (numbered and
+  // notified as it commits), and announced in this process once it committed.
+  const loggedBoardEntries = new WeakSet<readonly unknown[]>();
   events.onBeforeCommit(async (pending, em) => {
-    const entries = await boards.beforeCommit(pending, em);
-    if (entries.length > 0) loggedThrough.set(pending, entries.at(-1)!.seq);
+    if ((await boards.beforeCommit(pending, em)) > 0) loggedBoardEntries.add(pending);
   });
   events.onCommitted((committed) => {
-    const seq = loggedThrough.get(committed);
-    if (seq !== undefined) boards.afterCommit(seq);
+    if (loggedBoardEntries.has(committed)) boards.afterCommit();
   });
 
   checkTables(plugins);

@@ -37,6 +37,7 @@ const NOT_AUDITED = new Set([
   'public.sensitive_access_log',
   'public.event_outbox',
   'public.board_event',
+  'public.board_event_pending',
   'public.board_sequence',
   'public.request_timeline',
   'public.gongzhi_migrations',

@@ -261,17 +261,17 @@ export class BoardHub {
     };
   }
 
-  /** Inside the emitting transaction (the event bus's before-commit hook). */
-  async beforeCommit(events: readonly GongzhiEvent[], em: EntityManager): Promise<BoardLogEntry[]> {
-    const channel = this.transport.notifyChannel;
-    const entries = await boardLog.append(em, this.sources, events, channel);
-    if (entries.length > 0 && !channel) await this.transport.publishInTransaction?.(em, { seq: entries.at(-1)!.seq });
-    return entries;
+  /**
+   * Inside the emitting transaction (the event bus's before-commit hook): hands its board events
+   * to the log, numbered as it commits. Returns how many entries it handed over.
+   */
+  beforeCommit(events: readonly GongzhiEvent[], em: EntityManager): Promise<number> {
+    return boardLog.append(em, this.sources, events, this.transport.notifyChannel);
   }
 
-  /** After the emitting transaction committed. */
-  afterCommit(lastSeq: number): void {
-    this.transport.publishAfterCommit?.({ seq: lastSeq });
+  /** After a transaction that logged board entries committed. */
+  afterCommit(): void {
+    this.transport.publishAfterCommit?.();
   }
 
   /** Starts the reader and the transport; called by the first subscriber. */
