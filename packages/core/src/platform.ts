@@ -403,14 +403,12 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
         ? new InProcessBoardTransport()
         : transportOption;
   const boards = new BoardHub(rootEm, boardSources, transport, logger, options.boards);
-  // Board events are handed to the log at the end of the emitting transaction (numbered and
-  // notified as it commits), and announced in this process once it committed.
-  const loggedBoardEntries = new WeakSet<readonly unknown[]>();
-  events.onBeforeCommit(async (pending, em) => {
-    if ((await boards.beforeCommit(pending, em)) > 0) loggedBoardEntries.add(pending);
-  });
+  // Board events are handed to the log at the end of the emitting transaction (riding on its last
+  // statement when it can; numbered and notified as it commits), and announced in this process
+  // once it committed.
+  events.onFinalWrite((pending) => boards.finalWrite(pending));
   events.onCommitted((committed) => {
-    if (loggedBoardEntries.has(committed)) boards.afterCommit();
+    if (boards.logs(committed)) boards.afterCommit();
   });
 
   checkTables(plugins);

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GongzhiContext } from '../context.js';
-import type { GongzhiEvent } from '../events/event-bus.js';
+import type { FinalWrite, GongzhiEvent } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
 import { boardLog, type BoardLogEntry, type BoardSources } from './board-log.js';
 import type { BoardTransport } from './board-transport.js';
@@ -262,11 +262,16 @@ export class BoardHub {
   }
 
   /**
-   * Inside the emitting transaction (the event bus's before-commit hook): hands its board events
-   * to the log, numbered as it commits. Returns how many entries it handed over.
+   * What the emitting transaction writes at its end (the event bus's final write) to hand its
+   * board events to the log, numbered as it commits; null when none is on a board.
    */
-  beforeCommit(events: readonly GongzhiEvent[], em: EntityManager): Promise<number> {
-    return boardLog.append(em, this.sources, events, this.transport.notifyChannel);
+  finalWrite(events: readonly GongzhiEvent[]): FinalWrite | null {
+    return boardLog.pendingWrite(this.sources, events, this.transport.notifyChannel);
+  }
+
+  /** Whether any of `events` is on a board (its transaction logged entries). */
+  logs(events: readonly GongzhiEvent[]): boolean {
+    return events.some((event) => this.sources.refs(event).length > 0);
   }
 
   /** After a transaction that logged board entries committed. */

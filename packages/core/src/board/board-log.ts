@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PluginCompositionError } from '../errors.js';
-import type { GongzhiEvent } from '../events/event-bus.js';
+import type { FinalWrite, GongzhiEvent } from '../events/event-bus.js';
 import type { BoardItemRef, BoardItemRefs, BoardItemSource } from './board-item.js';
 
 /** One committed board event, as the board log keeps it. */
@@ -87,32 +87,42 @@ export class BoardSources {
 /** Reading and writing the board log (`board_event`, `board_sequence`). */
 export const boardLog = {
   /**
-   * Hands the board events among `events` to the board log, inside the emitting transaction, at
-   * its end: one `board_event_pending` row, which a deferred trigger numbers into `board_event` as
-   * the transaction commits (core migration 0023). The `board_sequence` row lock is taken there and
+   * The statement that hands the board events among `events` to the board log, inside the
+   * emitting transaction, at its end (null when none of them is on a board): one
+   * `board_event_pending` row, which a deferred trigger numbers into `board_event` as the
+   * transaction commits (core migration 0023). The `board_sequence` row lock is taken there and
    * held only for the commit itself, so numbers follow commit order and stay gapless (a rollback
    * gives its numbers back), and no writer waits on another's round trips. With `notifyChannel`,
    * the trigger also queues `pg_notify(notifyChannel, '{"s":<last number>}')` (sent on commit, in
-   * commit order). Returns how many entries were handed over; their numbers exist only once
-   * committed (readers find them in the log).
+   * commit order). The entries' numbers exist only once committed (readers find them in the log).
+   * An INSERT without RETURNING: it may ride as a CTE on another statement.
    */
-  async append(em: EntityManager, sources: BoardSources, events: readonly GongzhiEvent[], notifyChannel?: string): Promise<number> {
+  pendingWrite(sources: BoardSources, events: readonly GongzhiEvent[], notifyChannel?: string): FinalWrite | null {
     const items = events.flatMap((event) => sources.refs(event).map((r) => ({ event, ...r })));
-    if (items.length === 0) return 0;
-    await em.execute(`INSERT INTO board_event_pending (entries, notify_channel) VALUES (?::jsonb, ?)`, [
-      JSON.stringify(
-        items.map((item) => ({
-          item_type: item.type,
-          item_id: item.ref.id,
-          place_path: item.ref.placePath,
-          event: item.event.name,
-          actor_id: item.event.actorId ?? null,
-          occurred_at: item.event.occurredAt,
-        })),
-      ),
-      notifyChannel ?? null,
-    ]);
-    return items.length;
+    if (items.length === 0) return null;
+    return {
+      sql: `INSERT INTO board_event_pending (entries, notify_channel) VALUES (?::jsonb, ?)`,
+      params: [
+        JSON.stringify(
+          items.map((item) => ({
+            item_type: item.type,
+            item_id: item.ref.id,
+            place_path: item.ref.placePath,
+            event: item.event.name,
+            actor_id: item.event.actorId ?? null,
+            occurred_at: item.event.occurredAt,
+          })),
+        ),
+        notifyChannel ?? null,
+      ],
+    };
+  },
+
+  /** Sends {@link boardLog.pendingWrite} on its own; returns whether there was anything to hand over. */
+  async append(em: EntityManager, sources: BoardSources, events: readonly GongzhiEvent[], notifyChannel?: string): Promise<boolean> {
+    const write = this.pendingWrite(sources, events, notifyChannel);
+    if (write) await em.execute(write.sql, write.params);
+    return write !== null;
   },
 
   /** Entries after `afterSeq` (up to `throughSeq` when given), oldest first, at most `limit`. */
