@@ -404,16 +404,12 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
         ? new InProcessBoardTransport()
         : transportOption;
   const boards = new BoardHub(rootEm, boardSources, transport, logger, options.boards);
-  // Board events are logged (and notified) at the end of the emitting transaction, and
-  // announced in this process once it committed.
-  const loggedThrough = new WeakMap<readonly unknown[], number>();
-  events.onBeforeCommit(async (pending, em) => {
-    const entries = await boards.beforeCommit(pending, em);
-    if (entries.length > 0) loggedThrough.set(pending, entries.at(-1)!.seq);
-  });
+  // Board events are handed to the log at the end of the emitting transaction (riding on its last
+  // statement when it can; numbered and notified as it commits), and announced in this process
+  // once it committed.
+  events.onFinalWrite((pending) => boards.finalWrite(pending));
   events.onCommitted((committed) => {
-    const seq = loggedThrough.get(committed);
-    if (seq !== undefined) boards.afterCommit(seq);
+    if (boards.logs(committed)) boards.afterCommit();
   });
 
   checkTables(plugins);

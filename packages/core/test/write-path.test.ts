@@ -56,16 +56,17 @@ const claim = (id: string) =>
     p: worker.id,
   });
 
-test('a status change is five statements: key, the row with the write counts, move + timeline, audit, board with its notice', async () => {
+test('a status change is four statements: key, the row with the write counts, move + timeline, audit with the board entry', async () => {
   const id = await submit();
   // The caller's key and grants (cached per credential by the gateway); the request row with the
   // transaction's write counts so far; the conditional update with its timeline entry; the audit
-  // entry (with the write counts after); the board event, its number and its NOTIFY. Which
-  // webhooks want the event is known in the process (asked once, by the submission).
-  expect(await app.countStatements(() => changeStatus(id, 'ACCEPTED'))).toBe(5);
+  // entry (with the write counts after) carrying the board entry (numbered and notified by
+  // PostgreSQL as the transaction commits). Which webhooks want the event is known in the process
+  // (asked once, by the submission).
+  expect(await app.countStatements(() => changeStatus(id, 'ACCEPTED'))).toBe(4);
   expect(await app.countStatements(() => claim(id))).toBeLessThanOrEqual(10);
-  expect(await app.countStatements(() => changeStatus(id, 'IN_PROGRESS'))).toBe(5);
-  expect(await app.countStatements(() => changeStatus(id, 'RESOLVED'))).toBe(5);
+  expect(await app.countStatements(() => changeStatus(id, 'IN_PROGRESS'))).toBe(4);
+  expect(await app.countStatements(() => changeStatus(id, 'RESOLVED'))).toBe(4);
 });
 
 test('a webhook written anywhere (here plain SQL) is honoured once its change notice arrives; disabled, it costs nothing again', async () => {
@@ -81,15 +82,15 @@ test('a webhook written anywhere (here plain SQL) is honoured once its change no
   while ((await deliveries()) === 0 && Date.now() < deadline) await changeStatus(await submit(), 'ACCEPTED');
   expect(await deliveries()).toBeGreaterThan(0);
   // Wanted now: the status change writes the fan-out's outbox row too.
-  expect(await app.countStatements(async () => changeStatus(await submit(), 'ACCEPTED'))).toBeGreaterThan(5 + 4);
+  expect(await app.countStatements(async () => changeStatus(await submit(), 'ACCEPTED'))).toBeGreaterThan(4 + 4);
   await sql.execute(`UPDATE webhook SET status = 'disabled' WHERE id = ?`, [hook]);
   const id = await submit();
   let cost = 0;
   for (const to of ['ACCEPTED', 'REJECTED']) {
     cost = await app.countStatements(() => changeStatus(id, to));
-    if (cost === 5 || Date.now() > deadline) break;
+    if (cost === 4 || Date.now() > deadline) break;
   }
-  expect(cost).toBe(5);
+  expect(cost).toBe(4);
 });
 
 test('a status change leaves one audit entry, itemized, and one timeline entry; the row is written once', async () => {
@@ -141,7 +142,7 @@ test('of six concurrent moves exactly one wins; the losers write nothing', async
   expect(a).toBe(1);
 });
 
-test('the board notice rides on the board statement and names the last number, sent on commit', async () => {
+test('the board notice is queued at commit by PostgreSQL and names the last number', async () => {
   const id = await submit();
   const listener = new pg.Client({ connectionString: app.databaseUrl });
   await listener.connect();

@@ -11,6 +11,7 @@ import {
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../command/command.js';
 import type { GongzhiContext } from '../context.js';
+import type { FinalWrite } from '../events/event-bus.js';
 import { placePathsByRules } from '../auth/scope-guard.js';
 import { type EntityClass, graphQLTypeName } from '../relay/node-entity.js';
 
@@ -37,6 +38,7 @@ const NOT_AUDITED = new Set([
   'public.sensitive_access_log',
   'public.event_outbox',
   'public.board_event',
+  'public.board_event_pending',
   'public.board_sequence',
   'public.request_timeline',
   'public.gongzhi_migrations',
@@ -279,9 +281,17 @@ export class AuditTrail {
    * they are. One statement writes the itemized entries and reads the counts; only a command
    * that wrote rows by SQL without itemizing them needs a second (its `write` entries). Each
    * entry's places are its row's (by the place rules, through `scope`), or else
-   * `fallbackPaths()` (the places of the rows the command was given).
+   * `fallbackPaths()` (the places of the rows the command was given). `carry`: other writes of the
+   * transaction's end (the event bus's, such as the board log's) sent in the same statement.
    */
-  async write(action: string, scope: GongzhiContext, actor: Actor, at: Date, fallbackPaths: () => Promise<string[]>): Promise<void> {
+  async write(
+    action: string,
+    scope: GongzhiContext,
+    actor: Actor,
+    at: Date,
+    fallbackPaths: () => Promise<string[]>,
+    carry: readonly FinalWrite[] = [],
+  ): Promise<void> {
     const records = this.records.splice(0);
     const before = this.baseline ?? new Map<string, Counts>();
     let fallback: string[] | undefined;
@@ -291,11 +301,13 @@ export class AuditTrail {
     };
     const rows = [];
     for (const record of records) rows.push(auditRow(record, await pathsOf(record)));
-    const now = countsOf(
-      rows.length
-        ? await this.em.execute<CountRow[]>(`WITH logged AS (${INSERT_AUDIT_SQL}) ${TABLE_COUNTS_SQL}`, insertParams(actor, at, rows))
-        : await this.em.execute<CountRow[]>(TABLE_COUNTS_SQL),
-    );
+    const ctes = carry.map((write, i) => `carried_${i} AS (${write.sql})`);
+    const params = carry.flatMap((write) => write.params);
+    if (rows.length) {
+      ctes.push(`logged AS (${INSERT_AUDIT_SQL})`);
+      params.push(...insertParams(actor, at, rows));
+    }
+    const now = countsOf(await this.em.execute<CountRow[]>(`${ctes.length ? `WITH ${ctes.join(', ')} ` : ''}${TABLE_COUNTS_SQL}`, params));
     const unitemized: AuditRecord[] = [];
     for (const [table, counts] of now) {
       if (NOT_AUDITED.has(table)) continue;

@@ -14,7 +14,7 @@ import { getMetadataStorage } from 'type-graphql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GongzhiContext } from '../context.js';
 import { PluginCompositionError } from '../errors.js';
-import { batchLoader } from '../graphql/loaders.js';
+import { placeSummary } from '../place/place.queries.js';
 import { ConnectionPage } from '../relay/connection.js';
 import type { Access } from './access.js';
 import type { PlaceKey, PlaceRule } from './place-rule.js';
@@ -26,13 +26,13 @@ const knownAccess = new WeakMap<GongzhiContext, Access>();
 
 const isPromiseLike = (value: unknown): value is PromiseLike<unknown> => typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 
-/** The materialized path of a place uuid, batched per operation. */
-export function placePath(ctx: GongzhiContext, placeUuid: string): Promise<string | null> {
-  return batchLoader<string, string | null>(ctx, 'scope.placePath', async (ids) => {
-    const rows = await ctx.em.execute<{ id: string; path: string }[]>(`SELECT id, path FROM place WHERE id IN (?)`, [ids]);
-    const byId = new Map(rows.map((r) => [r.id, r.path]));
-    return ids.map((id) => byId.get(id) ?? null);
-  }).load(placeUuid);
+/**
+ * The materialized path of a place uuid, batched per operation: through the place summaries, so
+ * that a command that checks a place and then names it (a transfer's bank for its event) reads
+ * the place once.
+ */
+export async function placePath(ctx: GongzhiContext, placeUuid: string): Promise<string | null> {
+  return (await placeSummary(ctx, placeUuid))?.path ?? null;
 }
 
 function rulesFor(rules: ReadonlyMap<ClassType, readonly PlaceRule[]>, value: object): readonly PlaceRule[] | undefined {

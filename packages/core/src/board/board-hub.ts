@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GongzhiContext } from '../context.js';
-import type { GongzhiEvent } from '../events/event-bus.js';
+import type { FinalWrite, GongzhiEvent } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
 import { boardLog, type BoardLogEntry, type BoardSources } from './board-log.js';
 import type { BoardTransport } from './board-transport.js';
@@ -261,17 +261,22 @@ export class BoardHub {
     };
   }
 
-  /** Inside the emitting transaction (the event bus's before-commit hook). */
-  async beforeCommit(events: readonly GongzhiEvent[], em: EntityManager): Promise<BoardLogEntry[]> {
-    const channel = this.transport.notifyChannel;
-    const entries = await boardLog.append(em, this.sources, events, channel);
-    if (entries.length > 0 && !channel) await this.transport.publishInTransaction?.(em, { seq: entries.at(-1)!.seq });
-    return entries;
+  /**
+   * What the emitting transaction writes at its end (the event bus's final write) to hand its
+   * board events to the log, numbered as it commits; null when none is on a board.
+   */
+  finalWrite(events: readonly GongzhiEvent[]): FinalWrite | null {
+    return boardLog.pendingWrite(this.sources, events, this.transport.notifyChannel);
   }
 
-  /** After the emitting transaction committed. */
-  afterCommit(lastSeq: number): void {
-    this.transport.publishAfterCommit?.({ seq: lastSeq });
+  /** Whether any of `events` is on a board (its transaction logged entries). */
+  logs(events: readonly GongzhiEvent[]): boolean {
+    return events.some((event) => this.sources.refs(event).length > 0);
+  }
+
+  /** After a transaction that logged board entries committed. */
+  afterCommit(): void {
+    this.transport.publishAfterCommit?.();
   }
 
   /** Starts the reader and the transport; called by the first subscriber. */

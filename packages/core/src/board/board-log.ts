@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PluginCompositionError } from '../errors.js';
-import type { GongzhiEvent } from '../events/event-bus.js';
+import type { FinalWrite, GongzhiEvent } from '../events/event-bus.js';
 import type { BoardItemRef, BoardItemRefs, BoardItemSource } from './board-item.js';
 
 /** One committed board event, as the board log keeps it. */
@@ -87,36 +87,22 @@ export class BoardSources {
 /** Reading and writing the board log (`board_event`, `board_sequence`). */
 export const boardLog = {
   /**
-   * Appends the board events among `events` inside the emitting transaction, at its end. The
-   * `UPDATE board_sequence` row lock is held until commit, so numbers follow commit order and
-   * stay gapless (a rollback gives its numbers back). With `notifyChannel`, the same statement
-   * also queues `pg_notify(notifyChannel, '{"s":<last number>}')` (sent on commit, in commit
-   * order): the wake-up notice costs no round trip of its own. Returns the entries, numbered.
+   * The statement that hands the board events among `events` to the board log, inside the
+   * emitting transaction, at its end (null when none of them is on a board): one
+   * `board_event_pending` row, which a deferred trigger numbers into `board_event` as the
+   * transaction commits (core migration 0023). The `board_sequence` row lock is taken there and
+   * held only for the commit itself, so numbers follow commit order and stay gapless (a rollback
+   * gives its numbers back), and no writer waits on another's round trips. With `notifyChannel`,
+   * the trigger also queues `pg_notify(notifyChannel, '{"s":<last number>}')` (sent on commit, in
+   * commit order). The entries' numbers exist only once committed (readers find them in the log).
+   * An INSERT without RETURNING: it may ride as a CTE on another statement.
    */
-  async append(
-    em: EntityManager,
-    sources: BoardSources,
-    events: readonly GongzhiEvent[],
-    notifyChannel?: string,
-  ): Promise<BoardLogEntry[]> {
+  pendingWrite(sources: BoardSources, events: readonly GongzhiEvent[], notifyChannel?: string): FinalWrite | null {
     const items = events.flatMap((event) => sources.refs(event).map((r) => ({ event, ...r })));
-    if (items.length === 0) return [];
-    // One statement: the counter moves by the number of items (its row lock held to commit), the
-    // notice (if any) names the new value, and the entries take the numbers below it, in the
-    // order given. The notice sits in the UPDATE's RETURNING: a data-modifying CTE always runs,
-    // once, for the counter's one row.
-    const notice = notifyChannel ? `, pg_notify(?, '{"s":' || last_seq || '}')` : '';
-    const rows = await em.execute<{ seq: string }[]>(
-      `WITH s AS (UPDATE board_sequence SET last_seq = last_seq + ? RETURNING last_seq${notice})
-       INSERT INTO board_event (seq, item_type, item_id, place_path, event, actor_id, occurred_at)
-       SELECT s.last_seq - ? + e.n, e.item_type, e.item_id, e.place_path, e.event, e.actor_id, e.occurred_at
-         FROM s, ROWS FROM (jsonb_to_recordset(?::jsonb) AS (item_type text, item_id text, place_path text, event text, actor_id text, occurred_at timestamptz))
-              WITH ORDINALITY AS e(item_type, item_id, place_path, event, actor_id, occurred_at, n)
-       RETURNING seq`,
-      [
-        items.length,
-        ...(notifyChannel ? [notifyChannel] : []),
-        items.length,
+    if (items.length === 0) return null;
+    return {
+      sql: `INSERT INTO board_event_pending (entries, notify_channel) VALUES (?::jsonb, ?)`,
+      params: [
         JSON.stringify(
           items.map((item) => ({
             item_type: item.type,
@@ -127,20 +113,16 @@ export const boardLog = {
             occurred_at: item.event.occurredAt,
           })),
         ),
+        notifyChannel ?? null,
       ],
-    );
-    if (rows.length !== items.length) throw new Error('board_sequence has no row: the board log is not migrated');
-    const first = Math.min(...rows.map((r) => Number(r.seq)));
-    const entries = items.map<BoardLogEntry>((item, i) => ({
-      seq: first + i,
-      itemType: item.type,
-      itemId: item.ref.id,
-      placePath: item.ref.placePath,
-      event: item.event.name,
-      actorId: item.event.actorId ?? null,
-      occurredAt: item.event.occurredAt,
-    }));
-    return entries;
+    };
+  },
+
+  /** Sends {@link boardLog.pendingWrite} on its own; returns whether there was anything to hand over. */
+  async append(em: EntityManager, sources: BoardSources, events: readonly GongzhiEvent[], notifyChannel?: string): Promise<boolean> {
+    const write = this.pendingWrite(sources, events, notifyChannel);
+    if (write) await em.execute(write.sql, write.params);
+    return write !== null;
   },
 
   /** Entries after `afterSeq` (up to `throughSeq` when given), oldest first, at most `limit`. */

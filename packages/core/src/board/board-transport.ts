@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { NotificationListener } from '../database/notification-listener.js';
 
 /**
@@ -12,7 +11,7 @@ export interface BoardNotice {
 /** What a transport calls in the process that listens. */
 export interface BoardTransportHandlers {
   onNotice(notice: BoardNotice): void;
-  /** Notices may have been lost (first connect, reconnect): read the log from the cursor. */
+  /** Read the log from the cursor: notices may have been lost (first connect, reconnect), or the log grew by numbers not named. */
   onResync(): void;
 }
 
@@ -24,14 +23,17 @@ export interface BoardTransportHandlers {
  */
 export interface BoardTransport {
   /**
-   * A PostgreSQL NOTIFY channel: the board log's own statement notifies `{"s":<seq>}` on it (sent
-   * on commit), so the notice costs no statement of its own. Set by transports that listen there.
+   * A PostgreSQL NOTIFY channel: the board log's commit-time trigger notifies `{"s":<seq>}` on it
+   * (sent on commit, in commit order), so the notice costs no statement of its own. Set by
+   * transports that listen there.
    */
   readonly notifyChannel?: string;
-  /** Inside the emitting transaction, after its entries were logged (sent on commit), for transports without `notifyChannel`. */
-  publishInTransaction?(em: EntityManager, notice: BoardNotice): Promise<void>;
-  /** In the emitting process, after the commit. */
-  publishAfterCommit?(notice: BoardNotice): void;
+  /**
+   * In the emitting process, after a transaction that logged board entries committed. Their
+   * numbers are given at commit inside PostgreSQL, so the call names none: readers read the log
+   * from their cursor.
+   */
+  publishAfterCommit?(): void;
   /** Starts receiving notices (one connection per process). */
   start(handlers: BoardTransportHandlers): Promise<void>;
   close(): Promise<void>;
@@ -41,9 +43,9 @@ export interface BoardTransport {
 export class InProcessBoardTransport implements BoardTransport {
   private handlers: BoardTransportHandlers | null = null;
 
-  publishAfterCommit(notice: BoardNotice): void {
+  publishAfterCommit(): void {
     const handlers = this.handlers;
-    if (handlers) queueMicrotask(() => handlers.onNotice(notice));
+    if (handlers) queueMicrotask(() => handlers.onResync());
   }
 
   start(handlers: BoardTransportHandlers): Promise<void> {
@@ -62,8 +64,8 @@ export class InProcessBoardTransport implements BoardTransport {
 export const BOARD_CHANNEL = 'gongzhi_board';
 
 /**
- * PostgreSQL LISTEN/NOTIFY: the emitting transaction's board statement calls `pg_notify` (delivered only if and
- * when it commits, in commit order); notices arrive through the process's one
+ * PostgreSQL LISTEN/NOTIFY: the board log's commit-time trigger calls `pg_notify` (delivered only if and
+ * when the emitting transaction commits, in commit order); notices arrive through the process's one
  * {@link NotificationListener}, which reconnects by itself when the database restarts and then
  * asks for a resync.
  */
@@ -81,7 +83,7 @@ export class PostgresBoardTransport implements BoardTransport {
     return this.listener.connects;
   }
 
-  /** The board log's statement sends the notice (`{"s":<seq>}`, on commit, in commit order). */
+  /** The board log's commit-time trigger sends the notice (`{"s":<seq>}`, on commit, in commit order). */
   readonly notifyChannel = BOARD_CHANNEL;
 
   async start(handlers: BoardTransportHandlers): Promise<void> {

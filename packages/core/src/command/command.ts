@@ -7,7 +7,7 @@ import type { PermissionName } from '../auth/permission.js';
 import { canSee, canSeeWith, placePathsByRules } from '../auth/scope-guard.js';
 import { loadById, type ReadContext, rowById } from '../graphql/loaders.js';
 import type { Caller, GongzhiContext } from '../context.js';
-import type { EventEmitter } from '../events/event-bus.js';
+import type { EventEmitter, FinalWrite } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
 import { Person } from '../person/person.entity.js';
 import { type EntityClass, graphQLTypeName } from '../relay/node-entity.js';
@@ -195,6 +195,8 @@ class Work implements UnitOfWork {
     readonly em: EntityManager,
     readonly emit: EventEmitter,
     readonly actor: Actor,
+    /** The event bus's final writes, to ride on the audit trail's last statement (outermost command only). */
+    private readonly takeFinalWrites?: () => FinalWrite[],
   ) {
     this.audit = AuditTrail.of(em);
     this.scope = { ...ctx, em, loaders: this.loaders, access: () => Promise.resolve(actor.access) };
@@ -262,7 +264,7 @@ class Work implements UnitOfWork {
       this.audit.actions.pop();
     }
     if (outermost) {
-      await this.audit.write(command.name, this.scope, this.actor, this.now(), () => this.inputPaths(resolved));
+      await this.audit.write(command.name, this.scope, this.actor, this.now(), () => this.inputPaths(resolved), this.takeFinalWrites?.());
     }
     return result;
   }
@@ -460,7 +462,11 @@ export async function runCommand<I, R>(ctx: GongzhiContext, command: Command<I, 
   }
   const actor = createActor(ctx.caller, access);
   try {
-    const value = await ctx.events.transaction(ctx.em, (tx) => new Work(ctx, tx.em, tx.emit, actor).run(command, input), ctx.caller?.id);
+    const value = await ctx.events.transaction(
+      ctx.em,
+      (tx) => new Work(ctx, tx.em, tx.emit, actor, tx.takeFinalWrites).run(command, input),
+      ctx.caller?.id,
+    );
     return { ok: true, value, errors: [] };
   } catch (err) {
     const errors = asDomainErrors(err, ctx.constraintErrors);

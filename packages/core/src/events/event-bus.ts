@@ -112,14 +112,36 @@ export interface ListenerInfo {
   id: string | null;
 }
 
+/** One data-modifying SQL statement (usable as a CTE: `WITH w AS (<sql>) …`) and its parameters. */
+export interface FinalWrite {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * What a transaction's events need written at its end (the board log's entries), or null. The
+ * bus gives the write to the last statement of the unit of work when it can (the audit trail's,
+ * see {@link TransactionWork.takeFinalWrites}) and else sends it on its own before commit.
+ */
+export type FinalWriteProvider = (events: readonly GongzhiEvent[]) => FinalWrite | null;
+
+/** What the work of {@link EventBus.transaction} is given. */
+export interface TransactionWork {
+  em: EntityManager;
+  emit: EventEmitter;
+  /**
+   * The final writes of the events emitted so far, for a statement the work sends last anyway to
+   * carry (one round trip less); events emitted afterwards still get theirs before commit.
+   */
+  takeFinalWrites: () => FinalWrite[];
+}
+
 /** Receives every committed event, in commit order; used by live boards and cross-process fan-out. */
 export type CommittedEventListener = (events: readonly GongzhiEvent[]) => void | Promise<void>;
 
 /**
  * Receives the events of a transaction at its very end, inside it, just before it commits
- * (after the work and every blocking handler). Throwing rolls the transaction back. Used by
- * live boards to append the events to the board log under the board sequence lock, so that
- * the lock is held only for the last moment of the transaction.
+ * (after the work and every blocking handler). Throwing rolls the transaction back.
  */
 export type BeforeCommitListener = (events: readonly GongzhiEvent[], em: EntityManager) => void | Promise<void>;
 
@@ -157,6 +179,7 @@ export class EventBus {
   private readonly subscriptions: Subscription[] = [];
   private readonly committedListeners: CommittedEventListener[] = [];
   private readonly beforeCommitListeners: BeforeCommitListener[] = [];
+  private readonly finalWriteProviders: FinalWriteProvider[] = [];
   private readonly delivery: DeliveryState;
 
   constructor(
@@ -212,17 +235,18 @@ export class EventBus {
     };
   }
 
+  /** Adds what every emitting transaction must write at its end for its events (see {@link FinalWriteProvider}). */
+  onFinalWrite(provider: FinalWriteProvider): void {
+    this.finalWriteProviders.push(provider);
+  }
+
   /**
    * Runs `work` in one database transaction. Events it emits reach blocking handlers inside
    * the transaction; the outbox records them for after-commit handlers in the same transaction,
    * and this process delivers them once it has committed (at once, or after `deliveryDelayMs`).
    * If anything throws, nothing is written and no after-commit handler runs.
    */
-  async transaction<T>(
-    em: EntityManager,
-    work: (tx: { em: EntityManager; emit: EventEmitter }) => Promise<T>,
-    actorId?: string | null,
-  ): Promise<T> {
+  async transaction<T>(em: EntityManager, work: (tx: TransactionWork) => Promise<T>, actorId?: string | null): Promise<T> {
     return this.unitOfWork(em, actorId ?? null, (tx) => work(tx));
   }
 
@@ -334,12 +358,18 @@ export class EventBus {
   private async unitOfWork<T>(
     em: EntityManager,
     actorId: string | null,
-    work: (tx: { em: EntityManager; emit: EventEmitter }, emitted: GongzhiEvent[]) => Promise<T>,
+    work: (tx: TransactionWork, emitted: GongzhiEvent[]) => Promise<T>,
   ): Promise<T> {
     const pending: GongzhiEvent[] = [];
     let recorded: string[] = [];
     const result = await em.transactional(async (txEm) => {
-      const value = await work({ em: txEm, emit: this.emitter(txEm, pending, actorId) }, pending);
+      let handed = 0;
+      const takeFinalWrites = () => {
+        const events = pending.slice(handed);
+        handed = pending.length;
+        return events.length ? this.finalWrites(events) : [];
+      };
+      const value = await work({ em: txEm, emit: this.emitter(txEm, pending, actorId), takeFinalWrites }, pending);
       if (pending.length > 0) {
         const wanted = await this.interests(txEm, pending);
         const deliveries = pending.flatMap((event) =>
@@ -348,12 +378,17 @@ export class EventBus {
             .map((s) => ({ event, handler: s.id })),
         );
         recorded = await eventOutbox.write(txEm, deliveries, this.delivery.options.handoverMs);
+        for (const write of takeFinalWrites()) await txEm.execute(write.sql, write.params);
         for (const listener of this.beforeCommitListeners) await listener(pending, txEm);
       }
       return value;
     });
     if (pending.length > 0) await this.afterCommit(pending, recorded);
     return result;
+  }
+
+  private finalWrites(events: readonly GongzhiEvent[]): FinalWrite[] {
+    return this.finalWriteProviders.flatMap((provider) => provider(events) ?? []);
   }
 
   /** What each durable subscription with an `interest` wants of these events' names (one call each). */

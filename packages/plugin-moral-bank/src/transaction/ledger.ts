@@ -69,22 +69,57 @@ function netChanges(legs: readonly Leg[]): Map<string, number> {
   return net;
 }
 
-/** Inserts the transaction row, or finds the earlier one holding its source id or idempotency key. */
-async function insertTransaction(
+interface LockedAccount {
+  id: string;
+  community_id: string;
+  name: string;
+  balance: number;
+  min_balance: number | null;
+}
+
+/**
+ * Writes a transaction in **one** statement: the transaction row (or nothing, when its source id
+ * or idempotency key is taken: ON CONFLICT waits for a transaction committing at this moment),
+ * then every account involved locked in id order (two transfers in opposite directions cannot
+ * deadlock; the lock comes before any entry touches a balance), then the entries, only if every
+ * account is of this bank and no debit goes below its floor. Returns the new transaction's id
+ * (null when the row was skipped) and the locked accounts as they were before the entries.
+ */
+async function writeTransaction(
   em: UnitOfWork['em'],
   id: string,
   input: PostInput,
   minutes: number,
-): Promise<{ status: 'posted'; transactionId: string } | Extract<PostResult, { status: 'duplicate' }>> {
+  net: Map<string, number>,
+): Promise<{ transactionId: string | null; accounts: LockedAccount[] }> {
   const conflictTarget = input.sourceId
     ? 'ON CONFLICT (source_id) WHERE source_id IS NOT NULL DO NOTHING'
     : input.idempotencyKey
       ? 'ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING'
       : '';
-  const inserted = await em.execute<{ id: string }[]>(
-    `INSERT INTO ${t('ledger_transaction')}
-       (id, community_id, kind, minutes, rate, service_minutes, source_id, team_id, idempotency_key, request_hash, reverses_id, booking_id, memo, actor_id, occurred_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${conflictTarget} RETURNING id`,
+  const changes = [...net];
+  const [row] = await em.execute<{ transaction_id: string | null; accounts: LockedAccount[] | null }[]>(
+    `WITH tx AS (
+       INSERT INTO ${t('ledger_transaction')}
+         (id, community_id, kind, minutes, rate, service_minutes, source_id, team_id, idempotency_key, request_hash, reverses_id, booking_id, memo, actor_id, occurred_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${conflictTarget} RETURNING id
+     ),
+     net (account_id, change) AS (VALUES ${changes.map(() => '(?::uuid, ?::integer)').join(', ')}),
+     locked AS (
+       SELECT a.id, a.community_id, a.name, a.balance, a.min_balance FROM ${t('account')} a
+        WHERE a.id IN (SELECT account_id FROM net) AND EXISTS (SELECT 1 FROM tx)
+        ORDER BY a.id FOR UPDATE
+     ),
+     entries AS (
+       INSERT INTO ${t('entry')} (transaction_id, account_id, amount, occurred_at)
+       SELECT tx.id, leg.account_id, leg.amount, ?::timestamptz
+         FROM tx, (VALUES ${input.legs.map(() => '(?::uuid, ?::integer, ?::integer)').join(', ')}) AS leg (account_id, amount, n)
+        WHERE (SELECT count(*) FROM locked JOIN net ON net.account_id = locked.id
+                WHERE locked.community_id = ?
+                  AND (net.change >= 0 OR locked.min_balance IS NULL OR locked.balance + net.change >= locked.min_balance)) = ?
+        ORDER BY leg.n
+     )
+     SELECT (SELECT id FROM tx) AS transaction_id, (SELECT json_agg(locked ORDER BY locked.id) FROM locked) AS accounts`,
     [
       id,
       input.communityId,
@@ -101,10 +136,19 @@ async function insertTransaction(
       input.memo ?? null,
       input.actorId ?? null,
       input.occurredAt,
+      ...changes.flat(),
+      input.occurredAt,
+      ...input.legs.flatMap((l, n) => [l.accountId, l.amount, n]),
+      input.communityId,
+      changes.length,
     ],
   );
-  if (inserted.length) return { status: 'posted', transactionId: id };
-  // The insert skipped a conflicting row, so the earlier transaction exists (committed: ON CONFLICT waited for it).
+  return { transactionId: row?.transaction_id ?? null, accounts: row?.accounts ?? [] };
+}
+
+/** The earlier transaction holding the source id or idempotency key a skipped insert met. */
+async function earlierTransaction(em: UnitOfWork['em'], input: PostInput): Promise<Extract<PostResult, { status: 'duplicate' }>> {
+  // A statement of its own: the earlier row may have committed after the writing statement's snapshot.
   const [earlier] = await em.execute<{ id: string; request_hash: string | null }[]>(
     `SELECT id, request_hash FROM ${t('ledger_transaction')} WHERE ${input.sourceId ? 'source_id' : 'idempotency_key'} = ?`,
     [input.sourceId ?? input.idempotencyKey],
@@ -114,22 +158,17 @@ async function insertTransaction(
 }
 
 /**
- * Locks the accounts in id order (two transfers in opposite directions cannot deadlock) and refuses a
- * debit below a floor. Returns each account's balance before and after the change.
+ * Each account's balance before and after `net`; refuses a debit below a floor (the statement
+ * wrote no entries then, and the refusal rolls back the transaction row).
  */
-async function lockAndCheckFloors(
-  em: UnitOfWork['em'],
+function checkFloors(
+  accounts: readonly LockedAccount[],
   communityId: string,
   net: Map<string, number>,
-): Promise<{ accountId: string; before: number; after: number }[]> {
-  const ids = [...net.keys()].sort();
-  const locked = await em.execute<{ id: string; community_id: string; name: string; balance: number; min_balance: number | null }[]>(
-    `SELECT id, community_id, name, balance, min_balance FROM ${t('account')} WHERE id IN (?) ORDER BY id FOR UPDATE`,
-    [ids],
-  );
-  const byId = new Map(locked.map((a) => [a.id, a]));
+): { accountId: string; before: number; after: number }[] {
+  const byId = new Map(accounts.map((a) => [a.id, a]));
   const balances = [];
-  for (const accountId of ids) {
+  for (const accountId of [...net.keys()].sort()) {
     const account = byId.get(accountId);
     // Commands post only to accounts they resolved or opened: anything else is a bug.
     if (!account || account.community_id !== communityId) throw new Error(`account ${accountId} is not an account of bank ${communityId}`);
@@ -148,26 +187,23 @@ async function lockAndCheckFloors(
 
 /**
  * Records one balanced transaction in the caller's database transaction, without announcing it
- * (the demo seed and benchmarks write this way):
+ * (the demo seed and benchmarks write this way), in one statement ({@link writeTransaction}):
  *
- * 1. inserts the transaction row first; a unique source id or idempotency key already taken
- *    (even by a transaction committing at this moment) turns into `duplicate`;
- * 2. locks every account involved, in id order, and refuses a debit that would take an account
- *    below its floor (INSUFFICIENT_BALANCE; the database's CHECK is the second line);
- * 3. inserts the entries in one statement; a trigger adds each amount to its account's cached
- *    balance, and a deferred trigger checks at commit that the entries sum to zero.
+ * 1. the transaction row first; a unique source id or idempotency key already taken (even by a
+ *    transaction committing at this moment) turns into `duplicate`;
+ * 2. every account involved locked, in id order; a debit that would take an account below its
+ *    floor writes no entry and is refused (INSUFFICIENT_BALANCE; the database's CHECK is the
+ *    second line);
+ * 3. the entries; a trigger adds each amount to its account's cached balance, and a deferred
+ *    trigger checks at commit that the entries sum to zero.
  */
 export async function recordTransaction(em: UnitOfWork['em'], input: PostInput): Promise<PostResult> {
   const net = netChanges(input.legs);
   const minutes = input.legs.filter((l) => l.amount > 0).reduce((s, l) => s + l.amount, 0);
-  const result = await insertTransaction(em, randomUUID(), input, minutes);
-  if (result.status === 'duplicate') return result;
-  const balances = await lockAndCheckFloors(em, input.communityId, net);
-  await em.execute(
-    `INSERT INTO ${t('entry')} (transaction_id, account_id, amount, occurred_at) VALUES ${input.legs.map(() => '(?, ?, ?, ?)').join(', ')}`,
-    input.legs.flatMap((l) => [result.transactionId, l.accountId, l.amount, input.occurredAt]),
-  );
-  return { ...result, balances };
+  const written = await writeTransaction(em, randomUUID(), input, minutes, net);
+  if (written.transactionId === null) return earlierTransaction(em, input);
+  const balances = checkFloors(written.accounts, input.communityId, net);
+  return { status: 'posted', transactionId: written.transactionId, balances };
 }
 
 /**
