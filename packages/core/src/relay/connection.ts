@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityName, FilterQuery } from '@mikro-orm/core';
 import { GraphQLError } from 'graphql';
 import { ArgsType, Field, Int, ObjectType } from 'type-graphql';
-import { batchLoader, plainRows, type ReadContext } from '../graphql/loaders.js';
+import { batchLoader, executeRead, plainRows, type ReadContext } from '../graphql/loaders.js';
 import { coreMessages } from '../i18n/core-messages.js';
 import type { ClassType } from '../plugin/plugin.js';
 import { type EntityClass, graphQLTypeName } from './node-entity.js';
@@ -498,7 +498,8 @@ export function loadPageOfParents<T extends object>(
       conditions.push(`(${columns}) ${direction === 'asc' ? '>' : '<'} (${order.keys.map(() => '?').join(', ')})`);
       params.push(...request.from);
     }
-    const rows = await ctx.em.execute<Record<string, unknown>[]>(
+    const rows = await executeRead<Record<string, unknown>[]>(
+      ctx.em,
       `SELECT * FROM (
          SELECT t.*, ${parent} AS page_parent, row_number() OVER (PARTITION BY ${parent} ORDER BY ${orderSql}) AS page_row
            FROM ${names.table} t ${join}
