@@ -133,12 +133,15 @@ export function executeRead<T extends object[]>(em: EntityManager, sql: string, 
 
 async function sendReads(em: EntityManager, batch: readonly WaitingRead[]): Promise<void> {
   const alone = (read: WaitingRead): Promise<void> => em.execute<object[]>(read.sql, [...read.params]).then(read.resolve, read.reject);
-  if (batch.length === 1) return alone(batch[0]!);
+  if (batch.length === 1) {
+    await Promise.all(batch.map(alone));
+    return;
+  }
   let results: pg.QueryResult[];
   try {
     const platform = em.getPlatform();
     const text = batch.map((read) => platform.formatQuery(read.sql, [...read.params])).join(';\n');
-    const pool = (await em.getConnection().getNativeClient());
+    const pool = await em.getConnection().getNativeClient();
     readBatchChannel.publish({ statements: batch.length });
     results = (await pool.query(text)) as unknown as pg.QueryResult[];
   } catch {
@@ -146,7 +149,8 @@ async function sendReads(em: EntityManager, batch: readonly WaitingRead[]): Prom
     await Promise.all(batch.map(alone));
     return;
   }
-  batch.forEach((read, i) => read.resolve(results[i]!.rows as object[]));
+  const answers = results.values();
+  for (const read of batch) read.resolve((answers.next().value?.rows ?? []) as object[]);
 }
 
 // ---------------------------------------------------------------- plain rows
