@@ -140,7 +140,9 @@ async function sendReads(em: EntityManager, batch: readonly WaitingRead[]): Prom
   let results: pg.QueryResult[];
   try {
     const platform = em.getPlatform();
-    const text = batch.map((read) => platform.formatQuery(read.sql, [...read.params])).join(';\n');
+    // As em.execute formats them (the platform configures no `onQuery` hook); a trailing `;` would
+    // add an empty statement and shift the results.
+    const text = batch.map((read) => platform.formatQuery(read.sql.replace(/;\s*$/, ''), [...read.params])).join(';\n');
     const pool = await em.getConnection().getNativeClient();
     readBatchChannel.publish({ statements: batch.length });
     results = (await pool.query(text)) as unknown as pg.QueryResult[];
