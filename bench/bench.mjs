@@ -363,10 +363,18 @@ async function prepare(databaseUrl, apiKey) {
     const connection = platform.orm.em.getConnection();
     const original = connection.execute;
     let n = 0;
+    let trips = 0;
     connection.execute = function (...args) {
       n++;
+      trips++;
       return original.apply(this, args);
     };
+    // Reads of one turn sent together (core's executeRead) count one statement each and one round trip.
+    const together = ({ statements }) => {
+      n += statements;
+      trips++;
+    };
+    core.readBatchChannel.subscribe(together);
     try {
       const caller = await authenticate(`Bearer ${credential}`);
       const r = await graphql({
@@ -379,9 +387,12 @@ async function prepare(databaseUrl, apiKey) {
       await sleep(50); // the authenticator's best-effort last_used_at update is not awaited
     } finally {
       connection.execute = original;
+      core.readBatchChannel.unsubscribe(together);
     }
+    tripsInOrder.push(trips);
     return n;
   };
+  const tripsInOrder = [];
   await authenticate(`Bearer ${apiKey}`); // its first use records last_used_at (once a minute), not counted against a workload
   await sleep(50);
   const statements = {
@@ -433,6 +444,10 @@ async function prepare(databaseUrl, apiKey) {
       token: tokens[i],
     })),
     statements,
+    // Round trips to PostgreSQL per request (reads of one turn go together), in the order counted above.
+    roundTrips: Object.fromEntries(
+      ['board', 'personCard', 'subtreeReport', 'requestWrites', 'transfers'].map((k, i) => [k, tripsInOrder[i]]),
+    ),
     boardExplain: boardExplain.map((r) => r['QUERY PLAN']).join('\n'),
   };
 }
@@ -472,7 +487,7 @@ try {
   // Statistics as autovacuum would gather them after the bulk load (the planner needs them to use the board indexes well).
   await q2(databaseUrl, 'ANALYZE');
   const fx = await prepare(databaseUrl, apiKey);
-  log(`fixtures ready; statements per request ${JSON.stringify(fx.statements)}`);
+  log(`fixtures ready; statements per request ${JSON.stringify(fx.statements)}, round trips ${JSON.stringify(fx.roundTrips)}`);
   // --keep (with DATABASE_URL): what a profiling script needs to ask the same questions again.
   if (opts.keep) {
     const kept = {
@@ -547,6 +562,7 @@ try {
       identicalToBaseline: identical,
       responseBytes: Buffer.byteLength(g.body),
       statementsPerRequest: fx.statements[w.key],
+      roundTripsPerRequest: fx.roundTrips[w.key],
       gateway,
       baseline,
       ratio: {
@@ -634,6 +650,7 @@ try {
     const baseline = await drive(`writes: ${label} (baseline)`, { clients: WRITERS, seconds: SECONDS, op: baselineOp });
     results.workloads[key] = {
       statementsPerRequest: fx.statements[key],
+      roundTripsPerRequest: fx.roundTrips[key],
       gateway,
       baseline,
       ratio: {
@@ -765,6 +782,7 @@ for (const [key, w] of Object.entries(results.workloads)) {
       p95: w.gateway.p95,
       p99: w.gateway.p99,
       'SQL/req': w.statementsPerRequest,
+      'trips/req': w.roundTripsPerRequest,
       'CPU ms/req': w.gateway.cpuMsPerRequest,
       errors: w.gateway.errors,
       'RSS MB': w.gateway.peakRssMb,

@@ -177,7 +177,7 @@ async function main(argv: string[]): Promise<number> {
   const { loadConfig } = await import('./config.js');
   const config = loadConfig();
   const { createGatewayLogger } = await import('./logger.js');
-  const logger = createGatewayLogger(config.logLevel);
+  const logger = createGatewayLogger(config.logLevel, undefined, command === 'start');
 
   switch (command) {
     case 'start': {

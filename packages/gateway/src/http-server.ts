@@ -17,7 +17,7 @@ import {
   StartupError,
 } from '@gongzhi/core';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, OperationTypeNode } from 'graphql';
 import { gatewayMessages } from './messages.js';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -131,6 +131,35 @@ const databaseUnavailableStatus: ApolloServerPlugin<GongzhiContext> = {
           response.http.headers.set('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
         }
         return Promise.resolve();
+      },
+    });
+  },
+};
+
+/** The rate limit's verdict on an HTTP operation (seconds to wait, or 0), by its request's headers. */
+const countsOfWrites = new WeakMap<HeaderMap, Promise<number>>();
+
+/** The requests (by their headers) whose mutation was refused before it executed; the handler answers 429. */
+const refusedBeforeWrite = new WeakSet<HeaderMap>();
+
+/**
+ * A mutation (or anything but a query) waits for its rate-limit verdict before it executes, so
+ * one past the limit changes nothing; a query runs alongside its count (the handler holds its
+ * answer until the verdict is in).
+ */
+const mutationsWait: ApolloServerPlugin<GongzhiContext> = {
+  requestDidStart({ request }) {
+    const headers = request.http?.headers;
+    const counted = headers ? countsOfWrites.get(headers) : undefined;
+    if (!headers || !counted) return Promise.resolve();
+    return Promise.resolve({
+      async didResolveOperation({ operation }) {
+        if (operation?.operation === OperationTypeNode.QUERY) return;
+        const retryAfter = await counted;
+        if (retryAfter > 0) {
+          refusedBeforeWrite.add(headers);
+          throw rateLimitedError(retryAfter);
+        }
       },
     });
   },
@@ -291,14 +320,22 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       refused(typeof err.extensions.code === 'string' ? err.extensions.code : 'UNAUTHENTICATED');
       return sendJson(res, 401, { errors: [errorJson(err)] }, { 'www-authenticate': 'Bearer' });
     }
-    const retryAfter = await rateLimiter.take(rateKey(caller, req.socket.remoteAddress));
-    if (retryAfter > 0) {
+    const rateLimited = (retryAfter: number, counted = true) => {
       const error = rateLimitedError(retryAfter);
-      refused(String(error.extensions.code));
-      return sendJson(res, 429, { errors: [errorJson(error)] }, { 'retry-after': String(retryAfter) });
-    }
+      if (counted) refused(String(error.extensions.code));
+      sendJson(res, 429, { errors: [errorJson(error)] }, { 'retry-after': String(retryAfter) });
+    };
+    const budget = rateKey(caller, req.socket.remoteAddress);
+    // A caller known to be past the limit is refused before any work. Otherwise the count (a
+    // statement on the limiter's own connections) runs alongside: a query starts at once and its
+    // answer waits for the verdict; a mutation waits for it before it executes (mutationsWait).
+    const blocked = rateLimiter.blockedFor(budget);
+    if (blocked > 0) return rateLimited(blocked);
+    const counted = rateLimiter.take(budget);
     const admitted = await admitHttp(trusted, req.method ?? 'GET', url, body);
     if (admitted.refused) {
+      const late = await counted;
+      if (late > 0) return rateLimited(late);
       refused(String(admitted.error.extensions.code));
       const { message, extensions } = admitted.error;
       return sendJson(res, admitted.status, { errors: [{ message, extensions }] }, admitted.headers);
@@ -308,6 +345,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     if (admitted.json) headers.set('content-type', 'application/json');
+    countsOfWrites.set(headers, counted);
     // Requests arrive only once the server listens, after Apollo below has started.
     const response = await inOperation(req.headers['x-request-id'], async ({ requestId }) => {
       res.setHeader('x-request-id', requestId);
@@ -325,8 +363,11 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
         span.end();
       }
     });
+    const verdict = await counted;
+    // A mutation refused before it executed was counted (as RATE_LIMITED) by Apollo's plugins already.
+    if (verdict > 0) return rateLimited(verdict, !refusedBeforeWrite.has(headers));
     res.statusCode = response.status ?? 200;
-    for (const [key, value] of response.headers) res.setHeader(key, value);
+    for (const [name, value] of response.headers) res.setHeader(name, value);
     if (response.body.kind === 'complete' && admitted.cacheable) {
       const answer = cacheableAnswer(req.headers, res.statusCode, response.body.string);
       res.statusCode = answer.status;
@@ -387,6 +428,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       ...(metrics ? [metrics.apolloPlugin()] : []),
       ...(tracing ? [tracing.apolloPlugin()] : []),
       databaseUnavailableStatus,
+      mutationsWait,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
         serverWillStart() {

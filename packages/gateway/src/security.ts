@@ -162,14 +162,24 @@ export class SharedRateLimiter {
     }
   }
 
+  /**
+   * Seconds `key` must still wait when it is known (in memory) to be past the limit, else 0: such
+   * an operation is refused before any work, while the others may start before their count is in.
+   */
+  blockedFor(key: string): number {
+    const now = Date.now();
+    const until = this.blocked.get(key);
+    if (until === undefined) return 0;
+    if (until > now) return secondsUntil(until - now);
+    this.blocked.delete(key);
+    return 0;
+  }
+
   /** Takes one operation from `key`'s budget; returns the seconds to wait when none is left, else 0. */
   take(key: string): Promise<number> {
     const now = Date.now();
-    const until = this.blocked.get(key);
-    if (until !== undefined) {
-      if (until > now) return Promise.resolve(secondsUntil(until - now));
-      this.blocked.delete(key);
-    }
+    const blocked = this.blockedFor(key);
+    if (blocked > 0) return Promise.resolve(blocked);
     if (now < this.storeDownUntil) return this.takeLocally(key);
     return new Promise((resolve) => {
       const waiting = this.waiting.get(key);

@@ -93,3 +93,40 @@ test('when the shared count fails, each gateway counts alone: no error, and stil
   expect(onA).toEqual([...Array<number>(LIMIT).fill(200), 429]);
   expect((await ask(b, null)).status).toBe(200);
 }, 30_000);
+
+test('a mutation past the limit is refused before it executes, while its count is still under way', async () => {
+  // Another limit counts under a budget of its own, so the admin key starts afresh on this gateway,
+  // and is not yet known to be past the limit: every mutation below waits for its count.
+  const c = await startGateway(testConfig({ DATABASE_URL: db.url, GONGZHI_PLUGINS: '', GONGZHI_RATE_LIMIT: '3' }), logger, {
+    seedWhenEmpty: false,
+    rateLimiter: { storeTimeoutMs: 30_000 },
+  });
+  try {
+    const code = `rate-limited-${Date.now()}`;
+    const statuses = await Promise.all(
+      Array.from({ length: 8 }, async (_, i) => {
+        const res = await fetch(`${c.server.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_KEY}` },
+          body: JSON.stringify({
+            query: 'mutation ($i: CreatePlaceInput!) { createPlace(input: $i) { place { id } errors { code } } }',
+            variables: { i: { type: 'DISTRICT', code: `${code}-${i}`, name: `限流 ${i}` } },
+          }),
+        });
+        return res.status;
+      }),
+    );
+    expect(statuses.filter((s) => s === 200)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ n: string }>('SELECT count(*) AS n FROM place WHERE code LIKE $1', [`${code}-%`]);
+      expect(Number(rows[0]?.n)).toBe(3);
+    } finally {
+      await admin.end();
+    }
+  } finally {
+    await c.stop();
+  }
+}, 60_000);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityName, FilterQuery } from '@mikro-orm/core';
 import { GraphQLError } from 'graphql';
 import { ArgsType, Field, Int, ObjectType } from 'type-graphql';
-import { batchLoader, plainRows, type ReadContext } from '../graphql/loaders.js';
+import { batchLoader, executeRead, plainRows, type ReadContext } from '../graphql/loaders.js';
 import { coreMessages } from '../i18n/core-messages.js';
 import type { ClassType } from '../plugin/plugin.js';
 import { type EntityClass, graphQLTypeName } from './node-entity.js';
@@ -253,18 +253,34 @@ export function pageRequest(args: ConnectionArgs, defaultSize: number, arity: nu
   };
 }
 
+/**
+ * An edge whose cursor is encoded when it is first read: a page of 50 rows whose query asks for
+ * no cursors (a board) encodes only the page info's two.
+ */
+class PageEdge<T> implements Edge<T> {
+  #cursor: string | undefined;
+
+  constructor(
+    readonly node: T,
+    private readonly signature: string,
+    private readonly keys: readonly string[],
+  ) {}
+
+  get cursor(): string {
+    this.#cursor ??= encodeCursor(
+      this.signature,
+      this.keys.map((k) => (this.node as Record<string, unknown>)[k]),
+    );
+    return this.#cursor;
+  }
+}
+
 /** Turns up to size+1 rows (in the order of reading) into a page in the connection's order. */
 function toPage<T>(rows: T[], request: PageRequest, keys: readonly string[]): ConnectionPage<T> {
   const more = rows.length > request.size;
   const page = rows.slice(0, request.size);
   if (request.backward) page.reverse();
-  const edges = page.map((node) => ({
-    node,
-    cursor: encodeCursor(
-      request.signature,
-      keys.map((k) => (node as Record<string, unknown>)[k]),
-    ),
-  }));
+  const edges = page.map((node) => new PageEdge(node, request.signature, keys));
   return new ConnectionPage(edges, {
     // Only the side being paged towards is counted (the spec allows false for the other side);
     // a cursor on the other side means rows were there when it was taken.
@@ -498,7 +514,8 @@ export function loadPageOfParents<T extends object>(
       conditions.push(`(${columns}) ${direction === 'asc' ? '>' : '<'} (${order.keys.map(() => '?').join(', ')})`);
       params.push(...request.from);
     }
-    const rows = await ctx.em.execute<Record<string, unknown>[]>(
+    const rows = await executeRead<Record<string, unknown>[]>(
+      ctx.em,
       `SELECT * FROM (
          SELECT t.*, ${parent} AS page_parent, row_number() OVER (PARTITION BY ${parent} ORDER BY ${orderSql}) AS page_row
            FROM ${names.table} t ${join}

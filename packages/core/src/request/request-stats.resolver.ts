@@ -49,7 +49,8 @@ export class RequestStatsResolver {
     description: 'Counts by status and by level of the requests at a place and anywhere under it (those you may see).',
   })
   async requestStats(@RefArg('under', () => Place) under: Ref<Place>, @Ctx() ctx: GongzhiContext): Promise<RequestStats> {
-    const place = await requireRef(ctx, under);
+    // A plain row: only its path is needed, so no entity is hydrated or tracked.
+    const place = await requireRef(ctx, under, { rows: true });
     return requestStatsUnder(ctx, place.path, await ctx.access());
   }
 }

@@ -6,6 +6,7 @@ import { createPlatform, migrationSources, type Platform, type PlatformOptions }
 import { NotificationListener } from '../database/notification-listener.js';
 import type { MigrationSource } from '../migrations/migration.js';
 import { composePlugins } from '../plugin/composition.js';
+import { readBatchChannel } from '../graphql/loaders.js';
 import type { GongzhiPlugin } from '../plugin/plugin.js';
 import { CORE_VERSION } from '../version.js';
 import { createTestDatabase } from './test-database.js';
@@ -165,10 +166,16 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
         if (counting.getStore() === mine) statements++;
         return original(...args);
       }) as typeof original;
+      // Reads of one turn sent together (executeRead) still count one each.
+      const together = (message: unknown) => {
+        if (counting.getStore() === mine) statements += (message as { statements: number }).statements;
+      };
+      readBatchChannel.subscribe(together);
       try {
         await counting.run(mine, work);
       } finally {
         connection.execute = original;
+        readBatchChannel.unsubscribe(together);
       }
       return statements;
     },

@@ -1,5 +1,6 @@
 import {
   batchLoader,
+  executeRead,
   type ConnectionArgs,
   type ConnectionPage,
   expectRow,
@@ -62,7 +63,8 @@ export async function correctedTotal(ctx: ReadContext, entryUuid: string): Promi
 /** A person's verified service minutes (approved entries, approved corrections included), batched per operation. */
 export function verifiedMinutesOf(ctx: ReadContext, personUuid: string): Promise<number> {
   return batchLoader<string, number>(ctx, 'volunteer.verifiedMinutes', async (ids) => {
-    const rows = await ctx.em.execute<{ person_id: string; minutes: string }[]>(
+    const rows = await executeRead<{ person_id: string; minutes: string }[]>(
+      ctx.em,
       `SELECT person_id, sum(minutes) AS minutes FROM ${t('service_entry')}
         WHERE status = 'approved' AND person_id = ANY (string_to_array(?, ',')::uuid[]) GROUP BY person_id`,
       [ids.join(',')],

@@ -1,0 +1,70 @@
+import { executeRead, readBatchChannel } from '@gongzhi/core';
+import { createTestApp, type TestApp } from '@gongzhi/core/testing';
+
+/**
+ * executeRead: the reads of one operation made in the same turn go to PostgreSQL in one round
+ * trip, each still getting its own rows, or its own error; inside a transaction each goes alone.
+ */
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app?.close());
+
+/** The statement counts of the batched round trips made while `work` runs. */
+async function batchesOf(work: () => Promise<unknown>): Promise<number[]> {
+  const batches: number[] = [];
+  const heard = (message: unknown) => batches.push((message as { statements: number }).statements);
+  readBatchChannel.subscribe(heard);
+  try {
+    await work();
+  } finally {
+    readBatchChannel.unsubscribe(heard);
+  }
+  return batches;
+}
+
+test('reads of one turn go in one round trip, each with its own rows and parameters', async () => {
+  const em = app.platform.orm.em.fork();
+  let answers: unknown[] = [];
+  const batches = await batchesOf(async () => {
+    answers = await Promise.all([
+      executeRead<{ s: string; pid: number }[]>(em, 'SELECT ?::text AS s, pg_backend_pid() AS pid', ["it's; quoted"]),
+      executeRead<{ n: number; pid: number }[]>(em, 'SELECT n, pg_backend_pid() AS pid FROM generate_series(1, ?) AS n ORDER BY n;', [3]),
+      executeRead<{ n: number }[]>(em, 'SELECT 1 AS n WHERE false'),
+    ]);
+  });
+  expect(batches).toEqual([3]);
+  const [quoted, series, none] = answers as [{ s: string; pid: number }[], { n: number; pid: number }[], unknown[]];
+  expect(quoted.map((r) => r.s)).toEqual(["it's; quoted"]);
+  expect(series.map((r) => r.n)).toEqual([1, 2, 3]);
+  expect(none).toEqual([]);
+  // One connection answered both (one round trip).
+  expect(series[0]?.pid).toBe(quoted[0]?.pid);
+});
+
+test('a failing read gets its own error; the others of its turn still answer', async () => {
+  const em = app.platform.orm.em.fork();
+  const [good, bad, other] = await Promise.allSettled([
+    executeRead<{ n: number }[]>(em, 'SELECT 1 AS n'),
+    executeRead(em, 'SELECT 1 / (n - n) AS n FROM (SELECT 1 AS n) AS t'),
+    executeRead<{ n: number }[]>(em, 'SELECT 2 AS n'),
+  ]);
+  expect(good).toEqual({ status: 'fulfilled', value: [{ n: 1 }] });
+  expect(other).toEqual({ status: 'fulfilled', value: [{ n: 2 }] });
+  expect(bad.status).toBe('rejected');
+  expect(String((bad as PromiseRejectedResult).reason)).toMatch(/division by zero/);
+});
+
+test('inside a transaction every read goes on its own, on the transaction connection', async () => {
+  const batches = await batchesOf(() =>
+    app.platform.orm.em.fork().transactional(async (em) => {
+      const [[mine], [seen]] = await Promise.all([
+        executeRead<{ x: string }[]>(em, `SELECT txid_current()::text AS x`),
+        executeRead<{ x: string }[]>(em, `SELECT txid_current()::text AS x`),
+      ]);
+      expect(seen?.x).toBe(mine?.x);
+    }),
+  );
+  expect(batches).toEqual([]);
+});
