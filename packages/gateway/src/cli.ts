@@ -15,8 +15,8 @@ const SERVER_HEAP_FLAGS = ['--max-semi-space-size=16', '--heap-growing-percent=5
 /**
  * glibc's malloc gives threads that allocate (V8's compiler and GC helpers, libuv's pool) arenas
  * of their own, up to 8 per core, and keeps what was freed in each. With two, the bench's peak
- * was 248 and 263 MB against 264–300 MB without, at no CPU cost seen. A value in the environment
- * is kept.
+ * was 248–288 MB in four runs against 264–300 MB in six without, at no CPU cost seen. A value in
+ * the environment is kept.
  */
 const SERVER_ENV = { MALLOC_ARENA_MAX: '2' };
 
