@@ -20,7 +20,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -49,6 +49,7 @@ const { values: opts } = parseArgs({
     'no-fanout': { type: 'boolean', default: false },
     'no-start': { type: 'boolean', default: false },
     'no-reads': { type: 'boolean', default: false },
+    memory: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     out: { type: 'string' },
@@ -503,10 +504,16 @@ try {
   }
 
   // --profile: a V8 CPU profile of the gateway under all load workloads (summarise with bench/profile-summary.mjs).
+  // --memory: bench/memory-probe.mjs in the gateway, which splits its peak RSS into heap spaces and native memory.
+  const memoryOut = path.join(RESULTS, 'memory.json');
   const gw = await startGateway(
-    { DATABASE_URL: databaseUrl },
+    opts.memory ? { DATABASE_URL: databaseUrl, BENCH_MEMORY_PROBE_OUT: memoryOut } : { DATABASE_URL: databaseUrl },
     'gateway.log',
-    opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS}`] : [],
+    [
+      ...(opts.memory ? [`--import=${pathToFileURL(path.join(root, 'bench/memory-probe.mjs')).href}`] : []),
+      ...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS}`] : []),
+      ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    ],
   );
   children.push(gw.child);
   const base = await startBaseline(databaseUrl);
@@ -705,6 +712,10 @@ try {
 
   await stopProcess(gw.child);
   await stopProcess(base.child);
+  if (opts.memory) {
+    results.memory = JSON.parse(readFileSync(memoryOut, 'utf8'));
+    log(`memory at the gateway's peak RSS (MB): ${JSON.stringify(results.memory.atPeak)}`);
+  }
 
   // ---- fan-out: the existing bench/fanout.mjs, in its own process, on this database server
   if (!opts['no-fanout']) {

@@ -1,16 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { composePlugins, CORE_VERSION, migrationSources } from '@gongzhi/core';
-import { createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
+import { createTestDatabase, freePort, type TestDatabase } from '@gongzhi/core/testing';
 import council from '@gongzhi/plugin-council';
 import grid from '@gongzhi/plugin-grid';
 import moralBank from '@gongzhi/plugin-moral-bank';
 import volunteer from '@gongzhi/plugin-volunteer';
 import pg from 'pg';
-import { runCli } from './cli-process.js';
+import { type CliRun, runCli, startReady, stop } from './cli-process.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -208,4 +208,21 @@ test('a malformed development key is refused before anything starts, naming the 
   expect(result.stderr.trim()).toBe(
     'gongzhi: GONGZHI_DEV_ADMIN_KEY must have the form gz_<8 lowercase letters or digits>_<32 or more letters, digits, - or _>; leave it unset to get a fresh key at each start.',
   );
+});
+
+test('start serves from the process it was started as, with the server heap and malloc settings; a heap flag the user set is kept', async () => {
+  const own = await createTestDatabase();
+  let run: CliRun | undefined;
+  try {
+    // The user's own young generation size, through NODE_OPTIONS as a deployment would set it.
+    run = await startReady({ DATABASE_URL: own.url, PORT: String(await freePort()), NODE_OPTIONS: '--max-semi-space-size=32' });
+    const args = readFileSync(`/proc/${run.child.pid}/cmdline`, 'utf8').replace(/\0$/, '').split('\0');
+    expect(args).toContain('--heap-growing-percent=50');
+    expect(args.filter((a) => a.startsWith('--max-semi-space-size'))).toEqual([]);
+    expect(args.slice(-2)).toEqual([path.resolve(here, '../dist/cli.js'), 'start']);
+    expect(readFileSync(`/proc/${run.child.pid}/environ`, 'utf8').split('\0')).toContain('MALLOC_ARENA_MAX=2');
+  } finally {
+    await stop(run);
+    await own.drop();
+  }
 });
