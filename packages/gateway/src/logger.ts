@@ -7,12 +7,23 @@ const require = createRequire(import.meta.url);
 
 /** How long a buffered log line waits at most before it is written, ms. */
 const BUFFERED_FLUSH_MS = 250;
+/** pino's level number of `error` (`fatal` is above it). */
+const ERROR_LEVEL = 50;
+
+/** Writes what is buffered now, synchronously; if a write is under way, as soon as it is done. */
+function flushNow(destination: ReturnType<typeof pinoDestination>): void {
+  try {
+    destination.flushSync();
+  } catch {
+    destination.flush();
+  }
+}
 
 /**
  * JSON lines for machines; a readable stream when a person watches a terminal. `buffered` (the
  * server, `gongzhi start`): lines are written in chunks of 4 KB or every 250 ms, not one system
  * call per line (one line per operation was a write per request, ~8 % of a small read's CPU);
- * pino writes what is left when the process exits. Commands that print their own output keep
+ * pino writes what is left when the process exits, and an error line is written at once. Commands that print their own output keep
  * one write per line, so log lines and output stay in order.
  */
 export function createGatewayLogger(level: string, prettyOutput = Boolean(process.stdout.isTTY), buffered = false): Logger {
@@ -24,5 +35,18 @@ export function createGatewayLogger(level: string, prettyOutput = Boolean(proces
   if (!buffered) return pino({ level });
   const destination = pinoDestination({ dest: 1, minLength: 4096, sync: false });
   setInterval(() => destination.flush(), BUFFERED_FLUSH_MS).unref();
-  return pino({ level }, destination);
+  return pino(
+    {
+      level,
+      hooks: {
+        // An error is written at once, with what was buffered before it: the line an operator
+        // needs survives a crash or a kill -9 that follows it (errors are rare, the cost is not).
+        logMethod(args, method, lineLevel) {
+          method.apply(this, args);
+          if (lineLevel >= ERROR_LEVEL) flushNow(destination);
+        },
+      },
+    },
+    destination,
+  );
 }

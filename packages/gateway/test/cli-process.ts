@@ -14,6 +14,8 @@ export interface CliRun {
   url: string;
   /** What it wrote to stderr so far. */
   stderr: () => string;
+  /** What it wrote to stdout so far (its log lines). */
+  stdout: () => string;
 }
 
 // Every process a test file started and that still runs; the file's end stops them, so a test or
@@ -25,17 +27,19 @@ afterAll(async () => {
 
 /**
  * Starts `gongzhi start` with only `env` (plus PATH and HOME; LOG_LEVEL warn unless given), in
- * the test folder (no configuration file), keeping its stderr. `env` must name the `PORT`.
+ * the test folder (no configuration file), keeping its stderr and stdout. `env` must name the `PORT`.
  */
 export function startCli(env: Record<string, string>): CliRun {
   const child = spawn(process.execPath, [cli, 'start'], {
     cwd: here,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', GONGZHI_DEFAULT_LOCALE: 'en', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let stdout = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const run: CliRun = { child, url: `http://127.0.0.1:${env.PORT}`, stderr: () => stderr };
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  const run: CliRun = { child, url: `http://127.0.0.1:${env.PORT}`, stderr: () => stderr, stdout: () => stdout };
   running.add(run);
   child.once('exit', () => running.delete(run));
   return run;

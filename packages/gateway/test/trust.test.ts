@@ -192,6 +192,40 @@ describe('one set of rules on HTTP and WebSocket', () => {
   });
 });
 
+test('the server buffers its log lines but writes an error at once: a kill -9 right after a fault keeps the error line', async () => {
+  const db = await gatewayDatabase({ GONGZHI_PLUGINS: '' });
+  let run: CliRun | null = null;
+  try {
+    run = await startReady({
+      DATABASE_URL: db.url,
+      PORT: String(await freePort()),
+      GONGZHI_DEV_ADMIN_KEY: TEST_ADMIN_KEY,
+      GONGZHI_PLUGINS: '',
+      LOG_LEVEL: 'info',
+    });
+    const res = await fetch(`${run.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_KEY}`, 'x-request-id': 'kill-after-fault-1' },
+      body: JSON.stringify({
+        query: 'query ($t: String!) { requests(filter: { text: $t }) { edges { cursor } } }',
+        variables: { t: 'a\u0000b' },
+      }),
+    });
+    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('INTERNAL');
+    // The answer is out; the crash comes before the 250 ms flush of buffered lines.
+    await stop(run, 'SIGKILL');
+    const lines = run
+      .stdout()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg: string; requestId?: string; level: number });
+    expect(lines.find((l) => l.msg === 'unexpected error in an operation')).toMatchObject({ requestId: 'kill-after-fault-1', level: 50 });
+  } finally {
+    await stop(run, 'SIGKILL');
+    await db.drop();
+  }
+}, 180_000);
+
 test('a gateway killed with -9 can be started again at once: the embedded PostgreSQL it left running is stopped, no manual step; SIGINT then stops it cleanly', async () => {
   const { dir, remove } = await tempDir('gongzhi-kill9-');
   const env = { GONGZHI_DATA_DIR: dir, GONGZHI_PG_PORT: String(await freePort()), PORT: String(await freePort()), GONGZHI_PLUGINS: '' };
