@@ -1,6 +1,5 @@
 import { toGlobalId } from '@gongzhi/core';
 import { problemOf } from '@gongzhi/core/testing';
-import { retryOnDeadlock } from '../src/booking/booking.commands.js';
 import { accountOf, as, code, countRows, createWorld, ERRORS, ledger, mutate, verifyService, type World } from './fixture.js';
 
 let w: World;
@@ -119,29 +118,6 @@ test('concurrent bookings of the same venue and time: exactly one wins, the lose
   );
   expect(list.moralBankBookings.nodes).toEqual([{ status: 'CONFIRMED' }]);
   expect(await ledger(w)).toMatchObject({ ok: true });
-});
-
-test('a booking insert PostgreSQL aborts to break a deadlock runs again under a savepoint (racing losers then get SLOT_TAKEN)', async () => {
-  const statements: string[] = [];
-  const em = { execute: (sql: string) => (statements.push(sql), Promise.resolve([])) } as never;
-  const deadlock = Object.assign(new Error('deadlock detected'), { code: '40P01' });
-  let runs = 0;
-  await expect(retryOnDeadlock(em, () => (++runs < 2 ? Promise.reject(deadlock) : Promise.resolve('booked')))).resolves.toBe('booked');
-  expect(runs).toBe(2);
-  // The aborted attempt is rolled back to its savepoint, so the rest of the unit of work stands.
-  expect(statements.map((sql) => sql.split(' ').slice(0, 2).join(' '))).toEqual([
-    'SAVEPOINT moral_bank_retry_on_deadlock',
-    'ROLLBACK TO',
-    'SAVEPOINT moral_bank_retry_on_deadlock',
-    'RELEASE SAVEPOINT',
-  ]);
-  runs = 0;
-  await expect(retryOnDeadlock(em, () => (runs++, Promise.reject(deadlock)))).rejects.toBe(deadlock);
-  expect(runs).toBe(3);
-  const overlap = Object.assign(new Error('conflicting key value violates exclusion constraint'), { code: '23P01' });
-  runs = 0;
-  await expect(retryOnDeadlock(em, () => (runs++, Promise.reject(overlap)))).rejects.toBe(overlap);
-  expect(runs).toBe(1);
 });
 
 test('bookings in the past, outside opening hours, too long, or otherwise wrong are refused and write nothing', async () => {

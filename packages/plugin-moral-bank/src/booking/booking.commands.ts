@@ -23,24 +23,14 @@ interface BookingParties {
 }
 
 /**
- * Runs `work` (one statement) under a savepoint, again when PostgreSQL aborted it to break a
- * deadlock (up to `attempts` runs). Racing inserts of overlapping bookings can deadlock inside
- * the exclusion constraint's check, each waiting for the other's uncommitted row; run again,
- * the loser meets the winner's row and gets the constraint's error (SLOT_TAKEN).
+ * The statement that takes, until commit, the lock every write confirming bookings of one venue
+ * holds (a new booking, an allocation of priority requests): one after another, the loser of a
+ * race meets the winner's committed row in the exclusion constraint and gets its error
+ * (SLOT_TAKEN) at once. Racing unlocked, two inserts of overlapping bookings could each wait for
+ * the other's uncommitted row inside the constraint's check: a deadlock PostgreSQL breaks after
+ * a second, again and again with five racers on a busy machine.
  */
-export async function retryOnDeadlock<T>(em: Pick<UnitOfWork['em'], 'execute'>, work: () => Promise<T>, attempts = 3): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    await em.execute('SAVEPOINT moral_bank_retry_on_deadlock');
-    try {
-      const result = await work();
-      await em.execute('RELEASE SAVEPOINT moral_bank_retry_on_deadlock');
-      return result;
-    } catch (err) {
-      await em.execute('ROLLBACK TO SAVEPOINT moral_bank_retry_on_deadlock');
-      if (attempt >= attempts || (err as { code?: string }).code !== '40P01') throw err;
-    }
-  }
-}
+const VENUE_LOCK = "pg_advisory_xact_lock(hashtext('moral_bank.venue:' || ?))";
 
 /** Moves a booking's minutes: a debit (account → the bank's issuance account) or a refund (back); records it on the booking. */
 async function settle(
@@ -144,8 +134,8 @@ export interface BookInput {
 /**
  * Books a venue, paid from an account the actor may spend. Outside priority windows the booking
  * is confirmed and debited at once; the exclusion constraint makes overlapping bookings
- * impossible (SLOT_TAKEN, see `constraintErrors`), and the loser of a race rolls back with its
- * debit. Inside a priority window the booking is a request, served later in priority order
+ * impossible (SLOT_TAKEN, see `constraintErrors`; racers take turns on the venue's lock), and the
+ * loser of a race rolls back with its debit. Inside a priority window the booking is a request, served later in priority order
  * by {@link allocatePriorityRequests}.
  */
 export const bookVenue = defineCommand<BookInput, MoralBankBooking>({
@@ -168,26 +158,26 @@ export const bookVenue = defineCommand<BookInput, MoralBankBooking>({
     const booking = { id: randomUUID(), venueUuid: venue.uuid, accountId: account.uuid, communityId: policy.community.uuid };
     const status = window ? BookingStatus.REQUESTED : BookingStatus.CONFIRMED;
     const now = uow.now();
-    await retryOnDeadlock(uow.em, () =>
-      uow.em.execute(
-        `INSERT INTO ${t('booking')} (id, venue_id, account_id, starts_at, ends_at, minutes, status, in_priority_window, priority_points, purpose, booked_by_id, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          booking.id,
-          venue.uuid,
-          account.uuid,
-          input.startsAt,
-          input.endsAt,
-          minutes,
-          status,
-          !!window,
-          points,
-          purpose,
-          actor.uuid,
-          now,
-          now,
-        ],
-      ),
+    // The venue's lock and the row in one statement (the lock is taken before the row is checked).
+    await uow.em.execute(
+      `INSERT INTO ${t('booking')} (id, venue_id, account_id, starts_at, ends_at, minutes, status, in_priority_window, priority_points, purpose, booked_by_id, created_at, updated_at)
+       SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM (SELECT ${VENUE_LOCK}) AS venue_lock`,
+      [
+        booking.id,
+        venue.uuid,
+        account.uuid,
+        input.startsAt,
+        input.endsAt,
+        minutes,
+        status,
+        !!window,
+        points,
+        purpose,
+        actor.uuid,
+        now,
+        now,
+        venue.uuid,
+      ],
     );
     if (!window) await settle(uow, booking, TransactionKind.BOOKING, minutes, `${venue.name} ${purpose ?? ''}`.trim());
     await announce(uow, booking, status);
@@ -250,15 +240,15 @@ export const markNoShow = defineCommand<{ booking: Named<MoralBankBooking> }, Mo
 /**
  * Serves a venue's requested bookings (priority windows) in priority order: most activity points
  * first, then first come. Each is confirmed and debited unless it overlaps one already confirmed,
- * has started, or its account cannot pay; those are declined. One allocation runs per venue at a
- * time (an advisory lock). Needs `moral-bank.manage` at the venue.
+ * has started, or its account cannot pay; those are declined. It holds the venue's lock (see
+ * {@link VENUE_LOCK}): one allocation or booking of a venue at a time. Needs `moral-bank.manage` at the venue.
  */
 export const allocatePriorityRequests = defineCommand<{ venue: Named<Place> }, MoralBankBooking[]>({
   name: 'moral-bank.allocatePriorityRequests',
   async run(uow, { venue }) {
     await uow.actingPerson();
     uow.actor.authorize(MoralBankPermission.MANAGE, requireVenue(venue, 'venueId').path);
-    await uow.em.execute("SELECT pg_advisory_xact_lock(hashtext('moral_bank.allocate:' || ?))", [venue.uuid]);
+    await uow.em.execute(`SELECT ${VENUE_LOCK}`, [venue.uuid]);
     const now = uow.now();
     const requests = await uow.em.execute<
       { id: string; account_id: string; community_id: string; starts_at: Date; ends_at: Date; minutes: number; purpose: string | null }[]
