@@ -137,7 +137,7 @@ const databaseUnavailableStatus: ApolloServerPlugin<GongzhiContext> = {
 };
 
 /** The rate limit's verdict on an HTTP operation (seconds to wait, or 0), by its request's headers. */
-const countsOfWrites = new WeakMap<HeaderMap, Promise<number>>();
+const rateVerdicts = new WeakMap<HeaderMap, Promise<number>>();
 
 /** The requests (by their headers) whose mutation was refused before it executed; the handler answers 429. */
 const refusedBeforeWrite = new WeakSet<HeaderMap>();
@@ -150,7 +150,7 @@ const refusedBeforeWrite = new WeakSet<HeaderMap>();
 const mutationsWait: ApolloServerPlugin<GongzhiContext> = {
   requestDidStart({ request }) {
     const headers = request.http?.headers;
-    const counted = headers ? countsOfWrites.get(headers) : undefined;
+    const counted = headers ? rateVerdicts.get(headers) : undefined;
     if (!headers || !counted) return Promise.resolve();
     return Promise.resolve({
       async didResolveOperation({ operation }) {
@@ -345,7 +345,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     if (admitted.json) headers.set('content-type', 'application/json');
-    countsOfWrites.set(headers, counted);
+    rateVerdicts.set(headers, counted);
     // Requests arrive only once the server listens, after Apollo below has started.
     const response = await inOperation(req.headers['x-request-id'], async ({ requestId }) => {
       res.setHeader('x-request-id', requestId);

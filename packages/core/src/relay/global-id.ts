@@ -1,20 +1,8 @@
 import { coreMessages } from '../i18n/core-messages.js';
 
-/** Global ids made lately: an answer names the same rows many times (a page's places share ancestors). */
-const recentGlobalIds = new Map<string, string>();
-const RECENT_GLOBAL_IDS = 10_000;
-
 /** Relay global id: base64 of `Type:localId`, opaque to clients. */
 export function toGlobalId(type: string, id: string): string {
-  const plain = `${type}:${id}`;
-  let globalId = recentGlobalIds.get(plain);
-  if (globalId === undefined) {
-    globalId = Buffer.from(plain, 'utf8').toString('base64url');
-    // Bounded: emptied when full (the ids of the answers being made come back at once).
-    if (recentGlobalIds.size >= RECENT_GLOBAL_IDS) recentGlobalIds.clear();
-    recentGlobalIds.set(plain, globalId);
-  }
-  return globalId;
+  return Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
 }
 
 /** Splits a global id, or returns null when it is not one. */
