@@ -46,6 +46,8 @@ export interface GatewayConfig {
   wsRecheckMs: number;
   /** How long a board change that cannot be produced is retried before its subscribers are told to resume. */
   wsEventRetryMs: number;
+  /** Runs of one document after which it runs compiled (graphql-jit); 0 never. */
+  compileAfter: number;
   /**
    * Outside production, the development admin key to (re)use, so several processes and
    * scripts share one; unset, each start issues a new one and revokes the previous.
@@ -334,6 +336,14 @@ export const SETTINGS: readonly Setting[] = [
     type: int(1, 1_000_000),
     defaultText: '200',
     meaning: 'results waiting for a slow socket before it is closed (4503)',
+  },
+  {
+    env: 'GONGZHI_COMPILE_AFTER',
+    file: 'compileAfter',
+    type: int(0, 1_000_000),
+    defaultText: '2',
+    meaning:
+      'runs of one document in a process after which its HTTP operations run compiled to JavaScript (graphql-jit, about a quarter less CPU on large answers); 0 runs every operation with graphql-js',
   },
   {
     env: 'GONGZHI_WS_EVENT_RETRY_MS',
@@ -710,5 +720,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       retentionMs: get('GONGZHI_WEBHOOK_RETENTION_DAYS', 30) * 86_400_000,
     },
     wsEventRetryMs: get('GONGZHI_WS_EVENT_RETRY_MS', 10_000),
+    compileAfter: get('GONGZHI_COMPILE_AFTER', 2),
   };
 }

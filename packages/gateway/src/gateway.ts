@@ -144,6 +144,7 @@ export async function startGateway(
       readyTimeoutMs: config.readyTimeoutMs,
       metrics: config.metrics.enabled ? { token: config.metrics.token } : null,
       tracing: config.tracing,
+      compileAfter: config.compileAfter,
       trustedDocuments: { mode: config.trustedDocuments, revocations },
       ready: async (timeoutMs) => {
         // Through the pool operations use: a process whose pool cannot serve is not ready.

@@ -26,10 +26,12 @@ export const startGateway: typeof start = (...args) => {
 
 /**
  * A gateway configuration for tests: random HTTP port, quiet, the shared admin key, messages in
- * English unless a request asks otherwise (tests read English), `env` on top.
+ * English unless a request asks otherwise (tests read English), every document run compiled from
+ * its first run (graphql-jit: the suite proves the compiled path; `compiled-execution.test.ts`
+ * covers the switch from graphql-js), `env` on top.
  */
 export function testConfig(env: Record<string, string> = {}, cwd = process.cwd()): GatewayConfig {
-  return loadConfig({ PORT: '0', LOG_LEVEL: 'silent', GONGZHI_DEV_ADMIN_KEY: TEST_ADMIN_KEY, GONGZHI_DEFAULT_LOCALE: 'en', ...env }, cwd);
+  return loadConfig({ PORT: '0', LOG_LEVEL: 'silent', GONGZHI_DEV_ADMIN_KEY: TEST_ADMIN_KEY, GONGZHI_DEFAULT_LOCALE: 'en', GONGZHI_COMPILE_AFTER: '1', ...env }, cwd);
 }
 
 /**

@@ -1,0 +1,143 @@
+import type { Platform } from '@gongzhi/core';
+import { createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
+import { createGatewayLogger, type RunningGateway, startGateway } from '@gongzhi/gateway';
+import { buildSchema, parse } from 'graphql';
+import { compiledExecution } from '../src/compiled-execution.js';
+import { postGraphQL, testConfig } from './helpers.js';
+
+/**
+ * HTTP operations run with graphql-js until their document has run `GONGZHI_COMPILE_AFTER` times
+ * (2 by default), then compiled by graphql-jit. The rest of the suite runs compiled from the first
+ * run (helpers.ts); here the default: the first answer (graphql-js) and the later ones (compiled)
+ * must be the same bytes, data, field errors, variable errors and payload errors alike.
+ */
+
+describe('the executor', () => {
+  const schema = buildSchema(`type Query { hello(name: String!): String!, boom: String }`);
+  const root = {
+    hello: (args: { name: string }) => `你好，${args.name}`,
+    boom: () => {
+      throw new Error('boom');
+    },
+  };
+  // graphql-jit reads resolvers from the schema: give the fields theirs.
+  const fields = schema.getQueryType()!.getFields();
+  fields.hello!.resolve = (_, args: { name: string }) => root.hello(args);
+  fields.boom!.resolve = () => root.boom();
+
+  function executorWith(after: number) {
+    const lines: string[] = [];
+    const logger = {
+      debug: (_: unknown, message: string) => lines.push(message),
+      warn: (_: unknown, message: string) => lines.push(message),
+    } as unknown as Platform['logger'];
+    const gateway = compiledExecution(schema, { after, logger });
+    let loadedSchema: unknown = null;
+    gateway.onSchemaLoadOrUpdate(({ apiSchema }) => (loadedSchema = apiSchema));
+    return { gateway, lines, loaded: () => loadedSchema };
+  }
+
+  function requestFor(document: ReturnType<typeof parse>, variables: Record<string, unknown>) {
+    return {
+      document,
+      operationName: null,
+      operation: document.definitions[0],
+      request: { variables },
+      context: {},
+    } as never;
+  }
+
+  it('announces the schema, runs graphql-js until the document ran `after` times, then the compiled form, with the same answers', async () => {
+    const { gateway, lines, loaded } = executorWith(2);
+    const { executor } = await gateway.load({ apollo: {} });
+    expect(loaded()).toBe(schema);
+    const document = parse('query ($n: String!) { hello(name: $n) boom }');
+    const first = await executor!(requestFor(document, { n: '王' }));
+    expect(lines).toEqual([]);
+    const second = await executor!(requestFor(document, { n: '王' }));
+    expect(lines).toEqual(['operation compiled']);
+    const third = await executor!(requestFor(document, { n: '王' }));
+    expect(lines).toEqual(['operation compiled']); // compiled once
+    expect(first.data).toEqual({ hello: '你好，王', boom: null });
+    for (const later of [second, third]) {
+      expect(later.data).toEqual(first.data);
+      expect(JSON.stringify(later.errors)).toBe(JSON.stringify(first.errors));
+    }
+    // A variable of the wrong type: the same error from both.
+    const wrong = parse('query ($n: String!) { hello(name: $n) }');
+    const [jsWrong, jitWrong] = [await executor!(requestFor(wrong, { n: 3 })), await executor!(requestFor(wrong, { n: 3 }))];
+    expect(jsWrong.errors?.[0]?.message).toMatch(/\$n/);
+    expect(JSON.stringify(jitWrong.errors)).toBe(JSON.stringify(jsWrong.errors));
+  });
+
+  it('with `after: 1` compiles a document on its first run', async () => {
+    const { gateway, lines } = executorWith(1);
+    const { executor } = await gateway.load({ apollo: {} });
+    await executor!(requestFor(parse('{ hello(name: "李") }'), {}));
+    expect(lines).toEqual(['operation compiled']);
+  });
+});
+
+describe('through the gateway, default settings', () => {
+  let db: TestDatabase;
+  let gateway: RunningGateway;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    gateway = await startGateway(
+      testConfig({ DATABASE_URL: db.url, GONGZHI_COMPILE_AFTER: '2' }),
+      createGatewayLogger('silent', false),
+      { seedWhenEmpty: true },
+    );
+  }, 120_000);
+  afterAll(async () => {
+    await gateway?.stop();
+    await db?.drop();
+  });
+
+  /** Three runs of one operation: the first by graphql-js, the others compiled; all the same bytes. */
+  async function sameThreeTimes(query: string, variables?: Record<string, unknown>): Promise<any> {
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(JSON.stringify(await postGraphQL(gateway.server.url, query, variables)));
+    expect(answers[1]).toBe(answers[0]);
+    expect(answers[2]).toBe(answers[0]);
+    return JSON.parse(answers[0]!);
+  }
+
+  it('answers reads, field errors, variable errors, abstract types and payload errors alike', async () => {
+    const board = await sameThreeTimes(`{
+      requests(first: 5) { edges { cursor node {
+        id title status level createdAt
+        requester { id name } assignee { id name }
+        place { id name ancestors { id name } }
+        lastTimelineEntry { action toStatus at }
+      } } pageInfo { hasNextPage endCursor } }
+    }`);
+    expect(board.errors).toBeUndefined();
+    const nodes = board.data.requests.edges.map((e: { node: unknown }) => e.node);
+    expect(nodes.length).toBe(5);
+    const requester = (nodes.find((n: { requester: { id: string } | null }) => n.requester) as { requester: { id: string } }).requester.id;
+
+    await sameThreeTimes(
+      `query Card($id: ID!) { person(id: $id) { id name household { id name } roles { nodes { role place { id name } } } } }`,
+      { id: requester },
+    );
+    // An unseen id, a malformed id, a variable of the wrong type.
+    const unseen = await sameThreeTimes(`query ($id: ID!) { node(id: $id) { id } }`, { id: 'UmVxdWVzdDowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA' });
+    expect(unseen.data ?? unseen.errors).toBeTruthy();
+    await sameThreeTimes(`query ($id: ID!) { person(id: $id) { id } }`, { id: 'not-an-id' });
+    const wrongType = await sameThreeTimes(`query ($n: Int!) { requests(first: $n) { edges { cursor } } }`, { n: 'five' });
+    expect(wrongType.errors[0].message).toMatch(/\$n/);
+    // An interface: the type of each node is resolved the same way.
+    await sameThreeTimes(`query ($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on Request { title } ... on Person { name } } }`, {
+      ids: [nodes[0].id, requester],
+    });
+    // A mutation refused with a payload error, three times: nothing written, the same answer.
+    const closed = nodes.find((n: { status: string }) => n.status !== 'RESOLVED') as { id: string };
+    const refused = await sameThreeTimes(
+      `mutation ($id: ID!) { changeRequestStatus(id: $id, to: CLOSED) { request { id status } errors { code message field } } }`,
+      { id: closed.id },
+    );
+    expect(refused.data.changeRequestStatus.errors.length).toBeGreaterThan(0);
+  });
+});
