@@ -1,5 +1,16 @@
 import type { GatewayExecutor, GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
-import { type DocumentNode, type ExecutionResult, execute, GraphQLError, type GraphQLSchema } from 'graphql';
+import {
+  type DocumentNode,
+  type ExecutionResult,
+  execute,
+  getNamedType,
+  GraphQLError,
+  type GraphQLSchema,
+  isInputObjectType,
+  type NamedTypeNode,
+  type OperationDefinitionNode,
+  typeFromAST,
+} from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 import type { Platform } from '@gongzhi/core';
@@ -27,6 +38,16 @@ interface Seen {
  */
 export function compiledExecution(schema: GraphQLSchema, options: { after: number; logger: Platform['logger'] }): GatewayInterface {
   const seen = new WeakMap<DocumentNode, Map<string | null, Seen>>();
+  const compile = (document: DocumentNode, operationName: string | null, operation: OperationDefinitionNode): CompiledQuery | null => {
+    if (!compilable(schema, operation)) return null;
+    const compiled = compileOperation(schema, document, operationName);
+    if (isCompiledQuery(compiled)) {
+      options.logger.debug({ operation: operationName }, 'operation compiled');
+      return compiled;
+    }
+    options.logger.warn({ operation: operationName, errors: compiled.errors }, 'operation could not be compiled; graphql-js runs it');
+    return null;
+  };
   const executor: GatewayExecutor = async (request) => {
     const { document, operationName, operation } = request;
     const variables = request.request.variables ?? {};
@@ -35,21 +56,13 @@ export function compiledExecution(schema: GraphQLSchema, options: { after: numbe
     let entry = operations.get(operationName);
     if (!entry) operations.set(operationName, (entry = { runs: 0 }));
     entry.runs++;
-    if (entry.compiled === undefined && entry.runs >= options.after && operation.operation !== 'subscription') {
-      const compiled = compileOperation(schema, document, operationName);
-      if (isCompiledQuery(compiled)) {
-        entry.compiled = compiled;
-        options.logger.debug({ operation: operationName }, 'operation compiled');
-      } else {
-        entry.compiled = null;
-        options.logger.warn({ operation: operationName, errors: compiled.errors }, 'operation could not be compiled; graphql-js runs it');
-      }
-    }
+    if (entry.compiled === undefined && entry.runs >= options.after) entry.compiled = compile(document, operationName, operation);
     if (entry.compiled) {
       // Invalid variables are answered by graphql-js, whose messages graphql-jit words differently.
       const invalid = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 50 }).errors;
       if (invalid) return { errors: invalid };
-      return (await entry.compiled.query(undefined, request.context, variables)) as ExecutionResult;
+      const result = (await entry.compiled.query(undefined, request.context, variables)) as ExecutionResult;
+      return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
     }
     return await execute({ schema, document, operationName, variableValues: variables, contextValue: request.context });
   };
@@ -74,4 +87,29 @@ function compileOperation(schema: GraphQLSchema, document: DocumentNode, operati
   } catch (err) {
     return { errors: [err instanceof GraphQLError ? err : new GraphQLError(String((err as Error).message ?? err))] };
   }
+}
+
+/**
+ * Whether graphql-jit may run an operation. Not a subscription (the WebSocket server runs those),
+ * and no variable of an input object type: graphql-jit 0.8.9's own variable parsing refuses an
+ * input object that leaves out a field with a default (`description: String! = ""`), where
+ * graphql-js fills the default in; such operations (mostly mutations, small answers) stay on graphql-js.
+ */
+function compilable(schema: GraphQLSchema, operation: OperationDefinitionNode): boolean {
+  if (operation.operation === 'subscription') return false;
+  return (operation.variableDefinitions ?? []).every((definition) => {
+    const type = typeFromAST(schema, definition.type as NamedTypeNode);
+    return type !== undefined && !isInputObjectType(getNamedType(type));
+  });
+}
+
+/**
+ * graphql-jit's errors as graphql-js makes them. Its own error objects inherit from GraphQLError
+ * but leave `extensions` undefined when the original error has none (a database error), where
+ * the error formatting, Apollo's and ours, expects graphql-js's `{}`.
+ */
+function asGraphQLError(error: GraphQLError): GraphQLError {
+  const copy = new GraphQLError(error.message, { path: error.path, originalError: error.originalError, extensions: error.extensions });
+  (copy as { locations: GraphQLError['locations'] }).locations = error.locations;
+  return copy;
 }

@@ -1,7 +1,7 @@
 import type { Platform } from '@gongzhi/core';
 import { createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
 import { createGatewayLogger, type RunningGateway, startGateway } from '@gongzhi/gateway';
-import { buildSchema, parse } from 'graphql';
+import { buildSchema, GraphQLError, parse } from 'graphql';
 import { compiledExecution } from '../src/compiled-execution.js';
 import { postGraphQL, testConfig } from './helpers.js';
 
@@ -13,7 +13,10 @@ import { postGraphQL, testConfig } from './helpers.js';
  */
 
 describe('the executor', () => {
-  const schema = buildSchema(`type Query { hello(name: String!): String!, boom: String }`);
+  const schema = buildSchema(`
+    input Greeting { name: String!, punctuation: String! = "！" }
+    type Query { hello(name: String!): String!, boom: String, greet(greeting: Greeting!): String! }
+  `);
   const root = {
     hello: (args: { name: string }) => `你好，${args.name}`,
     boom: () => {
@@ -24,6 +27,8 @@ describe('the executor', () => {
   const fields = schema.getQueryType()!.getFields();
   fields.hello!.resolve = (_, args: { name: string }) => root.hello(args);
   fields.boom!.resolve = () => root.boom();
+  fields.greet!.resolve = (_, args: { greeting: { name: string; punctuation: string } }) =>
+    `你好，${args.greeting.name}${args.greeting.punctuation}`;
 
   function executorWith(after: number) {
     const lines: string[] = [];
@@ -62,12 +67,25 @@ describe('the executor', () => {
     for (const later of [second, third]) {
       expect(later.data).toEqual(first.data);
       expect(JSON.stringify(later.errors)).toBe(JSON.stringify(first.errors));
+      // graphql-js's error objects: the error formatting reads `extensions` (an error without any has `{}`).
+      expect(later.errors?.[0]).toBeInstanceOf(GraphQLError);
+      expect(later.errors?.[0]?.extensions).toEqual(first.errors?.[0]?.extensions);
+      expect(later.errors?.[0]?.originalError?.message).toBe('boom');
     }
     // A variable of the wrong type: the same error from both.
     const wrong = parse('query ($n: String!) { hello(name: $n) }');
     const [jsWrong, jitWrong] = [await executor!(requestFor(wrong, { n: 3 })), await executor!(requestFor(wrong, { n: 3 }))];
     expect(jsWrong.errors?.[0]?.message).toMatch(/\$n/);
     expect(JSON.stringify(jitWrong.errors)).toBe(JSON.stringify(jsWrong.errors));
+  });
+
+  it('leaves operations with input object variables to graphql-js (graphql-jit drops input field defaults)', async () => {
+    const { gateway, lines } = executorWith(1);
+    const { executor } = await gateway.load({ apollo: {} });
+    const document = parse('query ($g: Greeting!) { greet(greeting: $g) }');
+    for (let i = 0; i < 2; i++)
+      expect((await executor!(requestFor(document, { g: { name: '张' } }))).data).toEqual({ greet: '你好，张！' });
+    expect(lines).toEqual([]);
   });
 
   it('with `after: 1` compiles a document on its first run', async () => {
@@ -84,11 +102,9 @@ describe('through the gateway, default settings', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    gateway = await startGateway(
-      testConfig({ DATABASE_URL: db.url, GONGZHI_COMPILE_AFTER: '2' }),
-      createGatewayLogger('silent', false),
-      { seedWhenEmpty: true },
-    );
+    gateway = await startGateway(testConfig({ DATABASE_URL: db.url, GONGZHI_COMPILE_AFTER: '2' }), createGatewayLogger('silent', false), {
+      seedWhenEmpty: true,
+    });
   }, 120_000);
   afterAll(async () => {
     await gateway?.stop();
@@ -123,7 +139,9 @@ describe('through the gateway, default settings', () => {
       { id: requester },
     );
     // An unseen id, a malformed id, a variable of the wrong type.
-    const unseen = await sameThreeTimes(`query ($id: ID!) { node(id: $id) { id } }`, { id: 'UmVxdWVzdDowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA' });
+    const unseen = await sameThreeTimes(`query ($id: ID!) { node(id: $id) { id } }`, {
+      id: 'UmVxdWVzdDowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA',
+    });
     expect(unseen.data ?? unseen.errors).toBeTruthy();
     await sameThreeTimes(`query ($id: ID!) { person(id: $id) { id } }`, { id: 'not-an-id' });
     const wrongType = await sameThreeTimes(`query ($n: Int!) { requests(first: $n) { edges { cursor } } }`, { n: 'five' });
