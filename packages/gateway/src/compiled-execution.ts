@@ -9,6 +9,7 @@ import {
   isInputObjectType,
   type NamedTypeNode,
   type OperationDefinitionNode,
+  OperationTypeNode,
   typeFromAST,
 } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
@@ -52,7 +53,7 @@ export function compiledExecution(schema: GraphQLSchema, options: { after: numbe
     const { document, operationName, operation } = request;
     const variables = request.request.variables ?? {};
     let operations = seen.get(document);
-    if (!operations) seen.set(document, (operations = new Map()));
+    if (!operations) seen.set(document, (operations = new Map<string | null, Seen>()));
     let entry = operations.get(operationName);
     if (!entry) operations.set(operationName, (entry = { runs: 0 }));
     entry.runs++;
@@ -96,7 +97,7 @@ function compileOperation(schema: GraphQLSchema, document: DocumentNode, operati
  * graphql-js fills the default in; such operations (mostly mutations, small answers) stay on graphql-js.
  */
 function compilable(schema: GraphQLSchema, operation: OperationDefinitionNode): boolean {
-  if (operation.operation === 'subscription') return false;
+  if (operation.operation === OperationTypeNode.SUBSCRIPTION) return false;
   return (operation.variableDefinitions ?? []).every((definition) => {
     const type = typeFromAST(schema, definition.type as NamedTypeNode);
     return type !== undefined && !isInputObjectType(getNamedType(type));

@@ -25,9 +25,9 @@ describe('the executor', () => {
   };
   // graphql-jit reads resolvers from the schema: give the fields theirs.
   const fields = schema.getQueryType()!.getFields();
-  fields.hello!.resolve = (_, args: { name: string }) => root.hello(args);
-  fields.boom!.resolve = () => root.boom();
-  fields.greet!.resolve = (_, args: { greeting: { name: string; punctuation: string } }) =>
+  fields.hello.resolve = (_, args: { name: string }) => root.hello(args);
+  fields.boom.resolve = () => root.boom();
+  fields.greet.resolve = (_, args: { greeting: { name: string; punctuation: string } }) =>
     `你好，${args.greeting.name}${args.greeting.punctuation}`;
 
   function executorWith(after: number) {
@@ -117,7 +117,7 @@ describe('through the gateway, default settings', () => {
     for (let i = 0; i < 3; i++) answers.push(JSON.stringify(await postGraphQL(gateway.server.url, query, variables)));
     expect(answers[1]).toBe(answers[0]);
     expect(answers[2]).toBe(answers[0]);
-    return JSON.parse(answers[0]!);
+    return JSON.parse(answers[0]);
   }
 
   it('answers reads, field errors, variable errors, abstract types and payload errors alike', async () => {

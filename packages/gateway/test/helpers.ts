@@ -31,7 +31,17 @@ export const startGateway: typeof start = (...args) => {
  * covers the switch from graphql-js), `env` on top.
  */
 export function testConfig(env: Record<string, string> = {}, cwd = process.cwd()): GatewayConfig {
-  return loadConfig({ PORT: '0', LOG_LEVEL: 'silent', GONGZHI_DEV_ADMIN_KEY: TEST_ADMIN_KEY, GONGZHI_DEFAULT_LOCALE: 'en', GONGZHI_COMPILE_AFTER: '1', ...env }, cwd);
+  return loadConfig(
+    {
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      GONGZHI_DEV_ADMIN_KEY: TEST_ADMIN_KEY,
+      GONGZHI_DEFAULT_LOCALE: 'en',
+      GONGZHI_COMPILE_AFTER: '1',
+      ...env,
+    },
+    cwd,
+  );
 }
 
 /**
