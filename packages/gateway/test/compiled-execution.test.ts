@@ -30,13 +30,13 @@ describe('the executor', () => {
   fields.greet.resolve = (_, args: { greeting: { name: string; punctuation: string } }) =>
     `你好，${args.greeting.name}${args.greeting.punctuation}`;
 
-  function executorWith(after: number) {
+  function executorWith(after: number, maxCompiled?: number) {
     const lines: string[] = [];
     const logger = {
       debug: (_: unknown, message: string) => lines.push(message),
       warn: (_: unknown, message: string) => lines.push(message),
     } as unknown as Platform['logger'];
-    const gateway = compiledExecution(schema, { after, logger });
+    const gateway = compiledExecution(schema, { after, logger, maxCompiled });
     let loadedSchema: unknown = null;
     gateway.onSchemaLoadOrUpdate(({ apiSchema }) => (loadedSchema = apiSchema));
     return { gateway, lines, loaded: () => loadedSchema };
@@ -86,6 +86,18 @@ describe('the executor', () => {
     for (let i = 0; i < 2; i++)
       expect((await executor!(requestFor(document, { g: { name: '张' } }))).data).toEqual({ greet: '你好，张！' });
     expect(lines).toEqual([]);
+  });
+
+  it('keeps at most `maxCompiled` operations compiled, dropping the least recently run', async () => {
+    const { gateway, lines } = executorWith(1, 2);
+    const { executor } = await gateway.load({ apollo: {} });
+    const [a, b, c] = ['{ hello(name: "甲") }', '{ hello(name: "乙") }', '{ hello(name: "丙") }'].map((q) => parse(q));
+    for (const document of [a, b, a, c]) await executor!(requestFor(document, {}));
+    expect(lines).toHaveLength(3); // a, b, c compiled; b, the least recently run, dropped
+    await executor!(requestFor(a, {}));
+    expect(lines).toHaveLength(3); // a still compiled
+    expect((await executor!(requestFor(b, {}))).data).toEqual({ hello: '你好，乙' });
+    expect(lines).toHaveLength(4); // b compiled again
   });
 
   it('with `after: 1` compiles a document on its first run', async () => {
