@@ -17,7 +17,7 @@ import { checkPlaceRules, guardSchema } from './auth/scope-guard.js';
 import { type ConstraintError, joinUnitOfWork, runCommand } from './command/command.js';
 import { checkMessageCatalogs } from './i18n/catalog.js';
 import { auditSubscriber } from './audit/audit-trail.js';
-import { reclaimLostConnections, withTimeout } from './database/pool.js';
+import { foldTransactionStart, reclaimLostConnections, withTimeout } from './database/pool.js';
 import { checkMutationPayloads } from './command/payload.js';
 import { checkListFields } from './graphql/bounded-list.js';
 import { useTypeNames } from './command/reference.js';
@@ -478,7 +478,9 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   const destroyed: GongzhiPlugin[] = [];
   let runtimeContext: ((p: GongzhiPlugin) => PluginRuntimeContext) | undefined;
   try {
-    reclaimLostConnections(await ready.em.getConnection().getNativeClient(), logger);
+    const nativePool = await ready.em.getConnection().getNativeClient();
+    reclaimLostConnections(nativePool, logger);
+    foldTransactionStart(nativePool);
     if (options.migrate ?? true) await migrate(options.databaseUrl, migrationSources(plugins), { logger });
 
     const schema = await buildComposedSchema(

@@ -90,3 +90,54 @@ export async function withTimeout<T>(ms: number, what: string, check: () => Prom
     clearTimeout(timer);
   }
 }
+
+/** What a `BEGIN` answers; kysely reads only `rows` and `command`. */
+const BEGUN = { command: 'BEGIN', rowCount: null, rows: [], fields: [] };
+const BEGIN = /^\s*begin\s*;?\s*$/i;
+const END = /^\s*(commit|rollback)\s*;?\s*$/i;
+
+/**
+ * Sends a transaction's `BEGIN` with its first statement, in one round trip. Every write is a
+ * transaction (MikroORM's `transactional`, which sends `begin` through kysely, then statements with
+ * their values inlined, then `commit`): a status change was BEGIN, two statements and COMMIT, four
+ * round trips; it is now three. A `begin` on a pooled connection is held back and answered at once;
+ * the connection's next query goes as `BEGIN;` followed by it, one simple-query message (PostgreSQL
+ * runs both; a failing statement leaves the transaction aborted, as it would have, for the ROLLBACK
+ * that follows). A `commit` or `rollback` with nothing sent since is answered without a round trip;
+ * a next query with bound values (which the simple protocol cannot carry) gets its BEGIN sent just
+ * before it. A connection returned to the pool never carries a held-back BEGIN to its next user.
+ */
+export function foldTransactionStart(pool: pg.Pool): void {
+  const held = new WeakSet<pg.PoolClient>();
+  const folded = new WeakSet<pg.PoolClient>();
+  const fold = (client: pg.PoolClient) => {
+    if (folded.has(client)) return;
+    folded.add(client);
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as { query: unknown }).query = (...args: unknown[]): unknown => {
+      const [text, values] = args;
+      const plain =
+        typeof text === 'string' && args.length <= 2 && (values === undefined || (Array.isArray(values) && values.length === 0));
+      if (plain && BEGIN.test(text)) {
+        // A second BEGIN would only draw PostgreSQL's warning that a transaction is in progress.
+        held.add(client);
+        return Promise.resolve(BEGUN);
+      }
+      if (!held.has(client)) return query(...args);
+      held.delete(client);
+      if (plain && END.test(text)) return Promise.resolve({ command: text.trim().toUpperCase(), rowCount: null, rows: [], fields: [] });
+      if (!plain) {
+        // Queued ahead of the query on this connection; a failure shows in the query's own outcome.
+        (query('BEGIN') as Promise<unknown>).catch(() => undefined);
+        return query(...args);
+      }
+      return (query(`BEGIN;${text}`) as Promise<pg.QueryResult | pg.QueryResult[]>).then((results) => {
+        if (!Array.isArray(results)) return results;
+        const own = results.slice(1);
+        return own.length === 1 ? own[0] : own;
+      });
+    };
+  };
+  pool.on('acquire', fold);
+  pool.on('release', (_err, client) => held.delete(client));
+}
