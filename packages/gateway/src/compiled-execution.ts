@@ -13,7 +13,7 @@ import {
   typeFromAST,
 } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
-import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
+import type { CompiledQuery } from 'graphql-jit';
 import type { Platform } from '@gongzhi/core';
 
 /** What is known of one operation of one document: how often it ran, and its compiled form once made. */
@@ -21,6 +21,8 @@ interface Seen {
   runs: number;
   /** Compiled, or null when graphql-jit could not compile it (graphql-js runs it then). */
   compiled?: CompiledQuery | null;
+  /** The compilation under way, shared by the runs that arrive meanwhile. */
+  compiling?: Promise<CompiledQuery | null>;
 }
 
 /**
@@ -54,13 +56,17 @@ export function compiledExecution(
     if (recent.size <= maxCompiled) return;
     const oldest = recent.values().next().value!;
     recent.delete(oldest);
-    oldest.compiled = undefined;
+    oldest.compiled = oldest.compiling = undefined;
     oldest.runs = 0;
   };
-  const compile = (document: DocumentNode, operationName: string | null, operation: OperationDefinitionNode): CompiledQuery | null => {
+  const compile = async (
+    document: DocumentNode,
+    operationName: string | null,
+    operation: OperationDefinitionNode,
+  ): Promise<CompiledQuery | null> => {
     if (!compilable(schema, operation)) return null;
-    const compiled = compileOperation(schema, document, operationName);
-    if (isCompiledQuery(compiled)) {
+    const compiled = await compileOperation(schema, document, operationName);
+    if ('query' in compiled) {
       options.logger.debug({ operation: operationName }, 'operation compiled');
       return compiled;
     }
@@ -75,7 +81,8 @@ export function compiledExecution(
     let entry = operations.get(operationName);
     if (!entry) operations.set(operationName, (entry = { runs: 0 }));
     entry.runs++;
-    if (entry.compiled === undefined && entry.runs >= options.after) entry.compiled = compile(document, operationName, operation);
+    if (entry.compiled === undefined && entry.runs >= options.after)
+      entry.compiled = await (entry.compiling ??= compile(document, operationName, operation));
     if (entry.compiled) {
       keep(entry);
       // Invalid variables are answered by graphql-js, whose messages graphql-jit words differently.
@@ -101,7 +108,13 @@ export function compiledExecution(
 }
 
 /** graphql-jit's compiled form of one operation, or why it cannot make one (it may throw rather than answer errors). */
-function compileOperation(schema: GraphQLSchema, document: DocumentNode, operationName: string | null): CompiledQuery | ExecutionResult {
+async function compileOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null,
+): Promise<CompiledQuery | ExecutionResult> {
+  // Loaded on the first compilation, not at start (it brings fast-json-stringify along).
+  const { compileQuery } = await import('graphql-jit');
   try {
     return compileQuery(schema, document, operationName ?? undefined, { customJSONSerializer: false });
   } catch (err) {
