@@ -141,6 +141,9 @@ const OTHER_VARIABLES = ['GONGZHI_TEST_SERVER_URL', 'GONGZHI_TEST_RUN'];
 const int = (min: number, max: number): Kind => ({ kind: 'integer', min, max });
 
 /** Every setting of the gateway. */
+/** Runs of one document after which its HTTP operations run compiled, unless configured (`GONGZHI_COMPILE_AFTER`). */
+export const DEFAULT_COMPILE_AFTER = 2;
+
 export const SETTINGS: readonly Setting[] = [
   { env: 'PORT', file: 'port', type: int(0, 65535), defaultText: '4000', meaning: 'HTTP and WebSocket port' },
   {
@@ -341,7 +344,7 @@ export const SETTINGS: readonly Setting[] = [
     env: 'GONGZHI_COMPILE_AFTER',
     file: 'compileAfter',
     type: int(0, 1_000_000),
-    defaultText: '2',
+    defaultText: String(DEFAULT_COMPILE_AFTER),
     meaning:
       'runs of one document in a process after which its HTTP operations run compiled to JavaScript (graphql-jit: about a fifth less CPU on large answers such as the board); 0 runs every operation with graphql-js',
   },
@@ -720,6 +723,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       retentionMs: get('GONGZHI_WEBHOOK_RETENTION_DAYS', 30) * 86_400_000,
     },
     wsEventRetryMs: get('GONGZHI_WS_EVENT_RETRY_MS', 10_000),
-    compileAfter: get('GONGZHI_COMPILE_AFTER', 2),
+    compileAfter: get('GONGZHI_COMPILE_AFTER', DEFAULT_COMPILE_AFTER),
   };
 }

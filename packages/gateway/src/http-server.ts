@@ -21,7 +21,7 @@ import { GraphQLError, OperationTypeNode } from 'graphql';
 import { gatewayMessages } from './messages.js';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { Limits } from './config.js';
+import { DEFAULT_COMPILE_AFTER, type Limits } from './config.js';
 import { boardAsset } from './board-assets.js';
 import { compiledExecution } from './compiled-execution.js';
 import { BodyTooLarge, readBody } from './http-body.js';
@@ -76,7 +76,7 @@ export interface GatewayServerOptions {
   defaultLocale?: Locale;
   /**
    * Runs of one document after which its HTTP operations run compiled (graphql-jit; see
-   * {@link compiledExecution}); 0 never compiles. Default 2. With tracing on, graphql-js runs every
+   * {@link compiledExecution}); 0 never compiles. Default {@link DEFAULT_COMPILE_AFTER}. With tracing on, graphql-js runs every
    * operation: its resolver spans come from Apollo's per-field hooks, which only graphql-js calls.
    */
   compileAfter?: number;
@@ -414,7 +414,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     wsServer,
   );
 
-  const compileAfter = options.compileAfter ?? 2;
+  const compileAfter = options.compileAfter ?? DEFAULT_COMPILE_AFTER;
   const apollo = new ApolloServer<GongzhiContext>({
     ...(compileAfter > 0 && !tracing
       ? { gateway: compiledExecution(platform.schema, { after: compileAfter, logger: platform.logger }) }

@@ -99,9 +99,9 @@ const END = /^\s*(commit|rollback)\s*;?\s*$/i;
 /**
  * Sends a transaction's `BEGIN` with its first statement, in one round trip. Every write is a
  * transaction (MikroORM's `transactional`, which sends `begin` through kysely, then statements with
- * their values inlined, then `commit`): a status change was BEGIN, two statements and COMMIT, four
- * round trips; it is now three. A `begin` on a pooled connection is held back and answered at once;
- * the connection's next query goes as `BEGIN;` followed by it, one simple-query message (PostgreSQL
+ * their values inlined, then `commit`), so each write saves the round trip of its BEGIN. A `begin`
+ * on a pooled connection is held back and answered at once; the connection's next query goes as
+ * `BEGIN;` followed by it, one simple-query message (PostgreSQL
  * runs both; a failing statement leaves the transaction aborted, as it would have, for the ROLLBACK
  * that follows). A `commit` or `rollback` with nothing sent since is answered without a round trip;
  * a next query with bound values (which the simple protocol cannot carry) gets its BEGIN sent just
