@@ -226,7 +226,7 @@ test('the server buffers its log lines but writes an error at once: a kill -9 ri
   }
 }, 180_000);
 
-test('a gateway killed with -9 can be started again at once: the embedded PostgreSQL it left running is stopped, no manual step; SIGINT then stops it cleanly', async () => {
+test('a gateway killed with -9 can be started again with no manual step: it stops the embedded PostgreSQL left running and says so; SIGINT then stops it cleanly', async () => {
   const { dir, remove } = await tempDir('gongzhi-kill9-');
   const env = { GONGZHI_DATA_DIR: dir, GONGZHI_PG_PORT: String(await freePort()), PORT: String(await freePort()), GONGZHI_PLUGINS: '' };
   let first: CliRun | null = null;
@@ -235,12 +235,15 @@ test('a gateway killed with -9 can be started again at once: the embedded Postgr
     first = await startReady(env);
     await stop(first, 'SIGKILL');
     second = startCli(env);
-    expect(await readyWithin(second, 10_000)).toBeLessThan(10_000);
+    // No manual step and no lock to wait out: the second start stops the orphan itself and says so.
+    // (How long that takes is the machine's business, not asserted; bench/start.mjs measures starts.)
+    await readyWithin(second);
     // Graceful stop: the gateway drains, then stops its database (not the other way round), exits 0, and warns of nothing.
     const warningsBefore = second.stderr().length;
     const exited = new Promise<number | null>((r) => second!.child.once('exit', (code) => r(code)));
     await stop(second);
     expect(await exited).toBe(0);
+    expect(second.stdout()).toContain('stopping the embedded PostgreSQL left running by a process that ended without stopping it');
     expect(second.stderr().slice(warningsBefore)).toBe('');
     expect(existsSync(path.join(dir, 'postgres', 'postmaster.pid'))).toBe(false);
   } finally {
