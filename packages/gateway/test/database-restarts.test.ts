@@ -192,7 +192,8 @@ test('while the database is down: a write answers 503 with Retry-After, /readyz 
       expect(write.body.errors[0].extensions.code).toBe('DATABASE_UNAVAILABLE');
       started = Date.now();
       expect(await status(`${gateway.url}/readyz`, 10_000)).toBe(503);
-      expect(Date.now() - started).toBeLessThan(2000 + 1000); // GONGZHI_READY_TIMEOUT_MS (2 s) and some slack
+      // Within GONGZHI_READY_TIMEOUT_MS (2 s), with slack for a loaded CI machine (the probe itself gives up at 10 s).
+      expect(Date.now() - started).toBeLessThan(2000 + 3000);
       expect(await status(`${gateway.url}/healthz`)).toBe(200);
       // A dashboard connecting now is told to try again later, not that its key is refused (4403).
       let socket: Client | undefined;
