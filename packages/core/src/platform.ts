@@ -16,7 +16,7 @@ import type { PlaceRule } from './auth/place-rule.js';
 import { checkPlaceRules, guardSchema } from './auth/scope-guard.js';
 import { type ConstraintError, joinUnitOfWork, runCommand } from './command/command.js';
 import { checkMessageCatalogs } from './i18n/catalog.js';
-import { auditSubscriber } from './audit/audit-trail.js';
+import { auditSubscriber, userTables } from './audit/audit-trail.js';
 import { foldTransactionStart, reclaimLostConnections, withTimeout } from './database/pool.js';
 import { checkMutationPayloads } from './command/payload.js';
 import { checkListFields } from './graphql/bounded-list.js';
@@ -482,6 +482,8 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     reclaimLostConnections(nativePool, logger);
     foldTransactionStart(nativePool);
     if (options.migrate ?? true) await migrate(options.databaseUrl, migrationSources(plugins), { logger });
+    // The tables the audit trail counts writes on, as the migrations left them.
+    await userTables(ready.em.fork());
 
     const schema = await buildComposedSchema(
       [...coreModule.resolvers, ...plugins.flatMap((p) => p.resolvers ?? [])],

@@ -146,14 +146,14 @@ export class AuditTrail {
     return trail;
   }
 
-  /** Whether the write counts the trail starts from are still to be read ({@link start}, or a row read with them: {@link WRITE_COUNTS_COLUMN}). */
+  /** Whether the write counts the trail starts from are still to be read ({@link start}, or a row read with them: {@link UserTables.countsColumn}). */
   get needsBaseline(): boolean {
     return this.baseline === null;
   }
 
-  /** Starts from the write counts read with a row ({@link WRITE_COUNTS_COLUMN}), before anything was written. */
-  startFrom(counts: readonly CountRow[]): void {
-    if (this.baseline === null) this.baseline = countsOf(counts);
+  /** Starts from the write counts read with a row ({@link UserTables.countsColumn}), before anything was written. */
+  startFrom(counts: readonly CountRow[], tables: UserTables): void {
+    if (this.baseline === null) this.baseline = tables.countsOf(counts);
   }
 
   /** Whether no command of this trail is running (the next one to run is the outermost). */
@@ -271,7 +271,8 @@ export class AuditTrail {
   }
 
   private async tableCounts(): Promise<Map<string, Counts>> {
-    return countsOf(await this.em.execute<CountRow[]>(TABLE_COUNTS_SQL));
+    const tables = await userTables(this.em);
+    return tables.countsOf(await this.em.execute<CountRow[]>(tables.countsSql));
   }
 
   /**
@@ -307,7 +308,10 @@ export class AuditTrail {
       ctes.push(`logged AS (${INSERT_AUDIT_SQL})`);
       params.push(...insertParams(actor, at, rows));
     }
-    const now = countsOf(await this.em.execute<CountRow[]>(`${ctes.length ? `WITH ${ctes.join(', ')} ` : ''}${TABLE_COUNTS_SQL}`, params));
+    const tables = await userTables(this.em);
+    const now = tables.countsOf(
+      await this.em.execute<CountRow[]>(`${ctes.length ? `WITH ${ctes.join(', ')} ` : ''}${tables.countsSql}`, params),
+    );
     const unitemized: AuditRecord[] = [];
     for (const [table, counts] of now) {
       if (NOT_AUDITED.has(table)) continue;
@@ -346,36 +350,75 @@ function typeNameOf(em: EntityManager, table: string): string {
   return meta?.class ? graphQLTypeName(meta.class as EntityClass) : table;
 }
 
-/** One table's counts as read from the statistics (numbers as text or JSON numbers). */
+/** One table's counts as read from the statistics (numbers as text or JSON numbers), by the table's oid. */
 export interface CountRow {
-  t: string;
+  o: string | number;
   i: string | number;
   u: string | number;
   d: string | number;
 }
 
-function countsOf(rows: readonly CountRow[]): Map<string, Counts> {
-  return new Map(rows.map((r) => [r.t, { inserted: Number(r.i), updated: Number(r.u), deleted: Number(r.d) }]));
+/** The user tables of a database, and how to read the transaction's write counts on them. */
+export interface UserTables {
+  /**
+   * The rows this transaction (and, until the connection reports its statistics, the
+   * connection's earlier ones) inserted, updated and deleted per user table, as {@link CountRow}s:
+   * the functions behind `pg_stat_xact_user_tables`, on these tables' oids only.
+   */
+  countsSql: string;
+  /** The same counts as one JSON column, for a read that takes them with the first row a command loads ({@link AuditTrail.startFrom}). */
+  countsColumn: string;
+  /** Counts by `schema.table`. */
+  countsOf(rows: readonly CountRow[]): Map<string, Counts>;
 }
 
-/**
- * The rows this transaction (and, until the connection reports its statistics, the
- * connection's earlier ones) inserted, updated and deleted per user table: the functions
- * behind `pg_stat_xact_user_tables`, on tables only, without the view's index join.
- */
-const TABLE_COUNTS_SQL = `SELECT t, i, u, d FROM (
-  SELECT n.nspname || '.' || c.relname AS t, pg_stat_get_xact_tuples_inserted(c.oid) AS i,
-         pg_stat_get_xact_tuples_updated(c.oid) AS u, pg_stat_get_xact_tuples_deleted(c.oid) AS d
+/** Every user table (not PostgreSQL's own): its oid and its `schema.table`. */
+const USER_TABLES_SQL = `SELECT c.oid::bigint AS oid, n.nspname || '.' || c.relname AS t
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-   WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast') s
- WHERE i + u + d > 0`;
+   WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'`;
+
+const userTablesByConnection = new WeakMap<object, Promise<UserTables>>();
 
 /**
- * The transaction's write counts as one JSON column (rows like {@link TABLE_COUNTS_SQL}'s), for a
- * read that takes them with the first row a command loads: the trail's baseline without a
- * statement of its own ({@link AuditTrail.startFrom}).
+ * The database's user tables, read once per ORM: the platform reads them right after its
+ * migrations. Every command reads its write counts twice; scanning `pg_class` for the tables each
+ * time cost PostgreSQL about 0.25 ms to run and 0.15–0.45 ms to plan, per read (bench/README.md,
+ * "Where a status change's time goes"), where the statistics functions on a list of oids cost a
+ * few hundredths. A table created later, by a migration another process runs while this one
+ * serves, is counted from this process's next start; the code that writes it comes with that start.
  */
-export const WRITE_COUNTS_COLUMN = `(SELECT coalesce(json_agg(json_build_object('t', c.t, 'i', c.i, 'u', c.u, 'd', c.d)), '[]'::json) FROM (${TABLE_COUNTS_SQL}) c)`;
+export function userTables(em: EntityManager): Promise<UserTables> {
+  const connection = em.getConnection();
+  let tables = userTablesByConnection.get(connection);
+  if (!tables) {
+    tables = em.execute<{ oid: string; t: string }[]>(USER_TABLES_SQL).then((rows) => userTablesFrom(rows));
+    userTablesByConnection.set(connection, tables);
+    tables.catch(() => userTablesByConnection.delete(connection));
+  }
+  return tables;
+}
+
+function userTablesFrom(rows: readonly { oid: string; t: string }[]): UserTables {
+  const names = new Map(rows.map((r) => [String(r.oid), r.t]));
+  // Oids are numbers read from the database: safe to write into the statement, which stays the same text.
+  const oids = `'{${[...names.keys()].join(',')}}'::oid[]`;
+  const countsSql = `SELECT o, i, u, d FROM (
+    SELECT o::bigint AS o, pg_stat_get_xact_tuples_inserted(o) AS i, pg_stat_get_xact_tuples_updated(o) AS u,
+           pg_stat_get_xact_tuples_deleted(o) AS d
+      FROM unnest(${oids}) AS o) s
+   WHERE i + u + d > 0`;
+  return {
+    countsSql,
+    countsColumn: `(SELECT coalesce(json_agg(json_build_object('o', c.o, 'i', c.i, 'u', c.u, 'd', c.d)), '[]'::json) FROM (${countsSql}) c)`,
+    countsOf: (counted) =>
+      new Map(
+        counted.flatMap((r) => {
+          const table = names.get(String(r.o));
+          return table ? [[table, { inserted: Number(r.i), updated: Number(r.u), deleted: Number(r.d) }]] : [];
+        }),
+      ),
+  };
+}
 
 /** Inserts a JSON array of entries (see {@link auditRow}), in order, as one actor. */
 const INSERT_AUDIT_SQL = `INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, api_key_id, action, via, entity_type, entity_id, operation, changes, place_paths)

@@ -2,7 +2,7 @@ import { LockMode, Utils } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import type { Access } from '../auth/access.js';
-import { AuditTrail, type CountRow, WRITE_COUNTS_COLUMN } from '../audit/audit-trail.js';
+import { AuditTrail, type CountRow, userTables } from '../audit/audit-trail.js';
 import type { PermissionName } from '../auth/permission.js';
 import { canSee, canSeeWith, placePathsByRules } from '../auth/scope-guard.js';
 import { loadById, type ReadContext, rowById } from '../graphql/loaders.js';
@@ -355,13 +355,14 @@ class Work implements UnitOfWork {
     const schema = meta.schema && meta.schema !== '*' ? `"${meta.schema}".` : '';
     const column = (meta.properties as Record<string, { fieldNames: string[] }>).uuid?.fieldNames[0];
     if (!column) throw new Error(`${meta.className} has no uuid column`);
+    const tables = await userTables(this.em);
     const [found] = await this.em.execute<Record<string, unknown>[]>(
-      `SELECT t.*, ${WRITE_COUNTS_COLUMN} AS gongzhi_write_counts FROM ${schema}"${meta.tableName}" t WHERE t."${column}" = ?${lock ? ' FOR UPDATE OF t' : ''}`,
+      `SELECT t.*, ${tables.countsColumn} AS gongzhi_write_counts FROM ${schema}"${meta.tableName}" t WHERE t."${column}" = ?${lock ? ' FOR UPDATE OF t' : ''}`,
       [uuid],
     );
     if (!found) return null;
     const { gongzhi_write_counts: counts, ...data } = found;
-    this.audit.startFrom(counts as CountRow[]);
+    this.audit.startFrom(counts as CountRow[], tables);
     return this.em.map(entity as never, data);
   }
 }
