@@ -3,17 +3,41 @@
 // `node bench/write-cpu.mjs [--ops N]`. A composed core platform on a throw-away database, as the
 // gateway runs it (PostgreSQL board transport, a LISTEN connection), an API key as the caller;
 // N requests submitted, then each moved to ACCEPTED one after another. Prints this process's CPU
-// time (user + system) per change, the wall time per change, and SQL statements per change.
-// Not a test: it measures. Build first (`tsc -b`).
+// time (user + system) per change, PostgreSQL's (every process of its server, read from /proc, so
+// the server must run on this machine), the wall time per change, and SQL statements per change.
+// `--profile FILE` writes a V8 CPU profile of the measured changes alone (bench/profile-summary.mjs
+// reads it). Not a test: it measures. Build first (`tsc -b`).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+
+/** CPU time (µs) of the PostgreSQL server `anyBackend` belongs to: its postmaster and every child. */
+function serverCpuUs(anyBackend) {
+  const stat = (pid) => {
+    try {
+      // Fields after the command's closing parenthesis: state ppid … utime(12) stime(13), in clock ticks.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+    } catch {
+      return null;
+    }
+  };
+  const postmaster = stat(anyBackend)?.ppid;
+  let ticks = stat(postmaster)?.ticks ?? 0;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const s = stat(name);
+    if (s?.ppid === postmaster) ticks += s.ticks;
+  }
+  return ticks * 10_000; // USER_HZ is 100 on Linux
+}
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const core = await import(path.join(root, 'packages/core/dist/index.js'));
 const testing = await import(path.join(root, 'packages/core/dist/testing/index.js'));
-const { values: opts } = parseArgs({ options: { ops: { type: 'string', default: '400' } } });
+const { values: opts } = parseArgs({ options: { ops: { type: 'string', default: '400' }, profile: { type: 'string' } } });
 const OPS = Number(opts.ops);
 
 // A throw-away server of its own (or DATABASE_URL's), stopped at the end.
@@ -47,17 +71,32 @@ try {
     run(`mutation($id: ID!) { changeRequestStatus(id: $id, to: ACCEPTED) { request { status } errors { code } } }`, { id });
   for (const id of ids.splice(0, 50)) await change(id); // warm-up
   const statements = await app.countStatements(() => change(ids.shift()));
+  const [{ pid: backend }] = await em.getConnection().execute('SELECT pg_backend_pid() AS pid');
+  const profiler = opts.profile ? new Session() : null;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
+  const pg0 = serverCpuUs(backend);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (const id of ids.slice(0, OPS - 1)) await change(id);
   const cpu = process.cpuUsage(cpu0);
   const wallMs = performance.now() - t0;
+  const pgCpu = serverCpuUs(backend) - pg0;
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(opts.profile, JSON.stringify(profile));
+    profiler.disconnect();
+  }
   const n = OPS - 1;
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
   console.log(
     JSON.stringify({
       changes: n,
       cpuUsPerChange: Math.round((cpu.user + cpu.system) / n),
+      postgresCpuUsPerChange: Math.round(pgCpu / n),
       wallMsPerChange: +(wallMs / n).toFixed(2),
       statementsPerChange: statements,
       loadAverage: Number(load),

@@ -18,6 +18,7 @@ import { type ConstraintError, joinUnitOfWork, runCommand } from './command/comm
 import { checkMessageCatalogs } from './i18n/catalog.js';
 import { auditSubscriber, userTables } from './audit/audit-trail.js';
 import { foldTransactionStart, reclaimLostConnections, withTimeout } from './database/pool.js';
+import { namePreparedStatements } from './database/prepared-statements.js';
 import { checkMutationPayloads } from './command/payload.js';
 import { checkListFields } from './graphql/bounded-list.js';
 import { useTypeNames } from './command/reference.js';
@@ -481,6 +482,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     const nativePool = await ready.em.getConnection().getNativeClient();
     reclaimLostConnections(nativePool, logger);
     foldTransactionStart(nativePool);
+    namePreparedStatements(nativePool);
     if (options.migrate ?? true) await migrate(options.databaseUrl, migrationSources(plugins), { logger });
     // The tables the audit trail counts writes on, as the migrations left them.
     await userTables(ready.em.fork());

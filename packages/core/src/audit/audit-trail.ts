@@ -13,6 +13,7 @@ import type { Actor } from '../command/command.js';
 import type { GongzhiContext } from '../context.js';
 import type { FinalWrite } from '../events/event-bus.js';
 import { placePathsByRules } from '../auth/scope-guard.js';
+import { executePrepared } from '../database/prepared-statements.js';
 import { type EntityClass, graphQLTypeName } from '../relay/node-entity.js';
 
 /**
@@ -310,7 +311,7 @@ export class AuditTrail {
     }
     const tables = await userTables(this.em);
     const now = tables.countsOf(
-      await this.em.execute<CountRow[]>(`${ctes.length ? `WITH ${ctes.join(', ')} ` : ''}${tables.countsSql}`, params),
+      await executePrepared<CountRow>(this.em, `${ctes.length ? `WITH ${ctes.join(', ')} ` : ''}${tables.countsSql}`, params),
     );
     const unitemized: AuditRecord[] = [];
     for (const [table, counts] of now) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { helper } from '@mikro-orm/core';
+import { executePrepared } from '../database/prepared-statements.js';
 import { Permission } from '../auth/permission.js';
 import { defineCommand, type Named, type UnitOfWork } from '../command/command.js';
 import { Organization } from '../organization/organization.entity.js';
@@ -110,7 +111,8 @@ export async function move(
     return column;
   });
   const personId = uow.actor.personId;
-  const moved = await uow.em.execute<{ id: string }[]>(
+  const moved = await executePrepared<{ id: string }>(
+    uow.em,
     `WITH moved AS (UPDATE request SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ? AND version = ? RETURNING id)
      INSERT INTO request_timeline (id, request_id, action, from_status, to_status, actor_id, actor_label, note, from_due_at, to_due_at, at)
      SELECT ?::uuid, moved.id, ?::text, ?::request_status, ?::request_status, ?::uuid, ?::text, ?::text, ?::timestamptz, ?::timestamptz, ?::timestamptz

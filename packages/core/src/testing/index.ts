@@ -7,6 +7,7 @@ import { NotificationListener } from '../database/notification-listener.js';
 import type { MigrationSource } from '../migrations/migration.js';
 import { composePlugins } from '../plugin/composition.js';
 import { readBatchChannel } from '../graphql/loaders.js';
+import { preparedStatementChannel } from '../database/prepared-statements.js';
 import type { GongzhiPlugin } from '../plugin/plugin.js';
 import { CORE_VERSION } from '../version.js';
 import { createTestDatabase } from './test-database.js';
@@ -171,11 +172,13 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
         if (counting.getStore() === mine) statements += (message as { statements: number }).statements;
       };
       readBatchChannel.subscribe(together);
+      preparedStatementChannel.subscribe(together);
       try {
         await counting.run(mine, work);
       } finally {
         connection.execute = original;
         readBatchChannel.unsubscribe(together);
+        preparedStatementChannel.unsubscribe(together);
       }
       return statements;
     },

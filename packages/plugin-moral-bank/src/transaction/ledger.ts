@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { placeSummary, type UnitOfWork } from '@gongzhi/core';
+import { executePrepared, placeSummary, type UnitOfWork } from '@gongzhi/core';
 import { MoralBankAccount } from '../account/account.entity.js';
 import { MoralBankTransaction, type TransactionKind } from './transaction.entity.js';
 import { t } from '../db.js';
@@ -98,7 +98,9 @@ async function writeTransaction(
       ? 'ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING'
       : '';
   const changes = [...net];
-  const [row] = await em.execute<{ transaction_id: string | null; accounts: LockedAccount[] | null }[]>(
+  // A fixed shape per kind of conflict and number of legs: prepared once per connection.
+  const [row] = await executePrepared<{ transaction_id: string | null; accounts: LockedAccount[] | null }>(
+    em,
     `WITH tx AS (
        INSERT INTO ${t('ledger_transaction')}
          (id, community_id, kind, minutes, rate, service_minutes, source_id, team_id, idempotency_key, request_hash, reverses_id, booking_id, memo, actor_id, occurred_at)

@@ -1,0 +1,127 @@
+/**
+ * Prepared statements for the write path's fixed-shape SQL (a status change's conditional
+ * update, the audit trail's last statement). `em.execute` inlines every value into the text, so
+ * PostgreSQL parses, analyses and plans each statement anew: on a status change that was the
+ * larger part of PostgreSQL's time for the statements themselves (bench/README.md, "Where a
+ * status change's time goes"). Sent with bound values under a name, a statement is parsed once
+ * per connection and, after PostgreSQL's five custom plans, runs on its generic plan.
+ *
+ * Only texts sent through {@link executePrepared} are named, and at most
+ * {@link MAX_PREPARED_TEXTS} of them: each name costs every pooled connection a cached plan, so
+ * the texts must be of a fixed shape (a statement built per call would fill the cache).
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { CompiledQuery, type QueryExecutorProvider } from 'kysely';
+import { channel } from 'node:diagnostics_channel';
+import type pg from 'pg';
+
+/** How many distinct texts get a name; later ones go with bound values, unnamed. */
+export const MAX_PREPARED_TEXTS = 200;
+
+/** Statement names by text (`$n` placeholders), shared by every connection of the process. */
+const names = new Map<string, string>();
+/** `?` texts as sent (`$n` placeholders). */
+const numbered = new Map<string, string>();
+
+/**
+ * Told of every statement {@link executePrepared} sends, as `{ statements: 1 }`, in the async
+ * context of the operation that sent it (so `TestApp.countStatements` counts it as it counts
+ * `em.execute`'s).
+ */
+export const preparedStatementChannel = channel('gongzhi:prepared-statement');
+
+/**
+ * `?` placeholders as `$1`, `$2`, … (outside quoted text, quoted names and comments), the way
+ * `em.execute` reads them. `??` (an identifier placeholder) has no bound form and is refused.
+ */
+export function numberPlaceholders(sql: string): { text: string; count: number } {
+  let text = '';
+  let count = 0;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql[i]!;
+    if (c === "'" || c === '"') {
+      const end = sql.indexOf(c, i + 1);
+      const stop = end === -1 ? sql.length : end + 1;
+      text += sql.slice(i, stop);
+      i = stop - 1;
+    } else if (c === '-' && sql[i + 1] === '-') {
+      const end = sql.indexOf('\n', i);
+      const stop = end === -1 ? sql.length : end;
+      text += sql.slice(i, stop);
+      i = stop - 1;
+    } else if (c === '/' && sql[i + 1] === '*') {
+      const end = sql.indexOf('*/', i + 2);
+      const stop = end === -1 ? sql.length : end + 2;
+      text += sql.slice(i, stop);
+      i = stop - 1;
+    } else if (c === '?') {
+      if (sql[i + 1] === '?') throw new Error('A prepared statement cannot take an identifier placeholder (??).');
+      text += `$${++count}`;
+    } else {
+      text += c;
+    }
+  }
+  return { text, count };
+}
+
+/** A value as a bound parameter: dates as ISO text (as `em.execute` inlines them), the rest as `pg` sends it. */
+function bindable(value: unknown): unknown {
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+/**
+ * Runs a statement of fixed shape (`?` placeholders, as for `em.execute`) as a prepared statement
+ * on the connection of `em`'s transaction (a command's `uow.em`), and returns its rows: for the
+ * hand-written SQL a hot write runs every time (a conditional update, a ledger posting), which
+ * PostgreSQL then parses once per connection and, after five runs, stops planning. Errors are
+ * the ORM's, as `em.execute` throws them; outside a transaction it is `em.execute`.
+ *
+ * The text must not be built from values (those go as parameters): each distinct text is a
+ * statement kept on every pooled connection, and past {@link MAX_PREPARED_TEXTS} texts the rest
+ * go unnamed (planned each time, as `em.execute`'s).
+ *
+ * ```ts
+ * const [moved] = await executePrepared<{ id: string }>(uow.em,
+ *   'UPDATE grid_visit SET status = ? WHERE id = ? AND status = ? RETURNING id', [to, visit.uuid, from]);
+ * ```
+ */
+export async function executePrepared<T extends object>(em: EntityManager, sql: string, params: readonly unknown[]): Promise<T[]> {
+  const transaction = em.getTransactionContext<QueryExecutorProvider & { executeQuery: Executor }>();
+  if (!transaction) return em.execute<T[]>(sql, [...params]);
+  let text = numbered.get(sql);
+  if (text === undefined) {
+    const { text: numberedText, count } = numberPlaceholders(sql);
+    if (count !== params.length) throw new Error(`The statement has ${count} placeholders and was given ${params.length} values.`);
+    text = numberedText;
+    if (numbered.size < MAX_PREPARED_TEXTS) numbered.set(sql, text);
+    if (names.size < MAX_PREPARED_TEXTS && !names.has(text)) names.set(text, `gongzhi_${names.size + 1}`);
+  }
+  preparedStatementChannel.publish({ statements: 1 });
+  try {
+    const result = await transaction.executeQuery(CompiledQuery.raw(text, params.map(bindable)));
+    return result.rows as T[];
+  } catch (err) {
+    throw em.getDriver().convertException(err as Error);
+  }
+}
+
+type Executor = (query: CompiledQuery) => Promise<{ rows: unknown[] }>;
+
+/**
+ * Sends the texts {@link executePrepared} names as named statements on every connection of
+ * `pool` (the `pg` client parses a name once per connection, then binds and executes it).
+ * Install after {@link foldTransactionStart}, so a held-back BEGIN still goes first.
+ */
+export function namePreparedStatements(pool: pg.Pool): void {
+  const named = new WeakSet<pg.PoolClient>();
+  pool.on('acquire', (client) => {
+    if (named.has(client)) return;
+    named.add(client);
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as { query: unknown }).query = (...args: unknown[]): unknown => {
+      const [text, values] = args;
+      const name = typeof text === 'string' && args.length === 2 && Array.isArray(values) ? names.get(text) : undefined;
+      return name ? query({ name, text, values }) : query(...args);
+    };
+  });
+}

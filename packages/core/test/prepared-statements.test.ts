@@ -1,0 +1,89 @@
+import { createPlatform, type Platform } from '@gongzhi/core';
+import { createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
+import { executePrepared, numberPlaceholders } from '../src/database/prepared-statements.js';
+
+/**
+ * The write path's fixed-shape statements go as named prepared statements with bound values
+ * (`executePrepared`): parsed once per connection, then bound and executed. PostgreSQL's own
+ * view (`pg_prepared_statements`, per session) shows it, read inside the same transaction.
+ */
+let db: TestDatabase;
+let platform: Platform;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  platform = await createPlatform({ databaseUrl: db.url, poolSize: 2 });
+  await platform.orm.em.getConnection().execute('CREATE TABLE prepared_probe (n int NOT NULL CHECK (n > 0), at timestamptz)');
+});
+afterAll(async () => {
+  await platform?.close();
+  await db?.drop();
+});
+
+const INSERT = 'INSERT INTO prepared_probe (n, at) VALUES (?, ?::timestamptz) RETURNING n';
+const count = async () =>
+  Number((await platform.orm.em.fork().getConnection().execute<{ n: string }[]>('SELECT count(*) AS n FROM prepared_probe'))[0].n);
+
+test('placeholders are numbered outside quoted text, quoted names and comments', () => {
+  expect(numberPlaceholders(`SELECT '?', "a?b", x -- why?\n FROM t /* ? */ WHERE a = ? AND b = ?`)).toEqual({
+    text: `SELECT '?', "a?b", x -- why?\n FROM t /* ? */ WHERE a = $1 AND b = $2`,
+    count: 2,
+  });
+  expect(() => numberPlaceholders('SELECT ?? FROM t')).toThrow(/identifier placeholder/);
+});
+
+test('in a transaction a statement is parsed once under a name and executed with its values each time', async () => {
+  const at = new Date('2026-12-02T08:30:00.000Z');
+  const seen = await platform.orm.em.fork().transactional(async (tx) => {
+    const returned = [];
+    for (let n = 1; n <= 7; n++) returned.push(...(await executePrepared<{ n: number }>(tx, INSERT, [n, at])));
+    expect(returned.map((r) => r.n)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    return tx.execute<{ name: string; runs: number }[]>(
+      `SELECT name, (generic_plans + custom_plans)::int AS runs FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO prepared_probe%'`,
+    );
+  });
+  expect(seen).toEqual([{ name: expect.stringMatching(/^gongzhi_\d+$/), runs: 7 }]);
+  // Dates are bound as the instant they are.
+  const [row] = await platform.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ same: boolean }[]>(`SELECT at = '2026-12-02T08:30:00Z'::timestamptz AS same FROM prepared_probe WHERE n = 7`);
+  expect(row).toEqual({ same: true });
+});
+
+test('a failing prepared statement throws as em.execute would and its transaction leaves nothing', async () => {
+  const before = await count();
+  await expect(
+    platform.orm.em.fork().transactional(async (tx) => {
+      await executePrepared(tx, INSERT, [10, null]);
+      await executePrepared(tx, INSERT, [-1, null]); // the CHECK refuses it
+    }),
+  ).rejects.toMatchObject({ name: 'CheckConstraintViolationException', constraint: 'prepared_probe_n_check' });
+  expect(await count()).toBe(before);
+  // The connection and its named statement still serve.
+  await platform.orm.em.fork().transactional((tx) => executePrepared(tx, INSERT, [11, null]));
+  expect(await count()).toBe(before + 1);
+});
+
+test('as the first statement of a transaction it still runs after its BEGIN (a rollback undoes it)', async () => {
+  const before = await count();
+  await expect(
+    platform.orm.em.fork().transactional(async (tx) => {
+      await executePrepared(tx, INSERT, [20, null]);
+      throw new Error('changed my mind');
+    }),
+  ).rejects.toThrow('changed my mind');
+  expect(await count()).toBe(before);
+});
+
+test('outside a transaction it is em.execute', async () => {
+  const before = await count();
+  expect(await executePrepared(platform.orm.em.fork(), INSERT, [30, null])).toEqual([{ n: 30 }]);
+  expect(await count()).toBe(before + 1);
+});
+
+test('a count of values that does not match the placeholders is refused before anything is sent', async () => {
+  await expect(platform.orm.em.fork().transactional((tx) => executePrepared(tx, 'SELECT ?::int + ?::int AS s', [1]))).rejects.toThrow(
+    /2 placeholders and was given 1 values/,
+  );
+});
