@@ -38,7 +38,7 @@ export function numberPlaceholders(sql: string): { text: string; count: number }
   let text = '';
   let count = 0;
   for (let i = 0; i < sql.length; i++) {
-    const c = sql[i]!;
+    const c = sql.charAt(i);
     if (c === "'" || c === '"') {
       const end = sql.indexOf(c, i + 1);
       const stop = end === -1 ? sql.length : end + 1;
