@@ -117,6 +117,16 @@ describe('one process', () => {
     expect(await outboxRows(app.platform)).toBe(0);
   });
 
+  test('a delivery costs one statement besides its handler: the row is taken (deleted, locked) as it is read', async () => {
+    const statements = await app.countStatements(() => emitKeys(app.platform, ['counted']));
+    // The emitting transaction: which event names webhooks want, the outbox row. The delivery:
+    // its take and the handler's insert; no savepoint around the handler, no delete after it
+    // (those were three more round trips).
+    expect(statements).toBe(4);
+    expect((await deliveries(app.platform)).get('counted')).toEqual(['one']);
+    expect(await outboxRows(app.platform)).toBe(0);
+  });
+
   test('nothing is recorded or delivered for a transaction that rolls back', async () => {
     await expect(
       app.platform.events.transaction(app.platform.orm.em.fork(), async ({ emit }) => {

@@ -49,9 +49,17 @@ export function validateGridOptions(o: GridOptions): string[] {
   return problems;
 }
 
+/** Date formats by time zone: making one costs far more than formatting with it (every routing and claim asks for today). */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
 export function localDate(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormats.set(timeZone, format);
+  }
+  return format.format(at);
 }
 
 /** Anything that knows the clock and the plugins' services: an operation's context or a unit of work. */

@@ -297,7 +297,7 @@ export class EventBus {
       while (
         !this.delivery.closed &&
         taken < SWEEP_BATCH &&
-        (await this.deliver((em) => eventOutbox.claimDue(em, handlers, deliveryDelayMs)))
+        (await this.deliver((em) => eventOutbox.takeDue(em, handlers, deliveryDelayMs)))
       ) {
         taken++;
       }
@@ -451,7 +451,7 @@ export class EventBus {
     const run = async () => {
       for (const id of ids) {
         if (state.closed) return;
-        await this.deliver((em) => eventOutbox.claim(em, id)).catch((err: unknown) =>
+        await this.deliver((em) => eventOutbox.take(em, id)).catch((err: unknown) =>
           this.logger.error({ err, outboxId: id }, 'event delivery could not complete; the row stays for the sweep'),
         );
       }
@@ -469,38 +469,50 @@ export class EventBus {
   }
 
   /**
-   * Makes one delivery in a transaction of its own: locks the row `claim` picks, runs its
-   * handler in a savepoint, and deletes the row in the same transaction; if the handler throws,
-   * its writes roll back to the savepoint and the row records the failure and when to try again.
-   * Returns whether it made an attempt.
+   * Makes one delivery in a transaction of its own: takes the row `take` picks (deleted, and
+   * locked until the end of the transaction) and runs its handler in the same transaction, so
+   * the handler's writes and "done" commit together. If the handler (or the commit) fails,
+   * everything rolls back, the row with it, and the row then records the failure and when to
+   * try again. Returns whether it made an attempt.
    */
-  private async deliver(claim: (em: EntityManager) => Promise<OutboxRow | null>): Promise<boolean> {
-    let found = false;
-    await this.unitOfWork(this.rootEm().fork(), null, async (tx, emitted) => {
-      const row = await claim(tx.em);
-      const sub = row && this.subscriptions.find((s) => s.durable && s.id === row.handler);
-      // No row, or a handler unsubscribed since: the row stays for a process that runs it.
-      if (!row || !sub) return;
-      found = true;
-      try {
+  private async deliver(take: (em: EntityManager) => Promise<OutboxRow | null>): Promise<boolean> {
+    let taken: { row: OutboxRow; sub: Subscription } | null = null;
+    try {
+      await this.unitOfWork(this.rootEm().fork(), null, async (tx, emitted) => {
+        const row = await take(tx.em);
+        if (!row) return;
+        const sub = this.subscriptions.find((s) => s.durable && s.id === row.handler);
+        // A handler unsubscribed since: the rollback leaves the row for a process that runs it.
+        if (!sub) throw new HandlerGone();
+        taken = { row, sub };
         const own: GongzhiEvent[] = [];
-        await tx.em.transactional(async (inner) => {
-          const emit = this.emitter(inner, own, row.event.actorId ?? null);
-          await sub.handler(row.event, this.handlerContext({ em: inner, emit }, sub.id, row.id));
-        });
-        // What the handler emitted counts only once its savepoint held.
-        emitted.push(...own);
-        await eventOutbox.delivered(tx.em, row.id);
-      } catch (err) {
-        const attempts = row.attempts + 1;
-        const retryInMs = retryDelayMs(attempts, this.delivery.options);
-        const nextAttemptAt = await eventOutbox.failed(tx.em, row.id, describeFailure(err), retryInMs);
-        this.logger.error(
-          { err, handler: sub.id, event: row.event.name, outboxId: row.id, attempts, nextAttemptAt },
-          `event handler ${sub.id} failed on ${row.event.name} (attempt ${attempts}); retrying in ${retryInMs} ms`,
+        await sub.handler(
+          row.event,
+          this.handlerContext({ em: tx.em, emit: this.emitter(tx.em, own, row.event.actorId ?? null) }, sub.id, row.id),
         );
-      }
-    });
-    return found;
+        emitted.push(...own);
+      });
+    } catch (err) {
+      if (err instanceof HandlerGone) return false;
+      if (!taken) throw err;
+      await this.recordFailure(taken, err);
+    }
+    return taken !== null;
+  }
+
+  /** Counts a failed attempt on its row (back in the outbox after the rollback) and logs it; rethrows `err` when the row is not there to count on. */
+  private async recordFailure({ row, sub }: { row: OutboxRow; sub: Subscription }, err: unknown): Promise<void> {
+    const attempts = row.attempts + 1;
+    const retryInMs = retryDelayMs(attempts, this.delivery.options);
+    const nextAttemptAt = await eventOutbox.failed(this.rootEm().fork(), row, describeFailure(err), retryInMs);
+    // The row is gone or changed: the failure came after the commit, or another process took the row up.
+    if (!nextAttemptAt) throw err;
+    this.logger.error(
+      { err, handler: sub.id, event: row.event.name, outboxId: row.id, attempts, nextAttemptAt },
+      `event handler ${sub.id} failed on ${row.event.name} (attempt ${attempts}); retrying in ${retryInMs} ms`,
+    );
   }
 }
+
+/** Thrown to roll back a taken delivery whose handler this process no longer runs. */
+class HandlerGone extends Error {}

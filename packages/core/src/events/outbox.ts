@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { expectRow } from '../database/rows.js';
 import type { KeysetRead } from '../relay/connection.js';
 import type { GongzhiEvent } from './event-bus.js';
 
@@ -127,47 +126,51 @@ export const eventOutbox = {
   },
 
   /**
-   * Locks a delivery this process committed itself, for its first attempt; null when it is gone
-   * (delivered) or taken (another process holds it, or already tried it: retries follow the back-off).
+   * Takes a delivery this process committed itself, for its first attempt: deletes the row and
+   * returns it, holding its lock until the transaction ends (the handler's writes and "done"
+   * commit together; a rollback puts it back). Null when it is gone (delivered) or taken
+   * (another process holds it, or already tried it: retries follow the back-off).
    */
-  async claim(em: EntityManager, id: string): Promise<OutboxRow | null> {
-    const rows = await em.execute<Row[]>(`SELECT ${COLUMNS} FROM event_outbox WHERE id = ? AND attempts = 0 FOR UPDATE SKIP LOCKED`, [id]);
+  async take(em: EntityManager, id: string): Promise<OutboxRow | null> {
+    const rows = await em.execute<Row[]>(
+      `DELETE FROM event_outbox WHERE id = (SELECT id FROM event_outbox WHERE id = ? AND attempts = 0 FOR UPDATE SKIP LOCKED)
+       RETURNING ${COLUMNS}`,
+      [id],
+    );
     return toRow(rows[0]);
   },
 
   /**
-   * Locks the delivery due first for one of `handlers` (the ones this process runs), skipping
-   * those another process holds; null when none is due. `delayMs` holds deliveries back for
-   * that long past their due time.
+   * Takes (as {@link eventOutbox.take}) the delivery due first for one of `handlers` (the ones
+   * this process runs), skipping those another process holds; null when none is due. `delayMs`
+   * holds deliveries back for that long past their due time.
    */
-  async claimDue(em: EntityManager, handlers: readonly string[], delayMs: number): Promise<OutboxRow | null> {
+  async takeDue(em: EntityManager, handlers: readonly string[], delayMs: number): Promise<OutboxRow | null> {
     if (handlers.length === 0) return null;
     const rows = await em.execute<Row[]>(
-      `SELECT ${COLUMNS} FROM event_outbox
-        WHERE next_attempt_at <= now() - ? * interval '1 millisecond' AND handler IN (?)
-        ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      `DELETE FROM event_outbox WHERE id = (
+         SELECT id FROM event_outbox
+          WHERE next_attempt_at <= now() - ? * interval '1 millisecond' AND handler IN (?)
+          ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+       RETURNING ${COLUMNS}`,
       [delayMs, [...handlers]],
     );
     return toRow(rows[0]);
   },
 
-  /** The delivery is made: it goes, in the transaction that made it. */
-  async delivered(em: EntityManager, id: string): Promise<void> {
-    await em.execute('DELETE FROM event_outbox WHERE id = ?', [id]);
-  },
-
-  /** The attempt failed: counted, with its error, and due again in `retryInMs`. Returns when. */
-  async failed(em: EntityManager, id: string, error: string, retryInMs: number): Promise<Date> {
-    const row = expectRow(
-      await em.execute<{ next_attempt_at: Date | string }[]>(
-        `UPDATE event_outbox SET attempts = attempts + 1, last_error = ?, last_attempt_at = clock_timestamp(),
-                next_attempt_at = clock_timestamp() + ? * interval '1 millisecond'
-          WHERE id = ? RETURNING next_attempt_at`,
-        [error, retryInMs, id],
-      ),
-      'event_outbox',
+  /**
+   * An attempt at `row` failed (its transaction rolled back, so the row is there again): counted,
+   * with its error, and due again in `retryInMs`. Returns when, or null when the row changed
+   * meanwhile (another process took it up: its own attempt decides).
+   */
+  async failed(em: EntityManager, row: OutboxRow, error: string, retryInMs: number): Promise<Date | null> {
+    const [updated] = await em.execute<{ next_attempt_at: Date | string }[]>(
+      `UPDATE event_outbox SET attempts = attempts + 1, last_error = ?, last_attempt_at = clock_timestamp(),
+              next_attempt_at = clock_timestamp() + ? * interval '1 millisecond'
+        WHERE id = ? AND attempts = ? RETURNING next_attempt_at`,
+      [error, retryInMs, row.id, row.attempts],
     );
-    return asDate(row.next_attempt_at);
+    return updated ? asDate(updated.next_attempt_at) : null;
   },
 
   /** How many deliveries are not made yet (failed ones included). */
