@@ -376,6 +376,8 @@ async function prepare(databaseUrl, apiKey) {
       trips++;
     };
     core.readBatchChannel.subscribe(together);
+    // Prepared statements (core's executePrepared) bypass connection.execute: one statement and one round trip each.
+    core.preparedStatementChannel.subscribe(together);
     try {
       const caller = await authenticate(`Bearer ${credential}`);
       const r = await graphql({
@@ -389,6 +391,7 @@ async function prepare(databaseUrl, apiKey) {
     } finally {
       connection.execute = original;
       core.readBatchChannel.unsubscribe(together);
+      core.preparedStatementChannel.unsubscribe(together);
     }
     tripsInOrder.push(trips);
     return n;
