@@ -10,11 +10,9 @@
 // Not a test: it measures. Build first (`tsc -b`).
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { readdirSync, readFileSync } from 'node:fs';
+import { inProcessWorld, root } from './in-process.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opts } = parseArgs({
   options: {
     ops: { type: 'string', default: '200' },
@@ -36,47 +34,13 @@ if (opts.show) {
   };
 }
 
-const core = await import(path.join(root, 'packages/core/dist/index.js'));
-const testing = await import(path.join(root, 'packages/core/dist/testing/index.js'));
 const plugins = [];
 for (const name of opts.plugins.split(',').filter(Boolean))
   plugins.push((await import(path.join(root, `packages/plugin-${name}/dist/index.js`))).plugin);
 
-/** CPU time (µs) of a process and its parent's id, from /proc. */
-function stat(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return { ppid: Number(fields[1]), us: (Number(fields[11]) + Number(fields[12])) * 10_000 };
-  } catch {
-    return null;
-  }
-}
-/** CPU time (µs) of the PostgreSQL server whose postmaster is `postmaster`: it and every child. */
-function serverCpuUs(postmaster) {
-  let us = stat(postmaster)?.us ?? 0;
-  for (const name of readdirSync('/proc')) if (/^\d+$/.test(name) && stat(name)?.ppid === postmaster) us += stat(name).us;
-  return us;
-}
-
-const server = await testing.startTestDatabaseServer();
-Object.assign(process.env, server.env);
-const app = await testing.createTestApp({ plugins, boards: { transport: 'postgres' }, listen: true });
+const world = await inProcessWorld(plugins);
+const { app, household, resident, worker, run } = world;
 try {
-  const em = app.platform.orm.em.fork();
-  const write = testing.placeWriter(em);
-  const district = write(core.PlaceType.DISTRICT, 'D', '东城区', null);
-  const community = write(core.PlaceType.COMMUNITY, 'C', '社区', write(core.PlaceType.SUBDISTRICT, 'S', '街道', district));
-  const household = write(core.PlaceType.HOUSEHOLD, 'H', '1号楼101', community);
-  const resident = em.create(core.Person, { name: '居民', household });
-  const worker = em.create(core.Person, { name: '志愿者', household });
-  await em.flush();
-  const caller = await testing.apiKeyCaller(app, { name: 'steps', placeIds: [], permissions: ['*'] });
-  const run = async (doc, variables) => {
-    const result = await app.execute(doc, variables, { caller });
-    const problem = testing.problemOf(result);
-    if (problem) throw new Error(`${problem.code}: ${problem.message}`);
-    return result.data;
-  };
   const submit = async () =>
     (
       await run(
@@ -138,8 +102,6 @@ try {
         }
       };
     }
-    const [{ pid }] = await em.getConnection().execute('SELECT pg_backend_pid() AS pid');
-    const postmaster = stat(pid).ppid;
     for (let i = 0; i < 20; i++) {
       const id = await submit();
       for (const to of STEPS) await move(id, to);
@@ -147,7 +109,7 @@ try {
     const results = {};
     const ids = [];
     const measure = async (label, step) => {
-      const pg0 = serverCpuUs(postmaster);
+      const pg0 = world.postgresCpuUs();
       const cpu0 = process.cpuUsage();
       const d0 = { ...deliveries };
       for (let i = 0; i < N; i++) await step(i);
@@ -156,7 +118,7 @@ try {
       const delivered = deliveries.count - d0.count;
       results[label] = {
         nodeUsPerStep: Math.round((cpu.user + cpu.system) / N),
-        postgresUsPerStep: Math.round((serverCpuUs(postmaster) - pg0) / N),
+        postgresUsPerStep: Math.round((world.postgresCpuUs() - pg0) / N),
         deliveriesPerStep: +(delivered / N).toFixed(2),
         ...(delivered ? { nodeUsPerDelivery: Math.round((deliveries.us - d0.us) / delivered) } : {}),
         ...(deliveries.handlers > d0.handlers
@@ -169,6 +131,5 @@ try {
     console.table(results);
   }
 } finally {
-  await app.close();
-  await server.stop();
+  await world.close();
 }

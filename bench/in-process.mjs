@@ -1,0 +1,65 @@
+// What the in-process write measurements share (bench/write-cpu.mjs, bench/write-steps.mjs): a
+// composed platform on a throw-away database with one household and two people in it, an API key
+// as the caller, and the CPU of the PostgreSQL server read from /proc. Build first (`tsc -b`).
+import path from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const core = await import(path.join(root, 'packages/core/dist/index.js'));
+export const testing = await import(path.join(root, 'packages/core/dist/testing/index.js'));
+
+/** CPU time (µs, user + system) of a process and its parent's id, from /proc; null when it is gone. */
+function stat(pid) {
+  try {
+    // Fields after the command's closing parenthesis: state ppid … utime(12) stime(13), in clock ticks (100/s).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return { ppid: Number(fields[1]), us: (Number(fields[11]) + Number(fields[12])) * 10_000 };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A world to measure in: core and `plugins` composed as the gateway composes them (PostgreSQL
+ * board transport, a LISTEN connection), on a server of its own (or DATABASE_URL's). `run` executes
+ * a GraphQL document as the API key and throws on any problem; `postgresCpuUs()` is the CPU the
+ * database server (postmaster and every child) has used so far, so it must run on this machine.
+ */
+export async function inProcessWorld(plugins = []) {
+  const server = await testing.startTestDatabaseServer();
+  Object.assign(process.env, server.env);
+  const app = await testing.createTestApp({ plugins, boards: { transport: 'postgres' }, listen: true });
+  const em = app.platform.orm.em.fork();
+  const write = testing.placeWriter(em);
+  const district = write(core.PlaceType.DISTRICT, 'D', '东城区', null);
+  const community = write(core.PlaceType.COMMUNITY, 'C', '社区', write(core.PlaceType.SUBDISTRICT, 'S', '街道', district));
+  const household = write(core.PlaceType.HOUSEHOLD, 'H', '1号楼101', community);
+  const resident = em.create(core.Person, { name: '居民', household });
+  const worker = em.create(core.Person, { name: '志愿者', household });
+  await em.flush();
+  const caller = await testing.apiKeyCaller(app, { name: 'bench', placeIds: [], permissions: ['*'] });
+  const [{ pid }] = await em.getConnection().execute('SELECT pg_backend_pid() AS pid');
+  const postmaster = stat(pid).ppid;
+  return {
+    app,
+    household,
+    resident,
+    worker,
+    async run(doc, variables) {
+      const result = await app.execute(doc, variables, { caller });
+      const problem = testing.problemOf(result);
+      if (problem) throw new Error(`${problem.code}: ${problem.message}`);
+      return result.data;
+    },
+    postgresCpuUs() {
+      let us = stat(postmaster)?.us ?? 0;
+      for (const name of readdirSync('/proc')) if (/^\d+$/.test(name) && stat(name)?.ppid === postmaster) us += stat(name)?.us ?? 0;
+      return us;
+    },
+    async close() {
+      await app.close();
+      await server.stop();
+    },
+  };
+}
