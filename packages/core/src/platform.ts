@@ -482,7 +482,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     const nativePool = await ready.em.getConnection().getNativeClient();
     reclaimLostConnections(nativePool, logger);
     foldTransactionStart(nativePool);
-    namePreparedStatements(nativePool);
+    namePreparedStatements(nativePool, logger);
     if (options.migrate ?? true) await migrate(options.databaseUrl, migrationSources(plugins), { logger });
     // The tables the audit trail counts writes on, as the migrations left them.
     await userTables(ready.em.fork());

@@ -1,6 +1,8 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { createPlatform, type Platform } from '@gongzhi/core';
 import { createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
-import { executePrepared, numberPlaceholders } from '../src/database/prepared-statements.js';
+import { executePrepared, MAX_PREPARED_TEXTS, numberPlaceholders } from '../src/database/prepared-statements.js';
 
 /**
  * The write path's fixed-shape statements go as named prepared statements with bound values
@@ -9,10 +11,18 @@ import { executePrepared, numberPlaceholders } from '../src/database/prepared-st
  */
 let db: TestDatabase;
 let platform: Platform;
+/** What the platform logged at warn and above. */
+const logged: { msg: string }[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  platform = await createPlatform({ databaseUrl: db.url, poolSize: 2 });
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) logged.push(JSON.parse(line) as { msg: string });
+      done();
+    },
+  });
+  platform = await createPlatform({ databaseUrl: db.url, poolSize: 2, logger: pino({ level: 'warn' }, sink) });
   await platform.orm.em.getConnection().execute('CREATE TABLE prepared_probe (n int NOT NULL CHECK (n > 0), at timestamptz)');
 });
 afterAll(async () => {
@@ -86,4 +96,19 @@ test('a count of values that does not match the placeholders is refused before a
   await expect(platform.orm.em.fork().transactional((tx) => executePrepared(tx, 'SELECT ?::int + ?::int AS s', [1]))).rejects.toThrow(
     /2 placeholders and was given 1 values/,
   );
+});
+
+// Last in this file: it fills the process's names.
+test('texts past the cap go unnamed, and the log says once why that usually happens', async () => {
+  const sums = await platform.orm.em.fork().transactional(async (tx) => {
+    const out = [];
+    // A text built from a value: the mistake the cap guards against.
+    for (let n = 0; n < MAX_PREPARED_TEXTS + 5; n++)
+      out.push(...(await executePrepared<{ s: number }>(tx, `SELECT ${n} + ?::int AS s`, [1])));
+    return out.map((r) => r.s);
+  });
+  expect(sums.at(-1)).toBe(MAX_PREPARED_TEXTS + 5);
+  expect(logged.filter((l) => l.msg.includes('distinct statements'))).toEqual([
+    expect.objectContaining({ msg: expect.stringContaining('pass them as parameters') }),
+  ]);
 });

@@ -109,35 +109,44 @@ const END = /^\s*(commit|rollback)\s*;?\s*$/i;
  */
 export function foldTransactionStart(pool: pg.Pool): void {
   const held = new WeakSet<pg.PoolClient>();
-  const folded = new WeakSet<pg.PoolClient>();
-  const fold = (client: pg.PoolClient) => {
-    if (folded.has(client)) return;
-    folded.add(client);
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    (client as { query: unknown }).query = (...args: unknown[]): unknown => {
-      const [text, values] = args;
-      const plain =
-        typeof text === 'string' && args.length <= 2 && (values === undefined || (Array.isArray(values) && values.length === 0));
-      if (plain && BEGIN.test(text)) {
-        // A second BEGIN would only draw PostgreSQL's warning that a transaction is in progress.
-        held.add(client);
-        return Promise.resolve(BEGUN);
-      }
-      if (!held.has(client)) return query(...args);
-      held.delete(client);
-      if (plain && END.test(text)) return Promise.resolve({ command: text.trim().toUpperCase(), rowCount: null, rows: [], fields: [] });
-      if (!plain) {
-        // Queued ahead of the query on this connection; a failure shows in the query's own outcome.
-        (query('BEGIN') as Promise<unknown>).catch(() => undefined);
-        return query(...args);
-      }
-      return (query(`BEGIN;${text}`) as Promise<pg.QueryResult | pg.QueryResult[]>).then((results) => {
-        if (!Array.isArray(results)) return results;
-        const own = results.slice(1);
-        return own.length === 1 ? own[0] : own;
-      });
-    };
-  };
-  pool.on('acquire', fold);
+  wrapClientQuery(pool, (client, query) => (...args: unknown[]): unknown => {
+    const [text, values] = args;
+    const plain = typeof text === 'string' && args.length <= 2 && (values === undefined || (Array.isArray(values) && values.length === 0));
+    if (plain && BEGIN.test(text)) {
+      // A second BEGIN would only draw PostgreSQL's warning that a transaction is in progress.
+      held.add(client);
+      return Promise.resolve(BEGUN);
+    }
+    if (!held.has(client)) return query(...args);
+    held.delete(client);
+    if (plain && END.test(text)) return Promise.resolve({ command: text.trim().toUpperCase(), rowCount: null, rows: [], fields: [] });
+    if (!plain) {
+      // Queued ahead of the query on this connection; a failure shows in the query's own outcome.
+      (query('BEGIN') as Promise<unknown>).catch(() => undefined);
+      return query(...args);
+    }
+    return (query(`BEGIN;${text}`) as Promise<pg.QueryResult | pg.QueryResult[]>).then((results) => {
+      if (!Array.isArray(results)) return results;
+      const own = results.slice(1);
+      return own.length === 1 ? own[0] : own;
+    });
+  });
   pool.on('release', (_err, client) => held.delete(client));
+}
+
+/** `client.query`'s arguments and answer, as the wrappers below see them. */
+export type QueryFunction = (...args: unknown[]) => unknown;
+
+/**
+ * Replaces `query` on every connection of `pool`, once per connection, by what `wrap` makes of
+ * the connection and its current `query`: the hooks on what the platform sends (the BEGIN fold,
+ * prepared statement names) each add one layer, in the order they are installed.
+ */
+export function wrapClientQuery(pool: pg.Pool, wrap: (client: pg.PoolClient, query: QueryFunction) => QueryFunction): void {
+  const wrapped = new WeakSet<pg.PoolClient>();
+  pool.on('acquire', (client) => {
+    if (wrapped.has(client)) return;
+    wrapped.add(client);
+    (client as { query: unknown }).query = wrap(client, client.query.bind(client));
+  });
 }

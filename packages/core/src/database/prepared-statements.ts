@@ -14,14 +14,16 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { CompiledQuery, type QueryExecutorProvider } from 'kysely';
 import { channel } from 'node:diagnostics_channel';
 import type pg from 'pg';
+import type { Logger } from '../logger.js';
+import { wrapClientQuery } from './pool.js';
 
 /** How many distinct texts get a name; later ones go with bound values, unnamed. */
 export const MAX_PREPARED_TEXTS = 200;
 
 /** Statement names by text (`$n` placeholders), shared by every connection of the process. */
 const names = new Map<string, string>();
-/** `?` texts as sent (`$n` placeholders). */
-const numbered = new Map<string, string>();
+/** `?` texts as sent (`$n` placeholders) and how many values each takes. */
+const numbered = new Map<string, { text: string; count: number }>();
 
 /**
  * Told of every statement {@link executePrepared} sends, as `{ statements: 1 }`, in the async
@@ -88,14 +90,17 @@ function bindable(value: unknown): unknown {
 export async function executePrepared<T extends object>(em: EntityManager, sql: string, params: readonly unknown[]): Promise<T[]> {
   const transaction = em.getTransactionContext<QueryExecutorProvider & { executeQuery: Executor }>();
   if (!transaction) return em.execute<T[]>(sql, [...params]);
-  let text = numbered.get(sql);
-  if (text === undefined) {
-    const { text: numberedText, count } = numberPlaceholders(sql);
-    if (count !== params.length) throw new Error(`The statement has ${count} placeholders and was given ${params.length} values.`);
-    text = numberedText;
-    if (numbered.size < MAX_PREPARED_TEXTS) numbered.set(sql, text);
-    if (names.size < MAX_PREPARED_TEXTS && !names.has(text)) names.set(text, `gongzhi_${names.size + 1}`);
+  let known = numbered.get(sql);
+  if (!known) {
+    known = numberPlaceholders(sql);
+    if (numbered.size < MAX_PREPARED_TEXTS) numbered.set(sql, known);
+    if (!names.has(known.text)) {
+      if (names.size < MAX_PREPARED_TEXTS) names.set(known.text, `gongzhi_${names.size + 1}`);
+      else warnFullOnce();
+    }
   }
+  const { text, count } = known;
+  if (count !== params.length) throw new Error(`The statement has ${count} placeholders and was given ${params.length} values.`);
   preparedStatementChannel.publish({ statements: 1 });
   try {
     const result = await transaction.executeQuery(CompiledQuery.raw(text, params.map(bindable)));
@@ -107,21 +112,31 @@ export async function executePrepared<T extends object>(em: EntityManager, sql: 
 
 type Executor = (query: CompiledQuery) => Promise<{ rows: unknown[] }>;
 
+/** Told once, by the platform's logger, when the names run out (see {@link namePreparedStatements}). */
+let onFull: (() => void) | null = null;
+let warned = false;
+/** Says once per process that texts go unnamed: some caller builds its text from values. */
+function warnFullOnce(): void {
+  if (warned) return;
+  warned = true;
+  onFull?.();
+}
+
 /**
  * Sends the texts {@link executePrepared} names as named statements on every connection of
- * `pool` (the `pg` client parses a name once per connection, then binds and executes it).
+ * `pool` (the `pg` client parses a name once per connection, then binds and executes it);
+ * `logger` is told once when the names run out.
  * Install after {@link foldTransactionStart}, so a held-back BEGIN still goes first.
  */
-export function namePreparedStatements(pool: pg.Pool): void {
-  const named = new WeakSet<pg.PoolClient>();
-  pool.on('acquire', (client) => {
-    if (named.has(client)) return;
-    named.add(client);
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    (client as { query: unknown }).query = (...args: unknown[]): unknown => {
-      const [text, values] = args;
-      const name = typeof text === 'string' && args.length === 2 && Array.isArray(values) ? names.get(text) : undefined;
-      return name ? query({ name, text, values }) : query(...args);
-    };
+export function namePreparedStatements(pool: pg.Pool, logger: Logger): void {
+  onFull = () =>
+    logger.warn(
+      { limit: MAX_PREPARED_TEXTS },
+      `executePrepared has named ${MAX_PREPARED_TEXTS} distinct statements; later ones are planned each time. A statement text built from values (pass them as parameters instead) is the usual cause.`,
+    );
+  wrapClientQuery(pool, (_client, query) => (...args: unknown[]): unknown => {
+    const [text, values] = args;
+    const name = typeof text === 'string' && args.length === 2 && Array.isArray(values) ? names.get(text) : undefined;
+    return name ? query({ name, text, values }) : query(...args);
   });
 }
