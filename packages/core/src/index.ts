@@ -17,7 +17,7 @@ export * from './board/board-item.js';
 export * from './command/command.js';
 export * from './command/domain-error.js';
 export * from './i18n/catalog.js';
-export { coreMessages, notFound } from './i18n/core-messages.js';
+export { coreMessages, isNotFound, notFound } from './i18n/core-messages.js';
 export {
   checkMutationPayloads,
   payloadType,

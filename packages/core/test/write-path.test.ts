@@ -69,6 +69,24 @@ test('a status change is four statements: key, the row with the write counts, mo
   expect(await app.countStatements(() => changeStatus(id, 'RESOLVED'))).toBe(4);
 });
 
+test('a submission is five statements: key, the place with the write counts, the requester, request + first timeline entry, audit', async () => {
+  let id = '';
+  // The request row and its `created` entry go in one statement; the audit entry itemizes the row.
+  expect(await app.countStatements(async () => (id = await submit()))).toBe(5);
+  const log = await app.run(
+    `query($id: String!) { auditLog(filter: { entityId: $id }) { nodes { action operation changes { field before after } } } }`,
+    { id: Buffer.from(id, 'base64url').toString().split(':')[1] },
+  );
+  const [created] = log.auditLog.nodes;
+  expect(created).toMatchObject({ action: 'request.submit', operation: 'create' });
+  const changes = Object.fromEntries(created.changes.map((c: { field: string; before: unknown; after: unknown }) => [c.field, c]));
+  // Values as JSON text.
+  expect(changes.title).toEqual({ field: 'title', before: null, after: '"楼道灯坏了"' });
+  expect(changes.status).toEqual({ field: 'status', before: null, after: '"submitted"' });
+  expect(changes.requester).toEqual({ field: 'requester', before: null, after: JSON.stringify(resident.uuid) });
+  expect(changes.uuid).toBeUndefined();
+});
+
 test('a webhook written anywhere (here plain SQL) is honoured once its change notice arrives; disabled, it costs nothing again', async () => {
   const sql = app.platform.orm.em.fork().getConnection();
   const [{ id: hook }] = await sql.execute(

@@ -1,4 +1,4 @@
-import { definePlugin, packageVersion, Request } from '@gongzhi/core';
+import { definePlugin, isNotFound, packageVersion, Request, RequestLevel, RequestStatus } from '@gongzhi/core';
 import { GridAdoption } from './adoption/adoption.entity.js';
 import { GridAdoptionResolver, GridAdoptionsResolver, OrganizationGridsResolver } from './adoption/adoption.resolver.js';
 import { GridAttentionMark } from './attention/attention.entity.js';
@@ -120,8 +120,12 @@ export const plugin = definePlugin<GridOptions>({
     ctx.events.on(
       'request.created',
       async (event, handler) => {
-        const request = await handler.em.findOne(Request, { uuid: event.payload.requestId });
-        if (request) await handler.run(routeRequest, { request });
+        // What the request was created as says whether routing could apply; the command checks again under the lock.
+        if (event.payload.level !== RequestLevel.GRID || event.payload.status !== RequestStatus.SUBMITTED) return;
+        await handler.run(routeRequest, { request: handler.ref(Request, event.payload.requestId) }).catch((err: unknown) => {
+          // Deleted since: nothing to route.
+          if (!isNotFound(err)) throw err;
+        });
       },
       { id: 'grid.route-new-request' },
     );

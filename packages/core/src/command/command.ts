@@ -1,4 +1,4 @@
-import { LockMode, Utils } from '@mikro-orm/core';
+import { helper, LockMode, Utils } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import type { Access } from '../auth/access.js';
@@ -130,7 +130,10 @@ export interface Command<I, R> {
    * UNAUTHENTICATED before anything is looked up.
    */
   readonly requiresPerson?: boolean;
-  /** Input keys whose rows are locked (`FOR UPDATE`) as they are loaded. */
+  /**
+   * Input keys whose rows are locked (`FOR UPDATE`) as they are loaded; a row another command
+   * hands over already loaded is locked as it is given.
+   */
   readonly lock?: readonly (keyof I & string)[];
   /** Input keys whose rows are linked to another row of the input (see {@link LinkRule}). */
   readonly links?: { readonly [K in keyof I & string]?: LinkRule<keyof I & string> };
@@ -313,6 +316,8 @@ class Work implements UnitOfWork {
     if (Utils.isEntity(value)) {
       // A row handed over by another command: the actor must see it, as if named by id.
       if (!(await this.canSee(value))) throw notFound(value.constructor.name, field);
+      if (lock)
+        await this.em.execute(`SELECT 1 ${byKey(this.em, value.constructor as EntityClass)} FOR UPDATE`, [helper(value).getPrimaryKey()]);
       return value;
     }
     if (Object.getPrototypeOf(value) !== Object.prototype) return value;
@@ -351,13 +356,9 @@ class Work implements UnitOfWork {
    * start the audit trail: one statement where `findOne` and the trail's own read were two.
    */
   private async loadWithCounts(entity: EntityClass, uuid: string, lock: boolean): Promise<object | null> {
-    const meta = this.em.getMetadata().find(entity as never)!;
-    const schema = meta.schema && meta.schema !== '*' ? `"${meta.schema}".` : '';
-    const column = (meta.properties as Record<string, { fieldNames: string[] }>).uuid?.fieldNames[0];
-    if (!column) throw new Error(`${meta.className} has no uuid column`);
     const tables = await userTables(this.em);
     const [found] = await this.em.execute<Record<string, unknown>[]>(
-      `SELECT t.*, ${tables.countsColumn} AS gongzhi_write_counts FROM ${schema}"${meta.tableName}" t WHERE t."${column}" = ?${lock ? ' FOR UPDATE OF t' : ''}`,
+      `SELECT t.*, ${tables.countsColumn} AS gongzhi_write_counts ${byKey(this.em, entity)}${lock ? ' FOR UPDATE OF t' : ''}`,
       [uuid],
     );
     if (!found) return null;
@@ -365,6 +366,15 @@ class Work implements UnitOfWork {
     this.audit.startFrom(counts as CountRow[], tables);
     return this.em.map(entity as never, data);
   }
+}
+
+/** `FROM <table> t WHERE <key> = ?`: the row of `entity` by its primary key, the table schema-qualified and quoted. */
+function byKey(em: EntityManager, entity: EntityClass): string {
+  const meta = em.getMetadata().find(entity as never)!;
+  const [key] = meta.primaryKeys;
+  const column = key && (meta.properties as Record<string, { fieldNames: string[] }>)[key]?.fieldNames[0];
+  if (!column) throw new Error(`${meta.className} has no primary key column`);
+  return `FROM ${meta.schema && meta.schema !== '*' ? `"${meta.schema}".` : ''}"${meta.tableName}" t WHERE t."${column}" = ?`;
 }
 
 /** "VolunteerTeam" → "volunteer team". */

@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Command, UnitOfWork } from '../command/command.js';
+import { Ref } from '../command/reference.js';
+import { type EntityClass, graphQLTypeName } from '../relay/node-entity.js';
 import type { Logger } from '../logger.js';
 import { describeFailure, eventOutbox, OUTBOX_DEFAULTS, type OutboxOptions, type OutboxRow, retryDelayMs } from './outbox.js';
 
@@ -44,6 +46,17 @@ export interface EventHandlerContext {
    * (`system: grid.route-new-request` in timelines), with the command's own checks.
    */
   run<I, R>(command: Command<I, R>, input: I): Promise<R>;
+  /**
+   * Names the row of `entity` whose key is `id` (an id from the event's payload) as input of a
+   * command to {@link run}: the command path loads it inside the handler's transaction (locked
+   * if the command says so, with its audit trail's first read) rather than the handler loading
+   * it first. If the row no longer exists, `run` throws NOT_FOUND, as for a client's id.
+   *
+   * ```ts
+   * await handler.run(routeRequest, { request: handler.ref(Request, event.payload.requestId) });
+   * ```
+   */
+  ref<T extends object>(entity: EntityClass & { prototype: T }, id: string): Ref<T>;
   /**
    * For an after-commit handler delivered from the outbox: the outbox row being delivered, the
    * same on every attempt of this delivery (a key to make the handler's writes idempotent).
@@ -409,6 +422,7 @@ export class EventBus {
         if (!this.systemUnitOfWork) throw new Error('Commands cannot run in event handlers before the platform has started.');
         return (await this.systemUnitOfWork(tx, handlerId)).run(command, input);
       },
+      ref: (entity, id) => new Ref(graphQLTypeName(entity), id, 'id', () => entity),
     };
   }
 

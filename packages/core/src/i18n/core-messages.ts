@@ -1,4 +1,4 @@
-import type { DomainError } from '../command/domain-error.js';
+import { DomainError } from '../command/domain-error.js';
 import { defineMessages } from './catalog.js';
 
 /**
@@ -502,4 +502,9 @@ export const coreMessages = defineMessages('core', {
 /** The answer for a row that does not exist or that the caller may not see: the two are indistinguishable. */
 export function notFound(typeName: string, field: string): DomainError {
   return coreMessages.notFoundById.error({ typeName, field }, field);
+}
+
+/** Whether `err` is the NOT_FOUND of a row named by id that does not exist (or is not the caller's to see). */
+export function isNotFound(err: unknown): boolean {
+  return err instanceof DomainError && err.code === coreMessages.notFoundById.code;
 }

@@ -11,7 +11,6 @@ import { PlaceType } from '../place/place.entity.js';
 import { levelAbove, RequestChannel, RequestKind, RequestLevel, RequestPriority, RequestStatus, TRANSITIONS } from './request.entity.js';
 import type { RequestEventPayload } from './request.events.js';
 import { Request } from './request.entity.js';
-import { RequestTimelineEntry } from './request-timeline-entry.entity.js';
 import { coreMessages } from '../i18n/core-messages.js';
 
 /**
@@ -53,40 +52,72 @@ function checkTitle(title: string): string {
   return trimmed;
 }
 
-/** Appends a timeline entry naming the actor: the signed-in person, or a label for keys and jobs. */
-export function record(
-  uow: UnitOfWork,
-  request: Request,
-  action: string,
-  from: RequestStatus | null,
-  note?: string | null,
-  due?: { from: Date | null; to: Date | null },
-): void {
-  const personId = uow.actor.personId;
-  uow.em.create(RequestTimelineEntry, {
-    fromDueAt: due?.from ?? null,
-    toDueAt: due?.to ?? null,
-    request,
-    action,
-    fromStatus: from,
-    toStatus: request.status,
-    actor: personId ? uow.em.getReference(Person, personId) : null,
-    actorLabel: personId ? null : uow.actor.label,
-    note: note ?? null,
-    at: uow.now(),
-  });
+/** Appends a timeline entry naming the actor (the signed-in person, or a label for keys and jobs), now. */
+export async function record(uow: UnitOfWork, request: Request, step: TimelineStep): Promise<void> {
+  const entry = timelineEntry(uow, '(SELECT ?::uuid AS id) AS target', request.status, request.status, step);
+  await executePrepared(uow.em, entry.sql, [...entry.params, request.uuid]);
 }
 
-/** The timeline entry a {@link move} writes with the change: its action, a note, a deadline moved. */
+/** The timeline entry a change writes with it: its action, a note, a deadline moved. */
 export interface TimelineStep {
   action: string;
   note?: string | null;
   due?: { from: Date | null; to: Date | null };
 }
 
+/**
+ * The statement that appends `step` to the timeline of the request `source` gives (a table
+ * expression with its `id`: the row a statement just wrote), naming the actor, and its values.
+ */
+function timelineEntry(
+  uow: UnitOfWork,
+  source: string,
+  from: RequestStatus | null,
+  to: RequestStatus,
+  step: TimelineStep,
+): { sql: string; params: unknown[] } {
+  const personId = uow.actor.personId;
+  return {
+    sql: `INSERT INTO request_timeline (id, request_id, action, from_status, to_status, actor_id, actor_label, note, from_due_at, to_due_at, at)
+     SELECT ?::uuid, target.id, ?::text, ?::request_status, ?::request_status, ?::uuid, ?::text, ?::text, ?::timestamptz, ?::timestamptz, ?::timestamptz
+       FROM ${source}`,
+    params: [
+      randomUUID(),
+      step.action,
+      from,
+      to,
+      personId,
+      personId ? null : uow.actor.label,
+      step.note ?? null,
+      step.due?.from ?? null,
+      step.due?.to ?? null,
+      uow.now(),
+    ],
+  };
+}
+
 /** A value as a column takes it: a row by its key. */
 function columnValue(value: unknown): unknown {
   return value !== null && typeof value === 'object' && !(value instanceof Date) ? helper(value).getPrimaryKey() : value;
+}
+
+/** The columns of `values` (properties of a request) and the values as the columns take them. */
+function requestColumns(uow: UnitOfWork, values: Partial<Request>): { columns: string[]; params: unknown[] } {
+  const properties = uow.em.getMetadata().find(Request)!.properties as Record<string, { fieldNames: string[] }>;
+  const columns = Object.keys(values).map((field) => {
+    const column = properties[field]?.fieldNames[0];
+    if (!column) throw new Error(`Request has no column for "${field}"`);
+    return column;
+  });
+  return { columns, params: Object.values(values).map(columnValue) };
+}
+
+/** Each field of `values` as the audit trail itemizes it: from `before`'s value (null for a new row) to this one. */
+function changesOf(values: Partial<Request>, before: Request | null): Record<string, { before: unknown; after: unknown }> {
+  const changes: Record<string, { before: unknown; after: unknown }> = {};
+  for (const [field, value] of Object.entries(values))
+    changes[field] = { before: before ? before[field as keyof Request] : null, after: value };
+  return changes;
 }
 
 /**
@@ -104,41 +135,19 @@ export async function move(
   changes: Partial<Request> = {},
 ): Promise<boolean> {
   const after: Partial<Request> = { ...changes, status: to, version: request.version + 1, updatedAt: uow.now() };
-  const properties = uow.em.getMetadata().find(Request)!.properties as Record<string, { fieldNames: string[] }>;
-  const columns = Object.keys(after).map((field) => {
-    const column = properties[field]?.fieldNames[0];
-    if (!column) throw new Error(`Request has no column for "${field}"`);
-    return column;
-  });
-  const personId = uow.actor.personId;
+  const { columns, params } = requestColumns(uow, after);
+  const entry = timelineEntry(uow, 'moved AS target', request.status, to, step);
   const moved = await executePrepared<{ id: string }>(
     uow.em,
     `WITH moved AS (UPDATE request SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ? AND version = ? RETURNING id)
-     INSERT INTO request_timeline (id, request_id, action, from_status, to_status, actor_id, actor_label, note, from_due_at, to_due_at, at)
-     SELECT ?::uuid, moved.id, ?::text, ?::request_status, ?::request_status, ?::uuid, ?::text, ?::text, ?::timestamptz, ?::timestamptz, ?::timestamptz
-       FROM moved RETURNING request_id AS id`,
-    [
-      ...Object.values(after).map(columnValue),
-      request.uuid,
-      request.version,
-      randomUUID(),
-      step.action,
-      request.status,
-      to,
-      personId,
-      personId ? null : uow.actor.label,
-      step.note ?? null,
-      step.due?.from ?? null,
-      step.due?.to ?? null,
-      after.updatedAt,
-    ],
+     ${entry.sql} RETURNING request_id AS id`,
+    [...params, request.uuid, request.version, ...entry.params],
   );
   if (moved.length === 0) return false;
-  const fields: Record<string, { before: unknown; after: unknown }> = {};
-  for (const [field, value] of Object.entries(after)) fields[field] = { before: request[field as keyof Request], after: value };
+  const itemized = changesOf(after, request);
   Object.assign(request, after);
   uow.em.getUnitOfWork().merge(request);
-  uow.audit.record(Request, { id: request.uuid, operation: 'update', changes: fields }, request);
+  uow.audit.record(Request, { id: request.uuid, operation: 'update', changes: itemized }, request);
   return true;
 }
 
@@ -168,14 +177,17 @@ export async function conflict(uow: UnitOfWork, request: Request, to: RequestSta
   throw coreMessages.requestChangedMeanwhileNow.error({ nowStatus: now.status, to }, 'id');
 }
 
-/** Creates the request row, its first timeline entry and `request.created`. */
+/**
+ * Creates the request row and its first timeline entry in one statement (the audit trail
+ * itemizes the row), then emits `request.created`.
+ */
 async function create(
   uow: UnitOfWork,
   details: Omit<NewRequestDetails, 'place' | 'praisedPerson'> & { place: Place; praisedPerson?: Person | null },
   extra: { channel: RequestChannel; requester: Person | null; externalOrderNo?: string | null; level?: RequestLevel },
 ): Promise<Request> {
   const now = uow.now();
-  const request = uow.em.create(Request, {
+  const fields: Partial<Request> = {
     kind: details.kind,
     channel: extra.channel,
     title: checkTitle(details.title),
@@ -186,15 +198,29 @@ async function create(
     callbackPhone: details.callbackPhone?.trim() || null,
     priority: details.priority ?? RequestPriority.NORMAL,
     level: extra.level ?? RequestLevel.GRID,
+    status: RequestStatus.SUBMITTED,
     dueAt: details.dueAt ?? null,
     praisedPerson: details.praisedPerson ?? null,
     requester: extra.requester,
     externalOrderNo: extra.externalOrderNo ?? null,
+    version: 1,
     createdAt: now,
     updatedAt: now,
+  };
+  const { columns, params } = requestColumns(uow, { uuid: randomUUID(), ...fields });
+  const entry = timelineEntry(uow, 'created AS target', null, RequestStatus.SUBMITTED, {
+    action: extra.externalOrderNo ? 'imported' : 'created',
   });
-  record(uow, request, extra.externalOrderNo ? 'imported' : 'created', null);
-  await uow.em.flush();
+  const [row] = await executePrepared<Record<string, unknown>>(
+    uow.em,
+    `WITH created AS (INSERT INTO request (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) RETURNING *),
+          entry AS (${entry.sql})
+     SELECT * FROM created`,
+    [...params, ...entry.params],
+  );
+  if (!row) throw new Error('The new request was not returned by its insert.');
+  const request = uow.em.map(Request, row);
+  uow.audit.record(Request, { id: request.uuid, operation: 'create', changes: changesOf(fields, null) }, request);
   await uow.emit('request.created', eventPayload(request));
   return request;
 }
@@ -507,8 +533,7 @@ export const annotateRequest = defineCommand<{ request: Named<Request>; action: 
   name: 'request.annotate',
   async run(uow, { request, action, note }) {
     uow.actor.authorize(Permission.REQUEST_MANAGE, request.placePath);
-    record(uow, request, action, request.status, note);
-    await uow.em.flush();
+    await record(uow, request, { action, note });
     return request;
   },
 });

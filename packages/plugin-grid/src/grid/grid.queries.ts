@@ -1,6 +1,6 @@
 import { batchLoader, Place, type ReadContext, requestCountUnder, RequestStatus } from '@gongzhi/core';
 import { pathIds, t, underSql } from '../db.js';
-import { type Grid, GridKind, GridPlace } from './grid.entity.js';
+import { Grid, GridKind } from './grid.entity.js';
 
 /** Statuses in which a request still needs work. */
 export const OPEN_STATUSES: readonly RequestStatus[] = [
@@ -25,15 +25,22 @@ export interface Covering {
  */
 export async function coveringGrids(ctx: Pick<ReadContext, 'em'>, paths: readonly string[]): Promise<Map<string, Covering>> {
   const ids = [...new Set(paths.flatMap(pathIds))];
-  const rows = ids.length ? await ctx.em.find(GridPlace, { place: { $in: ids } }, { populate: ['grid'] }) : [];
-  const byPlace = new Map<string, GridPlace[]>();
-  for (const row of rows) byPlace.set(row.place.uuid, [...(byPlace.get(row.place.uuid) ?? []), row]);
+  // Plain rows mapped to grids: a hot path (every new request's routing), where the ORM's find would build the query each time.
+  const rows = ids.length
+    ? await ctx.em.execute<(Record<string, unknown> & { covered_place_id: string })[]>(
+        `SELECT gp.place_id AS covered_place_id, g.* FROM ${t('grid_place')} gp JOIN ${t('grid')} g ON g.id = gp.grid_id WHERE gp.place_id IN (?)`,
+        [ids],
+      )
+    : [];
+  const byPlace = new Map<string, Grid[]>();
+  for (const { covered_place_id: placeId, ...grid } of rows)
+    byPlace.set(placeId, [...(byPlace.get(placeId) ?? []), ctx.em.map(Grid, grid)]);
   const result = new Map<string, Covering>();
   for (const path of paths) {
     const covering: Covering = { grid: null, microGrid: null };
-    for (const row of pathIds(path).flatMap((id) => byPlace.get(id) ?? [])) {
-      if (row.gridKind === GridKind.MICRO_GRID) covering.microGrid = row.grid;
-      else covering.grid = row.grid;
+    for (const grid of pathIds(path).flatMap((id) => byPlace.get(id) ?? [])) {
+      if (grid.kind === GridKind.MICRO_GRID) covering.microGrid = grid;
+      else covering.grid = grid;
     }
     result.set(path, covering);
   }

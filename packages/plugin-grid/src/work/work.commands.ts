@@ -5,7 +5,6 @@ import {
   claimRequest,
   defineCommand,
   hasTimelineEntry,
-  lockRequestForUpdate,
   type Named,
   type Request,
   RequestKind,
@@ -32,11 +31,11 @@ const UNROUTED_KINDS: readonly RequestKind[] = [RequestKind.PRAISE, RequestKind.
  */
 export const routeRequest = defineCommand<{ request: Named<Request> }, void>({
   name: 'grid.routeRequest',
+  // Under the request's lock, so two runs at once cannot both route it.
+  lock: ['request'],
   async run(uow, { request }) {
     if (request.level !== RequestLevel.GRID || request.status !== RequestStatus.SUBMITTED) return;
     if (UNROUTED_KINDS.includes(request.kind)) return;
-    // Under the request's lock, so two runs at once cannot both route it.
-    await lockRequestForUpdate(uow, request.uuid);
     if (await hasTimelineEntry(uow, request.uuid, 'routed')) return;
     const grids = await gridsCovering(uow, request.placePath);
     const day = today(uow);
