@@ -61,20 +61,22 @@ async function isVisible(
 /** Whether `rule` shows `value`, a row of the rule's entity (which is why `value` may be passed as the rule's row type). */
 async function visibleBy(rule: PlaceRule, value: object, ctx: GongzhiContext, access: Access): Promise<boolean> {
   if (rule.public) return true;
-  if (rule.place) {
-    const found = await rule.place(value as never, ctx);
-    const keys: readonly PlaceKey[] = Array.isArray(found) ? found : [found as PlaceKey];
-    for (const key of keys) {
-      if (!key) continue;
-      const path = typeof key === 'string' ? await placePath(ctx, key) : key.path;
-      if (!path) continue;
-      if (access.sees(path) || (rule.visibleFromBelow && access.seesAbove(path)) || (rule.visibleToActors && access.actsAt(path))) {
-        return true;
-      }
+  for (const path of await pathsByRule(rule, value, ctx)) {
+    if (access.sees(path) || (rule.visibleFromBelow && access.seesAbove(path)) || (rule.visibleToActors && access.actsAt(path))) {
+      return true;
     }
   }
   const me = access.ownerId;
   return !!me && !!rule.owners && (await rule.owners(value as never, ctx)).includes(me);
+}
+
+/** The materialized paths of the places `rule` gives `row` (place ids resolved together: one batch). */
+async function pathsByRule(rule: PlaceRule, row: object, ctx: GongzhiContext): Promise<string[]> {
+  if (!rule.place) return [];
+  const found = await rule.place(row as never, ctx);
+  const keys: readonly PlaceKey[] = Array.isArray(found) ? found : [found as PlaceKey];
+  const paths = await Promise.all(keys.map(async (key) => (!key ? null : typeof key === 'string' ? placePath(ctx, key) : key.path)));
+  return paths.filter((path): path is string => !!path);
 }
 
 /**
@@ -97,17 +99,24 @@ export function canSeeWith(ctx: GongzhiContext, row: object, access: Access): Pr
 /** The materialized paths of the places `row` belongs to by its place rules (not its owners), for linking rules. */
 export async function placePathsByRules(ctx: GongzhiContext, row: object): Promise<string[]> {
   const paths: string[] = [];
-  for (const rule of rulesFor(ctx.placeRules, row) ?? []) {
-    if (!rule.place) continue;
-    const found = await rule.place(row as never, ctx);
-    const keys: readonly PlaceKey[] = Array.isArray(found) ? found : [found as PlaceKey];
-    for (const key of keys) {
-      if (!key) continue;
-      const path = typeof key === 'string' ? await placePath(ctx, key) : key.path;
-      if (path) paths.push(path);
-    }
-  }
+  for (const rule of rulesFor(ctx.placeRules, row) ?? []) paths.push(...(await pathsByRule(rule, row, ctx)));
   return [...new Set(paths)];
+}
+
+/**
+ * Whether one of the places `row` belongs to by its place rules passes `test`: true, false, or
+ * null when the rules give it no place at all. The rules are asked in order and the first place
+ * that passes ends it, so a linking check reads what it needs (a person's household and roles)
+ * and not every rule's places.
+ */
+export async function somePlaceByRules(ctx: GongzhiContext, row: object, test: (path: string) => boolean): Promise<boolean | null> {
+  let placeless = true;
+  for (const rule of rulesFor(ctx.placeRules, row) ?? []) {
+    const paths = await pathsByRule(rule, row, ctx);
+    if (paths.some(test)) return true;
+    if (paths.length) placeless = false;
+  }
+  return placeless ? null : false;
 }
 
 /**

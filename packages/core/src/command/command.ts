@@ -4,12 +4,13 @@ import type DataLoader from 'dataloader';
 import type { Access } from '../auth/access.js';
 import { AuditTrail, type CountRow, userTables } from '../audit/audit-trail.js';
 import type { PermissionName } from '../auth/permission.js';
-import { canSee, canSeeWith, placePathsByRules } from '../auth/scope-guard.js';
+import { canSee, canSeeWith, placePathsByRules, somePlaceByRules } from '../auth/scope-guard.js';
 import { loadById, type ReadContext, rowById } from '../graphql/loaders.js';
 import type { Caller, GongzhiContext } from '../context.js';
 import type { EventEmitter, FinalWrite } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
 import { Person } from '../person/person.entity.js';
+import { placeSummaries } from '../place/place.queries.js';
 import { type EntityClass, graphQLTypeName } from '../relay/node-entity.js';
 import type { PlaceType } from '../place/place.entity.js';
 import type { ServiceRegistry } from '../plugin/plugin.js';
@@ -231,17 +232,18 @@ class Work implements UnitOfWork {
     if (!widen) return paths;
     const ancestors = [...new Set(paths.flatMap(pathIds))];
     if (!ancestors.length) return paths;
-    const rows = await this.em.execute<{ path: string }[]>(`SELECT path FROM place WHERE id IN (?) AND type = ?`, [ancestors, widen.to]);
-    return rows.length ? rows.map((r) => r.path) : paths;
+    // Through the operation's place summaries: the places of the row checked next are often among these (a worker's community).
+    const widened = [...(await placeSummaries(this.scope, ancestors)).values()].filter((p) => p.type === widen.to).map((p) => p.path);
+    return widened.length ? widened : paths;
   }
 
   async requireWithin(row: object, target: object, field: string, widen?: CrossScope): Promise<void> {
-    const [rowPaths, scope] = await Promise.all([placePathsByRules(this.scope, row), this.scopeOf(target, widen)]);
+    const scope = await this.scopeOf(target, widen);
     // On one line of places: the row lies inside the target's places, or holds a place that contains them
     // (a community's social worker may join a building's team). A row of no place only for those who see everywhere.
-    const linked = rowPaths.length
-      ? rowPaths.some((r) => scope.some((s) => r.startsWith(s) || s.startsWith(r)))
-      : this.actor.access.everywhere;
+    const linked =
+      (await somePlaceByRules(this.scope, row, (r) => scope.some((s) => r.startsWith(s) || s.startsWith(r)))) ??
+      this.actor.access.everywhere;
     if (linked) return;
     throw coreMessages.namesRowOutsidePlaces.error({ field, humanName: humanName(target) }, field);
   }
