@@ -1,4 +1,4 @@
-import { helper, LockMode, Utils } from '@mikro-orm/core';
+import { helper, Utils } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import type { Access } from '../auth/access.js';
@@ -217,9 +217,9 @@ class Work implements UnitOfWork {
     if (!this.actor.personId) {
       throw coreMessages.operationRecordsWhoDid.topLevel();
     }
-    const person = await this.em.findOne(Person, { uuid: this.actor.personId });
+    const person = await this.loadRow(Person, this.actor.personId, false);
     if (!person) throw coreMessages.signedPersonLongerExists.topLevel();
-    return person;
+    return person as Person;
   }
 
   canSee(row: object): Promise<boolean> {
@@ -342,10 +342,7 @@ class Work implements UnitOfWork {
     if (ref.problem) throw ref.problem;
     const entity = entityOfType(this.em, ref.typeName);
     if (!entity) throw notFound(ref.typeName, ref.field);
-    const row: object | null =
-      this.countsWithLoad && this.audit.needsBaseline
-        ? await this.loadWithCounts(entity, refUuid(ref), lock)
-        : await this.em.findOne<object>(entity as never, { uuid: refUuid(ref) }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
+    const row = await this.loadRow(entity, refUuid(ref), lock);
     if (!row || !(await this.canSee(row))) throw notFound(ref.typeName, ref.field);
     return row;
   }
@@ -354,19 +351,25 @@ class Work implements UnitOfWork {
   private countsWithLoad = false;
 
   /**
-   * The row by its uuid, read with the transaction's write counts (nothing written yet), which
-   * start the audit trail: one statement where `findOne` and the trail's own read were two.
+   * The row by its uuid as a managed entity: the one this unit of work already holds, as
+   * `findOne` would answer, or read by plain SQL and mapped (`findOne` builds its query each time,
+   * most of a load's cost). A lock is taken in the same statement, held row or not. The first row
+   * a command loads also brings the transaction's write counts, which start the audit trail: one
+   * statement where two were.
    */
-  private async loadWithCounts(entity: EntityClass, uuid: string, lock: boolean): Promise<object | null> {
-    const tables = await userTables(this.em);
+  private async loadRow(entity: EntityClass, uuid: string, lock: boolean): Promise<object | null> {
+    const held = this.em.getUnitOfWork().getById<object>(entity as never, uuid);
+    const known = held && helper(held).__initialized ? held : null;
+    const tables = this.countsWithLoad && this.audit.needsBaseline ? await userTables(this.em) : null;
+    if (known && !lock && !tables) return known;
     const [found] = await this.em.execute<Record<string, unknown>[]>(
-      `SELECT t.*, ${tables.countsColumn} AS gongzhi_write_counts ${byKey(this.em, entity)}${lock ? ' FOR UPDATE OF t' : ''}`,
+      `SELECT ${known ? '1 AS held' : 't.*'}${tables ? `, ${tables.countsColumn} AS gongzhi_write_counts` : ''} ${byKey(this.em, entity)}${lock ? ' FOR UPDATE OF t' : ''}`,
       [uuid],
     );
     if (!found) return null;
     const { gongzhi_write_counts: counts, ...data } = found;
-    this.audit.startFrom(counts as CountRow[], tables);
-    return this.em.map(entity as never, data);
+    if (tables) this.audit.startFrom(counts as CountRow[], tables);
+    return known ?? this.em.map(entity as never, data);
   }
 }
 
