@@ -63,3 +63,22 @@ export async function inProcessWorld(plugins = []) {
     },
   };
 }
+
+/**
+ * Starts a V8 CPU profile of this process when `file` is given; the function returned stops it
+ * and writes it there (for bench/profile-summary.mjs). Without a file both do nothing.
+ */
+export async function profileTo(file) {
+  if (!file) return async () => {};
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}

@@ -8,9 +8,8 @@
 // `--profile FILE` writes a V8 CPU profile of the measured changes alone (bench/profile-summary.mjs
 // reads it). Not a test: it measures. Build first (`tsc -b`).
 import { parseArgs } from 'node:util';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
-import { inProcessWorld } from './in-process.mjs';
+import { readFileSync } from 'node:fs';
+import { inProcessWorld, profileTo } from './in-process.mjs';
 
 const { values: opts } = parseArgs({ options: { ops: { type: 'string', default: '400' }, profile: { type: 'string' } } });
 const OPS = Number(opts.ops);
@@ -30,12 +29,7 @@ try {
     run(`mutation($id: ID!) { changeRequestStatus(id: $id, to: ACCEPTED) { request { status } errors { code } } }`, { id });
   for (const id of ids.splice(0, 50)) await change(id); // warm-up
   const statements = await app.countStatements(() => change(ids.shift()));
-  const profiler = opts.profile ? new Session() : null;
-  if (profiler) {
-    profiler.connect();
-    await profiler.post('Profiler.enable');
-    await profiler.post('Profiler.start');
-  }
+  const stopProfile = await profileTo(opts.profile);
   const pg0 = postgresCpuUs();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -43,11 +37,7 @@ try {
   const cpu = process.cpuUsage(cpu0);
   const wallMs = performance.now() - t0;
   const pgCpu = postgresCpuUs() - pg0;
-  if (profiler) {
-    const { profile } = await profiler.post('Profiler.stop');
-    writeFileSync(opts.profile, JSON.stringify(profile));
-    profiler.disconnect();
-  }
+  await stopProfile();
   const n = OPS - 1;
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
   console.log(

@@ -6,18 +6,22 @@
 // (core and the plugins given, as the gateway composes them) on a throw-away database, an API key
 // as the caller. Prints per step this process's CPU (µs) and PostgreSQL's (every process of its
 // server, from /proc, so it must run on this machine), and per after-commit delivery the CPU of
-// the delivery and of its handler. `--show` prints what each step sends to PostgreSQL instead.
+// the delivery and of its handler. `--show` prints what each step sends to PostgreSQL instead;
+// `--profile FILE [--step submit|ACCEPTED|CLAIMED|IN_PROGRESS|RESOLVED]` writes a V8 CPU profile of
+// that step's measured runs (bench/profile-summary.mjs reads it).
 // Not a test: it measures. Build first (`tsc -b`).
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
-import { inProcessWorld, root } from './in-process.mjs';
+import { inProcessWorld, profileTo, root } from './in-process.mjs';
 
 const { values: opts } = parseArgs({
   options: {
     ops: { type: 'string', default: '200' },
     plugins: { type: 'string', default: 'grid,volunteer,moral-bank,council' },
     show: { type: 'boolean', default: false },
+    profile: { type: 'string' },
+    step: { type: 'string', default: 'submit' },
   },
 });
 const N = Number(opts.ops);
@@ -112,9 +116,11 @@ try {
       const pg0 = world.postgresCpuUs();
       const cpu0 = process.cpuUsage();
       const d0 = { ...deliveries };
+      const stopProfile = await profileTo(label === opts.step ? opts.profile : undefined);
       for (let i = 0; i < N; i++) await step(i);
       await new Promise((r) => setTimeout(r, 500)); // after-commit work
       const cpu = process.cpuUsage(cpu0);
+      await stopProfile();
       const delivered = deliveries.count - d0.count;
       results[label] = {
         nodeUsPerStep: Math.round((cpu.user + cpu.system) / N),
