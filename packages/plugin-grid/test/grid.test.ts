@@ -246,6 +246,16 @@ describe('routing', () => {
     expect(outside.timeline.nodes.map((e: { action: string }) => e.action)).toEqual(['created']);
   });
 
+  test('routing a request outside every grid costs its delivery five statements, the request loaded once', async () => {
+    const statements = await w.app.countStatements(() => submit(w.app, w.place.h502.id, w.person.resident.id, '翠庭园路面塌陷'));
+    // The submission's six: the place with the write counts, the requester, the request with its
+    // timeline entry, the audit entry, which webhooks want the event (this app keeps no LISTEN
+    // connection), the outbox row. The delivery's five: the outbox row taken, the request read locked
+    // with the write counts (no load of the handler's own), the routed check, the covering grids, the
+    // closing counts.
+    expect(statements).toBe(6 + 5);
+  });
+
   test('a grid without active workers notes the routing and leaves the request to be accepted', async () => {
     const cty = await createGrid(w.app, w.place.cyl.id, '翠庭园网格', [w.place.cty.id]);
     await assignWorker(w.app, cty, w.person.li.id, '2025-01-01', '2025-12-31'); // ended
