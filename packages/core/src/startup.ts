@@ -8,5 +8,11 @@ export { PluginCompositionError, StartupError } from './errors.js';
 export { parseDatabaseUrl, redact } from './database/database-url.js';
 export { isLocale, type Locale, LOCALES } from './i18n/locales.js';
 export { CORE_VERSION } from './version.js';
-export { type EmbeddedDatabaseOptions, type RunningDatabase, startEmbeddedPostgres } from './database/embedded-postgres.js';
+export {
+  type EmbeddedDatabaseOptions,
+  launchEmbeddedPostgres,
+  type RunningDatabase,
+  type StartingDatabase,
+  startEmbeddedPostgres,
+} from './database/embedded-postgres.js';
 export type { Logger } from './logger.js';

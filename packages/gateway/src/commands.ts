@@ -11,25 +11,14 @@ import type { createGatewayLogger } from './logger.js';
 // create-plugin finish without loading the platform (core's entities, MikroORM, GraphQL, the
 // HTTP server), whose modules are most of a start. Each command imports what it uses.
 
-/**
- * Opens the database, then loads `modules`: a database that cannot be reached ends the command
- * before they load. (Not both at once: an `import()` of the platform compiles for seconds
- * without giving the event loop a turn, so it would only delay the database's start, and fire
- * the connection timeout of an external server's check.) On failure nothing is left running.
- */
+/** Opens the database while `modules` load (see `openDatabaseWhileLoading`). */
 async function openDatabaseThenLoad<M>(
   config: GatewayConfig,
   logger: ReturnType<typeof createGatewayLogger>,
   modules: () => Promise<M>,
 ): Promise<{ database: DatabaseHandle; modules: M }> {
-  const { openDatabase } = await import('./database.js');
-  const database = await openDatabase(config, logger);
-  try {
-    return { database, modules: await modules() };
-  } catch (err) {
-    await database.stop();
-    throw err;
-  }
+  const { openDatabaseWhileLoading } = await import('./database.js');
+  return openDatabaseWhileLoading(config, logger, modules);
 }
 
 const USAGE = `Usage: gongzhi <command> [options]

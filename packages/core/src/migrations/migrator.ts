@@ -80,7 +80,9 @@ export async function migrate(
         if (options.dryRun) continue;
         options.logger?.info({ migration: key }, 'applying migration');
         try {
-          await client.query('BEGIN');
+          // Not waiting for each migration's WAL flush is safe: a crash loses the latest ones
+          // together with their rows in gongzhi_migrations, and the next start applies them again.
+          await client.query('BEGIN; SET LOCAL synchronous_commit = off');
           if (typeof migration.up === 'string') await client.query(migration.up);
           else await migration.up(client as unknown as pg.PoolClient);
           await client.query('INSERT INTO public.gongzhi_migrations (owner, name, checksum) VALUES ($1, $2, $3)', [

@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { launchEmbeddedPostgres } from '@gongzhi/core';
+import { freePort } from '@gongzhi/core/testing';
+import pg from 'pg';
+
+/**
+ * The embedded server's first start, launched while the caller holds the event loop (as the CLI
+ * does while it imports the platform): initdb and the server are processes of their own, so a
+ * blocked loop delays nothing but the answer, and a caller that gives up leaves nothing running.
+ */
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'gongzhi-embedded-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Whether something accepts connections on 127.0.0.1:port. */
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
+/** Names of this process's child processes (Linux: /proc). */
+async function childNames(): Promise<string[]> {
+  const names: string[] = [];
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[1]) === process.pid) names.push(stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
+  }
+  return names;
+}
+
+/** Holds the event loop for `ms`, as an `import()` of the platform does. */
+function blockFor(ms: number): void {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    // busy: no timer, socket or child-process event runs meanwhile
+  }
+}
+
+test('launched on an empty folder, initdb runs while the event loop is held; ready() then answers with a working database', async () => {
+  const port = await freePort();
+  const dataDir = path.join(dir, 'pg');
+  const starting = await launchEmbeddedPostgres({ dataDir, port, database: 'launched', ephemeral: true });
+  // initdb is already running as its own process when launch returns, and works while this one is busy.
+  expect(await childNames()).toContain('initdb');
+  blockFor(1500);
+  expect(existsSync(path.join(dataDir, 'PG_VERSION'))).toBe(true);
+  const db = await starting.ready();
+  try {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    const { rows } = await client.query<{ name: string }>('SELECT current_database() AS name');
+    await client.end();
+    expect(rows[0]?.name).toBe('launched');
+    expect((await readFile(`${dataDir}.owner`, 'utf8')).trim()).toBe(String(process.pid));
+  } finally {
+    await db.stop();
+  }
+  expect(await listening(port)).toBe(false);
+  expect(existsSync(`${dataDir}.owner`)).toBe(false);
+});
+
+test('a caller that gives up before ready() (its modules failed to load) leaves no server behind, on a first start and on a later one', async () => {
+  const port = await freePort();
+  const options = { dataDir: path.join(dir, 'pg'), port, database: 'abandoned', ephemeral: true };
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 2000)); // time for a leaked server to come up
+  // First start: abandoned while initdb runs; the server must not start after it.
+  await (await launchEmbeddedPostgres(options)).abort();
+  await settle();
+  expect(await listening(port)).toBe(false);
+  // Later start: the server process is running already when the caller gives up.
+  await (await launchEmbeddedPostgres(options)).abort();
+  await settle();
+  expect(await listening(port)).toBe(false);
+  expect(existsSync(path.join(options.dataDir, 'postmaster.pid'))).toBe(false);
+  // The folder is a complete cluster: the next start uses it.
+  const db = await (await launchEmbeddedPostgres(options)).ready();
+  expect(await listening(port)).toBe(true);
+  await db.stop();
+});
