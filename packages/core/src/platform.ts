@@ -48,6 +48,12 @@ import { subscribeWebhookFanOut } from './webhook/webhook.fan-out.js';
 export interface PlatformOptions {
   /** PostgreSQL connection URL of the application database. */
   databaseUrl: string;
+  /**
+   * Resolves when the database at `databaseUrl` accepts connections (an embedded server still
+   * starting). What needs no database (entity metadata, the composed schema and its checks) is
+   * prepared meanwhile. Default: ready now.
+   */
+  databaseReady?: Promise<unknown>;
   /** Plugins to run, in configured order; the host reorders them by dependency. */
   plugins?: readonly GongzhiPlugin[];
   /** Options per plugin id, merged over each plugin's defaults. */
@@ -479,14 +485,6 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   const destroyed: GongzhiPlugin[] = [];
   let runtimeContext: ((p: GongzhiPlugin) => PluginRuntimeContext) | undefined;
   try {
-    const nativePool = await ready.em.getConnection().getNativeClient();
-    reclaimLostConnections(nativePool, logger);
-    foldTransactionStart(nativePool);
-    namePreparedStatements(nativePool, logger);
-    if (options.migrate ?? true) await migrate(options.databaseUrl, migrationSources(plugins), { logger });
-    // The tables the audit trail counts writes on, as the migrations left them.
-    await userTables(ready.em.fork());
-
     const schema = await buildComposedSchema(
       [...coreModule.resolvers, ...plugins.flatMap((p) => p.resolvers ?? [])],
       [...coreModule.orphanedTypes, ...plugins.flatMap((p) => p.orphanedTypes ?? [])],
@@ -504,6 +502,16 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     bindRelationFields(schema);
     guardSchema(schema);
     checkBoardTypes(schema, boardSources);
+    // Nothing above needed the database: an embedded server still starting was doing so meanwhile.
+    await options.databaseReady;
+    const nativePool = await ready.em.getConnection().getNativeClient();
+    reclaimLostConnections(nativePool, logger);
+    foldTransactionStart(nativePool);
+    namePreparedStatements(nativePool, logger);
+    if (options.migrate ?? true) await migrate(options.databaseUrl, migrationSources(plugins), { logger });
+    // The tables the audit trail counts writes on, as the migrations left them.
+    await userTables(ready.em.fork());
+
     const contextFor = (p: GongzhiPlugin): PluginRuntimeContext => ({
       ...pluginContext(p),
       orm: ready,

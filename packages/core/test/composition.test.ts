@@ -93,6 +93,28 @@ describe('createPlatform', () => {
     );
   });
 
+  test('prepares the schema before it waits for the database: a schema error ends the start while the database is still starting', async () => {
+    const neverReady = new Promise<void>(() => undefined);
+    await expect(
+      createPlatform({ databaseUrl: db.url, databaseReady: neverReady, plugins: [bare('fake', { resolvers: [FakePlaceResolver] })] }),
+    ).rejects.toThrow(/GraphQL type name "Place" is defined more than once/);
+  });
+
+  test('a platform whose database becomes ready later starts once it is, and fails with its start error', async () => {
+    let open!: () => void;
+    const later = new Promise<void>((resolve) => (open = resolve));
+    let settled = false;
+    const starting = createPlatform({ databaseUrl: db.url, databaseReady: later }).finally(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(settled).toBe(false);
+    open();
+    const platform = await starting;
+    expect(await platform.checkDatabase(5000)).toBeUndefined();
+    await platform.close();
+    const failed = Promise.reject(new StartupError('The embedded PostgreSQL did not start (test).'));
+    await expect(createPlatform({ databaseUrl: db.url, databaseReady: failed })).rejects.toThrow('did not start (test)');
+  });
+
   test('refuses a GraphQL type name two plugins both define', async () => {
     await expect(
       createPlatform({

@@ -131,7 +131,7 @@ async function withPlatform<T>(
     modules: { composePlatform },
   } = await openDatabaseThenLoad(config, logger, () => import('./compose.js'));
   try {
-    const platform = await composePlatform(config, database.url, logger, { migrate: migrateFirst });
+    const platform = await composePlatform(config, database.url, logger, { migrate: migrateFirst, databaseReady: database.ready });
     try {
       return await work(platform);
     } finally {
@@ -194,6 +194,7 @@ async function main(argv: string[]): Promise<number> {
       try {
         const plugins = await loadPlugins(config.plugins, config.baseDir);
         const ordered = composePlugins(plugins, CORE_VERSION);
+        await database.ready;
         const result = await migrate(database.url, migrationSources(ordered), { dryRun: values['dry-run'], logger });
         const verb = result.dryRun ? 'pending' : 'applied';
         if (result.applied.length === 0) console.log('Nothing to migrate: the database is up to date.');

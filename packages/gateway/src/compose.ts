@@ -14,11 +14,14 @@ export async function composePlatform(
     migrate?: boolean;
     /** The process's LISTEN connection, shared with the revocation feed and the webhook interest; boards make their own without it. */
     listener?: NotificationListener;
+    /** Resolves when the database accepts connections (an embedded server still starting). */
+    databaseReady?: Promise<unknown>;
   } = {},
 ): Promise<Platform> {
   const plugins = await loadPlugins(config.plugins, config.baseDir);
   return createPlatform({
     databaseUrl,
+    databaseReady: options.databaseReady,
     plugins,
     pluginOptions: pluginOptionsById(config.plugins, plugins),
     logger,

@@ -8,6 +8,12 @@ import type { GatewayConfig } from './config.js';
 export interface DatabaseHandle {
   url: string;
   embedded: boolean;
+  /**
+   * Resolves when `url` accepts connections: at once for an external server; an embedded one
+   * may still be starting (see {@link openDatabaseWhileLoading}). Rejects if it fails to start.
+   */
+  ready: Promise<void>;
+  /** Stops an embedded server (once its start has settled); nothing for an external one. */
   stop(): Promise<void>;
 }
 
@@ -15,9 +21,11 @@ export interface DatabaseHandle {
  * Opens the configured database and loads `modules` (a dynamic import of the platform). The
  * embedded server's processes (initdb on a first start, then the server) run while the
  * modules load, on the other core: an `import()` of the platform holds the event loop for a
- * second or two, which a child process does not mind. An external server is checked before
- * the modules load (a connection's timeout would fire while the import holds the loop), so a
- * wrong `DATABASE_URL` ends the command at once. On failure nothing is left running.
+ * second or two, which a child process does not mind. The handle comes back before the server
+ * is ready, so the caller can prepare more meanwhile (`createPlatform`'s `databaseReady`);
+ * whatever uses `url` itself awaits `ready` first. An external server is checked before the
+ * modules load (a connection's timeout would fire while the import holds the loop), so a wrong
+ * `DATABASE_URL` ends the command at once. On failure nothing is left running.
  */
 export async function openDatabaseWhileLoading<M>(
   config: GatewayConfig,
@@ -34,20 +42,32 @@ export async function openDatabaseWhileLoading<M>(
     database: 'gongzhi',
     logger,
   });
-  let loaded: M;
+  const running = starting.ready();
+  const ready = running.then(() => undefined);
+  // A failed start reaches the caller through `ready`; until it awaits it, the rejection is not unhandled.
+  ready.catch(() => undefined);
+  const database: DatabaseHandle = {
+    url: starting.url,
+    embedded: true,
+    ready,
+    stop: async () => {
+      const db = await running.catch(() => null);
+      await (db ? db.stop() : starting.abort());
+    },
+  };
   try {
-    loaded = await modules();
+    return { database, modules: await modules() };
   } catch (err) {
-    await starting.abort();
+    await database.stop();
     throw err;
   }
-  const db = await starting.ready();
-  return { database: { url: db.url, embedded: true, stop: db.stop }, modules: loaded };
 }
 
-/** The configured external database (checked reachable), or the embedded one, started. */
+/** The configured database, ready: the external one (checked reachable) or the embedded one, started. */
 export async function openDatabase(config: GatewayConfig, logger: Logger): Promise<DatabaseHandle> {
-  return (await openDatabaseWhileLoading(config, logger, () => Promise.resolve())).database;
+  const { database } = await openDatabaseWhileLoading(config, logger, () => Promise.resolve());
+  await database.ready;
+  return database;
 }
 
 /** The external database at `url`, checked reachable. */
@@ -64,5 +84,5 @@ async function checkExternalDatabase(url: string): Promise<DatabaseHandle> {
   } finally {
     await client.end().catch(() => undefined);
   }
-  return { url, embedded: false, stop: async () => {} };
+  return { url, embedded: false, ready: Promise.resolve(), stop: async () => {} };
 }

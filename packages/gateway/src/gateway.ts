@@ -106,7 +106,7 @@ export async function startGateway(
     seedWhenEmpty?: boolean;
     /** How the rate limit uses its database count (its timeouts); the defaults suit production. */
     rateLimiter?: RateLimiterOptions;
-    /** The database, opened already (the CLI opens it before loading the platform); stopped with the gateway. */
+    /** The database, opened already (the CLI opens it while loading the platform); stopped with the gateway. */
     database?: DatabaseHandle;
   } = {},
 ): Promise<RunningGateway> {
@@ -115,7 +115,7 @@ export async function startGateway(
   // One LISTEN connection for the process: board notices and key revocations share it.
   const listener = new NotificationListener(database.url, logger);
   try {
-    platform = await composePlatform(config, database.url, logger, { listener });
+    platform = await composePlatform(config, database.url, logger, { listener, databaseReady: database.ready });
     if ((options.seedWhenEmpty ?? true) && (await isEmpty(platform))) {
       logger.info('empty database: loading the demo district');
       await platform.seed();

@@ -273,6 +273,8 @@ async function stopServer(child: ChildProcess): Promise<void> {
 
 /** An embedded server on its way up: its processes run while the caller does other work. */
 export interface StartingDatabase {
+  /** Connection URL of the application database, answered once `ready()` resolves. */
+  url: string;
   /** Resolves when the server accepts connections and the database exists. */
   ready(): Promise<RunningDatabase>;
   /** Stops whatever was started (for a caller that gives up before `ready`). */
@@ -333,7 +335,9 @@ export async function launchEmbeddedPostgres(options: EmbeddedDatabaseOptions): 
   });
   // Handled in ready() or abort(); not an unhandled rejection while the caller is busy.
   started.catch(() => undefined);
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`;
   return {
+    url,
     ready: async () => {
       const { child } = await started;
       await writeFile(ownerFile, `${process.pid}\n`);
@@ -354,7 +358,7 @@ export async function launchEmbeddedPostgres(options: EmbeddedDatabaseOptions): 
         await stop();
         throw err;
       }
-      return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`, stop };
+      return { url, stop };
     },
     abort: async () => {
       aborted = true;
