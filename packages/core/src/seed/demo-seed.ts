@@ -1,4 +1,5 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager, RequiredEntityData } from '@mikro-orm/postgresql';
 import { Organization, OrganizationKind } from '../organization/organization.entity.js';
 import { CareProfile } from '../person/care-profile.entity.js';
 import { Person } from '../person/person.entity.js';
@@ -42,19 +43,40 @@ export async function seedDemo(em: EntityManager, now: () => Date): Promise<void
   const fxy = place(PlaceType.COMMUNITY, 'DEMO-FXY3', '芳星园三区社区', fangzhuang);
   const fxyCompound = place(PlaceType.COMPOUND, 'DEMO-FXY3-C', '芳星园三区', fxy);
   const building20 = place(PlaceType.BUILDING, 'DEMO-FXY3-20', '20号楼', fxyCompound, { address: '芳星园三区20号楼' });
+  // Its households, residents and their roles are most of the demo's rows: they are written
+  // below as three multi-row inserts, outside the unit of work (whose change-set computation
+  // for them was most of a first start's seeding time).
+  const homes: RequiredEntityData<Place>[] = [];
+  const building20People: { uuid: string; name: string; household: string }[] = [];
+  const residentRoles: RequiredEntityData<PersonRole>[] = [];
   let residents = 0;
-  const building20People: Person[] = [];
   for (let unit = 1; unit <= 6; unit++) {
     const stair = place(PlaceType.UNIT, `DEMO-FXY3-20-${unit}`, `${unit}单元`, building20);
     for (let floor = 1; floor <= 16 && residents < 279; floor++) {
       for (const door of [1, 2, 3]) {
         if (residents >= 279) break;
-        const home = place(PlaceType.HOUSEHOLD, `DEMO-FXY3-20-${unit}-${floor}0${door}`, `${unit}单元${floor}0${door}`, stair);
+        const uuid = randomUUID();
+        const home = {
+          uuid,
+          type: PlaceType.HOUSEHOLD,
+          code: `DEMO-FXY3-20-${unit}-${floor}0${door}`,
+          name: `${unit}单元${floor}0${door}`,
+          parent: stair.uuid,
+          path: `${stair.path}${uuid}/`,
+          depth: stair.depth + 1,
+        };
+        homes.push(home);
         const size = 1 + ((unit + floor + door) % 3);
         for (let k = 0; k < size && residents < 279; k++, residents++) {
-          const person = em.create(Person, { name: `${SURNAMES[residents % 16]}${GIVEN[(residents * 7) % 16]}`, household: home });
-          role(person, home, PersonRoleKind.RESIDENT);
+          const person = { uuid: randomUUID(), name: `${SURNAMES[residents % 16]}${GIVEN[(residents * 7) % 16]}`, household: uuid };
           building20People.push(person);
+          residentRoles.push({
+            uuid: randomUUID(),
+            person: person.uuid,
+            place: uuid,
+            role: PersonRoleKind.RESIDENT,
+            startsOn: '2020-01-01',
+          });
         }
       }
     }
@@ -289,6 +311,9 @@ export async function seedDemo(em: EntityManager, now: () => Date): Promise<void
   role(gridWorker, xcq, PersonRoleKind.GRID_WORKER);
 
   await em.flush();
+  await em.insertMany(Place, homes);
+  await em.insertMany(Person, building20People);
+  await em.insertMany(PersonRole, residentRoles);
   // Care profiles are keyed by person id without an ORM relation: write them once people exist.
   for (const profile of careProfiles) em.create(CareProfile, profile as CareProfile);
   await em.flush();
