@@ -4,7 +4,7 @@
 //   pnpm bench                 default size (Fangzhuang: seed --scale 1), 10 s per workload
 //   pnpm bench --size 10       10× the data
 //   pnpm bench --quick         scale 0.05, 2 s per workload, fan-out small (the CI smoke run)
-//   options: --profile (V8 CPU profile of the gateway into bench/results)  --seconds S  --concurrency C (readers, default 20)  --writers W (default 50)  --no-fanout --no-start --no-reads
+//   options: --profile (V8 CPU profile of the gateway into bench/results)  --seconds S  --concurrency C (readers, default 20)  --writers W (default 50)  --no-fanout --no-start --no-reads --reads board,personCard,subtreeReport
 //
 // 1. a fresh database on a throw-away embedded PostgreSQL (or a new database on DATABASE_URL's server),
 // 2. `gongzhi seed --scale N`, benchmark fixtures (roles, a volunteer team, 1,000 moral-bank accounts),
@@ -49,6 +49,7 @@ const { values: opts } = parseArgs({
     'no-fanout': { type: 'boolean', default: false },
     'no-start': { type: 'boolean', default: false },
     'no-reads': { type: 'boolean', default: false },
+    reads: { type: 'string' },
     memory: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
@@ -539,7 +540,9 @@ try {
       baseline: `/stats?path=${encodeURIComponent(fx.sub.path)}`,
     },
   ];
-  for (const w of opts['no-reads'] ? [] : reads) {
+  // --reads board,personCard: only these read workloads (to profile one alone).
+  const chosen = opts.reads ? new Set(opts.reads.split(',')) : null;
+  for (const w of opts['no-reads'] ? [] : reads.filter((r) => !chosen || chosen.has(r.key))) {
     const g = await gql(gw.url, apiKey, w.query, w.variables);
     const b = await request(base.url, 'GET', w.baseline);
     const identical = g.body.trimEnd() === b.body.trimEnd();

@@ -275,20 +275,38 @@ class PageEdge<T> implements Edge<T> {
   }
 }
 
+/**
+ * Page info whose cursors, like its edges', are encoded when read: the 50 nested pages of a
+ * board's rows, read for their nodes, encode none.
+ */
+class PageEdgesInfo implements PageInfo {
+  constructor(
+    readonly hasNextPage: boolean,
+    readonly hasPreviousPage: boolean,
+    private readonly edges: readonly Edge<unknown>[],
+  ) {}
+
+  get startCursor(): string | null {
+    return this.edges[0]?.cursor ?? null;
+  }
+
+  get endCursor(): string | null {
+    return this.edges.at(-1)?.cursor ?? null;
+  }
+}
+
 /** Turns up to size+1 rows (in the order of reading) into a page in the connection's order. */
 function toPage<T>(rows: T[], request: PageRequest, keys: readonly string[]): ConnectionPage<T> {
   const more = rows.length > request.size;
   const page = rows.slice(0, request.size);
   if (request.backward) page.reverse();
   const edges = page.map((node) => new PageEdge(node, request.signature, keys));
-  return new ConnectionPage(edges, {
-    // Only the side being paged towards is counted (the spec allows false for the other side);
-    // a cursor on the other side means rows were there when it was taken.
-    hasNextPage: request.backward ? request.fromCursor : more,
-    hasPreviousPage: request.backward ? more : request.fromCursor,
-    startCursor: edges[0]?.cursor ?? null,
-    endCursor: edges.at(-1)?.cursor ?? null,
-  });
+  // Only the side being paged towards is counted (the spec allows false for the other side);
+  // a cursor on the other side means rows were there when it was taken.
+  return new ConnectionPage(
+    edges,
+    new PageEdgesInfo(request.backward ? request.fromCursor : more, request.backward ? more : request.fromCursor, edges),
+  );
 }
 
 /** Which way the rows are read: the connection's order, or its reverse for a backward page. */
