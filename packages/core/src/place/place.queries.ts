@@ -1,6 +1,6 @@
 import { keyRecords, loadSummaries, sortedSet, underPathSql } from '../database/read-sql.js';
 import type { GongzhiContext } from '../context.js';
-import { batchLoader, loadById, type ReadContext } from '../graphql/loaders.js';
+import { batchLoader, loadById, type ReadContext, rowById } from '../graphql/loaders.js';
 import { Place } from './place.entity.js';
 import type { PlaceType } from './place.entity.js';
 
@@ -103,6 +103,22 @@ export function householdIdsUnder(ctx: ReadContext, paths: readonly string[]): P
 /** The ids of a place's ancestors, root first, read from its materialized path. */
 export function ancestorIds(place: Place): string[] {
   return place.path.split('/').filter((id) => id && id !== place.uuid);
+}
+
+/**
+ * The places above `place`, root first, as plain rows (the row loader's: each one read once
+ * per operation). The ancestor lists asked for in one tick are one batch, so a page of 50 places
+ * costs one load per distinct ancestor, not six promises per place.
+ */
+export function loadAncestors(ctx: ReadContext, place: Place): Promise<Place[]> {
+  return batchLoader<string, Place[]>(ctx, 'Place.ancestors', async (paths) => {
+    const idsOf = (path: string) => path.split('/').filter(Boolean).slice(0, -1);
+    const ids = [...new Set(paths.flatMap(idsOf))];
+    const rows = await Promise.all(ids.map((id) => rowById(ctx, Place, id)));
+    const byId = new Map(ids.map((id, i) => [id, rows[i]]));
+    // A path lists its places root first, so each list is in depth order already.
+    return paths.map((path) => idsOf(path).flatMap((id) => byId.get(id) ?? []));
+  }).load(place.path);
 }
 
 /** A place by uuid, batched across one operation (parents, households, organisation places). */

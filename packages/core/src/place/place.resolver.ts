@@ -15,8 +15,7 @@ import {
   loadPageOfParents,
 } from '../relay/connection.js';
 import { createPlace } from './place.commands.js';
-import { rowById } from '../graphql/loaders.js';
-import { ancestorIds, loadCountUnder } from './place.queries.js';
+import { loadAncestors, loadCountUnder } from './place.queries.js';
 import { PlaceType, VenueKind } from './place.entity.js';
 import { Place } from './place.entity.js';
 import { BoundedList } from '../graphql/bounded-list.js';
@@ -99,10 +98,8 @@ export class PlaceResolver {
 
   @BoundedList('the depth of the place tree (district … household, 7 levels)')
   @FieldResolver(() => [Place], { description: 'Every place above this one, root first.' })
-  async ancestors(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<Place[]> {
-    // Through the per-operation place loader: a list of places asks once for all their ancestors.
-    const ancestors = await Promise.all(ancestorIds(place).map((id) => rowById(ctx, Place, id)));
-    return ancestors.filter((p): p is Place => p !== null).sort((a, b) => a.depth - b.depth);
+  ancestors(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<Place[]> {
+    return loadAncestors(ctx, place);
   }
 
   @FieldResolver(() => PlaceConnection, { description: 'The places directly below, by name, a page at a time.' })
