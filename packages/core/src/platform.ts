@@ -7,6 +7,7 @@ import { getMetadataStorage } from 'type-graphql';
 import { BoardHub, type BoardHubOptions } from './board/board-hub.js';
 import { BoardSources } from './board/board-log.js';
 import { type BoardTransport, InProcessBoardTransport, PostgresBoardTransport } from './board/board-transport.js';
+import { quickLiteralEscapes } from './database/literal-escape.js';
 import { NotificationListener } from './database/notification-listener.js';
 import { buildSchema } from 'type-graphql';
 import { resolveAccess } from './auth/access.js';
@@ -444,6 +445,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     throw new StartupError(`Entity metadata is invalid: ${(err as Error).message}`, { cause: err });
   }
   const ready = orm;
+  quickLiteralEscapes(ready.em.getPlatform());
   // Several rules may name one entity (a plugin adds places to core's Person): any of them may show a row.
   const placeRules = new Map<ClassType, PlaceRule[]>();
   for (const rule of [...coreModule.placeRules, ...plugins.flatMap((p) => p.placeRules ?? [])]) {
