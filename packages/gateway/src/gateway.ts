@@ -70,8 +70,9 @@ function callerResolver(platform: Platform, config: GatewayConfig, revocations: 
       issuer: config.auth.issuer,
       audience: config.auth.audience,
     },
-    // Checked API keys are reused for a few seconds; every process drops a revoked key at once.
-    { revocations },
+    // Checked API keys and people's grants are reused for a few seconds; every process drops a
+    // revoked key, or a person whose roles or household changed, at once.
+    { revocations, personAccess: (id) => platform.createContext({ id, kind: 'person' }).access() },
   );
   return ({ transport, headers, connectionParams }) => {
     const credential = transport === 'http' ? headers.authorization : connectionParams?.authorization;

@@ -1,12 +1,21 @@
 import pg from 'pg';
+import { fromGlobalId, signPersonToken } from '@gongzhi/core';
 import { freePort, type TestDatabase } from '@gongzhi/core/testing';
 import { type CliRun, startReady, stop } from './cli-process.js';
 import { gatewayDatabase, postGraphQL, TEST_ADMIN_KEY } from './helpers.js';
 
-// Gateways keep a checked API key (and its grants) for a few seconds; a revocation made on any
-// process reaches every other one through the board channel's NOTIFY and drops it at once.
+// Gateways keep a checked API key (and its grants), and a signed-in person's grants, for a few
+// seconds; a revocation or a change of roles made on any process reaches every other one through
+// the board channel's NOTIFY and drops them at once.
+const SECRET = 'credential-cache-test-secret-0123456789abcdef';
 const startProcess = async (databaseUrl: string) =>
-  startReady({ DATABASE_URL: databaseUrl, PORT: String(await freePort()), GONGZHI_DEV_ADMIN_KEY: TEST_ADMIN_KEY, GONGZHI_PLUGINS: '' });
+  startReady({
+    DATABASE_URL: databaseUrl,
+    PORT: String(await freePort()),
+    GONGZHI_DEV_ADMIN_KEY: TEST_ADMIN_KEY,
+    GONGZHI_PLUGINS: '',
+    GONGZHI_JWT_SECRET: SECRET,
+  });
 
 let db: TestDatabase;
 let a: CliRun | undefined;
@@ -98,5 +107,77 @@ test('a revoked key is refused at once by another process that has it cached', a
       expect(await statusWith(a!, key.secret)).toBe(401);
       break;
     }
+  }
+}, 60_000);
+
+/** What `{ viewer { permissions } }` answers `gateway` for a person signed in with `token`. */
+async function permissionsOn(gateway: CliRun, token: string): Promise<string[]> {
+  const res = await postGraphQL(gateway.url, '{ viewer { permissions } }', {}, token);
+  return (res.data as { viewer: { permissions: string[] } }).viewer.permissions;
+}
+
+/** Asks until `gateway` answers `wanted` (or `ms` passed); what it answered last. */
+async function permissionsWithin(ms: number, gateway: CliRun, token: string, wanted: (p: string[]) => boolean): Promise<string[]> {
+  const since = Date.now();
+  let seen = await permissionsOn(gateway, token);
+  while (!wanted(seen) && Date.now() - since < ms) {
+    await new Promise((r) => setTimeout(r, 50));
+    seen = await permissionsOn(gateway, token);
+  }
+  return seen;
+}
+
+test("a person's grants are kept like a key's, and a role given or removed on any process reaches every other at once", async () => {
+  const places = await postGraphQL(a!.url, '{ places(first: 1) { nodes { id } } }', {});
+  const [place] = (places.data as { places: { nodes: { id: string }[] } }).places.nodes;
+  if (!place) throw new Error('the test database holds no place');
+  const placeId = place.id;
+  const none = (p: string[]) => p.length === 0;
+  const some = (p: string[]) => p.length > 0;
+  const sql = new pg.Client({ connectionString: db.url });
+  await sql.connect();
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const created = await postGraphQL(a!.url, 'mutation($i: CreatePersonInput!) { createPerson(input: $i) { person { id } } }', {
+        i: { name: `网格员${attempt}` },
+      });
+      const personId = (created.data as { createPerson: { person: { id: string } } }).createPerson.person.id;
+      const uuid = fromGlobalId(personId)!.id;
+      const token = await signPersonToken(uuid, { secret: SECRET });
+      const assign = async () => {
+        const res = await postGraphQL(
+          a!.url,
+          'mutation($p: ID!, $at: ID!) { assignRole(personId: $p, placeId: $at, role: GRID_WORKER, startsOn: "2020-01-01") { errors { code } } }',
+          { p: personId, at: placeId },
+        );
+        expect(res.data).toEqual({ assignRole: { errors: [] } });
+      };
+      expect(await permissionsOn(b!, token)).toEqual([]);
+
+      // Given on A: B, which holds the person's (empty) grants, sees the role within a second.
+      await assign();
+      expect(some(await permissionsWithin(1000, b!, token, some))).toBe(true);
+      const warmedAt = Date.now();
+      // The cache is real: removed by SQL that announces nothing (its trigger off), the role stays
+      // on B while B's entry lasts (5 s).
+      await sql.query('BEGIN');
+      await sql.query('ALTER TABLE person_role DISABLE TRIGGER person_role_removed');
+      await sql.query('DELETE FROM person_role WHERE person_id = $1', [uuid]);
+      await sql.query('ALTER TABLE person_role ENABLE TRIGGER person_role_removed');
+      await sql.query('COMMIT');
+      const stale = await permissionsOn(b!, token);
+      if (Date.now() - warmedAt >= 4000 && attempt < 3) continue; // too busy to prove anything: again
+      expect(some(stale)).toBe(true);
+
+      // Given again on A, then removed by plain SQL that announces it: B drops it within a second.
+      await assign();
+      expect(some(await permissionsWithin(1000, b!, token, some))).toBe(true);
+      await sql.query('DELETE FROM person_role WHERE person_id = $1', [uuid]);
+      expect(await permissionsWithin(1000, b!, token, none)).toEqual([]);
+      expect(await permissionsOn(a!, token)).toEqual([]);
+      break;
+    }
+  } finally {
+    await sql.end();
   }
 }, 60_000);

@@ -18,21 +18,30 @@ export type Authenticator = (credential: string | null | undefined) => Promise<C
 /** `api_key.last_used_at` is recorded to this precision (one write a minute per key at most). */
 const LAST_USED_PRECISION_MS = 60_000;
 
-/** The longest an API key's grants, read with it, wait for the operation they were read for (without a cache). */
+/** The longest a credential's grants, read with it, wait for the operation they were read for (without a cache). */
 const UNCACHED_GRANTS_MS = 1000;
 
 /** Options of {@link createAuthenticator}. */
 export interface AuthenticatorOptions {
   /**
-   * How long a checked API key (its caller and grants) is reused without asking the database
-   * again, in ms (default 5,000). Only with `revocations`: a revoked key is dropped at once.
+   * How long a checked API key (its caller and grants), or a person's grants, are reused without
+   * asking the database again, in ms (default 5,000). Only with `revocations`: a revoked key or a
+   * person whose grants changed is dropped at once.
    */
   cacheMs?: number;
   /** Revocation notices from every process (`PostgresRevocationFeed`); without it nothing is cached. */
   revocations?: RevocationFeed;
+  /**
+   * A person's grants (what `GongzhiContext.access()` would read for a person caller). With
+   * `revocations`, a person token's grants are read here, kept like an API key's for `cacheMs`
+   * per person, and dropped at once when any process changes them (core migration 0024's
+   * notices: a role given, ended or removed, a household changed, a place moved). Without it a
+   * person's grants are read by each operation.
+   */
+  personAccess?: (personUuid: string) => Promise<Access>;
 }
 
-/** A checked API key: its caller and access, until `expires` or until dropped. */
+/** A checked API key or person: its caller and access, until `expires` or until dropped. */
 interface CheckedKey {
   caller: Caller;
   access: Access;
@@ -80,8 +89,9 @@ async function checkApiKey(em: EntityManager, secret: string): Promise<{ id: str
  * An API key is checked together with its grants in one statement, and the caller it returns
  * carries those grants for the operation (no second statement). With `options.revocations`,
  * checked keys are kept for `cacheMs` per credential and dropped at once when any process
- * revokes them (and all of them whenever the feed may have missed a notice). Concurrent
- * checks of one key share one statement.
+ * revokes them (and all of them whenever the feed may have missed a notice); so are a person
+ * token's grants, per person, with `options.personAccess`. Concurrent checks of one key (or
+ * person) share one statement.
  */
 export function createAuthenticator(em: () => EntityManager, tokens: TokenConfig, options: AuthenticatorOptions = {}): Authenticator {
   const verify = createTokenVerifier(tokens);
@@ -105,46 +115,66 @@ export function createAuthenticator(em: () => EntityManager, tokens: TokenConfig
   // When each key was last recorded as used by this process: a read must not cost a write
   // (and a WAL flush) every time, so `last_used_at` is kept to the minute.
   const touched = new Map<string, number>();
-  // Checks under way, per credential: a storm of handshakes with one key (dashboards
+  const touch = (fork: EntityManager, keyId: string) => {
+    const now = Date.now();
+    if (now - (touched.get(keyId) ?? 0) < LAST_USED_PRECISION_MS) return;
+    if (touched.size > 10_000) touched.clear();
+    touched.set(keyId, now);
+    // Best effort, never in the caller's way; at most once a minute per key and process.
+    void fork
+      .getConnection()
+      .execute(
+        `UPDATE api_key SET last_used_at = now() WHERE id = ? AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+        [keyId],
+      )
+      .catch(() => undefined);
+  };
+  // Checks under way, per cache key: a storm of handshakes with one key (dashboards
   // reconnecting) costs one statement, not one pool connection each. A check started before
   // the latest revocation notice is not joined.
   const checking = new Map<string, { seen: number; result: Promise<CheckedKey | null> }>();
-  const check = (raw: string): Promise<CheckedKey | null> => {
-    const running = checking.get(raw);
+  const check = (cacheKey: string, read: () => Promise<Omit<CheckedKey, 'expires'> | null>): Promise<CheckedKey | null> => {
+    const running = checking.get(cacheKey);
     if (running?.seen === revocations) return running.result;
     const seen = revocations;
-    const fork = em();
-    const started = checkApiKey(fork, raw)
-      .then((key) => {
-        if (!key) return null;
-        // From when the database answered: a check may have waited long for it.
-        const now = Date.now();
-        // The grants read with the key serve the operations that follow (and, cached, the next ones).
-        const entry: CheckedKey = { caller: { id: key.id, kind: 'api-key' }, access: key.access, expires: now + cacheMs };
+    const started = read()
+      .then((found) => {
+        if (!found) return null;
+        // From when the database answered: a check may have waited long for it. The grants read
+        // serve the operation that follows (and, cached, the next ones).
+        const entry: CheckedKey = { ...found, expires: Date.now() + cacheMs };
         if (cacheMs > 0 && feed?.live && revocations === seen) {
           if (cache.size > 10_000) cache.clear();
-          cache.set(raw, entry);
-        }
-        // Best effort, never in the caller's way; at most once a minute per key and process.
-        if (now - (touched.get(key.id) ?? 0) >= LAST_USED_PRECISION_MS) {
-          if (touched.size > 10_000) touched.clear();
-          touched.set(key.id, now);
-          void fork
-            .getConnection()
-            .execute(
-              `UPDATE api_key SET last_used_at = now() WHERE id = ? AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
-              [key.id],
-            )
-            .catch(() => undefined);
+          cache.set(cacheKey, entry);
         }
         return entry;
       })
       .finally(() => {
-        if (checking.get(raw)?.result === started) checking.delete(raw);
+        if (checking.get(cacheKey)?.result === started) checking.delete(cacheKey);
       });
-    checking.set(raw, { seen, result: started });
+    checking.set(cacheKey, { seen, result: started });
     return started;
   };
+  /** The caller of a credential, with its grants preset for the operation it starts; null when the credential is unknown. */
+  const callerOf = async (cacheKey: string, read: () => Promise<Omit<CheckedKey, 'expires'> | null>): Promise<Caller | null> => {
+    const cached = cache.get(cacheKey);
+    const checked = cached && cached.expires > Date.now() && feed?.live ? cached : await check(cacheKey, read);
+    if (!checked) return null;
+    // A caller object per authentication: its grants serve the one operation it starts.
+    const caller: Caller = { ...checked.caller };
+    const until = checked === cached ? cached.expires : Date.now() + Math.max(cacheMs, UNCACHED_GRANTS_MS);
+    presetAccess.set(caller, { access: checked.access, until });
+    issued.set(checked, caller);
+    return caller;
+  };
+  const readApiKey = (raw: string) => async () => {
+    const fork = em();
+    const key = await checkApiKey(fork, raw);
+    if (!key) return null;
+    touch(fork, key.id);
+    return { caller: { id: key.id, kind: 'api-key' as const }, access: key.access };
+  };
+  const personAccess = feed ? options.personAccess : undefined;
   return async (credential) => {
     const given = credential?.trim();
     if (!given) return null;
@@ -153,15 +183,8 @@ export function createAuthenticator(em: () => EntityManager, tokens: TokenConfig
     }
     const raw = given.replace(/^Bearer\s+/i, '');
     if (isApiKeyFormat(raw)) {
-      const now = Date.now();
-      const cached = cache.get(raw);
-      const checked = cached && cached.expires > now && feed?.live ? cached : await check(raw);
-      if (!checked) throw coreMessages.apiKeyUnknownRevoked.topLevel();
-      // A caller object per authentication: its grants serve the one operation it starts.
-      const caller: Caller = { ...checked.caller };
-      const until = checked === cached ? cached.expires : Date.now() + Math.max(cacheMs, UNCACHED_GRANTS_MS);
-      presetAccess.set(caller, { access: checked.access, until });
-      issued.set(checked, caller);
+      const caller = await callerOf(raw, readApiKey(raw));
+      if (!caller) throw coreMessages.apiKeyUnknownRevoked.topLevel();
       return caller;
     }
     if (!verify) throw coreMessages.personTokensAcceptedServer.topLevel();
@@ -173,6 +196,9 @@ export function createAuthenticator(em: () => EntityManager, tokens: TokenConfig
     }
     const personUuid = subject && (UUID.test(subject) ? subject : fromGlobalId(subject)?.id);
     if (!personUuid || !UUID.test(personUuid)) throw coreMessages.personTokenPersonId.topLevel();
-    return { id: personUuid, kind: 'person' };
+    const person: Caller = { id: personUuid, kind: 'person' };
+    if (!personAccess) return person;
+    // The person's grants, per person (not per token: a person signs in on several devices).
+    return (await callerOf(`person:${personUuid}`, async () => ({ caller: person, access: await personAccess(personUuid) }))) ?? person;
   };
 }
