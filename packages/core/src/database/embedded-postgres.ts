@@ -28,6 +28,11 @@ export interface RunningDatabase {
   /** Connection URL of the application database. */
   url: string;
   stop: () => Promise<void>;
+  /**
+   * Lets this process end while the server runs (a test server whose watchdog stops it); a
+   * normal exit still asks the server for a fast shutdown.
+   */
+  unref: () => void;
 }
 
 const USER = 'postgres';
@@ -267,6 +272,7 @@ function spawnServer(
 async function stopServer(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
+  child.ref(); // an unref'd server's exit must still hold the process until it is seen
   child.kill('SIGINT');
   await exited;
 }
@@ -358,7 +364,11 @@ export async function launchEmbeddedPostgres(options: EmbeddedDatabaseOptions): 
         await stop();
         throw err;
       }
-      return { url, stop };
+      const unref = () => {
+        child.unref();
+        for (const pipe of [child.stdout, child.stderr]) (pipe as net.Socket | null)?.unref();
+      };
+      return { url, stop, unref };
     },
     abort: async () => {
       aborted = true;

@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { parseDatabaseUrl, withDatabase } from '../database/database-url.js';
@@ -38,20 +41,52 @@ export async function startTestDatabaseServer(): Promise<TestDatabaseServer> {
     return { url, env: { [TEST_SERVER_ENV]: url, [TEST_RUN_ENV]: run }, stop: () => dropTemplates(url, run) };
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'gongzhi-test-pg-'));
-  const db = await startEmbeddedPostgres({
-    dataDir: path.join(dir, 'data'),
-    port: await freePort(),
-    database: 'postgres',
-    ephemeral: true,
-  });
+  const dataDir = path.join(dir, 'data');
+  const db = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'postgres', ephemeral: true });
+  const watchdog = watchOver(Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]), dir);
+  // The watchdog stops the server when this process ends, so the server need not hold it open.
+  db.unref();
   return {
     url: db.url,
     env: { [TEST_SERVER_ENV]: db.url, [TEST_RUN_ENV]: run },
     stop: async () => {
       await db.stop();
       await rm(dir, { recursive: true, force: true });
+      watchdog.release();
     },
   };
+}
+
+// Run by the watchdog (`node -e`, argv: postmaster pid, folder). A byte on stdin releases it; the
+// pipe closing without one means the test run died: fast shutdown (SIGINT), SIGKILL after 10 s.
+const WATCHDOG = `
+const [pid, dir] = [Number(process.argv[1]), process.argv[2]];
+const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
+let released = false;
+process.stdin.on('data', () => { released = true; });
+process.stdin.on('close', async () => {
+  if (released) return;
+  if (alive()) process.kill(pid, 'SIGINT');
+  for (let waited = 0; alive() && waited < 10000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+  if (alive()) process.kill(pid, 'SIGKILL');
+  require('node:fs').rmSync(dir, { recursive: true, force: true });
+});
+`;
+
+/**
+ * A test run killed by a signal (Ctrl-C, a CI timeout, SIGKILL) never runs its teardown, and its
+ * embedded server and folder would outlive it. A small process of its own holds a pipe from this
+ * one; the kernel closes the pipe however this process ends, and unless {@link release} came
+ * first, the watchdog stops the server (`pid`, its postmaster) and removes `dir`.
+ */
+function watchOver(pid: number, dir: string): { release(): void } {
+  // Detached: a Ctrl-C to the terminal's process group does not stop it before it has cleaned up.
+  const child = spawn(process.execPath, ['-e', WATCHDOG, String(pid), dir], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+  // Neither the watchdog nor its pipe keeps this process alive.
+  child.unref();
+  const stdin = child.stdin as Socket | null;
+  stdin?.unref();
+  return { release: () => stdin?.end('released') };
 }
 
 let ownServer: Promise<TestDatabaseServer> | undefined;
@@ -60,9 +95,9 @@ let ownServer: Promise<TestDatabaseServer> | undefined;
 async function testServerUrl(): Promise<string> {
   const shared = process.env[TEST_SERVER_ENV] ?? process.env.DATABASE_URL;
   if (shared) return shared;
+  // Nothing stops it here: when this process ends, its watchdog stops the server and removes its folder.
   ownServer ??= startTestDatabaseServer().then((server) => {
     Object.assign(process.env, server.env);
-    process.once('exit', () => void server.stop());
     return server;
   });
   return (await ownServer).url;
