@@ -24,6 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { databaseCpuUs, postmasterOf } from './database-cpu.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'packages/gateway/dist/cli.js');
@@ -98,6 +99,9 @@ function cpuMs(pid) {
     return null;
   }
 }
+
+/** Process id of the database server's postmaster (set once the database is up; null without /proc). */
+let postmasterPid = null;
 
 async function startGateway(env, logName, nodeArgs = []) {
   const port = await core.freePort();
@@ -221,10 +225,20 @@ async function drive(name, { clients, seconds, op, warmupMs = QUICK ? 200 : 1500
   const t0 = Date.now();
   // The server's CPU over the measured part only (from the end of the warm-up).
   let cpuAtWarmEnd = null;
-  const warmTimer = pid ? setTimeout(() => (cpuAtWarmEnd = cpuMs(pid)), Math.max(0, warmEnd - t0)) : null;
+  let dbCpuAtWarmEnd = null;
+  const warmTimer = pid
+    ? setTimeout(
+        () => {
+          cpuAtWarmEnd = cpuMs(pid);
+          dbCpuAtWarmEnd = postmasterPid && databaseCpuUs(postmasterPid) / 1000;
+        },
+        Math.max(0, warmEnd - t0),
+      )
+    : null;
   await Promise.all(Array.from({ length: clients }, (_, w) => worker(w)));
   clearTimeout(warmTimer);
   const cpuAtEnd = pid ? cpuMs(pid) : null;
+  const dbCpuAtEnd = pid && postmasterPid ? databaseCpuUs(postmasterPid) / 1000 : null;
   const elapsed = (Date.now() - Math.max(t0, warmEnd)) / 1000;
   latencies.sort((a, b) => a - b);
   const result = {
@@ -241,10 +255,16 @@ async function drive(name, { clients, seconds, op, warmupMs = QUICK ? 200 : 1500
     peakRssMb: pid ? peakRssMb(pid) : null,
     cpuMsPerRequest:
       cpuAtWarmEnd !== null && cpuAtEnd !== null && latencies.length ? +((cpuAtEnd - cpuAtWarmEnd) / latencies.length).toFixed(2) : null,
+    // What the request cost PostgreSQL: with two cores shared, the database's CPU is the other half of the budget.
+    databaseCpuMsPerRequest:
+      dbCpuAtWarmEnd != null && dbCpuAtEnd !== null && latencies.length
+        ? +((dbCpuAtEnd - dbCpuAtWarmEnd) / latencies.length).toFixed(2)
+        : null,
   };
   log(
     `${name}: ${result.requestsPerSecond} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${errors}` +
-      (result.cpuMsPerRequest !== null ? `, server CPU ${result.cpuMsPerRequest} ms/req` : ''),
+      (result.cpuMsPerRequest !== null ? `, server CPU ${result.cpuMsPerRequest} ms/req` : '') +
+      (result.databaseCpuMsPerRequest !== null ? `, database CPU ${result.databaseCpuMsPerRequest} ms/req` : ''),
   );
   return result;
 }
@@ -477,6 +497,15 @@ try {
   process.env[testing.TEST_SERVER_ENV] = server.url;
   database = await testing.createTestDatabase();
   const databaseUrl = database.url;
+  postmasterPid = await (async () => {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      return postmasterOf((await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid);
+    } finally {
+      await client.end();
+    }
+  })();
   log(`database ready; seeding scale ${SCALE}`);
   let t = performance.now();
   // The generator's statements run longer than the default statement timeout (10 s) at scale 1.
@@ -801,10 +830,12 @@ for (const [key, w] of Object.entries(results.workloads)) {
       'SQL/req': w.statementsPerRequest,
       'trips/req': w.roundTripsPerRequest,
       'CPU ms/req': w.gateway.cpuMsPerRequest,
+      'DB CPU ms/req': w.gateway.databaseCpuMsPerRequest,
       errors: w.gateway.errors,
       'RSS MB': w.gateway.peakRssMb,
       'baseline req/s': w.baseline.requestsPerSecond,
       'baseline CPU ms/req': w.baseline.cpuMsPerRequest,
+      'baseline DB CPU ms/req': w.baseline.databaseCpuMsPerRequest,
       'baseline p99': w.baseline.p99,
       'throughput ratio': w.ratio.throughput,
       'p99 ratio': w.ratio.p99,

@@ -2,23 +2,12 @@
 // composed platform on a throw-away database with one household and two people in it, an API key
 // as the caller, and the CPU of the PostgreSQL server read from /proc. Build first (`tsc -b`).
 import path from 'node:path';
-import { readdirSync, readFileSync } from 'node:fs';
+import { databaseCpuUs, postmasterOf } from './database-cpu.mjs';
 import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const core = await import(path.join(root, 'packages/core/dist/index.js'));
 export const testing = await import(path.join(root, 'packages/core/dist/testing/index.js'));
-
-/** CPU time (µs, user + system) of a process and its parent's id, from /proc; null when it is gone. */
-function stat(pid) {
-  try {
-    // Fields after the command's closing parenthesis: state ppid … utime(12) stime(13), in clock ticks (100/s).
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return { ppid: Number(fields[1]), us: (Number(fields[11]) + Number(fields[12])) * 10_000 };
-  } catch {
-    return null;
-  }
-}
 
 /**
  * A world to measure in: core and `plugins` composed as the gateway composes them (PostgreSQL
@@ -40,7 +29,7 @@ export async function inProcessWorld(plugins = []) {
   await em.flush();
   const caller = await testing.apiKeyCaller(app, { name: 'bench', placeIds: [], permissions: ['*'] });
   const [{ pid }] = await em.getConnection().execute('SELECT pg_backend_pid() AS pid');
-  const postmaster = stat(pid).ppid;
+  const postmaster = postmasterOf(pid);
   return {
     app,
     household,
@@ -52,11 +41,7 @@ export async function inProcessWorld(plugins = []) {
       if (problem) throw new Error(`${problem.code}: ${problem.message}`);
       return result.data;
     },
-    postgresCpuUs() {
-      let us = stat(postmaster)?.us ?? 0;
-      for (const name of readdirSync('/proc')) if (/^\d+$/.test(name) && stat(name)?.ppid === postmaster) us += stat(name)?.us ?? 0;
-      return us;
-    },
+    postgresCpuUs: () => databaseCpuUs(postmaster),
     async close() {
       await app.close();
       await server.stop();
