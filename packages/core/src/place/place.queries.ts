@@ -112,12 +112,17 @@ export function ancestorIds(place: Place): string[] {
  */
 export function loadAncestors(ctx: ReadContext, place: Place): Promise<Place[]> {
   return batchLoader<string, Place[]>(ctx, 'Place.ancestors', async (paths) => {
-    const idsOf = (path: string) => path.split('/').filter(Boolean).slice(0, -1);
-    const ids = [...new Set(paths.flatMap(idsOf))];
+    // A path lists its places root first (`/a/b/c/`: the ancestors of c are a, b), so each list is in depth order already.
+    const lists = paths.map((path) =>
+      path
+        .slice(1, path.lastIndexOf('/', path.length - 2))
+        .split('/')
+        .filter(Boolean),
+    );
+    const ids = [...new Set(lists.flat())];
     const rows = await Promise.all(ids.map((id) => rowById(ctx, Place, id)));
     const byId = new Map(ids.map((id, i) => [id, rows[i]]));
-    // A path lists its places root first, so each list is in depth order already.
-    return paths.map((path) => idsOf(path).flatMap((id) => byId.get(id) ?? []));
+    return lists.map((list) => list.flatMap((id) => byId.get(id) ?? []));
   }).load(place.path);
 }
 
