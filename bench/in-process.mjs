@@ -35,6 +35,7 @@ export async function inProcessWorld(plugins = []) {
     household,
     resident,
     worker,
+    caller,
     async run(doc, variables) {
       const result = await app.execute(doc, variables, { caller });
       const problem = testing.problemOf(result);

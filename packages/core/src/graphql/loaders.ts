@@ -276,10 +276,18 @@ export function rowById<T extends object>(ctx: ReadContext, entity: EntityName<T
   return rowLoader(ctx, entity).load(id);
 }
 
+/** The name of {@link rowLoader}'s loader per entity, made once (a board asks for it ~350 times). */
+const rowLoaderNames = new WeakMap<object, string>();
+
 /** The operation's loader behind {@link rowById} for `entity`. */
 function rowLoader<T extends object>(ctx: ReadContext, entity: EntityName<T>): DataLoader<string, T | null> {
+  let name = rowLoaderNames.get(entity as object);
+  if (name === undefined) rowLoaderNames.set(entity as object, (name = `rows:${entityLabel(entity)}#byId`));
+  // The operation's loader when there is one, before the batch function below is allocated for nothing.
+  const made = ctx.loaders.get(name) as DataLoader<string, T | null> | undefined;
+  if (made) return made;
   const companions = rowCompanions.get(entity as object);
-  const loader: DataLoader<string, T | null> = batchLoader<string, T | null>(ctx, `rows:${entityLabel(entity)}#byId`, async (ids) => {
+  const loader: DataLoader<string, T | null> = batchLoader<string, T | null>(ctx, name, async (ids) => {
     const shape = rowShape(ctx.em, entity as EntityName<object>);
     const read = async (keys: readonly string[]): Promise<Map<string, T>> => {
       const rows = await selectRows(ctx, entity, `WHERE r.${shape.primaryKey} IN (${companions ?? '?'})`, [keys]);

@@ -226,6 +226,18 @@ function decodeCursor(cursor: string, signature: string, arity: number, argument
  * so a cursor cannot be replayed against another list.
  */
 function signatureOf(connection: string, filter: unknown): string {
+  if (filter == null) {
+    // The same for every page of an unfiltered connection (a board's 50 nested timelines): hashed once per connection name.
+    let signature = unfilteredSignatures.get(connection);
+    if (signature === undefined) unfilteredSignatures.set(connection, (signature = hashSignature(connection, null)));
+    return signature;
+  }
+  return hashSignature(connection, filter);
+}
+
+const unfilteredSignatures = new Map<string, string>();
+
+function hashSignature(connection: string, filter: unknown): string {
   return createHash('sha256')
     .update(`${connection}|${JSON.stringify(filter ?? null)}`)
     .digest('base64url')
