@@ -15,7 +15,7 @@
 // 5. a table on stdout and bench/results/latest.json.
 import { spawn, execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -485,6 +485,13 @@ const tmp = await mkdtemp(path.join(tmpdir(), 'gongzhi-bench-'));
 let server;
 let database;
 const children = [];
+// A bench that dies (an exception, a closed output pipe, Ctrl-C) stops the servers it started; its
+// database server has a watchdog of its own (startTestDatabaseServer). A normal end stops them below.
+process.once('exit', () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+  rmSync(tmp, { recursive: true, force: true });
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, () => process.exit(130));
 const results = {
   startedAt: startedAt.toISOString(),
   options: { quick: QUICK, scale: SCALE, seconds: SECONDS, readers: READERS, writers: WRITERS, accounts: ACCOUNTS },
