@@ -24,6 +24,7 @@ import { checkMutationPayloads } from './command/payload.js';
 import { checkListFields } from './graphql/bounded-list.js';
 import { useTypeNames } from './command/reference.js';
 import { bindReferences } from './command/reference-binding.js';
+import { bindFieldResolvers } from './graphql/field-resolvers.js';
 import { bindRelationFields } from './graphql/relation-field.js';
 import { type Caller, type GongzhiContext, type PlatformInfo, SYSTEM_CALLER } from './context.js';
 import { coreModule } from './core-module.js';
@@ -487,8 +488,9 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   const destroyed: GongzhiPlugin[] = [];
   let runtimeContext: ((p: GongzhiPlugin) => PluginRuntimeContext) | undefined;
   try {
+    const resolvers = [...coreModule.resolvers, ...plugins.flatMap((p) => p.resolvers ?? [])];
     const schema = await buildComposedSchema(
-      [...coreModule.resolvers, ...plugins.flatMap((p) => p.resolvers ?? [])],
+      resolvers,
       [...coreModule.orphanedTypes, ...plugins.flatMap((p) => p.orphanedTypes ?? [])],
       plugins,
     );
@@ -502,6 +504,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     checkCommandPath(schema, plugins);
     checkListFields(schema);
     bindRelationFields(schema);
+    bindFieldResolvers(schema, resolvers);
     guardSchema(schema);
     checkBoardTypes(schema, boardSources);
     // Nothing above needed the database: an embedded server still starting was doing so meanwhile.
