@@ -331,10 +331,19 @@ function readDirection(order: ConnectionOrder<unknown>, backward: boolean): 'asc
  * `seq` of an append-only log).
  */
 function checkOrder(ctx: ReadContext, entity: EntityName<object>, order: ConnectionOrder<unknown>): void {
-  const unique = new Set(['uuid', ...ctx.em.getMetadata().get(entity).primaryKeys]);
+  const meta = ctx.em.getMetadata().get(entity);
+  // Orders are constants: each is checked once per entity, not for every parent of a page (a board's 50 timelines).
+  let checked = checkedOrders.get(order);
+  if (checked?.has(meta)) return;
+  const unique = new Set(['uuid', ...meta.primaryKeys]);
   if (!unique.has(order.keys.at(-1)!))
     throw new Error(`A connection's order must end with a unique key (${[...unique].join(' or ')}), not ${order.keys.join(', ')}.`);
+  if (!checked) checkedOrders.set(order, (checked = new WeakSet()));
+  checked.add(meta);
 }
+
+/** The entities (metadata) each order was found valid for. */
+const checkedOrders = new WeakMap<object, WeakSet<object>>();
 
 /** The rows strictly after `values` in reading order, as a MikroORM condition (k1 > v1, or k1 = v1 and k2 > v2 …). */
 function keysetCondition(keys: readonly string[], values: readonly unknown[], direction: 'asc' | 'desc'): Record<string, unknown> {
@@ -506,6 +515,25 @@ export interface ParentLink {
   params?: readonly unknown[];
 }
 
+/** Loader names of first pages (no cursor), by connection, signature, size and direction: made once each. */
+const firstPageNames = new Map<string, string>();
+
+/** The name of the loader that batches the pages of `request` on `connection` across parents. */
+function pageLoaderName(connection: string, request: PageRequest): string {
+  const key = request.from ? null : `${connection}|${request.signature}|${request.size}|${request.backward}`;
+  let name = key === null ? undefined : firstPageNames.get(key);
+  if (name === undefined) {
+    // The signature holds the filter, so pages of other filters are other statements.
+    name = `page:${connection}:${JSON.stringify([request.signature, request.size, request.backward, request.from && request.from.map(encodeValue)])}`;
+    if (key !== null) {
+      // Bounded by the schema's connections, the filters in use and page sizes; dropped whole should it grow large.
+      if (firstPageNames.size >= 10_000) firstPageNames.clear();
+      firstPageNames.set(key, name);
+    }
+  }
+  return name;
+}
+
 /**
  * The engine under {@link loadPageByForeignKey} and {@link loadPageThrough}: one page of `child`
  * rows per parent, where `link` says how a row reaches its parent (a column, a join, a path
@@ -525,9 +553,7 @@ export function loadPageOfParents<T extends object>(
   checkOrder(ctx, child as EntityName<object>, order as ConnectionOrder<unknown>);
   const request = pageRequest(args, options.defaultSize, order.keys.length, options.connection, options.filter);
   if (request.size === 0) return Promise.resolve(toPage([], request, order.keys));
-  // The signature holds the filter, so pages of other filters are other statements.
-  const key = JSON.stringify([request.signature, request.size, request.backward, request.from && request.from.map(encodeValue)]);
-  return batchLoader<string, ConnectionPage<T>>(ctx, `page:${options.connection}:${key}`, async (parentIds) => {
+  return batchLoader<string, ConnectionPage<T>>(ctx, pageLoaderName(options.connection, request), async (parentIds) => {
     const names = sqlNames(ctx, child as EntityName<object>, 't');
     const {
       join = '',
@@ -579,7 +605,8 @@ export function loadPageByForeignKey<T extends object>(
   args: ConnectionArgs,
   options: PageOptions & { where?: Partial<Record<keyof T & string, string | number | boolean>> },
 ): Promise<ConnectionPage<T>> {
-  const where = Object.entries<unknown>(options.where ?? {});
+  if (!options.where) return loadPageOfParents(ctx, child, linkByForeignKey(foreignKey), parentId, order, args, options);
+  const where = Object.entries<unknown>(options.where);
   return loadPageOfParents(
     ctx,
     child,
@@ -589,6 +616,14 @@ export function loadPageByForeignKey<T extends object>(
     args,
     { ...options, filter: where.length ? [options.filter ?? null, options.where] : options.filter },
   );
+}
+
+/** The link of a plain foreign key, one per column name (a board's 50 timelines share it). */
+const foreignKeyLinks = new Map<string, (names: { child: SqlNames }) => ParentLink>();
+function linkByForeignKey(foreignKey: string): (names: { child: SqlNames }) => ParentLink {
+  let link = foreignKeyLinks.get(foreignKey);
+  if (!link) foreignKeyLinks.set(foreignKey, (link = ({ child: t }) => ({ parent: t.column(foreignKey) })));
+  return link;
 }
 
 /**
