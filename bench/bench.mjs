@@ -25,6 +25,7 @@ import { parseArgs, promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { databaseCpuUs, postmasterOf } from './database-cpu.mjs';
+import { BOARD_QUERY } from './queries.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'packages/gateway/dist/cli.js');
@@ -277,18 +278,6 @@ async function gql(url, auth, query, variables) {
 }
 
 // ---------------------------------------------------------------- workloads' questions
-
-const BOARD_QUERY = `query Board($under: ID!) {
-  requests(filter: { under: $under, status: [SUBMITTED, ACCEPTED, CLAIMED, IN_PROGRESS] }, first: 50) {
-    edges { node {
-      id title status level createdAt
-      requester { id name }
-      assignee { id name }
-      place { id name ancestors { id name } }
-      lastTimelineEntry { action toStatus at }
-    } }
-  }
-}`;
 
 const PERSON_QUERY = `query Card($id: ID!) {
   person(id: $id) {

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import { core, inProcessWorld, profileTo, root, testing } from './in-process.mjs';
+import { BOARD_QUERY } from './queries.mjs';
 
 const { values: opts } = parseArgs({
   options: { runs: { type: 'string', default: '200' }, top: { type: 'string', default: '25' }, profile: { type: 'string' } },
@@ -21,18 +22,6 @@ const RUNS = Number(opts.runs);
 const requireGateway = createRequire(path.join(root, 'packages/gateway/package.json'));
 const { parse } = await import(requireGateway.resolve('graphql'));
 const { compileQuery, isCompiledQuery } = await import(requireGateway.resolve('graphql-jit'));
-
-const BOARD_QUERY = `query Board($under: ID!) {
-  requests(filter: { under: $under, status: [SUBMITTED, ACCEPTED, CLAIMED, IN_PROGRESS] }, first: 50) {
-    edges { node {
-      id title status level createdAt
-      requester { id name }
-      assignee { id name }
-      place { id name ancestors { id name } }
-      lastTimelineEntry { action toStatus at }
-    } }
-  }
-}`;
 
 const { app, caller, worker, run, close } = await inProcessWorld();
 try {
