@@ -13,6 +13,8 @@ interface ParamMetadata {
 /** How a directly bound field resolver reads one of its parameters from the resolver's arguments. */
 type ParamReader = (root: unknown, context: unknown, info: unknown) => unknown;
 
+const readNothing: ParamReader = () => undefined;
+
 /**
  * The reader of a parameter that needs nothing of type-graphql: `@Root()`, `@Ctx()`, `@Info()`.
  * Null for the rest (arguments, which type-graphql converts to class instances; a named property
@@ -64,15 +66,17 @@ export function bindFieldResolvers(schema: GraphQLSchema, resolvers: readonly Cl
     if (typeof method !== 'function') continue;
     const target = instance;
     const handler: GraphQLFieldResolver<unknown, unknown> = field.resolve;
+    // The first two readers by name: most such resolvers take (root, ctx), and no list is made per call for them.
+    const [first = readNothing, second = readNothing] = read;
     field.resolve = (root, args, context, info) => {
       if (rootClass && root != null && !(root instanceof rootClass)) return handler(root, args, context, info);
       switch (read.length) {
         case 0:
           return method.call(target);
         case 1:
-          return method.call(target, read[0]!(root, context, info));
+          return method.call(target, first(root, context, info));
         case 2:
-          return method.call(target, read[0]!(root, context, info), read[1]!(root, context, info));
+          return method.call(target, first(root, context, info), second(root, context, info));
         default:
           return method.apply(
             target,
