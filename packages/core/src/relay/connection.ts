@@ -515,23 +515,14 @@ export interface ParentLink {
   params?: readonly unknown[];
 }
 
-/** Loader names of first pages (no cursor), by connection, signature, size and direction: made once each. */
-const firstPageNames = new Map<string, string>();
-
-/** The name of the loader that batches the pages of `request` on `connection` across parents. */
+/**
+ * The name of the loader that batches the pages of `request` on `connection` across parents. The
+ * signature holds the filter, so pages of other filters are other statements. A first page (no
+ * cursor: a board's 50 nested timelines) is named without building and serialising an array.
+ */
 function pageLoaderName(connection: string, request: PageRequest): string {
-  const key = request.from ? null : `${connection}|${request.signature}|${request.size}|${request.backward}`;
-  let name = key === null ? undefined : firstPageNames.get(key);
-  if (name === undefined) {
-    // The signature holds the filter, so pages of other filters are other statements.
-    name = `page:${connection}:${JSON.stringify([request.signature, request.size, request.backward, request.from && request.from.map(encodeValue)])}`;
-    if (key !== null) {
-      // Bounded by the schema's connections, the filters in use and page sizes; dropped whole should it grow large.
-      if (firstPageNames.size >= 10_000) firstPageNames.clear();
-      firstPageNames.set(key, name);
-    }
-  }
-  return name;
+  if (!request.from) return `page:${connection}:${request.signature}:${request.size}:${request.backward}`;
+  return `page:${connection}:${JSON.stringify([request.signature, request.size, request.backward, request.from.map(encodeValue)])}`;
 }
 
 /**
