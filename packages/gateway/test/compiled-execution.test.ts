@@ -30,13 +30,13 @@ describe('the executor', () => {
   fields.greet.resolve = (_, args: { greeting: { name: string; punctuation: string } }) =>
     `你好，${args.greeting.name}${args.greeting.punctuation}`;
 
-  function executorWith(after: number, maxCompiled?: number) {
+  function executorWith(after: number, maxCompiled?: number, on = schema) {
     const lines: string[] = [];
     const logger = {
       debug: (_: unknown, message: string) => lines.push(message),
       warn: (_: unknown, message: string) => lines.push(message),
     } as unknown as Platform['logger'];
-    const gateway = compiledExecution(schema, { after, logger, maxCompiled });
+    const gateway = compiledExecution(on, { after, logger, maxCompiled });
     let loadedSchema: unknown = null;
     gateway.onSchemaLoadOrUpdate(({ apiSchema }) => (loadedSchema = apiSchema));
     return { gateway, lines, loaded: () => loadedSchema };
@@ -98,6 +98,44 @@ describe('the executor', () => {
     expect(lines).toHaveLength(3); // a still compiled
     expect((await executor!(requestFor(b, {}))).data).toEqual({ hello: '你好，乙' });
     expect(lines).toHaveLength(4); // b compiled again
+  });
+
+  it('answers leaves that are null, errors or not serialisable, deep in lists, as graphql-js does (graphql-jit patched: patches/README.md)', async () => {
+    const leaves = buildSchema(`
+      enum Color { RED }
+      type Item { name: String!, note: String, count: Int, color: Color }
+      type Row { items: [Item!] }
+      type Query { rows: [Row!]! }
+    `);
+    const item = (name: string | null, note: unknown, count: unknown, color: unknown) => ({ name, note, count, color });
+    const rows = [
+      { items: [item('甲', null, 1, 'RED'), item('乙', new Error('note failed'), 2.5, 'RED')] },
+      { items: [item('丙', '好', 3, 'BLUE'), item(null, null, null, null)] },
+    ];
+    leaves.getQueryType()!.getFields().rows.resolve = () => rows;
+    const { gateway, lines } = executorWith(2, undefined, leaves);
+    const { executor } = await gateway.load({ apollo: {} });
+    const document = parse('{ rows { items { name note count color } } }');
+    const [js, jit] = [await executor!(requestFor(document, {})), await executor!(requestFor(document, {}))];
+    expect(lines).toEqual(['operation compiled']);
+    const errors = (result: { errors?: readonly GraphQLError[] }) =>
+      (result.errors ?? []).map((e) => JSON.stringify({ message: e.message, path: e.path, locations: e.locations })).sort();
+    expect(jit.data).toEqual(js.data);
+    expect(errors(jit)).toEqual(errors(js));
+    // Each kind of failure is there: an Error for a nullable leaf, a value Int cannot hold, an unknown enum value, a null for String!.
+    for (const failure of ['note failed', 'non-integer value: 2.5', 'cannot represent value', 'non-nullable field Item.name'])
+      expect(errors(js)).toContainEqual(expect.stringContaining(failure));
+    expect(js.data).toEqual({
+      rows: [
+        {
+          items: [
+            { name: '甲', note: null, count: 1, color: 'RED' },
+            { name: '乙', note: null, count: null, color: 'RED' },
+          ],
+        },
+        { items: null },
+      ],
+    });
   });
 
   it('with `after: 1` compiles a document on its first run', async () => {
