@@ -200,35 +200,41 @@ function columnOf(prop: EntityProperty): string {
 /**
  * Compiles what turns a result row into a plain row, as the ORM's result mapper and custom types
  * would (a date column that is not already a Date is parsed, a boolean made one, a custom type's
- * value converted), in one object made on the entity's prototype: the ORM's mapper makes two
- * objects and walks every key of the result, and a board maps ~150 rows. Compiled (as the ORM
- * compiles its own) so that each property is a plain store; the names are the entity's own,
- * quoted as JSON strings, never data.
+ * value converted), as one object made by a constructor: the ORM's mapper makes two objects and
+ * walks every key of the result, and a board maps ~200 rows. Compiled (as the ORM compiles its
+ * own) so that each property is a plain store and every row of an entity has one shape; the
+ * names are the entity's own, quoted as JSON strings, never data.
  */
 function rowMapper(meta: EntityMetadata, props: readonly EntityProperty[], platform: Platform): RowShape['toRow'] {
   const key = (name: string): string => `[${JSON.stringify(name)}]`;
   const types = props.map((prop) => prop.customType);
-  const values = props.map((prop, i) => {
+  const lines = props.map((prop, i) => {
     const [field = prop.name] = prop.fieldNames;
-    const steps = [`let v${i} = result${key(field)};`];
-    if (prop.runtimeType === 'Date') steps.push(`if (v${i} != null && !(v${i} instanceof Date)) v${i} = platform.parseDate(v${i});`);
-    else if (prop.runtimeType === 'boolean') steps.push(`if (v${i} != null) v${i} = !!v${i};`);
-    if (prop.customType) steps.push(`if (v${i} != null) v${i} = types[${i}].convertToJSValue(v${i}, platform);`);
-    return steps.join(' ');
+    const steps = [`v = result${key(field)};`];
+    if (prop.runtimeType === 'Date') steps.push(`if (v != null && !(v instanceof Date)) v = platform.parseDate(v);`);
+    else if (prop.runtimeType === 'boolean') steps.push(`if (v != null) v = !!v;`);
+    if (prop.customType) steps.push(`if (v != null) v = types[${i}].convertToJSValue(v, platform);`);
+    return `${steps.join(' ')} this${key(prop.name)} = v;`;
   });
-  // A literal with `__proto__` defines its properties on the row itself: the ORM's setters on the prototype never run.
-  const literal = props.map((prop, i) => `${JSON.stringify(prop.name)}: v${i}`).join(', ');
+  // The rows' prototype: the entity's (its getters, GraphQL fields and place rules apply to a row as
+  // to an entity), under plain data properties for the columns, so that the constructor's stores
+  // make own properties instead of running the ORM's property setters.
+  const prototype = Object.create(meta.prototype as object) as object;
+  for (const prop of props)
+    Object.defineProperty(prototype, prop.name, { value: undefined, writable: true, enumerable: false, configurable: true });
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiled from entity metadata (names quoted), as MikroORM compiles its mappers
   const make = new Function(
     'prototype',
     'types',
     'platform',
-    `return function toRow(result) {
-  ${values.join('\n  ')}
-  return { __proto__: prototype, ${literal} };
-};`,
+    `function Row(result) {
+  let v;
+  ${lines.join('\n  ')}
+}
+Row.prototype = prototype;
+return function toRow(result) { return new Row(result); };`,
   ) as (prototype: object, types: unknown[], platform: Platform) => RowShape['toRow'];
-  return make(meta.prototype as object, types, platform);
+  return make(prototype, types, platform);
 }
 
 function rowShape(em: EntityManager, entity: EntityName<object>): RowShape {
