@@ -3,6 +3,7 @@ import type { EntityName, FilterQuery } from '@mikro-orm/core';
 import { GraphQLError } from 'graphql';
 import { ArgsType, Field, Int, ObjectType } from 'type-graphql';
 import { batchLoader, executeRead, plainRows, type ReadContext } from '../graphql/loaders.js';
+import { selectPageRows } from './page-statement.js';
 import { coreMessages } from '../i18n/core-messages.js';
 import type { ClassType } from '../plugin/plugin.js';
 import { type EntityClass, graphQLTypeName } from './node-entity.js';
@@ -393,17 +394,7 @@ export async function findPage<T extends object>(
   if (request.from) conditions.push(keysetCondition(order.keys, request.from, direction));
   const orderBy = order.keys.map((k) => ({ [k]: direction })) as never;
   const rows = options.rows
-    ? plainRows(
-        ctx,
-        entity,
-        await ctx.em
-          .createQueryBuilder(entity, 'r')
-          .select('*')
-          .where({ $and: conditions } as never)
-          .orderBy(orderBy)
-          .limit(request.size + 1)
-          .execute<object[]>('all', false),
-      )
+    ? plainRows(ctx, entity, await selectPageRows(ctx.em, entity as EntityName<object>, { $and: conditions }, orderBy, request.size + 1))
     : await ctx.em.find(entity, { $and: conditions } as never, { orderBy, limit: request.size + 1 });
   return toPage(rows, request, order.keys);
 }

@@ -1,0 +1,181 @@
+import { type EntityName, Raw } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { executeRead } from '../graphql/loaders.js';
+
+/**
+ * The statement of a page of plain rows, built by MikroORM's QueryBuilder once per shape of its
+ * condition. A board asks the same question with other values every time (another community,
+ * another caller's places), and building the statement (criteria nodes, the condition's SQL)
+ * was ~5 % of a board's CPU. The shape is the condition with its values taken out (keys, operators,
+ * raw fragments, the type of each value, the length of each list), the order and the limit; the
+ * statement keeps the QueryBuilder's SQL and where each of its parameters comes from.
+ *
+ * A statement is only kept when it is provably the QueryBuilder's: it is built with a marker in
+ * place of each value, every parameter must be exactly one marker or a constant without one, and
+ * the SQL must hold no marker; then the first condition of the shape is built again with its real
+ * values and must give the same SQL and parameters as the kept statement filled in. A shape that
+ * fails (a value the builder converts or inlines, a raw fragment with parameters, a value that is
+ * not a string, number, boolean, date or null) is read through the QueryBuilder every time.
+ */
+export async function selectPageRows(
+  em: EntityManager,
+  entity: EntityName<object>,
+  where: object,
+  orderBy: object,
+  limit: number,
+): Promise<object[]> {
+  const values: unknown[] = [];
+  const shape = shapeOf(where, values);
+  if (shape === null) return builder(em, entity, where, orderBy, limit).execute<object[]>('all', false);
+  const key = `${em.getMetadata().get(entity).className}\u0000${shape}\u0000${JSON.stringify(orderBy)}\u0000${limit}`;
+  let statement = statements.get(key);
+  if (statement === undefined) statement = remember(key, compile(em, entity, where, values, orderBy, limit));
+  else {
+    // Most recently used last: the oldest shape is the one dropped.
+    statements.delete(key);
+    statements.set(key, statement);
+  }
+  if (statement === null) return builder(em, entity, where, orderBy, limit).execute<object[]>('all', false);
+  return executeRead<object[]>(em, statement.sql, fill(statement, values));
+}
+
+/** How many shapes keep a statement; a shape beyond them drops the least recently used. */
+export const MAX_PAGE_STATEMENTS = 500;
+
+/** Where a parameter of a kept statement comes from: the condition's n-th value, or a constant of the shape. */
+type Parameter = { value: number } | { constant: unknown };
+
+interface PageStatement {
+  sql: string;
+  parameters: readonly Parameter[];
+}
+
+/** Kept statements by shape (null: the shape is read through the QueryBuilder), least recently used first. */
+const statements = new Map<string, PageStatement | null>();
+
+/** How many shapes have a kept statement and how many are read through the QueryBuilder (for tests and diagnostics). */
+export function pageStatementShapes(): { kept: number; refused: number } {
+  let kept = 0;
+  for (const statement of statements.values()) if (statement) kept++;
+  return { kept, refused: statements.size - kept };
+}
+
+function remember(key: string, statement: PageStatement | null): PageStatement | null {
+  statements.set(key, statement);
+  if (statements.size > MAX_PAGE_STATEMENTS)
+    for (const oldest of statements.keys()) {
+      statements.delete(oldest);
+      break;
+    }
+  return statement;
+}
+
+function builder(em: EntityManager, entity: EntityName<object>, where: object, orderBy: object, limit: number) {
+  return em
+    .createQueryBuilder(entity, 'r')
+    .select('*')
+    .where(where as never)
+    .orderBy(orderBy as never)
+    .limit(limit);
+}
+
+function fill(statement: PageStatement, values: readonly unknown[]): unknown[] {
+  return statement.parameters.map((p) => ('value' in p ? values[p.value] : p.constant));
+}
+
+/**
+ * The shape of a condition (a string), its values pushed to `values` in the order the shape
+ * names them; null when a part of it is not one a statement can be kept for.
+ */
+function shapeOf(value: unknown, values: unknown[]): string | null {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      values.push(value);
+      return typeof value;
+    case 'object':
+      break;
+    default:
+      return null;
+  }
+  if (value instanceof Date) {
+    values.push(value);
+    return 'date';
+  }
+  if (Array.isArray(value)) {
+    const items: string[] = [];
+    for (const item of value) {
+      const shape = shapeOf(item, values);
+      if (shape === null) return null;
+      items.push(shape);
+    }
+    return `[${items.join(',')}]`;
+  }
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return null;
+  const parts: string[] = [];
+  for (const key of Reflect.ownKeys(value)) {
+    let name: string;
+    if (typeof key === 'symbol') {
+      // A raw fragment as a key (`{ [raw('…')]: value }`): its SQL is part of the shape; one with parameters is not kept.
+      const fragment = Raw.getKnownFragment(key);
+      if (!fragment || fragment.params.length > 0) return null;
+      name = `raw ${fragment.sql}`;
+    } else name = key;
+    const shape = shapeOf((value as Record<PropertyKey, unknown>)[key], values);
+    if (shape === null) return null;
+    parts.push(`${JSON.stringify(name)}:${shape}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+/** The condition with its n-th value (in {@link shapeOf}'s order; null is no value) replaced by `marker(n)`. */
+function withMarkers(condition: object): unknown {
+  let n = 0;
+  const walk = (value: unknown): unknown => {
+    if (value === null) return null;
+    if (typeof value !== 'object' || value instanceof Date) return marker(n++);
+    if (Array.isArray(value)) return value.map(walk);
+    const copy: Record<PropertyKey, unknown> = {};
+    for (const key of Reflect.ownKeys(value)) copy[key] = walk((value as Record<PropertyKey, unknown>)[key]);
+    return copy;
+  };
+  return walk(condition);
+}
+
+const MARK = '\u0001gz-page-value\u0001';
+const marker = (n: number): string => `${MARK}${n}${MARK}`;
+
+function compile(
+  em: EntityManager,
+  entity: EntityName<object>,
+  where: object,
+  values: readonly unknown[],
+  orderBy: object,
+  limit: number,
+): PageStatement | null {
+  const marked = builder(em, entity, withMarkers(where) as object, orderBy, limit).toQuery();
+  if (marked.sql.includes(MARK)) return null;
+  const parameters: Parameter[] = [];
+  for (const param of marked.params) {
+    if (typeof param === 'string' && param.includes(MARK)) {
+      const match = new RegExp(`^${MARK}(\\d+)${MARK}$`).exec(param);
+      if (!match) return null;
+      parameters.push({ value: Number(match[1]) });
+    } else parameters.push({ constant: param });
+  }
+  const statement = { sql: marked.sql, parameters };
+  // The proof: this condition's own statement is the kept one, filled in.
+  const real = builder(em, entity, where, orderBy, limit).toQuery();
+  const filled = fill(statement, values);
+  const same =
+    real.sql === statement.sql && real.params.length === filled.length && real.params.every((param, i) => sameValue(param, filled[i]));
+  return same ? statement : null;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  return Object.is(a, b);
+}
