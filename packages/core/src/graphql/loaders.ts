@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { channel } from 'node:diagnostics_channel';
 import type pg from 'pg';
+import { parseTimestamptz } from '../database/timestamptz.js';
 
 /**
  * What core's read functions need: an EntityManager to read through (an operation's fork, or a
@@ -211,7 +212,7 @@ function rowMapper(meta: EntityMetadata, props: readonly EntityProperty[], platf
   const lines = props.map((prop, i) => {
     const [field = prop.name] = prop.fieldNames;
     const steps = [`v = result${key(field)};`];
-    if (prop.runtimeType === 'Date') steps.push(`if (v != null && !(v instanceof Date)) v = platform.parseDate(v);`);
+    if (prop.runtimeType === 'Date') steps.push(`if (v != null && !(v instanceof Date)) v = parseDate(v);`);
     else if (prop.runtimeType === 'boolean') steps.push(`if (v != null) v = !!v;`);
     if (prop.customType) steps.push(`if (v != null) v = types[${i}].convertToJSValue(v, platform);`);
     return `${steps.join(' ')} this${key(prop.name)} = v;`;
@@ -227,14 +228,20 @@ function rowMapper(meta: EntityMetadata, props: readonly EntityProperty[], platf
     'prototype',
     'types',
     'platform',
+    'parseDate',
     `function Row(result) {
   let v;
   ${lines.join('\n  ')}
 }
 Row.prototype = prototype;
 return function toRow(result) { return new Row(result); };`,
-  ) as (prototype: object, types: unknown[], platform: Platform) => RowShape['toRow'];
-  return make(prototype, types, platform);
+  ) as (prototype: object, types: unknown[], platform: Platform, parseDate: (value: unknown) => unknown) => RowShape['toRow'];
+  return make(
+    prototype,
+    types,
+    platform,
+    (value) => (typeof value === 'string' && parseTimestamptz(value)) || platform.parseDate(value as string),
+  );
 }
 
 function rowShape(em: EntityManager, entity: EntityName<object>): RowShape {
