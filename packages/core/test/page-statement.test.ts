@@ -89,3 +89,18 @@ test('a shape the builder treats otherwise is read through the QueryBuilder ever
   expect(await viaKept(where, 5)).toEqual(await viaBuilder(where, 5));
   expect(pageStatementShapes()).toEqual(before);
 });
+
+test('each platform of a process keeps statements of its own (its metadata names its tables)', async () => {
+  const other = await createTestApp();
+  try {
+    const where = { $and: [{ kind: { $in: ['need'] } }, { version: { $gte: 1 } }] };
+    await selectPageRows(app.platform.orm.em.fork(), Request, where, NEWEST, 7);
+    const before = pageStatementShapes().kept;
+    await selectPageRows(app.platform.orm.em.fork(), Request, where, NEWEST, 7);
+    expect(pageStatementShapes().kept).toBe(before); // the same platform: the statement it kept
+    await selectPageRows(other.platform.orm.em.fork(), Request, where, NEWEST, 7);
+    expect(pageStatementShapes().kept).toBe(before + 1); // another platform: a statement of its own
+  } finally {
+    await other.close();
+  }
+});

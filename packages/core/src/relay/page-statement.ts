@@ -27,7 +27,7 @@ export async function selectPageRows(
   const values: unknown[] = [];
   const shape = shapeOf(where, values);
   if (shape === null) return builder(em, entity, where, orderBy, limit).execute<object[]>('all', false);
-  const key = `${em.getMetadata().get(entity).className}\u0000${shape}\u0000${JSON.stringify(orderBy)}\u0000${limit}`;
+  const key = `${metadataId(em, entity)}\u0000${shape}\u0000${JSON.stringify(orderBy)}\u0000${limit}`;
   let statement = statements.get(key);
   if (statement === undefined) statement = remember(key, compile(em, entity, where, values, orderBy, limit));
   else {
@@ -59,6 +59,20 @@ export function pageStatementShapes(): { kept: number; refused: number } {
   for (const statement of statements.values()) if (statement) kept++;
   return { kept, refused: statements.size - kept };
 }
+
+/**
+ * Which ORM's entity a statement is for: each platform (a process may run several, as tests do)
+ * has metadata of its own, whose table names and schemas its statements hold.
+ */
+function metadataId(em: EntityManager, entity: EntityName<object>): number {
+  const meta = em.getMetadata().get(entity);
+  let id = metadataIds.get(meta);
+  if (id === undefined) metadataIds.set(meta, (id = nextMetadataId++));
+  return id;
+}
+
+const metadataIds = new WeakMap<object, number>();
+let nextMetadataId = 0;
 
 function remember(key: string, statement: PageStatement | null): PageStatement | null {
   statements.set(key, statement);
