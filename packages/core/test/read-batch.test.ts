@@ -3,7 +3,7 @@ import { createTestApp, type TestApp } from '@gongzhi/core/testing';
 
 /**
  * executeRead: the reads of one operation made in the same turn go to PostgreSQL in one round
- * trip, each still getting its own rows, or its own error; inside a transaction each goes alone.
+ * trip, each still getting its own rows, or its own error; inside a transaction too, on its connection.
  */
 let app: TestApp;
 beforeAll(async () => {
@@ -56,15 +56,55 @@ test('a failing read gets its own error; the others of its turn still answer', a
   expect(String((bad as PromiseRejectedResult).reason)).toMatch(/division by zero/);
 });
 
-test('inside a transaction every read goes on its own, on the transaction connection', async () => {
-  const batches = await batchesOf(() =>
-    app.platform.orm.em.fork().transactional(async (em) => {
-      const [[mine], [seen]] = await Promise.all([
-        executeRead<{ x: string }[]>(em, `SELECT txid_current()::text AS x`),
-        executeRead<{ x: string }[]>(em, `SELECT txid_current()::text AS x`),
-      ]);
-      expect(seen?.x).toBe(mine?.x);
-    }),
-  );
-  expect(batches).toEqual([]);
+test('inside a transaction the reads of one turn go together on the transaction connection, seeing its writes', async () => {
+  const table = `read_batch_${process.pid}`;
+  const em0 = app.platform.orm.em.fork();
+  await em0.execute(`CREATE TABLE ${table} (n int)`);
+  try {
+    let answers: unknown[] = [];
+    const batches = await batchesOf(() =>
+      app.platform.orm.em.fork().transactional(async (em) => {
+        await em.execute(`INSERT INTO ${table} VALUES (7)`);
+        answers = await Promise.all([
+          executeRead<{ x: string }[]>(em, `SELECT txid_current()::text AS x`),
+          executeRead<{ n: number }[]>(em, `SELECT n FROM ${table} WHERE n = ?`, [7]),
+          executeRead<{ x: string }[]>(em, `SELECT txid_current()::text AS x`),
+        ]);
+      }),
+    );
+    expect(batches).toEqual([3]);
+    const [[mine], seen, [again]] = answers as [{ x: string }[], { n: number }[], { x: string }[]];
+    // One transaction answered all three, and saw its own uncommitted row.
+    expect(again?.x).toBe(mine?.x);
+    expect(seen).toEqual([{ n: 7 }]);
+  } finally {
+    await em0.execute(`DROP TABLE ${table}`);
+  }
+});
+
+test('inside a transaction a failing read fails its whole turn (the transaction is aborted), and nothing is written', async () => {
+  const table = `read_batch_fail_${process.pid}`;
+  const em0 = app.platform.orm.em.fork();
+  await em0.execute(`CREATE TABLE ${table} (n int)`);
+  try {
+    const outcomes = await app.platform.orm.em
+      .fork()
+      .transactional(async (em) => {
+        await em.execute(`INSERT INTO ${table} VALUES (1)`);
+        const settled = await Promise.allSettled([
+          executeRead<{ n: number }[]>(em, 'SELECT 1 AS n'),
+          executeRead(em, 'SELECT 1 / (n - n) AS n FROM (SELECT 1 AS n) AS t'),
+        ]);
+        throw Object.assign(new Error('rolled back'), { settled });
+      })
+      .catch((err: { settled?: PromiseSettledResult<unknown>[] }) => err.settled);
+    expect(outcomes?.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect(outcomes?.map((o) => String((o as PromiseRejectedResult).reason))).toEqual([
+      expect.stringMatching(/division by zero/),
+      expect.stringMatching(/division by zero/),
+    ]);
+    expect(await em0.execute(`SELECT count(*)::int AS n FROM ${table}`)).toEqual([{ n: 0 }]);
+  } finally {
+    await em0.execute(`DROP TABLE ${table}`);
+  }
 });

@@ -212,9 +212,9 @@ test('bad amounts, self-transfers, unknown, unseen and foreign accounts are refu
   // Fractional minutes never reach the resolver: the schema says Int.
   const fractional = await transfer(w, liu, { ...ok, minutes: 1.5 });
   expect(fractional.errors?.[0]?.message).toMatch(/Int cannot represent non-integer value: 1.5/);
-  // Anonymous callers see no account; a key sees them but transfers record the person who moved minutes.
+  // Transfers record the person who moved minutes: anonymous callers and keys are refused before any account is looked up.
   const query = `mutation($input: MoralBankTransferInput!) { transferMoralBankMinutes(input: $input) { transaction { id } ${ERRORS} } }`;
-  expect(code(await w.app.execute(query, { input: ok }, { caller: null }))).toBe('NOT_FOUND');
+  expect(code(await w.app.execute(query, { input: ok }, { caller: null }))).toBe('UNAUTHENTICATED');
   expect(code(await w.app.execute(query, { input: ok }, { caller: w.districtKey }))).toBe('UNAUTHENTICATED');
   expect(await countRows(w)).toEqual(before);
 });

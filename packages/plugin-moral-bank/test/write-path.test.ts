@@ -26,9 +26,12 @@ test('a transfer is a fixed number of statements and leaves itemized audit entri
       { caller: { kind: 'person', id: liu.uuid } },
     );
   const counts: number[] = [];
-  for (const [i, minutes] of [3, 4, 5].entries()) {
+  const trips: number[] = [];
+  for (const [i, minutes] of [3, 4, 5, 6].entries()) {
     let result: Awaited<ReturnType<typeof transfer>> | undefined;
-    counts.push(await w.app.countStatements(async () => (result = await transfer(minutes, `write-path-${i}-0123456789`))));
+    const run = async () => (result = await transfer(minutes, `write-path-${i}-0123456789`));
+    if (i < 3) counts.push(await w.app.countStatements(run));
+    else trips.push(await w.app.countRoundTrips(run));
     expect(problemOf(result!)).toBeUndefined();
     expect(result!.data!.transferMoralBankMinutes.transaction).toMatchObject({ kind: 'TRANSFER', minutes, memo: '谢谢理发' });
   }
@@ -40,13 +43,17 @@ test('a transfer is a fixed number of statements and leaves itemized audit entri
   // process. A pool connection opened meanwhile adds its set-up statement, hence the minimum.
   expect(Math.min(...counts)).toBe(8);
   expect(Math.max(...counts)).toBeLessThanOrEqual(9);
+  // In round trips: the roles; both accounts, the acting person and the write counts together (the
+  // rows a command names are read in one turn); their community; the ledger; the audit entries; the
+  // scope check of the answer.
+  expect(trips).toEqual([6]);
 
   const sql = w.app.platform.orm.em.fork().getConnection();
   const entries = await sql.execute<
     { entity_type: string; operation: string; changes: Record<string, { before: unknown; after: unknown }> }[]
   >(`SELECT entity_type, operation, changes FROM audit_log WHERE action = 'moral-bank.transferMinutes' ORDER BY seq`);
   expect(entries.map((e) => `${e.entity_type} ${e.operation}`)).toEqual(
-    Array.from({ length: 3 }, () => ['MoralBankTransaction create', 'MoralBankAccount update', 'MoralBankAccount update']).flat(),
+    Array.from({ length: 4 }, () => ['MoralBankTransaction create', 'MoralBankAccount update', 'MoralBankAccount update']).flat(),
   );
   expect(entries[0].changes.legs.after).toEqual([
     { accountId: expect.any(String), amount: -3 },

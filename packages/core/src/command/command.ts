@@ -5,7 +5,7 @@ import type { Access } from '../auth/access.js';
 import { AuditTrail, type CountRow, userTables } from '../audit/audit-trail.js';
 import type { PermissionName } from '../auth/permission.js';
 import { canSee, canSeeWith, placePathsByRules, somePlaceByRules } from '../auth/scope-guard.js';
-import { loadById, type ReadContext, rowById } from '../graphql/loaders.js';
+import { executeRead, loadById, type ReadContext, rowById } from '../graphql/loaders.js';
 import type { Caller, GongzhiContext } from '../context.js';
 import type { EventEmitter, FinalWrite } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
@@ -213,7 +213,14 @@ class Work implements UnitOfWork {
   readonly logger: Logger;
   readonly now: () => Date;
 
-  async actingPerson(): Promise<Person> {
+  /** The acting person's row, once read. */
+  private person: Promise<Person> | null = null;
+
+  actingPerson(): Promise<Person> {
+    return (this.person ??= this.readActingPerson());
+  }
+
+  private async readActingPerson(): Promise<Person> {
     if (!this.actor.personId) {
       throw coreMessages.operationRecordsWhoDid.topLevel();
     }
@@ -290,6 +297,10 @@ class Work implements UnitOfWork {
   private async resolveInput<I, R>(command: Command<I, R>, input: I): Promise<Record<string, unknown>> {
     const links = (command.links ?? {}) as Record<string, LinkRule<string> | undefined>;
     const locked = new Set<string>(command.lock ?? []);
+    // Every row the input names (and the acting person, for a command that needs one) is asked
+    // for in this turn, so their reads go in one round trip; they are then taken in order.
+    for (const [key, value] of Object.entries(input as Record<string, unknown>)) this.prefetch(value, locked.has(key));
+    if (command.requiresPerson) this.actingPerson().catch(() => undefined);
     const resolved: Record<string, unknown> = {};
     const entries = Object.entries(input as Record<string, unknown>);
     // Rows linked to others come last, so their targets are loaded (and locked) first.
@@ -328,6 +339,12 @@ class Work implements UnitOfWork {
     return out;
   }
 
+  /** Starts loading the rows `value` names (top level and in lists), as {@link resolve} will ask for them. */
+  private prefetch(value: unknown, lock: boolean): void {
+    if (value instanceof Ref) this.load(value as Ref<object>, lock).catch(() => undefined);
+    else if (Array.isArray(value)) for (const item of value) this.prefetch(item, lock);
+  }
+
   private load(ref: Ref<object>, lock: boolean): Promise<object> {
     const key = `${ref.typeName}:${refUuid(ref)}:${lock}`;
     let row = this.rows.get(key);
@@ -360,9 +377,13 @@ class Work implements UnitOfWork {
   private async loadRow(entity: EntityClass, uuid: string, lock: boolean): Promise<object | null> {
     const held = this.em.getUnitOfWork().getById<object>(entity as never, uuid);
     const known = held && helper(held).__initialized ? held : null;
-    const tables = this.countsWithLoad && this.audit.needsBaseline ? await userTables(this.em) : null;
-    if (known && !lock && !tables) return known;
-    const [found] = await this.em.execute<Record<string, unknown>[]>(
+    const withCounts = this.countsWithLoad && this.audit.needsBaseline;
+    if (known && !lock && !withCounts) return known;
+    // Only the first row read brings the counts (rows asked for in one turn are read together).
+    this.countsWithLoad = false;
+    const tables = withCounts ? await userTables(this.em) : null;
+    const [found] = await executeRead<Record<string, unknown>[]>(
+      this.em,
       `SELECT ${known ? '1 AS held' : 't.*'}${tables ? `, ${tables.countsColumn} AS gongzhi_write_counts` : ''} ${byKey(this.em, entity)}${lock ? ' FOR UPDATE OF t' : ''}`,
       [uuid],
     );

@@ -134,6 +134,30 @@ export function foldTransactionStart(pool: pg.Pool): void {
   pool.on('release', (_err, client) => held.delete(client));
 }
 
+/**
+ * Marks the text of several read statements sent as one simple-query message inside a
+ * transaction ({@link answerReadBatches}); a comment, so PostgreSQL ignores it.
+ */
+export const READ_BATCH_MARK = '/* gongzhi: reads */ ';
+
+/**
+ * Answers a text that starts with {@link READ_BATCH_MARK} (several statements, one simple-query
+ * message) with one result whose `rows` are the statements' rows, in order: a transaction's
+ * reads of one turn go through the transaction's connection (kysely, which keeps a result's
+ * `rows` only) in one round trip. Install after {@link foldTransactionStart}, which strips the
+ * result of a BEGIN sent with them.
+ */
+export function answerReadBatches(pool: pg.Pool): void {
+  wrapClientQuery(pool, (_client, query) => (...args: unknown[]): unknown => {
+    const [text] = args;
+    if (typeof text !== 'string' || !text.startsWith(READ_BATCH_MARK)) return query(...args);
+    return (query(...args) as Promise<pg.QueryResult | pg.QueryResult[]>).then((results) => {
+      const each = Array.isArray(results) ? results : [results];
+      return { command: 'SELECT', rowCount: null, rows: each.map((r) => r.rows as unknown[]), fields: [] };
+    });
+  });
+}
+
 /** `client.query`'s arguments and answer, as the wrappers below see them. */
 export type QueryFunction = (...args: unknown[]) => unknown;
 

@@ -3,6 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { channel } from 'node:diagnostics_channel';
 import type pg from 'pg';
+import { CompiledQuery, type QueryExecutorProvider } from 'kysely';
+import { READ_BATCH_MARK } from '../database/pool.js';
 import { parseTimestamptz } from '../database/timestamptz.js';
 
 /**
@@ -92,7 +94,15 @@ interface WaitingRead {
   reject: (err: unknown) => void;
 }
 
-const waitingReads = new WeakMap<EntityManager, WaitingRead[]>();
+/** The reads of one turn of one EntityManager, and its transaction when it is in one (its connection). */
+interface WaitingReads {
+  reads: WaitingRead[];
+  transaction: Transaction | undefined;
+}
+
+type Transaction = QueryExecutorProvider & { executeQuery(query: CompiledQuery): Promise<{ rows: unknown[] }> };
+
+const waitingReads = new WeakMap<EntityManager, WaitingReads>();
 
 /**
  * Told of every round trip {@link executeRead} makes with more than one statement, as
@@ -103,26 +113,28 @@ export const readBatchChannel = channel('gongzhi:read-batch');
 
 /**
  * The rows of a read-only statement (`em.execute(sql, params)`'s), sent to PostgreSQL together
- * with the other reads of the same EntityManager (one operation's) made in the same turn of the
- * event loop: the loaders of a page's fields (its people, places and timelines) dispatch in
- * the same tick, and one round trip instead of three saves a socket write and a wake-up of a
- * server process for each (the dearest part of a statement on a busy machine). The
- * statements go as one simple-query string over one pool connection, as `em.execute` sends
- * them (parameters inlined by the ORM's platform, so the same text and the same rows); if
- * that fails, each statement is sent again on its own, so an error is the one `em.execute`
- * gives. In a transaction (its connection, its locks) every statement goes on its own as
- * before.
+ * with the other reads of the same EntityManager (one operation's, or one transaction's) made
+ * in the same turn of the event loop: the loaders of a page's fields (its people, places and
+ * timelines) dispatch in the same tick, as do the rows a command names (its input's references
+ * and the acting person), and one round trip instead of three saves a socket write and a
+ * wake-up of a server process for each (the dearest part of a statement on a busy machine).
+ * The statements go as one simple-query string, as `em.execute` sends them (parameters inlined
+ * by the ORM's platform, so the same text and the same rows): outside a transaction over one
+ * pool connection, and if that fails each statement is sent again on its own, so an error is
+ * the one `em.execute` gives; inside one over the transaction's connection (its snapshot, its
+ * locks), where a failure aborts the transaction, so every read of the batch gets that error.
+ * A read waits for the end of the turn: a write sent in the same turn goes first.
  */
 export function executeRead<T extends object[]>(em: EntityManager, sql: string, params: readonly unknown[] = []): Promise<T> {
-  if (em.isInTransaction()) return em.execute<T>(sql, [...params]);
   return new Promise<T>((resolve, reject) => {
     const waiting = waitingReads.get(em);
     const read = { sql, params, resolve: resolve as (rows: object[]) => void, reject };
     if (waiting) {
-      waiting.push(read);
+      waiting.reads.push(read);
       return;
     }
-    waitingReads.set(em, [read]);
+    const transaction = em.isInTransaction() ? em.getTransactionContext<Transaction>() : undefined;
+    waitingReads.set(em, { reads: [read], transaction });
     // After this turn's ticks and microtasks (every loader of the tick has dispatched by then).
     setImmediate(() => {
       const batch = waitingReads.get(em)!;
@@ -132,28 +144,39 @@ export function executeRead<T extends object[]>(em: EntityManager, sql: string, 
   });
 }
 
-async function sendReads(em: EntityManager, batch: readonly WaitingRead[]): Promise<void> {
+async function sendReads(em: EntityManager, { reads, transaction }: WaitingReads): Promise<void> {
   const alone = (read: WaitingRead): Promise<void> => em.execute<object[]>(read.sql, [...read.params]).then(read.resolve, read.reject);
-  if (batch.length === 1) {
-    await Promise.all(batch.map(alone));
+  if (reads.length === 1) {
+    await Promise.all(reads.map(alone));
     return;
   }
-  let results: pg.QueryResult[];
-  try {
-    const platform = em.getPlatform();
-    // As em.execute formats them (the platform configures no `onQuery` hook); a trailing `;` would
-    // add an empty statement and shift the results.
-    const text = batch.map((read) => platform.formatQuery(read.sql.replace(/;\s*$/, ''), [...read.params])).join(';\n');
-    const pool = await em.getConnection().getNativeClient();
-    readBatchChannel.publish({ statements: batch.length });
-    results = (await pool.query(text)) as unknown as pg.QueryResult[];
-  } catch {
-    // One statement failed (or the pool did): each on its own, so each gets its own answer or error.
-    await Promise.all(batch.map(alone));
-    return;
+  const platform = em.getPlatform();
+  // As em.execute formats them (the platform configures no `onQuery` hook); a trailing `;` would
+  // add an empty statement and shift the results.
+  const text = reads.map((read) => platform.formatQuery(read.sql.replace(/;\s*$/, ''), [...read.params])).join(';\n');
+  let results: (object[] | undefined)[];
+  if (transaction) {
+    try {
+      readBatchChannel.publish({ statements: reads.length });
+      // One result whose rows are each statement's rows (database/pool.ts, answerReadBatches).
+      results = (await transaction.executeQuery(CompiledQuery.raw(READ_BATCH_MARK + text, []))).rows as object[][];
+    } catch (err) {
+      const error = em.getDriver().convertException(err as Error);
+      for (const read of reads) read.reject(error);
+      return;
+    }
+  } else {
+    try {
+      const pool = await em.getConnection().getNativeClient();
+      readBatchChannel.publish({ statements: reads.length });
+      results = ((await pool.query(text)) as unknown as pg.QueryResult[]).map((result) => result.rows as object[]);
+    } catch {
+      // One statement failed (or the pool did): each on its own, so each gets its own answer or error.
+      await Promise.all(reads.map(alone));
+      return;
+    }
   }
-  const answers = results.values();
-  for (const read of batch) read.resolve((answers.next().value?.rows ?? []) as object[]);
+  reads.forEach((read, i) => read.resolve(results[i] ?? []));
 }
 
 // ---------------------------------------------------------------- plain rows

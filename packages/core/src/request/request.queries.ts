@@ -1,5 +1,5 @@
 import { keyRecords, sortedSet, underPathSql } from '../database/read-sql.js';
-import { batchLoader, type ReadContext } from '../graphql/loaders.js';
+import { batchLoader, executeRead, type ReadContext } from '../graphql/loaders.js';
 import type { Access } from '../auth/access.js';
 import type { RequestKind, RequestLevel, RequestStatus } from './request.entity.js';
 
@@ -215,7 +215,7 @@ export async function lockRequestForUpdate(
  * Part of the plugin contract: stable across core migrations.
  */
 export async function hasTimelineEntry(ctx: Pick<ReadContext, 'em'>, id: string, action: string): Promise<boolean> {
-  const rows = await ctx.em.execute(`SELECT 1 FROM request_timeline WHERE request_id = ? AND action = ? LIMIT 1`, [id, action]);
+  const rows = await executeRead(ctx.em, `SELECT 1 FROM request_timeline WHERE request_id = ? AND action = ? LIMIT 1`, [id, action]);
   return rows.length > 0;
 }
 

@@ -64,6 +64,12 @@ export interface TestApp {
    * against N+1 (a list field must cost the same for 2 rows as for 50).
    */
   countStatements(work: () => Promise<unknown>): Promise<number>;
+  /**
+   * Runs `work` and returns how many round trips to PostgreSQL it made, counted as
+   * {@link countStatements} counts statements, with the reads of one turn sent together
+   * (`executeRead`) one trip. A transaction's BEGIN and COMMIT are not counted.
+   */
+  countRoundTrips(work: () => Promise<unknown>): Promise<number>;
   /** Closes the platform and drops its database. */
   close(): Promise<void>;
 }
@@ -113,6 +119,32 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     }) as never;
   const contextFor = (opts?: { caller?: Caller | null }) =>
     platform.createContext(opts && 'caller' in opts ? (opts.caller ?? null) : SYSTEM_CALLER);
+  /** What `work` sent in its own async context (background work running meanwhile is not counted), `per` trip of n statements. */
+  const countSent = async (work: () => Promise<unknown>, per: (statements: number) => number): Promise<number> => {
+    const connection = platform.orm.em.getConnection();
+    const original = connection.execute.bind(connection);
+    const mine = {};
+    const counting = new AsyncLocalStorage<object>();
+    let sent = 0;
+    connection.execute = ((...args: Parameters<typeof original>) => {
+      if (counting.getStore() === mine) sent += per(1);
+      return original(...args);
+    }) as typeof original;
+    // Reads of one turn sent together (executeRead) and prepared statements bypass connection.execute.
+    const together = (message: unknown) => {
+      if (counting.getStore() === mine) sent += per((message as { statements: number }).statements);
+    };
+    readBatchChannel.subscribe(together);
+    preparedStatementChannel.subscribe(together);
+    try {
+      await counting.run(mine, work);
+    } finally {
+      connection.execute = original;
+      readBatchChannel.unsubscribe(together);
+      preparedStatementChannel.unsubscribe(together);
+    }
+    return sent;
+  };
   return {
     platform,
     databaseUrl: database.url,
@@ -155,32 +187,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       }
       return result.data as never;
     },
-    async countStatements(work) {
-      const connection = platform.orm.em.getConnection();
-      const original = connection.execute.bind(connection);
-      // Only statements of `work`'s own async context count: background work of the platform
-      // (the outbox sweep, listeners) runs meanwhile and would make the count vary with timing.
-      const mine = {};
-      const counting = new AsyncLocalStorage<object>();
-      let statements = 0;
-      connection.execute = ((...args: Parameters<typeof original>) => {
-        if (counting.getStore() === mine) statements++;
-        return original(...args);
-      }) as typeof original;
-      // Reads of one turn sent together (executeRead) still count one each.
-      const together = (message: unknown) => {
-        if (counting.getStore() === mine) statements += (message as { statements: number }).statements;
-      };
-      readBatchChannel.subscribe(together);
-      preparedStatementChannel.subscribe(together);
-      try {
-        await counting.run(mine, work);
-      } finally {
-        connection.execute = original;
-        readBatchChannel.unsubscribe(together);
-        preparedStatementChannel.unsubscribe(together);
-      }
-      return statements;
+    countStatements(work) {
+      return countSent(work, (statements) => statements);
+    },
+    countRoundTrips(work) {
+      return countSent(work, () => 1);
     },
     async close() {
       await platform.close();

@@ -1,4 +1,4 @@
-import { batchLoader, Place, type ReadContext, requestCountUnder, RequestStatus } from '@gongzhi/core';
+import { batchLoader, executeRead, Place, type ReadContext, requestCountUnder, RequestStatus } from '@gongzhi/core';
 import { pathIds, t, underSql } from '../db.js';
 import { Grid, GridKind } from './grid.entity.js';
 
@@ -27,7 +27,8 @@ export async function coveringGrids(ctx: Pick<ReadContext, 'em'>, paths: readonl
   const ids = [...new Set(paths.flatMap(pathIds))];
   // Plain rows mapped to grids: a hot path (every new request's routing), where the ORM's find would build the query each time.
   const rows = ids.length
-    ? await ctx.em.execute<(Record<string, unknown> & { covered_place_id: string })[]>(
+    ? await executeRead<(Record<string, unknown> & { covered_place_id: string })[]>(
+        ctx.em,
         `SELECT gp.place_id AS covered_place_id, g.* FROM ${t('grid_place')} gp JOIN ${t('grid')} g ON g.id = gp.grid_id WHERE gp.place_id IN (?)`,
         [ids],
       )

@@ -36,8 +36,9 @@ export const routeRequest = defineCommand<{ request: Named<Request> }, void>({
   async run(uow, { request }) {
     if (request.level !== RequestLevel.GRID || request.status !== RequestStatus.SUBMITTED) return;
     if (UNROUTED_KINDS.includes(request.kind)) return;
-    if (await hasTimelineEntry(uow, request.uuid, 'routed')) return;
-    const grids = await gridsCovering(uow, request.placePath);
+    // Both reads in one round trip.
+    const [routed, grids] = await Promise.all([hasTimelineEntry(uow, request.uuid, 'routed'), gridsCovering(uow, request.placePath)]);
+    if (routed) return;
     const day = today(uow);
     for (const grid of grids) {
       const [least] = await activeWorkersByLoad(uow, grid.uuid, day);

@@ -48,6 +48,8 @@ export interface TransferInput {
  */
 export const transferMinutes = defineCommand<TransferInput, MoralBankTransaction>({
   name: 'moral-bank.transferMinutes',
+  // The sender's person is read with the accounts, in one round trip.
+  requiresPerson: true,
   // Minutes move only within one community's bank (each bank issues its own); no widening.
   links: { to: { to: 'from' } },
   async run(uow, input) {
