@@ -1,5 +1,5 @@
 import type { GongzhiContext } from '../context.js';
-import { batchLoader } from '../graphql/loaders.js';
+import { batchLoader, executeRead } from '../graphql/loaders.js';
 
 /**
  * The places a person belongs to, for scoping: their household and the places of their
@@ -7,7 +7,8 @@ import { batchLoader } from '../graphql/loaders.js';
  */
 export function placeIdsOfPerson(ctx: GongzhiContext, personUuid: string): Promise<string[]> {
   return batchLoader<string, string[]>(ctx, 'scope.personPlaces', async (ids) => {
-    const rows = await ctx.em.execute<{ id: string; place_id: string }[]>(
+    const rows = await executeRead<{ id: string; place_id: string }[]>(
+      ctx.em,
       `SELECT id, household_id AS place_id FROM person WHERE id IN (?) AND household_id IS NOT NULL
        UNION SELECT person_id, place_id FROM person_role WHERE person_id IN (?)`,
       [ids, ids],
@@ -25,7 +26,8 @@ export function placeIdsOfPerson(ctx: GongzhiContext, personUuid: string): Promi
  */
 export function pathsOfRequestsHeldBy(ctx: GongzhiContext, personUuid: string): Promise<{ path: string }[]> {
   return batchLoader<string, { path: string }[]>(ctx, 'scope.heldRequestPaths', async (ids) => {
-    const rows = await ctx.em.execute<{ assignee_id: string; place_path: string }[]>(
+    const rows = await executeRead<{ assignee_id: string; place_path: string }[]>(
+      ctx.em,
       `SELECT DISTINCT assignee_id, place_path FROM request WHERE assignee_id IN (?)`,
       [ids],
     );

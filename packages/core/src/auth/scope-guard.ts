@@ -107,13 +107,18 @@ export async function placePathsByRules(ctx: GongzhiContext, row: object): Promi
  * Whether one of the places `row` belongs to by its place rules passes `test`: true, false, or
  * null when the rules give it no place at all. The rules are asked in order and the first place
  * that passes ends it, so a linking check reads what it needs (a person's household and roles)
- * and not every rule's places.
+ * and not every rule's places. `test` may still be on its way (a promise): the first rule's
+ * places are then read in the same turn as what it waits for, in one round trip.
  */
-export async function somePlaceByRules(ctx: GongzhiContext, row: object, test: (path: string) => boolean): Promise<boolean | null> {
+export async function somePlaceByRules(
+  ctx: GongzhiContext,
+  row: object,
+  test: ((path: string) => boolean) | Promise<(path: string) => boolean>,
+): Promise<boolean | null> {
   let placeless = true;
   for (const rule of rulesFor(ctx.placeRules, row) ?? []) {
-    const paths = await pathsByRule(rule, row, ctx);
-    if (paths.some(test)) return true;
+    const [paths, passes] = await Promise.all([pathsByRule(rule, row, ctx), test]);
+    if (paths.some(passes)) return true;
     if (paths.length) placeless = false;
   }
   return placeless ? null : false;

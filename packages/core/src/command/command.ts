@@ -245,12 +245,11 @@ class Work implements UnitOfWork {
   }
 
   async requireWithin(row: object, target: object, field: string, widen?: CrossScope): Promise<void> {
-    const scope = await this.scopeOf(target, widen);
     // On one line of places: the row lies inside the target's places, or holds a place that contains them
     // (a community's social worker may join a building's team). A row of no place only for those who see everywhere.
-    const linked =
-      (await somePlaceByRules(this.scope, row, (r) => scope.some((s) => r.startsWith(s) || s.startsWith(r)))) ??
-      this.actor.access.everywhere;
+    // The target's places and the row's are read together.
+    const inScope = this.scopeOf(target, widen).then((scope) => (r: string) => scope.some((s) => r.startsWith(s) || s.startsWith(r)));
+    const linked = (await somePlaceByRules(this.scope, row, inScope)) ?? this.actor.access.everywhere;
     if (linked) return;
     throw coreMessages.namesRowOutsidePlaces.error({ field, humanName: humanName(target) }, field);
   }

@@ -1,6 +1,6 @@
 import { keyRecords, loadSummaries, sortedSet, underPathSql } from '../database/read-sql.js';
 import type { GongzhiContext } from '../context.js';
-import { batchLoader, loadById, type ReadContext, rowById } from '../graphql/loaders.js';
+import { batchLoader, executeRead, loadById, type ReadContext, rowById } from '../graphql/loaders.js';
 import { Place } from './place.entity.js';
 import type { PlaceType } from './place.entity.js';
 
@@ -31,7 +31,8 @@ interface PlaceRow {
 
 function summaryLoader(ctx: ReadContext) {
   return batchLoader<string, PlaceSummary | null>(ctx, 'core.placeSummary', async (ids) => {
-    const rows = await ctx.em.execute<PlaceRow[]>(
+    const rows = await executeRead<PlaceRow[]>(
+      ctx.em,
       `SELECT id, type::text AS type, code, name, path, parent_id, latitude, longitude
          FROM place WHERE id = ANY (string_to_array(?, ',')::uuid[])`,
       [ids.join(',')],
