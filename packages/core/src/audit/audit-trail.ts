@@ -133,6 +133,8 @@ export class AuditTrail {
   private baseline: Map<string, Counts> | null = null;
   /** The command running now (innermost), whose name entries carry. */
   readonly actions: string[] = [];
+  /** Tables (`schema.table`) the transaction wrote rows of, as far as {@link write} has counted. */
+  private readonly written = new Set<string>();
 
   private constructor(readonly em: EntityManager) {}
 
@@ -218,6 +220,14 @@ export class AuditTrail {
       row,
       placePaths,
     });
+  }
+
+  /**
+   * Whether the transaction may have written rows of `table` (`schema.table`) in what {@link write}
+   * has counted; true before anything was counted.
+   */
+  mayHaveWritten(table: string): boolean {
+    return this.baseline === null || this.written.has(table);
   }
 
   /** Called by the ORM as a flush starts: the change sets it is about to write. */
@@ -315,8 +325,9 @@ export class AuditTrail {
     );
     const unitemized: AuditRecord[] = [];
     for (const [table, counts] of now) {
-      if (NOT_AUDITED.has(table)) continue;
       const was = before.get(table) ?? { inserted: 0, updated: 0, deleted: 0 };
+      if (counts.inserted !== was.inserted || counts.updated !== was.updated || counts.deleted !== was.deleted) this.written.add(table);
+      if (NOT_AUDITED.has(table)) continue;
       const known = this.accounted.get(table) ?? { inserted: 0, updated: 0, deleted: 0 };
       const extra: Counts = {
         inserted: counts.inserted - was.inserted - known.inserted,

@@ -10,7 +10,7 @@ import type { Caller, GongzhiContext } from '../context.js';
 import type { EventEmitter, FinalWrite } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
 import { Person } from '../person/person.entity.js';
-import { placeSummaries } from '../place/place.queries.js';
+import { handOverPlaceSummaries, placeSummaries } from '../place/place.queries.js';
 import { type EntityClass, graphQLTypeName } from '../relay/node-entity.js';
 import type { PlaceType } from '../place/place.entity.js';
 import type { ServiceRegistry } from '../plugin/plugin.js';
@@ -181,6 +181,9 @@ function createActor(caller: Caller | null, access: Access): Actor {
   };
 }
 
+/** Where place summaries are read from, as the audit trail names tables. */
+const PLACE_TABLE = 'public.place';
+
 /** Place uuids on a materialized path (`/a/b/c/` → a, b, c). */
 function pathIds(path: string): string[] {
   return path.split('/').filter(Boolean);
@@ -231,6 +234,14 @@ class Work implements UnitOfWork {
 
   canSee(row: object): Promise<boolean> {
     return canSeeWith(this.scope, row, this.actor.access);
+  }
+
+  /**
+   * Once committed: gives the operation `ctx` what this unit of work read that is still true, so
+   * the answer's scope checks need not read it again (the place summaries, when no place was written).
+   */
+  handOver(ctx: ReadContext): void {
+    if (!this.audit.mayHaveWritten(PLACE_TABLE)) handOverPlaceSummaries(this.scope, ctx);
   }
 
   /** The paths of the places `target` belongs to (by its place rules), widened to the enclosing place of a type. */
@@ -498,11 +509,13 @@ export async function runCommand<I, R>(ctx: GongzhiContext, command: Command<I, 
   }
   const actor = createActor(ctx.caller, access);
   try {
+    let work: Work | undefined;
     const value = await ctx.events.transaction(
       ctx.em,
-      (tx) => new Work(ctx, tx.em, tx.emit, actor, tx.takeFinalWrites).run(command, input),
+      (tx) => (work = new Work(ctx, tx.em, tx.emit, actor, tx.takeFinalWrites)).run(command, input),
       ctx.caller?.id,
     );
+    work?.handOver(ctx);
     return { ok: true, value, errors: [] };
   } catch (err) {
     const errors = asDomainErrors(err, ctx.constraintErrors);

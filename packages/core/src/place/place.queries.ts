@@ -29,6 +29,9 @@ interface PlaceRow {
   longitude: number | string | null;
 }
 
+/** The summaries each operation has read, by its loaders (see {@link handOverPlaceSummaries}). */
+const summariesRead = new WeakMap<ReadContext['loaders'], Map<string, PlaceSummary | null>>();
+
 function summaryLoader(ctx: ReadContext) {
   return batchLoader<string, PlaceSummary | null>(ctx, 'core.placeSummary', async (ids) => {
     const rows = await executeRead<PlaceRow[]>(
@@ -52,8 +55,25 @@ function summaryLoader(ctx: ReadContext) {
         },
       ]),
     );
+    let read = summariesRead.get(ctx.loaders);
+    if (!read) summariesRead.set(ctx.loaders, (read = new Map<string, PlaceSummary | null>()));
+    for (const id of ids) read.set(id, byId.get(id) ?? null);
     return ids.map((id) => byId.get(id) ?? null);
   });
+}
+
+/**
+ * Gives the operation `to` the place summaries `from` has read (a committed unit of work that
+ * wrote no place, to the operation that answers with its result: the answer's scope checks then
+ * read no place again). What `to` has read itself stays.
+ *
+ * @internal The command path's; not part of the plugin contract.
+ */
+export function handOverPlaceSummaries(from: ReadContext, to: ReadContext): void {
+  const read = summariesRead.get(from.loaders);
+  if (!read?.size) return;
+  const loader = summaryLoader(to);
+  for (const [id, summary] of read) loader.prime(id, summary);
 }
 
 /**
