@@ -223,11 +223,12 @@ export class AuditTrail {
   }
 
   /**
-   * Whether the transaction may have written rows of `table` (`schema.table`) in what {@link write}
-   * has counted; true before anything was counted.
+   * Whether the transaction may have written rows of `entity`'s table in what {@link write} has
+   * counted; true before anything was counted.
    */
-  mayHaveWritten(table: string): boolean {
-    return this.baseline === null || this.written.has(table);
+  mayHaveWritten(entity: EntityClass): boolean {
+    const meta = this.em.getMetadata().find(entity as never);
+    return this.baseline === null || !meta || this.written.has(tableOf(meta));
   }
 
   /** Called by the ORM as a flush starts: the change sets it is about to write. */

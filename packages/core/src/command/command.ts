@@ -12,7 +12,7 @@ import type { Logger } from '../logger.js';
 import { Person } from '../person/person.entity.js';
 import { handOverPlaceSummaries, placeSummaries } from '../place/place.queries.js';
 import { type EntityClass, graphQLTypeName } from '../relay/node-entity.js';
-import type { PlaceType } from '../place/place.entity.js';
+import { Place, type PlaceType } from '../place/place.entity.js';
 import type { ServiceRegistry } from '../plugin/plugin.js';
 import { DomainError } from './domain-error.js';
 import { coreMessages, notFound } from '../i18n/core-messages.js';
@@ -181,9 +181,6 @@ function createActor(caller: Caller | null, access: Access): Actor {
   };
 }
 
-/** Where place summaries are read from, as the audit trail names tables. */
-const PLACE_TABLE = 'public.place';
-
 /** Place uuids on a materialized path (`/a/b/c/` → a, b, c). */
 function pathIds(path: string): string[] {
   return path.split('/').filter(Boolean);
@@ -241,7 +238,7 @@ class Work implements UnitOfWork {
    * the answer's scope checks need not read it again (the place summaries, when no place was written).
    */
   handOver(ctx: ReadContext): void {
-    if (!this.audit.mayHaveWritten(PLACE_TABLE)) handOverPlaceSummaries(this.scope, ctx);
+    if (!this.audit.mayHaveWritten(Place)) handOverPlaceSummaries(this.scope, ctx);
   }
 
   /** The paths of the places `target` belongs to (by its place rules), widened to the enclosing place of a type. */
@@ -309,10 +306,10 @@ class Work implements UnitOfWork {
     const locked = new Set<string>(command.lock ?? []);
     // Every row the input names (and the acting person, for a command that needs one) is asked
     // for in this turn, so their reads go in one round trip; they are then taken in order.
-    for (const [key, value] of Object.entries(input as Record<string, unknown>)) this.prefetch(value, locked.has(key));
+    const entries = Object.entries(input as Record<string, unknown>);
+    for (const [key, value] of entries) this.prefetch(value, locked.has(key));
     if (command.requiresPerson) this.actingPerson().catch(() => undefined);
     const resolved: Record<string, unknown> = {};
-    const entries = Object.entries(input as Record<string, unknown>);
     // Rows linked to others come last, so their targets are loaded (and locked) first.
     for (const [key, value] of entries) if (!links[key]) resolved[key] = await this.resolve(value, key, locked.has(key));
     for (const [key, value] of entries) {
