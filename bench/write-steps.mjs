@@ -33,7 +33,8 @@ if (opts.show) {
   const query = pg.Client.prototype.query;
   pg.Client.prototype.query = function (...args) {
     const text = typeof args[0] === 'string' ? args[0] : `[${args[0].name ?? 'unnamed'}] ${args[0].text}`;
-    sent?.push(text.replace(/\s+/g, ' ').slice(0, 160));
+    // Sent in pg's pipeline mode: in one round trip with the lines around it marked so (core's `sendWithNext`).
+    sent?.push(`${this.pipeline ? '(pipelined) ' : ''}${text.replace(/\s+/g, ' ').slice(0, 160)}`);
     return query.apply(this, args);
   };
 }

@@ -39,7 +39,7 @@ export * from './database/database-url.js';
 export * from './database/embedded-postgres.js';
 export { isDatabaseUnavailable, reclaimLostConnections } from './database/pool.js';
 export * from './database/rows.js';
-export { executePrepared, preparedStatementChannel } from './database/prepared-statements.js';
+export { executePrepared, executePreparedLater, preparedStatementChannel } from './database/prepared-statements.js';
 export * from './database/notification-listener.js';
 export * from './errors.js';
 export * from './events/event-bus.js';

@@ -18,7 +18,7 @@ import { checkPlaceRules, guardSchema } from './auth/scope-guard.js';
 import { type ConstraintError, joinUnitOfWork, runCommand } from './command/command.js';
 import { checkMessageCatalogs } from './i18n/catalog.js';
 import { auditSubscriber, userTables } from './audit/audit-trail.js';
-import { answerReadBatches, foldTransactionStart, reclaimLostConnections, withTimeout } from './database/pool.js';
+import { answerReadBatches, foldTransactionStart, reclaimLostConnections, sendWithNext, withTimeout } from './database/pool.js';
 import { namePreparedStatements } from './database/prepared-statements.js';
 import { checkMutationPayloads } from './command/payload.js';
 import { checkListFields } from './graphql/bounded-list.js';
@@ -512,6 +512,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     const nativePool = await ready.em.getConnection().getNativeClient();
     reclaimLostConnections(nativePool, logger);
     foldTransactionStart(nativePool);
+    sendWithNext(nativePool);
     answerReadBatches(nativePool);
     namePreparedStatements(nativePool, logger);
     if (options.migrate ?? true) await migrate(options.databaseUrl, migrationSources(plugins), { logger });

@@ -69,6 +69,9 @@ test('a status change is four statements: key, the row with the write counts, mo
   expect(await app.countStatements(() => claim(id))).toBe(7);
   expect(await app.countStatements(() => changeStatus(id, 'IN_PROGRESS'))).toBe(4);
   expect(await app.countStatements(() => changeStatus(id, 'RESOLVED'))).toBe(4);
+  // On the wire, the audit statement goes with the COMMIT: four round trips, COMMIT included.
+  const next = await submit();
+  expect(await app.countRoundTrips(() => changeStatus(next, 'ACCEPTED'))).toBe(4);
 });
 
 test('a submission is five statements: key, the place with the write counts, the requester, request + first timeline entry, audit', async () => {

@@ -42,9 +42,10 @@ test('a transfer is a fixed number of statements and leaves itemized audit entri
   // known in the process. A pool connection opened meanwhile adds its set-up statement, hence the minimum.
   expect(Math.min(...counts)).toBe(7);
   expect(Math.max(...counts)).toBeLessThanOrEqual(8);
-  // In round trips: the roles; both accounts, the acting person and the write counts together (the
-  // rows a command names are read in one turn); their community; the ledger; the audit entries. The
-  // answer's scope check reads nothing: the committed command handed its place summaries over.
+  // In round trips on the wire: the roles; BEGIN with both accounts, the acting person and the write
+  // counts (the rows a command names are read in one turn); their community; the ledger; the audit
+  // entries with the COMMIT (sent together). The answer's scope check reads nothing: the committed
+  // command handed its place summaries over.
   expect(trips).toEqual([5]);
 
   const sql = w.app.platform.orm.em.fork().getConnection();

@@ -13,7 +13,7 @@ import type { Actor } from '../command/command.js';
 import type { GongzhiContext } from '../context.js';
 import type { FinalWrite } from '../events/event-bus.js';
 import { placePathsByRules } from '../auth/scope-guard.js';
-import { executePrepared } from '../database/prepared-statements.js';
+import { executePreparedLater } from '../database/prepared-statements.js';
 import { type EntityClass, graphQLTypeName } from '../relay/node-entity.js';
 
 /**
@@ -224,7 +224,7 @@ export class AuditTrail {
 
   /**
    * Whether the transaction may have written rows of `entity`'s table in what {@link write} has
-   * counted; true before anything was counted.
+   * counted (once {@link settled}); true before anything was counted.
    */
   mayHaveWritten(entity: EntityClass): boolean {
     const meta = this.em.getMetadata().find(entity as never);
@@ -287,14 +287,29 @@ export class AuditTrail {
     return tables.countsOf(await this.em.execute<CountRow[]>(tables.countsSql));
   }
 
+  /** The answer of the last {@link write}, still on its way (it goes with the transaction's next query). */
+  private settling: Promise<void> | null = null;
+
+  /**
+   * Once the last {@link write}'s statement has answered (with the transaction's next query, or
+   * its COMMIT): {@link mayHaveWritten} and the next write's starting counts come from it.
+   * Rejects with that statement's error.
+   */
+  settled(): Promise<void> {
+    return this.settling ?? Promise.resolve();
+  }
+
   /**
    * Writes the changes recorded since the last call to the audit log as `actor`, and one
    * `write` entry per table whose rows the transaction wrote beyond them (SQL writes),
    * attributed to `action`; afterwards the trail starts again from the transaction's counts as
-   * they are. One statement writes the itemized entries and reads the counts; only a command
-   * that wrote rows by SQL without itemizing them needs a second (its `write` entries). Each
-   * entry's places are its row's (by the place rules, through `scope`), or else
-   * `fallbackPaths()` (the places of the rows the command was given). `carry`: other writes of the
+   * they are. One statement writes every entry: the itemized ones, and the `write` entries it
+   * finds itself by comparing the transaction's counts with what was itemized. It goes with the
+   * transaction's next query (for a command, its COMMIT) in one round trip
+   * ({@link executePreparedLater}): this returns once it is sent, and {@link settled} once it has
+   * answered. Each entry's places are its row's (by the place rules, through `scope`), or else
+   * `fallbackPaths()` (the places of the rows the command was given); a `write` entry's are
+   * those of the entries itemized with it, or else `fallbackPaths()`. `carry`: other writes of the
    * transaction's end (the event bus's, such as the board log's) sent in the same statement.
    */
   async write(
@@ -305,55 +320,63 @@ export class AuditTrail {
     fallbackPaths: () => Promise<string[]>,
     carry: readonly FinalWrite[] = [],
   ): Promise<void> {
+    // A write before this one in the transaction: its counts are where this one starts.
+    await this.settled();
     const records = this.records.splice(0);
     const before = this.baseline ?? new Map<string, Counts>();
-    let fallback: string[] | undefined;
-    const pathsOf = async (record: AuditRecord) => {
-      const paths = record.placePaths ? [...record.placePaths] : record.row ? await placePathsByRules(scope, record.row) : [];
-      return paths.length ? paths : (fallback ??= await fallbackPaths());
-    };
-    const rows = [];
-    for (const record of records) rows.push(auditRow(record, await pathsOf(record)));
-    const ctes = carry.map((write, i) => `carried_${i} AS (${write.sql})`);
-    const params = carry.flatMap((write) => write.params);
-    if (rows.length) {
-      ctes.push(`logged AS (${INSERT_AUDIT_SQL})`);
-      params.push(...insertParams(actor, at, rows));
-    }
-    const tables = await userTables(this.em);
-    const now = tables.countsOf(
-      await executePrepared<CountRow>(this.em, `${ctes.length ? `WITH ${ctes.join(', ')} ` : ''}${tables.countsSql}`, params),
-    );
-    const unitemized: AuditRecord[] = [];
-    for (const [table, counts] of now) {
-      const was = before.get(table) ?? { inserted: 0, updated: 0, deleted: 0 };
-      if (counts.inserted !== was.inserted || counts.updated !== was.updated || counts.deleted !== was.deleted) this.written.add(table);
-      if (NOT_AUDITED.has(table)) continue;
-      const known = this.accounted.get(table) ?? { inserted: 0, updated: 0, deleted: 0 };
-      const extra: Counts = {
-        inserted: counts.inserted - was.inserted - known.inserted,
-        updated: counts.updated - was.updated - known.updated,
-        deleted: counts.deleted - was.deleted - known.deleted,
-      };
-      if (extra.inserted <= 0 && extra.updated <= 0 && extra.deleted <= 0) continue;
-      const changes: AuditRecord['changes'] = {};
-      for (const [kind, n] of Object.entries(extra)) if (n > 0) changes[kind] = { before: null, after: n };
-      unitemized.push({
-        action,
-        via: null,
-        entityType: typeNameOf(this.em, table),
-        entityId: null,
-        operation: 'write',
-        changes,
-        row: null,
+    let fallback: Promise<string[]> | undefined;
+    const [tables, ...rows] = await Promise.all([
+      userTables(this.em),
+      ...records.map(async (record) => {
+        const paths = record.placePaths ? [...record.placePaths] : record.row ? await placePathsByRules(scope, record.row) : [];
+        return auditRow(record, paths.length ? paths : await (fallback ??= fallbackPaths()));
+      }),
+    ]);
+    // The statement finds the `write` entries itself, so their places must be known before it
+    // runs: those of the entries itemized with them, or else of the rows the command was given.
+    const itemizedPaths = [...new Set(rows.flatMap((row) => row.place_paths))];
+    const writePaths = itemizedPaths.length ? itemizedPaths : await (fallback ??= fallbackPaths());
+    // What the counts would be if nothing but the itemized rows were written.
+    const expected: { o: number; i: number; u: number; d: number }[] = [];
+    for (const table of new Set([...before.keys(), ...this.accounted.keys()])) {
+      const oid = tables.oidOf(table);
+      const was = before.get(table);
+      const known = this.accounted.get(table);
+      if (oid === undefined) continue;
+      expected.push({
+        o: Number(oid),
+        i: (was?.inserted ?? 0) + (known?.inserted ?? 0),
+        u: (was?.updated ?? 0) + (known?.updated ?? 0),
+        d: (was?.deleted ?? 0) + (known?.deleted ?? 0),
       });
     }
-    this.baseline = now;
     this.accounted.clear();
-    if (!unitemized.length) return;
-    const writes = [];
-    for (const record of unitemized) writes.push(auditRow(record, await pathsOf(record)));
-    await this.em.execute(INSERT_AUDIT_SQL, insertParams(actor, at, writes));
+    const ctes = carry.map((write, i) => `carried_${i} AS (${write.sql})`);
+    ctes.push(`counted AS MATERIALIZED (${tables.countsSql})`, `logged AS (${entriesSql(this.em, tables)})`);
+    const params = [
+      ...carry.flatMap((write) => write.params),
+      ...insertParams(actor, at, rows),
+      action,
+      JSON.stringify(writePaths),
+      JSON.stringify(expected),
+    ];
+    const { sent, rows: answer } = executePreparedLater<CountRow>(
+      this.em,
+      `WITH ${ctes.join(', ')} SELECT o, i, u, d FROM counted`,
+      params,
+    );
+    const settling = answer.then((counted) => {
+      const now = tables.countsOf(counted);
+      for (const [table, counts] of now) {
+        const was = before.get(table) ?? { inserted: 0, updated: 0, deleted: 0 };
+        if (counts.inserted !== was.inserted || counts.updated !== was.updated || counts.deleted !== was.deleted) this.written.add(table);
+      }
+      this.baseline = now;
+    });
+    // Its error reaches whoever awaits `settled()`, and the transaction's COMMIT.
+    settling.catch(() => undefined);
+    this.settling = settling;
+    await sent;
   }
 }
 
@@ -383,6 +406,10 @@ export interface UserTables {
   countsColumn: string;
   /** Counts by `schema.table`. */
   countsOf(rows: readonly CountRow[]): Map<string, Counts>;
+  /** The oid of a `schema.table` (as text), if it is one of these tables. */
+  oidOf(table: string): string | undefined;
+  /** The tables as `[oid, schema.table]`, in the order their counts are read. */
+  list: readonly (readonly [string, string])[];
 }
 
 /** Every user table (not PostgreSQL's own): its oid and its `schema.table`. */
@@ -413,12 +440,13 @@ export function userTables(em: EntityManager): Promise<UserTables> {
 
 function userTablesFrom(rows: readonly { oid: string; t: string }[]): UserTables {
   const names = new Map(rows.map((r) => [String(r.oid), r.t]));
+  const oids = new Map(rows.map((r) => [r.t, String(r.oid)]));
   // Oids are numbers read from the database: safe to write into the statement, which stays the same text.
-  const oids = `'{${[...names.keys()].join(',')}}'::oid[]`;
+  const oidArray = `'{${[...names.keys()].join(',')}}'::oid[]`;
   const countsSql = `SELECT o, i, u, d FROM (
     SELECT o::bigint AS o, pg_stat_get_xact_tuples_inserted(o) AS i, pg_stat_get_xact_tuples_updated(o) AS u,
            pg_stat_get_xact_tuples_deleted(o) AS d
-      FROM unnest(${oids}) AS o) s
+      FROM unnest(${oidArray}) AS o) s
    WHERE i + u + d > 0`;
   return {
     countsSql,
@@ -430,16 +458,49 @@ function userTablesFrom(rows: readonly { oid: string; t: string }[]): UserTables
           return table ? [[table, { inserted: Number(r.i), updated: Number(r.u), deleted: Number(r.d) }]] : [];
         }),
       ),
+    oidOf: (table) => oids.get(table),
+    list: [...names],
   };
 }
 
-/** Inserts a JSON array of entries (see {@link auditRow}), in order, as one actor. */
-const INSERT_AUDIT_SQL = `INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, api_key_id, action, via, entity_type, entity_id, operation, changes, place_paths)
+/** The statement inserting a command's entries, per ORM and set of tables (see {@link entriesSql}). */
+const entriesSqlOf = new WeakMap<UserTables, string>();
+
+/**
+ * Inserts a JSON array of entries (see {@link auditRow}), in order, as one actor, then one
+ * `write` entry per audited table whose counts (the CTE `counted`, {@link UserTables.countsSql})
+ * exceed the expected ones (a JSON array of `{o, i, u, d}` by table oid: the counts before plus
+ * the rows itemized since), with the given places. Parameters: the actor's (see
+ * {@link insertParams}), the entries, then the action, the places (JSON) and the expected counts.
+ */
+function entriesSql(em: EntityManager, tables: UserTables): string {
+  let sql = entriesSqlOf.get(tables);
+  if (sql) return sql;
+  const audited = tables.list.filter(([, table]) => !NOT_AUDITED.has(table));
+  const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+  // The audited tables' oids and entity names, written into the text: fixed for the process, like the oids themselves.
+  const named = audited.length
+    ? `(VALUES ${audited.map(([oid, table], n) => `(${oid}::bigint, ${literal(typeNameOf(em, table))}, ${n})`).join(', ')})`
+    : `(SELECT NULL::bigint, NULL::text, 0 WHERE false)`;
+  const changed = (column: string, kind: string) =>
+    `CASE WHEN x.${column} > 0 THEN jsonb_build_object('${kind}', jsonb_build_object('before', NULL, 'after', x.${column})) ELSE '{}'::jsonb END`;
+  sql = `INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, api_key_id, action, via, entity_type, entity_id, operation, changes, place_paths)
      SELECT ?::timestamptz, ?::text, ?::uuid, coalesce(CASE WHEN ?::text IN ('person', 'api-key') THEN reader_name(?::text, ?::uuid) END, ?::text), ?::uuid,
             r.action, r.via, r.entity_type, r.entity_id, r.operation, r.changes, ARRAY(SELECT jsonb_array_elements_text(r.place_paths))
-       FROM ROWS FROM (jsonb_to_recordset(?::jsonb) AS (action text, via text, entity_type text, entity_id text, operation text, changes jsonb, place_paths jsonb))
-            WITH ORDINALITY AS r(action, via, entity_type, entity_id, operation, changes, place_paths, n)
+       FROM (SELECT e.action, e.via, e.entity_type, e.entity_id, e.operation, e.changes, e.place_paths, e.n
+               FROM ROWS FROM (jsonb_to_recordset(?::jsonb) AS (action text, via text, entity_type text, entity_id text, operation text, changes jsonb, place_paths jsonb))
+                    WITH ORDINALITY AS e(action, via, entity_type, entity_id, operation, changes, place_paths, n)
+             UNION ALL
+             SELECT ?::text, NULL, a.entity_type, NULL, 'write', ${changed('i', 'inserted')} || ${changed('u', 'updated')} || ${changed('d', 'deleted')},
+                    ?::jsonb, 2147483648 + a.n
+               FROM (SELECT c.o, c.i - coalesce(k.i, 0) AS i, c.u - coalesce(k.u, 0) AS u, c.d - coalesce(k.d, 0) AS d
+                       FROM counted c LEFT JOIN jsonb_to_recordset(?::jsonb) AS k(o bigint, i bigint, u bigint, d bigint) ON k.o = c.o) x
+               JOIN ${named} AS a(o, entity_type, n) ON a.o = x.o
+              WHERE x.i > 0 OR x.u > 0 OR x.d > 0) r
       ORDER BY r.n`;
+  entriesSqlOf.set(tables, sql);
+  return sql;
+}
 
 function auditRow(record: AuditRecord, paths: string[]) {
   return {

@@ -237,7 +237,9 @@ class Work implements UnitOfWork {
    * Once committed: gives the operation `ctx` what this unit of work read that is still true, so
    * the answer's scope checks need not read it again (the place summaries, when no place was written).
    */
-  handOver(ctx: ReadContext): void {
+  async handOver(ctx: ReadContext): Promise<void> {
+    // The trail knows what was written once its last statement has answered (with the COMMIT).
+    await this.audit.settled();
     if (!this.audit.mayHaveWritten(Place)) handOverPlaceSummaries(this.scope, ctx);
   }
 
@@ -512,7 +514,7 @@ export async function runCommand<I, R>(ctx: GongzhiContext, command: Command<I, 
       (tx) => (work = new Work(ctx, tx.em, tx.emit, actor, tx.takeFinalWrites)).run(command, input),
       ctx.caller?.id,
     );
-    work?.handOver(ctx);
+    await work?.handOver(ctx);
     return { ok: true, value, errors: [] };
   } catch (err) {
     const errors = asDomainErrors(err, ctx.constraintErrors);

@@ -174,3 +174,134 @@ export function wrapClientQuery(pool: pg.Pool, wrap: (client: pg.PoolClient, que
     (client as { query: unknown }).query = wrap(client, client.query.bind(client));
   });
 }
+
+/**
+ * Put on a statement's values array (with a {@link LaterAnswer}) by {@link executePreparedLater}:
+ * the statement may wait for its connection's next query and go in the same round trip.
+ */
+export const SEND_WITH_NEXT = Symbol('gongzhi.sendWithNext');
+
+/** Where a statement held by {@link sendWithNext} puts its real answer. */
+export interface LaterAnswer {
+  answer?: Promise<pg.QueryResult>;
+}
+
+/** What a held statement answers at once, so its caller (kysely, which runs one query at a time on a transaction) can go on. */
+const HELD = { command: 'HELD', rowCount: null, rows: [], fields: [] };
+const COMMIT = /^\s*commit\s*;?\s*$/i;
+
+interface Held {
+  args: unknown[];
+  resolve: (result: pg.QueryResult) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Sends a statement marked {@link SEND_WITH_NEXT} together with its connection's next query, in
+ * one round trip (pg's pipeline mode: each with its own Sync, so an error ends only its own
+ * statement): the write path's last statement before COMMIT (the audit entries with the board's
+ * log entry) goes with the COMMIT, one round trip less on every write. The marked statement is
+ * answered at once with a placeholder; its real answer goes to the {@link LaterAnswer} on its
+ * values. If no query follows within the turn, it is sent alone (so awaiting its answer never
+ * hangs).
+ *
+ * A held statement that fails aborts the transaction, as it would have: the queries after it get
+ * its error instead of PostgreSQL's "current transaction is aborted", and the COMMIT (which
+ * PostgreSQL answers with ROLLBACK) is refused with it too, so no caller takes a rolled-back
+ * transaction for committed. Install right after {@link foldTransactionStart}.
+ */
+export function sendWithNext(pool: pg.Pool): void {
+  const heldBy = new WeakMap<pg.PoolClient, Held[]>();
+  // Held statements sent (alone, or with a query) whose transaction may since be aborted: their
+  // first error, once known, for the queries that follow until COMMIT or ROLLBACK.
+  const failedBy = new WeakMap<pg.PoolClient, Promise<unknown>>();
+  const rounds = new WeakMap<pg.PoolClient, number>();
+  wrapClientQuery(pool, (client, query) => {
+    const pipelined = client as unknown as { pipeline: boolean; connection: { stream: { cork?: () => void; uncork?: () => void } } };
+    const send = (next: unknown[] | null): Promise<unknown> | undefined => {
+      const held = heldBy.get(client) ?? [];
+      heldBy.delete(client);
+      const before = failedBy.get(client);
+      if (!held.length && !before) return next ? (query(...next) as Promise<unknown>) : undefined;
+      const ending = typeof next?.[0] === 'string' && END.test(next[0]);
+      // Every message goes at once, in one write (pg's pipeline mode while any is out); pg reads the answers in order.
+      rounds.set(client, (rounds.get(client) ?? 0) + 1);
+      pipelined.pipeline = true;
+      pipelined.connection.stream.cork?.();
+      let sent: Promise<pg.QueryResult>[];
+      let sentNext: Promise<unknown> | undefined;
+      try {
+        sent = held.map((h) => {
+          const answer = query(...h.args) as Promise<pg.QueryResult>;
+          answer.then(h.resolve, h.reject);
+          return answer;
+        });
+        sentNext = next ? (query(...next) as Promise<unknown>) : undefined;
+      } finally {
+        pipelined.connection.stream.uncork?.();
+      }
+      const failed: Promise<unknown> = Promise.all([before, Promise.allSettled(sent)]).then(([earlier, outcomes]): unknown => {
+        if (earlier !== undefined) return earlier;
+        for (const outcome of outcomes) if (outcome.status === 'rejected') return outcome.reason;
+        return undefined;
+      });
+      const settled = Promise.allSettled([...sent, sentNext]).then(() => {
+        const left = (rounds.get(client) ?? 1) - 1;
+        rounds.set(client, left);
+        if (left === 0) pipelined.pipeline = false;
+      });
+      const last = sentNext;
+      if (!last) {
+        // Sent alone: a query that comes before the outcome is known waits for it.
+        failedBy.set(client, failed);
+        void failed.then((err) => err === undefined && failedBy.get(client) === failed && failedBy.delete(client));
+        return undefined;
+      }
+      failedBy.delete(client);
+      const committing = typeof next?.[0] === 'string' && COMMIT.test(next[0]);
+      const keep = (err: unknown) => {
+        if (err !== undefined && !ending) failedBy.set(client, Promise.resolve(err));
+      };
+      return settled.then(() =>
+        last.then(
+          async (result) => {
+            const err: unknown = await failed;
+            keep(err);
+            // PostgreSQL answers the COMMIT of an aborted transaction with ROLLBACK, not an error.
+            if (err !== undefined && committing) throw err as Error;
+            return result;
+          },
+          async (err: unknown) => {
+            const first: unknown = await failed;
+            keep(first);
+            throw (first ?? err) as Error;
+          },
+        ),
+      );
+    };
+    return (...args: unknown[]): unknown => {
+      const [first, second] = args;
+      const values = typeof first === 'object' && first !== null ? (first as { values?: unknown }).values : second;
+      const later = Array.isArray(values) ? ((values as unknown as Record<symbol, LaterAnswer | undefined>)[SEND_WITH_NEXT] ?? null) : null;
+      if (!later) return send(args);
+      let held = heldBy.get(client);
+      if (!held) {
+        heldBy.set(client, (held = []));
+        const waiting = held;
+        // Nothing followed within the turn: send it alone.
+        setImmediate(() => {
+          if (heldBy.get(client) === waiting) void send(null);
+        });
+      }
+      const list = held;
+      later.answer = new Promise<pg.QueryResult>((resolve, reject) => list.push({ args, resolve, reject }));
+      return Promise.resolve(HELD);
+    };
+  });
+  pool.on('release', (_err, client) => {
+    const held = heldBy.get(client);
+    heldBy.delete(client);
+    failedBy.delete(client);
+    for (const h of held ?? []) h.reject(new Error('The connection went back to the pool with a statement not sent.'));
+  });
+}

@@ -15,7 +15,7 @@ import { CompiledQuery, type QueryExecutorProvider } from 'kysely';
 import { channel } from 'node:diagnostics_channel';
 import type pg from 'pg';
 import type { Logger } from '../logger.js';
-import { wrapClientQuery } from './pool.js';
+import { type LaterAnswer, SEND_WITH_NEXT, wrapClientQuery } from './pool.js';
 
 /** How many distinct texts get a name; later ones go with bound values, unnamed. */
 export const MAX_PREPARED_TEXTS = 200;
@@ -90,6 +90,47 @@ function bindable(value: unknown): unknown {
 export async function executePrepared<T extends object>(em: EntityManager, sql: string, params: readonly unknown[]): Promise<T[]> {
   const transaction = em.getTransactionContext<QueryExecutorProvider & { executeQuery: Executor }>();
   if (!transaction) return em.execute<T[]>(sql, [...params]);
+  try {
+    const result = await transaction.executeQuery(compile(sql, params));
+    return result.rows as T[];
+  } catch (err) {
+    throw em.getDriver().convertException(err as Error);
+  }
+}
+
+/**
+ * Like {@link executePrepared}, but the statement goes with the transaction's next query (its
+ * COMMIT, for a transaction's last statement) in one round trip: `sent` resolves at once, so the
+ * caller can go on to that query; `rows` settles when the answer arrives. A caller that awaits
+ * `rows` before sending anything else still gets it (the statement is then sent alone at the end
+ * of the turn). If the statement fails, the transaction's next queries and its COMMIT fail with
+ * its error (`database/pool.ts`, `sendWithNext`), so the transaction cannot commit without it.
+ * Only inside a transaction; outside one it is {@link executePrepared}.
+ */
+export function executePreparedLater<T extends object>(
+  em: EntityManager,
+  sql: string,
+  params: readonly unknown[],
+): { sent: Promise<void>; rows: Promise<T[]> } {
+  const transaction = em.getTransactionContext<QueryExecutorProvider & { executeQuery: Executor }>();
+  if (!transaction) {
+    const rows = executePrepared<T>(em, sql, params);
+    return { sent: rows.then(() => undefined), rows };
+  }
+  const later: LaterAnswer = {};
+  const query = compile(sql, params, later);
+  const answered = transaction.executeQuery(query);
+  // Without the pool's `sendWithNext` (or if the mark were lost), the statement ran at once and this is its answer.
+  const rows = answered
+    .then(async (result) => (later.answer ? (await later.answer).rows : result.rows) as T[])
+    .catch((err: unknown) => {
+      throw em.getDriver().convertException(err as Error);
+    });
+  return { sent: answered.then(() => undefined), rows };
+}
+
+/** The statement as sent: `$n` placeholders, its values bound (and marked to go with the next query, given `later`). */
+function compile(sql: string, params: readonly unknown[], later?: LaterAnswer): CompiledQuery {
   let known = numbered.get(sql);
   if (!known) {
     known = numberPlaceholders(sql);
@@ -102,12 +143,9 @@ export async function executePrepared<T extends object>(em: EntityManager, sql: 
   const { text, count } = known;
   if (count !== params.length) throw new Error(`The statement has ${count} placeholders and was given ${params.length} values.`);
   preparedStatementChannel.publish({ statements: 1 });
-  try {
-    const result = await transaction.executeQuery(CompiledQuery.raw(text, params.map(bindable)));
-    return result.rows as T[];
-  } catch (err) {
-    throw em.getDriver().convertException(err as Error);
-  }
+  const values = params.map(bindable);
+  if (later) (values as unknown as Record<symbol, LaterAnswer>)[SEND_WITH_NEXT] = later;
+  return CompiledQuery.raw(text, values);
 }
 
 type Executor = (query: CompiledQuery) => Promise<{ rows: unknown[] }>;

@@ -374,7 +374,7 @@ export class EventBus {
     work: (tx: TransactionWork, emitted: GongzhiEvent[]) => Promise<T>,
   ): Promise<T> {
     const pending: GongzhiEvent[] = [];
-    let recorded: string[] = [];
+    let recorded: Promise<string[]> = Promise.resolve([]);
     const result = await em.transactional(async (txEm) => {
       let handed = 0;
       const takeFinalWrites = () => {
@@ -390,13 +390,14 @@ export class EventBus {
             .filter((s) => s.durable && matches(s, event.name) && (wanted.get(s)?.has(event.name) ?? true))
             .map((s) => ({ event, handler: s.id })),
         );
-        recorded = await eventOutbox.write(txEm, deliveries, this.delivery.options.handoverMs);
+        ({ ids: recorded } = await eventOutbox.write(txEm, deliveries, this.delivery.options.handoverMs));
         for (const write of takeFinalWrites()) await txEm.execute(write.sql, write.params);
         for (const listener of this.beforeCommitListeners) await listener(pending, txEm);
       }
       return value;
     });
-    if (pending.length > 0) await this.afterCommit(pending, recorded);
+    // The outbox rows' ids arrive with the COMMIT's answer.
+    if (pending.length > 0) await this.afterCommit(pending, await recorded);
     return result;
   }
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { executePreparedLater } from '../database/prepared-statements.js';
 import type { KeysetRead } from '../relay/connection.js';
 import type { GongzhiEvent } from './event-bus.js';
 
@@ -105,24 +106,47 @@ export function describeFailure(err: unknown): string {
 export const eventOutbox = {
   /**
    * Records, inside the emitting transaction (at its end), one delivery per (event, handler id).
-   * A sweep may take them `handoverMs` after they were written. Returns the new rows' ids, in order.
+   * A sweep may take them `handoverMs` after they were written. The statement goes with the
+   * transaction's next query (its COMMIT) in one round trip: the returned promise resolves once it
+   * is sent, with the new rows' ids (in order) to come when it has answered.
    */
-  async write(em: EntityManager, deliveries: readonly { event: GongzhiEvent; handler: string }[], handoverMs: number): Promise<string[]> {
-    if (deliveries.length === 0) return [];
-    const rows = await em.execute<{ id: string }[]>(
+  async write(
+    em: EntityManager,
+    deliveries: readonly { event: GongzhiEvent; handler: string }[],
+    handoverMs: number,
+  ): Promise<{ ids: Promise<string[]> }> {
+    if (deliveries.length === 0) return { ids: Promise.resolve([]) };
+    const { sent, rows } = executePreparedLater<{ id: string }>(
+      em,
+      // One text for any number of deliveries (a prepared statement); ids are taken in order, so sorting them keeps it.
       `INSERT INTO event_outbox (event, payload, actor_id, occurred_at, handler, next_attempt_at)
-       VALUES ${deliveries.map(() => `(?, ?::jsonb, ?, ?, ?, clock_timestamp() + ? * interval '1 millisecond')`).join(', ')}
+       SELECT d.event, coalesce(d.payload, 'null'), d.actor_id, d.occurred_at, d.handler, clock_timestamp() + ? * interval '1 millisecond'
+         FROM ROWS FROM (jsonb_to_recordset(?::jsonb) AS (event text, payload jsonb, actor_id text, occurred_at timestamptz, handler text))
+              WITH ORDINALITY AS d(event, payload, actor_id, occurred_at, handler, n)
+        ORDER BY d.n
        RETURNING id`,
-      deliveries.flatMap(({ event, handler }) => [
-        event.name,
-        JSON.stringify(event.payload ?? null),
-        event.actorId ?? null,
-        event.occurredAt,
-        handler,
+      [
         handoverMs,
-      ]),
+        JSON.stringify(
+          deliveries.map(({ event, handler }) => ({
+            event: event.name,
+            payload: event.payload ?? null,
+            actor_id: event.actorId ?? null,
+            occurred_at: event.occurredAt.toISOString(),
+            handler,
+          })),
+        ),
+      ],
     );
-    return rows.map((r) => String(r.id));
+    const ids = rows.then((inserted) =>
+      inserted
+        .map((r) => BigInt(r.id))
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(String),
+    );
+    ids.catch(() => undefined);
+    await sent;
+    return { ids };
   },
 
   /**

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import pg from 'pg';
 import { type ExecutionResult, graphql, parse, subscribe } from 'graphql';
 import { type Caller, SYSTEM_CALLER } from '../context.js';
 import { silentLogger, type Logger } from '../logger.js';
@@ -65,9 +66,11 @@ export interface TestApp {
    */
   countStatements(work: () => Promise<unknown>): Promise<number>;
   /**
-   * Runs `work` and returns how many round trips to PostgreSQL it made, counted as
-   * {@link countStatements} counts statements, with the reads of one turn sent together
-   * (`executeRead`) one trip. A transaction's BEGIN and COMMIT are not counted.
+   * Runs `work` and returns how many round trips to PostgreSQL were made while it ran, on the
+   * wire: a connection sending something after it last heard from PostgreSQL starts one, so
+   * whatever goes together (a BEGIN with the first statement, the reads of one turn, a
+   * transaction's last statement with its COMMIT) is one trip, and COMMIT counts. Only `work`'s
+   * own: background work running meanwhile on other connections is not counted.
    */
   countRoundTrips(work: () => Promise<unknown>): Promise<number>;
   /** Closes the platform and drops its database. */
@@ -120,19 +123,19 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const contextFor = (opts?: { caller?: Caller | null }) =>
     platform.createContext(opts && 'caller' in opts ? (opts.caller ?? null) : SYSTEM_CALLER);
   /** What `work` sent in its own async context (background work running meanwhile is not counted), `per` trip of n statements. */
-  const countSent = async (work: () => Promise<unknown>, per: (statements: number) => number): Promise<number> => {
+  const countStatements = async (work: () => Promise<unknown>): Promise<number> => {
     const connection = platform.orm.em.getConnection();
     const original = connection.execute.bind(connection);
     const mine = {};
     const counting = new AsyncLocalStorage<object>();
     let sent = 0;
     connection.execute = ((...args: Parameters<typeof original>) => {
-      if (counting.getStore() === mine) sent += per(1);
+      if (counting.getStore() === mine) sent += 1;
       return original(...args);
     }) as typeof original;
     // Reads of one turn sent together (executeRead) and prepared statements bypass connection.execute.
     const together = (message: unknown) => {
-      if (counting.getStore() === mine) sent += per((message as { statements: number }).statements);
+      if (counting.getStore() === mine) sent += (message as { statements: number }).statements;
     };
     readBatchChannel.subscribe(together);
     preparedStatementChannel.subscribe(together);
@@ -187,11 +190,41 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       }
       return result.data as never;
     },
-    countStatements(work) {
-      return countSent(work, (statements) => statements);
-    },
-    countRoundTrips(work) {
-      return countSent(work, () => 1);
+    countStatements,
+    async countRoundTrips(work) {
+      // pg writes every message of a connection through `_send`; the answer arrives as `data` on
+      // its stream. A connection's sends count from the first one made in `work`'s async context
+      // until it goes back to the pool (pg sends a queued query from the socket's context).
+      const pool = await platform.orm.em.getConnection().getNativeClient();
+      const connection = pg.Connection.prototype as unknown as {
+        _send: (this: { stream: NodeJS.EventEmitter }, buffer: Buffer) => boolean;
+      };
+      const send = connection._send;
+      const mine = {};
+      const counting = new AsyncLocalStorage<object>();
+      const ours = new WeakSet<object>();
+      const waiting = new WeakSet<object>();
+      let trips = 0;
+      connection._send = function (this: { stream: NodeJS.EventEmitter }, buffer: Buffer) {
+        if (counting.getStore() === mine) ours.add(this);
+        if (ours.has(this) && !waiting.has(this)) {
+          waiting.add(this);
+          trips++;
+          this.stream.once('data', () => waiting.delete(this));
+        }
+        return send.call(this, buffer);
+      };
+      const released = (_err: Error | undefined, client: pg.PoolClient) => {
+        ours.delete((client as unknown as { connection: object }).connection);
+      };
+      pool.on('release', released);
+      try {
+        await counting.run(mine, work);
+      } finally {
+        connection._send = send;
+        pool.off('release', released);
+      }
+      return trips;
     },
     async close() {
       await platform.close();
