@@ -75,3 +75,18 @@ test('a caller that awaits the rows before sending anything else gets them (the 
   await expect(outcome).rejects.toMatchObject({ code: '23514' });
   expect(await probe()).toEqual([4, 5]);
 });
+
+test('a failed statement rolled back to its savepoint does not stop the transaction from committing', async () => {
+  await platform.orm.em.fork().transactional(async (em) => {
+    await em.getConnection().execute('INSERT INTO later_probe (n) VALUES (6)', [], 'run', em.getTransactionContext());
+    await expect(
+      em.transactional(async (inner) => {
+        const later = insertLater(inner, -3);
+        later.rows.catch(() => undefined);
+        await later.sent;
+      }),
+    ).rejects.toMatchObject({ code: '23514' });
+    await em.getConnection().execute('INSERT INTO later_probe (n) VALUES (7)', [], 'run', em.getTransactionContext());
+  });
+  expect(await probe()).toEqual([6, 7]);
+});

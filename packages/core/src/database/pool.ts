@@ -189,6 +189,8 @@ export interface LaterAnswer {
 /** What a held statement answers at once, so its caller (kysely, which runs one query at a time on a transaction) can go on. */
 const HELD = { command: 'HELD', rowCount: null, rows: [], fields: [] };
 const COMMIT = /^\s*commit\s*;?\s*$/i;
+/** What ends an aborted transaction, or the failed part of it (`rollback to <savepoint>`). */
+const RECOVERS = /^\s*(commit|rollback)\b/i;
 
 interface Held {
   args: unknown[];
@@ -223,7 +225,7 @@ export function sendWithNext(pool: pg.Pool): void {
       heldBy.delete(client);
       const before = failedBy.get(client);
       if (!held.length && !before) return next ? (query(...next) as Promise<unknown>) : undefined;
-      const ending = typeof next?.[0] === 'string' && END.test(next[0]);
+      const ending = typeof next?.[0] === 'string' && RECOVERS.test(next[0]);
       // Every message goes at once, in one write (pg's pipeline mode while any is out); pg reads the answers in order.
       rounds.set(client, (rounds.get(client) ?? 0) + 1);
       pipelined.pipeline = true;
