@@ -1,4 +1,4 @@
-import { executePreparedLater, type Platform } from '@gongzhi/core';
+import { executePrepared, executePreparedLater, type Platform } from '@gongzhi/core';
 import { createTestApp, type TestApp } from '@gongzhi/core/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
@@ -89,4 +89,15 @@ test('a failed statement rolled back to its savepoint does not stop the transact
     await em.getConnection().execute('INSERT INTO later_probe (n) VALUES (7)', [], 'run', em.getTransactionContext());
   });
   expect(await probe()).toEqual([6, 7]);
+});
+
+test('a transaction that starts with a prepared statement sends its BEGIN in the same round trip', async () => {
+  const trips = await app.countRoundTrips(() =>
+    platform.orm.em.fork().transactional(async (em) => {
+      await executePrepared(em, 'INSERT INTO later_probe (n) VALUES (?)', [8]);
+    }),
+  );
+  // BEGIN with the insert (bound values: the simple protocol cannot carry them), then COMMIT.
+  expect(trips).toBe(2);
+  expect(await probe()).toEqual([8]);
 });

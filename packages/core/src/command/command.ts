@@ -395,6 +395,7 @@ class Work implements UnitOfWork {
       this.em,
       `SELECT ${known ? '1 AS held' : 't.*'}${tables ? `, ${tables.countsColumn} AS gongzhi_write_counts` : ''} ${byKey(this.em, entity)}${lock ? ' FOR UPDATE OF t' : ''}`,
       [uuid],
+      { fixedShape: true },
     );
     if (!found) return null;
     const { gongzhi_write_counts: counts, ...data } = found;

@@ -91,6 +91,34 @@ export async function withTimeout<T>(ms: number, what: string, check: () => Prom
   }
 }
 
+/** How many {@link sendTogether} rounds each connection has out. */
+const roundsOut = new WeakMap<pg.PoolClient, number>();
+
+/**
+ * Runs `send` (which calls the connection's `query` once or more, at once) with pg's pipeline
+ * mode on, in one socket write: whatever it sends goes in one round trip, each query with its own
+ * Sync (an error ends only its own query). Pipeline mode stays on until everything sent this way
+ * has answered.
+ */
+function sendTogether(client: pg.PoolClient, send: () => Promise<unknown>[]): Promise<unknown>[] {
+  const connection = client as unknown as { pipeline: boolean; connection: { stream: { cork?: () => void; uncork?: () => void } } };
+  roundsOut.set(client, (roundsOut.get(client) ?? 0) + 1);
+  connection.pipeline = true;
+  connection.connection.stream.cork?.();
+  let sent: Promise<unknown>[];
+  try {
+    sent = send();
+  } finally {
+    connection.connection.stream.uncork?.();
+  }
+  void Promise.allSettled(sent).then(() => {
+    const left = (roundsOut.get(client) ?? 1) - 1;
+    roundsOut.set(client, left);
+    if (left === 0) connection.pipeline = false;
+  });
+  return sent;
+}
+
 /** What a `BEGIN` answers; kysely reads only `rows` and `command`. */
 const BEGUN = { command: 'BEGIN', rowCount: null, rows: [], fields: [] };
 const BEGIN = /^\s*begin\s*;?\s*$/i;
@@ -121,9 +149,11 @@ export function foldTransactionStart(pool: pg.Pool): void {
     held.delete(client);
     if (plain && END.test(text)) return Promise.resolve({ command: text.trim().toUpperCase(), rowCount: null, rows: [], fields: [] });
     if (!plain) {
-      // Queued ahead of the query on this connection; a failure shows in the query's own outcome.
-      (query('BEGIN') as Promise<unknown>).catch(() => undefined);
-      return query(...args);
+      // In one round trip with the query (which the simple protocol cannot carry: bound values);
+      // a failure of the BEGIN shows in the query's own outcome.
+      const [begun, answer] = sendTogether(client, () => [query('BEGIN') as Promise<unknown>, query(...args) as Promise<unknown>]);
+      begun?.catch(() => undefined);
+      return answer;
     }
     return (query(`BEGIN;${text}`) as Promise<pg.QueryResult | pg.QueryResult[]>).then((results) => {
       if (!Array.isArray(results)) return results;
@@ -217,41 +247,31 @@ export function sendWithNext(pool: pg.Pool): void {
   // Held statements sent (alone, or with a query) whose transaction may since be aborted: their
   // first error, once known, for the queries that follow until COMMIT or ROLLBACK.
   const failedBy = new WeakMap<pg.PoolClient, Promise<unknown>>();
-  const rounds = new WeakMap<pg.PoolClient, number>();
   wrapClientQuery(pool, (client, query) => {
-    const pipelined = client as unknown as { pipeline: boolean; connection: { stream: { cork?: () => void; uncork?: () => void } } };
     const send = (next: unknown[] | null): Promise<unknown> | undefined => {
       const held = heldBy.get(client) ?? [];
       heldBy.delete(client);
       const before = failedBy.get(client);
       if (!held.length && !before) return next ? (query(...next) as Promise<unknown>) : undefined;
       const ending = typeof next?.[0] === 'string' && RECOVERS.test(next[0]);
-      // Every message goes at once, in one write (pg's pipeline mode while any is out); pg reads the answers in order.
-      rounds.set(client, (rounds.get(client) ?? 0) + 1);
-      pipelined.pipeline = true;
-      pipelined.connection.stream.cork?.();
-      let sent: Promise<pg.QueryResult>[];
-      let sentNext: Promise<unknown> | undefined;
-      try {
-        sent = held.map((h) => {
+      // Every message goes at once, in one write; pg reads the answers in order.
+      const all = sendTogether(client, () => {
+        const answers: Promise<unknown>[] = held.map((h) => {
           const answer = query(...h.args) as Promise<pg.QueryResult>;
           answer.then(h.resolve, h.reject);
           return answer;
         });
-        sentNext = next ? (query(...next) as Promise<unknown>) : undefined;
-      } finally {
-        pipelined.connection.stream.uncork?.();
-      }
+        if (next) answers.push(query(...next) as Promise<unknown>);
+        return answers;
+      });
+      const sent = all.slice(0, held.length);
+      const sentNext = next ? all[held.length] : undefined;
       const failed: Promise<unknown> = Promise.all([before, Promise.allSettled(sent)]).then(([earlier, outcomes]): unknown => {
         if (earlier !== undefined) return earlier;
         for (const outcome of outcomes) if (outcome.status === 'rejected') return outcome.reason;
         return undefined;
       });
-      const settled = Promise.allSettled([...sent, sentNext]).then(() => {
-        const left = (rounds.get(client) ?? 1) - 1;
-        rounds.set(client, left);
-        if (left === 0) pipelined.pipeline = false;
-      });
+      const settled = Promise.allSettled([...sent, sentNext]);
       const last = sentNext;
       if (!last) {
         // Sent alone: a query that comes before the outcome is known waits for it.

@@ -5,6 +5,7 @@ import { channel } from 'node:diagnostics_channel';
 import type pg from 'pg';
 import { CompiledQuery, type QueryExecutorProvider } from 'kysely';
 import { READ_BATCH_MARK } from '../database/pool.js';
+import { executePrepared } from '../database/prepared-statements.js';
 import { parseTimestamptz } from '../database/timestamptz.js';
 
 /**
@@ -90,6 +91,8 @@ export function refId(ref: unknown): string | null {
 interface WaitingRead {
   sql: string;
   params: readonly unknown[];
+  /** The text is of a fixed shape: alone in a transaction's turn, it may go as a prepared statement. */
+  fixed: boolean;
   resolve: (rows: object[]) => void;
   reject: (err: unknown) => void;
 }
@@ -125,10 +128,15 @@ export const readBatchChannel = channel('gongzhi:read-batch');
  * locks), where a failure aborts the transaction, so every read of the batch gets that error.
  * A read waits for the end of the turn: a write sent in the same turn goes first.
  */
-export function executeRead<T extends object[]>(em: EntityManager, sql: string, params: readonly unknown[] = []): Promise<T> {
+export function executeRead<T extends object[]>(
+  em: EntityManager,
+  sql: string,
+  params: readonly unknown[] = [],
+  options: ReadOptions = {},
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const waiting = waitingReads.get(em);
-    const read = { sql, params, resolve: resolve as (rows: object[]) => void, reject };
+    const read = { sql, params, fixed: options.fixedShape ?? false, resolve: resolve as (rows: object[]) => void, reject };
     if (waiting) {
       waiting.reads.push(read);
       return;
@@ -144,8 +152,22 @@ export function executeRead<T extends object[]>(em: EntityManager, sql: string, 
   });
 }
 
+/** Options of {@link executeRead}. */
+export interface ReadOptions {
+  /**
+   * The text is the same whatever the values (no lists written into it): read alone in its turn
+   * inside a transaction, it goes as a prepared statement (`executePrepared`: planned once per
+   * connection; sent with a pending BEGIN in one round trip). A command's first row is such a read.
+   */
+  fixedShape?: boolean;
+}
+
 async function sendReads(em: EntityManager, { reads, transaction }: WaitingReads): Promise<void> {
-  const alone = (read: WaitingRead): Promise<void> => em.execute<object[]>(read.sql, [...read.params]).then(read.resolve, read.reject);
+  const alone = (read: WaitingRead): Promise<void> =>
+    (transaction && read.fixed
+      ? executePrepared<object>(em, read.sql, read.params)
+      : em.execute<object[]>(read.sql, [...read.params])
+    ).then(read.resolve, read.reject);
   if (reads.length === 1) {
     await Promise.all(reads.map(alone));
     return;

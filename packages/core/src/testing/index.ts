@@ -210,7 +210,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
         if (ours.has(this) && !waiting.has(this)) {
           waiting.add(this);
           trips++;
-          this.stream.once('data', () => waiting.delete(this));
+          // Before pg's own listener, which may send the next queued query as it reads this answer.
+          this.stream.prependOnceListener('data', () => waiting.delete(this));
         }
         return send.call(this, buffer);
       };
