@@ -108,3 +108,50 @@ test('inside a transaction a failing read fails its whole turn (the transaction 
     await em0.execute(`DROP TABLE ${table}`);
   }
 });
+
+test('inside a transaction, fixed-shape reads of one turn go as prepared statements in one round trip; a failure fails them all', async () => {
+  const table = `read_batch_fixed_${process.pid}`;
+  const em0 = app.platform.orm.em.fork();
+  await em0.execute(`CREATE TABLE ${table} (n int)`);
+  try {
+    let answers: unknown[] = [];
+    let inlined: number[] = [];
+    const trips = await app.countRoundTrips(async () => {
+      inlined = await batchesOf(() =>
+        app.platform.orm.em.fork().transactional(async (em) => {
+          answers = await Promise.all([
+            executeRead<{ x: string }[]>(em, `SELECT txid_current()::text AS x, ?::int AS n`, [1], { fixedShape: true }),
+            executeRead<{ n: number }[]>(em, `SELECT count(*)::int AS n FROM ${table} WHERE n > ?`, [0], { fixedShape: true }),
+            executeRead<{ x: string }[]>(em, `SELECT txid_current()::text AS x, ?::int AS n`, [2], { fixedShape: true }),
+          ]);
+        }),
+      );
+    });
+    // BEGIN with the three reads, then COMMIT; no inlined batch.
+    expect(trips).toBe(2);
+    expect(inlined).toEqual([]);
+    const [[first], counted, [third]] = answers as [{ x: string; n: number }[], { n: number }[], { x: string; n: number }[]];
+    expect(third?.x).toBe(first?.x);
+    expect([first?.n, third?.n]).toEqual([1, 2]);
+    expect(counted).toEqual([{ n: 0 }]);
+
+    const outcomes = await app.platform.orm.em
+      .fork()
+      .transactional(async (em) => {
+        const settled = await Promise.allSettled([
+          executeRead<{ n: number }[]>(em, 'SELECT ?::int AS n', [1], { fixedShape: true }),
+          executeRead(em, 'SELECT 1 / (n - n) AS n FROM (SELECT ?::int AS n) AS t', [1], { fixedShape: true }),
+          executeRead<{ n: number }[]>(em, 'SELECT ?::int AS n', [2], { fixedShape: true }),
+        ]);
+        throw Object.assign(new Error('rolled back'), { settled });
+      })
+      .catch((err: { settled?: PromiseSettledResult<unknown>[] }) => err.settled);
+    expect(outcomes?.map((o) => String((o as PromiseRejectedResult).reason))).toEqual([
+      expect.stringMatching(/division by zero/),
+      expect.stringMatching(/division by zero/),
+      expect.stringMatching(/division by zero/),
+    ]);
+  } finally {
+    await em0.execute(`DROP TABLE ${table}`);
+  }
+});

@@ -5,7 +5,7 @@ import { channel } from 'node:diagnostics_channel';
 import type pg from 'pg';
 import { CompiledQuery, type QueryExecutorProvider } from 'kysely';
 import { READ_BATCH_MARK } from '../database/pool.js';
-import { executePrepared } from '../database/prepared-statements.js';
+import { executePrepared, executePreparedLater } from '../database/prepared-statements.js';
 import { parseTimestamptz } from '../database/timestamptz.js';
 
 /**
@@ -152,12 +152,38 @@ export function executeRead<T extends object[]>(
   });
 }
 
+/**
+ * Reads of fixed texts in a transaction's turn as prepared statements, in one round trip: each
+ * but the last waits for the next (`executePreparedLater`), and the last sends them all. As in an
+ * inlined batch, the first failure (which aborts the transaction) fails every read of the turn.
+ */
+async function sendPrepared(em: EntityManager, reads: readonly WaitingRead[]): Promise<void> {
+  const answers: Promise<object[]>[] = [];
+  for (const [i, read] of reads.entries()) {
+    if (i === reads.length - 1) {
+      answers.push(executePrepared<object>(em, read.sql, read.params));
+      break;
+    }
+    const later = executePreparedLater<object>(em, read.sql, read.params);
+    answers.push(later.rows);
+    await later.sent;
+  }
+  const outcomes = await Promise.allSettled(answers);
+  const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+  outcomes.forEach((outcome, i) => {
+    const read = reads[i];
+    if (!read) return;
+    if (failed) read.reject(failed.reason);
+    else if (outcome.status === 'fulfilled') read.resolve(outcome.value);
+  });
+}
+
 /** Options of {@link executeRead}. */
 export interface ReadOptions {
   /**
-   * The text is the same whatever the values (no lists written into it): read alone in its turn
-   * inside a transaction, it goes as a prepared statement (`executePrepared`: planned once per
-   * connection; sent with a pending BEGIN in one round trip). A command's first row is such a read.
+   * The text is the same whatever the values (no lists written into it): inside a transaction,
+   * when every read of its turn is such, they go as prepared statements (planned once per
+   * connection), still in one round trip with a pending BEGIN. The rows a command names are such reads.
    */
   fixedShape?: boolean;
 }
@@ -170,6 +196,10 @@ async function sendReads(em: EntityManager, { reads, transaction }: WaitingReads
     ).then(read.resolve, read.reject);
   if (reads.length === 1) {
     await Promise.all(reads.map(alone));
+    return;
+  }
+  if (transaction && reads.every((read) => read.fixed)) {
+    await sendPrepared(em, reads);
     return;
   }
   const platform = em.getPlatform();
