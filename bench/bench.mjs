@@ -374,29 +374,30 @@ async function prepare(databaseUrl, apiKey) {
     const connection = platform.orm.em.getConnection();
     const original = connection.execute;
     let n = 0;
-    let trips = 0;
     connection.execute = function (...args) {
       n++;
-      trips++;
       return original.apply(this, args);
     };
-    // Reads of one turn sent together (core's executeRead) count one statement each and one round trip.
+    // Reads of one turn sent together (core's executeRead) count one statement each.
     const together = ({ statements }) => {
       n += statements;
-      trips++;
     };
     core.readBatchChannel.subscribe(together);
-    // Prepared statements (core's executePrepared) bypass connection.execute: one statement and one round trip each.
+    // Prepared statements (core's executePrepared) bypass connection.execute: one statement each.
     core.preparedStatementChannel.subscribe(together);
+    let trips;
     try {
-      const caller = await authenticate(`Bearer ${credential}`);
-      const r = await graphql({
-        schema: platform.schema,
-        source: query,
-        variableValues: variables,
-        contextValue: platform.createContext(caller),
+      // Round trips on the wire (COMMIT included; what goes pipelined is one).
+      trips = await testing.countRoundTrips(platform, async () => {
+        const caller = await authenticate(`Bearer ${credential}`);
+        const r = await graphql({
+          schema: platform.schema,
+          source: query,
+          variableValues: variables,
+          contextValue: platform.createContext(caller),
+        });
+        if (r.errors?.length) throw new Error(`statement count: ${r.errors.map((e) => e.message).join('; ')}`);
       });
-      if (r.errors?.length) throw new Error(`statement count: ${r.errors.map((e) => e.message).join('; ')}`);
       await sleep(50); // the authenticator's best-effort last_used_at update is not awaited
     } finally {
       connection.execute = original;
@@ -458,7 +459,7 @@ async function prepare(databaseUrl, apiKey) {
       token: tokens[i],
     })),
     statements,
-    // Round trips to PostgreSQL per request (reads of one turn go together), in the order counted above.
+    // Round trips to PostgreSQL per request on the wire (what goes together is one; COMMIT counts), in the order counted above.
     roundTrips: Object.fromEntries(
       ['board', 'personCard', 'subtreeReport', 'requestWrites', 'transfers'].map((k, i) => [k, tripsInOrder[i]]),
     ),

@@ -65,13 +65,7 @@ export interface TestApp {
    * against N+1 (a list field must cost the same for 2 rows as for 50).
    */
   countStatements(work: () => Promise<unknown>): Promise<number>;
-  /**
-   * Runs `work` and returns how many round trips to PostgreSQL were made while it ran, on the
-   * wire: a connection sending something after it last heard from PostgreSQL starts one, so
-   * whatever goes together (a BEGIN with the first statement, the reads of one turn, a
-   * transaction's last statement with its COMMIT) is one trip, and COMMIT counts. Only `work`'s
-   * own: background work running meanwhile on other connections is not counted.
-   */
+  /** Runs `work` and returns how many round trips to PostgreSQL it made, on the wire: {@link countRoundTrips}. */
   countRoundTrips(work: () => Promise<unknown>): Promise<number>;
   /** Closes the platform and drops its database. */
   close(): Promise<void>;
@@ -191,48 +185,55 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       return result.data as never;
     },
     countStatements,
-    async countRoundTrips(work) {
-      // pg writes every message of a connection through `_send`; the answer arrives as `data` on
-      // its stream. A connection's sends count from the first one made in `work`'s async context
-      // until it goes back to the pool (pg sends a queued query from the socket's context).
-      const pool = await platform.orm.em.getConnection().getNativeClient();
-      const connection = pg.Connection.prototype as unknown as {
-        _send: (this: { stream: NodeJS.EventEmitter }, buffer: Buffer) => boolean;
-      };
-      const send = connection._send;
-      const mine = {};
-      const counting = new AsyncLocalStorage<object>();
-      const ours = new WeakSet<object>();
-      const waiting = new WeakSet<object>();
-      let trips = 0;
-      connection._send = function (this: { stream: NodeJS.EventEmitter }, buffer: Buffer) {
-        if (counting.getStore() === mine) ours.add(this);
-        if (ours.has(this) && !waiting.has(this)) {
-          waiting.add(this);
-          trips++;
-          // Before pg's own listener, which may send the next queued query as it reads this answer.
-          this.stream.prependOnceListener('data', () => waiting.delete(this));
-        }
-        return send.call(this, buffer);
-      };
-      const released = (_err: Error | undefined, client: pg.PoolClient) => {
-        ours.delete((client as unknown as { connection: object }).connection);
-      };
-      pool.on('release', released);
-      try {
-        await counting.run(mine, work);
-      } finally {
-        connection._send = send;
-        pool.off('release', released);
-      }
-      return trips;
-    },
+    countRoundTrips: (work) => countRoundTrips(platform, work),
     async close() {
       await platform.close();
       await notifications?.close();
       await database.drop();
     },
   };
+}
+
+/**
+ * Runs `work` and returns how many round trips to PostgreSQL it made on `platform`'s pool, on the
+ * wire: a connection sending something after it last heard from PostgreSQL starts one, so
+ * whatever goes together (a BEGIN with the first statement, the reads of one turn, a
+ * transaction's last statement with its COMMIT) is one trip, and COMMIT counts. A connection's
+ * sends count from the first one made in `work`'s async context until it goes back to the pool
+ * (pg sends a queued query from the socket's context); background work on other connections is
+ * not counted. `TestApp.countRoundTrips` is this on the test app's platform.
+ */
+export async function countRoundTrips(platform: Platform, work: () => Promise<unknown>): Promise<number> {
+  // pg writes every message of a connection through `_send`; the answer arrives as `data` on its stream.
+  const pool = await platform.orm.em.getConnection().getNativeClient();
+  const connection = pg.Connection.prototype as unknown as { _send: (this: { stream: NodeJS.EventEmitter }, buffer: Buffer) => boolean };
+  const send = connection._send;
+  const mine = {};
+  const counting = new AsyncLocalStorage<object>();
+  const ours = new WeakSet<object>();
+  const waiting = new WeakSet<object>();
+  let trips = 0;
+  connection._send = function (this: { stream: NodeJS.EventEmitter }, buffer: Buffer) {
+    if (counting.getStore() === mine) ours.add(this);
+    if (ours.has(this) && !waiting.has(this)) {
+      waiting.add(this);
+      trips++;
+      // Before pg's own listener, which may send the next queued query as it reads this answer.
+      this.stream.prependOnceListener('data', () => waiting.delete(this));
+    }
+    return send.call(this, buffer);
+  };
+  const released = (_err: Error | undefined, client: pg.PoolClient) => {
+    ours.delete((client as unknown as { connection: object }).connection);
+  };
+  pool.on('release', released);
+  try {
+    await counting.run(mine, work);
+  } finally {
+    connection._send = send;
+    pool.off('release', released);
+  }
+  return trips;
 }
 
 /**
