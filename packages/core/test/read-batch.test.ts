@@ -1,5 +1,6 @@
 import { executeRead, readBatchChannel } from '@gongzhi/core';
 import { createTestApp, type TestApp } from '@gongzhi/core/testing';
+import type { EntityManager } from '@mikro-orm/postgresql';
 
 /**
  * executeRead: the reads of one operation made in the same turn go to PostgreSQL in one round
@@ -22,6 +23,31 @@ async function batchesOf(work: () => Promise<unknown>): Promise<number[]> {
     readBatchChannel.unsubscribe(heard);
   }
   return batches;
+}
+
+/** Runs `body` with a scratch table `(n int)` of this process's own, dropped afterwards. */
+async function withTable(prefix: string, body: (table: string) => Promise<void>): Promise<void> {
+  const table = `${prefix}_${process.pid}`;
+  const em = app.platform.orm.em.fork();
+  await em.execute(`CREATE TABLE ${table} (n int)`);
+  try {
+    await body(table);
+  } finally {
+    await em.execute(`DROP TABLE ${table}`);
+  }
+}
+
+/** The outcomes of the reads `start` makes inside a transaction, which is then rolled back. */
+async function settledThenRolledBack(start: (em: EntityManager) => Promise<Promise<unknown>[]>): Promise<PromiseSettledResult<unknown>[]> {
+  let outcomes: PromiseSettledResult<unknown>[] = [];
+  await app.platform.orm.em
+    .fork()
+    .transactional(async (em) => {
+      outcomes = await Promise.allSettled(await start(em));
+      throw new Error('rolled back');
+    })
+    .catch(() => undefined);
+  return outcomes;
 }
 
 test('reads of one turn go in one round trip, each with its own rows and parameters', async () => {
@@ -57,10 +83,7 @@ test('a failing read gets its own error; the others of its turn still answer', a
 });
 
 test('inside a transaction the reads of one turn go together on the transaction connection, seeing its writes', async () => {
-  const table = `read_batch_${process.pid}`;
-  const em0 = app.platform.orm.em.fork();
-  await em0.execute(`CREATE TABLE ${table} (n int)`);
-  try {
+  await withTable('read_batch', async (table) => {
     let answers: unknown[] = [];
     const batches = await batchesOf(() =>
       app.platform.orm.em.fork().transactional(async (em) => {
@@ -77,43 +100,26 @@ test('inside a transaction the reads of one turn go together on the transaction 
     // One transaction answered all three, and saw its own uncommitted row.
     expect(again?.x).toBe(mine?.x);
     expect(seen).toEqual([{ n: 7 }]);
-  } finally {
-    await em0.execute(`DROP TABLE ${table}`);
-  }
+  });
 });
 
 test('inside a transaction a failing read fails its whole turn (the transaction is aborted), and nothing is written', async () => {
-  const table = `read_batch_fail_${process.pid}`;
-  const em0 = app.platform.orm.em.fork();
-  await em0.execute(`CREATE TABLE ${table} (n int)`);
-  try {
-    const outcomes = await app.platform.orm.em
-      .fork()
-      .transactional(async (em) => {
-        await em.execute(`INSERT INTO ${table} VALUES (1)`);
-        const settled = await Promise.allSettled([
-          executeRead<{ n: number }[]>(em, 'SELECT 1 AS n'),
-          executeRead(em, 'SELECT 1 / (n - n) AS n FROM (SELECT 1 AS n) AS t'),
-        ]);
-        throw Object.assign(new Error('rolled back'), { settled });
-      })
-      .catch((err: { settled?: PromiseSettledResult<unknown>[] }) => err.settled);
-    expect(outcomes?.map((o) => o.status)).toEqual(['rejected', 'rejected']);
-    expect(outcomes?.map((o) => String((o as PromiseRejectedResult).reason))).toEqual([
+  await withTable('read_batch_fail', async (table) => {
+    const outcomes = await settledThenRolledBack(async (em) => {
+      await em.execute(`INSERT INTO ${table} VALUES (1)`);
+      return [executeRead<{ n: number }[]>(em, 'SELECT 1 AS n'), executeRead(em, 'SELECT 1 / (n - n) AS n FROM (SELECT 1 AS n) AS t')];
+    });
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect(outcomes.map((o) => String((o as PromiseRejectedResult).reason))).toEqual([
       expect.stringMatching(/division by zero/),
       expect.stringMatching(/division by zero/),
     ]);
-    expect(await em0.execute(`SELECT count(*)::int AS n FROM ${table}`)).toEqual([{ n: 0 }]);
-  } finally {
-    await em0.execute(`DROP TABLE ${table}`);
-  }
+    expect(await app.platform.orm.em.fork().execute(`SELECT count(*)::int AS n FROM ${table}`)).toEqual([{ n: 0 }]);
+  });
 });
 
 test('inside a transaction, fixed-shape reads of one turn go as prepared statements in one round trip; a failure fails them all', async () => {
-  const table = `read_batch_fixed_${process.pid}`;
-  const em0 = app.platform.orm.em.fork();
-  await em0.execute(`CREATE TABLE ${table} (n int)`);
-  try {
+  await withTable('read_batch_fixed', async (table) => {
     let answers: unknown[] = [];
     let inlined: number[] = [];
     const trips = await app.countRoundTrips(async () => {
@@ -135,23 +141,15 @@ test('inside a transaction, fixed-shape reads of one turn go as prepared stateme
     expect([first?.n, third?.n]).toEqual([1, 2]);
     expect(counted).toEqual([{ n: 0 }]);
 
-    const outcomes = await app.platform.orm.em
-      .fork()
-      .transactional(async (em) => {
-        const settled = await Promise.allSettled([
-          executeRead<{ n: number }[]>(em, 'SELECT ?::int AS n', [1], { fixedShape: true }),
-          executeRead(em, 'SELECT 1 / (n - n) AS n FROM (SELECT ?::int AS n) AS t', [1], { fixedShape: true }),
-          executeRead<{ n: number }[]>(em, 'SELECT ?::int AS n', [2], { fixedShape: true }),
-        ]);
-        throw Object.assign(new Error('rolled back'), { settled });
-      })
-      .catch((err: { settled?: PromiseSettledResult<unknown>[] }) => err.settled);
-    expect(outcomes?.map((o) => String((o as PromiseRejectedResult).reason))).toEqual([
+    const outcomes = await settledThenRolledBack(async (em) => [
+      executeRead<{ n: number }[]>(em, 'SELECT ?::int AS n', [1], { fixedShape: true }),
+      executeRead(em, 'SELECT 1 / (n - n) AS n FROM (SELECT ?::int AS n) AS t', [1], { fixedShape: true }),
+      executeRead<{ n: number }[]>(em, 'SELECT ?::int AS n', [2], { fixedShape: true }),
+    ]);
+    expect(outcomes.map((o) => String((o as PromiseRejectedResult).reason))).toEqual([
       expect.stringMatching(/division by zero/),
       expect.stringMatching(/division by zero/),
       expect.stringMatching(/division by zero/),
     ]);
-  } finally {
-    await em0.execute(`DROP TABLE ${table}`);
-  }
+  });
 });
