@@ -38,7 +38,9 @@ async function withTable(prefix: string, body: (table: string) => Promise<void>)
 }
 
 /** The outcomes of the reads `start` makes inside a transaction, which is then rolled back. */
-async function settledThenRolledBack(start: (em: EntityManager) => Promise<Promise<unknown>[]>): Promise<PromiseSettledResult<unknown>[]> {
+async function settledThenRolledBack(
+  start: (em: EntityManager) => Promise<unknown>[] | Promise<Promise<unknown>[]>,
+): Promise<PromiseSettledResult<unknown>[]> {
   let outcomes: PromiseSettledResult<unknown>[] = [];
   await app.platform.orm.em
     .fork()
@@ -141,7 +143,7 @@ test('inside a transaction, fixed-shape reads of one turn go as prepared stateme
     expect([first?.n, third?.n]).toEqual([1, 2]);
     expect(counted).toEqual([{ n: 0 }]);
 
-    const outcomes = await settledThenRolledBack(async (em) => [
+    const outcomes = await settledThenRolledBack((em) => [
       executeRead<{ n: number }[]>(em, 'SELECT ?::int AS n', [1], { fixedShape: true }),
       executeRead(em, 'SELECT 1 / (n - n) AS n FROM (SELECT ?::int AS n) AS t', [1], { fixedShape: true }),
       executeRead<{ n: number }[]>(em, 'SELECT ?::int AS n', [2], { fixedShape: true }),
