@@ -155,3 +155,16 @@ test('inside a transaction, fixed-shape reads of one turn go as prepared stateme
     ]);
   });
 });
+
+test('fixed-shape reads left on a transaction that has ended are refused, every one of them', async () => {
+  let ended: EntityManager | undefined;
+  await app.platform.orm.em.fork().transactional((em) => {
+    ended = em;
+    return Promise.resolve();
+  });
+  const outcomes = await Promise.allSettled([
+    executeRead(ended!, 'SELECT ?::int AS n', [1], { fixedShape: true }),
+    executeRead(ended!, 'SELECT ?::int AS n', [2], { fixedShape: true }),
+  ]);
+  expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+});

@@ -159,22 +159,27 @@ export function executeRead<T extends object[]>(
  */
 async function sendPrepared(em: EntityManager, reads: readonly WaitingRead[]): Promise<void> {
   const answers: Promise<object[]>[] = [];
-  for (const [i, read] of reads.entries()) {
-    if (i === reads.length - 1) {
-      answers.push(executePrepared<object>(em, read.sql, read.params));
-      break;
+  let refused: { reason: unknown } | undefined;
+  try {
+    for (const [i, read] of reads.entries()) {
+      if (i === reads.length - 1) {
+        answers.push(executePrepared<object>(em, read.sql, read.params));
+        break;
+      }
+      const later = executePreparedLater<object>(em, read.sql, read.params);
+      answers.push(later.rows);
+      await later.sent;
     }
-    const later = executePreparedLater<object>(em, read.sql, read.params);
-    answers.push(later.rows);
-    await later.sent;
+  } catch (err) {
+    // Refused before it reached the connection (a transaction already ended): every read gets it.
+    refused = { reason: err };
   }
   const outcomes = await Promise.allSettled(answers);
-  const failed = outcomes.find((outcome) => outcome.status === 'rejected');
-  outcomes.forEach((outcome, i) => {
-    const read = reads[i];
-    if (!read) return;
+  const failed = refused ?? outcomes.find((outcome) => outcome.status === 'rejected');
+  reads.forEach((read, i) => {
+    const outcome = outcomes[i];
     if (failed) read.reject(failed.reason);
-    else if (outcome.status === 'fulfilled') read.resolve(outcome.value);
+    else if (outcome?.status === 'fulfilled') read.resolve(outcome.value);
   });
 }
 

@@ -116,7 +116,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     }) as never;
   const contextFor = (opts?: { caller?: Caller | null }) =>
     platform.createContext(opts && 'caller' in opts ? (opts.caller ?? null) : SYSTEM_CALLER);
-  /** What `work` sent in its own async context (background work running meanwhile is not counted), `per` trip of n statements. */
+  /** The statements `work` sent in its own async context (background work running meanwhile is not counted). */
   const countStatements = async (work: () => Promise<unknown>): Promise<number> => {
     const connection = platform.orm.em.getConnection();
     const original = connection.execute.bind(connection);
