@@ -168,3 +168,62 @@ test('fixed-shape reads left on a transaction that has ended are refused, every 
   ]);
   expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
 });
+
+test('outside a transaction, fixed-shape reads go as named prepared statements with bound values, in one round trip with the other reads of their turn', async () => {
+  const em = app.platform.orm.em.fork();
+  // A prepared statement is in pg_prepared_statements while it runs: one that finds itself there was prepared.
+  const itself = `/* read-batch-prepared */ SELECT name, pg_backend_pid() AS pid FROM pg_prepared_statements
+    WHERE statement LIKE '%read-batch-prepared%' AND ?::int = 1`;
+  const items = ["it's", 'a,b', 'say "hi"', 'back\\slash', 'NULL'];
+  let answers: unknown[] = [];
+  let inlined: number[] = [];
+  const trips = await app.countRoundTrips(async () => {
+    inlined = await batchesOf(async () => {
+      answers = await Promise.all([
+        executeRead<{ name: string; pid: number }[]>(em, itself, [1], { fixedShape: true }),
+        executeRead<{ item: string }[]>(em, `SELECT item FROM unnest(?::text[]) AS item WHERE item = ANY (?) ORDER BY item`, [items, items], {
+          fixedShape: true,
+        }),
+        executeRead<{ name: string; pid: number }[]>(em, itself.replaceAll('read-batch-prepared', 'read-batch-inlined').replace('?::int', '1')),
+      ]);
+    });
+  });
+  expect(trips).toBe(1);
+  // Only the read without fixed shape went inlined.
+  expect(inlined).toEqual([1]);
+  const [named, listed, unnamed] = answers as [{ name: string; pid: number }[], { item: string }[], unknown[]];
+  expect(named).toEqual([{ name: expect.stringMatching(/^gongzhi_\d+$/), pid: expect.any(Number) }]);
+  expect(unnamed).toEqual([]);
+  // A list is one bound value, whatever its items hold.
+  expect(listed.map((r) => r.item)).toEqual([...items].sort());
+});
+
+test('outside a transaction a failing fixed-shape read gets its own error; the others of its turn still answer', async () => {
+  const em = app.platform.orm.em.fork();
+  const [good, bad, other] = await Promise.allSettled([
+    executeRead<{ n: number }[]>(em, 'SELECT ?::int AS n', [1], { fixedShape: true }),
+    executeRead(em, 'SELECT 1 / (n - n) AS n FROM (SELECT ?::int AS n) AS t', [1], { fixedShape: true }),
+    executeRead<{ n: number }[]>(em, 'SELECT 2 AS n'),
+  ]);
+  expect(good).toEqual({ status: 'fulfilled', value: [{ n: 1 }] });
+  expect(other).toEqual({ status: 'fulfilled', value: [{ n: 2 }] });
+  expect(String((bad as PromiseRejectedResult).reason)).toMatch(/division by zero/);
+});
+
+test('a fixed-shape read with a list written as IN (?) is refused with what to write instead', async () => {
+  const em = app.platform.orm.em.fork();
+  await expect(executeRead(em, 'SELECT 1 WHERE 1 IN (?)', [[1, 2]], { fixedShape: true })).rejects.toThrow(/= ANY \(\?\)/);
+});
+
+test('inside a transaction a fixed-shape read with a list answers the same in an inlined turn', async () => {
+  const outcomes = await settledThenRolledBack((em) => [
+    executeRead<{ item: string }[]>(em, `SELECT item FROM unnest(?::text[]) AS item WHERE item = ANY (?) ORDER BY item`, [['b', "it's"], ["it's"]], {
+      fixedShape: true,
+    }),
+    executeRead<{ n: number }[]>(em, 'SELECT 2 AS n'),
+  ]);
+  expect(outcomes).toEqual([
+    { status: 'fulfilled', value: [{ item: "it's" }] },
+    { status: 'fulfilled', value: [{ n: 2 }] },
+  ]);
+});

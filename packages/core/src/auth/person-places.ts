@@ -9,9 +9,10 @@ export function placeIdsOfPerson(ctx: GongzhiContext, personUuid: string): Promi
   return batchLoader<string, string[]>(ctx, 'scope.personPlaces', async (ids) => {
     const rows = await executeRead<{ id: string; place_id: string }[]>(
       ctx.em,
-      `SELECT id, household_id AS place_id FROM person WHERE id IN (?) AND household_id IS NOT NULL
-       UNION SELECT person_id, place_id FROM person_role WHERE person_id IN (?)`,
+      `SELECT id, household_id AS place_id FROM person WHERE id = ANY (?) AND household_id IS NOT NULL
+       UNION SELECT person_id, place_id FROM person_role WHERE person_id = ANY (?)`,
       [ids, ids],
+      { fixedShape: true },
     );
     const byPerson = new Map<string, string[]>(ids.map((id) => [id, []]));
     for (const row of rows) byPerson.get(row.id)?.push(row.place_id);
@@ -28,8 +29,9 @@ export function pathsOfRequestsHeldBy(ctx: GongzhiContext, personUuid: string): 
   return batchLoader<string, { path: string }[]>(ctx, 'scope.heldRequestPaths', async (ids) => {
     const rows = await executeRead<{ assignee_id: string; place_path: string }[]>(
       ctx.em,
-      `SELECT DISTINCT assignee_id, place_path FROM request WHERE assignee_id IN (?)`,
+      `SELECT DISTINCT assignee_id, place_path FROM request WHERE assignee_id = ANY (?)`,
       [ids],
+      { fixedShape: true },
     );
     const byPerson = new Map<string, { path: string }[]>(ids.map((id) => [id, []]));
     for (const row of rows) byPerson.get(row.assignee_id)?.push({ path: row.place_path });

@@ -100,7 +100,7 @@ const roundsOut = new WeakMap<pg.PoolClient, number>();
  * Sync (an error ends only its own query). Pipeline mode stays on until everything sent this way
  * has answered.
  */
-function sendTogether(client: pg.PoolClient, send: () => Promise<unknown>[]): Promise<unknown>[] {
+export function sendTogether(client: pg.PoolClient, send: () => Promise<unknown>[]): Promise<unknown>[] {
   const connection = client as unknown as { pipeline: boolean; connection: { stream: { cork?: () => void; uncork?: () => void } } };
   roundsOut.set(client, (roundsOut.get(client) ?? 0) + 1);
   connection.pipeline = true;

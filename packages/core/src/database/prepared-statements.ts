@@ -129,6 +129,16 @@ export function executePreparedLater<T extends object>(
   return { sent: answered.then(() => undefined), rows };
 }
 
+/**
+ * A fixed-shape statement (`?` placeholders) as `pg` takes it: `$n` placeholders and its values,
+ * the text named on every connection of the pool (see {@link namePreparedStatements}). For reads
+ * sent on a pooled connection of their own (`executeRead` outside a transaction).
+ */
+export function boundStatement(sql: string, params: readonly unknown[]): { text: string; values: unknown[] } {
+  const query = compile(sql, params);
+  return { text: query.sql, values: [...query.parameters] };
+}
+
 /** The statement as sent: `$n` placeholders, its values bound (and marked to go with the next query, given `later`). */
 function compile(sql: string, params: readonly unknown[], later?: LaterAnswer): CompiledQuery {
   let known = numbered.get(sql);

@@ -4,8 +4,8 @@ import DataLoader from 'dataloader';
 import { channel } from 'node:diagnostics_channel';
 import type pg from 'pg';
 import { CompiledQuery, type QueryExecutorProvider } from 'kysely';
-import { READ_BATCH_MARK } from '../database/pool.js';
-import { executePrepared, executePreparedLater } from '../database/prepared-statements.js';
+import { isDatabaseUnavailable, READ_BATCH_MARK, sendTogether } from '../database/pool.js';
+import { boundStatement, executePrepared, executePreparedLater } from '../database/prepared-statements.js';
 import { parseTimestamptz } from '../database/timestamptz.js';
 
 /**
@@ -108,9 +108,9 @@ type Transaction = QueryExecutorProvider & { executeQuery(query: CompiledQuery):
 const waitingReads = new WeakMap<EntityManager, WaitingReads>();
 
 /**
- * Told of every round trip {@link executeRead} makes with more than one statement, as
- * `{ statements }`, in the async context of the operation that made it (so a test can count
- * the statements of its own work: `TestApp.countStatements`).
+ * Told of the statements {@link executeRead} sends with their values inlined, as
+ * `{ statements }`, when they go with others, in the async context of the operation that sent
+ * them (so a test can count the statements of its own work: `TestApp.countStatements`).
  */
 export const readBatchChannel = channel('gongzhi:read-batch');
 
@@ -121,12 +121,14 @@ export const readBatchChannel = channel('gongzhi:read-batch');
  * timelines) dispatch in the same tick, as do the rows a command names (its input's references
  * and the acting person), and one round trip instead of three saves a socket write and a
  * wake-up of a server process for each (the dearest part of a statement on a busy machine).
- * The statements go as one simple-query string, as `em.execute` sends them (parameters inlined
- * by the ORM's platform, so the same text and the same rows): outside a transaction over one
- * pool connection, and if that fails each statement is sent again on its own, so an error is
- * the one `em.execute` gives; inside one over the transaction's connection (its snapshot, its
- * locks), where a failure aborts the transaction, so every read of the batch gets that error.
- * A read waits for the end of the turn: a write sent in the same turn goes first.
+ * Outside a transaction they go over one pooled connection in pg's pipeline mode, each with its
+ * own answer or error (the one `em.execute` gives): a read of fixed shape (`fixedShape`) as a
+ * prepared statement with bound values, parsed once per connection and no longer planned each
+ * time, any other with its values inlined as `em.execute` sends it. Inside a transaction they go
+ * over its connection (its snapshot, its locks) as one simple-query string, or as prepared
+ * statements when all are of fixed shape; a failure there aborts the transaction, so every read
+ * of the turn gets that error. A read waits for the end of the turn: a write sent in the same
+ * turn goes first.
  */
 export function executeRead<T extends object[]>(
   em: EntityManager,
@@ -136,7 +138,10 @@ export function executeRead<T extends object[]>(
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const waiting = waitingReads.get(em);
-    const read = { sql, params, fixed: options.fixedShape ?? false, resolve: resolve as (rows: object[]) => void, reject };
+    const fixed = options.fixedShape ?? false;
+    if (fixed && params.some(Array.isArray) && IN_LIST.test(sql))
+      throw new Error('A fixed-shape read takes a list as one value, `= ANY (?)`; `IN (?)` would write the list into its text.');
+    const read = { sql, params: fixed ? fixedValues(params) : params, fixed, resolve: resolve as (rows: object[]) => void, reject };
     if (waiting) {
       waiting.reads.push(read);
       return;
@@ -186,9 +191,10 @@ async function sendPrepared(em: EntityManager, reads: readonly WaitingRead[]): P
 /** Options of {@link executeRead}. */
 export interface ReadOptions {
   /**
-   * The text is the same whatever the values (no lists written into it): inside a transaction,
-   * when every read of its turn is such, they go as prepared statements (planned once per
-   * connection), still in one round trip with a pending BEGIN. The rows a command names are such reads.
+   * The text is the same whatever the values (no list written into it: a list goes as one value,
+   * `= ANY (?)`, never `IN (?)`): it goes as a prepared statement, planned once per connection
+   * rather than each time, still in one round trip with the other reads of its turn (and with a
+   * pending BEGIN). The loaders of rows by id and by foreign key and the rows a command names are such reads.
    */
   fixedShape?: boolean;
 }
@@ -199,11 +205,16 @@ async function sendReads(em: EntityManager, { reads, transaction }: WaitingReads
       ? executePrepared<object>(em, read.sql, read.params)
       : em.execute<object[]>(read.sql, [...read.params])
     ).then(read.resolve, read.reject);
+  if (!transaction) {
+    if (reads.length === 1 && !reads[0]!.fixed) await alone(reads[0]!);
+    else await sendPipelined(em, reads);
+    return;
+  }
   if (reads.length === 1) {
     await Promise.all(reads.map(alone));
     return;
   }
-  if (transaction && reads.every((read) => read.fixed)) {
+  if (reads.every((read) => read.fixed)) {
     await sendPrepared(em, reads);
     return;
   }
@@ -212,28 +223,75 @@ async function sendReads(em: EntityManager, { reads, transaction }: WaitingReads
   // add an empty statement and shift the results.
   const text = reads.map((read) => platform.formatQuery(read.sql.replace(/;\s*$/, ''), [...read.params])).join(';\n');
   let results: (object[] | undefined)[];
-  if (transaction) {
-    try {
-      readBatchChannel.publish({ statements: reads.length });
-      // One result whose rows are each statement's rows (database/pool.ts, answerReadBatches).
-      results = (await transaction.executeQuery(CompiledQuery.raw(READ_BATCH_MARK + text, []))).rows as object[][];
-    } catch (err) {
-      const error = em.getDriver().convertException(err as Error);
-      for (const read of reads) read.reject(error);
-      return;
-    }
-  } else {
-    try {
-      const pool = await em.getConnection().getNativeClient();
-      readBatchChannel.publish({ statements: reads.length });
-      results = ((await pool.query(text)) as unknown as pg.QueryResult[]).map((result) => result.rows as object[]);
-    } catch {
-      // One statement failed (or the pool did): each on its own, so each gets its own answer or error.
-      await Promise.all(reads.map(alone));
-      return;
-    }
+  try {
+    readBatchChannel.publish({ statements: reads.length });
+    // One result whose rows are each statement's rows (database/pool.ts, answerReadBatches).
+    results = (await transaction.executeQuery(CompiledQuery.raw(READ_BATCH_MARK + text, []))).rows as object[][];
+  } catch (err) {
+    const error = em.getDriver().convertException(err as Error);
+    for (const read of reads) read.reject(error);
+    return;
   }
   reads.forEach((read, i) => read.resolve(results[i] ?? []));
+}
+
+/**
+ * Reads outside a transaction, on one pooled connection in one round trip (pg's pipeline mode:
+ * each statement with its own Sync, so each gets its own answer or error, the error `em.execute`
+ * would give): fixed-shape texts as prepared statements with bound values (parsed once per
+ * connection, then planned only while PostgreSQL still tries custom plans), the others with their
+ * values inlined, as `em.execute` sends them.
+ */
+async function sendPipelined(em: EntityManager, reads: readonly WaitingRead[]): Promise<void> {
+  const driver = em.getDriver();
+  let client: pg.PoolClient;
+  try {
+    const pool = await em.getConnection().getNativeClient();
+    client = await (pool as unknown as pg.Pool).connect();
+  } catch (err) {
+    const error = driver.convertException(err as Error);
+    for (const read of reads) read.reject(error);
+    return;
+  }
+  let broken: Error | undefined;
+  try {
+    const platform = em.getPlatform();
+    const inlined = reads.filter((read) => !read.fixed).length;
+    if (inlined) readBatchChannel.publish({ statements: inlined });
+    const statements = reads.map((read) =>
+      read.fixed ? boundStatement(read.sql, read.params) : { text: platform.formatQuery(read.sql, [...read.params]), values: [] },
+    );
+    const answers = sendTogether(client, () => statements.map(({ text, values }) => client.query(text, values)));
+    const outcomes = await Promise.allSettled(answers);
+    outcomes.forEach((outcome, i) => {
+      const read = reads[i]!;
+      if (outcome.status === 'fulfilled') read.resolve((outcome.value as pg.QueryResult).rows as object[]);
+      else {
+        if (!broken && isDatabaseUnavailable(outcome.reason)) broken = outcome.reason as Error;
+        read.reject(driver.convertException(outcome.reason as Error));
+      }
+    });
+  } finally {
+    // A connection that failed under the reads is dropped, not pooled again.
+    client.release(broken);
+  }
+}
+
+/**
+ * A fixed-shape read's values as sent either way: a list (`= ANY (?)`) as one array literal
+ * (`{"a","b"}`), which a bound parameter and an inlined one both read as an array, where
+ * `em.execute` would inline it as `'a', 'b'`, a text whose length varies.
+ */
+/** `IN (?)`: a list written into the text, item by item. */
+const IN_LIST = /\bin\s*\(\s*\?\s*\)/i;
+
+function fixedValues(params: readonly unknown[]): readonly unknown[] {
+  return params.some(Array.isArray) ? params.map((value) => (Array.isArray(value) ? arrayLiteral(value) : value)) : params;
+}
+
+function arrayLiteral(values: readonly unknown[]): string {
+  const items = values.map((value) => (value === null || value === undefined ? 'NULL' : `"${String(value).replace(/[\\"]/g, '\\$&')}"`));
+  return `{${items.join(',')}}`;
 }
 
 // ---------------------------------------------------------------- plain rows
@@ -380,9 +438,10 @@ export async function selectRows<T extends object>(
   entity: EntityName<T>,
   rest: string,
   params: readonly unknown[] = [],
+  options: ReadOptions = {},
 ): Promise<T[]> {
   const shape = rowShape(ctx.em, entity as EntityName<object>);
-  const raw = await executeRead<object[]>(ctx.em, `SELECT ${shape.columns('r')} FROM ${shape.table} r ${rest}`, params);
+  const raw = await executeRead<object[]>(ctx.em, `SELECT ${shape.columns('r')} FROM ${shape.table} r ${rest}`, params, options);
   return plainRows(ctx, entity, raw);
 }
 
@@ -408,7 +467,8 @@ function rowLoader<T extends object>(ctx: ReadContext, entity: EntityName<T>): D
   const loader: DataLoader<string, T | null> = batchLoader<string, T | null>(ctx, name, async (ids) => {
     const shape = rowShape(ctx.em, entity as EntityName<object>);
     const read = async (keys: readonly string[]): Promise<Map<string, T>> => {
-      const rows = await selectRows(ctx, entity, `WHERE r.${shape.primaryKey} IN (${companions ?? '?'})`, [keys]);
+      const match = companions ? `IN (${companions})` : '= ANY (?)';
+      const rows = await selectRows(ctx, entity, `WHERE r.${shape.primaryKey} ${match}`, [keys], { fixedShape: true });
       return new Map(rows.map((row) => [String((row as Record<string, unknown>)[shape.primaryProp]), row]));
     };
     if (!companions) {
@@ -452,7 +512,7 @@ const rowCompanions = new WeakMap<object, string>();
 /**
  * Makes {@link rowById} of `entity` read, in the same statement as the rows asked for, the rows
  * that a query selecting their primary keys names: `keys` is SQL selecting primary keys, with one
- * `?` for the batch's keys, and must select those keys themselves too. The rows read along wait
+ * `= ANY (?)` for the batch's keys (a list), and must select those keys themselves too. The rows read along wait
  * in the operation's loader: `Place` reads its ancestors so, because whoever shows a place on a
  * hot path shows its ancestors next (one statement fewer per operation).
  */
@@ -507,8 +567,9 @@ export function rowsByForeignKey<T extends object>(
     const raw = await executeRead<Record<string, unknown>[]>(
       ctx.em,
       `SELECT ${[shape.columns('r'), ...related.map((r) => r.select)].join(', ')} FROM ${shape.table} r ${related.map((r) => r.join).join(' ')}
-        WHERE ${column(foreignKey)} IN (?) ORDER BY ${sort.join(', ')}`,
+        WHERE ${column(foreignKey)} = ANY (?) ORDER BY ${sort.join(', ')}`,
       [parentIds],
+      { fixedShape: true },
     );
     // Each result row holds the row's own columns and, under "a<i>.", those of its i-th relation.
     const own = raw.map((result) => Object.fromEntries(Object.entries(result).filter(([key]) => !/^a\d+\./.test(key))));

@@ -39,6 +39,7 @@ function summaryLoader(ctx: ReadContext) {
       `SELECT id, type::text AS type, code, name, path, parent_id, latitude, longitude
          FROM place WHERE id = ANY (string_to_array(?, ',')::uuid[])`,
       [ids.join(',')],
+      { fixedShape: true },
     );
     const byId = new Map(
       rows.map((r): [string, PlaceSummary] => [

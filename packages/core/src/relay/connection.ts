@@ -559,9 +559,10 @@ export function loadPageOfParents<T extends object>(
            FROM ${names.table} t ${join}
           WHERE ${conditions.join(' AND ')}
        ) paged
-       WHERE page_row <= ${request.size + 1}
+       WHERE page_row <= ?
        ORDER BY page_row`,
-      params,
+      [...params, request.size + 1],
+      { fixedShape: true },
     );
     const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
     const nodes = options.rows ? plainRows(ctx, child, rows) : rows.map((row) => ctx.em.map<T>(child, row as never));

@@ -68,6 +68,7 @@ export function verifiedMinutesOf(ctx: ReadContext, personUuid: string): Promise
       `SELECT person_id, sum(minutes) AS minutes FROM ${t('service_entry')}
         WHERE status = 'approved' AND person_id = ANY (string_to_array(?, ',')::uuid[]) GROUP BY person_id`,
       [ids.join(',')],
+      { fixedShape: true },
     );
     const byId = new Map(rows.map((r) => [r.person_id, Number(r.minutes)]));
     return ids.map((id) => byId.get(id) ?? 0);
