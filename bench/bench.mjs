@@ -4,7 +4,7 @@
 //   pnpm bench                 default size (Fangzhuang: seed --scale 1), 10 s per workload
 //   pnpm bench --size 10       10× the data
 //   pnpm bench --quick         scale 0.05, 2 s per workload, fan-out small (the CI smoke run)
-//   options: --profile (V8 CPU profile of the gateway into bench/results)  --seconds S  --concurrency C (readers, default 20)  --writers W (default 50)  --no-fanout --no-start --no-reads --reads board,personCard,subtreeReport
+//   options: --profile (V8 CPU profile of the gateway into bench/results)  --seconds S  --concurrency C (readers, default 20)  --writers W (default 50)  --no-fanout --no-start --no-reads --no-writes --reads board,personCard,subtreeReport
 //
 // 1. a fresh database on a throw-away embedded PostgreSQL (or a new database on DATABASE_URL's server),
 // 2. `gongzhi seed --scale N`, benchmark fixtures (roles, a volunteer team, 1,000 moral-bank accounts),
@@ -51,6 +51,7 @@ const { values: opts } = parseArgs({
     'no-fanout': { type: 'boolean', default: false },
     'no-start': { type: 'boolean', default: false },
     'no-reads': { type: 'boolean', default: false },
+    'no-writes': { type: 'boolean', default: false },
     reads: { type: 'string' },
     memory: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
@@ -685,6 +686,7 @@ try {
     },
   };
   const drivePair = async (key, label, gatewayOp, baselineOp) => {
+    if (opts['no-writes']) return;
     const gateway = await drive(`writes: ${label} (gateway)`, { clients: WRITERS, seconds: SECONDS, pid, op: gatewayOp });
     const baseline = await drive(`writes: ${label} (baseline)`, { clients: WRITERS, seconds: SECONDS, op: baselineOp });
     results.workloads[key] = {
@@ -700,7 +702,7 @@ try {
     };
   };
   await drivePair('requestWrites', 'request transitions', lifeStep(gatewayLife), lifeStep(baselineLife));
-  results.workloads.requestWrites.transitionsPerSecond = results.workloads.requestWrites.gateway.opsPerSecond;
+  if (results.workloads.requestWrites) results.workloads.requestWrites.transitionsPerSecond = results.workloads.requestWrites.gateway.opsPerSecond;
 
   // ---- writes: moral-bank transfers between ACCOUNTS accounts, 50 clients, each signed in as the sender
   const accounts = fx.accounts;
@@ -733,13 +735,13 @@ try {
       });
     },
   );
-  results.workloads.transfers.transfersPerSecond = results.workloads.transfers.gateway.opsPerSecond;
+  if (results.workloads.transfers) results.workloads.transfers.transfersPerSecond = results.workloads.transfers.gateway.opsPerSecond;
   const [ledgerCheck] = await q2(
     databaseUrl,
     `SELECT count(*)::int AS accounts, sum(balance)::bigint AS total FROM moral_bank.account WHERE community_id = $1`,
     [fx.community.id],
   );
-  results.workloads.transfers.ledgerAfter = ledgerCheck;
+  if (results.workloads.transfers) results.workloads.transfers.ledgerAfter = ledgerCheck;
   results.peakRssMb = peakRssMb(pid);
 
   await stopProcess(gw.child);

@@ -120,4 +120,4 @@ export class Place extends NodeEntity {
 
 // A place's plain row comes with its ancestors' (its path holds their ids and its own): the board
 // and the person card show a place's ancestors (or a role at one of them) right after the place.
-readRowsAlong(Place, `SELECT unnest(string_to_array(trim(BOTH '/' FROM p.path), '/'))::uuid FROM place p WHERE p.id = ANY (?)`);
+readRowsAlong(Place, `SELECT DISTINCT unnest(string_to_array(trim(BOTH '/' FROM p.path), '/'))::uuid FROM place p WHERE p.id = ANY (?)`);
