@@ -702,7 +702,8 @@ try {
     };
   };
   await drivePair('requestWrites', 'request transitions', lifeStep(gatewayLife), lifeStep(baselineLife));
-  if (results.workloads.requestWrites) results.workloads.requestWrites.transitionsPerSecond = results.workloads.requestWrites.gateway.opsPerSecond;
+  if (results.workloads.requestWrites)
+    results.workloads.requestWrites.transitionsPerSecond = results.workloads.requestWrites.gateway.opsPerSecond;
 
   // ---- writes: moral-bank transfers between ACCOUNTS accounts, 50 clients, each signed in as the sender
   const accounts = fx.accounts;

@@ -181,10 +181,18 @@ test('outside a transaction, fixed-shape reads go as named prepared statements w
     inlined = await batchesOf(async () => {
       answers = await Promise.all([
         executeRead<{ name: string; pid: number }[]>(em, itself, [1], { fixedShape: true }),
-        executeRead<{ item: string }[]>(em, `SELECT item FROM unnest(?::text[]) AS item WHERE item = ANY (?) ORDER BY item`, [items, items], {
-          fixedShape: true,
-        }),
-        executeRead<{ name: string; pid: number }[]>(em, itself.replaceAll('read-batch-prepared', 'read-batch-inlined').replace('?::int', '1')),
+        executeRead<{ item: string }[]>(
+          em,
+          `SELECT item FROM unnest(?::text[]) AS item WHERE item = ANY (?) ORDER BY item`,
+          [items, items],
+          {
+            fixedShape: true,
+          },
+        ),
+        executeRead<{ name: string; pid: number }[]>(
+          em,
+          itself.replaceAll('read-batch-prepared', 'read-batch-inlined').replace('?::int', '1'),
+        ),
       ]);
     });
   });
@@ -217,9 +225,14 @@ test('a fixed-shape read with a list written as IN (?) is refused with what to w
 
 test('inside a transaction a fixed-shape read with a list answers the same in an inlined turn', async () => {
   const outcomes = await settledThenRolledBack((em) => [
-    executeRead<{ item: string }[]>(em, `SELECT item FROM unnest(?::text[]) AS item WHERE item = ANY (?) ORDER BY item`, [['b', "it's"], ["it's"]], {
-      fixedShape: true,
-    }),
+    executeRead<{ item: string }[]>(
+      em,
+      `SELECT item FROM unnest(?::text[]) AS item WHERE item = ANY (?) ORDER BY item`,
+      [['b', "it's"], ["it's"]],
+      {
+        fixedShape: true,
+      },
+    ),
     executeRead<{ n: number }[]>(em, 'SELECT 2 AS n'),
   ]);
   expect(outcomes).toEqual([

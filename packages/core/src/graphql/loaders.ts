@@ -206,7 +206,8 @@ async function sendReads(em: EntityManager, { reads, transaction }: WaitingReads
       : em.execute<object[]>(read.sql, [...read.params])
     ).then(read.resolve, read.reject);
   if (!transaction) {
-    if (reads.length === 1 && !reads[0]!.fixed) await alone(reads[0]!);
+    const [only] = reads;
+    if (reads.length === 1 && only && !only.fixed) await alone(only);
     else await sendPipelined(em, reads);
     return;
   }
@@ -247,7 +248,7 @@ async function sendPipelined(em: EntityManager, reads: readonly WaitingRead[]): 
   let client: pg.PoolClient;
   try {
     const pool = await em.getConnection().getNativeClient();
-    client = await (pool as unknown as pg.Pool).connect();
+    client = await pool.connect();
   } catch (err) {
     const error = driver.convertException(err as Error);
     for (const read of reads) read.reject(error);
@@ -263,8 +264,9 @@ async function sendPipelined(em: EntityManager, reads: readonly WaitingRead[]): 
     );
     const answers = sendTogether(client, () => statements.map(({ text, values }) => client.query(text, values)));
     const outcomes = await Promise.allSettled(answers);
-    outcomes.forEach((outcome, i) => {
-      const read = reads[i]!;
+    reads.forEach((read, i) => {
+      const outcome = outcomes[i];
+      if (!outcome) return;
       if (outcome.status === 'fulfilled') read.resolve((outcome.value as pg.QueryResult).rows as object[]);
       else {
         if (!broken && isDatabaseUnavailable(outcome.reason)) broken = outcome.reason as Error;
@@ -277,21 +279,29 @@ async function sendPipelined(em: EntityManager, reads: readonly WaitingRead[]): 
   }
 }
 
+/** `IN (?)`: a list written into the text, item by item. */
+const IN_LIST = /\bin\s*\(\s*\?\s*\)/i;
+
 /**
  * A fixed-shape read's values as sent either way: a list (`= ANY (?)`) as one array literal
  * (`{"a","b"}`), which a bound parameter and an inlined one both read as an array, where
  * `em.execute` would inline it as `'a', 'b'`, a text whose length varies.
  */
-/** `IN (?)`: a list written into the text, item by item. */
-const IN_LIST = /\bin\s*\(\s*\?\s*\)/i;
-
 function fixedValues(params: readonly unknown[]): readonly unknown[] {
   return params.some(Array.isArray) ? params.map((value) => (Array.isArray(value) ? arrayLiteral(value) : value)) : params;
 }
 
 function arrayLiteral(values: readonly unknown[]): string {
-  const items = values.map((value) => (value === null || value === undefined ? 'NULL' : `"${String(value).replace(/[\\"]/g, '\\$&')}"`));
+  const items = values.map((value) => (value === null || value === undefined ? 'NULL' : `"${itemText(value).replace(/[\\"]/g, '\\$&')}"`));
   return `{${items.join(',')}}`;
+}
+
+/** An array item's text, as pg would send it (dates as ISO text). */
+function itemText(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
 }
 
 // ---------------------------------------------------------------- plain rows
@@ -514,8 +524,8 @@ const rowCompanions = new WeakMap<object, string>();
 /**
  * Makes {@link rowById} of `entity` read, in the same statement as the rows asked for, the rows
  * that a query selecting their primary keys names: `keys` is SQL selecting primary keys (read as
- * an array: `SELECT DISTINCT` keeps it short), with one `= ANY (?)` for the batch's keys (a list), and must select those keys themselves too. The rows read along wait
- * in the operation's loader: `Place` reads its ancestors so, because whoever shows a place on a
+ * an array: `SELECT DISTINCT` keeps it short), with one `= ANY (?)` for the batch's keys (a
+ * list), and must select those keys themselves too. The rows read along wait in the operation's loader: `Place` reads its ancestors so, because whoever shows a place on a
  * hot path shows its ancestors next (one statement fewer per operation).
  */
 export function readRowsAlong(entity: EntityName<object>, keys: string): void {

@@ -248,8 +248,8 @@ export async function requestStatsUnder(ctx: ReadContext, path: string, access: 
     roots = inside.filter((root) => !inside.some((other) => other !== root && root.startsWith(other)));
   }
   const own = access.everywhere ? null : access.personId;
-  // Of fixed shape (the lists go as array literals), so prepared: planned once per connection, where
-  // planning it was most of PostgreSQL's time for the report.
+  // Of fixed shape (lists go as one array value each), so prepared: parsed once per connection. Its
+  // generic plan reads the caller's own requests by the requester index, the pattern a filter there.
   const rows = await executeRead<{ status: RequestStatus | null; level: RequestLevel | null; n: number | null; g: number }[]>(
     ctx.em,
     `WITH c AS (
