@@ -126,6 +126,8 @@ export async function startGateway(
     const revocations = new PostgresRevocationFeed(listener);
     await revocations.start();
     let migrationsApplied = false;
+    // Not ready until the development keys are settled: a client told "ready" may send its key at once.
+    let keysSettled = false;
     const server = await startGatewayServer(ready, {
       host: config.host,
       port: config.port,
@@ -148,6 +150,7 @@ export async function startGateway(
       compileAfter: config.compileAfter,
       trustedDocuments: { mode: config.trustedDocuments, revocations },
       ready: async (timeoutMs) => {
+        if (!keysSettled) return false;
         // Through the pool operations use: a process whose pool cannot serve is not ready.
         await ready.checkDatabase(timeoutMs);
         // Migrations ran at start; checked once, then only the pool is.
@@ -156,6 +159,7 @@ export async function startGateway(
       },
     });
     const devAdminKey = await settleDevAdminKeys(ready, config.production, config.devAdminKey);
+    keysSettled = true;
     if (devAdminKey) {
       logger.warn(
         { key: devAdminKey },

@@ -1,4 +1,4 @@
-import { helper, Utils } from '@mikro-orm/core';
+import { helper, ReferenceKind, Utils } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import type { Access } from '../auth/access.js';
@@ -10,7 +10,7 @@ import type { Caller, GongzhiContext } from '../context.js';
 import type { EventEmitter, FinalWrite } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
 import { Person } from '../person/person.entity.js';
-import { handOverPlaceSummaries, placeSummaries } from '../place/place.queries.js';
+import { handOverPlaceSummaries, type PlaceRow, placeSummaries, primePlaceSummaries, SUMMARY_COLUMNS } from '../place/place.queries.js';
 import { type EntityClass, graphQLTypeName } from '../relay/node-entity.js';
 import { Place, type PlaceType } from '../place/place.entity.js';
 import type { ServiceRegistry } from '../plugin/plugin.js';
@@ -381,7 +381,9 @@ class Work implements UnitOfWork {
    * `findOne` would answer, or read by plain SQL and mapped (`findOne` builds its query each time,
    * most of a load's cost). A lock is taken in the same statement, held row or not. The first row
    * a command loads also brings the transaction's write counts, which start the audit trail: one
-   * statement where two were.
+   * statement where two were. A row read brings the summaries of the places it refers to (an
+   * account's community, a person's household), which its scope check reads next: one round trip
+   * where two were.
    */
   private async loadRow(entity: EntityClass, uuid: string, lock: boolean): Promise<object | null> {
     const held = this.em.getUnitOfWork().getById<object>(entity as never, uuid);
@@ -391,17 +393,38 @@ class Work implements UnitOfWork {
     // Only the first row read brings the counts (rows asked for in one turn are read together).
     this.countsWithLoad = false;
     const tables = withCounts ? await userTables(this.em) : null;
+    const places = known ? null : referencedPlaces(this.em, entity);
     const [found] = await executeRead<Record<string, unknown>[]>(
       this.em,
-      `SELECT ${known ? '1 AS held' : 't.*'}${tables ? `, ${tables.countsColumn} AS gongzhi_write_counts` : ''} ${byKey(this.em, entity)}${lock ? ' FOR UPDATE OF t' : ''}`,
+      `SELECT ${known ? '1 AS held' : 't.*'}${places ? `, ${places} AS gongzhi_places` : ''}${tables ? `, ${tables.countsColumn} AS gongzhi_write_counts` : ''} ${byKey(this.em, entity)}${lock ? ' FOR UPDATE OF t' : ''}`,
       [uuid],
       { fixedShape: true },
     );
     if (!found) return null;
-    const { gongzhi_write_counts: counts, ...data } = found;
+    const { gongzhi_write_counts: counts, gongzhi_places: referenced, ...data } = found;
     if (tables) this.audit.startFrom(counts as CountRow[], tables);
+    if (referenced) primePlaceSummaries(this.scope, referenced as PlaceRow[]);
     return known ?? this.em.map(entity as never, data);
   }
+}
+
+/** Per entity, the SQL of the summaries of the places its row refers to (alias `t`), or null when it refers to none. */
+const placeReferences = new WeakMap<object, string | null>();
+
+/** A JSON array of the summaries of the places `entity`'s row `t` refers to by a many-to-one column (null when none). */
+function referencedPlaces(em: EntityManager, entity: EntityClass): string | null {
+  const meta = em.getMetadata().find(entity as never)!;
+  let sql = placeReferences.get(meta);
+  if (sql === undefined) {
+    const columns = Object.values(meta.properties)
+      .filter((prop) => prop.kind === ReferenceKind.MANY_TO_ONE && prop.targetMeta?.class === Place && prop.fieldNames?.length === 1)
+      .map((prop) => `t."${prop.fieldNames[0]}"`);
+    sql = columns.length
+      ? `(SELECT coalesce(json_agg(p), '[]') FROM (SELECT ${SUMMARY_COLUMNS} FROM place WHERE id IN (${columns.join(', ')})) p)`
+      : null;
+    placeReferences.set(meta, sql);
+  }
+  return sql;
 }
 
 /** `FROM <table> t WHERE <key> = ?`: the row of `entity` by its primary key, the table schema-qualified and quoted. */

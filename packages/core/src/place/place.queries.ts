@@ -18,7 +18,8 @@ export interface PlaceSummary {
   longitude: number | null;
 }
 
-interface PlaceRow {
+/** A place summary as PostgreSQL gives it ({@link SUMMARY_COLUMNS}). */
+export interface PlaceRow {
   id: string;
   type: PlaceType;
   code: string;
@@ -32,35 +33,57 @@ interface PlaceRow {
 /** The summaries each operation has read, by its loaders (see {@link handOverPlaceSummaries}). */
 const summariesRead = new WeakMap<ReadContext['loaders'], Map<string, PlaceSummary | null>>();
 
+/** The columns of a {@link PlaceRow}: what a place summary is read from. */
+export const SUMMARY_COLUMNS = 'id, type::text AS type, code, name, path, parent_id, latitude, longitude';
+
+function toSummary(r: PlaceRow): PlaceSummary {
+  return {
+    id: r.id,
+    type: r.type,
+    code: r.code,
+    name: r.name,
+    path: r.path,
+    parentId: r.parent_id,
+    latitude: r.latitude === null ? null : Number(r.latitude),
+    longitude: r.longitude === null ? null : Number(r.longitude),
+  };
+}
+
+function readBy(ctx: ReadContext): Map<string, PlaceSummary | null> {
+  let read = summariesRead.get(ctx.loaders);
+  if (!read) summariesRead.set(ctx.loaders, (read = new Map<string, PlaceSummary | null>()));
+  return read;
+}
+
 function summaryLoader(ctx: ReadContext) {
   return batchLoader<string, PlaceSummary | null>(ctx, 'core.placeSummary', async (ids) => {
     const rows = await executeRead<PlaceRow[]>(
       ctx.em,
-      `SELECT id, type::text AS type, code, name, path, parent_id, latitude, longitude
-         FROM place WHERE id = ANY (string_to_array(?, ',')::uuid[])`,
+      `SELECT ${SUMMARY_COLUMNS} FROM place WHERE id = ANY (string_to_array(?, ',')::uuid[])`,
       [ids.join(',')],
       { fixedShape: true },
     );
-    const byId = new Map(
-      rows.map((r): [string, PlaceSummary] => [
-        r.id,
-        {
-          id: r.id,
-          type: r.type,
-          code: r.code,
-          name: r.name,
-          path: r.path,
-          parentId: r.parent_id,
-          latitude: r.latitude === null ? null : Number(r.latitude),
-          longitude: r.longitude === null ? null : Number(r.longitude),
-        },
-      ]),
-    );
-    let read = summariesRead.get(ctx.loaders);
-    if (!read) summariesRead.set(ctx.loaders, (read = new Map<string, PlaceSummary | null>()));
+    const byId = new Map(rows.map((r): [string, PlaceSummary] => [r.id, toSummary(r)]));
+    const read = readBy(ctx);
     for (const id of ids) read.set(id, byId.get(id) ?? null);
     return ids.map((id) => byId.get(id) ?? null);
   });
+}
+
+/**
+ * Gives the operation `ctx` place summaries read elsewhere (the places a command's named row
+ * refers to, read in the row's own statement): its scope checks then read no place again.
+ *
+ * @internal The command path's; not part of the plugin contract.
+ */
+export function primePlaceSummaries(ctx: ReadContext, rows: readonly PlaceRow[]): void {
+  const loader = summaryLoader(ctx);
+  const read = readBy(ctx);
+  for (const row of rows) {
+    const summary = toSummary(row);
+    loader.prime(summary.id, summary);
+    read.set(summary.id, summary);
+  }
 }
 
 /**
