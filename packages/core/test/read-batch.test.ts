@@ -240,3 +240,24 @@ test('inside a transaction a fixed-shape read with a list answers the same in an
     { status: 'fulfilled', value: [{ n: 2 }] },
   ]);
 });
+
+test('a prepared read whose table gained a column since it was parsed answers with it (parsed again under a new name)', async () => {
+  await withTable('read_batch_stale', async (table) => {
+    await app.platform.orm.em.fork().execute(`INSERT INTO ${table} VALUES (1)`);
+    // Each on an EntityManager of its own, at once: the statement gets parsed on several pooled connections.
+    const readAll = () =>
+      Promise.allSettled(
+        Array.from({ length: 6 }, () =>
+          executeRead<Record<string, unknown>[]>(app.platform.orm.em.fork(), `SELECT * FROM ${table} WHERE n = ?`, [1], {
+            fixedShape: true,
+          }),
+        ),
+      );
+    expect((await readAll()).map((o) => o.status)).toEqual(Array.from({ length: 6 }, () => 'fulfilled'));
+    // A migration elsewhere changes what `*` means for the statements these connections hold.
+    await app.platform.orm.em.fork().execute(`ALTER TABLE ${table} ADD COLUMN m int DEFAULT 2`);
+    for (let round = 0; round < 2; round++) {
+      expect(await readAll()).toEqual(Array.from({ length: 6 }, () => ({ status: 'fulfilled', value: [{ n: 1, m: 2 }] })));
+    }
+  });
+});

@@ -182,9 +182,31 @@ export function namePreparedStatements(pool: pg.Pool, logger: Logger): void {
       { limit: MAX_PREPARED_TEXTS },
       `executePrepared has named ${MAX_PREPARED_TEXTS} distinct statements; later ones are planned each time. A statement text built from values (pass them as parameters instead) is the usual cause.`,
     );
-  wrapClientQuery(pool, (_client, query) => (...args: unknown[]): unknown => {
-    const [text, values] = args;
-    const name = typeof text === 'string' && args.length === 2 && Array.isArray(values) ? names.get(text) : undefined;
-    return name ? query({ name, text, values }) : query(...args);
+  let renames = 0;
+  wrapClientQuery(pool, (_client, query) => {
+    // Names this connection's statement went stale under (see isStalePlan), and what they go by now.
+    let renamed: Map<string, string> | undefined;
+    return (...args: unknown[]): unknown => {
+      const [text, values] = args;
+      const base = typeof text === 'string' && args.length === 2 && Array.isArray(values) ? names.get(text) : undefined;
+      if (!base) return query(...args);
+      const name = renamed?.get(base) ?? base;
+      return (query({ name, text, values }) as Promise<unknown>).catch((err: unknown) => {
+        // Parsed again under a fresh name next time; this run fails (a read outside a transaction is retried).
+        if (isStalePlan(err)) (renamed ??= new Map<string, string>()).set(base, `${base}_r${++renames}`);
+        throw err;
+      });
+    };
   });
+}
+
+/**
+ * Whether `err` is PostgreSQL refusing a prepared statement whose result columns changed since it
+ * was parsed (a migration added a column to a table it reads with `*`, while this process kept
+ * the statement on its connections): SQLSTATE 0A000, "cached plan must not change result type".
+ * {@link namePreparedStatements} then parses the text again under a new name on that connection.
+ */
+export function isStalePlan(err: unknown): boolean {
+  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+  return code === '0A000' && typeof message === 'string' && message.includes('cached plan must not change result type');
 }

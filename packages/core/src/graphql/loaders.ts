@@ -5,7 +5,7 @@ import { channel } from 'node:diagnostics_channel';
 import type pg from 'pg';
 import { CompiledQuery, type QueryExecutorProvider } from 'kysely';
 import { isDatabaseUnavailable, READ_BATCH_MARK, sendTogether } from '../database/pool.js';
-import { boundStatement, executePrepared, executePreparedLater } from '../database/prepared-statements.js';
+import { boundStatement, executePrepared, executePreparedLater, isStalePlan } from '../database/prepared-statements.js';
 import { parseTimestamptz } from '../database/timestamptz.js';
 
 /**
@@ -262,8 +262,18 @@ async function sendPipelined(em: EntityManager, reads: readonly WaitingRead[]): 
     const statements = reads.map((read) =>
       read.fixed ? boundStatement(read.sql, read.params) : { text: platform.formatQuery(read.sql, [...read.params]), values: [] },
     );
-    const answers = sendTogether(client, () => statements.map(({ text, values }) => client.query(text, values)));
-    const outcomes = await Promise.allSettled(answers);
+    const send = (some: readonly { text: string; values: unknown[] }[]) =>
+      Promise.allSettled(sendTogether(client, () => some.map(({ text, values }) => client.query(text, values))));
+    const outcomes = await send(statements);
+    // A statement gone stale under a migration is parsed again under a new name on this connection: once more.
+    const stale = statements.filter((_, i) => {
+      const outcome = outcomes[i];
+      return outcome?.status === 'rejected' && isStalePlan(outcome.reason);
+    });
+    if (stale.length) {
+      const again = await send(stale);
+      stale.forEach((statement, k) => (outcomes[statements.indexOf(statement)] = again[k]!));
+    }
     reads.forEach((read, i) => {
       const outcome = outcomes[i];
       if (!outcome) return;
