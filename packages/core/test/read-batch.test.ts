@@ -261,3 +261,25 @@ test('a prepared read whose table gained a column since it was parsed answers wi
     }
   });
 });
+
+test('inside a transaction, a prepared read gone stale under a migration fails that transaction only', async () => {
+  await withTable('read_batch_stale_tx', async (table) => {
+    await app.platform.orm.em.fork().execute(`INSERT INTO ${table} VALUES (1)`);
+    // Two fixed reads in one turn: the first waits for the second (sent with it), the second goes at once.
+    const both = () =>
+      settledThenRolledBack((em) => [
+        executeRead<Record<string, unknown>[]>(em, `SELECT * FROM ${table} WHERE n = ?`, [1], { fixedShape: true }),
+        executeRead<Record<string, unknown>[]>(em, `SELECT *, 0 AS z FROM ${table} WHERE n = ?`, [1], { fixedShape: true }),
+      ]);
+    expect((await both()).map((o) => o.status)).toEqual(['fulfilled', 'fulfilled']);
+    await app.platform.orm.em.fork().execute(`ALTER TABLE ${table} ADD COLUMN m int DEFAULT 2`);
+    // The transaction that meets the stale statements fails; those after it read the new column.
+    await both();
+    for (let round = 0; round < 2; round++) {
+      expect(await both()).toEqual([
+        { status: 'fulfilled', value: [{ n: 1, m: 2 }] },
+        { status: 'fulfilled', value: [{ n: 1, m: 2, z: 0 }] },
+      ]);
+    }
+  });
+});

@@ -191,9 +191,15 @@ export function namePreparedStatements(pool: pg.Pool, logger: Logger): void {
       const base = typeof text === 'string' && args.length === 2 && Array.isArray(values) ? names.get(text) : undefined;
       if (!base) return query(...args);
       const name = renamed?.get(base) ?? base;
-      return (query({ name, text, values }) as Promise<unknown>).catch((err: unknown) => {
-        // Parsed again under a fresh name next time; this run fails (a read outside a transaction is retried).
+      // Parsed again under a fresh name next time; this run fails (a read outside a transaction is retried).
+      const watch = (err: unknown) => {
         if (isStalePlan(err)) (renamed ??= new Map<string, string>()).set(base, `${base}_r${++renames}`);
+      };
+      const answer = query({ name, text, values }) as Promise<unknown>;
+      // A statement held for the next query (sendWithNext) answers at once; its real answer comes later.
+      (values as unknown as Record<symbol, LaterAnswer | undefined>)[SEND_WITH_NEXT]?.answer?.catch(watch);
+      return answer.catch((err: unknown) => {
+        watch(err);
         throw err;
       });
     };
