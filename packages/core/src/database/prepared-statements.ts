@@ -197,7 +197,7 @@ export function namePreparedStatements(pool: pg.Pool, logger: Logger): void {
       };
       const answer = query({ name, text, values }) as Promise<unknown>;
       // A statement held for the next query (sendWithNext) answers at once; its real answer comes later.
-      (values as unknown as Record<symbol, LaterAnswer | undefined>)[SEND_WITH_NEXT]?.answer?.catch(watch);
+      (values as Record<symbol, LaterAnswer | undefined>)[SEND_WITH_NEXT]?.answer?.catch(watch);
       return answer.catch((err: unknown) => {
         watch(err);
         throw err;
