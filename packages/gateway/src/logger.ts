@@ -42,8 +42,18 @@ export function createGatewayLogger(level: string, prettyOutput = Boolean(proces
         // An error is written at once, with what was buffered before it: the line an operator
         // needs survives a crash or a kill -9 that follows it (errors are rare, the cost is not).
         logMethod(args, method, lineLevel) {
-          method.apply(this, args);
-          if (lineLevel >= ERROR_LEVEL) flushNow(destination);
+          if (lineLevel < ERROR_LEVEL) return method.apply(this, args);
+          // Only buffered, never handed to an asynchronous write (which a line reaching the 4 KB mark
+          // would start, and which a kill -9 right after can lose): flushNow then writes it at once.
+          const boom = destination as unknown as { minLength: number };
+          const minLength = boom.minLength;
+          boom.minLength = Number.MAX_SAFE_INTEGER;
+          try {
+            method.apply(this, args);
+          } finally {
+            boom.minLength = minLength;
+          }
+          flushNow(destination);
         },
       },
     },
