@@ -182,18 +182,16 @@ export function namePreparedStatements(pool: pg.Pool, logger: Logger): void {
       { limit: MAX_PREPARED_TEXTS },
       `executePrepared has named ${MAX_PREPARED_TEXTS} distinct statements; later ones are planned each time. A statement text built from values (pass them as parameters instead) is the usual cause.`,
     );
-  let renames = 0;
   wrapClientQuery(pool, (_client, query) => {
-    // Names this connection's statement went stale under (see isStalePlan), and what they go by now.
-    let renamed: Map<string, string> | undefined;
     return (...args: unknown[]): unknown => {
       const [text, values] = args;
       const base = typeof text === 'string' && args.length === 2 && Array.isArray(values) ? names.get(text) : undefined;
       if (!base) return query(...args);
-      const name = renamed?.get(base) ?? base;
-      // Parsed again under a fresh name next time; this run fails (a read outside a transaction is retried).
+      const sentIn = generation;
+      const name = sentIn === 0 ? base : `${base}_g${sentIn}`;
+      // This run fails (a read outside a transaction is resent, a transaction is run again); every text is then parsed anew.
       const watch = (err: unknown) => {
-        if (isStalePlan(err)) (renamed ??= new Map<string, string>()).set(base, `${base}_r${++renames}`);
+        if (isStalePlan(err) && generation === sentIn) generation += 1;
       };
       const answer = query({ name, text, values }) as Promise<unknown>;
       // A statement held for the next query (sendWithNext) answers at once; its real answer comes later.
@@ -207,12 +205,25 @@ export function namePreparedStatements(pool: pg.Pool, logger: Logger): void {
 }
 
 /**
+ * Bumped when PostgreSQL refuses a statement as stale (see {@link isStalePlan}): every named text
+ * then goes under a new name, parsed again once on each connection. A migration that changed one
+ * table's columns usually changed what several statements return, and each connection holds its
+ * own copy: renaming them all at once costs the process one failed statement per migration, not
+ * one per statement and connection (a transaction meeting it is run again, see `isTransientFailure`).
+ */
+let generation = 0;
+
+/**
  * Whether `err` is PostgreSQL refusing a prepared statement whose result columns changed since it
  * was parsed (a migration added a column to a table it reads with `*`, while this process kept
  * the statement on its connections): SQLSTATE 0A000, "cached plan must not change result type".
- * {@link namePreparedStatements} then parses the text again under a new name on that connection.
+ * {@link namePreparedStatements} then has every text parsed again under a new name.
  */
 export function isStalePlan(err: unknown): boolean {
-  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
-  return code === '0A000' && typeof message === 'string' && message.includes('cached plan must not change result type');
+  const { code, message, routine } = (err ?? {}) as { code?: unknown; message?: unknown; routine?: unknown };
+  // The routine names it where the server's messages are not in English.
+  return (
+    code === '0A000' &&
+    (routine === 'RevalidateCachedQuery' || (typeof message === 'string' && message.includes('cached plan must not change result type')))
+  );
 }

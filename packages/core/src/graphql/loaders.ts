@@ -265,7 +265,7 @@ async function sendPipelined(em: EntityManager, reads: readonly WaitingRead[]): 
     const send = (some: readonly { text: string; values: unknown[] }[]) =>
       Promise.allSettled(sendTogether(client, () => some.map(({ text, values }) => client.query(text, values))));
     const outcomes = await send(statements);
-    // A statement gone stale under a migration is parsed again under a new name on this connection: once more.
+    // A statement gone stale under a migration goes again under a new name (parsed anew): once more.
     const stale = statements.filter((_, i) => {
       const outcome = outcomes[i];
       return outcome?.status === 'rejected' && isStalePlan(outcome.reason);
