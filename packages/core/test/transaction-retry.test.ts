@@ -145,3 +145,34 @@ test('through the API: status changes right after a migration added a column to 
     await app.platform.orm.em.fork().execute(`ALTER TABLE request DROP COLUMN retry_test_note`);
   }
 });
+
+test("an event delivery whose transaction meets a serialization failure is made again at once, not left to the outbox's back-off", async () => {
+  let attempts = 0;
+  const stop = app.platform.events.on(
+    'request.created',
+    async (event, ctx) => {
+      attempts += 1;
+      await ctx.em.execute(`UPDATE ${table} SET n = n + 1, note = ? WHERE id = 2`, [event.payload.requestId]);
+      if (attempts === 1) await ctx.em.execute(RAISE_40001);
+    },
+    { id: 'test.retry-delivery' },
+  );
+  try {
+    const { submitRequest } = await app.run(
+      `mutation($p: ID!, $r: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "电梯异响", placeId: $p, requesterId: $r }) { request { id } } }`,
+      { p: household.id, r: resident.id },
+    );
+    // This process delivers its own commits before the operation answers.
+    expect(attempts).toBe(2);
+    const [row] = (await rows()).filter((r) => r.id === 2);
+    expect(row).toMatchObject({ n: 1 });
+    expect(submitRequest.request.id).toEqual(expect.any(String));
+    // Delivered: no failed attempt waiting in the outbox.
+    const left = await app.platform.orm.em
+      .fork()
+      .execute<{ n: string }[]>(`SELECT count(*) AS n FROM event_outbox WHERE handler = 'test.retry-delivery'`);
+    expect(left).toEqual([{ n: '0' }]);
+  } finally {
+    stop();
+  }
+});

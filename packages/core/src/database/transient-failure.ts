@@ -4,6 +4,7 @@
  * delivery) are run again on them, so a client never sees one.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../logger.js';
 import { isStalePlan } from './prepared-statements.js';
 
 /** How many times in all a transaction rolled back for a transient reason is run. */
@@ -23,9 +24,19 @@ export function isTransientFailure(err: unknown): boolean {
 }
 
 /**
- * Waits before attempt `attempt` (2, 3, …): a few random milliseconds, more each time, so two
- * transactions that deadlocked do not take their locks in step again.
+ * Runs `transaction` (a whole transaction, from BEGIN to COMMIT), and again when it fails for a
+ * transient reason ({@link isTransientFailure}), up to {@link TRANSACTION_ATTEMPTS} times in all,
+ * after a few random milliseconds (more each time, so two transactions that deadlocked do not take
+ * their locks in step again). Each retry is logged as a warning; the last failure is thrown.
  */
-export function pauseBeforeAttempt(attempt: number): Promise<void> {
-  return sleep(Math.random() * 10 * (attempt - 1));
+export async function runAgainOnTransientFailure<T>(transaction: () => Promise<T>, logger: Logger): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transaction();
+    } catch (err) {
+      if (attempt >= TRANSACTION_ATTEMPTS || !isTransientFailure(err)) throw err;
+      logger.warn({ code: (err as { code?: unknown }).code, attempt }, 'transaction rolled back for a transient reason; running it again');
+      await sleep(Math.random() * 10 * attempt);
+    }
+  }
 }

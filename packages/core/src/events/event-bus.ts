@@ -3,7 +3,7 @@ import type { Command, UnitOfWork } from '../command/command.js';
 import { Ref } from '../command/reference.js';
 import { type EntityClass, graphQLTypeName } from '../relay/node-entity.js';
 import type { Logger } from '../logger.js';
-import { isTransientFailure, pauseBeforeAttempt, TRANSACTION_ATTEMPTS } from '../database/transient-failure.js';
+import { runAgainOnTransientFailure } from '../database/transient-failure.js';
 import { describeFailure, eventOutbox, OUTBOX_DEFAULTS, type OutboxOptions, type OutboxRow, retryDelayMs } from './outbox.js';
 
 /**
@@ -369,55 +369,45 @@ export class EventBus {
    * One transaction: `work`, then (if it emitted events) the outbox rows and the before-commit
    * listeners at its end, then, after the commit, delivery of what it emitted. A transaction that
    * PostgreSQL rolled back for a reason of the moment (a deadlock, a serialization failure, a
-   * prepared statement gone stale under a migration: {@link isTransientFailure}) is run again from
-   * the start, up to {@link TRANSACTION_ATTEMPTS} times in all, so its caller never sees it; one
-   * nested in a caller's transaction is not (the caller's transaction is the one to run again).
+   * prepared statement gone stale under a migration) is run again from the start
+   * ({@link runAgainOnTransientFailure}), so its caller never sees it; one nested in a caller's
+   * transaction is not (the caller's transaction is the one to run again).
    */
   private async unitOfWork<T>(
     em: EntityManager,
     actorId: string | null,
     work: (tx: TransactionWork, emitted: GongzhiEvent[]) => Promise<T>,
   ): Promise<T> {
-    const outermost = !em.isInTransaction();
-    for (let attempt = 1; ; attempt++) {
+    const once = async () => {
       const pending: GongzhiEvent[] = [];
       let recorded: Promise<string[]> = Promise.resolve([]);
-      let result: T;
-      try {
-        result = await em.transactional(async (txEm) => {
-          let handed = 0;
-          const takeFinalWrites = () => {
-            const events = pending.slice(handed);
-            handed = pending.length;
-            return events.length ? this.finalWrites(events) : [];
-          };
-          const value = await work({ em: txEm, emit: this.emitter(txEm, pending, actorId), takeFinalWrites }, pending);
-          if (pending.length > 0) {
-            const wanted = await this.interests(txEm, pending);
-            const deliveries = pending.flatMap((event) =>
-              this.subscriptions
-                .filter((s) => s.durable && matches(s, event.name) && (wanted.get(s)?.has(event.name) ?? true))
-                .map((s) => ({ event, handler: s.id })),
-            );
-            ({ ids: recorded } = await eventOutbox.write(txEm, deliveries, this.delivery.options.handoverMs));
-            for (const write of takeFinalWrites()) await txEm.execute(write.sql, write.params);
-            for (const listener of this.beforeCommitListeners) await listener(pending, txEm);
-          }
-          return value;
-        });
-      } catch (err) {
-        if (!outermost || attempt >= TRANSACTION_ATTEMPTS || !isTransientFailure(err)) throw err;
-        this.logger.warn(
-          { code: (err as { code?: unknown }).code, attempt },
-          'transaction rolled back for a transient reason; running it again',
-        );
-        await pauseBeforeAttempt(attempt + 1);
-        continue;
-      }
-      // The outbox rows' ids arrive with the COMMIT's answer.
-      if (pending.length > 0) await this.afterCommit(pending, await recorded);
-      return result;
-    }
+      const value = await em.transactional(async (txEm) => {
+        let handed = 0;
+        const takeFinalWrites = () => {
+          const events = pending.slice(handed);
+          handed = pending.length;
+          return events.length ? this.finalWrites(events) : [];
+        };
+        const result = await work({ em: txEm, emit: this.emitter(txEm, pending, actorId), takeFinalWrites }, pending);
+        if (pending.length > 0) {
+          const wanted = await this.interests(txEm, pending);
+          const deliveries = pending.flatMap((event) =>
+            this.subscriptions
+              .filter((s) => s.durable && matches(s, event.name) && (wanted.get(s)?.has(event.name) ?? true))
+              .map((s) => ({ event, handler: s.id })),
+          );
+          ({ ids: recorded } = await eventOutbox.write(txEm, deliveries, this.delivery.options.handoverMs));
+          for (const write of takeFinalWrites()) await txEm.execute(write.sql, write.params);
+          for (const listener of this.beforeCommitListeners) await listener(pending, txEm);
+        }
+        return result;
+      });
+      return { value, pending, recorded };
+    };
+    const { value, pending, recorded } = em.isInTransaction() ? await once() : await runAgainOnTransientFailure(once, this.logger);
+    // The outbox rows' ids arrive with the COMMIT's answer.
+    if (pending.length > 0) await this.afterCommit(pending, await recorded);
+    return value;
   }
 
   private finalWrites(events: readonly GongzhiEvent[]): FinalWrite[] {
@@ -513,6 +503,7 @@ export class EventBus {
     let taken: { row: OutboxRow; sub: Subscription } | null = null;
     try {
       await this.unitOfWork(this.rootEm().fork(), null, async (tx, emitted) => {
+        taken = null; // an attempt run again (a transient failure) takes its row anew
         const row = await take(tx.em);
         if (!row) return;
         const sub = this.subscriptions.find((s) => s.durable && s.id === row.handler);
