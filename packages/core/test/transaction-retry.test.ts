@@ -1,4 +1,4 @@
-import { defineCommand, executeRead, Person, type Place, PlaceType, runCommand, SYSTEM_CALLER } from '@gongzhi/core';
+import { defineCommand, executeRead, Person, Place, PlaceType, runCommand, SYSTEM_CALLER } from '@gongzhi/core';
 import { createTestApp, placeWriter, type TestApp } from '@gongzhi/core/testing';
 
 /**
@@ -174,5 +174,37 @@ test("an event delivery whose transaction meets a serialization failure is made 
     expect(left).toEqual([{ n: '0' }]);
   } finally {
     stop();
+  }
+});
+
+test('a command run again does not see what its failed attempt changed in memory on rows the operation already held', async () => {
+  const ctx = app.platform.createContext(SYSTEM_CALLER);
+  // An earlier command of the same operation (a document with two mutations) leaves the place in the operation's rows.
+  const look = defineCommand<Record<string, never>, string>({
+    name: 'test.lookAtPlace',
+    async run(uow) {
+      return (await uow.em.findOneOrFail(Place, { uuid: household.uuid })).name;
+    },
+  });
+  expect((await runCommand(ctx, look, {})).value).toBe('1号楼101');
+  let attempts = 0;
+  const mark = defineCommand<Record<string, never>, string>({
+    name: 'test.markPlace',
+    async run(uow) {
+      attempts += 1;
+      const place = await uow.em.findOneOrFail(Place, { uuid: household.uuid });
+      place.name = `${place.name}（已走访）`;
+      await uow.em.flush();
+      if (attempts === 1) await uow.em.execute(RAISE_40001);
+      return place.name;
+    },
+  });
+  try {
+    expect((await runCommand(ctx, mark, {})).value).toBe('1号楼101（已走访）');
+    expect(attempts).toBe(2);
+    const [row] = await app.platform.orm.em.fork().execute<{ name: string }[]>('SELECT name FROM place WHERE id = ?', [household.uuid]);
+    expect(row).toEqual({ name: '1号楼101（已走访）' });
+  } finally {
+    await app.platform.orm.em.fork().execute('UPDATE place SET name = ? WHERE id = ?', ['1号楼101', household.uuid]);
   }
 });

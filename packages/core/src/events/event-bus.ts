@@ -378,9 +378,12 @@ export class EventBus {
     actorId: string | null,
     work: (tx: TransactionWork, emitted: GongzhiEvent[]) => Promise<T>,
   ): Promise<T> {
-    const once = async () => {
+    const once = async (attempt = 1) => {
       const pending: GongzhiEvent[] = [];
       let recorded: Promise<string[]> = Promise.resolve([]);
+      // A transaction's fork shares the rows `em` holds; an attempt run again starts from none of
+      // them, so it reads them as committed, not as the failed attempt left them in memory.
+      const fresh = attempt > 1 ? { clear: true } : {};
       const value = await em.transactional(async (txEm) => {
         let handed = 0;
         const takeFinalWrites = () => {
@@ -401,7 +404,7 @@ export class EventBus {
           for (const listener of this.beforeCommitListeners) await listener(pending, txEm);
         }
         return result;
-      });
+      }, fresh);
       return { value, pending, recorded };
     };
     const { value, pending, recorded } = em.isInTransaction() ? await once() : await runAgainOnTransientFailure(once, this.logger);
