@@ -134,3 +134,36 @@ test('a subscriber that stops reading is closed with the slow-consumer code; the
   const { sequence: now } = await demoBoard(gateway.server.url);
   expect(now).toBeGreaterThanOrEqual(sequence + 12);
 }, 60_000);
+
+test('a subscription document that fails to parse or validate is refused every time it is sent, and a valid one answers every time', async () => {
+  const { communityId, sequence } = await demoBoard(gateway.server.url);
+  const client = boardClient(gateway.server.url);
+  /** What the server answers to a subscription of `query`: its first change, or its refusal's codes. */
+  const first = (query: string) =>
+    new Promise<unknown>((resolve) => {
+      const stop = client.subscribe(
+        { query, variables: { p: communityId, a: sequence } },
+        {
+          next: (value: any) => {
+            stop();
+            resolve(value.errors ? value.errors.map((e: any) => e.extensions.code) : 'change');
+          },
+          error: (err: any) => resolve(Array.isArray(err) ? err.map((e) => e.extensions?.code) : String(err)),
+          complete: () => undefined,
+        },
+      );
+    });
+  const unknownField = CHANGE_DOC.replace('refetch', 'refetchAll');
+  const broken = CHANGE_DOC.replace('{ sequence', '{ sequence (');
+  try {
+    for (let round = 0; round < 2; round++) {
+      expect(await first(unknownField)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+      expect(await first(broken)).toEqual(['GRAPHQL_PARSE_FAILED']);
+      const change = first(CHANGE_DOC);
+      await submitOver(gateway.server.url, communityId, `第${round + 1}次`);
+      expect(await change).toBe('change');
+    }
+  } finally {
+    await client.dispose();
+  }
+});
