@@ -208,3 +208,33 @@ test('a command run again does not see what its failed attempt changed in memory
     await app.platform.orm.em.fork().execute('UPDATE place SET name = ? WHERE id = ?', ['1号楼101', household.uuid]);
   }
 });
+
+test('a row handed to a command as an entity is read again when the command is run again', async () => {
+  const ctx = app.platform.createContext(SYSTEM_CALLER);
+  const find = defineCommand<Record<string, never>, Place>({
+    name: 'test.findPlace',
+    async run(uow) {
+      return uow.em.findOneOrFail(Place, { uuid: household.uuid });
+    },
+  });
+  const { value: place } = await runCommand(ctx, find, {});
+  let attempts = 0;
+  const markGiven = defineCommand<{ place: Place }, string>({
+    name: 'test.markGivenPlace',
+    async run(uow, { place: given }) {
+      attempts += 1;
+      given.name = `${given.name}（已走访）`;
+      await uow.em.flush();
+      if (attempts === 1) await uow.em.execute(RAISE_40001);
+      return given.name;
+    },
+  });
+  try {
+    expect((await runCommand(ctx, markGiven, { place: place! })).value).toBe('1号楼101（已走访）');
+    expect(attempts).toBe(2);
+    const [row] = await app.platform.orm.em.fork().execute<{ name: string }[]>('SELECT name FROM place WHERE id = ?', [household.uuid]);
+    expect(row).toEqual({ name: '1号楼101（已走访）' });
+  } finally {
+    await app.platform.orm.em.fork().execute('UPDATE place SET name = ? WHERE id = ?', ['1号楼101', household.uuid]);
+  }
+});

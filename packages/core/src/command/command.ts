@@ -336,11 +336,15 @@ class Work implements UnitOfWork {
     }
     if (value === null || typeof value !== 'object' || value instanceof Date) return value;
     if (Utils.isEntity(value)) {
-      // A row handed over by another command: the actor must see it, as if named by id.
-      if (!(await this.canSee(value))) throw notFound(value.constructor.name, field);
-      if (lock)
-        await this.em.execute(`SELECT 1 ${byKey(this.em, value.constructor as EntityClass)} FOR UPDATE`, [helper(value).getPrimaryKey()]);
-      return value;
+      // A row handed over by another command: the actor must see it, as if named by id. One this
+      // unit of work does not hold (an attempt run again starts from no rows, and must not take
+      // over what the failed one changed in memory) is read again here, as committed.
+      const entity = value.constructor as EntityClass;
+      const key = helper(value).getPrimaryKey() as string;
+      const row = this.em.getUnitOfWork().getById(entity as never, key) === value ? value : await this.loadRow(entity, key, false);
+      if (!row || !(await this.canSee(row))) throw notFound(entity.name, field);
+      if (lock) await this.em.execute(`SELECT 1 ${byKey(this.em, entity)} FOR UPDATE`, [key]);
+      return row;
     }
     if (Object.getPrototypeOf(value) !== Object.prototype) return value;
     const out: Record<string, unknown> = {};
