@@ -24,10 +24,11 @@ export function isTransientFailure(err: unknown): boolean {
 }
 
 /**
- * Runs `transaction` (a whole transaction, from BEGIN to COMMIT; told which attempt it is), and again when it fails for a
- * transient reason ({@link isTransientFailure}), up to {@link TRANSACTION_ATTEMPTS} times in all,
- * after a few random milliseconds (more each time, so two transactions that deadlocked do not take
- * their locks in step again). Each retry is logged as a warning; the last failure is thrown.
+ * Runs `transaction` (a whole transaction, from BEGIN to COMMIT; told which attempt it is), and
+ * again when it fails for a transient reason ({@link isTransientFailure}), up to
+ * {@link TRANSACTION_ATTEMPTS} times in all, after a few random milliseconds (more each time, so two
+ * transactions that deadlocked do not take their locks in step again). Each retry is logged as a
+ * warning; the last failure is thrown.
  */
 export async function runAgainOnTransientFailure<T>(transaction: (attempt: number) => Promise<T>, logger: Logger): Promise<T> {
   for (let attempt = 1; ; attempt++) {
