@@ -146,6 +146,25 @@ test('through the API: status changes right after a migration added a column to 
   }
 });
 
+// The board's snapshot is a read-only transaction, not run again on a transient failure: it takes no
+// lock, so it meets no deadlock or serialization failure, and its statements name their columns, so a
+// migration that adds one leaves their prepared plans valid. This holds it to that.
+test("a task board's snapshot read right after a migration added a column to the request table answers", async () => {
+  const submit = `mutation($p: ID!, $r: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "电梯异响", placeId: $p, requesterId: $r }) { request { id } errors { code } } }`;
+  await app.run(submit, { p: household.id, r: resident.id });
+  const board = `query($p: ID!) { taskBoard(placeId: $p) { cards { title } } }`;
+  // At once: the snapshot's statements get parsed on the pool's connections; then the request table changes.
+  await Promise.all(Array.from({ length: 4 }, () => app.run(board, { p: household.id })));
+  await app.platform.orm.em.fork().execute(`ALTER TABLE request ADD COLUMN retry_test_board text`);
+  try {
+    const results = await Promise.all(Array.from({ length: 4 }, () => app.execute(board, { p: household.id })));
+    expect(results.map((r) => r.errors)).toEqual([undefined, undefined, undefined, undefined]);
+    for (const r of results) expect((r.data as any).taskBoard.cards.map((c: { title: string }) => c.title)).toContain('电梯异响');
+  } finally {
+    await app.platform.orm.em.fork().execute(`ALTER TABLE request DROP COLUMN retry_test_board`);
+  }
+});
+
 test("an event delivery whose transaction meets a serialization failure is made again at once, not left to the outbox's back-off", async () => {
   let attempts = 0;
   const stop = app.platform.events.on(
