@@ -1,4 +1,4 @@
-import { type Caller, fromGlobalId, toGlobalId } from '@gongzhi/core';
+import { type Caller, executeRead, fromGlobalId, toGlobalId } from '@gongzhi/core';
 import { createTestApp, type TestApp } from '@gongzhi/core/testing';
 // The plugins' sources, as their own tests import them (see canary-district.ts).
 import council from '../../plugin-council/src/index.js';
@@ -139,4 +139,24 @@ test('the person card costs the same statements for one role as for three', asyn
   // The person, volunteer minutes, roles, accounts, team memberships, and one for places: the
   // household brings its ancestors along, among them the community of the roles and accounts.
   expect(after.statements).toBe(6);
+});
+
+test("the person card's statements keep their prepared plans: PostgreSQL plans none of them again on every card", async () => {
+  const pool = await app.platform.orm.em.getConnection().getNativeClient();
+  // All but one of the pool's four connections held: every read of the cards below goes through that one.
+  const held = await Promise.all([pool.connect(), pool.connect(), pool.connect()]);
+  try {
+    for (let i = 0; i < 12; i++) expect((await app.execute(CARD, { id: requester })).errors).toBeUndefined();
+    const plans = await executeRead<{ statement: string; custom_plans: string }[]>(
+      app.platform.orm.em.fork(),
+      'SELECT statement, custom_plans::text FROM pg_prepared_statements WHERE generic_plans + custom_plans >= 12',
+      [],
+    );
+    // The person, its household with the ancestors, roles, accounts, volunteer minutes and memberships.
+    expect(plans.length).toBeGreaterThanOrEqual(6);
+    // PostgreSQL tries five custom plans, then keeps the generic one if it costs no more.
+    expect(plans.filter((p) => Number(p.custom_plans) > 5).map((p) => p.statement.replace(/\s+/g, ' ').slice(0, 120))).toEqual([]);
+  } finally {
+    for (const client of held) client.release();
+  }
 });

@@ -1,5 +1,5 @@
 import type { GongzhiContext } from '../context.js';
-import { batchLoader, executeRead } from '../graphql/loaders.js';
+import { batchLoader, executeRead, matchKeys } from '../graphql/loaders.js';
 
 /**
  * The places a person belongs to, for scoping: their household and the places of their
@@ -7,11 +7,12 @@ import { batchLoader, executeRead } from '../graphql/loaders.js';
  */
 export function placeIdsOfPerson(ctx: GongzhiContext, personUuid: string): Promise<string[]> {
   return batchLoader<string, string[]>(ctx, 'scope.personPlaces', async (ids) => {
+    const { match, value } = matchKeys(ids);
     const rows = await executeRead<{ id: string; place_id: string }[]>(
       ctx.em,
-      `SELECT id, household_id AS place_id FROM person WHERE id = ANY (?) AND household_id IS NOT NULL
-       UNION SELECT person_id, place_id FROM person_role WHERE person_id = ANY (?)`,
-      [ids, ids],
+      `SELECT id, household_id AS place_id FROM person WHERE id ${match} AND household_id IS NOT NULL
+       UNION SELECT person_id, place_id FROM person_role WHERE person_id ${match}`,
+      [value, value],
       { fixedShape: true },
     );
     const byPerson = new Map<string, string[]>(ids.map((id) => [id, []]));
@@ -27,10 +28,11 @@ export function placeIdsOfPerson(ctx: GongzhiContext, personUuid: string): Promi
  */
 export function pathsOfRequestsHeldBy(ctx: GongzhiContext, personUuid: string): Promise<{ path: string }[]> {
   return batchLoader<string, { path: string }[]>(ctx, 'scope.heldRequestPaths', async (ids) => {
+    const { match, value } = matchKeys(ids);
     const rows = await executeRead<{ assignee_id: string; place_path: string }[]>(
       ctx.em,
-      `SELECT DISTINCT assignee_id, place_path FROM request WHERE assignee_id = ANY (?)`,
-      [ids],
+      `SELECT DISTINCT assignee_id, place_path FROM request WHERE assignee_id ${match}`,
+      [value],
       { fixedShape: true },
     );
     const byPerson = new Map<string, { path: string }[]>(ids.map((id) => [id, []]));

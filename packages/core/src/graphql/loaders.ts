@@ -466,6 +466,17 @@ export async function selectRows<T extends object>(
 }
 
 /**
+ * How a batched read matches its keys, and the value to bind for the `?`: `= ?` for one key,
+ * `= ANY (?)` (a list) for several. PostgreSQL plans a prepared `= ANY ($1)` anew on every run
+ * when it gets one key (its generic plan guesses ten, so the one-key custom plan always looks
+ * cheaper, and planning costs more than the read), where `= $1` gets its generic plan after five
+ * runs: a person card is a handful of one-key reads.
+ */
+export function matchKeys(keys: readonly string[]): { match: string; value: unknown } {
+  return keys.length === 1 ? { match: '= ?', value: keys[0] } : { match: '= ANY (?)', value: keys };
+}
+
+/**
  * The plain row ({@link plainRows}) of `entity` with primary key `id`, or null; the calls of one
  * operation for one entity are one statement. What {@link RelationField} answers.
  */
@@ -487,10 +498,11 @@ function rowLoader<T extends object>(ctx: ReadContext, entity: EntityName<T>): D
   const loader: DataLoader<string, T | null> = batchLoader<string, T | null>(ctx, name, async (ids) => {
     const shape = rowShape(ctx.em, entity as EntityName<object>);
     const read = async (keys: readonly string[]): Promise<Map<string, T>> => {
+      const keyed = matchKeys(keys);
       // An array, not `IN (subquery)`: the planner then reads the rows by key, where for a page's
       // places it chose to scan the whole table and hash (1.3 ms against 0.5 on a board's 50 places).
-      const match = companions ? `= ANY (ARRAY(${companions}))` : '= ANY (?)';
-      const rows = await selectRows(ctx, entity, `WHERE r.${shape.primaryKey} ${match}`, [keys], { fixedShape: true });
+      const match = companions ? `= ANY (ARRAY(${companions.replace('= ANY (?)', keyed.match)}))` : keyed.match;
+      const rows = await selectRows(ctx, entity, `WHERE r.${shape.primaryKey} ${match}`, [keyed.value], { fixedShape: true });
       return new Map(rows.map((row) => [String((row as Record<string, unknown>)[shape.primaryProp]), row]));
     };
     if (!companions) {
@@ -534,9 +546,10 @@ const rowCompanions = new WeakMap<object, string>();
 /**
  * Makes {@link rowById} of `entity` read, in the same statement as the rows asked for, the rows
  * that a query selecting their primary keys names: `keys` is SQL selecting primary keys (read as
- * an array: `SELECT DISTINCT` keeps it short), with one `= ANY (?)` for the batch's keys (a
- * list), and must select those keys themselves too. The rows read along wait in the operation's loader: `Place` reads its ancestors so, because whoever shows a place on a
- * hot path shows its ancestors next (one statement fewer per operation).
+ * an array: `SELECT DISTINCT` keeps it short), with one `= ANY (?)` for the batch's keys (a list;
+ * `= ?` takes its place for one key, see {@link matchKeys}), and must select those keys themselves
+ * too. The rows read along wait in the operation's loader: `Place` reads its ancestors so, because
+ * whoever shows a place on a hot path shows its ancestors next (one statement fewer per operation).
  */
 export function readRowsAlong(entity: EntityName<object>, keys: string): void {
   rowCompanions.set(entity, keys);
@@ -586,11 +599,12 @@ export function rowsByForeignKey<T extends object>(
       };
     });
     const sort = [...order.map(([prop, dir]) => `${column(prop)} ${dir === 'desc' ? 'DESC' : 'ASC'}`), `r.${shape.primaryKey}`];
+    const keyed = matchKeys(parentIds);
     const raw = await executeRead<Record<string, unknown>[]>(
       ctx.em,
       `SELECT ${[shape.columns('r'), ...related.map((r) => r.select)].join(', ')} FROM ${shape.table} r ${related.map((r) => r.join).join(' ')}
-        WHERE ${column(foreignKey)} = ANY (?) ORDER BY ${sort.join(', ')}`,
-      [parentIds],
+        WHERE ${column(foreignKey)} ${keyed.match} ORDER BY ${sort.join(', ')}`,
+      [keyed.value],
       { fixedShape: true },
     );
     // Each result row holds the row's own columns and, under "a<i>.", those of its i-th relation.

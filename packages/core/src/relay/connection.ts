@@ -545,8 +545,10 @@ export function loadPageOfParents<T extends object>(
     } = link({ child: names, of: (entity, alias) => sqlNames(ctx, entity, alias) });
     const direction = readDirection(order as ConnectionOrder<unknown>, request.backward);
     const orderSql = order.keys.map((k) => `${names.column(k)} ${direction}`).join(', ');
-    const conditions = [`${parent} = ANY (string_to_array(?, ',')::uuid[])`, ...where];
-    const params: unknown[] = [parentIds.join(','), ...linkParams];
+    // One parent (a person card's roles) as `= ?`, so its prepared plan is kept (see matchKeys).
+    const one = parentIds.length === 1;
+    const conditions = [one ? `${parent} = ?::uuid` : `${parent} = ANY (string_to_array(?, ',')::uuid[])`, ...where];
+    const params: unknown[] = [one ? parentIds[0] : parentIds.join(','), ...linkParams];
     if (request.from) {
       const columns = order.keys.map((k) => names.column(k)).join(', ');
       conditions.push(`(${columns}) ${direction === 'asc' ? '>' : '<'} (${order.keys.map(() => '?').join(', ')})`);
