@@ -141,22 +141,28 @@ test('the person card costs the same statements for one role as for three', asyn
   expect(after.statements).toBe(6);
 });
 
-test("the person card's statements keep their prepared plans: PostgreSQL plans none of them again on every card", async () => {
+/**
+ * The statements `q` sends that PostgreSQL planned anew on more than five of twelve runs: it tries
+ * five custom plans, then keeps the generic one if that costs no more. All but one of the pool's
+ * four connections are held meanwhile, so every read goes through that one (plans are per connection).
+ */
+async function replanned(q: string, v: Record<string, unknown>): Promise<string[]> {
   const pool = await app.platform.orm.em.getConnection().getNativeClient();
-  // All but one of the pool's four connections held: every read of the cards below goes through that one.
   const held = await Promise.all([pool.connect(), pool.connect(), pool.connect()]);
   try {
-    for (let i = 0; i < 12; i++) expect((await app.execute(CARD, { id: requester })).errors).toBeUndefined();
+    for (let i = 0; i < 12; i++) expect((await app.execute(q, v)).errors).toBeUndefined();
     const plans = await executeRead<{ statement: string; custom_plans: string }[]>(
       app.platform.orm.em.fork(),
       'SELECT statement, custom_plans::text FROM pg_prepared_statements WHERE generic_plans + custom_plans >= 12',
       [],
     );
-    // The person, its household with the ancestors, roles, accounts, volunteer minutes and memberships.
-    expect(plans.length).toBeGreaterThanOrEqual(6);
-    // PostgreSQL tries five custom plans, then keeps the generic one if it costs no more.
-    expect(plans.filter((p) => Number(p.custom_plans) > 5).map((p) => p.statement.replace(/\s+/g, ' ').slice(0, 120))).toEqual([]);
+    expect(plans.length).toBeGreaterThan(0);
+    return plans.filter((p) => Number(p.custom_plans) > 5).map((p) => p.statement.replace(/\s+/g, ' ').slice(0, 120));
   } finally {
     for (const client of held) client.release();
   }
+}
+
+test("the person card's statements keep their prepared plans: none is planned again on every card", async () => {
+  expect(await replanned(CARD, { id: requester })).toEqual([]);
 });

@@ -470,10 +470,12 @@ export async function selectRows<T extends object>(
  * `= ANY (?)` (a list) for several. PostgreSQL plans a prepared `= ANY ($1)` anew on every run
  * when it gets one key (its generic plan guesses ten, so the one-key custom plan always looks
  * cheaper, and planning costs more than the read), where `= $1` gets its generic plan after five
- * runs: a person card is a handful of one-key reads.
+ * runs: a person card is a handful of one-key reads. `type` casts the value (`uuid`: `= ?::uuid`,
+ * `= ANY (?::uuid[])`).
  */
-export function matchKeys(keys: readonly string[]): { match: string; value: unknown } {
-  return keys.length === 1 ? { match: '= ?', value: keys[0] } : { match: '= ANY (?)', value: keys };
+export function matchKeys(keys: readonly string[], type?: string): { match: string; value: unknown } {
+  if (keys.length === 1) return { match: type ? `= ?::${type}` : '= ?', value: keys[0] };
+  return { match: type ? `= ANY (?::${type}[])` : '= ANY (?)', value: keys };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { keyRecords, sortedSet, underPathSql } from '../database/read-sql.js';
-import { batchLoader, executeRead, type ReadContext } from '../graphql/loaders.js';
+import { batchLoader, executeRead, matchKeys, type ReadContext } from '../graphql/loaders.js';
 import type { Access } from '../auth/access.js';
 import type { RequestKind, RequestLevel, RequestStatus } from './request.entity.js';
 
@@ -248,20 +248,26 @@ export async function requestStatsUnder(ctx: ReadContext, path: string, access: 
     roots = inside.filter((root) => !inside.some((other) => other !== root && root.startsWith(other)));
   }
   const own = access.everywhere ? null : access.personId;
-  // Of fixed shape (lists go as one array value each), so prepared: parsed once per connection. Its
-  // generic plan reads the caller's own requests by the requester index, the pattern a filter there.
+  // Of fixed shape (lists go as one array value each), so prepared: parsed once per connection. One
+  // subtree is matched with `= ?` (see matchKeys) and no request row is read for a caller with no own
+  // requests to add: the usual report then keeps its generic plan. The other's generic plan reads
+  // the caller's own requests by the requester index, the pattern a filter there.
+  const counted = matchKeys(roots.map(lastPlaceId), 'uuid');
+  const ownRows = own
+    ? `UNION ALL
+       SELECT status, level, 1 FROM request
+        WHERE requester_id = ? AND place_path LIKE ? AND NOT (place_path LIKE ANY (?::text[]))`
+    : '';
   const rows = await executeRead<{ status: RequestStatus | null; level: RequestLevel | null; n: number | null; g: number }[]>(
     ctx.em,
     `WITH c AS (
-       SELECT status, level, n FROM request_count WHERE place_id = ANY (?::uuid[])
-       UNION ALL
-       SELECT status, level, 1 FROM request
-        WHERE requester_id = ? AND place_path LIKE ? AND NOT (place_path LIKE ANY (?::text[])))
+       SELECT status, level, n FROM request_count WHERE place_id ${counted.match}
+       ${ownRows})
      SELECT status, level, sum(n)::int AS n, GROUPING(status, level) AS g
        FROM c GROUP BY GROUPING SETS ((status), (level), ())
      HAVING sum(n) > 0 OR GROUPING(status, level) = 3
       ORDER BY g, status, level`,
-    [roots.map(lastPlaceId), own, `${path}%`, roots.map((r) => `${r}%`)],
+    own ? [counted.value, own, `${path}%`, roots.map((r) => `${r}%`)] : [counted.value],
     { fixedShape: true },
   );
   // GROUPING(): 1 = grouped by status, 2 = by level, 3 = the total.
