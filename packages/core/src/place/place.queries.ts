@@ -1,6 +1,6 @@
 import { keyRecords, loadSummaries, sortedSet, underPathSql } from '../database/read-sql.js';
 import type { GongzhiContext } from '../context.js';
-import { batchLoader, executeRead, loadById, type ReadContext, rowById } from '../graphql/loaders.js';
+import { batchLoader, executeRead, loadById, matchKeys, type ReadContext, rowById } from '../graphql/loaders.js';
 import { Place } from './place.entity.js';
 import type { PlaceType } from './place.entity.js';
 
@@ -57,12 +57,10 @@ function readBy(ctx: ReadContext): Map<string, PlaceSummary | null> {
 
 function summaryLoader(ctx: ReadContext) {
   return batchLoader<string, PlaceSummary | null>(ctx, 'core.placeSummary', async (ids) => {
-    const rows = await executeRead<PlaceRow[]>(
-      ctx.em,
-      `SELECT ${SUMMARY_COLUMNS} FROM place WHERE id = ANY (string_to_array(?, ',')::uuid[])`,
-      [ids.join(',')],
-      { fixedShape: true },
-    );
+    const { match, value } = matchKeys(ids, 'uuid');
+    const rows = await executeRead<PlaceRow[]>(ctx.em, `SELECT ${SUMMARY_COLUMNS} FROM place WHERE id ${match}`, [value], {
+      fixedShape: true,
+    });
     const byId = new Map(rows.map((r): [string, PlaceSummary] => [r.id, toSummary(r)]));
     const read = readBy(ctx);
     for (const id of ids) read.set(id, byId.get(id) ?? null);
