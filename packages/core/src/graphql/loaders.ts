@@ -466,16 +466,34 @@ export async function selectRows<T extends object>(
 }
 
 /**
- * How a batched read matches its keys, and the value to bind for the `?`: `= ?` for one key,
- * `= ANY (?)` (a list) for several. PostgreSQL plans a prepared `= ANY ($1)` anew on every run
- * when it gets one key (its generic plan guesses ten, so the one-key custom plan always looks
- * cheaper, and planning costs more than the read), where `= $1` gets its generic plan after five
- * runs: a person card is a handful of one-key reads. `type` casts the value (`uuid`: `= ?::uuid`,
+ * How many keys PostgreSQL guesses an array holds when it cannot see it: a generic plan's `= ANY ($1)`.
+ */
+const GUESSED_ARRAY_LENGTH = 10;
+
+/**
+ * `keys` for an `= ANY (?)` of a prepared statement, lengthened to {@link GUESSED_ARRAY_LENGTH} by
+ * repeating the last (the match is the same). PostgreSQL keeps a prepared statement's generic plan
+ * only when it looks no dearer than the custom plans it made for the values of the first five runs;
+ * a custom plan for fewer keys than the generic plan guesses always looks cheaper, so a statement
+ * given two to nine keys was planned again on every run (a scoped caller's place rules read a few
+ * places at a time). With as many keys as the guess, both cost the same and the generic plan is kept.
+ */
+export function keysForAny(keys: readonly string[]): readonly string[] {
+  if (keys.length === 0 || keys.length >= GUESSED_ARRAY_LENGTH) return keys;
+  const padded = [...keys];
+  while (padded.length < GUESSED_ARRAY_LENGTH) padded.push(...keys.slice(-1));
+  return padded;
+}
+
+/**
+ * How a batched read of a prepared statement matches its keys, and the value to bind for the `?`:
+ * `= ?` for one key (PostgreSQL keeps the plan of `= $1`), `= ANY (?)` for several, with the list as
+ * {@link keysForAny} makes it, so its plan is kept too. `type` casts the value (`uuid`: `= ?::uuid`,
  * `= ANY (?::uuid[])`).
  */
 export function matchKeys(keys: readonly string[], type?: string): { match: string; value: unknown } {
   if (keys.length === 1) return { match: type ? `= ?::${type}` : '= ?', value: keys[0] };
-  return { match: type ? `= ANY (?::${type}[])` : '= ANY (?)', value: keys };
+  return { match: type ? `= ANY (?::${type}[])` : '= ANY (?)', value: keysForAny(keys) };
 }
 
 /**
