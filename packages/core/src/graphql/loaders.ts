@@ -478,7 +478,7 @@ const GUESSED_ARRAY_LENGTH = 10;
  * given two to nine keys was planned again on every run (a scoped caller's place rules read a few
  * places at a time). With as many keys as the guess, both cost the same and the generic plan is kept.
  */
-export function keysForAny(keys: readonly string[]): readonly string[] {
+function keysForAny(keys: readonly string[]): readonly string[] {
   if (keys.length === 0 || keys.length >= GUESSED_ARRAY_LENGTH) return keys;
   const padded = [...keys];
   while (padded.length < GUESSED_ARRAY_LENGTH) padded.push(...keys.slice(-1));

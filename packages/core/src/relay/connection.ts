@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityName, FilterQuery } from '@mikro-orm/core';
 import { GraphQLError } from 'graphql';
 import { ArgsType, Field, Int, ObjectType } from 'type-graphql';
-import { batchLoader, executeRead, keysForAny, plainRows, type ReadContext } from '../graphql/loaders.js';
+import { batchLoader, executeRead, matchKeys, plainRows, type ReadContext } from '../graphql/loaders.js';
 import { selectPageRows } from './page-statement.js';
 import { coreMessages } from '../i18n/core-messages.js';
 import type { ClassType } from '../plugin/plugin.js';
@@ -545,10 +545,10 @@ export function loadPageOfParents<T extends object>(
     } = link({ child: names, of: (entity, alias) => sqlNames(ctx, entity, alias) });
     const direction = readDirection(order as ConnectionOrder<unknown>, request.backward);
     const orderSql = order.keys.map((k) => `${names.column(k)} ${direction}`).join(', ');
-    // One parent (a person card's roles) as `= ?`, several as at least ten: the prepared plan is kept (see matchKeys).
-    const one = parentIds.length === 1;
-    const conditions = [one ? `${parent} = ?::uuid` : `${parent} = ANY (string_to_array(?, ',')::uuid[])`, ...where];
-    const params: unknown[] = [one ? parentIds[0] : keysForAny(parentIds).join(','), ...linkParams];
+    // Matched so that the prepared plan is kept whatever the number of parents (see matchKeys).
+    const parents = matchKeys(parentIds, 'uuid');
+    const conditions = [`${parent} ${parents.match}`, ...where];
+    const params: unknown[] = [parents.value, ...linkParams];
     if (request.from) {
       const columns = order.keys.map((k) => names.column(k)).join(', ');
       conditions.push(`(${columns}) ${direction === 'asc' ? '>' : '<'} (${order.keys.map(() => '?').join(', ')})`);
