@@ -51,23 +51,40 @@ test.each(['subdistrict', 'community', 'compound', 'building', 'unit', 'househol
   },
 );
 
-test("the board's statement reads the open-request index of the place's depth, not every request of the subtree", async () => {
+test("the board's prepared statement reads the open-request index of the place's depth, not every request of the subtree", async () => {
   // A building holds a small share of the requests: walking all requests newest first would skip most of them.
   const community = await busiest('building');
-  const connection = app.platform.orm.em.getConnection();
-  const original = connection.execute.bind(connection);
-  const seen: { sql: string; params: unknown[] }[] = [];
-  connection.execute = ((text: string, params: unknown[] = [], ...rest: unknown[]) => {
-    if (typeof text === 'string' && /from "request"/i.test(text)) seen.push({ sql: text, params });
-    return (original as (...a: unknown[]) => Promise<unknown>)(text, params, ...rest);
-  }) as typeof original;
+  // Three of the pool's four connections held: the board's statement is prepared on the fourth, which then lists it.
+  const pool = await app.platform.orm.em.getConnection().getNativeClient();
+  const held = await Promise.all([pool.connect(), pool.connect(), pool.connect()]);
+  let statements: { statement: string; parameters: string[] }[];
   try {
     await app.run(BOARD, { under: toGlobalId('Place', community.id), status: OPEN });
+    statements = await sql<{ statement: string; parameters: string[] }>(
+      `SELECT statement, parameter_types::text[] AS parameters FROM pg_prepared_statements WHERE statement ILIKE '%from "request"%'`,
+    );
   } finally {
-    connection.execute = original;
+    for (const client of held) client.release();
   }
-  expect(seen).toHaveLength(1);
-  const [plan] = await sql<{ 'QUERY PLAN': unknown }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${seen[0].sql}`, seen[0].params);
+  expect(statements).toHaveLength(1);
+  const [{ statement, parameters }] = statements;
+  // The statuses are in its text; the place is its only value.
+  expect(statement).toContain("'submitted'");
+  expect(parameters).toHaveLength(1);
+  // Its generic plan (the one PostgreSQL keeps after five runs) must find the partial index without seeing a value.
+  const plan = await app.platform.orm.em.fork().transactional(async (em) => {
+    const connection = em.getConnection();
+    await connection.execute('SET LOCAL plan_cache_mode = force_generic_plan', [], 'run', em.getTransactionContext());
+    await connection.execute(`PREPARE board_page AS ${statement}`, [], 'run', em.getTransactionContext());
+    const [row] = await connection.execute<{ 'QUERY PLAN': unknown }[]>(
+      `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE board_page('${community.id}')`,
+      [],
+      'all',
+      em.getTransactionContext(),
+    );
+    await connection.execute('DEALLOCATE board_page', [], 'run', em.getTransactionContext());
+    return row;
+  });
   const text = JSON.stringify(plan['QUERY PLAN']);
   expect(text).toContain(`request_open_under_${community.depth}_idx`);
   // Only open requests of the building are read: no other index, no filter dropping rows of other places.

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Caller } from '../context.js';
+import { executeRead } from '../graphql/loaders.js';
 import { presetAccess } from './preset-access.js';
 import { ACT_ONLY_ROLES, ALL_PERMISSIONS, Permission, type PermissionName } from './permission.js';
 
@@ -99,13 +100,15 @@ export async function resolveAccess(
     presetAccess.delete(caller);
     if (preset.until > Date.now()) return preset.access;
   }
-  const conn = em.getConnection();
+  // Prepared statements (fixed texts): planned once per connection, not for every credential's first operation.
   if (caller.kind === 'api-key') {
-    const rows = await conn.execute<{ path: string | null; permissions: string[]; everywhere: boolean }[]>(
+    const rows = await executeRead<{ path: string | null; permissions: string[]; everywhere: boolean }[]>(
+      em,
       `SELECT p.path, k.permissions, cardinality(k.place_ids) = 0 AS everywhere
          FROM api_key k LEFT JOIN place p ON p.id = ANY (k.place_ids)
         WHERE k.id = ? AND k.revoked_at IS NULL`,
       [caller.id],
+      { fixedShape: true },
     );
     const [key] = rows;
     if (!key) return Access.NONE;
@@ -117,13 +120,15 @@ export async function resolveAccess(
     );
   }
   const day = today.toISOString().slice(0, 10);
-  const rows = await conn.execute<{ path: string; role: string | null }[]>(
+  const rows = await executeRead<{ path: string; role: string | null }[]>(
+    em,
     `SELECT pl.path, r.role::text AS role
        FROM person_role r JOIN place pl ON pl.id = r.place_id
       WHERE r.person_id = ? AND r.starts_on <= ? AND (r.ends_on IS NULL OR r.ends_on >= ?)
      UNION ALL
      SELECT h.path, NULL FROM person p JOIN place h ON h.id = p.household_id WHERE p.id = ?`,
     [caller.id, day, day, caller.id],
+    { fixedShape: true },
   );
   // At home, everybody may submit a request about their own household.
   return Access.of(

@@ -44,7 +44,15 @@ export function pathsOfRequestsHeldBy(ctx: GongzhiContext, personUuid: string): 
 /** The materialized path of a request's place, batched per operation (for rows that hang off a request). */
 export function requestPlacePath(ctx: GongzhiContext, requestUuid: string): Promise<{ path: string } | null> {
   return batchLoader<string, { path: string } | null>(ctx, 'scope.requestPath', async (ids) => {
-    const rows = await ctx.em.execute<{ id: string; place_path: string }[]>(`SELECT id, place_path FROM request WHERE id IN (?)`, [ids]);
+    const { match, value } = matchKeys(ids);
+    const rows = await executeRead<{ id: string; place_path: string }[]>(
+      ctx.em,
+      `SELECT id, place_path FROM request WHERE id ${match}`,
+      [value],
+      {
+        fixedShape: true,
+      },
+    );
     const byId = new Map(rows.map((r) => [r.id, { path: r.place_path }]));
     return ids.map((id) => byId.get(id) ?? null);
   }).load(requestUuid);

@@ -37,8 +37,19 @@ export const preparedStatementChannel = channel('gongzhi:prepared-statement');
  * `em.execute` reads them. `??` (an identifier placeholder) has no bound form and is refused.
  */
 export function numberPlaceholders(sql: string): { text: string; count: number } {
-  let text = '';
   let count = 0;
+  const text = replacePlaceholders(sql, () => `$${++count}`);
+  return { text, count };
+}
+
+/**
+ * `sql` with its n-th `?` placeholder (from 0; outside quoted text, quoted names and comments)
+ * replaced by `replace(n)`, or kept where that answers undefined. `??` (an identifier placeholder)
+ * is refused.
+ */
+export function replacePlaceholders(sql: string, replace: (index: number) => string | undefined): string {
+  let text = '';
+  let index = 0;
   for (let i = 0; i < sql.length; i++) {
     const c = sql.charAt(i);
     if (c === "'" || c === '"') {
@@ -58,12 +69,12 @@ export function numberPlaceholders(sql: string): { text: string; count: number }
       i = stop - 1;
     } else if (c === '?') {
       if (sql[i + 1] === '?') throw new Error('A prepared statement cannot take an identifier placeholder (??).');
-      text += `$${++count}`;
+      text += replace(index++) ?? '?';
     } else {
       text += c;
     }
   }
-  return { text, count };
+  return text;
 }
 
 /** A value as a bound parameter: dates as ISO text (as `em.execute` inlines them), the rest as `pg` sends it. */

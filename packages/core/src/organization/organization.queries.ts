@@ -1,4 +1,4 @@
-import { batchLoader, type ReadContext } from '../graphql/loaders.js';
+import { batchLoader, executeRead, matchKeys, type ReadContext } from '../graphql/loaders.js';
 
 /**
  * The uuids of the people who are members of organization `organizationId`, oldest
@@ -9,11 +9,14 @@ import { batchLoader, type ReadContext } from '../graphql/loaders.js';
  */
 export function organizationMemberIds(ctx: ReadContext, organizationId: string): Promise<string[]> {
   return batchLoader<string, string[]>(ctx, 'core.organizationMemberIds', async (ids) => {
-    const rows = await ctx.em.execute<{ organization_id: string; person_id: string }[]>(
+    const { match, value } = matchKeys(ids, 'uuid');
+    const rows = await executeRead<{ organization_id: string; person_id: string }[]>(
+      ctx.em,
       `SELECT organization_id, person_id FROM organization_member
-        WHERE organization_id = ANY (string_to_array(?, ',')::uuid[])
+        WHERE organization_id ${match}
         ORDER BY organization_id, joined_on, created_at, person_id`,
-      [ids.join(',')],
+      [value],
+      { fixedShape: true },
     );
     const byOrganization = new Map<string, string[]>(ids.map((id) => [id, []]));
     for (const row of rows) byOrganization.get(row.organization_id)?.push(row.person_id);
@@ -29,11 +32,14 @@ export function organizationMemberIds(ctx: ReadContext, organizationId: string):
  */
 export function organizationMemberCount(ctx: ReadContext, organizationId: string): Promise<number> {
   return batchLoader<string, number>(ctx, 'core.organizationMemberCount', async (ids) => {
-    const rows = await ctx.em.execute<{ organization_id: string; n: number }[]>(
+    const { match, value } = matchKeys(ids, 'uuid');
+    const rows = await executeRead<{ organization_id: string; n: number }[]>(
+      ctx.em,
       `SELECT organization_id, count(*)::int AS n FROM organization_member
-        WHERE organization_id = ANY (string_to_array(?, ',')::uuid[])
+        WHERE organization_id ${match}
         GROUP BY organization_id`,
-      [ids.join(',')],
+      [value],
+      { fixedShape: true },
     );
     const byOrganization = new Map(rows.map((r) => [r.organization_id, Number(r.n)]));
     return ids.map((id) => byOrganization.get(id) ?? 0);
@@ -48,11 +54,14 @@ export function organizationMemberCount(ctx: ReadContext, organizationId: string
  */
 export function organizationIdsOfPerson(ctx: ReadContext, personId: string): Promise<string[]> {
   return batchLoader<string, string[]>(ctx, 'core.organizationIdsOfPerson', async (ids) => {
-    const rows = await ctx.em.execute<{ organization_id: string; person_id: string }[]>(
+    const { match, value } = matchKeys(ids, 'uuid');
+    const rows = await executeRead<{ organization_id: string; person_id: string }[]>(
+      ctx.em,
       `SELECT person_id, organization_id FROM organization_member
-        WHERE person_id = ANY (string_to_array(?, ',')::uuid[])
+        WHERE person_id ${match}
         ORDER BY person_id, organization_id`,
-      [ids.join(',')],
+      [value],
+      { fixedShape: true },
     );
     const byPerson = new Map<string, string[]>(ids.map((id) => [id, []]));
     for (const row of rows) byPerson.get(row.person_id)?.push(row.organization_id);

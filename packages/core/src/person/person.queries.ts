@@ -1,5 +1,5 @@
 import { keyRecords, loadSummaries, sortedSet, underPathSql } from '../database/read-sql.js';
-import { batchLoader, loadById, type ReadContext } from '../graphql/loaders.js';
+import { batchLoader, executeRead, loadById, matchKeys, type ReadContext } from '../graphql/loaders.js';
 import { Person } from './person.entity.js';
 
 /** A person's public profile as plain data (no contact details, no care attributes). */
@@ -13,9 +13,12 @@ export interface PersonSummary {
 
 function summaryLoader(ctx: ReadContext) {
   return batchLoader<string, PersonSummary | null>(ctx, 'core.personSummary', async (ids) => {
-    const rows = await ctx.em.execute<{ id: string; name: string; household_id: string | null }[]>(
-      `SELECT id, name, household_id FROM person WHERE id = ANY (string_to_array(?, ',')::uuid[])`,
-      [ids.join(',')],
+    const { match, value } = matchKeys(ids, 'uuid');
+    const rows = await executeRead<{ id: string; name: string; household_id: string | null }[]>(
+      ctx.em,
+      `SELECT id, name, household_id FROM person WHERE id ${match}`,
+      [value],
+      { fixedShape: true },
     );
     const byId = new Map(rows.map((r): [string, PersonSummary] => [r.id, { id: r.id, name: r.name, householdId: r.household_id }]));
     return ids.map((id) => byId.get(id) ?? null);

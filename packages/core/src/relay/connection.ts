@@ -370,6 +370,13 @@ export interface PageOptions {
    * hot read-only lists whose fields never need a loaded relation (the board's `requests`).
    */
   rows?: boolean;
+  /**
+   * With `rows`: properties whose values in `where` are written into the statement's text, not
+   * bound (each combination of them a statement of its own). For the few values a partial index's
+   * predicate names (the board's open statuses): a prepared statement's plan sees no bound value,
+   * so it could not use that index.
+   */
+  literal?: readonly string[];
 }
 
 /**
@@ -394,7 +401,11 @@ export async function findPage<T extends object>(
   if (request.from) conditions.push(keysetCondition(order.keys, request.from, direction));
   const orderBy = order.keys.map((k) => ({ [k]: direction })) as never;
   const rows = options.rows
-    ? plainRows(ctx, entity, await selectPageRows(ctx.em, entity as EntityName<object>, { $and: conditions }, orderBy, request.size + 1))
+    ? plainRows(
+        ctx,
+        entity,
+        await selectPageRows(ctx.em, entity as EntityName<object>, { $and: conditions }, orderBy, request.size + 1, options.literal),
+      )
     : await ctx.em.find(entity, { $and: conditions } as never, { orderBy, limit: request.size + 1 });
   return toPage(rows, request, order.keys);
 }
@@ -417,7 +428,7 @@ export interface KeysetRead {
 export async function pageOfKeyset<T extends object>(
   order: ConnectionOrder<T>,
   args: ConnectionArgs,
-  options: Omit<PageOptions, 'rows'>,
+  options: Omit<PageOptions, 'rows' | 'literal'>,
   read: (keyset: KeysetRead) => Promise<T[]>,
 ): Promise<ConnectionPage<T>> {
   const request = pageRequest(args, options.defaultSize, order.keys.length, options.connection, options.filter);
@@ -447,7 +458,7 @@ export function pageOfRows<T extends object>(
   rows: readonly T[],
   order: ConnectionOrder<T>,
   args: ConnectionArgs,
-  options: Omit<PageOptions, 'rows'>,
+  options: Omit<PageOptions, 'rows' | 'literal'>,
 ): ConnectionPage<T> {
   const request = pageRequest(args, options.defaultSize, order.keys.length, options.connection, options.filter);
   const values = (row: T) => order.keys.map((k) => row[k]);

@@ -1,5 +1,6 @@
 import { type EntityName, Raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { replacePlaceholders } from '../database/prepared-statements.js';
 import { executeRead } from '../graphql/loaders.js';
 
 /**
@@ -16,6 +17,12 @@ import { executeRead } from '../graphql/loaders.js';
  * values and must give the same SQL and parameters as the kept statement filled in. A shape that
  * fails (a value the builder converts or inlines, a raw fragment with parameters, a value that is
  * not a string, number, boolean, date or null) is read through the QueryBuilder every time.
+ *
+ * A kept statement goes as a prepared statement (parsed once per connection, and after five runs
+ * no longer planned: its plan was ~60 % of the board page's database time), its constants written
+ * into its text. The values of `literal` properties are such constants (each combination its own
+ * statement): a partial index whose predicate names them (the board's open statuses) is only
+ * usable by a plan that sees them.
  */
 export async function selectPageRows(
   em: EntityManager,
@@ -23,31 +30,46 @@ export async function selectPageRows(
   where: object,
   orderBy: object,
   limit: number,
+  literal: readonly string[] = [],
 ): Promise<object[]> {
   const values: unknown[] = [];
-  const shape = shapeOf(where, values);
+  const literals = new Set(literal);
+  const shape = shapeOf(where, values, literals);
   if (shape === null) return builder(em, entity, where, orderBy, limit).execute<object[]>('all', false);
   const key = `${metadataId(em, entity)}\u0000${shape}\u0000${JSON.stringify(orderBy)}\u0000${limit}`;
   let statement = statements.get(key);
-  if (statement === undefined) statement = remember(key, compile(em, entity, where, values, orderBy, limit));
+  if (statement === undefined) statement = remember(key, compile(em, entity, where, values, literals, orderBy, limit));
   else {
     // Most recently used last: the oldest shape is the one dropped.
     statements.delete(key);
     statements.set(key, statement);
   }
   if (statement === null) return builder(em, entity, where, orderBy, limit).execute<object[]>('all', false);
-  return executeRead<object[]>(em, statement.sql, fill(statement, values));
+  return executeRead<object[]>(em, statement.sql, fill(statement, values), { fixedShape: statement.prepared });
 }
 
 /** How many shapes keep a statement; a shape beyond them drops the least recently used. */
 export const MAX_PAGE_STATEMENTS = 500;
 
+/**
+ * How many kept statements go prepared (the first ones kept); later ones go with their values
+ * inlined, as before. Names are shared with the write path's statements (`MAX_PREPARED_TEXTS`),
+ * and a caller's scope can make many shapes (one per number of places it holds).
+ */
+export const MAX_PREPARED_PAGE_STATEMENTS = 50;
+
+/** How many kept statements were made prepared so far. */
+let preparedPageStatements = 0;
+
 /** Where a parameter of a kept statement comes from: the condition's n-th value, or a constant of the shape. */
 type Parameter = { value: number } | { constant: unknown };
 
 interface PageStatement {
+  /** `?` for each parameter; the shape's string and number constants written in. */
   sql: string;
   parameters: readonly Parameter[];
+  /** Sent as a prepared statement (see {@link MAX_PREPARED_PAGE_STATEMENTS}). */
+  prepared: boolean;
 }
 
 /** Kept statements by shape (null: the shape is read through the QueryBuilder), least recently used first. */
@@ -93,19 +115,23 @@ function builder(em: EntityManager, entity: EntityName<object>, where: object, o
     .limit(limit);
 }
 
-function fill(statement: PageStatement, values: readonly unknown[]): unknown[] {
+function fill(statement: Pick<PageStatement, 'parameters'>, values: readonly unknown[]): unknown[] {
   return statement.parameters.map((p) => ('value' in p ? values[p.value] : p.constant));
 }
 
 /**
  * The shape of a condition (a string), its values pushed to `values` in the order the shape
- * names them; null when a part of it is not one a statement can be kept for.
+ * names them; null when a part of it is not one a statement can be kept for. The values under a
+ * `literals` property (`inText`) are part of the shape itself.
  */
-function shapeOf(value: unknown, values: unknown[]): string | null {
+function shapeOf(value: unknown, values: unknown[], literals: ReadonlySet<string>, inText = false): string | null {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
     case 'number':
+      if (inText) return JSON.stringify(value);
+      values.push(value);
+      return typeof value;
     case 'boolean':
       values.push(value);
       return typeof value;
@@ -121,7 +147,7 @@ function shapeOf(value: unknown, values: unknown[]): string | null {
   if (Array.isArray(value)) {
     const items: string[] = [];
     for (const item of value) {
-      const shape = shapeOf(item, values);
+      const shape = shapeOf(item, values, literals, inText);
       if (shape === null) return null;
       items.push(shape);
     }
@@ -138,25 +164,30 @@ function shapeOf(value: unknown, values: unknown[]): string | null {
       if (!fragment || fragment.params.length > 0) return null;
       name = `raw ${fragment.sql}`;
     } else name = key;
-    const shape = shapeOf((value as Record<PropertyKey, unknown>)[key], values);
+    const shape = shapeOf((value as Record<PropertyKey, unknown>)[key], values, literals, inText || literals.has(name));
     if (shape === null) return null;
     parts.push(`${JSON.stringify(name)}:${shape}`);
   }
   return `{${parts.join(',')}}`;
 }
 
-/** The condition with its n-th value (in {@link shapeOf}'s order; null is no value) replaced by `marker(n)`. */
-function withMarkers(condition: object): unknown {
+/**
+ * The condition with its n-th value (in {@link shapeOf}'s order; null is no value) replaced by
+ * `marker(n)`; the values under a `literals` property stay (they are constants of the shape).
+ */
+function withMarkers(condition: object, literals: ReadonlySet<string>): unknown {
   let n = 0;
-  const walk = (value: unknown): unknown => {
+  const walk = (value: unknown, inText: boolean): unknown => {
     if (value === null) return null;
+    if (inText && (typeof value === 'string' || typeof value === 'number')) return value;
     if (typeof value !== 'object' || value instanceof Date) return marker(n++);
-    if (Array.isArray(value)) return value.map(walk);
+    if (Array.isArray(value)) return value.map((item) => walk(item, inText));
     const copy: Record<PropertyKey, unknown> = {};
-    for (const key of Reflect.ownKeys(value)) copy[key] = walk((value as Record<PropertyKey, unknown>)[key]);
+    for (const key of Reflect.ownKeys(value))
+      copy[key] = walk((value as Record<PropertyKey, unknown>)[key], inText || (typeof key === 'string' && literals.has(key)));
     return copy;
   };
-  return walk(condition);
+  return walk(condition, false);
 }
 
 const MARK = '\u0001gz-page-value\u0001';
@@ -167,10 +198,11 @@ function compile(
   entity: EntityName<object>,
   where: object,
   values: readonly unknown[],
+  literals: ReadonlySet<string>,
   orderBy: object,
   limit: number,
 ): PageStatement | null {
-  const marked = builder(em, entity, withMarkers(where) as object, orderBy, limit).toQuery();
+  const marked = builder(em, entity, withMarkers(where, literals) as object, orderBy, limit).toQuery();
   if (marked.sql.includes(MARK)) return null;
   const parameters: Parameter[] = [];
   for (const param of marked.params) {
@@ -180,13 +212,27 @@ function compile(
       parameters.push({ value: Number(match[1]) });
     } else parameters.push({ constant: param });
   }
-  const statement = { sql: marked.sql, parameters };
   // The proof: this condition's own statement is the kept one, filled in.
   const real = builder(em, entity, where, orderBy, limit).toQuery();
-  const filled = fill(statement, values);
+  const filled = fill({ parameters }, values);
   const same =
-    real.sql === statement.sql && real.params.length === filled.length && real.params.every((param, i) => sameValue(param, filled[i]));
-  return same ? statement : null;
+    real.sql === marked.sql && real.params.length === filled.length && real.params.every((param, i) => sameValue(param, filled[i]));
+  if (!same) return null;
+  // The shape's constants into the text: the statement then binds only the condition's values.
+  const platform = em.getPlatform();
+  const sql = replacePlaceholders(marked.sql, (i) => {
+    const parameter = parameters[i];
+    return parameter && inText(parameter) ? platform.quoteValue(parameter.constant) : undefined;
+  });
+  const bound = parameters.filter((p) => !inText(p));
+  const prepared = preparedPageStatements < MAX_PREPARED_PAGE_STATEMENTS;
+  if (prepared) preparedPageStatements++;
+  return { sql, parameters: bound, prepared };
+}
+
+/** Whether a parameter is a constant written into the statement's text (strings and numbers; others stay bound). */
+function inText(parameter: Parameter): parameter is { constant: string | number } {
+  return 'constant' in parameter && (typeof parameter.constant === 'string' || typeof parameter.constant === 'number');
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

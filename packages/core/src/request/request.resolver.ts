@@ -131,7 +131,7 @@ export class RequestResolver {
         where.push({ [raw(`split_part(place_path, '/', ${under.depth + 2})`)]: under.uuid });
       else where.push({ placePath: { $like: `${under.path}%` } });
     }
-    // Literal values (the statuses are enum members): the planner must see them to use a partial index.
+    // Statuses are written into the statement (`literal` below): the planner must see them to use a partial index.
     if (filter?.status?.length) where.push({ status: { $in: filter.status } });
     if (filter?.kind?.length) where.push({ kind: { $in: filter.kind } });
     if (filter?.level?.length) where.push({ level: { $in: filter.level } });
@@ -158,6 +158,7 @@ export class RequestResolver {
       filter,
       defaultSize: 20,
       rows: true,
+      literal: ['status'],
     });
   }
 

@@ -1,4 +1,4 @@
-import { batchLoader, executeRead, Place, type ReadContext, requestCountUnder, RequestStatus } from '@gongzhi/core';
+import { batchLoader, executeRead, matchKeys, Place, type ReadContext, requestCountUnder, RequestStatus } from '@gongzhi/core';
 import { pathIds, t, underSql } from '../db.js';
 import { Grid, GridKind } from './grid.entity.js';
 
@@ -25,12 +25,14 @@ export interface Covering {
  */
 export async function coveringGrids(ctx: Pick<ReadContext, 'em'>, paths: readonly string[]): Promise<Map<string, Covering>> {
   const ids = [...new Set(paths.flatMap(pathIds))];
+  const { match, value } = matchKeys(ids, 'uuid');
   // Plain rows mapped to grids: a hot path (every new request's routing), where the ORM's find would build the query each time.
   const rows = ids.length
     ? await executeRead<(Record<string, unknown> & { covered_place_id: string })[]>(
         ctx.em,
-        `SELECT gp.place_id AS covered_place_id, g.* FROM ${t('grid_place')} gp JOIN ${t('grid')} g ON g.id = gp.grid_id WHERE gp.place_id IN (?)`,
-        [ids],
+        `SELECT gp.place_id AS covered_place_id, g.* FROM ${t('grid_place')} gp JOIN ${t('grid')} g ON g.id = gp.grid_id WHERE gp.place_id ${match}`,
+        [value],
+        { fixedShape: true },
       )
     : [];
   const byPlace = new Map<string, Grid[]>();
