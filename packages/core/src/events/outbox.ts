@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { executePreparedLater } from '../database/prepared-statements.js';
+import { executePrepared, executePreparedLater } from '../database/prepared-statements.js';
 import type { KeysetRead } from '../relay/connection.js';
 import type { GongzhiEvent } from './event-bus.js';
 
@@ -156,7 +156,9 @@ export const eventOutbox = {
    * (another process holds it, or already tried it: retries follow the back-off).
    */
   async take(em: EntityManager, id: string): Promise<OutboxRow | null> {
-    const rows = await em.execute<Row[]>(
+    // Prepared (it follows every delivery's BEGIN, in the same round trip): parsed and planned once per connection.
+    const rows = await executePrepared<Row>(
+      em,
       `DELETE FROM event_outbox WHERE id = (SELECT id FROM event_outbox WHERE id = ? AND attempts = 0 FOR UPDATE SKIP LOCKED)
        RETURNING ${COLUMNS}`,
       [id],

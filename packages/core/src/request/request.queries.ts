@@ -215,7 +215,9 @@ export async function lockRequestForUpdate(
  * Part of the plugin contract: stable across core migrations.
  */
 export async function hasTimelineEntry(ctx: Pick<ReadContext, 'em'>, id: string, action: string): Promise<boolean> {
-  const rows = await executeRead(ctx.em, `SELECT 1 FROM request_timeline WHERE request_id = ? AND action = ? LIMIT 1`, [id, action]);
+  const rows = await executeRead(ctx.em, `SELECT 1 FROM request_timeline WHERE request_id = ? AND action = ? LIMIT 1`, [id, action], {
+    fixedShape: true,
+  });
   return rows.length > 0;
 }
 
