@@ -1,4 +1,4 @@
-import { executeRead, readBatchChannel } from '@gongzhi/core';
+import { executeRead, keyedRows, readBatchChannel, readContext } from '@gongzhi/core';
 import { createTestApp, type TestApp } from '@gongzhi/core/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
@@ -216,6 +216,45 @@ test('outside a transaction a failing fixed-shape read gets its own error; the o
   expect(good).toEqual({ status: 'fulfilled', value: [{ n: 1 }] });
   expect(other).toEqual({ status: 'fulfilled', value: [{ n: 2 }] });
   expect(String((bad as PromiseRejectedResult).reason)).toMatch(/division by zero/);
+});
+
+test("keyedRows: one tick's calls under one name are one prepared statement, and each gets its key's rows in order", async () => {
+  const ctx = readContext(app.platform.orm.em.fork());
+  // Row 4 matches key c by its second column: a match may be used more than once.
+  const read = {
+    sql: (
+      match: string,
+    ) => `SELECT v.alias AS key, v.n FROM (VALUES ('a', 'a', 1), ('a', 'a', 2), ('b', 'b', 3), ('q', 'c', 4)) AS v (k, alias, n)
+      WHERE v.k ${match} OR v.alias ${match} ORDER BY v.n`,
+    keyColumn: 'key' as const,
+  };
+  let answers: { key: string; n: number }[][] = [];
+  let inlined: number[] = [];
+  const trips = await app.countRoundTrips(async () => {
+    inlined = await batchesOf(async () => {
+      answers = await Promise.all(['a', 'b', 'c', 'x'].map((key) => keyedRows<{ key: string; n: number }>(ctx, 'test.keyed', key, read)));
+    });
+  });
+  expect(trips).toBe(1);
+  expect(inlined).toEqual([]);
+  expect(answers.map((rows) => rows.map((r) => r.n))).toEqual([[1, 2], [3], [4], []]);
+  // One key alone is matched with `= ?`, under another operation's loaders.
+  expect(
+    (await keyedRows<{ key: string; n: number }>(readContext(app.platform.orm.em.fork()), 'test.keyed', 'c', read)).map((r) => r.n),
+  ).toEqual([4]);
+});
+
+test('a fixed-shape read given too few values is refused, and its turn answers rather than waits, in a transaction or not', async () => {
+  const turn = (em: EntityManager) => [
+    executeRead<{ n: number }[]>(em, 'SELECT ?::int AS n', [1], { fixedShape: true }),
+    executeRead(em, 'SELECT ?::int + ?::int AS n', [1], { fixedShape: true }),
+  ];
+  const outside = await Promise.allSettled(turn(app.platform.orm.em.fork()));
+  const inside = await settledThenRolledBack((em) => turn(em));
+  for (const outcomes of [outside, inside]) {
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect(String((outcomes[1] as PromiseRejectedResult).reason)).toMatch(/2 placeholders and was given 1 values/);
+  }
 });
 
 test('a fixed-shape read with a list written as IN (?) is refused with what to write instead', async () => {

@@ -152,7 +152,11 @@ export function executeRead<T extends object[]>(
     setImmediate(() => {
       const batch = waitingReads.get(em)!;
       waitingReads.delete(em);
-      void sendReads(em, batch);
+      // Refused before it reached the database (a statement given the wrong number of values): every
+      // read of the turn not yet answered gets the error rather than waiting for ever.
+      sendReads(em, batch).catch((err: unknown) => {
+        for (const read of batch.reads) read.reject(err);
+      });
     });
   });
 }
@@ -494,6 +498,42 @@ function keysForAny(keys: readonly string[]): readonly string[] {
 export function matchKeys(keys: readonly string[], type?: string): { match: string; value: unknown } {
   if (keys.length === 1) return { match: type ? `= ?::${type}` : '= ?', value: keys[0] };
   return { match: type ? `= ANY (?::${type}[])` : '= ANY (?)', value: keysForAny(keys) };
+}
+
+/** The statement of a {@link keyedRows} read. */
+export interface KeyedRead<R> {
+  /**
+   * The statement, given the match of its keys (`WHERE poll_id ${match}`, see {@link matchKeys}); its
+   * only `?`s are that match's, which it may use more than once (`a.person_id ${match} OR a.keeper_id ${match}`).
+   * The same text for every call under one loader name.
+   */
+  sql: (match: string) => string;
+  /** The result column holding each row's key. */
+  keyColumn: keyof R & string;
+  /** The key column's type, to cast the bound keys (`uuid`). */
+  type?: string;
+}
+
+/**
+ * The rows whose `keyColumn` is `key`, read by a batched statement: every call of one operation
+ * in one tick under `name` is one prepared statement (planned once per connection, sent with
+ * the tick's other reads), and each call gets its key's rows in the statement's order (none for
+ * an unknown key). How a list or a count per parent is read without a statement per parent.
+ */
+export function keyedRows<R extends Record<string, unknown>>(
+  ctx: ReadContext,
+  name: string,
+  key: string,
+  read: KeyedRead<R>,
+): Promise<R[]> {
+  return batchLoader<string, R[]>(ctx, name, async (keys) => {
+    const { match, value } = matchKeys(keys, read.type);
+    const sql = read.sql(match);
+    const rows = await executeRead<R[]>(ctx.em, sql, Array<unknown>(sql.split(match).length - 1).fill(value), { fixedShape: true });
+    const byKey = new Map<string, R[]>(keys.map((k) => [k, []]));
+    for (const row of rows) byKey.get(String(row[read.keyColumn]))?.push(row);
+    return keys.map((k) => byKey.get(k)!);
+  }).load(key);
 }
 
 /**

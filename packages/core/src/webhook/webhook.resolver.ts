@@ -5,7 +5,7 @@ import { perform } from '../command/command.js';
 import { payloadType } from '../command/payload.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
-import { batchLoader, loadById } from '../graphql/loaders.js';
+import { keyedRows, loadById } from '../graphql/loaders.js';
 import { Place } from '../place/place.entity.js';
 import {
   createWebhook,
@@ -173,32 +173,25 @@ export class WebhookDeliveryResolver {
   @BoundedList('the attempts of one delivery (at most its retry limit)')
   @FieldResolver(() => [WebhookAttempt], { description: 'Every attempt, the first first: status code, duration, error.' })
   async attemptLog(@Root() delivery: WebhookDelivery, @Ctx() ctx: GongzhiContext): Promise<WebhookAttempt[]> {
-    return batchLoader<string, WebhookAttempt[]>(ctx, 'WebhookDelivery.attemptLog', async (ids) => {
-      const rows = await ctx.em.execute<
-        {
-          delivery_id: string;
-          attempt: number;
-          attempted_at: Date;
-          status_code: number | null;
-          duration_ms: number;
-          error: string | null;
-        }[]
-      >(
-        `SELECT delivery_id, attempt, attempted_at, status_code, duration_ms, error FROM webhook_attempt
-          WHERE delivery_id IN (?) ORDER BY attempt, id`,
-        [[...ids]],
-      );
-      const groups = new Map<string, WebhookAttempt[]>(ids.map((id) => [id, []]));
-      for (const r of rows) {
-        groups.get(r.delivery_id)?.push({
-          attempt: r.attempt,
-          attemptedAt: new Date(r.attempted_at),
-          statusCode: r.status_code,
-          durationMs: r.duration_ms,
-          error: r.error,
-        });
-      }
-      return ids.map((id) => groups.get(id)!);
-    }).load(delivery.uuid);
+    const rows = await keyedRows<{
+      delivery_id: string;
+      attempt: number;
+      attempted_at: Date | string;
+      status_code: number | null;
+      duration_ms: number;
+      error: string | null;
+    }>(ctx, 'WebhookDelivery.attemptLog', delivery.uuid, {
+      sql: (match) => `SELECT delivery_id, attempt, attempted_at, status_code, duration_ms, error FROM webhook_attempt
+          WHERE delivery_id ${match} ORDER BY attempt, id`,
+      keyColumn: 'delivery_id',
+      type: 'uuid',
+    });
+    return rows.map((r) => ({
+      attempt: r.attempt,
+      attemptedAt: new Date(r.attempted_at),
+      statusCode: r.status_code,
+      durationMs: r.duration_ms,
+      error: r.error,
+    }));
   }
 }

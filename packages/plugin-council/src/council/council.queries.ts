@@ -1,5 +1,5 @@
 import {
-  batchLoader,
+  keyedRows,
   type ConnectionArgs,
   type ConnectionOrder,
   type ConnectionPage,
@@ -117,40 +117,38 @@ export interface CouncilOwner {
  * The community and council of a council row, found by joining up to its council in one SQL
  * statement per table and operation, however many rows a response holds.
  */
-export function ownerOfRow(ctx: ReadContext, table: CouncilRowTable, rowId: string): Promise<CouncilOwner | null> {
+export async function ownerOfRow(ctx: ReadContext, table: CouncilRowTable, rowId: string): Promise<CouncilOwner | null> {
   const route = ROUTES[table];
   const joins = route.map(([column, target], i) => `JOIN ${t(target)} t${i + 1} ON t${i + 1}.id = t${i}.${column}`).join(' ');
   const last = `t${route.length}`;
-  return batchLoader<string, CouncilOwner | null>(ctx, `council.owner.${table}`, async (ids) => {
-    const rows = await ctx.em.execute<{ id: string; council_id: string; community_id: string }[]>(
-      `SELECT t0.id, ${last}.id AS council_id, ${last}.community_id FROM ${t(table)} t0 ${joins} WHERE t0.id IN (?)`,
-      [ids],
-    );
-    const byId = new Map(rows.map((r) => [r.id, { communityId: r.community_id, councilId: r.council_id }]));
-    return ids.map((id) => byId.get(id) ?? null);
-  }).load(rowId);
+  const [owner] = await keyedRows<{ id: string; council_id: string; community_id: string }>(ctx, `council.owner.${table}`, rowId, {
+    sql: (match) => `SELECT t0.id, ${last}.id AS council_id, ${last}.community_id FROM ${t(table)} t0 ${joins} WHERE t0.id ${match}`,
+    keyColumn: 'id',
+    type: 'uuid',
+  });
+  return owner ? { communityId: owner.community_id, councilId: owner.council_id } : null;
 }
 
 /** The uuids of the people who sit on a council, in person or through an organisation's seat; batched per operation. */
-export function councilPeople(ctx: ReadContext, councilId: string): Promise<string[]> {
-  return batchLoader<string, string[]>(ctx, 'council.members', async (ids) => {
-    const seats = await ctx.em.execute<{ council_id: string; person_id: string | null; organization_id: string | null }[]>(
-      `SELECT council_id, person_id, organization_id FROM ${t('member')} WHERE council_id IN (?)`,
-      [ids],
-    );
-    // The members of the organisations holding seats: one batched read of core's for all of them.
-    const seated = await Promise.all(
-      seats.map(async (seat) => ({
-        seat,
-        organizationMembers: seat.organization_id ? await organizationMemberIds(ctx, seat.organization_id) : [],
-      })),
-    );
-    const byCouncil = new Map<string, Set<string>>(ids.map((id) => [id, new Set()]));
-    for (const { seat, organizationMembers } of seated) {
-      const people = byCouncil.get(seat.council_id);
-      if (seat.person_id) people?.add(seat.person_id);
-      for (const personId of organizationMembers) people?.add(personId);
-    }
-    return ids.map((id) => [...byCouncil.get(id)!]);
-  }).load(councilId);
+export async function councilPeople(ctx: ReadContext, councilId: string): Promise<string[]> {
+  const seats = await keyedRows<{ council_id: string; person_id: string | null; organization_id: string | null }>(
+    ctx,
+    'council.members',
+    councilId,
+    {
+      sql: (match) => `SELECT council_id, person_id, organization_id FROM ${t('member')} WHERE council_id ${match}`,
+      keyColumn: 'council_id',
+      type: 'uuid',
+    },
+  );
+  // The members of the organisations holding seats: one batched read of core's for every council of the tick.
+  const seated = await Promise.all(
+    seats.map((seat) => (seat.organization_id ? organizationMemberIds(ctx, seat.organization_id) : Promise.resolve([]))),
+  );
+  const people = new Set<string>();
+  seats.forEach((seat, i) => {
+    if (seat.person_id) people.add(seat.person_id);
+    for (const personId of seated[i] ?? []) people.add(personId);
+  });
+  return [...people];
 }

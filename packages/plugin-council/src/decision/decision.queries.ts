@@ -1,5 +1,5 @@
 import {
-  batchLoader,
+  keyedRows,
   type ConnectionArgs,
   type ConnectionOrder,
   type ConnectionPage,
@@ -45,31 +45,34 @@ export async function actionItemProgress(ctx: ReadContext, decision: CouncilDeci
 }
 
 /** How far each decision's action items have come; batched per operation. */
-export function decisionProgressOf(ctx: ReadContext, decisionId: string): Promise<{ done: number; inProgress: number; total: number }> {
-  return batchLoader<string, { done: number; inProgress: number; total: number }>(ctx, 'CouncilDecision.progress', async (ids) => {
-    const rows = await ctx.em.execute<{ decision_id: string; done: string; in_progress: string; total: string }[]>(
-      `SELECT decision_id, count(*) FILTER (WHERE status = 'done') AS done,
-              count(*) FILTER (WHERE status = 'in_progress') AS in_progress, count(*) AS total
-         FROM ${t('action_item')} WHERE decision_id IN (?) GROUP BY decision_id`,
-      [ids],
-    );
-    const byId = new Map(
-      rows.map((r) => [r.decision_id, { done: Number(r.done), inProgress: Number(r.in_progress), total: Number(r.total) }]),
-    );
-    return ids.map((id) => byId.get(id) ?? { done: 0, inProgress: 0, total: 0 });
-  }).load(decisionId);
+export async function decisionProgressOf(
+  ctx: ReadContext,
+  decisionId: string,
+): Promise<{ done: number; inProgress: number; total: number }> {
+  const [counted] = await keyedRows<{ decision_id: string; done: number; in_progress: number; total: number }>(
+    ctx,
+    'CouncilDecision.progress',
+    decisionId,
+    {
+      sql: (match) => `SELECT decision_id, (count(*) FILTER (WHERE status = 'done'))::int AS done,
+              (count(*) FILTER (WHERE status = 'in_progress'))::int AS in_progress, count(*)::int AS total
+         FROM ${t('action_item')} WHERE decision_id ${match} GROUP BY decision_id`,
+      keyColumn: 'decision_id',
+      type: 'uuid',
+    },
+  );
+  return { done: counted?.done ?? 0, inProgress: counted?.in_progress ?? 0, total: counted?.total ?? 0 };
 }
 
 /** The sum of each decision's funding, in fen; batched per operation. */
-export function fundingTotalOf(ctx: ReadContext, decisionId: string): Promise<number> {
-  return batchLoader<string, number>(ctx, 'CouncilDecision.totalFundingFen', async (ids) => {
-    const rows = await ctx.em.execute<{ decision_id: string; fen: string }[]>(
-      `SELECT decision_id, sum(amount_fen) AS fen FROM ${t('funding_source')} WHERE decision_id IN (?) GROUP BY decision_id`,
-      [ids],
-    );
-    const byId = new Map(rows.map((r) => [r.decision_id, Number(r.fen)]));
-    return ids.map((id) => byId.get(id) ?? 0);
-  }).load(decisionId);
+export async function fundingTotalOf(ctx: ReadContext, decisionId: string): Promise<number> {
+  const [summed] = await keyedRows<{ decision_id: string; fen: string }>(ctx, 'CouncilDecision.totalFundingFen', decisionId, {
+    sql: (match) =>
+      `SELECT decision_id, sum(amount_fen) AS fen FROM ${t('funding_source')} WHERE decision_id ${match} GROUP BY decision_id`,
+    keyColumn: 'decision_id',
+    type: 'uuid',
+  });
+  return summed ? Number(summed.fen) : 0;
 }
 
 const SOONEST_DUE: ConnectionOrder<CouncilActionItem> = { keys: ['dueOn', 'uuid'], direction: 'asc' };

@@ -1,4 +1,4 @@
-import { batchLoader, expectRow, type Person, type Place, placeSummaries, type ReadContext } from '@gongzhi/core';
+import { batchLoader, keyedRows, expectRow, type Person, type Place, placeSummaries, type ReadContext } from '@gongzhi/core';
 import type { Council } from '../council/council.entity.js';
 import { t } from '../db.js';
 import type { ProposalStatus } from '../proposal/proposal.entity.js';
@@ -60,15 +60,13 @@ export async function answerCounts(ctx: ReadContext, poll: CouncilResidentPoll):
 }
 
 /** How many residents have answered a poll so far; batched per operation. */
-export function answerCountOf(ctx: ReadContext, pollId: string): Promise<number> {
-  return batchLoader<string, number>(ctx, 'CouncilResidentPoll.answerCount', async (ids) => {
-    const rows = await ctx.em.execute<{ poll_id: string; n: string }[]>(
-      `SELECT poll_id, count(*) AS n FROM ${t('resident_poll_answer')} WHERE poll_id IN (?) GROUP BY poll_id`,
-      [ids],
-    );
-    const byId = new Map(rows.map((r) => [r.poll_id, Number(r.n)]));
-    return ids.map((id) => byId.get(id) ?? 0);
-  }).load(pollId);
+export async function answerCountOf(ctx: ReadContext, pollId: string): Promise<number> {
+  const [counted] = await keyedRows<{ poll_id: string; n: number }>(ctx, 'CouncilResidentPoll.answerCount', pollId, {
+    sql: (match) => `SELECT poll_id, count(*)::int AS n FROM ${t('resident_poll_answer')} WHERE poll_id ${match} GROUP BY poll_id`,
+    keyColumn: 'poll_id',
+    type: 'uuid',
+  });
+  return counted?.n ?? 0;
 }
 
 /** The places a poll asks; batched per operation. */

@@ -1,4 +1,4 @@
-import { type Access, batchLoader, type ReadContext } from '@gongzhi/core';
+import { type Access, keyedRows, type ReadContext } from '@gongzhi/core';
 import { t, underSql } from '../db.js';
 import { GridAttentionLevel, GridAttentionMark } from './attention.entity.js';
 
@@ -25,15 +25,14 @@ export async function makeCurrent(ctx: Pick<ReadContext, 'em'>, mark: GridAttent
 }
 
 /** The current mark of a place, batched per operation: one statement for a page of places. */
-export function loadCurrentMark(ctx: ReadContext, placeId: string): Promise<GridAttentionMark | null> {
-  return batchLoader<string, GridAttentionMark | null>(ctx, 'grid.currentAttention', async (ids) => {
-    const rows = await ctx.em.execute<Record<string, unknown>[]>(
-      `SELECT m.* FROM ${t('attention_mark')} m JOIN ${t('attention_current')} c ON c.mark_id = m.id WHERE c.place_id IN (?)`,
-      [ids],
-    );
-    const byPlace = new Map(rows.map((row) => ctx.em.map(GridAttentionMark, row)).map((m) => [m.place.uuid, m]));
-    return ids.map((id) => byPlace.get(id) ?? null);
-  }).load(placeId);
+export async function loadCurrentMark(ctx: ReadContext, placeId: string): Promise<GridAttentionMark | null> {
+  const [row] = await keyedRows<Record<string, unknown>>(ctx, 'grid.currentAttention', placeId, {
+    sql: (match) =>
+      `SELECT m.* FROM ${t('attention_mark')} m JOIN ${t('attention_current')} c ON c.mark_id = m.id WHERE c.place_id ${match}`,
+    keyColumn: 'place_id',
+    type: 'uuid',
+  });
+  return row ? ctx.em.map(GridAttentionMark, row) : null;
 }
 
 /**

@@ -1,5 +1,5 @@
 import {
-  batchLoader,
+  keyedRows,
   type ConnectionArgs,
   type ConnectionOrder,
   type ConnectionPage,
@@ -22,15 +22,13 @@ export function openRegistrationsOf(em: ReadContext['em'], personUuid: string, d
 }
 
 /** How many reports each reporter made, batched per operation. */
-export function reportCountOf(ctx: ReadContext, reporterUuid: string): Promise<number> {
-  return batchLoader<string, number>(ctx, 'grid.reporterReportCount', async (ids) => {
-    const rows = await ctx.em.execute<{ reporter_id: string; n: number }[]>(
-      `SELECT reporter_id, count(*)::int AS n FROM ${t('reporter_report')} WHERE reporter_id IN (?) GROUP BY reporter_id`,
-      [ids],
-    );
-    const byId = new Map(rows.map((r) => [r.reporter_id, Number(r.n)]));
-    return ids.map((id) => byId.get(id) ?? 0);
-  }).load(reporterUuid);
+export async function reportCountOf(ctx: ReadContext, reporterUuid: string): Promise<number> {
+  const [counted] = await keyedRows<{ reporter_id: string; n: number }>(ctx, 'grid.reporterReportCount', reporterUuid, {
+    sql: (match) => `SELECT reporter_id, count(*)::int AS n FROM ${t('reporter_report')} WHERE reporter_id ${match} GROUP BY reporter_id`,
+    keyColumn: 'reporter_id',
+    type: 'uuid',
+  });
+  return counted?.n ?? 0;
 }
 
 /** The order of little bees: by registration, the uuid breaking ties. */

@@ -1,4 +1,4 @@
-import { batchLoader, type ReadContext, type UnitOfWork } from '@gongzhi/core';
+import { keyedRows, type ReadContext, type UnitOfWork } from '@gongzhi/core';
 import { t } from '../db.js';
 
 /** How far back verified service counts as activity for priority (积分): one year. */
@@ -80,34 +80,28 @@ export function statementPages(em: UnitOfWork['em'], accountIds: readonly string
  * depositor needs no role there: a member of an arts team living elsewhere earns in the community
  * she serves, and spends there.
  */
-export function depositorPlacesOf(ctx: ReadContext, personUuid: string): Promise<ReadonlySet<string>> {
-  return batchLoader<string, ReadonlySet<string>>(ctx, 'moral-bank.depositorPlaces', async (ids) => {
-    const rows = await ctx.em.execute<{ person_id: string; place_id: string }[]>(
-      `SELECT coalesce(a.person_id, a.keeper_id) AS person_id, a.community_id AS place_id
-         FROM ${t('account')} a WHERE a.person_id IN (?) OR a.keeper_id IN (?)
+export async function depositorPlacesOf(ctx: ReadContext, personUuid: string): Promise<ReadonlySet<string>> {
+  const rows = await keyedRows<{ person_id: string; place_id: string }>(ctx, 'moral-bank.depositorPlaces', personUuid, {
+    sql: (match) => `SELECT coalesce(a.person_id, a.keeper_id) AS person_id, a.community_id AS place_id
+         FROM ${t('account')} a WHERE a.person_id ${match} OR a.keeper_id ${match}
        UNION
        SELECT coalesce(a.person_id, a.keeper_id), v.venue_id
          FROM ${t('account')} a JOIN ${t('venue_policy')} v ON v.community_id = a.community_id
-        WHERE a.person_id IN (?) OR a.keeper_id IN (?)`,
-      [ids, ids, ids, ids],
-    );
-    const byPerson = new Map<string, Set<string>>(ids.map((id) => [id, new Set()]));
-    for (const row of rows) byPerson.get(row.person_id)?.add(row.place_id);
-    return ids.map((id) => byPerson.get(id)!);
-  }).load(personUuid);
+        WHERE a.person_id ${match} OR a.keeper_id ${match}`,
+    keyColumn: 'person_id',
+    type: 'uuid',
+  });
+  return new Set(rows.map((r) => r.place_id));
 }
 
 /** The people who hold (or keep) an account a transaction moves minutes on, batched per operation. */
-export function holdersOfTransaction(ctx: ReadContext, transactionUuid: string): Promise<string[]> {
-  return batchLoader<string, string[]>(ctx, 'moral-bank.transactionHolders', async (ids) => {
-    const rows = await ctx.em.execute<{ transaction_id: string; person_id: string }[]>(
-      `SELECT DISTINCT e.transaction_id, coalesce(a.person_id, a.keeper_id) AS person_id
+export async function holdersOfTransaction(ctx: ReadContext, transactionUuid: string): Promise<string[]> {
+  const rows = await keyedRows<{ transaction_id: string; person_id: string }>(ctx, 'moral-bank.transactionHolders', transactionUuid, {
+    sql: (match) => `SELECT DISTINCT e.transaction_id, coalesce(a.person_id, a.keeper_id) AS person_id
          FROM ${t('entry')} e JOIN ${t('account')} a ON a.id = e.account_id
-        WHERE e.transaction_id IN (?) AND coalesce(a.person_id, a.keeper_id) IS NOT NULL`,
-      [ids],
-    );
-    const byTransaction = new Map<string, string[]>(ids.map((id) => [id, []]));
-    for (const row of rows) byTransaction.get(row.transaction_id)?.push(row.person_id);
-    return ids.map((id) => byTransaction.get(id)!);
-  }).load(transactionUuid);
+        WHERE e.transaction_id ${match} AND coalesce(a.person_id, a.keeper_id) IS NOT NULL`,
+    keyColumn: 'transaction_id',
+    type: 'uuid',
+  });
+  return rows.map((r) => r.person_id);
 }

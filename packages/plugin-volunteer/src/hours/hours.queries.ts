@@ -1,6 +1,5 @@
 import {
-  batchLoader,
-  executeRead,
+  keyedRows,
   type ConnectionArgs,
   type ConnectionPage,
   expectRow,
@@ -61,16 +60,12 @@ export async function correctedTotal(ctx: ReadContext, entryUuid: string): Promi
 }
 
 /** A person's verified service minutes (approved entries, approved corrections included), batched per operation. */
-export function verifiedMinutesOf(ctx: ReadContext, personUuid: string): Promise<number> {
-  return batchLoader<string, number>(ctx, 'volunteer.verifiedMinutes', async (ids) => {
-    const rows = await executeRead<{ person_id: string; minutes: string }[]>(
-      ctx.em,
-      `SELECT person_id, sum(minutes) AS minutes FROM ${t('service_entry')}
-        WHERE status = 'approved' AND person_id = ANY (string_to_array(?, ',')::uuid[]) GROUP BY person_id`,
-      [ids.join(',')],
-      { fixedShape: true },
-    );
-    const byId = new Map(rows.map((r) => [r.person_id, Number(r.minutes)]));
-    return ids.map((id) => byId.get(id) ?? 0);
-  }).load(personUuid);
+export async function verifiedMinutesOf(ctx: ReadContext, personUuid: string): Promise<number> {
+  const [summed] = await keyedRows<{ person_id: string; minutes: string }>(ctx, 'volunteer.verifiedMinutes', personUuid, {
+    sql: (match) => `SELECT person_id, sum(minutes) AS minutes FROM ${t('service_entry')}
+        WHERE status = 'approved' AND person_id ${match} GROUP BY person_id`,
+    keyColumn: 'person_id',
+    type: 'uuid',
+  });
+  return summed ? Number(summed.minutes) : 0;
 }

@@ -1,4 +1,4 @@
-import { batchLoader, loadByForeignKey, type Person, type ReadContext, type Phrase } from '@gongzhi/core';
+import { keyedRows, loadByForeignKey, type Person, type ReadContext, type Phrase } from '@gongzhi/core';
 import { t } from '../db.js';
 import { type VolunteerTeam, VolunteerTeamMember, VolunteerMemberRole } from './team.entity.js';
 import { volunteerMessages } from '../messages.js';
@@ -10,17 +10,14 @@ import { volunteerMessages } from '../messages.js';
  * without household or role in a community (a company's "youth commando") is still someone
  * its staff work with.
  */
-export function teamHomePlacesOf(ctx: ReadContext, personUuid: string): Promise<string[]> {
-  return batchLoader<string, string[]>(ctx, 'volunteer.personTeamPlaces', async (ids) => {
-    const rows = await ctx.em.execute<{ person_id: string; home_place_id: string }[]>(
-      `SELECT m.person_id, t.home_place_id FROM ${t('team_member')} m JOIN ${t('team')} t ON t.id = m.team_id
-        WHERE m.person_id IN (?) AND m.left_on IS NULL`,
-      [ids],
-    );
-    const byPerson = new Map<string, string[]>(ids.map((id) => [id, []]));
-    for (const row of rows) byPerson.get(row.person_id)?.push(row.home_place_id);
-    return ids.map((id) => byPerson.get(id)!);
-  }).load(personUuid);
+export async function teamHomePlacesOf(ctx: ReadContext, personUuid: string): Promise<string[]> {
+  const rows = await keyedRows<{ person_id: string; home_place_id: string }>(ctx, 'volunteer.personTeamPlaces', personUuid, {
+    sql: (match) => `SELECT m.person_id, t.home_place_id FROM ${t('team_member')} m JOIN ${t('team')} t ON t.id = m.team_id
+        WHERE m.person_id ${match} AND m.left_on IS NULL`,
+    keyColumn: 'person_id',
+    type: 'uuid',
+  });
+  return rows.map((r) => r.home_place_id);
 }
 
 /**
@@ -29,28 +26,25 @@ export function teamHomePlacesOf(ctx: ReadContext, personUuid: string): Promise<
  * members of the paired team, or the paired volunteer, know the resident they look after, and
  * she knows who visits her).
  */
-export function volunteerAcquaintancesOf(ctx: ReadContext, personUuid: string): Promise<string[]> {
-  return batchLoader<string, string[]>(ctx, 'volunteer.acquaintances', async (ids) => {
-    const rows = await ctx.em.execute<{ subject: string; viewer: string }[]>(
-      `SELECT m.person_id AS subject, o.person_id AS viewer
+export async function volunteerAcquaintancesOf(ctx: ReadContext, personUuid: string): Promise<string[]> {
+  const rows = await keyedRows<{ subject: string; viewer: string | null }>(ctx, 'volunteer.acquaintances', personUuid, {
+    sql: (match) => `SELECT m.person_id AS subject, o.person_id AS viewer
          FROM ${t('team_member')} m JOIN ${t('team_member')} o ON o.team_id = m.team_id AND o.left_on IS NULL AND o.person_id <> m.person_id
-        WHERE m.person_id IN (?) AND m.left_on IS NULL
+        WHERE m.person_id ${match} AND m.left_on IS NULL
        UNION
        SELECT p.resident_id, coalesce(o.person_id, p.volunteer_id)
          FROM ${t('pairing')} p LEFT JOIN ${t('team_member')} o ON o.team_id = p.team_id AND o.left_on IS NULL
-        WHERE p.resident_id IN (?)
+        WHERE p.resident_id ${match}
        UNION
        SELECT o.person_id, p.resident_id
          FROM ${t('team_member')} o JOIN ${t('pairing')} p ON p.team_id = o.team_id
-        WHERE o.person_id IN (?) AND o.left_on IS NULL
+        WHERE o.person_id ${match} AND o.left_on IS NULL
        UNION
-       SELECT p.volunteer_id, p.resident_id FROM ${t('pairing')} p WHERE p.volunteer_id IN (?)`,
-      [ids, ids, ids, ids],
-    );
-    const byPerson = new Map<string, string[]>(ids.map((id) => [id, []]));
-    for (const row of rows) if (row.viewer) byPerson.get(row.subject)?.push(row.viewer);
-    return ids.map((id) => byPerson.get(id)!);
-  }).load(personUuid);
+       SELECT p.volunteer_id, p.resident_id FROM ${t('pairing')} p WHERE p.volunteer_id ${match}`,
+    keyColumn: 'subject',
+    type: 'uuid',
+  });
+  return rows.flatMap((r) => (r.viewer ? [r.viewer] : []));
 }
 
 /** A team's current members, leaders first, then by join date (batched per operation). */
