@@ -1,4 +1,4 @@
-import { organizationIdsOfPerson, type ReadContext } from '@gongzhi/core';
+import { executeRead, matchKeys, organizationIdsOfPerson, type ReadContext } from '@gongzhi/core';
 import { t } from '../db.js';
 
 /** Whether `personId` is a member of a partner unit that has adopted one of the grids, on `day`. */
@@ -6,10 +6,14 @@ export async function isAdoptingMember(ctx: ReadContext, gridIds: readonly strin
   if (!gridIds.length) return false;
   const organizationIds = await organizationIdsOfPerson(ctx, personId);
   if (!organizationIds.length) return false;
-  const rows = await ctx.em.execute(
+  const grids = matchKeys(gridIds, 'uuid');
+  const organizations = matchKeys(organizationIds, 'uuid');
+  const rows = await executeRead(
+    ctx.em,
     `SELECT 1 FROM ${t('grid_adoption')} a
-      WHERE a.grid_id IN (?) AND a.organization_id IN (?) AND a.starts_on <= ?::date AND (a.ends_on IS NULL OR a.ends_on >= ?::date) LIMIT 1`,
-    [gridIds, organizationIds, day, day],
+      WHERE a.grid_id ${grids.match} AND a.organization_id ${organizations.match} AND a.starts_on <= ?::date AND (a.ends_on IS NULL OR a.ends_on >= ?::date) LIMIT 1`,
+    [grids.value, organizations.value, day, day],
+    { fixedShape: true },
   );
   return rows.length > 0;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
-  batchLoader,
+  keyedRows,
   type EscalationCandidate,
   escalationCandidates,
   type ReadContext,
@@ -169,36 +169,38 @@ export interface GridLimits {
 }
 
 /** {@link GridLimits} of a grid, batched per operation: one statement for a page of grids. */
-export function loadGridLimits(ctx: ReadContext, options: GridOptions, gridId: string): Promise<GridLimits> {
-  return batchLoader<string, GridLimits>(ctx, 'grid.escalationLimits', async (ids) => {
-    const rows = await ctx.em.execute<
-      { grid_id: string; level: EscalatingLevel; own: number | null; parent: number | null; community: number | null; kind: string }[]
-    >(
-      `SELECT g.id AS grid_id, g.kind, lv.level,
+export async function loadGridLimits(ctx: ReadContext, options: GridOptions, gridId: string): Promise<GridLimits> {
+  const rows = await keyedRows<{
+    grid_id: string;
+    level: EscalatingLevel;
+    own: number | null;
+    parent: number | null;
+    community: number | null;
+    kind: string;
+  }>(ctx, 'grid.escalationLimits', gridId, {
+    sql: (match) => `SELECT g.id AS grid_id, g.kind, lv.level,
               (SELECT l.minutes FROM ${t('escalation_limit')} l WHERE l.grid_id = g.id AND l.level = lv.level) AS own,
               (SELECT l.minutes FROM ${t('escalation_limit')} l WHERE l.grid_id = g.parent_id AND l.level = lv.level) AS parent,
               (SELECT l.minutes FROM ${t('escalation_limit')} l WHERE l.community_id = g.community_id AND l.level = lv.level) AS community
          FROM ${t('grid')} g CROSS JOIN (VALUES ('grid'), ('community')) AS lv(level)
-        WHERE g.id IN (?)`,
-      [ids],
-    );
-    const result = new Map<string, GridLimits>();
-    const defaults = defaultMinutes(options);
-    for (const r of rows) {
-      const fallback = defaults[r.level];
-      const [minutes, source] =
-        r.own != null
-          ? [r.own, r.kind]
-          : r.parent != null
-            ? [r.parent, 'grid']
-            : r.community != null
-              ? [r.community, 'community']
-              : [fallback, 'default'];
-      const limits = result.get(r.grid_id) ?? ({} as GridLimits);
-      if (r.level === RequestLevel.GRID) Object.assign(limits, { gridLevelMinutes: Number(minutes), gridLevelSource: source });
-      else Object.assign(limits, { communityLevelMinutes: Number(minutes), communityLevelSource: source });
-      result.set(r.grid_id, limits);
-    }
-    return ids.map((id) => result.get(id)!);
-  }).load(gridId);
+        WHERE g.id ${match}`,
+    keyColumn: 'grid_id',
+    type: 'uuid',
+  });
+  const limits = {} as GridLimits;
+  const defaults = defaultMinutes(options);
+  for (const r of rows) {
+    const fallback = defaults[r.level];
+    const [minutes, source] =
+      r.own != null
+        ? [r.own, r.kind]
+        : r.parent != null
+          ? [r.parent, 'grid']
+          : r.community != null
+            ? [r.community, 'community']
+            : [fallback, 'default'];
+    if (r.level === RequestLevel.GRID) Object.assign(limits, { gridLevelMinutes: Number(minutes), gridLevelSource: source });
+    else Object.assign(limits, { communityLevelMinutes: Number(minutes), communityLevelSource: source });
+  }
+  return limits;
 }

@@ -1,4 +1,4 @@
-import { batchLoader, executeRead, matchKeys, Place, type ReadContext, requestCountUnder, RequestStatus } from '@gongzhi/core';
+import { batchLoader, executeRead, keyedRows, matchKeys, Place, type ReadContext, requestCountUnder, RequestStatus } from '@gongzhi/core';
 import { pathIds, t, underSql } from '../db.js';
 import { Grid, GridKind } from './grid.entity.js';
 
@@ -105,15 +105,16 @@ export async function coverageClash(
 }
 
 /** How many requests under each grid are open, batched per operation (one aggregate). */
-export function loadOpenRequestCount(ctx: ReadContext, gridId: string): Promise<number> {
-  return batchLoader<string, number>(ctx, 'grid.openRequestCount', async (ids) => {
-    const rows = await ctx.em.execute<{ grid_id: string; place_path: string }[]>(
-      `SELECT gp.grid_id, gp.place_path FROM ${t('grid_place')} gp WHERE gp.grid_id IN (?)`,
-      [ids],
-    );
-    const paths = new Map<string, string[]>(ids.map((id) => [id, []]));
-    for (const row of rows) paths.get(row.grid_id)?.push(row.place_path);
-    // Core counts the open requests under each grid's places, all grids in one batch.
-    return Promise.all(ids.map((id) => requestCountUnder(ctx, paths.get(id)!, OPEN_STATUSES)));
-  }).load(gridId);
+export async function loadOpenRequestCount(ctx: ReadContext, gridId: string): Promise<number> {
+  const places = await keyedRows<{ grid_id: string; place_path: string }>(ctx, 'grid.openRequestCount', gridId, {
+    sql: (match) => `SELECT gp.grid_id, gp.place_path FROM ${t('grid_place')} gp WHERE gp.grid_id ${match}`,
+    keyColumn: 'grid_id',
+    type: 'uuid',
+  });
+  // Core counts the open requests under each grid's places, all grids of the tick in one batch.
+  return requestCountUnder(
+    ctx,
+    places.map((p) => p.place_path),
+    OPEN_STATUSES,
+  );
 }

@@ -2,6 +2,8 @@ import {
   assignedRequestCount,
   batchLoader,
   type ConnectionArgs,
+  executeRead,
+  matchKeys,
   type ConnectionOrder,
   type ConnectionPage,
   pageOfRows,
@@ -61,9 +63,12 @@ export async function isActiveWorker(
   day: string,
 ): Promise<boolean> {
   if (!gridIds.length) return false;
-  const rows = await ctx.em.execute(
-    `SELECT 1 FROM ${t('grid_worker')} w WHERE w.grid_id IN (?) AND w.person_id = ? AND ${ACTIVE_ON} LIMIT 1`,
-    [gridIds, personId, day, day],
+  const grids = matchKeys(gridIds, 'uuid');
+  const rows = await executeRead(
+    ctx.em,
+    `SELECT 1 FROM ${t('grid_worker')} w WHERE w.grid_id ${grids.match} AND w.person_id = ?::uuid AND ${ACTIVE_ON} LIMIT 1`,
+    [grids.value, personId, day, day],
+    { fixedShape: true },
   );
   return rows.length > 0;
 }

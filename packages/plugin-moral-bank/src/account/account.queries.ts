@@ -1,4 +1,4 @@
-import { keyedRows, type ReadContext, type UnitOfWork } from '@gongzhi/core';
+import { executeRead, keyedRows, matchKeys, type ReadContext, type UnitOfWork } from '@gongzhi/core';
 import { t } from '../db.js';
 
 /** How far back verified service counts as activity for priority (积分): one year. */
@@ -11,15 +11,18 @@ const ACTIVITY_DAYS = 365;
 export async function activityPoints(em: UnitOfWork['em'], accountIds: readonly string[], now: Date): Promise<Map<string, number>> {
   if (accountIds.length === 0) return new Map();
   const since = new Date(now.getTime() - ACTIVITY_DAYS * 86_400_000);
-  const rows = await em.execute<{ id: string; points: number }[]>(
+  const accounts = matchKeys(accountIds, 'uuid');
+  const rows = await executeRead<{ id: string; points: number }[]>(
+    em,
     `SELECT a.id, coalesce((
        SELECT sum(t.service_minutes) FROM ${t('ledger_transaction')} t
-       WHERE t.kind = 'earn' AND t.community_id = a.community_id AND t.occurred_at >= ?
+       WHERE t.kind = 'earn' AND t.community_id = a.community_id AND t.occurred_at >= ?::timestamptz
          AND CASE WHEN a.holder_kind = 'team' THEN t.team_id = a.team_id
                   ELSE EXISTS (SELECT 1 FROM ${t('entry')} e WHERE e.transaction_id = t.id AND e.account_id = a.id) END
      ), 0)::int AS points
-     FROM ${t('account')} a WHERE a.id IN (?)`,
-    [since, accountIds],
+     FROM ${t('account')} a WHERE a.id ${accounts.match}`,
+    [since, accounts.value],
+    { fixedShape: true },
   );
   return new Map(rows.map((r) => [r.id, Math.max(0, r.points)]));
 }
@@ -57,7 +60,9 @@ export interface StatementPage {
  */
 export function statementPages(em: UnitOfWork['em'], accountIds: readonly string[], page: StatementPage): Promise<StatementRow[]> {
   const direction = page.backward ? 'ASC' : 'DESC';
-  return em.execute<StatementRow[]>(
+  const accounts = matchKeys(accountIds, 'uuid');
+  return executeRead<StatementRow[]>(
+    em,
     `SELECT p.account_id, p.seq, p.transaction_id, t.kind, t.memo, p.amount, p.occurred_at, p.balance_after,
        (SELECT string_agg(a2.name, '、' ORDER BY a2.name) FROM ${t('entry')} e2 JOIN ${t('account')} a2 ON a2.id = e2.account_id
          WHERE e2.transaction_id = p.transaction_id AND e2.account_id <> p.account_id) AS counterparty
@@ -65,12 +70,13 @@ export function statementPages(em: UnitOfWork['em'], accountIds: readonly string
        SELECT s.*, row_number() OVER (PARTITION BY s.account_id ORDER BY s.seq ${direction}) AS page_row FROM (
          SELECT e.account_id, e.seq, e.transaction_id, e.amount, e.occurred_at,
            (sum(e.amount) OVER (PARTITION BY e.account_id ORDER BY e.seq))::int AS balance_after
-         FROM ${t('entry')} e WHERE e.account_id IN (?)
-       ) s WHERE (?::timestamptz IS NULL OR s.occurred_at >= ?) AND (?::timestamptz IS NULL OR s.occurred_at < ?)
-         AND (?::bigint IS NULL OR s.seq ${page.backward ? '>' : '<'} ?)
+         FROM ${t('entry')} e WHERE e.account_id ${accounts.match}
+       ) s WHERE (?::timestamptz IS NULL OR s.occurred_at >= ?::timestamptz) AND (?::timestamptz IS NULL OR s.occurred_at < ?::timestamptz)
+         AND (?::bigint IS NULL OR s.seq ${page.backward ? '>' : '<'} ?::bigint)
      ) p JOIN ${t('ledger_transaction')} t ON t.id = p.transaction_id
-     WHERE p.page_row <= ? ORDER BY p.account_id, p.page_row`,
-    [accountIds, page.from, page.from, page.to, page.to, page.past, page.past, page.size],
+     WHERE p.page_row <= ?::bigint ORDER BY p.account_id, p.page_row`,
+    [accounts.value, page.from, page.from, page.to, page.to, page.past, page.past, page.size],
+    { fixedShape: true },
   );
 }
 

@@ -1,4 +1,4 @@
-import type { UnitOfWork } from '@gongzhi/core';
+import { executeRead, matchKeys, type UnitOfWork } from '@gongzhi/core';
 import { t } from '../db.js';
 
 /** One entry of a transaction as plain data. */
@@ -11,9 +11,12 @@ export interface EntryRow {
 /** The entries of several transactions in one statement, in posting order. */
 export async function entriesOfTransactions(em: UnitOfWork['em'], transactionIds: readonly string[]): Promise<EntryRow[]> {
   if (transactionIds.length === 0) return [];
-  const rows = await em.execute<{ transaction_id: string; account_id: string; amount: number }[]>(
-    `SELECT transaction_id, account_id, amount FROM ${t('entry')} WHERE transaction_id IN (?) ORDER BY seq`,
-    [transactionIds],
+  const transactions = matchKeys(transactionIds, 'uuid');
+  const rows = await executeRead<{ transaction_id: string; account_id: string; amount: number }[]>(
+    em,
+    `SELECT transaction_id, account_id, amount FROM ${t('entry')} WHERE transaction_id ${transactions.match} ORDER BY seq`,
+    [transactions.value],
+    { fixedShape: true },
   );
   return rows.map((r) => ({ transactionId: r.transaction_id, accountId: r.account_id, amount: r.amount }));
 }
