@@ -41,6 +41,18 @@ const CARD = `query Card($id: ID!) {
   }
 }`;
 
+/** The places above a household with core's counts and their grids with the grid plugin's counts and limits: each a batched read by key. */
+const PLACES = `query Places($id: ID!) {
+  person(id: $id) {
+    household {
+      ancestors {
+        id householdCount peopleCount
+        grids { nodes { id openRequestCount escalationLimits { gridLevelMinutes gridLevelSource } } }
+      }
+    }
+  }
+}`;
+
 async function must(q: string, v: Record<string, unknown>): Promise<any> {
   const result = await app.execute(q, v);
   const data = result.data as Record<string, { errors?: unknown[] }> | null | undefined;
@@ -181,9 +193,11 @@ async function replanned(q: string, v: Record<string, unknown>, caller?: Caller)
 test.each([
   ['the system', undefined],
   ['a social worker of the community', () => socialWorker],
-])("the person card's and the board's statements keep their prepared plans, as %s", async (_who, caller) => {
+])("the person card's, the board's and a household's places' statements keep their prepared plans, as %s", async (_who, caller) => {
   // The card's reads are of one key each; the board's of fifty, and a scoped caller's place rules of a few.
   expect(await replanned(CARD, { id: requester }, caller?.())).toEqual([]);
   // Its page statement too: the statuses written into its text, so the generic plan finds the partial index.
   expect(await replanned(BOARD, { under: community.id, first: 12 }, caller?.())).toEqual([]);
+  // The plugins' and core's counts and lists per parent (keyedRows) the same way.
+  expect(await replanned(PLACES, { id: requester }, caller?.())).toEqual([]);
 });

@@ -61,7 +61,8 @@ export function residentCountUnder(ctx: ReadContext, paths: readonly string[], a
         const [p, a] = JSON.parse(k) as [string[], string[]];
         return { paths: p, among: a };
       });
-      const rows = await ctx.em.execute<{ i: number; n: number }[]>(
+      const rows = await executeRead<{ i: number; n: number }[]>(
+        ctx.em,
         `SELECT k.i, count(DISTINCT p.id)::int AS n
            FROM jsonb_to_recordset(?::jsonb) AS k(i int, paths text[], among uuid[])
            JOIN person p ON p.id = ANY (k.among)
@@ -69,6 +70,7 @@ export function residentCountUnder(ctx: ReadContext, paths: readonly string[], a
           WHERE EXISTS (SELECT 1 FROM unnest(k.paths) AS u(path) WHERE ${underPathSql('h.path', 'u.path')})
           GROUP BY k.i`,
         [keyRecords(records)],
+        { fixedShape: true },
       );
       const counts = keys.map(() => 0);
       for (const row of rows) counts[row.i] = Number(row.n);
@@ -76,7 +78,8 @@ export function residentCountUnder(ctx: ReadContext, paths: readonly string[], a
     }).load(key);
   }
   return batchLoader<string, number>(ctx, 'core.residentCount', async (keys) => {
-    const rows = await ctx.em.execute<{ i: number; n: number }[]>(
+    const rows = await executeRead<{ i: number; n: number }[]>(
+      ctx.em,
       `SELECT k.i, count(DISTINCT p.id)::int AS n
          FROM jsonb_to_recordset(?::jsonb) AS k(i int, paths text[])
         CROSS JOIN LATERAL unnest(k.paths) AS u(path)
@@ -84,6 +87,7 @@ export function residentCountUnder(ctx: ReadContext, paths: readonly string[], a
          JOIN person p ON p.household_id = h.id
         GROUP BY k.i`,
       [keyRecords(keys.map((k) => ({ paths: JSON.parse(k) as string[] })))],
+      { fixedShape: true },
     );
     const counts = keys.map(() => 0);
     for (const row of rows) counts[row.i] = Number(row.n);
@@ -111,7 +115,8 @@ export async function isResidentUnder(ctx: ReadContext, personId: string, paths:
  */
 export function belongsUnder(ctx: ReadContext, personId: string, path: string, day: string): Promise<boolean> {
   return batchLoader<string, boolean>(ctx, 'core.belongsUnder', async (keys) => {
-    const rows = await ctx.em.execute<{ i: number }[]>(
+    const rows = await executeRead<{ i: number }[]>(
+      ctx.em,
       `SELECT k.i
          FROM jsonb_to_recordset(?::jsonb) AS k(i int, person_id uuid, path text, day date)
         WHERE EXISTS (SELECT 1 FROM person p JOIN place h ON h.id = p.household_id
@@ -120,6 +125,7 @@ export function belongsUnder(ctx: ReadContext, personId: string, path: string, d
                        WHERE r.person_id = k.person_id AND ${underPathSql('x.path', 'k.path')}
                          AND (r.ends_on IS NULL OR r.ends_on >= k.day))`,
       [keyRecords(keys.map((k) => JSON.parse(k) as { person_id: string; path: string; day: string }))],
+      { fixedShape: true },
     );
     const yes = new Set(rows.map((r) => Number(r.i)));
     return keys.map((_, i) => yes.has(i));

@@ -129,13 +129,15 @@ export function placeSummaries(ctx: ReadContext, ids: readonly string[]): Promis
 export function householdIdsUnder(ctx: ReadContext, paths: readonly string[]): Promise<string[]> {
   const key = JSON.stringify(sortedSet(paths));
   return batchLoader<string, string[]>(ctx, 'core.householdIdsUnder', async (keys) => {
-    const rows = await ctx.em.execute<{ i: number; id: string }[]>(
+    const rows = await executeRead<{ i: number; id: string }[]>(
+      ctx.em,
       `SELECT DISTINCT k.i, h.id, h.path
          FROM jsonb_to_recordset(?::jsonb) AS k(i int, paths text[])
         CROSS JOIN LATERAL unnest(k.paths) AS u(path)
          JOIN place h ON h.type = 'household' AND ${underPathSql('h.path', 'u.path')}
         ORDER BY k.i, h.path, h.id`,
       [keyRecords(keys.map((k) => ({ paths: JSON.parse(k) as string[] })))],
+      { fixedShape: true },
     );
     const result = keys.map((): string[] => []);
     for (const row of rows) result[row.i]?.push(row.id);

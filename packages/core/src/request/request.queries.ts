@@ -11,13 +11,15 @@ import type { RequestKind, RequestLevel, RequestStatus } from './request.entity.
  */
 export function requestCountUnder(ctx: ReadContext, paths: readonly string[], statuses: readonly RequestStatus[]): Promise<number> {
   return batchLoader<string, number>(ctx, 'core.requestCountUnder', async (keys) => {
-    const rows = await ctx.em.execute<{ i: number; n: number }[]>(
+    const rows = await executeRead<{ i: number; n: number }[]>(
+      ctx.em,
       `SELECT k.i, count(DISTINCT r.id)::int AS n
          FROM jsonb_to_recordset(?::jsonb) AS k(i int, paths text[], statuses text[])
         CROSS JOIN LATERAL unnest(k.paths) AS u(path)
          JOIN request r ON ${underPathSql('r.place_path', 'u.path')} AND r.status = ANY (k.statuses::request_status[])
         GROUP BY k.i`,
       [keyRecords(keys.map((k) => JSON.parse(k) as { paths: string[]; statuses: string[] }))],
+      { fixedShape: true },
     );
     const counts = keys.map(() => 0);
     for (const row of rows) counts[row.i] = Number(row.n);
@@ -42,7 +44,8 @@ export function requestIdsUnder(
     lim: Math.max(0, Math.floor(query.limit)),
   });
   return batchLoader<string, string[]>(ctx, 'core.requestIdsUnder', async (keys) => {
-    const rows = await ctx.em.execute<{ i: number; id: string }[]>(
+    const rows = await executeRead<{ i: number; id: string }[]>(
+      ctx.em,
       `SELECT k.i, x.id
          FROM jsonb_to_recordset(?::jsonb) AS k(i int, paths text[], statuses text[], lim int)
         CROSS JOIN LATERAL (
@@ -53,6 +56,7 @@ export function requestIdsUnder(
            LIMIT k.lim) x
         ORDER BY k.i, x.created_at DESC, x.id DESC`,
       [keyRecords(keys.map((k) => JSON.parse(k) as { paths: string[]; statuses: string[]; lim: number }))],
+      { fixedShape: true },
     );
     const result = keys.map((): string[] => []);
     for (const row of rows) result[row.i]?.push(row.id);
@@ -68,11 +72,13 @@ export function requestIdsUnder(
  */
 export function assignedRequestCount(ctx: ReadContext, personId: string, statuses: readonly RequestStatus[]): Promise<number> {
   return batchLoader<string, number>(ctx, 'core.assignedRequestCount', async (keys) => {
-    const rows = await ctx.em.execute<{ i: number; n: number }[]>(
+    const rows = await executeRead<{ i: number; n: number }[]>(
+      ctx.em,
       `SELECT k.i, (SELECT count(*) FROM request r
                      WHERE r.assignee_id = k.person_id AND r.status = ANY (k.statuses::request_status[]))::int AS n
          FROM jsonb_to_recordset(?::jsonb) AS k(i int, person_id uuid, statuses text[])`,
       [keyRecords(keys.map((k) => JSON.parse(k) as { person_id: string; statuses: string[] }))],
+      { fixedShape: true },
     );
     const counts = keys.map(() => 0);
     for (const row of rows) counts[row.i] = Number(row.n);
