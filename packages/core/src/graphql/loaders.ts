@@ -537,6 +537,16 @@ export function keyedRows<R extends Record<string, unknown>>(
 }
 
 /**
+ * A number per key from a batched read by key ({@link keyedRows}) whose statement gives it as `n`
+ * (`SELECT poll_id, count(*)::int AS n … WHERE poll_id ${match} GROUP BY poll_id`): 0 for a key
+ * without a row.
+ */
+export async function keyedCount(ctx: ReadContext, name: string, key: string, read: KeyedRead<Record<string, unknown>>): Promise<number> {
+  const [row] = await keyedRows(ctx, name, key, read);
+  return row ? Number(row.n) : 0;
+}
+
+/**
  * The plain row ({@link plainRows}) of `entity` with primary key `id`, or null; the calls of one
  * operation for one entity are one statement. What {@link RelationField} answers.
  */

@@ -1,4 +1,4 @@
-import { keyedRows, type ReadContext } from '../graphql/loaders.js';
+import { keyedCount, keyedRows, type ReadContext } from '../graphql/loaders.js';
 
 /**
  * The uuids of the people who are members of organization `organizationId`, oldest
@@ -24,15 +24,14 @@ export async function organizationMemberIds(ctx: ReadContext, organizationId: st
  *
  * Part of the plugin contract: stable across core migrations.
  */
-export async function organizationMemberCount(ctx: ReadContext, organizationId: string): Promise<number> {
-  const [counted] = await keyedRows<{ organization_id: string; n: number }>(ctx, 'core.organizationMemberCount', organizationId, {
+export function organizationMemberCount(ctx: ReadContext, organizationId: string): Promise<number> {
+  return keyedCount(ctx, 'core.organizationMemberCount', organizationId, {
     sql: (match) => `SELECT organization_id, count(*)::int AS n FROM organization_member
        WHERE organization_id ${match}
        GROUP BY organization_id`,
     keyColumn: 'organization_id',
     type: 'uuid',
   });
-  return counted?.n ?? 0;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { keyRecords, loadSummaries, sortedSet, underPathSql } from '../database/read-sql.js';
 import type { GongzhiContext } from '../context.js';
-import { batchLoader, executeRead, keyedRows, loadById, matchKeys, type ReadContext, rowById } from '../graphql/loaders.js';
+import { batchLoader, executeRead, keyedCount, loadById, matchKeys, type ReadContext, rowById } from '../graphql/loaders.js';
 import { Place } from './place.entity.js';
 import type { PlaceType } from './place.entity.js';
 
@@ -181,9 +181,9 @@ export function loadPlace(ctx: GongzhiContext, uuid: string): Promise<Place | nu
  * (`~>=~`/`~<~`, the text_pattern_ops operators) is "starts with the node's path" in a form
  * the path index can serve for every node of the batch; '0' is the character after '/'.
  */
-export async function loadCountUnder(ctx: GongzhiContext, what: 'people' | 'households', place: Place): Promise<number> {
+export function loadCountUnder(ctx: GongzhiContext, what: 'people' | 'households', place: Place): Promise<number> {
   const counted = what === 'people' ? 'JOIN person p ON p.household_id = h.id' : '';
-  const [under] = await keyedRows<{ id: string; n: number }>(ctx, `Place.${what}Count`, place.uuid, {
+  return keyedCount(ctx, `Place.${what}Count`, place.uuid, {
     sql: (match) => `SELECT n.id, count(${what === 'people' ? 'p.id' : 'h.id'})::int AS n
          FROM place n
          JOIN place h ON h.path ~>=~ n.path AND h.path ~<~ (left(n.path, -1) || '0') AND h.type = 'household'
@@ -193,5 +193,4 @@ export async function loadCountUnder(ctx: GongzhiContext, what: 'people' | 'hous
     keyColumn: 'id',
     type: 'uuid',
   });
-  return under?.n ?? 0;
 }

@@ -1,4 +1,5 @@
 import {
+  keyedCount,
   keyedRows,
   type ConnectionArgs,
   type ConnectionOrder,
@@ -65,14 +66,12 @@ export async function decisionProgressOf(
 }
 
 /** The sum of each decision's funding, in fen; batched per operation. */
-export async function fundingTotalOf(ctx: ReadContext, decisionId: string): Promise<number> {
-  const [summed] = await keyedRows<{ decision_id: string; fen: string }>(ctx, 'CouncilDecision.totalFundingFen', decisionId, {
-    sql: (match) =>
-      `SELECT decision_id, sum(amount_fen) AS fen FROM ${t('funding_source')} WHERE decision_id ${match} GROUP BY decision_id`,
+export function fundingTotalOf(ctx: ReadContext, decisionId: string): Promise<number> {
+  return keyedCount(ctx, 'CouncilDecision.totalFundingFen', decisionId, {
+    sql: (match) => `SELECT decision_id, sum(amount_fen) AS n FROM ${t('funding_source')} WHERE decision_id ${match} GROUP BY decision_id`,
     keyColumn: 'decision_id',
     type: 'uuid',
   });
-  return summed ? Number(summed.fen) : 0;
 }
 
 const SOONEST_DUE: ConnectionOrder<CouncilActionItem> = { keys: ['dueOn', 'uuid'], direction: 'asc' };

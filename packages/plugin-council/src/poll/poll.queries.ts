@@ -1,4 +1,4 @@
-import { batchLoader, keyedRows, expectRow, type Person, type Place, placeSummaries, type ReadContext } from '@gongzhi/core';
+import { batchLoader, keyedCount, expectRow, type Person, type Place, placeSummaries, type ReadContext } from '@gongzhi/core';
 import type { Council } from '../council/council.entity.js';
 import { t } from '../db.js';
 import type { ProposalStatus } from '../proposal/proposal.entity.js';
@@ -60,13 +60,12 @@ export async function answerCounts(ctx: ReadContext, poll: CouncilResidentPoll):
 }
 
 /** How many residents have answered a poll so far; batched per operation. */
-export async function answerCountOf(ctx: ReadContext, pollId: string): Promise<number> {
-  const [counted] = await keyedRows<{ poll_id: string; n: number }>(ctx, 'CouncilResidentPoll.answerCount', pollId, {
+export function answerCountOf(ctx: ReadContext, pollId: string): Promise<number> {
+  return keyedCount(ctx, 'CouncilResidentPoll.answerCount', pollId, {
     sql: (match) => `SELECT poll_id, count(*)::int AS n FROM ${t('resident_poll_answer')} WHERE poll_id ${match} GROUP BY poll_id`,
     keyColumn: 'poll_id',
     type: 'uuid',
   });
-  return counted?.n ?? 0;
 }
 
 /** The places a poll asks; batched per operation. */

@@ -1,5 +1,5 @@
 import {
-  keyedRows,
+  keyedCount,
   type ConnectionArgs,
   type ConnectionOrder,
   type ConnectionPage,
@@ -22,13 +22,12 @@ export function openRegistrationsOf(em: ReadContext['em'], personUuid: string, d
 }
 
 /** How many reports each reporter made, batched per operation. */
-export async function reportCountOf(ctx: ReadContext, reporterUuid: string): Promise<number> {
-  const [counted] = await keyedRows<{ reporter_id: string; n: number }>(ctx, 'grid.reporterReportCount', reporterUuid, {
+export function reportCountOf(ctx: ReadContext, reporterUuid: string): Promise<number> {
+  return keyedCount(ctx, 'grid.reporterReportCount', reporterUuid, {
     sql: (match) => `SELECT reporter_id, count(*)::int AS n FROM ${t('reporter_report')} WHERE reporter_id ${match} GROUP BY reporter_id`,
     keyColumn: 'reporter_id',
     type: 'uuid',
   });
-  return counted?.n ?? 0;
 }
 
 /** The order of little bees: by registration, the uuid breaking ties. */

@@ -1,5 +1,5 @@
 import {
-  keyedRows,
+  keyedCount,
   type ConnectionArgs,
   type ConnectionPage,
   expectRow,
@@ -60,12 +60,11 @@ export async function correctedTotal(ctx: ReadContext, entryUuid: string): Promi
 }
 
 /** A person's verified service minutes (approved entries, approved corrections included), batched per operation. */
-export async function verifiedMinutesOf(ctx: ReadContext, personUuid: string): Promise<number> {
-  const [summed] = await keyedRows<{ person_id: string; minutes: string }>(ctx, 'volunteer.verifiedMinutes', personUuid, {
-    sql: (match) => `SELECT person_id, sum(minutes) AS minutes FROM ${t('service_entry')}
+export function verifiedMinutesOf(ctx: ReadContext, personUuid: string): Promise<number> {
+  return keyedCount(ctx, 'volunteer.verifiedMinutes', personUuid, {
+    sql: (match) => `SELECT person_id, sum(minutes) AS n FROM ${t('service_entry')}
         WHERE status = 'approved' AND person_id ${match} GROUP BY person_id`,
     keyColumn: 'person_id',
     type: 'uuid',
   });
-  return summed ? Number(summed.minutes) : 0;
 }
