@@ -1,4 +1,4 @@
-import { householdIdsUnder, Person, type ReadContext } from '@gongzhi/core';
+import { executeRead, householdIdsUnder, Person, type ReadContext } from '@gongzhi/core';
 import { t, underSql } from '../db.js';
 import { coveredPaths } from '../grid/grid.queries.js';
 
@@ -15,10 +15,12 @@ export async function visitCoverage(ctx: ReadContext, gridId: string, since: str
   const paths = await coveredPaths(ctx, gridId);
   const households = paths.length ? await householdIdsUnder(ctx, paths) : [];
   const visited = households.length
-    ? await ctx.em.execute<{ household_id: string }[]>(
+    ? await executeRead<{ household_id: string }[]>(
+        ctx.em,
         `SELECT DISTINCT v.household_id FROM ${t('grid_visit')} v
-          WHERE v.household_id = ANY (string_to_array(?, ',')::uuid[]) AND v.visited_on >= ?::date`,
-        [households.join(','), since],
+          WHERE v.household_id = ANY (?::uuid[]) AND v.visited_on >= ?::date`,
+        [households, since],
+        { fixedShape: true },
       )
     : [];
   const seen = new Set(visited.map((v) => v.household_id));

@@ -2,6 +2,7 @@ import {
   type ConnectionArgs,
   type ConnectionOrder,
   ConnectionPage,
+  executeRead,
   findPage,
   organizationIdsOfPerson,
   type ReadContext,
@@ -16,15 +17,17 @@ import { OPEN_STATUSES } from '../grid/grid.queries.js';
  */
 async function gridWorkPaths(ctx: ReadContext, personId: string, day: string): Promise<string[]> {
   const organizationIds = await organizationIdsOfPerson(ctx, personId);
-  const rows = await ctx.em.execute<{ place_path: string }[]>(
+  const rows = await executeRead<{ place_path: string }[]>(
+    ctx.em,
     `WITH mine AS (
        SELECT w.grid_id FROM ${t('grid_worker')} w
         WHERE w.person_id = ? AND w.starts_on <= ?::date AND (w.ends_on IS NULL OR w.ends_on >= ?::date)
        UNION
        SELECT a.grid_id FROM ${t('grid_adoption')} a
-        WHERE a.organization_id = ANY (string_to_array(?, ',')::uuid[]) AND a.starts_on <= ?::date AND (a.ends_on IS NULL OR a.ends_on >= ?::date))
+        WHERE a.organization_id = ANY (?::uuid[]) AND a.starts_on <= ?::date AND (a.ends_on IS NULL OR a.ends_on >= ?::date))
      SELECT DISTINCT gp.place_path FROM mine JOIN ${t('grid_place')} gp ON gp.grid_id = mine.grid_id`,
-    [personId, day, day, organizationIds.join(','), day, day],
+    [personId, day, day, organizationIds, day, day],
+    { fixedShape: true },
   );
   return rows.map((r) => r.place_path);
 }

@@ -112,7 +112,8 @@ export function loadWorkerPage(
   const key = JSON.stringify([paging.connection, request.signature, request.size, request.backward, request.from, activeOn]);
   return batchLoader<string, ConnectionPage<GridWorker>>(ctx, `grid.workerPage:${key}`, async (parentIds) => {
     const direction = request.backward ? 'DESC' : 'ASC';
-    const params: unknown[] = [parentIds.join(',')];
+    const parents = matchKeys(parentIds, 'uuid');
+    const params: unknown[] = [parents.value];
     let where = '';
     if (activeOn) {
       where += ` AND ${ACTIVE_ON}`;
@@ -123,14 +124,16 @@ export function loadWorkerPage(
       params.push(...request.from);
     }
     const rows = request.size
-      ? await ctx.em.execute<Record<string, unknown>[]>(
+      ? await executeRead<Record<string, unknown>[]>(
+          ctx.em,
           `SELECT * FROM (
              SELECT w.*, row_number() OVER (PARTITION BY w.${by}_id ORDER BY w.starts_on ${direction}, w.id ${direction}) AS page_row
                FROM ${t('grid_worker')} w
-              WHERE w.${by}_id = ANY (string_to_array(?, ',')::uuid[])${where}
+              WHERE w.${by}_id ${parents.match}${where}
            ) paged
-           WHERE page_row <= ${request.size + 1}`,
-          params,
+           WHERE page_row <= ?::int`,
+          [...params, request.size + 1],
+          { fixedShape: true },
         )
       : [];
     const groups = new Map<string, GridWorker[]>(parentIds.map((id) => [id, []]));
