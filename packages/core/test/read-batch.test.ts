@@ -1,4 +1,4 @@
-import { executeRead, keyedRows, readBatchChannel, readContext } from '@gongzhi/core';
+import { executeRead, fromGlobalId, keyedRows, loadById, Place, readBatchChannel, readContext } from '@gongzhi/core';
 import { createTestApp, type TestApp } from '@gongzhi/core/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
@@ -242,6 +242,37 @@ test("keyedRows: one tick's calls under one name are one prepared statement, and
   expect(
     (await keyedRows<{ key: string; n: number }>(readContext(app.platform.orm.em.fork()), 'test.keyed', 'c', read)).map((r) => r.n),
   ).toEqual([4]);
+});
+
+test('loadById: the ids of a tick are one prepared statement; an entity already loaded keeps its unflushed changes', async () => {
+  const created = await Promise.all(
+    ['甲', '乙'].map((name, i) =>
+      app.run(`mutation ($i: CreatePlaceInput!) { createPlace(input: $i) { place { id } errors { code } } }`, {
+        i: { type: 'DISTRICT', code: `LB${process.pid}${i}`, name: `读取区${name}` },
+      }),
+    ),
+  );
+  const [first, second] = created.map((d) => fromGlobalId(d.createPlace.place.id as string)!.id);
+  const em = app.platform.orm.em.fork();
+  let places: (Place | null)[] = [];
+  let inlined: number[] = [];
+  const trips = await app.countRoundTrips(async () => {
+    inlined = await batchesOf(async () => {
+      const ctx = readContext(em);
+      places = await Promise.all([first, second, '00000000-0000-4000-8000-000000000000'].map((id) => loadById(ctx, Place, id)));
+    });
+  });
+  expect(trips).toBe(1);
+  expect(inlined).toEqual([]);
+  expect(places.map((p) => p?.name)).toEqual(['读取区甲', '读取区乙', undefined]);
+  // Managed, as em.find gives them: a change made before a second read survives it and is flushed.
+  places[0]!.name = '改过的名字';
+  const again = await loadById(readContext(em), Place, first);
+  expect(again).toBe(places[0]);
+  expect(again?.name).toBe('改过的名字');
+  await em.flush();
+  const [stored] = await app.platform.orm.em.fork().execute<{ name: string }[]>('SELECT name FROM place WHERE id = ?', [first]);
+  expect(stored?.name).toBe('改过的名字');
 });
 
 test('a fixed-shape read given too few values is refused, and its turn answers rather than waits, in a transaction or not', async () => {

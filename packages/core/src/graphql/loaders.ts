@@ -1,4 +1,11 @@
-import { type EntityMetadata, type EntityName, type EntityProperty, type Platform, ReferenceKind } from '@mikro-orm/core';
+import {
+  type EntityDictionary,
+  type EntityMetadata,
+  type EntityName,
+  type EntityProperty,
+  type Platform,
+  ReferenceKind,
+} from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { channel } from 'node:diagnostics_channel';
@@ -69,13 +76,33 @@ export function loadByForeignKey<T extends object>(
   }).load(parentId);
 }
 
-/** The row of `entity` with primary key `id` (or null), batched per operation. */
+/**
+ * The row of `entity` with primary key `id` (or null) as a managed entity, batched per operation:
+ * one prepared statement for the ids of a tick (`matchKeys`), its rows merged into the identity
+ * map as `em.find` merges them (an entity already loaded keeps its state, changes included).
+ */
 export function loadById<T extends object>(ctx: ReadContext, entity: EntityName<T>, id: string): Promise<T | null> {
   const name = `${entityLabel(entity)}#byId`;
   return batchLoader<string, T | null>(ctx, name, async (ids) => {
-    const rows = await ctx.em.find(entity, { uuid: { $in: ids } } as never);
-    const byId = new Map(rows.map((row) => [(row as unknown as { uuid: string }).uuid, row as T]));
-    return ids.map((id) => byId.get(id) ?? null);
+    const shape = rowShape(ctx.em, entity as EntityName<object>);
+    const keyed = matchKeys(ids);
+    const raw = await executeRead<Record<string, unknown>[]>(
+      ctx.em,
+      `SELECT r.* FROM ${shape.table} r WHERE r.${shape.primaryKey} ${keyed.match}`,
+      [keyed.value],
+      { fixedShape: true },
+    );
+    const meta = shape.meta as EntityMetadata<T>;
+    const factory = ctx.em.getEntityFactory();
+    const driver = ctx.em.getDriver();
+    const byId = new Map<string, T>();
+    for (const row of raw) {
+      const data = driver.mapResult<T>(row as EntityDictionary<T>, meta);
+      if (!data) continue;
+      const found = factory.create<T>(entity, data, { merge: true, convertCustomTypes: true }) as T;
+      byId.set(String(row[shape.primaryKey.slice(1, -1)]), found);
+    }
+    return ids.map((key) => byId.get(key) ?? null);
   }).load(id);
 }
 
