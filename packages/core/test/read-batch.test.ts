@@ -1,4 +1,4 @@
-import { executeRead, fromGlobalId, keyedRows, loadById, Place, readBatchChannel, readContext } from '@gongzhi/core';
+import { executeRead, fromGlobalId, keyedRows, loadByForeignKey, loadById, Place, readBatchChannel, readContext } from '@gongzhi/core';
 import { createTestApp, type TestApp } from '@gongzhi/core/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
@@ -244,7 +244,7 @@ test("keyedRows: one tick's calls under one name are one prepared statement, and
   ).toEqual([4]);
 });
 
-test('loadById: the ids of a tick are one prepared statement; an entity already loaded keeps its unflushed changes', async () => {
+test('loadById and loadByForeignKey: the keys of a tick are one prepared statement; an entity already loaded keeps its unflushed changes', async () => {
   const created = await Promise.all(
     ['甲', '乙'].map((name, i) =>
       app.run(`mutation ($i: CreatePlaceInput!) { createPlace(input: $i) { place { id } errors { code } } }`, {
@@ -273,6 +273,25 @@ test('loadById: the ids of a tick are one prepared statement; an entity already 
   await em.flush();
   const [stored] = await app.platform.orm.em.fork().execute<{ name: string }[]>('SELECT name FROM place WHERE id = ?', [first]);
   expect(stored?.name).toBe('改过的名字');
+
+  // loadByForeignKey the same way: each parent's rows in the order asked, one prepared statement.
+  for (const [i, name] of ['街道B', '街道A'].entries()) {
+    await app.run(`mutation ($i: CreatePlaceInput!) { createPlace(input: $i) { place { id } errors { code } } }`, {
+      i: { type: 'SUBDISTRICT', code: `LB${process.pid}s${i}`, name, parentId: created[0]?.createPlace.place.id },
+    });
+  }
+  let children: Place[][] = [];
+  const childTrips = await app.countRoundTrips(async () => {
+    inlined = await batchesOf(async () => {
+      const ctx = readContext(app.platform.orm.em.fork());
+      children = await Promise.all([first, second].map((id) => loadByForeignKey(ctx, Place, 'parent', id, { name: 'desc' })));
+    });
+  });
+  expect(childTrips).toBe(1);
+  expect(inlined).toEqual([]);
+  expect(children.map((rows) => rows.map((p) => p.name))).toEqual([['街道B', '街道A'], []]);
+  const ascending = await loadByForeignKey(readContext(app.platform.orm.em.fork()), Place, 'parent', first, { name: 'asc' });
+  expect(ascending.map((p) => p.name)).toEqual(['街道A', '街道B']);
 });
 
 test('a fixed-shape read given too few values is refused, and its turn answers rather than waits, in a transaction or not', async () => {

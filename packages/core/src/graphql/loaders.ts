@@ -63,15 +63,18 @@ export function loadByForeignKey<T extends object>(
 ): Promise<T[]> {
   const name = `${entityLabel(entity)}.${foreignKey}`;
   return batchLoader<string, T[]>(ctx, name, async (parentIds) => {
-    const rows = await ctx.em.find(entity, { [foreignKey]: { $in: parentIds } } as never, {
-      orderBy: orderBy as never,
-    });
+    const shape = rowShape(ctx.em, entity as EntityName<object>);
+    const field = fieldOf(shape, foreignKey);
+    const keyed = matchKeys(parentIds);
+    const raw = await executeRead<Record<string, unknown>[]>(
+      ctx.em,
+      `SELECT r.* FROM ${shape.table} r WHERE r.${quote(field)} ${keyed.match} ORDER BY ${sortColumns(shape, Object.entries(orderBy) as [string, 'asc' | 'desc'][]).join(', ')}`,
+      [keyed.value],
+      { fixedShape: true },
+    );
+    const rows = managedRows(ctx.em, entity, raw);
     const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
-    for (const row of rows) {
-      const ref = (row as Record<string, unknown>)[foreignKey] as { uuid?: string } | string;
-      const key = typeof ref === 'string' ? ref : (ref?.uuid as string);
-      groups.get(key)?.push(row);
-    }
+    rows.forEach((row, i) => groups.get(String(raw[i]?.[field]))?.push(row));
     return parentIds.map((id) => groups.get(id)!);
   }).load(parentId);
 }
@@ -92,16 +95,8 @@ export function loadById<T extends object>(ctx: ReadContext, entity: EntityName<
       [keyed.value],
       { fixedShape: true },
     );
-    const meta = shape.meta as EntityMetadata<T>;
-    const factory = ctx.em.getEntityFactory();
-    const driver = ctx.em.getDriver();
-    const byId = new Map<string, T>();
-    for (const row of raw) {
-      const data = driver.mapResult<T>(row as EntityDictionary<T>, meta);
-      if (!data) continue;
-      const found = factory.create<T>(entity, data, { merge: true, convertCustomTypes: true }) as T;
-      byId.set(String(row[shape.primaryKey.slice(1, -1)]), found);
-    }
+    const rows = managedRows(ctx.em, entity, raw);
+    const byId = new Map(rows.map((row) => [String((row as Record<string, unknown>)[shape.primaryProp]), row]));
     return ids.map((key) => byId.get(key) ?? null);
   }).load(id);
 }
@@ -455,6 +450,34 @@ function rowShape(em: EntityManager, entity: EntityName<object>): RowShape {
   return shape;
 }
 
+/** The column of `entity`'s property `prop` (unquoted). */
+function fieldOf(shape: RowShape, prop: string): string {
+  const field = shape.meta.properties[prop]?.fieldNames?.[0];
+  if (!field) throw new Error(`${shape.meta.className}.${prop} is not a column.`);
+  return field;
+}
+
+/** `ORDER BY` terms of alias `r` for `order`, then the primary key (a total order). */
+function sortColumns(shape: RowShape, order: readonly (readonly [string, 'asc' | 'desc'])[]): string[] {
+  return [...order.map(([prop, dir]) => `r.${quote(fieldOf(shape, prop))} ${dir === 'desc' ? 'DESC' : 'ASC'}`), `r.${shape.primaryKey}`];
+}
+
+/**
+ * Result rows holding all of `entity`'s columns as managed entities (one per row, in order), merged into the identity map
+ * the way `em.find` merges them: an entity already loaded keeps its state, unflushed changes
+ * included (`em.map` would refresh it from the row).
+ */
+function managedRows<T extends object>(em: EntityManager, entity: EntityName<T>, raw: readonly Record<string, unknown>[]): T[] {
+  const meta = em.getMetadata().get(entity);
+  const factory = em.getEntityFactory();
+  const driver = em.getDriver();
+  return raw.map((row) => {
+    const data = driver.mapResult<T>(row as EntityDictionary<T>, meta);
+    if (!data) throw new Error(`A ${meta.className} row read as nothing.`);
+    return factory.create<T>(entity, data, { merge: true, convertCustomTypes: true });
+  });
+}
+
 /**
  * The select list of `entity`'s columns (`r."id", r."title", …`), for a hand-written statement
  * whose result becomes plain rows through {@link plainRows}.
@@ -677,11 +700,7 @@ export function rowsByForeignKey<T extends object>(
   const name = `rows:${entityLabel(entity)}.${foreignKey}:${order.map(([key, dir]) => `${key} ${dir}`).join(',')}:${along.join(',')}`;
   return batchLoader<string, T[]>(ctx, name, async (parentIds) => {
     const shape = rowShape(ctx.em, entity as EntityName<object>);
-    const column = (prop: string): string => {
-      const field = shape.meta.properties[prop]?.fieldNames?.[0];
-      if (!field) throw new Error(`${shape.meta.className}.${prop} is not a column.`);
-      return `r.${quote(field)}`;
-    };
+    const column = (prop: string): string => `r.${quote(fieldOf(shape, prop))}`;
     const related = along.map((prop, i) => {
       const target = shape.meta.properties[prop]?.targetMeta;
       if (!target?.class) throw new Error(`${shape.meta.className}.${prop} is not a to-one relation.`);
@@ -695,7 +714,7 @@ export function rowsByForeignKey<T extends object>(
         primaryKey: `${alias}.${joined.primaryKey.slice(1, -1)}`,
       };
     });
-    const sort = [...order.map(([prop, dir]) => `${column(prop)} ${dir === 'desc' ? 'DESC' : 'ASC'}`), `r.${shape.primaryKey}`];
+    const sort = sortColumns(shape, order);
     const keyed = matchKeys(parentIds);
     const raw = await executeRead<Record<string, unknown>[]>(
       ctx.em,
