@@ -51,8 +51,10 @@ function entityLabel<T extends object>(entity: EntityName<T>): string {
 }
 
 /**
- * The rows of `entity` whose `foreignKey` points at `parentId`, batched across all parents
- * asked for in the same operation: `Place.grids` for a page of places is one SQL query.
+ * The rows of `entity` whose `foreignKey` points at `parentId` as managed entities, in `orderBy`
+ * order, then by primary key; batched across all parents asked for in the same operation (one
+ * prepared statement: `Place.grids` for a page of places is one query), merged into the identity
+ * map as `em.find` merges them.
  */
 export function loadByForeignKey<T extends object>(
   ctx: ReadContext,
