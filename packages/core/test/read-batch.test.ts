@@ -290,7 +290,13 @@ test('loadById and loadByForeignKey: the keys of a tick are one prepared stateme
   expect(childTrips).toBe(1);
   expect(inlined).toEqual([]);
   expect(children.map((rows) => rows.map((p) => p.name))).toEqual([['街道B', '街道A'], []]);
-  const ascending = await loadByForeignKey(readContext(app.platform.orm.em.fork()), Place, 'parent', first, { name: 'asc' });
+  // Another order in the same operation is read in that order, not the first call's.
+  const ctx = readContext(app.platform.orm.em.fork());
+  const [descending, ascending] = await Promise.all([
+    loadByForeignKey(ctx, Place, 'parent', first, { name: 'desc' }),
+    loadByForeignKey(ctx, Place, 'parent', first, { name: 'asc' }),
+  ]);
+  expect(descending.map((p) => p.name)).toEqual(['街道B', '街道A']);
   expect(ascending.map((p) => p.name)).toEqual(['街道A', '街道B']);
 });
 

@@ -63,14 +63,16 @@ export function loadByForeignKey<T extends object>(
   parentId: string,
   orderBy: Partial<Record<keyof T & string, 'asc' | 'desc'>> = {},
 ): Promise<T[]> {
-  const name = `${entityLabel(entity)}.${foreignKey}`;
+  const order = Object.entries(orderBy) as [string, 'asc' | 'desc'][];
+  // One loader per order: calls asking another order in the same operation get their own statement.
+  const name = `${entityLabel(entity)}.${foreignKey}:${order.map(([key, dir]) => `${key} ${dir}`).join(',')}`;
   return batchLoader<string, T[]>(ctx, name, async (parentIds) => {
     const shape = rowShape(ctx.em, entity as EntityName<object>);
     const field = fieldOf(shape, foreignKey);
     const keyed = matchKeys(parentIds);
     const raw = await executeRead<Record<string, unknown>[]>(
       ctx.em,
-      `SELECT r.* FROM ${shape.table} r WHERE r.${quote(field)} ${keyed.match} ORDER BY ${sortColumns(shape, Object.entries(orderBy) as [string, 'asc' | 'desc'][]).join(', ')}`,
+      `SELECT r.* FROM ${shape.table} r WHERE r.${quote(field)} ${keyed.match} ORDER BY ${sortColumns(shape, order).join(', ')}`,
       [keyed.value],
       { fixedShape: true },
     );
