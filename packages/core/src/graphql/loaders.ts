@@ -65,7 +65,7 @@ export function loadByForeignKey<T extends object>(
 ): Promise<T[]> {
   const order = Object.entries(orderBy) as [string, 'asc' | 'desc'][];
   // One loader per order: calls asking another order in the same operation get their own statement.
-  const name = `${entityLabel(entity)}.${foreignKey}:${order.map(([key, dir]) => `${key} ${dir}`).join(',')}`;
+  const name = `${entityLabel(entity)}.${foreignKey}:${orderLabel(order)}`;
   return batchLoader<string, T[]>(ctx, name, async (parentIds) => {
     const shape = rowShape(ctx.em, entity as EntityName<object>);
     const field = fieldOf(shape, foreignKey);
@@ -461,15 +461,20 @@ function fieldOf(shape: RowShape, prop: string): string {
   return field;
 }
 
+/** An order as part of a loader's name (`name asc,seq desc`): one loader per order asked. */
+function orderLabel(order: readonly (readonly [string, 'asc' | 'desc'])[]): string {
+  return order.map(([key, dir]) => `${key} ${dir}`).join(',');
+}
+
 /** `ORDER BY` terms of alias `r` for `order`, then the primary key (a total order). */
 function sortColumns(shape: RowShape, order: readonly (readonly [string, 'asc' | 'desc'])[]): string[] {
   return [...order.map(([prop, dir]) => `r.${quote(fieldOf(shape, prop))} ${dir === 'desc' ? 'DESC' : 'ASC'}`), `r.${shape.primaryKey}`];
 }
 
 /**
- * Result rows holding all of `entity`'s columns as managed entities (one per row, in order), merged into the identity map
- * the way `em.find` merges them: an entity already loaded keeps its state, unflushed changes
- * included (`em.map` would refresh it from the row).
+ * Result rows holding all of `entity`'s columns as managed entities (one per row, in order),
+ * merged into the identity map the way `em.find` merges them: an entity already loaded keeps its
+ * state, unflushed changes included (`em.map` would refresh it from the row).
  */
 function managedRows<T extends object>(em: EntityManager, entity: EntityName<T>, raw: readonly Record<string, unknown>[]): T[] {
   const meta = em.getMetadata().get(entity);
@@ -701,7 +706,7 @@ export function rowsByForeignKey<T extends object>(
   along: readonly (keyof T & string)[] = [],
 ): Promise<T[]> {
   const order = Object.entries(orderBy) as [string, 'asc' | 'desc'][];
-  const name = `rows:${entityLabel(entity)}.${foreignKey}:${order.map(([key, dir]) => `${key} ${dir}`).join(',')}:${along.join(',')}`;
+  const name = `rows:${entityLabel(entity)}.${foreignKey}:${orderLabel(order)}:${along.join(',')}`;
   return batchLoader<string, T[]>(ctx, name, async (parentIds) => {
     const shape = rowShape(ctx.em, entity as EntityName<object>);
     const column = (prop: string): string => `r.${quote(fieldOf(shape, prop))}`;
