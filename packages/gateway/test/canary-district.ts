@@ -24,6 +24,8 @@ export interface CanaryWorld {
   person: (name: string) => Caller;
   /** An API key of a district app, scoped to 芳星园三区社区, may submit requests. */
   apiKeyCaller: Caller;
+  /** The canary community's own app key (submits requests, manages its webhooks). */
+  canaryKeyCaller: Caller;
   /** Runs a setup operation as the system; a failure (a top-level or a payload error) names the operation. */
   sys: (query: string, variables?: Record<string, unknown>) => Promise<any>;
   /** Runs a setup operation as the named person. */
@@ -53,7 +55,12 @@ function payloadErrors(data: Record<string, unknown> | null | undefined): string
   );
 }
 
-export async function createCanaryWorld(): Promise<CanaryWorld> {
+/**
+ * The world of {@link CanaryWorld}. `communities` (1 by default) canary communities side by side in
+ * the canary district, so that its lists hold several rows (the generated N+1 check asks them
+ * for pages of different sizes); `canary` holds the first one's rows.
+ */
+export async function createCanaryWorld(options: { communities?: number } = {}): Promise<CanaryWorld> {
   const app = await createTestApp({ plugins: [grid, volunteer, moralBank, council], seed: true });
   const ids: Record<string, string> = {};
   const canary: Record<string, string> = {};
@@ -72,321 +79,334 @@ export async function createCanaryWorld(): Promise<CanaryWorld> {
   for (const p of await sql.execute<{ id: string; name: string }[]>('SELECT id, name FROM person'))
     ids[p.name] = toGlobalId('Person', p.id);
 
-  // --- The canary district, through core's public mutations as the system. ---
-  const place = async (code: string, type: string, parent: string | null, extra: Record<string, unknown> = {}) =>
-    (ids[code] = (
-      await sys(`mutation ($i: CreatePlaceInput!) { createPlace(input: $i) { place { id } errors { code message field } } }`, {
-        i: { code, type, name: `金丝雀${code}`, parentId: parent && ids[parent], ...extra },
-      })
-    ).createPlace.place.id);
-  await place('K-D', 'DISTRICT', null);
-  await place('K-S', 'SUBDISTRICT', 'K-D');
-  await place('K-C', 'COMMUNITY', 'K-S');
-  await place('K-B', 'BUILDING', 'K-C');
-  await place('K-H', 'HOUSEHOLD', 'K-B');
-  await place('K-V', 'VENUE', 'K-C', { venueKind: 'ACTIVITY_ROOM', capacity: 20 });
-  const resident = async (name: string, household: string | null, role: string, at: string) => {
-    ids[name] = (
-      await sys(`mutation ($i: CreatePersonInput!) { createPerson(input: $i) { person { id } errors { code message field } } }`, {
-        i: { name, phone: '13999999999', householdId: household && ids[household] },
-      })
-    ).createPerson.person.id;
+  /**
+   * One canary community (with its subdistrict, building, household, venue and people) holding a
+   * row of every plugin type, under the canary district; `suffix` tells the codes and names of a
+   * second one apart. Returns the global ids of its rows by type.
+   */
+  const canaryCommunity = async (suffix: string): Promise<Record<string, string>> => {
+    const canary: Record<string, string> = {};
+    const k = (code: string) => `${code}${suffix}`;
+    const n = (name: string) => `${name}${suffix}`;
+    const place = async (code: string, type: string, parent: string | null, extra: Record<string, unknown> = {}) =>
+      (ids[code] = (
+        await sys(`mutation ($i: CreatePlaceInput!) { createPlace(input: $i) { place { id } errors { code message field } } }`, {
+          i: { code, type, name: `金丝雀${code}`, parentId: parent && ids[parent], ...extra },
+        })
+      ).createPlace.place.id);
+    if (!suffix) await place('K-D', 'DISTRICT', null);
+    await place(k('K-S'), 'SUBDISTRICT', 'K-D');
+    await place(k('K-C'), 'COMMUNITY', k('K-S'));
+    await place(k('K-B'), 'BUILDING', k('K-C'));
+    await place(k('K-H'), 'HOUSEHOLD', k('K-B'));
+    await place(k('K-V'), 'VENUE', k('K-C'), { venueKind: 'ACTIVITY_ROOM', capacity: 20 });
+    const resident = async (name: string, household: string | null, role: string, at: string) => {
+      ids[name] = (
+        await sys(`mutation ($i: CreatePersonInput!) { createPerson(input: $i) { person { id } errors { code message field } } }`, {
+          i: { name, phone: '13999999999', householdId: household && ids[household] },
+        })
+      ).createPerson.person.id;
+      await sys(
+        `mutation ($p: ID!, $h: ID!, $r: PersonRoleKind!) { assignRole(personId: $p, placeId: $h, role: $r, startsOn: "2020-01-01") { role { role } errors { code message field } } }`,
+        { p: ids[name], h: ids[at], r: role },
+      );
+    };
+    await resident(n('金丝雀居民'), k('K-H'), 'RESIDENT', k('K-H'));
+    await resident(n('金丝雀社工'), null, 'SOCIAL_WORKER', k('K-C'));
+    await resident(n('金丝雀网格员'), null, 'GRID_WORKER', k('K-C'));
+    await resident(n('金丝雀志愿者'), k('K-H'), 'VOLUNTEER', k('K-C'));
+    canary.Person = ids[n('金丝雀居民')]!;
+    canary.Place = ids[k('K-C')]!;
     await sys(
-      `mutation ($p: ID!, $h: ID!, $r: PersonRoleKind!) { assignRole(personId: $p, placeId: $h, role: $r, startsOn: "2020-01-01") { role { role } errors { code message field } } }`,
-      { p: ids[name], h: ids[at], r: role },
+      `mutation ($p: ID!) { setCareProfile(personId: $p, input: { livesAlone: true, elderly: true, notes: "金丝雀病情" }) { careProfile { livesAlone } errors { code message field } } }`,
+      { p: ids[n('金丝雀居民')] },
     );
-  };
-  await resident('金丝雀居民', 'K-H', 'RESIDENT', 'K-H');
-  await resident('金丝雀社工', null, 'SOCIAL_WORKER', 'K-C');
-  await resident('金丝雀网格员', null, 'GRID_WORKER', 'K-C');
-  await resident('金丝雀志愿者', 'K-H', 'VOLUNTEER', 'K-C');
-  canary.Person = ids['金丝雀居民']!;
-  canary.Place = ids['K-C']!;
-  await sys(
-    `mutation ($p: ID!) { setCareProfile(personId: $p, input: { livesAlone: true, elderly: true, notes: "金丝雀病情" }) { careProfile { livesAlone } errors { code message field } } }`,
-    { p: ids['金丝雀居民'] },
-  );
-  canary.Organization = (
-    await sys(
-      `mutation ($p: ID!) { createOrganization(name: "金丝雀业委会", kind: OWNERS_COMMITTEE, placeId: $p) { organization { id } } }`,
-      { p: ids['K-C'] },
-    )
-  ).createOrganization.organization.id;
-  canary.Request = (
-    await sys(
-      `mutation ($p: ID!, $r: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "金丝雀工单", description: "金丝雀", placeId: $p, requesterId: $r }) { request { id } } }`,
-      { p: ids['K-H'], r: ids['金丝雀居民'] },
-    )
-  ).submitRequest.request.id;
+    canary.Organization = (
+      await sys(
+        `mutation ($p: ID!) { createOrganization(name: "金丝雀业委会", kind: OWNERS_COMMITTEE, placeId: $p) { organization { id } } }`,
+        { p: ids[k('K-C')] },
+      )
+    ).createOrganization.organization.id;
+    canary.Request = (
+      await sys(
+        `mutation ($p: ID!, $r: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "金丝雀工单", description: "金丝雀", placeId: $p, requesterId: $r }) { request { id } } }`,
+        { p: ids[k('K-H')], r: ids[n('金丝雀居民')] },
+      )
+    ).submitRequest.request.id;
 
-  // --- Grid: grid and worker as the system; visit and colour as the canary grid worker (they must be signed in). ---
-  canary.Grid = (
-    await sys(
-      `mutation ($c: ID!, $b: ID!) { createGrid(communityId: $c, name: "金丝雀网格", placeIds: [$b]) { grid { id } errors { code message } } }`,
-      {
-        c: ids['K-C'],
-        b: ids['K-B'],
-      },
-    )
-  ).createGrid.grid.id;
-  canary.GridWorker = (
-    await sys(
-      `mutation ($g: ID!, $p: ID!) { assignGridWorker(gridId: $g, personId: $p, startsOn: "2020-01-01") { worker { id } errors { code message } } }`,
-      {
-        g: canary.Grid,
-        p: ids['金丝雀网格员'],
-      },
-    )
-  ).assignGridWorker.worker.id;
-  const visit = await as(
-    '金丝雀网格员',
-    `mutation ($h: ID!, $m: ID!) { recordGridVisit(input: { householdId: $h, metPersonIds: [$m], notes: "金丝雀走访", findings: [{ description: "金丝雀发现" }] }) { visit { id findings { nodes { id } } } errors { code message } } }`,
-    { h: ids['K-H'], m: ids['金丝雀居民'] },
-  );
-  canary.GridVisit = visit.recordGridVisit.visit.id;
-  canary.GridFinding = visit.recordGridVisit.visit.findings.nodes[0].id;
-  canary.GridAttentionMark = (
-    await as(
-      '金丝雀网格员',
-      `mutation ($h: ID!) { setGridAttentionLevel(placeId: $h, level: RED, reason: "金丝雀独居") { mark { id } errors { code message } } }`,
-      {
-        h: ids['K-H'],
-      },
-    )
-  ).setGridAttentionLevel.mark.id;
+    // --- Grid: grid and worker as the system; visit and colour as the canary grid worker (they must be signed in). ---
+    canary.Grid = (
+      await sys(
+        `mutation ($c: ID!, $b: ID!) { createGrid(communityId: $c, name: "金丝雀网格", placeIds: [$b]) { grid { id } errors { code message } } }`,
+        {
+          c: ids[k('K-C')],
+          b: ids[k('K-B')],
+        },
+      )
+    ).createGrid.grid.id;
+    canary.GridWorker = (
+      await sys(
+        `mutation ($g: ID!, $p: ID!) { assignGridWorker(gridId: $g, personId: $p, startsOn: "2020-01-01") { worker { id } errors { code message } } }`,
+        {
+          g: canary.Grid,
+          p: ids[n('金丝雀网格员')],
+        },
+      )
+    ).assignGridWorker.worker.id;
+    const visit = await as(
+      n('金丝雀网格员'),
+      `mutation ($h: ID!, $m: ID!) { recordGridVisit(input: { householdId: $h, metPersonIds: [$m], notes: "金丝雀走访", findings: [{ description: "金丝雀发现" }] }) { visit { id findings { nodes { id } } } errors { code message } } }`,
+      { h: ids[k('K-H')], m: ids[n('金丝雀居民')] },
+    );
+    canary.GridVisit = visit.recordGridVisit.visit.id;
+    canary.GridFinding = visit.recordGridVisit.visit.findings.nodes[0].id;
+    canary.GridAttentionMark = (
+      await as(
+        n('金丝雀网格员'),
+        `mutation ($h: ID!) { setGridAttentionLevel(placeId: $h, level: RED, reason: "金丝雀独居") { mark { id } errors { code message } } }`,
+        {
+          h: ids[k('K-H')],
+        },
+      )
+    ).setGridAttentionLevel.mark.id;
 
-  // --- Volunteer: the canary social worker founds and leads the team; the canary volunteer signs up and reports hours. ---
-  const lead = (q: string, v: Record<string, unknown> = {}) => as('金丝雀社工', q, v);
-  canary.VolunteerTeam = (
-    await lead(
-      `mutation ($c: ID!) { createVolunteerTeam(input: { homePlaceId: $c, name: "金丝雀志愿队" }) { team { id } errors { code message field } } }`,
-      { c: ids['K-C'] },
-    )
-  ).createVolunteerTeam.team.id;
-  canary.VolunteerTeamMember = (
-    await lead(
-      `mutation ($t: ID!, $p: ID!) { addVolunteerTeamMember(teamId: $t, personId: $p) { member { id } errors { code message field } } }`,
-      {
-        t: canary.VolunteerTeam,
-        p: ids['金丝雀志愿者'],
-      },
-    )
-  ).addVolunteerTeamMember.member.id;
-  canary.VolunteerRecruitment = (
-    await lead(
-      `mutation ($i: PostVolunteerRecruitmentInput!) { postVolunteerRecruitment(input: $i) { recruitment { id } errors { code message field } } }`,
-      {
-        i: {
-          teamId: canary.VolunteerTeam,
-          placeId: ids['K-C'],
-          title: '金丝雀招募',
-          wanted: 3,
-          openUntil: new Date(Date.now() + 7 * DAY).toISOString(),
+    // --- Volunteer: the canary social worker founds and leads the team; the canary volunteer signs up and reports hours. ---
+    const lead = (q: string, v: Record<string, unknown> = {}) => as(n('金丝雀社工'), q, v);
+    canary.VolunteerTeam = (
+      await lead(
+        `mutation ($c: ID!) { createVolunteerTeam(input: { homePlaceId: $c, name: "金丝雀志愿队" }) { team { id } errors { code message field } } }`,
+        { c: ids[k('K-C')] },
+      )
+    ).createVolunteerTeam.team.id;
+    canary.VolunteerTeamMember = (
+      await lead(
+        `mutation ($t: ID!, $p: ID!) { addVolunteerTeamMember(teamId: $t, personId: $p) { member { id } errors { code message field } } }`,
+        {
+          t: canary.VolunteerTeam,
+          p: ids[n('金丝雀志愿者')],
         },
-      },
-    )
-  ).postVolunteerRecruitment.recruitment.id;
-  canary.VolunteerApplication = (
-    await as(
-      '金丝雀志愿者',
-      `mutation ($r: ID!) { signUpForVolunteerRecruitment(recruitmentId: $r) { application { id } errors { code message field } } }`,
-      { r: canary.VolunteerRecruitment },
-    )
-  ).signUpForVolunteerRecruitment.application.id;
-  const tomorrow = new Date(Date.now() + DAY);
-  canary.VolunteerShiftSchedule = (
-    await lead(
-      `mutation ($i: CreateVolunteerShiftScheduleInput!) { createVolunteerShiftSchedule(input: $i) { schedule { id } errors { code message field } } }`,
-      {
-        i: {
-          teamId: canary.VolunteerTeam,
-          placeId: ids['K-C'],
-          title: '金丝雀巡逻',
-          weekdays: [1, 3, 5],
-          startTime: '08:00',
-          endTime: '10:00',
-          capacity: 2,
-          validFrom: tomorrow.toISOString().slice(0, 10),
+      )
+    ).addVolunteerTeamMember.member.id;
+    canary.VolunteerRecruitment = (
+      await lead(
+        `mutation ($i: PostVolunteerRecruitmentInput!) { postVolunteerRecruitment(input: $i) { recruitment { id } errors { code message field } } }`,
+        {
+          i: {
+            teamId: canary.VolunteerTeam,
+            placeId: ids[k('K-C')],
+            title: '金丝雀招募',
+            wanted: 3,
+            openUntil: new Date(Date.now() + 7 * DAY).toISOString(),
+          },
         },
-      },
-    )
-  ).createVolunteerShiftSchedule.schedule.id;
-  canary.VolunteerShift = (
-    await lead(
-      `mutation ($i: CreateVolunteerShiftInput!) { createVolunteerShift(input: $i) { shift { id } errors { code message field } } }`,
-      {
-        i: {
-          teamId: canary.VolunteerTeam,
-          placeId: ids['K-C'],
-          title: '金丝雀值守',
-          startsAt: tomorrow.toISOString(),
-          endsAt: new Date(tomorrow.getTime() + 7_200_000).toISOString(),
-          capacity: 2,
+      )
+    ).postVolunteerRecruitment.recruitment.id;
+    canary.VolunteerApplication = (
+      await as(
+        n('金丝雀志愿者'),
+        `mutation ($r: ID!) { signUpForVolunteerRecruitment(recruitmentId: $r) { application { id } errors { code message field } } }`,
+        { r: canary.VolunteerRecruitment },
+      )
+    ).signUpForVolunteerRecruitment.application.id;
+    const tomorrow = new Date(Date.now() + DAY);
+    canary.VolunteerShiftSchedule = (
+      await lead(
+        `mutation ($i: CreateVolunteerShiftScheduleInput!) { createVolunteerShiftSchedule(input: $i) { schedule { id } errors { code message field } } }`,
+        {
+          i: {
+            teamId: canary.VolunteerTeam,
+            placeId: ids[k('K-C')],
+            title: '金丝雀巡逻',
+            weekdays: [1, 3, 5],
+            startTime: '08:00',
+            endTime: '10:00',
+            capacity: 2,
+            validFrom: tomorrow.toISOString().slice(0, 10),
+          },
         },
-      },
-    )
-  ).createVolunteerShift.shift.id;
-  canary.VolunteerShiftSignup = (
-    await as(
-      '金丝雀志愿者',
-      `mutation ($s: ID!) { signUpForVolunteerShift(shiftId: $s) { signup { id } errors { code message field } } }`,
-      { s: canary.VolunteerShift },
-    )
-  ).signUpForVolunteerShift.signup.id;
-  canary.VolunteerPairing = (
-    await lead(
-      `mutation ($i: CreateVolunteerPairingInput!) { createVolunteerPairing(input: $i) { pairing { id } errors { code message field } } }`,
-      {
-        i: {
-          residentId: ids['金丝雀居民'],
-          teamId: canary.VolunteerTeam,
-          startsOn: '2024-01-01',
-          carePlan: ['MEDICINE'],
-          notes: '金丝雀结对',
+      )
+    ).createVolunteerShiftSchedule.schedule.id;
+    canary.VolunteerShift = (
+      await lead(
+        `mutation ($i: CreateVolunteerShiftInput!) { createVolunteerShift(input: $i) { shift { id } errors { code message field } } }`,
+        {
+          i: {
+            teamId: canary.VolunteerTeam,
+            placeId: ids[k('K-C')],
+            title: '金丝雀值守',
+            startsAt: tomorrow.toISOString(),
+            endsAt: new Date(tomorrow.getTime() + 7_200_000).toISOString(),
+            capacity: 2,
+          },
         },
-      },
-    )
-  ).createVolunteerPairing.pairing.id;
-  canary.VolunteerTask = (
-    await lead(
-      `mutation ($r: ID!, $t: ID!) { createVolunteerTask(input: { kind: MEDICINE, title: "金丝雀代取药", requestId: $r, teamId: $t }) { task { id } errors { code message field } } }`,
-      { r: canary.Request, t: canary.VolunteerTeam },
-    )
-  ).createVolunteerTask.task.id;
-  const yesterday = new Date(Date.now() - DAY).toISOString().slice(0, 10);
-  canary.VolunteerServiceEntry = (
-    await as(
-      '金丝雀志愿者',
-      `mutation ($c: ID!, $d: String!) { reportVolunteerHours(input: { communityId: $c, servedOn: $d, minutes: 60, description: "金丝雀服务" }) { entry { id } errors { code message field } } }`,
-      { c: ids['K-C'], d: yesterday },
-    )
-  ).reportVolunteerHours.entry.id;
-  // Verified by community staff: the moral bank credits it (account and EARN transaction, through the event).
-  await lead(`mutation ($e: ID!) { verifyVolunteerHours(entryId: $e) { entry { status } errors { code message field } } }`, {
-    e: canary.VolunteerServiceEntry,
-  });
+      )
+    ).createVolunteerShift.shift.id;
+    canary.VolunteerShiftSignup = (
+      await as(
+        n('金丝雀志愿者'),
+        `mutation ($s: ID!) { signUpForVolunteerShift(shiftId: $s) { signup { id } errors { code message field } } }`,
+        { s: canary.VolunteerShift },
+      )
+    ).signUpForVolunteerShift.signup.id;
+    canary.VolunteerPairing = (
+      await lead(
+        `mutation ($i: CreateVolunteerPairingInput!) { createVolunteerPairing(input: $i) { pairing { id } errors { code message field } } }`,
+        {
+          i: {
+            residentId: ids[n('金丝雀居民')],
+            teamId: canary.VolunteerTeam,
+            startsOn: '2024-01-01',
+            carePlan: ['MEDICINE'],
+            notes: '金丝雀结对',
+          },
+        },
+      )
+    ).createVolunteerPairing.pairing.id;
+    canary.VolunteerTask = (
+      await lead(
+        `mutation ($r: ID!, $t: ID!) { createVolunteerTask(input: { kind: MEDICINE, title: "金丝雀代取药", requestId: $r, teamId: $t }) { task { id } errors { code message field } } }`,
+        { r: canary.Request, t: canary.VolunteerTeam },
+      )
+    ).createVolunteerTask.task.id;
+    const yesterday = new Date(Date.now() - DAY).toISOString().slice(0, 10);
+    canary.VolunteerServiceEntry = (
+      await as(
+        n('金丝雀志愿者'),
+        `mutation ($c: ID!, $d: String!) { reportVolunteerHours(input: { communityId: $c, servedOn: $d, minutes: 60, description: "金丝雀服务" }) { entry { id } errors { code message field } } }`,
+        { c: ids[k('K-C')], d: yesterday },
+      )
+    ).reportVolunteerHours.entry.id;
+    // Verified by community staff: the moral bank credits it (account and EARN transaction, through the event).
+    await lead(`mutation ($e: ID!) { verifyVolunteerHours(entryId: $e) { entry { status } errors { code message field } } }`, {
+      e: canary.VolunteerServiceEntry,
+    });
 
-  // --- Moral bank: the account appears through the earning; venue rules as the system; the holder books. ---
-  const account = await eventually(
-    async () =>
-      (
-        await sys(
-          `query ($p: ID!) { person(id: $p) { moralBankAccounts { nodes { id balance statement { nodes { transaction { id } } } } } } }`,
-          { p: ids['金丝雀志愿者'] },
-        )
-      ).person.moralBankAccounts.nodes[0],
-  );
-  canary.MoralBankAccount = account.id;
-  canary.MoralBankTransaction = account.statement.nodes[0].transaction.id;
-  await as(
-    '金丝雀志愿者',
-    `mutation ($a: ID!) { setMoralBankRankingOptIn(accountId: $a, optIn: true) { account { inRankings } errors { code message field } } }`,
-    {
-      a: canary.MoralBankAccount,
-    },
-  );
-  const everyDay = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '00:00', closes: '23:59' }));
-  await sys(
-    `mutation ($i: MoralBankVenuePolicyInput!) { configureMoralBankVenue(input: $i) { policy { maxMinutes } errors { code message field } } }`,
-    {
-      i: { venueId: ids['K-V'], timeZone: 'Asia/Shanghai', openingHours: everyDay, maxMinutes: 120 },
-    },
-  );
-  const slot = new Date(Date.UTC(tomorrow.getUTCFullYear(), tomorrow.getUTCMonth(), tomorrow.getUTCDate(), 2, 0));
-  canary.MoralBankBooking = (
+    // --- Moral bank: the account appears through the earning; venue rules as the system; the holder books. ---
+    const account = await eventually(
+      async () =>
+        (
+          await sys(
+            `query ($p: ID!) { person(id: $p) { moralBankAccounts { nodes { id balance statement { nodes { transaction { id } } } } } } }`,
+            { p: ids[n('金丝雀志愿者')] },
+          )
+        ).person.moralBankAccounts.nodes[0],
+    );
+    canary.MoralBankAccount = account.id;
+    canary.MoralBankTransaction = account.statement.nodes[0].transaction.id;
     await as(
-      '金丝雀志愿者',
-      `mutation ($i: MoralBankBookingInput!) { bookMoralBankVenue(input: $i) { booking { id } errors { code message field } } }`,
+      n('金丝雀志愿者'),
+      `mutation ($a: ID!) { setMoralBankRankingOptIn(accountId: $a, optIn: true) { account { inRankings } errors { code message field } } }`,
       {
-        i: {
-          venueId: ids['K-V'],
-          accountId: canary.MoralBankAccount,
-          startsAt: slot.toISOString(),
-          endsAt: new Date(slot.getTime() + 3_600_000).toISOString(),
-          purpose: '金丝雀排练',
+        a: canary.MoralBankAccount,
+      },
+    );
+    const everyDay = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '00:00', closes: '23:59' }));
+    await sys(
+      `mutation ($i: MoralBankVenuePolicyInput!) { configureMoralBankVenue(input: $i) { policy { maxMinutes } errors { code message field } } }`,
+      {
+        i: { venueId: ids[k('K-V')], timeZone: 'Asia/Shanghai', openingHours: everyDay, maxMinutes: 120 },
+      },
+    );
+    const slot = new Date(Date.UTC(tomorrow.getUTCFullYear(), tomorrow.getUTCMonth(), tomorrow.getUTCDate(), 2, 0));
+    canary.MoralBankBooking = (
+      await as(
+        n('金丝雀志愿者'),
+        `mutation ($i: MoralBankBookingInput!) { bookMoralBankVenue(input: $i) { booking { id } errors { code message field } } }`,
+        {
+          i: {
+            venueId: ids[k('K-V')],
+            accountId: canary.MoralBankAccount,
+            startsAt: slot.toISOString(),
+            endsAt: new Date(slot.getTime() + 3_600_000).toISOString(),
+            purpose: '金丝雀排练',
+          },
         },
-      },
-    )
-  ).bookMoralBankVenue.booking.id;
+      )
+    ).bookMoralBankVenue.booking.id;
 
-  // --- Council: set up as the system; the canary social worker, a member, convenes, proposes and votes. ---
-  canary.Council = (
-    await sys(
-      `mutation ($c: ID!) { createCouncil(input: { communityId: $c, name: "金丝雀议事会" }) { council { id } errors { code message } } }`,
-      { c: ids['K-C'] },
-    )
-  ).createCouncil.council.id;
-  canary.CouncilMember = (
-    await sys(
-      `mutation ($c: ID!, $p: ID!) { addCouncilMember(councilId: $c, personId: $p, seatType: SOCIAL_WORKER) { member { id } errors { code message } } }`,
+    // --- Council: set up as the system; the canary social worker, a member, convenes, proposes and votes. ---
+    canary.Council = (
+      await sys(
+        `mutation ($c: ID!) { createCouncil(input: { communityId: $c, name: "金丝雀议事会" }) { council { id } errors { code message } } }`,
+        { c: ids[k('K-C')] },
+      )
+    ).createCouncil.council.id;
+    canary.CouncilMember = (
+      await sys(
+        `mutation ($c: ID!, $p: ID!) { addCouncilMember(councilId: $c, personId: $p, seatType: SOCIAL_WORKER) { member { id } errors { code message } } }`,
+        {
+          c: canary.Council,
+          p: ids[n('金丝雀社工')],
+        },
+      )
+    ).addCouncilMember.member.id;
+    canary.CouncilMeeting = (
+      await lead(
+        `mutation ($c: ID!, $at: DateTimeISO!) { scheduleCouncilMeeting(input: { councilId: $c, title: "金丝雀会议", scheduledAt: $at, urgent: true }) { meeting { id } errors { code message } } }`,
+        { c: canary.Council, at: new Date(Date.now() + 3_600_000).toISOString() },
+      )
+    ).scheduleCouncilMeeting.meeting.id;
+    canary.CouncilAttendance = (
+      await lead(
+        `mutation ($m: ID!, $s: [ID!]!) { recordCouncilAttendance(meetingId: $m, memberIds: $s) { meeting { attendance { nodes { id } } } errors { code message } } }`,
+        { m: canary.CouncilMeeting, s: [canary.CouncilMember] },
+      )
+    ).recordCouncilAttendance.meeting.attendance.nodes[0].id;
+    canary.CouncilAgendaItem = (
+      await lead(
+        `mutation ($m: ID!, $r: ID!) { addCouncilAgendaItem(input: { meetingId: $m, title: "金丝雀议题", requestId: $r }) { agendaItem { id } errors { code message } } }`,
+        { m: canary.CouncilMeeting, r: canary.Request },
+      )
+    ).addCouncilAgendaItem.agendaItem.id;
+    canary.CouncilProposal = (
+      await lead(
+        `mutation ($a: ID!) { createCouncilProposal(agendaItemId: $a, text: "金丝雀提案") { proposal { id } errors { code message } } }`,
+        { a: canary.CouncilAgendaItem },
+      )
+    ).createCouncilProposal.proposal.id;
+    canary.CouncilBallot = (
+      await lead(`mutation ($p: ID!) { castCouncilVote(proposalId: $p, choice: FOR) { ballot { id } errors { code message } } }`, {
+        p: canary.CouncilProposal,
+      })
+    ).castCouncilVote.ballot.id;
+    canary.CouncilResidentPoll = (
+      await lead(
+        `mutation ($p: ID!, $b: ID!) { openCouncilResidentPoll(proposalId: $p, question: "金丝雀问卷", placeIds: [$b]) { poll { id } errors { code message field } } }`,
+        { p: canary.CouncilProposal, b: ids[k('K-B')] },
+      )
+    ).openCouncilResidentPoll.poll.id;
+    await as(
+      n('金丝雀居民'),
+      `mutation ($p: ID!) { answerCouncilResidentPoll(pollId: $p, answer: AGREE) { poll { id } errors { code message } } }`,
       {
-        c: canary.Council,
-        p: ids['金丝雀社工'],
+        p: canary.CouncilResidentPoll,
       },
-    )
-  ).addCouncilMember.member.id;
-  canary.CouncilMeeting = (
-    await lead(
-      `mutation ($c: ID!, $at: DateTimeISO!) { scheduleCouncilMeeting(input: { councilId: $c, title: "金丝雀会议", scheduledAt: $at, urgent: true }) { meeting { id } errors { code message } } }`,
-      { c: canary.Council, at: new Date(Date.now() + 3_600_000).toISOString() },
-    )
-  ).scheduleCouncilMeeting.meeting.id;
-  canary.CouncilAttendance = (
-    await lead(
-      `mutation ($m: ID!, $s: [ID!]!) { recordCouncilAttendance(meetingId: $m, memberIds: $s) { meeting { attendance { nodes { id } } } errors { code message } } }`,
-      { m: canary.CouncilMeeting, s: [canary.CouncilMember] },
-    )
-  ).recordCouncilAttendance.meeting.attendance.nodes[0].id;
-  canary.CouncilAgendaItem = (
-    await lead(
-      `mutation ($m: ID!, $r: ID!) { addCouncilAgendaItem(input: { meetingId: $m, title: "金丝雀议题", requestId: $r }) { agendaItem { id } errors { code message } } }`,
-      { m: canary.CouncilMeeting, r: canary.Request },
-    )
-  ).addCouncilAgendaItem.agendaItem.id;
-  canary.CouncilProposal = (
-    await lead(
-      `mutation ($a: ID!) { createCouncilProposal(agendaItemId: $a, text: "金丝雀提案") { proposal { id } errors { code message } } }`,
-      { a: canary.CouncilAgendaItem },
-    )
-  ).createCouncilProposal.proposal.id;
-  canary.CouncilBallot = (
-    await lead(`mutation ($p: ID!) { castCouncilVote(proposalId: $p, choice: FOR) { ballot { id } errors { code message } } }`, {
-      p: canary.CouncilProposal,
-    })
-  ).castCouncilVote.ballot.id;
-  canary.CouncilResidentPoll = (
-    await lead(
-      `mutation ($p: ID!, $b: ID!) { openCouncilResidentPoll(proposalId: $p, question: "金丝雀问卷", placeIds: [$b]) { poll { id } errors { code message field } } }`,
-      { p: canary.CouncilProposal, b: ids['K-B'] },
-    )
-  ).openCouncilResidentPoll.poll.id;
-  await as(
-    '金丝雀居民',
-    `mutation ($p: ID!) { answerCouncilResidentPoll(pollId: $p, answer: AGREE) { poll { id } errors { code message } } }`,
-    {
+    );
+    await lead(`mutation ($p: ID!) { closeCouncilResidentPoll(pollId: $p) { poll { id } errors { code message } } }`, {
       p: canary.CouncilResidentPoll,
-    },
-  );
-  await lead(`mutation ($p: ID!) { closeCouncilResidentPoll(pollId: $p) { poll { id } errors { code message } } }`, {
-    p: canary.CouncilResidentPoll,
-  });
-  await lead(`mutation ($p: ID!) { closeCouncilProposal(proposalId: $p) { proposal { outcome } errors { code message } } }`, {
-    p: canary.CouncilProposal,
-  });
-  const decision = await lead(
-    `mutation ($i: RecordCouncilDecisionInput!) { recordCouncilDecision(input: $i) { decision { id actionItems { nodes { id } } fundingSources { nodes { id } } } errors { code message } } }`,
-    {
-      i: {
-        proposalId: canary.CouncilProposal,
-        summary: '金丝雀决定',
-        actionItems: [{ title: '金丝雀事项', ownerPersonId: ids['金丝雀社工'], dueOn: '2030-01-01' }],
-        funding: [{ kind: 'DONATION', amountFen: 100 }],
+    });
+    await lead(`mutation ($p: ID!) { closeCouncilProposal(proposalId: $p) { proposal { outcome } errors { code message } } }`, {
+      p: canary.CouncilProposal,
+    });
+    const decision = await lead(
+      `mutation ($i: RecordCouncilDecisionInput!) { recordCouncilDecision(input: $i) { decision { id actionItems { nodes { id } } fundingSources { nodes { id } } } errors { code message } } }`,
+      {
+        i: {
+          proposalId: canary.CouncilProposal,
+          summary: '金丝雀决定',
+          actionItems: [{ title: '金丝雀事项', ownerPersonId: ids[n('金丝雀社工')], dueOn: '2030-01-01' }],
+          funding: [{ kind: 'DONATION', amountFen: 100 }],
+        },
       },
-    },
-  );
-  canary.CouncilDecision = decision.recordCouncilDecision.decision.id;
-  canary.CouncilActionItem = decision.recordCouncilDecision.decision.actionItems.nodes[0].id;
-  canary.CouncilFundingSource = decision.recordCouncilDecision.decision.fundingSources.nodes[0].id;
+    );
+    canary.CouncilDecision = decision.recordCouncilDecision.decision.id;
+    canary.CouncilActionItem = decision.recordCouncilDecision.decision.actionItems.nodes[0].id;
+    canary.CouncilFundingSource = decision.recordCouncilDecision.decision.fundingSources.nodes[0].id;
+    return canary;
+  };
+  // --- The canary district, through core's public mutations as the system. ---
+  Object.assign(canary, await canaryCommunity(''));
+  for (let i = 2; i <= (options.communities ?? 1); i++) await canaryCommunity(String(i));
 
   // An API key of a district app, scoped to 芳星园三区社区.
   const { secret } = await app.platform.orm.em
@@ -428,5 +448,5 @@ export async function createCanaryWorld(): Promise<CanaryWorld> {
   canary.WebhookDelivery = delivered!.id;
   receiver.close();
   const apiKeyCaller = (await createAuthenticator(() => app.platform.orm.em.fork(), {})(`Bearer ${secret}`))!;
-  return { app, ids, canary, person, apiKeyCaller, sys, as };
+  return { app, ids, canary, person, apiKeyCaller, canaryKeyCaller, sys, as };
 }

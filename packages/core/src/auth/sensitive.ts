@@ -10,22 +10,31 @@ import { placePath } from './scope-guard.js';
  * so, records the read in the access log. The subject is a person (whose places decide,
  * and who always reads their own), or another row with the `paths` of its places (an
  * anonymous request's callback number). The caller needs `sensitive.read` at one of those
- * places. The system (CLI, jobs) reads without a log entry.
+ * places. The system (CLI, jobs) reads without a log entry. The reads of one tick (a page of
+ * people's phones) are decided together and logged in one INSERT, whichever kind of subject
+ * each is: deciding each on its own let the log's INSERT split as the checks' lookups finished
+ * at different ticks.
  */
-export async function readSensitive(
-  ctx: GongzhiContext,
-  subjectUuid: string,
-  field: string,
-  subjectPaths?: readonly string[],
-): Promise<boolean> {
-  const access = await ctx.access();
-  if (!ctx.caller || ctx.caller.kind === 'system') return ctx.caller?.kind === 'system';
-  if (access.personId !== subjectUuid) {
-    const paths = subjectPaths ?? (await Promise.all((await placeIdsOfPerson(ctx, subjectUuid)).map((id) => placePath(ctx, id))));
-    if (!paths.some((path) => path !== null && access.can(Permission.SENSITIVE_READ, path))) return false;
-  }
-  await logRead(ctx, subjectUuid, field);
-  return true;
+export function readSensitive(ctx: GongzhiContext, subjectUuid: string, field: string, subjectPaths?: readonly string[]): Promise<boolean> {
+  if (!ctx.caller || ctx.caller.kind === 'system') return Promise.resolve(ctx.caller?.kind === 'system');
+  // A read asked twice in one operation is decided (and logged) once.
+  const key = JSON.stringify([subjectUuid, field, subjectPaths ?? null]);
+  return batchLoader<string, boolean>(ctx, 'sensitive.read', async (keys) => {
+    const reads = keys.map((k) => JSON.parse(k) as [subject: string, field: string, paths: string[] | null]);
+    const access = await ctx.access();
+    const allowed = await Promise.all(
+      reads.map(async ([subject, , paths]) => {
+        if (access.personId === subject) return true;
+        const known = paths ?? (await Promise.all((await placeIdsOfPerson(ctx, subject)).map((id) => placePath(ctx, id))));
+        return known.some((path) => path !== null && access.can(Permission.SENSITIVE_READ, path));
+      }),
+    );
+    await logReads(
+      ctx,
+      reads.filter((_, i) => allowed[i]),
+    );
+    return allowed;
+  }).load(key);
 }
 
 /** {@link readSensitive} inside a command: the unit of work's actor reads, and the read is logged in its transaction. */
@@ -45,29 +54,20 @@ export function readSensitiveWithin(
   return readSensitive(scope, subjectUuid, field, subjectPaths);
 }
 
-/** Collects the reads of one operation tick and writes them as one INSERT, one row per person read. */
-function logRead(ctx: GongzhiContext, subjectUuid: string, field: string): Promise<void> {
-  return batchLoader<string, void>(ctx, 'sensitive.log', async (keys) => {
-    const fieldsBySubject = new Map<string, Set<string>>();
-    for (const key of keys) {
-      const [subject, name] = key.split('|') as [string, string];
-      (fieldsBySubject.get(subject) ?? fieldsBySubject.set(subject, new Set()).get(subject)!).add(name);
-    }
-    const caller = ctx.caller!;
-    const values: unknown[] = [];
-    const rows = [...fieldsBySubject].map(([subject, names]) => {
-      values.push(ctx.now(), caller.kind, caller.id, subject, [...names]);
-      return '(?, ?, ?::uuid, reader_name(?::text, ?::uuid), ?::uuid, ARRAY[?]::text[])';
-    });
-    // reader_name() is resolved in SQL so the log names the reader as they were at the time.
-    const params: unknown[] = [];
-    for (let i = 0; i < values.length; i += 5) {
-      params.push(values[i], values[i + 1], values[i + 2], values[i + 1], values[i + 2], values[i + 3], values[i + 4]);
-    }
-    await ctx.em.execute(
-      `INSERT INTO sensitive_access_log (at, reader_kind, reader_id, reader_name, subject_id, fields) VALUES ${rows.join(', ')}`,
-      params,
-    );
-    return keys.map(() => undefined);
-  }).load(`${subjectUuid}|${field}`);
+/** Writes the reads as one INSERT, one row per person read (with every field read of them). */
+async function logReads(ctx: GongzhiContext, reads: readonly (readonly [subject: string, field: string, paths: unknown])[]): Promise<void> {
+  if (!reads.length) return;
+  const fieldsBySubject = new Map<string, Set<string>>();
+  for (const [subject, name] of reads) (fieldsBySubject.get(subject) ?? fieldsBySubject.set(subject, new Set()).get(subject)!).add(name);
+  const caller = ctx.caller!;
+  const params: unknown[] = [];
+  const rows = [...fieldsBySubject].map(([subject, names]) => {
+    params.push(ctx.now(), caller.kind, caller.id, caller.kind, caller.id, subject, [...names]);
+    return '(?, ?, ?::uuid, reader_name(?::text, ?::uuid), ?::uuid, ARRAY[?]::text[])';
+  });
+  // reader_name() is resolved in SQL so the log names the reader as they were at the time.
+  await ctx.em.execute(
+    `INSERT INTO sensitive_access_log (at, reader_kind, reader_id, reader_name, subject_id, fields) VALUES ${rows.join(', ')}`,
+    params,
+  );
 }

@@ -26,9 +26,9 @@ const names = new Map<string, string>();
 const numbered = new Map<string, { text: string; count: number }>();
 
 /**
- * Told of every statement {@link executePrepared} sends, as `{ statements: 1 }`, in the async
- * context of the operation that sent it (so `TestApp.countStatements` counts it as it counts
- * `em.execute`'s).
+ * Told of every statement {@link executePrepared} sends, as `{ statements: 1, texts: [sql] }`
+ * (its `?` text), in the async context of the operation that sent it (so
+ * `TestApp.recordStatements` counts it as it counts `em.execute`'s).
  */
 export const preparedStatementChannel = channel('gongzhi:prepared-statement');
 
@@ -163,7 +163,7 @@ function compile(sql: string, params: readonly unknown[], later?: LaterAnswer): 
   }
   const { text, count } = known;
   if (count !== params.length) throw new Error(`The statement has ${count} placeholders and was given ${params.length} values.`);
-  preparedStatementChannel.publish({ statements: 1 });
+  preparedStatementChannel.publish({ statements: 1, texts: [sql] });
   const values = params.map(bindable);
   if (later) (values as unknown as Record<symbol, LaterAnswer>)[SEND_WITH_NEXT] = later;
   return CompiledQuery.raw(text, values);

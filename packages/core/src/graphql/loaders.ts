@@ -135,8 +135,9 @@ const waitingReads = new WeakMap<EntityManager, WaitingReads>();
 
 /**
  * Told of the statements {@link executeRead} sends with their values inlined, as
- * `{ statements }`, when they go with others, in the async context of the operation that sent
- * them (so a test can count the statements of its own work: `TestApp.countStatements`).
+ * `{ statements, texts }` (their `?` texts), when they go with others, in the async context of
+ * the operation that sent them (so a test can record the statements of its own work:
+ * `TestApp.recordStatements`).
  */
 export const readBatchChannel = channel('gongzhi:read-batch');
 
@@ -255,7 +256,7 @@ async function sendReads(em: EntityManager, { reads, transaction }: WaitingReads
   const text = reads.map((read) => platform.formatQuery(read.sql.replace(/;\s*$/, ''), [...read.params])).join(';\n');
   let results: (object[] | undefined)[];
   try {
-    readBatchChannel.publish({ statements: reads.length });
+    readBatchChannel.publish({ statements: reads.length, texts: reads.map((read) => read.sql) });
     // One result whose rows are each statement's rows (database/pool.ts, answerReadBatches).
     results = (await transaction.executeQuery(CompiledQuery.raw(READ_BATCH_MARK + text, []))).rows as object[][];
   } catch (err) {
@@ -287,8 +288,8 @@ async function sendPipelined(em: EntityManager, reads: readonly WaitingRead[]): 
   let broken: Error | undefined;
   try {
     const platform = em.getPlatform();
-    const inlined = reads.filter((read) => !read.fixed).length;
-    if (inlined) readBatchChannel.publish({ statements: inlined });
+    const inlined = reads.filter((read) => !read.fixed).map((read) => read.sql);
+    if (inlined.length) readBatchChannel.publish({ statements: inlined.length, texts: inlined });
     const statements = reads.map((read) =>
       read.fixed ? boundStatement(read.sql, read.params) : { text: platform.formatQuery(read.sql, [...read.params]), values: [] },
     );

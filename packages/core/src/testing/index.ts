@@ -65,6 +65,12 @@ export interface TestApp {
    * against N+1 (a list field must cost the same for 2 rows as for 50).
    */
   countStatements(work: () => Promise<unknown>): Promise<number>;
+  /**
+   * Runs `work` and returns the texts of the SQL statements it sent (as `countStatements` counts
+   * them; `?` placeholders, so one loader's statement reads the same whatever its keys), in the
+   * order sent: the generated N+1 check compares how often each runs for a small and a large page.
+   */
+  recordStatements(work: () => Promise<unknown>): Promise<string[]>;
   /** Runs `work` and returns how many round trips to PostgreSQL it made, on the wire: {@link countRoundTrips}. */
   countRoundTrips(work: () => Promise<unknown>): Promise<number>;
   /** Closes the platform and drops its database. */
@@ -117,24 +123,24 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const contextFor = (opts?: { caller?: Caller | null }) =>
     platform.createContext(opts && 'caller' in opts ? (opts.caller ?? null) : SYSTEM_CALLER);
   /** The statements `work` sent in its own async context (background work running meanwhile is not counted). */
-  const countStatements = async (work: () => Promise<unknown>): Promise<number> => {
+  const recordStatements = async (work: () => Promise<unknown>): Promise<string[]> => {
     const connection = platform.orm.em.getConnection();
     const original = connection.execute.bind(connection);
     const mine = {};
-    const counting = new AsyncLocalStorage<object>();
-    let sent = 0;
+    const recording = new AsyncLocalStorage<object>();
+    const sent: string[] = [];
     connection.execute = ((...args: Parameters<typeof original>) => {
-      if (counting.getStore() === mine) sent += 1;
+      if (recording.getStore() === mine) sent.push(typeof args[0] === 'string' ? args[0] : '(query builder)');
       return original(...args);
     }) as typeof original;
     // Reads of one turn sent together (executeRead) and prepared statements bypass connection.execute.
     const together = (message: unknown) => {
-      if (counting.getStore() === mine) sent += (message as { statements: number }).statements;
+      if (recording.getStore() === mine) sent.push(...(message as { texts: string[] }).texts);
     };
     readBatchChannel.subscribe(together);
     preparedStatementChannel.subscribe(together);
     try {
-      await counting.run(mine, work);
+      await recording.run(mine, work);
     } finally {
       connection.execute = original;
       readBatchChannel.unsubscribe(together);
@@ -184,7 +190,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       }
       return result.data as never;
     },
-    countStatements,
+    recordStatements,
+    countStatements: async (work) => (await recordStatements(work)).length,
     countRoundTrips: (work) => countRoundTrips(platform, work),
     async close() {
       await platform.close();
