@@ -26,7 +26,8 @@ import { type CanaryWorld, createCanaryWorld, DAY, eventually } from './canary-d
  * needed by the larger page, a level the smaller left empty, is checked at the next size). A
  * field that reads per row fails here by name, whichever package declares it (its resolvers, or
  * the place rules that check its rows for a scoped caller): a new plugin's fields are covered by
- * being in the schema.
+ * being in the schema. So does a batch whose text changes with the page (its keys written into it
+ * as a list, `IN (?, ?, ?)`: a new text to parse and plan for every number of rows).
  *
  * Required arguments are filled with ids the answers showed, type by type (places of the canary
  * district first, widest first, so `under` gets the district), asked by the system, else by
@@ -202,7 +203,7 @@ interface Outcome {
   field: string;
   /** Why the field checked nothing, when it did not. */
   skipped?: string;
-  /** Statements that ran more often for the large pages, with their counts small → large. */
+  /** Statements that ran more often for the larger pages (with their counts), or whose text changed with the page. */
   perRow?: string[];
   variables?: Record<string, unknown>;
 }
@@ -267,6 +268,16 @@ async function check(field: GraphQLField<unknown, unknown>, { askers, pages, per
       const counts = runs.map((run) => run.counts.get(text) ?? 0);
       return perRowBy(counts) ? [`${counts.join(' → ')} for pages ${pages.join(' → ')}: ${text.replace(/\s+/g, ' ').slice(0, 160)}`] : [];
     });
+    // A batch whose keys are written into its text as a list is a new text (parsed and planned
+    // anew) for every number of rows: the same statement with lists of other lengths.
+    const byShape = new Map<string, string[]>();
+    for (const text of texts) {
+      const shape = text.replace(/\(\?(, \?)*\)/g, '(…)');
+      byShape.set(shape, [...(byShape.get(shape) ?? []), text]);
+    }
+    for (const variants of byShape.values())
+      if (variants.length > 1)
+        perRow.push(`its list written into its text, ${variants.length} texts: ${variants[0].replace(/\s+/g, ' ').slice(0, 160)}`);
     return { field: field.name, perRow, variables };
   }
   return { field: field.name, skipped: why };
@@ -285,7 +296,7 @@ const queryFields = () => Object.values(app.platform.schema.getQueryType()!.getF
 const readingPerRow = (outcomes: readonly Outcome[]) =>
   outcomes.filter((o) => o.perRow?.length).map(({ field, perRow }) => ({ field, perRow }));
 
-test('no query reads per row: a statement that ran for a smaller page runs no more often for a larger one', async () => {
+test('no query reads per row: a statement that ran for a smaller page runs no more often, and as the same text, for a larger one', async () => {
   const checked = await checkSchema({ askers: callers, pages: [1, 3, 9], perRow: grewAtSomeStep });
   expect(readingPerRow(checked)).toEqual([]);
   // Every list query was asked with rows enough to grow: otherwise it checked nothing.

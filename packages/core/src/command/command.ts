@@ -489,7 +489,9 @@ export async function loadRef<T extends object>(ctx: GongzhiContext, ref: Ref<T>
   if (ref.problem) throw ref.problem;
   const entity = entityOfType(ctx.em, ref.typeName);
   if (!entity) return null;
-  const row = (await (options.rows ? rowById : loadById)(ctx, entity as never, refUuid(ref))) as T | null;
+  // The caller's access (a statement of its own, unless already known) is read beside the row, in its round trip.
+  const load = options.rows ? rowById : loadById;
+  const [row] = await Promise.all([load<T>(ctx, entity as never, refUuid(ref)), ctx.access()]);
   return row && (await canSee(ctx, row)) ? row : null;
 }
 

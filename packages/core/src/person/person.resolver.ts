@@ -7,7 +7,7 @@ import { payloadType } from '../command/payload.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
 import { hasMany } from '../graphql/relation-field.js';
 import type { GongzhiContext } from '../context.js';
-import { batchLoader } from '../graphql/loaders.js';
+import { loadById } from '../graphql/loaders.js';
 import { PlaceType } from '../place/place.entity.js';
 import { Place } from '../place/place.entity.js';
 import { type ConnectionOrder, ConnectionArgs, ConnectionPage, connectionType, findPage } from '../relay/connection.js';
@@ -147,11 +147,8 @@ export class PersonResolver {
   })
   async careProfile(@Root() person: Person, @Ctx() ctx: GongzhiContext): Promise<CareProfile | null> {
     if (!(await readSensitive(ctx, person.uuid, 'careProfile'))) return null;
-    return batchLoader<string, CareProfile | null>(ctx, 'CareProfile.byPerson', async (ids) => {
-      const rows = await ctx.em.find(CareProfile, { personUuid: { $in: [...ids] } });
-      const byId = new Map(rows.map((c) => [c.personUuid, c]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }).load(person.uuid);
+    // Keyed by the person: one prepared statement for a page of people.
+    return loadById(ctx, CareProfile, person.uuid);
   }
 }
 

@@ -1,4 +1,4 @@
-import { type Access, keyedRows, type ReadContext } from '@gongzhi/core';
+import { type Access, keyedRows, loadById, Place, type ReadContext } from '@gongzhi/core';
 import { t, underSql } from '../db.js';
 import { GridAttentionLevel, GridAttentionMark } from './attention.entity.js';
 
@@ -80,7 +80,7 @@ const MAP_KEYS_SQL = [RANK_SQL, '(c.place_path COLLATE "C")', 'c.mark_id'];
  * `pageOfRows` to turn into the page.
  */
 export async function currentMarksAfter(
-  ctx: Pick<ReadContext, 'em'>,
+  ctx: ReadContext,
   access: Access,
   query: { path: string; levels: readonly GridAttentionLevel[]; size: number; backward: boolean; from: unknown[] | null },
 ): Promise<(MapPosition & { mark: GridAttentionMark })[]> {
@@ -96,11 +96,13 @@ export async function currentMarksAfter(
     [query.path, query.path, query.levels, ...scope.params, ...(query.from ?? []), query.size + 1],
   );
   if (!rows.length) return [];
-  const marks = await ctx.em.find(GridAttentionMark, { uuid: { $in: rows.map((m) => m.mark_id) } }, { populate: ['place'] });
-  const byId = new Map(marks.map((m) => [m.uuid, m]));
+  // By id, then their places (the same entities as the marks' references, so these come loaded):
+  // two prepared statements whatever the page's size.
+  const marks = await Promise.all(rows.map((r) => loadById(ctx, GridAttentionMark, r.mark_id)));
+  await Promise.all(marks.flatMap((mark) => (mark ? [loadById(ctx, Place, mark.place.uuid)] : [])));
   // A mark deleted meanwhile (its place removed) is left out.
-  return rows.flatMap((r) => {
-    const mark = byId.get(r.mark_id);
+  return rows.flatMap((r, i) => {
+    const mark = marks[i];
     return mark ? [{ rank: Number(r.rank), placePath: r.place_path, uuid: r.mark_id, mark }] : [];
   });
 }
