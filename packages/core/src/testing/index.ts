@@ -68,7 +68,7 @@ export interface TestApp {
   /**
    * Runs `work` and returns the texts of the SQL statements it sent (as `countStatements` counts
    * them; `?` placeholders, so one loader's statement reads the same whatever its keys), in the
-   * order sent: the generated N+1 check compares how often each runs for a small and a large page.
+   * order sent: the generated N+1 check compares how often each runs for pages of different sizes.
    */
   recordStatements(work: () => Promise<unknown>): Promise<string[]>;
   /** Runs `work` and returns how many round trips to PostgreSQL it made, on the wire: {@link countRoundTrips}. */
