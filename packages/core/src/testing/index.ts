@@ -130,7 +130,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     const recording = new AsyncLocalStorage<object>();
     const sent: string[] = [];
     connection.execute = ((...args: Parameters<typeof original>) => {
-      if (recording.getStore() === mine) sent.push(typeof args[0] === 'string' ? args[0] : '(query builder)');
+      if (recording.getStore() === mine) sent.push(statementText(args[0]));
       return original(...args);
     }) as typeof original;
     // Reads of one turn sent together (executeRead) and prepared statements bypass connection.execute.
@@ -199,6 +199,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       await database.drop();
     },
   };
+}
+
+/** The text of what `connection.execute` was given: SQL, a raw fragment's SQL, or a query builder's. */
+function statementText(query: unknown): string {
+  if (typeof query === 'string') return query;
+  const fragment = query as { sql?: unknown; compile?: () => { sql: string } };
+  if (typeof fragment.sql === 'string') return fragment.sql;
+  return typeof fragment.compile === 'function' ? fragment.compile().sql : '(unknown statement)';
 }
 
 /**
