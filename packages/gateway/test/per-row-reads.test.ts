@@ -58,7 +58,7 @@ beforeAll(async () => {
       `mutation ($p: ID!, $c: ID!) { assignRole(personId: $p, placeId: $c, role: SOCIAL_WORKER, startsOn: "2020-01-01") { errors { code message } } }`,
       { p: world.ids['金丝雀社工'], c: world.ids[community] },
     );
-  await secondRows(world);
+  await moreRows(world);
   // Places to try first: the canary district's (three communities of everything), widest first.
   seen.set(
     'Place',
@@ -68,65 +68,70 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 /**
- * A second row where a list query is keyed by one parent (a venue's bookings, a team's shifts, a
- * place's recruitments, an area's little bees, a community's ranked accounts), so that it grows too.
+ * Two more rows where a list query is keyed by one parent (a venue's bookings, a team's shifts, a
+ * place's recruitments, an area's little bees, a community's ranked accounts, an app's webhooks),
+ * so that it holds three: a read per row then shows as a step of two between pages of 1 and 3.
  */
-async function secondRows({ app: world, as, sys, ids, canary, canaryKeyCaller }: CanaryWorld): Promise<void> {
+async function moreRows({ app: world, as, sys, ids, canary, canaryKeyCaller }: CanaryWorld): Promise<void> {
   const lead = (q: string, v: Record<string, unknown>) => as('金丝雀社工', q, v);
   const tomorrow = new Date(Date.now() + DAY);
-  await lead(`mutation ($i: PostVolunteerRecruitmentInput!) { postVolunteerRecruitment(input: $i) { errors { code message } } }`, {
-    i: { teamId: canary.VolunteerTeam, placeId: ids['K-C'], title: '金丝雀招募二', wanted: 2, openUntil: day(7).toISOString() },
-  });
-  const startsAt = new Date(tomorrow.getTime() + 4 * 3_600_000);
-  await lead(`mutation ($i: CreateVolunteerShiftInput!) { createVolunteerShift(input: $i) { errors { code message } } }`, {
-    i: {
-      teamId: canary.VolunteerTeam,
-      placeId: ids['K-C'],
-      title: '金丝雀值守二',
-      startsAt: startsAt.toISOString(),
-      endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
-      capacity: 2,
-    },
-  });
-  const slot = new Date(Date.UTC(tomorrow.getUTCFullYear(), tomorrow.getUTCMonth(), tomorrow.getUTCDate(), 5, 0));
-  await as('金丝雀志愿者', `mutation ($i: MoralBankBookingInput!) { bookMoralBankVenue(input: $i) { errors { code message } } }`, {
-    i: {
-      venueId: ids['K-V'],
-      accountId: canary.MoralBankAccount,
-      startsAt: slot.toISOString(),
-      endsAt: new Date(slot.getTime() + 1_800_000).toISOString(),
-      purpose: '金丝雀排练二',
-    },
-  });
-  // The resident joins the team and earns: a second account of the community, in its rankings.
-  await lead(`mutation ($t: ID!, $p: ID!) { addVolunteerTeamMember(teamId: $t, personId: $p) { errors { code message } } }`, {
-    t: canary.VolunteerTeam,
-    p: ids['金丝雀居民'],
-  });
-  const entry = await as(
-    '金丝雀居民',
-    `mutation ($c: ID!, $d: String!) { reportVolunteerHours(input: { communityId: $c, servedOn: $d, minutes: 30, description: "金丝雀服务二" }) { entry { id } errors { code message } } }`,
-    { c: ids['K-C'], d: day(-1).toISOString().slice(0, 10) },
-  );
-  await lead(`mutation ($e: ID!) { verifyVolunteerHours(entryId: $e) { errors { code message } } }`, {
-    e: entry.reportVolunteerHours.entry.id,
-  });
-  const account = await eventually(
-    async () =>
-      (await sys(`query ($p: ID!) { person(id: $p) { moralBankAccounts { nodes { id } } } }`, { p: ids['金丝雀居民'] })).person
-        .moralBankAccounts.nodes[0],
-  );
-  await as('金丝雀居民', `mutation ($a: ID!) { setMoralBankRankingOptIn(accountId: $a, optIn: true) { errors { code message } } }`, {
-    a: account.id,
-  });
-  // The canary app's second webhook (to a port nothing listens on: no event it wants follows).
-  const webhook = await world.run(
-    `mutation { createWebhook(input: { url: "http://127.0.0.1:9/gongzhi", eventTypes: ["request.created"] }) { errors { code message } } }`,
-    {},
-    { caller: canaryKeyCaller },
-  );
-  expect(webhook.createWebhook.errors).toEqual([]);
-  for (const name of ['金丝雀居民', '金丝雀志愿者'])
+  for (const n of [2, 3]) {
+    await lead(`mutation ($i: PostVolunteerRecruitmentInput!) { postVolunteerRecruitment(input: $i) { errors { code message } } }`, {
+      i: { teamId: canary.VolunteerTeam, placeId: ids['K-C'], title: `金丝雀招募${n}`, wanted: 2, openUntil: day(7).toISOString() },
+    });
+    const startsAt = new Date(tomorrow.getTime() + 3 * n * 3_600_000);
+    await lead(`mutation ($i: CreateVolunteerShiftInput!) { createVolunteerShift(input: $i) { errors { code message } } }`, {
+      i: {
+        teamId: canary.VolunteerTeam,
+        placeId: ids['K-C'],
+        title: `金丝雀值守${n}`,
+        startsAt: startsAt.toISOString(),
+        endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
+        capacity: 2,
+      },
+    });
+    const slot = new Date(Date.UTC(tomorrow.getUTCFullYear(), tomorrow.getUTCMonth(), tomorrow.getUTCDate(), 3 + n, 0));
+    await as('金丝雀志愿者', `mutation ($i: MoralBankBookingInput!) { bookMoralBankVenue(input: $i) { errors { code message } } }`, {
+      i: {
+        venueId: ids['K-V'],
+        accountId: canary.MoralBankAccount,
+        startsAt: slot.toISOString(),
+        endsAt: new Date(slot.getTime() + 1_800_000).toISOString(),
+        purpose: `金丝雀排练${n}`,
+      },
+    });
+    // The canary app's webhooks (to a port nothing listens on: no event they want follows).
+    const webhook = await world.run(
+      `mutation ($u: String!) { createWebhook(input: { url: $u, eventTypes: ["request.created"] }) { errors { code message } } }`,
+      { u: `http://127.0.0.1:9/gongzhi/${n}` },
+      { caller: canaryKeyCaller },
+    );
+    expect(webhook.createWebhook.errors).toEqual([]);
+  }
+  // The resident and the grid worker join the team and earn: the community's second and third accounts, in its rankings.
+  for (const name of ['金丝雀居民', '金丝雀网格员']) {
+    await lead(`mutation ($t: ID!, $p: ID!) { addVolunteerTeamMember(teamId: $t, personId: $p) { errors { code message } } }`, {
+      t: canary.VolunteerTeam,
+      p: ids[name],
+    });
+    const entry = await as(
+      name,
+      `mutation ($c: ID!, $d: String!) { reportVolunteerHours(input: { communityId: $c, servedOn: $d, minutes: 30, description: "金丝雀服务二" }) { entry { id } errors { code message } } }`,
+      { c: ids['K-C'], d: day(-1).toISOString().slice(0, 10) },
+    );
+    await lead(`mutation ($e: ID!) { verifyVolunteerHours(entryId: $e) { errors { code message } } }`, {
+      e: entry.reportVolunteerHours.entry.id,
+    });
+    const account = await eventually(
+      async () =>
+        (await sys(`query ($p: ID!) { person(id: $p) { moralBankAccounts { nodes { id } } } }`, { p: ids[name] })).person.moralBankAccounts
+          .nodes[0],
+    );
+    await as(name, `mutation ($a: ID!) { setMoralBankRankingOptIn(accountId: $a, optIn: true) { errors { code message } } }`, {
+      a: account.id,
+    });
+  }
+  for (const name of ['金丝雀居民', '金丝雀志愿者', '金丝雀网格员'])
     await sys(`mutation ($i: RegisterLittleBeeInput!) { registerLittleBee(input: $i) { errors { code message } } }`, {
       i: { personId: ids[name], areaId: ids['K-C'], kind: 'COURIER' },
     });
