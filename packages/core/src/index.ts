@@ -55,6 +55,7 @@ export {
 export * from './graphql/loaders.js';
 export { BoundedList } from './graphql/bounded-list.js';
 export * from './graphql/relation-field.js';
+export { ByParentKey } from './graphql/by-parent-key.js';
 export * from './graphql/user-error.js';
 export * from './logger.js';
 export * from './migrations/migration.js';

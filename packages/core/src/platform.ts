@@ -26,6 +26,7 @@ import { useTypeNames } from './command/reference.js';
 import { bindReferences } from './command/reference-binding.js';
 import { bindFieldResolvers } from './graphql/field-resolvers.js';
 import { bindRelationFields } from './graphql/relation-field.js';
+import { bindEarlyReads } from './graphql/by-parent-key.js';
 import { type Caller, type GongzhiContext, type PlatformInfo, SYSTEM_CALLER } from './context.js';
 import { coreModule } from './core-module.js';
 import { PluginCompositionError, StartupError } from './errors.js';
@@ -505,6 +506,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     checkListFields(schema);
     bindRelationFields(schema);
     bindFieldResolvers(schema, resolvers);
+    bindEarlyReads(schema);
     guardSchema(schema);
     checkBoardTypes(schema, boardSources);
     // Nothing above needed the database: an embedded server still starting was doing so meanwhile.

@@ -153,6 +153,37 @@ test('the person card costs the same statements for one role as for three', asyn
   expect(after.statements).toBe(6);
 });
 
+/** A person's roles and accounts with their places, asked by id: no household (whose ancestors would bring the places along). */
+const ROLES_AND_ACCOUNTS = `query Roles($id: ID!) {
+  person(id: $id) {
+    name
+    roles { nodes { role place { id name } } }
+    volunteerProfile { skills teams { nodes { name } } }
+    moralBankAccounts { nodes { balance community { name } } }
+  }
+}`;
+
+test.each([
+  ['the system', undefined, ROLES_AND_ACCOUNTS, 2],
+  ['the system', undefined, CARD, 2],
+  ['a social worker of the community', () => socialWorker, ROLES_AND_ACCOUNTS, 3],
+  ['a social worker of the community', () => socialWorker, CARD, 3],
+])('what a query by id asks keyed by the person is read beside the person, as %s (%#)', async (_who, caller, q, expected) => {
+  let data: any;
+  const trips = await app.countRoundTrips(async () => {
+    data = (await app.run(q, { id: requester }, caller ? { caller: caller() } : undefined)).person;
+  });
+  // Answered in full: roles with their places, accounts with their communities.
+  expect(data.name).toBeTruthy();
+  expect(data.roles.nodes.length).toBeGreaterThan(0);
+  expect(data.roles.nodes.every((r: any) => r.place?.name)).toBe(true);
+  expect(data.moralBankAccounts.nodes.every((a: any) => a.community?.name)).toBe(true);
+  // The person, its roles, accounts, memberships (a test caller's access too) in the first
+  // round trip; the places in the second. A scoped caller's check of the person (the person's
+  // places with their paths) comes between.
+  expect(trips).toBe(expected);
+});
+
 /**
  * The statements `q` sends (as `caller`, else as the system) that PostgreSQL planned anew on more than five of twelve runs: it tries
  * five custom plans, then keeps the generic one if that costs no more. Every statement sent must be a prepared one. All but one of the pool's

@@ -14,18 +14,18 @@ import { Webhook, WebhookDelivery } from '../webhook/webhook.entity.js';
 import { SensitiveAccessLogEntry } from './access-log.entity.js';
 import { AuditLogEntry } from '../audit/audit-log.entity.js';
 import type { PlaceRule } from './place-rule.js';
-import { pathsOfRequestsHeldBy, placeIdsOfPerson, requestPlacePath } from './person-places.js';
+import { pathsOfRequestsHeldBy, placesOfPerson, requestPlacePath } from './person-places.js';
 
 /** Which place each of core's rows belongs to. */
 export const corePlaceRules: PlaceRule[] = [
   // A place's ancestors are visible too: a community's staff see where it sits, not its siblings.
   { entity: Place, place: (place: Place) => ({ path: place.path }), visibleFromBelow: true, visibleToActors: true },
-  { entity: Person, place: (person: Person, ctx) => placeIdsOfPerson(ctx, person.uuid), owners: (person: Person) => [person.uuid] },
+  { entity: Person, place: (person: Person, ctx) => placesOfPerson(ctx, person.uuid), owners: (person: Person) => [person.uuid] },
   // Seen also where they took on a request: staff see which partner unit member took an order.
   { entity: Person, place: (person: Person, ctx) => pathsOfRequestsHeldBy(ctx, person.uuid) },
   {
     entity: CareProfile,
-    place: (care: CareProfile, ctx) => placeIdsOfPerson(ctx, care.personUuid),
+    place: (care: CareProfile, ctx) => placesOfPerson(ctx, care.personUuid),
     owners: (care: CareProfile) => [care.personUuid],
   },
   { entity: PersonRole, place: (role: PersonRole) => refId(role.place), owners: (role: PersonRole) => [refId(role.person)] },
@@ -62,7 +62,7 @@ export const corePlaceRules: PlaceRule[] = [
   },
   {
     entity: SensitiveAccessLogEntry,
-    place: (entry: SensitiveAccessLogEntry, ctx) => placeIdsOfPerson(ctx, entry.subjectId),
+    place: (entry: SensitiveAccessLogEntry, ctx) => placesOfPerson(ctx, entry.subjectId),
     owners: (entry: SensitiveAccessLogEntry) => [entry.subjectId],
   },
   // At the places of the row changed; entries of no place only for those who see everywhere.

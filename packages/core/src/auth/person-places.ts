@@ -1,22 +1,29 @@
 import type { GongzhiContext } from '../context.js';
 import { batchLoader, executeRead, matchKeys } from '../graphql/loaders.js';
+import { type PlaceRow, primePlaceSummaries, SUMMARY_COLUMNS } from '../place/place.queries.js';
 
 /**
- * The places a person belongs to, for scoping: their household and the places of their
- * roles. Batched per operation: a page of people costs one query.
+ * The places a person belongs to, for scoping: their household and the places of their roles,
+ * by path. They are read whole, with the person's links in one statement, and left for the
+ * operation's other checks and reads of them (their place summaries): a check of the person
+ * needs no second round trip for the places' paths, nor does a check of the person's roles.
+ * Batched per operation: a page of people costs one query.
  */
-export function placeIdsOfPerson(ctx: GongzhiContext, personUuid: string): Promise<string[]> {
-  return batchLoader<string, string[]>(ctx, 'scope.personPlaces', async (ids) => {
+export function placesOfPerson(ctx: GongzhiContext, personUuid: string): Promise<{ path: string }[]> {
+  return batchLoader<string, { path: string }[]>(ctx, 'scope.personPlaces', async (ids) => {
     const { match, value } = matchKeys(ids);
-    const rows = await executeRead<{ id: string; place_id: string }[]>(
+    const rows = await executeRead<(PlaceRow & { person_id: string })[]>(
       ctx.em,
-      `SELECT id, household_id AS place_id FROM person WHERE id ${match} AND household_id IS NOT NULL
-       UNION SELECT person_id, place_id FROM person_role WHERE person_id ${match}`,
+      `SELECT x.person_id, ${SUMMARY_COLUMNS} FROM (
+         SELECT id AS person_id, household_id AS place_id FROM person WHERE id ${match} AND household_id IS NOT NULL
+         UNION SELECT person_id, place_id FROM person_role WHERE person_id ${match}) x
+       JOIN place ON place.id = x.place_id`,
       [value, value],
       { fixedShape: true },
     );
-    const byPerson = new Map<string, string[]>(ids.map((id) => [id, []]));
-    for (const row of rows) byPerson.get(row.id)?.push(row.place_id);
+    primePlaceSummaries(ctx, rows);
+    const byPerson = new Map<string, { path: string }[]>(ids.map((id) => [id, []]));
+    for (const row of rows) byPerson.get(row.person_id)?.push({ path: row.path });
     return ids.map((id) => byPerson.get(id)!);
   }).load(personUuid);
 }

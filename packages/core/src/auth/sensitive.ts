@@ -2,8 +2,7 @@ import type { UnitOfWork } from '../command/command.js';
 import type { GongzhiContext } from '../context.js';
 import { batchLoader } from '../graphql/loaders.js';
 import { Permission } from './permission.js';
-import { placeIdsOfPerson } from './person-places.js';
-import { placePath } from './scope-guard.js';
+import { placesOfPerson } from './person-places.js';
 
 /**
  * Whether the caller may read a sensitive field (a care profile, a phone number), and if
@@ -25,8 +24,8 @@ export function readSensitive(ctx: GongzhiContext, subjectUuid: string, field: s
     const allowed = await Promise.all(
       reads.map(async ([subject, , paths]) => {
         if (access.personId === subject) return true;
-        const known = paths ?? (await Promise.all((await placeIdsOfPerson(ctx, subject)).map((id) => placePath(ctx, id))));
-        return known.some((path) => path !== null && access.can(Permission.SENSITIVE_READ, path));
+        const known = paths ?? (await placesOfPerson(ctx, subject)).map((place) => place.path);
+        return known.some((path) => access.can(Permission.SENSITIVE_READ, path));
       }),
     );
     await logReads(

@@ -2,6 +2,7 @@ import type { EntityName } from '@mikro-orm/core';
 import { type GraphQLSchema, isObjectType } from 'graphql';
 import { Args, Ctx, Extensions, Field, FieldResolver, getMetadataStorage, Resolver, Root } from 'type-graphql';
 import type { GongzhiContext } from '../context.js';
+import { ByParentKey } from './by-parent-key.js';
 import type { ClassType } from '../plugin/plugin.js';
 import { type ConnectionOrder, ConnectionArgs, connectionType, loadPageByForeignKey } from '../relay/connection.js';
 import { loadById, type ReadContext, refId, relatedRow } from './loaders.js';
@@ -142,6 +143,8 @@ export function hasMany<P extends { uuid: string }, C extends object>(
   const connection = connectionType(child());
   Resolver(parent)(generated);
   FieldResolver(() => connection, { description: options.description })(generated.prototype, field, descriptor);
+  // It reads the parent's uuid only: a query by id may start it beside the parent.
+  ByParentKey()(generated.prototype, field, descriptor);
   Root()(generated.prototype, field, 0);
   Args(() => ConnectionArgs)(generated.prototype, field, 1);
   Ctx()(generated.prototype, field, 2);

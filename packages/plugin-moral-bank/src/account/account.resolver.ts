@@ -1,5 +1,6 @@
 import {
   batchLoader,
+  ByParentKey,
   ConnectionArgs,
   type ConnectionOrder,
   type ConnectionPage,
@@ -196,6 +197,7 @@ export const MoralBankAccountBookingsResolver = hasMany(
 /** Adds `Person.moralBankAccounts`. */
 @Resolver(() => Person)
 export class PersonMoralBankResolver {
+  @ByParentKey()
   @FieldResolver(() => MoralBankAccountConnection, {
     description: "The person's moral-bank accounts, one per community, by name, a page at a time (plugin moral-bank).",
   })
@@ -207,6 +209,7 @@ export class PersonMoralBankResolver {
 /** Adds `Organization.moralBankAccounts`. */
 @Resolver(() => Organization)
 export class OrganizationMoralBankResolver {
+  @ByParentKey()
   @FieldResolver(() => MoralBankAccountConnection, {
     description: "The organisation's moral-bank accounts as a group customer (集团客户), by name, a page at a time (plugin moral-bank).",
   })
@@ -218,6 +221,7 @@ export class OrganizationMoralBankResolver {
 /** Adds `Place.moralBankAccounts`. */
 @Resolver(() => Place)
 export class PlaceMoralBankResolver {
+  @ByParentKey()
   @FieldResolver(() => MoralBankAccountConnection, {
     description: "Accounts of this community's moral bank, by name, a page at a time (plugin moral-bank).",
   })

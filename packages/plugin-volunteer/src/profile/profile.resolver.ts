@@ -1,4 +1,5 @@
 import {
+  ByParentKey,
   ConnectionArgs,
   type ConnectionOrder,
   type ConnectionPage,
@@ -38,6 +39,7 @@ async function currentMemberships(ctx: GongzhiContext, profile: VolunteerProfile
 
 @Resolver(() => VolunteerProfile)
 export class VolunteerProfileResolver {
+  @ByParentKey()
   @FieldResolver(() => VolunteerTeamMemberConnection, { description: 'Current team memberships, oldest first, a page at a time.' })
   async memberships(
     @Root() profile: VolunteerProfile,
@@ -50,6 +52,7 @@ export class VolunteerProfileResolver {
     });
   }
 
+  @ByParentKey()
   @FieldResolver(() => VolunteerTeamConnection, {
     description: 'Teams the person is a member of now, in the order they joined, a page at a time.',
   })
@@ -65,16 +68,19 @@ export class VolunteerProfileResolver {
     return rows.mapNodes((m) => rowById(ctx, VolunteerTeam, refId(m.team)!));
   }
 
+  @ByParentKey()
   @FieldResolver(() => [String], { description: "Skills named in the person's current memberships." })
   async skills(@Root() profile: VolunteerProfile, @Ctx() ctx: GongzhiContext): Promise<string[]> {
     return [...new Set((await currentMemberships(ctx, profile)).flatMap((m) => m.skills))];
   }
 
+  @ByParentKey()
   @FieldResolver(() => Int, { description: 'Verified service minutes in total (approved entries, approved corrections included).' })
   verifiedMinutes(@Root() profile: VolunteerProfile, @Ctx() ctx: GongzhiContext): Promise<number> {
     return verifiedMinutesOf(ctx, profile.personUuid);
   }
 
+  @ByParentKey()
   @FieldResolver(() => Float, { description: 'verifiedMinutes in hours.' })
   async verifiedHours(@Root() profile: VolunteerProfile, @Ctx() ctx: GongzhiContext): Promise<number> {
     return Math.round(((await verifiedMinutesOf(ctx, profile.personUuid)) / 60) * 100) / 100;
@@ -84,6 +90,7 @@ export class VolunteerProfileResolver {
 /** Adds `Person.volunteerProfile` to core's Person type. */
 @Resolver(() => Person)
 export class PersonVolunteerProfileResolver {
+  @ByParentKey()
   @FieldResolver(() => VolunteerProfile, { description: 'The person as a volunteer (plugin volunteer).' })
   volunteerProfile(@Root() person: Person): VolunteerProfile {
     return Object.assign(new VolunteerProfile(), { personUuid: person.uuid });

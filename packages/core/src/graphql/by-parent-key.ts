@@ -1,0 +1,145 @@
+import {
+  defaultFieldResolver,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLFieldResolver,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  getNamedType,
+  getNullableType,
+  isObjectType,
+  Kind,
+  type SelectionSetNode,
+} from 'graphql';
+import { getArgumentValues } from 'graphql/execution/values.js';
+import { Extensions } from 'type-graphql';
+import { localId } from '../relay/global-id.js';
+
+const BY_PARENT_KEY = 'gongzhiByParentKey';
+
+/**
+ * Declares that a field resolver reads nothing of its parent but the key the parent is known by
+ * (a row's `uuid`; in an object made by another such field, what that field put in it) and has
+ * no side effect: reads through the operation's loaders only. The host may then start it before
+ * the parent's row has arrived, in the parent's round trip: asked under a query by id
+ * (`person(id:)`), the person card's roles, accounts and memberships are read beside the person
+ * instead of one round trip after it. The field resolves as usual later (its loaders answer from
+ * their cache) and the place rules check what it answers then, so starting it early shows
+ * nothing. {@link hasMany} fields are declared so already.
+ *
+ * ```ts
+ * @ByParentKey()
+ * @FieldResolver(() => AccountConnection)
+ * moralBankAccounts(@Root() person: Person, @Args(() => ConnectionArgs) page: ConnectionArgs, @Ctx() ctx: GongzhiContext) {
+ *   return accountsOf(ctx, 'person', person.uuid, page);
+ * }
+ * ```
+ */
+export function ByParentKey(): MethodDecorator & PropertyDecorator {
+  return Extensions({ [BY_PARENT_KEY]: true });
+}
+
+type Resolve = GraphQLFieldResolver<unknown, unknown>;
+
+/** The fields of one type that may start early, with the resolvers they had before the scope guard. */
+type EarlyFields = Map<string, { field: GraphQLField<unknown, unknown>; resolve: Resolve }>;
+
+/**
+ * Makes every query field that answers one row by its `id` argument (`person(id:)`, `place(id:)`)
+ * start, in the same turn, the {@link ByParentKey} fields the operation asks of that row (and of
+ * the objects such fields answer at once): one round trip where a card took one per level. Run
+ * once on the built schema, after the field resolvers are bound and before the scope guard wraps
+ * them: the early calls are the unguarded resolvers', whose answers are dropped.
+ */
+export function bindEarlyReads(schema: GraphQLSchema): void {
+  const early = new Map<GraphQLObjectType, EarlyFields>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (!field.extensions?.[BY_PARENT_KEY]) continue;
+      const fields = early.get(type) ?? early.set(type, new Map()).get(type)!;
+      fields.set(field.name, { field, resolve: field.resolve ?? defaultFieldResolver });
+    }
+  }
+  const query = schema.getQueryType();
+  if (!query) return;
+  for (const field of Object.values(query.getFields())) {
+    const type = getNullableType(field.type);
+    if (!isObjectType(type) || !early.has(type) || !field.args.some((a) => a.name === 'id')) continue;
+    const resolve = field.resolve ?? defaultFieldResolver;
+    field.resolve = (source, args: Record<string, unknown>, ctx, info) => {
+      const value = resolve(source, args, ctx, info);
+      const uuid = uuidOf(args.id, type.name);
+      if (uuid) startEarly(early, type, { uuid }, info.fieldNodes, ctx, info);
+      return value;
+    };
+  }
+}
+
+/** The row's uuid in a well-formed global id of `type`; null for anything else (which loads nothing early). */
+function uuidOf(id: unknown, type: string): string | null {
+  if (typeof id !== 'string') return null;
+  try {
+    return localId(id, type);
+  } catch {
+    return null;
+  }
+}
+
+function startEarly(
+  early: ReadonlyMap<GraphQLObjectType, EarlyFields>,
+  type: GraphQLObjectType,
+  parent: unknown,
+  nodes: readonly FieldNode[],
+  ctx: unknown,
+  info: GraphQLResolveInfo,
+): void {
+  const fields = early.get(type);
+  if (!fields) return;
+  for (const node of selectedFields(nodes, type, info.fragments)) {
+    const entry = fields.get(node.name.value);
+    if (!entry) continue;
+    let value: unknown;
+    try {
+      const args = getArgumentValues(entry.field, node, info.variableValues);
+      value = entry.resolve(parent, args, ctx, {
+        ...info,
+        fieldName: entry.field.name,
+        fieldNodes: [node],
+        parentType: type,
+        returnType: entry.field.type,
+      });
+    } catch {
+      continue; // asked properly, the field reports its own error when it resolves
+    }
+    if (typeof (value as PromiseLike<unknown> | null)?.then === 'function') {
+      // Only warms the loaders: the field's own call later answers (or fails) from their cache.
+      (value as PromiseLike<unknown>).then(undefined, () => undefined);
+      continue;
+    }
+    const named = getNamedType(entry.field.type);
+    if (value != null && isObjectType(named)) startEarly(early, named, value, [node], ctx, info);
+  }
+}
+
+/** The fields selected under `nodes` on `type`, through fragments whose condition is `type` (or none). */
+function* selectedFields(
+  nodes: readonly FieldNode[],
+  type: GraphQLObjectType,
+  fragments: Record<string, FragmentDefinitionNode> | undefined,
+): Generator<FieldNode> {
+  function* walk(set: SelectionSetNode | undefined): Generator<FieldNode> {
+    for (const selection of set?.selections ?? []) {
+      if (selection.kind === Kind.FIELD) yield selection;
+      else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        if (!selection.typeCondition || selection.typeCondition.name.value === type.name) yield* walk(selection.selectionSet);
+      } else {
+        const fragment = fragments?.[selection.name.value];
+        if (fragment?.typeCondition.name.value === type.name) yield* walk(fragment.selectionSet);
+      }
+    }
+  }
+  for (const node of nodes) yield* walk(node.selectionSet);
+}
