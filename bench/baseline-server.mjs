@@ -58,14 +58,24 @@ FROM (SELECT * FROM request WHERE ${UNDER} = $1 AND status IN (${OPEN_STATUSES.m
 /** The board statement for a place at `depth` (0 = district): its ancestor id sits at position depth + 2 of the path. */
 const boardSql = (depth) => BOARD_SQL_TEMPLATE.replace(UNDER, `split_part(place_path, '/', ${depth + 2})`);
 
-const PERSON_SQL = `
+/**
+ * The person card; `scoped`, as a key that sees one subtree ($2, a place path) asks it: the person
+ * only when their household or a role's place is in it, and their household, roles, teams and
+ * accounts only where theirs are (what the gateway's place rules keep of the card).
+ */
+const personSql = (scoped) => {
+  const within = (pathColumn) => (scoped ? ` AND ${pathColumn} LIKE $2 || '%'` : '');
+  const placeRef = (idColumn) =>
+    `(SELECT json_build_object('id', ${gid('Place', 'x.id')}, 'name', x.name) FROM place x WHERE x.id = ${idColumn}${within('x.path')})`;
+  return `
 SELECT json_build_object('person', json_build_object(
   'id', ${gid('Person', 'p.id')},
   'name', p.name,
-  'household', ${ref('Place', 'place', 'p.household_id')},
+  'household', ${placeRef('p.household_id')},
   'roles', json_build_object('nodes', (SELECT coalesce(json_agg(json_build_object('role', upper(pr.role::text), 'startsOn', pr.starts_on::text,
-              'endsOn', pr.ends_on::text, 'place', ${ref('Place', 'place', 'pr.place_id')}) ORDER BY pr.starts_on, pr.id), '[]')
-              FROM (SELECT * FROM person_role WHERE person_id = p.id ORDER BY starts_on, id LIMIT 50) pr)),
+              'endsOn', pr.ends_on::text, 'place', ${placeRef('pr.place_id')}) ORDER BY pr.starts_on, pr.id), '[]')
+              FROM (SELECT r.* FROM person_role r${scoped ? ' JOIN place rp ON rp.id = r.place_id' : ''} WHERE r.person_id = p.id${within('rp.path')}
+                    ORDER BY r.starts_on, r.id LIMIT 50) pr)),
   'volunteerProfile', json_build_object(
     'skills', (SELECT coalesce(json_agg(s.skill ORDER BY s.first), '[]') FROM (
                  SELECT skill, min(m.joined_on::text || lpad(o::text, 4, '0')) AS first
@@ -73,10 +83,22 @@ SELECT json_build_object('person', json_build_object(
                  WHERE m.person_id = p.id AND m.left_on IS NULL GROUP BY skill) s),
     'verifiedMinutes', (SELECT coalesce(sum(e.minutes), 0)::int FROM volunteer.service_entry e WHERE e.person_id = p.id AND e.status = 'approved'),
     'teams', json_build_object('nodes', (SELECT coalesce(json_agg(json_build_object('id', ${gid('VolunteerTeam', 't.id')}, 'name', t.name) ORDER BY m.joined_on, m.created_at, m.id), '[]')
-                FROM volunteer.team_member m JOIN volunteer.team t ON t.id = m.team_id WHERE m.person_id = p.id AND m.left_on IS NULL))),
+                FROM volunteer.team_member m JOIN volunteer.team t ON t.id = m.team_id
+                WHERE m.person_id = p.id AND m.left_on IS NULL${within('t.home_place_path')}))),
   'moralBankAccounts', json_build_object('nodes', (SELECT coalesce(json_agg(json_build_object('id', ${gid('MoralBankAccount', 'ac.id')}, 'name', ac.name, 'balance', ac.balance,
-              'community', ${ref('Place', 'place', 'ac.community_id')}) ORDER BY ac.name, ac.id), '[]') FROM moral_bank.account ac WHERE ac.person_id = p.id))
-)) AS data FROM person p WHERE p.id = $1`;
+              'community', ${placeRef('ac.community_id')}) ORDER BY ac.name, ac.id), '[]')
+              FROM moral_bank.account ac WHERE ac.person_id = p.id${
+                scoped ? ` AND EXISTS (SELECT 1 FROM place cp WHERE cp.id = ac.community_id${within('cp.path')})` : ''
+              }))
+)) AS data FROM person p WHERE p.id = $1${
+    scoped
+      ? ` AND (EXISTS (SELECT 1 FROM place h WHERE h.id = p.household_id${within('h.path')})
+            OR EXISTS (SELECT 1 FROM person_role r JOIN place rp ON rp.id = r.place_id WHERE r.person_id = p.id${within('rp.path')}))`
+      : ''
+  }`;
+};
+const PERSON_SQL = personSql(false);
+const PERSON_SCOPED_SQL = personSql(true);
 
 // Counts kept per place (core migration 0011: statement triggers keep `request_count` current in the
 // writing transaction), so the report reads the same few rows at any data size.
@@ -221,8 +243,14 @@ async function answer(url) {
       return (await pool.query({ name: `board${depth}`, text: boardSql(depth), values: [ids.at(-1), Number(q.get('limit') ?? 50)] }))
         .rows[0].data;
     }
-    case '/person':
-      return (await pool.query({ name: 'person', text: PERSON_SQL, values: [q.get('id')] })).rows[0]?.data ?? { person: null };
+    case '/person': {
+      // `under`: asked as a key that sees that subtree only.
+      const under = q.get('under');
+      const asked = under
+        ? { name: 'personScoped', text: PERSON_SCOPED_SQL, values: [q.get('id'), under] }
+        : { name: 'person', text: PERSON_SQL, values: [q.get('id')] };
+      return (await pool.query(asked)).rows[0]?.data ?? { person: null };
+    }
     case '/stats':
       return (await pool.query({ name: 'stats', text: STATS_SQL, values: [pathIds(q.get('path')).at(-1)] })).rows[0].data;
     default:

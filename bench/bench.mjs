@@ -4,7 +4,7 @@
 //   pnpm bench                 default size (Fangzhuang: seed --scale 1), 10 s per workload
 //   pnpm bench --size 10       10× the data
 //   pnpm bench --quick         scale 0.05, 2 s per workload, fan-out small (the CI smoke run)
-//   options: --profile (V8 CPU profile of the gateway into bench/results)  --seconds S  --concurrency C (readers, default 20)  --writers W (default 50)  --no-fanout --no-start --no-reads --no-writes --reads board,personCard,subtreeReport
+//   options: --profile (V8 CPU profile of the gateway into bench/results)  --seconds S  --concurrency C (readers, default 20)  --writers W (default 50)  --no-fanout --no-start --no-reads --no-writes --reads board,personCard,personCardScoped,subtreeReport
 //
 // 1. a fresh database on a throw-away embedded PostgreSQL (or a new database on DATABASE_URL's server),
 // 2. `gongzhi seed --scale N`, benchmark fixtures (roles, a volunteer team, 1,000 moral-bank accounts),
@@ -437,6 +437,13 @@ async function prepare(databaseUrl, apiKey) {
     tokens[0],
   );
   // The board's main statement as the gateway sends it (the ancestor at the community's depth, literal statuses).
+  // The card asked as a key that sees the community only (a district app's key, as most are): the place rules check it.
+  const { secret: scopedKey } = await em
+    .fork()
+    .transactional((tx) => core.createApiKey(tx, { name: 'bench-community', placeIds: [community.id], permissions: ['*'] }));
+  await authenticate(`Bearer ${scopedKey}`);
+  await sleep(50);
+  statements.personCardScoped = await statementsPer(PERSON_QUERY, { id: subjectId }, scopedKey);
   const [boardExplain] = [
     await q(
       `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT * FROM request WHERE split_part(place_path, '/', ${community.depth + 2}) = ? AND status IN ('submitted','accepted','claimed','in_progress') ORDER BY created_at DESC, id DESC LIMIT 51`,
@@ -460,9 +467,10 @@ async function prepare(databaseUrl, apiKey) {
       token: tokens[i],
     })),
     statements,
+    scopedKey,
     // Round trips to PostgreSQL per request on the wire (what goes together is one; COMMIT counts), in the order counted above.
     roundTrips: Object.fromEntries(
-      ['board', 'personCard', 'subtreeReport', 'requestWrites', 'transfers'].map((k, i) => [k, tripsInOrder[i]]),
+      ['board', 'personCard', 'subtreeReport', 'requestWrites', 'transfers', 'personCardScoped'].map((k, i) => [k, tripsInOrder[i]]),
     ),
     boardExplain: boardExplain.map((r) => r['QUERY PLAN']).join('\n'),
   };
@@ -561,6 +569,13 @@ try {
     },
     { key: 'personCard', query: PERSON_QUERY, variables: { id: fx.subjectId }, baseline: `/person?id=${fx.subject.id}` },
     {
+      key: 'personCardScoped',
+      query: PERSON_QUERY,
+      variables: { id: fx.subjectId },
+      credential: fx.scopedKey,
+      baseline: `/person?id=${fx.subject.id}&under=${encodeURIComponent(fx.community.path)}`,
+    },
+    {
       key: 'subtreeReport',
       query: STATS_QUERY,
       variables: { under: fx.subId },
@@ -570,7 +585,8 @@ try {
   // --reads board,personCard: only these read workloads (to profile one alone).
   const chosen = opts.reads ? new Set(opts.reads.split(',')) : null;
   for (const w of opts['no-reads'] ? [] : reads.filter((r) => !chosen || chosen.has(r.key))) {
-    const g = await gql(gw.url, apiKey, w.query, w.variables);
+    const credential = w.credential ?? apiKey;
+    const g = await gql(gw.url, credential, w.query, w.variables);
     const b = await request(base.url, 'GET', w.baseline);
     const identical = g.body.trimEnd() === b.body.trimEnd();
     if (!identical) {
@@ -584,7 +600,7 @@ try {
       seconds: SECONDS,
       pid,
       op: async () => {
-        const r = await post(gw.url, '/graphql', body, { authorization: `Bearer ${apiKey}` });
+        const r = await post(gw.url, '/graphql', body, { authorization: `Bearer ${credential}` });
         const ok = r.status === 200 && !r.body.includes('"errors":[{');
         return { ok, error: ok ? undefined : r.body };
       },
