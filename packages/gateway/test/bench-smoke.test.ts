@@ -30,12 +30,13 @@ test('pnpm bench --quick measures every workload with zero errors and baseline-i
       'board',
       'fanout',
       'personCard',
+      'personCardScoped',
       'requestWrites',
       'start',
       'subtreeReport',
       'transfers',
     ]);
-    for (const key of ['board', 'personCard', 'subtreeReport']) {
+    for (const key of ['board', 'personCard', 'personCardScoped', 'subtreeReport']) {
       const w = results.workloads[key];
       expect({ key, identical: w.identicalToBaseline }).toEqual({ key, identical: true });
       expect({ key, errors: w.gateway.errors, baselineErrors: w.baseline.errors }).toEqual({ key, errors: 0, baselineErrors: 0 });
