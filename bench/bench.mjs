@@ -25,7 +25,7 @@ import { parseArgs, promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { databaseCpuUs, postmasterOf } from './database-cpu.mjs';
-import { BOARD_QUERY } from './queries.mjs';
+import { BOARD_QUERY, PERSON_QUERY } from './queries.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'packages/gateway/dist/cli.js');
@@ -279,16 +279,6 @@ async function gql(url, auth, query, variables) {
 }
 
 // ---------------------------------------------------------------- workloads' questions
-
-const PERSON_QUERY = `query Card($id: ID!) {
-  person(id: $id) {
-    id name
-    household { id name }
-    roles { nodes { role startsOn endsOn place { id name } } }
-    volunteerProfile { skills verifiedMinutes teams { nodes { id name } } }
-    moralBankAccounts { nodes { id name balance community { id name } } }
-  }
-}`;
 
 const TRANSITION_MUTATION = `mutation ($id: ID!, $to: RequestStatus!) { changeRequestStatus(id: $id, to: $to) { request { status } errors { code message } } }`;
 const TRANSFER_MUTATION = `mutation ($i: MoralBankTransferInput!) { transferMoralBankMinutes(input: $i) { transaction { id } errors { code } } }`;

@@ -12,3 +12,14 @@ export const BOARD_QUERY = `query Board($under: ID!) {
     } }
   }
 }`;
+
+/** The person card: household, roles with their places, volunteer profile, moral-bank accounts with their communities. */
+export const PERSON_QUERY = `query Card($id: ID!) {
+  person(id: $id) {
+    id name
+    household { id name }
+    roles { nodes { role startsOn endsOn place { id name } } }
+    volunteerProfile { skills verifiedMinutes teams { nodes { id name } } }
+    moralBankAccounts { nodes { id name balance community { id name } } }
+  }
+}`;
