@@ -163,8 +163,20 @@ const ROLES_AND_ACCOUNTS = `query Roles($id: ID!) {
   }
 }`;
 
+/** The same through the Relay `node` field, the person's fields in a fragment. */
+const ROLES_AND_ACCOUNTS_BY_NODE = `query Node($id: ID!) {
+  person: node(id: $id) { ...Roles }
+}
+fragment Roles on Person {
+  name
+  roles { nodes { role place { id name } } }
+  volunteerProfile { skills teams { nodes { name } } }
+  moralBankAccounts { nodes { balance community { name } } }
+}`;
+
 test.each([
   ['the system', undefined, ROLES_AND_ACCOUNTS, 2],
+  ['the system', undefined, ROLES_AND_ACCOUNTS_BY_NODE, 2],
   ['the system', undefined, CARD, 2],
   ['a social worker of the community', () => socialWorker, ROLES_AND_ACCOUNTS, 3],
   ['a social worker of the community', () => socialWorker, CARD, 3],

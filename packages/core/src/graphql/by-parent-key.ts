@@ -9,13 +9,14 @@ import {
   type GraphQLSchema,
   getNamedType,
   getNullableType,
+  isAbstractType,
   isObjectType,
   Kind,
   type SelectionSetNode,
 } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values.js';
 import { Extensions } from 'type-graphql';
-import { localId } from '../relay/global-id.js';
+import { fromGlobalId, localId } from '../relay/global-id.js';
 
 const BY_PARENT_KEY = 'gongzhiByParentKey';
 
@@ -47,7 +48,7 @@ type Resolve = GraphQLFieldResolver<unknown, unknown>;
 type EarlyFields = Map<string, { field: GraphQLField<unknown, unknown>; resolve: Resolve }>;
 
 /**
- * Makes every query field that answers one row by its `id` argument (`person(id:)`, `place(id:)`)
+ * Makes every query field that answers one row by its `id` argument (`person(id:)`, `node(id:)`)
  * start, in the same turn, the {@link ByParentKey} fields the operation asks of that row (and of
  * the objects such fields answer at once): one round trip where a card took one per level. Run
  * once on the built schema, after the field resolvers are bound and before the scope guard wraps
@@ -67,12 +68,17 @@ export function bindEarlyReads(schema: GraphQLSchema): void {
   if (!query) return;
   for (const field of Object.values(query.getFields())) {
     const type = getNullableType(field.type);
-    if (!isObjectType(type) || !early.has(type) || !field.args.some((a) => a.name === 'id')) continue;
+    if (!field.args.some((a) => a.name === 'id')) continue;
+    // One type (`person(id:)`), or any the id names of an interface or union (`node(id:)`).
+    const types = isObjectType(type) ? [type] : isAbstractType(type) ? schema.getPossibleTypes(type) : [];
+    const candidates = new Map(types.filter((t) => early.has(t)).map((t) => [t.name, t]));
+    if (!candidates.size) continue;
     const resolve = field.resolve ?? defaultFieldResolver;
     field.resolve = (source, args: Record<string, unknown>, ctx, info) => {
       const value = resolve(source, args, ctx, info);
-      const uuid = uuidOf(args.id, type.name);
-      if (uuid) startEarly(early, type, { uuid }, info.fieldNodes, ctx, info);
+      const target = typeof args.id === 'string' ? candidates.get(fromGlobalId(args.id)?.type ?? '') : undefined;
+      const uuid = target && uuidOf(args.id, target.name);
+      if (target && uuid) startEarly(early, target, { uuid }, info.fieldNodes, ctx, info);
       return value;
     };
   }
