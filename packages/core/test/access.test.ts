@@ -271,6 +271,30 @@ describe('sensitive personal data', () => {
     await expect(app.platform.orm.em.fork().getConnection().execute('DELETE FROM sensitive_access_log')).rejects.toThrow(/append-only/);
   });
 
+  test('a person of no place (not yet in a household): their phone is read with sensitive.read everywhere only, and logged', async () => {
+    const created = await app.run(
+      `mutation { createPerson(input: { name: "待入户居民", phone: "13700000009" }) { person { id } errors { code message } } }`,
+      {},
+    );
+    const id = created.createPerson.person.id as string;
+    const keyFor = async (name: string, placeIds: string[], permissions: string[]) => {
+      const { secret } = await app.platform.orm.em.fork().transactional((em) => createApiKey(em as never, { name, placeIds, permissions }));
+      return (await createAuthenticator(() => app.platform.orm.em.fork(), {})(`Bearer ${secret}`))!;
+    };
+    const q = `query ($id: ID!) { person(id: $id) { name phone } }`;
+    const everywhere = await keyFor('区民政局', [], ['sensitive.read']);
+    expect((await app.run(q, { id }, { caller: everywhere })).person).toEqual({ name: '待入户居民', phone: '13700000009' });
+    // Without the permission: the person, not the phone.
+    const reader = await keyFor('区只读', [], []);
+    expect((await app.run(q, { id }, { caller: reader })).person).toEqual({ name: '待入户居民', phone: null });
+    // The read is logged against the key.
+    const [logged] = await app.platform.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ n: string }[]>(`SELECT count(*)::text AS n FROM sensitive_access_log WHERE subject_id = ?`, [uuid(id)]);
+    expect(logged.n).toBe('1');
+  });
+
   test('the access log is for auditors only', async () => {
     const result = await app.execute('{ sensitiveAccessLog { nodes { readerName } } }', {}, { caller: person('刘社工') });
     expect(result.errors?.[0].extensions?.code).toBe('FORBIDDEN');

@@ -9,7 +9,7 @@ import { placesOfPerson } from './person-places.js';
  * so, records the read in the access log. The subject is a person (whose places decide,
  * and who always reads their own), or another row with the `paths` of its places (an
  * anonymous request's callback number). The caller needs `sensitive.read` at one of those
- * places. The system (CLI, jobs) reads without a log entry. The reads of one tick (a page of
+ * places; for a subject of no place, everywhere. The system (CLI, jobs) reads without a log entry. The reads of one tick (a page of
  * people's phones) are decided together and logged in one INSERT, whichever kind of subject
  * each is: deciding each on its own let the log's INSERT split as the checks' lookups finished
  * at different ticks.
@@ -25,6 +25,8 @@ export function readSensitive(ctx: GongzhiContext, subjectUuid: string, field: s
       reads.map(async ([subject, , paths]) => {
         if (access.personId === subject) return true;
         const known = paths ?? (await placesOfPerson(ctx, subject)).map((place) => place.path);
+        // A subject of no place (a person not yet in a household) is read with a grant everywhere only.
+        if (!known.length) return access.can(Permission.SENSITIVE_READ, '');
         return known.some((path) => access.can(Permission.SENSITIVE_READ, path));
       }),
     );
