@@ -196,6 +196,14 @@ test.each([
   expect(trips).toBe(expected);
 });
 
+test('a field skipped by a directive is not read early', async () => {
+  const q = `query ($id: ID!, $skip: Boolean!) { person(id: $id) { name roles @skip(if: $skip) { nodes { role } } } }`;
+  const readsRoles = async (skip: boolean) =>
+    (await app.recordStatements(() => app.run(q, { id: requester, skip }))).some((text) => text.includes('"person_role"'));
+  expect(await readsRoles(true)).toBe(false);
+  expect(await readsRoles(false)).toBe(true);
+});
+
 /**
  * The statements `q` sends (as `caller`, else as the system) that PostgreSQL planned anew on more than five of twelve runs: it tries
  * five custom plans, then keeps the generic one if that costs no more. Every statement sent must be a prepared one. All but one of the pool's

@@ -8,13 +8,16 @@ import {
   type GraphQLResolveInfo,
   type GraphQLSchema,
   getNamedType,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
   getNullableType,
   isAbstractType,
   isObjectType,
   Kind,
+  type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { getArgumentValues } from 'graphql/execution/values.js';
+import { getArgumentValues, getDirectiveValues } from 'graphql/execution/values.js';
 import { Extensions } from 'type-graphql';
 import { fromGlobalId, localId } from '../relay/global-id.js';
 
@@ -104,7 +107,7 @@ function startEarly(
 ): void {
   const fields = early.get(type);
   if (!fields) return;
-  for (const node of selectedFields(nodes, type, info.fragments)) {
+  for (const node of selectedFields(nodes, type, info.fragments, info.variableValues)) {
     const entry = fields.get(node.name.value);
     if (!entry) continue;
     let value: unknown;
@@ -130,14 +133,19 @@ function startEarly(
   }
 }
 
-/** The fields selected under `nodes` on `type`, through fragments whose condition is `type` (or none). */
+/** The fields selected under `nodes` on `type`, through fragments whose condition is `type` (or none), bar those `@skip`ped or not `@include`d. */
 function* selectedFields(
   nodes: readonly FieldNode[],
   type: GraphQLObjectType,
   fragments: Record<string, FragmentDefinitionNode> | undefined,
+  variables: Record<string, unknown>,
 ): Generator<FieldNode> {
+  const included = (selection: SelectionNode): boolean =>
+    getDirectiveValues(GraphQLSkipDirective, selection, variables)?.if !== true &&
+    getDirectiveValues(GraphQLIncludeDirective, selection, variables)?.if !== false;
   function* walk(set: SelectionSetNode | undefined): Generator<FieldNode> {
     for (const selection of set?.selections ?? []) {
+      if (!included(selection)) continue;
       if (selection.kind === Kind.FIELD) yield selection;
       else if (selection.kind === Kind.INLINE_FRAGMENT) {
         if (!selection.typeCondition || selection.typeCondition.name.value === type.name) yield* walk(selection.selectionSet);
