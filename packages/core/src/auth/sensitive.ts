@@ -9,8 +9,9 @@ import { placesOfPerson } from './person-places.js';
  * so, records the read in the access log. The subject is a person (whose places decide,
  * and who always reads their own), or another row with the `paths` of its places (an
  * anonymous request's callback number). The caller needs `sensitive.read` at one of those
- * places; for a subject of no place, everywhere. The system (CLI, jobs) reads without a log entry. The reads of one tick (a page of
- * people's phones) are decided together and logged in one INSERT, whichever kind of subject
+ * places; for a subject of no place, everywhere. The system (CLI, jobs) reads without a log
+ * entry. The reads of one tick (a page of people's phones) are decided together and logged in
+ * one INSERT, whichever kind of subject
  * each is: deciding each on its own let the log's INSERT split as the checks' lookups finished
  * at different ticks.
  */

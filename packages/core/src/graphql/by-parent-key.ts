@@ -97,6 +97,7 @@ function uuidOf(id: unknown, type: string): string | null {
   }
 }
 
+/** Calls the early fields of `type` that `nodes` select, on `parent`, and goes on into the objects they answer at once. */
 function startEarly(
   early: ReadonlyMap<GraphQLObjectType, EarlyFields>,
   type: GraphQLObjectType,
