@@ -11,9 +11,8 @@ import { placesOfPerson } from './person-places.js';
  * anonymous request's callback number). The caller needs `sensitive.read` at one of those
  * places; for a subject of no place, everywhere. The system (CLI, jobs) reads without a log
  * entry. The reads of one tick (a page of people's phones) are decided together and logged in
- * one INSERT, whichever kind of subject
- * each is: deciding each on its own let the log's INSERT split as the checks' lookups finished
- * at different ticks.
+ * one INSERT, whichever kind of subject each is: deciding each on its own let the log's INSERT
+ * split as the checks' lookups finished at different ticks.
  */
 export function readSensitive(ctx: GongzhiContext, subjectUuid: string, field: string, subjectPaths?: readonly string[]): Promise<boolean> {
   if (!ctx.caller || ctx.caller.kind === 'system') return Promise.resolve(ctx.caller?.kind === 'system');
