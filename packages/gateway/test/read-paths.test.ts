@@ -5,6 +5,7 @@ import council from '../../plugin-council/src/index.js';
 import grid from '../../plugin-grid/src/index.js';
 import moralBank from '../../plugin-moral-bank/src/index.js';
 import volunteer from '../../plugin-volunteer/src/index.js';
+import { PERSON_QUERY } from '../../../bench/queries.mjs';
 
 /**
  * The hot read paths (issue #16 item 2) cost a fixed number of SQL statements, whatever the
@@ -31,15 +32,8 @@ const BOARD = `query Board($under: ID!, $first: Int!) {
   }
 }`;
 
-const CARD = `query Card($id: ID!) {
-  person(id: $id) {
-    id name
-    household { id name }
-    roles { nodes { role startsOn endsOn place { id name } } }
-    volunteerProfile { skills verifiedMinutes teams { nodes { id name } } }
-    moralBankAccounts { nodes { id name balance community { id name } } }
-  }
-}`;
+/** `pnpm bench`'s person card. */
+const CARD = PERSON_QUERY;
 
 /** The places above a household with core's counts and their grids with the grid plugin's counts and limits: each a batched read by key. */
 const PLACES = `query Places($id: ID!) {
