@@ -9,8 +9,8 @@ import { type PlaceRow, primePlaceSummaries, SUMMARY_COLUMNS } from '../place/pl
  * needs no second round trip for the places' paths, nor does a check of the person's roles.
  * Batched per operation: a page of people costs one query.
  */
-export function placesOfPerson(ctx: GongzhiContext, personUuid: string): Promise<{ path: string }[]> {
-  return batchLoader<string, { path: string }[]>(ctx, 'scope.personPlaces', async (ids) => {
+export function placesOfPerson(ctx: GongzhiContext, personUuid: string): Promise<{ id: string; path: string }[]> {
+  return batchLoader<string, { id: string; path: string }[]>(ctx, 'scope.personPlaces', async (ids) => {
     const { match, value } = matchKeys(ids);
     const rows = await executeRead<(PlaceRow & { person_id: string })[]>(
       ctx.em,
@@ -22,10 +22,19 @@ export function placesOfPerson(ctx: GongzhiContext, personUuid: string): Promise
       { fixedShape: true },
     );
     primePlaceSummaries(ctx, rows);
-    const byPerson = new Map<string, { path: string }[]>(ids.map((id) => [id, []]));
-    for (const row of rows) byPerson.get(row.person_id)?.push({ path: row.path });
+    const byPerson = new Map<string, { id: string; path: string }[]>(ids.map((id) => [id, []]));
+    for (const row of rows) byPerson.get(row.person_id)?.push({ id: row.id, path: row.path });
     return ids.map((id) => byPerson.get(id)!);
   }).load(personUuid);
+}
+
+/**
+ * The uuids of the places a person belongs to (see {@link placesOfPerson}, which gives their paths too).
+ *
+ * @deprecated Use {@link placesOfPerson}; kept for plugins written against core 0.4.
+ */
+export async function placeIdsOfPerson(ctx: GongzhiContext, personUuid: string): Promise<string[]> {
+  return (await placesOfPerson(ctx, personUuid)).map((place) => place.id);
 }
 
 /**
