@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -63,15 +63,38 @@ test('launched on an empty folder, initdb runs while the event loop is held; rea
   try {
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
-    const { rows } = await client.query<{ name: string }>('SELECT current_database() AS name');
+    const { rows } = await client.query<{ name: string; address: string | null }>(
+      'SELECT current_database() AS name, inet_server_addr()::text AS address',
+    );
     await client.end();
     expect(rows[0]?.name).toBe('launched');
+    // Over the Unix socket beside the data folder (no server address), a folder only its owner enters.
+    expect(rows[0]?.address).toBeNull();
+    expect((await stat(`${dataDir}.socket`)).mode & 0o777).toBe(0o700);
+    // TCP on 127.0.0.1 stays open for other tools.
+    expect(await listening(port)).toBe(true);
     expect((await readFile(`${dataDir}.owner`, 'utf8')).trim()).toBe(String(process.pid));
   } finally {
     await db.stop();
   }
   expect(await listening(port)).toBe(false);
   expect(existsSync(`${dataDir}.owner`)).toBe(false);
+  expect(existsSync(`${dataDir}.socket`)).toBe(false);
+});
+
+test('a data folder whose socket path would be too long for a Unix socket is reached over TCP', async () => {
+  const dataDir = path.join(dir, 'a-folder-whose-name-is-long-enough-that-a-unix-socket-path-inside-it-would-not-fit', 'pg');
+  const db = await (await launchEmbeddedPostgres({ dataDir, port: await freePort(), database: 'tcp', ephemeral: true })).ready();
+  try {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    const { rows } = await client.query<{ address: string }>('SELECT inet_server_addr()::text AS address');
+    await client.end();
+    expect(rows[0]?.address).toBe('127.0.0.1/32');
+    expect(existsSync(`${dataDir}.socket`)).toBe(false);
+  } finally {
+    await db.stop();
+  }
 });
 
 test('a caller that gives up before ready() (its modules failed to load) leaves no server behind, on a first start and on a later one', async () => {

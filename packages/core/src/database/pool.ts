@@ -35,8 +35,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   let current: unknown = error;
   while (current && typeof current === 'object' && !seen.has(current)) {
     seen.add(current);
-    const { code, message } = current as { code?: unknown; message?: unknown };
+    const { code, message, syscall } = current as { code?: unknown; message?: unknown; syscall?: unknown };
     if (typeof code === 'string' && (NETWORK_CODES.has(code) || SERVER_CODES.has(code))) return true;
+    // A Unix socket's file is gone while its server is stopped (the embedded server's socket).
+    if (code === 'ENOENT' && syscall === 'connect') return true;
     if (typeof message === 'string' && DRIVER_MESSAGES.some((m) => message.includes(m))) return true;
     // Connecting to a name with several addresses fails with one error per address.
     if (current instanceof AggregateError && current.errors.some((e) => isDatabaseUnavailable(e))) return true;
