@@ -65,7 +65,7 @@ async function prepareSocketFolder(dataDir: string, port: number, user: RunAs | 
   const folder = socketFolderOf(dataDir);
   if (process.platform === 'win32') return null;
   if (Buffer.byteLength(path.join(folder, `.s.PGSQL.${port}.lock`)) >= MAX_SOCKET_PATH) {
-    log?.info({ folder }, 'the data folder\'s path is too long for a Unix socket beside it; the embedded PostgreSQL is reached over TCP');
+    log?.info({ folder }, "the data folder's path is too long for a Unix socket beside it; the embedded PostgreSQL is reached over TCP");
     return null;
   }
   const found = await lstat(folder).catch(() => null);
