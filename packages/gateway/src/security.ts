@@ -94,6 +94,14 @@ const COUNT_SQL = `
  * place in its key's total decides whether it is within the limit, exactly as if counted one
  * by one.
  *
+ * Taken in leases: each count also takes up to a twentieth of the limit ahead for this process
+ * (none under 20 a minute), spent from memory by the key's next operations until it is used
+ * up or its window ends. A busy caller costs one statement per lease instead of one per batch
+ * of operations (bench/README.md, "Rate-limit leases"), and gateways stop taking turns on its
+ * counter row. A caller never gets more than the limit; what a process leased and did not
+ * spend in a window is lost to the caller, so with N processes a caller spread over all of
+ * them may be refused up to N twentieths of the limit early.
+ *
  * Fails open, but not unlimited: when the store does not answer within `storeTimeoutMs` or
  * fails (the database restarting, unreachable), the operation is counted in this process alone
  * (the same limit, per process) and the store is left alone for `storeRetryMs`. Refusing every
@@ -117,6 +125,10 @@ export class SharedRateLimiter {
   private counting = 0;
   /** Keys past the limit, refused from memory until their window ends (epoch ms). */
   private readonly blocked = new Map<string, number>();
+  /** Operations each key may still take from memory in its window, counted ahead (see the class). */
+  private readonly leases = new Map<string, { left: number; expire: number }>();
+  /** Operations a count takes ahead for this process, beyond those waiting. */
+  private readonly leaseSize: number;
 
   constructor(
     databaseUrl: string,
@@ -126,6 +138,7 @@ export class SharedRateLimiter {
   ) {
     this.storeTimeoutMs = options.storeTimeoutMs ?? 500;
     this.storeRetryMs = options.storeRetryMs ?? 5000;
+    this.leaseSize = Math.floor(perMinute / 20);
     this.pool = new pg.Pool({
       connectionString: databaseUrl,
       max: SharedRateLimiter.CONNECTIONS,
@@ -143,7 +156,9 @@ export class SharedRateLimiter {
     this.local = new RateLimiterMemory({ keyPrefix: `operations/${perMinute}`, points: perMinute, duration: 60 });
     const sweepMs = options.sweepMs ?? 300_000;
     this.sweeper = setInterval(() => {
-      this.pool.query('DELETE FROM rate_limit WHERE expire < $1', [Date.now() - 60_000]).catch(() => undefined);
+      const now = Date.now();
+      for (const [key, lease] of this.leases) if (lease.expire <= now) this.leases.delete(key);
+      this.pool.query('DELETE FROM rate_limit WHERE expire < $1', [now - 60_000]).catch(() => undefined);
     }, sweepMs).unref();
   }
 
@@ -181,6 +196,11 @@ export class SharedRateLimiter {
     const blocked = this.blockedFor(key);
     if (blocked > 0) return Promise.resolve(blocked);
     if (now < this.storeDownUntil) return this.takeLocally(key);
+    const lease = this.leases.get(key);
+    if (lease && lease.expire > now && lease.left > 0) {
+      lease.left--;
+      return Promise.resolve(0);
+    }
     return new Promise((resolve) => {
       const waiting = this.waiting.get(key);
       if (waiting) waiting.push(resolve);
@@ -221,7 +241,7 @@ export class SharedRateLimiter {
         this.pool.query<{ key: string; points: number; expire: string }>({
           name: 'rate-limit-count',
           text: COUNT_SQL,
-          values: [keys.map((k) => this.prefix + k), keys.map((k) => batch.get(k)!.length), now + 60_000, now],
+          values: [keys.map((k) => this.prefix + k), keys.map((k) => batch.get(k)!.length + this.leaseSize), now + 60_000, now],
         }),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error(`the database count took longer than ${this.storeTimeoutMs} ms`)), this.storeTimeoutMs);
@@ -234,13 +254,23 @@ export class SharedRateLimiter {
         const key = row.key.slice(this.prefix.length);
         const resolvers = batch.get(key)!;
         const expire = Number(row.expire);
-        // This batch's operations are the last of the total, in the order they arrived.
-        const before = row.points - resolvers.length;
+        // This batch's operations are the last of the total but the lease, in the order they arrived.
+        const before = row.points - this.leaseSize - resolvers.length;
         resolvers.forEach((resolve, i) => resolve(before + i + 1 <= this.perMinute ? 0 : secondsUntil(expire - answered)));
-        if (row.points > this.perMinute) {
+        const used = before + resolvers.length;
+        if (used > this.perMinute) {
           if (this.blocked.size > 10_000) this.blocked.clear();
           this.blocked.set(key, expire);
         }
+        // What is left of the limit, up to the lease, is this process's to spend from memory (with
+        // what is left of a lease of the same window that another batch took meanwhile).
+        const granted = Math.min(this.leaseSize, this.perMinute - used);
+        const held = this.leases.get(key);
+        const left = Math.max(0, granted) + (held?.expire === expire ? held.left : 0);
+        if (left > 0) {
+          if (this.leases.size > 10_000) this.leases.clear();
+          this.leases.set(key, { left, expire });
+        } else this.leases.delete(key);
       }
     } catch (err) {
       if (this.storeDownUntil === 0) {

@@ -76,6 +76,41 @@ test('two gateways on one database share one budget per key, also under concurre
   expect(await handshake(a)).toBe('closed 4403');
 }, 30_000);
 
+test('a busy caller counts in leases: one statement per twentieth of the limit, and never more than the limit, on one gateway or two', async () => {
+  // A limit of 40 leases 2 ahead with each count; a budget of its own (counts are kept per limit).
+  const config = () => testConfig({ DATABASE_URL: db.url, GONGZHI_PLUGINS: '', GONGZHI_RATE_LIMIT: '40' });
+  const options = { seedWhenEmpty: false, rateLimiter: { storeTimeoutMs: 30_000 } };
+  const c = await startGateway(config(), logger, options);
+  const d = await startGateway(config(), logger, options);
+  const admin = new pg.Client({ connectionString: db.url });
+  await admin.connect();
+  const counted = async () =>
+    (await admin.query<{ points: number }>(`SELECT sum(points)::int AS points FROM rate_limit WHERE key LIKE 'operations/40:%'`)).rows[0]
+      ?.points;
+  try {
+    // The first operation is counted with a lease of 2; the next two are taken from it, with no
+    // statement; the fourth takes a new lease.
+    expect((await ask(c)).status).toBe(200);
+    expect(await counted()).toBe(3);
+    for (let i = 0; i < 2; i++) expect((await ask(c)).status).toBe(200);
+    expect(await counted()).toBe(3);
+    expect((await ask(c)).status).toBe(200);
+    expect(await counted()).toBe(6);
+    // The rest of the budget, spread over both gateways: a lease is only its holder's to spend, so
+    // the caller may be refused up to one lease per gateway early, and never gets past 40.
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++) statuses.push((await ask(i % 2 ? c : d)).status);
+    const granted = 4 + statuses.filter((s) => s === 200).length;
+    expect(granted).toBeLessThanOrEqual(40);
+    expect(granted).toBeGreaterThanOrEqual(36);
+    expect(statuses.slice(-4)).toEqual([429, 429, 429, 429]);
+  } finally {
+    await admin.end();
+    await c.stop();
+    await d.stop();
+  }
+}, 60_000);
+
 test('when the shared count fails, each gateway counts alone: no error, and still a limit', async () => {
   // The count's table gone stands for any failure of the store (a database restarting, say).
   const admin = new pg.Client({ connectionString: db.url });
