@@ -4,7 +4,8 @@
 //   pnpm bench                 default size (Fangzhuang: seed --scale 1), 10 s per workload
 //   pnpm bench --size 10       10× the data
 //   pnpm bench --quick         scale 0.05, 2 s per workload, fan-out small (the CI smoke run)
-//   options: --profile (V8 CPU profile of the gateway into bench/results)  --seconds S  --concurrency C (readers, default 20)  --writers W (default 50)  --no-fanout --no-start --no-reads --no-writes --reads board,personCard,personCardScoped,subtreeReport
+//   options: --against DIR (another built checkout's gateway, alternated with this one's on the reads; --rounds N)
+//   --profile (V8 CPU profile of the gateway into bench/results)  --seconds S  --concurrency C (readers, default 20)  --writers W (default 50)  --no-fanout --no-start --no-reads --no-writes --reads board,personCard,personCardScoped,subtreeReport
 //
 // 1. a fresh database on a throw-away embedded PostgreSQL (or a new database on DATABASE_URL's server),
 // 2. `gongzhi seed --scale N`, benchmark fixtures (roles, a volunteer team, 1,000 moral-bank accounts),
@@ -56,6 +57,8 @@ const { values: opts } = parseArgs({
     memory: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    against: { type: 'string' },
+    rounds: { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -102,14 +105,63 @@ function cpuMs(pid) {
   }
 }
 
+/**
+ * `--against`: one read workload driven on two gateways in alternating slices (`--rounds`, 6 by
+ * default, of `--seconds` ÷ 2 each, the first of each pair alternating too); prints and answers
+ * each gateway's req/s and CPU per request, slice by slice and their medians.
+ */
+async function alternate(key, [mine, theirs], credential, body) {
+  const rounds = Number(opts.rounds ?? 6);
+  const seconds = Math.max(1, SECONDS / 2);
+  const slices = { this: [], against: [] };
+  const slice = (who, label, sliceSeconds) => {
+    const gw = who === 'this' ? mine : theirs;
+    return drive(`${key} (${who}, ${label})`, {
+      clients: READERS,
+      seconds: sliceSeconds,
+      warmupMs: 500,
+      pid: gw.child.pid,
+      op: async () => {
+        const res = await post(gw.url, '/graphql', body, { authorization: `Bearer ${credential}` });
+        const ok = res.status === 200 && !res.body.includes('"errors":[{');
+        return { ok, error: ok ? undefined : res.body };
+      },
+    });
+  };
+  // This checkout's gateway has just run the workload; the other one warms up as long, unmeasured.
+  await slice('against', 'warm-up', SECONDS);
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 ? ['against', 'this'] : ['this', 'against'];
+    for (const who of order) slices[who].push(await slice(who, `round ${r + 1}`, seconds));
+  }
+  // Medians: a slice that met one of the VM's pauses moves a mean, not a median.
+  const median = (values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  };
+  const total = (runs) => ({
+    requestsPerSecond: Math.round(median(runs.map((run) => run.requestsPerSecond))),
+    cpuMsPerRequest: +median(runs.map((run) => run.cpuMsPerRequest ?? 0)).toFixed(3),
+    slices: runs.map((run) => [run.requestsPerSecond, run.cpuMsPerRequest]),
+  });
+  const answer = { checkout: path.resolve(opts.against), this: total(slices.this), against: total(slices.against) };
+  log(
+    `${key}, alternating (medians of ${rounds} slices): this ${answer.this.requestsPerSecond} req/s at ${answer.this.cpuMsPerRequest} ms CPU, ` +
+      `against ${answer.against.requestsPerSecond} req/s at ${answer.against.cpuMsPerRequest} ms CPU`,
+  );
+  return answer;
+}
+
 /** Process id of the database server's postmaster (set once the database is up; null without /proc). */
 let postmasterPid = null;
 
-async function startGateway(env, logName, nodeArgs = []) {
+/** Starts `gongzhi start` of this checkout, or of `checkout` (another one, built: `--against`). */
+async function startGateway(env, logName, nodeArgs = [], checkout = root) {
   const port = await core.freePort();
   const logFile = createWriteStream(path.join(RESULTS, logName));
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, cli, 'start'], {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(checkout, 'packages/gateway/dist/cli.js'), 'start'], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -117,9 +169,11 @@ async function startGateway(env, logName, nodeArgs = []) {
       GONGZHI_JWT_SECRET: JWT_SECRET,
       GONGZHI_RATE_LIMIT: '1000000',
       PORT: String(port),
+      // pnpm's `node` wrapper points NODE_PATH at its checkout's packages: another checkout's own.
+      ...(checkout === root ? {} : { NODE_PATH: path.join(checkout, 'node_modules/.pnpm/node_modules') }),
       ...env,
     },
-    cwd: root,
+    cwd: checkout,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.pipe(logFile);
@@ -548,6 +602,13 @@ try {
   const base = await startBaseline(databaseUrl);
   children.push(base.child);
   const pid = gw.child.pid;
+  // --against DIR: the gateway of another checkout (installed and built, same migrations) on the
+  // same database. Each read workload then alternates short slices between the two gateways, so
+  // the machine's drift, which on a shared VM is larger than most changes, falls on both alike.
+  const other = opts.against
+    ? await startGateway({ DATABASE_URL: databaseUrl }, 'gateway-against.log', [], path.resolve(opts.against))
+    : null;
+  if (other) children.push(other.child);
 
   // ---- reads, each against its baseline, after a byte-identity check
   const reads = [
@@ -604,7 +665,9 @@ try {
         return { ok: r.status === 200, error: r.body };
       },
     });
+    const against = other && (await alternate(w.key, [gw, other], credential, body));
     results.workloads[w.key] = {
+      ...(against ? { against } : {}),
       identicalToBaseline: identical,
       responseBytes: Buffer.byteLength(g.body),
       statementsPerRequest: fx.statements[w.key],
