@@ -40,7 +40,8 @@ export interface RunningDatabase {
 
 const USER = 'postgres';
 const execFileAsync = promisify(execFile);
-// The embedded server listens on 127.0.0.1 only; the password only keeps other local users out.
+// The embedded server listens on 127.0.0.1 and on a Unix socket in a private folder; the password
+// only keeps other local users out of TCP.
 const PASSWORD = 'gongzhi';
 // A Unix socket's path is limited to 107 bytes (sun_path, with its NUL); PostgreSQL refuses longer ones.
 const MAX_SOCKET_PATH = 107;
