@@ -121,11 +121,7 @@ async function alternate(key, [mine, theirs], credential, body) {
       seconds: sliceSeconds,
       warmupMs: 500,
       pid: gw.child.pid,
-      op: async () => {
-        const res = await post(gw.url, '/graphql', body, { authorization: `Bearer ${credential}` });
-        const ok = res.status === 200 && !res.body.includes('"errors":[{');
-        return { ok, error: ok ? undefined : res.body };
-      },
+      op: readOperation(gw.url, body, credential),
     });
   };
   // This checkout's gateway has just run the workload; the other one warms up as long, unmeasured.
@@ -330,6 +326,15 @@ async function gql(url, auth, query, variables) {
   const res = await post(url, '/graphql', { query, variables }, { authorization: `Bearer ${auth}` });
   const ok = res.status === 200 && !res.body.includes('"errors":[{');
   return { ok, body: res.body, error: ok ? undefined : res.body.slice(0, 300) };
+}
+
+/** A read workload's operation for `drive`: the JSON `body` posted to the gateway at `url`, as `credential`. */
+function readOperation(url, body, credential) {
+  return async () => {
+    const res = await post(url, '/graphql', body, { authorization: `Bearer ${credential}` });
+    const ok = res.status === 200 && !res.body.includes('"errors":[{');
+    return { ok, error: ok ? undefined : res.body };
+  };
 }
 
 // ---------------------------------------------------------------- workloads' questions
@@ -650,11 +655,7 @@ try {
       clients: READERS,
       seconds: SECONDS,
       pid,
-      op: async () => {
-        const r = await post(gw.url, '/graphql', body, { authorization: `Bearer ${credential}` });
-        const ok = r.status === 200 && !r.body.includes('"errors":[{');
-        return { ok, error: ok ? undefined : r.body };
-      },
+      op: readOperation(gw.url, body, credential),
     });
     const baseline = await drive(`${w.key} (baseline)`, {
       clients: READERS,
