@@ -1,6 +1,8 @@
-// What the in-process write measurements share (bench/write-cpu.mjs, bench/write-steps.mjs): a
-// composed platform on a throw-away database with one household and two people in it, an API key
-// as the caller, and the CPU of the PostgreSQL server read from /proc. Build first (`tsc -b`).
+// What the in-process measurements share (bench/write-cpu.mjs, bench/write-steps.mjs,
+// bench/card-cpu.mjs, bench/read-alloc.mjs): a composed platform on a throw-away database with one
+// household and two people in it, an API key as the caller, the CPU of the PostgreSQL server read
+// from /proc, and a document compiled as the gateway runs a repeated one. Build first (`tsc -b`).
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { databaseCpuUs, postmasterOf } from './database-cpu.mjs';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +10,30 @@ import { fileURLToPath } from 'node:url';
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const core = await import(path.join(root, 'packages/core/dist/index.js'));
 export const testing = await import(path.join(root, 'packages/core/dist/testing/index.js'));
+
+/** The plugins named (`grid`, `moral-bank`, …), built, as the gateway composes them. */
+export async function loadPlugins(names = ['grid', 'volunteer', 'moral-bank', 'council']) {
+  const plugins = [];
+  for (const name of names) plugins.push((await import(path.join(root, `packages/plugin-${name}/dist/index.js`))).plugin);
+  return plugins;
+}
+
+/**
+ * `document` compiled with graphql-jit for `schema`, as the gateway runs a document it has seen
+ * twice. Validated first: graphql-jit compiles what it is given, and a field the schema lacks (a
+ * plugin not composed) would silently answer nothing instead of failing.
+ */
+export async function compiledDocument(schema, document, operationName) {
+  const requireGateway = createRequire(path.join(root, 'packages/gateway/package.json'));
+  const { parse, validate } = await import(requireGateway.resolve('graphql'));
+  const { compileQuery, isCompiledQuery } = await import(requireGateway.resolve('graphql-jit'));
+  const parsed = parse(document);
+  const invalid = validate(schema, parsed);
+  if (invalid.length) throw new Error(`${operationName}: ${invalid.map((e) => e.message).join('; ')}`);
+  const compiled = compileQuery(schema, parsed, operationName);
+  if (!isCompiledQuery(compiled)) throw new Error(`graphql-jit could not compile ${operationName}: ${JSON.stringify(compiled)}`);
+  return compiled;
+}
 
 /**
  * A world to measure in: core and `plugins` composed as the gateway composes them (PostgreSQL

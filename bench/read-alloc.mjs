@@ -8,20 +8,15 @@
 // gateway's CPU is V8's helper threads (concurrent marking, parallel scavenges), so bytes
 // allocated per request are the steadier measure of a read's path; `--profile FILE` writes a V8
 // CPU profile as well. Not a test: it measures. Build first (`tsc -b`).
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
-import { core, inProcessWorld, profileTo, root, testing } from './in-process.mjs';
+import { compiledDocument, core, inProcessWorld, profileTo, testing } from './in-process.mjs';
 import { BOARD_QUERY } from './queries.mjs';
 
 const { values: opts } = parseArgs({
   options: { runs: { type: 'string', default: '200' }, top: { type: 'string', default: '25' }, profile: { type: 'string' } },
 });
 const RUNS = Number(opts.runs);
-const requireGateway = createRequire(path.join(root, 'packages/gateway/package.json'));
-const { parse } = await import(requireGateway.resolve('graphql'));
-const { compileQuery, isCompiledQuery } = await import(requireGateway.resolve('graphql-jit'));
 
 const { app, caller, worker, run, close } = await inProcessWorld();
 try {
@@ -50,8 +45,7 @@ try {
     .getConnection()
     .execute(`UPDATE request SET assignee_id = ? WHERE id IN (SELECT id FROM request ORDER BY id LIMIT 30)`, [worker.uuid]);
 
-  const compiled = compileQuery(app.platform.schema, parse(BOARD_QUERY), 'Board');
-  if (!isCompiledQuery(compiled)) throw new Error(`graphql-jit could not compile the board: ${JSON.stringify(compiled)}`);
+  const compiled = await compiledDocument(app.platform.schema, BOARD_QUERY, 'Board');
   const variables = { under: core.toGlobalId('Place', community.id) };
   const read = async () => {
     const result = await compiled.query(undefined, app.platform.createContext(caller), variables);

@@ -13,7 +13,7 @@
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
-import { inProcessWorld, profileTo, root } from './in-process.mjs';
+import { inProcessWorld, loadPlugins, profileTo, root } from './in-process.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -39,11 +39,7 @@ if (opts.show) {
   };
 }
 
-const plugins = [];
-for (const name of opts.plugins.split(',').filter(Boolean))
-  plugins.push((await import(path.join(root, `packages/plugin-${name}/dist/index.js`))).plugin);
-
-const world = await inProcessWorld(plugins);
+const world = await inProcessWorld(await loadPlugins(opts.plugins.split(',').filter(Boolean)));
 const { app, household, resident, worker, run } = world;
 try {
   const submit = async () =>
