@@ -1,0 +1,63 @@
+import type pg from 'pg';
+import { createPlatform, type Platform } from '@gongzhi/core';
+import { createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
+
+/**
+ * The rows `pg` hands back, which every read and write of the platform goes through. The
+ * workspace patches how pg builds the template it copies each row from (patches/pg@8.23.0.patch:
+ * an ordinary object instead of a dictionary-mode one); these are the properties the patch keeps.
+ */
+let db: TestDatabase;
+let platform: Platform;
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  platform = await createPlatform({ databaseUrl: db.url, poolSize: 2 });
+  pool = (await platform.orm.em.getConnection().getNativeClient()) as pg.Pool;
+});
+afterAll(async () => {
+  await platform?.close();
+  await db?.drop();
+});
+
+/** The same text sent plainly, with bound values, and as a named prepared statement (twice: parsed, then bound). */
+async function rowsOf(text: string): Promise<Record<string, unknown>[][]> {
+  const name = `pg_rows_${Buffer.from(text).toString('hex').slice(0, 40)}`;
+  return [
+    (await pool.query(text)).rows,
+    (await pool.query({ text: `${text} WHERE $1::int = 1`, values: [1] })).rows,
+    (await pool.query({ name, text, values: [] })).rows,
+    (await pool.query({ name, text, values: [] })).rows,
+  ] as Record<string, unknown>[][];
+}
+
+test('a column named __proto__ is an own property of the row and never its prototype', async () => {
+  for (const rows of await rowsOf(`SELECT '{"polluted": true}'::json AS "__proto__", 2 AS n FROM (VALUES (1), (2)) v(k)`)) {
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+      expect(Object.keys(row)).toEqual(['__proto__', 'n']);
+      expect(Object.getOwnPropertyDescriptor(row, '__proto__')?.value).toEqual({ polluted: true });
+      expect((row as { polluted?: unknown }).polluted).toBeUndefined();
+      expect(row.n).toBe(2);
+    }
+  }
+  expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+});
+
+test('columns come in order, a repeated name keeps the last value, and NULL is null', async () => {
+  for (const rows of await rowsOf(`SELECT 1 AS a, NULL::int AS b, 'x' AS c, 3 AS a`)) {
+    expect(rows).toHaveLength(1);
+    expect(Object.keys(rows[0]!)).toEqual(['a', 'b', 'c']);
+    expect(rows[0]).toEqual({ a: 3, b: null, c: 'x' });
+  }
+});
+
+test('each statement of a multi-statement query has rows of its own columns', async () => {
+  const results = (await pool.query(`SELECT 1 AS x, 2 AS y; SELECT 'z' AS z; SELECT 1 AS "__proto__"`)) as unknown as pg.QueryResult[];
+  expect(results.map((r) => r.rows)).toEqual([[{ x: 1, y: 2 }], [{ z: 'z' }], [expect.anything()]]);
+  expect(Object.getOwnPropertyDescriptor(results[2]!.rows[0], '__proto__')?.value).toBe(1);
+  // Rows of different statements do not share fields.
+  expect(Object.keys(results[1]!.rows[0] as object)).toEqual(['z']);
+});
