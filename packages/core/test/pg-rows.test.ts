@@ -14,7 +14,7 @@ let pool: pg.Pool;
 beforeAll(async () => {
   db = await createTestDatabase();
   platform = await createPlatform({ databaseUrl: db.url, poolSize: 2 });
-  pool = (await platform.orm.em.getConnection().getNativeClient()) as pg.Pool;
+  pool = await platform.orm.em.getConnection().getNativeClient();
 });
 afterAll(async () => {
   await platform?.close();
@@ -49,7 +49,7 @@ test('a column named __proto__ is an own property of the row and never its proto
 test('columns come in order, a repeated name keeps the last value, and NULL is null', async () => {
   for (const rows of await rowsOf(`SELECT 1 AS a, NULL::int AS b, 'x' AS c, 3 AS a`)) {
     expect(rows).toHaveLength(1);
-    expect(Object.keys(rows[0]!)).toEqual(['a', 'b', 'c']);
+    expect(Object.keys(rows[0])).toEqual(['a', 'b', 'c']);
     expect(rows[0]).toEqual({ a: 3, b: null, c: 'x' });
   }
 });
@@ -57,7 +57,7 @@ test('columns come in order, a repeated name keeps the last value, and NULL is n
 test('each statement of a multi-statement query has rows of its own columns', async () => {
   const results = (await pool.query(`SELECT 1 AS x, 2 AS y; SELECT 'z' AS z; SELECT 1 AS "__proto__"`)) as unknown as pg.QueryResult[];
   expect(results.map((r) => r.rows)).toEqual([[{ x: 1, y: 2 }], [{ z: 'z' }], [expect.anything()]]);
-  expect(Object.getOwnPropertyDescriptor(results[2]!.rows[0], '__proto__')?.value).toBe(1);
+  expect(Object.getOwnPropertyDescriptor(results[2].rows[0], '__proto__')?.value).toBe(1);
   // Rows of different statements do not share fields.
-  expect(Object.keys(results[1]!.rows[0] as object)).toEqual(['z']);
+  expect(Object.keys(results[1].rows[0] as object)).toEqual(['z']);
 });
