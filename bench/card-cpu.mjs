@@ -2,8 +2,9 @@
 // CPU per person card, in process (no HTTP): `node bench/card-cpu.mjs [--runs N] [--profile FILE]`.
 // bench.mjs's card question (household, roles with places, volunteer profile, accounts with
 // communities) on core and the four plugins, compiled with graphql-jit as the gateway runs a
-// repeated document, asked about a resident with two roles, a team and an account, once with an API key that sees everywhere and once with a key that sees
-// the community only (the place rules then check every row). Prints this process's CPU per card
+// repeated document, asked about a resident with two roles, a team and an account, once with an
+// API key that sees everywhere and once with a key that sees the community only (the place rules
+// then check every row). Prints this process's CPU per card
 // for each; `--profile FILE` writes a V8 CPU profile of the scoped key's measured cards
 // (bench/profile-summary.mjs reads it). Not a test: it measures. Build first (`tsc -b`).
 import { parseArgs } from 'node:util';
