@@ -13,6 +13,7 @@ import { MoralBankBookingResolver } from './booking/booking.resolver.js';
 import { DB_SCHEMA } from './db.js';
 import { accounts } from './migrations/0001_accounts.js';
 import { connectionIndexes } from './migrations/0002_connection_indexes.js';
+import { balanceCheckGenericPlan } from './migrations/0003_balance_check_generic_plan.js';
 import { DEFAULT_OPTIONS, type MoralBankOptions, type MoralBankService, validateOptions } from './options.js';
 import { MoralBankPermission } from './permissions.js';
 import { moralBankPlaceRules } from './place-rules.js';
@@ -68,7 +69,7 @@ export const plugin = definePlugin<MoralBankOptions>({
     account_balance_floor: { message: bankMessages.constraintAccountBalanceFloor },
     ledger_transaction_reverses_uq: { message: bankMessages.constraintLedgerTransactionReversesUq, field: 'transactionId' },
   },
-  migrations: [accounts, connectionIndexes],
+  migrations: [accounts, connectionIndexes, balanceCheckGenericPlan],
   resolvers: [
     MoralBankAccountResolver,
     MoralBankAccountBookingsResolver,

@@ -277,6 +277,17 @@ test('the ledger is append-only and balanced by the database itself, not only by
   expect(await ledger(w)).toMatchObject({ ok: true });
 });
 
+test('the double-entry check runs on one plan per connection, however skewed the statistics (migration 0003)', async () => {
+  // A distribution to many accounts is one transaction of many entries: until the next ANALYZE the
+  // planner then prices any transaction's lookup far above a custom plan's, and replanned each call.
+  const [check] = await w.app.platform.orm.em
+    .fork()
+    .execute<{ proconfig: string[] | null }[]>(
+      `SELECT proconfig FROM pg_proc WHERE oid = 'moral_bank.check_transaction_balanced'::regproc`,
+    );
+  expect(check?.proconfig).toContain('plan_cache_mode=force_generic_plan');
+});
+
 test('a transaction is corrected by a reversing transaction, once', async () => {
   const [, , ma, wang] = w.people;
   const from = (await accountOf(w, ma))!;
