@@ -758,7 +758,12 @@ try {
   const drivePair = async (key, label, gatewayOp, baselineOp) => {
     if (opts['no-writes']) return;
     const gateway = await drive(`writes: ${label} (gateway)`, { clients: WRITERS, seconds: SECONDS, pid, op: gatewayOp });
-    const baseline = await drive(`writes: ${label} (baseline)`, { clients: WRITERS, seconds: SECONDS, op: baselineOp });
+    const baseline = await drive(`writes: ${label} (baseline)`, {
+      clients: WRITERS,
+      seconds: SECONDS,
+      pid: base.child.pid,
+      op: baselineOp,
+    });
     results.workloads[key] = {
       statementsPerRequest: fx.statements[key],
       roundTripsPerRequest: fx.roundTrips[key],
