@@ -51,7 +51,7 @@ test('each condition reads the rows its QueryBuilder statement reads, the first 
     // The board's: open requests under a community by the ancestor at its depth, and the caller's places.
     {
       $and: [
-        { [raw(`split_part(place_path, '/', ${place.depth + 2})`)]: place.id },
+        { [raw(`split_part(place_path, '/', ${place.depth + 2}) = (SELECT ?::text)`, [place.id])]: [] },
         { status: { $in: ['submitted', 'accepted', 'claimed', 'in_progress'] } },
         { $or: [{ placePath: { $like: `${place.path}%` } }, { requester: null }] },
       ],
@@ -84,8 +84,8 @@ test('each condition reads the rows its QueryBuilder statement reads, the first 
 
 test('a shape the builder treats otherwise is read through the QueryBuilder every time', async () => {
   const before = pageStatementShapes();
-  // A raw fragment with parameters: its values are not in the shape.
-  const where = { [raw('length(title) > ?', [2])]: [] };
+  // A raw fragment with a list for a parameter: the builder writes the list into the text, item by item.
+  const where = { [raw('length(title) IN (?)', [[2, 3, 4]])]: [] };
   expect(await viaKept(where, 5)).toEqual(await viaBuilder(where, 5));
   expect(pageStatementShapes()).toEqual(before);
 });

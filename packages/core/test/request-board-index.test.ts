@@ -91,3 +91,31 @@ test("the board's prepared statement reads the open-request index of the place's
   expect(text).not.toMatch(/request_(place_path|created|status_created)_idx/);
   expect(text).not.toMatch(/Rows Removed by Filter":[1-9]/);
 });
+
+test("the board's statement is planned once per connection even when one place holds most requests", async () => {
+  // A unit holding most open requests, as a big community does on a board: a plan that saw its id
+  // would estimate a page as cheaper than the generic plan does, and PostgreSQL would keep planning.
+  const unit = await busiest('unit');
+  await sql(
+    `INSERT INTO request (id, kind, channel, title, description, requester_id, callback_phone, place_id, place_path, status, created_at, updated_at)
+     SELECT gen_random_uuid(), r.kind, r.channel, r.title, r.description, r.requester_id, r.callback_phone, r.place_id, r.place_path,
+            'submitted', r.created_at - g * interval '1 second', r.updated_at
+       FROM (SELECT * FROM request WHERE place_path LIKE ? LIMIT 1) r, generate_series(1, 6000) g`,
+    [`${unit.path}%`],
+  );
+  await sql('ANALYZE request');
+  // Three of the pool's four connections held: the board runs on the fourth, whose statements are listed.
+  const pool = await app.platform.orm.em.getConnection().getNativeClient();
+  const held = await Promise.all([pool.connect(), pool.connect(), pool.connect()]);
+  try {
+    // Past PostgreSQL's five custom plans, the cache settles on the generic plan.
+    for (let i = 0; i < 8; i++) await app.run(BOARD, { under: toGlobalId('Place', unit.id), status: OPEN });
+    const plans = await sql<{ generic_plans: string; custom_plans: string }>(
+      `SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement ILIKE '%split_part(place_path, ''/'', ${unit.depth + 2})%'`,
+    );
+    expect(plans).toHaveLength(1);
+    expect(Number(plans[0].generic_plans)).toBeGreaterThan(0);
+  } finally {
+    for (const client of held) client.release();
+  }
+});

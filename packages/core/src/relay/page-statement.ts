@@ -1,4 +1,4 @@
-import { type EntityName, Raw } from '@mikro-orm/core';
+import { type EntityName, Raw, raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { replacePlaceholders } from '../database/prepared-statements.js';
 import { executeRead } from '../graphql/loaders.js';
@@ -15,8 +15,9 @@ import { executeRead } from '../graphql/loaders.js';
  * place of each value, every parameter must be exactly one marker or a constant without one, and
  * the SQL must hold no marker; then the first condition of the shape is built again with its real
  * values and must give the same SQL and parameters as the kept statement filled in. A shape that
- * fails (a value the builder converts or inlines, a raw fragment with parameters, a value that is
- * not a string, number, boolean, date or null) is read through the QueryBuilder every time.
+ * fails (a value the builder converts or inlines, a raw fragment's parameter other than a string
+ * or number, a value that is not a string, number, boolean, date or null) is read through the
+ * QueryBuilder every time.
  *
  * A kept statement goes as a prepared statement (parsed once per connection, and after five runs
  * no longer planned: its plan was ~60 % of the board page's database time), its constants written
@@ -159,10 +160,17 @@ function shapeOf(value: unknown, values: unknown[], literals: ReadonlySet<string
   for (const key of Reflect.ownKeys(value)) {
     let name: string;
     if (typeof key === 'symbol') {
-      // A raw fragment as a key (`{ [raw('…')]: value }`): its SQL is part of the shape; one with parameters is not kept.
+      // A raw fragment as a key (`{ [raw('…', params)]: value }`): its SQL is part of the shape, its
+      // parameters (strings and numbers) are values of the condition, before the value under it.
       const fragment = Raw.getKnownFragment(key);
-      if (!fragment || fragment.params.length > 0) return null;
-      name = `raw ${fragment.sql}`;
+      if (!fragment) return null;
+      const types: string[] = [];
+      for (const param of fragment.params) {
+        if (typeof param !== 'string' && typeof param !== 'number') return null;
+        values.push(param);
+        types.push(typeof param);
+      }
+      name = `raw ${fragment.sql} (${types.join(',')})`;
     } else name = key;
     const shape = shapeOf((value as Record<PropertyKey, unknown>)[key], values, literals, inText || literals.has(name));
     if (shape === null) return null;
@@ -183,8 +191,12 @@ function withMarkers(condition: object, literals: ReadonlySet<string>): unknown 
     if (typeof value !== 'object' || value instanceof Date) return marker(n++);
     if (Array.isArray(value)) return value.map((item) => walk(item, inText));
     const copy: Record<PropertyKey, unknown> = {};
-    for (const key of Reflect.ownKeys(value))
-      copy[key] = walk((value as Record<PropertyKey, unknown>)[key], inText || (typeof key === 'string' && literals.has(key)));
+    for (const key of Reflect.ownKeys(value)) {
+      const fragment = typeof key === 'symbol' ? Raw.getKnownFragment(key) : undefined;
+      // A raw key's parameters come before the value under it, as in shapeOf.
+      const copied = fragment?.params.length ? raw(fragment.sql, fragment.params.map(() => marker(n++))) : key;
+      copy[copied] = walk((value as Record<PropertyKey, unknown>)[key], inText || (typeof key === 'string' && literals.has(key)));
+    }
     return copy;
   };
   return walk(condition, false);

@@ -126,9 +126,12 @@ export class RequestResolver {
     if (filter?.under) {
       const under = await requireRef(ctx, filter.under, { rows: true });
       // Open requests only: the same subtree by its ancestor at the place's depth, which the
-      // partial board indexes (migration 0011) serve in creation order, a page's rows read.
+      // partial board indexes (migration 0011) serve in creation order, a page's rows read. The id
+      // goes in a subquery so that no plan sees it: one community holding most requests made
+      // every custom plan look cheaper than the generic one, and PostgreSQL planned the board's
+      // statement afresh each time (about 0.3 ms of its 0.5); the plan is the same either way.
       if (filter.status?.length && filter.status.every((s) => OPEN_STATUSES.includes(s)) && isBoardIndexDepth(under.depth))
-        where.push({ [raw(`split_part(place_path, '/', ${under.depth + 2})`)]: under.uuid });
+        where.push({ [raw(`split_part(place_path, '/', ${under.depth + 2}) = (SELECT ?::text)`, [under.uuid])]: [] });
       else where.push({ placePath: { $like: `${under.path}%` } });
     }
     // Statuses are written into the statement (`literal` below): the planner must see them to use a partial index.
