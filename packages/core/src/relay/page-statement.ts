@@ -194,7 +194,12 @@ function withMarkers(condition: object, literals: ReadonlySet<string>): unknown 
     for (const key of Reflect.ownKeys(value)) {
       const fragment = typeof key === 'symbol' ? Raw.getKnownFragment(key) : undefined;
       // A raw key's parameters come before the value under it, as in shapeOf.
-      const copied = fragment?.params.length ? raw(fragment.sql, fragment.params.map(() => marker(n++))) : key;
+      const copied = fragment?.params.length
+        ? raw(
+            fragment.sql,
+            fragment.params.map(() => marker(n++)),
+          )
+        : key;
       copy[copied] = walk((value as Record<PropertyKey, unknown>)[key], inText || (typeof key === 'string' && literals.has(key)));
     }
     return copy;
