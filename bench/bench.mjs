@@ -507,7 +507,7 @@ async function prepare(databaseUrl, apiKey) {
   statements.personCardScoped = await statementsPer(PERSON_QUERY, { id: subjectId }, scopedKey);
   const [boardExplain] = [
     await q(
-      `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT * FROM request WHERE split_part(place_path, '/', ${community.depth + 2}) = ? AND status IN ('submitted','accepted','claimed','in_progress') ORDER BY created_at DESC, id DESC LIMIT 51`,
+      `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT * FROM request WHERE split_part(place_path, '/', ${community.depth + 2}) = (SELECT ?::text) AND status IN ('submitted','accepted','claimed','in_progress') ORDER BY created_at DESC, id DESC LIMIT 51`,
       [community.id],
     ),
   ];
