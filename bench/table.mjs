@@ -25,14 +25,18 @@ for (const [key, label] of [
   ['requestWrites', 'request transitions'],
   ['transfers', 'moral-bank transfers'],
 ]) {
-  const g = w[key]?.gateway;
-  if (g) lines.push(`| ${label} | ${g.requestsPerSecond} | ${g.p50} | ${g.p95} | ${g.p99} | | ${g.errors} | | | | | |`);
+  const x = w[key];
+  if (!x?.gateway) continue;
+  const [g, b] = [x.gateway, x.baseline];
+  lines.push(
+    `| ${label} | ${g.requestsPerSecond} | ${g.p50} | ${g.p95} | ${g.p99} | ${x.statementsPerRequest ?? ''} | ${g.errors} | ${b?.requestsPerSecond ?? ''} | ${b?.p99 ?? ''} | ${x.ratio?.throughput ?? ''} | ${x.ratio?.p99 ?? ''} | |`,
+  );
 }
 lines.push('');
-if (w.fanout?.gateway) {
-  const f = w.fanout;
+// Every fan-out case the run measured (2,000 × 10/s and 10,000 × 1/s), each against bare `ws`.
+for (const f of w.fanout?.cases ?? (w.fanout?.gateway ? [w.fanout] : [])) {
   lines.push(
-    `Fan-out (${f.subscribers} subscribers, ${f.rate} events/s for ${f.seconds} s): delivered ${f.gateway.delivered}/${f.gateway.expected}, p50 ${f.gateway.p50} ms, p99 ${f.gateway.p99} ms, ${f.gateway.deliveriesPerSecond} deliveries/s; ÷ bare ws: p50 ${f.ratio.p50}, p99 ${f.ratio.p99}, deliveries/s ${f.ratio.deliveriesPerSecond}, CPU per delivery ${f.ratio.serverCpuPerDelivery}.`,
+    `Fan-out (${f.subscribers} subscribers, ${f.rate} events/s for ${f.seconds} s): delivered ${f.gateway.delivered}/${f.gateway.expected}, p50 ${f.gateway.p50} ms, p99 ${f.gateway.p99} ms, ${f.gateway.deliveriesPerSecond} deliveries/s; bare ws p50 ${f.bareWs.p50} ms, p99 ${f.bareWs.p99} ms; CPU per delivery ${f.gateway.serverCpuUsPerDelivery} µs (bare ws ${f.bareWs.serverCpuUsPerDelivery}).`,
   );
 }
 if (w.start) lines.push(`Start to first answered query: cold (empty data folder) ${w.start.coldMs} ms, warm ${w.start.warmMs} ms.`);
