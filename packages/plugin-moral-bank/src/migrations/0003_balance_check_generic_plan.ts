@@ -8,7 +8,8 @@ import type { Migration } from '@gongzhi/core';
  * next ANALYZE the planner then estimates any transaction at a tenth of the table, so the plan
  * cache never settles on its generic plan. Every transaction is looked up by its key through
  * `entry_transaction_idx` anyway: the function always takes the generic plan, planned once per
- * connection (a transfer's database time about halved in that state, measured with pgbench).
+ * connection (on a reduced copy of the ledger, a transfer's transaction took half the time in
+ * that state, measured with pgbench).
  */
 export const balanceCheckGenericPlan: Migration = {
   name: '0003_balance_check_generic_plan',
