@@ -5,6 +5,7 @@
 //   pnpm bench --size 10       10× the data
 //   pnpm bench --quick         scale 0.05, 2 s per workload, fan-out small (the CI smoke run)
 //   options: --against DIR (another built checkout's gateway, alternated with this one's on the reads; --rounds N)
+//   --pg-stats (the embedded server loads pg_stat_statements; each phase reports its dearest statements: calls and plans per request, time)
 //   --profile (V8 CPU profile of the gateway into bench/results)  --seconds S  --concurrency C (readers, default 20)  --writers W (default 50)  --no-fanout --no-start --no-reads --no-writes --reads board,personCard,personCardScoped,subtreeReport
 //
 // 1. a fresh database on a throw-away embedded PostgreSQL (or a new database on DATABASE_URL's server),
@@ -56,6 +57,7 @@ const { values: opts } = parseArgs({
     reads: { type: 'string' },
     memory: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    'pg-stats': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     against: { type: 'string' },
     rounds: { type: 'string' },
@@ -71,6 +73,15 @@ const ACCOUNTS = Number(opts.accounts ?? (QUICK ? 200 : 1000));
 const JWT_SECRET = `bench-${randomUUID()}-${randomUUID()}`;
 const RESULTS = path.join(root, 'bench/results');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** What the embedded server is started with under --pg-stats: pg_stat_statements, planning counted. */
+const PG_STATS_SETTINGS = {
+  shared_preload_libraries: 'pg_stat_statements',
+  'pg_stat_statements.track': 'all',
+  'pg_stat_statements.track_planning': 'on',
+};
+/** Under --pg-stats, `drive` resets pg_stat_statements at the end of a phase's warm-up and reads it at its end. */
+let statementStats = null;
+
 const log = (...a) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
 
 // ---------------------------------------------------------------- processes
@@ -290,11 +301,13 @@ async function drive(name, { clients, seconds, op, warmupMs = QUICK ? 200 : 1500
   // The server's CPU over the measured part only (from the end of the warm-up).
   let cpuAtWarmEnd = null;
   let dbCpuAtWarmEnd = null;
+  let statsReset = null;
   const warmTimer = pid
     ? setTimeout(
         () => {
           cpuAtWarmEnd = cpuMs(pid);
           dbCpuAtWarmEnd = postmasterPid && databaseCpuUs(postmasterPid) / 1000;
+          statsReset = statementStats?.reset();
         },
         Math.max(0, warmEnd - t0),
       )
@@ -325,10 +338,15 @@ async function drive(name, { clients, seconds, op, warmupMs = QUICK ? 200 : 1500
         ? +((dbCpuAtEnd - dbCpuAtWarmEnd) / latencies.length).toFixed(2)
         : null,
   };
+  if (statsReset) {
+    await statsReset;
+    result.statements = await statementStats.top(latencies.length);
+  }
   log(
     `${name}: ${result.requestsPerSecond} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${errors}` +
       (result.cpuMsPerRequest !== null ? `, server CPU ${result.cpuMsPerRequest} ms/req` : '') +
-      (result.databaseCpuMsPerRequest !== null ? `, database CPU ${result.databaseCpuMsPerRequest} ms/req` : ''),
+      (result.databaseCpuMsPerRequest !== null ? `, database CPU ${result.databaseCpuMsPerRequest} ms/req` : '') +
+      (result.statements ? `\n${statementTable(result.statements)}` : ''),
   );
   return result;
 }
@@ -560,10 +578,11 @@ const results = {
   mismatches: [],
 };
 try {
-  server = await testing.startTestDatabaseServer();
+  server = await testing.startTestDatabaseServer(opts['pg-stats'] ? { settings: PG_STATS_SETTINGS } : {});
   process.env[testing.TEST_SERVER_ENV] = server.url;
   database = await testing.createTestDatabase();
   const databaseUrl = database.url;
+  if (opts['pg-stats']) statementStats = await openStatementStats(databaseUrl);
   postmasterPid = await (async () => {
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
@@ -889,12 +908,64 @@ try {
   results.finishedAt = new Date().toISOString();
 } finally {
   for (const c of children) await stopProcess(c).catch(() => {});
+  await statementStats?.close();
   if (!opts.keep) await database?.drop().catch(() => {});
   await server?.stop().catch(() => {});
   await rm(tmp, { recursive: true, force: true });
 }
 
 /** One statement on a short-lived pg client (setup reads, not measured). */
+// ---------------------------------------------------------------- --pg-stats
+
+/**
+ * pg_stat_statements on the bench database (with DATABASE_URL, its server must preload it).
+ * `top(requests)`: the phase's ten dearest statements (planning and execution, the bench
+ * database's only), each per request, `plans` near `calls` meaning planned anew each time.
+ */
+async function openStatementStats(databaseUrl) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await client.query('SELECT count(*) FROM pg_stat_statements');
+  } catch (err) {
+    await client.end();
+    throw new Error(
+      `--pg-stats: ${err.message}. With DATABASE_URL, its server must be started with shared_preload_libraries=pg_stat_statements (bench/README.md).`,
+      { cause: err },
+    );
+  }
+  return {
+    reset: () => client.query('SELECT pg_stat_statements_reset()'),
+    close: () => client.end().catch(() => {}),
+    async top(requests) {
+      const { rows } = await client.query(
+        `SELECT calls, plans, total_plan_time AS plan_ms, total_exec_time AS exec_ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
+           FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+          ORDER BY total_plan_time + total_exec_time DESC LIMIT 10`,
+      );
+      const per = (n) => +(Number(n) / Math.max(requests, 1)).toFixed(2);
+      return rows.map((r) => ({
+        callsPerRequest: per(r.calls),
+        plansPerRequest: per(r.plans),
+        planUsPerCall: +((r.plan_ms * 1000) / Math.max(Number(r.plans), 1)).toFixed(0),
+        execUsPerCall: +((r.exec_ms * 1000) / Math.max(Number(r.calls), 1)).toFixed(0),
+        query: r.query,
+      }));
+    },
+  };
+}
+
+/** A phase's statements as log lines. */
+function statementTable(statements) {
+  return statements
+    .map(
+      (s) =>
+        `    ${String(s.callsPerRequest).padStart(6)} calls/req ${String(s.plansPerRequest).padStart(6)} plans/req ${String(s.planUsPerCall).padStart(5)} µs plan ${String(s.execUsPerCall).padStart(6)} µs exec  ${s.query}`,
+    )
+    .join('\n');
+}
+
 async function q2(databaseUrl, text, params) {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();

@@ -30,20 +30,6 @@ async function busiest(type: string) {
   return row;
 }
 
-/**
- * Runs `work` with three of the pool's four connections held, so every statement it sends goes
- * over the fourth, whose prepared statements (`pg_prepared_statements`) it can then read.
- */
-async function onOneConnection<T>(work: () => Promise<T>): Promise<T> {
-  const pool = await app.platform.orm.em.getConnection().getNativeClient();
-  const held = await Promise.all([pool.connect(), pool.connect(), pool.connect()]);
-  try {
-    return await work();
-  } finally {
-    for (const client of held) client.release();
-  }
-}
-
 test.each(['subdistrict', 'community', 'compound', 'building', 'unit', 'household'])(
   'a board page under a %s is the newest open requests of its subtree, two pages in order',
   async (type) => {
@@ -69,14 +55,11 @@ test("the board's prepared statement reads the open-request index of the place's
   // A building holds a small share of the requests: walking all requests newest first would skip most of them.
   const community = await busiest('building');
   // The board's statement is prepared on the one connection, which then lists it.
-  const statements = await onOneConnection(async () => {
-    await app.run(BOARD, { under: toGlobalId('Place', community.id), status: OPEN });
-    return sql<{ statement: string; parameters: string[] }>(
-      `SELECT statement, parameter_types::text[] AS parameters FROM pg_prepared_statements WHERE statement ILIKE '%from "request"%'`,
-    );
-  });
+  const statements = (
+    await app.preparedStatements(() => app.run(BOARD, { under: toGlobalId('Place', community.id), status: OPEN }))
+  ).filter((s) => /from "request"/i.test(s.statement));
   expect(statements).toHaveLength(1);
-  const [{ statement, parameters }] = statements;
+  const [{ statement, parameterTypes: parameters }] = statements;
   // The statuses are in its text; the place is its only value.
   expect(statement).toContain("'submitted'");
   expect(parameters).toHaveLength(1);
@@ -113,13 +96,12 @@ test("the board's statement is planned once per connection even when one place h
     [`${unit.path}%`],
   );
   await sql('ANALYZE request');
-  const plans = await onOneConnection(async () => {
-    // Past PostgreSQL's five custom plans, the cache settles on the generic plan.
-    for (let k = 0; k < 8; k++) await app.run(BOARD, { under: toGlobalId('Place', unit.id), status: OPEN });
-    return sql<{ generic_plans: string }>(
-      `SELECT generic_plans FROM pg_prepared_statements WHERE statement ILIKE '%split_part(place_path, ''/'', ${unit.depth + 2})%'`,
-    );
-  });
+  const plans = (
+    await app.preparedStatements(async () => {
+      // Past PostgreSQL's five custom plans, the cache settles on the generic plan.
+      for (let k = 0; k < 8; k++) await app.run(BOARD, { under: toGlobalId('Place', unit.id), status: OPEN });
+    })
+  ).filter((s) => s.statement.includes(`split_part(place_path, '/', ${unit.depth + 2})`));
   expect(plans).toHaveLength(1);
-  expect(Number(plans[0].generic_plans)).toBeGreaterThan(0);
+  expect(plans[0].genericPlans).toBeGreaterThan(0);
 });

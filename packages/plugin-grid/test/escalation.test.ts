@@ -387,3 +387,24 @@ test('migration 0002 turns the limits set in hours into minutes and drops the ho
     await db.drop();
   }
 });
+
+test('the escalation statements are prepared: a run and each escalation settle on kept plans, not planned per request', async () => {
+  for (let i = 0; i < 7; i++) await submit(w.app, w.place.h101.id, w.person.resident.id, `计划缓存测试${i}`);
+  w.clock.advance(367 * 24 * HOUR); // past the year-long limits an earlier test left
+  let escalated = 0;
+  const prepared = await w.app.preparedStatements(async () => {
+    escalated = (await run()).escalatedCount;
+  });
+  expect(escalated).toBeGreaterThanOrEqual(7);
+  const candidates = prepared.filter((s) => s.statement.includes('FROM request r') && s.statement.includes("t.action = 'escalated'"));
+  // Two texts: the run's scan and the recheck of one request inside each escalation; every value bound.
+  expect(candidates).toHaveLength(2);
+  for (const s of candidates) expect(s.parameterTypes).toContain('timestamp with time zone');
+  const recheck = candidates.find((s) => s.statement.includes('r.id = ANY'))!;
+  expect(recheck.genericPlans + recheck.customPlans).toBeGreaterThanOrEqual(escalated);
+  expect(recheck.genericPlans).toBeGreaterThan(0);
+  // The grid's own statements (the shortest limits, each candidate's limit) are prepared too.
+  const limits = prepared.filter((s) => s.statement.includes('escalation_limit'));
+  expect(limits.length).toBeGreaterThanOrEqual(2);
+  for (const s of limits) expect(s.genericPlans + s.customPlans).toBeGreaterThanOrEqual(escalated);
+});

@@ -22,6 +22,11 @@ export interface EmbeddedDatabaseOptions {
   logger?: Logger;
   /** Trade durability for speed (tests only): no fsync, no synchronous commit. */
   ephemeral?: boolean;
+  /**
+   * More server settings, each passed as `-c name=value` (the bench's `--pg-stats` loads
+   * `pg_stat_statements` this way). Read at the server's start only.
+   */
+  settings?: Readonly<Record<string, string>>;
 }
 
 export interface RunningDatabase {
@@ -288,6 +293,7 @@ function spawnServer(
       // Quoted: the list is comma-separated, and a folder's name may hold a comma or a space.
       `unix_socket_directories=${options.socketFolder ? `"${options.socketFolder.replaceAll('"', '""')}"` : ''}`,
       ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ],
     user,
     output,

@@ -150,6 +150,20 @@ export function boundStatement(sql: string, params: readonly unknown[]): { text:
   return { text: query.sql, values: [...query.parameters] };
 }
 
+/**
+ * Names a text already written with `$n` placeholders, for a pool of its own that
+ * {@link namePreparedStatements} wraps (the webhook dispatcher's): sent with its values, it is then
+ * parsed once per connection and planned as {@link executePrepared}'s texts are. Same budget of
+ * {@link MAX_PREPARED_TEXTS} names; the text must be of a fixed shape. Returns the text.
+ */
+export function namedText(text: string): string {
+  if (!names.has(text)) {
+    if (names.size < MAX_PREPARED_TEXTS) names.set(text, `gongzhi_${names.size + 1}`);
+    else warnFullOnce();
+  }
+  return text;
+}
+
 /** The statement as sent: `$n` placeholders, its values bound (and marked to go with the next query, given `later`). */
 function compile(sql: string, params: readonly unknown[], later?: LaterAnswer): CompiledQuery {
   let known = numbered.get(sql);

@@ -1,7 +1,7 @@
 import { keyRecords, sortedSet, underPathSql } from '../database/read-sql.js';
 import { batchLoader, executeRead, matchKeys, type ReadContext } from '../graphql/loaders.js';
 import type { Access } from '../auth/access.js';
-import type { RequestKind, RequestLevel, RequestStatus } from './request.entity.js';
+import { type RequestKind, RequestLevel, type RequestStatus } from './request.entity.js';
 
 /**
  * How many distinct requests with one of `statuses` lie at or under any of `paths` (place
@@ -128,41 +128,40 @@ export interface EscalationCandidateQuery {
   limit: number;
 }
 
+/** The levels in their order, each with its own condition in {@link escalationCandidates}'s text. */
+const LEVELS: readonly RequestLevel[] = Object.values(RequestLevel);
+
 /**
  * Requests that have been waiting at their level (for automatic escalation): matching
  * `query`, oldest first (creation time, then id), with the time each arrived at its level.
  * One statement per call (a job's scan, not batched); the filters run in the database, so
- * page through a large backlog with `after` and `limit`.
+ * page through a large backlog with `after` and `limit`. The statement's text depends only on
+ * whether `ids` and `after` are given (every value is bound, a level not asked for gets nulls),
+ * so it is prepared and planned once per connection: an escalation checks its request again
+ * with it, and a backlog escalated after downtime was planning it anew each time.
  *
  * Part of the plugin contract: stable across core migrations.
  */
 export async function escalationCandidates(ctx: ReadContext, query: EscalationCandidateQuery): Promise<EscalationCandidate[]> {
-  const levels = (Object.entries(query.arrivedBy) as [RequestLevel, Date | undefined][]).filter(
-    (entry): entry is [RequestLevel, Date] => entry[1] instanceof Date,
-  );
-  if (!levels.length || !query.statuses.length || !query.kinds.length || query.limit <= 0 || query.ids?.length === 0) return [];
-  const params: unknown[] = [query.statuses, query.kinds];
-  const arrived = levels.map(([level, by]) => {
-    params.push(level, by.toISOString());
-    return '(r.level = ? AND COALESCE(e.at, r.created_at) <= ?::timestamptz)';
-  });
-  if (query.dueBy) {
-    params.push(levels.map(([level]) => level).join(','), query.dueBy.toISOString());
-    arrived.push(
-      "(r.level::text = ANY (string_to_array(?, ',')) AND r.due_at <= ?::timestamptz AND COALESCE(e.at, r.created_at) < r.due_at)",
-    );
+  const asked = LEVELS.filter((level) => query.arrivedBy[level] instanceof Date);
+  if (!asked.length || !query.statuses.length || !query.kinds.length || query.limit <= 0 || query.ids?.length === 0) return [];
+  // Per level: arrived there by this time, or (with dueBy) its deadline passed after it arrived.
+  const params: unknown[] = [[...query.statuses], [...query.kinds]];
+  for (const level of LEVELS) {
+    const by = query.arrivedBy[level];
+    params.push(by instanceof Date ? by.toISOString() : null, by instanceof Date && query.dueBy ? query.dueBy.toISOString() : null);
   }
   let more = '';
   if (query.ids) {
-    more += " AND r.id = ANY (string_to_array(?, ',')::uuid[])";
-    params.push(query.ids.join(','));
+    more += ' AND r.id = ANY (?::uuid[])';
+    params.push([...query.ids]);
   }
   if (query.after) {
-    more += ' AND (r.created_at, r.id) > (SELECT a.created_at, a.id FROM request a WHERE a.id = ?)';
+    more += ' AND (r.created_at, r.id) > (SELECT a.created_at, a.id FROM request a WHERE a.id = ?::uuid)';
     params.push(query.after);
   }
   params.push(Math.floor(query.limit));
-  const rows = await ctx.em.execute<
+  const rows = await executeRead<
     {
       id: string;
       level: RequestLevel;
@@ -175,14 +174,20 @@ export async function escalationCandidates(ctx: ReadContext, query: EscalationCa
       due_at: Date | string | null;
     }[]
   >(
+    ctx.em,
     `SELECT r.id, r.level::text AS level, r.status::text AS status, r.kind::text AS kind, r.place_id, r.place_path, r.created_at, r.due_at,
             COALESCE(e.at, r.created_at) AS arrived_at
        FROM request r
        LEFT JOIN LATERAL (SELECT max(t.at) AS at FROM request_timeline t WHERE t.request_id = r.id AND t.action = 'escalated') e ON true
-      WHERE r.status IN (?) AND r.kind IN (?) AND (${arrived.join(' OR ')})${more}
+      WHERE r.status = ANY (?::request_status[]) AND r.kind = ANY (?::request_kind[])
+        AND (${LEVELS.map(
+          (level) => `(r.level = '${level}' AND (COALESCE(e.at, r.created_at) <= ?::timestamptz
+                 OR (r.due_at <= ?::timestamptz AND COALESCE(e.at, r.created_at) < r.due_at)))`,
+        ).join(' OR ')})${more}
       ORDER BY r.created_at, r.id
-      LIMIT ?`,
+      LIMIT ?::int`,
     params,
+    { fixedShape: true },
   );
   return rows.map((r) => ({
     id: r.id,

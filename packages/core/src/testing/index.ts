@@ -73,8 +73,25 @@ export interface TestApp {
   recordStatements(work: () => Promise<unknown>): Promise<string[]>;
   /** Runs `work` and returns how many round trips to PostgreSQL it made, on the wire: {@link countRoundTrips}. */
   countRoundTrips(work: () => Promise<unknown>): Promise<number>;
+  /**
+   * Runs `work` with all but one of the pool's connections held, so every statement it sends
+   * through the pool goes over that one, and returns what that connection then holds prepared
+   * (`pg_prepared_statements`): each text with its parameters' types and how often PostgreSQL
+   * planned it for its values (`customPlans`) or ran its kept generic plan (`genericPlans`).
+   * A statement of fixed shape is parsed once per connection; past five runs it should settle on
+   * its generic plan rather than be planned every time.
+   */
+  preparedStatements(work: () => Promise<unknown>): Promise<PreparedStatement[]>;
   /** Closes the platform and drops its database. */
   close(): Promise<void>;
+}
+
+/** A statement a connection holds prepared, as {@link TestApp.preparedStatements} lists it. */
+export interface PreparedStatement {
+  statement: string;
+  parameterTypes: string[];
+  genericPlans: number;
+  customPlans: number;
 }
 
 /** A subscription opened by {@link TestApp.subscribe}. */
@@ -84,6 +101,9 @@ export interface TestSubscription {
   take(n: number): Promise<any[]>;
   stop(): Promise<void>;
 }
+
+/** Connections in a test app's pool. */
+const POOL_SIZE = 4;
 
 /**
  * A composed platform on a fresh, empty database of its own: core plus `plugins`, migrated,
@@ -101,7 +121,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       pluginOptions: options.pluginOptions,
       logger,
       clock: options.clock,
-      poolSize: 4,
+      poolSize: POOL_SIZE,
       boards: options.boards,
       outbox: options.outbox,
       webhooks: options.webhooks,
@@ -193,6 +213,24 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     recordStatements,
     countStatements: async (work) => (await recordStatements(work)).length,
     countRoundTrips: (work) => countRoundTrips(platform, work),
+    async preparedStatements(work) {
+      const pool = await platform.orm.em.getConnection().getNativeClient();
+      const held = await Promise.all(Array.from({ length: POOL_SIZE - 1 }, () => pool.connect()));
+      try {
+        await work();
+        const { rows } = await pool.query<{ statement: string; types: string[]; generic: string; custom: string }>(
+          `SELECT statement, parameter_types::text[] AS types, generic_plans AS generic, custom_plans AS custom FROM pg_prepared_statements`,
+        );
+        return rows.map((r) => ({
+          statement: r.statement,
+          parameterTypes: r.types,
+          genericPlans: Number(r.generic),
+          customPlans: Number(r.custom),
+        }));
+      } finally {
+        for (const client of held) client.release();
+      }
+    },
     async close() {
       await platform.close();
       await notifications?.close();

@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { parseDatabaseUrl, withDatabase } from '../database/database-url.js';
-import { freePort, startEmbeddedPostgres } from '../database/embedded-postgres.js';
+import { type EmbeddedDatabaseOptions, freePort, startEmbeddedPostgres } from '../database/embedded-postgres.js';
 import type { MigrationSource } from '../migrations/migration.js';
 import { migrate, migrationChecksum } from '../migrations/migrator.js';
 
@@ -30,10 +30,11 @@ const templatePrefix = (run: string) => `gongzhi_template_${run}_`;
 
 /**
  * Starts a throw-away embedded PostgreSQL in a temporary folder on a free port (or, with
- * `DATABASE_URL` set, uses that server and starts nothing). Call it once per test run,
- * e.g. from Jest's globalSetup, and merge `env` into `process.env` for the workers.
+ * `DATABASE_URL` set, uses that server and starts nothing: `options.settings` then do not apply).
+ * Call it once per test run, e.g. from Jest's globalSetup, and merge `env` into `process.env` for
+ * the workers.
  */
-export async function startTestDatabaseServer(): Promise<TestDatabaseServer> {
+export async function startTestDatabaseServer(options: Pick<EmbeddedDatabaseOptions, 'settings'> = {}): Promise<TestDatabaseServer> {
   const run = randomBytes(4).toString('hex');
   if (process.env.DATABASE_URL) {
     const url = process.env.DATABASE_URL;
@@ -42,7 +43,7 @@ export async function startTestDatabaseServer(): Promise<TestDatabaseServer> {
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'gongzhi-test-pg-'));
   const dataDir = path.join(dir, 'data');
-  const db = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'postgres', ephemeral: true });
+  const db = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'postgres', ephemeral: true, ...options });
   const watchdog = watchOver(Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]), dir);
   // The watchdog stops the server when this process ends, so the server need not hold it open.
   db.unref();

@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import pg from 'pg';
+import { namedText, namePreparedStatements } from '../database/prepared-statements.js';
 import { describeFailure } from '../events/outbox.js';
 import type { Logger } from '../logger.js';
 import { PrivateNetworkError, type ResolveAll, systemResolve, webhookConnection } from './webhook-address.js';
@@ -116,10 +117,12 @@ export class WebhookDispatcher {
     this.pool = new pg.Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: 5_000, keepAlive: true });
     // An idle connection that dies (a database restart) must not take the process down; the next query reconnects.
     this.pool.on('error', (err) => this.logger.warn({ err }, 'a webhook dispatcher connection failed; it reconnects'));
+    namePreparedStatements(this.pool, logger);
   }
 
+  /** Its statements are of fixed shape: named, so a poll's claim is not parsed and planned anew every time. */
   private async query<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {
-    return (await this.pool.query<R>(sql, params)).rows;
+    return (await this.pool.query<R>(namedText(sql), params)).rows;
   }
 
   /** Starts polling (at once, then every `pollIntervalMs`). */

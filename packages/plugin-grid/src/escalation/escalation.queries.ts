@@ -3,6 +3,7 @@ import {
   keyedRows,
   type EscalationCandidate,
   escalationCandidates,
+  executeRead,
   type ReadContext,
   Request,
   RequestKind,
@@ -51,8 +52,11 @@ function defaultMinutes(options: GridOptions): Record<EscalatingLevel, number> {
  */
 async function shortestLimits(ctx: Pick<ReadContext, 'em'>, options: GridOptions): Promise<Record<EscalatingLevel, number>> {
   const shortest = defaultMinutes(options);
-  const rows = await ctx.em.execute<{ level: EscalatingLevel; minutes: number }[]>(
+  const rows = await executeRead<{ level: EscalatingLevel; minutes: number }[]>(
+    ctx.em,
     `SELECT l.level, min(l.minutes)::int AS minutes FROM ${t('escalation_limit')} l GROUP BY l.level`,
+    [],
+    { fixedShape: true },
   );
   for (const row of rows) shortest[row.level] = Math.min(shortest[row.level], Number(row.minutes));
   return shortest;
@@ -70,7 +74,8 @@ async function limitsOf(
   candidates: readonly EscalationCandidate[],
 ): Promise<Map<string, number>> {
   const defaults = defaultMinutes(options);
-  const rows = await ctx.em.execute<{ id: string; minutes: number }[]>(
+  const rows = await executeRead<{ id: string; minutes: number }[]>(
+    ctx.em,
     `SELECT c.id,
             COALESCE(
               (SELECT l.minutes FROM ${t('grid_place')} gp
@@ -86,6 +91,7 @@ async function limitsOf(
       defaults.community,
       JSON.stringify(candidates.map((c) => ({ id: c.id, level: c.level, place_ids: pathIds(c.placePath) }))),
     ],
+    { fixedShape: true },
   );
   return new Map(rows.map((r) => [r.id, Number(r.minutes)]));
 }
