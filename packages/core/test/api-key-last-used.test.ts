@@ -48,3 +48,19 @@ test('an API key records when it was used, without a write on every request (onc
   await app.platform.orm.em.fork().getConnection().execute('UPDATE api_key SET revoked_at = now() WHERE id = ?', [apiKey.uuid]);
   await expect(authenticate(`Bearer ${secret}`)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
 });
+
+test('checking a key is a prepared statement: the same text for every key, planned once per connection', async () => {
+  const secrets: string[] = [];
+  for (const name of ['甲', '乙', '丙'])
+    secrets.push(
+      (await app.platform.orm.em.fork().transactional((em) => createApiKey(em as never, { name, placeIds: [], permissions: ['*'] })))
+        .secret,
+    );
+  const authenticate = createAuthenticator(() => app.platform.orm.em.fork(), {});
+  const prepared = await app.preparedStatements(async () => {
+    for (let i = 0; i < 7; i++) expect(await authenticate(`Bearer ${secrets[i % 3]}`)).toMatchObject({ kind: 'api-key' });
+  });
+  const checks = prepared.filter((s) => s.statement.includes('k.secret_hash'));
+  expect(checks).toHaveLength(1);
+  expect(checks[0].genericPlans + checks[0].customPlans).toBe(7);
+});

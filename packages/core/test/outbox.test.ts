@@ -139,6 +139,16 @@ describe('one process', () => {
     expect((await deliveries(app.platform)).has('rolled-back')).toBe(false);
   });
 
+  test("a sweep's statement is prepared: its text is the same at every sweep, whatever the handlers", async () => {
+    const prepared = await app.preparedStatements(async () => {
+      for (let k = 0; k < 7; k++) await app.platform.events.sweep();
+    });
+    const sweeps = prepared.filter((s) => s.statement.includes('next_attempt_at <= now()'));
+    expect(sweeps).toHaveLength(1);
+    expect(sweeps[0].parameterTypes).toContain('text[]');
+    expect(sweeps[0].genericPlans + sweeps[0].customPlans).toBe(7);
+  });
+
   test('the outbox row is written inside the emitting transaction: seen there, invisible to others until it commits', async () => {
     const counts: number[] = [];
     // Before-commit listeners run after the outbox rows are written, just before the commit.

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Caller } from '../context.js';
+import { executeRead } from '../graphql/loaders.js';
 import { fromGlobalId } from '../relay/global-id.js';
 import { Access } from './access.js';
 import { presetAccess } from './preset-access.js';
@@ -56,16 +57,17 @@ interface CheckedKey {
 async function checkApiKey(em: EntityManager, secret: string): Promise<{ id: string; access: Access } | null> {
   const match = KEY_FORMAT.exec(secret);
   if (!match) return null;
-  const [key] = await em
-    .getConnection()
-    .execute<{ id: string; secret_hash: string; permissions: string[]; everywhere: boolean; paths: string[] }[]>(
-      `SELECT k.id, k.secret_hash, k.permissions, cardinality(k.place_ids) = 0 AS everywhere,
-              coalesce(array_agg(p.path) FILTER (WHERE p.path IS NOT NULL), '{}') AS paths
-         FROM api_key k LEFT JOIN place p ON p.id = ANY (k.place_ids)
-        WHERE k.prefix = ? AND k.revoked_at IS NULL
-        GROUP BY k.id`,
-      [`gz_${match[1]}`],
-    );
+  // Prepared (a fixed-shape read): a district's many keys are each checked every few seconds.
+  const [key] = await executeRead<{ id: string; secret_hash: string; permissions: string[]; everywhere: boolean; paths: string[] }[]>(
+    em,
+    `SELECT k.id, k.secret_hash, k.permissions, cardinality(k.place_ids) = 0 AS everywhere,
+            coalesce(array_agg(p.path) FILTER (WHERE p.path IS NOT NULL), '{}') AS paths
+       FROM api_key k LEFT JOIN place p ON p.id = ANY (k.place_ids)
+      WHERE k.prefix = ? AND k.revoked_at IS NULL
+      GROUP BY k.id`,
+    [`gz_${match[1]}`],
+    { fixedShape: true },
+  );
   if (!key) return null;
   const given = Buffer.from(hashSecret(secret), 'hex');
   const stored = Buffer.from(key.secret_hash, 'hex');

@@ -173,10 +173,12 @@ export const eventOutbox = {
    */
   async takeDue(em: EntityManager, handlers: readonly string[], delayMs: number): Promise<OutboxRow | null> {
     if (handlers.length === 0) return null;
-    const rows = await em.execute<Row[]>(
+    // Prepared (handlers as one array value): every sweep sends the same text, planned once per connection.
+    const rows = await executePrepared<Row>(
+      em,
       `DELETE FROM event_outbox WHERE id = (
          SELECT id FROM event_outbox
-          WHERE next_attempt_at <= now() - ? * interval '1 millisecond' AND handler IN (?)
+          WHERE next_attempt_at <= now() - ? * interval '1 millisecond' AND handler = ANY (?::text[])
           ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
        RETURNING ${COLUMNS}`,
       [delayMs, [...handlers]],
