@@ -946,6 +946,8 @@ async function openStatementStats(databaseUrl) {
       );
       const per = (n) => +(Number(n) / Math.max(requests, 1)).toFixed(2);
       return rows.map((r) => ({
+        calls: Number(r.calls),
+        plans: Number(r.plans),
         callsPerRequest: per(r.calls),
         plansPerRequest: per(r.plans),
         planUsPerCall: +((r.plan_ms * 1000) / Math.max(Number(r.plans), 1)).toFixed(0),
@@ -961,7 +963,7 @@ function statementTable(statements) {
   return statements
     .map(
       (s) =>
-        `    ${String(s.callsPerRequest).padStart(6)} calls/req ${String(s.plansPerRequest).padStart(6)} plans/req ${String(s.planUsPerCall).padStart(5)} µs plan ${String(s.execUsPerCall).padStart(6)} µs exec  ${s.query}`,
+        `    ${String(s.calls).padStart(6)} calls (${s.callsPerRequest}/req) ${String(s.plans).padStart(6)} plans ${String(s.planUsPerCall).padStart(5)} µs/plan ${String(s.execUsPerCall).padStart(6)} µs/call  ${s.query}`,
     )
     .join('\n');
 }

@@ -2,7 +2,14 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createPlatform, type Platform } from '@gongzhi/core';
 import { createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
-import { executePrepared, MAX_PREPARED_TEXTS, numberPlaceholders } from '../src/database/prepared-statements.js';
+import pg from 'pg';
+import {
+  executePrepared,
+  MAX_PREPARED_TEXTS,
+  namedText,
+  namePreparedStatements,
+  numberPlaceholders,
+} from '../src/database/prepared-statements.js';
 
 /**
  * The write path's fixed-shape statements go as named prepared statements with bound values
@@ -40,6 +47,31 @@ test('placeholders are numbered outside quoted text, quoted names and comments',
     count: 2,
   });
   expect(() => numberPlaceholders('SELECT ?? FROM t')).toThrow(/identifier placeholder/);
+});
+
+test("a pool of its own (the webhook dispatcher's) names the texts given to namedText, through pool.query and client.query", async () => {
+  const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+  try {
+    namePreparedStatements(pool);
+    const text = namedText('SELECT n FROM prepared_probe WHERE n > $1 /* own pool */');
+    for (let k = 0; k < 4; k++) await pool.query(text, [k]);
+    const client = await pool.connect();
+    try {
+      for (let k = 0; k < 3; k++) await client.query(text, [k]);
+    } finally {
+      client.release();
+    }
+    // Read on the pool's one connection, where the statement was prepared.
+    const { rows } = await pool.query<{ name: string; runs: number }>(
+      `SELECT name, (generic_plans + custom_plans)::int AS runs FROM pg_prepared_statements WHERE statement LIKE '%/* own pool */'`,
+    );
+    expect(rows).toEqual([{ name: expect.stringMatching(/^gongzhi_\d+$/), runs: 7 }]);
+    // A failure still reaches a caller of pool.query, and the pool goes on.
+    await expect(pool.query(namedText('SELECT 1 / $1::int AS q /* own pool fails */'), [0])).rejects.toThrow(/division by zero/);
+    expect((await pool.query(text, [0])).rowCount).toBeGreaterThanOrEqual(0);
+  } finally {
+    await pool.end();
+  }
 });
 
 test('in a transaction a statement is parsed once under a name and executed with its values each time', async () => {

@@ -197,20 +197,25 @@ function warnFullOnce(): void {
 
 /**
  * Sends the texts {@link executePrepared} names as named statements on every connection of
- * `pool` (the `pg` client parses a name once per connection, then binds and executes it);
- * `logger` is told once when the names run out.
+ * `pool` (the `pg` client parses a name once per connection, then binds and executes it), and
+ * the texts given to {@link namedText}, whether sent with `client.query(text, values)` or
+ * `pool.query(text, values)`. `logger` (the platform's, given with its main pool) is told once
+ * when the names run out; a pool of its own leaves it out.
  * Install after {@link foldTransactionStart}, so a held-back BEGIN still goes first.
  */
-export function namePreparedStatements(pool: pg.Pool, logger: Logger): void {
-  onFull = () =>
-    logger.warn(
-      { limit: MAX_PREPARED_TEXTS },
-      `executePrepared has named ${MAX_PREPARED_TEXTS} distinct statements; later ones are planned each time. A statement text built from values (pass them as parameters instead) is the usual cause.`,
-    );
+export function namePreparedStatements(pool: pg.Pool, logger?: Logger): void {
+  if (logger)
+    onFull = () =>
+      logger.warn(
+        { limit: MAX_PREPARED_TEXTS },
+        `executePrepared has named ${MAX_PREPARED_TEXTS} distinct statements; later ones are planned each time. A statement text built from values (pass them as parameters instead) is the usual cause.`,
+      );
   wrapClientQuery(pool, (_client, query) => {
     return (...args: unknown[]): unknown => {
-      const [text, values] = args;
-      const base = typeof text === 'string' && args.length === 2 && Array.isArray(values) ? names.get(text) : undefined;
+      const [text, values, callback] = args;
+      // `client.query(text, values)`, or `pool.query(text, values)`, which calls it with a callback.
+      const form = args.length === 2 || (args.length === 3 && typeof callback === 'function');
+      const base = typeof text === 'string' && form && Array.isArray(values) ? names.get(text) : undefined;
       if (!base) return query(...args);
       const sentIn = generation;
       const name = sentIn === 0 ? base : `${base}_g${sentIn}`;
@@ -221,10 +226,16 @@ export function namePreparedStatements(pool: pg.Pool, logger: Logger): void {
       const answer = query({ name, text, values }) as Promise<unknown>;
       // A statement held for the next query (sendWithNext) answers at once; its real answer comes later.
       (values as Record<symbol, LaterAnswer | undefined>)[SEND_WITH_NEXT]?.answer?.catch(watch);
-      return answer.catch((err: unknown) => {
+      const answered = answer.catch((err: unknown) => {
         watch(err);
         throw err;
       });
+      if (typeof callback !== 'function') return answered;
+      answered.then(
+        (result) => (callback as (err: null, result: unknown) => void)(null, result),
+        (err: unknown) => (callback as (err: unknown) => void)(err),
+      );
+      return undefined;
     };
   });
 }

@@ -117,7 +117,7 @@ export class WebhookDispatcher {
     this.pool = new pg.Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: 5_000, keepAlive: true });
     // An idle connection that dies (a database restart) must not take the process down; the next query reconnects.
     this.pool.on('error', (err) => this.logger.warn({ err }, 'a webhook dispatcher connection failed; it reconnects'));
-    namePreparedStatements(this.pool, logger);
+    namePreparedStatements(this.pool);
   }
 
   /** Its statements are of fixed shape: named, so a poll's claim is not parsed and planned anew every time. */
