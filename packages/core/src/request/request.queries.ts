@@ -304,25 +304,24 @@ export interface WishCounts {
  * one aggregate statement.
  */
 export async function wishCountsUnder(ctx: ReadContext, path: string, access: Access): Promise<WishCounts> {
+  // Two texts (everywhere, or scoped to the caller's subtrees and own requests), every value bound: prepared.
   const params: unknown[] = [`${path}%`];
   let scope = '';
   if (!access.everywhere) {
-    const alternatives = access.paths.map((root) => {
-      params.push(`${root}%`);
-      return 'place_path LIKE ?';
-    });
-    if (access.personId) {
-      params.push(access.personId);
-      alternatives.push('requester_id = ?');
-    }
-    scope = alternatives.length ? ` AND (${alternatives.join(' OR ')})` : ' AND false';
+    scope = ' AND (place_path LIKE ANY (?::text[]) OR requester_id = ?::uuid)';
+    params.push(
+      access.paths.map((root) => `${root}%`),
+      access.personId ?? null,
+    );
   }
-  const [row] = await ctx.em.execute<{ posted: number; fulfilled: number; claimed: number }[]>(
+  const [row] = await executeRead<{ posted: number; fulfilled: number; claimed: number }[]>(
+    ctx.em,
     `SELECT count(*) FILTER (WHERE status <> 'rejected')::int AS posted,
             count(*) FILTER (WHERE status IN ('resolved', 'closed'))::int AS fulfilled,
             count(*) FILTER (WHERE status IN ('claimed', 'assigned', 'in_progress'))::int AS claimed
        FROM request WHERE kind = 'wish' AND place_path LIKE ?${scope}`,
     params,
+    { fixedShape: true },
   );
   return { posted: Number(row?.posted ?? 0), fulfilled: Number(row?.fulfilled ?? 0), claimed: Number(row?.claimed ?? 0) };
 }

@@ -3,6 +3,7 @@ import {
   type ConnectionArgs,
   type ConnectionOrder,
   type ConnectionPage,
+  executeRead,
   expectRow,
   findPage,
   type ReadContext,
@@ -49,13 +50,15 @@ export async function areaCounts(
   day: string,
   since: Date,
 ): Promise<{ reporters: number; activeReporters: number; reports: number; recentReports: number }> {
-  const rows = await ctx.em.execute<{ reporters: number; active: number; reports: number; recent: number }[]>(
+  const rows = await executeRead<{ reporters: number; active: number; reports: number; recent: number }[]>(
+    ctx.em,
     `SELECT (SELECT count(*) FROM ${t('reporter')} WHERE ${underSql('area_path', '?')})::int AS reporters,
             (SELECT count(*) FROM ${t('reporter')} WHERE ${underSql('area_path', '?')}
                 AND starts_on <= ? AND (ends_on IS NULL OR ends_on >= ?))::int AS active,
             (SELECT count(*) FROM ${t('reporter_report')} WHERE ${underSql('place_path', '?')})::int AS reports,
             (SELECT count(*) FROM ${t('reporter_report')} WHERE ${underSql('place_path', '?')} AND created_at >= ?)::int AS recent`,
     [path, path, path, path, day, day, path, path, path, path, since],
+    { fixedShape: true },
   );
   const row = expectRow(rows, 'little-bee counts');
   return {

@@ -1,4 +1,4 @@
-import { batchLoader, placeSummaries, type ReadContext, residentCountUnder } from '@gongzhi/core';
+import { batchLoader, executeRead, placeSummaries, type ReadContext, residentCountUnder } from '@gongzhi/core';
 import { t } from '../db.js';
 
 /** Volunteering under a place, in numbers. */
@@ -17,13 +17,15 @@ export function volunteeringUnder(ctx: ReadContext, placeUuid: string): Promise<
     const places = await placeSummaries(ctx, placeIds);
     const roots = [...places.values()].map((p) => ({ id: p.id, path: p.path }));
     const rows = roots.length
-      ? await ctx.em.execute<{ id: string; teams: string; volunteers: string[] | null }[]>(
+      ? await executeRead<{ id: string; teams: string; volunteers: string[] | null }[]>(
+          ctx.em,
           `SELECT r.id,
                   (SELECT count(*) FROM ${t('team')} t WHERE left(t.home_place_path, length(r.path)) = r.path) AS teams,
                   (SELECT array_agg(DISTINCT m.person_id::text) FROM ${t('team_member')} m JOIN ${t('team')} t ON t.id = m.team_id
                     WHERE m.left_on IS NULL AND left(t.home_place_path, length(r.path)) = r.path) AS volunteers
              FROM jsonb_to_recordset(?::jsonb) AS r(id text, path text)`,
           [JSON.stringify(roots)],
+          { fixedShape: true },
         )
       : [];
     // Residents among the volunteers (their household lies under the place): core counts them, one batch for all places.
