@@ -1,4 +1,4 @@
-import { type Access, keyedRows, loadById, Place, type ReadContext } from '@gongzhi/core';
+import { type Access, executeRead, keyedRows, loadById, Place, type ReadContext } from '@gongzhi/core';
 import { t, underSql } from '../db.js';
 import { GridAttentionLevel, GridAttentionMark } from './attention.entity.js';
 
@@ -37,13 +37,12 @@ export async function loadCurrentMark(ctx: ReadContext, placeId: string): Promis
 
 /**
  * SQL keeping rows whose `column` (a materialized path) lies under the caller's places, with
- * its parameters: empty when the caller sees everywhere, `FALSE` when it sees nothing.
+ * its parameter (the places' path patterns, one array): empty when the caller sees everywhere.
  */
-function scopeSql(access: Access, column: string): { sql: string; params: string[] } {
+function scopeSql(access: Access, column: string): { sql: string; params: string[][] } {
   if (access.everywhere) return { sql: '', params: [] };
-  const paths = access.paths;
-  if (!paths.length) return { sql: ' AND FALSE', params: [] };
-  return { sql: ` AND (${paths.map(() => `${column} LIKE ?`).join(' OR ')})`, params: paths.map((p) => `${p}%`) };
+  // One text whatever the number of subtrees (an empty list matches nothing): the statements stay prepared.
+  return { sql: ` AND ${column} LIKE ANY (?::text[])`, params: [access.paths.map((p) => `${p}%`)] };
 }
 
 /** How many places under `path` (and inside the caller's places) carry each colour now. */
@@ -53,9 +52,11 @@ export async function colourCounts(
   path: string,
 ): Promise<Record<GridAttentionLevel, number>> {
   const scope = scopeSql(access, 'c.place_path');
-  const rows = await ctx.em.execute<{ level: GridAttentionLevel; n: number }[]>(
+  const rows = await executeRead<{ level: GridAttentionLevel; n: number }[]>(
+    ctx.em,
     `SELECT c.level, count(*)::int AS n FROM ${t('attention_current')} c WHERE ${underSql('c.place_path', '?')}${scope.sql} GROUP BY c.level`,
     [path, path, ...scope.params],
+    { fixedShape: true },
   );
   const counts = { [GridAttentionLevel.RED]: 0, [GridAttentionLevel.ORANGE]: 0, [GridAttentionLevel.GREEN]: 0 };
   for (const r of rows) counts[r.level] = Number(r.n);
@@ -88,12 +89,14 @@ export async function currentMarksAfter(
   const scope = scopeSql(access, 'c.place_path');
   const direction = query.backward ? 'DESC' : 'ASC';
   const keyset = query.from ? ` AND (${MAP_KEYS_SQL.join(', ')}) ${query.backward ? '<' : '>'} (?::int, ? COLLATE "C", ?::uuid)` : '';
-  const rows = await ctx.em.execute<{ mark_id: string; rank: number; place_path: string }[]>(
+  const rows = await executeRead<{ mark_id: string; rank: number; place_path: string }[]>(
+    ctx.em,
     `SELECT c.mark_id, ${RANK_SQL} AS rank, c.place_path FROM ${t('attention_current')} c
-      WHERE ${underSql('c.place_path', '?')} AND c.level IN (?)${scope.sql}${keyset}
+      WHERE ${underSql('c.place_path', '?')} AND c.level = ANY (?::text[])${scope.sql}${keyset}
       ORDER BY ${MAP_KEYS_SQL.map((k) => `${k} ${direction}`).join(', ')}
-      LIMIT ?`,
-    [query.path, query.path, query.levels, ...scope.params, ...(query.from ?? []), query.size + 1],
+      LIMIT ?::int`,
+    [query.path, query.path, [...query.levels], ...scope.params, ...(query.from ?? []), query.size + 1],
+    { fixedShape: true },
   );
   if (!rows.length) return [];
   // By id, then their places (the same entities as the marks' references, so these come loaded):

@@ -71,9 +71,14 @@ export function communityOf(ctx: Pick<ReadContext, 'em'>, grid: Grid): Promise<P
 
 /** The paths of the places a grid covers. */
 export async function coveredPaths(ctx: Pick<ReadContext, 'em'>, gridId: string): Promise<string[]> {
-  const rows = await ctx.em.execute<{ place_path: string }[]>(`SELECT gp.place_path FROM ${t('grid_place')} gp WHERE gp.grid_id = ?`, [
-    gridId,
-  ]);
+  const rows = await executeRead<{ place_path: string }[]>(
+    ctx.em,
+    `SELECT gp.place_path FROM ${t('grid_place')} gp WHERE gp.grid_id = ?`,
+    [gridId],
+    {
+      fixedShape: true,
+    },
+  );
   return rows.map((r) => r.place_path);
 }
 

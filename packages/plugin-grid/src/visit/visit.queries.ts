@@ -38,7 +38,8 @@ export interface WorkerWeek {
 
 /** Visits to households under a grid per worker per week (weeks start on Monday), from `from` to `to` inclusive. */
 export async function visitsPerWorkerWeek(ctx: ReadContext, gridId: string, from: string, to: string): Promise<WorkerWeek[]> {
-  const rows = await ctx.em.execute<{ worker_id: string; week: string; n: number }[]>(
+  const rows = await executeRead<{ worker_id: string; week: string; n: number }[]>(
+    ctx.em,
     `SELECT v.worker_id, to_char(date_trunc('week', v.visited_on)::date, 'YYYY-MM-DD') AS week, count(*)::int AS n
        FROM ${t('grid_visit')} v
       WHERE v.visited_on BETWEEN ?::date AND ?::date
@@ -46,6 +47,7 @@ export async function visitsPerWorkerWeek(ctx: ReadContext, gridId: string, from
       GROUP BY 1, 2
       ORDER BY 2, 1`,
     [from, to, gridId],
+    { fixedShape: true },
   );
   const people = rows.length ? await ctx.em.find(Person, { uuid: { $in: [...new Set(rows.map((r) => r.worker_id))] } }) : [];
   const byId = new Map(people.map((p) => [p.uuid, p]));
