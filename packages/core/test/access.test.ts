@@ -220,6 +220,12 @@ describe('permissions', () => {
 });
 
 describe('sensitive personal data', () => {
+  const logRows = async () =>
+    Number(
+      (await app.platform.orm.em.fork().getConnection().execute<{ n: string }[]>('SELECT count(*)::text AS n FROM sensitive_access_log'))[0]
+        .n,
+    );
+
   test('care profiles and phones are hidden from roles that do not need them, shown and logged for those that do', async () => {
     const q = `query ($cang: ID!, $dong: ID!) { cang: person(id: $cang) { careProfile { livesAlone notes } } dong: person(id: $dong) { phone } }`;
     const vars = { cang: ids['苍爷爷'], dong: ids['刘社工'] };
@@ -293,6 +299,22 @@ describe('sensitive personal data', () => {
       .getConnection()
       .execute<{ n: string }[]>(`SELECT count(*)::text AS n FROM sensitive_access_log WHERE subject_id = ?`, [uuid(id)]);
     expect(logged.n).toBe('1');
+  });
+
+  test('logging sensitive reads is one prepared statement, whatever the number of people read', async () => {
+    const one = `query ($a: ID!) { a: person(id: $a) { phone } }`;
+    const two = `query ($a: ID!, $b: ID!) { a: person(id: $a) { phone } b: person(id: $b) { careProfile { livesAlone } phone } }`;
+    const vars = { a: ids['刘社工'], b: ids['苍爷爷'] };
+    const before = await logRows();
+    const prepared = await app.preparedStatements(async () => {
+      await app.run(one, { a: vars.a }, { caller: person('刘社工') });
+      await app.run(two, vars, { caller: person('刘社工') });
+    });
+    // One row per person read, with every field read of them.
+    expect((await logRows()) - before).toBe(3);
+    const inserts = prepared.filter((s) => s.statement.includes('INSERT INTO sensitive_access_log'));
+    expect(inserts).toHaveLength(1);
+    expect(inserts[0].genericPlans + inserts[0].customPlans).toBe(2);
   });
 
   test('the access log is for auditors only', async () => {

@@ -1,6 +1,6 @@
 import type { UnitOfWork } from '../command/command.js';
 import type { GongzhiContext } from '../context.js';
-import { batchLoader } from '../graphql/loaders.js';
+import { batchLoader, executeRead } from '../graphql/loaders.js';
 import { Permission } from './permission.js';
 import { placesOfPerson } from './person-places.js';
 
@@ -55,20 +55,24 @@ export function readSensitiveWithin(
   return readSensitive(scope, subjectUuid, field, subjectPaths);
 }
 
-/** Writes the reads as one INSERT, one row per person read (with every field read of them). */
+/**
+ * Writes the reads as one INSERT, one row per person read (with every field read of them). One
+ * text however many people were read (they go as one JSON value), sent with the other reads of
+ * its turn and prepared like them: every read of a phone number or a care profile writes it.
+ */
 async function logReads(ctx: GongzhiContext, reads: readonly (readonly [subject: string, field: string, paths: unknown])[]): Promise<void> {
   if (!reads.length) return;
   const fieldsBySubject = new Map<string, Set<string>>();
   for (const [subject, name] of reads) (fieldsBySubject.get(subject) ?? fieldsBySubject.set(subject, new Set()).get(subject)!).add(name);
   const caller = ctx.caller!;
-  const params: unknown[] = [];
-  const rows = [...fieldsBySubject].map(([subject, names]) => {
-    params.push(ctx.now(), caller.kind, caller.id, caller.kind, caller.id, subject, [...names]);
-    return '(?, ?, ?::uuid, reader_name(?::text, ?::uuid), ?::uuid, ARRAY[?]::text[])';
-  });
+  const rows = [...fieldsBySubject].map(([subject, names]) => ({ subject_id: subject, fields: [...names] }));
   // reader_name() is resolved in SQL so the log names the reader as they were at the time.
-  await ctx.em.execute(
-    `INSERT INTO sensitive_access_log (at, reader_kind, reader_id, reader_name, subject_id, fields) VALUES ${rows.join(', ')}`,
-    params,
+  await executeRead(
+    ctx.em,
+    `INSERT INTO sensitive_access_log (at, reader_kind, reader_id, reader_name, subject_id, fields)
+     SELECT ?::timestamptz, ?::text, ?::uuid, reader_name(?::text, ?::uuid), r.subject_id, r.fields
+       FROM jsonb_to_recordset(?::jsonb) AS r(subject_id uuid, fields text[])`,
+    [ctx.now(), caller.kind, caller.id, caller.kind, caller.id, JSON.stringify(rows)],
+    { fixedShape: true },
   );
 }
