@@ -74,6 +74,27 @@ test("a pool of its own (the webhook dispatcher's) names the texts given to name
   }
 });
 
+test('a connection keeps its most recently used statements prepared; the rest are deallocated when it goes back to the pool', async () => {
+  const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+  try {
+    namePreparedStatements(pool, undefined, 3);
+    const texts = [1, 2, 3, 4, 5].map((k) => namedText(`SELECT $1::int + ${k} AS n /* kept ${k} */`));
+    for (const text of texts)
+      expect((await pool.query<{ n: number }>(text, [10])).rows).toEqual([{ n: 10 + Number(/kept (\d)/.exec(text)![1]) }]);
+    const held = async () =>
+      (await pool.query<{ statement: string }>(`SELECT statement FROM pg_prepared_statements ORDER BY statement`)).rows.map(
+        (r) => /kept (\d)/.exec(r.statement)?.[1],
+      );
+    // The last three used (the fourth and fifth, and the third); the first two were deallocated.
+    expect(await held()).toEqual(['3', '4', '5']);
+    // A deallocated text is parsed again under its name when used again, and the least recent goes.
+    expect((await pool.query<{ n: number }>(texts[0], [1])).rows).toEqual([{ n: 2 }]);
+    expect(await held()).toEqual(['1', '4', '5']);
+  } finally {
+    await pool.end();
+  }
+});
+
 test('in a transaction a statement is parsed once under a name and executed with its values each time', async () => {
   const at = new Date('2026-12-02T08:30:00.000Z');
   const seen = await platform.orm.em.fork().transactional(async (tx) => {
