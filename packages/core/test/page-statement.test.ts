@@ -104,3 +104,21 @@ test('each platform of a process keeps statements of its own (its metadata names
     await other.close();
   }
 });
+
+test('every kept statement is prepared, however many shapes came before it (a scope of each size is a shape)', async () => {
+  const conn = app.platform.orm.em.fork().getConnection();
+  const paths = (await conn.execute<{ path: string }[]>(`SELECT path FROM place ORDER BY path LIMIT 60`)).map((r) => r.path);
+  expect(paths).toHaveLength(60);
+  // Sixty shapes: a caller holding 1, 2, … 60 places.
+  const condition = (n: number) => ({ $or: paths.slice(0, n).map((path) => ({ placePath: { $like: `${path}%` } })) });
+  const prepared = await app.preparedStatements(async () => {
+    for (let n = 1; n <= 60; n++) {
+      const em = app.platform.orm.em.fork();
+      await selectPageRows(em, Request, condition(n), NEWEST, 3);
+    }
+  });
+  const pages = prepared.filter((s) => s.statement.includes('from "request"') && s.statement.includes('like'));
+  // All sixty (the last one with sixty bound patterns), each kept on the connection that ran it.
+  expect(pages).toHaveLength(60);
+  expect(Math.max(...pages.map((s) => s.parameterTypes.length))).toBe(60);
+});

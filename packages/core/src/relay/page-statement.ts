@@ -19,9 +19,10 @@ import { executeRead } from '../graphql/loaders.js';
  * or number, a value that is not a string, number, boolean, date or null) is read through the
  * QueryBuilder every time.
  *
- * A kept statement goes as a prepared statement (parsed once per connection, and after five runs
- * no longer planned: its plan was ~60 % of the board page's database time), its constants written
- * into its text. The values of `literal` properties are such constants (each combination its own
+ * Every kept statement goes as a prepared statement (parsed once per connection, and after five
+ * runs no longer planned: its plan was ~60 % of the board page's database time), its constants
+ * written into its text. A caller's scope makes a shape per number of places it holds; each
+ * connection keeps only the statements it used most recently (`MAX_PREPARED_PER_CONNECTION`). The values of `literal` properties are such constants (each combination its own
  * statement): a partial index whose predicate names them (the board's open statuses) is only
  * usable by a plan that sees them.
  */
@@ -46,21 +47,11 @@ export async function selectPageRows(
     statements.set(key, statement);
   }
   if (statement === null) return builder(em, entity, where, orderBy, limit).execute<object[]>('all', false);
-  return executeRead<object[]>(em, statement.sql, fill(statement, values), { fixedShape: statement.prepared });
+  return executeRead<object[]>(em, statement.sql, fill(statement, values), { fixedShape: true });
 }
 
 /** How many shapes keep a statement; a shape beyond them drops the least recently used. */
 export const MAX_PAGE_STATEMENTS = 500;
-
-/**
- * How many kept statements go prepared (the first ones kept); later ones go with their values
- * inlined, as before. Names are shared with the write path's statements (`MAX_PREPARED_TEXTS`),
- * and a caller's scope can make many shapes (one per number of places it holds).
- */
-export const MAX_PREPARED_PAGE_STATEMENTS = 50;
-
-/** How many kept statements were made prepared so far. */
-let preparedPageStatements = 0;
 
 /** Where a parameter of a kept statement comes from: the condition's n-th value, or a constant of the shape. */
 type Parameter = { value: number } | { constant: unknown };
@@ -69,8 +60,6 @@ interface PageStatement {
   /** `?` for each parameter; the shape's string and number constants written in. */
   sql: string;
   parameters: readonly Parameter[];
-  /** Sent as a prepared statement (see {@link MAX_PREPARED_PAGE_STATEMENTS}). */
-  prepared: boolean;
 }
 
 /** Kept statements by shape (null: the shape is read through the QueryBuilder), least recently used first. */
@@ -241,10 +230,7 @@ function compile(
     const parameter = parameters[i];
     return parameter && inText(parameter) ? platform.quoteValue(parameter.constant) : undefined;
   });
-  const bound = parameters.filter((p) => !inText(p));
-  const prepared = preparedPageStatements < MAX_PREPARED_PAGE_STATEMENTS;
-  if (prepared) preparedPageStatements++;
-  return { sql, parameters: bound, prepared };
+  return { sql, parameters: parameters.filter((p) => !inText(p)) };
 }
 
 /** Whether a parameter is a constant written into the statement's text (strings and numbers; others stay bound). */
