@@ -151,3 +151,15 @@ export function scopeCondition<C>(access: Access, under: (pathPattern: string) =
   const conditions = [...access.paths.map((path) => under(`${path}%`)), ...also];
   return conditions.length ? { $or: conditions } : null;
 }
+
+/**
+ * The same for a hand-written statement: a condition keeping rows whose `column` (a materialized
+ * path) lies under the caller's places, and its one parameter, the places' path patterns as one
+ * array (an empty one matches nothing), so the text is the same whatever their number and the
+ * statement stays prepared (`executeRead(…, { fixedShape: true })`); `undefined` when the caller
+ * sees everywhere.
+ */
+export function scopeSql(access: Access, column: string): { sql: string; params: [string[]] } | undefined {
+  if (access.everywhere) return undefined;
+  return { sql: `${column} LIKE ANY (?::text[])`, params: [access.paths.map((path) => `${path}%`)] };
+}

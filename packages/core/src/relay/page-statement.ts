@@ -22,9 +22,10 @@ import { executeRead } from '../graphql/loaders.js';
  * Every kept statement goes as a prepared statement (parsed once per connection, and after five
  * runs no longer planned: its plan was ~60 % of the board page's database time), its constants
  * written into its text. A caller's scope makes a shape per number of places it holds; each
- * connection keeps only the statements it used most recently (`MAX_PREPARED_PER_CONNECTION`). The values of `literal` properties are such constants (each combination its own
- * statement): a partial index whose predicate names them (the board's open statuses) is only
- * usable by a plan that sees them.
+ * connection keeps only the statements it used most recently (`MAX_PREPARED_PER_CONNECTION`).
+ * The values of `literal` properties are such constants (each combination its own statement): a
+ * partial index whose predicate names them (the board's open statuses) is only usable by a plan
+ * that sees them.
  */
 export async function selectPageRows(
   em: EntityManager,

@@ -1,6 +1,6 @@
 import { keyRecords, sortedSet, underPathSql } from '../database/read-sql.js';
 import { batchLoader, executeRead, matchKeys, type ReadContext } from '../graphql/loaders.js';
-import type { Access } from '../auth/access.js';
+import { type Access, scopeSql } from '../auth/access.js';
 import { type RequestKind, RequestLevel, type RequestStatus } from './request.entity.js';
 
 /**
@@ -306,13 +306,11 @@ export interface WishCounts {
 export async function wishCountsUnder(ctx: ReadContext, path: string, access: Access): Promise<WishCounts> {
   // Two texts (everywhere, or scoped to the caller's subtrees and own requests), every value bound: prepared.
   const params: unknown[] = [`${path}%`];
+  const under = scopeSql(access, 'place_path');
   let scope = '';
-  if (!access.everywhere) {
-    scope = ' AND (place_path LIKE ANY (?::text[]) OR requester_id = ?::uuid)';
-    params.push(
-      access.paths.map((root) => `${root}%`),
-      access.personId ?? null,
-    );
+  if (under) {
+    scope = ` AND (${under.sql} OR requester_id = ?::uuid)`;
+    params.push(...under.params, access.personId ?? null);
   }
   const [row] = await executeRead<{ posted: number; fulfilled: number; claimed: number }[]>(
     ctx.em,

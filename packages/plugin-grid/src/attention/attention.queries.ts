@@ -1,4 +1,4 @@
-import { type Access, executeRead, keyedRows, loadById, Place, type ReadContext } from '@gongzhi/core';
+import { type Access, executeRead, keyedRows, loadById, Place, type ReadContext, scopeSql } from '@gongzhi/core';
 import { t, underSql } from '../db.js';
 import { GridAttentionLevel, GridAttentionMark } from './attention.entity.js';
 
@@ -35,14 +35,10 @@ export async function loadCurrentMark(ctx: ReadContext, placeId: string): Promis
   return row ? ctx.em.map(GridAttentionMark, row) : null;
 }
 
-/**
- * SQL keeping rows whose `column` (a materialized path) lies under the caller's places, with
- * its parameter (the places' path patterns, one array): empty when the caller sees everywhere.
- */
-function scopeSql(access: Access, column: string): { sql: string; params: string[][] } {
-  if (access.everywhere) return { sql: '', params: [] };
-  // One text whatever the number of subtrees (an empty list matches nothing): the statements stay prepared.
-  return { sql: ` AND ${column} LIKE ANY (?::text[])`, params: [access.paths.map((p) => `${p}%`)] };
+/** Core's {@link scopeSql} as a clause to append: empty when the caller sees everywhere. */
+function scopeClause(access: Access, column: string): { sql: string; params: string[][] } {
+  const under = scopeSql(access, column);
+  return under ? { sql: ` AND ${under.sql}`, params: under.params } : { sql: '', params: [] };
 }
 
 /** How many places under `path` (and inside the caller's places) carry each colour now. */
@@ -51,7 +47,7 @@ export async function colourCounts(
   access: Access,
   path: string,
 ): Promise<Record<GridAttentionLevel, number>> {
-  const scope = scopeSql(access, 'c.place_path');
+  const scope = scopeClause(access, 'c.place_path');
   const rows = await executeRead<{ level: GridAttentionLevel; n: number }[]>(
     ctx.em,
     `SELECT c.level, count(*)::int AS n FROM ${t('attention_current')} c WHERE ${underSql('c.place_path', '?')}${scope.sql} GROUP BY c.level`,
@@ -86,7 +82,7 @@ export async function currentMarksAfter(
   query: { path: string; levels: readonly GridAttentionLevel[]; size: number; backward: boolean; from: unknown[] | null },
 ): Promise<(MapPosition & { mark: GridAttentionMark })[]> {
   if (query.size === 0) return [];
-  const scope = scopeSql(access, 'c.place_path');
+  const scope = scopeClause(access, 'c.place_path');
   const direction = query.backward ? 'DESC' : 'ASC';
   const keyset = query.from ? ` AND (${MAP_KEYS_SQL.join(', ')}) ${query.backward ? '<' : '>'} (?::int, ? COLLATE "C", ?::uuid)` : '';
   const rows = await executeRead<{ mark_id: string; rank: number; place_path: string }[]>(
