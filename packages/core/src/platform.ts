@@ -19,6 +19,7 @@ import { type ConstraintError, joinUnitOfWork, runCommand } from './command/comm
 import { checkMessageCatalogs } from './i18n/catalog.js';
 import { auditSubscriber, userTables } from './audit/audit-trail.js';
 import { answerReadBatches, foldTransactionStart, reclaimLostConnections, sendWithNext, withTimeout } from './database/pool.js';
+import { bindOrmValues } from './database/bound-values.js';
 import { namePreparedStatements } from './database/prepared-statements.js';
 import { checkMutationPayloads } from './command/payload.js';
 import { checkListFields } from './graphql/bounded-list.js';
@@ -448,6 +449,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   }
   const ready = orm;
   quickLiteralEscapes(ready.em.getPlatform());
+  bindOrmValues(ready.em.getConnection(), ready.em.getPlatform());
   // Several rules may name one entity (a plugin adds places to core's Person): any of them may show a row.
   const placeRules = new Map<ClassType, PlaceRule[]>();
   for (const rule of [...coreModule.placeRules, ...plugins.flatMap((p) => p.placeRules ?? [])]) {

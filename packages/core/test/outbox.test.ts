@@ -146,7 +146,8 @@ describe('one process', () => {
     const sweeps = prepared.filter((s) => s.statement.includes('next_attempt_at <= now()'));
     expect(sweeps).toHaveLength(1);
     expect(sweeps[0].parameterTypes).toContain('text[]');
-    expect(sweeps[0].genericPlans + sweeps[0].customPlans).toBe(7);
+    // Every sweep ran it (and the platform's own timer may have swept on this connection too).
+    expect(sweeps[0].genericPlans + sweeps[0].customPlans).toBeGreaterThanOrEqual(7);
   });
 
   test('the outbox row is written inside the emitting transaction: seen there, invisible to others until it commits', async () => {

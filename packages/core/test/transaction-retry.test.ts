@@ -146,9 +146,9 @@ test('through the API: status changes right after a migration added a column to 
   }
 });
 
-// The board's snapshot is a read-only transaction, not run again on a transient failure: it takes no
-// lock, so it meets no deadlock or serialization failure, and its statements name their columns, so a
-// migration that adds one leaves their prepared plans valid. This holds it to that.
+// The board's snapshot is a read-only transaction: it takes no lock, so it meets no deadlock or
+// serialization failure, but the ORM's statements read rows with `*`, so a migration that adds a
+// column leaves their prepared plans stale. The snapshot then simply runs again.
 test("a task board's snapshot read right after a migration added a column to the request table answers", async () => {
   const submit = `mutation($p: ID!, $r: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "电梯异响", placeId: $p, requesterId: $r }) { request { id } errors { code } } }`;
   await app.run(submit, { p: household.id, r: resident.id });

@@ -28,7 +28,9 @@ import { type CanaryWorld, createCanaryWorld, DAY, eventually } from './canary-d
  * field that reads per row fails here by name, whichever package declares it (its resolvers, or
  * the place rules that check its rows for a scoped caller): a new plugin's fields are covered by
  * being in the schema. So does a batch whose text changes with the page (its keys written into it
- * as a list, `IN (?, ?, ?)`: a new text to parse and plan for every number of rows).
+ * as a list, `IN (?, ?, ?)`: a new text to parse and plan for every number of rows), and so does
+ * any statement sent without a name (`TestApp.unnamedStatements`): PostgreSQL would parse and plan
+ * it on every call.
  *
  * Required arguments are filled with ids the answers showed, type by type (places of the canary
  * district first, widest first, so `under` gets the district), asked by the system, else by
@@ -233,6 +235,16 @@ function readsPerRow(counts: readonly number[]): boolean {
   return steps.some((step) => step >= 2) || steps.filter((step) => step > 0).length >= 2;
 }
 
+/**
+ * Statements a query sent without a name, with the fields that sent them: PostgreSQL parses and
+ * plans each of them on every call, where a named one is parsed once per connection. The platform
+ * names every statement but those with a list or a JSON object written into their text (by the
+ * ORM, which has no bound form for them) and several statements sent as one text.
+ */
+const unnamedStatements = new Map<string, Set<string>>();
+const sentUnnamed = () => [...unnamedStatements].map(([text, fields]) => `${text} (${[...fields].join(', ')})`);
+beforeEach(() => unnamedStatements.clear());
+
 async function check(field: GraphQLField<unknown, unknown>, { askers, pages }: Asking): Promise<Outcome> {
   const inner = selection(getNamedType(field.type), 1);
   const args = field.args.filter(required).filter((arg) => !PAGE_ARGS.has(arg.name));
@@ -257,9 +269,16 @@ async function check(field: GraphQLField<unknown, unknown>, { askers, pages }: A
     let errors: readonly Error[] | undefined;
     for (const page of pages) {
       let result: Awaited<ReturnType<TestApp['execute']>> | undefined;
-      const texts = await app.recordStatements(async () => {
-        result = await app.execute(source, { ...variables, page }, caller && { caller });
+      let texts: string[] = [];
+      const unnamed = await app.unnamedStatements(async () => {
+        texts = await app.recordStatements(async () => {
+          result = await app.execute(source, { ...variables, page }, caller && { caller });
+        });
       });
+      for (const text of unnamed) {
+        const key = text.replace(/\s+/g, ' ').slice(0, 160);
+        (unnamedStatements.get(key) ?? unnamedStatements.set(key, new Set()).get(key)!).add(field.name);
+      }
       errors ??= result!.errors;
       runs.push({ data: result!.data, counts: texts.reduce((m, t) => m.set(t, (m.get(t) ?? 0) + 1), new Map<string, number>()) });
     }
@@ -307,9 +326,10 @@ const queryFields = () => Object.values(app.platform.schema.getQueryType()!.getF
 const readingPerRow = (outcomes: readonly Outcome[]) =>
   outcomes.filter((o) => o.perRow?.length).map(({ field, perRow }) => ({ field, perRow }));
 
-test('no query reads per row as the system: no statement runs more often (bar one batch gone in two), or with another text, for a larger page', async () => {
+test('no query reads per row as the system: no statement runs more often (bar one batch gone in two), or with another text, for a larger page; none goes unnamed', async () => {
   const checked = await checkSchema({ askers: callers, pages: [1, 3, 9] });
   expect(readingPerRow(checked)).toEqual([]);
+  expect(sentUnnamed()).toEqual([]);
   // Every list query was asked with rows enough to grow: otherwise it checked nothing.
   const lists = queryFields()
     .filter((field) => field.args.some((arg) => PAGE_ARGS.has(arg.name)))
@@ -323,5 +343,6 @@ test('nor as a social worker of the canary communities, whose rows the place rul
   // Pages of one row more each time: the few rows this caller may see suffice.
   const checked = await checkSchema({ askers: [socialWorker], pages: [1, 2, 3] });
   expect(readingPerRow(checked)).toEqual([]);
+  expect(sentUnnamed()).toEqual([]);
   expect(checked.filter((o) => o.perRow).length).toBeGreaterThan(10);
 }, 600_000);

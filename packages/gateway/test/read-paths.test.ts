@@ -222,10 +222,13 @@ async function replanned(q: string, v: Record<string, unknown>, caller?: Caller)
     const sent = await app.countStatements(async () => {
       for (let i = 0; i < 12; i++) expect((await app.execute(q, v, caller ? { caller } : undefined)).errors).toBeUndefined();
     });
-    const ran = [...(await plans())].map(([statement, after]) => {
-      const earlier = before.get(statement) ?? { runs: 0, custom: 0 };
-      return { statement, runs: after.runs - earlier.runs, custom: after.custom - earlier.custom };
-    });
+    // This very read of the plans is a prepared statement too: left out.
+    const ran = [...(await plans())]
+      .filter(([statement]) => !statement.includes('pg_prepared_statements'))
+      .map(([statement, after]) => {
+        const earlier = before.get(statement) ?? { runs: 0, custom: 0 };
+        return { statement, runs: after.runs - earlier.runs, custom: after.custom - earlier.custom };
+      });
     expect(ran.filter((r) => r.runs >= 12).length).toBeGreaterThan(0);
     // Every statement sent was a prepared one (a statement with its values inlined is planned every time).
     expect(ran.reduce((runs, r) => runs + r.runs, 0)).toBe(sent);

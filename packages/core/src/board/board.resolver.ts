@@ -13,6 +13,7 @@ import { RequestLevel } from '../request/request.entity.js';
 import type { BoardCardFacts } from './board-item.js';
 import type { BoardDelivery, BoardHub } from './board-hub.js';
 import { boardLog } from './board-log.js';
+import { runAgainOnTransientFailure } from '../database/transient-failure.js';
 import { coreMessages } from '../i18n/core-messages.js';
 import { BoundedList } from '../graphql/bounded-list.js';
 
@@ -240,31 +241,36 @@ export class TaskBoardResolver {
     const place = await watchedPlace(ctx, hub, placeId);
     const checked = await checkFilter(ctx, hub, filter);
     const now = ctx.now();
-    // One repeatable-read snapshot: the sequence and the items agree exactly.
-    return ctx.em.fork().transactional(
-      async (tx) => {
-        const { lastSeq } = await boardLog.state(tx);
-        const cards: TaskBoardCard[] = [];
-        let truncated = false;
-        for (const [type, source] of hub.sources.byType) {
-          if (checked.itemTypes && !checked.itemTypes.includes(type)) continue;
-          const items = await source.list(tx, { placePath: place.path, limit: limit + 1, now });
-          if (items.length > limit) truncated = true;
-          for (const item of items.slice(0, limit)) {
-            const facts = source.card(item);
-            if (inBoard(facts, checked)) cards.push(makeCard(type, item, facts, now));
-          }
-        }
-        return Object.assign(new TaskBoard(), {
-          place,
-          sequence: lastSeq,
-          cards,
-          openCount: cards.filter((c) => c.open).length,
-          overdueCount: cards.filter((c) => c.overdue).length,
-          truncated,
-        });
-      },
-      { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
+    // One repeatable-read snapshot: the sequence and the items agree exactly. Read-only, so it may
+    // simply run again when a migration left a prepared statement stale (rows read with `*`).
+    return runAgainOnTransientFailure(
+      () =>
+        ctx.em.fork().transactional(
+          async (tx) => {
+            const { lastSeq } = await boardLog.state(tx);
+            const cards: TaskBoardCard[] = [];
+            let truncated = false;
+            for (const [type, source] of hub.sources.byType) {
+              if (checked.itemTypes && !checked.itemTypes.includes(type)) continue;
+              const items = await source.list(tx, { placePath: place.path, limit: limit + 1, now });
+              if (items.length > limit) truncated = true;
+              for (const item of items.slice(0, limit)) {
+                const facts = source.card(item);
+                if (inBoard(facts, checked)) cards.push(makeCard(type, item, facts, now));
+              }
+            }
+            return Object.assign(new TaskBoard(), {
+              place,
+              sequence: lastSeq,
+              cards,
+              openCount: cards.filter((c) => c.open).length,
+              overdueCount: cards.filter((c) => c.overdue).length,
+              truncated,
+            });
+          },
+          { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
+        ),
+      ctx.logger,
     );
   }
 

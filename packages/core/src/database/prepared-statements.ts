@@ -6,9 +6,9 @@
  * status change's time goes"). Sent with bound values under a name, a statement is parsed once
  * per connection and, after PostgreSQL's five custom plans, runs on its generic plan.
  *
- * Only texts sent through {@link executePrepared} (and the other fixed-shape paths) are named, at
- * most {@link MAX_PREPARED_TEXTS} of them, so the texts must be of a fixed shape (a statement built
- * per call would use the names up). A name costs the connections that use it a cached plan in
+ * Texts sent through {@link executePrepared} (and the other fixed-shape paths) are named, and so
+ * are the ORM's own statements (`bound-values.ts`), at most {@link MAX_PREPARED_TEXTS} texts in
+ * all, so the texts must be of a fixed shape (a statement built per call would use the names up). A name costs the connections that use it a cached plan in
  * their server process (tens to hundreds of kB each), so a connection keeps at most
  * {@link MAX_PREPARED_PER_CONNECTION} of them prepared, the ones it used most recently.
  */
@@ -45,6 +45,13 @@ const numbered = new Map<string, { text: string; count: number }>();
  * `TestApp.recordStatements` counts it as it counts `em.execute`'s).
  */
 export const preparedStatementChannel = channel('gongzhi:prepared-statement');
+
+/**
+ * Told of every statement a connection of the platform's pool sends without a name (`{ text }`,
+ * as sent), in the async context of the operation that sent it: PostgreSQL parses and plans such
+ * a statement on every call. `TestApp.unnamedStatements` lists them.
+ */
+export const unnamedStatementChannel = channel('gongzhi:unnamed-statement');
 
 /**
  * `?` placeholders as `$1`, `$2`, … (outside quoted text, quoted names and comments), the way
@@ -227,7 +234,7 @@ export function namePreparedStatements(pool: pg.Pool, logger?: Logger, perConnec
     onFull = () =>
       logger.warn(
         { limit: MAX_PREPARED_TEXTS },
-        `executePrepared has named ${MAX_PREPARED_TEXTS} distinct statements; later ones are planned each time. A statement text built from values (pass them as parameters instead) is the usual cause.`,
+        `The platform has named ${MAX_PREPARED_TEXTS} distinct statements; later ones are planned each time. A statement text built from values (pass them as parameters instead) is the usual cause.`,
       );
   wrapClientQuery(pool, (client, query) => {
     const recent = new Map<string, true>();
@@ -237,7 +244,10 @@ export function namePreparedStatements(pool: pg.Pool, logger?: Logger, perConnec
       // `client.query(text, values)`, or `pool.query(text, values)`, which calls it with a callback.
       const form = args.length === 2 || (args.length === 3 && typeof callback === 'function');
       const base = typeof text === 'string' && form && Array.isArray(values) ? names.get(text) : undefined;
-      if (!base) return query(...args);
+      if (!base) {
+        if (unnamedStatementChannel.hasSubscribers && typeof text === 'string') unnamedStatementChannel.publish({ text });
+        return query(...args);
+      }
       const sentIn = generation;
       const name = sentIn === 0 ? base : `${base}_g${sentIn}`;
       recent.delete(name);

@@ -8,7 +8,7 @@ import { NotificationListener } from '../database/notification-listener.js';
 import type { MigrationSource } from '../migrations/migration.js';
 import { composePlugins } from '../plugin/composition.js';
 import { readBatchChannel } from '../graphql/loaders.js';
-import { preparedStatementChannel } from '../database/prepared-statements.js';
+import { preparedStatementChannel, unnamedStatementChannel } from '../database/prepared-statements.js';
 import type { GongzhiPlugin } from '../plugin/plugin.js';
 import { CORE_VERSION } from '../version.js';
 import { createTestDatabase } from './test-database.js';
@@ -71,6 +71,12 @@ export interface TestApp {
    * order sent: the generated N+1 check compares how often each runs for pages of different sizes.
    */
   recordStatements(work: () => Promise<unknown>): Promise<string[]>;
+  /**
+   * Runs `work` and returns the texts (as sent) of the statements it sent on the platform's pool
+   * without a name (its own async context), transaction control and DEALLOCATEs left out: PostgreSQL parses and
+   * plans each of them on every call, where a named one is parsed once per connection.
+   */
+  unnamedStatements(work: () => Promise<unknown>): Promise<string[]>;
   /** Runs `work` and returns how many round trips to PostgreSQL it made, on the wire: {@link countRoundTrips}. */
   countRoundTrips(work: () => Promise<unknown>): Promise<number>;
   /**
@@ -211,6 +217,22 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       return result.data as never;
     },
     recordStatements,
+    async unnamedStatements(work) {
+      const mine = {};
+      const recording = new AsyncLocalStorage<object>();
+      const sent: string[] = [];
+      const unnamed = (message: unknown) => {
+        const { text } = message as { text: string };
+        if (recording.getStore() === mine && !UNPLANNED.test(text)) sent.push(text);
+      };
+      unnamedStatementChannel.subscribe(unnamed);
+      try {
+        await recording.run(mine, work);
+      } finally {
+        unnamedStatementChannel.unsubscribe(unnamed);
+      }
+      return sent;
+    },
     countStatements: async (work) => (await recordStatements(work)).length,
     countRoundTrips: (work) => countRoundTrips(platform, work),
     async preparedStatements(work) {
@@ -238,6 +260,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
   };
 }
+
+/** Statements PostgreSQL runs without a plan: a transaction's start and end, savepoints, a connection's DEALLOCATEs. */
+const UNPLANNED = /^\s*(begin|start transaction|commit|end|rollback|savepoint|release|deallocate)\b[^;]*(;\s*deallocate\b[^;]*)*;?\s*$/i;
 
 /** The text of what `connection.execute` was given: SQL, a raw fragment's SQL, or a query builder's. */
 function statementText(query: unknown): string {

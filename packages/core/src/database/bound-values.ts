@@ -1,0 +1,129 @@
+import type { Platform } from '@mikro-orm/core';
+import type { AbstractSqlConnection } from '@mikro-orm/postgresql';
+import { CompiledQuery } from 'kysely';
+import { isStalePlan, namedText } from './prepared-statements.js';
+
+/** A value sent as a parameter rather than written into the text. */
+type Bindable = string | number | boolean | bigint | Date;
+
+function isBindable(value: unknown): value is Bindable {
+  const type = typeof value;
+  return (
+    type === 'string' ||
+    (type === 'number' && Number.isFinite(value)) ||
+    type === 'boolean' ||
+    type === 'bigint' ||
+    (value instanceof Date && !Number.isNaN(value.getTime()))
+  );
+}
+
+/**
+ * A statement as the ORM formats it (`?` placeholders, read exactly as the platform's
+ * `formatQuery` reads them: `\?` is a question mark, `??` an identifier), with its scalar values
+ * as `$n` parameters and `null` written in; undefined when a value has no bound form here (an
+ * identifier, a list expanded item by item, a JSON object or a raw fragment).
+ */
+export function bindFormatted(
+  platform: Platform,
+  sql: string,
+  params: readonly unknown[],
+): { text: string; values: unknown[] } | undefined {
+  // Without values, one statement is named as it is (several in one text have no bound form).
+  if (params.length === 0) return sql.includes(';') ? undefined : { text: sql, values: [] };
+  const values: unknown[] = [];
+  let text = '';
+  let pos = 0;
+  let j = 0;
+  const value = (v: unknown): string | undefined => {
+    if (v === null) return 'null';
+    if (!isBindable(v)) return undefined;
+    // Dates as the platform writes them (its time zone), so a bound date means what an inlined one did.
+    values.push(v instanceof Date ? (platform as unknown as { formatDate(d: Date): string }).formatDate(v) : v);
+    return `$${values.length}`;
+  };
+  // The same walk as MikroORM's Platform.formatQuery, so every `?` it would fill is the one filled here.
+  if (sql.startsWith('?')) {
+    if (sql[1] === '?') return undefined;
+    const first = value(params[j++]);
+    if (first === undefined) return undefined;
+    text += first;
+    pos = 1;
+  }
+  while (pos < sql.length) {
+    const idx = sql.indexOf('?', pos + 1);
+    if (idx === -1) {
+      text += sql.substring(pos);
+      break;
+    }
+    if (sql.substring(idx - 1, idx + 1) === '\\?') {
+      text += sql.substring(pos, idx - 1) + '?';
+      pos = idx + 1;
+    } else if (sql.substring(idx, idx + 2) === '??') {
+      return undefined;
+    } else {
+      const placeholder = value(params[j++]);
+      if (placeholder === undefined) return undefined;
+      text += sql.substring(pos, idx) + placeholder;
+      pos = idx + 1;
+    }
+  }
+  // Fewer placeholders than values: let the ORM say so as it does.
+  if (j !== params.length) return undefined;
+  return { text, values };
+}
+
+/**
+ * Sends the ORM's statements (`em.find`, the QueryBuilder, `em.execute`) with their values bound
+ * and the text named, where MikroORM 7 writes every value into the text it sends
+ * (`AbstractSqlConnection.execute`): PostgreSQL then parsed and planned each such statement on
+ * every call, and every id made a new text. Bound and named (`namePreparedStatements`), a text is
+ * parsed once per connection and, after PostgreSQL's five custom plans, may keep a generic plan.
+ *
+ * Only strings, numbers, booleans and dates are bound; `null` stays written in (a fixed text),
+ * and a statement with any other value (a list expanded into `IN (…)`, a JSON object, an
+ * identifier) goes as before. A bound value's type comes from where it stands, as an inlined
+ * quoted literal's does, so a value standing where nothing gives it a type (`SELECT ? AS n`,
+ * `? IS NULL`) needs a cast in the text (`?::int`).
+ */
+export function bindOrmValues(connection: AbstractSqlConnection, platform: Platform): void {
+  type Execute = AbstractSqlConnection['execute'];
+  type Internals = {
+    ensureConnection(): Promise<void>;
+    getSql(query: string, formatted: string, context?: unknown): string;
+    executeQuery<T>(sql: string, cb: () => Promise<T>, context?: unknown): Promise<T>;
+    transformRawResult<T>(res: unknown, method: string): T;
+  };
+  const inline: Execute = connection.execute.bind(connection);
+  const self = connection as unknown as Internals;
+  connection.execute = (async (
+    query: unknown,
+    params: unknown = [],
+    method = 'all',
+    ctx?: unknown,
+    loggerContext?: Record<string, unknown>,
+  ) => {
+    const abortable = loggerContext?.signal != null || loggerContext?.inflightQueryAbortStrategy != null;
+    const bound = typeof query === 'string' && Array.isArray(params) && !abortable ? bindFormatted(platform, query, params) : undefined;
+    if (!bound) return inline(query as never, params as never, method, ctx as never, loggerContext as never);
+    await self.ensureConnection();
+    const formatted = platform.formatQuery(query as string, params as unknown[]);
+    const sql = self.getSql(query as string, formatted, loggerContext);
+    const compiled = CompiledQuery.raw(namedText(bound.text), bound.values);
+    const client = (ctx ?? connection.getClient()) as { executeQuery(q: CompiledQuery): Promise<unknown> };
+    const run = async () => {
+      try {
+        return await client.executeQuery(compiled);
+      } catch (err) {
+        // Outside a transaction, a statement gone stale under a migration goes once more, under its new name (parsed anew).
+        if (ctx || !isStalePlan(err)) throw err;
+        return client.executeQuery(compiled);
+      }
+    };
+    return self.executeQuery(sql, async () => self.transformRawResult(await run(), method), {
+      query,
+      params,
+      formatted,
+      ...loggerContext,
+    });
+  }) as Execute;
+}
