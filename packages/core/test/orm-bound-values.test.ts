@@ -29,8 +29,17 @@ test('values are bound where the ORM would write them in, read as its formatQuer
   // A statement without values is named as it is, unless its text holds several.
   expect(bindFormatted(platform, 'select 1', [])).toEqual({ text: 'select 1', values: [] });
   expect(bindFormatted(platform, 'select 1; select 2', [])).toBeUndefined();
-  // What has no bound form here goes as before: a list expanded item by item, a JSON object, an identifier.
-  expect(bindFormatted(platform, 'select * from t where a in (?)', [['x', 'y']])).toBeUndefined();
+  // A list after IN, as the ORM writes it (a value per item) or as one array: one array value, one text for any length.
+  expect(bindFormatted(platform, 'select * from t where a in (?, ?) and b not in (?) and c = ?', ['x', 'y', [1, 2, null], 3])).toEqual({
+    text: 'select * from t where a = any($1) and b <> all($2) and c = $3',
+    values: [['x', 'y'], [1, 2, null], 3],
+  });
+  expect(bindFormatted(platform, 'select * from t where (a, b) in ((?, ?))', ['x', 'y'])).toEqual({
+    text: 'select * from t where (a, b) in (($1, $2))',
+    values: ['x', 'y'],
+  });
+  // What has no bound form here goes as before: a list elsewhere, a JSON object, an identifier.
+  expect(bindFormatted(platform, 'select * from t where a = any(?)', [['x', 'y']])).toBeUndefined();
   expect(bindFormatted(platform, 'select ?', [{ a: 1 }])).toBeUndefined();
   expect(bindFormatted(platform, 'select ?? from t where a = ?', ['a', 1])).toBeUndefined();
 });
@@ -55,13 +64,13 @@ test('an em.find and an em.execute with values are named statements: parsed once
   expect([probe.customPlans, probe.genericPlans]).toEqual([5, 3]);
 });
 
-test('bound values mean what the written ones meant: text, numbers, booleans, dates, null, JSON as text; lists still written in', async () => {
+test('bound values mean what the written ones meant: text, numbers, booleans, dates, null, JSON as text, lists after IN', async () => {
   const at = new Date('2026-12-04T08:30:00.123Z'); // read back as text, as the platform reads timestamps
   await em().execute('INSERT INTO bound_probe (n, label, at, doc) VALUES (?, ?, ?, ?)', [7, "it's 7", at, '{"a": [1, 2]}']);
   await em().execute('INSERT INTO bound_probe (n, label, at, doc) VALUES (?, ?, ?, ?)', [8, null, null, null]);
   const rows = await em().execute<{ n: number; label: string | null; at: Date | null; a: string | null; late: boolean }[]>(
-    `SELECT n, label, at, doc->>'a' AS a, at > ? AS late FROM bound_probe WHERE n IN (?) AND (? OR n > ?) ORDER BY n`,
-    [new Date('2026-12-04T08:30:00Z'), [7, 8], true, 0],
+    `SELECT n, label, at, doc->>'a' AS a, at > ? AS late FROM bound_probe WHERE n IN (?) AND n NOT IN (?, ?) AND (? OR n > ?) ORDER BY n`,
+    [new Date('2026-12-04T08:30:00Z'), [7, 8, 9], 1, 2, true, 0],
   );
   expect(rows).toEqual([
     { n: 7, label: "it's 7", at: '2026-12-04 08:30:00.123+00', a: '[1, 2]', late: true },
@@ -70,6 +79,15 @@ test('bound values mean what the written ones meant: text, numbers, booleans, da
   expect(
     await em().execute<{ n: number }[]>('SELECT n FROM bound_probe WHERE label = ? AND at = ? AND doc \\? ?', ["it's 7", at, 'a']),
   ).toEqual([{ n: 7 }]);
+  // An empty list matches nothing (written in, `IN ()` was a syntax error).
+  expect(await em().execute('SELECT n FROM bound_probe WHERE n IN (?)', [[]])).toEqual([]);
+  // The ORM's own lists: one text whatever their length.
+  const ids = ['a', 'b', 'c', 'd'].map((c) => `00000000-0000-4000-8000-00000000000${c}`);
+  const prepared = await app.preparedStatements(async () => {
+    for (let n = 1; n <= ids.length; n++) await em().find(Place, { uuid: { $in: ids.slice(0, n) } });
+  });
+  const byId = prepared.filter((p) => /from "place" .* where "p0"\."id"/.test(p.statement));
+  expect(byId.map((p) => p.statement.replace(/^.* where /, ''))).toEqual(['"p0"."id" = any($1)']);
 });
 
 test('a statement gone stale under a migration (rows read with `*`) answers, outside a transaction too', async () => {

@@ -189,18 +189,23 @@ test('outside a transaction, fixed-shape reads go as named prepared statements w
             fixedShape: true,
           },
         ),
+        // Without fixed shape: as em.execute sends it, bound and named where it can be (bindOrmValues)…
+        executeRead<{ name: string; pid: number }[]>(em, itself.replaceAll('read-batch-prepared', 'read-batch-bound'), [1]),
+        // …and inlined where it cannot (a JSON object has no bound form there).
         executeRead<{ name: string; pid: number }[]>(
           em,
-          itself.replaceAll('read-batch-prepared', 'read-batch-inlined').replace('?::int', '1'),
+          itself.replaceAll('read-batch-prepared', 'read-batch-inlined').replace('?::int = 1', "?::jsonb->>'a' = '1'"),
+          [{ a: 1 }],
         ),
       ]);
     });
   });
   expect(trips).toBe(1);
-  // Only the read without fixed shape went inlined.
-  expect(inlined).toEqual([1]);
-  const [named, listed, unnamed] = answers as [{ name: string; pid: number }[], { item: string }[], unknown[]];
+  // The reads without fixed shape went with the others of their turn.
+  expect(inlined).toEqual([2]);
+  const [named, listed, bound, unnamed] = answers as [{ name: string; pid: number }[], { item: string }[], unknown[], unknown[]];
   expect(named).toEqual([{ name: expect.stringMatching(/^gongzhi_\d+$/), pid: expect.any(Number) }]);
+  expect(bound).toEqual([{ name: expect.stringMatching(/^gongzhi_\d+$/), pid: expect.any(Number) }]);
   expect(unnamed).toEqual([]);
   // A list is one bound value, whatever its items hold.
   expect(listed.map((r) => r.item)).toEqual([...items].sort());

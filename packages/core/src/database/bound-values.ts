@@ -3,6 +3,11 @@ import type { AbstractSqlConnection } from '@mikro-orm/postgresql';
 import { CompiledQuery } from 'kysely';
 import { isStalePlan, namedText } from './prepared-statements.js';
 
+/** ` in (` or ` not in (` just before a list's first placeholder. */
+const IN_HEAD = /\s(not\s+)?in\s*\($/i;
+/** A list's placeholders and its closing parenthesis, from the first placeholder on. */
+const LIST_REST = /\?(?:\s*,\s*\?)*\s*\)/y;
+
 /** A value sent as a parameter rather than written into the text. */
 type Bindable = string | number | boolean | bigint | Date;
 
@@ -20,8 +25,9 @@ function isBindable(value: unknown): value is Bindable {
 /**
  * A statement as the ORM formats it (`?` placeholders, read exactly as the platform's
  * `formatQuery` reads them: `\?` is a question mark, `??` an identifier), with its scalar values
- * as `$n` parameters and `null` written in; undefined when a value has no bound form here (an
- * identifier, a list expanded item by item, a JSON object or a raw fragment).
+ * as `$n` parameters, a list after `IN` as one array parameter and `null` written in; undefined
+ * when a value has no bound form here (an identifier, a list anywhere else, a JSON object or a
+ * raw fragment).
  */
 export function bindFormatted(
   platform: Platform,
@@ -34,12 +40,32 @@ export function bindFormatted(
   let text = '';
   let pos = 0;
   let j = 0;
+  // Dates as the platform writes them (its time zone), so a bound date means what an inlined one did.
+  const bound = (v: Bindable) => (v instanceof Date ? (platform as unknown as { formatDate(d: Date): string }).formatDate(v) : v);
   const value = (v: unknown): string | undefined => {
     if (v === null) return 'null';
     if (!isBindable(v)) return undefined;
-    // Dates as the platform writes them (its time zone), so a bound date means what an inlined one did.
-    values.push(v instanceof Date ? (platform as unknown as { formatDate(d: Date): string }).formatDate(v) : v);
+    values.push(bound(v));
     return `$${values.length}`;
+  };
+  // `x in (?, ?, ?)` (a value per item, as the ORM writes a list) or `x in (?)` given one array
+  // (which the ORM expands): one array value, `x = any($n)`, so the text is the same for any
+  // number of items. Items must be bindable or null (which matches nothing either way).
+  const list = (idx: number): boolean => {
+    const head = IN_HEAD.exec(sql.substring(Math.max(pos, idx - 12), idx));
+    LIST_REST.lastIndex = idx;
+    const rest = head && LIST_REST.exec(sql);
+    if (!head || !rest) return false;
+    const count = rest[0].split('?').length - 1;
+    const given = params.slice(j, j + count);
+    const items = count === 1 && Array.isArray(given[0]) ? (given[0] as unknown[]) : given;
+    if (!items.every((item) => item === null || isBindable(item))) return false;
+    values.push(items.map((item) => (item === null ? null : bound(item as Bindable))));
+    const at = idx - head[0].length;
+    text += sql.substring(pos, at) + (head[1] ? ' <> all(' : ' = any(') + `$${values.length})`;
+    j += count;
+    pos = idx + rest[0].length;
+    return true;
   };
   // The same walk as MikroORM's Platform.formatQuery, so every `?` it would fill is the one filled here.
   if (sql.startsWith('?')) {
@@ -60,7 +86,7 @@ export function bindFormatted(
       pos = idx + 1;
     } else if (sql.substring(idx, idx + 2) === '??') {
       return undefined;
-    } else {
+    } else if (!list(idx)) {
       const placeholder = value(params[j++]);
       if (placeholder === undefined) return undefined;
       text += sql.substring(pos, idx) + placeholder;
@@ -79,11 +105,12 @@ export function bindFormatted(
  * every call, and every id made a new text. Bound and named (`namePreparedStatements`), a text is
  * parsed once per connection and, after PostgreSQL's five custom plans, may keep a generic plan.
  *
- * Only strings, numbers, booleans and dates are bound; `null` stays written in (a fixed text),
- * and a statement with any other value (a list expanded into `IN (…)`, a JSON object, an
- * identifier) goes as before. A bound value's type comes from where it stands, as an inlined
- * quoted literal's does, so a value standing where nothing gives it a type (`SELECT ? AS n`,
- * `? IS NULL`) needs a cast in the text (`?::int`).
+ * Strings, numbers, booleans and dates are bound, and a list after `IN` goes as one array
+ * (`= any($n)`: one text for any number of items); `null` stays written in (a fixed text), and a
+ * statement with any other value (a JSON object, an identifier, a raw fragment) goes as before. A
+ * bound value's type comes from where it stands, as an inlined quoted literal's does, so a value
+ * standing where nothing gives it a type (`SELECT ? AS n`, `? IS NULL`) needs a cast in the text
+ * (`?::int`).
  */
 export function bindOrmValues(connection: AbstractSqlConnection, platform: Platform): void {
   type Execute = AbstractSqlConnection['execute'];

@@ -12,7 +12,8 @@ import { channel } from 'node:diagnostics_channel';
 import type pg from 'pg';
 import { CompiledQuery, type QueryExecutorProvider } from 'kysely';
 import { isDatabaseUnavailable, READ_BATCH_MARK, sendTogether } from '../database/pool.js';
-import { boundStatement, executePrepared, executePreparedLater, isStalePlan } from '../database/prepared-statements.js';
+import { bindFormatted } from '../database/bound-values.js';
+import { boundStatement, executePrepared, executePreparedLater, isStalePlan, namedText } from '../database/prepared-statements.js';
 import { parseTimestamptz } from '../database/timestamptz.js';
 
 /**
@@ -134,7 +135,7 @@ type Transaction = QueryExecutorProvider & { executeQuery(query: CompiledQuery):
 const waitingReads = new WeakMap<EntityManager, WaitingReads>();
 
 /**
- * Told of the statements {@link executeRead} sends with their values inlined, as
+ * Told of the statements {@link executeRead} sends without a fixed shape, as
  * `{ statements, texts }` (their `?` texts), when they go with others, in the async context of
  * the operation that sent them (so a test can record the statements of its own work:
  * `TestApp.recordStatements`).
@@ -151,7 +152,7 @@ export const readBatchChannel = channel('gongzhi:read-batch');
  * Outside a transaction they go over one pooled connection in pg's pipeline mode, each with its
  * own answer or error (the one `em.execute` gives): a read of fixed shape (`fixedShape`) as a
  * prepared statement with bound values, parsed once per connection and no longer planned each
- * time, any other with its values inlined as `em.execute` sends it. Inside a transaction they go
+ * time, any other as `em.execute` sends it (bound where it can be: `bindOrmValues`). Inside a transaction they go
  * over its connection (its snapshot, its locks) as one simple-query string, or as prepared
  * statements when all are of fixed shape; a failure there aborts the transaction, so every read
  * of the turn gets that error. A read waits for the end of the turn: a write sent in the same
@@ -271,8 +272,8 @@ async function sendReads(em: EntityManager, { reads, transaction }: WaitingReads
  * Reads outside a transaction, on one pooled connection in one round trip (pg's pipeline mode:
  * each statement with its own Sync, so each gets its own answer or error, the error `em.execute`
  * would give): fixed-shape texts as prepared statements with bound values (parsed once per
- * connection, then planned only while PostgreSQL still tries custom plans), the others with their
- * values inlined, as `em.execute` sends them.
+ * connection, then planned only while PostgreSQL still tries custom plans), the others as
+ * `em.execute` sends them (`bindOrmValues`).
  */
 async function sendPipelined(em: EntityManager, reads: readonly WaitingRead[]): Promise<void> {
   const driver = em.getDriver();
@@ -290,9 +291,14 @@ async function sendPipelined(em: EntityManager, reads: readonly WaitingRead[]): 
     const platform = em.getPlatform();
     const inlined = reads.filter((read) => !read.fixed).map((read) => read.sql);
     if (inlined.length) readBatchChannel.publish({ statements: inlined.length, texts: inlined });
-    const statements = reads.map((read) =>
-      read.fixed ? boundStatement(read.sql, read.params) : { text: platform.formatQuery(read.sql, [...read.params]), values: [] },
-    );
+    const statements = reads.map((read) => {
+      if (read.fixed) return boundStatement(read.sql, read.params);
+      // Bound as em.execute binds it, where it can be; else inlined as MikroORM writes it.
+      const bound = bindFormatted(platform, read.sql, read.params);
+      return bound
+        ? { text: namedText(bound.text), values: bound.values }
+        : { text: platform.formatQuery(read.sql, [...read.params]), values: [] };
+    });
     const send = (some: readonly { text: string; values: unknown[] }[]) =>
       Promise.allSettled(sendTogether(client, () => some.map(({ text, values }) => client.query(text, values))));
     const outcomes = await send(statements);
