@@ -60,7 +60,7 @@ export function bindFormatted(
     const given = params.slice(j, j + count);
     const items = count === 1 && Array.isArray(given[0]) ? (given[0] as unknown[]) : given;
     if (!items.every((item) => item === null || isBindable(item))) return false;
-    values.push(items.map((item) => (item === null ? null : bound(item as Bindable))));
+    values.push(items.map((item) => (item === null ? null : bound(item))));
     const at = idx - head[0].length;
     text += sql.substring(pos, at) + (head[1] ? ' <> all(' : ' = any(') + `$${values.length})`;
     j += count;
