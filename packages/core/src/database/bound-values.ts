@@ -3,10 +3,28 @@ import type { AbstractSqlConnection } from '@mikro-orm/postgresql';
 import { CompiledQuery } from 'kysely';
 import { isStalePlan, namedText } from './prepared-statements.js';
 
-/** ` in (` or ` not in (` just before a list's first placeholder. */
+/** ` in (` or ` not in (` just before a list's placeholder. */
 const IN_HEAD = /\s(not\s+)?in\s*\($/i;
-/** A list's placeholders and its closing parenthesis, from the first placeholder on. */
-const LIST_REST = /\?(?:\s*,\s*\?)*\s*\)/y;
+
+/**
+ * How many keys PostgreSQL guesses an array holds when it cannot see it: a generic plan's `= ANY ($1)`.
+ */
+const GUESSED_ARRAY_LENGTH = 10;
+
+/**
+ * `keys` for an `= ANY (?)` (or `<> ALL (?)`) of a prepared statement, lengthened to {@link GUESSED_ARRAY_LENGTH} by
+ * repeating the last (the match is the same). PostgreSQL keeps a prepared statement's generic plan
+ * only when it looks no dearer than the custom plans it made for the values of the first five runs;
+ * a custom plan for fewer keys than the generic plan guesses always looks cheaper, so a statement
+ * given two to nine keys was planned again on every run (a scoped caller's place rules read a few
+ * places at a time). With as many keys as the guess, both cost the same and the generic plan is kept.
+ */
+export function keysForAny<T>(keys: readonly T[]): readonly T[] {
+  if (keys.length === 0 || keys.length >= GUESSED_ARRAY_LENGTH) return keys;
+  const padded = [...keys];
+  while (padded.length < GUESSED_ARRAY_LENGTH) padded.push(...keys.slice(-1));
+  return padded;
+}
 
 /** A value sent as a parameter rather than written into the text. */
 type Bindable = string | number | boolean | bigint | Date;
@@ -25,7 +43,7 @@ function isBindable(value: unknown): value is Bindable {
 /**
  * A statement as the ORM formats it (`?` placeholders, read exactly as the platform's
  * `formatQuery` reads them: `\?` is a question mark, `??` an identifier), with its scalar values
- * as `$n` parameters, a list after `IN` as one array parameter and `null` written in; undefined
+ * as `$n` parameters, an array after `IN` as one array parameter and `null` written in; undefined
  * when a value has no bound form here (an identifier, a list anywhere else, a JSON object or a
  * raw fragment).
  */
@@ -48,23 +66,21 @@ export function bindFormatted(
     values.push(bound(v));
     return `$${values.length}`;
   };
-  // `x in (?, ?, ?)` (a value per item, as the ORM writes a list) or `x in (?)` given one array
-  // (which the ORM expands): one array value, `x = any($n)`, so the text is the same for any
-  // number of items. Items must be bindable or null (which matches nothing either way).
+  // `x in (?)` given one array, which the ORM would expand item by item into the text: one array
+  // value, `x = any($n)`, the same text for any number of items, lengthened so its generic plan
+  // is kept (keysForAny). Items must be bindable or null (which matches nothing either way). The
+  // ORM's own lists (`in (?, ?, ?)`, a value per item) stay as they are: their plans are kept
+  // better than an array's (measured on the schema walk, bench/README.md).
   const list = (idx: number): boolean => {
     const head = IN_HEAD.exec(sql.substring(Math.max(pos, idx - 12), idx));
-    LIST_REST.lastIndex = idx;
-    const rest = head && LIST_REST.exec(sql);
-    if (!head || !rest) return false;
-    const count = rest[0].split('?').length - 1;
-    const given = params.slice(j, j + count);
-    const items = count === 1 && Array.isArray(given[0]) ? (given[0] as unknown[]) : given;
+    const items = params[j];
+    if (!head || sql.substring(idx, idx + 2) !== '?)' || !Array.isArray(items)) return false;
     if (!items.every((item) => item === null || isBindable(item))) return false;
-    values.push(items.map((item) => (item === null ? null : bound(item))));
+    values.push(keysForAny(items.map((item: Bindable | null) => (item === null ? null : bound(item)))));
     const at = idx - head[0].length;
     text += sql.substring(pos, at) + (head[1] ? ' <> all(' : ' = any(') + `$${values.length})`;
-    j += count;
-    pos = idx + rest[0].length;
+    j += 1;
+    pos = idx + 2;
     return true;
   };
   // The same walk as MikroORM's Platform.formatQuery, so every `?` it would fill is the one filled here.
@@ -105,8 +121,8 @@ export function bindFormatted(
  * every call, and every id made a new text. Bound and named (`namePreparedStatements`), a text is
  * parsed once per connection and, after PostgreSQL's five custom plans, may keep a generic plan.
  *
- * Strings, numbers, booleans and dates are bound, and a list after `IN` goes as one array
- * (`= any($n)`: one text for any number of items); `null` stays written in (a fixed text), and a
+ * Strings, numbers, booleans and dates are bound, and an array given for `IN (?)` goes as one
+ * array (`= any($n)`: one text for any number of items); `null` stays written in, and a
  * statement with any other value (a JSON object, an identifier, a raw fragment) goes as before. A
  * bound value's type comes from where it stands, as an inlined quoted literal's does, so a value
  * standing where nothing gives it a type (`SELECT ? AS n`, `? IS NULL`) needs a cast in the text

@@ -12,7 +12,7 @@ import { channel } from 'node:diagnostics_channel';
 import type pg from 'pg';
 import { CompiledQuery, type QueryExecutorProvider } from 'kysely';
 import { isDatabaseUnavailable, READ_BATCH_MARK, sendTogether } from '../database/pool.js';
-import { bindFormatted } from '../database/bound-values.js';
+import { bindFormatted, keysForAny } from '../database/bound-values.js';
 import { boundStatement, executePrepared, executePreparedLater, isStalePlan, namedText } from '../database/prepared-statements.js';
 import { parseTimestamptz } from '../database/timestamptz.js';
 
@@ -533,26 +533,6 @@ export async function selectRows<T extends object>(
   const shape = rowShape(ctx.em, entity as EntityName<object>);
   const raw = await executeRead<object[]>(ctx.em, `SELECT ${shape.columns('r')} FROM ${shape.table} r ${rest}`, params, options);
   return plainRows(ctx, entity, raw);
-}
-
-/**
- * How many keys PostgreSQL guesses an array holds when it cannot see it: a generic plan's `= ANY ($1)`.
- */
-const GUESSED_ARRAY_LENGTH = 10;
-
-/**
- * `keys` for an `= ANY (?)` of a prepared statement, lengthened to {@link GUESSED_ARRAY_LENGTH} by
- * repeating the last (the match is the same). PostgreSQL keeps a prepared statement's generic plan
- * only when it looks no dearer than the custom plans it made for the values of the first five runs;
- * a custom plan for fewer keys than the generic plan guesses always looks cheaper, so a statement
- * given two to nine keys was planned again on every run (a scoped caller's place rules read a few
- * places at a time). With as many keys as the guess, both cost the same and the generic plan is kept.
- */
-function keysForAny(keys: readonly string[]): readonly string[] {
-  if (keys.length === 0 || keys.length >= GUESSED_ARRAY_LENGTH) return keys;
-  const padded = [...keys];
-  while (padded.length < GUESSED_ARRAY_LENGTH) padded.push(...keys.slice(-1));
-  return padded;
 }
 
 /**
