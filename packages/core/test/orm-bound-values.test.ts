@@ -40,6 +40,12 @@ test('values are bound where the ORM would write them in, read as its formatQuer
     text: 'select * from t where a = any($1)',
     values: [Array(10).fill('x')],
   });
+  // From ten items on, the ORM's list goes as one array too: a site makes at most ten texts.
+  const twelve = Array.from({ length: 12 }, (_, i) => `k${i}`);
+  expect(bindFormatted(platform, `select * from t where a in (${twelve.map(() => '?').join(', ')}) and b = ?`, [...twelve, 1])).toEqual({
+    text: 'select * from t where a = any($1) and b = $2',
+    values: [twelve, 1],
+  });
   // What has no bound form here goes as before: a list elsewhere, a JSON object, an identifier.
   expect(bindFormatted(platform, 'select * from t where a = any(?)', [['x', 'y']])).toBeUndefined();
   expect(bindFormatted(platform, 'select ?', [{ a: 1 }])).toBeUndefined();
@@ -83,12 +89,17 @@ test('bound values mean what the written ones meant: text, numbers, booleans, da
   ).toEqual([{ n: 7 }]);
   // An empty list matches nothing (written in, `IN ()` was a syntax error).
   expect(await em().execute('SELECT n FROM bound_probe WHERE n IN (?)', [[]])).toEqual([]);
-  // The ORM's own lists: bound item by item, named (a text per length).
-  const ids = ['a', 'b', 'c', 'd'].map((c) => `00000000-0000-4000-8000-00000000000${c}`);
-  const unnamed = await app.unnamedStatements(async () => {
+  // The ORM's own lists: bound item by item up to nine items (a text per length), then as one array.
+  const ids = Array.from({ length: 14 }, (_, i) => `00000000-0000-4000-8000-0000000000${String(i).padStart(2, '0')}`);
+  const prepared = await app.preparedStatements(async () => {
     for (let n = 1; n <= ids.length; n++) await em().find(Place, { uuid: { $in: ids.slice(0, n) } });
   });
-  expect(unnamed).toEqual([]);
+  const byId = prepared
+    .filter((p) => /from "place" .* where "p0"\."id"/.test(p.statement))
+    .map((p) => p.statement.replace(/^.* where /, ''));
+  expect(byId).toHaveLength(10);
+  expect(byId).toContain('"p0"."id" in ($1, $2, $3, $4, $5, $6, $7, $8, $9)');
+  expect(byId).toContain('"p0"."id" = any($1)');
 });
 
 test('a statement gone stale under a migration (rows read with `*`) answers, outside a transaction too', async () => {

@@ -3,8 +3,10 @@ import type { AbstractSqlConnection } from '@mikro-orm/postgresql';
 import { CompiledQuery } from 'kysely';
 import { isStalePlan, namedText } from './prepared-statements.js';
 
-/** ` in (` or ` not in (` just before a list's placeholder. */
+/** ` in (` or ` not in (` just before a list's first placeholder. */
 const IN_HEAD = /\s(not\s+)?in\s*\($/i;
+/** A list's placeholders and its closing parenthesis, from the first placeholder on. */
+const LIST_REST = /\?(?:\s*,\s*\?)*\s*\)/y;
 
 /**
  * How many keys PostgreSQL guesses an array holds when it cannot see it: a generic plan's `= ANY ($1)`.
@@ -66,21 +68,29 @@ export function bindFormatted(
     values.push(bound(v));
     return `$${values.length}`;
   };
-  // `x in (?)` given one array, which the ORM would expand item by item into the text: one array
-  // value, `x = any($n)`, the same text for any number of items, lengthened so its generic plan
-  // is kept (keysForAny). Items must be bindable or null (which matches nothing either way). The
-  // ORM's own lists (`in (?, ?, ?)`, a value per item) stay as they are: their plans are kept
-  // better than an array's (measured on the schema walk, bench/README.md).
+  // A list after IN as one array value, `x = any($n)`: the same text for any number of items.
+  // `x in (?)` given one array (which the ORM would expand into the text) always, lengthened so
+  // its generic plan is kept (keysForAny); the ORM's own lists (`in (?, ?, ?)`, a value per item)
+  // from ten items on, so a site makes at most ten texts: shorter ones keep their plans better
+  // item by item (measured on the schema walk, bench/README.md). Items must be bindable or null
+  // (which matches nothing either way).
   const list = (idx: number): boolean => {
     const head = IN_HEAD.exec(sql.substring(Math.max(pos, idx - 12), idx));
-    const items = params[j];
-    if (!head || sql.substring(idx, idx + 2) !== '?)' || !Array.isArray(items)) return false;
+    if (!head) return false;
+    LIST_REST.lastIndex = idx;
+    const rest = LIST_REST.exec(sql);
+    if (!rest) return false;
+    const count = rest[0].split('?').length - 1;
+    const given = params.slice(j, j + count);
+    const one = count === 1 && Array.isArray(given[0]);
+    if (!one && count < GUESSED_ARRAY_LENGTH) return false;
+    const items = one ? (given[0] as unknown[]) : given;
     if (!items.every((item) => item === null || isBindable(item))) return false;
     values.push(keysForAny(items.map((item: Bindable | null) => (item === null ? null : bound(item)))));
     const at = idx - head[0].length;
     text += sql.substring(pos, at) + (head[1] ? ' <> all(' : ' = any(') + `$${values.length})`;
-    j += 1;
-    pos = idx + 2;
+    j += count;
+    pos = idx + rest[0].length;
     return true;
   };
   // The same walk as MikroORM's Platform.formatQuery, so every `?` it would fill is the one filled here.
@@ -121,12 +131,12 @@ export function bindFormatted(
  * every call, and every id made a new text. Bound and named (`namePreparedStatements`), a text is
  * parsed once per connection and, after PostgreSQL's five custom plans, may keep a generic plan.
  *
- * Strings, numbers, booleans and dates are bound, and an array given for `IN (?)` goes as one
- * array (`= any($n)`: one text for any number of items); `null` stays written in, and a
- * statement with any other value (a JSON object, an identifier, a raw fragment) goes as before. A
- * bound value's type comes from where it stands, as an inlined quoted literal's does, so a value
- * standing where nothing gives it a type (`SELECT ? AS n`, `? IS NULL`) needs a cast in the text
- * (`?::int`).
+ * Strings, numbers, booleans and dates are bound, and an array given for `IN (?)` (or a list of
+ * ten items or more) goes as one array (`= any($n)`: one text for any number of items); `null`
+ * stays written in, and a statement with any other value (a JSON object, an identifier, a raw
+ * fragment) goes as before. A bound value's type comes from where it stands, as an inlined quoted
+ * literal's does, so a value standing where nothing gives it a type (`SELECT ? AS n`, `? IS NULL`)
+ * needs a cast in the text (`?::int`).
  */
 export function bindOrmValues(connection: AbstractSqlConnection, platform: Platform): void {
   type Execute = AbstractSqlConnection['execute'];

@@ -1,10 +1,11 @@
 /**
  * Prepared statements for the write path's fixed-shape SQL (a status change's conditional
- * update, the audit trail's last statement). `em.execute` inlines every value into the text, so
- * PostgreSQL parses, analyses and plans each statement anew: on a status change that was the
- * larger part of PostgreSQL's time for the statements themselves (bench/README.md, "Where a
- * status change's time goes"). Sent with bound values under a name, a statement is parsed once
- * per connection and, after PostgreSQL's five custom plans, runs on its generic plan.
+ * update, the audit trail's last statement). MikroORM writes every value into the text (core now
+ * binds them, `bound-values.ts`), so PostgreSQL parsed, analysed and planned each statement anew:
+ * on a status change that was the larger part of PostgreSQL's time for the statements themselves
+ * (bench/README.md, "Where a status change's time goes"). Sent with bound values under a name, a
+ * statement is parsed once per connection and, after PostgreSQL's five custom plans, runs on its
+ * generic plan.
  *
  * Texts sent through {@link executePrepared} (and the other fixed-shape paths) are named, and so
  * are the ORM's own statements (`bound-values.ts`), at most {@link MAX_PREPARED_TEXTS} texts in
