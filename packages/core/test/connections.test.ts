@@ -1,4 +1,4 @@
-import { type Caller, toGlobalId } from '@gongzhi/core';
+import { type Caller, type ConnectionPage, findPage, Place, toGlobalId } from '@gongzhi/core';
 import { createTestApp, type TestApp } from '@gongzhi/core/testing';
 
 /**
@@ -227,4 +227,25 @@ test('nodes(ids:) answers each id in order, null where node(id:) would be null',
     { caller: worker },
   );
   expect(data.nodes).toEqual([{ id: ids['Gu@c1-h2'], name: 'Gu' }, null, null, { id: ids['An@c1-h0'], name: 'An' }]);
+});
+
+test('a condition that matches nothing (a property in an empty list) answers an empty page without a statement', async () => {
+  const ctx = app.platform.createContext();
+  const order = { keys: ['path', 'uuid'], direction: 'asc' } as const;
+  const options = { connection: 'test.places', defaultSize: 5 };
+  for (const where of [{ uuid: { $in: [] } }, { $and: [{ type: 'household' }, { uuid: { $in: [] } }] }]) {
+    let page: ConnectionPage<Place> | undefined;
+    expect(await app.countStatements(async () => (page = await findPage(ctx, Place, where as never, order, { first: 3 }, options)))).toBe(
+      0,
+    );
+    expect(page!.nodes).toEqual([]);
+    expect(page!.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: false });
+  }
+  // Under $or an empty list rules nothing out: the page is read.
+  let some: ConnectionPage<Place> | undefined;
+  const sent = await app.countStatements(async () => {
+    some = await findPage(ctx, Place, { $or: [{ uuid: { $in: [] } }, { code: 'c1' }] }, order, { first: 3 }, options);
+  });
+  expect(sent).toBe(1);
+  expect(some!.nodes.map((p) => p.code)).toEqual(['c1']);
 });

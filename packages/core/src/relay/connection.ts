@@ -395,7 +395,7 @@ export async function findPage<T extends object>(
 ): Promise<ConnectionPage<T>> {
   checkOrder(ctx, entity as EntityName<object>, order as ConnectionOrder<unknown>);
   const request = pageRequest(args, options.defaultSize, order.keys.length, options.connection, options.filter);
-  if (request.size === 0) return toPage([], request, order.keys);
+  if (request.size === 0 || matchesNothing(where)) return toPage([], request, order.keys);
   const direction = readDirection(order as ConnectionOrder<unknown>, request.backward);
   const conditions: unknown[] = [where];
   if (request.from) conditions.push(keysetCondition(order.keys, request.from, direction));
@@ -408,6 +408,21 @@ export async function findPage<T extends object>(
       )
     : await ctx.em.find(entity, { $and: conditions } as never, { orderBy, limit: request.size + 1 });
   return toPage(rows, request, order.keys);
+}
+
+/**
+ * Whether `where` matches no row whatever the table holds: a property `$in` an empty list, at its
+ * top or under `$and` (the ORM would send `where 1 = 0`; a grid whose households were all visited,
+ * a list of none).
+ */
+function matchesNothing(where: unknown): boolean {
+  if (!where || typeof where !== 'object' || Array.isArray(where)) return false;
+  return Object.entries(where).some(([key, value]) => {
+    if (key === '$and') return Array.isArray(value) && value.some(matchesNothing);
+    if (key.startsWith('$') || !value || typeof value !== 'object') return false;
+    const list = (value as { $in?: unknown }).$in;
+    return Array.isArray(list) && list.length === 0;
+  });
 }
 
 /** What a hand-written keyset statement reads for {@link pageOfKeyset}. */
