@@ -8,18 +8,17 @@ const IN_HEAD = /\s(not\s+)?in\s*\($/i;
 /** A list's placeholders and its closing parenthesis, from the first placeholder on. */
 const LIST_REST = /\?(?:\s*,\s*\?)*\s*\)/y;
 
-/**
- * How many keys PostgreSQL guesses an array holds when it cannot see it: a generic plan's `= ANY ($1)`.
- */
+/** How many keys PostgreSQL guesses an array holds when it cannot see it: a generic plan's `= ANY ($1)`. */
 const GUESSED_ARRAY_LENGTH = 10;
 
 /**
- * `keys` for an `= ANY (?)` (or `<> ALL (?)`) of a prepared statement, lengthened to {@link GUESSED_ARRAY_LENGTH} by
- * repeating the last (the match is the same). PostgreSQL keeps a prepared statement's generic plan
- * only when it looks no dearer than the custom plans it made for the values of the first five runs;
- * a custom plan for fewer keys than the generic plan guesses always looks cheaper, so a statement
- * given two to nine keys was planned again on every run (a scoped caller's place rules read a few
- * places at a time). With as many keys as the guess, both cost the same and the generic plan is kept.
+ * `keys` for an `= ANY (?)` (or `<> ALL (?)`) of a prepared statement, lengthened to
+ * {@link GUESSED_ARRAY_LENGTH} by repeating the last (the match is the same). PostgreSQL keeps a
+ * prepared statement's generic plan only when it looks no dearer than the custom plans it made
+ * for the values of the first five runs; a custom plan for fewer keys than the generic plan
+ * guesses always looks cheaper, so a statement given two to nine keys was planned again on every
+ * run (a scoped caller's place rules read a few places at a time). With as many keys as the
+ * guess, both cost the same and the generic plan is kept.
  */
 export function keysForAny<T>(keys: readonly T[]): readonly T[] {
   if (keys.length === 0 || keys.length >= GUESSED_ARRAY_LENGTH) return keys;

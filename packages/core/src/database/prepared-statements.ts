@@ -9,9 +9,10 @@
  *
  * Texts sent through {@link executePrepared} (and the other fixed-shape paths) are named, and so
  * are the ORM's own statements (`bound-values.ts`), at most {@link MAX_PREPARED_TEXTS} texts in
- * all, so the texts must be of a fixed shape (a statement built per call would use the names up). A name costs the connections that use it a cached plan in
- * their server process (tens to hundreds of kB each), so a connection keeps at most
- * {@link MAX_PREPARED_PER_CONNECTION} of them prepared, the ones it used most recently.
+ * all, so the texts must be of a fixed shape (a statement built per call would use the names up).
+ * A name costs the connections that use it a cached plan in their server process (tens to
+ * hundreds of kB each), so a connection keeps at most {@link MAX_PREPARED_PER_CONNECTION} of them
+ * prepared, the ones it used most recently.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CompiledQuery, type QueryExecutorProvider } from 'kysely';

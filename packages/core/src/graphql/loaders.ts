@@ -152,11 +152,11 @@ export const readBatchChannel = channel('gongzhi:read-batch');
  * Outside a transaction they go over one pooled connection in pg's pipeline mode, each with its
  * own answer or error (the one `em.execute` gives): a read of fixed shape (`fixedShape`) as a
  * prepared statement with bound values, parsed once per connection and no longer planned each
- * time, any other as `em.execute` sends it (bound where it can be: `bindOrmValues`). Inside a transaction they go
- * over its connection (its snapshot, its locks) as one simple-query string, or as prepared
- * statements when all are of fixed shape; a failure there aborts the transaction, so every read
- * of the turn gets that error. A read waits for the end of the turn: a write sent in the same
- * turn goes first.
+ * time, any other as `em.execute` sends it (bound where it can be: `bindOrmValues`). Inside a
+ * transaction they go over its connection (its snapshot, its locks) as one simple-query string,
+ * or as prepared statements when all are of fixed shape; a failure there aborts the
+ * transaction, so every read of the turn gets that error. A read waits for the end of the turn:
+ * a write sent in the same turn goes first.
  */
 export function executeRead<T extends object[]>(
   em: EntityManager,
