@@ -46,6 +46,9 @@ test('values are bound where the ORM would write them in, read as its formatQuer
     text: 'select * from t where a = any($1) and b = $2',
     values: [twelve, 1],
   });
+  // More values than the protocol can bind go written in, as before.
+  const many = Array.from({ length: 70_000 }, (_, i) => i);
+  expect(bindFormatted(platform, `insert into t (n) values ${many.map(() => '(?)').join(', ')}`, many)).toBeUndefined();
   // What has no bound form here goes as before: a list elsewhere, a JSON object, an identifier.
   expect(bindFormatted(platform, 'select * from t where a = any(?)', [['x', 'y']])).toBeUndefined();
   expect(bindFormatted(platform, 'select ?', [{ a: 1 }])).toBeUndefined();

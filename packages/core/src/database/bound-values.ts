@@ -27,6 +27,9 @@ export function keysForAny<T>(keys: readonly T[]): readonly T[] {
   return padded;
 }
 
+/** The most parameters one statement can bind: PostgreSQL's protocol counts them in 16 bits. */
+const MAX_BOUND_VALUES = 65_535;
+
 /** A value sent as a parameter rather than written into the text. */
 type Bindable = string | number | boolean | bigint | Date;
 
@@ -118,8 +121,9 @@ export function bindFormatted(
       pos = idx + 1;
     }
   }
-  // Fewer placeholders than values: let the ORM say so as it does.
-  if (j !== params.length) return undefined;
+  // Fewer placeholders than values: let the ORM say so as it does. More values than the protocol
+  // can bind (a count of 16 bits: a many-row INSERT) go written in, as before.
+  if (j !== params.length || values.length > MAX_BOUND_VALUES) return undefined;
   return { text, values };
 }
 
