@@ -35,6 +35,7 @@ import { boardLog } from './migrations/core/0007_board_log.js';
 import { boardNumberedAtCommit } from './migrations/core/0023_board_numbered_at_commit.js';
 import { personGrantsNotice } from './migrations/core/0024_person_grants_notice.js';
 import { readerNameGenericPlan } from './migrations/core/0025_reader_name_generic_plan.js';
+import { requestCountStripeByTransaction } from './migrations/core/0026_request_count_stripe_by_transaction.js';
 import { timelineActorLabel } from './migrations/core/0008_timeline_actor_label.js';
 import { eventOutbox } from './migrations/core/0009_event_outbox.js';
 import { rateLimit } from './migrations/core/0010_rate_limit.js';
@@ -122,6 +123,7 @@ export const coreModule: {
     boardNumberedAtCommit,
     personGrantsNotice,
     readerNameGenericPlan,
+    requestCountStripeByTransaction,
   ],
   resolvers: [
     PlatformResolver,

@@ -141,3 +141,41 @@ test('the kept counts follow every write in its transaction, also under concurre
   expect((await app.run(QUERY, { under: toGlobalId('Place', subdistrict.id) })).requestStats).toEqual(after);
   expect(await countDrift()).toEqual([]);
 });
+
+test('two transactions changing requests under one place do not wait for each other on the kept counts', async () => {
+  // Two submitted requests that hash to one stripe: by request id (before 0026) their counter rows met.
+  const [pair] = await sql<{ a: string; b: string }>(
+    `SELECT min(id::text) AS a, max(id::text) AS b FROM request
+      WHERE place_path LIKE ? AND status = 'submitted'
+      GROUP BY hashtext(id::text) & 15 HAVING count(*) >= 2 LIMIT 1`,
+    [`${subdistrict.path}%`],
+  );
+  expect(pair).toBeDefined();
+  const before = (await app.run(QUERY, { under: toGlobalId('Place', subdistrict.id) })).requestStats;
+  let releaseFirst!: () => void;
+  const firstHolds = new Promise<void>((resolve) => (releaseFirst = resolve));
+  let firstMoved!: () => void;
+  const firstHasMoved = new Promise<void>((resolve) => (firstMoved = resolve));
+  const accept = (em: EntityManager, id: string) => em.execute(`UPDATE request SET status = 'accepted' WHERE id = ?`, [id]);
+  const first = app.platform.orm.em.fork().transactional(async (em) => {
+    await accept(em, pair.a);
+    firstMoved();
+    // Holds its counter rows until the second has written its own.
+    await firstHolds;
+  });
+  await firstHasMoved;
+  const second = app.platform.orm.em
+    .fork()
+    .transactional(async (em) => {
+      // Waiting for the first's counter rows would time out here (the first commits only after this).
+      await em.execute(`SET LOCAL lock_timeout = '2s'`);
+      await accept(em, pair.b);
+    })
+    .finally(releaseFirst);
+  await expect(second).resolves.toBeUndefined();
+  await first;
+  const after = (await app.run(QUERY, { under: toGlobalId('Place', subdistrict.id) })).requestStats;
+  expect(after.total).toBe(before.total);
+  expect(after).toEqual(await expected(`place_path LIKE ?`, [`${subdistrict.path}%`]));
+  expect(await countDrift()).toEqual([]);
+});

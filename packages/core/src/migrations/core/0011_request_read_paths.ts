@@ -11,22 +11,25 @@ export function isBoardIndexDepth(depth: number): boolean {
   return (BOARD_INDEX_DEPTHS as readonly number[]).includes(depth);
 }
 
-/** The rows of `table` as count changes of `sign` (stripe: 16 by request id). */
-const delta = (table: string, sign: 1 | -1) =>
-  `SELECT place_path, status, level, (hashtext(id::text) & 15)::smallint AS stripe, ${sign} AS n FROM ${table}`;
+/**
+ * The rows of `table` as count changes of `sign`, on `stripe` (an expression 0–15; here 16 stripes
+ * by request id, by transaction since 0026).
+ */
+export const delta = (table: string, sign: 1 | -1, stripe = 'hashtext(id::text) & 15') =>
+  `SELECT place_path, status, level, (${stripe})::smallint AS stripe, ${sign} AS n FROM ${table}`;
 
 /**
  * The rows of `table` whose status, level or place differ from their row in `other` (an update's
  * new and old rows), as count changes of `sign`: updates that move nothing (an assignee, a
  * rating) cost no counter write.
  */
-const changed = (table: string, other: string, sign: 1 | -1) =>
-  `SELECT t.place_path, t.status, t.level, (hashtext(t.id::text) & 15)::smallint AS stripe, ${sign} AS n
+export const changed = (table: string, other: string, sign: 1 | -1, stripe = 'hashtext(t.id::text) & 15') =>
+  `SELECT t.place_path, t.status, t.level, (${stripe})::smallint AS stripe, ${sign} AS n
      FROM ${table} t JOIN ${other} o ON o.id = t.id
     WHERE (t.status, t.level, t.place_path) IS DISTINCT FROM (o.status, o.level, o.place_path)`;
 
 /** Adds count changes (rows of `changes`) to `request_count` at every place of each row's path. */
-const addCounts = (changes: string) => `
+export const addCounts = (changes: string) => `
       INSERT INTO request_count AS c (place_id, status, level, stripe, n)
       SELECT a.place_id, d.status, d.level, d.stripe, sum(d.n)
         FROM (${changes}) d
@@ -51,8 +54,8 @@ const addCounts = (changes: string) => `
  *   every place and each of its ancestors, how many requests it holds per status and level,
  *   kept current by statement triggers in the same transaction as the change. The report reads
  *   at most (statuses × levels × stripes) rows, at any data size. Counts are split over 16
- *   stripes (by request id) so concurrent writes under one district do not all wait on the
- *   same counter row.
+ *   stripes (by request id; by transaction since 0026) so concurrent writes under one district
+ *   do not all wait on the same counter row.
  */
 export const requestReadPaths: Migration = {
   name: '0011_request_read_paths',
