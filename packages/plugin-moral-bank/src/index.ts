@@ -14,6 +14,7 @@ import { DB_SCHEMA } from './db.js';
 import { accounts } from './migrations/0001_accounts.js';
 import { connectionIndexes } from './migrations/0002_connection_indexes.js';
 import { balanceCheckGenericPlan } from './migrations/0003_balance_check_generic_plan.js';
+import { balanceCheckByKey } from './migrations/0004_balance_check_by_key.js';
 import { DEFAULT_OPTIONS, type MoralBankOptions, type MoralBankService, validateOptions } from './options.js';
 import { MoralBankPermission } from './permissions.js';
 import { moralBankPlaceRules } from './place-rules.js';
@@ -69,7 +70,7 @@ export const plugin = definePlugin<MoralBankOptions>({
     account_balance_floor: { message: bankMessages.constraintAccountBalanceFloor },
     ledger_transaction_reverses_uq: { message: bankMessages.constraintLedgerTransactionReversesUq, field: 'transactionId' },
   },
-  migrations: [accounts, connectionIndexes, balanceCheckGenericPlan],
+  migrations: [accounts, connectionIndexes, balanceCheckGenericPlan, balanceCheckByKey],
   resolvers: [
     MoralBankAccountResolver,
     MoralBankAccountBookingsResolver,

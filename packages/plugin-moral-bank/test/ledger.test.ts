@@ -288,6 +288,34 @@ test('the double-entry check runs on one plan per connection, however skewed the
   expect(check?.proconfig).toContain('plan_cache_mode=force_generic_plan');
 });
 
+test('the double-entry check reads by key however small the ledger was when it planned (migration 0004)', async () => {
+  // Its generic plan is made once per connection: made on a ledger of a page or two, a plan
+  // scanning the whole table would be kept as the ledger grew.
+  const plans = await w.app.platform.orm.em.fork().transactional(async (tx) => {
+    await tx.execute('ANALYZE moral_bank.ledger_transaction, moral_bank.entry');
+    const [check] = await tx.execute<{ proconfig: string[] }[]>(
+      `SELECT proconfig FROM pg_proc WHERE oid = 'moral_bank.check_transaction_balanced'::regproc`,
+    );
+    // The function's own settings, as it runs with them.
+    for (const setting of check.proconfig) {
+      const [name, value] = setting.split('=');
+      await tx.execute('SELECT set_config(?, ?, true)', [name, value]);
+    }
+    const planOf = async (name: string, sql: string) => {
+      await tx.execute(`PREPARE ${name} (uuid) AS ${sql}`);
+      const rows = await tx.execute<{ 'QUERY PLAN': string }[]>(`EXPLAIN EXECUTE ${name} ('00000000-0000-4000-8000-000000000001')`);
+      await tx.execute(`DEALLOCATE ${name}`);
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    };
+    return [
+      await planOf('balance_check_sum', 'SELECT sum(amount) FROM moral_bank.entry WHERE transaction_id = $1'),
+      await planOf('balance_check_minutes', 'SELECT minutes FROM moral_bank.ledger_transaction WHERE id = $1'),
+    ];
+  });
+  for (const plan of plans) expect(plan).not.toMatch(/Seq Scan/);
+  expect(plans[1]).toMatch(/Index Scan using ledger_transaction_pkey/);
+});
+
 test('a transaction is corrected by a reversing transaction, once', async () => {
   const [, , ma, wang] = w.people;
   const from = (await accountOf(w, ma))!;
