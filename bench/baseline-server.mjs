@@ -71,6 +71,7 @@ const boardSql = (depth, limit) =>
   BOARD_SQL_TEMPLATE.replace(UNDER, `split_part(place_path, '/', ${depth + 2})`).replace('__LIMIT__', String(limit));
 
 const globalId = (type, id) => Buffer.from(`${type}:${id}`).toString('base64url');
+/** `{ id, name }` of a row a request names, or null when it names none. */
 const named = (type, id, name) => (id === null ? null : { id: globalId(type, id), name });
 
 /** The board page as the GraphQL answer has it, from {@link BOARD_SQL_TEMPLATE}'s rows. */
@@ -83,8 +84,8 @@ const boardAnswer = (rows) => ({
         status: r.status.toUpperCase(),
         level: r.level.toUpperCase(),
         createdAt: r.created_at.toISOString(),
-        requester: r.requester_id === null ? null : named('Person', r.requester_id, r.requester_name),
-        assignee: r.assignee_id === null ? null : named('Person', r.assignee_id, r.assignee_name),
+        requester: named('Person', r.requester_id, r.requester_name),
+        assignee: named('Person', r.assignee_id, r.assignee_name),
         place:
           r.place_name === null
             ? null
