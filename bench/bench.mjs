@@ -6,6 +6,7 @@
 //   pnpm bench --quick         scale 0.05, 2 s per workload, fan-out small (the CI smoke run)
 //   options: --against DIR (another built checkout's gateway, alternated with this one's on the reads; --rounds N)
 //   --pg-stats (the embedded server loads pg_stat_statements; each phase reports its dearest statements: calls and plans per request, time)
+//   --pg-scheduling normal (the embedded server's processes scheduled as any process, not as batch work: the comparison of bench/README.md)
 //   --profile (V8 CPU profile of the gateway into bench/results)  --seconds S  --concurrency C (readers, default 20)  --writers W (default 50)  --no-fanout --no-start --no-reads --no-writes --reads board,personCard,personCardScoped,subtreeReport
 //
 // 1. a fresh database on a throw-away embedded PostgreSQL (or a new database on DATABASE_URL's server),
@@ -26,7 +27,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { databaseCpuUs, postmasterOf } from './database-cpu.mjs';
+import { databaseCpuUs, postmasterOf, schedulingOf } from './database-cpu.mjs';
 import { BOARD_QUERY, PERSON_QUERY } from './queries.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -58,6 +59,7 @@ const { values: opts } = parseArgs({
     memory: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     'pg-stats': { type: 'boolean', default: false },
+    'pg-scheduling': { type: 'string' },
     keep: { type: 'boolean', default: false },
     against: { type: 'string' },
     rounds: { type: 'string' },
@@ -578,7 +580,10 @@ const results = {
   mismatches: [],
 };
 try {
-  server = await testing.startTestDatabaseServer(opts['pg-stats'] ? { settings: PG_STATS_SETTINGS } : {});
+  server = await testing.startTestDatabaseServer({
+    ...(opts['pg-stats'] ? { settings: PG_STATS_SETTINGS } : {}),
+    ...(opts['pg-scheduling'] ? { scheduling: opts['pg-scheduling'] } : {}),
+  });
   process.env[testing.TEST_SERVER_ENV] = server.url;
   database = await testing.createTestDatabase();
   const databaseUrl = database.url;
@@ -592,7 +597,9 @@ try {
       await client.end();
     }
   })();
-  log(`database ready; seeding scale ${SCALE}`);
+  // Batch by default for the embedded server (core's batchLauncher); whatever DATABASE_URL's server runs as otherwise.
+  results.machine.databaseScheduling = postmasterPid && schedulingOf(postmasterPid);
+  log(`database ready (its processes scheduled as ${results.machine.databaseScheduling ?? 'unknown'}); seeding scale ${SCALE}`);
   let t = performance.now();
   // The generator's statements run longer than the default statement timeout (10 s) at scale 1.
   log(await runCli(['seed', '--scale', String(SCALE)], { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' }));

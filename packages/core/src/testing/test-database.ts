@@ -30,11 +30,13 @@ const templatePrefix = (run: string) => `gongzhi_template_${run}_`;
 
 /**
  * Starts a throw-away embedded PostgreSQL in a temporary folder on a free port (or, with
- * `DATABASE_URL` set, uses that server and starts nothing: `options.settings` then do not apply).
+ * `DATABASE_URL` set, uses that server and starts nothing: `options` then do not apply).
  * Call it once per test run, e.g. from Jest's globalSetup, and merge `env` into `process.env` for
  * the workers.
  */
-export async function startTestDatabaseServer(options: Pick<EmbeddedDatabaseOptions, 'settings'> = {}): Promise<TestDatabaseServer> {
+export async function startTestDatabaseServer(
+  options: Pick<EmbeddedDatabaseOptions, 'settings' | 'scheduling'> = {},
+): Promise<TestDatabaseServer> {
   const run = randomBytes(4).toString('hex');
   if (process.env.DATABASE_URL) {
     const url = process.env.DATABASE_URL;
