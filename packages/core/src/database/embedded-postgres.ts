@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
@@ -90,29 +90,26 @@ async function prepareSocketFolder(dataDir: string, port: number, user: RunAs | 
 /** A program and its arguments that run the program named after them (see {@link batchLauncher}). */
 type Launcher = readonly [string, ...string[]];
 
-let batch: Promise<Launcher | null> | undefined;
+let batch: Launcher | null | undefined;
 
 /**
  * The command that runs a program under Linux's `SCHED_BATCH` policy (`chrt --batch 0`, which
  * sets the policy and then becomes the program: same process), or null where that cannot be done
- * (not Linux, no `chrt`, or the change refused): checked once per process. The embedded server
- * shares the machine's cores with the platform, whose JavaScript runs on one thread. A backend
- * woken by a statement written to its socket would otherwise take that thread's core at once,
- * at every round trip; a batch process still gets its fair share of the CPU but does not preempt
- * on waking. Under the bench's write load, 18–28 % more status changes and transfers per second
- * (bench/README.md, "The embedded server's processes as batch work").
+ * (not Linux, no `chrt`, or the change refused): checked once per process, synchronously (about
+ * 2 ms), so the server starts at once even when the caller then holds the event loop. The
+ * embedded server shares the machine's cores with the platform, whose JavaScript runs on one
+ * thread. A backend woken by a statement written to its socket would otherwise take that
+ * thread's core at once, at every round trip; a batch process still gets its fair share of the
+ * CPU but does not preempt on waking. Under the bench's write load, 18–28 % more status changes
+ * and transfers per second (bench/README.md, "The embedded server's processes as batch work").
  */
-function batchLauncher(): Promise<Launcher | null> {
-  return (batch ??= (async () => {
-    if (process.platform !== 'linux') return null;
+function batchLauncher(): Launcher | null {
+  if (batch === undefined) {
     const launcher: Launcher = ['chrt', '--batch', '0'];
-    try {
-      await execFileAsync(launcher[0], [...launcher.slice(1), 'true'], { timeout: 5_000 });
-      return launcher;
-    } catch {
-      return null;
-    }
-  })());
+    const probe = process.platform === 'linux' ? spawnSync(launcher[0], [...launcher.slice(1), 'true'], { timeout: 5_000 }) : null;
+    batch = probe?.status === 0 ? launcher : null;
+  }
+  return batch;
 }
 
 /** Resolves when `port` on 127.0.0.1 can be listened on, or throws a clear error. */
@@ -398,7 +395,6 @@ export async function launchEmbeddedPostgres(options: EmbeddedDatabaseOptions): 
   const log = options.logger;
   // Who runs this server: written after start, removed at stop.
   const ownerFile = `${dataDir}.owner`;
-  const launcher = options.scheduling === 'normal' ? Promise.resolve(null) : batchLauncher();
   await stopOrphan(dataDir, ownerFile, log);
   await assertPortFree(options.port);
   const user = await serverUser();
@@ -418,8 +414,9 @@ export async function launchEmbeddedPostgres(options: EmbeddedDatabaseOptions): 
   }
   let server: ReturnType<typeof spawnServer> | undefined;
   let aborted = false;
-  const started = Promise.all([initialised, launcher]).then(([, through]) => {
+  const started = initialised.then(() => {
     if (aborted) throw new StartupError('The embedded PostgreSQL was not started: its start was abandoned.');
+    const through = options.scheduling === 'normal' ? null : batchLauncher();
     log?.info({ port: options.port, scheduling: through ? 'batch' : 'normal' }, 'starting the embedded PostgreSQL');
     server = spawnServer({ ...options, dataDir, socketFolder }, user, through);
     return server.ready.then(
