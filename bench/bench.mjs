@@ -27,7 +27,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { databaseCpuUs, postmasterOf, schedulingOf } from './database-cpu.mjs';
+import { databaseCpuUs, postmasterOf } from './database-cpu.mjs';
 import { BOARD_QUERY, PERSON_QUERY } from './queries.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -598,7 +598,7 @@ try {
     }
   })();
   // Batch by default for the embedded server (core's batchLauncher); whatever DATABASE_URL's server runs as otherwise.
-  results.machine.databaseScheduling = postmasterPid && schedulingOf(postmasterPid);
+  results.machine.databaseScheduling = postmasterPid && testing.schedulingOf(postmasterPid);
   log(`database ready (its processes scheduled as ${results.machine.databaseScheduling ?? 'unknown'}); seeding scale ${SCALE}`);
   let t = performance.now();
   // The generator's statements run longer than the default statement timeout (10 s) at scale 1.

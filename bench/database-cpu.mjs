@@ -29,14 +29,3 @@ export function databaseCpuUs(postmaster) {
   for (const name of readdirSync('/proc')) if (/^\d+$/.test(name) && stat(name)?.ppid === postmaster) us += stat(name)?.us ?? 0;
   return us;
 }
-
-/** How Linux schedules a process (`normal`, `batch`, …: its policy), or null without /proc. */
-export function schedulingOf(pid) {
-  try {
-    // Field 41 of the line (policy): the 39th after the command's closing parenthesis.
-    const policy = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[38]);
-    return ['normal', 'fifo', 'rr', 'batch', 'iso', 'idle', 'deadline'][policy] ?? String(policy);
-  } catch {
-    return null;
-  }
-}

@@ -4,7 +4,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { launchEmbeddedPostgres } from '@gongzhi/core';
-import { freePort } from '@gongzhi/core/testing';
+import { freePort, schedulingOf } from '@gongzhi/core/testing';
 import pg from 'pg';
 
 /**
@@ -43,13 +43,6 @@ async function childNames(): Promise<string[]> {
   return names;
 }
 
-/** How Linux schedules process `pid`: its policy, field 41 of /proc/<pid>/stat (0 normal, 3 batch). */
-async function policyOf(pid: number): Promise<string> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const policy = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
-  return ({ 0: 'normal', 3: 'batch' } as Record<number, string>)[policy] ?? String(policy);
-}
-
 /** Whether util-linux's `chrt` is on the PATH (as on Debian and Ubuntu, where it is essential). */
 const chrtOnPath = () => (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && existsSync(path.join(dir, 'chrt')));
 
@@ -78,7 +71,7 @@ test('launched on an empty folder, initdb runs while the event loop is held; rea
     );
     // Its processes run as batch work where chrt can set that (this machine and CI's), so a backend
     // woken by a statement does not take the platform's core at once; elsewhere as any process.
-    const policy = await policyOf(rows[0].pid); // while the connection's backend is there
+    const policy = schedulingOf(rows[0].pid); // while the connection's backend is there
     await client.end();
     expect(rows[0]?.name).toBe('launched');
     expect(policy).toBe(chrtOnPath() ? 'batch' : 'normal');
@@ -106,7 +99,7 @@ test('a data folder whose socket path would be too long for a Unix socket is rea
     const { rows } = await client.query<{ address: string; pid: number }>(
       'SELECT inet_server_addr()::text AS address, pg_backend_pid() AS pid',
     );
-    const policy = await policyOf(rows[0].pid);
+    const policy = schedulingOf(rows[0].pid);
     await client.end();
     expect(rows[0]?.address).toBe('127.0.0.1/32');
     expect(policy).toBe('normal');

@@ -189,3 +189,18 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
       onServer(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`)).then(() => {}),
   };
 }
+
+/**
+ * How Linux schedules process `pid` (its policy: `normal`, `batch`, …; field 41 of
+ * /proc/<pid>/stat), or null where it cannot be read. The embedded server's processes run as
+ * `batch` where `chrt` can set it (see `EmbeddedDatabaseOptions.scheduling`).
+ */
+export function schedulingOf(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const policy = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+    return ['normal', 'fifo', 'rr', 'batch', 'iso', 'idle', 'deadline'][policy] ?? String(policy);
+  } catch {
+    return null;
+  }
+}
