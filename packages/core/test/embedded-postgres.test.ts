@@ -4,7 +4,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { launchEmbeddedPostgres } from '@gongzhi/core';
-import { freePort, schedulingOf } from '@gongzhi/core/testing';
+import { chrtOnPath, freePort, schedulingOf } from '@gongzhi/core/testing';
 import pg from 'pg';
 
 /**
@@ -42,9 +42,6 @@ async function childNames(): Promise<string[]> {
   }
   return names;
 }
-
-/** Whether util-linux's `chrt` is on the PATH (as on Debian and Ubuntu, where it is essential). */
-const chrtOnPath = () => (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir && existsSync(path.join(dir, 'chrt')));
 
 /** Holds the event loop for `ms`, as an `import()` of the platform does. */
 function blockFor(ms: number): void {

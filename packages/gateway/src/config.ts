@@ -20,6 +20,8 @@ export interface GatewayConfig {
   /** Folder of the embedded database's files. */
   dataDir: string;
   embeddedPort: number;
+  /** How Linux schedules the embedded PostgreSQL's processes (see `EmbeddedDatabaseOptions.scheduling`). */
+  embeddedScheduling: 'batch' | 'normal';
   /** Longest wait for a database connection, in milliseconds; past it an operation answers 503. */
   dbAcquireTimeoutMs: number;
   /** Connections of the operations' pool (the rate limit and LISTEN have their own). */
@@ -174,6 +176,14 @@ export const SETTINGS: readonly Setting[] = [
     type: int(1, 65535),
     defaultText: '54329',
     meaning: 'port of the embedded PostgreSQL on 127.0.0.1 (not 5432, where a system server may listen)',
+  },
+  {
+    env: 'GONGZHI_PG_SCHEDULING',
+    file: 'embeddedScheduling',
+    type: { kind: 'choice', values: ['batch', 'normal'] },
+    defaultText: 'batch',
+    meaning:
+      "how Linux schedules the embedded PostgreSQL's processes: `batch` (`SCHED_BATCH`, where util-linux's `chrt` can set it: a backend woken by a statement does not preempt the gateway) or `normal`",
   },
   {
     env: 'GONGZHI_DB_ACQUIRE_TIMEOUT_MS',
@@ -675,6 +685,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databaseUrl,
     dataDir: path.resolve(baseDir, get('GONGZHI_DATA_DIR', '.data')),
     embeddedPort: get('GONGZHI_PG_PORT', 54329),
+    embeddedScheduling: get<'batch' | 'normal'>('GONGZHI_PG_SCHEDULING', 'batch'),
     dbAcquireTimeoutMs: get('GONGZHI_DB_ACQUIRE_TIMEOUT_MS', 5000),
     dbPoolSize: get('GONGZHI_DB_POOL_SIZE', 10),
     readyTimeoutMs: get('GONGZHI_READY_TIMEOUT_MS', 2000),

@@ -41,6 +41,7 @@ export async function openDatabaseWhileLoading<M>(
     port: config.embeddedPort,
     database: 'gongzhi',
     logger,
+    scheduling: config.embeddedScheduling,
   });
   const running = starting.ready();
   const ready = running.then(() => undefined);

@@ -1,13 +1,19 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGatewayLogger } from '@gongzhi/gateway';
-import { createTestDatabase, freePort } from '@gongzhi/core/testing';
+import { chrtOnPath, createTestDatabase, freePort, schedulingOf } from '@gongzhi/core/testing';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { gatewayDatabase, postGraphQL, startGateway, tempDir, testConfig } from './helpers.js';
 
 const logger = createGatewayLogger('silent', false);
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
+
+/** How Linux schedules the backend of one of the gateway's database connections. */
+async function backendScheduling(gateway: Awaited<ReturnType<typeof startGateway>>): Promise<string | null> {
+  const [row] = await gateway.platform.orm.em.fork().getConnection().execute<{ pid: number }[]>('SELECT pg_backend_pid() AS pid');
+  return schedulingOf(row.pid); // the pool keeps the connection, so its backend is there to read
+}
 
 test('serves the four plugins over HTTP and WebSocket on one path, with health checks', async () => {
   const db = await gatewayDatabase();
@@ -50,7 +56,8 @@ test('serves the four plugins over HTTP and WebSocket on one path, with health c
 
 test('keeps data across a restart on the embedded database', async () => {
   const { dir, remove } = await tempDir('gongzhi-gateway-');
-  const config = testConfig({ GONGZHI_DATA_DIR: dir, GONGZHI_PG_PORT: String(await freePort()), GONGZHI_DEV_ADMIN_KEY: '' });
+  const env = { GONGZHI_DATA_DIR: dir, GONGZHI_PG_PORT: String(await freePort()), GONGZHI_DEV_ADMIN_KEY: '' };
+  const config = testConfig(env);
   try {
     const first = await startGateway(config, logger, { seedWhenEmpty: false });
     const placeId = await (async () => {
@@ -67,10 +74,14 @@ test('keeps data across a restart on the embedded database', async () => {
       first.devAdminKey,
     );
     expect(created).toEqual({ data: { createGrid: { grid: { name: '第一网格' }, errors: [] } } });
+    // The embedded server's processes run as batch work where chrt can set that (this machine and CI's).
+    expect(await backendScheduling(first)).toBe(chrtOnPath() ? 'batch' : 'normal');
     await first.stop();
 
-    const second = await startGateway(config, logger, { seedWhenEmpty: false });
+    // GONGZHI_PG_SCHEDULING=normal keeps the default policy.
+    const second = await startGateway(testConfig({ ...env, GONGZHI_PG_SCHEDULING: 'normal' }), logger, { seedWhenEmpty: false });
     try {
+      expect(await backendScheduling(second)).toBe('normal');
       // A restart issues a new development key and revokes the old one.
       const stale = await postGraphQL(second.server.url, '{ coreVersion }', undefined, first.devAdminKey);
       expect(stale.errors[0].extensions.code).toBe('UNAUTHENTICATED');

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import type { Socket } from 'node:net';
@@ -203,4 +203,12 @@ export function schedulingOf(pid: number): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Whether util-linux's `chrt` is on the PATH (as on Debian and Ubuntu, where it is essential):
+ * where it is, the embedded server's processes run as `batch` unless told otherwise.
+ */
+export function chrtOnPath(): boolean {
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => dir !== '' && existsSync(path.join(dir, 'chrt')));
 }
