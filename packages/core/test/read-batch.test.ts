@@ -1,4 +1,14 @@
-import { executeRead, fromGlobalId, keyedRows, loadByForeignKey, loadById, Place, readBatchChannel, readContext } from '@gongzhi/core';
+import {
+  executeRead,
+  fromGlobalId,
+  keyedRows,
+  loadByForeignKey,
+  loadById,
+  MAX_SHARED_READS,
+  Place,
+  readBatchChannel,
+  readContext,
+} from '@gongzhi/core';
 import { createTestApp, type TestApp } from '@gongzhi/core/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
@@ -381,5 +391,97 @@ test('inside a transaction, a prepared read gone stale under a migration fails t
         { status: 'fulfilled', value: [{ n: 1, m: 2, z: 0 }] },
       ]);
     }
+  });
+});
+
+/** A read by key of `n` that answers with the server process that ran it. */
+const byKeyRead = (em: EntityManager, n: number) =>
+  executeRead<{ n: number; pid: number }[]>(em, 'SELECT ?::int AS n, pg_backend_pid() AS pid', [n], { byKey: true });
+
+test("outside a transaction, reads by key of several operations in one turn share one round trip, each counted as its own operation's", async () => {
+  const [a, b] = [app.platform.orm.em.fork(), app.platform.orm.em.fork()];
+  const answers: { n: number; pid: number }[][] = [];
+  let statements: string[][] = [];
+  const own = (em: EntityManager, n: number, sql: string) =>
+    app.recordStatements(async () => {
+      // A read by key and a plain read of one operation: the plain one goes on the operation's own round trip.
+      const [rows] = await Promise.all([byKeyRead(em, n), executeRead(em, sql)]);
+      answers[n - 1] = rows;
+    });
+  const both = async () => (statements = await Promise.all([own(a, 1, 'SELECT 1 AS plain_a'), own(b, 2, 'SELECT 2 AS plain_b')]));
+  // Once before counting, so that no connection is opened (and its start-up counted) while counting.
+  await both();
+  const trips = await app.countRoundTrips(both);
+  // The two reads by key on one connection, one round trip; each operation's plain read on its own: three, not four.
+  expect(trips).toBe(3);
+  expect(answers.map((rows) => rows.map((r) => r.n))).toEqual([[1], [2]]);
+  expect(answers[0][0].pid).toBe(answers[1][0].pid);
+  // Each operation's statements are its own, though sent together.
+  expect(statements).toEqual([
+    ['SELECT ?::int AS n, pg_backend_pid() AS pid', 'SELECT 1 AS plain_a'],
+    ['SELECT ?::int AS n, pg_backend_pid() AS pid', 'SELECT 2 AS plain_b'],
+  ]);
+});
+
+test("a read by key that goes in a round trip another operation opened is sent in its own operation's async context", async () => {
+  // The other operation's read opens the turn's round trip (and its send would run in that operation's context).
+  const other = byKeyRead(app.platform.orm.em.fork(), 1);
+  let mine: { n: number; pid: number }[] = [];
+  // What tracing's spans and this count see: the connection sent for the counted operation too.
+  const trips = await app.countRoundTrips(async () => {
+    mine = await byKeyRead(app.platform.orm.em.fork(), 2);
+  });
+  const [theirs] = await other;
+  expect(trips).toBe(1);
+  expect(mine[0].pid).toBe(theirs.pid);
+});
+
+test('a failing read by key fails alone; the other operations sharing its round trip get their rows', async () => {
+  const [a, b, c] = [app.platform.orm.em.fork(), app.platform.orm.em.fork(), app.platform.orm.em.fork()];
+  const [good, bad, other] = await Promise.allSettled([
+    byKeyRead(a, 1),
+    executeRead(b, 'SELECT 1 / (n - n) AS n FROM (SELECT ?::int AS n) AS t', [1], { byKey: true }),
+    byKeyRead(c, 3),
+  ]);
+  expect(good).toEqual({ status: 'fulfilled', value: [{ n: 1, pid: expect.any(Number) }] });
+  expect(other).toEqual({ status: 'fulfilled', value: [{ n: 3, pid: expect.any(Number) }] });
+  expect(String((bad as PromiseRejectedResult).reason)).toMatch(/division by zero/);
+});
+
+test(`a turn's reads by key are spread over connections, at most ${MAX_SHARED_READS} in one round trip`, async () => {
+  const count = MAX_SHARED_READS * 2 + 1;
+  const answers = await Promise.all(Array.from({ length: count }, (_, i) => byKeyRead(app.platform.orm.em.fork(), i)));
+  expect(answers.map((rows) => rows[0].n)).toEqual(Array.from({ length: count }, (_, i) => i));
+  const perProcess = new Map<number, number>();
+  for (const [row] of answers) perProcess.set(row.pid, (perProcess.get(row.pid) ?? 0) + 1);
+  expect([...perProcess.values()].sort((x, y) => y - x)).toEqual([MAX_SHARED_READS, MAX_SHARED_READS, 1]);
+});
+
+test("inside a transaction a read by key goes on the transaction's connection and sees its writes", async () => {
+  await withTable('read_batch_by_key_tx', async (table) => {
+    const outcomes = await settledThenRolledBack(async (em) => {
+      await em.execute(`INSERT INTO ${table} VALUES (7)`);
+      return [executeRead(em, `SELECT n FROM ${table} WHERE n = ?`, [7], { byKey: true }), byKeyRead(app.platform.orm.em.fork(), 1)];
+    });
+    expect(outcomes[0]).toEqual({ status: 'fulfilled', value: [{ n: 7 }] });
+    expect(outcomes[1]).toEqual({ status: 'fulfilled', value: [{ n: 1, pid: expect.any(Number) }] });
+  });
+});
+
+test('a shared read by key gone stale under a migration answers with the new column, the others of its round trip too', async () => {
+  await withTable('read_batch_by_key_stale', async (table) => {
+    await app.platform.orm.em.fork().execute(`INSERT INTO ${table} VALUES (1)`);
+    // Every connection of the pool parses the statement before the migration.
+    const readAll = () =>
+      Promise.allSettled(
+        Array.from({ length: 6 }, () =>
+          executeRead(app.platform.orm.em.fork(), `SELECT * FROM ${table} WHERE n = ?`, [1], { byKey: true }),
+        ),
+      );
+    expect((await readAll()).map((o) => o.status)).toEqual(Array.from({ length: 6 }, () => 'fulfilled'));
+    await app.platform.orm.em.fork().execute(`ALTER TABLE ${table} ADD COLUMN m int DEFAULT 2`);
+    const [stale, fresh] = await Promise.all([readAll(), byKeyRead(app.platform.orm.em.fork(), 5)]);
+    expect(stale).toEqual(Array.from({ length: 6 }, () => ({ status: 'fulfilled', value: [{ n: 1, m: 2 }] })));
+    expect(fresh.map((r) => r.n)).toEqual([5]);
   });
 });

@@ -108,7 +108,7 @@ export async function resolveAccess(
          FROM api_key k LEFT JOIN place p ON p.id = ANY (k.place_ids)
         WHERE k.id = ? AND k.revoked_at IS NULL`,
       [caller.id],
-      { fixedShape: true },
+      { byKey: true },
     );
     const [key] = rows;
     if (!key) return Access.NONE;
@@ -128,7 +128,7 @@ export async function resolveAccess(
      UNION ALL
      SELECT h.path, NULL FROM person p JOIN place h ON h.id = p.household_id WHERE p.id = ?`,
     [caller.id, day, day, caller.id],
-    { fixedShape: true },
+    { byKey: true },
   );
   // At home, everybody may submit a request about their own household.
   return Access.of(

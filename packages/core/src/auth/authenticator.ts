@@ -66,7 +66,7 @@ async function checkApiKey(em: EntityManager, secret: string): Promise<{ id: str
       WHERE k.prefix = ? AND k.revoked_at IS NULL
       GROUP BY k.id`,
     [`gz_${match[1]}`],
-    { fixedShape: true },
+    { byKey: true },
   );
   if (!key) return null;
   const given = Buffer.from(hashSecret(secret), 'hex');

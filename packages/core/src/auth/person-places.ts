@@ -19,7 +19,7 @@ export function placesOfPerson(ctx: GongzhiContext, personUuid: string): Promise
          UNION SELECT person_id, place_id FROM person_role WHERE person_id ${match}) x
        JOIN place ON place.id = x.place_id`,
       [value, value],
-      { fixedShape: true },
+      { byKey: true },
     );
     primePlaceSummaries(ctx, rows);
     const byPerson = new Map<string, { id: string; path: string }[]>(ids.map((id) => [id, []]));
@@ -49,7 +49,7 @@ export function pathsOfRequestsHeldBy(ctx: GongzhiContext, personUuid: string): 
       ctx.em,
       `SELECT DISTINCT assignee_id, place_path FROM request WHERE assignee_id ${match}`,
       [value],
-      { fixedShape: true },
+      { byKey: true },
     );
     const byPerson = new Map<string, { path: string }[]>(ids.map((id) => [id, []]));
     for (const row of rows) byPerson.get(row.assignee_id)?.push({ path: row.place_path });
@@ -66,7 +66,7 @@ export function requestPlacePath(ctx: GongzhiContext, requestUuid: string): Prom
       `SELECT id, place_path FROM request WHERE id ${match}`,
       [value],
       {
-        fixedShape: true,
+        byKey: true,
       },
     );
     const byId = new Map(rows.map((r) => [r.id, { path: r.place_path }]));

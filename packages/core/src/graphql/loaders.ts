@@ -8,6 +8,7 @@ import {
 } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { channel } from 'node:diagnostics_channel';
 import type pg from 'pg';
 import { CompiledQuery, type QueryExecutorProvider } from 'kysely';
@@ -75,7 +76,7 @@ export function loadByForeignKey<T extends object>(
       ctx.em,
       `SELECT r.* FROM ${shape.table} r WHERE r.${quote(field)} ${keyed.match} ORDER BY ${sortColumns(shape, order).join(', ')}`,
       [keyed.value],
-      { fixedShape: true },
+      { byKey: true },
     );
     const rows = managedRows(ctx.em, entity, raw);
     const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
@@ -98,7 +99,7 @@ export function loadById<T extends object>(ctx: ReadContext, entity: EntityName<
       ctx.em,
       `SELECT r.* FROM ${shape.table} r WHERE r.${shape.primaryKey} ${keyed.match}`,
       [keyed.value],
-      { fixedShape: true },
+      { byKey: true },
     );
     const rows = managedRows(ctx.em, entity, raw);
     const byId = new Map(rows.map((row) => [String((row as Record<string, unknown>)[shape.primaryProp]), row]));
@@ -120,6 +121,12 @@ interface WaitingRead {
   params: readonly unknown[];
   /** The text is of a fixed shape: alone in a transaction's turn, it may go as a prepared statement. */
   fixed: boolean;
+  /**
+   * A read by key in a round trip shared with other operations' reads: its statement, bound in
+   * the reading operation's async context, and that context, which sends it (so tracing, the
+   * tests' statement and round-trip counts see it as that operation's).
+   */
+  shared?: { statement: { text: string; values: unknown[] }; inContext: <R>(send: () => R) => R };
   resolve: (rows: object[]) => void;
   reject: (err: unknown) => void;
 }
@@ -133,6 +140,18 @@ interface WaitingReads {
 type Transaction = QueryExecutorProvider & { executeQuery(query: CompiledQuery): Promise<{ rows: unknown[] }> };
 
 const waitingReads = new WeakMap<EntityManager, WaitingReads>();
+
+/**
+ * The reads by key ({@link ReadOptions.byKey}) of one turn outside transactions, from every
+ * operation of the platform, by the platform's connection (which every EntityManager fork shares).
+ */
+const sharedReads = new WeakMap<object, WaitingRead[]>();
+
+/**
+ * Most reads one shared round trip carries: one server process answers them one after the other,
+ * so a larger turn is spread over more connections (and server processes).
+ */
+export const MAX_SHARED_READS = 64;
 
 /**
  * Told of the statements {@link executeRead} sends without a fixed shape, as
@@ -152,7 +171,9 @@ export const readBatchChannel = channel('gongzhi:read-batch');
  * Outside a transaction they go over one pooled connection in pg's pipeline mode, each with its
  * own answer or error (the one `em.execute` gives): a read of fixed shape (`fixedShape`) as a
  * prepared statement with bound values, parsed once per connection and no longer planned each
- * time, any other as `em.execute` sends it (bound where it can be: `bindOrmValues`). Inside a
+ * time, any other as `em.execute` sends it (bound where it can be: `bindOrmValues`). A read by
+ * key (`byKey`) outside a transaction goes with the reads by key of every operation of the turn
+ * instead, one round trip for all of them (see {@link MAX_SHARED_READS}). Inside a
  * transaction they go over its connection (its snapshot, its locks) as one simple-query string,
  * or as prepared statements when all are of fixed shape; a failure there aborts the
  * transaction, so every read of the turn gets that error. A read waits for the end of the turn:
@@ -165,11 +186,21 @@ export function executeRead<T extends object[]>(
   options: ReadOptions = {},
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const waiting = waitingReads.get(em);
-    const fixed = options.fixedShape ?? false;
+    const fixed = (options.fixedShape ?? false) || (options.byKey ?? false);
     if (fixed && params.some(Array.isArray) && IN_LIST.test(sql))
       throw new Error('A fixed-shape read takes a list as one value, `= ANY (?)`; `IN (?)` would write the list into its text.');
-    const read = { sql, params: fixed ? fixedValues(params) : params, fixed, resolve: resolve as (rows: object[]) => void, reject };
+    const read: WaitingRead = {
+      sql,
+      params: fixed ? fixedValues(params) : params,
+      fixed,
+      resolve: resolve as (rows: object[]) => void,
+      reject,
+    };
+    if (options.byKey && !em.isInTransaction()) {
+      shareRead(em, read);
+      return;
+    }
+    const waiting = waitingReads.get(em);
     if (waiting) {
       waiting.reads.push(read);
       return;
@@ -185,6 +216,32 @@ export function executeRead<T extends object[]>(
       sendReads(em, batch).catch((err: unknown) => {
         for (const read of batch.reads) read.reject(err);
       });
+    });
+  });
+}
+
+/**
+ * Puts a read by key in the turn's shared round trip: the reads by key of every operation (outside
+ * transactions) made in one turn of the event loop go together, on one pooled connection, up to
+ * {@link MAX_SHARED_READS}. Under load a turn carries many operations' reads, so their socket
+ * writes and server wake-ups are shared too; alone, an operation's reads go as they did.
+ */
+function shareRead(em: EntityManager, read: WaitingRead): void {
+  // Bound here, in the reading operation's async context (prepared-statement channel), and sent in it.
+  read.shared = { statement: boundStatement(read.sql, read.params), inContext: AsyncLocalStorage.snapshot() };
+  const connection = em.getConnection();
+  const open = sharedReads.get(connection);
+  if (open && open.length < MAX_SHARED_READS) {
+    open.push(read);
+    return;
+  }
+  const reads = [read];
+  sharedReads.set(connection, reads);
+  setImmediate(() => {
+    if (sharedReads.get(connection) === reads) sharedReads.delete(connection);
+    // Any fork serves: the driver, connection and platform are the platform's.
+    sendPipelined(em, reads).catch((err: unknown) => {
+      for (const waiting of reads) waiting.reject(err);
     });
   });
 }
@@ -229,6 +286,15 @@ export interface ReadOptions {
    * pending BEGIN). The loaders of rows by id and by foreign key and the rows a command names are such reads.
    */
   fixedShape?: boolean;
+  /**
+   * The read looks rows up by the keys it is given, through an index, so its cost is bounded by
+   * them (rows by id, by foreign key, a key's grants). Implies {@link fixedShape}. Outside a
+   * transaction such a read goes in one round trip with the reads by key of every other operation
+   * made in the same turn (see {@link MAX_SHARED_READS}). Leave it out for a read whose cost
+   * grows with the data (a page under filters, a count under a place): the reads sent after it in
+   * a shared round trip would wait for it.
+   */
+  byKey?: boolean;
 }
 
 async function sendReads(em: EntityManager, { reads, transaction }: WaitingReads): Promise<void> {
@@ -269,9 +335,9 @@ async function sendReads(em: EntityManager, { reads, transaction }: WaitingReads
 }
 
 /**
- * Reads outside a transaction, on one pooled connection in one round trip (pg's pipeline mode:
- * each statement with its own Sync, so each gets its own answer or error, the error `em.execute`
- * would give): fixed-shape texts as prepared statements with bound values (parsed once per
+ * Reads outside a transaction (one operation's, or the shared reads by key of a turn), on one
+ * pooled connection in one round trip (pg's pipeline mode: each statement with its own Sync, so
+ * each gets its own answer or error, the error `em.execute` would give): fixed-shape texts as prepared statements with bound values (parsed once per
  * connection, then planned only while PostgreSQL still tries custom plans), the others as
  * `em.execute` sends them (`bindOrmValues`).
  */
@@ -292,6 +358,8 @@ async function sendPipelined(em: EntityManager, reads: readonly WaitingRead[]): 
     const inlined = reads.filter((read) => !read.fixed).map((read) => read.sql);
     if (inlined.length) readBatchChannel.publish({ statements: inlined.length, texts: inlined });
     const statements = reads.map((read) => {
+      // A shared read's statement, bound when it was made, is sent in its own operation's context.
+      if (read.shared) return { ...read.shared.statement, inContext: read.shared.inContext };
       if (read.fixed) return boundStatement(read.sql, read.params);
       // Bound as em.execute binds it, where it can be; else inlined as MikroORM writes it.
       const bound = bindFormatted(platform, read.sql, read.params);
@@ -299,8 +367,13 @@ async function sendPipelined(em: EntityManager, reads: readonly WaitingRead[]): 
         ? { text: namedText(bound.text), values: bound.values }
         : { text: platform.formatQuery(read.sql, [...read.params]), values: [] };
     });
-    const send = (some: readonly { text: string; values: unknown[] }[]) =>
-      Promise.allSettled(sendTogether(client, () => some.map(({ text, values }) => client.query(text, values))));
+    type Statement = (typeof statements)[number] & { inContext?: <R>(send: () => R) => R };
+    const send = (some: readonly Statement[]) =>
+      Promise.allSettled(
+        sendTogether(client, () =>
+          some.map(({ text, values, inContext }) => (inContext ? inContext(() => client.query(text, values)) : client.query(text, values))),
+        ),
+      );
     const outcomes = await send(statements);
     // A statement gone stale under a migration goes again under a new name (parsed anew): once more.
     const stale = statements.filter((_, i) => {
@@ -565,6 +638,8 @@ export interface KeyedRead<R> {
  * in one tick under `name` is one prepared statement (planned once per connection, sent with
  * the tick's other reads), and each call gets its key's rows in the statement's order (none for
  * an unknown key). How a list or a count per parent is read without a statement per parent.
+ * The statement must read by its keys, through an index ({@link ReadOptions.byKey}): outside a
+ * transaction it shares a round trip with other operations' reads.
  */
 export function keyedRows<R extends Record<string, unknown>>(
   ctx: ReadContext,
@@ -575,7 +650,7 @@ export function keyedRows<R extends Record<string, unknown>>(
   return batchLoader<string, R[]>(ctx, name, async (keys) => {
     const { match, value } = matchKeys(keys, read.type);
     const sql = read.sql(match);
-    const rows = await executeRead<R[]>(ctx.em, sql, Array<unknown>(sql.split(match).length - 1).fill(value), { fixedShape: true });
+    const rows = await executeRead<R[]>(ctx.em, sql, Array<unknown>(sql.split(match).length - 1).fill(value), { byKey: true });
     const byKey = new Map<string, R[]>(keys.map((k) => [k, []]));
     for (const row of rows) byKey.get(String(row[read.keyColumn]))?.push(row);
     return keys.map((k) => byKey.get(k)!);
@@ -618,7 +693,7 @@ function rowLoader<T extends object>(ctx: ReadContext, entity: EntityName<T>): D
       // An array, not `IN (subquery)`: the planner then reads the rows by key, where for a page's
       // places it chose to scan the whole table and hash (1.3 ms against 0.5 on a board's 50 places).
       const match = companions ? `= ANY (ARRAY(${companions.replace('= ANY (?)', keyed.match)}))` : keyed.match;
-      const rows = await selectRows(ctx, entity, `WHERE r.${shape.primaryKey} ${match}`, [keyed.value], { fixedShape: true });
+      const rows = await selectRows(ctx, entity, `WHERE r.${shape.primaryKey} ${match}`, [keyed.value], { byKey: true });
       return new Map(rows.map((row) => [String((row as Record<string, unknown>)[shape.primaryProp]), row]));
     };
     if (!companions) {
@@ -717,7 +792,7 @@ export function rowsByForeignKey<T extends object>(
       `SELECT ${[shape.columns('r'), ...related.map((r) => r.select)].join(', ')} FROM ${shape.table} r ${related.map((r) => r.join).join(' ')}
         WHERE ${column(foreignKey)} ${keyed.match} ORDER BY ${sort.join(', ')}`,
       [keyed.value],
-      { fixedShape: true },
+      { byKey: true },
     );
     // Each result row holds the row's own columns and, under "a<i>.", those of its i-th relation.
     const own = raw.map((result) => Object.fromEntries(Object.entries(result).filter(([key]) => !/^a\d+\./.test(key))));

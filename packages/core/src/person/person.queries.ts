@@ -18,7 +18,7 @@ function summaryLoader(ctx: ReadContext) {
       ctx.em,
       `SELECT id, name, household_id FROM person WHERE id ${match}`,
       [value],
-      { fixedShape: true },
+      { byKey: true },
     );
     const byId = new Map(rows.map((r): [string, PersonSummary] => [r.id, { id: r.id, name: r.name, householdId: r.household_id }]));
     return ids.map((id) => byId.get(id) ?? null);

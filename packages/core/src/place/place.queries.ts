@@ -59,7 +59,7 @@ function summaryLoader(ctx: ReadContext) {
   return batchLoader<string, PlaceSummary | null>(ctx, 'core.placeSummary', async (ids) => {
     const { match, value } = matchKeys(ids, 'uuid');
     const rows = await executeRead<PlaceRow[]>(ctx.em, `SELECT ${SUMMARY_COLUMNS} FROM place WHERE id ${match}`, [value], {
-      fixedShape: true,
+      byKey: true,
     });
     const byId = new Map(rows.map((r): [string, PlaceSummary] => [r.id, toSummary(r)]));
     const read = readBy(ctx);

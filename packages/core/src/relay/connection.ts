@@ -590,7 +590,8 @@ export function loadPageOfParents<T extends object>(
        WHERE page_row <= ?
        ORDER BY page_row`,
       [...params, request.size + 1],
-      { fixedShape: true },
+      // Through a foreign key alone, a parent's rows are read by its key; through a join (a path prefix) they may be many.
+      { fixedShape: true, byKey: join === '' },
     );
     const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
     const nodes = options.rows ? plainRows(ctx, child, rows) : rows.map((row) => ctx.em.map<T>(child, row as never));

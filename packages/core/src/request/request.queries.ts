@@ -227,7 +227,7 @@ export async function lockRequestForUpdate(
  */
 export async function hasTimelineEntry(ctx: Pick<ReadContext, 'em'>, id: string, action: string): Promise<boolean> {
   const rows = await executeRead(ctx.em, `SELECT 1 FROM request_timeline WHERE request_id = ? AND action = ? LIMIT 1`, [id, action], {
-    fixedShape: true,
+    byKey: true,
   });
   return rows.length > 0;
 }
@@ -281,7 +281,8 @@ export async function requestStatsUnder(ctx: ReadContext, path: string, access: 
      HAVING sum(n) > 0 OR GROUPING(status, level) = 3
       ORDER BY g, status, level`,
     own ? [counted.value, own, `${path}%`, roots.map((r) => `${r}%`)] : [counted.value],
-    { fixedShape: true },
+    // The kept counts of the places asked for are read by key; a requester's own requests are searched.
+    { fixedShape: true, byKey: !own },
   );
   // GROUPING(): 1 = grouped by status, 2 = by level, 3 = the total.
   return {
