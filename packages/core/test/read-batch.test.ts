@@ -423,7 +423,7 @@ test("outside a transaction, reads by key of several operations in one turn shar
   ]);
 });
 
-test("a read by key that goes in a round trip another operation opened is sent in its own operation's async context", async () => {
+test("a read by key that goes in a round trip another operation opened is sent in its own operation's async context, as counting watches it", async () => {
   // The other operation's read opens the turn's round trip (and its send would run in that operation's context).
   const other = byKeyRead(app.platform.orm.em.fork(), 1);
   let mine: { n: number; pid: number }[] = [];

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { GongzhiContext } from '@gongzhi/core';
+import { type GongzhiContext, watchSendContext } from '@gongzhi/core';
 import { type Attributes, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import { getOperationAST, type GraphQLResolveInfo } from 'graphql';
 import type pg from 'pg';
@@ -31,6 +31,8 @@ const epochMs = () => performance.timeOrigin + performance.now();
  */
 export class GatewayTracing {
   private readonly current = new AsyncLocalStorage<Span>();
+  /** Ends {@link instrumentPool}'s request that shared reads be sent in their operation's context. */
+  private unwatchSendContext: (() => void) | null = null;
 
   private constructor(
     private readonly tracer: Tracer,
@@ -74,6 +76,7 @@ export class GatewayTracing {
 
   /** Sends what is left and stops. */
   shutdown(): Promise<void> {
+    this.unwatchSendContext?.();
     return this.provider.shutdown();
   }
 
@@ -149,6 +152,8 @@ export class GatewayTracing {
    * Statements outside operations (sweeps, the board reader) are not traced.
    */
   instrumentPool(pool: pg.Pool): void {
+    // A read sent in a round trip another operation opened gets its span under its own operation.
+    this.unwatchSendContext ??= watchSendContext();
     const patched = new WeakSet<pg.PoolClient>();
     pool.on('acquire', (client) => {
       if (patched.has(client)) return;

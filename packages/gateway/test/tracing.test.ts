@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayLogger, type RunningGateway } from '@gongzhi/gateway';
+import { toGlobalId } from '@gongzhi/core';
 import type { TestDatabase } from '@gongzhi/core/testing';
 import { boardClient } from './board-helpers.js';
 import { gatewayDatabase, postGraphQL, startGateway, testConfig } from './helpers.js';
@@ -129,6 +131,25 @@ test('an operation is traced over OTLP/HTTP: the HTTP request, the operation by 
   expect(sql.length).toBeGreaterThan(0);
   expect(sql.some((s) => /from "?place"?/i.test(String(s.attributes['db.query.text'])))).toBe(true);
   expect(sql.every((s) => s.attributes['db.system.name'] === 'postgresql' && s.kind === 3)).toBe(true); // CLIENT
+});
+
+test("operations whose reads by key share a round trip each get their own statement's span", async () => {
+  // Concurrent operations reading a place by id: their reads by key go in shared round trips.
+  const ids = Array.from({ length: 24 }, () => toGlobalId('Place', randomUUID()));
+  const receiver = await traced({ GONGZHI_TRACE_RESOLVER_MS: '600000' }, async (gateway) => {
+    const answers = await Promise.all(
+      ids.map((id, i) => postGraphQL(gateway.server.url, `query Read${i}($id: ID!) { place(id: $id) { id } }`, { id })),
+    );
+    expect(answers.map((a) => a.data?.place)).toEqual(ids.map(() => null));
+  });
+  const placeReads = receiver.spans.filter(
+    (s) => s.name.startsWith('db ') && /FROM "place" r WHERE r\."id"/.test(String(s.attributes['db.query.text'])),
+  );
+  const perOperation = ids.map((_, i) => {
+    const operation = receiver.spans.find((s) => s.name === `query Read${i}`)!;
+    return placeReads.filter((s) => s.parentSpanId === operation.spanId && s.traceId === operation.traceId).length;
+  });
+  expect(perOperation).toEqual(ids.map(() => 1));
 });
 
 test('slow resolvers below the top level get spans past the threshold; failed operations are marked', async () => {

@@ -123,10 +123,10 @@ interface WaitingRead {
   fixed: boolean;
   /**
    * A read by key in a round trip shared with other operations' reads: its statement, bound in
-   * the reading operation's async context, and that context, which sends it (so tracing, the
-   * tests' statement and round-trip counts see it as that operation's).
+   * the reading operation's async context (so the tests' statement counts see it as that
+   * operation's), and, when watched ({@link watchSendContext}), that context to send it in.
    */
-  shared?: { statement: { text: string; values: unknown[] }; inContext: <R>(send: () => R) => R };
+  shared?: { statement: { text: string; values: unknown[] }; inContext: (<R>(send: () => R) => R) | undefined };
   resolve: (rows: object[]) => void;
   reject: (err: unknown) => void;
 }
@@ -152,6 +152,25 @@ const sharedReads = new WeakMap<object, WaitingRead[]>();
  * so a larger turn is spread over more connections (and server processes).
  */
 export const MAX_SHARED_READS = 64;
+
+/** How many watchers ({@link watchSendContext}) want statements sent in their operation's context. */
+let sendContextWatchers = 0;
+
+/**
+ * Until the returned function is called, each read shared between operations is sent in the async
+ * context of the operation that made it, as every other statement is: for code that reads that
+ * context when a statement is sent (tracing's database spans, `TestApp.countRoundTrips`).
+ * Unwatched, a shared round trip is sent in the context of the turn's first read: keeping each
+ * read's context costs an async resource per read, a few percent of a small read's CPU.
+ */
+export function watchSendContext(): () => void {
+  sendContextWatchers += 1;
+  let stopped = false;
+  return () => {
+    if (!stopped) sendContextWatchers -= 1;
+    stopped = true;
+  };
+}
 
 /**
  * Told of the statements {@link executeRead} sends without a fixed shape, as
@@ -228,7 +247,10 @@ export function executeRead<T extends object[]>(
  */
 function shareRead(em: EntityManager, read: WaitingRead): void {
   // Bound here, in the reading operation's async context (prepared-statement channel), and sent in it.
-  read.shared = { statement: boundStatement(read.sql, read.params), inContext: AsyncLocalStorage.snapshot() };
+  read.shared = {
+    statement: boundStatement(read.sql, read.params),
+    inContext: sendContextWatchers > 0 ? AsyncLocalStorage.snapshot() : undefined,
+  };
   const connection = em.getConnection();
   const open = sharedReads.get(connection);
   if (open && open.length < MAX_SHARED_READS) {
@@ -358,7 +380,7 @@ async function sendPipelined(em: EntityManager, reads: readonly WaitingRead[]): 
     const inlined = reads.filter((read) => !read.fixed).map((read) => read.sql);
     if (inlined.length) readBatchChannel.publish({ statements: inlined.length, texts: inlined });
     const statements = reads.map((read) => {
-      // A shared read's statement, bound when it was made, is sent in its own operation's context.
+      // A shared read's statement, bound when it was made, is sent in its own operation's context when watched.
       if (read.shared) return { ...read.shared.statement, inContext: read.shared.inContext };
       if (read.fixed) return boundStatement(read.sql, read.params);
       // Bound as em.execute binds it, where it can be; else inlined as MikroORM writes it.

@@ -7,7 +7,7 @@ import { createPlatform, migrationSources, type Platform, type PlatformOptions }
 import { NotificationListener } from '../database/notification-listener.js';
 import type { MigrationSource } from '../migrations/migration.js';
 import { composePlugins } from '../plugin/composition.js';
-import { readBatchChannel } from '../graphql/loaders.js';
+import { readBatchChannel, watchSendContext } from '../graphql/loaders.js';
 import { preparedStatementChannel, unnamedStatementChannel } from '../database/prepared-statements.js';
 import type { GongzhiPlugin } from '../plugin/plugin.js';
 import { CORE_VERSION } from '../version.js';
@@ -305,9 +305,12 @@ export async function countRoundTrips(platform: Platform, work: () => Promise<un
     ours.delete((client as unknown as { connection: object }).connection);
   };
   pool.on('release', released);
+  // A read sent in a round trip another operation opened is sent in its own operation's context, and counted.
+  const unwatch = watchSendContext();
   try {
     await counting.run(mine, work);
   } finally {
+    unwatch();
     connection._send = send;
     pool.off('release', released);
   }
