@@ -246,7 +246,7 @@ export function executeRead<T extends object[]>(
  * writes and server wake-ups are shared too; alone, an operation's reads go as they did.
  */
 function shareRead(em: EntityManager, read: WaitingRead): void {
-  // Bound here, in the reading operation's async context (prepared-statement channel), and sent in it.
+  // Bound here, in the reading operation's async context (the prepared-statement channel's); sent in it when watched.
   read.shared = {
     statement: boundStatement(read.sql, read.params),
     inContext: sendContextWatchers > 0 ? AsyncLocalStorage.snapshot() : undefined,
@@ -359,9 +359,9 @@ async function sendReads(em: EntityManager, { reads, transaction }: WaitingReads
 /**
  * Reads outside a transaction (one operation's, or the shared reads by key of a turn), on one
  * pooled connection in one round trip (pg's pipeline mode: each statement with its own Sync, so
- * each gets its own answer or error, the error `em.execute` would give): fixed-shape texts as prepared statements with bound values (parsed once per
- * connection, then planned only while PostgreSQL still tries custom plans), the others as
- * `em.execute` sends them (`bindOrmValues`).
+ * each gets its own answer or error, the error `em.execute` would give): fixed-shape texts as
+ * prepared statements with bound values (parsed once per connection, then planned only while
+ * PostgreSQL still tries custom plans), the others as `em.execute` sends them (`bindOrmValues`).
  */
 async function sendPipelined(em: EntityManager, reads: readonly WaitingRead[]): Promise<void> {
   const driver = em.getDriver();
