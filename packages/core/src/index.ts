@@ -40,6 +40,7 @@ export * from './database/embedded-postgres.js';
 export { isDatabaseUnavailable, reclaimLostConnections } from './database/pool.js';
 export * from './database/rows.js';
 export { executePrepared, executePreparedLater, preparedStatementChannel } from './database/prepared-statements.js';
+export { NOTHING_WRITTEN, writeOrUndo, type WhyNothingWritten } from './command/held-write.js';
 export * from './database/notification-listener.js';
 export * from './errors.js';
 export * from './events/event-bus.js';

@@ -69,9 +69,10 @@ test('a status change is four statements: key, the row with the write counts, mo
   expect(await app.countStatements(() => claim(id))).toBe(7);
   expect(await app.countStatements(() => changeStatus(id, 'IN_PROGRESS'))).toBe(4);
   expect(await app.countStatements(() => changeStatus(id, 'RESOLVED'))).toBe(4);
-  // On the wire, the audit statement goes with the COMMIT: four round trips, COMMIT included.
+  // On the wire, the conditional update and the audit statement go with the COMMIT: three round
+  // trips (the key; BEGIN with the row; the update, the audit entry and COMMIT).
   const next = await submit();
-  expect(await app.countRoundTrips(() => changeStatus(next, 'ACCEPTED'))).toBe(4);
+  expect(await app.countRoundTrips(() => changeStatus(next, 'ACCEPTED'))).toBe(3);
 });
 
 test('a submission is five statements: key, the place with the write counts, the requester, request + first timeline entry, audit', async () => {
@@ -163,6 +164,96 @@ test('of six concurrent moves exactly one wins; the losers write nothing', async
     uuid,
   ]);
   expect(a).toBe(1);
+});
+
+// A move sent with the COMMIT that finds the request changed since its read fails its statement,
+// so nothing of its unit of work is kept, and its caller learns what the request is now. Another
+// connection holds the row while the move is sent, then changes it and commits: the lost race
+// is certain.
+describe('a move that lost the race after its read', () => {
+  const uuidOf = (id: string) => Buffer.from(id, 'base64url').toString().split(':')[1];
+  const written = async (uuid: string) => {
+    const sql = app.platform.orm.em.fork().getConnection();
+    const [counts] = await sql.execute(
+      `SELECT (SELECT count(*)::int FROM request_timeline WHERE request_id = ?) AS timeline,
+              (SELECT count(*)::int FROM audit_log WHERE entity_id = ?) AS audit,
+              (SELECT count(*)::int FROM board_event WHERE item_id = ?) AS board,
+              (SELECT status::text FROM request WHERE id = ?) AS status`,
+      [uuid, uuid, uuid, uuid],
+    );
+    return counts;
+  };
+  /** Runs `mutation` while another connection holds the request row, then applies `change` to it there and commits. */
+  async function loseTo<T>(uuid: string, change: string, params: unknown[], mutation: () => Promise<T>): Promise<T> {
+    const other = new pg.Client({ connectionString: app.databaseUrl });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT 1 FROM request WHERE id = $1 FOR UPDATE', [uuid]);
+      const answer = mutation();
+      // The move has read the row and waits for it (its update went out with the audit entry and COMMIT).
+      const sql = app.platform.orm.em.fork().getConnection();
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        const [{ n }] = await sql.execute(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%moved AS (UPDATE request%'`,
+        );
+        if (n > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await other.query(change, [uuid, ...params]);
+      await other.query('COMMIT');
+      return await answer;
+    } finally {
+      await other.end();
+    }
+  }
+
+  test('a status change is undone whole and says the status now', async () => {
+    const id = await submit();
+    const uuid = uuidOf(id);
+    const before = await written(uuid);
+    const result = await loseTo(uuid, `UPDATE request SET status = 'accepted', version = version + 1 WHERE id = $1`, [], () =>
+      app.execute(
+        `mutation($id: ID!) { changeRequestStatus(id: $id, to: REJECTED) { request { status } errors { code message } } }`,
+        { id },
+        { caller: key },
+      ),
+    );
+    expect(result.data?.changeRequestStatus).toEqual({
+      request: null,
+      errors: [
+        {
+          code: 'ILLEGAL_TRANSITION',
+          message: 'This request changed meanwhile and is now accepted; it was not made rejected. Reload it and try again.',
+        },
+      ],
+    });
+    expect(await written(uuid)).toEqual({ ...before, status: 'accepted' });
+  });
+
+  test('a claim says who took the request', async () => {
+    const id = await submit();
+    await changeStatus(id, 'ACCEPTED');
+    const uuid = uuidOf(id);
+    const before = await written(uuid);
+    const result = await loseTo(
+      uuid,
+      `UPDATE request SET status = 'claimed', assignee_id = $2, version = version + 1 WHERE id = $1`,
+      [worker.uuid],
+      () =>
+        app.execute(
+          `mutation($id: ID!, $p: ID!) { claimRequest(id: $id, personId: $p) { request { status } errors { code message } } }`,
+          { id, p: resident.id },
+          { caller: key },
+        ),
+    );
+    expect(result.data?.claimRequest).toEqual({
+      request: null,
+      errors: [{ code: 'ALREADY_CLAIMED', message: 'This request was just claimed by 社工.' }],
+    });
+    expect(await written(uuid)).toEqual({ ...before, status: 'claimed' });
+  });
 });
 
 test('the board notice is queued at commit by PostgreSQL and names the last number', async () => {

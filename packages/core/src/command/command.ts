@@ -15,6 +15,7 @@ import { type EntityClass, graphQLTypeName } from '../relay/node-entity.js';
 import { Place, type PlaceType } from '../place/place.entity.js';
 import type { ServiceRegistry } from '../plugin/plugin.js';
 import { DomainError } from './domain-error.js';
+import { explainNothingWritten } from './held-write.js';
 import { coreMessages, notFound } from '../i18n/core-messages.js';
 import { currentLocale, localizedMessage, type Message } from '../i18n/catalog.js';
 import { type PayloadClass, resultFieldOf, type UserError } from './payload.js';
@@ -537,8 +538,8 @@ export async function runCommand<I, R>(ctx: GongzhiContext, command: Command<I, 
     }
   }
   const actor = createActor(ctx.caller, access);
+  let work: Work | undefined;
   try {
-    let work: Work | undefined;
     const value = await ctx.events.transaction(
       ctx.em,
       (tx) => (work = new Work(ctx, tx.em, tx.emit, actor, tx.takeFinalWrites)).run(command, input),
@@ -546,7 +547,8 @@ export async function runCommand<I, R>(ctx: GongzhiContext, command: Command<I, 
     );
     await work?.handOver(ctx);
     return { ok: true, value, errors: [] };
-  } catch (err) {
+  } catch (thrown) {
+    const err = work ? await explainNothingWritten(thrown, work.em, ctx.em) : thrown;
     const errors = asDomainErrors(err, ctx.constraintErrors);
     if (!errors) throw err;
     return { ok: false, value: null, errors };

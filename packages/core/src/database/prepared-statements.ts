@@ -139,8 +139,8 @@ export async function executePrepared<T extends object>(em: EntityManager, sql: 
  * caller can go on to that query; `rows` settles when the answer arrives. A caller that awaits
  * `rows` before sending anything else still gets it (the statement is then sent alone at the end
  * of the turn). If the statement fails, the transaction's next queries and its COMMIT fail with
- * its error (`database/pool.ts`, `sendWithNext`), so the transaction cannot commit without it.
- * Only inside a transaction; outside one it is {@link executePrepared}.
+ * its error (`database/pool.ts`, `sendWithNext`), so the transaction cannot commit without it;
+ * a caller with no use for the rows awaits `sent` alone. Only inside a transaction; outside one it is {@link executePrepared}.
  */
 export function executePreparedLater<T extends object>(
   em: EntityManager,
@@ -161,6 +161,8 @@ export function executePreparedLater<T extends object>(
     .catch((err: unknown) => {
       throw em.getDriver().convertException(err as Error);
     });
+  // A caller that never reads the rows loses nothing: a failure fails the transaction's next query and its COMMIT.
+  rows.catch(() => undefined);
   return { sent: answered.then(() => undefined), rows };
 }
 

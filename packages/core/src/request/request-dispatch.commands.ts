@@ -2,7 +2,7 @@ import { Permission } from '../auth/permission.js';
 import { defineCommand, type Named } from '../command/command.js';
 import type { Organization } from '../organization/organization.entity.js';
 import { type Request, RequestStatus } from './request.entity.js';
-import { conflict, eventPayload, move } from './request.commands.js';
+import { eventPayload, move } from './request.commands.js';
 import { coreMessages } from '../i18n/core-messages.js';
 
 /**
@@ -33,9 +33,7 @@ export const dispatchRequest = defineCommand<{ request: Named<Request>; organiza
         throw (taken ? coreMessages.notDispatchableTaken : coreMessages.notDispatchable).error({ requestStatus: request.status }, 'id');
       }
       const step = { action: 'dispatched', note: note?.trim() ? `${organization.name}: ${note.trim()}` : organization.name };
-      if (!(await move(uow, request, RequestStatus.ACCEPTED, step, { dispatchedTo: organization }))) {
-        return conflict(uow, request, RequestStatus.ACCEPTED);
-      }
+      await move(uow, request, RequestStatus.ACCEPTED, step, { dispatchedTo: organization });
       await uow.emit('request.dispatched', { ...eventPayload(request), organizationId: organization.uuid });
       return request;
     },

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { helper } from '@mikro-orm/core';
-import { executePrepared } from '../database/prepared-statements.js';
+import type { ReadContext } from '../graphql/loaders.js';
+import { executePrepared, executePreparedLater } from '../database/prepared-statements.js';
+import { writeOrUndo } from '../command/held-write.js';
 import { Permission } from '../auth/permission.js';
 import { defineCommand, type Named, type UnitOfWork } from '../command/command.js';
 import { Organization } from '../organization/organization.entity.js';
@@ -52,10 +54,14 @@ function checkTitle(title: string): string {
   return trimmed;
 }
 
-/** Appends a timeline entry naming the actor (the signed-in person, or a label for keys and jobs), now. */
+/**
+ * Appends a timeline entry naming the actor (the signed-in person, or a label for keys and jobs),
+ * now. Nothing waits for its answer: it goes with the transaction's next query (a failure still
+ * fails the COMMIT).
+ */
 export async function record(uow: UnitOfWork, request: Request, step: TimelineStep): Promise<void> {
   const entry = timelineEntry(uow, '(SELECT ?::uuid AS id) AS target', request.status, request.status, step);
-  await executePrepared(uow.em, entry.sql, [...entry.params, request.uuid]);
+  await executePreparedLater(uow.em, entry.sql, [...entry.params, request.uuid]).sent;
 }
 
 /** The timeline entry a change writes with it: its action, a note, a deadline moved. */
@@ -124,8 +130,10 @@ function changesOf(values: Partial<Request>, before: Request | null): Record<str
  * Moves a request from the status it was read in to `to` (with `changes`), only if nobody
  * changed it since, and appends the timeline entry `step` naming the actor, in one statement:
  * `UPDATE … WHERE id = ? AND version = ?` and the entry inserted only for the row it updated.
- * Returns false when someone else won (nothing written). The row in the unit of work takes the
- * new values as its own (no flush writes them again), and the audit trail itemizes the change.
+ * The statement goes with the transaction's COMMIT ({@link writeOrUndo}): when someone else won,
+ * nothing the command wrote is kept and its caller is told what the request is now
+ * ({@link conflict}). The row in the unit of work takes the new values as its own (no flush
+ * writes them again), and the audit trail itemizes the change.
  */
 export async function move(
   uow: UnitOfWork,
@@ -133,22 +141,21 @@ export async function move(
   to: RequestStatus,
   step: TimelineStep,
   changes: Partial<Request> = {},
-): Promise<boolean> {
+): Promise<void> {
   const after: Partial<Request> = { ...changes, status: to, version: request.version + 1, updatedAt: uow.now() };
   const { columns, params } = requestColumns(uow, after);
   const entry = timelineEntry(uow, 'moved AS target', request.status, to, step);
-  const moved = await executePrepared<{ id: string }>(
-    uow.em,
-    `WITH moved AS (UPDATE request SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ? AND version = ? RETURNING id)
-     ${entry.sql} RETURNING request_id AS id`,
+  await writeOrUndo(
+    uow,
+    `moved AS (UPDATE request SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ? AND version = ? RETURNING id),
+     written AS (${entry.sql} RETURNING request_id)`,
     [...params, request.uuid, request.version, ...entry.params],
+    (read) => conflict(read, request.uuid, to),
   );
-  if (moved.length === 0) return false;
   const itemized = changesOf(after, request);
   Object.assign(request, after);
   uow.em.getUnitOfWork().merge(request);
   uow.audit.record(Request, { id: request.uuid, operation: 'update', changes: itemized }, request);
-  return true;
 }
 
 /** The legal moves from where `request` is: {@link TRANSITIONS}, and for a wish also claiming it straight from the wall. */
@@ -166,9 +173,9 @@ function assertLegal(request: Request, to: RequestStatus): void {
   }
 }
 
-/** Someone else changed the request between our read and our write: say what it is now. */
-export async function conflict(uow: UnitOfWork, request: Request, to: RequestStatus): Promise<never> {
-  const now = await uow.em.fork().findOneOrFail(Request, { uuid: request.uuid }, { populate: ['assignee'] });
+/** Someone else changed the request between our read and our write: say what it is now (read as committed). */
+async function conflict(read: ReadContext, requestId: string, to: RequestStatus): Promise<never> {
+  const now = await read.em.findOneOrFail(Request, { uuid: requestId }, { populate: ['assignee'] });
   if (now.status === RequestStatus.CLAIMED || now.status === RequestStatus.ASSIGNED) {
     throw now.assignee
       ? coreMessages.justTakenBy.error({ nowStatus: now.status, assignee: now.assignee.name }, 'id')
@@ -380,7 +387,7 @@ export const changeRequestStatus = defineCommand<{ request: Named<Request>; to: 
     }
     const from = request.status;
     assertLegal(request, to);
-    if (!(await move(uow, request, to, { action: 'status', note }))) return conflict(uow, request, to);
+    await move(uow, request, to, { action: 'status', note });
     await uow.emit('request.status-changed', { ...eventPayload(request), from });
     return request;
   },
@@ -404,7 +411,7 @@ export const reportRequestProgress = defineCommand<{ request: Named<Request>; no
       throw coreMessages.progressReportedClaimedAssigned.error({ requestStatus: request.status }, 'id');
     }
     // Bump the version, so a progress note and a concurrent status change do not both pass unseen.
-    if (!(await move(uow, request, request.status, { action: 'progress', note: text }))) return conflict(uow, request, request.status);
+    await move(uow, request, request.status, { action: 'progress', note: text });
     await uow.emit('request.updated', { ...eventPayload(request), change: 'progress' });
     return request;
   },
@@ -430,7 +437,7 @@ export const changeRequestDeadline = defineCommand<{ request: Named<Request>; du
       throw before ? coreMessages.alreadyDueAt.error({ dueAt: before.toISOString() }, 'dueAt') : coreMessages.alreadyNoDue.error('dueAt');
     }
     const step = { action: 'deadline', note: why, due: { from: before, to: dueAt } };
-    if (!(await move(uow, request, request.status, step, { dueAt }))) return conflict(uow, request, request.status);
+    await move(uow, request, request.status, step, { dueAt });
     await uow.emit('request.updated', { ...eventPayload(request), change: 'deadline' });
     return request;
   },
@@ -450,7 +457,7 @@ async function takeOn(
       : coreMessages.alreadyTaken.error({ requestStatus: request.status }, 'id');
   }
   assertLegal(request, to);
-  if (!(await move(uow, request, to, { action: to, note: assignee.name }, { assignee }))) return conflict(uow, request, to);
+  await move(uow, request, to, { action: to, note: assignee.name }, { assignee });
   await uow.emit(event, { ...eventPayload(request), assigneeId: assignee.uuid });
   return request;
 }
@@ -497,9 +504,7 @@ export const escalateRequest = defineCommand<{ request: Named<Request>; reason: 
     assertLegal(request, RequestStatus.ESCALATED);
     const fromLevel = request.level;
     const step = { action: 'escalated', note: `${fromLevel} → ${above}: ${reason}` };
-    if (!(await move(uow, request, RequestStatus.ESCALATED, step, { level: above, assignee: null }))) {
-      return conflict(uow, request, RequestStatus.ESCALATED);
-    }
+    await move(uow, request, RequestStatus.ESCALATED, step, { level: above, assignee: null });
     await uow.emit('request.escalated', { ...eventPayload(request), fromLevel, reason });
     return request;
   },
@@ -518,8 +523,7 @@ export const rateRequest = defineCommand<{ request: Named<Request>; rating: numb
       throw coreMessages.onlyResolvedClosedRequest.error({ requestStatus: request.status }, 'id');
     }
     const step = { action: 'rated', note: thanks ? `${rating}★ ${thanks}` : `${rating}★` };
-    if (!(await move(uow, request, request.status, step, { rating, thanks: thanks ?? null })))
-      return conflict(uow, request, request.status);
+    await move(uow, request, request.status, step, { rating, thanks: thanks ?? null });
     await uow.emit('request.rated', { ...eventPayload(request), rating });
     return request;
   },
