@@ -1,6 +1,18 @@
-import { type Caller, Person, PersonRole, PersonRoleKind, type Place, PlaceType } from '@gongzhi/core';
+import {
+  type Caller,
+  changeRequestStatus,
+  Person,
+  PersonRole,
+  PersonRoleKind,
+  type Place,
+  PlaceType,
+  Request,
+  RequestStatus,
+  toGlobalId,
+} from '@gongzhi/core';
 import { apiKeyCaller, createTestApp, placeWriter, problemOf, type TestApp } from '@gongzhi/core/testing';
 import pg from 'pg';
+import { bare } from './fixtures/plugins.js';
 
 /**
  * The write path's cost: a request's status change is a fixed, small number of statements (no
@@ -184,15 +196,15 @@ describe('a move that lost the race after its read', () => {
     return counts;
   };
   /** Runs `mutation` while another connection holds the request row, then applies `change` to it there and commits. */
-  async function loseTo<T>(uuid: string, change: string, params: unknown[], mutation: () => Promise<T>): Promise<T> {
-    const other = new pg.Client({ connectionString: app.databaseUrl });
+  async function loseTo<T>(on: TestApp, uuid: string, change: string, params: unknown[], mutation: () => Promise<T>): Promise<T> {
+    const other = new pg.Client({ connectionString: on.databaseUrl });
     await other.connect();
     try {
       await other.query('BEGIN');
       await other.query('SELECT 1 FROM request WHERE id = $1 FOR UPDATE', [uuid]);
       const answer = mutation();
       // The move has read the row and waits for it (its update went out with the audit entry and COMMIT).
-      const sql = app.platform.orm.em.fork().getConnection();
+      const sql = on.platform.orm.em.fork().getConnection();
       const deadline = Date.now() + 10_000;
       while (Date.now() < deadline) {
         const [{ n }] = await sql.execute(
@@ -213,7 +225,7 @@ describe('a move that lost the race after its read', () => {
     const id = await submit();
     const uuid = uuidOf(id);
     const before = await written(uuid);
-    const result = await loseTo(uuid, `UPDATE request SET status = 'accepted', version = version + 1 WHERE id = $1`, [], () =>
+    const result = await loseTo(app, uuid, `UPDATE request SET status = 'accepted', version = version + 1 WHERE id = $1`, [], () =>
       app.execute(
         `mutation($id: ID!) { changeRequestStatus(id: $id, to: REJECTED) { request { status } errors { code message } } }`,
         { id },
@@ -238,6 +250,7 @@ describe('a move that lost the race after its read', () => {
     const uuid = uuidOf(id);
     const before = await written(uuid);
     const result = await loseTo(
+      app,
       uuid,
       `UPDATE request SET status = 'claimed', assignee_id = $2, version = version + 1 WHERE id = $1`,
       [worker.uuid],
@@ -253,6 +266,60 @@ describe('a move that lost the race after its read', () => {
       errors: [{ code: 'ALREADY_CLAIMED', message: 'This request was just claimed by 社工.' }],
     });
     expect(await written(uuid)).toEqual({ ...before, status: 'claimed' });
+  });
+
+  test("in an after-commit handler, the delivery's failure says what the request is now", async () => {
+    let open = () => undefined as void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const mover = bare('mover', {
+      register: ({ events }) =>
+        void events.on(
+          'request.created',
+          async (event, handler) => {
+            await gate;
+            await handler.run(changeRequestStatus, { request: handler.ref(Request, event.payload.requestId), to: RequestStatus.ACCEPTED });
+          },
+          { id: 'mover.accept' },
+        ),
+    });
+    // No retry within the test: the first failure stays on the row.
+    const other = await createTestApp({ plugins: [mover], outbox: { retryBaseMs: 600_000 } });
+    try {
+      const em = other.platform.orm.em.fork();
+      const place = placeWriter(em)(PlaceType.COMMUNITY, 'C', '社区', null);
+      await em.flush();
+      const caller = await apiKeyCaller(other, { name: '热线', placeIds: [], permissions: ['*'] });
+      // The test app delivers a commit's events before it answers: submit, and let the handler go once the row is held.
+      const submitted = other.execute(
+        `mutation($p: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "井盖松动", placeId: $p, callbackPhone: "13800138000" }) { request { id } errors { code } } }`,
+        { p: toGlobalId('Place', place.uuid) },
+        { caller },
+      );
+      const sql = other.platform.orm.em.fork().getConnection();
+      let uuid = '';
+      for (const deadline = Date.now() + 10_000; !uuid && Date.now() < deadline;) {
+        const rows = await sql.execute<{ id: string }[]>(`SELECT id FROM request WHERE title = '井盖松动'`);
+        uuid = rows[0]?.id ?? '';
+        if (!uuid) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await loseTo(other, uuid, `UPDATE request SET status = 'rejected', version = version + 1 WHERE id = $1`, [], async () => {
+        open();
+        await submitted;
+      });
+      let failure: string | null = null;
+      for (const deadline = Date.now() + 10_000; !failure && Date.now() < deadline;) {
+        const rows = await sql.execute<{ failure: string | null }[]>(
+          `SELECT last_error AS failure FROM event_outbox WHERE handler = 'mover.accept'`,
+        );
+        failure = rows[0]?.failure ?? null;
+        if (!failure) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(failure).toBe(
+        'DomainError: This request changed meanwhile and is now rejected; it was not made accepted. Reload it and try again.',
+      );
+    } finally {
+      await other.close();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { explainNothingWritten } from '../command/held-write.js';
 import type { Command, UnitOfWork } from '../command/command.js';
 import { Ref } from '../command/reference.js';
 import { type EntityClass, graphQLTypeName } from '../relay/node-entity.js';
@@ -504,9 +505,11 @@ export class EventBus {
    */
   private async deliver(take: (em: EntityManager) => Promise<OutboxRow | null>): Promise<boolean> {
     let taken: { row: OutboxRow; sub: Subscription } | null = null;
+    let txEm: EntityManager | null = null;
     try {
       await this.unitOfWork(this.rootEm().fork(), null, async (tx, emitted) => {
         taken = null; // an attempt run again (a transient failure) takes its row anew
+        txEm = tx.em;
         const row = await take(tx.em);
         if (!row) return;
         const sub = this.subscriptions.find((s) => s.durable && s.id === row.handler);
@@ -520,8 +523,10 @@ export class EventBus {
         );
         emitted.push(...own);
       });
-    } catch (err) {
-      if (err instanceof HandlerGone) return false;
+    } catch (thrown) {
+      if (thrown instanceof HandlerGone) return false;
+      // A command's held write that wrote nothing is recorded as what it found, not as a bare SQLSTATE.
+      const err = txEm ? await explainNothingWritten(thrown, txEm, this.rootEm()) : thrown;
       if (!taken) throw err;
       await this.recordFailure(taken, err);
     }
