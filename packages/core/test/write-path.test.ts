@@ -87,10 +87,13 @@ test('a status change is four statements: key, the row with the write counts, mo
   expect(await app.countRoundTrips(() => changeStatus(next, 'ACCEPTED'))).toBe(3);
 });
 
-test('a submission is five statements: key, the place with the write counts, the requester, request + first timeline entry, audit', async () => {
+test('a submission is five statements in three round trips: key, the place with the write counts, the requester, request + first timeline entry, audit', async () => {
   let id = '';
   // The request row and its `created` entry go in one statement; the audit entry itemizes the row.
   expect(await app.countStatements(async () => (id = await submit()))).toBe(5);
+  // On the wire the insert goes with the audit entry and COMMIT: the key; BEGIN with the place and
+  // the requester; the insert, the audit entry and COMMIT.
+  expect(await app.countRoundTrips(submit)).toBe(3);
   const log = await app.run(
     `query($id: String!) { auditLog(filter: { entityId: $id }) { nodes { action operation changes { field before after } } } }`,
     { id: Buffer.from(id, 'base64url').toString().split(':')[1] },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { helper } from '@mikro-orm/core';
+import { helper, ReferenceKind } from '@mikro-orm/core';
 import type { ReadContext } from '../graphql/loaders.js';
-import { executePrepared, executePreparedLater } from '../database/prepared-statements.js';
+import { executePreparedLater } from '../database/prepared-statements.js';
 import { writeOrUndo } from '../command/held-write.js';
 import { Permission } from '../auth/permission.js';
 import { defineCommand, type Named, type UnitOfWork } from '../command/command.js';
@@ -118,6 +118,17 @@ function requestColumns(uow: UnitOfWork, values: Partial<Request>): { columns: s
   return { columns, params: Object.values(values).map(columnValue) };
 }
 
+/** A request row as the database would return it: `columns` with their `params`, every other column null. */
+function wholeRow(uow: UnitOfWork, columns: readonly string[], params: readonly unknown[]): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const property of uow.em.getMetadata().find(Request)!.props) {
+    if (property.kind === ReferenceKind.SCALAR || property.kind === ReferenceKind.MANY_TO_ONE)
+      for (const column of property.fieldNames) row[column] = null;
+  }
+  columns.forEach((column, i) => (row[column] = params[i]));
+  return row;
+}
+
 /** Each field of `values` as the audit trail itemizes it: from `before`'s value (null for a new row) to this one. */
 function changesOf(values: Partial<Request>, before: Request | null): Record<string, { before: unknown; after: unknown }> {
   const changes: Record<string, { before: unknown; after: unknown }> = {};
@@ -185,8 +196,8 @@ async function conflict(read: ReadContext, requestId: string, to: RequestStatus)
 }
 
 /**
- * Creates the request row and its first timeline entry in one statement (the audit trail
- * itemizes the row), then emits `request.created`.
+ * Creates the request row and its first timeline entry in one statement, sent with the
+ * transaction's next query (the audit trail itemizes the row), then emits `request.created`.
  */
 async function create(
   uow: UnitOfWork,
@@ -218,15 +229,15 @@ async function create(
   const entry = timelineEntry(uow, 'created AS target', null, RequestStatus.SUBMITTED, {
     action: extra.externalOrderNo ? 'imported' : 'created',
   });
-  const [row] = await executePrepared<Record<string, unknown>>(
+  // Every column's value is known here, so nothing waits for the insert: it goes with the
+  // transaction's next query (its failure, a taken order number say, fails the COMMIT).
+  await executePreparedLater(
     uow.em,
-    `WITH created AS (INSERT INTO request (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) RETURNING *),
-          entry AS (${entry.sql})
-     SELECT * FROM created`,
+    `WITH created AS (INSERT INTO request (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) RETURNING id)
+     ${entry.sql}`,
     [...params, ...entry.params],
-  );
-  if (!row) throw new Error('The new request was not returned by its insert.');
-  const request = uow.em.map(Request, row);
+  ).sent;
+  const request = uow.em.map(Request, wholeRow(uow, columns, params));
   uow.audit.record(Request, { id: request.uuid, operation: 'create', changes: changesOf(fields, null) }, request);
   await uow.emit('request.created', eventPayload(request));
   return request;
