@@ -29,6 +29,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { databaseCpuUs, postmasterOf } from './database-cpu.mjs';
 import { BOARD_QUERY, PERSON_QUERY } from './queries.mjs';
+import { RESULTS } from './results-dir.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'packages/gateway/dist/cli.js');
@@ -73,7 +74,6 @@ const READERS = Number(opts.concurrency ?? 20);
 const WRITERS = Number(opts.writers ?? 50);
 const ACCOUNTS = Number(opts.accounts ?? (QUICK ? 200 : 1000));
 const JWT_SECRET = `bench-${randomUUID()}-${randomUUID()}`;
-const RESULTS = path.join(root, 'bench/results');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** What the embedded server is started with under --pg-stats: pg_stat_statements, planning counted. */
 const PG_STATS_SETTINGS = {
@@ -203,7 +203,7 @@ async function startGateway(env, logName, nodeArgs = [], checkout = root) {
   child.once('exit', (code) => (exited = code));
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 1200; i++) {
-    if (exited !== null) throw new Error(`gateway exited with ${exited}; see bench/results/${logName}`);
+    if (exited !== null) throw new Error(`gateway exited with ${exited}; see ${path.join(RESULTS, logName)}`);
     // The first answered query, not just readiness.
     const ok = await post(url, '/graphql', { query: '{ coreVersion }' }, {}).then(
       (r) => r.status === 200 && r.body.includes('coreVersion'),

@@ -12,9 +12,9 @@
 //
 // Options (environment): BENCH_CASES (`2000x10,10000x1`: subscribers × events/s, each measured
 // against bare `ws`), or BENCH_SUBSCRIBERS and BENCH_RATE for one case; BENCH_SECONDS (10);
-// BENCH_PROFILE=1 writes a CPU profile of the subscribers' gateway to bench/results/;
+// BENCH_PROFILE=1 writes a CPU profile of the subscribers' gateway to bench/results/ (or BENCH_RESULTS);
 // BENCH_BARE=0 skips the bare `ws` run. `--help` prints this.
-// Everything runs on 127.0.0.1; results are written to bench/results/fanout-<time>.json.
+// Everything runs on 127.0.0.1; results are written to bench/results/fanout-<time>.json (or BENCH_RESULTS).
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -23,6 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
+import { RESULTS } from './results-dir.mjs';
 
 if (process.argv.includes('--help')) {
   const { readFileSync } = await import('node:fs');
@@ -82,8 +83,8 @@ async function cpuMs(pid) {
 
 async function startGatewayProcess(databaseUrl, name, nodeArgs = []) {
   const port = await core.freePort();
-  await mkdir(path.join(root, 'bench/results'), { recursive: true });
-  const log = createWriteStream(path.join(root, `bench/results/fanout-gateway-${name}.log`));
+  await mkdir(RESULTS, { recursive: true });
+  const log = createWriteStream(path.join(RESULTS, `fanout-gateway-${name}.log`));
   const child = spawn(process.execPath, [...nodeArgs, cli, 'start'], {
     env: {
       ...process.env,
@@ -104,7 +105,9 @@ async function startGatewayProcess(databaseUrl, name, nodeArgs = []) {
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null || child.signalCode !== null)
-      throw new Error(`the ${name} gateway exited (${child.exitCode ?? child.signalCode}); see bench/results/fanout-gateway-${name}.log`);
+      throw new Error(
+        `the ${name} gateway exited (${child.exitCode ?? child.signalCode}); see ${path.join(RESULTS, `fanout-gateway-${name}.log`)}`,
+      );
     // Ready, and this run's own: a server that took the port meanwhile does not know this run's key.
     const ours = await post(url, '{ viewer { permissions } }').then(
       (r) => !r.errors && Array.isArray(r.data?.viewer?.permissions),
@@ -160,7 +163,7 @@ async function measureGateway(databaseUrl) {
   const b = await startGatewayProcess(
     databaseUrl,
     'subscribers',
-    process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=bench/results'] : [],
+    process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS}`] : [],
   );
   try {
     const { data } = await post(a.url, '{ places(type: COMMUNITY) { nodes { id } } }');
@@ -342,9 +345,9 @@ try {
     };
     console.table(bare ? { gateway, 'bare ws': bare } : { gateway });
     console.log('gateway / bare ws:', result.ratio, 'load average (1, 5, 15 min):', result.loadAverage);
-    await mkdir(path.join(root, 'bench/results'), { recursive: true });
+    await mkdir(RESULTS, { recursive: true });
     await writeFile(
-      path.join(root, `bench/results/fanout-${new Date().toISOString().replace(/[:.]/g, '-')}-${N}x${RATE}.json`),
+      path.join(RESULTS, `fanout-${new Date().toISOString().replace(/[:.]/g, '-')}-${N}x${RATE}.json`),
       JSON.stringify(result, null, 2),
     );
   }

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { RESULTS } from './results-dir.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'packages/gateway/dist/cli.js');
@@ -79,9 +80,7 @@ function answers(port) {
 
 async function start(dataDir, pgPort, label) {
   const port = await freePort();
-  const args = opts.profile
-    ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, 'bench/results')}`, `--cpu-prof-name=start-${label}.cpuprofile`]
-    : [];
+  const args = opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS}`, `--cpu-prof-name=start-${label}.cpuprofile`] : [];
   const t0 = performance.now();
   const child = spawn(process.execPath, [...args, cli, 'start'], {
     env: {

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// Prints the results of a run (bench/results/latest.json, or the file given) as a Markdown table.
+// Prints the results of a run (bench/results/latest.json, BENCH_RESULTS's, or the file given) as a Markdown table.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { RESULTS } from './results-dir.mjs';
 
-const file = process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'results/latest.json');
+const file = process.argv[2] ?? path.join(RESULTS, 'latest.json');
 const r = JSON.parse(readFileSync(file, 'utf8'));
 const w = r.workloads;
 const lines = [

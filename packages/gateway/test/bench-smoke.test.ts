@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -15,8 +15,9 @@ test('pnpm bench --quick measures every workload with zero errors and baseline-i
   const out = await tempDir('gongzhi-bench-smoke-');
   try {
     const file = path.join(out.dir, 'results.json');
-    // On the test run's PostgreSQL server (a fresh database of its own), like DATABASE_URL for users.
-    const env = { ...process.env, DATABASE_URL: process.env[TEST_SERVER_ENV] ?? process.env.DATABASE_URL ?? '' };
+    // On the test run's PostgreSQL server (a fresh database of its own), like DATABASE_URL for users;
+    // logs and fan-out results in this test's folder, not the checkout's bench/results.
+    const env = { ...process.env, DATABASE_URL: process.env[TEST_SERVER_ENV] ?? process.env.DATABASE_URL ?? '', BENCH_RESULTS: out.dir };
     await promisify(execFile)(process.execPath, [path.join(root, 'bench/bench.mjs'), '--quick', '--out', file], {
       cwd: root,
       env,
@@ -53,6 +54,8 @@ test('pnpm bench --quick measures every workload with zero errors and baseline-i
       expect(results.workloads[key].gateway.requests).toBeGreaterThan(0);
     }
     expect(results.workloads.fanout.errors).toBe(0);
+    // Written where this run was told, so a second run in the checkout cannot take it for its own.
+    expect(await readdir(out.dir)).toContain(results.workloads.fanout.file);
     expect(results.workloads.start.coldMs).toBeGreaterThan(0);
     expect(results.workloads.start.warmMs).toBeGreaterThan(0);
   } finally {
