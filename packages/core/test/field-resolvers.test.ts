@@ -1,12 +1,31 @@
 import 'reflect-metadata';
 import { graphql, type GraphQLObjectType } from 'graphql';
-import { Arg, Authorized, Ctx, Field, FieldResolver, ObjectType, Query, Resolver, Root, buildSchema } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Authorized,
+  createParameterDecorator,
+  Ctx,
+  Field,
+  FieldResolver,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+  buildSchema,
+} from 'type-graphql';
 import { bindFieldResolvers } from '../src/graphql/field-resolvers.js';
 
 /**
- * Field resolvers that read only their root, context and info are called directly; the others
- * (arguments, which type-graphql converts; `@Authorized`; a root of another class, which it
- * converts to the declared one) keep type-graphql's handler, and every one answers as before.
+ * Resolvers that type-graphql would hand their parameters unchanged (root, context, info,
+ * scalar and enum arguments, an `@Args()` class of them, custom decorators) are called directly;
+ * the others (input types and validated arguments, which type-graphql converts or checks;
+ * `@Authorized`; a root of another class, which it converts to the declared one) keep
+ * type-graphql's handler, and every one answers as before.
  */
 @ObjectType()
 class Thing {
@@ -14,8 +33,34 @@ class Thing {
   name!: string;
 }
 
+@ArgsType()
+class PageArgs {
+  @Field(() => Int, { nullable: true })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true })
+  after?: string | null;
+}
+
+@InputType()
+class Suffix {
+  @Field(() => String)
+  text!: string;
+}
+
 interface Context {
   suffix: string;
+}
+
+/** Like core's `@RefArg`: a custom decorator that declares an argument and converts it, here asynchronously. */
+const Shouted = (name: string) =>
+  createParameterDecorator(({ args }) => Promise.resolve(String((args as Record<string, unknown>)[name]).toUpperCase()), {
+    arg: { name, typeFunc: () => String },
+  });
+
+/** The class and own keys of the `@Args()` value a method received. */
+function describeArgs(args: PageArgs): string {
+  return `${args instanceof PageArgs ? 'PageArgs' : 'plain'}${JSON.stringify(Object.keys(args))}:${args.first ?? '-'}/${args.after ?? '-'}`;
 }
 
 @Resolver(() => Thing)
@@ -28,6 +73,32 @@ class ThingResolver {
   @Query(() => Thing, { description: 'A plain object, not a Thing: type-graphql converts it for a field resolver.' })
   plainThing(): Thing {
     return { name: 'b' };
+  }
+
+  @Query(() => String)
+  echo(@Arg('x', () => String) x: string, @Ctx() ctx: Context): string {
+    return `${x}${ctx.suffix}`;
+  }
+
+  @Query(() => String)
+  echoInput(@Arg('s', () => Suffix) s: Suffix): string {
+    return `${s instanceof Suffix}:${s.text}`;
+  }
+
+  @Query(() => String)
+  shout(@Shouted('x') x: string): string {
+    return x;
+  }
+
+  @Authorized()
+  @Query(() => String)
+  signedIn(): string {
+    return 'in';
+  }
+
+  @Mutation(() => String)
+  rename(@Arg('to', () => String) to: string, @Ctx('suffix') suffix: string): string {
+    return `${to}${suffix}`;
   }
 
   @FieldResolver(() => String)
@@ -45,6 +116,16 @@ class ThingResolver {
     return `${thing.name}${x}`;
   }
 
+  @FieldResolver(() => String)
+  page(@Root() thing: Thing, @Args() args: PageArgs): string {
+    return `${thing.name}:${describeArgs(args)}`;
+  }
+
+  @FieldResolver(() => String)
+  validated(@Root() thing: Thing, @Arg('x', () => String, { validate: true }) x: string): string {
+    return `${thing.name}${x}`;
+  }
+
   @Authorized('admin')
   @FieldResolver(() => String)
   guarded(@Root() thing: Thing): string {
@@ -52,30 +133,73 @@ class ThingResolver {
   }
 }
 
-test('root/context/info field resolvers are bound directly; those with arguments or roles are not; all answer as type-graphql would', async () => {
+test('resolvers that get their parameters unchanged are bound directly; the rest are not; all answer as type-graphql would', async () => {
   const schema = await buildSchema({
     resolvers: [ThingResolver],
     validate: false,
     authChecker: ({ context }) => (context as Context).suffix === '?',
   });
-  const fields = (schema.getType('Thing') as GraphQLObjectType).getFields();
-  const before = Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, field.resolve]));
-  const query = '{ thing { direct isThing withArg(x: "!") guarded } plainThing { direct isThing } }';
-  const answer = await graphql({ schema, source: query, contextValue: { suffix: '?' } });
+  const resolverOf = (typeName: string) => {
+    const fields = (schema.getType(typeName) as GraphQLObjectType).getFields();
+    return (name: string) => fields[name]?.resolve;
+  };
+  const [thing, query, mutation] = ['Thing', 'Query', 'Mutation'].map(resolverOf) as [
+    ReturnType<typeof resolverOf>,
+    ReturnType<typeof resolverOf>,
+    ReturnType<typeof resolverOf>,
+  ];
+  const before = {
+    thing: Object.fromEntries(['direct', 'isThing', 'withArg', 'page', 'validated', 'guarded'].map((f) => [f, thing(f)])),
+    query: Object.fromEntries(['echo', 'echoInput', 'shout', 'signedIn'].map((f) => [f, query(f)])),
+    rename: mutation('rename'),
+  };
+  const source = `{
+    thing { direct isThing withArg(x: "!") page(first: 2) all: page(first: 3, after: "c") none: page validated(x: "v") guarded }
+    plainThing { direct isThing page(after: "p") }
+    echo(x: "e") echoInput(s: { text: "t" }) shout(x: "s") signedIn
+  }`;
+  const rename = 'mutation { rename(to: "r") }';
+  const ask = async () => [
+    await graphql({ schema, source, contextValue: { suffix: '?' } }),
+    await graphql({ schema, source: rename, contextValue: { suffix: '?' } }),
+    // The auth checker refuses this context: a bound `@Authorized()` field would answer anyway.
+    await graphql({ schema, source: '{ signedIn }', contextValue: { suffix: '!' } }),
+  ];
+  const answers = await ask();
 
   // Resolvers of another composition are left alone.
   bindFieldResolvers(schema, []);
-  expect(fields.direct?.resolve).toBe(before.direct);
+  expect(thing('direct')).toBe(before.thing.direct);
+  expect(query('echo')).toBe(before.query.echo);
 
   bindFieldResolvers(schema, [ThingResolver]);
-  expect(fields.direct?.resolve).not.toBe(before.direct);
-  expect(fields.isThing?.resolve).not.toBe(before.isThing);
-  expect(fields.withArg?.resolve).toBe(before.withArg);
-  expect(fields.guarded?.resolve).toBe(before.guarded);
+  for (const name of ['direct', 'isThing', 'withArg', 'page']) expect(thing(name)).not.toBe(before.thing[name]);
+  for (const name of ['validated', 'guarded']) expect(thing(name)).toBe(before.thing[name]);
+  for (const name of ['echo', 'shout']) expect(query(name)).not.toBe(before.query[name]);
+  for (const name of ['echoInput', 'signedIn']) expect(query(name)).toBe(before.query[name]);
+  expect(mutation('rename')).not.toBe(before.rename);
 
-  const bound = await graphql({ schema, source: query, contextValue: { suffix: '?' } });
-  expect(bound).toEqual(answer);
-  expect(bound).toEqual({
-    data: { thing: { direct: 'a?', isThing: 'true', withArg: 'a!', guarded: 'a' }, plainThing: { direct: 'b?', isThing: 'true' } },
+  const bound = await ask();
+  expect(bound).toEqual(answers);
+  expect(bound[0]).toEqual({
+    data: {
+      thing: {
+        direct: 'a?',
+        isThing: 'true',
+        withArg: 'a!',
+        page: 'a:PageArgs["first"]:2/-',
+        all: 'a:PageArgs["first","after"]:3/c',
+        none: 'a:PageArgs[]:-/-',
+        validated: 'av',
+        guarded: 'a',
+      },
+      plainThing: { direct: 'b?', isThing: 'true', page: 'b:PageArgs["after"]:-/p' },
+      echo: 'e?',
+      echoInput: 'true:t',
+      shout: 'S',
+      signedIn: 'in',
+    },
   });
+  expect(bound[1]).toEqual({ data: { rename: 'r?' } });
+  expect(bound[2]?.errors?.[0]?.message).toMatch(/Access denied/);
 });

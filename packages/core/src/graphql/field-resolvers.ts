@@ -1,57 +1,179 @@
-import { type GraphQLFieldResolver, type GraphQLSchema, isObjectType } from 'graphql';
+import { type GraphQLField, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLSchema, isObjectType } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
 import type { ClassType } from '../plugin/plugin.js';
 
-/** A parameter of a field resolver method as type-graphql records it (the part read here). */
-interface ParamMetadata {
+/** An argument as type-graphql records it (the part read here). */
+interface ArgMetadata {
+  name: string;
+  getType: () => unknown;
+  validateSettings?: unknown;
+  validateFn?: unknown;
+}
+
+/** A parameter of a resolver method as type-graphql records it (the part read here). */
+interface ParamMetadata extends Partial<ArgMetadata> {
   kind: string;
   index: number;
   propertyName?: string;
-  getType?: () => unknown;
+  /** A custom parameter decorator's function, and the argument it declares. */
+  resolver?: (data: { root: unknown; args: Record<string, unknown>; context: unknown; info: unknown }) => unknown;
+  options?: { arg?: ArgMetadata };
 }
 
-/** How a directly bound field resolver reads one of its parameters from the resolver's arguments. */
-type ParamReader = (root: unknown, context: unknown, info: unknown) => unknown;
+/** A query, mutation or field resolver as type-graphql records it once the schema is built. */
+interface HandlerMetadata {
+  target: unknown;
+  methodName: string;
+  schemaName: string;
+  kind?: string;
+  roles?: unknown[];
+  middlewares?: unknown[];
+  params?: ParamMetadata[];
+  getObjectType?: () => unknown;
+}
+
+/** How a directly bound resolver reads one of its parameters from the resolver's arguments. */
+type ParamReader = (root: unknown, args: Record<string, unknown>, context: unknown, info: unknown) => unknown;
 
 const readNothing: ParamReader = () => undefined;
 
-/**
- * The reader of a parameter that needs nothing of type-graphql: `@Root()`, `@Ctx()`, `@Info()`.
- * Null for the rest (arguments, which type-graphql converts to class instances; a named property
- * of the root or the context; custom decorators): such a resolver keeps type-graphql's handler.
- */
-function readerOf(param: ParamMetadata): ParamReader | null {
-  if (param.propertyName) return null;
-  if (param.kind === 'root') return (root) => root;
-  if (param.kind === 'context') return (_root, context) => context;
-  if (param.kind === 'info') return (_root, _context, info) => info;
-  return null;
+/** What decides how arguments are read: which classes are input types and which are `@ArgsType`s (with their fields). */
+interface ArgumentTypes {
+  inputs: ReadonlySet<unknown>;
+  argsFields: (argsClass: unknown) => ArgMetadata[] | null;
 }
 
 /**
- * Makes the `@FieldResolver()` methods of `resolvers` whose parameters are only `@Root()`,
- * `@Ctx()` and `@Info()`, with no `@Authorized` or `@UseMiddleware`, resolve by calling the
- * method directly. type-graphql's handler allocates, for every row of a page, its resolver data,
- * a sort of the parameter list and the mapped parameters (a board's 100 such calls were ~5 % of
- * what it allocates); with no middleware it then calls the method with the same arguments,
- * as this does. A root that is not an instance of the parameter's declared class (type-graphql
- * would convert it) goes through type-graphql's handler, as do all other resolvers. Run once on
- * the built schema, before the scope guard wraps it; `resolvers` are those the schema was built
- * from (type-graphql's metadata is global: other compositions' resolvers are in it too).
+ * Whether type-graphql hands an argument of this declared type to the method as it came from
+ * graphql-js: it is not an input type (which it turns into class instances, field by field), and
+ * it is not validated (validation is off for the platform's schema; an argument that asks for it
+ * keeps type-graphql's handler). A scalar, an enum or a list of them comes through as it is.
+ */
+function passesThrough(arg: ArgMetadata, types: ArgumentTypes): boolean {
+  return !arg.validateFn && !arg.validateSettings && !types.inputs.has(arg.getType());
+}
+
+/**
+ * `new ArgsClass()` with the given arguments assigned, as type-graphql's `convertToType` makes an
+ * `@Args()` parameter: a class field the client did not send is left out, not `undefined`.
+ */
+function argsInstance(argsClass: new () => Record<string, unknown>, names: readonly string[], args: Record<string, unknown>): object {
+  const instance = new argsClass();
+  for (const key of Object.keys(instance)) {
+    if (instance[key] === undefined && !(names.includes(key) && args[key] !== undefined)) delete instance[key];
+  }
+  for (const name of names) if (args[name] !== undefined) instance[name] = args[name];
+  return instance;
+}
+
+/**
+ * The reader of a parameter whose value type-graphql would hand over unchanged: `@Root()`,
+ * `@Ctx()` (or one of its properties), `@Info()`, an `@Arg()` or `@Args()` class of scalars and
+ * enums, a custom parameter decorator (its function is called as type-graphql calls it). Null for
+ * the rest (input types, which type-graphql converts to class instances; validated arguments; a
+ * named property of the root, which it converts): such a resolver keeps type-graphql's handler.
+ */
+function readerOf(param: ParamMetadata, types: ArgumentTypes): ParamReader | null {
+  switch (param.kind) {
+    case 'root':
+      return param.propertyName ? null : (root) => root;
+    case 'context': {
+      const property = param.propertyName;
+      return property ? (_root, _args, context) => (context as Record<string, unknown>)[property] : (_root, _args, context) => context;
+    }
+    case 'info':
+      return (_root, _args, _context, info) => info;
+    case 'arg': {
+      const name = param.name;
+      return name !== undefined && passesThrough(param as ArgMetadata, types) ? (_root, args) => args[name] : null;
+    }
+    case 'args': {
+      if (param.validateFn || param.validateSettings) return null;
+      const argsClass = param.getType?.() as (new () => Record<string, unknown>) | undefined;
+      const fields = argsClass ? types.argsFields(argsClass) : null;
+      if (!argsClass || !fields?.every((field) => passesThrough(field, types))) return null;
+      const names = fields.map((field) => field.name);
+      return (_root, args) => argsInstance(argsClass, names, args);
+    }
+    case 'custom': {
+      const resolve = param.resolver;
+      const arg = param.options?.arg;
+      if (!resolve || (arg && !passesThrough(arg, types))) return null;
+      return (root, args, context, info) => resolve({ root, args, context, info });
+    }
+    default:
+      return null;
+  }
+}
+
+/** Which type's field a resolver method answers. */
+type Owner = 'query' | 'mutation' | 'field';
+
+/** The schema field a resolver method answers, or null when it cannot be told. */
+function fieldOf(schema: GraphQLSchema, meta: HandlerMetadata, owner: Owner): GraphQLField<unknown, unknown> | null {
+  let type: GraphQLObjectType | null | undefined;
+  if (owner === 'query') type = schema.getQueryType();
+  else if (owner === 'mutation') type = schema.getMutationType();
+  else {
+    const objectClass = meta.getObjectType?.();
+    const typeName = getMetadataStorage().objectTypes.find((t) => t.target === objectClass)?.name;
+    const named = typeName ? schema.getType(typeName) : undefined;
+    type = isObjectType(named) ? named : null;
+  }
+  return type?.getFields()[meta.schemaName] ?? null;
+}
+
+/**
+ * Makes the queries, mutations and `@FieldResolver()` methods of `resolvers` resolve by calling
+ * the method directly when type-graphql would hand it its parameters unchanged (see
+ * {@link readerOf}) and no `@Authorized` or `@UseMiddleware` applies. type-graphql's handler
+ * allocates, for every call, its resolver data, a sort of the parameter list and the mapped
+ * parameters, looks up an `@Args()` class among all argument types, and validates each argument
+ * asynchronously even with validation off, so a connection field (`first`, `after`) waited two
+ * more turns of the event loop for values it already had (a person card's three connections and
+ * its query were ~12 % of its CPU). A root that is not an instance of the parameter's declared
+ * class (type-graphql would convert it) goes through type-graphql's handler, as do all other
+ * resolvers. The schema must have been built with validation off and no global middleware, as
+ * the platform builds it. Run once on the built schema, before the scope guard wraps it;
+ * `resolvers` are those the schema was built from (type-graphql's metadata is global: other
+ * compositions' resolvers are in it too).
  */
 export function bindFieldResolvers(schema: GraphQLSchema, resolvers: readonly ClassType[]): void {
   const storage = getMetadataStorage();
+  const argsTypes = new Map(storage.argumentTypes.map((t) => [t.target as unknown, t.fields as unknown as ArgMetadata[]]));
+  const types: ArgumentTypes = {
+    inputs: new Set(storage.inputTypes.map((t) => t.target)),
+    argsFields: (argsClass) => {
+      // Its own fields and those of `@ArgsType` classes it extends, as type-graphql reads them.
+      const fields: ArgMetadata[] = [];
+      for (let cls = argsClass as { prototype?: unknown } | null; cls?.prototype !== undefined; cls = Object.getPrototypeOf(cls) as never) {
+        fields.push(...(argsTypes.get(cls) ?? []));
+      }
+      return argsTypes.has(argsClass) ? fields : null;
+    },
+  };
   const built = new Set<unknown>(resolvers);
-  const instances = new Map<unknown, Record<string, (...params: unknown[]) => unknown>>();
-  for (const meta of storage.fieldResolvers) {
-    if (meta.kind !== 'external' || !built.has(meta.target) || meta.roles?.length || meta.middlewares?.length) continue;
-    const objectClass = meta.getObjectType?.();
-    const typeName = storage.objectTypes.find((t) => t.target === objectClass)?.name;
-    const type = typeName ? schema.getType(typeName) : undefined;
-    const field = isObjectType(type) ? type.getFields()[meta.schemaName] : undefined;
+  const handlers: [HandlerMetadata, Owner][] = [
+    ...storage.queries.map((m): [HandlerMetadata, Owner] => [m as HandlerMetadata, 'query']),
+    ...storage.mutations.map((m): [HandlerMetadata, Owner] => [m as HandlerMetadata, 'mutation']),
+    ...storage.fieldResolvers.filter((m) => m.kind === 'external').map((m): [HandlerMetadata, Owner] => [m as HandlerMetadata, 'field']),
+  ];
+  // A field two built methods claim (one overriding the other) is left to type-graphql.
+  const claims = new Map<GraphQLField<unknown, unknown>, number>();
+  const candidates: [HandlerMetadata, GraphQLField<unknown, unknown>][] = [];
+  for (const [meta, owner] of handlers) {
+    if (!built.has(meta.target)) continue;
+    const field = fieldOf(schema, meta, owner);
     if (!field?.resolve) continue;
-    const params = [...((meta.params ?? []) as ParamMetadata[])].sort((a, b) => a.index - b.index);
-    const readers = params.map(readerOf);
+    claims.set(field, (claims.get(field) ?? 0) + 1);
+    candidates.push([meta, field]);
+  }
+  const instances = new Map<unknown, Record<string, (...params: unknown[]) => unknown>>();
+  for (const [meta, field] of candidates) {
+    // `@Authorized()` without permissions still runs the auth checker: any roles list counts.
+    if (claims.get(field) !== 1 || meta.roles !== undefined || meta.middlewares?.length) continue;
+    const params = [...(meta.params ?? [])].sort((a, b) => a.index - b.index);
+    const readers = params.map((param) => readerOf(param, types));
     if (readers.some((reader) => reader === null)) continue;
     const read = readers as ParamReader[];
     // The class a `@Root()` parameter declares: a root of another shape is type-graphql's to convert.
@@ -65,24 +187,36 @@ export function bindFieldResolvers(schema: GraphQLSchema, resolvers: readonly Cl
     const method = instance[meta.methodName];
     if (typeof method !== 'function') continue;
     const target = instance;
-    const handler: GraphQLFieldResolver<unknown, unknown> = field.resolve;
+    const handler: GraphQLFieldResolver<unknown, unknown> = field.resolve!;
+    // A custom decorator's function may answer a promise: the method then waits for every value, as type-graphql's does.
+    const mayWait = params.some((p) => p.kind === 'custom');
     // The first two readers by name: most such resolvers take (root, ctx), and no list is made per call for them.
     const [first = readNothing, second = readNothing] = read;
-    field.resolve = (root, args, context, info) => {
+    field.resolve = (root, args: Record<string, unknown>, context, info) => {
       if (rootClass && root != null && !(root instanceof rootClass)) return handler(root, args, context, info);
+      if (mayWait) {
+        const values = read.map((reader) => reader(root, args, context, info));
+        return values.some(isPromiseLike)
+          ? Promise.all(values).then((resolved) => method.apply(target, resolved))
+          : method.apply(target, values);
+      }
       switch (read.length) {
         case 0:
           return method.call(target);
         case 1:
-          return method.call(target, first(root, context, info));
+          return method.call(target, first(root, args, context, info));
         case 2:
-          return method.call(target, first(root, context, info), second(root, context, info));
+          return method.call(target, first(root, args, context, info), second(root, args, context, info));
         default:
           return method.apply(
             target,
-            read.map((reader) => reader(root, context, info)),
+            read.map((reader) => reader(root, args, context, info)),
           );
       }
     };
   }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
