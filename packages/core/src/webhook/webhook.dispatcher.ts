@@ -1,5 +1,6 @@
-import http from 'node:http';
-import https from 'node:https';
+import type * as Http from 'node:http';
+import type * as Https from 'node:https';
+import { createRequire } from 'node:module';
 import type { LookupFunction } from 'node:net';
 import pg from 'pg';
 import { namedText, namePreparedStatements } from '../database/prepared-statements.js';
@@ -324,6 +325,13 @@ export class WebhookDispatcher {
 }
 
 /**
+ * Node's HTTP clients, loaded with the first delivery rather than at start: imported as ES
+ * modules, `node:http` builds its namespace from every export, one of which loads undici (about
+ * 60 ms of CPU), and `node:https` loads TLS (about 30 ms), for a feature most platforms rarely use.
+ */
+const requireBuiltin = createRequire(import.meta.url);
+
+/**
  * One POST; resolves with the answer's status (its body is dropped, so the connection is free),
  * rejects with the connection's or the signal's error. Redirects are not followed. With
  * `lookup`, the connection resolves the name with it (see {@link webhookConnection}).
@@ -333,7 +341,10 @@ function post(
   options: { lookup?: LookupFunction; signal: AbortSignal; headers: Record<string, string>; body: string },
 ): Promise<number> {
   return new Promise((resolve, reject) => {
-    const send = url.protocol === 'https:' ? https.request : http.request;
+    const send =
+      url.protocol === 'https:'
+        ? (requireBuiltin('node:https') as typeof Https).request
+        : (requireBuiltin('node:http') as typeof Http).request;
     const request = send(
       url,
       {
