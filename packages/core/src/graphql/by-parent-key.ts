@@ -18,7 +18,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { getArgumentValues, getDirectiveValues } from 'graphql/execution/values.js';
-import { Extensions } from 'type-graphql';
+import { Extensions, getMetadataStorage } from 'type-graphql';
 import { fromGlobalId, localId } from '../relay/global-id.js';
 
 const BY_PARENT_KEY = 'gongzhiByParentKey';
@@ -74,17 +74,36 @@ export function bindEarlyReads(schema: GraphQLSchema): void {
     if (!field.args.some((a) => a.name === 'id')) continue;
     // One type (`person(id:)`), or any the id names of an interface or union (`node(id:)`).
     const types = isObjectType(type) ? [type] : isAbstractType(type) ? schema.getPossibleTypes(type) : [];
-    const candidates = new Map(types.filter((t) => early.has(t)).map((t) => [t.name, t]));
+    const candidates = new Map(types.filter((t) => early.has(t)).map((t) => [t.name, { type: t, parent: keyOnlyParent(t) }]));
     if (!candidates.size) continue;
     const resolve = field.resolve ?? defaultFieldResolver;
     field.resolve = (source, args: Record<string, unknown>, ctx, info) => {
       const value = resolve(source, args, ctx, info);
       const target = typeof args.id === 'string' ? candidates.get(fromGlobalId(args.id)?.type ?? '') : undefined;
-      const uuid = target && uuidOf(args.id, target.name);
-      if (target && uuid) startEarly(early, target, { uuid }, info.fieldNodes, ctx, info);
+      const uuid = target && uuidOf(args.id, target.type.name);
+      if (target && uuid) startEarly(early, target.type, target.parent(uuid), info.fieldNodes, ctx, info);
       return value;
     };
   }
+}
+
+/**
+ * What the early fields of `type` are called on: an object of the type's class (without running
+ * its constructor) holding only the row's key. A resolver that declares its root's class then
+ * takes it as it is, where for a plain `{ uuid }` type-graphql would construct an entity, with a
+ * fresh random uuid, only to overwrite it.
+ */
+function keyOnlyParent(type: GraphQLObjectType): (uuid: string) => object {
+  const target: unknown = getMetadataStorage().objectTypes.find((t) => t.name === type.name)?.target;
+  const prototype = typeof target === 'function' ? (target.prototype as object) : Object.prototype;
+  // An own data property: the ORM may define accessors for an entity's properties on its prototype.
+  return (uuid) =>
+    Object.defineProperty(Object.create(prototype) as object, 'uuid', {
+      value: uuid,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
 }
 
 /** The row's uuid in a well-formed global id of `type`; null for anything else (which loads nothing early). */
