@@ -25,7 +25,7 @@ import { checkMutationPayloads } from './command/payload.js';
 import { checkListFields } from './graphql/bounded-list.js';
 import { useTypeNames } from './command/reference.js';
 import { bindReferences } from './command/reference-binding.js';
-import { bindFieldResolvers } from './graphql/field-resolvers.js';
+import { bindFieldResolvers, readPlainFieldsInPlace } from './graphql/field-resolvers.js';
 import { bindRelationFields } from './graphql/relation-field.js';
 import { bindEarlyReads } from './graphql/by-parent-key.js';
 import { type Caller, type GongzhiContext, type PlatformInfo, SYSTEM_CALLER } from './context.js';
@@ -506,6 +506,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     );
     checkCommandPath(schema, plugins);
     checkListFields(schema);
+    readPlainFieldsInPlace(schema, resolvers);
     bindRelationFields(schema);
     bindFieldResolvers(schema, resolvers);
     bindEarlyReads(schema);

@@ -16,9 +16,10 @@ import {
   Query,
   Resolver,
   Root,
+  UseMiddleware,
   buildSchema,
 } from 'type-graphql';
-import { bindFieldResolvers } from '../src/graphql/field-resolvers.js';
+import { bindFieldResolvers, readPlainFieldsInPlace } from '../src/graphql/field-resolvers.js';
 
 /**
  * Resolvers that type-graphql would hand their parameters unchanged (root, context, info,
@@ -202,4 +203,76 @@ test('resolvers that get their parameters unchanged are bound directly; the rest
   });
   expect(bound[1]).toEqual({ data: { rename: 'r?' } });
   expect(bound[2]?.errors?.[0]?.message).toMatch(/Access denied/);
+});
+
+@ObjectType({ description: 'A type without simpleResolvers: type-graphql gives each of its fields a resolver.' })
+class Gadget {
+  @Field(() => String)
+  label!: string;
+
+  @Field(() => String)
+  color!: string;
+
+  @Field(() => String, { name: 'shownAs' })
+  internalName!: string;
+
+  @Field(() => String)
+  get upper(): string {
+    return this.label.toUpperCase();
+  }
+
+  @Authorized('admin')
+  @Field(() => String)
+  secret!: string;
+
+  @UseMiddleware(({ info }, next) => next().then((value) => `${info.fieldName}:${String(value)}`))
+  @Field(() => String)
+  wrapped!: string;
+}
+
+@Resolver(() => Gadget)
+class GadgetResolver {
+  @Query(() => Gadget)
+  gadget(): Gadget {
+    return Object.assign(new Gadget(), { label: 'g', color: '红', internalName: 'n', secret: 's', wrapped: 'w' });
+  }
+
+  @FieldResolver(() => String)
+  label(@Root() gadget: Gadget): string {
+    return `resolved ${gadget.label}`;
+  }
+}
+
+@Resolver(() => Gadget)
+class GadgetExtraResolver {
+  @FieldResolver(() => String, { nullable: true })
+  extra(): string {
+    return 'x';
+  }
+}
+
+test('plain fields are read in place; renamed, guarded, wrapped, resolved and getter fields keep a resolver; all answer as before', async () => {
+  const schema = await buildSchema({
+    resolvers: [GadgetResolver, GadgetExtraResolver],
+    validate: false,
+    authChecker: ({ context }) => (context as Context).suffix === '?',
+  });
+  const fields = (schema.getType('Gadget') as GraphQLObjectType).getFields();
+  const source = '{ gadget { label color shownAs upper secret wrapped extra } }';
+  const answer = await graphql({ schema, source, contextValue: { suffix: '?' } });
+  const refused = await graphql({ schema, source: '{ gadget { secret } }', contextValue: { suffix: '!' } });
+  const before = fields.label?.resolve;
+
+  readPlainFieldsInPlace(schema, [GadgetResolver, GadgetExtraResolver]);
+  expect(fields.color?.resolve).toBeUndefined();
+  expect(fields.label?.resolve).toBe(before);
+  // A getter is type-graphql's to read: it converts a root of another class to the declared one first.
+  for (const name of ['shownAs', 'upper', 'secret', 'wrapped', 'extra']) expect(fields[name]?.resolve).toBeDefined();
+
+  expect(await graphql({ schema, source, contextValue: { suffix: '?' } })).toEqual(answer);
+  expect(answer).toEqual({
+    data: { gadget: { label: 'resolved g', color: '红', shownAs: 'n', upper: 'G', secret: 's', wrapped: 'wrapped:w', extra: 'x' } },
+  });
+  expect(await graphql({ schema, source: '{ gadget { secret } }', contextValue: { suffix: '!' } })).toEqual(refused);
+  expect(refused.errors?.[0]?.message).toMatch(/Access denied/);
 });

@@ -136,7 +136,8 @@ function fieldOf(schema: GraphQLSchema, meta: HandlerMetadata, owner: Owner): Gr
  * resolvers. The schema must have been built with validation off and no global middleware, as
  * the platform builds it. Run once on the built schema, before the scope guard wraps it;
  * `resolvers` are those the schema was built from (type-graphql's metadata is global: other
- * compositions' resolvers are in it too).
+ * compositions' resolvers are in it too). A field bound here is called without what wrapped it
+ * before: the reference binding wraps only fields taking input types, which are never bound.
  */
 export function bindFieldResolvers(schema: GraphQLSchema, resolvers: readonly ClassType[]): void {
   const storage = getMetadataStorage();
@@ -219,4 +220,74 @@ export function bindFieldResolvers(schema: GraphQLSchema, resolvers: readonly Cl
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+/** A field of an object or interface type as type-graphql records it (the part read here). */
+interface FieldMetadata {
+  target: unknown;
+  name: string;
+  schemaName: string;
+  roles?: unknown[];
+  middlewares?: unknown[];
+}
+
+/**
+ * The fields type-graphql declared on the object type named `typeName`, by schema name, as its
+ * schema generator merges them (the interfaces' first, then its superclasses', then its own); null
+ * when no class or more than one has that name (another composition's type of the same name).
+ */
+function declaredFields(typeName: string): Map<string, FieldMetadata> | null {
+  const storage = getMetadataStorage();
+  const [objectType, other] = storage.objectTypes.filter((t) => t.name === typeName);
+  if (!objectType || other) return null;
+  const fields = new Map<string, FieldMetadata>();
+  const add = (list: readonly FieldMetadata[] | undefined) => list?.forEach((field) => fields.set(field.schemaName, field));
+  const interfaces = (objectType.interfaceClasses ?? []) as unknown[];
+  for (const it of storage.interfaceTypes) if (interfaces.includes(it.target)) add(it.fields);
+  const lineage: unknown[] = [];
+  for (
+    let cls = Object.getPrototypeOf(objectType.target) as { prototype?: unknown };
+    cls?.prototype;
+    cls = Object.getPrototypeOf(cls) as never
+  ) {
+    lineage.unshift(cls);
+  }
+  for (const cls of lineage) add(storage.objectTypes.find((t) => t.target === cls)?.fields);
+  add(objectType.fields);
+  return fields;
+}
+
+/**
+ * Leaves the plain fields of every object type without a resolver: a field that type-graphql
+ * declared on a class property, with no field resolver, `@Authorized` or `@UseMiddleware`, reads
+ * the row's property. type-graphql gives each such field a resolver unless its type says
+ * `simpleResolvers`, and graphql-jit calls a resolver through its deferred machinery (the call,
+ * its checks, its promise handling) where it reads a field that has none in place, in the
+ * compiled code; a connection's `nodes`, a plugin type's columns all paid that. A field whose
+ * schema name differs from its property keeps a resolver that reads the property. Run once on the
+ * built schema, before anything else sets resolvers; `resolvers` are those the schema was built
+ * from (a field resolver of another composition does not count).
+ */
+export function readPlainFieldsInPlace(schema: GraphQLSchema, resolvers: readonly ClassType[]): void {
+  const storage = getMetadataStorage();
+  const built = new Set<unknown>(resolvers);
+  // The methods that resolve fields, by the class whose fields they resolve, as the schema generator matches them.
+  const methodsOf = new Map<unknown, Set<string>>();
+  for (const meta of storage.fieldResolvers) {
+    if (meta.kind !== 'internal' && !built.has(meta.target)) continue;
+    const objectClass = meta.getObjectType?.();
+    (methodsOf.get(objectClass) ?? methodsOf.set(objectClass, new Set()).get(objectClass)!).add(meta.methodName);
+  }
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    const declared = declaredFields(type.name);
+    if (!declared) continue;
+    for (const field of Object.values(type.getFields())) {
+      const meta = declared.get(field.name);
+      if (!meta || !field.resolve || meta.roles !== undefined || meta.middlewares?.length) continue;
+      if (methodsOf.get(meta.target)?.has(meta.name)) continue;
+      const property = meta.name;
+      field.resolve = property === field.name ? undefined : (root: Record<string, unknown>) => root[property];
+    }
+  }
 }

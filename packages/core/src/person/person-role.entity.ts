@@ -28,9 +28,7 @@ registerEnumType(PersonRoleKind, {
 
 /** A role a person holds at a place for a period; `endsOn` null means it still holds. */
 @Entity({ tableName: 'person_role' })
-// simpleResolvers: plain fields read the row's property, without a type-graphql resolver each (hot read paths).
 @ObjectType({
-  simpleResolvers: true,
   implements: Node,
   description: 'A role a person holds at a place, from startsOn to endsOn (inclusive; open when null).',
 })

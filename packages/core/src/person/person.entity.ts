@@ -10,8 +10,7 @@ import { NodeEntity } from '../relay/node-entity.js';
  * attributes (health, living alone…) are sensitive and kept apart in CareProfile.
  */
 @Entity({ tableName: 'person' })
-// simpleResolvers: plain fields read the row's property, without a type-graphql resolver each (hot read paths).
-@ObjectType({ simpleResolvers: true, implements: Node, description: 'A person: resident, social worker, grid worker, volunteer…' })
+@ObjectType({ implements: Node, description: 'A person: resident, social worker, grid worker, volunteer…' })
 export class Person extends NodeEntity {
   @Property({ type: 'text' })
   @Field(() => String)

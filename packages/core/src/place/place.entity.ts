@@ -67,9 +67,7 @@ registerEnumType(VenueKind, { name: 'VenueKind', description: 'What a venue or s
  */
 @Entity({ tableName: 'place' })
 @Index({ name: 'place_path_idx', expression: 'create index "place_path_idx" on "place" ("path" text_pattern_ops)' })
-// simpleResolvers: plain fields read the row's property, without a type-graphql resolver each (hot read paths).
 @ObjectType({
-  simpleResolvers: true,
   implements: Node,
   description: 'A place: district, subdistrict, community, compound, building, unit, household, venue or station.',
 })

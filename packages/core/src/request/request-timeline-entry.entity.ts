@@ -8,8 +8,7 @@ import { GlobalIdEntity } from '../relay/node-entity.js';
 
 /** One change in a request's life. Append-only: the database refuses updates and deletes. */
 @Entity({ tableName: 'request_timeline' })
-// simpleResolvers: plain fields read the row's property, without a type-graphql resolver each (hot read paths).
-@ObjectType({ simpleResolvers: true, description: 'One change in the life of a request: who, when, from, to, and a note.' })
+@ObjectType({ description: 'One change in the life of a request: who, when, from, to, and a note.' })
 export class RequestTimelineEntry extends GlobalIdEntity<'at'> {
   @ManyToOne(() => Request, { deleteRule: 'cascade' })
   request!: Request;

@@ -93,8 +93,7 @@ export function levelAbove(level: RequestLevel): RequestLevel | null {
  */
 @Entity({ tableName: 'request' })
 @Index({ name: 'request_place_path_idx', expression: 'create index "request_place_path_idx" on "request" ("place_path" text_pattern_ops)' })
-// simpleResolvers: plain fields read the row's property, without a type-graphql resolver each (hot read paths).
-@ObjectType({ simpleResolvers: true, implements: Node, description: 'A request (诉求 / 工单): need, complaint, report, praise or wish.' })
+@ObjectType({ implements: Node, description: 'A request (诉求 / 工单): need, complaint, report, praise or wish.' })
 export class Request extends NodeEntity<'updatedAt' | 'status' | 'level' | 'priority' | 'version'> {
   @Enum({ items: () => RequestKind, nativeEnumName: 'request_kind' })
   @Field(() => RequestKind)
