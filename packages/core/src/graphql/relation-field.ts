@@ -88,7 +88,7 @@ export function bindRelationFields(schema: GraphQLSchema): void {
       if (!relation) continue;
       // The loader replaces type-graphql's resolver: refuse what would have run in it.
       const declared = getMetadataStorage().fields.find((f) => f.target === relation.owner && f.name === relation.property);
-      if (declared?.roles?.length || declared?.middlewares?.length)
+      if (declared?.roles !== undefined || declared?.middlewares?.length)
         throw new Error(
           `${type.name}.${field.name} is a @RelationField: it takes no @Authorized or @UseMiddleware (place rules apply to it).`,
         );
