@@ -57,7 +57,7 @@ class PlainResolver {
   }
 }
 
-const schemaOf = (resolver: typeof GuardedResolver) => buildSchema({ resolvers: [resolver], validate: false, authChecker: () => true });
+const schemaOf = (resolver: new () => object) => buildSchema({ resolvers: [resolver], validate: false, authChecker: () => true });
 
 test('a @RelationField with @Authorized (with or without permissions) or @UseMiddleware is refused at start', async () => {
   const refusal = /(Guarded|Wrapped)\.target is a @RelationField: it takes no @Authorized or @UseMiddleware/;
