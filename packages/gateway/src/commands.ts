@@ -29,7 +29,7 @@ Commands:
   seed               load the demo data (idempotent)
   seed --scale N [--requests M]
                      generate a district the size of Fangzhuang × N (benchmarks)
-  schema             print the composed GraphQL schema (SDL)
+  schema             print the composed GraphQL schema (SDL); opens no database
   api-key create --name NAME --permissions P1,P2 [--place CODE]...
                      create an API key for a district app (scoped to the places'
                      subtrees; no --place: everywhere) and print it, once
@@ -124,14 +124,13 @@ async function withPlatform<T>(
   config: GatewayConfig,
   logger: ReturnType<typeof createGatewayLogger>,
   work: (platform: Platform) => T | Promise<T>,
-  migrateFirst = true,
 ): Promise<T> {
   const {
     database,
     modules: { composePlatform },
   } = await openDatabaseThenLoad(config, logger, () => import('./compose.js'));
   try {
-    const platform = await composePlatform(config, database.url, logger, { migrate: migrateFirst, databaseReady: database.ready });
+    const platform = await composePlatform(config, database.url, logger, { databaseReady: database.ready });
     try {
       return await work(platform);
     } finally {
@@ -225,8 +224,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'schema': {
-      const { printSchema } = await import('graphql');
-      await withPlatform(config, logger, (platform) => console.log(printSchema(platform.schema)), false);
+      // The schema comes from the plugins' code alone, as the schema contract builds it: no database is opened (nor an embedded one initialised).
+      const [{ composeSdl }, { loadPlugins }] = await Promise.all([import('@gongzhi/core'), import('./plugin-loader.js')]);
+      console.log(await composeSdl(await loadPlugins(config.plugins, config.baseDir)));
       return 0;
     }
     case 'api-key': {

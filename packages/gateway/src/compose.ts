@@ -2,7 +2,7 @@ import { createPlatform, type Logger, type NotificationListener, type Platform, 
 import type { GatewayConfig } from './config.js';
 import { loadPlugins, pluginOptionsById } from './plugin-loader.js';
 
-// Apart from gateway.ts: commands that work on the platform (seed, api-key, schema…) load
+// Apart from gateway.ts: commands that work on the platform (seed, api-key, request import…) load
 // this, not the HTTP and WebSocket server.
 
 /** Loads the configured plugins and composes the platform on an open database. */
@@ -11,7 +11,6 @@ export async function composePlatform(
   databaseUrl: string,
   logger: Logger,
   options: {
-    migrate?: boolean;
     /** The process's LISTEN connection, shared with the revocation feed and the webhook interest; boards make their own without it. */
     listener?: NotificationListener;
     /** Resolves when the database accepts connections (an embedded server still starting). */
@@ -25,7 +24,6 @@ export async function composePlatform(
     plugins,
     pluginOptions: pluginOptionsById(config.plugins, plugins),
     logger,
-    migrate: options.migrate,
     statementTimeoutMs: config.limits.statementTimeoutMs,
     acquireTimeoutMs: config.dbAcquireTimeoutMs,
     poolSize: config.dbPoolSize,

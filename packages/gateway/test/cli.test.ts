@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
@@ -96,11 +96,18 @@ test('migrate --dry-run lists, migrate applies, a second migrate changes nothing
   }
 });
 
-test('schema prints the composed SDL, third-party plugin included', async () => {
-  const result = await runCli(['schema'], { DATABASE_URL: db.url }, path.join(here, 'fixtures/third-party'));
-  expect(result.code).toBe(0);
-  expect(result.stdout).toContain('type Notice implements Node');
-  expect(result.stdout).toContain('): GridConnection!');
+test('schema prints the composed SDL, third-party plugin included, without opening a database', async () => {
+  // No DATABASE_URL: the embedded server would be initialised in GONGZHI_DATA_DIR if the command opened one.
+  const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'gongzhi-schema-')), 'data');
+  try {
+    const result = await runCli(['schema'], { GONGZHI_DATA_DIR: dataDir }, path.join(here, 'fixtures/third-party'));
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toContain('type Notice implements Node');
+    expect(result.stdout).toContain('): GridConnection!');
+    expect(existsSync(dataDir)).toBe(false);
+  } finally {
+    rmSync(path.dirname(dataDir), { recursive: true, force: true });
+  }
 });
 
 test('api-key create prints a key once; api-key revoke ends it; token signs a person token', async () => {
