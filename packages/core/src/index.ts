@@ -79,7 +79,7 @@ export * from './organization/organization-member.entity.js';
 export * from './organization/organization.queries.js';
 export * from './place/place.entity.js';
 export * from './place/place.queries.js';
-export { CORE_VERSION, packageVersion } from './version.js';
+export { CORE_VERSION, packageVersion, peerRange } from './version.js';
 export * from './request/request.types.js';
 export * from './request/request.entity.js';
 export type * from './request/request.events.js';

@@ -1,4 +1,4 @@
-import { composePlugins, createPlatform, PluginCompositionError, StartupError } from '@gongzhi/core';
+import { composePlugins, CORE_VERSION, createPlatform, PluginCompositionError, StartupError } from '@gongzhi/core';
 import { createTestApp, createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
 import {
   AlphaNote,
@@ -14,7 +14,8 @@ import {
   UndeclaredIdResolver,
 } from './fixtures/plugins.js';
 
-const CORE = '0.4.0';
+// The running core's version: the fixtures' coreRange follows it, so a release that bumps core keeps these tests true.
+const CORE = CORE_VERSION;
 
 describe('composePlugins', () => {
   test('puts every plugin after its dependencies, otherwise in configured order', () => {
@@ -176,8 +177,8 @@ describe('lifecycle and services', () => {
     });
     const info = await app.run('{ plugins { id version coreRange dependsOn } }');
     expect(info.plugins).toEqual([
-      { id: 'counter', version: '1.0.0', coreRange: '^0.4.0', dependsOn: {} },
-      { id: 'reports', version: '1.0.0', coreRange: '^0.4.0', dependsOn: { counter: '^1.0.0' } },
+      { id: 'counter', version: '1.0.0', coreRange: `^${CORE}`, dependsOn: {} },
+      { id: 'reports', version: '1.0.0', coreRange: `^${CORE}`, dependsOn: { counter: '^1.0.0' } },
     ]);
     await app.close();
     expect(calls).toEqual([

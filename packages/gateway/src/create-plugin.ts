@@ -97,7 +97,7 @@ npm run build && npm test
 
 Install it next to \`gongzhi.config.json\` and add \`"gongzhi-plugin-${n.id}"\` to \`plugins\`.
 `,
-    'src/index.ts': `import { definePlugin, packageVersion } from '@gongzhi/core';
+    'src/index.ts': `import { definePlugin, packageVersion, peerRange } from '@gongzhi/core';
 import { DB_SCHEMA } from './db.js';
 import { ${entry} } from './entry/entry.entity.js';
 import { ${entry}Resolver } from './entry/entry.resolver.js';
@@ -110,7 +110,7 @@ import { ${n.camel}PlaceRules } from './place-rules.js';
 export default definePlugin({
   id: '${n.id}',
   version: packageVersion(import.meta.url),
-  coreRange: '${core}',
+  coreRange: peerRange(import.meta.url, '@gongzhi/core'),
   dbSchema: DB_SCHEMA,
   entities: [${entry}],
   migrations: [createEntries],

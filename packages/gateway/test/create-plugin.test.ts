@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createPlugin, loadPlugins } from '@gongzhi/gateway';
+import { CORE_VERSION } from '@gongzhi/core';
 import { createTestApp } from '@gongzhi/core/testing';
 
 /**
@@ -30,7 +31,12 @@ test('a scaffolded plugin builds, passes its own test and loads into the gateway
     expect(tested.stderr).toMatch(/Tests:\s+1 passed, 1 total/);
 
     const [plugin] = await loadPlugins([{ name: './gongzhi-plugin-parking-permits' }], parent);
-    expect(plugin).toMatchObject({ id: 'parking-permits', version: '0.1.0', coreRange: '^0.4.0' });
+    // Its coreRange is its package.json's peer range on core, which the scaffold sets to the running core's minor.
+    const { peerDependencies } = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as {
+      peerDependencies: Record<string, string>;
+    };
+    expect(peerDependencies['@gongzhi/core']).toBe(`^${CORE_VERSION.replace(/\.\d+$/, '.0')}`);
+    expect(plugin).toMatchObject({ id: 'parking-permits', version: '0.1.0', coreRange: peerDependencies['@gongzhi/core'] });
     const app = await createTestApp({ plugins: [plugin] });
     try {
       const { plugins } = await app.run('{ plugins { id } }');

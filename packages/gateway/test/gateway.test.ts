@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGatewayLogger } from '@gongzhi/gateway';
@@ -109,9 +110,12 @@ test('loads a third-party plugin by its package name from the configuration file
   ]);
   const gateway = await startGateway(config, logger, { seedWhenEmpty: false });
   try {
+    const gridVersion = (
+      JSON.parse(readFileSync(new URL('../../plugin-grid/package.json', import.meta.url), 'utf8')) as { version: string }
+    ).version;
     const { data } = await postGraphQL(gateway.server.url, '{ plugins { id version } }');
     expect(data.plugins).toEqual([
-      { id: 'grid', version: '0.4.0' },
+      { id: 'grid', version: gridVersion },
       { id: 'noticeboard', version: '1.2.0' },
     ]);
     const em = gateway.platform.orm.em.fork();

@@ -1,4 +1,4 @@
-import { definePlugin, packageVersion, PersonRoleKind } from '@gongzhi/core';
+import { definePlugin, packageVersion, peerRange, PersonRoleKind } from '@gongzhi/core';
 import { Council, CouncilMember } from './council/council.entity.js';
 import {
   CouncilMeetingsResolver,
@@ -65,7 +65,7 @@ export const plugin = definePlugin<CouncilOptions>({
   id: 'council',
   version: packageVersion(import.meta.url),
   dbSchema: DB_SCHEMA,
-  coreRange: '^0.4.0',
+  coreRange: peerRange(import.meta.url, '@gongzhi/core'),
   entities: [
     Council,
     CouncilMember,

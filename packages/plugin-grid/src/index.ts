@@ -1,4 +1,4 @@
-import { definePlugin, isNotFound, packageVersion, Request, RequestLevel, RequestStatus } from '@gongzhi/core';
+import { definePlugin, isNotFound, packageVersion, peerRange, Request, RequestLevel, RequestStatus } from '@gongzhi/core';
 import { GridAdoption } from './adoption/adoption.entity.js';
 import { GridAdoptionResolver, GridAdoptionsResolver, OrganizationGridsResolver } from './adoption/adoption.resolver.js';
 import { GridAttentionMark } from './attention/attention.entity.js';
@@ -75,7 +75,7 @@ export const plugin = definePlugin<GridOptions>({
   id: 'grid',
   version: packageVersion(import.meta.url),
   dbSchema: DB_SCHEMA,
-  coreRange: '^0.4.0',
+  coreRange: peerRange(import.meta.url, '@gongzhi/core'),
   entities: [Grid, GridPlace, GridWorker, GridAdoption, GridVisit, GridFinding, GridAttentionMark, GridMeeting, GridReporter, GridReport],
   placeRules: gridPlaceRules,
   permissions: gridPermissions,

@@ -1,4 +1,4 @@
-import { definePlugin, packageVersion, PersonRoleKind } from '@gongzhi/core';
+import { definePlugin, packageVersion, peerRange, PersonRoleKind } from '@gongzhi/core';
 import { AccountHolderKind, MoralBankAccount } from './account/account.entity.js';
 import {
   MoralBankAccountBookingsResolver,
@@ -51,10 +51,10 @@ export const plugin = definePlugin<MoralBankOptions>({
   id: 'moral-bank',
   version: packageVersion(import.meta.url),
   dbSchema: DB_SCHEMA,
-  coreRange: '^0.4.0',
+  coreRange: peerRange(import.meta.url, '@gongzhi/core'),
   // Earnings follow the volunteer plugin's `volunteer.service-verified`, typed by its published
-  // contract (@gongzhi/plugin-volunteer/events); these are the versions whose contract it was written against.
-  dependsOn: { volunteer: '>=0.2.0 <0.5.0' },
+  // contract (@gongzhi/plugin-volunteer/events); the peer range in package.json names the versions whose contract it was written against.
+  dependsOn: { volunteer: peerRange(import.meta.url, '@gongzhi/plugin-volunteer') },
   entities: [MoralBankAccount, MoralBankTransaction, MoralBankVenuePolicy, MoralBankBooking],
   placeRules: moralBankPlaceRules,
   permissions: {

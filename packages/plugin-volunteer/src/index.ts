@@ -1,4 +1,4 @@
-import { definePlugin, packageVersion, PersonRoleKind } from '@gongzhi/core';
+import { definePlugin, packageVersion, peerRange, PersonRoleKind } from '@gongzhi/core';
 import { DB_SCHEMA } from './db.js';
 import { teams } from './migrations/0001_teams.js';
 import { pairingResidentIndex } from './migrations/0002_pairing_resident_index.js';
@@ -61,7 +61,7 @@ export {
 export const plugin = definePlugin({
   id: 'volunteer',
   version: packageVersion(import.meta.url),
-  coreRange: '^0.4.0',
+  coreRange: peerRange(import.meta.url, '@gongzhi/core'),
   dbSchema: DB_SCHEMA,
   migrations: [teams, pairingResidentIndex, connectionIndexes],
   entities: [

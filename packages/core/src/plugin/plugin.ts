@@ -85,7 +85,7 @@ export interface GongzhiPlugin<Options = unknown> {
   id: string;
   /** The plugin's own version (its package.json version). */
   version: string;
-  /** Semver range of `@gongzhi/core` the plugin works with; equal to its peerDependency. */
+  /** Semver range of `@gongzhi/core` the plugin works with: its peerDependency, read with `peerRange(import.meta.url, '@gongzhi/core')`. */
   coreRange: string;
   /** Plugins this one needs, with the version range of each: `{ grid: '^0.1.0' }`. */
   dependsOn?: Record<string, string>;
