@@ -18,8 +18,9 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { getArgumentValues, getDirectiveValues } from 'graphql/execution/values.js';
-import { Extensions, getMetadataStorage } from 'type-graphql';
+import { Extensions } from 'type-graphql';
 import { fromGlobalId, localId } from '../relay/global-id.js';
+import { objectTypeNamed } from './field-resolvers.js';
 
 const BY_PARENT_KEY = 'gongzhiByParentKey';
 
@@ -94,7 +95,8 @@ export function bindEarlyReads(schema: GraphQLSchema): void {
  * fresh random uuid, only to overwrite it.
  */
 function keyOnlyParent(type: GraphQLObjectType): (uuid: string) => object {
-  const target: unknown = getMetadataStorage().objectTypes.find((t) => t.name === type.name)?.target;
+  // Unknown or ambiguous: a plain object, which type-graphql's handler converts as it did before.
+  const target: unknown = objectTypeNamed(type.name)?.target;
   const prototype = typeof target === 'function' ? (target.prototype as object) : Object.prototype;
   // An own data property: the ORM may define accessors for an entity's properties on its prototype.
   return (uuid) =>

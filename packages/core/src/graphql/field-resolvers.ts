@@ -232,14 +232,24 @@ interface FieldMetadata {
 }
 
 /**
+ * The object type type-graphql declared under the GraphQL name `typeName`, when exactly one class
+ * did: its metadata is global, so another composition's (or a test's) type of the same name may be
+ * there too, and the name alone cannot tell which class a schema's type came from.
+ */
+export function objectTypeNamed(typeName: string): ReturnType<typeof getMetadataStorage>['objectTypes'][number] | null {
+  const [objectType, other] = getMetadataStorage().objectTypes.filter((t) => t.name === typeName);
+  return objectType && !other ? objectType : null;
+}
+
+/**
  * The fields type-graphql declared on the object type named `typeName`, by schema name, as its
  * schema generator merges them (the interfaces' first, then its superclasses', then its own); null
- * when no class or more than one has that name (another composition's type of the same name).
+ * when no class or more than one has that name ({@link objectTypeNamed}).
  */
 function declaredFields(typeName: string): Map<string, FieldMetadata> | null {
   const storage = getMetadataStorage();
-  const [objectType, other] = storage.objectTypes.filter((t) => t.name === typeName);
-  if (!objectType || other) return null;
+  const objectType = objectTypeNamed(typeName);
+  if (!objectType) return null;
   const fields = new Map<string, FieldMetadata>();
   const add = (list: readonly FieldMetadata[] | undefined) => list?.forEach((field) => fields.set(field.schemaName, field));
   const interfaces = (objectType.interfaceClasses ?? []) as unknown[];
