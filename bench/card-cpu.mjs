@@ -12,7 +12,7 @@
 // Not a test: it measures. Build first (`tsc -b`).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { profileTo } from './in-process.mjs';
+import { alternate, cpuOf, profileTo } from './in-process.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -71,15 +71,6 @@ async function cardWorld(benchDir) {
   }
 }
 
-/** This process's CPU, in µs, for `n` cards read one after another. */
-async function cpuOf(read, n) {
-  const c0 = process.cpuUsage();
-  for (let i = 0; i < n; i++) await read();
-  const c = process.cpuUsage(c0);
-  return c.user + c.system;
-}
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const N = Number(opts.runs);
 const worlds = [await cardWorld(here)];
 try {
@@ -96,13 +87,8 @@ try {
     }
     const rounds = Number(opts.rounds);
     const slice = Math.max(1, Math.round(N / rounds));
-    const per = { this: [], against: [] };
-    for (let round = 0; round < rounds; round++) {
-      // Each round starts with the other side, so neither always follows the other.
-      const order = round % 2 ? ['against', 'this'] : ['this', 'against'];
-      for (const side of order) per[side].push((await cpuOf((side === 'this' ? mine : theirs).readers[label], slice)) / slice);
-    }
-    const [a, b] = [median(per.this), median(per.against)];
+    const medians = await alternate({ this: { op: mine.readers[label] }, against: { op: theirs.readers[label] } }, rounds, slice);
+    const [a, b] = [medians.this.cpuUs, medians.against.cpuUs];
     console.log(
       `${label}, ${rounds} alternating slices of ${slice}: this ${a.toFixed(0)} µs of CPU per card, against ${b.toFixed(0)} (this/against ${(a / b).toFixed(3)})`,
     );

@@ -94,3 +94,39 @@ export async function profileTo(file) {
     session.disconnect();
   };
 }
+
+/** This process's CPU in µs (user and system) for `n` runs of `op`, one after another. */
+export async function cpuOf(op, n) {
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < n; i++) await op();
+  const c = process.cpuUsage(c0);
+  return c.user + c.system;
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * Measures `sides` (by name: `op`, and `postgresCpuUs` when the side's database CPU counts too) in
+ * `rounds` rounds of `slice` runs each, the sides taking turns and each round starting with the
+ * next side, so that a slow minute of the machine costs every side alike (`--against`: two builds in
+ * one process). Returns per side, in µs per run: the median of its slices of this process's CPU and,
+ * given `postgresCpuUs`, its database's CPU over all its slices (read from /proc in clock ticks of
+ * 10 ms, too coarse for a slice's median: a slice of 40 status changes is 4 or 5 ticks).
+ */
+export async function alternate(sides, rounds, slice) {
+  const names = Object.keys(sides);
+  const per = Object.fromEntries(names.map((name) => [name, { cpu: [], postgres: [] }]));
+  for (let round = 0; round < rounds; round++) {
+    const order = [...names.slice(round % names.length), ...names.slice(0, round % names.length)];
+    for (const name of order) {
+      const { op, postgresCpuUs } = sides[name];
+      const pg0 = postgresCpuUs?.();
+      per[name].cpu.push((await cpuOf(op, slice)) / slice);
+      if (postgresCpuUs) per[name].postgres.push((postgresCpuUs() - pg0) / slice);
+    }
+  }
+  const mean = (values) => values.reduce((sum, v) => sum + v, 0) / values.length;
+  return Object.fromEntries(
+    names.map((name) => [name, { cpuUs: median(per[name].cpu), postgresUs: per[name].postgres.length ? mean(per[name].postgres) : null }]),
+  );
+}
