@@ -30,6 +30,8 @@ Commands:
   seed --scale N [--requests M]
                      generate a district the size of Fangzhuang × N (benchmarks)
   schema             print the composed GraphQL schema (SDL); opens no database
+  plugins            list core's version and the configured plugins' (with the ranges
+                     they accept), checking they compose; opens no database
   api-key create --name NAME --permissions P1,P2 [--place CODE]...
                      create an API key for a district app (scoped to the places'
                      subtrees; no --place: everywhere) and print it, once
@@ -227,6 +229,20 @@ async function main(argv: string[]): Promise<number> {
       // The schema comes from the plugins' code alone, as the schema contract builds it: no database is opened (nor an embedded one initialised).
       const [{ composeSdl }, { loadPlugins }] = await Promise.all([import('@gongzhi/core'), import('./plugin-loader.js')]);
       console.log(await composeSdl(await loadPlugins(config.plugins, config.baseDir)));
+      return 0;
+    }
+    case 'plugins': {
+      // What an upgrade changes, checked as start checks it (a refusal is its one clear line and exit 1), before anything runs.
+      const [{ composePlugins, CORE_VERSION }, { loadPlugins }] = await Promise.all([
+        import('@gongzhi/core'),
+        import('./plugin-loader.js'),
+      ]);
+      const ordered = composePlugins(await loadPlugins(config.plugins, config.baseDir), CORE_VERSION);
+      console.log(`@gongzhi/core ${CORE_VERSION}`);
+      for (const plugin of ordered) {
+        const needs = Object.entries(plugin.dependsOn ?? {}).map(([id, range]) => `; ${id} ${range}`);
+        console.log(`${plugin.id} ${plugin.version} (core ${plugin.coreRange}${needs.join('')})`);
+      }
       return 0;
     }
     case 'api-key': {

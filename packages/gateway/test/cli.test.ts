@@ -110,6 +110,33 @@ test('schema prints the composed SDL, third-party plugin included, without openi
   }
 });
 
+test('plugins lists the versions that compose, third-party plugin included, and refuses a plugin made for another core', async () => {
+  const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'gongzhi-plugins-')), 'data');
+  try {
+    const listed = await runCli(['plugins'], { GONGZHI_DATA_DIR: dataDir }, path.join(here, 'fixtures/third-party'));
+    expect(listed).toMatchObject({ code: 0, stderr: '' });
+    const [core, ...plugins] = listed.stdout.trim().split('\n');
+    expect(core).toBe(`@gongzhi/core ${CORE_VERSION}`);
+    expect(plugins).toEqual([expect.stringMatching(/^grid \d+\.\d+\.\d+ \(core \S+\)$/), 'noticeboard 1.2.0 (core >=0.4.0 <1.0.0)']);
+    expect(existsSync(dataDir)).toBe(false);
+
+    // A plugin made for an older core: the same one line as start gives, before anything runs.
+    const dir = path.dirname(dataDir);
+    writeFileSync(path.join(dir, 'old-plugin.js'), "export default { id: 'old', version: '1.0.0', coreRange: '^0.1.0' };\n");
+    const refused = await runCli(['plugins'], { GONGZHI_DATA_DIR: dataDir, GONGZHI_PLUGINS: './old-plugin.js' }, dir);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^gongzhi: Plugin "old" 1\\.0\\.0 supports @gongzhi/core \\^0\\.1\\.0, but this server runs core ${CORE_VERSION.replaceAll('.', '\\.')}\\. Fix:`,
+        ),
+      ),
+    ]);
+  } finally {
+    rmSync(path.dirname(dataDir), { recursive: true, force: true });
+  }
+});
+
 test('api-key create prints a key once; api-key revoke ends it; token signs a person token', async () => {
   const created = await runCli(['api-key', 'create', '--name', '区级应用', '--permissions', 'request.submit,audit'], {
     DATABASE_URL: db.url,
