@@ -280,7 +280,11 @@ test('a standalone task can be released, reclaimed and cancelled; the board list
     as(p['外来3']),
   );
   expect(released.releaseVolunteerTask.task).toEqual({ status: 'OPEN', claimedBy: null });
-  await succeed(w.app, CLAIM, { id: task.id }, as(p['外来4']));
+  // The claim answers with what it wrote: the task's row is read before its conditional update, not again after it.
+  const claimed = await w.app.recordStatements(() => succeed(w.app, CLAIM, { id: task.id }, as(p['外来4'])));
+  const update = claimed.findIndex((sql) => /^update "volunteer"\."task"/i.test(sql));
+  expect(update).toBeGreaterThan(-1);
+  expect(claimed.slice(update + 1).filter((sql) => /from "volunteer"\."task"/i.test(sql))).toEqual([]);
   const board = await succeed(
     w.app,
     'query($under: ID!) { volunteerTasks(under: $under, status: [CLAIMED]) { nodes { title claimedBy { name } } } }',
