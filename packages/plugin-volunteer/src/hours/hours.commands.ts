@@ -7,6 +7,7 @@ import type { VolunteerTask } from '../task/task.entity.js';
 import type { VolunteerTeam } from '../team/team.entity.js';
 import { activeMembership } from '../team/team.queries.js';
 import { VolunteerServiceEntry, VolunteerServiceSource, VolunteerServiceStatus } from './hours.entity.js';
+import { updateIf } from '../db.js';
 import { correctedTotal, decisionOf } from './hours.queries.js';
 import { volunteerMessages, volunteerPhrases } from '../messages.js';
 
@@ -156,13 +157,10 @@ export const decideHours = defineCommand<
     }
     const now = uow.now();
     const status = approve ? VolunteerServiceStatus.APPROVED : VolunteerServiceStatus.DECLINED;
-    const updated = await uow.em.nativeUpdate(
-      VolunteerServiceEntry,
-      { uuid: entry.uuid, status: VolunteerServiceStatus.PENDING },
-      { status, verifiedBy: verifier, verifiedAt: now, declineReason },
-    );
-    if (updated === 0) return alreadyDecided(uow, entry);
-    await uow.em.refresh(entry);
+    const decided = { status, verifiedBy: verifier, verifiedAt: now, declineReason };
+    if (!(await updateIf(uow, VolunteerServiceEntry, entry, { status: VolunteerServiceStatus.PENDING }, decided))) {
+      return alreadyDecided(uow, entry);
+    }
     if (approve) {
       await uow.emit('volunteer.service-verified', {
         entryId: entry.uuid,

@@ -6,7 +6,7 @@ import { VolunteerServiceSource } from '../hours/hours.entity.js';
 import { MAX_ENTRY_MINUTES, recordServiceEntry } from '../hours/hours.commands.js';
 import { VolunteerTeam } from '../team/team.entity.js';
 import { requireLeader, requireMember } from '../team/team.queries.js';
-import { t } from '../db.js';
+import { t, updateIf } from '../db.js';
 import { VolunteerShift, VolunteerShiftSignup } from './shift.entity.js';
 import { volunteerMessages, volunteerPhrases } from '../messages.js';
 
@@ -100,14 +100,10 @@ export const cancelSignup = defineCommand<{ signup: Named<VolunteerShiftSignup> 
     const { shift, team } = await shiftOf(uow, signup);
     if (refId(signup.person) !== actor.uuid) await requireLeader(uow.em, team, actor, volunteerPhrases.cancelOthersShift, 'signupId');
     if (signup.checkedInAt) throw volunteerMessages.volunteerCheckedCheckOut.error('signupId');
-    const done = await uow.em.nativeUpdate(
-      VolunteerShiftSignup,
-      { uuid: signup.uuid, cancelledAt: null, checkedInAt: null },
-      { cancelledAt: uow.now() },
-    );
-    if (done === 0) throw volunteerMessages.signUpAlreadyCancelled.error('signupId');
+    if (!(await updateIf(uow, VolunteerShiftSignup, signup, { cancelledAt: null, checkedInAt: null }, { cancelledAt: uow.now() }))) {
+      throw volunteerMessages.signUpAlreadyCancelled.error('signupId');
+    }
     await uow.em.execute(`UPDATE ${t('shift')} SET taken = taken - 1 WHERE id = ?`, [shift.uuid]);
-    await uow.em.refresh(signup);
     await announce(uow, signup, 'cancelled');
     return signup;
   },

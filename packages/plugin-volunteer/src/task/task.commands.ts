@@ -17,6 +17,7 @@ import { recordServiceEntry } from '../hours/hours.commands.js';
 import { requireText } from '../text.js';
 import { VolunteerTeam } from '../team/team.entity.js';
 import { requireMember } from '../team/team.queries.js';
+import { updateIf } from '../db.js';
 import { VolunteerTask, type VolunteerTaskKind, VolunteerTaskStatus } from './task.entity.js';
 import type { VolunteerTaskEventName } from './task.events.js';
 import { taskStanding } from './task.queries.js';
@@ -49,19 +50,9 @@ async function conflict(uow: UnitOfWork, task: VolunteerTask): Promise<never> {
   throw volunteerMessages.taskChangedMeanwhileNow.error({ nowStatus: now.status }, 'taskId');
 }
 
-/**
- * Moves a task from `from` only if nobody changed it since (one winner), or reports the conflict.
- * The task then holds what was written: every changed column's value is known (no trigger on the
- * table changes others), so the row is not read back.
- */
+/** Moves a task from `from` only if nobody changed it since (one winner), or reports the conflict. */
 async function move(uow: UnitOfWork, task: VolunteerTask, from: VolunteerTaskStatus, changes: Partial<VolunteerTask>): Promise<void> {
-  const written = { ...changes, updatedAt: uow.now() };
-  // A copy: the ORM turns the entities in the data it is given into their keys.
-  const moved = await uow.em.nativeUpdate(VolunteerTask, { uuid: task.uuid, status: from }, { ...written });
-  if (moved === 0) return conflict(uow, task);
-  Object.assign(task, written);
-  // As loaded with these values: nothing left for a flush to write.
-  uow.em.getUnitOfWork().merge(task);
+  if (!(await updateIf(uow, VolunteerTask, task, { status: from }, { ...changes, updatedAt: uow.now() }))) return conflict(uow, task);
 }
 
 /** A team takes on the work of its community. */
