@@ -1,6 +1,6 @@
 import { defineCommand, type Named, type Place, PlaceType, refId, type UnitOfWork } from '@gongzhi/core';
 import { localDate } from '../calendar.js';
-import { t } from '../db.js';
+import { t, updateIf } from '../db.js';
 import { cleanSkills, requireText } from '../text.js';
 import { VolunteerMemberRole, VolunteerTeam } from '../team/team.entity.js';
 import { requireLeader } from '../team/team.queries.js';
@@ -188,13 +188,10 @@ export const withdrawApplication = defineCommand<{ application: Named<VolunteerA
     if (was === VolunteerApplicationStatus.DECLINED || was === VolunteerApplicationStatus.WITHDRAWN) {
       throw volunteerMessages.applicationAlready.error({ was }, 'applicationId');
     }
-    const changed = await uow.em.execute<{ id: string }[]>(
-      `UPDATE ${t('application')} SET status = 'withdrawn' WHERE id = ? AND status = ? RETURNING id`,
-      [application.uuid, was],
-    );
-    if (!changed.length) throw volunteerMessages.applicationChangedMeanwhileReload.error('applicationId');
+    if (!(await updateIf(uow, VolunteerApplication, application, { status: was }, { status: VolunteerApplicationStatus.WITHDRAWN }))) {
+      throw volunteerMessages.applicationChangedMeanwhileReload.error('applicationId');
+    }
     if (was === VolunteerApplicationStatus.ACCEPTED) await freeSeat(uow, refId(application.recruitment)!);
-    await uow.em.refresh(application);
     await announce(uow, application);
     return application;
   },

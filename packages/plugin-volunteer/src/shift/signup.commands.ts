@@ -1,4 +1,4 @@
-import { defineCommand, type Named, type Person, Place, refId, type UnitOfWork, type Phrase } from '@gongzhi/core';
+import { defineCommand, type Named, Person, Place, refId, type UnitOfWork, type Phrase } from '@gongzhi/core';
 import { localDate } from '../calendar.js';
 import { requireCommunityOf } from '../community.js';
 import type { VolunteerShiftEventPayload } from '../events.js';
@@ -59,7 +59,11 @@ async function reassign(uow: UnitOfWork, to: Map<VolunteerShiftSignup, string>):
     [...[...to.entries()].flatMap(([s, person]) => [s.uuid, person]), ...ids],
   );
   if (moved.length !== ids.length) throw volunteerMessages.signUpChangedMeanwhile.error('signupId');
-  for (const signup of to.keys()) await uow.em.refresh(signup);
+  // Only the person changed (the time-range trigger fires on a new shift alone): the rows as written, not read back.
+  for (const [signup, person] of to) {
+    signup.person = uow.em.getReference(Person, person);
+    uow.em.getUnitOfWork().merge(signup);
+  }
 }
 
 /** Signs the signed-in member up for a shift of their team. */
