@@ -33,10 +33,17 @@ test('the workspace has plugins to check', () => {
   expect(plugins.map((p) => p.name)).toEqual(expect.arrayContaining(['@gongzhi/plugin-grid', '@gongzhi/plugin-moral-bank']));
 });
 
+/** The workspace plugins' packages by plugin id. */
+let packageOf: Map<string, string>;
+beforeAll(async () => {
+  packageOf = new Map();
+  // One after another: Jest's module linker fails on concurrent first imports of one module graph.
+  for (const p of plugins) packageOf.set((await definitionOf(p.name)).id, p.name);
+});
+
 test.each(plugins.map((p) => [p.name, p] as const))('%s takes its ranges from its package.json', async (name, json) => {
   const plugin = await definitionOf(name);
   expect({ coreRange: plugin.coreRange }).toEqual({ coreRange: json.peerDependencies!['@gongzhi/core'] });
-  const packageOf = new Map(await Promise.all(plugins.map(async (p) => [(await definitionOf(p.name)).id, p.name] as const)));
   for (const [id, range] of Object.entries(plugin.dependsOn ?? {})) {
     const dependency = packageOf.get(id);
     if (!dependency) continue; // not a workspace plugin: its releases are not ours
