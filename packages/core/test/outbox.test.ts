@@ -39,7 +39,11 @@ interface Tally {
  * delivering transaction, naming the process that made it; it fails a key's first attempts
  * when told to (after writing, so a failed attempt must leave no row).
  */
-function tallyPlugin(process: string, tally: Tally = { attempts: new Map(), failuresLeft: new Map() }): GongzhiPlugin {
+function tallyPlugin(
+  process: string,
+  tally: Tally = { attempts: new Map(), failuresLeft: new Map() },
+  gate: (key: string) => Promise<void> = () => Promise.resolve(),
+): GongzhiPlugin {
   return bare('tally', {
     migrations: [
       {
@@ -52,6 +56,7 @@ function tallyPlugin(process: string, tally: Tally = { attempts: new Map(), fail
         'tally.counted',
         async (event, { em }) => {
           const { key } = event.payload;
+          await gate(key);
           tally.attempts.set(key, [...(tally.attempts.get(key) ?? []), Date.now()]);
           await em.execute('INSERT INTO tally.delivery (key, process) VALUES (?, ?)', [key, process]);
           const left = tally.failuresLeft.get(key) ?? 0;
@@ -117,7 +122,7 @@ describe('one process', () => {
     expect(await outboxRows(app.platform)).toBe(0);
   });
 
-  test('a delivery costs one statement besides its handler: the row is taken (deleted, locked) as it is read', async () => {
+  test('a delivery costs one statement besides its handler, sent with its first: the row is taken (deleted, locked) as it is read', async () => {
     const statements = await app.countStatements(() => emitKeys(app.platform, ['counted']));
     // The emitting transaction: which event names webhooks want, the outbox row. The delivery:
     // its take and the handler's insert; no savepoint around the handler, no delete after it
@@ -125,6 +130,9 @@ describe('one process', () => {
     expect(statements).toBe(4);
     expect((await deliveries(app.platform)).get('counted')).toEqual(['one']);
     expect(await outboxRows(app.platform)).toBe(0);
+    // On the wire: BEGIN with the webhooks' names; the outbox row with COMMIT; BEGIN with the take
+    // and the handler's insert (the take is not awaited on its own); COMMIT.
+    expect(await app.countRoundTrips(() => emitKeys(app.platform, ['trips']))).toBe(4);
   });
 
   test('nothing is recorded or delivered for a transaction that rolls back', async () => {
@@ -191,6 +199,54 @@ describe('several processes on one database', () => {
       expect(await outboxRows(app.platform)).toBe(0);
     } finally {
       await crashed.close().catch(() => undefined);
+      await b.close();
+      await app.close();
+    }
+  });
+
+  test("a delivery another process holds when this one's own attempt comes keeps nothing of that attempt, and is no failure", async () => {
+    const lines: unknown[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const tallyA: Tally = { attempts: new Map(), failuresLeft: new Map() };
+    // A delivers its own commits 300 ms late; B sweeps at once and holds the row until told.
+    const app = await createTestApp({
+      plugins: [tallyPlugin('A', tallyA)],
+      logger: pino({ level: 'error' }, sink),
+      outbox: { sweepIntervalMs: 3_600_000, handoverMs: 0, deliveryDelayMs: 300 },
+    });
+    let entered!: () => void;
+    const inB = new Promise<void>((resolve) => (entered = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const tallyB: Tally = { attempts: new Map(), failuresLeft: new Map() };
+    const b = await secondProcess(
+      app,
+      tallyPlugin('B', tallyB, async () => {
+        entered();
+        await released;
+      }),
+      { sweepIntervalMs: 3_600_000, handoverMs: 0 },
+    );
+    try {
+      await emitKeys(app.platform, ['contended']);
+      const sweeping = b.events.sweep();
+      await inB;
+      // A's own attempt runs its handler (the take goes with the handler's insert) and finds the row held.
+      await waitFor(() => Promise.resolve(tallyA.attempts.has('contended')), 5_000, "A's own attempt");
+      release();
+      expect(await sweeping).toBe(1);
+      await app.platform.events.stopDelivery();
+      expect((await deliveries(app.platform)).get('contended')).toEqual(['B']);
+      expect(await outboxRows(app.platform)).toBe(0);
+      // Not a failed delivery: nothing counted against the row, nothing logged.
+      expect(lines).toEqual([]);
+    } finally {
+      release();
       await b.close();
       await app.close();
     }

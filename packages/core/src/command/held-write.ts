@@ -44,15 +44,20 @@ export async function writeOrUndo(uow: UnitOfWork, ctes: string, params: readonl
   await executePreparedLater(uow.em, `WITH ${ctes} SELECT expect_written((SELECT count(*) FROM written), ?::text)`, [...params, key]).sent;
 }
 
+/** Whether `err` is a held write's "nothing written" (SQLSTATE {@link NOTHING_WRITTEN}), its DETAIL naming the write. */
+export function isNothingWritten(err: unknown): err is { code: typeof NOTHING_WRITTEN; detail: string } {
+  const failure = err as { code?: unknown; detail?: unknown } | null;
+  return failure?.code === NOTHING_WRITTEN && typeof failure.detail === 'string';
+}
+
 /**
  * What the caller of a unit of work over `em` should get for `err`, the error that ended it: when
  * one of its held writes ({@link writeOrUndo}) wrote nothing, the domain error its explanation
  * throws (read now, after the rollback, on a fresh fork of `readEm`); otherwise `err` itself.
  */
 export async function explainNothingWritten(err: unknown, em: EntityManager, readEm: EntityManager): Promise<unknown> {
-  const failure = err as { code?: unknown; detail?: unknown } | null;
-  if (failure?.code !== NOTHING_WRITTEN || typeof failure.detail !== 'string') return err;
-  const whyNot = explanations.get(em)?.get(failure.detail);
+  if (!isNothingWritten(err)) return err;
+  const whyNot = explanations.get(em)?.get(err.detail);
   if (!whyNot) return err;
   try {
     return await whyNot(readContext(readEm.fork()));

@@ -312,7 +312,10 @@ export class EventBus {
       while (
         !this.delivery.closed &&
         taken < SWEEP_BATCH &&
-        (await this.deliver((em) => eventOutbox.takeDue(em, handlers, deliveryDelayMs)))
+        (await this.deliver(async (em) => {
+          const row = await eventOutbox.takeDue(em, handlers, deliveryDelayMs);
+          return row && { row };
+        }))
       ) {
         taken++;
       }
@@ -381,7 +384,7 @@ export class EventBus {
   ): Promise<T> {
     const once = async (attempt = 1) => {
       const pending: GongzhiEvent[] = [];
-      let recorded: Promise<string[]> = Promise.resolve([]);
+      let recorded: Promise<OutboxRow[]> = Promise.resolve([]);
       // A transaction's fork shares the rows `em` holds; an attempt run again starts from none of
       // them, so it reads them as committed, not as the failed attempt left them in memory.
       const fresh = attempt > 1 ? { clear: true } : {};
@@ -400,7 +403,7 @@ export class EventBus {
               .filter((s) => s.durable && matches(s, event.name) && (wanted.get(s)?.has(event.name) ?? true))
               .map((s) => ({ event, handler: s.id })),
           );
-          ({ ids: recorded } = await eventOutbox.write(txEm, deliveries, this.delivery.options.handoverMs));
+          ({ rows: recorded } = await eventOutbox.write(txEm, deliveries, this.delivery.options.handoverMs));
           for (const write of takeFinalWrites()) await txEm.execute(write.sql, write.params);
           for (const listener of this.beforeCommitListeners) await listener(pending, txEm);
         }
@@ -440,7 +443,7 @@ export class EventBus {
     };
   }
 
-  private async afterCommit(events: GongzhiEvent[], recorded: readonly string[]): Promise<void> {
+  private async afterCommit(events: GongzhiEvent[], recorded: readonly OutboxRow[]): Promise<void> {
     for (const listener of this.committedListeners) {
       try {
         await listener(events);
@@ -473,14 +476,15 @@ export class EventBus {
    * caller's operation answers after its effects), or after `deliveryDelayMs`. A delivery it
    * cannot make now stays in the outbox for the sweep.
    */
-  private async deliverOwn(ids: readonly string[]): Promise<void> {
+  private async deliverOwn(rows: readonly OutboxRow[]): Promise<void> {
     const state = this.delivery;
     if (state.closed) return;
     const run = async () => {
-      for (const id of ids) {
+      for (const row of rows) {
         if (state.closed) return;
-        await this.deliver((em) => eventOutbox.take(em, id)).catch((err: unknown) =>
-          this.logger.error({ err, outboxId: id }, 'event delivery could not complete; the row stays for the sweep'),
+        // This process wrote the row, so it knows it: the take goes with the handler's first query.
+        await this.deliver(async (em) => ({ row, ...(await eventOutbox.take(em, row)) })).catch((err: unknown) =>
+          this.logger.error({ err, outboxId: row.id }, 'event delivery could not complete; the row stays for the sweep'),
         );
       }
     };
@@ -503,15 +507,18 @@ export class EventBus {
    * everything rolls back, the row with it, and the row then records the failure and when to
    * try again. Returns whether it made an attempt.
    */
-  private async deliver(take: (em: EntityManager) => Promise<OutboxRow | null>): Promise<boolean> {
+  private async deliver(take: (em: EntityManager) => Promise<Taking | null>): Promise<boolean> {
     let taken: { row: OutboxRow; sub: Subscription } | null = null;
     let txEm: EntityManager | null = null;
+    let lost: Promise<boolean> | undefined;
     try {
       await this.unitOfWork(this.rootEm().fork(), null, async (tx, emitted) => {
         taken = null; // an attempt run again (a transient failure) takes its row anew
         txEm = tx.em;
-        const row = await take(tx.em);
-        if (!row) return;
+        const taking = await take(tx.em);
+        if (!taking) return;
+        const { row } = taking;
+        lost = taking.lost;
         const sub = this.subscriptions.find((s) => s.durable && s.id === row.handler);
         // A handler unsubscribed since: the rollback leaves the row for a process that runs it.
         if (!sub) throw new HandlerGone();
@@ -525,6 +532,8 @@ export class EventBus {
       });
     } catch (thrown) {
       if (thrown instanceof HandlerGone) return false;
+      // The row was not there to take: the attempt was never this process's to make.
+      if (lost && (await lost)) return false;
       // A command's held write that wrote nothing is recorded as what it found, not as a bare SQLSTATE.
       const err = txEm ? await explainNothingWritten(thrown, txEm, this.rootEm()) : thrown;
       if (!taken) throw err;
@@ -545,6 +554,15 @@ export class EventBus {
       `event handler ${sub.id} failed on ${row.event.name} (attempt ${attempts}); retrying in ${retryInMs} ms`,
     );
   }
+}
+
+/**
+ * A delivery taken for an attempt: its row, and, when the take was sent without waiting for its
+ * answer, whether it found the row gone (then the transaction cannot commit).
+ */
+interface Taking {
+  row: OutboxRow;
+  lost?: Promise<boolean>;
 }
 
 /** Thrown to roll back a taken delivery whose handler this process no longer runs. */

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { isNothingWritten } from '../command/held-write.js';
 import { executePrepared, executePreparedLater } from '../database/prepared-statements.js';
 import type { KeysetRead } from '../relay/connection.js';
 import type { GongzhiEvent } from './event-bus.js';
@@ -108,14 +109,23 @@ export const eventOutbox = {
    * Records, inside the emitting transaction (at its end), one delivery per (event, handler id).
    * A sweep may take them `handoverMs` after they were written. The statement goes with the
    * transaction's next query (its COMMIT) in one round trip: the returned promise resolves once it
-   * is sent, with the new rows' ids (in order) to come when it has answered.
+   * is sent, with the new rows (in order, each as a sweep would read it back) to come when it has answered.
    */
   async write(
     em: EntityManager,
     deliveries: readonly { event: GongzhiEvent; handler: string }[],
     handoverMs: number,
-  ): Promise<{ ids: Promise<string[]> }> {
-    if (deliveries.length === 0) return { ids: Promise.resolve([]) };
+  ): Promise<{ rows: Promise<OutboxRow[]> }> {
+    if (deliveries.length === 0) return { rows: Promise.resolve([]) };
+    const written = JSON.stringify(
+      deliveries.map(({ event, handler }) => ({
+        event: event.name,
+        payload: event.payload ?? null,
+        actor_id: event.actorId ?? null,
+        occurred_at: event.occurredAt.toISOString(),
+        handler,
+      })),
+    );
     const { sent, rows } = executePreparedLater<{ id: string }>(
       em,
       // One text for any number of deliveries (a prepared statement); ids are taken in order, so sorting them keeps it.
@@ -125,45 +135,41 @@ export const eventOutbox = {
               WITH ORDINALITY AS d(event, payload, actor_id, occurred_at, handler, n)
         ORDER BY d.n
        RETURNING id`,
-      [
-        handoverMs,
-        JSON.stringify(
-          deliveries.map(({ event, handler }) => ({
-            event: event.name,
-            payload: event.payload ?? null,
-            actor_id: event.actorId ?? null,
-            occurred_at: event.occurredAt.toISOString(),
-            handler,
-          })),
-        ),
-      ],
+      [handoverMs, written],
     );
-    const ids = rows.then((inserted) =>
-      inserted
-        .map((r) => BigInt(r.id))
-        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(String),
-    );
-    ids.catch(() => undefined);
+    const recorded = rows.then((inserted) => {
+      const ids = inserted.map((r) => BigInt(r.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      // Parsed from the text sent, the payloads are what a sweep would read back: plain JSON, nothing shared with the emitter.
+      return (JSON.parse(written) as Row[]).map((row, i) => toRow({ ...row, id: String(ids[i]), attempts: 0 })!);
+    });
+    recorded.catch(() => undefined);
     await sent;
-    return { ids };
+    return { rows: recorded };
   },
 
   /**
-   * Takes a delivery this process committed itself, for its first attempt: deletes the row and
-   * returns it, holding its lock until the transaction ends (the handler's writes and "done"
-   * commit together; a rollback puts it back). Null when it is gone (delivered) or taken
-   * (another process holds it, or already tried it: retries follow the back-off).
+   * Takes a delivery this process committed itself, for its first attempt: deletes the row,
+   * holding its lock until the transaction ends (the handler's writes and "done" commit together;
+   * a rollback puts it back). The delete is not awaited: it goes with the handler's first query (or
+   * the COMMIT) in one round trip. When the row is not there to take (delivered, held by another
+   * process, or already tried: retries follow the back-off), that statement fails, so the
+   * transaction cannot commit and nothing the handler wrote is kept; `lost` then resolves to true.
    */
-  async take(em: EntityManager, id: string): Promise<OutboxRow | null> {
-    // Prepared (it follows every delivery's BEGIN, in the same round trip): parsed and planned once per connection.
-    const rows = await executePrepared<Row>(
+  async take(em: EntityManager, row: OutboxRow): Promise<{ lost: Promise<boolean> }> {
+    const { sent, rows } = executePreparedLater(
       em,
-      `DELETE FROM event_outbox WHERE id = (SELECT id FROM event_outbox WHERE id = ? AND attempts = 0 FOR UPDATE SKIP LOCKED)
-       RETURNING ${COLUMNS}`,
-      [id],
+      `WITH written AS (
+         DELETE FROM event_outbox WHERE id = (SELECT id FROM event_outbox WHERE id = ? AND attempts = 0 FOR UPDATE SKIP LOCKED) RETURNING id)
+       SELECT expect_written((SELECT count(*) FROM written), ?::text)`,
+      [row.id, `event_outbox ${row.id}`],
     );
-    return toRow(rows[0]);
+    await sent;
+    return {
+      lost: rows.then(
+        () => false,
+        (err: unknown) => isNothingWritten(err),
+      ),
+    };
   },
 
   /**
