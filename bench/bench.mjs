@@ -4,7 +4,7 @@
 //   pnpm bench                 default size (Fangzhuang: seed --scale 1), 10 s per workload
 //   pnpm bench --size 10       10× the data
 //   pnpm bench --quick         scale 0.05, 2 s per workload, fan-out small (the CI smoke run)
-//   options: --against DIR (another built checkout's gateway, alternated with this one's on the reads; --rounds N)
+//   options: --against DIR (another built checkout's gateway, alternated with this one's on every read and write workload; --rounds N)
 //   --pg-stats (the embedded server loads pg_stat_statements; each phase reports its dearest statements: calls and plans per request, time)
 //   --pg-scheduling normal (the embedded server's processes scheduled as any process, not as batch work: the comparison of bench/README.md)
 //   --profile (V8 CPU profile of the gateway into bench/results)  --seconds S  --concurrency C (readers, default 20)  --writers W (default 50)  --no-fanout --no-start --no-reads --no-writes --reads board,personCard,personCardScoped,subtreeReport
@@ -119,23 +119,18 @@ function cpuMs(pid) {
 }
 
 /**
- * `--against`: one read workload driven on two gateways in alternating slices (`--rounds`, 6 by
+ * `--against`: one workload driven on two gateways in alternating slices (`--rounds`, 6 by
  * default, of `--seconds` ÷ 2 each, the first of each pair alternating too); prints and answers
- * each gateway's req/s and CPU per request, slice by slice and their medians.
+ * each gateway's req/s, its CPU and the database's per request, slice by slice and their medians.
+ * `op(gateway)` makes a slice's operation (a write workload's clients start each slice afresh).
  */
-async function alternate(key, [mine, theirs], credential, body) {
+async function alternate(key, [mine, theirs], { clients, op }) {
   const rounds = Number(opts.rounds ?? 6);
   const seconds = Math.max(1, SECONDS / 2);
   const slices = { this: [], against: [] };
   const slice = (who, label, sliceSeconds) => {
     const gw = who === 'this' ? mine : theirs;
-    return drive(`${key} (${who}, ${label})`, {
-      clients: READERS,
-      seconds: sliceSeconds,
-      warmupMs: 500,
-      pid: gw.child.pid,
-      op: readOperation(gw.url, body, credential),
-    });
+    return drive(`${key} (${who}, ${label})`, { clients, seconds: sliceSeconds, warmupMs: 500, pid: gw.child.pid, op: op(gw) });
   };
   // This checkout's gateway has just run the workload; the other one warms up as long, unmeasured.
   await slice('against', 'warm-up', SECONDS);
@@ -152,12 +147,14 @@ async function alternate(key, [mine, theirs], credential, body) {
   const total = (runs) => ({
     requestsPerSecond: Math.round(median(runs.map((run) => run.requestsPerSecond))),
     cpuMsPerRequest: +median(runs.map((run) => run.cpuMsPerRequest ?? 0)).toFixed(3),
-    slices: runs.map((run) => [run.requestsPerSecond, run.cpuMsPerRequest]),
+    databaseCpuMsPerRequest: +median(runs.map((run) => run.databaseCpuMsPerRequest ?? 0)).toFixed(3),
+    slices: runs.map((run) => [run.requestsPerSecond, run.cpuMsPerRequest, run.databaseCpuMsPerRequest]),
   });
   const answer = { checkout: path.resolve(opts.against), this: total(slices.this), against: total(slices.against) };
   log(
-    `${key}, alternating (medians of ${rounds} slices): this ${answer.this.requestsPerSecond} req/s at ${answer.this.cpuMsPerRequest} ms CPU, ` +
-      `against ${answer.against.requestsPerSecond} req/s at ${answer.against.cpuMsPerRequest} ms CPU`,
+    `${key}, alternating (medians of ${rounds} slices): this ${answer.this.requestsPerSecond} req/s at ${answer.this.cpuMsPerRequest} ms CPU ` +
+      `(database ${answer.this.databaseCpuMsPerRequest}), against ${answer.against.requestsPerSecond} req/s at ` +
+      `${answer.against.cpuMsPerRequest} ms CPU (database ${answer.against.databaseCpuMsPerRequest})`,
   );
   return answer;
 }
@@ -646,7 +643,7 @@ try {
   children.push(base.child);
   const pid = gw.child.pid;
   // --against DIR: the gateway of another checkout (installed and built, same migrations) on the
-  // same database. Each read workload then alternates short slices between the two gateways, so
+  // same database. Each workload then alternates short slices between the two gateways, so
   // the machine's drift, which on a shared VM is larger than most changes, falls on both alike.
   const other = opts.against
     ? await startGateway({ DATABASE_URL: databaseUrl }, 'gateway-against.log', [], path.resolve(opts.against))
@@ -704,7 +701,7 @@ try {
         return { ok: r.status === 200, error: r.body };
       },
     });
-    const against = other && (await alternate(w.key, [gw, other], credential, body));
+    const against = other && (await alternate(w.key, [gw, other], { clients: READERS, op: (g) => readOperation(g.url, body, credential) }));
     results.workloads[w.key] = {
       ...(against ? { against } : {}),
       identicalToBaseline: identical,
@@ -727,10 +724,10 @@ try {
     `${fx.community.path}%`,
   ]);
   const actorIds = fx.people.map((p) => p.id);
-  const lives = { gateway: [], baseline: [] };
+  const baselineLives = [];
   const STEPS = ['ACCEPTED', 'CLAIMED', 'IN_PROGRESS', 'RESOLVED'];
-  const must = async (query, variables, field) => {
-    const r = await gql(gw.url, apiKey, query, variables);
+  const must = async (url, query, variables, field) => {
+    const r = await gql(url, apiKey, query, variables);
     if (!r.ok) return { ok: false, error: r.error };
     const payload = JSON.parse(r.body).data[field];
     if (payload.errors?.length) return { ok: false, error: JSON.stringify(payload.errors) };
@@ -755,10 +752,12 @@ try {
     if (!r.ok || state.step === STEPS.length) state.id = null;
     return r;
   };
-  const gatewayLife = {
-    lives: lives.gateway,
+  /** Request lives walked on the gateway at `url` (each `--against` slice starts its own). */
+  const gatewayLife = (url) => ({
+    lives: [],
     async submit(place, requester, title) {
       const r = await must(
+        url,
         `mutation ($i: SubmitRequestInput!) { submitRequest(input: $i) { request { id } errors { code message } } }`,
         {
           i: {
@@ -776,15 +775,16 @@ try {
     move(id, to, claimant) {
       return to === 'CLAIMED'
         ? must(
+            url,
             `mutation ($id: ID!, $p: ID!) { claimRequest(id: $id, personId: $p) { request { status } errors { code message } } }`,
             { id, p: core.toGlobalId('Person', claimant) },
             'claimRequest',
           )
-        : must(TRANSITION_MUTATION, { id, to }, 'changeRequestStatus');
+        : must(url, TRANSITION_MUTATION, { id, to }, 'changeRequestStatus');
     },
-  };
+  });
   const baselineLife = {
-    lives: lives.baseline,
+    lives: baselineLives,
     async submit(placeId, requesterId, title) {
       const r = await baselineWrite('/requests', { placeId, requesterId, title });
       return r.ok ? { ok: true, id: r.payload.id } : r;
@@ -793,16 +793,19 @@ try {
       return baselineWrite('/requests/transition', { id, to: to.toLowerCase(), assigneeId: to === 'CLAIMED' ? claimant : null });
     },
   };
-  const drivePair = async (key, label, gatewayOp, baselineOp) => {
+  /** A write workload on the gateway (`opOn(gateway)`), then on the baseline, then (`--against`) alternated between the two gateways. */
+  const drivePair = async (key, label, opOn, baselineOp) => {
     if (opts['no-writes']) return;
-    const gateway = await drive(`writes: ${label} (gateway)`, { clients: WRITERS, seconds: SECONDS, pid, op: gatewayOp });
+    const gateway = await drive(`writes: ${label} (gateway)`, { clients: WRITERS, seconds: SECONDS, pid, op: opOn(gw) });
     const baseline = await drive(`writes: ${label} (baseline)`, {
       clients: WRITERS,
       seconds: SECONDS,
       pid: base.child.pid,
       op: baselineOp,
     });
+    const against = other && (await alternate(`writes: ${label}`, [gw, other], { clients: WRITERS, op: opOn }));
     results.workloads[key] = {
+      ...(against ? { against } : {}),
       statementsPerRequest: fx.statements[key],
       roundTripsPerRequest: fx.roundTrips[key],
       gateway,
@@ -814,7 +817,7 @@ try {
       },
     };
   };
-  await drivePair('requestWrites', 'request transitions', lifeStep(gatewayLife), lifeStep(baselineLife));
+  await drivePair('requestWrites', 'request transitions', (g) => lifeStep(gatewayLife(g.url)), lifeStep(baselineLife));
   if (results.workloads.requestWrites)
     results.workloads.requestWrites.transitionsPerSecond = results.workloads.requestWrites.gateway.opsPerSecond;
 
@@ -832,9 +835,9 @@ try {
   await drivePair(
     'transfers',
     'moral-bank transfers',
-    (i) => {
+    (g) => (i) => {
       const { from, to, minutes } = pair(i);
-      return gql(gw.url, from.token, TRANSFER_MUTATION, {
+      return gql(g.url, from.token, TRANSFER_MUTATION, {
         i: { fromAccountId: from.id, toAccountId: to.id, minutes, idempotencyKey: `bench-${i}-${randomUUID()}` },
       });
     },
