@@ -553,8 +553,14 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
       const groupKey = JSON.stringify([args.operationName ?? null, args.document.loc?.source.body ?? '', variables, connection.callerKey]);
       const outbox = new Outbox();
       let stopped = false;
-      let unsent = 0; // messages handed to the socket and not yet written out
-      const sent = () => unsent--;
+      // Board changes handed to the socket, and how many of them are known to be written out.
+      let handed = 0;
+      let writtenOut = 0;
+      /** Board changes handed to the socket and not yet written out (nothing buffered: all are). */
+      const unsent = () => {
+        if (socket.bufferedAmount === 0) writtenOut = handed;
+        return handed - writtenOut;
+      };
       outbox.onReturn = () => {
         stopped = true;
         void events.return?.(undefined);
@@ -618,12 +624,16 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
             stop();
             return false;
           }
-          unsent++;
-          socket.send(frame, { binary: false }, sent);
+          // A socket that keeps up takes the frame at once. Only one that is behind gets a callback per
+          // change, to count what it holds: a write's callback costs a turn of its own (~5 µs a
+          // delivery, measured at 5,000 sockets), and writes complete in order.
+          const behind = unsent() > 0;
+          const n = ++handed;
+          socket.send(frame, { binary: false }, behind ? () => (writtenOut = Math.max(writtenOut, n)) : undefined);
           if (metrics && delivery.kind === 'event' && delivery.live === true && delivery.entry.occurredAt instanceof Date)
             metrics.boardDelivered(delivery.entry.occurredAt);
           const tooSlow =
-            unsent > options.queueLimit
+            unsent() > options.queueLimit
               ? `more than ${options.queueLimit} messages waiting`
               : socket.bufferedAmount > options.maxBufferedBytes
                 ? `more than ${options.maxBufferedBytes} bytes unsent`
@@ -664,7 +674,7 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
           delivery: (delivery) => {
             if (stopped) return;
             queue.push(delivery);
-            if (unsent + queue.length > options.queueLimit) {
+            if (unsent() + queue.length > options.queueLimit) {
               slow(socket, `more than ${options.queueLimit} messages waiting`);
               stop();
               return;

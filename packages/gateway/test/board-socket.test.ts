@@ -135,6 +135,30 @@ test('a subscriber that stops reading is closed with the slow-consumer code; the
   expect(now).toBeGreaterThanOrEqual(sequence + 12);
 }, 60_000);
 
+test('a subscriber holding more changes than the queue limit is closed for that, before its bytes reach their limit', async () => {
+  const { communityId, sequence } = await demoBoard(gateway.server.url);
+  const socket = new WebSocket(`${gateway.server.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+  await new Promise((r) => socket.once('open', r));
+  socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${TEST_ADMIN_KEY}` } }));
+  await new Promise((r) => socket.once('message', r));
+  // Changes of ~1.2 MB: the kernel's buffers take a few, then they wait in the process, where five
+  // (more than GONGZHI_WS_QUEUE_LIMIT=4) are ~6 MB, under the 8 MB that would close it for bytes.
+  const big = Array.from({ length: 4 }, (_, i) => `d${i}: item { ... on Request { description } }`).join(' ');
+  const query = CHANGE_DOC.replace('card { title status }', `card { title ${big} }`);
+  socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables: { p: communityId, a: sequence } } }));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })),
+  );
+  await new Promise((r) => setTimeout(r, 100));
+  (socket as unknown as { _socket: { pause(): void } })._socket.pause();
+  const description = '社区说明'.repeat(25_000); // ~300 KB
+  for (let i = 0; i < 24; i++) await submitOver(gateway.server.url, communityId, `积压${i}`, description);
+  (socket as unknown as { _socket: { resume(): void } })._socket.resume();
+  const { code, reason } = await closed;
+  expect(code).toBe(SLOW_CONSUMER_CLOSE_CODE);
+  expect(reason).toMatch(/^Slow consumer: more than 4 messages waiting/);
+}, 60_000);
+
 test('a subscription document that fails to parse or validate is refused every time it is sent, and a valid one answers every time', async () => {
   const { communityId, sequence } = await demoBoard(gateway.server.url);
   const client = boardClient(gateway.server.url);
