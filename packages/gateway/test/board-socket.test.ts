@@ -108,26 +108,35 @@ test('one connection may hold only the configured number of subscriptions', asyn
   }
 });
 
-test('a subscriber that stops reading is closed with the slow-consumer code; the process keeps serving', async () => {
+/**
+ * A raw graphql-ws client whose TCP socket stops reading after it subscribed, while `changes`
+ * requests are submitted, each change selecting their ~300 KB description `copies` times; then it
+ * reads again. Resolves with how the server closed it, and the board's sequence before.
+ */
+async function stalledSubscriber(copies: number, changes: number): Promise<{ code: number; reason: string; sequence: number }> {
   const { communityId, sequence } = await demoBoard(gateway.server.url);
-  // A raw graphql-ws client whose TCP socket stops reading after the handshake.
   const socket = new WebSocket(`${gateway.server.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
   await new Promise((r) => socket.once('open', r));
   socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${TEST_ADMIN_KEY}` } }));
   await new Promise((r) => socket.once('message', r));
-  // Each change selects the (large) description many times: a few changes fill every buffer.
-  const big = Array.from({ length: 40 }, (_, i) => `d${i}: item { ... on Request { description } }`).join(' ');
+  const big = Array.from({ length: copies }, (_, i) => `d${i}: item { ... on Request { description } }`).join(' ');
   const query = CHANGE_DOC.replace('card { title status }', `card { title ${big} }`);
   socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables: { p: communityId, a: sequence } } }));
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })),
   );
   await new Promise((r) => setTimeout(r, 100));
-  (socket as unknown as { _socket: { pause(): void } })._socket.pause();
-  const description = '社区说明'.repeat(25_000); // ~300 KB, selected 40 times per change
-  for (let i = 0; i < 12; i++) await submitOver(gateway.server.url, communityId, `大量积压${i}`, description);
-  (socket as unknown as { _socket: { resume(): void } })._socket.resume();
-  const { code, reason } = await closed;
+  const tcp = (socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+  tcp.pause();
+  const description = '社区说明'.repeat(25_000); // ~300 KB
+  for (let i = 0; i < changes; i++) await submitOver(gateway.server.url, communityId, `大量积压${i}`, description);
+  tcp.resume();
+  return { ...(await closed), sequence };
+}
+
+test('a subscriber that stops reading is closed with the slow-consumer code; the process keeps serving', async () => {
+  // Changes of ~12 MB: a few fill every buffer.
+  const { code, reason, sequence } = await stalledSubscriber(40, 12);
   expect(code).toBe(SLOW_CONSUMER_CLOSE_CODE);
   expect(reason).toMatch(/^Slow consumer: /);
   // Others are unaffected.
@@ -136,25 +145,9 @@ test('a subscriber that stops reading is closed with the slow-consumer code; the
 }, 60_000);
 
 test('a subscriber holding more changes than the queue limit is closed for that, before its bytes reach their limit', async () => {
-  const { communityId, sequence } = await demoBoard(gateway.server.url);
-  const socket = new WebSocket(`${gateway.server.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
-  await new Promise((r) => socket.once('open', r));
-  socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${TEST_ADMIN_KEY}` } }));
-  await new Promise((r) => socket.once('message', r));
   // Changes of ~1.2 MB: the kernel's buffers take a few, then they wait in the process, where five
   // (more than GONGZHI_WS_QUEUE_LIMIT=4) are ~6 MB, under the 8 MB that would close it for bytes.
-  const big = Array.from({ length: 4 }, (_, i) => `d${i}: item { ... on Request { description } }`).join(' ');
-  const query = CHANGE_DOC.replace('card { title status }', `card { title ${big} }`);
-  socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables: { p: communityId, a: sequence } } }));
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })),
-  );
-  await new Promise((r) => setTimeout(r, 100));
-  (socket as unknown as { _socket: { pause(): void } })._socket.pause();
-  const description = '社区说明'.repeat(25_000); // ~300 KB
-  for (let i = 0; i < 24; i++) await submitOver(gateway.server.url, communityId, `积压${i}`, description);
-  (socket as unknown as { _socket: { resume(): void } })._socket.resume();
-  const { code, reason } = await closed;
+  const { code, reason } = await stalledSubscriber(4, 24);
   expect(code).toBe(SLOW_CONSUMER_CLOSE_CODE);
   expect(reason).toMatch(/^Slow consumer: more than 4 messages waiting/);
 }, 60_000);
