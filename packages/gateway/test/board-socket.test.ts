@@ -147,7 +147,7 @@ test('a subscriber that stops reading is closed with the slow-consumer code; the
 test('a subscriber holding more changes than the queue limit is closed for that, before its bytes reach their limit', async () => {
   // Changes of ~1.2 MB: the kernel's buffers take a few, then they wait in the process, where five
   // (more than GONGZHI_WS_QUEUE_LIMIT=4) are ~6 MB, under the 8 MB that would close it for bytes.
-  const { code, reason } = await stalledSubscriber(4, 24);
+  const { code, reason } = await stalledSubscriber(4, 40);
   expect(code).toBe(SLOW_CONSUMER_CLOSE_CODE);
   expect(reason).toMatch(/^Slow consumer: more than 4 messages waiting/);
 }, 60_000);
