@@ -9,6 +9,7 @@ import {
   ClashBResolver,
   DeclaredListResolver,
   FakePlaceResolver,
+  FieldlessResolver,
   StrayEntity,
   UnboundedListResolver,
   UndeclaredIdResolver,
@@ -93,6 +94,12 @@ describe('createPlatform', () => {
   test('refuses a GraphQL type that collides with a core type, naming the plugin', async () => {
     await expect(createPlatform({ databaseUrl: db.url, plugins: [bare('fake', { resolvers: [FakePlaceResolver] })] })).rejects.toThrow(
       /GraphQL type name "Place" is defined more than once \(by core and plugin "fake"\)\. Fix:/,
+    );
+  });
+
+  test('refuses a schema that is not valid GraphQL, saying what is wrong', async () => {
+    await expect(createPlatform({ databaseUrl: db.url, plugins: [bare('fieldless', { resolvers: [FieldlessResolver] })] })).rejects.toThrow(
+      /Type FieldlessNote must define one or more fields/,
     );
   });
 
