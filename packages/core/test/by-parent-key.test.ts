@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { graphql } from 'graphql';
+import { execute, graphql, parse } from 'graphql';
 import { Arg, Field, FieldResolver, ID, ObjectType, Query, Resolver, Root, buildSchema } from 'type-graphql';
 import { ByParentKey, bindEarlyReads } from '../src/graphql/by-parent-key.js';
 import { bindFieldResolvers } from '../src/graphql/field-resolvers.js';
@@ -61,4 +61,26 @@ test('an early field is called on an object of its parent class holding only the
   expect(Object.keys(early)).toEqual(['uuid']);
   expect((early as Widget).uuid).toBe(uuid);
   expect(constructed).toBe(0);
+});
+
+test('the early fields follow @include and @skip on every run of one parsed document, and one without them starts them on every run', async () => {
+  const schema = await buildSchema({ resolvers: [WidgetResolver], validate: false });
+  bindFieldResolvers(schema, [WidgetResolver]);
+  bindEarlyReads(schema);
+  const uuid = randomUUID();
+  const id = toGlobalId('Widget', uuid);
+  /** How often `key` was called (early, then on the row) for one run. */
+  const calls = async (document: ReturnType<typeof parse>, variableValues: Record<string, unknown> = {}) => {
+    roots.length = 0;
+    const answer = await execute({ schema, document, variableValues: { id, ...variableValues } });
+    expect(answer.errors).toBeUndefined();
+    return roots.length;
+  };
+  const directed = parse('query ($id: ID!, $k: Boolean!) { widget(id: $id) { name key @include(if: $k) } }');
+  expect(await calls(directed, { k: false })).toBe(0);
+  expect(await calls(directed, { k: true })).toBe(2);
+  expect(await calls(directed, { k: false })).toBe(0);
+  const plain = parse('query ($id: ID!) { widget(id: $id) { name ... on Widget { key } } }');
+  expect(await calls(plain)).toBe(2);
+  expect(await calls(plain)).toBe(2);
 });

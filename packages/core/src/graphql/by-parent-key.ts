@@ -155,27 +155,49 @@ function startEarly(
   }
 }
 
+/**
+ * The fields selected under one field node, by the type they are read on, when no `@skip` or
+ * `@include` decides (a node belongs to one parsed document, which Apollo keeps across requests).
+ */
+const selectedOnce = new WeakMap<FieldNode, Map<GraphQLObjectType, readonly FieldNode[]>>();
+
 /** The fields selected under `nodes` on `type`, through fragments whose condition is `type` (or none), bar those `@skip`ped or not `@include`d. */
-function* selectedFields(
+function selectedFields(
   nodes: readonly FieldNode[],
   type: GraphQLObjectType,
   fragments: Record<string, FragmentDefinitionNode> | undefined,
   variables: Record<string, unknown>,
-): Generator<FieldNode> {
-  const included = (selection: SelectionNode): boolean =>
-    getDirectiveValues(GraphQLSkipDirective, selection, variables)?.if !== true &&
-    getDirectiveValues(GraphQLIncludeDirective, selection, variables)?.if !== false;
-  function* walk(set: SelectionSetNode | undefined): Generator<FieldNode> {
+): readonly FieldNode[] {
+  const [only] = nodes.length === 1 ? nodes : [];
+  const kept = only && selectedOnce.get(only)?.get(type);
+  if (kept) return kept;
+  let decided = false; // by a directive, so by this request's variables
+  const included = (selection: SelectionNode): boolean => {
+    if (!selection.directives?.length) return true;
+    decided = true;
+    return (
+      getDirectiveValues(GraphQLSkipDirective, selection, variables)?.if !== true &&
+      getDirectiveValues(GraphQLIncludeDirective, selection, variables)?.if !== false
+    );
+  };
+  const found: FieldNode[] = [];
+  const walk = (set: SelectionSetNode | undefined): void => {
     for (const selection of set?.selections ?? []) {
       if (!included(selection)) continue;
-      if (selection.kind === Kind.FIELD) yield selection;
+      if (selection.kind === Kind.FIELD) found.push(selection);
       else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        if (!selection.typeCondition || selection.typeCondition.name.value === type.name) yield* walk(selection.selectionSet);
+        if (!selection.typeCondition || selection.typeCondition.name.value === type.name) walk(selection.selectionSet);
       } else {
         const fragment = fragments?.[selection.name.value];
-        if (fragment?.typeCondition.name.value === type.name) yield* walk(fragment.selectionSet);
+        if (fragment?.typeCondition.name.value === type.name) walk(fragment.selectionSet);
       }
     }
+  };
+  for (const node of nodes) walk(node.selectionSet);
+  if (only && !decided) {
+    let byType = selectedOnce.get(only);
+    if (!byType) selectedOnce.set(only, (byType = new Map<GraphQLObjectType, readonly FieldNode[]>()));
+    byType.set(type, found);
   }
-  for (const node of nodes) yield* walk(node.selectionSet);
+  return found;
 }
