@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { explainNothingWritten } from '../command/held-write.js';
+import { explainNothingWritten, isNothingWritten } from '../command/held-write.js';
 import type { Command, UnitOfWork } from '../command/command.js';
 import { Ref } from '../command/reference.js';
 import { type EntityClass, graphQLTypeName } from '../relay/node-entity.js';
@@ -510,7 +510,7 @@ export class EventBus {
   private async deliver(take: (em: EntityManager) => Promise<Taking | null>): Promise<boolean> {
     let taken: { row: OutboxRow; sub: Subscription } | null = null;
     let txEm: EntityManager | null = null;
-    let lost: Promise<boolean> | undefined;
+    let takeFailure: Promise<Error | undefined> | undefined;
     try {
       await this.unitOfWork(this.rootEm().fork(), null, async (tx, emitted) => {
         taken = null; // an attempt run again (a transient failure) takes its row anew
@@ -518,7 +518,7 @@ export class EventBus {
         const taking = await take(tx.em);
         if (!taking) return;
         const { row } = taking;
-        lost = taking.lost;
+        takeFailure = taking.failure;
         const sub = this.subscriptions.find((s) => s.durable && s.id === row.handler);
         // A handler unsubscribed since: the rollback leaves the row for a process that runs it.
         if (!sub) throw new HandlerGone();
@@ -532,8 +532,11 @@ export class EventBus {
       });
     } catch (thrown) {
       if (thrown instanceof HandlerGone) return false;
+      const notTaken = await takeFailure;
       // The row was not there to take: the attempt was never this process's to make.
-      if (lost && (await lost)) return false;
+      if (isNothingWritten(notTaken)) return false;
+      // The take itself failed (the connection was lost, say): there is no attempt to count on the row.
+      if (notTaken !== undefined) throw notTaken;
       // A command's held write that wrote nothing is recorded as what it found, not as a bare SQLSTATE.
       const err = txEm ? await explainNothingWritten(thrown, txEm, this.rootEm()) : thrown;
       if (!taken) throw err;
@@ -558,11 +561,11 @@ export class EventBus {
 
 /**
  * A delivery taken for an attempt: its row, and, when the take was sent without waiting for its
- * answer, whether it found the row gone (then the transaction cannot commit).
+ * answer, that answer's error, if any (then the transaction cannot commit).
  */
 interface Taking {
   row: OutboxRow;
-  lost?: Promise<boolean>;
+  failure?: Promise<Error | undefined>;
 }
 
 /** Thrown to roll back a taken delivery whose handler this process no longer runs. */

@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { isNothingWritten } from '../command/held-write.js';
 import { executePrepared, executePreparedLater } from '../database/prepared-statements.js';
 import type { KeysetRead } from '../relay/connection.js';
 import type { GongzhiEvent } from './event-bus.js';
@@ -153,9 +152,11 @@ export const eventOutbox = {
    * a rollback puts it back). The delete is not awaited: it goes with the handler's first query (or
    * the COMMIT) in one round trip. When the row is not there to take (delivered, held by another
    * process, or already tried: retries follow the back-off), that statement fails, so the
-   * transaction cannot commit and nothing the handler wrote is kept; `lost` then resolves to true.
+   * transaction cannot commit and nothing the handler wrote is kept. `failure` resolves, once the
+   * delete has answered, to its error (SQLSTATE GZ409, nothing written, when the row was not there), or to
+   * undefined when it took the row.
    */
-  async take(em: EntityManager, row: OutboxRow): Promise<{ lost: Promise<boolean> }> {
+  async take(em: EntityManager, row: OutboxRow): Promise<{ failure: Promise<Error | undefined> }> {
     const { sent, rows } = executePreparedLater(
       em,
       `WITH written AS (
@@ -165,9 +166,9 @@ export const eventOutbox = {
     );
     await sent;
     return {
-      lost: rows.then(
-        () => false,
-        (err: unknown) => isNothingWritten(err),
+      failure: rows.then(
+        () => undefined,
+        (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
       ),
     };
   },
