@@ -45,12 +45,17 @@ class WidgetResolver {
   }
 }
 
-test('an early field is called on an object of its parent class holding only the key, with no constructor run', async () => {
+/** The widget schema with its early reads bound, and a widget's uuid and global id. */
+async function widgetSchema() {
   const schema = await buildSchema({ resolvers: [WidgetResolver], validate: false });
   bindFieldResolvers(schema, [WidgetResolver]);
   bindEarlyReads(schema);
   const uuid = randomUUID();
-  const id = toGlobalId('Widget', uuid);
+  return { schema, uuid, id: toGlobalId('Widget', uuid) };
+}
+
+test('an early field is called on an object of its parent class holding only the key, with no constructor run', async () => {
+  const { schema, uuid, id } = await widgetSchema();
   const answer = await graphql({ schema, source: `{ widget(id: "${id}") { name key } }` });
 
   expect(answer).toEqual({ data: { widget: { name: '小部件', key: uuid } } });
@@ -64,11 +69,7 @@ test('an early field is called on an object of its parent class holding only the
 });
 
 test('the early fields follow @include and @skip on every run of one parsed document, and one without them starts them on every run', async () => {
-  const schema = await buildSchema({ resolvers: [WidgetResolver], validate: false });
-  bindFieldResolvers(schema, [WidgetResolver]);
-  bindEarlyReads(schema);
-  const uuid = randomUUID();
-  const id = toGlobalId('Widget', uuid);
+  const { schema, id } = await widgetSchema();
   /** How often `key` was called (early, then on the row) for one run. */
   const calls = async (document: ReturnType<typeof parse>, variableValues: Record<string, unknown> = {}) => {
     roots.length = 0;
@@ -78,6 +79,9 @@ test('the early fields follow @include and @skip on every run of one parsed docu
   };
   const directed = parse('query ($id: ID!, $k: Boolean!) { widget(id: $id) { name key @include(if: $k) } }');
   expect(await calls(directed, { k: false })).toBe(0);
+  const skipped = parse('query ($id: ID!, $k: Boolean!) { widget(id: $id) { name key @skip(if: $k) } }');
+  expect(await calls(skipped, { k: true })).toBe(0);
+  expect(await calls(skipped, { k: false })).toBe(2);
   expect(await calls(directed, { k: true })).toBe(2);
   expect(await calls(directed, { k: false })).toBe(0);
   const plain = parse('query ($id: ID!) { widget(id: $id) { name ... on Widget { key } } }');
