@@ -41,7 +41,21 @@ export async function writeOrUndo(uow: UnitOfWork, ctes: string, params: readonl
   if (!known) explanations.set(uow.em, (known = new Map<string, WhyNothingWritten>()));
   known.set(key, whyNot);
   // Its failure comes back with the transaction's next query and its COMMIT.
-  await executePreparedLater(uow.em, `WITH ${ctes} SELECT expect_written((SELECT count(*) FROM written), ?::text)`, [...params, key]).sent;
+  await holdWrite(uow.em, ctes, params, key).sent;
+}
+
+/**
+ * The statement of a held write, sent with the transaction's next query: `ctes` as for
+ * {@link writeOrUndo}, failing with {@link NOTHING_WRITTEN} (DETAIL `key`) when `written` is empty.
+ * `rows` settles once it has answered.
+ */
+export function holdWrite(
+  em: EntityManager,
+  ctes: string,
+  params: readonly unknown[],
+  key: string,
+): { sent: Promise<void>; rows: Promise<unknown[]> } {
+  return executePreparedLater(em, `WITH ${ctes} SELECT expect_written((SELECT count(*) FROM written), ?::text)`, [...params, key]);
 }
 
 /** Whether `err` is a held write's "nothing written" (SQLSTATE {@link NOTHING_WRITTEN}), its DETAIL naming the write. */

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { holdWrite } from '../command/held-write.js';
 import { executePrepared, executePreparedLater } from '../database/prepared-statements.js';
 import type { KeysetRead } from '../relay/connection.js';
 import type { GongzhiEvent } from './event-bus.js';
@@ -157,12 +158,12 @@ export const eventOutbox = {
    * undefined when it took the row.
    */
   async take(em: EntityManager, row: OutboxRow): Promise<{ failure: Promise<Error | undefined> }> {
-    const { sent, rows } = executePreparedLater(
+    const { sent, rows } = holdWrite(
       em,
-      `WITH written AS (
-         DELETE FROM event_outbox WHERE id = (SELECT id FROM event_outbox WHERE id = ? AND attempts = 0 FOR UPDATE SKIP LOCKED) RETURNING id)
-       SELECT expect_written((SELECT count(*) FROM written), ?::text)`,
-      [row.id, `event_outbox ${row.id}`],
+      `written AS (
+         DELETE FROM event_outbox WHERE id = (SELECT id FROM event_outbox WHERE id = ? AND attempts = 0 FOR UPDATE SKIP LOCKED) RETURNING id)`,
+      [row.id],
+      `event_outbox ${row.id}`,
     );
     await sent;
     return {
