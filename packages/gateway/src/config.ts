@@ -174,8 +174,11 @@ export const SETTINGS: readonly Setting[] = [
     env: 'GONGZHI_PG_PORT',
     file: 'embeddedPort',
     type: int(1, 65535),
-    defaultText: '54329',
-    meaning: 'port of the embedded PostgreSQL on 127.0.0.1 (not 5432, where a system server may listen)',
+    defaultText: '25432',
+    // Not 5432, where a system server may listen, and below every system's range of ports lent
+    // to outgoing connections (Linux 32768–60999, Windows and macOS 49152–65535): one of those can
+    // hold a port in that range for a while, and the start would then find it "in use".
+    meaning: 'port of the embedded PostgreSQL on 127.0.0.1 (not 5432, where a system server may listen; below the ports lent to outgoing connections)',
   },
   {
     env: 'GONGZHI_PG_SCHEDULING',
@@ -684,7 +687,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port: get('PORT', 4000),
     databaseUrl,
     dataDir: path.resolve(baseDir, get('GONGZHI_DATA_DIR', '.data')),
-    embeddedPort: get('GONGZHI_PG_PORT', 54329),
+    embeddedPort: get('GONGZHI_PG_PORT', 25432),
     embeddedScheduling: get<'batch' | 'normal'>('GONGZHI_PG_SCHEDULING', 'batch'),
     dbAcquireTimeoutMs: get('GONGZHI_DB_ACQUIRE_TIMEOUT_MS', 5000),
     dbPoolSize: get('GONGZHI_DB_POOL_SIZE', 10),
