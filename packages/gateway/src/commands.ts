@@ -5,20 +5,27 @@ import type { Platform, Place, RequestKind, RequestPriority } from '@gongzhi/cor
 import { StartupError } from '@gongzhi/core/startup';
 import type { GatewayConfig } from './config.js';
 import type { DatabaseHandle } from './database.js';
+import { catchEndingSignals, type EndingSignals, endingBySignal } from './ending-signals.js';
 import type { createGatewayLogger } from './logger.js';
 
 // Only what every command needs is imported above: help, configuration errors and
 // create-plugin finish without loading the platform (core's entities, MikroORM, GraphQL, the
 // HTTP server), whose modules are most of a start. Each command imports what it uses.
 
-/** Opens the database while `modules` load (see `openDatabaseWhileLoading`). */
+/**
+ * Opens the database while `modules` load (see `openDatabaseWhileLoading`): an embedded server in
+ * a process group of its own, which ending signals stop (see `EndingSignals`).
+ */
 async function openDatabaseThenLoad<M>(
   config: GatewayConfig,
   logger: ReturnType<typeof createGatewayLogger>,
   modules: () => Promise<M>,
-): Promise<{ database: DatabaseHandle; modules: M }> {
+): Promise<{ database: DatabaseHandle; modules: M; signals: EndingSignals }> {
+  const signals = catchEndingSignals();
   const { openDatabaseWhileLoading } = await import('./database.js');
-  return openDatabaseWhileLoading(config, logger, modules);
+  const opened = await openDatabaseWhileLoading(config, logger, modules, { ownProcessGroup: true });
+  signals.holding(opened.database);
+  return { ...opened, signals };
 }
 
 const USAGE = `Usage: gongzhi <command> [options]
@@ -174,17 +181,15 @@ async function main(argv: string[]): Promise<number> {
       const {
         database,
         modules: { startGateway },
+        signals,
       } = await openDatabaseThenLoad(config, logger, () => import('./gateway.js'));
       const gateway = await startGateway(config, logger, { database });
-      await new Promise<void>((resolve) => {
-        const shutdown = (signal: string) => {
+      await new Promise<void>((resolve) =>
+        signals.onSignal((signal) => {
           logger.info({ signal }, 'shutting down');
           void gateway.stop().then(resolve);
-        };
-        process.once('SIGINT', shutdown);
-        process.once('SIGTERM', shutdown);
-        process.once('SIGHUP', shutdown);
-      });
+        }),
+      );
       return 0;
     }
     case 'migrate': {
@@ -383,8 +388,11 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    if (!endingBySignal()) process.exit(code);
+  },
   (err: unknown) => {
+    if (endingBySignal()) return;
     if (err instanceof StartupError) {
       console.error(`gongzhi: ${err.message}`);
     } else {

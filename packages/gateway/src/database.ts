@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { launchEmbeddedPostgres, type Logger, redact, StartupError } from '@gongzhi/core/startup';
-import pg from 'pg';
+import { launchEmbeddedPostgres, type Logger, oneOffClient, redact, StartupError } from '@gongzhi/core/startup';
 import type { GatewayConfig } from './config.js';
 
 // Apart from gateway.ts: the CLI opens the database while it loads the platform.
@@ -26,11 +25,13 @@ export interface DatabaseHandle {
  * whatever uses `url` itself awaits `ready` first. An external server is checked before the
  * modules load (a connection's timeout would fire while the import holds the loop), so a wrong
  * `DATABASE_URL` ends the command at once. On failure nothing is left running.
+ * `embedded.ownProcessGroup`: see core's `EmbeddedDatabaseOptions` (the CLI's choice).
  */
 export async function openDatabaseWhileLoading<M>(
   config: GatewayConfig,
   logger: Logger,
   modules: () => Promise<M>,
+  embedded: { ownProcessGroup?: boolean } = {},
 ): Promise<{ database: DatabaseHandle; modules: M }> {
   if (config.databaseUrl) {
     const database = await checkExternalDatabase(config.databaseUrl);
@@ -42,6 +43,7 @@ export async function openDatabaseWhileLoading<M>(
     database: 'gongzhi',
     logger,
     scheduling: config.embeddedScheduling,
+    ownProcessGroup: embedded.ownProcessGroup,
   });
   const running = starting.ready();
   const ready = running.then(() => undefined);
@@ -73,7 +75,7 @@ export async function openDatabase(config: GatewayConfig, logger: Logger): Promi
 
 /** The external database at `url`, checked reachable. */
 async function checkExternalDatabase(url: string): Promise<DatabaseHandle> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  const client = oneOffClient({ connectionString: url, connectionTimeoutMillis: 5000 });
   try {
     await client.connect();
     await client.query('SELECT 1');

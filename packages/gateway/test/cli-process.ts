@@ -28,12 +28,14 @@ afterAll(async () => {
 /**
  * Starts `gongzhi start` with only `env` (plus PATH and HOME; LOG_LEVEL warn unless given), in
  * the test folder (no configuration file), keeping its stderr and stdout. `env` must name the `PORT`.
+ * `inGroup`: as the leader of a process group of its own, as a terminal runs it (see {@link signalGroup}).
  */
-export function startCli(env: Record<string, string>): CliRun {
+export function startCli(env: Record<string, string>, inGroup = false): CliRun {
   const child = spawn(process.execPath, [cli, 'start'], {
     cwd: here,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', GONGZHI_DEFAULT_LOCALE: 'en', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: inGroup,
   });
   let stderr = '';
   let stdout = '';
@@ -89,6 +91,18 @@ export async function stop(run: CliRun | null | undefined, signal: NodeJS.Signal
   const kill = setTimeout(() => run.child.kill('SIGKILL'), 30_000);
   await done;
   clearTimeout(kill);
+}
+
+/**
+ * Sends `signal` to every process of the group `run` leads (started `inGroup`), as a terminal's
+ * Ctrl-C does to its foreground group, and waits for `run` to exit: its exit code, or the signal
+ * that ended it.
+ */
+export async function signalGroup(run: CliRun, signal: NodeJS.Signals): Promise<number | NodeJS.Signals | null> {
+  const done = exited(run.child) ? Promise.resolve() : new Promise((r) => run.child.once('exit', r));
+  process.kill(-run.child.pid!, signal);
+  await done;
+  return run.child.exitCode ?? run.child.signalCode;
 }
 
 /** Runs the built CLI as a user would (in `cwd`, by default the test folder, with only `env` plus PATH and HOME, quiet) and returns its exit code and output. */

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from 'graphql-ws';
 import { pino } from 'pino';
 import WebSocket from 'ws';
-import { type CliRun, readyWithin, startCli, startReady, stop } from './cli-process.js';
+import { type CliRun, readyWithin, signalGroup, startCli, startReady, stop, until } from './cli-process.js';
 import { gatewayDatabase, postGraphQL, startGateway, tempDir, TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
 /**
@@ -251,6 +251,48 @@ test('a gateway killed with -9 can be started again with no manual step: it stop
     await remove();
   }
 }, 200_000); // the first start (a new data folder) takes up to 120 s on a busy machine
+
+test('Ctrl-C in a terminal (SIGINT to the whole process group) stops the embedded PostgreSQL during a start, and after it the gateway drains before its database stops: exit 0, nothing warned', async () => {
+  const { dir, remove } = await tempDir('gongzhi-ctrl-c-');
+  const env = { GONGZHI_DATA_DIR: dir, GONGZHI_PG_PORT: String(await freePort()), PORT: String(await freePort()), GONGZHI_PLUGINS: '' };
+  const postmaster = path.join(dir, 'postgres', 'postmaster.pid');
+  const serverPid = () => (existsSync(postmaster) ? Number(readFileSync(postmaster, 'utf8').split('\n')[0]) : 0);
+  const serverRuns = () => {
+    try {
+      return serverPid() > 0 && process.kill(serverPid(), 0);
+    } catch {
+      return false;
+    }
+  };
+  let run: CliRun | null = null;
+  try {
+    // Interrupted while starting, once the server runs: the process ends as interrupted, and takes the server with it.
+    run = startCli(env, true);
+    await until('the embedded PostgreSQL started', 120_000, () => Promise.resolve(serverRuns() ? true : undefined));
+    expect(await signalGroup(run, 'SIGINT')).toBe('SIGINT');
+    await until('the embedded PostgreSQL stopped', 30_000, () => Promise.resolve(serverRuns() ? undefined : true));
+
+    // Interrupted while serving: its connections end by its own hand, none cut under it by the server.
+    run = startCli(env, true);
+    await readyWithin(run);
+    expect(await signalGroup(run, 'SIGINT')).toBe(0);
+    const warned = run
+      .stdout()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => (JSON.parse(line) as { msg: string }).msg)
+      .filter((msg) => !msg.startsWith('development admin key'));
+    expect(warned).toEqual([]);
+    expect(run.stderr()).toBe('');
+    expect(serverRuns()).toBe(false);
+  } finally {
+    await stop(run);
+    // A server this test failed to see stopped is not left running.
+    if (serverRuns()) process.kill(serverPid(), 'SIGINT');
+    await until('no server left', 30_000, () => Promise.resolve(serverRuns() ? undefined : true)).catch(() => undefined);
+    await remove();
+  }
+}, 240_000); // a first start (a new data folder) takes up to 120 s on a busy machine
 
 test("the README's configuration table lists every setting with its type and default", () => {
   const readme = readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../README.md'), 'utf8');

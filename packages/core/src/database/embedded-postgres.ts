@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { StartupError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { oneOffClient } from './pool.js';
 
 export interface EmbeddedDatabaseOptions {
   /** Folder holding the cluster's files; created and initialised when empty. */
@@ -32,6 +33,16 @@ export interface EmbeddedDatabaseOptions {
    * else as any process (`normal`). See {@link batchLauncher}.
    */
   scheduling?: 'batch' | 'normal';
+  /**
+   * Runs initdb and the server in a process group of their own (not on Windows), so a signal to
+   * this process's group (a terminal's Ctrl-C, a supervisor stopping the group) reaches this
+   * process alone, and it stops the server when it is done with it: a gateway drains its
+   * requests first, instead of losing them to a server already shutting down. The caller must
+   * then stop the server on every signal that ends it; a normal exit, `process.exit()` and an
+   * uncaught exception are covered here (a fast shutdown is asked for). Default: the caller's
+   * group (a test's server ends with its runner).
+   */
+  ownProcessGroup?: boolean;
 }
 
 export interface RunningDatabase {
@@ -261,14 +272,16 @@ function tailOf(output: string[]): string {
 function spawnPostgresBinary(
   binary: string,
   args: string[],
-  user: RunAs | null,
+  how: { user: RunAs | null; ownProcessGroup?: boolean; launcher?: Launcher | null },
   output: string[],
-  launcher: Launcher | null = null,
 ): ChildProcess {
   const program = path.join(binariesDir(), 'native', 'bin', binary);
+  const { user, launcher } = how;
   const [command, ...prefix]: Launcher = launcher ?? [program];
   const child = spawn(command, launcher ? [...prefix, program, ...args] : args, {
     ...(user ?? {}),
+    // On Windows `detached` means a console window of its own instead.
+    detached: (how.ownProcessGroup ?? false) && process.platform !== 'win32',
     env: { ...process.env, LC_MESSAGES: 'C' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -282,7 +295,11 @@ function spawnPostgresBinary(
 }
 
 /** Runs initdb on the empty `dataDir`; resolves when it has finished. */
-async function spawnInitdb(dataDir: string, user: RunAs | null, ephemeral: boolean): Promise<{ done: Promise<void> }> {
+async function spawnInitdb(
+  dataDir: string,
+  user: RunAs | null,
+  options: Pick<EmbeddedDatabaseOptions, 'ephemeral' | 'ownProcessGroup'>,
+): Promise<{ done: Promise<void> }> {
   // initdb reads the superuser's password from a file; only the server's user may read it.
   const passwordFile = path.join(tmpdir(), `gongzhi-pg-password-${randomBytes(6).toString('hex')}`);
   await writeFile(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
@@ -302,9 +319,9 @@ async function spawnInitdb(dataDir: string, user: RunAs | null, ephemeral: boole
       '--locale=C.UTF-8',
       '--lc-messages=C',
       // A throw-away cluster skips initdb's final fsync of every file (seconds on a busy disk).
-      ...(ephemeral ? ['--no-sync'] : []),
+      ...(options.ephemeral ? ['--no-sync'] : []),
     ],
-    user,
+    { user, ownProcessGroup: options.ownProcessGroup },
     output,
   );
   const done = new Promise<void>((resolve, reject) => {
@@ -338,9 +355,8 @@ function spawnServer(
       ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
       ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ],
-    user,
+    { user, ownProcessGroup: options.ownProcessGroup, launcher },
     output,
-    launcher,
   );
   const ready = new Promise<void>((resolve, reject) => {
     const seen = () => {
@@ -405,7 +421,7 @@ export async function launchEmbeddedPostgres(options: EmbeddedDatabaseOptions): 
   let initialised: Promise<void> = Promise.resolve();
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     log?.info({ dataDir }, 'initialising the embedded PostgreSQL database (first start only, a few seconds)…');
-    initialised = (await spawnInitdb(dataDir, user, options.ephemeral ?? false)).done.catch((err: Error) => {
+    initialised = (await spawnInitdb(dataDir, user, options)).done.catch((err: Error) => {
       throw new StartupError(
         `Could not initialise the embedded PostgreSQL in ${dataDir}: ${err.message}. Remove that folder and start again, or set DATABASE_URL to use an external server.`,
         { cause: err },
@@ -414,11 +430,21 @@ export async function launchEmbeddedPostgres(options: EmbeddedDatabaseOptions): 
   }
   let server: ReturnType<typeof spawnServer> | undefined;
   let aborted = false;
+  // Last resort for an exit without stop() (also before the server is ready): ask PostgreSQL for a
+  // fast shutdown (sync, as `exit` requires).
+  const stopOnExit = () => {
+    if (server?.child.exitCode === null) server.child.kill('SIGINT');
+  };
+  const stopServerNow = async (child: ChildProcess) => {
+    process.removeListener('exit', stopOnExit);
+    await stopServer(child);
+  };
   const started = initialised.then(() => {
     if (aborted) throw new StartupError('The embedded PostgreSQL was not started: its start was abandoned.');
     const through = options.scheduling === 'normal' ? null : batchLauncher();
     log?.info({ port: options.port, scheduling: through ? 'batch' : 'normal' }, 'starting the embedded PostgreSQL');
     server = spawnServer({ ...options, dataDir, socketFolder }, user, through);
+    process.once('exit', stopOnExit);
     return server.ready.then(
       () => server as ReturnType<typeof spawnServer>,
       (err: Error) => {
@@ -439,14 +465,8 @@ export async function launchEmbeddedPostgres(options: EmbeddedDatabaseOptions): 
     ready: async () => {
       const { child } = await started;
       await writeFile(ownerFile, `${process.pid}\n`);
-      // Last resort for an exit without stop(): ask PostgreSQL for a fast shutdown (sync, as `exit` requires).
-      const stopOnExit = () => {
-        if (child.exitCode === null) child.kill('SIGINT');
-      };
-      process.once('exit', stopOnExit);
       const stop = async () => {
-        process.removeListener('exit', stopOnExit);
-        await stopServer(child);
+        await stopServerNow(child);
         await rm(ownerFile, { force: true });
         if (socketFolder) await rm(socketFolder, { recursive: true, force: true });
       };
@@ -466,7 +486,7 @@ export async function launchEmbeddedPostgres(options: EmbeddedDatabaseOptions): 
     abort: async () => {
       aborted = true;
       await initialised.catch(() => undefined);
-      if (server) await stopServer(server.child);
+      if (server) await stopServerNow(server.child);
       if (socketFolder) await rm(socketFolder, { recursive: true, force: true });
     },
   };
@@ -474,7 +494,7 @@ export async function launchEmbeddedPostgres(options: EmbeddedDatabaseOptions): 
 
 /** Creates `database` on the server of `adminUrl` unless it exists. */
 export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
+  const client = oneOffClient({ connectionString: adminUrl });
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);

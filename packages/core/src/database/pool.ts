@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import type { Logger } from '../logger.js';
 
 /** Node's socket errors that mean "no database at the other end right now". */
@@ -328,4 +328,15 @@ export function sendWithNext(pool: pg.Pool): void {
     failedBy.delete(client);
     for (const h of held ?? []) h.reject(new Error('The connection went back to the pool with a statement not sent.'));
   });
+}
+
+/**
+ * A client for a few statements (a migration run, a check at start). A connection that drops
+ * while no statement runs (the server stopping, say) fails the next statement instead of raising
+ * an `error` event with no listener, which would end the process.
+ */
+export function oneOffClient(config: pg.ClientConfig): pg.Client {
+  const client = new pg.Client(config);
+  client.on('error', () => undefined);
+  return client;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
+import { oneOffClient } from '../database/pool.js';
 import { StartupError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { MigrationSource } from './migration.js';
@@ -41,7 +42,7 @@ export async function migrate(
   sources: readonly MigrationSource[],
   options: { dryRun?: boolean; logger?: Logger } = {},
 ): Promise<MigrateResult> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = oneOffClient({ connectionString: databaseUrl });
   await client.connect();
   try {
     // A dry run only reads, so it never waits for a migration running elsewhere.
@@ -106,7 +107,7 @@ export async function migrate(
 
 /** The migrations recorded as applied, in the order they were applied. */
 export async function appliedMigrations(databaseUrl: string): Promise<MigrationStep[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = oneOffClient({ connectionString: databaseUrl });
   await client.connect();
   try {
     if (!(await migrationsTableExists(client))) return [];
