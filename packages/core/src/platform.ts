@@ -439,6 +439,9 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       // Feeds every unit of work's audit trail with the change sets of its flushes.
       subscribers: [auditSubscriber],
       pool: { min: 0, max: options.poolSize ?? 10 },
+      // The database exists: the embedded server's start creates it, an external one is the
+      // operator's. MikroORM would otherwise look it up again at the first connection.
+      ensureDatabase: false,
       // Passed to the pg Pool: an acquire timeout (a new connection or a free one), TCP keepalive so
       // a silently dead connection is noticed, and the server-side statement time limit.
       driverOptions: {
