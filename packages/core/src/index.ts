@@ -37,7 +37,7 @@ export { TaskBoard, TaskBoardCard, TaskBoardChange, TaskBoardFilter } from './bo
 export * from './context.js';
 export * from './database/database-url.js';
 export * from './database/embedded-postgres.js';
-export { isDatabaseUnavailable, reclaimLostConnections } from './database/pool.js';
+export { endPool, isDatabaseUnavailable, reclaimLostConnections } from './database/pool.js';
 export * from './database/rows.js';
 export { executePrepared, executePreparedLater, preparedStatementChannel } from './database/prepared-statements.js';
 export { NOTHING_WRITTEN, writeOrUndo, type WhyNothingWritten } from './command/held-write.js';

@@ -18,7 +18,14 @@ import { checkPlaceRules, guardSchema } from './auth/scope-guard.js';
 import { type ConstraintError, joinUnitOfWork, runCommand } from './command/command.js';
 import { checkMessageCatalogs } from './i18n/catalog.js';
 import { auditSubscriber, userTables } from './audit/audit-trail.js';
-import { answerReadBatches, foldTransactionStart, reclaimLostConnections, sendWithNext, withTimeout } from './database/pool.js';
+import {
+  answerReadBatches,
+  connectionsClosed,
+  foldTransactionStart,
+  reclaimLostConnections,
+  sendWithNext,
+  withTimeout,
+} from './database/pool.js';
 import { bindOrmValues } from './database/bound-values.js';
 import { namePreparedStatements } from './database/prepared-statements.js';
 import { checkMutationPayloads } from './command/payload.js';
@@ -594,7 +601,9 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
         }
         webhookInterest.close();
         await boards.close().catch((err) => logger.error({ err }, 'closing the board hub failed'));
+        const closed = connectionsClosed(nativePool);
         await ready.close(true);
+        await closed;
       },
     };
     await webhookInterest.start();

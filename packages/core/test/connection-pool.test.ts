@@ -1,4 +1,4 @@
-import { createPlatform, isDatabaseUnavailable, type Platform } from '@gongzhi/core';
+import { createPlatform, endPool, isDatabaseUnavailable, type Platform } from '@gongzhi/core';
 import { createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
 import pg from 'pg';
 
@@ -100,4 +100,17 @@ test('a query the server refuses is not taken for an unavailable database', asyn
   expect(isDatabaseUnavailable(refused)).toBe(false);
   // And the pool is none the worse for it.
   await expect(platform.checkDatabase(1000)).resolves.toBeUndefined();
+});
+
+test('endPool resolves once every connection of the pool has closed, so a server stopped next cuts none of them', async () => {
+  const pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  const clients = await Promise.all(Array.from({ length: 4 }, () => pool.connect()));
+  let closed = 0;
+  for (const client of clients) {
+    client.once('end', () => closed++);
+    client.release();
+  }
+  // pg-pool's own end() resolves once it has asked its connections to close, before they have.
+  await endPool(pool);
+  expect(closed).toBe(4);
 });

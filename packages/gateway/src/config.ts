@@ -178,7 +178,8 @@ export const SETTINGS: readonly Setting[] = [
     // Not 5432, where a system server may listen, and below every system's range of ports lent
     // to outgoing connections (Linux 32768–60999, Windows and macOS 49152–65535): one of those can
     // hold a port in that range for a while, and the start would then find it "in use".
-    meaning: 'port of the embedded PostgreSQL on 127.0.0.1 (not 5432, where a system server may listen; below the ports lent to outgoing connections)',
+    meaning:
+      'port of the embedded PostgreSQL on 127.0.0.1 (not 5432, where a system server may listen; below the ports lent to outgoing connections)',
   },
   {
     env: 'GONGZHI_PG_SCHEDULING',

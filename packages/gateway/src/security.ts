@@ -2,7 +2,7 @@ import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { type ASTVisitor, type GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext, type ValidationRule } from 'graphql';
-import type { Logger, Message, ParamValue } from '@gongzhi/core';
+import { endPool, type Logger, type Message, type ParamValue } from '@gongzhi/core';
 import pg from 'pg';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Limits } from './config.js';
@@ -293,7 +293,7 @@ export class SharedRateLimiter {
   /** Stops the sweep and closes the limiter's connections. */
   async close(): Promise<void> {
     clearInterval(this.sweeper);
-    await this.pool.end();
+    await endPool(this.pool);
   }
 }
 

@@ -340,3 +340,33 @@ export function oneOffClient(config: pg.ClientConfig): pg.Client {
   client.on('error', () => undefined);
   return client;
 }
+
+/**
+ * Resolves once the connections `pool` has now have closed (or after `timeoutMs`): call it, then
+ * end the pool. pg-pool's `end()` resolves as soon as it has asked its connections to close; a
+ * server stopped before they have cuts them ("terminating connection due to administrator
+ * command"), which the pool then reports as a failed connection.
+ */
+export function connectionsClosed(pool: pg.Pool, timeoutMs = 5_000): Promise<void> {
+  let open = pool.totalCount;
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      pool.off('remove', removed);
+      resolve();
+    };
+    const removed = () => {
+      if (--open <= 0) done();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    pool.on('remove', removed);
+    if (open === 0) done();
+  });
+}
+
+/** Ends `pool` and resolves once its connections have closed (see {@link connectionsClosed}). */
+export async function endPool(pool: pg.Pool): Promise<void> {
+  const closed = connectionsClosed(pool);
+  await pool.end();
+  await closed;
+}

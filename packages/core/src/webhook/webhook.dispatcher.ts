@@ -3,6 +3,7 @@ import type * as Https from 'node:https';
 import { createRequire } from 'node:module';
 import type { LookupFunction } from 'node:net';
 import pg from 'pg';
+import { endPool } from '../database/pool.js';
 import { namedText, namePreparedStatements } from '../database/prepared-statements.js';
 import { describeFailure } from '../events/outbox.js';
 import type { Logger } from '../logger.js';
@@ -139,7 +140,7 @@ export class WebhookDispatcher {
     this.timer = null;
     for (const { abort } of this.inFlight.values()) abort.abort(new Error('the sender stopped (the process is shutting down)'));
     await Promise.allSettled([...this.inFlight.values()].map((f) => f.done));
-    await this.pool.end();
+    await endPool(this.pool);
   }
 
   private schedule(afterMs: number): void {
