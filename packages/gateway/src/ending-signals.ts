@@ -32,12 +32,12 @@ function stopThenEnd(opened: DatabaseHandle, signal: NodeJS.Signals): void {
     .stop()
     .catch(() => undefined)
     .finally(() => {
-      for (const name of ENDING) process.off(name, onSignal);
+      for (const name of ENDING) process.off(name, handleSignal);
       process.kill(process.pid, signal);
     });
 }
 
-function onSignal(signal: NodeJS.Signals): void {
+function handleSignal(signal: NodeJS.Signals): void {
   if (received) process.exit(128 + constants.signals[signal]);
   received = true;
   if (action) action(signal);
@@ -47,7 +47,7 @@ function onSignal(signal: NodeJS.Signals): void {
 
 /** Takes over SIGINT, SIGTERM and SIGHUP for the rest of the process (see {@link EndingSignals}). */
 export function catchEndingSignals(): EndingSignals {
-  if (!ENDING.some((name) => process.listeners(name).includes(onSignal))) for (const name of ENDING) process.on(name, onSignal);
+  if (!ENDING.some((name) => process.listeners(name).includes(handleSignal))) for (const name of ENDING) process.on(name, handleSignal);
   return {
     holding(opened) {
       database = opened;
