@@ -25,6 +25,7 @@ let action: ((signal: NodeJS.Signals) => void) | null = null;
 let received = false;
 let pending: NodeJS.Signals | null = null;
 let ending = false;
+let installed = false;
 
 function stopThenEnd(opened: DatabaseHandle, signal: NodeJS.Signals): void {
   ending = true;
@@ -47,7 +48,8 @@ function handleSignal(signal: NodeJS.Signals): void {
 
 /** Takes over SIGINT, SIGTERM and SIGHUP for the rest of the process (see {@link EndingSignals}). */
 export function catchEndingSignals(): EndingSignals {
-  if (!ENDING.some((name) => process.listeners(name).includes(handleSignal))) for (const name of ENDING) process.on(name, handleSignal);
+  if (!installed) for (const name of ENDING) process.on(name, handleSignal);
+  installed = true;
   return {
     holding(opened) {
       database = opened;
