@@ -46,6 +46,9 @@ if (heapFlags.length > 0 && process.execve) {
 // `gongzhi start` loads several hundred modules, and compiling them was the largest part of a
 // start. V8's compiled code is kept on disk (NODE_COMPILE_CACHE, else the OS temp folder), so
 // only the first start after an install or upgrade compiles; the commands load after this.
-// Node 22.1+; on older versions a start simply compiles as before.
+// Node 22.1+; on older versions a start simply compiles as before. Module resolutions are kept
+// beside it (see resolution-cache.ts).
 module.enableCompileCache?.();
+const { keepResolutions } = await import('./resolution-cache.js');
+keepResolutions();
 await import('./commands.js');

@@ -7,6 +7,7 @@ import type { GatewayConfig } from './config.js';
 import type { DatabaseHandle } from './database.js';
 import { catchEndingSignals, type EndingSignals, endingBySignal } from './ending-signals.js';
 import type { createGatewayLogger } from './logger.js';
+import { saveResolutions } from './resolution-cache.js';
 
 // Only what every command needs is imported above: help, configuration errors and
 // create-plugin finish without loading the platform (core's entities, MikroORM, GraphQL, the
@@ -24,6 +25,7 @@ async function openDatabaseThenLoad<M>(
   const signals = catchEndingSignals();
   const { openDatabaseWhileLoading } = await import('./database.js');
   const opened = await openDatabaseWhileLoading(config, logger, modules, { ownProcessGroup: true });
+  saveResolutions();
   signals.holding(opened.database);
   return { ...opened, signals };
 }
@@ -387,9 +389,23 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * Ends the process once stdout and stderr have taken what was written to them. Writes to a pipe
+ * complete asynchronously, and `process.exit` drops what is still queued: `gongzhi schema | …`
+ * gave the reader its first 64 KB only.
+ */
+function exitOnceWritten(code: number): void {
+  let open = 2;
+  const written = () => {
+    if (--open === 0) process.exit(code);
+  };
+  process.stdout.write('', written);
+  process.stderr.write('', written);
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
-    if (!endingBySignal()) process.exit(code);
+    if (!endingBySignal()) exitOnceWritten(code);
   },
   (err: unknown) => {
     if (endingBySignal()) return;
@@ -398,6 +414,6 @@ main(process.argv.slice(2)).then(
     } else {
       console.error('gongzhi: unexpected failure:', err);
     }
-    process.exit(1);
+    exitOnceWritten(1);
   },
 );

@@ -105,11 +105,16 @@ export async function signalGroup(run: CliRun, signal: NodeJS.Signals): Promise<
   return run.child.exitCode ?? run.child.signalCode;
 }
 
-/** Runs the built CLI as a user would (in `cwd`, by default the test folder, with only `env` plus PATH and HOME, quiet) and returns its exit code and output. */
+/**
+ * Runs the built CLI as a user would (in `cwd`, by default the test folder, with only `env` plus
+ * PATH and HOME, quiet) and returns its exit code and output. `slowReaderMs`: its stdout is read
+ * only after that long, as a pipe to a slow program is.
+ */
 export function runCli(
   args: string[],
   env: Record<string, string>,
   cwd = here,
+  slowReaderMs = 0,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cli, ...args], {
@@ -120,6 +125,10 @@ export function runCli(
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
+    if (slowReaderMs > 0) {
+      child.stdout.pause();
+      setTimeout(() => child.stdout.resume(), slowReaderMs);
+    }
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }

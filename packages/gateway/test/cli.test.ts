@@ -9,6 +9,7 @@ import council from '@gongzhi/plugin-council';
 import grid from '@gongzhi/plugin-grid';
 import moralBank from '@gongzhi/plugin-moral-bank';
 import volunteer from '@gongzhi/plugin-volunteer';
+import { buildSchema } from 'graphql';
 import pg from 'pg';
 import { type CliRun, runCli, startReady, stop } from './cli-process.js';
 
@@ -108,6 +109,14 @@ test('schema prints the composed SDL, third-party plugin included, without openi
   } finally {
     rmSync(path.dirname(dataDir), { recursive: true, force: true });
   }
+});
+
+test('schema gives a slow pipe the whole SDL', async () => {
+  // A pipe takes writes asynchronously: exiting at once left such a reader the first 64 KB.
+  const result = await runCli(['schema'], {}, here, 1_000);
+  expect(result).toMatchObject({ code: 0, stderr: '' });
+  expect(result.stdout.length).toBeGreaterThan(65_536);
+  expect(() => buildSchema(result.stdout)).not.toThrow();
 });
 
 test('plugins lists the versions that compose, third-party plugin included, and refuses a plugin made for another core', async () => {

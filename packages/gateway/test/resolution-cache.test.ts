@@ -1,0 +1,90 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runCli } from './cli-process.js';
+
+// The CLI keeps its module resolutions beside V8's compile cache (resolution-cache.ts); each run
+// here has a compile cache folder of its own.
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const cliUrl = new URL('../dist/cli.js', import.meta.url).href;
+
+interface CacheFile {
+  root: string;
+  urls: string[];
+  conditions: string[];
+  byParent: Record<string, (string | number)[]>;
+}
+
+let cacheDir: string;
+beforeEach(() => {
+  cacheDir = mkdtempSync(path.join(tmpdir(), 'gongzhi-resolutions-'));
+});
+afterEach(() => rmSync(cacheDir, { recursive: true, force: true }));
+
+/** The one resolutions file the runs so far left in the compile cache (in Node's per-version folder). */
+function cacheFile(): string {
+  const files = readdirSync(cacheDir, { recursive: true, encoding: 'utf8' }).filter((f) => /gongzhi-resolutions-[0-9a-f]+\.json$/.test(f));
+  expect(files).toHaveLength(1);
+  return path.join(cacheDir, files[0]);
+}
+
+function absoluteUrl(file: CacheFile, url: string): string {
+  return url.startsWith('file:') ? url : file.root + url;
+}
+
+/** Every resolution in the file: the importing module's URL, the specifier and the URL it resolved to. */
+function resolutions(file: CacheFile): { parent: string; specifier: string; url: string }[] {
+  const absolute = (url: string) => absoluteUrl(file, url);
+  return Object.entries(file.byParent).flatMap(([parent, list]) => {
+    const found = [];
+    for (let i = 0; i < list.length; i += 4) {
+      found.push({
+        parent: absolute(file.urls[Number(parent)]),
+        specifier: list[i] as string,
+        url: absolute(file.urls[list[i + 2] as number]),
+      });
+    }
+    return found;
+  });
+}
+
+const schema = () => runCli(['schema'], { NODE_COMPILE_CACHE: cacheDir });
+
+test('a run keeps its resolutions, and the next run is answered from them', async () => {
+  const first = await schema();
+  expect(first.code).toBe(0);
+  expect(first.stdout).toContain('type Query');
+  const file = cacheFile();
+  const written = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
+  const kept = resolutions(written);
+  // Installed packages' resolutions and the workspace's relative imports are kept...
+  expect(kept).toContainEqual(expect.objectContaining({ specifier: './commands.js', parent: cliUrl }));
+  expect(kept.some(({ parent, url }) => parent.includes('/node_modules/') && url.includes('/node_modules/graphql/'))).toBe(true);
+  // ...a workspace package named from the workspace is not: its `exports` may change without an install.
+  expect(kept.filter(({ parent, specifier }) => !parent.includes('/node_modules/') && specifier.startsWith('@gongzhi/'))).toEqual([]);
+
+  // The next run takes what the file says: the CLI's commands, pointed elsewhere, are not loaded.
+  const elsewhere = path.join(cacheDir, 'elsewhere.mjs');
+  writeFileSync(elsewhere, 'console.log("loaded from the kept resolution");\n');
+  written.urls.push(pathToFileURL(elsewhere).href);
+  const cliList = written.byParent[String(written.urls.findIndex((url) => absoluteUrl(written, url) === cliUrl))];
+  cliList[cliList.indexOf('./commands.js') + 2] = written.urls.length - 1;
+  writeFileSync(file, JSON.stringify(written));
+  const second = await schema();
+  expect(second.stdout.trim()).toBe('loaded from the kept resolution');
+
+  // A file that cannot be read is ignored and written anew.
+  writeFileSync(file, '{ not json');
+  const third = await schema();
+  expect(third.code).toBe(0);
+  expect(third.stdout).toBe(first.stdout);
+  expect(resolutions(JSON.parse(readFileSync(cacheFile(), 'utf8')) as CacheFile).length).toBe(kept.length);
+}, 60_000);
+
+test('without a compile cache, nothing is kept', async () => {
+  const result = await runCli(['schema'], { NODE_COMPILE_CACHE: cacheDir, NODE_DISABLE_COMPILE_CACHE: '1' }, here);
+  expect(result.code).toBe(0);
+  expect(readdirSync(cacheDir, { recursive: true })).toEqual([]);
+});
