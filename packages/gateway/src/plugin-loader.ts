@@ -1,4 +1,5 @@
-import { createRequire } from 'node:module';
+import { realpathSync } from 'node:fs';
+import module, { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { GongzhiPlugin } from '@gongzhi/core';
@@ -26,6 +27,28 @@ function resolveSpecifier(name: string, baseDir: string): string {
 }
 
 /**
+ * Refuses a plugin that would import a copy of `@gongzhi/core` other than the gateway's (listed in
+ * its `dependencies`, or a range the gateway's copy does not satisfy, so the package manager
+ * installed another beside it). Its entities and types would be declared against that copy, and
+ * the platform would meet core's tables twice ("Duplicate table names are not allowed"). Checked
+ * before the plugin is imported, from where each side finds core's package.json (Node 22.14+).
+ */
+function requireGatewayCore(name: string, pluginUrl: string): void {
+  if (typeof module.findPackageJSON !== 'function' || !pluginUrl.startsWith('file:')) return;
+  let theirs: string | undefined;
+  try {
+    theirs = module.findPackageJSON('@gongzhi/core', pluginUrl);
+  } catch {
+    return; // the plugin does not reach core at all
+  }
+  const ours = module.findPackageJSON('@gongzhi/core', import.meta.url);
+  if (!theirs || !ours || realpathSync(theirs) === realpathSync(ours)) return;
+  throw new StartupError(
+    `Plugin "${name}" would load its own @gongzhi/core (${path.dirname(theirs)}) instead of the gateway's (${path.dirname(realpathSync(ours))}): core's tables and types would be declared twice. Fix: list @gongzhi/core in the plugin's peerDependencies (not dependencies), with a range that includes the gateway's core, and reinstall.`,
+  );
+}
+
+/**
  * Imports each configured plugin by its npm package name (or path) and returns its
  * definition: the module's default export or its export named `plugin`.
  */
@@ -33,8 +56,10 @@ export async function loadPlugins(specs: readonly PluginSpec[], baseDir: string)
   const plugins: GongzhiPlugin[] = [];
   for (const spec of specs) {
     let mod: Record<string, unknown>;
+    const specifier = resolveSpecifier(spec.name, baseDir);
+    requireGatewayCore(spec.name, specifier);
     try {
-      mod = (await import(resolveSpecifier(spec.name, baseDir))) as Record<string, unknown>;
+      mod = (await import(specifier)) as Record<string, unknown>;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       const missing = /Cannot find (?:package|module) '([^']+)'/.exec((err as Error).message)?.[1];

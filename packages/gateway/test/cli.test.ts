@@ -146,6 +146,15 @@ test('plugins lists the versions that compose, third-party plugin included, and 
   }
 });
 
+test('a plugin installed with its own copy of core is refused in one line, before it loads', async () => {
+  const dir = path.join(here, 'fixtures/third-party');
+  const refused = await runCli(['plugins'], { GONGZHI_PLUGINS: 'gongzhi-plugin-own-core' }, dir);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr.trim().split('\n')).toEqual([
+    `gongzhi: Plugin "gongzhi-plugin-own-core" would load its own @gongzhi/core (${path.join(dir, 'node_modules/gongzhi-plugin-own-core/node_modules/@gongzhi/core')}) instead of the gateway's (${path.resolve(here, '../../core')}): core's tables and types would be declared twice. Fix: list @gongzhi/core in the plugin's peerDependencies (not dependencies), with a range that includes the gateway's core, and reinstall.`,
+  ]);
+});
+
 test('api-key create prints a key once; api-key revoke ends it; token signs a person token', async () => {
   const created = await runCli(['api-key', 'create', '--name', '区级应用', '--permissions', 'request.submit,audit'], {
     DATABASE_URL: db.url,
