@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import module from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * between starts"). What a specifier resolves to changes only when the installed packages or the
  * files themselves do, so what this run resolved is written to a file named by the install's
  * lockfile (pnpm's `node_modules/.pnpm/lock.yaml`, npm's `node_modules/.package-lock.json`): a new
- * install reads and writes another file. Kept, per importing module and specifier:
+ * install reads and writes another file, and removes the one of the install before it. Kept, per importing module and specifier:
  * - a resolution from a module under `node_modules` to a module under `node_modules`, with its
  *   format (files an install replaces only with a new lockfile);
  * - a relative specifier imported (not required) by any other module, such as the workspace's
@@ -128,12 +128,27 @@ export function saveResolutions(): void {
       JSON.stringify({ ...written, urls: lists.urls.map((url) => (url.startsWith(root) ? url.slice(root.length) : url)) }),
     );
     renameSync(temporary, file);
-    kept = written;
-    keptUrls.clear();
-    lists.urls.forEach((url, i) => keptUrls.set(url, i));
-    fresh.clear();
   } catch {
-    // A read-only or vanished cache folder: the next run resolves as usual.
+    return; // a read-only or vanished cache folder: the next run resolves as usual
+  }
+  kept = written;
+  keptUrls.clear();
+  lists.urls.forEach((url, i) => keptUrls.set(url, i));
+  fresh.clear();
+  removeEarlierInstalls(file);
+}
+
+/** Removes the files this CLI wrote for its earlier installs (same CLI path, another lockfile): they will not be read again. */
+function removeEarlierInstalls(file: string): void {
+  const folder = path.dirname(file);
+  const name = path.basename(file);
+  const sameCli = name.slice(0, name.lastIndexOf('-') + 1);
+  try {
+    for (const other of readdirSync(folder)) {
+      if (other !== name && other.startsWith(sameCli) && other.endsWith('.json')) rmSync(path.join(folder, other), { force: true });
+    }
+  } catch {
+    // Left for a later start.
   }
 }
 
@@ -150,7 +165,7 @@ export function keepResolutions(): void {
   // A new install rewrites its lockfile: its size and time name another file.
   const { size, mtimeMs } = statSync(install.lockfile);
   const root = pathToFileURL(install.root + path.sep).href;
-  target = { file: path.join(cacheDir, `gongzhi-resolutions-${shortHash(`${here}\0${size}\0${mtimeMs}`)}.json`), root };
+  target = { file: path.join(cacheDir, `gongzhi-resolutions-${shortHash(here)}-${shortHash(`${size}\0${mtimeMs}`)}.json`), root };
   load(target.file, root);
   module.registerHooks({
     resolve(specifier, context, nextResolve) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -25,7 +25,9 @@ afterEach(() => rmSync(cacheDir, { recursive: true, force: true }));
 
 /** The one resolutions file the runs so far left in the compile cache (in Node's per-version folder). */
 function cacheFile(): string {
-  const files = readdirSync(cacheDir, { recursive: true, encoding: 'utf8' }).filter((f) => /gongzhi-resolutions-[0-9a-f]+\.json$/.test(f));
+  const files = readdirSync(cacheDir, { recursive: true, encoding: 'utf8' }).filter((f) =>
+    /gongzhi-resolutions-[0-9a-f]{8}-[0-9a-f]{8}\.json$/.test(f),
+  );
   expect(files).toHaveLength(1);
   return path.join(cacheDir, files[0]);
 }
@@ -75,12 +77,16 @@ test('a run keeps its resolutions, and the next run is answered from them', asyn
   const second = await schema();
   expect(second.stdout.trim()).toBe('loaded from the kept resolution');
 
-  // A file that cannot be read is ignored and written anew.
+  // A file that cannot be read is ignored and written anew; the file of an earlier install
+  // (same CLI, another lockfile) is removed then.
   writeFileSync(file, '{ not json');
+  const earlierInstall = file.replace(/-[0-9a-f]{8}\.json$/, '-00000000.json');
+  writeFileSync(earlierInstall, '{}');
   const third = await schema();
   expect(third.code).toBe(0);
   expect(third.stdout).toBe(first.stdout);
   expect(resolutions(JSON.parse(readFileSync(cacheFile(), 'utf8')) as CacheFile).length).toBe(kept.length);
+  expect(existsSync(earlierInstall)).toBe(false);
 }, 60_000);
 
 test('without a compile cache, nothing is kept', async () => {
