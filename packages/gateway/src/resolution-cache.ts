@@ -1,4 +1,15 @@
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import module from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -12,7 +23,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * between starts"). What a specifier resolves to changes only when the installed packages or the
  * files themselves do, so what this run resolved is written to a file named by the install's
  * lockfile (pnpm's `node_modules/.pnpm/lock.yaml`, npm's `node_modules/.package-lock.json`): a new
- * install reads and writes another file, and removes the one of the install before it. Kept, per importing module and specifier:
+ * install reads and writes another file, and removes the one of the install before it. Kept, per
+ * importing module and specifier:
  * - a resolution from a module under `node_modules` to a module under `node_modules`, with its
  *   format (files an install replaces only with a new lockfile);
  * - a relative specifier imported (not required) by any other module, such as the workspace's
@@ -78,15 +90,25 @@ function find<T>(list: T[] | undefined, specifier: string, conditions: T): numbe
   return -1;
 }
 
+/**
+ * Reads the file, if this user wrote it and no one else may change it: the file decides which
+ * code this process runs, and the compile cache's default folder is in the shared temp folder.
+ */
 function load(file: string, root: string): void {
+  let fd: number | undefined;
   try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
+    fd = openSync(file, 'r');
+    const { uid, mode } = fstatSync(fd);
+    if (process.getuid && (uid !== process.getuid() || (mode & 0o022) !== 0)) return;
+    const parsed = JSON.parse(readFileSync(fd, 'utf8')) as CacheFile;
     if (parsed.version !== 3 || parsed.root !== root) return;
     parsed.urls = parsed.urls.map((url) => (url.startsWith('file:') ? url : root + url));
     parsed.urls.forEach((url, i) => keptUrls.set(url, i));
     kept = parsed;
   } catch {
     // none yet, or unreadable: this run resolves as usual and writes it anew
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -123,9 +145,11 @@ export function saveResolutions(): void {
   const written: CacheFile = { version: 3, root, ...lists, byParent };
   const temporary = `${file}.${process.pid}.tmp`;
   try {
+    // A new file only (not through a link someone left at its name), readable by this user alone.
     writeFileSync(
       temporary,
       JSON.stringify({ ...written, urls: lists.urls.map((url) => (url.startsWith(root) ? url.slice(root.length) : url)) }),
+      { flag: 'wx', mode: 0o600 },
     );
     renameSync(temporary, file);
   } catch {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -76,6 +76,13 @@ test('a run keeps its resolutions, and the next run is answered from them', asyn
   writeFileSync(file, JSON.stringify(written));
   const second = await schema();
   expect(second.stdout.trim()).toBe('loaded from the kept resolution');
+
+  // A file that others may change is not trusted: it would let them choose the code that runs.
+  if (process.getuid) {
+    chmodSync(file, 0o666);
+    const shared = await schema();
+    expect(shared.stdout).toBe(first.stdout);
+  }
 
   // A file that cannot be read is ignored and written anew; the file of an earlier install
   // (same CLI, another lockfile) is removed then.
