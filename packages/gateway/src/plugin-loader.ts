@@ -33,13 +33,15 @@ function resolveSpecifier(name: string, baseDir: string): string {
  * the platform would meet core's tables twice ("Duplicate table names are not allowed"). Checked
  * before the plugin is imported, from where each side finds core's package.json (Node 22.14+).
  */
-function requireGatewayCore(name: string, pluginUrl: string): void {
-  if (typeof module.findPackageJSON !== 'function' || !pluginUrl.startsWith('file:')) return;
+function requireGatewayCore(name: string, specifier: string): void {
+  if (typeof module.findPackageJSON !== 'function') return;
   let theirs: string | undefined;
   try {
+    // A package not installed beside the config is imported from the gateway's own folder.
+    const pluginUrl = specifier.startsWith('file:') ? specifier : import.meta.resolve(specifier);
     theirs = module.findPackageJSON('@gongzhi/core', pluginUrl);
   } catch {
-    return; // the plugin does not reach core at all
+    return; // not installed (the import says so), or the plugin does not reach core at all
   }
   const ours = module.findPackageJSON('@gongzhi/core', import.meta.url);
   if (!theirs || !ours || realpathSync(theirs) === realpathSync(ours)) return;
