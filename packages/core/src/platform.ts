@@ -586,7 +586,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
           for (const plugin of plugins) {
             // Each plugin's seed starts with nothing loaded: every flush compares each row the
             // EntityManager holds, and the council seed's flushes spent ~200 ms of CPU on the
-            // hundreds of rows the seeds before it left (~100 ms without them).
+            // hundreds of rows the seeds before it left (130–160 ms without them).
             await tx.flush();
             tx.clear();
             await plugin.seed?.({ ...contextFor(plugin), em: () => tx });
