@@ -7,7 +7,7 @@ import type { GatewayConfig } from './config.js';
 import type { DatabaseHandle } from './database.js';
 import { catchEndingSignals, type EndingSignals, endingBySignal } from './ending-signals.js';
 import type { createGatewayLogger } from './logger.js';
-import { saveResolutions } from './resolution-cache.js';
+import { saveResolutions, stopKeepingResolutions } from './resolution-cache.js';
 
 // Only what every command needs is imported above: help, configuration errors and
 // create-plugin finish without loading the platform (core's entities, MikroORM, GraphQL, the
@@ -186,6 +186,7 @@ async function main(argv: string[]): Promise<number> {
         signals,
       } = await openDatabaseThenLoad(config, logger, () => import('./gateway.js'));
       const gateway = await startGateway(config, logger, { database });
+      stopKeepingResolutions();
       await new Promise<void>((resolve) =>
         signals.onSignal((signal) => {
           logger.info({ signal }, 'shutting down');

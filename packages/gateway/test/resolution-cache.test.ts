@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -100,4 +101,56 @@ test('without a compile cache, nothing is kept', async () => {
   const result = await runCli(['schema'], { NODE_COMPILE_CACHE: cacheDir, NODE_DISABLE_COMPILE_CACHE: '1' }, here);
   expect(result.code).toBe(0);
   expect(readdirSync(cacheDir, { recursive: true })).toEqual([]);
+});
+
+test('once stopped, resolutions are neither answered from the file nor recorded', async () => {
+  // A script in a folder of its own and two modules it imports by relative specifiers (kept, as
+  // the workspace's are). By its argument: `record` imports one before `stopKeepingResolutions`
+  // and one after; `kept` imports one while the hook is on; `stopped` imports one after it.
+  const folder = mkdtempSync(path.join(tmpdir(), 'gongzhi-resolutions-script-'));
+  try {
+    for (const name of ['before', 'after', 'elsewhere'])
+      writeFileSync(path.join(folder, `${name}.mjs`), `export const name = '${name}';\n`);
+    const cache = new URL('../dist/resolution-cache.js', import.meta.url).href;
+    writeFileSync(
+      path.join(folder, 'script.mjs'),
+      `import module from 'node:module';
+module.enableCompileCache();
+const { keepResolutions, stopKeepingResolutions } = await import(${JSON.stringify(cache)});
+const mode = process.argv[2];
+keepResolutions();
+if (mode === 'stopped') stopKeepingResolutions();
+const names = [(await import('./before.mjs')).name];
+if (mode === 'record') {
+  stopKeepingResolutions();
+  names.push((await import('./after.mjs')).name);
+}
+console.log(names.join(' '));
+`,
+    );
+    const run = (mode: string) =>
+      execFileSync(process.execPath, [path.join(folder, 'script.mjs'), mode], {
+        env: { PATH: process.env.PATH ?? '', NODE_COMPILE_CACHE: cacheDir },
+        encoding: 'utf8',
+      }).trim();
+    expect(run('record')).toBe('before after');
+    const file = cacheFile();
+    const written = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
+    const specifiers = resolutions(written).map((r) => r.specifier);
+    expect(specifiers).toContain('./before.mjs');
+    expect(specifiers).not.toContain('./after.mjs');
+
+    // `./before.mjs` pointed elsewhere in the file: taken from it while the hook is on, resolved as usual once stopped.
+    written.urls.push(pathToFileURL(path.join(folder, 'elsewhere.mjs')).href);
+    const script = Object.keys(written.byParent).find((parent) =>
+      absoluteUrl(written, written.urls[Number(parent)]).endsWith('/script.mjs'),
+    )!;
+    const list = written.byParent[script];
+    list[list.indexOf('./before.mjs') + 2] = written.urls.length - 1;
+    writeFileSync(file, JSON.stringify(written), { mode: 0o600 });
+    expect(run('kept')).toBe('elsewhere');
+    expect(run('stopped')).toBe('before');
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });
