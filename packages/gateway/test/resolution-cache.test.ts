@@ -103,7 +103,7 @@ test('without a compile cache, nothing is kept', async () => {
   expect(readdirSync(cacheDir, { recursive: true })).toEqual([]);
 });
 
-test('once stopped, resolutions are neither answered from the file nor recorded', async () => {
+test('once stopped, resolutions are neither answered from the file nor recorded', () => {
   // A script in a folder of its own and two modules it imports by relative specifiers (kept, as
   // the workspace's are). By its argument: `record` imports one before `stopKeepingResolutions`
   // and one after; `kept` imports one while the hook is on; `stopped` imports one after it.
