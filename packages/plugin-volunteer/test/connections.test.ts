@@ -58,6 +58,20 @@ test("a team's calls (paged in SQL) and members (cut from its one read) page for
   expect(problemOf(leaders)?.code).toBe('BAD_USER_INPUT');
 });
 
+test("a list shown as other rows (a person's teams, from her memberships) keeps its edges' cursors", async () => {
+  const q = `query($id: ID!, $n: Int!, $after: String) { node(id: $id) { ... on Person { volunteerProfile {
+    teams(first: $n, after: $after) { edges { cursor node { name } } pageInfo { endCursor } } } } } }`;
+  type Teams = { edges: { cursor: string; node: { name: string } }[]; pageInfo: { endCursor: string } };
+  const teamsOf = async (n: number, after?: string) =>
+    (await succeed(w.app, q, { id: w.people['居民1'].id, n, after })).node.volunteerProfile.teams as Teams;
+  const all = await teamsOf(3);
+  expect(all.edges).toHaveLength(3);
+  expect(all.pageInfo.endCursor).toBe(all.edges[2].cursor);
+  // Each edge's cursor pages from that edge.
+  const afterFirst = await teamsOf(3, all.edges[0].cursor);
+  expect(afterFirst.edges.map((e) => e.node.name)).toEqual(all.edges.slice(1).map((e) => e.node.name));
+});
+
 test('teams under a place page by name; the page cap is one error', async () => {
   const q = `query($c: ID!, $after: String) { volunteerTeams(under: $c, first: 2, after: $after) { nodes { name } pageInfo { hasNextPage endCursor } } }`;
   const first = (await succeed(w.app, q, { c: w.community.id })).volunteerTeams;

@@ -81,13 +81,12 @@ export class ConnectionPage<T> {
    * points at nothing the caller may load) is dropped, as the schema guard drops unseen rows.
    */
   withNodes<U>(nodes: readonly (U | null | undefined)[]): ConnectionPage<U> {
-    return new ConnectionPage(
-      this.edges.flatMap((e, i) => {
-        const node = nodes[i];
-        return node == null ? [] : [{ cursor: e.cursor, node }];
-      }),
-      this.pageInfo,
-    );
+    const edges: Edge<U>[] = [];
+    this.edges.forEach((edge, i) => {
+      const node = nodes[i];
+      if (node != null) edges.push(new ShownEdge(edge, node));
+    });
+    return new ConnectionPage(edges, this.pageInfo);
   }
 
   /** {@link withNodes} with each row's node loaded by `load` (through batched loaders: one read for the page). */
@@ -285,6 +284,18 @@ class PageEdge<T> implements Edge<T> {
       this.keys.map((k) => (this.node as Record<string, unknown>)[k]),
     );
     return this.#cursor;
+  }
+}
+
+/** An edge shown as another node (see {@link ConnectionPage.withNodes}): its cursor, still encoded only when read. */
+class ShownEdge<T> implements Edge<T> {
+  constructor(
+    private readonly source: Edge<unknown>,
+    readonly node: T,
+  ) {}
+
+  get cursor(): string {
+    return this.source.cursor;
   }
 }
 
