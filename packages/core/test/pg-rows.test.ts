@@ -5,7 +5,9 @@ import { createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
 /**
  * The rows `pg` hands back, which every read and write of the platform goes through. The
  * workspace patches how pg builds the template it copies each row from (patches/pg@8.23.0.patch:
- * an ordinary object instead of a dictionary-mode one); these are the properties the patch keeps.
+ * an ordinary object instead of a dictionary-mode one), and how a row description that comes
+ * again is read (patches/pg-protocol@1.16.1.patch: the one parsed before, when the bytes are the
+ * same, and its type parsers looked up once); these are the properties the patches keep.
  */
 let db: TestDatabase;
 let platform: Platform;
@@ -60,4 +62,25 @@ test('each statement of a multi-statement query has rows of its own columns', as
   expect(Object.getOwnPropertyDescriptor(results[2].rows[0], '__proto__')?.value).toBe(1);
   // Rows of different statements do not share fields.
   expect(Object.keys(results[1].rows[0] as object)).toEqual(['z']);
+});
+
+test('a row description read again is the one parsed before only when its bytes are the same', async () => {
+  const client = await pool.connect();
+  try {
+    // Descriptions of one size: the same column name with another type, another name with the same type.
+    const asInt = 'SELECT 7::int4 AS ab';
+    const asText = "SELECT '7'::text AS ab";
+    const renamed = 'SELECT 7::int4 AS ba';
+    // A query's own type parsers read its rows, whatever an earlier result of the same description used.
+    const ownTypes = { getTypeParser: () => (value: string) => `parsed ${value}` };
+    for (let round = 0; round < 2; round++) {
+      expect((await client.query(asInt)).rows).toEqual([{ ab: 7 }]);
+      expect((await client.query(asText)).rows).toEqual([{ ab: '7' }]);
+      expect((await client.query(renamed)).rows).toEqual([{ ba: 7 }]);
+      expect((await client.query({ text: asInt, types: ownTypes } as pg.QueryConfig)).rows).toEqual([{ ab: 'parsed 7' }]);
+      expect((await client.query({ name: 'pg_rows_as_int', text: asInt })).rows).toEqual([{ ab: 7 }]);
+    }
+  } finally {
+    client.release();
+  }
 });
