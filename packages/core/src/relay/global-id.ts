@@ -7,8 +7,33 @@ import { coreMessages } from '../i18n/core-messages.js';
  */
 const scratch = Buffer.allocUnsafe(256);
 
+/**
+ * Global ids encoded so far, by type then local id. A board names the same people, places and
+ * ancestors on every row and every read (~400 ids a board, a few dozen distinct); a lookup costs
+ * about a third of an encoding. Bounded: past {@link MAX_KEPT_IDS} the ids are dropped and kept afresh.
+ */
+const encodedIds = new Map<string, Map<string, string>>();
+let keptIds = 0;
+/** Most global ids kept at once (~170 bytes each). */
+const MAX_KEPT_IDS = 20_000;
+
 /** Relay global id: base64 of `Type:localId`, opaque to clients. */
 export function toGlobalId(type: string, id: string): string {
+  let ofType = encodedIds.get(type);
+  if (ofType === undefined) encodedIds.set(type, (ofType = new Map()));
+  let globalId = ofType.get(id);
+  if (globalId === undefined) {
+    globalId = encodeGlobalId(type, id);
+    if (++keptIds > MAX_KEPT_IDS) {
+      for (const kept of encodedIds.values()) kept.clear();
+      keptIds = 1;
+    }
+    ofType.set(id, globalId);
+  }
+  return globalId;
+}
+
+function encodeGlobalId(type: string, id: string): string {
   // UTF-8 takes at most three bytes per UTF-16 unit: anything that might not fit is joined and encoded as is.
   if ((type.length + 1 + id.length) * 3 > scratch.length) return Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
   let end = scratch.write(type, 0, 'utf8');
