@@ -228,7 +228,10 @@ export class AuditTrail {
    */
   mayHaveWritten(entity: EntityClass): boolean {
     const meta = this.em.getMetadata().find(entity as never);
-    return this.baseline === null || !meta || this.written.has(tableOf(meta));
+    if (this.baseline === null || !meta) return true;
+    const table = tableOf(meta);
+    // A table never audited is not counted either: it may have been written.
+    return NOT_AUDITED.has(table) || this.written.has(table);
   }
 
   /** Called by the ORM as a flush starts: the change sets it is about to write. */
@@ -398,8 +401,10 @@ export interface CountRow {
 export interface UserTables {
   /**
    * The rows this transaction (and, until the connection reports its statistics, the
-   * connection's earlier ones) inserted, updated and deleted per user table, as {@link CountRow}s:
-   * the functions behind `pg_stat_xact_user_tables`, on these tables' oids only.
+   * connection's earlier ones) inserted, updated and deleted per audited table, as {@link CountRow}s:
+   * the functions behind `pg_stat_xact_user_tables`, on the oids of these tables that are audited
+   * (not {@link NOT_AUDITED}: their writes are neither itemized nor reported, so counting them
+   * cost the database three calls per table and command for nothing).
    */
   countsSql: string;
   /** The same counts as one JSON column, for a read that takes them with the first row a command loads ({@link AuditTrail.startFrom}). */
@@ -442,7 +447,8 @@ function userTablesFrom(rows: readonly { oid: string; t: string }[]): UserTables
   const names = new Map(rows.map((r) => [String(r.oid), r.t]));
   const oids = new Map(rows.map((r) => [r.t, String(r.oid)]));
   // Oids are numbers read from the database: safe to write into the statement, which stays the same text.
-  const oidArray = `'{${[...names.keys()].join(',')}}'::oid[]`;
+  const counted = rows.filter((r) => !NOT_AUDITED.has(r.t)).map((r) => String(r.oid));
+  const oidArray = `'{${counted.join(',')}}'::oid[]`;
   const countsSql = `SELECT o, i, u, d FROM (
     SELECT o::bigint AS o, pg_stat_get_xact_tuples_inserted(o) AS i, pg_stat_get_xact_tuples_updated(o) AS u,
            pg_stat_get_xact_tuples_deleted(o) AS d
