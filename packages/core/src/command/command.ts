@@ -5,7 +5,7 @@ import type { Access } from '../auth/access.js';
 import { AuditTrail, type CountRow, userTables } from '../audit/audit-trail.js';
 import type { PermissionName } from '../auth/permission.js';
 import { canSee, canSeeWith, placePathsByRules, somePlaceByRules } from '../auth/scope-guard.js';
-import { executeRead, loadById, type ReadContext, rowById } from '../graphql/loaders.js';
+import { executeRead, loadById, managedRows, type ReadContext, rowById } from '../graphql/loaders.js';
 import type { Caller, GongzhiContext } from '../context.js';
 import type { EventEmitter, FinalWrite } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
@@ -409,7 +409,9 @@ class Work implements UnitOfWork {
     const { gongzhi_write_counts: counts, gongzhi_places: referenced, ...data } = found;
     if (tables) this.audit.startFrom(counts as CountRow[], tables);
     if (referenced) primePlaceSummaries(this.scope, referenced as PlaceRow[]);
-    return known ?? this.em.map(entity as never, data);
+    // Merged as `em.find` merges a row it read (`em.map` would also validate every value and
+    // cascade a merge through the row's relations, a third of a row's mapping).
+    return known ?? managedRows(this.em, entity as never, [data])[0]!;
   }
 }
 

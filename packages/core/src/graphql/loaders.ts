@@ -578,7 +578,7 @@ function sortColumns(shape: RowShape, order: readonly (readonly [string, 'asc' |
  * merged into the identity map the way `em.find` merges them: an entity already loaded keeps its
  * state, unflushed changes included (`em.map` would refresh it from the row).
  */
-function managedRows<T extends object>(em: EntityManager, entity: EntityName<T>, raw: readonly Record<string, unknown>[]): T[] {
+export function managedRows<T extends object>(em: EntityManager, entity: EntityName<T>, raw: readonly Record<string, unknown>[]): T[] {
   const meta = em.getMetadata().get(entity);
   const factory = em.getEntityFactory();
   const driver = em.getDriver();
