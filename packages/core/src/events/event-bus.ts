@@ -296,15 +296,32 @@ export class EventBus {
    * `sweepIntervalMs`. Deliveries of this process's own commits do not wait for it.
    */
   startSweeping(): void {
-    this.scheduleSweep(0);
+    this.sweepThenSchedule();
   }
 
   /**
    * Sweeps the outbox once: delivers deliveries that are due (left by a stopped process, or
    * failed and due again) for the handlers this process runs, one transaction each, skipping
-   * rows another process holds. Returns how many it took. Safe to run in several processes at once.
+   * rows another process holds. Returns how many it took. Safe to run in several processes at once;
+   * in one process a sweep asked for while another runs (the periodic one, say) starts after it.
    */
   async sweep(): Promise<number> {
+    // Two at once would only compete for the same rows; and whoever awaits a sweep then knows
+    // every earlier one has ended (the one a process starts with included).
+    const before = this.sweepUnderWay;
+    const run = (before ?? Promise.resolve(0)).catch(() => 0).then(() => this.sweepOnce());
+    this.sweepUnderWay = run;
+    try {
+      return await run;
+    } finally {
+      if (this.sweepUnderWay === run) this.sweepUnderWay = null;
+    }
+  }
+
+  /** The last sweep asked for in this process, while it runs (see {@link sweep}). */
+  private sweepUnderWay: Promise<number> | null = null;
+
+  private async sweepOnce(): Promise<number> {
     const handlers = [...new Set(this.subscriptions.filter((s) => s.durable).map((s) => s.id))];
     const { deliveryDelayMs } = this.delivery.options;
     let taken = 0;
@@ -336,15 +353,19 @@ export class EventBus {
     await Promise.allSettled([...state.running]);
   }
 
+  /** Sweeps now, then again in `sweepIntervalMs` (at once after a full batch: more is due). */
+  private sweepThenSchedule(): void {
+    const state = this.delivery;
+    if (state.closed) return;
+    void this.track(this.sweep()).then((taken) => this.scheduleSweep(taken >= SWEEP_BATCH ? 0 : state.options.sweepIntervalMs));
+  }
+
   private scheduleSweep(afterMs: number): void {
     const state = this.delivery;
     if (state.closed) return;
     state.sweepTimer = setTimeout(() => {
       state.sweepTimer = null;
-      void this.track(this.sweep()).then((taken) =>
-        // A full batch means more is due: go on at once rather than a whole interval later.
-        this.scheduleSweep(taken >= SWEEP_BATCH ? 0 : state.options.sweepIntervalMs),
-      );
+      this.sweepThenSchedule();
     }, afterMs);
     state.sweepTimer.unref();
   }
