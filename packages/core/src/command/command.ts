@@ -409,9 +409,11 @@ class Work implements UnitOfWork {
     const { gongzhi_write_counts: counts, gongzhi_places: referenced, ...data } = found;
     if (tables) this.audit.startFrom(counts as CountRow[], tables);
     if (referenced) primePlaceSummaries(this.scope, referenced as PlaceRow[]);
+    if (known) return known;
     // Merged as `em.find` merges a row it read (`em.map` would also validate every value and
     // cascade a merge through the row's relations, a third of a row's mapping).
-    return known ?? managedRows(this.em, entity as never, [data])[0]!;
+    const [row] = managedRows<object>(this.em, entity, [data]);
+    return row ?? null;
   }
 }
 

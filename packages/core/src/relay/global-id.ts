@@ -20,7 +20,7 @@ const MAX_KEPT_IDS = 20_000;
 /** Relay global id: base64 of `Type:localId`, opaque to clients. */
 export function toGlobalId(type: string, id: string): string {
   let ofType = encodedIds.get(type);
-  if (ofType === undefined) encodedIds.set(type, (ofType = new Map()));
+  if (ofType === undefined) encodedIds.set(type, (ofType = new Map<string, string>()));
   let globalId = ofType.get(id);
   if (globalId === undefined) {
     globalId = encodeGlobalId(type, id);
