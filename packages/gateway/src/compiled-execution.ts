@@ -23,6 +23,32 @@ interface Seen {
   compiled?: CompiledQuery | null;
   /** The compilation under way, shared by the runs that arrive meanwhile. */
   compiling?: Promise<CompiledQuery | null>;
+  /** For a compiled query: the keys ({@link textKey}) it is known by in `byText`. */
+  texts?: Set<string>;
+}
+
+/** A query operation that ran compiled: what the gateway needs to run it again without Apollo. */
+export interface CompiledOperation {
+  compiled: CompiledQuery;
+  /** Its definition (its variables are checked against it before it runs). */
+  operation: OperationDefinitionNode;
+  /** Its name, as Apollo names the operation in logs and metrics (null for an anonymous one). */
+  name: string | null;
+}
+
+/** The executor Apollo runs, and the query operations it has compiled, by their text. */
+export interface CompiledExecution extends GatewayInterface {
+  /**
+   * The compiled query operation that a request with this document text and `operationName` ran
+   * last, if it is still compiled. Apollo parsed and validated that text before it first ran (the
+   * schema and the rules do not change while the process runs), so its next run needs neither.
+   */
+  compiledQuery(text: string, operationName: string | null | undefined): CompiledOperation | undefined;
+}
+
+/** How `byText` names a document's text sent with an operation name (a name holds no line break). */
+function textKey(text: string, operationName: string | null | undefined): string {
+  return `${operationName ?? ''}\n${text}`;
 }
 
 /**
@@ -39,15 +65,17 @@ interface Seen {
  * run, so a document sent once (or a flood of unique documents) is never compiled. Runs are
  * counted on the parsed document Apollo's document cache keeps (a WeakMap on it), and at most
  * `maxCompiled` operations stay compiled (the least recently run is dropped, and compiled again
- * if it comes back): generated code is not in the cache's size bound. Subscriptions run on the
- * WebSocket server, which does not use this.
+ * if it comes back): generated code is not in the cache's size bound. A compiled query is also
+ * kept by its text, for the gateway's direct path ({@link CompiledExecution.compiledQuery}).
+ * Subscriptions run on the WebSocket server, which does not use this.
  */
 export function compiledExecution(
   schema: GraphQLSchema,
   options: { after: number; logger: Platform['logger']; maxCompiled?: number },
-): GatewayInterface {
+): CompiledExecution {
   const maxCompiled = options.maxCompiled ?? 256;
   const seen = new WeakMap<DocumentNode, Map<string | null, Seen>>();
+  const byText = new Map<string, CompiledOperation & { entry: Seen }>();
   // The compiled operations, least recently run first.
   const recent = new Set<Seen>();
   const keep = (entry: Seen) => {
@@ -56,7 +84,8 @@ export function compiledExecution(
     if (recent.size <= maxCompiled) return;
     const oldest = recent.values().next().value!;
     recent.delete(oldest);
-    oldest.compiled = oldest.compiling = undefined;
+    for (const key of oldest.texts ?? []) byText.delete(key);
+    oldest.compiled = oldest.compiling = oldest.texts = undefined;
     oldest.runs = 0;
   };
   const compile = async (
@@ -76,6 +105,8 @@ export function compiledExecution(
   const executor: GatewayExecutor = async (request) => {
     const { document, operationName, operation } = request;
     const variables = request.request.variables ?? {};
+    // Apollo executes a document whose operation it could not resolve (several, none named): graphql-js's error answers it.
+    if (!operation) return await execute({ schema, document, operationName: request.request.operationName, variableValues: variables });
     let operations = seen.get(document);
     if (!operations) seen.set(document, (operations = new Map<string | null, Seen>()));
     let entry = operations.get(operationName);
@@ -85,6 +116,13 @@ export function compiledExecution(
       entry.compiled = await (entry.compiling ??= compile(document, operationName, operation));
     if (entry.compiled) {
       keep(entry);
+      if (operation.operation === OperationTypeNode.QUERY && request.source !== undefined) {
+        const key = textKey(request.source, request.request.operationName);
+        if (!byText.has(key)) {
+          (entry.texts ??= new Set()).add(key);
+          byText.set(key, { compiled: entry.compiled, operation, name: operationName, entry });
+        }
+      }
       // Invalid variables are answered by graphql-js, whose messages graphql-jit words differently.
       const invalid = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 50 }).errors;
       if (invalid) return { errors: invalid };
@@ -95,6 +133,11 @@ export function compiledExecution(
   };
   let announce: GatewaySchemaLoadOrUpdateCallback | null = null;
   return {
+    compiledQuery(text, operationName) {
+      const known = byText.get(textKey(text, operationName));
+      if (known) keep(known.entry);
+      return known;
+    },
     onSchemaLoadOrUpdate(callback) {
       announce = callback;
       return () => (announce = null);
@@ -141,7 +184,7 @@ function compilable(schema: GraphQLSchema, operation: OperationDefinitionNode): 
  * but leave `extensions` undefined when the original error has none (a database error), where
  * the error formatting, Apollo's and ours, expects graphql-js's `{}`.
  */
-function asGraphQLError(error: GraphQLError): GraphQLError {
+export function asGraphQLError(error: GraphQLError): GraphQLError {
   const copy = new GraphQLError(error.message, { path: error.path, originalError: error.originalError, extensions: error.extensions });
   (copy as { locations: GraphQLError['locations'] }).locations = error.locations;
   return copy;

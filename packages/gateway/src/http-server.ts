@@ -26,6 +26,7 @@ import { WebSocketServer } from 'ws';
 import { DEFAULT_COMPILE_AFTER, type Limits } from './config.js';
 import { boardAsset } from './board-assets.js';
 import { compiledExecution } from './compiled-execution.js';
+import { answerDirectly, directQuery } from './direct-execution.js';
 import { BodyTooLarge, readBody } from './http-body.js';
 import { isOpen311Path, open311Handler } from './open311.js';
 import {
@@ -34,10 +35,12 @@ import {
   databaseUnavailableError,
   errorFormatter,
   inOperation,
+  logOperation,
+  loggedCodes,
   operationLogPlugin,
 } from './operations.js';
 import { limitRules, rateLimitedError, SharedRateLimiter, type RateLimiterOptions } from './security.js';
-import { GatewayMetrics, routeOf } from './metrics.js';
+import { GatewayMetrics, resultCodes, routeOf } from './metrics.js';
 import { GatewayTracing, type TracingOptions } from './tracing.js';
 import { admitHttp, cacheableAnswer, TrustedDocuments, type TrustedDocumentsMode } from './trusted-documents.js';
 import { anonymousCaller, type ResolveCaller, type WebSocketOptions, webSocketServerOptions } from './websocket.js';
@@ -218,6 +221,12 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     { schema: platform.schema, rules, maxTokens: options.limits.maxTokens },
     options.trustedDocuments?.revocations ?? null,
   );
+  const compileAfter = options.compileAfter ?? DEFAULT_COMPILE_AFTER;
+  // Compiled execution, and with it the direct path for repeated queries; with tracing on, graphql-js runs every operation (its spans are per field).
+  const compiled =
+    compileAfter > 0 && !tracing ? compiledExecution(platform.schema, { after: compileAfter, logger: platform.logger }) : null;
+  // Set as the server stops: from then on Apollo answers every operation (it refuses those it can no longer run).
+  let stopping = false;
   const httpServer = createServer((req, res) => {
     let pathname = '';
     try {
@@ -355,15 +364,41 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       const { message, extensions } = admitted.error;
       return sendJson(res, admitted.status, { errors: [{ message, extensions }] }, admitted.headers);
     }
+    const direct =
+      compiled && !stopping
+        ? directQuery(compiled, platform.schema, {
+            body: admitted.body,
+            jsonType: admitted.json,
+            contentType: req.headers['content-type'],
+            accept: req.headers.accept,
+          })
+        : undefined;
     const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    if (!direct) {
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      }
+      if (admitted.json) headers.set('content-type', 'application/json');
+      rateVerdicts.set(headers, counted);
     }
-    if (admitted.json) headers.set('content-type', 'application/json');
-    rateVerdicts.set(headers, counted);
     // Requests arrive only once the server listens, after Apollo below has started.
     const response = await inOperation(req.headers['x-request-id'], async ({ requestId }) => {
       res.setHeader('x-request-id', requestId);
+      if (direct) {
+        // What Apollo's plugins do for a query (operationLogPlugin, the metrics' plugin), in their order.
+        const startedAt = performance.now();
+        const { response, result } = await answerDirectly(direct, platform.createContext(caller), format);
+        const name = direct.operation.name;
+        logOperation(platform.logger, { operation: name, caller, transport: 'http', startedAt, codes: loggedCodes(result) });
+        metrics?.operation({
+          operation: name,
+          type: 'query',
+          transport: 'http',
+          ...resultCodes(result),
+          seconds: (performance.now() - startedAt) / 1000,
+        });
+        return response;
+      }
       const execute = () =>
         apollo.executeHTTPGraphQLRequest({
           httpGraphQLRequest: { method: admitted.method, headers, search: admitted.search, body: admitted.body },
@@ -422,11 +457,8 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     wsServer,
   );
 
-  const compileAfter = options.compileAfter ?? DEFAULT_COMPILE_AFTER;
   const apollo = new ApolloServer<GongzhiContext>({
-    ...(compileAfter > 0 && !tracing
-      ? { gateway: compiledExecution(platform.schema, { after: compileAfter, logger: platform.logger }) }
-      : { schema: platform.schema }),
+    ...(compiled ? { gateway: compiled } : { schema: platform.schema }),
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
@@ -498,6 +530,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     metrics,
     tracing,
     async stop() {
+      stopping = true;
       try {
         await apollo.stop();
       } finally {

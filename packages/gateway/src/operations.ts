@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { type Caller, currentLocale, type GongzhiContext, isDatabaseUnavailable, localizedMessage, type Logger } from '@gongzhi/core';
-import { type ExecutionResult, GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { type ExecutionResult, type FormattedExecutionResult, GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { gatewayMessages, WRAPPED_BY_CODE } from './messages.js';
 
 /**
@@ -128,7 +128,15 @@ export function logOperation(
   );
 }
 
-/** Apollo's side of the operation log (HTTP). */
+/** The codes an operation's log line names: its errors' (`ERROR` for one without) and its payloads'. */
+export function loggedCodes(body: FormattedExecutionResult | null): unknown[] {
+  const payloadCodes = Object.values(body?.data ?? {}).flatMap((v) =>
+    Array.isArray((v as { errors?: unknown } | null)?.errors) ? (v as { errors: { code: unknown }[] }).errors.map((e) => e.code) : [],
+  );
+  return [...(body?.errors ?? []).map((e) => e.extensions?.code ?? 'ERROR'), ...payloadCodes];
+}
+
+/** Apollo's side of the operation log (HTTP); the direct path (direct-execution.ts) logs with {@link logOperation} too. */
 export function operationLogPlugin(logger: Logger): ApolloServerPlugin<GongzhiContext> {
   return {
     requestDidStart() {
@@ -136,13 +144,13 @@ export function operationLogPlugin(logger: Logger): ApolloServerPlugin<GongzhiCo
       return Promise.resolve({
         willSendResponse({ contextValue, operationName, response }) {
           const body = response.body.kind === 'single' ? response.body.singleResult : null;
-          const payloadCodes = Object.values(body?.data ?? {}).flatMap((v) =>
-            Array.isArray((v as { errors?: unknown } | null)?.errors)
-              ? (v as { errors: { code: unknown }[] }).errors.map((e) => e.code)
-              : [],
-          );
-          const codes = [...(body?.errors ?? []).map((e) => e.extensions?.code ?? 'ERROR'), ...payloadCodes];
-          logOperation(logger, { operation: operationName ?? null, caller: contextValue.caller, transport: 'http', startedAt, codes });
+          logOperation(logger, {
+            operation: operationName ?? null,
+            caller: contextValue.caller,
+            transport: 'http',
+            startedAt,
+            codes: loggedCodes(body),
+          });
           return Promise.resolve();
         },
       });

@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
 import { createGatewayLogger, type RunningGateway, startGateway } from '@gongzhi/gateway';
 import { buildSchema, GraphQLError, parse } from 'graphql';
 import { compiledExecution } from '../src/compiled-execution.js';
-import { postGraphQL, testConfig } from './helpers.js';
+import { TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
 /**
  * HTTP operations run with graphql-js until their document has run `GONGZHI_COMPILE_AFTER` times
@@ -161,13 +161,35 @@ describe('through the gateway, default settings', () => {
     await db?.drop();
   });
 
-  /** Three runs of one operation: the first by graphql-js, the others compiled; all the same bytes. */
-  async function sameThreeTimes(query: string, variables?: Record<string, unknown>): Promise<any> {
-    const answers = [];
-    for (let i = 0; i < 3; i++) answers.push(JSON.stringify(await postGraphQL(gateway.server.url, query, variables)));
-    expect(answers[1]).toBe(answers[0]);
-    expect(answers[2]).toBe(answers[0]);
-    return JSON.parse(answers[0]);
+  /** One HTTP answer: status, the headers a client reads, and the body's bytes. */
+  async function ask(body: Record<string, unknown>, headers: Record<string, string>) {
+    const res = await fetch(`${gateway.server.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${TEST_ADMIN_KEY}`,
+        'x-request-id': 'compiled-0001',
+        ...headers,
+      },
+      body: JSON.stringify(body),
+    });
+    const seen = ['content-type', 'retry-after', 'x-request-id'].map((name) => `${name}: ${res.headers.get(name)}`);
+    return { status: res.status, headers: seen, body: await res.text() };
+  }
+
+  /**
+   * Three runs of one operation: the first by graphql-js, the second compiled through Apollo, the
+   * third (a query's) on the direct path (direct-execution.ts); the same status, headers and bytes.
+   */
+  async function sameThreeTimes(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers: Record<string, string> = {},
+    operationName?: string,
+  ): Promise<any> {
+    const first = await ask({ query, variables, operationName }, headers);
+    for (let i = 0; i < 2; i++) expect(await ask({ query, variables, operationName }, headers)).toEqual(first);
+    return { status: first.status, ...JSON.parse(first.body) };
   }
 
   it('answers reads, field errors, variable errors, abstract types and payload errors alike', async () => {
@@ -193,13 +215,28 @@ describe('through the gateway, default settings', () => {
       id: 'UmVxdWVzdDowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA',
     });
     expect(unseen.data ?? unseen.errors).toBeTruthy();
-    await sameThreeTimes(`query ($id: ID!) { person(id: $id) { id } }`, { id: 'not-an-id' });
+    const malformed = await sameThreeTimes(`query ($id: ID!) { person(id: $id) { id } }`, { id: 'not-an-id' });
+    expect(malformed.errors.length).toBeGreaterThan(0);
     const wrongType = await sameThreeTimes(`query ($n: Int!) { requests(first: $n) { edges { cursor } } }`, { n: 'five' });
     expect(wrongType.errors[0].message).toMatch(/\$n/);
     // An interface: the type of each node is resolved the same way.
     await sameThreeTimes(`query ($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on Request { title } ... on Person { name } } }`, {
       ids: [nodes[0].id, requester],
     });
+    // The content type the client asks for, and none it accepts (406: Apollo's answer every time).
+    const few = `{ requests(first: 2) { edges { cursor } } }`;
+    await sameThreeTimes(few, undefined, { accept: 'application/graphql-response+json, application/json;q=0.9' });
+    expect((await sameThreeTimes(few, undefined, { accept: 'text/html' })).status).toBe(406);
+    // One text, two operations: each name runs its own; without a name Apollo refuses it.
+    const two = `query Few { requests(first: 2) { edges { cursor } } } query Other { __typename }`;
+    expect(Object.keys((await sameThreeTimes(two, undefined, {}, 'Few')).data)).toEqual(['requests']);
+    expect((await sameThreeTimes(two, undefined, {}, 'Other')).data).toEqual({ __typename: 'Query' });
+    expect((await sameThreeTimes(two)).status).toBe(400);
+    // A body Apollo refuses, with a text that ran compiled: still Apollo's answer.
+    expect((await ask({ query: few, variables: [1] }, {})).status).toBe(400);
+    // A type an HTML form can send, however its parameters read: Apollo's CSRF refusal.
+    const simple = await ask({ query: few }, { 'content-type': 'text/plain; profile=json' });
+    expect([simple.status, simple.body]).toEqual([400, expect.stringContaining('Cross-Site Request Forgery')]);
     // A mutation refused with a payload error, three times: nothing written, the same answer.
     const closed = nodes.find((n: { status: string }) => n.status !== 'RESOLVED') as { id: string };
     const refused = await sameThreeTimes(

@@ -1,0 +1,148 @@
+import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
+import type { GongzhiContext } from '@gongzhi/core';
+import { type ExecutionResult, type FormattedExecutionResult, GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { getVariableValues } from 'graphql/execution/values.js';
+import Negotiator from 'negotiator';
+import { asGraphQLError, type CompiledExecution, type CompiledOperation } from './compiled-execution.js';
+import { DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNAVAILABLE } from './operations.js';
+
+/**
+ * The direct path: an HTTP query whose document already ran compiled in this process
+ * ({@link CompiledExecution.compiledQuery}) runs again without Apollo Server's request pipeline,
+ * and is answered with the same status, headers and bytes Apollo would send.
+ *
+ * Apollo's pipeline costs a repeated query more than a fifth of the gateway's CPU (bench/README.md,
+ * "Reads: repeated queries answered without Apollo's pipeline"): its request and context
+ * objects, its hooks (a promise each), its document-cache look-up, its content negotiation. A
+ * repeated query needs none of what they decide: the text parsed and passed validation (the
+ * schema and the rules do not change), and the plugins this server runs for a query log the
+ * operation, count it and map a database outage to 503, which this path does as they do. Anything
+ * the path is not sure to answer exactly as Apollo would goes to Apollo: a mutation, a first run,
+ * variables that do not fit their definitions, a body Apollo would refuse, an `Accept` header no
+ * JSON type satisfies, tracing (its spans are Apollo's plugin's), a server that is stopping.
+ * compiled-execution.test.ts compares the two paths' answers.
+ */
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+/** The types Apollo answers a single result in, in its order of preference (ApolloServer.js, `chooseContentTypeForSingleResultResponse`). */
+const SINGLE_RESULT_TYPES = [
+  JSON_TYPE,
+  'application/graphql-response+json; charset=utf-8',
+  'application/json; callbackSpec=1.0; charset=utf-8',
+];
+
+/** Negotiated content types by `Accept` header: clients send few distinct ones. */
+const typeByAccept = new Map<string, string | null>();
+
+/** The content type Apollo answers a single result in for an `Accept` header; null when none fits (Apollo answers 406). */
+function singleResultType(accept: string | undefined): string | null {
+  if (!accept) return JSON_TYPE;
+  let type = typeByAccept.get(accept);
+  if (type === undefined) {
+    type = new Negotiator({ headers: { accept } }).mediaType(SINGLE_RESULT_TYPES) ?? null;
+    if (typeByAccept.size >= 64) typeByAccept.clear();
+    typeByAccept.set(accept, type);
+  }
+  return type;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A query the direct path answers: its compiled operation, its variables and the content type of its answer. */
+export interface DirectQuery {
+  operation: CompiledOperation;
+  variables: Record<string, unknown>;
+  contentType: string;
+}
+
+/**
+ * The request as a {@link DirectQuery}, when the direct path answers it exactly as Apollo would;
+ * undefined sends it to Apollo. `body` is the POST body Apollo would be given (a registered
+ * document's text already in it); `jsonType` says Apollo would be told its content type is JSON
+ * (a registered GET's), else `contentType` is the request's own header.
+ */
+export function directQuery(
+  compiled: CompiledExecution,
+  schema: GraphQLSchema,
+  request: { body: unknown; jsonType: boolean; contentType: string | undefined; accept: string | undefined },
+): DirectQuery | undefined {
+  const { body } = request;
+  if (!isRecord(body) || typeof body.query !== 'string') return undefined;
+  const { operationName = null, variables = null, extensions = null } = body;
+  // Apollo refuses these with 400.
+  if ((operationName !== null && typeof operationName !== 'string') || (variables !== null && !isRecord(variables))) return undefined;
+  if (extensions !== null && !isRecord(extensions)) return undefined;
+  // Apollo's CSRF check lets through a body whose type no HTML form can send (application/json).
+  if (!request.jsonType && request.contentType?.split(';', 1)[0]?.trim().toLowerCase() !== 'application/json') return undefined;
+  const contentType = singleResultType(request.accept);
+  if (contentType === null) return undefined;
+  const operation = compiled.compiledQuery(body.query, operationName);
+  if (!operation) return undefined;
+  // Variables that do not fit are Apollo's to answer (its status and its words).
+  const given = variables ?? {};
+  if (getVariableValues(schema, operation.operation.variableDefinitions ?? [], given, { maxErrors: 1 }).errors) return undefined;
+  return { operation, variables: given, contentType };
+}
+
+/** What Apollo's `formatError` option is given: the normalised error and the error itself. */
+type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+
+/**
+ * Runs a {@link DirectQuery} and answers it as Apollo does (requestPipeline.js, errorNormalize.js,
+ * runHttpQuery.js): errors normalised (a code, `INTERNAL_SERVER_ERROR` when there is none; an
+ * `http` extension moved to the response's head) and formatted; `errors` before `data`; a JSON
+ * line; a database outage answered 503 with `Retry-After` (http-server.ts's
+ * `databaseUnavailableStatus`). Returns the answer and the formatted result (for the log and the metrics).
+ */
+export async function answerDirectly(
+  query: DirectQuery,
+  context: GongzhiContext,
+  formatError: FormatError,
+): Promise<{ response: HTTPGraphQLResponse; result: FormattedExecutionResult }> {
+  const headers = new HeaderMap();
+  let status: number | undefined;
+  let result: ExecutionResult;
+  try {
+    result = await query.operation.compiled.query(undefined, context, query.variables);
+  } catch (err) {
+    // An executor that throws: Apollo answers the error alone, as a 500.
+    result = {
+      errors: [
+        err instanceof GraphQLError ? err : new GraphQLError(String((err as Error)?.message ?? err), { originalError: err as Error }),
+      ],
+    };
+    status = 500;
+  }
+  let errors: GraphQLFormattedError[] | undefined;
+  if (result.errors) {
+    errors = result.errors.map((error) => {
+      const original = asGraphQLError(error);
+      const extensions: Record<string, unknown> = { ...original.extensions, code: original.extensions.code ?? 'INTERNAL_SERVER_ERROR' };
+      const http = extensions.http as { status?: number; headers?: Map<string, string> } | undefined;
+      if (
+        http &&
+        typeof http === 'object' &&
+        (http.status === undefined || typeof http.status === 'number') &&
+        (http.headers === undefined || http.headers instanceof Map)
+      ) {
+        if (http.status) status = http.status;
+        for (const [name, value] of http.headers ?? []) headers.set(name, value);
+        delete extensions.http;
+      }
+      try {
+        return formatError({ ...original.toJSON(), extensions }, original);
+      } catch {
+        return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+      }
+    });
+    if (errors.some((e) => e.extensions?.code === DATABASE_UNAVAILABLE)) {
+      status = 503;
+      headers.set('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+    }
+  }
+  if (!headers.has('content-type')) headers.set('content-type', query.contentType);
+  const formatted: FormattedExecutionResult = { errors, data: result.data, extensions: result.extensions };
+  return { response: { status, headers, body: { kind: 'complete', string: `${JSON.stringify(formatted)}\n` } }, result: formatted };
+}
