@@ -16,34 +16,34 @@ import { getVariableValues } from 'graphql/execution/values.js';
 import type { CompiledQuery } from 'graphql-jit';
 import type { Platform } from '@gongzhi/core';
 
-/** What is known of one operation of one document: how often it ran, and its compiled form once made. */
-interface Seen {
+/**
+ * One operation of one document that Apollo parsed, validated and handed to the executor: how
+ * often it ran, and its compiled form once made.
+ */
+export interface KnownOperation {
+  document: DocumentNode;
+  /** Its definition (the direct path checks variables against it, and reads its type). */
+  operation: OperationDefinitionNode;
+  /** Its name, as Apollo names the operation in logs and metrics (null for an anonymous one). */
+  name: string | null;
   runs: number;
   /** Compiled, or null when graphql-jit could not compile it (graphql-js runs it then). */
   compiled?: CompiledQuery | null;
   /** The compilation under way, shared by the runs that arrive meanwhile. */
   compiling?: Promise<CompiledQuery | null>;
-  /** For a compiled query: the keys ({@link textKey}) it is known by in `byText`. */
-  texts?: Set<string>;
 }
 
-/** A query operation that ran compiled: what the gateway needs to run it again without Apollo. */
-export interface CompiledOperation {
-  compiled: CompiledQuery;
-  /** Its definition (its variables are checked against it before it runs). */
-  operation: OperationDefinitionNode;
-  /** Its name, as Apollo names the operation in logs and metrics (null for an anonymous one). */
-  name: string | null;
-}
-
-/** The executor Apollo runs, and the query operations it has compiled, by their text. */
+/** The executor Apollo runs, and the operations it ran, by their text, for the gateway's direct path (direct-execution.ts). */
 export interface CompiledExecution extends GatewayInterface {
   /**
-   * The compiled query operation that a request with this document text and `operationName` ran
-   * last, if it is still compiled. Apollo parsed and validated that text before it first ran (the
-   * schema and the rules do not change while the process runs), so its next run needs neither.
+   * The query or mutation that a request with this document text and `operationName` ran last
+   * (one of the `maxKnown` texts run most recently). Apollo parsed and validated that text before
+   * it first ran, and the schema and the rules do not change while the process runs, so its next
+   * run needs neither.
    */
-  compiledQuery(text: string, operationName: string | null | undefined): CompiledOperation | undefined;
+  knownOperation(text: string, operationName: string | null | undefined): KnownOperation | undefined;
+  /** Runs a known operation as the executor does: counted, compiled when due. `variables` must fit its definitions. */
+  run(known: KnownOperation, variables: Record<string, unknown>, context: unknown): Promise<ExecutionResult>;
 }
 
 /** How `byText` names a document's text sent with an operation name (a name holds no line break). */
@@ -65,42 +65,54 @@ function textKey(text: string, operationName: string | null | undefined): string
  * run, so a document sent once (or a flood of unique documents) is never compiled. Runs are
  * counted on the parsed document Apollo's document cache keeps (a WeakMap on it), and at most
  * `maxCompiled` operations stay compiled (the least recently run is dropped, and compiled again
- * if it comes back): generated code is not in the cache's size bound. A compiled query is also
- * kept by its text, for the gateway's direct path ({@link CompiledExecution.compiledQuery}).
- * Subscriptions run on the WebSocket server, which does not use this.
+ * if it comes back): generated code is not in the cache's size bound. The last `maxKnown`
+ * operations run are also kept by their text, for the direct path. Subscriptions run on the
+ * WebSocket server, which does not use this.
  */
 export function compiledExecution(
   schema: GraphQLSchema,
-  options: { after: number; logger: Platform['logger']; maxCompiled?: number },
+  options: { after: number; logger: Platform['logger']; maxCompiled?: number; maxKnown?: number },
 ): CompiledExecution {
   const maxCompiled = options.maxCompiled ?? 256;
-  const seen = new WeakMap<DocumentNode, Map<string | null, Seen>>();
-  const byText = new Map<string, CompiledOperation & { entry: Seen }>();
+  const maxKnown = options.maxKnown ?? 256;
+  const seen = new WeakMap<DocumentNode, Map<string | null, KnownOperation>>();
+  // The operations by text, least recently run first.
+  const byText = new Map<string, KnownOperation>();
+  const remember = (key: string, known: KnownOperation) => {
+    byText.delete(key);
+    byText.set(key, known);
+    if (byText.size > maxKnown) byText.delete(byText.keys().next().value!);
+  };
   // The compiled operations, least recently run first.
-  const recent = new Set<Seen>();
-  const keep = (entry: Seen) => {
-    recent.delete(entry);
-    recent.add(entry);
+  const recent = new Set<KnownOperation>();
+  const keep = (known: KnownOperation) => {
+    recent.delete(known);
+    recent.add(known);
     if (recent.size <= maxCompiled) return;
     const oldest = recent.values().next().value!;
     recent.delete(oldest);
-    for (const key of oldest.texts ?? []) byText.delete(key);
-    oldest.compiled = oldest.compiling = oldest.texts = undefined;
+    oldest.compiled = oldest.compiling = undefined;
     oldest.runs = 0;
   };
-  const compile = async (
-    document: DocumentNode,
-    operationName: string | null,
-    operation: OperationDefinitionNode,
-  ): Promise<CompiledQuery | null> => {
-    if (!compilable(schema, operation)) return null;
-    const compiled = await compileOperation(schema, document, operationName);
+  const compile = async (known: KnownOperation): Promise<CompiledQuery | null> => {
+    if (!compilable(schema, known.operation)) return null;
+    const compiled = await compileOperation(schema, known.document, known.name);
     if ('query' in compiled) {
-      options.logger.debug({ operation: operationName }, 'operation compiled');
+      options.logger.debug({ operation: known.name }, 'operation compiled');
       return compiled;
     }
-    options.logger.warn({ operation: operationName, errors: compiled.errors }, 'operation could not be compiled; graphql-js runs it');
+    options.logger.warn({ operation: known.name, errors: compiled.errors }, 'operation could not be compiled; graphql-js runs it');
     return null;
+  };
+  const run = async (known: KnownOperation, variables: Record<string, unknown>, context: unknown): Promise<ExecutionResult> => {
+    known.runs++;
+    if (known.compiled === undefined && known.runs >= options.after) known.compiled = await (known.compiling ??= compile(known));
+    if (known.compiled) {
+      keep(known);
+      const result = (await known.compiled.query(undefined, context, variables)) as ExecutionResult;
+      return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
+    }
+    return await execute({ schema, document: known.document, operationName: known.name, variableValues: variables, contextValue: context });
   };
   const executor: GatewayExecutor = async (request) => {
     const { document, operationName, operation } = request;
@@ -108,36 +120,25 @@ export function compiledExecution(
     // Apollo executes a document whose operation it could not resolve (several, none named): graphql-js's error answers it.
     if (!operation) return await execute({ schema, document, operationName: request.request.operationName, variableValues: variables });
     let operations = seen.get(document);
-    if (!operations) seen.set(document, (operations = new Map<string | null, Seen>()));
-    let entry = operations.get(operationName);
-    if (!entry) operations.set(operationName, (entry = { runs: 0 }));
-    entry.runs++;
-    if (entry.compiled === undefined && entry.runs >= options.after)
-      entry.compiled = await (entry.compiling ??= compile(document, operationName, operation));
-    if (entry.compiled) {
-      keep(entry);
-      if (operation.operation === OperationTypeNode.QUERY && request.source !== undefined) {
-        const key = textKey(request.source, request.request.operationName);
-        if (!byText.has(key)) {
-          (entry.texts ??= new Set()).add(key);
-          byText.set(key, { compiled: entry.compiled, operation, name: operationName, entry });
-        }
-      }
-      // Invalid variables are answered by graphql-js, whose messages graphql-jit words differently.
-      const invalid = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 50 }).errors;
-      if (invalid) return { errors: invalid };
-      const result = (await entry.compiled.query(undefined, request.context, variables)) as ExecutionResult;
-      return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
-    }
-    return await execute({ schema, document, operationName, variableValues: variables, contextValue: request.context });
+    if (!operations) seen.set(document, (operations = new Map<string | null, KnownOperation>()));
+    let known = operations.get(operationName);
+    if (!known) operations.set(operationName, (known = { document, operation, name: operationName, runs: 0 }));
+    if (operation.operation !== OperationTypeNode.SUBSCRIPTION && request.source !== undefined)
+      remember(textKey(request.source, request.request.operationName), known);
+    // Invalid variables are answered with graphql-js's errors (graphql-jit words them differently).
+    const invalid = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 50 }).errors;
+    if (invalid) return { errors: invalid };
+    return await run(known, variables, request.context);
   };
   let announce: GatewaySchemaLoadOrUpdateCallback | null = null;
   return {
-    compiledQuery(text, operationName) {
-      const known = byText.get(textKey(text, operationName));
-      if (known) keep(known.entry);
+    knownOperation(text, operationName) {
+      const key = textKey(text, operationName);
+      const known = byText.get(key);
+      if (known) remember(key, known);
       return known;
     },
+    run,
     onSchemaLoadOrUpdate(callback) {
       announce = callback;
       return () => (announce = null);
@@ -184,7 +185,7 @@ function compilable(schema: GraphQLSchema, operation: OperationDefinitionNode): 
  * but leave `extensions` undefined when the original error has none (a database error), where
  * the error formatting, Apollo's and ours, expects graphql-js's `{}`.
  */
-export function asGraphQLError(error: GraphQLError): GraphQLError {
+function asGraphQLError(error: GraphQLError): GraphQLError {
   const copy = new GraphQLError(error.message, { path: error.path, originalError: error.originalError, extensions: error.extensions });
   (copy as { locations: GraphQLError['locations'] }).locations = error.locations;
   return copy;

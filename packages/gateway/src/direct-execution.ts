@@ -1,26 +1,34 @@
 import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import type { GongzhiContext } from '@gongzhi/core';
-import { type ExecutionResult, type FormattedExecutionResult, GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import {
+  type ExecutionResult,
+  type FormattedExecutionResult,
+  GraphQLError,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  OperationTypeNode,
+} from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
 import Negotiator from 'negotiator';
-import { asGraphQLError, type CompiledExecution, type CompiledOperation } from './compiled-execution.js';
+import type { CompiledExecution, KnownOperation } from './compiled-execution.js';
 import { DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNAVAILABLE } from './operations.js';
 
 /**
- * The direct path: an HTTP query whose document already ran compiled in this process
- * ({@link CompiledExecution.compiledQuery}) runs again without Apollo Server's request pipeline,
+ * The direct path: an HTTP query or mutation whose text this process already ran through Apollo
+ * ({@link CompiledExecution.knownOperation}) runs again without Apollo Server's request pipeline,
  * and is answered with the same status, headers and bytes Apollo would send.
  *
- * Apollo's pipeline costs a repeated query more than a fifth of the gateway's CPU (bench/README.md,
- * "Reads: repeated queries answered without Apollo's pipeline"): its request and context
- * objects, its hooks (a promise each), its document-cache look-up, its content negotiation. A
- * repeated query needs none of what they decide: the text parsed and passed validation (the
- * schema and the rules do not change), and the plugins this server runs for a query log the
- * operation, count it and map a database outage to 503, which this path does as they do. Anything
- * the path is not sure to answer exactly as Apollo would goes to Apollo: a mutation, a first run,
- * variables that do not fit their definitions, a body Apollo would refuse, an `Accept` header no
- * JSON type satisfies, tracing (its spans are Apollo's plugin's), a server that is stopping.
- * compiled-execution.test.ts compares the two paths' answers.
+ * Apollo's pipeline costs a small answer about a fifth of the gateway's CPU (bench/README.md,
+ * "Repeated operations answered without Apollo's pipeline"): its request and context objects,
+ * its hooks (a promise each), its document-cache look-up, its content negotiation. A repeated
+ * operation needs none of what they decide: its text parsed and passed validation (the schema
+ * and the rules do not change), and the plugins this server runs log the operation, count it,
+ * hold a mutation until its rate-limit verdict and map a database outage to 503, which the
+ * gateway's handler and this module do as they do. Anything the path is not sure to answer
+ * exactly as Apollo would goes to Apollo: a first run, variables that do not fit their
+ * definitions, a body Apollo would refuse, an `Accept` header no JSON type satisfies, tracing (its
+ * spans are Apollo's plugin's), a server that is stopping. compiled-execution.test.ts compares
+ * the two paths' answers.
  */
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -50,24 +58,26 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A query the direct path answers: its compiled operation, its variables and the content type of its answer. */
-export interface DirectQuery {
-  operation: CompiledOperation;
+/** An operation the direct path answers: what is known of it, its variables and the content type of its answer. */
+export interface DirectOperation {
+  known: KnownOperation;
   variables: Record<string, unknown>;
   contentType: string;
+  /** Whether it must wait for its rate-limit verdict before it runs (anything but a query, as `mutationsWait`). */
+  waits: boolean;
 }
 
 /**
- * The request as a {@link DirectQuery}, when the direct path answers it exactly as Apollo would;
- * undefined sends it to Apollo. `body` is the POST body Apollo would be given (a registered
- * document's text already in it); `jsonType` says Apollo would be told its content type is JSON
- * (a registered GET's), else `contentType` is the request's own header.
+ * The request as a {@link DirectOperation}, when the direct path answers it exactly as Apollo
+ * would; undefined sends it to Apollo. `body` is the POST body Apollo would be given (a
+ * registered document's text already in it); `jsonType` says Apollo would be told its content
+ * type is JSON (a registered GET's), else `contentType` is the request's own header.
  */
-export function directQuery(
-  compiled: CompiledExecution,
+export function directOperation(
+  operations: CompiledExecution,
   schema: GraphQLSchema,
   request: { body: unknown; jsonType: boolean; contentType: string | undefined; accept: string | undefined },
-): DirectQuery | undefined {
+): DirectOperation | undefined {
   const { body } = request;
   if (!isRecord(body) || typeof body.query !== 'string') return undefined;
   const { operationName = null, variables = null, extensions = null } = body;
@@ -78,26 +88,27 @@ export function directQuery(
   if (!request.jsonType && request.contentType?.split(';', 1)[0]?.trim().toLowerCase() !== 'application/json') return undefined;
   const contentType = singleResultType(request.accept);
   if (contentType === null) return undefined;
-  const operation = compiled.compiledQuery(body.query, operationName);
-  if (!operation) return undefined;
+  const known = operations.knownOperation(body.query, operationName);
+  if (!known) return undefined;
   // Variables that do not fit are Apollo's to answer (its status and its words).
   const given = variables ?? {};
-  if (getVariableValues(schema, operation.operation.variableDefinitions ?? [], given, { maxErrors: 1 }).errors) return undefined;
-  return { operation, variables: given, contentType };
+  if (getVariableValues(schema, known.operation.variableDefinitions ?? [], given, { maxErrors: 1 }).errors) return undefined;
+  return { known, variables: given, contentType, waits: known.operation.operation !== OperationTypeNode.QUERY };
 }
 
 /** What Apollo's `formatError` option is given: the normalised error and the error itself. */
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
 /**
- * Runs a {@link DirectQuery} and answers it as Apollo does (requestPipeline.js, errorNormalize.js,
+ * Runs a {@link DirectOperation} and answers it as Apollo does (requestPipeline.js, errorNormalize.js,
  * runHttpQuery.js): errors normalised (a code, `INTERNAL_SERVER_ERROR` when there is none; an
  * `http` extension moved to the response's head) and formatted; `errors` before `data`; a JSON
  * line; a database outage answered 503 with `Retry-After` (http-server.ts's
  * `databaseUnavailableStatus`). Returns the answer and the formatted result (for the log and the metrics).
  */
 export async function answerDirectly(
-  query: DirectQuery,
+  direct: DirectOperation,
+  operations: CompiledExecution,
   context: GongzhiContext,
   formatError: FormatError,
 ): Promise<{ response: HTTPGraphQLResponse; result: FormattedExecutionResult }> {
@@ -105,7 +116,7 @@ export async function answerDirectly(
   let status: number | undefined;
   let result: ExecutionResult;
   try {
-    result = await query.operation.compiled.query(undefined, context, query.variables);
+    result = await operations.run(direct.known, direct.variables, context);
   } catch (err) {
     // An executor that throws: Apollo answers the error alone, as a 500.
     result = {
@@ -117,8 +128,7 @@ export async function answerDirectly(
   }
   let errors: GraphQLFormattedError[] | undefined;
   if (result.errors) {
-    errors = result.errors.map((error) => {
-      const original = asGraphQLError(error);
+    errors = result.errors.map((original) => {
       const extensions: Record<string, unknown> = { ...original.extensions, code: original.extensions.code ?? 'INTERNAL_SERVER_ERROR' };
       const http = extensions.http as { status?: number; headers?: Map<string, string> } | undefined;
       if (
@@ -142,7 +152,7 @@ export async function answerDirectly(
       headers.set('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
     }
   }
-  if (!headers.has('content-type')) headers.set('content-type', query.contentType);
+  if (!headers.has('content-type')) headers.set('content-type', direct.contentType);
   const formatted: FormattedExecutionResult = { errors, data: result.data, extensions: result.extensions };
   return { response: { status, headers, body: { kind: 'complete', string: `${JSON.stringify(formatted)}\n` } }, result: formatted };
 }

@@ -19,14 +19,14 @@ import {
   StartupError,
 } from '@gongzhi/core';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { GraphQLError, OperationTypeNode } from 'graphql';
+import { type FormattedExecutionResult, GraphQLError, OperationTypeNode } from 'graphql';
 import { gatewayMessages } from './messages.js';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { DEFAULT_COMPILE_AFTER, type Limits } from './config.js';
 import { boardAsset } from './board-assets.js';
 import { compiledExecution } from './compiled-execution.js';
-import { answerDirectly, directQuery } from './direct-execution.js';
+import { answerDirectly, directOperation } from './direct-execution.js';
 import { BodyTooLarge, readBody } from './http-body.js';
 import { isOpen311Path, open311Handler } from './open311.js';
 import {
@@ -366,7 +366,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     }
     const direct =
       compiled && !stopping
-        ? directQuery(compiled, platform.schema, {
+        ? directOperation(compiled, platform.schema, {
             body: admitted.body,
             jsonType: admitted.json,
             contentType: req.headers['content-type'],
@@ -384,19 +384,23 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     // Requests arrive only once the server listens, after Apollo below has started.
     const response = await inOperation(req.headers['x-request-id'], async ({ requestId }) => {
       res.setHeader('x-request-id', requestId);
-      if (direct) {
-        // What Apollo's plugins do for a query (operationLogPlugin, the metrics' plugin), in their order.
+      if (direct && compiled) {
+        // What Apollo's plugins do (operationLogPlugin, the metrics' plugin, mutationsWait), in their order.
         const startedAt = performance.now();
-        const { response, result } = await answerDirectly(direct, platform.createContext(caller), format);
-        const name = direct.operation.name;
-        logOperation(platform.logger, { operation: name, caller, transport: 'http', startedAt, codes: loggedCodes(result) });
-        metrics?.operation({
-          operation: name,
-          type: 'query',
-          transport: 'http',
-          ...resultCodes(result),
-          seconds: (performance.now() - startedAt) / 1000,
-        });
+        const { name, operation } = direct.known;
+        const observe = (result: FormattedExecutionResult) => {
+          logOperation(platform.logger, { operation: name, caller, transport: 'http', startedAt, codes: loggedCodes(result) });
+          const seconds = (performance.now() - startedAt) / 1000;
+          metrics?.operation({ operation: name, type: operation.operation, transport: 'http', ...resultCodes(result), seconds });
+        };
+        const retryAfter = direct.waits ? await counted : 0;
+        if (retryAfter > 0) {
+          refusedBeforeWrite.add(headers);
+          observe({ errors: [rateLimitedError(retryAfter)] });
+          return null;
+        }
+        const { response, result } = await answerDirectly(direct, compiled, platform.createContext(caller), format);
+        observe(result);
         return response;
       }
       const execute = () =>
@@ -414,8 +418,8 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       }
     });
     const verdict = await counted;
-    // A mutation refused before it executed was counted (as RATE_LIMITED) by Apollo's plugins already.
-    if (verdict > 0) return rateLimited(verdict, !refusedBeforeWrite.has(headers));
+    // A mutation refused before it executed was counted (as RATE_LIMITED) by Apollo's plugins (or the direct path) already.
+    if (verdict > 0 || !response) return rateLimited(verdict, !refusedBeforeWrite.has(headers));
     res.statusCode = response.status ?? 200;
     for (const [name, value] of response.headers) res.setHeader(name, value);
     if (response.body.kind === 'complete' && admitted.cacheable) {

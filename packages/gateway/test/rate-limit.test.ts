@@ -138,21 +138,21 @@ test('a mutation past the limit is refused before it executes, while its count i
   });
   try {
     const code = `rate-limited-${Date.now()}`;
-    const statuses = await Promise.all(
-      Array.from({ length: 8 }, async (_, i) => {
-        const res = await fetch(`${c.server.url}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_KEY}` },
-          body: JSON.stringify({
-            query: 'mutation ($i: CreatePlaceInput!) { createPlace(input: $i) { place { id } errors { code } } }',
-            variables: { i: { type: 'DISTRICT', code: `${code}-${i}`, name: `限流 ${i}` } },
-          }),
-        });
-        return res.status;
-      }),
-    );
+    const create = async (i: number) => {
+      const res = await fetch(`${c.server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_KEY}` },
+        body: JSON.stringify({
+          query: 'mutation ($i: CreatePlaceInput!) { createPlace(input: $i) { place { id } errors { code } } }',
+          variables: { i: { type: 'DISTRICT', code: `${code}-${i}`, name: `限流 ${i}` } },
+        }),
+      });
+      return res.status;
+    };
+    // The first through Apollo's pipeline; the others at once, on the direct path (their text has run: direct-execution.ts).
+    const statuses = [await create(0), ...(await Promise.all(Array.from({ length: 8 }, (_, i) => create(i + 1))))];
     expect(statuses.filter((s) => s === 200)).toHaveLength(3);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(6);
     const admin = new pg.Client({ connectionString: db.url });
     await admin.connect();
     try {
