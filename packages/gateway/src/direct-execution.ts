@@ -69,17 +69,18 @@ export interface DirectOperation {
 
 /**
  * The request as a {@link DirectOperation}, when the direct path answers it exactly as Apollo
- * would; undefined sends it to Apollo. `body` is the POST body Apollo would be given (a
- * registered document's text already in it); `jsonType` says Apollo would be told its content
+ * would; undefined sends it to Apollo. `method` and `body` are what Apollo would be given (a
+ * registered document's text already in the body); `jsonType` says Apollo would be told its content
  * type is JSON (a registered GET's), else `contentType` is the request's own header.
  */
 export function directOperation(
   operations: CompiledExecution,
   schema: GraphQLSchema,
-  request: { body: unknown; jsonType: boolean; contentType: string | undefined; accept: string | undefined },
+  request: { method: string; body: unknown; jsonType: boolean; contentType: string | undefined; accept: string | undefined },
 ): DirectOperation | undefined {
   const { body } = request;
-  if (!isRecord(body) || typeof body.query !== 'string') return undefined;
+  // Apollo answers any other method 405 (a registered GET arrives here as the POST it stands for).
+  if (request.method !== 'POST' || !isRecord(body) || typeof body.query !== 'string') return undefined;
   const { operationName = null, variables = null, extensions = null } = body;
   // Apollo refuses these with 400.
   if ((operationName !== null && typeof operationName !== 'string') || (variables !== null && !isRecord(variables))) return undefined;

@@ -367,6 +367,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     const direct =
       compiled && !stopping
         ? directOperation(compiled, platform.schema, {
+            method: admitted.method,
             body: admitted.body,
             jsonType: admitted.json,
             contentType: req.headers['content-type'],

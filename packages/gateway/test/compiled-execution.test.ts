@@ -234,6 +234,13 @@ describe('through the gateway, default settings', () => {
     expect((await sameThreeTimes(two)).status).toBe(400);
     // A body Apollo refuses, with a text that ran compiled: still Apollo's answer.
     expect((await ask({ query: few, variables: [1] }, {})).status).toBe(400);
+    // A method Apollo does not take.
+    const put = await fetch(`${gateway.server.url}/graphql`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_KEY}` },
+      body: JSON.stringify({ query: few }),
+    });
+    expect(put.status).toBe(405);
     // A type an HTML form can send, however its parameters read: Apollo's CSRF refusal.
     const simple = await ask({ query: few }, { 'content-type': 'text/plain; profile=json' });
     expect([simple.status, simple.body]).toEqual([400, expect.stringContaining('Cross-Site Request Forgery')]);
