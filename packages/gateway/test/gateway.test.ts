@@ -49,6 +49,31 @@ test('serves the four plugins over HTTP and WebSocket on one path, with health c
       body: JSON.stringify({ query: `{ coreVersion } # ${'x'.repeat(1_100_000)}` }),
     });
     expect(tooBig.status).toBe(413);
+    // Streamed past the limit without a declared length: refused as it arrives, and the server goes on.
+    const { request } = await import('node:http');
+    const { hostname, port } = new URL(gateway.server.url);
+    const streamed = await new Promise<string>((resolve) => {
+      const req = request(
+        { host: hostname, port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          resolve(`status ${res.statusCode}`);
+        },
+      );
+      req.on('error', (err: NodeJS.ErrnoException) => resolve(`error ${err.code}`));
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      let sent = 0;
+      const pump = () => {
+        while (sent < 4 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+        req.end();
+      };
+      pump();
+    });
+    expect(streamed).toBe('status 413');
+    expect((await postGraphQL(gateway.server.url, '{ coreVersion }')).data.coreVersion).toEqual(expect.any(String));
   } finally {
     await gateway.stop();
     await db.drop();
