@@ -228,12 +228,13 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
   // Set as the server stops: from then on Apollo answers every operation (it refuses those it can no longer run).
   let stopping = false;
   const httpServer = createServer((req, res) => {
-    let pathname = '';
+    let url: URL | null = null;
     try {
-      pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+      url = new URL(req.url ?? '/', 'http://localhost');
     } catch {
       // A target no URL can be made of: handle() answers it; it is counted under `other`.
     }
+    const pathname = url?.pathname ?? '';
     if (metrics) {
       const route = routeOf(pathname);
       res.once('finish', () => metrics.httpRequest(route, res.statusCode));
@@ -249,15 +250,15 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
         if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
         span.end();
       });
-      tracing.run(span, () => serve(req, res));
-    } else serve(req, res);
+      tracing.run(span, () => serve(req, res, url));
+    } else serve(req, res, url);
   });
 
   const defaultLocale = options.defaultLocale ?? 'zh-CN';
-  function serve(req: IncomingMessage, res: ServerResponse): void {
+  function serve(req: IncomingMessage, res: ServerResponse, url: URL | null): void {
     // Every message of this request, from the gateway, Apollo or a command, in the language it asks for.
     const locale = resolveLocale(req.headers['accept-language'], defaultLocale);
-    void inLocale(locale, () => handle(req, res)).catch((err) => {
+    void inLocale(locale, () => handle(req, res, url)).catch((err) => {
       const unavailable = isDatabaseUnavailable(err);
       if (unavailable) platform.logger.warn({ err }, 'request failed: the database is unavailable');
       else platform.logger.error({ err }, 'request failed');
@@ -267,8 +268,9 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     });
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+  async function handle(req: IncomingMessage, res: ServerResponse, parsed: URL | null): Promise<void> {
+    // A target no URL can be made of throws again here, and is answered as any fault (500).
+    const url = parsed ?? new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (url.pathname === '/readyz') {
       const timeoutMs = options.readyTimeoutMs ?? 2000;
