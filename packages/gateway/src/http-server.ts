@@ -222,7 +222,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     options.trustedDocuments?.revocations ?? null,
   );
   const compileAfter = options.compileAfter ?? DEFAULT_COMPILE_AFTER;
-  // Compiled execution, and with it the direct path for repeated queries; with tracing on, graphql-js runs every operation (its spans are per field).
+  // Compiled execution, and with it the direct path for repeated operations; with tracing on, graphql-js runs every operation (its spans are per field).
   const compiled =
     compileAfter > 0 && !tracing ? compiledExecution(platform.schema, { after: compileAfter, logger: platform.logger }) : null;
   // Set as the server stops: from then on Apollo answers every operation (it refuses those it can no longer run).
@@ -388,7 +388,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     const response = await inOperation(req.headers['x-request-id'], async ({ requestId }) => {
       res.setHeader('x-request-id', requestId);
       if (direct && compiled) {
-        // What Apollo's plugins do (operationLogPlugin, the metrics' plugin, mutationsWait), in their order.
+        // What Apollo's plugins would do: a mutation waits for its rate-limit verdict (mutationsWait); the operation is logged and counted (operationLogPlugin, the metrics' plugin).
         const startedAt = performance.now();
         const { name, operation } = direct.known;
         const observe = (result: FormattedExecutionResult) => {
