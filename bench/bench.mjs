@@ -803,6 +803,9 @@ try {
       pid: base.child.pid,
       op: baselineOp,
     });
+    // Fresh statistics first: the tables grew under the runs above, and a plan either gateway's
+    // connections made on the smaller tables would otherwise stay until autovacuum analyses them.
+    if (other) await q2(databaseUrl, 'ANALYZE');
     const against = other && (await alternate(`writes: ${label}`, [gw, other], { clients: WRITERS, op: opOn }));
     results.workloads[key] = {
       ...(against ? { against } : {}),
