@@ -392,9 +392,10 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
         const startedAt = performance.now();
         const { name, operation } = direct.known;
         const observe = (result: FormattedExecutionResult) => {
-          logOperation(platform.logger, { operation: name, caller, transport: 'http', startedAt, codes: loggedCodes(result) });
+          const codes = resultCodes(result);
+          logOperation(platform.logger, { operation: name, caller, transport: 'http', startedAt, codes: loggedCodes(codes) });
           const seconds = (performance.now() - startedAt) / 1000;
-          metrics?.operation({ operation: name, type: operation.operation, transport: 'http', ...resultCodes(result), seconds });
+          metrics?.operation({ operation: name, type: operation.operation, transport: 'http', ...codes, seconds });
         };
         const retryAfter = direct.waits ? await counted : 0;
         if (retryAfter > 0) {

@@ -2,8 +2,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { type Caller, currentLocale, type GongzhiContext, isDatabaseUnavailable, localizedMessage, type Logger } from '@gongzhi/core';
-import { type ExecutionResult, type FormattedExecutionResult, GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { type ExecutionResult, GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { gatewayMessages, WRAPPED_BY_CODE } from './messages.js';
+import { resultCodes } from './metrics.js';
 
 /**
  * What every operation carries on its way through the gateway, whatever the transport: its
@@ -128,12 +129,9 @@ export function logOperation(
   );
 }
 
-/** The codes an operation's log line names: its errors' (`ERROR` for one without) and its payloads'. */
-export function loggedCodes(body: FormattedExecutionResult | null): unknown[] {
-  const payloadCodes = Object.values(body?.data ?? {}).flatMap((v) =>
-    Array.isArray((v as { errors?: unknown } | null)?.errors) ? (v as { errors: { code: unknown }[] }).errors.map((e) => e.code) : [],
-  );
-  return [...(body?.errors ?? []).map((e) => e.extensions?.code ?? 'ERROR'), ...payloadCodes];
+/** The codes an operation's log line names: its top-level errors' (`ERROR` for one without), then its payloads'. */
+export function loggedCodes(codes: { errors: readonly string[]; domain: readonly string[] }): string[] {
+  return [...codes.errors, ...codes.domain];
 }
 
 /** Apollo's side of the operation log (HTTP); the direct path (direct-execution.ts) logs with {@link logOperation} too. */
@@ -149,7 +147,7 @@ export function operationLogPlugin(logger: Logger): ApolloServerPlugin<GongzhiCo
             caller: contextValue.caller,
             transport: 'http',
             startedAt,
-            codes: loggedCodes(body),
+            codes: loggedCodes(resultCodes(body)),
           });
           return Promise.resolve();
         },
