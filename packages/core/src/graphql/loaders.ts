@@ -465,12 +465,6 @@ interface RowShape {
   primaryProp: string;
   /** The quoted columns, each prefixed by `alias.`, as a select list (made once per alias). */
   columns: (alias: string) => string;
-  /**
-   * `SELECT <columns of r> FROM <table> r <rest>`, the same string for the same `rest` (kept for
-   * up to {@link MAX_KEPT_SELECTS} of them): a statement's text is looked up by value on every
-   * execution, and a string built anew is hashed and compared in full each time.
-   */
-  select: (rest: string) => string;
   /** The columns' names, unquoted, in the order of `columns`. */
   names: readonly string[];
   /** A result row (these columns under their names) as a plain row: see {@link plainRows}. */
@@ -478,8 +472,6 @@ interface RowShape {
 }
 
 const shapes = new WeakMap<EntityMetadata, RowShape>();
-/** How many statements per entity {@link RowShape.select} keeps (callers' `rest` is code, of a few shapes each). */
-const MAX_KEPT_SELECTS = 200;
 const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 /** Properties a plain row carries: scalars and owned to-one relations (as the related row's id). */
@@ -552,28 +544,18 @@ function rowShape(em: EntityManager, entity: EntityName<object>): RowShape {
     const fields = props.map(columnOf);
     const [primary] = meta.getPrimaryProps();
     if (!primary) throw new Error(`${meta.className} has no primary key.`);
-    const table = meta.schema ? `${quote(meta.schema)}.${quote(meta.tableName)}` : quote(meta.tableName);
     const byAlias = new Map<string, string>();
     const columns = (alias: string): string => {
       let list = byAlias.get(alias);
       if (list === undefined) byAlias.set(alias, (list = fields.map((field) => `${alias}.${field}`).join(', ')));
       return list;
     };
-    const selects = new Map<string, string>();
     shape = {
       meta,
-      table,
+      table: meta.schema ? `${quote(meta.schema)}.${quote(meta.tableName)}` : quote(meta.tableName),
       primaryKey: columnOf(primary),
       primaryProp: primary.name,
       columns,
-      select: (rest) => {
-        let sql = selects.get(rest);
-        if (sql === undefined) {
-          sql = `SELECT ${columns('r')} FROM ${table} r ${rest}`;
-          if (selects.size < MAX_KEPT_SELECTS) selects.set(rest, sql);
-        }
-        return sql;
-      },
       names: props.map((prop) => prop.fieldNames[0] ?? prop.name),
       toRow: rowMapper(meta, props, em.getPlatform()),
     };
@@ -652,7 +634,7 @@ export async function selectRows<T extends object>(
   options: ReadOptions = {},
 ): Promise<T[]> {
   const shape = rowShape(ctx.em, entity as EntityName<object>);
-  const raw = await executeRead<object[]>(ctx.em, shape.select(rest), params, options);
+  const raw = await executeRead<object[]>(ctx.em, `SELECT ${shape.columns('r')} FROM ${shape.table} r ${rest}`, params, options);
   return plainRows(ctx, entity, raw);
 }
 
