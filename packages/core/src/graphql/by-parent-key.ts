@@ -162,7 +162,7 @@ function startEarly(
 const selectedOnce = new WeakMap<FieldNode, Map<GraphQLObjectType, readonly FieldNode[]>>();
 
 /** The fields selected under `nodes` on `type`, through fragments whose condition is `type` (or none), bar those `@skip`ped or not `@include`d. */
-function selectedFields(
+export function selectedFields(
   nodes: readonly FieldNode[],
   type: GraphQLObjectType,
   fragments: Record<string, FragmentDefinitionNode> | undefined,

@@ -702,64 +702,96 @@ export async function keyedCount(ctx: ReadContext, name: string, key: string, re
  * operation for one entity are one statement. What {@link RelationField} answers.
  */
 export function rowById<T extends object>(ctx: ReadContext, entity: EntityName<T>, id: string): Promise<T | null> {
-  return rowLoader(ctx, entity).load(id);
+  const known = rowIfRead(ctx, entity, id);
+  return known === undefined ? rowLoader(ctx, entity).load(id) : Promise.resolve(known);
+}
+
+/**
+ * The plain row of `entity` with primary key `id` when this operation has read it already (null
+ * when there is no such row), or undefined when it has not: a resolver that finds the row answers
+ * it at once, with no promise for the executor to wait for (a board's page has hundreds of such
+ * fields). Rows are read by {@link rowById}, {@link readRowsById} and the relations read along
+ * with {@link rowsByForeignKey}.
+ */
+export function rowIfRead<T extends object>(ctx: ReadContext, entity: EntityName<T>, id: string): T | null | undefined {
+  return readRowsOf
+    .get(ctx.loaders)
+    ?.get(entity as object)
+    ?.rows.get(id) as T | null | undefined;
+}
+
+/**
+ * Reads the plain rows of `entity` with these primary keys that this operation has not read yet,
+ * in one statement (with the rows {@link readRowsAlong} names), for {@link rowIfRead} and
+ * {@link rowById} to answer: how a page reads the rows its relations point at before its fields
+ * ask for them, one by one.
+ */
+export async function readRowsById(ctx: ReadContext, entity: EntityName<object>, ids: readonly string[]): Promise<void> {
+  const read = readRows(ctx, entity);
+  // A read still on its way may bring some of these keys (along with its own): wait for it rather than read them twice.
+  while (read.reading.size) await Promise.all(read.reading);
+  const missing = ids.filter((id, i) => !read.rows.has(id) && ids.indexOf(id) === i);
+  if (!missing.length) return;
+  const reading = selectById(ctx, entity, missing);
+  read.reading.add(reading);
+  try {
+    for (const row of await reading) read.rows.set(String((row as Record<string, unknown>)[rowShape(ctx.em, entity).primaryProp]), row);
+  } finally {
+    read.reading.delete(reading);
+  }
+  for (const id of missing) if (!read.rows.has(id)) read.rows.set(id, null);
+}
+
+/** The rows of `entity` with primary keys `ids`, with their companions ({@link readRowsAlong}), in one statement. */
+function selectById(ctx: ReadContext, entity: EntityName<object>, ids: readonly string[]): Promise<object[]> {
+  const shape = rowShape(ctx.em, entity);
+  const keyed = matchKeys(ids);
+  const companions = rowCompanions.get(entity as object);
+  // An array, not `IN (subquery)`: the planner then reads the rows by key, where for a page's
+  // places it chose to scan the whole table and hash (1.3 ms against 0.5 on a board's 50 places).
+  const match = companions ? `= ANY (ARRAY(${companions.replace('= ANY (?)', keyed.match)}))` : keyed.match;
+  return selectRows(ctx, entity, `WHERE r.${shape.primaryKey} ${match}`, [keyed.value], { byKey: true });
+}
+
+/** Plain rows of `entity` read some other way (joined to rows that point at them), for {@link rowIfRead}. */
+function rememberRows(ctx: ReadContext, entity: EntityName<object>, rows: readonly object[]): void {
+  const read = readRows(ctx, entity);
+  const key = rowShape(ctx.em, entity).primaryProp;
+  for (const row of rows) read.rows.set(String((row as Record<string, unknown>)[key]), row);
+}
+
+/** The rows of one entity an operation has read by primary key, and its reads still on their way. */
+interface ReadRows {
+  /** By primary key: the row, or null when there is none. */
+  rows: Map<string, object | null>;
+  reading: Set<Promise<unknown>>;
+}
+
+/** Per operation (its loaders), per entity. */
+const readRowsOf = new WeakMap<ReadContext['loaders'], Map<object, ReadRows>>();
+
+function readRows(ctx: ReadContext, entity: EntityName<object>): ReadRows {
+  let byEntity = readRowsOf.get(ctx.loaders);
+  if (!byEntity) readRowsOf.set(ctx.loaders, (byEntity = new Map<object, ReadRows>()));
+  let read = byEntity.get(entity as object);
+  if (!read) byEntity.set(entity as object, (read = { rows: new Map(), reading: new Set() }));
+  return read;
 }
 
 /** The name of {@link rowLoader}'s loader per entity, made once (a board asks for it ~350 times). */
 const rowLoaderNames = new WeakMap<object, string>();
 
-/** The operation's loader behind {@link rowById} for `entity`. */
+/** The operation's loader behind {@link rowById} for `entity`: the calls of one tick are one {@link readRowsById}. */
 function rowLoader<T extends object>(ctx: ReadContext, entity: EntityName<T>): DataLoader<string, T | null> {
   let name = rowLoaderNames.get(entity as object);
   if (name === undefined) rowLoaderNames.set(entity as object, (name = `rows:${entityLabel(entity)}#byId`));
   // The operation's loader when there is one, before the batch function below is allocated for nothing.
   const made = ctx.loaders.get(name) as DataLoader<string, T | null> | undefined;
   if (made) return made;
-  const companions = rowCompanions.get(entity as object);
-  const loader: DataLoader<string, T | null> = batchLoader<string, T | null>(ctx, name, async (ids) => {
-    const shape = rowShape(ctx.em, entity as EntityName<object>);
-    const read = async (keys: readonly string[]): Promise<Map<string, T>> => {
-      const keyed = matchKeys(keys);
-      // An array, not `IN (subquery)`: the planner then reads the rows by key, where for a page's
-      // places it chose to scan the whole table and hash (1.3 ms against 0.5 on a board's 50 places).
-      const match = companions ? `= ANY (ARRAY(${companions.replace('= ANY (?)', keyed.match)}))` : keyed.match;
-      const rows = await selectRows(ctx, entity, `WHERE r.${shape.primaryKey} ${match}`, [keyed.value], { byKey: true });
-      return new Map(rows.map((row) => [String((row as Record<string, unknown>)[shape.primaryProp]), row]));
-    };
-    if (!companions) {
-      const byId = await read(ids);
-      return ids.map((key) => byId.get(key) ?? null);
-    }
-    // A batch still reading may bring some of these keys along: wait for it rather than read them twice.
-    const along = readAlong(loader);
-    while (along.reading.size) await Promise.all(along.reading);
-    const missing = ids.filter((key) => !along.rows.has(key));
-    if (missing.length) {
-      const reading = read(missing);
-      along.reading.add(reading);
-      try {
-        for (const [key, row] of await reading) along.rows.set(key, row);
-      } finally {
-        along.reading.delete(reading);
-      }
-    }
-    return ids.map((key) => (along.rows.get(key) as T | undefined) ?? null);
+  return batchLoader<string, T | null>(ctx, name, async (ids) => {
+    await readRowsById(ctx, entity as EntityName<object>, ids);
+    return ids.map((id) => rowIfRead(ctx, entity, id) ?? null);
   });
-  return loader;
-}
-
-/** What a loader of an entity with companions has read along, and the batches still reading. */
-interface ReadAlong {
-  rows: Map<string, object>;
-  reading: Set<Promise<unknown>>;
-}
-
-const readAlongs = new WeakMap<object, ReadAlong>();
-
-function readAlong(loader: object): ReadAlong {
-  let along = readAlongs.get(loader);
-  if (!along) readAlongs.set(loader, (along = { rows: new Map(), reading: new Set() }));
-  return along;
 }
 
 const rowCompanions = new WeakMap<object, string>();
@@ -769,7 +801,7 @@ const rowCompanions = new WeakMap<object, string>();
  * that a query selecting their primary keys names: `keys` is SQL selecting primary keys (read as
  * an array: `SELECT DISTINCT` keeps it short), with one `= ANY (?)` for the batch's keys (a list;
  * `= ?` takes its place for one key, see {@link matchKeys}), and must select those keys themselves
- * too. The rows read along wait in the operation's loader: `Place` reads its ancestors so, because
+ * too. The rows read along wait for {@link rowIfRead}: `Place` reads its ancestors so, because
  * whoever shows a place on a hot path shows its ancestors next (one statement fewer per operation).
  */
 export function readRowsAlong(entity: EntityName<object>, keys: string): void {
@@ -783,10 +815,21 @@ export function relatedRow<T extends object>(ctx: ReadContext, entity: EntityNam
 }
 
 /**
+ * {@link relatedRow}, answered at once (no promise) when the reference is null or this operation
+ * has read the row already ({@link rowIfRead}).
+ */
+export function relatedRowIfRead<T extends object>(ctx: ReadContext, entity: EntityName<T>, ref: unknown): T | null | Promise<T | null> {
+  const id = refId(ref);
+  if (!id) return null;
+  const known = rowIfRead(ctx, entity, id);
+  return known === undefined ? rowLoader(ctx, entity).load(id) : known;
+}
+
+/**
  * The plain rows ({@link plainRows}) of `entity` whose `foreignKey` points at `parentId`, in
  * `orderBy` order (then by primary key), batched across all parents asked for in the same
  * operation: a page of parents costs one statement. The rows of the to-one relations named in
- * `along` are read in the same statement (joined) and wait in {@link rowById}'s loader: a
+ * `along` are read in the same statement (joined) and wait for {@link rowById} and {@link rowIfRead}: a
  * membership's team costs no statement of its own.
  */
 export function rowsByForeignKey<T extends object>(
@@ -827,7 +870,6 @@ export function rowsByForeignKey<T extends object>(
     // Each result row holds the row's own columns and, under "a<i>.", those of its i-th relation.
     const own = raw.map((result) => Object.fromEntries(Object.entries(result).filter(([key]) => !/^a\d+\./.test(key))));
     for (const relation of related) {
-      const loader = rowLoader(ctx, relation.entity);
       const rows = raw
         .filter((result) => result[relation.primaryKey] !== null)
         .map((result) =>
@@ -837,10 +879,7 @@ export function rowsByForeignKey<T extends object>(
               .map(([key, value]) => [key.slice(relation.prefix.length), value]),
           ),
         );
-      for (const row of plainRows(ctx, relation.entity, rows)) {
-        const id = String((row as Record<string, unknown>)[rowShape(ctx.em, relation.entity).primaryProp]);
-        loader.prime(id, row);
-      }
+      rememberRows(ctx, relation.entity, plainRows(ctx, relation.entity, rows));
     }
     const rows = plainRows(ctx, entity, own);
     const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));

@@ -1,6 +1,6 @@
 import { keyRecords, loadSummaries, sortedSet, underPathSql } from '../database/read-sql.js';
 import type { GongzhiContext } from '../context.js';
-import { batchLoader, executeRead, keyedCount, loadById, matchKeys, type ReadContext, rowById } from '../graphql/loaders.js';
+import { batchLoader, executeRead, keyedCount, loadById, matchKeys, type ReadContext, rowById, rowIfRead } from '../graphql/loaders.js';
 import { Place } from './place.entity.js';
 import type { PlaceType } from './place.entity.js';
 
@@ -152,23 +152,38 @@ export function ancestorIds(place: Place): string[] {
 
 /**
  * The places above `place`, root first, as plain rows (the row loader's: each one read once
- * per operation). The ancestor lists asked for in one tick are one batch, so a page of 50 places
- * costs one load per distinct ancestor, not six promises per place.
+ * per operation). When this operation has read them all already (a place's row comes with its
+ * ancestors', see `readRowsAlong`), they come at once; otherwise the ancestor lists asked for in
+ * one tick are one batch, so a page of 50 places costs one load per distinct ancestor, not six
+ * promises per place.
  */
-export function loadAncestors(ctx: ReadContext, place: Place): Promise<Place[]> {
+export function loadAncestors(ctx: ReadContext, place: Place): Place[] | Promise<Place[]> {
+  const ids = idsAbove(place.path);
+  const known: Place[] = [];
+  for (const id of ids) {
+    const row = rowIfRead(ctx, Place, id);
+    if (row === undefined) return ancestorsLoaded(ctx, place.path);
+    if (row) known.push(row);
+  }
+  return known;
+}
+
+/** The ids of the places above the one whose path this is, root first (`/a/b/c/`: a, b). */
+function idsAbove(path: string): string[] {
+  return path
+    .slice(1, path.lastIndexOf('/', path.length - 2))
+    .split('/')
+    .filter(Boolean);
+}
+
+function ancestorsLoaded(ctx: ReadContext, path: string): Promise<Place[]> {
   return batchLoader<string, Place[]>(ctx, 'Place.ancestors', async (paths) => {
-    // A path lists its places root first (`/a/b/c/`: the ancestors of c are a, b), so each list is in depth order already.
-    const lists = paths.map((path) =>
-      path
-        .slice(1, path.lastIndexOf('/', path.length - 2))
-        .split('/')
-        .filter(Boolean),
-    );
+    const lists = paths.map(idsAbove);
     const ids = [...new Set(lists.flat())];
     const rows = await Promise.all(ids.map((id) => rowById(ctx, Place, id)));
     const byId = new Map(ids.map((id, i) => [id, rows[i]]));
     return lists.map((list) => list.flatMap((id) => byId.get(id) ?? []));
-  }).load(place.path);
+  }).load(path);
 }
 
 /** A place by uuid, batched across one operation (parents, households, organisation places). */

@@ -98,7 +98,7 @@ export class PlaceResolver {
 
   @BoundedList('the depth of the place tree (district … household, 7 levels)')
   @FieldResolver(() => [Place], { description: 'Every place above this one, root first.' })
-  ancestors(@Root() place: Place, @Ctx() ctx: GongzhiContext): Promise<Place[]> {
+  ancestors(@Root() place: Place, @Ctx() ctx: GongzhiContext): Place[] | Promise<Place[]> {
     return loadAncestors(ctx, place);
   }
 

@@ -1,0 +1,138 @@
+import { createApiKey, createAuthenticator } from '@gongzhi/core';
+import { createTestApp, type TestApp } from '@gongzhi/core/testing';
+import type { GraphQLObjectType } from 'graphql';
+
+/**
+ * A page of rows reads, before its rows' fields ask, the rows that the plain-row relations the
+ * operation selects on them point at (readRelationsOfPages): one statement per related entity for
+ * the whole page, and each row's relation field (and a place's ancestors, read along with it)
+ * answers at once, with no promise for the executor to wait for.
+ */
+let app: TestApp;
+const ids: Record<string, string> = {};
+
+async function place(code: string, type: string, parent?: string): Promise<void> {
+  const data = await app.run(`mutation ($input: CreatePlaceInput!) { createPlace(input: $input) { place { id } errors { code } } }`, {
+    input: { code, type, name: `${code}名`, parentId: parent ? ids[parent] : null },
+  });
+  ids[code] = data.createPlace.place.id;
+}
+
+beforeAll(async () => {
+  app = await createTestApp();
+  await place('d', 'DISTRICT');
+  await place('s', 'SUBDISTRICT', 'd');
+  await place('c', 'COMMUNITY', 's');
+  await place('b', 'BUILDING', 'c');
+  for (let i = 0; i < 3; i++) {
+    await place(`h${i}`, 'HOUSEHOLD', 'b');
+    const made = await app.run(`mutation ($i: CreatePersonInput!) { createPerson(input: $i) { person { id } } }`, {
+      i: { name: `居民${i}`, householdId: ids[`h${i}`] },
+    });
+    ids[`p${i}`] = made.createPerson.person.id;
+    const submitted = await app.run(
+      `mutation ($p: ID!, $r: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "楼道灯坏了", placeId: $p, requesterId: $r }) { request { id } } }`,
+      { p: ids[`h${i}`], r: ids[`p${i}`] },
+    );
+    ids[`r${i}`] = submitted.submitRequest.request.id;
+  }
+  // One assigned (to a neighbour), two not: a page's relations hold ids and nulls.
+  await app.run(`mutation ($r: ID!) { changeRequestStatus(id: $r, to: ACCEPTED) { errors { code } } }`, { r: ids.r0 });
+  await app.run(`mutation ($r: ID!, $p: ID!) { assignRequest(id: $r, assigneeId: $p) { errors { code } } }`, { r: ids.r0, p: ids.p1 });
+});
+afterAll(() => app?.close());
+
+/** Runs `work` with the resolvers of `fields` (`Type.field`) recording whether each answer was a promise. */
+async function answersOf(fields: string[], work: () => Promise<unknown>): Promise<Record<string, ('value' | 'promise')[]>> {
+  const answers: Record<string, ('value' | 'promise')[]> = {};
+  const restore: (() => void)[] = [];
+  for (const name of fields) {
+    const [typeName, fieldName] = name.split('.') as [string, string];
+    const field = (app.platform.schema.getType(typeName) as GraphQLObjectType).getFields()[fieldName];
+    const resolve = field.resolve!;
+    answers[name] = [];
+    field.resolve = (...args) => {
+      const value: unknown = resolve(...args);
+      answers[name].push(typeof (value as PromiseLike<unknown> | null)?.then === 'function' ? 'promise' : 'value');
+      return value;
+    };
+    restore.push(() => (field.resolve = resolve));
+  }
+  try {
+    await work();
+  } finally {
+    for (const undo of restore) undo();
+  }
+  return answers;
+}
+
+const BOARD = `query ($under: ID!) {
+  requests(filter: { under: $under }, first: 10) {
+    edges { node { title requester { name } assignee { name } place { name ancestors { name } } } }
+  }
+}`;
+
+test("a page's selected relations are read for the whole page first: every row's field answers at once, one statement per entity", async () => {
+  let data: Record<string, any> = {};
+  let statements: string[] = [];
+  const answers = await answersOf(['Request.requester', 'Request.assignee', 'Request.place', 'Place.ancestors'], async () => {
+    statements = await app.recordStatements(async () => {
+      data = await app.run(BOARD, { under: ids.c });
+    });
+  });
+  const nodes = (data.requests.edges as { node: Record<string, any> }[]).map((e) => e.node);
+  expect(nodes.map((n) => [n.requester.name, n.assignee?.name ?? null, n.place.name])).toEqual([
+    ['居民2', null, 'h2名'],
+    ['居民1', null, 'h1名'],
+    ['居民0', '居民1', 'h0名'],
+  ]);
+  for (const node of nodes) expect(node.place.ancestors.map((a: { name: string }) => a.name)).toEqual(['d名', 's名', 'c名', 'b名']);
+  expect(answers).toEqual({
+    'Request.requester': ['value', 'value', 'value'],
+    'Request.assignee': ['value', 'value', 'value'],
+    'Request.place': ['value', 'value', 'value'],
+    'Place.ancestors': ['value', 'value', 'value'],
+  });
+  // Requesters and the assignee in one statement; the places with their ancestors in another (after the one of `under`).
+  expect(statements.filter((s) => /FROM "person" r WHERE/.test(s))).toHaveLength(1);
+  expect(statements.filter((s) => /FROM "place" r WHERE .*p\.id = ANY \(\?\)/.test(s))).toHaveLength(1);
+});
+
+test('relations selected through fragments or `nodes` are read ahead too; a page that selects none reads none', async () => {
+  const answers = await answersOf(['Request.requester', 'Person.household'], async () => {
+    await app.run(
+      `query ($under: ID!) {
+        requests(filter: { under: $under }, first: 10) { edges { node { ...Asked } } }
+        people(under: $under, first: 10) { nodes { ... on Person { household { name } } } }
+      }
+      fragment Asked on Request { requester { name } }`,
+      { under: ids.c },
+    );
+  });
+  expect(answers['Request.requester']).toEqual(['value', 'value', 'value']);
+  expect(answers['Person.household']).toEqual(['value', 'value', 'value']);
+
+  const statements = await app.recordStatements(() =>
+    app.run(`query ($under: ID!) { requests(filter: { under: $under }, first: 10) { nodes { title } } }`, { under: ids.c }),
+  );
+  expect(statements.filter((s) => /FROM "(person|place)" r WHERE r\."id"/.test(s))).toEqual([
+    // The place `under` names, read to scope the page: no relation of the page's rows.
+    expect.stringContaining('FROM "place" r WHERE'),
+  ]);
+});
+
+test('a caller scoped to two households gets the same through a page (read ahead) as row by row', async () => {
+  const uuid = (globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1];
+  const { secret } = await app.platform.orm.em
+    .fork()
+    .transactional((em) => createApiKey(em as never, { name: '两户', placeIds: [uuid(ids.h0), uuid(ids.h1)], permissions: [] }));
+  const caller = (await createAuthenticator(() => app.platform.orm.em.fork(), {})(`Bearer ${secret}`))!;
+  const fields = `id requester { name household { name } } assignee { name household { name } } place { name ancestors { name } }`;
+  const page = await app.run(`{ requests(first: 10) { nodes { ${fields} } } }`, {}, { caller });
+  const nodes = page.requests.nodes as { id: string }[];
+  expect(nodes.map((n) => n.id)).toEqual([ids.r1, ids.r0]);
+  for (const node of nodes) {
+    const one = await app.run(`query ($id: ID!) { request(id: $id) { ${fields} } }`, { id: node.id }, { caller });
+    expect(one.request).toEqual(node);
+  }
+});
