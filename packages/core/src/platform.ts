@@ -33,7 +33,8 @@ import { checkListFields } from './graphql/bounded-list.js';
 import { useTypeNames } from './command/reference.js';
 import { bindReferences } from './command/reference-binding.js';
 import { bindFieldResolvers, readPlainFieldsInPlace } from './graphql/field-resolvers.js';
-import { bindRelationFields, readRelationsOfPages } from './graphql/relation-field.js';
+import { bindRelationFields } from './graphql/relation-field.js';
+import { readAheadOfPages } from './graphql/read-ahead.js';
 import { bindEarlyReads } from './graphql/by-parent-key.js';
 import { type Caller, type GongzhiContext, type PlatformInfo, SYSTEM_CALLER } from './context.js';
 import { coreModule } from './core-module.js';
@@ -526,7 +527,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     bindFieldResolvers(schema, resolvers);
     bindEarlyReads(schema);
     guardSchema(schema);
-    readRelationsOfPages(schema);
+    readAheadOfPages(schema);
     checkBoardTypes(schema, boardSources);
     // Nothing above needed the database: an embedded server still starting was doing so meanwhile.
     await options.databaseReady;

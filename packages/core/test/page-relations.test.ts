@@ -4,7 +4,7 @@ import type { GraphQLObjectType } from 'graphql';
 
 /**
  * A page of rows reads, before its rows' fields ask, the rows that the plain-row relations the
- * operation selects on them point at (readRelationsOfPages): one statement per related entity for
+ * operation selects on them point at (readAheadOfPages): one statement per related entity for
  * the whole page, and each row's relation field (and a place's ancestors, read along with it)
  * answers at once, with no promise for the executor to wait for.
  */
@@ -68,18 +68,21 @@ async function answersOf(fields: string[], work: () => Promise<unknown>): Promis
 
 const BOARD = `query ($under: ID!) {
   requests(filter: { under: $under }, first: 10) {
-    edges { node { title requester { name } assignee { name } place { name ancestors { name } } } }
+    edges { node { title requester { name } assignee { name } place { name ancestors { name } } lastTimelineEntry { action } } }
   }
 }`;
 
 test("a page's selected relations are read for the whole page first: every row's field answers at once, one statement per entity", async () => {
   let data: Record<string, any> = {};
   let statements: string[] = [];
-  const answers = await answersOf(['Request.requester', 'Request.assignee', 'Request.place', 'Place.ancestors'], async () => {
-    statements = await app.recordStatements(async () => {
-      data = await app.run(BOARD, { under: ids.c });
-    });
-  });
+  const answers = await answersOf(
+    ['Request.requester', 'Request.assignee', 'Request.place', 'Place.ancestors', 'Request.lastTimelineEntry'],
+    async () => {
+      statements = await app.recordStatements(async () => {
+        data = await app.run(BOARD, { under: ids.c });
+      });
+    },
+  );
   const nodes = (data.requests.edges as { node: Record<string, any> }[]).map((e) => e.node);
   expect(nodes.map((n) => [n.requester.name, n.assignee?.name ?? null, n.place.name])).toEqual([
     ['居民2', null, 'h2名'],
@@ -92,10 +95,14 @@ test("a page's selected relations are read for the whole page first: every row's
     'Request.assignee': ['value', 'value', 'value'],
     'Request.place': ['value', 'value', 'value'],
     'Place.ancestors': ['value', 'value', 'value'],
+    'Request.lastTimelineEntry': ['value', 'value', 'value'],
   });
+  expect(nodes.map((n) => n.lastTimelineEntry.action)).toEqual(['created', 'created', 'assigned']);
   // Requesters and the assignee in one statement; the places with their ancestors in another (after the one of `under`).
   expect(statements.filter((s) => /FROM "person" r WHERE/.test(s))).toHaveLength(1);
   expect(statements.filter((s) => /FROM "place" r WHERE .*p\.id = ANY \(\?\)/.test(s))).toHaveLength(1);
+  // The place `under` names, the page, then its relations and timelines together.
+  expect(await app.countRoundTrips(() => app.run(BOARD, { under: ids.c }))).toBe(3);
 });
 
 test('relations selected through fragments or `nodes` are read ahead too; a page that selects none reads none', async () => {
@@ -127,7 +134,7 @@ test('a caller scoped to two households gets the same through a page (read ahead
     .fork()
     .transactional((em) => createApiKey(em as never, { name: '两户', placeIds: [uuid(ids.h0), uuid(ids.h1)], permissions: [] }));
   const caller = (await createAuthenticator(() => app.platform.orm.em.fork(), {})(`Bearer ${secret}`))!;
-  const fields = `id requester { name household { name } } assignee { name household { name } } place { name ancestors { name } }`;
+  const fields = `id requester { name household { name } } assignee { name household { name } } place { name ancestors { name } } lastTimelineEntry { action }`;
   const page = await app.run(`{ requests(first: 10) { nodes { ${fields} } } }`, {}, { caller });
   const nodes = page.requests.nodes as { id: string }[];
   expect(nodes.map((n) => n.id)).toEqual([ids.r1, ids.r0]);

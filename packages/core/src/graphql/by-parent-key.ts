@@ -46,6 +46,11 @@ export function ByParentKey(): MethodDecorator & PropertyDecorator {
   return Extensions({ [BY_PARENT_KEY]: true });
 }
 
+/** Whether a field was declared {@link ByParentKey}. */
+export function isByParentKey(field: GraphQLField<unknown, unknown>): boolean {
+  return field.extensions?.[BY_PARENT_KEY] === true;
+}
+
 type Resolve = GraphQLFieldResolver<unknown, unknown>;
 
 /** The fields of one type that may start early, with the resolvers they had before the scope guard. */
@@ -65,9 +70,17 @@ export function bindEarlyReads(schema: GraphQLSchema): void {
     for (const field of Object.values(type.getFields())) {
       if (!field.extensions?.[BY_PARENT_KEY]) continue;
       const fields = early.get(type) ?? early.set(type, new Map()).get(type)!;
-      fields.set(field.name, { field, resolve: field.resolve ?? defaultFieldResolver });
+      const resolve = field.resolve ?? defaultFieldResolver;
+      fields.set(field.name, { field, resolve });
+      // What a page started for this row ({@link startEarlyOnRows}) is its answer, at once.
+      field.resolve = (source: unknown, args, ctx, info) => {
+        const [node] = info.fieldNodes;
+        const started = typeof source === 'object' && source !== null && node ? startedOn.get(source)?.get(node) : undefined;
+        return started ? started.value : resolve(source, args, ctx, info);
+      };
     }
   }
+  earlyFieldsOf.set(schema, early);
   const query = schema.getQueryType();
   if (!query) return;
   for (const field of Object.values(query.getFields())) {
@@ -116,6 +129,64 @@ function uuidOf(id: unknown, type: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** The early fields of each schema's types, for {@link startEarlyOnRows}. */
+const earlyFieldsOf = new WeakMap<GraphQLSchema, ReadonlyMap<GraphQLObjectType, EarlyFields>>();
+
+/** What {@link startEarlyOnRows} got for a row, by the field node that asked: the field answers it when it resolves. */
+const startedOn = new WeakMap<object, Map<FieldNode, { value: unknown }>>();
+
+/**
+ * Calls, for every row of a page (of `type`), the {@link ByParentKey} fields that `nodes` (the
+ * field nodes the rows are read under) select, in this turn: their reads go in one round trip
+ * with whatever else the page starts. Returns a promise per answer still on its way; once it
+ * settles, the row's field answers with it at once when the executor asks (an error is not kept:
+ * the field then runs, and fails, as usual). The scope guard checks what it answers as always.
+ */
+export function startEarlyOnRows(
+  info: GraphQLResolveInfo,
+  type: GraphQLObjectType,
+  rows: readonly unknown[],
+  nodes: readonly FieldNode[],
+  ctx: unknown,
+): Promise<unknown>[] {
+  const fields = earlyFieldsOf.get(info.schema)?.get(type);
+  if (!fields) return [];
+  const pending: Promise<unknown>[] = [];
+  for (const node of selectedFields(nodes, type, info.fragments, info.variableValues)) {
+    const entry = fields.get(node.name.value);
+    if (!entry) continue;
+    let args: Record<string, unknown>;
+    try {
+      args = getArgumentValues(entry.field, node, info.variableValues);
+    } catch {
+      continue; // the field reports its own error when it resolves
+    }
+    const fieldInfo = { ...info, fieldName: entry.field.name, fieldNodes: [node], parentType: type, returnType: entry.field.type };
+    const keep = (row: object, value: unknown): void => {
+      const answers = startedOn.get(row) ?? startedOn.set(row, new Map()).get(row)!;
+      answers.set(node, { value });
+    };
+    for (const row of rows) {
+      if (typeof row !== 'object' || row === null) continue;
+      let value: unknown;
+      try {
+        value = entry.resolve(row, args, ctx, fieldInfo);
+      } catch {
+        continue;
+      }
+      if (typeof (value as PromiseLike<unknown> | null)?.then === 'function')
+        pending.push(
+          Promise.resolve(value).then(
+            (answer) => keep(row, answer),
+            () => undefined,
+          ),
+        );
+      else keep(row, value);
+    }
+  }
+  return pending;
 }
 
 /** Calls the early fields of `type` that `nodes` select, on `parent`, and goes on into the objects they answer at once. */

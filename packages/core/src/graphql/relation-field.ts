@@ -1,23 +1,11 @@
 import type { EntityName } from '@mikro-orm/core';
-import {
-  defaultFieldResolver,
-  type FieldNode,
-  getNamedType,
-  getNullableType,
-  type GraphQLFieldResolver,
-  type GraphQLObjectType,
-  type GraphQLOutputType,
-  type GraphQLResolveInfo,
-  type GraphQLSchema,
-  isListType,
-  isObjectType,
-} from 'graphql';
+import { type GraphQLField, type GraphQLSchema, isObjectType } from 'graphql';
 import { Args, Ctx, Extensions, Field, FieldResolver, getMetadataStorage, Resolver, Root } from 'type-graphql';
 import type { GongzhiContext } from '../context.js';
-import { ByParentKey, selectedFields } from './by-parent-key.js';
+import { ByParentKey } from './by-parent-key.js';
 import type { ClassType } from '../plugin/plugin.js';
-import { type ConnectionOrder, ConnectionArgs, ConnectionPage, connectionType, loadPageByForeignKey } from '../relay/connection.js';
-import { loadById, type ReadContext, readRowsById, refId, relatedRowIfRead } from './loaders.js';
+import { type ConnectionOrder, ConnectionArgs, connectionType, loadPageByForeignKey } from '../relay/connection.js';
+import { loadById, type ReadContext, refId, relatedRowIfRead } from './loaders.js';
 
 /**
  * The row a many-to-one reference points at (`member.person`, or a bare id), or null when it
@@ -83,11 +71,22 @@ interface Relation {
   property: string;
   /** The related row, or a promise of it (a plain row this operation has read already comes at once). */
   load(ctx: GongzhiContext, ref: unknown): unknown;
-  /** The related entity when the field answers plain rows ({@link readRelationsOfPages} reads them for a whole page). */
+  /** The related entity when the field answers plain rows (a page reads them for all its rows: read-ahead.ts). */
   rows: (() => EntityName<object>) | null;
 }
 
 const RELATION = 'gongzhiRelation';
+
+/**
+ * The property and related entity of a field that a {@link RelationField} with `rows: true`
+ * declared, or undefined for any other field: what a page reads ahead for its rows (read-ahead.ts).
+ */
+export function plainRowRelation(
+  field: GraphQLField<unknown, unknown>,
+): { property: string; entity: () => EntityName<object> } | undefined {
+  const relation = field.extensions?.[RELATION] as Relation | undefined;
+  return relation?.rows ? { property: relation.property, entity: relation.rows } : undefined;
+}
 
 /**
  * Makes every {@link RelationField} of `schema` resolve straight through its loader: one call
@@ -110,117 +109,6 @@ export function bindRelationFields(schema: GraphQLSchema): void {
       field.resolve = (source: Record<string, unknown>, _args, ctx: GongzhiContext) => relation.load(ctx, source[relation.property]);
     }
   }
-}
-
-/**
- * Makes every field that answers a page or a list of rows read, before those rows' fields
- * resolve, the plain rows that the {@link RelationField}s (`rows: true`) the operation selects on
- * them point at: one statement per related entity for the whole page, as the loaders would have
- * batched them, after which each row's field answers at once ({@link rowIfRead}) where it took a
- * promise (a board's page has 150 such fields, and their promises were ~a tenth of its CPU). Run
- * once on the built schema, after the scope guard wraps it, so that only rows the caller sees are
- * followed. The read is a head start only: when it fails, each field reads (and fails) as before.
- */
-export function readRelationsOfPages(schema: GraphQLSchema): void {
-  for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || type.name.startsWith('__')) continue;
-    for (const field of Object.values(type.getFields())) {
-      const rowsAt = pageRows(field.type);
-      if (!rowsAt) continue;
-      const resolve: GraphQLFieldResolver<unknown, GongzhiContext> = field.resolve ?? defaultFieldResolver;
-      const follow = (value: unknown, ctx: GongzhiContext, relations: readonly Relation[]): unknown => {
-        const rows = value instanceof ConnectionPage ? (value as ConnectionPage<unknown>).nodes : Array.isArray(value) ? value : null;
-        if (!rows || rows.length < 2) return value;
-        const ids = new Map<EntityName<object>, string[]>();
-        for (const relation of relations) {
-          const entity = relation.rows!();
-          const list = ids.get(entity) ?? ids.set(entity, []).get(entity)!;
-          for (const row of rows) {
-            const id = row == null ? null : refId((row as Record<string, unknown>)[relation.property]);
-            if (id) list.push(id);
-          }
-        }
-        const reads = [...ids].map(([entity, list]) => readRowsById(ctx, entity, list));
-        return Promise.all(reads).then(
-          () => value,
-          () => value,
-        );
-      };
-      field.resolve = (source, args, ctx: GongzhiContext, info) => {
-        const value = resolve(source, args, ctx, info);
-        const relations = selectedRelations(rowsAt, info);
-        if (!relations.length || value == null) return value;
-        return isPromiseLike(value) ? value.then((resolved) => follow(resolved, ctx, relations)) : follow(value, ctx, relations);
-      };
-    }
-  }
-}
-
-/** Where a field's rows are: their type, and the fields leading to them (none for a list, `edges.node` or `nodes` for a connection). */
-interface PageRows {
-  type: GraphQLObjectType;
-  paths: readonly (readonly string[])[];
-  /** The type's relation fields that answer plain rows, by field name. */
-  relations: ReadonlyMap<string, Relation>;
-}
-
-/** The rows a field of `type` answers when it answers a page (a connection) or a list of rows with plain-row relations; null otherwise. */
-function pageRows(type: GraphQLOutputType): PageRows | null {
-  const nullable = getNullableType(type);
-  const named = getNamedType(type);
-  if (!isObjectType(named)) return null;
-  if (isListType(nullable)) return withRelations(named, [[]]);
-  const fields = named.getFields();
-  const edge = fields.edges && getNamedType(fields.edges.type);
-  const node = edge && isObjectType(edge) ? edge.getFields().node : undefined;
-  const nodeType = node ? getNamedType(node.type) : fields.nodes ? getNamedType(fields.nodes.type) : undefined;
-  return nodeType && isObjectType(nodeType) ? withRelations(nodeType, [['edges', 'node'], ['nodes']]) : null;
-}
-
-function withRelations(type: GraphQLObjectType, paths: readonly (readonly string[])[]): PageRows | null {
-  const relations = new Map<string, Relation>();
-  for (const field of Object.values(type.getFields())) {
-    const relation = field.extensions?.[RELATION] as Relation | undefined;
-    if (relation?.rows) relations.set(field.name, relation);
-  }
-  return relations.size ? { type, paths, relations } : null;
-}
-
-/**
- * The plain-row relations an operation selects on a field's rows, kept per field node (a document
- * is parsed once and kept). A `@skip` or `@include` is not decided: a relation read for nothing
- * costs a statement, never a wrong answer.
- */
-const selectedOnce = new WeakMap<FieldNode, readonly Relation[]>();
-
-function selectedRelations(rowsAt: PageRows, info: GraphQLResolveInfo): readonly Relation[] {
-  const [only] = info.fieldNodes.length === 1 ? info.fieldNodes : [];
-  const kept = only && selectedOnce.get(only);
-  if (kept) return kept;
-  const found = new Set<Relation>();
-  const pageType = getNamedType(info.returnType) as GraphQLObjectType;
-  for (const path of rowsAt.paths) {
-    let nodes: readonly FieldNode[] = info.fieldNodes;
-    let type: GraphQLObjectType = pageType;
-    for (const name of path) {
-      nodes = selectedFields(nodes, type, info.fragments, info.variableValues).filter((n) => n.name.value === name);
-      const next = getNamedType(type.getFields()[name]?.type);
-      if (!nodes.length || !isObjectType(next)) break;
-      type = next;
-    }
-    if (!nodes.length || type !== rowsAt.type) continue;
-    for (const node of selectedFields(nodes, type, info.fragments, info.variableValues)) {
-      const relation = rowsAt.relations.get(node.name.value);
-      if (relation) found.add(relation);
-    }
-  }
-  const relations = [...found];
-  if (only) selectedOnce.set(only, relations);
-  return relations;
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
 /** What a {@link hasMany} field lists: the rows of `child` whose `foreignKey` points at the parent. */

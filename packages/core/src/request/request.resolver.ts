@@ -4,6 +4,7 @@ import { scopeCondition } from '../auth/access.js';
 import { readSensitive } from '../auth/sensitive.js';
 import { loadRef, perform, requireRef } from '../command/command.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
+import { ByParentKey } from '../graphql/by-parent-key.js';
 import { hasMany } from '../graphql/relation-field.js';
 import type { GongzhiContext } from '../context.js';
 import { Organization } from '../organization/organization.entity.js';
@@ -295,6 +296,7 @@ export class RequestResolver {
     return (await readSensitive(ctx, request.uuid, 'request.callbackPhone', [request.placePath])) ? request.callbackPhone : null;
   }
 
+  @ByParentKey()
   @FieldResolver(() => RequestTimelineEntry, { nullable: true, description: 'The latest change.' })
   async lastTimelineEntry(@Root() request: Request, @Ctx() ctx: GongzhiContext): Promise<RequestTimelineEntry | null> {
     // The timeline's last page of one: one statement for a whole board of requests.
