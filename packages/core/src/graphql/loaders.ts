@@ -721,6 +721,22 @@ export function rowIfRead<T extends object>(ctx: ReadContext, entity: EntityName
 }
 
 /**
+ * The plain rows of `entity` with these primary keys, in their order (those that do not exist
+ * left out), when this operation has read every one of them already; undefined otherwise.
+ */
+export function rowsIfRead<T extends object>(ctx: ReadContext, entity: EntityName<T>, ids: readonly string[]): T[] | undefined {
+  const rows = readRowsOf.get(ctx.loaders)?.get(entity as object)?.rows;
+  if (!rows) return ids.length ? undefined : [];
+  const found: T[] = [];
+  for (const id of ids) {
+    const row = rows.get(id);
+    if (row === undefined) return undefined;
+    if (row) found.push(row as T);
+  }
+  return found;
+}
+
+/**
  * Reads the plain rows of `entity` with these primary keys that this operation has not read yet,
  * in one statement (with the rows {@link readRowsAlong} names), for {@link rowIfRead} and
  * {@link rowById} to answer: how a page reads the rows its relations point at before its fields
@@ -730,7 +746,7 @@ export async function readRowsById(ctx: ReadContext, entity: EntityName<object>,
   const read = readRows(ctx, entity);
   // A read still on its way may bring some of these keys (along with its own): wait for it rather than read them twice.
   while (read.reading.size) await Promise.all(read.reading);
-  const missing = ids.filter((id, i) => !read.rows.has(id) && ids.indexOf(id) === i);
+  const missing = [...new Set(ids)].filter((id) => !read.rows.has(id));
   if (!missing.length) return;
   const reading = selectById(ctx, entity, missing);
   read.reading.add(reading);

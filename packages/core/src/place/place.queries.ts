@@ -1,6 +1,6 @@
 import { keyRecords, loadSummaries, sortedSet, underPathSql } from '../database/read-sql.js';
 import type { GongzhiContext } from '../context.js';
-import { batchLoader, executeRead, keyedCount, loadById, matchKeys, type ReadContext, rowById, rowIfRead } from '../graphql/loaders.js';
+import { batchLoader, executeRead, keyedCount, loadById, matchKeys, type ReadContext, rowById, rowsIfRead } from '../graphql/loaders.js';
 import { Place } from './place.entity.js';
 import type { PlaceType } from './place.entity.js';
 
@@ -158,14 +158,7 @@ export function ancestorIds(place: Place): string[] {
  * promises per place.
  */
 export function loadAncestors(ctx: ReadContext, place: Place): Place[] | Promise<Place[]> {
-  const ids = idsAbove(place.path);
-  const known: Place[] = [];
-  for (const id of ids) {
-    const row = rowIfRead(ctx, Place, id);
-    if (row === undefined) return ancestorsLoaded(ctx, place.path);
-    if (row) known.push(row);
-  }
-  return known;
+  return rowsIfRead(ctx, Place, idsAbove(place.path)) ?? ancestorsLoaded(ctx, place.path);
 }
 
 /** The ids of the places above the one whose path this is, root first (`/a/b/c/`: a, b). */
