@@ -157,8 +157,42 @@ const databaseUnavailableStatus: ApolloServerPlugin<GongzhiContext> = {
 /** The rate limit's verdict on an HTTP operation (seconds to wait, or 0), by its request's headers. */
 const rateVerdicts = new WeakMap<HeaderMap, Promise<number>>();
 
-/** The requests (by their headers) whose mutation was refused before it executed; the handler answers 429. */
-const refusedBeforeWrite = new WeakSet<HeaderMap>();
+/**
+ * The requests (by their headers) whose rate-limit refusal Apollo's plugins or the direct path
+ * have logged and counted already (a mutation refused before it executed, a query refused once it
+ * had run); the handler answers 429 without counting it again.
+ */
+const refusalObserved = new WeakSet<HeaderMap>();
+
+/**
+ * A plugin that sees an operation's end (the operation log, the metrics, tracing) as the client
+ * gets it: a query runs alongside its rate-limit count, and one refused once it has run is answered
+ * 429 `RATE_LIMITED`, which the plugin then sees in place of the answer that was dropped.
+ */
+function asAnswered(plugin: ApolloServerPlugin<GongzhiContext>): ApolloServerPlugin<GongzhiContext> {
+  return {
+    ...plugin,
+    async requestDidStart(requestContext) {
+      const listener = await plugin.requestDidStart?.(requestContext);
+      const headers = requestContext.request.http?.headers;
+      const counted = headers ? rateVerdicts.get(headers) : undefined;
+      const willSendResponse = listener?.willSendResponse?.bind(listener);
+      if (!listener || !willSendResponse || !headers || !counted) return listener;
+      return {
+        ...listener,
+        async willSendResponse(ended) {
+          // Apollo calls every plugin's hook at once: each decides before any of them marks the request.
+          const observed = refusalObserved.has(headers);
+          const retryAfter = await counted;
+          if (retryAfter <= 0 || observed) return willSendResponse(ended);
+          refusalObserved.add(headers);
+          const refused = { kind: 'single' as const, singleResult: { errors: [rateLimitedError(retryAfter).toJSON()] } };
+          return willSendResponse({ ...ended, response: { ...ended.response, body: refused } });
+        },
+      };
+    },
+  };
+}
 
 /**
  * A mutation (or anything but a query) waits for its rate-limit verdict before it executes, so
@@ -175,7 +209,7 @@ const mutationsWait: ApolloServerPlugin<GongzhiContext> = {
         if (operation?.operation === OperationTypeNode.QUERY) return;
         const retryAfter = await counted;
         if (retryAfter > 0) {
-          refusedBeforeWrite.add(headers);
+          refusalObserved.add(headers);
           throw rateLimitedError(retryAfter);
         }
       },
@@ -399,12 +433,15 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
         };
         const retryAfter = direct.waits ? await counted : 0;
         if (retryAfter > 0) {
-          refusedBeforeWrite.add(headers);
+          refusalObserved.add(headers);
           observe({ errors: [rateLimitedError(retryAfter)] });
           return null;
         }
         const { response, result } = await answerDirectly(direct, compiled, platform.createContext(caller), format);
-        observe(result);
+        // A query ran alongside its count: refused now, it is logged and counted as the client gets it (429).
+        const late = await counted;
+        if (late > 0) refusalObserved.add(headers);
+        observe(late > 0 ? { errors: [rateLimitedError(late)] } : result);
         return response;
       }
       const execute = () =>
@@ -422,8 +459,8 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       }
     });
     const verdict = await counted;
-    // A mutation refused before it executed was counted (as RATE_LIMITED) by Apollo's plugins (or the direct path) already.
-    if (verdict > 0 || !response) return rateLimited(verdict, !refusedBeforeWrite.has(headers));
+    // A refusal Apollo's plugins (or the direct path) saw was logged and counted (as RATE_LIMITED) already.
+    if (verdict > 0 || !response) return rateLimited(verdict, !refusalObserved.has(headers));
     res.statusCode = response.status ?? 200;
     for (const [name, value] of response.headers) res.setHeader(name, value);
     if (response.body.kind === 'complete' && admitted.cacheable) {
@@ -485,9 +522,9 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       // Federation's inline traces are for subgraphs (this server is none); left on, Apollo loads
       // the plugin and its protobuf module (~0.6 MB of heap) only to switch it off at start.
       ApolloServerPluginInlineTraceDisabled(),
-      operationLogPlugin(platform.logger),
-      ...(metrics ? [metrics.apolloPlugin()] : []),
-      ...(tracing ? [tracing.apolloPlugin()] : []),
+      asAnswered(operationLogPlugin(platform.logger)),
+      ...(metrics ? [asAnswered(metrics.apolloPlugin())] : []),
+      ...(tracing ? [asAnswered(tracing.apolloPlugin())] : []),
       databaseUnavailableStatus,
       mutationsWait,
       ApolloServerPluginDrainHttpServer({ httpServer }),

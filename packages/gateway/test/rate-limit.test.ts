@@ -165,3 +165,54 @@ test('a mutation past the limit is refused before it executes, while its count i
     await c.stop();
   }
 }, 60_000);
+
+test('a query refused once it has run is logged and counted as answered (429 RATE_LIMITED), not also as ok: through Apollo and on the direct path', async () => {
+  const c = await startGateway(
+    testConfig({ DATABASE_URL: db.url, GONGZHI_PLUGINS: '', GONGZHI_RATE_LIMIT: '3', GONGZHI_METRICS_TOKEN: 'scrape-token-of-the-tests' }),
+    logger,
+    { seedWhenEmpty: false, rateLimiter: { storeTimeoutMs: 30_000 } },
+  );
+  /** Sums the samples of `name` whose labels include `labels`. */
+  const total = async (name: string, labels: Record<string, string>): Promise<number> => {
+    const res = await fetch(`${c.server.url}/metrics`, { headers: { authorization: 'Bearer scrape-token-of-the-tests' } });
+    let sum = 0;
+    for (const line of (await res.text()).split('\n')) {
+      const m = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
+      if (!m || m[1] !== name) continue;
+      const given = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]));
+      if (Object.entries(labels).every(([k, v]) => given[k] === v)) sum += Number(m[3]);
+    }
+    return sum;
+  };
+  const ask = async (query: string, key: string | null) => {
+    const res = await fetch(`${c.server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: JSON.stringify({ query }),
+    });
+    return res.status;
+  };
+  try {
+    const burst = async (texts: string[], key: string | null, allowed: number) => {
+      const ok = await total('gongzhi_operations_total', { transport: 'http', outcome: 'ok' });
+      const limited = await total('gongzhi_errors_total', { transport: 'http', code: 'RATE_LIMITED' });
+      const statuses = await Promise.all(texts.map((text) => ask(text, key)));
+      expect(statuses.filter((s) => s === 200)).toHaveLength(allowed);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(texts.length - allowed);
+      expect((await total('gongzhi_operations_total', { transport: 'http', outcome: 'ok' })) - ok).toBe(allowed);
+      expect((await total('gongzhi_errors_total', { transport: 'http', code: 'RATE_LIMITED' })) - limited).toBe(texts.length - allowed);
+    };
+    // The direct path's text runs once (the admin key's budget: 2 left).
+    expect(await ask('query Again { coreVersion }', TEST_ADMIN_KEY)).toBe(200);
+    // Nine texts never seen, anonymous (the address's budget): each through Apollo's pipeline, its count alongside.
+    await burst(
+      Array.from({ length: 9 }, (_, i) => `query Burst${i} { coreVersion }`),
+      null,
+      3,
+    );
+    // Nine of the known text with the admin key: on the direct path.
+    await burst(Array<string>(9).fill('query Again { coreVersion }'), TEST_ADMIN_KEY, 2);
+  } finally {
+    await c.stop();
+  }
+}, 60_000);
