@@ -73,10 +73,10 @@ export function bindEarlyReads(schema: GraphQLSchema): void {
       const resolve = field.resolve ?? defaultFieldResolver;
       fields.set(field.name, { field, resolve });
       // What a page started for this row ({@link startEarlyOnRows}) is its answer, at once.
-      field.resolve = (source: unknown, args, ctx, info) => {
+      field.resolve = (source: unknown, args, ctx: unknown, info) => {
         const [node] = info.fieldNodes;
-        const started = typeof source === 'object' && source !== null && node ? startedOn.get(source)?.get(node) : undefined;
-        return started ? started.value : resolve(source, args, ctx, info);
+        const started = node && typeof ctx === 'object' && ctx !== null ? startedIn.get(ctx)?.get(node) : undefined;
+        return started?.has(source) ? started.get(source) : resolve(source, args, ctx, info);
       };
     }
   }
@@ -134,25 +134,30 @@ function uuidOf(id: unknown, type: string): string | null {
 /** The early fields of each schema's types, for {@link startEarlyOnRows}. */
 const earlyFieldsOf = new WeakMap<GraphQLSchema, ReadonlyMap<GraphQLObjectType, EarlyFields>>();
 
-/** What {@link startEarlyOnRows} got for a row, by the field node that asked: the field answers it when it resolves. */
-const startedOn = new WeakMap<object, Map<FieldNode, { value: unknown }>>();
+/**
+ * What {@link startEarlyOnRows} got, per operation (its context), by the field node that asked
+ * and the row: the row's field answers it when it resolves.
+ */
+const startedIn = new WeakMap<object, Map<FieldNode, Map<unknown, unknown>>>();
 
 /**
  * Calls, for every row of a page (of `type`), the {@link ByParentKey} fields that `nodes` (the
  * field nodes the rows are read under) select, in this turn: their reads go in one round trip
- * with whatever else the page starts. Returns a promise per answer still on its way; once it
- * settles, the row's field answers with it at once when the executor asks (an error is not kept:
- * the field then runs, and fails, as usual). The scope guard checks what it answers as always.
+ * with whatever else the page starts. Returns a promise per field still on its way; once it
+ * settles, each row's field answers with what it got at once when the executor asks (after an
+ * error nothing is kept: the fields then run, and fail, as usual). The scope guard checks what
+ * they answer as always.
  */
 export function startEarlyOnRows(
   info: GraphQLResolveInfo,
   type: GraphQLObjectType,
   rows: readonly unknown[],
   nodes: readonly FieldNode[],
-  ctx: unknown,
+  ctx: object,
 ): Promise<unknown>[] {
   const fields = earlyFieldsOf.get(info.schema)?.get(type);
   if (!fields) return [];
+  let started = startedIn.get(ctx);
   const pending: Promise<unknown>[] = [];
   for (const node of selectedFields(nodes, type, info.fragments, info.variableValues)) {
     const entry = fields.get(node.name.value);
@@ -164,27 +169,30 @@ export function startEarlyOnRows(
       continue; // the field reports its own error when it resolves
     }
     const fieldInfo = { ...info, fieldName: entry.field.name, fieldNodes: [node], parentType: type, returnType: entry.field.type };
-    const keep = (row: object, value: unknown): void => {
-      const answers = startedOn.get(row) ?? startedOn.set(row, new Map()).get(row)!;
-      answers.set(node, { value });
-    };
+    if (!started) startedIn.set(ctx, (started = new Map<FieldNode, Map<unknown, unknown>>()));
+    // Another page of the operation (the roles of each person of a page) may have started this field node already.
+    const answers = started.get(node) ?? started.set(node, new Map()).get(node)!;
+    const waiting: unknown[] = [];
+    const answered: Promise<unknown>[] = [];
     for (const row of rows) {
-      if (typeof row !== 'object' || row === null) continue;
       let value: unknown;
       try {
         value = entry.resolve(row, args, ctx, fieldInfo);
       } catch {
         continue;
       }
-      if (typeof (value as PromiseLike<unknown> | null)?.then === 'function')
-        pending.push(
-          Promise.resolve(value).then(
-            (answer) => keep(row, answer),
-            () => undefined,
-          ),
-        );
-      else keep(row, value);
+      if (typeof (value as PromiseLike<unknown> | null)?.then === 'function') {
+        waiting.push(row);
+        answered.push(value as Promise<unknown>);
+      } else answers.set(row, value);
     }
+    if (answered.length)
+      pending.push(
+        Promise.all(answered).then(
+          (values) => values.forEach((value, i) => answers.set(waiting[i], value)),
+          () => undefined, // none kept: each row's field runs (and fails) on its own
+        ),
+      );
   }
   return pending;
 }
