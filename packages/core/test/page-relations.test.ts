@@ -1,5 +1,5 @@
-import { createApiKey, createAuthenticator } from '@gongzhi/core';
-import { createTestApp, type TestApp } from '@gongzhi/core/testing';
+import { Person, PlaceType, toGlobalId } from '@gongzhi/core';
+import { apiKeyCaller, createTestApp, placeWriter, type TestApp } from '@gongzhi/core/testing';
 import type { GraphQLObjectType } from 'graphql';
 
 /**
@@ -11,28 +11,26 @@ import type { GraphQLObjectType } from 'graphql';
 let app: TestApp;
 const ids: Record<string, string> = {};
 
-async function place(code: string, type: string, parent?: string): Promise<void> {
-  const data = await app.run(`mutation ($input: CreatePlaceInput!) { createPlace(input: $input) { place { id } errors { code } } }`, {
-    input: { code, type, name: `${code}名`, parentId: parent ? ids[parent] : null },
-  });
-  ids[code] = data.createPlace.place.id;
-}
-
 beforeAll(async () => {
   app = await createTestApp();
-  await place('d', 'DISTRICT');
-  await place('s', 'SUBDISTRICT', 'd');
-  await place('c', 'COMMUNITY', 's');
-  await place('b', 'BUILDING', 'c');
+  const em = app.platform.orm.em.fork();
+  const write = placeWriter(em);
+  const building = write(
+    PlaceType.BUILDING,
+    'b',
+    'b名',
+    write(PlaceType.COMMUNITY, 'c', 'c名', write(PlaceType.SUBDISTRICT, 's', 's名', write(PlaceType.DISTRICT, 'd', 'd名', null))),
+  );
+  const households = [0, 1, 2].map((i) => write(PlaceType.HOUSEHOLD, `h${i}`, `h${i}名`, building));
+  const people = households.map((household, i) => em.create(Person, { name: `居民${i}`, household }));
+  await em.flush();
+  ids.c = toGlobalId('Place', building.parent!.uuid);
   for (let i = 0; i < 3; i++) {
-    await place(`h${i}`, 'HOUSEHOLD', 'b');
-    const made = await app.run(`mutation ($i: CreatePersonInput!) { createPerson(input: $i) { person { id } } }`, {
-      i: { name: `居民${i}`, householdId: ids[`h${i}`] },
-    });
-    ids[`p${i}`] = made.createPerson.person.id;
+    ids[`h${i}`] = households[i].uuid;
+    ids[`p${i}`] = toGlobalId('Person', people[i].uuid);
     const submitted = await app.run(
       `mutation ($p: ID!, $r: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "楼道灯坏了", placeId: $p, requesterId: $r }) { request { id } } }`,
-      { p: ids[`h${i}`], r: ids[`p${i}`] },
+      { p: toGlobalId('Place', households[i].uuid), r: ids[`p${i}`] },
     );
     ids[`r${i}`] = submitted.submitRequest.request.id;
   }
@@ -129,11 +127,7 @@ test('relations selected through fragments or `nodes` are read ahead too; a page
 });
 
 test('a caller scoped to two households gets the same through a page (read ahead) as row by row', async () => {
-  const uuid = (globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1];
-  const { secret } = await app.platform.orm.em
-    .fork()
-    .transactional((em) => createApiKey(em as never, { name: '两户', placeIds: [uuid(ids.h0), uuid(ids.h1)], permissions: [] }));
-  const caller = (await createAuthenticator(() => app.platform.orm.em.fork(), {})(`Bearer ${secret}`))!;
+  const caller = await apiKeyCaller(app, { name: '两户', placeIds: [ids.h0, ids.h1], permissions: [] });
   const fields = `id requester { name household { name } } assignee { name household { name } } place { name ancestors { name } } lastTimelineEntry { action }`;
   const page = await app.run(`{ requests(first: 10) { nodes { ${fields} } } }`, {}, { caller });
   const nodes = page.requests.nodes as { id: string }[];
