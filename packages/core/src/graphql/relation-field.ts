@@ -80,6 +80,8 @@ const RELATION = 'gongzhiRelation';
 /**
  * The property and related entity of a field that a {@link RelationField} with `rows: true`
  * declared, or undefined for any other field: what a page reads ahead for its rows (read-ahead.ts).
+ *
+ * @internal The host's; not part of the plugin contract.
  */
 export function plainRowRelation(
   field: GraphQLField<unknown, unknown>,
@@ -90,7 +92,8 @@ export function plainRowRelation(
 
 /**
  * Makes every {@link RelationField} of `schema` resolve straight through its loader: one call
- * and the loader's promise per row, where a type-graphql middleware chain cost several promises
+ * and the loader's promise per row (or the row itself, when the operation has read it already),
+ * where a type-graphql middleware chain cost several promises
  * (a page of 50 rows has hundreds of these fields). Run once on the built schema, before the
  * scope guard wraps it.
  */
