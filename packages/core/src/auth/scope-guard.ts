@@ -16,6 +16,7 @@ import type { GongzhiContext } from '../context.js';
 import { PluginCompositionError } from '../errors.js';
 import { placeSummary } from '../place/place.queries.js';
 import { ConnectionPage } from '../relay/connection.js';
+import { isPromiseLike } from '../graphql/field-resolvers.js';
 import type { Access } from './access.js';
 import type { PlaceKey, PlaceRule } from './place-rule.js';
 import type { ClassType } from '../plugin/plugin.js';
@@ -23,8 +24,6 @@ import { coreMessages } from '../i18n/core-messages.js';
 
 /** The access of each operation's context once the guard has awaited it (so later fields need not). */
 const knownAccess = new WeakMap<GongzhiContext, Access>();
-
-const isPromiseLike = (value: unknown): value is PromiseLike<unknown> => typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 
 /**
  * The materialized path of a place uuid, batched per operation: through the place summaries, so

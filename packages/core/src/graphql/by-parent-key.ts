@@ -20,7 +20,7 @@ import {
 import { getArgumentValues, getDirectiveValues } from 'graphql/execution/values.js';
 import { Extensions } from 'type-graphql';
 import { fromGlobalId, localId } from '../relay/global-id.js';
-import { objectTypeNamed } from './field-resolvers.js';
+import { isPromiseLike, objectTypeNamed } from './field-resolvers.js';
 
 const BY_PARENT_KEY = 'gongzhiByParentKey';
 
@@ -173,7 +173,7 @@ export function startEarlyOnRows(
     // Another page of the operation (the roles of each person of a page) may have started this field node already.
     const answers = started.get(node) ?? started.set(node, new Map()).get(node)!;
     const waiting: unknown[] = [];
-    const answered: Promise<unknown>[] = [];
+    const answered: PromiseLike<unknown>[] = [];
     for (const row of rows) {
       let value: unknown;
       try {
@@ -181,9 +181,9 @@ export function startEarlyOnRows(
       } catch {
         continue;
       }
-      if (typeof (value as PromiseLike<unknown> | null)?.then === 'function') {
+      if (isPromiseLike(value)) {
         waiting.push(row);
-        answered.push(value as Promise<unknown>);
+        answered.push(value);
       } else answers.set(row, value);
     }
     if (answered.length)
@@ -224,9 +224,9 @@ function startEarly(
     } catch {
       continue; // asked properly, the field reports its own error when it resolves
     }
-    if (typeof (value as PromiseLike<unknown> | null)?.then === 'function') {
+    if (isPromiseLike(value)) {
       // Only warms the loaders: the field's own call later answers (or fails) from their cache.
-      (value as PromiseLike<unknown>).then(undefined, () => undefined);
+      value.then(undefined, () => undefined);
       continue;
     }
     const named = getNamedType(entry.field.type);

@@ -218,7 +218,8 @@ export function bindFieldResolvers(schema: GraphQLSchema, resolvers: readonly Cl
   }
 }
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+/** Whether a resolver's answer is still on its way (a promise or any thenable). */
+export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 

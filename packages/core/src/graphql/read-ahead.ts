@@ -15,6 +15,7 @@ import {
 import type { GongzhiContext } from '../context.js';
 import { ConnectionPage } from '../relay/connection.js';
 import { isByParentKey, selectedFields, startEarlyOnRows } from './by-parent-key.js';
+import { isPromiseLike } from './field-resolvers.js';
 import { readRowsById, refId } from './loaders.js';
 import { plainRowRelation } from './relation-field.js';
 
@@ -151,8 +152,4 @@ function selectedAhead(rowsAt: PageRows, info: GraphQLResolveInfo): Ahead {
   const ahead: Ahead = { relations: [...relations], early, nodes: rowNodes };
   if (only) aheadOnce.set(only, ahead);
   return ahead;
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
