@@ -1,4 +1,4 @@
-import { Person, PlaceType, toGlobalId } from '@gongzhi/core';
+import { Person, PlaceType, readContext, readRowsById, rowById, rowIfRead, toGlobalId } from '@gongzhi/core';
 import { apiKeyCaller, createTestApp, placeWriter, type TestApp } from '@gongzhi/core/testing';
 import type { GraphQLObjectType } from 'graphql';
 
@@ -27,6 +27,7 @@ beforeAll(async () => {
   ids.c = toGlobalId('Place', building.parent!.uuid);
   for (let i = 0; i < 3; i++) {
     ids[`h${i}`] = households[i].uuid;
+    ids[`person${i}`] = people[i].uuid;
     ids[`p${i}`] = toGlobalId('Person', people[i].uuid);
     const submitted = await app.run(
       `mutation ($p: ID!, $r: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "楼道灯坏了", placeId: $p, requesterId: $r }) { request { id } } }`,
@@ -136,4 +137,25 @@ test('a caller scoped to two households gets the same through a page (read ahead
     const one = await app.run(`query ($id: ID!) { request(id: $id) { ${fields} } }`, { id: node.id }, { caller });
     expect(one.request).toEqual(node);
   }
+});
+
+test('rows read ahead and rows that fields ask for in the same tick are one statement, in one round trip; a row on its way is not read again', async () => {
+  const ctx = readContext(app.platform.orm.em.fork());
+  let answered: (Person | null)[] = [];
+  const read = async () => {
+    const ahead = readRowsById(ctx, Person, [ids.person0, ids.person1]);
+    const asked = [rowById(ctx, Person, ids.person2), rowById(ctx, Person, ids.person0)];
+    await ahead;
+    answered = await Promise.all(asked);
+  };
+  let trips = 0;
+  const statements = await app.recordStatements(async () => {
+    trips = await app.countRoundTrips(read);
+  });
+  expect(answered.map((p) => p?.name)).toEqual(['居民2', '居民0']);
+  expect(rowIfRead(ctx, Person, ids.person1)?.name).toBe('居民1');
+  expect(statements.filter((s) => /FROM "person" r WHERE/.test(s))).toHaveLength(1);
+  expect(trips).toBe(1);
+  // Read already: answered from what the operation holds, with no statement.
+  expect(await app.recordStatements(async () => void (await rowById(ctx, Person, ids.person1)))).toEqual([]);
 });

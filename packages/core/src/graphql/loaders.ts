@@ -703,7 +703,7 @@ export async function keyedCount(ctx: ReadContext, name: string, key: string, re
  */
 export function rowById<T extends object>(ctx: ReadContext, entity: EntityName<T>, id: string): Promise<T | null> {
   const known = rowIfRead(ctx, entity, id);
-  return known === undefined ? rowLoader(ctx, entity).load(id) : Promise.resolve(known);
+  return known === undefined ? rowOnceRead(ctx, entity, id) : Promise.resolve(known);
 }
 
 /**
@@ -738,22 +738,74 @@ export function rowsIfRead<T extends object>(ctx: ReadContext, entity: EntityNam
 
 /**
  * Reads the plain rows of `entity` with these primary keys that this operation has not read yet,
- * in one statement (with the rows {@link readRowsAlong} names), for {@link rowIfRead} and
- * {@link rowById} to answer: how a page reads the rows its relations point at before its fields
- * ask for them, one by one.
+ * for {@link rowIfRead} and {@link rowById} to answer: how a page reads the rows its relations
+ * point at before its fields ask for them, one by one. The keys asked for in one tick, here and
+ * by {@link rowById}, are one statement (with the rows {@link readRowsAlong} names), sent when a
+ * DataLoader's batch would be; a key already on its way is waited for, not read again.
  */
-export async function readRowsById(ctx: ReadContext, entity: EntityName<object>, ids: readonly string[]): Promise<void> {
+export function readRowsById(ctx: ReadContext, entity: EntityName<object>, ids: readonly string[]): Promise<void> {
   const read = readRows(ctx, entity);
-  // A read still on its way may bring some of these keys (along with its own): wait for it rather than read them twice.
-  while (read.reading.size) await Promise.all(read.reading);
-  const missing = [...new Set(ids)].filter((id) => !read.rows.has(id));
-  if (!missing.length) return;
-  const reading = selectById(ctx, entity, missing);
-  read.reading.add(reading);
+  let first: Promise<void> | undefined;
+  let others: Set<Promise<void>> | undefined;
+  for (const id of ids) {
+    if (read.rows.has(id)) continue;
+    let wait = read.waiting.get(id);
+    if (!wait) {
+      wait = read.batch ?? batchOf(ctx, entity, read);
+      read.asked!.push(id);
+      read.waiting.set(id, wait);
+    }
+    if (!first) first = wait;
+    else if (wait !== first) (others ??= new Set()).add(wait);
+  }
+  if (!first) return settled;
+  return others ? Promise.all([first, ...others]).then(nothing) : first;
+}
+
+const settled = Promise.resolve();
+const nothing = () => undefined;
+
+/** A new batch of `read`'s keys (pushed to `read.asked` until it goes), read after this tick's loaders have been called. */
+function batchOf(ctx: ReadContext, entity: EntityName<object>, read: ReadRows): Promise<void> {
+  const asked: string[] = (read.asked = []);
+  const batch = new Promise<void>((resolve, reject) => {
+    // DataLoader's schedule, so the rows asked for by its loaders' batches in this tick come too.
+    void settled.then(() =>
+      process.nextTick(() => {
+        read.asked = null;
+        read.batch = null;
+        readAsked(ctx, entity, read, asked)
+          // Read or failed, these keys are no longer on their way: a failure is read again by whoever asks next.
+          .finally(() => {
+            for (const id of asked) if (read.waiting.get(id) === batch) read.waiting.delete(id);
+          })
+          .then(resolve, reject);
+      }),
+    );
+  });
+  read.batch = batch;
+  return batch;
+}
+
+/**
+ * Reads a batch's keys. Where the entity's rows bring companions ({@link readRowsAlong}), a batch
+ * still on its way may bring some of these keys along with its own (a household's ancestors, the
+ * community of a person's roles): it is waited for, and only what it did not bring is read.
+ */
+async function readAsked(ctx: ReadContext, entity: EntityName<object>, read: ReadRows, asked: readonly string[]): Promise<void> {
+  let missing = asked;
+  if (rowCompanions.has(entity as object) && read.sent.size) {
+    while (read.sent.size) await Promise.allSettled(read.sent);
+    missing = asked.filter((id) => !read.rows.has(id));
+    if (!missing.length) return;
+  }
+  const sent = selectById(ctx, entity, missing);
+  read.sent.add(sent);
   try {
-    for (const row of await reading) read.rows.set(String((row as Record<string, unknown>)[rowShape(ctx.em, entity).primaryProp]), row);
+    const key = rowShape(ctx.em, entity).primaryProp;
+    for (const row of await sent) read.rows.set(String((row as Record<string, unknown>)[key]), row);
   } finally {
-    read.reading.delete(reading);
+    read.sent.delete(sent);
   }
   for (const id of missing) if (!read.rows.has(id)) read.rows.set(id, null);
 }
@@ -776,11 +828,17 @@ function rememberRows(ctx: ReadContext, entity: EntityName<object>, rows: readon
   for (const row of rows) read.rows.set(String((row as Record<string, unknown>)[key]), row);
 }
 
-/** The rows of one entity an operation has read by primary key, and its reads still on their way. */
+/** The rows of one entity an operation has read by primary key, and those on their way. */
 interface ReadRows {
   /** By primary key: the row, or null when there is none. */
   rows: Map<string, object | null>;
-  reading: Set<Promise<unknown>>;
+  /** The keys on their way, and the batch that brings each. */
+  waiting: Map<string, Promise<void>>;
+  /** The batch not sent yet, and its keys. */
+  batch: Promise<void> | null;
+  asked: string[] | null;
+  /** The statements on their way. */
+  sent: Set<Promise<object[]>>;
 }
 
 /** Per operation (its loaders), per entity. */
@@ -790,24 +848,13 @@ function readRows(ctx: ReadContext, entity: EntityName<object>): ReadRows {
   let byEntity = readRowsOf.get(ctx.loaders);
   if (!byEntity) readRowsOf.set(ctx.loaders, (byEntity = new Map<object, ReadRows>()));
   let read = byEntity.get(entity as object);
-  if (!read) byEntity.set(entity as object, (read = { rows: new Map(), reading: new Set() }));
+  if (!read) byEntity.set(entity as object, (read = { rows: new Map(), waiting: new Map(), batch: null, asked: null, sent: new Set() }));
   return read;
 }
 
-/** The name of {@link rowLoader}'s loader per entity, made once (a board asks for it ~350 times). */
-const rowLoaderNames = new WeakMap<object, string>();
-
-/** The operation's loader behind {@link rowById} for `entity`: the calls of one tick are one {@link readRowsById}. */
-function rowLoader<T extends object>(ctx: ReadContext, entity: EntityName<T>): DataLoader<string, T | null> {
-  let name = rowLoaderNames.get(entity as object);
-  if (name === undefined) rowLoaderNames.set(entity as object, (name = `rows:${entityLabel(entity)}#byId`));
-  // The operation's loader when there is one, before the batch function below is allocated for nothing.
-  const made = ctx.loaders.get(name) as DataLoader<string, T | null> | undefined;
-  if (made) return made;
-  return batchLoader<string, T | null>(ctx, name, async (ids) => {
-    await readRowsById(ctx, entity as EntityName<object>, ids);
-    return ids.map((id) => rowIfRead(ctx, entity, id) ?? null);
-  });
+/** The row `id` of `entity` once {@link readRowsById} has read it: what {@link rowById} answers when the row is not read yet. */
+function rowOnceRead<T extends object>(ctx: ReadContext, entity: EntityName<T>, id: string): Promise<T | null> {
+  return readRowsById(ctx, entity as EntityName<object>, [id]).then(() => rowIfRead(ctx, entity, id) ?? null);
 }
 
 const rowCompanions = new WeakMap<object, string>();
@@ -838,7 +885,7 @@ export function relatedRowIfRead<T extends object>(ctx: ReadContext, entity: Ent
   const id = refId(ref);
   if (!id) return null;
   const known = rowIfRead(ctx, entity, id);
-  return known === undefined ? rowLoader(ctx, entity).load(id) : known;
+  return known === undefined ? rowOnceRead(ctx, entity, id) : known;
 }
 
 /**
