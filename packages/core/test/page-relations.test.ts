@@ -159,3 +159,14 @@ test('rows read ahead and rows that fields ask for in the same tick are one stat
   // Read already: answered from what the operation holds, with no statement.
   expect(await app.recordStatements(async () => void (await rowById(ctx, Person, ids.person1)))).toEqual([]);
 });
+
+test("a query by id's early fields answer at once what was started for them beside the row", async () => {
+  const q = `query ($id: ID!) { person(id: $id) { name roles { nodes { role } } } }`;
+  let data: Record<string, any> = {};
+  const answers = await answersOf(['Person.roles'], async () => {
+    data = await app.run(q, { id: ids.p0 });
+  });
+  expect(data.person.name).toBe('居民0');
+  expect(data.person.roles.nodes).toEqual([]);
+  expect(answers).toEqual({ 'Person.roles': ['value'] });
+});

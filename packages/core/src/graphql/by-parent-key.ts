@@ -30,9 +30,10 @@ const BY_PARENT_KEY = 'gongzhiByParentKey';
  * no side effect: reads through the operation's loaders only. The host may then start it before
  * the parent's row has arrived, in the parent's round trip: asked under a query by id
  * (`person(id:)`), the person card's roles, accounts and memberships are read beside the person
- * instead of one round trip after it. The field resolves as usual later (its loaders answer from
- * their cache) and the place rules check what it answers then, so starting it early shows
- * nothing. {@link hasMany} fields are declared so already.
+ * instead of one round trip after it. The early call is the field's only one in the operation:
+ * when the row's field resolves, it answers what that call answered (at once when it is in),
+ * and the place rules check it then, so starting it early shows nothing. {@link hasMany} fields
+ * are declared so already.
  *
  * ```ts
  * @ByParentKey()
@@ -61,7 +62,8 @@ type EarlyFields = Map<string, { field: GraphQLField<unknown, unknown>; resolve:
  * start, in the same turn, the {@link ByParentKey} fields the operation asks of that row (and of
  * the objects such fields answer at once): one round trip where a card took one per level. Run
  * once on the built schema, after the field resolvers are bound and before the scope guard wraps
- * them: the early calls are the unguarded resolvers', whose answers are dropped.
+ * them: the early calls are the unguarded resolvers', whose answers the row's fields give, still
+ * checked by the guard.
  */
 export function bindEarlyReads(schema: GraphQLSchema): void {
   const early = new Map<GraphQLObjectType, EarlyFields>();
@@ -72,11 +74,16 @@ export function bindEarlyReads(schema: GraphQLSchema): void {
       const fields = early.get(type) ?? early.set(type, new Map()).get(type)!;
       const resolve = field.resolve ?? defaultFieldResolver;
       fields.set(field.name, { field, resolve });
-      // What a page started for this row ({@link startEarlyOnRows}) is its answer, at once.
+      // What was started for this row (by a page, or under a query by id) is its answer, at once.
       field.resolve = (source: unknown, args, ctx: unknown, info) => {
         const [node] = info.fieldNodes;
         const started = node && typeof ctx === 'object' && ctx !== null ? startedIn.get(ctx)?.get(node) : undefined;
-        return started?.has(source) ? started.get(source) : resolve(source, args, ctx, info);
+        if (started) {
+          if (started.has(source)) return started.get(source);
+          const key = (source as { uuid?: unknown } | null)?.uuid;
+          if (key !== undefined && started.has(key)) return started.get(key);
+        }
+        return resolve(source, args, ctx, info);
       };
     }
   }
@@ -95,7 +102,7 @@ export function bindEarlyReads(schema: GraphQLSchema): void {
       const value = resolve(source, args, ctx, info);
       const target = typeof args.id === 'string' ? candidates.get(fromGlobalId(args.id)?.type ?? '') : undefined;
       const uuid = target && uuidOf(args.id, target.type.name);
-      if (target && uuid) startEarly(early, target.type, target.parent(uuid), info.fieldNodes, ctx, info);
+      if (target && uuid) startEarly(early, target.type, target.parent(uuid), uuid, info.fieldNodes, ctx, info);
       return value;
     };
   }
@@ -135,8 +142,9 @@ function uuidOf(id: unknown, type: string): string | null {
 const earlyFieldsOf = new WeakMap<GraphQLSchema, ReadonlyMap<GraphQLObjectType, EarlyFields>>();
 
 /**
- * What {@link startEarlyOnRows} got, per operation (its context), by the field node that asked
- * and the row: the row's field answers it when it resolves.
+ * What the early fields got, per operation (its context), by the field node that asked and the
+ * row (or, under a query by id, the row's uuid: the row itself is read beside them): the row's
+ * field answers it when it resolves.
  */
 const startedIn = new WeakMap<object, Map<FieldNode, Map<unknown, unknown>>>();
 
@@ -197,17 +205,22 @@ export function startEarlyOnRows(
   return pending;
 }
 
-/** Calls the early fields of `type` that `nodes` select, on `parent`, and goes on into the objects they answer at once. */
+/**
+ * Calls the early fields of `type` that `nodes` select, on `parent`, keeps what each answers
+ * under `key` (see {@link startedIn}), and goes on into the objects they answer at once.
+ */
 function startEarly(
   early: ReadonlyMap<GraphQLObjectType, EarlyFields>,
   type: GraphQLObjectType,
   parent: unknown,
+  key: unknown,
   nodes: readonly FieldNode[],
   ctx: unknown,
   info: GraphQLResolveInfo,
 ): void {
   const fields = early.get(type);
-  if (!fields) return;
+  if (!fields || typeof ctx !== 'object' || ctx === null) return;
+  let started = startedIn.get(ctx);
   for (const node of selectedFields(nodes, type, info.fragments, info.variableValues)) {
     const entry = fields.get(node.name.value);
     if (!entry) continue;
@@ -224,13 +237,20 @@ function startEarly(
     } catch {
       continue; // asked properly, the field reports its own error when it resolves
     }
+    if (!started) startedIn.set(ctx, (started = new Map<FieldNode, Map<unknown, unknown>>()));
+    const answers = started.get(node) ?? started.set(node, new Map()).get(node)!;
+    answers.set(key, value);
     if (isPromiseLike(value)) {
-      // Only warms the loaders: the field's own call later answers (or fails) from their cache.
-      value.then(undefined, () => undefined);
+      // The row's field takes the promise while it is on its way, then what it settled to. After
+      // an error nothing is kept: a field asked later runs (and fails, or reads again) as usual.
+      value.then(
+        (answer) => answers.set(key, answer),
+        () => answers.delete(key),
+      );
       continue;
     }
     const named = getNamedType(entry.field.type);
-    if (value != null && isObjectType(named)) startEarly(early, named, value, [node], ctx, info);
+    if (value != null && isObjectType(named)) startEarly(early, named, value, value, [node], ctx, info);
   }
 }
 
