@@ -1,6 +1,6 @@
-import { Person, PlaceType, readContext, readRowsById, rowById, rowIfRead, toGlobalId } from '@gongzhi/core';
+import { narrowRows, Person, PlaceType, readContext, readRowsById, Request, rowById, rowIfRead, toGlobalId } from '@gongzhi/core';
 import { apiKeyCaller, createTestApp, placeWriter, type TestApp } from '@gongzhi/core/testing';
-import type { GraphQLObjectType } from 'graphql';
+import { getNamedType, type GraphQLObjectType, isLeafType, isNonNullType } from 'graphql';
 
 /**
  * A page of rows reads, before its rows' fields ask, the rows that the plain-row relations the
@@ -169,4 +169,53 @@ test("a query by id's early fields answer at once what was started for them besi
   expect(data.person.name).toBe('居民0');
   expect(data.person.roles.nodes).toEqual([]);
   expect(answers).toEqual({ 'Person.roles': ['value'] });
+});
+
+/** The statement that read the request page of `requests(filter: { under }) { nodes { <fields> } }`, and the answer. */
+async function requestPage(fields: string): Promise<{ statement: string; nodes: Record<string, unknown>[] }> {
+  let nodes: Record<string, unknown>[] = [];
+  const statements = await app.recordStatements(async () => {
+    const data = await app.run(`query ($under: ID!) { requests(filter: { under: $under }, first: 10) { nodes { ${fields} } } }`, {
+      under: ids.c,
+    });
+    nodes = data.requests.nodes;
+  });
+  const statement = statements.find((s) => /from "request" as "r"/.test(s));
+  if (!statement) throw new Error(`No page statement among ${statements.join('; ')}`);
+  return { statement, nodes };
+}
+
+test("a page reads only the columns its rows' fields and place rules read; a field that may read more makes it read whole rows", async () => {
+  const narrow = await requestPage('id title status requester { name } place { name } lastTimelineEntry { action }');
+  for (const column of ['id', 'title', 'status', 'requester_id', 'place_id', 'created_at', 'place_path', 'dispatched_to_id'])
+    expect(narrow.statement).toContain(`r."${column}"`);
+  for (const column of ['description', 'callback_phone', 'external_order_no', 'version']) expect(narrow.statement).not.toContain(column);
+  expect(narrow.nodes).toHaveLength(3);
+  // `callbackPhone` is a field resolver (it checks and logs each read): it may read any column.
+  const whole = await requestPage('id title status requester { name } place { name } lastTimelineEntry { action } callbackPhone');
+  expect(whole.statement).toMatch(/^select "?r"?\.\*/);
+  expect(whole.nodes.map(({ callbackPhone: _phone, ...rest }) => rest)).toEqual(narrow.nodes);
+});
+
+test('every field of a request answers the same through a page as by id', async () => {
+  const type = app.platform.schema.getType('Request') as GraphQLObjectType;
+  for (const field of Object.values(type.getFields())) {
+    if (field.args.some((arg) => isNonNullType(arg.type))) continue;
+    const selection = isLeafType(getNamedType(field.type)) ? field.name : `${field.name} { __typename }`;
+    const { nodes } = await requestPage(`id ${selection}`);
+    expect(nodes).toHaveLength(3);
+    for (const node of nodes) {
+      const one = await app.run(`query ($id: ID!) { request(id: $id) { id ${selection} } }`, { id: node.id });
+      expect({ field: field.name, answer: one.request }).toEqual({ field: field.name, answer: node });
+    }
+  }
+});
+
+test('a narrow row asked for a column it did not read says so, rather than answering undefined', () => {
+  const [row] = narrowRows({ em: app.platform.orm.em.fork() }, Request, ['title']).rows([
+    { id: '5f0c2a36-8a7e-4c1e-9a53-2f4b0d7e6c11', title: '楼道灯坏了' },
+  ]) as Request[];
+  expect(row.title).toBe('楼道灯坏了');
+  expect(row.uuid).toBe('5f0c2a36-8a7e-4c1e-9a53-2f4b0d7e6c11');
+  expect(() => row.description).toThrow('Request.description was not read for this page');
 });

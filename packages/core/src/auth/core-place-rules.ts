@@ -44,6 +44,7 @@ export const corePlaceRules: PlaceRule[] = [
   },
   {
     entity: Request,
+    reads: ['placePath', 'requester', 'dispatchedTo'],
     place: (request: Request) => ({ path: request.placePath }),
     // The requester, and the members of the partner unit it was dispatched to (下单), only that request.
     owners: async (request: Request, ctx) => [

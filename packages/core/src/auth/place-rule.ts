@@ -37,6 +37,13 @@ export interface PlaceRule<T = never> {
    * webhooks). Asked only when the place does not already decide.
    */
   owners?: (row: T, ctx: GongzhiContext) => readonly (string | null | undefined)[] | Promise<readonly (string | null | undefined)[]>;
+  /**
+   * The row's properties that `place` and `owners` read (`['placePath', 'requester']`). With it,
+   * a page of the entity may read only the columns its fields and its rules need (`pageColumns`);
+   * without it, such a page reads whole rows. A narrow row throws when asked for a property it did
+   * not read, so a list that misses one fails where the rule runs, never silently.
+   */
+  reads?: readonly string[];
   /** Rows anyone, even anonymous, may see (reference data without personal information). */
   public?: boolean;
   /** Also visible to callers whose places lie below it (a place's ancestors: where one's community sits). */

@@ -248,9 +248,13 @@ export function objectTypeNamed(typeName: string): ReturnType<typeof getMetadata
  * when no class or more than one has that name ({@link objectTypeNamed}).
  */
 function declaredFields(typeName: string): Map<string, FieldMetadata> | null {
-  const storage = getMetadataStorage();
   const objectType = objectTypeNamed(typeName);
-  if (!objectType) return null;
+  return objectType ? fieldsOf(objectType) : null;
+}
+
+/** The fields type-graphql declared on `objectType`, by schema name: see {@link declaredFields}. */
+function fieldsOf(objectType: NonNullable<ReturnType<typeof objectTypeNamed>>): Map<string, FieldMetadata> {
+  const storage = getMetadataStorage();
   const fields = new Map<string, FieldMetadata>();
   const add = (list: readonly FieldMetadata[] | undefined) => list?.forEach((field) => fields.set(field.schemaName, field));
   const interfaces = (objectType.interfaceClasses ?? []) as unknown[];
@@ -292,13 +296,43 @@ export function readPlainFieldsInPlace(schema: GraphQLSchema, resolvers: readonl
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     const declared = declaredFields(type.name);
-    if (!declared) continue;
     for (const field of Object.values(type.getFields())) {
-      const meta = declared.get(field.name);
-      if (!meta || !field.resolve || meta.roles !== undefined || meta.middlewares?.length) continue;
+      // No resolver at all (a type that says `simpleResolvers`, an interface's field as Node's `id`): GraphQL reads the property of the field's name.
+      if (!field.resolve) {
+        readsProperty(field, field.name);
+        continue;
+      }
+      const meta = declared?.get(field.name);
+      if (!meta || meta.roles !== undefined || meta.middlewares?.length) continue;
       if (methodsOf.get(meta.target)?.has(meta.name)) continue;
       const property = meta.name;
       field.resolve = property === field.name ? undefined : (root: Record<string, unknown>) => root[property];
+      readsProperty(field, property);
     }
   }
+}
+
+/** Where a plain field keeps the property it reads: in its extensions, which a schema rebuilt from this one keeps. */
+const PROPERTY_READ = 'gongzhiPropertyRead';
+
+function readsProperty(field: GraphQLField<unknown, unknown>, property: string): void {
+  (field as { extensions: Record<string, unknown> }).extensions = { ...field.extensions, [PROPERTY_READ]: property };
+}
+
+/**
+ * The class property a plain field of `target`'s object type (a `@Field` on a class property, no
+ * field resolver, `@Authorized` or `@UseMiddleware`; or a field that never had a resolver) answers,
+ * or undefined for any other field. Where {@link readPlainFieldsInPlace} could not tell the type's
+ * class by its name (two classes of that name), the class's own metadata decides, as strictly.
+ *
+ * @internal The host's; not part of the plugin contract.
+ */
+export function plainFieldProperty(field: GraphQLField<unknown, unknown>, target: unknown): string | undefined {
+  const property = field.extensions?.[PROPERTY_READ];
+  if (typeof property === 'string') return property;
+  const objectType = getMetadataStorage().objectTypes.find((t) => t.target === target);
+  const meta = objectType && fieldsOf(objectType).get(field.name);
+  if (!meta || meta.roles !== undefined || meta.middlewares?.length) return undefined;
+  const resolved = getMetadataStorage().fieldResolvers.some((r) => r.methodName === meta.name && r.getObjectType?.() === target);
+  return resolved ? undefined : meta.name;
 }

@@ -498,7 +498,12 @@ function columnOf(prop: EntityProperty): string {
  * own) so that each property is a plain store and every row of an entity has one shape; the
  * names are the entity's own, quoted as JSON strings, never data.
  */
-function rowMapper(meta: EntityMetadata, props: readonly EntityProperty[], platform: Platform): RowShape['toRow'] {
+function rowMapper(
+  meta: EntityMetadata,
+  props: readonly EntityProperty[],
+  platform: Platform,
+  unread: readonly EntityProperty[] = [],
+): RowShape['toRow'] {
   const key = (name: string): string => `[${JSON.stringify(name)}]`;
   const types = props.map((prop) => prop.customType);
   const lines = props.map((prop, i) => {
@@ -515,6 +520,17 @@ function rowMapper(meta: EntityMetadata, props: readonly EntityProperty[], platf
   const prototype = Object.create(meta.prototype as object) as object;
   for (const prop of props)
     Object.defineProperty(prototype, prop.name, { value: undefined, writable: true, enumerable: false, configurable: true });
+  // A column a narrow row did not read: asking for it is a mistake to see at once, never a silent undefined.
+  for (const prop of unread)
+    Object.defineProperty(prototype, prop.name, {
+      get() {
+        throw new Error(
+          `${meta.className}.${prop.name} was not read for this page: a field or place rule that reads it must say so (pageColumns).`,
+        );
+      },
+      enumerable: false,
+      configurable: true,
+    });
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiled from entity metadata (names quoted), as MikroORM compiles its mappers
   const make = new Function(
     'prototype',
@@ -540,28 +556,83 @@ function rowShape(em: EntityManager, entity: EntityName<object>): RowShape {
   const meta = em.getMetadata().get(entity);
   let shape = shapes.get(meta);
   if (!shape) {
-    const props = meta.props.filter(isRowColumn);
-    const fields = props.map(columnOf);
-    const [primary] = meta.getPrimaryProps();
-    if (!primary) throw new Error(`${meta.className} has no primary key.`);
-    const byAlias = new Map<string, string>();
-    const columns = (alias: string): string => {
-      let list = byAlias.get(alias);
-      if (list === undefined) byAlias.set(alias, (list = fields.map((field) => `${alias}.${field}`).join(', ')));
-      return list;
-    };
-    shape = {
-      meta,
-      table: meta.schema ? `${quote(meta.schema)}.${quote(meta.tableName)}` : quote(meta.tableName),
-      primaryKey: columnOf(primary),
-      primaryProp: primary.name,
-      columns,
-      names: props.map((prop) => prop.fieldNames[0] ?? prop.name),
-      toRow: rowMapper(meta, props, em.getPlatform()),
-    };
+    shape = shapeOf(em, meta, meta.props.filter(isRowColumn), []);
     shapes.set(meta, shape);
   }
   return shape;
+}
+
+function shapeOf(em: EntityManager, meta: EntityMetadata, props: readonly EntityProperty[], unread: readonly EntityProperty[]): RowShape {
+  const fields = props.map(columnOf);
+  const [primary] = meta.getPrimaryProps();
+  if (!primary) throw new Error(`${meta.className} has no primary key.`);
+  const byAlias = new Map<string, string>();
+  const columns = (alias: string): string => {
+    let list = byAlias.get(alias);
+    if (list === undefined) byAlias.set(alias, (list = fields.map((field) => `${alias}.${field}`).join(', ')));
+    return list;
+  };
+  return {
+    meta,
+    table: meta.schema ? `${quote(meta.schema)}.${quote(meta.tableName)}` : quote(meta.tableName),
+    primaryKey: columnOf(primary),
+    primaryProp: primary.name,
+    columns,
+    names: props.map((prop) => prop.fieldNames[0] ?? prop.name),
+    toRow: rowMapper(meta, props, em.getPlatform(), unread),
+  };
+}
+
+/**
+ * Whether `property` of `entity` is a column its plain rows carry (so a narrow row can read it alone).
+ *
+ * @internal The host's; not part of the plugin contract.
+ */
+export function isRowColumnOf(ctx: Pick<ReadContext, 'em'>, entity: EntityName<object>, property: string): boolean {
+  const prop = (ctx.em.getMetadata().find(entity)?.properties as Record<string, EntityProperty> | undefined)?.[property];
+  return !!prop && isRowColumn(prop);
+}
+
+/** Narrow shapes by entity and properties read. */
+const narrowShapes = new WeakMap<EntityMetadata, Map<string, NarrowRows>>();
+
+/**
+ * The shape of rows of `entity` that hold only the columns of `props` and the primary key: the
+ * columns to select ({@link NarrowRows.columns}) and what makes the result plain rows (as
+ * {@link plainRows}) whose other column properties throw when read, so that a field or place
+ * rule that reads one fails where it runs instead of answering undefined. For pages whose
+ * fields say what they read (`pageColumns`); a row read so is never shared with other fields of
+ * the operation ({@link rowIfRead}).
+ */
+export function narrowRows(ctx: Pick<ReadContext, 'em'>, entity: EntityName<object>, props: readonly string[]): NarrowRows {
+  const meta = ctx.em.getMetadata().get(entity);
+  const key = [...new Set(props)].sort().join(',');
+  let byProps = narrowShapes.get(meta);
+  if (!byProps) narrowShapes.set(meta, (byProps = new Map<string, NarrowRows>()));
+  let narrow = byProps.get(key);
+  if (!narrow) {
+    const wanted = new Set([...props, ...meta.getPrimaryProps().map((prop) => prop.name)]);
+    const all = meta.props.filter(isRowColumn);
+    for (const prop of wanted)
+      if (!all.some((p) => p.name === prop)) throw new Error(`${meta.className}.${prop} is not a column a plain row reads.`);
+    const shape = shapeOf(
+      ctx.em,
+      meta,
+      all.filter((prop) => wanted.has(prop.name)),
+      all.filter((prop) => !wanted.has(prop.name)),
+    );
+    narrow = { columns: shape.columns('r'), rows: (raw) => raw.map((result) => shape.toRow(result as Record<string, unknown>)) };
+    byProps.set(key, narrow);
+  }
+  return narrow;
+}
+
+/** Narrow plain rows of one entity: see {@link narrowRows}. */
+export interface NarrowRows {
+  /** The select list, of alias `r`. */
+  columns: string;
+  /** The result rows as plain rows. */
+  rows: (raw: readonly object[]) => object[];
 }
 
 /** The column of `entity`'s property `prop` (unquoted). */

@@ -91,6 +91,15 @@ export function plainRowRelation(
 }
 
 /**
+ * The property (the many-to-one reference) a {@link RelationField} reads of its row, or undefined for any other field.
+ *
+ * @internal The host's; not part of the plugin contract.
+ */
+export function relationProperty(field: GraphQLField<unknown, unknown>): string | undefined {
+  return (field.extensions?.[RELATION] as Relation | undefined)?.property;
+}
+
+/**
  * Makes every {@link RelationField} of `schema` resolve straight through its loader: one call
  * and the loader's promise per row (or the row itself, when the operation has read it already),
  * where a type-graphql middleware chain cost several promises

@@ -34,20 +34,21 @@ export async function selectPageRows(
   orderBy: object,
   limit: number,
   literal: readonly string[] = [],
+  columns?: string,
 ): Promise<object[]> {
   const values: unknown[] = [];
   const literals = new Set(literal);
   const shape = shapeOf(where, values, literals);
-  if (shape === null) return builder(em, entity, where, orderBy, limit).execute<object[]>('all', false);
-  const key = `${metadataId(em, entity)}\u0000${shape}\u0000${JSON.stringify(orderBy)}\u0000${limit}`;
+  if (shape === null) return builder(em, entity, where, orderBy, limit, columns).execute<object[]>('all', false);
+  const key = `${metadataId(em, entity)}\u0000${shape}\u0000${JSON.stringify(orderBy)}\u0000${limit}\u0000${columns ?? '*'}`;
   let statement = statements.get(key);
-  if (statement === undefined) statement = remember(key, compile(em, entity, where, values, literals, orderBy, limit));
+  if (statement === undefined) statement = remember(key, compile(em, entity, where, values, literals, orderBy, limit, columns));
   else {
     // Most recently used last: the oldest shape is the one dropped.
     statements.delete(key);
     statements.set(key, statement);
   }
-  if (statement === null) return builder(em, entity, where, orderBy, limit).execute<object[]>('all', false);
+  if (statement === null) return builder(em, entity, where, orderBy, limit, columns).execute<object[]>('all', false);
   return executeRead<object[]>(em, statement.sql, fill(statement, values), { fixedShape: true });
 }
 
@@ -97,10 +98,11 @@ function remember(key: string, statement: PageStatement | null): PageStatement |
   return statement;
 }
 
-function builder(em: EntityManager, entity: EntityName<object>, where: object, orderBy: object, limit: number) {
+/** The page's QueryBuilder: every column, or the select list `columns` (of alias `r`: `narrowRows`). */
+function builder(em: EntityManager, entity: EntityName<object>, where: object, orderBy: object, limit: number, columns?: string) {
   return em
     .createQueryBuilder(entity, 'r')
-    .select('*')
+    .select(columns === undefined ? '*' : raw(columns))
     .where(where as never)
     .orderBy(orderBy as never)
     .limit(limit);
@@ -208,8 +210,9 @@ function compile(
   literals: ReadonlySet<string>,
   orderBy: object,
   limit: number,
+  columns: string | undefined,
 ): PageStatement | null {
-  const marked = builder(em, entity, withMarkers(where, literals) as object, orderBy, limit).toQuery();
+  const marked = builder(em, entity, withMarkers(where, literals) as object, orderBy, limit, columns).toQuery();
   if (marked.sql.includes(MARK)) return null;
   const parameters: Parameter[] = [];
   for (const param of marked.params) {
@@ -220,7 +223,7 @@ function compile(
     } else parameters.push({ constant: param });
   }
   // The proof: this condition's own statement is the kept one, filled in.
-  const real = builder(em, entity, where, orderBy, limit).toQuery();
+  const real = builder(em, entity, where, orderBy, limit, columns).toQuery();
   const filled = fill({ parameters }, values);
   const same =
     real.sql === marked.sql && real.params.length === filled.length && real.params.every((param, i) => sameValue(param, filled[i]));

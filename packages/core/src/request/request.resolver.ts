@@ -1,10 +1,12 @@
 import { raw } from '@mikro-orm/core';
-import { Arg, Args, Ctx, Field, FieldResolver, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, Info, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { scopeCondition } from '../auth/access.js';
 import { readSensitive } from '../auth/sensitive.js';
 import { loadRef, perform, requireRef } from '../command/command.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
 import { ByParentKey } from '../graphql/by-parent-key.js';
+import { pageColumns } from '../graphql/page-columns.js';
 import { hasMany } from '../graphql/relation-field.js';
 import type { GongzhiContext } from '../context.js';
 import { Organization } from '../organization/organization.entity.js';
@@ -122,6 +124,7 @@ export class RequestResolver {
     @Arg('filter', () => RequestFilter, { nullable: true }) filter: RequestFilter | undefined,
     @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: GongzhiContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<RequestConnection> {
     const where: Record<string, unknown>[] = [];
     if (filter?.under) {
@@ -163,6 +166,7 @@ export class RequestResolver {
       defaultSize: 20,
       rows: true,
       literal: ['status'],
+      columns: pageColumns(ctx, info, Request),
     });
   }
 
