@@ -14,7 +14,8 @@ import { resolveAccess } from './auth/access.js';
 import { authChecker } from './auth/authorize.js';
 import { CORE_ROLE_PERMISSIONS, type PermissionName } from './auth/permission.js';
 import type { PlaceRule } from './auth/place-rule.js';
-import { checkPlaceRules, guardSchema } from './auth/scope-guard.js';
+import { checkPlaceRuleReads, checkPlaceRules, guardSchema } from './auth/scope-guard.js';
+import { isRowColumnOf } from './graphql/loaders.js';
 import { type ConstraintError, joinUnitOfWork, runCommand } from './command/command.js';
 import { checkMessageCatalogs } from './i18n/catalog.js';
 import { auditSubscriber, userTables } from './audit/audit-trail.js';
@@ -519,6 +520,13 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       placeRules,
       (cls) =>
         coreModule.entities.includes(cls) ? 'core' : `plugin "${plugins.find((p) => p.entities?.some((e) => entityClass(e) === cls))?.id}"`,
+    );
+    checkPlaceRuleReads(
+      [
+        ...coreModule.placeRules.map((rule) => ({ owner: 'core', rule })),
+        ...plugins.flatMap((p) => (p.placeRules ?? []).map((rule) => ({ owner: `plugin "${p.id}"`, rule }))),
+      ],
+      (entity, property) => isRowColumnOf({ em: ready.em }, entity, property),
     );
     checkCommandPath(schema, plugins);
     checkListFields(schema);

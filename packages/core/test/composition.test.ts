@@ -1,4 +1,4 @@
-import { composePlugins, CORE_VERSION, createPlatform, PluginCompositionError, StartupError } from '@gongzhi/core';
+import { composePlugins, CORE_VERSION, createPlatform, PluginCompositionError, Request, StartupError } from '@gongzhi/core';
 import { createTestApp, createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
 import {
   AlphaNote,
@@ -88,6 +88,13 @@ describe('createPlatform', () => {
       createPlatform({ databaseUrl: db.url, plugins: [bare('alpha', { entities: [AlphaNote, AlphaNoteCopy] })] }),
     ).rejects.toThrow(
       /Table alpha\.note is declared by plugin "alpha" \(entity AlphaNote\) and by plugin "alpha" \(entity AlphaNoteCopy\)\. Fix:/,
+    );
+  });
+
+  test("refuses a place rule whose reads name what is not a column of its entity's rows, naming the plugin", async () => {
+    const rule = { entity: Request, reads: ['placePth', 'place'], place: (request: Request) => ({ path: request.placePath }) };
+    await expect(createPlatform({ databaseUrl: db.url, plugins: [bare('typo', { placeRules: [rule] })] })).rejects.toThrow(
+      /The place rule for Request of plugin "typo" declares reads "placePth", which is not a column of Request's rows\. Fix:/,
     );
   });
 

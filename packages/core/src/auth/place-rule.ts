@@ -40,8 +40,9 @@ export interface PlaceRule<T = never> {
   /**
    * The row's properties that `place` and `owners` read (`['placePath', 'requester']`). With it,
    * a page of the entity may read only the columns its fields and its rules need (`pageColumns`);
-   * without it, such a page reads whole rows. A narrow row throws when asked for a property it did
-   * not read, so a list that misses one fails where the rule runs, never silently.
+   * without it, such a page reads whole rows. The host refuses to start when one names no column of
+   * the entity's rows; a narrow row throws when asked for a property it did not read, so a list
+   * that misses one fails where the rule runs, never silently.
    */
   reads?: readonly string[];
   /** Rows anyone, even anonymous, may see (reference data without personal information). */

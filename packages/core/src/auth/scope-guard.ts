@@ -144,6 +144,25 @@ export function checkPlaceRules(
 }
 
 /**
+ * Checks at start-up that every place rule's `reads` names properties its entity's plain rows
+ * carry as columns (`isColumn`): a misspelt name would quietly make every page of the entity read
+ * whole rows (`pageColumns`), and a rule that reads a relation's row rather than its reference
+ * cannot be served by a narrow row at all.
+ */
+export function checkPlaceRuleReads(
+  declared: readonly { owner: string; rule: PlaceRule }[],
+  isColumn: (entity: ClassType, property: string) => boolean,
+): void {
+  for (const { owner, rule } of declared) {
+    const wrong = (rule.reads ?? []).filter((property) => !isColumn(rule.entity, property));
+    if (wrong.length)
+      throw new PluginCompositionError(
+        `The place rule for ${rule.entity.name} of ${owner} declares reads ${wrong.map((p) => `"${p}"`).join(', ')}, which ${wrong.length === 1 ? 'is not a column' : 'are not columns'} of ${rule.entity.name}'s rows. Fix: name the entity's own properties that the rule reads (a scalar, or a many-to-one reference read with refId), or leave reads out.`,
+      );
+  }
+}
+
+/**
  * Wraps every field that returns objects so rows outside the caller's places never leave
  * the server: a list or a connection page drops them, a nullable field answers null, a
  * non-null one NOT_FOUND.
