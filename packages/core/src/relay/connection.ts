@@ -418,27 +418,20 @@ export async function findPage<T extends object>(
   const conditions: unknown[] = [where];
   if (request.from) conditions.push(keysetCondition(order.keys, request.from, direction));
   const orderBy = order.keys.map((k) => ({ [k]: direction })) as never;
-  let rows: T[];
-  if (!options.rows) rows = await ctx.em.find(entity, { $and: conditions } as never, { orderBy, limit: request.size + 1 });
-  else if (options.columns) {
-    const narrow = narrowRows(ctx, entity as EntityName<object>, [...options.columns, ...order.keys.map(String)]);
-    const raw = await selectPageRows(
-      ctx.em,
-      entity as EntityName<object>,
-      { $and: conditions },
-      orderBy,
-      request.size + 1,
-      options.literal,
-      narrow.columns,
-    );
-    rows = narrow.rows(raw) as T[];
-  } else
-    rows = plainRows(
-      ctx,
-      entity,
-      await selectPageRows(ctx.em, entity as EntityName<object>, { $and: conditions }, orderBy, request.size + 1, options.literal),
-    );
-  return toPage(rows, request, order.keys);
+  if (!options.rows)
+    return toPage(await ctx.em.find(entity, { $and: conditions } as never, { orderBy, limit: request.size + 1 }), request, order.keys);
+  // Plain rows: of the columns the operation reads (`columns`), or of every column.
+  const narrow = options.columns ? narrowRows(ctx, entity as EntityName<object>, [...options.columns, ...order.keys.map(String)]) : null;
+  const raw = await selectPageRows(
+    ctx.em,
+    entity as EntityName<object>,
+    { $and: conditions },
+    orderBy,
+    request.size + 1,
+    options.literal,
+    narrow?.columns,
+  );
+  return toPage((narrow ? narrow.rows(raw) : plainRows(ctx, entity, raw)) as T[], request, order.keys);
 }
 
 /**
