@@ -14,7 +14,7 @@ import { resolveAccess } from './auth/access.js';
 import { authChecker } from './auth/authorize.js';
 import { CORE_ROLE_PERMISSIONS, type PermissionName } from './auth/permission.js';
 import type { PlaceRule } from './auth/place-rule.js';
-import { checkPlaceRuleReads, checkPlaceRules, guardSchema } from './auth/scope-guard.js';
+import { checkPlaceRuleReads, checkPlaceRules, guardSchema, startKeyOnlyRule } from './auth/scope-guard.js';
 import { isRowColumnOf } from './graphql/loaders.js';
 import { type ConstraintError, joinUnitOfWork, runCommand } from './command/command.js';
 import { checkMessageCatalogs } from './i18n/catalog.js';
@@ -533,7 +533,8 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     readPlainFieldsInPlace(schema, resolvers);
     bindRelationFields(schema);
     bindFieldResolvers(schema, resolvers);
-    bindEarlyReads(schema);
+    // A row asked by id starts its first place rule beside it when the rule reads only its key.
+    bindEarlyReads(schema, (ctx, keyOnly) => startKeyOnlyRule(ctx as GongzhiContext, keyOnly));
     guardSchema(schema);
     readAheadOfPages(schema);
     checkBoardTypes(schema, boardSources);

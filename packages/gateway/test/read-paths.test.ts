@@ -1,5 +1,5 @@
 import { type Caller, executeRead, fromGlobalId, toGlobalId } from '@gongzhi/core';
-import { createTestApp, type TestApp } from '@gongzhi/core/testing';
+import { apiKeyCaller, createTestApp, type TestApp } from '@gongzhi/core/testing';
 // The plugins' sources, as their own tests import them (see canary-district.ts).
 import council from '../../plugin-council/src/index.js';
 import grid from '../../plugin-grid/src/index.js';
@@ -185,9 +185,52 @@ test.each([
   expect(data.roles.nodes.every((r: any) => r.place?.name)).toBe(true);
   expect(data.moralBankAccounts.nodes.every((a: any) => a.community?.name)).toBe(true);
   // The person, its roles, accounts, memberships (a test caller's access too) in the first
-  // round trip; the places in the second. A scoped caller's check of the person (the person's
-  // places with their paths) comes between.
+  // round trip; the places in the second. A scoped caller whose grants the operation reads itself
+  // (none came with a credential) checks the person (its places with their paths) between.
   expect(trips).toBe(expected);
+});
+
+test.each([
+  ['roles and accounts', ROLES_AND_ACCOUNTS],
+  ['the card', CARD],
+])("a key scoped to the community checks the person asked by id in the person's own round trip (%s)", async (_what, q) => {
+  // Authenticated as the gateway does it: the key's grants come with the credential, known at once.
+  const caller = await apiKeyCaller(app, { name: 'community app', placeIds: [fromGlobalId(community.id)!.id], permissions: ['*'] });
+  let data: any;
+  const statements = await app.recordStatements(async () => {
+    expect(
+      await app.countRoundTrips(async () => {
+        data = (await app.run(q, { id: requester }, { caller })).person;
+      }),
+    ).toBe(2);
+  });
+  expect(data.roles.nodes.length).toBeGreaterThan(0);
+  expect(data.roles.nodes.every((r: any) => r.place?.name)).toBe(true);
+  expect(data.moralBankAccounts.nodes.every((a: any) => a.community?.name)).toBe(true);
+  // The person's places were read once (its rule's read, started beside the person), not again by the check.
+  expect(statements.filter((text) => text.includes('UNION SELECT person_id, place_id FROM person_role'))).toHaveLength(1);
+});
+
+test("a person outside a scoped key's places answers as a made-up id would, when asked by id", async () => {
+  const caller = await apiKeyCaller(app, { name: 'elsewhere', placeIds: [fromGlobalId(community.id)!.id], permissions: ['*'] });
+  const sql = app.platform.orm.em.fork().getConnection();
+  const [outsider] = await sql.execute<{ id: string }[]>(
+    `SELECT p.id FROM person p JOIN place h ON h.id = p.household_id
+      WHERE h.path NOT LIKE ?
+        AND NOT EXISTS (SELECT 1 FROM person_role r JOIN place rp ON rp.id = r.place_id WHERE r.person_id = p.id AND rp.path LIKE ?)
+        AND NOT EXISTS (SELECT 1 FROM request q WHERE q.assignee_id = p.id AND q.place_path LIKE ?)
+      LIMIT 1`,
+    [`${community.path}%`, `${community.path}%`, `${community.path}%`],
+  );
+  expect(outsider).toBeDefined();
+  const outside = await app.execute(CARD, { id: toGlobalId('Person', outsider.id) }, { caller });
+  const madeUp = await app.execute(
+    CARD,
+    { id: toGlobalId('Person', '00000000-0000-4000-8000-000000000000') },
+    { caller: await apiKeyCaller(app, { name: 'elsewhere 2', placeIds: [fromGlobalId(community.id)!.id], permissions: ['*'] }) },
+  );
+  expect(outside.data).toEqual({ person: null });
+  expect(outside).toEqual(madeUp);
 });
 
 test('a field skipped by a directive is not read early', async () => {

@@ -20,9 +20,15 @@ import { pathsOfRequestsHeldBy, placesOfPerson, requestPlacePath } from './perso
 export const corePlaceRules: PlaceRule[] = [
   // A place's ancestors are visible too: a community's staff see where it sits, not its siblings.
   { entity: Place, place: (place: Place) => ({ path: place.path }), visibleFromBelow: true, visibleToActors: true },
-  { entity: Person, place: (person: Person, ctx) => placesOfPerson(ctx, person.uuid), owners: (person: Person) => [person.uuid] },
+  // Both read only the person's key: asked by id, the first is read beside the person (`startKeyOnlyRule`).
+  {
+    entity: Person,
+    place: (person: Person, ctx) => placesOfPerson(ctx, person.uuid),
+    owners: (person: Person) => [person.uuid],
+    reads: [],
+  },
   // Seen also where they took on a request: staff see which partner unit member took an order.
-  { entity: Person, place: (person: Person, ctx) => pathsOfRequestsHeldBy(ctx, person.uuid) },
+  { entity: Person, place: (person: Person, ctx) => pathsOfRequestsHeldBy(ctx, person.uuid), reads: [] },
   {
     entity: CareProfile,
     place: (care: CareProfile, ctx) => placesOfPerson(ctx, care.personUuid),

@@ -42,7 +42,9 @@ export interface PlaceRule<T = never> {
    * a page of the entity may read only the columns its fields and its rules need (`pageColumns`);
    * without it, such a page reads whole rows. The host refuses to start when one names no column of
    * the entity's rows; a narrow row throws when asked for a property it did not read, so a list
-   * that misses one fails where the rule runs, never silently.
+   * that misses one fails where the rule runs, never silently. `reads: []` says the rule reads only
+   * the row's key (`uuid`); an entity's first rule declared so is also started when its row is
+   * asked by id, beside the row, so checking the row costs no round trip of its own.
    */
   reads?: readonly string[];
   /** Rows anyone, even anonymous, may see (reference data without personal information). */

@@ -79,6 +79,24 @@ async function pathsByRule(rule: PlaceRule, row: object, ctx: GongzhiContext): P
 }
 
 /**
+ * Starts, for a row known so far only by its key (`keyOnly`: an object of its entity's class
+ * holding the key, under a query by id), its entity's first place rule when that rule declares it
+ * reads nothing but the key (`reads: []`, as core's rule for a person does): the rule's loaders then
+ * read in the row's own round trip, and the guard's check of the row, one round trip later, finds
+ * them answered. It decides nothing (the row is checked as always) and starts nothing for a caller
+ * who sees everywhere. Only the first rule: the next ones are asked only when it does not show the
+ * row, and starting them all would read what most checks never ask for.
+ */
+export function startKeyOnlyRule(ctx: GongzhiContext, keyOnly: object): void {
+  const [first] = rulesFor(ctx.placeRules, keyOnly) ?? [];
+  if (!first?.place || first.reads?.length !== 0 || knownAccess.get(ctx)?.everywhere) return;
+  ctx
+    .access()
+    .then((access) => (access.everywhere ? undefined : pathsByRule(first, keyOnly, ctx)))
+    .catch(() => undefined); // the guard's own check reports what went wrong
+}
+
+/**
  * Whether the caller may see `row` by the place rules (for resolvers that must decide before
  * returning). Inside a transaction, pass its EntityManager as `em`: the rules then ask through
  * it (with loaders of their own) instead of taking a second connection from the pool, which

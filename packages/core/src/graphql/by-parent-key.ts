@@ -63,9 +63,10 @@ type EarlyFields = Map<string, { field: GraphQLField<unknown, unknown>; resolve:
  * the objects such fields answer at once): one round trip where a card took one per level. Run
  * once on the built schema, after the field resolvers are bound and before the scope guard wraps
  * them: the early calls are the unguarded resolvers', whose answers the row's fields give, still
- * checked by the guard.
+ * checked by the guard. `atKey` is called there too, with the operation's context and an object of
+ * the row's class holding only its key (the scope guard's `startKeyOnlyRule`).
  */
-export function bindEarlyReads(schema: GraphQLSchema): void {
+export function bindEarlyReads(schema: GraphQLSchema, atKey?: (ctx: object, keyOnly: object) => void): void {
   const early = new Map<GraphQLObjectType, EarlyFields>();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
@@ -95,14 +96,18 @@ export function bindEarlyReads(schema: GraphQLSchema): void {
     if (!field.args.some((a) => a.name === 'id')) continue;
     // One type (`person(id:)`), or any the id names of an interface or union (`node(id:)`).
     const types = isObjectType(type) ? [type] : isAbstractType(type) ? schema.getPossibleTypes(type) : [];
-    const candidates = new Map(types.filter((t) => early.has(t)).map((t) => [t.name, { type: t, parent: keyOnlyParent(t) }]));
+    const candidates = new Map(types.filter((t) => atKey || early.has(t)).map((t) => [t.name, { type: t, parent: keyOnlyParent(t) }]));
     if (!candidates.size) continue;
     const resolve = field.resolve ?? defaultFieldResolver;
-    field.resolve = (source, args: Record<string, unknown>, ctx, info) => {
+    field.resolve = (source, args: Record<string, unknown>, ctx: unknown, info) => {
       const value = resolve(source, args, ctx, info);
       const target = typeof args.id === 'string' ? candidates.get(fromGlobalId(args.id)?.type ?? '') : undefined;
       const uuid = target && uuidOf(args.id, target.type.name);
-      if (target && uuid) startEarly(early, target.type, target.parent(uuid), uuid, info.fieldNodes, ctx, info);
+      if (target && uuid) {
+        const parent = target.parent(uuid);
+        startEarly(early, target.type, parent, uuid, info.fieldNodes, ctx, info);
+        if (atKey && typeof ctx === 'object' && ctx !== null) atKey(ctx, parent);
+      }
       return value;
     };
   }
