@@ -2,7 +2,8 @@
 // What one board read allocates and costs, in process: `node bench/read-alloc.mjs [--runs N]`.
 // The board query of bench.mjs (a page of 50 open requests with requester, assignee, place and
 // its ancestors, last timeline entry) on a composed core platform, compiled with graphql-jit as
-// the gateway runs a repeated document, as an API key. Prints the bytes allocated per read (V8's
+// the gateway runs a repeated document, as an API key that sees everywhere (`--scoped`: one that
+// sees the community only, so the place rules check every row). Prints the bytes allocated per read (V8's
 // sampling heap profiler, collected objects included: garbage is what the collector pays for),
 // the CPU per read, and the allocation sites that allocate most. Under load a third of the
 // gateway's CPU is V8's helper threads (concurrent marking, parallel scavenges), so bytes
@@ -14,7 +15,12 @@ import { compiledDocument, core, inProcessWorld, profileTo, testing } from './in
 import { BOARD_QUERY } from './queries.mjs';
 
 const { values: opts } = parseArgs({
-  options: { runs: { type: 'string', default: '200' }, top: { type: 'string', default: '25' }, profile: { type: 'string' } },
+  options: {
+    runs: { type: 'string', default: '200' },
+    top: { type: 'string', default: '25' },
+    profile: { type: 'string' },
+    scoped: { type: 'boolean', default: false },
+  },
 });
 const RUNS = Number(opts.runs);
 
@@ -45,10 +51,14 @@ try {
     .getConnection()
     .execute(`UPDATE request SET assignee_id = ? WHERE id IN (SELECT id FROM request ORDER BY id LIMIT 30)`, [worker.uuid]);
 
+  // --scoped: a key that sees the community only (a district app's, as most are): the place rules check every row.
+  const reader = opts.scoped
+    ? await testing.apiKeyCaller(app, { name: 'community app', placeIds: [community.id], permissions: ['*'] })
+    : caller;
   const compiled = await compiledDocument(app.platform.schema, BOARD_QUERY, 'Board');
   const variables = { under: core.toGlobalId('Place', community.id) };
   const read = async () => {
-    const result = await compiled.query(undefined, app.platform.createContext(caller), variables);
+    const result = await compiled.query(undefined, app.platform.createContext(reader), variables);
     if (result.errors?.length) throw new Error(result.errors.map((e) => e.message).join('; '));
     if (result.data.requests.edges.length !== 50) throw new Error(`a page of ${result.data.requests.edges.length}, not 50`);
     // What the gateway then does with an answer.

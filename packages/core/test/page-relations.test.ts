@@ -1,4 +1,15 @@
-import { narrowRows, Person, PlaceType, readContext, readRowsById, Request, rowById, rowIfRead, toGlobalId } from '@gongzhi/core';
+import {
+  fromGlobalId,
+  narrowRows,
+  Person,
+  PlaceType,
+  readContext,
+  readRowsById,
+  Request,
+  rowById,
+  rowIfRead,
+  toGlobalId,
+} from '@gongzhi/core';
 import { apiKeyCaller, createTestApp, placeWriter, type TestApp } from '@gongzhi/core/testing';
 import { getNamedType, type GraphQLObjectType, isLeafType, isNonNullType } from 'graphql';
 
@@ -137,6 +148,31 @@ test('a caller scoped to two households gets the same through a page (read ahead
     const one = await app.run(`query ($id: ID!) { request(id: $id) { ${fields} } }`, { id: node.id }, { caller });
     expect(one.request).toEqual(node);
   }
+});
+
+test("a scoped caller's check of rows that carry their place's path answers at once, with no promise", async () => {
+  const caller = await apiKeyCaller(app, { name: '社区', placeIds: [fromGlobalId(ids.c)!.id], permissions: [] });
+  let data: Record<string, any> = {};
+  const answers = await answersOf(['Request.place', 'Place.ancestors'], async () => {
+    data = await app.run(
+      `query ($under: ID!) { requests(filter: { under: $under }, first: 10) { nodes { place { name ancestors { name } } } } }`,
+      { under: ids.c },
+      { caller },
+    );
+  });
+  // The community's key sees its rows and, above it, the subdistrict and district (visible from below).
+  expect(
+    (data.requests.nodes as { place: { name: string; ancestors: { name: string }[] } }[]).map((n) => [
+      n.place.name,
+      n.place.ancestors.map((a) => a.name),
+    ]),
+  ).toEqual([
+    ['h2名', ['d名', 's名', 'c名', 'b名']],
+    ['h1名', ['d名', 's名', 'c名', 'b名']],
+    ['h0名', ['d名', 's名', 'c名', 'b名']],
+  ]);
+  // A place's rule gives its path: with the caller's access known (from the page's own check), each check is a value.
+  expect(answers).toEqual({ 'Request.place': ['value', 'value', 'value'], 'Place.ancestors': ['value', 'value', 'value'] });
 });
 
 test('rows read ahead and rows that fields ask for in the same tick are one statement, in one round trip; a row on its way is not read again', async () => {

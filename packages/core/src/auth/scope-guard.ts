@@ -14,7 +14,7 @@ import { getMetadataStorage } from 'type-graphql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GongzhiContext } from '../context.js';
 import { PluginCompositionError } from '../errors.js';
-import { placeSummary } from '../place/place.queries.js';
+import { placeSummary, placeSummaryIfRead } from '../place/place.queries.js';
 import { ConnectionPage } from '../relay/connection.js';
 import { isPromiseLike } from '../graphql/field-resolvers.js';
 import type { Access } from './access.js';
@@ -44,56 +44,131 @@ function rulesFor(rules: ReadonlyMap<ClassType, readonly PlaceRule[]>, value: ob
 
 const prototypeOf = (value: object): object | null => Object.getPrototypeOf(value) as object | null;
 
-async function isVisible(
+/**
+ * Whether a caller with `access` sees `value` by the place rules: a boolean when the rules could
+ * tell at once (a row carrying its path, places this operation has read), a promise only when
+ * one must wait for a read. A page of a scoped caller checks hundreds of rows, and an async
+ * function per check (with its promises) was most of what the checks cost and allocated.
+ */
+function isVisible(
   value: unknown,
   rules: ReadonlyMap<ClassType, readonly PlaceRule[]>,
   ctx: GongzhiContext,
   access: Access,
-): Promise<boolean> {
+): boolean | Promise<boolean> {
   if (value === null || typeof value !== 'object') return true;
   const found = rulesFor(rules, value);
   if (!found || access.everywhere) return true;
-  for (const rule of found) if (await visibleBy(rule, value, ctx, access)) return true;
+  return visibleByRules(found, 0, value, ctx, access);
+}
+
+/** Whether any of `rules` from the `from`th on shows `value`, asked in order (a rule after one that shows it is not asked). */
+function visibleByRules(
+  rules: readonly PlaceRule[],
+  from: number,
+  value: object,
+  ctx: GongzhiContext,
+  access: Access,
+): boolean | Promise<boolean> {
+  for (let i = from; i < rules.length; i++) {
+    const rule = rules[i];
+    if (!rule) continue;
+    const seen = visibleBy(rule, value, ctx, access);
+    if (seen === true) return true;
+    if (seen !== false) return seen.then((shown) => shown || visibleByRules(rules, i + 1, value, ctx, access));
+  }
   return false;
 }
 
 /** Whether `rule` shows `value`, a row of the rule's entity (which is why `value` may be passed as the rule's row type). */
-async function visibleBy(rule: PlaceRule, value: object, ctx: GongzhiContext, access: Access): Promise<boolean> {
+function visibleBy(rule: PlaceRule, value: object, ctx: GongzhiContext, access: Access): boolean | Promise<boolean> {
   if (rule.public) return true;
-  for (const path of await pathsByRule(rule, value, ctx)) {
-    if (access.sees(path) || (rule.visibleFromBelow && access.seesAbove(path)) || (rule.visibleToActors && access.actsAt(path))) {
-      return true;
-    }
-  }
-  const me = access.ownerId;
-  return !!me && !!rule.owners && (await rule.owners(value as never, ctx)).includes(me);
-}
-
-/** The materialized paths of the places `rule` gives `row` (place ids resolved together: one batch). */
-async function pathsByRule(rule: PlaceRule, row: object, ctx: GongzhiContext): Promise<string[]> {
-  if (!rule.place) return [];
-  const found = await rule.place(row as never, ctx);
-  const keys: readonly PlaceKey[] = Array.isArray(found) ? found : [found as PlaceKey];
-  const paths = await Promise.all(keys.map(async (key) => (!key ? null : typeof key === 'string' ? placePath(ctx, key) : key.path)));
-  return paths.filter((path): path is string => !!path);
+  if (!rule.place) return owned(rule, value, ctx, access);
+  const found = rule.place(value as never, ctx);
+  return isPromiseLike(found)
+    ? Promise.resolve(found).then((known) => shownAt(rule, known, value, ctx, access))
+    : shownAt(rule, found, value, ctx, access);
 }
 
 /**
- * Starts, for a row known so far only by its key (`keyOnly`: an object of its entity's class
- * holding the key, under a query by id), its entity's first place rule when that rule declares it
- * reads nothing but the key (`reads: []`, as core's rule for a person does): the rule's loaders then
- * read in the row's own round trip, and the guard's check of the row, one round trip later, finds
- * them answered. It decides nothing (the row is checked as always) and starts nothing for a caller
- * who sees everywhere. Only the first rule: the next ones are asked only when it does not show the
- * row, and starting them all would read what most checks never ask for.
+ * Whether `rule` shows `value`, whose places by the rule are `found`: one of them in scope, or
+ * the caller among its owners. At once when every place's path is known (no list or promise is
+ * made for the one place most rows have).
  */
-export function startKeyOnlyRule(ctx: GongzhiContext, keyOnly: object): void {
-  const [first] = rulesFor(ctx.placeRules, keyOnly) ?? [];
-  if (!first?.place || first.reads?.length !== 0 || knownAccess.get(ctx)?.everywhere) return;
-  ctx
-    .access()
-    .then((access) => (access.everywhere ? undefined : pathsByRule(first, keyOnly, ctx)))
-    .catch(() => undefined); // the guard's own check reports what went wrong
+function shownAt(
+  rule: PlaceRule,
+  found: PlaceKey | readonly PlaceKey[],
+  value: object,
+  ctx: GongzhiContext,
+  access: Access,
+): boolean | Promise<boolean> {
+  if (!Array.isArray(found)) {
+    const path = pathIfRead(found as PlaceKey, ctx);
+    if (path === undefined) return placePath(ctx, found as string).then((read) => shownAtPaths(rule, [read], value, ctx, access));
+    return (!!path && inScope(rule, path, access)) || owned(rule, value, ctx, access);
+  }
+  let waiting: Promise<string | null>[] | undefined;
+  for (const key of found as readonly PlaceKey[]) {
+    const path = pathIfRead(key, ctx);
+    if (path === undefined) (waiting ??= []).push(placePath(ctx, key as string));
+    else if (path && inScope(rule, path, access)) return true;
+  }
+  return waiting ? Promise.all(waiting).then((read) => shownAtPaths(rule, read, value, ctx, access)) : owned(rule, value, ctx, access);
+}
+
+function shownAtPaths(
+  rule: PlaceRule,
+  paths: readonly (string | null)[],
+  value: object,
+  ctx: GongzhiContext,
+  access: Access,
+): boolean | Promise<boolean> {
+  return paths.some((path) => !!path && inScope(rule, path, access)) || owned(rule, value, ctx, access);
+}
+
+/** The path of a place key: at once for a path, or a place uuid this operation has read (null: no place); undefined when it must be read. */
+function pathIfRead(key: PlaceKey, ctx: GongzhiContext): string | null | undefined {
+  if (!key) return null;
+  if (typeof key !== 'string') return key.path;
+  const known = placeSummaryIfRead(ctx, key);
+  return known === undefined ? undefined : (known?.path ?? null);
+}
+
+/** Whether a place at `path` shows a row of `rule` to a caller with `access`. */
+function inScope(rule: PlaceRule, path: string, access: Access): boolean {
+  return access.sees(path) || (!!rule.visibleFromBelow && access.seesAbove(path)) || (!!rule.visibleToActors && access.actsAt(path));
+}
+
+/** Whether the caller is among the row's owners by `rule` (asked only when no place decided). */
+function owned(rule: PlaceRule, value: object, ctx: GongzhiContext, access: Access): boolean | Promise<boolean> {
+  const me = access.ownerId;
+  if (!me || !rule.owners) return false;
+  const owners = rule.owners(value as never, ctx);
+  return isPromiseLike(owners) ? Promise.resolve(owners).then((known) => known.includes(me)) : owners.includes(me);
+}
+
+/** The materialized paths of the places `rule` gives `row` (place ids resolved together: one batch); at once when nothing is to be read. */
+function pathsByRule(rule: PlaceRule, row: object, ctx: GongzhiContext): string[] | Promise<string[]> {
+  if (!rule.place) return [];
+  const found = rule.place(row as never, ctx);
+  return isPromiseLike(found) ? Promise.resolve(found).then((known) => pathsOfKeys(known, ctx)) : pathsOfKeys(found, ctx);
+}
+
+/** The paths of place keys (paths, or place uuids whose paths this operation may have read already), in their order. */
+function pathsOfKeys(found: PlaceKey | readonly PlaceKey[], ctx: GongzhiContext): string[] | Promise<string[]> {
+  const keys: readonly PlaceKey[] = Array.isArray(found) ? found : [found as PlaceKey];
+  const paths: (string | Promise<string | null>)[] = [];
+  let waiting = false;
+  for (const key of keys) {
+    const path = pathIfRead(key, ctx);
+    if (path) paths.push(path);
+    else if (path === undefined) {
+      paths.push(placePath(ctx, key as string));
+      waiting = true;
+    }
+  }
+  if (!waiting) return paths as string[];
+  return Promise.all(paths.map((path) => Promise.resolve(path))).then((read) => read.filter((path): path is string => !!path));
 }
 
 /**
@@ -109,7 +184,7 @@ export async function canSee(ctx: GongzhiContext, row: object, em?: EntityManage
 }
 
 /** Whether a caller with `access` may see `row`, the rules asking through `ctx` (a unit of work's, inside its transaction). */
-export function canSeeWith(ctx: GongzhiContext, row: object, access: Access): Promise<boolean> {
+export async function canSeeWith(ctx: GongzhiContext, row: object, access: Access): Promise<boolean> {
   return isVisible(row, ctx.placeRules, ctx, access);
 }
 
@@ -139,6 +214,24 @@ export async function somePlaceByRules(
     if (paths.length) placeless = false;
   }
   return placeless ? null : false;
+}
+
+/**
+ * Starts, for a row known so far only by its key (`keyOnly`: an object of its entity's class
+ * holding the key, under a query by id), its entity's first place rule when that rule declares it
+ * reads nothing but the key (`reads: []`, as core's rule for a person does): the rule's loaders then
+ * read in the row's own round trip, and the guard's check of the row, one round trip later, finds
+ * them answered. It decides nothing (the row is checked as always) and starts nothing for a caller
+ * who sees everywhere. Only the first rule: the next ones are asked only when it does not show the
+ * row, and starting them all would read what most checks never ask for.
+ */
+export function startKeyOnlyRule(ctx: GongzhiContext, keyOnly: object): void {
+  const [first] = rulesFor(ctx.placeRules, keyOnly) ?? [];
+  if (!first?.place || first.reads?.length !== 0 || knownAccess.get(ctx)?.everywhere) return;
+  ctx
+    .access()
+    .then((access) => (access.everywhere ? undefined : pathsByRule(first, keyOnly, ctx)))
+    .catch(() => undefined); // the guard's own check reports what went wrong
 }
 
 /**
@@ -197,23 +290,35 @@ export function guardSchema(schema: GraphQLSchema): void {
       const list = isListType(nullable);
       const nonNull = isNonNullType(field.type);
       const resolve: GraphQLFieldResolver<unknown, GongzhiContext> = field.resolve ?? defaultFieldResolver;
-      const check = async (value: unknown, ctx: GongzhiContext, info: GraphQLResolveInfo): Promise<unknown> => {
-        const access = await ctx.access();
-        knownAccess.set(ctx, access);
-        if (access.everywhere) return value;
-        if (value instanceof ConnectionPage) {
-          const seen = await Promise.all(value.nodes.map((node) => isVisible(node, ctx.placeRules, ctx, access)));
-          return value.filter((_node, i) => seen[i]);
-        }
-        if (list && Array.isArray(value)) {
-          const items = await Promise.all(
-            (value as unknown[]).map(async (item) => ((await isVisible(item, ctx.placeRules, ctx, access)) ? item : undefined)),
-          );
-          return items.filter((item) => item !== undefined);
-        }
-        if (await isVisible(value, ctx.placeRules, ctx, access)) return value;
+      const hidden = (info: GraphQLResolveInfo): null => {
         if (nonNull) throw coreMessages.outsidePlacesYouMay.error({ parentTypeName: info.parentType.name, fieldName: info.fieldName });
         return null;
+      };
+      // What the caller may see of `value`: at once when every row's rules could tell at once.
+      const checkWith = (access: Access, value: unknown, ctx: GongzhiContext, info: GraphQLResolveInfo): unknown => {
+        if (access.everywhere) return value;
+        if (value instanceof ConnectionPage || (list && Array.isArray(value))) {
+          const items: readonly unknown[] = value instanceof ConnectionPage ? value.nodes : (value as unknown[]);
+          const keep = (shown: readonly boolean[]) =>
+            value instanceof ConnectionPage
+              ? value.filter((_node, i) => shown[i])
+              : items.filter((item, i) => shown[i] && item !== undefined);
+          const seen: (boolean | Promise<boolean>)[] = items.map((item) => isVisible(item, ctx.placeRules, ctx, access));
+          if (!seen.some(isPromiseLike)) return keep(seen as boolean[]);
+          return Promise.all(seen.map((shown) => Promise.resolve(shown))).then(keep);
+        }
+        const seen = isVisible(value, ctx.placeRules, ctx, access);
+        if (seen === true) return value;
+        if (seen === false) return hidden(info);
+        return seen.then((shown) => (shown ? value : hidden(info)));
+      };
+      const check = (value: unknown, ctx: GongzhiContext, info: GraphQLResolveInfo): unknown => {
+        const known = knownAccess.get(ctx);
+        if (known) return checkWith(known, value, ctx, info);
+        return ctx.access().then((access) => {
+          knownAccess.set(ctx, access);
+          return checkWith(access, value, ctx, info);
+        });
       };
       // Synchronous where it can be (no value, or a caller already known to see everywhere): a page
       // of rows has hundreds of object fields, and a promise for each is most of their cost.

@@ -95,7 +95,11 @@ export function handOverPlaceSummaries(from: ReadContext, to: ReadContext): void
   const read = summariesRead.get(from.loaders);
   if (!read?.size) return;
   const loader = summaryLoader(to);
-  for (const [id, summary] of read) loader.prime(id, summary);
+  const known = readBy(to);
+  for (const [id, summary] of read) {
+    loader.prime(id, summary);
+    if (!known.has(id)) known.set(id, summary);
+  }
 }
 
 /**
@@ -107,6 +111,16 @@ export function handOverPlaceSummaries(from: ReadContext, to: ReadContext): void
  */
 export function placeSummary(ctx: ReadContext, id: string): Promise<PlaceSummary | null> {
   return summaryLoader(ctx).load(id);
+}
+
+/**
+ * The place summary of `id` when this operation has read it already (null when there is no such
+ * place), undefined when it has not: a scope check that finds it decides without a promise.
+ *
+ * @internal The scope guard's; not part of the plugin contract.
+ */
+export function placeSummaryIfRead(ctx: ReadContext, id: string): PlaceSummary | null | undefined {
+  return summariesRead.get(ctx.loaders)?.get(id);
 }
 
 /**
