@@ -14,7 +14,7 @@ import { resolveAccess } from './auth/access.js';
 import { authChecker } from './auth/authorize.js';
 import { CORE_ROLE_PERMISSIONS, type PermissionName } from './auth/permission.js';
 import type { PlaceRule } from './auth/place-rule.js';
-import { checkPlaceRuleReads, checkPlaceRules, guardSchema, startKeyOnlyRule } from './auth/scope-guard.js';
+import { checkPlaceRuleReads, checkPlaceRules, guardSchema, startKeyOnlyRule, startKeyOnlyRules } from './auth/scope-guard.js';
 import { isRowColumnOf } from './graphql/loaders.js';
 import { type ConstraintError, joinUnitOfWork, runCommand } from './command/command.js';
 import { checkMessageCatalogs } from './i18n/catalog.js';
@@ -536,7 +536,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     // A row asked by id starts its first place rule beside it when the rule reads only its key.
     bindEarlyReads(schema, (ctx, keyOnly) => startKeyOnlyRule(ctx as GongzhiContext, keyOnly));
     guardSchema(schema);
-    readAheadOfPages(schema);
+    readAheadOfPages(schema, startKeyOnlyRules);
     checkBoardTypes(schema, boardSources);
     // Nothing above needed the database: an embedded server still starting was doing so meanwhile.
     await options.databaseReady;

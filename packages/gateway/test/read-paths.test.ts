@@ -128,6 +128,27 @@ test.each([
   }
 });
 
+test("the board for a key scoped to the community takes the system's round trips: the rows' checks read beside the rows", async () => {
+  const trips = async (caller?: Caller) => {
+    let data: any;
+    const count = await app.countRoundTrips(async () => {
+      data = await app.run(BOARD, { under: community.id, first: 12 }, caller ? { caller } : undefined);
+    });
+    return { count, data };
+  };
+  const system = await trips();
+  // Authenticated as the gateway does it: the key's grants come with the credential, known at once.
+  const key = await apiKeyCaller(app, { name: 'board app', placeIds: [fromGlobalId(community.id)!.id], permissions: ['*'] });
+  const scoped = await trips(key);
+  // The same rows, relations and last entries: the key sees the whole community.
+  expect(scoped.data).toEqual(system.data);
+  expect(scoped.data.requests.edges.every((e: any) => e.node.requester?.name && e.node.lastTimelineEntry)).toBe(true);
+  // The place `under` names, the page, then the rows' relations and last entries with what their
+  // checks read (the people's places; the entries' requests were checked with the page).
+  expect(system.count).toBe(3);
+  expect(scoped.count).toBe(3);
+});
+
 test('the person card costs the same statements for one role as for three', async () => {
   const assign = (role: string, startsOn: string) =>
     must(

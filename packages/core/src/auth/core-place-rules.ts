@@ -14,7 +14,7 @@ import { Webhook, WebhookDelivery } from '../webhook/webhook.entity.js';
 import { SensitiveAccessLogEntry } from './access-log.entity.js';
 import { AuditLogEntry } from '../audit/audit-log.entity.js';
 import type { PlaceRule } from './place-rule.js';
-import { pathsOfRequestsHeldBy, placesOfPerson, requestPlacePath } from './person-places.js';
+import { pathsOfRequestsHeldBy, placeOfCheckedRequest, placeOfRequest, placesOfPerson } from './person-places.js';
 
 /** Which place each of core's rows belongs to. */
 export const corePlaceRules: PlaceRule[] = [
@@ -51,14 +51,15 @@ export const corePlaceRules: PlaceRule[] = [
   {
     entity: Request,
     reads: ['placePath', 'requester', 'dispatchedTo'],
-    place: (request: Request) => ({ path: request.placePath }),
+    place: (request: Request, ctx) => placeOfCheckedRequest(ctx, request),
     // The requester, and the members of the partner unit it was dispatched to (下单), only that request.
     owners: async (request: Request, ctx) => [
       refId(request.requester),
       ...(request.dispatchedTo ? await organizationMemberIds(ctx, refId(request.dispatchedTo)!) : []),
     ],
   },
-  { entity: RequestTimelineEntry, place: (entry: RequestTimelineEntry, ctx) => requestPlacePath(ctx, refId(entry.request)!) },
+  // The request's place: known at once when the operation has checked the request (a board's rows and their last entries).
+  { entity: RequestTimelineEntry, place: (entry: RequestTimelineEntry, ctx) => placeOfRequest(ctx, refId(entry.request)!) },
   // Only callers who see everywhere (administrators, the system) see keys.
   { entity: ApiKey },
   // A webhook and its deliveries belong to the key or person that created it (and to administrators).

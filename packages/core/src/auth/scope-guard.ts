@@ -226,11 +226,46 @@ export async function somePlaceByRules(
  * row, and starting them all would read what most checks never ask for.
  */
 export function startKeyOnlyRule(ctx: GongzhiContext, keyOnly: object): void {
-  const [first] = rulesFor(ctx.placeRules, keyOnly) ?? [];
-  if (!first?.place || first.reads?.length !== 0 || knownAccess.get(ctx)?.everywhere) return;
+  if (knownAccess.get(ctx)?.everywhere) return;
+  const rule = keyOnlyRule(ctx, keyOnly);
+  if (rule) startRule(ctx, rule, [keyOnly]);
+}
+
+/**
+ * {@link startKeyOnlyRule} for rows of `entity` that a page reads ahead by their keys (its rows'
+ * requesters and assignees): their checks then find the places read in the rows' round trip.
+ */
+export function startKeyOnlyRules(ctx: GongzhiContext, entity: object, uuids: readonly string[]): void {
+  if (!uuids.length || typeof entity !== 'function' || knownAccess.get(ctx)?.everywhere) return;
+  const prototype = entity.prototype as object;
+  const keyOnly = (uuid: string) =>
+    Object.defineProperty(Object.create(prototype) as object, 'uuid', {
+      value: uuid,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  const rule = keyOnlyRule(ctx, keyOnly(''));
+  if (rule) startRule(ctx, rule, () => [...new Set(uuids)].map(keyOnly));
+}
+
+/** The first rule of `row`'s entity when it reads only the key (`reads: []`). */
+function keyOnlyRule(ctx: GongzhiContext, row: object): PlaceRule | undefined {
+  const [first] = rulesFor(ctx.placeRules, row) ?? [];
+  return first?.place && first.reads?.length === 0 ? first : undefined;
+}
+
+/** Asks `rule` for the places of `rows` once the caller's access is known, unless it sees everywhere; its answers wait in the loaders. */
+function startRule(ctx: GongzhiContext, rule: PlaceRule, rows: readonly object[] | (() => readonly object[])): void {
   ctx
     .access()
-    .then((access) => (access.everywhere ? undefined : pathsByRule(first, keyOnly, ctx)))
+    .then((access) => {
+      if (access.everywhere) return;
+      for (const row of typeof rows === 'function' ? rows() : rows) {
+        const paths = pathsByRule(rule, row, ctx);
+        if (isPromiseLike(paths)) paths.then(undefined, () => undefined);
+      }
+    })
     .catch(() => undefined); // the guard's own check reports what went wrong
 }
 

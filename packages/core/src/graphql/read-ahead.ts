@@ -27,13 +27,19 @@ import { plainRowRelation } from './relation-field.js';
  * - their selected {@link ByParentKey} fields (a request's last timeline entry), batched by their
  *   loaders as usual ({@link startEarlyOnRows}).
  *
+ * - with `atKeys`, whatever else the related rows' keys allow (the scope guard's key-only place
+ *   rules: `startKeyOnlyRules`).
+ *
  * All in one round trip; the rows' fields then answer at once (`rowIfRead`, or what was started)
  * where each took a promise (a board's page has ~200 such fields, and their promises were about a
  * tenth of its CPU). Run once on the built schema, after the scope guard wraps it: only rows the
  * caller sees are followed, and the guard still checks every answer. What is read ahead is a head
  * start only: when a read fails, each field reads (and fails) on its own as before.
  */
-export function readAheadOfPages(schema: GraphQLSchema): void {
+export function readAheadOfPages(
+  schema: GraphQLSchema,
+  atKeys?: (ctx: GongzhiContext, entity: object, ids: readonly string[]) => void,
+): void {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
@@ -53,7 +59,10 @@ export function readAheadOfPages(schema: GraphQLSchema): void {
             if (id) list.push(id);
           }
         }
-        const started: Promise<unknown>[] = [...ids].map(([entity, list]) => readRowsById(ctx, entity, list));
+        const started: Promise<unknown>[] = [...ids].map(([entity, list]) => {
+          atKeys?.(ctx, entity as object, list);
+          return readRowsById(ctx, entity, list);
+        });
         if (ahead.early) started.push(...startEarlyOnRows(info, rowsAt.type, rows, ahead.nodes, ctx));
         if (!started.length) return value;
         return Promise.all(started).then(
