@@ -14,7 +14,7 @@ import { Webhook, WebhookDelivery } from '../webhook/webhook.entity.js';
 import { SensitiveAccessLogEntry } from './access-log.entity.js';
 import { AuditLogEntry } from '../audit/audit-log.entity.js';
 import type { PlaceRule } from './place-rule.js';
-import { pathsOfRequestsHeldBy, placeOfCheckedRequest, placeOfRequest, placesOfPerson } from './person-places.js';
+import { pathsOfRequestsHeldBy, placeOfCheckedRequest, placeOfRequest, placesOfPerson, placesOfPersonNow } from './person-places.js';
 
 /** Which place each of core's rows belongs to. */
 export const corePlaceRules: PlaceRule[] = [
@@ -23,7 +23,7 @@ export const corePlaceRules: PlaceRule[] = [
   // Both read only the person's key: asked by id, the first is read beside the person (`startKeyOnlyRule`).
   {
     entity: Person,
-    place: (person: Person, ctx) => placesOfPerson(ctx, person.uuid),
+    place: (person: Person, ctx) => placesOfPersonNow(ctx, person.uuid),
     owners: (person: Person) => [person.uuid],
     reads: [],
   },

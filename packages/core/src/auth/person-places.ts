@@ -24,8 +24,25 @@ export function placesOfPerson(ctx: GongzhiContext, personUuid: string): Promise
     primePlaceSummaries(ctx, rows);
     const byPerson = new Map<string, { id: string; path: string }[]>(ids.map((id) => [id, []]));
     for (const row of rows) byPerson.get(row.person_id)?.push({ id: row.id, path: row.path });
+    let read = personPlacesRead.get(ctx.loaders);
+    if (!read) personPlacesRead.set(ctx.loaders, (read = new Map<string, { id: string; path: string }[]>()));
+    for (const [id, places] of byPerson) read.set(id, places);
     return ids.map((id) => byPerson.get(id)!);
   }).load(personUuid);
+}
+
+/** The places of the people {@link placesOfPerson} has read, per operation (its loaders). */
+const personPlacesRead = new WeakMap<object, Map<string, { id: string; path: string }[]>>();
+
+/**
+ * {@link placesOfPerson}, answered at once (no promise) when the operation has read them already:
+ * a page's people checked after their places arrived (read beside the people, `startKeyOnlyRules`).
+ */
+export function placesOfPersonNow(
+  ctx: GongzhiContext,
+  personUuid: string,
+): { id: string; path: string }[] | Promise<{ id: string; path: string }[]> {
+  return personPlacesRead.get(ctx.loaders)?.get(personUuid) ?? placesOfPerson(ctx, personUuid);
 }
 
 /**
