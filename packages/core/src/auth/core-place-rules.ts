@@ -14,7 +14,7 @@ import { Webhook, WebhookDelivery } from '../webhook/webhook.entity.js';
 import { SensitiveAccessLogEntry } from './access-log.entity.js';
 import { AuditLogEntry } from '../audit/audit-log.entity.js';
 import type { PlaceRule } from './place-rule.js';
-import { pathsOfRequestsHeldBy, placeOfCheckedRequest, placeOfRequest, placesOfPerson, placesOfPersonNow } from './person-places.js';
+import { pathsOfRequestsHeldBy, placeOfCheckedRequest, placeOfRequest, placesOfPersonNow } from './person-places.js';
 
 /** Which place each of core's rows belongs to. */
 export const corePlaceRules: PlaceRule[] = [
@@ -31,7 +31,7 @@ export const corePlaceRules: PlaceRule[] = [
   { entity: Person, place: (person: Person, ctx) => pathsOfRequestsHeldBy(ctx, person.uuid), reads: [] },
   {
     entity: CareProfile,
-    place: (care: CareProfile, ctx) => placesOfPerson(ctx, care.personUuid),
+    place: (care: CareProfile, ctx) => placesOfPersonNow(ctx, care.personUuid),
     owners: (care: CareProfile) => [care.personUuid],
   },
   { entity: PersonRole, place: (role: PersonRole) => refId(role.place), owners: (role: PersonRole) => [refId(role.person)] },
@@ -70,7 +70,7 @@ export const corePlaceRules: PlaceRule[] = [
   },
   {
     entity: SensitiveAccessLogEntry,
-    place: (entry: SensitiveAccessLogEntry, ctx) => placesOfPerson(ctx, entry.subjectId),
+    place: (entry: SensitiveAccessLogEntry, ctx) => placesOfPersonNow(ctx, entry.subjectId),
     owners: (entry: SensitiveAccessLogEntry) => [entry.subjectId],
   },
   // At the places of the row changed; entries of no place only for those who see everywhere.
