@@ -34,7 +34,7 @@ import { checkListFields } from './graphql/bounded-list.js';
 import { useTypeNames } from './command/reference.js';
 import { bindReferences } from './command/reference-binding.js';
 import { bindFieldResolvers, readPlainFieldsInPlace } from './graphql/field-resolvers.js';
-import { bindRelationFields } from './graphql/relation-field.js';
+import { bindRelationFields, plainRowRelation } from './graphql/relation-field.js';
 import { readAheadOfPages } from './graphql/read-ahead.js';
 import { bindEarlyReads } from './graphql/by-parent-key.js';
 import { type Caller, type GongzhiContext, type PlatformInfo, SYSTEM_CALLER } from './context.js';
@@ -533,8 +533,8 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     readPlainFieldsInPlace(schema, resolvers);
     bindRelationFields(schema);
     bindFieldResolvers(schema, resolvers);
-    // A row asked by id starts its first place rule beside it when the rule reads only its key.
-    bindEarlyReads(schema, (ctx, keyOnly) => startKeyOnlyRule(ctx as GongzhiContext, keyOnly));
+    // A row asked by id starts beside it its relations' rows and its first place rule when that reads only its key.
+    bindEarlyReads(schema, { atKey: (ctx, keyOnly) => startKeyOnlyRule(ctx as GongzhiContext, keyOnly), relationOf: plainRowRelation });
     guardSchema(schema);
     readAheadOfPages(schema, startKeyOnlyRules);
     checkBoardTypes(schema, boardSources);

@@ -207,6 +207,29 @@ test("a query by id's early fields answer at once what was started for them besi
   expect(answers).toEqual({ 'Person.roles': ['value'] });
 });
 
+test("a query by id reads the rows its relations point at beside the row, through the row's key: one round trip", async () => {
+  const q = `query ($id: ID!) { request(id: $id) { title requester { name } assignee { name } place { name ancestors { name } } } }`;
+  for (const [id, assignee] of [
+    [ids.r0, '居民1'],
+    [ids.r1, null],
+  ] as const) {
+    let data: Record<string, any> = {};
+    let trips = 0;
+    const statements = await app.recordStatements(async () => {
+      trips = await app.countRoundTrips(async () => {
+        data = await app.run(q, { id });
+      });
+    });
+    expect(data.request.assignee?.name ?? null).toBe(assignee);
+    expect(data.request.requester.name).toMatch(/^居民/);
+    expect(data.request.place.ancestors.map((a: { name: string }) => a.name)).toEqual(['d名', 's名', 'c名', 'b名']);
+    // The request; its requester and assignee in one statement; its place with the places above it.
+    expect(trips).toBe(1);
+    expect(statements.filter((text) => /FROM "person" r WHERE/.test(text))).toHaveLength(1);
+    expect(statements.filter((text) => /FROM "place" r WHERE/.test(text))).toHaveLength(1);
+  }
+});
+
 /** The statement that read the request page of `requests(filter: { under }) { nodes { <fields> } }`, and the answer. */
 async function requestPage(fields: string): Promise<{ statement: string; nodes: Record<string, unknown>[] }> {
   let nodes: Record<string, unknown>[] = [];

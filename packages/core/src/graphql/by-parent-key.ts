@@ -20,7 +20,9 @@ import {
 import { getArgumentValues, getDirectiveValues } from 'graphql/execution/values.js';
 import { Extensions } from 'type-graphql';
 import { fromGlobalId, localId } from '../relay/global-id.js';
+import type { EntityName } from '@mikro-orm/core';
 import { isPromiseLike, objectTypeNamed } from './field-resolvers.js';
+import { type ReadContext, readRowsByOwnerKeys } from './loaders.js';
 
 const BY_PARENT_KEY = 'gongzhiByParentKey';
 
@@ -63,10 +65,11 @@ type EarlyFields = Map<string, { field: GraphQLField<unknown, unknown>; resolve:
  * the objects such fields answer at once): one round trip where a card took one per level. Run
  * once on the built schema, after the field resolvers are bound and before the scope guard wraps
  * them: the early calls are the unguarded resolvers', whose answers the row's fields give, still
- * checked by the guard. `atKey` is called there too, with the operation's context and an object of
- * the row's class holding only its key (the scope guard's `startKeyOnlyRule`).
+ * checked by the guard. With `options`, the row's selected relations are read beside it too, and
+ * `atKey` is told the row's key ({@link EarlyReadOptions}).
  */
-export function bindEarlyReads(schema: GraphQLSchema, atKey?: (ctx: object, keyOnly: object) => void): void {
+export function bindEarlyReads(schema: GraphQLSchema, options: EarlyReadOptions = {}): void {
+  const { atKey, relationOf } = options;
   const early = new Map<GraphQLObjectType, EarlyFields>();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
@@ -106,11 +109,77 @@ export function bindEarlyReads(schema: GraphQLSchema, atKey?: (ctx: object, keyO
       if (target && uuid) {
         const parent = target.parent(uuid);
         startEarly(early, target.type, parent, uuid, info.fieldNodes, ctx, info);
-        if (atKey && typeof ctx === 'object' && ctx !== null) atKey(ctx, parent);
+        if (typeof ctx === 'object' && ctx !== null) {
+          atKey?.(ctx, parent);
+          if (relationOf) readRelationsByKey(target.type, uuid, ctx as ReadContext, info, relationOf);
+        }
       }
       return value;
     };
   }
+}
+
+/**
+ * Starts, under a query by id, the reads of the rows that the row's selected plain-row
+ * {@link RelationField}s point at, through the row's key ({@link readRowsByOwnerKeys}): in the
+ * row's own round trip, where they waited for the row to learn their ids (the person card's
+ * household, and with it the places above it, which its roles and accounts name).
+ */
+function readRelationsByKey(
+  type: GraphQLObjectType,
+  uuid: string,
+  ctx: ReadContext,
+  info: GraphQLResolveInfo,
+  relationOf: RelationOf,
+): void {
+  const owner: unknown = objectTypeNamed(type.name)?.target;
+  if (typeof owner !== 'function') return;
+  const relations = relationsOf(type, relationOf);
+  if (!relations.size) return;
+  const followed = new Map<EntityName<object>, Set<string>>();
+  for (const node of selectedFields(info.fieldNodes, type, info.fragments, info.variableValues)) {
+    const relation = relations.get(node.name.value);
+    if (!relation) continue;
+    const entity = relation.entity();
+    (followed.get(entity) ?? followed.set(entity, new Set()).get(entity)!).add(relation.property);
+  }
+  for (const [entity, properties] of followed) {
+    try {
+      readRowsByOwnerKeys(ctx, owner as EntityName<object>, [...properties], entity, [uuid]);
+    } catch {
+      return; // not an entity's rows: its fields read as they do
+    }
+  }
+}
+
+/** A field's plain-row relation (`plainRowRelation`): the property it reads, and the entity of the rows it points at. */
+type RelationOf = (field: GraphQLField<unknown, unknown>) => { property: string; entity: () => EntityName<object> } | undefined;
+
+/** Options of {@link bindEarlyReads}. */
+export interface EarlyReadOptions {
+  /** Called under a query by id with the operation's context and an object of the row's class holding only its key (the scope guard's `startKeyOnlyRule`). */
+  atKey?: (ctx: object, keyOnly: object) => void;
+  /** Which fields are plain-row relations: their rows are read through the row's key, beside it ({@link readRowsByOwnerKeys}). */
+  relationOf?: RelationOf;
+}
+
+/** The plain-row relation fields of each type, by field name. */
+const relationsByType = new WeakMap<GraphQLObjectType, ReadonlyMap<string, { property: string; entity: () => EntityName<object> }>>();
+
+function relationsOf(
+  type: GraphQLObjectType,
+  relationOf: RelationOf,
+): ReadonlyMap<string, { property: string; entity: () => EntityName<object> }> {
+  let relations = relationsByType.get(type);
+  if (!relations) {
+    const found = new Map<string, { property: string; entity: () => EntityName<object> }>();
+    for (const field of Object.values(type.getFields())) {
+      const relation = relationOf(field);
+      if (relation) found.set(field.name, relation);
+    }
+    relationsByType.set(type, (relations = found));
+  }
+  return relations;
 }
 
 /**

@@ -865,8 +865,8 @@ function batchOf(ctx: ReadContext, entity: EntityName<object>, read: ReadRows): 
  */
 async function readAsked(ctx: ReadContext, entity: EntityName<object>, read: ReadRows, asked: readonly string[]): Promise<void> {
   let missing = asked;
-  if (rowCompanions.has(entity as object) && read.sent.size) {
-    while (read.sent.size) await Promise.allSettled(read.sent);
+  if ((rowCompanions.has(entity as object) && read.sent.size) || read.byOwner.size) {
+    while (read.sent.size || read.byOwner.size) await Promise.allSettled([...read.sent, ...read.byOwner]);
     missing = asked.filter((id) => !read.rows.has(id));
     if (!missing.length) return;
   }
@@ -892,6 +892,39 @@ function selectById(ctx: ReadContext, entity: EntityName<object>, ids: readonly 
   return selectRows(ctx, entity, `WHERE r.${shape.primaryKey} ${match}`, [keyed.value], { byKey: true });
 }
 
+/**
+ * Reads, for rows of `owner` known so far only by their keys (a query by id, before its row has
+ * arrived), the rows of `entity` that their to-one `properties` point at, with their companions
+ * ({@link readRowsAlong}), in one statement that finds them through the owners' keys: the
+ * relation's row is then read in the owner's own round trip, where it waited for the owner's row
+ * to learn its id (a person card's household and, along with it, the places above it). A read of
+ * `entity` asked meanwhile waits for it, and reads only what it did not bring.
+ */
+export function readRowsByOwnerKeys(
+  ctx: ReadContext,
+  owner: EntityName<object>,
+  properties: readonly string[],
+  entity: EntityName<object>,
+  ownerIds: readonly string[],
+): void {
+  const ownerShape = rowShape(ctx.em, owner);
+  const keyed = matchKeys(ownerIds);
+  // Every reference to `entity` the operation follows (a request's requester and assignee) in one statement.
+  const columns = properties.map((property) => `o.${quote(fieldOf(ownerShape, property))}`);
+  const referenced = columns.length === 1 ? columns[0] : `unnest(ARRAY[${columns.join(', ')}])`;
+  const keys = `ARRAY(SELECT ${referenced} FROM ${ownerShape.table} o WHERE o.${ownerShape.primaryKey} ${keyed.match})`;
+  const companions = rowCompanions.get(entity as object);
+  const match = `= ANY (${companions ? `ARRAY(${companions.replace('= ANY (?)', `= ANY (${keys})`)})` : keys})`;
+  const read = readRows(ctx, entity);
+  const sent = selectRows(ctx, entity, `WHERE r.${rowShape(ctx.em, entity).primaryKey} ${match}`, [keyed.value], { byKey: true });
+  read.byOwner.add(sent);
+  void sent
+    .then((rows) => rememberRows(ctx, entity, rows))
+    // A failure reads nothing: whoever asks for these rows reads them (and fails) on their own.
+    .catch(() => undefined)
+    .finally(() => read.byOwner.delete(sent));
+}
+
 /** Plain rows of `entity` read some other way (joined to rows that point at them), for {@link rowIfRead}. */
 function rememberRows(ctx: ReadContext, entity: EntityName<object>, rows: readonly object[]): void {
   const read = readRows(ctx, entity);
@@ -910,6 +943,8 @@ interface ReadRows {
   asked: string[] | null;
   /** The statements on their way. */
   sent: Set<Promise<object[]>>;
+  /** The statements on their way that read rows through their owners' keys ({@link readRowsByOwnerKeys}). */
+  byOwner: Set<Promise<object[]>>;
 }
 
 /** Per operation (its loaders), per entity. */
@@ -919,7 +954,11 @@ function readRows(ctx: ReadContext, entity: EntityName<object>): ReadRows {
   let byEntity = readRowsOf.get(ctx.loaders);
   if (!byEntity) readRowsOf.set(ctx.loaders, (byEntity = new Map<object, ReadRows>()));
   let read = byEntity.get(entity as object);
-  if (!read) byEntity.set(entity as object, (read = { rows: new Map(), waiting: new Map(), batch: null, asked: null, sent: new Set() }));
+  if (!read)
+    byEntity.set(
+      entity as object,
+      (read = { rows: new Map(), waiting: new Map(), batch: null, asked: null, sent: new Set(), byOwner: new Set() }),
+    );
   return read;
 }
 
