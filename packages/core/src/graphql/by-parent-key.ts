@@ -152,8 +152,14 @@ function readRelationsByKey(
   }
 }
 
-/** A field's plain-row relation (`plainRowRelation`): the property it reads, and the entity of the rows it points at. */
-type RelationOf = (field: GraphQLField<unknown, unknown>) => { property: string; entity: () => EntityName<object> } | undefined;
+/** A plain-row relation field's property (the reference it reads) and the entity of the rows it points at. */
+interface Relation {
+  property: string;
+  entity: () => EntityName<object>;
+}
+
+/** A field's plain-row relation (`plainRowRelation`), if it is one. */
+type RelationOf = (field: GraphQLField<unknown, unknown>) => Relation | undefined;
 
 /** Options of {@link bindEarlyReads}. */
 export interface EarlyReadOptions {
@@ -164,15 +170,12 @@ export interface EarlyReadOptions {
 }
 
 /** The plain-row relation fields of each type, by field name. */
-const relationsByType = new WeakMap<GraphQLObjectType, ReadonlyMap<string, { property: string; entity: () => EntityName<object> }>>();
+const relationsByType = new WeakMap<GraphQLObjectType, ReadonlyMap<string, Relation>>();
 
-function relationsOf(
-  type: GraphQLObjectType,
-  relationOf: RelationOf,
-): ReadonlyMap<string, { property: string; entity: () => EntityName<object> }> {
+function relationsOf(type: GraphQLObjectType, relationOf: RelationOf): ReadonlyMap<string, Relation> {
   let relations = relationsByType.get(type);
   if (!relations) {
-    const found = new Map<string, { property: string; entity: () => EntityName<object> }>();
+    const found = new Map<string, Relation>();
     for (const field of Object.values(type.getFields())) {
       const relation = relationOf(field);
       if (relation) found.set(field.name, relation);
