@@ -17,6 +17,7 @@ import { PluginCompositionError } from '../errors.js';
 import { placeSummary, placeSummaryIfRead } from '../place/place.queries.js';
 import { ConnectionPage } from '../relay/connection.js';
 import { isPromiseLike } from '../graphql/field-resolvers.js';
+import { keyOnlyRow } from '../graphql/loaders.js';
 import type { Access } from './access.js';
 import type { PlaceKey, PlaceRule } from './place-rule.js';
 import type { ClassType } from '../plugin/plugin.js';
@@ -238,15 +239,8 @@ export function startKeyOnlyRule(ctx: GongzhiContext, keyOnly: object): void {
 export function startKeyOnlyRules(ctx: GongzhiContext, entity: object, uuids: readonly string[]): void {
   if (!uuids.length || typeof entity !== 'function' || knownAccess.get(ctx)?.everywhere) return;
   const prototype = entity.prototype as object;
-  const keyOnly = (uuid: string) =>
-    Object.defineProperty(Object.create(prototype) as object, 'uuid', {
-      value: uuid,
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    });
-  const rule = keyOnlyRule(ctx, keyOnly(''));
-  if (rule) startRule(ctx, rule, () => [...new Set(uuids)].map(keyOnly));
+  const rule = keyOnlyRule(ctx, Object.create(prototype) as object);
+  if (rule) startRule(ctx, rule, () => [...new Set(uuids)].map((uuid) => keyOnlyRow(prototype, uuid)));
 }
 
 /** The first rule of `row`'s entity when it reads only the key (`reads: []`). */

@@ -22,7 +22,7 @@ import { Extensions } from 'type-graphql';
 import { fromGlobalId, localId } from '../relay/global-id.js';
 import type { EntityName } from '@mikro-orm/core';
 import { isPromiseLike, objectTypeNamed } from './field-resolvers.js';
-import { type ReadContext, readRowsByOwnerKeys } from './loaders.js';
+import { keyOnlyRow, type ReadContext, readRowsByOwnerKeys } from './loaders.js';
 
 const BY_PARENT_KEY = 'gongzhiByParentKey';
 
@@ -195,14 +195,7 @@ function keyOnlyParent(type: GraphQLObjectType): (uuid: string) => object {
   // Unknown or ambiguous: a plain object, which type-graphql's handler converts as it did before.
   const target: unknown = objectTypeNamed(type.name)?.target;
   const prototype = typeof target === 'function' ? (target.prototype as object) : Object.prototype;
-  // An own data property: the ORM may define accessors for an entity's properties on its prototype.
-  return (uuid) =>
-    Object.defineProperty(Object.create(prototype) as object, 'uuid', {
-      value: uuid,
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    });
+  return (uuid) => keyOnlyRow(prototype, uuid);
 }
 
 /** The row's uuid in a well-formed global id of `type`; null for anything else (which loads nothing early). */

@@ -682,6 +682,23 @@ export function rowTable(ctx: Pick<ReadContext, 'em'>, entity: EntityName<object
 }
 
 /**
+ * An object of a row's class (`prototype`; its constructor not run) holding only the row's key,
+ * for code that asks about a row before the row has arrived (a query by id's early fields, the
+ * place rules that read only the key). The key is an own data property: the ORM may define
+ * accessors for an entity's properties on its prototype.
+ *
+ * @internal The host's; not part of the plugin contract.
+ */
+export function keyOnlyRow(prototype: object, uuid: string): object {
+  return Object.defineProperty(Object.create(prototype) as object, 'uuid', {
+    value: uuid,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+}
+
+/**
  * Result rows of a statement that selected `entity`'s columns ({@link rowColumns}) as plain
  * rows of the entity: its properties named and typed as the ORM would (dates, custom types; a
  * to-one relation as the related row's id, which `refId` reads), on the entity's prototype so
@@ -899,6 +916,8 @@ function selectById(ctx: ReadContext, entity: EntityName<object>, ids: readonly 
  * relation's row is then read in the owner's own round trip, where it waited for the owner's row
  * to learn its id (a person card's household and, along with it, the places above it). A read of
  * `entity` asked meanwhile waits for it, and reads only what it did not bring.
+ *
+ * @internal The host's (a query by id's relations); not part of the plugin contract.
  */
 export function readRowsByOwnerKeys(
   ctx: ReadContext,
