@@ -219,20 +219,35 @@ WITH changed AS (
 // The ledger's own rules hold here too: the accounts locked in id order (no deadlock between opposite
 // transfers), entries whose trigger moves the cached balances (its CHECK refuses an overdraft), the
 // deferred trigger that checks the entries sum to zero at commit, the idempotency key's unique index.
+// The audit rows are the gateway's (moral-bank `postTransaction`): the transaction with its legs,
+// then each account's balance before and after, in id order, all at the community's path.
 const TRANSFER_SQL = `
 WITH tx AS (
   INSERT INTO moral_bank.ledger_transaction (id, community_id, kind, minutes, idempotency_key, request_hash, actor_id, occurred_at)
   SELECT gen_random_uuid(), a.community_id, 'transfer', $3, $4, md5($4), $5, now() FROM moral_bank.account a WHERE a.id = $1
   ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
   RETURNING id, community_id),
-  locked AS (SELECT id FROM moral_bank.account WHERE id IN ($1, $2) AND EXISTS (SELECT 1 FROM tx) ORDER BY id FOR UPDATE),
+  locked AS (SELECT id, balance FROM moral_bank.account WHERE id IN ($1, $2) AND EXISTS (SELECT 1 FROM tx) ORDER BY id FOR UPDATE),
   entries AS (INSERT INTO moral_bank.entry (transaction_id, account_id, amount, occurred_at)
               SELECT tx.id, v.account_id, v.amount, now() FROM tx, (VALUES ($1::uuid, -$3::int), ($2::uuid, $3::int)) v(account_id, amount)
                WHERE (SELECT count(*) FROM locked) = 2),
   audit AS (INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, action, entity_type, entity_id, operation, changes, place_paths)
-            SELECT now(), 'person', $5, 'baseline', 'moral-bank.transferMinutes', 'MoralBankTransaction', tx.id::text, 'create',
-                   jsonb_build_object('minutes', jsonb_build_object('before', NULL, 'after', $3::int)),
-                   ARRAY(SELECT path FROM place WHERE id = tx.community_id) FROM tx)
+            SELECT now(), 'person', $5, 'baseline', 'moral-bank.transferMinutes', r.entity_type, r.entity_id, r.operation, r.changes,
+                   ARRAY(SELECT path FROM place WHERE id = tx.community_id)
+              FROM tx, (SELECT 0 AS n, 'MoralBankTransaction' AS entity_type, (SELECT id::text FROM tx) AS entity_id, 'create' AS operation,
+                               jsonb_build_object('kind', jsonb_build_object('before', NULL, 'after', 'transfer'),
+                                                  'minutes', jsonb_build_object('before', NULL, 'after', $3::int),
+                                                  'memo', jsonb_build_object('before', NULL, 'after', NULL),
+                                                  'legs', jsonb_build_object('before', NULL, 'after', jsonb_build_array(
+                                                    jsonb_build_object('accountId', $1::uuid, 'amount', -$3::int),
+                                                    jsonb_build_object('accountId', $2::uuid, 'amount', $3::int))),
+                                                  'idempotencyKey', jsonb_build_object('before', NULL, 'after', $4::text)) AS changes
+                      UNION ALL
+                      SELECT row_number() OVER (ORDER BY l.id), 'MoralBankAccount', l.id::text, 'update',
+                             jsonb_build_object('balance', jsonb_build_object('before', l.balance,
+                                                'after', l.balance + CASE WHEN l.id = $1::uuid THEN -$3::int ELSE $3::int END))
+                        FROM locked l) r
+             ORDER BY r.n)
 SELECT id FROM tx`;
 
 async function readJson(req) {
