@@ -1,5 +1,5 @@
 // What the in-process measurements share (bench/write-cpu.mjs, bench/write-steps.mjs,
-// bench/card-cpu.mjs, bench/read-alloc.mjs): a composed platform on a throw-away database with one
+// bench/transfer-cpu.mjs, bench/card-cpu.mjs, bench/read-alloc.mjs): a composed platform on a throw-away database with one
 // household and two people in it, an API key as the caller, the CPU of the PostgreSQL server read
 // from /proc, and a document compiled as the gateway runs a repeated one. Build first (`tsc -b`).
 import { createRequire } from 'node:module';
@@ -40,9 +40,10 @@ export async function compiledDocument(schema, document, operationName) {
  * board transport, a LISTEN connection), on a server of its own (or DATABASE_URL's). `run` executes
  * a GraphQL document as the API key and throws on any problem; `postgresCpuUs()` is the CPU the
  * database server (postmaster and every child) has used so far, so it must run on this machine.
+ * `settings` start the server with these PostgreSQL settings (not DATABASE_URL's, which runs as it is).
  */
-export async function inProcessWorld(plugins = []) {
-  const server = await testing.startTestDatabaseServer();
+export async function inProcessWorld(plugins = [], { settings } = {}) {
+  const server = await testing.startTestDatabaseServer(settings ? { settings } : {});
   Object.assign(process.env, server.env);
   const app = await testing.createTestApp({ plugins, boards: { transport: 'postgres' }, listen: true });
   const em = app.platform.orm.em.fork();
