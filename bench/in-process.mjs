@@ -36,6 +36,34 @@ export async function compiledDocument(schema, document, operationName) {
 }
 
 /**
+ * Installs a recorder of the texts this process sends on any pg connection (`--show` of
+ * bench/write-steps.mjs and bench/transfer-cpu.mjs), and returns it: `record(work, settle)` runs
+ * `work` and answers its value with what was sent meanwhile and for `settle` ms after (after-commit
+ * work), one line each, `(pipelined)` before those sent in pg's pipeline mode, in one round trip
+ * with the lines around them (core's `sendTogether`).
+ */
+export function sentTexts() {
+  const pg = createRequire(path.join(root, 'packages/core/package.json'))('pg');
+  let sent = null;
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (...args) {
+    const text = typeof args[0] === 'string' ? args[0] : `[${args[0].name ?? 'unnamed'}] ${args[0].text}`;
+    sent?.push(`${this.pipeline ? '(pipelined) ' : ''}${text.replace(/\s+/g, ' ').slice(0, 160)}`);
+    return query.apply(this, args);
+  };
+  return async (work, settle = 0) => {
+    sent = [];
+    try {
+      const value = await work();
+      if (settle) await new Promise((resolve) => setTimeout(resolve, settle));
+      return { value, sent };
+    } finally {
+      sent = null;
+    }
+  };
+}
+
+/**
  * A world to measure in: core and `plugins` composed as the gateway composes them (PostgreSQL
  * board transport, a LISTEN connection), on a server of its own (or DATABASE_URL's). `run` executes
  * a GraphQL document as the API key and throws on any problem; `postgresCpuUs()` is the CPU the

@@ -14,7 +14,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { core, inProcessWorld, loadPlugins, profileTo, root, testing } from './in-process.mjs';
+import { core, inProcessWorld, loadPlugins, profileTo, root, sentTexts, testing } from './in-process.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -30,20 +30,9 @@ const CLIENTS = Number(opts.clients);
 const ACCOUNTS = 40;
 const WARM_UP = 300;
 
-const requireCore = createRequire(path.join(root, 'packages/core/package.json'));
 const requireGateway = createRequire(path.join(root, 'packages/gateway/package.json'));
-// --show: every text sent on any connection of this process while one transfer runs.
-let sent = null;
-if (opts.show) {
-  const pg = requireCore('pg');
-  const query = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (...args) {
-    const text = typeof args[0] === 'string' ? args[0] : `[${args[0].name ?? 'unnamed'}] ${args[0].text}`;
-    // Sent in pg's pipeline mode: in one round trip with the lines around it (core's `sendTogether`).
-    sent?.push(`${this.pipeline ? '(pipelined) ' : ''}${text.replace(/\s+/g, ' ').slice(0, 160)}`);
-    return query.apply(this, args);
-  };
-}
+// --show: what one transfer sends to PostgreSQL.
+const record = opts.show ? sentTexts() : null;
 
 const world = await inProcessWorld(await loadPlugins(), {
   ...(opts['pg-stats'] ? { settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } } : {}),
@@ -106,11 +95,8 @@ try {
   await run(WARM_UP);
 
   if (opts.show) {
-    sent = [];
-    await transfer();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { sent } = await record(transfer, 100);
     console.log(`=== one transfer: ${sent.length} sent\n${sent.join('\n')}`);
-    sent = null;
   }
   if (opts['pg-stats']) {
     await em.getConnection().execute('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');

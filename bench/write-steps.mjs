@@ -10,10 +10,8 @@
 // `--profile FILE [--step submit|ACCEPTED|CLAIMED|IN_PROGRESS|RESOLVED]` writes a V8 CPU profile of
 // that step's measured runs (bench/profile-summary.mjs reads it).
 // Not a test: it measures. Build first (`tsc -b`).
-import path from 'node:path';
-import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
-import { inProcessWorld, loadPlugins, profileTo, root } from './in-process.mjs';
+import { inProcessWorld, loadPlugins, profileTo, sentTexts } from './in-process.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -26,18 +24,8 @@ const { values: opts } = parseArgs({
 });
 const N = Number(opts.ops);
 
-// --show: every text sent on any connection of this process, while a step runs.
-let sent = null;
-if (opts.show) {
-  const pg = createRequire(path.join(root, 'packages/core/package.json'))('pg');
-  const query = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (...args) {
-    const text = typeof args[0] === 'string' ? args[0] : `[${args[0].name ?? 'unnamed'}] ${args[0].text}`;
-    // Sent in pg's pipeline mode: in one round trip with the lines around it marked so (core's `sendWithNext`).
-    sent?.push(`${this.pipeline ? '(pipelined) ' : ''}${text.replace(/\s+/g, ' ').slice(0, 160)}`);
-    return query.apply(this, args);
-  };
-}
+// --show: what each step sends to PostgreSQL.
+const record = opts.show ? sentTexts() : null;
 
 const world = await inProcessWorld(await loadPlugins(opts.plugins.split(',').filter(Boolean)));
 const { app, household, resident, worker, run } = world;
@@ -63,11 +51,8 @@ try {
 
   if (opts.show) {
     const show = async (label, step) => {
-      sent = [];
-      const value = await step();
-      await new Promise((r) => setTimeout(r, 300)); // after-commit work
+      const { value, sent } = await record(step, 300); // after-commit work included
       console.log(`\n=== ${label}: ${sent.length} sent\n${sent.join('\n')}`);
-      sent = null;
       return value;
     };
     for (let i = 0; i < 2; i++) {
