@@ -1,7 +1,8 @@
 // What the in-process measurements share (bench/write-cpu.mjs, bench/write-steps.mjs,
-// bench/transfer-cpu.mjs, bench/card-cpu.mjs, bench/read-alloc.mjs): a composed platform on a throw-away database with one
-// household and two people in it, an API key as the caller, the CPU of the PostgreSQL server read
-// from /proc, and a document compiled as the gateway runs a repeated one. Build first (`tsc -b`).
+// bench/transfer-cpu.mjs, bench/card-cpu.mjs, bench/read-alloc.mjs): a composed platform on a
+// throw-away database with one household and two people in it, an API key as the caller, the CPU
+// of the PostgreSQL server read from /proc, a document compiled as the gateway runs a repeated one,
+// and a recorder of what a run sends. Build first (`tsc -b`).
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { databaseCpuUs, postmasterOf } from './database-cpu.mjs';
