@@ -21,6 +21,7 @@ import { checkMessageCatalogs } from './i18n/catalog.js';
 import { auditSubscriber, userTables } from './audit/audit-trail.js';
 import {
   answerReadBatches,
+  answerThroughCallback,
   connectionsClosed,
   foldTransactionStart,
   reclaimLostConnections,
@@ -542,6 +543,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     await options.databaseReady;
     const nativePool = await ready.em.getConnection().getNativeClient();
     reclaimLostConnections(nativePool, logger);
+    answerThroughCallback(nativePool);
     foldTransactionStart(nativePool);
     sendWithNext(nativePool);
     answerReadBatches(nativePool);
