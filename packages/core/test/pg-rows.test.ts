@@ -7,7 +7,11 @@ import { createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
  * workspace patches how pg builds the template it copies each row from (patches/pg@8.23.0.patch:
  * an ordinary object instead of a dictionary-mode one), and how a row description that comes
  * again is read (patches/pg-protocol@1.16.1.patch: the one parsed before, when the bytes are the
- * same, and its type parsers looked up once); these are the properties the patches keep.
+ * same, and its type parsers looked up once); these are the properties the patches keep. A query
+ * asked for a promise goes to pg with a callback (`answerThroughCallback`: pg's own promise kept
+ * every query's objects alive long enough to be promoted, bench/README.md); what a caller sees must
+ * not change: the rows, an error whose stack leads back to the caller, a config object left as it
+ * was given, a callback of the caller's still called.
  */
 let db: TestDatabase;
 let platform: Platform;
@@ -83,4 +87,39 @@ test('a row description read again is the one parsed before only when its bytes 
   } finally {
     client.release();
   }
+});
+
+describe('a query asked for a promise (pg given a callback underneath)', () => {
+  let client: pg.PoolClient;
+  beforeAll(async () => {
+    client = await pool.connect();
+  });
+  afterAll(() => client?.release());
+
+  test('answers its rows, and a config object is not changed', async () => {
+    const config = { text: 'SELECT $1::int + 1 AS n', values: [41] };
+    const result = await client.query<{ n: number }>(config);
+    expect(result.rows).toEqual([{ n: 42 }]);
+    expect(Object.keys(config)).toEqual(['text', 'values']);
+    expect((await client.query<{ n: number }>('SELECT 7 AS n')).rows).toEqual([{ n: 7 }]);
+  });
+
+  test("fails with PostgreSQL's error, its stack leading back to the caller", async () => {
+    const failure = await client.query('SELECT 1 / $1::int AS n', [0]).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as { code?: string }).code).toBe('22012');
+    expect((failure as Error).stack).toContain('pg-rows.test');
+    // The connection goes on.
+    expect((await client.query<{ n: number }>('SELECT 1 AS n')).rows).toEqual([{ n: 1 }]);
+  });
+
+  test("a caller's own callback is called as pg calls it", async () => {
+    const rows = await new Promise<unknown[]>((resolve, reject) => {
+      client.query('SELECT 3 AS n', [], (err: Error | null, result: pg.QueryResult) => (err ? reject(err) : resolve(result.rows)));
+    });
+    expect(rows).toEqual([{ n: 3 }]);
+  });
 });

@@ -130,7 +130,7 @@ function answersItself(arg: unknown): boolean {
 }
 
 /**
- * Calls pg with a callback where the caller wants a promise (kysely and the layers below do), and
+ * Calls pg with a callback where the caller wants a promise (kysely and core's other layers do), and
  * answers with a promise of its own. With pg's own promise (a query given no callback), every
  * query's objects (the query, its rows, its values) outlived two young-generation collections and
  * were promoted, 740–800 bytes a query against 112–119 given a callback: under load that filled
