@@ -123,12 +123,13 @@ test('a webhook written anywhere (here plain SQL) is honoured once its change no
   // Wanted now: the status change writes the fan-out's outbox row too.
   expect(await app.countStatements(async () => changeStatus(await submit(), 'ACCEPTED'))).toBeGreaterThan(4 + 4);
   await sql.execute(`UPDATE webhook SET status = 'disabled' WHERE id = ?`, [hook]);
-  const id = await submit();
+  // Until the disabling's notice arrives (a few ms; longer on a loaded machine), a change still asks.
+  const noticed = Date.now() + 10_000;
   let cost = 0;
-  for (const to of ['ACCEPTED', 'REJECTED']) {
-    cost = await app.countStatements(() => changeStatus(id, to));
-    if (cost === 4 || Date.now() > deadline) break;
-  }
+  do {
+    const id = await submit();
+    cost = await app.countStatements(() => changeStatus(id, 'ACCEPTED'));
+  } while (cost !== 4 && Date.now() < noticed);
   expect(cost).toBe(4);
 });
 
