@@ -314,7 +314,7 @@ describe('sensitive personal data', () => {
           await pool.query<{ n: string }>(
             `SELECT coalesce(sum(generic_plans + custom_plans), 0) AS n FROM pg_prepared_statements WHERE statement LIKE '%INSERT INTO sensitive_access_log%'`,
           )
-        ).rows[0]!.n,
+        ).rows[0].n,
       );
     let runs = 0;
     const prepared = await app.preparedStatements(async () => {

@@ -125,7 +125,7 @@ test('a webhook written anywhere (here plain SQL) is honoured once its change no
   await sql.execute(`UPDATE webhook SET status = 'disabled' WHERE id = ?`, [hook]);
   // Until the disabling's notice arrives (a few ms; longer on a loaded machine), a change still asks.
   const noticed = Date.now() + 10_000;
-  let cost = 0;
+  let cost: number;
   do {
     const id = await submit();
     cost = await app.countStatements(() => changeStatus(id, 'ACCEPTED'));
