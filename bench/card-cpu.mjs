@@ -12,12 +12,13 @@
 // Not a test: it measures. Build first (`tsc -b`).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { alternate, cpuOf, profileTo } from './in-process.mjs';
+import { alternate, cpuOf, heapProfileTo, profileTo } from './in-process.mjs';
 
 const { values: opts } = parseArgs({
   options: {
     runs: { type: 'string', default: '1000' },
     profile: { type: 'string' },
+    'heap-profile': { type: 'string' },
     against: { type: 'string' },
     rounds: { type: 'string', default: '10' },
   },
@@ -80,7 +81,9 @@ try {
     for (const world of worlds) await cpuOf(world.readers[label], N); // warm-up: plans kept, code optimised
     if (!theirs) {
       const stop = await profileTo(label === 'scoped key' ? opts.profile : undefined);
+      const stopHeap = await heapProfileTo(label === 'scoped key' ? opts['heap-profile'] : undefined);
       const us = await cpuOf(mine.readers[label], N);
+      await stopHeap();
       await stop();
       console.log(`${label}: ${(us / N).toFixed(0)} µs of CPU per card`);
       continue;

@@ -34,6 +34,7 @@ export * from './board/board-hub.js';
 export { boardLog, BoardSources, type BoardLogEntry, type BoardLogState } from './board/board-log.js';
 export * from './board/board-transport.js';
 export { TaskBoard, TaskBoardCard, TaskBoardChange, TaskBoardFilter } from './board/board.resolver.js';
+export * from './attached.js';
 export * from './context.js';
 export * from './database/database-url.js';
 export * from './database/embedded-postgres.js';

@@ -6,6 +6,7 @@ import { ApolloServer, type ApolloServerPlugin, HeaderMap } from '@apollo/server
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import {
+  Attached,
   type Caller,
   currentLocale,
   type GongzhiContext,
@@ -155,14 +156,14 @@ const databaseUnavailableStatus: ApolloServerPlugin<GongzhiContext> = {
 };
 
 /** The rate limit's verdict on an HTTP operation (seconds to wait, or 0), by its request's headers. */
-const rateVerdicts = new WeakMap<HeaderMap, Promise<number>>();
+const rateVerdicts = new Attached<HeaderMap, Promise<number>>('gateway.rateVerdict');
 
 /**
  * The requests (by their headers) whose rate-limit refusal Apollo's plugins or the direct path
  * have logged and counted already (a mutation refused before it executed, a query refused once it
  * had run); the handler answers 429 without counting it again.
  */
-const refusalObserved = new WeakSet<HeaderMap>();
+const refusalObserved = new Attached<HeaderMap, true>('gateway.refusalObserved');
 
 /**
  * A plugin that sees an operation's end (the operation log, the metrics, tracing) as the client
@@ -185,7 +186,7 @@ function asAnswered(plugin: ApolloServerPlugin<GongzhiContext>): ApolloServerPlu
           const observed = refusalObserved.has(headers);
           const retryAfter = await counted;
           if (retryAfter <= 0 || observed) return willSendResponse(ended);
-          refusalObserved.add(headers);
+          refusalObserved.set(headers, true);
           const refused = { kind: 'single' as const, singleResult: { errors: [rateLimitedError(retryAfter).toJSON()] } };
           return willSendResponse({ ...ended, response: { ...ended.response, body: refused } });
         },
@@ -209,7 +210,7 @@ const mutationsWait: ApolloServerPlugin<GongzhiContext> = {
         if (operation?.operation === OperationTypeNode.QUERY) return;
         const retryAfter = await counted;
         if (retryAfter > 0) {
-          refusalObserved.add(headers);
+          refusalObserved.set(headers, true);
           throw rateLimitedError(retryAfter);
         }
       },
@@ -433,14 +434,14 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
         };
         const retryAfter = direct.waits ? await counted : 0;
         if (retryAfter > 0) {
-          refusalObserved.add(headers);
+          refusalObserved.set(headers, true);
           observe({ errors: [rateLimitedError(retryAfter)] });
           return null;
         }
         const { response, result } = await answerDirectly(direct, compiled, platform.createContext(caller), format);
         // A query ran alongside its count: refused now, it is logged and counted as the client gets it (429).
         const late = await counted;
-        if (late > 0) refusalObserved.add(headers);
+        if (late > 0) refusalObserved.set(headers, true);
         observe(late > 0 ? { errors: [rateLimitedError(late)] } : result);
         return response;
       }

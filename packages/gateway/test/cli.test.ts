@@ -270,6 +270,7 @@ test('start serves from the process it was started as, with the server heap and 
     run = await startReady({ DATABASE_URL: own.url, PORT: String(await freePort()), NODE_OPTIONS: '--max-semi-space-size=32' });
     const args = readFileSync(`/proc/${run.child.pid}/cmdline`, 'utf8').replace(/\0$/, '').split('\0');
     expect(args).toContain('--heap-growing-percent=50');
+    expect(args).toContain('--no-allocation-site-pretenuring');
     expect(args.filter((a) => a.startsWith('--max-semi-space-size'))).toEqual([]);
     expect(args.slice(-2)).toEqual([path.resolve(here, '../dist/cli.js'), 'start']);
     expect(readFileSync(`/proc/${run.child.pid}/environ`, 'utf8').split('\0')).toContain('MALLOC_ARENA_MAX=2');

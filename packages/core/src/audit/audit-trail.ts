@@ -15,6 +15,7 @@ import type { FinalWrite } from '../events/event-bus.js';
 import { placePathsByRules } from '../auth/scope-guard.js';
 import { executePreparedLater } from '../database/prepared-statements.js';
 import { type EntityClass, graphQLTypeName } from '../relay/node-entity.js';
+import { Attached } from '../attached.js';
 
 /**
  * The audit trail of the command path. Every command's writes are recorded in `audit_log`, in
@@ -525,7 +526,7 @@ function insertParams(actor: Actor, at: Date, rows: readonly ReturnType<typeof a
   return [at, who.kind, who.id, who.kind, who.kind, who.id, who.label, who.keyId, JSON.stringify(rows)];
 }
 
-const trails = new WeakMap<EntityManager, AuditTrail>();
+const trails = new Attached<EntityManager, AuditTrail>('core.auditTrail');
 
 /**
  * The ORM subscriber that feeds each unit of work's trail (installed once by the platform). A

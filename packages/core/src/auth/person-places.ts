@@ -1,6 +1,7 @@
 import type { GongzhiContext } from '../context.js';
 import { batchLoader, executeRead, matchKeys } from '../graphql/loaders.js';
 import { type PlaceRow, primePlaceSummaries, SUMMARY_COLUMNS } from '../place/place.queries.js';
+import { Attached } from '../attached.js';
 
 /**
  * The places a person belongs to, for scoping: their household and the places of their roles,
@@ -32,7 +33,7 @@ export function placesOfPerson(ctx: GongzhiContext, personUuid: string): Promise
 }
 
 /** The places of the people {@link placesOfPerson} has read, per operation (its loaders). */
-const personPlacesRead = new WeakMap<object, Map<string, { id: string; path: string }[]>>();
+const personPlacesRead = new Attached<object, Map<string, { id: string; path: string }[]>>('core.personPlacesRead');
 
 /**
  * {@link placesOfPerson}, answered at once (no promise) when the operation has read them already:
@@ -75,7 +76,7 @@ export function pathsOfRequestsHeldBy(ctx: GongzhiContext, personUuid: string): 
 }
 
 /** The place paths of the requests whose rows the scope guard has checked, per operation (its loaders). */
-const checkedRequestPaths = new WeakMap<object, Map<string, { path: string }>>();
+const checkedRequestPaths = new Attached<object, Map<string, { path: string }>>('core.checkedRequestPaths');
 
 /**
  * The place of a request row, for its place rule, remembered for the operation: the rows that

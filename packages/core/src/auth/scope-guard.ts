@@ -22,9 +22,10 @@ import type { Access } from './access.js';
 import type { PlaceKey, PlaceRule } from './place-rule.js';
 import type { ClassType } from '../plugin/plugin.js';
 import { coreMessages } from '../i18n/core-messages.js';
+import { Attached } from '../attached.js';
 
 /** The access of each operation's context once the guard has awaited it (so later fields need not). */
-const knownAccess = new WeakMap<GongzhiContext, Access>();
+const knownAccess = new Attached<GongzhiContext, Access>('core.knownAccess');
 
 /**
  * The materialized path of a place uuid, batched per operation: through the place summaries, so

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { executePreparedLater } from '../database/prepared-statements.js';
 import { type ReadContext, readContext } from '../graphql/loaders.js';
 import type { UnitOfWork } from './command.js';
+import { Attached } from '../attached.js';
 
 /**
  * The SQLSTATE `expect_written` (core migration 0027) raises when a conditional write wrote
@@ -17,7 +18,7 @@ export const NOTHING_WRITTEN = 'GZ409';
 export type WhyNothingWritten = (read: ReadContext) => Promise<never>;
 
 /** The explanations of a transaction's held writes, by the key its statement names (per transaction EntityManager). */
-const explanations = new WeakMap<EntityManager, Map<string, WhyNothingWritten>>();
+const explanations = new Attached<EntityManager, Map<string, WhyNothingWritten>>('core.heldWriteExplanations');
 let written = 0;
 
 /**

@@ -10,8 +10,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The entity a reference names; `Node` accepts a row of any type (as `node(id:)` does). */
 export type RefTarget<T extends object = object> = () => ClassType & { prototype: T };
 
-/** Holds a reference's local id; only core's resolution reads it (see {@link refUuid}). */
-const uuids = new WeakMap<Ref<object>, string>();
+/** Reads a reference's local id; only core's resolution does (see {@link refUuid}). */
+let uuidOf: (ref: Ref<object>) => string;
 
 /**
  * A row an operation names by its global id, not yet loaded. Resolvers receive these for every
@@ -21,6 +21,13 @@ const uuids = new WeakMap<Ref<object>, string>();
  * There is deliberately no public way to read the id and load the row around these checks.
  */
 export class Ref<T extends object = object> {
+  // A private field, not a module's WeakMap: an operation's references die young (the Attached class explains why that matters).
+  readonly #uuid: string;
+
+  static {
+    uuidOf = (ref) => (#uuid in ref ? ref.#uuid : '');
+  }
+
   /** @internal */
   constructor(
     /** The GraphQL type named by the id (for `Node` references, whatever the id says). */
@@ -33,18 +40,18 @@ export class Ref<T extends object = object> {
     /** Why the id is unusable (not an id of the declared type), reported when the reference is resolved. */
     readonly problem: DomainError | null = null,
   ) {
-    uuids.set(this, uuid);
+    this.#uuid = uuid;
   }
 
   /** The global id as the client gave it (cursors sign the filters they came from). */
   toJSON(): string {
-    return toGlobalId(this.typeName, uuids.get(this) ?? '');
+    return toGlobalId(this.typeName, this.#uuid);
   }
 }
 
 /** The local id of a reference: for core's resolution only. */
 export function refUuid(ref: Ref<object>): string {
-  return uuids.get(ref) ?? '';
+  return uuidOf(ref);
 }
 
 /** The GraphQL type name of an entity class (type-graphql's name when it differs from the class). */

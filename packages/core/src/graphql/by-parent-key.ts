@@ -23,6 +23,7 @@ import { fromGlobalId, localId } from '../relay/global-id.js';
 import type { EntityName } from '@mikro-orm/core';
 import { isPromiseLike, objectTypeNamed } from './field-resolvers.js';
 import { keyOnlyRow, type ReadContext, readRowsByOwnerKeys } from './loaders.js';
+import { Attached } from '../attached.js';
 
 const BY_PARENT_KEY = 'gongzhiByParentKey';
 
@@ -216,7 +217,7 @@ const earlyFieldsOf = new WeakMap<GraphQLSchema, ReadonlyMap<GraphQLObjectType, 
  * row (or, under a query by id, the row's uuid: the row itself is read beside them): the row's
  * field answers it when it resolves.
  */
-const startedIn = new WeakMap<object, Map<FieldNode, Map<unknown, unknown>>>();
+const startedIn = new Attached<object, Map<FieldNode, Map<unknown, unknown>>>('core.earlyFieldsStarted');
 
 /**
  * Calls, for every row of a page (of `type`), the {@link ByParentKey} fields that `nodes` (the

@@ -16,6 +16,7 @@ import { isDatabaseUnavailable, READ_BATCH_MARK, sendTogether } from '../databas
 import { bindFormatted, keysForAny } from '../database/bound-values.js';
 import { boundStatement, executePrepared, executePreparedLater, isStalePlan, namedText } from '../database/prepared-statements.js';
 import { parseTimestamptz } from '../database/timestamptz.js';
+import { Attached } from '../attached.js';
 
 /**
  * What core's read functions need: an EntityManager to read through (an operation's fork, or a
@@ -967,7 +968,7 @@ interface ReadRows {
 }
 
 /** Per operation (its loaders), per entity. */
-const readRowsOf = new WeakMap<ReadContext['loaders'], Map<object, ReadRows>>();
+const readRowsOf = new Attached<ReadContext['loaders'], Map<object, ReadRows>>('core.readRows');
 
 function readRows(ctx: ReadContext, entity: EntityName<object>): ReadRows {
   let byEntity = readRowsOf.get(ctx.loaders);

@@ -3,6 +3,7 @@ import type { GongzhiContext } from '../context.js';
 import { batchLoader, executeRead, keyedCount, loadById, matchKeys, type ReadContext, rowById, rowsIfRead } from '../graphql/loaders.js';
 import { Place } from './place.entity.js';
 import type { PlaceType } from './place.entity.js';
+import { Attached } from '../attached.js';
 
 /** A place as plain data: what plugins read about places they hold the id of. */
 export interface PlaceSummary {
@@ -31,7 +32,7 @@ export interface PlaceRow {
 }
 
 /** The summaries each operation has read, by its loaders (see {@link handOverPlaceSummaries}). */
-const summariesRead = new WeakMap<ReadContext['loaders'], Map<string, PlaceSummary | null>>();
+const summariesRead = new Attached<ReadContext['loaders'], Map<string, PlaceSummary | null>>('core.placeSummariesRead');
 
 /** The columns of a {@link PlaceRow}: what a place summary is read from. */
 export const SUMMARY_COLUMNS = 'id, type::text AS type, code, name, path, parent_id, latitude, longitude';
