@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // CPU per person card, in process (no HTTP): `node bench/card-cpu.mjs [--runs N] [--profile FILE]
-// [--against DIR [--rounds R]]`. bench.mjs's card question (household, roles with places, volunteer
+// [--heap-profile FILE] [--against DIR [--rounds R]]`. bench.mjs's card question (household, roles with places, volunteer
 // profile, accounts with communities) on core and the four plugins, compiled with graphql-jit as the
 // gateway runs a repeated document, asked about a resident with two roles, a team and an account,
 // once with an API key that sees everywhere and once with a key that sees the community only (the
 // place rules then check every row). Prints this process's CPU per card for each; `--profile FILE`
-// writes a V8 CPU profile of the scoped key's measured cards (bench/profile-summary.mjs reads it).
+// writes a V8 CPU profile of the scoped key's measured cards (bench/profile-summary.mjs reads it),
+// `--heap-profile FILE` a sampling heap profile of what they allocated that outlived a young-generation
+// collection (`heapProfileTo`; the same summary reads it: run with `--expose-gc` and the server's heap
+// flags for what the server promotes).
 // `--against DIR` (another checkout, installed and built) sets up the same card on that checkout's
 // build too, in this process, and measures both in R rounds of slices that alternate between them,
 // so that a slow minute of the machine costs both alike: the medians per card and their ratio.

@@ -128,8 +128,8 @@ export async function profileTo(file) {
 /**
  * Starts V8's sampling heap profiler when `file` is given, keeping only the sampled objects that
  * outlived a young-generation collection (what scavenges promote, and what was still young at the
- * end); the function returned stops it and writes a `.heapprofile` there (Chrome's format; the
- * heap-summary in bench/profile-summary.mjs reads it). Without a file both do nothing.
+ * end); the function returned stops it and writes a `.heapprofile` there (Chrome's format;
+ * bench/profile-summary.mjs reads it). Without a file both do nothing.
  */
 export async function heapProfileTo(file) {
   if (!file) return async () => {};

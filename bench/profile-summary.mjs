@@ -1,11 +1,17 @@
 #!/usr/bin/env node
 // Where a V8 CPU profile (.cpuprofile, from `pnpm bench --profile`) spends its time: self time by
-// package (or node internals) and the hottest functions. Usage: node bench/profile-summary.mjs FILE [top]
+// package (or node internals) and the hottest functions. Given a sampling heap profile (.heapprofile,
+// from card-cpu.mjs or transfer-cpu.mjs `--heap-profile`), where what it kept was allocated: bytes by
+// function and by the last five frames of the stack. Usage: node bench/profile-summary.mjs FILE [top]
 import { readFileSync } from 'node:fs';
 
 const [file, topArg] = process.argv.slice(2);
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 const top = Number(topArg ?? 25);
+if (profile.head) {
+  summariseHeap(profile.head);
+  process.exit(0);
+}
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map();
 // samples[i] ran for timeDeltas[i] µs
@@ -45,3 +51,28 @@ console.log('\nself time by package:');
 for (const [k, v] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(v).padStart(6)}  ${k}`);
 console.log('\nhottest functions (self time):');
 for (const [k, v] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(v).padStart(6)}  ${k}`);
+
+/** A heap profile's tree: sampled bytes still held at its end, by allocating function and by stack. */
+function summariseHeap(head) {
+  const frame = (cf) => `${cf.functionName || '(anonymous)'} ${where(cf.url)}${cf.url ? `:${cf.lineNumber + 1}` : ''}`;
+  const byFunction = new Map();
+  const byStack = new Map();
+  let total = 0;
+  const walk = (node, stack) => {
+    const here = [frame(node.callFrame), ...stack].slice(0, 5);
+    if (node.selfSize) {
+      total += node.selfSize;
+      byFunction.set(here[0], (byFunction.get(here[0]) ?? 0) + node.selfSize);
+      const key = here.join('\n      < ');
+      byStack.set(key, (byStack.get(key) ?? 0) + node.selfSize);
+    }
+    for (const child of node.children) walk(child, here);
+  };
+  walk(head, []);
+  const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
+  console.log(`sampled bytes held: ${(total / 1024 / 1024).toFixed(2)} MB`);
+  console.log('\nby allocating function:');
+  for (const [k, v] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${kb(v).padStart(9)}  ${k}`);
+  console.log('\nby stack:');
+  for (const [k, v] of [...byStack].sort((a, b) => b[1] - a[1]).slice(0, Math.ceil(top / 2))) console.log(`  ${kb(v).padStart(9)}  ${k}`);
+}

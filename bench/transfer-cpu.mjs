@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // CPU per moral-bank transfer, in process (no HTTP): `node bench/transfer-cpu.mjs [--ops N]
-// [--clients C] [--show] [--pg-stats] [--profile FILE]`. The transfers workload of `pnpm bench` on a
-// composed platform (core and the four plugins, as the gateway composes them) on a throw-away
+// [--clients C] [--show] [--pg-stats] [--profile FILE] [--heap-profile FILE]`. The transfers
+// workload of `pnpm bench` on a composed platform (core and the four plugins, as the gateway composes them) on a throw-away
 // database: 40 residents of one community, each with an account, move minutes between them, C
 // transfers at a time (each signed in as its sender, as the bench's clients are), run as the
 // gateway runs a repeated mutation (graphql-js on the parsed document, no validation). Prints this
@@ -10,11 +10,13 @@
 // the server with pg_stat_statements and prints each statement's execution time per transfer
 // (nested ones, such as triggers' and foreign-key checks', on their own lines and also inside the
 // statement that fired them); `--profile FILE` writes a V8 CPU profile of the measured transfers
-// (bench/profile-summary.mjs reads it). Not a test: it measures. Build first (`tsc -b`).
+// (bench/profile-summary.mjs reads it), `--heap-profile FILE` a sampling heap profile of what they
+// allocated that outlived a young-generation collection (`heapProfileTo`, bench/in-process.mjs; the
+// same summary reads it). Not a test: it measures. Build first (`tsc -b`).
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { core, inProcessWorld, loadPlugins, profileTo, root, sentTexts, testing } from './in-process.mjs';
+import { core, heapProfileTo, inProcessWorld, loadPlugins, profileTo, root, sentTexts, testing } from './in-process.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -23,6 +25,7 @@ const { values: opts } = parseArgs({
     show: { type: 'boolean', default: false },
     'pg-stats': { type: 'boolean', default: false },
     profile: { type: 'string' },
+    'heap-profile': { type: 'string' },
   },
 });
 const OPS = Number(opts.ops);
@@ -103,6 +106,7 @@ try {
     await em.getConnection().execute('SELECT pg_stat_statements_reset()');
   }
   const stopProfile = await profileTo(opts.profile);
+  const stopHeapProfile = await heapProfileTo(opts['heap-profile']);
   const pg0 = world.postgresCpuUs();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -110,6 +114,7 @@ try {
   const cpu = process.cpuUsage(cpu0);
   const wallMs = performance.now() - t0;
   const pgCpu = world.postgresCpuUs() - pg0;
+  await stopHeapProfile();
   await stopProfile();
   if (opts['pg-stats']) {
     const statements = await em.getConnection().execute(

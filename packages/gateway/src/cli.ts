@@ -42,7 +42,10 @@ function serverHeapFlags(): string[] {
 
 /** What a V8 flag sets: `--max_semi_space_size=32` sets `--max-semi-space-size`, `--no-foo` sets `--foo`. */
 function flagName(arg: string): string {
-  return arg.replace(/=.*$/s, '').replaceAll('_', '-').replace(/^--no-/, '--');
+  return arg
+    .replace(/=.*$/s, '')
+    .replaceAll('_', '-')
+    .replace(/^--no-/, '--');
 }
 
 const heapFlags = serverHeapFlags();
