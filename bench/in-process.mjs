@@ -3,6 +3,7 @@
 // throw-away database with one household and two people in it, an API key as the caller, the CPU
 // of the PostgreSQL server read from /proc, a document compiled as the gateway runs a repeated one,
 // and a recorder of what a run sends. Build first (`tsc -b`).
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { databaseCpuUs, postmasterOf } from './database-cpu.mjs';
@@ -106,17 +107,22 @@ export async function inProcessWorld(plugins = [], { settings } = {}) {
   };
 }
 
+/** An inspector session of this process, connected, with `domain` enabled. */
+async function inspectorFor(domain) {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post(`${domain}.enable`);
+  return session;
+}
+
 /**
  * Starts a V8 CPU profile of this process when `file` is given; the function returned stops it
  * and writes it there (for bench/profile-summary.mjs). Without a file both do nothing.
  */
 export async function profileTo(file) {
   if (!file) return async () => {};
-  const { Session } = await import('node:inspector/promises');
-  const { writeFileSync } = await import('node:fs');
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
+  const session = await inspectorFor('Profiler');
   await session.post('Profiler.start');
   return async () => {
     const { profile } = await session.post('Profiler.stop');
@@ -126,29 +132,37 @@ export async function profileTo(file) {
 }
 
 /**
- * Starts V8's sampling heap profiler when `file` is given, keeping only the sampled objects that
- * outlived a young-generation collection (what scavenges promote, and what was still young at the
- * end); the function returned stops it and writes a `.heapprofile` there (Chrome's format;
- * bench/profile-summary.mjs reads it). Without a file both do nothing.
+ * Starts V8's sampling heap profiler on this process, a sample every `samplingInterval` bytes on
+ * average; `collectedByMinorGC` keeps the samples of objects a young-generation collection freed
+ * (everything allocated) or not (what outlived one). The function returned stops it and answers
+ * the profile (Chrome's `.heapprofile` format).
+ */
+export async function sampleHeap({ samplingInterval, collectedByMinorGC }) {
+  const session = await inspectorFor('HeapProfiler');
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: collectedByMinorGC,
+  });
+  return async () => {
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    session.disconnect();
+    return profile;
+  };
+}
+
+/**
+ * Starts {@link sampleHeap} when `file` is given, keeping only the sampled objects that outlived a
+ * young-generation collection (what scavenges promote); the function returned stops it and writes
+ * the profile there (bench/profile-summary.mjs reads it). Without a file both do nothing.
  */
 export async function heapProfileTo(file) {
   if (!file) return async () => {};
-  const { Session } = await import('node:inspector/promises');
-  const { writeFileSync } = await import('node:fs');
-  const session = new Session();
-  session.connect();
-  await session.post('HeapProfiler.enable');
-  await session.post('HeapProfiler.startSampling', {
-    samplingInterval: 4096,
-    includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: false,
-  });
+  const stop = await sampleHeap({ samplingInterval: 4096, collectedByMinorGC: false });
   return async () => {
     // With --expose-gc, two scavenges first: what the last one had not yet seen is then promoted or gone.
     for (let i = 0; i < 2; i++) globalThis.gc?.({ type: 'minor' });
-    const { profile } = await session.post('HeapProfiler.stopSampling');
-    writeFileSync(file, JSON.stringify(profile));
-    session.disconnect();
+    writeFileSync(file, JSON.stringify(await stop()));
   };
 }
 

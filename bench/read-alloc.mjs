@@ -9,9 +9,8 @@
 // gateway's CPU is V8's helper threads (concurrent marking, parallel scavenges), so bytes
 // allocated per request are the steadier measure of a read's path; `--profile FILE` writes a V8
 // CPU profile as well. Not a test: it measures. Build first (`tsc -b`).
-import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
-import { compiledDocument, core, inProcessWorld, profileTo, testing } from './in-process.mjs';
+import { compiledDocument, core, inProcessWorld, profileTo, sampleHeap, testing } from './in-process.mjs';
 import { BOARD_QUERY } from './queries.mjs';
 
 const { values: opts } = parseArgs({
@@ -72,17 +71,9 @@ try {
   const cpu = process.cpuUsage(cpu0);
   await stopProfile();
 
-  const session = new Session();
-  session.connect();
-  await session.post('HeapProfiler.enable');
-  await session.post('HeapProfiler.startSampling', {
-    samplingInterval: 256,
-    includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
-  });
+  const stopSampling = await sampleHeap({ samplingInterval: 256, collectedByMinorGC: true });
   for (let i = 0; i < RUNS; i++) await read();
-  const { profile } = await session.post('HeapProfiler.stopSampling');
-  session.disconnect();
+  const profile = await stopSampling();
 
   // Bytes by allocating function and its caller.
   const label = (frame) =>
