@@ -12,9 +12,9 @@ type Owner = { [HELD]?: Map<symbol, unknown> };
  * died young; it keeps the value until the next full collection. A module's WeakMap outlives
  * every operation, so what it kept per operation (the rows read, the places checked) was all
  * promoted to the old generation, which then filled and was compacted every half second under
- * load (bench/README.md, "Per-operation state in WeakMaps"). Held by the object, a value dies
- * with it in the young generation. Keep WeakMaps for keys that live long (a schema, a pooled
- * connection, a parsed document).
+ * load (bench/README.md, "Per-operation state in WeakMaps; V8's pretenuring"). Held by the object,
+ * a value dies with it in the young generation. Keep WeakMaps for keys that live long (a schema, a
+ * pooled connection, a parsed document).
  *
  * @internal
  */
