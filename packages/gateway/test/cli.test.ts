@@ -266,8 +266,8 @@ test('start serves from the process it was started as, with the server heap and 
   const own = await createTestDatabase();
   let run: CliRun | undefined;
   try {
-    // The user's own young generation size, through NODE_OPTIONS as a deployment would set it.
-    run = await startReady({ DATABASE_URL: own.url, PORT: String(await freePort()), NODE_OPTIONS: '--max-semi-space-size=32' });
+    // The user's own young generation size (not the server's), through NODE_OPTIONS as a deployment would set it.
+    run = await startReady({ DATABASE_URL: own.url, PORT: String(await freePort()), NODE_OPTIONS: '--max-semi-space-size=64' });
     const args = readFileSync(`/proc/${run.child.pid}/cmdline`, 'utf8').replace(/\0$/, '').split('\0');
     expect(args).toContain('--heap-growing-percent=50');
     expect(args).toContain('--no-allocation-site-pretenuring');
