@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Where a V8 CPU profile (.cpuprofile, from `pnpm bench --profile`) spends its time: self time by
-// package (or node internals) and the hottest functions. Given a sampling heap profile (.heapprofile,
+// package (or node internals), the hottest functions, and the busiest ones counting what they
+// called (a share of the busy time: idle left out, a function counted once per stack). Given a sampling heap profile (.heapprofile,
 // from card-cpu.mjs or transfer-cpu.mjs `--heap-profile`), where what it kept was allocated: bytes by
 // function and by the last five frames of the stack. Usage: node bench/profile-summary.mjs FILE [top]
 import { readFileSync } from 'node:fs';
@@ -51,6 +52,29 @@ console.log('\nself time by package:');
 for (const [k, v] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(v).padStart(6)}  ${k}`);
 console.log('\nhottest functions (self time):');
 for (const [k, v] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(v).padStart(6)}  ${k}`);
+
+// Inclusive time: each sampled stack's time goes once to every function on it (a recursive one once).
+const parentOf = new Map();
+for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+const frameOf = (cf) => `${cf.functionName || '(anonymous)'} ${where(cf.url)}${cf.url ? `:${cf.lineNumber + 1}` : ''}`;
+const inclusive = new Map();
+let busy = 0;
+for (const [id, us] of self) {
+  if (byId.get(id).callFrame.functionName === '(idle)') continue;
+  busy += us;
+  const seen = new Set();
+  for (let at = id; at !== undefined; at = parentOf.get(at)) {
+    const cf = byId.get(at).callFrame;
+    if (cf.functionName === '(root)') continue;
+    const fn = frameOf(cf);
+    if (seen.has(fn)) continue;
+    seen.add(fn);
+    inclusive.set(fn, (inclusive.get(fn) ?? 0) + us);
+  }
+}
+console.log('\nbusiest functions (with what they called, % of the busy time):');
+for (const [k, v] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top))
+  console.log(`  ${`${((100 * v) / busy).toFixed(1)}%`.padStart(6)}  ${k}`);
 
 /** A heap profile's tree: sampled bytes still held at its end, by allocating function and by stack. */
 function summariseHeap(head) {
