@@ -29,6 +29,10 @@ function where(url) {
   if (url.startsWith('node:')) return 'node internals';
   return url;
 }
+/** A call frame as the summaries name it: function, package, line. */
+function frameOf(cf) {
+  return `${cf.functionName || '(anonymous)'} ${where(cf.url)}${cf.url ? `:${cf.lineNumber + 1}` : ''}`;
+}
 const byPackage = new Map();
 const byFunction = new Map();
 for (const [id, us] of self) {
@@ -43,7 +47,7 @@ for (const [id, us] of self) {
           ? '(program)'
           : where(cf.url);
   byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
-  const fn = `${cf.functionName || '(anonymous)'} ${where(cf.url)}${cf.url ? `:${cf.lineNumber + 1}` : ''}`;
+  const fn = frameOf(cf);
   byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
 }
 const pct = (us) => `${((100 * us) / total).toFixed(1)}%`;
@@ -56,7 +60,6 @@ for (const [k, v] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) 
 // Inclusive time: each sampled stack's time goes once to every function on it (a recursive one once).
 const parentOf = new Map();
 for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
-const frameOf = (cf) => `${cf.functionName || '(anonymous)'} ${where(cf.url)}${cf.url ? `:${cf.lineNumber + 1}` : ''}`;
 const inclusive = new Map();
 let busy = 0;
 for (const [id, us] of self) {
@@ -78,12 +81,11 @@ for (const [k, v] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top))
 
 /** A heap profile's tree: sampled bytes still held at its end, by allocating function and by stack. */
 function summariseHeap(head) {
-  const frame = (cf) => `${cf.functionName || '(anonymous)'} ${where(cf.url)}${cf.url ? `:${cf.lineNumber + 1}` : ''}`;
   const byFunction = new Map();
   const byStack = new Map();
   let total = 0;
   const walk = (node, stack) => {
-    const here = [frame(node.callFrame), ...stack].slice(0, 5);
+    const here = [frameOf(node.callFrame), ...stack].slice(0, 5);
     if (node.selfSize) {
       total += node.selfSize;
       byFunction.set(here[0], (byFunction.get(here[0]) ?? 0) + node.selfSize);
