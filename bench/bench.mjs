@@ -342,12 +342,16 @@ async function drive(name, { clients, seconds, op, warmupMs = QUICK ? 200 : 1500
   if (statsReset) {
     await statsReset;
     result.statements = await statementStats.top(latencies.length);
+    result.seqScans = await statementStats.seqScans(latencies.length);
   }
   log(
     `${name}: ${result.requestsPerSecond} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${errors}` +
       (result.cpuMsPerRequest !== null ? `, server CPU ${result.cpuMsPerRequest} ms/req` : '') +
       (result.databaseCpuMsPerRequest !== null ? `, database CPU ${result.databaseCpuMsPerRequest} ms/req` : '') +
-      (result.statements ? `\n${statementTable(result.statements)}` : ''),
+      (result.statements ? `\n${statementTable(result.statements)}` : '') +
+      (result.seqScans?.length
+        ? `\n    sequential scans: ${result.seqScans.map((s) => `${s.table} ${s.scansPerRequest}/req (${s.rowsPerScan} rows each)`).join(', ')}`
+        : ''),
   );
   return result;
 }
@@ -967,9 +971,42 @@ async function openStatementStats(databaseUrl) {
       { cause: err },
     );
   }
+  const tableScans = async () =>
+    new Map(
+      (
+        await client.query(
+          `SELECT schemaname || '.' || relname AS t, seq_scan AS n, seq_tup_read AS rows FROM pg_stat_user_tables WHERE seq_scan > 0`,
+        )
+      ).rows.map((r) => [r.t, { n: Number(r.n), rows: Number(r.rows) }]),
+    );
+  let scansBefore = new Map();
   return {
-    reset: () => client.query('SELECT pg_stat_statements_reset()'),
+    async reset() {
+      await client.query('SELECT pg_stat_statements_reset()');
+      scansBefore = await tableScans();
+    },
     close: () => client.end().catch(() => {}),
+    /**
+     * Tables read by sequential scans during the phase, per request, with the rows each scan read:
+     * a plan that scans a table it should look up by key (one made while the table was small)
+     * shows here. From `pg_stat_user_tables`, which a busy backend reports about once a second:
+     * the last second of the phase may be missing.
+     */
+    async seqScans(requests) {
+      const after = await tableScans();
+      return [...after]
+        .map(([table, { n, rows }]) => {
+          const before = scansBefore.get(table) ?? { n: 0, rows: 0 };
+          const scans = n - before.n;
+          return {
+            table,
+            scansPerRequest: +(scans / Math.max(requests, 1)).toFixed(2),
+            rowsPerScan: scans ? Math.round((rows - before.rows) / scans) : 0,
+          };
+        })
+        .filter((s) => s.scansPerRequest >= 0.05)
+        .sort((a, b) => b.scansPerRequest * b.rowsPerScan - a.scansPerRequest * a.rowsPerScan);
+    },
     async top(requests) {
       const { rows } = await client.query(
         `SELECT calls, plans, total_plan_time AS plan_ms, total_exec_time AS exec_ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
