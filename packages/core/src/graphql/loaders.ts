@@ -497,19 +497,21 @@ function columnOf(prop: EntityProperty): string {
  * value converted), as one object made by a constructor: the ORM's mapper makes two objects and
  * walks every key of the result, and a board maps ~200 rows. Compiled (as the ORM compiles its
  * own) so that each property is a plain store and every row of an entity has one shape; the
- * names are the entity's own, quoted as JSON strings, never data.
+ * names are the entity's own, quoted as JSON strings, never data. `prefix`: the result's names carry
+ * it (`a0.`, a joined relation's columns beside the row's own).
  */
 function rowMapper(
   meta: EntityMetadata,
   props: readonly EntityProperty[],
   platform: Platform,
   unread: readonly EntityProperty[] = [],
+  prefix = '',
 ): RowShape['toRow'] {
   const key = (name: string): string => `[${JSON.stringify(name)}]`;
   const types = props.map((prop) => prop.customType);
   const lines = props.map((prop, i) => {
     const [field = prop.name] = prop.fieldNames;
-    const steps = [`v = result${key(field)};`];
+    const steps = [`v = result${key(prefix + field)};`];
     if (prop.runtimeType === 'Date') steps.push(`if (v != null && !(v instanceof Date)) v = parseDate(v);`);
     else if (prop.runtimeType === 'boolean') steps.push(`if (v != null) v = !!v;`);
     if (prop.customType) steps.push(`if (v != null) v = types[${i}].convertToJSValue(v, platform);`);
@@ -1036,47 +1038,73 @@ export function rowsByForeignKey<T extends object>(
   const order = Object.entries(orderBy) as [string, 'asc' | 'desc'][];
   const name = `rows:${entityLabel(entity)}.${foreignKey}:${orderLabel(order)}:${along.join(',')}`;
   return batchLoader<string, T[]>(ctx, name, async (parentIds) => {
-    const shape = rowShape(ctx.em, entity as EntityName<object>);
-    const column = (prop: string): string => `r.${quote(fieldOf(shape, prop))}`;
-    const related = along.map((prop, i) => {
-      const target = shape.meta.properties[prop]?.targetMeta;
-      if (!target?.class) throw new Error(`${shape.meta.className}.${prop} is not a to-one relation.`);
-      const joined = rowShape(ctx.em, target.class as EntityName<object>);
-      const alias = `a${i}`;
-      return {
-        entity: target.class as EntityName<object>,
-        prefix: `${alias}.`,
-        select: joined.names.map((field) => `${alias}.${quote(field)} AS ${quote(`${alias}.${field}`)}`).join(', '),
-        join: `LEFT JOIN ${joined.table} ${alias} ON ${alias}.${joined.primaryKey} = ${column(prop)}`,
-        primaryKey: `${alias}.${joined.primaryKey.slice(1, -1)}`,
-      };
-    });
-    const sort = sortColumns(shape, order);
+    const read = foreignKeyRead(ctx.em, entity as EntityName<object>, name, foreignKey, order, along);
     const keyed = matchKeys(parentIds);
-    const raw = await executeRead<Record<string, unknown>[]>(
-      ctx.em,
-      `SELECT ${[shape.columns('r'), ...related.map((r) => r.select)].join(', ')} FROM ${shape.table} r ${related.map((r) => r.join).join(' ')}
-        WHERE ${column(foreignKey)} ${keyed.match} ORDER BY ${sort.join(', ')}`,
-      [keyed.value],
-      { byKey: true },
-    );
-    // Each result row holds the row's own columns and, under "a<i>.", those of its i-th relation.
-    const own = raw.map((result) => Object.fromEntries(Object.entries(result).filter(([key]) => !/^a\d+\./.test(key))));
-    for (const relation of related) {
-      const rows = raw
-        .filter((result) => result[relation.primaryKey] !== null)
-        .map((result) =>
-          Object.fromEntries(
-            Object.entries(result)
-              .filter(([key]) => key.startsWith(relation.prefix))
-              .map(([key, value]) => [key.slice(relation.prefix.length), value]),
-          ),
-        );
-      rememberRows(ctx, relation.entity, plainRows(ctx, relation.entity, rows));
+    const raw = await executeRead<Record<string, unknown>[]>(ctx.em, read.sql(keyed.match), [keyed.value], { byKey: true });
+    // Each result row holds the row's own columns and, under "a<i>.", those of its i-th relation:
+    // each mapper reads its own names and passes over the others.
+    for (const relation of read.related) {
+      const rows: object[] = [];
+      for (const result of raw) if (result[relation.primaryKey] !== null) rows.push(relation.toRow(result));
+      rememberRows(ctx, relation.entity, rows);
     }
-    const rows = plainRows(ctx, entity, own);
+    const rows = plainRows(ctx, entity, raw);
     const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
     for (const row of rows) groups.get(refId((row as Record<string, unknown>)[foreignKey])!)?.push(row);
     return parentIds.map((id) => groups.get(id)!);
   }).load(parentId);
+}
+
+/** The statement of a {@link rowsByForeignKey} read and the mappers of the rows it joins, by entity and loader name. */
+interface ForeignKeyRead {
+  sql: (match: string) => string;
+  related: { entity: EntityName<object>; primaryKey: string; toRow: RowShape['toRow'] }[];
+}
+
+const foreignKeyReads = new WeakMap<EntityMetadata, Map<string, ForeignKeyRead>>();
+
+/** Built once per loader name (a card's team memberships built the same text, and copied every row, on every read). */
+function foreignKeyRead(
+  em: EntityManager,
+  entity: EntityName<object>,
+  name: string,
+  foreignKey: string,
+  order: readonly (readonly [string, 'asc' | 'desc'])[],
+  along: readonly string[],
+): ForeignKeyRead {
+  const shape = rowShape(em, entity);
+  let byName = foreignKeyReads.get(shape.meta);
+  if (!byName) foreignKeyReads.set(shape.meta, (byName = new Map<string, ForeignKeyRead>()));
+  let read = byName.get(name);
+  if (read) return read;
+  const column = (prop: string): string => `r.${quote(fieldOf(shape, prop))}`;
+  const joins = along.map((prop, i) => {
+    const target = shape.meta.properties[prop]?.targetMeta;
+    if (!target?.class) throw new Error(`${shape.meta.className}.${prop} is not a to-one relation.`);
+    const joined = rowShape(em, target.class as EntityName<object>);
+    const alias = `a${i}`;
+    return {
+      select: joined.names.map((field) => `${alias}.${quote(field)} AS ${quote(`${alias}.${field}`)}`).join(', '),
+      join: `LEFT JOIN ${joined.table} ${alias} ON ${alias}.${joined.primaryKey} = ${column(prop)}`,
+      related: {
+        entity: target.class as EntityName<object>,
+        primaryKey: `${alias}.${joined.primaryKey.slice(1, -1)}`,
+        toRow: rowMapper(joined.meta, joined.meta.props.filter(isRowColumn), em.getPlatform(), [], `${alias}.`),
+      },
+    };
+  });
+  const head = `SELECT ${[shape.columns('r'), ...joins.map((j) => j.select)].join(', ')} FROM ${shape.table} r ${joins.map((j) => j.join).join(' ')}
+        WHERE ${column(foreignKey)} `;
+  const tail = ` ORDER BY ${sortColumns(shape, order).join(', ')}`;
+  const texts = new Map<string, string>();
+  read = {
+    sql: (match) => {
+      let text = texts.get(match);
+      if (text === undefined) texts.set(match, (text = head + match + tail));
+      return text;
+    },
+    related: joins.map((j) => j.related),
+  };
+  byName.set(name, read);
+  return read;
 }
