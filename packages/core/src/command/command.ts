@@ -5,7 +5,7 @@ import type { Access } from '../auth/access.js';
 import { AuditTrail, type CountRow, userTables } from '../audit/audit-trail.js';
 import type { PermissionName } from '../auth/permission.js';
 import { canSee, canSeeWith, placePathsByRules, somePlaceByRules } from '../auth/scope-guard.js';
-import { executeRead, loadById, managedRows, type ReadContext, rowById } from '../graphql/loaders.js';
+import { executeRead, loadById, managedRows, plainRows, type ReadContext, rowById } from '../graphql/loaders.js';
 import type { Caller, GongzhiContext } from '../context.js';
 import type { EventEmitter, FinalWrite } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
@@ -137,6 +137,14 @@ export interface Command<I, R> {
    * hands over already loaded is locked as it is given.
    */
   readonly lock?: readonly (keyof I & string)[];
+  /**
+   * Input keys whose rows the command only reads (checks, ids to write by SQL): they come as plain
+   * rows, as query resolvers read them (no hydration, no identity map, no change set to compute at
+   * commit: most of what loading a row costs), frozen so that an assignment throws. A to-one
+   * relation of a plain row holds the related row's id: read it with `refId`, which reads either
+   * form. A row this unit of work already holds as an entity is given as that entity.
+   */
+  readonly readOnly?: readonly (keyof I & string)[];
   /** Input keys whose rows are linked to another row of the input (see {@link LinkRule}). */
   readonly links?: { readonly [K in keyof I & string]?: LinkRule<keyof I & string> };
   run(uow: UnitOfWork, input: Resolved<I>): Promise<R>;
@@ -225,7 +233,7 @@ class Work implements UnitOfWork {
     if (!this.actor.personId) {
       throw coreMessages.operationRecordsWhoDid.topLevel();
     }
-    const person = await this.loadRow(Person, this.actor.personId, false);
+    const person = await this.loadRow(Person, this.actor.personId, UNLOCKED_ENTITY);
     if (!person) throw coreMessages.signedPersonLongerExists.topLevel();
     return person as Person;
   }
@@ -307,18 +315,20 @@ class Work implements UnitOfWork {
   private async resolveInput<I, R>(command: Command<I, R>, input: I): Promise<Record<string, unknown>> {
     const links = (command.links ?? {}) as Record<string, LinkRule<string> | undefined>;
     const locked = new Set<string>(command.lock ?? []);
+    const plain = new Set<string>(command.readOnly ?? []);
+    const how = (key: string): LoadAs => ({ lock: locked.has(key), plain: plain.has(key) });
     // Every row the input names (and the acting person, for a command that needs one) is asked
     // for in this turn, so their reads go in one round trip; they are then taken in order.
     const entries = Object.entries(input as Record<string, unknown>);
-    for (const [key, value] of entries) this.prefetch(value, locked.has(key));
+    for (const [key, value] of entries) this.prefetch(value, how(key));
     if (command.requiresPerson) this.actingPerson().catch(() => undefined);
     const resolved: Record<string, unknown> = {};
     // Rows linked to others come last, so their targets are loaded (and locked) first.
-    for (const [key, value] of entries) if (!links[key]) resolved[key] = await this.resolve(value, key, locked.has(key));
+    for (const [key, value] of entries) if (!links[key]) resolved[key] = await this.resolve(value, key, how(key));
     for (const [key, value] of entries) {
       const link = links[key];
       if (!link) continue;
-      resolved[key] = await this.resolve(value, key, locked.has(key));
+      resolved[key] = await this.resolve(value, key, how(key));
       const target = resolved[link.to];
       if (resolved[key] == null || target == null) continue;
       for (const row of Array.isArray(resolved[key]) ? (resolved[key] as object[]) : [resolved[key]]) {
@@ -328,52 +338,54 @@ class Work implements UnitOfWork {
     return resolved;
   }
 
-  private async resolve(value: unknown, field: string, lock: boolean): Promise<unknown> {
-    if (value instanceof Ref) return this.load(value as Ref<object>, lock);
+  private async resolve(value: unknown, field: string, how: LoadAs): Promise<unknown> {
+    if (value instanceof Ref) return this.load(value as Ref<object>, how);
     if (Array.isArray(value)) {
       const out: unknown[] = [];
-      for (const [i, item] of value.entries()) out.push(await this.resolve(item, `${field}.${i}`, lock));
+      for (const [i, item] of value.entries()) out.push(await this.resolve(item, `${field}.${i}`, how));
       return out;
     }
     if (value === null || typeof value !== 'object' || value instanceof Date) return value;
     if (Utils.isEntity(value)) {
-      // A row handed over by another command: the actor must see it, as if named by id. One this
-      // unit of work does not hold (an attempt run again starts from no rows, and must not take
-      // over what the failed one changed in memory) is read again here, as committed.
+      // A row handed over by another command (an entity, or a plain row): the actor must see it, as
+      // if named by id. One this unit of work does not hold (an attempt run again starts from no
+      // rows, and must not take over what the failed one changed in memory; a plain row is never
+      // held) is read again here, as committed.
       const entity = value.constructor as EntityClass;
-      const key = helper(value).getPrimaryKey() as string;
-      const row = this.em.getUnitOfWork().getById(entity as never, key) === value ? value : await this.loadRow(entity, key, false);
+      const key = primaryKeyOf(this.em, value);
+      const row =
+        this.em.getUnitOfWork().getById(entity as never, key) === value ? value : await this.loadRow(entity, key, { ...how, lock: false });
       if (!row || !(await this.canSee(row))) throw notFound(entity.name, field);
-      if (lock) await this.em.execute(`SELECT 1 ${byKey(this.em, entity)} FOR UPDATE`, [key]);
+      if (how.lock) await this.em.execute(`SELECT 1 ${byKey(this.em, entity)} FOR UPDATE`, [key]);
       return row;
     }
     if (Object.getPrototypeOf(value) !== Object.prototype) return value;
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = await this.resolve(item, `${field}.${key}`, false);
+    for (const [key, item] of Object.entries(value)) out[key] = await this.resolve(item, `${field}.${key}`, UNLOCKED_ENTITY);
     return out;
   }
 
   /** Starts loading the rows `value` names (top level and in lists), as {@link resolve} will ask for them. */
-  private prefetch(value: unknown, lock: boolean): void {
-    if (value instanceof Ref) this.load(value as Ref<object>, lock).catch(() => undefined);
-    else if (Array.isArray(value)) for (const item of value) this.prefetch(item, lock);
+  private prefetch(value: unknown, how: LoadAs): void {
+    if (value instanceof Ref) this.load(value as Ref<object>, how).catch(() => undefined);
+    else if (Array.isArray(value)) for (const item of value) this.prefetch(item, how);
   }
 
-  private load(ref: Ref<object>, lock: boolean): Promise<object> {
-    const key = `${ref.typeName}:${refUuid(ref)}:${lock}`;
+  private load(ref: Ref<object>, how: LoadAs): Promise<object> {
+    const key = `${ref.typeName}:${refUuid(ref)}:${how.lock}:${how.plain}`;
     let row = this.rows.get(key);
     if (!row) {
-      row = this.loadOnce(ref, lock);
+      row = this.loadOnce(ref, how);
       this.rows.set(key, row);
     }
     return row;
   }
 
-  private async loadOnce(ref: Ref<object>, lock: boolean): Promise<object> {
+  private async loadOnce(ref: Ref<object>, how: LoadAs): Promise<object> {
     if (ref.problem) throw ref.problem;
     const entity = entityOfType(this.em, ref.typeName);
     if (!entity) throw notFound(ref.typeName, ref.field);
-    const row = await this.loadRow(entity, refUuid(ref), lock);
+    const row = await this.loadRow(entity, refUuid(ref), how);
     if (!row || !(await this.canSee(row))) throw notFound(ref.typeName, ref.field);
     return row;
   }
@@ -384,13 +396,14 @@ class Work implements UnitOfWork {
   /**
    * The row by its uuid as a managed entity: the one this unit of work already holds, as
    * `findOne` would answer, or read by plain SQL and mapped (`findOne` builds its query each time,
-   * most of a load's cost). A lock is taken in the same statement, held row or not. The first row
+   * most of a load's cost); `how.plain`: a row not held comes as a frozen plain row (see
+   * {@link Command.readOnly}). A lock is taken in the same statement, held row or not. The first row
    * a command loads also brings the transaction's write counts, which start the audit trail: one
    * statement where two were. A row read brings the summaries of the places it refers to (an
    * account's community, a person's household), which its scope check reads next: one round trip
    * where two were.
    */
-  private async loadRow(entity: EntityClass, uuid: string, lock: boolean): Promise<object | null> {
+  private async loadRow(entity: EntityClass, uuid: string, { lock, plain }: LoadAs): Promise<object | null> {
     const held = this.em.getUnitOfWork().getById<object>(entity as never, uuid);
     const known = held && helper(held).__initialized ? held : null;
     const withCounts = this.countsWithLoad && this.audit.needsBaseline;
@@ -410,11 +423,31 @@ class Work implements UnitOfWork {
     if (tables) this.audit.startFrom(counts as CountRow[], tables);
     if (referenced) primePlaceSummaries(this.scope, referenced as PlaceRow[]);
     if (known) return known;
+    if (plain) {
+      const [row] = plainRows<object>(this.scope, entity, [data]);
+      return row ? Object.freeze(row) : null;
+    }
     // Merged as `em.find` merges a row it read (`em.map` would also validate every value and
     // cascade a merge through the row's relations, a third of a row's mapping).
     const [row] = managedRows<object>(this.em, entity, [data]);
     return row ?? null;
   }
+}
+
+/** How a command's input row is loaded: locked (`Command.lock`), as a plain row (`Command.readOnly`). */
+interface LoadAs {
+  lock: boolean;
+  plain: boolean;
+}
+
+const UNLOCKED_ENTITY: LoadAs = { lock: false, plain: false };
+
+/** The primary key of an entity or a plain row of it (a plain row has no ORM helper to ask). */
+function primaryKeyOf(em: EntityManager, row: object): string {
+  const meta = em.getMetadata().find(row.constructor as never)!;
+  const [key] = meta.primaryKeys;
+  if (key === undefined) throw new Error(`${meta.className} has no primary key`);
+  return String((row as Record<string, unknown>)[key]);
 }
 
 /** Per entity, the SQL of the summaries of the places its row refers to (alias `t`), or null when it refers to none. */

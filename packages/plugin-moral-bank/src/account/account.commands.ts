@@ -7,6 +7,7 @@ import {
   organizationIdsOfPerson,
   type Person,
   type Place,
+  refId,
   type UnitOfWork,
 } from '@gongzhi/core';
 import { AccountHolderKind, MoralBankAccount } from './account.entity.js';
@@ -78,10 +79,12 @@ export async function bankAccountId(em: UnitOfWork['em'], communityId: string): 
 /** Refuses (NOT_ACCOUNT_HOLDER) unless `actor` may spend the account's minutes: its holder, a member, or the team's keeper. */
 export async function assertMaySpend(uow: UnitOfWork, account: MoralBankAccount, actor: Person, field: string): Promise<void> {
   const holder = account.holderKind;
-  if (holder === AccountHolderKind.PERSON && account.person?.uuid === actor.uuid) return;
-  if (holder === AccountHolderKind.TEAM && account.keeper?.uuid === actor.uuid) return;
-  if (holder === AccountHolderKind.ORGANIZATION && account.organization) {
-    if ((await organizationIdsOfPerson(uow, actor.uuid)).includes(account.organization.uuid)) return;
+  // Through refId: a transfer's account is a plain row (its relations hold ids).
+  if (holder === AccountHolderKind.PERSON && refId(account.person) === actor.uuid) return;
+  if (holder === AccountHolderKind.TEAM && refId(account.keeper) === actor.uuid) return;
+  const organizationId = refId(account.organization);
+  if (holder === AccountHolderKind.ORGANIZATION && organizationId) {
+    if ((await organizationIdsOfPerson(uow, actor.uuid)).includes(organizationId)) return;
   }
   const who =
     holder === AccountHolderKind.PERSON

@@ -52,6 +52,8 @@ export const transferMinutes = defineCommand<TransferInput, MoralBankTransaction
   requiresPerson: true,
   // Minutes move only within one community's bank (each bank issues its own); no widening.
   links: { to: { to: 'from' } },
+  // The accounts are checked and named by id; the ledger's statement writes their balances.
+  readOnly: ['from', 'to'],
   async run(uow, input) {
     const actor = await uow.actingPerson();
     const key = checkedKey(input.idempotencyKey);

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { defineCommand, type Named, Place, PlaceType, Ref, refId, runCommand, SYSTEM_CALLER } from '@gongzhi/core';
+import { apiKeyCaller, createTestApp, placeWriter, type TestApp } from '@gongzhi/core/testing';
+
+/**
+ * `Command.readOnly`: input rows a command only reads come as frozen plain rows (no hydration,
+ * nothing in the unit of work's identity map, no change set at commit), with the same checks as
+ * entities: a row the caller may not see, or none, is NOT_FOUND; a plain row handed to another
+ * command is that command's entity, read again.
+ */
+let app: TestApp;
+let community: Place;
+let building: Place;
+let elsewhere: Place;
+beforeAll(async () => {
+  app = await createTestApp();
+  const em = app.platform.orm.em.fork();
+  const place = placeWriter(em);
+  community = place(PlaceType.COMMUNITY, 'C', '团结湖社区', null);
+  building = place(PlaceType.BUILDING, 'B1', '1号楼', community);
+  elsewhere = place(PlaceType.COMMUNITY, 'D', '八里庄社区', null);
+  await em.flush();
+});
+afterAll(() => app?.close());
+
+const placeRef = (uuid: string): Ref<Place> => new Ref<Place>('Place', uuid, 'placeId', () => Place);
+
+interface Seen {
+  frozen: boolean;
+  held: boolean;
+  parentId: string | null;
+  name: string;
+}
+
+const look = defineCommand<{ place: Named<Place> }, Seen>({
+  name: 'test.lookAtPlace',
+  readOnly: ['place'],
+  run(uow, { place }) {
+    return Promise.resolve({
+      frozen: Object.isFrozen(place),
+      held: uow.em.getUnitOfWork().getById(Place, place.uuid) === place,
+      parentId: refId(place.parent),
+      name: place.name,
+    });
+  },
+});
+
+const lookAsEntity = defineCommand<{ place: Named<Place> }, Seen>({ ...look, name: 'test.lookAtPlaceAsEntity', readOnly: [] });
+
+test('a read-only input is a frozen plain row outside the identity map; its relations hold ids', async () => {
+  const outcome = await runCommand(app.platform.createContext(SYSTEM_CALLER), look, { place: placeRef(building.uuid) });
+  expect(outcome.value).toEqual({ frozen: true, held: false, parentId: community.uuid, name: '1号楼' });
+  const entity = await runCommand(app.platform.createContext(SYSTEM_CALLER), lookAsEntity, { place: placeRef(building.uuid) });
+  expect(entity.value).toEqual({ frozen: false, held: true, parentId: community.uuid, name: '1号楼' });
+});
+
+test('an assignment to a read-only row throws, and the command writes nothing', async () => {
+  const rename = defineCommand<{ place: Named<Place> }, void>({
+    name: 'test.renameReadOnlyPlace',
+    readOnly: ['place'],
+    run(_uow, { place }) {
+      place.name = '改名';
+      return Promise.resolve();
+    },
+  });
+  await expect(runCommand(app.platform.createContext(SYSTEM_CALLER), rename, { place: placeRef(building.uuid) })).rejects.toThrow(TypeError);
+  const [row] = await app.platform.orm.em.fork().getConnection().execute<{ name: string }[]>('SELECT name FROM place WHERE id = ?', [building.uuid]);
+  expect(row?.name).toBe('1号楼');
+});
+
+test('a read-only input nobody may see, or that does not exist, is NOT_FOUND as an entity would be', async () => {
+  const outcome = await runCommand(app.platform.createContext(SYSTEM_CALLER), look, { place: placeRef(randomUUID()) });
+  expect(outcome.errors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: 'placeId' })]);
+  const keyCaller = await apiKeyCaller(app, { name: 'elsewhere', placeIds: [elsewhere.uuid], permissions: ['*'] });
+  const hidden = await runCommand(app.platform.createContext(keyCaller), look, { place: placeRef(building.uuid) });
+  expect(hidden.errors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: 'placeId' })]);
+});
+
+test('a read-only row handed to another command is that command entity, read again', async () => {
+  const handOver = defineCommand<{ place: Named<Place> }, Seen>({
+    name: 'test.handOverPlace',
+    readOnly: ['place'],
+    run: (uow, { place }) => uow.run(lookAsEntity, { place }),
+  });
+  const outcome = await runCommand(app.platform.createContext(SYSTEM_CALLER), handOver, { place: placeRef(building.uuid) });
+  expect(outcome.value).toEqual({ frozen: false, held: true, parentId: community.uuid, name: '1号楼' });
+});
