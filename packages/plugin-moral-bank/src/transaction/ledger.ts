@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { executePrepared, placeSummary, type UnitOfWork } from '@gongzhi/core';
+import { executePrepared, placeSummary, plainRows, type UnitOfWork } from '@gongzhi/core';
 import { MoralBankAccount } from '../account/account.entity.js';
 import { MoralBankTransaction, type TransactionKind } from './transaction.entity.js';
 import { t } from '../db.js';
@@ -252,29 +252,30 @@ export async function postTransaction(uow: UnitOfWork, input: PostInput): Promis
 }
 
 /**
- * The transaction just posted as a row of the unit of work, built from what was written (no
- * read back): the same row a later read would give.
+ * The transaction just posted, built from what was written (no read back): the same row a later
+ * read would give, as a plain row (the ledger's rows never change, so the unit of work has nothing
+ * to track or compare at commit). Its columns are those {@link writeTransaction} inserts.
  */
 export function postedTransaction(uow: UnitOfWork, transactionId: string, input: PostInput): MoralBankTransaction {
-  return uow.em.create(
-    MoralBankTransaction,
+  const [row] = plainRows(uow, MoralBankTransaction, [
     {
-      uuid: transactionId,
-      community: input.communityId,
+      id: transactionId,
+      community_id: input.communityId,
       kind: input.kind,
       minutes: input.legs.filter((l) => l.amount > 0).reduce((s, l) => s + l.amount, 0),
       rate: input.rate ?? null,
-      serviceMinutes: input.serviceMinutes ?? null,
-      sourceId: input.sourceId ?? null,
-      teamId: input.teamId ?? null,
-      idempotencyKey: input.idempotencyKey ?? null,
-      requestHash: input.requestHash ?? null,
-      reverses: input.reversesId ?? null,
-      bookingId: input.bookingId ?? null,
+      service_minutes: input.serviceMinutes ?? null,
+      source_id: input.sourceId ?? null,
+      team_id: input.teamId ?? null,
+      idempotency_key: input.idempotencyKey ?? null,
+      request_hash: input.requestHash ?? null,
+      reverses_id: input.reversesId ?? null,
+      booking_id: input.bookingId ?? null,
       memo: input.memo ?? null,
-      actor: input.actorId ?? null,
-      occurredAt: input.occurredAt,
+      actor_id: input.actorId ?? null,
+      occurred_at: input.occurredAt,
     },
-    { managed: true },
-  );
+  ]);
+  if (!row) throw new Error('plainRows maps one row per result row');
+  return row;
 }
