@@ -80,6 +80,12 @@ export interface UnitOfWork extends ReadContext {
   readonly now: () => Date;
   /** The signed-in person acting; a top-level UNAUTHENTICATED error for keys, the system and anonymous callers. */
   actingPerson(): Promise<Person>;
+  /**
+   * The signed-in person acting as a frozen plain row (see {@link Command.readOnly}), for a command
+   * that only reads who acts (their id, their name in a message): the same read as
+   * {@link actingPerson}, without making an entity of it.
+   */
+  actingPersonRow(): Promise<Readonly<Person>>;
   /** Whether the actor may see `row` by the place rules. */
   canSee(row: object): Promise<boolean>;
   /**
@@ -222,18 +228,27 @@ class Work implements UnitOfWork {
   readonly logger: Logger;
   readonly now: () => Date;
 
-  /** The acting person's row, once read. */
+  /** The acting person's row as read, once; then as an entity and as a plain row, each once. */
+  private personRead: Promise<RowRead> | null = null;
   private person: Promise<Person> | null = null;
+  private personRow: Promise<Person> | null = null;
 
   actingPerson(): Promise<Person> {
-    return (this.person ??= this.readActingPerson());
+    return (this.person ??= this.actingPersonAs(false));
   }
 
-  private async readActingPerson(): Promise<Person> {
-    if (!this.actor.personId) {
-      throw coreMessages.operationRecordsWhoDid.topLevel();
-    }
-    const person = await this.loadRow(Person, this.actor.personId, UNLOCKED_ENTITY);
+  actingPersonRow(): Promise<Person> {
+    return (this.personRow ??= this.actingPersonAs(true));
+  }
+
+  private readActingPerson(): Promise<RowRead> {
+    const id = this.actor.personId;
+    if (!id) return Promise.reject(coreMessages.operationRecordsWhoDid.topLevel());
+    return (this.personRead ??= this.readRow(Person, id, false));
+  }
+
+  private async actingPersonAs(plain: boolean): Promise<Person> {
+    const person = this.rowOf(Person, await this.readActingPerson(), plain);
     if (!person) throw coreMessages.signedPersonLongerExists.topLevel();
     return person as Person;
   }
@@ -321,7 +336,7 @@ class Work implements UnitOfWork {
     // for in this turn, so their reads go in one round trip; they are then taken in order.
     const entries = Object.entries(input as Record<string, unknown>);
     for (const [key, value] of entries) this.prefetch(value, how(key));
-    if (command.requiresPerson) this.actingPerson().catch(() => undefined);
+    if (command.requiresPerson) this.readActingPerson().catch(() => undefined);
     const resolved: Record<string, unknown> = {};
     // Rows linked to others come last, so their targets are loaded (and locked) first.
     for (const [key, value] of entries) if (!links[key]) resolved[key] = await this.resolve(value, key, how(key));
@@ -404,10 +419,15 @@ class Work implements UnitOfWork {
    * where two were.
    */
   private async loadRow(entity: EntityClass, uuid: string, { lock, plain }: LoadAs): Promise<object | null> {
+    return this.rowOf(entity, await this.readRow(entity, uuid, lock), plain);
+  }
+
+  /** {@link loadRow}'s read: the row held, the columns read, or null when there is no such row. */
+  private async readRow(entity: EntityClass, uuid: string, lock: boolean): Promise<RowRead> {
     const held = this.em.getUnitOfWork().getById<object>(entity as never, uuid);
     const known = held && helper(held).__initialized ? held : null;
     const withCounts = this.countsWithLoad && this.audit.needsBaseline;
-    if (known && !lock && !withCounts) return known;
+    if (known && !lock && !withCounts) return { held: known };
     // Only the first row read brings the counts (rows asked for in one turn are read together).
     this.countsWithLoad = false;
     const tables = withCounts ? await userTables(this.em) : null;
@@ -422,17 +442,26 @@ class Work implements UnitOfWork {
     const { gongzhi_write_counts: counts, gongzhi_places: referenced, ...data } = found;
     if (tables) this.audit.startFrom(counts as CountRow[], tables);
     if (referenced) primePlaceSummaries(this.scope, referenced as PlaceRow[]);
-    if (known) return known;
+    return known ? { held: known } : { data };
+  }
+
+  /** The row of a {@link readRow}: the one held, or its columns as a frozen plain row or as a managed entity. */
+  private rowOf(entity: EntityClass, read: RowRead, plain: boolean): object | null {
+    if (!read) return null;
+    if ('held' in read) return read.held;
     if (plain) {
-      const [row] = plainRows<object>(this.scope, entity, [data]);
+      const [row] = plainRows<object>(this.scope, entity, [read.data]);
       return row ? Object.freeze(row) : null;
     }
     // Merged as `em.find` merges a row it read (`em.map` would also validate every value and
     // cascade a merge through the row's relations, a third of a row's mapping).
-    const [row] = managedRows<object>(this.em, entity, [data]);
+    const [row] = managedRows<object>(this.em, entity, [read.data]);
     return row ?? null;
   }
 }
+
+/** What {@link Work}'s `readRow` found: the entity the unit of work holds, or the row's columns; null for no row. */
+type RowRead = { held: object } | { data: Record<string, unknown> } | null;
 
 /** How a command's input row is loaded: locked (`Command.lock`), as a plain row (`Command.readOnly`). */
 interface LoadAs {

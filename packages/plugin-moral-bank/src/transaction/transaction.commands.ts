@@ -55,7 +55,8 @@ export const transferMinutes = defineCommand<TransferInput, MoralBankTransaction
   // The accounts are checked and named by id; the ledger's statement writes their balances.
   readOnly: ['from', 'to'],
   async run(uow, input) {
-    const actor = await uow.actingPerson();
+    // Who acts is only read (their id, their name in a refusal).
+    const actor = await uow.actingPersonRow();
     const key = checkedKey(input.idempotencyKey);
     assertAmount(input.minutes, 'input.minutes');
     const memo = input.memo?.trim() || null;
