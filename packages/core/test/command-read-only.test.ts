@@ -84,6 +84,24 @@ test('a read-only input nobody may see, or that does not exist, is NOT_FOUND as 
   expect(hidden.errors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: 'placeId' })]);
 });
 
+test('a read-only row in an audited change is logged by its key', async () => {
+  const note = defineCommand<{ place: Named<Place> }, void>({
+    name: 'test.noteReadOnlyPlace',
+    readOnly: ['place'],
+    run(uow, { place }) {
+      uow.audit.record(Place, { id: place.uuid, operation: 'update', changes: { parent: { before: null, after: place } } }, place);
+      return Promise.resolve();
+    },
+  });
+  const outcome = await runCommand(app.platform.createContext(SYSTEM_CALLER), note, { place: placeRef(building.uuid) });
+  expect(outcome.ok).toBe(true);
+  const [entry] = await app.platform.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ changes: { parent: { after: unknown } } }[]>(`SELECT changes FROM audit_log WHERE action = 'test.noteReadOnlyPlace'`);
+  expect(entry?.changes.parent.after).toBe(building.uuid);
+});
+
 test('a read-only row handed to another command is that command entity, read again', async () => {
   const handOver = defineCommand<{ place: Named<Place> }, Seen>({
     name: 'test.handOverPlace',

@@ -83,12 +83,22 @@ function isSensitive(entity: EntityClass | undefined, property: string): boolean
   return false;
 }
 
+/**
+ * A row's key as the log keeps it. A frozen plain row (a command's `readOnly` input) has no ORM
+ * helper and cannot be given one: its key is read through the entity's metadata instead.
+ */
+function keyOf(row: object): unknown {
+  if (!Object.isFrozen(row)) return helper(row).getSerializedPrimaryKey();
+  const [key] = (row as { __meta?: EntityMetadata }).__meta?.primaryKeys ?? [];
+  return key === undefined ? null : plain((row as Record<string, unknown>)[key]);
+}
+
 /** A value as the log keeps it: rows by their key, dates as ISO text, everything else as JSON has it. */
 function plain(value: unknown): unknown {
   if (value === undefined) return null;
   if (value instanceof Date) return value.toISOString();
   if (Reference.isReference(value)) return plain(value.unwrap());
-  if (value !== null && typeof value === 'object' && Utils.isEntity(value)) return helper(value).getSerializedPrimaryKey();
+  if (value !== null && typeof value === 'object' && Utils.isEntity(value)) return keyOf(value);
   if (Array.isArray(value)) return value.map(plain);
   if (typeof value === 'bigint') return value.toString();
   return value;

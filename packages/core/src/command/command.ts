@@ -148,7 +148,9 @@ export interface Command<I, R> {
    * rows, as query resolvers read them (no hydration, no identity map, no change set to compute at
    * commit: most of what loading a row costs), frozen so that an assignment throws. A to-one
    * relation of a plain row holds the related row's id: read it with `refId`, which reads either
-   * form. A row this unit of work already holds as an entity is given as that entity.
+   * form. To point an entity at it, give its id (`{ account: row.uuid }`), not the row (the ORM
+   * cannot attach to a frozen object). A row this unit of work already holds as an entity is given
+   * as that entity.
    */
   readonly readOnly?: readonly (keyof I & string)[];
   /** Input keys whose rows are linked to another row of the input (see {@link LinkRule}). */
