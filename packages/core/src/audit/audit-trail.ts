@@ -14,6 +14,7 @@ import type { GongzhiContext } from '../context.js';
 import type { FinalWrite } from '../events/event-bus.js';
 import { placePathsByRules } from '../auth/scope-guard.js';
 import { executePreparedLater } from '../database/prepared-statements.js';
+import { rowKeyOf } from '../graphql/loaders.js';
 import { type EntityClass, graphQLTypeName } from '../relay/node-entity.js';
 import { Attached } from '../attached.js';
 
@@ -84,13 +85,11 @@ function isSensitive(entity: EntityClass | undefined, property: string): boolean
 }
 
 /**
- * A row's key as the log keeps it. A frozen plain row (a command's `readOnly` input) has no ORM
- * helper and cannot be given one: its key is read through the entity's metadata instead.
+ * A row's key as the log keeps it (a frozen plain row, a command's `readOnly` input, through
+ * {@link rowKeyOf}).
  */
 function keyOf(row: object): unknown {
-  if (!Object.isFrozen(row)) return helper(row).getSerializedPrimaryKey();
-  const [key] = (row as { __meta?: EntityMetadata }).__meta?.primaryKeys ?? [];
-  return key === undefined ? null : plain((row as Record<string, unknown>)[key]);
+  return Object.isFrozen(row) ? plain(rowKeyOf(row)) : helper(row).getSerializedPrimaryKey();
 }
 
 /** A value as the log keeps it: rows by their key, dates as ISO text, everything else as JSON has it. */

@@ -5,7 +5,7 @@ import type { Access } from '../auth/access.js';
 import { AuditTrail, type CountRow, userTables } from '../audit/audit-trail.js';
 import type { PermissionName } from '../auth/permission.js';
 import { canSee, canSeeWith, placePathsByRules, somePlaceByRules } from '../auth/scope-guard.js';
-import { executeRead, loadById, managedRows, plainRows, type ReadContext, rowById } from '../graphql/loaders.js';
+import { executeRead, loadById, managedRows, plainRows, type ReadContext, rowById, rowKeyOf } from '../graphql/loaders.js';
 import type { Caller, GongzhiContext } from '../context.js';
 import type { EventEmitter, FinalWrite } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
@@ -369,7 +369,7 @@ class Work implements UnitOfWork {
       // rows, and must not take over what the failed one changed in memory; a plain row is never
       // held) is read again here, as committed.
       const entity = value.constructor as EntityClass;
-      const key = primaryKeyOf(this.em, value);
+      const key = String(rowKeyOf(value));
       const row =
         this.em.getUnitOfWork().getById(entity as never, key) === value ? value : await this.loadRow(entity, key, { ...how, lock: false });
       if (!row || !(await this.canSee(row))) throw notFound(entity.name, field);
@@ -472,14 +472,6 @@ interface LoadAs {
 }
 
 const UNLOCKED_ENTITY: LoadAs = { lock: false, plain: false };
-
-/** The primary key of an entity or a plain row of it (a plain row has no ORM helper to ask). */
-function primaryKeyOf(em: EntityManager, row: object): string {
-  const meta = em.getMetadata().find(row.constructor as never)!;
-  const [key] = meta.primaryKeys;
-  if (key === undefined) throw new Error(`${meta.className} has no primary key`);
-  return String((row as Record<string, unknown>)[key]);
-}
 
 /** Per entity, the SQL of the summaries of the places its row refers to (alias `t`), or null when it refers to none. */
 const placeReferences = new WeakMap<object, string | null>();

@@ -702,6 +702,18 @@ export function keyOnlyRow(prototype: object, uuid: string): object {
 }
 
 /**
+ * The primary key of an entity or of a plain row of it, read through the entity's metadata: a
+ * frozen plain row (a command's `readOnly` input) has no ORM helper and cannot be given one.
+ *
+ * @internal The host's; not part of the plugin contract.
+ */
+export function rowKeyOf(row: object): unknown {
+  const [key] = (row as { __meta?: EntityMetadata }).__meta?.primaryKeys ?? [];
+  if (key === undefined) throw new Error(`${row.constructor.name} is not a row of an entity with a primary key.`);
+  return (row as Record<string, unknown>)[key];
+}
+
+/**
  * Result rows of a statement that selected `entity`'s columns ({@link rowColumns}) as plain
  * rows of the entity: its properties named and typed as the ORM would (dates, custom types; a
  * to-one relation as the related row's id, which `refId` reads), on the entity's prototype so
