@@ -37,6 +37,7 @@ import { personGrantsNotice } from './migrations/core/0024_person_grants_notice.
 import { readerNameGenericPlan } from './migrations/core/0025_reader_name_generic_plan.js';
 import { requestCountStripeByTransaction } from './migrations/core/0026_request_count_stripe_by_transaction.js';
 import { expectWritten } from './migrations/core/0027_expect_written.js';
+import { keptRowsNotice } from './migrations/core/0028_kept_rows_notice.js';
 import { timelineActorLabel } from './migrations/core/0008_timeline_actor_label.js';
 import { eventOutbox } from './migrations/core/0009_event_outbox.js';
 import { rateLimit } from './migrations/core/0010_rate_limit.js';
@@ -126,6 +127,7 @@ export const coreModule: {
     readerNameGenericPlan,
     requestCountStripeByTransaction,
     expectWritten,
+    keptRowsNotice,
   ],
   resolvers: [
     PlatformResolver,

@@ -55,6 +55,7 @@ export {
   type OutboxRow,
 } from './events/outbox.js';
 export * from './graphql/loaders.js';
+export { keepRowsInProcess } from './graphql/kept-rows.js';
 export { BoundedList } from './graphql/bounded-list.js';
 export * from './graphql/relation-field.js';
 export { ByParentKey } from './graphql/by-parent-key.js';

@@ -9,6 +9,7 @@ import { BoardSources } from './board/board-log.js';
 import { type BoardTransport, InProcessBoardTransport, PostgresBoardTransport } from './board/board-transport.js';
 import { quickLiteralEscapes } from './database/literal-escape.js';
 import { NotificationListener } from './database/notification-listener.js';
+import { attachKeptRows, KeptRows, tablesWithoutKeptNotice } from './graphql/kept-rows.js';
 import { buildSchema } from 'type-graphql';
 import { resolveAccess } from './auth/access.js';
 import { authChecker } from './auth/authorize.js';
@@ -467,6 +468,8 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   }
   const ready = orm;
   quickLiteralEscapes(ready.em.getPlatform());
+  const keptRows = new KeptRows(options.notifications ?? null, [...ready.getMetadata().getAll().values()]);
+  attachKeptRows(ready.em, keptRows);
   bindOrmValues(ready.em.getConnection(), ready.em.getPlatform());
   // Several rules may name one entity (a plugin adds places to core's Person): any of them may show a row.
   const placeRules = new Map<ClassType, PlaceRule[]>();
@@ -549,8 +552,19 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     answerReadBatches(nativePool);
     namePreparedStatements(nativePool, logger);
     if (options.migrate ?? true) await migrate(options.databaseUrl, migrationSources(plugins), { logger });
-    // The tables the audit trail counts writes on, as the migrations left them.
-    await userTables(ready.em.fork());
+    // The tables the audit trail counts writes on, as the migrations left them; the kept rows' notices.
+    const [, unannounced] = await Promise.all([
+      userTables(ready.em.fork()),
+      tablesWithoutKeptNotice(ready.em.fork(), [...keptRows.keptTables.keys()]),
+    ]);
+    for (const table of unannounced) {
+      const entity = keptRows.keptTables.get(table)!;
+      const owner = plugins.find((p) => p.entities?.includes(entity as never));
+      throw new StartupError(
+        `${(entity as { name: string }).name} of ${owner ? `plugin "${owner.id}"` : 'core'} keeps its rows in process (keepRowsInProcess), but no trigger announces the changes of ${table}. ` +
+          `Fix: in a migration, CREATE TRIGGER ${table.split('.')[1]}_kept_rows_changed AFTER UPDATE OR DELETE OR TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION kept_rows_notice();`,
+      );
+    }
 
     const contextFor = (p: GongzhiPlugin): PluginRuntimeContext => ({
       ...pluginContext(p),
@@ -618,6 +632,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
           }
         }
         webhookInterest.close();
+        keptRows.close();
         await boards.close().catch((err) => logger.error({ err }, 'closing the board hub failed'));
         const closed = connectionsClosed(nativePool);
         await ready.close(true);
@@ -625,6 +640,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       },
     };
     await webhookInterest.start();
+    await keptRows.start();
     events.startSweeping();
     webhookDispatcher.start();
     return platform;
@@ -635,6 +651,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       await Promise.resolve(runtimeContext && plugin.destroy?.(runtimeContext(plugin))).catch(() => undefined);
     }
     webhookInterest.close();
+    keptRows.close();
     await boards.close().catch(() => undefined);
     await ready.close(true).catch(() => undefined);
     throw err;

@@ -17,6 +17,7 @@ import { bindFormatted, keysForAny } from '../database/bound-values.js';
 import { boundStatement, executePrepared, executePreparedLater, isStalePlan, namedText } from '../database/prepared-statements.js';
 import { parseTimestamptz } from '../database/timestamptz.js';
 import { Attached } from '../attached.js';
+import { keptRowsFor } from './kept-rows.js';
 
 /**
  * What core's read functions need: an EntityManager to read through (an operation's fork, or a
@@ -817,10 +818,21 @@ export function rowById<T extends object>(ctx: ReadContext, entity: EntityName<T
  * with {@link rowsByForeignKey}.
  */
 export function rowIfRead<T extends object>(ctx: ReadContext, entity: EntityName<T>, id: string): T | null | undefined {
-  return readRowsOf
+  const row = readRowsOf
     .get(ctx.loaders)
     ?.get(entity as object)
     ?.rows.get(id) as T | null | undefined;
+  return row === undefined ? (keptRow(ctx, entity as EntityName<object>, id) as T | undefined) : row;
+}
+
+/**
+ * The row `id` of `entity` when the process keeps it ({@link keepRowsInProcess}), taken into the
+ * operation's rows (the operation answers it alike to the end, whatever notice comes); undefined otherwise.
+ */
+function keptRow(ctx: ReadContext, entity: EntityName<object>, id: string): object | undefined {
+  const row = keptRowsFor(ctx.em, entity as object)?.rows.get(id);
+  if (row) readRows(ctx, entity).rows.set(id, row);
+  return row;
 }
 
 /**
@@ -829,10 +841,10 @@ export function rowIfRead<T extends object>(ctx: ReadContext, entity: EntityName
  */
 export function rowsIfRead<T extends object>(ctx: ReadContext, entity: EntityName<T>, ids: readonly string[]): T[] | undefined {
   const rows = readRowsOf.get(ctx.loaders)?.get(entity as object)?.rows;
-  if (!rows) return ids.length ? undefined : [];
   const found: T[] = [];
   for (const id of ids) {
-    const row = rows.get(id);
+    let row = rows?.get(id);
+    if (row === undefined) row = keptRow(ctx, entity as EntityName<object>, id);
     if (row === undefined) return undefined;
     if (row) found.push(row as T);
   }
@@ -851,7 +863,7 @@ export function readRowsById(ctx: ReadContext, entity: EntityName<object>, ids: 
   let first: Promise<void> | undefined;
   let others: Set<Promise<void>> | undefined;
   for (const id of ids) {
-    if (read.rows.has(id)) continue;
+    if (read.rows.has(id) || keptRow(ctx, entity, id)) continue;
     let wait = read.waiting.get(id);
     if (!wait) {
       wait = read.batch ?? batchOf(ctx, entity, read);
@@ -902,11 +914,15 @@ async function readAsked(ctx: ReadContext, entity: EntityName<object>, read: Rea
     missing = asked.filter((id) => !read.rows.has(id));
     if (!missing.length) return;
   }
+  const kept = keptRowsFor(ctx.em, entity as object)?.store;
+  const mark = kept?.mark;
   const sent = selectById(ctx, entity, missing);
   read.sent.add(sent);
   try {
     const key = rowShape(ctx.em, entity).primaryProp;
-    for (const row of await sent) read.rows.set(String((row as Record<string, unknown>)[key]), row);
+    const rows = await sent;
+    for (const row of rows) read.rows.set(String((row as Record<string, unknown>)[key]), row);
+    if (kept) kept.keep(entity as object, key, rows, mark!);
   } finally {
     read.sent.delete(sent);
   }
@@ -941,6 +957,8 @@ export function readRowsByOwnerKeys(
   entity: EntityName<object>,
   ownerIds: readonly string[],
 ): void {
+  // Rows the process keeps are answered from memory once the owner's row names them; one it does not keep is read then.
+  if (keptRowsFor(ctx.em, entity as object)) return;
   const ownerShape = rowShape(ctx.em, owner);
   const keyed = matchKeys(ownerIds);
   // Every reference to `entity` the operation follows (a request's requester and assignee) in one statement.

@@ -1,6 +1,7 @@
 import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { readRowsAlong } from '../graphql/loaders.js';
+import { keepRowsInProcess } from '../graphql/kept-rows.js';
 import { RelationField } from '../graphql/relation-field.js';
 import { Node } from '../relay/node.js';
 import { NodeEntity } from '../relay/node-entity.js';
@@ -119,3 +120,6 @@ export class Place extends NodeEntity {
 // A place's plain row comes with its ancestors' (its path holds their ids and its own): the board
 // and the person card show a place's ancestors (or a role at one of them) right after the place.
 readRowsAlong(Place, `SELECT DISTINCT unnest(string_to_array(trim(BOTH '/' FROM p.path), '/'))::uuid FROM place p WHERE p.id = ANY (?)`);
+// Places are created, never edited through the API, and shown by every board and card: their rows
+// are kept in process (migration 0028 announces any change made otherwise).
+keepRowsInProcess(Place);
