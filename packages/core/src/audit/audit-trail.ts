@@ -9,6 +9,7 @@ import {
   Utils,
 } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { tableOf } from '../database/table-name.js';
 import type { Actor } from '../command/command.js';
 import type { GongzhiContext } from '../context.js';
 import type { FinalWrite } from '../events/event-bus.js';
@@ -118,11 +119,6 @@ export interface AuditRecord {
   placePaths?: readonly string[];
   /** The table written, counted once the flush completed. */
   table?: string;
-}
-
-/** A table as `pg_stat_xact_user_tables` names it: `schema.table`. */
-function tableOf(meta: EntityMetadata): string {
-  return `${meta.schema && meta.schema !== '*' ? meta.schema : 'public'}.${meta.tableName}`;
 }
 
 interface Counts {

@@ -1,5 +1,6 @@
 import type { EntityMetadata, EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { tableOf } from '../database/table-name.js';
 import { BOARD_CHANNEL } from '../board/board-transport.js';
 import type { NotificationListener } from '../database/notification-listener.js';
 
@@ -28,7 +29,7 @@ export function keepRowsInProcess(entity: EntityName<object>): void {
 }
 
 /** Rows kept per entity: beyond this many, an entity's kept rows are dropped and kept afresh. */
-export const KEPT_ROWS_LIMIT = 20_000;
+const KEPT_ROWS_LIMIT = 20_000;
 
 /**
  * The rows a process keeps of the entities declared with {@link keepRowsInProcess}, dropped on
@@ -110,11 +111,6 @@ export class KeptRows {
     if (kept.size + rows.length > KEPT_ROWS_LIMIT) kept.clear();
     for (const row of rows) kept.set(String((row as Record<string, unknown>)[key]), row);
   }
-}
-
-/** `schema.table` of an entity, as the trigger names it (`TG_TABLE_SCHEMA`, `TG_TABLE_NAME`). */
-function tableOf(meta: EntityMetadata): string {
-  return `${meta.schema && meta.schema !== '*' ? meta.schema : 'public'}.${meta.tableName}`;
 }
 
 function keptTableOf(payload: string): string | null {
