@@ -59,7 +59,7 @@ export { keepRowsInProcess } from './graphql/kept-rows.js';
 export { BoundedList } from './graphql/bounded-list.js';
 export * from './graphql/relation-field.js';
 export { ByParentKey } from './graphql/by-parent-key.js';
-export { pageColumns } from './graphql/page-columns.js';
+export { pageColumns, rowColumns } from './graphql/page-columns.js';
 export * from './graphql/user-error.js';
 export * from './logger.js';
 export * from './migrations/migration.js';

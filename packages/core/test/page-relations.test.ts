@@ -11,6 +11,7 @@ import {
   toGlobalId,
 } from '@gongzhi/core';
 import { apiKeyCaller, createTestApp, placeWriter, type TestApp } from '@gongzhi/core/testing';
+import type { Caller } from '@gongzhi/core';
 import { getNamedType, type GraphQLObjectType, isLeafType, isNonNullType } from 'graphql';
 
 /**
@@ -254,6 +255,39 @@ test("a page reads only the columns its rows' fields and place rules read; a fie
   const whole = await requestPage('id title status requester { name } place { name } lastTimelineEntry { action } callbackPhone');
   expect(whole.statement).toMatch(/^select "?r"?\.\*/);
   expect(whole.nodes.map(({ callbackPhone: _phone, ...rest }) => rest)).toEqual(narrow.nodes);
+});
+
+test("a timeline's pages read only the columns their fields and the entries' place rule read, and a scoped key sees the same", async () => {
+  const board = `query ($under: ID!) { requests(filter: { under: $under }, first: 10) { nodes { id lastTimelineEntry { action at } } } }`;
+  const byId = `query ($id: ID!) { request(id: $id) { timeline { nodes { action note } } } }`;
+  const timelineStatement = async (query: string, variables: Record<string, unknown>, caller?: Caller) => {
+    let data: Record<string, any> = {};
+    const statements = await app.recordStatements(async () => {
+      data = await app.run(query, variables, caller ? { caller } : undefined);
+    });
+    const statement = statements.find((text) => /FROM "request_timeline" t/.test(text));
+    if (!statement) throw new Error(`No timeline statement among ${statements.join('; ')}`);
+    return { statement, data };
+  };
+  const last = await timelineStatement(board, { under: ids.c });
+  expect(last.data.requests.nodes).toHaveLength(3);
+  for (const node of last.data.requests.nodes)
+    expect(node.lastTimelineEntry).toEqual({ action: expect.any(String), at: expect.any(String) });
+  // What the fields show, the order's keys, and the request (its place rule reads it).
+  for (const column of ['action', 'at', 'seq', 'request_id']) expect(last.statement).toContain(`t."${column}"`);
+  for (const column of ['note', 'actor_label', 'from_status', 'to_due_at']) expect(last.statement).not.toContain(column);
+  const timeline = await timelineStatement(byId, { id: ids.r0 });
+  expect(timeline.statement).toContain('t."note"');
+  expect(timeline.statement).not.toContain('actor_label');
+  expect(timeline.data.request.timeline.nodes.map((n: { action: string }) => n.action)).toEqual(['created', 'status', 'assigned']);
+  // The entries' place rule runs on the narrow rows: a key of the community sees what a key of everywhere sees.
+  const scoped = await apiKeyCaller(app, { name: 'c社区', placeIds: [fromGlobalId(ids.c)!.id], permissions: ['*'] });
+  expect((await timelineStatement(board, { under: ids.c }, scoped)).data).toEqual(last.data);
+  expect((await timelineStatement(byId, { id: ids.r0 }, scoped)).data).toEqual(timeline.data);
+  // A key of another place sees none of them.
+  const elsewhere = await apiKeyCaller(app, { name: '别处', placeIds: [ids.h1], permissions: ['*'] });
+  const outside = await app.run(byId, { id: ids.r0 }, { caller: elsewhere });
+  expect(outside.request).toBeNull();
 });
 
 test('every field of a request answers the same through a page as by id', async () => {

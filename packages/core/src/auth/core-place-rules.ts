@@ -34,7 +34,12 @@ export const corePlaceRules: PlaceRule[] = [
     place: (care: CareProfile, ctx) => placesOfPersonNow(ctx, care.personUuid),
     owners: (care: CareProfile) => [care.personUuid],
   },
-  { entity: PersonRole, place: (role: PersonRole) => refId(role.place), owners: (role: PersonRole) => [refId(role.person)] },
+  {
+    entity: PersonRole,
+    reads: ['place', 'person'],
+    place: (role: PersonRole) => refId(role.place),
+    owners: (role: PersonRole) => [refId(role.person)],
+  },
   {
     entity: Organization,
     place: (org: Organization) => refId(org.place),
@@ -59,7 +64,11 @@ export const corePlaceRules: PlaceRule[] = [
     ],
   },
   // The request's place: known at once when the operation has checked the request (a board's rows and their last entries).
-  { entity: RequestTimelineEntry, place: (entry: RequestTimelineEntry, ctx) => placeOfRequest(ctx, refId(entry.request)!) },
+  {
+    entity: RequestTimelineEntry,
+    reads: ['request'],
+    place: (entry: RequestTimelineEntry, ctx) => placeOfRequest(ctx, refId(entry.request)!),
+  },
   // Only callers who see everywhere (administrators, the system) see keys.
   { entity: ApiKey },
   // A webhook and its deliveries belong to the key or person that created it (and to administrators).

@@ -599,6 +599,7 @@ export function isRowColumnOf(ctx: Pick<ReadContext, 'em'>, entity: EntityName<o
 
 /** Narrow shapes by entity and properties read. */
 const narrowShapes = new WeakMap<EntityMetadata, Map<string, NarrowRows>>();
+let narrowShapeCount = 0;
 
 /**
  * The shape of rows of `entity` that hold only the columns of `props` and the primary key: the
@@ -625,7 +626,12 @@ export function narrowRows(ctx: Pick<ReadContext, 'em'>, entity: EntityName<obje
       all.filter((prop) => wanted.has(prop.name)),
       all.filter((prop) => !wanted.has(prop.name)),
     );
-    narrow = { columns: shape.columns('r'), rows: (raw) => raw.map((result) => shape.toRow(result as Record<string, unknown>)) };
+    narrow = {
+      key: `n${++narrowShapeCount}`,
+      columns: shape.columns('r'),
+      columnsOf: shape.columns,
+      rows: (raw) => raw.map((result) => shape.toRow(result as Record<string, unknown>)),
+    };
     byProps.set(key, narrow);
   }
   return narrow;
@@ -633,8 +639,12 @@ export function narrowRows(ctx: Pick<ReadContext, 'em'>, entity: EntityName<obje
 
 /** Narrow plain rows of one entity: see {@link narrowRows}. */
 export interface NarrowRows {
+  /** A short name of this shape, unique in the process (a loader's name may carry it). */
+  key: string;
   /** The select list, of alias `r`. */
   columns: string;
+  /** The select list, of another alias. */
+  columnsOf: (alias: string) => string;
   /** The result rows as plain rows. */
   rows: (raw: readonly object[]) => object[];
 }

@@ -33,10 +33,45 @@ import { relationProperty } from './relation-field.js';
  * ```
  */
 export function pageColumns(ctx: GongzhiContext, info: GraphQLResolveInfo, entity: ClassType): readonly string[] | null {
+  return keptColumnsOf(ctx, info, entity, pageRows);
+}
+
+function pageRows(info: GraphQLResolveInfo): RowNodes | null {
+  const page = getNamedType(info.returnType);
+  return isObjectType(page) ? rowFieldNodes(info.fieldNodes, page, info.fragments) : null;
+}
+
+/**
+ * As {@link pageColumns}, for a field that answers one row of `entity` (or null) read as part of a
+ * page (`Request.lastTimelineEntry`, the last page of one of each request's timeline): the
+ * properties the field's own selection and the entity's place rules read.
+ */
+export function rowColumns(ctx: GongzhiContext, info: GraphQLResolveInfo, entity: ClassType): readonly string[] | null {
+  return keptColumnsOf(ctx, info, entity, oneRow);
+}
+
+function oneRow(info: GraphQLResolveInfo): RowNodes | null {
+  const type = getNamedType(info.returnType);
+  return isObjectType(type) ? { nodes: [...info.fieldNodes], type } : null;
+}
+
+/** The field nodes that select a row's fields, and the row's type. */
+interface RowNodes {
+  nodes: FieldNode[];
+  type: GraphQLObjectType;
+}
+
+/** The columns `rowsOf`'s field nodes read, worked out once per field node of a kept document. */
+function keptColumnsOf(
+  ctx: GongzhiContext,
+  info: GraphQLResolveInfo,
+  entity: ClassType,
+  rowsOf: (info: GraphQLResolveInfo) => RowNodes | null,
+): readonly string[] | null {
   const [only] = info.fieldNodes.length === 1 ? info.fieldNodes : [];
   const known = only ? keptColumns.get(ctx.placeRules)?.get(only) : undefined;
   if (known !== undefined) return known;
-  const kept = columnsOf(ctx, info, entity);
+  const kept = columnsOf(ctx, info, entity, rowsOf);
   if (only) {
     let byNode = keptColumns.get(ctx.placeRules);
     if (!byNode) keptColumns.set(ctx.placeRules, (byNode = new WeakMap()));
@@ -48,16 +83,19 @@ export function pageColumns(ctx: GongzhiContext, info: GraphQLResolveInfo, entit
 /** Per set of place rules (one platform), per field node (a document is parsed once and kept). */
 const keptColumns = new WeakMap<GongzhiContext['placeRules'], WeakMap<FieldNode, readonly string[] | null>>();
 
-function columnsOf(ctx: GongzhiContext, info: GraphQLResolveInfo, entity: ClassType): readonly string[] | null {
+function columnsOf(
+  ctx: GongzhiContext,
+  info: GraphQLResolveInfo,
+  entity: ClassType,
+  rowsOf: (info: GraphQLResolveInfo) => RowNodes | null,
+): readonly string[] | null {
   const reads = new Set<string>();
   for (const rule of ctx.placeRules.get(entity) ?? []) {
     if (!rule.reads && (rule.place || rule.owners)) return null;
     // Columns of the entity's rows: the host checked them at start (checkPlaceRuleReads).
     for (const property of rule.reads ?? []) reads.add(property);
   }
-  const page = getNamedType(info.returnType);
-  if (!isObjectType(page)) return null;
-  const rows = rowFieldNodes(info.fieldNodes, page, info.fragments);
+  const rows = rowsOf(info);
   if (!rows) return null;
   const { nodes, type } = rows;
   if (!nodes.length) return [...reads];
@@ -86,7 +124,7 @@ function rowFieldNodes(
   pageNodes: readonly FieldNode[],
   page: GraphQLObjectType,
   fragments: Record<string, FragmentDefinitionNode>,
-): { nodes: FieldNode[]; type: GraphQLObjectType } | null {
+): RowNodes | null {
   const onPage = fieldsOn(pageNodes, page, fragments);
   if (!onPage) return null;
   const nodes: FieldNode[] = [];

@@ -1,11 +1,12 @@
 import type { EntityName } from '@mikro-orm/core';
-import { type GraphQLField, type GraphQLSchema, isObjectType } from 'graphql';
-import { Args, Ctx, Extensions, Field, FieldResolver, getMetadataStorage, Resolver, Root } from 'type-graphql';
+import { type GraphQLField, type GraphQLResolveInfo, type GraphQLSchema, isObjectType } from 'graphql';
+import { Args, Ctx, Extensions, Field, FieldResolver, getMetadataStorage, Info, Resolver, Root } from 'type-graphql';
 import type { GongzhiContext } from '../context.js';
 import { ByParentKey } from './by-parent-key.js';
 import type { ClassType } from '../plugin/plugin.js';
 import { type ConnectionOrder, ConnectionArgs, connectionType, loadPageByForeignKey } from '../relay/connection.js';
 import { loadById, type ReadContext, refId, relatedRowIfRead } from './loaders.js';
+import { pageColumns } from './page-columns.js';
 
 /**
  * The row a many-to-one reference points at (`member.person`, or a bare id), or null when it
@@ -158,11 +159,13 @@ export function hasMany<P extends { uuid: string }, C extends object>(
   const name = `${field.charAt(0).toUpperCase()}${field.slice(1)}`;
   Object.defineProperty(generated, 'name', { value: `${name}ConnectionResolver` });
   const order = options.order ?? ({ keys: ['uuid'], direction: 'asc' } as unknown as ConnectionOrder<C>);
-  generated.prototype[field] = (root: P, page: ConnectionArgs, ctx: GongzhiContext) =>
+  generated.prototype[field] = (root: P, page: ConnectionArgs, ctx: GongzhiContext, info: GraphQLResolveInfo) =>
     loadPageByForeignKey(ctx, child() as EntityName<C>, foreignKey, root.uuid, order, page, {
       connection: `${parent().name}.${field}`,
       defaultSize: options.defaultSize ?? 50,
       rows: options.rows,
+      // Plain rows read only the columns the operation's fields and the place rules read.
+      columns: options.rows ? pageColumns(ctx, info, child()) : null,
     });
   const descriptor = Object.getOwnPropertyDescriptor(generated.prototype, field)!;
   // Made now, not in the field's type thunk: type-graphql reads the types it knows before it calls thunks.
@@ -174,5 +177,6 @@ export function hasMany<P extends { uuid: string }, C extends object>(
   Root()(generated.prototype, field, 0);
   Args(() => ConnectionArgs)(generated.prototype, field, 1);
   Ctx()(generated.prototype, field, 2);
+  Info()(generated.prototype, field, 3);
   return generated;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityName, FilterQuery } from '@mikro-orm/core';
 import { GraphQLError } from 'graphql';
 import { ArgsType, Field, Int, ObjectType } from 'type-graphql';
-import { batchLoader, executeRead, matchKeys, narrowRows, plainRows, type ReadContext } from '../graphql/loaders.js';
+import { batchLoader, executeRead, matchKeys, type NarrowRows, narrowRows, plainRows, type ReadContext } from '../graphql/loaders.js';
 import { selectPageRows } from './page-statement.js';
 import { coreMessages } from '../i18n/core-messages.js';
 import type { ClassType } from '../plugin/plugin.js';
@@ -390,9 +390,10 @@ export interface PageOptions {
   literal?: readonly string[];
   /**
    * With `rows`: the properties the operation reads of the page's rows (`pageColumns(ctx, info,
-   * entity)`), or null for all. The page then reads only those columns (and the order's keys and
-   * the primary key): a board's request rows have 23 columns and show 8, and parsing every
-   * column of every row was a large part of a page's cost.
+   * entity)`; `rowColumns` for a field that answers one row of a page, as `lastTimelineEntry`), or
+   * null for all. The page then reads only those columns (and the order's keys and the primary
+   * key): a board's request rows have 23 columns and show 8, and parsing every column of every
+   * row was a large part of a page's cost.
    */
   columns?: readonly string[] | null;
 }
@@ -421,7 +422,7 @@ export async function findPage<T extends object>(
   if (!options.rows)
     return toPage(await ctx.em.find(entity, { $and: conditions } as never, { orderBy, limit: request.size + 1 }), request, order.keys);
   // Plain rows: of the columns the operation reads (`columns`), or of every column.
-  const narrow = options.columns ? narrowRows(ctx, entity as EntityName<object>, [...options.columns, ...order.keys.map(String)]) : null;
+  const narrow = options.columns ? pageNarrowRows(ctx, entity as EntityName<object>, options.columns, order) : null;
   const raw = await selectPageRows(
     ctx.em,
     entity as EntityName<object>,
@@ -432,6 +433,26 @@ export async function findPage<T extends object>(
     narrow?.columns,
   );
   return toPage((narrow ? narrow.rows(raw) : plainRows(ctx, entity, raw)) as T[], request, order.keys);
+}
+
+/** Narrow rows by columns list (`pageColumns` keeps one per field node), entity and order: worked out once, not per page. */
+const narrowByColumns = new WeakMap<readonly string[], Map<EntityName<object>, Map<string, NarrowRows>>>();
+
+/** The narrow rows of a page of `entity` reading `columns` and the order's keys. */
+function pageNarrowRows(
+  ctx: ReadContext,
+  entity: EntityName<object>,
+  columns: readonly string[],
+  order: { keys: readonly string[] },
+): NarrowRows {
+  let byEntity = narrowByColumns.get(columns);
+  if (!byEntity) narrowByColumns.set(columns, (byEntity = new Map<EntityName<object>, Map<string, NarrowRows>>()));
+  let byOrder = byEntity.get(entity);
+  if (!byOrder) byEntity.set(entity, (byOrder = new Map<string, NarrowRows>()));
+  const keys = order.keys.join(',');
+  let narrow = byOrder.get(keys);
+  if (!narrow) byOrder.set(keys, (narrow = narrowRows(ctx, entity, [...columns, ...order.keys])));
+  return narrow;
 }
 
 /**
@@ -561,9 +582,9 @@ export interface ParentLink {
  * signature holds the filter, so pages of other filters are other statements. A first page (no
  * cursor: a board's 50 nested timelines) is named without building and serialising an array.
  */
-function pageLoaderName(connection: string, request: PageRequest): string {
-  if (!request.from) return `page:${connection}:${request.signature}:${request.size}:${request.backward}`;
-  return `page:${connection}:${JSON.stringify([request.signature, request.size, request.backward, request.from.map(encodeValue)])}`;
+function pageLoaderName(connection: string, request: PageRequest, columns = ''): string {
+  if (!request.from) return `page:${connection}:${request.signature}:${request.size}:${request.backward}:${columns}`;
+  return `page:${connection}:${JSON.stringify([request.signature, request.size, request.backward, request.from.map(encodeValue), columns])}`;
 }
 
 /**
@@ -585,7 +606,9 @@ export function loadPageOfParents<T extends object>(
   checkOrder(ctx, child as EntityName<object>, order as ConnectionOrder<unknown>);
   const request = pageRequest(args, options.defaultSize, order.keys.length, options.connection, options.filter);
   if (request.size === 0) return Promise.resolve(toPage([], request, order.keys));
-  return batchLoader<string, ConnectionPage<T>>(ctx, pageLoaderName(options.connection, request), async (parentIds) => {
+  // Plain rows of the columns the operation reads (`columns`): pages asking for other columns are read apart.
+  const narrow = options.rows && options.columns ? pageNarrowRows(ctx, child as EntityName<object>, options.columns, order) : null;
+  return batchLoader<string, ConnectionPage<T>>(ctx, pageLoaderName(options.connection, request, narrow?.key), async (parentIds) => {
     const names = sqlNames(ctx, child as EntityName<object>, 't');
     const {
       join = '',
@@ -607,7 +630,7 @@ export function loadPageOfParents<T extends object>(
     const rows = await executeRead<Record<string, unknown>[]>(
       ctx.em,
       `SELECT * FROM (
-         SELECT t.*, ${parent} AS page_parent, row_number() OVER (PARTITION BY ${parent} ORDER BY ${orderSql}) AS page_row
+         SELECT ${narrow ? narrow.columnsOf('t') : 't.*'}, ${parent} AS page_parent, row_number() OVER (PARTITION BY ${parent} ORDER BY ${orderSql}) AS page_row
            FROM ${names.table} t ${join}
           WHERE ${conditions.join(' AND ')}
        ) paged
@@ -618,7 +641,11 @@ export function loadPageOfParents<T extends object>(
       { fixedShape: true, byKey: join === '' },
     );
     const groups = new Map<string, T[]>(parentIds.map((id) => [id, []]));
-    const nodes = options.rows ? plainRows(ctx, child, rows) : rows.map((row) => ctx.em.map<T>(child, row as never));
+    const nodes = narrow
+      ? (narrow.rows(rows) as T[])
+      : options.rows
+        ? plainRows(ctx, child, rows)
+        : rows.map((row) => ctx.em.map<T>(child, row as never));
     nodes.forEach((node, i) => groups.get(String(rows[i]?.page_parent))?.push(node));
     return parentIds.map((id) => toPage(groups.get(id)!, request, order.keys));
   }).load(parentId);

@@ -6,7 +6,7 @@ import { readSensitive } from '../auth/sensitive.js';
 import { loadRef, perform, requireRef } from '../command/command.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
 import { ByParentKey } from '../graphql/by-parent-key.js';
-import { pageColumns } from '../graphql/page-columns.js';
+import { pageColumns, rowColumns } from '../graphql/page-columns.js';
 import { hasMany } from '../graphql/relation-field.js';
 import type { GongzhiContext } from '../context.js';
 import { Organization } from '../organization/organization.entity.js';
@@ -14,7 +14,14 @@ import { organizationIdsOfPerson } from '../organization/organization.queries.js
 import { Person } from '../person/person.entity.js';
 import { dispatchRequest } from './request-dispatch.commands.js';
 import { Place } from '../place/place.entity.js';
-import { type ConnectionOrder, ConnectionArgs, ConnectionPage, findPage, loadPageByForeignKey } from '../relay/connection.js';
+import {
+  type ConnectionOrder,
+  ConnectionArgs,
+  ConnectionPage,
+  findPage,
+  loadPageByForeignKey,
+  type PageOptions,
+} from '../relay/connection.js';
 import { RequestConnection, RequestFilter } from './request.types.js';
 import {
   assignRequest,
@@ -109,8 +116,17 @@ function details(input: RequestDetailsInput & { kind: RequestKind }): NewRequest
 const NEWEST_FIRST: ConnectionOrder<Request> = { keys: ['createdAt', 'uuid'], direction: 'desc' };
 /** A timeline in the order it was written: by time, then `seq` (entries of one unit of work share their time). */
 const AS_WRITTEN: ConnectionOrder<RequestTimelineEntry> = { keys: ['at', 'seq', 'uuid'], direction: 'asc' };
-/** What `Request.timeline` pages with (hasMany's defaults): `lastTimelineEntry` shares its batch. */
+/** What `Request.timeline` pages with (hasMany's defaults): `lastTimelineEntry` shares its batch when it reads the same columns. */
 const TIMELINE_PAGES = { connection: 'Request.timeline', defaultSize: 50, rows: true };
+const LAST_ONE = { last: 1 };
+/** {@link TIMELINE_PAGES} reading `columns`, one object per list of columns (a board asks for 50 at once). */
+const timelinePages = new WeakMap<readonly string[], PageOptions>();
+function timelinePagesOf(columns: readonly string[] | null): PageOptions {
+  if (!columns) return TIMELINE_PAGES;
+  let options = timelinePages.get(columns);
+  if (!options) timelinePages.set(columns, (options = { ...TIMELINE_PAGES, columns }));
+  return options;
+}
 
 @Resolver(() => Request)
 export class RequestResolver {
@@ -302,9 +318,21 @@ export class RequestResolver {
 
   @ByParentKey()
   @FieldResolver(() => RequestTimelineEntry, { nullable: true, description: 'The latest change.' })
-  async lastTimelineEntry(@Root() request: Request, @Ctx() ctx: GongzhiContext): Promise<RequestTimelineEntry | null> {
-    // The timeline's last page of one: one statement for a whole board of requests.
-    const page = await loadPageByForeignKey(ctx, RequestTimelineEntry, 'request', request.uuid, AS_WRITTEN, { last: 1 }, TIMELINE_PAGES);
+  async lastTimelineEntry(
+    @Root() request: Request,
+    @Ctx() ctx: GongzhiContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<RequestTimelineEntry | null> {
+    // The timeline's last page of one: one statement for a whole board of requests, of the columns it shows.
+    const page = await loadPageByForeignKey(
+      ctx,
+      RequestTimelineEntry,
+      'request',
+      request.uuid,
+      AS_WRITTEN,
+      LAST_ONE,
+      timelinePagesOf(rowColumns(ctx, info, RequestTimelineEntry)),
+    );
     return page.edges[0]?.node ?? null;
   }
 }
