@@ -1,4 +1,16 @@
-import { keepRowsInProcess, Person, Place, PlaceType, readContext, rowById, toGlobalId } from '@gongzhi/core';
+import {
+  defineCommand,
+  keepRowsInProcess,
+  type Named,
+  Person,
+  Place,
+  PlaceType,
+  readContext,
+  rowById,
+  runCommand,
+  SYSTEM_CALLER,
+  toGlobalId,
+} from '@gongzhi/core';
 import { createTestApp, placeWriter, type TestApp } from '@gongzhi/core/testing';
 import { Entity, PrimaryKey } from '@mikro-orm/decorators/legacy';
 import { randomUUID } from 'node:crypto';
@@ -15,6 +27,7 @@ import { bare } from './fixtures/plugins.js';
 let app: TestApp;
 let community: Place;
 let household: Place;
+let requestId: string;
 
 const BOARD = `query ($c: ID!) { requests(filter: { under: $c }, first: 10) { nodes { place { name ancestors { name } } } } }`;
 
@@ -31,10 +44,11 @@ beforeAll(async () => {
   household = write(PlaceType.HOUSEHOLD, 'h', '1号楼101', write(PlaceType.BUILDING, 'b', '1号楼', community));
   const person = em.create(Person, { name: '居民', household });
   await em.flush();
-  await app.run(
+  const submitted = await app.run(
     `mutation ($p: ID!, $r: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "灯坏了", placeId: $p, requesterId: $r }) { request { id } } }`,
     { p: toGlobalId('Place', household.uuid), r: toGlobalId('Person', person.uuid) },
   );
+  requestId = submitted.submitRequest.request.id;
 });
 afterAll(async () => {
   await app?.close();
@@ -118,6 +132,31 @@ test('what was kept is dropped when the LISTEN connection goes down: a change ma
   // Listening again, the household is answered from memory again (no statement), and as it is now.
   await until(async () => (await app.countStatements(() => placeRow(household.uuid))) === 0, 'the household kept again');
   expect((await placeRow(household.uuid))?.name).toBe(`${before}号`);
+});
+
+test("a command that writes a kept table drops this process's kept rows at its commit: its caller's next read sees the change", async () => {
+  const rename = defineCommand<{ place: Named<Place>; name: string }, void>({
+    name: 'test.renamePlaceBySql',
+    async run(uow, { place, name }) {
+      await uow.em.nativeUpdate(Place, { uuid: place.uuid }, { name });
+    },
+  });
+  const before = (await placeRow(household.uuid))!.name;
+  // Without its notice, only the commit can tell this process: the table's trigger off for this test.
+  await elsewhere(`ALTER TABLE place DISABLE TRIGGER place_kept_rows_changed`);
+  try {
+    expect(await app.countStatements(() => placeRow(household.uuid))).toBe(0);
+    const row = await app.platform.orm.em.fork().findOneOrFail(Place, { uuid: household.uuid });
+    const done = await runCommand(app.platform.createContext(SYSTEM_CALLER), rename, { place: row, name: `${before}室` });
+    expect(done.ok).toBe(true);
+    expect((await placeRow(household.uuid))?.name).toBe(`${before}室`);
+    // A command that writes no place keeps what is kept.
+    expect(await app.countStatements(() => placeRow(household.uuid))).toBe(0);
+    await app.run(`mutation ($r: ID!) { changeRequestStatus(id: $r, to: ACCEPTED) { errors { code } } }`, { r: requestId });
+    expect(await app.countStatements(() => placeRow(household.uuid))).toBe(0);
+  } finally {
+    await elsewhere(`ALTER TABLE place ENABLE TRIGGER place_kept_rows_changed`);
+  }
 });
 
 @Entity({ schema: 'kept_thing', tableName: 'thing' })

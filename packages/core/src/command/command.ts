@@ -6,6 +6,7 @@ import { AuditTrail, type CountRow, userTables } from '../audit/audit-trail.js';
 import type { PermissionName } from '../auth/permission.js';
 import { canSee, canSeeWith, placePathsByRules, somePlaceByRules } from '../auth/scope-guard.js';
 import { executeRead, loadById, managedRows, plainRows, type ReadContext, rowById, rowKeyOf } from '../graphql/loaders.js';
+import { forgetWrittenRows } from '../graphql/kept-rows.js';
 import type { Caller, GongzhiContext } from '../context.js';
 import type { EventEmitter, FinalWrite } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
@@ -267,6 +268,8 @@ class Work implements UnitOfWork {
     // The trail knows what was written once its last statement has answered (with the COMMIT).
     await this.audit.settled();
     if (!this.audit.mayHaveWritten(Place)) handOverPlaceSummaries(this.scope, ctx);
+    // Rows kept in process of a table it wrote go now, before the caller's next read, not when the table's notice comes.
+    forgetWrittenRows(this.em, (entity) => this.audit.mayHaveWritten(entity as EntityClass));
   }
 
   /** The paths of the places `target` belongs to (by its place rules), widened to the enclosing place of a type. */

@@ -20,9 +20,11 @@ const keptEntities = new WeakSet<object>();
  *   FOR EACH STATEMENT EXECUTE FUNCTION kept_rows_notice();
  * ```
  *
- * and the host refuses to start when a declared entity's table has no such trigger. A change is
- * seen by this process when its notice arrives, a few milliseconds after its commit; until then
- * the process may answer the row as it was (as a revoked key is honoured until its notice comes).
+ * and the host refuses to start when a declared entity's table has no such trigger. A command of
+ * this process that wrote the table drops its kept rows once it has committed, before its caller
+ * reads again; a change made elsewhere (another process, SQL) is seen when its notice arrives, a
+ * few milliseconds after its commit, and until then the process may answer the row as it was (as
+ * a revoked key is honoured until its notice comes).
  */
 export function keepRowsInProcess(entity: EntityName<object>): void {
   keptEntities.add(entity as object);
@@ -94,6 +96,15 @@ export class KeptRows {
     else for (const rows of this.rows.values()) rows.clear();
   }
 
+  /**
+   * Drops the rows of every kept entity that `written` says a transaction of this process may
+   * have written, once it has committed: what its caller reads next is the change, not what was
+   * kept (the table's notice comes a little later, and drops them in every process).
+   */
+  forgetWritten(written: (entity: object) => boolean): void {
+    for (const [table, entity] of this.tables) if (this.rows.get(entity)!.size > 0 && written(entity)) this.forget(table);
+  }
+
   /** The kept rows of `entity` when it is kept and they may be answered now, else undefined. */
   rowsOf(entity: object): ReadonlyMap<string, object> | undefined {
     return this.live ? this.rows.get(entity) : undefined;
@@ -120,6 +131,16 @@ function keptTableOf(payload: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * After a commit in this process: drops the kept rows of the entities `written` says the
+ * transaction may have written ({@link KeptRows.forgetWritten}).
+ *
+ * @internal The host's (a command's hand-over); not part of the plugin contract.
+ */
+export function forgetWrittenRows(em: EntityManager, written: (entity: object) => boolean): void {
+  keptRowsByConnection.get(em.getConnection())?.forgetWritten(written);
 }
 
 /** The platform's kept rows, by its ORM connection (shared by every fork). */
