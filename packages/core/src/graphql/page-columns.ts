@@ -71,7 +71,7 @@ function keptColumnsOf(
   const [only] = info.fieldNodes.length === 1 ? info.fieldNodes : [];
   const known = only ? keptColumns.get(ctx.placeRules)?.get(only) : undefined;
   if (known !== undefined) return known;
-  const kept = columnsOf(ctx, info, entity, rowsOf);
+  const kept = columnsOf(ctx, entity, info.fragments, () => rowsOf(info));
   if (only) {
     let byNode = keptColumns.get(ctx.placeRules);
     if (!byNode) keptColumns.set(ctx.placeRules, (byNode = new WeakMap()));
@@ -85,9 +85,9 @@ const keptColumns = new WeakMap<GongzhiContext['placeRules'], WeakMap<FieldNode,
 
 function columnsOf(
   ctx: GongzhiContext,
-  info: GraphQLResolveInfo,
   entity: ClassType,
-  rowsOf: (info: GraphQLResolveInfo) => RowNodes | null,
+  fragments: Record<string, FragmentDefinitionNode>,
+  rowsOf: () => RowNodes | null,
 ): readonly string[] | null {
   const reads = new Set<string>();
   for (const rule of ctx.placeRules.get(entity) ?? []) {
@@ -95,11 +95,11 @@ function columnsOf(
     // Columns of the entity's rows: the host checked them at start (checkPlaceRuleReads).
     for (const property of rule.reads ?? []) reads.add(property);
   }
-  const rows = rowsOf(info);
+  const rows = rowsOf();
   if (!rows) return null;
   const { nodes, type } = rows;
   if (!nodes.length) return [...reads];
-  const fields = fieldsOn(nodes, type, info.fragments);
+  const fields = fieldsOn(nodes, type, fragments);
   if (!fields) return null;
   const isNode = (entity.prototype as object) instanceof GlobalIdEntity;
   for (const node of fields) {
