@@ -161,7 +161,10 @@ function textFrameHeader(length: number): Buffer {
   return header;
 }
 
-/** What `writeFrame` reaches of ws's socket: its connection, and whether its sender holds frames back. */
+/**
+ * What `writeFrame` reaches of ws's socket (ws 8's private fields): its connection, and whether its
+ * sender holds frames back. Any other shape (another ws) sends through `ws.send`, as before.
+ */
 interface WsInternals {
   _socket?: { write(data: Buffer, cb?: (err?: Error | null) => void): boolean };
   _sender?: { _state?: number; _queue?: unknown[] };
