@@ -38,6 +38,7 @@ import { readerNameGenericPlan } from './migrations/core/0025_reader_name_generi
 import { requestCountStripeByTransaction } from './migrations/core/0026_request_count_stripe_by_transaction.js';
 import { expectWritten } from './migrations/core/0027_expect_written.js';
 import { keptRowsNotice } from './migrations/core/0028_kept_rows_notice.js';
+import { requestCountFold } from './migrations/core/0029_request_count_fold.js';
 import { timelineActorLabel } from './migrations/core/0008_timeline_actor_label.js';
 import { eventOutbox } from './migrations/core/0009_event_outbox.js';
 import { rateLimit } from './migrations/core/0010_rate_limit.js';
@@ -128,6 +129,7 @@ export const coreModule: {
     requestCountStripeByTransaction,
     expectWritten,
     keptRowsNotice,
+    requestCountFold,
   ],
   resolvers: [
     PlatformResolver,

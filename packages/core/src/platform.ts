@@ -57,6 +57,7 @@ import {
   type ServiceRegistry,
 } from './plugin/plugin.js';
 import { CORE_VERSION } from './version.js';
+import { RequestCountFolder, type RequestCountOptions } from './request/request-count-folder.js';
 import { WebhookDispatcher, type WebhookOptions } from './webhook/webhook.dispatcher.js';
 import { subscribeWebhookFanOut } from './webhook/webhook.fan-out.js';
 
@@ -98,6 +99,8 @@ export interface PlatformOptions {
   outbox?: OutboxOptions;
   /** How this process sends webhook deliveries: poll interval, timeout, concurrency, back-off, retry window. */
   webhooks?: WebhookOptions;
+  /** How often this process folds the kept request counts (the subtree reports' rows) back into one row per status and level. */
+  requestCounts?: RequestCountOptions;
   /**
    * The process's LISTEN connection (the gateway's, shared with boards and revocations). With it,
    * which events webhooks subscribe to is kept in the process, dropped on the database's change
@@ -508,6 +511,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   // Committed events reach webhooks through the outbox like any after-commit handler.
   const webhookInterest = subscribeWebhookFanOut(events, rolePermissions, clock, options.notifications ?? null);
   const webhookDispatcher = new WebhookDispatcher(options.databaseUrl, logger, options.webhooks);
+  const countFolder = new RequestCountFolder(() => ready.em.fork(), logger, options.requestCounts);
   events.systemUnitOfWork = (tx, label) => joinUnitOfWork(createContext({ ...SYSTEM_CALLER, label }), tx);
   const destroyed: GongzhiPlugin[] = [];
   let runtimeContext: ((p: GongzhiPlugin) => PluginRuntimeContext) | undefined;
@@ -624,6 +628,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
         // Deliveries under way finish; the rest stay in the outbox for the next process's sweep.
         await events.stopDelivery().catch((err) => logger.error({ err }, 'stopping event delivery failed'));
         await webhookDispatcher.stop().catch((err) => logger.error({ err }, 'stopping the webhook dispatcher failed'));
+        await countFolder.stop();
         for (const plugin of destroyed) {
           try {
             await plugin.destroy?.(contextFor(plugin));
@@ -643,6 +648,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     await keptRows.start();
     events.startSweeping();
     webhookDispatcher.start();
+    countFolder.start();
     return platform;
   } catch (err) {
     await events.stopDelivery().catch(() => undefined);

@@ -1,13 +1,15 @@
 import { seedScale, toGlobalId } from '@gongzhi/core';
 import { createTestApp, type TestApp } from '@gongzhi/core/testing';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { RequestCountFolder } from '../src/request/request-count-folder.js';
 
 let app: TestApp;
 let subdistrict: { id: string; path: string };
 const sql = <T>(text: string, params: unknown[] = []) => app.platform.orm.em.fork().getConnection().execute<T[]>(text, params);
 
 beforeAll(async () => {
-  app = await createTestApp();
+  // The folder's rounds are run by hand here; the last test runs them on the platform's timer.
+  app = await createTestApp({ requestCounts: { foldIntervalMs: 0 } });
   await app.platform.orm.em.fork().transactional((em) => seedScale(em as EntityManager, { scale: 0.15, requests: 600 }));
   const [row] = await sql<{ id: string; path: string }>(`SELECT id, path FROM place WHERE code = 'SCALE-0.15-S'`);
   subdistrict = row!;
@@ -178,4 +180,104 @@ test('two transactions changing requests under one place do not wait for each ot
   expect(after.total).toBe(before.total);
   expect(after).toEqual(await expected(`place_path LIKE ?`, [`${subdistrict.path}%`]));
   expect(await countDrift()).toEqual([]);
+});
+
+/** The kept count rows of a place, and how many distinct (status, level) they hold. */
+const rowsOf = async (placeId: string) =>
+  (
+    await sql<{ rows: number; kinds: number }>(
+      `SELECT count(*)::int AS rows, count(DISTINCT (status, level))::int AS kinds FROM request_count WHERE place_id = ?`,
+      [placeId],
+    )
+  )[0];
+
+/** Moves `n` requests under `path` from `from` to `to`, each in a transaction of its own (so on stripes of their own). */
+async function moveOneByOne(path: string, from: string, to: string, n: number) {
+  const ids = await sql<{ id: string }>(
+    `SELECT id FROM request WHERE place_path LIKE ? AND status = ?::request_status ORDER BY id LIMIT ?`,
+    [`${path}%`, from, n],
+  );
+  for (const { id } of ids) await sql(`UPDATE request SET status = ?::request_status WHERE id = ?`, [to, id]);
+  return ids.length;
+}
+
+test('folding the kept counts leaves every report as it was, one row per status and level; a fold gives way to a writer and loses no count', async () => {
+  const folder = new RequestCountFolder(() => app.platform.orm.em.fork(), app.platform.logger, { foldPlaces: 1000 });
+  const under = { under: toGlobalId('Place', subdistrict.id) };
+  expect(await moveOneByOne(subdistrict.path, 'submitted', 'accepted', 20)).toBe(20);
+  const spread = await rowsOf(subdistrict.id);
+  expect(spread.rows).toBeGreaterThan(spread.kinds + 10);
+  const before = (await app.run(QUERY, under)).requestStats;
+
+  // A writer holding the subdistrict's counter rows: the fold waits 50 ms, gives way, and says so.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let moved!: () => void;
+  const hasMoved = new Promise<void>((resolve) => (moved = resolve));
+  const writer = app.platform.orm.em.fork().transactional(async (em) => {
+    await em.execute(
+      `UPDATE request SET status = 'in_progress' WHERE id = (SELECT id FROM request WHERE place_path LIKE ? AND status = 'accepted' ORDER BY id LIMIT 1)`,
+      [`${subdistrict.path}%`],
+    );
+    moved();
+    await held;
+  });
+  await hasMoved;
+  const t0 = Date.now();
+  const blocked = await folder.foldOnce().finally(release);
+  await writer;
+  expect(blocked.busy).toBeGreaterThan(0);
+  expect(Date.now() - t0).toBeLessThan(2_000);
+  expect(await countDrift()).toEqual([]);
+
+  // Folds while twenty transitions run at once under the same subdistrict.
+  const ids = await sql<{ id: string }>(
+    `SELECT id FROM request WHERE place_path LIKE ? AND status = 'accepted' ORDER BY id DESC LIMIT 20`,
+    [`${subdistrict.path}%`],
+  );
+  let writing = true;
+  const folding = (async () => {
+    const rounds = [];
+    while (writing) rounds.push(await folder.foldOnce());
+    return rounds;
+  })();
+  const transitions = await Promise.all(
+    ids.map(({ id }) =>
+      app.run(`mutation ($id: ID!) { changeRequestStatus(id: $id, to: IN_PROGRESS) { request { status } errors { code } } }`, {
+        id: toGlobalId('Request', id),
+      }),
+    ),
+  ).finally(() => (writing = false));
+  const rounds = await folding;
+  expect(transitions.every((t) => t.changeRequestStatus.request?.status === 'IN_PROGRESS')).toBe(true);
+  expect(rounds.reduce((n, r) => n + r.folded, 0)).toBeGreaterThan(0);
+  expect(await countDrift()).toEqual([]);
+
+  // With no writer left, a round folds every place: one row per status and level, none counting nothing.
+  const last = await folder.foldOnce();
+  expect(last.busy).toBe(0);
+  const folded = await rowsOf(subdistrict.id);
+  expect(folded.rows).toBe(folded.kinds);
+  expect((await sql(`SELECT 1 FROM request_count WHERE place_id = ? AND (n = 0 OR stripe <> 0)`, [subdistrict.id])).length).toBe(0);
+  expect(await countDrift()).toEqual([]);
+  const after = (await app.run(QUERY, under)).requestStats;
+  expect(after.total).toBe(before.total);
+  expect(after).toEqual(await expected(`place_path LIKE ?`, [`${subdistrict.path}%`]));
+});
+
+test('the platform folds the kept counts on its own, on the interval it is given', async () => {
+  const folding = await createTestApp({ requestCounts: { foldIntervalMs: 50 } });
+  try {
+    await folding.platform.orm.em.fork().transactional((em) => seedScale(em as EntityManager, { scale: 0.05, requests: 40 }));
+    const execute = <T>(text: string, params: unknown[] = []) => folding.platform.orm.em.fork().getConnection().execute<T[]>(text, params);
+    const [district] = await execute<{ id: string; path: string }>(`SELECT id, path FROM place WHERE depth = 0 ORDER BY code LIMIT 1`);
+    const ids = await execute<{ id: string }>(`SELECT id FROM request WHERE status = 'submitted' ORDER BY id LIMIT 20`);
+    for (const { id } of ids) await execute(`UPDATE request SET status = 'accepted' WHERE id = ?`, [id]);
+    const spread = async () =>
+      (await execute<{ n: number }>(`SELECT count(*)::int AS n FROM request_count WHERE place_id = ? AND stripe <> 0`, [district.id]))[0].n;
+    for (let waited = 0; (await spread()) > 0 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    expect(await spread()).toBe(0);
+  } finally {
+    await folding.close();
+  }
 });

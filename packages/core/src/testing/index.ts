@@ -31,6 +31,8 @@ export interface TestAppOptions {
   outbox?: PlatformOptions['outbox'];
   /** Webhook sending options (poll interval, timeout, concurrency, back-off, retry window). */
   webhooks?: PlatformOptions['webhooks'];
+  /** How often the kept request counts are folded (`{ foldIntervalMs: 0 }` turns it off). */
+  requestCounts?: PlatformOptions['requestCounts'];
   /** Give the platform a LISTEN connection of its own, as the gateway does (closed with the app). */
   listen?: boolean;
 }
@@ -131,6 +133,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       boards: options.boards,
       outbox: options.outbox,
       webhooks: options.webhooks,
+      requestCounts: options.requestCounts,
       notifications,
     });
     if (options.seed) await platform.seed();
