@@ -33,6 +33,7 @@ export async function composePlatform(
     },
     outbox: config.outbox,
     webhooks: config.webhooks,
+    requestCounts: config.requestCounts,
     notifications: options.listener,
   });
 }

