@@ -401,7 +401,7 @@ export const SETTINGS: readonly Setting[] = [
     type: int(0, 86_400_000),
     defaultText: '300000',
     meaning:
-      "how often each process folds the kept request counts of the places with the most rows back into one row per status and level (writers spread their changes over 16 rows so they do not wait on each other; a subtree report reads them all); 0 leaves it to other processes",
+      'how often each process folds the kept request counts of the places with the most rows back into one row per status and level (writers spread their changes over 16 rows so they do not wait on each other; a subtree report reads them all); 0 leaves it to other processes',
   },
   {
     env: 'GONGZHI_METRICS',
