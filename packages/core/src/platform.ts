@@ -57,7 +57,7 @@ import {
   type ServiceRegistry,
 } from './plugin/plugin.js';
 import { CORE_VERSION } from './version.js';
-import { RequestCountFolder, type RequestCountOptions } from './request/request-count-folder.js';
+import { type FoldTotals, RequestCountFolder, type RequestCountOptions } from './request/request-count-folder.js';
 import { WebhookDispatcher, type WebhookOptions } from './webhook/webhook.dispatcher.js';
 import { subscribeWebhookFanOut } from './webhook/webhook.fan-out.js';
 
@@ -119,6 +119,8 @@ export interface Platform {
   readonly events: EventBus;
   /** The live task board hub of this process. */
   readonly boards: BoardHub;
+  /** What this process's fold of the kept request counts has done since it started (kept current). */
+  readonly countFolds: Readonly<FoldTotals>;
   readonly services: ServiceRegistry;
   readonly logger: Logger;
   readonly databaseUrl: string;
@@ -602,6 +604,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       schema,
       events,
       boards,
+      countFolds: countFolder.totals,
       services: allServices,
       logger,
       databaseUrl: options.databaseUrl,

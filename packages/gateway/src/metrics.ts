@@ -154,6 +154,39 @@ export class GatewayMetrics {
         if (pool) this.set(pool.waitingCount);
       },
     });
+    // The count fold's totals are the platform's, kept current as it folds: each scrape copies them.
+    const folds = platform.countFolds;
+    new Counter({
+      name: 'gongzhi_request_count_fold_places_total',
+      help: 'Places whose kept request counts this process folded (folded), or left to a later round because a writer held their rows (busy).',
+      labelNames: ['outcome'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc({ outcome: 'folded' }, folds.folded);
+        this.inc({ outcome: 'busy' }, folds.busy);
+      },
+    });
+    new Counter({
+      name: 'gongzhi_request_count_fold_rounds_total',
+      help: 'Rounds of the kept request counts fold this process ran, by outcome (ok, failed: the database unavailable, say).',
+      labelNames: ['outcome'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc({ outcome: 'ok' }, folds.rounds);
+        this.inc({ outcome: 'failed' }, folds.failedRounds);
+      },
+    });
+    new Counter({
+      name: 'gongzhi_request_count_fold_rows_removed_total',
+      help: 'Kept request count rows this process folded away (a subtree report reads them all).',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(folds.removed);
+      },
+    });
     // The three outbox gauges share one query per scrape.
     let depth: Promise<OutboxDepth | null> | null = null;
     const readDepth = () =>

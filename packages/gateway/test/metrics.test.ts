@@ -193,3 +193,38 @@ test('metrics are off when GONGZHI_METRICS=off, and required to be protected in 
   ).toThrow(/GONGZHI_METRICS is on in production but GONGZHI_METRICS_TOKEN is not set/);
   expect(testConfig({ NODE_ENV: 'production', GONGZHI_JWT_SECRET: 'x'.repeat(32), GONGZHI_DEV_ADMIN_KEY: '' }).metrics.enabled).toBe(false);
 });
+
+test('the fold of the kept request counts is counted: places folded, rounds, rows removed', async () => {
+  const own = await gatewayDatabase();
+  const folding = await startGateway(
+    testConfig({ DATABASE_URL: own.url, GONGZHI_COUNT_FOLD_MS: '100', GONGZHI_METRICS_TOKEN: 'scrape-token-of-the-tests' }),
+    logger,
+  );
+  try {
+    const scrapeFolding = async () =>
+      (await fetch(`${folding.server.url}/metrics`, { headers: { authorization: 'Bearer scrape-token-of-the-tests' } })).text();
+    // Three submissions in transactions of their own put the counts of their places' ancestors on
+    // more than one stripe. The first round comes 100 ms after the start (10 s when the setting is
+    // not passed on: the wait below ends before it).
+    const { communityId } = await demoBoard(folding.server.url);
+    for (let i = 0; i < 3; i++) await submitOver(folding.server.url, communityId, `计数折叠 ${i}`);
+    let text = await scrapeFolding();
+    for (
+      let waited = 0;
+      !(sample(text, 'gongzhi_request_count_fold_places_total', { outcome: 'folded' })! > 0) && waited < 5_000;
+      waited += 100
+    ) {
+      await new Promise((r) => setTimeout(r, 100));
+      text = await scrapeFolding();
+    }
+    expect(sample(text, 'gongzhi_request_count_fold_places_total', { outcome: 'folded' })).toBeGreaterThan(0);
+    // Places a writer held (the grid's routing, say) are counted apart; none is needed here.
+    expect(sample(text, 'gongzhi_request_count_fold_places_total', { outcome: 'busy' })).toBeGreaterThanOrEqual(0);
+    expect(sample(text, 'gongzhi_request_count_fold_rows_removed_total')).toBeGreaterThan(0);
+    expect(sample(text, 'gongzhi_request_count_fold_rounds_total', { outcome: 'ok' })).toBeGreaterThan(0);
+    expect(sample(text, 'gongzhi_request_count_fold_rounds_total', { outcome: 'failed' })).toBe(0);
+  } finally {
+    await folding.stop();
+    await own.drop();
+  }
+});
