@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { eventOutbox, type GongzhiContext, type OutboxDepth, type Platform } from '@gongzhi/core';
+import { eventOutbox, type FoldTotals, type GongzhiContext, type OutboxDepth, type Platform } from '@gongzhi/core';
 import { type FormattedExecutionResult, getOperationAST, type GraphQLFormattedError } from 'graphql';
 import type pg from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -154,39 +154,28 @@ export class GatewayMetrics {
         if (pool) this.set(pool.waitingCount);
       },
     });
-    // The count fold's totals are the platform's, kept current as it folds: each scrape copies them.
+    // The count fold's totals are the platform's, kept current as it folds: each scrape copies them,
+    // one total a sample (by outcome, or alone).
     const folds = platform.countFolds;
-    new Counter({
-      name: 'gongzhi_request_count_fold_places_total',
-      help: 'Places whose kept request counts this process folded (folded), or left to a later round because a writer held their rows (busy).',
-      labelNames: ['outcome'] as const,
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        this.inc({ outcome: 'folded' }, folds.folded);
-        this.inc({ outcome: 'busy' }, folds.busy);
-      },
-    });
-    new Counter({
-      name: 'gongzhi_request_count_fold_rounds_total',
-      help: 'Rounds of the kept request counts fold this process ran, by outcome (ok, failed: the database unavailable, say).',
-      labelNames: ['outcome'] as const,
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        this.inc({ outcome: 'ok' }, folds.rounds);
-        this.inc({ outcome: 'failed' }, folds.failedRounds);
-      },
-    });
-    new Counter({
-      name: 'gongzhi_request_count_fold_rows_removed_total',
-      help: 'Kept request count rows this process folded away (a subtree report reads them all).',
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        this.inc(folds.removed);
-      },
-    });
+    const copied = (name: string, help: string, totals: Record<string, keyof FoldTotals> | keyof FoldTotals) =>
+      new Counter({
+        name,
+        help,
+        labelNames: typeof totals === 'string' ? [] : ['outcome'],
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          if (typeof totals === 'string') this.inc(folds[totals]);
+          else for (const [outcome, total] of Object.entries(totals)) this.inc({ outcome }, folds[total]);
+        },
+      });
+    const placesHelp =
+      'Places whose kept request counts this process folded (folded), or left to a later round because a writer held their rows (busy).';
+    copied('gongzhi_request_count_fold_places_total', placesHelp, { folded: 'folded', busy: 'busy' });
+    const roundsHelp = 'Rounds of the kept request counts fold this process ran, by outcome (ok, failed: the database unavailable, say).';
+    copied('gongzhi_request_count_fold_rounds_total', roundsHelp, { ok: 'rounds', failed: 'failedRounds' });
+    const rowsHelp = 'Kept request count rows this process folded away (a subtree report reads them all).';
+    copied('gongzhi_request_count_fold_rows_removed_total', rowsHelp, 'removed');
     // The three outbox gauges share one query per scrape.
     let depth: Promise<OutboxDepth | null> | null = null;
     const readDepth = () =>
