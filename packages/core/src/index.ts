@@ -96,6 +96,6 @@ export * from './person/person.commands.js';
 export * from './place/place.commands.js';
 export * from './organization/organization.commands.js';
 export * from './request/request.queries.js';
-export type { FoldTotals, RequestCountOptions } from './request/request-count-folder.js';
+export type { FoldRound, FoldTotals, RequestCountOptions } from './request/request-count-folder.js';
 export * from './request/request-timeline-entry.entity.js';
 export * from './seed/scale-seed.js';

@@ -27,16 +27,11 @@ export interface FoldRound {
   busy: number;
 }
 
-/** What a process's folder has done since it started (its `/metrics` counters). */
-export interface FoldTotals {
+/** What a process's folder has done since it started, its rounds' sums (its `/metrics` counters). */
+export interface FoldTotals extends FoldRound {
   /** Rounds that ended, and rounds that failed (the database unavailable, say). */
   rounds: number;
   failedRounds: number;
-  /** Places folded, and places left to a later round because a writer held their rows. */
-  folded: number;
-  busy: number;
-  /** Count rows removed. */
-  removed: number;
 }
 
 /**
