@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -54,7 +54,8 @@ function blockFor(ms: number): void {
 test('launched on an empty folder, initdb runs while the event loop is held; ready() then answers with a working database', async () => {
   const port = await freePort();
   const dataDir = path.join(dir, 'pg');
-  const starting = await launchEmbeddedPostgres({ dataDir, port, database: 'launched', ephemeral: true });
+  const clusterCache = path.join(dir, 'clusters');
+  const starting = await launchEmbeddedPostgres({ dataDir, port, database: 'launched', ephemeral: true, clusterCache });
   // initdb is already running as its own process when launch returns, and works while this one is busy.
   expect(await childNames()).toContain('initdb');
   blockFor(1500);
@@ -78,6 +79,8 @@ test('launched on an empty folder, initdb runs while the event loop is held; rea
     // TCP on 127.0.0.1 stays open for other tools.
     expect(await listening(port)).toBe(true);
     expect((await readFile(`${dataDir}.owner`, 'utf8')).trim()).toBe(String(process.pid));
+    // A copy of the new cluster is kept for the next empty folder, with no partial copy beside it.
+    expect(await readdir(clusterCache)).toEqual([expect.stringMatching(/^postgres-[^/]+-[0-9a-f]{12}$/)]);
   } finally {
     await db.stop();
   }
@@ -108,7 +111,7 @@ test('a data folder whose socket path would be too long for a Unix socket is rea
 
 test('a caller that gives up before ready() (its modules failed to load) leaves no server behind, on a first start and on a later one', async () => {
   const port = await freePort();
-  const options = { dataDir: path.join(dir, 'pg'), port, database: 'abandoned', ephemeral: true };
+  const options = { dataDir: path.join(dir, 'pg'), port, database: 'abandoned', ephemeral: true, clusterCache: null };
   const settle = () => new Promise((resolve) => setTimeout(resolve, 2000)); // time for a leaked server to come up
   // First start: abandoned while initdb runs; the server must not start after it.
   await (await launchEmbeddedPostgres(options)).abort();
@@ -123,4 +126,64 @@ test('a caller that gives up before ready() (its modules failed to load) leaves 
   const db = await (await launchEmbeddedPostgres(options)).ready();
   expect(await listening(port)).toBe(true);
   await db.stop();
+});
+
+/** The answer of one statement on the database at `url`. */
+async function queryOne<T>(url: string, sql: string): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows[0] as T;
+  } finally {
+    await client.end();
+  }
+}
+
+test('an empty folder starts as a copy of the cluster the first initdb kept, as it was before its server started; a cache that cannot be written costs only the copy', async () => {
+  const clusterCache = path.join(dir, 'clusters');
+  const identity = 'SELECT system_identifier::text AS id FROM pg_control_system()';
+  const first = await (
+    await launchEmbeddedPostgres({
+      dataDir: path.join(dir, 'first'),
+      port: await freePort(),
+      database: 'first',
+      ephemeral: true,
+      clusterCache,
+    })
+  ).ready();
+  const made = await queryOne<{ id: string }>(first.url, identity);
+  await queryOne(first.url, 'CREATE TABLE written_after_the_start (n int)');
+  await first.stop();
+
+  // A lasting cluster (not a throw-away one): the copy is synced to disk before ready() answers.
+  const dataDir = path.join(dir, 'second');
+  const second = await (await launchEmbeddedPostgres({ dataDir, port: await freePort(), database: 'second', clusterCache })).ready();
+  try {
+    // initdb gives every cluster an identifier of its own: the same one means a copy.
+    expect(await queryOne(second.url, identity)).toEqual(made);
+    expect(await queryOne(second.url, "SELECT current_database() AS name, to_regclass('written_after_the_start') AS kept")).toEqual({
+      name: 'second',
+      kept: null,
+    });
+    expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+  } finally {
+    await second.stop();
+  }
+
+  // A cache folder that cannot be made (a file stands in its path): initdb, and the start goes on.
+  await writeFile(path.join(dir, 'a-file'), '');
+  const third = await (
+    await launchEmbeddedPostgres({
+      dataDir: path.join(dir, 'third'),
+      port: await freePort(),
+      database: 'third',
+      ephemeral: true,
+      clusterCache: path.join(dir, 'a-file', 'clusters'),
+    })
+  ).ready();
+  try {
+    expect(await queryOne<{ id: string }>(third.url, identity)).not.toEqual(made);
+  } finally {
+    await third.stop();
+  }
 });

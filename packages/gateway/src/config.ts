@@ -22,6 +22,11 @@ export interface GatewayConfig {
   embeddedPort: number;
   /** How Linux schedules the embedded PostgreSQL's processes (see `EmbeddedDatabaseOptions.scheduling`). */
   embeddedScheduling: 'batch' | 'normal';
+  /**
+   * Folder of prepared embedded clusters (see `EmbeddedDatabaseOptions.clusterCache`): undefined
+   * for core's default, null for none (initdb on every empty data folder).
+   */
+  embeddedClusterCache?: string | null;
   /** Longest wait for a database connection, in milliseconds; past it an operation answers 503. */
   dbAcquireTimeoutMs: number;
   /** Connections of the operations' pool (the rate limit and LISTEN have their own). */
@@ -190,6 +195,14 @@ export const SETTINGS: readonly Setting[] = [
     defaultText: 'batch',
     meaning:
       "how Linux schedules the embedded PostgreSQL's processes: `batch` (`SCHED_BATCH`, where util-linux's `chrt` can set it: a backend woken by a statement does not preempt the gateway) or `normal`",
+  },
+  {
+    env: 'GONGZHI_PG_CLUSTER_CACHE',
+    file: 'embeddedClusterCache',
+    type: { kind: 'text', minLength: 1 },
+    defaultText: 'node_modules/.cache/gongzhi/clusters',
+    meaning:
+      "folder of prepared clusters: an empty data folder starts as a copy of the one there (made by the first start that ran initdb, and kept per PostgreSQL version) instead of running initdb; `off` runs initdb every time. The default is in the installation's own `node_modules`",
   },
   {
     env: 'GONGZHI_DB_ACQUIRE_TIMEOUT_MS',
@@ -692,6 +705,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const baseDir = path.dirname(file.path);
   const pluginList = get<(string | PluginSpec)[]>('GONGZHI_PLUGINS', DEFAULT_PLUGINS);
   const limit = (name: string, fallback: number) => get(name, fallback);
+  const clusterCache = get<string | undefined>('GONGZHI_PG_CLUSTER_CACHE', undefined);
   return {
     baseDir,
     host: get('HOST', '127.0.0.1'),
@@ -700,6 +714,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir: path.resolve(baseDir, get('GONGZHI_DATA_DIR', '.data')),
     embeddedPort: get('GONGZHI_PG_PORT', 25432),
     embeddedScheduling: get<'batch' | 'normal'>('GONGZHI_PG_SCHEDULING', 'batch'),
+    embeddedClusterCache: clusterCache === 'off' ? null : clusterCache && path.resolve(baseDir, clusterCache),
     dbAcquireTimeoutMs: get('GONGZHI_DB_ACQUIRE_TIMEOUT_MS', 5000),
     dbPoolSize: get('GONGZHI_DB_POOL_SIZE', 10),
     readyTimeoutMs: get('GONGZHI_READY_TIMEOUT_MS', 2000),

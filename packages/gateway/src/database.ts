@@ -43,6 +43,7 @@ export async function openDatabaseWhileLoading<M>(
     database: 'gongzhi',
     logger,
     scheduling: config.embeddedScheduling,
+    clusterCache: config.embeddedClusterCache,
     ownProcessGroup: embedded.ownProcessGroup,
   });
   const running = starting.ready();

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGatewayLogger } from '@gongzhi/gateway';
@@ -82,10 +82,19 @@ test('serves the four plugins over HTTP and WebSocket on one path, with health c
 
 test('keeps data across a restart on the embedded database', async () => {
   const { dir, remove } = await tempDir('gongzhi-gateway-');
-  const env = { GONGZHI_DATA_DIR: dir, GONGZHI_PG_PORT: String(await freePort()), GONGZHI_DEV_ADMIN_KEY: '' };
+  const clusters = path.join(dir, 'clusters');
+  const env = {
+    GONGZHI_DATA_DIR: dir,
+    GONGZHI_PG_PORT: String(await freePort()),
+    GONGZHI_DEV_ADMIN_KEY: '',
+    GONGZHI_PG_CLUSTER_CACHE: clusters,
+  };
   const config = testConfig(env);
+  expect(testConfig({ GONGZHI_PG_CLUSTER_CACHE: 'off' }).embeddedClusterCache).toBeNull();
   try {
     const first = await startGateway(config, logger, { seedWhenEmpty: false });
+    // The first start's initdb left its cluster in the configured folder for the next empty data folder.
+    expect(readdirSync(clusters)).toEqual([expect.stringMatching(/^postgres-/)]);
     const placeId = await (async () => {
       const em = first.platform.orm.em.fork();
       const { Place, PlaceType } = await import('@gongzhi/core');

@@ -1,12 +1,13 @@
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
-import { chmod, chown, lstat, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmod, chown, lstat, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { StartupError } from '../errors.js';
@@ -43,6 +44,15 @@ export interface EmbeddedDatabaseOptions {
    * group (a test's server ends with its runner).
    */
   ownProcessGroup?: boolean;
+  /**
+   * Folder of prepared clusters. An empty `dataDir` becomes a copy of the cluster prepared there
+   * for these binaries and initdb settings (a fraction of a second) instead of running initdb
+   * (one to two seconds, most of a first start's wait); the first initdb with this folder leaves
+   * its cluster there for the next. Copies share initdb's system identifier, which only matters
+   * to physical replication between them. Default: {@link defaultClusterCache}; null runs
+   * initdb every time.
+   */
+  clusterCache?: string | null;
 }
 
 export interface RunningDatabase {
@@ -64,6 +74,8 @@ const execFileAsync = promisify(execFile);
 // The embedded server listens on 127.0.0.1 and on a Unix socket in a private folder; the password
 // only keeps other local users out of TCP.
 const PASSWORD = 'gongzhi';
+// initdb's settings apart from its folders: a prepared cluster is kept per set of them (and binaries).
+const INITDB_SETTINGS = ['--auth=password', `--username=${USER}`, '--encoding=UTF8', '--locale=C.UTF-8', '--lc-messages=C'];
 // A Unix socket's path is limited to 107 bytes (sun_path, with its NUL); PostgreSQL refuses longer ones.
 const MAX_SOCKET_PATH = 107;
 
@@ -312,12 +324,8 @@ async function spawnInitdb(
     'initdb',
     [
       `--pgdata=${dataDir}`,
-      '--auth=password',
-      `--username=${USER}`,
       `--pwfile=${passwordFile}`,
-      '--encoding=UTF8',
-      '--locale=C.UTF-8',
-      '--lc-messages=C',
+      ...INITDB_SETTINGS,
       // A throw-away cluster skips initdb's final fsync of every file (seconds on a busy disk).
       ...(options.ephemeral ? ['--no-sync'] : []),
     ],
@@ -331,6 +339,95 @@ async function spawnInitdb(
     );
   }).finally(() => rm(passwordFile, { force: true }));
   return { done };
+}
+
+/**
+ * `node_modules/.cache/gongzhi/clusters` in the nearest `node_modules` folder above this module
+ * (the installation's own cache, as build tools keep theirs), or null when there is none.
+ */
+export function defaultClusterCache(): string | null {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ;) {
+    const modules = path.join(dir, 'node_modules');
+    if (existsSync(modules)) return path.join(modules, '.cache', 'gongzhi', 'clusters');
+    const parent = path.dirname(dir);
+    if (parent === dir) return null;
+    dir = parent;
+  }
+}
+
+/** Where `cache` keeps the cluster prepared by these binaries with these initdb settings. */
+function preparedClusterIn(cache: string): string {
+  const { version } = JSON.parse(readFileSync(path.join(binariesDir(), 'package.json'), 'utf8')) as { version: string };
+  const settings = createHash('sha256')
+    .update(JSON.stringify([...INITDB_SETTINGS, PASSWORD]))
+    .digest('hex')
+    .slice(0, 12);
+  return path.join(path.resolve(cache), `postgres-${version}-${settings}`);
+}
+
+/**
+ * Copies what folder `from` holds into the existing folder `to`, with modes (and owners, where
+ * allowed). Synchronous: a caller about to hold the event loop (the CLI's import of the platform)
+ * can then start the server on the copy at once, instead of after the import.
+ */
+function copyFolder(from: string, to: string): void {
+  if (process.platform !== 'win32') {
+    // Faster than cpSync's walk; where there is no `cp`, cpSync it is.
+    const copied = spawnSync('cp', ['-a', `${from}${path.sep}.`, to], { encoding: 'utf8' });
+    if (!copied.error) {
+      if (copied.status !== 0) throw new Error(copied.stderr.trim() || `cp failed (${copied.status ?? copied.signal})`);
+      return;
+    }
+    if ((copied.error as NodeJS.ErrnoException).code !== 'ENOENT') throw copied.error;
+  }
+  cpSync(from, to, { recursive: true });
+}
+
+/**
+ * Writes every file of the cluster in `dir` to disk (`initdb --sync-only`, as initdb ends): a
+ * copy's files were never written through the server, whose checkpoints sync only its own.
+ */
+function syncCluster(dir: string, user: RunAs | null, options: Pick<EmbeddedDatabaseOptions, 'ownProcessGroup'>): Promise<void> {
+  const output: string[] = [];
+  const child = spawnPostgresBinary(
+    'initdb',
+    ['--sync-only', `--pgdata=${dir}`],
+    { user, ownProcessGroup: options.ownProcessGroup },
+    output,
+  );
+  return new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`initdb --sync-only failed (${code ?? signal}): ${tailOf(output) || 'no output'}`)),
+    );
+  });
+}
+
+/**
+ * Keeps a copy of the cluster initdb just made in `dataDir`, before its server first starts, as
+ * the prepared cluster `prepared` for the next empty folder. Written aside, synced, then renamed
+ * into place, so a reader never sees half of one and two processes preparing at once keep one.
+ * A failure only costs the next empty folder its initdb.
+ */
+async function keepPreparedCluster(
+  dataDir: string,
+  prepared: string,
+  user: RunAs | null,
+  options: Pick<EmbeddedDatabaseOptions, 'ownProcessGroup' | 'logger'>,
+): Promise<void> {
+  const partial = `${prepared}.partial-${randomBytes(4).toString('hex')}`;
+  try {
+    await mkdir(partial, { recursive: true });
+    await letPostgresUserReach([partial], options.logger);
+    copyFolder(dataDir, partial);
+    await syncCluster(partial, user, options);
+    await rename(partial, prepared);
+    options.logger?.info({ prepared }, 'kept the new embedded PostgreSQL cluster for the next empty data folder');
+  } catch (err) {
+    await rm(partial, { recursive: true, force: true }).catch(() => undefined);
+    if (!existsSync(path.join(prepared, 'PG_VERSION')))
+      options.logger?.warn({ err, prepared }, 'could not keep the new embedded PostgreSQL cluster for the next empty data folder');
+  }
 }
 
 /** Spawns the server on `dataDir`; `ready` resolves when it accepts connections. */
@@ -419,14 +516,48 @@ export async function launchEmbeddedPostgres(options: EmbeddedDatabaseOptions): 
   await letPostgresUserReach([binariesDir(), path.dirname(dataDir)], log);
   const socketFolder = await prepareSocketFolder(dataDir, options.port, user, log);
   let initialised: Promise<void> = Promise.resolve();
+  // A copy's sync to disk, awaited by ready() (it runs while the server starts).
+  let synced: Promise<void> = Promise.resolve();
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    log?.info({ dataDir }, 'initialising the embedded PostgreSQL database (first start only, a few seconds)…');
-    initialised = (await spawnInitdb(dataDir, user, options)).done.catch((err: Error) => {
-      throw new StartupError(
-        `Could not initialise the embedded PostgreSQL in ${dataDir}: ${err.message}. Remove that folder and start again, or set DATABASE_URL to use an external server.`,
-        { cause: err },
+    const cache = options.clusterCache === undefined ? defaultClusterCache() : options.clusterCache;
+    const prepared = cache ? preparedClusterIn(cache) : null;
+    // Only into an empty folder, as initdb (which says so where one is not).
+    if (prepared && existsSync(path.join(prepared, 'PG_VERSION')) && readdirSync(dataDir).length === 0) {
+      log?.info({ dataDir, prepared }, 'copying the prepared embedded PostgreSQL cluster (first start only)');
+      try {
+        copyFolder(prepared, dataDir);
+        await chmod(dataDir, 0o700);
+        if (user) await execFileAsync('chown', ['-R', `${user.uid}:${user.gid}`, dataDir]);
+      } catch (err) {
+        await rm(dataDir, { recursive: true, force: true });
+        throw new StartupError(
+          `Could not copy the prepared PostgreSQL cluster ${prepared} into ${dataDir}: ${(err as Error).message}. Start again; if this repeats, remove ${prepared} or turn prepared clusters off (GONGZHI_PG_CLUSTER_CACHE=off).`,
+          { cause: err },
+        );
+      }
+      // A throw-away cluster's server does not sync either.
+      if (!options.ephemeral)
+        synced = syncCluster(dataDir, user, options).catch((err: Error) => {
+          throw new StartupError(
+            `Could not write the copied cluster in ${dataDir} to disk: ${err.message}. Remove that folder and start again.`,
+            {
+              cause: err,
+            },
+          );
+        });
+      synced.catch(() => undefined);
+    } else {
+      log?.info({ dataDir }, 'initialising the embedded PostgreSQL database (first start only, a few seconds)…');
+      initialised = (await spawnInitdb(dataDir, user, options)).done.then(
+        () => (prepared ? keepPreparedCluster(dataDir, prepared, user, options) : undefined),
+        (err: Error) => {
+          throw new StartupError(
+            `Could not initialise the embedded PostgreSQL in ${dataDir}: ${err.message}. Remove that folder and start again, or set DATABASE_URL to use an external server.`,
+            { cause: err },
+          );
+        },
       );
-    });
+    }
   }
   let server: ReturnType<typeof spawnServer> | undefined;
   let aborted = false;
@@ -472,6 +603,7 @@ export async function launchEmbeddedPostgres(options: EmbeddedDatabaseOptions): 
       };
       const adminUrl = `postgres://${USER}:${PASSWORD}@${host}:${options.port}/postgres`;
       try {
+        await synced;
         await ensureDatabase(adminUrl, options.database);
       } catch (err) {
         await stop();
