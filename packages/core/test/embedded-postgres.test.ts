@@ -76,8 +76,12 @@ test('launched on an empty folder, initdb runs while the event loop is held; rea
     // Over the Unix socket beside the data folder (no server address), a folder only its owner enters.
     expect(rows[0]?.address).toBeNull();
     expect((await stat(`${dataDir}.socket`)).mode & 0o777).toBe(0o700);
-    // TCP on 127.0.0.1 stays open for other tools.
+    // TCP on 127.0.0.1 stays open for other tools, behind the password; the private socket asks for none.
     expect(await listening(port)).toBe(true);
+    const withPassword = (host: string, password: string) =>
+      queryOne<{ ok: number }>(`postgres://postgres:${password}@${encodeURIComponent(host)}:${port}/launched`, 'SELECT 1 AS ok');
+    await expect(withPassword('127.0.0.1', 'not-the-password')).rejects.toThrow(/password authentication failed/);
+    expect(await withPassword(`${dataDir}.socket`, 'not-the-password')).toEqual({ ok: 1 });
     expect((await readFile(`${dataDir}.owner`, 'utf8')).trim()).toBe(String(process.pid));
     // A copy of the new cluster is kept for the next empty folder, with no partial copy beside it.
     expect(await readdir(clusterCache)).toEqual([expect.stringMatching(/^postgres-[^/]+-[0-9a-f]{12}$/)]);
