@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `node bench/start.mjs [--runs N] [--profile]`: how long `gongzhi` takes to start (bench/README.md,
 // "Start, again"). Each run: `gongzhi --help` (modules only), then `gongzhi start` on an empty data
-// folder (cold: initdb of the embedded PostgreSQL, migrations, demo seed) and again on the same
-// folder (warm), each to its first answered query. Reports wall time, the gateway process's own
+// folder with an empty cluster cache of the run's own (first: initdb of the embedded PostgreSQL,
+// which keeps its cluster there, migrations, demo seed), on another empty folder (cold: a copy of
+// that cluster, migrations, demo seed) and again on that folder (warm), each to its first answered query. Reports wall time, the gateway process's own
 // CPU (user + system from /proc/<pid>/stat when the query is answered), PostgreSQL's CPU (the
 // gateway's exited children, initdb among them, plus its live process tree) and VmHWM.
 import { spawn, spawnSync } from 'node:child_process';
@@ -78,7 +79,7 @@ function answers(port) {
   });
 }
 
-async function start(dataDir, pgPort, label) {
+async function start(dataDir, clusters, pgPort, label) {
   const port = await freePort();
   const args = opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS}`, `--cpu-prof-name=start-${label}.cpuprofile`] : [];
   const t0 = performance.now();
@@ -90,6 +91,7 @@ async function start(dataDir, pgPort, label) {
       GONGZHI_JWT_SECRET: 'start-bench-secret-start-bench-secret-0123456789',
       PORT: String(port),
       GONGZHI_DATA_DIR: dataDir,
+      GONGZHI_PG_CLUSTER_CACHE: clusters,
       GONGZHI_PG_PORT: String(pgPort),
       DATABASE_URL: '',
     },
@@ -134,9 +136,11 @@ for (let i = 0; i < Number(opts.runs); i++) {
   try {
     const pgPort = await freePort();
     const usage = help();
-    const cold = await start(path.join(dir, 'data'), pgPort, 'cold');
-    const warm = await start(path.join(dir, 'data'), pgPort, 'warm');
-    const row = { usage, cold, warm, loadavg: (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ') };
+    const clusters = path.join(dir, 'clusters');
+    const first = await start(path.join(dir, 'data-first'), clusters, pgPort, 'first');
+    const cold = await start(path.join(dir, 'data'), clusters, pgPort, 'cold');
+    const warm = await start(path.join(dir, 'data'), clusters, pgPort, 'warm');
+    const row = { usage, first, cold, warm, loadavg: (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ') };
     rows.push(row);
     console.log(JSON.stringify(row));
   } finally {
@@ -149,7 +153,7 @@ const range = (xs) => {
 };
 const r2 = (x) => Math.round(x * 100) / 100;
 console.log(`usage: ${range(rows.map((r) => r.usage.cpuS))} s CPU, ${range(rows.map((r) => r.usage.wallMs))} ms wall`);
-for (const k of ['cold', 'warm'])
+for (const k of ['first', 'cold', 'warm'])
   console.log(
     `${k}: ${range(rows.map((r) => r2(r[k].cpuS)))} s CPU (gateway), ${range(rows.map((r) => r2(r[k].postgresCpuS)))} s CPU (PostgreSQL), ${range(rows.map((r) => r[k].wallMs))} ms wall, VmHWM ${range(rows.map((r) => r[k].peakRssMb))} MB`,
   );

@@ -39,6 +39,9 @@ for (const f of w.fanout?.cases ?? (w.fanout?.gateway ? [w.fanout] : [])) {
     `Fan-out (${f.subscribers} subscribers, ${f.rate} events/s for ${f.seconds} s): delivered ${f.gateway.delivered}/${f.gateway.expected}, p50 ${f.gateway.p50} ms, p99 ${f.gateway.p99} ms, ${f.gateway.deliveriesPerSecond} deliveries/s; bare ws p50 ${f.bareWs.p50} ms, p99 ${f.bareWs.p99} ms; CPU per delivery ${f.gateway.serverCpuUsPerDelivery} µs (bare ws ${f.bareWs.serverCpuUsPerDelivery}).`,
   );
 }
-if (w.start) lines.push(`Start to first answered query: cold (empty data folder) ${w.start.coldMs} ms, warm ${w.start.warmMs} ms.`);
+if (w.start)
+  lines.push(
+    `Start to first answered query: first (empty data folder, no prepared cluster: initdb) ${w.start.firstMs ?? '–'} ms, cold (empty data folder, a copy of the prepared cluster) ${w.start.coldMs} ms, warm ${w.start.warmMs} ms.`,
+  );
 lines.push(`Peak RSS of the gateway under load: ${r.peakRssMb} MB.`);
 console.log(lines.join('\n'));

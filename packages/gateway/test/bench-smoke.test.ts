@@ -56,7 +56,11 @@ test('pnpm bench --quick measures every workload with zero errors and baseline-i
     expect(results.workloads.fanout.errors).toBe(0);
     // Written where this run was told, so a second run in the checkout cannot take it for its own.
     expect(await readdir(out.dir)).toContain(results.workloads.fanout.file);
+    expect(results.workloads.start.firstMs).toBeGreaterThan(0);
     expect(results.workloads.start.coldMs).toBeGreaterThan(0);
+    // The first start ran initdb; the cold one copied the cluster that initdb kept.
+    expect(await readFile(path.join(out.dir, 'gateway-first.log'), 'utf8')).toContain('initialising the embedded PostgreSQL');
+    expect(await readFile(path.join(out.dir, 'gateway-cold.log'), 'utf8')).toContain('copying the prepared embedded PostgreSQL cluster');
     expect(results.workloads.start.warmMs).toBeGreaterThan(0);
   } finally {
     await out.remove();
