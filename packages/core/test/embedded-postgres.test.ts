@@ -83,8 +83,11 @@ test('launched on an empty folder, initdb runs while the event loop is held; rea
     await expect(withPassword('127.0.0.1', 'not-the-password')).rejects.toThrow(/password authentication failed/);
     expect(await withPassword(`${dataDir}.socket`, 'not-the-password')).toEqual({ ok: 1 });
     expect((await readFile(`${dataDir}.owner`, 'utf8')).trim()).toBe(String(process.pid));
-    // A copy of the new cluster is kept for the next empty folder, with no partial copy beside it.
-    expect(await readdir(clusterCache)).toEqual([expect.stringMatching(/^postgres-[^/]+-[0-9a-f]{12}$/)]);
+    // A copy of the new cluster is kept for the next empty folder, with no partial copy beside it,
+    // holding the database asked for beside initdb's three.
+    const kept = await readdir(clusterCache);
+    expect(kept).toEqual([expect.stringMatching(/^postgres-[^/]+-[0-9a-f]{12}$/)]);
+    expect(await readdir(path.join(clusterCache, kept[0]!, 'base'))).toHaveLength(4);
   } finally {
     await db.stop();
   }
@@ -150,7 +153,7 @@ test('an empty folder starts as a copy of the cluster the first initdb kept, as 
     await launchEmbeddedPostgres({
       dataDir: path.join(dir, 'first'),
       port: await freePort(),
-      database: 'first',
+      database: 'shared',
       ephemeral: true,
       clusterCache,
     })
@@ -161,12 +164,12 @@ test('an empty folder starts as a copy of the cluster the first initdb kept, as 
 
   // A lasting cluster (not a throw-away one): the copy is synced to disk before ready() answers.
   const dataDir = path.join(dir, 'second');
-  const second = await (await launchEmbeddedPostgres({ dataDir, port: await freePort(), database: 'second', clusterCache })).ready();
+  const second = await (await launchEmbeddedPostgres({ dataDir, port: await freePort(), database: 'shared', clusterCache })).ready();
   try {
     // initdb gives every cluster an identifier of its own: the same one means a copy.
     expect(await queryOne(second.url, identity)).toEqual(made);
     expect(await queryOne(second.url, "SELECT current_database() AS name, to_regclass('written_after_the_start') AS kept")).toEqual({
-      name: 'second',
+      name: 'shared',
       kept: null,
     });
     expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
