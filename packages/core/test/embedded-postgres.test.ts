@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -83,14 +83,14 @@ test('launched on an empty folder, initdb runs while the event loop is held; rea
     await expect(withPassword('127.0.0.1', 'not-the-password')).rejects.toThrow(/password authentication failed/);
     expect(await withPassword(`${dataDir}.socket`, 'not-the-password')).toEqual({ ok: 1 });
     expect((await readFile(`${dataDir}.owner`, 'utf8')).trim()).toBe(String(process.pid));
-    // A copy of the new cluster is kept for the next empty folder, with no partial copy beside it,
-    // holding the database asked for beside initdb's three.
-    const kept = await readdir(clusterCache);
-    expect(kept).toEqual([expect.stringMatching(/^postgres-[^/]+-[0-9a-f]{12}$/)]);
-    expect(await readdir(path.join(clusterCache, kept[0]!, 'base'))).toHaveLength(4);
   } finally {
     await db.stop();
   }
+  // A copy of the new cluster is kept for the next empty folder (stop() waits for it), with no
+  // partial copy beside it, holding the database asked for beside initdb's three.
+  const kept = await readdir(clusterCache);
+  expect(kept).toEqual([expect.stringMatching(/^postgres-[^/]+-[0-9a-f]{12}$/)]);
+  expect(await readdir(path.join(clusterCache, kept[0], 'base'))).toHaveLength(4);
   expect(await listening(port)).toBe(false);
   expect(existsSync(`${dataDir}.owner`)).toBe(false);
   expect(existsSync(`${dataDir}.socket`)).toBe(false);
@@ -149,6 +149,10 @@ async function queryOne<T>(url: string, sql: string): Promise<T> {
 test('an empty folder starts as a copy of the cluster the first initdb kept, as it was before its server started; a cache that cannot be written costs only the copy', async () => {
   const clusterCache = path.join(dir, 'clusters');
   const identity = 'SELECT system_identifier::text AS id FROM pg_control_system()';
+  // Copies that processes left half made: one two hours old (abandoned), one just begun.
+  await mkdir(path.join(clusterCache, 'postgres-x.partial-abandoned'), { recursive: true });
+  await utimes(path.join(clusterCache, 'postgres-x.partial-abandoned'), new Date(Date.now() - 7_200_000), new Date(Date.now() - 7_200_000));
+  await mkdir(path.join(clusterCache, 'postgres-x.partial-under-way'));
   const first = await (
     await launchEmbeddedPostgres({
       dataDir: path.join(dir, 'first'),
@@ -161,6 +165,7 @@ test('an empty folder starts as a copy of the cluster the first initdb kept, as 
   const made = await queryOne<{ id: string }>(first.url, identity);
   await queryOne(first.url, 'CREATE TABLE written_after_the_start (n int)');
   await first.stop();
+  expect((await readdir(clusterCache)).filter((name) => name.includes('.partial-'))).toEqual(['postgres-x.partial-under-way']);
 
   // A lasting cluster (not a throw-away one): the copy is synced to disk before ready() answers.
   const dataDir = path.join(dir, 'second');

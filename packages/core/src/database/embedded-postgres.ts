@@ -1,7 +1,7 @@
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { chmod, chown, lstat, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -317,16 +317,14 @@ function spawnPostgresBinary(
   return child;
 }
 
+/** Whom a PostgreSQL program runs as, in which process group, through which launcher. */
+type RunHow = { user: RunAs | null; ownProcessGroup?: boolean; launcher?: Launcher | null };
+
 /**
  * Runs `binary` to its end (see {@link spawnPostgresBinary}); rejects, naming `what` and the last
  * lines it wrote, when it fails or writes an error.
  */
-function runPostgresBinary(
-  what: string,
-  binary: string,
-  args: string[],
-  how: { user: RunAs | null; ownProcessGroup?: boolean; input?: string },
-): Promise<void> {
+function runPostgresBinary(what: string, binary: string, args: string[], how: RunHow & { input?: string }): Promise<void> {
   const output: string[] = [];
   const child = spawnPostgresBinary(binary, args, how, output);
   return new Promise<void>((resolve, reject) => {
@@ -414,11 +412,8 @@ function copyFolder(from: string, to: string): void {
  * Writes every file of the cluster in `dir` to disk (`initdb --sync-only`, as initdb ends): a
  * copy's files were never written through the server, whose checkpoints sync only its own.
  */
-function syncCluster(dir: string, user: RunAs | null, options: Pick<EmbeddedDatabaseOptions, 'ownProcessGroup'>): Promise<void> {
-  return runPostgresBinary('initdb --sync-only', 'initdb', ['--sync-only', `--pgdata=${dir}`], {
-    user,
-    ownProcessGroup: options.ownProcessGroup,
-  });
+function syncCluster(dir: string, how: RunHow): Promise<void> {
+  return runPostgresBinary('initdb --sync-only', 'initdb', ['--sync-only', `--pgdata=${dir}`], how);
 }
 
 // The databases initdb makes; any other is created in a prepared cluster before it is kept.
@@ -429,17 +424,20 @@ const INITDB_DATABASES = ['postgres', 'template0', 'template1'];
  * fsync: the caller syncs the whole cluster after it). A server would take 0.1–0.3 s for it at
  * each cold start, a copy of the wal-logged template, after the platform's modules have loaded.
  */
-function createDatabaseAlone(
-  dir: string,
-  database: string,
-  user: RunAs | null,
-  options: Pick<EmbeddedDatabaseOptions, 'ownProcessGroup'>,
-): Promise<void> {
+function createDatabaseAlone(dir: string, database: string, how: RunHow): Promise<void> {
   return runPostgresBinary('CREATE DATABASE in single-user mode', 'postgres', ['--single', '-F', '-D', dir, 'postgres'], {
-    user,
-    ownProcessGroup: options.ownProcessGroup,
+    ...how,
     input: `CREATE DATABASE ${pg.escapeIdentifier(database)}\n`,
   });
+}
+
+/** Removes copies in `cache` that a process ended before it could rename (an hour old: not one under way). */
+function removeAbandonedCopies(cache: string): void {
+  const before = Date.now() - 3_600_000;
+  for (const name of existsSync(cache) ? readdirSync(cache) : []) {
+    const partial = path.join(cache, name);
+    if (name.includes('.partial-') && statSync(partial).mtimeMs < before) rmSync(partial, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -455,7 +453,7 @@ function keepPreparedCluster(
   prepared: string,
   database: string,
   user: RunAs | null,
-  options: Pick<EmbeddedDatabaseOptions, 'ownProcessGroup' | 'logger'>,
+  options: Pick<EmbeddedDatabaseOptions, 'ownProcessGroup' | 'logger' | 'scheduling'>,
 ): Promise<void> {
   const partial = `${prepared}.partial-${randomBytes(4).toString('hex')}`;
   const failed = async (err: unknown) => {
@@ -464,17 +462,24 @@ function keepPreparedCluster(
       options.logger?.warn({ err, prepared }, 'could not keep the new embedded PostgreSQL cluster for the next empty data folder');
   };
   try {
+    removeAbandonedCopies(path.dirname(prepared));
     mkdirSync(partial, { recursive: true });
     copyFolder(dataDir, partial);
   } catch (err) {
     return failed(err);
   }
+  // The rest runs beside the server's start and the caller's work, as batch work like the server.
+  const how: RunHow = {
+    user,
+    ownProcessGroup: options.ownProcessGroup,
+    launcher: options.scheduling === 'normal' ? null : batchLauncher(),
+  };
   return (async () => {
     try {
       // Its own mode stays PostgreSQL's 0700 (copied); only the folders above it open.
       await letPostgresUserReach([path.dirname(partial)], options.logger);
-      if (!INITDB_DATABASES.includes(database)) await createDatabaseAlone(partial, database, user, options);
-      await syncCluster(partial, user, options);
+      if (!INITDB_DATABASES.includes(database)) await createDatabaseAlone(partial, database, how);
+      await syncCluster(partial, how);
       await rename(partial, prepared);
       options.logger?.info({ prepared }, 'kept the new embedded PostgreSQL cluster for the next empty data folder');
     } catch (err) {
@@ -569,9 +574,10 @@ export async function launchEmbeddedPostgres(options: EmbeddedDatabaseOptions): 
   await letPostgresUserReach([binariesDir(), path.dirname(dataDir)], log);
   const socketFolder = await prepareSocketFolder(dataDir, options.port, user, log);
   let initialised: Promise<void> = Promise.resolve();
-  // Work on cluster files that runs while the server starts (a copy's sync to disk, or keeping a
-  // new cluster for the next empty folder); ready() and abort() await it.
+  // A copy's sync to disk, which runs while the server starts: ready() and abort() await it.
   let settling: Promise<void> = Promise.resolve();
+  // Keeping a new cluster for the next empty folder (never rejects): stop() and abort() await it.
+  let kept: Promise<void> = Promise.resolve();
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     const cache = options.clusterCache === undefined ? defaultClusterCache() : options.clusterCache;
     const prepared = cache ? preparedClusterIn(cache, options.database) : null;
@@ -591,7 +597,7 @@ export async function launchEmbeddedPostgres(options: EmbeddedDatabaseOptions): 
       }
       // A throw-away cluster's server does not sync either.
       if (!options.ephemeral)
-        settling = syncCluster(dataDir, user, options).catch((err: Error) => {
+        settling = syncCluster(dataDir, { user, ownProcessGroup: options.ownProcessGroup }).catch((err: Error) => {
           throw new StartupError(
             `Could not write the copied cluster in ${dataDir} to disk: ${err.message}. Remove that folder and start again.`,
             {
@@ -604,7 +610,7 @@ export async function launchEmbeddedPostgres(options: EmbeddedDatabaseOptions): 
       log?.info({ dataDir }, 'initialising the embedded PostgreSQL database (first start only, a few seconds)…');
       initialised = (await spawnInitdb(dataDir, user, options)).done.then(
         () => {
-          if (prepared) settling = keepPreparedCluster(dataDir, prepared, options.database, user, options);
+          if (prepared) kept = keepPreparedCluster(dataDir, prepared, options.database, user, options);
         },
         (err: Error) => {
           throw new StartupError(
@@ -653,6 +659,7 @@ export async function launchEmbeddedPostgres(options: EmbeddedDatabaseOptions): 
       const { child } = await started;
       await writeFile(ownerFile, `${process.pid}\n`);
       const stop = async () => {
+        await kept;
         await stopServerNow(child);
         await rm(ownerFile, { force: true });
         if (socketFolder) await rm(socketFolder, { recursive: true, force: true });
@@ -675,6 +682,7 @@ export async function launchEmbeddedPostgres(options: EmbeddedDatabaseOptions): 
       aborted = true;
       await initialised.catch(() => undefined);
       await settling.catch(() => undefined);
+      await kept;
       if (server) await stopServerNow(server.child);
       if (socketFolder) await rm(socketFolder, { recursive: true, force: true });
     },
