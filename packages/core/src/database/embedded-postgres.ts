@@ -330,8 +330,8 @@ function runPostgresBinary(what: string, binary: string, args: string[], how: Ru
   return new Promise<void>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code, signal) =>
-      // Single-user mode reports a failed statement and still exits 0.
-      code === 0 && !/^(ERROR|FATAL): /m.test(output.join(''))
+      // Single-user mode logs a failed statement ("… [pid] ERROR:  …") and still exits 0.
+      code === 0 && !/\b(?:ERROR|FATAL):\s/.test(output.join(''))
         ? resolve()
         : reject(new Error(`${what} failed (${code ?? signal}): ${tailOf(output) || 'no output'}`)),
     );
