@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from '
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { launchEmbeddedPostgres } from '@gongzhi/core';
+import { type EmbeddedDatabaseOptions, launchEmbeddedPostgres, type RunningDatabase } from '@gongzhi/core';
 import { chrtOnPath, freePort, schedulingOf } from '@gongzhi/core/testing';
 import pg from 'pg';
 
@@ -146,6 +146,11 @@ async function queryOne<T>(url: string, sql: string): Promise<T> {
   }
 }
 
+/** A server on the folder `folder` of this test's directory, on a free port, ready. */
+async function readyIn(folder: string, options: Omit<EmbeddedDatabaseOptions, 'dataDir' | 'port'>): Promise<RunningDatabase> {
+  return (await launchEmbeddedPostgres({ dataDir: path.join(dir, folder), port: await freePort(), ...options })).ready();
+}
+
 test('an empty folder starts as a copy of the cluster the first initdb kept, as it was before its server started; a cache that cannot be written costs only the copy', async () => {
   const clusterCache = path.join(dir, 'clusters');
   const identity = 'SELECT system_identifier::text AS id FROM pg_control_system()';
@@ -153,23 +158,14 @@ test('an empty folder starts as a copy of the cluster the first initdb kept, as 
   await mkdir(path.join(clusterCache, 'postgres-x.partial-abandoned'), { recursive: true });
   await utimes(path.join(clusterCache, 'postgres-x.partial-abandoned'), new Date(Date.now() - 7_200_000), new Date(Date.now() - 7_200_000));
   await mkdir(path.join(clusterCache, 'postgres-x.partial-under-way'));
-  const first = await (
-    await launchEmbeddedPostgres({
-      dataDir: path.join(dir, 'first'),
-      port: await freePort(),
-      database: 'shared',
-      ephemeral: true,
-      clusterCache,
-    })
-  ).ready();
+  const first = await readyIn('first', { database: 'shared', ephemeral: true, clusterCache });
   const made = await queryOne<{ id: string }>(first.url, identity);
   await queryOne(first.url, 'CREATE TABLE written_after_the_start (n int)');
   await first.stop();
   expect((await readdir(clusterCache)).filter((name) => name.includes('.partial-'))).toEqual(['postgres-x.partial-under-way']);
 
   // A lasting cluster (not a throw-away one): the copy is synced to disk before ready() answers.
-  const dataDir = path.join(dir, 'second');
-  const second = await (await launchEmbeddedPostgres({ dataDir, port: await freePort(), database: 'shared', clusterCache })).ready();
+  const second = await readyIn('second', { database: 'shared', clusterCache });
   try {
     // initdb gives every cluster an identifier of its own: the same one means a copy.
     expect(await queryOne(second.url, identity)).toEqual(made);
@@ -177,22 +173,14 @@ test('an empty folder starts as a copy of the cluster the first initdb kept, as 
       name: 'shared',
       kept: null,
     });
-    expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+    expect((await stat(path.join(dir, 'second'))).mode & 0o777).toBe(0o700);
   } finally {
     await second.stop();
   }
 
   // A cache folder that cannot be made (a file stands in its path): initdb, and the start goes on.
   await writeFile(path.join(dir, 'a-file'), '');
-  const third = await (
-    await launchEmbeddedPostgres({
-      dataDir: path.join(dir, 'third'),
-      port: await freePort(),
-      database: 'third',
-      ephemeral: true,
-      clusterCache: path.join(dir, 'a-file', 'clusters'),
-    })
-  ).ready();
+  const third = await readyIn('third', { database: 'third', ephemeral: true, clusterCache: path.join(dir, 'a-file', 'clusters') });
   try {
     expect(await queryOne<{ id: string }>(third.url, identity)).not.toEqual(made);
   } finally {
