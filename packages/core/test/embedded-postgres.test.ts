@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -151,7 +151,7 @@ async function readyIn(folder: string, options: Omit<EmbeddedDatabaseOptions, 'd
   return (await launchEmbeddedPostgres({ dataDir: path.join(dir, folder), port: await freePort(), ...options })).ready();
 }
 
-test('an empty folder starts as a copy of the cluster the first initdb kept, as it was before its server started; a cache that cannot be written costs only the copy', async () => {
+test('an empty folder starts as a copy of the cluster the first initdb kept, as it was before its server started; one that cannot be read fails the start saying so; a cache that cannot be written costs only the copy', async () => {
   const clusterCache = path.join(dir, 'clusters');
   const identity = 'SELECT system_identifier::text AS id FROM pg_control_system()';
   // Copies that processes left half made: one two hours old (abandoned), one just begun.
@@ -176,6 +176,19 @@ test('an empty folder starts as a copy of the cluster the first initdb kept, as 
     expect((await stat(path.join(dir, 'second'))).mode & 0o777).toBe(0o700);
   } finally {
     await second.stop();
+  }
+
+  // A prepared cluster that cannot be read: the start says so and leaves the folder empty.
+  const [kept] = await readdir(clusterCache);
+  const version = path.join(clusterCache, kept, 'PG_VERSION');
+  await chmod(version, 0o000);
+  try {
+    await expect(readyIn('unreadable', { database: 'shared', clusterCache })).rejects.toThrow(
+      /Could not copy the prepared PostgreSQL cluster/,
+    );
+    expect(existsSync(path.join(dir, 'unreadable'))).toBe(false);
+  } finally {
+    await chmod(version, 0o600);
   }
 
   // A cache folder that cannot be made (a file stands in its path): initdb, and the start goes on.

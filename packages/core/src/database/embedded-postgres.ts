@@ -392,8 +392,8 @@ function preparedClusterIn(cache: string, database: string): string {
 
 /**
  * Copies what folder `from` holds into the existing folder `to`, with modes (and owners, where
- * allowed). Synchronous: a caller about to hold the event loop (the CLI's import of the platform)
- * can then start the server on the copy at once, instead of after the import.
+ * allowed). Synchronous: it comes between initdb and the first server's start, which a caller
+ * about to hold the event loop (the CLI's import of the platform) would otherwise delay.
  */
 function copyFolder(from: string, to: string): void {
   if (process.platform !== 'win32') {
@@ -406,6 +406,23 @@ function copyFolder(from: string, to: string): void {
     if ((copied.error as NodeJS.ErrnoException).code !== 'ENOENT') throw copied.error;
   }
   cpSync(from, to, { recursive: true });
+}
+
+// What the server's process says when it could not copy the prepared cluster (see below).
+const COPY_FAILED = 'copying the prepared cluster failed';
+
+/**
+ * A launcher (see {@link spawnPostgresBinary}) that first makes the empty `dataDir` a copy of the
+ * prepared cluster `prepared`, syncs it to disk when `sync` (`initdb --sync-only`: its files were
+ * never written through a server, whose checkpoints sync only their own), and then becomes `then`
+ * (or the program). All in the server's process, so the copy runs while the caller loads its
+ * modules instead of before. A POSIX shell's.
+ */
+function copyingLauncher(prepared: string, dataDir: string, sync: boolean, then: Launcher | null): Launcher {
+  const initdb = sync ? path.join(binariesDir(), 'native', 'bin', 'initdb') : '';
+  const copy = 'cp -a "$1/." "$2" && chmod 700 "$2" && { [ -z "$3" ] || "$3" --sync-only --pgdata="$2" >/dev/null; }';
+  const script = `{ ${copy}; } || { echo "${COPY_FAILED}" >&2; exit 1; }; shift 3 && exec "$@"`;
+  return ['sh', '-c', script, 'sh', prepared, dataDir, initdb, ...(then ?? [])];
 }
 
 /**
@@ -574,38 +591,20 @@ export async function launchEmbeddedPostgres(options: EmbeddedDatabaseOptions): 
   await letPostgresUserReach([binariesDir(), path.dirname(dataDir)], log);
   const socketFolder = await prepareSocketFolder(dataDir, options.port, user, log);
   let initialised: Promise<void> = Promise.resolve();
-  // A copy's sync to disk, which runs while the server starts: ready() and abort() await it.
-  let settling: Promise<void> = Promise.resolve();
+  // The prepared cluster the server's process copies before it starts, if it does.
+  let copyFrom: string | null = null;
   // Keeping a new cluster for the next empty folder (never rejects): stop() and abort() await it.
   let kept: Promise<void> = Promise.resolve();
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    const cache = options.clusterCache === undefined ? defaultClusterCache() : options.clusterCache;
+    // Not on Windows, where the copy could not run in the server's process (no POSIX shell).
+    const cache = process.platform === 'win32' ? null : options.clusterCache === undefined ? defaultClusterCache() : options.clusterCache;
     const prepared = cache ? preparedClusterIn(cache, options.database) : null;
     // Only into an empty folder, as initdb (which says so where one is not).
     if (prepared && existsSync(path.join(prepared, 'PG_VERSION')) && readdirSync(dataDir).length === 0) {
       log?.info({ dataDir, prepared }, 'copying the prepared embedded PostgreSQL cluster (first start only)');
-      try {
-        copyFolder(prepared, dataDir);
-        await chmod(dataDir, 0o700);
-        if (user) await execFileAsync('chown', ['-R', `${user.uid}:${user.gid}`, dataDir]);
-      } catch (err) {
-        await rm(dataDir, { recursive: true, force: true });
-        throw new StartupError(
-          `Could not copy the prepared PostgreSQL cluster ${prepared} into ${dataDir}: ${(err as Error).message}. Start again; if this repeats, remove ${prepared} or turn prepared clusters off (GONGZHI_PG_CLUSTER_CACHE=off).`,
-          { cause: err },
-        );
-      }
-      // A throw-away cluster's server does not sync either.
-      if (!options.ephemeral)
-        settling = syncCluster(dataDir, { user, ownProcessGroup: options.ownProcessGroup }).catch((err: Error) => {
-          throw new StartupError(
-            `Could not write the copied cluster in ${dataDir} to disk: ${err.message}. Remove that folder and start again.`,
-            {
-              cause: err,
-            },
-          );
-        });
-      settling.catch(() => undefined);
+      // The server's user copies, so the copy is its own.
+      if (user) await chown(dataDir, user.uid, user.gid);
+      copyFrom = prepared;
     } else {
       log?.info({ dataDir }, 'initialising the embedded PostgreSQL database (first start only, a few seconds)…');
       initialised = (await spawnInitdb(dataDir, user, options)).done.then(
@@ -636,11 +635,20 @@ export async function launchEmbeddedPostgres(options: EmbeddedDatabaseOptions): 
     if (aborted) throw new StartupError('The embedded PostgreSQL was not started: its start was abandoned.');
     const through = options.scheduling === 'normal' ? null : batchLauncher();
     log?.info({ port: options.port, scheduling: through ? 'batch' : 'normal' }, 'starting the embedded PostgreSQL');
-    server = spawnServer({ ...options, dataDir, socketFolder }, user, through);
+    const launcher = copyFrom ? copyingLauncher(copyFrom, dataDir, !options.ephemeral, through) : through;
+    server = spawnServer({ ...options, dataDir, socketFolder }, user, launcher);
     process.once('exit', stopOnExit);
     return server.ready.then(
       () => server as ReturnType<typeof spawnServer>,
-      (err: Error) => {
+      async (err: Error) => {
+        if (copyFrom && err.message.includes(COPY_FAILED)) {
+          // No server ran on it: leave no half copy for the next start.
+          await rm(dataDir, { recursive: true, force: true });
+          throw new StartupError(
+            `Could not copy the prepared PostgreSQL cluster ${copyFrom} into ${dataDir} (${err.message}). Start again; if this repeats, remove ${copyFrom} or turn prepared clusters off (GONGZHI_PG_CLUSTER_CACHE=off).`,
+            { cause: err },
+          );
+        }
         throw new StartupError(
           `The embedded PostgreSQL did not start (${err.message}). If another Gongzhi uses ${dataDir}, stop it; otherwise set GONGZHI_PG_PORT or GONGZHI_DATA_DIR.`,
           { cause: err },
@@ -666,7 +674,6 @@ export async function launchEmbeddedPostgres(options: EmbeddedDatabaseOptions): 
       };
       const adminUrl = `postgres://${USER}:${PASSWORD}@${host}:${options.port}/postgres`;
       try {
-        await settling;
         await ensureDatabase(adminUrl, options.database);
       } catch (err) {
         await stop();
@@ -681,7 +688,6 @@ export async function launchEmbeddedPostgres(options: EmbeddedDatabaseOptions): 
     abort: async () => {
       aborted = true;
       await initialised.catch(() => undefined);
-      await settling.catch(() => undefined);
       await kept;
       if (server) await stopServerNow(server.child);
       if (socketFolder) await rm(socketFolder, { recursive: true, force: true });
