@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -151,7 +151,7 @@ async function readyIn(folder: string, options: Omit<EmbeddedDatabaseOptions, 'd
   return (await launchEmbeddedPostgres({ dataDir: path.join(dir, folder), port: await freePort(), ...options })).ready();
 }
 
-test('an empty folder starts as a copy of the cluster the first initdb kept, as it was before its server started; one that cannot be read fails the start saying so; a cache that cannot be written costs only the copy', async () => {
+test('an empty folder starts as a copy of the cluster the first initdb kept, as it was before its server started; one that cannot be read fails the start saying so, one another user owns is passed over; a cache that cannot be written costs only the copy', async () => {
   const clusterCache = path.join(dir, 'clusters');
   const identity = 'SELECT system_identifier::text AS id FROM pg_control_system()';
   // Copies that processes left half made: one two hours old (abandoned), one just begun.
@@ -189,6 +189,19 @@ test('an empty folder starts as a copy of the cluster the first initdb kept, as 
     expect(existsSync(path.join(dir, 'unreadable'))).toBe(false);
   } finally {
     await chmod(version, 0o600);
+  }
+
+  // A prepared cluster another user owns (here root, where the server runs as postgres): initdb.
+  if (process.getuid?.() === 0) {
+    const { uid, gid } = await stat(path.join(clusterCache, kept));
+    await chown(path.join(clusterCache, kept), 0, 0);
+    try {
+      const other = await readyIn('owned-by-another', { database: 'shared', ephemeral: true, clusterCache });
+      expect(await queryOne<{ id: string }>(other.url, identity)).not.toEqual(made);
+      await other.stop();
+    } finally {
+      await chown(path.join(clusterCache, kept), uid, gid);
+    }
   }
 
   // A cache folder that cannot be made (a file stands in its path): initdb, and the start goes on.

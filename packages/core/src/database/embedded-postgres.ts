@@ -599,8 +599,15 @@ export async function launchEmbeddedPostgres(options: EmbeddedDatabaseOptions): 
     // Not on Windows, where the copy could not run in the server's process (no POSIX shell).
     const cache = process.platform === 'win32' ? null : options.clusterCache === undefined ? defaultClusterCache() : options.clusterCache;
     const prepared = cache ? preparedClusterIn(cache, options.database) : null;
-    // Only into an empty folder, as initdb (which says so where one is not).
-    if (prepared && existsSync(path.join(prepared, 'PG_VERSION')) && readdirSync(dataDir).length === 0) {
+    // Only into an empty folder, as initdb (which says so where one is not), and only a cluster the
+    // server's user owns, which it can read (one prepared by another user: initdb instead).
+    const owner = user?.uid ?? process.getuid?.();
+    if (
+      prepared &&
+      existsSync(path.join(prepared, 'PG_VERSION')) &&
+      (owner === undefined || statSync(prepared).uid === owner) &&
+      readdirSync(dataDir).length === 0
+    ) {
       log?.info({ dataDir, prepared }, 'copying the prepared embedded PostgreSQL cluster (first start only)');
       // The server's user copies, so the copy is its own.
       if (user) await chown(dataDir, user.uid, user.gid);
