@@ -1,7 +1,7 @@
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { chmod, chown, lstat, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -48,9 +48,10 @@ export interface EmbeddedDatabaseOptions {
    * Folder of prepared clusters. An empty `dataDir` becomes a copy of the cluster prepared there
    * for these binaries, initdb settings and `database` (a fraction of a second) instead of running
    * initdb and creating the database (one to two seconds); the first initdb with this folder
-   * leaves its cluster there, with the database, for the next. Copies share initdb's system identifier, which only matters
-   * to physical replication between them. Default: {@link defaultClusterCache}; null runs
-   * initdb every time.
+   * leaves its cluster there, with the database, for the next. Copies share initdb's system
+   * identifier, which only matters to physical replication between them. A cluster the server's
+   * user does not own is passed over (initdb). Not on Windows. Default:
+   * {@link defaultClusterCache}; null runs initdb every time.
    */
   clusterCache?: string | null;
 }
@@ -393,19 +394,13 @@ function preparedClusterIn(cache: string, database: string): string {
 /**
  * Copies what folder `from` holds into the existing folder `to`, with modes (and owners, where
  * allowed). Synchronous: it comes between initdb and the first server's start, which a caller
- * about to hold the event loop (the CLI's import of the platform) would otherwise delay.
+ * about to hold the event loop (the CLI's import of the platform) would otherwise delay. POSIX
+ * `cp`, as the copy into a new data folder (prepared clusters are not used on Windows).
  */
 function copyFolder(from: string, to: string): void {
-  if (process.platform !== 'win32') {
-    // Faster than cpSync's walk; where there is no `cp`, cpSync it is.
-    const copied = spawnSync('cp', ['-a', `${from}${path.sep}.`, to], { encoding: 'utf8' });
-    if (!copied.error) {
-      if (copied.status !== 0) throw new Error(copied.stderr.trim() || `cp failed (${copied.status ?? copied.signal})`);
-      return;
-    }
-    if ((copied.error as NodeJS.ErrnoException).code !== 'ENOENT') throw copied.error;
-  }
-  cpSync(from, to, { recursive: true });
+  const copied = spawnSync('cp', ['-a', `${from}${path.sep}.`, to], { encoding: 'utf8' });
+  if (copied.error) throw copied.error;
+  if (copied.status !== 0) throw new Error(copied.stderr.trim() || `cp failed (${copied.status ?? copied.signal})`);
 }
 
 // What the server's process says when it could not copy the prepared cluster (see below).
