@@ -39,9 +39,12 @@ for (const f of w.fanout?.cases ?? (w.fanout?.gateway ? [w.fanout] : [])) {
     `Fan-out (${f.subscribers} subscribers, ${f.rate} events/s for ${f.seconds} s): delivered ${f.gateway.delivered}/${f.gateway.expected}, p50 ${f.gateway.p50} ms, p99 ${f.gateway.p99} ms, ${f.gateway.deliveriesPerSecond} deliveries/s; bare ws p50 ${f.bareWs.p50} ms, p99 ${f.bareWs.p99} ms; CPU per delivery ${f.gateway.serverCpuUsPerDelivery} µs (bare ws ${f.bareWs.serverCpuUsPerDelivery}).`,
   );
 }
-if (w.start)
+if (w.start) {
+  // Older results started once (no `runs`); later ones report medians and every run.
+  const runs = (kind) => (w.start.runs > 1 ? ` (${w.start[`${kind}RunsMs`].join(', ')})` : '');
   lines.push(
-    `Start to first answered query: first (empty data folder, no prepared cluster: initdb) ${w.start.firstMs ?? '–'} ms, cold (empty data folder, a copy of the prepared cluster) ${w.start.coldMs} ms, warm ${w.start.warmMs} ms.`,
+    `Start to first answered query${w.start.runs > 1 ? `, median of ${w.start.runs}` : ''}: first (empty data folder, no prepared cluster: initdb) ${w.start.firstMs ?? '–'} ms${runs('first')}, cold (empty data folder, a copy of the prepared cluster) ${w.start.coldMs} ms${runs('cold')}, warm ${w.start.warmMs} ms${runs('warm')}.`,
   );
+}
 lines.push(`Peak RSS of the gateway under load: ${r.peakRssMb} MB.`);
 console.log(lines.join('\n'));
