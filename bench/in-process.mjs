@@ -1,7 +1,7 @@
 // What the in-process measurements share (bench/write-cpu.mjs, bench/write-steps.mjs,
 // bench/transfer-cpu.mjs, bench/card-cpu.mjs, bench/read-alloc.mjs): a composed platform on a
 // throw-away database with one household and two people in it, an API key as the caller, the CPU
-// of the PostgreSQL server read from /proc, a document compiled as the gateway runs a repeated one,
+// of the PostgreSQL server read from /proc, documents compiled as the gateway runs a repeated one,
 // and a recorder of what a run sends. Build first (`tsc -b`).
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -31,9 +31,10 @@ export async function compiledDocument(schema, document, operationName) {
   const { compileQuery, isCompiledQuery } = await import(requireGateway.resolve('graphql-jit'));
   const parsed = parse(document);
   const invalid = validate(schema, parsed);
-  if (invalid.length) throw new Error(`${operationName}: ${invalid.map((e) => e.message).join('; ')}`);
+  if (invalid.length) throw new Error(`${operationName ?? document}: ${invalid.map((e) => e.message).join('; ')}`);
   const compiled = compileQuery(schema, parsed, operationName);
-  if (!isCompiledQuery(compiled)) throw new Error(`graphql-jit could not compile ${operationName}: ${JSON.stringify(compiled)}`);
+  if (!isCompiledQuery(compiled))
+    throw new Error(`graphql-jit could not compile ${operationName ?? document}: ${JSON.stringify(compiled)}`);
   return compiled;
 }
 
@@ -68,7 +69,8 @@ export function sentTexts() {
 /**
  * A world to measure in: core and `plugins` composed as the gateway composes them (PostgreSQL
  * board transport, a LISTEN connection), on a server of its own (or DATABASE_URL's). `run` executes
- * a GraphQL document as the API key and throws on any problem; `postgresCpuUs()` is the CPU the
+ * a GraphQL document as the API key (compiled on its first run, {@link compiledDocument}) and throws
+ * on any problem; `postgresCpuUs()` is the CPU the
  * database server (postmaster and every child) has used so far, so it must run on this machine.
  * `settings` start the server with these PostgreSQL settings (not DATABASE_URL's, which runs as it is).
  */
@@ -87,6 +89,10 @@ export async function inProcessWorld(plugins = [], { settings } = {}) {
   const caller = await testing.apiKeyCaller(app, { name: 'bench', placeIds: [], permissions: ['*'] });
   const [{ pid }] = await em.getConnection().execute('SELECT pg_backend_pid() AS pid');
   const postmaster = postmasterOf(pid);
+  // Each document parsed, validated and compiled once, as the gateway runs a repeated one: validating
+  // it on every run (graphql-js's `graphql()`) filled a tenth of a status change's profile here, work
+  // the gateway does not do.
+  const documents = new Map();
   return {
     app,
     household,
@@ -94,7 +100,9 @@ export async function inProcessWorld(plugins = [], { settings } = {}) {
     worker,
     caller,
     async run(doc, variables) {
-      const result = await app.execute(doc, variables, { caller });
+      let compiled = documents.get(doc);
+      if (!compiled) documents.set(doc, (compiled = await compiledDocument(app.platform.schema, doc)));
+      const result = await compiled.query(undefined, app.platform.createContext(caller), variables);
       const problem = testing.problemOf(result);
       if (problem) throw new Error(`${problem.code}: ${problem.message}`);
       return result.data;
