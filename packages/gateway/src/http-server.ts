@@ -299,7 +299,10 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       else platform.logger.error({ err }, 'request failed');
       if (res.headersSent) res.end();
       else if (unavailable) sendDatabaseUnavailable(res);
-      else sendJson(res, 500, { errors: [{ message: gatewayMessages.serverError.render(locale, {}) }] });
+      else {
+        const { code } = gatewayMessages.serverError;
+        sendJson(res, 500, { errors: [{ message: gatewayMessages.serverError.render(locale, {}), extensions: { code } }] });
+      }
     });
   }
 
@@ -320,7 +323,14 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
         return sendJson(
           res,
           401,
-          { errors: [{ message: 'The metrics need the bearer token of GONGZHI_METRICS_TOKEN (Authorization: Bearer <token>).' }] },
+          {
+            errors: [
+              {
+                message: 'The metrics need the bearer token of GONGZHI_METRICS_TOKEN (Authorization: Bearer <token>).',
+                extensions: { code: 'UNAUTHENTICATED' },
+              },
+            ],
+          },
           { 'www-authenticate': 'Bearer' },
         );
       }
@@ -341,7 +351,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     }
     if (isOpen311Path(url.pathname)) return open311(req, res, url);
     if (url.pathname !== GRAPHQL_PATH) {
-      return sendJson(res, 404, { errors: [{ message: gatewayMessages.pathNotFound.render(currentLocale(), { path: GRAPHQL_PATH }) }] });
+      return sendJson(res, 404, { errors: [errorJson(gatewayMessages.pathNotFound.topLevel({ path: GRAPHQL_PATH }))] });
     }
     let body: unknown;
     // An operation refused before it reaches Apollo still counts, under the name it gave.
@@ -362,12 +372,10 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     } catch (err) {
       if (err instanceof BodyTooLarge) {
         refused('PAYLOAD_TOO_LARGE');
-        return sendJson(res, 413, {
-          errors: [{ message: gatewayMessages.bodyTooLarge.render(currentLocale(), { max: options.maxBodyBytes }) }],
-        });
+        return sendJson(res, 413, { errors: [errorJson(gatewayMessages.bodyTooLarge.topLevel({ max: options.maxBodyBytes }))] });
       }
       refused('BAD_REQUEST');
-      return sendJson(res, 400, { errors: [{ message: gatewayMessages.bodyNotJson.render(currentLocale(), {}) }] });
+      return sendJson(res, 400, { errors: [errorJson(gatewayMessages.bodyNotJson.topLevel())] });
     }
     let caller: Caller | null;
     try {

@@ -1,4 +1,4 @@
-import { defineMessages } from '@gongzhi/core';
+import { defineMessages, type Message } from '@gongzhi/core';
 
 /**
  * The gateway's own messages (limits, faults, transports), in every locale: each has the code
@@ -147,6 +147,46 @@ export const gatewayMessages = defineMessages('gateway', {
     en: 'Request body is not valid JSON.',
     'zh-CN': '请求体不是有效的 JSON。',
   },
+  batchingOff: {
+    code: 'BAD_REQUEST',
+    en: 'Batched operations are not accepted: send one operation per request, as a JSON object (not an array).',
+    'zh-CN': '不接受批量操作：每个请求只发送一个操作，请求体为 JSON 对象（而非数组）。',
+  },
+  operationMissing: {
+    code: 'BAD_REQUEST',
+    en: 'The request names no operation: send the document\'s text as "query" (or a registered document\'s id as "documentId").',
+    'zh-CN': '请求中没有要执行的操作：请在 "query" 中发送文档原文（或在 "documentId" 中发送已登记文档的编号）。',
+  },
+  bodyMissing: {
+    code: 'BAD_REQUEST',
+    en: 'The request body is empty or not JSON: POST a JSON object with "query", with "content-type: application/json".',
+    'zh-CN': '请求体为空或不是 JSON：请以 "content-type: application/json" 发送含 "query" 的 JSON 对象。',
+  },
+  bodyFieldNotObject: {
+    code: 'BAD_REQUEST',
+    en: '"{field}" in the request body must be a JSON object when given (not a string or a number).',
+    'zh-CN': '请求体中的 "{field}" 若提供，必须是 JSON 对象（不能是字符串或数字）。',
+  },
+  methodNotServed: {
+    code: 'BAD_REQUEST',
+    en: 'GraphQL is served with POST (and GET, for registered documents) only.',
+    'zh-CN': 'GraphQL 接口只接受 POST 请求（已登记的文档也可用 GET）。',
+  },
+  operationNameNotString: {
+    code: 'BAD_REQUEST',
+    en: '"operationName" in the request body must be a string: the name of an operation in the document.',
+    'zh-CN': '请求体中的 "operationName" 必须是字符串，即文档中某个操作的名称。',
+  },
+  csrfRefused: {
+    code: 'BAD_REQUEST',
+    en: 'Refused as a possible cross-site request forgery: send "content-type: application/json" (or an "apollo-require-preflight" header).',
+    'zh-CN': '疑似跨站请求伪造，已拒绝：请发送 "content-type: application/json" 请求头（或带上 "apollo-require-preflight" 请求头）。',
+  },
+  badRequest: {
+    code: 'BAD_REQUEST',
+    en: '{detail}',
+    'zh-CN': '请求有误：{detail}',
+  },
   pathNotFound: {
     code: 'NOT_FOUND',
     en: 'Not found. The GraphQL API is at {path}.',
@@ -167,7 +207,27 @@ export const WRAPPED_BY_CODE = {
   GRAPHQL_VALIDATION_FAILED: gatewayMessages.invalidQuery,
   GRAPHQL_PARSE_FAILED: gatewayMessages.queryParseFailed,
   BAD_USER_INPUT: gatewayMessages.badInput,
+  BAD_REQUEST: gatewayMessages.badRequest,
 } as const;
+
+/**
+ * Apollo Server's refusals of a malformed request (`BAD_REQUEST`), told with the gateway's own
+ * messages, which say what to send instead: by the words Apollo uses (@apollo/server 5), each with
+ * the parameters its message takes. One Apollo has that is not here is wrapped ({@link WRAPPED_BY_CODE}).
+ */
+export const APOLLO_BAD_REQUESTS: readonly { words: RegExp; message: Message<object>; params?: (match: RegExpExecArray) => object }[] = [
+  { words: /^Operation batching disabled\.$/, message: gatewayMessages.batchingOff },
+  { words: /^GraphQL operations must contain a non-empty `query`/, message: gatewayMessages.operationMissing },
+  { words: /^POST body missing, invalid Content-Type, or JSON object has no keys\.$/, message: gatewayMessages.bodyMissing },
+  {
+    words: /^`(variables|extensions)` in a POST body (?:must|should) be (?:an object|provided as an object)/,
+    message: gatewayMessages.bodyFieldNotObject,
+    params: (match) => ({ field: match[1] }),
+  },
+  { words: /^`operationName` in a POST body must be a string/, message: gatewayMessages.operationNameNotString },
+  { words: /^Apollo Server supports only GET\/POST requests\.$/, message: gatewayMessages.methodNotServed },
+  { words: /^This operation has been blocked as a potential Cross-Site Request Forgery/, message: gatewayMessages.csrfRefused },
+];
 
 /**
  * What the Open311 GeoReport v2 façade answers in its errors' `description`, in the language the

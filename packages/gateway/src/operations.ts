@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { type Caller, currentLocale, type GongzhiContext, isDatabaseUnavailable, localizedMessage, type Logger } from '@gongzhi/core';
 import { type ExecutionResult, GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { gatewayMessages, WRAPPED_BY_CODE } from './messages.js';
+import { APOLLO_BAD_REQUESTS, gatewayMessages, WRAPPED_BY_CODE } from './messages.js';
 import { resultCodes } from './metrics.js';
 
 /**
@@ -60,13 +60,19 @@ export function databaseUnavailableError(): GraphQLError {
 
 /**
  * The message of an error in the language of the operation running now: a catalog message in
- * that language; graphql-js's and Apollo's own words (validation, parsing, variables) as they
- * are in English and inside a sentence of the reader's language otherwise.
+ * that language; Apollo's refusals of a malformed request told with the gateway's messages
+ * ({@link APOLLO_BAD_REQUESTS}); graphql-js's and Apollo's other words (validation, parsing,
+ * variables) as they are in English and inside a sentence of the reader's language otherwise.
  */
 function localized(formatted: GraphQLFormattedError, error: unknown): string {
   const locale = currentLocale();
   const own = localizedMessage(thrown(error), locale) ?? localizedMessage(error, locale);
   if (own !== undefined) return own;
+  if (formatted.extensions?.code === 'BAD_REQUEST')
+    for (const { words, message, params } of APOLLO_BAD_REQUESTS) {
+      const match = words.exec(formatted.message);
+      if (match) return message.render(locale, params?.(match) ?? {});
+    }
   const wrapper = WRAPPED_BY_CODE[formatted.extensions?.code as keyof typeof WRAPPED_BY_CODE];
   return wrapper && locale !== 'en' ? wrapper.render(locale, { detail: formatted.message }) : formatted.message;
 }

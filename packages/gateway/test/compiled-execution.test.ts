@@ -1,6 +1,6 @@
 import type { Platform } from '@gongzhi/core';
 import { createTestDatabase, type TestDatabase } from '@gongzhi/core/testing';
-import { createGatewayLogger, type RunningGateway, startGateway } from '@gongzhi/gateway';
+import { createGatewayLogger, gatewayMessages, type RunningGateway, startGateway } from '@gongzhi/gateway';
 import { buildSchema, GraphQLError, parse } from 'graphql';
 import { compiledExecution } from '../src/compiled-execution.js';
 import { TEST_ADMIN_KEY, testConfig } from './helpers.js';
@@ -242,8 +242,8 @@ describe('through the gateway, default settings', () => {
     });
     expect(put.status).toBe(405);
     // A type an HTML form can send, however its parameters read: Apollo's CSRF refusal.
-    const simple = await ask({ query: few }, { 'content-type': 'text/plain; profile=json' });
-    expect([simple.status, simple.body]).toEqual([400, expect.stringContaining('Cross-Site Request Forgery')]);
+    const simple = await ask({ query: few }, { 'content-type': 'text/plain; profile=json', 'accept-language': 'en' });
+    expect([simple.status, JSON.parse(simple.body).errors[0].message]).toEqual([400, gatewayMessages.csrfRefused.render('en', {})]);
     // A mutation refused with a payload error, three times: nothing written, the same answer.
     const closed = nodes.find((n: { status: string }) => n.status !== 'RESOLVED') as { id: string };
     const refused = await sameThreeTimes(

@@ -21,6 +21,7 @@ import {
   startGateway,
 } from '@gongzhi/gateway';
 import WebSocket from 'ws';
+import { APOLLO_BAD_REQUESTS } from '../src/messages.js';
 import { TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
 /** Error messages in the caller's language (Accept-Language, zh-CN by default), with the same code. */
@@ -179,6 +180,55 @@ test('top-level errors follow the language: credentials, validation, a person-on
   expect(personEn.extensions.code).toBe('UNAUTHENTICATED');
   expect(personZh.message).toBe('导出本人数据请以个人身份登录（使用个人令牌）。');
   expect(personEn.message).toBe('Sign in as a person (a person token) to export your own data.');
+});
+
+/** A raw HTTP request to the gateway as the admin, in `language`: its status and its first error. */
+async function send(language: string, init: { method?: string; path?: string; contentType?: string; body?: string }) {
+  const res = await fetch(`${gateway.server.url}${init.path ?? '/graphql'}`, {
+    method: init.method ?? 'POST',
+    headers: {
+      'content-type': init.contentType ?? 'application/json',
+      'accept-language': language,
+      authorization: `Bearer ${TEST_ADMIN_KEY}`,
+    },
+    body: init.body,
+  });
+  const [error] = ((await res.json()) as { errors: { message: string; extensions?: { code?: string } }[] }).errors;
+  return { status: res.status, error };
+}
+
+test('a malformed request is refused in the caller’s language, with its code and what to send instead', async () => {
+  // Apollo Server's refusals, told with the gateway's messages: every one it knows is sent here.
+  const told = new Set<unknown>();
+  const refusals: [Parameters<typeof send>[1], number, Message<object>, object][] = [
+    [{ body: '[{"query":"{ batched: coreVersion }"}]' }, 400, gatewayMessages.batchingOff, {}],
+    [{ body: '{}' }, 400, gatewayMessages.operationMissing, {}],
+    [{ body: '' }, 400, gatewayMessages.bodyMissing, {}],
+    [{ body: '{"query":"{ v: coreVersion }","variables":"{}"}' }, 400, gatewayMessages.bodyFieldNotObject, { field: 'variables' }],
+    [{ body: '{"query":"{ o: coreVersion }","operationName":3}' }, 400, gatewayMessages.operationNameNotString, {}],
+    [{ method: 'PUT', body: '{"query":"{ p: coreVersion }"}' }, 405, gatewayMessages.methodNotServed, {}],
+    [{ contentType: 'text/plain', body: '{"query":"{ c: coreVersion }"}' }, 400, gatewayMessages.csrfRefused, {}],
+  ];
+  for (const [init, status, message, params] of refusals) {
+    for (const language of ['zh-CN', 'en'] as const) {
+      expect(await send(language, init)).toEqual({
+        status,
+        error: { message: message.render(language, params), extensions: { code: 'BAD_REQUEST' } },
+      });
+    }
+    told.add(message);
+  }
+  expect(APOLLO_BAD_REQUESTS.filter((known) => !told.has(known.message)).map((known) => String(known.words))).toEqual([]);
+
+  // The gateway's own refusals before Apollo carry their code too.
+  expect(await send('zh-CN', { body: '{"query": ' })).toEqual({
+    status: 400,
+    error: { message: '请求体不是有效的 JSON。', extensions: { code: 'BAD_REQUEST' } },
+  });
+  expect(await send('en', { path: '/graph', body: '{}' })).toEqual({
+    status: 404,
+    error: { message: 'Not found. The GraphQL API is at /graphql.', extensions: { code: 'NOT_FOUND' } },
+  });
 });
 
 /** Opens a graphql-transport-ws socket (upgrade headers, connection_init payload) and runs one operation to its first answer. */
