@@ -406,8 +406,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       const late = await counted;
       if (late > 0) return rateLimited(late);
       refused(String(admitted.error.extensions.code));
-      const { message, extensions } = admitted.error;
-      return sendJson(res, admitted.status, { errors: [{ message, extensions }] }, admitted.headers);
+      return sendJson(res, admitted.status, { errors: [errorJson(admitted.error)] }, admitted.headers);
     }
     const direct =
       compiled && !stopping

@@ -220,10 +220,14 @@ test('a malformed request is refused in the caller’s language, with its code a
   }
   expect(APOLLO_BAD_REQUESTS.filter((known) => !told.has(known.message)).map((known) => String(known.words))).toEqual([]);
 
-  // The gateway's own refusals before Apollo carry their code too.
+  // The gateway's own refusals before Apollo (the body, trusted documents, the path) carry their code too.
   expect(await send('zh-CN', { body: '{"query": ' })).toEqual({
     status: 400,
     error: { message: '请求体不是有效的 JSON。', extensions: { code: 'BAD_REQUEST' } },
+  });
+  expect(await send('zh-CN', { method: 'GET', path: `/graphql?query=${encodeURIComponent('{ g: coreVersion }')}` })).toEqual({
+    status: 405,
+    error: { message: gatewayMessages.getRegisteredOnly.render('zh-CN', {}), extensions: { code: 'METHOD_NOT_ALLOWED' } },
   });
   expect(await send('en', { path: '/graph', body: '{}' })).toEqual({
     status: 404,
