@@ -126,14 +126,18 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(JSON.stringify(body));
 }
 
-/** An error as JSON outside GraphQL execution (before Apollo, or in its place), in the request's language. */
-function errorJson(error: GraphQLError): { message: string; extensions: GraphQLError['extensions'] } {
-  return { message: localizedMessage(error, currentLocale()) ?? error.message, extensions: error.extensions };
+/**
+ * Answers an error outside GraphQL execution (before Apollo, or in its place): a catalog
+ * message's top-level error, so it carries its code and is told in the request's language.
+ */
+function sendError(res: ServerResponse, status: number, error: GraphQLError, headers: Record<string, string> = {}): void {
+  const message = localizedMessage(error, currentLocale()) ?? error.message;
+  sendJson(res, status, { errors: [{ message, extensions: error.extensions }] }, headers);
 }
 
 /** A 503 with `Retry-After`: the database cannot be reached or is restarting. */
 function sendDatabaseUnavailable(res: ServerResponse): void {
-  sendJson(res, 503, { errors: [errorJson(databaseUnavailableError())] }, { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) });
+  sendError(res, 503, databaseUnavailableError(), { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) });
 }
 
 /**
@@ -298,11 +302,8 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       if (unavailable) platform.logger.warn({ err }, 'request failed: the database is unavailable');
       else platform.logger.error({ err }, 'request failed');
       if (res.headersSent) res.end();
-      else if (unavailable) sendDatabaseUnavailable(res);
-      else {
-        const { code } = gatewayMessages.serverError;
-        sendJson(res, 500, { errors: [{ message: gatewayMessages.serverError.render(locale, {}), extensions: { code } }] });
-      }
+      else if (unavailable) inLocale(locale, () => sendDatabaseUnavailable(res));
+      else inLocale(locale, () => sendError(res, 500, gatewayMessages.serverError.topLevel()));
     });
   }
 
@@ -320,19 +321,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     }
     if (url.pathname === '/metrics' && metrics) {
       if (metricsToken && !sameSecret(req.headers.authorization ?? '', `Bearer ${metricsToken}`)) {
-        return sendJson(
-          res,
-          401,
-          {
-            errors: [
-              {
-                message: 'The metrics need the bearer token of GONGZHI_METRICS_TOKEN (Authorization: Bearer <token>).',
-                extensions: { code: 'UNAUTHENTICATED' },
-              },
-            ],
-          },
-          { 'www-authenticate': 'Bearer' },
-        );
+        return sendError(res, 401, gatewayMessages.metricsTokenMissing.topLevel(), { 'www-authenticate': 'Bearer' });
       }
       const { body, contentType } = await metrics.expose();
       res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
@@ -351,7 +340,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     }
     if (isOpen311Path(url.pathname)) return open311(req, res, url);
     if (url.pathname !== GRAPHQL_PATH) {
-      return sendJson(res, 404, { errors: [errorJson(gatewayMessages.pathNotFound.topLevel({ path: GRAPHQL_PATH }))] });
+      return sendError(res, 404, gatewayMessages.pathNotFound.topLevel({ path: GRAPHQL_PATH }));
     }
     let body: unknown;
     // An operation refused before it reaches Apollo still counts, under the name it gave.
@@ -372,10 +361,10 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     } catch (err) {
       if (err instanceof BodyTooLarge) {
         refused('PAYLOAD_TOO_LARGE');
-        return sendJson(res, 413, { errors: [errorJson(gatewayMessages.bodyTooLarge.topLevel({ max: options.maxBodyBytes }))] });
+        return sendError(res, 413, gatewayMessages.bodyTooLarge.topLevel({ max: options.maxBodyBytes }));
       }
       refused('BAD_REQUEST');
-      return sendJson(res, 400, { errors: [errorJson(gatewayMessages.bodyNotJson.topLevel())] });
+      return sendError(res, 400, gatewayMessages.bodyNotJson.topLevel());
     }
     let caller: Caller | null;
     try {
@@ -387,12 +376,12 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       }
       if (!(err instanceof GraphQLError)) throw err;
       refused(typeof err.extensions.code === 'string' ? err.extensions.code : 'UNAUTHENTICATED');
-      return sendJson(res, 401, { errors: [errorJson(err)] }, { 'www-authenticate': 'Bearer' });
+      return sendError(res, 401, err, { 'www-authenticate': 'Bearer' });
     }
     const rateLimited = (retryAfter: number, counted = true) => {
       const error = rateLimitedError(retryAfter);
       if (counted) refused(String(error.extensions.code));
-      sendJson(res, 429, { errors: [errorJson(error)] }, { 'retry-after': String(retryAfter) });
+      sendError(res, 429, error, { 'retry-after': String(retryAfter) });
     };
     const budget = rateKey(caller, req.socket.remoteAddress);
     // A caller known to be past the limit is refused before any work. Otherwise the count (a
@@ -406,7 +395,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       const late = await counted;
       if (late > 0) return rateLimited(late);
       refused(String(admitted.error.extensions.code));
-      return sendJson(res, admitted.status, { errors: [errorJson(admitted.error)] }, admitted.headers);
+      return sendError(res, admitted.status, admitted.error, admitted.headers);
     }
     const direct =
       compiled && !stopping

@@ -192,6 +192,11 @@ export const gatewayMessages = defineMessages('gateway', {
     en: 'Not found. The GraphQL API is at {path}.',
     'zh-CN': '找不到该地址。GraphQL 接口位于 {path}。',
   },
+  metricsTokenMissing: {
+    code: 'UNAUTHENTICATED',
+    en: 'The metrics need the bearer token of GONGZHI_METRICS_TOKEN (Authorization: Bearer <token>).',
+    'zh-CN': '读取指标需要 GONGZHI_METRICS_TOKEN 的令牌（Authorization: Bearer <令牌>）。',
+  },
   serverError: {
     code: 'INTERNAL',
     en: 'Internal server error',
