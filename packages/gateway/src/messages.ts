@@ -396,3 +396,14 @@ export const open311Messages = defineMessages('open311', {
     'zh-CN': 'attribute[praised_person_id] "{given}" 不是你可指名的人员。',
   },
 });
+
+/** A WebSocket close reason holds at most 123 bytes of UTF-8: longer text is cut at a character, with "…". */
+export function closeReason(text: string): string {
+  if (Buffer.byteLength(text) <= 123) return text;
+  let cut = '';
+  for (const char of text) {
+    if (Buffer.byteLength(cut + char) > 120) break;
+    cut += char;
+  }
+  return `${cut}…`;
+}

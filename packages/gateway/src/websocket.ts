@@ -6,13 +6,14 @@ import {
   inLocale,
   isDatabaseUnavailable,
   type Locale,
+  localizedMessage,
   type Platform,
   resolveLocale,
   type BoardDelivery,
   BoardStream,
   SlowConsumerError,
 } from '@gongzhi/core';
-import { gatewayMessages } from './messages.js';
+import { closeReason, gatewayMessages } from './messages.js';
 import {
   createSourceEventStream,
   type DocumentNode,
@@ -385,6 +386,9 @@ function isBoardStream(events: object): events is BoardStream {
   return events instanceof BoardStream || typeof (events as Partial<BoardStream>).listen === 'function';
 }
 
+/** graphql-ws's close code for a refused connection (`CloseCode.Forbidden`). */
+const FORBIDDEN_CLOSE_CODE = 4403;
+
 /** Valid text documents kept per process for subscriptions (the oldest go first). */
 const VALID_DOCUMENTS_KEPT = 500;
 
@@ -423,6 +427,13 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
   const slow = (socket: WebSocket, why: string) => {
     platform.logger.warn({ why }, 'closing a slow WebSocket consumer');
     socket.close(SLOW_CONSUMER_CLOSE_CODE, `Slow consumer: ${why}. Reconnect and resume from the last sequence received.`.slice(0, 120));
+  };
+  // A handshake refused (a wrong credential, past the rate limit): 4403 as graphql-ws closes it,
+  // with the reason in the connection's language, so a dashboard can say why (it retries 4403).
+  const forbidden = (ctx: Ctx, error: GraphQLError) => {
+    const socket = ctx.extra.socket;
+    const message = localizedMessage(error, localeOf(ctx)) ?? error.message;
+    if (socket.readyState === socket.OPEN) socket.close(FORBIDDEN_CLOSE_CODE, closeReason(`${String(error.extensions.code)}: ${message}`));
   };
   const tryAgainLater = (socket: WebSocket, why: string) => {
     platform.logger.warn({ why }, 'closing a WebSocket connection: try again later');
@@ -510,7 +521,11 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
           connectionParams: ctx.connectionParams ?? {},
         });
         // A handshake costs like an operation: a flood of connections is held to the same limit.
-        if ((await options.rateLimit(caller, ctx.extra.request.socket.remoteAddress)) > 0) return false;
+        const retryAfter = await options.rateLimit(caller, ctx.extra.request.socket.remoteAddress);
+        if (retryAfter > 0) {
+          forbidden(ctx, rateLimitedError(retryAfter));
+          return false;
+        }
         const locale = localeOf(ctx);
         const callerKey = `${caller ? `${caller.kind}:${caller.id}` : 'anonymous'}:${locale}`;
         connections.set(ctx, { socket: ctx.extra.socket, caller, callerKey, locale });
@@ -520,7 +535,10 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
       } catch (err) {
         // Not the caller's fault: the socket is closed with "try again later" rather than 4403.
         if (isDatabaseUnavailable(err)) tryAgainLater(ctx.extra.socket, 'the database is unavailable');
-        else platform.logger.info({ err: (err as Error).message }, 'WebSocket caller refused');
+        else {
+          platform.logger.info({ err: (err as Error).message }, 'WebSocket caller refused');
+          if (err instanceof GraphQLError) forbidden(ctx, err);
+        }
         return false;
       }
     },

@@ -21,7 +21,7 @@ import {
   startGateway,
 } from '@gongzhi/gateway';
 import WebSocket from 'ws';
-import { APOLLO_BAD_REQUESTS } from '../src/messages.js';
+import { APOLLO_BAD_REQUESTS, closeReason } from '../src/messages.js';
 import { TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
 /** Error messages in the caller's language (Accept-Language, zh-CN by default), with the same code. */
@@ -249,6 +249,28 @@ async function overWebSocket(query: string, options: { headers?: Record<string, 
     socket.close();
   }
 }
+
+test('a WebSocket handshake with a wrong key is closed with 4403 and says why, in the connection’s language', async () => {
+  const refusal = (payload: Record<string, unknown>) =>
+    new Promise<{ code: number; reason: string }>((resolve, reject) => {
+      const socket = new WebSocket(`${gateway.server.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+      socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload })));
+      socket.once('error', reject);
+      socket.once('close', (code, reason: Buffer) => resolve({ code, reason: reason.toString() }));
+    });
+  const wrong = 'Bearer gz_abcdefgh_notarealkeynotarealkeynotarealkey';
+  const zh = await refusal({ authorization: wrong });
+  const en = await refusal({ authorization: wrong, acceptLanguage: 'en' });
+  expect(zh.code).toBe(4403);
+  expect(zh.reason).toMatch(/^UNAUTHENTICATED: 该 API 密钥不存在或已被吊销。/);
+  expect(Buffer.byteLength(zh.reason)).toBeLessThanOrEqual(123);
+  expect(en).toEqual({ code: 4403, reason: expect.stringMatching(/^UNAUTHENTICATED: This API key is unknown or revoked\./) });
+  expect(Buffer.byteLength(en.reason)).toBeLessThanOrEqual(123);
+  // A close reason holds 123 bytes of UTF-8: a longer message is cut at a character, with "…".
+  const long = closeReason(`UNAUTHENTICATED: ${'密钥'.repeat(60)}`);
+  expect(Buffer.byteLength(long)).toBeLessThanOrEqual(123);
+  expect(long).toMatch(/^UNAUTHENTICATED: (密钥)+密?…$/);
+});
 
 test('over WebSocket: connection_init or the upgrade header chooses the language, for payload and top-level errors', async () => {
   const board = `subscription { taskBoardChanges(placeId: "${toGlobalId('Place', randomUUID())}") { sequence } }`;

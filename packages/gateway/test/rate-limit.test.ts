@@ -40,7 +40,7 @@ async function ask(gateway: RunningGateway, credential: string | null = TEST_ADM
   return { status: res.status, retryAfter: res.headers.get('retry-after'), code: body.errors?.[0]?.extensions.code };
 }
 
-/** A raw graphql-ws handshake with the admin key: acknowledged, or closed with its code. */
+/** A raw graphql-ws handshake with the admin key: acknowledged, or closed with its code (and the reason's code). */
 function handshake(gateway: RunningGateway): Promise<string> {
   return new Promise((resolve) => {
     const ws = new WebSocket(`${gateway.server.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
@@ -51,7 +51,7 @@ function handshake(gateway: RunningGateway): Promise<string> {
         ws.close();
       }
     });
-    ws.on('close', (code) => resolve(`closed ${code}`));
+    ws.on('close', (code, reason: Buffer) => resolve(`closed ${code}${reason.length ? ` ${reason.toString().split(':')[0]}` : ''}`));
     ws.on('error', () => resolve('error'));
   });
 }
@@ -70,10 +70,10 @@ test('two gateways on one database share one budget per key, also under concurre
   // Both go on refusing, and the WebSocket handshake on either is held to the same budget.
   expect((await ask(a)).status).toBe(429);
   expect((await ask(b)).status).toBe(429);
-  expect(await handshake(b)).toBe('closed 4403');
+  expect(await handshake(b)).toBe('closed 4403 RATE_LIMITED');
   // Another caller (anonymous, by address) has a budget of its own.
   expect((await ask(a, null)).status).toBe(200);
-  expect(await handshake(a)).toBe('closed 4403');
+  expect(await handshake(a)).toBe('closed 4403 RATE_LIMITED');
 }, 30_000);
 
 test('a busy caller counts in leases: one statement per twentieth of the limit, and never more than the limit, on one gateway or two', async () => {
