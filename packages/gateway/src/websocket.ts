@@ -334,7 +334,8 @@ class Outbox implements AsyncGenerator<ExecutionResult, undefined, unknown> {
  * The timer runs only while connections with a credential are open.
  */
 class CredentialRecheck {
-  private readonly open = new Map<Ctx, string>();
+  /** Each open connection's credential and language (its close reason is told in it). */
+  private readonly open = new Map<Ctx, { credential: string; locale: Locale }>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -342,10 +343,10 @@ class CredentialRecheck {
     private readonly platform: Platform,
   ) {}
 
-  add(ctx: Ctx): void {
+  add(ctx: Ctx, locale: Locale): void {
     const credential = ctx.connectionParams?.authorization ?? ctx.extra.request.headers.authorization;
     if (typeof credential !== 'string' || !credential) return;
-    this.open.set(ctx, credential);
+    this.open.set(ctx, { credential, locale });
     this.timer ??= setInterval(() => void this.run(), this.options.recheckMs).unref();
   }
 
@@ -359,23 +360,24 @@ class CredentialRecheck {
 
   private async run(): Promise<void> {
     const byCredential = new Map<string, Ctx[]>();
-    for (const [ctx, credential] of this.open)
+    for (const [ctx, { credential }] of this.open)
       (byCredential.get(credential) ?? byCredential.set(credential, []).get(credential)!).push(ctx);
     for (const [, group] of byCredential) {
       // Every group holds at least the connection that created it.
       const first = group[0]!;
-      const valid = await this.options
+      const refused = await this.options
         .resolveCaller({ transport: 'websocket', headers: first.extra.request.headers, connectionParams: first.connectionParams ?? {} })
         // Only a refused credential closes sockets; a database hiccup does not.
         .then(
-          () => true,
-          (err) => !(err instanceof GraphQLError && err.extensions.code === 'UNAUTHENTICATED'),
+          () => null,
+          (err) => (err instanceof GraphQLError && err.extensions.code === 'UNAUTHENTICATED' ? err : null),
         );
-      if (valid) continue;
+      if (!refused) continue;
       this.platform.logger.info({ connections: group.length }, 'closing WebSocket connections whose credential was revoked');
       for (const ctx of group) {
+        const locale = this.open.get(ctx)?.locale ?? 'en';
         this.remove(ctx);
-        ctx.extra.socket.close(CREDENTIAL_REVOKED_CLOSE_CODE, 'The credential was revoked or expired. Sign in again.');
+        ctx.extra.socket.close(CREDENTIAL_REVOKED_CLOSE_CODE, errorCloseReason(refused, locale));
       }
     }
   }
@@ -384,6 +386,11 @@ class CredentialRecheck {
 /** A board's stream, also one made by another copy of core (a plugin's dependency). */
 function isBoardStream(events: object): events is BoardStream {
   return events instanceof BoardStream || typeof (events as Partial<BoardStream>).listen === 'function';
+}
+
+/** A close reason telling an error: its code and its message in `locale` (`UNAUTHENTICATED: …`). */
+function errorCloseReason(error: GraphQLError, locale: Locale): string {
+  return closeReason(`${String(error.extensions.code)}: ${localizedMessage(error, locale) ?? error.message}`);
 }
 
 /** graphql-ws's close code for a refused connection (`CloseCode.Forbidden`). */
@@ -432,8 +439,7 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
   // with the reason in the connection's language, so a dashboard can say why (it retries 4403).
   const forbidden = (ctx: Ctx, error: GraphQLError) => {
     const socket = ctx.extra.socket;
-    const message = localizedMessage(error, localeOf(ctx)) ?? error.message;
-    if (socket.readyState === socket.OPEN) socket.close(FORBIDDEN_CLOSE_CODE, closeReason(`${String(error.extensions.code)}: ${message}`));
+    if (socket.readyState === socket.OPEN) socket.close(FORBIDDEN_CLOSE_CODE, errorCloseReason(error, localeOf(ctx)));
   };
   const tryAgainLater = (socket: WebSocket, why: string) => {
     platform.logger.warn({ why }, 'closing a WebSocket connection: try again later');
@@ -529,7 +535,7 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
         const locale = localeOf(ctx);
         const callerKey = `${caller ? `${caller.kind}:${caller.id}` : 'anonymous'}:${locale}`;
         connections.set(ctx, { socket: ctx.extra.socket, caller, callerKey, locale });
-        recheck.add(ctx);
+        recheck.add(ctx, locale);
         open.add(ctx);
         return true;
       } catch (err) {

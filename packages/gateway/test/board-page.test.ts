@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGatewayLogger, type RunningGateway } from '@gongzhi/gateway';
 import type { TestDatabase } from '@gongzhi/core/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { submitOver } from './board-helpers.js';
 import { gatewayDatabase, postGraphQL, startGateway, tempDir, TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
@@ -98,6 +98,7 @@ async function chineseDrawnAsBoxes(page: Page, selector: string): Promise<string
 let db: TestDatabase;
 let gateway: RunningGateway;
 let browser: Browser;
+let context: BrowserContext;
 let launching: Promise<Browser> | undefined;
 let chromiumDir: { dir: string; remove: () => Promise<void> } | undefined;
 
@@ -108,8 +109,12 @@ beforeAll(async () => {
   launching = launchChromium(chromiumDir.dir);
   launching.catch(() => undefined); // its failure is reported by the await below, not as unhandled
   db = await gatewayDatabase();
-  gateway = await startGateway(testConfig({ DATABASE_URL: db.url }), createGatewayLogger('silent', false));
+  // Open sockets' keys checked again every 200 ms: a revoked key's board is told within the test.
+  gateway = await startGateway(testConfig({ DATABASE_URL: db.url, GONGZHI_WS_RECHECK_MS: '200' }), createGatewayLogger('silent', false));
   browser = await launching;
+  // The packaged Chromium runs as a single process, which ends when a context closes: the tests
+  // open their pages in this one context and close only the pages.
+  context = await browser.newContext();
 }, 120_000);
 afterAll(async () => {
   // A browser still starting when the hook gave up is closed too, not left running.
@@ -125,7 +130,8 @@ afterAll(async () => {
 test("the /board page shows a place's board and a card appears live after a mutation made outside the browser", async () => {
   const { data } = await postGraphQL(gateway.server.url, '{ places(type: COMMUNITY) { nodes { id name } } }');
   const community = data.places.nodes[0];
-  const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1600, height: 900 });
   const problems: string[] = [];
   page.on('pageerror', (err) => problems.push(err.message));
   try {
@@ -169,6 +175,34 @@ test("the /board page shows a place's board and a card appears live after a muta
     const shown = 'header h1, header label, .counter, .column h2, [data-testid="card"]';
     expect(await page.$$eval(shown, (els) => els.map((e) => e.textContent).join(''))).toContain('3号楼电梯停运');
     expect(await chineseDrawnAsBoxes(page, shown)).toEqual([]);
+    expect(problems).toEqual([]);
+  } finally {
+    await page.close();
+  }
+}, 60_000);
+
+test('a board whose key is revoked while it is open asks for a key again, instead of reconnecting with it for ever', async () => {
+  const { data } = await postGraphQL(
+    gateway.server.url,
+    'mutation { createApiKey(input: { name: "值班看板", placeIds: [], permissions: [] }) { created { secret apiKey { id } } errors { code } } }',
+  );
+  const { secret, apiKey } = data.createApiKey.created;
+  const places = await postGraphQL(gateway.server.url, '{ places(type: COMMUNITY, first: 1) { nodes { id } } }');
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(err.message));
+  try {
+    await page.goto(`${gateway.server.url}/board?place=${encodeURIComponent(places.data.places.nodes[0].id)}#key=${secret}`);
+    await page.waitForSelector('#status.live', { timeout: 15_000 });
+    expect(await page.isHidden('#key-form')).toBe(true);
+    const revoked = await postGraphQL(gateway.server.url, 'mutation($id: ID!) { revokeApiKey(id: $id) { errors { code } } }', {
+      id: apiKey.id,
+    });
+    expect(revoked.data.revokeApiKey.errors).toEqual([]);
+    // The socket is closed with 4401 and "UNAUTHENTICATED: …": the page forgets the key and asks for another.
+    await page.waitForSelector('#key-form:not([hidden])', { timeout: 10_000 });
+    expect(await page.textContent('#status')).toBe('密钥无效或已撤销，请重新输入');
+    expect(await page.evaluate(() => localStorage.getItem('gongzhi.board.key'))).toBeNull();
     expect(problems).toEqual([]);
   } finally {
     await page.close();

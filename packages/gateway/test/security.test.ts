@@ -1,4 +1,5 @@
 import { createGatewayLogger, type RunningGateway } from '@gongzhi/gateway';
+import { coreMessages } from '@gongzhi/core';
 import type { TestDatabase } from '@gongzhi/core/testing';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -154,14 +155,17 @@ test('revoking a key ends the subscriptions it holds open', async () => {
         payload: { query: 'subscription($p: ID!) { taskBoardChanges(placeId: $p) { sequence } }', variables: { p: place.id } },
       }),
     );
-    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    const closed = new Promise<string>((resolve) =>
+      socket.once('close', (code, reason: Buffer) => resolve(`${code} ${reason.toString()}`)),
+    );
     await postGraphQL(
       revoking.server.url,
       'mutation($id: ID!) { revokeApiKey(id: $id) { apiKey { revokedAt } errors { code message field } } }',
       { id: apiKey.id },
       revoking.devAdminKey,
     );
-    expect(await closed).toBe(4401);
+    // Why, in the connection's language (the test server's default: English).
+    expect(await closed).toBe(`4401 UNAUTHENTICATED: ${coreMessages.apiKeyUnknownRevoked.text.en}`);
   } finally {
     await revoking.stop();
   }
