@@ -117,6 +117,31 @@ export const gatewayMessages = defineMessages('gateway', {
     en: 'This connection already has {max} operations open, the most allowed. Complete one first, or open another connection.',
     'zh-CN': '该连接已有 {max} 个进行中的操作，已达上限。请先结束一个，或另开连接。',
   },
+  slowConsumerQueue: {
+    code: 'SLOW_CONSUMER',
+    en: 'More than {max} messages waiting. Reconnect and resume from the last sequence received.',
+    'zh-CN': '待发送消息超过 {max} 条。请重连，从收到的最后序号继续。',
+  },
+  slowConsumerBytes: {
+    code: 'SLOW_CONSUMER',
+    en: 'More than {max} bytes unsent. Reconnect and resume from the last sequence received.',
+    'zh-CN': '未发出数据超过 {max} 字节。请重连，从收到的最后序号继续。',
+  },
+  slowConsumerBoard: {
+    code: 'SLOW_CONSUMER',
+    en: 'The board fell too far behind. Reconnect and resume from the last sequence received.',
+    'zh-CN': '看板积压过多。请重连，从收到的最后序号继续。',
+  },
+  socketDatabaseUnavailable: {
+    code: 'DATABASE_UNAVAILABLE',
+    en: 'The database is unavailable. Reconnect later and resume from the last sequence received.',
+    'zh-CN': '数据库暂不可用。请稍后重连，从收到的最后序号继续。',
+  },
+  boardChangeUnavailable: {
+    code: 'UNAVAILABLE',
+    en: 'Board change {seq} could not be produced. Reconnect and resume from the last sequence received.',
+    'zh-CN': '看板变更 {seq} 暂无法生成。请重连，从收到的最后序号继续。',
+  },
   credentialNoLongerValid: {
     code: 'UNAUTHENTICATED',
     en: 'The credential is no longer valid.',

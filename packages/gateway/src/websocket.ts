@@ -431,9 +431,10 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
     },
   });
 
-  const slow = (socket: WebSocket, why: string) => {
-    platform.logger.warn({ why }, 'closing a slow WebSocket consumer');
-    socket.close(SLOW_CONSUMER_CLOSE_CODE, `Slow consumer: ${why}. Reconnect and resume from the last sequence received.`.slice(0, 120));
+  // Closes told in the connection's language (`SLOW_CONSUMER: …`), as refusals are; clients retry both.
+  const slow = (socket: WebSocket, locale: Locale, why: GraphQLError) => {
+    platform.logger.warn({ why: why.message }, 'closing a slow WebSocket consumer');
+    socket.close(SLOW_CONSUMER_CLOSE_CODE, errorCloseReason(why, locale));
   };
   // A handshake refused (a wrong credential, past the rate limit): 4403 as graphql-ws closes it,
   // with the reason in the connection's language, so a dashboard can say why (it retries 4403).
@@ -441,10 +442,9 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
     const socket = ctx.extra.socket;
     if (socket.readyState === socket.OPEN) socket.close(FORBIDDEN_CLOSE_CODE, errorCloseReason(error, localeOf(ctx)));
   };
-  const tryAgainLater = (socket: WebSocket, why: string) => {
-    platform.logger.warn({ why }, 'closing a WebSocket connection: try again later');
-    if (socket.readyState === socket.OPEN)
-      socket.close(TRY_AGAIN_LATER_CLOSE_CODE, 'Try again later; resume from the last sequence received.');
+  const tryAgainLater = (socket: WebSocket, locale: Locale, why: GraphQLError) => {
+    platform.logger.warn({ why: why.message }, 'closing a WebSocket connection: try again later');
+    if (socket.readyState === socket.OPEN) socket.close(TRY_AGAIN_LATER_CLOSE_CODE, errorCloseReason(why, locale));
   };
 
   // The connection's language: connection_init's `acceptLanguage`, else the upgrade request's header.
@@ -472,7 +472,7 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
       });
     } catch (err) {
       if (isDatabaseUnavailable(err)) {
-        tryAgainLater(ctx.extra.socket, 'the database is unavailable');
+        tryAgainLater(ctx.extra.socket, localeOf(ctx), gatewayMessages.socketDatabaseUnavailable.topLevel());
         return [databaseUnavailableError()];
       }
       return [err instanceof GraphQLError ? err : gatewayMessages.credentialNoLongerValid.topLevel()];
@@ -540,7 +540,8 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
         return true;
       } catch (err) {
         // Not the caller's fault: the socket is closed with "try again later" rather than 4403.
-        if (isDatabaseUnavailable(err)) tryAgainLater(ctx.extra.socket, 'the database is unavailable');
+        if (isDatabaseUnavailable(err))
+          tryAgainLater(ctx.extra.socket, localeOf(ctx), gatewayMessages.socketDatabaseUnavailable.topLevel());
         else {
           platform.logger.info({ err: (err as Error).message }, 'WebSocket caller refused');
           if (err instanceof GraphQLError) forbidden(ctx, err);
@@ -612,7 +613,8 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
       const socket = connection.socket;
       const source = await createSourceEventStream(args);
       if (!(Symbol.asyncIterator in source)) {
-        if (source.errors?.some((e) => isFault(e) && isDatabaseUnavailable(e))) tryAgainLater(socket, 'the database is unavailable');
+        if (source.errors?.some((e) => isFault(e) && isDatabaseUnavailable(e)))
+          tryAgainLater(socket, connection.locale, gatewayMessages.socketDatabaseUnavailable.topLevel());
         return source;
       }
       const events = source as AsyncGenerator<unknown>;
@@ -666,7 +668,7 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
         }
       };
       const failed = (err: unknown) => {
-        if (err instanceof SlowConsumerError) slow(socket, 'the board fell too far behind');
+        if (err instanceof SlowConsumerError) slow(socket, connection.locale, gatewayMessages.slowConsumerBoard.topLevel());
         else {
           platform.logger.error({ err }, 'subscription stream failed');
           const error = gatewayMessages.streamFailed.topLevel();
@@ -702,12 +704,12 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
             metrics.boardDelivered(delivery.entry.occurredAt);
           const tooSlow =
             unsent() > options.queueLimit
-              ? `more than ${options.queueLimit} messages waiting`
+              ? gatewayMessages.slowConsumerQueue.topLevel({ max: options.queueLimit })
               : socket.bufferedAmount > options.maxBufferedBytes
-                ? `more than ${options.maxBufferedBytes} bytes unsent`
+                ? gatewayMessages.slowConsumerBytes.topLevel({ max: options.maxBufferedBytes })
                 : null;
           if (!tooSlow) return true;
-          slow(socket, tooSlow);
+          slow(socket, connection.locale, tooSlow);
           stop();
           return false;
         };
@@ -715,7 +717,7 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
           producing = false;
           if (stopped) return;
           if (frame === null) {
-            tryAgainLater(socket, `board change ${delivery.seq} could not be produced`);
+            tryAgainLater(socket, connection.locale, gatewayMessages.boardChangeUnavailable.topLevel({ seq: delivery.seq }));
             stop();
             return;
           }
@@ -743,7 +745,7 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
             if (stopped) return;
             queue.push(delivery);
             if (unsent() + queue.length > options.queueLimit) {
-              slow(socket, `more than ${options.queueLimit} messages waiting`);
+              slow(socket, connection.locale, gatewayMessages.slowConsumerQueue.topLevel({ max: options.queueLimit }));
               stop();
               return;
             }
@@ -765,11 +767,11 @@ export function webSocketServerOptions(platform: Platform, options: WebSocketOpt
             if (stopped) break;
             outbox.push(result);
             if (outbox.pending > options.queueLimit) {
-              slow(socket, `more than ${options.queueLimit} messages waiting`);
+              slow(socket, connection.locale, gatewayMessages.slowConsumerQueue.topLevel({ max: options.queueLimit }));
               break;
             }
             if (socket.bufferedAmount > options.maxBufferedBytes) {
-              slow(socket, `more than ${options.maxBufferedBytes} bytes unsent`);
+              slow(socket, connection.locale, gatewayMessages.slowConsumerBytes.topLevel({ max: options.maxBufferedBytes }));
               break;
             }
           }

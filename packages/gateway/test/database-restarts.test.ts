@@ -197,20 +197,28 @@ test('while the database is down: a write answers 503 with Retry-After, /readyz 
       expect(await status(`${gateway.url}/healthz`)).toBe(200);
       // A dashboard connecting now is told to try again later, not that its key is refused (4403).
       let socket: Client | undefined;
-      const closedWith = await new Promise<number>((resolve) => {
+      const closedWith = await new Promise<{ code: number; reason: string }>((resolve) => {
         socket = createClient({
           url: `${gateway.url.replace('http', 'ws')}/graphql`,
           webSocketImpl: WebSocket,
           lazy: false,
           retryAttempts: 0,
-          connectionParams: { authorization: `Bearer ${TEST_ADMIN_KEY}` },
+          connectionParams: { authorization: `Bearer ${TEST_ADMIN_KEY}`, acceptLanguage: 'zh-CN' },
           onNonLazyError: () => undefined,
-          on: { closed: (event) => resolve((event as { code: number }).code) },
+          on: {
+            closed: (event) => {
+              const { code, reason } = event as { code: number; reason: string };
+              resolve({ code, reason });
+            },
+          },
         });
-        setTimeout(() => resolve(0), 5000).unref();
+        setTimeout(() => resolve({ code: 0, reason: '' }), 5000).unref();
       });
       await socket?.dispose();
-      expect(closedWith).toBe(TRY_AGAIN_LATER_CLOSE_CODE);
+      expect(closedWith).toEqual({
+        code: TRY_AGAIN_LATER_CLOSE_CODE,
+        reason: 'DATABASE_UNAVAILABLE: 数据库暂不可用。请稍后重连，从收到的最后序号继续。',
+      });
     }
   } finally {
     await startDatabase();
@@ -241,7 +249,15 @@ describe('a board change that cannot be produced', () => {
     const admin = new pg.Client({ connectionString: db.url });
     await admin.connect();
     const closeCodes: number[] = [];
-    const client = boardClient(gateway.server.url, { on: { closed: (event) => closeCodes.push((event as { code: number }).code) } });
+    const closeReasons: string[] = [];
+    const client = boardClient(gateway.server.url, {
+      on: {
+        closed: (event) => {
+          closeCodes.push((event as { code: number }).code);
+          closeReasons.push((event as { reason: string }).reason);
+        },
+      },
+    });
     let watcher: Watcher | undefined;
     try {
       await admin.query('ALTER TABLE request RENAME TO request_out_of_reach');
@@ -249,6 +265,10 @@ describe('a board change that cannot be produced', () => {
       const deadline = Date.now() + 10_000;
       while (!closeCodes.includes(TRY_AGAIN_LATER_CLOSE_CODE) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       expect(closeCodes).toContain(TRY_AGAIN_LATER_CLOSE_CODE);
+      // Told in the connection's language (the tests' default, English), naming the change.
+      expect(closeReasons).toContain(
+        `UNAVAILABLE: Board change ${sequence + 1} could not be produced. Reconnect and resume from the last sequence received.`,
+      );
       expect(watcher.changes).toEqual([]);
       await admin.query('ALTER TABLE request_out_of_reach RENAME TO request');
       const [change] = await watcher.until(1);
