@@ -6,6 +6,7 @@ import type { PlaceRule } from './auth/place-rule.js';
 import type { BoardHub } from './board/board-hub.js';
 import type { EventBus } from './events/event-bus.js';
 import type { Logger } from './logger.js';
+import type { PersonalDataHolder } from './person/personal-data.js';
 import type { ClassType, ServiceRegistry } from './plugin/plugin.js';
 
 /** Who is calling. Authentication fills it in; `null` is an anonymous caller; `system` is the platform itself (CLI, jobs, tests). */
@@ -47,6 +48,8 @@ export interface GongzhiContext {
   constraintErrors: ReadonlyMap<string, ConstraintError>;
   /** The live task board hub of this process (subscriptions); absent where boards do not run. */
   boards?: BoardHub;
+  /** What core and every plugin keep about people, in the order an erasure runs them. */
+  personalData: readonly PersonalDataHolder[];
 }
 
 /** The platform acting on its own behalf: sees everything, may do everything. */

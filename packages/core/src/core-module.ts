@@ -30,6 +30,10 @@ import { Place } from './place/place.entity.js';
 import { PlaceResolver } from './place/place.resolver.js';
 import { NodeResolver } from './relay/node.resolver.js';
 import { seedDemo } from './seed/demo-seed.js';
+import { corePersonalData } from './person/erasure.js';
+import { ErasureResolver } from './person/erasure.resolver.js';
+import type { PersonalDataPolicy } from './person/personal-data.js';
+import { personErasure } from './migrations/core/0030_person_erasure.js';
 import { requests } from './migrations/core/0005_requests.js';
 import { boardLog } from './migrations/core/0007_board_log.js';
 import { boardNumberedAtCommit } from './migrations/core/0023_board_numbered_at_commit.js';
@@ -79,6 +83,7 @@ export const coreModule: {
   resolvers: ClassType[];
   orphanedTypes: ClassType[];
   placeRules: PlaceRule[];
+  personalData: PersonalDataPolicy;
   seed: (em: EntityManager, clock: () => Date) => Promise<void>;
   boardItems: readonly BoardItemSource[];
   constraintErrors: Record<string, ConstraintError>;
@@ -130,6 +135,7 @@ export const coreModule: {
     expectWritten,
     keptRowsNotice,
     requestCountFold,
+    personErasure,
   ],
   resolvers: [
     PlatformResolver,
@@ -148,6 +154,7 @@ export const coreModule: {
     WishWallResolver,
     AccessResolver,
     PersonalDataExportResolver,
+    ErasureResolver,
     AuditLogResolver,
     TaskBoardResolver,
     TaskBoardCardResolver,
@@ -155,6 +162,7 @@ export const coreModule: {
     WebhookDeliveryResolver,
   ],
   placeRules: corePlaceRules,
+  personalData: corePersonalData,
   orphanedTypes: [PluginInfo],
   seed: seedDemo,
   boardItems: [requestBoardItems],

@@ -16,6 +16,7 @@ import { authChecker } from './auth/authorize.js';
 import { CORE_ROLE_PERMISSIONS, type PermissionName } from './auth/permission.js';
 import type { PlaceRule } from './auth/place-rule.js';
 import { checkPlaceRuleReads, checkPlaceRules, guardSchema, startKeyOnlyRule, startKeyOnlyRules } from './auth/scope-guard.js';
+import { checkPersonalDataPolicies, type PersonalDataHolder } from './person/personal-data.js';
 import { isRowColumnOf } from './graphql/loaders.js';
 import { type ConstraintError, joinUnitOfWork, runCommand } from './command/command.js';
 import { checkMessageCatalogs } from './i18n/catalog.js';
@@ -490,6 +491,11 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     ...Object.entries(coreModule.constraintErrors),
     ...plugins.flatMap((p) => Object.entries(p.constraintErrors ?? {})),
   ]);
+  // An erasure runs plugins first, each before the plugins it depends on, then core.
+  const personalData: PersonalDataHolder[] = [
+    ...[...plugins].reverse().flatMap((p) => (p.personalData ? [{ owner: p.id, policy: p.personalData }] : [])),
+    { owner: 'core', policy: coreModule.personalData },
+  ];
   // Every operation's context; the registry answers once bootstrap has built the services.
   const services: ServiceRegistry = createServiceRegistry(provided, null, 'a resolver');
   const createContext = (caller: Caller | null = null): GongzhiContext => {
@@ -508,6 +514,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       loaders: new Map(),
       now: clock,
       boards,
+      personalData,
     };
   };
   // Committed events reach webhooks through the outbox like any after-commit handler.
@@ -531,6 +538,12 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       (cls) =>
         coreModule.entities.includes(cls) ? 'core' : `plugin "${plugins.find((p) => p.entities?.some((e) => entityClass(e) === cls))?.id}"`,
     );
+    const metadataOf = (list: readonly (ClassType | EntitySchema)[] | undefined) =>
+      (list ?? []).map((e) => ready.getMetadata().find((entityClass(e) ?? e) as never)).filter((meta) => meta !== undefined);
+    checkPersonalDataPolicies([
+      { owner: 'core', entities: metadataOf(coreModule.entities), policy: coreModule.personalData },
+      ...plugins.map((p) => ({ owner: `plugin "${p.id}"`, entities: metadataOf(p.entities), policy: p.personalData })),
+    ]);
     checkPlaceRuleReads(
       [
         ...coreModule.placeRules.map((rule) => ({ owner: 'core', rule })),

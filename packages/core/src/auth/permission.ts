@@ -21,6 +21,8 @@ export const Permission = {
   API_KEY_MANAGE: 'api-key.manage',
   /** Create, rotate, enable and delete one's own outbound webhooks, and replay their deliveries. */
   WEBHOOK_MANAGE: 'webhook.manage',
+  /** Erase a person's personal data on their request (no role grants it: give it to a data officer's key). */
+  PERSONAL_DATA_ERASE: 'personal-data.erase',
 } as const;
 
 /** A permission a caller may hold: core's or a plugin's. */

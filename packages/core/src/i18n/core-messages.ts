@@ -11,6 +11,21 @@ export const coreMessages = defineMessages('core', {
     en: 'Sign in as a person (a person token) to export your own data.',
     'zh-CN': '导出本人数据请以个人身份登录（使用个人令牌）。',
   },
+  erasureReason: {
+    code: 'BAD_USER_INPUT',
+    en: '"input.reason" must say why the data is erased (the person\'s request, its date), in 1 to {max} characters.',
+    'zh-CN': '"input.reason" 应说明删除的原因（如本人申请及其日期），长度为 1 至 {max} 个字符。',
+  },
+  personAlreadyErased: {
+    code: 'ALREADY_ERASED',
+    en: "This person's personal data was already erased, at {erasedAt}.",
+    'zh-CN': '该人员的个人信息已于 {erasedAt} 删除。',
+  },
+  erasePersonWithoutPlace: {
+    code: 'FORBIDDEN',
+    en: 'This person belongs to no place (no household, no role): only callers who see everywhere may erase their data.',
+    'zh-CN': '该人员不属于任何地点（无所属户、无角色）：只有可查看全部地点的人员才能删除其个人信息。',
+  },
   inputNameCharacters: {
     code: 'BAD_USER_INPUT',
     en: '"input.name" must have 1 to 200 characters.',

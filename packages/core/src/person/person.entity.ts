@@ -23,4 +23,12 @@ export class Person extends NodeEntity {
   @ManyToOne(() => Place, { nullable: true, deleteRule: 'set null' })
   @RelationField(() => Place, { nullable: true, rows: true, description: 'The household the person lives in.' })
   household?: Place | null;
+
+  /** Set when the person's personal data was erased (`erasePersonalData`); the row stays, pseudonymised. */
+  @Property({ type: 'datetime', nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the personal data of this person was erased (their name then reads "（已删除）"); null while it was not.',
+  })
+  erasedAt?: Date | null;
 }

@@ -8,6 +8,7 @@ import type { BoardItemSource } from '../board/board-item.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
 import type { Migration } from '../migrations/migration.js';
+import type { PersonalDataPolicy } from '../person/personal-data.js';
 
 /** A class constructor, as entity, resolver and type lists take them (whatever its constructor's parameters). */
 export type ClassType = abstract new (...args: never[]) => unknown;
@@ -108,6 +109,12 @@ export interface GongzhiPlugin<Options = unknown> {
    * refuses to start when an entity has no rule.
    */
   placeRules?: PlaceRule[];
+  /**
+   * What the plugin keeps about people and how it forgets one when their personal data is erased
+   * (`erasePersonalData`). Required when one of its entities has a relation to Person: the host
+   * refuses to start when such an entity is not named. See {@link PersonalDataPolicy}.
+   */
+  personalData?: PersonalDataPolicy;
   /**
    * Permissions the plugin checks (`@Authorized('grid.visit.write')` or `authorize(ctx, …)`),
    * each with the person roles that grant it at their place: `{ 'grid.visit.write': { description, roles: ['grid_worker'] } }`.

@@ -1,0 +1,115 @@
+import { Permission } from '../auth/permission.js';
+import { type Command, defineCommand, type Named, type UnitOfWork } from '../command/command.js';
+import { coreMessages } from '../i18n/core-messages.js';
+import { Person } from './person.entity.js';
+import type {} from './person.events.js';
+import { ERASED_NAME, type PersonalDataHolder, type PersonalDataPolicy } from './personal-data.js';
+
+/** What one owner's erasure did to one entity's rows (a line of the receipt). */
+export interface ErasedRecords {
+  owner: string;
+  entity: string;
+  rows: number;
+  treatment: string;
+}
+
+/** The receipt of an erasure. */
+export interface Erasure {
+  personUuid: string;
+  erasedAt: Date;
+  records: ErasedRecords[];
+}
+
+/** Longest reason an erasure records. */
+const MAX_REASON = 500;
+
+/** Runs SQL in the unit of work and tells how many rows it touched. */
+async function affected(uow: UnitOfWork, sql: string, params: unknown[]): Promise<number> {
+  const result = await uow.em.execute<{ affectedRows: number }>(sql, params, 'run');
+  return result.affectedRows;
+}
+
+/**
+ * Core's personal data. The person's row is pseudonymised by the erasure itself, after every
+ * owner's `erase`; what stays points at that row, so it no longer names anybody.
+ */
+export const corePersonalData: PersonalDataPolicy = {
+  entities: {
+    CareProfile: 'deleted',
+    PersonRole: 'deleted: the person holds no role any more',
+    OrganizationMember: 'deleted',
+    Webhook: 'deleted, with its deliveries: webhooks the person owned',
+    Request:
+      "kept as the record of the service: the callback phone cleared on the person's requests; requester, assignee and praised person show the pseudonymised row",
+    RequestTimelineEntry: 'kept (append-only): who changed a request shows the pseudonymised row',
+    SensitiveAccessLogEntry: 'kept (append-only): who read whose sensitive data, for auditors; it names the pseudonymised row',
+    AuditLogEntry: "kept (append-only): who changed what, for auditors; the erasure's own entry holds no erased value",
+  },
+  async erase(uow, person) {
+    const id = person.uuid;
+    return {
+      CareProfile: await affected(uow, 'DELETE FROM care_profile WHERE person_id = ?', [id]),
+      PersonRole: await affected(uow, 'DELETE FROM person_role WHERE person_id = ?', [id]),
+      OrganizationMember: await affected(uow, 'DELETE FROM organization_member WHERE person_id = ?', [id]),
+      Webhook: await affected(uow, "DELETE FROM webhook WHERE owner_kind = 'person' AND owner_id = ?", [id]),
+      Request: await affected(uow, 'UPDATE request SET callback_phone = NULL WHERE requester_id = ? AND callback_phone IS NOT NULL', [id]),
+    };
+  },
+};
+
+/**
+ * Erases a person's personal data (PIPL art. 47): every owner's {@link PersonalDataPolicy.erase}
+ * (plugins first, dependents before what they depend on, then core's), then the person's row is
+ * pseudonymised (name {@link ERASED_NAME}, no phone, no household, `erasedAt` set), all in one
+ * transaction, and `person.erased` is emitted. The actor needs `personal-data.erase` at every
+ * place the person belongs to (a person of no place: everywhere). The audit log records who
+ * erased, when and why, and no erased value.
+ */
+export function erasePersonalData(holders: readonly PersonalDataHolder[]): Command<{ person: Named<Person>; reason: string }, Erasure> {
+  return defineCommand({
+    name: 'person.erasePersonalData',
+    permission: Permission.PERSONAL_DATA_ERASE,
+    lock: ['person'],
+    readOnly: ['person'],
+    async run(uow, { person, reason: given }) {
+      const reason = given.trim();
+      if (!reason || reason.length > MAX_REASON) throw coreMessages.erasureReason.error({ max: MAX_REASON }, 'input.reason');
+      if (person.erasedAt) throw coreMessages.personAlreadyErased.error({ erasedAt: person.erasedAt.toISOString() }, 'input.personId');
+      const places = await uow.em.execute<{ path: string; household: boolean }[]>(
+        `SELECT path, id = (SELECT household_id FROM person WHERE id = ?) AS household FROM place
+          WHERE id IN (SELECT household_id FROM person WHERE id = ? UNION SELECT place_id FROM person_role WHERE person_id = ?)`,
+        [person.uuid, person.uuid, person.uuid],
+      );
+      if (places.length === 0 && !uow.actor.access.everywhere) throw coreMessages.erasePersonWithoutPlace.error('input.personId');
+      for (const place of places) uow.actor.authorize(Permission.PERSONAL_DATA_ERASE, place.path);
+
+      const records: ErasedRecords[] = [];
+      for (const { owner, policy } of holders) {
+        const counts = await policy.erase(uow, person);
+        for (const [entity, treatment] of Object.entries(policy.entities))
+          records.push({ owner, entity, rows: counts[entity] ?? 0, treatment });
+      }
+      const erasedAt = uow.now();
+      await uow.em.flush(); // what the owners changed through the ORM, before the person's row
+      await uow.em.execute('UPDATE person SET name = ?, phone = NULL, household_id = NULL, erased_at = ? WHERE id = ?', [
+        ERASED_NAME,
+        erasedAt,
+        person.uuid,
+      ]);
+      const householdPath = places.find((place) => place.household)?.path ?? null;
+      // The entry says that, when and why; never the values erased.
+      uow.audit.record(
+        Person,
+        {
+          id: person.uuid,
+          operation: 'update',
+          changes: { erasedAt: { before: null, after: erasedAt }, erasureReason: { before: null, after: reason } },
+        },
+        null,
+        places.map((place) => place.path),
+      );
+      await uow.emit('person.erased', { personId: person.uuid, placePath: householdPath, erasedAt: erasedAt.toISOString() });
+      return { personUuid: person.uuid, erasedAt, records };
+    },
+  });
+}

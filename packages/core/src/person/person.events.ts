@@ -1,0 +1,12 @@
+declare module '../events/event-bus.js' {
+  interface GongzhiEvents {
+    /**
+     * A person's personal data was erased (`erasePersonalData`): systems that copied it (a district
+     * app, through a webhook) should forget it too. `placePath` is the household they lived in
+     * (null when none: then only subscribers who see everywhere get it).
+     */
+    'person.erased': { personId: string; placePath: string | null; erasedAt: string };
+  }
+}
+
+export {};
