@@ -9,6 +9,7 @@ import {
   ClashBResolver,
   DeclaredListResolver,
   FakePlaceResolver,
+  KeeperNote,
   FieldlessResolver,
   StrayEntity,
   UnboundedListResolver,
@@ -88,6 +89,18 @@ describe('createPlatform', () => {
       createPlatform({ databaseUrl: db.url, plugins: [bare('alpha', { entities: [AlphaNote, AlphaNoteCopy] })] }),
     ).rejects.toThrow(
       /Table alpha\.note is declared by plugin "alpha" \(entity AlphaNote\) and by plugin "alpha" \(entity AlphaNoteCopy\)\. Fix:/,
+    );
+  });
+
+  test('refuses an entity that points at a person when its plugin does not say what erasing a person does to it', async () => {
+    await expect(createPlatform({ databaseUrl: db.url, plugins: [bare('keeper', { entities: [KeeperNote] })] })).rejects.toThrow(
+      /KeeperNote\.about of plugin "keeper" points at a person, but plugin "keeper" does not say what erasing a person does to KeeperNote\. Fix: say in the personalData\.entities of plugin "keeper"/,
+    );
+    const personalData = { entities: { KeeperNote: 'deleted', KeeperNotes: 'deleted' }, erase: () => Promise.resolve({}) };
+    await expect(
+      createPlatform({ databaseUrl: db.url, plugins: [bare('keeper', { entities: [KeeperNote], personalData })] }),
+    ).rejects.toThrow(
+      /The personalData\.entities of plugin "keeper" name KeeperNotes, which is not an entity of plugin "keeper"\. Fix: name the entity classes plugin "keeper" declares \(KeeperNote\)/,
     );
   });
 
