@@ -96,9 +96,20 @@ test("the erasure's audit entries say who erased, when and why, and hold none of
   for (const erased of ['任阿姨', '13800000001', '13900000002', '高血压']) expect(text).not.toContain(erased);
 });
 
-test('a second erasure of the same person is refused, and says when the first was', async () => {
-  const result = await app.execute(ERASE, { input: { personId: ids['任阿姨'], reason: '重复申请' } });
-  expect(problemOf(result)).toMatchObject({ code: 'ALREADY_ERASED', field: 'input.personId' });
+test('nothing new is recorded about an erased person: a second erasure, a role, a care profile are refused, saying when', async () => {
+  const refused = { code: 'PERSON_ERASED', message: expect.stringMatching(/erased at 20\d\d-/), field: 'personId' };
+  const again = await app.execute(ERASE, { input: { personId: ids['任阿姨'], reason: '重复申请' } });
+  expect(problemOf(again)).toMatchObject({ ...refused, field: 'input.personId' });
+  const role = await app.execute(
+    `mutation ($p: ID!, $c: ID!) { assignRole(personId: $p, placeId: $c, role: VOLUNTEER, startsOn: "2026-12-02") { errors { code message field } } }`,
+    { p: ids['任阿姨'], c: ids.c },
+  );
+  expect(problemOf(role)).toMatchObject(refused);
+  const care = await app.execute(
+    `mutation ($p: ID!) { setCareProfile(personId: $p, input: { livesAlone: true, elderly: true }) { errors { code message field } } }`,
+    { p: ids['任阿姨'] },
+  );
+  expect(problemOf(care)).toMatchObject(refused);
 });
 
 test('an erasure without a reason is refused and erases nothing', async () => {
@@ -130,7 +141,7 @@ test('two erasures of one person at once: one erases, the other is told it was e
   const id = await resident('孙叔叔', 'h2');
   const results = await Promise.all([1, 2].map((n) => app.execute(ERASE, { input: { personId: id, reason: `申请 ${n}` } })));
   const codes = results.map((r) => problemOf(r)?.code ?? 'OK').sort();
-  expect(codes).toEqual(['ALREADY_ERASED', 'OK']);
+  expect(codes).toEqual(['OK', 'PERSON_ERASED']);
 });
 
 describe('with a plugin that keeps data about people', () => {

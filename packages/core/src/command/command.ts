@@ -407,6 +407,9 @@ class Work implements UnitOfWork {
     if (!entity) throw notFound(ref.typeName, ref.field);
     const row = await this.loadRow(entity, refUuid(ref), how);
     if (!row || !(await this.canSee(row))) throw notFound(ref.typeName, ref.field);
+    // Whoever asked to be forgotten gets nothing new recorded about them (by any command, any plugin).
+    const erasedAt = entity === Person ? (row as Person).erasedAt : null;
+    if (erasedAt) throw coreMessages.personErased.error({ erasedAt: erasedAt.toISOString() }, ref.field);
     return row;
   }
 

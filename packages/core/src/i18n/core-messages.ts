@@ -16,10 +16,10 @@ export const coreMessages = defineMessages('core', {
     en: '"input.reason" must say why the data is erased (the person\'s request, its date), in 1 to {max} characters.',
     'zh-CN': '"input.reason" 应说明删除的原因（如本人申请及其日期），长度为 1 至 {max} 个字符。',
   },
-  personAlreadyErased: {
-    code: 'ALREADY_ERASED',
-    en: "This person's personal data was already erased, at {erasedAt}.",
-    'zh-CN': '该人员的个人信息已于 {erasedAt} 删除。',
+  personErased: {
+    code: 'PERSON_ERASED',
+    en: "This person's personal data was erased at {erasedAt}: nothing more is recorded about them.",
+    'zh-CN': '该人员的个人信息已于 {erasedAt} 删除，不再记录与其相关的任何信息。',
   },
   erasePersonWithoutPlace: {
     code: 'FORBIDDEN',

@@ -74,7 +74,6 @@ export function erasePersonalData(holders: readonly PersonalDataHolder[]): Comma
     async run(uow, { person, reason: given }) {
       const reason = given.trim();
       if (!reason || reason.length > MAX_REASON) throw coreMessages.erasureReason.error({ max: MAX_REASON }, 'input.reason');
-      if (person.erasedAt) throw coreMessages.personAlreadyErased.error({ erasedAt: person.erasedAt.toISOString() }, 'input.personId');
       const places = await uow.em.execute<{ path: string; household: boolean }[]>(
         `SELECT path, id = (SELECT household_id FROM person WHERE id = ?) AS household FROM place
           WHERE id IN (SELECT household_id FROM person WHERE id = ? UNION SELECT place_id FROM person_role WHERE person_id = ?)`,
