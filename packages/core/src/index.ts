@@ -75,7 +75,7 @@ export * from './relay/node-entity.js';
 export * from './person/person.entity.js';
 export * from './person/person-role.entity.js';
 export * from './person/care-profile.entity.js';
-export { ERASED_NAME, type PersonalDataPolicy } from './person/personal-data.js';
+export { ERASED_NAME, erasedRows, type PersonalDataPolicy } from './person/personal-data.js';
 export * from './person/person.queries.js';
 export * from './command/iso-date.js';
 export * from './organization/organization.entity.js';

@@ -32,6 +32,7 @@ import { actionItemPlacePath } from './migrations/0002_action_item_place_path.js
 import { connectionIndexes } from './migrations/0003_connection_indexes.js';
 import { type CouncilOptions, type CouncilServices, DEFAULT_OPTIONS, validateOptions } from './options.js';
 import { CouncilPermission } from './permissions.js';
+import { councilPersonalData } from './personal-data.js';
 import { councilPlaceRules } from './place-rules.js';
 import { CouncilResidentPoll, CouncilResidentPollAnswer, CouncilResidentPollPlace } from './poll/poll.entity.js';
 import { CouncilResidentPollResolver } from './poll/poll.resolver.js';
@@ -82,6 +83,7 @@ export const plugin = definePlugin<CouncilOptions>({
     CouncilFundingSource,
   ],
   placeRules: councilPlaceRules,
+  personalData: councilPersonalData,
   permissions: {
     [CouncilPermission.MANAGE]: { description: 'Set up councils and their seats in a community.', roles: [PersonRoleKind.SOCIAL_WORKER] },
   },

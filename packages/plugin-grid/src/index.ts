@@ -20,6 +20,7 @@ import { escalationMinutes } from './migrations/0002_escalation_minutes.js';
 import { reporters } from './migrations/0003_reporters.js';
 import { connectionIndexes } from './migrations/0004_connection_indexes.js';
 import { gridOptionDefaults, type GridOptions, validateGridOptions } from './options.js';
+import { gridPersonalData } from './personal-data.js';
 import { gridPermissions } from './permissions.js';
 import { gridPlaceRules } from './place-rules.js';
 import { seedGridDemo } from './seed.js';
@@ -78,6 +79,7 @@ export const plugin = definePlugin<GridOptions>({
   coreRange: peerRange(import.meta.url, '@gongzhi/core'),
   entities: [Grid, GridPlace, GridWorker, GridAdoption, GridVisit, GridFinding, GridAttentionMark, GridMeeting, GridReporter, GridReport],
   placeRules: gridPlaceRules,
+  personalData: gridPersonalData,
   permissions: gridPermissions,
   messages: gridMessages,
   constraintErrors: {

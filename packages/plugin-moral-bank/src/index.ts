@@ -17,6 +17,7 @@ import { balanceCheckGenericPlan } from './migrations/0003_balance_check_generic
 import { balanceCheckByKey } from './migrations/0004_balance_check_by_key.js';
 import { DEFAULT_OPTIONS, type MoralBankOptions, type MoralBankService, validateOptions } from './options.js';
 import { MoralBankPermission } from './permissions.js';
+import { moralBankPersonalData } from './personal-data.js';
 import { moralBankPlaceRules } from './place-rules.js';
 import { MoralBankRateResolver } from './rate/rate.resolver.js';
 import { MoralBankLedgerCheckResolver, MoralBankReportResolver } from './report/report.resolver.js';
@@ -56,6 +57,8 @@ export const plugin = definePlugin<MoralBankOptions>({
   // contract (@gongzhi/plugin-volunteer/events); the peer range in package.json names the versions whose contract it was written against.
   dependsOn: { volunteer: peerRange(import.meta.url, '@gongzhi/plugin-volunteer') },
   entities: [MoralBankAccount, MoralBankTransaction, MoralBankVenuePolicy, MoralBankBooking],
+  // What an erasure of a person's personal data does to these rows (the ledger stays whole).
+  personalData: moralBankPersonalData,
   placeRules: moralBankPlaceRules,
   permissions: {
     [MoralBankPermission.MANAGE]: {

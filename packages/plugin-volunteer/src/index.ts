@@ -26,6 +26,7 @@ import { RequestVolunteerTasksResolver, VolunteerTaskResolver } from './task/tas
 import { VolunteerTeam, VolunteerTeamMember } from './team/team.entity.js';
 import { PlaceVolunteerTeamsResolver, VolunteerTeamResolver } from './team/team.resolver.js';
 import { volunteerMessages } from './messages.js';
+import { volunteerPersonalData } from './personal-data.js';
 
 export type * from './events.js';
 export type * from './team/team.events.js';
@@ -121,6 +122,7 @@ export const plugin = definePlugin({
     PersonVolunteerProfileResolver,
   ],
   boardItems: [volunteerTaskBoardItems],
+  personalData: volunteerPersonalData,
   seed: (ctx) => seedVolunteerDemo(ctx.em(), ctx.now),
 });
 

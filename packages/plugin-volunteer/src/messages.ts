@@ -360,6 +360,11 @@ export const volunteerMessages = defineMessages('volunteer', {
     en: '{teamName} would have no leader; add another leader first.',
     'zh-CN': '{teamName}将没有负责人；请先增加一名负责人。',
   },
+  lastLeaderErased: {
+    code: 'LAST_LEADER',
+    en: "{teamName} would have no leader once this person's personal data is erased; add another leader of the team first.",
+    'zh-CN': '删除该人员的个人信息后，{teamName}将没有负责人；请先为队伍增加一名负责人。',
+  },
   onlyLeaderMayOne: {
     code: 'NOT_TEAM_LEADER',
     en: 'Only a leader of {teamName} may {what}; {personName} is not one of its leaders.',

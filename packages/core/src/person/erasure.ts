@@ -1,9 +1,9 @@
 import { Permission } from '../auth/permission.js';
-import { type Command, defineCommand, type Named, type UnitOfWork } from '../command/command.js';
+import { type Command, defineCommand, type Named } from '../command/command.js';
 import { coreMessages } from '../i18n/core-messages.js';
 import { Person } from './person.entity.js';
 import type {} from './person.events.js';
-import { ERASED_NAME, type PersonalDataHolder, type PersonalDataPolicy } from './personal-data.js';
+import { ERASED_NAME, erasedRows, type PersonalDataHolder, type PersonalDataPolicy } from './personal-data.js';
 
 /** What one owner's erasure did to one entity's rows (a line of the receipt). */
 export interface ErasedRecords {
@@ -22,12 +22,6 @@ export interface Erasure {
 
 /** Longest reason an erasure records. */
 const MAX_REASON = 500;
-
-/** Runs SQL in the unit of work and tells how many rows it touched. */
-async function affected(uow: UnitOfWork, sql: string, params: unknown[]): Promise<number> {
-  const result = await uow.em.execute<{ affectedRows: number }>(sql, params, 'run');
-  return result.affectedRows;
-}
 
 /**
  * Core's personal data. The person's row is pseudonymised by the erasure itself, after every
@@ -48,11 +42,13 @@ export const corePersonalData: PersonalDataPolicy = {
   async erase(uow, person) {
     const id = person.uuid;
     return {
-      CareProfile: await affected(uow, 'DELETE FROM care_profile WHERE person_id = ?', [id]),
-      PersonRole: await affected(uow, 'DELETE FROM person_role WHERE person_id = ?', [id]),
-      OrganizationMember: await affected(uow, 'DELETE FROM organization_member WHERE person_id = ?', [id]),
-      Webhook: await affected(uow, "DELETE FROM webhook WHERE owner_kind = 'person' AND owner_id = ?", [id]),
-      Request: await affected(uow, 'UPDATE request SET callback_phone = NULL WHERE requester_id = ? AND callback_phone IS NOT NULL', [id]),
+      CareProfile: await erasedRows(uow, 'DELETE FROM care_profile WHERE person_id = ?', [id]),
+      PersonRole: await erasedRows(uow, 'DELETE FROM person_role WHERE person_id = ?', [id]),
+      OrganizationMember: await erasedRows(uow, 'DELETE FROM organization_member WHERE person_id = ?', [id]),
+      Webhook: await erasedRows(uow, "DELETE FROM webhook WHERE owner_kind = 'person' AND owner_id = ?", [id]),
+      Request: await erasedRows(uow, 'UPDATE request SET callback_phone = NULL WHERE requester_id = ? AND callback_phone IS NOT NULL', [
+        id,
+      ]),
     };
   },
 };

@@ -22,8 +22,7 @@ export const ERASED_NAME = '（已删除）';
  * personalData: {
  *   entities: { Visit: 'the notes cleared; the visit itself kept (the grid's work record)' },
  *   async erase(uow, person) {
- *     const visits = await uow.em.nativeUpdate(Visit, { resident: person.uuid }, { notes: null });
- *     return { Visit: visits };
+ *     return { Visit: await erasedRows(uow, `UPDATE ${t('visit')} SET notes = NULL WHERE resident_id = ?`, [person.uuid]) };
  *   },
  * },
  * ```
@@ -44,6 +43,14 @@ export interface PersonalDataPolicy {
    * left out counts none). Throw a domain error to refuse (nothing is erased then).
    */
   erase(uow: UnitOfWork, person: Readonly<Person>): Promise<Readonly<Record<string, number>>>;
+}
+
+/**
+ * Runs one statement of an erasure in its unit of work and returns how many rows it deleted or
+ * changed: what {@link PersonalDataPolicy.erase} reports for an entity.
+ */
+export async function erasedRows(uow: UnitOfWork, sql: string, params: readonly unknown[]): Promise<number> {
+  return (await uow.em.execute<{ affectedRows: number }>(sql, [...params], 'run')).affectedRows;
 }
 
 /**
