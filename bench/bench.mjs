@@ -209,7 +209,12 @@ async function startGateway(env, logName, nodeArgs = [], checkout = root) {
   child.once('exit', (code) => (exited = code));
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 1200; i++) {
-    if (exited !== null) throw new Error(`gateway exited with ${exited}; see ${path.join(RESULTS, logName)}`);
+    if (exited !== null) {
+      // The log's end goes into the error: a smoke run's folder is gone by the time anybody reads it.
+      await sleep(200); // what the process wrote last reaches the file
+      const tail = readFileSync(path.join(RESULTS, logName), 'utf8').trimEnd().split('\n').slice(-5).join('\n');
+      throw new Error(`gateway exited with ${exited}; see ${path.join(RESULTS, logName)}, which ends:\n${tail}`);
+    }
     // The first answered query, not just readiness.
     const ok = await post(url, '/graphql', { query: '{ coreVersion }' }, {}).then(
       (r) => r.status === 200 && r.body.includes('coreVersion'),
@@ -224,7 +229,9 @@ async function startGateway(env, logName, nodeArgs = [], checkout = root) {
 async function stopProcess(child) {
   if (child.exitCode !== null) return;
   child.kill('SIGTERM');
-  await Promise.race([once(child, 'exit'), sleep(10_000).then(() => child.kill('SIGKILL'))]);
+  // A gateway stops its embedded PostgreSQL before it exits; killed sooner, it could leave that
+  // server holding the data folder the next start (warm) takes. Slow on a loaded machine.
+  await Promise.race([once(child, 'exit'), sleep(30_000).then(() => child.kill('SIGKILL'))]);
 }
 
 async function startBaseline(databaseUrl) {
