@@ -112,6 +112,11 @@ test('nothing new is recorded about an erased person: a second erasure, a role, 
   expect(problemOf(care)).toMatchObject(refused);
 });
 
+test('an erased person no longer signs in: whatever their token asks is refused', async () => {
+  const result = await app.execute('{ viewer { kind } }', {}, { caller: { id: fromGlobalId(ids['任阿姨'])!.id, kind: 'person' } });
+  expect(problemOf(result)).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringContaining('erased') });
+});
+
 test('an erasure without a reason is refused and erases nothing', async () => {
   const id = await resident('石大爷', 'h2');
   const result = await app.execute(ERASE, { input: { personId: id, reason: '  ' } });

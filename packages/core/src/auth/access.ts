@@ -3,6 +3,7 @@ import type { Caller } from '../context.js';
 import { executeRead } from '../graphql/loaders.js';
 import { presetAccess } from './preset-access.js';
 import { ACT_ONLY_ROLES, ALL_PERMISSIONS, Permission, type PermissionName } from './permission.js';
+import { coreMessages } from '../i18n/core-messages.js';
 
 /**
  * What one caller may see and do, worked out once per operation: the place subtrees it
@@ -120,20 +121,24 @@ export async function resolveAccess(
     );
   }
   const day = today.toISOString().slice(0, 10);
-  const rows = await executeRead<{ path: string; role: string | null }[]>(
+  const rows = await executeRead<{ path: string | null; role: string | null; erased: boolean }[]>(
     em,
-    `SELECT pl.path, r.role::text AS role
+    `SELECT pl.path, r.role::text AS role, false AS erased
        FROM person_role r JOIN place pl ON pl.id = r.place_id
       WHERE r.person_id = ? AND r.starts_on <= ? AND (r.ends_on IS NULL OR r.ends_on >= ?)
      UNION ALL
-     SELECT h.path, NULL FROM person p JOIN place h ON h.id = p.household_id WHERE p.id = ?`,
-    [caller.id, day, day, caller.id],
+     SELECT h.path, NULL, false FROM person p JOIN place h ON h.id = p.household_id WHERE p.id = ?
+     UNION ALL
+     SELECT NULL, NULL, true FROM person WHERE id = ? AND erased_at IS NOT NULL`,
+    [caller.id, day, day, caller.id, caller.id],
     { byKey: true },
   );
+  // Whoever had their personal data erased no longer signs in: nothing is recorded as done by them.
+  if (rows.some((r) => r.erased)) throw coreMessages.erasedPersonSignsIn.topLevel();
   // At home, everybody may submit a request about their own household.
   return Access.of(
     rows.map((r) => ({
-      path: r.path,
+      path: r.path!,
       permissions: r.role ? rolePermissions(r.role) : [Permission.REQUEST_SUBMIT],
       sees: !r.role || !ACT_ONLY_ROLES.has(r.role),
     })),

@@ -66,6 +66,11 @@ export const coreMessages = defineMessages('core', {
     en: 'The person token is not valid: {message}. Sign in again.',
     'zh-CN': '个人令牌无效：{message}。请重新登录。',
   },
+  erasedPersonSignsIn: {
+    code: 'UNAUTHENTICATED',
+    en: "This person's personal data was erased: their sign-in no longer works.",
+    'zh-CN': '该人员的个人信息已删除，其登录凭证不再有效。',
+  },
   personTokenPersonId: {
     code: 'UNAUTHENTICATED',
     en: 'The person token has no person id in "sub".',
