@@ -30,6 +30,7 @@ import {
 import { councils } from './migrations/0001_councils.js';
 import { actionItemPlacePath } from './migrations/0002_action_item_place_path.js';
 import { connectionIndexes } from './migrations/0003_connection_indexes.js';
+import { memberVacated } from './migrations/0004_member_vacated.js';
 import { type CouncilOptions, type CouncilServices, DEFAULT_OPTIONS, validateOptions } from './options.js';
 import { CouncilPermission } from './permissions.js';
 import { councilPersonalData } from './personal-data.js';
@@ -96,7 +97,7 @@ export const plugin = definePlugin<CouncilOptions>({
     resident_poll_proposal_id_key: { message: councilMessages.constraintResidentPollProposalIdKey, field: 'proposalId' },
     decision_proposal_id_key: { message: councilMessages.constraintDecisionProposalIdKey, field: 'input.proposalId' },
   },
-  migrations: [councils, actionItemPlacePath, connectionIndexes],
+  migrations: [councils, actionItemPlacePath, connectionIndexes, memberVacated],
   boardItems: [councilActionItemBoardItems],
   resolvers: [
     CouncilResolver,

@@ -4,7 +4,8 @@ import { t } from './db.js';
 /**
  * What the council plugin keeps about people, and what erasing a person (`erasePersonalData`,
  * PIPL art. 47) does to it. A seat is the person's membership: it goes, unless it carries the
- * council's record (a ballot or an attendance, which a seat's deletion would cascade away).
+ * council's record (a ballot or an attendance, which a seat's deletion would cascade away); then
+ * it is vacated, so that it no longer counts towards the votes it cannot cast.
  * Everything else is the record of the council's public work (who convened, attended, voted,
  * closed, decided, owns a share of the work; the residents' answers behind a poll's counts):
  * it stays, pointing at the person's pseudonymised row, which names nobody. The plugin keeps
@@ -13,7 +14,7 @@ import { t } from './db.js';
 export const councilPersonalData: PersonalDataPolicy = {
   entities: {
     CouncilMember:
-      "deleted when the person's seat never voted nor was recorded present; kept otherwise (its deletion would take its ballots and attendance with it), held by the pseudonymised person",
+      "deleted when the person's seat never voted nor was recorded present; otherwise vacated (it no longer counts towards a vote) and kept with its ballots and attendance, held by the pseudonymised person",
     CouncilMeeting: 'kept as the record of the meeting: who convened it shows the pseudonymised person',
     CouncilAttendance: 'kept as the record of who was present: who recorded it shows the pseudonymised person',
     CouncilProposal: "kept: its outcome and tally are the council's record; who closed it shows the pseudonymised person",
@@ -32,6 +33,10 @@ export const councilPersonalData: PersonalDataPolicy = {
           AND NOT EXISTS (SELECT 1 FROM ${t('attendance')} a WHERE a.member_id = m.id)`,
       [person.uuid],
     );
-    return { CouncilMember: seats };
+    const vacated = await erasedRows(uow, `UPDATE ${t('member')} SET vacated_at = ? WHERE person_id = ? AND vacated_at IS NULL`, [
+      uow.now(),
+      person.uuid,
+    ]);
+    return { CouncilMember: seats + vacated };
   },
 };

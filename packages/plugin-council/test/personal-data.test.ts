@@ -82,7 +82,7 @@ test("erasing a resident deletes their bare seats, keeps the council's record po
   const records: { owner: string; entity: string; rows: number; treatment: string }[] = erasePersonalData.erasure.records;
   const council = records.filter((r) => r.owner === 'council');
   expect(Object.fromEntries(council.map((r) => [r.entity, r.rows]))).toEqual({
-    CouncilMember: 1,
+    CouncilMember: 2, // the bare seat deleted, the one with a ballot and an attendance vacated
     CouncilMeeting: 0,
     CouncilAttendance: 0,
     CouncilProposal: 0,
@@ -113,4 +113,20 @@ test("erasing a resident deletes their bare seats, keeps the council's record po
     name: kept.name,
     councilSeats: { nodes: [{ council: { name: '楼道议事会' } }, { council: { name: '银发议事会' } }] },
   });
+});
+
+test('a vacated seat does not weigh on the votes after the erasure: the others reach quorum without it', async () => {
+  const scheduledAt = new Date(Date.now() + 7_200_000).toISOString();
+  const meeting = await act(w.app, Q.schedule, { input: { councilId: worked, title: '再次议事', scheduledAt, urgent: true } }, as(kept));
+  const item = await act(w.app, Q.agenda, { input: { meetingId: meeting.id, title: '加装扶手' } }, as(kept));
+  const proposal = await act(w.app, Q.propose, { a: item.id, t: '楼道加装扶手' }, as(kept));
+  await act(w.app, Q.vote, { p: proposal.id, c: 'FOR' }, as(kept));
+  await act(w.app, Q.close, { p: proposal.id }, as(kept));
+  const closed = await w.app.run(
+    `query($id: ID!) { node(id: $id) { ... on CouncilProposal { outcome tally { forWeight eligibleWeight } } } }`,
+    {
+      id: proposal.id,
+    },
+  );
+  expect(closed.node).toEqual({ outcome: 'PASSED', tally: { forWeight: 1, eligibleWeight: 1 } });
 });

@@ -118,6 +118,13 @@ export class CouncilMember extends NodeEntity<'person' | 'organization'> {
   @ManyToOne(() => Organization, { nullable: true, deleteRule: 'cascade' })
   @RelationField(() => Organization, { nullable: true, description: 'The organisation holding the seat; any of its members votes for it.' })
   organization?: Organization | null;
+
+  @Property({ type: 'datetime', nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When the seat was vacated (its holder's personal data erased): it keeps its ballots and no longer counts towards a vote.",
+  })
+  vacatedAt?: Date | null;
 }
 
 /** A seat's name for messages: who holds it and as what (its holder loaded). */

@@ -53,7 +53,7 @@ export async function updateBallot(ctx: ReadContext, vote: Vote): Promise<string
   return updated?.id ?? null;
 }
 
-/** Every seat of the council with the choice it cast on `proposal` (null when it has not voted). */
+/** Every seat of the council with the choice it cast on `proposal` (null when it has not voted); a vacated seat only when it voted. */
 export function seatChoices(
   ctx: ReadContext,
   proposal: CouncilProposal,
@@ -63,7 +63,7 @@ export function seatChoices(
     `SELECT b.choice, m.organization_id
        FROM ${t('member')} m
        LEFT JOIN ${t('ballot')} b ON b.member_id = m.id AND b.proposal_id = ?
-      WHERE m.council_id = ?`,
+      WHERE m.council_id = ? AND (m.vacated_at IS NULL OR b.choice IS NOT NULL)`,
     [proposal.uuid, council.uuid],
   );
 }
