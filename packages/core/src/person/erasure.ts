@@ -36,8 +36,10 @@ export const corePersonalData: PersonalDataPolicy = {
     Request:
       "kept as the record of the service: the callback phone cleared on the person's requests; requester, assignee and praised person show the pseudonymised row",
     RequestTimelineEntry: 'kept (append-only): who changed a request shows the pseudonymised row',
-    SensitiveAccessLogEntry: 'kept (append-only): who read whose sensitive data, for auditors; it names the pseudonymised row',
-    AuditLogEntry: "kept (append-only): who changed what, for auditors; the erasure's own entry holds no erased value",
+    SensitiveAccessLogEntry:
+      'kept (append-only): who read whose sensitive data, for auditors; a reader is named as they were then, a subject by the pseudonymised row',
+    AuditLogEntry:
+      "kept (append-only): who changed what, for auditors, each actor named as they were then; the erasure's own entry holds no erased value",
   },
   async erase(uow, person) {
     const id = person.uuid;
