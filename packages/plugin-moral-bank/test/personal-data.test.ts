@@ -1,4 +1,4 @@
-import { ERASED_NAME, type Person } from '@gongzhi/core';
+import { ERASED_NAME, fromGlobalId, type Person } from '@gongzhi/core';
 import { problemOf } from '@gongzhi/core/testing';
 import moralBank from '../src/index.js';
 import {
@@ -161,14 +161,18 @@ test("an erasure forgets what the bank keeps only for the person, keeps the ledg
   );
   // Out of the rankings; 张德明 stays.
   expect(await top()).toEqual([{ account: { name: '张德明' }, serviceMinutes: 60 }]);
-  // She no longer keeps the club's account: she cannot spend (nor see) it any more, and it keeps its minutes.
+  // She no longer signs in, and no longer keeps the club's account (which the API does not show), which keeps its minutes.
   const spend = await transfer(w, liu, {
     fromAccountId: teamAccount,
     toAccountId: liuAccount,
     minutes: 10,
     idempotencyKey: 'after-erasure-01',
   });
-  expect(problemOf(spend)).toMatchObject({ code: 'NOT_FOUND' });
+  expect(problemOf(spend)).toMatchObject({ code: 'UNAUTHENTICATED' });
+  const [club] = await w.app.platform.orm.em
+    .fork()
+    .execute<{ keeper_id: string | null }[]>('SELECT keeper_id FROM moral_bank.account WHERE id = ?', [fromGlobalId(teamAccount)!.id]);
+  expect(club).toEqual({ keeper_id: null });
   expect((await accounts()).find((a: { id: string }) => a.id === teamAccount).balance).toBe(40);
 
   // The erasure's audit entries hold none of the values erased.
