@@ -181,3 +181,35 @@ test("a person's grants are kept like a key's, and a role given or removed on an
     await sql.end();
   }
 }, 60_000);
+
+test("an erased person's sign-in is refused at once by every process, the one that kept their grants too", async () => {
+  for (let attempt = 1; ; attempt++) {
+    // No role, no household: nothing but the erasure itself can tell B to drop what it keeps.
+    const created = await postGraphQL(a!.url, 'mutation($i: CreatePersonInput!) { createPerson(input: $i) { person { id } } }', {
+      i: { name: `申请删除者${attempt}` },
+    });
+    const personId = (created.data as { createPerson: { person: { id: string } } }).createPerson.person.id;
+    const token = await signPersonToken(fromGlobalId(personId)!.id, { secret: SECRET });
+    const warmedAt = Date.now();
+    expect(await statusWith(b!, token)).toBe(200);
+    const erased = await postGraphQL(
+      a!.url,
+      'mutation($p: ID!) { erasePersonalData(input: { personId: $p, reason: "本人申请" }) { errors { code } } }',
+      { p: personId },
+      TEST_ADMIN_KEY,
+    );
+    expect(erased.data).toEqual({ erasePersonalData: { errors: [] } });
+    const erasedAt = Date.now();
+    let status = await statusWith(b!, token);
+    while (status !== 401 && Date.now() - erasedAt < 1000) {
+      await new Promise((r) => setTimeout(r, 50));
+      status = await statusWith(b!, token);
+    }
+    // Past 4 s B's entry (5 s) may have lapsed on its own, which would prove nothing: try again.
+    if (Date.now() - warmedAt < 4000 || attempt === 3) {
+      expect(status).toBe(401);
+      expect(await statusWith(a!, token)).toBe(401);
+      break;
+    }
+  }
+}, 60_000);
