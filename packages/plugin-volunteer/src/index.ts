@@ -84,6 +84,11 @@ export const plugin = definePlugin({
       description: "Verify, decline and correct volunteers' service hours at a community.",
       roles: [PersonRoleKind.SOCIAL_WORKER],
     },
+    [VolunteerPermission.MANAGE_TEAMS]: {
+      description:
+        "Add members and leaders to a community's teams and end memberships, as their leaders do: a team whose leaders are gone is led again.",
+      roles: [PersonRoleKind.SOCIAL_WORKER],
+    },
   },
   // What the volunteer schema's rules mean to a client; the rules themselves hold under concurrency in the database.
   messages: volunteerMessages,

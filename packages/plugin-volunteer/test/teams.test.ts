@@ -206,3 +206,32 @@ test('a member with no household or role in the community is seen where the team
   const elsewhere = await succeed(w.app, q, { t: teamId, p: agent.id }, as(neighbourStaff));
   expect(elsewhere).toEqual({ team: null, agent: null });
 });
+
+test('community staff lead a team whose leader is gone: they add a leader and end memberships; a resident may not', async () => {
+  const p = w.people;
+  const teamId = await createTeam(w, '楼门互助队', p['居民5'], [p['居民6']]);
+  const ADD = `mutation($t: ID!, $p: ID!) { addVolunteerTeamMember(teamId: $t, personId: $p, role: LEADER) {
+    member { id role person { name } } errors { code message field } } }`;
+  // 居民6, a member, is not a leader: refused.
+  expect(problemOf(await w.app.execute(ADD, { t: teamId, p: p['居民7'].id }, as(p['居民6'])))).toMatchObject({ code: 'NOT_TEAM_LEADER' });
+  // 刘社工 holds volunteer.teams.manage (a social worker of the subdistrict): adds a second leader, then ends the first's membership.
+  const added = await succeed(w.app, ADD, { t: teamId, p: p['居民7'].id }, as(p['刘社工']));
+  expect(added.addVolunteerTeamMember.member).toMatchObject({ role: 'LEADER', person: { name: '居民7' } });
+  const members = await succeed(
+    w.app,
+    'query($id: ID!) { node(id: $id) { ... on VolunteerTeam { members { nodes { id person { name } } } } } }',
+    { id: teamId },
+  );
+  const first = members.node.members.nodes.find((m: { person: { name: string } }) => m.person.name === '居民5').id;
+  const ended = await succeed(
+    w.app,
+    'mutation($m: ID!) { endVolunteerTeamMembership(memberId: $m) { member { leftOn } errors { code message field } } }',
+    { m: first },
+    as(p['刘社工']),
+  );
+  expect(ended.endVolunteerTeamMembership.member.leftOn).toBeTruthy();
+  const leaders = await succeed(w.app, 'query($id: ID!) { node(id: $id) { ... on VolunteerTeam { leaders { nodes { name } } } } }', {
+    id: teamId,
+  });
+  expect(leaders.node.leaders.nodes).toEqual([{ name: '居民7' }]);
+});

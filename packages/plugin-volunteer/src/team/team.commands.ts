@@ -1,10 +1,21 @@
 import { LockMode } from '@mikro-orm/core';
-import { defineCommand, type Named, type Organization, type Person, type Place, PlaceType, refId, requireIsoDate } from '@gongzhi/core';
+import {
+  defineCommand,
+  type Named,
+  type Organization,
+  type Person,
+  type Place,
+  PlaceType,
+  refId,
+  requireIsoDate,
+  type UnitOfWork,
+} from '@gongzhi/core';
 import { localDate } from '../calendar.js';
 import { cleanSkills, requireText } from '../text.js';
 import { VolunteerMemberRole, VolunteerTeam, type VolunteerTeamKind, VolunteerTeamMember } from './team.entity.js';
 import { requireLeader } from './team.queries.js';
 import { volunteerMessages, volunteerPhrases } from '../messages.js';
+import { VolunteerPermission } from '../permissions.js';
 
 /** A new team, as its founder describes it. */
 export interface NewTeam {
@@ -49,7 +60,12 @@ export const createTeam = defineCommand<NewTeam, VolunteerTeam>({
   },
 });
 
-/** Adds a person to a team (its leaders do); rejoining after leaving reopens the membership. */
+/** Whether the actor manages `team` as community staff (`volunteer.teams.manage` where it is at home), as its leaders do. */
+function staffOf(uow: UnitOfWork, team: VolunteerTeam): boolean {
+  return uow.actor.access.can(VolunteerPermission.MANAGE_TEAMS, team.homePlacePath);
+}
+
+/** Adds a person to a team (its leaders do, or community staff); rejoining after leaving reopens the membership. */
 export const addTeamMember = defineCommand<
   { team: Named<VolunteerTeam>; person: Named<Person>; role: VolunteerMemberRole; joinedOn?: string | null; skills?: string[] | null },
   VolunteerTeamMember
@@ -65,9 +81,8 @@ export const addTeamMember = defineCommand<
     },
   },
   async run(uow, { team, person, role, joinedOn, skills }) {
-    const actor = await uow.actingPerson();
     const day = joinedOn ? requireIsoDate(joinedOn, 'joinedOn') : localDate(uow.now());
-    await requireLeader(uow.em, team, actor, volunteerPhrases.addMembers, 'teamId');
+    if (!staffOf(uow, team)) await requireLeader(uow.em, team, await uow.actingPerson(), volunteerPhrases.addMembers, 'teamId');
     let member = await uow.em.findOne(VolunteerTeamMember, { team, person });
     if (member && !member.leftOn) throw volunteerMessages.alreadyMember.error({ personName: person.name, teamName: team.name }, 'personId');
     if (member) Object.assign(member, { leftOn: null, joinedOn: day, role, skills: cleanSkills(skills) });
@@ -78,16 +93,18 @@ export const addTeamMember = defineCommand<
   },
 });
 
-/** Ends a membership on a day: the member themselves, or a leader. The last leader cannot leave. */
+/** Ends a membership on a day: the member themselves, a leader, or community staff. The last leader cannot leave. */
 export const endTeamMembership = defineCommand<{ member: Named<VolunteerTeamMember>; leftOn?: string | null }, VolunteerTeamMember>({
   name: 'volunteer.endTeamMembership',
   lock: ['member'],
   async run(uow, { member, leftOn }) {
-    const actor = await uow.actingPerson();
     const day = leftOn ? requireIsoDate(leftOn, 'leftOn') : localDate(uow.now());
     // Locked: of two leaders leaving at once, the second counts the first gone (LAST_LEADER).
     const team = await uow.em.findOneOrFail(VolunteerTeam, { uuid: refId(member.team)! }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (refId(member.person) !== actor.uuid) await requireLeader(uow.em, team, actor, volunteerPhrases.endOthersMembership, 'memberId');
+    if (!staffOf(uow, team)) {
+      const actor = await uow.actingPerson();
+      if (refId(member.person) !== actor.uuid) await requireLeader(uow.em, team, actor, volunteerPhrases.endOthersMembership, 'memberId');
+    }
     if (member.leftOn) throw volunteerMessages.membershipAlreadyEnded.error({ leftOn: member.leftOn }, 'memberId');
     if (day < member.joinedOn) {
       throw volunteerMessages.leftonAfterDayJoined.error({ day, joinedOn: member.joinedOn }, 'leftOn');

@@ -100,7 +100,7 @@ export class VolunteerTeamResolver {
 
   @Mutation(() => VolunteerTeamMemberPayload, {
     description:
-      "Adds a person of the team's community to a team (leaders only). Rejoining after leaving reopens the membership. OUT_OF_SCOPE for a person outside the team's community.",
+      "Adds a person of the team's community to a team (its leaders, or community staff holding volunteer.teams.manage where it is at home). Rejoining after leaving reopens the membership. OUT_OF_SCOPE for a person outside the team's community.",
   })
   addVolunteerTeamMember(
     @RefArg('teamId', () => VolunteerTeam) team: Ref<VolunteerTeam>,
@@ -114,7 +114,8 @@ export class VolunteerTeamResolver {
   }
 
   @Mutation(() => VolunteerTeamMemberPayload, {
-    description: 'Ends a membership on a day (the member themselves, or a leader). The last leader cannot leave.',
+    description:
+      'Ends a membership on a day (the member themselves, a leader, or community staff holding volunteer.teams.manage). The last leader cannot leave.',
   })
   endVolunteerTeamMembership(
     @RefArg('memberId', () => VolunteerTeamMember) member: Ref<VolunteerTeamMember>,
