@@ -25,6 +25,11 @@ export const bankMessages = defineMessages('moral-bank', {
     en: 'A {holderKind} account needs "holderId" to be the id of a {expected}; it names a {given}.',
     'zh-CN': '{holderKind} 账户的 "holderId" 应为 {expected} 的编号，当前指向的是 {given}。',
   },
+  keeperOfTeamAccounts: {
+    code: 'BAD_USER_INPUT',
+    en: '{accountName} is not a team account: only a team account has a keeper.',
+    'zh-CN': '{accountName} 不是队伍账户：只有队伍账户才有保管人。',
+  },
   onlyHolderPersonTeam: {
     code: 'NOT_ACCOUNT_HOLDER',
     en: "Only the holder of {accountName} (a person, or a team's keeper) decides whether it is ranked.",

@@ -182,3 +182,24 @@ test("an erasure forgets what the bank keeps only for the person, keeps the ledg
   const text = JSON.stringify(audit.auditLog.nodes);
   for (const value of ['刘淑珍', '生日会', '太极拳']) expect(text).not.toContain(value);
 });
+
+test('staff name a new keeper for the team account its erased keeper left, who spends it again; a resident may not', async () => {
+  const SET = `mutation($a: ID!, $k: ID!) { setMoralBankAccountKeeper(accountId: $a, keeperId: $k) { account { name } ${ERRORS} } }`;
+  const refused = await w.app.execute(SET, { a: teamAccount, k: zhang.id }, as(zhang));
+  expect(problemOf(refused)).toMatchObject({ code: 'FORBIDDEN' });
+  await mutate(w, SET, { a: teamAccount, k: zhang.id }, as(w.staff));
+  const zhangAccount = (await accountOf(w, zhang))!.id;
+  const spent = await transfer(w, zhang, {
+    fromAccountId: teamAccount,
+    toAccountId: zhangAccount,
+    minutes: 10,
+    idempotencyKey: 'new-keeper-01',
+  });
+  expect(problemOf(spent)).toBeUndefined();
+  expect((await accounts()).find((a: { id: string }) => a.id === teamAccount).balance).toBe(30);
+  // Only a team account has a keeper.
+  expect(problemOf(await w.app.execute(SET, { a: zhangAccount, k: zhang.id }, as(w.staff)))).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'accountId',
+  });
+});

@@ -6,7 +6,7 @@ import {
   type Named,
   organizationIdsOfPerson,
   type Person,
-  type Place,
+  Place,
   refId,
   type UnitOfWork,
 } from '@gongzhi/core';
@@ -14,6 +14,7 @@ import { AccountHolderKind, MoralBankAccount } from './account.entity.js';
 import { requireCommunity } from '../place-types.js';
 import { t } from '../db.js';
 import { bankMessages, bankPhrases } from '../messages.js';
+import { MoralBankPermission } from '../permissions.js';
 
 /** Who may hold an account, as the holder is opened: its GraphQL type (teams are the volunteer plugin's). */
 const HOLDER_TYPES: Partial<Record<AccountHolderKind, string>> = {
@@ -149,6 +150,26 @@ export const setRankingOptIn = defineCommand<{ account: Named<MoralBankAccount>;
       throw bankMessages.onlyHolderPersonTeam.error({ accountName: account.name }, 'accountId');
     }
     account.inRankings = optIn;
+    await uow.em.flush();
+    return account;
+  },
+});
+
+/**
+ * Names the keeper of a team account: who may spend its minutes (community staff holding
+ * `moral-bank.manage` at its community). A team whose keeper left, or whose keeper's personal
+ * data was erased, can spend its minutes again. The keeper must be of the account's community.
+ */
+export const setKeeper = defineCommand<{ account: Named<MoralBankAccount>; keeper: Named<Person> }, MoralBankAccount>({
+  name: 'moral-bank.setKeeper',
+  lock: ['account'],
+  links: { keeper: { to: 'account' } },
+  async run(uow, { account, keeper }) {
+    const community = await uow.em.findOneOrFail(Place, { uuid: refId(account.community)! });
+    uow.actor.authorize(MoralBankPermission.MANAGE, community.path);
+    if (account.holderKind !== AccountHolderKind.TEAM)
+      throw bankMessages.keeperOfTeamAccounts.error({ accountName: account.name }, 'accountId');
+    account.keeper = keeper;
     await uow.em.flush();
     return account;
   },

@@ -26,7 +26,7 @@ import {
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
 import { MoralBankBooking } from '../booking/booking.entity.js';
 import { MoralBankTransaction, TransactionKind } from '../transaction/transaction.entity.js';
-import { type Holder, openAccount, setRankingOptIn } from './account.commands.js';
+import { type Holder, openAccount, setKeeper, setRankingOptIn } from './account.commands.js';
 import { AccountHolderKind, MoralBankAccount } from './account.entity.js';
 import { activityPoints, statementPages, type StatementRow } from './account.queries.js';
 
@@ -110,6 +110,18 @@ export class MoralBankAccountResolver {
     @Ctx() ctx: GongzhiContext,
   ) {
     return perform(ctx, MoralBankAccountPayload, setRankingOptIn, { account, optIn });
+  }
+
+  @Mutation(() => MoralBankAccountPayload, {
+    description:
+      "Names the keeper of a team account, who may spend its minutes (staff holding moral-bank.manage at its community): a team whose keeper left, or whose keeper's personal data was erased, spends again. The keeper must be of the account's community (OUT_OF_SCOPE otherwise).",
+  })
+  setMoralBankAccountKeeper(
+    @RefArg('accountId', () => MoralBankAccount) account: Ref<MoralBankAccount>,
+    @RefArg('keeperId', () => Person) keeper: Ref<Person>,
+    @Ctx() ctx: GongzhiContext,
+  ) {
+    return perform(ctx, MoralBankAccountPayload, setKeeper, { account, keeper });
   }
 
   @FieldResolver(() => ID, {
