@@ -1,4 +1,5 @@
 import { erasedRows, type PersonalDataPolicy } from '@gongzhi/core';
+import { localDate } from './calendar.js';
 import { t } from './db.js';
 import { volunteerMessages } from './messages.js';
 
@@ -18,7 +19,7 @@ export const volunteerPersonalData: PersonalDataPolicy = {
     VolunteerShiftSignup:
       "deleted unless checked in, an active one freeing its place on the shift; checked-in ones kept as the shift's attendance record, which service hours point at",
     VolunteerPairing:
-      "the notes cleared on pairings that look after the person; kept as the team's or volunteer's work record, showing the pseudonymised resident or volunteer",
+      "ended today when still open (nothing more is logged about or by the person), the notes cleared on those that look after them; kept as the team's or volunteer's work record, showing the pseudonymised resident or volunteer",
     VolunteerPairingVisit:
       "the notes cleared on visits to the person; kept as the visitors' work record, a visit the person made showing the pseudonymised visitor",
     VolunteerTask:
@@ -70,7 +71,14 @@ export const volunteerPersonalData: PersonalDataPolicy = {
       VolunteerTeamMember: await erasedRows(uow, `DELETE FROM ${t('team_member')} WHERE person_id = ?`, [id]),
       VolunteerApplication: await erasedRows(uow, `DELETE FROM ${t('application')} WHERE person_id = ? AND status <> 'accepted'`, [id]),
       VolunteerShiftSignup: await erasedRows(uow, `DELETE FROM ${t('shift_signup')} WHERE person_id = ? AND checked_in_at IS NULL`, [id]),
-      VolunteerPairing: await erasedRows(uow, `UPDATE ${t('pairing')} SET notes = NULL WHERE resident_id = ? AND notes IS NOT NULL`, [id]),
+      // Care of the person, and by them, ends today: nothing more is logged about them or as done by them.
+      VolunteerPairing: await erasedRows(
+        uow,
+        `UPDATE ${t('pairing')}
+            SET ends_on = coalesce(ends_on, greatest(starts_on, ?::date)), notes = CASE WHEN resident_id = ? THEN NULL ELSE notes END
+          WHERE (resident_id = ? AND (notes IS NOT NULL OR ends_on IS NULL)) OR (volunteer_id = ? AND ends_on IS NULL)`,
+        [localDate(uow.now()), id, id, id],
+      ),
       VolunteerPairingVisit: await erasedRows(
         uow,
         `UPDATE ${t('pairing_visit')} SET note = '' WHERE note <> '' AND pairing_id IN (SELECT id FROM ${t('pairing')} WHERE resident_id = ?)`,

@@ -160,7 +160,7 @@ test('erasure deletes what exists only for the person, keeps the records of work
     VolunteerTeamMember: 2,
     VolunteerApplication: 2,
     VolunteerShiftSignup: 2,
-    VolunteerPairing: 1,
+    VolunteerPairing: 2, // both ended; the notes of the one looking after her cleared
     VolunteerPairingVisit: 1,
     VolunteerTask: 1,
     VolunteerServiceEntry: 0,
@@ -193,8 +193,8 @@ test('erasure deletes what exists only for the person, keeps the records of work
       declined: node(id: $declined) { ... on VolunteerRecruitment { applications { nodes { status } } } }
       worked: node(id: $worked) { ... on VolunteerShift { signups { nodes { person { name } checkedOutAt serviceEntry { minutes status } } } } }
       upcoming: node(id: $upcoming) { ... on VolunteerShift { spotsLeft signups { nodes { person { name } } } } }
-      caredFor: node(id: $caredFor) { ... on VolunteerPairing { notes carePlan resident { name } visits { nodes { note visitor { name } } } } }
-      caring: node(id: $caring) { ... on VolunteerPairing { notes volunteer { name } resident { name } visits { nodes { note visitor { name } } } } }
+      caredFor: node(id: $caredFor) { ... on VolunteerPairing { endsOn notes carePlan resident { name } visits { nodes { note visitor { name } } } } }
+      caring: node(id: $caring) { ... on VolunteerPairing { endsOn notes volunteer { name } resident { name } visits { nodes { note visitor { name } } } } }
       claimed: node(id: $claimed) { ... on VolunteerTask { status claimedBy { name } } }
       done: node(id: $done) { ... on VolunteerTask { status report claimedBy { name } } }
       neighbourTask: node(id: $neighbourTask) { ... on VolunteerTask { status claimedBy { name } } }
@@ -232,12 +232,14 @@ test('erasure deletes what exists only for the person, keeps the records of work
     },
     upcoming: { spotsLeft: 1, signups: { nodes: [{ person: named('居民2') }] } },
     caredFor: {
+      endsOn: '2026-06-01',
       notes: null,
       carePlan: ['MEDICINE'],
       resident: named(ERASED_NAME),
       visits: { nodes: [{ note: '', visitor: named('居民2') }] },
     },
     caring: {
+      endsOn: '2026-06-01',
       notes: '独居，每周陪聊',
       volunteer: named(ERASED_NAME),
       resident: named('居民3'),
