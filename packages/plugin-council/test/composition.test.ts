@@ -27,6 +27,7 @@ const REFERENCES: Record<string, Record<string, string>> = {
     'input.actionItems.ownerPersonId': 'Person',
   },
   updateCouncilActionItem: { id: 'CouncilActionItem' },
+  reassignCouncilActionItem: { id: 'CouncilActionItem', ownerPersonId: 'Person', ownerOrganizationId: 'Organization' },
 };
 
 /** Every `ID` argument and input field a mutation takes, with its declared reference type (or undefined). */

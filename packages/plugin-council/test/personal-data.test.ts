@@ -1,5 +1,5 @@
 import { ERASED_NAME, type Person, PersonRole, PersonRoleKind } from '@gongzhi/core';
-import { act, as, createWorld, Q, type World } from './world.js';
+import { act, as, createWorld, failure, Q, type World } from './world.js';
 
 let w: World;
 /** The resident whose personal data is erased (居民1), and one who stays (居民2); both live in 10号楼. */
@@ -129,4 +129,26 @@ test('a vacated seat does not weigh on the votes after the erasure: the others r
     },
   );
   expect(closed.node).toEqual({ outcome: 'PASSED', tally: { forWeight: 1, eligibleWeight: 1 } });
+});
+
+test("staff give the erased person's unfinished share of the work to someone else, who finishes it; a resident may not", async () => {
+  const ITEMS = `query($id: ID!) { node(id: $id) { ... on Council { meetings { nodes { agenda { nodes { proposals { nodes {
+    decision { actionItems { nodes { id title status ownerPerson { name } } } } } } } } } } } } }`;
+  const meetings = (await w.app.run(ITEMS, { id: worked })).node.meetings.nodes;
+  // Every action item of the council, whichever meeting decided it.
+  const items = meetings.flatMap((m: any) =>
+    m.agenda.nodes.flatMap((a: any) => a.proposals.nodes.flatMap((p: any) => p.decision?.actionItems.nodes ?? [])),
+  );
+  const theirs = items.find((i: { title: string }) => i.title === '通知各户');
+  expect(theirs).toMatchObject({ status: 'TODO', ownerPerson: { name: ERASED_NAME } });
+  const REASSIGN = `mutation($id: ID!, $p: ID) { reassignCouncilActionItem(id: $id, ownerPersonId: $p) {
+    actionItem { title ownerPerson { name } } errors { code message field } } }`;
+  expect(await failure(w.app, REASSIGN, { id: theirs.id, p: kept.id }, as(kept))).toMatchObject({ code: 'FORBIDDEN' });
+  const staff = w.orgs.committee.people[0];
+  expect(await failure(w.app, REASSIGN, { id: theirs.id }, as(staff))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'ownerPersonId' });
+  expect(await act(w.app, REASSIGN, { id: theirs.id, p: kept.id }, as(staff))).toEqual({
+    title: '通知各户',
+    ownerPerson: { name: kept.name },
+  });
+  expect(await act(w.app, Q.updateItem, { id: theirs.id, s: 'DONE' }, as(kept))).toMatchObject({ status: 'DONE' });
 });

@@ -21,6 +21,7 @@ import { ActionItemStatus, CouncilActionItem, CouncilDecision, CouncilFundingSou
 import { actionItemProgress, councilOfDecision, lockedDecision, requestOfAgendaItem } from './decision.queries.js';
 import { advanceDecidedRequest, mayMoveRequest } from './linked-request.commands.js';
 import { councilMessages } from '../messages.js';
+import { CouncilPermission } from '../permissions.js';
 
 /** A share of the work: exactly one owner, a due date. */
 export interface ActionItemDraft {
@@ -213,18 +214,61 @@ export const updateCouncilActionItem = defineCommand<{ actionItem: Named<Council
       item.status = status;
       item.updatedAt = uow.now();
       await uow.em.flush();
-      const { done, total } = await actionItemProgress(uow, decision);
-      const council = await councilOfDecision(uow, decision);
-      await uow.emit('council.action-item-updated', {
-        ...councilEventBase(council),
-        actionItemId: item.uuid,
-        decisionId: decision.uuid,
-        status,
-        done,
-        total,
-      });
+      const { done, total } = await announceActionItem(uow, decision, item);
       if (done === total && !decision.completedAt) await complete(uow, decision);
       return item;
     },
   },
 );
+
+/** Tells boards and listeners that `item` changed (`council.action-item-updated`), with its decision's progress. */
+async function announceActionItem(
+  uow: UnitOfWork,
+  decision: CouncilDecision,
+  item: CouncilActionItem,
+): Promise<{ done: number; total: number }> {
+  const { done, total } = await actionItemProgress(uow, decision);
+  const council = await councilOfDecision(uow, decision);
+  await uow.emit('council.action-item-updated', {
+    ...councilEventBase(council),
+    actionItemId: item.uuid,
+    decisionId: decision.uuid,
+    status: item.status,
+    done,
+    total,
+  });
+  return { done, total };
+}
+
+/**
+ * Gives an unfinished action item to another owner, exactly one: a person of the council's
+ * community or an organisation of its subdistrict. Community staff (`council.manage`) do it when
+ * its owner left, or their personal data was erased (only its owner moves an item forward).
+ */
+export const reassignCouncilActionItem = defineCommand<
+  { actionItem: Named<CouncilActionItem>; ownerPerson?: Named<Person> | null; ownerOrganization?: Named<Organization> | null },
+  CouncilActionItem
+>({
+  name: 'council.reassignActionItem',
+  async run(uow, { actionItem, ownerPerson, ownerOrganization }) {
+    const decision = await lockedDecision(uow, actionItem.decision.uuid);
+    const council = await councilOfDecision(uow, decision);
+    uow.actor.authorize(CouncilPermission.MANAGE, council.community.path);
+    if (!ownerPerson === !ownerOrganization) {
+      throw councilMessages.needsExactlyOneOwner.error(
+        { field: 'id', itemTitle: actionItem.title },
+        ownerPerson ? 'ownerOrganizationId' : 'ownerPersonId',
+      );
+    }
+    if (ownerPerson) await uow.requireWithin(ownerPerson, council, 'ownerPersonId');
+    if (ownerOrganization) await uow.requireWithin(ownerOrganization, council, 'ownerOrganizationId', ORGANISATIONS_OF_THE_SUBDISTRICT);
+    const item = await uow.em.findOneOrFail(CouncilActionItem, { uuid: actionItem.uuid }, { refresh: true });
+    if (item.status === ActionItemStatus.DONE) throw councilMessages.alreadyDoneFinishedShare.error({ itemTitle: item.title }, 'id');
+    item.ownerPerson = ownerPerson ?? null;
+    item.ownerOrganization = ownerOrganization ?? null;
+    item.updatedAt = uow.now();
+    await uow.em.flush();
+    await announceActionItem(uow, decision, item);
+    return item;
+  },
+});

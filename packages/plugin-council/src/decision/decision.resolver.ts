@@ -6,6 +6,7 @@ import {
   hasMany,
   Organization,
   payloadType,
+  Person,
   perform,
   Place,
   type Ref,
@@ -13,7 +14,7 @@ import {
   requireRef,
 } from '@gongzhi/core';
 import { Arg, Args, Ctx, Field, FieldResolver, Float, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { recordCouncilDecision, updateCouncilActionItem } from './decision.commands.js';
+import { reassignCouncilActionItem, recordCouncilDecision, updateCouncilActionItem } from './decision.commands.js';
 import { ActionItemStatus, CouncilActionItem, CouncilDecision, CouncilFundingSource } from './decision.entity.js';
 import { newDecision, RecordCouncilDecisionInput } from './decision.inputs.js';
 import { EARLIEST_FIRST } from '../db.js';
@@ -50,6 +51,23 @@ export class CouncilDecisionResolver {
     @Ctx() ctx: GongzhiContext,
   ) {
     return perform(ctx, CouncilActionItemPayload, updateCouncilActionItem, { actionItem, status });
+  }
+
+  @Mutation(() => CouncilActionItemPayload, {
+    description:
+      "Gives an unfinished action item to another owner, exactly one: a person of the council's community (ownerPersonId) or an organisation of its subdistrict (ownerOrganizationId). Community staff (council.manage) do it when its owner left or their personal data was erased.",
+  })
+  reassignCouncilActionItem(
+    @RefArg('id', () => CouncilActionItem) actionItem: Ref<CouncilActionItem>,
+    @RefArg('ownerPersonId', () => Person, { nullable: true }) ownerPerson: Ref<Person> | undefined,
+    @RefArg('ownerOrganizationId', () => Organization, { nullable: true }) ownerOrganization: Ref<Organization> | undefined,
+    @Ctx() ctx: GongzhiContext,
+  ) {
+    return perform(ctx, CouncilActionItemPayload, reassignCouncilActionItem, {
+      actionItem,
+      ownerPerson: ownerPerson ?? null,
+      ownerOrganization: ownerOrganization ?? null,
+    });
   }
 
   @FieldResolver(() => Int, { description: 'Sum of the funding, in fen.' })
