@@ -9,7 +9,8 @@ import { volunteerMessages } from './messages.js';
  * the community's records of work done (pairings and visits, tasks, service hours) stay, pointing
  * at the pseudonymised person, with the free text about them cleared where the table allows it.
  * Refused (`LAST_LEADER`) while the person is the last leader of a team: nobody could lead it
- * after; another leader is added first, as when a last leader leaves.
+ * after; another leader is added first (by a leader, or by staff holding `volunteer.teams.manage`),
+ * as when a last leader leaves.
  */
 export const volunteerPersonalData: PersonalDataPolicy = {
   entities: {
