@@ -3,22 +3,8 @@ import { type Command, defineCommand, type Named } from '../command/command.js';
 import { coreMessages } from '../i18n/core-messages.js';
 import { Person } from './person.entity.js';
 import type {} from './person.events.js';
+import { type ErasedRecords, PersonalDataErasure } from './erasure.types.js';
 import { ERASED_NAME, erasedRows, type PersonalDataHolder, type PersonalDataPolicy } from './personal-data.js';
-
-/** What one owner's erasure did to one entity's rows (a line of the receipt). */
-export interface ErasedRecords {
-  owner: string;
-  entity: string;
-  rows: number;
-  treatment: string;
-}
-
-/** The receipt of an erasure. */
-export interface Erasure {
-  personUuid: string;
-  erasedAt: Date;
-  records: ErasedRecords[];
-}
 
 /** Longest reason an erasure records. */
 const MAX_REASON = 500;
@@ -63,7 +49,9 @@ export const corePersonalData: PersonalDataPolicy = {
  * place the person belongs to (a person of no place: everywhere). The audit log records who
  * erased, when and why, and no erased value.
  */
-export function erasePersonalData(holders: readonly PersonalDataHolder[]): Command<{ person: Named<Person>; reason: string }, Erasure> {
+export function erasePersonalData(
+  holders: readonly PersonalDataHolder[],
+): Command<{ person: Named<Person>; reason: string }, PersonalDataErasure> {
   return defineCommand({
     name: 'person.erasePersonalData',
     permission: Permission.PERSONAL_DATA_ERASE,
@@ -106,7 +94,7 @@ export function erasePersonalData(holders: readonly PersonalDataHolder[]): Comma
         places.map((place) => place.path),
       );
       await uow.emit('person.erased', { personId: person.uuid, placePath: householdPath, erasedAt: erasedAt.toISOString() });
-      return { personUuid: person.uuid, erasedAt, records };
+      return Object.assign(new PersonalDataErasure(), { personUuid: person.uuid, erasedAt, records });
     },
   });
 }
