@@ -34,6 +34,7 @@ import { corePersonalData } from './person/erasure.js';
 import { ErasureResolver } from './person/erasure.resolver.js';
 import type { PersonalDataPolicy } from './person/personal-data.js';
 import { personErasure } from './migrations/core/0030_person_erasure.js';
+import { logRetention } from './migrations/core/0031_log_retention.js';
 import { requests } from './migrations/core/0005_requests.js';
 import { boardLog } from './migrations/core/0007_board_log.js';
 import { boardNumberedAtCommit } from './migrations/core/0023_board_numbered_at_commit.js';
@@ -136,6 +137,7 @@ export const coreModule: {
     keptRowsNotice,
     requestCountFold,
     personErasure,
+    logRetention,
   ],
   resolvers: [
     PlatformResolver,

@@ -59,6 +59,7 @@ import {
 } from './plugin/plugin.js';
 import { CORE_VERSION } from './version.js';
 import { type FoldTotals, RequestCountFolder, type RequestCountOptions } from './request/request-count-folder.js';
+import { checkLogRetention, LogPruner, type LogRetentionOptions } from './audit/log-retention.js';
 import { WebhookDispatcher, type WebhookOptions } from './webhook/webhook.dispatcher.js';
 import { subscribeWebhookFanOut } from './webhook/webhook.fan-out.js';
 
@@ -102,6 +103,8 @@ export interface PlatformOptions {
   webhooks?: WebhookOptions;
   /** How often this process folds the kept request counts (the subtree reports' rows) back into one row per status and level. */
   requestCounts?: RequestCountOptions;
+  /** How long the audit and sensitive-access logs are kept (180 days at least); unset, for ever. */
+  logRetention?: LogRetentionOptions;
   /**
    * The process's LISTEN connection (the gateway's, shared with boards and revocations). With it,
    * which events webhooks subscribe to is kept in the process, dropped on the database's change
@@ -446,6 +449,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   });
 
   checkTables(plugins);
+  checkLogRetention(options.logRetention);
   const entities = [...coreModule.entities, ...plugins.flatMap((p) => p.entities ?? [])];
   try {
     orm = new MikroORM({
@@ -521,6 +525,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   const webhookInterest = subscribeWebhookFanOut(events, rolePermissions, clock, options.notifications ?? null);
   const webhookDispatcher = new WebhookDispatcher(options.databaseUrl, logger, options.webhooks);
   const countFolder = new RequestCountFolder(() => ready.em.fork(), logger, options.requestCounts);
+  const logPruner = new LogPruner(() => ready.em.fork(), logger, options.logRetention);
   events.systemUnitOfWork = (tx, label) => joinUnitOfWork(createContext({ ...SYSTEM_CALLER, label }), tx);
   const destroyed: GongzhiPlugin[] = [];
   let runtimeContext: ((p: GongzhiPlugin) => PluginRuntimeContext) | undefined;
@@ -645,6 +650,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
         await events.stopDelivery().catch((err) => logger.error({ err }, 'stopping event delivery failed'));
         await webhookDispatcher.stop().catch((err) => logger.error({ err }, 'stopping the webhook dispatcher failed'));
         await countFolder.stop();
+        await logPruner.stop();
         for (const plugin of destroyed) {
           try {
             await plugin.destroy?.(contextFor(plugin));
@@ -665,6 +671,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     events.startSweeping();
     webhookDispatcher.start();
     countFolder.start();
+    logPruner.start();
     return platform;
   } catch (err) {
     await events.stopDelivery().catch(() => undefined);

@@ -34,6 +34,7 @@ export async function composePlatform(
     outbox: config.outbox,
     webhooks: config.webhooks,
     requestCounts: config.requestCounts,
+    logRetention: config.logRetention,
     notifications: options.listener,
   });
 }

@@ -85,6 +85,8 @@ export interface GatewayConfig {
   };
   /** How often this process folds the kept request counts (the subtree reports' rows); 0: never. */
   requestCounts: { foldIntervalMs: number };
+  /** Days the audit and sensitive-access logs are kept (180 at least); null: for ever. */
+  logRetention: { auditLogDays: number | null; sensitiveAccessLogDays: number | null };
   /** How this process sends outbound webhook deliveries. */
   webhooks: {
     pollIntervalMs: number;
@@ -504,6 +506,22 @@ export const SETTINGS: readonly Setting[] = [
       'how many days finished webhook deliveries (succeeded or failed) and their attempts stay in the delivery log before they are deleted',
   },
   {
+    env: 'GONGZHI_AUDIT_LOG_RETENTION_DAYS',
+    file: 'auditLogRetentionDays',
+    type: int(180, 36_500),
+    defaultText: 'unset',
+    meaning:
+      'how many days audit log entries are kept before they are deleted (hourly, by every process); at least 180, the six months of the Cybersecurity Law, which the database enforces too; unset keeps them for ever',
+  },
+  {
+    env: 'GONGZHI_ACCESS_LOG_RETENTION_DAYS',
+    file: 'accessLogRetentionDays',
+    type: int(180, 36_500),
+    defaultText: 'unset',
+    meaning:
+      'how many days the sensitive-access log (who read whose phone number or care profile) is kept before its entries are deleted; at least 180; unset keeps it for ever',
+  },
+  {
     env: 'LOG_LEVEL',
     file: 'logLevel',
     type: { kind: 'choice', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
@@ -754,6 +772,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       deliveryDelayMs: get('GONGZHI_OUTBOX_DELIVERY_DELAY_MS', 0),
     },
     requestCounts: { foldIntervalMs: get('GONGZHI_COUNT_FOLD_MS', 300_000) },
+    logRetention: {
+      auditLogDays: get<number | null>('GONGZHI_AUDIT_LOG_RETENTION_DAYS', null),
+      sensitiveAccessLogDays: get<number | null>('GONGZHI_ACCESS_LOG_RETENTION_DAYS', null),
+    },
     webhooks: {
       pollIntervalMs: get('GONGZHI_WEBHOOK_POLL_MS', 1_000),
       timeoutMs: get('GONGZHI_WEBHOOK_TIMEOUT_MS', 10_000),

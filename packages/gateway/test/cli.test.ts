@@ -11,7 +11,8 @@ import moralBank from '@gongzhi/plugin-moral-bank';
 import volunteer from '@gongzhi/plugin-volunteer';
 import { buildSchema } from 'graphql';
 import pg from 'pg';
-import { type CliRun, runCli, startReady, stop } from './cli-process.js';
+import { type CliRun, must, runCli, startReady, stop, until } from './cli-process.js';
+import { TEST_ADMIN_KEY } from './helpers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -48,6 +49,11 @@ test.each([
     'production without a token secret',
     { NODE_ENV: 'production' },
     /^gongzhi: NODE_ENV is production but no GONGZHI_JWT_SECRET or GONGZHI_JWKS_URL is set/,
+  ],
+  [
+    'an audit log kept less than six months',
+    { GONGZHI_AUDIT_LOG_RETENTION_DAYS: '90' },
+    /^gongzhi: GONGZHI_AUDIT_LOG_RETENTION_DAYS must be a whole number from 180 to 36500, got "90"\.$/,
   ],
   [
     'a token secret too short to be safe',
@@ -274,6 +280,40 @@ test('start serves from the process it was started as, with the server heap and 
     expect(args.filter((a) => a.startsWith('--max-semi-space-size'))).toEqual([]);
     expect(args.slice(-2)).toEqual([path.resolve(here, '../dist/cli.js'), 'start']);
     expect(readFileSync(`/proc/${run.child.pid}/environ`, 'utf8').split('\0')).toContain('MALLOC_ARENA_MAX=2');
+  } finally {
+    await stop(run);
+    await own.drop();
+  }
+});
+
+test('a gateway started with log retention deletes the entries past it, as its audit API shows', async () => {
+  const own = await createTestDatabase({
+    migrations: migrationSources(composePlugins([grid, volunteer, moralBank, council], CORE_VERSION)),
+  });
+  let run: CliRun | null = null;
+  try {
+    const sql = new pg.Client({ connectionString: own.url });
+    await sql.connect();
+    for (const days of [800, 500, 1]) {
+      await sql.query(
+        `INSERT INTO audit_log (at, actor_kind, actor_name, action, entity_type, operation, changes)
+         VALUES (now() - $1 * interval '1 day', 'system', $1 || ' days', 'test.retention', 'Place', 'write', '{}')`,
+        [days],
+      );
+    }
+    await sql.end();
+    const env = { DATABASE_URL: own.url, PORT: String(await freePort()), GONGZHI_DEV_ADMIN_KEY: TEST_ADMIN_KEY };
+    run = await startReady({ ...env, GONGZHI_AUDIT_LOG_RETENTION_DAYS: '730' });
+    const url = run.url;
+    const kept = () =>
+      must(url, '{ auditLog(filter: { action: "test.retention" }) { nodes { actorName } } }', {}, TEST_ADMIN_KEY).then(
+        (data: { auditLog: { nodes: { actorName: string }[] } }) => data.auditLog.nodes.map((n) => n.actorName),
+      );
+    // The first prune runs right after the start.
+    expect(await until('the 800-day entry deleted', 10_000, async () => ((await kept()).length === 2 ? kept() : undefined))).toEqual([
+      '1 days',
+      '500 days',
+    ]);
   } finally {
     await stop(run);
     await own.drop();

@@ -49,7 +49,7 @@ const NEWEST_FIRST: ConnectionOrder<AuditLogEntry> = { keys: ['seq'], direction:
 export class AuditLogResolver {
   @Query(() => AuditLogEntryConnection, {
     description:
-      'Who changed what and when (places, roles, organisations, API keys, grids, teams, councils…), newest first, a page at a time: auditors (the `audit` permission), for rows within the places where they hold it.',
+      "Who changed what and when (places, roles, organisations, API keys, grids, teams, councils…), newest first, a page at a time: auditors (the `audit` permission), for rows within the places where they hold it. Entries are kept for the platform's retention period (180 days at least), or for ever when none is set.",
   })
   async auditLog(
     @Arg('filter', () => AuditLogFilter, { nullable: true }) filter: AuditLogFilter | undefined,

@@ -122,7 +122,8 @@ export class AccessResolver {
   }
 
   @Query(() => SensitiveAccessLogEntryConnection, {
-    description: 'Reads of sensitive personal data, newest first, a page at a time: of one person, by one reader, or all (auditors).',
+    description:
+      "Reads of sensitive personal data, newest first, a page at a time: of one person, by one reader, or all (auditors). Entries are kept for the platform's retention period (180 days at least), or for ever when none is set.",
   })
   async sensitiveAccessLog(
     @RefArg('personId', () => Person, { nullable: true }) personId: Ref<Person> | undefined,

@@ -33,6 +33,8 @@ export interface TestAppOptions {
   webhooks?: PlatformOptions['webhooks'];
   /** How often the kept request counts are folded (`{ foldIntervalMs: 0 }` turns it off). */
   requestCounts?: PlatformOptions['requestCounts'];
+  /** How long the audit and sensitive-access logs are kept, and how often they are pruned. */
+  logRetention?: PlatformOptions['logRetention'];
   /** Give the platform a LISTEN connection of its own, as the gateway does (closed with the app). */
   listen?: boolean;
 }
@@ -134,6 +136,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       outbox: options.outbox,
       webhooks: options.webhooks,
       requestCounts: options.requestCounts,
+      logRetention: options.logRetention,
       notifications,
     });
     if (options.seed) await platform.seed();
