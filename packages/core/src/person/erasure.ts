@@ -23,9 +23,9 @@ export const corePersonalData: PersonalDataPolicy = {
       "kept as the record of the service: the callback phone cleared on the person's requests; requester, assignee and praised person show the pseudonymised row",
     RequestTimelineEntry: 'kept (append-only): who changed a request shows the pseudonymised row',
     SensitiveAccessLogEntry:
-      'kept (append-only): who read whose sensitive data, for auditors; a reader is named as they were then, a subject by the pseudonymised row',
+      "kept (append-only) for the log's retention period: who read whose sensitive data, for auditors; a reader is named as they were then, a subject by the pseudonymised row",
     AuditLogEntry:
-      "kept (append-only): who changed what, for auditors, each actor named as they were then; the erasure's own entry holds no erased value",
+      "kept (append-only) for the log's retention period: who changed what, for auditors, each actor named as they were then; the erasure's own entry holds no erased value",
   },
   async erase(uow, person) {
     const id = person.uuid;
