@@ -99,6 +99,6 @@ export * from './place/place.commands.js';
 export * from './organization/organization.commands.js';
 export * from './request/request.queries.js';
 export type { FoldRound, FoldTotals, RequestCountOptions } from './request/request-count-folder.js';
-export { LOG_RETENTION_FLOOR_DAYS, type LogRetentionOptions, type PruneRound } from './audit/log-retention.js';
+export { LOG_RETENTION_FLOOR_DAYS, type LogRetentionOptions, type PruneRound, type PruneTotals } from './audit/log-retention.js';
 export * from './request/request-timeline-entry.entity.js';
 export * from './seed/scale-seed.js';

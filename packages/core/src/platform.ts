@@ -59,7 +59,7 @@ import {
 } from './plugin/plugin.js';
 import { CORE_VERSION } from './version.js';
 import { type FoldTotals, RequestCountFolder, type RequestCountOptions } from './request/request-count-folder.js';
-import { checkLogRetention, LogPruner, type LogRetentionOptions } from './audit/log-retention.js';
+import { checkLogRetention, LogPruner, type LogRetentionOptions, type PruneTotals } from './audit/log-retention.js';
 import { WebhookDispatcher, type WebhookOptions } from './webhook/webhook.dispatcher.js';
 import { subscribeWebhookFanOut } from './webhook/webhook.fan-out.js';
 
@@ -125,6 +125,8 @@ export interface Platform {
   readonly boards: BoardHub;
   /** What this process's fold of the kept request counts has done since it started (kept current). */
   readonly countFolds: Readonly<FoldTotals>;
+  /** What this process's log pruner has deleted and how often it ran (see `logRetention`). */
+  readonly logPrunes: Readonly<PruneTotals>;
   readonly services: ServiceRegistry;
   readonly logger: Logger;
   readonly databaseUrl: string;
@@ -623,6 +625,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       events,
       boards,
       countFolds: countFolder.totals,
+      logPrunes: logPruner.totals,
       services: allServices,
       logger,
       databaseUrl: options.databaseUrl,

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { eventOutbox, type FoldTotals, type GongzhiContext, type OutboxDepth, type Platform } from '@gongzhi/core';
+import { eventOutbox, type FoldTotals, type GongzhiContext, type OutboxDepth, type Platform, type PruneTotals } from '@gongzhi/core';
 import { type FormattedExecutionResult, getOperationAST, type GraphQLFormattedError } from 'graphql';
 import type pg from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -154,28 +154,45 @@ export class GatewayMetrics {
         if (pool) this.set(pool.waitingCount);
       },
     });
-    // The count fold's totals are the platform's, kept current as it folds: each scrape copies them,
-    // one total a sample (by outcome, or alone).
-    const folds = platform.countFolds;
-    const copied = (name: string, help: string, totals: Record<string, keyof FoldTotals> | keyof FoldTotals) =>
+    // The count fold's and the log pruner's totals are the platform's, kept current as they work:
+    // each scrape copies them, one total a sample (by a label, or alone).
+    const copied = <T extends object>(
+      name: string,
+      help: string,
+      source: Readonly<T>,
+      totals: { label: string; by: Record<string, { [K in keyof T]: T[K] extends number ? K : never }[keyof T]> } | keyof T,
+    ) =>
       new Counter({
         name,
         help,
-        labelNames: typeof totals === 'string' ? [] : ['outcome'],
+        labelNames: typeof totals === 'object' ? [totals.label] : [],
         registers: [this.registry],
         collect() {
           this.reset();
-          if (typeof totals === 'string') this.inc(folds[totals]);
-          else for (const [outcome, total] of Object.entries(totals)) this.inc({ outcome }, folds[total]);
+          if (typeof totals !== 'object') this.inc(source[totals] as number);
+          else for (const [value, total] of Object.entries(totals.by)) this.inc({ [totals.label]: value }, source[total] as number);
         },
       });
+    const folds: Readonly<FoldTotals> = platform.countFolds;
     const placesHelp =
       'Places whose kept request counts this process folded (folded), or left to a later round because a writer held their rows (busy).';
-    copied('gongzhi_request_count_fold_places_total', placesHelp, { folded: 'folded', busy: 'busy' });
+    copied('gongzhi_request_count_fold_places_total', placesHelp, folds, { label: 'outcome', by: { folded: 'folded', busy: 'busy' } });
     const roundsHelp = 'Rounds of the kept request counts fold this process ran, by outcome (ok, failed: the database unavailable, say).';
-    copied('gongzhi_request_count_fold_rounds_total', roundsHelp, { ok: 'rounds', failed: 'failedRounds' });
+    copied('gongzhi_request_count_fold_rounds_total', roundsHelp, folds, {
+      label: 'outcome',
+      by: { ok: 'rounds', failed: 'failedRounds' },
+    });
     const rowsHelp = 'Kept request count rows this process folded away (a subtree report reads them all).';
-    copied('gongzhi_request_count_fold_rows_removed_total', rowsHelp, 'removed');
+    copied('gongzhi_request_count_fold_rows_removed_total', rowsHelp, folds, 'removed');
+    const prunes: Readonly<PruneTotals> = platform.logPrunes;
+    const prunedHelp = 'Log entries this process deleted past their retention period (GONGZHI_*_LOG_RETENTION_DAYS), by log.';
+    copied('gongzhi_log_entries_pruned_total', prunedHelp, prunes, {
+      label: 'log',
+      by: { audit_log: 'auditLog', sensitive_access_log: 'sensitiveAccessLog' },
+    });
+    const prunesHelp =
+      'Prunes of the audit and sensitive-access logs this process ran, by outcome (ok, failed); none without a retention period.';
+    copied('gongzhi_log_prune_rounds_total', prunesHelp, prunes, { label: 'outcome', by: { ok: 'rounds', failed: 'failedRounds' } });
     // The three outbox gauges share one query per scrape.
     let depth: Promise<OutboxDepth | null> | null = null;
     const readDepth = () =>

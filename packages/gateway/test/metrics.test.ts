@@ -1,4 +1,5 @@
 import { createGatewayLogger, type RunningGateway } from '@gongzhi/gateway';
+import pg from 'pg';
 import type { TestDatabase } from '@gongzhi/core/testing';
 import { boardClient, demoBoard, submitOver, watchBoard } from './board-helpers.js';
 import { gatewayDatabase, postGraphQL, startGateway, TEST_ADMIN_KEY, testConfig } from './helpers.js';
@@ -225,6 +226,55 @@ test('the fold of the kept request counts is counted: places folded, rounds, row
     expect(sample(text, 'gongzhi_request_count_fold_rounds_total', { outcome: 'failed' })).toBe(0);
   } finally {
     await folding.stop();
+    await own.drop();
+  }
+});
+
+test('the log pruner is counted: entries deleted past their retention period, by log, and its rounds', async () => {
+  const own = await gatewayDatabase();
+  const sql = new pg.Client({ connectionString: own.url });
+  await sql.connect();
+  try {
+    // Two audit entries and one read of sensitive data from before the period, one audit entry within it.
+    for (const days of [900, 800, 1]) {
+      await sql.query(
+        `INSERT INTO audit_log (at, actor_kind, actor_name, action, entity_type, operation, changes)
+         VALUES (now() - $1 * interval '1 day', 'system', 'metrics', 'test.retention', 'Place', 'write', '{}')`,
+        [days],
+      );
+    }
+    await sql.query(
+      `INSERT INTO sensitive_access_log (at, reader_kind, reader_id, reader_name, subject_id, fields)
+       VALUES (now() - interval '400 days', 'api-key', gen_random_uuid(), 'metrics', gen_random_uuid(), '{phone}')`,
+    );
+  } finally {
+    await sql.end();
+  }
+  const pruning = await startGateway(
+    testConfig({
+      DATABASE_URL: own.url,
+      GONGZHI_AUDIT_LOG_RETENTION_DAYS: '365',
+      GONGZHI_ACCESS_LOG_RETENTION_DAYS: '365',
+      GONGZHI_METRICS_TOKEN: 'scrape-token-of-the-tests',
+    }),
+    logger,
+    { seedWhenEmpty: false },
+  );
+  try {
+    const scrape = async () =>
+      (await fetch(`${pruning.server.url}/metrics`, { headers: { authorization: 'Bearer scrape-token-of-the-tests' } })).text();
+    // The first prune runs right after the start.
+    let text = await scrape();
+    for (let waited = 0; !(sample(text, 'gongzhi_log_prune_rounds_total', { outcome: 'ok' })! > 0) && waited < 5_000; waited += 100) {
+      await new Promise((r) => setTimeout(r, 100));
+      text = await scrape();
+    }
+    expect(sample(text, 'gongzhi_log_prune_rounds_total', { outcome: 'ok' })).toBe(1);
+    expect(sample(text, 'gongzhi_log_prune_rounds_total', { outcome: 'failed' })).toBe(0);
+    expect(sample(text, 'gongzhi_log_entries_pruned_total', { log: 'audit_log' })).toBe(2);
+    expect(sample(text, 'gongzhi_log_entries_pruned_total', { log: 'sensitive_access_log' })).toBe(1);
+  } finally {
+    await pruning.stop();
     await own.drop();
   }
 });

@@ -32,6 +32,13 @@ export interface PruneRound {
   sensitiveAccessLog: number;
 }
 
+/** What a process's pruner has done since it started (its `/metrics` counters). */
+export interface PruneTotals extends PruneRound {
+  /** Prunes that ended, and prunes that failed (the database unavailable, say). */
+  rounds: number;
+  failedRounds: number;
+}
+
 /**
  * Refuses a retention shorter than the floor or not a whole number of days, naming the option
  * and what would be right (the platform checks its options before it starts).
@@ -60,6 +67,8 @@ export class LogPruner {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
   private stopped = false;
+  /** Kept up to date batch by batch, so a prune that fails counts what it did delete. */
+  readonly totals: PruneTotals = { rounds: 0, failedRounds: 0, auditLog: 0, sensitiveAccessLog: 0 };
 
   constructor(
     private readonly em: () => EntityManager,
@@ -85,11 +94,14 @@ export class LogPruner {
   /** Deletes every entry past its log's period now. */
   async pruneOnce(): Promise<PruneRound> {
     const round: PruneRound = { auditLog: 0, sensitiveAccessLog: 0 };
-    for (const [option, days] of this.kept()) {
-      const deleted = await this.prune(LOGS[option], days);
-      round[option === 'auditLogDays' ? 'auditLog' : 'sensitiveAccessLog'] = deleted;
+    try {
+      for (const [option, days] of this.kept()) await this.prune(option, days, round);
+      this.totals.rounds++;
+      return round;
+    } catch (err) {
+      this.totals.failedRounds++;
+      throw err;
     }
-    return round;
   }
 
   private kept(): [LogOption, number][] {
@@ -104,9 +116,10 @@ export class LogPruner {
    * numbered about as they are written, so a batch that deletes nothing means the oldest left are
    * young (one written out of order waits for a later prune); no index on `at` is needed.
    */
-  private async prune(table: string, days: number): Promise<number> {
+  private async prune(option: LogOption, days: number, round: PruneRound): Promise<void> {
+    const table = LOGS[option];
+    const counted = option === 'auditLogDays' ? 'auditLog' : 'sensitiveAccessLog';
     const connection = this.em().getConnection();
-    let deleted = 0;
     while (!this.stopped) {
       const [row] = await connection.execute<{ n: number }[]>(
         `WITH gone AS (DELETE FROM ${table} WHERE seq IN (SELECT seq FROM ${table} ORDER BY seq LIMIT ?)
@@ -115,10 +128,10 @@ export class LogPruner {
         [PRUNE_BATCH, days],
       );
       const n = row?.n ?? 0;
-      deleted += n;
+      round[counted] += n;
+      this.totals[counted] += n;
       if (n === 0) break;
     }
-    return deleted;
   }
 
   private schedule(afterMs: number): void {
