@@ -13,6 +13,7 @@ export {
   type EmbeddedDatabaseOptions,
   launchEmbeddedPostgres,
   type RunningDatabase,
+  runningEmbeddedUrl,
   type StartingDatabase,
   startEmbeddedPostgres,
 } from './database/embedded-postgres.js';

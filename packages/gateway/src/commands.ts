@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Platform, Place, RequestKind, RequestPriority } from '@gongzhi/core';
@@ -55,6 +55,10 @@ Commands:
   documents revoke ID-PREFIX | --app NAME
                      stop serving a document (8+ hex digits of its id), or all of an app's
   token PERSON_ID    print a person token (JWT, 8 h) signed with GONGZHI_JWT_SECRET
+  backup FILE        copy every row of the database to FILE (gzip) in one snapshot,
+                     while the gateways serve (on the embedded database too)
+  restore FILE       load a backup into an empty database (a new GONGZHI_DATA_DIR, or
+                     an empty DATABASE_URL), then apply this version's later migrations
   create-plugin ID [--dir DIR]
                      scaffold a plugin package (manifest, entity, migration, command,
                      resolver, place rule, a test) in DIR (./gongzhi-plugin-ID)
@@ -237,6 +241,47 @@ async function main(argv: string[]): Promise<number> {
       // The schema comes from the plugins' code alone, as the schema contract builds it: no database is opened (nor an embedded one initialised).
       const [{ composeSdl }, { loadPlugins }] = await Promise.all([import('@gongzhi/core'), import('./plugin-loader.js')]);
       console.log(await composeSdl(await loadPlugins(config.plugins, config.baseDir)));
+      return 0;
+    }
+    case 'backup': {
+      const file = positionals[1];
+      if (!file) throw new StartupError('backup needs the file to write, e.g. "gongzhi backup gongzhi-2026-12-01.backup".');
+      const [{ CORE_VERSION, runningEmbeddedUrl }, { backupDatabase }] = await Promise.all([
+        import('@gongzhi/core/startup'),
+        import('./backup.js'),
+      ]);
+      // Beside a running gateway, from its embedded server; else from the configured database, as migrate opens it.
+      const running = config.databaseUrl ? null : runningEmbeddedUrl(path.resolve(config.dataDir, 'postgres'), 'gongzhi');
+      const database = running ? null : (await openDatabaseThenLoad(config, logger, () => Promise.resolve())).database;
+      try {
+        await database?.ready;
+        const target = path.resolve(file);
+        const copied = await backupDatabase(running ?? database!.url, target, CORE_VERSION);
+        console.log(`Backed up ${copied.rows} rows of ${copied.tables} tables to ${target} (${(copied.bytes / 1_048_576).toFixed(1)} MB).`);
+      } finally {
+        await database?.stop();
+      }
+      return 0;
+    }
+    case 'restore': {
+      const file = positionals[1];
+      if (!file) throw new StartupError('restore needs the backup file to read, e.g. "gongzhi restore gongzhi-2026-12-01.backup".');
+      if (!existsSync(file)) throw new StartupError(`${path.resolve(file)} does not exist.`);
+      const {
+        database,
+        modules: [{ composePlugins, CORE_VERSION, migrate, migrationSources }, { loadPlugins }, { restoreDatabase }],
+      } = await openDatabaseThenLoad(config, logger, () =>
+        Promise.all([import('@gongzhi/core'), import('./plugin-loader.js'), import('./backup.js')]),
+      );
+      try {
+        const sources = migrationSources(composePlugins(await loadPlugins(config.plugins, config.baseDir), CORE_VERSION));
+        await database.ready;
+        const restored = await restoreDatabase(database.url, path.resolve(file), sources, migrate, logger);
+        const later = restored.laterMigrations ? `; then applied ${restored.laterMigrations} later migrations` : '';
+        console.log(`Restored ${restored.rows} rows of ${restored.tables} tables from ${path.resolve(file)}${later}.`);
+      } finally {
+        await database.stop();
+      }
       return 0;
     }
     case 'plugins': {

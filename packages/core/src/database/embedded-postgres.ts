@@ -246,6 +246,24 @@ async function stopOrphan(dataDir: string, ownerFile: string, log?: Logger): Pro
   if (alive(postmaster)) process.kill(postmaster, 'SIGKILL');
 }
 
+/**
+ * The URL of the embedded server a running Gongzhi holds on `dataDir` (its port and Unix socket
+ * read from the server's `postmaster.pid`), or null when none runs there: a command that may work
+ * beside a running gateway (`gongzhi backup`) connects to it instead of starting another.
+ */
+export function runningEmbeddedUrl(dataDir: string, database: string): string | null {
+  const postmaster = readPid(path.join(dataDir, 'postmaster.pid'));
+  const owner = readPid(`${dataDir}.owner`);
+  if (!postmaster || !alive(postmaster) || !owner || !alive(owner)) return null;
+  // postmaster.pid: pid, data folder, start time, port, first socket folder, listen address, …
+  const lines = readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
+  const port = Number(lines[3]);
+  const socket = lines[4]?.trim();
+  if (!Number.isInteger(port) || port <= 0) return null;
+  const host = socket ? encodeURIComponent(socket) : '127.0.0.1';
+  return `postgres://${USER}:${PASSWORD}@${host}:${port}/${database}`;
+}
+
 /** The user and group PostgreSQL's processes run as. */
 type RunAs = { uid: number; gid: number };
 
