@@ -185,19 +185,21 @@ function migrationsAsBackedUp(manifest: Manifest, sources: readonly MigrationSou
 
 /**
  * Restores `file` into the empty database at `url`: migrates it as far as the backup's data was
- * (so an older backup restores into a newer version), loads every row in one transaction with the
- * triggers and foreign-key checks of a replica (the rows were checked when written; the logs'
- * append-only rules would refuse nothing here, but the ledger's deferred checks would run per row),
- * sets every sequence where it was, then applies this version's later migrations. Needs a
+ * (so an older backup restores into a newer version), loads every row in one transaction as a
+ * replica does, without triggers or foreign-key checks (the rows were checked when they were
+ * written; tables load in any order, and the triggers that keep counts and balances would count
+ * the loaded rows twice), sets every sequence where it was, then applies this version's later
+ * migrations. Needs a
  * superuser (the embedded server's is). Refuses a database that holds anything.
  */
 export async function restoreDatabase(
   url: string,
   file: string,
   sources: readonly MigrationSource[],
-  migrate: (url: string, sources: readonly MigrationSource[], options: { logger: Logger }) => Promise<{ applied: unknown[] }>,
   logger: Logger,
 ): Promise<CopySummary & { laterMigrations: number }> {
+  // Loaded here: a backup needs none of the platform.
+  const { migrate } = await import('@gongzhi/core');
   const lines = linesOf(file);
   const next = async (): Promise<string> => {
     const line = await lines.next();

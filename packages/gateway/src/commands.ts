@@ -269,14 +269,14 @@ async function main(argv: string[]): Promise<number> {
       if (!existsSync(file)) throw new StartupError(`${path.resolve(file)} does not exist.`);
       const {
         database,
-        modules: [{ composePlugins, CORE_VERSION, migrate, migrationSources }, { loadPlugins }, { restoreDatabase }],
+        modules: [{ composePlugins, CORE_VERSION, migrationSources }, { loadPlugins }, { restoreDatabase }],
       } = await openDatabaseThenLoad(config, logger, () =>
         Promise.all([import('@gongzhi/core'), import('./plugin-loader.js'), import('./backup.js')]),
       );
       try {
         const sources = migrationSources(composePlugins(await loadPlugins(config.plugins, config.baseDir), CORE_VERSION));
         await database.ready;
-        const restored = await restoreDatabase(database.url, path.resolve(file), sources, migrate, logger);
+        const restored = await restoreDatabase(database.url, path.resolve(file), sources, logger);
         const later = restored.laterMigrations ? `; then applied ${restored.laterMigrations} later migrations` : '';
         console.log(`Restored ${restored.rows} rows of ${restored.tables} tables from ${path.resolve(file)}${later}.`);
       } finally {
