@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { StartupError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { PeriodicWork } from '../periodic-work.js';
 
 /**
  * The shortest period an audit or sensitive-access log entry is kept, in days: the six months
@@ -63,10 +64,7 @@ export function checkLogRetention(options: LogRetentionOptions = {}): void {
  * append-only: the database allows a delete only past the floor (core migration 0031).
  */
 export class LogPruner {
-  private readonly intervalMs: number;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
-  private stopped = false;
+  private readonly work: PeriodicWork;
   /** Kept up to date batch by batch, so a prune that fails counts what it did delete. */
   readonly totals: PruneTotals = { rounds: 0, failedRounds: 0, auditLog: 0, sensitiveAccessLog: 0 };
 
@@ -75,20 +73,25 @@ export class LogPruner {
     private readonly logger: Logger,
     private readonly options: LogRetentionOptions = {},
   ) {
-    this.intervalMs = options.pruneIntervalMs ?? 3_600_000;
+    this.work = new PeriodicWork(
+      async () => {
+        const round = await this.pruneOnce();
+        if (round.auditLog || round.sensitiveAccessLog) {
+          this.logger.info({ ...round, retention: this.options }, 'deleted log entries past their retention period');
+        }
+      },
+      (err) => this.logger.warn({ err }, 'deleting log entries past their retention period failed; the next prune tries again'),
+    );
   }
 
-  /** Schedules the prunes; none when no log has a period. */
+  /** Schedules the prunes, the first right away; none when no log has a period. */
   start(): void {
-    if (this.kept().length) this.schedule(0);
+    if (this.kept().length) this.work.start(0, this.options.pruneIntervalMs ?? 3_600_000);
   }
 
   /** Stops scheduling and waits for a prune under way. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.work.stop();
   }
 
   /** Deletes every entry past its log's period now. */
@@ -120,7 +123,7 @@ export class LogPruner {
     const table = LOGS[option];
     const counted = option === 'auditLogDays' ? 'auditLog' : 'sensitiveAccessLog';
     const connection = this.em().getConnection();
-    while (!this.stopped) {
+    while (!this.work.isStopped) {
       const [row] = await connection.execute<{ n: number }[]>(
         `WITH gone AS (DELETE FROM ${table} WHERE seq IN (SELECT seq FROM ${table} ORDER BY seq LIMIT ?)
                           AND at < now() - ? * interval '1 day' RETURNING 1)
@@ -132,25 +135,5 @@ export class LogPruner {
       this.totals[counted] += n;
       if (n === 0) break;
     }
-  }
-
-  private schedule(afterMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.running = this.pruneOnce()
-        .then(
-          (round) =>
-            (round.auditLog || round.sensitiveAccessLog) &&
-            this.logger.info({ ...round, retention: this.options }, 'deleted log entries past their retention period'),
-          (err: unknown) =>
-            this.logger.warn({ err }, 'deleting log entries past their retention period failed; the next prune tries again'),
-        )
-        .finally(() => {
-          this.running = null;
-          this.schedule(this.intervalMs);
-        });
-    }, afterMs);
-    this.timer.unref();
   }
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.js';
+import { PeriodicWork } from '../periodic-work.js';
 
 /** How this process keeps the kept request counts compact (see {@link RequestCountFolder}). */
 export interface RequestCountOptions {
@@ -44,9 +45,7 @@ export interface FoldTotals extends FoldRound {
  */
 export class RequestCountFolder {
   private readonly options: Readonly<Required<RequestCountOptions>>;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
-  private stopped = false;
+  private readonly work: PeriodicWork;
   /** Kept up to date as places are folded, so a round that fails counts the places it did fold. */
   readonly totals: FoldTotals = { rounds: 0, failedRounds: 0, folded: 0, busy: 0, removed: 0 };
 
@@ -56,19 +55,24 @@ export class RequestCountFolder {
     options: RequestCountOptions = {},
   ) {
     this.options = { ...DEFAULTS, ...options };
+    this.work = new PeriodicWork(
+      async () => {
+        const round = await this.foldOnce();
+        if (round.folded > 0) this.logger.debug(round, 'folded kept request counts');
+      },
+      (err) => this.logger.warn({ err }, 'folding the kept request counts failed; the next round tries again'),
+    );
   }
 
   /** Schedules the rounds (none when the interval is 0). */
   start(): void {
-    if (this.options.foldIntervalMs > 0) this.schedule(Math.min(FIRST_ROUND_MS, this.options.foldIntervalMs));
+    const interval = this.options.foldIntervalMs;
+    if (interval > 0) this.work.start(Math.min(FIRST_ROUND_MS, interval), interval);
   }
 
   /** Stops scheduling and waits for a round under way. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.work.stop();
   }
 
   /**
@@ -101,7 +105,7 @@ export class RequestCountFolder {
     );
     const round: FoldRound = { folded: 0, removed: 0, busy: 0 };
     for (const { id } of places) {
-      if (this.stopped) break;
+      if (this.work.isStopped) break;
       try {
         const rows = await connection.execute<{ removed: number }[]>('SELECT request_count_fold(?) AS removed', [id]);
         round.folded++;
@@ -117,22 +121,5 @@ export class RequestCountFolder {
       }
     }
     return round;
-  }
-
-  private schedule(afterMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.running = this.foldOnce()
-        .then(
-          (round) => round.folded > 0 && this.logger.debug(round, 'folded kept request counts'),
-          (err) => this.logger.warn({ err }, 'folding the kept request counts failed; the next round tries again'),
-        )
-        .finally(() => {
-          this.running = null;
-          this.schedule(this.options.foldIntervalMs);
-        });
-    }, afterMs);
-    this.timer.unref();
   }
 }

@@ -24,16 +24,14 @@ export const logRetention: Migration = {
     DROP TRIGGER audit_log_append_only ON audit_log;
     DROP TRIGGER audit_log_no_truncate ON audit_log;
     DROP FUNCTION audit_log_append_only();
-    CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
-      FOR EACH ROW EXECUTE FUNCTION log_append_only();
-    CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
-      FOR EACH STATEMENT EXECUTE FUNCTION log_append_only();
-
     DROP TRIGGER sensitive_access_log_append_only ON sensitive_access_log;
     DROP FUNCTION sensitive_access_log_append_only();
-    CREATE TRIGGER sensitive_access_log_append_only BEFORE UPDATE OR DELETE ON sensitive_access_log
-      FOR EACH ROW EXECUTE FUNCTION log_append_only();
-    CREATE TRIGGER sensitive_access_log_no_truncate BEFORE TRUNCATE ON sensitive_access_log
-      FOR EACH STATEMENT EXECUTE FUNCTION log_append_only();
+${['audit_log', 'sensitive_access_log']
+  .map(
+    (log) => `
+    CREATE TRIGGER ${log}_append_only BEFORE UPDATE OR DELETE ON ${log} FOR EACH ROW EXECUTE FUNCTION log_append_only();
+    CREATE TRIGGER ${log}_no_truncate BEFORE TRUNCATE ON ${log} FOR EACH STATEMENT EXECUTE FUNCTION log_append_only();`,
+  )
+  .join('\n')}
   `,
 };
