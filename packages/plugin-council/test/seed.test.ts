@@ -66,3 +66,12 @@ test('seeding again adds nothing', async () => {
   expect(await counts()).toEqual(was);
   expect(await app.run(DOC)).toEqual(before);
 });
+
+test("the seed's own rows are audited under its name, as the system job it is", async () => {
+  const { auditLog } = await app.run(
+    `{ auditLog(filter: { entityType: "CouncilMeeting" }, first: 5) { nodes { actorKind actorName action } } }`,
+  );
+  expect(auditLog.nodes.length).toBeGreaterThan(0);
+  for (const entry of auditLog.nodes)
+    expect(entry).toEqual({ actorKind: 'system', actorName: 'system: council.seed', action: 'council.seed' });
+});

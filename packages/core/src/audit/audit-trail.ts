@@ -139,6 +139,11 @@ export class AuditTrail {
   private baseline: Map<string, Counts> | null = null;
   /** The command running now (innermost), whose name entries carry. */
   readonly actions: string[] = [];
+  /**
+   * What entries of changes flushed while no command runs name as their action: the system job
+   * that joined the transaction (`council.seed`), else `unknown`.
+   */
+  outsideCommands = 'unknown';
   /** Tables (`schema.table`) the transaction wrote rows of, as far as {@link write} has counted. */
   private readonly written = new Set<string>();
 
@@ -172,7 +177,7 @@ export class AuditTrail {
 
   /** The command the actor ran (the outermost), and the command inside it that made the change, if another. */
   private get action(): { action: string; via: string | null } {
-    const outer = this.actions[0] ?? 'unknown';
+    const outer = this.actions[0] ?? this.outsideCommands;
     const inner = this.actions.at(-1) ?? outer;
     return { action: outer, via: inner === outer ? null : inner };
   }

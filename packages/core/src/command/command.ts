@@ -571,7 +571,10 @@ export async function requireRef<T extends object>(ctx: GongzhiContext, ref: Ref
 
 /** Opens a unit of work over an open transaction, as the actor of `ctx`. */
 export async function joinUnitOfWork(ctx: GongzhiContext, tx: { em: EntityManager; emit: EventEmitter }): Promise<UnitOfWork> {
-  return new Work(ctx, tx.em, tx.emit, createActor(ctx.caller, await ctx.access()));
+  const work = new Work(ctx, tx.em, tx.emit, createActor(ctx.caller, await ctx.access()));
+  // A job's own flushes (a seed's rows) are logged under its name.
+  if (ctx.caller?.kind === 'system' && ctx.caller.label) work.audit.outsideCommands = ctx.caller.label;
+  return work;
 }
 
 /** Turns what a command threw into the domain errors a client handles, or null for faults. */
