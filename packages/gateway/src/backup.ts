@@ -1,8 +1,9 @@
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
+import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { access, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { finished } from 'node:stream/promises';
+import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import type { Logger, MigrationSource } from '@gongzhi/core';
 import { oneOffClient, StartupError } from '@gongzhi/core/startup';
@@ -95,6 +96,9 @@ async function connect(url: string): Promise<pg.Client> {
  */
 export async function backupDatabase(url: string, file: string, coreVersion: string): Promise<CopySummary> {
   const partial = `${file}.partial-${process.pid}`;
+  await access(path.dirname(file), constants.W_OK).catch(() => {
+    throw new StartupError(`Cannot write ${file}: its folder ${path.dirname(file)} does not exist or is not writable.`);
+  });
   const client = await connect(url);
   let rows = 0;
   try {
@@ -114,10 +118,11 @@ export async function backupDatabase(url: string, file: string, coreVersion: str
     const manifest: Manifest = { format: FORMAT, createdAt: new Date().toISOString(), coreVersion, migrations, tables, sequences };
 
     const gzip = createGzip();
-    const out = createWriteStream(partial, { mode: 0o600 });
-    gzip.pipe(out);
+    // Rejects when the file cannot be written (a full disk), which then ends the backup.
+    const written = pipeline(gzip, createWriteStream(partial, { mode: 0o600 }));
+    written.catch(() => undefined);
     const write = async (line: string) => {
-      if (!gzip.write(`${line}\n`)) await once(gzip, 'drain');
+      if (!gzip.write(`${line}\n`)) await Promise.race([once(gzip, 'drain'), written]);
     };
     await write(JSON.stringify(manifest));
     for (const table of tables) {
@@ -136,7 +141,7 @@ export async function backupDatabase(url: string, file: string, coreVersion: str
       rows += count;
     }
     gzip.end();
-    await finished(out);
+    await written;
     await client.query('COMMIT');
     await rename(partial, file);
     return { tables: tables.length, rows, bytes: (await stat(file)).size };

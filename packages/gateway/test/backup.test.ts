@@ -103,6 +103,10 @@ test('restore refuses what is not a backup, and backup and restore say what they
     expect((await runCli(['backup'], { DATABASE_URL: target.url })).stderr).toBe(
       'gongzhi: backup needs the file to write, e.g. "gongzhi backup gongzhi-2026-12-01.backup".\n',
     );
+    const nowhere = await runCli(['backup', path.join(dir, 'no-such-folder', 'x.backup')], { DATABASE_URL: target.url });
+    expect(nowhere.stderr).toMatch(
+      /^gongzhi: Cannot write .*x\.backup: its folder .*no-such-folder does not exist or is not writable\.\n$/,
+    );
     const empty = await runCli(['backup', path.join(dir, 'empty.backup')], { DATABASE_URL: target.url });
     expect(empty.stderr).toBe('gongzhi: The database holds no Gongzhi data (it was never migrated): nothing to back up.\n');
     expect(execFileSync('ls', [dir]).toString().trim()).toBe('notes.txt');
