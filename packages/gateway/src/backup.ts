@@ -153,12 +153,6 @@ export async function backupDatabase(url: string, file: string, coreVersion: str
   }
 }
 
-/** The lines of a gzip'd backup, one at a time. */
-function linesOf(file: string): AsyncIterator<string> {
-  const input = createReadStream(file).pipe(createGunzip());
-  return createInterface({ input, crlfDelay: Infinity })[Symbol.asyncIterator]();
-}
-
 /**
  * The migrations the backup's data was written under, for each owner a prefix of this build's:
  * refused, naming the owner, when the backup holds a plugin this build does not compose or
@@ -189,6 +183,67 @@ function migrationsAsBackedUp(manifest: Manifest, sources: readonly MigrationSou
 }
 
 /**
+ * Reads the backup `file` through: its manifest, then each table's rows in batches of
+ * {@link INSERT_ROWS} (JSON array texts) handed to `rows`, checking that every table the manifest
+ * names comes in order with as many rows as it says. Anything else (not gzip, not a backup, cut
+ * short) is refused in one line; with no `rows`, it only checks.
+ */
+async function readBackup(
+  file: string,
+  rows?: (table: TableInfo, batch: string[]) => Promise<void>,
+): Promise<{ manifest: Manifest; rows: number }> {
+  const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity })[Symbol.asyncIterator]();
+  const next = async (): Promise<string> => {
+    const line = await lines.next().catch((err: unknown) => {
+      throw new StartupError(`${file} cannot be read to its end (${(err as Error).message}): the backup is damaged. Use another backup.`);
+    });
+    if (line.done) throw new StartupError(`${file} ends early: the backup is incomplete. Use another backup.`);
+    return line.value;
+  };
+  try {
+    let manifest: Manifest;
+    try {
+      const first = await lines.next();
+      manifest = JSON.parse(first.done ? '' : first.value) as Manifest;
+    } catch (err) {
+      throw new StartupError(`${file} is not a Gongzhi backup (made by "gongzhi backup"): ${(err as Error).message}`);
+    }
+    if (manifest.format !== FORMAT) throw new StartupError(`${file} is not a Gongzhi backup of format ${FORMAT}.`);
+    let total = 0;
+    for (const table of manifest.tables) {
+      const header = JSON.parse(await next()) as { table?: string };
+      if (header.table !== table.name) {
+        throw new StartupError(`${file} is damaged: ${table.name} was expected, not ${JSON.stringify(header)}.`);
+      }
+      let batch: string[] = [];
+      let count = 0;
+      for (;;) {
+        const line = await next();
+        if (line.startsWith('{')) {
+          // The table's end, with the number of rows the backup wrote.
+          const end = JSON.parse(line) as { end?: string; rows?: number };
+          if (batch.length) await rows?.(table, batch);
+          if (end.end !== table.name || end.rows !== count) {
+            throw new StartupError(`${file} is damaged: ${table.name} should hold ${end.rows} rows, ${count} were read.`);
+          }
+          break;
+        }
+        batch.push(line);
+        count++;
+        if (batch.length === INSERT_ROWS) {
+          await rows?.(table, batch);
+          batch = [];
+        }
+      }
+      total += count;
+    }
+    return { manifest, rows: total };
+  } finally {
+    await lines.return?.();
+  }
+}
+
+/**
  * Restores `file` into the empty database at `url`: migrates it as far as the backup's data was
  * (so an older backup restores into a newer version), loads every row in one transaction as a
  * replica does, without triggers or foreign-key checks (the rows were checked when they were
@@ -205,24 +260,12 @@ export async function restoreDatabase(
 ): Promise<CopySummary & { laterMigrations: number }> {
   // Loaded here: a backup needs none of the platform.
   const { migrate } = await import('@gongzhi/core');
-  const lines = linesOf(file);
-  const next = async (): Promise<string> => {
-    const line = await lines.next();
-    if (line.done) throw new StartupError(`${file} ends early: the backup is incomplete. Use another backup.`);
-    return line.value;
-  };
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(await next()) as Manifest;
-  } catch (err) {
-    if (err instanceof StartupError) throw err;
-    throw new StartupError(`${file} is not a Gongzhi backup (made by "gongzhi backup"): ${(err as Error).message}`);
-  }
-  if (manifest.format !== FORMAT) throw new StartupError(`${file} is not a Gongzhi backup of format ${FORMAT}.`);
+  // Read through once first: a damaged file is refused before anything is written.
+  const { manifest } = await readBackup(file);
   const asBackedUp = migrationsAsBackedUp(manifest, sources);
 
   const client = await connect(url);
-  let rows = 0;
+  let rows: number;
   try {
     const record = await client.query<{ t: string | null }>(`SELECT to_regclass('${MIGRATIONS_TABLE}')::text AS t`);
     const migrated = record.rows[0]?.t ? (await client.query(`SELECT 1 FROM ${MIGRATIONS_TABLE} LIMIT 1`)).rowCount : 0;
@@ -243,42 +286,23 @@ export async function restoreDatabase(
     const here = new Map((await client.query<TableInfo>(TABLES_SQL)).rows.map((t) => [t.name, t]));
     for (const table of manifest.tables) {
       const own = here.get(table.name);
-      const shape = (t: TableInfo) => JSON.stringify(t.columns);
-      if (!own || shape(own) !== shape(table)) {
+      if (!own || JSON.stringify(own.columns) !== JSON.stringify(table.columns)) {
         throw new StartupError(`Table ${table.name} is not as the backup has it, though the migrations are the same. Use another backup.`);
       }
-    }
-    for (const table of manifest.tables) {
-      const header = JSON.parse(await next()) as { table?: string };
-      if (header.table !== table.name)
-        throw new StartupError(`${file} is damaged: ${table.name} was expected, not ${JSON.stringify(header)}.`);
       // Rows the migrations wrote (a counter's first row, say) make way for the backup's.
       await client.query(`DELETE FROM ONLY ${table.name}`);
-      const columns = table.columns.map((c) => quote(c.name)).join(', ');
-      const casts = table.columns.map((c, i) => `(r->>${i})::${c.type}`).join(', ');
-      const insert = `INSERT INTO ${table.name} (${columns}) OVERRIDING SYSTEM VALUE SELECT ${casts} FROM json_array_elements($1::json) r`;
-      let batch: string[] = [];
-      let count = 0;
-      const flush = async () => {
-        if (batch.length) await client.query(insert, [`[${batch.join(',')}]`]);
-        count += batch.length;
-        batch = [];
-      };
-      for (;;) {
-        const line = await next();
-        if (line.startsWith('{')) {
-          const end = JSON.parse(line) as { end?: string; rows?: number };
-          await flush();
-          if (end.end !== table.name || end.rows !== count) {
-            throw new StartupError(`${file} is damaged: ${table.name} should hold ${end.rows} rows, ${count} were read.`);
-          }
-          break;
-        }
-        batch.push(line);
-        if (batch.length === INSERT_ROWS) await flush();
-      }
-      rows += count;
     }
+    const inserts = new Map<string, string>();
+    ({ rows } = await readBackup(file, async (table, batch) => {
+      let insert = inserts.get(table.name);
+      if (!insert) {
+        const columns = table.columns.map((c) => quote(c.name)).join(', ');
+        const casts = table.columns.map((c, i) => `(r->>${i})::${c.type}`).join(', ');
+        insert = `INSERT INTO ${table.name} (${columns}) OVERRIDING SYSTEM VALUE SELECT ${casts} FROM json_array_elements($1::json) r`;
+        inserts.set(table.name, insert);
+      }
+      await client.query(insert, [`[${batch.join(',')}]`]);
+    }));
     for (const sequence of manifest.sequences) {
       await client.query('SELECT setval($1::regclass, $2::bigint, $3)', [sequence.name, sequence.lastValue, sequence.isCalled]);
     }
@@ -288,7 +312,6 @@ export async function restoreDatabase(
     throw err;
   } finally {
     await client.end().catch(() => undefined);
-    await lines.return?.();
   }
   const later = await migrate(url, sources, { logger });
   return { tables: manifest.tables.length, rows, bytes: (await stat(file)).size, laterMigrations: later.applied.length };

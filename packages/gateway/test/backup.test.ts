@@ -40,6 +40,16 @@ test('backup copies a running gateway’s embedded database; restore loads it in
     await stop(source);
     source = null;
 
+    // Cut short (a copy that did not finish): refused before anything is written, so the same database takes the whole backup next.
+    const cut = path.join(dir, 'cut.backup');
+    const whole = readFileSync(first);
+    writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
+    const damaged = await runCli(['restore', cut], { DATABASE_URL: target.url });
+    expect(damaged.code).toBe(1);
+    expect(damaged.stderr).toMatch(
+      /^gongzhi: .*cut\.backup cannot be read to its end \(unexpected end of file\): the backup is damaged\. Use another backup\.\n$/,
+    );
+
     const restore = await runCli(['restore', first], { DATABASE_URL: target.url });
     expect(restore.stderr).toBe('');
     expect(restore.code).toBe(0);
