@@ -30,9 +30,16 @@ test('backup copies a running gateway’s embedded database; restore loads it in
     const submit = `mutation($p: ID!, $t: String!) { submitRequest(input: { kind: NEED, channel: PHONE, title: $t, placeId: $p, callbackPhone: "13800001234" }) { request { id } errors { code message } } }`;
     const id = (await must(source.url, submit, { p: household, t: TITLE }, TEST_ADMIN_KEY)).submitRequest.request.id as string;
 
-    // While the gateway serves: from its own embedded server.
+    // While the gateway serves and writes (four residents' calls coming in, 160 at most: the key's rate limit is 1,200 a minute),
+    // from its own embedded server.
     const first = path.join(dir, 'first.backup');
-    const backup = await runCli(['backup', first], env);
+    let backingUp = true;
+    const writers = Array.from({ length: 4 }, async (_, w) => {
+      for (let i = 0; backingUp && i < 40; i++)
+        await must(source!.url, submit, { p: household, t: `备份时来电 ${w}-${i}` }, TEST_ADMIN_KEY);
+    });
+    const backup = await runCli(['backup', first], env).finally(() => (backingUp = false));
+    await Promise.all(writers);
     expect(backup.stderr).toBe('');
     expect(backup.code).toBe(0);
     expect(backup.stdout).toMatch(/^Backed up \d+ rows of \d+ tables to .*first\.backup \([\d.]+ MB\)\.\n$/);
@@ -77,6 +84,23 @@ test('backup copies a running gateway’s embedded database; restore loads it in
     );
     expect(read.node.title).toBe(TITLE);
     expect(read.node.timeline.nodes.map((n: { action: string }) => n.action)).toContain('created');
+    // One snapshot: every request copied has its creation in the timeline and in the kept counts, and no more.
+    const consistent = new pg.Client({ connectionString: target.url });
+    await consistent.connect();
+    try {
+      const { rows } = await consistent.query<{ requests: number; orphans: number; lonely: number; counted: number }>(
+        `SELECT (SELECT count(*)::int FROM request) AS requests,
+                (SELECT count(*)::int FROM request_timeline t WHERE NOT EXISTS (SELECT 1 FROM request r WHERE r.id = t.request_id)) AS orphans,
+                (SELECT count(*)::int FROM request r WHERE r.title LIKE '备份时来电%'
+                    AND NOT EXISTS (SELECT 1 FROM request_timeline t WHERE t.request_id = r.id AND t.action = 'created')) AS lonely,
+                (SELECT sum(n)::int FROM request_count WHERE place_id IN (
+                   SELECT DISTINCT split_part(btrim(place_path, '/'), '/', 1)::uuid FROM request)) AS counted`,
+      );
+      expect(rows[0]).toEqual({ requests: rows[0]?.counted, orphans: 0, lonely: 0, counted: rows[0]?.requests });
+    } finally {
+      await consistent.end();
+    }
+
     // Its audit entries and board events are numbered on from the backup's (a number taken twice would refuse the write).
     const after = await must(restored.url, submit, { p: household, t: '恢复后的新诉求' }, TEST_ADMIN_KEY);
     expect(after.submitRequest.request.id).not.toBe(id);
