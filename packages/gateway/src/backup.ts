@@ -244,6 +244,23 @@ async function readBackup(
 }
 
 /**
+ * Reads the backup `file` through without a database (`gongzhi restore --check`): what it holds,
+ * or the one line saying why it could not be restored.
+ */
+export async function checkBackup(
+  file: string,
+): Promise<{ tables: number; rows: number; createdAt: string; coreVersion: string; migrations: number }> {
+  const { manifest, rows } = await readBackup(file);
+  return {
+    tables: manifest.tables.length,
+    rows,
+    createdAt: manifest.createdAt,
+    coreVersion: manifest.coreVersion,
+    migrations: manifest.migrations.length,
+  };
+}
+
+/**
  * Restores `file` into the empty database at `url`: migrates it as far as the backup's data was
  * (so an older backup restores into a newer version), loads every row in one transaction as a
  * replica does, without triggers or foreign-key checks (the rows were checked when they were

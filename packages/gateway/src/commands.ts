@@ -59,6 +59,8 @@ Commands:
                      while the gateways serve (on the embedded database too)
   restore FILE       load a backup into an empty database (a new GONGZHI_DATA_DIR, or
                      an empty DATABASE_URL), then apply this version's later migrations
+  restore --check FILE
+                     read a backup through and say what it holds; opens no database
   create-plugin ID [--dir DIR]
                      scaffold a plugin package (manifest, entity, migration, command,
                      resolver, place rule, a test) in DIR (./gongzhi-plugin-ID)
@@ -162,6 +164,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       'dry-run': { type: 'boolean' },
+      check: { type: 'boolean' },
       scale: { type: 'string' },
       requests: { type: 'string' },
       name: { type: 'string' },
@@ -267,6 +270,14 @@ async function main(argv: string[]): Promise<number> {
       const file = positionals[1];
       if (!file) throw new StartupError('restore needs the backup file to read, e.g. "gongzhi restore gongzhi-2026-12-01.backup".');
       if (!existsSync(file)) throw new StartupError(`${path.resolve(file)} does not exist.`);
+      if (values.check) {
+        const { checkBackup } = await import('./backup.js');
+        const held = await checkBackup(path.resolve(file));
+        console.log(
+          `${path.resolve(file)} is whole: ${held.rows} rows of ${held.tables} tables, made ${held.createdAt} by core ${held.coreVersion} (${held.migrations} migrations).`,
+        );
+        return 0;
+      }
       const {
         database,
         modules: [{ composePlugins, CORE_VERSION, migrationSources }, { loadPlugins }, { restoreDatabase }],

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { createTestDatabase, freePort } from '@gongzhi/core/testing';
 import pg from 'pg';
@@ -51,6 +51,17 @@ test('backup copies a running gateway’s embedded database; restore loads it in
     const cut = path.join(dir, 'cut.backup');
     const whole = readFileSync(first);
     writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
+    // Checked without a database (none configured, and the data folder is not created).
+    const unopened = { GONGZHI_DATA_DIR: path.join(dir, 'never-opened') };
+    const checked = await runCli(['restore', '--check', first], unopened);
+    expect(checked.stderr).toBe('');
+    expect(checked.stdout).toMatch(
+      /^.*first\.backup is whole: \d+ rows of \d+ tables, made 20\d\d-\d\d-\d\dT[\d:.]+Z by core [\d.]+ \(\d+ migrations\)\.\n$/,
+    );
+    const checkedCut = await runCli(['restore', '--check', cut], unopened);
+    expect(checkedCut.code).toBe(1);
+    expect(checkedCut.stderr).toMatch(/cut\.backup cannot be read to its end \(unexpected end of file\)/);
+    expect(existsSync(unopened.GONGZHI_DATA_DIR)).toBe(false);
     const damaged = await runCli(['restore', cut], { DATABASE_URL: target.url });
     expect(damaged.code).toBe(1);
     expect(damaged.stderr).toMatch(
