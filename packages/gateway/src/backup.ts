@@ -286,7 +286,8 @@ export async function restoreDatabase(
   try {
     const record = await client.query<{ t: string | null }>(`SELECT to_regclass('${MIGRATIONS_TABLE}')::text AS t`);
     const migrated = record.rows[0]?.t ? (await client.query(`SELECT 1 FROM ${MIGRATIONS_TABLE} LIMIT 1`)).rowCount : 0;
-    if (migrated) {
+    // Gongzhi's migrations applied, or any table of another application.
+    if (migrated || (await client.query(TABLES_SQL)).rowCount) {
       throw new StartupError(
         'The database is not empty: a restore would mix two districts. Restore into a new data folder (GONGZHI_DATA_DIR) or an empty database (DATABASE_URL).',
       );

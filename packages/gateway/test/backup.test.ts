@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { createTestDatabase, freePort } from '@gongzhi/core/testing';
 import pg from 'pg';
@@ -152,6 +152,20 @@ test('restore refuses what is not a backup, and backup and restore say what they
     expect(nowhere.stderr).toMatch(
       /^gongzhi: Cannot write .*x\.backup: its folder .*no-such-folder does not exist or is not writable\.\n$/,
     );
+    // A database holding another application's tables is not restored into either.
+    const other = new pg.Client({ connectionString: target.url });
+    await other.connect();
+    await other.query('CREATE TABLE parking_permit (id int PRIMARY KEY)');
+    await other.end();
+    const backupOf = path.join(dir, 'any.backup');
+    const source = await gatewayDatabase();
+    try {
+      expect((await runCli(['backup', backupOf], { DATABASE_URL: source.url })).code).toBe(0);
+    } finally {
+      await source.drop();
+    }
+    expect((await runCli(['restore', backupOf], { DATABASE_URL: target.url })).stderr).toMatch(/^gongzhi: The database is not empty/);
+    rmSync(backupOf);
     const empty = await runCli(['backup', path.join(dir, 'empty.backup')], { DATABASE_URL: target.url });
     expect(empty.stderr).toBe('gongzhi: The database holds no Gongzhi data (it was never migrated): nothing to back up.\n');
     expect(execFileSync('ls', [dir]).toString().trim()).toBe('notes.txt');

@@ -1,7 +1,7 @@
 import type { Migration } from '../migration.js';
 
 /**
- * The audit and sensitive-access logs are kept for a period, not for ever (`LogRetention`): an
+ * The audit and sensitive-access logs are kept for a period, not for ever (`LogPruner`): an
  * entry older than the floor may be deleted, nothing else may be changed or deleted. The floor is
  * the six months China's Cybersecurity Law (art. 21) asks network logs to be kept; a process's
  * retention setting can only be longer. One function guards both logs.
