@@ -156,11 +156,11 @@ export class GatewayMetrics {
     });
     // The count fold's and the log pruner's totals are the platform's, kept current as they work:
     // each scrape copies them, one total a sample (by a label, or alone).
-    const copied = <T extends object>(
+    const copied = <T extends Record<keyof T, number>>(
       name: string,
       help: string,
       source: Readonly<T>,
-      totals: { label: string; by: Record<string, { [K in keyof T]: T[K] extends number ? K : never }[keyof T]> } | keyof T,
+      totals: { label: string; by: Record<string, keyof T> } | keyof T,
     ) =>
       new Counter({
         name,
@@ -169,8 +169,8 @@ export class GatewayMetrics {
         registers: [this.registry],
         collect() {
           this.reset();
-          if (typeof totals !== 'object') this.inc(source[totals] as number);
-          else for (const [value, total] of Object.entries(totals.by)) this.inc({ [totals.label]: value }, source[total] as number);
+          if (typeof totals !== 'object') this.inc(source[totals]);
+          else for (const [value, total] of Object.entries(totals.by)) this.inc({ [totals.label]: value }, source[total]);
         },
       });
     const folds: Readonly<FoldTotals> = platform.countFolds;
