@@ -60,6 +60,7 @@ import {
 import { CORE_VERSION } from './version.js';
 import { type FoldTotals, RequestCountFolder, type RequestCountOptions } from './request/request-count-folder.js';
 import { checkLogRetention, LogPruner, type LogRetentionOptions, type PruneTotals } from './audit/log-retention.js';
+import { checkScheduledTasks, ScheduledTasks, type ScheduledTaskTotals } from './plugin/scheduled-task.js';
 import { WebhookDispatcher, type WebhookOptions } from './webhook/webhook.dispatcher.js';
 import { subscribeWebhookFanOut } from './webhook/webhook.fan-out.js';
 
@@ -127,6 +128,8 @@ export interface Platform {
   readonly countFolds: Readonly<FoldTotals>;
   /** What this process's log pruner has deleted and how often it ran (see `logRetention`). */
   readonly logPrunes: Readonly<PruneTotals>;
+  /** Every plugin's scheduled tasks and what their rounds have come to in this process (kept current). */
+  readonly scheduledTasks: readonly Readonly<ScheduledTaskTotals>[];
   readonly services: ServiceRegistry;
   readonly logger: Logger;
   readonly databaseUrl: string;
@@ -452,6 +455,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
 
   checkTables(plugins);
   checkLogRetention(options.logRetention);
+  checkScheduledTasks(plugins, (p) => resolvedOptions.get(p.id));
   const entities = [...coreModule.entities, ...plugins.flatMap((p) => p.entities ?? [])];
   try {
     orm = new MikroORM({
@@ -616,6 +620,8 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     checkEventListeners(plugins, events);
     checkHandlerIds(events);
     const allServices = services;
+    // Started last, with the rest of the background work.
+    const scheduled = new ScheduledTasks(plugins, contextFor);
 
     const platform: Platform = {
       info,
@@ -626,6 +632,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       boards,
       countFolds: countFolder.totals,
       logPrunes: logPruner.totals,
+      scheduledTasks: scheduled.totals,
       services: allServices,
       logger,
       databaseUrl: options.databaseUrl,
@@ -649,6 +656,8 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
         });
       },
       async close() {
+        // A task's round under way ends first, its events delivered here.
+        await scheduled.stop();
         // Deliveries under way finish; the rest stay in the outbox for the next process's sweep.
         await events.stopDelivery().catch((err) => logger.error({ err }, 'stopping event delivery failed'));
         await webhookDispatcher.stop().catch((err) => logger.error({ err }, 'stopping the webhook dispatcher failed'));
@@ -675,6 +684,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     webhookDispatcher.start();
     countFolder.start();
     logPruner.start();
+    scheduled.start();
     return platform;
   } catch (err) {
     await events.stopDelivery().catch(() => undefined);

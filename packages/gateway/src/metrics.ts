@@ -193,6 +193,30 @@ export class GatewayMetrics {
     const prunesHelp =
       'Prunes of the audit and sensitive-access logs this process ran, by outcome (ok, failed); none without a retention period.';
     copied('gongzhi_log_prune_rounds_total', prunesHelp, prunes, { label: 'outcome', by: { ok: 'rounds', failed: 'failedRounds' } });
+    // Each plugin's scheduled tasks (those turned off included, at zero, so an alert sees them).
+    new Counter({
+      name: 'gongzhi_scheduled_task_rounds_total',
+      help: "Rounds of the plugins' scheduled tasks this process ran, by task (<plugin>.<task>) and outcome (ok, failed).",
+      labelNames: ['task', 'outcome'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const t of platform.scheduledTasks) {
+          this.inc({ task: t.task, outcome: 'ok' }, t.rounds);
+          this.inc({ task: t.task, outcome: 'failed' }, t.failedRounds);
+        }
+      },
+    });
+    new Gauge({
+      name: 'gongzhi_scheduled_task_last_success_timestamp_seconds',
+      help: 'When the last round of a scheduled task that ended without a fault ended in this process (Unix time); absent before one did.',
+      labelNames: ['task'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const t of platform.scheduledTasks) if (t.lastSucceededAt) this.set({ task: t.task }, t.lastSucceededAt.getTime() / 1000);
+      },
+    });
     // The three outbox gauges share one query per scrape.
     let depth: Promise<OutboxDepth | null> | null = null;
     const readDepth = () =>

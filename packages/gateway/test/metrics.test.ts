@@ -278,3 +278,36 @@ test('the log pruner is counted: entries deleted past their retention period, by
     await own.drop();
   }
 });
+
+test("the plugins' scheduled tasks are counted by task and outcome, with their last success", async () => {
+  // The shared gateway runs the grid's escalation every minute (its default): declared, no round yet.
+  const idle = await scrape();
+  expect(sample(idle, 'gongzhi_scheduled_task_rounds_total', { task: 'grid.escalation', outcome: 'ok' })).toBe(0);
+  expect(sample(idle, 'gongzhi_scheduled_task_rounds_total', { task: 'grid.escalation', outcome: 'failed' })).toBe(0);
+  expect(sample(idle, 'gongzhi_scheduled_task_last_success_timestamp_seconds', { task: 'grid.escalation' })).toBeUndefined();
+
+  const own = await gatewayDatabase();
+  const config = testConfig({ DATABASE_URL: own.url, GONGZHI_METRICS_TOKEN: 'scrape-token-of-the-tests' });
+  // As a configuration file gives a plugin's options: the escalation every 50 ms.
+  const plugins = config.plugins.map((p) => (p.name.endsWith('plugin-grid') ? { ...p, options: { escalationIntervalMs: 50 } } : p));
+  const started = Date.now() / 1000;
+  const escalating = await startGateway({ ...config, plugins }, logger, { seedWhenEmpty: false });
+  try {
+    const scrapeOwn = async () =>
+      (await fetch(`${escalating.server.url}/metrics`, { headers: { authorization: 'Bearer scrape-token-of-the-tests' } })).text();
+    let text = await scrapeOwn();
+    const ok = () => sample(text, 'gongzhi_scheduled_task_rounds_total', { task: 'grid.escalation', outcome: 'ok' }) ?? 0;
+    for (let waited = 0; ok() < 2 && waited < 5_000; waited += 50) {
+      await new Promise((r) => setTimeout(r, 50));
+      text = await scrapeOwn();
+    }
+    expect(ok()).toBeGreaterThanOrEqual(2);
+    expect(sample(text, 'gongzhi_scheduled_task_rounds_total', { task: 'grid.escalation', outcome: 'failed' })).toBe(0);
+    const last = sample(text, 'gongzhi_scheduled_task_last_success_timestamp_seconds', { task: 'grid.escalation' })!;
+    expect(last).toBeGreaterThanOrEqual(started);
+    expect(last).toBeLessThanOrEqual(Date.now() / 1000);
+  } finally {
+    await escalating.stop();
+    await own.drop();
+  }
+});

@@ -9,7 +9,7 @@ import {
   PlaceAttentionResolver,
 } from './attention/attention.resolver.js';
 import { DB_SCHEMA } from './db.js';
-import { EscalationJob } from './escalation/escalation.job.js';
+import { escalationTask } from './escalation/escalation.task.js';
 import { GridEscalationResolver } from './escalation/escalation.resolver.js';
 import { Grid, GridPlace } from './grid/grid.entity.js';
 import { GridResolver, PlaceGridsResolver, RequestGridResolver } from './grid/grid.resolver.js';
@@ -63,9 +63,6 @@ export type * from './attention/attention.events.js';
 export type * from './escalation/escalation.events.js';
 export type * from './meeting/meeting.events.js';
 export type * from './reporter/reporter.events.js';
-
-/** The escalation job of each running platform, stopped in destroy. */
-const jobs = new WeakMap<object, EscalationJob>();
 
 /**
  * Grid management (网格化服务管理): grids and micro-grids, grid workers and partner units,
@@ -132,16 +129,7 @@ export const plugin = definePlugin<GridOptions>({
       { id: 'grid.route-new-request' },
     );
   },
-  bootstrap(ctx) {
-    const services = createGridServices(ctx);
-    const job = new EscalationJob(() => services.escalateOverdue(), ctx.logger);
-    job.start(ctx.options.escalationIntervalMs);
-    jobs.set(ctx.orm, job);
-  },
-  async destroy(ctx) {
-    await jobs.get(ctx.orm)?.stop();
-    jobs.delete(ctx.orm);
-  },
+  scheduledTasks: [escalationTask],
   seed: seedGridDemo,
 });
 

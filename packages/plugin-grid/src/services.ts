@@ -1,5 +1,5 @@
 import { type PluginRuntimeContext, readContext } from '@gongzhi/core';
-import { escalateOverdue } from './escalation/escalation.job.js';
+import { escalateOverdue } from './escalation/escalation.task.js';
 import { coveringGrids } from './grid/grid.queries.js';
 import { type GridHandOff, plainHandOff } from './meeting/meeting.queries.js';
 import type { GridOptions } from './options.js';

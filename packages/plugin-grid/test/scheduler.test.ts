@@ -3,7 +3,7 @@ import { assignWorker, createGrid, createWorld, request, submit, type World } fr
 let w: World;
 afterAll(() => w?.app.close());
 
-test('the job started in bootstrap escalates on its interval and stops on close', async () => {
+test('the escalation, a scheduled task of the plugin, escalates on its interval and stops on close', async () => {
   w = await createWorld({ escalationIntervalMs: 50, gridLevelHours: 1 });
   const grid = await createGrid(w.app, w.place.fxy.id, '第一网格', [w.place.c1.id]);
   await assignWorker(w.app, grid, w.person.wang.id);

@@ -9,6 +9,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logger.js';
 import type { Migration } from '../migrations/migration.js';
 import type { PersonalDataPolicy } from '../person/personal-data.js';
+import type { ScheduledTask } from './scheduled-task.js';
 
 /** A class constructor, as entity, resolver and type lists take them (whatever its constructor's parameters). */
 export type ClassType = abstract new (...args: never[]) => unknown;
@@ -142,9 +143,14 @@ export interface GongzhiPlugin<Options = unknown> {
    * `id`, and idempotent: they run at least once), check options.
    */
   register?(ctx: PluginContext<Options>): void | Promise<void>;
-  /** After the ORM, schema and services exist: start jobs, warm caches. */
+  /** After the ORM, schema and services exist: warm caches, open connections. */
   bootstrap?(ctx: PluginRuntimeContext<Options>): void | Promise<void>;
-  /** On shutdown, in reverse order: stop jobs, close connections. */
+  /**
+   * Background work in rounds, run by the host in every serving process from after `bootstrap`
+   * until before `destroy`: declare it here rather than starting a timer (see {@link ScheduledTask}).
+   */
+  scheduledTasks?: readonly ScheduledTask<Options>[];
+  /** On shutdown, in reverse order (after the scheduled tasks stopped): close connections. */
   destroy?(ctx: PluginRuntimeContext<Options>): void | Promise<void>;
   /**
    * Items of this plugin that live task boards show (volunteer tasks, wishes, action items…):

@@ -1,4 +1,4 @@
-import { type Logger, type PluginRuntimeContext, readContext } from '@gongzhi/core';
+import { type PluginRuntimeContext, readContext, type ScheduledTask } from '@gongzhi/core';
 import type { GridOptions } from '../options.js';
 import { escalateOverdueRequest } from './escalation.commands.js';
 import { findOverdue } from './escalation.queries.js';
@@ -29,35 +29,15 @@ export async function escalateOverdue(runtime: PluginRuntimeContext<GridOptions>
   return escalated;
 }
 
-/** A running escalation job: a timer, and the run in flight so shutdown can wait for it. */
-export class EscalationJob {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
-
-  constructor(
-    private readonly run: () => Promise<string[]>,
-    private readonly logger: Logger,
-  ) {}
-
-  start(intervalMs: number): void {
-    if (intervalMs <= 0 || this.timer) return;
-    this.timer = setInterval(() => {
-      if (this.running) return; // the previous run is still going: skip this tick
-      this.running = this.run()
-        .then((ids) => {
-          if (ids.length) this.logger.info({ escalated: ids.length }, 'escalated overdue requests');
-        })
-        .catch((err) => this.logger.error({ err }, 'automatic escalation run failed'))
-        .finally(() => {
-          this.running = null;
-        });
-    }, intervalMs);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
-  }
-}
+/**
+ * The automatic escalation, every `escalationIntervalMs` (0: off) in every serving process: safe
+ * when several run it at once, since each escalation is conditional on the level it read.
+ */
+export const escalationTask: ScheduledTask<GridOptions> = {
+  id: 'escalation',
+  intervalMs: (options) => options.escalationIntervalMs,
+  async run(ctx) {
+    const ids = await escalateOverdue(ctx);
+    if (ids.length) ctx.logger.info({ escalated: ids.length }, 'escalated overdue requests');
+  },
+};

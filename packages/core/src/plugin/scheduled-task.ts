@@ -1,0 +1,143 @@
+import { StartupError } from '../errors.js';
+import { PeriodicWork } from '../periodic-work.js';
+import type { GongzhiPlugin, PluginRuntimeContext } from './plugin.js';
+
+const ID_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/** What a round of a {@link ScheduledTask} may ask of the host while it runs. */
+export interface ScheduledRound {
+  /** True once the platform is closing: a long round checks it between its steps and ends early. */
+  readonly stopped: boolean;
+}
+
+/**
+ * Background work a plugin runs in every serving process, in rounds: the escalation of overdue
+ * requests, a nightly reminder, a cache refresh. Declared in the plugin object
+ * (`scheduledTasks`) instead of a timer started in `bootstrap`, so the host runs every plugin's
+ * work the same way: the first round one interval after the start, each next one an interval
+ * after the last ended (never two rounds of a task at once in a process), a failed round logged
+ * and the next one run all the same, the rounds counted on `/metrics`
+ * (`gongzhi_scheduled_task_rounds_total`), and on shutdown no new round and the one under way
+ * awaited before `destroy`.
+ *
+ * Every process of a deployment runs the task, so a round must be safe when several run at once:
+ * run its writes as commands (`ctx.runCommand`), whose locks and conditional updates make the
+ * second of two processes find nothing left to do.
+ *
+ * The hooks are methods, as {@link GongzhiPlugin}'s are, so that a task of a plugin with options
+ * is also a task of a plugin.
+ */
+export interface ScheduledTask<Options = unknown> {
+  /** Kebab-case, unique in its plugin. Logs and metrics name the task `<plugin id>.<id>` (`grid.escalation`). */
+  id: string;
+  /**
+   * Milliseconds from the end of one round to the start of the next, usually one of the
+   * plugin's options; 0 turns the task off in this process. Read once, at start; anything but a
+   * whole number from 0 stops the start with the task's name.
+   */
+  intervalMs(options: Options): number;
+  /** One round. A fault it throws is logged as the round's failure; the next round comes as scheduled. */
+  run(ctx: PluginRuntimeContext<Options>, round: ScheduledRound): Promise<void>;
+}
+
+/** What one task's rounds have come to in this process since it started (kept current; `/metrics` copies them). */
+export interface ScheduledTaskTotals {
+  /** `<plugin id>.<task id>`. */
+  readonly task: string;
+  /** Its interval here; 0 when turned off (no rounds). */
+  readonly intervalMs: number;
+  /** Rounds that ended without a fault, and rounds that failed. */
+  rounds: number;
+  failedRounds: number;
+  /** When the last round that ended without a fault ended (wall clock, not the platform's); null before one did. */
+  lastSucceededAt: Date | null;
+}
+
+interface Scheduled {
+  totals: ScheduledTaskTotals;
+  work: PeriodicWork | null;
+}
+
+/** Checks every plugin's `scheduledTasks` against its resolved options; the first problem stops the start. */
+export function checkScheduledTasks(plugins: readonly GongzhiPlugin[], optionsOf: (plugin: GongzhiPlugin) => unknown): void {
+  for (const plugin of plugins) {
+    const seen = new Set<string>();
+    for (const task of plugin.scheduledTasks ?? []) {
+      if (typeof task?.id !== 'string' || !ID_PATTERN.test(task.id)) {
+        throw new StartupError(
+          `Plugin "${plugin.id}" declares a scheduled task with id ${JSON.stringify(task?.id)}, which is not kebab-case. Fix: give it an id like "escalation" or "daily-reminder".`,
+        );
+      }
+      if (seen.has(task.id)) {
+        throw new StartupError(`Plugin "${plugin.id}" declares the scheduled task "${task.id}" twice. Fix: give each task its own id.`);
+      }
+      seen.add(task.id);
+      const interval = task.intervalMs(optionsOf(plugin));
+      if (!Number.isSafeInteger(interval) || interval < 0) {
+        throw new StartupError(
+          `The scheduled task "${plugin.id}.${task.id}" has interval ${String(interval)} ms. Fix: a whole number of milliseconds, 0 to turn it off (it usually comes from the plugin's options).`,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * The scheduled tasks of a process's plugins (see {@link ScheduledTask}), each on its own
+ * {@link PeriodicWork}. Build it after the plugins' `bootstrap`; {@link stop} before their `destroy`.
+ */
+export class ScheduledTasks {
+  private readonly scheduled: Scheduled[] = [];
+
+  constructor(plugins: readonly GongzhiPlugin[], contextFor: (plugin: GongzhiPlugin) => PluginRuntimeContext) {
+    for (const plugin of plugins) {
+      for (const task of plugin.scheduledTasks ?? []) {
+        const ctx = contextFor(plugin);
+        const totals: ScheduledTaskTotals = {
+          task: `${plugin.id}.${task.id}`,
+          intervalMs: task.intervalMs(ctx.options),
+          rounds: 0,
+          failedRounds: 0,
+          lastSucceededAt: null,
+        };
+        const entry: Scheduled = { totals, work: null };
+        if (totals.intervalMs > 0) {
+          const round: ScheduledRound = {
+            get stopped() {
+              return entry.work?.isStopped ?? true;
+            },
+          };
+          entry.work = new PeriodicWork(
+            async () => {
+              try {
+                await task.run(ctx, round);
+              } catch (err) {
+                totals.failedRounds++;
+                throw err;
+              }
+              totals.rounds++;
+              totals.lastSucceededAt = new Date();
+            },
+            (err) => ctx.logger.error({ err, task: totals.task }, 'a round of a scheduled task failed; the next round comes as scheduled'),
+          );
+        }
+        this.scheduled.push(entry);
+      }
+    }
+  }
+
+  /** Every declared task's totals, in plugin (load) order, those turned off included. */
+  get totals(): readonly Readonly<ScheduledTaskTotals>[] {
+    return this.scheduled.map((s) => s.totals);
+  }
+
+  /** Schedules each task's first round one interval from now. */
+  start(): void {
+    for (const { work, totals } of this.scheduled) work?.start(totals.intervalMs, totals.intervalMs);
+  }
+
+  /** No new rounds; waits for the rounds under way. */
+  async stop(): Promise<void> {
+    await Promise.all(this.scheduled.flatMap(({ work }) => (work ? [work.stop()] : [])));
+  }
+}
