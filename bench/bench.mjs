@@ -174,15 +174,22 @@ let postmasterPid = null;
 /** Starts `gongzhi start` of this checkout, or of `checkout` (another one, built: `--against`). */
 async function startGateway(env, logName, nodeArgs = [], checkout = root) {
   const port = await core.freePort();
-  // The four plugins with the grid's escalation job off. Every seeded request lies in the past, so
-  // the job would escalate the backlog 500 a minute, in bursts landing on whichever phase runs (the
-  // gateway's or the baseline's), and its locks could deadlock the write baseline on a durable
-  // server. A deployment's job escalates a trickle; the bench measures requests served.
+  // The four plugins with their scheduled writes off: the grid's escalation and the council's
+  // overdue round. Every seeded request lies in the past, so the escalation would escalate the
+  // backlog 500 a minute, in bursts landing on whichever phase runs (the gateway's or the
+  // baseline's), and its locks could deadlock the write baseline on a durable server. A
+  // deployment's job escalates a trickle; the bench measures requests served.
   const configFile = path.join(tmp, 'gongzhi.config.json');
   await writeFile(
     configFile,
     JSON.stringify({
-      plugins: DEFAULT_PLUGINS.map((name) => (name === '@gongzhi/plugin-grid' ? { name, options: { escalationIntervalMs: 0 } } : name)),
+      plugins: DEFAULT_PLUGINS.map((name) =>
+        name === '@gongzhi/plugin-grid'
+          ? { name, options: { escalationIntervalMs: 0 } }
+          : name === '@gongzhi/plugin-council'
+            ? { name, options: { overdueCheckIntervalMs: 0 } }
+            : name,
+      ),
     }),
   );
   const logFile = createWriteStream(path.join(RESULTS, logName));

@@ -31,6 +31,8 @@ import { councils } from './migrations/0001_councils.js';
 import { actionItemPlacePath } from './migrations/0002_action_item_place_path.js';
 import { connectionIndexes } from './migrations/0003_connection_indexes.js';
 import { memberVacated } from './migrations/0004_member_vacated.js';
+import { actionItemOverdue } from './migrations/0005_action_item_overdue.js';
+import { announceOverdueActionItems, overdueActionItemsTask } from './decision/overdue.task.js';
 import { type CouncilOptions, type CouncilServices, DEFAULT_OPTIONS, validateOptions } from './options.js';
 import { CouncilPermission } from './permissions.js';
 import { councilPersonalData } from './personal-data.js';
@@ -53,7 +55,7 @@ export { outcome, quorumMet, type Tally } from './proposal/voting.js';
 export { CouncilResidentPoll, PollAnswer } from './poll/poll.entity.js';
 export { answerCouncilResidentPoll, closeCouncilResidentPoll, openCouncilResidentPoll } from './poll/poll.commands.js';
 export { ActionItemStatus, CouncilActionItem, CouncilDecision, CouncilFundingSource, FundingKind } from './decision/decision.entity.js';
-export { recordCouncilDecision, updateCouncilActionItem } from './decision/decision.commands.js';
+export { announceOverdueActionItem, recordCouncilDecision, updateCouncilActionItem } from './decision/decision.commands.js';
 export { CouncilPermission } from './permissions.js';
 export type { CouncilOptions, CouncilServices } from './options.js';
 export type * from './council/council.events.js';
@@ -97,7 +99,7 @@ export const plugin = definePlugin<CouncilOptions>({
     resident_poll_proposal_id_key: { message: councilMessages.constraintResidentPollProposalIdKey, field: 'proposalId' },
     decision_proposal_id_key: { message: councilMessages.constraintDecisionProposalIdKey, field: 'input.proposalId' },
   },
-  migrations: [councils, actionItemPlacePath, connectionIndexes, memberVacated],
+  migrations: [councils, actionItemPlacePath, connectionIndexes, memberVacated, actionItemOverdue],
   boardItems: [councilActionItemBoardItems],
   resolvers: [
     CouncilResolver,
@@ -123,7 +125,8 @@ export const plugin = definePlugin<CouncilOptions>({
     RequestCouncilItemsResolver,
   ],
   options: { defaults: DEFAULT_OPTIONS, validate: validateOptions },
-  services: (ctx): CouncilServices => ({ options: ctx.options }),
+  services: (ctx): CouncilServices => ({ options: ctx.options, announceOverdueActionItems: () => announceOverdueActionItems(ctx) }),
+  scheduledTasks: [overdueActionItemsTask],
   seed: seedCouncils,
 });
 

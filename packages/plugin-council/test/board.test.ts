@@ -1,6 +1,6 @@
 import { type Caller, Person, PersonRole, PersonRoleKind, Place, PlaceType, SYSTEM_CALLER } from '@gongzhi/core';
 import { backfillActionItemPlacePath } from '../src/migrations/0002_action_item_place_path.js';
-import { act, as, createWorld, Q, type World } from './world.js';
+import { type ActionItemDraft, act, as, createWorld, oneSeatDecision, Q, type World } from './world.js';
 
 let w: World;
 /** 2026-11-23 16:00 in Beijing. */
@@ -39,36 +39,7 @@ async function newCommunity(name: string): Promise<{ community: Place; rep: Pers
   return { community, rep };
 }
 
-/**
- * A decision of a one-seat council of `community` with the given action items, through the
- * public API: council, urgent meeting, agenda item, proposal, vote, close, decision.
- */
-async function decide(community: Place, rep: Person, items: { title: string; dueOn: string; ownerPersonId: string }[]): Promise<string[]> {
-  const council = await act(w.app, Q.createCouncil, {
-    input: {
-      communityId: community.id,
-      name: `议事会${++n}`,
-      kind: 'NAMED',
-      votingRule: 'SIMPLE_MAJORITY',
-      voteCounting: 'PER_SEAT',
-      quorumPercent: 50,
-    },
-  });
-  await act(w.app, Q.addMember, { c: council.id, s: 'RESIDENT_REPRESENTATIVE', p: rep.id });
-  const at = new Date(now.getTime() + 3_600_000).toISOString();
-  const meeting = await act(w.app, Q.schedule, { input: { councilId: council.id, title: '议事', scheduledAt: at, urgent: true } }, as(rep));
-  const agenda = await act(w.app, Q.agenda, { input: { meetingId: meeting.id, title: '议题' } }, as(rep));
-  const proposal = await act(w.app, Q.propose, { a: agenda.id, t: '提案' }, as(rep));
-  await act(w.app, Q.vote, { p: proposal.id, c: 'FOR' }, as(rep));
-  await act(w.app, Q.close, { p: proposal.id }, as(rep));
-  const decision = await act(
-    w.app,
-    Q.decide,
-    { input: { proposalId: proposal.id, summary: '决定', actionItems: items, funding: [] } },
-    as(rep),
-  );
-  return decision.actionItems.nodes.map((i: { id: string }) => i.id);
-}
+const decide = (community: Place, rep: Person, items: ActionItemDraft[]) => oneSeatDecision(w, community, rep, items, `议事会${++n}`);
 
 test('a community board follows action items: a decision adds each, updates move them, in order, with the card', async () => {
   const { community, rep } = await newCommunity('芳群园社区');

@@ -150,3 +150,40 @@ function firstPersonOf(w: World, org: Organization): Person {
   for (const group of Object.values(w.orgs)) if (group.org.uuid === org.uuid) return group.people[0];
   throw new Error('unknown organisation');
 }
+
+/** An action item as `recordCouncilDecision` takes it, owned by a person. */
+export interface ActionItemDraft {
+  title: string;
+  dueOn: string;
+  ownerPersonId: string;
+}
+
+/**
+ * A decision of a new one-seat council of `community` (named `name`) with the given action items,
+ * through the public API: council, urgent meeting, agenda item, proposal, vote, close, decision.
+ * Answers the action items' ids, in the order given.
+ */
+export async function oneSeatDecision(w: World, community: Place, rep: Person, items: ActionItemDraft[], name: string): Promise<string[]> {
+  const council = await act(w.app, Q.createCouncil, {
+    input: { communityId: community.id, name, kind: 'NAMED', votingRule: 'SIMPLE_MAJORITY', voteCounting: 'PER_SEAT', quorumPercent: 50 },
+  });
+  await act(w.app, Q.addMember, { c: council.id, s: 'RESIDENT_REPRESENTATIVE', p: rep.id });
+  const at = new Date(w.app.platform.now().getTime() + 3_600_000).toISOString();
+  const meeting = await act(
+    w.app,
+    Q.schedule,
+    { input: { councilId: council.id, title: '议事', scheduledAt: at, urgent: true } },
+    asPerson(rep),
+  );
+  const agenda = await act(w.app, Q.agenda, { input: { meetingId: meeting.id, title: '议题' } }, asPerson(rep));
+  const proposal = await act(w.app, Q.propose, { a: agenda.id, t: '提案' }, asPerson(rep));
+  await act(w.app, Q.vote, { p: proposal.id, c: 'FOR' }, asPerson(rep));
+  await act(w.app, Q.close, { p: proposal.id }, asPerson(rep));
+  const decision = await act(
+    w.app,
+    Q.decide,
+    { input: { proposalId: proposal.id, summary: '决定', actionItems: items, funding: [] } },
+    asPerson(rep),
+  );
+  return decision.actionItems.nodes.map((i: { id: string }) => i.id);
+}

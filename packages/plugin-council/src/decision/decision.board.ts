@@ -1,15 +1,9 @@
 import { defineBoardItems, refId } from '@gongzhi/core';
 import { ActionItemStatus, CouncilActionItem } from './decision.entity.js';
+import { endOfDueDay } from './due-day.js';
 
 /** Finished action items stay on a board this long (as finished requests do), so its "done" column is not always empty. */
 const RECENTLY_DONE_MS = 3 * 24 * 3600_000;
-/** Due dates are community dates in Beijing time (UTC+8, no daylight saving). */
-const BEIJING_OFFSET = '+08:00';
-
-/** The end of an item's due day: an open item is overdue from then on. */
-function endOfDueDay(dueOn: string): Date {
-  return new Date(new Date(`${dueOn}T00:00:00${BEIJING_OFFSET}`).getTime() + 24 * 3600_000);
-}
 
 /**
  * Council action items (分工) on live task boards (item type `CouncilActionItem`), at their

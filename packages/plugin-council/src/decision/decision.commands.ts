@@ -22,6 +22,8 @@ import { actionItemProgress, councilOfDecision, lockedDecision, requestOfAgendaI
 import { advanceDecidedRequest, mayMoveRequest } from './linked-request.commands.js';
 import { councilMessages } from '../messages.js';
 import { CouncilPermission } from '../permissions.js';
+import { communityDate } from './due-day.js';
+import { LockMode } from '@mikro-orm/core';
 
 /** A share of the work: exactly one owner, a due date. */
 export interface ActionItemDraft {
@@ -270,5 +272,32 @@ export const reassignCouncilActionItem = defineCommand<
     await uow.em.flush();
     await announceActionItem(uow, decision, item);
     return item;
+  },
+});
+
+/**
+ * Announces an action item found unfinished after its due day (`council.action-item-overdue`)
+ * and records when (`overdueAt`), once: under the item's row lock, so of two rounds at once (two
+ * processes) the second finds it announced. True when this run announced it; false when it was
+ * done, announced already, not due yet, or gone.
+ */
+export const announceOverdueActionItem = defineCommand<{ actionItemId: string }, boolean>({
+  name: 'council.announceOverdueActionItem',
+  async run(uow, { actionItemId }) {
+    const item = await uow.em.findOne(CouncilActionItem, { uuid: actionItemId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    if (!item || item.status === ActionItemStatus.DONE || item.overdueAt || item.dueOn >= communityDate(uow.now())) return false;
+    item.overdueAt = uow.now();
+    await uow.em.flush();
+    const council = await councilOfDecision(uow, item.decision);
+    await uow.emit('council.action-item-overdue', {
+      ...councilEventBase(council),
+      actionItemId: item.uuid,
+      decisionId: item.decision.uuid,
+      dueOn: item.dueOn,
+      status: item.status,
+      ownerPersonId: item.ownerPerson?.uuid ?? null,
+      ownerOrganizationId: item.ownerOrganization?.uuid ?? null,
+    });
+    return true;
   },
 });

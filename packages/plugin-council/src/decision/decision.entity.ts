@@ -53,7 +53,7 @@ export class CouncilDecision extends NodeEntity<'completedAt' | 'decidedBy'> {
 /** A share of the work (分工): owned by exactly one organisation or person, due on a date. */
 @Entity({ schema: 'council', tableName: 'action_item' })
 @ObjectType({ implements: Node, description: 'A share of the work a decision assigns, owned by an organisation or a person.' })
-export class CouncilActionItem extends NodeEntity<'updatedAt' | 'status' | 'ownerOrganization' | 'ownerPerson'> {
+export class CouncilActionItem extends NodeEntity<'updatedAt' | 'status' | 'ownerOrganization' | 'ownerPerson' | 'overdueAt'> {
   @ManyToOne(() => CouncilDecision, { deleteRule: 'cascade' })
   @RelationField(() => CouncilDecision)
   decision!: CouncilDecision;
@@ -85,6 +85,14 @@ export class CouncilActionItem extends NodeEntity<'updatedAt' | 'status' | 'owne
   @Property({ type: 'datetime', defaultRaw: 'now()' })
   @Field(() => Date)
   updatedAt: Date = new Date();
+
+  @Property({ type: 'datetime', nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When the platform found the item unfinished after its due day and announced it (council.action-item-overdue, once); null before. It stays when the item is finished late.',
+  })
+  overdueAt?: Date | null = null;
 }
 
 /** Money a decision names, in fen (分, 1/100 yuan): a whole, non-negative number. */

@@ -22,6 +22,21 @@ declare module '@gongzhi/core' {
      * was walked to resolved: only when the person finishing the last item may move requests there
      * (`request.manage`); otherwise it stays in progress for community staff to resolve.
      */
+    /**
+     * An action item is still unfinished after its due day ended (Beijing time): announced once
+     * per item, by the plugin's overdue round (`overdueCheckIntervalMs`), so a district app can
+     * remind its owner. Finishing it late announces nothing more.
+     */
+    'council.action-item-overdue': CouncilEventPayload & {
+      actionItemId: string;
+      decisionId: string;
+      /** The due day that passed, YYYY-MM-DD. */
+      dueOn: string;
+      status: ActionItemStatus;
+      /** Who owns it: a person, or an organisation. */
+      ownerPersonId: string | null;
+      ownerOrganizationId: string | null;
+    };
     'council.decision-completed': CouncilEventPayload & { decisionId: string; requestId: string | null; requestResolved: boolean };
   }
 }

@@ -10,11 +10,11 @@ import {
   type ReadContext,
   Request,
 } from '@gongzhi/core';
-import { LockMode } from '@mikro-orm/core';
+import { type FilterQuery, LockMode } from '@mikro-orm/core';
 import type { Council } from '../council/council.entity.js';
 import { t } from '../db.js';
 import type { CouncilAgendaItem } from '../meeting/meeting.entity.js';
-import { CouncilActionItem, type ActionItemStatus, CouncilDecision } from './decision.entity.js';
+import { CouncilActionItem, ActionItemStatus, CouncilDecision } from './decision.entity.js';
 
 /** The council that made `decision`, with its community loaded. */
 export async function councilOfDecision(ctx: ReadContext, decision: CouncilDecision): Promise<Council> {
@@ -83,16 +83,19 @@ const SOONEST_DUE: ConnectionOrder<CouncilActionItem> = { keys: ['dueOn', 'uuid'
  */
 export function actionItemsUnder(
   ctx: ReadContext,
-  filter: { under: Place; status: ActionItemStatus[] | null },
+  filter: { under: Place; status: ActionItemStatus[] | null; overdue: boolean | null; today: string },
   page: ConnectionArgs,
 ): Promise<ConnectionPage<CouncilActionItem>> {
   const status = filter.status?.length ? [...new Set(filter.status)].sort() : null;
-  return findPage(
-    ctx,
-    CouncilActionItem,
-    { ...(status ? { status: { $in: status } } : {}), placePath: { $like: `${filter.under.path}%` } },
-    SOONEST_DUE,
-    page,
-    { connection: 'Query.councilActionItems', filter: { under: filter.under.uuid, status }, defaultSize: 50 },
-  );
+  const where: FilterQuery<CouncilActionItem>[] = [{ placePath: { $like: `${filter.under.path}%` } }];
+  if (status) where.push({ status: { $in: status } });
+  // Past its due day and unfinished, as `CouncilActionItem.overdue` reads it (`today`: the community date).
+  const { today } = filter;
+  if (filter.overdue === true) where.push({ status: { $ne: ActionItemStatus.DONE }, dueOn: { $lt: today } });
+  if (filter.overdue === false) where.push({ $or: [{ status: ActionItemStatus.DONE }, { dueOn: { $gte: today } }] });
+  return findPage(ctx, CouncilActionItem, { $and: where }, SOONEST_DUE, page, {
+    connection: 'Query.councilActionItems',
+    filter: { under: filter.under.uuid, status, overdue: filter.overdue },
+    defaultSize: 50,
+  });
 }

@@ -19,6 +19,7 @@ import { ActionItemStatus, CouncilActionItem, CouncilDecision, CouncilFundingSou
 import { newDecision, RecordCouncilDecisionInput } from './decision.inputs.js';
 import { EARLIEST_FIRST } from '../db.js';
 import { actionItemsUnder, decisionProgressOf, fundingTotalOf } from './decision.queries.js';
+import { communityDate } from './due-day.js';
 
 @ObjectType({ description: "How far a decision's action items have come." })
 export class CouncilProgress {
@@ -117,10 +118,28 @@ export class CouncilActionItemResolver {
   async councilActionItems(
     @RefArg('under', () => Place) under: Ref<Place>,
     @Arg('status', () => [ActionItemStatus], { nullable: true }) status: ActionItemStatus[] | null | undefined,
+    @Arg('overdue', () => Boolean, {
+      nullable: true,
+      description: 'true: only unfinished items past their due day (what to chase up); false: only the others.',
+    })
+    overdue: boolean | null | undefined,
     @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: GongzhiContext,
   ): Promise<ConnectionPage<CouncilActionItem>> {
-    return actionItemsUnder(ctx, { under: await requireRef(ctx, under), status: status ?? null }, page);
+    const filter = {
+      under: await requireRef(ctx, under),
+      status: status ?? null,
+      overdue: overdue ?? null,
+      today: communityDate(ctx.now()),
+    };
+    return actionItemsUnder(ctx, filter, page);
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: 'Unfinished after its due day ended (the end of dueOn, Beijing time), now.',
+  })
+  overdue(@Root() item: CouncilActionItem, @Ctx() ctx: GongzhiContext): boolean {
+    return item.status !== ActionItemStatus.DONE && item.dueOn < communityDate(ctx.now());
   }
 }
 
