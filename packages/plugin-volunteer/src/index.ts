@@ -27,6 +27,8 @@ import { VolunteerTeam, VolunteerTeamMember } from './team/team.entity.js';
 import { PlaceVolunteerTeamsResolver, VolunteerTeamResolver } from './team/team.resolver.js';
 import { volunteerMessages } from './messages.js';
 import { volunteerPersonalData } from './personal-data.js';
+import { DEFAULT_OPTIONS, validateOptions, type VolunteerOptions, type VolunteerServices } from './options.js';
+import { openShiftsAhead, rotaTask } from './shift/rota.task.js';
 
 export type * from './events.js';
 export type * from './team/team.events.js';
@@ -35,6 +37,7 @@ export type * from './shift/shift.events.js';
 export type * from './pairing/pairing.events.js';
 export type * from './task/task.events.js';
 export type * from './hours/hours.events.js';
+export type { VolunteerOptions, VolunteerServices } from './options.js';
 export { VolunteerPermission } from './permissions.js';
 export { MAX_ENTRY_MINUTES } from './hours/hours.commands.js';
 export { VolunteerServiceSource, VolunteerServiceStatus } from './hours/hours.entity.js';
@@ -59,7 +62,7 @@ export {
 };
 
 /** Volunteer service (志愿服务): teams, recruitment, shifts, pairing, tasks and verified service hours. */
-export const plugin = definePlugin({
+export const plugin = definePlugin<VolunteerOptions>({
   id: 'volunteer',
   version: packageVersion(import.meta.url),
   coreRange: peerRange(import.meta.url, '@gongzhi/core'),
@@ -127,6 +130,9 @@ export const plugin = definePlugin({
     PersonVolunteerProfileResolver,
   ],
   boardItems: [volunteerTaskBoardItems],
+  options: { defaults: DEFAULT_OPTIONS, validate: validateOptions },
+  services: (ctx): VolunteerServices => ({ options: ctx.options, openShiftsAhead: () => openShiftsAhead(ctx) }),
+  scheduledTasks: [rotaTask],
   personalData: volunteerPersonalData,
   seed: (ctx) => seedVolunteerDemo(ctx.em(), ctx.now),
 });

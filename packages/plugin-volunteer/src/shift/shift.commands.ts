@@ -9,6 +9,7 @@ import {
   requireIsoDate,
   type UnitOfWork,
 } from '@gongzhi/core';
+import { localDate } from '../calendar.js';
 import { requireCommunityOf } from '../community.js';
 import { t } from '../db.js';
 import { requireText } from '../text.js';
@@ -105,15 +106,39 @@ export const createShiftSchedule = defineCommand<NewShiftSchedule, VolunteerShif
       capacity: input.capacity,
     });
     await uow.em.flush();
+    // Its slots in the rota window are open at once; the rota round opens each later day's.
+    await openAhead(uow, schedule, uow.services.get('volunteer').options.shiftsAheadDays);
     return schedule;
+  },
+});
+
+/** Opens `schedule`'s slots from today to `days` days after, in its time zone; answers how many it added. */
+async function openAhead(uow: UnitOfWork, schedule: VolunteerShiftSchedule, days: number): Promise<number> {
+  if (days <= 0) return 0;
+  const from = localDate(uow.now(), schedule.timeZone);
+  const to = new Date(Date.parse(`${from}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  const place = (await placeSummary(uow, refId(schedule.place)!))!;
+  return insertScheduleSlots(uow.em, schedule.uuid, place.path, from, to);
+}
+
+/**
+ * Opens a schedule's slots up to `days` days after today, as the rota round does for every
+ * schedule (run as the system): what is open stays, so two rounds at once add each slot once.
+ * Answers how many slots it added (0 for a schedule gone).
+ */
+export const openScheduleAhead = defineCommand<{ scheduleId: string; days: number }, number>({
+  name: 'volunteer.openScheduleAhead',
+  async run(uow, { scheduleId, days }) {
+    const schedule = await uow.em.findOne(VolunteerShiftSchedule, { uuid: scheduleId });
+    return schedule ? openAhead(uow, schedule, days) : 0;
   },
 });
 
 /**
  * Inserts a schedule's slots for the local days `from` to `to` within its validity, once per
- * day (the unique key schedule + start makes repeating it harmless). Local date and time are
- * read in the schedule's time zone by the database: right across summer-time changes too; an
- * end at or before the start is the next day.
+ * day (the unique key schedule + start makes repeating it harmless), and answers how many it
+ * added. Local date and time are read in the schedule's time zone by the database: right across
+ * summer-time changes too; an end at or before the start is the next day.
  */
 export async function insertScheduleSlots(
   em: UnitOfWork['em'],
@@ -121,8 +146,8 @@ export async function insertScheduleSlots(
   placePath: string,
   from: string,
   to: string,
-): Promise<void> {
-  await em.execute(
+): Promise<number> {
+  const added = await em.execute<{ id: string }[]>(
     `INSERT INTO ${t('shift')} (id, team_id, schedule_id, place_id, place_path, title, starts_at, ends_at, capacity)
      SELECT gen_random_uuid(), s.team_id, s.id, s.place_id, ?::text, s.title,
             (d::date + s.start_time) AT TIME ZONE s.time_zone,
@@ -131,9 +156,11 @@ export async function insertScheduleSlots(
        FROM ${t('shift_schedule')} s
       CROSS JOIN generate_series(greatest(?::date, s.valid_from), least(?::date, coalesce(s.valid_until, ?::date)), interval '1 day') AS d
       WHERE s.id = ? AND extract(isodow FROM d)::smallint = ANY (s.weekdays)
-     ON CONFLICT (schedule_id, starts_at) DO NOTHING`,
+     ON CONFLICT (schedule_id, starts_at) DO NOTHING
+     RETURNING id`,
     [placePath, from, to, to, scheduleUuid],
   );
+  return added.length;
 }
 
 /**

@@ -53,7 +53,7 @@ export class VolunteerShiftResolver {
 
   @Mutation(() => VolunteerShiftSchedulePayload, {
     description:
-      'Creates a recurring shift rule (leaders only) at a place of the team’s community. Slots appear with materializeVolunteerShifts.',
+      'Creates a recurring shift rule (leaders only) at a place of the team’s community. Its slots up to the plugin’s shiftsAheadDays after today (14 by default) open at once, each later day’s as it comes into that window; materializeVolunteerShifts opens others.',
   })
   createVolunteerShiftSchedule(
     @Arg('input', () => CreateVolunteerShiftScheduleInput) input: CreateVolunteerShiftScheduleInput,
