@@ -100,6 +100,30 @@ test('overdue from the end of the due day in Beijing; the round announces each u
   ]);
 });
 
+test('a live board of the community sees the card turn overdue when the round announces it', async () => {
+  clock.set('2026-11-26T10:00:00+08:00');
+  const [id] = await oneSeatDecision(
+    w,
+    w.community,
+    rep,
+    [{ title: '清运建筑垃圾', dueOn: '2026-11-26', ownerPersonId: rep.id }],
+    `逾期议事会${++n}`,
+  );
+  const BOARD = `query($p: ID!) { taskBoard(placeId: $p) { sequence } }`;
+  const start = (await w.app.run(BOARD, { p: w.community.id })).taskBoard.sequence;
+  const sub = await w.app.subscribe(
+    `subscription($p: ID!, $a: SafeInt) { taskBoardChanges(placeId: $p, after: $a) { event itemId card { open overdue } } }`,
+    { p: w.community.id, a: start },
+  );
+  try {
+    clock.set('2026-11-27T00:00:30+08:00');
+    expect(await round()).toEqual([uuidOf(id)]);
+    expect(await sub.take(1)).toEqual([{ event: 'council.action-item-overdue', itemId: id, card: { open: true, overdue: true } }]);
+  } finally {
+    await sub.stop();
+  }
+});
+
 test('the plugin runs the round on its interval', async () => {
   const app = await createWorld(clock.now, { pluginOptions: { council: { overdueCheckIntervalMs: 30 } } });
   try {
