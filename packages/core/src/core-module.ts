@@ -72,6 +72,9 @@ import { RequestStatsResolver } from './request/request-stats.resolver.js';
 import { WishWallResolver } from './request/wish-wall.resolver.js';
 import { RequestTimelineEntry } from './request/request-timeline-entry.entity.js';
 import { coreMessages } from './i18n/core-messages.js';
+import type { EventCatalog } from './events/event-catalog.js';
+import { requestEvents } from './request/request.events.js';
+import { personEvents } from './person/person.events.js';
 
 // Care attributes are sensitive as a whole: the audit log says a profile changed, never how.
 // (Phone numbers and key secrets are sensitive by their names.)
@@ -92,6 +95,8 @@ export const coreModule: {
   messages: MessageCatalog;
   /** The first segment of core's event names (`request.created`): events anybody may listen to. */
   eventNamespaces: readonly string[];
+  /** Every event core emits, described (its catalog, as a plugin's `events`). */
+  events: EventCatalog;
 } = {
   entities: [
     Place,
@@ -170,6 +175,7 @@ export const coreModule: {
   boardItems: [requestBoardItems],
   messages: coreMessages,
   eventNamespaces: ['request', 'place', 'person', 'organization', 'board'],
+  events: { ...requestEvents, ...personEvents },
   // What core's unique constraints mean when two requests race past the checks before them.
   constraintErrors: {
     place_code_key: { message: coreMessages.constraintPlaceCodeKey, field: 'input.code' },

@@ -43,7 +43,7 @@ import { bindEarlyReads } from './graphql/by-parent-key.js';
 import { type Caller, type GongzhiContext, type PlatformInfo, SYSTEM_CALLER } from './context.js';
 import { coreModule } from './core-module.js';
 import { PluginCompositionError, StartupError } from './errors.js';
-import { EventBus } from './events/event-bus.js';
+import { ANY_EVENT, EventBus } from './events/event-bus.js';
 import type { OutboxOptions } from './events/outbox.js';
 import { type Logger, silentLogger } from './logger.js';
 import type { MigrationSource } from './migrations/migration.js';
@@ -63,6 +63,7 @@ import { checkLogRetention, LogPruner, type LogRetentionOptions, type PruneTotal
 import { checkScheduledTasks, ScheduledTasks, type ScheduledTaskTotals } from './plugin/scheduled-task.js';
 import { WebhookDispatcher, type WebhookOptions } from './webhook/webhook.dispatcher.js';
 import { subscribeWebhookFanOut } from './webhook/webhook.fan-out.js';
+import { EventTypes } from './events/event-catalog.js';
 
 export interface PlatformOptions {
   /** PostgreSQL connection URL of the application database. */
@@ -106,6 +107,11 @@ export interface PlatformOptions {
   requestCounts?: RequestCountOptions;
   /** How long the audit and sensitive-access logs are kept (180 days at least); unset, for ever. */
   logRetention?: LogRetentionOptions;
+  /**
+   * Emitting an event its module did not declare (`GongzhiPlugin.events`) throws instead of
+   * logging a warning once: for tests (`createTestApp` sets it), where it means the code is wrong.
+   */
+  strictEvents?: boolean;
   /**
    * The process's LISTEN connection (the gateway's, shared with boards and revocations). With it,
    * which events webhooks subscribe to is kept in the process, dropped on the database's change
@@ -302,6 +308,11 @@ async function buildComposedSchema(resolvers: ClassType[], orphanedTypes: ClassT
 function checkEventListeners(plugins: readonly GongzhiPlugin[], events: EventBus): void {
   const installed = new Set(plugins.map((p) => p.id));
   for (const { owner, event } of events.listeners()) {
+    if (event !== ANY_EVENT && !events.eventTypes.allows(event)) {
+      throw new PluginCompositionError(
+        `Plugin "${owner}" listens to "${event}", which is not among the events its emitter declares. Fix: correct the name (known: ${events.eventTypes.near(event).join(', ')}), or declare the event in its emitter's events.`,
+      );
+    }
     const emitter = event.split('.')[0] ?? '';
     if (emitter === owner || coreModule.eventNamespaces.includes(emitter)) continue;
     const plugin = plugins.find((p) => p.id === owner);
@@ -416,6 +427,11 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     return orm.em.fork();
   };
   const events = new EventBus(rootEm, logger, options.outbox);
+  events.eventTypes = new EventTypes([
+    { owner: 'core', namespaces: coreModule.eventNamespaces, catalog: coreModule.events },
+    ...plugins.map((p) => ({ owner: p.id, namespaces: [p.id], catalog: p.events })),
+  ]);
+  events.strictEvents = options.strictEvents ?? false;
   const provided = new Map<string, object>();
   const registryFor = (p: GongzhiPlugin) => createServiceRegistry(provided, new Set(Object.keys(p.dependsOn ?? {})), p.id);
   const pluginContext = (p: GongzhiPlugin): PluginContext => ({

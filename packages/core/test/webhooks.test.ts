@@ -408,6 +408,15 @@ test('webhook rules: the permission, https, places the key holds it at, and nobo
   expect(http.createWebhook.errors).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'input.url' })]);
   const badType = await app.run(CREATE, { input: { url: 'https://example.org/hook', eventTypes: ['Request Created'] } }, { caller: keyA });
   expect(badType.createWebhook.errors[0]).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.eventTypes' });
+  // A name core does not emit (a typo) would never deliver anything: refused, with the names near it.
+  const typo = await app.run(CREATE, { input: { url: 'https://example.org/hook', eventTypes: ['request.creatd'] } }, { caller: keyA });
+  expect(typo.createWebhook.errors).toEqual([
+    {
+      code: 'BAD_USER_INPUT',
+      field: 'input.eventTypes',
+      message: expect.stringMatching(/^"input.eventTypes" has "request.creatd", which this server does not emit .*request\.created/),
+    },
+  ]);
   const otherPlace = await app.run(
     CREATE,
     { input: { url: 'https://example.org/hook', eventTypes: ['*'], placeIds: [communityB.id] } },

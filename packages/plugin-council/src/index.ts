@@ -43,6 +43,7 @@ import { CouncilBallot, CouncilProposal } from './proposal/proposal.entity.js';
 import { CouncilProposalBallotsResolver, CouncilProposalResolver } from './proposal/proposal.resolver.js';
 import { seedCouncils } from './seed.js';
 import { councilMessages } from './messages.js';
+import { councilEvents } from './event-catalog.js';
 
 // The public API: entities and their enums, the commands (for other plugins, jobs and the CLI), the voting rules, options, events.
 export { Council, CouncilKind, CouncilMember, SeatType, VoteCounting, VotingRule } from './council/council.entity.js';
@@ -70,6 +71,7 @@ export const plugin = definePlugin<CouncilOptions>({
   version: packageVersion(import.meta.url),
   dbSchema: DB_SCHEMA,
   coreRange: peerRange(import.meta.url, '@gongzhi/core'),
+  events: councilEvents,
   entities: [
     Council,
     CouncilMember,

@@ -34,6 +34,7 @@ import { GridWorkResolver } from './work/work.resolver.js';
 import { GridWorker } from './worker/worker.entity.js';
 import { GridWorkerResolver, GridWorkersResolver, PersonGridsResolver } from './worker/worker.resolver.js';
 import { gridMessages } from './messages.js';
+import { gridEvents } from './event-catalog.js';
 
 export { Grid, GridAdoption, GridAttentionMark, GridFinding, GridMeeting, GridPlace, GridReport, GridReporter, GridVisit, GridWorker };
 export { GridReporterKind } from './reporter/reporter.entity.js';
@@ -74,6 +75,7 @@ export const plugin = definePlugin<GridOptions>({
   version: packageVersion(import.meta.url),
   dbSchema: DB_SCHEMA,
   coreRange: peerRange(import.meta.url, '@gongzhi/core'),
+  events: gridEvents,
   entities: [Grid, GridPlace, GridWorker, GridAdoption, GridVisit, GridFinding, GridAttentionMark, GridMeeting, GridReporter, GridReport],
   placeRules: gridPlaceRules,
   personalData: gridPersonalData,

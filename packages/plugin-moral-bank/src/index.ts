@@ -28,6 +28,7 @@ import { MoralBankEntryResolver, MoralBankTransactionResolver } from './transact
 import { MoralBankVenuePolicy } from './venue/venue.entity.js';
 import { MoralBankVenuePolicyResolver, PlaceMoralBankVenueResolver } from './venue/venue.resolver.js';
 import { bankMessages } from './messages.js';
+import { moralBankEvents } from './event-catalog.js';
 
 export type * from './transaction/transaction.events.js';
 export type * from './booking/booking.events.js';
@@ -53,6 +54,7 @@ export const plugin = definePlugin<MoralBankOptions>({
   version: packageVersion(import.meta.url),
   dbSchema: DB_SCHEMA,
   coreRange: peerRange(import.meta.url, '@gongzhi/core'),
+  events: moralBankEvents,
   // Earnings follow the volunteer plugin's `volunteer.service-verified`, typed by its published
   // contract (@gongzhi/plugin-volunteer/events); the peer range in package.json names the versions whose contract it was written against.
   dependsOn: { volunteer: peerRange(import.meta.url, '@gongzhi/plugin-volunteer') },

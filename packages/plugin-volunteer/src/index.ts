@@ -29,6 +29,7 @@ import { volunteerMessages } from './messages.js';
 import { volunteerPersonalData } from './personal-data.js';
 import { DEFAULT_OPTIONS, validateOptions, type VolunteerOptions, type VolunteerServices } from './options.js';
 import { openShiftsAhead, rotaTask } from './shift/rota.task.js';
+import { volunteerEvents } from './event-catalog.js';
 
 export type * from './events.js';
 export type * from './team/team.events.js';
@@ -66,6 +67,7 @@ export const plugin = definePlugin<VolunteerOptions>({
   id: 'volunteer',
   version: packageVersion(import.meta.url),
   coreRange: peerRange(import.meta.url, '@gongzhi/core'),
+  events: volunteerEvents,
   dbSchema: DB_SCHEMA,
   migrations: [teams, pairingResidentIndex, connectionIndexes],
   entities: [

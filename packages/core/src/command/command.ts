@@ -28,7 +28,7 @@ export type Named<T extends object> = T | Ref<T>;
 type ResolvedValue<V> =
   V extends Ref<infer T>
     ? T
-    : V extends Date
+    : V extends Date | ((...args: never[]) => unknown)
       ? V
       : V extends readonly (infer E)[]
         ? ResolvedValue<E>[]

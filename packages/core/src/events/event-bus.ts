@@ -5,6 +5,7 @@ import { Ref } from '../command/reference.js';
 import { type EntityClass, graphQLTypeName } from '../relay/node-entity.js';
 import type { Logger } from '../logger.js';
 import { runAgainOnTransientFailure } from '../database/transient-failure.js';
+import { EventTypes } from './event-catalog.js';
 import { describeFailure, eventOutbox, OUTBOX_DEFAULTS, type OutboxOptions, type OutboxRow, retryDelayMs } from './outbox.js';
 
 /**
@@ -273,6 +274,15 @@ export class EventBus {
   /** The plugin this view of the bus belongs to (see {@link EventBus.forPlugin}); null for the bus itself. */
   protected owner: string | null = null;
 
+  /** The events core and the plugins declare (installed by the platform): an emitted name must be one of them. */
+  eventTypes = new EventTypes([]);
+  /**
+   * Whether emitting an event its owner did not declare throws (tests: the emitting code is
+   * wrong) rather than logging it once (a running district keeps working).
+   */
+  strictEvents = false;
+  private readonly undeclaredLogged = new Set<string>();
+
   /**
    * The bus as plugin `pluginId` sees it: the same bus, but what it subscribes is recorded as
    * its own, so the host can check it depends on every plugin whose events it listens to.
@@ -381,6 +391,7 @@ export class EventBus {
   /** The emitter of one transaction: collects events into `sink` and runs blocking handlers at once. */
   private emitter(em: EntityManager, sink: GongzhiEvent[], actorId: string | null): EventEmitter {
     const emit: EventEmitter = async (name, payload) => {
+      if (!this.eventTypes.allows(name)) this.undeclared(name);
       const event: GongzhiEvent = { name, payload, occurredAt: new Date(), actorId };
       sink.push(event);
       for (const sub of [...this.subscriptions]) {
@@ -388,6 +399,18 @@ export class EventBus {
       }
     };
     return emit;
+  }
+
+  /** An emitted event its owner's catalog does not hold: a fault in tests, a warning (once per name) otherwise. */
+  private undeclared(name: string): void {
+    const fix = `Fix: add it, with a sentence saying when it is emitted, to the events of its plugin (or correct the name; known: ${this.eventTypes.near(name).join(', ')}).`;
+    if (this.strictEvents) throw new Error(`The event "${name}" was emitted but is not declared. ${fix}`);
+    if (this.undeclaredLogged.has(name)) return;
+    this.undeclaredLogged.add(name);
+    this.logger.warn(
+      { event: name },
+      `an event not declared in its plugin's events was emitted; listeners and webhooks cannot name it. ${fix}`,
+    );
   }
 
   /**

@@ -18,6 +18,18 @@ export class PluginInfo {
   dependsOn!: Record<string, string>;
 }
 
+@ObjectType({ description: 'An event the platform emits: what webhooks (eventTypes) and plugin listeners name.' })
+export class EventTypeInfo {
+  @Field(() => String, { description: 'The event name, e.g. request.created.' })
+  name!: string;
+
+  @Field(() => String, { description: 'When it is emitted and what it means.' })
+  description!: string;
+
+  @Field(() => String, { description: 'Who emits it: core, or a plugin id.' })
+  owner!: string;
+}
+
 @Resolver()
 export class PlatformResolver {
   @Query(() => String, { description: 'The version of @gongzhi/core this server runs.' })
@@ -29,5 +41,14 @@ export class PlatformResolver {
   @Query(() => [PluginInfo], { description: 'The plugins this server runs, in load order.' })
   plugins(@Ctx() ctx: GongzhiContext): PluginInfo[] {
     return ctx.platform.plugins.map((p) => Object.assign(new PluginInfo(), p));
+  }
+
+  @BoundedList("the events core and the server's plugins declare")
+  @Query(() => [EventTypeInfo], {
+    description:
+      'Every event core and the plugins declare, by name: what a webhook may subscribe to (each delivery carries the event and its payload; docs/webhooks.md).',
+  })
+  eventTypes(@Ctx() ctx: GongzhiContext): EventTypeInfo[] {
+    return ctx.events.eventTypes.list().map((e) => Object.assign(new EventTypeInfo(), e));
   }
 }

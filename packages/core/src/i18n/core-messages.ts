@@ -411,6 +411,11 @@ export const coreMessages = defineMessages('core', {
     en: '"input.eventTypes" must name 1 to 100 events, e.g. ["request.created"], or ["*"] for all.',
     'zh-CN': '"input.eventTypes" 应列出 1 至 100 个事件，如 ["request.created"]；订阅全部事件请用 ["*"]。',
   },
+  eventTypeNotDeclared: {
+    code: 'BAD_USER_INPUT',
+    en: '"input.eventTypes" has "{name}", which this server does not emit (the eventTypes query lists what it does); did you mean one of {near}?',
+    'zh-CN': '"input.eventTypes" 中的 "{name}" 不是本服务器会发出的事件（eventTypes 查询列出全部事件）；是否想用 {near} 之一？',
+  },
   inputEventtypesWhichEvent: {
     code: 'BAD_USER_INPUT',
     en: '"input.eventTypes" has "{bad}", which is not an event name: use names like request.created or grid.visit-recorded, or "*" for every event.',

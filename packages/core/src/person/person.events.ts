@@ -1,3 +1,5 @@
+import type { PluginEventCatalog } from '../events/event-catalog.js';
+
 declare module '../events/event-bus.js' {
   interface GongzhiEvents {
     /**
@@ -9,4 +11,7 @@ declare module '../events/event-bus.js' {
   }
 }
 
-export {};
+/** What each person event means, as `eventTypes` lists it. */
+export const personEvents = {
+  'person.erased': "A person's personal data was erased: systems that copied it should forget it too.",
+} as const satisfies PluginEventCatalog<'person'>;

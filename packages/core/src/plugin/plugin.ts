@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js';
 import type { Migration } from '../migrations/migration.js';
 import type { PersonalDataPolicy } from '../person/personal-data.js';
 import type { ScheduledTask } from './scheduled-task.js';
+import type { EventCatalog } from '../events/event-catalog.js';
 
 /** A class constructor, as entity, resolver and type lists take them (whatever its constructor's parameters). */
 export type ClassType = abstract new (...args: never[]) => unknown;
@@ -134,6 +135,15 @@ export interface GongzhiPlugin<Options = unknown> {
    * texts take different parameters.
    */
   messages?: MessageCatalog;
+  /**
+   * Every event the plugin emits (`<id>.…`), each with a sentence saying when and what it means:
+   * `events: noticeboardEvents` where `noticeboardEvents = { … } satisfies PluginEventCatalog<'noticeboard'>`
+   * (TypeScript then checks it against the events declared on `GongzhiEvents`). Clients list them
+   * (`eventTypes`); a listener or a webhook naming an event of the plugin that is not here is
+   * refused, and in tests (`createTestApp`) emitting one fails. Without it the plugin's event
+   * names are not checked.
+   */
+  events?: EventCatalog;
   /** Options with defaults and validation. */
   options?: PluginOptionsSpec<Options>;
   /** Builds the services this plugin offers to plugins that depend on it. */

@@ -1,3 +1,4 @@
+import type { PluginEventCatalog } from '../events/event-catalog.js';
 import type { RequestLevel, RequestStatus } from './request.entity.js';
 
 /** What every request event carries: enough to route and refetch, small enough for NOTIFY. */
@@ -21,3 +22,16 @@ declare module '../events/event-bus.js' {
     'request.updated': RequestEventPayload & { change: 'progress' | 'deadline' };
   }
 }
+
+/** What each request event means, as `eventTypes` lists it. */
+export const requestEvents = {
+  'request.created': 'A request was submitted: by a resident, a hotline work order, a visit or a report.',
+  'request.status-changed':
+    'A request moved to another status (accepted, claimed, in progress, resolved, closed…); `from` is where it was.',
+  'request.assigned': 'A request was given to a person to handle.',
+  'request.claimed': 'A person took a request themselves.',
+  'request.dispatched': 'A request was sent to an organisation (a partner unit) to take up.',
+  'request.escalated': 'A request went up one level (grid › community › subdistrict): by hand, or because its time limit passed.',
+  'request.rated': 'The requester rated how a finished request was handled.',
+  'request.updated': 'A request changed without a new status: progress was reported, or its deadline moved.',
+} as const satisfies PluginEventCatalog<'request'>;

@@ -132,6 +132,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       logger,
       clock: options.clock,
       poolSize: POOL_SIZE,
+      strictEvents: true,
       boards: options.boards,
       outbox: options.outbox,
       webhooks: options.webhooks,

@@ -41,12 +41,18 @@ export function checkWebhookUrl(given: string, production = process.env.NODE_ENV
  * The caller must hold `webhook.manage` at every place named. The secret is in the answer only.
  */
 export const createWebhook = defineCommand<
-  { url: string; eventTypes: string[]; places: Named<Place>[] },
+  {
+    url: string;
+    eventTypes: string[];
+    places: Named<Place>[];
+    /** Null when the platform emits the event `name` (or does not check its namespace); otherwise the declared names nearest to it. */
+    unknownEvent: (name: string) => string[] | null;
+  },
   { webhook: Webhook; secret: string }
 >({
   name: 'webhook.create',
   permission: Permission.WEBHOOK_MANAGE,
-  async run(uow, { url: givenUrl, eventTypes, places }) {
+  async run(uow, { url: givenUrl, eventTypes, places, unknownEvent }) {
     const { caller, access } = uow.actor;
     if (caller?.kind !== 'api-key' && caller?.kind !== 'person') {
       throw coreMessages.webhookBelongsApiKey.error();
@@ -59,6 +65,10 @@ export const createWebhook = defineCommand<
     const bad = types.find((t) => t !== '*' && !EVENT_NAME.test(t));
     if (bad !== undefined) {
       throw coreMessages.inputEventtypesWhichEvent.error({ bad }, 'input.eventTypes');
+    }
+    for (const name of types) {
+      const near = name === '*' ? null : unknownEvent(name);
+      if (near) throw coreMessages.eventTypeNotDeclared.error({ name, near: near.join(', ') }, 'input.eventTypes');
     }
     for (const place of places) {
       if (!access.can(Permission.WEBHOOK_MANAGE, place.path)) {

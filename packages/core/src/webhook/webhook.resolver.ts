@@ -113,7 +113,12 @@ export class WebhookResolver {
       ctx,
       WebhookWithSecretPayload,
       createWebhook,
-      { url: input.url, eventTypes: input.eventTypes, places: input.placeIds ?? [] },
+      {
+        url: input.url,
+        eventTypes: input.eventTypes,
+        places: input.placeIds ?? [],
+        unknownEvent: (name) => ctx.events.eventTypes.unknown(name),
+      },
       (created) => ({ created }),
     );
   }

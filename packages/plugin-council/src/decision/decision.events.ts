@@ -18,11 +18,6 @@ declare module '@gongzhi/core' {
       total: number;
     };
     /**
-     * Every action item of the decision is done. `requestResolved` says whether the linked request
-     * was walked to resolved: only when the person finishing the last item may move requests there
-     * (`request.manage`); otherwise it stays in progress for community staff to resolve.
-     */
-    /**
      * An action item is still unfinished after its due day ended (Beijing time): announced once
      * per item, by the plugin's overdue round (`overdueCheckIntervalMs`), so a district app can
      * remind its owner. Finishing it late announces nothing more.
@@ -37,6 +32,11 @@ declare module '@gongzhi/core' {
       ownerPersonId: string | null;
       ownerOrganizationId: string | null;
     };
+    /**
+     * Every action item of the decision is done. `requestResolved` says whether the linked request
+     * was walked to resolved: only when the person finishing the last item may move requests there
+     * (`request.manage`); otherwise it stays in progress for community staff to resolve.
+     */
     'council.decision-completed': CouncilEventPayload & { decisionId: string; requestId: string | null; requestResolved: boolean };
   }
 }

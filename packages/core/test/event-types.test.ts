@@ -1,0 +1,113 @@
+import { createPlatform, type EventCatalog } from '@gongzhi/core';
+import { createTestApp, createTestDatabase, type TestApp, type TestDatabase } from '@gongzhi/core/testing';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { bare } from './fixtures/plugins.js';
+
+/**
+ * Every module describes the events it emits: clients list them (`eventTypes`), and a listener,
+ * a webhook or (in tests) an emit naming an event its emitter does not declare is refused.
+ */
+const noticeboard: EventCatalog = {
+  'noticeboard.posted': 'A notice was posted on a place’s board.',
+  'noticeboard.taken-down': 'A notice was taken down.',
+};
+
+let app: TestApp | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+test('eventTypes lists core’s events and each plugin’s, described, with who emits them', async () => {
+  app = await createTestApp({ plugins: [bare('noticeboard', { events: noticeboard }), bare('quiet')] });
+  const { eventTypes } = await app.run<{ eventTypes: { name: string; description: string; owner: string }[] }>(
+    '{ eventTypes { name description owner } }',
+  );
+  expect(eventTypes.map((e) => e.name)).toEqual([...eventTypes.map((e) => e.name)].sort());
+  expect(eventTypes).toEqual(
+    expect.arrayContaining([
+      { name: 'request.created', description: expect.stringMatching(/^A request was submitted/), owner: 'core' },
+      { name: 'person.erased', description: expect.any(String), owner: 'core' },
+      { name: 'noticeboard.posted', description: 'A notice was posted on a place’s board.', owner: 'noticeboard' },
+      { name: 'noticeboard.taken-down', description: 'A notice was taken down.', owner: 'noticeboard' },
+    ]),
+  );
+  expect(eventTypes.filter((e) => e.owner === 'quiet')).toEqual([]);
+});
+
+test('in tests, emitting an event its plugin does not declare fails, naming the declared ones near it', async () => {
+  app = await createTestApp({ plugins: [bare('noticeboard', { events: noticeboard })] });
+  await expect(app.platform.events.emit('noticeboard.postd', {})).rejects.toThrow(
+    /The event "noticeboard.postd" was emitted but is not declared\. Fix: add it.*known: noticeboard\.posted/,
+  );
+  await expect(app.platform.events.emit('request.creatd', {})).rejects.toThrow(/known: request\.created/);
+  // Declared, or of a plugin that declares nothing (not checked): emitted.
+  await app.platform.events.emit('noticeboard.posted', {});
+});
+
+describe('outside tests', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db?.drop());
+
+  test('an undeclared event is emitted all the same, and logged once', async () => {
+    const lines: { level: number; event?: string; msg: string }[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line) as (typeof lines)[number]);
+        done();
+      },
+    });
+    const platform = await createPlatform({
+      databaseUrl: db.url,
+      logger: pino({ level: 'warn' }, sink),
+      plugins: [bare('noticeboard', { events: noticeboard })],
+    });
+    try {
+      const seen: string[] = [];
+      platform.events.on('*', (e) => void seen.push(e.name));
+      await platform.events.emit('noticeboard.postd', {});
+      await platform.events.emit('noticeboard.postd', {});
+      expect(seen).toEqual(['noticeboard.postd', 'noticeboard.postd']);
+      expect(lines.filter((l) => l.event === 'noticeboard.postd')).toEqual([
+        expect.objectContaining({ level: 40, msg: expect.stringMatching(/^an event not declared in its plugin's events was emitted/) }),
+      ]);
+    } finally {
+      await platform.close();
+    }
+  });
+
+  test.each([
+    [
+      'a listener naming an event its emitter does not declare',
+      [
+        bare('noticeboard', { events: noticeboard }),
+        bare('mailer', {
+          dependsOn: { noticeboard: '^1.0.0' },
+          register: ({ events }) => void events.on('noticeboard.postd', () => undefined, { id: 'mailer.send' }),
+        }),
+      ],
+      /Plugin "mailer" listens to "noticeboard.postd", which is not among the events its emitter declares\. Fix: correct the name \(known: noticeboard\.posted/,
+    ],
+    [
+      'a listener naming a core event that does not exist',
+      [bare('mailer', { register: ({ events }) => void events.on('request.creatd', () => undefined, { id: 'mailer.send' }) })],
+      /Plugin "mailer" listens to "request.creatd".*known: request\.created/,
+    ],
+    [
+      'a catalog naming an event outside the plugin’s namespace',
+      [bare('noticeboard', { events: { 'request.posted': 'A notice was posted.' } })],
+      /Plugin "noticeboard" declares the event "request.posted" in its events, outside its namespace\. Fix: name it "noticeboard.<what-happened>"/,
+    ],
+    [
+      'an event without a description',
+      [bare('noticeboard', { events: { 'noticeboard.posted': ' ' } })],
+      /Plugin "noticeboard" declares the event "noticeboard.posted" without a description/,
+    ],
+  ])('%s stops the start', async (_what, plugins, message) => {
+    await expect(createPlatform({ databaseUrl: db.url, plugins })).rejects.toThrow(message);
+  });
+});
