@@ -40,7 +40,7 @@ export class EventTypes {
       if (!catalog) continue;
       for (const namespace of namespaces) this.declared.add(namespace);
       for (const [name, description] of Object.entries(catalog)) {
-        const namespace = name.split('.')[0]!;
+        const namespace = name.split('.')[0] ?? '';
         if (!EVENT_NAME.test(name) || !namespaces.includes(namespace)) {
           throw new PluginCompositionError(
             `${owner === 'core' ? 'Core' : `Plugin "${owner}"`} declares the event "${name}" in its events, outside its namespace. Fix: name it "${namespaces[0]}.<what-happened>" in kebab-case, as it is emitted.`,
@@ -89,9 +89,9 @@ function distance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const next = [i];
     for (let j = 1; j <= b.length; j++) {
-      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      next[j] = Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
     }
     row = next;
   }
-  return row[b.length]!;
+  return row[b.length] ?? 0;
 }
