@@ -267,6 +267,48 @@ test('a delivery answered 500 is retried with the same webhook-id until it succe
   await remove(keyA, hook.webhook.id);
 }, 30_000);
 
+test('a ping reaches only the webhook pinged, signed, whatever its event types, and shows in its log; a disabled one is not pinged', async () => {
+  const hook = await create(keyA, { url: receiver.url('/ping'), eventTypes: ['request.rated'] });
+  const other = await create(keyA, { url: receiver.url('/other'), eventTypes: ['*'] });
+  const PING = 'mutation($id: ID!) { pingWebhook(id: $id) { delivery { messageId event status payload } errors { code message field } } }';
+  const pinged = (await app.run(PING, { id: hook.webhook.id }, { caller: keyA })).pingWebhook;
+  expect(pinged).toMatchObject({ errors: [], delivery: { event: 'webhook.ping', status: 'PENDING' } });
+  await waitFor('the ping', 10_000, () => (receiver.received.length >= 1 ? true : undefined));
+  // A second ping is a delivery of its own.
+  expect((await app.run(PING, { id: hook.webhook.id }, { caller: keyA })).pingWebhook.errors).toEqual([]);
+  await waitFor('the second ping', 10_000, () => (receiver.received.length >= 2 ? true : undefined));
+  await new Promise((r) => setTimeout(r, 200));
+  expect(receiver.received.map((r) => [r.url, r.body.type])).toEqual([
+    ['/ping', 'webhook.ping'],
+    ['/ping', 'webhook.ping'],
+  ]);
+  expect(receiver.received[0].id).toBe(pinged.delivery.messageId);
+  expect(receiver.received[0].body.data).toMatchObject({ url: receiver.url('/ping'), message: expect.stringMatching(/^A test delivery/) });
+  for (const r of receiver.received) expect(signedWith(hook.secret, r)).toBe(true);
+  const log = (await app.run(LOG, {}, { caller: keyA })).webhooks.nodes.find((w: { id: string }) => w.id === hook.webhook.id);
+  expect(log.deliveries.nodes.map((d: { event: string; status: string }) => [d.event, d.status])).toEqual([
+    ['webhook.ping', 'SUCCEEDED'],
+    ['webhook.ping', 'SUCCEEDED'],
+  ]);
+
+  // Another caller's webhook answers as a made-up id would (administrators, who see everywhere, may ping it); a disabled one is refused.
+  const neighbour = await apiKeyCaller(app, { name: '邻居应用', placeIds: [communityA.uuid], permissions: ['webhook.manage'] });
+  const stranger = await app.run(PING, { id: hook.webhook.id }, { caller: neighbour });
+  expect(stranger.pingWebhook.errors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: 'id' })]);
+  await app.platform.orm.em
+    .fork()
+    .execute(`UPDATE webhook SET status = 'disabled' WHERE id = ?`, [Buffer.from(hook.webhook.id, 'base64url').toString().split(':')[1]]);
+  const refused = await app.run(PING, { id: hook.webhook.id }, { caller: keyA });
+  expect(refused.pingWebhook).toEqual({
+    delivery: null,
+    errors: [
+      { code: 'ILLEGAL_TRANSITION', field: 'id', message: expect.stringMatching(/^The webhook is disabled, so a ping would not be sent/) },
+    ],
+  });
+  await remove(keyA, hook.webhook.id);
+  await remove(keyA, other.webhook.id);
+}, 30_000);
+
 test('a receiver that keeps failing disables the webhook with a reason; enable and replay deliver it with the same id', async () => {
   const hook = await create(keyA, { url: receiver.url('/down'), eventTypes: ['request.created'] });
   receiver.on((_r, res) => res.writeHead(503).end());

@@ -437,6 +437,11 @@ export const coreMessages = defineMessages('core', {
     en: '"graceSeconds" must be a whole number from 0 to {MAX_ROTATION_GRACE_SECONDS} (7 days), got {graceSeconds}.',
     'zh-CN': '"graceSeconds" 应为 0 至 {MAX_ROTATION_GRACE_SECONDS}（7 天）之间的整数，当前为 {graceSeconds}。',
   },
+  webhookDisabledPing: {
+    code: 'ILLEGAL_TRANSITION',
+    en: 'The webhook is disabled, so a ping would not be sent: enable it first (enableWebhook), then ping.',
+    'zh-CN': '该 Webhook 已停用，测试投递不会送出：请先启用（enableWebhook），再发送测试。',
+  },
   webhookDisabledSoNothing: {
     code: 'ILLEGAL_TRANSITION',
     en: 'The webhook is disabled, so nothing would be sent: enable it first (enableWebhook), then replay.',

@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { defineCommand, type Named } from '../command/command.js';
 import { Permission } from '../auth/permission.js';
 import { expectRow } from '../database/rows.js';
 import type { Place } from '../place/place.entity.js';
 import { newWebhookSecret } from './webhook-signature.js';
-import { Webhook, type WebhookDelivery, WebhookStatus } from './webhook.entity.js';
+import { Webhook, WebhookDelivery, WebhookStatus } from './webhook.entity.js';
 import { coreMessages } from '../i18n/core-messages.js';
 
 /** Most webhooks one person or key may have. */
@@ -172,5 +173,31 @@ export const replayWebhookDelivery = defineCommand<{ delivery: Named<WebhookDeli
     );
     await uow.em.refresh(delivery);
     return delivery;
+  },
+});
+
+/** The event of a test delivery: it reaches only the webhook pinged, whatever its `eventTypes`. */
+export const WEBHOOK_PING = 'webhook.ping';
+
+/**
+ * Sends a test delivery (`webhook.ping`) to one of your webhooks, the way every delivery goes:
+ * signed with its secrets, retried, in its delivery log. For checking a receiver and its
+ * signature check before real events arrive. Ping ids are negative source ids (an outbox row's
+ * are positive), one lower each time, under the webhook's lock.
+ */
+export const pingWebhook = defineCommand<{ webhook: Named<Webhook> }, WebhookDelivery>({
+  name: 'webhook.ping',
+  permission: Permission.WEBHOOK_MANAGE,
+  lock: ['webhook'],
+  async run(uow, { webhook }) {
+    if (webhook.status !== WebhookStatus.ACTIVE) throw coreMessages.webhookDisabledPing.error('id');
+    const id = randomUUID();
+    const payload = { webhookId: webhook.uuid, url: webhook.url, message: 'A test delivery from Gongzhi: this receiver is reached.' };
+    await uow.em.execute(
+      `INSERT INTO webhook_delivery (id, webhook_id, source_id, event, payload, occurred_at)
+       SELECT ?, ?, least(coalesce(min(source_id), 0), 0) - 1, ?, ?::jsonb, ? FROM webhook_delivery WHERE webhook_id = ? AND source_id < 0`,
+      [id, webhook.uuid, WEBHOOK_PING, JSON.stringify(payload), uow.now(), webhook.uuid],
+    );
+    return uow.em.findOneOrFail(WebhookDelivery, { uuid: id });
   },
 });

@@ -12,6 +12,7 @@ import {
   deleteWebhook,
   enableWebhook,
   MAX_ROTATION_GRACE_SECONDS,
+  pingWebhook,
   replayWebhookDelivery,
   rotateWebhookSecret,
 } from './webhook.commands.js';
@@ -146,6 +147,14 @@ export class WebhookResolver {
   @Mutation(() => WebhookPayload, { description: 'Enables a disabled webhook: its pending deliveries are tried again.' })
   enableWebhook(@RefArg('id', () => Webhook) webhook: Ref<Webhook>, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, WebhookPayload, enableWebhook, { webhook });
+  }
+
+  @Mutation(() => WebhookDeliveryPayload, {
+    description:
+      'Sends a test delivery (event webhook.ping) to one of your webhooks, signed and retried like any other, and answers it as in the delivery log: for checking a receiver.',
+  })
+  pingWebhook(@RefArg('id', () => Webhook) webhook: Ref<Webhook>, @Ctx() ctx: GongzhiContext) {
+    return perform(ctx, WebhookDeliveryPayload, pingWebhook, { webhook });
   }
 
   @Mutation(() => WebhookDeliveryPayload, {
