@@ -1,4 +1,4 @@
-import { createWorld, createTeam, as, succeed, type World } from './fixtures.js';
+import { as, candleLightRota, createTeam, createWorld, succeed, type World } from './fixtures.js';
 
 /**
  * A recurring schedule's slots are open for sign-up `shiftsAheadDays` ahead by themselves: a new
@@ -11,16 +11,7 @@ const SHIFTS = `query($t: ID!, $from: DateTimeISO!, $to: DateTimeISO!) {
   volunteerShifts(teamId: $t, from: $from, to: $to, first: 100) { nodes { startsAt } } }`;
 
 async function scheduled(w: World, teamId: string, extra: Record<string, unknown> = {}) {
-  const input = {
-    teamId,
-    placeId: w.community.id,
-    title: '烛光夜访',
-    weekdays: [1, 3, 5],
-    startTime: '19:00',
-    endTime: '21:00',
-    capacity: 2,
-  };
-  const data = await succeed(w.app, SCHEDULE, { input: { ...input, validFrom: '2026-06-01', ...extra } }, as(w.people['王小丽']));
+  const data = await succeed(w.app, SCHEDULE, { input: candleLightRota(w, teamId, extra) }, as(w.people['王小丽']));
   return data.createVolunteerShiftSchedule.schedule.id as string;
 }
 

@@ -1,5 +1,5 @@
 import { problemOf } from '@gongzhi/core/testing';
-import { as, codeOf, countRows, createTeam, createWorld, succeed, uuidOf, type World } from './fixtures.js';
+import { as, candleLightRota, codeOf, countRows, createTeam, createWorld, succeed, uuidOf, type World } from './fixtures.js';
 
 let w: World;
 let teamId: string;
@@ -34,25 +34,8 @@ async function shift(title: string, startsAt: string, endsAt: string, capacity: 
 }
 
 test('a recurring schedule materialises slots for a date range, once, in local time', async () => {
-  const { schedule } = (
-    await succeed(
-      w.app,
-      SCHEDULE,
-      {
-        input: {
-          teamId,
-          placeId: w.community.id,
-          title: '烛光夜访',
-          weekdays: [1, 3, 5],
-          startTime: '19:00',
-          endTime: '21:00',
-          capacity: 2,
-          validFrom: '2026-06-01',
-        },
-      },
-      as(w.people['王小丽']),
-    )
-  ).createVolunteerShiftSchedule;
+  const { schedule } = (await succeed(w.app, SCHEDULE, { input: candleLightRota(w, teamId) }, as(w.people['王小丽'])))
+    .createVolunteerShiftSchedule;
   expect(schedule).toMatchObject({ weekdays: [1, 3, 5], startTime: '19:00:00', endTime: '21:00:00', timeZone: 'Asia/Shanghai' });
   const MAT =
     'mutation($id: ID!, $from: String!, $to: String!) { materializeVolunteerShifts(scheduleId: $id, from: $from, to: $to) { shifts { startsAt endsAt capacity title } errors { code message field } } }';
