@@ -1,5 +1,6 @@
 import { type EventPayload, Person, PersonRole, PersonRoleKind } from '@gongzhi/core';
 import { createTestClock } from '@gongzhi/core/testing';
+import { markOverdueAtUpgrade } from '../src/migrations/0005_action_item_overdue.js';
 import { act, as, createWorld, oneSeatDecision, Q, type World } from './world.js';
 
 /**
@@ -122,6 +123,22 @@ test('a live board of the community sees the card turn overdue when the round an
   } finally {
     await sub.stop();
   }
+});
+
+test('items already overdue when the plugin is upgraded are marked found then, and not announced', async () => {
+  clock.set('2026-11-20T10:00:00+08:00');
+  const [old] = await oneSeatDecision(
+    w,
+    w.community,
+    rep,
+    [{ title: '修补围墙', dueOn: '2026-11-21', ownerPersonId: rep.id }],
+    `逾期议事会${++n}`,
+  );
+  // Migration 0005's backfill, as it runs at the upgrade (the database's clock: past the due day).
+  await w.app.platform.orm.em.fork().getConnection().execute(markOverdueAtUpgrade);
+  expect((await item(old)).overdueAt).not.toBeNull();
+  clock.set('2026-11-28T10:00:00+08:00');
+  expect(await round()).not.toContain(uuidOf(old));
 });
 
 test('the plugin runs the round on its interval', async () => {

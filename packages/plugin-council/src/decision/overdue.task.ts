@@ -7,30 +7,39 @@ import { communityDate } from './due-day.js';
 /** How the round's announcements are named in the audit log: `system: council.overdue-action-items`. */
 export const OVERDUE_LABEL = 'council.overdue-action-items';
 
-/** Items looked at in one round at most, soonest due first; the next round takes the rest. */
-const ROUND_LIMIT = 500;
+/** Items read per statement, soonest due first; a round reads on until it has seen them all. */
+const BATCH = 500;
 
 /**
  * Announces every unfinished action item whose due day has ended and that was not announced yet,
  * each in a unit of work of its own run as the system ({@link announceOverdueActionItem}): safe
- * when several processes run it at once. Returns the ids of the items this run announced.
+ * when several processes run it at once. Reads the candidates a batch at a time after the last
+ * one seen, so an item refused (logged) is not read again in this round. Returns the ids of the
+ * items this run announced.
  */
 export async function announceOverdueActionItems(runtime: PluginRuntimeContext<CouncilOptions>, round?: ScheduledRound): Promise<string[]> {
-  const due = await runtime
-    .em()
-    .getConnection()
-    .execute<{ id: string }[]>(
-      `SELECT id FROM ${t('action_item')} WHERE status <> 'done' AND overdue_at IS NULL AND due_on < ? ORDER BY due_on, id LIMIT ${ROUND_LIMIT}`,
-      [communityDate(runtime.now())],
-    );
+  const today = communityDate(runtime.now());
   const announced: string[] = [];
-  for (const { id } of due) {
-    if (round?.stopped) break;
-    const outcome = await runtime.runCommand(OVERDUE_LABEL, announceOverdueActionItem, { actionItemId: id });
-    if (!outcome.ok) runtime.logger.error({ actionItemId: id, errors: outcome.errors }, 'announcing an overdue action item was refused');
-    else if (outcome.value) announced.push(id);
+  let after: { due_on: string; id: string } | null = null;
+  for (;;) {
+    const batch: { due_on: string; id: string }[] = await runtime
+      .em()
+      .getConnection()
+      .execute(
+        `SELECT id, due_on::text AS due_on FROM ${t('action_item')}
+          WHERE status <> 'done' AND overdue_at IS NULL AND due_on < ?${after ? ' AND (due_on, id) > (?::date, ?::uuid)' : ''}
+          ORDER BY due_on, id LIMIT ${BATCH}`,
+        after ? [today, after.due_on, after.id] : [today],
+      );
+    for (const { id } of batch) {
+      if (round?.stopped) return announced;
+      const outcome = await runtime.runCommand(OVERDUE_LABEL, announceOverdueActionItem, { actionItemId: id });
+      if (!outcome.ok) runtime.logger.error({ actionItemId: id, errors: outcome.errors }, 'announcing an overdue action item was refused');
+      else if (outcome.value) announced.push(id);
+    }
+    if (batch.length < BATCH) return announced;
+    after = batch[batch.length - 1] ?? null;
   }
-  return announced;
 }
 
 /** The overdue round, every `overdueCheckIntervalMs` (0: off) in every serving process. */
