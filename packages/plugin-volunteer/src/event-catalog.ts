@@ -7,6 +7,7 @@ export const volunteerEvents = {
   'volunteer.recruitment-posted': 'A team posted a call for volunteers, with how many it wants.',
   'volunteer.application-changed': 'An application to a call was made, accepted, waitlisted, declined or withdrawn.',
   'volunteer.shift-changed': 'A shift sign-up changed: signed up, cancelled, swapped, handed over, checked in or checked out.',
+  'volunteer.shift-reminder': 'A shift a volunteer signed up for starts soon (shiftReminderMinutes before, once per sign-up): remind them.',
   'volunteer.pairing-created': 'A team or volunteer was paired (结对) with a resident in need.',
   'volunteer.pairing-visited': 'A paired volunteer recorded a visit to the resident, with the care given.',
   'volunteer.task-created': 'A volunteer task was created (deliver groceries or medicine, escort, carry rubbish…).',

@@ -84,6 +84,22 @@ export interface VolunteerShiftEventPayload {
   change: 'signed-up' | 'cancelled' | 'swapped' | 'handed-over' | 'checked-in' | 'checked-out';
 }
 
+/**
+ * `volunteer.shift-reminder`: a shift a person signed up for starts within `shiftReminderMinutes`;
+ * once per sign-up, not for one made inside that time (they have just signed up).
+ */
+export interface VolunteerShiftReminder {
+  signupId: string;
+  shiftId: string;
+  personId: string;
+  teamId: string;
+  /** Materialized path of the shift's place. */
+  placePath: string;
+  title: string;
+  /** ISO-8601 start of the shift. */
+  startsAt: string;
+}
+
 /** `volunteer.pairing-created`: a team or a volunteer was paired with a resident in need. */
 export interface VolunteerPairingCreated {
   pairingId: string;

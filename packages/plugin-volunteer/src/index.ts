@@ -29,6 +29,8 @@ import { volunteerMessages } from './messages.js';
 import { volunteerPersonalData } from './personal-data.js';
 import { DEFAULT_OPTIONS, validateOptions, type VolunteerOptions, type VolunteerServices } from './options.js';
 import { openShiftsAhead, rotaTask } from './shift/rota.task.js';
+import { remindShifts, shiftReminderTask } from './shift/reminder.task.js';
+import { shiftReminders } from './migrations/0004_shift_reminders.js';
 import { volunteerEvents } from './event-catalog.js';
 
 export type * from './events.js';
@@ -69,7 +71,7 @@ export const plugin = definePlugin<VolunteerOptions>({
   coreRange: peerRange(import.meta.url, '@gongzhi/core'),
   events: volunteerEvents,
   dbSchema: DB_SCHEMA,
-  migrations: [teams, pairingResidentIndex, connectionIndexes],
+  migrations: [teams, pairingResidentIndex, connectionIndexes, shiftReminders],
   entities: [
     VolunteerTeam,
     VolunteerTeamMember,
@@ -133,8 +135,12 @@ export const plugin = definePlugin<VolunteerOptions>({
   ],
   boardItems: [volunteerTaskBoardItems],
   options: { defaults: DEFAULT_OPTIONS, validate: validateOptions },
-  services: (ctx): VolunteerServices => ({ options: ctx.options, openShiftsAhead: () => openShiftsAhead(ctx) }),
-  scheduledTasks: [rotaTask],
+  services: (ctx): VolunteerServices => ({
+    options: ctx.options,
+    openShiftsAhead: () => openShiftsAhead(ctx),
+    remindShifts: () => remindShifts(ctx),
+  }),
+  scheduledTasks: [rotaTask, shiftReminderTask],
   personalData: volunteerPersonalData,
   seed: (ctx) => seedVolunteerDemo(ctx.em(), ctx.now),
 });

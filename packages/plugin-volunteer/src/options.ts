@@ -10,15 +10,32 @@ export interface VolunteerOptions {
   shiftsAheadDays: number;
   /** How often (ms) this process opens the slots that came into the window; 0 turns the round off. */
   rotaIntervalMs: number;
+  /**
+   * How many minutes before a shift its signed-up volunteers are reminded (`volunteer.shift-reminder`,
+   * once per sign-up; not for one made inside that time). 0: no reminders.
+   */
+  shiftReminderMinutes: number;
+  /** How often (ms) this process looks for shifts to remind of; 0 turns the round off. */
+  reminderIntervalMs: number;
 }
 
-export const DEFAULT_OPTIONS: VolunteerOptions = { shiftsAheadDays: 14, rotaIntervalMs: 3_600_000 };
+export const DEFAULT_OPTIONS: VolunteerOptions = {
+  shiftsAheadDays: 14,
+  rotaIntervalMs: 3_600_000,
+  shiftReminderMinutes: 120,
+  reminderIntervalMs: 60_000,
+};
+
+/** The longest reminder time: a week before the shift. */
+export const MAX_REMINDER_MINUTES = 7 * 24 * 60;
 
 /** What the volunteer plugin offers dependent plugins (and its own commands, through `uow.services`). */
 export interface VolunteerServices {
   options: VolunteerOptions;
   /** Runs the rota round now: every schedule's slots up to `shiftsAheadDays` ahead are opened; returns how many were added. */
   openShiftsAhead(): Promise<number>;
+  /** Runs the reminder round now: returns the ids of the sign-ups it reminded. */
+  remindShifts(): Promise<string[]>;
 }
 
 declare module '@gongzhi/core' {
@@ -38,6 +55,17 @@ export function validateOptions(options: VolunteerOptions): string[] {
   if (!Number.isSafeInteger(options.rotaIntervalMs) || options.rotaIntervalMs < 0) {
     problems.push(
       `rotaIntervalMs must be a whole number of milliseconds, 0 to turn the rota round off; got ${JSON.stringify(options.rotaIntervalMs)}`,
+    );
+  }
+  const minutes = options.shiftReminderMinutes;
+  if (!Number.isInteger(minutes) || minutes < 0 || minutes > MAX_REMINDER_MINUTES) {
+    problems.push(
+      `shiftReminderMinutes must be a whole number of minutes from 0 (no reminders) to ${MAX_REMINDER_MINUTES} (a week); got ${JSON.stringify(minutes)}`,
+    );
+  }
+  if (!Number.isSafeInteger(options.reminderIntervalMs) || options.reminderIntervalMs < 0) {
+    problems.push(
+      `reminderIntervalMs must be a whole number of milliseconds, 0 to turn the reminder round off; got ${JSON.stringify(options.reminderIntervalMs)}`,
     );
   }
   return problems;

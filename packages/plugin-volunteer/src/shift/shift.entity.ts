@@ -99,7 +99,7 @@ export class VolunteerShift extends NodeEntity<'taken' | 'schedule'> {
  */
 @Entity({ schema: 'volunteer', tableName: 'shift_signup' })
 @ObjectType({ implements: Node, description: 'A person signed up for a shift, with check-in and check-out.' })
-export class VolunteerShiftSignup extends GlobalIdEntity<'signedUpAt' | 'cancelledAt' | 'checkedInAt' | 'checkedOutAt'> {
+export class VolunteerShiftSignup extends GlobalIdEntity<'signedUpAt' | 'cancelledAt' | 'checkedInAt' | 'checkedOutAt' | 'remindedAt'> {
   @ManyToOne(() => VolunteerShift, { deleteRule: 'cascade' })
   @RelationField(() => VolunteerShift)
   shift!: VolunteerShift;
@@ -123,4 +123,12 @@ export class VolunteerShiftSignup extends GlobalIdEntity<'signedUpAt' | 'cancell
   @Property({ type: 'datetime', nullable: true })
   @Field(() => Date, { nullable: true })
   checkedOutAt?: Date | null;
+
+  @Property({ type: 'datetime', nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When the person was reminded that the shift starts soon (volunteer.shift-reminder); null before, and for a sign-up made inside the reminder time.',
+  })
+  remindedAt?: Date | null = null;
 }

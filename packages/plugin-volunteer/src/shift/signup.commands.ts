@@ -1,4 +1,5 @@
 import { defineCommand, type Named, Person, Place, refId, type UnitOfWork, type Phrase } from '@gongzhi/core';
+import { LockMode } from '@mikro-orm/core';
 import { localDate } from '../calendar.js';
 import { requireCommunityOf } from '../community.js';
 import type { VolunteerShiftEventPayload } from '../events.js';
@@ -226,5 +227,36 @@ export const checkOut = defineCommand<{ signup: Named<VolunteerShiftSignup> }, V
     }
     await announce(uow, signup, 'checked-out');
     return signup;
+  },
+});
+
+/**
+ * Reminds a person that a shift they signed up for starts within `minutes`
+ * (`volunteer.shift-reminder`) and records when (`remindedAt`), once: under the sign-up's row lock,
+ * so of two rounds at once (two processes) the second finds it reminded. Not for a sign-up
+ * cancelled, made inside the reminder time, or of a shift already started. True when this run
+ * reminded it.
+ */
+export const remindShiftSignup = defineCommand<{ signupId: string; minutes: number }, boolean>({
+  name: 'volunteer.remindShiftSignup',
+  async run(uow, { signupId, minutes }) {
+    const signup = await uow.em.findOne(VolunteerShiftSignup, { uuid: signupId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    if (!signup || signup.cancelledAt || signup.remindedAt) return false;
+    const shift = await uow.em.findOneOrFail(VolunteerShift, { uuid: refId(signup.shift)! });
+    const now = uow.now().getTime();
+    const remindFrom = shift.startsAt.getTime() - minutes * 60_000;
+    if (now >= shift.startsAt.getTime() || now < remindFrom || signup.signedUpAt.getTime() >= remindFrom) return false;
+    signup.remindedAt = uow.now();
+    await uow.em.flush();
+    await uow.emit('volunteer.shift-reminder', {
+      signupId: signup.uuid,
+      shiftId: shift.uuid,
+      personId: refId(signup.person)!,
+      teamId: refId(shift.team)!,
+      placePath: shift.placePath,
+      title: shift.title,
+      startsAt: shift.startsAt.toISOString(),
+    });
+    return true;
   },
 });

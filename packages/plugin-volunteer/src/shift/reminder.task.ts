@@ -1,0 +1,45 @@
+import type { PluginRuntimeContext, ScheduledRound, ScheduledTask } from '@gongzhi/core';
+import { t } from '../db.js';
+import type { VolunteerOptions } from '../options.js';
+import { remindShiftSignup } from './signup.commands.js';
+
+/** How the round's writes are named in the audit log: `system: volunteer.shift-reminders`. */
+export const REMINDER_LABEL = 'volunteer.shift-reminders';
+
+/**
+ * Reminds every active sign-up of a shift starting within `shiftReminderMinutes` that was not
+ * reminded yet and was made before that time began, a sign-up per unit of work run as the system
+ * ({@link remindShiftSignup}): safe when several processes run it at once. Returns the ids reminded.
+ */
+export async function remindShifts(runtime: PluginRuntimeContext<VolunteerOptions>, round?: ScheduledRound): Promise<string[]> {
+  const minutes = runtime.options.shiftReminderMinutes;
+  if (minutes <= 0) return [];
+  const due = await runtime
+    .em()
+    .getConnection()
+    .execute<{ id: string }[]>(
+      `SELECT su.id FROM ${t('shift_signup')} su JOIN ${t('shift')} s ON s.id = su.shift_id
+        WHERE s.starts_at > ?::timestamptz AND s.starts_at <= ?::timestamptz + ? * interval '1 minute'
+          AND su.cancelled_at IS NULL AND su.reminded_at IS NULL AND su.signed_up_at < s.starts_at - ? * interval '1 minute'
+        ORDER BY s.starts_at, su.id`,
+      [runtime.now(), runtime.now(), minutes, minutes],
+    );
+  const reminded: string[] = [];
+  for (const { id } of due) {
+    if (round?.stopped) break;
+    const outcome = await runtime.runCommand(REMINDER_LABEL, remindShiftSignup, { signupId: id, minutes });
+    if (!outcome.ok) runtime.logger.error({ signupId: id, errors: outcome.errors }, 'reminding a volunteer of a shift was refused');
+    else if (outcome.value) reminded.push(id);
+  }
+  return reminded;
+}
+
+/** The reminder round, every `reminderIntervalMs` in every serving process; off when either option is 0. */
+export const shiftReminderTask: ScheduledTask<VolunteerOptions> = {
+  id: 'shift-reminders',
+  intervalMs: (options) => (options.shiftReminderMinutes > 0 ? options.reminderIntervalMs : 0),
+  async run(ctx, round) {
+    const reminded = await remindShifts(ctx, round);
+    if (reminded.length) ctx.logger.info({ reminded: reminded.length }, 'reminded volunteers of their shifts');
+  },
+};
