@@ -175,7 +175,7 @@ let postmasterPid = null;
 async function startGateway(env, logName, nodeArgs = [], checkout = root) {
   const port = await core.freePort();
   // The four plugins with their scheduled writes off: the grid's escalation, the council's
-  // overdue round and the volunteers' shift reminders. Every seeded request lies in the past, so the escalation would escalate the
+  // overdue round and meeting reminders, and the volunteers' shift reminders. Every seeded request lies in the past, so the escalation would escalate the
   // backlog 500 a minute, in bursts landing on whichever phase runs (the gateway's or the
   // baseline's), and its locks could deadlock the write baseline on a durable server. A
   // deployment's job escalates a trickle; the bench measures requests served.
@@ -187,7 +187,7 @@ async function startGateway(env, logName, nodeArgs = [], checkout = root) {
         name === '@gongzhi/plugin-grid'
           ? { name, options: { escalationIntervalMs: 0 } }
           : name === '@gongzhi/plugin-council'
-            ? { name, options: { overdueCheckIntervalMs: 0 } }
+            ? { name, options: { overdueCheckIntervalMs: 0, meetingReminderMinutes: 0 } }
             : name === '@gongzhi/plugin-volunteer'
               ? { name, options: { shiftReminderMinutes: 0 } }
               : name,

@@ -3,6 +3,7 @@ import type { PluginEventCatalog } from '@gongzhi/core';
 /** Every event the council plugin emits, with what it means (the plugin's `events`; `eventTypes` lists them). */
 export const councilEvents = {
   'council.meeting-scheduled': 'A member convened a council meeting (urgent ones need no notice).',
+  'council.meeting-reminder': 'A council meeting starts soon (meetingReminderMinutes before, once per meeting): remind its members.',
   'council.vote-cast': 'A seat’s vote on a proposal was cast, or changed.',
   'council.proposal-closed': 'A proposal was closed and its outcome counted: passed, rejected, or no quorum.',
   'council.resident-poll-closed': 'A residents’ consultation poll (征得居民同意) was closed, with the agree and disagree answers.',

@@ -32,6 +32,8 @@ import { actionItemPlacePath } from './migrations/0002_action_item_place_path.js
 import { connectionIndexes } from './migrations/0003_connection_indexes.js';
 import { memberVacated } from './migrations/0004_member_vacated.js';
 import { actionItemOverdue } from './migrations/0005_action_item_overdue.js';
+import { meetingReminders } from './migrations/0006_meeting_reminders.js';
+import { meetingReminderTask, remindMeetings } from './meeting/reminder.task.js';
 import { announceOverdueActionItems, overdueActionItemsTask } from './decision/overdue.task.js';
 import { type CouncilOptions, type CouncilServices, DEFAULT_OPTIONS, validateOptions } from './options.js';
 import { CouncilPermission } from './permissions.js';
@@ -101,7 +103,7 @@ export const plugin = definePlugin<CouncilOptions>({
     resident_poll_proposal_id_key: { message: councilMessages.constraintResidentPollProposalIdKey, field: 'proposalId' },
     decision_proposal_id_key: { message: councilMessages.constraintDecisionProposalIdKey, field: 'input.proposalId' },
   },
-  migrations: [councils, actionItemPlacePath, connectionIndexes, memberVacated, actionItemOverdue],
+  migrations: [councils, actionItemPlacePath, connectionIndexes, memberVacated, actionItemOverdue, meetingReminders],
   boardItems: [councilActionItemBoardItems],
   resolvers: [
     CouncilResolver,
@@ -127,8 +129,12 @@ export const plugin = definePlugin<CouncilOptions>({
     RequestCouncilItemsResolver,
   ],
   options: { defaults: DEFAULT_OPTIONS, validate: validateOptions },
-  services: (ctx): CouncilServices => ({ options: ctx.options, announceOverdueActionItems: () => announceOverdueActionItems(ctx) }),
-  scheduledTasks: [overdueActionItemsTask],
+  services: (ctx): CouncilServices => ({
+    options: ctx.options,
+    announceOverdueActionItems: () => announceOverdueActionItems(ctx),
+    remindMeetings: () => remindMeetings(ctx),
+  }),
+  scheduledTasks: [overdueActionItemsTask, meetingReminderTask],
   seed: seedCouncils,
 });
 

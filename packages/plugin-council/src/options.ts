@@ -7,15 +7,32 @@ export interface CouncilOptions {
    * announces each once (`council.action-item-overdue`); 0 turns the round off (tests do).
    */
   overdueCheckIntervalMs: number;
+  /**
+   * How many minutes before a meeting its members are reminded (`council.meeting-reminder`, once
+   * per meeting; not for one convened inside that time). 0: no reminders.
+   */
+  meetingReminderMinutes: number;
+  /** How often (ms) this process looks for meetings to remind of; 0 turns the round off. */
+  meetingReminderIntervalMs: number;
 }
 
-export const DEFAULT_OPTIONS: CouncilOptions = { noticeHours: 24, overdueCheckIntervalMs: 10 * 60_000 };
+export const DEFAULT_OPTIONS: CouncilOptions = {
+  noticeHours: 24,
+  overdueCheckIntervalMs: 10 * 60_000,
+  meetingReminderMinutes: 120,
+  meetingReminderIntervalMs: 60_000,
+};
+
+/** The longest reminder time: a week before the meeting. */
+export const MAX_MEETING_REMINDER_MINUTES = 7 * 24 * 60;
 
 /** What the council plugin offers dependent plugins (and its own commands, through `uow.services`). */
 export interface CouncilServices {
   options: CouncilOptions;
   /** Runs the overdue round now: every unfinished item past its due day not announced yet is announced once; returns their ids. */
   announceOverdueActionItems(): Promise<string[]>;
+  /** Runs the meeting reminder round now: returns the ids of the meetings it reminded. */
+  remindMeetings(): Promise<string[]>;
 }
 
 declare module '@gongzhi/core' {
@@ -33,6 +50,17 @@ export function validateOptions(options: CouncilOptions): string[] {
   if (!Number.isSafeInteger(options.overdueCheckIntervalMs) || options.overdueCheckIntervalMs < 0) {
     problems.push(
       `overdueCheckIntervalMs must be a whole number of milliseconds, 0 to turn the overdue round off; got ${JSON.stringify(options.overdueCheckIntervalMs)}`,
+    );
+  }
+  const minutes = options.meetingReminderMinutes;
+  if (!Number.isInteger(minutes) || minutes < 0 || minutes > MAX_MEETING_REMINDER_MINUTES) {
+    problems.push(
+      `meetingReminderMinutes must be a whole number of minutes from 0 (no reminders) to ${MAX_MEETING_REMINDER_MINUTES} (a week); got ${JSON.stringify(minutes)}`,
+    );
+  }
+  if (!Number.isSafeInteger(options.meetingReminderIntervalMs) || options.meetingReminderIntervalMs < 0) {
+    problems.push(
+      `meetingReminderIntervalMs must be a whole number of milliseconds, 0 to turn the reminder round off; got ${JSON.stringify(options.meetingReminderIntervalMs)}`,
     );
   }
   return problems;

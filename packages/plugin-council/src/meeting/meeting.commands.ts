@@ -1,4 +1,14 @@
-import { defineCommand, type GlobalIdEntity, graphQLTypeName, type Named, type Place, type Request, type UnitOfWork } from '@gongzhi/core';
+import {
+  defineCommand,
+  type GlobalIdEntity,
+  graphQLTypeName,
+  type Named,
+  type Place,
+  refId,
+  type Request,
+  type UnitOfWork,
+} from '@gongzhi/core';
+import { LockMode } from '@mikro-orm/core';
 import { requireMember, requireText } from '../council/council.commands.js';
 import type { Council, CouncilMember } from '../council/council.entity.js';
 import { councilEventBase } from '../council/council.events.js';
@@ -43,6 +53,8 @@ export const scheduleCouncilMeeting = defineCommand<
       scheduledAt: input.scheduledAt,
       urgent: input.urgent,
       convenedBy: convenor,
+      // When it was convened, by the platform clock: the reminder round compares it with the meeting's time.
+      createdAt: uow.now(),
     });
     await uow.em.flush();
     await uow.emit('council.meeting-scheduled', { ...councilEventBase(council), meetingId: meeting.uuid, urgent: meeting.urgent });
@@ -112,5 +124,33 @@ export const recordCouncilMinutes = defineCommand<{ agendaItem: Named<CouncilAge
     agendaItem.minutes = minutes.trim() || null;
     await uow.em.flush();
     return agendaItem;
+  },
+});
+
+/**
+ * Reminds a meeting's members that it starts within `minutes` (`council.meeting-reminder`) and
+ * records when (`remindedAt`), once: under the meeting's row lock, so of two rounds at once the
+ * second finds it reminded. Not for a meeting convened inside the reminder time, nor once it
+ * started. True when this run reminded it.
+ */
+export const remindCouncilMeeting = defineCommand<{ meetingId: string; minutes: number }, boolean>({
+  name: 'council.remindMeeting',
+  async run(uow, { meetingId, minutes }) {
+    const meeting = await uow.em.findOne(CouncilMeeting, { uuid: meetingId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    if (!meeting || meeting.remindedAt) return false;
+    const now = uow.now().getTime();
+    const remindFrom = meeting.scheduledAt.getTime() - minutes * 60_000;
+    if (now >= meeting.scheduledAt.getTime() || now < remindFrom || meeting.createdAt.getTime() >= remindFrom) return false;
+    meeting.remindedAt = uow.now();
+    await uow.em.flush();
+    const council = await withCommunity(uow, meeting.council);
+    await uow.emit('council.meeting-reminder', {
+      ...councilEventBase(council),
+      meetingId: meeting.uuid,
+      title: meeting.title,
+      scheduledAt: meeting.scheduledAt.toISOString(),
+      placeId: refId(meeting.place),
+    });
+    return true;
   },
 });

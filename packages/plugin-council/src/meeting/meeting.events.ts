@@ -4,5 +4,10 @@ declare module '@gongzhi/core' {
   interface GongzhiEvents {
     /** A member convened a meeting. */
     'council.meeting-scheduled': CouncilEventPayload & { meetingId: string; urgent: boolean };
+    /**
+     * A meeting starts within `meetingReminderMinutes`: once per meeting, not for one convened
+     * inside that time (its members were just told), so a district app can remind the members.
+     */
+    'council.meeting-reminder': CouncilEventPayload & { meetingId: string; title: string; scheduledAt: string; placeId: string | null };
   }
 }
