@@ -1,3 +1,5 @@
+import { intervalOptionProblem, rangeOptionProblem } from '@gongzhi/core';
+
 /** The plugin's options. */
 export interface CouncilOptions {
   /** Hours of notice a meeting needs unless it is urgent (紧急议事). */
@@ -47,21 +49,17 @@ export function validateOptions(options: CouncilOptions): string[] {
   if (!(Number.isFinite(options.noticeHours) && options.noticeHours >= 0)) {
     problems.push(`noticeHours must be a number of hours ≥ 0 (e.g. 24), got ${JSON.stringify(options.noticeHours)}`);
   }
-  if (!Number.isSafeInteger(options.overdueCheckIntervalMs) || options.overdueCheckIntervalMs < 0) {
-    problems.push(
-      `overdueCheckIntervalMs must be a whole number of milliseconds, 0 to turn the overdue round off; got ${JSON.stringify(options.overdueCheckIntervalMs)}`,
-    );
-  }
-  const minutes = options.meetingReminderMinutes;
-  if (!Number.isInteger(minutes) || minutes < 0 || minutes > MAX_MEETING_REMINDER_MINUTES) {
-    problems.push(
-      `meetingReminderMinutes must be a whole number of minutes from 0 (no reminders) to ${MAX_MEETING_REMINDER_MINUTES} (a week); got ${JSON.stringify(minutes)}`,
-    );
-  }
-  if (!Number.isSafeInteger(options.meetingReminderIntervalMs) || options.meetingReminderIntervalMs < 0) {
-    problems.push(
-      `meetingReminderIntervalMs must be a whole number of milliseconds, 0 to turn the reminder round off; got ${JSON.stringify(options.meetingReminderIntervalMs)}`,
-    );
-  }
+  problems.push(
+    ...[
+      intervalOptionProblem('overdueCheckIntervalMs', options.overdueCheckIntervalMs, 'the overdue round'),
+      rangeOptionProblem('meetingReminderMinutes', options.meetingReminderMinutes, {
+        unit: 'minutes',
+        max: MAX_MEETING_REMINDER_MINUTES,
+        zero: 'no reminders',
+        maxMeans: 'a week',
+      }),
+      intervalOptionProblem('meetingReminderIntervalMs', options.meetingReminderIntervalMs, 'the reminder round'),
+    ].filter((p) => p !== undefined),
+  );
   return problems;
 }

@@ -16,23 +16,29 @@ const reminders: EventPayload<'council.meeting-reminder'>[] = [];
 
 beforeAll(async () => {
   w = await createWorld(clock.now, { pluginOptions: { council: { meetingReminderIntervalMs: 0 } } });
-  const em = w.app.platform.orm.em.fork();
-  rep = em.create(Person, { name: '提醒代表' });
-  em.create(PersonRole, { person: rep, place: w.community, role: PersonRoleKind.RESIDENT, startsOn: '2020-01-01' });
+  ({ member: rep, councilId } = await councilWithMember(w, '提醒议事会'));
+  w.app.platform.events.on('council.meeting-reminder', (e) => void reminders.push(e.payload));
+});
+afterAll(() => w?.app.close());
+
+/** A council of the world's community, through the API, with one resident representative seated. */
+async function councilWithMember(world: World, name: string): Promise<{ member: Person; councilId: string }> {
+  const em = world.app.platform.orm.em.fork();
+  const member = em.create(Person, { name: `${name}代表` });
+  em.create(PersonRole, { person: member, place: world.community, role: PersonRoleKind.RESIDENT, startsOn: '2020-01-01' });
   await em.flush();
   const input = {
-    communityId: w.community.id,
-    name: '提醒议事会',
+    communityId: world.community.id,
+    name,
     kind: 'NAMED',
     votingRule: 'SIMPLE_MAJORITY',
     voteCounting: 'PER_SEAT',
     quorumPercent: 50,
   };
-  councilId = (await act(w.app, Q.createCouncil, { input })).id;
-  await act(w.app, Q.addMember, { c: councilId, s: 'RESIDENT_REPRESENTATIVE', p: rep.id });
-  w.app.platform.events.on('council.meeting-reminder', (e) => void reminders.push(e.payload));
-});
-afterAll(() => w?.app.close());
+  const councilId = (await act(world.app, Q.createCouncil, { input })).id as string;
+  await act(world.app, Q.addMember, { c: councilId, s: 'RESIDENT_REPRESENTATIVE', p: member.id });
+  return { member, councilId };
+}
 
 const round = () => w.app.platform.services.get('council').remindMeetings();
 const schedule = async (title: string, scheduledAt: string, urgent: boolean) =>
@@ -75,20 +81,7 @@ test('the plugin runs the round on its interval; a reminder time past a week sto
     expect(other.app.platform.scheduledTasks).toContainEqual(
       expect.objectContaining({ task: 'council.meeting-reminders', intervalMs: 30 }),
     );
-    const em = other.app.platform.orm.em.fork();
-    const member = em.create(Person, { name: '定时代表' });
-    em.create(PersonRole, { person: member, place: other.community, role: PersonRoleKind.RESIDENT, startsOn: '2020-01-01' });
-    await em.flush();
-    const input = {
-      communityId: other.community.id,
-      name: '定时议事会',
-      kind: 'NAMED',
-      votingRule: 'SIMPLE_MAJORITY',
-      voteCounting: 'PER_SEAT',
-      quorumPercent: 50,
-    };
-    const council = (await act(other.app, Q.createCouncil, { input })).id as string;
-    await act(other.app, Q.addMember, { c: council, s: 'RESIDENT_REPRESENTATIVE', p: member.id });
+    const { member, councilId: council } = await councilWithMember(other, '定时议事会');
     const meeting = (
       await act(
         other.app,

@@ -1,4 +1,4 @@
-import type { ServiceRegistry } from '@gongzhi/core';
+import { intervalOptionProblem, type ServiceRegistry } from '@gongzhi/core';
 
 /** Options of the grid plugin (`pluginOptions.grid` / `plugins: [{ name, options }]`). */
 export interface GridOptions {
@@ -29,9 +29,8 @@ export const gridOptionDefaults: GridOptions = {
 
 export function validateGridOptions(o: GridOptions): string[] {
   const problems: string[] = [];
-  if (!Number.isInteger(o.escalationIntervalMs) || o.escalationIntervalMs < 0) {
-    problems.push(`escalationIntervalMs must be a whole number of milliseconds, 0 to turn the job off; got ${o.escalationIntervalMs}`);
-  }
+  const interval = intervalOptionProblem('escalationIntervalMs', o.escalationIntervalMs, 'the job');
+  if (interval) problems.push(interval);
   for (const key of ['gridLevelHours', 'communityLevelHours'] as const) {
     if (!Number.isInteger(o[key]) || o[key] < 1 || o[key] > 8760)
       problems.push(`${key} must be a whole number of hours from 1 to 8760; got ${o[key]}`);

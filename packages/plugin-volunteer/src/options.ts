@@ -1,3 +1,4 @@
+import { intervalOptionProblem, rangeOptionProblem } from '@gongzhi/core';
 import { MAX_MATERIALIZE_DAYS } from './shift/shift.commands.js';
 
 /** The plugin's options. */
@@ -47,26 +48,22 @@ declare module '@gongzhi/core' {
 /** The problems with `options`, each saying what a right value is (none when fine). */
 export function validateOptions(options: VolunteerOptions): string[] {
   const problems: string[] = [];
-  if (!Number.isInteger(options.shiftsAheadDays) || options.shiftsAheadDays < 0 || options.shiftsAheadDays > MAX_MATERIALIZE_DAYS) {
-    problems.push(
-      `shiftsAheadDays must be a whole number of days from 0 (leaders open slots themselves) to ${MAX_MATERIALIZE_DAYS}; got ${JSON.stringify(options.shiftsAheadDays)}`,
-    );
-  }
-  if (!Number.isSafeInteger(options.rotaIntervalMs) || options.rotaIntervalMs < 0) {
-    problems.push(
-      `rotaIntervalMs must be a whole number of milliseconds, 0 to turn the rota round off; got ${JSON.stringify(options.rotaIntervalMs)}`,
-    );
-  }
-  const minutes = options.shiftReminderMinutes;
-  if (!Number.isInteger(minutes) || minutes < 0 || minutes > MAX_REMINDER_MINUTES) {
-    problems.push(
-      `shiftReminderMinutes must be a whole number of minutes from 0 (no reminders) to ${MAX_REMINDER_MINUTES} (a week); got ${JSON.stringify(minutes)}`,
-    );
-  }
-  if (!Number.isSafeInteger(options.reminderIntervalMs) || options.reminderIntervalMs < 0) {
-    problems.push(
-      `reminderIntervalMs must be a whole number of milliseconds, 0 to turn the reminder round off; got ${JSON.stringify(options.reminderIntervalMs)}`,
-    );
-  }
+  problems.push(
+    ...[
+      rangeOptionProblem('shiftsAheadDays', options.shiftsAheadDays, {
+        unit: 'days',
+        max: MAX_MATERIALIZE_DAYS,
+        zero: 'leaders open slots themselves',
+      }),
+      intervalOptionProblem('rotaIntervalMs', options.rotaIntervalMs, 'the rota round'),
+      rangeOptionProblem('shiftReminderMinutes', options.shiftReminderMinutes, {
+        unit: 'minutes',
+        max: MAX_REMINDER_MINUTES,
+        zero: 'no reminders',
+        maxMeans: 'a week',
+      }),
+      intervalOptionProblem('reminderIntervalMs', options.reminderIntervalMs, 'the reminder round'),
+    ].filter((p) => p !== undefined),
+  );
   return problems;
 }
