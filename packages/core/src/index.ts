@@ -70,7 +70,7 @@ export * from './plugin/composition.js';
 export * from './plugin/plugin.js';
 export { pluginTables } from './plugin/plugin-tables.js';
 export { intervalOptionProblem, rangeOptionProblem } from './plugin/option-problems.js';
-export type { ScheduledRound, ScheduledTask, ScheduledTaskTotals } from './plugin/scheduled-task.js';
+export { runEachAsSystem, type ScheduledRound, type ScheduledTask, type ScheduledTaskTotals } from './plugin/scheduled-task.js';
 export * from './relay/connection.js';
 export * from './relay/global-id.js';
 export * from './relay/node.js';

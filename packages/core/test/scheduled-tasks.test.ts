@@ -1,4 +1,4 @@
-import { createPlace, createPlatform, PlaceType, type ScheduledTask } from '@gongzhi/core';
+import { createPlace, createPlatform, defineCommand, PlaceType, runEachAsSystem, type ScheduledTask } from '@gongzhi/core';
 import { createTestApp, createTestDatabase, type TestApp, type TestDatabase } from '@gongzhi/core/testing';
 import { Writable } from 'node:stream';
 import pino from 'pino';
@@ -108,6 +108,49 @@ test('a task turned off (interval 0) never runs; close waits for a round under w
   release();
   await closed;
   expect(calls).toEqual(['round started', 'round ended, stopped: true', 'destroy']);
+});
+
+test('runEachAsSystem runs a command per input as the system: a refusal and a fault are logged with their input, and the next runs', async () => {
+  const { lines, logger } = logLines();
+  let results: { input: { n: number }; value: number }[] | null = null;
+  const double = defineCommand<{ n: number }, number>({
+    name: 'test.double',
+    async run(uow, { n }) {
+      if (n === 2) throw new Error('the second fails (test)');
+      // Refused by core's check (an empty code): a domain error, in the outcome.
+      if (n === 3) await uow.run(createPlace, { type: PlaceType.DISTRICT, code: ' ', name: '无码区' });
+      return n * 2;
+    },
+  });
+  const each: ScheduledTask = {
+    id: 'each',
+    intervalMs: () => 20,
+    async run(ctx, round) {
+      results ??= await runEachAsSystem(ctx, 'ticker.each', double, [{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }], round);
+    },
+  };
+  app = await createTestApp({ logger, plugins: [bare('ticker', { scheduledTasks: [each] })] });
+  await waitFor('the round', () => results !== null);
+  expect(results).toEqual([
+    { input: { n: 1 }, value: 2 },
+    { input: { n: 4 }, value: 8 },
+  ]);
+  expect(lines.filter((l) => String(l.msg).startsWith('a command of a scheduled round'))).toEqual([
+    expect.objectContaining({
+      level: 50,
+      msg: 'a command of a scheduled round failed; the next one runs',
+      label: 'ticker.each',
+      command: 'test.double',
+      input: { n: 2 },
+      err: expect.objectContaining({ message: 'the second fails (test)' }),
+    }),
+    expect.objectContaining({
+      level: 50,
+      msg: 'a command of a scheduled round was refused',
+      input: { n: 3 },
+      errors: [expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'input.code' })],
+    }),
+  ]);
 });
 
 describe('declarations checked at start', () => {

@@ -1,3 +1,4 @@
+import type { Command } from '../command/command.js';
 import { StartupError } from '../errors.js';
 import { PeriodicWork } from '../periodic-work.js';
 import type { GongzhiPlugin, PluginRuntimeContext } from './plugin.js';
@@ -38,6 +39,34 @@ export interface ScheduledTask<Options = unknown> {
   intervalMs(options: Options): number;
   /** One round. A fault it throws is logged as the round's failure; the next round comes as scheduled. */
   run(ctx: PluginRuntimeContext<Options>, round: ScheduledRound): Promise<void>;
+}
+
+/**
+ * Runs `command` as the system (`label` names it in timelines and the audit log) once per input,
+ * each in a unit of work of its own: what a round usually does with the rows it selected. One
+ * refused (a domain error) or failing is logged with its input and the next runs; once the
+ * platform is closing (`round.stopped`) the rest wait for the next round. Answers each input whose
+ * run ended with the value it answered.
+ */
+export async function runEachAsSystem<I, R>(
+  ctx: Pick<PluginRuntimeContext, 'runCommand' | 'logger'>,
+  label: string,
+  command: Command<I, R>,
+  inputs: Iterable<I>,
+  round?: ScheduledRound,
+): Promise<{ input: I; value: R }[]> {
+  const done: { input: I; value: R }[] = [];
+  for (const input of inputs) {
+    if (round?.stopped) break;
+    try {
+      const outcome = await ctx.runCommand(label, command, input);
+      if (outcome.ok) done.push({ input, value: outcome.value });
+      else ctx.logger.error({ label, command: command.name, input, errors: outcome.errors }, 'a command of a scheduled round was refused');
+    } catch (err) {
+      ctx.logger.error({ err, label, command: command.name, input }, 'a command of a scheduled round failed; the next one runs');
+    }
+  }
+  return done;
 }
 
 /** What one task's rounds have come to in this process since it started (kept current; `/metrics` copies them). */

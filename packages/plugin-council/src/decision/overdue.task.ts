@@ -1,4 +1,4 @@
-import { type PluginRuntimeContext, type ScheduledRound, type ScheduledTask } from '@gongzhi/core';
+import { type PluginRuntimeContext, runEachAsSystem, type ScheduledRound, type ScheduledTask } from '@gongzhi/core';
 import type { CouncilOptions } from '../options.js';
 import { t } from '../db.js';
 import { announceOverdueActionItem } from './decision.commands.js';
@@ -14,7 +14,7 @@ const BATCH = 500;
  * Announces every unfinished action item whose due day has ended and that was not announced yet,
  * each in a unit of work of its own run as the system ({@link announceOverdueActionItem}): safe
  * when several processes run it at once. Reads the candidates a batch at a time after the last
- * one seen, so an item refused (logged) is not read again in this round. Returns the ids of the
+ * one seen, so an item refused or failing (logged) is not read again in this round. Returns the ids of the
  * items this run announced.
  */
 export async function announceOverdueActionItems(runtime: PluginRuntimeContext<CouncilOptions>, round?: ScheduledRound): Promise<string[]> {
@@ -31,13 +31,15 @@ export async function announceOverdueActionItems(runtime: PluginRuntimeContext<C
           ORDER BY due_on, id LIMIT ${BATCH}`,
         after ? [today, after.due_on, after.id] : [today],
       );
-    for (const { id } of batch) {
-      if (round?.stopped) return announced;
-      const outcome = await runtime.runCommand(OVERDUE_LABEL, announceOverdueActionItem, { actionItemId: id });
-      if (!outcome.ok) runtime.logger.error({ actionItemId: id, errors: outcome.errors }, 'announcing an overdue action item was refused');
-      else if (outcome.value) announced.push(id);
-    }
-    if (batch.length < BATCH) return announced;
+    const runs = await runEachAsSystem(
+      runtime,
+      OVERDUE_LABEL,
+      announceOverdueActionItem,
+      batch.map((b) => ({ actionItemId: b.id })),
+      round,
+    );
+    for (const { input, value } of runs) if (value) announced.push(input.actionItemId);
+    if (batch.length < BATCH || round?.stopped) return announced;
     after = batch[batch.length - 1] ?? null;
   }
 }

@@ -1,4 +1,4 @@
-import type { PluginRuntimeContext, ScheduledRound, ScheduledTask } from '@gongzhi/core';
+import { type PluginRuntimeContext, runEachAsSystem, type ScheduledRound, type ScheduledTask } from '@gongzhi/core';
 import { t } from '../db.js';
 import type { CouncilOptions } from '../options.js';
 import { remindCouncilMeeting } from './meeting.commands.js';
@@ -24,14 +24,14 @@ export async function remindMeetings(runtime: PluginRuntimeContext<CouncilOption
         ORDER BY scheduled_at, id`,
       [runtime.now(), runtime.now(), minutes, minutes],
     );
-  const reminded: string[] = [];
-  for (const { id } of due) {
-    if (round?.stopped) break;
-    const outcome = await runtime.runCommand(MEETING_REMINDER_LABEL, remindCouncilMeeting, { meetingId: id, minutes });
-    if (!outcome.ok) runtime.logger.error({ meetingId: id, errors: outcome.errors }, 'reminding a council meeting was refused');
-    else if (outcome.value) reminded.push(id);
-  }
-  return reminded;
+  const runs = await runEachAsSystem(
+    runtime,
+    MEETING_REMINDER_LABEL,
+    remindCouncilMeeting,
+    due.map(({ id }) => ({ meetingId: id, minutes })),
+    round,
+  );
+  return runs.flatMap((r) => (r.value ? [r.input.meetingId] : []));
 }
 
 /** The meeting reminder round, every `meetingReminderIntervalMs` in every serving process; off when either option is 0. */

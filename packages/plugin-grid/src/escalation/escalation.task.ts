@@ -1,4 +1,4 @@
-import { type PluginRuntimeContext, readContext, type ScheduledTask } from '@gongzhi/core';
+import { type PluginRuntimeContext, readContext, runEachAsSystem, type ScheduledRound, type ScheduledTask } from '@gongzhi/core';
 import type { GridOptions } from '../options.js';
 import { escalateOverdueRequest } from './escalation.commands.js';
 import { findOverdue } from './escalation.queries.js';
@@ -13,20 +13,11 @@ export const ESCALATION_JOB = 'grid.escalation';
  * {@link escalateOverdueRequest}). Praise and wishes never escalate. Returns the uuids of the
  * requests escalated.
  */
-export async function escalateOverdue(runtime: PluginRuntimeContext<GridOptions>): Promise<string[]> {
+export async function escalateOverdue(runtime: PluginRuntimeContext<GridOptions>, round?: ScheduledRound): Promise<string[]> {
   const candidates = await findOverdue(readContext(runtime.em()), runtime.options, runtime.now());
-  const escalated: string[] = [];
-  for (const candidate of candidates) {
-    try {
-      const outcome = await runtime.runCommand(ESCALATION_JOB, escalateOverdueRequest, { requestId: candidate.id, level: candidate.level });
-      if (outcome.ok && outcome.value) escalated.push(candidate.id);
-      else if (!outcome.ok)
-        runtime.logger.error({ requestId: candidate.id, errors: outcome.errors }, 'automatic escalation of a request was refused');
-    } catch (err) {
-      runtime.logger.error({ err, requestId: candidate.id }, 'automatic escalation of a request failed');
-    }
-  }
-  return escalated;
+  const inputs = candidates.map((c) => ({ requestId: c.id, level: c.level }));
+  const runs = await runEachAsSystem(runtime, ESCALATION_JOB, escalateOverdueRequest, inputs, round);
+  return runs.flatMap((r) => (r.value ? [r.input.requestId] : []));
 }
 
 /**
@@ -36,8 +27,8 @@ export async function escalateOverdue(runtime: PluginRuntimeContext<GridOptions>
 export const escalationTask: ScheduledTask<GridOptions> = {
   id: 'escalation',
   intervalMs: (options) => options.escalationIntervalMs,
-  async run(ctx) {
-    const ids = await escalateOverdue(ctx);
+  async run(ctx, round) {
+    const ids = await escalateOverdue(ctx, round);
     if (ids.length) ctx.logger.info({ escalated: ids.length }, 'escalated overdue requests');
   },
 };

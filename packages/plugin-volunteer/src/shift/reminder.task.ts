@@ -1,4 +1,4 @@
-import type { PluginRuntimeContext, ScheduledRound, ScheduledTask } from '@gongzhi/core';
+import { type PluginRuntimeContext, runEachAsSystem, type ScheduledRound, type ScheduledTask } from '@gongzhi/core';
 import { t } from '../db.js';
 import type { VolunteerOptions } from '../options.js';
 import { remindShiftSignup } from './signup.commands.js';
@@ -24,14 +24,14 @@ export async function remindShifts(runtime: PluginRuntimeContext<VolunteerOption
         ORDER BY s.starts_at, su.id`,
       [runtime.now(), runtime.now(), minutes, minutes],
     );
-  const reminded: string[] = [];
-  for (const { id } of due) {
-    if (round?.stopped) break;
-    const outcome = await runtime.runCommand(REMINDER_LABEL, remindShiftSignup, { signupId: id, minutes });
-    if (!outcome.ok) runtime.logger.error({ signupId: id, errors: outcome.errors }, 'reminding a volunteer of a shift was refused');
-    else if (outcome.value) reminded.push(id);
-  }
-  return reminded;
+  const runs = await runEachAsSystem(
+    runtime,
+    REMINDER_LABEL,
+    remindShiftSignup,
+    due.map(({ id }) => ({ signupId: id, minutes })),
+    round,
+  );
+  return runs.flatMap((r) => (r.value ? [r.input.signupId] : []));
 }
 
 /** The reminder round, every `reminderIntervalMs` in every serving process; off when either option is 0. */

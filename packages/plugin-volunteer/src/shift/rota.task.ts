@@ -1,4 +1,4 @@
-import type { PluginRuntimeContext, ScheduledRound, ScheduledTask } from '@gongzhi/core';
+import { type PluginRuntimeContext, runEachAsSystem, type ScheduledRound, type ScheduledTask } from '@gongzhi/core';
 import { localDate } from '../calendar.js';
 import { t } from '../db.js';
 import type { VolunteerOptions } from '../options.js';
@@ -23,14 +23,14 @@ export async function openShiftsAhead(runtime: PluginRuntimeContext<VolunteerOpt
       `SELECT id FROM ${t('shift_schedule')} WHERE valid_until IS NULL OR valid_until >= ?::date - 1 ORDER BY id`,
       [localDate(runtime.now(), 'UTC')],
     );
-  let opened = 0;
-  for (const { id } of schedules) {
-    if (round?.stopped) break;
-    const outcome = await runtime.runCommand(ROTA_LABEL, openScheduleAhead, { scheduleId: id, days });
-    if (outcome.ok) opened += outcome.value;
-    else runtime.logger.error({ scheduleId: id, errors: outcome.errors }, 'opening the slots of a shift schedule was refused');
-  }
-  return opened;
+  const runs = await runEachAsSystem(
+    runtime,
+    ROTA_LABEL,
+    openScheduleAhead,
+    schedules.map(({ id }) => ({ scheduleId: id, days })),
+    round,
+  );
+  return runs.reduce((sum, r) => sum + r.value, 0);
 }
 
 /** The rota round, every `rotaIntervalMs` in every serving process; off when either option is 0. */
