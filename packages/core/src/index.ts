@@ -45,7 +45,14 @@ export { NOTHING_WRITTEN, writeOrUndo, type WhyNothingWritten } from './command/
 export * from './database/notification-listener.js';
 export * from './errors.js';
 export * from './events/event-bus.js';
-export { EVENT_NAME, type EventCatalog, type EventType, type PluginEventCatalog } from './events/event-catalog.js';
+export {
+  EVENT_NAME,
+  type EventCatalog,
+  type EventDescription,
+  type EventPayloadField,
+  type EventType,
+  type PluginEventCatalog,
+} from './events/event-catalog.js';
 export {
   eventOutbox,
   OUTBOX_DEFAULTS,

@@ -60,7 +60,7 @@ import {
 import { CORE_VERSION } from './version.js';
 import { type FoldTotals, RequestCountFolder, type RequestCountOptions } from './request/request-count-folder.js';
 import { checkLogRetention, LogPruner, type LogRetentionOptions, type PruneTotals } from './audit/log-retention.js';
-import { checkScheduledTasks, ScheduledTasks, type ScheduledTaskTotals } from './plugin/scheduled-task.js';
+import { advisoryTaskLease, checkScheduledTasks, ScheduledTasks, type ScheduledTaskTotals } from './plugin/scheduled-task.js';
 import { WebhookDispatcher, type WebhookOptions } from './webhook/webhook.dispatcher.js';
 import { subscribeWebhookFanOut } from './webhook/webhook.fan-out.js';
 import { EventTypes } from './events/event-catalog.js';
@@ -588,6 +588,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     guardSchema(schema);
     readAheadOfPages(schema, startKeyOnlyRules);
     checkBoardTypes(schema, boardSources);
+    events.eventTypes.checkNodeTypes(schema);
     // Nothing above needed the database: an embedded server still starting was doing so meanwhile.
     await options.databaseReady;
     const nativePool = await ready.em.getConnection().getNativeClient();
@@ -637,7 +638,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     checkHandlerIds(events);
     const allServices = services;
     // Started last, with the rest of the background work.
-    const scheduled = new ScheduledTasks(plugins, contextFor);
+    const scheduled = new ScheduledTasks(plugins, contextFor, advisoryTaskLease(nativePool));
 
     const platform: Platform = {
       info,

@@ -9,8 +9,11 @@ import { bare } from './fixtures/plugins.js';
  * a webhook or (in tests) an emit naming an event its emitter does not declare is refused.
  */
 const noticeboard: EventCatalog = {
-  'noticeboard.posted': 'A notice was posted on a place’s board.',
-  'noticeboard.taken-down': 'A notice was taken down.',
+  'noticeboard.posted': {
+    description: 'A notice was posted on a place’s board.',
+    payload: { placeId: { node: 'Place', description: 'Where it was posted.' }, title: 'Its title.' },
+  },
+  'noticeboard.taken-down': { description: 'A notice was taken down.', payload: {} },
 };
 
 let app: TestApp | undefined;
@@ -21,18 +24,38 @@ afterEach(async () => {
 
 test('eventTypes lists core’s events and each plugin’s, described, with who emits them', async () => {
   app = await createTestApp({ plugins: [bare('noticeboard', { events: noticeboard }), bare('quiet')] });
-  const { eventTypes } = await app.run<{ eventTypes: { name: string; description: string; owner: string }[] }>(
-    '{ eventTypes { name description owner } }',
-  );
+  const { eventTypes } = await app.run<{
+    eventTypes: { name: string; description: string; owner: string; payload: { name: string; description: string; globalId: boolean }[] }[];
+  }>('{ eventTypes { name description owner payload { name description globalId } } }');
   expect(eventTypes.map((e) => e.name)).toEqual([...eventTypes.map((e) => e.name)].sort());
   expect(eventTypes).toEqual(
     expect.arrayContaining([
-      { name: 'request.created', description: expect.stringMatching(/^A request was submitted/), owner: 'core' },
-      { name: 'person.erased', description: expect.any(String), owner: 'core' },
-      { name: 'noticeboard.posted', description: 'A notice was posted on a place’s board.', owner: 'noticeboard' },
-      { name: 'noticeboard.taken-down', description: 'A notice was taken down.', owner: 'noticeboard' },
+      {
+        name: 'request.created',
+        description: expect.stringMatching(/^A request was submitted/),
+        owner: 'core',
+        payload: [
+          { name: 'requestId', description: 'The request.', globalId: true },
+          { name: 'placePath', description: expect.stringMatching(/path/), globalId: false },
+          { name: 'status', description: expect.stringMatching(/submitted/), globalId: false },
+          { name: 'level', description: expect.stringMatching(/grid/), globalId: false },
+        ],
+      },
+      { name: 'person.erased', description: expect.any(String), owner: 'core', payload: expect.any(Array) },
+      {
+        name: 'noticeboard.posted',
+        description: 'A notice was posted on a place’s board.',
+        owner: 'noticeboard',
+        payload: [
+          { name: 'placeId', description: 'Where it was posted.', globalId: true },
+          { name: 'title', description: 'Its title.', globalId: false },
+        ],
+      },
+      { name: 'noticeboard.taken-down', description: 'A notice was taken down.', owner: 'noticeboard', payload: [] },
     ]),
   );
+  // Every event of every module describes its payload.
+  for (const e of eventTypes) expect(e.payload.every((f) => f.description.length > 3)).toBe(true);
   expect(eventTypes.filter((e) => e.owner === 'quiet')).toEqual([]);
 });
 
@@ -44,6 +67,14 @@ test('in tests, emitting an event its plugin does not declare fails, naming the 
   await expect(app.platform.events.emit('request.creatd', {})).rejects.toThrow(/known: request\.created/);
   // Declared, or of a plugin that declares nothing (not checked): emitted.
   await app.platform.events.emit('noticeboard.posted', {});
+});
+
+test('in tests, emitting a payload field the event’s description does not list fails, naming it', async () => {
+  app = await createTestApp({ plugins: [bare('noticeboard', { events: noticeboard })] });
+  await expect(app.platform.events.emit('noticeboard.posted', { placeId: 'x', title: 't', author: 'Li' })).rejects.toThrow(
+    /The event "noticeboard.posted" was emitted with "author" in its payload, which its events catalog does not describe/,
+  );
+  await app.platform.events.emit('noticeboard.posted', { placeId: 'x', title: 't' });
 });
 
 describe('outside tests', () => {
@@ -99,13 +130,27 @@ describe('outside tests', () => {
     ],
     [
       'a catalog naming an event outside the plugin’s namespace',
-      [bare('noticeboard', { events: { 'request.posted': 'A notice was posted.' } })],
+      [bare('noticeboard', { events: { 'request.posted': { description: 'A notice was posted.', payload: {} } } })],
       /Plugin "noticeboard" declares the event "request.posted" in its events, outside its namespace\. Fix: name it "noticeboard.<what-happened>"/,
     ],
     [
       'an event without a description',
-      [bare('noticeboard', { events: { 'noticeboard.posted': ' ' } })],
+      [bare('noticeboard', { events: { 'noticeboard.posted': { description: ' ', payload: {} } } })],
       /Plugin "noticeboard" declares the event "noticeboard.posted" without a description/,
+    ],
+    [
+      'a payload field without a description',
+      [bare('noticeboard', { events: { 'noticeboard.posted': { description: 'Posted.', payload: { title: '' } } } })],
+      /Plugin "noticeboard" declares the event "noticeboard.posted" without a description of its payload field "title"/,
+    ],
+    [
+      'an id field naming a type that is not a node',
+      [
+        bare('noticeboard', {
+          events: { 'noticeboard.posted': { description: 'Posted.', payload: { placeId: { node: 'Plac', description: 'Where.' } } } },
+        }),
+      ],
+      /Plugin "noticeboard" describes the payload field "placeId" of "noticeboard.posted" as an id of "Plac", which is not a type of the schema implementing Node\. Fix: .*nearest: Place/,
     ],
   ])('%s stops the start', async (_what, plugins, message) => {
     await expect(createPlatform({ databaseUrl: db.url, plugins })).rejects.toThrow(message);

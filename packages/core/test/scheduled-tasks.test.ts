@@ -153,6 +153,45 @@ test('runEachAsSystem runs a command per input as the system: a refusal and a fa
   ]);
 });
 
+test('a round runs in one process at a time: while one holds the task, the other skips its turns, then takes one', async () => {
+  const db = await createTestDatabase();
+  const started: string[] = [];
+  let running = 0;
+  let most = 0;
+  let open: () => void = () => undefined;
+  const gate = new Promise<void>((r) => (open = r));
+  const sweep = (who: string): ScheduledTask => ({
+    id: 'sweep',
+    intervalMs: () => 10,
+    async run() {
+      most = Math.max(most, ++running);
+      started.push(who);
+      await (started.length === 1 ? gate : new Promise((r) => setTimeout(r, 5)));
+      running--;
+    },
+  });
+  const [a, b] = await Promise.all(
+    ['A', 'B'].map((who) => createPlatform({ databaseUrl: db.url, plugins: [bare('sweeper', { scheduledTasks: [sweep(who)] })] })),
+  );
+  try {
+    await waitFor('a first round', () => started.length === 1);
+    const [holder, other] = started[0] === 'A' ? [a, b] : [b, a];
+    await new Promise((r) => setTimeout(r, 150));
+    expect(started).toHaveLength(1);
+    expect(other.scheduledTasks[0]).toMatchObject({ task: 'sweeper.sweep', rounds: 0, failedRounds: 0 });
+    expect(other.scheduledTasks[0].skippedRounds).toBeGreaterThanOrEqual(3);
+    expect(holder.scheduledTasks[0].skippedRounds).toBe(0);
+    open();
+    // The lease is given back with the round: the other process's next turn may take it.
+    await waitFor('a round in each process', () => a.scheduledTasks[0].rounds > 0 && b.scheduledTasks[0].rounds > 0);
+    expect(most).toBe(1);
+  } finally {
+    open();
+    await Promise.all([a.close(), b.close()]);
+    await db.drop();
+  }
+});
+
 describe('declarations checked at start', () => {
   let db: TestDatabase;
   beforeAll(async () => {

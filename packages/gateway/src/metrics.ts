@@ -196,7 +196,7 @@ export class GatewayMetrics {
     // Each plugin's scheduled tasks (those turned off included, at zero, so an alert sees them).
     new Counter({
       name: 'gongzhi_scheduled_task_rounds_total',
-      help: "Rounds of the plugins' scheduled tasks this process ran, by task (<plugin>.<task>) and outcome (ok, failed).",
+      help: "Rounds of the plugins' scheduled tasks this process ran, by task (<plugin>.<task>) and outcome (ok, failed, skipped: another process held the task's lease).",
       labelNames: ['task', 'outcome'],
       registers: [this.registry],
       collect() {
@@ -204,12 +204,13 @@ export class GatewayMetrics {
         for (const t of platform.scheduledTasks) {
           this.inc({ task: t.task, outcome: 'ok' }, t.rounds);
           this.inc({ task: t.task, outcome: 'failed' }, t.failedRounds);
+          this.inc({ task: t.task, outcome: 'skipped' }, t.skippedRounds);
         }
       },
     });
     new Gauge({
       name: 'gongzhi_scheduled_task_last_success_timestamp_seconds',
-      help: 'When the last round of a scheduled task that ended without a fault ended in this process (Unix time); absent before one did.',
+      help: 'When the last round of a scheduled task that ended without a fault ended in this process (Unix time); absent before one did. A round runs in one process at a time: alert on the latest over all processes.',
       labelNames: ['task'],
       registers: [this.registry],
       collect() {

@@ -303,6 +303,8 @@ test("the plugins' scheduled tasks are counted by task and outcome, with their l
     }
     expect(ok()).toBeGreaterThanOrEqual(2);
     expect(sample(text, 'gongzhi_scheduled_task_rounds_total', { task: 'grid.escalation', outcome: 'failed' })).toBe(0);
+    // The only process: it never finds the task's lease held.
+    expect(sample(text, 'gongzhi_scheduled_task_rounds_total', { task: 'grid.escalation', outcome: 'skipped' })).toBe(0);
     const last = sample(text, 'gongzhi_scheduled_task_last_success_timestamp_seconds', { task: 'grid.escalation' })!;
     expect(last).toBeGreaterThanOrEqual(started);
     expect(last).toBeLessThanOrEqual(Date.now() / 1000);

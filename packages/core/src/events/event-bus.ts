@@ -392,6 +392,7 @@ export class EventBus {
   private emitter(em: EntityManager, sink: GongzhiEvent[], actorId: string | null): EventEmitter {
     const emit: EventEmitter = async (name, payload) => {
       if (!this.eventTypes.allows(name)) this.undeclared(name);
+      else if (this.strictEvents) this.checkPayload(name, payload);
       const event: GongzhiEvent = { name, payload, occurredAt: new Date(), actorId };
       sink.push(event);
       for (const sub of [...this.subscriptions]) {
@@ -399,6 +400,16 @@ export class EventBus {
       }
     };
     return emit;
+  }
+
+  /** In tests: a payload field its event's description does not list is a fault (a webhook receiver could not know it). */
+  private checkPayload(name: string, payload: unknown): void {
+    const fields = this.eventTypes.undescribedFields(name, payload);
+    if (fields.length) {
+      throw new Error(
+        `The event "${name}" was emitted with ${fields.map((f) => `"${f}"`).join(', ')} in its payload, which its events catalog does not describe. Fix: describe each in the event's payload, or leave it out of the payload.`,
+      );
+    }
   }
 
   /** An emitted event its owner's catalog does not hold: a fault in tests, a warning (once per name) otherwise. */

@@ -18,6 +18,20 @@ export class PluginInfo {
   dependsOn!: Record<string, string>;
 }
 
+@ObjectType({ description: "A field of an event's payload (a webhook delivery's data)." })
+export class EventPayloadFieldInfo {
+  @Field(() => String, { description: 'The field name, e.g. requestId.' })
+  name!: string;
+
+  @Field(() => String, { description: 'What it holds.' })
+  description!: string;
+
+  @Field(() => Boolean, {
+    description: 'True when it holds the global id of an object (or a list of them), which node(id:) and id arguments take.',
+  })
+  globalId!: boolean;
+}
+
 @ObjectType({ description: 'An event the platform emits: what webhooks (eventTypes) and plugin listeners name.' })
 export class EventTypeInfo {
   @Field(() => String, { description: 'The event name, e.g. request.created.' })
@@ -28,6 +42,13 @@ export class EventTypeInfo {
 
   @Field(() => String, { description: 'Who emits it: core, or a plugin id.' })
   owner!: string;
+
+  @BoundedList("an event's payload fields, fixed by its emitter")
+  @Field(() => [EventPayloadFieldInfo], {
+    description:
+      "The fields of its payload (a webhook delivery's data, a listener's event.payload), in the order its emitter describes them.",
+  })
+  payload!: EventPayloadFieldInfo[];
 }
 
 @Resolver()
@@ -49,6 +70,10 @@ export class PlatformResolver {
       'Every event core and the plugins declare, by name: what a webhook may subscribe to (each delivery carries the event and its payload; docs/webhooks.md).',
   })
   eventTypes(@Ctx() ctx: GongzhiContext): EventTypeInfo[] {
-    return ctx.events.eventTypes.list().map((e) => Object.assign(new EventTypeInfo(), e));
+    return ctx.events.eventTypes
+      .list()
+      .map((e) =>
+        Object.assign(new EventTypeInfo(), { ...e, payload: e.payload.map((f) => Object.assign(new EventPayloadFieldInfo(), f)) }),
+      );
   }
 }

@@ -1,3 +1,4 @@
+import type { Pool } from 'pg';
 import type { Command } from '../command/command.js';
 import { StartupError } from '../errors.js';
 import { PeriodicWork } from '../periodic-work.js';
@@ -12,18 +13,20 @@ export interface ScheduledRound {
 }
 
 /**
- * Background work a plugin runs in every serving process, in rounds: the escalation of overdue
- * requests, a nightly reminder, a cache refresh. Declared in the plugin object
- * (`scheduledTasks`) instead of a timer started in `bootstrap`, so the host runs every plugin's
- * work the same way: the first round one interval after the start, each next one an interval
- * after the last ended (never two rounds of a task at once in a process), a failed round logged
+ * Background work a plugin runs in rounds: the escalation of overdue requests, a nightly
+ * reminder, a cache refresh. Declared in the plugin object (`scheduledTasks`) instead of a timer
+ * started in `bootstrap`, so the host runs every plugin's work the same way: the first round one
+ * interval after the start, each next one an interval after the last ended, a failed round logged
  * and the next one run all the same, the rounds counted on `/metrics`
  * (`gongzhi_scheduled_task_rounds_total`), and on shutdown no new round and the one under way
  * awaited before `destroy`.
  *
- * Every process of a deployment runs the task, so a round must be safe when several run at once:
- * run its writes as commands (`ctx.runCommand`), whose locks and conditional updates make the
- * second of two processes find nothing left to do.
+ * Every serving process schedules the task, but a round runs in one process at a time across the
+ * deployment: it holds a lease on the task (a PostgreSQL advisory lock, freed when the round ends
+ * or its process dies), and a process whose turn finds the lease taken skips that round (counted
+ * as `skipped`). Still write a round so that it is safe if it ran twice (a lease lost with its
+ * connection): run its writes as commands (`ctx.runCommand`), whose locks and conditional updates
+ * make a second run find nothing left to do.
  *
  * The hooks are methods, as {@link GongzhiPlugin}'s are, so that a task of a plugin with options
  * is also a task of a plugin.
@@ -75,9 +78,10 @@ export interface ScheduledTaskTotals {
   readonly task: string;
   /** Its interval here; 0 when turned off (no rounds). */
   readonly intervalMs: number;
-  /** Rounds that ended without a fault, and rounds that failed. */
+  /** Rounds that ended without a fault, rounds that failed, and turns skipped because another process held the task's lease. */
   rounds: number;
   failedRounds: number;
+  skippedRounds: number;
   /** When the last round that ended without a fault ended (wall clock, not the platform's); null before one did. */
   lastSucceededAt: Date | null;
 }
@@ -112,13 +116,52 @@ export function checkScheduledTasks(plugins: readonly GongzhiPlugin[], optionsOf
 }
 
 /**
+ * Takes the lease of `task` for one round: answers the function that gives it back, or null when
+ * another process holds it.
+ */
+export type TaskLease = (task: string) => Promise<(() => Promise<void>) | null>;
+
+/**
+ * The lease of a task as a session advisory lock on a connection of `pool` held for the round
+ * (PostgreSQL frees it if the process dies): two keys, the tasks' space and the task's name.
+ */
+export function advisoryTaskLease(pool: Pool): TaskLease {
+  return async (task) => {
+    const client = await pool.connect();
+    try {
+      const { rows } = await client.query<{ got: boolean }>(
+        `SELECT pg_try_advisory_lock(hashtext('gongzhi.scheduled-task'), hashtext($1)) AS got`,
+        [task],
+      );
+      if (rows[0]?.got) {
+        return async () => {
+          try {
+            await client.query(`SELECT pg_advisory_unlock(hashtext('gongzhi.scheduled-task'), hashtext($1))`, [task]);
+            client.release();
+          } catch (err) {
+            // The connection is dropped rather than returned holding the lock.
+            client.release(err as Error);
+          }
+        };
+      }
+      client.release();
+      return null;
+    } catch (err) {
+      client.release(err as Error);
+      throw err;
+    }
+  };
+}
+
+/**
  * The scheduled tasks of a process's plugins (see {@link ScheduledTask}), each on its own
- * {@link PeriodicWork}. Build it after the plugins' `bootstrap`; {@link stop} before their `destroy`.
+ * {@link PeriodicWork}, each round under the task's `lease`. Build it after the plugins'
+ * `bootstrap`; {@link stop} before their `destroy`.
  */
 export class ScheduledTasks {
   private readonly scheduled: Scheduled[] = [];
 
-  constructor(plugins: readonly GongzhiPlugin[], contextFor: (plugin: GongzhiPlugin) => PluginRuntimeContext) {
+  constructor(plugins: readonly GongzhiPlugin[], contextFor: (plugin: GongzhiPlugin) => PluginRuntimeContext, lease: TaskLease) {
     for (const plugin of plugins) {
       for (const task of plugin.scheduledTasks ?? []) {
         const ctx = contextFor(plugin);
@@ -127,6 +170,7 @@ export class ScheduledTasks {
           intervalMs: task.intervalMs(ctx.options),
           rounds: 0,
           failedRounds: 0,
+          skippedRounds: 0,
           lastSucceededAt: null,
         };
         const entry: Scheduled = { totals, work: null };
@@ -138,11 +182,21 @@ export class ScheduledTasks {
           };
           entry.work = new PeriodicWork(
             async () => {
+              const release = await lease(totals.task).catch((err: unknown) => {
+                totals.failedRounds++;
+                throw err;
+              });
+              if (!release) {
+                totals.skippedRounds++;
+                return;
+              }
               try {
                 await task.run(ctx, round);
               } catch (err) {
                 totals.failedRounds++;
                 throw err;
+              } finally {
+                await release();
               }
               totals.rounds++;
               totals.lastSucceededAt = new Date();

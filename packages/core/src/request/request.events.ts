@@ -23,15 +23,46 @@ declare module '../events/event-bus.js' {
   }
 }
 
+/** The fields every request event carries, described. */
+const requestFields = {
+  requestId: { node: 'Request', description: 'The request.' },
+  placePath: 'The materialised path of its place (ids from the root, /-separated): who may see the event.',
+  status: 'Its status after the change, in lower case: submitted, accepted, assigned, claimed, in_progress, resolved, closed, rejected.',
+  level: 'The level that handles it now: grid, community or subdistrict.',
+} as const;
+
 /** What each request event means, as `eventTypes` lists it. */
 export const requestEvents = {
-  'request.created': 'A request was submitted: by a resident, a hotline work order, a visit or a report.',
-  'request.status-changed':
-    'A request moved to another status (accepted, claimed, in progress, resolved, closed…); `from` is where it was.',
-  'request.assigned': 'A request was given to a person to handle.',
-  'request.claimed': 'A person took a request themselves.',
-  'request.dispatched': 'A request was sent to an organisation (a partner unit) to take up.',
-  'request.escalated': 'A request went up one level (grid › community › subdistrict): by hand, or because its time limit passed.',
-  'request.rated': 'The requester rated how a finished request was handled.',
-  'request.updated': 'A request changed without a new status: progress was reported, or its deadline moved.',
+  'request.created': {
+    description: 'A request was submitted: by a resident, a hotline work order, a visit or a report.',
+    payload: requestFields,
+  },
+  'request.status-changed': {
+    description: 'A request moved to another status (accepted, claimed, in progress, resolved, closed…); `from` is where it was.',
+    payload: { ...requestFields, from: 'The status it left.' },
+  },
+  'request.assigned': {
+    description: 'A request was given to a person to handle.',
+    payload: { ...requestFields, assigneeId: { node: 'Person', description: 'The person it was given to.' } },
+  },
+  'request.claimed': {
+    description: 'A person took a request themselves.',
+    payload: { ...requestFields, assigneeId: { node: 'Person', description: 'The person who took it.' } },
+  },
+  'request.dispatched': {
+    description: 'A request was sent to an organisation (a partner unit) to take up.',
+    payload: { ...requestFields, organizationId: { node: 'Organization', description: 'The organisation it was sent to.' } },
+  },
+  'request.escalated': {
+    description: 'A request went up one level (grid › community › subdistrict): by hand, or because its time limit passed.',
+    payload: { ...requestFields, fromLevel: 'The level it left.', reason: 'Why, in words (the time limit passed, or the reason given).' },
+  },
+  'request.rated': {
+    description: 'The requester rated how a finished request was handled.',
+    payload: { ...requestFields, rating: 'The rating, 1 (bad) to 5 (very good).' },
+  },
+  'request.updated': {
+    description: 'A request changed without a new status: progress was reported, or its deadline moved.',
+    payload: { ...requestFields, change: 'What changed: progress (a progress note) or deadline.' },
+  },
 } as const satisfies PluginEventCatalog<'request'>;

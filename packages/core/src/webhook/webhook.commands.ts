@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { defineCommand, type Named } from '../command/command.js';
 import { Permission } from '../auth/permission.js';
 import { expectRow } from '../database/rows.js';
+import { toGlobalId } from '../relay/global-id.js';
 import type { Place } from '../place/place.entity.js';
 import { newWebhookSecret } from './webhook-signature.js';
 import { Webhook, WebhookDelivery, WebhookStatus } from './webhook.entity.js';
@@ -192,7 +193,11 @@ export const pingWebhook = defineCommand<{ webhook: Named<Webhook> }, WebhookDel
   async run(uow, { webhook }) {
     if (webhook.status !== WebhookStatus.ACTIVE) throw coreMessages.webhookDisabledPing.error('id');
     const id = randomUUID();
-    const payload = { webhookId: webhook.uuid, url: webhook.url, message: 'A test delivery from Gongzhi: this receiver is reached.' };
+    const payload = {
+      webhookId: toGlobalId('Webhook', webhook.uuid),
+      url: webhook.url,
+      message: 'A test delivery from Gongzhi: this receiver is reached.',
+    };
     await uow.em.execute(
       `INSERT INTO webhook_delivery (id, webhook_id, source_id, event, payload, occurred_at)
        SELECT ?, ?, least(coalesce(min(source_id), 0), 0) - 1, ?, ?::jsonb, ? FROM webhook_delivery WHERE webhook_id = ? AND source_id < 0`,

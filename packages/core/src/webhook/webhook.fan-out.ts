@@ -75,6 +75,8 @@ export function subscribeWebhookFanOut(
         if (webhookMayReceive(await access, hook.paths, event)) chosen.push(hook.id);
       }
       if (chosen.length === 0) return;
+      // What the receivers get: ids as global ids, which node(id:) takes.
+      const clientPayload = events.eventTypes.forClients(event.name, event.payload);
       await em.execute(
         `INSERT INTO webhook_delivery (id, webhook_id, source_id, event, payload, occurred_at)
          VALUES ${chosen.map(() => '(?, ?, ?, ?, ?::jsonb, ?)').join(', ')}
@@ -84,7 +86,7 @@ export function subscribeWebhookFanOut(
           webhookId,
           deliveryId,
           event.name,
-          JSON.stringify(event.payload ?? null),
+          JSON.stringify(clientPayload ?? null),
           event.occurredAt,
         ]),
       );
