@@ -3,7 +3,7 @@ import type { PluginEventCatalog } from '@gongzhi/core';
 /** The fields every council event carries, described. */
 const councilFields = {
   councilId: { node: 'Council', description: 'The council.' },
-  placePath: "The materialised path of the council's community (ids from the root, dot-separated): who may see the event.",
+  placePath: "The materialised path of the council's community (ids from the root): who may see the event.",
 } as const;
 
 /** Every event the council plugin emits, with what it means (the plugin's `events`; `eventTypes` lists them). */

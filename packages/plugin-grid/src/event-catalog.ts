@@ -7,6 +7,7 @@ export const gridEvents = {
     payload: {
       gridId: { node: 'Grid', description: 'The new grid or micro-grid.' },
       communityId: { node: 'Place', description: 'The community it belongs to.' },
+      placePath: 'The materialised path of the grid’s community (ids from the root): who may see the event.',
       kind: 'What it is: grid or micro_grid.',
       parentId: { node: 'Grid', description: 'The grid a micro-grid nests in; null for a grid.' },
     },
@@ -15,6 +16,7 @@ export const gridEvents = {
     description: 'Buildings or doors were added to what a grid covers.',
     payload: {
       gridId: { node: 'Grid', description: 'The grid or micro-grid that now covers them.' },
+      placePath: 'The materialised path of the grid’s community (ids from the root): who may see the event.',
       placeIds: {
         node: 'Place',
         description:
@@ -26,6 +28,7 @@ export const gridEvents = {
     description: 'A person became a worker of a grid (网格员), from a start date.',
     payload: {
       gridId: { node: 'Grid', description: 'The grid or micro-grid they work.' },
+      placePath: 'The materialised path of the grid’s community (ids from the root): who may see the event.',
       personId: { node: 'Person', description: 'The person assigned.' },
       assignmentId: { node: 'GridWorker', description: 'The assignment (with its start and end days).' },
       startsOn: 'Its first day, as a date YYYY-MM-DD.',
@@ -35,6 +38,7 @@ export const gridEvents = {
     description: 'A partner unit adopted a grid (共建单位认领网格): its members may take the grid’s requests.',
     payload: {
       gridId: { node: 'Grid', description: 'The grid adopted.' },
+      placePath: 'The materialised path of the grid’s community (ids from the root): who may see the event.',
       organizationId: { node: 'Organization', description: 'The partner unit that adopted it.' },
       adoptionId: { node: 'GridAdoption', description: 'The adoption (with its start day and note).' },
     },
@@ -88,6 +92,7 @@ export const gridEvents = {
     payload: {
       meetingId: { node: 'GridMeeting', description: 'The meeting recorded.' },
       gridId: { node: 'Grid', description: 'The grid or micro-grid whose meeting it was.' },
+      placePath: 'The materialised path of the grid’s community (ids from the root): who may see the event.',
       heldAt: 'When it was held, as an ISO 8601 time.',
     },
   },
@@ -99,6 +104,7 @@ export const gridEvents = {
         node: { by: 'scope', types: { grid: 'Grid', community: 'Place' } },
         description: 'The grid or the community (a place) it was set for.',
       },
+      placePath: 'The materialised path of the community (the grid’s, for a grid; ids from the root): who may see the event.',
       level: 'The level it applies to, in lower case: grid or community.',
       minutes: 'The limit, in minutes.',
       hours: 'Deprecated: the limit in whole hours, rounded up; read minutes.',

@@ -130,6 +130,7 @@ test('verified service is credited only by the platform, never by a caller runni
     personId: w.staff.uuid,
     teamId: null,
     communityId: w.community.uuid,
+    placePath: w.community.path,
     minutes: 60,
     source: 'MANUAL' as const,
     correctsEntryId: null,

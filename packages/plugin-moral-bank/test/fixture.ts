@@ -166,7 +166,7 @@ export async function verifyService(
   w: World,
   person: Person,
   minutes: number,
-  extra: Partial<{ entryId: string; teamId: string | null; communityId: string }> = {},
+  extra: Partial<{ entryId: string; teamId: string | null; communityId: string; placePath: string }> = {},
 ): Promise<string> {
   const entryId = extra.entryId ?? randomUUID();
   await w.app.platform.events.emit('volunteer.service-verified', {
@@ -174,6 +174,7 @@ export async function verifyService(
     personId: person.uuid,
     teamId: extra.teamId ?? null,
     communityId: extra.communityId ?? w.community.uuid,
+    placePath: extra.placePath ?? w.community.path,
     minutes,
     source: minutes > 0 ? 'SHIFT' : 'CORRECTION',
     correctsEntryId: null,

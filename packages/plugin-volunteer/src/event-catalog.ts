@@ -3,7 +3,7 @@ import type { PluginEventCatalog } from '@gongzhi/core';
 /** The fields every team event carries, described. */
 const teamFields = {
   teamId: { node: 'VolunteerTeam', description: 'The team.' },
-  placePath: "The materialised path of the team's home place (ids from the root, dot-separated): who may see the event.",
+  placePath: "The materialised path of the team's home place (ids from the root): who may see the event.",
 } as const;
 
 /** The fields every shift event carries, described. */
@@ -11,19 +11,19 @@ const signupFields = {
   signupId: { node: 'VolunteerShiftSignup', description: 'The sign-up.' },
   shiftId: { node: 'VolunteerShift', description: 'The shift signed up for.' },
   personId: { node: 'Person', description: 'The volunteer signed up (after a swap or a hand-over, the one it now belongs to).' },
-  placePath: "The materialised path of the shift's place (ids from the root, dot-separated): who may see the event.",
+  placePath: "The materialised path of the shift's place (ids from the root): who may see the event.",
 } as const;
 
 /** The fields every pairing event carries, described. */
 const pairingFields = {
   pairingId: { node: 'VolunteerPairing', description: 'The pairing.' },
-  placePath: "The materialised path of the pairing's community (ids from the root, dot-separated): who may see the event.",
+  placePath: "The materialised path of the pairing's community (ids from the root): who may see the event.",
 } as const;
 
 /** The fields every task event carries, described. */
 const taskFields = {
   taskId: { node: 'VolunteerTask', description: 'The task.' },
-  placePath: "The materialised path of the task's place (ids from the root, dot-separated): who may see the event.",
+  placePath: "The materialised path of the task's place (ids from the root): who may see the event.",
   status: 'Its status after the change, in lower case: open, claimed, done or cancelled.',
   requestId: { node: 'Request', description: 'The request the task serves, or null for a standalone task.' },
   claimedById: { node: 'Person', description: 'The volunteer who claimed it, or null while nobody holds it.' },
@@ -50,8 +50,7 @@ export const volunteerEvents = {
     payload: {
       recruitmentId: { node: 'VolunteerRecruitment', description: 'The call for volunteers.' },
       teamId: { node: 'VolunteerTeam', description: 'The team that posted it.' },
-      placePath:
-        'The materialised path of the place where the volunteers are needed (ids from the root, dot-separated): who may see the event.',
+      placePath: 'The materialised path of the place where the volunteers are needed (ids from the root): who may see the event.',
     },
   },
   'volunteer.application-changed': {
@@ -60,6 +59,7 @@ export const volunteerEvents = {
       applicationId: { node: 'VolunteerApplication', description: 'The application.' },
       recruitmentId: { node: 'VolunteerRecruitment', description: 'The call it answers.' },
       personId: { node: 'Person', description: 'The person who applied.' },
+      placePath: 'The materialised path of the place where the call needs volunteers (ids from the root): who may see the event.',
       status: 'Its status now, in lower case: pending, waitlisted, accepted, declined or withdrawn.',
     },
   },
@@ -112,8 +112,7 @@ export const volunteerEvents = {
     description: 'Service hours were logged and wait for community staff to verify them.',
     payload: {
       ...entryFields,
-      communityPath:
-        'The materialised path of the community served (ids from the root, dot-separated). It is not a placePath: webhooks deliver the event only to subscribers who see everywhere.',
+      placePath: 'The materialised path of the community served (ids from the root): who may see the event.',
       minutes: 'The minutes logged, a whole number: negative for a correction that takes hours away.',
       source: 'Where the hours come from, in upper case: SHIFT, TASK, MANUAL or CORRECTION.',
     },
@@ -124,6 +123,7 @@ export const volunteerEvents = {
       ...entryFields,
       teamId: { node: 'VolunteerTeam', description: 'The team the service was done for, or null.' },
       communityId: { node: 'Place', description: 'The community (a place of type community) where the service was done.' },
+      placePath: 'The materialised path of that community (ids from the root): who may see the event.',
       minutes: 'Signed whole minutes, never 0: positive for service, negative for a verified correction.',
       source: 'Where the hours come from, in upper case: SHIFT, TASK, MANUAL or CORRECTION.',
       correctsEntryId: { node: 'VolunteerServiceEntry', description: 'The entry a correction corrects, or null for any other source.' },
@@ -134,8 +134,7 @@ export const volunteerEvents = {
     description: 'Logged service hours were declined, with a reason.',
     payload: {
       ...entryFields,
-      communityPath:
-        'The materialised path of the community served (ids from the root, dot-separated). It is not a placePath: webhooks deliver the event only to subscribers who see everywhere.',
+      placePath: 'The materialised path of the community served (ids from the root): who may see the event.',
     },
   },
 } as const satisfies PluginEventCatalog<'volunteer'>;

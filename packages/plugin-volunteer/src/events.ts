@@ -17,6 +17,8 @@ export interface VolunteerServiceVerified {
   teamId: string | null;
   /** uuid of the community (a core Place of type COMMUNITY) where the service was done. */
   communityId: string;
+  /** Materialized path of that community: who may see the event. */
+  placePath: string;
   /** Signed whole minutes, never 0: positive for service, negative for a verified correction. */
   minutes: number;
   /** Where the hours came from. */
@@ -31,8 +33,8 @@ export interface VolunteerServiceVerified {
 export interface VolunteerServiceLogged {
   entryId: string;
   personId: string;
-  /** Materialized path of the community served. */
-  communityPath: string;
+  /** Materialized path of the community served: who may see the event. */
+  placePath: string;
   minutes: number;
   source: VolunteerServiceVerified['source'];
 }
@@ -41,7 +43,8 @@ export interface VolunteerServiceLogged {
 export interface VolunteerServiceDeclined {
   entryId: string;
   personId: string;
-  communityPath: string;
+  /** Materialized path of the community served: who may see the event. */
+  placePath: string;
 }
 
 /** `volunteer.team-created`: a team was founded at a place. */
@@ -71,6 +74,8 @@ export interface VolunteerApplicationChanged {
   applicationId: string;
   recruitmentId: string;
   personId: string;
+  /** Materialized path of where the call needs volunteers: who may see the event. */
+  placePath: string;
   status: 'pending' | 'waitlisted' | 'accepted' | 'declined' | 'withdrawn';
 }
 

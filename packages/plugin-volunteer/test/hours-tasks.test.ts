@@ -77,6 +77,7 @@ test('verifying hours emits volunteer.service-verified exactly once, also when r
     personId: p['居民1'].uuid,
     teamId: uuidOf(teamId),
     communityId: w.community.uuid,
+    placePath: w.community.path,
     minutes: 90,
     source: 'MANUAL',
     correctsEntryId: null,

@@ -26,10 +26,11 @@ export const adoptGrid = defineCommand<
   },
   async run(uow, { grid, organization, startsOn, note }) {
     const from = requireIsoDate(startsOn, 'startsOn');
-    uow.actor.authorize(GridPermission.MANAGE, (await communityOf(uow, grid)).path);
+    const { path: placePath } = await communityOf(uow, grid);
+    uow.actor.authorize(GridPermission.MANAGE, placePath);
     const adoption = uow.em.create(GridAdoption, { grid, organization, startsOn: from, note: note?.trim() || null });
     await uow.em.flush();
-    await uow.emit('grid.adopted', { gridId: grid.uuid, organizationId: organization.uuid, adoptionId: adoption.uuid });
+    await uow.emit('grid.adopted', { gridId: grid.uuid, placePath, organizationId: organization.uuid, adoptionId: adoption.uuid });
     return adoption;
   },
 });

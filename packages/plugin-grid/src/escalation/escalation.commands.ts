@@ -69,10 +69,11 @@ export const setGridEscalationLimit = defineCommand<{ grid: Named<Grid>; level: 
   name: 'grid.setEscalationLimit',
   async run(uow, { grid, level, ...length }) {
     const { level: at, minutes } = checkLimit(level, length);
-    uow.actor.authorize(GridPermission.MANAGE, (await communityOf(uow, grid)).path);
+    const { path: placePath } = await communityOf(uow, grid);
+    uow.actor.authorize(GridPermission.MANAGE, placePath);
     await saveLimit(uow, 'grid', grid.uuid, at, minutes, uow.now());
     const hours = hoursOf(minutes);
-    await uow.emit('grid.escalation-limit-set', { scope: 'grid', scopeId: grid.uuid, level, minutes, hours });
+    await uow.emit('grid.escalation-limit-set', { scope: 'grid', scopeId: grid.uuid, placePath, level, minutes, hours });
     return { scope: 'grid', scopeId: grid.id, level, minutes, hours };
   },
 });
@@ -86,7 +87,14 @@ export const setCommunityEscalationLimit = defineCommand<{ community: Named<Plac
     uow.actor.authorize(GridPermission.MANAGE, community.path);
     await saveLimit(uow, 'community', community.uuid, at, minutes, uow.now());
     const hours = hoursOf(minutes);
-    await uow.emit('grid.escalation-limit-set', { scope: 'community', scopeId: community.uuid, level, minutes, hours });
+    await uow.emit('grid.escalation-limit-set', {
+      scope: 'community',
+      scopeId: community.uuid,
+      placePath: community.path,
+      level,
+      minutes,
+      hours,
+    });
     return { scope: 'community', scopeId: community.id, level, minutes, hours };
   },
 });

@@ -2,6 +2,8 @@
 export interface GridEscalationLimitSet {
   scope: 'grid' | 'community';
   scopeId: string;
+  /** Materialized path of the community (the grid's, for a grid): who may see the event. */
+  placePath: string;
   level: string;
   /** The limit in minutes. */
   minutes: number;

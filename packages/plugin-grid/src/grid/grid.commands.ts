@@ -91,8 +91,16 @@ export const createGrid = defineCommand<
     const grid = uow.em.create(Grid, { name: trimmed, community, kind, parent: parent ?? null });
     await uow.em.flush();
     await cover(uow, grid, community, places);
-    await uow.emit('grid.created', { gridId: grid.uuid, communityId: community.uuid, kind, parentId: parent?.uuid ?? null });
-    if (places.length) await uow.emit('grid.places-added', { gridId: grid.uuid, placeIds: places.map((p) => p.uuid) });
+    await uow.emit('grid.created', {
+      gridId: grid.uuid,
+      communityId: community.uuid,
+      placePath: community.path,
+      kind,
+      parentId: parent?.uuid ?? null,
+    });
+    if (places.length) {
+      await uow.emit('grid.places-added', { gridId: grid.uuid, placePath: community.path, placeIds: places.map((p) => p.uuid) });
+    }
     return grid;
   },
 });
@@ -106,7 +114,7 @@ export const addGridPlaces = defineCommand<{ grid: Named<Grid>; places: Named<Pl
     const community = await communityOf(uow, grid);
     uow.actor.authorize(GridPermission.MANAGE, community.path);
     await cover(uow, grid, community, places);
-    await uow.emit('grid.places-added', { gridId: grid.uuid, placeIds: places.map((p) => p.uuid) });
+    await uow.emit('grid.places-added', { gridId: grid.uuid, placePath: community.path, placeIds: places.map((p) => p.uuid) });
     return grid;
   },
 });

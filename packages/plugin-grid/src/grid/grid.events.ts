@@ -2,6 +2,8 @@
 export interface GridCreated {
   gridId: string;
   communityId: string;
+  /** Materialized path of the grid's community: who may see the event. */
+  placePath: string;
   kind: string;
   /** The grid a micro-grid nests in; null for a grid. */
   parentId: string | null;
@@ -10,6 +12,8 @@ export interface GridCreated {
 /** Places were added to a grid's coverage (`grid.places-added`). */
 export interface GridPlacesAdded {
   gridId: string;
+  /** Materialized path of the grid's community: who may see the event. */
+  placePath: string;
   placeIds: string[];
 }
 

@@ -20,12 +20,13 @@ export const recordGridMeeting = defineCommand<{ grid: Named<Grid>; heldAt?: Dat
     }
     const me = uow.actor.personId ? await uow.actingPerson() : null;
     // The grid's own workers hold its weekly meeting; others need grid.manage at the community.
+    const { path: placePath } = await communityOf(uow, grid);
     if (!me || !(await isActiveWorker(uow, [grid.uuid], me.uuid, today(uow)))) {
-      uow.actor.authorize(GridPermission.MANAGE, (await communityOf(uow, grid)).path);
+      uow.actor.authorize(GridPermission.MANAGE, placePath);
     }
     const meeting = uow.em.create(GridMeeting, { grid, heldAt: at, notes: notes?.trim() || null, recordedBy: me, createdAt: uow.now() });
     await uow.em.flush();
-    await uow.emit('grid.meeting-recorded', { meetingId: meeting.uuid, gridId: grid.uuid, heldAt: at.toISOString() });
+    await uow.emit('grid.meeting-recorded', { meetingId: meeting.uuid, gridId: grid.uuid, placePath, heldAt: at.toISOString() });
     return meeting;
   },
 });

@@ -2,6 +2,8 @@
 export interface GridMeetingRecorded {
   meetingId: string;
   gridId: string;
+  /** Materialized path of the grid's community: who may see the event. */
+  placePath: string;
   /** ISO-8601 */
   heldAt: string;
 }

@@ -59,7 +59,13 @@ export const assignGridWorker = defineCommand<
     }
     const assignment = uow.em.create(GridWorker, { grid, person, startsOn: from, endsOn: to });
     await uow.em.flush();
-    await uow.emit('grid.worker-assigned', { gridId: grid.uuid, personId: person.uuid, assignmentId: assignment.uuid, startsOn: from });
+    await uow.emit('grid.worker-assigned', {
+      gridId: grid.uuid,
+      placePath: community.path,
+      personId: person.uuid,
+      assignmentId: assignment.uuid,
+      startsOn: from,
+    });
     return assignment;
   },
 });

@@ -1,6 +1,8 @@
 /** A grid worker was assigned to a grid (`grid.worker-assigned`). */
 export interface GridWorkerAssigned {
   gridId: string;
+  /** Materialized path of the grid's community: who may see the event. */
+  placePath: string;
   personId: string;
   assignmentId: string;
   /** YYYY-MM-DD */

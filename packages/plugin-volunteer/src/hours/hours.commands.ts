@@ -68,7 +68,7 @@ export async function recordServiceEntry(uow: UnitOfWork, input: NewServiceEntry
   await uow.emit('volunteer.service-logged', {
     entryId: row.uuid,
     personId: input.person.uuid,
-    communityPath: community.path,
+    placePath: community.path,
     minutes: row.minutes,
     source: contractSource(row.source),
   });
@@ -167,6 +167,7 @@ export const decideHours = defineCommand<
         personId: refId(entry.person)!,
         teamId: refId(entry.team),
         communityId: refId(entry.community)!,
+        placePath: entry.communityPath,
         minutes: entry.minutes,
         source: contractSource(entry.source),
         correctsEntryId: refId(entry.correctsEntry),
@@ -176,7 +177,7 @@ export const decideHours = defineCommand<
       await uow.emit('volunteer.service-declined', {
         entryId: entry.uuid,
         personId: refId(entry.person)!,
-        communityPath: entry.communityPath,
+        placePath: entry.communityPath,
       });
     }
     return entry;

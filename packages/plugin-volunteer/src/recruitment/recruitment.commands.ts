@@ -16,13 +16,24 @@ import { volunteerMessages, volunteerPhrases } from '../messages.js';
  * earliest waitlisted one moves back to PENDING for the leader to decide.
  */
 
-function announce(uow: UnitOfWork, application: VolunteerApplication): Promise<void> {
-  return uow.emit('volunteer.application-changed', {
+async function announce(uow: UnitOfWork, application: VolunteerApplication): Promise<void> {
+  const recruitmentId = refId(application.recruitment)!;
+  await uow.emit('volunteer.application-changed', {
     applicationId: application.uuid,
-    recruitmentId: refId(application.recruitment)!,
+    recruitmentId,
     personId: refId(application.person)!,
+    placePath: await callPlacePath(uow, recruitmentId),
     status: application.status,
   });
+}
+
+/** Where a call needs its volunteers, as a materialized path: who may see its applications' events. */
+async function callPlacePath(uow: UnitOfWork, callId: string): Promise<string> {
+  const [row] = await uow.em.execute<{ path: string }[]>(
+    `SELECT p.path FROM ${t('recruitment')} r JOIN place p ON p.id = r.place_id WHERE r.id = ?`,
+    [callId],
+  );
+  return row?.path ?? '';
 }
 
 /** A team's call for volunteers, as its leader posts it. */
@@ -171,6 +182,7 @@ async function freeSeat(uow: UnitOfWork, callId: string): Promise<void> {
       applicationId: row.id,
       recruitmentId: callId,
       personId: row.person_id,
+      placePath: await callPlacePath(uow, callId),
       status: 'pending',
     });
   }
