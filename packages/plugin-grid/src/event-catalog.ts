@@ -13,7 +13,8 @@ export const gridEvents = {
     },
   },
   'grid.places-added': {
-    description: 'Buildings or doors were added to what a grid covers.',
+    description:
+      'Places were added to what a grid covers (compounds, bungalow areas or buildings; for a micro-grid, buildings, units or households).',
     payload: {
       gridId: { node: 'Grid', description: 'The grid or micro-grid that now covers them.' },
       placePath: 'The materialised path of the grid’s community (ids from the root): who may see the event.',
@@ -88,7 +89,7 @@ export const gridEvents = {
     },
   },
   'grid.meeting-recorded': {
-    description: 'A grid’s weekly meeting (网格议事会) was recorded, with the findings it reviewed.',
+    description: 'A grid’s weekly meeting (网格议事会) was recorded, with its notes (on the meeting).',
     payload: {
       meetingId: { node: 'GridMeeting', description: 'The meeting recorded.' },
       gridId: { node: 'Grid', description: 'The grid or micro-grid whose meeting it was.' },
@@ -111,7 +112,7 @@ export const gridEvents = {
     },
   },
   'grid.reporter-registered': {
-    description: 'A courier, rider or street cleaner registered as a little bee (小蜜蜂) of a subdistrict.',
+    description: 'A courier, rider or street cleaner registered as a little bee (小蜜蜂) of a subdistrict or community.',
     payload: {
       reporterId: { node: 'GridReporter', description: 'The registration.' },
       personId: { node: 'Person', description: 'The person registered.' },

@@ -131,7 +131,7 @@ export const volunteerEvents = {
     },
   },
   'volunteer.service-declined': {
-    description: 'Logged service hours were declined, with a reason.',
+    description: 'Logged service hours were declined by community staff (their reason is on the entry).',
     payload: {
       ...entryFields,
       placePath: 'The materialised path of the community served (ids from the root): who may see the event.',

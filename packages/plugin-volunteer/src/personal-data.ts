@@ -46,6 +46,11 @@ export const volunteerPersonalData: PersonalDataPolicy = {
     if (led) throw volunteerMessages.lastLeaderErased.error({ teamName: led.name }, 'input.personId');
 
     // Active sign-ups free their places first (`taken` counts active sign-ups), then go with the cancelled ones.
+    const freed = await uow.em.execute<{ id: string; shift_id: string; place_path: string }[]>(
+      `SELECT su.id, su.shift_id, s.place_path FROM ${t('shift_signup')} su JOIN ${t('shift')} s ON s.id = su.shift_id
+        WHERE su.person_id = ? AND su.cancelled_at IS NULL AND su.checked_in_at IS NULL ORDER BY s.starts_at, su.id`,
+      [id],
+    );
     await uow.em.execute(
       `UPDATE ${t('shift')} s SET taken = s.taken - g.n
          FROM (SELECT shift_id, count(*) AS n FROM ${t('shift_signup')}
@@ -53,6 +58,16 @@ export const volunteerPersonalData: PersonalDataPolicy = {
         WHERE s.id = g.shift_id`,
       [id],
     );
+    // Shift boards and rotas follow, as when the volunteer cancels.
+    for (const signup of freed) {
+      await uow.emit('volunteer.shift-changed', {
+        signupId: signup.id,
+        shiftId: signup.shift_id,
+        personId: id,
+        placePath: signup.place_path,
+        change: 'cancelled',
+      });
+    }
     const released = await uow.em.execute<{ id: string; place_path: string; request_id: string | null }[]>(
       `UPDATE ${t('task')} SET status = 'open', claimed_by_id = NULL, claimed_at = NULL, updated_at = ?
         WHERE claimed_by_id = ? AND status = 'claimed' RETURNING id, place_path, request_id`,

@@ -1,6 +1,6 @@
 import { ERASED_NAME, type GongzhiEvent } from '@gongzhi/core';
 import { problemOf } from '@gongzhi/core/testing';
-import { as, createTeam, createWorld, succeed, type World } from './fixtures.js';
+import { as, createTeam, createWorld, succeed, uuidOf, type World } from './fixtures.js';
 
 /**
  * Erasing a volunteer's personal data (core's `erasePersonalData`): what exists only for them
@@ -10,6 +10,7 @@ import { as, createTeam, createWorld, succeed, type World } from './fixtures.js'
 let w: World;
 const ids: Record<string, string> = {};
 const released: GongzhiEvent[] = [];
+const shiftChanges: GongzhiEvent[] = [];
 
 const ERASE = `mutation ($input: ErasePersonalDataInput!) {
   erasePersonalData(input: $input) { erasure { records { owner entity rows treatment } } errors { code message field } }
@@ -44,6 +45,7 @@ beforeAll(async () => {
   const p = w.people;
   w.app.platform.events.onCommitted((committed) => {
     released.push(...committed.filter((e) => e.name === 'volunteer.task-released'));
+    shiftChanges.push(...committed.filter((e) => e.name === 'volunteer.shift-changed'));
   });
   // 居民1 is the person erased; 居民2, a neighbour in the same teams, shifts, calls and tasks, keeps everything.
   ids.teamA = await createTeam(w, '邻里互助队', p['王小丽'], [p['居民1'], p['居民2']]);
@@ -152,6 +154,7 @@ test('the last leader of a team is not erased until the team has another leader;
 test('erasure deletes what exists only for the person, keeps the records of work pseudonymised, and leaves the neighbour alone', async () => {
   const before = await w.app.run(`query ($s: ID!) { node(id: $s) { ... on VolunteerShift { spotsLeft } } }`, { s: ids.upcoming });
   expect(before.node.spotsLeft).toBe(0);
+  const changesBefore = shiftChanges.length;
 
   const { erasePersonalData } = await w.app.run(ERASE, { input: { personId: w.people['居民1'].id, reason: '本人书面申请' } });
   expect(erasePersonalData.errors).toEqual([]);
@@ -255,6 +258,15 @@ test('erasure deletes what exists only for the person, keeps the records of work
       ],
     },
   });
-  // Live task boards hear that the claimed task is open again.
+  // Live task boards hear that the claimed task is open again, and shift boards that her place on the upcoming shift is free.
   expect(released.map((e) => e.payload)).toEqual([expect.objectContaining({ status: 'open', claimedById: null })]);
+  expect(shiftChanges.slice(changesBefore).map((e) => e.payload)).toEqual([
+    {
+      signupId: uuidOf(ids.upcomingSignup),
+      shiftId: uuidOf(ids.upcoming),
+      personId: w.people['居民1'].uuid,
+      placePath: w.building.path,
+      change: 'cancelled',
+    },
+  ]);
 });
