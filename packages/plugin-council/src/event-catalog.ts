@@ -6,6 +6,15 @@ const councilFields = {
   placePath: "The materialised path of the council's community (ids from the root): who may see the event.",
 } as const;
 
+/** Who owns an action item now: exactly one of the two is set. */
+const ownerFields = {
+  ownerPersonId: { node: 'Person', description: 'The person who owns it, or null when an organisation does.' },
+  ownerOrganizationId: {
+    node: 'Organization',
+    description: 'The organisation (a party of the council) that owns it, or null when a person does.',
+  },
+} as const;
+
 /** Every event the council plugin emits, with what it means (the plugin's `events`; `eventTypes` lists them). */
 export const councilEvents = {
   'council.meeting-scheduled': {
@@ -47,13 +56,15 @@ export const councilEvents = {
     },
   },
   'council.resident-poll-closed': {
-    description: 'A residents’ consultation poll (征得居民同意) was closed, with the agree and disagree answers.',
+    description:
+      'A residents’ consultation poll (征得居民同意) was closed, with the agree and disagree answers and how many could have answered.',
     payload: {
       ...councilFields,
       pollId: { node: 'CouncilResidentPoll', description: 'The poll.' },
       proposalId: { node: 'CouncilProposal', description: 'The proposal the poll consulted the residents on.' },
       agree: 'How many residents answered agree.',
       disagree: 'How many residents answered disagree.',
+      eligible: 'How many residents lived under the poll’s places when it closed (who could have answered).',
     },
   },
   'council.decision-made': {
@@ -76,6 +87,7 @@ export const councilEvents = {
       actionItemId: { node: 'CouncilActionItem', description: 'The action item.' },
       decisionId: { node: 'CouncilDecision', description: 'The decision it belongs to.' },
       status: 'Its status now, in lower case: todo, in_progress or done.',
+      ...ownerFields,
       done: 'How many of the decision’s action items are done now.',
       total: 'How many action items the decision has.',
     },
@@ -89,8 +101,7 @@ export const councilEvents = {
       decisionId: { node: 'CouncilDecision', description: 'The decision it belongs to.' },
       dueOn: 'The due day that passed, YYYY-MM-DD.',
       status: 'Its status, in lower case: todo or in_progress.',
-      ownerPersonId: { node: 'Person', description: 'The person who owns it, or null when an organisation does.' },
-      ownerOrganizationId: { node: 'Organization', description: 'The organisation that owns it, or null when a person does.' },
+      ...ownerFields,
     },
   },
   'council.decision-completed': {

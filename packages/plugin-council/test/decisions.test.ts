@@ -1,5 +1,5 @@
 import { Person, PersonRole, PersonRoleKind, toGlobalId } from '@gongzhi/core';
-import { problemOf } from '@gongzhi/core/testing';
+import { problemOf, uuidOf } from '@gongzhi/core/testing';
 import { act, as, councilWithProposal, createWorld, failure, Q, type World } from './world.js';
 
 let w: World;
@@ -24,7 +24,6 @@ afterAll(() => w?.app.close());
 const count = async (table: string) =>
   Number((await w.app.platform.orm.em.fork().execute(`SELECT count(*) AS n FROM council.${table}`))[0].n);
 let n = 0;
-const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1];
 
 async function passed() {
   const seats = reps.map((person) => ({ person, seat: 'RESIDENT_REPRESENTATIVE' }));

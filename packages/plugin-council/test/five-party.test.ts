@@ -1,8 +1,8 @@
+import { uuidOf } from '@gongzhi/core/testing';
 import type { GongzhiEvent } from '@gongzhi/core';
 import { act, as, createWorld, failure, Q, type World } from './world.js';
 
 let w: World;
-const uuid = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1];
 const events: GongzhiEvent[] = [];
 
 beforeAll(async () => {
@@ -220,27 +220,32 @@ test('five-party flow: door-access complaint → council item → decision funde
   // 8. Events, small, with the community's path.
   const decisionMade = events.find((e) => e.name === 'council.decision-made')!;
   expect(decisionMade.payload).toEqual({
-    councilId: uuid(council.id),
+    councilId: uuidOf(council.id),
     placePath: w.community.path,
-    decisionId: uuid(decision.id),
-    proposalId: uuid(proposal.id),
-    requestId: uuid(requestId),
-    actionItemIds: [uuid(install.id), uuid(notify.id)],
+    decisionId: uuidOf(decision.id),
+    proposalId: uuidOf(proposal.id),
+    requestId: uuidOf(requestId),
+    actionItemIds: [uuidOf(install.id), uuidOf(notify.id)],
   });
   const updates = events
     .filter((e) => e.name === 'council.action-item-updated')
-    .map((e) => e.payload as { status: string; done: number; total: number });
-  expect(updates.map(({ status, done, total }) => [status, done, total])).toEqual([
-    ['in_progress', 0, 2],
-    ['done', 1, 2],
-    ['done', 2, 2],
+    .map(
+      (e) => e.payload as { status: string; done: number; total: number; ownerPersonId: string | null; ownerOrganizationId: string | null },
+    );
+  // Each names the item's owner now, for an app to tell them.
+  expect(
+    updates.map(({ status, done, total, ownerPersonId, ownerOrganizationId }) => [status, done, total, ownerPersonId, ownerOrganizationId]),
+  ).toEqual([
+    ['in_progress', 0, 2, null, uuidOf(orgs.property.org.id)],
+    ['done', 1, 2, null, uuidOf(orgs.property.org.id)],
+    ['done', 2, 2, null, uuidOf(orgs.committee.org.id)],
   ]);
   expect(events.filter((e) => e.name === 'council.decision-completed').map((e) => e.payload)).toEqual([
     {
-      councilId: uuid(council.id),
+      councilId: uuidOf(council.id),
       placePath: w.community.path,
-      decisionId: uuid(decision.id),
-      requestId: uuid(requestId),
+      decisionId: uuidOf(decision.id),
+      requestId: uuidOf(requestId),
       requestResolved: true,
     },
   ]);

@@ -1,5 +1,5 @@
 import { type EventPayload, Person, PersonRole, PersonRoleKind } from '@gongzhi/core';
-import { createTestClock } from '@gongzhi/core/testing';
+import { createTestClock, uuidOf } from '@gongzhi/core/testing';
 import { act, as, createWorld, Q, type World } from './world.js';
 
 /**
@@ -44,7 +44,6 @@ const round = () => w.app.platform.services.get('council').remindMeetings();
 const schedule = async (title: string, scheduledAt: string, urgent: boolean) =>
   (await act(w.app, Q.schedule, { input: { councilId, title, scheduledAt, urgent, placeId: w.hall.id } }, as(rep))).id as string;
 const remindedAt = async (id: string) => (await w.app.run(REMINDED, { id }, as(rep))).node.remindedAt as string | null;
-const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1];
 
 test('two hours before, a meeting convened earlier is reminded once, with its time and place; an urgent one convened inside that time is not', async () => {
   const weekly = await schedule('周三议事', '2026-11-25T19:00:00+08:00', false);

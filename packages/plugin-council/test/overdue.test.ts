@@ -1,5 +1,5 @@
 import { type EventPayload, Person, PersonRole, PersonRoleKind } from '@gongzhi/core';
-import { createTestClock } from '@gongzhi/core/testing';
+import { createTestClock, uuidOf } from '@gongzhi/core/testing';
 import { markOverdueAtUpgrade } from '../src/migrations/0005_action_item_overdue.js';
 import { act, as, createWorld, oneSeatDecision, Q, type World } from './world.js';
 
@@ -176,7 +176,3 @@ test('an interval that is not a whole number of milliseconds stops the start', a
     /overdueCheckIntervalMs must be a whole number of milliseconds, 0 to turn the overdue round off; got -1/,
   );
 });
-
-function uuidOf(globalId: string): string {
-  return Buffer.from(globalId, 'base64url').toString().split(':')[1];
-}

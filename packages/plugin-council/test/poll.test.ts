@@ -1,4 +1,4 @@
-import { problemOf } from '@gongzhi/core/testing';
+import { problemOf, uuidOf } from '@gongzhi/core/testing';
 import { act, as, councilWithProposal, createWorld, failure, Q, type World } from './world.js';
 
 let w: World;
@@ -65,6 +65,10 @@ test("residents' consultation: one answer per resident of the affected places; t
 test('residents answering while the poll closes are counted or refused, never lost', async () => {
   const { proposal, chair } = await proposalFor();
   const poll = await act(w.app, open, { p: proposal.id, q: '同意吗？', places: [w.community.id] }, as(chair));
+  const announced: unknown[] = [];
+  const stop = w.app.platform.events.onCommitted((events) => {
+    for (const e of events) if (e.name === 'council.resident-poll-closed') announced.push(e.payload);
+  });
   const answers = [...w.residents, w.neighbour].map((r) => w.app.execute(answer, { id: poll.id, a: 'AGREE' }, as(r)));
   const results = await Promise.all([...answers, w.app.execute(close, { id: poll.id }, as(chair))]);
   const closed = results.pop()!;
@@ -77,6 +81,8 @@ test('residents answering while the poll closes are counted or refused, never lo
     eligibleCount: 5,
     answerCount: counted,
   });
+  stop();
+  expect(announced).toEqual([expect.objectContaining({ pollId: uuidOf(poll.id), agree: counted, disagree: 0, eligible: 5 })]);
 });
 
 test("a poll asks places inside the council's community, at least one", async () => {

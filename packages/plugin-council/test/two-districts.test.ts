@@ -1,3 +1,4 @@
+import { uuidOf } from '@gongzhi/core/testing';
 /**
  * Linking rules and the canary issues: a second district (金丝雀) beside the world's, and a
  * neighbouring community in the world's own subdistrict. Callers of district 1 (a social worker,
@@ -39,7 +40,6 @@ const requests: Record<string, string> = {};
 const MADE_UP = '0f0e0d0c-0b0a-4000-8000-000000000000';
 const sql = async (query: string, params: unknown[] = []) => w.app.platform.orm.em.fork().getConnection().execute(query, params);
 const count = async (table: string) => Number((await sql(`SELECT count(*) AS n FROM council.${table}`))[0].n);
-const uuidOf = (globalId: string) => Buffer.from(globalId, 'base64url').toString().split(':')[1];
 
 async function submit(place: Place, requester: Person): Promise<string> {
   const { submitRequest } = await w.app.run(

@@ -1,8 +1,8 @@
 import { referenceOf } from '@gongzhi/core';
-import { createTestApp, problemOf } from '@gongzhi/core/testing';
+import { createTestApp, problemOf, uuidOf } from '@gongzhi/core/testing';
 import { getNamedType, isInputObjectType, isObjectType } from 'graphql';
 import { plugin } from '../src/index.js';
-import { as, codeOf, countRows, createTeam, createWorld, succeed, uuidOf, type World } from './fixtures.js';
+import { as, codeOf, countRows, createTeam, createWorld, succeed, type World } from './fixtures.js';
 
 test("the plugin passes the host's command-path checks: every id a declared reference, every mutation a payload", async () => {
   const app = await createTestApp({ plugins: [plugin] });

@@ -139,11 +139,6 @@ export async function createTeam(
   return createVolunteerTeam.team.id;
 }
 
-/** The uuid inside a global id. */
-export function uuidOf(globalId: string): string {
-  return Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1];
-}
-
 /** The candle-light night visits (烛光夜访): Monday, Wednesday and Friday 19:00–21:00 at the community, two a slot, from 1 June. */
 export function candleLightRota(world: World, teamId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const rule = { title: '烛光夜访', weekdays: [1, 3, 5], startTime: '19:00', endTime: '21:00', capacity: 2, validFrom: '2026-06-01' };

@@ -1,6 +1,6 @@
 import type { GongzhiEvent } from '@gongzhi/core';
-import { problemOf } from '@gongzhi/core/testing';
-import { as, codeOf, countRows, createTeam, createWorld, succeed, uuidOf, type World } from './fixtures.js';
+import { problemOf, uuidOf } from '@gongzhi/core/testing';
+import { as, codeOf, countRows, createTeam, createWorld, succeed, type World } from './fixtures.js';
 
 let w: World;
 let teamId: string;

@@ -1,6 +1,6 @@
 import { createApiKey, Person, type Place, PlaceType, Place as PlaceEntity } from '@gongzhi/core';
-import { problemOf } from '@gongzhi/core/testing';
-import { addCanaries, as, type Canaries, codeOf, countRows, createTeam, createWorld, succeed, uuidOf, type World } from './fixtures.js';
+import { problemOf, uuidOf } from '@gongzhi/core/testing';
+import { addCanaries, as, type Canaries, codeOf, countRows, createTeam, createWorld, succeed, type World } from './fixtures.js';
 
 /**
  * Linking rules: a row a command links to another must lie on that row's line of places (or in

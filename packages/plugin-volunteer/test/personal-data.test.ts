@@ -1,6 +1,6 @@
 import { ERASED_NAME, type GongzhiEvent } from '@gongzhi/core';
-import { problemOf } from '@gongzhi/core/testing';
-import { as, createTeam, createWorld, succeed, uuidOf, type World } from './fixtures.js';
+import { problemOf, uuidOf } from '@gongzhi/core/testing';
+import { as, createTeam, createWorld, succeed, type World } from './fixtures.js';
 
 /**
  * Erasing a volunteer's personal data (core's `erasePersonalData`): what exists only for them

@@ -1,5 +1,6 @@
+import { uuidOf } from '@gongzhi/core/testing';
 import type { EventPayload } from '@gongzhi/core';
-import { as, createTeam, createWorld, succeed, uuidOf, type World } from './fixtures.js';
+import { as, createTeam, createWorld, succeed, type World } from './fixtures.js';
 
 /**
  * Volunteers signed up for a shift are reminded once, `shiftReminderMinutes` before it starts

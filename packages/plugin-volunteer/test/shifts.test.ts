@@ -1,5 +1,5 @@
-import { problemOf } from '@gongzhi/core/testing';
-import { as, candleLightRota, codeOf, countRows, createTeam, createWorld, succeed, uuidOf, type World } from './fixtures.js';
+import { problemOf, uuidOf } from '@gongzhi/core/testing';
+import { as, candleLightRota, codeOf, countRows, createTeam, createWorld, succeed, type World } from './fixtures.js';
 
 let w: World;
 let teamId: string;

@@ -1,7 +1,7 @@
 import { Person, PersonRole, PersonRoleKind } from '@gongzhi/core';
-import { problemOf } from '@gongzhi/core/testing';
+import { problemOf, uuidOf } from '@gongzhi/core/testing';
 import { VolunteerTeam, VolunteerTeamMember } from '../src/index.js';
-import { as, countRows, createTeam, createWorld, succeed, uuidOf, type World } from './fixtures.js';
+import { as, countRows, createTeam, createWorld, succeed, type World } from './fixtures.js';
 
 let w: World;
 beforeAll(async () => {

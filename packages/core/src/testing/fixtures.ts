@@ -39,3 +39,8 @@ export async function apiKeyCaller(app: TestApp, key: NewApiKey): Promise<Caller
   if (!caller) throw new Error(`The API key "${key.name}" did not sign in.`);
   return caller;
 }
+
+/** The row id (uuid) inside a global id, e.g. to compare with an event's payload or a row read by SQL. */
+export function uuidOf(globalId: string): string {
+  return Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1] ?? '';
+}

@@ -236,6 +236,8 @@ async function announceActionItem(
     actionItemId: item.uuid,
     decisionId: decision.uuid,
     status: item.status,
+    ownerPersonId: item.ownerPerson?.uuid ?? null,
+    ownerOrganizationId: item.ownerOrganization?.uuid ?? null,
     done,
     total,
   });

@@ -14,6 +14,9 @@ declare module '@gongzhi/core' {
       actionItemId: string;
       decisionId: string;
       status: ActionItemStatus;
+      /** Its owner now (exactly one of the two is set). */
+      ownerPersonId: string | null;
+      ownerOrganizationId: string | null;
       done: number;
       total: number;
     };

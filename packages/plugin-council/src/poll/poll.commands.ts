@@ -84,6 +84,7 @@ export const closeCouncilResidentPoll = defineCommand<{ poll: Named<CouncilResid
       proposalId: poll.proposal.uuid,
       agree,
       disagree,
+      eligible,
     });
     return poll;
   },
