@@ -190,7 +190,9 @@ async function startGateway(env, logName, nodeArgs = [], checkout = root) {
             ? { name, options: { overdueCheckIntervalMs: 0, meetingReminderMinutes: 0 } }
             : name === '@gongzhi/plugin-volunteer'
               ? { name, options: { shiftReminderMinutes: 0 } }
-              : name,
+              : name === '@gongzhi/plugin-moral-bank'
+                ? { name, options: { priorityAllocationHours: 0 } }
+                : name,
       ),
     }),
   );

@@ -15,6 +15,7 @@ import { accounts } from './migrations/0001_accounts.js';
 import { connectionIndexes } from './migrations/0002_connection_indexes.js';
 import { balanceCheckGenericPlan } from './migrations/0003_balance_check_generic_plan.js';
 import { balanceCheckByKey } from './migrations/0004_balance_check_by_key.js';
+import { allocateDueRequests, priorityAllocationTask } from './booking/allocation.task.js';
 import { DEFAULT_OPTIONS, type MoralBankOptions, type MoralBankService, validateOptions } from './options.js';
 import { MoralBankPermission } from './permissions.js';
 import { moralBankPersonalData } from './personal-data.js';
@@ -93,7 +94,11 @@ export const plugin = definePlugin<MoralBankOptions>({
   ],
   orphanedTypes: [MoralBankStatementLine],
   options: { defaults: DEFAULT_OPTIONS, validate: validateOptions },
-  services: (ctx): MoralBankService => ({ options: ctx.options }),
+  services: (ctx): MoralBankService => ({
+    options: ctx.options,
+    allocateDuePriorityRequests: () => allocateDueRequests(ctx),
+  }),
+  scheduledTasks: [priorityAllocationTask],
   // Subscribed at register, where the host checks that listeners depend on the emitter; the
   // subscription lives as long as the platform's event bus.
   register: (ctx) => subscribeEarnings(ctx.events, ctx.logger),

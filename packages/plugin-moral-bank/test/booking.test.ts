@@ -1,6 +1,21 @@
 import { toGlobalId } from '@gongzhi/core';
 import { problemOf } from '@gongzhi/core/testing';
-import { accountOf, as, code, countRows, createWorld, ERRORS, ledger, mutate, verifyService, type World } from './fixture.js';
+import {
+  accountOf,
+  as,
+  BOOKING_FIELDS,
+  bookHall,
+  code,
+  configureHall,
+  countRows,
+  createWorld,
+  DAILY_HOURS,
+  ERRORS,
+  ledger,
+  mutate,
+  verifyService,
+  type World,
+} from './fixture.js';
 
 let w: World;
 const accounts: { id: string }[] = [];
@@ -17,35 +32,9 @@ beforeAll(async () => {
 });
 afterAll(() => w?.app.close());
 
-const daily = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '08:00', closes: '21:00' }));
-function configure(change: Record<string, unknown>) {
-  return w.app.execute(
-    `mutation($input: MoralBankVenuePolicyInput!) { configureMoralBankVenue(input: $input) { policy { timeZone maxMinutes refundCutoffMinutes noShowForfeitPercent openingHours { weekday opens closes } priorityWindows { weekday starts ends minPoints maxMinutes } } ${ERRORS} } }`,
-    {
-      input: {
-        venueId: w.hall.id,
-        openingHours: daily,
-        maxMinutes: 120,
-        refundCutoffMinutes: 1440,
-        noShowForfeitPercent: 50,
-        priorityWindows: [{ weekday: 6, starts: '09:00', ends: '12:00', minPoints: 100, maxMinutes: 180 }],
-        ...change,
-      },
-    },
-  );
-}
-
-const BOOKING =
-  'id status minutes startsAt endsAt inPriorityWindow priorityPoints account { id balance } debitTransaction { minutes } refundTransaction { minutes }';
-function book(i: number, startsAt: string, endsAt: string, extra: Record<string, unknown> = {}) {
-  return w.app.execute(
-    `mutation($input: MoralBankBookingInput!) { bookMoralBankVenue(input: $input) { booking { ${BOOKING} } ${ERRORS} } }`,
-    {
-      input: { venueId: w.hall.id, accountId: accounts[i].id, startsAt, endsAt, purpose: '京剧排练', ...extra },
-    },
-    as(w.people[i]),
-  );
-}
+const configure = (change: Record<string, unknown>) => configureHall(w, change);
+const book = (i: number, startsAt: string, endsAt: string, extra: Record<string, unknown> = {}) =>
+  bookHall(w, w.people[i], accounts[i], startsAt, endsAt, extra);
 const balance = async (i: number) => (await accountOf(w, w.people[i]))!.balance;
 
 test('a venue has opening hours, a longest booking, a refund cut-off, a no-show rule and priority windows', async () => {
@@ -70,7 +59,7 @@ test('a venue has opening hours, a longest booking, a refund cut-off, a no-show 
   // Configuring needs moral-bank.manage at the venue: a volunteer who sees it is refused, the venue unchanged.
   const volunteer = await w.app.execute(
     `mutation($input: MoralBankVenuePolicyInput!) { configureMoralBankVenue(input: $input) { policy { maxMinutes } ${ERRORS} } }`,
-    { input: { venueId: w.hall.id, openingHours: daily, maxMinutes: 30 } },
+    { input: { venueId: w.hall.id, openingHours: DAILY_HOURS, maxMinutes: 30 } },
     as(w.people[0]),
   );
   expect(problemOf(volunteer)).toMatchObject({ code: 'FORBIDDEN' });
@@ -184,7 +173,7 @@ test('cancelling before the cut-off refunds, after it does not; a no-show keeps 
   const late = (await book(5, '2026-06-02T10:00:00+08:00', '2026-06-02T11:00:00+08:00')).data!.bookMoralBankVenue.booking; // 25 h ahead…
   const cancel = (id: string, i = 5) =>
     w.app.execute(
-      `mutation($id: ID!) { cancelMoralBankBooking(bookingId: $id) { booking { ${BOOKING} } ${ERRORS} } }`,
+      `mutation($id: ID!) { cancelMoralBankBooking(bookingId: $id) { booking { ${BOOKING_FIELDS} } ${ERRORS} } }`,
       { id },
       as(w.people[i]),
     );
@@ -205,7 +194,7 @@ test('cancelling before the cut-off refunds, after it does not; a no-show keeps 
   const missed = (await book(6, '2026-06-02T18:00:00+08:00', '2026-06-02T20:00:00+08:00')).data!.bookMoralBankVenue.booking;
   const noShow = (i: number) =>
     w.app.execute(
-      `mutation($id: ID!) { markMoralBankNoShow(bookingId: $id) { booking { ${BOOKING} } ${ERRORS} } }`,
+      `mutation($id: ID!) { markMoralBankNoShow(bookingId: $id) { booking { ${BOOKING_FIELDS} } ${ERRORS} } }`,
       { id: missed.id },
       as(w.people[i]),
     );

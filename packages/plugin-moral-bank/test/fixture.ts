@@ -20,6 +20,7 @@ import {
   placeWriter,
   problemOf,
   type TestApp,
+  type TestAppOptions,
   type TestClock,
 } from '@gongzhi/core/testing';
 import volunteer, { VolunteerTeam } from '../../plugin-volunteer/src/index.js';
@@ -90,10 +91,19 @@ export function recordingLogger(records: LogRecord[]): Logger {
   return logger;
 }
 
-export async function createWorld(peopleCount = 6, options: { listen?: boolean } = {}): Promise<World> {
+export async function createWorld(
+  peopleCount = 6,
+  options: { listen?: boolean; pluginOptions?: TestAppOptions['pluginOptions'] } = {},
+): Promise<World> {
   const clock = createTestClock('2026-06-01T09:00:00+08:00'); // a Monday
   const logs: LogRecord[] = [];
-  const app = await createTestApp({ plugins, clock: clock.now, logger: recordingLogger(logs), listen: options.listen });
+  const app = await createTestApp({
+    plugins,
+    clock: clock.now,
+    logger: recordingLogger(logs),
+    listen: options.listen,
+    pluginOptions: options.pluginOptions,
+  });
   const em = app.platform.orm.em.fork();
   const place = placeWriter(em);
   const role = (person: Person, at: Place, kind: PersonRoleKind) =>
@@ -277,4 +287,49 @@ export async function countRows(w: World): Promise<{ accounts: number; transacti
 /** The code of the first problem of an answer (a payload error or a top-level error), if any. */
 export function code(result: Parameters<typeof problemOf>[0]): string | undefined {
   return problemOf(result)?.code;
+}
+
+/** Opening hours of every day, 08:00–21:00. */
+export const DAILY_HOURS = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '08:00', closes: '21:00' }));
+
+/**
+ * Configures the rehearsal hall: open daily, bookings up to 2 h, refunds until a day before, half
+ * forfeited on a no-show, and Saturday 09:00–12:00 a priority window for accounts with 100 activity
+ * points (up to 3 h); `change` overrides any of these.
+ */
+export function configureHall(w: World, change: Record<string, unknown> = {}) {
+  return w.app.execute(
+    `mutation($input: MoralBankVenuePolicyInput!) { configureMoralBankVenue(input: $input) { policy { timeZone maxMinutes refundCutoffMinutes noShowForfeitPercent openingHours { weekday opens closes } priorityWindows { weekday starts ends minPoints maxMinutes } } ${ERRORS} } }`,
+    {
+      input: {
+        venueId: w.hall.id,
+        openingHours: DAILY_HOURS,
+        maxMinutes: 120,
+        refundCutoffMinutes: 1440,
+        noShowForfeitPercent: 50,
+        priorityWindows: [{ weekday: 6, starts: '09:00', ends: '12:00', minPoints: 100, maxMinutes: 180 }],
+        ...change,
+      },
+    },
+  );
+}
+
+/** What a booking's tests select of it. */
+export const BOOKING_FIELDS =
+  'id status minutes startsAt endsAt inPriorityWindow priorityPoints account { id balance } debitTransaction { minutes } refundTransaction { minutes }';
+
+/** Books the hall (or `extra.venueId`) from `account` as `person`, for Peking opera rehearsal. */
+export function bookHall(
+  w: World,
+  person: Person,
+  account: { id: string },
+  startsAt: string,
+  endsAt: string,
+  extra: Record<string, unknown> = {},
+) {
+  return w.app.execute(
+    `mutation($input: MoralBankBookingInput!) { bookMoralBankVenue(input: $input) { booking { ${BOOKING_FIELDS} } ${ERRORS} } }`,
+    { input: { venueId: w.hall.id, accountId: account.id, startsAt, endsAt, purpose: '京剧排练', ...extra } },
+    asPerson(person),
+  );
 }

@@ -248,40 +248,67 @@ export const allocatePriorityRequests = defineCommand<{ venue: Named<Place> }, M
   async run(uow, { venue }) {
     await uow.actingPerson();
     uow.actor.authorize(MoralBankPermission.MANAGE, requireVenue(venue, 'venueId').path);
-    await uow.em.execute(`SELECT ${VENUE_LOCK}`, [venue.uuid]);
-    const now = uow.now();
-    const requests = await uow.em.execute<
-      { id: string; account_id: string; community_id: string; starts_at: Date; ends_at: Date; minutes: number; purpose: string | null }[]
-    >(
-      `SELECT b.id, b.account_id, v.community_id, b.starts_at, b.ends_at, b.minutes, b.purpose FROM ${t('booking')} b
-       JOIN ${t('venue_policy')} v ON v.venue_id = b.venue_id
-       WHERE b.venue_id = ? AND b.status = 'requested' ORDER BY b.priority_points DESC, b.created_at, b.id FOR UPDATE OF b`,
-      [venue.uuid],
-    );
-    for (const r of requests) {
-      const booking = { id: r.id, venueUuid: venue.uuid, accountId: r.account_id, communityId: r.community_id };
-      const [clash] = await uow.em.execute(
-        `SELECT 1 FROM ${t('booking')} WHERE venue_id = ? AND status IN ('confirmed', 'no_show') AND during && tstzrange(?, ?, '[)')`,
-        [venue.uuid, r.starts_at, r.ends_at],
-      );
-      // Lock the account with the bank's account, in id order like every ledger write, so no deadlock.
-      const bank = await bankAccountId(uow.em, r.community_id);
-      const locked = await uow.em.execute<{ id: string; balance: number; min_balance: number | null }[]>(
-        `SELECT id, balance, min_balance FROM ${t('account')} WHERE id IN (?, ?) ORDER BY id FOR UPDATE`,
-        [r.account_id, bank],
-      );
-      const payer = locked.find((a) => a.id === r.account_id)!;
-      const affordable = payer.min_balance === null || payer.balance - r.minutes >= payer.min_balance;
-      if (clash || new Date(r.starts_at) <= now || !affordable) {
-        await changeStatus(uow, booking, BookingStatus.DECLINED);
-        continue;
-      }
-      await settle(uow, booking, TransactionKind.BOOKING, r.minutes, `${venue.name} ${r.purpose ?? ''}（优先时段）`.trim());
-      await changeStatus(uow, booking, BookingStatus.CONFIRMED);
-    }
-    if (requests.length === 0) return [];
-    const served = await uow.em.find(MoralBankBooking, { uuid: { $in: requests.map((r) => r.id) } }, { refresh: true });
-    const byId = new Map(served.map((b) => [b.uuid, b]));
-    return requests.map((r) => byId.get(r.id)!);
+    return serveRequests(uow, venue, null);
   },
 });
+
+/**
+ * The automatic allocation (the plugin's `priority-allocation` round, run as the system): serves
+ * the venue's requests for the days that begin within `hoursAhead` hours (the venue's own time
+ * zone), in priority order as {@link allocatePriorityRequests} does. Requests for later days keep
+ * waiting, so everyone asking for a day is weighed together. Answers the bookings served.
+ */
+export const allocateDuePriorityRequests = defineCommand<{ venueId: string; hoursAhead: number }, MoralBankBooking[]>({
+  name: 'moral-bank.allocateDuePriorityRequests',
+  async run(uow, { venueId, hoursAhead }) {
+    const venue = await placeSummary(uow, venueId);
+    if (!venue) return [];
+    return serveRequests(uow, { uuid: venueId, name: venue.name }, hoursAhead);
+  },
+});
+
+/** Serves the venue's requests (those of the days beginning within `hoursAhead` hours, or all), under the venue's lock. */
+async function serveRequests(
+  uow: UnitOfWork,
+  venue: { uuid: string; name: string },
+  hoursAhead: number | null,
+): Promise<MoralBankBooking[]> {
+  await uow.em.execute(`SELECT ${VENUE_LOCK}`, [venue.uuid]);
+  const now = uow.now();
+  const requests = await uow.em.execute<
+    { id: string; account_id: string; community_id: string; starts_at: Date; ends_at: Date; minutes: number; purpose: string | null }[]
+  >(
+    `SELECT b.id, b.account_id, v.community_id, b.starts_at, b.ends_at, b.minutes, b.purpose FROM ${t('booking')} b
+     JOIN ${t('venue_policy')} v ON v.venue_id = b.venue_id
+     WHERE b.venue_id = ? AND b.status = 'requested'
+       AND (?::int IS NULL OR (b.starts_at AT TIME ZONE v.time_zone)::date
+                              <= ((?::timestamptz + ?::int * interval '1 hour') AT TIME ZONE v.time_zone)::date)
+     ORDER BY b.priority_points DESC, b.created_at, b.id FOR UPDATE OF b`,
+    [venue.uuid, hoursAhead, now, hoursAhead ?? 0],
+  );
+  for (const r of requests) {
+    const booking = { id: r.id, venueUuid: venue.uuid, accountId: r.account_id, communityId: r.community_id };
+    const [clash] = await uow.em.execute(
+      `SELECT 1 FROM ${t('booking')} WHERE venue_id = ? AND status IN ('confirmed', 'no_show') AND during && tstzrange(?, ?, '[)')`,
+      [venue.uuid, r.starts_at, r.ends_at],
+    );
+    // Lock the account with the bank's account, in id order like every ledger write, so no deadlock.
+    const bank = await bankAccountId(uow.em, r.community_id);
+    const locked = await uow.em.execute<{ id: string; balance: number; min_balance: number | null }[]>(
+      `SELECT id, balance, min_balance FROM ${t('account')} WHERE id IN (?, ?) ORDER BY id FOR UPDATE`,
+      [r.account_id, bank],
+    );
+    const payer = locked.find((a) => a.id === r.account_id)!;
+    const affordable = payer.min_balance === null || payer.balance - r.minutes >= payer.min_balance;
+    if (clash || new Date(r.starts_at) <= now || !affordable) {
+      await changeStatus(uow, booking, BookingStatus.DECLINED);
+      continue;
+    }
+    await settle(uow, booking, TransactionKind.BOOKING, r.minutes, `${venue.name} ${r.purpose ?? ''}（优先时段）`.trim());
+    await changeStatus(uow, booking, BookingStatus.CONFIRMED);
+  }
+  if (requests.length === 0) return [];
+  const served = await uow.em.find(MoralBankBooking, { uuid: { $in: requests.map((r) => r.id) } }, { refresh: true });
+  const byId = new Map(served.map((b) => [b.uuid, b]));
+  return requests.map((r) => byId.get(r.id)!);
+}
