@@ -60,7 +60,7 @@ import {
 import { CORE_VERSION } from './version.js';
 import { type FoldTotals, RequestCountFolder, type RequestCountOptions } from './request/request-count-folder.js';
 import { checkLogRetention, LogPruner, type LogRetentionOptions, type PruneTotals } from './audit/log-retention.js';
-import { advisoryTaskLease, checkScheduledTasks, ScheduledTasks, type ScheduledTaskTotals } from './plugin/scheduled-task.js';
+import { AdvisoryTaskLeases, checkScheduledTasks, ScheduledTasks, type ScheduledTaskTotals } from './plugin/scheduled-task.js';
 import { WebhookDispatcher, type WebhookOptions } from './webhook/webhook.dispatcher.js';
 import { subscribeWebhookFanOut } from './webhook/webhook.fan-out.js';
 import { EventTypes } from './events/event-catalog.js';
@@ -638,7 +638,8 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     checkHandlerIds(events);
     const allServices = services;
     // Started last, with the rest of the background work.
-    const scheduled = new ScheduledTasks(plugins, contextFor, advisoryTaskLease(nativePool));
+    const leases = new AdvisoryTaskLeases(options.databaseUrl);
+    const scheduled = new ScheduledTasks(plugins, contextFor, leases.take);
 
     const platform: Platform = {
       info,
@@ -675,6 +676,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       async close() {
         // A task's round under way ends first, its events delivered here.
         await scheduled.stop();
+        await leases.close();
         // Deliveries under way finish; the rest stay in the outbox for the next process's sweep.
         await events.stopDelivery().catch((err) => logger.error({ err }, 'stopping event delivery failed'));
         await webhookDispatcher.stop().catch((err) => logger.error({ err }, 'stopping the webhook dispatcher failed'));

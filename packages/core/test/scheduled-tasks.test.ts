@@ -192,6 +192,36 @@ test('a round runs in one process at a time: while one holds the task, the other
   }
 });
 
+test('a lease takes no connection of the pool: with a pool of one, rounds run their commands', async () => {
+  const db = await createTestDatabase();
+  let made = 0;
+  const districts: ScheduledTask = {
+    id: 'districts',
+    intervalMs: () => 20,
+    async run(ctx) {
+      const outcome = await ctx.runCommand('ticker.districts', createPlace, {
+        type: PlaceType.DISTRICT,
+        code: `P-${++made}`,
+        name: `第${made}区`,
+      });
+      if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
+    },
+  };
+  const platform = await createPlatform({
+    databaseUrl: db.url,
+    poolSize: 1,
+    acquireTimeoutMs: 1_000,
+    plugins: [bare('ticker', { scheduledTasks: [districts] })],
+  });
+  try {
+    await waitFor('two rounds', () => platform.scheduledTasks[0].rounds >= 2);
+    expect(platform.scheduledTasks[0]).toMatchObject({ failedRounds: 0, skippedRounds: 0 });
+  } finally {
+    await platform.close();
+    await db.drop();
+  }
+});
+
 describe('declarations checked at start', () => {
   let db: TestDatabase;
   beforeAll(async () => {

@@ -218,7 +218,8 @@ export const SETTINGS: readonly Setting[] = [
     file: 'dbPoolSize',
     type: int(1, 1000),
     defaultText: '10',
-    meaning: "connections of the operations' pool per process (the rate limit's two and the LISTEN connection come on top)",
+    meaning:
+      "connections of the operations' pool per process (the rate limit's two, the LISTEN connection and, while scheduled tasks run, their leases' one come on top)",
   },
   {
     env: 'GONGZHI_READY_TIMEOUT_MS',

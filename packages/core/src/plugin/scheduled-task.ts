@@ -1,4 +1,5 @@
-import type { Pool } from 'pg';
+import type pg from 'pg';
+import { oneOffClient } from '../database/pool.js';
 import type { Command } from '../command/command.js';
 import { StartupError } from '../errors.js';
 import { PeriodicWork } from '../periodic-work.js';
@@ -122,35 +123,66 @@ export function checkScheduledTasks(plugins: readonly GongzhiPlugin[], optionsOf
 export type TaskLease = (task: string) => Promise<(() => Promise<void>) | null>;
 
 /**
- * The lease of a task as a session advisory lock on a connection of `pool` held for the round
- * (PostgreSQL frees it if the process dies): two keys, the tasks' space and the task's name.
+ * The leases of a process's tasks as session advisory locks (two keys: the tasks' space and the
+ * task's name), all held on one connection of their own, opened at the first round and kept: a
+ * round's commands take their connections from the pool as usual, so a lease never waits for one
+ * (a pool of one would otherwise hold its only connection for the lease). PostgreSQL frees the
+ * locks when the process dies or the connection drops; then the next round connects afresh.
  */
-export function advisoryTaskLease(pool: Pool): TaskLease {
-  return async (task) => {
-    const client = await pool.connect();
+export class AdvisoryTaskLeases {
+  private client: Promise<pg.Client> | null = null;
+
+  constructor(private readonly databaseUrl: string) {}
+
+  /** The {@link TaskLease} for {@link ScheduledTasks}. */
+  readonly take: TaskLease = async (task) => {
+    const client = await this.connection();
     try {
       const { rows } = await client.query<{ got: boolean }>(
         `SELECT pg_try_advisory_lock(hashtext('gongzhi.scheduled-task'), hashtext($1)) AS got`,
         [task],
       );
-      if (rows[0]?.got) {
-        return async () => {
-          try {
-            await client.query(`SELECT pg_advisory_unlock(hashtext('gongzhi.scheduled-task'), hashtext($1))`, [task]);
-            client.release();
-          } catch (err) {
-            // The connection is dropped rather than returned holding the lock.
-            client.release(err as Error);
-          }
-        };
-      }
-      client.release();
-      return null;
+      if (!rows[0]?.got) return null;
     } catch (err) {
-      client.release(err as Error);
+      this.drop(client);
       throw err;
     }
+    return async () => {
+      await client
+        .query(`SELECT pg_advisory_unlock(hashtext('gongzhi.scheduled-task'), hashtext($1))`, [task])
+        // Not given back: the connection is gone, and the lock with it.
+        .catch(() => this.drop(client));
+    };
   };
+
+  /** Closes the connection (after the rounds stopped). */
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    if (client) await (await client.catch(() => null))?.end().catch(() => undefined);
+  }
+
+  private connection(): Promise<pg.Client> {
+    return (this.client ??= (async () => {
+      const client = oneOffClient({ connectionString: this.databaseUrl });
+      client.on('error', () => this.drop(client));
+      client.on('end', () => this.drop(client));
+      try {
+        await client.connect();
+        return client;
+      } catch (err) {
+        this.client = null;
+        throw err;
+      }
+    })());
+  }
+
+  private drop(client: pg.Client): void {
+    void this.client?.then((held) => {
+      if (held === client) this.client = null;
+    });
+    void client.end().catch(() => undefined);
+  }
 }
 
 /**
