@@ -64,6 +64,10 @@ test('recruitment: sign-ups, leader accepts and declines, a waitlist when full, 
   const p = w.people;
   const teamId = await createTeam(w, '招募测试队', p['王小丽'], []);
   const call = await postCall(teamId, '招募楼道志愿者', 2, '2026-06-02T12:00:00+08:00', { placeId: w.building.id, skills: ['代购'] });
+  const changes: { status: string; placePath: string }[] = [];
+  const stop = w.app.platform.events.onCommitted((events) => {
+    for (const e of events) if (e.name === 'volunteer.application-changed') changes.push(e.payload as (typeof changes)[number]);
+  });
   const signUp = async (name: string) =>
     (await succeed(w.app, SIGN_UP, { id: call.id }, as(p[name]))).signUpForVolunteerRecruitment.application;
   const decide = (id: string, accept: boolean, reason: string | null = null) =>
@@ -127,6 +131,21 @@ test('recruitment: sign-ups, leader accepts and declines, a waitlist when full, 
     '居民7:PENDING',
     '居民8:WAITLISTED',
   ]);
+  // Every change says where the call needs volunteers (the building), so the community's webhooks receive it.
+  stop();
+  expect(changes.map((c) => c.status)).toEqual([
+    'pending',
+    'pending',
+    'pending',
+    'declined',
+    'accepted',
+    'pending',
+    'accepted',
+    'waitlisted',
+    'withdrawn',
+    'pending',
+  ]);
+  expect(new Set(changes.map((c) => c.placePath))).toEqual(new Set([w.building.path]));
 });
 
 test('two leaders accepting for the last seat at once: exactly one wins', async () => {

@@ -1,4 +1,4 @@
-import { defineCommand, type Named, type Place, PlaceType, refId, type UnitOfWork } from '@gongzhi/core';
+import { defineCommand, type Named, type Place, placeSummary, PlaceType, refId, type UnitOfWork } from '@gongzhi/core';
 import { localDate } from '../calendar.js';
 import { t, updateIf } from '../db.js';
 import { cleanSkills, requireText } from '../text.js';
@@ -29,11 +29,8 @@ async function announce(uow: UnitOfWork, application: VolunteerApplication): Pro
 
 /** Where a call needs its volunteers, as a materialized path: who may see its applications' events. */
 async function callPlacePath(uow: UnitOfWork, callId: string): Promise<string> {
-  const [row] = await uow.em.execute<{ path: string }[]>(
-    `SELECT p.path FROM ${t('recruitment')} r JOIN place p ON p.id = r.place_id WHERE r.id = ?`,
-    [callId],
-  );
-  return row?.path ?? '';
+  const [call] = await uow.em.execute<{ place_id: string }[]>(`SELECT place_id FROM ${t('recruitment')} WHERE id = ?`, [callId]);
+  return (call && (await placeSummary(uow, call.place_id))?.path) ?? '';
 }
 
 /** A team's call for volunteers, as its leader posts it. */
@@ -203,8 +200,9 @@ export const withdrawApplication = defineCommand<{ application: Named<VolunteerA
     if (!(await updateIf(uow, VolunteerApplication, application, { status: was }, { status: VolunteerApplicationStatus.WITHDRAWN }))) {
       throw volunteerMessages.applicationChangedMeanwhileReload.error('applicationId');
     }
-    if (was === VolunteerApplicationStatus.ACCEPTED) await freeSeat(uow, refId(application.recruitment)!);
+    // Announced in the order it happened: the withdrawal, then whom it moved up.
     await announce(uow, application);
+    if (was === VolunteerApplicationStatus.ACCEPTED) await freeSeat(uow, refId(application.recruitment)!);
     return application;
   },
 });
