@@ -2,18 +2,23 @@
 // contribution and the composed schema to schema/current/. With --release, also records them as
 // the released contract (schema/released/ and its versions.json), against which CI refuses
 // breaking changes that come without a breaking version (gateway/test/schema-contract.test.ts).
+// It also writes docs/events.md, every event and its payload's fields, from the event catalogs.
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { bundledPlugins, schemaContract } = await import(pathToFileURL(path.join(root, 'packages/gateway/dist/schema-contract.js')).href);
+const { bundledPlugins, eventReference, schemaContract } = await import(
+  pathToFileURL(path.join(root, 'packages/gateway/dist/schema-contract.js')).href
+);
 
 const { composed, contributions } = await schemaContract(root);
 await mkdir(path.join(root, 'schema/current'), { recursive: true });
 await writeFile(path.join(root, 'schema/current/composed.graphql'), composed);
 for (const c of contributions) await writeFile(path.join(root, c.file), c.sdl);
 console.log(`wrote schema/current/ (${contributions.length + 1} files)`);
+await writeFile(path.join(root, 'docs/events.md'), await eventReference(root));
+console.log('wrote docs/events.md');
 
 if (process.argv.includes('--release')) {
   await mkdir(path.join(root, 'schema/released'), { recursive: true });

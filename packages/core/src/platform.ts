@@ -63,7 +63,7 @@ import { checkLogRetention, LogPruner, type LogRetentionOptions, type PruneTotal
 import { AdvisoryTaskLeases, checkScheduledTasks, ScheduledTasks, type ScheduledTaskTotals } from './plugin/scheduled-task.js';
 import { WebhookDispatcher, type WebhookOptions } from './webhook/webhook.dispatcher.js';
 import { subscribeWebhookFanOut } from './webhook/webhook.fan-out.js';
-import { EventTypes } from './events/event-catalog.js';
+import { type EventType, EventTypes } from './events/event-catalog.js';
 
 export interface PlatformOptions {
   /** PostgreSQL connection URL of the application database. */
@@ -401,6 +401,22 @@ export async function composeSchema(plugins: readonly GongzhiPlugin[]): Promise<
   );
 }
 
+/** The events of core and `plugins` (composed, in load order), from their catalogs. */
+function eventTypesOf(plugins: readonly GongzhiPlugin[]): EventTypes {
+  return new EventTypes([
+    { owner: 'core', namespaces: coreModule.eventNamespaces, catalog: coreModule.events },
+    ...plugins.map((p) => ({ owner: p.id, namespaces: [p.id], catalog: p.events })),
+  ]);
+}
+
+/**
+ * Every event core and `plugins` declare, each with its payload's fields, by name: what the
+ * `eventTypes` query answers, without a database (for generated documentation).
+ */
+export function describeEvents(plugins: readonly GongzhiPlugin[]): EventType[] {
+  return eventTypesOf(composePlugins(plugins, CORE_VERSION)).list();
+}
+
 /** The composed schema of core and `plugins` as SDL (see {@link composeSchema}). */
 export async function composeSdl(plugins: readonly GongzhiPlugin[]): Promise<string> {
   return printSchema(await composeSchema(plugins));
@@ -427,10 +443,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     return orm.em.fork();
   };
   const events = new EventBus(rootEm, logger, options.outbox);
-  events.eventTypes = new EventTypes([
-    { owner: 'core', namespaces: coreModule.eventNamespaces, catalog: coreModule.events },
-    ...plugins.map((p) => ({ owner: p.id, namespaces: [p.id], catalog: p.events })),
-  ]);
+  events.eventTypes = eventTypesOf(plugins);
   events.strictEvents = options.strictEvents ?? false;
   const provided = new Map<string, object>();
   const registryFor = (p: GongzhiPlugin) => createServiceRegistry(provided, new Set(Object.keys(p.dependsOn ?? {})), p.id);

@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { describeEvents, type GongzhiPlugin } from '@gongzhi/core';
 import {
   buildSchema,
   GraphQLInputObjectType,
@@ -157,4 +158,56 @@ export async function schemaContract(root: string): Promise<{ composed: string; 
     ),
     contributions,
   };
+}
+
+/**
+ * docs/events.md: every event core and the bundled plugins emit, with each field of its payload,
+ * rendered from their catalogs (`describeEvents`, what the `eventTypes` query answers). Written by
+ * `pnpm schema`; the docs test keeps the file equal to it.
+ */
+export async function eventReference(root: string): Promise<string> {
+  const plugins = await bundledPlugins(root);
+  const loaded = await Promise.all(
+    plugins.map(
+      async (p) =>
+        ((await import(pathToFileURL(path.join(root, 'packages', p.dir, 'dist/index.js')).href)) as { default: GongzhiPlugin }).default,
+    ),
+  );
+  const events = describeEvents(loaded);
+  const owners = ['core', ...plugins.map((p) => p.id)];
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const sections = owners.map((owner) => {
+    const pkg = owner === 'core' ? '@gongzhi/core' : (plugins.find((p) => p.id === owner)?.package ?? owner);
+    const own = events.filter((e) => e.owner === owner);
+    return [
+      `## ${owner} (\`${pkg}\`)`,
+      ...own.map((e) =>
+        [
+          `### \`${e.name}\``,
+          e.description,
+          e.payload.length
+            ? [
+                '| field | holds |',
+                '| --- | --- |',
+                ...e.payload.map((f) => `| \`${f.name}\` | ${f.globalId ? '*global id* · ' : ''}${cell(f.description)} |`),
+              ].join('\n')
+            : 'No payload fields.',
+        ].join('\n\n'),
+      ),
+    ].join('\n\n');
+  });
+  return `# Events
+
+<!-- Written by \`pnpm schema\` from the event catalogs (each package's src/event-catalog.ts, core's request and person events): do not edit by hand. -->
+
+What core and the bundled plugins emit (${events.length} events): what a webhook may subscribe to
+([webhooks.md](webhooks.md)) and what plugin listeners receive. A webhook delivery's \`data\` is
+the payload. Fields marked *global id* hold the global id of a row (a list of them for \`…Ids\`),
+which \`node(id:)\` and every id argument take; listeners get the row's uuid instead. Every event
+carries \`placePath\`, the place it is about: a webhook receives it when its key sees that place.
+A running server answers the same, with its own plugins' events, to
+\`{ eventTypes { name description owner payload { name description globalId } } }\`.
+
+${sections.join('\n\n')}
+`;
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Change, CriticalityLevel, diff, DiffRule } from '@graphql-inspector/core';
-import { schemaContract } from '@gongzhi/gateway';
+import { eventReference, schemaContract } from '@gongzhi/gateway';
 import { buildSchema, type FieldDefinitionNode, Kind, type ObjectTypeExtensionNode, parse, print, visit } from 'graphql';
 import semver from 'semver';
 
@@ -65,6 +65,12 @@ test('the committed schema contract is current (run "pnpm schema" after changing
   expect(await read('schema/current/composed.graphql')).toBe(composed);
   for (const c of contributions) expect([c.file, await read(c.file)]).toEqual([c.file, c.sdl]);
 }, 120_000);
+
+test('docs/events.md lists every event and payload field the catalogs describe (run "pnpm schema" after changing an event)', async () => {
+  const reference = await eventReference(root);
+  expect(reference).toContain('### `grid.created`');
+  expect(await read('docs/events.md')).toBe(reference);
+}, 60_000);
 
 test('no breaking change against the released contract without a breaking version of its owner', async () => {
   expect(await unreleasedBreaks(await read('schema/released/composed.graphql'), await read('schema/current/composed.graphql'))).toEqual([]);
