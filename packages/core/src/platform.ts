@@ -445,6 +445,14 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   const events = new EventBus(rootEm, logger, options.outbox);
   events.eventTypes = eventTypesOf(plugins);
   events.strictEvents = options.strictEvents ?? false;
+  // Legitimate, but usually an oversight: a webhook of a key scoped to places never receives such an event.
+  const placeless = events.eventTypes.list().filter((e) => !e.payload.some((f) => f.name === 'placePath'));
+  if (placeless.length) {
+    logger.warn(
+      { events: placeless.map((e) => e.name) },
+      'these events carry no placePath: only webhooks of keys that see everywhere receive them. Add placePath (the place each is about) to their payloads and catalogs',
+    );
+  }
   const provided = new Map<string, object>();
   const registryFor = (p: GongzhiPlugin) => createServiceRegistry(provided, new Set(Object.keys(p.dependsOn ?? {})), p.id);
   const pluginContext = (p: GongzhiPlugin): PluginContext => ({
