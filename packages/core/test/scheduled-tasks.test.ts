@@ -192,12 +192,12 @@ test('a round runs in one process at a time: while one holds the task, the other
   }
 });
 
-test('a lease takes no connection of the pool: with a pool of one, rounds run their commands', async () => {
+test('leases take no connection of the pool: with a pool of one, three tasks at once run their commands', async () => {
   const db = await createTestDatabase();
   let made = 0;
-  const districts: ScheduledTask = {
-    id: 'districts',
-    intervalMs: () => 20,
+  const districts = (id: string): ScheduledTask => ({
+    id,
+    intervalMs: () => 5,
     async run(ctx) {
       const outcome = await ctx.runCommand('ticker.districts', createPlace, {
         type: PlaceType.DISTRICT,
@@ -206,16 +206,17 @@ test('a lease takes no connection of the pool: with a pool of one, rounds run th
       });
       if (!outcome.ok) throw new Error(JSON.stringify(outcome.errors));
     },
-  };
+  });
+  // The three rounds' leases share one connection of their own (their statements sent one after another).
   const platform = await createPlatform({
     databaseUrl: db.url,
     poolSize: 1,
     acquireTimeoutMs: 1_000,
-    plugins: [bare('ticker', { scheduledTasks: [districts] })],
+    plugins: [bare('ticker', { scheduledTasks: [districts('a'), districts('b'), districts('c')] })],
   });
   try {
-    await waitFor('two rounds', () => platform.scheduledTasks[0].rounds >= 2);
-    expect(platform.scheduledTasks[0]).toMatchObject({ failedRounds: 0, skippedRounds: 0 });
+    await waitFor('two rounds of each', () => platform.scheduledTasks.every((t) => t.rounds >= 2));
+    for (const totals of platform.scheduledTasks) expect(totals).toMatchObject({ failedRounds: 0, skippedRounds: 0 });
   } finally {
     await platform.close();
     await db.drop();

@@ -131,6 +131,8 @@ export type TaskLease = (task: string) => Promise<(() => Promise<void>) | null>;
  */
 export class AdvisoryTaskLeases {
   private client: Promise<pg.Client> | null = null;
+  /** The last statement sent: the tasks' rounds share the connection, so their statements go one after another. */
+  private last: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly databaseUrl: string) {}
 
@@ -138,9 +140,10 @@ export class AdvisoryTaskLeases {
   readonly take: TaskLease = async (task) => {
     const client = await this.connection();
     try {
-      const { rows } = await client.query<{ got: boolean }>(
+      const { rows } = await this.send<{ got: boolean }>(
+        client,
         `SELECT pg_try_advisory_lock(hashtext('gongzhi.scheduled-task'), hashtext($1)) AS got`,
-        [task],
+        task,
       );
       if (!rows[0]?.got) return null;
     } catch (err) {
@@ -148,12 +151,18 @@ export class AdvisoryTaskLeases {
       throw err;
     }
     return async () => {
-      await client
-        .query(`SELECT pg_advisory_unlock(hashtext('gongzhi.scheduled-task'), hashtext($1))`, [task])
+      await this.send(client, `SELECT pg_advisory_unlock(hashtext('gongzhi.scheduled-task'), hashtext($1))`, task)
         // Not given back: the connection is gone, and the lock with it.
         .catch(() => this.drop(client));
     };
   };
+
+  /** Sends `sql` once the statement before it has been answered. */
+  private send<R extends pg.QueryResultRow>(client: pg.Client, sql: string, task: string): Promise<pg.QueryResult<R>> {
+    const sent = this.last.then(() => client.query<R>(sql, [task]));
+    this.last = sent.catch(() => undefined);
+    return sent;
+  }
 
   /** Closes the connection (after the rounds stopped). */
   async close(): Promise<void> {
