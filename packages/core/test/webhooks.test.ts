@@ -274,6 +274,54 @@ test('a delivery answered 500 is retried with the same webhook-id until it succe
   await remove(keyA, hook.webhook.id);
 }, 30_000);
 
+test('updating a webhook changes where and what it receives; its secret stays; a bad value is refused and changes nothing', async () => {
+  const hook = await create(keyA, { url: receiver.url('/before'), eventTypes: ['request.created'] });
+  const UPDATE = `mutation($id: ID!, $input: UpdateWebhookInput!) {
+    updateWebhook(id: $id, input: $input) { webhook { url eventTypes places { code } } errors { code message field } } }`;
+  const update = async (input: Record<string, unknown>, caller: Caller = keyA) =>
+    (await app.run(UPDATE, { id: hook.webhook.id, input }, { caller })).updateWebhook;
+
+  const updated = await update({ url: receiver.url('/after'), eventTypes: ['request.status-changed'] });
+  expect(updated).toEqual({
+    errors: [],
+    webhook: { url: receiver.url('/after'), eventTypes: ['request.status-changed'], places: [] },
+  });
+  // A new request is no longer delivered; its acceptance is, to the new URL, signed with the same secret.
+  const requestId = await submit(householdA, '楼道灯不亮');
+  const moved = await app.run('mutation($id: ID!) { changeRequestStatus(id: $id, to: ACCEPTED) { errors { code } } }', { id: requestId });
+  expect(moved.changeRequestStatus.errors).toEqual([]);
+  const r = await waitFor('the status change', 10_000, () => receiver.received[0]);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(receiver.received.map((d) => [d.url, d.body.type, d.body.data.requestId])).toEqual([
+    ['/after', 'request.status-changed', requestId],
+  ]);
+  expect(signedWith(hook.secret, r)).toBe(true);
+
+  // Refused, each naming its field; the webhook stays as it was.
+  expect((await update({ eventTypes: ['request.creatd'] })).errors).toEqual([
+    expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'input.eventTypes', message: expect.stringContaining('request.created') }),
+  ]);
+  expect((await update({ url: 'http://example.org/hook' })).errors).toEqual([
+    expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'input.url' }),
+  ]);
+  // A place the key does not see answers like a made-up id.
+  expect((await update({ placeIds: [communityB.id] })).errors).toEqual([
+    expect.objectContaining({ code: 'NOT_FOUND', field: 'input.placeIds.0' }),
+  ]);
+  const neighbour = await apiKeyCaller(app, { name: '隔壁应用', placeIds: [communityA.uuid], permissions: ['webhook.manage'] });
+  expect((await update({ eventTypes: ['*'] }, neighbour)).errors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: 'id' })]);
+  const now = await app.run(
+    'query($id: ID!) { node(id: $id) { ... on Webhook { url eventTypes } } }',
+    { id: hook.webhook.id },
+    { caller: keyA },
+  );
+  expect(now.node).toEqual({ url: receiver.url('/after'), eventTypes: ['request.status-changed'] });
+
+  // Narrowed to a place of its community, then back to all it sees.
+  expect((await update({ placeIds: [communityA.id] })).webhook.places).toEqual([{ code: 'CA' }]);
+  expect((await update({ placeIds: [] })).webhook.places).toEqual([]);
+}, 30_000);
+
 test('a ping reaches only the webhook pinged, signed, whatever its event types, and shows in its log; a disabled one is not pinged', async () => {
   const hook = await create(keyA, { url: receiver.url('/ping'), eventTypes: ['request.rated'] });
   const other = await create(keyA, { url: receiver.url('/other'), eventTypes: ['*'] });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { defineCommand, type Named } from '../command/command.js';
+import { defineCommand, type Named, type UnitOfWork } from '../command/command.js';
 import { Permission } from '../auth/permission.js';
 import { expectRow } from '../database/rows.js';
 import { toGlobalId } from '../relay/global-id.js';
@@ -37,62 +37,92 @@ export function checkWebhookUrl(given: string, production = process.env.NODE_ENV
   throw coreMessages.urlHttps.error({ given: `${url.protocol}//${url.host}` }, 'input.url');
 }
 
+/** Null when the platform emits the event `name` (or does not check its namespace); otherwise the declared names nearest to it. */
+type UnknownEvent = (name: string) => string[] | null;
+
+/** The event types of a subscription, each checked (a name, `*`, one the platform emits), without repeats. */
+function checkEventTypes(eventTypes: readonly string[], unknownEvent: UnknownEvent): string[] {
+  const types = [...new Set(eventTypes.map((t) => t.trim()))];
+  if (types.length === 0 || types.length > 100) {
+    throw coreMessages.inputEventtypesNameEvents.error('input.eventTypes');
+  }
+  const bad = types.find((t) => t !== '*' && !EVENT_NAME.test(t));
+  if (bad !== undefined) {
+    throw coreMessages.inputEventtypesWhichEvent.error({ bad }, 'input.eventTypes');
+  }
+  for (const name of types) {
+    const near = name === '*' ? null : unknownEvent(name);
+    if (near) throw coreMessages.eventTypeNotDeclared.error({ name, near: near.join(', ') }, 'input.eventTypes');
+  }
+  return types;
+}
+
+/** The places a subscription narrows to: the caller must hold `webhook.manage` at each. */
+function checkPlaces(uow: UnitOfWork, places: readonly Place[]): string[] {
+  for (const place of places) {
+    if (!uow.actor.access.can(Permission.WEBHOOK_MANAGE, place.path)) {
+      throw coreMessages.youDoHoldName.error({ WEBHOOK_MANAGE: Permission.WEBHOOK_MANAGE, placeName: place.name }, 'input.placeIds');
+    }
+  }
+  return places.map((p) => p.uuid);
+}
+
 /**
  * Creates a webhook owned by the caller (an API key or a signed-in person): `eventTypes` (event
  * names, or "*" for all) about rows under `places` (empty: all the caller sees), POSTed to `url`.
  * The caller must hold `webhook.manage` at every place named. The secret is in the answer only.
  */
 export const createWebhook = defineCommand<
-  {
-    url: string;
-    eventTypes: string[];
-    places: Named<Place>[];
-    /** Null when the platform emits the event `name` (or does not check its namespace); otherwise the declared names nearest to it. */
-    unknownEvent: (name: string) => string[] | null;
-  },
+  { url: string; eventTypes: string[]; places: Named<Place>[]; unknownEvent: UnknownEvent },
   { webhook: Webhook; secret: string }
 >({
   name: 'webhook.create',
   permission: Permission.WEBHOOK_MANAGE,
   async run(uow, { url: givenUrl, eventTypes, places, unknownEvent }) {
-    const { caller, access } = uow.actor;
+    const { caller } = uow.actor;
     if (caller?.kind !== 'api-key' && caller?.kind !== 'person') {
       throw coreMessages.webhookBelongsApiKey.error();
     }
     const url = checkWebhookUrl(givenUrl);
-    const types = [...new Set(eventTypes.map((t) => t.trim()))];
-    if (types.length === 0 || types.length > 100) {
-      throw coreMessages.inputEventtypesNameEvents.error('input.eventTypes');
-    }
-    const bad = types.find((t) => t !== '*' && !EVENT_NAME.test(t));
-    if (bad !== undefined) {
-      throw coreMessages.inputEventtypesWhichEvent.error({ bad }, 'input.eventTypes');
-    }
-    for (const name of types) {
-      const near = name === '*' ? null : unknownEvent(name);
-      if (near) throw coreMessages.eventTypeNotDeclared.error({ name, near: near.join(', ') }, 'input.eventTypes');
-    }
-    for (const place of places) {
-      if (!access.can(Permission.WEBHOOK_MANAGE, place.path)) {
-        throw coreMessages.youDoHoldName.error({ WEBHOOK_MANAGE: Permission.WEBHOOK_MANAGE, placeName: place.name }, 'input.placeIds');
-      }
-    }
+    const types = checkEventTypes(eventTypes, unknownEvent);
+    const placeIds = checkPlaces(uow, places);
     const [count] = await uow.em.execute<{ n: string }[]>('SELECT count(*) AS n FROM webhook WHERE owner_id = ?', [caller.id]);
     const n = Number(count?.n ?? 0);
     if (n >= MAX_WEBHOOKS_PER_OWNER) {
       throw coreMessages.youWebhooksMostOne.error({ n });
     }
     const secret = newWebhookSecret();
-    const webhook = uow.em.create(Webhook, {
-      ownerKind: caller.kind,
-      ownerId: caller.id,
-      url,
-      eventTypes: types,
-      placeIds: places.map((p) => p.uuid),
-      secret,
-    });
+    const webhook = uow.em.create(Webhook, { ownerKind: caller.kind, ownerId: caller.id, url, eventTypes: types, placeIds, secret });
     await uow.em.flush();
     return { webhook, secret };
+  },
+});
+
+/**
+ * Changes what a webhook receives, and where: each of `url`, `eventTypes` and `places` given is
+ * checked as when creating it and replaces the old one (`places` empty: all its owner sees);
+ * those not given stay. The secret and the delivery log stay; deliveries not made yet go to the
+ * new URL. Every process applies new event types when the change notice arrives.
+ */
+export const updateWebhook = defineCommand<
+  {
+    webhook: Named<Webhook>;
+    url?: string | null;
+    eventTypes?: string[] | null;
+    places?: Named<Place>[] | null;
+    unknownEvent: UnknownEvent;
+  },
+  Webhook
+>({
+  name: 'webhook.update',
+  permission: Permission.WEBHOOK_MANAGE,
+  lock: ['webhook'],
+  async run(uow, { webhook, url, eventTypes, places, unknownEvent }) {
+    if (url != null) webhook.url = checkWebhookUrl(url);
+    if (eventTypes != null) webhook.eventTypes = checkEventTypes(eventTypes, unknownEvent);
+    if (places != null) webhook.placeIds = checkPlaces(uow, places);
+    await uow.em.flush();
+    return webhook;
   },
 });
 

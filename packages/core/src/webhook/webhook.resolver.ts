@@ -15,6 +15,7 @@ import {
   pingWebhook,
   replayWebhookDelivery,
   rotateWebhookSecret,
+  updateWebhook,
 } from './webhook.commands.js';
 import { Webhook, WebhookAttempt, WebhookDelivery, WebhookDeliveryStatus } from './webhook.entity.js';
 import {
@@ -41,6 +42,21 @@ class CreateWebhookInput {
   @RefField(() => [Place], {
     nullable: true,
     description: 'Only events about rows under these places (you need webhook.manage there); empty or absent: all you may see.',
+  })
+  placeIds?: Ref<Place>[] | null;
+}
+
+@InputType({ description: 'What to change of a webhook: each field given replaces the old value; one left out stays.' })
+class UpdateWebhookInput {
+  @Field(() => String, { nullable: true, description: 'Where to POST events from now on (checked as when creating it).' })
+  url?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'The event names to deliver from now on; ["*"] for every event.' })
+  eventTypes?: string[] | null;
+
+  @RefField(() => [Place], {
+    nullable: true,
+    description: 'Only events about rows under these places from now on (you need webhook.manage there); empty: all you may see.',
   })
   placeIds?: Ref<Place>[] | null;
 }
@@ -122,6 +138,24 @@ export class WebhookResolver {
       },
       (created) => ({ created }),
     );
+  }
+
+  @Mutation(() => WebhookPayload, {
+    description:
+      'Changes the URL, event types or places of one of your webhooks; its secret and delivery log stay, and deliveries not made yet go to the new URL. Needs webhook.manage.',
+  })
+  updateWebhook(
+    @RefArg('id', () => Webhook) webhook: Ref<Webhook>,
+    @Arg('input', () => UpdateWebhookInput) input: UpdateWebhookInput,
+    @Ctx() ctx: GongzhiContext,
+  ) {
+    return perform(ctx, WebhookPayload, updateWebhook, {
+      webhook,
+      url: input.url,
+      eventTypes: input.eventTypes,
+      places: input.placeIds,
+      unknownEvent: (name) => ctx.events.eventTypes.unknown(name),
+    });
   }
 
   @Mutation(() => WebhookPayload, { description: 'Deletes one of your webhooks and its delivery log; nothing more is sent.' })
