@@ -85,7 +85,7 @@ export class EventTypes {
   private readonly byName = new Map<string, EventType>();
   /** Namespaces whose owner declared a catalog: a name there not in it is unknown. Others are not checked. */
   private readonly declared = new Set<string>();
-  /** Per event, its fields holding ids of fetchable objects (`who`: its owner, for error messages). */
+  /** Per event, its fields holding ids of fetchable objects, and who declares it (for error messages). */
   private readonly idFields = new Map<
     string,
     { owner: string; ids: { field: string; node: NonNullable<EventIdFieldDescription['node']> }[] }
@@ -96,13 +96,13 @@ export class EventTypes {
       if (!catalog) continue;
       for (const namespace of namespaces) this.declared.add(namespace);
       for (const [name, entry] of Object.entries(catalog)) {
+        const who = owner === 'core' ? 'Core' : `Plugin "${owner}"`;
         const namespace = name.split('.')[0] ?? '';
         if (!EVENT_NAME.test(name) || !namespaces.includes(namespace)) {
           throw new PluginCompositionError(
-            `${owner === 'core' ? 'Core' : `Plugin "${owner}"`} declares the event "${name}" in its events, outside its namespace. Fix: name it "${namespaces[0]}.<what-happened>" in kebab-case, as it is emitted.`,
+            `${who} declares the event "${name}" in its events, outside its namespace. Fix: name it "${namespaces[0]}.<what-happened>" in kebab-case, as it is emitted.`,
           );
         }
-        const who = owner === 'core' ? 'Core' : `Plugin "${owner}"`;
         if (typeof entry?.description !== 'string' || !entry.description.trim()) {
           throw new PluginCompositionError(
             `${who} declares the event "${name}" without a description. Fix: give it { description: '<when it is emitted and what it means>', payload: { <field>: '<what it holds>' } }; district apps read it in eventTypes.`,

@@ -1,7 +1,7 @@
 import { type PluginRuntimeContext, runEachAsSystem, type ScheduledRound, type ScheduledTask } from '@gongzhi/core';
 import { t } from '../db.js';
 import type { MoralBankOptions } from '../options.js';
-import { allocateDuePriorityRequests } from './booking.commands.js';
+import { allocateDuePriorityRequests, DUE_DAY_SQL } from './booking.commands.js';
 
 /** How the round's writes are named in the audit log and the ledger: `system: moral-bank.priority-allocation`. */
 export const ALLOCATION_LABEL = 'moral-bank.priority-allocation';
@@ -20,7 +20,7 @@ export async function allocateDueRequests(runtime: PluginRuntimeContext<MoralBan
     .execute<{ venue_id: string }[]>(
       `SELECT DISTINCT b.venue_id FROM ${t('booking')} b JOIN ${t('venue_policy')} v ON v.venue_id = b.venue_id
         WHERE b.status = 'requested'
-          AND (b.starts_at AT TIME ZONE v.time_zone)::date <= ((?::timestamptz + ? * interval '1 hour') AT TIME ZONE v.time_zone)::date
+          AND ${DUE_DAY_SQL}
         ORDER BY b.venue_id`,
       [runtime.now(), hoursAhead],
     );

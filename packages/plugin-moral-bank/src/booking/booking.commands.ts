@@ -267,6 +267,12 @@ export const allocateDuePriorityRequests = defineCommand<{ venueId: string; hour
   },
 });
 
+/**
+ * The condition "booking `b` (with its venue's policy `v`) is on a day that begins within the
+ * given hours of the given time, in the venue's time zone": its parameters are that time and the hours.
+ */
+export const DUE_DAY_SQL = `(b.starts_at AT TIME ZONE v.time_zone)::date <= ((?::timestamptz + ?::int * interval '1 hour') AT TIME ZONE v.time_zone)::date`;
+
 /** Serves the venue's requests (those of the days beginning within `hoursAhead` hours, or all), under the venue's lock. */
 async function serveRequests(
   uow: UnitOfWork,
@@ -281,10 +287,9 @@ async function serveRequests(
     `SELECT b.id, b.account_id, v.community_id, b.starts_at, b.ends_at, b.minutes, b.purpose FROM ${t('booking')} b
      JOIN ${t('venue_policy')} v ON v.venue_id = b.venue_id
      WHERE b.venue_id = ? AND b.status = 'requested'
-       AND (?::int IS NULL OR (b.starts_at AT TIME ZONE v.time_zone)::date
-                              <= ((?::timestamptz + ?::int * interval '1 hour') AT TIME ZONE v.time_zone)::date)
+       ${hoursAhead === null ? '' : `AND ${DUE_DAY_SQL}`}
      ORDER BY b.priority_points DESC, b.created_at, b.id FOR UPDATE OF b`,
-    [venue.uuid, hoursAhead, now, hoursAhead ?? 0],
+    hoursAhead === null ? [venue.uuid] : [venue.uuid, now, hoursAhead],
   );
   for (const r of requests) {
     const booking = { id: r.id, venueUuid: venue.uuid, accountId: r.account_id, communityId: r.community_id };
