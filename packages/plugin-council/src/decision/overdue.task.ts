@@ -44,7 +44,7 @@ export async function announceOverdueActionItems(runtime: PluginRuntimeContext<C
   }
 }
 
-/** The overdue round, every `overdueCheckIntervalMs` (0: off) in every serving process. */
+/** The overdue round, every `overdueCheckIntervalMs` (0: off), one process of a deployment at a time. */
 export const overdueActionItemsTask: ScheduledTask<CouncilOptions> = {
   id: 'overdue-action-items',
   intervalMs: (options) => options.overdueCheckIntervalMs,

@@ -34,7 +34,7 @@ export async function remindMeetings(runtime: PluginRuntimeContext<CouncilOption
   return runs.flatMap((r) => (r.value ? [r.input.meetingId] : []));
 }
 
-/** The meeting reminder round, every `meetingReminderIntervalMs` in every serving process; off when either option is 0. */
+/** The meeting reminder round, every `meetingReminderIntervalMs`, one process of a deployment at a time; off when either option is 0. */
 export const meetingReminderTask: ScheduledTask<CouncilOptions> = {
   id: 'meeting-reminders',
   intervalMs: (options) => (options.meetingReminderMinutes > 0 ? options.meetingReminderIntervalMs : 0),

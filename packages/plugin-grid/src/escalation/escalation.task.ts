@@ -21,7 +21,7 @@ export async function escalateOverdue(runtime: PluginRuntimeContext<GridOptions>
 }
 
 /**
- * The automatic escalation, every `escalationIntervalMs` (0: off) in every serving process: safe
+ * The automatic escalation, every `escalationIntervalMs` (0: off), one process of a deployment at a time: safe
  * when several run it at once, since each escalation is conditional on the level it read.
  */
 export const escalationTask: ScheduledTask<GridOptions> = {

@@ -34,7 +34,7 @@ export async function remindShifts(runtime: PluginRuntimeContext<VolunteerOption
   return runs.flatMap((r) => (r.value ? [r.input.signupId] : []));
 }
 
-/** The reminder round, every `reminderIntervalMs` in every serving process; off when either option is 0. */
+/** The reminder round, every `reminderIntervalMs`, one process of a deployment at a time; off when either option is 0. */
 export const shiftReminderTask: ScheduledTask<VolunteerOptions> = {
   id: 'shift-reminders',
   intervalMs: (options) => (options.shiftReminderMinutes > 0 ? options.reminderIntervalMs : 0),

@@ -33,7 +33,7 @@ export async function openShiftsAhead(runtime: PluginRuntimeContext<VolunteerOpt
   return runs.reduce((sum, r) => sum + r.value, 0);
 }
 
-/** The rota round, every `rotaIntervalMs` in every serving process; off when either option is 0. */
+/** The rota round, every `rotaIntervalMs`, one process of a deployment at a time; off when either option is 0. */
 export const rotaTask: ScheduledTask<VolunteerOptions> = {
   id: 'rota-ahead',
   intervalMs: (options) => (options.shiftsAheadDays > 0 ? options.rotaIntervalMs : 0),
