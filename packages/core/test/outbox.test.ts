@@ -173,6 +173,35 @@ describe('one process', () => {
     expect(counts).toEqual([1, 0]);
     expect((await deliveries(app.platform)).get('inside')).toEqual(['one']);
   });
+
+  test("a handler's interest, asked once inside the emitting transaction, keeps the events it leaves out of the outbox", async () => {
+    const asked: string[][] = [];
+    const handled: string[] = [];
+    const inside: number[] = [];
+    const stops = [
+      app.platform.events.on('tally.counted', (event) => void handled.push(event.payload.key), {
+        id: 'test.routine-keys',
+        interest: async (em, events) => {
+          asked.push(events.map((e) => e.payload.key));
+          await em.execute('SELECT 1'); // a query of its own, in the emitting transaction
+          return (event) => !event.payload.key.startsWith('urgent');
+        },
+      }),
+      app.platform.events.onBeforeCommit(async (_events, em) => {
+        inside.push(Number((await em.execute<{ n: string }[]>('SELECT count(*) AS n FROM event_outbox'))[0].n));
+      }),
+    ];
+    try {
+      await emitKeys(app.platform, ['routine-1', 'urgent-1', 'urgent-2']);
+    } finally {
+      for (const stop of stops) stop();
+    }
+    expect(asked).toEqual([['routine-1', 'urgent-1', 'urgent-2']]);
+    // The tally handler's three rows and one of this handler's.
+    expect(inside).toEqual([4]);
+    expect(handled).toEqual(['routine-1']);
+    expect(await outboxRows(app.platform)).toBe(0);
+  });
 });
 
 describe('several processes on one database', () => {

@@ -1,4 +1,4 @@
-import { definePlugin, isNotFound, packageVersion, peerRange, Request, RequestLevel, RequestStatus } from '@gongzhi/core';
+import { definePlugin, isNotFound, packageVersion, peerRange, Request } from '@gongzhi/core';
 import { GridAdoption } from './adoption/adoption.entity.js';
 import { GridAdoptionResolver, GridAdoptionsResolver, OrganizationGridsResolver } from './adoption/adoption.resolver.js';
 import { GridAttentionMark } from './attention/attention.entity.js';
@@ -29,7 +29,7 @@ import { GridReport, GridReporter } from './reporter/reporter.entity.js';
 import { GridReporterResolver, PersonLittleBeesResolver } from './reporter/reporter.resolver.js';
 import { GridFinding, GridVisit } from './visit/visit.entity.js';
 import { GridCoverageResolver, GridVisitResolver, PlaceGridVisitsResolver } from './visit/visit.resolver.js';
-import { routeRequest } from './work/work.commands.js';
+import { routeRequest, routingInterest } from './work/work.commands.js';
 import { GridWorkResolver } from './work/work.resolver.js';
 import { GridWorker } from './worker/worker.entity.js';
 import { GridWorkerResolver, GridWorkersResolver, PersonGridsResolver } from './worker/worker.resolver.js';
@@ -121,14 +121,12 @@ export const plugin = definePlugin<GridOptions>({
     ctx.events.on(
       'request.created',
       async (event, handler) => {
-        // What the request was created as says whether routing could apply; the command checks again under the lock.
-        if (event.payload.level !== RequestLevel.GRID || event.payload.status !== RequestStatus.SUBMITTED) return;
         await handler.run(routeRequest, { request: handler.ref(Request, event.payload.requestId) }).catch((err: unknown) => {
           // Deleted since: nothing to route.
           if (!isNotFound(err)) throw err;
         });
       },
-      { id: 'grid.route-new-request' },
+      { id: 'grid.route-new-request', interest: routingInterest },
     );
   },
   scheduledTasks: [escalationTask],

@@ -72,7 +72,7 @@ export type SystemUnitOfWork = (tx: { em: EntityManager; emit: EventEmitter }, l
 
 export type EventHandler<K extends EventName = EventName> = (event: GongzhiEvent<K>, ctx: EventHandlerContext) => void | Promise<void>;
 
-export interface EventHandlerOptions {
+export interface EventHandlerOptions<K extends EventName = EventName> {
   /**
    * Blocking handlers run inside the emitting transaction, before it commits; throwing
    * vetoes the change (the transaction rolls back and the error reaches the caller).
@@ -88,12 +88,21 @@ export interface EventHandlerOptions {
    */
   id?: string;
   /**
-   * For a durable handler of {@link ANY_EVENT}: which of a transaction's event names it wants
-   * recorded, asked once per emitting transaction, inside it (one query at most). Events it
-   * leaves out cost no outbox row. Used by webhooks: only events some webhook subscribes to.
+   * For a durable handler: which of a transaction's events (those it subscribes to) are worth a
+   * delivery, asked once per emitting transaction, inside it, before it commits (one query at
+   * most; the interests of several handlers go to the database together). Events it leaves out
+   * cost no outbox row and never reach the handler. Webhooks: only events some webhook
+   * subscribes to; the grid's routing: only new requests at places some grid covers. The
+   * handler must still check what it acts on: the answer is as of the emitting transaction.
    */
-  interest?: (em: EntityManager, names: readonly string[]) => Promise<ReadonlySet<string>>;
+  interest?: EventInterest<K>;
 }
+
+/** See {@link EventHandlerOptions.interest}: answers a test of the events given. */
+export type EventInterest<K extends EventName = EventName> = (
+  em: EntityManager,
+  events: readonly GongzhiEvent<K>[],
+) => Promise<(event: GongzhiEvent<K>) => boolean>;
 
 /** Subscribing to this name receives every event (core's webhook fan-out does). */
 export const ANY_EVENT = '*';
@@ -112,7 +121,7 @@ interface Subscription {
   givenId: string | null;
   /** Delivered from the outbox: an after-commit handler with an id. */
   durable: boolean;
-  interest: EventHandlerOptions['interest'] | null;
+  interest: EventInterest | null;
 }
 
 /** Whether `sub` receives events named `name`. */
@@ -213,7 +222,7 @@ export class EventBus {
   }
 
   /** Subscribes a handler to one event name. Returns a function that unsubscribes it. */
-  on<K extends EventName>(name: K, handler: EventHandler<K>, options: EventHandlerOptions = {}): () => void {
+  on<K extends EventName>(name: K, handler: EventHandler<K>, options: EventHandlerOptions<K> = {}): () => void {
     const blocking = options.blocking ?? false;
     const sub: Subscription = {
       name,
@@ -224,7 +233,8 @@ export class EventBus {
       id: options.id ?? `${name}#${this.subscriptions.length + 1}`,
       givenId: options.id ?? null,
       durable: !blocking && options.id !== undefined,
-      interest: options.interest ?? null,
+      // The bus asks it only about events named `name`, as it hands the handler.
+      interest: (options.interest as EventInterest | undefined) ?? null,
     };
     this.subscriptions.push(sub);
     return () => {
@@ -455,7 +465,7 @@ export class EventBus {
           const wanted = await this.interests(txEm, pending);
           const deliveries = pending.flatMap((event) =>
             this.subscriptions
-              .filter((s) => s.durable && matches(s, event.name) && (wanted.get(s)?.has(event.name) ?? true))
+              .filter((s) => s.durable && matches(s, event.name) && (wanted.get(s)?.(event) ?? true))
               .map((s) => ({ event, handler: s.id })),
           );
           ({ rows: recorded } = await eventOutbox.write(txEm, deliveries, this.delivery.options.handoverMs));
@@ -476,14 +486,20 @@ export class EventBus {
     return this.finalWriteProviders.flatMap((provider) => provider(events) ?? []);
   }
 
-  /** What each durable subscription with an `interest` wants of these events' names (one call each). */
-  private async interests(em: EntityManager, events: readonly GongzhiEvent[]): Promise<Map<Subscription, ReadonlySet<string>>> {
-    const wanted = new Map<Subscription, ReadonlySet<string>>();
-    const names = [...new Set(events.map((e) => e.name))];
-    for (const sub of this.subscriptions) {
-      if (sub.durable && sub.interest && names.some((n) => matches(sub, n))) wanted.set(sub, await sub.interest(em, names));
-    }
-    return wanted;
+  /**
+   * What each durable subscription with an `interest` wants of these events (one call each, all
+   * at once: their queries share a round trip).
+   */
+  private async interests(
+    em: EntityManager,
+    events: readonly GongzhiEvent[],
+  ): Promise<Map<Subscription, (event: GongzhiEvent) => boolean>> {
+    const asked = this.subscriptions.flatMap((sub) => {
+      const interest = sub.durable ? sub.interest : null;
+      const theirs = interest ? events.filter((e) => matches(sub, e.name)) : [];
+      return interest && theirs.length ? [interest(em, theirs).then((wants) => [sub, wants] as const)] : [];
+    });
+    return new Map(await Promise.all(asked));
   }
 
   private handlerContext(tx: { em: EntityManager; emit: EventEmitter }, handlerId: string, deliveryId?: string): EventHandlerContext {

@@ -91,7 +91,13 @@ export function subscribeWebhookFanOut(
         ]),
       );
     },
-    { id: WEBHOOK_FAN_OUT, interest: (em, names) => interest.wanted(em, names) },
+    {
+      id: WEBHOOK_FAN_OUT,
+      interest: async (em, emitted) => {
+        const wanted = await interest.wanted(em, [...new Set(emitted.map((e) => e.name))]);
+        return (event) => wanted.has(event.name);
+      },
+    },
   );
   return interest;
 }

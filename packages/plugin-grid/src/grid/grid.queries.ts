@@ -50,6 +50,21 @@ export async function coveringGrids(ctx: Pick<ReadContext, 'em'>, paths: readonl
   return result;
 }
 
+/** Which of `paths` lie in some grid (their place or one of its ancestors covered): one indexed query, no grid read. */
+export async function pathsInAGrid(ctx: Pick<ReadContext, 'em'>, paths: readonly string[]): Promise<Set<string>> {
+  const ids = [...new Set(paths.flatMap(pathIds))];
+  if (!ids.length) return new Set();
+  const { match, value } = matchKeys(ids, 'uuid');
+  const rows = await executeRead<{ place_id: string }[]>(
+    ctx.em,
+    `SELECT DISTINCT place_id FROM ${t('grid_place')} WHERE place_id ${match}`,
+    [value],
+    { fixedShape: true },
+  );
+  const covered = new Set(rows.map((r) => r.place_id));
+  return new Set(paths.filter((path) => pathIds(path).some((id) => covered.has(id))));
+}
+
 /** The grids covering the place at `path`, the most specific (the micro-grid) first; empty outside every grid. */
 export async function gridsCovering(ctx: Pick<ReadContext, 'em'>, path: string): Promise<Grid[]> {
   const covering = (await coveringGrids(ctx, [path])).get(path)!;

@@ -4,6 +4,8 @@ import {
   changeRequestStatus,
   claimRequest,
   defineCommand,
+  type EventInterest,
+  type GongzhiEvent,
   hasTimelineEntry,
   type Named,
   type Request,
@@ -12,13 +14,29 @@ import {
   RequestStatus,
 } from '@gongzhi/core';
 import { isAdoptingMember } from '../adoption/adoption.queries.js';
-import { gridsCovering } from '../grid/grid.queries.js';
+import { gridsCovering, pathsInAGrid } from '../grid/grid.queries.js';
 import { today } from '../options.js';
 import { activeWorkersByLoad, isActiveWorker } from '../worker/worker.queries.js';
 import { gridMessages } from '../messages.js';
 
 /** Praise is not work, and wishes (微心愿) wait on the wish wall for a claimer: neither is routed. */
 const UNROUTED_KINDS: readonly RequestKind[] = [RequestKind.PRAISE, RequestKind.WISH];
+
+/**
+ * Which new requests are worth routing (the router's interest, asked in the submitting
+ * transaction): grid-level ones, still submitted, at places some grid covers. The others cost
+ * no outbox row and no delivery (districts rarely draw every place into a grid); the command
+ * checks again, under the request's lock, when the event is delivered.
+ */
+export const routingInterest: EventInterest<'request.created'> = async (em, created) => {
+  const routable = (event: GongzhiEvent<'request.created'>) =>
+    event.payload.level === RequestLevel.GRID && event.payload.status === RequestStatus.SUBMITTED;
+  const inGrids = await pathsInAGrid(
+    { em },
+    created.filter(routable).map((e) => e.payload.placePath),
+  );
+  return (event) => routable(event) && inGrids.has(event.payload.placePath);
+};
 
 /**
  * Routes a new grid-level request to the grid covering its place: the most specific grid with
