@@ -4,12 +4,16 @@
 // event, writes one message to every socket in one loop, two ways: `ws.send(buffer)` (what bare `ws`
 // and the gateway do) and the whole frame built once and written to each raw socket (the least any
 // Node server can do per subscriber: one `write` system call). Prints per way the server's CPU per
-// delivery and how long one loop over every socket took (the wait of the last subscriber, before it
-// reads). If the loop alone takes longer than the fan-out target, no single-threaded server meets
-// that target on this machine (bench/README.md, "The floor under the 10,000-subscriber target").
+// delivery, the receiving process's CPU per receipt, both for one event spread over the machine's
+// cores (no server on any number of threads gets an event to its last subscriber sooner, with the
+// subscribers on this machine), and how long one loop over every socket took (the wait of the last
+// subscriber, before it reads). If the loop alone takes longer than the fan-out target, no
+// single-threaded server meets that target on this machine (bench/README.md, "The floor under the
+// 10,000-subscriber target", and "the fan-out floor counted on both sides").
 // Not a test: it measures.
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -74,10 +78,12 @@ if (opts.server) {
       // Alternated, so a slow moment of the machine costs both ways alike.
       for (const way of round % 2 ? ['raw frame', 'ws.send'] : ['ws.send', 'raw frame']) {
         const before = received;
+        const clientCpu = process.cpuUsage();
         server.send({ way });
         const m = await new Promise((resolve) => server.once('message', resolve));
         while (received < before + N) await sleep(10);
-        (results[way] ??= []).push(m);
+        const read = process.cpuUsage(clientCpu);
+        (results[way] ??= []).push({ ...m, clientCpuUs: read.user + read.system });
         await sleep(300);
       }
     }
@@ -87,6 +93,9 @@ if (opts.server) {
         way,
         {
           cpuUsPerDelivery: +median(ms.map((m) => m.cpuUs / m.deliveries)).toFixed(2),
+          clientCpuUsPerReceipt: +median(ms.map((m) => m.clientCpuUs / m.deliveries)).toFixed(2),
+          // Both sides' CPU for one event over the machine's cores: no event reaches its last subscriber sooner.
+          bothSidesMsOverCores: +median(ms.map((m) => (m.cpuUs + m.clientCpuUs) / 1000 / os.availableParallelism())).toFixed(0),
           loopMsMedian: +median(ms.map((m) => m.loopMs)).toFixed(0),
           loopMsMin: +Math.min(...ms.map((m) => m.loopMs)).toFixed(0),
           loopMsMax: +Math.max(...ms.map((m) => m.loopMs)).toFixed(0),
