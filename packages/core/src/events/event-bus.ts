@@ -94,6 +94,9 @@ export interface EventHandlerOptions<K extends EventName = EventName> {
    * cost no outbox row and never reach the handler. Webhooks: only events some webhook
    * subscribes to; the grid's routing: only new requests at places some grid covers. The
    * handler must still check what it acts on: the answer is as of the emitting transaction.
+   * Like a blocking handler, it is part of that transaction: if it throws (or its query fails),
+   * the change it was asked about fails too, so keep it to one indexed read, and when in doubt
+   * answer true (the handler decides when it is delivered).
    */
   interest?: EventInterest<K>;
 }
