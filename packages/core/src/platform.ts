@@ -566,7 +566,9 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   };
   // Committed events reach webhooks through the outbox like any after-commit handler.
   const webhookInterest = subscribeWebhookFanOut(events, rolePermissions, clock, options.notifications ?? null);
-  const webhookDispatcher = new WebhookDispatcher(options.databaseUrl, logger, options.webhooks);
+  const webhookDispatcher = new WebhookDispatcher(options.databaseUrl, logger, options.webhooks, (name, payload) =>
+    events.eventTypes.forClients(name, payload),
+  );
   const countFolder = new RequestCountFolder(() => ready.em.fork(), logger, options.requestCounts);
   const logPruner = new LogPruner(() => ready.em.fork(), logger, options.logRetention);
   events.systemUnitOfWork = (tx, label) => joinUnitOfWork(createContext({ ...SYSTEM_CALLER, label }), tx);

@@ -6,11 +6,11 @@
  * window. The restart in the middle of a retry series runs the real gateway:
  * `gateway/test/webhook-restart.test.ts`.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Caller, type Place, PlaceType } from '@gongzhi/core';
-import { apiKeyCaller, createTestApp, placeWriter, type TestApp } from '@gongzhi/core/testing';
+import { apiKeyCaller, createTestApp, placeWriter, type TestApp, uuidOf } from '@gongzhi/core/testing';
 import { isPrivateAddress, type ResolveAll, systemResolve } from '../src/webhook/webhook-address.js';
 
 interface Received {
@@ -271,6 +271,30 @@ test('a delivery answered 500 is retried with the same webhook-id until it succe
     [500, 'HTTP 500'],
     [204, null],
   ]);
+  await remove(keyA, hook.webhook.id);
+}, 30_000);
+
+test('a delivery queued by core 0.4, with row uuids in its payload, reaches its receiver with global ids', async () => {
+  const hook = await create(keyA, { url: receiver.url('/queued-before'), eventTypes: ['request.created'] });
+  const requestId = await submit(householdA, '单元门锁坏了');
+  await waitFor('the delivery of the submission', 10_000, () => (receiver.received.length >= 1 ? true : undefined));
+  // What the fan-out of core 0.4 wrote: the payload as emitted, ids as row uuids.
+  const uuid = uuidOf(requestId);
+  await app.platform.orm.em.fork().execute(
+    `INSERT INTO webhook_delivery (id, webhook_id, source_id, event, payload, occurred_at)
+     VALUES (?, ?, ?, 'request.created', ?::jsonb, now())`,
+    [
+      randomUUID(),
+      uuidOf(hook.webhook.id),
+      Date.now(), // an outbox row id: none of this test's is that large
+      JSON.stringify({ requestId: uuid, placePath: householdA.path, status: 'submitted', level: 'grid' }),
+    ],
+  );
+  await waitFor('the queued delivery', 10_000, () => (receiver.received.length >= 2 ? true : undefined));
+  // Both arrive alike: the id a receiver passes to node(id:), the path as it was.
+  expect(receiver.received.map((r) => r.body.data.requestId)).toEqual([requestId, requestId]);
+  expect(receiver.received[1].body.data).toEqual({ requestId, placePath: householdA.path, status: 'submitted', level: 'grid' });
+  expect(signedWith(hook.secret, receiver.received[1])).toBe(true);
   await remove(keyA, hook.webhook.id);
 }, 30_000);
 

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Caller } from '../context.js';
 import { executeRead } from '../graphql/loaders.js';
-import { fromGlobalId } from '../relay/global-id.js';
+import { fromGlobalId, isUuid } from '../relay/global-id.js';
 import { Access } from './access.js';
 import { presetAccess } from './preset-access.js';
 import { hashSecret, KEY_FORMAT } from './api-key.commands.js';
@@ -10,8 +10,6 @@ import { isApiKeyFormat } from './api-key.queries.js';
 import { createTokenVerifier, type TokenConfig } from './person-token.js';
 import type { RevocationFeed } from './revocation-feed.js';
 import { coreMessages } from '../i18n/core-messages.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Turns a credential (an API key or a person token) into a caller; null for none. */
 export type Authenticator = (credential: string | null | undefined) => Promise<Caller | null>;
@@ -196,8 +194,8 @@ export function createAuthenticator(em: () => EntityManager, tokens: TokenConfig
     } catch (err) {
       throw coreMessages.personTokenValidSign.topLevel({ message: (err as Error).message });
     }
-    const personUuid = subject && (UUID.test(subject) ? subject : fromGlobalId(subject)?.id);
-    if (!personUuid || !UUID.test(personUuid)) throw coreMessages.personTokenPersonId.topLevel();
+    const personUuid = subject && (isUuid(subject) ? subject : fromGlobalId(subject)?.id);
+    if (!personUuid || !isUuid(personUuid)) throw coreMessages.personTokenPersonId.topLevel();
     const person: Caller = { id: personUuid, kind: 'person' };
     if (!personAccess) return person;
     // The person's grants, per person (not per token: a person signs in on several devices).

@@ -1,11 +1,9 @@
 import { createParameterDecorator, Field, ID } from 'type-graphql';
 import type { ClassType } from '../plugin/plugin.js';
-import { fromGlobalId, toGlobalId } from '../relay/global-id.js';
+import { fromGlobalId, isUuid, toGlobalId } from '../relay/global-id.js';
 import { Node } from '../relay/node.js';
 import { type DomainError } from './domain-error.js';
 import { coreMessages } from '../i18n/core-messages.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The entity a reference names; `Node` accepts a row of any type (as `node(id:)` does). */
 export type RefTarget<T extends object = object> = () => ClassType & { prototype: T };
@@ -61,7 +59,7 @@ export type TypeNameOf = (target: ClassType) => string;
 export function toRef<T extends object>(globalId: string, target: RefTarget<T>, field: string, typeNameOf: TypeNameOf): Ref<T> {
   const expected = target() === (Node as unknown) ? null : typeNameOf(target());
   const parsed = typeof globalId === 'string' ? fromGlobalId(globalId) : null;
-  if (!parsed || !UUID.test(parsed.id) || (expected && parsed.type !== expected)) {
+  if (!parsed || !isUuid(parsed.id) || (expected && parsed.type !== expected)) {
     return new Ref<T>(
       expected ?? 'Node',
       '00000000-0000-0000-0000-000000000000',

@@ -1,6 +1,6 @@
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import { PluginCompositionError } from '../errors.js';
-import { toGlobalId } from '../relay/global-id.js';
+import { isUuid, toGlobalId } from '../relay/global-id.js';
 import type { GongzhiEvents } from './event-bus.js';
 
 /**
@@ -163,7 +163,8 @@ export class EventTypes {
 
   /**
    * The payload as clients receive it (a webhook's `data`): each id field's uuid as its type's
-   * global id, lists of them too; every other field as it is.
+   * global id, lists of them too; every other field as it is. A value that is not a uuid (a
+   * global id already) stays as it is, so a payload given twice comes out the same.
    */
   forClients(name: string, payload: unknown): unknown {
     const fields = this.idFields.get(name);
@@ -173,8 +174,9 @@ export class EventTypes {
       const type = typeof node === 'string' ? node : node.types[String(out[node.by])];
       const value = out[field];
       if (type === undefined) continue;
-      if (typeof value === 'string') out[field] = toGlobalId(type, value);
-      else if (Array.isArray(value)) out[field] = value.map((v: unknown) => (typeof v === 'string' ? toGlobalId(type, v) : v));
+      const global = (v: unknown) => (typeof v === 'string' && isUuid(v) ? toGlobalId(type, v) : v);
+      if (Array.isArray(value)) out[field] = value.map(global);
+      else if (typeof value === 'string') out[field] = global(value);
     }
     return out;
   }

@@ -54,13 +54,18 @@ export function fromGlobalId(globalId: string): { type: string; id: string } | n
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether `value` is a row id (a uuid), not a global id or anything else. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
 /**
  * The local id inside a global id of the expected type; a typed BAD_USER_INPUT error
  * otherwise, naming the argument and the type it wanted.
  */
 export function localId(globalId: string, expectedType: string, argument = 'id'): string {
   const parsed = fromGlobalId(globalId);
-  if (!parsed || parsed.type !== expectedType || !UUID.test(parsed.id)) {
+  if (!parsed || parsed.type !== expectedType || !isUuid(parsed.id)) {
     throw coreMessages.badArgumentId.error({ argument, expectedType, globalId }, argument, { expectedType });
   }
   return parsed.id;

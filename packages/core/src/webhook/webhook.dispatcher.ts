@@ -110,10 +110,16 @@ export class WebhookDispatcher {
   private readonly inFlight = new Map<string, { done: Promise<void>; abort: AbortController }>();
   private readonly pool: pg.Pool;
 
+  /**
+   * @param clientPayload What a delivery's receiver gets of its payload (the platform gives
+   *   `EventTypes.forClients`): ids as global ids even in deliveries queued before the fan-out
+   *   wrote them so (core 0.4 wrote row uuids; a receiver's `node(id:)` takes global ids only).
+   */
   constructor(
     databaseUrl: string,
     private readonly logger: Logger,
     options: WebhookOptions = {},
+    private readonly clientPayload: (event: string, payload: unknown) => unknown = (_event, payload) => payload,
   ) {
     this.options = { ...WEBHOOK_DEFAULTS, ...options };
     this.pool = new pg.Pool({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: 5_000, keepAlive: true });
@@ -236,7 +242,11 @@ export class WebhookDispatcher {
   /** One signed POST. Never throws: every failure is an outcome to record. */
   private async attempt(delivery: Claimed, stop: AbortSignal): Promise<AttemptResult> {
     const occurredAt = delivery.occurred_at instanceof Date ? delivery.occurred_at : new Date(delivery.occurred_at);
-    const body = JSON.stringify({ type: delivery.event, timestamp: occurredAt.toISOString(), data: delivery.payload });
+    const body = JSON.stringify({
+      type: delivery.event,
+      timestamp: occurredAt.toISOString(),
+      data: this.clientPayload(delivery.event, delivery.payload),
+    });
     const timestamp = Math.floor(Date.now() / 1000);
     const secrets = delivery.previous_secret ? [delivery.secret, delivery.previous_secret] : [delivery.secret];
     const started = performance.now();
