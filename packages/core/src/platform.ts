@@ -12,6 +12,7 @@ import { NotificationListener } from './database/notification-listener.js';
 import { attachKeptRows, KeptRows, tablesWithoutKeptNotice } from './graphql/kept-rows.js';
 import { buildSchema } from 'type-graphql';
 import { resolveAccess } from './auth/access.js';
+import { DEFAULT_TIME_ZONE, isTimeZone } from './calendar.js';
 import { authChecker } from './auth/authorize.js';
 import { CORE_ROLE_PERMISSIONS, type PermissionName } from './auth/permission.js';
 import type { PlaceRule } from './auth/place-rule.js';
@@ -83,6 +84,11 @@ export interface PlatformOptions {
   migrate?: boolean;
   /** The clock every time rule uses; tests pass a controllable one. */
   clock?: () => Date;
+  /**
+   * The district's time zone (IANA, default `Asia/Shanghai`): the calendar days role dates are
+   * counted in (a role ending on a day holds until that day's midnight there, not UTC's).
+   */
+  timeZone?: string;
   /** Pool size of the ORM's connection pool. */
   poolSize?: number;
   /** PostgreSQL statement_timeout of every query, in milliseconds (none when unset). */
@@ -430,6 +436,12 @@ export async function composeSdl(plugins: readonly GongzhiPlugin[]): Promise<str
 export async function createPlatform(options: PlatformOptions): Promise<Platform> {
   const logger = options.logger ?? silentLogger();
   const clock = options.clock ?? (() => new Date());
+  const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
+  if (!isTimeZone(timeZone)) {
+    throw new StartupError(
+      `The time zone "${timeZone}" is not one this runtime knows. Fix: give an IANA time zone such as "Asia/Shanghai" or "Asia/Urumqi" (GONGZHI_TIME_ZONE, or "timeZone" in gongzhi.config.json).`,
+    );
+  }
   const plugins = composePlugins(options.plugins ?? [], CORE_VERSION);
   const info: PlatformInfo = {
     coreVersion: CORE_VERSION,
@@ -553,7 +565,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       events,
       services,
       caller,
-      access: () => (access ??= resolveAccess(em, caller, clock(), rolePermissions)),
+      access: () => (access ??= resolveAccess(em, caller, clock(), rolePermissions, timeZone)),
       placeRules,
       constraintErrors,
       platform: info,
@@ -565,7 +577,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     };
   };
   // Committed events reach webhooks through the outbox like any after-commit handler.
-  const webhookInterest = subscribeWebhookFanOut(events, rolePermissions, clock, options.notifications ?? null);
+  const webhookInterest = subscribeWebhookFanOut(events, rolePermissions, clock, options.notifications ?? null, timeZone);
   const webhookDispatcher = new WebhookDispatcher(options.databaseUrl, logger, options.webhooks, (name, payload) =>
     events.eventTypes.forClients(name, payload),
   );

@@ -8,6 +8,7 @@ export { PluginCompositionError, StartupError } from './errors.js';
 export { parseDatabaseUrl, redact } from './database/database-url.js';
 export { oneOffClient } from './database/pool.js';
 export { isLocale, type Locale, LOCALES } from './i18n/locales.js';
+export { DEFAULT_TIME_ZONE, isTimeZone } from './calendar.js';
 export { CORE_VERSION } from './version.js';
 export {
   type EmbeddedDatabaseOptions,

@@ -24,6 +24,7 @@ export async function composePlatform(
     plugins,
     pluginOptions: pluginOptionsById(config.plugins, plugins),
     logger,
+    timeZone: config.timeZone,
     statementTimeoutMs: config.limits.statementTimeoutMs,
     acquireTimeoutMs: config.dbAcquireTimeoutMs,
     poolSize: config.dbPoolSize,

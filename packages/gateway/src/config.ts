@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LOCALES, type Locale, parseDatabaseUrl, StartupError } from '@gongzhi/core/startup';
+import { DEFAULT_TIME_ZONE, isTimeZone, LOCALES, type Locale, parseDatabaseUrl, StartupError } from '@gongzhi/core/startup';
 import { z } from 'zod';
 
 /** A plugin as configured: its npm package name (or a path), and its options. */
@@ -41,6 +41,8 @@ export interface GatewayConfig {
   introspection: boolean;
   /** The language of error messages for requests that send no `Accept-Language` (or only `*`). */
   defaultLocale: Locale;
+  /** The district's time zone (IANA): the calendar days role dates are counted in. */
+  timeZone: string;
   /** How live-board notices travel between processes: PostgreSQL LISTEN/NOTIFY, or in-process only. */
   boardTransport: 'postgres' | 'in-process';
   /** Queries and mutations over WebSocket (default false: subscriptions only). */
@@ -127,6 +129,7 @@ type Kind =
   | { kind: 'boolean' }
   | { kind: 'text'; minLength?: number }
   | { kind: 'choice'; values: readonly string[] }
+  | { kind: 'timeZone' }
   | { kind: 'plugins' };
 
 /**
@@ -255,6 +258,14 @@ export const SETTINGS: readonly Setting[] = [
     type: { kind: 'choice', values: LOCALES },
     defaultText: 'zh-CN',
     meaning: 'language of error messages when a request sends no `Accept-Language` (or `connection_init` no `acceptLanguage`)',
+  },
+  {
+    env: 'GONGZHI_TIME_ZONE',
+    file: 'timeZone',
+    type: { kind: 'timeZone' },
+    defaultText: DEFAULT_TIME_ZONE,
+    meaning:
+      "the district's time zone: the calendar days role dates are counted in (a role ending on a day holds until that day's midnight there)",
   },
   {
     env: 'NODE_ENV',
@@ -556,6 +567,8 @@ function schemaOf(type: Kind, from: 'file' | 'env'): z.ZodType {
       return z.string().min(type.minLength ?? 0);
     case 'choice':
       return z.enum(type.values as [string, ...string[]]);
+    case 'timeZone':
+      return z.string().refine(isTimeZone);
     case 'plugins':
       return from === 'file'
         ? z.array(
@@ -584,6 +597,8 @@ function allowed(type: Kind, from: 'file' | 'env'): string {
       return type.minLength ? `text of at least ${type.minLength} characters` : 'text';
     case 'choice':
       return `one of ${type.values.map((v) => `"${v}"`).join(', ')}`;
+    case 'timeZone':
+      return 'an IANA time zone, such as "Asia/Shanghai" or "Asia/Urumqi"';
     case 'plugins':
       return from === 'file' ? 'a list of package names or { "name": …, "options": {…} }' : 'comma-separated package names';
   }
@@ -743,6 +758,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxBodyBytes: get('GONGZHI_MAX_BODY_BYTES', 1_000_000),
     introspection: get('GONGZHI_INTROSPECTION', !production),
     defaultLocale: get('GONGZHI_DEFAULT_LOCALE', 'zh-CN'),
+    timeZone: get('GONGZHI_TIME_ZONE', DEFAULT_TIME_ZONE),
     devAdminKey: production ? null : devAdminKey,
     auth: { jwtSecret, jwksUrl, issuer: get('GONGZHI_JWT_ISSUER', null), audience: get('GONGZHI_JWT_AUDIENCE', null) },
     limits: {

@@ -56,6 +56,11 @@ test.each([
     /^gongzhi: GONGZHI_AUDIT_LOG_RETENTION_DAYS must be a whole number from 180 to 36500, got "90"\.$/,
   ],
   [
+    'a time zone that does not exist',
+    { GONGZHI_TIME_ZONE: 'Asia/Beijing' },
+    /^gongzhi: GONGZHI_TIME_ZONE must be an IANA time zone, such as "Asia\/Shanghai" or "Asia\/Urumqi", got "Asia\/Beijing"\.$/,
+  ],
+  [
     'a token secret too short to be safe',
     { GONGZHI_JWT_SECRET: 'short' },
     /^gongzhi: GONGZHI_JWT_SECRET must be text of at least 32 characters\.$/,

@@ -1,4 +1,4 @@
-import { intervalOptionProblem, type ServiceRegistry } from '@gongzhi/core';
+import { intervalOptionProblem, isTimeZone, localDate, type ServiceRegistry } from '@gongzhi/core';
 
 /** Options of the grid plugin (`pluginOptions.grid` / `plugins: [{ name, options }]`). */
 export interface GridOptions {
@@ -42,34 +42,6 @@ export function validateGridOptions(o: GridOptions): string[] {
   }
   if (!isTimeZone(o.timeZone)) problems.push(`timeZone must be an IANA time zone such as "Asia/Shanghai"; got "${o.timeZone}"`);
   return problems;
-}
-
-/**
- * Whether `zone` names a time zone. A canonical name is found in the runtime's list (about 2 ms);
- * any other (an alias, another spelling) is tried on a formatter, whose first construction loads
- * the zone data (30–55 ms, a start's), which a request needs only once it asks for "today".
- */
-function isTimeZone(zone: string): boolean {
-  if (Intl.supportedValuesOf('timeZone').includes(zone)) return true;
-  try {
-    new Intl.DateTimeFormat('en-CA', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Date formats by time zone: making one costs far more than formatting with it (every routing and claim asks for today). */
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
-export function localDate(at: Date, timeZone: string): string {
-  let format = dateFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dateFormats.set(timeZone, format);
-  }
-  return format.format(at);
 }
 
 /** Anything that knows the clock and the plugins' services: an operation's context or a unit of work. */

@@ -1,4 +1,5 @@
 import {
+  localDate,
   Organization,
   Person,
   PersonRole,
@@ -16,7 +17,7 @@ import { GridAdoption } from './adoption/adoption.entity.js';
 import { GridAttentionLevel, GridAttentionMark } from './attention/attention.entity.js';
 import { makeCurrent } from './attention/attention.queries.js';
 import { Grid, GridKind, GridPlace } from './grid/grid.entity.js';
-import { type GridOptions, localDate } from './options.js';
+import type { GridOptions } from './options.js';
 import { GridReport, GridReporter, GridReporterKind } from './reporter/reporter.entity.js';
 import { GridCheckItem, GridFinding, GridVisit } from './visit/visit.entity.js';
 import { GridWorker } from './worker/worker.entity.js';

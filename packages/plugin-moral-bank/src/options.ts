@@ -1,4 +1,4 @@
-import { intervalOptionProblem, rangeOptionProblem, type ServiceRegistry } from '@gongzhi/core';
+import { intervalOptionProblem, isTimeZone, rangeOptionProblem, type ServiceRegistry } from '@gongzhi/core';
 
 /** What the plugin's options say: the default rate, the time zone of venues and reports, the automatic allocation. */
 export interface MoralBankOptions {
@@ -44,16 +44,6 @@ export function validateOptions(options: MoralBankOptions): string[] {
     ].filter((p) => p !== undefined),
   );
   return problems;
-}
-
-/** Whether `name` is an IANA time zone the runtime knows. */
-export function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** What the plugin offers to its own commands and resolvers, and to plugins that depend on it. */

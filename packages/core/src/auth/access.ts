@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Caller } from '../context.js';
 import { executeRead } from '../graphql/loaders.js';
+import { DEFAULT_TIME_ZONE, localDate } from '../calendar.js';
 import { presetAccess } from './preset-access.js';
 import { ACT_ONLY_ROLES, ALL_PERMISSIONS, Permission, type PermissionName } from './permission.js';
 import { coreMessages } from '../i18n/core-messages.js';
@@ -85,12 +86,14 @@ export type RolePermissions = (role: string) => readonly PermissionName[];
 /**
  * Works out a caller's access from the database: an API key's scopes and permissions, or
  * a person's roles that hold today (each at its place's subtree) plus their own household.
+ * "Today" is the calendar day at `now` in the district's `timeZone`.
  */
 export async function resolveAccess(
   em: EntityManager,
   caller: Caller | null,
-  today: Date,
+  now: Date,
   rolePermissions: RolePermissions,
+  timeZone: string = DEFAULT_TIME_ZONE,
 ): Promise<Access> {
   if (!caller) return Access.NONE;
   if (caller.kind === 'system') return Access.SYSTEM;
@@ -120,7 +123,7 @@ export async function resolveAccess(
       caller.id,
     );
   }
-  const day = today.toISOString().slice(0, 10);
+  const day = localDate(now, timeZone);
   const rows = await executeRead<{ path: string | null; role: string | null; erased: boolean }[]>(
     em,
     `SELECT pl.path, r.role::text AS role, false AS erased

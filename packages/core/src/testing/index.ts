@@ -24,6 +24,8 @@ export interface TestAppOptions {
   /** Load the demo data after migrating. */
   seed?: boolean;
   clock?: () => Date;
+  /** The district's time zone (the platform's default, Asia/Shanghai, unless given). */
+  timeZone?: string;
   logger?: Logger;
   /** Live board options (transport, limits, the `canWatch` scope hook). */
   boards?: PlatformOptions['boards'];
@@ -131,6 +133,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       pluginOptions: options.pluginOptions,
       logger,
       clock: options.clock,
+      timeZone: options.timeZone,
       poolSize: POOL_SIZE,
       strictEvents: true,
       boards: options.boards,

@@ -49,6 +49,7 @@ export function subscribeWebhookFanOut(
   rolePermissions: RolePermissions,
   clock: () => Date,
   notifications: NotificationListener | null = null,
+  timeZone?: string,
 ): WebhookInterest {
   const interest = new WebhookInterest(notifications);
   events.on(
@@ -71,7 +72,7 @@ export function subscribeWebhookFanOut(
         if (hook.places > 0 && hook.paths.length === 0) continue;
         const caller: Caller = { id: hook.owner_id, kind: hook.owner_kind };
         let access = accessOf.get(hook.owner_id);
-        if (!access) accessOf.set(hook.owner_id, (access = resolveAccess(em, caller, clock(), rolePermissions)));
+        if (!access) accessOf.set(hook.owner_id, (access = resolveAccess(em, caller, clock(), rolePermissions, timeZone)));
         if (webhookMayReceive(await access, hook.paths, event)) chosen.push(hook.id);
       }
       if (chosen.length === 0) return;

@@ -1,7 +1,7 @@
-import { ancestorIds, defineCommand, type Named, type Place, placeSummaries, PlaceType, type Phrase } from '@gongzhi/core';
+import { ancestorIds, defineCommand, isTimeZone, type Named, type Place, placeSummaries, PlaceType, type Phrase } from '@gongzhi/core';
 import { MoralBankPermission } from '../permissions.js';
 import { requireVenue } from '../place-types.js';
-import { bankOptions, isTimeZone } from '../options.js';
+import { bankOptions } from '../options.js';
 import { MoralBankVenuePolicy, type OpeningHours, type PriorityWindow } from './venue.entity.js';
 import { validateOpeningHours, validatePriorityWindows } from './venue-time.js';
 import { t } from '../db.js';
