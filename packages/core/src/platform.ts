@@ -54,6 +54,7 @@ import {
   type ClassType,
   type GongzhiPlugin,
   type PluginContext,
+  type PluginOptionsHost,
   type PluginRuntimeContext,
   pluginDbSchema,
   type ServiceRegistry,
@@ -176,13 +177,15 @@ export function migrationSources(plugins: readonly GongzhiPlugin[]): MigrationSo
   return [{ owner: 'core', migrations: coreModule.migrations }, ...plugins.map((p) => ({ owner: p.id, migrations: p.migrations ?? [] }))];
 }
 
-function resolveOptions(plugin: GongzhiPlugin, given: unknown): unknown {
+function resolveOptions(plugin: GongzhiPlugin, given: unknown, host: PluginOptionsHost): unknown {
   const spec = plugin.options;
   if (!spec) return given ?? {};
   if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given))) {
     throw new PluginCompositionError(`Options of plugin "${plugin.id}" must be an object, got ${JSON.stringify(given)}.`);
   }
-  const options = { ...(spec.defaults as object), ...given };
+  const declared = spec.defaults as Record<string, unknown> | ((host: PluginOptionsHost) => Record<string, unknown>);
+  const defaults = typeof declared === 'function' ? declared(host) : declared;
+  const options = { ...defaults, ...given };
   const problems = spec.validate?.(options) ?? [];
   if (problems.length > 0) {
     throw new PluginCompositionError(`Options of plugin "${plugin.id}" are invalid: ${problems.join('; ')}.`);
@@ -447,7 +450,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     coreVersion: CORE_VERSION,
     plugins: plugins.map((p) => ({ id: p.id, version: p.version, coreRange: p.coreRange, dependsOn: { ...p.dependsOn } })),
   };
-  const resolvedOptions = new Map(plugins.map((p) => [p.id, resolveOptions(p, options.pluginOptions?.[p.id])]));
+  const resolvedOptions = new Map(plugins.map((p) => [p.id, resolveOptions(p, options.pluginOptions?.[p.id], { timeZone })]));
 
   let orm: MikroORM | undefined;
   const rootEm = (): EntityManager => {

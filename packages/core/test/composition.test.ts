@@ -178,6 +178,23 @@ describe('createPlatform', () => {
   });
 });
 
+test("a plugin's defaults may follow the host's time zone; an option given wins", async () => {
+  const seen: unknown[] = [];
+  const days = () =>
+    bare('days', {
+      options: { defaults: (host: { timeZone: string }) => ({ timeZone: host.timeZone, hours: 24 }) },
+      register: ({ options }: { options: unknown }) => void seen.push(options),
+    });
+  const followed = await createTestApp({ plugins: [days()], timeZone: 'Asia/Urumqi' });
+  await followed.close();
+  const given = await createTestApp({ plugins: [days()], pluginOptions: { days: { timeZone: 'UTC' } } });
+  await given.close();
+  expect(seen).toEqual([
+    { timeZone: 'Asia/Urumqi', hours: 24 },
+    { timeZone: 'UTC', hours: 24 },
+  ]);
+});
+
 describe('lifecycle and services', () => {
   test('runs register, services, bootstrap in dependency order and destroy in reverse', async () => {
     const calls: string[] = [];

@@ -114,7 +114,8 @@ export const plugin = definePlugin<GridOptions>({
     GridReporterResolver,
     PersonLittleBeesResolver,
   ],
-  options: { defaults: gridOptionDefaults, validate: validateGridOptions },
+  // Days (duty, adoption, visits) are counted in the district's time zone unless the grid is given its own.
+  options: { defaults: (host) => ({ ...gridOptionDefaults, timeZone: host.timeZone }), validate: validateGridOptions },
   services: createGridServices,
   register(ctx) {
     // A new grid-level request is routed to the grid covering its place, as "system: grid.route-new-request".

@@ -16,7 +16,7 @@ export interface GridOptions {
   gridLevelMinutes?: number;
   /** Default minutes at the community level (1 – 525600); when given, it replaces `communityLevelHours`. */
   communityLevelMinutes?: number;
-  /** IANA time zone of the district: "today" for worker assignments and visits. */
+  /** IANA time zone of the district: "today" for worker assignments and visits (the platform's, `GONGZHI_TIME_ZONE`, unless given). */
   timeZone: string;
 }
 

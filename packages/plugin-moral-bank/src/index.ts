@@ -93,7 +93,8 @@ export const plugin = definePlugin<MoralBankOptions>({
     MoralBankLedgerCheckResolver,
   ],
   orphanedTypes: [MoralBankStatementLine],
-  options: { defaults: DEFAULT_OPTIONS, validate: validateOptions },
+  // Months of the report and venues' days are counted in the district's time zone unless the bank is given its own.
+  options: { defaults: (host) => ({ ...DEFAULT_OPTIONS, timeZone: host.timeZone }), validate: validateOptions },
   services: (ctx): MoralBankService => ({
     options: ctx.options,
     allocateDuePriorityRequests: () => allocateDueRequests(ctx),

@@ -4,7 +4,7 @@ import { intervalOptionProblem, isTimeZone, rangeOptionProblem, type ServiceRegi
 export interface MoralBankOptions {
   /** Venue minutes earned per service minute where a community set no rate ("5 for 1"). */
   defaultRate: number;
-  /** IANA time zone for opening hours and monthly summaries. */
+  /** IANA time zone for opening hours and monthly summaries (the platform's, `GONGZHI_TIME_ZONE`, unless given). */
   timeZone: string;
   /**
    * How many hours before a day begins (the venue's time) the requests for that day's priority

@@ -65,9 +65,19 @@ export interface PluginSeedContext<Options = unknown> extends PluginRuntimeConte
   em: () => EntityManager;
 }
 
+/** The host's settings a plugin's option defaults may follow. */
+export interface PluginOptionsHost {
+  /** The district's time zone (`PlatformOptions.timeZone`, `GONGZHI_TIME_ZONE`): a plugin counting days should count them in it unless told otherwise. */
+  timeZone: string;
+}
+
 /** Options a plugin accepts, with their defaults and a check. */
 export interface PluginOptionsSpec<Options> {
-  defaults: Options;
+  /**
+   * The defaults, or a function of the host's settings that gives them, for a default that
+   * follows the platform's (`(host) => ({ ...defaults, timeZone: host.timeZone })`).
+   */
+  defaults: Options | ((host: PluginOptionsHost) => Options);
   /** Returns the problems found (empty when fine); each should say what a right value is. */
   validate?(options: Options): string[];
 }
