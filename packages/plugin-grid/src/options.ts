@@ -1,4 +1,4 @@
-import { intervalOptionProblem, isTimeZone, localDate, type ServiceRegistry } from '@gongzhi/core';
+import { DEFAULT_TIME_ZONE, intervalOptionProblem, isTimeZone, localDate, type ServiceRegistry } from '@gongzhi/core';
 
 /** Options of the grid plugin (`pluginOptions.grid` / `plugins: [{ name, options }]`). */
 export interface GridOptions {
@@ -24,7 +24,7 @@ export const gridOptionDefaults: GridOptions = {
   escalationIntervalMs: 60_000,
   gridLevelHours: 72,
   communityLevelHours: 168,
-  timeZone: 'Asia/Shanghai',
+  timeZone: DEFAULT_TIME_ZONE, // the platform's replaces it (index.ts)
 };
 
 export function validateGridOptions(o: GridOptions): string[] {

@@ -1,4 +1,4 @@
-import { intervalOptionProblem, isTimeZone, rangeOptionProblem, type ServiceRegistry } from '@gongzhi/core';
+import { DEFAULT_TIME_ZONE, intervalOptionProblem, isTimeZone, rangeOptionProblem, type ServiceRegistry } from '@gongzhi/core';
 
 /** What the plugin's options say: the default rate, the time zone of venues and reports, the automatic allocation. */
 export interface MoralBankOptions {
@@ -18,7 +18,7 @@ export interface MoralBankOptions {
 
 export const DEFAULT_OPTIONS: MoralBankOptions = {
   defaultRate: 5,
-  timeZone: 'Asia/Shanghai',
+  timeZone: DEFAULT_TIME_ZONE, // the platform's replaces it (index.ts)
   priorityAllocationHours: 24,
   priorityAllocationIntervalMs: 10 * 60_000,
 };

@@ -25,7 +25,7 @@ const UNROUTED_KINDS: readonly RequestKind[] = [RequestKind.PRAISE, RequestKind.
 /**
  * Which new requests are worth routing (the router's interest, asked in the submitting
  * transaction): grid-level ones, still submitted, at places some grid covers. The others cost
- * no outbox row and no delivery (districts rarely draw every place into a grid); the command
+ * no outbox row and no delivery (a place no grid covers yet: a district still drawing its grids); the command
  * checks again, under the request's lock, when the event is delivered.
  */
 export const routingInterest: EventInterest<'request.created'> = async (em, created) => {
