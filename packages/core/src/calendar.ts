@@ -34,3 +34,46 @@ export function localDate(at: Date, timeZone: string): string {
   }
   return format.format(at);
 }
+
+/** Wall-clock formats by time zone (for offsets), made once each as `dateFormats` are. */
+const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** How far `timeZone`'s wall clock is ahead of UTC at an instant, in ms (Beijing: 8 h). */
+function offsetMs(at: number, timeZone: string): number {
+  let format = wallClockFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    wallClockFormats.set(timeZone, format);
+  }
+  const part = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, Number(p.value)]));
+  const wall = Date.UTC(part.year ?? 0, (part.month ?? 1) - 1, part.day ?? 1, part.hour ?? 0, part.minute ?? 0, part.second ?? 0);
+  return wall - Math.floor(at / 1000) * 1000;
+}
+
+/**
+ * The first instant of a calendar day (YYYY-MM-DD) in a time zone: Beijing's 2026-05-01 begins
+ * at 2026-04-30T16:00:00Z. Where a change of clocks skips midnight, the day begins when it does.
+ */
+export function startOfLocalDay(date: string, timeZone: string): Date {
+  const midnight = Date.parse(`${date}T00:00:00Z`);
+  // The offset at midnight read as UTC is right unless the clocks change within a day of it;
+  // the offset at the first guess then gives the other candidate, and the day's first instant is the earlier that lies in the day.
+  const first = midnight - offsetMs(midnight, timeZone);
+  const second = midnight - offsetMs(first, timeZone);
+  const inDay = [first, second].filter((at) => localDate(new Date(at), timeZone) === date);
+  return new Date(Math.min(...(inDay.length > 0 ? inDay : [first])));
+}
+
+/** The calendar date (YYYY-MM-DD) `days` after `date` (before it when negative). */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}

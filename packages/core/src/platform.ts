@@ -469,7 +469,8 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     );
   }
   const provided = new Map<string, object>();
-  const registryFor = (p: GongzhiPlugin) => createServiceRegistry(provided, new Set(Object.keys(p.dependsOn ?? {})), p.id);
+  // A plugin reaches the services of the plugins it depends on, and its own (once they are made).
+  const registryFor = (p: GongzhiPlugin) => createServiceRegistry(provided, new Set([p.id, ...Object.keys(p.dependsOn ?? {})]), p.id);
   const pluginContext = (p: GongzhiPlugin): PluginContext => ({
     options: resolvedOptions.get(p.id),
     logger: logger.child({ plugin: p.id }),

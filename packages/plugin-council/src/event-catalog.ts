@@ -94,7 +94,7 @@ export const councilEvents = {
   },
   'council.action-item-overdue': {
     description:
-      'An action item was still unfinished after its due day ended (Beijing time): announced once per item, to remind its owner.',
+      'An action item was still unfinished after its due day ended (midnight in the council time zone, the district one unless set): announced once per item, to remind its owner.',
     payload: {
       ...councilFields,
       actionItemId: { node: 'CouncilActionItem', description: 'The action item.' },

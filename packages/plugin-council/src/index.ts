@@ -128,7 +128,8 @@ export const plugin = definePlugin<CouncilOptions>({
     OrganizationCouncilActionItemsResolver,
     RequestCouncilItemsResolver,
   ],
-  options: { defaults: DEFAULT_OPTIONS, validate: validateOptions },
+  // Due days end at midnight in the district's time zone unless the council is given its own.
+  options: { defaults: (host) => ({ ...DEFAULT_OPTIONS, timeZone: host.timeZone }), validate: validateOptions },
   services: (ctx): CouncilServices => ({
     options: ctx.options,
     announceOverdueActionItems: () => announceOverdueActionItems(ctx),

@@ -1,4 +1,4 @@
-import { intervalOptionProblem, rangeOptionProblem } from '@gongzhi/core';
+import { DEFAULT_TIME_ZONE, intervalOptionProblem, isTimeZone, rangeOptionProblem } from '@gongzhi/core';
 
 /** The plugin's options. */
 export interface CouncilOptions {
@@ -16,6 +16,8 @@ export interface CouncilOptions {
   meetingReminderMinutes: number;
   /** How often (ms) this process looks for meetings to remind of; 0 turns the round off. */
   meetingReminderIntervalMs: number;
+  /** The time zone (IANA) action items' due days end in: the platform's (`GONGZHI_TIME_ZONE`) unless set. */
+  timeZone: string;
 }
 
 export const DEFAULT_OPTIONS: CouncilOptions = {
@@ -23,6 +25,7 @@ export const DEFAULT_OPTIONS: CouncilOptions = {
   overdueCheckIntervalMs: 10 * 60_000,
   meetingReminderMinutes: 120,
   meetingReminderIntervalMs: 60_000,
+  timeZone: DEFAULT_TIME_ZONE, // the platform's replaces it (index.ts)
 };
 
 /** The longest reminder time: a week before the meeting. */
@@ -61,5 +64,6 @@ export function validateOptions(options: CouncilOptions): string[] {
       intervalOptionProblem('meetingReminderIntervalMs', options.meetingReminderIntervalMs, 'the reminder round'),
     ].filter((p) => p !== undefined),
   );
+  if (!isTimeZone(options.timeZone)) problems.push(`timeZone must be an IANA time zone such as "Asia/Shanghai"; got "${options.timeZone}"`);
   return problems;
 }

@@ -134,7 +134,8 @@ export const plugin = definePlugin<VolunteerOptions>({
     PersonVolunteerProfileResolver,
   ],
   boardItems: [volunteerTaskBoardItems],
-  options: { defaults: DEFAULT_OPTIONS, validate: validateOptions },
+  // Service days are counted in the district's time zone unless the volunteers are given their own.
+  options: { defaults: (host) => ({ ...DEFAULT_OPTIONS, timeZone: host.timeZone }), validate: validateOptions },
   services: (ctx): VolunteerServices => ({
     options: ctx.options,
     openShiftsAhead: () => openShiftsAhead(ctx),
@@ -142,7 +143,7 @@ export const plugin = definePlugin<VolunteerOptions>({
   }),
   scheduledTasks: [rotaTask, shiftReminderTask],
   personalData: volunteerPersonalData,
-  seed: (ctx) => seedVolunteerDemo(ctx.em(), ctx.now),
+  seed: (ctx) => seedVolunteerDemo(ctx.em(), ctx.now, ctx.options.timeZone),
 });
 
 export default plugin;

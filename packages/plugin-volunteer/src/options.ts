@@ -1,4 +1,4 @@
-import { intervalOptionProblem, rangeOptionProblem } from '@gongzhi/core';
+import { DEFAULT_TIME_ZONE, intervalOptionProblem, isTimeZone, rangeOptionProblem } from '@gongzhi/core';
 import { MAX_MATERIALIZE_DAYS } from './shift/shift.commands.js';
 
 /** The plugin's options. */
@@ -18,6 +18,11 @@ export interface VolunteerOptions {
   shiftReminderMinutes: number;
   /** How often (ms) this process looks for shifts to remind of; 0 turns the round off. */
   reminderIntervalMs: number;
+  /**
+   * The time zone (IANA) of service days (join dates, days served, care visits) and of new shift
+   * schedules that name none: the platform's (`GONGZHI_TIME_ZONE`) unless set.
+   */
+  timeZone: string;
 }
 
 export const DEFAULT_OPTIONS: VolunteerOptions = {
@@ -25,6 +30,7 @@ export const DEFAULT_OPTIONS: VolunteerOptions = {
   rotaIntervalMs: 3_600_000,
   shiftReminderMinutes: 120,
   reminderIntervalMs: 60_000,
+  timeZone: DEFAULT_TIME_ZONE, // the platform's replaces it (index.ts)
 };
 
 /** The longest reminder time: a week before the shift. */
@@ -65,5 +71,6 @@ export function validateOptions(options: VolunteerOptions): string[] {
       intervalOptionProblem('reminderIntervalMs', options.reminderIntervalMs, 'the reminder round'),
     ].filter((p) => p !== undefined),
   );
+  if (!isTimeZone(options.timeZone)) problems.push(`timeZone must be an IANA time zone such as "Asia/Shanghai"; got "${options.timeZone}"`);
   return problems;
 }

@@ -1,5 +1,5 @@
 import { erasedRows, type PersonalDataPolicy } from '@gongzhi/core';
-import { localDate } from './calendar.js';
+import { serviceDay } from './calendar.js';
 import { t } from './db.js';
 import { volunteerMessages } from './messages.js';
 
@@ -93,7 +93,7 @@ export const volunteerPersonalData: PersonalDataPolicy = {
         `UPDATE ${t('pairing')}
             SET ends_on = coalesce(ends_on, greatest(starts_on, ?::date)), notes = CASE WHEN resident_id = ? THEN NULL ELSE notes END
           WHERE (resident_id = ? AND (notes IS NOT NULL OR ends_on IS NULL)) OR (volunteer_id = ? AND ends_on IS NULL)`,
-        [localDate(uow.now()), id, id, id],
+        [serviceDay(uow), id, id, id],
       ),
       VolunteerPairingVisit: await erasedRows(
         uow,

@@ -1,5 +1,14 @@
-import { CareProfile, Organization, OrganizationKind, Person, PersonRole, PersonRoleKind, Place, type UnitOfWork } from '@gongzhi/core';
-import { localDate } from './calendar.js';
+import {
+  CareProfile,
+  localDate,
+  Organization,
+  OrganizationKind,
+  Person,
+  PersonRole,
+  PersonRoleKind,
+  Place,
+  type UnitOfWork,
+} from '@gongzhi/core';
 import { VolunteerCareItem, VolunteerPairing, VolunteerPairingVisit } from './pairing/pairing.entity.js';
 import { VolunteerApplication, VolunteerApplicationStatus, VolunteerRecruitment } from './recruitment/recruitment.entity.js';
 import { insertScheduleSlots } from './shift/shift.commands.js';
@@ -15,9 +24,10 @@ export const DEMO_TEAM_NAME = '邻里互助队';
  * 邻里互助队, 19 residents of building 20 recruited in three hours, paired with an elderly
  * resident with diabetes who needs her weekly medicine; 青年突击队, 6 young staff of an estate
  * agency; 烛光队, working party members walking 19:00–21:00 every evening to find households
- * not met by day, with a week of slots. Loading twice adds nothing.
+ * not met by day, with a week of slots. Days are counted in `timeZone` (the plugin's). Loading
+ * twice adds nothing.
  */
-export async function seedVolunteerDemo(em: UnitOfWork['em'], now: () => Date): Promise<void> {
+export async function seedVolunteerDemo(em: UnitOfWork['em'], now: () => Date, timeZone: string): Promise<void> {
   const fxy = await em.findOne(Place, { code: 'DEMO-FXY3' });
   if (!fxy) return; // core's demo district is not loaded: nothing to attach to
   if (await em.count(VolunteerTeam, { name: DEMO_TEAM_NAME, homePlace: fxy })) return;
@@ -26,7 +36,7 @@ export async function seedVolunteerDemo(em: UnitOfWork['em'], now: () => Date): 
   const building20 = await em.findOneOrFail(Place, { code: 'DEMO-FXY3-20' });
   const courtyardHead = await em.findOneOrFail(Person, { name: '王小丽' });
   const socialWorker = await em.findOneOrFail(Person, { name: '刘社工' });
-  const today = localDate(now());
+  const today = localDate(now(), timeZone);
   const joined = '2022-04-02';
 
   // 邻里互助队: the courtyard head leads 18 residents of building 20, recruited in three hours.
@@ -166,9 +176,10 @@ export async function seedVolunteerDemo(em: UnitOfWork['em'], now: () => Date): 
     endTime: '21:00:00',
     capacity: 2,
     validFrom: today,
+    timeZone,
   });
   await em.flush();
   // A week of evening slots, made as materializeVolunteerShifts makes them.
-  const weekLater = localDate(new Date(now().getTime() + 6 * 86_400_000));
+  const weekLater = localDate(new Date(now().getTime() + 6 * 86_400_000), timeZone);
   await insertScheduleSlots(em, evenings.uuid, hly.path, today, weekLater);
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GongzhiEvents } from '../events/event-bus.js';
+import type { ServiceRegistry } from '../plugin/plugin.js';
 
 /** Which board item an event changed: its local id and where it is. */
 export interface BoardItemRef {
@@ -82,8 +83,16 @@ export interface BoardItemSource<T extends object = object> {
   load(em: EntityManager, ids: readonly string[]): Promise<readonly T[]>;
   /** The items a board of a place shows now: open ones, and recently finished ones if useful. */
   list(em: EntityManager, query: BoardListQuery): Promise<readonly T[]>;
-  /** The card facts of a loaded item. */
-  card(item: T): BoardCardFacts;
+  /**
+   * The card facts of a loaded item. `scope.services` reaches the plugins' services, e.g. the
+   * source's own options (the time zone its due days end in).
+   */
+  card(item: T, scope: BoardCardScope): BoardCardFacts;
+}
+
+/** What a board item source's `card` may read besides the item. */
+export interface BoardCardScope {
+  services: ServiceRegistry;
 }
 
 /** Declares a board item source with its item type checked; returns its argument. */

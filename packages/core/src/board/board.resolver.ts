@@ -255,7 +255,7 @@ export class TaskBoardResolver {
               const items = await source.list(tx, { placePath: place.path, limit: limit + 1, now });
               if (items.length > limit) truncated = true;
               for (const item of items.slice(0, limit)) {
-                const facts = source.card(item);
+                const facts = source.card(item, ctx);
                 if (inBoard(facts, checked)) cards.push(makeCard(type, item, facts, now));
               }
             }
@@ -308,7 +308,7 @@ export class TaskBoardResolver {
     const { entry } = delivery;
     const source = hub.sources.byType.get(entry.itemType);
     const [item] = source ? await source.load(ctx.em, [entry.itemId]) : [];
-    const found = item && source ? { item, facts: source.card(item) } : null;
+    const found = item && source ? { item, facts: source.card(item, ctx) } : null;
     return Object.assign(new TaskBoardChange(), {
       sequence: entry.seq,
       refetch: false,

@@ -28,7 +28,7 @@ export type ClassType = abstract new (...args: never[]) => unknown;
 
 export interface GongzhiServices {}
 
-/** Looks up the services of another plugin. Only plugins named in `dependsOn` are reachable. */
+/** Looks up the services of a plugin. A plugin reaches its own and those of the plugins named in its `dependsOn`. */
 export interface ServiceRegistry {
   get<K extends keyof GongzhiServices>(pluginId: K): GongzhiServices[K];
   get(pluginId: string): unknown;

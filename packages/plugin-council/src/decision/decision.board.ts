@@ -31,13 +31,13 @@ export const councilActionItemBoardItems = defineBoardItems<CouncilActionItem>({
       },
       { orderBy: [{ createdAt: 'desc' }, { uuid: 'desc' }], limit: q.limit },
     ),
-  card: (item) => ({
+  card: (item, { services }) => ({
     id: item.uuid,
     placePath: item.placePath,
     title: item.title,
     status: item.status,
     open: item.status !== ActionItemStatus.DONE,
-    dueAt: endOfDueDay(item.dueOn),
+    dueAt: endOfDueDay(item.dueOn, services),
     assigneeId: refId(item.ownerPerson),
   }),
 });

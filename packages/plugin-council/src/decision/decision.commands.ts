@@ -287,7 +287,7 @@ export const announceOverdueActionItem = defineCommand<{ actionItemId: string },
   name: 'council.announceOverdueActionItem',
   async run(uow, { actionItemId }) {
     const item = await uow.em.findOne(CouncilActionItem, { uuid: actionItemId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-    if (!item || item.status === ActionItemStatus.DONE || item.overdueAt || item.dueOn >= communityDate(uow.now())) return false;
+    if (!item || item.status === ActionItemStatus.DONE || item.overdueAt || item.dueOn >= communityDate(uow)) return false;
     item.overdueAt = uow.now();
     await uow.em.flush();
     const council = await councilOfDecision(uow, item.decision);

@@ -21,7 +21,7 @@ declare module '@gongzhi/core' {
       total: number;
     };
     /**
-     * An action item is still unfinished after its due day ended (Beijing time): announced once
+     * An action item is still unfinished after its due day ended (midnight in the council's time zone): announced once
      * per item, by the plugin's overdue round (`overdueCheckIntervalMs`), so a district app can
      * remind its owner. Finishing it late announces nothing more.
      */

@@ -130,16 +130,16 @@ export class CouncilActionItemResolver {
       under: await requireRef(ctx, under),
       status: status ?? null,
       overdue: overdue ?? null,
-      today: communityDate(ctx.now()),
+      today: communityDate(ctx),
     };
     return actionItemsUnder(ctx, filter, page);
   }
 
   @FieldResolver(() => Boolean, {
-    description: 'Unfinished after its due day ended (the end of dueOn, Beijing time), now.',
+    description: 'Unfinished after its due day ended (the end of dueOn in the council time zone, the district one unless set), now.',
   })
   overdue(@Root() item: CouncilActionItem, @Ctx() ctx: GongzhiContext): boolean {
-    return item.status !== ActionItemStatus.DONE && item.dueOn < communityDate(ctx.now());
+    return item.status !== ActionItemStatus.DONE && item.dueOn < communityDate(ctx);
   }
 }
 

@@ -18,7 +18,7 @@ const BATCH = 500;
  * items this run announced.
  */
 export async function announceOverdueActionItems(runtime: PluginRuntimeContext<CouncilOptions>, round?: ScheduledRound): Promise<string[]> {
-  const today = communityDate(runtime.now());
+  const today = communityDate(runtime);
   const announced: string[] = [];
   let after: { due_on: string; id: string } | null = null;
   for (;;) {

@@ -1,5 +1,5 @@
 import { defineCommand, type Named, type Person, Place, PlaceType, refId, requireIsoDate, type UnitOfWork } from '@gongzhi/core';
-import { localDate } from '../calendar.js';
+import { serviceDay } from '../calendar.js';
 import { VolunteerPermission } from '../permissions.js';
 import { requireText } from '../text.js';
 import type { VolunteerShiftSignup } from '../shift/shift.entity.js';
@@ -106,7 +106,7 @@ export const reportHours = defineCommand<HoursReport, VolunteerServiceEntry>({
     }
     checkMinutes(report.minutes, 'input.minutes');
     const servedOn = requireIsoDate(report.servedOn, 'input.servedOn');
-    const today = localDate(uow.now());
+    const today = serviceDay(uow);
     if (servedOn > today) {
       throw volunteerMessages.inputServedonFutureReport.error({ servedOn, today }, 'input.servedOn');
     }

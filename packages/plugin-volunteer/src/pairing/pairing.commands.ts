@@ -9,7 +9,7 @@ import {
   type Resolved,
   type UnitOfWork,
 } from '@gongzhi/core';
-import { localDate } from '../calendar.js';
+import { serviceDay } from '../calendar.js';
 import { communityOf } from '../community.js';
 import { VolunteerTeam } from '../team/team.entity.js';
 import { activeMembership, requireLeader } from '../team/team.queries.js';
@@ -106,7 +106,7 @@ export const logPairingVisit = defineCommand<
     if (at.getTime() > uow.now().getTime()) {
       throw volunteerMessages.visitedatFuture.error({ at: at.toISOString() }, 'visitedAt');
     }
-    const day = localDate(at);
+    const day = serviceDay(uow, at);
     if (pairing.endsOn && pairing.endsOn < day) throw volunteerMessages.pairingEnded.error({ endsOn: pairing.endsOn }, 'pairingId');
     if (day < pairing.startsOn) {
       throw volunteerMessages.pairingStartsVisitBefore.error({ startsOn: pairing.startsOn }, 'visitedAt');

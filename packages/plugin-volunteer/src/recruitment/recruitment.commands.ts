@@ -1,5 +1,5 @@
 import { defineCommand, type Named, type Place, placeSummary, PlaceType, refId, type UnitOfWork } from '@gongzhi/core';
-import { localDate } from '../calendar.js';
+import { serviceDay } from '../calendar.js';
 import { t, updateIf } from '../db.js';
 import { cleanSkills, requireText } from '../text.js';
 import { VolunteerMemberRole, VolunteerTeam } from '../team/team.entity.js';
@@ -123,7 +123,7 @@ async function acceptInto(
   await uow.em.execute(
     `INSERT INTO ${t('team_member')} (id, team_id, person_id, role, joined_on, skills) VALUES (gen_random_uuid(), ?, ?, ?, ?, ?::text[])
      ON CONFLICT (team_id, person_id) DO UPDATE SET left_on = NULL WHERE ${t('team_member')}.left_on IS NOT NULL`,
-    [team.uuid, personId, VolunteerMemberRole.MEMBER, localDate(uow.now()), `{${call.skills.map((s) => JSON.stringify(s)).join(',')}}`],
+    [team.uuid, personId, VolunteerMemberRole.MEMBER, serviceDay(uow), `{${call.skills.map((s) => JSON.stringify(s)).join(',')}}`],
   );
   // The call just filled: everyone still pending waits.
   if (Number(seat[0].accepted) >= Number(seat[0].wanted)) {

@@ -1,5 +1,4 @@
-import { type PluginRuntimeContext, runEachAsSystem, type ScheduledRound, type ScheduledTask } from '@gongzhi/core';
-import { localDate } from '../calendar.js';
+import { localDate, type PluginRuntimeContext, runEachAsSystem, type ScheduledRound, type ScheduledTask } from '@gongzhi/core';
 import { t } from '../db.js';
 import type { VolunteerOptions } from '../options.js';
 import { openScheduleAhead } from './shift.commands.js';

@@ -1,6 +1,8 @@
 import {
   type CrossScope,
   defineCommand,
+  isTimeZone,
+  localDate,
   type Named,
   type Place,
   placeSummary,
@@ -9,7 +11,6 @@ import {
   requireIsoDate,
   type UnitOfWork,
 } from '@gongzhi/core';
-import { localDate } from '../calendar.js';
 import { requireCommunityOf } from '../community.js';
 import { t } from '../db.js';
 import { requireText } from '../text.js';
@@ -53,7 +54,8 @@ export interface NewShiftSchedule {
   capacity: number;
   validFrom: string;
   validUntil?: string | null;
-  timeZone: string;
+  /** IANA; the plugin's `timeZone` when omitted. */
+  timeZone?: string | null;
 }
 
 /** The rule's days and times checked: ISO weekdays, HH:MM times, a real duration, validity in order, a known time zone. */
@@ -77,9 +79,7 @@ function checkRule(input: NewShiftSchedule): { weekdays: number[]; validFrom: st
   if (validUntil && validUntil < validFrom) {
     throw volunteerMessages.inputValiduntilAfterInput.error({ validUntil, validFrom }, 'input.validUntil');
   }
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: input.timeZone });
-  } catch {
+  if (input.timeZone != null && !isTimeZone(input.timeZone)) {
     throw volunteerMessages.inputTimezoneIanaTime.error({ timeZone: input.timeZone }, 'input.timeZone');
   }
   return { weekdays, validFrom, validUntil };
@@ -102,7 +102,7 @@ export const createShiftSchedule = defineCommand<NewShiftSchedule, VolunteerShif
       ...rule,
       startTime: `${input.startTime}:00`,
       endTime: `${input.endTime}:00`,
-      timeZone: input.timeZone,
+      timeZone: input.timeZone ?? uow.services.get('volunteer').options.timeZone,
       capacity: input.capacity,
     });
     await uow.em.flush();

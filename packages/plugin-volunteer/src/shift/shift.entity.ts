@@ -1,6 +1,6 @@
 import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { ArrayType } from '@mikro-orm/core';
-import { GlobalIdEntity, Node, NodeEntity, Person, Place, RelationField } from '@gongzhi/core';
+import { DEFAULT_TIME_ZONE, GlobalIdEntity, Node, NodeEntity, Person, Place, RelationField } from '@gongzhi/core';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { VolunteerTeam } from '../team/team.entity.js';
 
@@ -38,7 +38,7 @@ export class VolunteerShiftSchedule extends NodeEntity<'timeZone' | 'validUntil'
 
   @Property({ type: 'text' })
   @Field(() => String, { description: 'IANA time zone the times are in.' })
-  timeZone: string = 'Asia/Shanghai';
+  timeZone: string = DEFAULT_TIME_ZONE;
 
   @Property({ type: 'integer' })
   @Field(() => Int, { description: 'Volunteers per slot.' })

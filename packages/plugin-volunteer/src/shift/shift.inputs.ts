@@ -31,8 +31,11 @@ export class CreateVolunteerShiftScheduleInput {
   @Field(() => String, { nullable: true, description: 'Last day, YYYY-MM-DD; open-ended when omitted.' })
   validUntil?: string | null;
 
-  @Field(() => String, { defaultValue: 'Asia/Shanghai', description: 'IANA time zone of the times.' })
-  timeZone!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: "IANA time zone of the times (e.g. Asia/Shanghai); the volunteers' time zone (the district's unless set) when omitted.",
+  })
+  timeZone?: string | null;
 }
 
 @InputType({ description: 'A one-off shift slot.' })

@@ -1,6 +1,6 @@
 import { defineCommand, type Named, Person, Place, refId, type UnitOfWork, type Phrase } from '@gongzhi/core';
 import { LockMode } from '@mikro-orm/core';
-import { localDate } from '../calendar.js';
+import { serviceDay } from '../calendar.js';
 import { requireCommunityOf } from '../community.js';
 import type { VolunteerShiftEventPayload } from '../events.js';
 import { VolunteerServiceSource } from '../hours/hours.entity.js';
@@ -219,7 +219,7 @@ export const checkOut = defineCommand<{ signup: Named<VolunteerShiftSignup> }, V
         source: VolunteerServiceSource.SHIFT,
         minutes,
         minutesField: 'signupId',
-        servedOn: localDate(checkedInAt),
+        servedOn: serviceDay(uow, checkedInAt),
         description: shift.title,
         shiftSignup: signup,
         reportedBy: actor,

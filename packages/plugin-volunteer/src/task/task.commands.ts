@@ -10,7 +10,7 @@ import {
   RequestStatus,
   type UnitOfWork,
 } from '@gongzhi/core';
-import { localDate } from '../calendar.js';
+import { serviceDay } from '../calendar.js';
 import { requireCommunityOf } from '../community.js';
 import { VolunteerServiceSource } from '../hours/hours.entity.js';
 import { recordServiceEntry } from '../hours/hours.commands.js';
@@ -154,7 +154,7 @@ async function logTaskHours(uow: UnitOfWork, task: VolunteerTask, minutes: numbe
     source: VolunteerServiceSource.TASK,
     minutes,
     minutesField: 'minutes',
-    servedOn: localDate(uow.now()),
+    servedOn: serviceDay(uow),
     description: task.title,
     task,
     reportedBy: person,

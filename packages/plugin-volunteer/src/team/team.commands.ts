@@ -10,7 +10,7 @@ import {
   requireIsoDate,
   type UnitOfWork,
 } from '@gongzhi/core';
-import { localDate } from '../calendar.js';
+import { serviceDay } from '../calendar.js';
 import { cleanSkills, requireText } from '../text.js';
 import { VolunteerMemberRole, VolunteerTeam, type VolunteerTeamKind, VolunteerTeamMember } from './team.entity.js';
 import { requireLeader } from './team.queries.js';
@@ -53,7 +53,7 @@ export const createTeam = defineCommand<NewTeam, VolunteerTeam>({
       skills: cleanSkills(input.skills),
       createdAt: uow.now(),
     });
-    uow.em.create(VolunteerTeamMember, { team, person: founder, role: VolunteerMemberRole.LEADER, joinedOn: localDate(uow.now()) });
+    uow.em.create(VolunteerTeamMember, { team, person: founder, role: VolunteerMemberRole.LEADER, joinedOn: serviceDay(uow) });
     await uow.em.flush();
     await uow.emit('volunteer.team-created', { teamId: team.uuid, placePath: team.homePlacePath });
     return team;
@@ -81,7 +81,7 @@ export const addTeamMember = defineCommand<
     },
   },
   async run(uow, { team, person, role, joinedOn, skills }) {
-    const day = joinedOn ? requireIsoDate(joinedOn, 'joinedOn') : localDate(uow.now());
+    const day = joinedOn ? requireIsoDate(joinedOn, 'joinedOn') : serviceDay(uow);
     if (!staffOf(uow, team)) await requireLeader(uow.em, team, await uow.actingPerson(), volunteerPhrases.addMembers, 'teamId');
     let member = await uow.em.findOne(VolunteerTeamMember, { team, person });
     if (member && !member.leftOn) throw volunteerMessages.alreadyMember.error({ personName: person.name, teamName: team.name }, 'personId');
@@ -98,7 +98,7 @@ export const endTeamMembership = defineCommand<{ member: Named<VolunteerTeamMemb
   name: 'volunteer.endTeamMembership',
   lock: ['member'],
   async run(uow, { member, leftOn }) {
-    const day = leftOn ? requireIsoDate(leftOn, 'leftOn') : localDate(uow.now());
+    const day = leftOn ? requireIsoDate(leftOn, 'leftOn') : serviceDay(uow);
     // Locked: of two leaders leaving at once, the second counts the first gone (LAST_LEADER).
     const team = await uow.em.findOneOrFail(VolunteerTeam, { uuid: refId(member.team)! }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!staffOf(uow, team)) {
