@@ -76,7 +76,7 @@ export * from './platform.js';
 export * from './plugin/composition.js';
 export * from './plugin/plugin.js';
 export { pluginTables } from './plugin/plugin-tables.js';
-export { intervalOptionProblem, rangeOptionProblem } from './plugin/option-problems.js';
+export { intervalOptionProblem, rangeOptionProblem, timeZoneOptionProblem } from './plugin/option-problems.js';
 export { runEachAsSystem, type ScheduledRound, type ScheduledTask, type ScheduledTaskTotals } from './plugin/scheduled-task.js';
 export * from './relay/connection.js';
 export * from './relay/global-id.js';

@@ -1,4 +1,4 @@
-import { DEFAULT_TIME_ZONE, intervalOptionProblem, isTimeZone, rangeOptionProblem } from '@gongzhi/core';
+import { DEFAULT_TIME_ZONE, intervalOptionProblem, rangeOptionProblem, timeZoneOptionProblem } from '@gongzhi/core';
 
 /** The plugin's options. */
 export interface CouncilOptions {
@@ -62,8 +62,8 @@ export function validateOptions(options: CouncilOptions): string[] {
         maxMeans: 'a week',
       }),
       intervalOptionProblem('meetingReminderIntervalMs', options.meetingReminderIntervalMs, 'the reminder round'),
+      timeZoneOptionProblem('timeZone', options.timeZone),
     ].filter((p) => p !== undefined),
   );
-  if (!isTimeZone(options.timeZone)) problems.push(`timeZone must be an IANA time zone such as "Asia/Shanghai"; got "${options.timeZone}"`);
   return problems;
 }

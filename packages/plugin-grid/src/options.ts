@@ -1,4 +1,4 @@
-import { DEFAULT_TIME_ZONE, intervalOptionProblem, isTimeZone, localDate, type ServiceRegistry } from '@gongzhi/core';
+import { DEFAULT_TIME_ZONE, intervalOptionProblem, localDate, type ServiceRegistry, timeZoneOptionProblem } from '@gongzhi/core';
 
 /** Options of the grid plugin (`pluginOptions.grid` / `plugins: [{ name, options }]`). */
 export interface GridOptions {
@@ -40,7 +40,8 @@ export function validateGridOptions(o: GridOptions): string[] {
     if (minutes !== undefined && (!Number.isInteger(minutes) || minutes < 1 || minutes > 525_600))
       problems.push(`${key} must be a whole number of minutes from 1 to 525600 (a year), or left out to use the hours; got ${minutes}`);
   }
-  if (!isTimeZone(o.timeZone)) problems.push(`timeZone must be an IANA time zone such as "Asia/Shanghai"; got "${o.timeZone}"`);
+  const timeZone = timeZoneOptionProblem('timeZone', o.timeZone);
+  if (timeZone) problems.push(timeZone);
   return problems;
 }
 

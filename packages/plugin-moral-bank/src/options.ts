@@ -1,4 +1,4 @@
-import { DEFAULT_TIME_ZONE, intervalOptionProblem, isTimeZone, rangeOptionProblem, type ServiceRegistry } from '@gongzhi/core';
+import { DEFAULT_TIME_ZONE, intervalOptionProblem, rangeOptionProblem, type ServiceRegistry, timeZoneOptionProblem } from '@gongzhi/core';
 
 /** What the plugin's options say: the default rate, the time zone of venues and reports, the automatic allocation. */
 export interface MoralBankOptions {
@@ -31,9 +31,9 @@ export function validateOptions(options: MoralBankOptions): string[] {
   const problems: string[] = [];
   if (!Number.isInteger(options.defaultRate) || options.defaultRate < 1 || options.defaultRate > 100)
     problems.push('defaultRate must be a whole number from 1 to 100 (5 means "5 for 1")');
-  if (!isTimeZone(options.timeZone)) problems.push(`timeZone must be an IANA time zone such as "Asia/Shanghai", got "${options.timeZone}"`);
   problems.push(
     ...[
+      timeZoneOptionProblem('timeZone', options.timeZone),
       rangeOptionProblem('priorityAllocationHours', options.priorityAllocationHours, {
         unit: 'hours',
         max: MAX_PRIORITY_ALLOCATION_HOURS,

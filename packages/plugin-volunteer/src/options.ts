@@ -1,4 +1,4 @@
-import { DEFAULT_TIME_ZONE, intervalOptionProblem, isTimeZone, rangeOptionProblem } from '@gongzhi/core';
+import { DEFAULT_TIME_ZONE, intervalOptionProblem, rangeOptionProblem, timeZoneOptionProblem } from '@gongzhi/core';
 import { MAX_MATERIALIZE_DAYS } from './shift/shift.commands.js';
 
 /** The plugin's options. */
@@ -69,8 +69,8 @@ export function validateOptions(options: VolunteerOptions): string[] {
         maxMeans: 'a week',
       }),
       intervalOptionProblem('reminderIntervalMs', options.reminderIntervalMs, 'the reminder round'),
+      timeZoneOptionProblem('timeZone', options.timeZone),
     ].filter((p) => p !== undefined),
   );
-  if (!isTimeZone(options.timeZone)) problems.push(`timeZone must be an IANA time zone such as "Asia/Shanghai"; got "${options.timeZone}"`);
   return problems;
 }

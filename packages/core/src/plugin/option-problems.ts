@@ -4,6 +4,8 @@
  * plugin's `options.validate` to collect.
  */
 
+import { isTimeZone } from '../calendar.js';
+
 /** An interval of a scheduled task: `<name> must be a whole number of milliseconds, 0 to turn <what> off; got …`. */
 export function intervalOptionProblem(name: string, value: unknown, what: string): string | undefined {
   if (Number.isSafeInteger(value) && (value as number) >= 0) return undefined;
@@ -19,4 +21,10 @@ export function rangeOptionProblem(
   if (Number.isInteger(value) && (value as number) >= 0 && (value as number) <= rule.max) return undefined;
   const max = rule.maxMeans ? `${rule.max} (${rule.maxMeans})` : String(rule.max);
   return `${name} must be a whole number of ${rule.unit} from 0 (${rule.zero}) to ${max}; got ${JSON.stringify(value)}`;
+}
+
+/** A time zone: `<name> must be an IANA time zone such as "Asia/Shanghai"; got "…"`. */
+export function timeZoneOptionProblem(name: string, value: unknown): string | undefined {
+  if (typeof value === 'string' && isTimeZone(value)) return undefined;
+  return `${name} must be an IANA time zone such as "Asia/Shanghai"; got ${JSON.stringify(value)}`;
 }
