@@ -1,4 +1,5 @@
 import {
+  addDays,
   BoundedList,
   ConnectionArgs,
   type ConnectionOrder,
@@ -129,7 +130,7 @@ export class GridVisitResolver {
   ): Promise<GridCoverage> {
     if (!Number.isInteger(days) || days < 1 || days > 3660) throw gridMessages.daysWholeNumberFrom.error({ days }, 'days');
     const grid = await requireRef(ctx, gridId);
-    const since = new Date(Date.parse(`${today(ctx)}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
+    const since = addDays(today(ctx), 1 - days);
     return Object.assign(new GridCoverage(), { grid, days, since, ...(await visitCoverage(ctx, grid.uuid, since)) });
   }
 

@@ -1,5 +1,6 @@
 import {
   type CrossScope,
+  addDays,
   defineCommand,
   isTimeZone,
   localDate,
@@ -116,7 +117,7 @@ export const createShiftSchedule = defineCommand<NewShiftSchedule, VolunteerShif
 async function openAhead(uow: UnitOfWork, schedule: VolunteerShiftSchedule, days: number): Promise<number> {
   if (days <= 0) return 0;
   const from = localDate(uow.now(), schedule.timeZone);
-  const to = new Date(Date.parse(`${from}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  const to = addDays(from, days);
   const place = (await placeSummary(uow, refId(schedule.place)!))!;
   return insertScheduleSlots(uow.em, schedule.uuid, place.path, from, to);
 }
