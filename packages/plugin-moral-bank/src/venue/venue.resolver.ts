@@ -9,7 +9,10 @@ export class MoralBankVenuePolicyInput {
   @RefField(() => Place, { description: 'A place of type venue.' })
   venueId!: Ref<Place>;
 
-  @Field(() => String, { nullable: true, description: 'IANA time zone; defaults to the plugin option (Asia/Shanghai).' })
+  @Field(() => String, {
+    nullable: true,
+    description: "IANA time zone; the moral bank's timeZone option (the district's unless set) when omitted.",
+  })
   timeZone?: string | null;
 
   @BoundedList("one venue's weekly opening hours (part of its policy row)")
