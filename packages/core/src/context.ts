@@ -21,6 +21,8 @@ export interface Caller {
 /** What a running server says about itself; `plugins { … }` answers from it. */
 export interface PlatformInfo {
   coreVersion: string;
+  /** The district's time zone (IANA): the calendar its days are counted in. */
+  timeZone: string;
   plugins: readonly { id: string; version: string; coreRange: string; dependsOn: Record<string, string> }[];
 }
 

@@ -448,6 +448,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   const plugins = composePlugins(options.plugins ?? [], CORE_VERSION);
   const info: PlatformInfo = {
     coreVersion: CORE_VERSION,
+    timeZone,
     plugins: plugins.map((p) => ({ id: p.id, version: p.version, coreRange: p.coreRange, dependsOn: { ...p.dependsOn } })),
   };
   const resolvedOptions = new Map(plugins.map((p) => [p.id, resolveOptions(p, options.pluginOptions?.[p.id], { timeZone })]));

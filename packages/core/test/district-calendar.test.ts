@@ -60,6 +60,11 @@ test('a platform told its district keeps UTC days counts them so', async () => {
   expect(await placesOf(utcApp, person)).toEqual(['HOME', 'PXY']);
 });
 
+test('the API says which calendar its days are in, to anyone (as it says its version)', async () => {
+  expect(await app.run('{ timeZone }', {}, { caller: null })).toEqual({ timeZone: 'Asia/Shanghai' });
+  expect(await utcApp.run('{ timeZone }', {}, { caller: null })).toEqual({ timeZone: 'UTC' });
+});
+
 test('a time zone the runtime does not know stops the start, naming the fix', async () => {
   await expect(createTestApp({ timeZone: 'Asia/Beijing' })).rejects.toThrow(
     /"Asia\/Beijing" is not one this runtime knows\. Fix: give an IANA time zone such as "Asia\/Shanghai"/,

@@ -58,6 +58,14 @@ export class PlatformResolver {
     return ctx.platform.coreVersion;
   }
 
+  @Query(() => String, {
+    description:
+      'The district\'s time zone (IANA, e.g. Asia/Shanghai): the calendar in which dates without a time (role dates, due days, service days, visit days) are counted, and "today" ends at its midnight. A plugin given a timeZone option of its own counts in that one.',
+  })
+  timeZone(@Ctx() ctx: GongzhiContext): string {
+    return ctx.platform.timeZone;
+  }
+
   @BoundedList('the plugins the server loaded')
   @Query(() => [PluginInfo], { description: 'The plugins this server runs, in load order.' })
   plugins(@Ctx() ctx: GongzhiContext): PluginInfo[] {
