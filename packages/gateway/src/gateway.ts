@@ -166,7 +166,10 @@ export async function startGateway(
         `development admin key (sees everything; never use in production): send "Authorization: Bearer ${devAdminKey}"`,
       );
     }
-    logger.info({ url: `${server.url}${GRAPHQL_PATH}`, plugins: ready.plugins.map((p) => `${p.id}@${p.version}`) }, 'Gongzhi is ready');
+    logger.info(
+      { url: `${server.url}${GRAPHQL_PATH}`, plugins: ready.plugins.map((p) => `${p.id}@${p.version}`), timeZone: ready.info.timeZone },
+      'Gongzhi is ready',
+    );
     let stopping: Promise<void> | undefined;
     return {
       platform: ready,

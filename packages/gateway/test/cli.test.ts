@@ -291,7 +291,7 @@ test('start serves from the process it was started as, with the server heap and 
   }
 });
 
-test('a gateway started with log retention deletes the entries past it, as its audit API shows', async () => {
+test('a gateway started with log retention deletes the entries past it, as its audit API shows; it counts days where GONGZHI_TIME_ZONE says', async () => {
   const own = await createTestDatabase({
     migrations: migrationSources(composePlugins([grid, volunteer, moralBank, council], CORE_VERSION)),
   });
@@ -308,8 +308,18 @@ test('a gateway started with log retention deletes the entries past it, as its a
     }
     await sql.end();
     const env = { DATABASE_URL: own.url, PORT: String(await freePort()), GONGZHI_DEV_ADMIN_KEY: TEST_ADMIN_KEY };
-    run = await startReady({ ...env, GONGZHI_AUDIT_LOG_RETENTION_DAYS: '730' });
+    run = await startReady({ ...env, GONGZHI_AUDIT_LOG_RETENTION_DAYS: '730', GONGZHI_TIME_ZONE: 'Asia/Urumqi', LOG_LEVEL: 'info' });
     const url = run.url;
+    expect(await must(url, '{ timeZone }', {}, TEST_ADMIN_KEY)).toEqual({ timeZone: 'Asia/Urumqi' });
+    // The ready line may reach the pipe a moment after /readyz answers.
+    const started = run;
+    const readyLine = await until('the ready line', 10_000, async () =>
+      started
+        .stdout()
+        .split('\n')
+        .find((line) => line.includes('Gongzhi is ready')),
+    );
+    expect(JSON.parse(readyLine)).toMatchObject({ timeZone: 'Asia/Urumqi' });
     const kept = () =>
       must(url, '{ auditLog(filter: { action: "test.retention" }) { nodes { actorName } } }', {}, TEST_ADMIN_KEY).then(
         (data: { auditLog: { nodes: { actorName: string }[] } }) => data.auditLog.nodes.map((n) => n.actorName),
