@@ -313,11 +313,13 @@ test('a gateway started with log retention deletes the entries past it, as its a
     expect(await must(url, '{ timeZone }', {}, TEST_ADMIN_KEY)).toEqual({ timeZone: 'Asia/Urumqi' });
     // The ready line may reach the pipe a moment after /readyz answers.
     const started = run;
-    const readyLine = await until('the ready line', 10_000, async () =>
-      started
-        .stdout()
-        .split('\n')
-        .find((line) => line.includes('Gongzhi is ready')),
+    const readyLine = await until('the ready line', 10_000, () =>
+      Promise.resolve(
+        started
+          .stdout()
+          .split('\n')
+          .find((line) => line.includes('Gongzhi is ready')),
+      ),
     );
     expect(JSON.parse(readyLine)).toMatchObject({ timeZone: 'Asia/Urumqi' });
     const kept = () =>
