@@ -1,4 +1,4 @@
-import { DEFAULT_TIME_ZONE, intervalOptionProblem, localDate, type ServiceRegistry, timeZoneOptionProblem } from '@gongzhi/core';
+import { type ClockAndServices, DEFAULT_TIME_ZONE, intervalOptionProblem, localDate, timeZoneOptionProblem } from '@gongzhi/core';
 
 /** Options of the grid plugin (`pluginOptions.grid` / `plugins: [{ name, options }]`). */
 export interface GridOptions {
@@ -43,12 +43,6 @@ export function validateGridOptions(o: GridOptions): string[] {
   const timeZone = timeZoneOptionProblem('timeZone', o.timeZone);
   if (timeZone) problems.push(timeZone);
   return problems;
-}
-
-/** Anything that knows the clock and the plugins' services: an operation's context or a unit of work. */
-export interface ClockAndServices {
-  now: () => Date;
-  services: ServiceRegistry;
 }
 
 /** "Today" (YYYY-MM-DD) in the district's time zone: the day worker assignments, adoptions and visits are counted by. */

@@ -34,6 +34,15 @@ export interface ServiceRegistry {
   get(pluginId: string): unknown;
 }
 
+/**
+ * Anything that knows the platform clock and the plugins' services: an operation's context, a unit
+ * of work, a plugin's runtime. What a plugin's "today" needs (the clock, and its options' time zone).
+ */
+export interface ClockAndServices {
+  now: () => Date;
+  services: ServiceRegistry;
+}
+
 /** What every lifecycle hook receives. */
 export interface PluginContext<Options = unknown> {
   /** This plugin's options: its defaults merged with what the configuration gave. */

@@ -1,4 +1,4 @@
-import { addDays, localDate, type ServiceRegistry, startOfLocalDay } from '@gongzhi/core';
+import { addDays, type ClockAndServices, localDate, type ServiceRegistry, startOfLocalDay } from '@gongzhi/core';
 
 /** Due dates are community dates: calendar days in the council's time zone (the district's unless set). */
 function dueDayZone(services: ServiceRegistry): string {
@@ -11,6 +11,6 @@ export function endOfDueDay(dueOn: string, services: ServiceRegistry): Date {
 }
 
 /** The community date (`YYYY-MM-DD`) now: items due before it are past their due day. */
-export function communityDate(scope: { now: () => Date; services: ServiceRegistry }): string {
+export function communityDate(scope: ClockAndServices): string {
   return localDate(scope.now(), dueDayZone(scope.services));
 }
