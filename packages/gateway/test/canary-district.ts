@@ -106,12 +106,13 @@ export async function createCanaryWorld(options: { communities?: number } = {}):
           i: { name, phone: '13999999999', householdId: household && ids[household] },
         })
       ).createPerson.person.id;
-      await sys(
-        `mutation ($p: ID!, $h: ID!, $r: PersonRoleKind!) { assignRole(personId: $p, placeId: $h, role: $r, startsOn: "2020-01-01") { role { role } errors { code message field } } }`,
+      const assigned = await sys(
+        `mutation ($p: ID!, $h: ID!, $r: PersonRoleKind!) { assignRole(personId: $p, placeId: $h, role: $r, startsOn: "2020-01-01") { role { id } errors { code message field } } }`,
         { p: ids[name], h: ids[at], r: role },
       );
+      return assigned.assignRole.role.id as string;
     };
-    await resident(n('金丝雀居民'), k('K-H'), 'RESIDENT', k('K-H'));
+    canary.PersonRole = await resident(n('金丝雀居民'), k('K-H'), 'RESIDENT', k('K-H'));
     await resident(n('金丝雀社工'), null, 'SOCIAL_WORKER', k('K-C'));
     await resident(n('金丝雀网格员'), null, 'GRID_WORKER', k('K-C'));
     await resident(n('金丝雀志愿者'), k('K-H'), 'VOLUNTEER', k('K-C'));

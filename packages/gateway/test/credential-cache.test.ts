@@ -144,13 +144,14 @@ test("a person's grants are kept like a key's, and a role given or removed on an
       const personId = (created.data as { createPerson: { person: { id: string } } }).createPerson.person.id;
       const uuid = fromGlobalId(personId)!.id;
       const token = await signPersonToken(uuid, { secret: SECRET });
-      const assign = async () => {
+      const assign = async (): Promise<string> => {
         const res = await postGraphQL(
           a!.url,
-          'mutation($p: ID!, $at: ID!) { assignRole(personId: $p, placeId: $at, role: GRID_WORKER, startsOn: "2020-01-01") { errors { code } } }',
+          'mutation($p: ID!, $at: ID!) { assignRole(personId: $p, placeId: $at, role: GRID_WORKER, startsOn: "2020-01-01") { role { id } errors { code } } }',
           { p: personId, at: placeId },
         );
-        expect(res.data).toEqual({ assignRole: { errors: [] } });
+        expect(res.data.assignRole.errors).toEqual([]);
+        return res.data.assignRole.role.id;
       };
       expect(await permissionsOn(b!, token)).toEqual([]);
 
@@ -168,6 +169,15 @@ test("a person's grants are kept like a key's, and a role given or removed on an
       const stale = await permissionsOn(b!, token);
       if (Date.now() - warmedAt >= 4000 && attempt < 3) continue; // too busy to prove anything: again
       expect(some(stale)).toBe(true);
+
+      // Given again on A, then ended there (`endRole`, its last day long past): B drops it within a second.
+      const role = await assign();
+      expect(some(await permissionsWithin(1000, b!, token, some))).toBe(true);
+      const ended = await postGraphQL(a!.url, 'mutation($id: ID!) { endRole(id: $id, endsOn: "2020-12-31") { errors { code } } }', {
+        id: role,
+      });
+      expect(ended.data).toEqual({ endRole: { errors: [] } });
+      expect(await permissionsWithin(1000, b!, token, none)).toEqual([]);
 
       // Given again on A, then removed by plain SQL that announces it: B drops it within a second.
       await assign();

@@ -19,7 +19,7 @@ export class AuditLogFilter {
   @RefField(() => Place, { nullable: true, description: 'Only changes to rows at this place or anywhere under it.' })
   under?: Ref<Place>;
 
-  @Field(() => String, { nullable: true, description: 'Only this command, e.g. person.grantRole.' })
+  @Field(() => String, { nullable: true, description: 'Only this command, e.g. person.assignRole.' })
   action?: string;
 
   @Field(() => String, { nullable: true, description: 'Only rows of this type, e.g. Organization.' })

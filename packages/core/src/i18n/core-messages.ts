@@ -201,6 +201,32 @@ export const coreMessages = defineMessages('core', {
     en: '"endsOn" ({end}) must be on or after "startsOn" ({start}).',
     'zh-CN': '"endsOn"（{end}）不能早于 "startsOn"（{start}）。',
   },
+  roleEndsEarlier: {
+    code: 'CONFLICT',
+    en: 'This role already ends on {current}; an end only comes earlier ("endsOn" {end} is later). To hold it longer, assign the role again from {next}.',
+    'zh-CN': '该角色已定于 {current} 结束，结束日期只能提前（"endsOn" {end} 更晚）。如需延长，请从 {next} 起重新任命该角色。',
+  },
+  personWithoutHouseholdEverywhere: {
+    code: 'FORBIDDEN',
+    en: 'This person lives in no household: only callers who see everywhere may change their details.',
+    'zh-CN': '此人没有所属户：只有可查看全部地点的人员才能修改其信息。',
+  },
+  inputNameEmptyLeaveOut: {
+    code: 'BAD_USER_INPUT',
+    en: '"input.name" must not be empty; leave it out to keep the name.',
+    'zh-CN': '"input.name" 不能为空；如不修改姓名，请不要传该字段。',
+  },
+  householdNullEverywhere: {
+    code: 'FORBIDDEN',
+    en: '"input.householdId" may be null (no household) only for callers who see everywhere: the person would belong to no place you see. Give the household they move to.',
+    'zh-CN':
+      '只有可查看全部地点的人员才能将 "input.householdId" 设为 null（无所属户）：否则此人将不属于您可见的任何地点。请提供其迁入的户。',
+  },
+  needSensitiveReadForPhone: {
+    code: 'FORBIDDEN',
+    en: 'You need "{SENSITIVE_READ}" at {personName}\'s places to change their phone number.',
+    'zh-CN': '需要在 {personName} 所在地点具备 "{SENSITIVE_READ}" 权限才能修改其联系电话。',
+  },
   needSensitiveReadForCare: {
     code: 'FORBIDDEN',
     en: 'You need "{SENSITIVE_READ}" at {personName}\'s places to record care data.',

@@ -1,13 +1,35 @@
 import { Permission } from '../auth/permission.js';
 import { readSensitiveWithin } from '../auth/sensitive.js';
-import { defineCommand, type Named } from '../command/command.js';
+import { defineCommand, type Named, type UnitOfWork } from '../command/command.js';
 import type { Place } from '../place/place.entity.js';
 import { PlaceType } from '../place/place.entity.js';
+import { placeSummary } from '../place/place.queries.js';
+import { refId } from '../graphql/loaders.js';
+import { addDays } from '../calendar.js';
 import { CareProfile } from './care-profile.entity.js';
 import { requireIsoDate } from '../command/iso-date.js';
 import { PersonRole, type PersonRoleKind } from './person-role.entity.js';
 import { Person } from './person.entity.js';
 import { coreMessages } from '../i18n/core-messages.js';
+
+/**
+ * Where a person is registered or moves to: a place of type household under the actor's
+ * `people.manage`. None (`null`) only for callers who see everywhere, `none` the refusal
+ * otherwise: a person without household belongs to no place, so nobody else would see them again.
+ */
+function checkHousehold(uow: UnitOfWork, household: Place | null, none: () => Error): void {
+  if (!household) {
+    if (!uow.actor.access.everywhere) throw none();
+    return;
+  }
+  if (household.type !== PlaceType.HOUSEHOLD) {
+    throw coreMessages.inputHouseholdidPlaceType.error(
+      { householdName: household.name, householdType: household.type },
+      'input.householdId',
+    );
+  }
+  uow.actor.authorize(Permission.PEOPLE_MANAGE, household.path);
+}
 
 /** Registers a person, in a household under the actor's places (people without one only by callers who see everywhere). */
 export const createPerson = defineCommand<{ name: string; phone?: string | null; household?: Named<Place> | null }, Person>({
@@ -16,17 +38,7 @@ export const createPerson = defineCommand<{ name: string; phone?: string | null;
     const name = input.name.trim();
     if (!name) throw coreMessages.inputNameEmpty.error('input.name');
     const household = input.household ?? null;
-    if (household && household.type !== PlaceType.HOUSEHOLD) {
-      throw coreMessages.inputHouseholdidPlaceType.error(
-        { householdName: household.name, householdType: household.type },
-        'input.householdId',
-      );
-    }
-    if (household) uow.actor.authorize(Permission.PEOPLE_MANAGE, household.path);
-    // A person without household belongs to no place: only callers who see everywhere could see them again.
-    else if (!uow.actor.access.everywhere) {
-      throw coreMessages.giveInputHouseholdidHousehold.error('input.householdId');
-    }
+    checkHousehold(uow, household, () => coreMessages.giveInputHouseholdidHousehold.error('input.householdId'));
     const person = uow.em.create(Person, { name, phone: input.phone?.trim() || null, household });
     await uow.em.flush();
     return person;
@@ -50,6 +62,77 @@ export const assignRole = defineCommand<
     const assigned = uow.em.create(PersonRole, { person, place, role, startsOn: start, endsOn: end });
     await uow.em.flush();
     return assigned;
+  },
+});
+
+/**
+ * Ends a role on `endsOn` (its last day, inclusive): an open role, or one whose set end comes
+ * later. Needs `people.manage` at the role's place. An end only comes earlier: a role that
+ * ended is history (who held what, when), so holding it again is a new role (`assignRole`).
+ * The person's grants follow at once on every process (core migration 0024's notice).
+ */
+export const endRole = defineCommand<{ role: Named<PersonRole>; endsOn: string }, PersonRole>({
+  name: 'person.endRole',
+  lock: ['role'],
+  async run(uow, { role, endsOn }) {
+    const place = await placeSummary(uow, refId(role.place)!);
+    uow.actor.authorize(Permission.PEOPLE_MANAGE, place!.path);
+    const end = requireIsoDate(endsOn, 'endsOn');
+    if (end < role.startsOn) throw coreMessages.endsonAfterStartson.error({ end, start: role.startsOn }, 'endsOn');
+    if (role.endsOn != null && role.endsOn < end) {
+      throw coreMessages.roleEndsEarlier.error({ end, current: role.endsOn, next: addDays(role.endsOn, 1) }, 'endsOn');
+    }
+    role.endsOn = end;
+    await uow.em.flush();
+    return role;
+  },
+});
+
+/** What {@link updatePerson} changes: a key left out (undefined) stays as it is. */
+export interface PersonChanges {
+  name?: string | null;
+  /** Null or blank clears the number. */
+  phone?: string | null;
+  /** Null: no household (only callers who see everywhere, as for a new person). */
+  household?: Named<Place> | null;
+}
+
+/**
+ * Changes a person's name, phone or household (a move). Needs `people.manage` at the household
+ * they live in and, for a move, at the one they move to; a new phone number also the right to
+ * read it (`sensitive.read`, logged like a read, as care data is); a person of no household only callers
+ * who see everywhere change, as only they may register one. The person's grants follow a move at
+ * once (core migration 0024's notice); an erased person is refused, as by every command.
+ */
+export const updatePerson = defineCommand<{ person: Named<Person> } & PersonChanges, Person>({
+  name: 'person.update',
+  lock: ['person'],
+  async run(uow, { person, name, phone, household }) {
+    const current = refId(person.household);
+    const home = current ? await placeSummary(uow, current) : null;
+    if (home) uow.actor.authorize(Permission.PEOPLE_MANAGE, home.path);
+    else if (!uow.actor.access.everywhere) throw coreMessages.personWithoutHouseholdEverywhere.error('id');
+    if (phone !== undefined && (phone?.trim() || null) !== (person.phone ?? null)) {
+      // As for care data: who writes a number may read it, and the write is logged like a read.
+      if (!(await readSensitiveWithin(uow, person.uuid, 'phone.write'))) {
+        throw coreMessages.needSensitiveReadForPhone.error(
+          { SENSITIVE_READ: Permission.SENSITIVE_READ, personName: person.name },
+          'input.phone',
+        );
+      }
+      person.phone = phone?.trim() || null;
+    }
+    if (name != null) {
+      const trimmed = name.trim();
+      if (!trimmed) throw coreMessages.inputNameEmptyLeaveOut.error('input.name');
+      person.name = trimmed;
+    }
+    if (household !== undefined && refId(household) !== current) {
+      checkHousehold(uow, household, () => coreMessages.householdNullEverywhere.error('input.householdId'));
+      person.household = household;
+    }
+    await uow.em.flush();
+    return person;
   },
 });
 

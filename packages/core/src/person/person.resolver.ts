@@ -12,7 +12,7 @@ import { PlaceType } from '../place/place.entity.js';
 import { Place } from '../place/place.entity.js';
 import { type ConnectionOrder, ConnectionArgs, ConnectionPage, connectionType, findPage } from '../relay/connection.js';
 import { CareProfile } from './care-profile.entity.js';
-import { assignRole, createPerson, setCareProfile } from './person.commands.js';
+import { assignRole, createPerson, endRole, setCareProfile, updatePerson } from './person.commands.js';
 import { PersonRole, PersonRoleKind } from './person-role.entity.js';
 import { Person } from './person.entity.js';
 import { coreMessages } from '../i18n/core-messages.js';
@@ -26,6 +26,21 @@ export class CreatePersonInput {
   phone?: string | null;
 
   @RefField(() => Place, { nullable: true, description: 'The household (a place of type household) the person lives in.' })
+  householdId?: Ref<Place> | null;
+}
+
+@InputType({ description: "Changes to a person's details: a field left out stays as it is." })
+export class UpdatePersonInput {
+  @Field(() => String, { nullable: true, description: 'The new name (not empty).' })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The new contact phone number; null or blank removes it.' })
+  phone?: string | null;
+
+  @RefField(() => Place, {
+    nullable: true,
+    description: 'The household the person moves to; null for none (only callers who see everywhere).',
+  })
   householdId?: Ref<Place> | null;
 }
 
@@ -106,6 +121,28 @@ export class PersonResolver {
       phone: input.phone ?? null,
       household: input.householdId ?? null,
     });
+  }
+
+  @Mutation(() => PersonPayload, {
+    description: "Changes a person's name, phone or household (a move); a field left out stays as it is.",
+  })
+  updatePerson(
+    @RefArg('id', () => Person) person: Ref<Person>,
+    @Arg('input', () => UpdatePersonInput) input: UpdatePersonInput,
+    @Ctx() ctx: GongzhiContext,
+  ) {
+    return perform(ctx, PersonPayload, updatePerson, { person, name: input.name, phone: input.phone, household: input.householdId });
+  }
+
+  @Mutation(() => PersonRolePayload, {
+    description: 'Ends a role on endsOn (its last day): an open role, or one whose end comes later. To hold a role again, assign it anew.',
+  })
+  endRole(
+    @RefArg('id', () => PersonRole) role: Ref<PersonRole>,
+    @Arg('endsOn', () => String, { description: 'YYYY-MM-DD, on or after the role started.' }) endsOn: string,
+    @Ctx() ctx: GongzhiContext,
+  ) {
+    return perform(ctx, PersonRolePayload, endRole, { role, endsOn });
   }
 
   @Mutation(() => PersonRolePayload, { description: 'Gives a person a role at a place from startsOn (to endsOn, inclusive, if given).' })

@@ -1,0 +1,233 @@
+import type { Caller } from '@gongzhi/core';
+import { apiKeyCaller, asPerson, createTestApp, createTestClock, type TestApp, uuidOf } from '@gongzhi/core/testing';
+
+/**
+ * People change: a grid worker leaves (`endRole`), a resident moves house or changes their phone
+ * (`updatePerson`). Each needs `people.manage` where the person or role is, answers an unseen row
+ * like a made-up id, writes nothing when it refuses, and the person's grants follow at once.
+ */
+const clock = createTestClock('2026-06-10T09:00:00+08:00');
+let app: TestApp;
+const ids: Record<string, string> = {};
+let communityStaff: Caller; // people.manage and sensitive.read in community c
+let managerOnly: Caller; // people.manage in community c
+let submitOnly: Caller; // request.submit in community c
+let otherCommunity: Caller; // people.manage in community c2
+
+async function place(code: string, type: string, parent?: string): Promise<void> {
+  const data = await app.run(`mutation ($input: CreatePlaceInput!) { createPlace(input: $input) { place { id } } }`, {
+    input: { code, type, name: code, parentId: parent ? ids[parent] : null },
+  });
+  ids[code] = data.createPlace.place.id;
+}
+
+async function person(name: string, household?: string): Promise<string> {
+  const data = await app.run(`mutation ($input: CreatePersonInput!) { createPerson(input: $input) { person { id } } }`, {
+    input: { name, phone: '13800000000', householdId: household ? ids[household] : null },
+  });
+  return (ids[name] = data.createPerson.person.id);
+}
+
+async function assign(who: string, at: string, role: string, startsOn = '2026-01-01', endsOn: string | null = null): Promise<string> {
+  const data = await app.run(
+    `mutation ($p: ID!, $at: ID!, $role: PersonRoleKind!, $from: String!, $to: String) {
+      assignRole(personId: $p, placeId: $at, role: $role, startsOn: $from, endsOn: $to) { role { id } }
+    }`,
+    { p: ids[who], at: ids[at], role, from: startsOn, to: endsOn },
+  );
+  return data.assignRole.role.id;
+}
+
+beforeAll(async () => {
+  app = await createTestApp({ clock: clock.now });
+  await place('d', 'DISTRICT');
+  await place('s', 'SUBDISTRICT', 'd');
+  await place('c', 'COMMUNITY', 's');
+  await place('c2', 'COMMUNITY', 's');
+  await place('b', 'BUILDING', 'c');
+  await place('h1', 'HOUSEHOLD', 'b');
+  await place('h2', 'HOUSEHOLD', 'b');
+  await place('b2', 'BUILDING', 'c2');
+  await place('x1', 'HOUSEHOLD', 'b2');
+  await person('王秀英', 'h1');
+  await person('刘社工', 'h2');
+  await person('外来人员');
+  communityStaff = await apiKeyCaller(app, { name: '社区', placeIds: [uuidOf(ids.c)], permissions: ['people.manage', 'sensitive.read'] });
+  managerOnly = await apiKeyCaller(app, { name: '社区登记', placeIds: [uuidOf(ids.c)], permissions: ['people.manage'] });
+  submitOnly = await apiKeyCaller(app, { name: '报事', placeIds: [uuidOf(ids.c)], permissions: ['request.submit'] });
+  otherCommunity = await apiKeyCaller(app, { name: '隔壁社区', placeIds: [uuidOf(ids.c2)], permissions: ['people.manage'] });
+});
+afterAll(() => app?.close());
+
+const END = `mutation ($id: ID!, $on: String!) {
+  endRole(id: $id, endsOn: $on) { role { role startsOn endsOn } errors { code message field } }
+}`;
+const UPDATE = `mutation ($id: ID!, $input: UpdatePersonInput!) {
+  updatePerson(id: $id, input: $input) { person { name phone household { code } } errors { code message field } }
+}`;
+const VIEWER = '{ viewer { permissions places { code } } }';
+
+const viewerOf = async (name: string) => (await app.run(VIEWER, {}, asPerson({ uuid: uuidOf(ids[name]) }))).viewer;
+const personRow = async (name: string) =>
+  (await app.run('query ($id: ID!) { person(id: $id) { name phone household { code } } }', { id: ids[name] })).person;
+
+test('a role ended takes its permissions away at once; its end only comes earlier', async () => {
+  const role = await assign('刘社工', 'c', 'SOCIAL_WORKER');
+  expect((await viewerOf('刘社工')).permissions).toContain('people.manage');
+
+  // Recorded a day late: the social worker left yesterday.
+  const ended = await app.run(END, { id: role, on: '2026-06-09' }, { caller: communityStaff });
+  expect(ended.endRole).toEqual({ role: { role: 'SOCIAL_WORKER', startsOn: '2026-01-01', endsOn: '2026-06-09' }, errors: [] });
+  expect(await viewerOf('刘社工')).toEqual({ permissions: ['request.submit'], places: [{ code: 'h2' }] });
+
+  // Later than the set end: refused, with the way to hold it longer; earlier: allowed.
+  const later = await app.run(END, { id: role, on: '2026-06-30' });
+  expect(later.endRole.role).toBeNull();
+  expect(later.endRole.errors).toEqual([
+    {
+      code: 'CONFLICT',
+      message:
+        'This role already ends on 2026-06-09; an end only comes earlier ("endsOn" 2026-06-30 is later). To hold it longer, assign the role again from 2026-06-10.',
+      field: 'endsOn',
+    },
+  ]);
+  expect((await app.run(END, { id: role, on: '2026-06-01' })).endRole.role.endsOn).toBe('2026-06-01');
+
+  // Every change is in the audit log, who made it and what changed.
+  const log = await app.run(
+    `query ($id: String!) { auditLog(filter: { entityId: $id }, first: 10) { nodes { action changes { field before after } } } }`,
+    { id: role },
+  );
+  expect(log.auditLog.nodes.filter((entry: { action: string }) => entry.action === 'person.endRole')).toHaveLength(2);
+});
+
+test('ending a role is checked like every write: its place, the dates, an unseen role', async () => {
+  const role = await assign('王秀英', 'b', 'BUILDING_HEAD', '2026-03-01', '2026-12-31');
+  const refusal = async (on: string, caller?: Caller) => (await app.run(END, { id: role, on }, caller ? { caller } : {})).endRole.errors;
+
+  expect(await refusal('2026-02-28')).toEqual([
+    expect.objectContaining({
+      code: 'BAD_USER_INPUT',
+      message: '"endsOn" (2026-02-28) must be on or after "startsOn" (2026-03-01).',
+      field: 'endsOn',
+    }),
+  ]);
+  expect(await refusal('2026-02-30')).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'endsOn' })]);
+  expect(await refusal('2026-07-01', submitOnly)).toEqual([expect.objectContaining({ code: 'FORBIDDEN', field: null })]);
+  // Another community's staff do not see the role: it answers like a role that does not exist.
+  const unseen = await refusal('2026-07-01', otherCommunity);
+  const madeUp = (
+    await app.run(END, { id: Buffer.from('PersonRole:00000000-0000-4000-8000-000000000000').toString('base64url'), on: '2026-07-01' })
+  ).endRole.errors;
+  expect(unseen).toEqual(madeUp);
+  expect(unseen).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: 'id' })]);
+
+  // Nothing was written by any refusal.
+  const roles = await app.run('query ($id: ID!) { person(id: $id) { roles { nodes { role endsOn } } } }', { id: ids['王秀英'] });
+  expect(roles.person.roles.nodes).toEqual([{ role: 'BUILDING_HEAD', endsOn: '2026-12-31' }]);
+});
+
+test("a person's name, phone and household change; what is left out stays; the grants follow a move", async () => {
+  expect((await viewerOf('王秀英')).places).toEqual(expect.arrayContaining([{ code: 'h1' }]));
+
+  const renamed = await app.run(UPDATE, { id: ids['王秀英'], input: { name: ' 王秀英（奶奶） ' } }, { caller: communityStaff });
+  expect(renamed.updatePerson.errors).toEqual([]);
+  expect(await personRow('王秀英')).toEqual({ name: '王秀英（奶奶）', phone: '13800000000', household: { code: 'h1' } });
+
+  // A new number needs the right to read it, as care data does, and the write is logged like a read.
+  const unread = await app.run(UPDATE, { id: ids['王秀英'], input: { name: '王奶奶', phone: '13911112222' } }, { caller: managerOnly });
+  expect(unread.updatePerson.errors).toEqual([
+    {
+      code: 'FORBIDDEN',
+      message: 'You need "sensitive.read" at 王秀英（奶奶）\'s places to change their phone number.',
+      field: 'input.phone',
+    },
+  ]);
+  expect(
+    (await app.run(UPDATE, { id: ids['王秀英'], input: { phone: '13800000000' } }, { caller: managerOnly })).updatePerson.errors,
+  ).toEqual([]);
+  await app.run(UPDATE, { id: ids['王秀英'], input: { phone: ' 13911112222 ' } }, { caller: communityStaff });
+  expect(await personRow('王秀英')).toEqual({ name: '王秀英（奶奶）', phone: '13911112222', household: { code: 'h1' } });
+  const reads = await app.run('query ($p: ID!) { sensitiveAccessLog(personId: $p, first: 10) { nodes { readerName fields } } }', {
+    p: ids['王秀英'],
+  });
+  expect(reads.sensitiveAccessLog.nodes).toContainEqual({ readerName: expect.stringContaining('社区'), fields: ['phone.write'] });
+  expect(reads.sensitiveAccessLog.nodes).not.toContainEqual(expect.objectContaining({ readerName: expect.stringContaining('社区登记') }));
+
+  // A move within the community: the person now sees and submits for the new household.
+  const moved = await app.run(UPDATE, { id: ids['王秀英'], input: { householdId: ids.h2 } }, { caller: communityStaff });
+  expect(moved.updatePerson.errors).toEqual([]);
+  expect(await personRow('王秀英')).toEqual({ name: '王秀英（奶奶）', phone: '13911112222', household: { code: 'h2' } });
+  const places = (await viewerOf('王秀英')).places.map((p: { code: string }) => p.code);
+  expect(places).toContain('h2');
+  expect(places).not.toContain('h1');
+
+  await app.run(UPDATE, { id: ids['王秀英'], input: { phone: null } });
+  expect((await personRow('王秀英')).phone).toBeNull();
+
+  // The phone's values never reach the audit log: it says the field changed.
+  const log = await app.run(
+    `query ($id: String!) { auditLog(filter: { entityId: $id }, first: 20) { nodes { action changes { field before after } } } }`,
+    { id: ids['王秀英'] },
+  );
+  const phoneChanges = log.auditLog.nodes
+    .filter((entry: { action: string }) => entry.action === 'person.update')
+    .flatMap((entry: { changes: { field: string; before: string; after: string }[] }) => entry.changes)
+    .filter((change: { field: string }) => change.field === 'phone');
+  expect(phoneChanges.length).toBeGreaterThan(0);
+  expect(JSON.stringify(phoneChanges)).not.toMatch(/139|138/);
+});
+
+test('changing a person is refused where the caller may not, and a refusal writes nothing', async () => {
+  const errors = async (name: string, input: object, caller?: Caller) =>
+    (await app.run(UPDATE, { id: ids[name], input }, caller ? { caller } : {})).updatePerson.errors;
+  const before = await personRow('刘社工');
+
+  // A bad part anywhere stops the whole change.
+  expect(await errors('刘社工', { name: '刘大姐', householdId: ids.b }, communityStaff)).toEqual([
+    expect.objectContaining({
+      code: 'BAD_USER_INPUT',
+      field: 'input.householdId',
+      message: expect.stringMatching(/must be a place of type household; b is a building/),
+    }),
+  ]);
+  expect(await errors('刘社工', { name: '  ' }, communityStaff)).toEqual([
+    expect.objectContaining({
+      code: 'BAD_USER_INPUT',
+      field: 'input.name',
+      message: '"input.name" must not be empty; leave it out to keep the name.',
+    }),
+  ]);
+  // A household the caller does not see answers like one that does not exist.
+  expect(await errors('刘社工', { name: '刘大姐', householdId: ids.x1 }, communityStaff)).toEqual([
+    expect.objectContaining({ code: 'NOT_FOUND', field: 'input.householdId' }),
+  ]);
+  expect(await errors('刘社工', { householdId: null }, communityStaff)).toEqual([
+    expect.objectContaining({ code: 'FORBIDDEN', field: 'input.householdId' }),
+  ]);
+  expect(await errors('刘社工', { name: '刘大姐' }, submitOnly)).toEqual([expect.objectContaining({ code: 'FORBIDDEN' })]);
+  expect(await errors('刘社工', { name: '刘大姐' }, otherCommunity)).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: 'id' })]);
+  expect(await personRow('刘社工')).toEqual(before);
+
+  // Nobody but who sees everywhere changes a person of no household; administrators may.
+  await assign('外来人员', 'c', 'VOLUNTEER');
+  expect(await errors('外来人员', { name: '张志愿' }, communityStaff)).toEqual([
+    expect.objectContaining({
+      code: 'FORBIDDEN',
+      message: 'This person lives in no household: only callers who see everywhere may change their details.',
+    }),
+  ]);
+  expect(await errors('外来人员', { name: '张志愿', householdId: ids.x1 })).toEqual([]);
+  expect(await personRow('外来人员')).toEqual({ name: '张志愿', phone: '13800000000', household: { code: 'x1' } });
+});
+
+test('an erased person is not changed again', async () => {
+  const id = await person('已申请删除', 'h1');
+  const erased = await app.run(
+    `mutation ($id: ID!) { erasePersonalData(input: { personId: $id, reason: "本人申请（2026-06-10）" }) { errors { code } } }`,
+    { id },
+  );
+  expect(erased.erasePersonalData.errors).toEqual([]);
+  const refused = await app.run(UPDATE, { id, input: { name: '李四' } });
+  expect(refused.updatePerson.errors).toEqual([expect.objectContaining({ code: 'PERSON_ERASED', field: 'id' })]);
+});
