@@ -1,4 +1,5 @@
-import { createTestApp, problemOf, type TestApp } from '@gongzhi/core/testing';
+import type { Caller } from '@gongzhi/core';
+import { apiKeyCaller, createTestApp, problemOf, type TestApp, uuidOf } from '@gongzhi/core/testing';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -139,4 +140,66 @@ test('list fields are batched: the number of SQL queries does not grow with the 
   expect(few).toBeGreaterThan(0);
   expect(many).toBe(few);
   expect(many).toBeLessThanOrEqual(6);
+});
+
+const UPDATE = `mutation ($id: ID!, $input: UpdatePlaceInput!) {
+  updatePlace(id: $id, input: $input) { place { code name address latitude longitude } errors { code message field } }
+}`;
+
+test('renames a place and changes its address or coordinates; what is left out stays', async () => {
+  const renamed = await app.run(UPDATE, {
+    id: ids.c2,
+    input: { name: ' 芳星园第二社区 ', address: '芳星园二区 1 号', latitude: 39.86, longitude: 116.43 },
+  });
+  expect(renamed.updatePlace).toEqual({
+    place: { code: 'c2', name: '芳星园第二社区', address: '芳星园二区 1 号', latitude: 39.86, longitude: 116.43 },
+    errors: [],
+  });
+  const moved = await app.run(UPDATE, { id: ids.c2, input: { address: null, latitude: 39.87 } });
+  expect(moved.updatePlace.place).toEqual({ code: 'c2', name: '芳星园第二社区', address: null, latitude: 39.87, longitude: 116.43 });
+});
+
+test('refuses coordinates off the globe, naming a swapped pair, and an empty name; writes nothing', async () => {
+  const before = (await app.run(`query ($id: ID!) { place(id: $id) { name latitude longitude } }`, { id: ids.c })).place;
+  const swapped = await app.run(UPDATE, { id: ids.c, input: { name: '新名字', latitude: 116.4, longitude: 39.9 } });
+  expect(swapped.updatePlace.errors).toEqual([
+    {
+      code: 'BAD_USER_INPUT',
+      message:
+        '"input.latitude" must be between -90 and 90 degrees; got 116.4 (a longitude? Beijing is at latitude 39.9, longitude 116.4).',
+      field: 'input.latitude',
+    },
+  ]);
+  const offEast = await app.run(UPDATE, { id: ids.c, input: { longitude: 190 } });
+  expect(offEast.updatePlace.errors).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'input.longitude' })]);
+  const empty = await app.run(UPDATE, { id: ids.c, input: { name: ' ' } });
+  expect(empty.updatePlace.errors).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'input.name' })]);
+  expect((await app.run(`query ($id: ID!) { place(id: $id) { name latitude longitude } }`, { id: ids.c })).place).toEqual(before);
+
+  // Creating one is checked alike.
+  const created = await app.execute(CREATE, { input: { code: 'far', type: 'COMMUNITY', name: 'x', parentId: ids.s, latitude: -91 } });
+  expect(problemOf(created)).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'input.latitude' }));
+});
+
+test('changing a place needs people.manage at its parent, as creating it did; an unseen place is like a made-up one', async () => {
+  const key = async (placeId: string, permissions: string[]) =>
+    apiKeyCaller(app, { name: `key-${permissions.join()}`, placeIds: [uuidOf(placeId)], permissions });
+  const community = await key(ids.c, ['people.manage']);
+  const communitySubmit = await key(ids.c, ['request.submit']);
+  const errors = async (id: string, caller: Caller) =>
+    (await app.run(UPDATE, { id, input: { name: '改名' } }, { caller })).updatePlace.errors;
+
+  expect(await errors(ids.b1, community)).toEqual([]);
+  expect(await errors(ids.b1, communitySubmit)).toEqual([expect.objectContaining({ code: 'FORBIDDEN' })]);
+  // The community itself is its subdistrict's to change; its staff see it (and the places above) without managing them.
+  expect(await errors(ids.c, community)).toEqual([expect.objectContaining({ code: 'FORBIDDEN' })]);
+  expect(await errors(ids.s, community)).toEqual([expect.objectContaining({ code: 'FORBIDDEN' })]);
+  expect(await errors(ids.d, await key(ids.d, ['people.manage']))).toEqual([
+    expect.objectContaining({ code: 'FORBIDDEN', message: expect.stringMatching(/only by callers who see everywhere/) }),
+  ]);
+  const unseen = await errors(ids.c2, community);
+  const madeUp = await errors(Buffer.from('Place:00000000-0000-4000-8000-000000000000').toString('base64url'), community);
+  expect(unseen).toEqual(madeUp);
+  expect(unseen).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: 'id' })]);
+  expect((await app.run(`query ($id: ID!) { place(id: $id) { name } }`, { id: ids.c2 })).place.name).toBe('芳星园第二社区');
 });

@@ -222,6 +222,21 @@ export const coreMessages = defineMessages('core', {
     'zh-CN':
       '只有可查看全部地点的人员才能将 "input.householdId" 设为 null（无所属户）：否则此人将不属于您可见的任何地点。请提供其迁入的户。',
   },
+  inputLatitudeRange: {
+    code: 'BAD_USER_INPUT',
+    en: '"input.latitude" must be between -90 and 90 degrees; got {latitude} (a longitude? Beijing is at latitude 39.9, longitude 116.4).',
+    'zh-CN': '"input.latitude" 应在 -90 至 90 度之间，收到的是 {latitude}（是否与经度填反了？北京为纬度 39.9、经度 116.4）。',
+  },
+  inputLongitudeRange: {
+    code: 'BAD_USER_INPUT',
+    en: '"input.longitude" must be between -180 and 180 degrees; got {longitude}.',
+    'zh-CN': '"input.longitude" 应在 -180 至 180 度之间，收到的是 {longitude}。',
+  },
+  onlyEverywhereChangeRoot: {
+    code: 'FORBIDDEN',
+    en: 'A district (a place with no parent) is changed only by callers who see everywhere, as only they may create one.',
+    'zh-CN': '区（没有上级的地点）只能由可查看全部地点的人员修改，因为也只有他们才能创建。',
+  },
   needSensitiveReadForPhone: {
     code: 'FORBIDDEN',
     en: 'You need "{SENSITIVE_READ}" at {personName}\'s places to change their phone number.',

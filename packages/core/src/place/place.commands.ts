@@ -21,6 +21,53 @@ export interface NewPlace {
 }
 
 /**
+ * Refuses coordinates off the globe, naming the likely mix-up: a latitude of 116 is Beijing's
+ * longitude (39.9° N, 116.4° E).
+ */
+function checkCoordinates({ latitude, longitude }: { latitude?: number | null; longitude?: number | null }): void {
+  if (latitude != null && !(Math.abs(latitude) <= 90)) throw coreMessages.inputLatitudeRange.error({ latitude }, 'input.latitude');
+  if (longitude != null && !(Math.abs(longitude) <= 180)) throw coreMessages.inputLongitudeRange.error({ longitude }, 'input.longitude');
+}
+
+/** What {@link updatePlace} changes: a key left out (undefined) stays as it is. */
+export interface PlaceChanges {
+  name?: string | null;
+  /** Null or blank clears it. */
+  address?: string | null;
+  /** Null clears it. */
+  latitude?: number | null;
+  /** Null clears it. */
+  longitude?: number | null;
+}
+
+/**
+ * Renames a place or changes its address or coordinates; its type, code and parent stay (a code
+ * is stable: other systems know the place by it). Needs what creating it needed: `people.manage`
+ * at its parent (a district: callers who see everywhere).
+ */
+export const updatePlace = defineCommand<{ place: Named<Place> } & PlaceChanges, Place>({
+  name: 'place.update',
+  lock: ['place'],
+  async run(uow, { place, name, address, latitude, longitude }) {
+    // The parent's path is the place's own without its last segment ("/d/s/c/" → "/d/s/").
+    const parentPath = place.path.slice(0, place.path.slice(0, -1).lastIndexOf('/') + 1);
+    if (parentPath !== '/') uow.actor.authorize(Permission.PEOPLE_MANAGE, parentPath);
+    else if (!uow.actor.access.everywhere) throw coreMessages.onlyEverywhereChangeRoot.error('id');
+    if (name != null) {
+      const trimmed = name.trim();
+      if (!trimmed) throw coreMessages.inputNameEmptyLeaveOut.error('input.name');
+      place.name = trimmed;
+    }
+    checkCoordinates({ latitude, longitude });
+    if (address !== undefined) place.address = address?.trim() || null;
+    if (latitude !== undefined) place.latitude = latitude;
+    if (longitude !== undefined) place.longitude = longitude;
+    await uow.em.flush();
+    return place;
+  },
+});
+
+/**
  * Creates a place under a parent its type allows (ALLOWED_PARENTS), with its materialized path
  * and depth. Needs `people.manage` at the parent; a district (no parent) only callers who see
  * everywhere may create. Codes are unique: the database decides between two at once.
@@ -37,6 +84,7 @@ export const createPlace = defineCommand<NewPlace, Place>({
     const name = input.name.trim();
     if (!code) throw coreMessages.inputCodeEmpty.error('input.code');
     if (!name) throw coreMessages.inputNameEmpty.error('input.name');
+    checkCoordinates(input);
     if (input.capacity != null && input.capacity < 0) {
       throw coreMessages.inputCapacityMore.error({ capacity: input.capacity }, 'input.capacity');
     }

@@ -14,7 +14,7 @@ import {
   loadPageByForeignKey,
   loadPageOfParents,
 } from '../relay/connection.js';
-import { createPlace } from './place.commands.js';
+import { createPlace, updatePlace } from './place.commands.js';
 import { loadAncestors, loadCountUnder } from './place.queries.js';
 import { PlaceType, VenueKind } from './place.entity.js';
 import { Place } from './place.entity.js';
@@ -48,6 +48,21 @@ export class CreatePlaceInput {
 
   @RefField(() => Place, { nullable: true, description: 'The parent place; omit only for a district.' })
   parentId?: Ref<Place> | null;
+}
+
+@InputType({ description: "Changes to a place: a field left out stays as it is. Its type, code and parent don't change." })
+export class UpdatePlaceInput {
+  @Field(() => String, { nullable: true, description: 'The new name (not empty).' })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The new address; null or blank removes it.' })
+  address?: string | null;
+
+  @Field(() => Float, { nullable: true, description: 'Degrees north (-90 to 90); null removes it.' })
+  latitude?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Degrees east (-180 to 180); null removes it.' })
+  longitude?: number | null;
 }
 
 /** The new place, or the errors that stopped it. */
@@ -94,6 +109,17 @@ export class PlaceResolver {
   createPlace(@Arg('input', () => CreatePlaceInput) input: CreatePlaceInput, @Ctx() ctx: GongzhiContext) {
     const { parentId, ...place } = input;
     return perform(ctx, PlacePayload, createPlace, { ...place, parent: parentId ?? null });
+  }
+
+  @Mutation(() => PlacePayload, {
+    description: 'Renames a place or changes its address or coordinates; needs people.manage at its parent, as creating it did.',
+  })
+  updatePlace(
+    @RefArg('id', () => Place) place: Ref<Place>,
+    @Arg('input', () => UpdatePlaceInput) input: UpdatePlaceInput,
+    @Ctx() ctx: GongzhiContext,
+  ) {
+    return perform(ctx, PlacePayload, updatePlace, { place, ...input });
   }
 
   @BoundedList('the depth of the place tree (district … household, 7 levels)')
