@@ -35,6 +35,16 @@ export const gridEvents = {
       startsOn: 'Its first day, as a date YYYY-MM-DD.',
     },
   },
+  'grid.worker-assignment-ended': {
+    description: 'A grid worker’s assignment got its last day: from the next day the grid routes them no new request.',
+    payload: {
+      gridId: { node: 'Grid', description: 'The grid or micro-grid they worked.' },
+      placePath: 'The materialised path of the grid’s community (ids from the root): who may see the event.',
+      personId: { node: 'Person', description: 'The person whose assignment ends.' },
+      assignmentId: { node: 'GridWorker', description: 'The assignment (with its start and end days).' },
+      endsOn: 'Its last day, as a date YYYY-MM-DD.',
+    },
+  },
   'grid.adopted': {
     description: 'A partner unit adopted a grid (共建单位认领网格): its members may take the grid’s requests.',
     payload: {

@@ -193,6 +193,11 @@ export const gridMessages = defineMessages('grid', {
     en: '{personName} is not an active worker of grid {gName}, which covers {placeName}; only its grid workers do this there.',
     'zh-CN': '{personName} 不是覆盖{placeName}的网格{gName}的在岗网格员；该处事务只能由其网格员办理。',
   },
+  assignmentEndsEarlier: {
+    code: 'CONFLICT',
+    en: 'This assignment already ends on {current}; an end only comes earlier ("endsOn" {end} is later). To work the grid longer, assign the worker again from {next}.',
+    'zh-CN': '该网格员任职已定于 {current} 结束，结束日期只能提前（"endsOn" {end} 更晚）。如需继续任职，请从 {next} 起重新指派。',
+  },
   endsonAfterStartson: {
     code: 'BAD_USER_INPUT',
     en: '"endsOn" ({to}) must be on or after "startsOn" ({from}).',

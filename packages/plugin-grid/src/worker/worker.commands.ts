@@ -1,5 +1,15 @@
-import { belongsUnder, defineCommand, type Named, type Person, type Place, requireIsoDate, type UnitOfWork } from '@gongzhi/core';
-import type { Grid } from '../grid/grid.entity.js';
+import {
+  addDays,
+  belongsUnder,
+  defineCommand,
+  type Named,
+  type Person,
+  type Place,
+  refId,
+  requireIsoDate,
+  type UnitOfWork,
+} from '@gongzhi/core';
+import { Grid } from '../grid/grid.entity.js';
 import { communityOf, gridsCovering } from '../grid/grid.queries.js';
 import { today } from '../options.js';
 import { GridPermission } from '../permissions.js';
@@ -65,6 +75,37 @@ export const assignGridWorker = defineCommand<
       personId: person.uuid,
       assignmentId: assignment.uuid,
       startsOn: from,
+    });
+    return assignment;
+  },
+});
+
+/**
+ * Ends a grid worker's assignment on `endsOn` (its last day; today in the grid's calendar when not
+ * given): an open assignment, or one whose end comes later. From the next day the grid routes them
+ * no new request and they no longer visit or colour its households as its worker. An end only comes
+ * earlier: an assignment that ended is history, so working the grid again is a new one.
+ */
+export const endGridWorkerAssignment = defineCommand<{ assignment: Named<GridWorker>; endsOn?: string | null }, GridWorker>({
+  name: 'grid.endWorkerAssignment',
+  lock: ['assignment'],
+  async run(uow, { assignment, endsOn }) {
+    const grid = await uow.em.findOneOrFail(Grid, { uuid: refId(assignment.grid)! });
+    const community = await communityOf(uow, grid);
+    uow.actor.authorize(GridPermission.MANAGE, community.path);
+    const end = endsOn == null ? today(uow) : requireIsoDate(endsOn, 'endsOn');
+    if (end < assignment.startsOn) throw gridMessages.endsonAfterStartson.error({ to: end, from: assignment.startsOn }, 'endsOn');
+    if (assignment.endsOn != null && assignment.endsOn < end) {
+      throw gridMessages.assignmentEndsEarlier.error({ end, current: assignment.endsOn, next: addDays(assignment.endsOn, 1) }, 'endsOn');
+    }
+    assignment.endsOn = end;
+    await uow.em.flush();
+    await uow.emit('grid.worker-assignment-ended', {
+      gridId: grid.uuid,
+      placePath: community.path,
+      personId: refId(assignment.person)!,
+      assignmentId: assignment.uuid,
+      endsOn: end,
     });
     return assignment;
   },

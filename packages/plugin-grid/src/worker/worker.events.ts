@@ -9,8 +9,20 @@ export interface GridWorkerAssigned {
   startsOn: string;
 }
 
+/** A grid worker's assignment got its last day (`grid.worker-assignment-ended`). */
+export interface GridWorkerAssignmentEnded {
+  gridId: string;
+  /** Materialized path of the grid's community: who may see the event. */
+  placePath: string;
+  personId: string;
+  assignmentId: string;
+  /** The last day worked, YYYY-MM-DD. */
+  endsOn: string;
+}
+
 declare module '@gongzhi/core' {
   interface GongzhiEvents {
     'grid.worker-assigned': GridWorkerAssigned;
+    'grid.worker-assignment-ended': GridWorkerAssignmentEnded;
   }
 }

@@ -15,7 +15,7 @@ import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-gr
 import { GridConnection } from '../grid/grid.resolver.js';
 import { Grid } from '../grid/grid.entity.js';
 import { today } from '../options.js';
-import { assignGridWorker } from './worker.commands.js';
+import { assignGridWorker, endGridWorkerAssignment } from './worker.commands.js';
 import { GridWorker } from './worker.entity.js';
 import { loadWorkerPage } from './worker.queries.js';
 
@@ -36,6 +36,22 @@ export class GridWorkerResolver {
     @Ctx() ctx: GongzhiContext,
   ) {
     return perform(ctx, GridWorkerPayload, assignGridWorker, { grid, person, startsOn, endsOn: endsOn ?? null });
+  }
+
+  @Mutation(() => GridWorkerPayload, {
+    description:
+      "Ends a grid worker's assignment on endsOn (its last day): an open one, or one whose end comes later. From the next day the grid routes them no new request. To work the grid again, assign anew.",
+  })
+  endGridWorkerAssignment(
+    @RefArg('id', () => GridWorker) assignment: Ref<GridWorker>,
+    @Arg('endsOn', () => String, {
+      nullable: true,
+      description: "YYYY-MM-DD, on or after startsOn; today (the grid's calendar) when omitted.",
+    })
+    endsOn: string | null | undefined,
+    @Ctx() ctx: GongzhiContext,
+  ) {
+    return perform(ctx, GridWorkerPayload, endGridWorkerAssignment, { assignment, endsOn: endsOn ?? null });
   }
 }
 
