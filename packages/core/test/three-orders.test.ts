@@ -9,7 +9,7 @@ import {
   type Place,
   PlaceType,
 } from '@gongzhi/core';
-import { asPerson, createTestApp, placeWriter, problemOf, type TestApp } from '@gongzhi/core/testing';
+import { apiKeyCaller, asPerson, createTestApp, placeWriter, problemOf, type TestApp } from '@gongzhi/core/testing';
 
 /**
  * The three orders (三单制) and whistle-and-report (吹哨报到), played by the people in them with
@@ -181,5 +181,35 @@ describe('three orders: 点单 → 下单 → 接单', () => {
     expect(new Set(log.auditLog.nodes.map((e: any) => e.action))).toEqual(
       new Set(['request.submit', 'request.dispatch', 'request.claim', 'request.changeStatus', 'request.rate']),
     );
+  });
+
+  test('a member who leaves the unit no longer sees what was dispatched to it; the log keeps who was one', async () => {
+    const taker = (await app.run(`query($id: ID!) { request(id: $id) { assignee { name } } }`, { id: order })).request.assignee.name;
+    const leaver = taker === '张医生' ? person.nurse : person.doctor;
+    const members = await app.run(`query($o: ID!) { node(id: $o) { ... on Organization { members { nodes { id person { name } } } } } }`, {
+      o: hospital.id,
+    });
+    const membership = members.node.members.nodes.find((m: any) => m.person.name === leaver.name).id;
+    const REMOVE = `mutation($id: ID!) { removeOrganizationMember(id: $id) { member { person { name } organization { name } } errors { code message field } } }`;
+
+    // Only who manages people where the unit is: a volunteer of the community does not even see the membership.
+    expect(problemOf(await app.execute(REMOVE, { id: membership }, { caller: as(person.volunteer) }))).toMatchObject({ code: 'NOT_FOUND' });
+    const subdistrictReporter = await apiKeyCaller(app, { name: '街道报事', placeIds: [place.sub.uuid], permissions: ['request.submit'] });
+    expect(problemOf(await app.execute(REMOVE, { id: membership }, { caller: subdistrictReporter }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect((await app.run(VISIBLE, { id: order }, { caller: as(leaver) })).request).not.toBeNull();
+
+    // The community's worker sees the unit (it serves the community), not its memberships: they are the subdistrict's.
+    expect(problemOf(await app.execute(REMOVE, { id: membership }, { caller: as(person.worker) }))).toMatchObject({ code: 'NOT_FOUND' });
+    const left = await app.run(REMOVE, { id: membership });
+    expect(left.removeOrganizationMember).toEqual({
+      member: { person: { name: leaver.name }, organization: { name: '方庄社区卫生服务中心' } },
+      errors: [],
+    });
+    expect(await app.run(VISIBLE, { id: order }, { caller: as(leaver) })).toEqual({ request: null, requests: { edges: [] } });
+    expect(problemOf(await app.execute(REMOVE, { id: membership }))).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
+    const log = await app.run(`query($id: String!) { auditLog(filter: { entityId: $id }) { nodes { action operation } } }`, {
+      id: membership,
+    });
+    expect(log.auditLog.nodes).toEqual([{ action: 'organization.removeMember', operation: 'delete' }]);
   });
 });

@@ -128,6 +128,12 @@ export async function createCanaryWorld(options: { communities?: number } = {}):
         { p: ids[k('K-C')] },
       )
     ).createOrganization.organization.id;
+    canary.OrganizationMember = (
+      await sys(
+        `mutation ($o: ID!, $p: ID!) { addOrganizationMember(organizationId: $o, personId: $p, role: "委员", joinedOn: "2020-01-01") { member { id } errors { code message field } } }`,
+        { o: canary.Organization, p: ids[n('金丝雀居民')] },
+      )
+    ).addOrganizationMember.member.id;
     canary.Request = (
       await sys(
         `mutation ($p: ID!, $r: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "金丝雀工单", description: "金丝雀", placeId: $p, requesterId: $r }) { request { id } } }`,

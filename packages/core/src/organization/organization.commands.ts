@@ -1,6 +1,7 @@
 import { Permission } from '../auth/permission.js';
 import { defineCommand, type Named } from '../command/command.js';
 import { requireIsoDate } from '../command/iso-date.js';
+import { refId } from '../graphql/loaders.js';
 import type { Person } from '../person/person.entity.js';
 import type { Place } from '../place/place.entity.js';
 import { OrganizationMember } from './organization-member.entity.js';
@@ -60,5 +61,23 @@ export const updateOrganization = defineCommand<
     if (kind != null) row.kind = kind;
     await uow.em.flush();
     return row;
+  },
+});
+
+/**
+ * Takes a person off an organisation (they left the partner unit, the owners' committee…); needs
+ * `people.manage` at its place, as adding them did. From the commit on they no longer see or take
+ * what was dispatched to it, nor vote for its council seat; the audit log keeps who was a member
+ * and who took them off. Joining again is a new `addOrganizationMember`.
+ */
+export const removeOrganizationMember = defineCommand<{ member: Named<OrganizationMember> }, OrganizationMember>({
+  name: 'organization.removeMember',
+  lock: ['member'],
+  async run(uow, { member }) {
+    const organization = await uow.em.findOneOrFail(Organization, { uuid: refId(member.organization)! }, { populate: ['place'] });
+    uow.actor.authorize(Permission.PEOPLE_MANAGE, organization.place.path);
+    uow.em.remove(member);
+    await uow.em.flush();
+    return member;
   },
 });

@@ -9,7 +9,7 @@ import { hasMany } from '../graphql/relation-field.js';
 import { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
 import { type ConnectionOrder, ConnectionArgs, ConnectionPage, connectionType, findPage, loadPageThrough } from '../relay/connection.js';
-import { addOrganizationMember, createOrganization, updateOrganization } from './organization.commands.js';
+import { addOrganizationMember, createOrganization, removeOrganizationMember, updateOrganization } from './organization.commands.js';
 import { OrganizationMember } from './organization-member.entity.js';
 import { Organization, OrganizationKind } from './organization.entity.js';
 
@@ -76,6 +76,14 @@ export class OrganizationResolver {
     @Ctx() ctx: GongzhiContext,
   ) {
     return perform(ctx, OrganizationMemberPayload, addOrganizationMember, { organization, person, role, joinedOn });
+  }
+
+  @Mutation(() => OrganizationMemberPayload, {
+    description:
+      'Takes a person off an organisation (they left it): from then on they no longer see or take what was dispatched to it. Answers with the membership as it was.',
+  })
+  removeOrganizationMember(@RefArg('id', () => OrganizationMember) member: Ref<OrganizationMember>, @Ctx() ctx: GongzhiContext) {
+    return perform(ctx, OrganizationMemberPayload, removeOrganizationMember, { member });
   }
 }
 
