@@ -33,6 +33,7 @@ import { connectionIndexes } from './migrations/0003_connection_indexes.js';
 import { memberVacated } from './migrations/0004_member_vacated.js';
 import { actionItemOverdue } from './migrations/0005_action_item_overdue.js';
 import { meetingReminders } from './migrations/0006_meeting_reminders.js';
+import { memberSeatedAgain } from './migrations/0007_member_seated_again.js';
 import { meetingReminderTask, remindMeetings } from './meeting/reminder.task.js';
 import { announceOverdueActionItems, overdueActionItemsTask } from './decision/overdue.task.js';
 import { type CouncilOptions, type CouncilServices, DEFAULT_OPTIONS, validateOptions } from './options.js';
@@ -49,7 +50,7 @@ import { councilEvents } from './event-catalog.js';
 
 // The public API: entities and their enums, the commands (for other plugins, jobs and the CLI), the voting rules, options, events.
 export { Council, CouncilKind, CouncilMember, SeatType, VoteCounting, VotingRule } from './council/council.entity.js';
-export { addCouncilMember, createCouncil } from './council/council.commands.js';
+export { addCouncilMember, createCouncil, vacateCouncilSeat } from './council/council.commands.js';
 export { CouncilAgendaItem, AgendaItemKind, CouncilAttendance, CouncilMeeting } from './meeting/meeting.entity.js';
 export { addCouncilAgendaItem, recordCouncilAttendance, recordCouncilMinutes, scheduleCouncilMeeting } from './meeting/meeting.commands.js';
 export { CouncilBallot, CouncilProposal, ProposalOutcome, ProposalStatus, VoteChoice } from './proposal/proposal.entity.js';
@@ -103,7 +104,7 @@ export const plugin = definePlugin<CouncilOptions>({
     resident_poll_proposal_id_key: { message: councilMessages.constraintResidentPollProposalIdKey, field: 'proposalId' },
     decision_proposal_id_key: { message: councilMessages.constraintDecisionProposalIdKey, field: 'input.proposalId' },
   },
-  migrations: [councils, actionItemPlacePath, connectionIndexes, memberVacated, actionItemOverdue, meetingReminders],
+  migrations: [councils, actionItemPlacePath, connectionIndexes, memberVacated, actionItemOverdue, meetingReminders, memberSeatedAgain],
   boardItems: [councilActionItemBoardItems],
   resolvers: [
     CouncilResolver,

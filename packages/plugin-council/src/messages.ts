@@ -10,6 +10,11 @@ export const councilMessages = defineMessages('council', {
     en: '"{field}" must not be empty.',
     'zh-CN': '"{field}" 不能为空。',
   },
+  seatAlreadyVacated: {
+    code: 'CONFLICT',
+    en: 'This seat on {councilName} was vacated at {vacatedAt}; to seat its holder again, add them as a member.',
+    'zh-CN': '{councilName}的该席位已于 {vacatedAt} 空缺；如需让其重新入席，请重新添加为成员。',
+  },
   holdsSeatMemberOrganisation: {
     code: 'NOT_A_MEMBER',
     en: '{personName} holds no seat on {councilName} and is not a member of an organisation that does; only its members may do this.',

@@ -68,6 +68,27 @@ export async function requireSeat(
   return { person, seat: only };
 }
 
+/**
+ * Vacates a seat (its holder resigned or moved away; an organisation left the council): from then
+ * on nobody acts for it, it no longer counts towards a vote it did not cast, and its holder no
+ * longer sees the council's business as a member. It keeps its ballots and attendance, and its
+ * holder may be seated again. Community staff do it (`council.manage`).
+ */
+export const vacateCouncilSeat = defineCommand<{ member: Named<CouncilMember> }, CouncilMember>({
+  name: 'council.vacateSeat',
+  lock: ['member'],
+  async run(uow, { member }) {
+    const council = await withCommunity(uow, await uow.em.findOneOrFail(Council, { uuid: member.council.uuid }));
+    uow.actor.authorize(CouncilPermission.MANAGE, council.community.path);
+    if (member.vacatedAt) {
+      throw councilMessages.seatAlreadyVacated.error({ vacatedAt: member.vacatedAt.toISOString(), councilName: council.name }, 'id');
+    }
+    member.vacatedAt = uow.now();
+    await uow.em.flush();
+    return member;
+  },
+});
+
 /** What a new council needs. */
 export interface NewCouncil {
   community: Named<Place>;
@@ -135,7 +156,7 @@ export const addCouncilMember = defineCommand<
       throw councilMessages.seatHeldPersonOrganisation.error(person ? 'organizationId' : 'personId');
     }
     const holder = person ? { person } : { organization: organization! };
-    if (await uow.em.count(CouncilMember, { council, ...holder })) {
+    if (await uow.em.count(CouncilMember, { council, ...holder, vacatedAt: null })) {
       throw councilMessages.alreadyHoldsSeatPerson.error(
         { name: (person ?? organization)!.name, councilName: council.name },
         person ? 'personId' : 'organizationId',

@@ -122,7 +122,8 @@ export class CouncilMember extends NodeEntity<'person' | 'organization'> {
   @Property({ type: 'datetime', nullable: true })
   @Field(() => Date, {
     nullable: true,
-    description: "When the seat was vacated (its holder's personal data erased): it keeps its ballots and no longer counts towards a vote.",
+    description:
+      "When the seat was vacated (vacateCouncilSeat, or its holder's personal data erased): nobody acts for it, it keeps its ballots and attendance and no longer counts towards a vote it did not cast.",
   })
   vacatedAt?: Date | null;
 }

@@ -42,13 +42,18 @@ export async function withCommunity(ctx: ReadContext, council: Council): Promise
 
 /**
  * The seats person `personId` may act for in `council`: their own seat, and the seat of every
- * organisation they are a member of (core's organisation memberships). Holders loaded, oldest first.
+ * organisation they are a member of (core's organisation memberships); a vacated seat is nobody's
+ * to act for. Holders loaded, oldest first.
  */
 export async function seatsOf(ctx: ReadContext, council: Council, personId: string): Promise<CouncilMember[]> {
   const organizations = await organizationIdsOfPerson(ctx, personId);
   return ctx.em.find(
     CouncilMember,
-    { council, $or: [{ person: personId }, ...(organizations.length ? [{ organization: { $in: organizations } }] : [])] },
+    {
+      council,
+      vacatedAt: null,
+      $or: [{ person: personId }, ...(organizations.length ? [{ organization: { $in: organizations } }] : [])],
+    },
     { populate: ['organization', 'person'], orderBy: { createdAt: 'asc' } },
   );
 }
@@ -129,14 +134,14 @@ export async function ownerOfRow(ctx: ReadContext, table: CouncilRowTable, rowId
   return owner ? { communityId: owner.community_id, councilId: owner.council_id } : null;
 }
 
-/** The uuids of the people who sit on a council, in person or through an organisation's seat; batched per operation. */
+/** The uuids of the people who sit on a council (seats not vacated), in person or through an organisation's seat; batched per operation. */
 export async function councilPeople(ctx: ReadContext, councilId: string): Promise<string[]> {
   const seats = await keyedRows<{ council_id: string; person_id: string | null; organization_id: string | null }>(
     ctx,
     'council.members',
     councilId,
     {
-      sql: (match) => `SELECT council_id, person_id, organization_id FROM ${t('member')} WHERE council_id ${match}`,
+      sql: (match) => `SELECT council_id, person_id, organization_id FROM ${t('member')} WHERE council_id ${match} AND vacated_at IS NULL`,
       keyColumn: 'council_id',
       type: 'uuid',
     },

@@ -18,7 +18,7 @@ import {
 import { Arg, Args, Ctx, Field, FieldResolver, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { EARLIEST_FIRST } from '../db.js';
 import { CouncilMeeting } from '../meeting/meeting.entity.js';
-import { addCouncilMember, createCouncil } from './council.commands.js';
+import { addCouncilMember, createCouncil, vacateCouncilSeat } from './council.commands.js';
 import { Council, CouncilKind, CouncilMember, SeatType, VoteCounting, VotingRule } from './council.entity.js';
 import { councilsUnder } from './council.queries.js';
 
@@ -83,6 +83,14 @@ export class CouncilResolver {
     @Ctx() ctx: GongzhiContext,
   ) {
     return perform(ctx, CouncilMemberPayload, addCouncilMember, { council, seatType, person, organization });
+  }
+
+  @Mutation(() => CouncilMemberPayload, {
+    description:
+      'Vacates a seat (its holder resigned, moved away or left): nobody acts for it any more and it no longer counts towards a vote it did not cast; it keeps its ballots and attendance. Its holder may be seated again.',
+  })
+  vacateCouncilSeat(@RefArg('id', () => CouncilMember) member: Ref<CouncilMember>, @Ctx() ctx: GongzhiContext) {
+    return perform(ctx, CouncilMemberPayload, vacateCouncilSeat, { member });
   }
 }
 
