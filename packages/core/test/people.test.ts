@@ -179,3 +179,23 @@ test('person list fields are batched: the number of SQL queries does not grow wi
   expect(few).toBeGreaterThan(0);
   expect(many).toBe(few);
 });
+
+test('finds people by a part of their name, within a place, as typed', async () => {
+  await person('王秀英', 'h1');
+  await person('王建国', 'h2');
+  await person('50%_王', 'h2');
+  const names = async (name: string, under?: string) =>
+    (
+      await app.run('query ($name: String, $under: ID) { people(name: $name, under: $under, first: 50) { nodes { name } } }', {
+        name,
+        under: under ? ids[under] : null,
+      })
+    ).people.nodes.map((p: { name: string }) => p.name);
+  expect(await names('王')).toEqual(['50%_王', '王建国', '王秀英']);
+  expect(await names(' 秀英 ')).toEqual(['王秀英']);
+  expect(await names('REN')).toEqual(['Ren']);
+  // "%" and "_" are the characters typed, not wildcards.
+  expect(await names('%')).toEqual(['50%_王']);
+  expect(await names('_')).toEqual(['50%_王']);
+  expect(await names('王', 'c2')).toEqual([]);
+});

@@ -8,6 +8,7 @@ import { type Ref, RefArg, RefField } from '../command/reference.js';
 import { hasMany } from '../graphql/relation-field.js';
 import type { GongzhiContext } from '../context.js';
 import { loadById } from '../graphql/loaders.js';
+import { containsPattern } from '../database/like-pattern.js';
 import { PlaceType } from '../place/place.entity.js';
 import { Place } from '../place/place.entity.js';
 import { type ConnectionOrder, ConnectionArgs, ConnectionPage, connectionType, findPage } from '../relay/connection.js';
@@ -79,10 +80,18 @@ export class PersonResolver {
     return loadRef(ctx, id, { rows: true });
   }
 
-  @Query(() => PersonConnection, { description: 'People of one household, or living anywhere under a place; by name, a page at a time.' })
+  @Query(() => PersonConnection, {
+    description:
+      'People of one household, or living anywhere under a place, optionally whose name contains a text; by name, a page at a time.',
+  })
   async people(
     @RefArg('householdId', () => Place, { nullable: true }) householdId: Ref<Place> | null | undefined,
     @RefArg('under', () => Place, { nullable: true }) under: Ref<Place> | null | undefined,
+    @Arg('name', () => String, {
+      nullable: true,
+      description: 'Only people whose name contains this text (case-insensitive; "%" and "_" match themselves).',
+    })
+    name: string | null | undefined,
     @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: GongzhiContext,
   ): Promise<ConnectionPage<Person>> {
@@ -107,9 +116,10 @@ export class PersonResolver {
       const root = await requireRef(ctx, under);
       where.push({ household: { path: { $like: `${root.path}%` } } });
     }
+    if (name?.trim()) where.push({ name: { $ilike: containsPattern(name.trim()) } });
     return findPage(ctx, Person, { $and: where }, BY_NAME, page, {
       connection: 'Query.people',
-      filter: { householdId, under },
+      filter: { householdId, under, name },
       defaultSize: 50,
     });
   }

@@ -11,6 +11,7 @@ import { hasMany } from '../graphql/relation-field.js';
 import type { GongzhiContext } from '../context.js';
 import { Organization } from '../organization/organization.entity.js';
 import { organizationIdsOfPerson } from '../organization/organization.queries.js';
+import { containsPattern } from '../database/like-pattern.js';
 import { Person } from '../person/person.entity.js';
 import { dispatchRequest } from './request-dispatch.commands.js';
 import { Place } from '../place/place.entity.js';
@@ -163,7 +164,7 @@ export class RequestResolver {
     if (filter?.createdFrom) where.push({ createdAt: { $gte: filter.createdFrom } });
     if (filter?.createdTo) where.push({ createdAt: { $lt: filter.createdTo } });
     if (filter?.text?.trim()) {
-      const pattern = `%${filter.text.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const pattern = containsPattern(filter.text.trim());
       where.push({ $or: [{ title: { $ilike: pattern } }, { description: { $ilike: pattern } }, { externalOrderNo: { $ilike: pattern } }] });
     }
     const access = await ctx.access();
