@@ -178,6 +178,31 @@ test("a person's name, phone and household change; what is left out stays; the g
   expect(JSON.stringify(phoneChanges)).not.toMatch(/139|138/);
 });
 
+test('a move ends the resident role at the old household yesterday; other roles stay', async () => {
+  await person('搬家的居民', 'h1');
+  await assign('搬家的居民', 'h1', 'RESIDENT', '2026-01-01');
+  await assign('搬家的居民', 'h1', 'RESIDENT', '2026-07-01'); // registered ahead, never begun
+  await assign('搬家的居民', 'b', 'BUILDING_HEAD', '2026-01-01');
+  expect((await viewerOf('搬家的居民')).places.map((p: { code: string }) => p.code)).toEqual(expect.arrayContaining(['h1', 'b']));
+
+  const moved = await app.run(UPDATE, { id: ids['搬家的居民'], input: { householdId: ids.x1 } });
+  expect(moved.updatePerson.errors).toEqual([]);
+  const roles = await app.run('query ($id: ID!) { person(id: $id) { roles { nodes { role place { code } startsOn endsOn } } } }', {
+    id: ids['搬家的居民'],
+  });
+  // Both began on 1 January (the order between them is the ids'); the one registered ahead is gone.
+  expect(roles.person.roles.nodes).toHaveLength(2);
+  expect(roles.person.roles.nodes).toEqual(
+    expect.arrayContaining([
+      { role: 'RESIDENT', place: { code: 'h1' }, startsOn: '2026-01-01', endsOn: '2026-06-09' },
+      { role: 'BUILDING_HEAD', place: { code: 'b' }, startsOn: '2026-01-01', endsOn: null },
+    ]),
+  );
+  const places = (await viewerOf('搬家的居民')).places.map((p: { code: string }) => p.code);
+  expect(places).toEqual(expect.arrayContaining(['x1', 'b']));
+  expect(places).not.toContain('h1');
+});
+
 test('changing a person is refused where the caller may not, and a refusal writes nothing', async () => {
   const errors = async (name: string, input: object, caller?: Caller) =>
     (await app.run(UPDATE, { id: ids[name], input }, caller ? { caller } : {})).updatePerson.errors;

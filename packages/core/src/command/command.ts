@@ -79,6 +79,8 @@ export interface UnitOfWork extends ReadContext {
   readonly logger: Logger;
   /** The platform clock. */
   readonly now: () => Date;
+  /** The district's time zone (`PlatformInfo.timeZone`): today there is `localDate(uow.now(), uow.timeZone)`. */
+  readonly timeZone: string;
   /** The signed-in person acting; a top-level UNAUTHENTICATED error for keys, the system and anonymous callers. */
   actingPerson(): Promise<Person>;
   /**
@@ -225,11 +227,13 @@ class Work implements UnitOfWork {
     this.services = ctx.services;
     this.logger = ctx.logger;
     this.now = ctx.now;
+    this.timeZone = ctx.platform.timeZone;
   }
 
   readonly services: ServiceRegistry;
   readonly logger: Logger;
   readonly now: () => Date;
+  readonly timeZone: string;
 
   /** The acting person's row as read, once; then as an entity and as a plain row, each once. */
   private personRead: Promise<RowRead> | null = null;

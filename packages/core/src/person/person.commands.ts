@@ -5,10 +5,10 @@ import type { Place } from '../place/place.entity.js';
 import { PlaceType } from '../place/place.entity.js';
 import { placeSummary } from '../place/place.queries.js';
 import { refId } from '../graphql/loaders.js';
-import { addDays } from '../calendar.js';
+import { addDays, localDate } from '../calendar.js';
 import { CareProfile } from './care-profile.entity.js';
 import { requireIsoDate } from '../command/iso-date.js';
-import { PersonRole, type PersonRoleKind } from './person-role.entity.js';
+import { PersonRole, PersonRoleKind } from './person-role.entity.js';
 import { Person } from './person.entity.js';
 import { coreMessages } from '../i18n/core-messages.js';
 
@@ -130,11 +130,33 @@ export const updatePerson = defineCommand<{ person: Named<Person> } & PersonChan
     if (household !== undefined && refId(household) !== current) {
       checkHousehold(uow, household, () => coreMessages.householdNullEverywhere.error('input.householdId'));
       person.household = household;
+      if (current) await endResidenceAt(uow, person, current);
     }
     await uow.em.flush();
     return person;
   },
 });
+
+/**
+ * A person who moved out no longer lives at `household`: their resident role there (as the demo's
+ * and many districts' registers record it) ends yesterday in the district's calendar. Their other
+ * roles stay: staff end those (`endRole`).
+ */
+async function endResidenceAt(uow: UnitOfWork, person: Person, household: string): Promise<void> {
+  const today = localDate(uow.now(), uow.timeZone);
+  const yesterday = addDays(today, -1);
+  const open = await uow.em.find(PersonRole, {
+    person,
+    place: household,
+    role: PersonRoleKind.RESIDENT,
+    $or: [{ endsOn: null }, { endsOn: { $gt: yesterday } }],
+  });
+  for (const role of open) {
+    // One not begun before today never held: it goes (an end cannot come before a start).
+    if (role.startsOn > yesterday) uow.em.remove(role);
+    else role.endsOn = yesterday;
+  }
+}
 
 /** What a care profile records. */
 export interface CareAttributes {
