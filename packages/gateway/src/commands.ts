@@ -68,6 +68,10 @@ Commands:
                      import 12345 hotline orders (a JSON array) through the same
                      command as the importHotlineOrder mutation: same checks, and an
                      order imported before is reported, not imported twice
+  register import FILE.json
+                     load a district's register: places ({ code, type, name, parent })
+                     and people ({ name, phone, household, roles }) through the same
+                     commands as the mutations; a second run adds only what is missing
 
 Configuration: gongzhi.config.json and environment variables (see README).`;
 
@@ -372,6 +376,14 @@ async function main(argv: string[]): Promise<number> {
       const orders = readHotlineOrders(positionals[2]);
       const failed = await withPlatform(config, logger, (platform) => importHotlineOrders(platform, orders));
       return failed ? 1 : 0;
+    }
+    case 'register': {
+      if (positionals[1] !== 'import' || !positionals[2])
+        throw new StartupError('Use "register import FILE.json" ({ "places": […], "people": […] }).');
+      const { importRegister, readRegister } = await import('./register-import.js');
+      const register = readRegister(positionals[2]);
+      const refused = await withPlatform(config, logger, (platform) => importRegister(platform, register));
+      return refused ? 1 : 0;
     }
     case 'documents': {
       const action = positionals[1];

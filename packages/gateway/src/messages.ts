@@ -227,6 +227,31 @@ export const gatewayMessages = defineMessages('gateway', {
     en: 'Internal server error',
     'zh-CN': '服务器内部错误',
   },
+  registerNoPlaceCode: {
+    code: 'NOT_FOUND',
+    en: 'No place has the code "{code}" (in the file, a place comes after its parent).',
+    'zh-CN': '没有编码为 "{code}" 的地点（文件中，上级地点应排在下级之前）。',
+  },
+  registerPlaceType: {
+    code: 'BAD_USER_INPUT',
+    en: '"{given}" is not a place type; the types are {types}.',
+    'zh-CN': '"{given}" 不是地点类型；可用的类型为 {types}。',
+  },
+  registerCodeElsewhere: {
+    code: 'CONFLICT',
+    en: 'The code "{code}" is a {type} elsewhere in the tree already; codes are unique across the server.',
+    'zh-CN': '编码 "{code}" 已被树中别处的一个 {type} 使用；编码在整个服务器中唯一。',
+  },
+  registerRole: {
+    code: 'BAD_USER_INPUT',
+    en: '"{given}" is not a role; the roles are {roles}.',
+    'zh-CN': '"{given}" 不是角色；可用的角色为 {roles}。',
+  },
+  registerFindAgain: {
+    code: 'BAD_USER_INPUT',
+    en: 'Give a "household" (its code) or a "phone": a second import finds the person again by them.',
+    'zh-CN': '请提供 "household"（户的编码）或 "phone"：再次导入时据此找到同一人。',
+  },
 });
 
 /**
