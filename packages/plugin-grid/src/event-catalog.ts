@@ -25,6 +25,14 @@ export const gridEvents = {
       },
     },
   },
+  'grid.places-removed': {
+    description: 'Places were taken off what a grid covers (the grids were redrawn): new requests there are no longer routed to it.',
+    payload: {
+      gridId: { node: 'Grid', description: 'The grid or micro-grid that no longer covers them.' },
+      placePath: 'The materialised path of the grid’s community (ids from the root): who may see the event.',
+      placeIds: { node: 'Place', description: 'The places taken off, a list.' },
+    },
+  },
   'grid.worker-assigned': {
     description: 'A person became a worker of a grid (网格员), from a start date.',
     payload: {

@@ -46,7 +46,7 @@ export type { GridOptions } from './options.js';
 export type { GridServices } from './services.js';
 export type { GridHandOff } from './meeting/meeting.queries.js';
 // The commands, for plugins that change grid rows inside their own units of work (`uow.run`).
-export { addGridPlaces, createGrid } from './grid/grid.commands.js';
+export { addGridPlaces, createGrid, removeGridPlaces } from './grid/grid.commands.js';
 export { assignGridWorker, endGridWorkerAssignment } from './worker/worker.commands.js';
 export { adoptGrid } from './adoption/adoption.commands.js';
 export { claimGridRequest, routeRequest } from './work/work.commands.js';

@@ -193,6 +193,16 @@ export const gridMessages = defineMessages('grid', {
     en: '{personName} is not an active worker of grid {gName}, which covers {placeName}; only its grid workers do this there.',
     'zh-CN': '{personName} 不是覆盖{placeName}的网格{gName}的在岗网格员；该处事务只能由其网格员办理。',
   },
+  placeNotCovered: {
+    code: 'NOT_COVERED',
+    en: '{placeName} is not one of the places {gridName} covers (a place inside one is covered through it: take that one off).',
+    'zh-CN': '{placeName} 不是{gridName}直接覆盖的地点（其内部的地点随上级地点覆盖：请移除上级地点）。',
+  },
+  microGridStillCovers: {
+    code: 'CONFLICT',
+    en: 'The micro-grid {microGridName} still covers places in {placeName}: take them off the micro-grid first.',
+    'zh-CN': '微网格{microGridName}仍覆盖{placeName}内的地点：请先从该微网格中移除。',
+  },
   assignmentEndsEarlier: {
     code: 'CONFLICT',
     en: 'This assignment already ends on {current}; an end only comes earlier ("endsOn" {end} is later). To work the grid longer, assign the worker again from {next}.',

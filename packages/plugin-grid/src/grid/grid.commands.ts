@@ -118,3 +118,35 @@ export const addGridPlaces = defineCommand<{ grid: Named<Grid>; places: Named<Pl
     return grid;
   },
 });
+
+/**
+ * Takes places off a grid's coverage (the grids are redrawn: 网格调整): new requests there are no
+ * longer routed to it; what it already holds stays. Refuses a place the grid does not cover, and
+ * one under which a micro-grid of the grid still covers places (take them off the micro-grid
+ * first). Coverage changes of one community are serialized, as additions are.
+ */
+export const removeGridPlaces = defineCommand<{ grid: Named<Grid>; places: Named<Place>[] }, Grid>({
+  name: 'grid.removePlaces',
+  readOnly: ['places'],
+  async run(uow, { grid, places }) {
+    if (!places.length) throw gridMessages.placeidsEmptyGiveLeast.error('placeIds');
+    const community = await communityOf(uow, grid);
+    uow.actor.authorize(GridPermission.MANAGE, community.path);
+    await lockCoverage(uow, community.uuid);
+    for (const [i, place] of places.entries()) {
+      const field = `placeIds.${i}`;
+      const covered = await uow.em.findOne(GridPlace, { grid: grid.uuid, place: place.uuid });
+      if (!covered) throw gridMessages.placeNotCovered.error({ placeName: place.name, gridName: grid.name }, field);
+      const nested = await uow.em.findOne(
+        GridPlace,
+        { grid: { parent: grid.uuid }, placePath: { $like: `${place.path}%` } },
+        { populate: ['grid'] },
+      );
+      if (nested) throw gridMessages.microGridStillCovers.error({ placeName: place.name, microGridName: nested.grid.name }, field);
+      uow.em.remove(covered);
+    }
+    await uow.em.flush();
+    await uow.emit('grid.places-removed', { gridId: grid.uuid, placePath: community.path, placeIds: places.map((p) => p.uuid) });
+    return grid;
+  },
+});

@@ -17,9 +17,18 @@ export interface GridPlacesAdded {
   placeIds: string[];
 }
 
+/** Places were taken off a grid's coverage (`grid.places-removed`). */
+export interface GridPlacesRemoved {
+  gridId: string;
+  /** Materialized path of the grid's community: who may see the event. */
+  placePath: string;
+  placeIds: string[];
+}
+
 declare module '@gongzhi/core' {
   interface GongzhiEvents {
     'grid.created': GridCreated;
     'grid.places-added': GridPlacesAdded;
+    'grid.places-removed': GridPlacesRemoved;
   }
 }

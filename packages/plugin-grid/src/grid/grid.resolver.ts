@@ -16,7 +16,7 @@ import {
   Request,
 } from '@gongzhi/core';
 import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { addGridPlaces, createGrid } from './grid.commands.js';
+import { addGridPlaces, createGrid, removeGridPlaces } from './grid.commands.js';
 import { Grid, GridKind, GridPlace } from './grid.entity.js';
 import { loadCovering, loadOpenRequestCount } from './grid.queries.js';
 
@@ -63,6 +63,18 @@ export class GridResolver {
     @Ctx() ctx: GongzhiContext,
   ) {
     return perform(ctx, GridPayload, addGridPlaces, { grid, places });
+  }
+
+  @Mutation(() => GridPayload, {
+    description:
+      "Takes places off a grid's coverage (the grids are redrawn): new requests there are no longer routed to it. A micro-grid's places under them go first.",
+  })
+  removeGridPlaces(
+    @RefArg('gridId', () => Grid) grid: Ref<Grid>,
+    @RefArg('placeIds', () => [Place]) places: Ref<Place>[],
+    @Ctx() ctx: GongzhiContext,
+  ) {
+    return perform(ctx, GridPayload, removeGridPlaces, { grid, places });
   }
 
   @FieldResolver(() => GridConnection, { description: 'The micro-grids nested in this grid, by name, a page at a time.' })
