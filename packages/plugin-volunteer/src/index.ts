@@ -31,6 +31,7 @@ import { DEFAULT_OPTIONS, validateOptions, type VolunteerOptions, type Volunteer
 import { openShiftsAhead, rotaTask } from './shift/rota.task.js';
 import { remindShifts, shiftReminderTask } from './shift/reminder.task.js';
 import { shiftReminders } from './migrations/0004_shift_reminders.js';
+import { shiftCancelled } from './migrations/0005_shift_cancelled.js';
 import { volunteerEvents } from './event-catalog.js';
 
 export type * from './events.js';
@@ -71,7 +72,7 @@ export const plugin = definePlugin<VolunteerOptions>({
   coreRange: peerRange(import.meta.url, '@gongzhi/core'),
   events: volunteerEvents,
   dbSchema: DB_SCHEMA,
-  migrations: [teams, pairingResidentIndex, connectionIndexes, shiftReminders],
+  migrations: [teams, pairingResidentIndex, connectionIndexes, shiftReminders, shiftCancelled],
   entities: [
     VolunteerTeam,
     VolunteerTeamMember,

@@ -220,6 +220,26 @@ export const volunteerMessages = defineMessages('volunteer', {
     en: 'A sign-up changed meanwhile; reload and try again.',
     'zh-CN': '有报名已被他人改动，请刷新后重试。',
   },
+  shiftCancelled: {
+    code: 'SHIFT_CANCELLED',
+    en: 'The shift "{shiftTitle}" was called off at {cancelledAt} ({reason}); sign up for another one.',
+    'zh-CN': '班次"{shiftTitle}"已于 {cancelledAt} 取消（{reason}），请报名其他班次。',
+  },
+  shiftAlreadyCancelled: {
+    code: 'ALREADY_CANCELLED',
+    en: 'This shift was already called off at {cancelledAt}.',
+    'zh-CN': '该班次已于 {cancelledAt} 取消。',
+  },
+  shiftBegunCancel: {
+    code: 'SHIFT_STARTED',
+    en: 'This shift began at {startsAt}: it is not called off now; its volunteers check out instead.',
+    'zh-CN': '该班次已于 {startsAt} 开始，不能再取消；请志愿者签退。',
+  },
+  cancelReasonLength: {
+    code: 'BAD_USER_INPUT',
+    en: '"reason" must say why the shift is called off, in 1 to 200 characters: the volunteers are told.',
+    'zh-CN': '"reason" 应说明取消班次的原因（1 至 200 个字符），将告知报名的志愿者。',
+  },
   shiftEndedSignUp: {
     code: 'SHIFT_OVER',
     en: 'This shift ended at {endsAt}; sign up for a later one.',
@@ -458,6 +478,7 @@ export const volunteerPhrases = definePhrases('volunteer', {
   createSchedules: { en: 'create shift schedules', 'zh-CN': '制定排班计划' },
   openShifts: { en: 'open shifts', 'zh-CN': '开放班次' },
   createShifts: { en: 'create shifts', 'zh-CN': '创建班次' },
+  cancelShifts: { en: 'call shifts off', 'zh-CN': '取消班次' },
   addMembers: { en: 'add members', 'zh-CN': '添加成员' },
   endOthersMembership: { en: "end someone else's membership", 'zh-CN': '结束他人的成员身份' },
   pairTeam: { en: 'pair the team with a resident', 'zh-CN': '以队伍名义与居民结对' },

@@ -56,7 +56,7 @@ export class VolunteerShiftSchedule extends NodeEntity<'timeZone' | 'validUntil'
 /** One slot: a time, a place and a capacity; `taken` counts active sign-ups. */
 @Entity({ schema: 'volunteer', tableName: 'shift' })
 @ObjectType({ implements: Node, description: 'A shift slot: when, where, how many volunteers.' })
-export class VolunteerShift extends NodeEntity<'taken' | 'schedule'> {
+export class VolunteerShift extends NodeEntity<'taken' | 'schedule' | 'cancelledAt' | 'cancelReason'> {
   @ManyToOne(() => VolunteerTeam, { deleteRule: 'cascade' })
   @RelationField(() => VolunteerTeam)
   team!: VolunteerTeam;
@@ -90,6 +90,17 @@ export class VolunteerShift extends NodeEntity<'taken' | 'schedule'> {
   @Property({ type: 'integer' })
   @Field(() => Int, { description: 'Active sign-ups.' })
   taken: number = 0;
+
+  @Property({ type: 'datetime', nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the shift was called off (its sign-ups cancelled with it); null while it stands.',
+  })
+  cancelledAt?: Date | null;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why it was called off, for the volunteers it had.' })
+  cancelReason?: string | null;
 }
 
 /**

@@ -20,7 +20,16 @@ import { createShift, createShiftSchedule, MAX_MATERIALIZE_DAYS, materializeShif
 import { VolunteerShift, VolunteerShiftSchedule, VolunteerShiftSignup } from './shift.entity.js';
 import { CreateVolunteerShiftInput, CreateVolunteerShiftScheduleInput } from './shift.inputs.js';
 import { activeSignups, shiftsOfTeam } from './shift.queries.js';
-import { CHECK_IN_EARLY_MINUTES, cancelSignup, checkIn, checkOut, handOverShift, signUpForShift, swapShifts } from './signup.commands.js';
+import {
+  CHECK_IN_EARLY_MINUTES,
+  cancelShift,
+  cancelSignup,
+  checkIn,
+  checkOut,
+  handOverShift,
+  signUpForShift,
+  swapShifts,
+} from './signup.commands.js';
 
 export const VolunteerShiftSchedulePayload = payloadType('VolunteerShiftSchedulePayload', 'schedule', () => VolunteerShiftSchedule);
 export const VolunteerShiftPayload = payloadType('VolunteerShiftPayload', 'shift', () => VolunteerShift);
@@ -87,6 +96,18 @@ export class VolunteerShiftResolver {
   })
   signUpForVolunteerShift(@RefArg('shiftId', () => VolunteerShift) shift: Ref<VolunteerShift>, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, VolunteerShiftSignupPayload, signUpForShift, { shift });
+  }
+
+  @Mutation(() => VolunteerShiftPayload, {
+    description:
+      'Calls a shift off before it starts (a leader of its team, saying why): its sign-ups are cancelled with it and each volunteer is told (volunteer.shift-changed, cancelled).',
+  })
+  cancelVolunteerShift(
+    @RefArg('id', () => VolunteerShift) shift: Ref<VolunteerShift>,
+    @Arg('reason', () => String, { description: 'Why, for the volunteers (1 to 200 characters).' }) reason: string,
+    @Ctx() ctx: GongzhiContext,
+  ) {
+    return perform(ctx, VolunteerShiftPayload, cancelShift, { shift, reason });
   }
 
   @Mutation(() => VolunteerShiftSignupPayload, {

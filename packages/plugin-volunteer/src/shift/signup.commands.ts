@@ -80,11 +80,18 @@ export const signUpForShift = defineCommand<{ shift: Named<VolunteerShift> }, Vo
     if (await uow.em.count(VolunteerShiftSignup, { shift, person, cancelledAt: null })) {
       throw volunteerMessages.alreadySignedUpShift.error({ personName: person.name }, 'shiftId');
     }
+    if (shift.cancelledAt) throw shiftCalledOff(shift);
+    // Not on a shift called off meanwhile: the cancellation holds the row until it commits.
     const seat = await uow.em.execute<{ taken: number }[]>(
-      `UPDATE ${t('shift')} SET taken = taken + 1 WHERE id = ? AND taken < capacity RETURNING taken`,
+      `UPDATE ${t('shift')} SET taken = taken + 1 WHERE id = ? AND taken < capacity AND cancelled_at IS NULL RETURNING taken`,
       [shift.uuid],
     );
     if (!seat.length) {
+      const [now] = await uow.em.execute<{ cancelled_at: Date | string | null; cancel_reason: string | null }[]>(
+        `SELECT cancelled_at, cancel_reason FROM ${t('shift')} WHERE id = ?`,
+        [shift.uuid],
+      );
+      if (now?.cancelled_at) throw shiftCalledOff({ ...shift, cancelledAt: new Date(now.cancelled_at), cancelReason: now.cancel_reason });
       throw volunteerMessages.allPlacesTakenPick.error(
         { capacity: shift.capacity, shiftTitle: shift.title, startsAt: shift.startsAt.toISOString() },
         'shiftId',
@@ -94,6 +101,55 @@ export const signUpForShift = defineCommand<{ shift: Named<VolunteerShift> }, Vo
     await uow.em.flush();
     await announce(uow, signup, 'signed-up');
     return signup;
+  },
+});
+
+/** The refusal of a sign-up for a shift called off. */
+function shiftCalledOff(shift: Pick<VolunteerShift, 'title' | 'cancelledAt' | 'cancelReason'>) {
+  return volunteerMessages.shiftCancelled.error(
+    { shiftTitle: shift.title, cancelledAt: shift.cancelledAt!.toISOString(), reason: shift.cancelReason ?? '' },
+    'shiftId',
+  );
+}
+
+/**
+ * Calls a shift off (rain, an event moved) before it starts: a leader of its team does it, saying
+ * why. Every open sign-up is cancelled with it in one statement, and each volunteer is told
+ * (`volunteer.shift-changed`, `cancelled`, as when they cancel themselves); nobody signs up for it
+ * again. A shift that has begun is not called off: its volunteers check out instead.
+ */
+export const cancelShift = defineCommand<{ shift: Named<VolunteerShift>; reason: string }, VolunteerShift>({
+  name: 'volunteer.cancelShift',
+  lock: ['shift'],
+  async run(uow, { shift, reason }) {
+    const actor = await uow.actingPerson();
+    const team = await uow.em.findOneOrFail(VolunteerTeam, { uuid: refId(shift.team)! });
+    await requireLeader(uow.em, team, actor, volunteerPhrases.cancelShifts, 'id');
+    const why = reason.trim();
+    if (!why || why.length > 200) throw volunteerMessages.cancelReasonLength.error('reason');
+    if (shift.cancelledAt) throw volunteerMessages.shiftAlreadyCancelled.error({ cancelledAt: shift.cancelledAt.toISOString() }, 'id');
+    if (shift.startsAt.getTime() <= uow.now().getTime()) {
+      throw volunteerMessages.shiftBegunCancel.error({ startsAt: shift.startsAt.toISOString() }, 'id');
+    }
+    const now = uow.now();
+    const cancelled = await uow.em.execute<{ id: string; person_id: string }[]>(
+      `UPDATE ${t('shift_signup')} SET cancelled_at = ? WHERE shift_id = ? AND cancelled_at IS NULL AND checked_in_at IS NULL RETURNING id, person_id`,
+      [now, shift.uuid],
+    );
+    shift.cancelledAt = now;
+    shift.cancelReason = why;
+    shift.taken = 0;
+    await uow.em.flush();
+    for (const row of cancelled) {
+      await uow.emit('volunteer.shift-changed', {
+        signupId: row.id,
+        shiftId: shift.uuid,
+        personId: row.person_id,
+        placePath: shift.placePath,
+        change: 'cancelled',
+      });
+    }
+    return shift;
   },
 });
 
