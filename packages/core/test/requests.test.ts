@@ -275,6 +275,25 @@ describe('listing', () => {
   });
 });
 
+test("a resident's own requests, newest first: what they asked before, for whoever takes their call", async () => {
+  const em = app.platform.orm.em.fork();
+  const neighbour = em.create(Person, { name: '邻居', household });
+  await em.flush();
+  const mine = (await submit('楼道灯又坏了')).request.id;
+  await submit('邻居家漏水', { requesterId: neighbour.id });
+  const asked = await app.run(
+    'query($r: ID!) { requests(filter: { requesterId: $r }, first: 100) { edges { node { id title requester { name } } } } }',
+    { r: resident.id },
+  );
+  const nodes = asked.requests.edges.map((e: { node: { id: string; title: string; requester: { name: string } } }) => e.node);
+  expect(nodes[0]).toEqual({ id: mine, title: '楼道灯又坏了', requester: { name: '苍爷爷' } });
+  expect(nodes.every((n: { requester: { name: string } }) => n.requester.name === '苍爷爷')).toBe(true);
+  const theirs = await app.run('query($r: ID!) { requests(filter: { requesterId: $r }) { edges { node { title } } } }', {
+    r: neighbour.id,
+  });
+  expect(theirs.requests.edges).toEqual([{ node: { title: '邻居家漏水' } }]);
+});
+
 test('node(id:) fetches any object by its global id, core or plugin', async () => {
   const id = (await submit('node 查询')).request.id;
   const data = await app.run(

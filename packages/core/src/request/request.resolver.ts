@@ -160,6 +160,7 @@ export class RequestResolver {
     if (filter?.kind?.length) where.push({ kind: { $in: filter.kind } });
     if (filter?.level?.length) where.push({ level: { $in: filter.level } });
     if (filter?.assigneeId) where.push({ assignee: (await requireRef(ctx, filter.assigneeId)).uuid });
+    if (filter?.requesterId) where.push({ requester: (await requireRef(ctx, filter.requesterId)).uuid });
     if (filter?.dispatchedToId) where.push({ dispatchedTo: (await requireRef(ctx, filter.dispatchedToId)).uuid });
     if (filter?.createdFrom) where.push({ createdAt: { $gte: filter.createdFrom } });
     if (filter?.createdTo) where.push({ createdAt: { $lt: filter.createdTo } });

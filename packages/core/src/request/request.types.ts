@@ -25,6 +25,9 @@ export class RequestFilter {
   @RefField(() => Person, { nullable: true, description: 'Only requests assigned to or claimed by this person.' })
   assigneeId?: Ref<Person>;
 
+  @RefField(() => Person, { nullable: true, description: 'Only requests this person submitted (or was recorded as asking for).' })
+  requesterId?: Ref<Person>;
+
   @RefField(() => Organization, { nullable: true, description: 'Only requests dispatched to this partner unit (下单).' })
   dispatchedToId?: Ref<Organization>;
 
