@@ -1,5 +1,5 @@
-import type { Caller } from '@gongzhi/core';
-import { apiKeyCaller, asPerson, createTestApp, createTestClock, type TestApp, uuidOf } from '@gongzhi/core/testing';
+import { type Caller, Person, type Place, PlaceType } from '@gongzhi/core';
+import { apiKeyCaller, asPerson, createTestApp, createTestClock, placeWriter, type TestApp, uuidOf } from '@gongzhi/core/testing';
 
 /**
  * People change: a grid worker leaves (`endRole`), a resident moves house or changes their phone
@@ -14,18 +14,21 @@ let managerOnly: Caller; // people.manage in community c
 let submitOnly: Caller; // request.submit in community c
 let otherCommunity: Caller; // people.manage in community c2
 
-async function place(code: string, type: string, parent?: string): Promise<void> {
-  const data = await app.run(`mutation ($input: CreatePlaceInput!) { createPlace(input: $input) { place { id } } }`, {
-    input: { code, type, name: code, parentId: parent ? ids[parent] : null },
-  });
-  ids[code] = data.createPlace.place.id;
+const rows: Record<string, Place> = {};
+
+/** Writes places straight to the database (the API's createPlace is not under test here). */
+async function places(tree: [code: string, type: PlaceType, parent?: string][]): Promise<void> {
+  const em = app.platform.orm.em.fork();
+  const write = placeWriter(em);
+  for (const [code, type, parent] of tree) ids[code] = (rows[code] = write(type, code, code, parent ? rows[parent] : null)).id;
+  await em.flush();
 }
 
 async function person(name: string, household?: string): Promise<string> {
-  const data = await app.run(`mutation ($input: CreatePersonInput!) { createPerson(input: $input) { person { id } } }`, {
-    input: { name, phone: '13800000000', householdId: household ? ids[household] : null },
-  });
-  return (ids[name] = data.createPerson.person.id);
+  const em = app.platform.orm.em.fork();
+  const created = em.create(Person, { name, phone: '13800000000', household: household ? rows[household].uuid : null });
+  await em.flush();
+  return (ids[name] = created.id);
 }
 
 async function assign(who: string, at: string, role: string, startsOn = '2026-01-01', endsOn: string | null = null): Promise<string> {
@@ -40,15 +43,17 @@ async function assign(who: string, at: string, role: string, startsOn = '2026-01
 
 beforeAll(async () => {
   app = await createTestApp({ clock: clock.now });
-  await place('d', 'DISTRICT');
-  await place('s', 'SUBDISTRICT', 'd');
-  await place('c', 'COMMUNITY', 's');
-  await place('c2', 'COMMUNITY', 's');
-  await place('b', 'BUILDING', 'c');
-  await place('h1', 'HOUSEHOLD', 'b');
-  await place('h2', 'HOUSEHOLD', 'b');
-  await place('b2', 'BUILDING', 'c2');
-  await place('x1', 'HOUSEHOLD', 'b2');
+  await places([
+    ['d', PlaceType.DISTRICT],
+    ['s', PlaceType.SUBDISTRICT, 'd'],
+    ['c', PlaceType.COMMUNITY, 's'],
+    ['c2', PlaceType.COMMUNITY, 's'],
+    ['b', PlaceType.BUILDING, 'c'],
+    ['h1', PlaceType.HOUSEHOLD, 'b'],
+    ['h2', PlaceType.HOUSEHOLD, 'b'],
+    ['b2', PlaceType.BUILDING, 'c2'],
+    ['x1', PlaceType.HOUSEHOLD, 'b2'],
+  ]);
   await person('王秀英', 'h1');
   await person('刘社工', 'h2');
   await person('外来人员');

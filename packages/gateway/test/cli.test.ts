@@ -200,123 +200,129 @@ test('api-key create prints a key once; api-key revoke ends it; token signs a pe
   expect(caller).toEqual({ id: '7d9a1f2e-4c1b-4d5e-9f00-123456789abc', kind: 'person' });
 });
 
-test('request import: hotline orders through the same command as the mutation, idempotent, each refusal on its own line', async () => {
+/**
+ * Runs an import test on a database of its own: `file` to write the import to, the CLI's `env` for
+ * that database, and `sql`, a connection to it, to read what the import wrote; all gone after.
+ */
+async function onFreshDatabase(work: (run: { file: string; env: Record<string, string>; sql: pg.Client }) => Promise<void>): Promise<void> {
   const fresh = await createTestDatabase();
   const dir = mkdtempSync(path.join(tmpdir(), 'gongzhi-import-'));
+  const sql = new pg.Client({ connectionString: fresh.url });
+  await sql.connect();
   try {
-    expect((await runCli(['seed'], { DATABASE_URL: fresh.url, GONGZHI_PLUGINS: '' })).code).toBe(0);
-    const file = path.join(dir, 'orders.json');
-    writeFileSync(
-      file,
-      JSON.stringify([
-        // 苍爷爷 of the demo calls from his own number: he becomes the requester.
-        { orderNo: '12345-CLI-1', title: '楼道积水', place: 'DEMO-CYL', category: '市政', callerPhone: '139-0000-0502' },
-        { orderNo: '12345-CLI-2', title: '   ', place: 'DEMO-CYL' },
-        { orderNo: '12345-CLI-3', title: '噪音扰民', place: 'NO-SUCH-PLACE' },
-      ]),
-    );
-    const first = await runCli(['request', 'import', file], { DATABASE_URL: fresh.url, GONGZHI_PLUGINS: '' });
-    expect(first.code).toBe(1);
-    const lines = first.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^imported: 12345-CLI-1 → \S+$/);
-    expect(lines[1]).toBe('refused: order 2 (12345-CLI-2): BAD_USER_INPUT title: title must have 1 to 200 characters, got 0.');
-    expect(lines[2]).toBe('refused: order 3 (12345-CLI-3): NOT_FOUND place: No place has the code "NO-SUCH-PLACE".');
-    const again = await runCli(['request', 'import', file], { DATABASE_URL: fresh.url, GONGZHI_PLUGINS: '' });
-    expect(again.stdout.split('\n')[0]).toBe(lines[0].replace('imported', 'already there'));
-    const client = new pg.Client({ connectionString: fresh.url });
-    await client.connect();
-    try {
-      const { rows } = await client.query(
+    await work({ file: path.join(dir, 'import.json'), env: { DATABASE_URL: fresh.url, GONGZHI_PLUGINS: '' }, sql });
+  } finally {
+    await sql.end();
+    rmSync(dir, { recursive: true, force: true });
+    await fresh.drop();
+  }
+}
+
+test(
+  'request import: hotline orders through the same command as the mutation, idempotent, each refusal on its own line',
+  () =>
+    onFreshDatabase(async ({ file, env, sql }) => {
+      expect((await runCli(['seed'], env)).code).toBe(0);
+      writeFileSync(
+        file,
+        JSON.stringify([
+          // 苍爷爷 of the demo calls from his own number: he becomes the requester.
+          { orderNo: '12345-CLI-1', title: '楼道积水', place: 'DEMO-CYL', category: '市政', callerPhone: '139-0000-0502' },
+          { orderNo: '12345-CLI-2', title: '   ', place: 'DEMO-CYL' },
+          { orderNo: '12345-CLI-3', title: '噪音扰民', place: 'NO-SUCH-PLACE' },
+        ]),
+      );
+      const first = await runCli(['request', 'import', file], env);
+      expect(first.code).toBe(1);
+      const lines = first.stdout.trim().split('\n');
+      expect(lines[0]).toMatch(/^imported: 12345-CLI-1 → \S+$/);
+      expect(lines[1]).toBe('refused: order 2 (12345-CLI-2): BAD_USER_INPUT title: title must have 1 to 200 characters, got 0.');
+      expect(lines[2]).toBe('refused: order 3 (12345-CLI-3): NOT_FOUND place: No place has the code "NO-SUCH-PLACE".');
+      const again = await runCli(['request', 'import', file], env);
+      expect(again.stdout.split('\n')[0]).toBe(lines[0].replace('imported', 'already there'));
+      const { rows } = await sql.query(
         `SELECT r.channel, t.action, t.actor_label, p.name AS requester FROM request r JOIN request_timeline t ON t.request_id = r.id
-           LEFT JOIN person p ON p.id = r.requester_id WHERE r.external_order_no LIKE '12345-CLI-%'`,
+         LEFT JOIN person p ON p.id = r.requester_id WHERE r.external_order_no LIKE '12345-CLI-%'`,
       );
       expect(rows).toEqual([
         { channel: 'hotline_12345', action: 'imported', actor_label: 'system: cli.request-import', requester: '苍爷爷' },
       ]);
-    } finally {
-      await client.end();
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    await fresh.drop();
-  }
-}, 120_000);
+    }),
+  120_000,
+);
 
-test("register import: a district's places and people through the commands, idempotent, each refusal on its own line", async () => {
-  const fresh = await createTestDatabase();
-  const dir = mkdtempSync(path.join(tmpdir(), 'gongzhi-register-'));
-  const env = { DATABASE_URL: fresh.url, GONGZHI_PLUGINS: '' };
-  try {
-    const file = path.join(dir, 'register.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        places: [
-          { code: 'R-D', type: 'DISTRICT', name: '丰台区' },
-          { code: 'R-S', type: 'subdistrict', name: '方庄街道', parent: 'R-D' },
-          { code: 'R-C', type: 'community', name: '芳星园三区社区', parent: 'R-S' },
-          { code: 'R-B', type: 'building', name: '20号楼', parent: 'R-C', latitude: 39.8612, longitude: 116.4421 },
-          { code: 'R-H1', type: 'household', name: '1单元101', parent: 'R-B' },
-          { code: 'R-H2', type: 'household', name: '1单元102', parent: 'R-NOWHERE' },
-          { code: 'R-X', type: 'castle', name: '城堡', parent: 'R-C' },
-        ],
-        people: [
-          { name: '王秀英', phone: '13800000001', household: 'R-H1', roles: [{ role: 'RESIDENT', place: 'R-H1', startsOn: '2020-01-01' }] },
-          { name: '刘社工', phone: '13800000002', roles: [{ role: 'social_worker', place: 'R-C', startsOn: '2024-03-01' }] },
-          { name: '无处可寻' },
-          { name: '李四', household: 'R-H1', roles: [{ role: 'mayor', place: 'R-C', startsOn: '2024-01-01' }] },
-        ],
-      }),
-    );
-    const first = await runCli(['register', 'import', file], env);
-    expect(first.code).toBe(1);
-    const lines = first.stdout.trim().split('\n');
-    expect(lines.slice(0, 5)).toEqual(
-      ['R-D', 'R-S', 'R-C', 'R-B', 'R-H1'].map((code) => expect.stringMatching(new RegExp(`^imported: ${code} → \\S+$`))),
-    );
-    expect(lines[5]).toBe(
-      'refused: place 6 (R-H2): NOT_FOUND parent: No place has the code "R-NOWHERE" (in the file, a place comes after its parent).',
-    );
-    expect(lines[6]).toMatch(
-      /^refused: place 7 \(R-X\): BAD_USER_INPUT type: "castle" is not a place type; the types are district, subdistrict, /,
-    );
-    expect(lines[7]).toMatch(/^imported: 王秀英 → \S+ \(1 role given\)$/);
-    expect(lines[8]).toMatch(/^imported: 刘社工 → \S+ \(1 role given\)$/);
-    expect(lines[9]).toBe(
-      'refused: person 3 (无处可寻): BAD_USER_INPUT household: Give a "household" (its code) or a "phone": a second import finds the person again by them.',
-    );
-    // A bad role refuses the whole line: 李四 is not half imported.
-    expect(lines[10]).toMatch(/^refused: person 4 \(李四\): BAD_USER_INPUT roles.0.role: "mayor" is not a role; the roles are resident, /);
-    expect(lines).toHaveLength(11);
+test(
+  "register import: a district's places and people through the commands, idempotent, each refusal on its own line",
+  () =>
+    onFreshDatabase(async ({ file, env, sql }) => {
+      writeFileSync(
+        file,
+        JSON.stringify({
+          places: [
+            { code: 'R-D', type: 'DISTRICT', name: '丰台区' },
+            { code: 'R-S', type: 'subdistrict', name: '方庄街道', parent: 'R-D' },
+            { code: 'R-C', type: 'community', name: '芳星园三区社区', parent: 'R-S' },
+            { code: 'R-B', type: 'building', name: '20号楼', parent: 'R-C', latitude: 39.8612, longitude: 116.4421 },
+            { code: 'R-H1', type: 'household', name: '1单元101', parent: 'R-B' },
+            { code: 'R-H2', type: 'household', name: '1单元102', parent: 'R-NOWHERE' },
+            { code: 'R-X', type: 'castle', name: '城堡', parent: 'R-C' },
+          ],
+          people: [
+            {
+              name: '王秀英',
+              phone: '13800000001',
+              household: 'R-H1',
+              roles: [{ role: 'RESIDENT', place: 'R-H1', startsOn: '2020-01-01' }],
+            },
+            { name: '刘社工', phone: '13800000002', roles: [{ role: 'social_worker', place: 'R-C', startsOn: '2024-03-01' }] },
+            { name: '无处可寻' },
+            { name: '李四', household: 'R-H1', roles: [{ role: 'mayor', place: 'R-C', startsOn: '2024-01-01' }] },
+          ],
+        }),
+      );
+      const first = await runCli(['register', 'import', file], env);
+      expect(first.code).toBe(1);
+      const lines = first.stdout.trim().split('\n');
+      expect(lines.slice(0, 5)).toEqual(
+        ['R-D', 'R-S', 'R-C', 'R-B', 'R-H1'].map((code) => expect.stringMatching(new RegExp(`^imported: ${code} → \\S+$`))),
+      );
+      expect(lines[5]).toBe(
+        'refused: place 6 (R-H2): NOT_FOUND parent: No place has the code "R-NOWHERE" (in the file, a place comes after its parent).',
+      );
+      expect(lines[6]).toMatch(
+        /^refused: place 7 \(R-X\): BAD_USER_INPUT type: "castle" is not a place type; the types are district, subdistrict, /,
+      );
+      expect(lines[7]).toMatch(/^imported: 王秀英 → \S+ \(1 role given\)$/);
+      expect(lines[8]).toMatch(/^imported: 刘社工 → \S+ \(1 role given\)$/);
+      expect(lines[9]).toBe(
+        'refused: person 3 (无处可寻): BAD_USER_INPUT household: Give a "household" (its code) or a "phone": a second import finds the person again by them.',
+      );
+      // A bad role refuses the whole line: 李四 is not half imported.
+      expect(lines[10]).toMatch(
+        /^refused: person 4 \(李四\): BAD_USER_INPUT roles.0.role: "mayor" is not a role; the roles are resident, /,
+      );
+      expect(lines).toHaveLength(11);
 
-    // Again: nothing twice; what is already there is said so.
-    const again = await runCli(['register', 'import', file], env);
-    const second = again.stdout.trim().split('\n');
-    expect(second.slice(0, 5)).toEqual(lines.slice(0, 5).map((line) => line.replace('imported', 'already there')));
-    expect(second[7]).toBe(lines[7].replace('imported', 'already there').replace(' (1 role given)', ''));
-    expect(second[8]).toBe(lines[8].replace('imported', 'already there').replace(' (1 role given)', ''));
+      // Again: nothing twice; what is already there is said so.
+      const again = await runCli(['register', 'import', file], env);
+      const second = again.stdout.trim().split('\n');
+      expect(second.slice(0, 5)).toEqual(lines.slice(0, 5).map((line) => line.replace('imported', 'already there')));
+      expect(second[7]).toBe(lines[7].replace('imported', 'already there').replace(' (1 role given)', ''));
+      expect(second[8]).toBe(lines[8].replace('imported', 'already there').replace(' (1 role given)', ''));
 
-    const client = new pg.Client({ connectionString: fresh.url });
-    await client.connect();
-    try {
-      const people = await client.query(
+      const people = await sql.query(
         `SELECT p.name, h.code AS household, r.role::text AS role, rp.code AS at FROM person p LEFT JOIN place h ON h.id = p.household_id
-           JOIN person_role r ON r.person_id = p.id JOIN place rp ON rp.id = r.place_id ORDER BY p.name`,
+         JOIN person_role r ON r.person_id = p.id JOIN place rp ON rp.id = r.place_id ORDER BY p.name`,
       );
       expect(people.rows).toEqual([
         { name: '刘社工', household: null, role: 'social_worker', at: 'R-C' },
         { name: '王秀英', household: 'R-H1', role: 'resident', at: 'R-H1' },
       ]);
-      const audit = await client.query(`SELECT DISTINCT actor_name, action, via FROM audit_log WHERE entity_type = 'Person'`);
+      const audit = await sql.query(`SELECT DISTINCT actor_name, action, via FROM audit_log WHERE entity_type = 'Person'`);
       expect(audit.rows).toEqual([{ actor_name: 'system: cli.register-import', action: 'register.importPerson', via: 'person.create' }]);
-    } finally {
-      await client.end();
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    await fresh.drop();
-  }
-}, 120_000);
+    }),
+  120_000,
+);
 
 test('start refuses a configuration with wrong types, unknown keys and misspelt variables, listing every problem', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'gongzhi-config-'));

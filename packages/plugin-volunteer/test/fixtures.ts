@@ -144,3 +144,19 @@ export function candleLightRota(world: World, teamId: string, extra: Record<stri
   const rule = { title: '烛光夜访', weekdays: [1, 3, 5], startTime: '19:00', endTime: '21:00', capacity: 2, validFrom: '2026-06-01' };
   return { teamId, placeId: world.community.id, ...rule, ...extra };
 }
+
+/** Creates a one-off shift of `teamId` at the world's building, as its leader `leader`; returns its id. */
+export async function createShift(
+  world: World,
+  teamId: string,
+  leader: Person,
+  shift: { title: string; startsAt: string; endsAt: string; capacity: number },
+): Promise<string> {
+  const data = await succeed(
+    world.app,
+    'mutation($input: CreateVolunteerShiftInput!) { createVolunteerShift(input: $input) { shift { id } errors { code message field } } }',
+    { input: { teamId, placeId: world.building.id, ...shift } },
+    asPerson(leader),
+  );
+  return data.createVolunteerShift.shift.id;
+}

@@ -1,6 +1,6 @@
 import type { GongzhiEvent } from '@gongzhi/core';
 import { uuidOf } from '@gongzhi/core/testing';
-import { as, createTeam, createWorld, succeed, type World } from './fixtures.js';
+import { as, createShift, createTeam, createWorld, succeed, type World } from './fixtures.js';
 
 /**
  * A shift is called off (`cancelVolunteerShift`): rain, an event moved. A leader does it before it
@@ -9,8 +9,6 @@ import { as, createTeam, createWorld, succeed, type World } from './fixtures.js'
  */
 let w: World;
 let teamId: string;
-const SHIFT =
-  'mutation($input: CreateVolunteerShiftInput!) { createVolunteerShift(input: $input) { shift { id } errors { code message field } } }';
 const SIGNUP = 'mutation($id: ID!) { signUpForVolunteerShift(shiftId: $id) { signup { id } errors { code message field } } }';
 const CANCEL = `mutation($id: ID!, $reason: String!) {
   cancelVolunteerShift(id: $id, reason: $reason) { shift { title cancelledAt cancelReason taken spotsLeft } errors { code message field } } }`;
@@ -27,16 +25,14 @@ beforeAll(async () => {
 });
 afterAll(() => w?.app.close());
 
-async function shift(title: string, startsAt: string, capacity = 3): Promise<string> {
-  const endsAt = new Date(new Date(startsAt).getTime() + 2 * 3_600_000).toISOString();
-  const data = await succeed(
-    w.app,
-    SHIFT,
-    { input: { teamId, placeId: w.building.id, title, startsAt, endsAt, capacity } },
-    as(w.people['王小丽']),
-  );
-  return data.createVolunteerShift.shift.id;
-}
+/** A two-hour shift of the team for three volunteers. */
+const shift = (title: string, startsAt: string) =>
+  createShift(w, teamId, w.people['王小丽'], {
+    title,
+    startsAt,
+    endsAt: new Date(new Date(startsAt).getTime() + 2 * 3_600_000).toISOString(),
+    capacity: 3,
+  });
 
 test('a leader calls a shift off: its sign-ups go with it, each volunteer is told, nobody signs up again', async () => {
   const id = await shift('周六上午巡逻', '2026-06-06T09:00:00+08:00');

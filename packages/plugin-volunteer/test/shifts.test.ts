@@ -1,5 +1,5 @@
 import { problemOf, uuidOf } from '@gongzhi/core/testing';
-import { as, candleLightRota, codeOf, countRows, createTeam, createWorld, succeed, type World } from './fixtures.js';
+import { as, candleLightRota, codeOf, countRows, createShift, createTeam, createWorld, succeed, type World } from './fixtures.js';
 
 let w: World;
 let teamId: string;
@@ -23,15 +23,8 @@ beforeAll(async () => {
 });
 afterAll(() => w?.app.close());
 
-async function shift(title: string, startsAt: string, endsAt: string, capacity: number): Promise<string> {
-  const data = await succeed(
-    w.app,
-    SHIFT,
-    { input: { teamId, placeId: w.building.id, title, startsAt, endsAt, capacity } },
-    as(w.people['王小丽']),
-  );
-  return data.createVolunteerShift.shift.id;
-}
+const shift = (title: string, startsAt: string, endsAt: string, capacity: number) =>
+  createShift(w, teamId, w.people['王小丽'], { title, startsAt, endsAt, capacity });
 
 test('a recurring schedule materialises slots for a date range, once, in local time', async () => {
   const { schedule } = (await succeed(w.app, SCHEDULE, { input: candleLightRota(w, teamId) }, as(w.people['王小丽'])))
