@@ -200,6 +200,23 @@ describe('three orders: 点单 → 下单 → 接单', () => {
 
     // The community's worker sees the unit (it serves the community), not its memberships: they are the subdistrict's.
     expect(problemOf(await app.execute(REMOVE, { id: membership }, { caller: as(person.worker) }))).toMatchObject({ code: 'NOT_FOUND' });
+    // While they hold work given to the unit they stay: it would be left with someone who no longer sees it.
+    const second = (
+      await mutate(SUBMIT, { i: { kind: 'NEED', channel: 'PHONE', title: '代取药品', placeId: place.home.id } }, as(person.resident))
+    ).request.id;
+    await mutate(DISPATCH, { id: second, o: hospital.id }, as(person.worker));
+    await mutate(CLAIM, { id: second }, as(leaver));
+    expect(problemOf(await app.execute(REMOVE, { id: membership }))).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('This member holds 1 open request(s) dispatched to 方庄社区卫生服务中心'),
+    });
+    for (const to of ['IN_PROGRESS', 'RESOLVED']) {
+      await mutate(
+        `mutation($id: ID!, $to: RequestStatus!) { changeRequestStatus(id: $id, to: $to) { request { status } errors { code message field } } }`,
+        { id: second, to },
+        as(person.worker),
+      );
+    }
     const left = await app.run(REMOVE, { id: membership });
     expect(left.removeOrganizationMember).toEqual({
       member: { person: { name: leaver.name }, organization: { name: '方庄社区卫生服务中心' } },

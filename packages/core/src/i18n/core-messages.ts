@@ -201,6 +201,12 @@ export const coreMessages = defineMessages('core', {
     en: '"endsOn" ({end}) must be on or after "startsOn" ({start}).',
     'zh-CN': '"endsOn"（{end}）不能早于 "startsOn"（{start}）。',
   },
+  memberHoldsUnitWork: {
+    code: 'CONFLICT',
+    en: 'This member holds {held} open request(s) dispatched to {organizationName}: give them to someone else first (assignRequest), or they would stay with someone who no longer sees them.',
+    'zh-CN':
+      '该成员仍持有派给{organizationName}的 {held} 件未办结诉求：请先改派他人（assignRequest），否则这些诉求将留在已看不到它们的人手中。',
+  },
   roleEndsEarlier: {
     code: 'CONFLICT',
     en: 'This role already ends on {current}; an end only comes earlier ("endsOn" {end} is later). To hold it longer, assign the role again from {next}.',

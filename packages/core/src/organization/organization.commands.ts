@@ -2,6 +2,7 @@ import { Permission } from '../auth/permission.js';
 import { defineCommand, type Named } from '../command/command.js';
 import { requireIsoDate } from '../command/iso-date.js';
 import { refId } from '../graphql/loaders.js';
+import { OPEN_STATUSES, Request } from '../request/request.entity.js';
 import type { Person } from '../person/person.entity.js';
 import type { Place } from '../place/place.entity.js';
 import { OrganizationMember } from './organization-member.entity.js';
@@ -68,7 +69,8 @@ export const updateOrganization = defineCommand<
  * Takes a person off an organisation (they left the partner unit, the owners' committee…); needs
  * `people.manage` at its place, as adding them did. From the commit on they no longer see or take
  * what was dispatched to it, nor vote for its council seat; the audit log keeps who was a member
- * and who took them off. Joining again is a new `addOrganizationMember`.
+ * and who took them off. Joining again is a new `addOrganizationMember`. Refused while they hold
+ * open requests dispatched to it: the community gives those to someone else first.
  */
 export const removeOrganizationMember = defineCommand<{ member: Named<OrganizationMember> }, OrganizationMember>({
   name: 'organization.removeMember',
@@ -76,6 +78,13 @@ export const removeOrganizationMember = defineCommand<{ member: Named<Organizati
   async run(uow, { member }) {
     const organization = await uow.em.findOneOrFail(Organization, { uuid: refId(member.organization)! }, { populate: ['place'] });
     uow.actor.authorize(Permission.PEOPLE_MANAGE, organization.place.path);
+    // Work the unit was given and this member holds would be left with someone who no longer sees it.
+    const held = await uow.em.count(Request, {
+      dispatchedTo: organization.uuid,
+      assignee: refId(member.person)!,
+      status: { $in: [...OPEN_STATUSES] },
+    });
+    if (held) throw coreMessages.memberHoldsUnitWork.error({ held, organizationName: organization.name }, 'id');
     uow.em.remove(member);
     await uow.em.flush();
     return member;
