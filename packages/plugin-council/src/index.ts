@@ -50,7 +50,7 @@ import { councilEvents } from './event-catalog.js';
 
 // The public API: entities and their enums, the commands (for other plugins, jobs and the CLI), the voting rules, options, events.
 export { Council, CouncilKind, CouncilMember, SeatType, VoteCounting, VotingRule } from './council/council.entity.js';
-export { addCouncilMember, createCouncil, vacateCouncilSeat } from './council/council.commands.js';
+export { addCouncilMember, createCouncil, updateCouncil, vacateCouncilSeat } from './council/council.commands.js';
 export { CouncilAgendaItem, AgendaItemKind, CouncilAttendance, CouncilMeeting } from './meeting/meeting.entity.js';
 export { addCouncilAgendaItem, recordCouncilAttendance, recordCouncilMinutes, scheduleCouncilMeeting } from './meeting/meeting.commands.js';
 export { CouncilBallot, CouncilProposal, ProposalOutcome, ProposalStatus, VoteChoice } from './proposal/proposal.entity.js';

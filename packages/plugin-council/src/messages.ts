@@ -40,6 +40,11 @@ export const councilMessages = defineMessages('council', {
     en: '"input.quorumPercent" must be a whole number from 0 to 100 (the share of voting weight that must vote), got {quorum}.',
     'zh-CN': '"input.quorumPercent" 应为 0 至 100 之间的整数（须参与表决的表决权比例），当前为 {quorum}。',
   },
+  rulesChangeUnderOpenVote: {
+    code: 'CONFLICT',
+    en: '{open} proposal(s) of {councilName} are still open: close them before changing how it decides (each is decided by the rule it was voted under).',
+    'zh-CN': '{councilName}仍有 {open} 项提案未结束表决：请先结束表决，再修改议事规则（每项提案按其表决时的规则决定）。',
+  },
   alreadyCouncilNamedChoose: {
     code: 'CONFLICT',
     en: '{communityName} already has a council named "{name}"; choose another name.',

@@ -12,6 +12,7 @@ import { CouncilPermission } from '../permissions.js';
 import { Council, type CouncilKind, CouncilMember, seatName, type SeatType, type VoteCounting, type VotingRule } from './council.entity.js';
 import { seatsOf, withCommunity } from './council.queries.js';
 import { councilMessages } from '../messages.js';
+import { t } from '../db.js';
 
 /**
  * Organisations that hold seats and own shares of the work may be registered outside the
@@ -89,6 +90,63 @@ export const vacateCouncilSeat = defineCommand<{ member: Named<CouncilMember> },
   },
 });
 
+/** A quorum as a share of the voting weight: a whole number from 0 to 100. */
+function requireQuorum(quorum: number): number {
+  if (!Number.isInteger(quorum) || quorum < 0 || quorum > 100) {
+    throw councilMessages.inputQuorumpercentWholeNumber.error({ quorum }, 'input.quorumPercent');
+  }
+  return quorum;
+}
+
+/** What {@link updateCouncil} changes: a key left out (undefined or null) stays as it is. */
+export interface CouncilChanges {
+  name?: string | null;
+  /** Blank clears it. */
+  description?: string | null;
+  votingRule?: VotingRule | null;
+  voteCounting?: VoteCounting | null;
+  quorumPercent?: number | null;
+}
+
+/**
+ * Renames a council or changes how it decides (its rule, counting or quorum, as its members agreed);
+ * community staff (`council.manage`) do it. How it decides does not change under an open vote: a
+ * proposal still open is closed first (each closed proposal keeps the rule it was decided by).
+ */
+export const updateCouncil = defineCommand<{ council: Named<Council> } & CouncilChanges, Council>({
+  name: 'council.update',
+  lock: ['council'],
+  async run(uow, { council, name, description, votingRule, voteCounting, quorumPercent }) {
+    await withCommunity(uow, council);
+    uow.actor.authorize(CouncilPermission.MANAGE, council.community.path);
+    if (name != null) {
+      const trimmed = requireText(name, 'input.name');
+      if (trimmed !== council.name && (await uow.em.count(Council, { community: council.community, name: trimmed }))) {
+        throw councilMessages.alreadyCouncilNamedChoose.error({ communityName: council.community.name, name: trimmed }, 'input.name');
+      }
+      council.name = trimmed;
+    }
+    if (description !== undefined && description !== null) council.description = description.trim() || null;
+    const rules = {
+      votingRule: votingRule ?? council.votingRule,
+      voteCounting: voteCounting ?? council.voteCounting,
+      quorumPercent: quorumPercent == null ? council.quorumPercent : requireQuorum(quorumPercent),
+    };
+    const changed = (Object.keys(rules) as (keyof typeof rules)[]).filter((key) => rules[key] !== council[key]);
+    if (changed.length) {
+      const [open] = await uow.em.execute<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM ${t('proposal')} p JOIN ${t('agenda_item')} a ON a.id = p.agenda_item_id
+           JOIN ${t('meeting')} m ON m.id = a.meeting_id WHERE m.council_id = ? AND p.status = 'open'`,
+        [council.uuid],
+      );
+      if (open?.n) throw councilMessages.rulesChangeUnderOpenVote.error({ open: open.n, councilName: council.name }, `input.${changed[0]}`);
+      Object.assign(council, rules);
+    }
+    await uow.em.flush();
+    return council;
+  },
+});
+
 /** What a new council needs. */
 export interface NewCouncil {
   community: Named<Place>;
@@ -117,10 +175,7 @@ export const createCouncil = defineCommand<NewCouncil, Council>({
       );
     }
     const name = requireText(input.name, 'input.name');
-    const quorum = input.quorumPercent;
-    if (!Number.isInteger(quorum) || quorum < 0 || quorum > 100) {
-      throw councilMessages.inputQuorumpercentWholeNumber.error({ quorum }, 'input.quorumPercent');
-    }
+    const quorum = requireQuorum(input.quorumPercent);
     if (await uow.em.count(Council, { community, name })) {
       throw councilMessages.alreadyCouncilNamedChoose.error({ communityName: community.name, name }, 'input.name');
     }

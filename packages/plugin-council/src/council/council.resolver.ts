@@ -18,7 +18,7 @@ import {
 import { Arg, Args, Ctx, Field, FieldResolver, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { EARLIEST_FIRST } from '../db.js';
 import { CouncilMeeting } from '../meeting/meeting.entity.js';
-import { addCouncilMember, createCouncil, vacateCouncilSeat } from './council.commands.js';
+import { addCouncilMember, createCouncil, updateCouncil, vacateCouncilSeat } from './council.commands.js';
 import { Council, CouncilKind, CouncilMember, SeatType, VoteCounting, VotingRule } from './council.entity.js';
 import { councilsUnder } from './council.queries.js';
 
@@ -46,6 +46,26 @@ export class CreateCouncilInput {
   quorumPercent!: number;
 }
 
+@InputType({
+  description: 'Changes to a council: a field left out stays as it is. How it decides changes only while no proposal of it is open.',
+})
+export class UpdateCouncilInput {
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Blank removes it.' })
+  description?: string | null;
+
+  @Field(() => VotingRule, { nullable: true })
+  votingRule?: VotingRule | null;
+
+  @Field(() => VoteCounting, { nullable: true })
+  voteCounting?: VoteCounting | null;
+
+  @Field(() => Int, { nullable: true, description: 'Share (0–100) of the voting weight that must cast a ballot.' })
+  quorumPercent?: number | null;
+}
+
 const CouncilConnection = connectionType(Council);
 
 export const CouncilPayload = payloadType('CouncilPayload', 'council', () => Council);
@@ -69,6 +89,18 @@ export class CouncilResolver {
   createCouncil(@Arg('input', () => CreateCouncilInput) input: CreateCouncilInput, @Ctx() ctx: GongzhiContext) {
     const { communityId, ...rest } = input;
     return perform(ctx, CouncilPayload, createCouncil, { ...rest, community: communityId });
+  }
+
+  @Mutation(() => CouncilPayload, {
+    description:
+      'Renames a council or changes how it decides (rule, counting, quorum); community staff do it, and how it decides only while none of its proposals is open.',
+  })
+  updateCouncil(
+    @RefArg('id', () => Council) council: Ref<Council>,
+    @Arg('input', () => UpdateCouncilInput) input: UpdateCouncilInput,
+    @Ctx() ctx: GongzhiContext,
+  ) {
+    return perform(ctx, CouncilPayload, updateCouncil, { council, ...input });
   }
 
   @Mutation(() => CouncilMemberPayload, {
