@@ -178,8 +178,8 @@ export const coreMessages = defineMessages('core', {
   },
   nameEmptyLeaveOut: {
     code: 'BAD_USER_INPUT',
-    en: '"name" must not be empty; leave it out to keep the name.',
-    'zh-CN': '"name" 不能为空；如不修改名称，请不要传该字段。',
+    en: '"{field}" must not be empty; leave it out to keep the name.',
+    'zh-CN': '"{field}" 不能为空；如不修改名称，请不要传该字段。',
   },
   inputNameEmpty: {
     code: 'BAD_USER_INPUT',
@@ -216,11 +216,6 @@ export const coreMessages = defineMessages('core', {
     code: 'FORBIDDEN',
     en: 'This person lives in no household: only callers who see everywhere may change their details.',
     'zh-CN': '此人没有所属户：只有可查看全部地点的人员才能修改其信息。',
-  },
-  inputNameEmptyLeaveOut: {
-    code: 'BAD_USER_INPUT',
-    en: '"input.name" must not be empty; leave it out to keep the name.',
-    'zh-CN': '"input.name" 不能为空；如不修改姓名，请不要传该字段。',
   },
   householdNullEverywhere: {
     code: 'FORBIDDEN',

@@ -1,4 +1,5 @@
 import { Permission } from '../auth/permission.js';
+import { newName } from '../command/new-name.js';
 import { defineCommand, type Named } from '../command/command.js';
 import { requireIsoDate } from '../command/iso-date.js';
 import { refId } from '../graphql/loaders.js';
@@ -54,11 +55,7 @@ export const updateOrganization = defineCommand<
   async run(uow, { organization, name, kind }) {
     const row = await uow.em.findOneOrFail(Organization, { uuid: organization.uuid }, { populate: ['place'] });
     uow.actor.authorize(Permission.PEOPLE_MANAGE, row.place.path);
-    if (name != null) {
-      const trimmed = name.trim();
-      if (!trimmed) throw coreMessages.nameEmptyLeaveOut.error('name');
-      row.name = trimmed;
-    }
+    row.name = newName(name, 'name') ?? row.name;
     if (kind != null) row.kind = kind;
     await uow.em.flush();
     return row;

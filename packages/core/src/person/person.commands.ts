@@ -1,5 +1,6 @@
 import { Permission } from '../auth/permission.js';
 import { readSensitiveWithin } from '../auth/sensitive.js';
+import { newName } from '../command/new-name.js';
 import { defineCommand, type Named, type UnitOfWork } from '../command/command.js';
 import type { Place } from '../place/place.entity.js';
 import { PlaceType } from '../place/place.entity.js';
@@ -122,11 +123,7 @@ export const updatePerson = defineCommand<{ person: Named<Person> } & PersonChan
       }
       person.phone = phone?.trim() || null;
     }
-    if (name != null) {
-      const trimmed = name.trim();
-      if (!trimmed) throw coreMessages.inputNameEmptyLeaveOut.error('input.name');
-      person.name = trimmed;
-    }
+    person.name = newName(name, 'input.name') ?? person.name;
     if (household !== undefined && refId(household) !== current) {
       checkHousehold(uow, household, () => coreMessages.householdNullEverywhere.error('input.householdId'));
       person.household = household;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Permission } from '../auth/permission.js';
+import { newName } from '../command/new-name.js';
 import { defineCommand, type Named } from '../command/command.js';
 import { ALLOWED_PARENTS, type PlaceType, type VenueKind } from './place.entity.js';
 import { Place } from './place.entity.js';
@@ -53,11 +54,7 @@ export const updatePlace = defineCommand<{ place: Named<Place> } & PlaceChanges,
     const parentPath = place.path.slice(0, place.path.slice(0, -1).lastIndexOf('/') + 1);
     if (parentPath !== '/') uow.actor.authorize(Permission.PEOPLE_MANAGE, parentPath);
     else if (!uow.actor.access.everywhere) throw coreMessages.onlyEverywhereChangeRoot.error('id');
-    if (name != null) {
-      const trimmed = name.trim();
-      if (!trimmed) throw coreMessages.inputNameEmptyLeaveOut.error('input.name');
-      place.name = trimmed;
-    }
+    place.name = newName(name, 'input.name') ?? place.name;
     checkCoordinates({ latitude, longitude });
     if (address !== undefined) place.address = address?.trim() || null;
     if (latitude !== undefined) place.latitude = latitude;
