@@ -89,6 +89,7 @@ export * from './person/care-profile.entity.js';
 export { ERASED_NAME, erasedRows, type PersonalDataPolicy } from './person/personal-data.js';
 export * from './person/person.queries.js';
 export * from './command/iso-date.js';
+export { newName } from './command/new-name.js';
 export * from './organization/organization.entity.js';
 export * from './organization/organization-member.entity.js';
 export * from './organization/organization.queries.js';

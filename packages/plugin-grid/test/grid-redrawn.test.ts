@@ -78,3 +78,23 @@ test("redrawing is the community's grid managers' work; an unseen grid is like a
   ]);
   expect(await errorsOf(c3, [])).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'placeIds' })]);
 });
+
+test('the grids are renumbered: updateGrid renames one; two grids of a community keep two names; a blank name is refused', async () => {
+  const east = await createGrid(w.app, w.place.fxy.id, '东区网格', []);
+  await createGrid(w.app, w.place.fxy.id, '西区网格', []);
+  const UPDATE = `mutation($g: ID!, $n: String) { updateGrid(id: $g, name: $n) { grid { name } errors { code message field } } }`;
+  expect((await w.app.run(UPDATE, { g: east, n: ' 芳星园第二网格 ' })).updateGrid).toEqual({
+    grid: { name: '芳星园第二网格' },
+    errors: [],
+  });
+  expect((await w.app.run(UPDATE, { g: east, n: null })).updateGrid.grid).toEqual({ name: '芳星园第二网格' });
+  expect((await w.app.run(UPDATE, { g: east, n: '西区网格' })).updateGrid.errors).toEqual([expect.objectContaining({ code: 'CONFLICT' })]);
+  expect((await w.app.run(UPDATE, { g: east, n: ' ' })).updateGrid.errors).toEqual([
+    { code: 'BAD_USER_INPUT', message: '"name" must not be empty; leave it out to keep the name.', field: 'name' },
+  ]);
+  const elsewhere = await apiKeyCaller(w.app, { name: '成仪路', placeIds: [w.place.cyl.uuid], permissions: ['grid.manage'] });
+  expect((await w.app.run(UPDATE, { g: east, n: '别处' }, { caller: elsewhere })).updateGrid.errors).toEqual([
+    expect.objectContaining({ code: 'NOT_FOUND', field: 'id' }),
+  ]);
+  expect((await w.app.run('query($g: ID!) { grid(id: $g) { name } }', { g: east })).grid).toEqual({ name: '芳星园第二网格' });
+});

@@ -254,3 +254,44 @@ test('community staff lead a team whose leader is gone: they add a leader and en
   });
   expect(leaders.node.leaders.nodes).toEqual([{ name: '居民7' }]);
 });
+
+test("a team's leaders or community staff rename it and rewrite what it says of itself; a member may not, a blank name is refused", async () => {
+  const p = w.people;
+  const teamId = await createTeam(w, '周末突击队', p['居民8'], [p['居民4']]);
+  const UPDATE = `mutation($id: ID!, $input: UpdateVolunteerTeamInput!) { updateVolunteerTeam(id: $id, input: $input) {
+    team { name kind description skills } errors { code message field } } }`;
+  const renamed = await succeed(
+    w.app,
+    UPDATE,
+    {
+      id: teamId,
+      input: { name: ' 房产中介青年突击队 ', kind: 'YOUTH_COMMANDO', description: '每周六上午服务', skills: ['搬运', ' 搬运', '陪诊'] },
+    },
+    as(p['居民8']),
+  );
+  expect(renamed.updateVolunteerTeam).toEqual({
+    team: { name: '房产中介青年突击队', kind: 'YOUTH_COMMANDO', description: '每周六上午服务', skills: ['搬运', '陪诊'] },
+    errors: [],
+  });
+  // What is left out stays; a null description removes it.
+  const staff = await succeed(w.app, UPDATE, { id: teamId, input: { description: null } }, as(p['刘社工']));
+  expect(staff.updateVolunteerTeam.team).toEqual({
+    name: '房产中介青年突击队',
+    kind: 'YOUTH_COMMANDO',
+    description: null,
+    skills: ['搬运', '陪诊'],
+  });
+
+  const member = await w.app.execute(UPDATE, { id: teamId, input: { name: '改名' } }, as(p['居民4']));
+  expect(problemOf(member)).toMatchObject({ code: 'NOT_TEAM_LEADER', field: 'id' });
+  // Two teams at one place keep two names.
+  await createTeam(w, '夕阳红服务队', p['居民8'], []);
+  const taken = await w.app.execute(UPDATE, { id: teamId, input: { name: '夕阳红服务队' } }, as(p['居民8']));
+  expect(problemOf(taken)).toMatchObject({
+    code: 'CONFLICT',
+    message: 'A team of this name is already based at this place; choose another name.',
+  });
+  const blank = await w.app.execute(UPDATE, { id: teamId, input: { name: '  ' } }, as(p['居民8']));
+  expect(problemOf(blank)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
+  expect(await countRows(w.app, 'team', `name = '房产中介青年突击队' AND description IS NULL`)).toBe(1);
+});

@@ -1,4 +1,4 @@
-import { defineCommand, type Named, type Place, placeSummary, PlaceType, type UnitOfWork } from '@gongzhi/core';
+import { defineCommand, type Named, newName, type Place, placeSummary, PlaceType, type UnitOfWork } from '@gongzhi/core';
 import { GridPermission } from '../permissions.js';
 import { Grid, GridKind, GridPlace } from './grid.entity.js';
 import { communityOf, coverageClash, lockCoverage } from './grid.queries.js';
@@ -101,6 +101,18 @@ export const createGrid = defineCommand<
     if (places.length) {
       await uow.emit('grid.places-added', { gridId: grid.uuid, placePath: community.path, placeIds: places.map((p) => p.uuid) });
     }
+    return grid;
+  },
+});
+
+/** Renames a grid or micro-grid (the grids are renumbered, a micro-grid is named after its building); needs `grid.manage` in its community. */
+export const updateGrid = defineCommand<{ grid: Named<Grid>; name?: string | null }, Grid>({
+  name: 'grid.update',
+  async run(uow, { grid, name }) {
+    const community = await communityOf(uow, grid);
+    uow.actor.authorize(GridPermission.MANAGE, community.path);
+    grid.name = newName(name, 'name') ?? grid.name;
+    await uow.em.flush();
     return grid;
   },
 });

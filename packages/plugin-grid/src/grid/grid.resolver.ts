@@ -16,7 +16,7 @@ import {
   Request,
 } from '@gongzhi/core';
 import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { addGridPlaces, createGrid, removeGridPlaces } from './grid.commands.js';
+import { addGridPlaces, createGrid, removeGridPlaces, updateGrid } from './grid.commands.js';
 import { Grid, GridKind, GridPlace } from './grid.entity.js';
 import { loadCovering, loadOpenRequestCount } from './grid.queries.js';
 
@@ -52,6 +52,15 @@ export class GridResolver {
     @Ctx() ctx: GongzhiContext,
   ) {
     return perform(ctx, GridPayload, createGrid, { community, name, kind, parent: parent ?? null, places });
+  }
+
+  @Mutation(() => GridPayload, { description: 'Renames a grid or micro-grid; what is not given stays as it is.' })
+  updateGrid(
+    @RefArg('id', () => Grid) grid: Ref<Grid>,
+    @Arg('name', () => String, { nullable: true }) name: string | null | undefined,
+    @Ctx() ctx: GongzhiContext,
+  ) {
+    return perform(ctx, GridPayload, updateGrid, { grid, name });
   }
 
   @Mutation(() => GridPayload, {

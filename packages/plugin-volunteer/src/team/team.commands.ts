@@ -2,6 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import {
   defineCommand,
   type Named,
+  newName,
   type Organization,
   type Person,
   type Place,
@@ -64,6 +65,30 @@ export const createTeam = defineCommand<NewTeam, VolunteerTeam>({
 function staffOf(uow: UnitOfWork, team: VolunteerTeam): boolean {
   return uow.actor.access.can(VolunteerPermission.MANAGE_TEAMS, team.homePlacePath);
 }
+
+/** What `updateTeam` changes; a field left out stays as it is. */
+export interface TeamChanges {
+  name?: string | null;
+  kind?: VolunteerTeamKind | null;
+  /** A blank description removes it. */
+  description?: string | null;
+  /** Replaces the team's skills. */
+  skills?: string[] | null;
+}
+
+/** Renames a team or changes what it says of itself (kind, description, skills): its leaders, or community staff. */
+export const updateTeam = defineCommand<{ team: Named<VolunteerTeam>; changes: TeamChanges }, VolunteerTeam>({
+  name: 'volunteer.updateTeam',
+  async run(uow, { team, changes }) {
+    if (!staffOf(uow, team)) await requireLeader(uow.em, team, await uow.actingPerson(), volunteerPhrases.changeTeam, 'id');
+    team.name = newName(changes.name, 'input.name') ?? team.name;
+    if (changes.kind != null) team.kind = changes.kind;
+    if (changes.description !== undefined) team.description = changes.description?.trim() || null;
+    if (changes.skills != null) team.skills = cleanSkills(changes.skills);
+    await uow.em.flush();
+    return team;
+  },
+});
 
 /** Adds a person to a team (its leaders do, or community staff); rejoining after leaving reopens the membership. */
 export const addTeamMember = defineCommand<

@@ -21,7 +21,7 @@ import {
   requireRef,
 } from '@gongzhi/core';
 import { Arg, Args, Ctx, Field, FieldResolver, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { addTeamMember, createTeam, endTeamMembership } from './team.commands.js';
+import { addTeamMember, createTeam, endTeamMembership, updateTeam } from './team.commands.js';
 import { VolunteerMemberRole, VolunteerTeam, VolunteerTeamKind, VolunteerTeamMember } from './team.entity.js';
 import { currentMembers } from './team.queries.js';
 
@@ -57,6 +57,21 @@ export class CreateVolunteerTeamInput {
   organizationId?: Ref<Organization> | null;
 
   @Field(() => [String], { nullable: true })
+  skills?: string[] | null;
+}
+
+@InputType({ description: 'Changes to a volunteer team; a field left out stays as it is.' })
+export class UpdateVolunteerTeamInput {
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => VolunteerTeamKind, { nullable: true })
+  kind?: VolunteerTeamKind | null;
+
+  @Field(() => String, { nullable: true, description: 'A blank description (or null) removes it.' })
+  description?: string | null;
+
+  @Field(() => [String], { nullable: true, description: "Replaces the team's skills." })
   skills?: string[] | null;
 }
 
@@ -96,6 +111,17 @@ export class VolunteerTeamResolver {
       organization: input.organizationId ?? null,
       skills: input.skills ?? null,
     });
+  }
+
+  @Mutation(() => VolunteerTeamPayload, {
+    description: 'Renames a volunteer team or changes its kind, description or skills: its leaders, or community staff.',
+  })
+  updateVolunteerTeam(
+    @RefArg('id', () => VolunteerTeam) team: Ref<VolunteerTeam>,
+    @Arg('input', () => UpdateVolunteerTeamInput) input: UpdateVolunteerTeamInput,
+    @Ctx() ctx: GongzhiContext,
+  ) {
+    return perform(ctx, VolunteerTeamPayload, updateTeam, { team, changes: { ...input } });
   }
 
   @Mutation(() => VolunteerTeamMemberPayload, {
