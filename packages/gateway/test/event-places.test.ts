@@ -20,12 +20,18 @@ let communityA: Place;
 let communityB: Place;
 let buildingA: Place;
 let buildingB: Place;
+let householdA: Place;
+let householdB: Place;
 const received: { type: string; timestamp: string; data: Record<string, unknown> }[] = [];
+/** What each receiving path got (`/grid`, one path per community's hook), in arrival order. */
+const receivedAt = new Map<string, (typeof received)[number][]>();
 const receiver = createServer((req, res) => {
   let raw = '';
   req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
   req.on('end', () => {
-    received.push(JSON.parse(raw) as (typeof received)[number]);
+    const body = JSON.parse(raw) as (typeof received)[number];
+    received.push(body);
+    receivedAt.set(req.url!, [...(receivedAt.get(req.url!) ?? []), body]);
     res.writeHead(204).end();
   });
 });
@@ -41,6 +47,8 @@ beforeAll(async () => {
   communityB = place(PlaceType.COMMUNITY, 'CB', '石油大院社区', street);
   buildingA = place(PlaceType.BUILDING, 'CA-1', '1号楼', communityA);
   buildingB = place(PlaceType.BUILDING, 'CB-1', '1号楼', communityB);
+  householdA = place(PlaceType.HOUSEHOLD, 'CA-1-101', '101室', buildingA);
+  householdB = place(PlaceType.HOUSEHOLD, 'CB-1-202', '202室', buildingB);
   await em.flush();
 }, 120_000);
 afterAll(async () => {
@@ -77,7 +85,7 @@ test("a community's key receives the grid created in its community, with global 
   const mine = await create(communityA, buildingA, '成仪路第一网格');
   for (let i = 0; i < 200 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
   await new Promise((r) => setTimeout(r, 300)); // nothing more comes
-  expect(received).toEqual([
+  expect(receivedAt.get('/grid')).toEqual([
     {
       type: 'grid.created',
       timestamp: expect.any(String),
@@ -90,4 +98,59 @@ test("a community's key receives the grid created in its community, with global 
     { caller: key },
   );
   expect(fetched.node).toEqual({ name: '成仪路第一网格' });
+}, 30_000);
+
+test("a resident moves to the next community: each community's app hears its side of the move, and nothing of the other", async () => {
+  const port = (receiver.address() as AddressInfo).port;
+  const PERSON_EVENTS = ['person.created', 'person.moved-out', 'person.moved-in'];
+  for (const [community, path] of [
+    [communityA, '/people-a'],
+    [communityB, '/people-b'],
+  ] as const) {
+    const key = await apiKeyCaller(app, { name: `${community.name}登记`, placeIds: [community.uuid], permissions: ['webhook.manage'] });
+    const hook = await app.run(
+      'mutation($u: String!, $t: [String!]!) { createWebhook(input: { url: $u, eventTypes: $t }) { errors { code message } } }',
+      { u: `http://127.0.0.1:${port}${path}`, t: PERSON_EVENTS },
+      { caller: key },
+    );
+    expect(hook.createWebhook.errors).toEqual([]);
+  }
+  const created = await app.run(
+    'mutation($h: ID!) { createPerson(input: { name: "赵阿姨", householdId: $h }) { person { id } errors { code message } } }',
+    { h: householdA.id },
+  );
+  const person = created.createPerson.person.id as string;
+  const moved = await app.run(
+    'mutation($id: ID!, $h: ID!) { updatePerson(id: $id, input: { householdId: $h }) { errors { code message } } }',
+    {
+      id: person,
+      h: householdB.id,
+    },
+  );
+  expect(moved.updatePerson.errors).toEqual([]);
+  for (let i = 0; i < 200 && !(receivedAt.get('/people-a')?.length === 2 && receivedAt.get('/people-b')?.length === 1); i++) {
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  await new Promise((r) => setTimeout(r, 300)); // nothing more comes
+  const at = { timestamp: expect.any(String) };
+  expect(receivedAt.get('/people-a')).toEqual([
+    { type: 'person.created', ...at, data: { personId: person, householdId: householdA.id, placePath: householdA.path } },
+    {
+      type: 'person.moved-out',
+      ...at,
+      data: { personId: person, householdId: householdA.id, placePath: householdA.path, movedAt: expect.any(String) },
+    },
+  ]);
+  expect(receivedAt.get('/people-b')).toEqual([
+    {
+      type: 'person.moved-in',
+      ...at,
+      data: {
+        personId: person,
+        householdId: householdB.id,
+        placePath: householdB.path,
+        movedAt: receivedAt.get('/people-a')![1].data.movedAt,
+      },
+    },
+  ]);
 }, 30_000);

@@ -42,6 +42,7 @@ export const createPerson = defineCommand<{ name: string; phone?: string | null;
     checkHousehold(uow, household, () => coreMessages.giveInputHouseholdidHousehold.error('input.householdId'));
     const person = uow.em.create(Person, { name, phone: input.phone?.trim() || null, household });
     await uow.em.flush();
+    await uow.emit('person.created', { personId: person.uuid, householdId: household?.uuid ?? null, placePath: household?.path ?? null });
     return person;
   },
 });
@@ -124,12 +125,20 @@ export const updatePerson = defineCommand<{ person: Named<Person> } & PersonChan
       person.phone = phone?.trim() || null;
     }
     person.name = newName(name, 'input.name') ?? person.name;
-    if (household !== undefined && refId(household) !== current) {
+    const moved = household !== undefined && refId(household) !== current;
+    if (moved) {
       checkHousehold(uow, household, () => coreMessages.householdNullEverywhere.error('input.householdId'));
       person.household = household;
       if (current) await endResidenceAt(uow, person, current);
     }
     await uow.em.flush();
+    if (moved) {
+      // One event per side: each household's subscribers learn of the side they see, not where the person went or came from.
+      const movedAt = uow.now().toISOString();
+      if (home) await uow.emit('person.moved-out', { personId: person.uuid, householdId: home.id, placePath: home.path, movedAt });
+      if (household)
+        await uow.emit('person.moved-in', { personId: person.uuid, householdId: household.uuid, placePath: household.path, movedAt });
+    }
     return person;
   },
 });

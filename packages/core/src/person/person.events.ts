@@ -1,5 +1,13 @@
 import type { PluginEventCatalog } from '../events/event-catalog.js';
 
+/** One side of a move: the household left or come to, each told to those who see it. */
+export interface PersonMoved {
+  personId: string;
+  householdId: string;
+  placePath: string;
+  movedAt: string;
+}
+
 declare module '../events/event-bus.js' {
   interface GongzhiEvents {
     /**
@@ -8,6 +16,12 @@ declare module '../events/event-bus.js' {
      * (null when none: then only subscribers who see everywhere get it).
      */
     'person.erased': { personId: string; placePath: string | null; erasedAt: string };
+    /** A person was registered (`createPerson`, `gongzhi register import`); `placePath` is their household's, null when none. */
+    'person.created': { personId: string; householdId: string | null; placePath: string | null };
+    /** A person moved out of a household (`updatePerson`); `placePath` is the household they left. */
+    'person.moved-out': PersonMoved;
+    /** A person moved into a household (`updatePerson`); `placePath` is the household they came to. */
+    'person.moved-in': PersonMoved;
   }
 }
 
@@ -19,6 +33,33 @@ export const personEvents = {
       personId: { node: 'Person', description: 'The person whose data was erased (the row stays; name, phone and care data are gone).' },
       placePath: 'The path of the household they lived in, or null when none (then only subscribers who see everywhere get it).',
       erasedAt: 'When, as an ISO 8601 time.',
+    },
+  },
+  'person.created': {
+    description: 'A person was registered: systems that keep a copy of the register add them.',
+    payload: {
+      personId: { node: 'Person', description: 'The new person.' },
+      householdId: { node: 'Place', description: 'The household they live in, or null when none.' },
+      placePath: 'The path of their household, or null when none (then only subscribers who see everywhere get it).',
+    },
+  },
+  'person.moved-out': {
+    description:
+      'A person moved out of a household: their resident role there ended yesterday. Subscribers who also see where they went get person.moved-in too.',
+    payload: {
+      personId: { node: 'Person', description: 'The person who moved.' },
+      householdId: { node: 'Place', description: 'The household they left.' },
+      placePath: 'The path of the household they left.',
+      movedAt: 'When the move was recorded, as an ISO 8601 time.',
+    },
+  },
+  'person.moved-in': {
+    description: 'A person moved into a household (from another, or having had none).',
+    payload: {
+      personId: { node: 'Person', description: 'The person who moved.' },
+      householdId: { node: 'Place', description: 'The household they came to.' },
+      placePath: 'The path of the household they came to.',
+      movedAt: 'When the move was recorded, as an ISO 8601 time (the same as its person.moved-out).',
     },
   },
 } as const satisfies PluginEventCatalog<'person'>;
