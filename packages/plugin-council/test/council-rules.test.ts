@@ -1,3 +1,4 @@
+import { uuidOf } from '@gongzhi/core/testing';
 import { act, as, councilWithProposal, createWorld, Q, type World } from './world.js';
 
 /**
@@ -74,4 +75,35 @@ test('changes are checked: the quorum, a name taken, who may, an unseen council'
   // Nothing of a refused change was written.
   const now = await w.app.run('query($c: ID!) { node(id: $c) { ... on Council { name quorumPercent } } }', { c: council.id });
   expect(now.node).toEqual({ name: '第二议事会', quorumPercent: 50 });
+});
+
+test('a proposal put while the rules are changing waits for the change, so none is voted under a rule changed beneath it', async () => {
+  const [first, second] = w.residents;
+  const { council, item, actor } = await councilWithProposal(w, '院落议事会', 'SIMPLE_MAJORITY', 'PER_SEAT', 50, [
+    { person: first, seat: 'RESIDENT_REPRESENTATIVE' },
+    { person: second, seat: 'RESIDENT_REPRESENTATIVE' },
+  ]);
+  const uuid = uuidOf(council.id);
+  const em = w.app.platform.orm.em.fork();
+  let settled = false;
+  let proposing: Promise<unknown> = Promise.resolve();
+  let waited = false;
+  // Another transaction changes how the council decides, as updateCouncil does: the row held FOR UPDATE until commit.
+  await em.transactional(async (tx) => {
+    await tx.execute(`SELECT 1 FROM council.council WHERE id = ? FOR UPDATE`, [uuid]);
+    proposing = act(w.app, Q.propose, { a: item.id, t: '第二个提案' }, as(actor)).finally(() => (settled = true));
+    const watcher = w.app.platform.orm.em.fork();
+    for (let i = 0; i < 500 && !waited && !settled; i++) {
+      const [row] = await watcher.execute<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR SHARE%'`,
+      );
+      waited = (row?.n ?? 0) > 0;
+      if (!waited) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await tx.execute(`UPDATE council.council SET quorum_percent = 100 WHERE id = ?`, [uuid]);
+  });
+  expect(waited).toBe(true);
+  expect(await proposing).toMatchObject({ status: 'OPEN' });
+  const rules = await w.app.run('query($c: ID!) { node(id: $c) { ... on Council { quorumPercent } } }', { c: council.id });
+  expect(rules.node).toEqual({ quorumPercent: 100 });
 });

@@ -8,12 +8,19 @@ import { CouncilBallot, CouncilProposal, ProposalStatus, VoteChoice } from './pr
 import { councilOfProposal, insertBallot, seatChoices, statusForVoting, updateBallot } from './proposal.queries.js';
 import { outcome, type Tally } from './voting.js';
 import { councilMessages } from '../messages.js';
+import { t } from '../db.js';
 
-/** A member puts a proposal on an agenda item. */
+/**
+ * A member puts a proposal on an agenda item. The council is held FOR SHARE until commit: a change
+ * of how it decides in flight (`updateCouncil` holds it FOR UPDATE) finishes first, and one that
+ * comes after counts this proposal open, so no proposal is voted under a rule changing beneath it.
+ */
 export const createCouncilProposal = defineCommand<{ agendaItem: Named<CouncilAgendaItem>; text: string }, CouncilProposal>({
   name: 'council.createProposal',
   async run(uow, { agendaItem, text }) {
-    await requireMember(uow, await councilOfAgendaItem(uow, agendaItem));
+    const council = await councilOfAgendaItem(uow, agendaItem);
+    await requireMember(uow, council);
+    await uow.em.execute(`SELECT 1 FROM ${t('council')} WHERE id = ? FOR SHARE`, [council.uuid]);
     const proposal = uow.em.create(CouncilProposal, { agendaItem, text: requireText(text, 'text') });
     await uow.em.flush();
     return proposal;
