@@ -1,5 +1,5 @@
-import { Person, Place, PlaceType } from '@gongzhi/core';
-import { createTestApp, type TestApp } from '@gongzhi/core/testing';
+import { type GongzhiEvent, Person, Place, PlaceType } from '@gongzhi/core';
+import { createTestApp, type TestApp, uuidOf } from '@gongzhi/core/testing';
 import pg from 'pg';
 
 let app: TestApp;
@@ -397,4 +397,82 @@ test('a timeline is a connection in the order written; lastTimelineEntry is its 
   const count = (n: number) => app.countStatements(() => app.run(board, { n }));
   expect((await app.run(board, { n: 5 })).requests.nodes.length).toBeGreaterThan(1);
   expect(await count(5)).toBe(await count(1));
+});
+
+describe('work changes hands (reassignRequest)', () => {
+  const REASSIGN = `mutation($id: ID!, $p: ID!, $why: String!) { reassignRequest(id: $id, assigneeId: $p, reason: $why) { ${FIELDS} } }`;
+  const reassign = async (id: string, person: Person, why = '网格员调岗') =>
+    (await app.run(REASSIGN, { id, p: person.id, why })).reassignRequest;
+
+  test('a claimed request goes to a colleague as assigned, one in progress stays in progress; the timeline and an event say who and why', async () => {
+    const id = (await submit('楼道灯不亮')).request.id;
+    await change(id, 'ACCEPTED');
+    await claim(id, workers[0]);
+    const events: GongzhiEvent[] = [];
+    const stop = app.platform.events.onCommitted((batch) => void events.push(...batch));
+    const moved = await reassign(id, workers[1]);
+    stop();
+    expect(moved.errors).toEqual([]);
+    expect(moved.request).toMatchObject({ status: 'ASSIGNED', assignee: { name: '网格员2' } });
+    expect(events.map((e) => [e.name, e.payload])).toEqual([
+      [
+        'request.reassigned',
+        {
+          requestId: uuidOf(id),
+          placePath: household.path,
+          status: 'assigned',
+          level: 'grid',
+          assigneeId: workers[1].uuid,
+          previousAssigneeId: workers[0].uuid,
+          reason: '网格员调岗',
+        },
+      ],
+    ]);
+    await change(id, 'IN_PROGRESS');
+    const again = await reassign(id, workers[2], ' 病假 ');
+    expect(again.request).toMatchObject({ status: 'IN_PROGRESS', assignee: { name: '网格员3' } });
+    expect(again.request.timeline.nodes.slice(-3)).toEqual([
+      { action: 'reassigned', fromStatus: 'CLAIMED', toStatus: 'ASSIGNED', note: '网格员1 → 网格员2: 网格员调岗' },
+      { action: 'status', fromStatus: 'ASSIGNED', toStatus: 'IN_PROGRESS', note: null },
+      { action: 'reassigned', fromStatus: 'IN_PROGRESS', toStatus: 'IN_PROGRESS', note: '网格员2 → 网格员3: 病假' },
+    ]);
+  });
+
+  test('only held work is reassigned, to someone else, with a reason; a refusal writes nothing', async () => {
+    const id = (await submit('垃圾没人收')).request.id;
+    await change(id, 'ACCEPTED');
+    expect((await reassign(id, workers[1])).errors).toEqual([
+      {
+        code: 'ILLEGAL_TRANSITION',
+        message:
+          'Only work someone holds (assigned, claimed or in progress) is reassigned; this request is accepted. An accepted request is given with assignRequest.',
+        field: 'id',
+      },
+    ]);
+    await claim(id, workers[0]);
+    expect((await reassign(id, workers[0])).errors).toEqual([
+      { code: 'BAD_USER_INPUT', message: '网格员1 already holds this request: name the person it goes to.', field: 'assigneeId' },
+    ]);
+    expect((await reassign(id, workers[1], '  ')).errors).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'reason' })]);
+    const now = await app.run(`query($id: ID!) { request(id: $id) { status assignee { name } timeline { nodes { action } } } }`, { id });
+    expect(now.request).toEqual({
+      status: 'CLAIMED',
+      assignee: { name: '网格员1' },
+      timeline: { nodes: [{ action: 'created' }, { action: 'status' }, { action: 'claimed' }] },
+    });
+  });
+
+  test('of two reassignments at once exactly one wins', async () => {
+    const id = (await submit('水管爆了')).request.id;
+    await change(id, 'ACCEPTED');
+    await claim(id, workers[0]);
+    const both = await Promise.all([reassign(id, workers[4], '甲'), reassign(id, workers[5], '乙')]);
+    expect(both.filter((r) => r.errors.length === 0)).toHaveLength(1);
+    const loser = both.find((r) => r.errors.length > 0);
+    expect(loser?.request).toBeNull();
+    const winner = both.find((r) => r.errors.length === 0)!.request.assignee.name;
+    const now = await app.run(`query($id: ID!) { request(id: $id) { assignee { name } timeline { nodes { action } } } }`, { id });
+    expect(now.request.assignee.name).toBe(winner);
+    expect(now.request.timeline.nodes.filter((n: { action: string }) => n.action === 'reassigned')).toHaveLength(1);
+  });
 });

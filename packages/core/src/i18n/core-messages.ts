@@ -358,6 +358,21 @@ export const coreMessages = defineMessages('core', {
     en: 'Progress is reported on claimed, assigned or in-progress work; this request is {requestStatus}.',
     'zh-CN': '只有已认领、已指派或办理中的诉求才能报告进展；该诉求当前为 {requestStatus}。',
   },
+  reassignOnlyHeldWork: {
+    code: 'ILLEGAL_TRANSITION',
+    en: 'Only work someone holds (assigned, claimed or in progress) is reassigned; this request is {requestStatus}. An accepted request is given with assignRequest.',
+    'zh-CN': '只有已指派、已认领或办理中的诉求才能改派；该诉求当前为 {requestStatus}。已受理的诉求请用 assignRequest 指派。',
+  },
+  alreadyHoldsRequest: {
+    code: 'BAD_USER_INPUT',
+    en: '{personName} already holds this request: name the person it goes to.',
+    'zh-CN': '{personName} 已经在办理该诉求：请指定接手的人。',
+  },
+  reassignReasonEmpty: {
+    code: 'BAD_USER_INPUT',
+    en: '"reason" must not be empty: say why the work changes hands (e.g. "网格员调岗，工作移交").',
+    'zh-CN': '"reason" 不能为空：请说明改派的原因（如“网格员调岗，工作移交”）。',
+  },
   reasonEmptySayWhy: {
     code: 'BAD_USER_INPUT',
     en: '"reason" must not be empty: say why the deadline moves (e.g. "居民急需，工期压缩").',

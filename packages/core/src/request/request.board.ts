@@ -19,6 +19,7 @@ export const requestBoardItems = defineBoardItems<Request>({
     'request.status-changed': ref,
     'request.assigned': ref,
     'request.claimed': ref,
+    'request.reassigned': ref,
     'request.dispatched': ref,
     'request.escalated': ref,
     'request.rated': ref,

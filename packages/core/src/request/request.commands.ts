@@ -505,6 +505,44 @@ export const assignRequest = defineCommand<{ request: Named<Request>; assignee: 
   },
 });
 
+/** Statuses in which someone holds a request, and what a reassignment leaves it in. */
+const REASSIGNED_TO: Partial<Record<RequestStatus, RequestStatus>> = {
+  [RequestStatus.ASSIGNED]: RequestStatus.ASSIGNED,
+  // Staff give it on: it is assigned now, not taken.
+  [RequestStatus.CLAIMED]: RequestStatus.ASSIGNED,
+  [RequestStatus.IN_PROGRESS]: RequestStatus.IN_PROGRESS,
+};
+
+/**
+ * Gives work someone holds to another person (改派: the worker is ill, changed posts, left):
+ * `request.manage` where the request is. An assigned or claimed request becomes assigned to
+ * them, one in progress stays in progress; the timeline names both and the reason. Of two
+ * changes at once one wins, as for every move.
+ */
+export const reassignRequest = defineCommand<{ request: Named<Request>; assignee: Named<Person>; reason: string }, Request>({
+  name: 'request.reassign',
+  links: { assignee: { to: 'request', widen: COMMUNITY_TAKES_ITS_REQUESTS } },
+  async run(uow, { request, assignee, reason }) {
+    uow.actor.authorize(Permission.REQUEST_MANAGE, request.placePath);
+    const to = REASSIGNED_TO[request.status];
+    const previous = request.assignee?.uuid;
+    if (!to || !previous) throw coreMessages.reassignOnlyHeldWork.error({ requestStatus: request.status }, 'id');
+    if (previous === assignee.uuid) throw coreMessages.alreadyHoldsRequest.error({ personName: assignee.name }, 'assigneeId');
+    const why = reason.trim();
+    if (!why) throw coreMessages.reassignReasonEmpty.error('reason');
+    const holder = await uow.em.findOne(Person, { uuid: previous });
+    const note = `${holder?.name ?? '—'} → ${assignee.name}: ${why}`;
+    await move(uow, request, to, { action: 'reassigned', note }, { assignee });
+    await uow.emit('request.reassigned', {
+      ...eventPayload(request),
+      assigneeId: assignee.uuid,
+      previousAssigneeId: previous,
+      reason: why,
+    });
+    return request;
+  },
+});
+
 /** Raises a request one level (grid › community › subdistrict), unassigned, for that level to accept. */
 export const escalateRequest = defineCommand<{ request: Named<Request>; reason: string }, Request>({
   name: 'request.escalate',

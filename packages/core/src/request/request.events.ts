@@ -15,6 +15,7 @@ declare module '../events/event-bus.js' {
     'request.status-changed': RequestEventPayload & { from: RequestStatus };
     'request.assigned': RequestEventPayload & { assigneeId: string };
     'request.claimed': RequestEventPayload & { assigneeId: string };
+    'request.reassigned': RequestEventPayload & { assigneeId: string; previousAssigneeId: string; reason: string };
     'request.dispatched': RequestEventPayload & { organizationId: string };
     'request.escalated': RequestEventPayload & { fromLevel: RequestLevel; reason: string };
     'request.rated': RequestEventPayload & { rating: number };
@@ -48,6 +49,15 @@ export const requestEvents = {
   'request.claimed': {
     description: 'A person took a request themselves.',
     payload: { ...requestFields, assigneeId: { node: 'Person', description: 'The person who took it.' } },
+  },
+  'request.reassigned': {
+    description: 'Work someone held was given to another person (the worker was ill, changed posts, left).',
+    payload: {
+      ...requestFields,
+      assigneeId: { node: 'Person', description: 'The person it was given to.' },
+      previousAssigneeId: { node: 'Person', description: 'The person who held it before.' },
+      reason: 'Why, in words.',
+    },
   },
   'request.dispatched': {
     description: 'A request was sent to an organisation (a partner unit) to take up.',

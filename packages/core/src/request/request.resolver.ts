@@ -33,6 +33,7 @@ import {
   importHotlineOrder,
   type NewRequestDetails,
   rateRequest,
+  reassignRequest,
   reportRequestProgress,
   submitRequest,
 } from './request.commands.js';
@@ -285,6 +286,19 @@ export class RequestResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<RequestPayload> {
     return perform(ctx, RequestPayload, assignRequest, { request, assignee });
+  }
+
+  @Mutation(() => RequestPayload, {
+    description:
+      'Gives work someone holds (assigned, claimed or in progress) to another person, with the reason (改派: the worker is ill, changed posts, left).',
+  })
+  reassignRequest(
+    @RefArg('id', () => Request) request: Ref<Request>,
+    @RefArg('assigneeId', () => Person) assignee: Ref<Person>,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<RequestPayload> {
+    return perform(ctx, RequestPayload, reassignRequest, { request, assignee, reason });
   }
 
   @Mutation(() => RequestPayload, { description: 'Raises a request one level (grid › community › subdistrict) with a reason.' })
