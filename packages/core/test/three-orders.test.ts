@@ -139,6 +139,50 @@ describe('three orders: 点单 → 下单 → 接单', () => {
     expect(problemOf(again)).toMatchObject({ code: 'ALREADY_CLAIMED' });
   });
 
+  test('a member who took an order gives it back (退回) with the reason; it waits for the unit again and the other member takes it', async () => {
+    const third = (
+      await mutate(SUBMIT, { i: { kind: 'NEED', channel: 'PHONE', title: '上门换药', placeId: place.home.id } }, as(person.resident))
+    ).request.id;
+    await mutate(DISPATCH, { id: third, o: hospital.id }, as(person.worker));
+    await mutate(CLAIM, { id: third }, as(person.doctor));
+    const RELEASE = `mutation($id: ID!, $why: String!) { releaseRequest(id: $id, reason: $why) {
+      request { status assignee { name } dispatchedTo { name } } errors { code message field } } }`;
+    // Only its holder, or staff: the other member sees it but may not give back what is not theirs.
+    expect(problemOf(await app.execute(RELEASE, { id: third, why: '没空' }, { caller: as(person.nurse) }))).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    const released = await mutate(RELEASE, { id: third, why: '本周出诊排满' }, as(person.doctor));
+    expect(released.request).toEqual({ status: 'ACCEPTED', assignee: null, dispatchedTo: { name: '方庄社区卫生服务中心' } });
+    expect(problemOf(await app.execute(RELEASE, { id: third, why: '再退' }, { caller: as(person.worker) }))).toMatchObject({
+      code: 'ILLEGAL_TRANSITION',
+      field: 'id',
+    });
+    expect((await mutate(CLAIM, { id: third }, as(person.nurse))).request).toEqual({ status: 'CLAIMED', assignee: { name: '李护士' } });
+    const story = await app.run(`query($id: ID!) { request(id: $id) { timeline { nodes { action actor { name } note } } } }`, {
+      id: third,
+    });
+    expect(story.request.timeline.nodes.slice(2)).toEqual([
+      { action: 'claimed', actor: { name: '张医生' }, note: '张医生' },
+      { action: 'released', actor: { name: '张医生' }, note: '张医生: 本周出诊排满' },
+      { action: 'claimed', actor: { name: '李护士' }, note: '李护士' },
+    ]);
+    // Work begun is not given back; it is reassigned.
+    await mutate(
+      `mutation($id: ID!) { changeRequestStatus(id: $id, to: IN_PROGRESS) { request { status } errors { code message field } } }`,
+      { id: third },
+      as(person.worker),
+    );
+    expect(problemOf(await app.execute(RELEASE, { id: third, why: '太忙' }, { caller: as(person.nurse) }))).toMatchObject({
+      code: 'ILLEGAL_TRANSITION',
+      message: expect.stringContaining('reassignRequest'),
+    });
+    await mutate(
+      `mutation($id: ID!) { changeRequestStatus(id: $id, to: RESOLVED) { request { status } errors { code message field } } }`,
+      { id: third },
+      as(person.worker),
+    );
+  });
+
   test('the community closes the loop; the timeline tells the whole story and the resident rates it', async () => {
     for (const to of ['IN_PROGRESS', 'RESOLVED']) {
       await mutate(

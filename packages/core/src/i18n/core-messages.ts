@@ -373,6 +373,16 @@ export const coreMessages = defineMessages('core', {
     en: '"reason" must not be empty: say why the work changes hands (e.g. "网格员调岗，工作移交").',
     'zh-CN': '"reason" 不能为空：请说明改派的原因（如“网格员调岗，工作移交”）。',
   },
+  releaseOnlyTakenWork: {
+    code: 'ILLEGAL_TRANSITION',
+    en: 'Only work assigned or claimed and not yet begun is given back; this request is {requestStatus}. Work in progress goes to a colleague with reassignRequest.',
+    'zh-CN': '只有已指派或已认领、尚未开始办理的诉求才能退回；该诉求当前为 {requestStatus}。办理中的诉求请用 reassignRequest 改派。',
+  },
+  releaseReasonEmpty: {
+    code: 'BAD_USER_INPUT',
+    en: '"reason" must not be empty: say why the work is given back (e.g. "不在本人负责片区").',
+    'zh-CN': '"reason" 不能为空：请说明退回的原因（如“不在本人负责片区”）。',
+  },
   reasonEmptySayWhy: {
     code: 'BAD_USER_INPUT',
     en: '"reason" must not be empty: say why the deadline moves (e.g. "居民急需，工期压缩").',

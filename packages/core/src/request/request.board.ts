@@ -20,6 +20,7 @@ export const requestBoardItems = defineBoardItems<Request>({
     'request.assigned': ref,
     'request.claimed': ref,
     'request.reassigned': ref,
+    'request.released': ref,
     'request.dispatched': ref,
     'request.escalated': ref,
     'request.rated': ref,

@@ -543,6 +543,29 @@ export const reassignRequest = defineCommand<{ request: Named<Request>; assignee
   },
 });
 
+/**
+ * Gives back work taken and not begun (退回): its holder does (claimed by mistake, not their
+ * area), or staff with `request.manage` where it is. The request is accepted again, held by no
+ * one, for someone else to claim or be assigned (a partner unit's, still dispatched to it); work in
+ * progress is reassigned instead.
+ */
+export const releaseRequest = defineCommand<{ request: Named<Request>; reason: string }, Request>({
+  name: 'request.release',
+  async run(uow, { request, reason }) {
+    const previous = request.assignee?.uuid;
+    if (!previous || previous !== uow.actor.personId) uow.actor.authorize(Permission.REQUEST_MANAGE, request.placePath);
+    if (!previous || (request.status !== RequestStatus.ASSIGNED && request.status !== RequestStatus.CLAIMED)) {
+      throw coreMessages.releaseOnlyTakenWork.error({ requestStatus: request.status }, 'id');
+    }
+    const why = reason.trim();
+    if (!why) throw coreMessages.releaseReasonEmpty.error('reason');
+    const holder = await uow.em.findOne(Person, { uuid: previous });
+    await move(uow, request, RequestStatus.ACCEPTED, { action: 'released', note: `${holder?.name ?? '—'}: ${why}` }, { assignee: null });
+    await uow.emit('request.released', { ...eventPayload(request), previousAssigneeId: previous, reason: why });
+    return request;
+  },
+});
+
 /** Raises a request one level (grid › community › subdistrict), unassigned, for that level to accept. */
 export const escalateRequest = defineCommand<{ request: Named<Request>; reason: string }, Request>({
   name: 'request.escalate',

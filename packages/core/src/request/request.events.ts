@@ -16,6 +16,7 @@ declare module '../events/event-bus.js' {
     'request.assigned': RequestEventPayload & { assigneeId: string };
     'request.claimed': RequestEventPayload & { assigneeId: string };
     'request.reassigned': RequestEventPayload & { assigneeId: string; previousAssigneeId: string; reason: string };
+    'request.released': RequestEventPayload & { previousAssigneeId: string; reason: string };
     'request.dispatched': RequestEventPayload & { organizationId: string };
     'request.escalated': RequestEventPayload & { fromLevel: RequestLevel; reason: string };
     'request.rated': RequestEventPayload & { rating: number };
@@ -56,6 +57,14 @@ export const requestEvents = {
       ...requestFields,
       assigneeId: { node: 'Person', description: 'The person it was given to.' },
       previousAssigneeId: { node: 'Person', description: 'The person who held it before.' },
+      reason: 'Why, in words.',
+    },
+  },
+  'request.released': {
+    description: 'Work taken and not begun was given back: the request is accepted again, held by no one.',
+    payload: {
+      ...requestFields,
+      previousAssigneeId: { node: 'Person', description: 'The person who held it.' },
       reason: 'Why, in words.',
     },
   },

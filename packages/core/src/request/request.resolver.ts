@@ -34,6 +34,7 @@ import {
   type NewRequestDetails,
   rateRequest,
   reassignRequest,
+  releaseRequest,
   reportRequestProgress,
   submitRequest,
 } from './request.commands.js';
@@ -299,6 +300,18 @@ export class RequestResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<RequestPayload> {
     return perform(ctx, RequestPayload, reassignRequest, { request, assignee, reason });
+  }
+
+  @Mutation(() => RequestPayload, {
+    description:
+      'Gives back work assigned or claimed and not begun (退回), with the reason: its holder, or staff with request.manage. It is accepted again, held by no one.',
+  })
+  releaseRequest(
+    @RefArg('id', () => Request) request: Ref<Request>,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<RequestPayload> {
+    return perform(ctx, RequestPayload, releaseRequest, { request, reason });
   }
 
   @Mutation(() => RequestPayload, { description: 'Raises a request one level (grid › community › subdistrict) with a reason.' })
