@@ -51,6 +51,8 @@ export const gridEvents = {
       personId: { node: 'Person', description: 'The person whose assignment ends.' },
       assignmentId: { node: 'GridWorker', description: 'The assignment (with its start and end days).' },
       endsOn: 'Its last day, as a date YYYY-MM-DD.',
+      handedOverToId: { node: 'Person', description: 'The colleague their open requests in the grid went to, or null.' },
+      handedOver: 'How many requests were handed over (0 without a colleague).',
     },
   },
   'grid.adopted': {

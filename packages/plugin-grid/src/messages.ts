@@ -178,6 +178,11 @@ export const gridMessages = defineMessages('grid', {
     en: '"{requestTitle}" is not on a place inside any grid; claim it with claimRequest instead.',
     'zh-CN': '“{requestTitle}”所在地点不属于任何网格；请改用 claimRequest 认领。',
   },
+  handOverToWorker: {
+    code: 'NOT_GRID_MEMBER',
+    en: '{personName} is not another worker of grid {gridName} today: hand the work over to one of its workers.',
+    'zh-CN': '{personName} 今天不是网格{gridName}的其他网格员：请将工作移交给该网格的网格员。',
+  },
   neitherWorkerGridNor: {
     code: 'NOT_GRID_MEMBER',
     en: '{meName} is neither a worker of grid {gName} nor a member of a partner unit that adopted it; only they take its work.',

@@ -47,6 +47,8 @@ test('a worker who left gets no new request from the next day; the event tells s
       personId: w.person.wang.uuid,
       assignmentId: uuidOf(wangAssignment),
       endsOn: '2026-06-01',
+      handedOverToId: null,
+      handedOver: 0,
     },
   ]);
 
@@ -114,4 +116,57 @@ test('ending an assignment is checked like every write, and a refusal writes not
     { person: { name: '董桂芳' }, endsOn: '2026-06-02' },
     { person: { name: '王小丽' }, endsOn: null },
   ]);
+});
+
+test('a worker who leaves hands their open work in the grid over to a colleague (工作移交), all of it or none', async () => {
+  w.clock.set('2026-06-03T09:00:00+08:00');
+  const second = await createGrid(w.app, w.place.fxy.id, '芳星园二区网格', [w.place.c2.id]);
+  const wangHere = (await mutate(w.app, ASSIGN, { g: second, p: w.person.wang.id, s: '2026-06-03' })).worker.id;
+  // Only 王小丽 is on duty here: the grid routes both requests to her; she starts on one.
+  const leak = await submit(w.app, w.place.h5.id, w.person.resident.id, '5号楼漏水');
+  const door = await submit(w.app, w.place.h5.id, w.person.resident.id, '5号楼门禁坏了');
+  await mutate(w.app, 'mutation($id: ID!) { changeRequestStatus(id: $id, to: IN_PROGRESS) { request { id } errors { code message } } }', {
+    id: leak,
+  });
+  // Her work in the first grid is not this grid's to hand over.
+  const elsewhere = await submit(w.app, w.place.h201.id, w.person.resident.id, '20号楼楼道灯坏了');
+  for (const id of [leak, door, elsewhere]) expect((await request(w.app, id)).assignee).toEqual({ name: '王小丽' });
+  await mutate(w.app, ASSIGN, { g: second, p: w.person.dong.id, s: '2026-06-03' });
+
+  const HAND_OVER = `mutation($id: ID!, $to: ID) {
+    endGridWorkerAssignment(id: $id, handOverToId: $to) { worker { endsOn } errors { code message field } } }`;
+  // To someone who is not a worker of this grid: refused, and nothing is written.
+  expect((await w.app.run(HAND_OVER, { id: wangHere, to: w.person.li.id })).endGridWorkerAssignment.errors).toEqual([
+    {
+      code: 'NOT_GRID_MEMBER',
+      message: '李网格 is not another worker of grid 芳星园二区网格 today: hand the work over to one of its workers.',
+      field: 'handOverToId',
+    },
+  ]);
+  // A grid manager who may not move requests (request.manage) cannot hand them over: the end is not written either.
+  const refused = await w.app.run(HAND_OVER, { id: wangHere, to: w.person.dong.id }, { caller: gridManager });
+  expect(refused.endGridWorkerAssignment.errors).toEqual([expect.objectContaining({ code: 'FORBIDDEN' })]);
+  const workers = async () =>
+    (await w.app.run('query($g: ID!) { grid(id: $g) { workers { nodes { person { name } endsOn } } } }', { g: second })).grid.workers.nodes;
+  expect(await workers()).toEqual(expect.arrayContaining([{ person: { name: '王小丽' }, endsOn: null }]));
+  expect((await request(w.app, door)).assignee).toEqual({ name: '王小丽' });
+
+  const events: GongzhiEvent[] = [];
+  const stop = w.app.platform.events.onCommitted((batch) => void events.push(...batch));
+  const ended = await w.app.run(HAND_OVER, { id: wangHere, to: w.person.dong.id });
+  stop();
+  expect(ended.endGridWorkerAssignment).toEqual({ worker: { endsOn: '2026-06-03' }, errors: [] });
+  expect(events.find((e) => e.name === 'grid.worker-assignment-ended')?.payload).toMatchObject({
+    handedOverToId: w.person.dong.uuid,
+    handedOver: 2,
+  });
+  expect(events.filter((e) => e.name === 'request.reassigned')).toHaveLength(2);
+  expect(await request(w.app, leak)).toMatchObject({ status: 'IN_PROGRESS', assignee: { name: '董桂芳' } });
+  const handed = await request(w.app, door);
+  expect(handed).toMatchObject({ status: 'ASSIGNED', assignee: { name: '董桂芳' } });
+  expect(handed.timeline.nodes.at(-1)).toMatchObject({
+    action: 'reassigned',
+    note: '王小丽 → 董桂芳: grid 芳星园二区网格: assignment ends 2026-06-03',
+  });
+  expect((await request(w.app, elsewhere)).assignee).toEqual({ name: '王小丽' });
 });

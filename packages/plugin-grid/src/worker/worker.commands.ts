@@ -5,12 +5,15 @@ import {
   type Named,
   type Person,
   type Place,
+  reassignRequest,
   refId,
+  Request,
+  RequestStatus,
   requireIsoDate,
   type UnitOfWork,
 } from '@gongzhi/core';
 import { Grid } from '../grid/grid.entity.js';
-import { communityOf, gridsCovering } from '../grid/grid.queries.js';
+import { communityOf, coveredPaths, gridsCovering } from '../grid/grid.queries.js';
 import { today } from '../options.js';
 import { GridPermission } from '../permissions.js';
 import { GridWorker } from './worker.entity.js';
@@ -80,16 +83,25 @@ export const assignGridWorker = defineCommand<
   },
 });
 
+/** Work someone holds, as `reassignRequest` takes it. */
+const HELD: readonly RequestStatus[] = [RequestStatus.ASSIGNED, RequestStatus.CLAIMED, RequestStatus.IN_PROGRESS];
+
 /**
  * Ends a grid worker's assignment on `endsOn` (its last day; today in the grid's calendar when not
  * given): an open assignment, or one whose end comes later. From the next day the grid routes them
  * no new request and they no longer visit or colour its households as its worker. An end only comes
- * earlier: an assignment that ended is history, so working the grid again is a new one.
+ * earlier: an assignment that ended is history, so working the grid again is a new one. With
+ * `handOverTo` (a worker of the grid today), the open requests they hold under the grid's places
+ * go to that colleague now, through core's `reassignRequest` (so `request.manage` there too), in
+ * the same transaction: all of them or, on any refusal, none.
  */
-export const endGridWorkerAssignment = defineCommand<{ assignment: Named<GridWorker>; endsOn?: string | null }, GridWorker>({
+export const endGridWorkerAssignment = defineCommand<
+  { assignment: Named<GridWorker>; endsOn?: string | null; handOverTo?: Named<Person> | null },
+  GridWorker
+>({
   name: 'grid.endWorkerAssignment',
   lock: ['assignment'],
-  async run(uow, { assignment, endsOn }) {
+  async run(uow, { assignment, endsOn, handOverTo }) {
     const grid = await uow.em.findOneOrFail(Grid, { uuid: refId(assignment.grid)! });
     const community = await communityOf(uow, grid);
     uow.actor.authorize(GridPermission.MANAGE, community.path);
@@ -100,13 +112,33 @@ export const endGridWorkerAssignment = defineCommand<{ assignment: Named<GridWor
     }
     assignment.endsOn = end;
     await uow.em.flush();
+    const handedOver = handOverTo ? await handOverWork(uow, grid, refId(assignment.person)!, handOverTo, end) : 0;
     await uow.emit('grid.worker-assignment-ended', {
       gridId: grid.uuid,
       placePath: community.path,
       personId: refId(assignment.person)!,
       assignmentId: assignment.uuid,
       endsOn: end,
+      handedOverToId: handOverTo?.uuid ?? null,
+      handedOver,
     });
     return assignment;
   },
 });
+
+/** Gives the open requests `leaving` holds under `grid`'s places to `colleague`, a worker of the grid today; how many. */
+async function handOverWork(uow: UnitOfWork, grid: Grid, leaving: string, colleague: Person, end: string): Promise<number> {
+  if (colleague.uuid === leaving || !(await isActiveWorker(uow, [grid.uuid], colleague.uuid, today(uow)))) {
+    throw gridMessages.handOverToWorker.error({ personName: colleague.name, gridName: grid.name }, 'handOverToId');
+  }
+  const paths = await coveredPaths(uow, grid.uuid);
+  if (!paths.length) return 0;
+  const held = await uow.em.find(
+    Request,
+    { assignee: leaving, status: { $in: [...HELD] }, $or: paths.map((path) => ({ placePath: { $like: `${path}%` } })) },
+    { orderBy: { createdAt: 'asc', uuid: 'asc' } },
+  );
+  const reason = `grid ${grid.name}: assignment ends ${end}`;
+  for (const request of held) await uow.run(reassignRequest, { request, assignee: colleague, reason });
+  return held.length;
+}

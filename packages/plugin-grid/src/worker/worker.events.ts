@@ -18,6 +18,10 @@ export interface GridWorkerAssignmentEnded {
   assignmentId: string;
   /** The last day worked, YYYY-MM-DD. */
   endsOn: string;
+  /** The colleague their open requests in the grid went to, if handed over. */
+  handedOverToId: string | null;
+  /** How many requests were handed over (0 without a colleague). */
+  handedOver: number;
 }
 
 declare module '@gongzhi/core' {

@@ -49,9 +49,15 @@ export class GridWorkerResolver {
       description: "YYYY-MM-DD, on or after startsOn; today (the grid's calendar) when omitted.",
     })
     endsOn: string | null | undefined,
+    @RefArg('handOverToId', () => Person, {
+      nullable: true,
+      description:
+        'A worker of the grid today: the open requests the leaving worker holds under the grid go to them now (needs request.manage there too).',
+    })
+    handOverTo: Ref<Person> | null | undefined,
     @Ctx() ctx: GongzhiContext,
   ) {
-    return perform(ctx, GridWorkerPayload, endGridWorkerAssignment, { assignment, endsOn: endsOn ?? null });
+    return perform(ctx, GridWorkerPayload, endGridWorkerAssignment, { assignment, endsOn: endsOn ?? null, handOverTo: handOverTo ?? null });
   }
 }
 
