@@ -35,6 +35,25 @@ export const councilEvents = {
       placeId: { node: 'Place', description: 'Where it meets, or null when no place was given.' },
     },
   },
+  'council.meeting-rescheduled': {
+    description: 'A member moved a council meeting to another time or place; its members are reminded again before the new time.',
+    payload: {
+      ...councilFields,
+      meetingId: { node: 'CouncilMeeting', description: 'The meeting.' },
+      scheduledAt: 'When it starts now, as an ISO 8601 time.',
+      previousScheduledAt: 'When it was to start, as an ISO 8601 time.',
+      placeId: { node: 'Place', description: 'Where it meets now, or null when no place was given.' },
+    },
+  },
+  'council.meeting-cancelled': {
+    description: 'A member called a council meeting off: tell its members not to come.',
+    payload: {
+      ...councilFields,
+      meetingId: { node: 'CouncilMeeting', description: 'The meeting.' },
+      scheduledAt: 'When it was to start, as an ISO 8601 time.',
+      reason: 'Why, in words.',
+    },
+  },
   'council.vote-cast': {
     description: 'A seat’s vote on a proposal was cast, or changed.',
     payload: {

@@ -34,6 +34,7 @@ import { memberVacated } from './migrations/0004_member_vacated.js';
 import { actionItemOverdue } from './migrations/0005_action_item_overdue.js';
 import { meetingReminders } from './migrations/0006_meeting_reminders.js';
 import { memberSeatedAgain } from './migrations/0007_member_seated_again.js';
+import { meetingChanges } from './migrations/0008_meeting_changes.js';
 import { meetingReminderTask, remindMeetings } from './meeting/reminder.task.js';
 import { announceOverdueActionItems, overdueActionItemsTask } from './decision/overdue.task.js';
 import { type CouncilOptions, type CouncilServices, DEFAULT_OPTIONS, validateOptions } from './options.js';
@@ -104,7 +105,16 @@ export const plugin = definePlugin<CouncilOptions>({
     resident_poll_proposal_id_key: { message: councilMessages.constraintResidentPollProposalIdKey, field: 'proposalId' },
     decision_proposal_id_key: { message: councilMessages.constraintDecisionProposalIdKey, field: 'input.proposalId' },
   },
-  migrations: [councils, actionItemPlacePath, connectionIndexes, memberVacated, actionItemOverdue, meetingReminders, memberSeatedAgain],
+  migrations: [
+    councils,
+    actionItemPlacePath,
+    connectionIndexes,
+    memberVacated,
+    actionItemOverdue,
+    meetingReminders,
+    memberSeatedAgain,
+    meetingChanges,
+  ],
   boardItems: [councilActionItemBoardItems],
   resolvers: [
     CouncilResolver,

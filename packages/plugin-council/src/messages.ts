@@ -106,6 +106,21 @@ export const councilMessages = defineMessages('council', {
     en: '"{itemTitle}" is already done; a finished share of the work is not reopened.',
     'zh-CN': '“{itemTitle}”已完成；已完成的分工不再重新打开。',
   },
+  meetingCancelled: {
+    code: 'MEETING_CANCELLED',
+    en: 'The meeting "{title}" was called off ({reason}); schedule a new one.',
+    'zh-CN': '会议“{title}”已取消（{reason}）；请重新安排会议。',
+  },
+  meetingAlreadyStarted: {
+    code: 'MEETING_STARTED',
+    en: 'The meeting "{title}" began at {scheduledAt}; a meeting that took place is not moved or called off.',
+    'zh-CN': '会议“{title}”已于 {scheduledAt} 开始；已召开的会议不能改期或取消。',
+  },
+  meetingHasOpenProposals: {
+    code: 'CONFLICT',
+    en: '{open} proposal(s) on the agenda of "{title}" are still open: close them before calling the meeting off.',
+    'zh-CN': '会议“{title}”的议程中还有 {open} 项提案未结束：请先结束表决再取消会议。',
+  },
   meetingNeedsHoursNotice: {
     code: 'NOTICE_TOO_SHORT',
     en: 'A meeting needs {notice} hours\' notice: schedule it at {Date} or later, or set "urgent" to convene it within hours.',

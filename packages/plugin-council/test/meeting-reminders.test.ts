@@ -1,6 +1,6 @@
 import { type EventPayload, Person, PersonRole, PersonRoleKind } from '@gongzhi/core';
 import { createTestClock, uuidOf } from '@gongzhi/core/testing';
-import { act, as, createWorld, Q, type World } from './world.js';
+import { act, as, createWorld, failure, Q, type World } from './world.js';
 
 /**
  * A council meeting's members are reminded once, `meetingReminderMinutes` before it starts
@@ -102,4 +102,77 @@ test('the plugin runs the round on its interval; a reminder time past a week sto
   await expect(createWorld(clock.now, { pluginOptions: { council: { meetingReminderMinutes: 10_081 } } })).rejects.toThrow(
     /meetingReminderMinutes must be a whole number of minutes from 0 \(no reminders\) to 10080 \(a week\); got 10081/,
   );
+});
+
+const RESCHEDULE = `mutation($id: ID!, $input: RescheduleCouncilMeetingInput!) { rescheduleCouncilMeeting(id: $id, input: $input) {
+  meeting { scheduledAt remindedAt place { name } cancelledAt } errors { code message field } } }`;
+const CANCEL = `mutation($id: ID!, $why: String!) { cancelCouncilMeeting(id: $id, reason: $why) {
+  meeting { cancelledAt cancelReason } errors { code message field } } }`;
+
+test('a meeting moved is reminded again before its new time; one called off says why and is not reminded, nor added to', async () => {
+  const events: { name: string; payload: unknown }[] = [];
+  const stop = w.app.platform.events.onCommitted((batch) => void events.push(...batch.map((e) => ({ name: e.name, payload: e.payload }))));
+  clock.set('2026-11-26T09:00:00+08:00');
+  const friday = await schedule('周五议事', '2026-11-28T19:00:00+08:00', false);
+  const sunday = await schedule('周日议事', '2026-11-29T10:00:00+08:00', false);
+  clock.set('2026-11-28T17:00:30+08:00');
+  expect(await round()).toEqual([uuidOf(friday)]);
+
+  // Too little notice for a meeting that is not urgent: refused, nothing moves.
+  const soon = await failure(w.app, RESCHEDULE, { id: friday, input: { scheduledAt: '2026-11-28T20:00:00+08:00' } }, as(rep));
+  expect(soon).toMatchObject({ code: 'NOTICE_TOO_SHORT', field: 'input.scheduledAt' });
+  const moved = await act(w.app, RESCHEDULE, { id: friday, input: { scheduledAt: '2026-11-30T19:00:00+08:00', placeId: null } }, as(rep));
+  expect(moved).toEqual({ scheduledAt: '2026-11-30T11:00:00.000Z', remindedAt: null, place: null, cancelledAt: null });
+  expect(events.find((e) => e.name === 'council.meeting-rescheduled')?.payload).toEqual({
+    councilId: uuidOf(councilId),
+    placePath: w.community.path,
+    meetingId: uuidOf(friday),
+    scheduledAt: '2026-11-30T11:00:00.000Z',
+    previousScheduledAt: '2026-11-28T11:00:00.000Z',
+    placeId: null,
+  });
+
+  expect(await failure(w.app, CANCEL, { id: sunday, why: ' ' }, as(rep))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
+  const called = await act(w.app, CANCEL, { id: sunday, why: '疫情防控，暂停聚集' }, as(rep));
+  expect(called).toEqual({ cancelledAt: '2026-11-28T09:00:30.000Z', cancelReason: '疫情防控，暂停聚集' });
+  expect(events.find((e) => e.name === 'council.meeting-cancelled')?.payload).toMatchObject({
+    meetingId: uuidOf(sunday),
+    reason: '疫情防控，暂停聚集',
+  });
+  const gone = { code: 'MEETING_CANCELLED', message: 'The meeting "周日议事" was called off (疫情防控，暂停聚集); schedule a new one.' };
+  expect(await failure(w.app, CANCEL, { id: sunday, why: '再取消' }, as(rep))).toMatchObject(gone);
+  expect(await failure(w.app, RESCHEDULE, { id: sunday, input: { scheduledAt: '2026-12-06T10:00:00+08:00' } }, as(rep))).toMatchObject(
+    gone,
+  );
+  expect(await failure(w.app, Q.agenda, { input: { meetingId: sunday, title: '停车' } }, as(rep))).toMatchObject({
+    ...gone,
+    field: 'input.meetingId',
+  });
+  stop();
+
+  // Sunday's reminder time comes and goes: called off, not reminded. Friday's moved meeting is reminded before its new time.
+  clock.set('2026-11-29T08:00:30+08:00');
+  expect(await round()).toEqual([]);
+  clock.set('2026-11-30T17:00:30+08:00');
+  expect(await round()).toEqual([uuidOf(friday)]);
+  // A meeting that took place is not moved or called off.
+  clock.set('2026-11-30T19:00:01+08:00');
+  expect(await failure(w.app, CANCEL, { id: friday, why: '太晚了' }, as(rep))).toMatchObject({ code: 'MEETING_STARTED' });
+});
+
+test('a meeting is not called off under an open vote', async () => {
+  clock.set('2026-12-01T09:00:00+08:00');
+  const meeting = await schedule('表决会', '2026-12-03T19:00:00+08:00', false);
+  const item = await act(w.app, Q.agenda, { input: { meetingId: meeting, title: '更换长椅' } }, as(rep));
+  await act(w.app, Q.propose, { a: item.id, t: '用新长椅替换旧沙发' }, as(rep));
+  expect(await failure(w.app, CANCEL, { id: meeting, why: '改期' }, as(rep))).toEqual({
+    code: 'CONFLICT',
+    message: '1 proposal(s) on the agenda of "表决会" are still open: close them before calling the meeting off.',
+    field: 'id',
+  });
+  // Moving it is fine: the vote goes on.
+  expect(await act(w.app, RESCHEDULE, { id: meeting, input: { scheduledAt: '2026-12-04T19:00:00+08:00' } }, as(rep))).toMatchObject({
+    scheduledAt: '2026-12-04T11:00:00.000Z',
+    place: { name: expect.any(String) },
+  });
 });

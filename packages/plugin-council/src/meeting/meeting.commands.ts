@@ -16,6 +16,7 @@ import { withCommunity } from '../council/council.queries.js';
 import { AgendaItemKind, CouncilAgendaItem, CouncilMeeting, GRID_FINDING_TYPE } from './meeting.entity.js';
 import { councilOfAgendaItem, councilOfMeeting, nextAgendaPosition, recordPresent } from './meeting.queries.js';
 import { councilMessages } from '../messages.js';
+import { t } from '../db.js';
 
 const HOUR = 3_600_000;
 
@@ -62,12 +63,89 @@ export const scheduleCouncilMeeting = defineCommand<
   },
 });
 
+/** Refuses a change to a meeting that was called off, or that began (it took place: it has attendance and minutes). */
+function checkStillAhead(uow: UnitOfWork, meeting: CouncilMeeting, field = 'id'): void {
+  if (meeting.cancelledAt) {
+    throw councilMessages.meetingCancelled.error({ title: meeting.title, reason: meeting.cancelReason ?? '' }, field);
+  }
+  if (meeting.scheduledAt.getTime() <= uow.now().getTime()) {
+    throw councilMessages.meetingAlreadyStarted.error({ title: meeting.title, scheduledAt: meeting.scheduledAt.toISOString() }, field);
+  }
+}
+
+/**
+ * A member moves a meeting that has not begun to another time (with the notice a new meeting
+ * needs, unless urgent) and, if given, place. Its members are reminded again before the new time.
+ */
+export const rescheduleCouncilMeeting = defineCommand<
+  { meeting: Named<CouncilMeeting>; scheduledAt: Date; place?: Named<Place> | null; urgent?: boolean | null },
+  CouncilMeeting
+>({
+  name: 'council.rescheduleMeeting',
+  lock: ['meeting'],
+  links: { place: { to: 'meeting' } },
+  async run(uow, { meeting, scheduledAt, place, urgent }) {
+    const council = await councilOfMeeting(uow, meeting);
+    await requireMember(uow, council);
+    checkStillAhead(uow, meeting);
+    if (urgent != null) meeting.urgent = urgent;
+    checkNotice(uow, scheduledAt, meeting.urgent);
+    const previousScheduledAt = meeting.scheduledAt.toISOString();
+    meeting.scheduledAt = scheduledAt;
+    if (place !== undefined) meeting.place = place;
+    meeting.remindedAt = null;
+    await uow.em.flush();
+    await uow.emit('council.meeting-rescheduled', {
+      ...councilEventBase(council),
+      meetingId: meeting.uuid,
+      scheduledAt: scheduledAt.toISOString(),
+      previousScheduledAt,
+      placeId: refId(meeting.place),
+    });
+    return meeting;
+  },
+});
+
+/**
+ * A member calls off a meeting that has not begun, with the reason. Refused while a proposal on
+ * its agenda is open (close the vote first). A cancelled meeting is not reminded, and takes no
+ * new agenda items or attendance; the meeting row stays, with when and why.
+ */
+export const cancelCouncilMeeting = defineCommand<{ meeting: Named<CouncilMeeting>; reason: string }, CouncilMeeting>({
+  name: 'council.cancelMeeting',
+  lock: ['meeting'],
+  async run(uow, { meeting, reason }) {
+    const council = await councilOfMeeting(uow, meeting);
+    await requireMember(uow, council);
+    checkStillAhead(uow, meeting);
+    const why = requireText(reason, 'reason');
+    const [open] = await uow.em.execute<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM ${t('proposal')} p JOIN ${t('agenda_item')} a ON a.id = p.agenda_item_id
+        WHERE a.meeting_id = ? AND p.status = 'open'`,
+      [meeting.uuid],
+    );
+    if (open?.n) throw councilMessages.meetingHasOpenProposals.error({ open: open.n, title: meeting.title }, 'id');
+    meeting.cancelledAt = uow.now();
+    meeting.cancelReason = why;
+    await uow.em.flush();
+    await uow.emit('council.meeting-cancelled', {
+      ...councilEventBase(council),
+      meetingId: meeting.uuid,
+      scheduledAt: meeting.scheduledAt.toISOString(),
+      reason: why,
+    });
+    return meeting;
+  },
+});
+
 /** Records which seats (of the meeting's council) attended; recording a seat twice is harmless. */
 export const recordCouncilAttendance = defineCommand<{ meeting: Named<CouncilMeeting>; members: Named<CouncilMember>[] }, CouncilMeeting>({
   name: 'council.recordAttendance',
   async run(uow, { meeting, members }) {
     const council = await councilOfMeeting(uow, meeting);
     const recorder = await requireMember(uow, council);
+    if (meeting.cancelledAt)
+      throw councilMessages.meetingCancelled.error({ title: meeting.title, reason: meeting.cancelReason ?? '' }, 'meetingId');
     if (members.some((m) => m.council.uuid !== council.uuid)) {
       throw councilMessages.memberidsNameSeatsCouncil.error('memberIds');
     }
@@ -96,6 +174,9 @@ export const addCouncilAgendaItem = defineCommand<NewAgendaItem, CouncilAgendaIt
   links: { request: { to: 'meeting' }, gridFinding: { to: 'meeting' } },
   async run(uow, { meeting, title, request, gridFinding }) {
     await requireMember(uow, await councilOfMeeting(uow, meeting));
+    if (meeting.cancelledAt) {
+      throw councilMessages.meetingCancelled.error({ title: meeting.title, reason: meeting.cancelReason ?? '' }, 'input.meetingId');
+    }
     const text = requireText(title, 'input.title');
     if (request && gridFinding) {
       throw councilMessages.agendaItemAboutRequest.error('input.gridFindingId');
@@ -137,7 +218,7 @@ export const remindCouncilMeeting = defineCommand<{ meetingId: string; minutes: 
   name: 'council.remindMeeting',
   async run(uow, { meetingId, minutes }) {
     const meeting = await uow.em.findOne(CouncilMeeting, { uuid: meetingId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-    if (!meeting || meeting.remindedAt) return false;
+    if (!meeting || meeting.remindedAt || meeting.cancelledAt) return false;
     const now = uow.now().getTime();
     const remindFrom = meeting.scheduledAt.getTime() - minutes * 60_000;
     if (now >= meeting.scheduledAt.getTime() || now < remindFrom || meeting.createdAt.getTime() >= remindFrom) return false;

@@ -18,7 +18,7 @@ export const GRID_FINDING_TYPE = 'GridFinding';
 /** A meeting of a council, at a place and time; `urgent` when convened within hours. */
 @Entity({ schema: 'council', tableName: 'meeting' })
 @ObjectType({ implements: Node, description: 'A council meeting, with attendance and an agenda.' })
-export class CouncilMeeting extends NodeEntity<'urgent' | 'place' | 'convenedBy' | 'remindedAt'> {
+export class CouncilMeeting extends NodeEntity<'urgent' | 'place' | 'convenedBy' | 'remindedAt' | 'cancelledAt' | 'cancelReason'> {
   @ManyToOne(() => Council, { deleteRule: 'cascade' })
   @RelationField(() => Council)
   council!: Council;
@@ -53,6 +53,14 @@ export class CouncilMeeting extends NodeEntity<'urgent' | 'place' | 'convenedBy'
       'When the members were reminded that it starts soon (council.meeting-reminder); null before, and for a meeting convened inside the reminder time.',
   })
   remindedAt?: Date | null = null;
+
+  @Property({ type: 'datetime', nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it was called off (cancelCouncilMeeting); null while it stands.' })
+  cancelledAt?: Date | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true, description: 'Why it was called off.' })
+  cancelReason?: string | null = null;
 }
 
 /** A seat present at a meeting (`CouncilMeeting.attendance` lists them). */

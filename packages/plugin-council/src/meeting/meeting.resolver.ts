@@ -15,7 +15,14 @@ import { Arg, Ctx, Field, InputType, Mutation, Resolver } from 'type-graphql';
 import { Council, CouncilMember } from '../council/council.entity.js';
 import { EARLIEST_FIRST } from '../db.js';
 import { CouncilProposal } from '../proposal/proposal.entity.js';
-import { addCouncilAgendaItem, recordCouncilAttendance, recordCouncilMinutes, scheduleCouncilMeeting } from './meeting.commands.js';
+import {
+  addCouncilAgendaItem,
+  cancelCouncilMeeting,
+  recordCouncilAttendance,
+  recordCouncilMinutes,
+  rescheduleCouncilMeeting,
+  scheduleCouncilMeeting,
+} from './meeting.commands.js';
 import { CouncilAgendaItem, CouncilAttendance, CouncilMeeting } from './meeting.entity.js';
 
 @InputType({
@@ -59,6 +66,18 @@ export class AddCouncilAgendaItemInput {
   gridFindingId?: Ref<GlobalIdEntity> | null;
 }
 
+@InputType({ description: 'A new time (and place) for a meeting that has not begun; the notice a new meeting needs, unless urgent.' })
+export class RescheduleCouncilMeetingInput {
+  @Field(() => Date)
+  scheduledAt!: Date;
+
+  @RefField(() => Place, { nullable: true, description: 'A new place; left out, it stays; null: none.' })
+  placeId?: Ref<Place> | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Convened within hours now (no notice needed); left out, it stays as it was.' })
+  urgent?: boolean | null;
+}
+
 export const CouncilMeetingPayload = payloadType('CouncilMeetingPayload', 'meeting', () => CouncilMeeting);
 export const CouncilAgendaItemPayload = payloadType('CouncilAgendaItemPayload', 'agendaItem', () => CouncilAgendaItem);
 
@@ -70,6 +89,33 @@ export class CouncilMeetingResolver {
   scheduleCouncilMeeting(@Arg('input', () => ScheduleCouncilMeetingInput) input: ScheduleCouncilMeetingInput, @Ctx() ctx: GongzhiContext) {
     const { councilId, placeId, ...rest } = input;
     return perform(ctx, CouncilMeetingPayload, scheduleCouncilMeeting, { ...rest, council: councilId, place: placeId ?? null });
+  }
+
+  @Mutation(() => CouncilMeetingPayload, {
+    description: 'Moves a meeting that has not begun to another time or place (a member); its members are reminded again before it.',
+  })
+  rescheduleCouncilMeeting(
+    @RefArg('id', () => CouncilMeeting) meeting: Ref<CouncilMeeting>,
+    @Arg('input', () => RescheduleCouncilMeetingInput) input: RescheduleCouncilMeetingInput,
+    @Ctx() ctx: GongzhiContext,
+  ) {
+    return perform(ctx, CouncilMeetingPayload, rescheduleCouncilMeeting, {
+      meeting,
+      scheduledAt: input.scheduledAt,
+      place: input.placeId,
+      urgent: input.urgent ?? null,
+    });
+  }
+
+  @Mutation(() => CouncilMeetingPayload, {
+    description: 'Calls off a meeting that has not begun, with the reason (a member); refused while a proposal on its agenda is open.',
+  })
+  cancelCouncilMeeting(
+    @RefArg('id', () => CouncilMeeting) meeting: Ref<CouncilMeeting>,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: GongzhiContext,
+  ) {
+    return perform(ctx, CouncilMeetingPayload, cancelCouncilMeeting, { meeting, reason });
   }
 
   @Mutation(() => CouncilMeetingPayload, { description: 'Records the seats present at a meeting (recording one twice is harmless).' })

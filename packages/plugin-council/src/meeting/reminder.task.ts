@@ -20,7 +20,7 @@ export async function remindMeetings(runtime: PluginRuntimeContext<CouncilOption
     .execute<{ id: string }[]>(
       `SELECT id FROM ${t('meeting')}
         WHERE scheduled_at > ?::timestamptz AND scheduled_at <= ?::timestamptz + ? * interval '1 minute'
-          AND reminded_at IS NULL AND created_at < scheduled_at - ? * interval '1 minute'
+          AND reminded_at IS NULL AND cancelled_at IS NULL AND created_at < scheduled_at - ? * interval '1 minute'
         ORDER BY scheduled_at, id`,
       [runtime.now(), runtime.now(), minutes, minutes],
     );
