@@ -480,6 +480,7 @@ export const volunteerPhrases = definePhrases('volunteer', {
   createShifts: { en: 'create shifts', 'zh-CN': '创建班次' },
   cancelShifts: { en: 'call shifts off', 'zh-CN': '取消班次' },
   addMembers: { en: 'add members', 'zh-CN': '添加成员' },
+  closeRecruitment: { en: 'close a recruitment call', 'zh-CN': '结束招募' },
   changeTeam: { en: "change the team's name or description", 'zh-CN': '修改队伍名称或介绍' },
   endOthersMembership: { en: "end someone else's membership", 'zh-CN': '结束他人的成员身份' },
   pairTeam: { en: 'pair the team with a resident', 'zh-CN': '以队伍名义与居民结对' },

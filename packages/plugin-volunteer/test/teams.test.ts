@@ -295,3 +295,79 @@ test("a team's leaders or community staff rename it and rewrite what it says of 
   expect(problemOf(blank)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
   expect(await countRows(w.app, 'team', `name = '房产中介青年突击队' AND description IS NULL`)).toBe(1);
 });
+
+test('a leader closes a call early: sign-ups end, whoever still waits is declined with the reason, the accepted stay', async () => {
+  const p = w.people;
+  const teamId = await createTeam(w, '测温志愿队', p['王小丽'], []);
+  const call = await postCall(teamId, '招募测温志愿者', 1, '2026-06-05T12:00:00+08:00');
+  const signUp = async (name: string) =>
+    (await succeed(w.app, SIGN_UP, { id: call.id }, as(p[name]))).signUpForVolunteerRecruitment.application as { id: string };
+  const first = await signUp('居民1');
+  await signUp('居民2');
+  await succeed(
+    w.app,
+    'mutation($id: ID!) { decideVolunteerApplication(applicationId: $id, accept: true) { application { status } errors { code message } } }',
+    { id: first.id },
+    as(p['王小丽']),
+  );
+  await signUp('居民3'); // waitlisted: the call is full
+  const CLOSE = `mutation($id: ID!, $why: String!) { closeVolunteerRecruitment(id: $id, reason: $why) {
+    recruitment { openUntil accepted applications { nodes { status reason person { name } } } } errors { code message field } } }`;
+  // Only its team's leaders; a reason for those not taken.
+  expect(problemOf(await w.app.execute(CLOSE, { id: call.id, why: '招满了' }, as(p['居民1'])))).toMatchObject({
+    code: 'NOT_TEAM_LEADER',
+    field: 'id',
+  });
+  expect(problemOf(await w.app.execute(CLOSE, { id: call.id, why: ' ' }, as(p['王小丽'])))).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'reason',
+  });
+  const changes: string[] = [];
+  const stop = w.app.platform.events.onCommitted((events) => {
+    for (const e of events) if (e.name === 'volunteer.application-changed') changes.push((e.payload as { status: string }).status);
+  });
+  const closed = await succeed(w.app, CLOSE, { id: call.id, why: '人员已招满，感谢报名' }, as(p['王小丽']));
+  stop();
+  expect(closed.closeVolunteerRecruitment.recruitment).toEqual({
+    openUntil: expect.any(String),
+    accepted: 1,
+    applications: {
+      nodes: [
+        { status: 'ACCEPTED', reason: null, person: { name: '居民1' } },
+        { status: 'DECLINED', reason: '人员已招满，感谢报名', person: { name: '居民2' } },
+        { status: 'DECLINED', reason: '人员已招满，感谢报名', person: { name: '居民3' } },
+      ],
+    },
+  });
+  expect(new Date(closed.closeVolunteerRecruitment.recruitment.openUntil).getTime()).toBeLessThan(Date.parse('2026-06-05T04:00:00Z'));
+  expect(changes).toEqual(['declined', 'declined']);
+  expect(problemOf(await w.app.execute(SIGN_UP, { id: call.id }, as(p['居民4'])))).toMatchObject({ code: 'RECRUITMENT_CLOSED' });
+});
+
+test('a call closed while its leader accepts someone: either the acceptance came first and counts, or it is undone', async () => {
+  const p = w.people;
+  const teamId = await createTeam(w, '收尾测试队', p['王小丽'], []);
+  for (let round = 0; round < 4; round++) {
+    const call = await postCall(teamId, `并发招募${round}`, 3, '2026-06-05T12:00:00+08:00');
+    const application = (await succeed(w.app, SIGN_UP, { id: call.id }, as(p['居民5']))).signUpForVolunteerRecruitment.application;
+    await Promise.all([
+      w.app.execute(
+        'mutation($id: ID!) { decideVolunteerApplication(applicationId: $id, accept: true) { application { status } errors { code } } }',
+        { id: application.id },
+        as(p['王小丽']),
+      ),
+      w.app.execute(
+        'mutation($id: ID!) { closeVolunteerRecruitment(id: $id, reason: "活动取消") { recruitment { id } errors { code } } }',
+        { id: call.id },
+        as(p['王小丽']),
+      ),
+    ]);
+    const view = await succeed(
+      w.app,
+      `query($id: ID!) { node(id: $id) { ... on VolunteerRecruitment { accepted applications { nodes { status } } } } }`,
+      { id: call.id },
+    );
+    const [status] = view.node.applications.nodes.map((a: { status: string }) => a.status);
+    expect([status, view.node.accepted]).toEqual(status === 'ACCEPTED' ? ['ACCEPTED', 1] : ['DECLINED', 0]);
+  }
+});

@@ -152,16 +152,58 @@ export const decideApplication = defineCommand<
     if (application.status !== VolunteerApplicationStatus.PENDING && application.status !== VolunteerApplicationStatus.WAITLISTED) {
       throw volunteerMessages.applicationAlreadyOnlyPending.error({ applicationStatus: application.status }, 'applicationId');
     }
+    const was = application.status;
     if (accept) await acceptInto(uow, call, team, application);
-    Object.assign(application, {
-      status: accept ? VolunteerApplicationStatus.ACCEPTED : VolunteerApplicationStatus.DECLINED,
-      reason: accept ? null : reason!.trim(),
-      decidedBy: actor,
-      decidedAt: uow.now(),
-    });
-    await uow.em.flush();
+    // Conditional: a withdrawal or the call's close in the meantime wins, and this decision (its seat too) is undone.
+    const decided = await updateIf(
+      uow,
+      VolunteerApplication,
+      application,
+      { status: was },
+      {
+        status: accept ? VolunteerApplicationStatus.ACCEPTED : VolunteerApplicationStatus.DECLINED,
+        reason: accept ? null : reason!.trim(),
+        decidedBy: actor,
+        decidedAt: uow.now(),
+      },
+    );
+    if (!decided) throw volunteerMessages.applicationChangedMeanwhileReload.error('applicationId');
     await announce(uow, application);
     return application;
+  },
+});
+
+/**
+ * A leader closes a call (enough volunteers came, or the need passed): sign-ups end now, and
+ * every application still pending or waitlisted is declined with the reason, each announced.
+ * Accepted volunteers stay. The call row is locked first, so a decision in flight either
+ * finishes before (and counts) or finds its application declined and is undone.
+ */
+export const closeRecruitment = defineCommand<{ call: Named<VolunteerRecruitment>; reason: string }, VolunteerRecruitment>({
+  name: 'volunteer.closeRecruitment',
+  lock: ['call'],
+  async run(uow, { call, reason }) {
+    const team = await uow.em.findOneOrFail(VolunteerTeam, { uuid: refId(call.team)! });
+    await requireLeader(uow.em, team, await uow.actingPerson(), volunteerPhrases.closeRecruitment, 'id');
+    const why = requireText(reason, 'reason');
+    if (call.openUntil.getTime() > uow.now().getTime()) {
+      await updateIf(uow, VolunteerRecruitment, call, {}, { openUntil: uow.now() });
+    }
+    const undecided = await uow.em.find(VolunteerApplication, {
+      recruitment: call,
+      status: { $in: [VolunteerApplicationStatus.PENDING, VolunteerApplicationStatus.WAITLISTED] },
+    });
+    for (const application of undecided) {
+      const done = await updateIf(
+        uow,
+        VolunteerApplication,
+        application,
+        { status: application.status },
+        { status: VolunteerApplicationStatus.DECLINED, reason: why, decidedAt: uow.now() },
+      );
+      if (done) await announce(uow, application);
+    }
+    return call;
   },
 });
 

@@ -16,7 +16,7 @@ import {
 } from '@gongzhi/core';
 import { Arg, Args, Ctx, Field, FieldResolver, InputType, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { VolunteerTeam } from '../team/team.entity.js';
-import { decideApplication, postRecruitment, signUpForRecruitment, withdrawApplication } from './recruitment.commands.js';
+import { closeRecruitment, decideApplication, postRecruitment, signUpForRecruitment, withdrawApplication } from './recruitment.commands.js';
 import { VolunteerApplication, VolunteerApplicationStatus, VolunteerRecruitment } from './recruitment.entity.js';
 import { applicationsOf, callsFor } from './recruitment.queries.js';
 
@@ -80,6 +80,18 @@ export class VolunteerRecruitmentResolver {
       skills: input.skills ?? null,
       openUntil: input.openUntil,
     });
+  }
+
+  @Mutation(() => VolunteerRecruitmentPayload, {
+    description:
+      'Closes a call now (leaders only): sign-ups end, and applications still pending or waitlisted are declined with the reason; accepted volunteers stay.',
+  })
+  closeVolunteerRecruitment(
+    @RefArg('id', () => VolunteerRecruitment) call: Ref<VolunteerRecruitment>,
+    @Arg('reason', () => String, { description: 'Told to those not taken, e.g. "人员已招满，感谢报名".' }) reason: string,
+    @Ctx() ctx: GongzhiContext,
+  ) {
+    return perform(ctx, VolunteerRecruitmentPayload, closeRecruitment, { call, reason });
   }
 
   @Mutation(() => VolunteerApplicationPayload, {
