@@ -27,4 +27,16 @@ export const moralBankEvents = {
       status: 'Its status now, in lower case: requested, confirmed, cancelled, declined or no_show.',
     },
   },
+  'moral-bank.venue-closed': {
+    description:
+      'A venue was closed for a time (renovation, a lockdown): its bookings then were called off, confirmed ones refunded in full.',
+    payload: {
+      closureId: { node: 'MoralBankVenueClosure', description: 'The closure.' },
+      venueId: { node: 'Place', description: 'The venue (a place of type venue).' },
+      placePath: 'The materialised path of the venue (ids from the root): who may see the event.',
+      startsAt: 'When it closes, as an ISO 8601 time.',
+      endsAt: 'When it opens again, as an ISO 8601 time.',
+      calledOff: 'How many bookings were called off (each also announced as moral-bank.booking-changed).',
+    },
+  },
 } as const satisfies PluginEventCatalog<'moral-bank'>;

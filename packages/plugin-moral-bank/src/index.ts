@@ -15,6 +15,7 @@ import { accounts } from './migrations/0001_accounts.js';
 import { connectionIndexes } from './migrations/0002_connection_indexes.js';
 import { balanceCheckGenericPlan } from './migrations/0003_balance_check_generic_plan.js';
 import { balanceCheckByKey } from './migrations/0004_balance_check_by_key.js';
+import { venueClosures } from './migrations/0005_venue_closures.js';
 import { allocateDueRequests, priorityAllocationTask } from './booking/allocation.task.js';
 import { DEFAULT_OPTIONS, type MoralBankOptions, type MoralBankService, validateOptions } from './options.js';
 import { MoralBankPermission } from './permissions.js';
@@ -26,6 +27,7 @@ import { seedMoralBank } from './seed.js';
 import { subscribeEarnings } from './transaction/earning.handler.js';
 import { MoralBankEntry, MoralBankTransaction, TransactionKind } from './transaction/transaction.entity.js';
 import { MoralBankEntryResolver, MoralBankTransactionResolver } from './transaction/transaction.resolver.js';
+import { MoralBankVenueClosure } from './venue/venue-closure.entity.js';
 import { MoralBankVenuePolicy } from './venue/venue.entity.js';
 import { MoralBankVenuePolicyResolver, PlaceMoralBankVenueResolver } from './venue/venue.resolver.js';
 import { bankMessages } from './messages.js';
@@ -59,7 +61,7 @@ export const plugin = definePlugin<MoralBankOptions>({
   // Earnings follow the volunteer plugin's `volunteer.service-verified`, typed by its published
   // contract (@gongzhi/plugin-volunteer/events); the peer range in package.json names the versions whose contract it was written against.
   dependsOn: { volunteer: peerRange(import.meta.url, '@gongzhi/plugin-volunteer') },
-  entities: [MoralBankAccount, MoralBankTransaction, MoralBankVenuePolicy, MoralBankBooking],
+  entities: [MoralBankAccount, MoralBankTransaction, MoralBankVenuePolicy, MoralBankVenueClosure, MoralBankBooking],
   // What an erasure of a person's personal data does to these rows (the ledger stays whole).
   personalData: moralBankPersonalData,
   placeRules: moralBankPlaceRules,
@@ -76,7 +78,7 @@ export const plugin = definePlugin<MoralBankOptions>({
     account_balance_floor: { message: bankMessages.constraintAccountBalanceFloor },
     ledger_transaction_reverses_uq: { message: bankMessages.constraintLedgerTransactionReversesUq, field: 'transactionId' },
   },
-  migrations: [accounts, connectionIndexes, balanceCheckGenericPlan, balanceCheckByKey],
+  migrations: [accounts, connectionIndexes, balanceCheckGenericPlan, balanceCheckByKey, venueClosures],
   resolvers: [
     MoralBankAccountResolver,
     MoralBankAccountBookingsResolver,

@@ -65,6 +65,21 @@ export const bankMessages = defineMessages('moral-bank', {
     en: 'A booking of {venueName} may last at most {longest} minutes{window}; this one lasts {minutes}.',
     'zh-CN': '{venueName} 单次预约最长 {longest} 分钟{window}；本次为 {minutes} 分钟。',
   },
+  venueClosed: {
+    code: 'VENUE_CLOSED',
+    en: 'Venue {venueName} is closed from {from} to {to} ({reason}); book another time.',
+    'zh-CN': '场地 {venueName} 在 {from} 至 {to} 暂停开放（{reason}）；请另选时间。',
+  },
+  closureEndsAfterStarts: {
+    code: 'BAD_USER_INPUT',
+    en: '"input.endsAt" must come after "input.startsAt", and after now: a closure is for a time ahead.',
+    'zh-CN': '"input.endsAt" 须晚于 "input.startsAt"，且晚于当前时间：暂停开放只能针对将来的时段。',
+  },
+  closureReasonLength: {
+    code: 'BAD_USER_INPUT',
+    en: '"input.reason" must say why the venue closes (e.g. "活动室装修"), in 1 to 200 characters: the bookers are told.',
+    'zh-CN': '"input.reason" 须说明暂停开放的原因（如“活动室装修”），长度 1 至 200 个字符：会告知已预约的人。',
+  },
   venueTakesMoralBank: {
     code: 'NOT_FOUND',
     en: 'Venue {venueName} takes no moral-bank bookings yet; staff set its hours and rules with configureMoralBankVenue.',

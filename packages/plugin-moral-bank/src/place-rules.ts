@@ -3,6 +3,7 @@ import { AccountHolderKind, MoralBankAccount } from './account/account.entity.js
 import { depositorPlacesOf, holdersOfTransaction } from './account/account.queries.js';
 import { MoralBankBooking } from './booking/booking.entity.js';
 import { MoralBankTransaction } from './transaction/transaction.entity.js';
+import { MoralBankVenueClosure } from './venue/venue-closure.entity.js';
 import { MoralBankVenuePolicy } from './venue/venue.entity.js';
 
 /** The signed-in person, when the caller is one and `placeId` is among the places her accounts open to her. */
@@ -36,6 +37,8 @@ export const moralBankPlaceRules: PlaceRule[] = [
   // Adds to core's rule for Place: the community of a depositor's account and the venues its bank books.
   { entity: Place, owners: (place: Place, ctx) => depositorSeeing(ctx, place.uuid) },
   { entity: MoralBankVenuePolicy, place: (policy: MoralBankVenuePolicy) => refId(policy.community), visibleFromBelow: true },
+  // Who sees a venue's rules sees when it is closed, and why.
+  { entity: MoralBankVenueClosure, place: (closure: MoralBankVenueClosure) => refId(closure.community), visibleFromBelow: true },
   {
     entity: MoralBankBooking,
     place: (booking: MoralBankBooking) => booking.venueUuid,

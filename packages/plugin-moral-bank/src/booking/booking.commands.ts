@@ -32,6 +32,59 @@ interface BookingParties {
  */
 const VENUE_LOCK = "pg_advisory_xact_lock(hashtext('moral_bank.venue:' || ?))";
 
+/** Takes the venue's lock ({@link VENUE_LOCK}) until commit: what closing a venue does before it looks for bookings to call off. */
+export async function lockVenue(uow: UnitOfWork, venueUuid: string): Promise<void> {
+  await uow.em.execute(`SELECT ${VENUE_LOCK}`, [venueUuid]);
+}
+
+/**
+ * Refuses a booking of [startsAt, endsAt) when the venue is closed for part of it. Asked after the
+ * booking's row went in with the venue's lock, in a statement of its own, so it sees a closure
+ * that committed while this booking waited for the lock (a closure takes the lock too).
+ */
+async function checkOpen(uow: UnitOfWork, venue: Place, startsAt: Date, endsAt: Date): Promise<void> {
+  const [closed] = await uow.em.execute<{ starts_at: Date; ends_at: Date; reason: string }[]>(
+    `SELECT starts_at, ends_at, reason FROM ${t('venue_closure')}
+      WHERE venue_id = ? AND starts_at < ? AND ends_at > ? ORDER BY starts_at LIMIT 1`,
+    [venue.uuid, endsAt, startsAt],
+  );
+  if (closed) {
+    throw bankMessages.venueClosed.error(
+      {
+        venueName: venue.name,
+        from: new Date(closed.starts_at).toISOString(),
+        to: new Date(closed.ends_at).toISOString(),
+        reason: closed.reason,
+      },
+      'input.startsAt',
+    );
+  }
+}
+
+/**
+ * Calls off the bookings of a venue not yet begun that overlap [from, to), because the venue
+ * closes: a confirmed one is refunded in full whatever the cut-off (the venue's doing, not the
+ * booker's), a requested one (nothing debited) is cancelled; each is announced. The caller holds
+ * the venue's lock. Returns how many.
+ */
+export async function callOffBookings(uow: UnitOfWork, venue: Place, from: Date, to: Date, reason: string): Promise<number> {
+  const policy = (await venuePolicy(uow, venue.uuid))!;
+  const rows = await uow.em.execute<{ id: string; account_id: string; minutes: number; status: BookingStatus }[]>(
+    `SELECT id, account_id, minutes, status FROM ${t('booking')}
+      WHERE venue_id = ? AND status IN ('requested', 'confirmed') AND starts_at < ? AND ends_at > ? AND starts_at > ?
+      ORDER BY starts_at, id`,
+    [venue.uuid, to, from, uow.now()],
+  );
+  for (const row of rows) {
+    const parties = { id: row.id, venueUuid: venue.uuid, accountId: row.account_id, communityId: policy.community.uuid };
+    if (row.status === BookingStatus.CONFIRMED) {
+      await settle(uow, parties, TransactionKind.REFUND, Number(row.minutes), `${venue.name} 暂停开放，全额退还：${reason}`);
+    }
+    await changeStatus(uow, parties, BookingStatus.CANCELLED);
+  }
+  return rows.length;
+}
+
 /** Moves a booking's minutes: a debit (account → the bank's issuance account) or a refund (back); records it on the booking. */
 async function settle(
   uow: UnitOfWork,
@@ -179,6 +232,7 @@ export const bookVenue = defineCommand<BookInput, MoralBankBooking>({
         venue.uuid,
       ],
     );
+    await checkOpen(uow, venue, input.startsAt, input.endsAt);
     if (!window) await settle(uow, booking, TransactionKind.BOOKING, minutes, `${venue.name} ${purpose ?? ''}`.trim());
     await announce(uow, booking, status);
     return reloaded(uow, booking.id);

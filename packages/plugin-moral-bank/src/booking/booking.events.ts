@@ -12,5 +12,14 @@ declare module '@gongzhi/core' {
   interface GongzhiEvents {
     /** A booking was requested, confirmed, cancelled, declined or marked a no-show. */
     'moral-bank.booking-changed': MoralBankBookingChanged;
+    /** A venue was closed for a time; its bookings then were called off (each also a booking-changed). */
+    'moral-bank.venue-closed': {
+      closureId: string;
+      venueId: string;
+      placePath: string;
+      startsAt: string;
+      endsAt: string;
+      calledOff: number;
+    };
   }
 }

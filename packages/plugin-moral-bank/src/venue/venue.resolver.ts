@@ -1,5 +1,21 @@
-import { BoundedList, type GongzhiContext, payloadType, perform, Place, PlaceType, type Ref, RefField } from '@gongzhi/core';
-import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, Resolver, Root } from 'type-graphql';
+import {
+  BoundedList,
+  ConnectionArgs,
+  type ConnectionOrder,
+  type ConnectionPage,
+  connectionType,
+  findPage,
+  type GongzhiContext,
+  payloadType,
+  perform,
+  Place,
+  PlaceType,
+  type Ref,
+  RefField,
+} from '@gongzhi/core';
+import { Arg, Args, Ctx, Field, FieldResolver, InputType, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { closeVenue } from './venue-closure.commands.js';
+import { MoralBankVenueClosure } from './venue-closure.entity.js';
 import { configureVenue } from './venue.commands.js';
 import { MoralBankVenuePolicy, OpeningHours, PriorityWindow } from './venue.entity.js';
 import { venuePolicy } from './venue.queries.js';
@@ -32,6 +48,25 @@ export class MoralBankVenuePolicyInput {
   priorityWindows?: PriorityWindow[] | null;
 }
 
+@InputType({ description: 'A time a venue closes (renovation, a lockdown); its bookings then are called off and refunded.' })
+export class CloseMoralBankVenueInput {
+  @RefField(() => Place, { description: 'A place of type venue that takes moral-bank bookings.' })
+  venueId!: Ref<Place>;
+
+  @Field(() => Date)
+  startsAt!: Date;
+
+  @Field(() => Date, { description: 'When it opens again; after startsAt, and after now.' })
+  endsAt!: Date;
+
+  @Field(() => String, { description: 'Why, told to the bookers (e.g. "活动室装修").' })
+  reason!: string;
+}
+
+export const MoralBankVenueClosurePayload = payloadType('MoralBankVenueClosurePayload', 'closure', () => MoralBankVenueClosure);
+const MoralBankVenueClosureConnection = connectionType(MoralBankVenueClosure);
+const BY_START: ConnectionOrder<MoralBankVenueClosure> = { keys: ['startsAt', 'uuid'], direction: 'asc' };
+
 export const MoralBankVenuePolicyPayload = payloadType('MoralBankVenuePolicyPayload', 'policy', () => MoralBankVenuePolicy);
 
 @Resolver(() => MoralBankVenuePolicy)
@@ -42,6 +77,31 @@ export class MoralBankVenuePolicyResolver {
   configureMoralBankVenue(@Arg('input', () => MoralBankVenuePolicyInput) input: MoralBankVenuePolicyInput, @Ctx() ctx: GongzhiContext) {
     const { venueId, ...policy } = input;
     return perform(ctx, MoralBankVenuePolicyPayload, configureVenue, { ...policy, venue: venueId });
+  }
+
+  @Mutation(() => MoralBankVenueClosurePayload, {
+    description:
+      'Closes a venue for a time (moral-bank.manage): no booking is made in it, and its bookings then not yet begun are called off, confirmed ones refunded in full.',
+  })
+  closeMoralBankVenue(@Arg('input', () => CloseMoralBankVenueInput) input: CloseMoralBankVenueInput, @Ctx() ctx: GongzhiContext) {
+    const { venueId, ...closure } = input;
+    return perform(ctx, MoralBankVenueClosurePayload, closeVenue, { ...closure, venue: venueId });
+  }
+
+  @FieldResolver(() => MoralBankVenueClosureConnection, {
+    description: 'The times the venue is closed, now or ahead, by start, a page at a time.',
+  })
+  closures(
+    @Root() policy: MoralBankVenuePolicy,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<MoralBankVenueClosure>> {
+    const now = ctx.now();
+    return findPage(ctx, MoralBankVenueClosure, { venueUuid: policy.venueUuid, endsAt: { $gt: now } }, BY_START, page, {
+      connection: 'MoralBankVenuePolicy.closures',
+      filter: { venue: policy.venueUuid, now },
+      defaultSize: 20,
+    });
   }
 }
 
