@@ -261,3 +261,47 @@ test('an erased person is not changed again', async () => {
   const refused = await app.run(UPDATE, { id, input: { name: '李四' } });
   expect(refused.updatePerson.errors).toEqual([expect.objectContaining({ code: 'PERSON_ERASED', field: 'id' })]);
 });
+
+test('a worker whose role ends hands the requests they hold under its place to a colleague; the rest stays theirs', async () => {
+  await person('网格员甲');
+  await person('网格员乙');
+  const leaving = await assign('网格员甲', 'c', 'GRID_WORKER');
+  await assign('网格员甲', 'c2', 'GRID_WORKER');
+  await assign('网格员乙', 'c', 'GRID_WORKER');
+  const heldAt = async (place: string, title: string) => {
+    const submitted = await app.run(
+      'mutation($p: ID!, $t: String!) { submitRequest(input: { kind: NEED, channel: PHONE, title: $t, placeId: $p, callbackPhone: "13700000000" }) { request { id } errors { code message } } }',
+      { p: ids[place], t: title },
+    );
+    expect(submitted.submitRequest.errors).toEqual([]);
+    const id = submitted.submitRequest.request.id as string;
+    await app.run('mutation($id: ID!) { changeRequestStatus(id: $id, to: ACCEPTED) { errors { code } } }', { id });
+    const assigned = await app.run('mutation($id: ID!, $p: ID!) { assignRequest(id: $id, assigneeId: $p) { errors { code message } } }', {
+      id,
+      p: ids['网格员甲'],
+    });
+    expect(assigned.assignRequest.errors).toEqual([]);
+    return id;
+  };
+  const here = await heldAt('h1', '楼道堆物');
+  const there = await heldAt('x1', '隔壁社区漏水');
+  const holder = async (id: string) => (await app.run('query($id: ID!) { request(id: $id) { status assignee { name } } }', { id })).request;
+  const END_HANDING = `mutation ($id: ID!, $on: String!, $to: ID) {
+    endRole(id: $id, endsOn: $on, handOverToId: $to) { role { endsOn } errors { code message field } } }`;
+
+  const toSelf = await app.run(END_HANDING, { id: leaving, on: '2026-06-10', to: ids['网格员甲'] });
+  expect(toSelf.endRole.errors).toEqual([
+    { code: 'BAD_USER_INPUT', message: '网格员甲 is the one leaving: hand the work over to someone else.', field: 'handOverToId' },
+  ]);
+  expect((await viewerOf('网格员甲')).places).toEqual(expect.arrayContaining([{ code: 'c' }]));
+
+  const ended = await app.run(END_HANDING, { id: leaving, on: '2026-06-10', to: ids['网格员乙'] });
+  expect(ended.endRole).toEqual({ role: { endsOn: '2026-06-10' }, errors: [] });
+  expect(await holder(here)).toEqual({ status: 'ASSIGNED', assignee: { name: '网格员乙' } });
+  expect(await holder(there)).toEqual({ status: 'ASSIGNED', assignee: { name: '网格员甲' } });
+  const timeline = await app.run('query($id: ID!) { request(id: $id) { timeline { nodes { action note } } } }', { id: here });
+  expect(timeline.request.timeline.nodes.at(-1)).toEqual({
+    action: 'reassigned',
+    note: '网格员甲 → 网格员乙: grid_worker at c ends 2026-06-10',
+  });
+});

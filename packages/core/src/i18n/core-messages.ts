@@ -368,6 +368,11 @@ export const coreMessages = defineMessages('core', {
     en: '{personName} already holds this request: name the person it goes to.',
     'zh-CN': '{personName} 已经在办理该诉求：请指定接手的人。',
   },
+  handOverToSelf: {
+    code: 'BAD_USER_INPUT',
+    en: '{personName} is the one leaving: hand the work over to someone else.',
+    'zh-CN': '{personName} 正是要离开的人：请将工作移交给其他人。',
+  },
   reassignReasonEmpty: {
     code: 'BAD_USER_INPUT',
     en: '"reason" must not be empty: say why the work changes hands (e.g. "网格员调岗，工作移交").',

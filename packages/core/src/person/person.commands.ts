@@ -12,6 +12,7 @@ import { requireIsoDate } from '../command/iso-date.js';
 import { PersonRole, PersonRoleKind } from './person-role.entity.js';
 import { Person } from './person.entity.js';
 import { coreMessages } from '../i18n/core-messages.js';
+import { handOverHeldRequests } from '../request/request.commands.js';
 
 /**
  * Where a person is registered or moves to: a place of type household under the actor's
@@ -73,10 +74,10 @@ export const assignRole = defineCommand<
  * ended is history (who held what, when), so holding it again is a new role (`assignRole`).
  * The person's grants follow at once on every process (core migration 0024's notice).
  */
-export const endRole = defineCommand<{ role: Named<PersonRole>; endsOn: string }, PersonRole>({
+export const endRole = defineCommand<{ role: Named<PersonRole>; endsOn: string; handOverTo?: Named<Person> | null }, PersonRole>({
   name: 'person.endRole',
   lock: ['role'],
-  async run(uow, { role, endsOn }) {
+  async run(uow, { role, endsOn, handOverTo }) {
     const place = await placeSummary(uow, refId(role.place)!);
     uow.actor.authorize(Permission.PEOPLE_MANAGE, place!.path);
     const end = requireIsoDate(endsOn, 'endsOn');
@@ -86,6 +87,10 @@ export const endRole = defineCommand<{ role: Named<PersonRole>; endsOn: string }
     }
     role.endsOn = end;
     await uow.em.flush();
+    if (handOverTo) {
+      const reason = `${role.role} at ${place!.name} ends ${end}`;
+      await handOverHeldRequests(uow, refId(role.person)!, handOverTo, [place!.path], reason, 'handOverToId');
+    }
     return role;
   },
 });

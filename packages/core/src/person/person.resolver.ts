@@ -150,9 +150,15 @@ export class PersonResolver {
   endRole(
     @RefArg('id', () => PersonRole) role: Ref<PersonRole>,
     @Arg('endsOn', () => String, { description: 'YYYY-MM-DD, on or after the role started.' }) endsOn: string,
+    @RefArg('handOverToId', () => Person, {
+      nullable: true,
+      description:
+        "A colleague: the open requests the person holds under the role's place go to them now (reassignRequest's checks: request.manage there too).",
+    })
+    handOverTo: Ref<Person> | null | undefined,
     @Ctx() ctx: GongzhiContext,
   ) {
-    return perform(ctx, PersonRolePayload, endRole, { role, endsOn });
+    return perform(ctx, PersonRolePayload, endRole, { role, endsOn, handOverTo: handOverTo ?? null });
   }
 
   @Mutation(() => PersonRolePayload, { description: 'Gives a person a role at a place from startsOn (to endsOn, inclusive, if given).' })

@@ -544,6 +544,36 @@ export const reassignRequest = defineCommand<{ request: Named<Request>; assignee
 });
 
 /**
+ * Hands the open requests `leaving` holds under `paths` (places' paths: each with its subtree) to
+ * `colleague`, oldest first, each through {@link reassignRequest} (so with its checks: the
+ * actor's `request.manage` there, the colleague linkable to each), in the caller's transaction:
+ * a refusal of one undoes all. For the commands that end someone's post (core's `endRole`, the
+ * grid plugin's assignment end). Refuses handing over to the one leaving, naming `field`. Returns how many.
+ */
+export async function handOverHeldRequests(
+  uow: UnitOfWork,
+  leaving: string,
+  colleague: Person,
+  paths: readonly string[],
+  reason: string,
+  field: string,
+): Promise<number> {
+  if (colleague.uuid === leaving) throw coreMessages.handOverToSelf.error({ personName: colleague.name }, field);
+  if (!paths.length) return 0;
+  const held = await uow.em.find(
+    Request,
+    {
+      assignee: leaving,
+      status: { $in: Object.keys(REASSIGNED_TO) as RequestStatus[] },
+      $or: paths.map((path) => ({ placePath: { $like: `${path}%` } })),
+    },
+    { orderBy: { createdAt: 'asc', uuid: 'asc' } },
+  );
+  for (const request of held) await uow.run(reassignRequest, { request, assignee: colleague, reason });
+  return held.length;
+}
+
+/**
  * Gives back work taken and not begun (退回): its holder does (claimed by mistake, not their
  * area), or staff with `request.manage` where it is. The request is accepted again, held by no
  * one, for someone else to claim or be assigned (a partner unit's, still dispatched to it); work in

@@ -5,10 +5,8 @@ import {
   type Named,
   type Person,
   type Place,
-  reassignRequest,
+  handOverHeldRequests,
   refId,
-  Request,
-  RequestStatus,
   requireIsoDate,
   type UnitOfWork,
 } from '@gongzhi/core';
@@ -83,9 +81,6 @@ export const assignGridWorker = defineCommand<
   },
 });
 
-/** Work someone holds, as `reassignRequest` takes it. */
-const HELD: readonly RequestStatus[] = [RequestStatus.ASSIGNED, RequestStatus.CLAIMED, RequestStatus.IN_PROGRESS];
-
 /**
  * Ends a grid worker's assignment on `endsOn` (its last day; today in the grid's calendar when not
  * given): an open assignment, or one whose end comes later. From the next day the grid routes them
@@ -128,17 +123,9 @@ export const endGridWorkerAssignment = defineCommand<
 
 /** Gives the open requests `leaving` holds under `grid`'s places to `colleague`, a worker of the grid today; how many. */
 async function handOverWork(uow: UnitOfWork, grid: Grid, leaving: string, colleague: Person, end: string): Promise<number> {
-  if (colleague.uuid === leaving || !(await isActiveWorker(uow, [grid.uuid], colleague.uuid, today(uow)))) {
+  if (colleague.uuid !== leaving && !(await isActiveWorker(uow, [grid.uuid], colleague.uuid, today(uow)))) {
     throw gridMessages.handOverToWorker.error({ personName: colleague.name, gridName: grid.name }, 'handOverToId');
   }
-  const paths = await coveredPaths(uow, grid.uuid);
-  if (!paths.length) return 0;
-  const held = await uow.em.find(
-    Request,
-    { assignee: leaving, status: { $in: [...HELD] }, $or: paths.map((path) => ({ placePath: { $like: `${path}%` } })) },
-    { orderBy: { createdAt: 'asc', uuid: 'asc' } },
-  );
   const reason = `grid ${grid.name}: assignment ends ${end}`;
-  for (const request of held) await uow.run(reassignRequest, { request, assignee: colleague, reason });
-  return held.length;
+  return handOverHeldRequests(uow, leaving, colleague, await coveredPaths(uow, grid.uuid), reason, 'handOverToId');
 }
