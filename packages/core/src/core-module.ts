@@ -69,6 +69,7 @@ import { requestBoardItems } from './request/request.board.js';
 import { Request } from './request/request.entity.js';
 import { RequestResolver, RequestTimelineResolver } from './request/request.resolver.js';
 import { RequestStatsResolver } from './request/request-stats.resolver.js';
+import { RequestPerformanceResolver } from './request/request-performance.resolver.js';
 import { WishWallResolver } from './request/wish-wall.resolver.js';
 import { RequestTimelineEntry } from './request/request-timeline-entry.entity.js';
 import { coreMessages } from './i18n/core-messages.js';
@@ -158,6 +159,7 @@ export const coreModule: {
     RequestResolver,
     RequestTimelineResolver,
     RequestStatsResolver,
+    RequestPerformanceResolver,
     WishWallResolver,
     AccessResolver,
     PersonalDataExportResolver,

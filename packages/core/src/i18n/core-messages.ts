@@ -368,6 +368,11 @@ export const coreMessages = defineMessages('core', {
     en: '{personName} already holds this request: name the person it goes to.',
     'zh-CN': '{personName} 已经在办理该诉求：请指定接手的人。',
   },
+  performancePeriod: {
+    code: 'BAD_USER_INPUT',
+    en: '"to" must come after "from", at most 366 days later (a year\'s report; ask year by year for more).',
+    'zh-CN': '"to" 须晚于 "from"，且间隔不超过 366 天（一年的报表；更长请按年分别查询）。',
+  },
   handOverToSelf: {
     code: 'BAD_USER_INPUT',
     en: '{personName} is the one leaving: hand the work over to someone else.',

@@ -1,0 +1,105 @@
+import { Person, type Place, PlaceType } from '@gongzhi/core';
+import { apiKeyCaller, asPerson, createTestApp, createTestClock, placeWriter, problemOf, type TestApp } from '@gongzhi/core/testing';
+
+/**
+ * The hotline's three rates (响应率, 解决率, 满意率) and the on-time rate of the requests submitted
+ * in a period, as a district reports them: from each request's timeline, for what the caller sees.
+ */
+const clock = createTestClock('2026-05-20T09:00:00+08:00');
+let app: TestApp;
+const place: Record<string, Place> = {};
+let resident: Person;
+
+const QUERY = `query($under: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { requestPerformance(under: $under, from: $from, to: $to) {
+  total responded responseRate averageResponseMinutes resolved resolutionRate withDeadline resolvedOnTime onTimeRate
+  rated averageRating satisfied satisfactionRate } }`;
+const JUNE = { from: '2026-06-01T00:00:00+08:00', to: '2026-07-01T00:00:00+08:00' };
+
+async function submit(at: string, title: string, dueAt: string | null = null): Promise<string> {
+  const data = await app.run(`mutation($i: SubmitRequestInput!) { submitRequest(input: $i) { request { id } errors { code message } } }`, {
+    i: { kind: 'NEED', channel: 'PHONE', title, placeId: place[at].id, requesterId: resident.id, dueAt },
+  });
+  expect(data.submitRequest.errors).toEqual([]);
+  return data.submitRequest.request.id;
+}
+async function step(id: string, to: string) {
+  const data = await app.run(
+    `mutation($id: ID!, $to: RequestStatus!) { changeRequestStatus(id: $id, to: $to) { errors { code message } } }`,
+    {
+      id,
+      to,
+    },
+  );
+  expect(data.changeRequestStatus.errors).toEqual([]);
+}
+async function rate(id: string, rating: number) {
+  const data = await app.run(`mutation($id: ID!, $r: Int!) { rateRequest(id: $id, rating: $r) { errors { code message } } }`, {
+    id,
+    r: rating,
+  });
+  expect(data.rateRequest.errors).toEqual([]);
+}
+
+beforeAll(async () => {
+  app = await createTestApp({ clock: clock.now });
+  const em = app.platform.orm.em.fork();
+  const write = placeWriter(em);
+  place.sub = write(PlaceType.SUBDISTRICT, 'RP-S', '方庄街道', null);
+  place.c = write(PlaceType.COMMUNITY, 'RP-C', '芳星园三区社区', place.sub);
+  place.h = write(PlaceType.HOUSEHOLD, 'RP-H', '20号楼101', place.c);
+  place.c2 = write(PlaceType.COMMUNITY, 'RP-C2', '成仪路社区', place.sub);
+  place.h2 = write(PlaceType.HOUSEHOLD, 'RP-H2', '1号楼101', place.c2);
+  resident = em.create(Person, { name: '宋阿姨', household: place.h });
+  await em.flush();
+
+  await submit('h', '五月的诉求'); // before the period: not counted
+  clock.set('2026-06-01T09:00:00+08:00');
+  const onTime = await submit('h', '楼道灯坏了', '2026-06-03T18:00:00+08:00');
+  const late = await submit('h', '下水道堵了', '2026-06-01T12:00:00+08:00');
+  await submit('h', '没人理的诉求');
+  await submit('h2', '隔壁社区的诉求');
+  clock.set('2026-06-01T10:00:00+08:00');
+  await step(onTime, 'ACCEPTED'); // after 60 minutes
+  clock.set('2026-06-01T11:00:00+08:00');
+  await step(late, 'ACCEPTED'); // after 120 minutes
+  for (const id of [onTime, late]) await step(id, 'IN_PROGRESS');
+  clock.set('2026-06-02T09:00:00+08:00');
+  for (const id of [onTime, late]) await step(id, 'RESOLVED');
+  await rate(onTime, 5);
+  await rate(late, 2);
+});
+afterAll(() => app?.close());
+
+test("a community's June: who was answered, how soon, what got resolved, in time, and how the residents rated it", async () => {
+  const staff = await apiKeyCaller(app, { name: '芳星园社区', placeIds: [place.c.uuid], permissions: ['request.manage'] });
+  const { requestPerformance } = await app.run(QUERY, { under: place.sub.id, ...JUNE }, { caller: staff });
+  expect(requestPerformance).toEqual({
+    total: 3,
+    responded: 2,
+    responseRate: 0.6667,
+    averageResponseMinutes: 90,
+    resolved: 2,
+    resolutionRate: 0.6667,
+    withDeadline: 2,
+    resolvedOnTime: 1,
+    onTimeRate: 0.5,
+    rated: 2,
+    averageRating: 3.5,
+    satisfied: 1,
+    satisfactionRate: 0.5,
+  });
+  // The subdistrict sees both communities; the resident only her own requests.
+  expect((await app.run(QUERY, { under: place.sub.id, ...JUNE })).requestPerformance.total).toBe(4);
+  expect((await app.run(QUERY, { under: place.c.id, ...JUNE }, asPerson(resident))).requestPerformance.total).toBe(3);
+  // Nothing in the period: counts of zero, no rates.
+  const empty = (await app.run(QUERY, { under: place.c.id, from: '2026-08-01T00:00:00+08:00', to: '2026-09-01T00:00:00+08:00' }))
+    .requestPerformance;
+  expect(empty).toMatchObject({ total: 0, responseRate: null, averageResponseMinutes: null, averageRating: null, satisfactionRate: null });
+});
+
+test('a period is after its start and at most a year long', async () => {
+  const backwards = await app.execute(QUERY, { under: place.c.id, from: JUNE.to, to: JUNE.from });
+  expect(problemOf(backwards)).toMatchObject({ code: 'BAD_USER_INPUT' });
+  const twoYears = await app.execute(QUERY, { under: place.c.id, from: '2025-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z' });
+  expect(problemOf(twoYears)).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('366 days') });
+});
