@@ -1,5 +1,14 @@
 import { type Caller, Person, type Place, PlaceType } from '@gongzhi/core';
-import { apiKeyCaller, asPerson, createTestApp, createTestClock, placeWriter, type TestApp, uuidOf } from '@gongzhi/core/testing';
+import {
+  apiKeyCaller,
+  asPerson,
+  createTestApp,
+  createTestClock,
+  placeWriter,
+  problemOf,
+  type TestApp,
+  uuidOf,
+} from '@gongzhi/core/testing';
 
 /**
  * People change: a grid worker leaves (`endRole`), a resident moves house or changes their phone
@@ -304,4 +313,28 @@ test('a worker whose role ends hands the requests they hold under its place to a
     action: 'reassigned',
     note: '网格员甲 → 网格员乙: grid_worker at c ends 2026-06-10',
   });
+});
+
+test('a call comes in: staff who may read numbers find who is calling by the number; others may not ask', async () => {
+  const em = app.platform.orm.em.fork();
+  const caller = em.create(Person, { name: '来电的居民', phone: '139 1234 5678', household: rows.h1.uuid });
+  em.create(Person, { name: '隔壁社区的同号居民', phone: '13912345678', household: rows.x1.uuid });
+  await em.flush();
+  const FIND = 'query ($phone: String!) { people(phone: $phone) { nodes { name household { code } } } }';
+
+  const found = await app.run(FIND, { phone: '139-1234-5678' }, { caller: communityStaff });
+  expect(found.people.nodes).toEqual([{ name: '来电的居民', household: { code: 'h1' } }]);
+  const reads = await app.run('query ($p: ID!) { sensitiveAccessLog(personId: $p, first: 5) { nodes { readerName fields } } }', {
+    p: caller.id,
+  });
+  expect(reads.sensitiveAccessLog.nodes).toContainEqual({ readerName: expect.stringContaining('社区'), fields: ['phone.search'] });
+  // The whole district's view finds both; who may not read numbers may not search by them.
+  expect((await app.run(FIND, { phone: '13912345678' })).people.nodes.map((p: { name: string }) => p.name).sort()).toEqual(
+    ['来电的居民', '隔壁社区的同号居民'].sort(),
+  );
+  expect(problemOf(await app.execute(FIND, { phone: '13912345678' }, { caller: managerOnly }))).toMatchObject({
+    code: 'FORBIDDEN',
+    message: expect.stringContaining('sensitive.read'),
+  });
+  expect(problemOf(await app.execute(FIND, { phone: '139' }, { caller: communityStaff }))).toMatchObject({ code: 'BAD_USER_INPUT' });
 });

@@ -238,6 +238,16 @@ export const coreMessages = defineMessages('core', {
     en: 'A district (a place with no parent) is changed only by callers who see everywhere, as only they may create one.',
     'zh-CN': '区（没有上级的地点）只能由可查看全部地点的人员修改，因为也只有他们才能创建。',
   },
+  phoneSearchDigits: {
+    code: 'BAD_USER_INPUT',
+    en: '"phone" must have at least {min} digits: give the whole number (dashes and spaces are fine).',
+    'zh-CN': '"phone" 至少需要 {min} 位数字：请输入完整号码（可含短横线和空格）。',
+  },
+  phoneSearchNeedsSensitiveRead: {
+    code: 'FORBIDDEN',
+    en: 'Finding people by phone number needs "{SENSITIVE_READ}" where they live: a number must not tell who has it to someone who may not read it.',
+    'zh-CN': '按电话号码查找居民需要在其居住地点具备 "{SENSITIVE_READ}" 权限：不能向无权查看号码的人透露号码属于谁。',
+  },
   needSensitiveReadForPhone: {
     code: 'FORBIDDEN',
     en: 'You need "{SENSITIVE_READ}" at {personName}\'s places to change their phone number.',

@@ -1,6 +1,7 @@
-import type { FilterQuery } from '@mikro-orm/core';
+import { type FilterQuery, raw } from '@mikro-orm/core';
 import { Arg, Args, Ctx, Field, FieldResolver, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { scopeCondition } from '../auth/access.js';
+import { Permission } from '../auth/permission.js';
 import { readSensitive } from '../auth/sensitive.js';
 import { loadRef, perform, requireRef } from '../command/command.js';
 import { payloadType } from '../command/payload.js';
@@ -17,6 +18,7 @@ import { assignRole, createPerson, endRole, setCareProfile, updatePerson } from 
 import { PersonRole, PersonRoleKind } from './person-role.entity.js';
 import { Person } from './person.entity.js';
 import { coreMessages } from '../i18n/core-messages.js';
+import { MIN_PHONE_DIGITS, phoneDigits, phoneMatches } from './phone.js';
 
 @InputType({ description: 'A new person.' })
 export class CreatePersonInput {
@@ -72,6 +74,24 @@ const PersonConnection = connectionType(Person);
 const BY_NAME: ConnectionOrder<Person> = { keys: ['name', 'uuid'], direction: 'asc' };
 /** Roles by the day they start, the uuid breaking ties. */
 
+/**
+ * People with the number `phone`, among those whose numbers the caller may read: living under a
+ * place where they hold `sensitive.read` (a number must not tell who has it to someone who may
+ * not read it). Refuses too few digits, and a caller who may read no one's number.
+ */
+function phoneCondition(access: Awaited<ReturnType<GongzhiContext['access']>>, phone: string): FilterQuery<Person> {
+  const digits = phoneDigits(phone);
+  if (digits.length < MIN_PHONE_DIGITS) throw coreMessages.phoneSearchDigits.error({ min: MIN_PHONE_DIGITS }, 'phone');
+  const readable = access.grants.filter((g) => g.sees && access.can(Permission.SENSITIVE_READ, g.path)).map((g) => g.path);
+  if (!readable.length) throw coreMessages.phoneSearchNeedsSensitiveRead.error({ SENSITIVE_READ: Permission.SENSITIVE_READ }, 'phone');
+  return {
+    $and: [
+      { [raw(phoneMatches('phone'), [digits])]: [] },
+      readable.includes('') ? {} : { $or: readable.map((path) => ({ household: { path: { $like: `${path}%` } } })) },
+    ],
+  };
+}
+
 @Resolver(() => Person)
 export class PersonResolver {
   @Query(() => Person, { nullable: true, description: 'One person by global id.' })
@@ -92,6 +112,12 @@ export class PersonResolver {
       description: 'Only people whose name contains this text (case-insensitive; "%" and "_" match themselves).',
     })
     name: string | null | undefined,
+    @Arg('phone', () => String, {
+      nullable: true,
+      description:
+        'Only the people with this phone number (digits compared: dashes and spaces are fine), among those whose numbers you may read (sensitive.read where they live); each found is logged like a read of the number. For the call-taker: who is calling?',
+    })
+    phone: string | null | undefined,
     @Args(() => ConnectionArgs) page: ConnectionArgs,
     @Ctx() ctx: GongzhiContext,
   ): Promise<ConnectionPage<Person>> {
@@ -117,11 +143,15 @@ export class PersonResolver {
       where.push({ household: { path: { $like: `${root.path}%` } } });
     }
     if (name?.trim()) where.push({ name: { $ilike: containsPattern(name.trim()) } });
-    return findPage(ctx, Person, { $and: where }, BY_NAME, page, {
+    if (phone != null) where.push(phoneCondition(access, phone));
+    const found = await findPage(ctx, Person, { $and: where }, BY_NAME, page, {
       connection: 'Query.people',
-      filter: { householdId, under, name },
+      filter: { householdId, under, name, phone: phone == null ? null : phoneDigits(phone) },
       defaultSize: 50,
     });
+    // Whoever a number found, the caller learnt their number: logged as a read.
+    if (phone != null) await Promise.all(found.nodes.map((person) => readSensitive(ctx, person.uuid, 'phone.search')));
+    return found;
   }
 
   @Mutation(() => PersonPayload, { description: 'Registers a person, optionally in a household.' })

@@ -14,6 +14,7 @@ import { levelAbove, RequestChannel, RequestKind, RequestLevel, RequestPriority,
 import type { RequestEventPayload } from './request.events.js';
 import { Request } from './request.entity.js';
 import { coreMessages } from '../i18n/core-messages.js';
+import { MIN_PHONE_DIGITS, phoneDigits, phoneMatches } from '../person/phone.js';
 
 /**
  * The request workflow as commands: each change is a conditional update of the row (so of two
@@ -257,11 +258,6 @@ export const submitRequest = defineCommand<NewRequestDetails & { channel: Reques
   },
 });
 
-/** Digits only, so "138-0013 8000" and "13800138000" are one number. */
-function phoneDigits(phone: string): string {
-  return phone.replace(/\D/g, '');
-}
-
 /**
  * The person a hotline caller is, when exactly one person living in the order's community (the
  * community above the order's place, or the place itself when none is above it) has that phone
@@ -269,10 +265,10 @@ function phoneDigits(phone: string): string {
  */
 async function residentByPhone(uow: UnitOfWork, place: Place, phone: string): Promise<Person | null> {
   const digits = phoneDigits(phone);
-  if (digits.length < 5) return null;
+  if (digits.length < MIN_PHONE_DIGITS) return null;
   const rows = await uow.em.execute<{ id: string }[]>(
     `SELECT p.id FROM person p JOIN place h ON h.id = p.household_id
-      WHERE regexp_replace(p.phone, '\\D', '', 'g') = ?
+      WHERE ${phoneMatches('p.phone')}
         AND h.path LIKE COALESCE(
           (SELECT c.path FROM place c WHERE c.id = ANY (string_to_array(trim(both '/' from ?), '/')::uuid[]) AND c.type = 'community' LIMIT 1),
           ?) || '%'
