@@ -9,6 +9,7 @@ import {
   configureHall,
   countRows,
   createWorld,
+  depositors,
   DAILY_HOURS,
   ERRORS,
   ledger,
@@ -18,15 +19,11 @@ import {
 } from './fixture.js';
 
 let w: World;
-const accounts: { id: string }[] = [];
+let accounts: { id: string }[] = [];
 beforeAll(async () => {
   w = await createWorld(8);
   // Activity: people 0 and 1 are the most active (they reach the priority window), the rest less.
-  const service = [150, 120, 30, 30, 30, 30, 30, 20];
-  for (const [i, person] of w.people.entries()) {
-    await verifyService(w, person, service[i]);
-    accounts.push((await accountOf(w, person))!);
-  }
+  accounts = await depositors(w, [150, 120, 30, 30, 30, 30, 30, 20]);
   const configured = await configure({});
   expect(problemOf(configured)).toBeUndefined();
 });

@@ -252,6 +252,16 @@ export async function openAccount(
 }
 
 /** The person's account in the test community, or null. */
+/** Credits each of the world's first people the service minutes given (person i gets `minutes[i]`) and returns their accounts, in order. */
+export async function depositors(w: World, minutes: readonly number[]): Promise<{ id: string; balance: number }[]> {
+  const accounts: { id: string; balance: number }[] = [];
+  for (const [i, served] of minutes.entries()) {
+    await verifyService(w, w.people[i], served);
+    accounts.push((await accountOf(w, w.people[i]))!);
+  }
+  return accounts;
+}
+
 export async function accountOf(w: World, person: Person): Promise<{ id: string; balance: number } | null> {
   const data = await w.app.run(`query($id: ID!) { person(id: $id) { moralBankAccounts { nodes { id balance community { id } } } } }`, {
     id: person.id,

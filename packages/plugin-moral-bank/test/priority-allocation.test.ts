@@ -2,7 +2,7 @@ import { createPlatform } from '@gongzhi/core';
 import { createTestDatabase, problemOf, uuidOf } from '@gongzhi/core/testing';
 import moralBank from '../src/index.js';
 import volunteer from '../../plugin-volunteer/src/index.js';
-import { accountOf, as, bookHall, configureHall, createWorld, ledger, verifyService, type World } from './fixture.js';
+import { accountOf, as, bookHall, configureHall, createWorld, depositors, ledger, verifyService, type World } from './fixture.js';
 
 /**
  * Requests for a priority window (积分换场地: active teams first) are served without staff: the
@@ -10,13 +10,10 @@ import { accountOf, as, bookHall, configureHall, createWorld, ledger, verifyServ
  * venue's time), most activity points first, each once however many processes run it.
  */
 let w: World;
-const accounts: { id: string }[] = [];
+let accounts: { id: string }[] = [];
 beforeAll(async () => {
   w = await createWorld(3, { pluginOptions: { 'moral-bank': { priorityAllocationIntervalMs: 0 } } });
-  for (const [i, minutes] of [150, 120, 30].entries()) {
-    await verifyService(w, w.people[i], minutes);
-    accounts.push((await accountOf(w, w.people[i]))!);
-  }
+  accounts = await depositors(w, [150, 120, 30]);
   expect(problemOf(await configureHall(w))).toBeUndefined();
 });
 afterAll(() => w?.app.close());

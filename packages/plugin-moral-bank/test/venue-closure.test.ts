@@ -1,18 +1,6 @@
 import type { GongzhiEvent } from '@gongzhi/core';
 import { problemOf, uuidOf } from '@gongzhi/core/testing';
-import {
-  accountOf,
-  as,
-  bookHall,
-  code,
-  configureHall,
-  countRows,
-  createWorld,
-  ERRORS,
-  ledger,
-  verifyService,
-  type World,
-} from './fixture.js';
+import { accountOf, as, bookHall, code, configureHall, countRows, createWorld, depositors, ERRORS, ledger, type World } from './fixture.js';
 
 /**
  * A venue closes for a time (活动室装修, 疫情封控): `closeMoralBankVenue` calls off the bookings of
@@ -20,13 +8,10 @@ import {
  * is made in it after; a booking racing the closure is refused or called off, never kept.
  */
 let w: World;
-const accounts: { id: string }[] = [];
+let accounts: { id: string }[] = [];
 beforeAll(async () => {
   w = await createWorld(5);
-  for (const person of w.people) {
-    await verifyService(w, person, 150);
-    accounts.push((await accountOf(w, person))!);
-  }
+  accounts = await depositors(w, [150, 150, 150, 150, 150]);
   expect(problemOf(await configureHall(w))).toBeUndefined();
 });
 afterAll(() => w?.app.close());
