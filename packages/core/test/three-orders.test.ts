@@ -274,3 +274,35 @@ describe('three orders: 点单 → 下单 → 接单', () => {
     expect(log.auditLog.nodes).toEqual([{ action: 'organization.removeMember', operation: 'delete' }]);
   });
 });
+
+test('the resident is not satisfied (不满意): she sends resolved work back to be done again; closed work is final', async () => {
+  const leak = (
+    await mutate(SUBMIT, { i: { kind: 'NEED', channel: 'PHONE', title: '厨房漏水', placeId: place.home.id } }, as(person.resident))
+  ).request.id;
+  const STATUS = `mutation($id: ID!, $to: RequestStatus!) { changeRequestStatus(id: $id, to: $to) { request { status } errors { code message field } } }`;
+  await mutate(STATUS, { id: leak, to: 'ACCEPTED' }, as(person.worker));
+  await mutate(CLAIM, { id: leak }, as(person.worker));
+  for (const to of ['IN_PROGRESS', 'RESOLVED']) await mutate(STATUS, { id: leak, to }, as(person.worker));
+  const REOPEN = `mutation($id: ID!, $why: String!) { reopenRequest(id: $id, reason: $why) {
+    request { status assignee { name } timeline { nodes { action note actor { name } } } } errors { code message field } } }`;
+
+  // Only she (or staff) may: a volunteer who sees it may not; with what is still wrong.
+  expect(problemOf(await app.execute(REOPEN, { id: leak, why: '不行' }, { caller: as(person.volunteer) }))).toMatchObject({
+    code: 'FORBIDDEN',
+  });
+  expect(problemOf(await app.execute(REOPEN, { id: leak, why: ' ' }, { caller: as(person.resident) }))).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'reason',
+  });
+  const reopened = await mutate(REOPEN, { id: leak, why: '漏水又出现了' }, as(person.resident));
+  expect(reopened.request).toMatchObject({ status: 'IN_PROGRESS', assignee: { name: '社区书记' } });
+  expect(reopened.request.timeline.nodes.at(-1)).toEqual({ action: 'reopened', note: '漏水又出现了', actor: { name: '宋阿姨' } });
+  expect(problemOf(await app.execute(REOPEN, { id: leak, why: '再来' }, { caller: as(person.resident) }))).toMatchObject({
+    code: 'ILLEGAL_TRANSITION',
+  });
+  for (const to of ['RESOLVED', 'CLOSED']) await mutate(STATUS, { id: leak, to }, as(person.worker));
+  expect(problemOf(await app.execute(REOPEN, { id: leak, why: '又漏了' }, { caller: as(person.resident) }))).toMatchObject({
+    code: 'ILLEGAL_TRANSITION',
+    message: expect.stringContaining('closed request is final'),
+  });
+});

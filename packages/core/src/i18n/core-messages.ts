@@ -383,6 +383,16 @@ export const coreMessages = defineMessages('core', {
     en: '"to" must come after "from", at most 366 days later (a year\'s report; ask year by year for more).',
     'zh-CN': '"to" 须晚于 "from"，且间隔不超过 366 天（一年的报表；更长请按年分别查询）。',
   },
+  reopenOnlyResolved: {
+    code: 'ILLEGAL_TRANSITION',
+    en: 'Only resolved work is sent back to be done again; this request is {requestStatus} (a closed request is final: submit a new one).',
+    'zh-CN': '只有已办结的诉求才能退回重办；该诉求当前为 {requestStatus}（已关闭的诉求不能再重办，请重新提交）。',
+  },
+  reopenReasonEmpty: {
+    code: 'BAD_USER_INPUT',
+    en: '"reason" must not be empty: say what is still wrong (e.g. "漏水又出现了").',
+    'zh-CN': '"reason" 不能为空：请说明仍存在的问题（如“漏水又出现了”）。',
+  },
   handOverToSelf: {
     code: 'BAD_USER_INPUT',
     en: '{personName} is the one leaving: hand the work over to someone else.',

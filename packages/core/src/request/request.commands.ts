@@ -401,6 +401,26 @@ export const changeRequestStatus = defineCommand<{ request: Named<Request>; to: 
 });
 
 /**
+ * Sends resolved work back to be done again (不满意，重新办理): the requester, who was not
+ * satisfied (the leak is back), or staff (`request.manage`). The request is in progress again
+ * with whoever held it, the reason on its timeline (`reopened`); a closed request is final.
+ */
+export const reopenRequest = defineCommand<{ request: Named<Request>; reason: string }, Request>({
+  name: 'request.reopen',
+  async run(uow, { request, reason }) {
+    const own = !!uow.actor.personId && request.requester?.uuid === uow.actor.personId;
+    if (!own) uow.actor.authorize(Permission.REQUEST_MANAGE, request.placePath);
+    if (request.status !== RequestStatus.RESOLVED) throw coreMessages.reopenOnlyResolved.error({ requestStatus: request.status }, 'id');
+    const why = reason.trim();
+    if (!why) throw coreMessages.reopenReasonEmpty.error('reason');
+    const from = request.status;
+    await move(uow, request, RequestStatus.IN_PROGRESS, { action: 'reopened', note: why });
+    await uow.emit('request.status-changed', { ...eventPayload(request), from });
+    return request;
+  },
+});
+
+/**
  * Notes progress on a request without changing its status (a party member: "已联系家属，周六送到").
  * By the person holding it (`request.claim` there), or staff (`request.manage`); only while the
  * work is claimed, assigned or in progress.

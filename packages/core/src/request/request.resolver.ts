@@ -35,6 +35,7 @@ import {
   rateRequest,
   reassignRequest,
   releaseRequest,
+  reopenRequest,
   reportRequestProgress,
   submitRequest,
 } from './request.commands.js';
@@ -312,6 +313,18 @@ export class RequestResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<RequestPayload> {
     return perform(ctx, RequestPayload, releaseRequest, { request, reason });
+  }
+
+  @Mutation(() => RequestPayload, {
+    description:
+      'Sends resolved work back to be done again (不满意，重新办理), with what is still wrong: the requester, or staff with request.manage. It is in progress again with whoever held it.',
+  })
+  reopenRequest(
+    @RefArg('id', () => Request) request: Ref<Request>,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<RequestPayload> {
+    return perform(ctx, RequestPayload, reopenRequest, { request, reason });
   }
 
   @Mutation(() => RequestPayload, { description: 'Raises a request one level (grid › community › subdistrict) with a reason.' })
