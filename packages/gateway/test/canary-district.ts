@@ -330,6 +330,20 @@ export async function createCanaryWorld(options: { communities?: number } = {}):
         },
       )
     ).bookMoralBankVenue.booking.id;
+    const week = new Date(slot.getTime() + 7 * 24 * 3_600_000);
+    canary.MoralBankVenueClosure = (
+      await sys(
+        `mutation ($i: CloseMoralBankVenueInput!) { closeMoralBankVenue(input: $i) { closure { id } errors { code message field } } }`,
+        {
+          i: {
+            venueId: ids[k('K-V')],
+            startsAt: week.toISOString(),
+            endsAt: new Date(week.getTime() + 3_600_000).toISOString(),
+            reason: '金丝雀检修',
+          },
+        },
+      )
+    ).closeMoralBankVenue.closure.id;
 
     // --- Council: set up as the system; the canary social worker, a member, convenes, proposes and votes. ---
     canary.Council = (

@@ -39,4 +39,13 @@ export const moralBankEvents = {
       calledOff: 'How many bookings were called off (each also announced as moral-bank.booking-changed).',
     },
   },
+  'moral-bank.venue-reopened': {
+    description: 'A closed venue opened again before the closure’s end (one not begun is withdrawn); what it called off stays cancelled.',
+    payload: {
+      closureId: { node: 'MoralBankVenueClosure', description: 'The closure (gone when it had not begun).' },
+      venueId: { node: 'Place', description: 'The venue (a place of type venue).' },
+      placePath: 'The materialised path of the venue (ids from the root): who may see the event.',
+      reopenedAt: 'When it opened again, as an ISO 8601 time.',
+    },
+  },
 } as const satisfies PluginEventCatalog<'moral-bank'>;

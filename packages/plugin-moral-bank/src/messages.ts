@@ -75,6 +75,11 @@ export const bankMessages = defineMessages('moral-bank', {
     en: '"input.endsAt" must come after "input.startsAt", and after now: a closure is for a time ahead.',
     'zh-CN': '"input.endsAt" 须晚于 "input.startsAt"，且晚于当前时间：暂停开放只能针对将来的时段。',
   },
+  closureOver: {
+    code: 'CONFLICT',
+    en: 'This closure already ended at {endsAt}: the venue is open.',
+    'zh-CN': '该暂停开放已于 {endsAt} 结束：场地已开放。',
+  },
   closureReasonLength: {
     code: 'BAD_USER_INPUT',
     en: '"input.reason" must say why the venue closes (e.g. "活动室装修"), in 1 to 200 characters: the bookers are told.',

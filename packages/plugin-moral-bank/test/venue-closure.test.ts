@@ -108,3 +108,26 @@ test('a booking racing a closure of its time is refused or called off and refund
   }
   expect(await ledger(w)).toMatchObject({ ok: true });
 });
+
+test('a venue opens again before the closure ends: one under way ends now, one not begun is withdrawn', async () => {
+  const REOPEN = `mutation($id: ID!) { reopenMoralBankVenue(closureId: $id) { closure { endsAt } ${ERRORS} } }`;
+  const closureId = async (startsAt: string, endsAt: string) =>
+    (await close(startsAt, endsAt, '消防检查')).data!.closeMoralBankVenue.closure.id;
+  // Under way since 08:00 (now is 09:00 on 1 June): refused, then open again.
+  const now = await closureId('2026-06-01T08:00:00+08:00', '2026-06-01T11:30:00+08:00');
+  expect(code(await book(4, '2026-06-01T10:00:00+08:00', '2026-06-01T11:00:00+08:00'))).toBe('VENUE_CLOSED');
+  expect(code(await w.app.execute(REOPEN, { id: now }, as(w.people[4])))).toBe('FORBIDDEN');
+  const reopened = await w.app.execute(REOPEN, { id: now });
+  expect(reopened.data!.reopenMoralBankVenue).toEqual({ closure: { endsAt: '2026-06-01T01:00:00.000Z' }, errors: [] });
+  expect(problemOf(await book(4, '2026-06-01T10:00:00+08:00', '2026-06-01T11:00:00+08:00'))).toBeUndefined();
+  expect(code(await w.app.execute(REOPEN, { id: now }))).toBe('CONFLICT');
+  // Not begun: withdrawn, gone from the list; the time is bookable.
+  const later = await closureId('2026-06-20T00:00:00+08:00', '2026-06-22T00:00:00+08:00');
+  expect(problemOf(await w.app.execute(REOPEN, { id: later }))).toBeUndefined();
+  expect(problemOf(await book(4, '2026-06-21T10:00:00+08:00', '2026-06-21T11:00:00+08:00'))).toBeUndefined();
+  const listed = await w.app.run('query($v: ID!) { place(id: $v) { moralBankVenuePolicy { closures { nodes { id } } } } }', {
+    v: w.hall.id,
+  });
+  expect(listed.place.moralBankVenuePolicy.closures.nodes.map((c: { id: string }) => c.id)).not.toContain(later);
+  expect(code(await w.app.execute(REOPEN, { id: later }))).toBe('NOT_FOUND');
+});

@@ -21,5 +21,7 @@ declare module '@gongzhi/core' {
       endsAt: string;
       calledOff: number;
     };
+    /** A closed venue opened again before the closure's end (a closure not begun is withdrawn). */
+    'moral-bank.venue-reopened': { closureId: string; venueId: string; placePath: string; reopenedAt: string };
   }
 }

@@ -1,4 +1,4 @@
-import { defineCommand, type Named, type Place } from '@gongzhi/core';
+import { defineCommand, type Named, type Place, placeSummary } from '@gongzhi/core';
 import { callOffBookings, lockVenue } from '../booking/booking.commands.js';
 import { bankMessages } from '../messages.js';
 import { MoralBankPermission } from '../permissions.js';
@@ -48,6 +48,34 @@ export const closeVenue = defineCommand<NewClosure, MoralBankVenueClosure>({
       startsAt: startsAt.toISOString(),
       endsAt: endsAt.toISOString(),
       calledOff: closure.calledOff,
+    });
+    return closure;
+  },
+});
+
+/**
+ * Opens a closed venue again before the closure's end (the renovation finished early, or the
+ * closure was a mistake): `moral-bank.manage` where it is. A closure under way ends now; one not
+ * begun is withdrawn (its row goes; the audit log keeps it). Bookings it called off stay cancelled
+ * and refunded: their holders book again. Under the venue's lock, as closing is.
+ */
+export const reopenVenue = defineCommand<{ closure: Named<MoralBankVenueClosure> }, MoralBankVenueClosure>({
+  name: 'moral-bank.reopenVenue',
+  lock: ['closure'],
+  async run(uow, { closure }) {
+    const venue = await placeSummary(uow, closure.venueUuid);
+    uow.actor.authorize(MoralBankPermission.MANAGE, venue!.path);
+    const now = uow.now();
+    if (closure.endsAt <= now) throw bankMessages.closureOver.error({ endsAt: closure.endsAt.toISOString() }, 'id');
+    await lockVenue(uow, closure.venueUuid);
+    if (closure.startsAt < now) closure.endsAt = now;
+    else uow.em.remove(closure);
+    await uow.em.flush();
+    await uow.emit('moral-bank.venue-reopened', {
+      closureId: closure.uuid,
+      venueId: closure.venueUuid,
+      placePath: venue!.path,
+      reopenedAt: now.toISOString(),
     });
     return closure;
   },

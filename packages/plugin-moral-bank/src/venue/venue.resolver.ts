@@ -11,10 +11,11 @@ import {
   Place,
   PlaceType,
   type Ref,
+  RefArg,
   RefField,
 } from '@gongzhi/core';
 import { Arg, Args, Ctx, Field, FieldResolver, InputType, Int, Mutation, Resolver, Root } from 'type-graphql';
-import { closeVenue } from './venue-closure.commands.js';
+import { closeVenue, reopenVenue } from './venue-closure.commands.js';
 import { MoralBankVenueClosure } from './venue-closure.entity.js';
 import { configureVenue } from './venue.commands.js';
 import { MoralBankVenuePolicy, OpeningHours, PriorityWindow } from './venue.entity.js';
@@ -86,6 +87,14 @@ export class MoralBankVenuePolicyResolver {
   closeMoralBankVenue(@Arg('input', () => CloseMoralBankVenueInput) input: CloseMoralBankVenueInput, @Ctx() ctx: GongzhiContext) {
     const { venueId, ...closure } = input;
     return perform(ctx, MoralBankVenueClosurePayload, closeVenue, { ...closure, venue: venueId });
+  }
+
+  @Mutation(() => MoralBankVenueClosurePayload, {
+    description:
+      "Opens a closed venue again before the closure's end (moral-bank.manage): a closure under way ends now, one not begun is withdrawn. What it called off stays cancelled.",
+  })
+  reopenMoralBankVenue(@RefArg('closureId', () => MoralBankVenueClosure) closure: Ref<MoralBankVenueClosure>, @Ctx() ctx: GongzhiContext) {
+    return perform(ctx, MoralBankVenueClosurePayload, reopenVenue, { closure });
   }
 
   @FieldResolver(() => MoralBankVenueClosureConnection, {
