@@ -225,6 +225,21 @@ export const volunteerMessages = defineMessages('volunteer', {
     en: 'The shift "{shiftTitle}" was called off at {cancelledAt} ({reason}); sign up for another one.',
     'zh-CN': '班次"{shiftTitle}"已于 {cancelledAt} 取消（{reason}），请报名其他班次。',
   },
+  shiftOver: {
+    code: 'SHIFT_STARTED',
+    en: 'This shift ended at {endsAt}: its places no longer change.',
+    'zh-CN': '该班次已于 {endsAt} 结束，名额不能再调整。',
+  },
+  capacityRange: {
+    code: 'BAD_USER_INPUT',
+    en: '"capacity" must be a whole number from 1 to 1000 (got {capacity}).',
+    'zh-CN': '"capacity" 须为 1 至 1000 的整数（收到 {capacity}）。',
+  },
+  capacityBelowTaken: {
+    code: 'CONFLICT',
+    en: '{taken} volunteers are signed up: the shift cannot take fewer ({capacity}); cancel sign-ups first.',
+    'zh-CN': '已有 {taken} 名志愿者报名，名额不能少于此数（{capacity}）；请先取消部分报名。',
+  },
   shiftAlreadyCancelled: {
     code: 'ALREADY_CANCELLED',
     en: 'This shift was already called off at {cancelledAt}.',
@@ -479,6 +494,7 @@ export const volunteerPhrases = definePhrases('volunteer', {
   openShifts: { en: 'open shifts', 'zh-CN': '开放班次' },
   createShifts: { en: 'create shifts', 'zh-CN': '创建班次' },
   cancelShifts: { en: 'call shifts off', 'zh-CN': '取消班次' },
+  changeShifts: { en: 'change how many a shift takes', 'zh-CN': '调整班次名额' },
   addMembers: { en: 'add members', 'zh-CN': '添加成员' },
   closeRecruitment: { en: 'close a recruitment call', 'zh-CN': '结束招募' },
   changeTeam: { en: "change the team's name or description", 'zh-CN': '修改队伍名称或介绍' },

@@ -97,3 +97,29 @@ test('only a leader, with a reason, before the shift begins', async () => {
     },
   ]);
 });
+
+test('a leader changes how many a shift takes: more places, never fewer than signed up; a sign-up racing it is counted', async () => {
+  const id = await shift('周日检查点值守', '2026-06-07T19:00:00+08:00');
+  const CAPACITY = `mutation($id: ID!, $n: Int!) { changeVolunteerShiftCapacity(id: $id, capacity: $n) {
+    shift { capacity taken spotsLeft } errors { code message field } } }`;
+  for (const i of [1, 2]) await succeed(w.app, SIGNUP, { id }, as(w.people[`居民${i}`]));
+  expect((await w.app.run(CAPACITY, { id, n: 1 }, as(w.people['王小丽']))).changeVolunteerShiftCapacity.errors).toEqual([
+    {
+      code: 'CONFLICT',
+      message: '2 volunteers are signed up: the shift cannot take fewer (1); cancel sign-ups first.',
+      field: 'capacity',
+    },
+  ]);
+  expect((await w.app.run(CAPACITY, { id, n: 5 }, as(w.people['居民1']))).changeVolunteerShiftCapacity.errors).toEqual([
+    expect.objectContaining({ code: 'NOT_TEAM_LEADER' }),
+  ]);
+  // Down to exactly the last free place while someone takes it: both orders end consistent.
+  const [lowered, signedUp] = await Promise.all([
+    w.app.run(CAPACITY, { id, n: 2 }, as(w.people['王小丽'])),
+    w.app.run(SIGNUP, { id }, as(w.people['居民3'])),
+  ]);
+  const outcome = [lowered.changeVolunteerShiftCapacity.errors.length === 0, signedUp.signUpForVolunteerShift.errors.length === 0];
+  expect(outcome.filter(Boolean)).toHaveLength(1);
+  const raised = await w.app.run(CAPACITY, { id, n: 6 }, as(w.people['王小丽']));
+  expect(raised.changeVolunteerShiftCapacity.shift).toEqual({ capacity: 6, taken: outcome[1] ? 3 : 2, spotsLeft: outcome[1] ? 3 : 4 });
+});

@@ -23,6 +23,7 @@ import { activeSignups, shiftsOfTeam } from './shift.queries.js';
 import {
   CHECK_IN_EARLY_MINUTES,
   cancelShift,
+  changeShiftCapacity,
   cancelSignup,
   checkIn,
   checkOut,
@@ -108,6 +109,17 @@ export class VolunteerShiftResolver {
     @Ctx() ctx: GongzhiContext,
   ) {
     return perform(ctx, VolunteerShiftPayload, cancelShift, { shift, reason });
+  }
+
+  @Mutation(() => VolunteerShiftPayload, {
+    description: 'Changes how many volunteers a shift takes (a leader of its team), before it ends; never below those signed up.',
+  })
+  changeVolunteerShiftCapacity(
+    @RefArg('id', () => VolunteerShift) shift: Ref<VolunteerShift>,
+    @Arg('capacity', () => Int, { description: '1 to 1000.' }) capacity: number,
+    @Ctx() ctx: GongzhiContext,
+  ) {
+    return perform(ctx, VolunteerShiftPayload, changeShiftCapacity, { shift, capacity });
   }
 
   @Mutation(() => VolunteerShiftSignupPayload, {

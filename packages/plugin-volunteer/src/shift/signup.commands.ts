@@ -153,6 +153,30 @@ export const cancelShift = defineCommand<{ shift: Named<VolunteerShift>; reason:
   },
 });
 
+/**
+ * Changes how many volunteers a shift takes (the checkpoint needs two more tonight): a leader of
+ * its team, before it ends and while it stands. Never below those signed up (they cancel, or a
+ * leader cancels them, first); the shift's row is locked, so a sign-up at the same moment is
+ * counted before or after, never lost.
+ */
+export const changeShiftCapacity = defineCommand<{ shift: Named<VolunteerShift>; capacity: number }, VolunteerShift>({
+  name: 'volunteer.changeShiftCapacity',
+  lock: ['shift'],
+  async run(uow, { shift, capacity }) {
+    const team = await uow.em.findOneOrFail(VolunteerTeam, { uuid: refId(shift.team)! });
+    await requireLeader(uow.em, team, await uow.actingPerson(), volunteerPhrases.changeShifts, 'id');
+    if (shift.cancelledAt) throw shiftCalledOff(shift);
+    if (shift.endsAt.getTime() <= uow.now().getTime())
+      throw volunteerMessages.shiftOver.error({ endsAt: shift.endsAt.toISOString() }, 'id');
+    if (!Number.isInteger(capacity) || capacity < 1 || capacity > 1000)
+      throw volunteerMessages.capacityRange.error({ capacity }, 'capacity');
+    if (capacity < shift.taken) throw volunteerMessages.capacityBelowTaken.error({ capacity, taken: shift.taken }, 'capacity');
+    shift.capacity = capacity;
+    await uow.em.flush();
+    return shift;
+  },
+});
+
 /** Cancels a sign-up before check-in (the volunteer or a team leader); the place frees. */
 export const cancelSignup = defineCommand<{ signup: Named<VolunteerShiftSignup> }, VolunteerShiftSignup>({
   name: 'volunteer.cancelSignup',
