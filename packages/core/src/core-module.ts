@@ -76,6 +76,7 @@ import { coreMessages } from './i18n/core-messages.js';
 import type { EventCatalog } from './events/event-catalog.js';
 import { requestEvents } from './request/request.events.js';
 import { personEvents } from './person/person.events.js';
+import { placeEvents } from './place/place.events.js';
 
 // Care attributes are sensitive as a whole: the audit log says a profile changed, never how.
 // (Phone numbers and key secrets are sensitive by their names.)
@@ -177,7 +178,7 @@ export const coreModule: {
   boardItems: [requestBoardItems],
   messages: coreMessages,
   eventNamespaces: ['request', 'place', 'person', 'organization', 'board'],
-  events: { ...requestEvents, ...personEvents },
+  events: { ...requestEvents, ...personEvents, ...placeEvents },
   // What core's unique constraints mean when two requests race past the checks before them.
   constraintErrors: {
     place_code_key: { message: coreMessages.constraintPlaceCodeKey, field: 'input.code' },

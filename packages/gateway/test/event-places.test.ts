@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Place, PlaceType } from '@gongzhi/core';
-import { apiKeyCaller, createTestApp, placeWriter, type TestApp } from '@gongzhi/core/testing';
+import { apiKeyCaller, createTestApp, placeWriter, type TestApp, uuidOf } from '@gongzhi/core/testing';
 // The plugins' sources, as their own tests import them (see canary-district.ts).
 import council from '../../plugin-council/src/index.js';
 import grid from '../../plugin-grid/src/index.js';
@@ -152,5 +152,36 @@ test("a resident moves to the next community: each community's app hears its sid
         movedAt: receivedAt.get('/people-a')![1].data.movedAt,
       },
     },
+  ]);
+}, 30_000);
+
+test("a community's app hears of the places added to it and changed, and not of the next community's", async () => {
+  const port = (receiver.address() as AddressInfo).port;
+  const key = await apiKeyCaller(app, { name: '成仪路社区地址库', placeIds: [communityA.uuid], permissions: ['webhook.manage'] });
+  const hook = await app.run(
+    'mutation($u: String!) { createWebhook(input: { url: $u, eventTypes: ["place.created", "place.updated"] }) { errors { code message } } }',
+    { u: `http://127.0.0.1:${port}/places` },
+    { caller: key },
+  );
+  expect(hook.createWebhook.errors).toEqual([]);
+  const CREATE = `mutation($p: ID!, $c: String!) { createPlace(input: { type: HOUSEHOLD, code: $c, name: "新住户", parentId: $p }) {
+    place { id } errors { code message } } }`;
+  await app.run(CREATE, { p: buildingB.id, c: 'CB-1-303' });
+  const made = (await app.run(CREATE, { p: buildingA.id, c: 'CA-1-303' })).createPlace.place as { id: string };
+  const mine = { id: made.id, path: `${buildingA.path}${uuidOf(made.id)}/` };
+  const renamed = await app.run(
+    'mutation($id: ID!) { updatePlace(id: $id, input: { name: "1号楼303", address: "成仪路1号" }) { errors { code message } } }',
+    { id: mine.id },
+  );
+  expect(renamed.updatePlace.errors).toEqual([]);
+  for (let i = 0; i < 200 && (receivedAt.get('/places')?.length ?? 0) < 2; i++) await new Promise((r) => setTimeout(r, 25));
+  await new Promise((r) => setTimeout(r, 300)); // nothing more comes
+  expect(receivedAt.get('/places')).toEqual([
+    {
+      type: 'place.created',
+      timestamp: expect.any(String),
+      data: { placeId: mine.id, placePath: mine.path, type: 'household', code: 'CA-1-303', parentId: buildingA.id },
+    },
+    { type: 'place.updated', timestamp: expect.any(String), data: { placeId: mine.id, placePath: mine.path, fields: ['name', 'address'] } },
   ]);
 }, 30_000);

@@ -54,12 +54,15 @@ export const updatePlace = defineCommand<{ place: Named<Place> } & PlaceChanges,
     const parentPath = place.path.slice(0, place.path.slice(0, -1).lastIndexOf('/') + 1);
     if (parentPath !== '/') uow.actor.authorize(Permission.PEOPLE_MANAGE, parentPath);
     else if (!uow.actor.access.everywhere) throw coreMessages.onlyEverywhereChangeRoot.error('id');
-    place.name = newName(name, 'input.name') ?? place.name;
     checkCoordinates({ latitude, longitude });
+    const before = { name: place.name, address: place.address, latitude: place.latitude, longitude: place.longitude };
+    place.name = newName(name, 'input.name') ?? place.name;
     if (address !== undefined) place.address = address?.trim() || null;
     if (latitude !== undefined) place.latitude = latitude;
     if (longitude !== undefined) place.longitude = longitude;
     await uow.em.flush();
+    const fields = (Object.keys(before) as (keyof typeof before)[]).filter((field) => (before[field] ?? null) !== (place[field] ?? null));
+    if (fields.length) await uow.emit('place.updated', { placeId: place.uuid, placePath: place.path, fields });
     return place;
   },
 });
@@ -114,6 +117,7 @@ export const createPlace = defineCommand<NewPlace, Place>({
       depth: parent ? parent.depth + 1 : 0,
     });
     await uow.em.flush();
+    await uow.emit('place.created', { placeId: uuid, placePath: place.path, type: place.type, code, parentId: parent?.uuid ?? null });
     return place;
   },
 });
