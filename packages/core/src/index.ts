@@ -1,6 +1,6 @@
 export * from './auth/access.js';
 export * from './auth/api-key.entity.js';
-export { createApiKey, registerApiKey } from './auth/api-key.commands.js';
+export { createApiKey, registerApiKey, rotateApiKey } from './auth/api-key.commands.js';
 export { findApiKey } from './auth/api-key.queries.js';
 export * from './auth/authenticator.js';
 export * from './auth/revocation-feed.js';

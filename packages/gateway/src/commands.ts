@@ -46,6 +46,9 @@ Commands:
                      subtrees; no --place: everywhere) and print it, once
   api-key revoke PREFIX
                      revoke the key whose public start is PREFIX (gz_xxxxxxxx)
+  api-key rotate PREFIX
+                     give that key a new secret and print it, once: the old one stops
+                     working at once; the key keeps its places, permissions and webhooks
   documents register MANIFEST.json [--app NAME]
                      register an app's GraphQL documents (Apollo or Relay manifest,
                      sha256 ids), each validated against this server's schema and
@@ -357,7 +360,23 @@ async function main(argv: string[]): Promise<number> {
         console.log(`Revoked ${positionals[2]}.`);
         return 0;
       }
-      throw new StartupError('Use "api-key create --name NAME --permissions P1,P2 [--place CODE]" or "api-key revoke PREFIX".');
+      if (action === 'rotate' && positionals[2]) {
+        const prefix = positionals[2];
+        const secret = await withPlatform(config, logger, async (platform) => {
+          const { ApiKey, rotateApiKey, runCommand, SYSTEM_CALLER } = await import('@gongzhi/core');
+          const ctx = platform.createContext({ ...SYSTEM_CALLER, label: 'cli.api-key-rotate' });
+          const apiKey = await ctx.em.findOne(ApiKey, { prefix, revokedAt: null });
+          if (!apiKey) throw new StartupError(`No live API key starts with "${prefix}".`);
+          const outcome = await runCommand(ctx, rotateApiKey, { apiKey });
+          if (!outcome.ok) throw new StartupError(outcome.errors.map((e) => e.message).join(' '));
+          return outcome.value.secret;
+        });
+        console.log(secret);
+        return 0;
+      }
+      throw new StartupError(
+        'Use "api-key create --name NAME --permissions P1,P2 [--place CODE]", "api-key revoke PREFIX" or "api-key rotate PREFIX".',
+      );
     }
     case 'create-plugin': {
       const id = positionals[1];

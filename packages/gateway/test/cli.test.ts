@@ -166,7 +166,7 @@ test('a plugin installed with its own copy of core is refused in one line, befor
   ]);
 });
 
-test('api-key create prints a key once; api-key revoke ends it; token signs a person token', async () => {
+test('api-key create prints a key once; api-key rotate gives it a new one; api-key revoke ends it; token signs a person token', async () => {
   const created = await runCli(['api-key', 'create', '--name', '区级应用', '--permissions', 'request.submit,audit'], {
     DATABASE_URL: db.url,
     GONGZHI_PLUGINS: '',
@@ -181,7 +181,15 @@ test('api-key create prints a key once; api-key revoke ends it; token signs a pe
   expect(unknownPlace.stderr.trim()).toBe(
     'gongzhi: No place has the code "NOPE". Use a place\'s code (see the place query), or leave out --place for a key that sees everywhere.',
   );
-  const prefix = secret.slice(0, 11);
+  // A new secret for the same key: the old prefix names no live key any more.
+  const rotated = await runCli(['api-key', 'rotate', secret.slice(0, 11)], { DATABASE_URL: db.url, GONGZHI_PLUGINS: '' });
+  expect(rotated.code).toBe(0);
+  const renewed = rotated.stdout.trim();
+  expect(renewed).toMatch(/^gz_[a-z0-9]{8}_[A-Za-z0-9_-]{32}$/);
+  expect(renewed).not.toBe(secret);
+  const stale = await runCli(['api-key', 'rotate', secret.slice(0, 11)], { DATABASE_URL: db.url, GONGZHI_PLUGINS: '' });
+  expect(stale.stderr.trim()).toBe(`gongzhi: No live API key starts with "${secret.slice(0, 11)}".`);
+  const prefix = renewed.slice(0, 11);
   const revoked = await runCli(['api-key', 'revoke', prefix], { DATABASE_URL: db.url, GONGZHI_PLUGINS: '' });
   expect(revoked.stdout.trim()).toBe(`Revoked ${prefix}.`);
   const again = await runCli(['api-key', 'revoke', prefix], { DATABASE_URL: db.url, GONGZHI_PLUGINS: '' });

@@ -110,6 +110,41 @@ test('a revoked key is refused at once by another process that has it cached', a
   }
 }, 60_000);
 
+test('a rotated key: the old secret is refused at once by another process that had it cached, the new one works on both', async () => {
+  const key = await createKey('轮换应用');
+  expect(await statusWith(b!, key.secret)).toBe(200);
+  const rotated = await postGraphQL(
+    a!.url,
+    'mutation($id: ID!) { rotateApiKey(id: $id) { created { secret apiKey { id prefix permissions } } errors { code message } } }',
+    { id: key.id },
+    TEST_ADMIN_KEY,
+  );
+  const created = rotated.data.rotateApiKey.created;
+  // The same key (its id, and so its webhooks), with a new secret.
+  expect(created.apiKey).toMatchObject({ id: key.id, permissions: ['request.submit'] });
+  expect(created.secret).not.toBe(key.secret);
+  expect(created.secret.startsWith(created.apiKey.prefix)).toBe(true);
+  const rotatedAt = Date.now();
+  let status = await statusWith(b!, key.secret);
+  while (status !== 401 && Date.now() - rotatedAt < 1000) {
+    await new Promise((r) => setTimeout(r, 50));
+    status = await statusWith(b!, key.secret);
+  }
+  expect(status).toBe(401);
+  expect(await statusWith(a!, key.secret)).toBe(401);
+  expect(await statusWith(a!, created.secret)).toBe(200);
+  expect(await statusWith(b!, created.secret)).toBe(200);
+  // A revoked key is not given a new secret.
+  await postGraphQL(a!.url, 'mutation($id: ID!) { revokeApiKey(id: $id) { errors { code } } }', { id: key.id }, TEST_ADMIN_KEY);
+  const again = await postGraphQL(
+    a!.url,
+    'mutation($id: ID!) { rotateApiKey(id: $id) { created { secret } errors { code message } } }',
+    { id: key.id },
+    TEST_ADMIN_KEY,
+  );
+  expect(again.data.rotateApiKey).toEqual({ created: null, errors: [expect.objectContaining({ code: 'CONFLICT' })] });
+}, 60_000);
+
 /** What `{ viewer { permissions } }` answers `gateway` for a person signed in with `token`. */
 async function permissionsOn(gateway: CliRun, token: string): Promise<string[]> {
   const res = await postGraphQL(gateway.url, '{ viewer { permissions } }', {}, token);

@@ -9,7 +9,7 @@ import { Node } from '../relay/node.js';
 import { Request } from '../request/request.entity.js';
 import { RequestConnection } from '../request/request.types.js';
 import { SensitiveAccessLogEntry } from './access-log.entity.js';
-import { issueApiKey, revokeApiKey } from './api-key.commands.js';
+import { issueApiKey, revokeApiKey, rotateApiKey } from './api-key.commands.js';
 import { ApiKey } from './api-key.entity.js';
 import { authorize } from './authorize.js';
 import { Permission } from './permission.js';
@@ -108,6 +108,14 @@ export class AccessResolver {
         created,
       }),
     );
+  }
+
+  @Mutation(() => CreatedApiKeyPayload, {
+    description:
+      'Gives an API key a new secret: the old one stops working at once; the key keeps its id, places, permissions and webhooks. The new secret is shown this once.',
+  })
+  rotateApiKey(@RefArg('id', () => ApiKey) apiKey: Ref<ApiKey>, @Ctx() ctx: GongzhiContext) {
+    return perform(ctx, CreatedApiKeyPayload, rotateApiKey, { apiKey }, (created) => ({ created }));
   }
 
   @Mutation(() => ApiKeyPayload, { description: 'Revokes an API key at once: its requests and open subscriptions stop working.' })

@@ -6,6 +6,8 @@ import type { Place } from '../place/place.entity.js';
 import { ApiKey } from './api-key.entity.js';
 import { Permission } from './permission.js';
 import { coreMessages } from '../i18n/core-messages.js';
+import { placeSummaries } from '../place/place.queries.js';
+import type { Access } from './access.js';
 
 /** The shape of a key: gz_<8 lowercase letters or digits>_<32 or more letters, digits, - or _>. */
 export const KEY_FORMAT = /^gz_([a-z0-9]{8})_([A-Za-z0-9_-]{32,})$/;
@@ -22,14 +24,19 @@ export interface NewApiKey {
   permissions: string[];
 }
 
-/** Creates a key and returns it with its secret, the only time the secret is seen. */
-export async function createApiKey(em: EntityManager, input: NewApiKey): Promise<{ apiKey: ApiKey; secret: string }> {
+/** A fresh secret of the key form: gz_<8 random lowercase letters or digits>_<32 random characters>. */
+function newSecret(): string {
   const prefix = randomBytes(6)
     .toString('base64url')
     .toLowerCase()
     .replace(/[^a-z0-9]/g, '0')
     .slice(0, 8);
-  const secret = `gz_${prefix}_${randomBytes(24).toString('base64url')}`;
+  return `gz_${prefix}_${randomBytes(24).toString('base64url')}`;
+}
+
+/** Creates a key and returns it with its secret, the only time the secret is seen. */
+export async function createApiKey(em: EntityManager, input: NewApiKey): Promise<{ apiKey: ApiKey; secret: string }> {
+  const secret = newSecret();
   return { apiKey: await registerApiKey(em, secret, input), secret };
 }
 
@@ -63,22 +70,43 @@ export const issueApiKey = defineCommand<
   name: 'apiKey.create',
   permission: Permission.API_KEY_MANAGE,
   async run(uow, { name: given, places, permissions }) {
-    const access = uow.actor.access;
     const name = given.trim();
     if (!name || name.length > 200) throw coreMessages.inputNameCharacters.error('input.name');
-    if (places.length === 0 && !access.everywhere) {
+    if (places.length === 0 && !uow.actor.access.everywhere) {
       throw coreMessages.inputPlaceidsNameLeast.error('input.placeIds');
     }
-    for (const permission of permissions) {
-      const held = places.length ? places.every((p) => access.can(permission, p.path)) : access.everywhere && access.can(permission);
-      if (!held) {
-        throw (places.length ? coreMessages.cannotGrantAtPlaces : coreMessages.cannotGrantEverywhere).error(
-          { permission },
-          'input.permissions',
-        );
-      }
-    }
+    assertGrantable(uow.actor.access, places, permissions, 'input.permissions');
     return createApiKey(uow.em, { name, placeIds: places.map((p) => p.uuid), permissions: [...new Set(permissions)] });
+  },
+});
+
+/** Refuses a permission the actor does not hold at every one of `places` (everywhere, for none): nobody hands out more than they hold. */
+function assertGrantable(access: Access, places: readonly { path: string }[], permissions: readonly string[], field: string): void {
+  for (const permission of permissions) {
+    const held = places.length ? places.every((p) => access.can(permission, p.path)) : access.everywhere && access.can(permission);
+    if (!held) throw (places.length ? coreMessages.cannotGrantAtPlaces : coreMessages.cannotGrantEverywhere).error({ permission }, field);
+  }
+}
+
+/**
+ * Gives a key a new secret (it leaked, or its time came): the old secret stops working at once
+ * on every process (the key's row changes, and core migration 0016's notice drops it from every
+ * credential cache), while the key keeps its id, name, places, permissions and webhooks. Only who
+ * could issue the key may rotate it. The new secret is in the answer only.
+ */
+export const rotateApiKey = defineCommand<{ apiKey: Named<ApiKey> }, { apiKey: ApiKey; secret: string }>({
+  name: 'apiKey.rotate',
+  permission: Permission.API_KEY_MANAGE,
+  lock: ['apiKey'],
+  async run(uow, { apiKey }) {
+    if (apiKey.revokedAt) throw coreMessages.apiKeyRevokedRotate.error({ revokedAt: apiKey.revokedAt.toISOString() }, 'id');
+    const places = [...(await placeSummaries(uow, apiKey.placeIds)).values()];
+    assertGrantable(uow.actor.access, places, apiKey.permissions, 'id');
+    const secret = newSecret();
+    apiKey.prefix = secret.slice(0, 11);
+    apiKey.secretHash = hashSecret(secret);
+    await uow.em.flush();
+    return { apiKey, secret };
   },
 });
 

@@ -393,6 +393,11 @@ export const coreMessages = defineMessages('core', {
     en: '"reason" must not be empty: say what is still wrong (e.g. "漏水又出现了").',
     'zh-CN': '"reason" 不能为空：请说明仍存在的问题（如“漏水又出现了”）。',
   },
+  apiKeyRevokedRotate: {
+    code: 'CONFLICT',
+    en: 'This key was revoked at {revokedAt}: a revoked key is not given a new secret; create a new key.',
+    'zh-CN': '该密钥已于 {revokedAt} 吊销：已吊销的密钥不能更换密钥串，请新建密钥。',
+  },
   handOverToSelf: {
     code: 'BAD_USER_INPUT',
     en: '{personName} is the one leaving: hand the work over to someone else.',
