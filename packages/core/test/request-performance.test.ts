@@ -103,3 +103,21 @@ test('a period is after its start and at most a year long', async () => {
   const twoYears = await app.execute(QUERY, { under: place.c.id, from: '2025-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z' });
   expect(problemOf(twoYears)).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('366 days') });
 });
+
+test('the subdistrict ranks its communities: the same rates for each place directly under it, by name, a page at a time', async () => {
+  const BY_PLACE = `query($under: ID!, $from: DateTimeISO!, $to: DateTimeISO!, $first: Int) {
+    requestPerformanceByPlace(under: $under, from: $from, to: $to, first: $first) {
+      nodes { place { name } total responseRate resolutionRate satisfactionRate } pageInfo { hasNextPage endCursor } } }`;
+  const all = (await app.run(BY_PLACE, { under: place.sub.id, ...JUNE })).requestPerformanceByPlace;
+  expect(all.nodes).toEqual([
+    { place: { name: '成仪路社区' }, total: 1, responseRate: 0, resolutionRate: 0, satisfactionRate: null },
+    { place: { name: '芳星园三区社区' }, total: 3, responseRate: 0.6667, resolutionRate: 0.6667, satisfactionRate: 0.5 },
+  ]);
+  const first = (await app.run(BY_PLACE, { under: place.sub.id, ...JUNE, first: 1 })).requestPerformanceByPlace;
+  expect(first.nodes.map((n: { place: { name: string } }) => n.place.name)).toEqual(['成仪路社区']);
+  expect(first.pageInfo.hasNextPage).toBe(true);
+  // Staff of one community see only their community's row.
+  const staff = await apiKeyCaller(app, { name: '芳星园社区统计', placeIds: [place.c.uuid], permissions: [] });
+  const theirs = (await app.run(BY_PLACE, { under: place.sub.id, ...JUNE }, { caller: staff })).requestPerformanceByPlace;
+  expect(theirs.nodes.map((n: { place: { name: string } }) => n.place.name)).toEqual(['芳星园三区社区']);
+});

@@ -1,12 +1,27 @@
-import { Arg, Ctx, Field, Float, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, Field, Float, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import { requireRef } from '../command/command.js';
 import { type Ref, RefArg } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
 import { coreMessages } from '../i18n/core-messages.js';
 import { Place } from '../place/place.entity.js';
-import { requestPerformanceUnder } from './request.queries.js';
+import { loadPlace, placeSummaries } from '../place/place.queries.js';
+import { type ConnectionOrder, ConnectionArgs, type ConnectionPage, connectionType, pageOfRows } from '../relay/connection.js';
+import { type RequestPerformanceCounts, requestPerformanceUnder } from './request.queries.js';
 
 const DAY_MS = 24 * 3600_000;
+
+/** No request in the period. */
+const EMPTY: RequestPerformanceCounts = {
+  total: 0,
+  responded: 0,
+  averageResponseMinutes: null,
+  resolved: 0,
+  withDeadline: 0,
+  resolvedOnTime: 0,
+  rated: 0,
+  averageRating: null,
+  satisfied: 0,
+};
 
 /** A share of a whole, 0 to 1 to four places; null when there is no whole to share. */
 function rate(part: number, whole: number): number | null {
@@ -64,6 +79,42 @@ export class RequestPerformance {
   satisfactionRate!: number | null;
 }
 
+@ObjectType({ description: 'How the requests of one place (and everything under it) were handled in the period asked for.' })
+export class RequestPlacePerformance extends RequestPerformance {
+  /** The place's uuid: the order key. */
+  placeId!: string;
+
+  /** The place's name, then its uuid: the order of the list. */
+  name!: string;
+
+  @Field(() => Place, { description: 'A place directly under the one asked for, or that place itself for the requests made right at it.' })
+  place!: Place;
+}
+
+const RequestPlacePerformanceConnection = connectionType(RequestPlacePerformance);
+const BY_NAME: ConnectionOrder<RequestPlacePerformance> = { keys: ['name', 'placeId'], direction: 'asc' };
+const DAY_LIMIT = 366;
+
+/** Refuses a period that ends before it starts or runs longer than a year. */
+function checkPeriod(from: Date, to: Date): void {
+  if (!(to > from) || to.getTime() - from.getTime() > DAY_LIMIT * DAY_MS) throw coreMessages.performancePeriod.error('to');
+}
+
+/** Counts with their rates, rounded as the API answers them. */
+function withRates<T extends object>(into: T, from: Date, to: Date, counts: RequestPerformanceCounts): T & RequestPerformance {
+  return Object.assign(into, {
+    from,
+    to,
+    ...counts,
+    responseRate: rate(counts.responded, counts.total),
+    resolutionRate: rate(counts.resolved, counts.total),
+    onTimeRate: rate(counts.resolvedOnTime, counts.withDeadline),
+    satisfactionRate: rate(counts.satisfied, counts.rated),
+    averageResponseMinutes: counts.averageResponseMinutes == null ? null : Math.round(counts.averageResponseMinutes * 10) / 10,
+    averageRating: counts.averageRating == null ? null : Math.round(counts.averageRating * 100) / 100,
+  });
+}
+
 @Resolver()
 export class RequestPerformanceResolver {
   /** One aggregate statement over the period's requests and their timelines; scoped like `requests`. */
@@ -77,19 +128,42 @@ export class RequestPerformanceResolver {
     @Arg('to', () => Date) to: Date,
     @Ctx() ctx: GongzhiContext,
   ): Promise<RequestPerformance> {
-    if (!(to > from) || to.getTime() - from.getTime() > 366 * DAY_MS) throw coreMessages.performancePeriod.error('to');
+    checkPeriod(from, to);
     const place = await requireRef(ctx, under, { rows: true });
-    const counts = await requestPerformanceUnder(ctx, place.path, from, to, await ctx.access());
-    return Object.assign(new RequestPerformance(), {
-      from,
-      to,
-      ...counts,
-      responseRate: rate(counts.responded, counts.total),
-      resolutionRate: rate(counts.resolved, counts.total),
-      onTimeRate: rate(counts.resolvedOnTime, counts.withDeadline),
-      satisfactionRate: rate(counts.satisfied, counts.rated),
-      averageResponseMinutes: counts.averageResponseMinutes == null ? null : Math.round(counts.averageResponseMinutes * 10) / 10,
-      averageRating: counts.averageRating == null ? null : Math.round(counts.averageRating * 100) / 100,
+    const [counts] = await requestPerformanceUnder(ctx, place, from, to, await ctx.access());
+    return withRates(new RequestPerformance(), from, to, counts ?? EMPTY);
+  }
+
+  /** The same statement grouped by the place directly under `under` each request lies in. */
+  @Query(() => RequestPlacePerformanceConnection, {
+    description:
+      'requestPerformance for each place directly under `under` that had requests in the period (a subdistrict ranking its communities), by name, a page at a time; the requests made right at `under` are its own row.',
+  })
+  async requestPerformanceByPlace(
+    @RefArg('under', () => Place) under: Ref<Place>,
+    @Arg('from', () => Date) from: Date,
+    @Arg('to', () => Date) to: Date,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<RequestPlacePerformance>> {
+    checkPeriod(from, to);
+    const place = await requireRef(ctx, under, { rows: true });
+    const rows = await requestPerformanceUnder(ctx, place, from, to, await ctx.access(), true);
+    const names = await placeSummaries(ctx, rows.map((r) => r.child).filter(Boolean));
+    const rated = rows.map((row) => {
+      const placeId = row.child || place.uuid;
+      return withRates(
+        Object.assign(new RequestPlacePerformance(), { placeId, name: names.get(placeId)?.name ?? place.name }),
+        from,
+        to,
+        row,
+      );
     });
+    const found = pageOfRows(rated, BY_NAME, page, {
+      connection: 'Query.requestPerformanceByPlace',
+      filter: { under: place.uuid, from, to },
+      defaultSize: 50,
+    });
+    return found.mapNodes(async (row) => Object.assign(row, { place: (await loadPlace(ctx, row.placeId))! }));
   }
 }

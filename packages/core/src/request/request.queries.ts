@@ -306,37 +306,42 @@ export interface RequestPerformanceCounts {
 }
 
 /**
- * How the requests submitted in [from, to) at `path` and under it that `access` may see were
+ * How the requests submitted in [from, to) at `place` and under it that `access` may see were
  * handled, in one aggregate statement: how many were taken up (left SUBMITTED: accepted, claimed,
  * rejected, escalated) and how soon, how many are resolved or closed now, of those with a
  * deadline how many were last resolved by it, and how the requesters rated them (4 or 5:
- * satisfied). The timeline says when each step happened.
+ * satisfied). The timeline says when each step happened. With `byChild`, one row per place
+ * directly under `place` that has requests (keyed by its uuid; the requests at `place` itself
+ * under an empty key), for ranking a subdistrict's communities; else one row.
  */
 export async function requestPerformanceUnder(
   ctx: ReadContext,
-  path: string,
+  place: { path: string; depth: number },
   from: Date,
   to: Date,
   access: Access,
-): Promise<RequestPerformanceCounts> {
-  const params: unknown[] = [`${path}%`, from, to];
+  byChild = false,
+): Promise<(RequestPerformanceCounts & { child: string })[]> {
+  // The path's segment after the place's own ("/d/s/c/…" split on "/": the place's own id at depth + 2); 1, the empty text before the first "/", for one row.
+  const params: unknown[] = [byChild ? place.depth + 3 : 1, `${place.path}%`, from, to];
   const under = scopeSql(access, 'place_path');
   let scope = '';
   if (under) {
     scope = ` AND (${under.sql} OR requester_id = ?::uuid)`;
     params.push(...under.params, access.personId ?? null);
   }
-  const [row] = await executeRead<Record<keyof RequestPerformanceCounts, number | string | null>[]>(
+  const rows = await executeRead<(Record<keyof RequestPerformanceCounts, number | string | null> & { child: string })[]>(
     ctx.em,
     `WITH r AS (
-       SELECT id, created_at, due_at, rating, status FROM request
+       SELECT id, created_at, due_at, rating, status, split_part(place_path, '/', ?::int) AS child FROM request
         WHERE place_path LIKE ? AND created_at >= ? AND created_at < ?${scope}),
      t AS (
        SELECT e.request_id,
               min(e.at) FILTER (WHERE e.from_status = 'submitted' AND e.to_status <> 'submitted') AS responded_at,
               max(e.at) FILTER (WHERE e.to_status = 'resolved' AND e.from_status <> 'resolved') AS resolved_at
          FROM request_timeline e JOIN r ON r.id = e.request_id GROUP BY e.request_id)
-     SELECT count(*)::int AS "total",
+     SELECT r.child,
+            count(*)::int AS "total",
             count(t.responded_at)::int AS "responded",
             avg(extract(epoch FROM t.responded_at - r.created_at) / 60) AS "averageResponseMinutes",
             count(*) FILTER (WHERE r.status IN ('resolved', 'closed'))::int AS "resolved",
@@ -345,22 +350,24 @@ export async function requestPerformanceUnder(
             count(r.rating)::int AS "rated",
             avg(r.rating) AS "averageRating",
             count(*) FILTER (WHERE r.rating >= 4)::int AS "satisfied"
-       FROM r LEFT JOIN t ON t.request_id = r.id`,
+       FROM r LEFT JOIN t ON t.request_id = r.id
+      GROUP BY r.child ORDER BY r.child`,
     params,
     { fixedShape: true },
   );
   const num = (value: number | string | null | undefined) => (value == null ? null : Number(value));
-  return {
-    total: num(row?.total) ?? 0,
-    responded: num(row?.responded) ?? 0,
-    averageResponseMinutes: num(row?.averageResponseMinutes),
-    resolved: num(row?.resolved) ?? 0,
-    withDeadline: num(row?.withDeadline) ?? 0,
-    resolvedOnTime: num(row?.resolvedOnTime) ?? 0,
-    rated: num(row?.rated) ?? 0,
-    averageRating: num(row?.averageRating),
-    satisfied: num(row?.satisfied) ?? 0,
-  };
+  return rows.map((row) => ({
+    child: row.child,
+    total: num(row.total) ?? 0,
+    responded: num(row.responded) ?? 0,
+    averageResponseMinutes: num(row.averageResponseMinutes),
+    resolved: num(row.resolved) ?? 0,
+    withDeadline: num(row.withDeadline) ?? 0,
+    resolvedOnTime: num(row.resolvedOnTime) ?? 0,
+    rated: num(row.rated) ?? 0,
+    averageRating: num(row.averageRating),
+    satisfied: num(row.satisfied) ?? 0,
+  }));
 }
 
 /** The counts of a wish wall: see {@link wishCountsUnder}. */
