@@ -284,7 +284,7 @@ test('the resident is not satisfied (不满意): she sends resolved work back to
   await mutate(CLAIM, { id: leak }, as(person.worker));
   for (const to of ['IN_PROGRESS', 'RESOLVED']) await mutate(STATUS, { id: leak, to }, as(person.worker));
   const REOPEN = `mutation($id: ID!, $why: String!) { reopenRequest(id: $id, reason: $why) {
-    request { status assignee { name } timeline { nodes { action note actor { name } } } } errors { code message field } } }`;
+    request { status rating assignee { name } timeline { nodes { action note actor { name } } } } errors { code message field } } }`;
 
   // Only she (or staff) may: a volunteer who sees it may not; with what is still wrong.
   expect(problemOf(await app.execute(REOPEN, { id: leak, why: '不行' }, { caller: as(person.volunteer) }))).toMatchObject({
@@ -294,8 +294,15 @@ test('the resident is not satisfied (不满意): she sends resolved work back to
     code: 'BAD_USER_INPUT',
     field: 'reason',
   });
+  await mutate(
+    `mutation($id: ID!) { rateRequest(id: $id, rating: 2, thanks: "还在漏") { request { rating } errors { code message field } } }`,
+    { id: leak },
+    as(person.resident),
+  );
   const reopened = await mutate(REOPEN, { id: leak, why: '漏水又出现了' }, as(person.resident));
-  expect(reopened.request).toMatchObject({ status: 'IN_PROGRESS', assignee: { name: '社区书记' } });
+  // Its rating was of the resolution sent back: it goes, the rated entry stays on the timeline.
+  expect(reopened.request).toMatchObject({ status: 'IN_PROGRESS', assignee: { name: '社区书记' }, rating: null });
+  expect(reopened.request.timeline.nodes.map((n: { action: string }) => n.action)).toContain('rated');
   expect(reopened.request.timeline.nodes.at(-1)).toEqual({ action: 'reopened', note: '漏水又出现了', actor: { name: '宋阿姨' } });
   expect(problemOf(await app.execute(REOPEN, { id: leak, why: '再来' }, { caller: as(person.resident) }))).toMatchObject({
     code: 'ILLEGAL_TRANSITION',

@@ -403,7 +403,8 @@ export const changeRequestStatus = defineCommand<{ request: Named<Request>; to: 
 /**
  * Sends resolved work back to be done again (不满意，重新办理): the requester, who was not
  * satisfied (the leak is back), or staff (`request.manage`). The request is in progress again
- * with whoever held it, the reason on its timeline (`reopened`); a closed request is final.
+ * with whoever held it, the reason on its timeline (`reopened`), its rating cleared (the rated
+ * entry stays on the timeline); a closed request is final.
  */
 export const reopenRequest = defineCommand<{ request: Named<Request>; reason: string }, Request>({
   name: 'request.reopen',
@@ -414,7 +415,8 @@ export const reopenRequest = defineCommand<{ request: Named<Request>; reason: st
     const why = reason.trim();
     if (!why) throw coreMessages.reopenReasonEmpty.error('reason');
     const from = request.status;
-    await move(uow, request, RequestStatus.IN_PROGRESS, { action: 'reopened', note: why });
+    // A rating was of the resolution sent back: it goes (its timeline entry stays); the next one is asked anew.
+    await move(uow, request, RequestStatus.IN_PROGRESS, { action: 'reopened', note: why }, { rating: null, thanks: null });
     await uow.emit('request.status-changed', { ...eventPayload(request), from });
     return request;
   },
