@@ -338,3 +338,23 @@ test('a call comes in: staff who may read numbers find who is calling by the num
   });
   expect(problemOf(await app.execute(FIND, { phone: '139' }, { caller: communityStaff }))).toMatchObject({ code: 'BAD_USER_INPUT' });
 });
+
+test('a role given and ended is told to those who see its place: person.role-assigned, person.role-ended', async () => {
+  await person('楼门长候选');
+  const events: { name: string; payload: unknown }[] = [];
+  const stop = app.platform.events.onCommitted((batch) => void events.push(...batch.map((e) => ({ name: e.name, payload: e.payload }))));
+  const role = await assign('楼门长候选', 'b', 'BUILDING_HEAD', '2026-06-01');
+  await app.run(END, { id: role, on: '2026-06-30' });
+  stop();
+  const base = {
+    personId: uuidOf(ids['楼门长候选']),
+    roleId: uuidOf(role),
+    role: 'building_head',
+    placeId: rows.b.uuid,
+    placePath: rows.b.path,
+  };
+  expect(events.filter((e) => e.name.startsWith('person.role-'))).toEqual([
+    { name: 'person.role-assigned', payload: { ...base, startsOn: '2026-06-01', endsOn: null } },
+    { name: 'person.role-ended', payload: { ...base, endsOn: '2026-06-30' } },
+  ]);
+});

@@ -64,6 +64,15 @@ export const assignRole = defineCommand<
     }
     const assigned = uow.em.create(PersonRole, { person, place, role, startsOn: start, endsOn: end });
     await uow.em.flush();
+    await uow.emit('person.role-assigned', {
+      personId: person.uuid,
+      roleId: assigned.uuid,
+      role,
+      placeId: place.uuid,
+      placePath: place.path,
+      startsOn: start,
+      endsOn: end,
+    });
     return assigned;
   },
 });
@@ -87,6 +96,14 @@ export const endRole = defineCommand<{ role: Named<PersonRole>; endsOn: string; 
     }
     role.endsOn = end;
     await uow.em.flush();
+    await uow.emit('person.role-ended', {
+      personId: refId(role.person)!,
+      roleId: role.uuid,
+      role: role.role,
+      placeId: place!.id,
+      placePath: place!.path,
+      endsOn: end,
+    });
     if (handOverTo) {
       const reason = `${role.role} at ${place!.name} ends ${end}`;
       await handOverHeldRequests(uow, refId(role.person)!, handOverTo, [place!.path], reason, 'handOverToId');

@@ -8,6 +8,15 @@ export interface PersonMoved {
   movedAt: string;
 }
 
+/** Which role of whom, where. */
+export interface PersonRoleChange {
+  personId: string;
+  roleId: string;
+  role: string;
+  placeId: string;
+  placePath: string;
+}
+
 declare module '../events/event-bus.js' {
   interface GongzhiEvents {
     /**
@@ -22,8 +31,21 @@ declare module '../events/event-bus.js' {
     'person.moved-out': PersonMoved;
     /** A person moved into a household (`updatePerson`); `placePath` is the household they came to. */
     'person.moved-in': PersonMoved;
+    /** A person was given a role at a place (`assignRole`); `placePath` is the role's place. */
+    'person.role-assigned': PersonRoleChange & { startsOn: string; endsOn: string | null };
+    /** A role got its last day (`endRole`; a move ends a resident role without this event: see person.moved-out). */
+    'person.role-ended': PersonRoleChange & { endsOn: string };
   }
 }
+
+/** The fields every role event carries, described. */
+const roleFields = {
+  personId: { node: 'Person', description: 'The person.' },
+  roleId: { node: 'PersonRole', description: 'The role (with its place and days).' },
+  role: 'The kind of role, in lower case: resident, grid_worker, social_worker, building_head, volunteer…',
+  placeId: { node: 'Place', description: 'Where the role is held.' },
+  placePath: 'The path of that place: who may see the event.',
+} as const;
 
 /** What each person event means, as `eventTypes` lists it. */
 export const personEvents = {
@@ -61,5 +83,18 @@ export const personEvents = {
       placePath: 'The path of the household they came to.',
       movedAt: 'When the move was recorded, as an ISO 8601 time (the same as its person.moved-out).',
     },
+  },
+  'person.role-assigned': {
+    description: 'A person was given a role at a place (a grid worker, a social worker, a building head…): who may act where.',
+    payload: {
+      ...roleFields,
+      startsOn: 'Its first day, as a date YYYY-MM-DD.',
+      endsOn: 'Its last day, or null while open.',
+    },
+  },
+  'person.role-ended': {
+    description:
+      'A role got its last day (a worker leaves a post). A move ends the resident role at the old household without it: see person.moved-out.',
+    payload: { ...roleFields, endsOn: 'Its last day, as a date YYYY-MM-DD.' },
   },
 } as const satisfies PluginEventCatalog<'person'>;
