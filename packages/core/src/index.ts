@@ -110,6 +110,7 @@ export * from './person/person.commands.js';
 export * from './place/place.commands.js';
 export * from './organization/organization.commands.js';
 export * from './request/request.queries.js';
+export { RequestPerformance, requestPerformanceOf } from './request/request-performance.resolver.js';
 export type { FoldRound, FoldTotals, RequestCountOptions } from './request/request-count-folder.js';
 export { LOG_RETENTION_FLOOR_DAYS, type LogRetentionOptions, type PruneRound, type PruneTotals } from './audit/log-retention.js';
 export * from './request/request-timeline-entry.entity.js';

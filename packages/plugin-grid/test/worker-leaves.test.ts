@@ -170,3 +170,40 @@ test('a worker who leaves hands their open work in the grid over to a colleague 
   });
   expect((await request(w.app, elsewhere)).assignee).toEqual({ name: '王小丽' });
 });
+
+test("a grid's rates count the requests under the places it covers, and no others", async () => {
+  const PERFORMANCE = `query($g: ID!) { grid(id: $g) { requestPerformance(from: "2026-01-01T00:00:00+08:00", to: "2026-12-31T00:00:00+08:00") {
+    total responded resolved responseRate } } }`;
+  await submit(w.app, w.place.h201.id, w.person.resident.id, '门口积水'); // under the grid
+  await submit(w.app, w.place.h5.id, w.person.resident.id, '5号楼门口积水'); // outside it
+  const em = w.app.platform.orm.em.fork();
+  const [under] = await em.execute<{ total: number; responded: number }[]>(
+    `SELECT count(*)::int AS total,
+            count(*) FILTER (WHERE EXISTS (SELECT 1 FROM request_timeline e WHERE e.request_id = r.id AND e.from_status = 'submitted' AND e.to_status <> 'submitted'))::int AS responded
+       FROM request r WHERE r.place_path LIKE ?`,
+    [`${w.place.c1.path}%`],
+  );
+  expect(under.total).toBeGreaterThan(0);
+  const { requestPerformance } = (await w.app.run(PERFORMANCE, { g: grid })).grid;
+  expect(requestPerformance).toMatchObject({ total: under.total, responded: under.responded });
+  expect(requestPerformance.responseRate).toBeCloseTo(under.responded / under.total, 4);
+});
+
+test("a page of grids' rates is counted in one statement, however many grids", async () => {
+  await createGrid(w.app, w.place.fxy.id, '芳星园三区待划网格', []); // no places yet: its rates are all nought
+  const PAGE = `query($c: ID!, $n: Int!) { place(id: $c) { grids(first: $n) { nodes { name
+    requestPerformance(from: "2026-01-01T00:00:00+08:00", to: "2026-12-31T00:00:00+08:00") { total } } } } }`;
+  const statements = async (n: number) => {
+    let nodes: unknown[] = [];
+    const texts = await w.app.recordStatements(async () => {
+      nodes = (await w.app.run(PAGE, { c: w.place.fxy.id, n })).place.grids.nodes;
+    });
+    return { count: texts.length, grids: nodes.length };
+  };
+  // By name the empty grid comes first: a page of two holds one grid with places (a grid of none asks nothing).
+  const one = await statements(2);
+  const many = await statements(10);
+  expect(one.grids).toBe(2);
+  expect(many.grids).toBeGreaterThan(2);
+  expect(many.count).toBe(one.count);
+});

@@ -7,6 +7,7 @@ import { Place } from '../place/place.entity.js';
 import { loadPlace, placeSummaries } from '../place/place.queries.js';
 import { type ConnectionOrder, ConnectionArgs, type ConnectionPage, connectionType, pageOfRows } from '../relay/connection.js';
 import { type RequestPerformanceCounts, requestPerformanceUnder } from './request.queries.js';
+import { batchLoader } from '../graphql/loaders.js';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -98,6 +99,29 @@ const DAY_LIMIT = 366;
 /** Refuses a period that ends before it starts or runs longer than a year. */
 function checkPeriod(from: Date, to: Date): void {
   if (!(to > from) || to.getTime() - from.getTime() > DAY_LIMIT * DAY_MS) throw coreMessages.performancePeriod.error('to');
+}
+
+/**
+ * {@link RequestPerformance} of the requests submitted in [from, to) under a group of places (a
+ * plugin's own unit: a grid's covered places) that the caller sees. Batched: the groups asked for in
+ * one tick with the same period are counted in one statement, so a page of grids costs one. Refuses
+ * a period that ends before it starts or runs past a year (BAD_USER_INPUT, field `to`).
+ */
+export async function requestPerformanceOf(
+  ctx: GongzhiContext,
+  group: { key: string; paths: readonly string[] },
+  from: Date,
+  to: Date,
+): Promise<RequestPerformance> {
+  checkPeriod(from, to);
+  const period = `${from.toISOString()}/${to.toISOString()}`;
+  const counts = await batchLoader<string, RequestPerformanceCounts>(ctx, `request.performance:${period}`, async (keys) => {
+    const groups = keys.map((key) => JSON.parse(key) as { key: string; paths: string[] });
+    const rows = await requestPerformanceUnder(ctx, { groups }, from, to, await ctx.access());
+    const byKey = new Map(rows.map((row) => [row.child, row]));
+    return groups.map((g) => byKey.get(g.key) ?? EMPTY);
+  }).load(JSON.stringify({ key: group.key, paths: [...group.paths] }));
+  return withRates(new RequestPerformance(), from, to, counts);
 }
 
 /** Counts with their rates, rounded as the API answers them. */

@@ -310,20 +310,26 @@ export interface RequestPerformanceCounts {
  * handled, in one aggregate statement: how many were taken up (left SUBMITTED: accepted, claimed,
  * rejected, escalated) and how soon, how many are resolved or closed now, of those with a
  * deadline how many were last resolved by it, and how the requesters rated them (4 or 5:
- * satisfied). The timeline says when each step happened. With `byChild`, one row per place
+ * satisfied). The timeline says when each step happened. Given `groups` (keyed sets of disjoint
+ * subtrees: each grid's covered places), one row per group that has requests, keyed by it. With
+ * `byChild` (one place), one row per place
  * directly under `place` that has requests (keyed by its uuid; the requests at `place` itself
  * under an empty key), for ranking a subdistrict's communities; else one row.
  */
 export async function requestPerformanceUnder(
   ctx: ReadContext,
-  place: { path: string; depth: number },
+  place: { path: string; depth: number } | { groups: readonly { key: string; paths: readonly string[] }[] },
   from: Date,
   to: Date,
   access: Access,
   byChild = false,
 ): Promise<(RequestPerformanceCounts & { child: string })[]> {
-  // The path's segment after the place's own ("/d/s/c/…" split on "/": the place's own id at depth + 2); 1, the empty text before the first "/", for one row.
-  const params: unknown[] = [byChild ? place.depth + 3 : 1, `${place.path}%`, from, to];
+  // The path's segment after the place's own ("/d/s/c/…" split on "/": the place's own id at depth + 2), or 1: each group's key.
+  const child = byChild && 'depth' in place ? place.depth + 3 : 1;
+  const groups = 'groups' in place ? place.groups : [{ key: '', paths: [place.path] }];
+  const patterns = groups.flatMap((g) => g.paths.map((path) => ({ key: g.key, pattern: `${path}%` })));
+  if (!patterns.length) return [];
+  const params: unknown[] = [patterns.map((p) => p.key), patterns.map((p) => p.pattern), child, child, from, to];
   const under = scopeSql(access, 'place_path');
   let scope = '';
   if (under) {
@@ -332,9 +338,12 @@ export async function requestPerformanceUnder(
   }
   const rows = await executeRead<(Record<keyof RequestPerformanceCounts, number | string | null> & { child: string })[]>(
     ctx.em,
-    `WITH r AS (
-       SELECT id, created_at, due_at, rating, status, split_part(place_path, '/', ?::int) AS child FROM request
-        WHERE place_path LIKE ? AND created_at >= ? AND created_at < ?${scope}),
+    `WITH g AS (SELECT * FROM unnest(?::text[], ?::text[]) AS g(key, pattern)),
+     r AS (
+       SELECT id, created_at, due_at, rating, status,
+              CASE WHEN ?::int > 1 THEN split_part(place_path, '/', ?::int) ELSE g.key END AS child
+         FROM request JOIN g ON place_path LIKE g.pattern
+        WHERE created_at >= ? AND created_at < ?${scope}),
      t AS (
        SELECT e.request_id,
               min(e.at) FILTER (WHERE e.from_status = 'submitted' AND e.to_status <> 'submitted') AS responded_at,

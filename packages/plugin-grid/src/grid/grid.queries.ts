@@ -84,6 +84,19 @@ export function communityOf(ctx: Pick<ReadContext, 'em'>, grid: Grid): Promise<P
   return ctx.em.findOneOrFail(Place, { uuid: grid.community.uuid });
 }
 
+/** The paths of the places each grid covers, batched across one operation (a page of grids' rates: one statement). */
+export function loadCoveredPaths(ctx: ReadContext, gridId: string): Promise<string[]> {
+  return batchLoader<string, string[]>(ctx, 'grid.covered-paths', async (gridIds) => {
+    const rows = await executeRead<{ grid_id: string; place_path: string }[]>(
+      ctx.em,
+      `SELECT gp.grid_id, gp.place_path FROM ${t('grid_place')} gp WHERE gp.grid_id = ANY (?::uuid[])`,
+      [[...gridIds]],
+      { fixedShape: true },
+    );
+    return gridIds.map((id) => rows.filter((r) => r.grid_id === id).map((r) => r.place_path));
+  }).load(gridId);
+}
+
 /** The paths of the places a grid covers. */
 export async function coveredPaths(ctx: Pick<ReadContext, 'em'>, gridId: string): Promise<string[]> {
   const rows = await executeRead<{ place_path: string }[]>(

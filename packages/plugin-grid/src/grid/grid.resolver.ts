@@ -14,11 +14,13 @@ import {
   RefArg,
   refId,
   Request,
+  RequestPerformance,
+  requestPerformanceOf,
 } from '@gongzhi/core';
 import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { addGridPlaces, createGrid, removeGridPlaces, updateGrid } from './grid.commands.js';
 import { Grid, GridKind, GridPlace } from './grid.entity.js';
-import { loadCovering, loadOpenRequestCount } from './grid.queries.js';
+import { loadCoveredPaths, loadCovering, loadOpenRequestCount } from './grid.queries.js';
 
 export const GridPayload = payloadType('GridPayload', 'grid', () => Grid);
 export const GridConnection = connectionType(Grid);
@@ -108,6 +110,19 @@ export class GridResolver {
       defaultSize: 50,
     });
     return rows.mapNodes((r) => loadPlace(ctx, refId(r.place)!));
+  }
+
+  @FieldResolver(() => RequestPerformance, {
+    description:
+      "How the grid's requests (under the places it covers) submitted from `from` to `to` (at most 366 days) were handled: response, resolution, on-time and satisfaction rates, of those you may see.",
+  })
+  async requestPerformance(
+    @Root() grid: Grid,
+    @Arg('from', () => Date) from: Date,
+    @Arg('to', () => Date) to: Date,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<RequestPerformance> {
+    return requestPerformanceOf(ctx, { key: grid.uuid, paths: await loadCoveredPaths(ctx, grid.uuid) }, from, to);
   }
 
   @FieldResolver(() => Int, { description: 'How many requests under the grid are still open.' })
