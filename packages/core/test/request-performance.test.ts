@@ -121,3 +121,11 @@ test('the subdistrict ranks its communities: the same rates for each place direc
   const theirs = (await app.run(BY_PLACE, { under: place.sub.id, ...JUNE }, { caller: staff })).requestPerformanceByPlace;
   expect(theirs.nodes.map((n: { place: { name: string } }) => n.place.name)).toEqual(['芳星园三区社区']);
 });
+
+test('a request past SUBMITTED counts as taken up even when its timeline does not show the step (imported or migrated data)', async () => {
+  const before = (await app.run(QUERY, { under: place.c2.id, ...JUNE })).requestPerformance;
+  expect(before).toMatchObject({ total: 1, responded: 0, resolved: 0 });
+  await app.platform.orm.em.fork().getConnection().execute(`UPDATE request SET status = 'closed' WHERE title = '隔壁社区的诉求'`);
+  const after = (await app.run(QUERY, { under: place.c2.id, ...JUNE })).requestPerformance;
+  expect(after).toMatchObject({ total: 1, responded: 1, resolved: 1, averageResponseMinutes: null });
+});

@@ -308,13 +308,13 @@ export interface RequestPerformanceCounts {
 /**
  * How the requests submitted in [from, to) at `place` and under it that `access` may see were
  * handled, in one aggregate statement: how many were taken up (left SUBMITTED: accepted, claimed,
- * rejected, escalated) and how soon, how many are resolved or closed now, of those with a
- * deadline how many were last resolved by it, and how the requesters rated them (4 or 5:
- * satisfied). The timeline says when each step happened. Given `groups` (keyed sets of disjoint
- * subtrees: each grid's covered places), one row per group that has requests, keyed by it. With
- * `byChild` (one place), one row per place
- * directly under `place` that has requests (keyed by its uuid; the requests at `place` itself
- * under an empty key), for ranking a subdistrict's communities; else one row.
+ * rejected, escalated; a request past it counts even when its timeline does not show the step, as
+ * imported or migrated ones may not) and how soon (from the timelines that show it), how many are
+ * resolved or closed now, of those with a deadline how many were last resolved by it, and how the
+ * requesters rated them (4 or 5: satisfied). Given `groups` (keyed sets of disjoint subtrees: each
+ * grid's covered places), one row per group that has requests, keyed by it. With `byChild` (one
+ * place), one row per place directly under `place` that has requests (keyed by its uuid; the
+ * requests at `place` itself under an empty key), for ranking a subdistrict's communities; else one row.
  */
 export async function requestPerformanceUnder(
   ctx: ReadContext,
@@ -351,7 +351,7 @@ export async function requestPerformanceUnder(
          FROM request_timeline e JOIN r ON r.id = e.request_id GROUP BY e.request_id)
      SELECT r.child,
             count(*)::int AS "total",
-            count(t.responded_at)::int AS "responded",
+            count(*) FILTER (WHERE t.responded_at IS NOT NULL OR r.status <> 'submitted')::int AS "responded",
             avg(extract(epoch FROM t.responded_at - r.created_at) / 60) AS "averageResponseMinutes",
             count(*) FILTER (WHERE r.status IN ('resolved', 'closed'))::int AS "resolved",
             count(r.due_at)::int AS "withDeadline",
