@@ -152,10 +152,8 @@ export class RequestPerformanceResolver {
     @Arg('to', () => Date) to: Date,
     @Ctx() ctx: GongzhiContext,
   ): Promise<RequestPerformance> {
-    checkPeriod(from, to);
     const place = await requireRef(ctx, under, { rows: true });
-    const [counts] = await requestPerformanceUnder(ctx, place, from, to, await ctx.access());
-    return withRates(new RequestPerformance(), from, to, counts ?? EMPTY);
+    return requestPerformanceOf(ctx, { key: place.uuid, paths: [place.path] }, from, to);
   }
 
   /** The same statement grouped by the place directly under `under` each request lies in. */

@@ -12,7 +12,7 @@ import { CouncilPermission } from '../permissions.js';
 import { Council, type CouncilKind, CouncilMember, seatName, type SeatType, type VoteCounting, type VotingRule } from './council.entity.js';
 import { seatsOf, withCommunity } from './council.queries.js';
 import { councilMessages } from '../messages.js';
-import { t } from '../db.js';
+import { openProposalCount } from '../proposal/proposal.queries.js';
 
 /**
  * Organisations that hold seats and own shares of the work may be registered outside the
@@ -134,12 +134,8 @@ export const updateCouncil = defineCommand<{ council: Named<Council> } & Council
     };
     const changed = (Object.keys(rules) as (keyof typeof rules)[]).filter((key) => rules[key] !== council[key]);
     if (changed.length) {
-      const [open] = await uow.em.execute<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM ${t('proposal')} p JOIN ${t('agenda_item')} a ON a.id = p.agenda_item_id
-           JOIN ${t('meeting')} m ON m.id = a.meeting_id WHERE m.council_id = ? AND p.status = 'open'`,
-        [council.uuid],
-      );
-      if (open?.n) throw councilMessages.rulesChangeUnderOpenVote.error({ open: open.n, councilName: council.name }, `input.${changed[0]}`);
+      const open = await openProposalCount(uow, { councilId: council.uuid });
+      if (open) throw councilMessages.rulesChangeUnderOpenVote.error({ open, councilName: council.name }, `input.${changed[0]}`);
       Object.assign(council, rules);
     }
     await uow.em.flush();

@@ -16,7 +16,7 @@ import { withCommunity } from '../council/council.queries.js';
 import { AgendaItemKind, CouncilAgendaItem, CouncilMeeting, GRID_FINDING_TYPE } from './meeting.entity.js';
 import { councilOfAgendaItem, councilOfMeeting, nextAgendaPosition, recordPresent } from './meeting.queries.js';
 import { councilMessages } from '../messages.js';
-import { t } from '../db.js';
+import { openProposalCount } from '../proposal/proposal.queries.js';
 
 const HOUR = 3_600_000;
 
@@ -63,11 +63,15 @@ export const scheduleCouncilMeeting = defineCommand<
   },
 });
 
+/** Refuses anything new for a meeting that was called off (MEETING_CANCELLED, naming `field`). */
+function checkNotCalledOff(meeting: CouncilMeeting, field: string): void {
+  if (meeting.cancelledAt)
+    throw councilMessages.meetingCancelled.error({ title: meeting.title, reason: meeting.cancelReason ?? '' }, field);
+}
+
 /** Refuses a change to a meeting that was called off, or that began (it took place: it has attendance and minutes). */
 function checkStillAhead(uow: UnitOfWork, meeting: CouncilMeeting, field = 'id'): void {
-  if (meeting.cancelledAt) {
-    throw councilMessages.meetingCancelled.error({ title: meeting.title, reason: meeting.cancelReason ?? '' }, field);
-  }
+  checkNotCalledOff(meeting, field);
   if (meeting.scheduledAt.getTime() <= uow.now().getTime()) {
     throw councilMessages.meetingAlreadyStarted.error({ title: meeting.title, scheduledAt: meeting.scheduledAt.toISOString() }, field);
   }
@@ -119,12 +123,8 @@ export const cancelCouncilMeeting = defineCommand<{ meeting: Named<CouncilMeetin
     await requireMember(uow, council);
     checkStillAhead(uow, meeting);
     const why = requireText(reason, 'reason');
-    const [open] = await uow.em.execute<{ n: number }[]>(
-      `SELECT count(*)::int AS n FROM ${t('proposal')} p JOIN ${t('agenda_item')} a ON a.id = p.agenda_item_id
-        WHERE a.meeting_id = ? AND p.status = 'open'`,
-      [meeting.uuid],
-    );
-    if (open?.n) throw councilMessages.meetingHasOpenProposals.error({ open: open.n, title: meeting.title }, 'id');
+    const open = await openProposalCount(uow, { meetingId: meeting.uuid });
+    if (open) throw councilMessages.meetingHasOpenProposals.error({ open, title: meeting.title }, 'id');
     meeting.cancelledAt = uow.now();
     meeting.cancelReason = why;
     await uow.em.flush();
@@ -144,8 +144,7 @@ export const recordCouncilAttendance = defineCommand<{ meeting: Named<CouncilMee
   async run(uow, { meeting, members }) {
     const council = await councilOfMeeting(uow, meeting);
     const recorder = await requireMember(uow, council);
-    if (meeting.cancelledAt)
-      throw councilMessages.meetingCancelled.error({ title: meeting.title, reason: meeting.cancelReason ?? '' }, 'meetingId');
+    checkNotCalledOff(meeting, 'meetingId');
     if (members.some((m) => m.council.uuid !== council.uuid)) {
       throw councilMessages.memberidsNameSeatsCouncil.error('memberIds');
     }
@@ -174,9 +173,7 @@ export const addCouncilAgendaItem = defineCommand<NewAgendaItem, CouncilAgendaIt
   links: { request: { to: 'meeting' }, gridFinding: { to: 'meeting' } },
   async run(uow, { meeting, title, request, gridFinding }) {
     await requireMember(uow, await councilOfMeeting(uow, meeting));
-    if (meeting.cancelledAt) {
-      throw councilMessages.meetingCancelled.error({ title: meeting.title, reason: meeting.cancelReason ?? '' }, 'input.meetingId');
-    }
+    checkNotCalledOff(meeting, 'input.meetingId');
     const text = requireText(title, 'input.title');
     if (request && gridFinding) {
       throw councilMessages.agendaItemAboutRequest.error('input.gridFindingId');

@@ -67,3 +67,16 @@ export function seatChoices(
     [proposal.uuid, council.uuid],
   );
 }
+
+/** How many proposals are open on the agendas of a council's meetings, or of one meeting. */
+export async function openProposalCount(ctx: ReadContext, of: { councilId: string } | { meetingId: string }): Promise<number> {
+  const [row] = await ctx.em.execute<{ n: number }[]>(
+    'councilId' in of
+      ? `SELECT count(*)::int AS n FROM ${t('proposal')} p JOIN ${t('agenda_item')} a ON a.id = p.agenda_item_id
+           JOIN ${t('meeting')} m ON m.id = a.meeting_id WHERE m.council_id = ? AND p.status = 'open'`
+      : `SELECT count(*)::int AS n FROM ${t('proposal')} p JOIN ${t('agenda_item')} a ON a.id = p.agenda_item_id
+          WHERE a.meeting_id = ? AND p.status = 'open'`,
+    ['councilId' in of ? of.councilId : of.meetingId],
+  );
+  return Number(row?.n ?? 0);
+}
