@@ -35,6 +35,7 @@ import { ErasureResolver } from './person/erasure.resolver.js';
 import type { PersonalDataPolicy } from './person/personal-data.js';
 import { personErasure } from './migrations/core/0030_person_erasure.js';
 import { logRetention } from './migrations/core/0031_log_retention.js';
+import { requestDuplicates } from './migrations/core/0032_request_duplicates.js';
 import { requests } from './migrations/core/0005_requests.js';
 import { boardLog } from './migrations/core/0007_board_log.js';
 import { boardNumberedAtCommit } from './migrations/core/0023_board_numbered_at_commit.js';
@@ -67,7 +68,7 @@ import type { BoardItemSource } from './board/board-item.js';
 import { TaskBoardCardResolver, TaskBoardResolver } from './board/board.resolver.js';
 import { requestBoardItems } from './request/request.board.js';
 import { Request } from './request/request.entity.js';
-import { RequestResolver, RequestTimelineResolver } from './request/request.resolver.js';
+import { RequestDuplicatesResolver, RequestResolver, RequestTimelineResolver } from './request/request.resolver.js';
 import { RequestStatsResolver } from './request/request-stats.resolver.js';
 import { RequestPerformanceResolver } from './request/request-performance.resolver.js';
 import { WishWallResolver } from './request/wish-wall.resolver.js';
@@ -145,6 +146,7 @@ export const coreModule: {
     requestCountFold,
     personErasure,
     logRetention,
+    requestDuplicates,
   ],
   resolvers: [
     PlatformResolver,
@@ -159,6 +161,7 @@ export const coreModule: {
     PlaceOrganizationsResolver,
     RequestResolver,
     RequestTimelineResolver,
+    RequestDuplicatesResolver,
     RequestStatsResolver,
     RequestPerformanceResolver,
     WishWallResolver,

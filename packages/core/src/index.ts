@@ -101,6 +101,7 @@ export * from './request/request.entity.js';
 export type * from './request/request.events.js';
 export type * from './person/person.events.js';
 export * from './request/request.commands.js';
+export * from './request/request-duplicate.commands.js';
 export * from './webhook/webhook.entity.js';
 export { checkWebhookUrl } from './webhook/webhook.commands.js';
 export { WEBHOOK_DEFAULTS, WebhookDispatcher, type WebhookOptions } from './webhook/webhook.dispatcher.js';

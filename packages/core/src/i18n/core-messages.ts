@@ -403,6 +403,26 @@ export const coreMessages = defineMessages('core', {
     en: '{personName} is the one leaving: hand the work over to someone else.',
     'zh-CN': '{personName} 正是要离开的人：请将工作移交给其他人。',
   },
+  mergeIntoItself: {
+    code: 'BAD_USER_INPUT',
+    en: 'A request is not a duplicate of itself: "intoId" names the request it repeats.',
+    'zh-CN': '诉求不能与自身合并："intoId" 应为与之重复的那件诉求。',
+  },
+  mergeOnlyOpen: {
+    code: 'ILLEGAL_TRANSITION',
+    en: 'Only open work is merged as a duplicate; this request is {requestStatus} (its handling is over).',
+    'zh-CN': '只有尚在办理中的诉求才能作为重复件合并；该诉求当前为 {requestStatus}（已办理完毕）。',
+  },
+  mergeIntoDuplicate: {
+    code: 'BAD_USER_INPUT',
+    en: '"{intoTitle}" is itself a duplicate: merge into the request it was merged into (its duplicateOf).',
+    'zh-CN': '“{intoTitle}”本身是重复件：请合并到它所合并的那件诉求（其 duplicateOf）。',
+  },
+  mergeIntoRejected: {
+    code: 'BAD_USER_INPUT',
+    en: '"{intoTitle}" was rejected: a duplicate is merged into a request that is handled.',
+    'zh-CN': '“{intoTitle}”已被驳回：重复件只能合并到正在或已经办理的诉求。',
+  },
   reassignReasonEmpty: {
     code: 'BAD_USER_INPUT',
     en: '"reason" must not be empty: say why the work changes hands (e.g. "网格员调岗，工作移交").',

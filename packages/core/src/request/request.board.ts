@@ -24,6 +24,7 @@ export const requestBoardItems = defineBoardItems<Request>({
     'request.dispatched': ref,
     'request.escalated': ref,
     'request.rated': ref,
+    'request.merged': ref,
     'request.updated': ref,
   },
   load: (em, ids) => em.find(Request, { uuid: { $in: [...ids] } }),

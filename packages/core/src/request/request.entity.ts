@@ -158,6 +158,15 @@ export class Request extends NodeEntity<'updatedAt' | 'status' | 'level' | 'prio
   })
   dispatchedTo?: Organization | null;
 
+  @ManyToOne(() => Request, { nullable: true, deleteRule: 'set null', fieldName: 'duplicate_of_id' })
+  @RelationField(() => Request, {
+    nullable: true,
+    rows: true,
+    description:
+      'For a duplicate (重复件: the same problem reported again), the request it was merged into, which is handled for both; null if you may not see that one.',
+  })
+  duplicateOf?: Request | null;
+
   @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null' })
   @RelationField(() => Person, { nullable: true, rows: true, description: 'For praise: the person praised.' })
   praisedPerson?: Person | null;

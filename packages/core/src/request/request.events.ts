@@ -20,8 +20,9 @@ declare module '../events/event-bus.js' {
     'request.dispatched': RequestEventPayload & { organizationId: string };
     'request.escalated': RequestEventPayload & { fromLevel: RequestLevel; reason: string };
     'request.rated': RequestEventPayload & { rating: number };
-    /** Changed without a new status: progress reported, deadline moved. */
-    'request.updated': RequestEventPayload & { change: 'progress' | 'deadline' };
+    'request.merged': RequestEventPayload & { from: RequestStatus; intoId: string; followed: number; note: string | null };
+    /** Changed without a new status: progress reported, deadline moved, a duplicate merged into it. */
+    'request.updated': RequestEventPayload & { change: 'progress' | 'deadline' | 'duplicate' };
   }
 }
 
@@ -76,12 +77,23 @@ export const requestEvents = {
     description: 'A request went up one level (grid › community › subdistrict): by hand, or because its time limit passed.',
     payload: { ...requestFields, fromLevel: 'The level it left.', reason: 'Why, in words (the time limit passed, or the reason given).' },
   },
+  'request.merged': {
+    description:
+      'A request was merged into another as its duplicate (重复件: the same problem reported again) and closed; the other is handled for both.',
+    payload: {
+      ...requestFields,
+      from: 'The status it left.',
+      intoId: { node: 'Request', description: 'The request it was merged into.' },
+      followed: 'How many of its own duplicates now point at that request too.',
+      note: 'Why, in words, or null.',
+    },
+  },
   'request.rated': {
     description: 'The requester rated how a finished request was handled.',
     payload: { ...requestFields, rating: 'The rating, 1 (bad) to 5 (very good).' },
   },
   'request.updated': {
-    description: 'A request changed without a new status: progress was reported, or its deadline moved.',
-    payload: { ...requestFields, change: 'What changed: progress (a progress note) or deadline.' },
+    description: 'A request changed without a new status: progress was reported, its deadline moved, or a duplicate was merged into it.',
+    payload: { ...requestFields, change: 'What changed: progress (a progress note), deadline, or duplicate (a duplicate merged into it).' },
   },
 } as const satisfies PluginEventCatalog<'request'>;

@@ -311,7 +311,8 @@ export interface RequestPerformanceCounts {
  * rejected, escalated; a request past it counts even when its timeline does not show the step, as
  * imported or migrated ones may not) and how soon (from the timelines that show it), how many are
  * resolved or closed now, of those with a deadline how many were last resolved by it, and how the
- * requesters rated them (4 or 5: satisfied). Given `groups` (keyed sets of disjoint subtrees: each
+ * requesters rated them (4 or 5: satisfied). A duplicate merged into another (重复件) is not
+ * counted: the request it was merged into is. Given `groups` (keyed sets of disjoint subtrees: each
  * grid's covered places), one row per group that has requests, keyed by it. With `byChild` (one
  * place), one row per place directly under `place` that has requests (keyed by its uuid; the
  * requests at `place` itself under an empty key), for ranking a subdistrict's communities; else one row.
@@ -343,7 +344,7 @@ export async function requestPerformanceUnder(
        SELECT id, created_at, due_at, rating, status,
               CASE WHEN ?::int > 1 THEN split_part(place_path, '/', ?::int) ELSE g.key END AS child
          FROM request JOIN g ON place_path LIKE g.pattern
-        WHERE created_at >= ? AND created_at < ?${scope}),
+        WHERE created_at >= ? AND created_at < ? AND duplicate_of_id IS NULL${scope}),
      t AS (
        SELECT e.request_id,
               min(e.at) FILTER (WHERE e.from_status = 'submitted' AND e.to_status <> 'submitted') AS responded_at,

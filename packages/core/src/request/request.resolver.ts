@@ -14,6 +14,7 @@ import { organizationIdsOfPerson } from '../organization/organization.queries.js
 import { containsPattern } from '../database/like-pattern.js';
 import { Person } from '../person/person.entity.js';
 import { dispatchRequest } from './request-dispatch.commands.js';
+import { mergeDuplicateRequest } from './request-duplicate.commands.js';
 import { Place } from '../place/place.entity.js';
 import {
   type ConnectionOrder,
@@ -281,6 +282,19 @@ export class RequestResolver {
     return perform(ctx, RequestPayload, dispatchRequest, { request, organization, note: note ?? null });
   }
 
+  @Mutation(() => RequestPayload, {
+    description:
+      'Merges an open request into another as its duplicate (重复件, 合并办理: the same problem reported again), with an optional note: it is closed and points at the other (duplicateOf), which is handled for both; its own duplicates follow. Needs request.manage at both; both in one community.',
+  })
+  mergeDuplicateRequest(
+    @RefArg('id', () => Request) request: Ref<Request>,
+    @RefArg('intoId', () => Request) into: Ref<Request>,
+    @Arg('note', () => String, { nullable: true }) note: string | undefined,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<RequestPayload> {
+    return perform(ctx, RequestPayload, mergeDuplicateRequest, { into, request, note: note ?? null });
+  }
+
   @Mutation(() => RequestPayload, { description: 'Assigns an accepted request to a person (dispatch, 派单).' })
   assignRequest(
     @RefArg('id', () => Request) request: Ref<Request>,
@@ -389,5 +403,18 @@ export const RequestTimelineResolver = hasMany(
     order: AS_WRITTEN,
     rows: true,
     description: 'Every change, oldest first (in the order written), a page at a time.',
+  },
+);
+
+/** Adds `Request.duplicates`: the requests merged into this one (重复件), newest first. */
+export const RequestDuplicatesResolver = hasMany(
+  () => Request,
+  'duplicates',
+  () => Request,
+  'duplicateOf',
+  {
+    order: NEWEST_FIRST,
+    rows: true,
+    description: 'The requests merged into this one as its duplicates (重复件), newest first (those you may see).',
   },
 );

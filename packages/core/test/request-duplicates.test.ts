@@ -1,0 +1,206 @@
+import { type GongzhiEvent, Person, type Place, PlaceType } from '@gongzhi/core';
+import { apiKeyCaller, asPerson, createTestApp, placeWriter, problemOf, type TestApp, uuidOf } from '@gongzhi/core/testing';
+import pg from 'pg';
+
+/**
+ * Duplicates (重复件, 合并办理): the broken street lamp outside 20号楼 is reported by several
+ * neighbours and the hotline; staff merge the reports into one, which is handled for all.
+ */
+let app: TestApp;
+const place: Record<string, Place> = {};
+let residents: Person[];
+
+const FIELDS = `request { id status duplicateOf { id title } timeline { nodes { action fromStatus toStatus note } } } errors { code message field }`;
+const MERGE = `mutation($id: ID!, $into: ID!, $note: String) { mergeDuplicateRequest(id: $id, intoId: $into, note: $note) { ${FIELDS} } }`;
+
+async function submit(title: string, at = 'h', requester = residents[0]): Promise<string> {
+  const data = await app.run(`mutation($i: SubmitRequestInput!) { submitRequest(input: $i) { request { id } errors { code message } } }`, {
+    i: { kind: 'REPORT', channel: 'PHONE', title, placeId: place[at].id, requesterId: requester.id },
+  });
+  expect(data.submitRequest.errors).toEqual([]);
+  return data.submitRequest.request.id;
+}
+async function step(id: string, to: string) {
+  const data = await app.run(
+    `mutation($id: ID!, $to: RequestStatus!) { changeRequestStatus(id: $id, to: $to) { errors { code message } } }`,
+    {
+      id,
+      to,
+    },
+  );
+  expect(data.changeRequestStatus.errors).toEqual([]);
+}
+const merge = async (id: string, into: string, note: string | null = null, caller?: Parameters<TestApp['run']>[2]) =>
+  (await app.run(MERGE, { id, into, note }, caller)).mergeDuplicateRequest;
+const read = async (id: string) =>
+  (
+    await app.run(
+      `query($id: ID!) { request(id: $id) { status duplicateOf { id } duplicates { nodes { id title } }
+         timeline { nodes { action note } } } }`,
+      { id },
+    )
+  ).request;
+
+beforeAll(async () => {
+  app = await createTestApp();
+  const em = app.platform.orm.em.fork();
+  const write = placeWriter(em);
+  place.sub = write(PlaceType.SUBDISTRICT, 'DP-S', '方庄街道', null);
+  place.c = write(PlaceType.COMMUNITY, 'DP-C', '芳星园三区社区', place.sub);
+  place.h = write(PlaceType.HOUSEHOLD, 'DP-H', '20号楼101', place.c);
+  place.h2 = write(PlaceType.HOUSEHOLD, 'DP-H2', '21号楼302', place.c);
+  place.c2 = write(PlaceType.COMMUNITY, 'DP-C2', '成仪路社区', place.sub);
+  place.other = write(PlaceType.HOUSEHOLD, 'DP-O', '1号楼101', place.c2);
+  residents = [
+    em.create(Person, { name: '宋阿姨', household: place.h }),
+    em.create(Person, { name: '苍爷爷', household: place.h2 }),
+    em.create(Person, { name: '李叔叔', household: place.other }),
+  ];
+  await em.flush();
+});
+afterAll(() => app?.close());
+
+test('reports of one problem are merged into one: closed, pointing at it, on both timelines, with events; its own duplicates follow it', async () => {
+  const first = await submit('20号楼路灯不亮');
+  await step(first, 'ACCEPTED');
+  const again = await submit('楼下路灯坏了', 'h2', residents[1]);
+  await step(again, 'ACCEPTED');
+  const events: GongzhiEvent[] = [];
+  const stop = app.platform.events.onCommitted((batch) => void events.push(...batch));
+  const merged = await merge(again, first, ' 同一盏路灯 ');
+  stop();
+  expect(merged.errors).toEqual([]);
+  expect(merged.request).toMatchObject({ status: 'CLOSED', duplicateOf: { id: first, title: '20号楼路灯不亮' } });
+  expect(merged.request.timeline.nodes.at(-1)).toEqual({
+    action: 'merged',
+    fromStatus: 'ACCEPTED',
+    toStatus: 'CLOSED',
+    note: '→ 20号楼路灯不亮: 同一盏路灯',
+  });
+  expect(events.map((e) => [e.name, e.payload])).toEqual([
+    [
+      'request.merged',
+      {
+        requestId: uuidOf(again),
+        placePath: place.h2.path,
+        status: 'closed',
+        level: 'grid',
+        from: 'accepted',
+        intoId: uuidOf(first),
+        followed: 0,
+        note: '同一盏路灯',
+      },
+    ],
+    ['request.updated', { requestId: uuidOf(first), placePath: place.h.path, status: 'accepted', level: 'grid', change: 'duplicate' }],
+  ]);
+  const original = await read(first);
+  expect(original.status).toBe('ACCEPTED');
+  expect(original.duplicates.nodes).toEqual([{ id: again, title: '楼下路灯坏了' }]);
+  expect(original.timeline.nodes.at(-1)).toEqual({ action: 'duplicate', note: '楼下路灯坏了: 同一盏路灯' });
+
+  // The hotline's order turns out to be the one to handle: the first report and its duplicate go with it.
+  const hotline = await submit('12345: 芳星园路灯不亮', 'h', residents[0]);
+  const followed = await merge(first, hotline);
+  expect(followed.errors).toEqual([]);
+  expect(followed.request.timeline.nodes.at(-1).note).toBe('→ 12345: 芳星园路灯不亮');
+  const handled = await read(hotline);
+  expect(handled.duplicates.nodes.map((n: { title: string }) => n.title)).toEqual(['楼下路灯坏了', '20号楼路灯不亮']);
+  expect((await read(again)).duplicateOf).toEqual({ id: hotline });
+  expect((await read(first)).duplicates.nodes).toEqual([]);
+});
+
+test('only open work is merged, into another request that is handled and not itself a duplicate; a refusal writes nothing', async () => {
+  const lamp = await submit('路灯不亮');
+  const copy = await submit('路灯又不亮');
+  expect((await merge(lamp, lamp)).errors).toEqual([
+    { code: 'BAD_USER_INPUT', message: 'A request is not a duplicate of itself: "intoId" names the request it repeats.', field: 'intoId' },
+  ]);
+  expect((await merge(copy, lamp)).errors).toEqual([]);
+  // A duplicate is closed: its handling is over.
+  expect((await merge(copy, lamp)).errors).toEqual([
+    {
+      code: 'ILLEGAL_TRANSITION',
+      message: 'Only open work is merged as a duplicate; this request is closed (its handling is over).',
+      field: 'id',
+    },
+  ]);
+  const third = await submit('路灯还是不亮');
+  expect((await merge(third, copy)).errors).toEqual([
+    {
+      code: 'BAD_USER_INPUT',
+      message: '"路灯又不亮" is itself a duplicate: merge into the request it was merged into (its duplicateOf).',
+      field: 'intoId',
+    },
+  ]);
+  const rejected = await submit('不是路灯的事');
+  await step(rejected, 'REJECTED');
+  expect((await merge(third, rejected)).errors).toEqual([
+    {
+      code: 'BAD_USER_INPUT',
+      message: '"不是路灯的事" was rejected: a duplicate is merged into a request that is handled.',
+      field: 'intoId',
+    },
+  ]);
+  // Another community's request is not the same problem.
+  const elsewhere = await submit('成仪路路灯不亮', 'other', residents[2]);
+  expect((await merge(third, elsewhere)).errors).toEqual([expect.objectContaining({ code: 'OUT_OF_SCOPE' })]);
+  const now = await read(third);
+  expect(now).toEqual({
+    status: 'SUBMITTED',
+    duplicateOf: null,
+    duplicates: { nodes: [] },
+    timeline: { nodes: [{ action: 'created', note: null }] },
+  });
+  expect((await read(lamp)).timeline.nodes.map((n: { action: string }) => n.action)).toEqual(['created', 'duplicate']);
+});
+
+test("staff need request.manage at both; a request they cannot see answers like a made-up id; the duplicate's requester is not shown the other", async () => {
+  const mine = await submit('楼道堆物', 'h');
+  const theirs = await submit('楼道堆物挡路', 'h2', residents[1]);
+  const elsewhere = await submit('成仪路楼道堆物', 'other', residents[2]);
+  const staff = await apiKeyCaller(app, { name: '芳星园社区', placeIds: [place.c.uuid], permissions: ['request.manage'] });
+  const unseen = await merge(theirs, elsewhere, null, { caller: staff });
+  expect(unseen.errors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: 'intoId' })]);
+  const reporter = await apiKeyCaller(app, { name: '报事', placeIds: [place.c.uuid], permissions: ['request.submit'] });
+  expect(problemOf(await app.execute(MERGE, { id: theirs, into: mine }, { caller: reporter }))).toMatchObject({ code: 'FORBIDDEN' });
+  expect((await merge(theirs, mine, '同一处堆物', { caller: staff })).errors).toEqual([]);
+  // 苍爷爷 sees his own report closed as a duplicate, not 宋阿姨's.
+  const seen = await app.run(`query($id: ID!) { request(id: $id) { status duplicateOf { id } } }`, { id: theirs }, asPerson(residents[1]));
+  expect(seen.request).toEqual({ status: 'CLOSED', duplicateOf: null });
+  const hers = await app.run(`query($id: ID!) { request(id: $id) { duplicates { nodes { id } } } }`, { id: mine }, asPerson(residents[0]));
+  expect(hers.request.duplicates.nodes).toEqual([]);
+});
+
+test('two requests merged into each other at once: one wins, the other is told, no cycle', async () => {
+  for (let round = 0; round < 3; round++) {
+    const a = await submit(`井盖丢了 ${round}`);
+    const b = await submit(`井盖不见了 ${round}`, 'h2', residents[1]);
+    const both = await Promise.all([merge(a, b), merge(b, a)]);
+    expect(both.filter((r) => r.errors.length === 0)).toHaveLength(1);
+    const [one, other] = [await read(a), await read(b)];
+    expect([one.status, other.status].sort()).toEqual(['CLOSED', 'SUBMITTED']);
+    expect([one.duplicateOf, other.duplicateOf].filter(Boolean)).toHaveLength(1);
+  }
+  const db = new pg.Client({ connectionString: app.databaseUrl });
+  await db.connect();
+  try {
+    const { rows } = await db.query(
+      'SELECT count(*)::int AS n FROM request d JOIN request o ON o.id = d.duplicate_of_id WHERE o.duplicate_of_id IS NOT NULL',
+    );
+    expect(rows[0].n).toBe(0);
+  } finally {
+    await db.end();
+  }
+});
+
+test("the hotline's rates count the request handled, not its duplicates", async () => {
+  const from = new Date(Date.now() - 3600_000).toISOString();
+  const to = new Date(Date.now() + 3600_000).toISOString();
+  const QUERY = `query($under: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { requestPerformance(under: $under, from: $from, to: $to) { total resolved } }`;
+  const before = (await app.run(QUERY, { under: place.c2.id, from, to })).requestPerformance;
+  const handled = await submit('成仪路井盖丢了', 'other', residents[2]);
+  const dupes = [await submit('成仪路井盖丢了(2)', 'other', residents[2]), await submit('成仪路井盖丢了(3)', 'other', residents[2])];
+  for (const id of dupes) expect((await merge(id, handled)).errors).toEqual([]);
+  const after = (await app.run(QUERY, { under: place.c2.id, from, to })).requestPerformance;
+  expect(after).toEqual({ total: before.total + 1, resolved: before.resolved });
+});
