@@ -75,7 +75,7 @@ test('reports of one problem are merged into one: closed, pointing at it, on bot
     action: 'merged',
     fromStatus: 'ACCEPTED',
     toStatus: 'CLOSED',
-    note: '→ 20号楼路灯不亮: 同一盏路灯',
+    note: '同一盏路灯',
   });
   expect(events.map((e) => [e.name, e.payload])).toEqual([
     [
@@ -96,13 +96,14 @@ test('reports of one problem are merged into one: closed, pointing at it, on bot
   const original = await read(first);
   expect(original.status).toBe('ACCEPTED');
   expect(original.duplicates.nodes).toEqual([{ id: again, title: '楼下路灯坏了' }]);
-  expect(original.timeline.nodes.at(-1)).toEqual({ action: 'duplicate', note: '楼下路灯坏了: 同一盏路灯' });
+  // Each requester reads their own timeline: the entries carry the staff's note, not the other's title.
+  expect(original.timeline.nodes.at(-1)).toEqual({ action: 'duplicate', note: '同一盏路灯' });
 
   // The hotline's order turns out to be the one to handle: the first report and its duplicate go with it.
   const hotline = await submit('12345: 芳星园路灯不亮', 'h', residents[0]);
   const followed = await merge(first, hotline);
   expect(followed.errors).toEqual([]);
-  expect(followed.request.timeline.nodes.at(-1).note).toBe('→ 12345: 芳星园路灯不亮');
+  expect(followed.request.timeline.nodes.at(-1)).toEqual({ action: 'merged', fromStatus: 'ACCEPTED', toStatus: 'CLOSED', note: null });
   const handled = await read(hotline);
   expect(handled.duplicates.nodes.map((n: { title: string }) => n.title)).toEqual(['楼下路灯坏了', '20号楼路灯不亮']);
   expect((await read(again)).duplicateOf).toEqual({ id: hotline });

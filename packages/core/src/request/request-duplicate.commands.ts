@@ -9,7 +9,7 @@ import { eventPayload, move, record } from './request.commands.js';
  * Merges a request into another as its duplicate (重复件, 合并办理: five callers report the same
  * broken street lamp): `request.manage` at both. The duplicate is closed, pointing at the request
  * handled for all (`duplicateOf`), the merge on both timelines (`merged` on the duplicate,
- * `duplicate` on the other); its own duplicates follow it there. The duplicate must be open, the
+ * `duplicate` on the other, with the note); its own duplicates follow it there. The duplicate must be open, the
  * other not rejected nor itself a duplicate, both in one community. Both rows are held from the
  * read to the commit, so a merge racing a merge the other way, or of the other request elsewhere,
  * waits and then sees what that one did: no chain of duplicates, no cycle.
@@ -34,10 +34,11 @@ export const mergeDuplicateRequest = defineCommand<{ into: Named<Request>; reque
     if (into.duplicateOf) throw coreMessages.mergeIntoDuplicate.error({ intoTitle: into.title }, 'intoId');
     if (into.status === RequestStatus.REJECTED) throw coreMessages.mergeIntoRejected.error({ intoTitle: into.title }, 'intoId');
     const why = note?.trim() || null;
-    const step = { action: 'merged', note: why ? `→ ${into.title}: ${why}` : `→ ${into.title}` };
+    // The notes are the staff's words only: each requester reads their own timeline, and another's title may name them.
+    const step = { action: 'merged', note: why };
     const from = request.status;
     await move(uow, request, RequestStatus.CLOSED, step, { duplicateOf: into });
-    await record(uow, into, { action: 'duplicate', note: why ? `${request.title}: ${why}` : request.title });
+    await record(uow, into, { action: 'duplicate', note: why });
     // Those merged into it before are duplicates of the same problem: they point where it does now.
     const followed = await uow.em.nativeUpdate(RequestEntity, { duplicateOf: request.uuid }, { duplicateOf: into.uuid });
     await uow.emit('request.merged', { ...eventPayload(request), from, intoId: into.uuid, followed, note: why });
