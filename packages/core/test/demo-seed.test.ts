@@ -62,12 +62,17 @@ test('the demo shows a wish wall with fulfilled wishes and an overdue request th
   expect(wishWall).toMatchObject({ place: { name: '敬口路社区' }, posted: 56, fulfilled: 36, claimed: 2 });
   expect(wishWall.open.nodes).toHaveLength(18);
   const { requests } = await app.run(
-    '{ requests(filter: { text: "污水管", level: [SUBDISTRICT] }) { edges { node { status dueAt timeline { nodes { action note fromDueAt toDueAt actorLabel } } } } } }',
+    `{ requests(filter: { text: "污水管", level: [SUBDISTRICT] }) { edges { node { status dueAt
+       timeline { nodes { action note fromDueAt toDueAt actorLabel } } duplicates { nodes { title channel status duplicateOf { title } } } } } } }`,
   );
   const [sewer] = requests.edges;
   expect(sewer.node.status).toBe('ESCALATED');
   expect(new Date(sewer.node.dueAt).getTime()).toBeLessThan(Date.now());
   const actions = sewer.node.timeline.nodes.map((t: { action: string }) => t.action);
-  expect(actions).toEqual(['created', 'status', 'deadline', 'deadline', 'escalated']);
-  expect(sewer.node.timeline.nodes[4]).toMatchObject({ actorLabel: 'system: grid.escalation', note: expect.stringContaining('deadline') });
+  expect(actions).toEqual(['created', 'status', 'deadline', 'deadline', 'duplicate', 'escalated']);
+  expect(sewer.node.timeline.nodes[5]).toMatchObject({ actorLabel: 'system: grid.escalation', note: expect.stringContaining('deadline') });
+  // A neighbour's 12345 call about the same collapse was merged into it (重复件).
+  expect(sewer.node.duplicates.nodes).toEqual([
+    { title: '10号楼门口污水外溢，味道很大', channel: 'HOTLINE_12345', status: 'CLOSED', duplicateOf: { title: '10号楼前污水管塌陷' } },
+  ]);
 });

@@ -244,6 +244,38 @@ export async function seedDemo(em: EntityManager, now: () => Date): Promise<void
       at: new Date(reported.getTime() + day * DAY),
     });
   }
+  // A neighbour called 12345 about the same collapse: merged into it as a duplicate (重复件).
+  const reportedAgain = new Date(reported.getTime() + 2 * DAY);
+  const duplicate = em.create(Request, {
+    kind: RequestKind.COMPLAINT,
+    channel: RequestChannel.HOTLINE_12345,
+    externalOrderNo: 'DEMO-12345-0003',
+    title: '10号楼门口污水外溢，味道很大',
+    description: '12345转派：火龙园北里10号楼门前污水外溢。',
+    place: hlyBuilding,
+    placePath: hlyBuilding.path,
+    callbackPhone: '13900000110',
+    level: RequestLevel.COMMUNITY,
+    status: RequestStatus.CLOSED,
+    duplicateOf: sewer,
+    createdAt: reportedAgain,
+    updatedAt: new Date(reportedAgain.getTime() + 3600_000),
+  });
+  for (const [request, action, from, to, note, hours] of [
+    [duplicate, 'imported', null, RequestStatus.SUBMITTED, null, 0],
+    [duplicate, 'merged', RequestStatus.SUBMITTED, RequestStatus.CLOSED, '同一处污水管塌陷，合并办理', 1],
+    [sewer, 'duplicate', RequestStatus.ACCEPTED, RequestStatus.ACCEPTED, '同一处污水管塌陷，合并办理', 1],
+  ] as const) {
+    em.create(RequestTimelineEntry, {
+      request,
+      action,
+      fromStatus: from,
+      toStatus: to,
+      actor: action === 'imported' ? null : buildingHead,
+      note,
+      at: new Date(reportedAgain.getTime() + hours * 3600_000),
+    });
+  }
   em.create(Request, {
     kind: RequestKind.COMPLAINT,
     channel: RequestChannel.CHAT_GROUP,
