@@ -36,6 +36,7 @@ import type { PersonalDataPolicy } from './person/personal-data.js';
 import { personErasure } from './migrations/core/0030_person_erasure.js';
 import { logRetention } from './migrations/core/0031_log_retention.js';
 import { requestDuplicates } from './migrations/core/0032_request_duplicates.js';
+import { apiKeyRotationGrace } from './migrations/core/0033_api_key_rotation_grace.js';
 import { requests } from './migrations/core/0005_requests.js';
 import { boardLog } from './migrations/core/0007_board_log.js';
 import { boardNumberedAtCommit } from './migrations/core/0023_board_numbered_at_commit.js';
@@ -147,6 +148,7 @@ export const coreModule: {
     personErasure,
     logRetention,
     requestDuplicates,
+    apiKeyRotationGrace,
   ],
   resolvers: [
     PlatformResolver,

@@ -46,9 +46,10 @@ Commands:
                      subtrees; no --place: everywhere) and print it, once
   api-key revoke PREFIX
                      revoke the key whose public start is PREFIX (gz_xxxxxxxx)
-  api-key rotate PREFIX
+  api-key rotate PREFIX [--grace-seconds N]
                      give that key a new secret and print it, once: the old one stops
-                     working at once; the key keeps its places, permissions and webhooks
+                     working at once, or after N seconds (up to 604800, a week); the key
+                     keeps its places, permissions and webhooks
   documents register MANIFEST.json [--app NAME]
                      register an app's GraphQL documents (Apollo or Relay manifest,
                      sha256 ids), each validated against this server's schema and
@@ -143,6 +144,16 @@ async function importHotlineOrders(platform: Platform, orders: HotlineOrderLine[
   return failed;
 }
 
+/** `--grace-seconds N` of `api-key rotate`: 0 when not given; the command checks the range. */
+function graceSeconds(given: string | undefined): number {
+  if (given === undefined) return 0;
+  if (!/^\d+$/.test(given.trim())) {
+    throw new StartupError(
+      `--grace-seconds takes a whole number of seconds (0 to 604800, a week), e.g. --grace-seconds 86400; got "${given}".`,
+    );
+  }
+  return Number(given);
+}
 /** Opens the database and the composed platform for one command, and closes both after. */
 async function withPlatform<T>(
   config: GatewayConfig,
@@ -179,6 +190,7 @@ async function main(argv: string[]): Promise<number> {
       place: { type: 'string', multiple: true },
       dir: { type: 'string' },
       app: { type: 'string' },
+      'grace-seconds': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -367,7 +379,7 @@ async function main(argv: string[]): Promise<number> {
           const ctx = platform.createContext({ ...SYSTEM_CALLER, label: 'cli.api-key-rotate' });
           const apiKey = await ctx.em.findOne(ApiKey, { prefix, revokedAt: null });
           if (!apiKey) throw new StartupError(`No live API key starts with "${prefix}".`);
-          const outcome = await runCommand(ctx, rotateApiKey, { apiKey });
+          const outcome = await runCommand(ctx, rotateApiKey, { apiKey, graceSeconds: graceSeconds(values['grace-seconds']) });
           if (!outcome.ok) throw new StartupError(outcome.errors.map((e) => e.message).join(' '));
           return outcome.value.secret;
         });
@@ -375,7 +387,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       throw new StartupError(
-        'Use "api-key create --name NAME --permissions P1,P2 [--place CODE]", "api-key revoke PREFIX" or "api-key rotate PREFIX".',
+        'Use "api-key create --name NAME --permissions P1,P2 [--place CODE]", "api-key revoke PREFIX" or "api-key rotate PREFIX [--grace-seconds N]".',
       );
     }
     case 'create-plugin': {

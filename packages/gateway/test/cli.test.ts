@@ -181,6 +181,17 @@ test('api-key create prints a key once; api-key rotate gives it a new one; api-k
   expect(unknownPlace.stderr.trim()).toBe(
     'gongzhi: No place has the code "NOPE". Use a place\'s code (see the place query), or leave out --place for a key that sees everywhere.',
   );
+  // A grace is a whole number of seconds up to a week; a refusal changes nothing.
+  for (const [grace, said] of [
+    ['soon', '--grace-seconds takes a whole number of seconds (0 to 604800, a week), e.g. --grace-seconds 86400; got "soon".'],
+    ['604801', '"graceSeconds" must be a whole number from 0 to 604800 (7 days), got 604801.'],
+  ]) {
+    const refused = await runCli(['api-key', 'rotate', secret.slice(0, 11), '--grace-seconds', grace], {
+      DATABASE_URL: db.url,
+      GONGZHI_PLUGINS: '',
+    });
+    expect([refused.code, refused.stderr.trim()]).toEqual([1, `gongzhi: ${said}`]);
+  }
   // A new secret for the same key: the old prefix names no live key any more.
   const rotated = await runCli(['api-key', 'rotate', secret.slice(0, 11)], { DATABASE_URL: db.url, GONGZHI_PLUGINS: '' });
   expect(rotated.code).toBe(0);
@@ -189,7 +200,24 @@ test('api-key create prints a key once; api-key rotate gives it a new one; api-k
   expect(renewed).not.toBe(secret);
   const stale = await runCli(['api-key', 'rotate', secret.slice(0, 11)], { DATABASE_URL: db.url, GONGZHI_PLUGINS: '' });
   expect(stale.stderr.trim()).toBe(`gongzhi: No live API key starts with "${secret.slice(0, 11)}".`);
-  const prefix = renewed.slice(0, 11);
+  // With a grace the secret it replaces works on for it (the key's row says until when).
+  const graced = await runCli(['api-key', 'rotate', renewed.slice(0, 11), '--grace-seconds', '3600'], {
+    DATABASE_URL: db.url,
+    GONGZHI_PLUGINS: '',
+  });
+  expect(graced.code).toBe(0);
+  const sql = new pg.Client({ connectionString: db.url });
+  await sql.connect();
+  try {
+    const { rows } = await sql.query(
+      `SELECT previous_prefix, round(extract(epoch FROM previous_expires_at - now()) / 60) AS minutes FROM api_key WHERE prefix = $1`,
+      [graced.stdout.trim().slice(0, 11)],
+    );
+    expect(rows).toEqual([{ previous_prefix: renewed.slice(0, 11), minutes: '60' }]);
+  } finally {
+    await sql.end();
+  }
+  const prefix = graced.stdout.trim().slice(0, 11);
   const revoked = await runCli(['api-key', 'revoke', prefix], { DATABASE_URL: db.url, GONGZHI_PLUGINS: '' });
   expect(revoked.stdout.trim()).toBe(`Revoked ${prefix}.`);
   const again = await runCli(['api-key', 'revoke', prefix], { DATABASE_URL: db.url, GONGZHI_PLUGINS: '' });

@@ -145,6 +145,59 @@ test('a rotated key: the old secret is refused at once by another process that h
   expect(again.data.rotateApiKey).toEqual({ created: null, errors: [expect.objectContaining({ code: 'CONFLICT' })] });
 }, 60_000);
 
+test('a key rotated with a grace: the old secret works on every process until the grace ends, then on none; a second rotation ends it at once', async () => {
+  const key = await createKey('按期轮换应用');
+  expect(await statusWith(b!, key.secret)).toBe(200); // B holds it cached
+  const ROTATE = `mutation($id: ID!, $grace: Int!) { rotateApiKey(id: $id, graceSeconds: $grace) {
+    created { secret apiKey { id previousSecretExpiresAt } } errors { code message field } } }`;
+  const rotate = async (grace: number) => (await postGraphQL(a!.url, ROTATE, { id: key.id, grace }, TEST_ADMIN_KEY)).data.rotateApiKey;
+  // A week at most, as a webhook's secret; a refusal changes nothing.
+  for (const grace of [-1, 7 * 86_400 + 1]) {
+    expect(await rotate(grace)).toEqual({
+      created: null,
+      errors: [
+        {
+          code: 'BAD_USER_INPUT',
+          message: `"graceSeconds" must be a whole number from 0 to 604800 (7 days), got ${grace}.`,
+          field: 'graceSeconds',
+        },
+      ],
+    });
+  }
+  expect(await statusWith(a!, key.secret)).toBe(200);
+
+  const first = (await rotate(6)).created;
+  const ends = new Date(first.apiKey.previousSecretExpiresAt).getTime();
+  expect(ends).toBeGreaterThan(Date.now() + 4000);
+  for (const gateway of [a!, b!]) {
+    expect(await statusWith(gateway, key.secret)).toBe(200);
+    expect(await statusWith(gateway, first.secret)).toBe(200);
+  }
+  // The grace over, the old secret is refused everywhere, whatever was cached; the new one works.
+  await new Promise((r) => setTimeout(r, Math.max(0, ends - Date.now()) + 100));
+  for (const gateway of [a!, b!]) {
+    expect(await statusWith(gateway, key.secret)).toBe(401);
+    expect(await statusWith(gateway, first.secret)).toBe(200);
+  }
+
+  // Rotated again in a grace: the secret before stops at once (only the last one replaced has a grace).
+  const second = (await rotate(600)).created;
+  const third = (await rotate(600)).created;
+  expect(await statusWith(b!, third.secret)).toBe(200);
+  expect(await statusWith(b!, second.secret)).toBe(200);
+  const since = Date.now();
+  let status = await statusWith(b!, first.secret);
+  while (status !== 401 && Date.now() - since < 1000) {
+    await new Promise((r) => setTimeout(r, 50));
+    status = await statusWith(b!, first.secret);
+  }
+  expect(status).toBe(401);
+  // A revocation ends every secret of the key at once, the one in its grace too.
+  await postGraphQL(a!.url, 'mutation($id: ID!) { revokeApiKey(id: $id) { errors { code } } }', { id: key.id }, TEST_ADMIN_KEY);
+  expect(await statusWith(a!, second.secret)).toBe(401);
+  expect(await statusWith(a!, third.secret)).toBe(401);
+}, 60_000);
+
 /** What `{ viewer { permissions } }` answers `gateway` for a person signed in with `token`. */
 async function permissionsOn(gateway: CliRun, token: string): Promise<string[]> {
   const res = await postGraphQL(gateway.url, '{ viewer { permissions } }', {}, token);

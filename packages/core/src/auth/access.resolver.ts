@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, Field, FieldResolver, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { loadRef, perform } from '../command/command.js';
 import { payloadType } from '../command/payload.js';
 import { type Ref, RefArg, RefField } from '../command/reference.js';
@@ -11,6 +11,7 @@ import { RequestConnection } from '../request/request.types.js';
 import { SensitiveAccessLogEntry } from './access-log.entity.js';
 import { issueApiKey, revokeApiKey, rotateApiKey } from './api-key.commands.js';
 import { ApiKey } from './api-key.entity.js';
+import { MAX_ROTATION_GRACE_SECONDS } from './secret-rotation.js';
 import { authorize } from './authorize.js';
 import { Permission } from './permission.js';
 import { type ConnectionOrder, ConnectionArgs, ConnectionPage, connectionType, findPage } from '../relay/connection.js';
@@ -112,10 +113,18 @@ export class AccessResolver {
 
   @Mutation(() => CreatedApiKeyPayload, {
     description:
-      'Gives an API key a new secret: the old one stops working at once; the key keeps its id, places, permissions and webhooks. The new secret is shown this once.',
+      'Gives an API key a new secret; the key keeps its id, places, permissions and webhooks. The old secret stops working at once (a leak), or after graceSeconds (a planned change: deploy the new one meanwhile). The new secret is shown this once.',
   })
-  rotateApiKey(@RefArg('id', () => ApiKey) apiKey: Ref<ApiKey>, @Ctx() ctx: GongzhiContext) {
-    return perform(ctx, CreatedApiKeyPayload, rotateApiKey, { apiKey }, (created) => ({ created }));
+  rotateApiKey(
+    @RefArg('id', () => ApiKey) apiKey: Ref<ApiKey>,
+    @Arg('graceSeconds', () => Int, {
+      defaultValue: 0,
+      description: `How long the old secret also works, 0–${MAX_ROTATION_GRACE_SECONDS} (a rotation during a grace ends the older secret at once).`,
+    })
+    graceSeconds: number,
+    @Ctx() ctx: GongzhiContext,
+  ) {
+    return perform(ctx, CreatedApiKeyPayload, rotateApiKey, { apiKey, graceSeconds }, (created) => ({ created }));
   }
 
   @Mutation(() => ApiKeyPayload, { description: 'Revokes an API key at once: its requests and open subscriptions stop working.' })

@@ -8,6 +8,7 @@ import { Permission } from './permission.js';
 import { coreMessages } from '../i18n/core-messages.js';
 import { placeSummaries } from '../place/place.queries.js';
 import type { Access } from './access.js';
+import { checkGraceSeconds, graceEnd } from './secret-rotation.js';
 
 /** The shape of a key: gz_<8 lowercase letters or digits>_<32 or more letters, digits, - or _>. */
 export const KEY_FORMAT = /^gz_([a-z0-9]{8})_([A-Za-z0-9_-]{32,})$/;
@@ -89,20 +90,28 @@ function assertGrantable(access: Access, places: readonly { path: string }[], pe
 }
 
 /**
- * Gives a key a new secret (it leaked, or its time came): the old secret stops working at once
- * on every process (the key's row changes, and core migration 0016's notice drops it from every
- * credential cache), while the key keeps its id, name, places, permissions and webhooks. Only who
- * could issue the key may rotate it. The new secret is in the answer only.
+ * Gives a key a new secret (it leaked, or its time came), while the key keeps its id, name,
+ * places, permissions and webhooks. With `graceSeconds` 0 the old secret stops working at once on
+ * every process (the key's row changes, and core migration 0016's notice drops it from every
+ * credential cache); with more (up to 7 days, as a webhook's) it also works until then, so an app
+ * can switch its deployments over; a rotation during the grace ends the older secret at once.
+ * Only who could issue the key may rotate it. The new secret is in the answer only.
  */
-export const rotateApiKey = defineCommand<{ apiKey: Named<ApiKey> }, { apiKey: ApiKey; secret: string }>({
+export const rotateApiKey = defineCommand<{ apiKey: Named<ApiKey>; graceSeconds?: number | null }, { apiKey: ApiKey; secret: string }>({
   name: 'apiKey.rotate',
   permission: Permission.API_KEY_MANAGE,
   lock: ['apiKey'],
-  async run(uow, { apiKey }) {
+  async run(uow, { apiKey, graceSeconds = 0 }) {
+    const grace = graceSeconds ?? 0;
+    checkGraceSeconds(grace);
     if (apiKey.revokedAt) throw coreMessages.apiKeyRevokedRotate.error({ revokedAt: apiKey.revokedAt.toISOString() }, 'id');
     const places = [...(await placeSummaries(uow, apiKey.placeIds)).values()];
     assertGrantable(uow.actor.access, places, apiKey.permissions, 'id');
     const secret = newSecret();
+    const expires = grace > 0 ? await graceEnd(uow.em, grace) : null;
+    apiKey.previousPrefix = expires ? apiKey.prefix : null;
+    apiKey.previousSecretHash = expires ? apiKey.secretHash : null;
+    apiKey.previousSecretExpiresAt = expires;
     apiKey.prefix = secret.slice(0, 11);
     apiKey.secretHash = hashSecret(secret);
     await uow.em.flush();

@@ -9,7 +9,7 @@ import { NodeEntity } from '../relay/node-entity.js';
  */
 @Entity({ tableName: 'api_key' })
 @ObjectType({ implements: Node, description: 'An API key of a district app (the secret is never shown again after creation).' })
-export class ApiKey extends NodeEntity<'revokedAt' | 'lastUsedAt'> {
+export class ApiKey extends NodeEntity<'revokedAt' | 'lastUsedAt' | 'previousPrefix' | 'previousSecretHash' | 'previousSecretExpiresAt'> {
   @Property({ type: 'text' })
   @Field(() => String, { description: 'What the key is for, e.g. the app that uses it.' })
   name!: string;
@@ -20,6 +20,20 @@ export class ApiKey extends NodeEntity<'revokedAt' | 'lastUsedAt'> {
 
   @Property({ type: 'text' })
   secretHash!: string;
+
+  /** The public start of the secret before the last rotation, which still works until `previousSecretExpiresAt`. */
+  @Property({ type: 'text', nullable: true, unique: true })
+  previousPrefix?: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  previousSecretHash?: string | null = null;
+
+  @Property({ type: 'datetime', nullable: true, fieldName: 'previous_expires_at' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Until when the secret before the last rotation also works (rotateApiKey with graceSeconds); null or past: it does not.',
+  })
+  previousSecretExpiresAt?: Date | null = null;
 
   /** Places whose subtrees the key sees; empty means everywhere. */
   @Property({ type: 'uuid[]' })

@@ -47,29 +47,44 @@ interface CheckedKey {
   expires: number;
 }
 
+/** What a check read: the caller and access, and until when at most they hold (a rotated key's old secret: its grace's end). */
+interface CheckedRead {
+  caller: Caller;
+  access: Access;
+  until?: number | null;
+}
+
 /**
  * The live key a secret belongs to and its grants (the paths of its places), in one statement;
- * null for an unknown, malformed or revoked key. Looked up by its public prefix, compared in
- * constant time.
+ * null for an unknown, malformed or revoked key. Looked up by its public prefix (the current
+ * secret's, or the one before the last rotation while its grace lasts), compared in constant
+ * time. A secret in its grace is checked again when the grace ends (`until`).
  */
-async function checkApiKey(em: EntityManager, secret: string): Promise<{ id: string; access: Access } | null> {
+async function checkApiKey(em: EntityManager, secret: string): Promise<{ id: string; access: Access; until: number | null } | null> {
   const match = KEY_FORMAT.exec(secret);
   if (!match) return null;
   // Prepared (a fixed-shape read): a district's many keys are each checked every few seconds.
-  const [key] = await executeRead<{ id: string; secret_hash: string; permissions: string[]; everywhere: boolean; paths: string[] }[]>(
+  const keys = await executeRead<
+    { id: string; secret_hash: string; until: Date | null; permissions: string[]; everywhere: boolean; paths: string[] }[]
+  >(
     em,
-    `SELECT k.id, k.secret_hash, k.permissions, cardinality(k.place_ids) = 0 AS everywhere,
+    `SELECT k.id, k.permissions, cardinality(k.place_ids) = 0 AS everywhere,
+            CASE WHEN k.prefix = ? THEN k.secret_hash ELSE k.previous_secret_hash END AS secret_hash,
+            CASE WHEN k.prefix = ? THEN NULL ELSE k.previous_expires_at END AS until,
             coalesce(array_agg(p.path) FILTER (WHERE p.path IS NOT NULL), '{}') AS paths
        FROM api_key k LEFT JOIN place p ON p.id = ANY (k.place_ids)
-      WHERE k.prefix = ? AND k.revoked_at IS NULL
+      WHERE (k.prefix = ? OR (k.previous_prefix = ? AND k.previous_expires_at > now())) AND k.revoked_at IS NULL
       GROUP BY k.id`,
-    [`gz_${match[1]}`],
+    Array(4).fill(`gz_${match[1]}`),
     { byKey: true },
   );
-  if (!key) return null;
   const given = Buffer.from(hashSecret(secret), 'hex');
-  const stored = Buffer.from(key.secret_hash, 'hex');
-  if (given.length !== stored.length || !timingSafeEqual(given, stored)) return null;
+  // Two rows only if one key's new prefix is another's old one: the secret tells them apart.
+  const key = keys.find((k) => {
+    const stored = Buffer.from(k.secret_hash, 'hex');
+    return given.length === stored.length && timingSafeEqual(given, stored);
+  });
+  if (!key) return null;
   // The key's own id rides along: it owns rows (its webhooks) that place rules show to it.
   const access = key.everywhere
     ? Access.of([{ path: '', permissions: key.permissions }], null, key.id)
@@ -78,7 +93,7 @@ async function checkApiKey(em: EntityManager, secret: string): Promise<{ id: str
         null,
         key.id,
       );
-  return { id: key.id, access };
+  return { id: key.id, access, until: key.until ? new Date(key.until).getTime() : null };
 }
 
 /**
@@ -133,7 +148,7 @@ export function createAuthenticator(em: () => EntityManager, tokens: TokenConfig
   // reconnecting) costs one statement, not one pool connection each. A check started before
   // the latest revocation notice is not joined.
   const checking = new Map<string, { seen: number; result: Promise<CheckedKey | null> }>();
-  const check = (cacheKey: string, read: () => Promise<Omit<CheckedKey, 'expires'> | null>): Promise<CheckedKey | null> => {
+  const check = (cacheKey: string, read: () => Promise<CheckedRead | null>): Promise<CheckedKey | null> => {
     const running = checking.get(cacheKey);
     if (running?.seen === revocations) return running.result;
     const seen = revocations;
@@ -142,7 +157,12 @@ export function createAuthenticator(em: () => EntityManager, tokens: TokenConfig
         if (!found) return null;
         // From when the database answered: a check may have waited long for it. The grants read
         // serve the operation that follows (and, cached, the next ones).
-        const entry: CheckedKey = { ...found, expires: Date.now() + cacheMs };
+        // A secret in its grace is kept no longer than the grace.
+        const entry: CheckedKey = {
+          caller: found.caller,
+          access: found.access,
+          expires: Math.min(Date.now() + cacheMs, found.until ?? Infinity),
+        };
         if (cacheMs > 0 && feed?.live && revocations === seen) {
           if (cache.size > 10_000) cache.clear();
           cache.set(cacheKey, entry);
@@ -156,7 +176,7 @@ export function createAuthenticator(em: () => EntityManager, tokens: TokenConfig
     return started;
   };
   /** The caller of a credential, with its grants preset for the operation it starts; null when the credential is unknown. */
-  const callerOf = async (cacheKey: string, read: () => Promise<Omit<CheckedKey, 'expires'> | null>): Promise<Caller | null> => {
+  const callerOf = async (cacheKey: string, read: () => Promise<CheckedRead | null>): Promise<Caller | null> => {
     const cached = cache.get(cacheKey);
     const checked = cached && cached.expires > Date.now() && feed?.live ? cached : await check(cacheKey, read);
     if (!checked) return null;
@@ -172,7 +192,7 @@ export function createAuthenticator(em: () => EntityManager, tokens: TokenConfig
     const key = await checkApiKey(fork, raw);
     if (!key) return null;
     touch(fork, key.id);
-    return { caller: { id: key.id, kind: 'api-key' as const }, access: key.access };
+    return { caller: { id: key.id, kind: 'api-key' as const }, access: key.access, until: key.until };
   };
   const personAccess = feed ? options.personAccess : undefined;
   return async (credential) => {

@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { defineCommand, type Named, type UnitOfWork } from '../command/command.js';
 import { Permission } from '../auth/permission.js';
-import { expectRow } from '../database/rows.js';
 import { toGlobalId } from '../relay/global-id.js';
 import type { Place } from '../place/place.entity.js';
 import { newWebhookSecret } from './webhook-signature.js';
 import { Webhook, WebhookDelivery, WebhookStatus } from './webhook.entity.js';
 import { coreMessages } from '../i18n/core-messages.js';
+import { checkGraceSeconds, graceEnd } from '../auth/secret-rotation.js';
 
 /** Most webhooks one person or key may have. */
 export const MAX_WEBHOOKS_PER_OWNER = 20;
-/** Longest grace period of a rotated secret: 7 days. */
-export const MAX_ROTATION_GRACE_SECONDS = 7 * 86_400;
 
 const EVENT_NAME = /^[a-z][a-z0-9-]*\.[a-z0-9][a-z0-9.-]*$/;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -146,16 +144,10 @@ export const rotateWebhookSecret = defineCommand<{ webhook: Named<Webhook>; grac
   permission: Permission.WEBHOOK_MANAGE,
   lock: ['webhook'],
   async run(uow, { webhook, graceSeconds }) {
-    if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > MAX_ROTATION_GRACE_SECONDS) {
-      throw coreMessages.gracesecondsWholeNumberFrom.error({ MAX_ROTATION_GRACE_SECONDS, graceSeconds }, 'graceSeconds');
-    }
+    checkGraceSeconds(graceSeconds);
     const secret = newWebhookSecret();
-    const row = expectRow(
-      await uow.em.execute<{ expires: Date }[]>(`SELECT clock_timestamp() + ? * interval '1 second' AS expires`, [graceSeconds]),
-      'clock',
-    );
     webhook.previousSecret = webhook.secret;
-    webhook.previousSecretExpiresAt = new Date(row.expires);
+    webhook.previousSecretExpiresAt = await graceEnd(uow.em, graceSeconds);
     webhook.secret = secret;
     await uow.em.flush();
     return { webhook, secret };

@@ -7,11 +7,11 @@ import { type Ref, RefArg, RefField } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
 import { keyedRows, loadById } from '../graphql/loaders.js';
 import { Place } from '../place/place.entity.js';
+import { MAX_ROTATION_GRACE_SECONDS } from '../auth/secret-rotation.js';
 import {
   createWebhook,
   deleteWebhook,
   enableWebhook,
-  MAX_ROTATION_GRACE_SECONDS,
   pingWebhook,
   replayWebhookDelivery,
   rotateWebhookSecret,
