@@ -104,7 +104,7 @@ test("a community's key receives the grid created in its community, with global 
 
 test("a resident moves to the next community: each community's app hears its side of the move, and nothing of the other", async () => {
   const port = (receiver.address() as AddressInfo).port;
-  const PERSON_EVENTS = ['person.created', 'person.moved-out', 'person.moved-in'];
+  const PERSON_EVENTS = ['person.created', 'person.moved-out', 'person.moved-in', 'person.role-ended'];
   for (const [community, path] of [
     [communityA, '/people-a'],
     [communityB, '/people-b'],
@@ -122,6 +122,11 @@ test("a resident moves to the next community: each community's app hears its sid
     { h: householdA.id },
   );
   const person = created.createPerson.person.id as string;
+  const resident = await app.run(
+    'mutation($p: ID!, $h: ID!) { assignRole(personId: $p, placeId: $h, role: RESIDENT, startsOn: "2020-01-01") { role { id } errors { code } } }',
+    { p: person, h: householdA.id },
+  );
+  expect(resident.assignRole.errors).toEqual([]);
   const moved = await app.run(
     'mutation($id: ID!, $h: ID!) { updatePerson(id: $id, input: { householdId: $h }) { errors { code message } } }',
     {
@@ -130,7 +135,7 @@ test("a resident moves to the next community: each community's app hears its sid
     },
   );
   expect(moved.updatePerson.errors).toEqual([]);
-  for (let i = 0; i < 200 && !(receivedAt.get('/people-a')?.length === 2 && receivedAt.get('/people-b')?.length === 1); i++) {
+  for (let i = 0; i < 200 && !(receivedAt.get('/people-a')?.length === 3 && receivedAt.get('/people-b')?.length === 1); i++) {
     await new Promise((r) => setTimeout(r, 25));
   }
   await new Promise((r) => setTimeout(r, 300)); // nothing more comes
@@ -141,6 +146,19 @@ test("a resident moves to the next community: each community's app hears its sid
       type: 'person.moved-out',
       ...at,
       data: { personId: person, householdId: householdA.id, placePath: householdA.path, movedAt: expect.any(String) },
+    },
+    // Their resident role there ended with the move (yesterday: the last day they lived there).
+    {
+      type: 'person.role-ended',
+      ...at,
+      data: {
+        personId: person,
+        roleId: resident.assignRole.role.id,
+        role: 'resident',
+        placeId: householdA.id,
+        placePath: householdA.path,
+        endsOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      },
     },
   ]);
   expect(receivedAt.get('/people-b')).toEqual([

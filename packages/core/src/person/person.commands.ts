@@ -148,16 +148,28 @@ export const updatePerson = defineCommand<{ person: Named<Person> } & PersonChan
     }
     person.name = newName(name, 'input.name') ?? person.name;
     const moved = household !== undefined && refId(household) !== current;
+    let ended: PersonRole[] = [];
     if (moved) {
       checkHousehold(uow, household, () => coreMessages.householdNullEverywhere.error('input.householdId'));
       person.household = household;
-      if (current) await endResidenceAt(uow, person, current);
+      if (current) ended = await endResidenceAt(uow, person, current);
     }
     await uow.em.flush();
     if (moved) {
       // One event per side: each household's subscribers learn of the side they see, not where the person went or came from.
       const movedAt = uow.now().toISOString();
       if (home) await uow.emit('person.moved-out', { personId: person.uuid, householdId: home.id, placePath: home.path, movedAt });
+      // The resident role the move ended is announced like any role's end, to those who see the household left.
+      for (const role of ended) {
+        await uow.emit('person.role-ended', {
+          personId: person.uuid,
+          roleId: role.uuid,
+          role: role.role,
+          placeId: home!.id,
+          placePath: home!.path,
+          endsOn: role.endsOn!,
+        });
+      }
       if (household)
         await uow.emit('person.moved-in', { personId: person.uuid, householdId: household.uuid, placePath: household.path, movedAt });
     }
@@ -168,9 +180,9 @@ export const updatePerson = defineCommand<{ person: Named<Person> } & PersonChan
 /**
  * A person who moved out no longer lives at `household`: their resident role there (as the demo's
  * and many districts' registers record it) ends yesterday in the district's calendar. Their other
- * roles stay: staff end those (`endRole`).
+ * roles stay: staff end those (`endRole`). Returns the roles ended (one not begun is removed).
  */
-async function endResidenceAt(uow: UnitOfWork, person: Person, household: string): Promise<void> {
+async function endResidenceAt(uow: UnitOfWork, person: Person, household: string): Promise<PersonRole[]> {
   const today = localDate(uow.now(), uow.timeZone);
   const yesterday = addDays(today, -1);
   const open = await uow.em.find(PersonRole, {
@@ -179,11 +191,13 @@ async function endResidenceAt(uow: UnitOfWork, person: Person, household: string
     role: PersonRoleKind.RESIDENT,
     $or: [{ endsOn: null }, { endsOn: { $gt: yesterday } }],
   });
+  const ended: PersonRole[] = [];
   for (const role of open) {
     // One not begun before today never held: it goes (an end cannot come before a start).
     if (role.startsOn > yesterday) uow.em.remove(role);
-    else role.endsOn = yesterday;
+    else ended.push(Object.assign(role, { endsOn: yesterday }));
   }
+  return ended;
 }
 
 /** What a care profile records. */

@@ -33,7 +33,7 @@ declare module '../events/event-bus.js' {
     'person.moved-in': PersonMoved;
     /** A person was given a role at a place (`assignRole`); `placePath` is the role's place. */
     'person.role-assigned': PersonRoleChange & { startsOn: string; endsOn: string | null };
-    /** A role got its last day (`endRole`; a move ends a resident role without this event: see person.moved-out). */
+    /** A role got its last day (`endRole`, or a move: the resident role at the household left). */
     'person.role-ended': PersonRoleChange & { endsOn: string };
   }
 }
@@ -94,7 +94,7 @@ export const personEvents = {
   },
   'person.role-ended': {
     description:
-      'A role got its last day (a worker leaves a post). A move ends the resident role at the old household without it: see person.moved-out.',
+      'A role got its last day (a worker leaves a post; a resident moves out: their resident role at the household left, with its person.moved-out).',
     payload: { ...roleFields, endsOn: 'Its last day, as a date YYYY-MM-DD.' },
   },
 } as const satisfies PluginEventCatalog<'person'>;
