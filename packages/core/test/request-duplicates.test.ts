@@ -108,6 +108,13 @@ test('reports of one problem are merged into one: closed, pointing at it, on bot
   expect(handled.duplicates.nodes.map((n: { title: string }) => n.title)).toEqual(['楼下路灯坏了', '20号楼路灯不亮']);
   expect((await read(again)).duplicateOf).toEqual({ id: hotline });
   expect((await read(first)).duplicates.nodes).toEqual([]);
+  // A list of the problems reported leaves the duplicates out; a list of the duplicates has only them.
+  const LIST = `query($under: ID!, $dup: Boolean) { requests(filter: { under: $under, text: "路灯", duplicate: $dup }, first: 10) { nodes { title } } }`;
+  const titles = async (dup: boolean | null) =>
+    (await app.run(LIST, { under: place.c.id, dup })).requests.nodes.map((n: { title: string }) => n.title);
+  expect(await titles(false)).toEqual(['12345: 芳星园路灯不亮']);
+  expect(await titles(true)).toEqual(['楼下路灯坏了', '20号楼路灯不亮']);
+  expect(await titles(null)).toEqual(['12345: 芳星园路灯不亮', '楼下路灯坏了', '20号楼路灯不亮']);
 });
 
 test('only open work is merged, into another request that is handled and not itself a duplicate; a refusal writes nothing', async () => {

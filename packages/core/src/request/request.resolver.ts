@@ -166,6 +166,7 @@ export class RequestResolver {
     if (filter?.assigneeId) where.push({ assignee: (await requireRef(ctx, filter.assigneeId)).uuid });
     if (filter?.requesterId) where.push({ requester: (await requireRef(ctx, filter.requesterId)).uuid });
     if (filter?.dispatchedToId) where.push({ dispatchedTo: (await requireRef(ctx, filter.dispatchedToId)).uuid });
+    if (filter?.duplicate != null) where.push({ duplicateOf: filter.duplicate ? { $ne: null } : null });
     if (filter?.createdFrom) where.push({ createdAt: { $gte: filter.createdFrom } });
     if (filter?.createdTo) where.push({ createdAt: { $lt: filter.createdTo } });
     if (filter?.text?.trim()) {

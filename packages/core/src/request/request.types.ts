@@ -39,6 +39,12 @@ export class RequestFilter {
 
   @Field(() => String, { nullable: true, description: 'Words in the title or description (Chinese works: substring match).' })
   text?: string;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'true: only duplicates merged into another request (重复件); false: none of them (each problem once).',
+  })
+  duplicate?: boolean;
 }
 
 /** A page of requests, newest first. */
