@@ -1,6 +1,7 @@
 import { type GongzhiEvent, Person, type Place, PlaceType } from '@gongzhi/core';
 import { apiKeyCaller, asPerson, createTestApp, placeWriter, problemOf, type TestApp, uuidOf } from '@gongzhi/core/testing';
 import pg from 'pg';
+import { moved, submitted } from './fixtures/requests.js';
 
 /**
  * Duplicates (重复件, 合并办理): the broken street lamp outside 20号楼 is reported by several
@@ -13,23 +14,9 @@ let residents: Person[];
 const FIELDS = `request { id status duplicateOf { id title } timeline { nodes { action fromStatus toStatus note } } } errors { code message field }`;
 const MERGE = `mutation($id: ID!, $into: ID!, $note: String) { mergeDuplicateRequest(id: $id, intoId: $into, note: $note) { ${FIELDS} } }`;
 
-async function submit(title: string, at = 'h', requester = residents[0]): Promise<string> {
-  const data = await app.run(`mutation($i: SubmitRequestInput!) { submitRequest(input: $i) { request { id } errors { code message } } }`, {
-    i: { kind: 'REPORT', channel: 'PHONE', title, placeId: place[at].id, requesterId: requester.id },
-  });
-  expect(data.submitRequest.errors).toEqual([]);
-  return data.submitRequest.request.id;
-}
-async function step(id: string, to: string) {
-  const data = await app.run(
-    `mutation($id: ID!, $to: RequestStatus!) { changeRequestStatus(id: $id, to: $to) { errors { code message } } }`,
-    {
-      id,
-      to,
-    },
-  );
-  expect(data.changeRequestStatus.errors).toEqual([]);
-}
+const submit = (title: string, at = 'h', requester = residents[0]) =>
+  submitted(app, { kind: 'REPORT', title, placeId: place[at].id, requesterId: requester.id });
+const step = (id: string, to: string) => moved(app, id, to);
 const merge = async (id: string, into: string, note: string | null = null, caller?: Parameters<TestApp['run']>[2]) =>
   (await app.run(MERGE, { id, into, note }, caller)).mergeDuplicateRequest;
 const read = async (id: string) =>

@@ -1,5 +1,6 @@
 import { Person, type Place, PlaceType } from '@gongzhi/core';
 import { apiKeyCaller, asPerson, createTestApp, createTestClock, placeWriter, problemOf, type TestApp } from '@gongzhi/core/testing';
+import { moved, submitted } from './fixtures/requests.js';
 
 /**
  * The hotline's three rates (响应率, 解决率, 满意率) and the on-time rate of the requests submitted
@@ -15,23 +16,9 @@ const QUERY = `query($under: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { requ
   rated averageRating satisfied satisfactionRate } }`;
 const JUNE = { from: '2026-06-01T00:00:00+08:00', to: '2026-07-01T00:00:00+08:00' };
 
-async function submit(at: string, title: string, dueAt: string | null = null): Promise<string> {
-  const data = await app.run(`mutation($i: SubmitRequestInput!) { submitRequest(input: $i) { request { id } errors { code message } } }`, {
-    i: { kind: 'NEED', channel: 'PHONE', title, placeId: place[at].id, requesterId: resident.id, dueAt },
-  });
-  expect(data.submitRequest.errors).toEqual([]);
-  return data.submitRequest.request.id;
-}
-async function step(id: string, to: string) {
-  const data = await app.run(
-    `mutation($id: ID!, $to: RequestStatus!) { changeRequestStatus(id: $id, to: $to) { errors { code message } } }`,
-    {
-      id,
-      to,
-    },
-  );
-  expect(data.changeRequestStatus.errors).toEqual([]);
-}
+const submit = (at: string, title: string, dueAt: string | null = null) =>
+  submitted(app, { title, placeId: place[at].id, requesterId: resident.id, dueAt });
+const step = (id: string, to: string) => moved(app, id, to);
 async function rate(id: string, rating: number) {
   const data = await app.run(`mutation($id: ID!, $r: Int!) { rateRequest(id: $id, rating: $r) { errors { code message } } }`, {
     id,
