@@ -160,8 +160,13 @@ test("staff need request.manage at both; a request they cannot see answers like 
   expect(problemOf(await app.execute(MERGE, { id: theirs, into: mine }, { caller: reporter }))).toMatchObject({ code: 'FORBIDDEN' });
   expect((await merge(theirs, mine, '同一处堆物', { caller: staff })).errors).toEqual([]);
   // 苍爷爷 sees his own report closed as a duplicate, not 宋阿姨's.
-  const seen = await app.run(`query($id: ID!) { request(id: $id) { status duplicateOf { id } } }`, { id: theirs }, asPerson(residents[1]));
-  expect(seen.request).toEqual({ status: 'CLOSED', duplicateOf: null });
+  // He is told how the problem's handling goes, by its status only.
+  const SEEN = `query($id: ID!) { request(id: $id) { status duplicateOf { id } duplicateOfStatus } }`;
+  const seen = await app.run(SEEN, { id: theirs }, asPerson(residents[1]));
+  expect(seen.request).toEqual({ status: 'CLOSED', duplicateOf: null, duplicateOfStatus: 'SUBMITTED' });
+  for (const to of ['ACCEPTED', 'IN_PROGRESS', 'RESOLVED']) await step(mine, to);
+  expect((await app.run(SEEN, { id: theirs }, asPerson(residents[1]))).request.duplicateOfStatus).toBe('RESOLVED');
+  expect((await app.run(SEEN, { id: mine }, asPerson(residents[0]))).request.duplicateOfStatus).toBeNull();
   const hers = await app.run(`query($id: ID!) { request(id: $id) { duplicates { nodes { id } } } }`, { id: mine }, asPerson(residents[0]));
   expect(hers.request.duplicates.nodes).toEqual([]);
 });

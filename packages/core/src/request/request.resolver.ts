@@ -41,6 +41,7 @@ import {
   submitRequest,
 } from './request.commands.js';
 import { OPEN_STATUSES, RequestChannel, RequestKind, RequestPriority, RequestStatus } from './request.entity.js';
+import { keyedRows, refId } from '../graphql/loaders.js';
 import { isBoardIndexDepth } from '../migrations/core/0011_request_read_paths.js';
 import { Request } from './request.entity.js';
 import { RequestPayload } from './request.types.js';
@@ -371,6 +372,23 @@ export class RequestResolver {
   async callbackPhone(@Root() request: Request, @Ctx() ctx: GongzhiContext): Promise<string | null> {
     if (!request.callbackPhone) return null;
     return (await readSensitive(ctx, request.uuid, 'request.callbackPhone', [request.placePath])) ? request.callbackPhone : null;
+  }
+
+  @FieldResolver(() => RequestStatus, {
+    nullable: true,
+    description:
+      'For a duplicate (重复件): the status of the request it was merged into, shown to whoever sees this one (its requester learns when the problem is fixed, not whose report was kept). Null for a request that is no duplicate.',
+  })
+  async duplicateOfStatus(@Root() request: Request, @Ctx() ctx: GongzhiContext): Promise<RequestStatus | null> {
+    const original = refId(request.duplicateOf);
+    if (!original) return null;
+    // Only the status: the row itself is shown (duplicateOf) to those who may see it.
+    const [row] = await keyedRows<{ id: string; status: RequestStatus }>(ctx, 'Request.duplicateOfStatus', original, {
+      sql: (match) => `SELECT id, status FROM request WHERE id ${match}`,
+      keyColumn: 'id',
+      type: 'uuid',
+    });
+    return row?.status ?? null;
   }
 
   @ByParentKey()
