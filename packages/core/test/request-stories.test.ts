@@ -264,4 +264,30 @@ describe('deadlines on the record', () => {
     expect((await change('2026-06-10T00:00:00.000Z', '')).errors[0]).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
     expect((await change('2026-06-10T00:00:00.000Z', '我想改', li)).errors[0]).toMatchObject({ code: 'FORBIDDEN' });
   });
+
+  test('the work that runs out by a time (即将超期): dueBefore, with the open statuses', async () => {
+    const due = async (orderNo: string, dueAt: string | null) => {
+      const id = (await importOrder(orderNo, null)).request.id as string;
+      if (!dueAt) return id;
+      const set = await app.run(
+        `mutation($id: ID!, $dueAt: DateTimeISO, $r: String!) { changeRequestDeadline(id: $id, dueAt: $dueAt, reason: $r) { errors { code message } } }`,
+        { id, dueAt, r: '12345 办理时限' },
+        asPerson(wang),
+      );
+      expect(set.changeRequestDeadline.errors).toEqual([]);
+      return id;
+    };
+    const soon = await due('12345-2030-0101-001', '2030-01-02T09:00:00.000Z');
+    const later = await due('12345-2030-0101-002', '2030-01-09T09:00:00.000Z');
+    await due('12345-2030-0101-003', null);
+    const done = await due('12345-2030-0101-004', '2030-01-02T08:00:00.000Z');
+    for (const to of ['ACCEPTED', 'IN_PROGRESS', 'RESOLVED']) expect((await move(done, to, wang)).errors).toEqual([]);
+    const LIST = `query($under: ID!, $by: DateTimeISO!) { requests(filter: { under: $under, text: "12345-2030", dueBefore: $by,
+      status: [SUBMITTED, ACCEPTED, ASSIGNED, CLAIMED, IN_PROGRESS, ESCALATED] }) { nodes { id } } }`;
+    const ids = async (by: string) =>
+      (await app.run(LIST, { under: community.id, by }, asPerson(wang))).requests.nodes.map((n: { id: string }) => n.id);
+    expect(await ids('2030-01-02T09:00:00.000Z')).toEqual([soon]);
+    expect(await ids('2030-01-10T00:00:00.000Z')).toEqual([later, soon]);
+    expect(await ids('2030-01-01T00:00:00.000Z')).toEqual([]);
+  });
 });

@@ -170,6 +170,7 @@ export class RequestResolver {
     if (filter?.duplicate != null) where.push({ duplicateOf: filter.duplicate ? { $ne: null } : null });
     if (filter?.createdFrom) where.push({ createdAt: { $gte: filter.createdFrom } });
     if (filter?.createdTo) where.push({ createdAt: { $lt: filter.createdTo } });
+    if (filter?.dueBefore) where.push({ dueAt: { $lte: filter.dueBefore } });
     if (filter?.text?.trim()) {
       const pattern = containsPattern(filter.text.trim());
       where.push({ $or: [{ title: { $ilike: pattern } }, { description: { $ilike: pattern } }, { externalOrderNo: { $ilike: pattern } }] });

@@ -37,6 +37,13 @@ export class RequestFilter {
   @Field(() => Date, { nullable: true, description: 'Created before.' })
   createdTo?: Date;
 
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'Due at or before this time (with a deadline): with the open statuses, the work that runs out by then (即将超期), or is overdue (now).',
+  })
+  dueBefore?: Date;
+
   @Field(() => String, { nullable: true, description: 'Words in the title or description (Chinese works: substring match).' })
   text?: string;
 
