@@ -171,6 +171,48 @@ test("staff need request.manage at both; a request they cannot see answers like 
   expect(hers.request.duplicates.nodes).toEqual([]);
 });
 
+test('a merge made by mistake is undone: the request is its own again, as it was, held by whoever held it', async () => {
+  const lamp = await submit('东门路灯不亮');
+  const bench = await submit('东门长椅坏了', 'h2', residents[1]);
+  await step(bench, 'ACCEPTED');
+  const claimed = await app.run(`mutation($id: ID!, $p: ID!) { claimRequest(id: $id, personId: $p) { errors { code } } }`, {
+    id: bench,
+    p: residents[1].id,
+  });
+  expect(claimed.claimRequest.errors).toEqual([]);
+  expect((await merge(bench, lamp)).errors).toEqual([]);
+  const UNMERGE = `mutation($id: ID!, $why: String!) { unmergeDuplicateRequest(id: $id, reason: $why) {
+    request { status assignee { name } duplicateOf { id } } errors { code message field } } }`;
+  const unmerge = async (id: string, why: string) => (await app.run(UNMERGE, { id, why })).unmergeDuplicateRequest;
+  expect((await unmerge(bench, ' ')).errors).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'reason' })]);
+  expect((await unmerge(lamp, '不是同一件事')).errors).toEqual([
+    {
+      code: 'BAD_USER_INPUT',
+      message: 'This request is no duplicate: only a request merged into another (its duplicateOf) is unmerged.',
+      field: 'id',
+    },
+  ]);
+  const events: GongzhiEvent[] = [];
+  const stop = app.platform.events.onCommitted((batch) => void events.push(...batch));
+  const undone = await unmerge(bench, '不是同一件事');
+  stop();
+  expect(undone).toEqual({ request: { status: 'CLAIMED', assignee: { name: '苍爷爷' }, duplicateOf: null }, errors: [] });
+  expect(events.map((e) => [e.name, (e.payload as { requestId: string }).requestId])).toEqual([
+    ['request.unmerged', uuidOf(bench)],
+    ['request.updated', uuidOf(lamp)],
+  ]);
+  expect((await read(bench)).timeline.nodes.slice(-2)).toEqual([
+    { action: 'merged', note: null },
+    { action: 'unmerged', note: '不是同一件事' },
+  ]);
+  const original = await read(lamp);
+  expect(original.duplicates.nodes).toEqual([]);
+  expect(original.timeline.nodes.map((n: { action: string }) => n.action)).toEqual(['created', 'duplicate', 'duplicate-removed']);
+  // Its own again: it may be merged anew, or go on as it was.
+  await step(bench, 'IN_PROGRESS');
+  expect((await read(bench)).status).toBe('IN_PROGRESS');
+});
+
 test('two requests merged into each other at once: one wins, the other is told, no cycle', async () => {
   for (let round = 0; round < 3; round++) {
     const a = await submit(`井盖丢了 ${round}`);

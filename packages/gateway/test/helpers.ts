@@ -49,11 +49,21 @@ export function testConfig(env: Record<string, string> = {}, cwd = process.cwd()
  * `GONGZHI_PLUGINS` says otherwise) migrates it on start, copied from the run's template: the
  * gateway finds nothing to apply.
  */
-export async function gatewayDatabase(env: Record<string, string> = {}): Promise<TestDatabase> {
+export async function gatewayDatabase(
+  env: Record<string, string> = {},
+  { coreBehind = 0 }: { coreBehind?: number } = {},
+): Promise<TestDatabase> {
   const plugins = await Promise.all(
     testConfig(env).plugins.map(async (spec) => ((await import(spec.name)) as { default: GongzhiPlugin }).default),
   );
-  return createTestDatabase({ migrations: composedMigrations(plugins) });
+  const migrations = composedMigrations(plugins);
+  if (!coreBehind || !migrations) return createTestDatabase({ migrations });
+  // A database of an older version: core's last `coreBehind` migrations not applied yet.
+  return createTestDatabase({
+    migrations: migrations.map((source) =>
+      source.owner === 'core' ? { ...source, migrations: source.migrations.slice(0, -coreBehind) } : source,
+    ),
+  });
 }
 
 /** POSTs a GraphQL operation to a running gateway (as the test admin unless another credential, or null for none, is given). */

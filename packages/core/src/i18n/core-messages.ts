@@ -423,6 +423,16 @@ export const coreMessages = defineMessages('core', {
     en: '"{intoTitle}" was rejected: a duplicate is merged into a request that is handled.',
     'zh-CN': '“{intoTitle}”已被驳回：重复件只能合并到正在或已经办理的诉求。',
   },
+  unmergeNoDuplicate: {
+    code: 'BAD_USER_INPUT',
+    en: 'This request is no duplicate: only a request merged into another (its duplicateOf) is unmerged.',
+    'zh-CN': '该诉求不是重复件：只有已合并到其他诉求（duplicateOf）的诉求才能撤销合并。',
+  },
+  unmergeReasonEmpty: {
+    code: 'BAD_USER_INPUT',
+    en: '"reason" must not be empty: say why it is not the same problem (e.g. "不是同一盏路灯").',
+    'zh-CN': '"reason" 不能为空：请说明为何不是同一问题（如“不是同一盏路灯”）。',
+  },
   reassignReasonEmpty: {
     code: 'BAD_USER_INPUT',
     en: '"reason" must not be empty: say why the work changes hands (e.g. "网格员调岗，工作移交").',

@@ -1,6 +1,7 @@
 import { Permission } from '../auth/permission.js';
 import { defineCommand, type Named } from '../command/command.js';
 import { coreMessages } from '../i18n/core-messages.js';
+import { refId } from '../graphql/loaders.js';
 import { PlaceType } from '../place/place.entity.js';
 import { OPEN_STATUSES, type Request, Request as RequestEntity, RequestStatus } from './request.entity.js';
 import { eventPayload, move, record } from './request.commands.js';
@@ -42,6 +43,38 @@ export const mergeDuplicateRequest = defineCommand<{ into: Named<Request>; reque
     // Those merged into it before are duplicates of the same problem: they point where it does now.
     const followed = await uow.em.nativeUpdate(RequestEntity, { duplicateOf: request.uuid }, { duplicateOf: into.uuid });
     await uow.emit('request.merged', { ...eventPayload(request), from, intoId: into.uuid, followed, note: why });
+    await uow.emit('request.updated', { ...eventPayload(into), change: 'duplicate' });
+    return request;
+  },
+});
+
+/**
+ * Undoes a merge made by mistake (撤销合并: not the same problem after all): the duplicate is its
+ * own request again, in the status it was merged from, held by whoever held it; both timelines
+ * say so (`unmerged` on it, `duplicate-removed` on the other, with the reason). `request.manage`
+ * at both, as for the merge. Duplicates that followed it into the other when it was merged stay
+ * with the other.
+ */
+export const unmergeDuplicateRequest = defineCommand<{ request: Named<Request>; reason: string }, Request>({
+  name: 'request.unmergeDuplicate',
+  lock: ['request'],
+  async run(uow, { request, reason }) {
+    uow.actor.authorize(Permission.REQUEST_MANAGE, request.placePath);
+    const original = refId(request.duplicateOf);
+    const into = original ? await uow.em.findOne(RequestEntity, { uuid: original }) : null;
+    if (!into) throw coreMessages.unmergeNoDuplicate.error('id');
+    uow.actor.authorize(Permission.REQUEST_MANAGE, into.placePath);
+    const why = reason.trim();
+    if (!why) throw coreMessages.unmergeReasonEmpty.error('reason');
+    // Where the merge took it from; a duplicate recorded without its merge (imported) was at least accepted.
+    const [merged] = await uow.em.execute<{ from_status: RequestStatus | null }[]>(
+      `SELECT from_status FROM request_timeline WHERE request_id = ? AND action = 'merged' ORDER BY at DESC, seq DESC LIMIT 1`,
+      [request.uuid],
+    );
+    const back = merged?.from_status ?? RequestStatus.ACCEPTED;
+    await move(uow, request, back, { action: 'unmerged', note: why }, { duplicateOf: null });
+    await record(uow, into, { action: 'duplicate-removed', note: why });
+    await uow.emit('request.unmerged', { ...eventPayload(request), intoId: into.uuid, reason: why });
     await uow.emit('request.updated', { ...eventPayload(into), change: 'duplicate' });
     return request;
   },

@@ -25,6 +25,7 @@ export const requestBoardItems = defineBoardItems<Request>({
     'request.escalated': ref,
     'request.rated': ref,
     'request.merged': ref,
+    'request.unmerged': ref,
     'request.updated': ref,
   },
   load: (em, ids) => em.find(Request, { uuid: { $in: [...ids] } }),

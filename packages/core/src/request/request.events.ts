@@ -21,6 +21,7 @@ declare module '../events/event-bus.js' {
     'request.escalated': RequestEventPayload & { fromLevel: RequestLevel; reason: string };
     'request.rated': RequestEventPayload & { rating: number };
     'request.merged': RequestEventPayload & { from: RequestStatus; intoId: string; followed: number; note: string | null };
+    'request.unmerged': RequestEventPayload & { intoId: string; reason: string };
     /** Changed without a new status: progress reported, deadline moved, a duplicate merged into it. */
     'request.updated': RequestEventPayload & { change: 'progress' | 'deadline' | 'duplicate' };
   }
@@ -86,6 +87,14 @@ export const requestEvents = {
       intoId: { node: 'Request', description: 'The request it was merged into.' },
       followed: 'How many of its own duplicates now point at that request too.',
       note: 'Why, in words, or null.',
+    },
+  },
+  'request.unmerged': {
+    description: 'A merge made by mistake was undone: the request is its own again, in the status it was merged from.',
+    payload: {
+      ...requestFields,
+      intoId: { node: 'Request', description: 'The request it had been merged into.' },
+      reason: 'Why, in words.',
     },
   },
   'request.rated': {

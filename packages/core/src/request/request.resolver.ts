@@ -14,7 +14,7 @@ import { organizationIdsOfPerson } from '../organization/organization.queries.js
 import { containsPattern } from '../database/like-pattern.js';
 import { Person } from '../person/person.entity.js';
 import { dispatchRequest } from './request-dispatch.commands.js';
-import { mergeDuplicateRequest } from './request-duplicate.commands.js';
+import { mergeDuplicateRequest, unmergeDuplicateRequest } from './request-duplicate.commands.js';
 import { Place } from '../place/place.entity.js';
 import {
   type ConnectionOrder,
@@ -296,6 +296,18 @@ export class RequestResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<RequestPayload> {
     return perform(ctx, RequestPayload, mergeDuplicateRequest, { into, request, note: note ?? null });
+  }
+
+  @Mutation(() => RequestPayload, {
+    description:
+      'Undoes a merge made by mistake (撤销合并), with the reason: the duplicate is its own request again, in the status it was merged from. Needs request.manage at both.',
+  })
+  unmergeDuplicateRequest(
+    @RefArg('id', () => Request) request: Ref<Request>,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<RequestPayload> {
+    return perform(ctx, RequestPayload, unmergeDuplicateRequest, { request, reason });
   }
 
   @Mutation(() => RequestPayload, { description: 'Assigns an accepted request to a person (dispatch, 派单).' })
