@@ -573,7 +573,9 @@ async function describeAll(ctx: GongzhiContext, rows: ServiceRequest[]): Promise
     return {
       service_request_id: toGlobalId('Request', request.uuid),
       status: closed ? 'closed' : 'open',
-      status_notes: `Gongzhi status: ${request.status}`,
+      status_notes: request.duplicateOf
+        ? 'Gongzhi status: closed as a duplicate (重复件), merged into another request and handled there'
+        : `Gongzhi status: ${request.status}`,
       service_name: SERVICES[request.kind].name,
       service_code: request.kind,
       description: descriptionOf(request),

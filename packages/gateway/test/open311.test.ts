@@ -419,6 +419,22 @@ describe('reading requests', () => {
     expect(JSON.stringify(request)).not.toMatch(/13912345678|1-101/);
   });
 
+  test('a duplicate merged into another is closed, and its notes say so without naming the other', async () => {
+    const first = (await postComplaint({ client_token: 'dup-first' })).body[0].service_request_id;
+    const again = (await postComplaint({ client_token: 'dup-again' })).body[0].service_request_id;
+    const merged = await postGraphQL(
+      gateway.server.url,
+      'mutation($id: ID!, $into: ID!) { mergeDuplicateRequest(id: $id, intoId: $into) { errors { code message } } }',
+      { id: again, into: first },
+    );
+    expect(merged.data.mergeDuplicateRequest.errors).toEqual([]);
+    const [request] = await (await get(`requests/${again}.json?${query({ api_key: fxyKey })}`)).json();
+    expect(request).toMatchObject({
+      status: 'closed',
+      status_notes: 'Gongzhi status: closed as a duplicate (重复件), merged into another request and handled there',
+    });
+  });
+
   test('the key may come in the Authorization header instead of api_key', async () => {
     const res = await fetch(`${base}/requests/${id}.json`, { headers: { authorization: `Bearer ${fxyKey}` } });
     expect(res.status).toBe(200);
