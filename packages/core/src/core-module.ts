@@ -37,6 +37,7 @@ import { personErasure } from './migrations/core/0030_person_erasure.js';
 import { logRetention } from './migrations/core/0031_log_retention.js';
 import { requestDuplicates } from './migrations/core/0032_request_duplicates.js';
 import { apiKeyRotationGrace } from './migrations/core/0033_api_key_rotation_grace.js';
+import { requestPhotos } from './migrations/core/0034_request_photos.js';
 import { requests } from './migrations/core/0005_requests.js';
 import { boardLog } from './migrations/core/0007_board_log.js';
 import { boardNumberedAtCommit } from './migrations/core/0023_board_numbered_at_commit.js';
@@ -69,7 +70,8 @@ import type { BoardItemSource } from './board/board-item.js';
 import { TaskBoardCardResolver, TaskBoardResolver } from './board/board.resolver.js';
 import { requestBoardItems } from './request/request.board.js';
 import { Request } from './request/request.entity.js';
-import { RequestDuplicatesResolver, RequestResolver, RequestTimelineResolver } from './request/request.resolver.js';
+import { RequestDuplicatesResolver, RequestPhotosResolver, RequestResolver, RequestTimelineResolver } from './request/request.resolver.js';
+import { RequestPhoto } from './request/request-photo.entity.js';
 import { RequestStatsResolver } from './request/request-stats.resolver.js';
 import { RequestPerformanceResolver } from './request/request-performance.resolver.js';
 import { WishWallResolver } from './request/wish-wall.resolver.js';
@@ -111,6 +113,7 @@ export const coreModule: {
     OrganizationMember,
     Request,
     RequestTimelineEntry,
+    RequestPhoto,
     ApiKey,
     SensitiveAccessLogEntry,
     Webhook,
@@ -149,6 +152,7 @@ export const coreModule: {
     logRetention,
     requestDuplicates,
     apiKeyRotationGrace,
+    requestPhotos,
   ],
   resolvers: [
     PlatformResolver,
@@ -164,6 +168,7 @@ export const coreModule: {
     RequestResolver,
     RequestTimelineResolver,
     RequestDuplicatesResolver,
+    RequestPhotosResolver,
     RequestStatsResolver,
     RequestPerformanceResolver,
     WishWallResolver,

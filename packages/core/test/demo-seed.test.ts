@@ -63,7 +63,8 @@ test('the demo shows a wish wall with fulfilled wishes and an overdue request th
   expect(wishWall.open.nodes).toHaveLength(18);
   const { requests } = await app.run(
     `{ requests(filter: { text: "污水管", level: [SUBDISTRICT] }) { edges { node { status dueAt
-       timeline { nodes { action note fromDueAt toDueAt actorLabel } } duplicates { nodes { title channel status duplicateOf { title } } } } } } }`,
+       timeline { nodes { action note fromDueAt toDueAt actorLabel } } duplicates { nodes { title channel status duplicateOf { title } } }
+       photos { nodes { caption addedBy { name } } } } } } }`,
   );
   const [sewer] = requests.edges;
   expect(sewer.node.status).toBe('ESCALATED');
@@ -71,6 +72,7 @@ test('the demo shows a wish wall with fulfilled wishes and an overdue request th
   const actions = sewer.node.timeline.nodes.map((t: { action: string }) => t.action);
   expect(actions).toEqual(['created', 'status', 'deadline', 'deadline', 'duplicate', 'escalated']);
   expect(sewer.node.timeline.nodes[5]).toMatchObject({ actorLabel: 'system: grid.escalation', note: expect.stringContaining('deadline') });
+  expect(sewer.node.photos.nodes).toEqual([{ caption: '10号楼前塌陷现场', addedBy: { name: '左茂荣' } }]);
   // A neighbour's 12345 call about the same collapse was merged into it (重复件).
   expect(sewer.node.duplicates.nodes).toEqual([
     { title: '10号楼门口污水外溢，味道很大', channel: 'HOTLINE_12345', status: 'CLOSED', duplicateOf: { title: '10号楼前污水管塌陷' } },

@@ -425,6 +425,11 @@ export const open311Messages = defineMessages('open311', {
     en: 'service_code is required: one of the codes services.json lists.',
     'zh-CN': '缺少 service_code：请填写 services.json 列出的编码之一。',
   },
+  mediaUrlInvalid: {
+    code: 'BAD_REQUEST',
+    en: 'media_url must be the https address of the picture (e.g. https://oss.example.org/fangzhuang/lamp.jpg), got "{given}".',
+    'zh-CN': 'media_url 应为图片的 https 地址（如 https://oss.example.org/fangzhuang/lamp.jpg），当前为 "{given}"。',
+  },
   descriptionTooLong: {
     code: 'BAD_REQUEST',
     en: 'description may have at most {max} characters; it has {length}.',

@@ -23,6 +23,7 @@ import {
   RequestPriority,
   RequestStatus,
   runCommand,
+  checkPhotoUrl,
   scopeCondition,
   submitRequestOnce,
   toGlobalId,
@@ -562,6 +563,14 @@ async function describeAll(ctx: GongzhiContext, rows: ServiceRequest[]): Promise
       .filter((p): p is Place => !!p);
     return chain.findLast((p) => p.type === PlaceType.BUILDING) ?? chain.at(-1) ?? request.place;
   };
+  // GeoReport's one picture: each request's first photo, all in one statement.
+  const firstPhotos = rows.length
+    ? await ctx.em.execute<{ request_id: string; url: string }[]>(
+        `SELECT DISTINCT ON (request_id) request_id, url FROM request_photo WHERE request_id = ANY (string_to_array(?, ',')::uuid[]) ORDER BY request_id, at, seq`,
+        [rows.map((r) => r.uuid).join(',')],
+      )
+    : [];
+  const mediaUrls = new Map(firstPhotos.map((p) => [p.request_id, p.url]));
   const phones = await Promise.all(
     rows.map(async (r) =>
       r.callbackPhone && (await readSensitive(ctx, r.uuid, 'request.callbackPhone', [r.placePath])) ? r.callbackPhone : null,
@@ -589,7 +598,7 @@ async function describeAll(ctx: GongzhiContext, rows: ServiceRequest[]): Promise
       zipcode: null,
       lat: place.latitude ?? null,
       long: place.longitude ?? null,
-      media_url: null,
+      media_url: mediaUrls.get(request.uuid) ?? null,
       ...(phones[i] ? { phone: phones[i] } : {}),
     };
   });
@@ -715,6 +724,15 @@ async function postRequest(
   }
   // The client's token makes the POST idempotent; without one, a fresh token still lets tokens/{token} find it.
   const clientToken = param(params, 'client_token') ?? randomUUID();
+  // GeoReport's one picture: the request's first photo (checked as any photo's address).
+  const mediaUrl = param(params, 'media_url')?.trim() || null;
+  if (mediaUrl) {
+    try {
+      checkPhotoUrl(mediaUrl, 'media_url');
+    } catch {
+      throw bad(open311Messages.mediaUrlInvalid, { given: mediaUrl.slice(0, 200) });
+    }
+  }
   const outcome = await runCommand(ctx, submitRequestOnce, {
     kind,
     channel: RequestChannel.MOBILE_REPORT,
@@ -725,6 +743,7 @@ async function postRequest(
     priority: (attributes.get('priority') as RequestPriority | undefined) ?? null,
     callbackPhone: phone ?? null,
     praisedPerson,
+    photoUrls: mediaUrl ? [mediaUrl] : null,
     clientToken,
   });
   if (!outcome.ok) {

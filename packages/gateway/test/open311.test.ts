@@ -435,6 +435,29 @@ describe('reading requests', () => {
     });
   });
 
+  test('a posted media_url is the request’s photo, shown as its media_url; an address that is no https URL is refused', async () => {
+    const posted = await postComplaint({ client_token: 'with-photo', media_url: 'https://oss.example.org/fx3/door.jpg' });
+    expect(posted.status).toBe(201);
+    const withPhoto = posted.body[0].service_request_id;
+    const [request] = await (await get(`requests/${withPhoto}.json?${query({ api_key: fxyKey })}`)).json();
+    expect(request.media_url).toBe('https://oss.example.org/fx3/door.jpg');
+    const photos = await postGraphQL(gateway.server.url, 'query($id: ID!) { request(id: $id) { photos { nodes { url addedByLabel } } } }', {
+      id: withPhoto,
+    });
+    expect(photos.data.request.photos.nodes).toEqual([{ url: 'https://oss.example.org/fx3/door.jpg', addedByLabel: 'API key' }]);
+    const refused = await postComplaint({ client_token: 'bad-photo', media_url: 'file:///C:/photos/door.jpg' });
+    expect(refused).toEqual({
+      status: 400,
+      body: [
+        {
+          code: 400,
+          description:
+            'media_url must be the https address of the picture (e.g. https://oss.example.org/fangzhuang/lamp.jpg), got "file:///C:/photos/door.jpg".',
+        },
+      ],
+    });
+  });
+
   test('the key may come in the Authorization header instead of api_key', async () => {
     const res = await fetch(`${base}/requests/${id}.json`, { headers: { authorization: `Bearer ${fxyKey}` } });
     expect(res.status).toBe(200);

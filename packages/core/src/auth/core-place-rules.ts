@@ -8,6 +8,7 @@ import { OrganizationMember } from '../organization/organization-member.entity.j
 import { organizationMemberIds } from '../organization/organization.queries.js';
 import { Place } from '../place/place.entity.js';
 import { Request } from '../request/request.entity.js';
+import { RequestPhoto } from '../request/request-photo.entity.js';
 import { RequestTimelineEntry } from '../request/request-timeline-entry.entity.js';
 import { ApiKey } from './api-key.entity.js';
 import { Webhook, WebhookDelivery } from '../webhook/webhook.entity.js';
@@ -68,6 +69,12 @@ export const corePlaceRules: PlaceRule[] = [
     entity: RequestTimelineEntry,
     reads: ['request'],
     place: (entry: RequestTimelineEntry, ctx) => placeOfRequest(ctx, refId(entry.request)!),
+  },
+  // A photo is seen with its request.
+  {
+    entity: RequestPhoto,
+    reads: ['request'],
+    place: (photo: RequestPhoto, ctx) => placeOfRequest(ctx, refId(photo.request)!),
   },
   // Only callers who see everywhere (administrators, the system) see keys.
   { entity: ApiKey },

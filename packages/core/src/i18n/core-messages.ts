@@ -433,6 +433,16 @@ export const coreMessages = defineMessages('core', {
     en: '"reason" must not be empty: say why it is not the same problem (e.g. "不是同一盏路灯").',
     'zh-CN': '"reason" 不能为空：请说明为何不是同一问题（如“不是同一盏路灯”）。',
   },
+  tooManyPhotos: {
+    code: 'BAD_USER_INPUT',
+    en: 'A request keeps at most {max} photos; room for {room} more, {given} given.',
+    'zh-CN': '每件诉求最多 {max} 张照片；还可添加 {room} 张，当前提供了 {given} 张。',
+  },
+  photoCaptionTooLong: {
+    code: 'BAD_USER_INPUT',
+    en: '"caption" must have at most 200 characters (it has {length}).',
+    'zh-CN': '"caption" 最多 200 个字符（当前 {length} 个）。',
+  },
   reassignReasonEmpty: {
     code: 'BAD_USER_INPUT',
     en: '"reason" must not be empty: say why the work changes hands (e.g. "网格员调岗，工作移交").',
@@ -510,28 +520,28 @@ export const coreMessages = defineMessages('core', {
   },
   urlNotUrl: {
     code: 'BAD_USER_INPUT',
-    en: '"input.url" is not a URL: give an absolute https URL, e.g. https://example.org/hooks/gongzhi.',
-    'zh-CN': '"input.url" 不是有效网址：请提供完整的 https 网址，如 https://example.org/hooks/gongzhi。',
+    en: '"{field}" is not a URL: give an absolute https URL, e.g. {example}.',
+    'zh-CN': '"{field}" 不是有效网址：请提供完整的 https 网址，如 {example}。',
   },
   urlTooLong: {
     code: 'BAD_USER_INPUT',
-    en: '"input.url" must have at most 2000 characters.',
-    'zh-CN': '"input.url" 最多 2000 个字符。',
+    en: '"{field}" must have at most 2000 characters.',
+    'zh-CN': '"{field}" 最多 2000 个字符。',
   },
   urlCredentials: {
     code: 'BAD_USER_INPUT',
-    en: '"input.url" must not carry a user name or password: deliveries are signed instead.',
-    'zh-CN': '"input.url" 不能包含用户名或密码：投递内容已有签名。',
+    en: '"{field}" must not carry a user name or password.',
+    'zh-CN': '"{field}" 不能包含用户名或密码。',
   },
   urlHttpsInProduction: {
     code: 'BAD_USER_INPUT',
-    en: '"input.url" must use https in production (plain http to loopback is for tests and development only).',
-    'zh-CN': '生产环境中 "input.url" 须使用 https（指向本机的 http 仅用于测试和开发）。',
+    en: '"{field}" must use https in production (plain http to loopback is for tests and development only).',
+    'zh-CN': '生产环境中 "{field}" 须使用 https（指向本机的 http 仅用于测试和开发）。',
   },
   urlHttps: {
     code: 'BAD_USER_INPUT',
-    en: '"input.url" must use https (plain http only to 127.0.0.1, [::1] or localhost outside production), got "{given}".',
-    'zh-CN': '"input.url" 须使用 https（非生产环境下才允许 http 指向 127.0.0.1、[::1] 或 localhost），当前为 "{given}"。',
+    en: '"{field}" must use https (plain http only to 127.0.0.1, [::1] or localhost outside production), got "{given}".',
+    'zh-CN': '"{field}" 须使用 https（非生产环境下才允许 http 指向 127.0.0.1、[::1] 或 localhost），当前为 "{given}"。',
   },
   webhookBelongsApiKey: {
     code: 'BAD_USER_INPUT',

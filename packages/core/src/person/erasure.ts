@@ -22,6 +22,7 @@ export const corePersonalData: PersonalDataPolicy = {
     Request:
       "kept as the record of the service: the callback phone cleared on the person's requests; requester, assignee and praised person show the pseudonymised row",
     RequestTimelineEntry: 'kept (append-only): who changed a request shows the pseudonymised row',
+    RequestPhoto: 'deleted: the photos the person added (they may show them or their home)',
     SensitiveAccessLogEntry:
       "kept (append-only) for the log's retention period: who read whose sensitive data, for auditors; a reader is named as they were then, a subject by the pseudonymised row",
     AuditLogEntry:
@@ -34,6 +35,7 @@ export const corePersonalData: PersonalDataPolicy = {
       PersonRole: await erasedRows(uow, 'DELETE FROM person_role WHERE person_id = ?', [id]),
       OrganizationMember: await erasedRows(uow, 'DELETE FROM organization_member WHERE person_id = ?', [id]),
       Webhook: await erasedRows(uow, "DELETE FROM webhook WHERE owner_kind = 'person' AND owner_id = ?", [id]),
+      RequestPhoto: await erasedRows(uow, 'DELETE FROM request_photo WHERE added_by_id = ?', [id]),
       Request: await erasedRows(uow, 'UPDATE request SET callback_phone = NULL WHERE requester_id = ? AND callback_phone IS NOT NULL', [
         id,
       ]),

@@ -15,6 +15,7 @@ import type { RequestEventPayload } from './request.events.js';
 import { Request } from './request.entity.js';
 import { coreMessages } from '../i18n/core-messages.js';
 import { MIN_PHONE_DIGITS, phoneDigits, phoneMatches } from '../person/phone.js';
+import { checkHttpsUrl } from '../command/https-url.js';
 
 /**
  * The request workflow as commands: each change is a conditional update of the row (so of two
@@ -35,6 +36,35 @@ export interface NewRequestDetails {
   dueAt?: Date | null;
   /** For praise (表扬信): the person praised. */
   praisedPerson?: Named<Person> | null;
+  /** Photos of it (随手拍), by https address: at most {@link MAX_REQUEST_PHOTOS}. */
+  photoUrls?: readonly string[] | null;
+}
+
+/** Most photos a request keeps (a WeChat post holds nine). */
+export const MAX_REQUEST_PHOTOS = 9;
+
+/** How a photo's address looks, in refusals. */
+const PHOTO_URL_EXAMPLE = 'https://oss.example.org/fangzhuang/lamp.jpg';
+
+/** `url` checked as a photo's address (refusals name `field`), normalized. */
+export function checkPhotoUrl(url: string, field: string): string {
+  return checkHttpsUrl(url, field, PHOTO_URL_EXAMPLE);
+}
+
+/**
+ * Adds photos to `requestId` with the statement the caller sends next (no wait): by the actor, now,
+ * in the order given.
+ */
+export async function addPhotos(uow: UnitOfWork, requestId: string, urls: readonly string[], caption: string | null): Promise<void> {
+  if (!urls.length) return;
+  const personId = uow.actor.personId;
+  await executePreparedLater(
+    uow.em,
+    `INSERT INTO request_photo (id, request_id, url, caption, added_by_id, added_by_label, at)
+     SELECT gen_random_uuid(), ?::uuid, u.url, ?::text, ?::uuid, ?::text, ?::timestamptz
+       FROM unnest(?::text[]) WITH ORDINALITY AS u(url, n) ORDER BY u.n`,
+    [requestId, caption, personId, personId ? null : uow.actor.label, uow.now(), urls],
+  ).sent;
 }
 
 /** Who may take a request on: anyone of its community, or above it. */
@@ -226,6 +256,11 @@ async function create(
     createdAt: now,
     updatedAt: now,
   };
+  const given = details.photoUrls ?? [];
+  if (given.length > MAX_REQUEST_PHOTOS) {
+    throw coreMessages.tooManyPhotos.error({ max: MAX_REQUEST_PHOTOS, room: MAX_REQUEST_PHOTOS, given: given.length }, 'input.photoUrls');
+  }
+  const photos = given.map((url, i) => checkPhotoUrl(url, `input.photoUrls.${i}`));
   const { columns, params } = requestColumns(uow, { uuid: randomUUID(), ...fields });
   const entry = timelineEntry(uow, 'created AS target', null, RequestStatus.SUBMITTED, {
     action: extra.externalOrderNo ? 'imported' : 'created',
@@ -239,6 +274,7 @@ async function create(
     [...params, ...entry.params],
   ).sent;
   const request = uow.em.map(Request, wholeRow(uow, columns, params));
+  await addPhotos(uow, request.uuid, photos, null);
   uow.audit.record(Request, { id: request.uuid, operation: 'create', changes: changesOf(fields, null) }, request);
   await uow.emit('request.created', eventPayload(request));
   return request;

@@ -22,8 +22,8 @@ declare module '../events/event-bus.js' {
     'request.rated': RequestEventPayload & { rating: number };
     'request.merged': RequestEventPayload & { from: RequestStatus; intoId: string; followed: number; note: string | null };
     'request.unmerged': RequestEventPayload & { intoId: string; reason: string };
-    /** Changed without a new status: progress reported, deadline moved, a duplicate merged into it. */
-    'request.updated': RequestEventPayload & { change: 'progress' | 'deadline' | 'duplicate' };
+    /** Changed without a new status: progress reported, deadline moved, a duplicate merged into it or taken out, a photo added. */
+    'request.updated': RequestEventPayload & { change: 'progress' | 'deadline' | 'duplicate' | 'photo' };
   }
 }
 
@@ -102,7 +102,11 @@ export const requestEvents = {
     payload: { ...requestFields, rating: 'The rating, 1 (bad) to 5 (very good).' },
   },
   'request.updated': {
-    description: 'A request changed without a new status: progress was reported, its deadline moved, or a duplicate was merged into it.',
-    payload: { ...requestFields, change: 'What changed: progress (a progress note), deadline, or duplicate (a duplicate merged into it).' },
+    description:
+      'A request changed without a new status: progress was reported, its deadline moved, a duplicate was merged into it (or taken out), or a photo was added.',
+    payload: {
+      ...requestFields,
+      change: 'What changed: progress (a progress note), deadline, duplicate (a duplicate merged into it or taken out), or photo.',
+    },
   },
 } as const satisfies PluginEventCatalog<'request'>;

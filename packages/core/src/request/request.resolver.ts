@@ -15,6 +15,8 @@ import { containsPattern } from '../database/like-pattern.js';
 import { Person } from '../person/person.entity.js';
 import { dispatchRequest } from './request-dispatch.commands.js';
 import { mergeDuplicateRequest, unmergeDuplicateRequest } from './request-duplicate.commands.js';
+import { addRequestPhoto } from './request-photo.commands.js';
+import { RequestPhoto } from './request-photo.entity.js';
 import { Place } from '../place/place.entity.js';
 import {
   type ConnectionOrder,
@@ -73,6 +75,9 @@ abstract class RequestDetailsInput {
 
   @RefField(() => Person, { nullable: true, description: 'For praise (表扬信): the person praised.' })
   praisedPersonId?: Ref<Person>;
+
+  @Field(() => [String], { nullable: true, description: 'Photos of it (随手拍), by https address: at most 9.' })
+  photoUrls?: string[];
 }
 
 @InputType({ description: 'A new request as a resident, worker or "little bee" reports it.' })
@@ -115,6 +120,7 @@ function details(input: RequestDetailsInput & { kind: RequestKind }): NewRequest
     priority: input.priority ?? null,
     dueAt: input.dueAt ?? null,
     praisedPerson: input.praisedPersonId ?? null,
+    photoUrls: input.photoUrls ?? null,
   };
 }
 
@@ -310,6 +316,19 @@ export class RequestResolver {
     return perform(ctx, RequestPayload, unmergeDuplicateRequest, { request, reason });
   }
 
+  @Mutation(() => RequestPayload, {
+    description:
+      'Adds a photo to a request by its https address (随手拍; 整改前/整改后: before and after the repair), with an optional caption: its requester, whoever holds it, or staff with request.manage. At most 9 per request.',
+  })
+  addRequestPhoto(
+    @RefArg('id', () => Request) request: Ref<Request>,
+    @Arg('url', () => String, { description: 'Where the picture is: https (the district keeps the file).' }) url: string,
+    @Arg('caption', () => String, { nullable: true, description: 'What it shows, up to 200 characters.' }) caption: string | undefined,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<RequestPayload> {
+    return perform(ctx, RequestPayload, addRequestPhoto, { request, url, caption: caption ?? null });
+  }
+
   @Mutation(() => RequestPayload, { description: 'Assigns an accepted request to a person (dispatch, 派单).' })
   assignRequest(
     @RefArg('id', () => Request) request: Ref<Request>,
@@ -448,5 +467,18 @@ export const RequestDuplicatesResolver = hasMany(
     order: NEWEST_FIRST,
     rows: true,
     description: 'The requests merged into this one as its duplicates (重复件), newest first (those you may see).',
+  },
+);
+
+/** Adds `Request.photos`: its photos in the order added. */
+export const RequestPhotosResolver = hasMany(
+  () => Request,
+  'photos',
+  () => RequestPhoto,
+  'request',
+  {
+    order: { keys: ['at', 'seq', 'uuid'], direction: 'asc' },
+    rows: true,
+    description: 'Its photos (随手拍, before and after a repair), in the order added.',
   },
 );

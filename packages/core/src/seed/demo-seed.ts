@@ -9,6 +9,7 @@ import { PlaceType, VenueKind } from '../place/place.entity.js';
 import { RequestChannel, RequestKind, RequestLevel, RequestPriority, RequestStatus } from '../request/request.entity.js';
 import { Request } from '../request/request.entity.js';
 import { RequestTimelineEntry } from '../request/request-timeline-entry.entity.js';
+import { RequestPhoto } from '../request/request-photo.entity.js';
 
 /** Code of the demo district's root; its presence means the demo is loaded. */
 export const DEMO_ROOT_CODE = 'DEMO-FT';
@@ -244,6 +245,14 @@ export async function seedDemo(em: EntityManager, now: () => Date): Promise<void
       at: new Date(reported.getTime() + day * DAY),
     });
   }
+  // The building head's photo of the collapse, sent with the visit's report (the district's storage keeps the file).
+  em.create(RequestPhoto, {
+    request: sewer,
+    url: 'https://oss.example.org/fangzhuang/demo/hly-10-sewer.jpg',
+    caption: '10号楼前塌陷现场',
+    addedBy: buildingHead,
+    at: reported,
+  });
   // A neighbour called 12345 about the same collapse: merged into it as a duplicate (重复件).
   const reportedAgain = new Date(reported.getTime() + 2 * DAY);
   const duplicate = em.create(Request, {

@@ -6,33 +6,20 @@ import type { Place } from '../place/place.entity.js';
 import { newWebhookSecret } from './webhook-signature.js';
 import { Webhook, WebhookDelivery, WebhookStatus } from './webhook.entity.js';
 import { coreMessages } from '../i18n/core-messages.js';
+import { checkHttpsUrl } from '../command/https-url.js';
 import { checkGraceSeconds, graceEnd } from '../auth/secret-rotation.js';
 
 /** Most webhooks one person or key may have. */
 export const MAX_WEBHOOKS_PER_OWNER = 20;
 
 const EVENT_NAME = /^[a-z][a-z0-9-]*\.[a-z0-9][a-z0-9.-]*$/;
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
  * Checks a receiver URL: https, or plain http to a loopback address (tests, development) when
  * the process is not in production (`NODE_ENV=production`). Returns the URL as normalized.
  */
 export function checkWebhookUrl(given: string, production = process.env.NODE_ENV === 'production'): string {
-  let url: URL;
-  try {
-    url = new URL(given.trim());
-  } catch {
-    throw coreMessages.urlNotUrl.error('input.url');
-  }
-  if (given.length > 2000) throw coreMessages.urlTooLong.error('input.url');
-  if (url.username || url.password) throw coreMessages.urlCredentials.error('input.url');
-  if (url.protocol === 'https:') return url.toString();
-  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) {
-    if (production) throw coreMessages.urlHttpsInProduction.error('input.url');
-    return url.toString();
-  }
-  throw coreMessages.urlHttps.error({ given: `${url.protocol}//${url.host}` }, 'input.url');
+  return checkHttpsUrl(given, 'input.url', 'https://example.org/hooks/gongzhi', production);
 }
 
 /** Null when the platform emits the event `name` (or does not check its namespace); otherwise the declared names nearest to it. */

@@ -1,0 +1,42 @@
+import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Field, ObjectType } from 'type-graphql';
+import { RelationField } from '../graphql/relation-field.js';
+import { Person } from '../person/person.entity.js';
+import { Request } from './request.entity.js';
+import { GlobalIdEntity } from '../relay/node-entity.js';
+
+/**
+ * A photo of a request (随手拍: the broken lamp as the resident saw it; 整改前/整改后: before and
+ * after the repair), by its address: the picture lives in the district's own storage, Gongzhi keeps
+ * where and who added it.
+ */
+@Entity({ tableName: 'request_photo' })
+@ObjectType({ description: 'A photo of a request, by its https address, with who added it and when.' })
+export class RequestPhoto extends GlobalIdEntity<'at' | 'caption' | 'addedBy' | 'addedByLabel'> {
+  @ManyToOne(() => Request, { deleteRule: 'cascade' })
+  request!: Request;
+
+  @Property({ type: 'text' })
+  @Field(() => String, { description: 'Where the picture is (https).' })
+  url!: string;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true, description: 'What it shows, e.g. 整改前 (before the repair) or 整改后 (after).' })
+  caption?: string | null;
+
+  @ManyToOne(() => Person, { nullable: true, deleteRule: 'set null', fieldName: 'added_by_id' })
+  @RelationField(() => Person, { nullable: true, rows: true, description: 'Who added it, when a signed-in person did.' })
+  addedBy?: Person | null;
+
+  @Property({ type: 'text', nullable: true })
+  @Field(() => String, { nullable: true, description: 'Who added it when it was not a signed-in person (an API key, an Open311 post).' })
+  addedByLabel?: string | null;
+
+  @Property({ type: 'datetime' })
+  @Field(() => Date)
+  at!: Date;
+
+  /** Insertion order, numbered by the database: photos added together share `at`. */
+  @Property({ type: 'bigint', nullable: true })
+  seq?: string;
+}
