@@ -141,3 +141,21 @@ test('photos are seen with their request: not by a neighbour, and a page of requ
   ).toEqual([['stairs-2.jpg'], ['stairs-1.jpg'], ['stairs-0.jpg']]);
   expect(first.filter((sql) => /request_photo/.test(sql))).toHaveLength(1);
 });
+
+test("an erasure deletes the photos the person added (they may show them or their home), and keeps the others'", async () => {
+  const leaving = await (async () => {
+    const em = app.platform.orm.em.fork();
+    const person = em.create(Person, { name: '搬走的居民', household: place.h2 });
+    await em.flush();
+    return person;
+  })();
+  const id = await submitted(app, { kind: 'REPORT', title: '楼道灯坏了', placeId: place.h2.id, requesterId: leaving.id });
+  expect((await add(id, 'https://oss.example.org/mine.jpg', null, leaving)).errors).toEqual([]);
+  expect((await add(id, 'https://oss.example.org/staff.jpg', null)).errors).toEqual([]);
+  const erased = await app.run(
+    'mutation($p: ID!) { erasePersonalData(input: { personId: $p, reason: "本人申请" }) { errors { code message } } }',
+    { p: leaving.id },
+  );
+  expect(erased.erasePersonalData.errors).toEqual([]);
+  expect((await photosOf(id)).photos.nodes.map((p: { url: string }) => p.url)).toEqual(['https://oss.example.org/staff.jpg']);
+});
