@@ -70,7 +70,9 @@ import type { BoardItemSource } from './board/board-item.js';
 import { TaskBoardCardResolver, TaskBoardResolver } from './board/board.resolver.js';
 import { requestBoardItems } from './request/request.board.js';
 import { Request } from './request/request.entity.js';
-import { RequestDuplicatesResolver, RequestPhotosResolver, RequestResolver, RequestTimelineResolver } from './request/request.resolver.js';
+import { RequestResolver, RequestTimelineResolver } from './request/request.resolver.js';
+import { RequestDuplicateResolver, RequestDuplicatesResolver } from './request/request-duplicate.resolver.js';
+import { RequestPhotoResolver, RequestPhotosResolver } from './request/request-photo.resolver.js';
 import { RequestPhoto } from './request/request-photo.entity.js';
 import { RequestStatsResolver } from './request/request-stats.resolver.js';
 import { RequestPerformanceResolver } from './request/request-performance.resolver.js';
@@ -167,7 +169,9 @@ export const coreModule: {
     PlaceOrganizationsResolver,
     RequestResolver,
     RequestTimelineResolver,
+    RequestDuplicateResolver,
     RequestDuplicatesResolver,
+    RequestPhotoResolver,
     RequestPhotosResolver,
     RequestStatsResolver,
     RequestPerformanceResolver,

@@ -14,9 +14,6 @@ import { organizationIdsOfPerson } from '../organization/organization.queries.js
 import { containsPattern } from '../database/like-pattern.js';
 import { Person } from '../person/person.entity.js';
 import { dispatchRequest } from './request-dispatch.commands.js';
-import { mergeDuplicateRequest, unmergeDuplicateRequest } from './request-duplicate.commands.js';
-import { addRequestPhoto } from './request-photo.commands.js';
-import { RequestPhoto } from './request-photo.entity.js';
 import { Place } from '../place/place.entity.js';
 import {
   type ConnectionOrder,
@@ -43,7 +40,6 @@ import {
   submitRequest,
 } from './request.commands.js';
 import { OPEN_STATUSES, RequestChannel, RequestKind, RequestPriority, RequestStatus } from './request.entity.js';
-import { keyedRows, refId } from '../graphql/loaders.js';
 import { isBoardIndexDepth } from '../migrations/core/0011_request_read_paths.js';
 import { Request } from './request.entity.js';
 import { RequestPayload } from './request.types.js';
@@ -125,7 +121,7 @@ function details(input: RequestDetailsInput & { kind: RequestKind }): NewRequest
 }
 
 /** The order of `requests`: newest first, the uuid breaking ties. */
-const NEWEST_FIRST: ConnectionOrder<Request> = { keys: ['createdAt', 'uuid'], direction: 'desc' };
+export const NEWEST_FIRST: ConnectionOrder<Request> = { keys: ['createdAt', 'uuid'], direction: 'desc' };
 /** A timeline in the order it was written: by time, then `seq` (entries of one unit of work share their time). */
 const AS_WRITTEN: ConnectionOrder<RequestTimelineEntry> = { keys: ['at', 'seq', 'uuid'], direction: 'asc' };
 /** What `Request.timeline` pages with (hasMany's defaults): `lastTimelineEntry` shares its batch when it reads the same columns. */
@@ -291,44 +287,6 @@ export class RequestResolver {
     return perform(ctx, RequestPayload, dispatchRequest, { request, organization, note: note ?? null });
   }
 
-  @Mutation(() => RequestPayload, {
-    description:
-      'Merges an open request into another as its duplicate (重复件, 合并办理: the same problem reported again), with an optional note: it is closed and points at the other (duplicateOf), which is handled for both; its own duplicates follow. Needs request.manage at both; both in one community.',
-  })
-  mergeDuplicateRequest(
-    @RefArg('id', () => Request) request: Ref<Request>,
-    @RefArg('intoId', () => Request) into: Ref<Request>,
-    @Arg('note', () => String, { nullable: true }) note: string | undefined,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<RequestPayload> {
-    return perform(ctx, RequestPayload, mergeDuplicateRequest, { into, request, note: note ?? null });
-  }
-
-  @Mutation(() => RequestPayload, {
-    description:
-      'Undoes a merge made by mistake (撤销合并), with the reason: the duplicate is its own request again, in the status it was merged from. Needs request.manage at both.',
-  })
-  unmergeDuplicateRequest(
-    @RefArg('id', () => Request) request: Ref<Request>,
-    @Arg('reason', () => String) reason: string,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<RequestPayload> {
-    return perform(ctx, RequestPayload, unmergeDuplicateRequest, { request, reason });
-  }
-
-  @Mutation(() => RequestPayload, {
-    description:
-      'Adds a photo to a request by its https address (随手拍; 整改前/整改后: before and after the repair), with an optional caption: its requester, whoever holds it, or staff with request.manage. At most 9 per request.',
-  })
-  addRequestPhoto(
-    @RefArg('id', () => Request) request: Ref<Request>,
-    @Arg('url', () => String, { description: 'Where the picture is: https (the district keeps the file).' }) url: string,
-    @Arg('caption', () => String, { nullable: true, description: 'What it shows, up to 200 characters.' }) caption: string | undefined,
-    @Ctx() ctx: GongzhiContext,
-  ): Promise<RequestPayload> {
-    return perform(ctx, RequestPayload, addRequestPhoto, { request, url, caption: caption ?? null });
-  }
-
   @Mutation(() => RequestPayload, { description: 'Assigns an accepted request to a person (dispatch, 派单).' })
   assignRequest(
     @RefArg('id', () => Request) request: Ref<Request>,
@@ -406,23 +364,6 @@ export class RequestResolver {
     return (await readSensitive(ctx, request.uuid, 'request.callbackPhone', [request.placePath])) ? request.callbackPhone : null;
   }
 
-  @FieldResolver(() => RequestStatus, {
-    nullable: true,
-    description:
-      'For a duplicate (重复件): the status of the request it was merged into, shown to whoever sees this one (its requester learns when the problem is fixed, not whose report was kept). Null for a request that is no duplicate.',
-  })
-  async duplicateOfStatus(@Root() request: Request, @Ctx() ctx: GongzhiContext): Promise<RequestStatus | null> {
-    const original = refId(request.duplicateOf);
-    if (!original) return null;
-    // Only the status: the row itself is shown (duplicateOf) to those who may see it.
-    const [row] = await keyedRows<{ id: string; status: RequestStatus }>(ctx, 'Request.duplicateOfStatus', original, {
-      sql: (match) => `SELECT id, status FROM request WHERE id ${match}`,
-      keyColumn: 'id',
-      type: 'uuid',
-    });
-    return row?.status ?? null;
-  }
-
   @ByParentKey()
   @FieldResolver(() => RequestTimelineEntry, { nullable: true, description: 'The latest change.' })
   async lastTimelineEntry(
@@ -454,31 +395,5 @@ export const RequestTimelineResolver = hasMany(
     order: AS_WRITTEN,
     rows: true,
     description: 'Every change, oldest first (in the order written), a page at a time.',
-  },
-);
-
-/** Adds `Request.duplicates`: the requests merged into this one (重复件), newest first. */
-export const RequestDuplicatesResolver = hasMany(
-  () => Request,
-  'duplicates',
-  () => Request,
-  'duplicateOf',
-  {
-    order: NEWEST_FIRST,
-    rows: true,
-    description: 'The requests merged into this one as its duplicates (重复件), newest first (those you may see).',
-  },
-);
-
-/** Adds `Request.photos`: its photos in the order added. */
-export const RequestPhotosResolver = hasMany(
-  () => Request,
-  'photos',
-  () => RequestPhoto,
-  'request',
-  {
-    order: { keys: ['at', 'seq', 'uuid'], direction: 'asc' },
-    rows: true,
-    description: 'Its photos (随手拍, before and after a repair), in the order added.',
   },
 );
