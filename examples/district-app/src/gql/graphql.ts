@@ -65,6 +65,8 @@ export type SubmitRequestInput = {
   dueAt?: string | null | undefined;
   /** For praise (表扬信): the person praised. */
   praisedPersonId?: string | number | null | undefined;
+  /** Photos of it (随手拍), by https address: at most 9. */
+  photoUrls?: Array<string> | null | undefined;
   kind: RequestKind;
   channel: RequestChannel;
   /** The requester; leave out for anonymous requests and give callbackPhone. */
