@@ -2,7 +2,9 @@
 // contribution and the composed schema to schema/current/. With --release, also records them as
 // the released contract (schema/released/ and its versions.json), against which CI refuses
 // breaking changes that come without a breaking version (gateway/test/schema-contract.test.ts).
-// It also writes docs/events.md, every event and its payload's fields, from the event catalogs.
+// It also writes docs/events.md, every event and its payload's fields, from the event catalogs, and
+// regenerates the district app example's typed documents (examples/district-app/codegen.mjs).
+import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -19,6 +21,8 @@ for (const c of contributions) await writeFile(path.join(root, c.file), c.sdl);
 console.log(`wrote schema/current/ (${contributions.length + 1} files)`);
 await writeFile(path.join(root, 'docs/events.md'), await eventReference(root));
 console.log('wrote docs/events.md');
+// The district app example's typed documents are generated from the composed schema: they follow it.
+execFileSync(process.execPath, [path.join(root, 'examples/district-app/codegen.mjs')], { stdio: 'inherit' });
 
 if (process.argv.includes('--release')) {
   await mkdir(path.join(root, 'schema/released'), { recursive: true });
