@@ -116,3 +116,35 @@ test('a request past SUBMITTED counts as taken up even when its timeline does no
   const after = (await app.run(QUERY, { under: place.c2.id, ...JUNE })).requestPerformance;
   expect(after).toMatchObject({ total: 1, responded: 1, resolved: 1, averageResponseMinutes: null });
 });
+
+test('what the requests were about (热点问题): categories, the most reported first, with how many are open and resolved', async () => {
+  const QUESTION = `query($under: ID!, $from: DateTimeISO!, $to: DateTimeISO!, $limit: Int) {
+    requestCategories(under: $under, from: $from, to: $to, limit: $limit) { category total open resolved resolutionRate } }`;
+  const JULY = { from: '2026-07-01T00:00:00+08:00', to: '2026-08-01T00:00:00+08:00' };
+  clock.set('2026-07-02T09:00:00+08:00');
+  const filed = async (category: string | null, title: string) =>
+    (
+      await app.run(`mutation($i: SubmitRequestInput!) { submitRequest(input: $i) { request { id } errors { code } } }`, {
+        i: { kind: 'COMPLAINT', channel: 'HOTLINE_12345', title, placeId: place.h.id, requesterId: resident.id, category },
+      })
+    ).submitRequest.request.id as string;
+  const parking = [await filed('停车管理', '车位被占'), await filed('停车管理', '乱停车'), await filed(' 停车管理 ', '消防通道停车')];
+  await filed('环境卫生', '垃圾清运不及时');
+  await filed(null, '其他');
+  await filed('噪音扰民', '夜间施工');
+  await filed('噪音扰民', '广场舞');
+  for (const to of ['ACCEPTED', 'IN_PROGRESS', 'RESOLVED']) await step(parking[0], to);
+  await step(parking[1], 'REJECTED');
+  const top = (await app.run(QUESTION, { under: place.sub.id, ...JULY, limit: 3 })).requestCategories;
+  expect(top).toEqual([
+    { category: '停车管理', total: 3, open: 1, resolved: 1, resolutionRate: 0.3333 },
+    { category: '噪音扰民', total: 2, open: 2, resolved: 0, resolutionRate: 0 },
+    { category: '环境卫生', total: 1, open: 1, resolved: 0, resolutionRate: 0 },
+  ]);
+  const all = (await app.run(QUESTION, { under: place.sub.id, ...JULY })).requestCategories;
+  expect(all.at(-1)).toEqual({ category: null, total: 1, open: 1, resolved: 0, resolutionRate: 0 });
+  // Staff of the other community see none of these; more than the page cap is one top-level error.
+  const other = await apiKeyCaller(app, { name: '成仪路社区', placeIds: [place.c2.uuid], permissions: ['request.manage'] });
+  expect((await app.run(QUESTION, { under: place.sub.id, ...JULY }, { caller: other })).requestCategories).toEqual([]);
+  expect(problemOf(await app.execute(QUESTION, { under: place.sub.id, ...JULY, limit: 101 }))).toMatchObject({ code: 'BAD_USER_INPUT' });
+});

@@ -5,8 +5,9 @@ import type { GongzhiContext } from '../context.js';
 import { coreMessages } from '../i18n/core-messages.js';
 import { Place } from '../place/place.entity.js';
 import { loadPlace, placeSummaries } from '../place/place.queries.js';
-import { type ConnectionOrder, ConnectionArgs, type ConnectionPage, connectionType, pageOfRows } from '../relay/connection.js';
-import { type RequestPerformanceCounts, requestPerformanceUnder } from './request.queries.js';
+import { type ConnectionOrder, ConnectionArgs, type ConnectionPage, connectionType, pageOfRows, pageSize } from '../relay/connection.js';
+import { BoundedList } from '../graphql/bounded-list.js';
+import { requestCategoriesUnder, type RequestPerformanceCounts, requestPerformanceUnder } from './request.queries.js';
 import { batchLoader } from '../graphql/loaders.js';
 
 const DAY_MS = 24 * 3600_000;
@@ -139,6 +140,24 @@ function withRates<T extends object>(into: T, from: Date, to: Date, counts: Requ
   });
 }
 
+@ObjectType({ description: 'How many requests of one category were submitted in a period, and where they are now (热点问题).' })
+export class RequestCategoryCount {
+  @Field(() => String, { nullable: true, description: 'The category as requests give it; null for those filed under none.' })
+  category!: string | null;
+
+  @Field(() => Int, { description: 'Requests of this category submitted in the period (that you may see).' })
+  total!: number;
+
+  @Field(() => Int, { description: 'Of them, still open (not resolved, closed or rejected).' })
+  open!: number;
+
+  @Field(() => Int, { description: 'Of them, resolved or closed now.' })
+  resolved!: number;
+
+  @Field(() => Float, { nullable: true, description: 'resolved ÷ total.' })
+  resolutionRate!: number | null;
+}
+
 @Resolver()
 export class RequestPerformanceResolver {
   /** One aggregate statement over the period's requests and their timelines; scoped like `requests`. */
@@ -154,6 +173,27 @@ export class RequestPerformanceResolver {
   ): Promise<RequestPerformance> {
     const place = await requireRef(ctx, under, { rows: true });
     return requestPerformanceOf(ctx, { key: place.uuid, paths: [place.path] }, from, to);
+  }
+
+  /** One aggregate statement over the period's requests, scoped like `requests`. */
+  @BoundedList('the most reported categories, as many as `limit` asks (at most 100)')
+  @Query(() => [RequestCategoryCount], {
+    description:
+      'What the requests submitted from `from` to `to` (at most 366 days) at a place and under it were about (热点问题): their categories, the most reported first, with how many are open and resolved (those you may see; duplicates count once, in the request they were merged into).',
+  })
+  async requestCategories(
+    @RefArg('under', () => Place) under: Ref<Place>,
+    @Arg('from', () => Date) from: Date,
+    @Arg('to', () => Date) to: Date,
+    @Arg('limit', () => Int, { nullable: true, description: 'How many categories, the most reported first (default 20, at most 100).' })
+    limit: number | null | undefined,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<RequestCategoryCount[]> {
+    const size = pageSize(limit, 20, 'limit');
+    checkPeriod(from, to);
+    const place = await requireRef(ctx, under, { rows: true });
+    const rows = await requestCategoriesUnder(ctx, place.path, from, to, await ctx.access(), size);
+    return rows.map((row) => Object.assign(new RequestCategoryCount(), row, { resolutionRate: rate(row.resolved, row.total) }));
   }
 
   /** The same statement grouped by the place directly under `under` each request lies in. */

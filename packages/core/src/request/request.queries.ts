@@ -292,6 +292,56 @@ export async function requestStatsUnder(ctx: ReadContext, path: string, access: 
   };
 }
 
+/**
+ * The condition (` AND …`, empty for a caller who sees everywhere) that keeps the `request` rows
+ * `access` may see, as `requests` scopes them (under its places, or requested by the caller), its
+ * values appended to `params`.
+ */
+function requestScope(access: Access, params: unknown[]): string {
+  const under = scopeSql(access, 'place_path');
+  if (!under) return '';
+  params.push(...under.params, access.personId ?? null);
+  return ` AND (${under.sql} OR requester_id = ?::uuid)`;
+}
+
+/** What {@link requestCategoriesUnder} counts per category. */
+export interface RequestCategoryCounts {
+  /** Null for the requests filed under no category. */
+  category: string | null;
+  total: number;
+  open: number;
+  resolved: number;
+}
+
+/**
+ * The categories of the requests submitted in [from, to) at the place of `path` and under it that
+ * `access` may see (duplicates merged into another not counted), the most reported first, at most
+ * `limit`, in one aggregate statement: how many, how many still open, how many resolved or closed.
+ */
+export async function requestCategoriesUnder(
+  ctx: ReadContext,
+  path: string,
+  from: Date,
+  to: Date,
+  access: Access,
+  limit: number,
+): Promise<RequestCategoryCounts[]> {
+  const params: unknown[] = [`${path}%`, from, to];
+  const scope = requestScope(access, params);
+  params.push(limit);
+  return executeRead<RequestCategoryCounts[]>(
+    ctx.em,
+    `SELECT nullif(trim(category), '') AS category, count(*)::int AS total,
+            count(*) FILTER (WHERE status NOT IN ('resolved', 'closed', 'rejected'))::int AS open,
+            count(*) FILTER (WHERE status IN ('resolved', 'closed'))::int AS resolved
+       FROM request
+      WHERE place_path LIKE ? AND created_at >= ? AND created_at < ? AND duplicate_of_id IS NULL${scope}
+      GROUP BY 1 ORDER BY total DESC, category NULLS LAST LIMIT ?`,
+    params,
+    { fixedShape: true },
+  );
+}
+
 /** What {@link requestPerformanceUnder} counts: the hotline's three rates (响应率, 解决率, 满意率) and their parts. */
 export interface RequestPerformanceCounts {
   total: number;
@@ -331,12 +381,7 @@ export async function requestPerformanceUnder(
   const patterns = groups.flatMap((g) => g.paths.map((path) => ({ key: g.key, pattern: `${path}%` })));
   if (!patterns.length) return [];
   const params: unknown[] = [patterns.map((p) => p.key), patterns.map((p) => p.pattern), child, child, from, to];
-  const under = scopeSql(access, 'place_path');
-  let scope = '';
-  if (under) {
-    scope = ` AND (${under.sql} OR requester_id = ?::uuid)`;
-    params.push(...under.params, access.personId ?? null);
-  }
+  const scope = requestScope(access, params);
   const rows = await executeRead<(Record<keyof RequestPerformanceCounts, number | string | null> & { child: string })[]>(
     ctx.em,
     `WITH g AS (SELECT * FROM unnest(?::text[], ?::text[]) AS g(key, pattern)),
