@@ -159,3 +159,26 @@ test("an erasure deletes the photos the person added (they may show them or thei
   expect(erased.erasePersonalData.errors).toEqual([]);
   expect((await photosOf(id)).photos.nodes.map((p: { url: string }) => p.url)).toEqual(['https://oss.example.org/staff.jpg']);
 });
+
+test('a photo is taken off by whoever added it or by staff, not by others; it is gone from the list, the audit log keeps it was there', async () => {
+  const id = await submitted(app, { kind: 'REPORT', title: '楼下晾衣杆坏了', placeId: place.h.id, requesterId: resident.id });
+  expect((await add(id, 'https://oss.example.org/face.jpg', '拍到了邻居', resident)).errors).toEqual([]);
+  expect((await add(id, 'https://oss.example.org/pole.jpg', null)).errors).toEqual([]);
+  const ids = (await app.run(`query($id: ID!) { request(id: $id) { photos { nodes { id url } } } }`, { id })).request.photos.nodes;
+  const REMOVE = `mutation($p: ID!) { removeRequestPhoto(id: $p) { request { ${PHOTOS} } errors { code message field } } }`;
+  const remove = async (photo: string, as?: Person) =>
+    (await app.run(REMOVE, { p: photo }, as ? asPerson(as) : undefined)).removeRequestPhoto;
+  // A neighbour does not see it at all; the requester sees the staff's photo but did not add it.
+  expect((await remove(ids[0].id, neighbour)).errors).toEqual([expect.objectContaining({ code: 'NOT_FOUND' })]);
+  expect((await remove(ids[1].id, resident)).errors).toEqual([expect.objectContaining({ code: 'FORBIDDEN' })]);
+  const removed = await remove(ids[0].id, resident);
+  expect(removed.errors).toEqual([]);
+  expect(removed.request.photos.nodes.map((p: { url: string }) => p.url)).toEqual(['https://oss.example.org/pole.jpg']);
+  // The community's grid worker (request.manage there) takes off the other.
+  expect((await remove(ids[1].id, worker)).errors).toEqual([]);
+  expect((await photosOf(id)).photos.nodes).toEqual([]);
+  const log = await app.run(`{ auditLog(first: 5) { nodes { action entityType operation } } }`);
+  expect(log.auditLog.nodes).toEqual(
+    expect.arrayContaining([expect.objectContaining({ action: 'request.removePhoto', entityType: 'RequestPhoto', operation: 'delete' })]),
+  );
+});

@@ -140,6 +140,12 @@ export async function createCanaryWorld(options: { communities?: number } = {}):
         { p: ids[k('K-H')], r: ids[n('金丝雀居民')] },
       )
     ).submitRequest.request.id;
+    canary.RequestPhoto = (
+      await sys(
+        `mutation ($r: ID!) { addRequestPhoto(id: $r, url: "https://oss.example.org/canary.jpg") { request { photos { nodes { id } } } } }`,
+        { r: canary.Request },
+      )
+    ).addRequestPhoto.request.photos.nodes[0].id;
 
     // --- Grid: grid and worker as the system; visit and colour as the canary grid worker (they must be signed in). ---
     canary.Grid = (

@@ -2,7 +2,7 @@ import { Permission } from '../auth/permission.js';
 import { defineCommand, type Named } from '../command/command.js';
 import { coreMessages } from '../i18n/core-messages.js';
 import { refId } from '../graphql/loaders.js';
-import type { Request } from './request.entity.js';
+import { type Request, Request as RequestEntity } from './request.entity.js';
 import { RequestPhoto } from './request-photo.entity.js';
 import { addPhotos, checkPhotoUrl, eventPayload, MAX_REQUEST_PHOTOS } from './request.commands.js';
 
@@ -27,6 +27,25 @@ export const addRequestPhoto = defineCommand<{ request: Named<Request>; url: str
       throw coreMessages.tooManyPhotos.error({ max: MAX_REQUEST_PHOTOS, room: MAX_REQUEST_PHOTOS - kept, given: 1 }, 'url');
     }
     await addPhotos(uow, request.uuid, [address], words);
+    await uow.emit('request.updated', { ...eventPayload(request), change: 'photo' });
+    return request;
+  },
+});
+
+/**
+ * Takes a photo off a request (the wrong picture, or one showing a face or a home that should not
+ * be kept): whoever added it, or staff with `request.manage` where the request is. The row goes;
+ * the audit log keeps that it was there and who took it off.
+ */
+export const removeRequestPhoto = defineCommand<{ photo: Named<RequestPhoto> }, Request>({
+  name: 'request.removePhoto',
+  lock: ['photo'],
+  async run(uow, { photo }) {
+    const request = await uow.em.findOneOrFail(RequestEntity, { uuid: refId(photo.request)! });
+    const mine = !!uow.actor.personId && refId(photo.addedBy) === uow.actor.personId;
+    if (!mine) uow.actor.authorize(Permission.REQUEST_MANAGE, request.placePath);
+    uow.em.remove(photo);
+    await uow.em.flush();
     await uow.emit('request.updated', { ...eventPayload(request), change: 'photo' });
     return request;
   },

@@ -4,6 +4,7 @@ import { RelationField } from '../graphql/relation-field.js';
 import { Person } from '../person/person.entity.js';
 import { Request } from './request.entity.js';
 import { GlobalIdEntity } from '../relay/node-entity.js';
+import { Node } from '../relay/node.js';
 
 /**
  * A photo of a request (随手拍: the broken lamp as the resident saw it; 整改前/整改后: before and
@@ -11,7 +12,7 @@ import { GlobalIdEntity } from '../relay/node-entity.js';
  * where and who added it.
  */
 @Entity({ tableName: 'request_photo' })
-@ObjectType({ description: 'A photo of a request, by its https address, with who added it and when.' })
+@ObjectType({ implements: Node, description: 'A photo of a request, by its https address, with who added it and when.' })
 export class RequestPhoto extends GlobalIdEntity<'at' | 'caption' | 'addedBy' | 'addedByLabel'> {
   @ManyToOne(() => Request, { deleteRule: 'cascade' })
   request!: Request;

@@ -3,7 +3,7 @@ import { perform } from '../command/command.js';
 import { type Ref, RefArg } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
 import { hasMany } from '../graphql/relation-field.js';
-import { addRequestPhoto } from './request-photo.commands.js';
+import { addRequestPhoto, removeRequestPhoto } from './request-photo.commands.js';
 import { RequestPhoto } from './request-photo.entity.js';
 import { Request } from './request.entity.js';
 import { RequestPayload } from './request.types.js';
@@ -22,6 +22,14 @@ export class RequestPhotoResolver {
     @Ctx() ctx: GongzhiContext,
   ): Promise<RequestPayload> {
     return perform(ctx, RequestPayload, addRequestPhoto, { request, url, caption: caption ?? null });
+  }
+
+  @Mutation(() => RequestPayload, {
+    description:
+      'Takes a photo off a request (the wrong picture, or one that shows a face or a home): whoever added it, or staff with request.manage. The audit log keeps that it was there.',
+  })
+  removeRequestPhoto(@RefArg('id', () => RequestPhoto) photo: Ref<RequestPhoto>, @Ctx() ctx: GongzhiContext): Promise<RequestPayload> {
+    return perform(ctx, RequestPayload, removeRequestPhoto, { photo });
   }
 }
 
