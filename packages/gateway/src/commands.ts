@@ -93,6 +93,8 @@ interface HotlineOrderLine {
   callerPhone?: string;
   priority?: RequestPriority;
   dueAt?: string;
+  /** The order's photos (its attachments), by https address: at most nine. */
+  photoUrls?: string[];
 }
 
 function readHotlineOrders(file: string): HotlineOrderLine[] {
@@ -130,6 +132,7 @@ async function importHotlineOrders(platform: Platform, orders: HotlineOrderLine[
           callerPhone: order.callerPhone ?? null,
           priority: order.priority ?? null,
           dueAt: order.dueAt ? new Date(order.dueAt) : null,
+          photoUrls: Array.isArray(order.photoUrls) ? order.photoUrls.map(String) : null,
         })
       : { ok: false as const, errors: [{ code: 'NOT_FOUND', message: `No place has the code "${String(order.place)}".`, field: 'place' }] };
     if (outcome.ok) {

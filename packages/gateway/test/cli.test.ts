@@ -263,7 +263,14 @@ test(
         file,
         JSON.stringify([
           // 苍爷爷 of the demo calls from his own number: he becomes the requester.
-          { orderNo: '12345-CLI-1', title: '楼道积水', place: 'DEMO-CYL', category: '市政', callerPhone: '139-0000-0502' },
+          {
+            orderNo: '12345-CLI-1',
+            title: '楼道积水',
+            place: 'DEMO-CYL',
+            category: '市政',
+            callerPhone: '139-0000-0502',
+            photoUrls: ['https://oss.example.org/12345/cli-1.jpg'],
+          },
           { orderNo: '12345-CLI-2', title: '   ', place: 'DEMO-CYL' },
           { orderNo: '12345-CLI-3', title: '噪音扰民', place: 'NO-SUCH-PLACE' },
         ]),
@@ -283,6 +290,11 @@ test(
       expect(rows).toEqual([
         { channel: 'hotline_12345', action: 'imported', actor_label: 'system: cli.request-import', requester: '苍爷爷' },
       ]);
+      // The order's attachment came with it, added by the import.
+      const photos = await sql.query(
+        `SELECT f.url, f.added_by_label FROM request_photo f JOIN request r ON r.id = f.request_id WHERE r.external_order_no = '12345-CLI-1'`,
+      );
+      expect(photos.rows).toEqual([{ url: 'https://oss.example.org/12345/cli-1.jpg', added_by_label: 'system: cli.request-import' }]);
     }),
   120_000,
 );
