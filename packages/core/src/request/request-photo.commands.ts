@@ -4,12 +4,12 @@ import { coreMessages } from '../i18n/core-messages.js';
 import { refId } from '../graphql/loaders.js';
 import { type Request, Request as RequestEntity } from './request.entity.js';
 import { RequestPhoto } from './request-photo.entity.js';
-import { addPhotos, checkPhotoUrl, eventPayload, MAX_REQUEST_PHOTOS } from './request.commands.js';
+import { addPhotos, checkPhotoRoom, checkPhotoUrl, eventPayload } from './request.commands.js';
 
 /**
  * Adds a photo to a request (随手拍 afterwards; 整改前/整改后: before and after the repair), by its
  * https address, with an optional caption: its requester, whoever holds it, or staff with
- * `request.manage` where it is; at most {@link MAX_REQUEST_PHOTOS} per request (the request's row
+ * `request.manage` where it is; at most nine per request (the request's row
  * is held while they are counted, so two at once cannot pass the limit together).
  */
 export const addRequestPhoto = defineCommand<{ request: Named<Request>; url: string; caption?: string | null }, Request>({
@@ -22,10 +22,7 @@ export const addRequestPhoto = defineCommand<{ request: Named<Request>; url: str
     const address = checkPhotoUrl(url, 'url');
     const words = caption?.trim() || null;
     if (words && words.length > 200) throw coreMessages.photoCaptionTooLong.error({ length: words.length }, 'caption');
-    const kept = await uow.em.count(RequestPhoto, { request: request.uuid });
-    if (kept >= MAX_REQUEST_PHOTOS) {
-      throw coreMessages.tooManyPhotos.error({ max: MAX_REQUEST_PHOTOS, room: MAX_REQUEST_PHOTOS - kept, given: 1 }, 'url');
-    }
+    checkPhotoRoom(await uow.em.count(RequestPhoto, { request: request.uuid }), 1, 'url');
     await addPhotos(uow, request.uuid, [address], words);
     await uow.emit('request.updated', { ...eventPayload(request), change: 'photo' });
     return request;

@@ -46,6 +46,12 @@ export const MAX_REQUEST_PHOTOS = 9;
 /** How a photo's address looks, in refusals. */
 const PHOTO_URL_EXAMPLE = 'https://oss.example.org/fangzhuang/lamp.jpg';
 
+/** Refuses adding `adding` photos to a request that keeps `kept` (refusals name `field`): at most {@link MAX_REQUEST_PHOTOS}. */
+export function checkPhotoRoom(kept: number, adding: number, field: string): void {
+  const room = MAX_REQUEST_PHOTOS - kept;
+  if (adding > room) throw coreMessages.tooManyPhotos.error({ max: MAX_REQUEST_PHOTOS, room, given: adding }, field);
+}
+
 /** `url` checked as a photo's address (refusals name `field`), normalized. */
 export function checkPhotoUrl(url: string, field: string): string {
   return checkHttpsUrl(url, field, PHOTO_URL_EXAMPLE);
@@ -257,9 +263,7 @@ async function create(
     updatedAt: now,
   };
   const given = details.photoUrls ?? [];
-  if (given.length > MAX_REQUEST_PHOTOS) {
-    throw coreMessages.tooManyPhotos.error({ max: MAX_REQUEST_PHOTOS, room: MAX_REQUEST_PHOTOS, given: given.length }, 'input.photoUrls');
-  }
+  checkPhotoRoom(0, given.length, 'input.photoUrls');
   const photos = given.map((url, i) => checkPhotoUrl(url, `input.photoUrls.${i}`));
   const { columns, params } = requestColumns(uow, { uuid: randomUUID(), ...fields });
   const entry = timelineEntry(uow, 'created AS target', null, RequestStatus.SUBMITTED, {
