@@ -125,6 +125,11 @@ export const bankMessages = defineMessages('moral-bank', {
     en: '"to" must be after "from".',
     'zh-CN': '"to" 应晚于 "from"。',
   },
+  freeTimesSpan: {
+    code: 'BAD_USER_INPUT',
+    en: 'Free times are read for at most {days} days at a time; "to" is {given} days after "from".',
+    'zh-CN': '空闲时段一次最多查询 {days} 天；"to" 比 "from" 晚了 {given} 天。',
+  },
   wrongPlaceType: {
     code: 'BAD_USER_INPUT',
     en: '"{field}" must name a {type}; {placeName} is a {placeType}.',

@@ -14,7 +14,9 @@ import {
   RefArg,
   RefField,
 } from '@gongzhi/core';
-import { Arg, Args, Ctx, Field, FieldResolver, InputType, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, InputType, Int, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
+import { bankMessages } from '../messages.js';
+import { venueFreeTimes } from './free-time.queries.js';
 import { closeVenue, reopenVenue } from './venue-closure.commands.js';
 import { MoralBankVenueClosure } from './venue-closure.entity.js';
 import { configureVenue } from './venue.commands.js';
@@ -64,6 +66,28 @@ export class CloseMoralBankVenueInput {
   reason!: string;
 }
 
+@ObjectType({ description: 'A stretch of one day in which a venue is open and neither booked nor closed (空闲时段).' })
+export class MoralBankFreeTime {
+  @Field(() => Date)
+  startsAt!: Date;
+
+  @Field(() => Date)
+  endsAt!: Date;
+
+  @Field(() => Int, { description: 'The longest booking that fits here: the stretch, or the longest booking allowed in it when shorter.' })
+  longestBooking!: number;
+
+  @Field(() => PriorityWindow, {
+    nullable: true,
+    description:
+      'The priority window the stretch lies in: only accounts with its points may ask, and requests are served in priority order.',
+  })
+  priorityWindow?: PriorityWindow | null;
+}
+
+/** The longest span `freeTimes` reads at once: a month of a venue's calendar. */
+export const FREE_TIMES_MAX_DAYS = 31;
+
 export const MoralBankVenueClosurePayload = payloadType('MoralBankVenueClosurePayload', 'closure', () => MoralBankVenueClosure);
 const MoralBankVenueClosureConnection = connectionType(MoralBankVenueClosure);
 const BY_START: ConnectionOrder<MoralBankVenueClosure> = { keys: ['startsAt', 'uuid'], direction: 'asc' };
@@ -95,6 +119,36 @@ export class MoralBankVenuePolicyResolver {
   })
   reopenMoralBankVenue(@RefArg('closureId', () => MoralBankVenueClosure) closure: Ref<MoralBankVenueClosure>, @Ctx() ctx: GongzhiContext) {
     return perform(ctx, MoralBankVenueClosurePayload, reopenVenue, { closure });
+  }
+
+  @BoundedList(`at most ${FREE_TIMES_MAX_DAYS} days, a few stretches each (opening hours less bookings)`)
+  @FieldResolver(() => [MoralBankFreeTime], {
+    description: `When the venue can be booked in [from, to), at most ${FREE_TIMES_MAX_DAYS} days and from now on: its opening hours less the bookings and closures that hold it, a day at a time, cut at the edges of priority windows. Requested bookings hold nothing until served.`,
+  })
+  async freeTimes(
+    @Root() policy: MoralBankVenuePolicy,
+    @Arg('from', () => Date) from: Date,
+    @Arg('to', () => Date) to: Date,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<MoralBankFreeTime[]> {
+    if (to <= from) throw bankMessages.afterFrom.error('to');
+    const days = (to.getTime() - from.getTime()) / 86_400_000;
+    if (days > FREE_TIMES_MAX_DAYS) throw bankMessages.freeTimesSpan.error({ days: FREE_TIMES_MAX_DAYS, given: Math.ceil(days) }, 'to');
+    // Bookings start on whole minutes, from now on.
+    const now = Math.ceil(ctx.now().getTime() / 60_000) * 60_000;
+    if (to.getTime() <= now) return [];
+    const rows = await venueFreeTimes(ctx, policy.venueUuid, new Date(Math.max(from.getTime(), now)), to);
+    return rows.map((row) => {
+      const minutes = Math.floor((new Date(row.ends_at).getTime() - new Date(row.starts_at).getTime()) / 60_000);
+      const window = row.priority_window;
+      const longest = window ? Math.max(window.maxMinutes, policy.maxMinutes) : policy.maxMinutes;
+      return {
+        startsAt: new Date(row.starts_at),
+        endsAt: new Date(row.ends_at),
+        longestBooking: Math.min(minutes, longest),
+        priorityWindow: window,
+      };
+    });
   }
 
   @FieldResolver(() => MoralBankVenueClosureConnection, {
