@@ -222,6 +222,21 @@ export const gatewayMessages = defineMessages('gateway', {
     en: 'The metrics need the bearer token of GONGZHI_METRICS_TOKEN (Authorization: Bearer <token>).',
     'zh-CN': '读取指标需要 GONGZHI_METRICS_TOKEN 的令牌（Authorization: Bearer <令牌>）。',
   },
+  exportGetOnly: {
+    code: 'METHOD_NOT_ALLOWED',
+    en: 'An export is read with GET; {method} is not served here.',
+    'zh-CN': '导出只接受 GET 请求；此处不支持 {method}。',
+  },
+  exportNeedsCredential: {
+    code: 'UNAUTHENTICATED',
+    en: 'An export needs a credential: send "Authorization: Bearer <API key or person token>".',
+    'zh-CN': '导出需要凭证：请发送 "Authorization: Bearer <API 密钥或个人令牌>"。',
+  },
+  exportUnknownParameter: {
+    code: 'BAD_USER_INPUT',
+    en: '"{name}" is not a filter of the export; its parameters are the fields of RequestFilter: {parameters}.',
+    'zh-CN': '"{name}" 不是导出的筛选条件；可用的参数为 RequestFilter 的字段：{parameters}。',
+  },
   serverError: {
     code: 'INTERNAL',
     en: 'Internal server error',

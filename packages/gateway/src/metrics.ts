@@ -360,5 +360,7 @@ export function routeOf(pathname: string): string {
   if (pathname === '/graphql') return 'graphql';
   if (pathname === '/healthz' || pathname === '/readyz' || pathname === '/metrics') return pathname.slice(1);
   if (pathname === '/board' || pathname.startsWith('/board/')) return 'board';
+  if (pathname.startsWith('/open311/')) return 'open311';
+  if (pathname.startsWith('/export/')) return 'export';
   return 'other';
 }

@@ -1,0 +1,212 @@
+import { createApiKey, toGlobalId } from '@gongzhi/core';
+import type { TestDatabase } from '@gongzhi/core/testing';
+import { createGatewayLogger, type RunningGateway } from '@gongzhi/gateway';
+import { csvCell } from '../src/export.js';
+import { gatewayDatabase, postGraphQL, startGateway, TEST_ADMIN_KEY, testConfig } from './helpers.js';
+
+/**
+ * `GET /export/requests.csv` (台账导出) through the real server: the rows are exactly what the
+ * caller's `requests(filter:)` lists, every page of them; the file opens in a spreadsheet (BOM,
+ * quoted cells, no formulas out of residents' text); bad input is refused as /graphql refuses it.
+ */
+const logger = createGatewayLogger('silent', false);
+let db: TestDatabase;
+let gateway: RunningGateway;
+let community: { id: string; uuid: string };
+let communityKey: string;
+
+beforeAll(async () => {
+  db = await gatewayDatabase({ GONGZHI_PLUGINS: '' });
+  gateway = await startGateway(testConfig({ DATABASE_URL: db.url, GONGZHI_PLUGINS: '', GONGZHI_RATE_LIMIT: '1000' }), logger);
+  const [row] = await gateway.platform.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ id: string }[]>(`SELECT id FROM place WHERE code = 'DEMO-JKL'`);
+  community = { uuid: row.id, id: toGlobalId('Place', row.id) };
+  ({ secret: communityKey } = await gateway.platform.orm.em
+    .fork()
+    .transactional((em) => createApiKey(em as never, { name: '敬口路社区工作台', placeIds: [row.id], permissions: ['request.submit'] })));
+  // More than a page of 100 in the district: the demo's 62 and 45 reports of broken lamps.
+  for (let batch = 0; batch < 3; batch++) {
+    await Promise.all(
+      Array.from({ length: 15 }, (_, i) =>
+        postGraphQL(gateway.server.url, SUBMIT, {
+          input: {
+            kind: 'REPORT',
+            channel: 'MOBILE_REPORT',
+            title: `${batch * 15 + i + 1}号楼道灯不亮`,
+            placeId: community.id,
+            callbackPhone: '13800000001',
+          },
+        }),
+      ),
+    );
+  }
+}, 120_000);
+
+const SUBMIT = 'mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { request { id } errors { message } } }';
+afterAll(async () => {
+  await gateway?.stop();
+  await db?.drop();
+});
+
+const exportUrl = (params: Record<string, string> = {}) => `${gateway.server.url}/export/requests.csv?${new URLSearchParams(params)}`;
+const download = (params: Record<string, string> = {}, key: string | null = TEST_ADMIN_KEY, headers: Record<string, string> = {}) =>
+  fetch(exportUrl(params), { headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers } });
+
+/** RFC 4180: rows of cells, quoted cells may hold commas, quotes ("") and line breaks. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      cell += '"';
+      i++;
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else if (quoted || (c !== ',' && c !== '\r')) {
+      cell += c;
+    } else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else {
+      cell += c;
+    }
+  }
+  if (cell || row.length) throw new Error(`the file does not end with CRLF: ${JSON.stringify(text.slice(-40))}`);
+  return rows;
+}
+
+/** Every id `requests(filter:)` lists to a key, page by page, newest first. */
+async function idsListed(filter: Record<string, unknown>, key: string): Promise<string[]> {
+  const ids: string[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const { data, errors } = await postGraphQL(
+      gateway.server.url,
+      'query($filter: RequestFilter, $after: String) { requests(filter: $filter, first: 100, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }',
+      { filter, after },
+      key,
+    );
+    expect(errors).toBeUndefined();
+    ids.push(...data.requests.nodes.map((n: { id: string }) => n.id));
+    if (!data.requests.pageInfo.hasNextPage) return ids;
+    after = data.requests.pageInfo.endCursor;
+  }
+}
+
+test('the export is every page the caller’s requests(filter:) lists, in its order, as a spreadsheet opens it', async () => {
+  const res = await download({}, TEST_ADMIN_KEY, { 'accept-language': 'zh-CN' });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+  expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="requests-\d{4}-\d{2}-\d{2}\.csv"$/);
+  const bytes = Buffer.from(await res.arrayBuffer());
+  // UTF-8 with a byte order mark: what Excel needs to read Chinese.
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const [header, ...rows] = parseCsv(bytes.subarray(3).toString('utf8'));
+  expect(header).toEqual([
+    '编号',
+    '12345工单号',
+    '类型',
+    '来源渠道',
+    '分类',
+    '标题',
+    '内容',
+    '状态',
+    '层级',
+    '紧急程度',
+    '地点',
+    '派往单位',
+    '承办人',
+    '办理时限',
+    '评价',
+    '提交时间',
+    '最后更新',
+  ]);
+  const listed = await idsListed({}, TEST_ADMIN_KEY);
+  expect(listed.length).toBeGreaterThan(100); // more than one page
+  expect(rows.map((r) => r[0])).toEqual(listed);
+  for (const r of rows) expect(r).toHaveLength(header.length);
+  // Values in words and on the district's clock (Asia/Shanghai).
+  expect(new Set(rows.map((r) => r[7]))).toContain('已办结');
+  expect(rows.every((r) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(r[15]))).toBe(true);
+});
+
+test('a community’s key exports its community only; filters are RequestFilter’s fields as parameters', async () => {
+  const res = await download({ under: community.id, status: 'ACCEPTED,RESOLVED,CLOSED', duplicate: 'false' }, communityKey);
+  expect(res.status).toBe(200);
+  const [, ...rows] = parseCsv((await res.text()).replace(/^\uFEFF/, ''));
+  const listed = await idsListed({ under: community.id, status: ['ACCEPTED', 'RESOLVED', 'CLOSED'], duplicate: false }, communityKey);
+  expect(listed.length).toBeGreaterThan(0);
+  expect(rows.map((r) => r[0])).toEqual(listed);
+  expect(rows.every((r) => ['accepted', 'resolved', 'closed'].includes(r[7]))).toBe(true);
+  // The whole district through the community's key: the community's rows, no one else's.
+  const all = parseCsv((await (await download({}, communityKey)).text()).replace(/^\uFEFF/, '')).slice(1);
+  expect(all.map((r) => r[0])).toEqual(await idsListed({}, communityKey));
+  expect(all.length).toBeLessThan((await idsListed({}, TEST_ADMIN_KEY)).length);
+});
+
+test('a resident’s text stays text: commas, quotes, line breaks and formulas; English on request (the tests’ default language)', async () => {
+  const title = '=HYPERLINK("http://x.example","点我"), 楼道灯坏了';
+  const description = '第一行\n第二行，"引号"';
+  const submitted = await postGraphQL(gateway.server.url, SUBMIT, {
+    input: {
+      kind: 'REPORT',
+      channel: 'PHONE',
+      title,
+      description,
+      placeId: community.id,
+      category: '-设施维修',
+      callbackPhone: '13912345678',
+    },
+  });
+  const id = submitted.data.submitRequest.request.id as string;
+  const res = await download({ under: community.id, status: 'SUBMITTED' });
+  const text = await res.text();
+  // The work, not the people who asked: no callback phone.
+  expect(text).not.toContain('13912345678');
+  const [header, ...rows] = parseCsv(text.replace(/^\uFEFF/, ''));
+  expect(header.slice(0, 3)).toEqual(['ID', '12345 order no.', 'Kind']);
+  const row = rows.find((r) => r[0] === id)!;
+  expect(row[2]).toBe('report');
+  expect(row[4]).toBe("'-设施维修");
+  expect(row[5]).toBe(`'${title}`);
+  expect(row[6]).toBe(description);
+  expect(row[7]).toBe('submitted');
+  expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
+  expect(csvCell('普通文字')).toBe('普通文字');
+});
+
+test('bad input is refused before any row, as /graphql refuses it; an unseen place answers like a made-up one', async () => {
+  const refused = async (res: Response) => ({ status: res.status, error: ((await res.json()) as { errors: unknown[] }).errors[0] });
+  expect(await refused(await download({ place: community.id }, TEST_ADMIN_KEY, { 'accept-language': 'zh-CN' }))).toMatchObject({
+    status: 400,
+    error: { message: expect.stringContaining('"place" 不是导出的筛选条件'), extensions: { code: 'BAD_USER_INPUT' } },
+  });
+  expect((await refused(await download({ status: 'accepted' }))).status).toBe(400);
+  expect(await refused(await download({}, null))).toMatchObject({ status: 401, error: { extensions: { code: 'UNAUTHENTICATED' } } });
+  expect((await download({}, 'gz_nottherightkey_0000000000000000000000000000000')).status).toBe(401);
+  const post = await fetch(exportUrl(), { method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` } });
+  expect(post.status).toBe(405);
+  expect(post.headers.get('allow')).toBe('GET');
+  await post.body?.cancel();
+  // A place outside the key's district, and a made-up one: the same answer.
+  const [canary] = await gateway.platform.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ id: string }[]>(`SELECT id FROM place WHERE code = 'DEMO-CYL'`);
+  const outside = await refused(await download({ under: toGlobalId('Place', canary.id) }, communityKey));
+  const madeUp = await refused(await download({ under: toGlobalId('Place', '00000000-0000-4000-8000-000000000000') }, communityKey));
+  expect(madeUp.status).toBe(404);
+  expect(outside.status).toBe(madeUp.status);
+  expect((outside.error as { extensions: unknown }).extensions).toEqual((madeUp.error as { extensions: unknown }).extensions);
+});
