@@ -38,6 +38,9 @@ import { logRetention } from './migrations/core/0031_log_retention.js';
 import { requestDuplicates } from './migrations/core/0032_request_duplicates.js';
 import { apiKeyRotationGrace } from './migrations/core/0033_api_key_rotation_grace.js';
 import { requestPhotos } from './migrations/core/0034_request_photos.js';
+import { requestDueReminders } from './migrations/core/0035_request_due_reminders.js';
+import type { ScheduledTask } from './plugin/scheduled-task.js';
+import { dueRemindersTask, type RequestReminderOptions } from './request/request-due.task.js';
 import { requests } from './migrations/core/0005_requests.js';
 import { boardLog } from './migrations/core/0007_board_log.js';
 import { boardNumberedAtCommit } from './migrations/core/0023_board_numbered_at_commit.js';
@@ -105,6 +108,8 @@ export const coreModule: {
   eventNamespaces: readonly string[];
   /** Every event core emits, described (its catalog, as a plugin's `events`). */
   events: EventCatalog;
+  /** Core's background work, run as plugins' is (`core.<id>` in logs and metrics). */
+  scheduledTasks: readonly ScheduledTask<RequestReminderOptions>[];
 } = {
   entities: [
     Place,
@@ -155,6 +160,7 @@ export const coreModule: {
     requestDuplicates,
     apiKeyRotationGrace,
     requestPhotos,
+    requestDueReminders,
   ],
   resolvers: [
     PlatformResolver,
@@ -190,6 +196,7 @@ export const coreModule: {
   orphanedTypes: [PluginInfo],
   seed: seedDemo,
   boardItems: [requestBoardItems],
+  scheduledTasks: [dueRemindersTask],
   messages: coreMessages,
   eventNamespaces: ['request', 'place', 'person', 'organization', 'board'],
   events: { ...requestEvents, ...personEvents, ...placeEvents },

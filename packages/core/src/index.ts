@@ -102,6 +102,8 @@ export type * from './request/request.events.js';
 export type * from './person/person.events.js';
 export * from './request/request.commands.js';
 export * from './request/request-duplicate.commands.js';
+export { remindDueRequest } from './request/request-due.commands.js';
+export { DUE_REMINDERS_LABEL, remindDueRequests, type RequestReminderOptions } from './request/request-due.task.js';
 export * from './webhook/webhook.entity.js';
 export { checkWebhookUrl } from './webhook/webhook.commands.js';
 export { WEBHOOK_DEFAULTS, WebhookDispatcher, type WebhookOptions } from './webhook/webhook.dispatcher.js';

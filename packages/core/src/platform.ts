@@ -63,6 +63,7 @@ import { CORE_VERSION } from './version.js';
 import { type FoldTotals, RequestCountFolder, type RequestCountOptions } from './request/request-count-folder.js';
 import { checkLogRetention, LogPruner, type LogRetentionOptions, type PruneTotals } from './audit/log-retention.js';
 import { AdvisoryTaskLeases, checkScheduledTasks, ScheduledTasks, type ScheduledTaskTotals } from './plugin/scheduled-task.js';
+import { DEFAULT_REQUEST_REMINDERS, MAX_DUE_SOON_HOURS, type RequestReminderOptions } from './request/request-due.task.js';
 import { WebhookDispatcher, type WebhookOptions } from './webhook/webhook.dispatcher.js';
 import { subscribeWebhookFanOut } from './webhook/webhook.fan-out.js';
 import { type EventType, EventTypes } from './events/event-catalog.js';
@@ -114,6 +115,8 @@ export interface PlatformOptions {
   requestCounts?: RequestCountOptions;
   /** How long the audit and sensitive-access logs are kept (180 days at least); unset, for ever. */
   logRetention?: LogRetentionOptions;
+  /** Reminders of requests' coming deadlines (`request.due-soon`): how long before, how often looked for. */
+  requestReminders?: Partial<RequestReminderOptions>;
   /**
    * Emitting an event its module did not declare (`GongzhiPlugin.events`) throws instead of
    * logging a warning once: for tests (`createTestApp` sets it), where it means the code is wrong.
@@ -141,8 +144,13 @@ export interface Platform {
   readonly countFolds: Readonly<FoldTotals>;
   /** What this process's log pruner has deleted and how often it ran (see `logRetention`). */
   readonly logPrunes: Readonly<PruneTotals>;
-  /** Every plugin's scheduled tasks and what their rounds have come to in this process (kept current). */
+  /** Core's and every plugin's scheduled tasks and what their rounds have come to in this process (kept current). */
   readonly scheduledTasks: readonly Readonly<ScheduledTaskTotals>[];
+  /**
+   * Runs a round of a scheduled task (`core.due-reminders`, `grid.escalation`) now, under its
+   * lease, whether or not it is turned off here: for tests and operators. A fault is thrown.
+   */
+  runScheduledTask(task: string): Promise<void>;
   readonly services: ServiceRegistry;
   readonly logger: Logger;
   readonly databaseUrl: string;
@@ -445,6 +453,17 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       `The time zone "${timeZone}" is not one this runtime knows. Fix: give an IANA time zone such as "Asia/Shanghai" or "Asia/Urumqi" (GONGZHI_TIME_ZONE, or "timeZone" in gongzhi.config.json).`,
     );
   }
+  const reminders: RequestReminderOptions = { ...DEFAULT_REQUEST_REMINDERS, ...options.requestReminders };
+  if (!Number.isInteger(reminders.dueSoonHours) || reminders.dueSoonHours < 0 || reminders.dueSoonHours > MAX_DUE_SOON_HOURS) {
+    throw new StartupError(
+      `The reminder window of requests' deadlines is ${String(reminders.dueSoonHours)} hours. Fix: a whole number of hours from 0 (no reminders) to ${MAX_DUE_SOON_HOURS} (GONGZHI_DUE_SOON_HOURS).`,
+    );
+  }
+  if (!Number.isSafeInteger(reminders.intervalMs) || reminders.intervalMs < 1) {
+    throw new StartupError(
+      `The interval of the deadline reminders is ${String(reminders.intervalMs)} ms. Fix: a whole number of milliseconds from 1.`,
+    );
+  }
   const plugins = composePlugins(options.plugins ?? [], CORE_VERSION);
   const info: PlatformInfo = {
     coreVersion: CORE_VERSION,
@@ -679,7 +698,24 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     const allServices = services;
     // Started last, with the rest of the background work.
     const leases = new AdvisoryTaskLeases(options.databaseUrl);
-    const scheduled = new ScheduledTasks(plugins, contextFor, leases.take);
+    const coreTasks: PluginRuntimeContext<RequestReminderOptions> = {
+      options: reminders,
+      logger: logger.child({ module: 'core' }),
+      events,
+      services,
+      orm: ready,
+      em: () => ready.em.fork(),
+      schema,
+      now: clock,
+      runCommand: (label, command, input) => runCommand(createContext({ ...SYSTEM_CALLER, label }), command, input),
+    };
+    const scheduled = new ScheduledTasks(
+      [
+        { id: 'core', tasks: coreModule.scheduledTasks, ctx: coreTasks },
+        ...plugins.map((p) => ({ id: p.id, tasks: p.scheduledTasks ?? [], ctx: contextFor(p) })),
+      ],
+      leases.take,
+    );
 
     const platform: Platform = {
       info,
@@ -691,6 +727,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       countFolds: countFolder.totals,
       logPrunes: logPruner.totals,
       scheduledTasks: scheduled.totals,
+      runScheduledTask: (task) => scheduled.runNow(task),
       services: allServices,
       logger,
       databaseUrl: options.databaseUrl,

@@ -36,6 +36,7 @@ export async function composePlatform(
     webhooks: config.webhooks,
     requestCounts: config.requestCounts,
     logRetention: config.logRetention,
+    requestReminders: config.requestReminders,
     notifications: options.listener,
   });
 }

@@ -89,6 +89,8 @@ export interface GatewayConfig {
   requestCounts: { foldIntervalMs: number };
   /** Days the audit and sensitive-access logs are kept (180 at least); null: for ever. */
   logRetention: { auditLogDays: number | null; sensitiveAccessLogDays: number | null };
+  /** Hours before a request's deadline it is reminded of (`request.due-soon`); 0: no reminders. */
+  requestReminders: { dueSoonHours: number };
   /** How this process sends outbound webhook deliveries. */
   webhooks: {
     pollIntervalMs: number;
@@ -518,6 +520,14 @@ export const SETTINGS: readonly Setting[] = [
       'how many days finished webhook deliveries (succeeded or failed) and their attempts stay in the delivery log before they are deleted',
   },
   {
+    env: 'GONGZHI_DUE_SOON_HOURS',
+    file: 'dueSoonHours',
+    type: int(0, 720),
+    defaultText: '24',
+    meaning:
+      "how many hours before an open request's deadline the event `request.due-soon` announces it, once per deadline (催办: webhooks tell the holder's app); looked for every ten minutes by one process; 0 turns the reminders off",
+  },
+  {
     env: 'GONGZHI_AUDIT_LOG_RETENTION_DAYS',
     file: 'auditLogRetentionDays',
     type: int(180, 36_500),
@@ -789,6 +799,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       deliveryDelayMs: get('GONGZHI_OUTBOX_DELIVERY_DELAY_MS', 0),
     },
     requestCounts: { foldIntervalMs: get('GONGZHI_COUNT_FOLD_MS', 300_000) },
+    requestReminders: { dueSoonHours: get('GONGZHI_DUE_SOON_HOURS', 24) },
     logRetention: {
       auditLogDays: get<number | null>('GONGZHI_AUDIT_LOG_RETENTION_DAYS', null),
       sensitiveAccessLogDays: get<number | null>('GONGZHI_ACCESS_LOG_RETENTION_DAYS', null),

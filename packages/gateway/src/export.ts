@@ -165,7 +165,7 @@ const COLUMNS: readonly { name: keyof typeof words; value: (row: Row, timeZone: 
  * spreadsheet would take for a formula (`=`, `+`, `-`, `@`, a tab or a carriage return first: a
  * resident's title is anyone's text) is written with an apostrophe before it, so it stays text.
  */
-export function csvCell(value: string): string {
+function csvCell(value: string): string {
   const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

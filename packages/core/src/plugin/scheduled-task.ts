@@ -90,6 +90,8 @@ export interface ScheduledTaskTotals {
 interface Scheduled {
   totals: ScheduledTaskTotals;
   work: PeriodicWork | null;
+  /** One round under the task's lease. */
+  round: () => Promise<void>;
 }
 
 /** Checks every plugin's `scheduledTasks` against its resolved options; the first problem stops the start. */
@@ -194,60 +196,77 @@ export class AdvisoryTaskLeases {
   }
 }
 
+/** Whose tasks {@link ScheduledTasks} runs: core's or a plugin's, with the context their rounds get. */
+export interface TaskOwner {
+  /** `core` or the plugin's id: the first half of each task's name. */
+  id: string;
+  tasks: readonly ScheduledTask<never>[];
+  ctx: PluginRuntimeContext;
+}
+
 /**
- * The scheduled tasks of a process's plugins (see {@link ScheduledTask}), each on its own
- * {@link PeriodicWork}, each round under the task's `lease`. Build it after the plugins'
+ * The scheduled tasks of a process (core's and its plugins', see {@link ScheduledTask}), each on
+ * its own {@link PeriodicWork}, each round under the task's `lease`. Build it after the plugins'
  * `bootstrap`; {@link stop} before their `destroy`.
  */
 export class ScheduledTasks {
   private readonly scheduled: Scheduled[] = [];
 
-  constructor(plugins: readonly GongzhiPlugin[], contextFor: (plugin: GongzhiPlugin) => PluginRuntimeContext, lease: TaskLease) {
-    for (const plugin of plugins) {
-      for (const task of plugin.scheduledTasks ?? []) {
-        const ctx = contextFor(plugin);
+  constructor(owners: readonly TaskOwner[], lease: TaskLease) {
+    for (const { id, tasks, ctx } of owners) {
+      for (const task of tasks as readonly ScheduledTask[]) {
         const totals: ScheduledTaskTotals = {
-          task: `${plugin.id}.${task.id}`,
+          task: `${id}.${task.id}`,
           intervalMs: task.intervalMs(ctx.options),
           rounds: 0,
           failedRounds: 0,
           skippedRounds: 0,
           lastSucceededAt: null,
         };
-        const entry: Scheduled = { totals, work: null };
+        const entry: Scheduled = { totals, work: null, round: () => Promise.resolve() };
+        const round: ScheduledRound = {
+          get stopped() {
+            return entry.work?.isStopped ?? false;
+          },
+        };
+        entry.round = async () => {
+          const release = await lease(totals.task).catch((err: unknown) => {
+            totals.failedRounds++;
+            throw err;
+          });
+          if (!release) {
+            totals.skippedRounds++;
+            return;
+          }
+          try {
+            await task.run(ctx, round);
+          } catch (err) {
+            totals.failedRounds++;
+            throw err;
+          } finally {
+            await release();
+          }
+          totals.rounds++;
+          totals.lastSucceededAt = new Date();
+        };
         if (totals.intervalMs > 0) {
-          const round: ScheduledRound = {
-            get stopped() {
-              return entry.work?.isStopped ?? true;
-            },
-          };
-          entry.work = new PeriodicWork(
-            async () => {
-              const release = await lease(totals.task).catch((err: unknown) => {
-                totals.failedRounds++;
-                throw err;
-              });
-              if (!release) {
-                totals.skippedRounds++;
-                return;
-              }
-              try {
-                await task.run(ctx, round);
-              } catch (err) {
-                totals.failedRounds++;
-                throw err;
-              } finally {
-                await release();
-              }
-              totals.rounds++;
-              totals.lastSucceededAt = new Date();
-            },
-            (err) => ctx.logger.error({ err, task: totals.task }, 'a round of a scheduled task failed; the next round comes as scheduled'),
+          entry.work = new PeriodicWork(entry.round, (err) =>
+            ctx.logger.error({ err, task: totals.task }, 'a round of a scheduled task failed; the next round comes as scheduled'),
           );
         }
         this.scheduled.push(entry);
       }
     }
+  }
+
+  /**
+   * Runs a round of `task` (`<owner>.<id>`) now, under its lease (skipped, and counted so, when
+   * another process holds it), turned off or not: for tests and operators. A fault is thrown.
+   */
+  async runNow(task: string): Promise<void> {
+    const found = this.scheduled.find((s) => s.totals.task === task);
+    if (!found) throw new Error(`No scheduled task "${task}"; the tasks are: ${this.scheduled.map((s) => s.totals.task).join(', ')}.`);
+    await found.round();
   }
 
   /** Every declared task's totals, in plugin (load) order, those turned off included. */

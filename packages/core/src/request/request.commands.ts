@@ -506,7 +506,8 @@ export const changeRequestDeadline = defineCommand<{ request: Named<Request>; du
       throw before ? coreMessages.alreadyDueAt.error({ dueAt: before.toISOString() }, 'dueAt') : coreMessages.alreadyNoDue.error('dueAt');
     }
     const step = { action: 'deadline', note: why, due: { from: before, to: dueAt } };
-    await move(uow, request, request.status, step, { dueAt });
+    // A new deadline is reminded of afresh.
+    await move(uow, request, request.status, step, { dueAt, dueRemindedAt: null });
     await uow.emit('request.updated', { ...eventPayload(request), change: 'deadline' });
     return request;
   },

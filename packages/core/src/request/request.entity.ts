@@ -175,6 +175,10 @@ export class Request extends NodeEntity<'updatedAt' | 'status' | 'level' | 'prio
   @Field(() => Date, { nullable: true })
   dueAt?: Date | null;
 
+  /** When `request.due-soon` reminded of `dueAt` (once per deadline; moving it clears this). */
+  @Property({ type: 'datetime', nullable: true })
+  dueRemindedAt?: Date | null;
+
   @Property({ type: 'smallint', nullable: true })
   @Field(() => Int, { nullable: true, description: "The requester's rating, 1 to 5." })
   rating?: number | null;

@@ -22,6 +22,7 @@ declare module '../events/event-bus.js' {
     'request.rated': RequestEventPayload & { rating: number };
     'request.merged': RequestEventPayload & { from: RequestStatus; intoId: string; followed: number; note: string | null };
     'request.unmerged': RequestEventPayload & { intoId: string; reason: string };
+    'request.due-soon': RequestEventPayload & { dueAt: string; assigneeId: string | null; dispatchedToId: string | null };
     /** Changed without a new status: progress reported, deadline moved, a duplicate merged into it or taken out, a photo added. */
     'request.updated': RequestEventPayload & { change: 'progress' | 'deadline' | 'duplicate' | 'photo' };
   }
@@ -95,6 +96,16 @@ export const requestEvents = {
       ...requestFields,
       intoId: { node: 'Request', description: 'The request it had been merged into.' },
       reason: 'Why, in words.',
+    },
+  },
+  'request.due-soon': {
+    description:
+      'An open request’s deadline comes within the reminder window (GONGZHI_DUE_SOON_HOURS, 24 h unless set): once per deadline, so the holder can be reminded (催办) before it is late.',
+    payload: {
+      ...requestFields,
+      dueAt: 'The deadline, ISO 8601.',
+      assigneeId: { node: 'Person', description: 'Who holds it, or null.' },
+      dispatchedToId: { node: 'Organization', description: 'The partner unit it was dispatched to, or null.' },
     },
   },
   'request.rated': {

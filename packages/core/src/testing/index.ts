@@ -37,6 +37,8 @@ export interface TestAppOptions {
   requestCounts?: PlatformOptions['requestCounts'];
   /** How long the audit and sensitive-access logs are kept, and how often they are pruned. */
   logRetention?: PlatformOptions['logRetention'];
+  /** The reminder window of requests' deadlines (`request.due-soon`). */
+  requestReminders?: PlatformOptions['requestReminders'];
   /** Give the platform a LISTEN connection of its own, as the gateway does (closed with the app). */
   listen?: boolean;
 }
@@ -141,6 +143,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       webhooks: options.webhooks,
       requestCounts: options.requestCounts,
       logRetention: options.logRetention,
+      requestReminders: options.requestReminders,
       notifications,
     });
     if (options.seed) await platform.seed();
