@@ -171,6 +171,29 @@ test("staff need request.manage at both; a request they cannot see answers like 
   expect(hers.request.duplicates.nodes).toEqual([]);
 });
 
+test('when the request handled for all is finished, each duplicate’s timeline says so, without its words; a rating adds nothing', async () => {
+  const kept = await submit('3号楼电梯困人');
+  const again = [await submit('电梯又坏了', 'h2', residents[1]), await submit('3号楼电梯停了', 'h')];
+  for (const id of again) expect((await merge(id, kept)).errors).toEqual([]);
+  for (const to of ['ACCEPTED', 'IN_PROGRESS']) await step(kept, to);
+  const TIMELINE = `query($id: ID!) { request(id: $id) { timeline { nodes { action fromStatus toStatus note } } } }`;
+  const last = async (id: string, as = residents[1]) => (await app.run(TIMELINE, { id }, asPerson(as))).request.timeline.nodes.at(-1);
+  expect(await last(again[0])).toMatchObject({ action: 'merged' });
+  const resolved = await app.run(
+    `mutation($id: ID!) { changeRequestStatus(id: $id, to: RESOLVED, note: "已更换曳引机，宋阿姨家门口已清理") { errors { code } } }`,
+    { id: kept },
+  );
+  expect(resolved.changeRequestStatus.errors).toEqual([]);
+  const entry = { action: 'original-resolved', fromStatus: 'CLOSED', toStatus: 'CLOSED', note: null };
+  expect(await last(again[0])).toEqual(entry);
+  expect(await last(again[1], residents[0])).toEqual(entry);
+  // The rating moves nothing: no second entry.
+  const rated = await app.run(`mutation($id: ID!) { rateRequest(id: $id, rating: 5) { errors { code } } }`, { id: kept });
+  expect(rated.rateRequest.errors).toEqual([]);
+  const entries = (await app.run(TIMELINE, { id: again[0] }, asPerson(residents[1]))).request.timeline.nodes;
+  expect(entries.filter((e: { action: string }) => e.action.startsWith('original-'))).toHaveLength(1);
+});
+
 test('a merge made by mistake is undone: the request is its own again, as it was, held by whoever held it', async () => {
   const lamp = await submit('东门路灯不亮');
   const bench = await submit('东门长椅坏了', 'h2', residents[1]);

@@ -10,7 +10,16 @@ import { organizationMemberIds } from '../organization/organization.queries.js';
 import { Person } from '../person/person.entity.js';
 import type { Place } from '../place/place.entity.js';
 import { PlaceType } from '../place/place.entity.js';
-import { levelAbove, RequestChannel, RequestKind, RequestLevel, RequestPriority, RequestStatus, TRANSITIONS } from './request.entity.js';
+import {
+  levelAbove,
+  OPEN_STATUSES,
+  RequestChannel,
+  RequestKind,
+  RequestLevel,
+  RequestPriority,
+  RequestStatus,
+  TRANSITIONS,
+} from './request.entity.js';
 import type { RequestEventPayload } from './request.events.js';
 import { Request } from './request.entity.js';
 import { coreMessages } from '../i18n/core-messages.js';
@@ -193,17 +202,34 @@ export async function move(
   const after: Partial<Request> = { ...changes, status: to, version: request.version + 1, updatedAt: uow.now() };
   const { columns, params } = requestColumns(uow, after);
   const entry = timelineEntry(uow, 'moved AS target', request.status, to, step);
+  const followed = to !== request.status && !OPEN_STATUSES.includes(to) ? duplicatesFollow(uow, to) : null;
   await writeOrUndo(
     uow,
     `moved AS (UPDATE request SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ? AND version = ? RETURNING id),
-     written AS (${entry.sql} RETURNING request_id)`,
-    [...params, request.uuid, request.version, ...entry.params],
+     written AS (${entry.sql} RETURNING request_id)${followed ? `, followed AS (${followed.sql})` : ''}`,
+    [...params, request.uuid, request.version, ...entry.params, ...(followed?.params ?? [])],
     (read) => conflict(read, request.uuid, to),
   );
   const itemized = changesOf(after, request);
   Object.assign(request, after);
   uow.em.getUnitOfWork().merge(request);
   uow.audit.record(Request, { id: request.uuid, operation: 'update', changes: itemized }, request);
+}
+
+/**
+ * The timeline entries a request's duplicates get when it is finished (`original-resolved`,
+ * `original-closed`, `original-rejected`): whoever reported the same problem reads on their own
+ * timeline that it was handled, in the statement that moves the request (the few duplicates, by
+ * their index). No note: the other request's words are for its own requester.
+ */
+function duplicatesFollow(uow: UnitOfWork, to: RequestStatus): { sql: string; params: unknown[] } {
+  const personId = uow.actor.personId;
+  return {
+    sql: `INSERT INTO request_timeline (id, request_id, action, from_status, to_status, actor_id, actor_label, at)
+     SELECT gen_random_uuid(), d.id, ?::text, d.status, d.status, ?::uuid, ?::text, ?::timestamptz
+       FROM moved JOIN request d ON d.duplicate_of_id = moved.id`,
+    params: [`original-${to}`, personId, personId ? null : uow.actor.label, uow.now()],
+  };
 }
 
 /** The legal moves from where `request` is: {@link TRANSITIONS}, and for a wish also claiming it straight from the wall. */
