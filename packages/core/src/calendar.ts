@@ -73,6 +73,20 @@ export function startOfLocalDay(date: string, timeZone: string): Date {
   return new Date(Math.min(...(inDay.length > 0 ? inDay : [first])));
 }
 
+/**
+ * The instant a wall clock of `timeZone` shows `time` (HH:MM) on `date` (YYYY-MM-DD): Beijing's
+ * 2026-06-15 18:00 is 2026-06-15T10:00:00Z. A time the clocks skip is read with the offset before
+ * the change; a time they repeat, as its first occurrence.
+ */
+export function atLocalTime(date: string, time: string, timeZone: string): Date {
+  const wall = Date.parse(`${date}T${time}:00Z`);
+  // The offsets half a day either side are those before and after any change of clocks near it.
+  const before = wall - offsetMs(wall - 43_200_000, timeZone);
+  const after = wall - offsetMs(wall + 43_200_000, timeZone);
+  const shown = [before, after].filter((at) => at + offsetMs(at, timeZone) === wall);
+  return new Date(shown.length ? Math.min(...shown) : before);
+}
+
 /** The calendar date (YYYY-MM-DD) `days` after `date` (before it when negative). */
 export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);

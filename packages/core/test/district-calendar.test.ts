@@ -70,3 +70,14 @@ test('a time zone the runtime does not know stops the start, naming the fix', as
     /"Asia\/Beijing" is not one this runtime knows\. Fix: give an IANA time zone such as "Asia\/Shanghai"/,
   );
 });
+
+test('a wall-clock time of a time zone is its instant, through changes of clocks', async () => {
+  const { atLocalTime } = await import('@gongzhi/core');
+  expect(atLocalTime('2026-06-15', '18:00', 'Asia/Shanghai').toISOString()).toBe('2026-06-15T10:00:00.000Z');
+  // Berlin: winter and summer time on either side of 28 March 2027.
+  expect(atLocalTime('2027-03-27', '09:00', 'Europe/Berlin').toISOString()).toBe('2027-03-27T08:00:00.000Z');
+  expect(atLocalTime('2027-03-28', '09:00', 'Europe/Berlin').toISOString()).toBe('2027-03-28T07:00:00.000Z');
+  // 02:30 is skipped that night: read with the offset before the change; 02:30 on 31 October repeats: its first.
+  expect(atLocalTime('2027-03-28', '02:30', 'Europe/Berlin').toISOString()).toBe('2027-03-28T01:30:00.000Z');
+  expect(atLocalTime('2027-10-31', '02:30', 'Europe/Berlin').toISOString()).toBe('2027-10-31T00:30:00.000Z');
+});

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Platform, Place, RequestKind, RequestPriority } from '@gongzhi/core';
+import type { Platform, Place } from '@gongzhi/core';
 import { StartupError } from '@gongzhi/core/startup';
 import type { GatewayConfig } from './config.js';
 import type { DatabaseHandle } from './database.js';
@@ -68,8 +68,9 @@ Commands:
   create-plugin ID [--dir DIR]
                      scaffold a plugin package (manifest, entity, migration, command,
                      resolver, place rule, a test) in DIR (./gongzhi-plugin-ID)
-  request import FILE.json
-                     import 12345 hotline orders (a JSON array) through the same
+  request import FILE.json | FILE.csv
+                     import 12345 hotline orders (a JSON array, or a spreadsheet saved
+                     as CSV with a header row, Chinese or English) through the same
                      command as the importHotlineOrder mutation: same checks, and an
                      order imported before is reported, not imported twice
   register import FILE.json
@@ -78,74 +79,6 @@ Commands:
                      commands as the mutations; a second run adds only what is missing
 
 Configuration: gongzhi.config.json and environment variables (see README).`;
-
-/** One line of a hotline import file: the order as the 12345 system gives it, its place by code. */
-interface HotlineOrderLine {
-  orderNo: string;
-  title: string;
-  description?: string;
-  /** The code of the place (household, building, community…) the order is about. */
-  place: string;
-  kind?: RequestKind;
-  category?: string;
-  callbackPhone?: string;
-  /** The caller's phone: matched to a resident of the order's community, who becomes the requester. */
-  callerPhone?: string;
-  priority?: RequestPriority;
-  dueAt?: string;
-  /** The order's photos (its attachments), by https address: at most nine. */
-  photoUrls?: string[];
-}
-
-function readHotlineOrders(file: string): HotlineOrderLine[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new StartupError(`Cannot read ${file} as JSON: ${(err as Error).message}`);
-  }
-  if (!Array.isArray(parsed))
-    throw new StartupError(`${file} must hold a JSON array of hotline orders ({ "orderNo", "title", "place": "<place code>", … }).`);
-  return parsed as HotlineOrderLine[];
-}
-
-/**
- * Imports hotline orders as the system (`system: cli.request-import` in each timeline) through
- * core's importHotlineOrder command, one unit of work per order; prints one line per order and
- * returns how many failed.
- */
-async function importHotlineOrders(platform: Platform, orders: HotlineOrderLine[]): Promise<number> {
-  const { importHotlineOrder, Place, RequestKind, runCommand, SYSTEM_CALLER } = await import('@gongzhi/core');
-  let failed = 0;
-  for (const [i, order] of orders.entries()) {
-    const ctx = platform.createContext({ ...SYSTEM_CALLER, label: 'cli.request-import' });
-    const place = typeof order.place === 'string' ? await ctx.em.findOne(Place, { code: order.place }) : null;
-    const outcome = place
-      ? await runCommand(ctx, importHotlineOrder, {
-          orderNo: String(order.orderNo ?? ''),
-          title: String(order.title ?? ''),
-          description: order.description ?? '',
-          kind: order.kind ?? RequestKind.COMPLAINT,
-          place,
-          category: order.category ?? null,
-          callbackPhone: order.callbackPhone ?? null,
-          callerPhone: order.callerPhone ?? null,
-          priority: order.priority ?? null,
-          dueAt: order.dueAt ? new Date(order.dueAt) : null,
-          photoUrls: Array.isArray(order.photoUrls) ? order.photoUrls.map(String) : null,
-        })
-      : { ok: false as const, errors: [{ code: 'NOT_FOUND', message: `No place has the code "${String(order.place)}".`, field: 'place' }] };
-    if (outcome.ok) {
-      const { request, created } = outcome.value;
-      console.log(`${created ? 'imported' : 'already there'}: ${request.externalOrderNo} → ${request.id}`);
-    } else {
-      failed++;
-      for (const error of outcome.errors)
-        console.log(`refused: order ${i + 1} (${String(order.orderNo)}): ${error.code} ${error.field ?? ''}: ${error.message}`);
-    }
-  }
-  return failed;
-}
 
 /** `--grace-seconds N` of `api-key rotate`: 0 when not given; the command checks the range. */
 function graceSeconds(given: string | undefined): number {
@@ -406,7 +339,10 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'request': {
       if (positionals[1] !== 'import' || !positionals[2])
-        throw new StartupError('Use "request import FILE.json" (a JSON array of hotline orders).');
+        throw new StartupError(
+          'Use "request import FILE.json" (a JSON array of hotline orders) or "request import FILE.csv" (a spreadsheet of them).',
+        );
+      const { importHotlineOrders, readHotlineOrders } = await import('./hotline-import.js');
       const orders = readHotlineOrders(positionals[2]);
       const failed = await withPlatform(config, logger, (platform) => importHotlineOrders(platform, orders));
       return failed ? 1 : 0;

@@ -11,6 +11,7 @@ import {
   parse,
   type GraphQLInputType,
 } from 'graphql';
+import { csvLine } from './csv.js';
 import { gatewayMessages } from './messages.js';
 import { type errorFormatter, formatResult, inOperation } from './operations.js';
 import { rateLimitedError } from './security.js';
@@ -159,18 +160,6 @@ const COLUMNS: readonly { name: keyof typeof words; value: (row: Row, timeZone: 
   { name: 'createdAt', value: (r, tz) => localDateTime(r.createdAt, tz) },
   { name: 'updatedAt', value: (r, tz) => localDateTime(r.updatedAt, tz) },
 ];
-
-/**
- * One CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break. A cell a
- * spreadsheet would take for a formula (`=`, `+`, `-`, `@`, a tab or a carriage return first: a
- * resident's title is anyone's text) is written with an apostrophe before it, so it stays text.
- */
-function csvCell(value: string): string {
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-const csvLine = (cells: readonly string[]): string => `${cells.map(csvCell).join(',')}\r\n`;
 
 /** The filter's fields as query parameters: `status=ACCEPTED,CLAIMED`, `duplicate=false`, `under=<id>`. */
 function filterOf(platform: Platform, url: URL): Record<string, unknown> {

@@ -300,6 +300,59 @@ test(
 );
 
 test(
+  'request import FILE.csv: a 12345 spreadsheet with Chinese columns, words for kinds, deadlines on the district’s clock',
+  () =>
+    onFreshDatabase(async ({ file, env, sql }) => {
+      expect((await runCli(['seed'], env)).code).toBe(0);
+      const csv = file.replace(/\.json$/, '.csv');
+      writeFileSync(
+        csv,
+        '\uFEFF工单编号,标题,内容,地点编码,类型,紧急程度,办理时限,图片\r\n' +
+          '12345-CSV-1,楼道积水,"三楼漏水，""很急""\n已两天",DEMO-CYL,投诉,紧急,2026-06-15 18:00,https://oss.example.org/a.jpg https://oss.example.org/b.jpg\r\n' +
+          '12345-CSV-2,噪音扰民,,DEMO-CYL,REPORT,,2026-06-16,\r\n' +
+          '12345-CSV-3,路灯不亮,,DEMO-CYL,灯,,,\r\n',
+      );
+      const run = await runCli(['request', 'import', csv], env);
+      expect(run.code).toBe(1);
+      const lines = run.stdout.trim().split('\n');
+      expect(lines[0]).toMatch(/^imported: 12345-CSV-1 → \S+$/);
+      expect(lines[1]).toMatch(/^imported: 12345-CSV-2 → \S+$/);
+      expect(lines[2]).toMatch(
+        /^refused: order 3 \(12345-CSV-3\): BAD_USER_INPUT kind: "灯" is no kind: give 需求、投诉、上报、表扬、微心愿 or need, /,
+      );
+      const { rows } = await sql.query(
+        `SELECT r.external_order_no, r.kind, r.priority, r.description, r.due_at, (SELECT count(*)::int FROM request_photo f WHERE f.request_id = r.id) AS photos
+           FROM request r WHERE r.external_order_no LIKE '12345-CSV-%' ORDER BY r.external_order_no`,
+      );
+      expect(rows).toEqual([
+        {
+          external_order_no: '12345-CSV-1',
+          kind: 'complaint',
+          priority: 'urgent',
+          description: '三楼漏水，"很急"\n已两天',
+          due_at: new Date('2026-06-15T10:00:00Z'),
+          photos: 2,
+        },
+        // A day alone: by the end of that day in Beijing.
+        {
+          external_order_no: '12345-CSV-2',
+          kind: 'report',
+          priority: 'normal',
+          description: '',
+          due_at: new Date('2026-06-16T16:00:00Z'),
+          photos: 0,
+        },
+      ]);
+      writeFileSync(csv, '工单编号,标题,地点编码\r\n12345-CSV-4,"未闭合的引号,DEMO-CYL\r\n');
+      const broken = await runCli(['request', 'import', csv], env);
+      expect(broken.code).not.toBe(0);
+      expect(broken.stderr).toContain('Cannot read');
+      expect(broken.stderr).toContain('line 2: a quoted cell is not closed');
+    }),
+  120_000,
+);
+
+test(
   "register import: a district's places and people through the commands, idempotent, each refusal on its own line",
   () =>
     onFreshDatabase(async ({ file, env, sql }) => {
