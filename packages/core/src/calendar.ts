@@ -73,6 +73,11 @@ export function startOfLocalDay(date: string, timeZone: string): Date {
   return new Date(Math.min(...(inDay.length > 0 ? inDay : [first])));
 }
 
+/** The wall clock of `timeZone` at an instant, `YYYY-MM-DD HH:MM`: Beijing's at 2026-06-15T10:00Z is `2026-06-15 18:00`. */
+export function localDateTime(at: Date, timeZone: string): string {
+  return new Date(at.getTime() + offsetMs(at.getTime(), timeZone)).toISOString().slice(0, 16).replace('T', ' ');
+}
+
 /**
  * The instant a wall clock of `timeZone` shows `time` (HH:MM) on `date` (YYYY-MM-DD): Beijing's
  * 2026-06-15 18:00 is 2026-06-15T10:00:00Z. A time the clocks skip is read with the offset before

@@ -80,7 +80,7 @@ export { intervalOptionProblem, rangeOptionProblem, timeZoneOptionProblem } from
 export { runEachAsSystem, type ScheduledRound, type ScheduledTask, type ScheduledTaskTotals } from './plugin/scheduled-task.js';
 export * from './relay/connection.js';
 export * from './relay/global-id.js';
-export { addDays, atLocalTime, DEFAULT_TIME_ZONE, isTimeZone, localDate, startOfLocalDay } from './calendar.js';
+export { addDays, atLocalTime, DEFAULT_TIME_ZONE, isTimeZone, localDate, localDateTime, startOfLocalDay } from './calendar.js';
 export * from './relay/node.js';
 export * from './relay/node-entity.js';
 export * from './person/person.entity.js';

@@ -72,8 +72,10 @@ test('a time zone the runtime does not know stops the start, naming the fix', as
 });
 
 test('a wall-clock time of a time zone is its instant, through changes of clocks', async () => {
-  const { atLocalTime } = await import('@gongzhi/core');
+  const { atLocalTime, localDateTime } = await import('@gongzhi/core');
   expect(atLocalTime('2026-06-15', '18:00', 'Asia/Shanghai').toISOString()).toBe('2026-06-15T10:00:00.000Z');
+  expect(localDateTime(new Date('2026-06-15T16:30:00Z'), 'Asia/Shanghai')).toBe('2026-06-16 00:30');
+  expect(localDateTime(new Date('2027-03-28T07:00:00Z'), 'Europe/Berlin')).toBe('2027-03-28 09:00');
   // Berlin: winter and summer time on either side of 28 March 2027.
   expect(atLocalTime('2027-03-27', '09:00', 'Europe/Berlin').toISOString()).toBe('2027-03-27T08:00:00.000Z');
   expect(atLocalTime('2027-03-28', '09:00', 'Europe/Berlin').toISOString()).toBe('2027-03-28T07:00:00.000Z');

@@ -1,6 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Caller, currentLocale, definePhrases, isDatabaseUnavailable, type Phrase, type Platform } from '@gongzhi/core';
+import {
+  type Caller,
+  currentLocale,
+  definePhrases,
+  isDatabaseUnavailable,
+  localDate,
+  localDateTime,
+  type Phrase,
+  type Platform,
+} from '@gongzhi/core';
 import {
   execute,
   getNamedType,
@@ -123,23 +132,7 @@ function said(value: string): string {
 }
 
 /** A moment as the district's clock shows it, `YYYY-MM-DD HH:mm`: what a spreadsheet reads as a date. */
-function localDateTime(iso: string | null, timeZone: string): string {
-  if (!iso) return '';
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(new Date(iso))
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
-}
+const onDistrictClock = (iso: string | null, timeZone: string): string => (iso ? localDateTime(new Date(iso), timeZone) : '');
 
 const COLUMNS: readonly { name: keyof typeof words; value: (row: Row, timeZone: string) => string }[] = [
   { name: 'id', value: (r) => r.id },
@@ -155,10 +148,10 @@ const COLUMNS: readonly { name: keyof typeof words; value: (row: Row, timeZone: 
   { name: 'place', value: (r) => r.place?.name ?? '' },
   { name: 'dispatchedTo', value: (r) => r.dispatchedTo?.name ?? '' },
   { name: 'assignee', value: (r) => r.assignee?.name ?? '' },
-  { name: 'dueAt', value: (r, tz) => localDateTime(r.dueAt, tz) },
+  { name: 'dueAt', value: (r, tz) => onDistrictClock(r.dueAt, tz) },
   { name: 'rating', value: (r) => (r.rating === null ? '' : String(r.rating)) },
-  { name: 'createdAt', value: (r, tz) => localDateTime(r.createdAt, tz) },
-  { name: 'updatedAt', value: (r, tz) => localDateTime(r.updatedAt, tz) },
+  { name: 'createdAt', value: (r, tz) => onDistrictClock(r.createdAt, tz) },
+  { name: 'updatedAt', value: (r, tz) => onDistrictClock(r.updatedAt, tz) },
 ];
 
 /** The filter's fields as query parameters: `status=ACCEPTED,CLAIMED`, `duplicate=false`, `under=<id>`. */
@@ -288,7 +281,7 @@ export function requestsExportHandler(options: ExportOptions): (req: IncomingMes
           return;
         }
         if (!res.headersSent) {
-          const day = localDateTime(platform.now().toISOString(), timeZone).slice(0, 10);
+          const day = localDate(platform.now(), timeZone);
           res.writeHead(200, {
             'content-type': 'text/csv; charset=utf-8',
             'content-disposition': `attachment; filename="requests-${day}.csv"`,
