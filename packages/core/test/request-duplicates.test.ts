@@ -95,6 +95,8 @@ test('reports of one problem are merged into one: closed, pointing at it, on bot
   expect(handled.duplicates.nodes.map((n: { title: string }) => n.title)).toEqual(['楼下路灯坏了', '20号楼路灯不亮']);
   expect((await read(again)).duplicateOf).toEqual({ id: hotline });
   expect((await read(first)).duplicates.nodes).toEqual([]);
+  // Its duplicate followed it: closed as a duplicate is no problem finished, so nothing told it so.
+  expect((await read(again)).timeline.nodes.map((e: { action: string }) => e.action)).not.toContain('original-closed');
   // A list of the problems reported leaves the duplicates out; a list of the duplicates has only them.
   const LIST = `query($under: ID!, $dup: Boolean) { requests(filter: { under: $under, text: "路灯", duplicate: $dup }, first: 10) { nodes { title } } }`;
   const titles = async (dup: boolean | null) =>

@@ -92,6 +92,10 @@ test('opening hours follow the venue’s time zone through a change of clocks, a
 
 test('free times in the past are none; a span backwards or longer than a month is refused naming "to"', async () => {
   expect((await freeTimes('2026-05-01T00:00:00+08:00', '2026-05-02T00:00:00+08:00')).times).toEqual([]);
+  // Seconds are cut to whole minutes, as bookings are made.
+  expect((await freeTimes('2026-06-03T10:00:30+08:00', '2026-06-03T11:59:59+08:00')).times).toEqual([
+    stretch('2026-06-03T10:01:00', '2026-06-03T11:59:00', 118),
+  ]);
   expect(problemOf((await freeTimes('2026-06-03T00:00:00+08:00', '2026-06-02T00:00:00+08:00')).result)).toEqual({
     code: 'BAD_USER_INPUT',
     message: '"to" must be after "from".',

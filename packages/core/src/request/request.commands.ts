@@ -202,7 +202,9 @@ export async function move(
   const after: Partial<Request> = { ...changes, status: to, version: request.version + 1, updatedAt: uow.now() };
   const { columns, params } = requestColumns(uow, after);
   const entry = timelineEntry(uow, 'moved AS target', request.status, to, step);
-  const followed = to !== request.status && !OPEN_STATUSES.includes(to) ? duplicatesFollow(uow, to) : null;
+  // Finished, its duplicates are told; merged (closed as a duplicate itself), they follow it to the other request instead.
+  const finished = to !== request.status && !OPEN_STATUSES.includes(to) && !('duplicateOf' in changes);
+  const followed = finished ? duplicatesFollow(uow, to) : null;
   await writeOrUndo(
     uow,
     `moved AS (UPDATE request SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ? AND version = ? RETURNING id),

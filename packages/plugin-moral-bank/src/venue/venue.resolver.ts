@@ -134,10 +134,11 @@ export class MoralBankVenuePolicyResolver {
     if (to <= from) throw bankMessages.afterFrom.error('to');
     const days = (to.getTime() - from.getTime()) / 86_400_000;
     if (days > FREE_TIMES_MAX_DAYS) throw bankMessages.freeTimesSpan.error({ days: FREE_TIMES_MAX_DAYS, given: Math.ceil(days) }, 'to');
-    // Bookings start on whole minutes, from now on.
-    const now = Math.ceil(ctx.now().getTime() / 60_000) * 60_000;
-    if (to.getTime() <= now) return [];
-    const rows = await venueFreeTimes(ctx, policy.venueUuid, new Date(Math.max(from.getTime(), now)), to);
+    // Bookings start and end on whole minutes, from now on.
+    const start = Math.ceil(Math.max(from.getTime(), ctx.now().getTime()) / 60_000) * 60_000;
+    const end = Math.floor(to.getTime() / 60_000) * 60_000;
+    if (end <= start) return [];
+    const rows = await venueFreeTimes(ctx, policy.venueUuid, new Date(start), new Date(end));
     return rows.map((row) => {
       const minutes = Math.floor((new Date(row.ends_at).getTime() - new Date(row.starts_at).getTime()) / 60_000);
       const window = row.priority_window;
