@@ -40,6 +40,8 @@ import { apiKeyRotationGrace } from './migrations/core/0033_api_key_rotation_gra
 import { requestPhotos } from './migrations/core/0034_request_photos.js';
 import { requestDueReminders } from './migrations/core/0035_request_due_reminders.js';
 import type { ScheduledTask } from './plugin/scheduled-task.js';
+import type { SpreadsheetExport } from './plugin/spreadsheet-export.js';
+import { requestsExport } from './request/request.export.js';
 import { dueRemindersTask, type RequestReminderOptions } from './request/request-due.task.js';
 import { requests } from './migrations/core/0005_requests.js';
 import { boardLog } from './migrations/core/0007_board_log.js';
@@ -110,6 +112,8 @@ export const coreModule: {
   events: EventCatalog;
   /** Core's background work, run as plugins' is (`core.<id>` in logs and metrics). */
   scheduledTasks: readonly ScheduledTask<RequestReminderOptions>[];
+  /** Core's lists as spreadsheets (`/export/requests.csv`). */
+  spreadsheetExports: readonly SpreadsheetExport[];
 } = {
   entities: [
     Place,
@@ -197,6 +201,7 @@ export const coreModule: {
   seed: seedDemo,
   boardItems: [requestBoardItems],
   scheduledTasks: [dueRemindersTask],
+  spreadsheetExports: [requestsExport],
   messages: coreMessages,
   eventNamespaces: ['request', 'place', 'person', 'organization', 'board'],
   events: { ...requestEvents, ...personEvents, ...placeEvents },

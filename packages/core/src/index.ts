@@ -78,6 +78,7 @@ export * from './plugin/plugin.js';
 export { pluginTables } from './plugin/plugin-tables.js';
 export { intervalOptionProblem, rangeOptionProblem, timeZoneOptionProblem } from './plugin/option-problems.js';
 export { runEachAsSystem, type ScheduledRound, type ScheduledTask, type ScheduledTaskTotals } from './plugin/scheduled-task.js';
+export { type CheckedExport, type ExportColumn, type SpreadsheetExport, type Words } from './plugin/spreadsheet-export.js';
 export * from './relay/connection.js';
 export * from './relay/global-id.js';
 export { addDays, atLocalTime, DEFAULT_TIME_ZONE, isTimeZone, localDate, localDateTime, startOfLocalDay } from './calendar.js';

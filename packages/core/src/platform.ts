@@ -63,6 +63,7 @@ import { CORE_VERSION } from './version.js';
 import { type FoldTotals, RequestCountFolder, type RequestCountOptions } from './request/request-count-folder.js';
 import { checkLogRetention, LogPruner, type LogRetentionOptions, type PruneTotals } from './audit/log-retention.js';
 import { AdvisoryTaskLeases, checkScheduledTasks, ScheduledTasks, type ScheduledTaskTotals } from './plugin/scheduled-task.js';
+import { type CheckedExport, checkSpreadsheetExports } from './plugin/spreadsheet-export.js';
 import { DEFAULT_REQUEST_REMINDERS, MAX_DUE_SOON_HOURS, type RequestReminderOptions } from './request/request-due.task.js';
 import { WebhookDispatcher, type WebhookOptions } from './webhook/webhook.dispatcher.js';
 import { subscribeWebhookFanOut } from './webhook/webhook.fan-out.js';
@@ -151,6 +152,8 @@ export interface Platform {
    * lease, whether or not it is turned off here: for tests and operators. A fault is thrown.
    */
   runScheduledTask(task: string): Promise<void>;
+  /** Core's and the plugins' spreadsheet exports, checked against the schema (the gateway serves them at `/export/<name>.csv`). */
+  readonly spreadsheetExports: readonly CheckedExport[];
   readonly services: ServiceRegistry;
   readonly logger: Logger;
   readonly databaseUrl: string;
@@ -639,6 +642,10 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     );
     checkCommandPath(schema, plugins);
     checkListFields(schema);
+    const spreadsheetExports = checkSpreadsheetExports(schema, [
+      ...coreModule.spreadsheetExports.map((spreadsheet) => ({ owner: 'core', spreadsheet })),
+      ...plugins.flatMap((p) => (p.spreadsheetExports ?? []).map((spreadsheet) => ({ owner: `plugin "${p.id}"`, spreadsheet }))),
+    ]);
     readPlainFieldsInPlace(schema, resolvers);
     bindRelationFields(schema);
     bindFieldResolvers(schema, resolvers);
@@ -728,6 +735,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       logPrunes: logPruner.totals,
       scheduledTasks: scheduled.totals,
       runScheduledTask: (task) => scheduled.runNow(task),
+      spreadsheetExports,
       services: allServices,
       logger,
       databaseUrl: options.databaseUrl,

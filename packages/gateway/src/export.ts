@@ -2,23 +2,23 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type Caller,
+  type CheckedExport,
   currentLocale,
-  definePhrases,
   isDatabaseUnavailable,
   localDate,
   localDateTime,
-  type Phrase,
   type Platform,
 } from '@gongzhi/core';
 import {
   execute,
   getNamedType,
   GraphQLError,
-  GraphQLInputObjectType,
+  type GraphQLInputType,
+  isInputObjectType,
   isListType,
   isNonNullType,
-  parse,
-  type GraphQLInputType,
+  Kind,
+  typeFromAST,
 } from 'graphql';
 import { csvLine } from './csv.js';
 import { gatewayMessages } from './messages.js';
@@ -26,8 +26,8 @@ import { type errorFormatter, formatResult, inOperation } from './operations.js'
 import { rateLimitedError } from './security.js';
 import type { ResolveCaller } from './websocket.js';
 
-/** Where a list of requests is exported as a spreadsheet (台账导出). */
-export const REQUESTS_EXPORT_PATH = '/export/requests.csv';
+/** Where the spreadsheets are (台账导出): `/export/<name>.csv`, one per export core and the plugins declare. */
+export const EXPORT_PREFIX = '/export/';
 
 export interface ExportOptions {
   platform: Platform;
@@ -39,138 +39,58 @@ export interface ExportOptions {
   formatError: ReturnType<typeof errorFormatter>;
 }
 
-/**
- * The rows come from the API's own `requests` query, a page at a time, run as the caller: every
- * rule of the API (places, field visibility, filters and their errors) holds in the export
- * because it is the same code. What a row shows is the work, not the people who asked: no
- * requester, no callback phone.
- */
-const PAGE_DOCUMENT = parse(`query RequestsExport($filter: RequestFilter, $after: String) {
-  requests(filter: $filter, first: 100, after: $after) {
-    nodes { id externalOrderNo kind channel category title description status level priority
-      place { name } dispatchedTo { name } assignee { name } dueAt rating createdAt updatedAt }
-    pageInfo { hasNextPage endCursor }
-  }
-}`);
-
-interface Row {
-  id: string;
-  externalOrderNo: string | null;
-  kind: string;
-  channel: string;
-  category: string | null;
-  title: string;
-  description: string;
-  status: string;
-  level: string;
-  priority: string;
-  place: { name: string } | null;
-  dispatchedTo: { name: string } | null;
-  assignee: { name: string } | null;
-  dueAt: string | null;
-  rating: number | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
+/** One page of an export's answer: the rows and whether more follow. */
 interface Page {
-  requests: { nodes: Row[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+  nodes: Record<string, unknown>[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
-/** The words of the export (column names and values), in the request's language. */
-const words = definePhrases('export', {
-  id: { en: 'ID', 'zh-CN': '编号' },
-  externalOrderNo: { en: '12345 order no.', 'zh-CN': '12345工单号' },
-  kind: { en: 'Kind', 'zh-CN': '类型' },
-  channel: { en: 'Channel', 'zh-CN': '来源渠道' },
-  category: { en: 'Category', 'zh-CN': '分类' },
-  title: { en: 'Title', 'zh-CN': '标题' },
-  description: { en: 'Description', 'zh-CN': '内容' },
-  status: { en: 'Status', 'zh-CN': '状态' },
-  level: { en: 'Level', 'zh-CN': '层级' },
-  priority: { en: 'Priority', 'zh-CN': '紧急程度' },
-  place: { en: 'Place', 'zh-CN': '地点' },
-  dispatchedTo: { en: 'Dispatched to', 'zh-CN': '派往单位' },
-  assignee: { en: 'Handled by', 'zh-CN': '承办人' },
-  dueAt: { en: 'Due', 'zh-CN': '办理时限' },
-  rating: { en: 'Rating', 'zh-CN': '评价' },
-  createdAt: { en: 'Submitted', 'zh-CN': '提交时间' },
-  updatedAt: { en: 'Last changed', 'zh-CN': '最后更新' },
-  SUBMITTED: { en: 'submitted', 'zh-CN': '待受理' },
-  ACCEPTED: { en: 'accepted', 'zh-CN': '已受理' },
-  ASSIGNED: { en: 'assigned', 'zh-CN': '已派单' },
-  CLAIMED: { en: 'claimed', 'zh-CN': '已认领' },
-  IN_PROGRESS: { en: 'in progress', 'zh-CN': '处理中' },
-  ESCALATED: { en: 'escalated', 'zh-CN': '已上报' },
-  RESOLVED: { en: 'resolved', 'zh-CN': '已解决' },
-  CLOSED: { en: 'closed', 'zh-CN': '已办结' },
-  REJECTED: { en: 'rejected', 'zh-CN': '已驳回' },
-  NEED: { en: 'need', 'zh-CN': '需求' },
-  COMPLAINT: { en: 'complaint', 'zh-CN': '投诉' },
-  REPORT: { en: 'report', 'zh-CN': '上报' },
-  PRAISE: { en: 'praise', 'zh-CN': '表扬' },
-  WISH: { en: 'wish', 'zh-CN': '微心愿' },
-  GRID: { en: 'grid', 'zh-CN': '网格' },
-  COMMUNITY: { en: 'community', 'zh-CN': '社区' },
-  SUBDISTRICT: { en: 'subdistrict', 'zh-CN': '街道' },
-  LOW: { en: 'low', 'zh-CN': '低' },
-  NORMAL: { en: 'normal', 'zh-CN': '一般' },
-  HIGH: { en: 'high', 'zh-CN': '高' },
-  URGENT: { en: 'urgent', 'zh-CN': '紧急' },
-  HOTLINE_12345: { en: '12345 hotline', 'zh-CN': '12345热线' },
-  PHONE: { en: 'phone', 'zh-CN': '电话' },
-  CHAT_GROUP: { en: 'chat group', 'zh-CN': '楼门群' },
-  HOUSEHOLD_VISIT: { en: 'household visit', 'zh-CN': '入户走访' },
-  MOBILE_REPORT: { en: 'mobile report', 'zh-CN': '随手拍' },
-  WISH_WALL: { en: 'wish wall', 'zh-CN': '心愿墙' },
-});
-
-/** An enum value in words, or as it is when the export has none for it (a value added later). */
-function said(value: string): string {
-  const phrase = (words as Record<string, Phrase | undefined>)[value];
-  return phrase ? phrase.text[currentLocale()] : value;
+/** The value at `path` of a row, as a cell: words for enum values, the district's clock for moments, lists joined. */
+function cell(
+  row: Record<string, unknown>,
+  path: readonly string[],
+  spreadsheet: CheckedExport,
+  moment: boolean,
+  timeZone: string,
+): string {
+  let value: unknown = row;
+  for (const key of path) value = value === null || value === undefined ? null : (value as Record<string, unknown>)[key];
+  if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.map((v) => String(v)).join(' ');
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (moment) return localDateTime(new Date(text), timeZone);
+  return spreadsheet.words?.[text]?.[currentLocale()] ?? text;
 }
 
-/** A moment as the district's clock shows it, `YYYY-MM-DD HH:mm`: what a spreadsheet reads as a date. */
-const onDistrictClock = (iso: string | null, timeZone: string): string => (iso ? localDateTime(new Date(iso), timeZone) : '');
-
-const COLUMNS: readonly { name: keyof typeof words; value: (row: Row, timeZone: string) => string }[] = [
-  { name: 'id', value: (r) => r.id },
-  { name: 'externalOrderNo', value: (r) => r.externalOrderNo ?? '' },
-  { name: 'kind', value: (r) => said(r.kind) },
-  { name: 'channel', value: (r) => said(r.channel) },
-  { name: 'category', value: (r) => r.category ?? '' },
-  { name: 'title', value: (r) => r.title },
-  { name: 'description', value: (r) => r.description },
-  { name: 'status', value: (r) => said(r.status) },
-  { name: 'level', value: (r) => said(r.level) },
-  { name: 'priority', value: (r) => said(r.priority) },
-  { name: 'place', value: (r) => r.place?.name ?? '' },
-  { name: 'dispatchedTo', value: (r) => r.dispatchedTo?.name ?? '' },
-  { name: 'assignee', value: (r) => r.assignee?.name ?? '' },
-  { name: 'dueAt', value: (r, tz) => onDistrictClock(r.dueAt, tz) },
-  { name: 'rating', value: (r) => (r.rating === null ? '' : String(r.rating)) },
-  { name: 'createdAt', value: (r, tz) => onDistrictClock(r.createdAt, tz) },
-  { name: 'updatedAt', value: (r, tz) => onDistrictClock(r.updatedAt, tz) },
-];
-
-/** The filter's fields as query parameters: `status=ACCEPTED,CLAIMED`, `duplicate=false`, `under=<id>`. */
-function filterOf(platform: Platform, url: URL): Record<string, unknown> {
-  const type = platform.schema.getType('RequestFilter');
-  if (!(type instanceof GraphQLInputObjectType)) throw new Error('The composed schema has no RequestFilter input.');
-  const fields = type.getFields();
-  const filter: Record<string, unknown> = {};
-  for (const [name, given] of url.searchParams) {
-    const field = fields[name];
-    if (!field) {
-      throw gatewayMessages.exportUnknownParameter.topLevel({ name, parameters: Object.keys(fields).join(', ') });
-    }
-    filter[name] = parameterValue(field.type, given);
+/**
+ * The download's parameters as the export's variables: an input object variable takes its fields
+ * (`status=ACCEPTED,CLAIMED`, `duplicate=false`, `under=<id>`), any other variable its own name;
+ * `after` is the export's. A list is given by commas, a Boolean as true or false, a number as digits.
+ */
+function variablesOf(platform: Platform, spreadsheet: CheckedExport, url: URL): Record<string, unknown> {
+  const operation = spreadsheet.document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  const slots = new Map<string, { variable: string; field?: string; type: GraphQLInputType }>();
+  for (const definition of operation?.variableDefinitions ?? []) {
+    const variable = definition.variable.name.value;
+    if (variable === 'after') continue;
+    const type = typeFromAST(platform.schema, definition.type as never) as GraphQLInputType;
+    const named = getNamedType(type);
+    if (isInputObjectType(named))
+      for (const [field, f] of Object.entries(named.getFields())) slots.set(field, { variable, field, type: f.type });
+    else slots.set(variable, { variable, type });
   }
-  return filter;
+  const variables: Record<string, unknown> = {};
+  for (const [name, given] of url.searchParams) {
+    const slot = slots.get(name);
+    if (!slot) throw gatewayMessages.exportUnknownParameter.topLevel({ name, parameters: [...slots.keys()].join(', ') || '—' });
+    const value = parameterValue(slot.type, given);
+    if (slot.field) variables[slot.variable] = { ...(variables[slot.variable] as object | undefined), [slot.field]: value };
+    else variables[slot.variable] = value;
+  }
+  return variables;
 }
 
-/** A parameter's text as its filter field takes it: a list by commas, a Boolean from true or false; GraphQL checks the rest. */
+/** A parameter's text as its variable or field takes it: a list by commas, a Boolean, a number; GraphQL checks the rest. */
 function parameterValue(type: GraphQLInputType, given: string): unknown {
   const inner = isNonNullType(type) ? type.ofType : type;
   if (isListType(inner)) {
@@ -180,7 +100,9 @@ function parameterValue(type: GraphQLInputType, given: string): unknown {
       .filter(Boolean)
       .map((item) => parameterValue(inner.ofType, item));
   }
-  if (getNamedType(inner).name === 'Boolean') return given === 'true' ? true : given === 'false' ? false : given;
+  const name = getNamedType(inner).name;
+  if (name === 'Boolean') return given === 'true' ? true : given === 'false' ? false : given;
+  if ((name === 'Int' || name === 'Float') && /^-?\d+(\.\d+)?$/.test(given)) return Number(given);
   return given;
 }
 
@@ -217,16 +139,16 @@ function statusOf(error: GraphQLError): number {
 }
 
 /**
- * `GET /export/requests.csv?under=<id>&status=…`: the requests the caller's `requests(filter:)`
- * lists, every page of them, newest first, as a CSV file a spreadsheet opens (UTF-8 with a byte
- * order mark, so Excel reads Chinese; CRLF lines; dates on the district's clock). The query's
- * parameters are `RequestFilter`'s fields. The rows are written as they are read, so an export
+ * `GET /export/<name>.csv?…`: every page of an export's query run as the caller (`requests`:
+ * what `requests(filter:)` lists, newest first), as a CSV file a spreadsheet opens (UTF-8 with a
+ * byte order mark, so Excel reads Chinese; CRLF lines; moments on the district's clock; headings
+ * and enum values in the request's language). The parameters are the query's variables. The rows are written as they are read, so an export
  * of a whole district holds one page in memory; each page of 100 rows costs one operation of the
  * caller's rate limit, and one past the limit waits its turn rather than failing. An error before
  * the first row is answered as /graphql answers it (with its HTTP status); a fault after it ends
  * the response abruptly, so a cut file is never taken for a whole one.
  */
-export function requestsExportHandler(options: ExportOptions): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
+export function exportHandler(options: ExportOptions): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
   const { platform } = options;
   /** Answers an error as /graphql would, formatted once (a fault masked); its status from its code unless given. */
   const sendError = (res: ServerResponse, status: number | null, error: GraphQLError, headers: Record<string, string> = {}) => {
@@ -238,6 +160,12 @@ export function requestsExportHandler(options: ExportOptions): (req: IncomingMes
   return (req, res, url) =>
     inOperation(req.headers['x-request-id'], async ({ requestId }) => {
       res.setHeader('x-request-id', requestId);
+      const name = /^\/export\/([^/]+)\.csv$/.exec(url.pathname)?.[1];
+      const spreadsheet = platform.spreadsheetExports.find((e) => e.name === name);
+      if (!spreadsheet) {
+        const exports = platform.spreadsheetExports.map((e) => `${EXPORT_PREFIX}${e.name}.csv`).join(', ');
+        return sendError(res, 404, gatewayMessages.exportNotFound.topLevel({ path: url.pathname, exports }));
+      }
       if (req.method !== 'GET') {
         return sendError(res, 405, gatewayMessages.exportGetOnly.topLevel({ method: req.method ?? '?' }), { allow: 'GET' });
       }
@@ -249,9 +177,9 @@ export function requestsExportHandler(options: ExportOptions): (req: IncomingMes
         return sendError(res, 401, err, { 'www-authenticate': 'Bearer' });
       }
       if (!caller) return sendError(res, 401, gatewayMessages.exportNeedsCredential.topLevel(), { 'www-authenticate': 'Bearer' });
-      let filter: Record<string, unknown>;
+      let variables: Record<string, unknown>;
       try {
-        filter = filterOf(platform, url);
+        variables = variablesOf(platform, spreadsheet, url);
       } catch (err) {
         if (!(err instanceof GraphQLError)) throw err;
         return sendError(res, 400, err);
@@ -268,15 +196,15 @@ export function requestsExportHandler(options: ExportOptions): (req: IncomingMes
       for (;;) {
         const result = await execute({
           schema: platform.schema,
-          document: PAGE_DOCUMENT,
-          variableValues: { filter, after },
+          document: spreadsheet.document,
+          variableValues: { ...variables, after },
           contextValue: platform.createContext(caller),
         });
-        const page = (result.data as Page | null | undefined)?.requests;
+        const page = (result.data as Record<string, Page | null> | null | undefined)?.[spreadsheet.field];
         if (result.errors?.length || !page) {
           const error = result.errors?.at(0) ?? gatewayMessages.serverError.topLevel();
           if (!res.headersSent) return sendError(res, null, error);
-          platform.logger.warn({ requestId, rows, err: error }, 'a requests export failed after its first rows');
+          platform.logger.warn({ requestId, rows, err: error }, 'an export failed after its first rows');
           res.destroy();
           return;
         }
@@ -284,12 +212,14 @@ export function requestsExportHandler(options: ExportOptions): (req: IncomingMes
           const day = localDate(platform.now(), timeZone);
           res.writeHead(200, {
             'content-type': 'text/csv; charset=utf-8',
-            'content-disposition': `attachment; filename="requests-${day}.csv"`,
+            'content-disposition': `attachment; filename="${spreadsheet.name}-${day}.csv"`,
             'cache-control': 'no-store',
           });
-          res.write(`\uFEFF${csvLine(COLUMNS.map((c) => words[c.name].text[currentLocale()]))}`);
+          res.write(`\uFEFF${csvLine(spreadsheet.columnList.map((c) => c.heading[currentLocale()]))}`);
         }
-        const chunk = page.nodes.map((row) => csvLine(COLUMNS.map((c) => c.value(row, timeZone)))).join('');
+        const chunk = page.nodes
+          .map((row) => csvLine(spreadsheet.columnList.map((c) => cell(row, c.path, spreadsheet, c.moment, timeZone))))
+          .join('');
         rows += page.nodes.length;
         if (!res.write(chunk)) await drained(res);
         if (closed) return;
@@ -302,6 +232,9 @@ export function requestsExportHandler(options: ExportOptions): (req: IncomingMes
         if (closed) return;
       }
       res.end();
-      platform.logger.info({ requestId, caller: `${caller.kind}:${caller.id}`, filter, rows }, 'requests exported');
+      platform.logger.info(
+        { requestId, caller: `${caller.kind}:${caller.id}`, export: spreadsheet.name, variables, rows },
+        'exported a spreadsheet',
+      );
     });
 }

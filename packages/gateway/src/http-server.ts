@@ -30,7 +30,7 @@ import { compiledExecution } from './compiled-execution.js';
 import { answerDirectly, directOperation } from './direct-execution.js';
 import { BodyTooLarge, readBody } from './http-body.js';
 import { isOpen311Path, open311Handler } from './open311.js';
-import { REQUESTS_EXPORT_PATH, requestsExportHandler } from './export.js';
+import { EXPORT_PREFIX, exportHandler } from './export.js';
 import {
   DATABASE_RETRY_AFTER_SECONDS,
   DATABASE_UNAVAILABLE,
@@ -252,7 +252,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     rateLimit: (caller, address) => rateLimiter.take(rateKey(caller, address)),
     maxBodyBytes: options.maxBodyBytes,
   });
-  const exportRequests = requestsExportHandler({
+  const exportSpreadsheet = exportHandler({
     platform,
     resolveCaller,
     rateLimit: (caller, address) => rateLimiter.take(rateKey(caller, address)),
@@ -346,7 +346,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
       }
     }
     if (isOpen311Path(url.pathname)) return open311(req, res, url);
-    if (url.pathname === REQUESTS_EXPORT_PATH) return exportRequests(req, res, url);
+    if (url.pathname.startsWith(EXPORT_PREFIX)) return exportSpreadsheet(req, res, url);
     if (url.pathname !== GRAPHQL_PATH) {
       return sendError(res, 404, gatewayMessages.pathNotFound.topLevel({ path: GRAPHQL_PATH }));
     }

@@ -232,10 +232,15 @@ export const gatewayMessages = defineMessages('gateway', {
     en: 'An export needs a credential: send "Authorization: Bearer <API key or person token>".',
     'zh-CN': '导出需要凭证：请发送 "Authorization: Bearer <API 密钥或个人令牌>"。',
   },
+  exportNotFound: {
+    code: 'NOT_FOUND',
+    en: 'No export at {path}; the exports are: {exports}.',
+    'zh-CN': '{path} 没有可导出的表格；可导出的有：{exports}。',
+  },
   exportUnknownParameter: {
     code: 'BAD_USER_INPUT',
-    en: '"{name}" is not a filter of the export; its parameters are the fields of RequestFilter: {parameters}.',
-    'zh-CN': '"{name}" 不是导出的筛选条件；可用的参数为 RequestFilter 的字段：{parameters}。',
+    en: '"{name}" is not a parameter of this export; its parameters are: {parameters}.',
+    'zh-CN': '"{name}" 不是此导出的参数；可用的参数为：{parameters}。',
   },
   serverError: {
     code: 'INTERNAL',

@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js';
 import type { Migration } from '../migrations/migration.js';
 import type { PersonalDataPolicy } from '../person/personal-data.js';
 import type { ScheduledTask } from './scheduled-task.js';
+import type { SpreadsheetExport } from './spreadsheet-export.js';
 import type { EventCatalog } from '../events/event-catalog.js';
 
 /** A class constructor, as entity, resolver and type lists take them (whatever its constructor's parameters). */
@@ -188,6 +189,12 @@ export interface GongzhiPlugin<Options = unknown> {
    * across processes. See {@link BoardItemSource} and docs/boards.md.
    */
   boardItems?: readonly BoardItemSource[];
+  /**
+   * Lists of this plugin that districts download as spreadsheets (`/export/<name>.csv`, 台账导出):
+   * a query of one page and a heading per column, checked against the composed schema at boot.
+   * See {@link SpreadsheetExport}.
+   */
+  spreadsheetExports?: readonly SpreadsheetExport[];
   /** Writes the plugin's demo data; must be idempotent (seeding twice adds nothing). */
   seed?(ctx: PluginSeedContext<Options>): Promise<void>;
 }

@@ -1,22 +1,24 @@
-import { createApiKey, toGlobalId } from '@gongzhi/core';
+import { createApiKey, signPersonToken, toGlobalId } from '@gongzhi/core';
 import type { TestDatabase } from '@gongzhi/core/testing';
 import { createGatewayLogger, type RunningGateway } from '@gongzhi/gateway';
 import { gatewayDatabase, postGraphQL, startGateway, TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
 /**
- * `GET /export/requests.csv` (台账导出) through the real server: the rows are exactly what the
+ * `GET /export/<name>.csv` (台账导出) through the real server, core's `requests` and the volunteer
+ * plugin's `volunteer-service`: the rows are exactly what the
  * caller's `requests(filter:)` lists, every page of them; the file opens in a spreadsheet (BOM,
  * quoted cells, no formulas out of residents' text); bad input is refused as /graphql refuses it.
  */
 const logger = createGatewayLogger('silent', false);
+const SECRET = 'spreadsheet-exports-test-secret-0123456789abcdef';
 let db: TestDatabase;
 let gateway: RunningGateway;
 let community: { id: string; uuid: string };
 let communityKey: string;
 
 beforeAll(async () => {
-  db = await gatewayDatabase({ GONGZHI_PLUGINS: '' });
-  gateway = await startGateway(testConfig({ DATABASE_URL: db.url, GONGZHI_PLUGINS: '', GONGZHI_RATE_LIMIT: '1000' }), logger);
+  db = await gatewayDatabase();
+  gateway = await startGateway(testConfig({ DATABASE_URL: db.url, GONGZHI_RATE_LIMIT: '1000', GONGZHI_JWT_SECRET: SECRET }), logger);
   const [row] = await gateway.platform.orm.em
     .fork()
     .getConnection()
@@ -49,9 +51,14 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const exportUrl = (params: Record<string, string> = {}) => `${gateway.server.url}/export/requests.csv?${new URLSearchParams(params)}`;
-const download = (params: Record<string, string> = {}, key: string | null = TEST_ADMIN_KEY, headers: Record<string, string> = {}) =>
-  fetch(exportUrl(params), { headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers } });
+const exportUrl = (params: Record<string, string> = {}, name = 'requests') =>
+  `${gateway.server.url}/export/${name}.csv?${new URLSearchParams(params)}`;
+const download = (
+  params: Record<string, string> = {},
+  key: string | null = TEST_ADMIN_KEY,
+  headers: Record<string, string> = {},
+  name = 'requests',
+) => fetch(exportUrl(params, name), { headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers } });
 
 /** RFC 4180: rows of cells, quoted cells may hold commas, quotes ("") and line breaks. */
 function parseCsv(text: string): string[][] {
@@ -187,7 +194,10 @@ test('bad input is refused before any row, as /graphql refuses it; an unseen pla
   const refused = async (res: Response) => ({ status: res.status, error: ((await res.json()) as { errors: unknown[] }).errors[0] });
   expect(await refused(await download({ place: community.id }, TEST_ADMIN_KEY, { 'accept-language': 'zh-CN' }))).toMatchObject({
     status: 400,
-    error: { message: expect.stringContaining('"place" 不是导出的筛选条件'), extensions: { code: 'BAD_USER_INPUT' } },
+    error: {
+      message: expect.stringContaining('"place" 不是此导出的参数；可用的参数为：under, status'),
+      extensions: { code: 'BAD_USER_INPUT' },
+    },
   });
   expect((await refused(await download({ status: 'accepted' }))).status).toBe(400);
   expect(await refused(await download({}, null))).toMatchObject({ status: 401, error: { extensions: { code: 'UNAUTHENTICATED' } } });
@@ -206,4 +216,83 @@ test('bad input is refused before any row, as /graphql refuses it; an unseen pla
   expect(madeUp.status).toBe(404);
   expect(outside.status).toBe(madeUp.status);
   expect((outside.error as { extensions: unknown }).extensions).toEqual((madeUp.error as { extensions: unknown }).extensions);
+});
+
+test('a plugin’s export: the volunteers’ service hours, as volunteerServiceEntries lists them, its parameters its variables', async () => {
+  // A resident of the community reports two services; staff approve one.
+  // A resident of a community with a social worker, who verifies service there.
+  const [resident] = await gateway.platform.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ id: string; community: string; staff: string }[]>(
+      `SELECT p.id, c.id AS community, r.person_id AS staff FROM person p JOIN place h ON h.id = p.household_id
+         JOIN place c ON c.type = 'community' AND h.path LIKE c.path || '%'
+         JOIN person_role r ON r.place_id = c.id AND r.role = 'social_worker' AND r.ends_on IS NULL AND r.person_id <> p.id
+        ORDER BY p.name, r.person_id LIMIT 1`,
+    );
+  const token = await signPersonToken(resident.id, { secret: SECRET });
+  const REPORT = `mutation($input: ReportVolunteerHoursInput!) { reportVolunteerHours(input: $input) { entry { id } errors { code message } } }`;
+  const report = async (servedOn: string, minutes: number, description: string) => {
+    const { data } = await postGraphQL(
+      gateway.server.url,
+      REPORT,
+      { input: { communityId: toGlobalId('Place', resident.community), servedOn, minutes, description } },
+      token,
+    );
+    expect(data.reportVolunteerHours.errors).toEqual([]);
+    return data.reportVolunteerHours.entry.id as string;
+  };
+  const approved = await report('2026-05-30', 120, '帮独居老人取药，"顺路"买菜');
+  await report('2026-05-31', 60, '楼道清理');
+  const verified = await postGraphQL(
+    gateway.server.url,
+    `mutation($id: ID!) { verifyVolunteerHours(entryId: $id) { errors { code message } } }`,
+    { id: approved },
+    await signPersonToken(resident.staff, { secret: SECRET }),
+  );
+  expect(verified.errors ?? verified.data.verifyVolunteerHours.errors).toEqual([]);
+
+  const res = await download({ status: 'APPROVED' }, TEST_ADMIN_KEY, { 'accept-language': 'zh-CN' }, 'volunteer-service');
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="volunteer-service-\d{4}-\d{2}-\d{2}\.csv"$/);
+  const [header, ...rows] = parseCsv((await res.text()).replace(/^\uFEFF/, ''));
+  expect(header).toEqual([
+    '编号',
+    '志愿者',
+    '队伍',
+    '社区',
+    '来源',
+    '服务日期',
+    '时长（分钟）',
+    '服务内容',
+    '状态',
+    '审核人',
+    '审核时间',
+    '登记时间',
+  ]);
+  const { data } = await postGraphQL(
+    gateway.server.url,
+    'query { volunteerServiceEntries(status: APPROVED, first: 100) { nodes { id person { name } minutes } pageInfo { hasNextPage } } }',
+  );
+  expect(data.volunteerServiceEntries.pageInfo.hasNextPage).toBe(false);
+  expect(rows.map((r) => [r[0], r[1], r[6]])).toEqual(
+    data.volunteerServiceEntries.nodes.map((n: { id: string; person: { name: string }; minutes: number }) => [
+      n.id,
+      n.person.name,
+      String(n.minutes),
+    ]),
+  );
+  expect(rows.map((r) => [r[0], r[6], r[7], r[8]])).toEqual([[approved, '120', '帮独居老人取药，"顺路"买菜', '已审核']]);
+  // Its parameters are its query's variables; a request filter is not one of them.
+  const wrong = await download({ kind: 'NEED' }, TEST_ADMIN_KEY, {}, 'volunteer-service');
+  expect(wrong.status).toBe(400);
+  expect(((await wrong.json()) as { errors: { message: string }[] }).errors[0].message).toBe(
+    '"kind" is not a parameter of this export; its parameters are: under, personId, status.',
+  );
+  // A name no export has: the answer lists those there are.
+  const none = await download({}, TEST_ADMIN_KEY, {}, 'people');
+  expect(none.status).toBe(404);
+  expect(((await none.json()) as { errors: { message: string }[] }).errors[0].message).toBe(
+    'No export at /export/people.csv; the exports are: /export/requests.csv, /export/volunteer-service.csv.',
+  );
 });

@@ -1,0 +1,174 @@
+import {
+  type FieldNode,
+  getNamedType,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  isLeafType,
+  isObjectType,
+  Kind,
+  type OperationDefinitionNode,
+  OperationTypeNode,
+  parse,
+  type SelectionSetNode,
+  TypeInfo,
+  validate,
+  visit,
+  visitWithTypeInfo,
+} from 'graphql';
+import { StartupError } from '../errors.js';
+import { LOCALES, type Locale } from '../i18n/locales.js';
+
+/** Words in every locale: a column's name, an enum value's. */
+export type Words = Readonly<Record<Locale, string>>;
+
+/**
+ * A list districts download as a spreadsheet (台账导出): `GET /export/<name>.csv`, every page of
+ * `query` run as the caller, so the file shows nothing the API would not. Declared by core
+ * (`requests`) and by plugins (`spreadsheetExports`); the host checks each against the composed
+ * schema at boot.
+ */
+export interface SpreadsheetExport {
+  /** Kebab-case, unique: the file is `/export/<name>.csv`. */
+  name: string;
+  /** What a row is, in a sentence (the index of exports shows it). */
+  description: string;
+  /**
+   * One page of the list: a query whose one root field is a connection, taking `$after: String`
+   * as its `after` and asking `first: 100`, selecting `nodes { … }` and `pageInfo { hasNextPage
+   * endCursor }`. Its other variables are the download's parameters (an input object's fields
+   * each a parameter of its own).
+   */
+  query: string;
+  /** A heading for each leaf of `nodes { … }`, by its path (`place.name`), in the order the columns come. */
+  columns: Readonly<Record<string, Words>>;
+  /** Enum values in words (`CLOSED`: 已办结); a value without is written as it is. */
+  words?: Readonly<Record<string, Words>>;
+}
+
+/** A leaf of an export's rows: its path in a node, and whether it is a point in time (shown on the district's clock). */
+export interface ExportColumn {
+  path: readonly string[];
+  heading: Words;
+  moment: boolean;
+}
+
+/** An export checked against the schema: its document parsed once, its root field and columns known. */
+export interface CheckedExport extends SpreadsheetExport {
+  owner: string;
+  document: ReturnType<typeof parse>;
+  /** The root field (response key) whose `nodes` are the rows. */
+  field: string;
+  columnList: readonly ExportColumn[];
+}
+
+const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/** The leaves under a selection set, as paths, with their field definitions. */
+function leavesOf(
+  set: SelectionSetNode,
+  parent: GraphQLObjectType,
+  prefix: string[],
+  owner: string,
+  name: string,
+): { path: string[]; field: GraphQLField<unknown, unknown> }[] {
+  return set.selections.flatMap((selection) => {
+    if (selection.kind !== Kind.FIELD) {
+      throw new StartupError(
+        `The export "${name}" of ${owner} uses a fragment in nodes { … }. Fix: list the fields themselves: each is a column.`,
+      );
+    }
+    const node = selection;
+    const key = node.alias?.value ?? node.name.value;
+    const field = parent.getFields()[node.name.value] as GraphQLField<unknown, unknown> | undefined;
+    if (!field) return [];
+    const type = getNamedType(field.type);
+    if (node.selectionSet && isObjectType(type)) return leavesOf(node.selectionSet, type, [...prefix, key], owner, name);
+    return isLeafType(type) ? [{ path: [...prefix, key], field }] : [];
+  });
+}
+
+/**
+ * Checks every export at boot: a kebab-case name used once, a query valid against the composed
+ * schema with the shape described on {@link SpreadsheetExport.query}, a heading in every locale
+ * for each leaf of its rows and no heading for a field it does not select. The first problem
+ * stops the start, naming the export, its owner and the fix.
+ */
+export function checkSpreadsheetExports(
+  schema: GraphQLSchema,
+  declared: readonly { owner: string; spreadsheet: SpreadsheetExport }[],
+): CheckedExport[] {
+  const seen = new Map<string, string>();
+  return declared.map(({ owner, spreadsheet }) => {
+    const { name } = spreadsheet;
+    const fail = (problem: string, fix: string): never => {
+      throw new StartupError(`The export "${name}" of ${owner} ${problem}. Fix: ${fix}.`);
+    };
+    if (!NAME.test(name)) fail('has a name that is not kebab-case', 'name it like "requests" or "volunteer-service"');
+    if (seen.has(name)) fail(`is declared by ${seen.get(name)} too`, 'give each export its own name');
+    seen.set(name, owner);
+    let document: ReturnType<typeof parse>;
+    try {
+      document = parse(spreadsheet.query);
+    } catch (err) {
+      return fail(`has a query that does not parse (${(err as Error).message})`, 'write it as GraphQL');
+    }
+    const errors = validate(schema, document);
+    if (errors.length) fail(`has a query the composed schema refuses: ${errors.map((e) => e.message).join(' ')}`, 'correct the query');
+    const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    const operation = operations[0];
+    if (operations.length !== 1 || !operation || operation.operation !== OperationTypeNode.QUERY)
+      return fail('is not one query', 'write one query operation');
+    if (
+      !operation.variableDefinitions?.some(
+        (v) => v.variable.name.value === 'after' && v.type.kind === Kind.NAMED_TYPE && v.type.name.value === 'String',
+      )
+    ) {
+      fail('does not take $after: String', "declare $after: String and pass it as the connection's after");
+    }
+    const roots = operation.selectionSet.selections;
+    const rootField = roots[0] as FieldNode | undefined;
+    if (roots.length !== 1 || rootField?.kind !== Kind.FIELD)
+      return fail('does not read one root field', 'read one connection at the root');
+    const rootDefinition = schema.getQueryType()?.getFields()[rootField.name.value] as GraphQLField<unknown, unknown> | undefined;
+    const connection = rootDefinition ? getNamedType(rootDefinition.type) : undefined;
+    const nodesField = isObjectType(connection) ? connection.getFields().nodes : undefined;
+    const nodeType = nodesField ? getNamedType(nodesField.type) : undefined;
+    const nodes = rootField.selectionSet?.selections.find(
+      (s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === 'nodes' && !s.alias,
+    );
+    const pageInfo = rootField.selectionSet?.selections.find(
+      (s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === 'pageInfo' && !s.alias,
+    );
+    const pageInfoKeys = new Set(pageInfo?.selectionSet?.selections.map((s) => (s.kind === Kind.FIELD ? s.name.value : '')));
+    if (!nodes?.selectionSet || !isObjectType(nodeType) || !pageInfoKeys.has('hasNextPage') || !pageInfoKeys.has('endCursor')) {
+      return fail('does not read a connection', 'select nodes { … } and pageInfo { hasNextPage endCursor } of a connection');
+    }
+    let passesAfter = false;
+    visit(
+      document,
+      visitWithTypeInfo(new TypeInfo(schema), {
+        Argument(argument) {
+          if (argument.name.value === 'after' && argument.value.kind === Kind.VARIABLE && argument.value.name.value === 'after')
+            passesAfter = true;
+        },
+      }),
+    );
+    if (!passesAfter) fail("does not pass $after to the connection's after", 'write after: $after on the root field');
+    const leaves = leavesOf(nodes.selectionSet, nodeType, [], owner, name);
+    const columnList = leaves.map(({ path, field }) => {
+      const heading = spreadsheet.columns[path.join('.')];
+      if (!heading || LOCALES.some((locale) => typeof heading[locale] !== 'string')) {
+        return fail(
+          `has no heading in every locale for the column ${path.join('.')}`,
+          `add columns["${path.join('.')}"]: { en: …, 'zh-CN': … }`,
+        );
+      }
+      return { path, heading, moment: getNamedType(field.type).name === 'DateTimeISO' };
+    });
+    const selected = new Set(columnList.map((c) => c.path.join('.')));
+    const stray = Object.keys(spreadsheet.columns).find((path) => !selected.has(path));
+    if (stray) fail(`heads a column ${stray} its query does not select`, `select ${stray} in nodes { … }, or drop its heading`);
+    return { ...spreadsheet, owner, document, field: rootField.alias?.value ?? rootField.name.value, columnList };
+  });
+}
