@@ -67,7 +67,7 @@ Commands:
                      read a backup through and say what it holds; opens no database
   create-plugin ID [--dir DIR]
                      scaffold a plugin package (manifest, entity, migration, command,
-                     resolver, place rule, a test) in DIR (./gongzhi-plugin-ID)
+                     resolver, place rule, spreadsheet export, a test) in DIR (./gongzhi-plugin-ID)
   request import FILE.json | FILE.csv
                      import 12345 hotline orders (a JSON array, or a spreadsheet saved
                      as CSV with a header row, Chinese or English) through the same

@@ -100,6 +100,7 @@ Install it next to \`gongzhi.config.json\` and add \`"gongzhi-plugin-${n.id}"\` 
     'src/index.ts': `import { definePlugin, packageVersion, peerRange } from '@gongzhi/core';
 import { DB_SCHEMA } from './db.js';
 import { ${entry} } from './entry/entry.entity.js';
+import { entriesExport } from './entry/entry.export.js';
 import { ${entry}Resolver } from './entry/entry.resolver.js';
 import { messages } from './messages.js';
 import { createEntries } from './migrations/0001_entries.js';
@@ -118,6 +119,7 @@ export default definePlugin({
   placeRules: ${n.camel}PlaceRules,
   permissions: ${n.camel}Permissions,
   messages,
+  spreadsheetExports: [entriesExport],
 });
 `,
     'src/messages.ts': `import { defineMessages } from '@gongzhi/core';
@@ -201,6 +203,25 @@ export const create${entry} = defineCommand<{ place: Named<Place>; title: string
     return entry;
   },
 });
+`,
+    'src/entry/entry.export.ts': `import type { SpreadsheetExport } from '@gongzhi/core';
+
+/**
+ * The entries as a spreadsheet: \`/export/${n.id}-entries.csv?under=<place id>\`, run as the caller,
+ * a page at a time. The host checks the query against the composed schema at start.
+ */
+export const entriesExport: SpreadsheetExport = {
+  name: '${n.id}-entries',
+  description: 'Entries at a place and under it, newest first.',
+  query: \`query ($under: ID!, $after: String) {
+    ${n.camel}Entries(under: $under, first: 100, after: $after) { nodes { id title place { name } } pageInfo { hasNextPage endCursor } }
+  }\`,
+  columns: {
+    id: { en: 'ID', 'zh-CN': '编号' },
+    title: { en: 'Title', 'zh-CN': '标题' },
+    'place.name': { en: 'Place', 'zh-CN': '地点' },
+  },
+};
 `,
     'src/entry/entry.queries.ts': `import { type ConnectionArgs, ConnectionPage, findPage, type GongzhiContext, scopeCondition } from '@gongzhi/core';
 import { ${entry} } from './entry.entity.js';

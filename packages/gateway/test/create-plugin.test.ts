@@ -42,6 +42,11 @@ test('a scaffolded plugin builds, passes its own test and loads into the gateway
       const { plugins } = await app.run('{ plugins { id } }');
       expect(plugins).toEqual([{ id: 'parking-permits' }]);
       expect(app.platform.schema.getMutationType()?.getFields().createParkingPermitsEntry).toBeDefined();
+      // Its list as a spreadsheet, checked against the composed schema as the app started.
+      expect(app.platform.spreadsheetExports.find((e) => e.name === 'parking-permits-entries')).toMatchObject({
+        owner: 'plugin "parking-permits"',
+        field: 'parkingPermitsEntries',
+      });
     } finally {
       await app.close();
     }
