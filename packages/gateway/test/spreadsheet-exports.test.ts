@@ -293,6 +293,30 @@ test('a plugin’s export: the volunteers’ service hours, as volunteerServiceE
   const none = await download({}, TEST_ADMIN_KEY, {}, 'people');
   expect(none.status).toBe(404);
   expect(((await none.json()) as { errors: { message: string }[] }).errors[0].message).toBe(
-    'No export at /export/people.csv; the exports are: /export/requests.csv, /export/volunteer-service.csv.',
+    'No export at /export/people.csv; the exports are: /export/requests.csv, /export/volunteer-service.csv, /export/council-action-items.csv.',
   );
+});
+
+test('the councils’ action items: what each party owes, as councilActionItems lists them, booleans in words', async () => {
+  const [district] = await gateway.platform.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ id: string }[]>(`SELECT id FROM place WHERE parent_id IS NULL ORDER BY code LIMIT 1`);
+  const under = toGlobalId('Place', district.id);
+  const res = await download({ under }, TEST_ADMIN_KEY, { 'accept-language': 'zh-CN' }, 'council-action-items');
+  expect(res.status).toBe(200);
+  const [header, ...rows] = parseCsv((await res.text()).replace(/^\uFEFF/, ''));
+  expect(header).toEqual(['编号', '分工事项', '议定事项', '责任单位', '责任人', '完成时限', '进度', '是否超期', '最后更新']);
+  const { data } = await postGraphQL(
+    gateway.server.url,
+    'query($u: ID!) { councilActionItems(under: $u, first: 100) { nodes { id title overdue } } }',
+    {
+      u: under,
+    },
+  );
+  expect(rows.map((r) => [r[0], r[1], r[7]])).toEqual(
+    data.councilActionItems.nodes.map((n: { id: string; title: string; overdue: boolean }) => [n.id, n.title, n.overdue ? '是' : '否']),
+  );
+  expect(rows.length).toBeGreaterThan(0);
+  expect(rows.every((r) => ['未开始', '进行中', '已完成'].includes(r[6]))).toBe(true);
 });

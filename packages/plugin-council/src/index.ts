@@ -1,5 +1,6 @@
 import { definePlugin, packageVersion, peerRange, PersonRoleKind } from '@gongzhi/core';
 import { Council, CouncilMember } from './council/council.entity.js';
+import { actionItemsExport } from './decision/action-item.export.js';
 import {
   CouncilMeetingsResolver,
   CouncilMemberResolver,
@@ -147,6 +148,7 @@ export const plugin = definePlugin<CouncilOptions>({
     remindMeetings: () => remindMeetings(ctx),
   }),
   scheduledTasks: [overdueActionItemsTask, meetingReminderTask],
+  spreadsheetExports: [actionItemsExport],
   seed: seedCouncils,
 });
 
