@@ -38,6 +38,14 @@ test('a well-formed export is served with its columns in order, moments known', 
     expect(checked.columnList.map((c) => c.path.join('.'))).toEqual(['name', 'code', 'parent.name']);
     const requests = platform.spreadsheetExports.find((e) => e.name === 'requests')!;
     expect(requests.columnList.filter((c) => c.moment).map((c) => c.path.join('.'))).toEqual(['dueAt', 'createdAt', 'updatedAt']);
+    // Only enums and Booleans are said in words: a title or category that reads CLOSED stays CLOSED.
+    expect(requests.columnList.filter((c) => c.worded).map((c) => c.path.join('.'))).toEqual([
+      'kind',
+      'channel',
+      'status',
+      'level',
+      'priority',
+    ]);
   } finally {
     await platform.close();
   }
@@ -49,6 +57,16 @@ test.each([
   ['a field the schema does not have', { ...good, query: PLACES.replace('code', 'postcode') }, /refuses: Cannot query field "postcode"/],
   ['no $after', { ...good, query: PLACES.replace(', $after: String', '').replace(', after: $after', '') }, /does not take \$after: String/],
   ['no pageInfo', { ...good, query: PLACES.replace(' pageInfo { hasNextPage endCursor }', '') }, /does not read a connection/],
+  [
+    'two parameters of one name',
+    {
+      ...good,
+      query: `query ($filter: RequestFilter, $text: String, $after: String) { requests(filter: $filter, first: 100, after: $after) {
+        nodes { title timeline(first: 1, after: $text) { nodes { action } } } pageInfo { hasNextPage endCursor } } }`,
+      columns: { title: good.columns.name, 'timeline.nodes.action': { en: 'Action', 'zh-CN': '操作' } },
+    },
+    /has two parameters named text\. Fix: rename a variable/,
+  ],
   [
     'a column without a heading',
     { ...good, columns: { name: good.columns.name, code: good.columns.code } },

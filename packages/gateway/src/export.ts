@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type Caller,
   type CheckedExport,
+  type ExportColumn,
   currentLocale,
   isDatabaseUnavailable,
   localDate,
@@ -46,20 +47,14 @@ interface Page {
 }
 
 /** The value at `path` of a row, as a cell: words for enum values, the district's clock for moments, lists joined. */
-function cell(
-  row: Record<string, unknown>,
-  path: readonly string[],
-  spreadsheet: CheckedExport,
-  moment: boolean,
-  timeZone: string,
-): string {
+function cell(row: Record<string, unknown>, column: ExportColumn, spreadsheet: CheckedExport, timeZone: string): string {
   let value: unknown = row;
-  for (const key of path) value = value === null || value === undefined ? null : (value as Record<string, unknown>)[key];
+  for (const key of column.path) value = value === null || value === undefined ? null : (value as Record<string, unknown>)[key];
   if (value === null || value === undefined) return '';
   if (Array.isArray(value)) return value.map((v) => String(v)).join(' ');
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  if (moment) return localDateTime(new Date(text), timeZone);
-  return spreadsheet.words?.[text]?.[currentLocale()] ?? text;
+  if (column.moment) return localDateTime(new Date(text), timeZone);
+  return (column.worded && spreadsheet.words?.[text]?.[currentLocale()]) || text;
 }
 
 /**
@@ -217,9 +212,7 @@ export function exportHandler(options: ExportOptions): (req: IncomingMessage, re
           });
           res.write(`\uFEFF${csvLine(spreadsheet.columnList.map((c) => c.heading[currentLocale()]))}`);
         }
-        const chunk = page.nodes
-          .map((row) => csvLine(spreadsheet.columnList.map((c) => cell(row, c.path, spreadsheet, c.moment, timeZone))))
-          .join('');
+        const chunk = page.nodes.map((row) => csvLine(spreadsheet.columnList.map((c) => cell(row, c, spreadsheet, timeZone)))).join('');
         rows += page.nodes.length;
         if (!res.write(chunk)) await drained(res);
         if (closed) return;

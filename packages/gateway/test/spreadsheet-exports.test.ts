@@ -176,6 +176,10 @@ test('a resident’s text stays text: commas, quotes, line breaks and formulas; 
     },
   });
   const id = submitted.data.submitRequest.request.id as string;
+  // A title that reads like an enum value stays as written: only enum columns are said in words.
+  const shouting = await postGraphQL(gateway.server.url, SUBMIT, {
+    input: { kind: 'REPORT', channel: 'PHONE', title: 'URGENT', placeId: community.id, category: 'CLOSED', callbackPhone: '13912345679' },
+  });
   const res = await download({ under: community.id, status: 'SUBMITTED' });
   const text = await res.text();
   // The work, not the people who asked: no callback phone.
@@ -188,6 +192,8 @@ test('a resident’s text stays text: commas, quotes, line breaks and formulas; 
   expect(row[5]).toBe(`'${title}`);
   expect(row[6]).toBe(description);
   expect(row[7]).toBe('submitted');
+  const loud = rows.find((r) => r[0] === shouting.data.submitRequest.request.id)!;
+  expect([loud[4], loud[5], loud[9]]).toEqual(['CLOSED', 'URGENT', 'normal']);
 });
 
 test('bad input is refused before any row, as /graphql refuses it; an unseen place answers like a made-up one', async () => {

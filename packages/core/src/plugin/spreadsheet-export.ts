@@ -4,14 +4,18 @@ import {
   type GraphQLField,
   type GraphQLObjectType,
   type GraphQLSchema,
+  isEnumType,
+  isInputObjectType,
   isLeafType,
   isObjectType,
   Kind,
+  type NamedTypeNode,
   type OperationDefinitionNode,
   OperationTypeNode,
   parse,
   type SelectionSetNode,
   TypeInfo,
+  typeFromAST,
   validate,
   visit,
   visitWithTypeInfo,
@@ -46,11 +50,13 @@ export interface SpreadsheetExport {
   words?: Readonly<Record<string, Words>>;
 }
 
-/** A leaf of an export's rows: its path in a node, and whether it is a point in time (shown on the district's clock). */
+/** A leaf of an export's rows: its path in a node, whether it is a point in time (shown on the district's clock), whether its values are said in `words`. */
 export interface ExportColumn {
   path: readonly string[];
   heading: Words;
   moment: boolean;
+  /** An enum or a Boolean: its values are looked up in the export's `words` (a title that reads CLOSED stays CLOSED). */
+  worded: boolean;
 }
 
 /** An export checked against the schema: its document parsed once, its root field and columns known. */
@@ -126,6 +132,18 @@ export function checkSpreadsheetExports(
     ) {
       fail('does not take $after: String', "declare $after: String and pass it as the connection's after");
     }
+    // The download's parameters: an input object variable's fields, any other variable's name; one meaning each.
+    const parameters = new Set<string>();
+    for (const definition of operation.variableDefinitions ?? []) {
+      if (definition.variable.name.value === 'after') continue;
+      const type = typeFromAST(schema, definition.type as NamedTypeNode);
+      const named = type ? getNamedType(type) : undefined;
+      for (const parameter of isInputObjectType(named) ? Object.keys(named.getFields()) : [definition.variable.name.value]) {
+        if (parameters.has(parameter))
+          fail(`has two parameters named ${parameter}`, 'rename a variable, or read the filter from one input');
+        parameters.add(parameter);
+      }
+    }
     const roots = operation.selectionSet.selections;
     const rootField = roots[0] as FieldNode | undefined;
     if (roots.length !== 1 || rootField?.kind !== Kind.FIELD)
@@ -164,7 +182,12 @@ export function checkSpreadsheetExports(
           `add columns["${path.join('.')}"]: { en: …, 'zh-CN': … }`,
         );
       }
-      return { path, heading, moment: getNamedType(field.type).name === 'DateTimeISO' };
+      return {
+        path,
+        heading,
+        moment: getNamedType(field.type).name === 'DateTimeISO',
+        worded: isEnumType(getNamedType(field.type)) || getNamedType(field.type).name === 'Boolean',
+      };
     });
     const selected = new Set(columnList.map((c) => c.path.join('.')));
     const stray = Object.keys(spreadsheet.columns).find((path) => !selected.has(path));
