@@ -299,7 +299,7 @@ test('a plugin’s export: the volunteers’ service hours, as volunteerServiceE
   const none = await download({}, TEST_ADMIN_KEY, {}, 'people');
   expect(none.status).toBe(404);
   expect(((await none.json()) as { errors: { message: string }[] }).errors[0].message).toBe(
-    'No export at /export/people.csv; the exports are: /export/requests.csv, /export/volunteer-service.csv, /export/council-action-items.csv.',
+    'No export at /export/people.csv; the exports are: /export/requests.csv, /export/volunteer-service.csv, /export/moral-bank-bookings.csv, /export/council-action-items.csv.',
   );
 });
 
@@ -325,4 +325,40 @@ test('the councils’ action items: what each party owes, as councilActionItems 
   );
   expect(rows.length).toBeGreaterThan(0);
   expect(rows.every((r) => ['未开始', '进行中', '已完成'].includes(r[6]))).toBe(true);
+});
+
+test('a venue’s bookings (场地使用登记): as moralBankBookings lists them for the time asked, moments on Beijing’s clock', async () => {
+  const [hall] = await gateway.platform.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ id: string }[]>(`SELECT id FROM place WHERE code = 'DEMO-XCQ-HALL'`);
+  const venueId = toGlobalId('Place', hall.id);
+  const span = { from: new Date(Date.now() - 30 * 86_400_000).toISOString(), to: new Date(Date.now() + 30 * 86_400_000).toISOString() };
+  const res = await download({ venueId, ...span }, TEST_ADMIN_KEY, { 'accept-language': 'zh-CN' }, 'moral-bank-bookings');
+  expect(res.status).toBe(200);
+  const [header, ...rows] = parseCsv((await res.text()).replace(/^\uFEFF/, ''));
+  expect(header).toEqual(['编号', '场地', '开始时间', '结束时间', '时长（分钟）', '使用账户', '用途', '状态', '优先时段', '预约时间']);
+  const { data } = await postGraphQL(
+    gateway.server.url,
+    'query($v: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { moralBankBookings(venueId: $v, from: $from, to: $to, first: 100) { nodes { id purpose } } }',
+    { v: venueId, ...span },
+  );
+  expect(rows.map((r) => [r[0], r[6]])).toEqual(
+    data.moralBankBookings.nodes.map((n: { id: string; purpose: string }) => [n.id, n.purpose]),
+  );
+  // The demo's rehearsal: 14:00–16:00 in Beijing, confirmed, outside priority windows.
+  expect(rows.find((r) => r[6] === '京剧票友队排练')).toEqual([
+    expect.any(String),
+    '排练厅',
+    expect.stringMatching(/ 14:00$/),
+    expect.stringMatching(/ 16:00$/),
+    '120',
+    expect.any(String),
+    '京剧票友队排练',
+    '已确认',
+    '否',
+    expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/),
+  ]);
+  // A required parameter missing is refused as GraphQL refuses it.
+  expect((await download({ venueId }, TEST_ADMIN_KEY, {}, 'moral-bank-bookings')).status).toBe(400);
 });

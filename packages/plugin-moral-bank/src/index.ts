@@ -1,4 +1,5 @@
 import { definePlugin, packageVersion, peerRange, PersonRoleKind } from '@gongzhi/core';
+import { bookingsExport } from './booking/booking.export.js';
 import { AccountHolderKind, MoralBankAccount } from './account/account.entity.js';
 import {
   MoralBankAccountBookingsResolver,
@@ -102,6 +103,7 @@ export const plugin = definePlugin<MoralBankOptions>({
     allocateDuePriorityRequests: () => allocateDueRequests(ctx),
   }),
   scheduledTasks: [priorityAllocationTask],
+  spreadsheetExports: [bookingsExport],
   // Subscribed at register, where the host checks that listeners depend on the emitter; the
   // subscription lives as long as the platform's event bus.
   register: (ctx) => subscribeEarnings(ctx.events, ctx.logger),
