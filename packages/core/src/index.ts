@@ -77,7 +77,13 @@ export * from './plugin/composition.js';
 export * from './plugin/plugin.js';
 export { pluginTables } from './plugin/plugin-tables.js';
 export { intervalOptionProblem, rangeOptionProblem, timeZoneOptionProblem } from './plugin/option-problems.js';
-export { runEachAsSystem, type ScheduledRound, type ScheduledTask, type ScheduledTaskTotals } from './plugin/scheduled-task.js';
+export {
+  runBatchesAsSystem,
+  runEachAsSystem,
+  type ScheduledRound,
+  type ScheduledTask,
+  type ScheduledTaskTotals,
+} from './plugin/scheduled-task.js';
 export { type CheckedExport, type ExportColumn, type SpreadsheetExport, type Words } from './plugin/spreadsheet-export.js';
 export * from './relay/connection.js';
 export * from './relay/global-id.js';

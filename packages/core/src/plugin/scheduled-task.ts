@@ -73,6 +73,32 @@ export async function runEachAsSystem<I, R>(
   return done;
 }
 
+/**
+ * Runs `command` as the system on every row a round selects, a batch at a time (what a reminder or
+ * overdue round does): `read(after)` answers the next batch, at most `size` rows ordered by a key
+ * they carry, after `after`, the last row of the batch before (null for the first), so a row refused
+ * or failing (logged) is not read again in this round. Ends with a short batch or a stopping round.
+ * Answers the rows whose run answered true.
+ */
+export async function runBatchesAsSystem<Row, I>(
+  ctx: Pick<PluginRuntimeContext, 'runCommand' | 'logger'>,
+  label: string,
+  command: Command<I, boolean>,
+  batches: { size: number; read: (after: Row | null) => Promise<Row[]>; input: (row: Row) => I },
+  round?: ScheduledRound,
+): Promise<Row[]> {
+  const done: Row[] = [];
+  let after: Row | null = null;
+  for (;;) {
+    const rows = await batches.read(after);
+    const inputs = new Map(rows.map((row) => [batches.input(row), row]));
+    for (const { input, value } of await runEachAsSystem(ctx, label, command, inputs.keys(), round))
+      if (value) done.push(inputs.get(input)!);
+    if (rows.length < batches.size || round?.stopped) return done;
+    after = rows[rows.length - 1] ?? null;
+  }
+}
+
 /** What one task's rounds have come to in this process since it started (kept current; `/metrics` copies them). */
 export interface ScheduledTaskTotals {
   /** `<plugin id>.<task id>`. */

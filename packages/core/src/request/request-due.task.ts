@@ -1,5 +1,5 @@
 import type { PluginRuntimeContext } from '../plugin/plugin.js';
-import { runEachAsSystem, type ScheduledRound, type ScheduledTask } from '../plugin/scheduled-task.js';
+import { runBatchesAsSystem, type ScheduledRound, type ScheduledTask } from '../plugin/scheduled-task.js';
 import { OPEN_STATUSES } from './request.entity.js';
 import { remindDueRequest } from './request-due.commands.js';
 
@@ -33,30 +33,28 @@ export async function remindDueRequests(runtime: PluginRuntimeContext<RequestRem
   if (within <= 0) return [];
   const now = runtime.now();
   const until = new Date(now.getTime() + within);
-  const reminded: string[] = [];
-  let after: { due_at: Date; id: string } | null = null;
-  for (;;) {
-    const batch: { due_at: Date; id: string }[] = await runtime
-      .em()
-      .getConnection()
-      .execute(
-        `SELECT id, due_at FROM request
-          WHERE due_at IS NOT NULL AND due_reminded_at IS NULL AND status IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})
-            AND due_at > ? AND due_at <= ?${after ? ' AND (due_at, id) > (?::timestamptz, ?::uuid)' : ''}
-          ORDER BY due_at, id LIMIT ${BATCH}`,
-        after ? [now, until, after.due_at, after.id] : [now, until],
-      );
-    const runs = await runEachAsSystem(
-      runtime,
-      DUE_REMINDERS_LABEL,
-      remindDueRequest,
-      batch.map((b) => ({ requestId: b.id, within })),
-      round,
-    );
-    for (const { input, value } of runs) if (value) reminded.push(input.requestId);
-    if (batch.length < BATCH || round?.stopped) return reminded;
-    after = batch[batch.length - 1] ?? null;
-  }
+  const reminded = await runBatchesAsSystem(
+    runtime,
+    DUE_REMINDERS_LABEL,
+    remindDueRequest,
+    {
+      size: BATCH,
+      read: (after: { due_at: Date; id: string } | null) =>
+        runtime
+          .em()
+          .getConnection()
+          .execute<{ due_at: Date; id: string }[]>(
+            `SELECT id, due_at FROM request
+              WHERE due_at IS NOT NULL AND due_reminded_at IS NULL AND status IN (${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})
+                AND due_at > ? AND due_at <= ?${after ? ' AND (due_at, id) > (?::timestamptz, ?::uuid)' : ''}
+              ORDER BY due_at, id LIMIT ${BATCH}`,
+            after ? [now, until, after.due_at, after.id] : [now, until],
+          ),
+      input: (row) => ({ requestId: row.id, within }),
+    },
+    round,
+  );
+  return reminded.map((row) => row.id);
 }
 
 /** The reminder round, every `intervalMs`, one process of a deployment at a time (`core.due-reminders` on /metrics). */

@@ -1,4 +1,4 @@
-import { type PluginRuntimeContext, runEachAsSystem, type ScheduledRound, type ScheduledTask } from '@gongzhi/core';
+import { type PluginRuntimeContext, runBatchesAsSystem, type ScheduledRound, type ScheduledTask } from '@gongzhi/core';
 import type { CouncilOptions } from '../options.js';
 import { t } from '../db.js';
 import { announceOverdueActionItem } from './decision.commands.js';
@@ -19,29 +19,27 @@ const BATCH = 500;
  */
 export async function announceOverdueActionItems(runtime: PluginRuntimeContext<CouncilOptions>, round?: ScheduledRound): Promise<string[]> {
   const today = communityDate(runtime);
-  const announced: string[] = [];
-  let after: { due_on: string; id: string } | null = null;
-  for (;;) {
-    const batch: { due_on: string; id: string }[] = await runtime
-      .em()
-      .getConnection()
-      .execute(
-        `SELECT id, due_on::text AS due_on FROM ${t('action_item')}
-          WHERE status <> 'done' AND overdue_at IS NULL AND due_on < ?${after ? ' AND (due_on, id) > (?::date, ?::uuid)' : ''}
-          ORDER BY due_on, id LIMIT ${BATCH}`,
-        after ? [today, after.due_on, after.id] : [today],
-      );
-    const runs = await runEachAsSystem(
-      runtime,
-      OVERDUE_LABEL,
-      announceOverdueActionItem,
-      batch.map((b) => ({ actionItemId: b.id })),
-      round,
-    );
-    for (const { input, value } of runs) if (value) announced.push(input.actionItemId);
-    if (batch.length < BATCH || round?.stopped) return announced;
-    after = batch[batch.length - 1] ?? null;
-  }
+  const announced = await runBatchesAsSystem(
+    runtime,
+    OVERDUE_LABEL,
+    announceOverdueActionItem,
+    {
+      size: BATCH,
+      read: (after: { due_on: string; id: string } | null) =>
+        runtime
+          .em()
+          .getConnection()
+          .execute<{ due_on: string; id: string }[]>(
+            `SELECT id, due_on::text AS due_on FROM ${t('action_item')}
+              WHERE status <> 'done' AND overdue_at IS NULL AND due_on < ?${after ? ' AND (due_on, id) > (?::date, ?::uuid)' : ''}
+              ORDER BY due_on, id LIMIT ${BATCH}`,
+            after ? [today, after.due_on, after.id] : [today],
+          ),
+      input: (row) => ({ actionItemId: row.id }),
+    },
+    round,
+  );
+  return announced.map((row) => row.id);
 }
 
 /** The overdue round, every `overdueCheckIntervalMs` (0: off), one process of a deployment at a time. */
