@@ -6,6 +6,7 @@ import {
   type ExportColumn,
   currentLocale,
   isDatabaseUnavailable,
+  type Locale,
   localDate,
   localDateTime,
   type Platform,
@@ -46,15 +47,31 @@ interface Page {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
-/** The value at `path` of a row, as a cell: words for enum values, the district's clock for moments, lists joined. */
+/** How a cell lists the values of a list (the people met, a visit's checks), in each locale. */
+const LIST_SEPARATOR: Record<Locale, string> = { en: '; ', 'zh-CN': '；' };
+
+/** The values at `path` of a row: one, or one per element of each list on the way (null where an element has none). */
+function valuesAt(value: unknown, path: readonly string[]): unknown[] {
+  if (Array.isArray(value)) return value.flatMap((element) => valuesAt(element, path));
+  const [key, ...rest] = path;
+  if (key === undefined || value === null || value === undefined) return [value ?? null];
+  return valuesAt((value as Record<string, unknown>)[key], rest);
+}
+
+/**
+ * The value at `path` of a row, as a cell: words for enum values, the district's clock for
+ * moments; the values of a list one after another, each in its place (an element without one
+ * leaves its place empty, so the checks' items and results line up).
+ */
 function cell(row: Record<string, unknown>, column: ExportColumn, spreadsheet: CheckedExport, timeZone: string): string {
-  let value: unknown = row;
-  for (const key of column.path) value = value === null || value === undefined ? null : (value as Record<string, unknown>)[key];
-  if (value === null || value === undefined) return '';
-  if (Array.isArray(value)) return value.map((v) => String(v)).join(' ');
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  if (column.moment) return localDateTime(new Date(text), timeZone);
-  return (column.worded && spreadsheet.words?.[text]?.[currentLocale()]) || text;
+  const values = valuesAt(row, column.path);
+  const texts = values.map((value) => {
+    if (value === null || value === undefined) return '';
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    if (column.moment) return localDateTime(new Date(text), timeZone);
+    return (column.worded && spreadsheet.words?.[text]?.[currentLocale()]) || text;
+  });
+  return texts.every((text) => text === '') ? '' : texts.join(LIST_SEPARATOR[currentLocale()]);
 }
 
 /**

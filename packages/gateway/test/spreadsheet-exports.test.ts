@@ -299,7 +299,7 @@ test('a plugin’s export: the volunteers’ service hours, as volunteerServiceE
   const none = await download({}, TEST_ADMIN_KEY, {}, 'people');
   expect(none.status).toBe(404);
   expect(((await none.json()) as { errors: { message: string }[] }).errors[0].message).toBe(
-    'No export at /export/people.csv; the exports are: /export/requests.csv, /export/volunteer-service.csv, /export/moral-bank-bookings.csv, /export/council-action-items.csv.',
+    'No export at /export/people.csv; the exports are: /export/requests.csv, /export/grid-visits.csv, /export/volunteer-service.csv, /export/moral-bank-bookings.csv, /export/council-action-items.csv.',
   );
 });
 
@@ -361,4 +361,58 @@ test('a venue’s bookings (场地使用登记): as moralBankBookings lists them
   ]);
   // A required parameter missing is refused as GraphQL refuses it.
   expect((await download({ venueId }, TEST_ADMIN_KEY, {}, 'moral-bank-bookings')).status).toBe(400);
+});
+
+test('a grid’s people’s-conditions ledger (民情走访台账): as gridVisits lists it, each visit’s checks and findings in its cells', async () => {
+  const ledger = async (params: Record<string, string>, language: string) => {
+    const res = await download(params, TEST_ADMIN_KEY, { 'accept-language': language }, 'grid-visits');
+    expect(res.status).toBe(200);
+    return parseCsv((await res.text()).replace(/^\uFEFF/, ''));
+  };
+  const [header, ...rows] = await ledger({}, 'zh-CN');
+  expect(header).toEqual([
+    '编号',
+    '走访日期',
+    '住户',
+    '网格',
+    '网格员',
+    '走访对象',
+    '检查项目',
+    '检查结果',
+    '检查说明',
+    '走访情况',
+    '发现问题',
+    '问题类别',
+    '登记时间',
+  ]);
+  const { data } = await postGraphQL(gateway.server.url, 'query { gridVisits(first: 100) { nodes { id visitedOn } } }');
+  expect(rows.map((r) => [r[0], r[1]])).toEqual(data.gridVisits.nodes.map((n: { id: string; visitedOn: string }) => [n.id, n.visitedOn]));
+  // The demo's first visit to 苍爷爷: the network out, the heating in order; each check's result
+  // and note in its place (the heating's note is empty).
+  const first = rows.find((r) => r[9] === '独居老人，疫情期间无法线上买菜。');
+  expect(first?.slice(2)).toEqual([
+    '3号楼502',
+    '翠庭园网格',
+    '赵女士',
+    '苍爷爷',
+    '网络；供暖',
+    '异常；正常',
+    '家中断网多日；',
+    '独居老人，疫情期间无法线上买菜。',
+    '家中网络中断，需联系运营商上门维修',
+    '生活服务',
+    expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/),
+  ]);
+  const [, ...english] = await ledger({}, 'en');
+  expect(english.find((r) => r[0] === first?.[0])?.slice(6, 9)).toEqual(['network; heating', 'not in order; in order', '家中断网多日; ']);
+  // The filter's fields are the parameters: 翠庭园网格's visits since its first one's day.
+  const [grid] = await gateway.platform.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ id: string }[]>(`SELECT id FROM grid.grid WHERE name = '翠庭园网格'`);
+  const [, ...cty] = await ledger({ gridId: toGlobalId('Grid', grid.id), from: first![1] }, 'zh-CN');
+  expect(cty.map((r) => r[0])).toEqual(rows.filter((r) => r[3] === '翠庭园网格').map((r) => r[0]));
+  expect(cty).toHaveLength(2);
+  const [, ...later] = await ledger({ gridId: toGlobalId('Grid', grid.id), from: cty[0][1] }, 'zh-CN');
+  expect(later.map((r) => r[0])).toEqual([cty[0][0]]);
 });

@@ -19,6 +19,7 @@ import { grids } from './migrations/0001_grids.js';
 import { escalationMinutes } from './migrations/0002_escalation_minutes.js';
 import { reporters } from './migrations/0003_reporters.js';
 import { connectionIndexes } from './migrations/0004_connection_indexes.js';
+import { visitLedgerIndex } from './migrations/0005_visit_ledger_index.js';
 import { gridOptionDefaults, type GridOptions, validateGridOptions } from './options.js';
 import { gridPersonalData } from './personal-data.js';
 import { gridPermissions } from './permissions.js';
@@ -28,6 +29,7 @@ import { createGridServices } from './services.js';
 import { GridReport, GridReporter } from './reporter/reporter.entity.js';
 import { GridReporterResolver, PersonLittleBeesResolver } from './reporter/reporter.resolver.js';
 import { GridFinding, GridVisit } from './visit/visit.entity.js';
+import { visitLedgerExport } from './visit/visit.export.js';
 import { GridCoverageResolver, GridVisitResolver, PlaceGridVisitsResolver } from './visit/visit.resolver.js';
 import { routeRequest, routingInterest } from './work/work.commands.js';
 import { GridWorkResolver } from './work/work.resolver.js';
@@ -89,7 +91,7 @@ export const plugin = definePlugin<GridOptions>({
     reporter_one_open_uq: { message: gridMessages.constraintReporterOneOpenUq, field: 'input.personId' },
     grid_finding_request_id_key: { message: gridMessages.constraintGridFindingRequestIdKey, field: 'findingId' },
   },
-  migrations: [grids, escalationMinutes, reporters, connectionIndexes],
+  migrations: [grids, escalationMinutes, reporters, connectionIndexes, visitLedgerIndex],
   resolvers: [
     GridResolver,
     PlaceGridsResolver,
@@ -131,6 +133,7 @@ export const plugin = definePlugin<GridOptions>({
     );
   },
   scheduledTasks: [escalationTask],
+  spreadsheetExports: [visitLedgerExport],
   seed: seedGridDemo,
 });
 

@@ -3,10 +3,11 @@ import { as, assignWorker, createGrid, createWorld, mutate, problem, type World 
 
 let w: World;
 let grid: string;
+let micro: string;
 beforeAll(async () => {
   w = await createWorld();
   grid = await createGrid(w.app, w.place.fxy.id, '芳星园三区第一网格', [w.place.c1.id]);
-  const micro = await createGrid(w.app, w.place.fxy.id, '20号楼一单元微网格', [w.place.u1.id], { k: 'MICRO_GRID', parent: grid });
+  micro = await createGrid(w.app, w.place.fxy.id, '20号楼一单元微网格', [w.place.u1.id], { k: 'MICRO_GRID', parent: grid });
   await assignWorker(w.app, grid, w.person.wang.id, '2026-01-01');
   await assignWorker(w.app, micro, w.person.dong.id, '2026-01-01');
   // Seeing the households of one's grid comes from core's roles (place scoping): a grid worker
@@ -363,4 +364,46 @@ test('visit, finding and colour fields are batched: as many statements for 1 hou
     expect((await w.app.run(q, { u: w.place.c1.id, n: 4 })).places.nodes).toHaveLength(4);
     expect([fields, four]).toEqual([fields, one]);
   }
+});
+
+test("the people's-conditions ledger (民情账): gridVisits by grid, place, worker and days, newest first, for whoever sees the place", async () => {
+  const march = { from: '2026-03-01', to: '2026-03-31' };
+  await mutate(w.app, VISIT, { input: { householdId: w.place.h201.id, visitedOn: '2026-03-02', notes: '三月走访' } }, as(w.person.wang));
+  await mutate(
+    w.app,
+    VISIT,
+    { input: { householdId: w.place.h101.id, visitedOn: '2026-03-03', checks: [{ item: 'GAS', ok: false, note: '软管老化' }] } },
+    as(w.person.dong),
+  );
+  const L = `query($f: GridVisitFilter, $first: Int, $after: String) { gridVisits(filter: $f, first: $first, after: $after) {
+    nodes { visitedOn household { name } worker { name } checks { item ok note } } pageInfo { hasNextPage endCursor } } }`;
+  const listed = async (filter: Record<string, unknown>, opts?: Parameters<typeof as>[0]) =>
+    (await w.app.run(L, { f: { ...march, ...filter } }, opts && as(opts))).gridVisits.nodes.map(
+      (v: { visitedOn: string; household: { name: string }; worker: { name: string } }) =>
+        `${v.visitedOn} ${v.household.name} ${v.worker.name}`,
+    );
+  const both = ['2026-03-03 1单元101 董桂芳', '2026-03-02 2单元201 王小丽'];
+  expect(await listed({ gridId: grid })).toEqual(both);
+  expect(await listed({})).toEqual(both);
+  // The micro-grid covers 1单元 only; a place, a worker and a day narrow as they say.
+  expect(await listed({ gridId: micro })).toEqual([both[0]]);
+  expect(await listed({ under: w.place.u1.id })).toEqual([both[0]]);
+  expect(await listed({ workerId: w.person.wang.id })).toEqual([both[1]]);
+  expect(await listed({ from: '2026-03-03' })).toEqual([both[0]]);
+  expect(await listed({ to: '2026-03-02' })).toEqual([both[1]]);
+  // A page at a time, by cursor.
+  const first = (await w.app.run(L, { f: march, first: 1 })).gridVisits;
+  expect(first.pageInfo.hasNextPage).toBe(true);
+  expect((await w.app.run(L, { f: march, first: 1, after: first.pageInfo.endCursor })).gridVisits.nodes[0].visitedOn).toBe('2026-03-02');
+  // Whoever sees the community sees its ledger (董桂芳, a grid worker there, sees 王小丽's visit too);
+  // 李网格 of another community sees none of it, and its grid answers as a made-up id would.
+  expect(await listed({}, w.person.dong)).toEqual(both);
+  expect(await listed({ under: w.place.sub.id }, w.person.li)).toEqual([]);
+  expect((await problem(w.app, L, { f: { gridId: grid } }, as(w.person.li)))?.code).toBe('NOT_FOUND');
+  // Days are YYYY-MM-DD, the last not before the first.
+  expect(await problem(w.app, L, { f: { from: '2026-3-1' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.from' });
+  expect(await problem(w.app, L, { f: { from: '2026-03-31', to: '2026-03-01' } })).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'filter.to',
+  });
 });

@@ -44,7 +44,11 @@ export interface SpreadsheetExport {
    * each a parameter of its own).
    */
   query: string;
-  /** A heading for each leaf of `nodes { … }`, by its path (`place.name`), in the order the columns come. */
+  /**
+   * A heading for each leaf of `nodes { … }`, by its path (`place.name`), in the order the columns
+   * come. A path through a list (`checks.item`, `findings.nodes.description`) fills its cell with
+   * the list's values one after another, an element without one keeping its empty place.
+   */
   columns: Readonly<Record<string, Words>>;
   /** Enum values in words (`CLOSED`: 已办结); a value without is written as it is. */
   words?: Readonly<Record<string, Words>>;

@@ -1,5 +1,6 @@
 import { Person, Place, type Ref, RefField, RequestKind, RequestPriority } from '@gongzhi/core';
 import { Field, InputType } from 'type-graphql';
+import { Grid } from '../grid/grid.entity.js';
 import { GridVisitCheck } from './visit.entity.js';
 
 @InputType({ description: 'A need or problem found during a visit; openRequest: true opens a request for it in the same step.' })
@@ -45,4 +46,22 @@ export class RecordGridVisitInput {
 
   @Field(() => [GridFindingInput], { defaultValue: [] })
   findings!: GridFindingInput[];
+}
+
+@InputType({ description: "Filters for household visits (the people's-conditions ledger, 民情账); all given filters must match." })
+export class GridVisitFilter {
+  @RefField(() => Grid, { nullable: true, description: 'Only visits to households the grid covers now.' })
+  gridId?: Ref<Grid> | null;
+
+  @RefField(() => Place, { nullable: true, description: 'Only visits to households at this place or under it.' })
+  under?: Ref<Place> | null;
+
+  @RefField(() => Person, { nullable: true, description: 'Only visits by this grid worker.' })
+  workerId?: Ref<Person> | null;
+
+  @Field(() => String, { nullable: true, description: 'Only visits on or after this day (YYYY-MM-DD).' })
+  from?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only visits on or before this day (YYYY-MM-DD).' })
+  to?: string | null;
 }

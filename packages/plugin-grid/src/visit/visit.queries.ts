@@ -1,6 +1,71 @@
-import { executeRead, householdIdsUnder, matchKeys, Person, type ReadContext } from '@gongzhi/core';
+import {
+  type ConnectionArgs,
+  type ConnectionOrder,
+  ConnectionPage,
+  executeRead,
+  findPage,
+  type GongzhiContext,
+  householdIdsUnder,
+  matchKeys,
+  Person,
+  type Place,
+  type ReadContext,
+  scopeCondition,
+} from '@gongzhi/core';
+import type { FilterQuery } from '@mikro-orm/core';
 import { t, underSql } from '../db.js';
+import type { Grid } from '../grid/grid.entity.js';
 import { coveredPaths } from '../grid/grid.queries.js';
+import { GridVisit } from './visit.entity.js';
+
+/** Visits newest first, as a household's ledger lists them (those of one day by when they were recorded). */
+export const VISITS_NEWEST_FIRST: ConnectionOrder<GridVisit> = { keys: ['visitedOn', 'createdAt', 'uuid'], direction: 'desc' };
+
+/** What `gridVisits(filter:)` asks, its references resolved and its days checked. */
+export interface VisitFilter {
+  grid: Grid | null;
+  under: Place | null;
+  worker: Person | null;
+  from: string | null;
+  to: string | null;
+}
+
+/**
+ * A page of the visits the caller may see (those under their places, and a worker's own), newest
+ * first: by the grid covering the household now, a place above it, the worker and the days.
+ */
+export async function visitsPage(ctx: GongzhiContext, filter: VisitFilter, page: ConnectionArgs): Promise<ConnectionPage<GridVisit>> {
+  const where: FilterQuery<GridVisit>[] = [];
+  if (filter.grid) {
+    const paths = await coveredPaths(ctx, filter.grid.uuid);
+    if (!paths.length) return ConnectionPage.empty();
+    where.push({ $or: paths.map((path) => ({ placePath: { $like: `${path}%` } })) });
+  }
+  if (filter.under) where.push({ placePath: { $like: `${filter.under.path}%` } });
+  if (filter.worker) where.push({ worker: filter.worker.uuid });
+  if (filter.from) where.push({ visitedOn: { $gte: filter.from } });
+  if (filter.to) where.push({ visitedOn: { $lte: filter.to } });
+  const access = await ctx.access();
+  const scope = scopeCondition<FilterQuery<GridVisit>>(
+    access,
+    (pattern) => ({ placePath: { $like: pattern } }),
+    // A worker sees their own visits wherever they are, as the place rule says.
+    ...(access.personId ? [{ worker: access.personId }] : []),
+  );
+  if (scope === null) return ConnectionPage.empty();
+  if (scope) where.push(scope);
+  return findPage(ctx, GridVisit, { $and: where }, VISITS_NEWEST_FIRST, page, {
+    connection: 'Query.gridVisits',
+    filter: {
+      grid: filter.grid?.uuid ?? null,
+      under: filter.under?.uuid ?? null,
+      worker: filter.worker?.uuid ?? null,
+      from: filter.from,
+      to: filter.to,
+    },
+    defaultSize: 50,
+  });
+}
 
 /** A grid's households and which of them were not visited since a day. */
 export interface Coverage {

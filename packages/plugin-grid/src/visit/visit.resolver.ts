@@ -26,13 +26,14 @@ import { loadCovering } from '../grid/grid.queries.js';
 import { today } from '../options.js';
 import { openRequestFromFinding, recordGridVisit } from './visit.commands.js';
 import { GridFinding, GridVisit } from './visit.entity.js';
-import { RecordGridVisitInput } from './visit.inputs.js';
-import { visitCoverage, visitsPerWorkerWeek } from './visit.queries.js';
+import { GridVisitFilter, RecordGridVisitInput } from './visit.inputs.js';
+import { visitCoverage, visitsPage, visitsPerWorkerWeek, VISITS_NEWEST_FIRST } from './visit.queries.js';
 import { gridMessages } from '../messages.js';
 
 export const GridVisitPayload = payloadType('GridVisitPayload', 'visit', () => GridVisit);
 export const GridFindingPayload = payloadType('GridFindingPayload', 'finding', () => GridFinding);
 export const GridFindingConnection = connectionType(GridFinding);
+export const GridVisitConnection = connectionType(GridVisit);
 /** Findings oldest first (those of one visit share its time; the uuid orders them). */
 export const FINDINGS_IN_ORDER: ConnectionOrder<GridFinding> = { keys: ['createdAt', 'uuid'], direction: 'asc' };
 
@@ -134,6 +135,26 @@ export class GridVisitResolver {
     return Object.assign(new GridCoverage(), { grid, days, since, ...(await visitCoverage(ctx, grid.uuid, since)) });
   }
 
+  @Query(() => GridVisitConnection, {
+    description:
+      "Household visits, newest first, a page at a time: the people's-conditions ledger (民情账) of a grid, a community or any place, of a worker, of some days. Lists the visits under your places, and your own.",
+  })
+  async gridVisits(
+    @Arg('filter', () => GridVisitFilter, { nullable: true }) filter: GridVisitFilter | null | undefined,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<GridVisit>> {
+    const from = filter?.from ? requireIsoDate(filter.from, 'filter.from') : null;
+    const to = filter?.to ? requireIsoDate(filter.to, 'filter.to') : null;
+    if (from && to && to < from) throw gridMessages.afterFrom.error({ end: to, start: from }, 'filter.to');
+    const resolved = {
+      grid: filter?.gridId ? await requireRef(ctx, filter.gridId) : null,
+      under: filter?.under ? await requireRef(ctx, filter.under) : null,
+      worker: filter?.workerId ? await requireRef(ctx, filter.workerId) : null,
+    };
+    return visitsPage(ctx, { ...resolved, from, to }, page);
+  }
+
   @BoundedList('one row per grid worker and week of the range asked (a year at most)')
   @Query(() => [GridWorkerWeek], {
     description:
@@ -185,7 +206,7 @@ export const PlaceGridVisitsResolver = hasMany(
   () => GridVisit,
   'household',
   {
-    order: { keys: ['visitedOn', 'createdAt', 'uuid'], direction: 'desc' },
+    order: VISITS_NEWEST_FIRST,
     description: "A household's people's-conditions ledger (民情账): its visits, newest first, a page at a time (plugin grid).",
   },
 );
