@@ -34,7 +34,7 @@ test('a well-formed export is served with its columns in order, moments known', 
   try {
     const checked = platform.spreadsheetExports.find((e) => e.name === 'place-list')!;
     expect(checked.owner).toBe('plugin "sheets"');
-    expect(checked.field).toBe('places');
+    expect(checked.path).toEqual(['places']);
     expect(checked.columnList.map((c) => c.path.join('.'))).toEqual(['name', 'code', 'parent.name']);
     const requests = platform.spreadsheetExports.find((e) => e.name === 'requests')!;
     expect(requests.columnList.filter((c) => c.moment).map((c) => c.path.join('.'))).toEqual(['dueAt', 'createdAt', 'updatedAt']);
@@ -51,7 +51,42 @@ test('a well-formed export is served with its columns in order, moments known', 
   }
 });
 
+test('a connection under a row is exported as a root one is: by one field a level, through node(id:) too', async () => {
+  const children = {
+    ...good,
+    name: 'place-children',
+    query: `query ($placeId: ID!, $after: String) { node(id: $placeId) { ... on Place {
+      children(first: 100, after: $after) { nodes { name code parent { name } } pageInfo { hasNextPage endCursor } } } } }`,
+  };
+  const platform = await start(children);
+  try {
+    expect(platform.spreadsheetExports.find((e) => e.name === 'place-children')?.path).toEqual(['node', 'children']);
+  } finally {
+    await platform.close();
+  }
+});
+
+const CHILDREN = `query ($placeId: ID!, $after: String) { place(id: $placeId) {
+  children(first: 100, after: $after) { nodes { name code parent { name } } pageInfo { hasNextPage endCursor } } } }`;
+
 test.each([
+  [
+    'two fields above the connection',
+    { ...good, query: CHILDREN.replace('place(id: $placeId) {', 'place(id: $placeId) { name') },
+    /does not read one connection\. Fix: read one connection: at the root, or under one field a level/,
+  ],
+  [
+    '$after given to another list than the connection',
+    {
+      ...good,
+      query: CHILDREN.replace('children(first: 100, after: $after)', 'children(first: 100)').replace(
+        'parent { name }',
+        'parent { name children(first: 1, after: $after) { nodes { name } } }',
+      ),
+      columns: { ...good.columns, 'parent.children.nodes.name': good.columns.name },
+    },
+    /does not pass \$after to the connection's after\. Fix: write after: \$after on the connection/,
+  ],
   ['a name that is not kebab-case', { ...good, name: 'Place_List' }, /"Place_List" of plugin "sheets" has a name that is not kebab-case/],
   ['a name core has', { ...good, name: 'requests' }, /"requests" of plugin "sheets" is declared by core too/],
   ['a field the schema does not have', { ...good, query: PLACES.replace('code', 'postcode') }, /refuses: Cannot query field "postcode"/],

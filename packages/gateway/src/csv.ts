@@ -4,17 +4,19 @@
  */
 
 /**
- * One cell: quoted when it holds a comma, a quote or a line break. A cell a spreadsheet would take
+ * One cell: quoted when it holds a comma, a quote or a line break. Text a spreadsheet would take
  * for a formula (`=`, `+`, `-`, `@`, a tab or a carriage return first: a resident's title is
- * anyone's text) is written with an apostrophe before it, so it stays text.
+ * anyone's text) is written with an apostrophe before it, so it stays text; a number (a balance
+ * of -30 minutes) is written as it is, so it stays a number.
  */
-export function csvCell(value: string): string {
+export function csvCell(value: string | number): string {
+  if (typeof value === 'number') return String(value);
   const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** A line of cells, ended by CRLF. */
-export function csvLine(cells: readonly string[]): string {
+export function csvLine(cells: readonly (string | number)[]): string {
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
 

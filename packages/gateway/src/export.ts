@@ -47,6 +47,13 @@ interface Page {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
+/** Whether a value read at an export's path is a page of its connection. */
+function isPage(value: unknown): value is Page {
+  return (
+    typeof value === 'object' && value !== null && Array.isArray((value as Page).nodes) && typeof (value as Page).pageInfo === 'object'
+  );
+}
+
 /** How a cell lists the values of a list (the people met, a visit's checks), in each locale. */
 const LIST_SEPARATOR: Record<Locale, string> = { en: '; ', 'zh-CN': '；' };
 
@@ -60,11 +67,13 @@ function valuesAt(value: unknown, path: readonly string[]): unknown[] {
 
 /**
  * The value at `path` of a row, as a cell: words for enum values, the district's clock for
- * moments; the values of a list one after another, each in its place (an element without one
+ * moments, numbers as numbers; the values of a list one after another, each in its place (an element without one
  * leaves its place empty, so the checks' items and results line up).
  */
-function cell(row: Record<string, unknown>, column: ExportColumn, spreadsheet: CheckedExport, timeZone: string): string {
+function cell(row: Record<string, unknown>, column: ExportColumn, spreadsheet: CheckedExport, timeZone: string): string | number {
   const values = valuesAt(row, column.path);
+  // A number alone stays a number (a negative one is no formula).
+  if (values.length === 1 && typeof values[0] === 'number') return values[0];
   const texts = values.map((value) => {
     if (value === null || value === undefined) return '';
     const text = typeof value === 'string' ? value : JSON.stringify(value);
@@ -212,9 +221,15 @@ export function exportHandler(options: ExportOptions): (req: IncomingMessage, re
           variableValues: { ...variables, after },
           contextValue: platform.createContext(caller),
         });
-        const page = (result.data as Record<string, Page | null> | null | undefined)?.[spreadsheet.field];
-        if (result.errors?.length || !page) {
-          const error = result.errors?.at(0) ?? gatewayMessages.serverError.topLevel();
+        let page: unknown = result.data;
+        for (const key of spreadsheet.path) page = page === null || page === undefined ? null : (page as Record<string, unknown>)[key];
+        if (result.errors?.length || !isPage(page)) {
+          // No error and no page: a row on the way (node(id:)) the caller does not see, or of another type.
+          const error =
+            result.errors?.at(0) ??
+            (result.data
+              ? gatewayMessages.exportNothingThere.topLevel({ given: url.search.slice(1) || '?' })
+              : gatewayMessages.serverError.topLevel());
           if (!res.headersSent) return sendError(res, null, error);
           platform.logger.warn({ requestId, rows, err: error }, 'an export failed after its first rows');
           res.destroy();

@@ -232,6 +232,11 @@ export const gatewayMessages = defineMessages('gateway', {
     en: 'An export needs a credential: send "Authorization: Bearer <API key or person token>".',
     'zh-CN': '导出需要凭证：请发送 "Authorization: Bearer <API 密钥或个人令牌>"。',
   },
+  exportNothingThere: {
+    code: 'NOT_FOUND',
+    en: 'Nothing to export for {given}: no row you may see has that id.',
+    'zh-CN': '按 {given} 没有可导出的内容：没有您可查看的这一编号的记录。',
+  },
   exportNotFound: {
     code: 'NOT_FOUND',
     en: 'No export at {path}; the exports are: {exports}.',

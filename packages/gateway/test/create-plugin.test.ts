@@ -45,7 +45,7 @@ test('a scaffolded plugin builds, passes its own test and loads into the gateway
       // Its list as a spreadsheet, checked against the composed schema as the app started.
       expect(app.platform.spreadsheetExports.find((e) => e.name === 'parking-permits-entries')).toMatchObject({
         owner: 'plugin "parking-permits"',
-        field: 'parkingPermitsEntries',
+        path: ['parkingPermitsEntries'],
       });
     } finally {
       await app.close();

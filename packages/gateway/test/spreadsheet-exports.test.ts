@@ -299,7 +299,7 @@ test('a plugin’s export: the volunteers’ service hours, as volunteerServiceE
   const none = await download({}, TEST_ADMIN_KEY, {}, 'people');
   expect(none.status).toBe(404);
   expect(((await none.json()) as { errors: { message: string }[] }).errors[0].message).toBe(
-    'No export at /export/people.csv; the exports are: /export/requests.csv, /export/grid-visits.csv, /export/volunteer-service.csv, /export/moral-bank-bookings.csv, /export/council-action-items.csv.',
+    'No export at /export/people.csv; the exports are: /export/requests.csv, /export/grid-visits.csv, /export/volunteer-service.csv, /export/moral-bank-accounts.csv, /export/moral-bank-statement.csv, /export/moral-bank-bookings.csv, /export/council-action-items.csv.',
   );
 });
 
@@ -415,4 +415,60 @@ test('a grid’s people’s-conditions ledger (民情走访台账): as gridVisit
   expect(cty).toHaveLength(2);
   const [, ...later] = await ledger({ gridId: toGlobalId('Grid', grid.id), from: cty[0][1] }, 'zh-CN');
   expect(later.map((r) => r[0])).toEqual([cty[0][0]]);
+});
+
+test('the moral bank’s depositors and an account’s statement (储户台账, 存折明细): a list under a row, as its fields list it', async () => {
+  const [community] = await gateway.platform.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ id: string }[]>(`SELECT id FROM place WHERE code = 'DEMO-XCQ'`);
+  const communityId = toGlobalId('Place', community.id);
+  const sheet = async (name: string, params: Record<string, string>) => {
+    const res = await download(params, TEST_ADMIN_KEY, { 'accept-language': 'zh-CN' }, name);
+    expect(res.status).toBe(200);
+    return parseCsv((await res.text()).replace(/^\uFEFF/, ''));
+  };
+  const [accountsHeader, ...accounts] = await sheet('moral-bank-accounts', { communityId });
+  expect(accountsHeader).toEqual(['编号', '户名', '储户类型', '余额（分钟）', '积分', '开户时间']);
+  const { data } = await postGraphQL(
+    gateway.server.url,
+    'query($c: ID!) { place(id: $c) { moralBankAccounts(first: 100) { nodes { id name balance } } } }',
+    { c: communityId },
+  );
+  expect(accounts.map((r) => [r[0], r[1], r[3]])).toEqual(
+    data.place.moralBankAccounts.nodes.map((n: { id: string; name: string; balance: number }) => [n.id, n.name, String(n.balance)]),
+  );
+  // The bank's issuance account stands below zero: a number, not text guarded as a formula.
+  expect(accounts.find((r) => r[2] === '银行')?.[3]).toMatch(/^-\d+$/);
+
+  // The busiest account's statement: its lines newest first, each with the balance after it.
+  const busiest = accounts.find((r) => r[2] !== '银行' && Number(r[3]) > 0)!;
+  const [header, ...lines] = await sheet('moral-bank-statement', { accountId: busiest[0] });
+  expect(header).toEqual(['时间', '业务类型', '存入(+)/支出(−)（分钟）', '余额（分钟）', '对方账户', '摘要', '交易编号']);
+  const statement = await postGraphQL(
+    gateway.server.url,
+    'query($a: ID!) { node(id: $a) { ... on MoralBankAccount { statement(first: 100) { nodes { amount balanceAfter transaction { id } } } } } }',
+    { a: busiest[0] },
+  );
+  expect(lines.map((r) => [r[2], r[3], r[6]])).toEqual(
+    statement.data.node.statement.nodes.map((n: { amount: number; balanceAfter: number; transaction: { id: string } }) => [
+      String(n.amount),
+      String(n.balanceAfter),
+      n.transaction.id,
+    ]),
+  );
+  expect(lines[0][3]).toBe(busiest[3]);
+  expect(lines.every((r) => ['服务存入', '转账', '赠与', '场地预约', '退还', '冲正'].includes(r[1]))).toBe(true);
+
+  // An id that names no account, or one of another type, finds nothing to export: 404, as a made-up id.
+  for (const accountId of [toGlobalId('MoralBankAccount', '00000000-0000-4000-8000-000000000000'), communityId]) {
+    const none = await download({ accountId }, TEST_ADMIN_KEY, {}, 'moral-bank-statement');
+    expect(none.status).toBe(404);
+    expect(((await none.json()) as { errors: { message: string }[] }).errors[0].message).toBe(
+      `Nothing to export for accountId=${encodeURIComponent(accountId)}: no row you may see has that id.`,
+    );
+  }
+  // A community's key sees nothing of another community's bank.
+  const elsewhere = await download({ accountId: busiest[0] }, communityKey, {}, 'moral-bank-statement');
+  expect(elsewhere.status).toBe(404);
 });

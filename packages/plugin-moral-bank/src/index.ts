@@ -1,4 +1,5 @@
 import { definePlugin, packageVersion, peerRange, PersonRoleKind } from '@gongzhi/core';
+import { accountsExport, statementExport } from './account/account.export.js';
 import { bookingsExport } from './booking/booking.export.js';
 import { AccountHolderKind, MoralBankAccount } from './account/account.entity.js';
 import {
@@ -103,7 +104,7 @@ export const plugin = definePlugin<MoralBankOptions>({
     allocateDuePriorityRequests: () => allocateDueRequests(ctx),
   }),
   scheduledTasks: [priorityAllocationTask],
-  spreadsheetExports: [bookingsExport],
+  spreadsheetExports: [accountsExport, statementExport, bookingsExport],
   // Subscribed at register, where the host checks that listeners depend on the emitter; the
   // subscription lives as long as the platform's event bus.
   register: (ctx) => subscribeEarnings(ctx.events, ctx.logger),

@@ -2,10 +2,12 @@ import {
   type FieldNode,
   getNamedType,
   type GraphQLField,
+  type GraphQLInterfaceType,
   type GraphQLObjectType,
   type GraphQLSchema,
   isEnumType,
   isInputObjectType,
+  isInterfaceType,
   isLeafType,
   isObjectType,
   Kind,
@@ -14,11 +16,8 @@ import {
   OperationTypeNode,
   parse,
   type SelectionSetNode,
-  TypeInfo,
   typeFromAST,
   validate,
-  visit,
-  visitWithTypeInfo,
 } from 'graphql';
 import { StartupError } from '../errors.js';
 import { LOCALES, type Locale } from '../i18n/locales.js';
@@ -38,9 +37,11 @@ export interface SpreadsheetExport {
   /** What a row is, in a sentence (the index of exports shows it). */
   description: string;
   /**
-   * One page of the list: a query whose one root field is a connection, taking `$after: String`
-   * as its `after` and asking `first: 100`, selecting `nodes { … }` and `pageInfo { hasNextPage
-   * endCursor }`. Its other variables are the download's parameters (an input object's fields
+   * One page of the list: a query reading one connection, taking `$after: String` as its `after`
+   * and asking `first: 100`, selecting `nodes { … }` and `pageInfo { hasNextPage endCursor }`. The
+   * connection is the root field or a field under it, one field a level (`node(id: $accountId) {
+   * ... on MoralBankAccount { statement(…) } }`); a row above it that is not there (an id that
+   * names nothing the caller sees) answers 404. Its other variables are the download's parameters (an input object's fields
    * each a parameter of its own).
    */
   query: string;
@@ -67,8 +68,8 @@ export interface ExportColumn {
 export interface CheckedExport extends SpreadsheetExport {
   owner: string;
   document: ReturnType<typeof parse>;
-  /** The root field (response key) whose `nodes` are the rows. */
-  field: string;
+  /** The response keys from the root to the connection whose `nodes` are the rows (`['places']`, `['node', 'statement']`). */
+  path: readonly string[];
   columnList: readonly ExportColumn[];
 }
 
@@ -96,6 +97,20 @@ function leavesOf(
     if (node.selectionSet && isObjectType(type)) return leavesOf(node.selectionSet, type, [...prefix, key], owner, name);
     return isLeafType(type) ? [{ path: [...prefix, key], field }] : [];
   });
+}
+
+/** The one field a selection set reads, through an inline fragment (`... on T { field }`), and the type it is read on. */
+function onlyField(
+  schema: GraphQLSchema,
+  set: SelectionSetNode,
+  on: GraphQLObjectType | GraphQLInterfaceType,
+): { field: FieldNode; on: GraphQLObjectType | GraphQLInterfaceType } | undefined {
+  const [selection, ...others] = set.selections;
+  if (!selection || others.length) return undefined;
+  if (selection.kind === Kind.FIELD) return { field: selection, on };
+  if (selection.kind !== Kind.INLINE_FRAGMENT || !selection.typeCondition) return undefined;
+  const narrowed = schema.getType(selection.typeCondition.name.value);
+  return isObjectType(narrowed) ? onlyField(schema, selection.selectionSet, narrowed) : undefined;
 }
 
 /**
@@ -148,35 +163,49 @@ export function checkSpreadsheetExports(
         parameters.add(parameter);
       }
     }
-    const roots = operation.selectionSet.selections;
-    const rootField = roots[0] as FieldNode | undefined;
-    if (roots.length !== 1 || rootField?.kind !== Kind.FIELD)
-      return fail('does not read one root field', 'read one connection at the root');
-    const rootDefinition = schema.getQueryType()?.getFields()[rootField.name.value] as GraphQLField<unknown, unknown> | undefined;
-    const connection = rootDefinition ? getNamedType(rootDefinition.type) : undefined;
-    const nodesField = isObjectType(connection) ? connection.getFields().nodes : undefined;
+    // The connection: the root field, or a field under it reached by one field a level (an inline
+    // fragment on the way for node(id:)), so an account's statement pages as a root list does.
+    const path: string[] = [];
+    let parent: GraphQLObjectType | GraphQLInterfaceType | undefined = schema.getQueryType() ?? undefined;
+    let set: SelectionSetNode | undefined = operation.selectionSet;
+    let connectionNode: FieldNode | undefined;
+    let connection: GraphQLObjectType | undefined;
+    while (parent && set && !connection) {
+      const only = onlyField(schema, set, parent);
+      if (!only) break;
+      const definition = only.on.getFields()[only.field.name.value];
+      const type = definition ? getNamedType(definition.type) : undefined;
+      path.push(only.field.alias?.value ?? only.field.name.value);
+      if (isObjectType(type) && type.getFields().nodes && type.getFields().pageInfo) {
+        connectionNode = only.field;
+        connection = type;
+      } else {
+        parent = isObjectType(type) || isInterfaceType(type) ? type : undefined;
+        set = only.field.selectionSet;
+      }
+    }
+    if (!connectionNode || !connection) {
+      return fail(
+        'does not read one connection',
+        'read one connection: at the root, or under one field a level (node(id:) { … on T { list } })',
+      );
+    }
+    const nodesField = connection.getFields().nodes;
     const nodeType = nodesField ? getNamedType(nodesField.type) : undefined;
-    const nodes = rootField.selectionSet?.selections.find(
+    const nodes = connectionNode.selectionSet?.selections.find(
       (s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === 'nodes' && !s.alias,
     );
-    const pageInfo = rootField.selectionSet?.selections.find(
+    const pageInfo = connectionNode.selectionSet?.selections.find(
       (s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === 'pageInfo' && !s.alias,
     );
     const pageInfoKeys = new Set(pageInfo?.selectionSet?.selections.map((s) => (s.kind === Kind.FIELD ? s.name.value : '')));
     if (!nodes?.selectionSet || !isObjectType(nodeType) || !pageInfoKeys.has('hasNextPage') || !pageInfoKeys.has('endCursor')) {
       return fail('does not read a connection', 'select nodes { … } and pageInfo { hasNextPage endCursor } of a connection');
     }
-    let passesAfter = false;
-    visit(
-      document,
-      visitWithTypeInfo(new TypeInfo(schema), {
-        Argument(argument) {
-          if (argument.name.value === 'after' && argument.value.kind === Kind.VARIABLE && argument.value.name.value === 'after')
-            passesAfter = true;
-        },
-      }),
+    const passesAfter = connectionNode.arguments?.some(
+      (a) => a.name.value === 'after' && a.value.kind === Kind.VARIABLE && a.value.name.value === 'after',
     );
-    if (!passesAfter) fail("does not pass $after to the connection's after", 'write after: $after on the root field');
+    if (!passesAfter) fail("does not pass $after to the connection's after", 'write after: $after on the connection');
     const leaves = leavesOf(nodes.selectionSet, nodeType, [], owner, name);
     const columnList = leaves.map(({ path, field }) => {
       const heading = spreadsheet.columns[path.join('.')];
@@ -196,6 +225,6 @@ export function checkSpreadsheetExports(
     const selected = new Set(columnList.map((c) => c.path.join('.')));
     const stray = Object.keys(spreadsheet.columns).find((path) => !selected.has(path));
     if (stray) fail(`heads a column ${stray} its query does not select`, `select ${stray} in nodes { … }, or drop its heading`);
-    return { ...spreadsheet, owner, document, field: rootField.alias?.value ?? rootField.name.value, columnList };
+    return { ...spreadsheet, owner, document, path, columnList };
   });
 }
