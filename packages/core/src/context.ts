@@ -8,6 +8,7 @@ import type { EventBus } from './events/event-bus.js';
 import type { Logger } from './logger.js';
 import type { PersonalDataHolder } from './person/personal-data.js';
 import type { ClassType, ServiceRegistry } from './plugin/plugin.js';
+import type { PhotoLinks } from './request/photo-links.js';
 
 /** Who is calling. Authentication fills it in; `null` is an anonymous caller; `system` is the platform itself (CLI, jobs, tests). */
 export interface Caller {
@@ -52,6 +53,8 @@ export interface GongzhiContext {
   boards?: BoardHub;
   /** What core and every plugin keep about people, in the order an erasure runs them. */
   personalData: readonly PersonalDataHolder[];
+  /** Signs and checks the links to uploaded photos (`RequestPhoto.url`, `GET /photos/…`). */
+  photoLinks: PhotoLinks;
 }
 
 /** The platform acting on its own behalf: sees everything, may do everything. */

@@ -39,6 +39,7 @@ import { requestDuplicates } from './migrations/core/0032_request_duplicates.js'
 import { apiKeyRotationGrace } from './migrations/core/0033_api_key_rotation_grace.js';
 import { requestPhotos } from './migrations/core/0034_request_photos.js';
 import { requestDueReminders } from './migrations/core/0035_request_due_reminders.js';
+import { photoUploads } from './migrations/core/0036_photo_uploads.js';
 import type { ScheduledTask } from './plugin/scheduled-task.js';
 import type { SpreadsheetExport } from './plugin/spreadsheet-export.js';
 import { requestsExport } from './request/request.export.js';
@@ -77,7 +78,8 @@ import { requestBoardItems } from './request/request.board.js';
 import { Request } from './request/request.entity.js';
 import { RequestResolver, RequestTimelineResolver } from './request/request.resolver.js';
 import { RequestDuplicateResolver, RequestDuplicatesResolver } from './request/request-duplicate.resolver.js';
-import { RequestPhotoResolver, RequestPhotosResolver } from './request/request-photo.resolver.js';
+import { RequestPhotoResolver, RequestPhotosResolver, RequestPhotoUrlResolver } from './request/request-photo.resolver.js';
+import { PhotoUpload } from './request/photo-upload.entity.js';
 import { RequestPhoto } from './request/request-photo.entity.js';
 import { RequestStatsResolver } from './request/request-stats.resolver.js';
 import { RequestPerformanceResolver } from './request/request-performance.resolver.js';
@@ -125,6 +127,7 @@ export const coreModule: {
     Request,
     RequestTimelineEntry,
     RequestPhoto,
+    PhotoUpload,
     ApiKey,
     SensitiveAccessLogEntry,
     Webhook,
@@ -165,6 +168,7 @@ export const coreModule: {
     apiKeyRotationGrace,
     requestPhotos,
     requestDueReminders,
+    photoUploads,
   ],
   resolvers: [
     PlatformResolver,
@@ -182,6 +186,7 @@ export const coreModule: {
     RequestDuplicateResolver,
     RequestDuplicatesResolver,
     RequestPhotoResolver,
+    RequestPhotoUrlResolver,
     RequestPhotosResolver,
     RequestStatsResolver,
     RequestPerformanceResolver,
@@ -197,7 +202,8 @@ export const coreModule: {
   ],
   placeRules: corePlaceRules,
   personalData: corePersonalData,
-  orphanedTypes: [PluginInfo],
+  // An upload is read by its id (node(id:)) and passed by it: no field returns one.
+  orphanedTypes: [PluginInfo, PhotoUpload],
   seed: seedDemo,
   boardItems: [requestBoardItems],
   scheduledTasks: [dueRemindersTask],
@@ -208,6 +214,7 @@ export const coreModule: {
   // What core's unique constraints mean when two requests race past the checks before them.
   constraintErrors: {
     place_code_key: { message: coreMessages.constraintPlaceCodeKey, field: 'input.code' },
+    request_photo_upload_once: { message: coreMessages.constraintRequestPhotoUploadOnce, field: 'uploadId' },
     organization_member_organization_id_person_id_unique: {
       message: coreMessages.constraintOrganizationMemberOrganizationIdPersonIdUnique,
       field: 'personId',

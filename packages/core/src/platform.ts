@@ -49,6 +49,7 @@ import type { OutboxOptions } from './events/outbox.js';
 import { type Logger, silentLogger } from './logger.js';
 import type { MigrationSource } from './migrations/migration.js';
 import { migrate } from './migrations/migrator.js';
+import { PhotoLinks } from './request/photo-links.js';
 import { composePlugins } from './plugin/composition.js';
 import {
   type ClassType,
@@ -154,6 +155,8 @@ export interface Platform {
   runScheduledTask(task: string): Promise<void>;
   /** Core's and the plugins' spreadsheet exports, checked against the schema (the gateway serves them at `/export/<name>.csv`). */
   readonly spreadsheetExports: readonly CheckedExport[];
+  /** Signs and checks the links to uploaded photos (the gateway serves them at `/photos/…`). */
+  readonly photoLinks: PhotoLinks;
   readonly services: ServiceRegistry;
   readonly logger: Logger;
   readonly databaseUrl: string;
@@ -584,6 +587,8 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   ];
   // Every operation's context; the registry answers once bootstrap has built the services.
   const services: ServiceRegistry = createServiceRegistry(provided, null, 'a resolver');
+  // Its key is read once the migrations have made its table.
+  const photoLinks = new PhotoLinks();
   const createContext = (caller: Caller | null = null): GongzhiContext => {
     const em = ready.em.fork() as EntityManager;
     let access: ReturnType<GongzhiContext['access']> | undefined;
@@ -601,6 +606,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       now: clock,
       boards,
       personalData,
+      photoLinks,
     };
   };
   // Committed events reach webhooks through the outbox like any after-commit handler.
@@ -665,6 +671,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     answerReadBatches(nativePool);
     namePreparedStatements(nativePool, logger);
     if (options.migrate ?? true) await migrate(options.databaseUrl, migrationSources(plugins), { logger });
+    await photoLinks.load(ready.em.fork());
     // The tables the audit trail counts writes on, as the migrations left them; the kept rows' notices.
     const [, unannounced] = await Promise.all([
       userTables(ready.em.fork()),
@@ -736,6 +743,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       scheduledTasks: scheduled.totals,
       runScheduledTask: (task) => scheduled.runNow(task),
       spreadsheetExports,
+      photoLinks,
       services: allServices,
       logger,
       databaseUrl: options.databaseUrl,

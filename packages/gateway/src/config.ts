@@ -38,6 +38,8 @@ export interface GatewayConfig {
   logLevel: string;
   /** Largest accepted HTTP request body, in bytes. */
   maxBodyBytes: number;
+  /** Largest picture `POST /photos` keeps, in bytes. */
+  maxPhotoBytes: number;
   introspection: boolean;
   /** The language of error messages for requests that send no `Accept-Language` (or only `*`). */
   defaultLocale: Locale;
@@ -246,6 +248,13 @@ export const SETTINGS: readonly Setting[] = [
     type: int(1_000, 100_000_000),
     defaultText: '1000000',
     meaning: 'largest request body / WebSocket message',
+  },
+  {
+    env: 'GONGZHI_PHOTO_MAX_BYTES',
+    file: 'maxPhotoBytes',
+    type: int(1_000, 50_000_000),
+    defaultText: '5000000',
+    meaning: 'largest picture `POST /photos` keeps (kept in the database, backed up with it)',
   },
   {
     env: 'GONGZHI_INTROSPECTION',
@@ -766,6 +775,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     production,
     logLevel: get('LOG_LEVEL', 'info'),
     maxBodyBytes: get('GONGZHI_MAX_BODY_BYTES', 1_000_000),
+    maxPhotoBytes: get('GONGZHI_PHOTO_MAX_BYTES', 5_000_000),
     introspection: get('GONGZHI_INTROSPECTION', !production),
     defaultLocale: get('GONGZHI_DEFAULT_LOCALE', 'zh-CN'),
     timeZone: get('GONGZHI_TIME_ZONE', DEFAULT_TIME_ZONE),

@@ -138,6 +138,22 @@ function drained(res: ServerResponse): Promise<void> {
   });
 }
 
+/**
+ * Answers an error of a route beside /graphql (an export, a photo) as /graphql would, formatted
+ * once (a fault masked); its status from its code unless given.
+ */
+export function sendOperationError(
+  res: ServerResponse,
+  formatError: ReturnType<typeof errorFormatter>,
+  status: number | null,
+  error: GraphQLError,
+  headers: Record<string, string> = {},
+): void {
+  const formatted = formatResult({ errors: [error] }, formatError).errors?.at(0) ?? error;
+  res.writeHead(status ?? statusOf(formatted), { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify({ errors: [{ message: formatted.message, extensions: formatted.extensions }] }));
+}
+
 /** The HTTP status of an operation's first error. */
 function statusOf(error: GraphQLError): number {
   switch (error.extensions.code) {
@@ -171,12 +187,8 @@ function statusOf(error: GraphQLError): number {
  */
 export function exportHandler(options: ExportOptions): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
   const { platform } = options;
-  /** Answers an error as /graphql would, formatted once (a fault masked); its status from its code unless given. */
-  const sendError = (res: ServerResponse, status: number | null, error: GraphQLError, headers: Record<string, string> = {}) => {
-    const formatted = formatResult({ errors: [error] }, options.formatError).errors?.at(0) ?? error;
-    res.writeHead(status ?? statusOf(formatted), { 'content-type': 'application/json; charset=utf-8', ...headers });
-    res.end(JSON.stringify({ errors: [{ message: formatted.message, extensions: formatted.extensions }] }));
-  };
+  const sendError = (res: ServerResponse, status: number | null, error: GraphQLError, headers: Record<string, string> = {}) =>
+    sendOperationError(res, options.formatError, status, error, headers);
 
   return (req, res, url) =>
     inOperation(req.headers['x-request-id'], async ({ requestId }) => {

@@ -132,6 +132,7 @@ export async function startGateway(
       host: config.host,
       port: config.port,
       maxBodyBytes: config.maxBodyBytes,
+      maxPhotoBytes: config.maxPhotoBytes,
       introspection: config.introspection,
       defaultLocale: config.defaultLocale,
       resolveCaller: callerResolver(ready, config, revocations),

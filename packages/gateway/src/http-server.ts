@@ -31,6 +31,7 @@ import { answerDirectly, directOperation } from './direct-execution.js';
 import { BodyTooLarge, readBody } from './http-body.js';
 import { isOpen311Path, open311Handler } from './open311.js';
 import { EXPORT_PREFIX, exportHandler } from './export.js';
+import { isPhotoPath, photoHandler } from './photos.js';
 import {
   DATABASE_RETRY_AFTER_SECONDS,
   DATABASE_UNAVAILABLE,
@@ -57,6 +58,8 @@ export interface GatewayServerOptions {
   host: string;
   port: number;
   maxBodyBytes: number;
+  /** Largest picture `POST /photos` keeps, in bytes (default 5,000,000). */
+  maxPhotoBytes?: number;
   introspection: boolean;
   /**
    * Answers `/readyz`: true when the process can serve (a query through the operations' pool
@@ -258,6 +261,13 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     rateLimit: (caller, address) => rateLimiter.take(rateKey(caller, address)),
     formatError: format,
   });
+  const photos = photoHandler({
+    platform,
+    resolveCaller,
+    rateLimit: (caller, address) => rateLimiter.take(rateKey(caller, address)),
+    maxPhotoBytes: options.maxPhotoBytes ?? 5_000_000,
+    formatError: format,
+  });
   const metrics = options.metrics ? new GatewayMetrics(platform) : null;
   const metricsToken = options.metrics?.token ?? null;
   const tracing = options.tracing ? await GatewayTracing.start(options.tracing, platform.info.coreVersion) : null;
@@ -347,6 +357,7 @@ export async function startGatewayServer(platform: Platform, options: GatewaySer
     }
     if (isOpen311Path(url.pathname)) return open311(req, res, url);
     if (url.pathname.startsWith(EXPORT_PREFIX)) return exportSpreadsheet(req, res, url);
+    if (isPhotoPath(url.pathname)) return photos(req, res, url);
     if (url.pathname !== GRAPHQL_PATH) {
       return sendError(res, 404, gatewayMessages.pathNotFound.topLevel({ path: GRAPHQL_PATH }));
     }

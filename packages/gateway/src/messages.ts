@@ -232,6 +232,36 @@ export const gatewayMessages = defineMessages('gateway', {
     en: 'An export needs a credential: send "Authorization: Bearer <API key or person token>".',
     'zh-CN': '导出需要凭证：请发送 "Authorization: Bearer <API 密钥或个人令牌>"。',
   },
+  photoNeedsCredential: {
+    code: 'UNAUTHENTICATED',
+    en: 'Uploading a photo needs a credential: send "Authorization: Bearer <API key or person token>".',
+    'zh-CN': '上传照片需要凭证：请发送 "Authorization: Bearer <API 密钥或个人令牌>"。',
+  },
+  photoTypeUnsupported: {
+    code: 'BAD_USER_INPUT',
+    en: 'Send the picture itself as the body, with Content-Type image/jpeg, image/png or image/webp ({type} was given).',
+    'zh-CN': '请将图片本身作为请求体发送，Content-Type 为 image/jpeg、image/png 或 image/webp（当前为 {type}）。',
+  },
+  photoTooLarge: {
+    code: 'PAYLOAD_TOO_LARGE',
+    en: 'A photo may have at most {max} bytes: send it smaller (a phone picture scaled to 1920 pixels is well under).',
+    'zh-CN': '照片最多 {max} 字节：请压缩后再发送（手机照片缩至 1920 像素即可远小于此）。',
+  },
+  photoLinkInvalid: {
+    code: 'FORBIDDEN',
+    en: 'This link to a photo is not good: it expired, was changed, or was never given out. Read RequestPhoto.url again for a fresh one.',
+    'zh-CN': '该照片链接无效：已过期、被改动或并非本服务器发出。请重新读取 RequestPhoto.url 获取新链接。',
+  },
+  photoNotFound: {
+    code: 'NOT_FOUND',
+    en: 'No photo at {path}: it was taken off its request, or never was one.',
+    'zh-CN': '{path} 没有照片：它已从诉求中移除，或从未存在。',
+  },
+  photoMethod: {
+    code: 'BAD_USER_INPUT',
+    en: 'POST /photos uploads a picture; GET the link RequestPhoto.url gives shows one ({method} was sent).',
+    'zh-CN': 'POST /photos 用于上传图片；GET RequestPhoto.url 给出的链接用于查看图片（当前方法为 {method}）。',
+  },
   exportNothingThere: {
     code: 'NOT_FOUND',
     en: 'Nothing to export for {given}: no row you may see has that id.',

@@ -362,5 +362,6 @@ export function routeOf(pathname: string): string {
   if (pathname === '/board' || pathname.startsWith('/board/')) return 'board';
   if (pathname.startsWith('/open311/')) return 'open311';
   if (pathname.startsWith('/export/')) return 'export';
+  if (pathname === '/photos' || pathname.startsWith('/photos/')) return 'photos';
   return 'other';
 }

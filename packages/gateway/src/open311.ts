@@ -433,14 +433,14 @@ async function route(
   }
   if (resource === 'requests') {
     const rows = await findRequests(ctx, params, jurisdiction);
-    return send(res, format, 200, await describeAll(ctx, rows), REQUESTS_XML);
+    return send(res, format, 200, await describeAll(ctx, rows, endpoint), REQUESTS_XML);
   }
   const one = /^requests\/([^/]+)$/.exec(resource);
   if (one) {
     const id = decodeURIComponent(one[1]!);
     const [row] = await loadRequests(ctx, [id], jurisdiction);
     if (!row) throw notFound(open311Messages.requestNotFound, { id });
-    return send(res, format, 200, await describeAll(ctx, [row]), REQUESTS_XML);
+    return send(res, format, 200, await describeAll(ctx, [row], endpoint), REQUESTS_XML);
   }
   const token = /^tokens\/([^/]+)$/.exec(resource);
   if (token) {
@@ -546,7 +546,7 @@ async function scopedFind(ctx: GongzhiContext, where: Record<string, unknown>[],
  * personal data there (`sensitive.read`), a request at a household shows its building instead.
  * The callback phone is shown (as `phone`) only with `sensitive.read`, and each read is logged.
  */
-async function describeAll(ctx: GongzhiContext, rows: ServiceRequest[]): Promise<Record<string, unknown>[]> {
+async function describeAll(ctx: GongzhiContext, rows: ServiceRequest[], endpoint: string): Promise<Record<string, unknown>[]> {
   const access = await ctx.access();
   const hidden = new Set(rows.filter((r) => r.place.type === PlaceType.HOUSEHOLD && !access.can(Permission.SENSITIVE_READ, r.placePath)));
   // The ancestors of hidden households, in one statement, to show the nearest building (or the parent).
@@ -563,14 +563,16 @@ async function describeAll(ctx: GongzhiContext, rows: ServiceRequest[]): Promise
       .filter((p): p is Place => !!p);
     return chain.findLast((p) => p.type === PlaceType.BUILDING) ?? chain.at(-1) ?? request.place;
   };
-  // GeoReport's one picture: each request's first photo, all in one statement.
+  // GeoReport's one picture: each request's first photo, all in one statement; an uploaded one by
+  // its signed link on this server (the caller sees the request, as RequestPhoto.url's reader does).
   const firstPhotos = rows.length
-    ? await ctx.em.execute<{ request_id: string; url: string }[]>(
-        `SELECT DISTINCT ON (request_id) request_id, url FROM request_photo WHERE request_id = ANY (string_to_array(?, ',')::uuid[]) ORDER BY request_id, at, seq`,
+    ? await ctx.em.execute<{ request_id: string; url: string | null; upload_id: string | null }[]>(
+        `SELECT DISTINCT ON (request_id) request_id, url, upload_id FROM request_photo WHERE request_id = ANY (string_to_array(?, ',')::uuid[]) ORDER BY request_id, at, seq`,
         [rows.map((r) => r.uuid).join(',')],
       )
     : [];
-  const mediaUrls = new Map(firstPhotos.map((p) => [p.request_id, p.url]));
+  const origin = endpoint.slice(0, -OPEN311_PATH.length);
+  const mediaUrls = new Map(firstPhotos.map((p) => [p.request_id, p.url ?? `${origin}${ctx.photoLinks.path(p.upload_id!, ctx.now())}`]));
   const phones = await Promise.all(
     rows.map(async (r) =>
       r.callbackPhone && (await readSensitive(ctx, r.uuid, 'request.callbackPhone', [r.placePath])) ? r.callbackPhone : null,

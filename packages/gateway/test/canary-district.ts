@@ -1,4 +1,4 @@
-import { createApiKey, createAuthenticator, type Caller, toGlobalId } from '@gongzhi/core';
+import { createApiKey, createAuthenticator, type Caller, runCommand, toGlobalId, uploadPhoto } from '@gongzhi/core';
 import { createTestApp, type TestApp } from '@gongzhi/core/testing';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -146,6 +146,13 @@ export async function createCanaryWorld(options: { communities?: number } = {}):
         { r: canary.Request },
       )
     ).addRequestPhoto.request.photos.nodes[0].id;
+    // A picture the canary resident uploaded and attached to nothing: hers alone to see and use.
+    const kept = await runCommand(app.platform.createContext(person(n('金丝雀居民'))), uploadPhoto, {
+      contentType: 'image/png',
+      bytes: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]),
+    });
+    if (!kept.ok) throw new Error(`the canary upload failed: ${kept.errors.map((e) => e.message).join(' ')}`);
+    canary.PhotoUpload = toGlobalId('PhotoUpload', kept.value.uuid);
 
     // --- Grid: grid and worker as the system; visit and colour as the canary grid worker (they must be signed in). ---
     canary.Grid = (

@@ -71,6 +71,8 @@ export type SubmitRequestInput = {
   channel: RequestChannel;
   /** The requester; leave out for anonymous requests and give callbackPhone. */
   requesterId?: string | number | null | undefined;
+  /** Photos of it you uploaded (POST /photos), attached to no request yet: at most 9 with photoUrls. */
+  photoUploadIds?: Array<string | number> | null | undefined;
 };
 
 export type CommunityQueryVariables = Exact<{

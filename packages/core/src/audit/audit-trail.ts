@@ -46,6 +46,7 @@ const NOT_AUDITED = new Set([
   'public.board_sequence',
   'public.request_timeline',
   'public.gongzhi_migrations',
+  'public.platform_secret',
   // Kept by triggers or background workers from the rows that are audited.
   'public.request_count',
   'public.rate_limit',

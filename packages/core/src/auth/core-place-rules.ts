@@ -8,6 +8,7 @@ import { OrganizationMember } from '../organization/organization-member.entity.j
 import { organizationMemberIds } from '../organization/organization.queries.js';
 import { Place } from '../place/place.entity.js';
 import { Request } from '../request/request.entity.js';
+import { PhotoUpload } from '../request/photo-upload.entity.js';
 import { RequestPhoto } from '../request/request-photo.entity.js';
 import { RequestTimelineEntry } from '../request/request-timeline-entry.entity.js';
 import { ApiKey } from './api-key.entity.js';
@@ -76,6 +77,8 @@ export const corePlaceRules: PlaceRule[] = [
     reads: ['request'],
     place: (photo: RequestPhoto, ctx) => placeOfRequest(ctx, refId(photo.request)!),
   },
+  // An upload is its uploader's until a request shows it (then it is seen as the request's photo, by its link).
+  { entity: PhotoUpload, owners: (upload: PhotoUpload) => [upload.ownerId] },
   // Only callers who see everywhere (administrators, the system) see keys.
   { entity: ApiKey },
   // A webhook and its deliveries belong to the key or person that created it (and to administrators).

@@ -438,6 +438,36 @@ export const coreMessages = defineMessages('core', {
     en: 'A request keeps at most {max} photos; room for {room} more, {given} given.',
     'zh-CN': '每件诉求最多 {max} 张照片；还可添加 {room} 张，当前提供了 {given} 张。',
   },
+  photoUrlOrUpload: {
+    code: 'BAD_USER_INPUT',
+    en: 'Give the photo as url (an https address) or as uploadId (a picture uploaded with POST /photos): one of the two.',
+    'zh-CN': '请以 url（https 地址）或 uploadId（通过 POST /photos 上传的图片）之一提供照片，二者只能选一。',
+  },
+  uploadAttachedAlready: {
+    code: 'CONFLICT',
+    en: 'This upload is a photo of a request already; each upload shows on one request. Upload the picture again for another.',
+    'zh-CN': '该上传的图片已是某件诉求的照片；每张上传只能用于一件诉求。如需用于其他诉求，请重新上传。',
+  },
+  uploadNeedsCaller: {
+    code: 'UNAUTHENTICATED',
+    en: 'Uploading a photo needs a credential: an API key or a person token.',
+    'zh-CN': '上传照片需要凭证：API 密钥或个人令牌。',
+  },
+  uploadNotOfType: {
+    code: 'BAD_USER_INPUT',
+    en: 'The body is not a picture of type {type}: its first bytes say otherwise. Send the file itself with its own type (image/jpeg, image/png or image/webp).',
+    'zh-CN': '请求体不是 {type} 图片：其开头字节与之不符。请发送图片文件本身，并使用其实际类型（image/jpeg、image/png 或 image/webp）。',
+  },
+  tooManyUploads: {
+    code: 'BAD_USER_INPUT',
+    en: 'You have {max} uploaded photos not attached to any request; attach or leave them (they go after a day) before uploading more.',
+    'zh-CN': '您已有 {max} 张上传的照片尚未用于任何诉求；请先使用它们（未使用的一天后自动删除）再继续上传。',
+  },
+  constraintRequestPhotoUploadOnce: {
+    code: 'CONFLICT',
+    en: 'This upload became a photo of a request at the same moment; each upload shows on one request. Upload the picture again for another.',
+    'zh-CN': '该上传的图片刚刚已被用作某件诉求的照片；每张上传只能用于一件诉求。如需用于其他诉求，请重新上传。',
+  },
   photoCaptionTooLong: {
     code: 'BAD_USER_INPUT',
     en: '"caption" must have at most 200 characters (it has {length}).',

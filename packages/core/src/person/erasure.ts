@@ -1,5 +1,5 @@
 import { Permission } from '../auth/permission.js';
-import { type Command, defineCommand, type Named } from '../command/command.js';
+import { type Command, defineCommand, type Named, type UnitOfWork } from '../command/command.js';
 import { coreMessages } from '../i18n/core-messages.js';
 import { Person } from './person.entity.js';
 import type {} from './person.events.js';
@@ -22,7 +22,8 @@ export const corePersonalData: PersonalDataPolicy = {
     Request:
       "kept as the record of the service: the callback phone cleared on the person's requests; requester, assignee and praised person show the pseudonymised row",
     RequestTimelineEntry: 'kept (append-only): who changed a request shows the pseudonymised row',
-    RequestPhoto: 'deleted: the photos the person added (they may show them or their home)',
+    RequestPhoto: 'deleted: the photos the person added (they may show them or their home), with the pictures uploaded for them',
+    PhotoUpload: 'deleted: the pictures the person uploaded, and the photos showing them',
     SensitiveAccessLogEntry:
       "kept (append-only) for the log's retention period: who read whose sensitive data, for auditors; a reader is named as they were then, a subject by the pseudonymised row",
     AuditLogEntry:
@@ -35,13 +36,25 @@ export const corePersonalData: PersonalDataPolicy = {
       PersonRole: await erasedRows(uow, 'DELETE FROM person_role WHERE person_id = ?', [id]),
       OrganizationMember: await erasedRows(uow, 'DELETE FROM organization_member WHERE person_id = ?', [id]),
       Webhook: await erasedRows(uow, "DELETE FROM webhook WHERE owner_kind = 'person' AND owner_id = ?", [id]),
-      RequestPhoto: await erasedRows(uow, 'DELETE FROM request_photo WHERE added_by_id = ?', [id]),
+      RequestPhoto: await photosErased(uow, id),
+      PhotoUpload: await erasedRows(uow, 'DELETE FROM photo_upload WHERE owner_id = ?', [id]),
       Request: await erasedRows(uow, 'UPDATE request SET callback_phone = NULL WHERE requester_id = ? AND callback_phone IS NOT NULL', [
         id,
       ]),
     };
   },
 };
+
+/** Deletes the photos a person added and the uploaded pictures they showed; how many photos went. */
+async function photosErased(uow: UnitOfWork, personId: string): Promise<number> {
+  const [row] = await uow.em.execute<{ n: number }[]>(
+    `WITH gone AS (DELETE FROM request_photo WHERE added_by_id = ? RETURNING upload_id),
+          pictures AS (DELETE FROM photo_upload WHERE id IN (SELECT upload_id FROM gone WHERE upload_id IS NOT NULL))
+     SELECT count(*)::int AS n FROM gone`,
+    [personId],
+  );
+  return row?.n ?? 0;
+}
 
 /**
  * Erases a person's personal data (PIPL art. 47): every owner's {@link PersonalDataPolicy.erase}

@@ -1,29 +1,36 @@
 import { Permission } from '../auth/permission.js';
 import { defineCommand, type Named } from '../command/command.js';
 import { coreMessages } from '../i18n/core-messages.js';
+import { expectRow } from '../database/rows.js';
 import { refId } from '../graphql/loaders.js';
 import { type Request, Request as RequestEntity } from './request.entity.js';
 import { RequestPhoto } from './request-photo.entity.js';
-import { addPhotos, checkPhotoRoom, checkPhotoUrl, eventPayload } from './request.commands.js';
+import { PHOTO_TYPES, PhotoUpload, type PhotoType } from './photo-upload.entity.js';
+import { addPhotos, checkPhotoRoom, checkPhotoUrl, checkUploadsFree, eventPayload, type NewPhoto } from './request.commands.js';
 
 /**
  * Adds a photo to a request (随手拍 afterwards; 整改前/整改后: before and after the repair), by its
- * https address, with an optional caption: its requester, whoever holds it, or staff with
- * `request.manage` where it is; at most nine per request (the request's row
- * is held while they are counted, so two at once cannot pass the limit together).
+ * https address or as an upload of the caller's (`POST /photos`), with an optional caption: its
+ * requester, whoever holds it, or staff with `request.manage` where it is; at most nine per request
+ * (the request's row is held while they are counted, so two at once cannot pass the limit together).
  */
-export const addRequestPhoto = defineCommand<{ request: Named<Request>; url: string; caption?: string | null }, Request>({
+export const addRequestPhoto = defineCommand<
+  { request: Named<Request>; url?: string | null; upload?: Named<PhotoUpload> | null; caption?: string | null },
+  Request
+>({
   name: 'request.addPhoto',
   lock: ['request'],
-  async run(uow, { request, url, caption }) {
+  async run(uow, { request, url, upload, caption }) {
     const me = uow.actor.personId;
     const own = !!me && (refId(request.requester) === me || refId(request.assignee) === me);
     if (!own) uow.actor.authorize(Permission.REQUEST_MANAGE, request.placePath);
-    const address = checkPhotoUrl(url, 'url');
+    if (!url === !upload) throw coreMessages.photoUrlOrUpload.error(url ? 'uploadId' : 'url');
+    const photo: NewPhoto = upload ? { uploadId: upload.uuid } : { url: checkPhotoUrl(url!, 'url') };
     const words = caption?.trim() || null;
     if (words && words.length > 200) throw coreMessages.photoCaptionTooLong.error({ length: words.length }, 'caption');
-    checkPhotoRoom(await uow.em.count(RequestPhoto, { request: request.uuid }), 1, 'url');
-    await addPhotos(uow, request.uuid, [address], words);
+    checkPhotoRoom(await uow.em.count(RequestPhoto, { request: request.uuid }), 1, upload ? 'uploadId' : 'url');
+    if (upload) await checkUploadsFree(uow, [upload.uuid], 'uploadId', false);
+    await addPhotos(uow, request.uuid, [photo], words);
     await uow.emit('request.updated', { ...eventPayload(request), change: 'photo' });
     return request;
   },
@@ -43,7 +50,60 @@ export const removeRequestPhoto = defineCommand<{ photo: Named<RequestPhoto> }, 
     if (!mine) uow.actor.authorize(Permission.REQUEST_MANAGE, request.placePath);
     uow.em.remove(photo);
     await uow.em.flush();
+    // An uploaded picture goes with it: the platform keeps no photo nobody is shown.
+    if (photo.uploadId) await uow.em.execute('DELETE FROM photo_upload WHERE id = ?', [photo.uploadId]);
     await uow.emit('request.updated', { ...eventPayload(request), change: 'photo' });
     return request;
+  },
+});
+
+/** Most uploads a caller keeps unattached at once: a busy day's photos, and a leaked key cannot fill the database. */
+export const MAX_UNATTACHED_UPLOADS = 50;
+
+/** What the first bytes of each kind of picture are (the type a client declares must match them). */
+const SIGNATURES: Record<PhotoType, (bytes: Buffer) => boolean> = {
+  'image/jpeg': (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
+  'image/png': (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  'image/webp': (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
+};
+
+/** Whether `type` is a picture the platform keeps. */
+export function isPhotoType(type: string): type is PhotoType {
+  return (PHOTO_TYPES as readonly string[]).includes(type);
+}
+
+/**
+ * Keeps a picture uploaded by the caller (a person or an API key; `POST /photos`), to attach to a
+ * request by its id. Its first bytes must be of the type declared (a page is no JPEG). The caller's
+ * uploads left unattached for a day go first; past {@link MAX_UNATTACHED_UPLOADS} unattached ones,
+ * the upload is refused. The audit log counts it, without its bytes.
+ */
+export const uploadPhoto = defineCommand<{ contentType: PhotoType; bytes: Buffer }, PhotoUpload>({
+  name: 'photo.upload',
+  async run(uow, { contentType, bytes }) {
+    const owner = uow.actor.caller?.id;
+    if (!owner) throw coreMessages.uploadNeedsCaller.error('body');
+    if (!SIGNATURES[contentType](bytes)) throw coreMessages.uploadNotOfType.error({ type: contentType }, 'body');
+    const { unattached } = expectRow(
+      await uow.em.execute<{ unattached: number }[]>(
+        `WITH stale AS (
+         DELETE FROM photo_upload u WHERE u.owner_id = ?::uuid AND u.created_at < ?::timestamptz - interval '1 day'
+            AND NOT EXISTS (SELECT 1 FROM request_photo p WHERE p.upload_id = u.id)
+         RETURNING u.id)
+       SELECT count(*)::int AS unattached FROM photo_upload u
+        WHERE u.owner_id = ?::uuid AND u.id NOT IN (SELECT id FROM stale)
+          AND NOT EXISTS (SELECT 1 FROM request_photo p WHERE p.upload_id = u.id)`,
+        [owner, uow.now(), owner],
+      ),
+      'the unattached uploads count',
+    );
+    if (unattached >= MAX_UNATTACHED_UPLOADS) throw coreMessages.tooManyUploads.error({ max: MAX_UNATTACHED_UPLOADS }, 'body');
+    // Written by SQL, not the unit of work: the audit counts the row and never copies the picture.
+    const upload = Object.assign(new PhotoUpload(), { ownerId: owner, contentType, size: bytes.length, createdAt: uow.now() });
+    await uow.em.execute(
+      `INSERT INTO photo_upload (id, owner_id, content_type, size, bytes, created_at) VALUES (?, ?, ?, ?, decode(?, 'base64'), ?)`,
+      [upload.uuid, owner, contentType, bytes.length, bytes.toString('base64'), upload.createdAt],
+    );
+    return upload;
   },
 });

@@ -8,18 +8,22 @@ import { Node } from '../relay/node.js';
 
 /**
  * A photo of a request (随手拍: the broken lamp as the resident saw it; 整改前/整改后: before and
- * after the repair), by its address: the picture lives in the district's own storage, Gongzhi keeps
- * where and who added it.
+ * after the repair): by its address in the district's own storage, or an upload the platform keeps
+ * (`PhotoUpload`), shown by a signed link. Gongzhi keeps which, and who added it.
  */
 @Entity({ tableName: 'request_photo' })
-@ObjectType({ implements: Node, description: 'A photo of a request, by its https address, with who added it and when.' })
-export class RequestPhoto extends GlobalIdEntity<'at' | 'caption' | 'addedBy' | 'addedByLabel'> {
+@ObjectType({ implements: Node, description: 'A photo of a request, with who added it and when.' })
+export class RequestPhoto extends GlobalIdEntity<'at' | 'caption' | 'addedBy' | 'addedByLabel' | 'url' | 'uploadId'> {
   @ManyToOne(() => Request, { deleteRule: 'cascade' })
   request!: Request;
 
-  @Property({ type: 'text' })
-  @Field(() => String, { description: 'Where the picture is (https).' })
-  url!: string;
+  /** Where the picture is (https), for a photo by address; `RequestPhoto.url` answers either kind. */
+  @Property({ type: 'text', nullable: true })
+  url?: string | null;
+
+  /** The upload it shows (`PhotoUpload`), for a photo kept by the platform. */
+  @Property({ type: 'uuid', nullable: true })
+  uploadId?: string | null;
 
   @Property({ type: 'text', nullable: true })
   @Field(() => String, { nullable: true, description: 'What it shows, e.g. 整改前 (before the repair) or 整改后 (after).' })

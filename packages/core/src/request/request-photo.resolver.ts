@@ -1,9 +1,10 @@
-import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { perform } from '../command/command.js';
 import { type Ref, RefArg } from '../command/reference.js';
 import type { GongzhiContext } from '../context.js';
 import { hasMany } from '../graphql/relation-field.js';
 import { addRequestPhoto, removeRequestPhoto } from './request-photo.commands.js';
+import { PhotoUpload } from './photo-upload.entity.js';
 import { RequestPhoto } from './request-photo.entity.js';
 import { Request } from './request.entity.js';
 import { RequestPayload } from './request.types.js';
@@ -13,15 +14,21 @@ import { RequestPayload } from './request.types.js';
 export class RequestPhotoResolver {
   @Mutation(() => RequestPayload, {
     description:
-      'Adds a photo to a request by its https address (随手拍; 整改前/整改后: before and after the repair), with an optional caption: its requester, whoever holds it, or staff with request.manage. At most 9 per request.',
+      'Adds a photo to a request (随手拍; 整改前/整改后: before and after the repair), by its https address or as a picture you uploaded (POST /photos), with an optional caption: its requester, whoever holds it, or staff with request.manage. At most 9 per request.',
   })
   addRequestPhoto(
     @RefArg('id', () => Request) request: Ref<Request>,
-    @Arg('url', () => String, { description: 'Where the picture is: https (the district keeps the file).' }) url: string,
+    @Arg('url', () => String, { nullable: true, description: 'Where the picture is: https (the district keeps the file).' })
+    url: string | null | undefined,
+    @RefArg('uploadId', () => PhotoUpload, {
+      nullable: true,
+      description: 'A picture you uploaded (POST /photos) and attached to no request yet: the platform keeps the file.',
+    })
+    upload: Ref<PhotoUpload> | null | undefined,
     @Arg('caption', () => String, { nullable: true, description: 'What it shows, up to 200 characters.' }) caption: string | undefined,
     @Ctx() ctx: GongzhiContext,
   ): Promise<RequestPayload> {
-    return perform(ctx, RequestPayload, addRequestPhoto, { request, url, caption: caption ?? null });
+    return perform(ctx, RequestPayload, addRequestPhoto, { request, url: url ?? null, upload: upload ?? null, caption: caption ?? null });
   }
 
   @Mutation(() => RequestPayload, {
@@ -30,6 +37,18 @@ export class RequestPhotoResolver {
   })
   removeRequestPhoto(@RefArg('id', () => RequestPhoto) photo: Ref<RequestPhoto>, @Ctx() ctx: GongzhiContext): Promise<RequestPayload> {
     return perform(ctx, RequestPayload, removeRequestPhoto, { photo });
+  }
+}
+
+/** `RequestPhoto.url`: the address, or a signed link to the upload for the reader who may see it. */
+@Resolver(() => RequestPhoto)
+export class RequestPhotoUrlResolver {
+  @FieldResolver(() => String, {
+    description:
+      'Where the picture is: its https address, or for a picture uploaded here a signed link on this server (/photos/…?expires=…&signature=…), good until the end of the next hour: ask again for a fresh one.',
+  })
+  url(@Root() photo: RequestPhoto, @Ctx() ctx: GongzhiContext): string {
+    return photo.url ?? ctx.photoLinks.path(photo.uploadId!, ctx.now());
   }
 }
 

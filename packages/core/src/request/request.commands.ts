@@ -22,6 +22,7 @@ import {
 } from './request.entity.js';
 import type { RequestEventPayload } from './request.events.js';
 import { Request } from './request.entity.js';
+import type { PhotoUpload } from './photo-upload.entity.js';
 import { coreMessages } from '../i18n/core-messages.js';
 import { MIN_PHONE_DIGITS, phoneDigits, phoneMatches } from '../person/phone.js';
 import { checkHttpsUrl } from '../command/https-url.js';
@@ -45,9 +46,14 @@ export interface NewRequestDetails {
   dueAt?: Date | null;
   /** For praise (表扬信): the person praised. */
   praisedPerson?: Named<Person> | null;
-  /** Photos of it (随手拍), by https address: at most {@link MAX_REQUEST_PHOTOS}. */
+  /** Photos of it (随手拍), by https address: at most {@link MAX_REQUEST_PHOTOS} with the uploads. */
   photoUrls?: readonly string[] | null;
+  /** Photos of it uploaded here (`POST /photos`), the caller's own, not attached yet. */
+  photoUploads?: readonly Named<PhotoUpload>[] | null;
 }
+
+/** A photo to add: by its address, or an upload the platform keeps. */
+export type NewPhoto = { url: string; uploadId?: never } | { uploadId: string; url?: never };
 
 /** Most photos a request keeps (a WeChat post holds nine). */
 export const MAX_REQUEST_PHOTOS = 9;
@@ -67,18 +73,40 @@ export function checkPhotoUrl(url: string, field: string): string {
 }
 
 /**
+ * Refuses uploads that are some request's photo already (each shows on one request: `field` and
+ * its index name the first); a race past this check meets the `request_photo_upload_once` constraint.
+ */
+export async function checkUploadsFree(uow: UnitOfWork, uploadIds: readonly string[], field: string, indexed: boolean): Promise<void> {
+  if (!uploadIds.length) return;
+  const taken = await uow.em.execute<{ upload_id: string }[]>(
+    `SELECT upload_id FROM request_photo WHERE upload_id = ANY (string_to_array(?, ',')::uuid[])`,
+    [uploadIds.join(',')],
+  );
+  const first = uploadIds.findIndex((id) => taken.some((t) => t.upload_id === id));
+  if (first >= 0) throw coreMessages.uploadAttachedAlready.error(indexed ? `${field}.${first}` : field);
+}
+
+/**
  * Adds photos to `requestId` with the statement the caller sends next (no wait): by the actor, now,
  * in the order given.
  */
-export async function addPhotos(uow: UnitOfWork, requestId: string, urls: readonly string[], caption: string | null): Promise<void> {
-  if (!urls.length) return;
+export async function addPhotos(uow: UnitOfWork, requestId: string, photos: readonly NewPhoto[], caption: string | null): Promise<void> {
+  if (!photos.length) return;
   const personId = uow.actor.personId;
   await executePreparedLater(
     uow.em,
-    `INSERT INTO request_photo (id, request_id, url, caption, added_by_id, added_by_label, at)
-     SELECT gen_random_uuid(), ?::uuid, u.url, ?::text, ?::uuid, ?::text, ?::timestamptz
-       FROM unnest(?::text[]) WITH ORDINALITY AS u(url, n) ORDER BY u.n`,
-    [requestId, caption, personId, personId ? null : uow.actor.label, uow.now(), urls],
+    `INSERT INTO request_photo (id, request_id, url, upload_id, caption, added_by_id, added_by_label, at)
+     SELECT gen_random_uuid(), ?::uuid, u.url, u.upload_id, ?::text, ?::uuid, ?::text, ?::timestamptz
+       FROM unnest(?::text[], ?::uuid[]) WITH ORDINALITY AS u(url, upload_id, n) ORDER BY u.n`,
+    [
+      requestId,
+      caption,
+      personId,
+      personId ? null : uow.actor.label,
+      uow.now(),
+      photos.map((p) => p.url ?? null),
+      photos.map((p) => p.uploadId ?? null),
+    ],
   ).sent;
 }
 
@@ -266,7 +294,11 @@ async function conflict(read: ReadContext, requestId: string, to: RequestStatus)
  */
 async function create(
   uow: UnitOfWork,
-  details: Omit<NewRequestDetails, 'place' | 'praisedPerson'> & { place: Place; praisedPerson?: Person | null },
+  details: Omit<NewRequestDetails, 'place' | 'praisedPerson' | 'photoUploads'> & {
+    place: Place;
+    praisedPerson?: Person | null;
+    photoUploads?: readonly PhotoUpload[] | null;
+  },
   extra: { channel: RequestChannel; requester: Person | null; externalOrderNo?: string | null; level?: RequestLevel },
 ): Promise<Request> {
   const now = uow.now();
@@ -291,8 +323,13 @@ async function create(
     updatedAt: now,
   };
   const given = details.photoUrls ?? [];
-  checkPhotoRoom(0, given.length, 'input.photoUrls');
-  const photos = given.map((url, i) => checkPhotoUrl(url, `input.photoUrls.${i}`));
+  const uploads = (details.photoUploads ?? []).map((upload) => upload.uuid);
+  checkPhotoRoom(0, given.length + uploads.length, uploads.length ? 'input.photoUploadIds' : 'input.photoUrls');
+  const photos: NewPhoto[] = [
+    ...given.map((url, i) => ({ url: checkPhotoUrl(url, `input.photoUrls.${i}`) })),
+    ...uploads.map((uploadId) => ({ uploadId })),
+  ];
+  await checkUploadsFree(uow, uploads, 'input.photoUploadIds', true);
   const { columns, params } = requestColumns(uow, { uuid: randomUUID(), ...fields });
   const entry = timelineEntry(uow, 'created AS target', null, RequestStatus.SUBMITTED, {
     action: extra.externalOrderNo ? 'imported' : 'created',

@@ -44,6 +44,7 @@ import { isBoardIndexDepth } from '../migrations/core/0011_request_read_paths.js
 import { Request } from './request.entity.js';
 import { RequestPayload } from './request.types.js';
 import { RequestTimelineEntry } from './request-timeline-entry.entity.js';
+import { PhotoUpload } from './photo-upload.entity.js';
 
 /** What every new request says, however it arrives. */
 @InputType({ description: 'Shared fields of new requests (not used on its own).' })
@@ -86,6 +87,12 @@ export class SubmitRequestInput extends RequestDetailsInput {
 
   @RefField(() => Person, { nullable: true, description: 'The requester; leave out for anonymous requests and give callbackPhone.' })
   requesterId?: Ref<Person>;
+
+  @RefField(() => [PhotoUpload], {
+    nullable: true,
+    description: 'Photos of it you uploaded (POST /photos), attached to no request yet: at most 9 with photoUrls.',
+  })
+  photoUploadIds?: Ref<PhotoUpload>[];
 }
 
 @InputType({ description: 'A 12345 hotline work order (派单), imported once by its order number.' })
@@ -203,7 +210,7 @@ export class RequestResolver {
       ctx,
       RequestPayload,
       submitRequest,
-      { ...details(input), channel: input.channel, requester: input.requesterId ?? null },
+      { ...details(input), photoUploads: input.photoUploadIds ?? null, channel: input.channel, requester: input.requesterId ?? null },
       (request) => ({
         request,
         created: true,

@@ -1,0 +1,229 @@
+import { signPersonToken, toGlobalId } from '@gongzhi/core';
+import type { TestDatabase } from '@gongzhi/core/testing';
+import { createGatewayLogger, type RunningGateway } from '@gongzhi/gateway';
+import { gatewayDatabase, postGraphQL, startGateway, TEST_ADMIN_KEY, testConfig } from './helpers.js';
+
+/**
+ * Photos the platform keeps (随手拍 for a district with no storage of its own), through the real
+ * server: a resident uploads a picture, sends it with her report or adds it after; whoever reads the
+ * request gets a signed link an <img> shows, good for about an hour; the picture goes with its photo.
+ */
+const logger = createGatewayLogger('silent', false);
+const SECRET = 'photos-test-secret-0123456789abcdef0123456789';
+/** A 1×1 PNG. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+/** The first bytes of a JPEG (the platform reads no further). */
+const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(600, 7)]);
+const MAX = 2000;
+let db: TestDatabase;
+let gateway: RunningGateway;
+/** Two residents of one community: the requester and a neighbour. */
+let her: { id: string; token: string; home: string };
+let neighbour: { token: string; home: string };
+
+beforeAll(async () => {
+  db = await gatewayDatabase();
+  gateway = await startGateway(
+    testConfig({ DATABASE_URL: db.url, GONGZHI_RATE_LIMIT: '1000', GONGZHI_JWT_SECRET: SECRET, GONGZHI_PHOTO_MAX_BYTES: String(MAX) }),
+    logger,
+  );
+  // Two residents of the first community that has two.
+  const residents = await gateway.platform.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ id: string; household_id: string; community: string }[]>(
+      `SELECT p.id, p.household_id, c.id AS community FROM person p JOIN place h ON h.id = p.household_id
+         JOIN place c ON c.type = 'community' AND h.path LIKE c.path || '%'
+        WHERE p.erased_at IS NULL ORDER BY c.code, p.name`,
+    );
+  const a = residents.find((r, i) => residents.findIndex((o) => o.community === r.community && o !== r) > i);
+  const b = residents.find((r) => r.community === a?.community && r !== a);
+  her = {
+    id: toGlobalId('Person', a!.id),
+    token: await signPersonToken(a!.id, { secret: SECRET }),
+    home: toGlobalId('Place', a!.household_id),
+  };
+  neighbour = { token: await signPersonToken(b!.id, { secret: SECRET }), home: toGlobalId('Place', b!.household_id) };
+}, 120_000);
+
+afterAll(async () => {
+  await gateway?.stop();
+  await db?.drop();
+});
+
+const upload = (body: Buffer, type: string, credential: string | null) =>
+  fetch(`${gateway.server.url}/photos`, {
+    method: 'POST',
+    headers: { 'content-type': type, ...(credential ? { authorization: `Bearer ${credential}` } : {}) },
+    body: new Uint8Array(body),
+  });
+const uploaded = async (body: Buffer, type: string, credential: string): Promise<string> => {
+  const res = await upload(body, type, credential);
+  expect(res.status).toBe(201);
+  const answer = (await res.json()) as { id: string; contentType: string; size: number };
+  expect(answer).toEqual({ id: expect.any(String), contentType: type, size: body.length });
+  return answer.id;
+};
+const PHOTOS = 'photos { nodes { id url addedBy { name } } }';
+const SUBMIT = `mutation($i: SubmitRequestInput!) { submitRequest(input: $i) { request { id ${PHOTOS} } errors { code message field } } }`;
+const ADD = `mutation($id: ID!, $url: String, $upload: ID) { addRequestPhoto(id: $id, url: $url, uploadId: $upload) {
+  request { ${PHOTOS} } errors { code message field } } }`;
+const report = async (photoUploadIds: string[], token: string, placeId = her.home) => {
+  const { data, errors } = await postGraphQL(
+    gateway.server.url,
+    SUBMIT,
+    { i: { kind: 'REPORT', channel: 'MOBILE_REPORT', title: '楼道灯不亮', placeId, photoUploadIds } },
+    token,
+  );
+  expect(errors).toBeUndefined();
+  return data.submitRequest;
+};
+const show = (link: string) => fetch(new URL(link, gateway.server.url));
+
+test('a resident uploads a picture and reports with it; her request’s readers see it by a signed link, an <img> with no credential', async () => {
+  const id = await uploaded(PNG, 'image/png', her.token);
+  // Before it is attached, the upload is hers alone: a neighbour's node(id:) finds nothing.
+  const NODE = 'query($id: ID!) { node(id: $id) { ... on PhotoUpload { contentType size } } }';
+  expect((await postGraphQL(gateway.server.url, NODE, { id }, her.token)).data.node).toEqual({
+    contentType: 'image/png',
+    size: PNG.length,
+  });
+  expect((await postGraphQL(gateway.server.url, NODE, { id }, neighbour.token)).data.node).toBeNull();
+
+  const submitted = await report([id], her.token);
+  expect(submitted.errors).toEqual([]);
+  const [photo] = submitted.request.photos.nodes;
+  expect(photo.url).toMatch(/^\/photos\/[0-9a-f-]{36}\?expires=\d+&signature=[\w-]+$/);
+  const res = await show(photo.url);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('image/png');
+  expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(res.headers.get('cache-control')).toMatch(/^private, max-age=\d+$/);
+  expect(Buffer.from(await res.arrayBuffer()).equals(PNG)).toBe(true);
+  // Staff of the district read the same request, and get a link of their own that shows it too.
+  const staff = await postGraphQL(gateway.server.url, `query($id: ID!) { request(id: $id) { ${PHOTOS} } }`, { id: submitted.request.id });
+  expect((await show(staff.data.request.photos.nodes[0].url)).status).toBe(200);
+
+  // Open311's media_url is the first photo, its link on this server.
+  const open311 = await fetch(`${gateway.server.url}/open311/v2/requests/${encodeURIComponent(submitted.request.id)}.json`, {
+    headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` },
+  });
+  const [served] = (await open311.json()) as { media_url: string }[];
+  expect(served.media_url).toMatch(/^http:\/\/[^/]+\/photos\/[0-9a-f-]{36}\?expires=\d+&signature=[\w-]+$/);
+  expect((await fetch(served.media_url)).status).toBe(200);
+
+  // A link changed, one past its time, or for another picture is refused; none says whether the picture exists.
+  const link = new URL(photo.url, gateway.server.url);
+  const uploadUuid = link.pathname.split('/').pop()!;
+  const changed = new URL(link);
+  changed.searchParams.set('expires', String(Number(link.searchParams.get('expires')) + 3600));
+  const expired = new URL(gateway.platform.photoLinks.path(uploadUuid, new Date(Date.now() - 3 * 3_600_000)), gateway.server.url);
+  const elsewhere = new URL(link);
+  elsewhere.pathname = '/photos/00000000-0000-4000-8000-000000000000';
+  for (const bad of [changed, expired, elsewhere]) {
+    const refused = await show(bad.href);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { errors: { message: string }[] }).errors[0].message).toMatch(/^This link to a photo is not good/);
+  }
+});
+
+test('an upload shows on one request, attached by who uploaded it; the picture goes with its photo', async () => {
+  const first = await report([], her.token);
+  const id = await uploaded(JPEG, 'image/jpeg', her.token);
+  // A neighbour cannot attach her upload to his own report: it answers as a made-up id does.
+  const his = await report([], neighbour.token, neighbour.home);
+  const theirs = await postGraphQL(gateway.server.url, ADD, { id: his.request.id, upload: id }, neighbour.token);
+  expect(theirs.data.addRequestPhoto.errors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: 'uploadId' })]);
+  const added = (await postGraphQL(gateway.server.url, ADD, { id: first.request.id, upload: id }, her.token)).data.addRequestPhoto;
+  expect(added.errors).toEqual([]);
+  const [photo] = added.request.photos.nodes;
+  // Once is all: on another request (or the same) it is refused and nothing is written.
+  const second = await report([], her.token);
+  const again = (await postGraphQL(gateway.server.url, ADD, { id: second.request.id, upload: id }, her.token)).data.addRequestPhoto;
+  expect(again.errors).toEqual([expect.objectContaining({ code: 'CONFLICT', field: 'uploadId' })]);
+  expect((await report([id], her.token)).errors).toEqual([expect.objectContaining({ code: 'CONFLICT', field: 'input.photoUploadIds.0' })]);
+  // Two requests at once for one fresh upload: the database lets one have it.
+  const raced = await uploaded(PNG, 'image/png', her.token);
+  const both = await Promise.all(
+    [first, second].map(
+      async (r) => (await postGraphQL(gateway.server.url, ADD, { id: r.request.id, upload: raced }, her.token)).data.addRequestPhoto.errors,
+    ),
+  );
+  expect(both.filter((errors) => errors.length === 0)).toHaveLength(1);
+  expect(both.flat()).toEqual([expect.objectContaining({ code: 'CONFLICT', field: 'uploadId' })]);
+  // An address and an upload at once, or neither: one of the two.
+  for (const both of [{ url: 'https://oss.example.org/a.jpg', upload: id }, {}]) {
+    const refused = (await postGraphQL(gateway.server.url, ADD, { id: second.request.id, ...both }, her.token)).data.addRequestPhoto;
+    expect(refused.errors).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT' })]);
+  }
+
+  // Taken off its request (a face in it), the picture is gone: its link finds nothing, the row is deleted.
+  expect((await show(photo.url)).status).toBe(200);
+  const removed = await postGraphQL(
+    gateway.server.url,
+    'mutation($id: ID!) { removeRequestPhoto(id: $id) { errors { code } } }',
+    { id: photo.id },
+    her.token,
+  );
+  expect(removed.data.removeRequestPhoto.errors).toEqual([]);
+  expect((await show(photo.url)).status).toBe(404);
+  const uuid = new URL(photo.url, gateway.server.url).pathname.split('/').pop();
+  const rows = await gateway.platform.orm.em.fork().getConnection().execute(`SELECT 1 FROM photo_upload WHERE id = ?`, [uuid]);
+  expect(rows).toHaveLength(0);
+});
+
+test('what is not a picture of the platform’s kinds, too large, or sent without a credential is refused, and nothing is kept', async () => {
+  const count = async () =>
+    Number((await gateway.platform.orm.em.fork().getConnection().execute(`SELECT count(*) AS n FROM photo_upload`))[0].n);
+  const before = await count();
+  const refusal = async (res: Response, status: number, message: RegExp) => {
+    expect(res.status).toBe(status);
+    expect(((await res.json()) as { errors: { message: string }[] }).errors[0].message).toMatch(message);
+  };
+  await refusal(await upload(PNG, 'image/png', null), 401, /needs a credential/);
+  await refusal(await upload(PNG, 'image/svg+xml', her.token), 415, /image\/jpeg, image\/png or image\/webp \(image\/svg\+xml was given\)/);
+  await refusal(await upload(Buffer.from('<html>'), 'text/html', her.token), 415, /text\/html was given/);
+  // Declared a JPEG, its first bytes a PNG's.
+  await refusal(await upload(PNG, 'image/jpeg', her.token), 400, /not a picture of type image\/jpeg/);
+  await refusal(await upload(Buffer.alloc(0), 'image/png', her.token), 400, /not a picture of type image\/png/);
+  await refusal(await upload(Buffer.concat([PNG, Buffer.alloc(MAX)]), 'image/png', her.token), 413, new RegExp(`at most ${MAX} bytes`));
+  await refusal(await fetch(`${gateway.server.url}/photos`), 405, /POST \/photos uploads a picture/);
+  expect(await count()).toBe(before);
+});
+
+test('a caller keeps at most 50 uploads attached to nothing: the next waits until one is used', async () => {
+  const token = neighbour.token;
+  const ids: string[] = [];
+  for (let i = 0; i < 50; i++) ids.push(await uploaded(PNG, 'image/png', token));
+  const refused = await upload(PNG, 'image/png', token);
+  expect(refused.status).toBe(400);
+  expect(((await refused.json()) as { errors: { message: string }[] }).errors[0].message).toMatch(
+    /^You have 50 uploaded photos not attached/,
+  );
+  expect((await report(ids.slice(0, 1), token, neighbour.home)).errors).toEqual([]);
+  await uploaded(PNG, 'image/png', token);
+});
+
+test('erasing a resident deletes the pictures she uploaded, attached or not, and the photos she added', async () => {
+  const attached = await uploaded(PNG, 'image/png', her.token);
+  const [photo] = (await report([attached], her.token)).request.photos.nodes;
+  await uploaded(PNG, 'image/png', her.token);
+  expect((await show(photo.url)).status).toBe(200);
+  const erased = await postGraphQL(
+    gateway.server.url,
+    'mutation($p: ID!) { erasePersonalData(input: { personId: $p, reason: "本人申请删除，2026-06-15" }) { erasure { records { entity rows } } errors { code message } } }',
+    { p: her.id },
+  );
+  expect(erased.data.erasePersonalData.errors).toEqual([]);
+  const rows = Object.fromEntries(
+    erased.data.erasePersonalData.erasure.records.map((r: { entity: string; rows: number }) => [r.entity, r.rows]),
+  );
+  expect(rows.PhotoUpload).toBeGreaterThanOrEqual(1);
+  expect(rows.RequestPhoto).toBeGreaterThanOrEqual(1);
+  const left = await gateway.platform.orm.em
+    .fork()
+    .getConnection()
+    .execute(`SELECT 1 FROM photo_upload WHERE owner_id = ?`, [Buffer.from(her.id, 'base64url').toString('utf8').split(':')[1]]);
+  expect(left).toHaveLength(0);
+  expect((await show(photo.url)).status).toBe(404);
+});
