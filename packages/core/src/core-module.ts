@@ -80,6 +80,7 @@ import { RequestResolver, RequestTimelineResolver } from './request/request.reso
 import { RequestDuplicateResolver, RequestDuplicatesResolver } from './request/request-duplicate.resolver.js';
 import { RequestPhotoResolver, RequestPhotosResolver, RequestPhotoUrlResolver } from './request/request-photo.resolver.js';
 import { PhotoUpload } from './request/photo-upload.entity.js';
+import { leftUploadsTask } from './request/left-uploads.task.js';
 import { RequestPhoto } from './request/request-photo.entity.js';
 import { RequestStatsResolver } from './request/request-stats.resolver.js';
 import { RequestPerformanceResolver } from './request/request-performance.resolver.js';
@@ -206,7 +207,7 @@ export const coreModule: {
   orphanedTypes: [PluginInfo, PhotoUpload],
   seed: seedDemo,
   boardItems: [requestBoardItems],
-  scheduledTasks: [dueRemindersTask],
+  scheduledTasks: [dueRemindersTask, leftUploadsTask],
   spreadsheetExports: [requestsExport],
   messages: coreMessages,
   eventNamespaces: ['request', 'place', 'person', 'organization', 'board'],

@@ -101,6 +101,7 @@ test('a task turned off (interval 0) never runs; close waits for a round under w
   app = await createTestApp({ plugins: [bare('busy', { scheduledTasks: [slow, off], destroy: () => void calls.push('destroy') })] });
   expect(app.platform.scheduledTasks.map((t) => [t.task, t.intervalMs])).toEqual([
     ['core.due-reminders', 600_000],
+    ['core.left-uploads', 3_600_000],
     ['busy.slow', 10],
     ['busy.off', 0],
   ]);

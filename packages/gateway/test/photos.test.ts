@@ -204,6 +204,33 @@ test('a caller keeps at most 50 uploads attached to nothing: the next waits unti
   await uploaded(PNG, 'image/png', token);
 });
 
+test('uploads attached to nothing for a day go in the hourly clean-up (core.left-uploads); attached and fresh ones stay', async () => {
+  const kept = await uploaded(PNG, 'image/png', her.token);
+  const [shown] = (await report([kept], her.token)).request.photos.nodes;
+  const left = await uploaded(PNG, 'image/png', her.token);
+  const fresh = await uploaded(PNG, 'image/png', her.token);
+  const local = (id: string) => Buffer.from(id, 'base64url').toString('utf8').split(':')[1];
+  const connection = gateway.platform.orm.em.fork().getConnection();
+  // A day and a minute ago, as the platform's clock sees it.
+  await connection.execute(`UPDATE photo_upload SET created_at = now() - interval '1 day 1 minute' WHERE id IN (?, ?)`, [
+    local(kept),
+    local(left),
+  ]);
+  await gateway.platform.runScheduledTask('core.left-uploads');
+  const rows = await connection.execute<{ id: string }[]>(`SELECT id FROM photo_upload WHERE id IN (?, ?, ?)`, [
+    local(kept),
+    local(left),
+    local(fresh),
+  ]);
+  expect(rows.map((r) => r.id).sort()).toEqual([local(kept), local(fresh)].sort());
+  expect((await show(shown.url)).status).toBe(200);
+  // The audit log names the clean-up.
+  const [entry] = await connection.execute<{ actor_name: string }[]>(
+    `SELECT actor_name FROM audit_log WHERE action = 'photo.dropLeftUploads' ORDER BY seq DESC LIMIT 1`,
+  );
+  expect(entry?.actor_name).toBe('system: core.left-uploads');
+});
+
 test('erasing a resident deletes the pictures she uploaded, attached or not, and the photos she added', async () => {
   const attached = await uploaded(PNG, 'image/png', her.token);
   const [photo] = (await report([attached], her.token)).request.photos.nodes;

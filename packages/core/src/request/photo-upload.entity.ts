@@ -12,7 +12,7 @@ export type PhotoType = (typeof PHOTO_TYPES)[number];
  * its bytes in the database (backed up with it), whose upload it was. Attached to a request by its
  * id (`addRequestPhoto(uploadId:)`, `submitRequest(input: { photoUploadIds })`), it is seen as
  * that request's photo; until then only by who uploaded it. An upload left unattached for a day
- * goes with its owner's next upload.
+ * is deleted by core's hourly `left-uploads` task.
  */
 @Entity({ tableName: 'photo_upload' })
 @ObjectType({ implements: Node, description: 'A picture uploaded to this server (POST /photos), to attach to a request by its id.' })

@@ -60,6 +60,12 @@ export const removeRequestPhoto = defineCommand<{ photo: Named<RequestPhoto> }, 
 /** Most uploads a caller keeps unattached at once: a busy day's photos, and a leaked key cannot fill the database. */
 export const MAX_UNATTACHED_UPLOADS = 50;
 
+/** How long an upload waits to be attached before the platform lets it go. */
+export const UPLOAD_KEPT_MS = 86_400_000;
+
+/** Attached to no request: the condition on `photo_upload u` the cap and the clean-up share. */
+const UNATTACHED = 'NOT EXISTS (SELECT 1 FROM request_photo p WHERE p.upload_id = u.id)';
+
 /** What the first bytes of each kind of picture are (the type a client declares must match them). */
 const SIGNATURES: Record<PhotoType, (bytes: Buffer) => boolean> = {
   'image/jpeg': (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
@@ -74,9 +80,9 @@ export function isPhotoType(type: string): type is PhotoType {
 
 /**
  * Keeps a picture uploaded by the caller (a person or an API key; `POST /photos`), to attach to a
- * request by its id. Its first bytes must be of the type declared (a page is no JPEG). The caller's
- * uploads left unattached for a day go first; past {@link MAX_UNATTACHED_UPLOADS} unattached ones,
- * the upload is refused. The audit log counts it, without its bytes.
+ * request by its id. Its first bytes must be of the type declared (a page is no JPEG). Past
+ * {@link MAX_UNATTACHED_UPLOADS} of the caller's uploads of the last day attached to nothing, the
+ * upload is refused. The audit log counts it, without its bytes.
  */
 export const uploadPhoto = defineCommand<{ contentType: PhotoType; bytes: Buffer }, PhotoUpload>({
   name: 'photo.upload',
@@ -86,14 +92,8 @@ export const uploadPhoto = defineCommand<{ contentType: PhotoType; bytes: Buffer
     if (!SIGNATURES[contentType](bytes)) throw coreMessages.uploadNotOfType.error({ type: contentType }, 'body');
     const { unattached } = expectRow(
       await uow.em.execute<{ unattached: number }[]>(
-        `WITH stale AS (
-         DELETE FROM photo_upload u WHERE u.owner_id = ?::uuid AND u.created_at < ?::timestamptz - interval '1 day'
-            AND NOT EXISTS (SELECT 1 FROM request_photo p WHERE p.upload_id = u.id)
-         RETURNING u.id)
-       SELECT count(*)::int AS unattached FROM photo_upload u
-        WHERE u.owner_id = ?::uuid AND u.id NOT IN (SELECT id FROM stale)
-          AND NOT EXISTS (SELECT 1 FROM request_photo p WHERE p.upload_id = u.id)`,
-        [owner, uow.now(), owner],
+        `SELECT count(*)::int AS unattached FROM photo_upload u WHERE u.owner_id = ?::uuid AND u.created_at > ?::timestamptz AND ${UNATTACHED}`,
+        [owner, new Date(uow.now().getTime() - UPLOAD_KEPT_MS)],
       ),
       'the unattached uploads count',
     );
@@ -105,5 +105,23 @@ export const uploadPhoto = defineCommand<{ contentType: PhotoType; bytes: Buffer
       [upload.uuid, owner, contentType, bytes.length, bytes.toString('base64'), upload.createdAt],
     );
     return upload;
+  },
+});
+
+/**
+ * Deletes the uploads left attached to nothing for {@link UPLOAD_KEPT_MS} (the platform keeps no
+ * picture nobody is shown); answers how many went. Run by core's `left-uploads` task.
+ */
+export const dropLeftUploads = defineCommand<Record<string, never>, number>({
+  name: 'photo.dropLeftUploads',
+  async run(uow) {
+    const before = new Date(uow.now().getTime() - UPLOAD_KEPT_MS);
+    return (
+      await uow.em.execute<{ affectedRows: number }>(
+        `DELETE FROM photo_upload u WHERE u.created_at <= ? AND ${UNATTACHED}`,
+        [before],
+        'run',
+      )
+    ).affectedRows;
   },
 });
