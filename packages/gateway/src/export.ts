@@ -5,7 +5,6 @@ import {
   type CheckedExport,
   type ExportColumn,
   currentLocale,
-  isDatabaseUnavailable,
   type Locale,
   localDate,
   localDateTime,
@@ -23,8 +22,9 @@ import {
   typeFromAST,
 } from 'graphql';
 import { csvLine } from './csv.js';
+import { sendOperationError, signedInCaller } from './route-answers.js';
 import { gatewayMessages } from './messages.js';
-import { type errorFormatter, formatResult, inOperation } from './operations.js';
+import { type errorFormatter, inOperation } from './operations.js';
 import { rateLimitedError } from './security.js';
 import type { ResolveCaller } from './websocket.js';
 
@@ -139,43 +139,6 @@ function drained(res: ServerResponse): Promise<void> {
 }
 
 /**
- * Answers an error of a route beside /graphql (an export, a photo) as /graphql would, formatted
- * once (a fault masked); its status from its code unless given.
- */
-export function sendOperationError(
-  res: ServerResponse,
-  formatError: ReturnType<typeof errorFormatter>,
-  status: number | null,
-  error: GraphQLError,
-  headers: Record<string, string> = {},
-): void {
-  const formatted = formatResult({ errors: [error] }, formatError).errors?.at(0) ?? error;
-  res.writeHead(status ?? statusOf(formatted), { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify({ errors: [{ message: formatted.message, extensions: formatted.extensions }] }));
-}
-
-/** The HTTP status of an operation's first error. */
-function statusOf(error: GraphQLError): number {
-  switch (error.extensions.code) {
-    case 'UNAUTHENTICATED':
-      return 401;
-    case 'FORBIDDEN':
-      return 403;
-    case 'NOT_FOUND':
-      return 404;
-    case 'RATE_LIMITED':
-      return 429;
-    case 'DATABASE_UNAVAILABLE':
-      return 503;
-    case 'INTERNAL':
-      return 500;
-    default:
-      // Input the API refuses: a filter value of the wrong kind (graphql-js says so without a code), a bad id.
-      return 400;
-  }
-}
-
-/**
  * `GET /export/<name>.csv?…`: every page of an export's query run as the caller (`requests`:
  * what `requests(filter:)` lists, newest first), as a CSV file a spreadsheet opens (UTF-8 with a
  * byte order mark, so Excel reads Chinese; CRLF lines; moments on the district's clock; headings
@@ -202,14 +165,8 @@ export function exportHandler(options: ExportOptions): (req: IncomingMessage, re
       if (req.method !== 'GET') {
         return sendError(res, 405, gatewayMessages.exportGetOnly.topLevel({ method: req.method ?? '?' }), { allow: 'GET' });
       }
-      let caller: Caller | null;
-      try {
-        caller = await options.resolveCaller({ transport: 'http', headers: req.headers });
-      } catch (err) {
-        if (isDatabaseUnavailable(err) || !(err instanceof GraphQLError)) throw err;
-        return sendError(res, 401, err, { 'www-authenticate': 'Bearer' });
-      }
-      if (!caller) return sendError(res, 401, gatewayMessages.exportNeedsCredential.topLevel(), { 'www-authenticate': 'Bearer' });
+      const caller = await signedInCaller(req, res, options, gatewayMessages.exportNeedsCredential.topLevel());
+      if (!caller) return;
       let variables: Record<string, unknown>;
       try {
         variables = variablesOf(platform, spreadsheet, url);

@@ -1,16 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  type Caller,
-  isDatabaseUnavailable,
-  isPhotoType,
-  PHOTO_PATH,
-  type Platform,
-  runCommand,
-  toGlobalId,
-  uploadPhoto,
-} from '@gongzhi/core';
+import { type Caller, isPhotoType, PHOTO_PATH, type Platform, runCommand, toGlobalId, uploadPhoto } from '@gongzhi/core';
 import { GraphQLError } from 'graphql';
-import { sendOperationError } from './export.js';
+import { sendOperationError, signedInCaller } from './route-answers.js';
 import { BodyTooLarge, readBodyBytes } from './http-body.js';
 import { gatewayMessages } from './messages.js';
 import { type errorFormatter, inOperation } from './operations.js';
@@ -55,14 +46,8 @@ export function photoHandler(options: PhotoOptions): (req: IncomingMessage, res:
     sendOperationError(res, options.formatError, status, error, headers);
 
   async function upload(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let caller: Caller | null;
-    try {
-      caller = await options.resolveCaller({ transport: 'http', headers: req.headers });
-    } catch (err) {
-      if (isDatabaseUnavailable(err) || !(err instanceof GraphQLError)) throw err;
-      return sendError(res, 401, err, { 'www-authenticate': 'Bearer' });
-    }
-    if (!caller) return sendError(res, 401, gatewayMessages.photoNeedsCredential.topLevel(), { 'www-authenticate': 'Bearer' });
+    const caller = await signedInCaller(req, res, options, gatewayMessages.photoNeedsCredential.topLevel());
+    if (!caller) return;
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (!isPhotoType(type)) {
       req.resume();
