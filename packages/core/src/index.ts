@@ -112,6 +112,7 @@ export * from './request/request-duplicate.commands.js';
 export { addRequestPhoto, isPhotoType, MAX_UNATTACHED_UPLOADS, removeRequestPhoto, uploadPhoto } from './request/request-photo.commands.js';
 export { PHOTO_TYPES, type PhotoType, PhotoUpload } from './request/photo-upload.entity.js';
 export { PHOTO_PATH, PhotoLinks } from './request/photo-links.js';
+export { NotAPicture, withoutMetadata } from './request/photo-metadata.js';
 export { remindDueRequest } from './request/request-due.commands.js';
 export { DUE_REMINDERS_LABEL, remindDueRequests, type RequestReminderOptions } from './request/request-due.task.js';
 export * from './webhook/webhook.entity.js';

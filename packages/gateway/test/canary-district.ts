@@ -149,7 +149,7 @@ export async function createCanaryWorld(options: { communities?: number } = {}):
     // A picture the canary resident uploaded and attached to nothing: hers alone to see and use.
     const kept = await runCommand(app.platform.createContext(person(n('金丝雀居民'))), uploadPhoto, {
       contentType: 'image/png',
-      bytes: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]),
+      bytes: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64'),
     });
     if (!kept.ok) throw new Error(`the canary upload failed: ${kept.errors.map((e) => e.message).join(' ')}`);
     canary.PhotoUpload = toGlobalId('PhotoUpload', kept.value.uuid);

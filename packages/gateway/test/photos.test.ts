@@ -12,8 +12,20 @@ const logger = createGatewayLogger('silent', false);
 const SECRET = 'photos-test-secret-0123456789abcdef0123456789';
 /** A 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
-/** The first bytes of a JPEG (the platform reads no further). */
-const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(600, 7)]);
+/** A JPEG segment: marker, length, payload. */
+const segment = (marker: number, payload: Buffer) =>
+  Buffer.concat([Buffer.from([0xff, marker, (payload.length + 2) >> 8, (payload.length + 2) & 0xff]), payload]);
+/** Where the phone was: the EXIF segment a JPEG from a phone carries, which the platform's copy loses. */
+const WHERE = segment(0xe1, Buffer.from('Exif\0\0II*\0\x08\0\0\0\0\0GPS 39.8612N 116.4421E', 'latin1'));
+/** A JPEG's structure: start, JFIF, the phone's EXIF, a table, the scan to the end. */
+const JPEG = Buffer.concat([
+  Buffer.from([0xff, 0xd8]),
+  segment(0xe0, Buffer.from('JFIF\0\x01\x01\0\0\x01\0\x01\0\0', 'latin1')),
+  WHERE,
+  segment(0xdb, Buffer.alloc(65, 1)),
+  segment(0xda, Buffer.alloc(10, 2)),
+  Buffer.from([9, 8, 7, 0xff, 0xd9]),
+]);
 const MAX = 2000;
 let db: TestDatabase;
 let gateway: RunningGateway;
@@ -57,11 +69,11 @@ const upload = (body: Buffer, type: string, credential: string | null) =>
     headers: { 'content-type': type, ...(credential ? { authorization: `Bearer ${credential}` } : {}) },
     body: new Uint8Array(body),
   });
-const uploaded = async (body: Buffer, type: string, credential: string): Promise<string> => {
+const uploaded = async (body: Buffer, type: string, credential: string, size = body.length): Promise<string> => {
   const res = await upload(body, type, credential);
   expect(res.status).toBe(201);
   const answer = (await res.json()) as { id: string; contentType: string; size: number };
-  expect(answer).toEqual({ id: expect.any(String), contentType: type, size: body.length });
+  expect(answer).toEqual({ id: expect.any(String), contentType: type, size });
   return answer.id;
 };
 const PHOTOS = 'photos { nodes { id url addedBy { name } } }';
@@ -129,7 +141,8 @@ test('a resident uploads a picture and reports with it; her request’s readers 
 
 test('an upload shows on one request, attached by who uploaded it; the picture goes with its photo', async () => {
   const first = await report([], her.token);
-  const id = await uploaded(JPEG, 'image/jpeg', her.token);
+  // Kept without where the phone was.
+  const id = await uploaded(JPEG, 'image/jpeg', her.token, JPEG.length - WHERE.length);
   // A neighbour cannot attach her upload to his own report: it answers as a made-up id does.
   const his = await report([], neighbour.token, neighbour.home);
   const theirs = await postGraphQL(gateway.server.url, ADD, { id: his.request.id, upload: id }, neighbour.token);
@@ -157,8 +170,14 @@ test('an upload shows on one request, attached by who uploaded it; the picture g
     expect(refused.errors).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT' })]);
   }
 
+  const shown = await show(photo.url);
+  expect(shown.status).toBe(200);
+  const bytes = Buffer.from(await shown.arrayBuffer());
+  expect(bytes.equals(Buffer.concat([JPEG.subarray(0, JPEG.indexOf(WHERE)), JPEG.subarray(JPEG.indexOf(WHERE) + WHERE.length)]))).toBe(
+    true,
+  );
+  expect(bytes.toString('latin1')).not.toContain('GPS');
   // Taken off its request (a face in it), the picture is gone: its link finds nothing, the row is deleted.
-  expect((await show(photo.url)).status).toBe(200);
   const removed = await postGraphQL(
     gateway.server.url,
     'mutation($id: ID!) { removeRequestPhoto(id: $id) { errors { code } } }',
@@ -186,6 +205,8 @@ test('what is not a picture of the platform’s kinds, too large, or sent withou
   // Declared a JPEG, its first bytes a PNG's.
   await refusal(await upload(PNG, 'image/jpeg', her.token), 400, /not a picture of type image\/jpeg/);
   await refusal(await upload(Buffer.alloc(0), 'image/png', her.token), 400, /not a picture of type image\/png/);
+  // Cut short: it does not read as a JPEG, so it is not kept with whatever it carries.
+  await refusal(await upload(JPEG.subarray(0, 30), 'image/jpeg', her.token), 400, /not a picture of type image\/jpeg/);
   await refusal(await upload(Buffer.concat([PNG, Buffer.alloc(MAX)]), 'image/png', her.token), 413, new RegExp(`at most ${MAX} bytes`));
   await refusal(await fetch(`${gateway.server.url}/photos`), 405, /POST \/photos uploads a picture/);
   expect(await count()).toBe(before);

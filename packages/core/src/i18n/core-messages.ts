@@ -455,8 +455,9 @@ export const coreMessages = defineMessages('core', {
   },
   uploadNotOfType: {
     code: 'BAD_USER_INPUT',
-    en: 'The body is not a picture of type {type}: its first bytes say otherwise. Send the file itself with its own type (image/jpeg, image/png or image/webp).',
-    'zh-CN': '请求体不是 {type} 图片：其开头字节与之不符。请发送图片文件本身，并使用其实际类型（image/jpeg、image/png 或 image/webp）。',
+    en: 'The body is not a picture of type {type}: it does not read as one. Send the file itself, whole, with its own type (image/jpeg, image/png or image/webp).',
+    'zh-CN':
+      '请求体不是 {type} 图片：无法按该类型读取。请发送完整的图片文件本身，并使用其实际类型（image/jpeg、image/png 或 image/webp）。',
   },
   tooManyUploads: {
     code: 'BAD_USER_INPUT',

@@ -5,6 +5,7 @@ import { expectRow } from '../database/rows.js';
 import { refId } from '../graphql/loaders.js';
 import { type Request, Request as RequestEntity } from './request.entity.js';
 import { RequestPhoto } from './request-photo.entity.js';
+import { NotAPicture, withoutMetadata } from './photo-metadata.js';
 import { PHOTO_TYPES, PhotoUpload, type PhotoType } from './photo-upload.entity.js';
 import { addPhotos, checkPhotoRoom, checkPhotoUrl, checkUploadsFree, eventPayload, type NewPhoto } from './request.commands.js';
 
@@ -66,13 +67,6 @@ export const UPLOAD_KEPT_MS = 86_400_000;
 /** Attached to no request: the condition on `photo_upload u` the cap and the clean-up share. */
 const UNATTACHED = 'NOT EXISTS (SELECT 1 FROM request_photo p WHERE p.upload_id = u.id)';
 
-/** What the first bytes of each kind of picture are (the type a client declares must match them). */
-const SIGNATURES: Record<PhotoType, (bytes: Buffer) => boolean> = {
-  'image/jpeg': (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
-  'image/png': (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
-  'image/webp': (b) => b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
-};
-
 /** Whether `type` is a picture the platform keeps. */
 export function isPhotoType(type: string): type is PhotoType {
   return (PHOTO_TYPES as readonly string[]).includes(type);
@@ -80,7 +74,8 @@ export function isPhotoType(type: string): type is PhotoType {
 
 /**
  * Keeps a picture uploaded by the caller (a person or an API key; `POST /photos`), to attach to a
- * request by its id. Its first bytes must be of the type declared (a page is no JPEG). Past
+ * request by its id, without what the camera wrote about it ({@link withoutMetadata}: where it was
+ * taken, when, the device). It must parse as the type declared (a page is no JPEG). Past
  * {@link MAX_UNATTACHED_UPLOADS} of the caller's uploads of the last day attached to nothing, the
  * upload is refused. The audit log counts it, without its bytes.
  */
@@ -89,7 +84,13 @@ export const uploadPhoto = defineCommand<{ contentType: PhotoType; bytes: Buffer
   async run(uow, { contentType, bytes }) {
     const owner = uow.actor.caller?.id;
     if (!owner) throw coreMessages.uploadNeedsCaller.error('body');
-    if (!SIGNATURES[contentType](bytes)) throw coreMessages.uploadNotOfType.error({ type: contentType }, 'body');
+    let picture: Buffer;
+    try {
+      picture = withoutMetadata(contentType, bytes);
+    } catch (err) {
+      if (err instanceof NotAPicture) throw coreMessages.uploadNotOfType.error({ type: contentType }, 'body');
+      throw err;
+    }
     const { unattached } = expectRow(
       await uow.em.execute<{ unattached: number }[]>(
         `SELECT count(*)::int AS unattached FROM photo_upload u WHERE u.owner_id = ?::uuid AND u.created_at > ?::timestamptz AND ${UNATTACHED}`,
@@ -99,10 +100,10 @@ export const uploadPhoto = defineCommand<{ contentType: PhotoType; bytes: Buffer
     );
     if (unattached >= MAX_UNATTACHED_UPLOADS) throw coreMessages.tooManyUploads.error({ max: MAX_UNATTACHED_UPLOADS }, 'body');
     // Written by SQL, not the unit of work: the audit counts the row and never copies the picture.
-    const upload = Object.assign(new PhotoUpload(), { ownerId: owner, contentType, size: bytes.length, createdAt: uow.now() });
+    const upload = Object.assign(new PhotoUpload(), { ownerId: owner, contentType, size: picture.length, createdAt: uow.now() });
     await uow.em.execute(
       `INSERT INTO photo_upload (id, owner_id, content_type, size, bytes, created_at) VALUES (?, ?, ?, ?, decode(?, 'base64'), ?)`,
-      [upload.uuid, owner, contentType, bytes.length, bytes.toString('base64'), upload.createdAt],
+      [upload.uuid, owner, contentType, picture.length, picture.toString('base64'), upload.createdAt],
     );
     return upload;
   },
