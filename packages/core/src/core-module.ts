@@ -43,6 +43,7 @@ import { photoUploads } from './migrations/core/0036_photo_uploads.js';
 import type { ScheduledTask } from './plugin/scheduled-task.js';
 import type { SpreadsheetExport } from './plugin/spreadsheet-export.js';
 import { requestsExport } from './request/request.export.js';
+import { requestPerformanceExport } from './request/request-performance.export.js';
 import { dueRemindersTask, type RequestReminderOptions } from './request/request-due.task.js';
 import { requests } from './migrations/core/0005_requests.js';
 import { boardLog } from './migrations/core/0007_board_log.js';
@@ -208,7 +209,7 @@ export const coreModule: {
   seed: seedDemo,
   boardItems: [requestBoardItems],
   scheduledTasks: [dueRemindersTask, leftUploadsTask],
-  spreadsheetExports: [requestsExport],
+  spreadsheetExports: [requestsExport, requestPerformanceExport],
   messages: coreMessages,
   eventNamespaces: ['request', 'place', 'person', 'organization', 'board'],
   events: { ...requestEvents, ...personEvents, ...placeEvents },

@@ -72,8 +72,9 @@ function valuesAt(value: unknown, path: readonly string[]): unknown[] {
  */
 function cell(row: Record<string, unknown>, column: ExportColumn, spreadsheet: CheckedExport, timeZone: string): string | number {
   const values = valuesAt(row, column.path);
-  // A number alone stays a number (a negative one is no formula).
-  if (values.length === 1 && typeof values[0] === 'number') return values[0];
+  // A number alone stays a number (a negative one is no formula); a fraction to four places (a rate: 0.8571).
+  const [only] = values;
+  if (values.length === 1 && typeof only === 'number') return Number.isInteger(only) ? only : Math.round(only * 10_000) / 10_000;
   const texts = values.map((value) => {
     if (value === null || value === undefined) return '';
     const text = typeof value === 'string' ? value : JSON.stringify(value);

@@ -299,7 +299,7 @@ test('a plugin’s export: the volunteers’ service hours, as volunteerServiceE
   const none = await download({}, TEST_ADMIN_KEY, {}, 'people');
   expect(none.status).toBe(404);
   expect(((await none.json()) as { errors: { message: string }[] }).errors[0].message).toBe(
-    'No export at /export/people.csv; the exports are: /export/requests.csv, /export/grid-visits.csv, /export/volunteer-service.csv, /export/moral-bank-accounts.csv, /export/moral-bank-statement.csv, /export/moral-bank-bookings.csv, /export/council-action-items.csv.',
+    'No export at /export/people.csv; the exports are: /export/requests.csv, /export/request-performance.csv, /export/grid-visits.csv, /export/volunteer-service.csv, /export/moral-bank-accounts.csv, /export/moral-bank-statement.csv, /export/moral-bank-bookings.csv, /export/council-action-items.csv.',
   );
 });
 
@@ -471,4 +471,54 @@ test('the moral bank’s depositors and an account’s statement (储户台账, 
   // A community's key sees nothing of another community's bank.
   const elsewhere = await download({ accountId: busiest[0] }, communityKey, {}, 'moral-bank-statement');
   expect(elsewhere.status).toBe(404);
+});
+
+test('how each community’s requests were handled (诉求办理情况统计表): as requestPerformanceByPlace lists it, rates to four places', async () => {
+  const [district] = await gateway.platform.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ id: string }[]>(`SELECT id FROM place WHERE parent_id IS NULL ORDER BY code LIMIT 1`);
+  const under = toGlobalId('Place', district.id);
+  // A year to tomorrow: the demo's requests, the longest period the report takes.
+  const period = { from: new Date(Date.now() - 364 * 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() };
+  const res = await download({ under, ...period }, TEST_ADMIN_KEY, { 'accept-language': 'zh-CN' }, 'request-performance');
+  expect(res.status).toBe(200);
+  const [header, ...rows] = parseCsv((await res.text()).replace(/^\uFEFF/, ''));
+  expect(header).toEqual([
+    '地点',
+    '编码',
+    '诉求总数',
+    '已响应',
+    '响应率',
+    '平均响应时长（分钟）',
+    '已办结',
+    '解决率',
+    '有办理时限',
+    '按时办结',
+    '按时办结率',
+    '已评价',
+    '平均评分',
+    '满意',
+    '满意率',
+  ]);
+  const { data } = await postGraphQL(
+    gateway.server.url,
+    `query($u: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { requestPerformanceByPlace(under: $u, from: $from, to: $to, first: 100) {
+      nodes { place { name } total resolved responseRate } } }`,
+    { u: under, ...period },
+  );
+  const four = (rate: number | null) => (rate === null ? '' : String(Math.round(rate * 10_000) / 10_000));
+  expect(rows.map((r) => [r[0], r[2], r[6], r[4]])).toEqual(
+    data.requestPerformanceByPlace.nodes.map(
+      (n: { place: { name: string }; total: number; resolved: number; responseRate: number | null }) => [
+        n.place.name,
+        String(n.total),
+        String(n.resolved),
+        four(n.responseRate),
+      ],
+    ),
+  );
+  // The demo's districts had requests: at least one place, every rate a fraction of at most four places.
+  expect(rows.length).toBeGreaterThan(0);
+  for (const row of rows) for (const rate of [row[4], row[7], row[10], row[14]]) expect(rate).toMatch(/^(|0|1|0\.\d{1,4})$/);
 });
