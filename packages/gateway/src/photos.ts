@@ -31,9 +31,10 @@ export function isPhotoPath(pathname: string): boolean {
  * Photos the platform keeps, for districts with no storage of their own (随手拍).
  *
  * `POST /photos` with a credential and the picture as the body (`Content-Type: image/jpeg`,
- * `image/png` or `image/webp`, its first bytes of that type, at most `maxPhotoBytes`) keeps it and
- * answers 201 `{ id, contentType, size }`: the id to attach it by (`addRequestPhoto(uploadId:)`,
- * `submitRequest(input: { photoUploadIds })`). It costs one operation of the caller's rate limit.
+ * `image/png` or `image/webp`, reading as that type, at most `maxPhotoBytes`) keeps it without its
+ * camera metadata and answers 201 `{ id, contentType, size }`: the id to attach it by
+ * (`addRequestPhoto(uploadId:)`, `submitRequest(input: { photoUploadIds })`). It costs one
+ * operation of the caller's rate limit.
  *
  * `GET /photos/<id>?expires=…&signature=…` shows an attached picture to whoever holds the link
  * `RequestPhoto.url` gave (to a reader of its request), until the link expires: no credential, so
@@ -45,7 +46,7 @@ export function photoHandler(options: PhotoOptions): (req: IncomingMessage, res:
   const sendError = (res: ServerResponse, status: number | null, error: GraphQLError, headers: Record<string, string> = {}) =>
     sendOperationError(res, options.formatError, status, error, headers);
 
-  async function upload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function upload(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const caller = await signedInCaller(req, res, options, gatewayMessages.photoNeedsCredential.topLevel());
     if (!caller) return;
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -72,6 +73,10 @@ export function photoHandler(options: PhotoOptions): (req: IncomingMessage, res:
       return sendError(res, first?.code === 'UNAUTHENTICATED' ? 401 : 400, error);
     }
     const kept = outcome.value;
+    platform.logger.info(
+      { requestId, caller: `${caller.kind}:${caller.id}`, upload: kept.uuid, size: kept.size },
+      'kept an uploaded photo',
+    );
     res.writeHead(201, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
     res.end(JSON.stringify({ id: toGlobalId('PhotoUpload', kept.uuid), contentType: kept.contentType, size: kept.size }));
   }
@@ -106,7 +111,7 @@ export function photoHandler(options: PhotoOptions): (req: IncomingMessage, res:
       res.setHeader('x-request-id', requestId);
       const method = req.method ?? 'GET';
       const shown = SHOWN.exec(url.pathname)?.[1];
-      if (url.pathname === UPLOAD_PATH && method === 'POST') return upload(req, res);
+      if (url.pathname === UPLOAD_PATH && method === 'POST') return upload(req, res, requestId);
       if (shown && (method === 'GET' || method === 'HEAD')) return show(req, res, url, shown);
       if (url.pathname === UPLOAD_PATH || shown) {
         req.resume();
