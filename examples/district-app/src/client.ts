@@ -76,6 +76,22 @@ export class DistrictClient {
     } while (after);
   }
 
+  /**
+   * Uploads a picture (the resident's photo of the broken lamp) for the gateway to keep: its id, to
+   * send as `photoUploadIds` with a request (or `uploadId` to `addRequestPhoto`). The gateway drops
+   * the camera's metadata (where it was taken) and shows it to the request's readers by a signed link.
+   */
+  async uploadPhoto(picture: Uint8Array, contentType: 'image/jpeg' | 'image/png' | 'image/webp'): Promise<string> {
+    const response = await fetch(`${this.options.url}/photos`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, authorization: `Bearer ${this.options.apiKey}` },
+      body: new Uint8Array(picture),
+    });
+    const body = (await response.json()) as { id?: string; errors?: GraphQLRequestError['errors'] };
+    if (response.status !== 201 || !body.id) throw new GraphQLRequestError(body.errors ?? [{ message: `HTTP ${response.status}` }]);
+    return body.id;
+  }
+
   /** Submits a request; a refusal comes back in `errors` (nothing was written), not as an exception. */
   async submitRequest(input: SubmitRequestInput): Promise<SubmitResult> {
     return (await this.execute(SubmitRequestDocument, { input })).submitRequest;

@@ -116,6 +116,27 @@ describe('the district app against a real gateway', () => {
     expect(result.errors.map((e) => e.code)).toEqual(['BAD_USER_INPUT']);
   });
 
+  test('uploads a photo and reports with it; the link the request gives shows the picture', async () => {
+    // A 1×1 PNG.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+    const photo = await client.uploadPhoto(png, 'image/png');
+    const result = await client.submitRequest({
+      placeId: communityId,
+      kind: 'REPORT',
+      channel: 'MOBILE_REPORT',
+      title: '楼道灯不亮（附照片）',
+      callbackPhone: '13800138000',
+      photoUploadIds: [photo],
+    });
+    expect(result.errors).toEqual([]);
+    const [shown] = result.request?.photos.nodes ?? [];
+    const picture = await fetch(new URL(shown.url, gateway.server.url));
+    expect(picture.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await picture.arrayBuffer()).equals(png)).toBe(true);
+    // Not a picture: the gateway's refusal, as an error.
+    await expect(client.uploadPhoto(Buffer.from('<svg/>'), 'image/png')).rejects.toThrow(/not a picture of type image\/png/);
+  });
+
   test('the program lists, submits and sees its request arrive on the live board over graphql-ws', async () => {
     const lines: string[] = [];
     const result = await run({ url: gateway.server.url, apiKey: TEST_ADMIN_KEY }, communityId, (line) => lines.push(line));

@@ -99,7 +99,7 @@ export type SubmitRequestMutationVariables = Exact<{
 }>;
 
 
-export type SubmitRequestMutation = { submitRequest: { errors: Array<{ code: string, message: string, field: string | null }>, request: { id: string, title: string, status: RequestStatus } | null } };
+export type SubmitRequestMutation = { submitRequest: { errors: Array<{ code: string, message: string, field: string | null }>, request: { id: string, title: string, status: RequestStatus, photos: { nodes: Array<{ url: string }> } } | null } };
 
 export type BoardSequenceQueryVariables = Exact<{
   placeId: string | number;
@@ -187,6 +187,11 @@ export const SubmitRequestDocument = new TypedDocumentString(`
       id
       title
       status
+      photos(first: 9) {
+        nodes {
+          url
+        }
+      }
     }
   }
 }
