@@ -60,6 +60,8 @@ export interface RateLimiterOptions {
   storeRetryMs?: number;
   /** How often buckets of windows long past are deleted, ms (default 300000). */
   sweepMs?: number;
+  /** How long a caller's window lasts, ms (default a minute: the limit is per minute; tests shorten it to see a window end). */
+  windowMs?: number;
 }
 
 const secondsUntil = (msBeforeNext: number): number => Math.max(1, Math.ceil(msBeforeNext / 1000));
@@ -117,6 +119,7 @@ export class SharedRateLimiter {
   private readonly storeTimeoutMs: number;
   private readonly storeRetryMs: number;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly windowMs: number;
   /** Until when (epoch ms) the store is not asked, after a failure; 0 while it works. */
   private storeDownUntil = 0;
   /** Operations waiting for the next statement. */
@@ -152,13 +155,19 @@ export class SharedRateLimiter {
     this.pool.on('error', (err) => this.logger.warn({ err: err.message }, 'rate limit: an idle database connection failed'));
     // Counts are kept per limit: gateways configured alike share them, and a gateway started
     // with another limit (a test, a roll-out of a new limit) does not read counts meant for it.
-    this.prefix = `operations/${perMinute}:`;
-    this.local = new RateLimiterMemory({ keyPrefix: `operations/${perMinute}`, points: perMinute, duration: 60 });
+    this.windowMs = options.windowMs ?? 60_000;
+    const window = this.windowMs === 60_000 ? '' : `/${this.windowMs}ms`;
+    this.prefix = `operations/${perMinute}${window}:`;
+    this.local = new RateLimiterMemory({
+      keyPrefix: `operations/${perMinute}${window}`,
+      points: perMinute,
+      duration: Math.max(1, Math.round(this.windowMs / 1000)),
+    });
     const sweepMs = options.sweepMs ?? 300_000;
     this.sweeper = setInterval(() => {
       const now = Date.now();
       for (const [key, lease] of this.leases) if (lease.expire <= now) this.leases.delete(key);
-      this.pool.query('DELETE FROM rate_limit WHERE expire < $1', [now - 60_000]).catch(() => undefined);
+      this.pool.query('DELETE FROM rate_limit WHERE expire < $1', [now - this.windowMs]).catch(() => undefined);
     }, sweepMs).unref();
   }
 
@@ -241,7 +250,7 @@ export class SharedRateLimiter {
         this.pool.query<{ key: string; points: number; expire: string }>({
           name: 'rate-limit-count',
           text: COUNT_SQL,
-          values: [keys.map((k) => this.prefix + k), keys.map((k) => batch.get(k)!.length + this.leaseSize), now + 60_000, now],
+          values: [keys.map((k) => this.prefix + k), keys.map((k) => batch.get(k)!.length + this.leaseSize), now + this.windowMs, now],
         }),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error(`the database count took longer than ${this.storeTimeoutMs} ms`)), this.storeTimeoutMs);

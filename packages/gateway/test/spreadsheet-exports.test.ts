@@ -224,6 +224,24 @@ test('bad input is refused before any row, as /graphql refuses it; an unseen pla
   expect((outside.error as { extensions: unknown }).extensions).toEqual((madeUp.error as { extensions: unknown }).extensions);
 });
 
+test('a download past the caller’s rate limit waits for the next window to fetch its next page, and comes whole', async () => {
+  // One operation a window, and a window of three seconds: the second page has to wait for the next one.
+  const strict = await startGateway(testConfig({ DATABASE_URL: db.url, GONGZHI_RATE_LIMIT: '1', GONGZHI_JWT_SECRET: SECRET }), logger, {
+    rateLimiter: { windowMs: 3000 },
+  });
+  try {
+    const started = Date.now();
+    const res = await fetch(`${strict.server.url}/export/requests.csv`, { headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` } });
+    expect(res.status).toBe(200);
+    const [, ...rows] = parseCsv((await res.text()).replace(/^\uFEFF/, ''));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+    expect(rows.length).toBeGreaterThan(100);
+    expect(rows.map((r) => r[0])).toEqual(await idsListed({}, TEST_ADMIN_KEY));
+  } finally {
+    await strict.stop();
+  }
+}, 60_000);
+
 test('a plugin’s export: the volunteers’ service hours, as volunteerServiceEntries lists them, its parameters its variables', async () => {
   // A resident of the community reports two services; staff approve one.
   // A resident of a community with a social worker, who verifies service there.
