@@ -139,6 +139,19 @@ test('a resident uploads a picture and reports with it; her request’s readers 
   }
 });
 
+test('a link one process gives out shows the picture on another: the key is the platform’s, made once', async () => {
+  const other = await startGateway(testConfig({ DATABASE_URL: db.url, GONGZHI_JWT_SECRET: SECRET }), logger);
+  try {
+    const id = await uploaded(PNG, 'image/png', her.token);
+    const [photo] = (await report([id], her.token)).request.photos.nodes;
+    const there = await fetch(new URL(photo.url, other.server.url));
+    expect(there.status).toBe(200);
+    expect(Buffer.from(await there.arrayBuffer()).equals(PNG)).toBe(true);
+  } finally {
+    await other.stop();
+  }
+});
+
 test('an upload shows on one request, attached by who uploaded it; the picture goes with its photo', async () => {
   const first = await report([], her.token);
   // Kept without where the phone was.
