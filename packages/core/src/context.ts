@@ -9,6 +9,7 @@ import type { Logger } from './logger.js';
 import type { PersonalDataHolder } from './person/personal-data.js';
 import type { ClassType, ServiceRegistry } from './plugin/plugin.js';
 import type { PhotoLinks } from './request/photo-links.js';
+import type { CheckedExport } from './plugin/spreadsheet-export.js';
 
 /** Who is calling. Authentication fills it in; `null` is an anonymous caller; `system` is the platform itself (CLI, jobs, tests). */
 export interface Caller {
@@ -25,6 +26,8 @@ export interface PlatformInfo {
   /** The district's time zone (IANA): the calendar its days are counted in. */
   timeZone: string;
   plugins: readonly { id: string; version: string; coreRange: string; dependsOn: Record<string, string> }[];
+  /** Core's and the plugins' spreadsheet exports, checked against the composed schema. */
+  spreadsheetExports: readonly CheckedExport[];
 }
 
 /**

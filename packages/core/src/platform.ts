@@ -475,6 +475,8 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     coreVersion: CORE_VERSION,
     timeZone,
     plugins: plugins.map((p) => ({ id: p.id, version: p.version, coreRange: p.coreRange, dependsOn: { ...p.dependsOn } })),
+    // Known once they are checked against the composed schema (below).
+    spreadsheetExports: [],
   };
   const resolvedOptions = new Map(plugins.map((p) => [p.id, resolveOptions(p, options.pluginOptions?.[p.id], { timeZone })]));
 
@@ -652,6 +654,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       ...coreModule.spreadsheetExports.map((spreadsheet) => ({ owner: 'core', spreadsheet })),
       ...plugins.flatMap((p) => (p.spreadsheetExports ?? []).map((spreadsheet) => ({ owner: `plugin "${p.id}"`, spreadsheet }))),
     ]);
+    info.spreadsheetExports = spreadsheetExports;
     readPlainFieldsInPlace(schema, resolvers);
     bindRelationFields(schema);
     bindFieldResolvers(schema, resolvers);

@@ -10,17 +10,7 @@ import {
   localDateTime,
   type Platform,
 } from '@gongzhi/core';
-import {
-  execute,
-  getNamedType,
-  GraphQLError,
-  type GraphQLInputType,
-  isInputObjectType,
-  isListType,
-  isNonNullType,
-  Kind,
-  typeFromAST,
-} from 'graphql';
+import { execute, getNamedType, GraphQLError, type GraphQLInputType, isListType, isNonNullType } from 'graphql';
 import { csvLine } from './csv.js';
 import { sendOperationError, signedInCaller } from './route-answers.js';
 import { gatewayMessages } from './messages.js';
@@ -89,22 +79,14 @@ function cell(row: Record<string, unknown>, column: ExportColumn, spreadsheet: C
  * (`status=ACCEPTED,CLAIMED`, `duplicate=false`, `under=<id>`), any other variable its own name;
  * `after` is the export's. A list is given by commas, a Boolean as true or false, a number as digits.
  */
-function variablesOf(platform: Platform, spreadsheet: CheckedExport, url: URL): Record<string, unknown> {
-  const operation = spreadsheet.document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
-  const slots = new Map<string, { variable: string; field?: string; type: GraphQLInputType }>();
-  for (const definition of operation?.variableDefinitions ?? []) {
-    const variable = definition.variable.name.value;
-    if (variable === 'after') continue;
-    const type = typeFromAST(platform.schema, definition.type as never) as GraphQLInputType;
-    const named = getNamedType(type);
-    if (isInputObjectType(named))
-      for (const [field, f] of Object.entries(named.getFields())) slots.set(field, { variable, field, type: f.type });
-    else slots.set(variable, { variable, type });
-  }
+function variablesOf(spreadsheet: CheckedExport, url: URL): Record<string, unknown> {
   const variables: Record<string, unknown> = {};
   for (const [name, given] of url.searchParams) {
-    const slot = slots.get(name);
-    if (!slot) throw gatewayMessages.exportUnknownParameter.topLevel({ name, parameters: [...slots.keys()].join(', ') || '—' });
+    const slot = spreadsheet.parameters.find((p) => p.name === name);
+    if (!slot) {
+      const parameters = spreadsheet.parameters.map((p) => p.name).join(', ') || '—';
+      throw gatewayMessages.exportUnknownParameter.topLevel({ name, parameters });
+    }
     const value = parameterValue(slot.type, given);
     if (slot.field) variables[slot.variable] = { ...(variables[slot.variable] as object | undefined), [slot.field]: value };
     else variables[slot.variable] = value;
@@ -170,7 +152,7 @@ export function exportHandler(options: ExportOptions): (req: IncomingMessage, re
       if (!caller) return;
       let variables: Record<string, unknown>;
       try {
-        variables = variablesOf(platform, spreadsheet, url);
+        variables = variablesOf(spreadsheet, url);
       } catch (err) {
         if (!(err instanceof GraphQLError)) throw err;
         return sendError(res, 400, err);

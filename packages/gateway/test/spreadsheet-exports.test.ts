@@ -321,6 +321,51 @@ test('a plugin’s export: the volunteers’ service hours, as volunteerServiceE
   );
 });
 
+test('spreadsheetExports lists every download with its parameters and headings, as the downloads take and write them', async () => {
+  const { data } = await postGraphQL(
+    gateway.server.url,
+    'query { spreadsheetExports { name description path parameters { name type required description } columns } }',
+  );
+  const listed = data.spreadsheetExports as {
+    name: string;
+    path: string;
+    parameters: { name: string; type: string; required: boolean; description: string | null }[];
+    columns: string[];
+  }[];
+  expect(listed.map((e) => e.path)).toEqual([
+    '/export/requests.csv',
+    '/export/request-performance.csv',
+    '/export/grid-visits.csv',
+    '/export/volunteer-service.csv',
+    '/export/moral-bank-accounts.csv',
+    '/export/moral-bank-statement.csv',
+    '/export/moral-bank-bookings.csv',
+    '/export/council-action-items.csv',
+  ]);
+  const performance = listed.find((e) => e.name === 'request-performance')!;
+  expect(performance.parameters).toEqual([
+    { name: 'under', type: 'ID!', required: true, description: null },
+    { name: 'from', type: 'DateTimeISO!', required: true, description: null },
+    { name: 'to', type: 'DateTimeISO!', required: true, description: null },
+  ]);
+  expect(listed.find((e) => e.name === 'requests')!.parameters).toContainEqual({
+    name: 'under',
+    type: 'ID',
+    required: false,
+    description: 'Only requests at this place or anywhere under it.',
+  });
+  // The headings are those of the file, in the request's language; the parameters those the download takes.
+  for (const spreadsheet of listed.filter((e) => e.parameters.every((p) => !p.required))) {
+    const res = await download({}, TEST_ADMIN_KEY, {}, spreadsheet.name);
+    expect(res.status).toBe(200);
+    expect(parseCsv((await res.text()).replace(/^\uFEFF/, ''))[0]).toEqual(spreadsheet.columns);
+  }
+  const refused = await download({ nothing: '1' }, TEST_ADMIN_KEY, {}, 'request-performance');
+  expect(((await refused.json()) as { errors: { message: string }[] }).errors[0].message).toContain(
+    `its parameters are: ${performance.parameters.map((p) => p.name).join(', ')}.`,
+  );
+});
+
 test('the councils’ action items: what each party owes, as councilActionItems lists them, booleans in words', async () => {
   const [district] = await gateway.platform.orm.em
     .fork()

@@ -1,5 +1,6 @@
 import { Ctx, Field, ObjectType, Query, Resolver } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
+import { currentLocale } from '../i18n/catalog.js';
 import type { GongzhiContext } from '../context.js';
 import { BoundedList } from './bounded-list.js';
 
@@ -51,6 +52,41 @@ export class EventTypeInfo {
   payload!: EventPayloadFieldInfo[];
 }
 
+@ObjectType({ description: 'A parameter of a spreadsheet download: ?name=value (a list by commas).' })
+export class SpreadsheetExportParameter {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { description: 'Its GraphQL type as the query takes it, e.g. ID!, DateTimeISO or [RequestStatus!].' })
+  type!: string;
+
+  @Field(() => Boolean, { description: 'True when the download is refused without it.' })
+  required!: boolean;
+
+  @Field(() => String, { nullable: true })
+  description!: string | null;
+}
+
+@ObjectType({ description: 'A list this server downloads as a spreadsheet (台账导出): GET its path with a credential.' })
+export class SpreadsheetExportInfo {
+  @Field(() => String, { description: 'Kebab-case, e.g. requests.' })
+  name!: string;
+
+  @Field(() => String, { description: 'What a row is.' })
+  description!: string;
+
+  @Field(() => String, { description: 'Where it is downloaded: /export/<name>.csv.' })
+  path!: string;
+
+  @BoundedList("the variables of an export's query, fixed by its declaration")
+  @Field(() => [SpreadsheetExportParameter])
+  parameters!: SpreadsheetExportParameter[];
+
+  @BoundedList("the columns of an export's rows, fixed by its declaration")
+  @Field(() => [String], { description: "The file's headings, in order, in the request's language." })
+  columns!: string[];
+}
+
 @Resolver()
 export class PlatformResolver {
   @Query(() => String, { description: 'The version of @gongzhi/core this server runs.' })
@@ -70,6 +106,30 @@ export class PlatformResolver {
   @Query(() => [PluginInfo], { description: 'The plugins this server runs, in load order.' })
   plugins(@Ctx() ctx: GongzhiContext): PluginInfo[] {
     return ctx.platform.plugins.map((p) => Object.assign(new PluginInfo(), p));
+  }
+
+  @BoundedList("the exports core and the server's plugins declare")
+  @Query(() => [SpreadsheetExportInfo], {
+    description: 'The lists this server downloads as spreadsheets (/export/<name>.csv), with their parameters and columns.',
+  })
+  spreadsheetExports(@Ctx() ctx: GongzhiContext): SpreadsheetExportInfo[] {
+    const locale = currentLocale();
+    return ctx.platform.spreadsheetExports.map((e) =>
+      Object.assign(new SpreadsheetExportInfo(), {
+        name: e.name,
+        description: e.description,
+        path: `/export/${e.name}.csv`,
+        parameters: e.parameters.map((p) =>
+          Object.assign(new SpreadsheetExportParameter(), {
+            name: p.name,
+            type: String(p.type),
+            required: p.required,
+            description: p.description,
+          }),
+        ),
+        columns: e.columnList.map((c) => c.heading[locale]),
+      }),
+    );
   }
 
   @BoundedList("the events core and the server's plugins declare")

@@ -2,6 +2,7 @@ import {
   type FieldNode,
   getNamedType,
   type GraphQLField,
+  type GraphQLInputType,
   type GraphQLInterfaceType,
   type GraphQLObjectType,
   type GraphQLSchema,
@@ -9,6 +10,7 @@ import {
   isInputObjectType,
   isInterfaceType,
   isLeafType,
+  isNonNullType,
   isObjectType,
   Kind,
   type NamedTypeNode,
@@ -64,10 +66,25 @@ export interface ExportColumn {
   worded: boolean;
 }
 
-/** An export checked against the schema: its document parsed once, its root field and columns known. */
+/** A parameter of a download (`?under=…`): a variable of the export's query, or a field of an input object variable. */
+export interface ExportParameter {
+  name: string;
+  /** The variable it fills. */
+  variable: string;
+  /** The input object's field it fills, when the variable is an input object (`filter.status`). */
+  field?: string;
+  type: GraphQLInputType;
+  /** Whether the download is refused without it (a non-null variable, or a non-null field of one). */
+  required: boolean;
+  description: string | null;
+}
+
+/** An export checked against the schema: its document parsed once, its root field, parameters and columns known. */
 export interface CheckedExport extends SpreadsheetExport {
   owner: string;
   document: ReturnType<typeof parse>;
+  /** The download's parameters, in the query's order (`after` is the export's own). */
+  parameters: readonly ExportParameter[];
   /** The response keys from the root to the connection whose `nodes` are the rows (`['places']`, `['node', 'statement']`). */
   path: readonly string[];
   columnList: readonly ExportColumn[];
@@ -152,15 +169,29 @@ export function checkSpreadsheetExports(
       fail('does not take $after: String', "declare $after: String and pass it as the connection's after");
     }
     // The download's parameters: an input object variable's fields, any other variable's name; one meaning each.
-    const parameters = new Set<string>();
+    const parameters: ExportParameter[] = [];
     for (const definition of operation.variableDefinitions ?? []) {
-      if (definition.variable.name.value === 'after') continue;
-      const type = typeFromAST(schema, definition.type as NamedTypeNode);
+      const variable = definition.variable.name.value;
+      if (variable === 'after') continue;
+      const type = typeFromAST(schema, definition.type as NamedTypeNode) as GraphQLInputType | undefined;
       const named = type ? getNamedType(type) : undefined;
-      for (const parameter of isInputObjectType(named) ? Object.keys(named.getFields()) : [definition.variable.name.value]) {
-        if (parameters.has(parameter))
-          fail(`has two parameters named ${parameter}`, 'rename a variable, or read the filter from one input');
-        parameters.add(parameter);
+      const required = !!type && isNonNullType(type);
+      const own = isInputObjectType(named)
+        ? Object.values(named.getFields()).map((f) => ({
+            name: f.name,
+            variable,
+            field: f.name,
+            type: f.type,
+            required: required && isNonNullType(f.type),
+            description: f.description ?? null,
+          }))
+        : type
+          ? [{ name: variable, variable, type, required, description: null }]
+          : [];
+      for (const parameter of own) {
+        if (parameters.some((p) => p.name === parameter.name))
+          fail(`has two parameters named ${parameter.name}`, 'rename a variable, or read the filter from one input');
+        parameters.push(parameter);
       }
     }
     // The connection: the root field, or a field under it reached by one field a level (an inline
@@ -225,6 +256,6 @@ export function checkSpreadsheetExports(
     const selected = new Set(columnList.map((c) => c.path.join('.')));
     const stray = Object.keys(spreadsheet.columns).find((path) => !selected.has(path));
     if (stray) fail(`heads a column ${stray} its query does not select`, `select ${stray} in nodes { … }, or drop its heading`);
-    return { ...spreadsheet, owner, document, path, columnList };
+    return { ...spreadsheet, owner, document, parameters, path, columnList };
   });
 }
