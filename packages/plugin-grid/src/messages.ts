@@ -143,6 +143,11 @@ export const gridMessages = defineMessages('grid', {
     en: '"input.visitedOn" ({on}) is in the future; give the day the visit took place, today ({day}) at the latest.',
     'zh-CN': '"input.visitedOn"（{on}）是将来的日期；请填写走访当天的日期，最晚为今天（{day}）。',
   },
+  photosNeedRequest: {
+    code: 'BAD_USER_INPUT',
+    en: '"{field}": a finding keeps its photos on the request it opens; give openRequest: true, or no photos.',
+    'zh-CN': '"{field}"：发现问题的照片随其转成的诉求保存；请设置 openRequest: true，或不附照片。',
+  },
   emptySayWhatFound: {
     code: 'BAD_USER_INPUT',
     en: '"{field}" must not be empty: say what was found.',

@@ -1,3 +1,4 @@
+import { runCommand, toGlobalId, uploadPhoto } from '@gongzhi/core';
 import { problemOf } from '@gongzhi/core/testing';
 import { as, assignWorker, createGrid, createWorld, mutate, problem, type World } from './world.js';
 
@@ -406,4 +407,42 @@ test("the people's-conditions ledger (民情账): gridVisits by grid, place, wor
     code: 'BAD_USER_INPUT',
     field: 'filter.to',
   });
+});
+
+test('a finding’s photos are those of the request it opens; a photo refused is named where the worker gave it', async () => {
+  // A 1×1 PNG, uploaded as POST /photos keeps it.
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+  const upload = async (who: { uuid: string }) => {
+    const kept = await runCommand(w.app.platform.createContext({ id: who.uuid, kind: 'person' }), uploadPhoto, {
+      contentType: 'image/png',
+      bytes: png,
+    });
+    if (!kept.ok) throw new Error(kept.errors.map((e) => e.message).join(' '));
+    return toGlobalId('PhotoUpload', kept.value.uuid);
+  };
+  const V = `mutation($input: RecordGridVisitInput!) { recordGridVisit(input: $input) {
+    visit { findings { nodes { request { photos { nodes { url addedBy { name } } } } } } } errors { code field } } }`;
+  const visit = async (findings: Record<string, unknown>[]) =>
+    (await w.app.run(V, { input: { householdId: w.place.h201.id, findings } }, as(w.person.wang))).recordGridVisit;
+  const photo = await upload(w.person.wang);
+  const done = await visit([{ description: '楼道堆放杂物，堵塞消防通道', openRequest: true, photoUploadIds: [photo] }]);
+  expect(done.errors).toEqual([]);
+  expect(done.visit.findings.nodes[0].request.photos.nodes).toEqual([
+    { url: expect.stringMatching(/^\/photos\/[0-9a-f-]{36}\?expires=\d+&signature=[\w-]+$/), addedBy: { name: '王小丽' } },
+  ]);
+  const before = await count('grid.grid_visit');
+  // The same picture again, on the second finding: refused there, and nothing of the visit is written.
+  const again = await visit([
+    { description: '单元门禁损坏', openRequest: true },
+    { description: '又拍了一张', openRequest: true, photoUploadIds: [photo] },
+  ]);
+  expect(again.errors).toEqual([{ code: 'CONFLICT', field: 'input.findings.1.photoUploadIds.0' }]);
+  // Photos with no request to keep them; another worker's picture, as a made-up id.
+  expect((await visit([{ description: '无需转办', photoUploadIds: [await upload(w.person.wang)] }])).errors).toEqual([
+    { code: 'BAD_USER_INPUT', field: 'input.findings.0.photoUploadIds' },
+  ]);
+  expect((await visit([{ description: '借用照片', openRequest: true, photoUploadIds: [await upload(w.person.dong)] }])).errors).toEqual([
+    { code: 'NOT_FOUND', field: 'input.findings.0.photoUploadIds.0' },
+  ]);
+  expect(await count('grid.grid_visit')).toBe(before);
 });

@@ -145,6 +145,18 @@ function attach<E extends GraphQLError>(err: E, message: Message<object>, params
   return err;
 }
 
+/**
+ * The same outcome about another input: a command run inside another (`uow.run`) names its own
+ * input (`input.photoUploadIds.0`), which the outer command's client knows by another path
+ * (`input.findings.2.photoUploadIds.0`). Same code, words (in every locale) and extensions.
+ */
+export function errorAt(error: DomainError, field: string): DomainError {
+  const { code: _code, field: _field, argument: _argument, ...extensions } = error.extensions;
+  const moved = new DomainError(ISSUED_BY_CATALOG, error.code, error.message, field, extensions);
+  const localized = (error as { [LOCALIZED]?: Localized })[LOCALIZED];
+  return localized ? attach(moved, localized.message, localized.params) : moved;
+}
+
 /** The message of `error` in `locale`, when it was made from a catalog message; else undefined. */
 export function localizedMessage(error: unknown, locale: Locale): string | undefined {
   const localized = (error as { [LOCALIZED]?: Localized } | null)?.[LOCALIZED];

@@ -1,7 +1,10 @@
 import {
   defineCommand,
+  DomainError,
+  errorAt,
   type Named,
   Person,
+  type PhotoUpload,
   type Place,
   PlaceType,
   type Request,
@@ -32,6 +35,8 @@ export interface FindingDraft {
   title?: string | null;
   kind: RequestKind;
   priority?: RequestPriority | null;
+  /** Pictures the worker uploaded (`POST /photos`), the photos of the request it opens. */
+  photoUploads?: readonly Named<PhotoUpload>[] | null;
 }
 
 /** The title of a finding's request: the one given, else the description's first 60 characters. */
@@ -45,7 +50,14 @@ function requestTitle(finding: { title?: string | null; description: string }, f
 function openRequest(
   uow: UnitOfWork,
   household: Place,
-  finding: { description: string; category?: string | null; title: string; kind: RequestKind; priority?: RequestPriority | null },
+  finding: {
+    description: string;
+    category?: string | null;
+    title: string;
+    kind: RequestKind;
+    priority?: RequestPriority | null;
+    photoUploads?: readonly Named<PhotoUpload>[] | null;
+  },
   requester: Person,
 ): Promise<Request> {
   return uow.run(submitRequest, {
@@ -56,6 +68,7 @@ function openRequest(
     place: household,
     category: finding.category ?? null,
     priority: finding.priority ?? null,
+    photoUploads: finding.photoUploads ?? null,
     requester,
   });
 }
@@ -85,7 +98,11 @@ async function recordFindings(
     const finding = uow.em.create(GridFinding, { visit, description, category, createdAt: uow.now() });
     if (f.openRequest) {
       const title = requestTitle(f, `input.findings.${i}.title`);
-      finding.request = await openRequest(uow, visit.household, { ...f, description, category, title }, requester);
+      finding.request = await openRequest(uow, visit.household, { ...f, description, category, title }, requester).catch((err: unknown) => {
+        // The request's photos are this finding's: a refused one is named where the worker gave it.
+        const photos = err instanceof DomainError ? /^input\.photoUploadIds(\..*)?$/.exec(err.field ?? '') : null;
+        throw photos ? errorAt(err as DomainError, `input.findings.${i}.photoUploadIds${photos[1] ?? ''}`) : err;
+      });
       requestIds.push(finding.request.uuid);
     }
     await uow.em.flush();
@@ -128,6 +145,10 @@ export const recordGridVisit = defineCommand<
       if (!f.description.trim()) {
         const field = `input.findings.${i}.description`;
         throw gridMessages.emptySayWhatFound.error({ field }, field);
+      }
+      if (f.photoUploads?.length && !f.openRequest) {
+        const field = `input.findings.${i}.photoUploadIds`;
+        throw gridMessages.photosNeedRequest.error({ field }, field);
       }
     });
     if (household.type !== PlaceType.HOUSEHOLD) {

@@ -1,4 +1,4 @@
-import { Person, Place, type Ref, RefField, RequestKind, RequestPriority } from '@gongzhi/core';
+import { Person, PhotoUpload, Place, type Ref, RefField, RequestKind, RequestPriority } from '@gongzhi/core';
 import { Field, InputType } from 'type-graphql';
 import { Grid } from '../grid/grid.entity.js';
 import { GridVisitCheck } from './visit.entity.js';
@@ -22,6 +22,12 @@ export class GridFindingInput {
 
   @Field(() => RequestPriority, { nullable: true })
   priority?: RequestPriority | null;
+
+  @RefField(() => [PhotoUpload], {
+    nullable: true,
+    description: 'Pictures you uploaded (POST /photos), the photos of the request it opens (with openRequest: true): at most 9.',
+  })
+  photoUploadIds?: Ref<PhotoUpload>[] | null;
 }
 
 @InputType({ description: 'A household visit (入户走访) as the grid worker records it.' })

@@ -104,7 +104,7 @@ export class GridVisitResolver {
       met: input.metPersonIds,
       checks: input.checks.map((c) => ({ item: c.item, ok: c.ok, note: c.note ?? null })),
       notes: input.notes ?? null,
-      findings: input.findings.map((f) => ({ ...f })),
+      findings: input.findings.map(({ photoUploadIds, ...f }) => ({ ...f, photoUploads: photoUploadIds ?? null })),
     });
   }
 
