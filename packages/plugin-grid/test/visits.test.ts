@@ -421,7 +421,7 @@ test('a finding’s photos are those of the request it opens; a photo refused is
     return toGlobalId('PhotoUpload', kept.value.uuid);
   };
   const V = `mutation($input: RecordGridVisitInput!) { recordGridVisit(input: $input) {
-    visit { findings { nodes { request { photos { nodes { url addedBy { name } } } } } } } errors { code field } } }`;
+    visit { findings { nodes { id request { photos { nodes { url addedBy { name } } } } } } } errors { code field } } }`;
   const visit = async (findings: Record<string, unknown>[]) =>
     (await w.app.run(V, { input: { householdId: w.place.h201.id, findings } }, as(w.person.wang))).recordGridVisit;
   const photo = await upload(w.person.wang);
@@ -445,4 +445,17 @@ test('a finding’s photos are those of the request it opens; a photo refused is
     { code: 'NOT_FOUND', field: 'input.findings.0.photoUploadIds.0' },
   ]);
   expect(await count('grid.grid_visit')).toBe(before);
+
+  // A finding recorded without a request gets one later, with the photos taken then.
+  const later = await visit([{ description: '窗户玻璃破损' }, { description: '楼梯扶手松动' }]);
+  expect(later.errors).toEqual([]);
+  const [glass, rail] = later.visit.findings.nodes.map((f: { id: string }) => f.id);
+  const O = `mutation($f: ID!, $p: [ID!]) { openRequestFromFinding(findingId: $f, photoUploadIds: $p) {
+    finding { request { photos { nodes { addedBy { name } } } } } errors { code field } } }`;
+  const open = async (f: string, p: string[]) => (await w.app.run(O, { f, p }, as(w.person.wang))).openRequestFromFinding;
+  const second = await upload(w.person.wang);
+  const opened = await open(glass, [second]);
+  expect(opened.errors).toEqual([]);
+  expect(opened.finding.request.photos.nodes).toEqual([{ addedBy: { name: '王小丽' } }]);
+  expect((await open(rail, [second])).errors).toEqual([{ code: 'CONFLICT', field: 'photoUploadIds.0' }]);
 });

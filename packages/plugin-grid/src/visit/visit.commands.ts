@@ -46,7 +46,11 @@ function requestTitle(finding: { title?: string | null; description: string }, f
   return title;
 }
 
-/** Opens a request for a finding at `household` (channel HOUSEHOLD_VISIT), in the worker's name and with their authority. */
+/**
+ * Opens a request for a finding at `household` (channel HOUSEHOLD_VISIT), in the worker's name and
+ * with their authority. A photo core refuses (`input.photoUploadIds.N`) is named where the worker
+ * gave it: `photosField` (`input.findings.2.photoUploadIds`, `photoUploadIds`).
+ */
 function openRequest(
   uow: UnitOfWork,
   household: Place,
@@ -59,18 +63,24 @@ function openRequest(
     photoUploads?: readonly Named<PhotoUpload>[] | null;
   },
   requester: Person,
+  photosField: string,
 ): Promise<Request> {
-  return uow.run(submitRequest, {
-    kind: finding.kind,
-    channel: RequestChannel.HOUSEHOLD_VISIT,
-    title: finding.title,
-    description: finding.description,
-    place: household,
-    category: finding.category ?? null,
-    priority: finding.priority ?? null,
-    photoUploads: finding.photoUploads ?? null,
-    requester,
-  });
+  return uow
+    .run(submitRequest, {
+      kind: finding.kind,
+      channel: RequestChannel.HOUSEHOLD_VISIT,
+      title: finding.title,
+      description: finding.description,
+      place: household,
+      category: finding.category ?? null,
+      priority: finding.priority ?? null,
+      photoUploads: finding.photoUploads ?? null,
+      requester,
+    })
+    .catch((err: unknown) => {
+      const photo = err instanceof DomainError ? /^input\.photoUploadIds(\..*)?$/.exec(err.field ?? '') : null;
+      throw photo ? errorAt(err as DomainError, `${photosField}${photo[1] ?? ''}`) : err;
+    });
 }
 
 /** The visit's day: the one given (not in the future), else today. */
@@ -98,11 +108,8 @@ async function recordFindings(
     const finding = uow.em.create(GridFinding, { visit, description, category, createdAt: uow.now() });
     if (f.openRequest) {
       const title = requestTitle(f, `input.findings.${i}.title`);
-      finding.request = await openRequest(uow, visit.household, { ...f, description, category, title }, requester).catch((err: unknown) => {
-        // The request's photos are this finding's: a refused one is named where the worker gave it.
-        const photos = err instanceof DomainError ? /^input\.photoUploadIds(\..*)?$/.exec(err.field ?? '') : null;
-        throw photos ? errorAt(err as DomainError, `input.findings.${i}.photoUploadIds${photos[1] ?? ''}`) : err;
-      });
+      const photosField = `input.findings.${i}.photoUploadIds`;
+      finding.request = await openRequest(uow, visit.household, { ...f, description, category, title }, requester, photosField);
       requestIds.push(finding.request.uuid);
     }
     await uow.em.flush();
@@ -187,33 +194,36 @@ export const recordGridVisit = defineCommand<
  * finding is locked, so two calls at once open one). The signed-in person must be a worker of
  * the grid covering the household.
  */
-export const openRequestFromFinding = defineCommand<{ finding: Named<GridFinding>; title?: string | null; kind: RequestKind }, GridFinding>(
-  {
-    name: 'grid.openRequestFromFinding',
-    lock: ['finding'],
-    async run(uow, { finding, title, kind }) {
-      const me = await uow.actingPerson();
-      if (finding.request) throw gridMessages.findingAlreadyOpenedRequest.error('findingId');
-      const visit = await uow.em.findOneOrFail(GridVisit, { uuid: finding.visit.uuid }, { populate: ['household'] });
-      await requireGridWorkerAt(uow, visit.household, me, 'findingId');
-      // The first person met asked for it, if the worker may name them; else the worker.
-      const met = visit.metPersonIds[0] ? await uow.em.findOne(Person, { uuid: visit.metPersonIds[0] }) : null;
-      const requester = met && (await uow.canSee(met)) ? met : me;
-      const request = await openRequest(
-        uow,
-        visit.household,
-        {
-          description: finding.description,
-          category: finding.category,
-          title: requestTitle({ title, description: finding.description }, 'title'),
-          kind,
-        },
-        requester,
-      );
-      finding.request = request;
-      await uow.em.flush();
-      await uow.emit('grid.finding-opened-request', { findingId: finding.uuid, requestId: request.uuid, placePath: request.placePath });
-      return finding;
-    },
+export const openRequestFromFinding = defineCommand<
+  { finding: Named<GridFinding>; title?: string | null; kind: RequestKind; photoUploads?: readonly Named<PhotoUpload>[] | null },
+  GridFinding
+>({
+  name: 'grid.openRequestFromFinding',
+  lock: ['finding'],
+  async run(uow, { finding, title, kind, photoUploads }) {
+    const me = await uow.actingPerson();
+    if (finding.request) throw gridMessages.findingAlreadyOpenedRequest.error('findingId');
+    const visit = await uow.em.findOneOrFail(GridVisit, { uuid: finding.visit.uuid }, { populate: ['household'] });
+    await requireGridWorkerAt(uow, visit.household, me, 'findingId');
+    // The first person met asked for it, if the worker may name them; else the worker.
+    const met = visit.metPersonIds[0] ? await uow.em.findOne(Person, { uuid: visit.metPersonIds[0] }) : null;
+    const requester = met && (await uow.canSee(met)) ? met : me;
+    const request = await openRequest(
+      uow,
+      visit.household,
+      {
+        description: finding.description,
+        category: finding.category,
+        title: requestTitle({ title, description: finding.description }, 'title'),
+        kind,
+        photoUploads,
+      },
+      requester,
+      'photoUploadIds',
+    );
+    finding.request = request;
+    await uow.em.flush();
+    await uow.emit('grid.finding-opened-request', { findingId: finding.uuid, requestId: request.uuid, placePath: request.placePath });
+    return finding;
   },
-);
+});

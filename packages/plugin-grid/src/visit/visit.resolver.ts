@@ -13,6 +13,7 @@ import {
   payloadType,
   perform,
   Person,
+  PhotoUpload,
   Place,
   type Ref,
   RefArg,
@@ -116,9 +117,19 @@ export class GridVisitResolver {
     @RefArg('findingId', () => GridFinding) finding: Ref<GridFinding>,
     @Arg('title', () => String, { nullable: true }) title: string | null | undefined,
     @Arg('kind', () => RequestKind, { defaultValue: RequestKind.NEED }) kind: RequestKind,
+    @RefArg('photoUploadIds', () => [PhotoUpload], {
+      nullable: true,
+      description: 'Pictures you uploaded (POST /photos), the photos of the request it opens: at most 9.',
+    })
+    photoUploads: Ref<PhotoUpload>[] | null | undefined,
     @Ctx() ctx: GongzhiContext,
   ) {
-    return perform(ctx, GridFindingPayload, openRequestFromFinding, { finding, title: title ?? null, kind });
+    return perform(ctx, GridFindingPayload, openRequestFromFinding, {
+      finding,
+      title: title ?? null,
+      kind,
+      photoUploads: photoUploads ?? null,
+    });
   }
 
   @Query(() => GridCoverage, {
