@@ -21,6 +21,7 @@ import { PersonResolver, PersonRolesResolver } from './person/person.resolver.js
 import { Organization } from './organization/organization.entity.js';
 import { OrganizationMember } from './organization/organization-member.entity.js';
 import {
+  OrganizationFormerMembersResolver,
   OrganizationMembersResolver,
   OrganizationResolver,
   PersonOrganizationsResolver,
@@ -40,6 +41,8 @@ import { apiKeyRotationGrace } from './migrations/core/0033_api_key_rotation_gra
 import { requestPhotos } from './migrations/core/0034_request_photos.js';
 import { requestDueReminders } from './migrations/core/0035_request_due_reminders.js';
 import { photoUploads } from './migrations/core/0036_photo_uploads.js';
+import { organizationFormerMembers } from './migrations/core/0037_organization_former_members.js';
+import { OrganizationFormerMember } from './organization/organization-former-member.entity.js';
 import type { ScheduledTask } from './plugin/scheduled-task.js';
 import type { SpreadsheetExport } from './plugin/spreadsheet-export.js';
 import { requestsExport } from './request/request.export.js';
@@ -126,6 +129,7 @@ export const coreModule: {
     CareProfile,
     Organization,
     OrganizationMember,
+    OrganizationFormerMember,
     Request,
     RequestTimelineEntry,
     RequestPhoto,
@@ -171,6 +175,7 @@ export const coreModule: {
     requestPhotos,
     requestDueReminders,
     photoUploads,
+    organizationFormerMembers,
   ],
   resolvers: [
     PlatformResolver,
@@ -181,6 +186,7 @@ export const coreModule: {
     PersonRolesResolver,
     OrganizationResolver,
     OrganizationMembersResolver,
+    OrganizationFormerMembersResolver,
     PersonOrganizationsResolver,
     PlaceOrganizationsResolver,
     RequestResolver,

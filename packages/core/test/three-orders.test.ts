@@ -1,5 +1,6 @@
 import {
   type Caller,
+  localDate,
   Organization,
   OrganizationKind,
   OrganizationMember,
@@ -272,6 +273,30 @@ describe('three orders: 点单 → 下单 → 接单', () => {
       id: membership,
     });
     expect(log.auditLog.nodes).toEqual([{ action: 'organization.removeMember', operation: 'delete' }]);
+
+    // Who was a member, from when to when, stays on record: for the unit's managers, and the leaver sees their own.
+    const FORMER = `query($o: ID!) { node(id: $o) { ... on Organization { formerMembers { nodes { id person { name } role joinedOn leftOn } } } } }`;
+    const today = localDate(new Date(), 'Asia/Shanghai');
+    const record = {
+      id: expect.any(String),
+      person: { name: leaver.name },
+      role: expect.any(String),
+      joinedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      leftOn: today,
+    };
+    const [former] = (await app.run(FORMER, { o: hospital.id })).node.formerMembers.nodes;
+    expect(former).toEqual(record);
+    const OWN = `query($id: ID!) { node(id: $id) { ... on OrganizationFormerMember { leftOn organization { name } } } }`;
+    expect((await app.run(OWN, { id: former.id }, { caller: as(leaver) })).node).toEqual({ leftOn: today, organization: null });
+    expect((await app.run(OWN, { id: former.id }, { caller: as(person.volunteer) })).node).toBeNull();
+    // Joining again is a membership of its own; the one that ended stays where it was.
+    const rejoined = await app.run(
+      `mutation($o: ID!, $p: ID!) { addOrganizationMember(organizationId: $o, personId: $p, role: "护士", joinedOn: "${today}") {
+        member { joinedOn } errors { code message field } } }`,
+      { o: hospital.id, p: leaver.id },
+    );
+    expect(rejoined.addOrganizationMember).toEqual({ member: { joinedOn: today }, errors: [] });
+    expect((await app.run(FORMER, { o: hospital.id })).node.formerMembers.nodes).toEqual([record]);
   });
 });
 

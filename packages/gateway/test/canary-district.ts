@@ -134,6 +134,17 @@ export async function createCanaryWorld(options: { communities?: number } = {}):
         { o: canary.Organization, p: ids[n('金丝雀居民')] },
       )
     ).addOrganizationMember.member.id;
+    // A membership that ended: the canary social worker joined and left.
+    const leaving = (
+      await sys(
+        `mutation ($o: ID!, $p: ID!) { addOrganizationMember(organizationId: $o, personId: $p, role: "委员", joinedOn: "2020-01-01") { member { id } errors { code message field } } }`,
+        { o: canary.Organization, p: ids[n('金丝雀社工')] },
+      )
+    ).addOrganizationMember.member.id;
+    await sys(`mutation ($m: ID!) { removeOrganizationMember(id: $m) { errors { code message field } } }`, { m: leaving });
+    canary.OrganizationFormerMember = (
+      await sys(`query ($o: ID!) { node(id: $o) { ... on Organization { formerMembers { nodes { id } } } } }`, { o: canary.Organization })
+    ).node.formerMembers.nodes[0].id;
     canary.Request = (
       await sys(
         `mutation ($p: ID!, $r: ID!) { submitRequest(input: { kind: NEED, channel: PHONE, title: "金丝雀工单", description: "金丝雀", placeId: $p, requesterId: $r }) { request { id } } }`,

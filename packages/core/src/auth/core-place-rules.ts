@@ -9,6 +9,7 @@ import { organizationMemberIds } from '../organization/organization.queries.js';
 import { Place } from '../place/place.entity.js';
 import { Request } from '../request/request.entity.js';
 import { PhotoUpload } from '../request/photo-upload.entity.js';
+import { OrganizationFormerMember } from '../organization/organization-former-member.entity.js';
 import { RequestPhoto } from '../request/request-photo.entity.js';
 import { RequestTimelineEntry } from '../request/request-timeline-entry.entity.js';
 import { ApiKey } from './api-key.entity.js';
@@ -54,6 +55,12 @@ export const corePlaceRules: PlaceRule[] = [
     entity: OrganizationMember,
     place: async (member: OrganizationMember, ctx) => refId((await loadById(ctx, Organization, refId(member.organization)!))?.place),
     owners: (member: OrganizationMember) => [refId(member.person)],
+  },
+  // A membership that ended is seen where the organisation is, and by who held it.
+  {
+    entity: OrganizationFormerMember,
+    place: async (former: OrganizationFormerMember, ctx) => refId((await loadById(ctx, Organization, refId(former.organization)!))?.place),
+    owners: (former: OrganizationFormerMember) => [refId(former.person)],
   },
   {
     entity: Request,

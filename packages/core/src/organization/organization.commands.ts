@@ -6,6 +6,8 @@ import { refId } from '../graphql/loaders.js';
 import { OPEN_STATUSES, Request } from '../request/request.entity.js';
 import type { Person } from '../person/person.entity.js';
 import type { Place } from '../place/place.entity.js';
+import { localDate } from '../calendar.js';
+import { OrganizationFormerMember } from './organization-former-member.entity.js';
 import { OrganizationMember } from './organization-member.entity.js';
 import { Organization, type OrganizationKind } from './organization.entity.js';
 import { coreMessages } from '../i18n/core-messages.js';
@@ -66,7 +68,8 @@ export const updateOrganization = defineCommand<
  * Takes a person off an organisation (they left the partner unit, the owners' committee…); needs
  * `people.manage` at its place, as adding them did. From the commit on they no longer see or take
  * what was dispatched to it, nor vote for its council seat; the audit log keeps who was a member
- * and who took them off. Joining again is a new `addOrganizationMember`. Refused while they hold
+ * and who took them off, and `Organization.formerMembers` who was a member from when to when.
+ * Joining again is a new `addOrganizationMember`. Refused while they hold
  * open requests dispatched to it: the community gives those to someone else first.
  */
 export const removeOrganizationMember = defineCommand<{ member: Named<OrganizationMember> }, OrganizationMember>({
@@ -82,6 +85,15 @@ export const removeOrganizationMember = defineCommand<{ member: Named<Organizati
       status: { $in: [...OPEN_STATUSES] },
     });
     if (held) throw coreMessages.memberHoldsUnitWork.error({ held, organizationName: organization.name }, 'id');
+    // Who was a member when stays on record (Organization.formerMembers); the membership goes.
+    uow.em.create(OrganizationFormerMember, {
+      organization: member.organization,
+      person: member.person,
+      role: member.role,
+      joinedOn: member.joinedOn,
+      leftOn: localDate(uow.now(), uow.timeZone),
+      createdAt: uow.now(),
+    });
     uow.em.remove(member);
     await uow.em.flush();
     return member;

@@ -10,6 +10,7 @@ import { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
 import { type ConnectionOrder, ConnectionArgs, ConnectionPage, connectionType, findPage, loadPageThrough } from '../relay/connection.js';
 import { addOrganizationMember, createOrganization, removeOrganizationMember, updateOrganization } from './organization.commands.js';
+import { OrganizationFormerMember } from './organization-former-member.entity.js';
 import { OrganizationMember } from './organization-member.entity.js';
 import { Organization, OrganizationKind } from './organization.entity.js';
 
@@ -112,6 +113,18 @@ export const PlaceOrganizationsResolver = hasMany(
   {
     order: BY_NAME,
     description: 'Organisations belonging to this very place, by name, a page at a time.',
+  },
+);
+
+/** Adds `Organization.formerMembers`. */
+export const OrganizationFormerMembersResolver = hasMany(
+  () => Organization,
+  'formerMembers',
+  () => OrganizationFormerMember,
+  'organization',
+  {
+    order: { keys: ['leftOn', 'createdAt', 'uuid'], direction: 'desc' },
+    description: 'Memberships that ended, latest left first, a page at a time: who was a member from when to when.',
   },
 );
 

@@ -18,6 +18,7 @@ export const corePersonalData: PersonalDataPolicy = {
     CareProfile: 'deleted',
     PersonRole: 'deleted: the person holds no role any more',
     OrganizationMember: 'deleted',
+    OrganizationFormerMember: 'deleted: the memberships the person had',
     Webhook: 'deleted, with its deliveries: webhooks the person owned',
     Request:
       "kept as the record of the service: the callback phone cleared on the person's requests; requester, assignee and praised person show the pseudonymised row",
@@ -35,6 +36,7 @@ export const corePersonalData: PersonalDataPolicy = {
       CareProfile: await erasedRows(uow, 'DELETE FROM care_profile WHERE person_id = ?', [id]),
       PersonRole: await erasedRows(uow, 'DELETE FROM person_role WHERE person_id = ?', [id]),
       OrganizationMember: await erasedRows(uow, 'DELETE FROM organization_member WHERE person_id = ?', [id]),
+      OrganizationFormerMember: await erasedRows(uow, 'DELETE FROM organization_former_member WHERE person_id = ?', [id]),
       Webhook: await erasedRows(uow, "DELETE FROM webhook WHERE owner_kind = 'person' AND owner_id = ?", [id]),
       RequestPhoto: await photosErased(uow, id),
       PhotoUpload: await erasedRows(uow, 'DELETE FROM photo_upload WHERE owner_id = ?', [id]),
