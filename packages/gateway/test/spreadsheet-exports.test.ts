@@ -317,7 +317,7 @@ test('a plugin’s export: the volunteers’ service hours, as volunteerServiceE
   const none = await download({}, TEST_ADMIN_KEY, {}, 'people');
   expect(none.status).toBe(404);
   expect(((await none.json()) as { errors: { message: string }[] }).errors[0].message).toBe(
-    'No export at /export/people.csv; the exports are: /export/requests.csv, /export/request-performance.csv, /export/grid-visits.csv, /export/volunteer-service.csv, /export/moral-bank-accounts.csv, /export/moral-bank-statement.csv, /export/moral-bank-bookings.csv, /export/council-action-items.csv.',
+    'No export at /export/people.csv; the exports are: /export/requests.csv, /export/request-performance.csv, /export/grid-visits.csv, /export/grid-attention.csv, /export/volunteer-service.csv, /export/moral-bank-accounts.csv, /export/moral-bank-statement.csv, /export/moral-bank-bookings.csv, /export/council-action-items.csv.',
   );
 });
 
@@ -336,6 +336,7 @@ test('spreadsheetExports lists every download with its parameters and headings, 
     '/export/requests.csv',
     '/export/request-performance.csv',
     '/export/grid-visits.csv',
+    '/export/grid-attention.csv',
     '/export/volunteer-service.csv',
     '/export/moral-bank-accounts.csv',
     '/export/moral-bank-statement.csv',
@@ -584,4 +585,38 @@ test('how each community’s requests were handled (诉求办理情况统计表)
   // The demo's districts had requests: at least one place, every rate a fraction of at most four places.
   expect(rows.length).toBeGreaterThan(0);
   for (const row of rows) for (const rate of [row[4], row[7], row[10], row[14]]) expect(rate).toMatch(/^(|0|1|0\.\d{1,4})$/);
+});
+
+test('the people’s-conditions map (民情图台账): the marked places under one, red first, as gridAttentionMap lists them', async () => {
+  const [district] = await gateway.platform.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ id: string }[]>(`SELECT id FROM place WHERE parent_id IS NULL ORDER BY code LIMIT 1`);
+  const underId = toGlobalId('Place', district.id);
+  const sheet = async (params: Record<string, string>) => {
+    const res = await download({ underId, ...params }, TEST_ADMIN_KEY, { 'accept-language': 'zh-CN' }, 'grid-attention');
+    expect(res.status).toBe(200);
+    return parseCsv((await res.text()).replace(/^\uFEFF/, ''));
+  };
+  const [header, ...rows] = await sheet({});
+  expect(header).toEqual(['地点', '所属', '关注等级', '原等级', '原因', '标记人', '标记时间']);
+  const { data } = await postGraphQL(
+    gateway.server.url,
+    'query($u: ID!) { gridAttentionMap(underId: $u) { marks(first: 100) { nodes { place { name } level reason } } } }',
+    { u: underId },
+  );
+  const words: Record<string, string> = { RED: '红色', ORANGE: '橙色', GREEN: '绿色' };
+  expect(rows.map((r) => [r[0], r[2], r[4]])).toEqual(
+    data.gridAttentionMap.marks.nodes.map((n: { place: { name: string }; level: string; reason: string }) => [
+      n.place.name,
+      words[n.level],
+      n.reason,
+    ]),
+  );
+  expect(rows.length).toBeGreaterThan(1);
+  // Its parameters are the query's: the orange ones alone (the demo's old man living alone, now reconnected).
+  const [, ...orange] = await sheet({ levels: 'ORANGE' });
+  expect(orange.length).toBeGreaterThan(0);
+  expect(orange.map((r) => r[0])).toEqual(rows.filter((r) => r[2] === '橙色').map((r) => r[0]));
+  expect(orange.length).toBeLessThan(rows.length);
 });

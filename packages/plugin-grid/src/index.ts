@@ -29,6 +29,7 @@ import { createGridServices } from './services.js';
 import { GridReport, GridReporter } from './reporter/reporter.entity.js';
 import { GridReporterResolver, PersonLittleBeesResolver } from './reporter/reporter.resolver.js';
 import { GridFinding, GridVisit } from './visit/visit.entity.js';
+import { attentionExport } from './attention/attention.export.js';
 import { visitLedgerExport } from './visit/visit.export.js';
 import { GridCoverageResolver, GridVisitResolver, PlaceGridVisitsResolver } from './visit/visit.resolver.js';
 import { routeRequest, routingInterest } from './work/work.commands.js';
@@ -133,7 +134,7 @@ export const plugin = definePlugin<GridOptions>({
     );
   },
   scheduledTasks: [escalationTask],
-  spreadsheetExports: [visitLedgerExport],
+  spreadsheetExports: [visitLedgerExport, attentionExport],
   seed: seedGridDemo,
 });
 
