@@ -317,7 +317,7 @@ test('a plugin’s export: the volunteers’ service hours, as volunteerServiceE
   const none = await download({}, TEST_ADMIN_KEY, {}, 'people');
   expect(none.status).toBe(404);
   expect(((await none.json()) as { errors: { message: string }[] }).errors[0].message).toBe(
-    'No export at /export/people.csv; the exports are: /export/requests.csv, /export/request-performance.csv, /export/grid-visits.csv, /export/grid-attention.csv, /export/volunteer-service.csv, /export/moral-bank-accounts.csv, /export/moral-bank-statement.csv, /export/moral-bank-bookings.csv, /export/council-action-items.csv.',
+    'No export at /export/people.csv; the exports are: /export/requests.csv, /export/request-performance.csv, /export/grid-visits.csv, /export/grid-attention.csv, /export/volunteer-service.csv, /export/volunteer-shifts.csv, /export/moral-bank-accounts.csv, /export/moral-bank-statement.csv, /export/moral-bank-bookings.csv, /export/council-action-items.csv.',
   );
 });
 
@@ -338,6 +338,7 @@ test('spreadsheetExports lists every download with its parameters and headings, 
     '/export/grid-visits.csv',
     '/export/grid-attention.csv',
     '/export/volunteer-service.csv',
+    '/export/volunteer-shifts.csv',
     '/export/moral-bank-accounts.csv',
     '/export/moral-bank-statement.csv',
     '/export/moral-bank-bookings.csv',
@@ -619,4 +620,45 @@ test('the people’s-conditions map (民情图台账): the marked places under o
   expect(orange.length).toBeGreaterThan(0);
   expect(orange.map((r) => r[0])).toEqual(rows.filter((r) => r[2] === '橙色').map((r) => r[0]));
   expect(orange.length).toBeLessThan(rows.length);
+});
+
+test('a team’s rota (排班表): its shifts as volunteerShifts lists them, with who is on each', async () => {
+  // The demo's candle-light team (烛光) and two of its members.
+  const members = await gateway.platform.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ team: string; person: string }[]>(
+      `SELECT m.team_id AS team, m.person_id AS person FROM volunteer.team_member m JOIN volunteer.team t ON t.id = m.team_id
+        WHERE t.name LIKE '%烛光%' ORDER BY m.person_id LIMIT 2`,
+    );
+  const teamId = toGlobalId('VolunteerTeam', members[0].team);
+  const span = { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 8 * 86_400_000).toISOString() };
+  const { data } = await postGraphQL(
+    gateway.server.url,
+    'query($t: ID!, $from: DateTimeISO!, $to: DateTimeISO!) { volunteerShifts(teamId: $t, from: $from, to: $to, first: 100) { nodes { id title startsAt } } }',
+    { t: teamId, ...span },
+  );
+  const shifts = data.volunteerShifts.nodes as { id: string; title: string; startsAt: string }[];
+  expect(shifts.length).toBeGreaterThan(1);
+  // Both sign up for the next shift to start.
+  const next = shifts.findIndex((shift) => Date.parse(shift.startsAt) > Date.now());
+  const tokens = await Promise.all(members.map((m) => signPersonToken(m.person, { secret: SECRET })));
+  const signups: string[] = [];
+  for (const token of tokens) {
+    const signed = await postGraphQL(
+      gateway.server.url,
+      'mutation($s: ID!) { signUpForVolunteerShift(shiftId: $s) { signup { id person { name } } errors { code message } } }',
+      { s: shifts[next].id },
+      token,
+    );
+    expect(signed.data.signUpForVolunteerShift.errors).toEqual([]);
+    signups.push(signed.data.signUpForVolunteerShift.signup.person.name);
+  }
+  const res = await download({ teamId, ...span }, TEST_ADMIN_KEY, { 'accept-language': 'zh-CN' }, 'volunteer-shifts');
+  expect(res.status).toBe(200);
+  const [header, ...rows] = parseCsv((await res.text()).replace(/^\uFEFF/, ''));
+  expect(header).toEqual(['班次', '地点', '开始时间', '结束时间', '名额', '已报名', '在岗志愿者', '签到时间', '取消时间', '取消原因']);
+  expect(rows.map((r) => r[0])).toEqual(shifts.map((s) => s.title));
+  expect(rows[next].slice(4, 7)).toEqual(['2', '2', signups.join('；')]);
+  expect(rows[next + 1].slice(4, 7)).toEqual(['2', '0', '']);
 });

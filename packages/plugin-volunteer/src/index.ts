@@ -1,5 +1,6 @@
 import { definePlugin, packageVersion, peerRange, PersonRoleKind } from '@gongzhi/core';
 import { serviceHoursExport } from './hours/hours.export.js';
+import { rotaExport } from './shift/shift.export.js';
 import { DB_SCHEMA } from './db.js';
 import { teams } from './migrations/0001_teams.js';
 import { pairingResidentIndex } from './migrations/0002_pairing_resident_index.js';
@@ -144,7 +145,7 @@ export const plugin = definePlugin<VolunteerOptions>({
     remindShifts: () => remindShifts(ctx),
   }),
   scheduledTasks: [rotaTask, shiftReminderTask],
-  spreadsheetExports: [serviceHoursExport],
+  spreadsheetExports: [serviceHoursExport, rotaExport],
   personalData: volunteerPersonalData,
   seed: (ctx) => seedVolunteerDemo(ctx.em(), ctx.now, ctx.options.timeZone),
 });
