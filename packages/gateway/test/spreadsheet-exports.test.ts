@@ -19,10 +19,7 @@ let communityKey: string;
 beforeAll(async () => {
   db = await gatewayDatabase();
   gateway = await startGateway(testConfig({ DATABASE_URL: db.url, GONGZHI_RATE_LIMIT: '1000', GONGZHI_JWT_SECRET: SECRET }), logger);
-  const [row] = await gateway.platform.orm.em
-    .fork()
-    .getConnection()
-    .execute<{ id: string }[]>(`SELECT id FROM place WHERE code = 'DEMO-JKL'`);
+  const [row] = await sql<{ id: string }[]>(`SELECT id FROM place WHERE code = 'DEMO-JKL'`);
   community = { uuid: row.id, id: toGlobalId('Place', row.id) };
   ({ secret: communityKey } = await gateway.platform.orm.em
     .fork()
@@ -50,6 +47,13 @@ afterAll(async () => {
   await gateway?.stop();
   await db?.drop();
 });
+
+/** Rows of a statement on the test's database (finding the demo's rows by code or name). */
+const sql = <T extends object[]>(text: string, params: unknown[] = []) =>
+  gateway.platform.orm.em.fork().getConnection().execute<T>(text, params);
+/** The global id of the demo's district, the root of its place tree. */
+const districtId = async () =>
+  toGlobalId('Place', (await sql<{ id: string }[]>(`SELECT id FROM place WHERE parent_id IS NULL ORDER BY code LIMIT 1`))[0].id);
 
 const exportUrl = (params: Record<string, string> = {}, name = 'requests') =>
   `${gateway.server.url}/export/${name}.csv?${new URLSearchParams(params)}`;
@@ -213,10 +217,7 @@ test('bad input is refused before any row, as /graphql refuses it; an unseen pla
   expect(post.headers.get('allow')).toBe('GET');
   await post.body?.cancel();
   // A place outside the key's district, and a made-up one: the same answer.
-  const [canary] = await gateway.platform.orm.em
-    .fork()
-    .getConnection()
-    .execute<{ id: string }[]>(`SELECT id FROM place WHERE code = 'DEMO-CYL'`);
+  const [canary] = await sql<{ id: string }[]>(`SELECT id FROM place WHERE code = 'DEMO-CYL'`);
   const outside = await refused(await download({ under: toGlobalId('Place', canary.id) }, communityKey));
   const madeUp = await refused(await download({ under: toGlobalId('Place', '00000000-0000-4000-8000-000000000000') }, communityKey));
   expect(madeUp.status).toBe(404);
@@ -245,15 +246,12 @@ test('a download past the caller’s rate limit waits for the next window to fet
 test('a plugin’s export: the volunteers’ service hours, as volunteerServiceEntries lists them, its parameters its variables', async () => {
   // A resident of the community reports two services; staff approve one.
   // A resident of a community with a social worker, who verifies service there.
-  const [resident] = await gateway.platform.orm.em
-    .fork()
-    .getConnection()
-    .execute<{ id: string; community: string; staff: string }[]>(
-      `SELECT p.id, c.id AS community, r.person_id AS staff FROM person p JOIN place h ON h.id = p.household_id
+  const [resident] = await sql<{ id: string; community: string; staff: string }[]>(
+    `SELECT p.id, c.id AS community, r.person_id AS staff FROM person p JOIN place h ON h.id = p.household_id
          JOIN place c ON c.type = 'community' AND h.path LIKE c.path || '%'
          JOIN person_role r ON r.place_id = c.id AND r.role = 'social_worker' AND r.ends_on IS NULL AND r.person_id <> p.id
         ORDER BY p.name, r.person_id LIMIT 1`,
-    );
+  );
   const token = await signPersonToken(resident.id, { secret: SECRET });
   const REPORT = `mutation($input: ReportVolunteerHoursInput!) { reportVolunteerHours(input: $input) { entry { id } errors { code message } } }`;
   const report = async (servedOn: string, minutes: number, description: string) => {
@@ -369,11 +367,7 @@ test('spreadsheetExports lists every download with its parameters and headings, 
 });
 
 test('the councils’ action items: what each party owes, as councilActionItems lists them, booleans in words', async () => {
-  const [district] = await gateway.platform.orm.em
-    .fork()
-    .getConnection()
-    .execute<{ id: string }[]>(`SELECT id FROM place WHERE parent_id IS NULL ORDER BY code LIMIT 1`);
-  const under = toGlobalId('Place', district.id);
+  const under = await districtId();
   const res = await download({ under }, TEST_ADMIN_KEY, { 'accept-language': 'zh-CN' }, 'council-action-items');
   expect(res.status).toBe(200);
   const [header, ...rows] = parseCsv((await res.text()).replace(/^\uFEFF/, ''));
@@ -393,10 +387,7 @@ test('the councils’ action items: what each party owes, as councilActionItems 
 });
 
 test('a venue’s bookings (场地使用登记): as moralBankBookings lists them for the time asked, moments on Beijing’s clock', async () => {
-  const [hall] = await gateway.platform.orm.em
-    .fork()
-    .getConnection()
-    .execute<{ id: string }[]>(`SELECT id FROM place WHERE code = 'DEMO-XCQ-HALL'`);
+  const [hall] = await sql<{ id: string }[]>(`SELECT id FROM place WHERE code = 'DEMO-XCQ-HALL'`);
   const venueId = toGlobalId('Place', hall.id);
   const span = { from: new Date(Date.now() - 30 * 86_400_000).toISOString(), to: new Date(Date.now() + 30 * 86_400_000).toISOString() };
   const res = await download({ venueId, ...span }, TEST_ADMIN_KEY, { 'accept-language': 'zh-CN' }, 'moral-bank-bookings');
@@ -471,10 +462,7 @@ test('a grid’s people’s-conditions ledger (民情走访台账): as gridVisit
   const [, ...english] = await ledger({}, 'en');
   expect(english.find((r) => r[0] === first?.[0])?.slice(6, 9)).toEqual(['network; heating', 'not in order; in order', '家中断网多日; ']);
   // The filter's fields are the parameters: 翠庭园网格's visits since its first one's day.
-  const [grid] = await gateway.platform.orm.em
-    .fork()
-    .getConnection()
-    .execute<{ id: string }[]>(`SELECT id FROM grid.grid WHERE name = '翠庭园网格'`);
+  const [grid] = await sql<{ id: string }[]>(`SELECT id FROM grid.grid WHERE name = '翠庭园网格'`);
   const [, ...cty] = await ledger({ gridId: toGlobalId('Grid', grid.id), from: first![1] }, 'zh-CN');
   expect(cty.map((r) => r[0])).toEqual(rows.filter((r) => r[3] === '翠庭园网格').map((r) => r[0]));
   expect(cty).toHaveLength(2);
@@ -483,10 +471,7 @@ test('a grid’s people’s-conditions ledger (民情走访台账): as gridVisit
 });
 
 test('the moral bank’s depositors and an account’s statement (储户台账, 存折明细): a list under a row, as its fields list it', async () => {
-  const [community] = await gateway.platform.orm.em
-    .fork()
-    .getConnection()
-    .execute<{ id: string }[]>(`SELECT id FROM place WHERE code = 'DEMO-XCQ'`);
+  const [community] = await sql<{ id: string }[]>(`SELECT id FROM place WHERE code = 'DEMO-XCQ'`);
   const communityId = toGlobalId('Place', community.id);
   const sheet = async (name: string, params: Record<string, string>) => {
     const res = await download(params, TEST_ADMIN_KEY, { 'accept-language': 'zh-CN' }, name);
@@ -539,11 +524,7 @@ test('the moral bank’s depositors and an account’s statement (储户台账, 
 });
 
 test('how each community’s requests were handled (诉求办理情况统计表): as requestPerformanceByPlace lists it, rates to four places', async () => {
-  const [district] = await gateway.platform.orm.em
-    .fork()
-    .getConnection()
-    .execute<{ id: string }[]>(`SELECT id FROM place WHERE parent_id IS NULL ORDER BY code LIMIT 1`);
-  const under = toGlobalId('Place', district.id);
+  const under = await districtId();
   // A year to tomorrow: the demo's requests, the longest period the report takes.
   const period = { from: new Date(Date.now() - 364 * 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() };
   const res = await download({ under, ...period }, TEST_ADMIN_KEY, { 'accept-language': 'zh-CN' }, 'request-performance');
@@ -589,11 +570,7 @@ test('how each community’s requests were handled (诉求办理情况统计表)
 });
 
 test('the people’s-conditions map (民情图台账): the marked places under one, red first, as gridAttentionMap lists them', async () => {
-  const [district] = await gateway.platform.orm.em
-    .fork()
-    .getConnection()
-    .execute<{ id: string }[]>(`SELECT id FROM place WHERE parent_id IS NULL ORDER BY code LIMIT 1`);
-  const underId = toGlobalId('Place', district.id);
+  const underId = await districtId();
   const sheet = async (params: Record<string, string>) => {
     const res = await download({ underId, ...params }, TEST_ADMIN_KEY, { 'accept-language': 'zh-CN' }, 'grid-attention');
     expect(res.status).toBe(200);
@@ -624,13 +601,10 @@ test('the people’s-conditions map (民情图台账): the marked places under o
 
 test('a team’s rota (排班表): its shifts as volunteerShifts lists them, with who is on each', async () => {
   // The demo's candle-light team (烛光) and two of its members.
-  const members = await gateway.platform.orm.em
-    .fork()
-    .getConnection()
-    .execute<{ team: string; person: string }[]>(
-      `SELECT m.team_id AS team, m.person_id AS person FROM volunteer.team_member m JOIN volunteer.team t ON t.id = m.team_id
+  const members = await sql<{ team: string; person: string }[]>(
+    `SELECT m.team_id AS team, m.person_id AS person FROM volunteer.team_member m JOIN volunteer.team t ON t.id = m.team_id
         WHERE t.name LIKE '%烛光%' ORDER BY m.person_id LIMIT 2`,
-    );
+  );
   const teamId = toGlobalId('VolunteerTeam', members[0].team);
   const span = { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 8 * 86_400_000).toISOString() };
   const { data } = await postGraphQL(
