@@ -177,6 +177,11 @@ test('an upload shows on one request, attached by who uploaded it; the picture g
   );
   expect(both.filter((errors) => errors.length === 0)).toHaveLength(1);
   expect(both.flat()).toEqual([expect.objectContaining({ code: 'CONFLICT', field: 'uploadId' })]);
+  // Two reports at once with one fresh upload: the loser is told of the field it gave.
+  const sent = await uploaded(PNG, 'image/png', her.token);
+  const reports = await Promise.all([0, 1].map(async () => (await report([sent], her.token)).errors));
+  expect(reports.filter((errors) => errors.length === 0)).toHaveLength(1);
+  expect(reports.flat()).toEqual([expect.objectContaining({ code: 'CONFLICT', field: 'input.photoUploadIds.0' })]);
   // An address and an upload at once, or neither: one of the two.
   for (const both of [{ url: 'https://oss.example.org/a.jpg', upload: id }, {}]) {
     const refused = (await postGraphQL(gateway.server.url, ADD, { id: second.request.id, ...both }, her.token)).data.addRequestPhoto;
@@ -225,15 +230,19 @@ test('what is not a picture of the platform’s kinds, too large, or sent withou
   expect(await count()).toBe(before);
 });
 
-test('a caller keeps at most 50 uploads attached to nothing: the next waits until one is used', async () => {
+test('a caller keeps at most 50 uploads attached to nothing, also when they come at once: the next waits until one is used', async () => {
   const token = neighbour.token;
   const ids: string[] = [];
-  for (let i = 0; i < 50; i++) ids.push(await uploaded(PNG, 'image/png', token));
-  const refused = await upload(PNG, 'image/png', token);
-  expect(refused.status).toBe(400);
+  for (let i = 0; i < 47; i++) ids.push(await uploaded(PNG, 'image/png', token));
+  // Five at once for the last three places: three are kept, two refused.
+  const raced = await Promise.all([0, 1, 2, 3, 4].map(() => upload(PNG, 'image/png', token)));
+  expect(raced.map((res) => res.status).sort()).toEqual([201, 201, 201, 400, 400]);
+  for (const res of raced) if (res.status === 201) ids.push(((await res.json()) as { id: string }).id);
+  const refused = raced.find((res) => res.status === 400)!;
   expect(((await refused.json()) as { errors: { message: string }[] }).errors[0].message).toMatch(
     /^You have 50 uploaded photos not attached/,
   );
+  expect((await upload(PNG, 'image/png', token)).status).toBe(400);
   expect((await report(ids.slice(0, 1), token, neighbour.home)).errors).toEqual([]);
   await uploaded(PNG, 'image/png', token);
 });

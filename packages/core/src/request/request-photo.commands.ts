@@ -77,7 +77,8 @@ export function isPhotoType(type: string): type is PhotoType {
  * request by its id, without what the camera wrote about it ({@link withoutMetadata}: where it was
  * taken, when, the device). It must parse as the type declared (a page is no JPEG). Past
  * {@link MAX_UNATTACHED_UPLOADS} of the caller's uploads of the last day attached to nothing, the
- * upload is refused. The audit log counts it, without its bytes.
+ * upload is refused (a caller's uploads are counted one at a time, so the cap holds under races).
+ * The audit log counts it, without its bytes.
  */
 export const uploadPhoto = defineCommand<{ contentType: PhotoType; bytes: Buffer }, PhotoUpload>({
   name: 'photo.upload',
@@ -91,6 +92,8 @@ export const uploadPhoto = defineCommand<{ contentType: PhotoType; bytes: Buffer
       if (err instanceof NotAPicture) throw coreMessages.uploadNotOfType.error({ type: contentType }, 'body');
       throw err;
     }
+    // One upload of a caller at a time past this point, so two at once cannot both take the last place.
+    await uow.em.execute(`SELECT pg_advisory_xact_lock(hashtext(?))`, [`photo.upload:${owner}`]);
     const { unattached } = expectRow(
       await uow.em.execute<{ unattached: number }[]>(
         `SELECT count(*)::int AS unattached FROM photo_upload u WHERE u.owner_id = ?::uuid AND u.created_at > ?::timestamptz AND ${UNATTACHED}`,

@@ -74,10 +74,16 @@ export function checkPhotoUrl(url: string, field: string): string {
 
 /**
  * Refuses uploads that are some request's photo already (each shows on one request: `field` and
- * its index name the first); a race past this check meets the `request_photo_upload_once` constraint.
+ * its index name the first). The uploads' rows are held first, in one order, so of two commands at
+ * once for one upload the second waits for the first and its check, a statement later, sees what
+ * the first wrote: the loser hears of the field it gave. The `request_photo_upload_once` constraint
+ * stays as the database's word on it.
  */
 export async function checkUploadsFree(uow: UnitOfWork, uploadIds: readonly string[], field: string, indexed: boolean): Promise<void> {
   if (!uploadIds.length) return;
+  await uow.em.execute(`SELECT id FROM photo_upload WHERE id = ANY (string_to_array(?, ',')::uuid[]) ORDER BY id FOR UPDATE`, [
+    uploadIds.join(','),
+  ]);
   const taken = await uow.em.execute<{ upload_id: string }[]>(
     `SELECT upload_id FROM request_photo WHERE upload_id = ANY (string_to_array(?, ',')::uuid[])`,
     [uploadIds.join(',')],
