@@ -260,6 +260,46 @@ describe('listing', () => {
     ]);
   });
 
+  test('finds words by their two-character pieces, kept as a request is written and as its words change; one character too', async () => {
+    const titles = async (text: string) =>
+      (await fresh.run('query($t: String!) { requests(filter: { text: $t }, first: 100) { nodes { title } } }', { t: text })).requests.nodes
+        .map((n: { title: string }) => n.title)
+        .sort();
+    const submitted = await fresh.run(
+      'mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { request { id } errors { code } } }',
+      {
+        input: {
+          kind: 'REPORT',
+          channel: 'MOBILE_REPORT',
+          title: '独居老人家中断网',
+          description: '无法线上买菜，WiFi 路由器亮红灯',
+          placeId: where.id,
+          callbackPhone: '13800000000',
+        },
+      },
+    );
+    expect(submitted.submitRequest.errors).toEqual([]);
+    expect(await titles('断网')).toEqual(['独居老人家中断网']);
+    // In the description, in any case, with a space; words only near each other are not the words.
+    expect(await titles('wifi 路由器')).toEqual(['独居老人家中断网']);
+    expect(await titles('网无法')).toEqual([]);
+    expect(await titles('%')).toEqual([]);
+    expect(await titles('收')).toEqual(['微心愿：想要一台收音机 1', '微心愿：想要一台收音机 3']);
+    // Words changed outside any command (an operator's fix, a plugin's statement) are found by their new pieces.
+    const id = Buffer.from(submitted.submitRequest.request.id, 'base64url').toString('utf8').split(':')[1];
+    await fresh.platform.orm.em.fork().getConnection().execute(`UPDATE request SET description = '水管漏水' WHERE id = ?`, [id]);
+    expect(await titles('漏水')).toEqual(['独居老人家中断网']);
+    expect(await titles('买菜')).toEqual([]);
+    const kept = await fresh.platform.orm.em
+      .fork()
+      .getConnection()
+      .execute(
+        `SELECT bigrams @> text_bigram_keys('独居') AND bigrams @> text_bigram_keys('漏水') AS now, bigrams && text_bigram_keys('买菜') AS before FROM request_search WHERE request_id = ?`,
+        [id],
+      );
+    expect(kept).toEqual([{ now: true, before: false }]);
+  });
+
   test('a page of requests with place, requester, assignee and last change costs the same queries at any size', async () => {
     const count = (first: number) =>
       fresh.countStatements(() =>
@@ -474,5 +514,58 @@ describe('work changes hands (reassignRequest)', () => {
     const now = await app.run(`query($id: ID!) { request(id: $id) { assignee { name } timeline { nodes { action } } } }`, { id });
     expect(now.request.assignee.name).toBe(winner);
     expect(now.request.timeline.nodes.filter((n: { action: string }) => n.action === 'reassigned')).toHaveLength(1);
+  });
+});
+
+describe('searching by words many requests hold', () => {
+  let big: TestApp;
+  let community: Place;
+  beforeAll(async () => {
+    big = await createTestApp();
+    const em = big.platform.orm.em.fork();
+    community = em.create(Place, { type: PlaceType.COMMUNITY, code: 'DENSE', name: '方庄社区', path: '', depth: 0 });
+    community.path = `/${community.uuid}/`;
+    await em.flush();
+    // More than the index is worth reading for (SEARCH_DENSE): 3,200 reports of a leaking pipe, each with its number, and one rare.
+    await em.getConnection().execute(
+      `INSERT INTO request (id, kind, channel, title, description, callback_phone, place_id, place_path, level, status, created_at, updated_at)
+       SELECT gen_random_uuid(), 'report', 'phone', CASE WHEN i = 1600 THEN '井盖松动' ELSE '水管漏水 ' || i END, '', '13800000000', ?, ?, 'grid', 'submitted',
+              now() - i * interval '1 minute', now()
+         FROM generate_series(1, 3200) i`,
+      [community.uuid, community.path],
+    );
+  }, 60_000);
+  afterAll(() => big?.close());
+
+  test('a phrase many hold is read newest first, a rare one by the index; either finds every match, and only matches', async () => {
+    const search = async (text: string, after?: string) => {
+      let page: { nodes: { title: string }[]; pageInfo: { endCursor: string } } | undefined;
+      const statements = await big.recordStatements(async () => {
+        page = (
+          await big.run(
+            'query($t: String!, $a: String) { requests(filter: { text: $t }, first: 100, after: $a) { nodes { title } pageInfo { endCursor } } }',
+            {
+              t: text,
+              a: after,
+            },
+          )
+        ).requests;
+      });
+      const read = statements.find((s) => /from "request"|from request\b/i.test(s) && /order by/i.test(s)) ?? '';
+      return { page: page!, byIndex: read.includes('request_search') };
+    };
+    const dense = await search('水管漏水');
+    expect(dense.byIndex).toBe(false);
+    expect(dense.page.nodes.map((n) => n.title).slice(0, 2)).toEqual(['水管漏水 1', '水管漏水 2']);
+    expect((await search('水管漏水', dense.page.pageInfo.endCursor)).page.nodes[0].title).toBe('水管漏水 101');
+    // A word of two characters is one piece: PostgreSQL knows how many hold it and chooses its read.
+    expect((await search('漏水')).byIndex).toBe(true);
+    const rare = await search('井盖松');
+    expect(rare).toEqual({ page: { nodes: [{ title: '井盖松动' }], pageInfo: expect.anything() }, byIndex: true });
+    // A number held by one request: few hold all its pieces, so the index reads it.
+    expect(await search('漏水 3199')).toEqual({
+      page: { nodes: [{ title: '水管漏水 3199' }], pageInfo: expect.anything() },
+      byIndex: true,
+    });
   });
 });

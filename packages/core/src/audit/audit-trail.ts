@@ -49,6 +49,7 @@ const NOT_AUDITED = new Set([
   'public.platform_secret',
   // Kept by triggers or background workers from the rows that are audited.
   'public.request_count',
+  'public.request_search',
   'public.rate_limit',
   'public.webhook_delivery',
   'public.webhook_attempt',

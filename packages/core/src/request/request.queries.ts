@@ -232,6 +232,30 @@ export async function hasTimelineEntry(ctx: Pick<ReadContext, 'em'>, id: string,
   return rows.length > 0;
 }
 
+/**
+ * From how many requests holding a search's two-character pieces on, reading requests newest first
+ * finds a page of matches sooner than reading every holder by the index. PostgreSQL cannot tell
+ * the two apart for a word of three characters or more: it takes the word's pieces as independent,
+ * so every such word looks rare to it, and on 2,000,000 requests a phrase 30,000 hold (垃圾分类) took
+ * 230 ms by the index against 4 ms newest first (a word of two characters is one piece, whose
+ * share it knows). Asking first how many hold it (up to this many) costs 0.2 ms for a rare word and
+ * up to ~35 ms for a phrase of common pieces (bench/README.md, "Searching by words").
+ */
+export const SEARCH_DENSE = 3000;
+
+/**
+ * Whether fewer than {@link SEARCH_DENSE} requests hold every two-character piece of `text`
+ * (`request_search`, core migration 0038): then a search reads them by the index.
+ */
+export async function fewRequestsHold(ctx: Pick<ReadContext, 'em'>, text: string): Promise<boolean> {
+  const [row] = await executeRead<{ n: number }[]>(
+    ctx.em,
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM request_search WHERE bigrams @> text_bigram_keys(?) LIMIT ${SEARCH_DENSE}) s`,
+    [text],
+  );
+  return (row?.n ?? 0) < SEARCH_DENSE;
+}
+
 /** Counts of one subtree's requests (those `access` sees: its places, and its own requests). */
 export interface RequestCounts {
   total: number;

@@ -44,7 +44,11 @@ export class RequestFilter {
   })
   dueBefore?: Date;
 
-  @Field(() => String, { nullable: true, description: 'Words in the title or description (Chinese works: substring match).' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Words in the title, description or hotline order number, as typed (no spaces needed between Chinese words; case ignored). Two characters or more are found through an index of every two-character piece; one character reads every request.',
+  })
   text?: string;
 
   @Field(() => Boolean, {
