@@ -33,6 +33,8 @@ export const requestSearch: Migration = {
       bigrams int[] NOT NULL
     );
     INSERT INTO request_search (request_id, bigrams) SELECT id, request_search_keys(title, description, external_order_no) FROM request;
+    -- Built after the rows are in, in memory enough for a large district's (the default 64 MB spills to disk).
+    SET LOCAL maintenance_work_mem = '256MB';
     CREATE INDEX request_search_bigrams_idx ON request_search USING gin (bigrams);
 
     CREATE FUNCTION request_search_on_insert() RETURNS trigger LANGUAGE plpgsql AS $$
