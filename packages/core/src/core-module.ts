@@ -42,7 +42,7 @@ import { requestPhotos } from './migrations/core/0034_request_photos.js';
 import { requestDueReminders } from './migrations/core/0035_request_due_reminders.js';
 import { photoUploads } from './migrations/core/0036_photo_uploads.js';
 import { organizationFormerMembers } from './migrations/core/0037_organization_former_members.js';
-import { requestSearch } from './migrations/core/0038_request_search.js';
+import { textSearch } from './migrations/core/0038_text_search.js';
 import { OrganizationFormerMember } from './organization/organization-former-member.entity.js';
 import type { ScheduledTask } from './plugin/scheduled-task.js';
 import type { SpreadsheetExport } from './plugin/spreadsheet-export.js';
@@ -177,7 +177,7 @@ export const coreModule: {
     requestDueReminders,
     photoUploads,
     organizationFormerMembers,
-    requestSearch,
+    textSearch,
   ],
   resolvers: [
     PlatformResolver,

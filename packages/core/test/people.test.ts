@@ -198,4 +198,15 @@ test('finds people by a part of their name, within a place, as typed', async () 
   expect(await names('%')).toEqual(['50%_王']);
   expect(await names('_')).toEqual(['50%_王']);
   expect(await names('王', 'c2')).toEqual([]);
+  // Two characters or more are read by the name's pieces (core migration 0038): the index answers for them.
+  expect(await names('王建国')).toEqual(['王建国']);
+  expect(await names('建国', 'c1')).toEqual(['王建国']);
+  expect(await names('秀国')).toEqual([]);
+  const [statement] = (
+    await app.platform.orm.em
+      .fork()
+      .getConnection()
+      .execute(`EXPLAIN (FORMAT JSON) SELECT id FROM person WHERE text_bigram_keys(name) @> text_bigram_keys('建国')`)
+  ).map((row: { 'QUERY PLAN': unknown }) => JSON.stringify(row['QUERY PLAN']));
+  expect(statement).toContain('person_name_bigrams_idx');
 });

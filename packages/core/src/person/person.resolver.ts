@@ -142,7 +142,12 @@ export class PersonResolver {
       const root = await requireRef(ctx, under);
       where.push({ household: { path: { $like: `${root.path}%` } } });
     }
-    if (name?.trim()) where.push({ name: { $ilike: containsPattern(name.trim()) } });
+    const words = name?.trim();
+    if (words) {
+      // Two characters or more are read by the name's two-character pieces (core migration 0038), then checked whole.
+      if ([...words].length > 1) where.push({ [raw((alias) => `text_bigram_keys(${alias}.name) @> text_bigram_keys(?)`, [words])]: [] });
+      where.push({ name: { $ilike: containsPattern(words) } });
+    }
     if (phone != null) where.push(phoneCondition(access, phone));
     const found = await findPage(ctx, Person, { $and: where }, BY_NAME, page, {
       connection: 'Query.people',

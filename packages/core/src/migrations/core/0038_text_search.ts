@@ -10,9 +10,10 @@ import type { Migration } from '../migration.js';
  * `ILIKE` drops), in a table of its own beside the request (a status change does not touch it) with
  * a GIN index: a search reads the requests holding every piece of its words, then checks the words.
  * Kept by triggers, so every way a request is written (commands, imports, seeds, plugins) keeps it.
+ * People's names are indexed by the same pieces.
  */
-export const requestSearch: Migration = {
-  name: '0038_request_search',
+export const textSearch: Migration = {
+  name: '0038_text_search',
   up: `
     -- A loop over the characters split once: substr on multibyte text walks it from the start each call.
     CREATE FUNCTION text_bigram_keys(t text) RETURNS int[] LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
@@ -54,5 +55,9 @@ export const requestSearch: Migration = {
     CREATE TRIGGER request_search_update AFTER UPDATE OF title, description, external_order_no ON request FOR EACH ROW
       WHEN ((OLD.title, OLD.description, OLD.external_order_no) IS DISTINCT FROM (NEW.title, NEW.description, NEW.external_order_no))
       EXECUTE FUNCTION request_search_on_update();
+
+    -- A person's name by the same pieces (a name is two or three characters: a search for one is a
+    -- rare word), on the row itself: a name is short and seldom changes.
+    CREATE INDEX person_name_bigrams_idx ON person USING gin (text_bigram_keys(name));
   `,
 };
