@@ -25,6 +25,8 @@ export interface PlatformInfo {
   coreVersion: string;
   /** The district's time zone (IANA): the calendar its days are counted in. */
   timeZone: string;
+  /** Hours before a deadline that open work counts as due soon (即将超期; `GONGZHI_DUE_SOON_HOURS`; 0: never). */
+  dueSoonHours: number;
   plugins: readonly { id: string; version: string; coreRange: string; dependsOn: Record<string, string> }[];
   /** Core's and the plugins' spreadsheet exports, checked against the composed schema. */
   spreadsheetExports: readonly CheckedExport[];

@@ -474,6 +474,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   const info: PlatformInfo = {
     coreVersion: CORE_VERSION,
     timeZone,
+    dueSoonHours: reminders.dueSoonHours,
     plugins: plugins.map((p) => ({ id: p.id, version: p.version, coreRange: p.coreRange, dependsOn: { ...p.dependsOn } })),
     // Known once they are checked against the composed schema (below).
     spreadsheetExports: [],

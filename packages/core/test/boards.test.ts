@@ -65,7 +65,7 @@ async function submit(place: Place, title: string, extra: Record<string, unknown
   return data.submitRequest.request.id;
 }
 
-const CHANGE = `sequence refetch event itemType itemId inBoard card { title status open overdue place { name } assignee { name } item { id ... on Request { status title } } }`;
+const CHANGE = `sequence refetch event itemType itemId inBoard card { title status open overdue dueSoon place { name } assignee { name } item { id ... on Request { status title } } }`;
 
 /** Opens a board subscription (as graphql-ws would) and collects what arrives. */
 function watch(placeId: string, after: number | null, filter?: Record<string, unknown>) {
@@ -255,6 +255,39 @@ test('a plugin publishes its own board items through boardItems', async () => {
       itemId: other.id,
       card: { title: '芳古园社区', status: 'FLAGGED', item: { id: other.id } },
     });
+  } finally {
+    await sub.stop();
+  }
+});
+
+test('open work due within the reminder window is due soon (即将超期), on the board and in its live changes; overdue work is not', async () => {
+  const place = child(app.platform.orm.em.fork(), community, PlaceType.COMPOUND, 'FCY-DUE', '芳城园一区');
+  await app.platform.orm.em.fork().persist(place).flush();
+  const inHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
+  const soon = await submit(place, '楼道灯维修两小时内到期', { dueAt: inHours(2) });
+  await submit(place, '下周到期的墙面修补', { dueAt: inHours(48) });
+  await submit(place, '已超期的管道疏通', { dueAt: inHours(-1) });
+  await submit(place, '没有期限的心愿');
+  const { taskBoard } = await app.run(
+    'query($p: ID!) { taskBoard(placeId: $p) { dueSoonHours dueSoonCount overdueCount cards { itemId title dueSoon overdue } } }',
+    { p: place.id },
+  );
+  expect(taskBoard.dueSoonHours).toBe(24);
+  expect(taskBoard.cards.filter((c: { dueSoon: boolean }) => c.dueSoon).map((c: { itemId: string }) => c.itemId)).toEqual([soon]);
+  expect([taskBoard.dueSoonCount, taskBoard.overdueCount]).toEqual([1, 1]);
+  // A change on the board carries it too, and a finished item is due soon no more.
+  const sub = await watch(place.id, null);
+  try {
+    const moved = async (to: string) => {
+      await app.run('mutation($id: ID!, $to: RequestStatus!) { changeRequestStatus(id: $id, to: $to) { errors { code } } }', {
+        id: soon,
+        to,
+      });
+      const [change] = await sub.take(1);
+      return [change.card.open, change.card.dueSoon];
+    };
+    expect(await moved('ACCEPTED')).toEqual([true, true]);
+    expect(await moved('REJECTED')).toEqual([false, false]);
   } finally {
     await sub.stop();
   }

@@ -206,7 +206,9 @@ test('finds people by a part of their name, within a place, as typed', async () 
     await app.platform.orm.em
       .fork()
       .getConnection()
-      .execute(`EXPLAIN (FORMAT JSON) SELECT id FROM person WHERE text_bigram_keys(name) @> text_bigram_keys('建国')`)
-  ).map((row: { 'QUERY PLAN': unknown }) => JSON.stringify(row['QUERY PLAN']));
+      .execute<{ 'QUERY PLAN': unknown }[]>(
+        `EXPLAIN (FORMAT JSON) SELECT id FROM person WHERE text_bigram_keys(name) @> text_bigram_keys('建国')`,
+      )
+  ).map((row) => JSON.stringify(row['QUERY PLAN']));
   expect(statement).toContain('person_name_bigrams_idx');
 });

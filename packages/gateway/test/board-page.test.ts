@@ -166,7 +166,14 @@ test("the /board page shows a place's board and a card appears live after a muta
     });
     await page.locator(`[data-item-id="${late}"].overdue`).waitFor({ timeout: 10_000 });
     await page.waitForFunction((n) => Number(document.getElementById('overdue-count')!.textContent) === n, overdueBefore + 1);
-    expect(Number(await page.textContent('#open-count'))).toBe(openBefore + 2);
+    // Work due within the reminder window (24 hours here) is marked as due soon (即将超期).
+    const dueSoonBefore = Number(await page.textContent('#due-soon-count'));
+    const soon = await submitOver(gateway.server.url, community.id, '楼道扶手两小时内到期', '', {
+      dueAt: new Date(Date.now() + 2 * 3600_000).toISOString(),
+    });
+    await page.locator(`[data-item-id="${soon}"].due-soon`).waitFor({ timeout: 10_000 });
+    await page.waitForFunction((n) => Number(document.getElementById('due-soon-count')!.textContent) === n, dueSoonBefore + 1);
+    expect(Number(await page.textContent('#open-count'))).toBe(openBefore + 3);
 
     await mkdir(artifacts, { recursive: true });
     await page.screenshot({ path: path.join(artifacts, 'board.png'), fullPage: true });

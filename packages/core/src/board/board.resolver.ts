@@ -51,6 +51,8 @@ export class TaskBoardCard {
 
   facts!: BoardCardFacts;
   overdueAt!: Date;
+  /** Open work due before this is due soon (the clock plus the platform's reminder window). */
+  dueSoonBefore!: Date;
 
   @Field(() => ID, { description: 'Global id of the item.' })
   get itemId(): string {
@@ -85,6 +87,14 @@ export class TaskBoardCard {
     return this.facts.open && !!this.facts.dueAt && this.facts.dueAt.getTime() < this.overdueAt.getTime();
   }
 
+  @Field(() => Boolean, {
+    description:
+      'Open, not yet overdue, and due within the platform’s reminder window (即将超期: `TaskBoard.dueSoonHours`, the hours `request.due-soon` announces a deadline before).',
+  })
+  get dueSoon(): boolean {
+    return this.facts.open && !!this.facts.dueAt && !this.overdue && this.facts.dueAt.getTime() < this.dueSoonBefore.getTime();
+  }
+
   @Field(() => String, { nullable: true, description: "The item's kind, spelt as its kind enum (a RequestKind for a request: WISH…)." })
   get kind(): string | null {
     return this.facts.kind ? enumName(this.facts.kind) : null;
@@ -115,6 +125,15 @@ export class TaskBoard {
 
   @Field(() => Int, { description: 'Open items past their due time.' })
   overdueCount!: number;
+
+  @Field(() => Int, { description: 'Open items due soon (`TaskBoardCard.dueSoon`).' })
+  dueSoonCount!: number;
+
+  @Field(() => Int, {
+    description:
+      'How many hours before its due time open work counts as due soon (GONGZHI_DUE_SOON_HOURS; 0: never): a dashboard marks cards against its own clock with it, as it does overdue ones.',
+  })
+  dueSoonHours!: number;
 
   @Field(() => Boolean, { description: 'True when there were more items than the limit.' })
   truncated!: boolean;
@@ -207,8 +226,9 @@ async function watchedPlace(ctx: GongzhiContext, hub: BoardHub, placeId: Ref<Pla
   return place;
 }
 
-function makeCard(itemType: string, item: object, facts: BoardCardFacts, now: Date): TaskBoardCard {
-  return Object.assign(new TaskBoardCard(), { itemType, item, facts, overdueAt: now });
+function makeCard(ctx: GongzhiContext, itemType: string, item: object, facts: BoardCardFacts, now: Date): TaskBoardCard {
+  const dueSoonBefore = new Date(now.getTime() + ctx.platform.dueSoonHours * 3_600_000);
+  return Object.assign(new TaskBoardCard(), { itemType, item, facts, overdueAt: now, dueSoonBefore });
 }
 
 function checkAfter(after: number | null | undefined): number | null {
@@ -256,7 +276,7 @@ export class TaskBoardResolver {
               if (items.length > limit) truncated = true;
               for (const item of items.slice(0, limit)) {
                 const facts = source.card(item, ctx);
-                if (inBoard(facts, checked)) cards.push(makeCard(type, item, facts, now));
+                if (inBoard(facts, checked)) cards.push(makeCard(ctx, type, item, facts, now));
               }
             }
             return Object.assign(new TaskBoard(), {
@@ -265,6 +285,8 @@ export class TaskBoardResolver {
               cards,
               openCount: cards.filter((c) => c.open).length,
               overdueCount: cards.filter((c) => c.overdue).length,
+              dueSoonCount: cards.filter((c) => c.dueSoon).length,
+              dueSoonHours: ctx.platform.dueSoonHours,
               truncated,
             });
           },
@@ -317,7 +339,7 @@ export class TaskBoardResolver {
       itemId: toGlobalId(entry.itemType, entry.itemId),
       occurredAt: entry.occurredAt,
       inBoard: found ? inBoard(found.facts, await checkFilter(ctx, hub, filter)) : false,
-      card: found ? makeCard(entry.itemType, found.item, found.facts, ctx.now()) : null,
+      card: found ? makeCard(ctx, entry.itemType, found.item, found.facts, ctx.now()) : null,
     });
   }
 }
