@@ -188,7 +188,9 @@ export class RequestResolver {
       // sooner (SEARCH_DENSE); PostgreSQL weighs a two-character word's one piece itself. Checked whole either way.
       const length = [...text].length;
       if (length === 2 || (length > 2 && (await fewRequestsHold(ctx, text))))
-        where.push({ [raw(`id IN (SELECT request_id FROM request_search WHERE bigrams @> text_bigram_keys(?))`, [text])]: [] });
+        where.push({
+          [raw((alias) => `${alias}.id IN (SELECT request_id FROM request_search WHERE bigrams @> text_bigram_keys(?))`, [text])]: [],
+        });
       const pattern = containsPattern(text);
       where.push({ $or: [{ title: { $ilike: pattern } }, { description: { $ilike: pattern } }, { externalOrderNo: { $ilike: pattern } }] });
     }
