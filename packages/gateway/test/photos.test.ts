@@ -277,8 +277,17 @@ test('uploads attached to nothing for a day go in the hourly clean-up (core.left
 test('erasing a resident deletes the pictures she uploaded, attached or not, and the photos she added', async () => {
   const attached = await uploaded(PNG, 'image/png', her.token);
   const [photo] = (await report([attached], her.token)).request.photos.nodes;
-  await uploaded(PNG, 'image/png', her.token);
+  const loose = await uploaded(PNG, 'image/png', her.token);
   expect((await show(photo.url)).status).toBe(200);
+  // What the platform keeps of hers lists both pictures, attached or not, newest first; a neighbour's list is his own.
+  const mine = async (token: string) =>
+    (await postGraphQL(gateway.server.url, '{ myData { photoUploads(first: 100) { nodes { id contentType size } } } }', {}, token)).data
+      .myData.photoUploads.nodes;
+  expect((await mine(her.token)).slice(0, 2)).toEqual([
+    { id: loose, contentType: 'image/png', size: PNG.length },
+    { id: attached, contentType: 'image/png', size: PNG.length },
+  ]);
+  expect((await mine(neighbour.token)).map((u: { id: string }) => u.id)).not.toContain(loose);
   const erased = await postGraphQL(
     gateway.server.url,
     'mutation($p: ID!) { erasePersonalData(input: { personId: $p, reason: "本人申请删除，2026-06-15" }) { erasure { records { entity rows } } errors { code message } } }',

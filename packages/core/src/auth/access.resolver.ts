@@ -7,6 +7,7 @@ import { Person } from '../person/person.entity.js';
 import { Place } from '../place/place.entity.js';
 import { Node } from '../relay/node.js';
 import { Request } from '../request/request.entity.js';
+import { PhotoUpload } from '../request/photo-upload.entity.js';
 import { RequestConnection } from '../request/request.types.js';
 import { SensitiveAccessLogEntry } from './access-log.entity.js';
 import { issueApiKey, revokeApiKey, rotateApiKey } from './api-key.commands.js';
@@ -80,6 +81,8 @@ const SensitiveAccessLogEntryConnection = connectionType(SensitiveAccessLogEntry
 const NEWEST_KEY_FIRST: ConnectionOrder<ApiKey> = { keys: ['createdAt', 'uuid'], direction: 'desc' };
 const NEWEST_REQUEST_FIRST: ConnectionOrder<Request> = { keys: ['createdAt', 'uuid'], direction: 'desc' };
 const NEWEST_READ_FIRST: ConnectionOrder<SensitiveAccessLogEntry> = { keys: ['seq'], direction: 'desc' };
+const PhotoUploadConnection = connectionType(PhotoUpload);
+const NEWEST_UPLOAD_FIRST: ConnectionOrder<PhotoUpload> = { keys: ['createdAt', 'uuid'], direction: 'desc' };
 
 @Resolver()
 export class AccessResolver {
@@ -203,6 +206,21 @@ export class PersonalDataExportResolver {
   ): Promise<ConnectionPage<SensitiveAccessLogEntry>> {
     return findPage(ctx, SensitiveAccessLogEntry, { subjectId: data.person.uuid }, NEWEST_READ_FIRST, page, {
       connection: 'PersonalDataExport.sensitiveReads',
+      defaultSize: 50,
+    });
+  }
+
+  @FieldResolver(() => PhotoUploadConnection, {
+    description:
+      'Pictures the person uploaded (POST /photos) that the platform still keeps, newest first, a page at a time: attached ones are also photos of their requests; one attached to nothing goes within a day.',
+  })
+  photoUploads(
+    @Root() data: PersonalDataExport,
+    @Args(() => ConnectionArgs) page: ConnectionArgs,
+    @Ctx() ctx: GongzhiContext,
+  ): Promise<ConnectionPage<PhotoUpload>> {
+    return findPage(ctx, PhotoUpload, { ownerId: data.person.uuid }, NEWEST_UPLOAD_FIRST, page, {
+      connection: 'PersonalDataExport.photoUploads',
       defaultSize: 50,
     });
   }
