@@ -43,6 +43,7 @@ import { requestDueReminders } from './migrations/core/0035_request_due_reminder
 import { photoUploads } from './migrations/core/0036_photo_uploads.js';
 import { organizationFormerMembers } from './migrations/core/0037_organization_former_members.js';
 import { textSearch } from './migrations/core/0038_text_search.js';
+import { photoLinkKeyAge } from './migrations/core/0039_photo_link_key_age.js';
 import { OrganizationFormerMember } from './organization/organization-former-member.entity.js';
 import type { ScheduledTask } from './plugin/scheduled-task.js';
 import type { SpreadsheetExport } from './plugin/spreadsheet-export.js';
@@ -86,6 +87,7 @@ import { RequestDuplicateResolver, RequestDuplicatesResolver } from './request/r
 import { RequestPhotoResolver, RequestPhotosResolver, RequestPhotoUrlResolver } from './request/request-photo.resolver.js';
 import { PhotoUpload } from './request/photo-upload.entity.js';
 import { leftUploadsTask } from './request/left-uploads.task.js';
+import { photoLinkKeyTask } from './request/photo-link-key.task.js';
 import { RequestPhoto } from './request/request-photo.entity.js';
 import { RequestStatsResolver } from './request/request-stats.resolver.js';
 import { RequestPerformanceResolver } from './request/request-performance.resolver.js';
@@ -178,6 +180,7 @@ export const coreModule: {
     photoUploads,
     organizationFormerMembers,
     textSearch,
+    photoLinkKeyAge,
   ],
   resolvers: [
     PlatformResolver,
@@ -216,7 +219,7 @@ export const coreModule: {
   orphanedTypes: [PluginInfo, PhotoUpload],
   seed: seedDemo,
   boardItems: [requestBoardItems],
-  scheduledTasks: [dueRemindersTask, leftUploadsTask],
+  scheduledTasks: [dueRemindersTask, leftUploadsTask, photoLinkKeyTask],
   spreadsheetExports: [requestsExport, requestPerformanceExport],
   messages: coreMessages,
   eventNamespaces: ['request', 'place', 'person', 'organization', 'board'],

@@ -84,7 +84,7 @@ export function photoHandler(options: PhotoOptions): (req: IncomingMessage, res:
   async function show(req: IncomingMessage, res: ServerResponse, url: URL, uploadId: string): Promise<void> {
     const now = platform.now();
     const expires = url.searchParams.get('expires');
-    if (!platform.photoLinks.check(uploadId, expires, url.searchParams.get('signature'), now)) {
+    if (!(await platform.photoLinks.check(uploadId, expires, url.searchParams.get('signature'), now))) {
       return sendError(res, 403, gatewayMessages.photoLinkInvalid.topLevel());
     }
     const [photo] = await platform.orm.em.fork().getConnection().execute<{ content_type: string; bytes: Buffer }[]>(

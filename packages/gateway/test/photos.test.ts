@@ -152,6 +152,49 @@ test('a link one process gives out shows the picture on another: the key is the 
   }
 });
 
+test('the links’ key is replaced once a day: a link given out before stays good on every process; two replacements on, it is not', async () => {
+  const sql = (text: string) => gateway.platform.orm.em.fork().getConnection().execute(text);
+  const replace = async () => {
+    await sql(`UPDATE platform_secret SET created_at = now() - interval '25 hours' WHERE name = 'photo-links'`);
+    await gateway.platform.runScheduledTask('core.photo-link-key');
+  };
+  const other = await startGateway(testConfig({ DATABASE_URL: db.url, GONGZHI_JWT_SECRET: SECRET }), logger);
+  let third: RunningGateway | undefined;
+  try {
+    const id = await uploaded(PNG, 'image/png', her.token);
+    const request = (await report([id], her.token)).request;
+    const link = async () =>
+      (
+        await postGraphQL(
+          gateway.server.url,
+          'query($id: ID!) { request(id: $id) { photos { nodes { url } } } }',
+          { id: request.id },
+          her.token,
+        )
+      ).data.request.photos.nodes[0].url as string;
+    const before = await link();
+    // A key younger than a day stays.
+    await gateway.platform.runScheduledTask('core.photo-link-key');
+    expect(await sql(`SELECT name FROM platform_secret WHERE name LIKE 'photo-links%'`)).toEqual([{ name: 'photo-links' }]);
+    await replace();
+    for (const server of [gateway, other]) expect((await fetch(new URL(before, server.server.url))).status).toBe(200);
+    // A link no key this process holds checks makes it read the keys again: it signs with the new one from then on.
+    expect((await fetch(new URL(before.replace(/signature=[^&]+/, 'signature=forged'), gateway.server.url))).status).toBe(403);
+    const after = await link();
+    expect(after).not.toBe(before);
+    // The other process has not read the new key yet: the link makes it.
+    expect((await fetch(new URL(after, other.server.url))).status).toBe(200);
+    // Replaced again: the first key is gone (a process that starts now knows the last two).
+    await replace();
+    third = await startGateway(testConfig({ DATABASE_URL: db.url, GONGZHI_JWT_SECRET: SECRET }), logger);
+    expect((await fetch(new URL(before, third.server.url))).status).toBe(403);
+    expect((await fetch(new URL(after, third.server.url))).status).toBe(200);
+  } finally {
+    await third?.stop();
+    await other.stop();
+  }
+});
+
 test('an upload shows on one request, attached by who uploaded it; the picture goes with its photo', async () => {
   const first = await report([], her.token);
   // Kept without where the phone was.

@@ -6,6 +6,8 @@ import { refId } from '../graphql/loaders.js';
 import { type Request, Request as RequestEntity } from './request.entity.js';
 import { RequestPhoto } from './request-photo.entity.js';
 import { NotAPicture, withoutMetadata } from './photo-metadata.js';
+import { PHOTO_LINK_KEY, PHOTO_LINK_KEY_BEFORE, PHOTO_LINK_KEY_MS } from './photo-links.js';
+import { randomBytes } from 'node:crypto';
 import { PHOTO_TYPES, PhotoUpload, type PhotoType } from './photo-upload.entity.js';
 import { addPhotos, checkPhotoRoom, checkPhotoUrl, checkUploadsFree, eventPayload, type NewPhoto } from './request.commands.js';
 
@@ -127,5 +129,30 @@ export const dropLeftUploads = defineCommand<Record<string, never>, number>({
         'run',
       )
     ).affectedRows;
+  },
+});
+
+/**
+ * Replaces the photo links' key once it is {@link PHOTO_LINK_KEY_MS} old: it becomes the key before
+ * (which still checks links, so a link given out just before stays good for its hour) and a new
+ * one signs from now on; the one before that goes. Answers whether it replaced it. Each process
+ * picks up the new key within the hour, or at once when a link it cannot check comes in.
+ */
+export const rotatePhotoLinkKey = defineCommand<Record<string, never>, boolean>({
+  name: 'photo.rotateLinkKey',
+  async run(uow) {
+    const [current] = await uow.em.execute<{ due: boolean }[]>(
+      `SELECT created_at <= ? AS due FROM platform_secret WHERE name = ? FOR UPDATE`,
+      [new Date(uow.now().getTime() - PHOTO_LINK_KEY_MS), PHOTO_LINK_KEY],
+    );
+    if (current && !current.due) return false;
+    await uow.em.execute(`DELETE FROM platform_secret WHERE name = ?`, [PHOTO_LINK_KEY_BEFORE]);
+    await uow.em.execute(`UPDATE platform_secret SET name = ? WHERE name = ?`, [PHOTO_LINK_KEY_BEFORE, PHOTO_LINK_KEY]);
+    await uow.em.execute(`INSERT INTO platform_secret (name, secret, created_at) VALUES (?, decode(?, 'hex'), ?)`, [
+      PHOTO_LINK_KEY,
+      randomBytes(32).toString('hex'),
+      uow.now(),
+    ]);
+    return true;
   },
 });
