@@ -10,6 +10,11 @@ export const PHOTO_LINK_KEY = 'photo-links';
 export const PHOTO_LINK_KEY_BEFORE = 'photo-links:before';
 /** How long a key signs links before core's `photo-link-key` task replaces it: a day. */
 export const PHOTO_LINK_KEY_MS = 86_400_000;
+/** A new key for the photo links, as `platform_secret` keeps it (hex, for `decode(?, 'hex')`). */
+export function newPhotoLinkKey(): string {
+  return randomBytes(32).toString('hex');
+}
+
 /** A process reads the keys again at least this often, so it signs with the newest within the hour. */
 const KEYS_KEPT_MS = 3_600_000;
 
@@ -36,7 +41,7 @@ export class PhotoLinks {
       .getConnection()
       .execute(`INSERT INTO platform_secret (name, secret) VALUES (?, decode(?, 'hex')) ON CONFLICT (name) DO NOTHING`, [
         PHOTO_LINK_KEY,
-        randomBytes(32).toString('hex'),
+        newPhotoLinkKey(),
       ]);
     await this.readKeys();
   }

@@ -6,8 +6,7 @@ import { refId } from '../graphql/loaders.js';
 import { type Request, Request as RequestEntity } from './request.entity.js';
 import { RequestPhoto } from './request-photo.entity.js';
 import { NotAPicture, withoutMetadata } from './photo-metadata.js';
-import { PHOTO_LINK_KEY, PHOTO_LINK_KEY_BEFORE, PHOTO_LINK_KEY_MS } from './photo-links.js';
-import { randomBytes } from 'node:crypto';
+import { newPhotoLinkKey, PHOTO_LINK_KEY, PHOTO_LINK_KEY_BEFORE, PHOTO_LINK_KEY_MS } from './photo-links.js';
 import { PHOTO_TYPES, PhotoUpload, type PhotoType } from './photo-upload.entity.js';
 import { addPhotos, checkPhotoRoom, checkPhotoUrl, checkUploadsFree, eventPayload, type NewPhoto } from './request.commands.js';
 
@@ -150,7 +149,7 @@ export const rotatePhotoLinkKey = defineCommand<Record<string, never>, boolean>(
     await uow.em.execute(`UPDATE platform_secret SET name = ? WHERE name = ?`, [PHOTO_LINK_KEY_BEFORE, PHOTO_LINK_KEY]);
     await uow.em.execute(`INSERT INTO platform_secret (name, secret, created_at) VALUES (?, decode(?, 'hex'), ?)`, [
       PHOTO_LINK_KEY,
-      randomBytes(32).toString('hex'),
+      newPhotoLinkKey(),
       uow.now(),
     ]);
     return true;
