@@ -44,6 +44,7 @@ import { photoUploads } from './migrations/core/0036_photo_uploads.js';
 import { organizationFormerMembers } from './migrations/core/0037_organization_former_members.js';
 import { textSearch } from './migrations/core/0038_text_search.js';
 import { photoLinkKeyAge } from './migrations/core/0039_photo_link_key_age.js';
+import { photoThumbnails } from './migrations/core/0040_photo_thumbnails.js';
 import { OrganizationFormerMember } from './organization/organization-former-member.entity.js';
 import type { ScheduledTask } from './plugin/scheduled-task.js';
 import type { SpreadsheetExport } from './plugin/spreadsheet-export.js';
@@ -181,6 +182,7 @@ export const coreModule: {
     organizationFormerMembers,
     textSearch,
     photoLinkKeyAge,
+    photoThumbnails,
   ],
   resolvers: [
     PlatformResolver,

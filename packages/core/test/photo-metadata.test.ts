@@ -109,10 +109,20 @@ const webp = (...chunks: Buffer[]) => {
   return Buffer.concat([head, body]);
 };
 
-test('a WebP loses its EXIF and XMP chunks, and its header stops announcing them', () => {
+test('a WebP keeps its way up and loses the rest of its EXIF and its XMP; its header announces what is left', () => {
   const extended = (flags: number) => riffChunk('VP8X', Buffer.from([flags, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
   const image = riffChunk('VP8 ', Buffer.alloc(31, 5));
-  const photo = webp(extended(0x08 | 0x04 | 0x10), image, riffChunk('EXIF', exif(6)), riffChunk('XMP ', Buffer.from('<x:xmpmeta/>')));
+  const xmp = riffChunk('XMP ', Buffer.from('<x:xmpmeta/>'));
+  // The orientation alone (6: turned right) where the EXIF was, as TIFF data; the EXIF flag still set, the XMP flag not.
+  const upright = riffChunk('EXIF', Buffer.from('4d4d002a00000008' + '0001' + '011200030000000100060000' + '00000000', 'hex'));
+  // Written with JPEG's "Exif\0\0" before the TIFF data, or without it (as the WebP format says).
+  for (const written of [exif(6), exif(6).subarray(6)]) {
+    const kept = withoutMetadata('image/webp', webp(extended(0x08 | 0x04 | 0x10), image, riffChunk('EXIF', written), xmp));
+    expect(kept.toString('latin1')).not.toContain('GPS');
+    expect(kept).toEqual(webp(extended(0x08 | 0x10), image, upright));
+  }
+  // Upright already: no EXIF at all.
+  const photo = webp(extended(0x08 | 0x04 | 0x10), image, riffChunk('EXIF', exif(1)), xmp);
   expect(withoutMetadata('image/webp', photo)).toEqual(webp(extended(0x10), image));
 });
 

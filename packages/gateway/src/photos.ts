@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Caller, isPhotoType, PHOTO_PATH, type Platform, runCommand, toGlobalId, uploadPhoto } from '@gongzhi/core';
+import { type Caller, isPhotoType, PHOTO_PATH, type Platform, runCommand, THUMBNAIL_TYPE, toGlobalId, uploadPhoto } from '@gongzhi/core';
 import { GraphQLError } from 'graphql';
 import { sendOperationError, signedInCaller } from './route-answers.js';
 import { BodyTooLarge, readBodyBytes } from './http-body.js';
@@ -10,7 +10,7 @@ import type { ResolveCaller } from './websocket.js';
 
 /** Where pictures are uploaded (`POST /photos`) and shown (`GET /photos/<id>?expires=…&signature=…`). */
 const UPLOAD_PATH = PHOTO_PATH.slice(0, -1);
-const SHOWN = /^\/photos\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const SHOWN = /^\/photos\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(\/thumbnail)?$/;
 
 export interface PhotoOptions {
   platform: Platform;
@@ -38,7 +38,7 @@ export function isPhotoPath(pathname: string): boolean {
  *
  * `GET /photos/<id>?expires=…&signature=…` shows an attached picture to whoever holds the link
  * `RequestPhoto.url` gave (to a reader of its request), until the link expires: no credential, so
- * an `<img>` shows it. A link expired, altered or never given answers 403; a picture taken off its
+ * an `<img>` shows it; `/photos/<id>/thumbnail?…` (`RequestPhoto.thumbnailUrl`) its thumbnail. A link expired, altered or never given answers 403; a picture taken off its
  * request, 404.
  */
 export function photoHandler(options: PhotoOptions): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
@@ -81,17 +81,23 @@ export function photoHandler(options: PhotoOptions): (req: IncomingMessage, res:
     res.end(JSON.stringify({ id: toGlobalId('PhotoUpload', kept.uuid), contentType: kept.contentType, size: kept.size }));
   }
 
-  async function show(req: IncomingMessage, res: ServerResponse, url: URL, uploadId: string): Promise<void> {
+  async function show(req: IncomingMessage, res: ServerResponse, url: URL, uploadId: string, thumbnail: boolean): Promise<void> {
     const now = platform.now();
     const expires = url.searchParams.get('expires');
     if (!(await platform.photoLinks.check(uploadId, expires, url.searchParams.get('signature'), now))) {
       return sendError(res, 403, gatewayMessages.photoLinkInvalid.topLevel());
     }
-    const [photo] = await platform.orm.em.fork().getConnection().execute<{ content_type: string; bytes: Buffer }[]>(
-      // Only a picture some request shows: a link outlives nothing taken off.
-      `SELECT u.content_type, u.bytes FROM photo_upload u WHERE u.id = ? AND EXISTS (SELECT 1 FROM request_photo p WHERE p.upload_id = u.id)`,
-      [uploadId],
-    );
+    const [photo] = await platform.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ content_type: string; bytes: Buffer }[]>(
+        // Only a picture some request shows: a link outlives nothing taken off. A thumbnail asked of a
+        // picture that has none (as small already, or from before thumbnails) is the picture.
+        `SELECT CASE WHEN ?::boolean AND u.thumbnail IS NOT NULL THEN '${THUMBNAIL_TYPE}' ELSE u.content_type END AS content_type,
+              CASE WHEN ?::boolean THEN coalesce(u.thumbnail, u.bytes) ELSE u.bytes END AS bytes
+         FROM photo_upload u WHERE u.id = ? AND EXISTS (SELECT 1 FROM request_photo p WHERE p.upload_id = u.id)`,
+        [thumbnail, thumbnail, uploadId],
+      );
     if (!photo) return sendError(res, 404, gatewayMessages.photoNotFound.topLevel({ path: url.pathname }));
     res.writeHead(200, {
       'content-type': photo.content_type,
@@ -110,9 +116,9 @@ export function photoHandler(options: PhotoOptions): (req: IncomingMessage, res:
     inOperation(req.headers['x-request-id'], async ({ requestId }) => {
       res.setHeader('x-request-id', requestId);
       const method = req.method ?? 'GET';
-      const shown = SHOWN.exec(url.pathname)?.[1];
+      const [, shown, thumbnail] = SHOWN.exec(url.pathname) ?? [];
       if (url.pathname === UPLOAD_PATH && method === 'POST') return upload(req, res, requestId);
-      if (shown && (method === 'GET' || method === 'HEAD')) return show(req, res, url, shown);
+      if (shown && (method === 'GET' || method === 'HEAD')) return show(req, res, url, shown, thumbnail !== undefined);
       if (url.pathname === UPLOAD_PATH || shown) {
         req.resume();
         const allow = shown ? 'GET, HEAD' : 'POST';

@@ -1,6 +1,7 @@
 import { signPersonToken, toGlobalId } from '@gongzhi/core';
 import type { TestDatabase } from '@gongzhi/core/testing';
 import { createGatewayLogger, type RunningGateway } from '@gongzhi/gateway';
+import sharp from 'sharp';
 import { gatewayDatabase, postGraphQL, startGateway, TEST_ADMIN_KEY, testConfig } from './helpers.js';
 
 /**
@@ -76,7 +77,7 @@ const uploaded = async (body: Buffer, type: string, credential: string, size = b
   expect(answer).toEqual({ id: expect.any(String), contentType: type, size });
   return answer.id;
 };
-const PHOTOS = 'photos { nodes { id url addedBy { name } } }';
+const PHOTOS = 'photos { nodes { id url thumbnailUrl addedBy { name } } }';
 const SUBMIT = `mutation($i: SubmitRequestInput!) { submitRequest(input: $i) { request { id ${PHOTOS} } errors { code message field } } }`;
 const ADD = `mutation($id: ID!, $url: String, $upload: ID) { addRequestPhoto(id: $id, url: $url, uploadId: $upload) {
   request { ${PHOTOS} } errors { code message field } } }`;
@@ -250,6 +251,63 @@ test('an upload shows on one request, attached by who uploaded it; the picture g
   const uuid = new URL(photo.url, gateway.server.url).pathname.split('/').pop();
   const rows = await gateway.platform.orm.em.fork().getConnection().execute(`SELECT 1 FROM photo_upload WHERE id = ?`, [uuid]);
   expect(rows).toHaveLength(0);
+});
+
+test('a photo’s thumbnail for lists is made at its upload: upright, at most 480 pixels, a JPEG without metadata, by a link like its own', async () => {
+  // A gateway that takes a phone's photo (this file's keeps pictures under 2,000 bytes).
+  const phone = await startGateway(testConfig({ DATABASE_URL: db.url, GONGZHI_JWT_SECRET: SECRET }), logger);
+  try {
+    const pixels = sharp({ create: { width: 1600, height: 1200, channels: 3, background: '#4a7a9c' } });
+    for (const type of ['jpeg', 'webp'] as const) {
+      // Taken with the phone held upright: 1600×1200 pixels, orientation 6 (turn right to show).
+      const taken = await pixels.clone()[type]().withMetadata({ orientation: 6 }).toBuffer();
+      const res = await fetch(`${phone.server.url}/photos`, {
+        method: 'POST',
+        headers: { 'content-type': `image/${type}`, authorization: `Bearer ${her.token}` },
+        body: new Uint8Array(taken),
+      });
+      expect(res.status).toBe(201);
+      const { id, size } = (await res.json()) as { id: string; size: number };
+      const [photo] = (await report([id], her.token)).request.photos.nodes;
+      const link = new URL(photo.url, gateway.server.url);
+      const small = new URL(photo.thumbnailUrl, gateway.server.url);
+      expect(small.pathname).toBe(`${link.pathname}/thumbnail`);
+      expect(small.search).toBe(link.search);
+
+      const thumbnail = await show(photo.thumbnailUrl);
+      expect(thumbnail.status).toBe(200);
+      expect(thumbnail.headers.get('content-type')).toBe('image/jpeg');
+      expect(thumbnail.headers.get('cache-control')).toMatch(/^private, max-age=\d+$/);
+      const bytes = Buffer.from(await thumbnail.arrayBuffer());
+      expect(bytes.length).toBeLessThan(size);
+      // Turned upright (360×480), and no EXIF left to turn it again.
+      const { format, width, height, orientation, exif } = await sharp(bytes).metadata();
+      expect({ format, width, height, orientation, exif }).toEqual({ format: 'jpeg', width: 360, height: 480 });
+      // The picture itself as it was sent, less its metadata: the way up kept (a WebP's too).
+      const kept = await sharp(Buffer.from(await (await show(photo.url)).arrayBuffer())).metadata();
+      expect(kept).toEqual(expect.objectContaining({ format: type, width: 1600, height: 1200, orientation: 6 }));
+      // A link changed for the thumbnail is refused as the picture's is.
+      small.searchParams.set('signature', 'forged');
+      expect((await show(small.href)).status).toBe(403);
+    }
+    // A picture as small already is its own thumbnail; one the image library cannot decode (its
+    // structure parses, its pixels do not: this file's JPEG) is shown as it is; an address is itself.
+    for (const [body, type, size] of [
+      [PNG, 'image/png', PNG.length],
+      [JPEG, 'image/jpeg', JPEG.length - WHERE.length],
+    ] as const) {
+      const [photo] = (await report([await uploaded(body, type, her.token, size)], her.token)).request.photos.nodes;
+      const thumbnail = await show(photo.thumbnailUrl);
+      expect(thumbnail.headers.get('content-type')).toBe(type);
+      expect(Buffer.from(await thumbnail.arrayBuffer())).toEqual(Buffer.from(await (await show(photo.url)).arrayBuffer()));
+    }
+    const ADDRESS = 'https://oss.example.org/fx3/lamp.jpg';
+    const first = await report([], her.token);
+    const added = (await postGraphQL(gateway.server.url, ADD, { id: first.request.id, url: ADDRESS }, her.token)).data.addRequestPhoto;
+    expect(added.request.photos.nodes).toEqual([expect.objectContaining({ url: ADDRESS, thumbnailUrl: ADDRESS })]);
+  } finally {
+    await phone.stop();
+  }
 });
 
 test('what is not a picture of the platform’s kinds, too large, or sent without a credential is refused, and nothing is kept', async () => {

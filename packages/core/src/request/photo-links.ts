@@ -2,8 +2,14 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { expectRow } from '../database/rows.js';
 
-/** Where uploaded photos are served: `GET /photos/<upload uuid>?expires=…&signature=…`. */
+/**
+ * Where uploaded photos are served: `GET /photos/<upload uuid>?expires=…&signature=…`, and their
+ * thumbnails at `/photos/<upload uuid>/thumbnail?…` (one link's signature serves both: a reader of
+ * the picture may see its smaller copy).
+ */
 export const PHOTO_PATH = '/photos/';
+/** The thumbnail's path after the upload's. */
+export const THUMBNAIL_SUFFIX = '/thumbnail';
 
 /** The names of the photo links' keys in `platform_secret`: the one that signs, and the one before it. */
 export const PHOTO_LINK_KEY = 'photo-links';
@@ -46,12 +52,12 @@ export class PhotoLinks {
     await this.readKeys();
   }
 
-  /** The signed path of an uploaded photo, good until the end of the hour after `now`'s. */
-  path(uploadId: string, now: Date): string {
+  /** The signed path of an uploaded photo (or of its thumbnail), good until the end of the hour after `now`'s. */
+  path(uploadId: string, now: Date, thumbnail = false): string {
     // Keys read over an hour ago are read again for the next link (this one is still good: the key before checks it).
     if (Date.now() - this.readAt > KEYS_KEPT_MS) void this.readAgain().catch(() => undefined);
     const expires = (Math.floor(now.getTime() / 3_600_000) + 2) * 3600;
-    return `${PHOTO_PATH}${uploadId}?expires=${expires}&signature=${this.sign(this.signingKey(), uploadId, expires)}`;
+    return `${PHOTO_PATH}${uploadId}${thumbnail ? THUMBNAIL_SUFFIX : ''}?expires=${expires}&signature=${this.sign(this.signingKey(), uploadId, expires)}`;
   }
 
   /** Whether `expires` and `signature` are a link this platform gave out for the upload, still good at `now`. */

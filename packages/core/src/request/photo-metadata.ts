@@ -3,8 +3,8 @@ import type { PhotoType } from './photo-upload.entity.js';
 /**
  * A picture as the platform keeps it: without what the camera wrote about it. A phone's photo
  * carries where it was taken (GPS: a resident's home), when, and the device; a neighbour who is
- * shown the broken lamp should learn nothing else. Only the way up is kept (a JPEG's EXIF
- * orientation, rewritten alone), so the picture still shows upright.
+ * shown the broken lamp should learn nothing else. Only the way up is kept (a JPEG's or a WebP's
+ * EXIF orientation, rewritten alone), so the picture still shows upright.
  *
  * Read as far as its structure goes: a picture that does not parse as its type throws
  * {@link NotAPicture}, and is refused rather than kept with what it may carry.
@@ -137,14 +137,29 @@ function pngWithoutMetadata(bytes: Buffer): Buffer {
 
 /** WebP chunks of EXIF and XMP, and the extended header's flags that announce them. */
 const WEBP_DROPPED = new Set(['EXIF', 'XMP ']);
-const VP8X_EXIF_AND_XMP = 0x08 | 0x04;
+const VP8X_EXIF = 0x08;
+const VP8X_XMP = 0x04;
 
-/** The RIFF container's chunks, metadata dropped, its size and the extended header's flags told. */
+/** A WebP EXIF chunk holding the orientation and nothing else (the TIFF data of {@link orientationSegment}). */
+function orientationChunk(orientation: number): Buffer {
+  const tiff = orientationSegment(orientation).subarray(10);
+  const header = Buffer.alloc(8);
+  header.write('EXIF', 0, 'latin1');
+  header.writeUInt32LE(tiff.length, 4);
+  return Buffer.concat([header, tiff]);
+}
+
+/**
+ * The RIFF container's chunks, metadata dropped (the EXIF orientation, when not upright, rewritten
+ * alone where the EXIF was), its size and the extended header's flags told.
+ */
 function webpWithoutMetadata(bytes: Buffer): Buffer {
   need(bytes.length >= 20 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP');
   const riffEnd = 8 + bytes.readUInt32LE(4);
   need(riffEnd <= bytes.length);
   const kept: Buffer[] = [];
+  let extended: Buffer | null = null;
+  let orientationKept = false;
   let at = 12;
   while (at < riffEnd) {
     need(at + 8 <= riffEnd);
@@ -153,15 +168,24 @@ function webpWithoutMetadata(bytes: Buffer): Buffer {
     need(end <= riffEnd);
     const fourcc = bytes.toString('latin1', at, at + 4);
     if (fourcc === 'VP8X') {
-      const chunk = Buffer.from(bytes.subarray(at, end));
-      need(chunk.length > 8);
-      chunk.writeUInt8(chunk.readUInt8(8) & ~VP8X_EXIF_AND_XMP, 8);
-      kept.push(chunk);
+      extended = Buffer.from(bytes.subarray(at, end));
+      need(extended.length > 8);
+      kept.push(extended);
+    } else if (fourcc === 'EXIF' && !orientationKept) {
+      // Its payload is TIFF data; some writers put JPEG's "Exif\0\0" before it.
+      const payload = bytes.subarray(at + 8, at + 8 + size);
+      const tiff = payload.toString('latin1', 0, 6) === 'Exif\0\0' ? payload : Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), payload]);
+      const orientation = exifOrientation(tiff);
+      if (orientation !== null && orientation !== 1) {
+        kept.push(orientationChunk(orientation));
+        orientationKept = true;
+      }
     } else if (!WEBP_DROPPED.has(fourcc)) {
       kept.push(bytes.subarray(at, end));
     }
     at = end;
   }
+  if (extended) extended.writeUInt8((extended.readUInt8(8) & ~(VP8X_EXIF | VP8X_XMP)) | (orientationKept ? VP8X_EXIF : 0), 8);
   const body = Buffer.concat(kept);
   const header = Buffer.alloc(12);
   header.write('RIFF', 0, 'latin1');

@@ -6,6 +6,7 @@ import { refId } from '../graphql/loaders.js';
 import { type Request, Request as RequestEntity } from './request.entity.js';
 import { RequestPhoto } from './request-photo.entity.js';
 import { NotAPicture, withoutMetadata } from './photo-metadata.js';
+import { thumbnailOf } from './photo-thumbnail.js';
 import { newPhotoLinkKey, PHOTO_LINK_KEY, PHOTO_LINK_KEY_BEFORE, PHOTO_LINK_KEY_MS } from './photo-links.js';
 import { PHOTO_TYPES, PhotoUpload, type PhotoType } from './photo-upload.entity.js';
 import { addPhotos, checkPhotoRoom, checkPhotoUrl, checkUploadsFree, eventPayload, type NewPhoto } from './request.commands.js';
@@ -79,6 +80,7 @@ export function isPhotoType(type: string): type is PhotoType {
  * taken, when, the device). It must parse as the type declared (a page is no JPEG). Past
  * {@link MAX_UNATTACHED_UPLOADS} of the caller's uploads of the last day attached to nothing, the
  * upload is refused (a caller's uploads are counted one at a time, so the cap holds under races).
+ * Its thumbnail for lists is made with it ({@link thumbnailOf}).
  * The audit log counts it, without its bytes.
  */
 export const uploadPhoto = defineCommand<{ contentType: PhotoType; bytes: Buffer }, PhotoUpload>({
@@ -93,6 +95,8 @@ export const uploadPhoto = defineCommand<{ contentType: PhotoType; bytes: Buffer
       if (err instanceof NotAPicture) throw coreMessages.uploadNotOfType.error({ type: contentType }, 'body');
       throw err;
     }
+    // Made before the caller's lock, which it does not need (tens of milliseconds on libvips' threads).
+    const thumbnail = await thumbnailOf(picture);
     // One upload of a caller at a time past this point, so two at once cannot both take the last place.
     await uow.em.execute(`SELECT pg_advisory_xact_lock(hashtext(?))`, [`photo.upload:${owner}`]);
     const { unattached } = expectRow(
@@ -106,8 +110,17 @@ export const uploadPhoto = defineCommand<{ contentType: PhotoType; bytes: Buffer
     // Written by SQL, not the unit of work: the audit counts the row and never copies the picture.
     const upload = Object.assign(new PhotoUpload(), { ownerId: owner, contentType, size: picture.length, createdAt: uow.now() });
     await uow.em.execute(
-      `INSERT INTO photo_upload (id, owner_id, content_type, size, bytes, created_at) VALUES (?, ?, ?, ?, decode(?, 'base64'), ?)`,
-      [upload.uuid, owner, contentType, picture.length, picture.toString('base64'), upload.createdAt],
+      `INSERT INTO photo_upload (id, owner_id, content_type, size, bytes, thumbnail, created_at)
+       VALUES (?, ?, ?, ?, decode(?, 'base64'), decode(?, 'base64'), ?)`,
+      [
+        upload.uuid,
+        owner,
+        contentType,
+        picture.length,
+        picture.toString('base64'),
+        thumbnail?.toString('base64') ?? null,
+        upload.createdAt,
+      ],
     );
     return upload;
   },

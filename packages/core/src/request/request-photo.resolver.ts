@@ -5,6 +5,7 @@ import type { GongzhiContext } from '../context.js';
 import { hasMany } from '../graphql/relation-field.js';
 import { addRequestPhoto, removeRequestPhoto } from './request-photo.commands.js';
 import { PhotoUpload } from './photo-upload.entity.js';
+import { THUMBNAIL_SIDE } from './photo-thumbnail.js';
 import { RequestPhoto } from './request-photo.entity.js';
 import { Request } from './request.entity.js';
 import { RequestPayload } from './request.types.js';
@@ -40,7 +41,7 @@ export class RequestPhotoResolver {
   }
 }
 
-/** `RequestPhoto.url`: the address, or a signed link to the upload for the reader who may see it. */
+/** `RequestPhoto.url` and `thumbnailUrl`: the address, or signed links to the upload for the reader who may see it. */
 @Resolver(() => RequestPhoto)
 export class RequestPhotoUrlResolver {
   @FieldResolver(() => String, {
@@ -49,6 +50,13 @@ export class RequestPhotoUrlResolver {
   })
   url(@Root() photo: RequestPhoto, @Ctx() ctx: GongzhiContext): string {
     return photo.url ?? ctx.photoLinks.path(photo.uploadId!, ctx.now());
+  }
+
+  @FieldResolver(() => String, {
+    description: `A smaller copy for lists: for a picture uploaded here a signed link like url's to a JPEG at most ${THUMBNAIL_SIDE} pixels on its longer side, upright (the picture itself where it is as small already, or was uploaded before thumbnails were made); for a picture at the district's own address, that address (the platform holds no copy to make one from).`,
+  })
+  thumbnailUrl(@Root() photo: RequestPhoto, @Ctx() ctx: GongzhiContext): string {
+    return photo.url ?? ctx.photoLinks.path(photo.uploadId!, ctx.now(), true);
   }
 }
 
