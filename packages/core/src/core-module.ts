@@ -45,6 +45,7 @@ import { organizationFormerMembers } from './migrations/core/0037_organization_f
 import { textSearch } from './migrations/core/0038_text_search.js';
 import { photoLinkKeyAge } from './migrations/core/0039_photo_link_key_age.js';
 import { photoThumbnails } from './migrations/core/0040_photo_thumbnails.js';
+import { searchOneCharacter } from './migrations/core/0041_search_one_character.js';
 import { OrganizationFormerMember } from './organization/organization-former-member.entity.js';
 import type { ScheduledTask } from './plugin/scheduled-task.js';
 import type { SpreadsheetExport } from './plugin/spreadsheet-export.js';
@@ -183,6 +184,7 @@ export const coreModule: {
     textSearch,
     photoLinkKeyAge,
     photoThumbnails,
+    searchOneCharacter,
   ],
   resolvers: [
     PlatformResolver,

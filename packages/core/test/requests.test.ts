@@ -294,7 +294,7 @@ describe('listing', () => {
       .fork()
       .getConnection()
       .execute(
-        `SELECT bigrams @> text_bigram_keys('独居') AND bigrams @> text_bigram_keys('漏水') AS now, bigrams && text_bigram_keys('买菜') AS before FROM request_search WHERE request_id = ?`,
+        `SELECT pieces @> text_bigram_keys('独居') AND pieces @> text_bigram_keys('漏水') AS now, pieces && text_bigram_keys('买菜') AS before FROM request_search WHERE request_id = ?`,
         [id],
       );
     expect(kept).toEqual([{ now: true, before: false }]);
@@ -558,8 +558,10 @@ describe('searching by words many requests hold', () => {
     expect(dense.byIndex).toBe(false);
     expect(dense.page.nodes.map((n) => n.title).slice(0, 2)).toEqual(['水管漏水 1', '水管漏水 2']);
     expect((await search('水管漏水', dense.page.pageInfo.endCursor)).page.nodes[0].title).toBe('水管漏水 101');
-    // A word of two characters is one piece: PostgreSQL knows how many hold it and chooses its read.
-    expect((await search('漏水')).byIndex).toBe(true);
+    // A word of two characters many hold is read newest first too (PostgreSQL knows how many hold
+    // its one piece, but not how many of those match the words).
+    expect((await search('漏水')).byIndex).toBe(false);
+    expect((await search('井盖')).byIndex).toBe(true);
     const rare = await search('井盖松');
     expect(rare).toEqual({ page: { nodes: [{ title: '井盖松动' }], pageInfo: expect.anything() }, byIndex: true });
     // A number held by one request: few hold all its pieces, so the index reads it.
@@ -567,5 +569,11 @@ describe('searching by words many requests hold', () => {
       page: { nodes: [{ title: '水管漏水 3199' }], pageInfo: expect.anything() },
       byIndex: true,
     });
+    // One character: held by every report (水), read newest first; held by one (盖) or none (鼠), by the index.
+    const water = await search('水');
+    expect(water.byIndex).toBe(false);
+    expect(water.page.nodes.map((n) => n.title).slice(0, 2)).toEqual(['水管漏水 1', '水管漏水 2']);
+    expect(await search('盖')).toEqual({ page: { nodes: [{ title: '井盖松动' }], pageInfo: expect.anything() }, byIndex: true });
+    expect(await search('鼠')).toEqual({ page: { nodes: [], pageInfo: expect.anything() }, byIndex: true });
   });
 });

@@ -233,24 +233,33 @@ export async function hasTimelineEntry(ctx: Pick<ReadContext, 'em'>, id: string,
 }
 
 /**
- * From how many requests holding a search's two-character pieces on, reading requests newest first
- * finds a page of matches sooner than reading every holder by the index. PostgreSQL cannot tell
- * the two apart for a word of three characters or more: it takes the word's pieces as independent,
- * so every such word looks rare to it, and on 2,000,000 requests a phrase 30,000 hold (垃圾分类) took
- * 230 ms by the index against 4 ms newest first (a word of two characters is one piece, whose
- * share it knows). Asking first how many hold it (up to this many) costs 0.2 ms for a rare word and
- * up to ~35 ms for a phrase of common pieces (bench/README.md, "Searching by words").
+ * From how many requests holding a search's pieces on, reading requests newest first finds a page
+ * of matches sooner than reading every holder by the index. PostgreSQL does not choose between the
+ * two well: it takes a phrase's pieces as independent, so every phrase looks rare to it (on
+ * 2,000,000 requests one 30,000 hold, 垃圾分类, took 230 ms by the index against 4 ms newest first),
+ * and even for a word of one piece, whose share it knows, it guesses how few requests match the
+ * words' `ILIKE` and reads all holders of 社区 (a tenth of the requests) by the index (300 ms
+ * against 7 at 200,000). Asking first how many hold it (up to this many) costs 0.2–0.5 ms for a
+ * rare word and up to ~35 ms for a common one (bench/README.md, "Searching by words").
  */
 export const SEARCH_DENSE = 3000;
 
 /**
- * Whether fewer than {@link SEARCH_DENSE} requests hold every two-character piece of `text`
- * (`request_search`, core migration 0038): then a search reads them by the index.
+ * The condition on `request_search` (core migrations 0038 and 0041) that the requests holding every
+ * piece of `text` meet: its two-character pieces, or for one character the character itself.
+ */
+export function searchPiecesCondition(text: string): string {
+  return `pieces @> ${[...text].length === 1 ? 'text_search_keys' : 'text_bigram_keys'}(?)`;
+}
+
+/**
+ * Whether fewer than {@link SEARCH_DENSE} requests hold every piece of `text` (`request_search`):
+ * then a search reads them by the index.
  */
 export async function fewRequestsHold(ctx: Pick<ReadContext, 'em'>, text: string): Promise<boolean> {
   const [row] = await executeRead<{ n: number }[]>(
     ctx.em,
-    `SELECT count(*)::int AS n FROM (SELECT 1 FROM request_search WHERE bigrams @> text_bigram_keys(?) LIMIT ${SEARCH_DENSE}) s`,
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM request_search WHERE ${searchPiecesCondition(text)} LIMIT ${SEARCH_DENSE}) s`,
     [text],
   );
   return (row?.n ?? 0) < SEARCH_DENSE;

@@ -24,7 +24,7 @@ import {
   type PageOptions,
 } from '../relay/connection.js';
 import { RequestConnection, RequestFilter } from './request.types.js';
-import { fewRequestsHold } from './request.queries.js';
+import { fewRequestsHold, searchPiecesCondition } from './request.queries.js';
 import {
   assignRequest,
   changeRequestDeadline,
@@ -183,13 +183,11 @@ export class RequestResolver {
     if (filter?.dueBefore) where.push({ dueAt: { $lte: filter.dueBefore } });
     const text = filter?.text?.trim();
     if (text) {
-      // Words are read by their two-character pieces' index (core migration 0038), unless a word of
-      // three characters or more is held by so many requests that reading newest first meets a page
-      // sooner (SEARCH_DENSE); PostgreSQL weighs a two-character word's one piece itself. Checked whole either way.
-      const length = [...text].length;
-      if (length === 2 || (length > 2 && (await fewRequestsHold(ctx, text))))
+      // Words are read by their pieces' index (core migrations 0038, 0041), unless so many requests
+      // hold them that reading newest first meets a page sooner (SEARCH_DENSE). Checked whole either way.
+      if (await fewRequestsHold(ctx, text))
         where.push({
-          [raw((alias) => `${alias}.id IN (SELECT request_id FROM request_search WHERE bigrams @> text_bigram_keys(?))`, [text])]: [],
+          [raw((alias) => `${alias}.id IN (SELECT request_id FROM request_search WHERE ${searchPiecesCondition(text)})`, [text])]: [],
         });
       const pattern = containsPattern(text);
       where.push({ $or: [{ title: { $ilike: pattern } }, { description: { $ilike: pattern } }, { externalOrderNo: { $ilike: pattern } }] });
