@@ -12,15 +12,21 @@ export const THUMBNAIL_TYPE = 'image/jpeg';
  */
 const MOST_PIXELS = 64_000_000;
 
-let loading: Promise<typeof Sharp> | null = null;
+let loading: Promise<typeof Sharp | null> | null = null;
 
-/** libvips, loaded at the first upload (a process that never takes one never maps it). */
-function imageLibrary(): Promise<typeof Sharp> {
-  loading ??= import('sharp').then(({ default: sharp }) => {
-    // Each picture is read once: libvips' cache of operations would only hold memory.
-    sharp.cache(false);
-    return sharp;
-  });
+/**
+ * libvips, loaded at the first upload (a process that never takes one never maps it); null where
+ * it cannot load (a platform `sharp` has no prebuilt binary for): uploads are kept without thumbnails.
+ */
+function imageLibrary(): Promise<typeof Sharp | null> {
+  loading ??= import('sharp').then(
+    ({ default: sharp }) => {
+      // Each picture is read once: libvips' cache of operations would only hold memory.
+      sharp.cache(false);
+      return sharp;
+    },
+    () => null,
+  );
   return loading;
 }
 
@@ -32,6 +38,7 @@ function imageLibrary(): Promise<typeof Sharp> {
  */
 export async function thumbnailOf(picture: Buffer): Promise<Buffer | null> {
   const sharp = await imageLibrary();
+  if (!sharp) return null;
   try {
     const image = sharp(picture, { limitInputPixels: MOST_PIXELS, failOn: 'error' });
     const { width, height, orientation } = await image.metadata();
