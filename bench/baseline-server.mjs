@@ -9,6 +9,7 @@
 //   /board?path=/…/&limit=50   the board page of one community
 //   /person?id=UUID            the person card
 //   /stats?path=/…/            counts by status and level under a place (from the kept counts)
+//   /search?text=…             the newest 20 requests holding the words (the index of their pieces, or newest first)
 // and the write workloads (POST, JSON body; each one statement, so one transaction and one round trip):
 //   /requests                  {placeId, requesterId, title}: a new request (`{"id":…}`)
 //   /requests/transition       {id, to, assigneeId?}: a conditional status change (`{"status":…}`, 409 when illegal or lost)
@@ -175,6 +176,33 @@ SELECT json_build_object('requestStats', json_build_object(
   'byLevel', (SELECT coalesce(json_agg(json_build_object('level', upper(level::text), 'count', n) ORDER BY level), '[]') FROM g WHERE k = 2)
 )) AS data`;
 
+// Words by the index of their pieces (core migrations 0038, 0041: `request_search`), or reading newest
+// first when so many requests hold them that a page is met sooner that way: PostgreSQL does not tell
+// the two apart by itself (docs/decisions/0009), so the holders are counted first, up to 3,000.
+// Two round trips, as the gateway's; the words themselves checked by ILIKE either way.
+const searchKeys = (text) => ([...text].length === 1 ? 'text_search_keys' : 'text_bigram_keys');
+const SEARCH_DENSE = 3000;
+const SEARCH_COUNT = (keys) =>
+  `SELECT count(*)::int AS n FROM (SELECT 1 FROM request_search WHERE pieces @> ${keys}($1) LIMIT ${SEARCH_DENSE}) s`;
+const SEARCH_SQL = (keys, p = keys ? '$2' : '$1') => `
+SELECT r.id, r.title, upper(r.status::text) AS status FROM request r
+ WHERE ${keys ? `r.id IN (SELECT request_id FROM request_search WHERE pieces @> ${keys}($1)) AND ` : ''}
+       (r.title ILIKE ${p} OR r.description ILIKE ${p} OR r.external_order_no ILIKE ${p})
+ ORDER BY r.created_at DESC, r.id DESC LIMIT 20`;
+
+async function search(text) {
+  const keys = searchKeys(text);
+  const [{ n }] = (await pool.query({ name: `searchCount-${keys}`, text: SEARCH_COUNT(keys), values: [text] })).rows;
+  const byIndex = n < SEARCH_DENSE;
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const { rows } = await pool.query(
+    byIndex
+      ? { name: `searchByIndex-${keys}`, text: SEARCH_SQL(keys), values: [text, pattern] }
+      : { name: 'searchNewest', text: SEARCH_SQL(null), values: [pattern] },
+  );
+  return { requests: { nodes: rows.map((r) => ({ id: globalId('Request', r.id), title: r.title, status: r.status })) } };
+}
+
 /** The ids of a materialized path (`/a/b/c/` → a, b, c). */
 const pathIds = (p) => String(p).split('/').filter(Boolean);
 
@@ -330,6 +358,8 @@ async function answer(url) {
         : { name: 'person', text: PERSON_SQL, values: [q.get('id')] };
       return (await pool.query(asked)).rows[0]?.data ?? { person: null };
     }
+    case '/search':
+      return search(q.get('text') ?? '');
     case '/stats':
       return (await pool.query({ name: 'stats', text: STATS_SQL, values: [pathIds(q.get('path')).at(-1)] })).rows[0].data;
     default:

@@ -7,7 +7,7 @@
 //   options: --against DIR (another built checkout's gateway, alternated with this one's on every read and write workload; --rounds N)
 //   --pg-stats (the embedded server loads pg_stat_statements; each phase reports its dearest statements: calls and plans per request, time)
 //   --pg-scheduling normal (the embedded server's processes scheduled as any process, not as batch work: the comparison of bench/README.md)
-//   --profile (V8 CPU profile of the gateway into bench/results)  --seconds S  --concurrency C (readers, default 20)  --writers W (default 50)  --no-fanout --no-start --no-reads --no-writes --reads board,personCard,personCardScoped,subtreeReport
+//   --profile (V8 CPU profile of the gateway into bench/results)  --seconds S  --concurrency C (readers, default 20)  --writers W (default 50)  --no-fanout --no-start --no-reads --no-writes --reads board,personCard,personCardScoped,subtreeReport,search
 //   --start-runs N (rounds of the three starts, first, cold and warm; their medians are reported; default 3, 1 with --quick)
 //
 // 1. a fresh database on a throw-away embedded PostgreSQL (or a new database on DATABASE_URL's server),
@@ -29,7 +29,7 @@ import { parseArgs, promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { databaseCpuUs, postmasterOf } from './database-cpu.mjs';
-import { BOARD_QUERY, PERSON_QUERY } from './queries.mjs';
+import { BOARD_QUERY, PERSON_QUERY, SEARCH_QUERY, SEARCH_WORDS } from './queries.mjs';
 import { RESULTS } from './results-dir.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -580,6 +580,8 @@ async function prepare(databaseUrl, apiKey) {
   await authenticate(`Bearer ${scopedKey}`);
   await sleep(50);
   statements.personCardScoped = await statementsPer(PERSON_QUERY, { id: subjectId }, scopedKey);
+  // A rare word (the count of its holders, then the page by the index), with the key that sees everywhere.
+  statements.search = await statementsPer(SEARCH_QUERY, { text: SEARCH_WORDS[0] });
   const [boardExplain] = [
     await q(
       `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT * FROM request WHERE split_part(place_path, '/', ${community.depth + 2}) = (SELECT ?::text) AND status IN ('submitted','accepted','claimed','in_progress') ORDER BY created_at DESC, id DESC LIMIT 51`,
@@ -606,7 +608,10 @@ async function prepare(databaseUrl, apiKey) {
     scopedKey,
     // Round trips to PostgreSQL per request on the wire (what goes together is one; COMMIT counts), in the order counted above.
     roundTrips: Object.fromEntries(
-      ['board', 'personCard', 'subtreeReport', 'requestWrites', 'transfers', 'personCardScoped'].map((k, i) => [k, tripsInOrder[i]]),
+      ['board', 'personCard', 'subtreeReport', 'requestWrites', 'transfers', 'personCardScoped', 'search'].map((k, i) => [
+        k,
+        tripsInOrder[i],
+      ]),
     ),
     boardExplain: boardExplain.map((r) => r['QUERY PLAN']).join('\n'),
   };
@@ -730,40 +735,56 @@ try {
       variables: { under: fx.subId },
       baseline: `/stats?path=${encodeURIComponent(fx.sub.path)}`,
     },
+    // Each operation asks the next of the words in turn (rare, absent, common: bench/queries.mjs).
+    {
+      key: 'search',
+      query: SEARCH_QUERY,
+      variants: SEARCH_WORDS.map((text) => ({ variables: { text }, baseline: `/search?text=${encodeURIComponent(text)}` })),
+    },
   ];
   // --reads board,personCard: only these read workloads (to profile one alone).
   const chosen = opts.reads ? new Set(opts.reads.split(',')) : null;
   for (const w of opts['no-reads'] ? [] : reads.filter((r) => !chosen || chosen.has(r.key))) {
     const credential = w.credential ?? apiKey;
-    const g = await gql(gw.url, credential, w.query, w.variables);
-    const b = await request(base.url, 'GET', w.baseline);
-    const identical = g.body.trimEnd() === b.body.trimEnd();
-    if (!identical) {
-      results.mismatches.push(w.key);
+    const variants = w.variants ?? [{ variables: w.variables, baseline: w.baseline }];
+    let identical = true;
+    let responseBytes = 0;
+    for (const v of variants) {
+      const g = await gql(gw.url, credential, w.query, v.variables);
+      const b = await request(base.url, 'GET', v.baseline);
+      responseBytes ||= Buffer.byteLength(g.body);
+      if (g.body.trimEnd() === b.body.trimEnd()) continue;
+      identical = false;
       console.error(`\n!!!!!!!! MISMATCH in ${w.key}: the gateway and the baseline answered differently !!!!!!!!`);
       console.error(`gateway : ${g.body.slice(0, 600)}\nbaseline: ${b.body.slice(0, 600)}\n`);
     }
-    const body = JSON.stringify({ query: w.query, variables: w.variables });
+    if (!identical) results.mismatches.push(w.key);
+    const bodies = variants.map((v) => JSON.stringify({ query: w.query, variables: v.variables }));
+    /** The i-th operation asks the i-th variant, in turn. */
+    const inTurn = (ops) => (i) => ops[i % ops.length]();
+    const gatewayOp = (url) => inTurn(bodies.map((body) => readOperation(url, body, credential)));
     const gateway = await drive(`${w.key} (gateway)`, {
       clients: READERS,
       seconds: SECONDS,
       pid,
-      op: readOperation(gw.url, body, credential),
+      op: gatewayOp(gw.url),
     });
     const baseline = await drive(`${w.key} (baseline)`, {
       clients: READERS,
       seconds: SECONDS,
       pid: base.child.pid,
-      op: async () => {
-        const r = await request(base.url, 'GET', w.baseline);
-        return { ok: r.status === 200, error: r.body };
-      },
+      op: inTurn(
+        variants.map((v) => async () => {
+          const r = await request(base.url, 'GET', v.baseline);
+          return { ok: r.status === 200, error: r.body };
+        }),
+      ),
     });
-    const against = other && (await alternate(w.key, [gw, other], { clients: READERS, op: (g) => readOperation(g.url, body, credential) }));
+    const against = other && (await alternate(w.key, [gw, other], { clients: READERS, op: (g) => gatewayOp(g.url) }));
     results.workloads[w.key] = {
       ...(against ? { against } : {}),
       identicalToBaseline: identical,
-      responseBytes: Buffer.byteLength(g.body),
+      responseBytes,
       statementsPerRequest: fx.statements[w.key],
       roundTripsPerRequest: fx.roundTrips[w.key],
       gateway,

@@ -13,7 +13,7 @@ const lines = [
   '| workload | req/s | p50 ms | p95 ms | p99 ms | SQL/req | errors | baseline req/s | baseline p99 | throughput ÷ baseline | p99 ÷ baseline | bytes |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
 ];
-for (const key of ['board', 'personCard', 'personCardScoped', 'subtreeReport']) {
+for (const key of ['board', 'personCard', 'personCardScoped', 'subtreeReport', 'search']) {
   const x = w[key];
   if (!x) continue;
   const g = x.gateway;

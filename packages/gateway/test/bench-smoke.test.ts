@@ -33,11 +33,12 @@ test('pnpm bench --quick measures every workload with zero errors and baseline-i
       'personCard',
       'personCardScoped',
       'requestWrites',
+      'search',
       'start',
       'subtreeReport',
       'transfers',
     ]);
-    for (const key of ['board', 'personCard', 'personCardScoped', 'subtreeReport']) {
+    for (const key of ['board', 'personCard', 'personCardScoped', 'subtreeReport', 'search']) {
       const w = results.workloads[key];
       expect({ key, identical: w.identicalToBaseline }).toEqual({ key, identical: true });
       expect({ key, errors: w.gateway.errors, baselineErrors: w.baseline.errors }).toEqual({ key, errors: 0, baselineErrors: 0 });
