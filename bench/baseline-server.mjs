@@ -190,10 +190,36 @@ SELECT r.id, r.title, upper(r.status::text) AS status FROM request r
        (r.title ILIKE ${p} OR r.description ILIKE ${p} OR r.external_order_no ILIKE ${p})
  ORDER BY r.created_at DESC, r.id DESC LIMIT 20`;
 
+// PostgreSQL's statistics of the pieces (most common elements), read once: they tell a word surely
+// rare (some piece below the count) or surely common (one piece, kept among the common), with no statement.
+let pieceShares = null;
+const readPieceShares = async () => {
+  const [row] = (
+    await pool.query(`SELECT s.most_common_elems::text::int[] AS elems, s.most_common_elem_freqs AS freqs, greatest(c.reltuples, 0) AS rows
+       FROM pg_class c LEFT JOIN pg_stats s ON s.schemaname = 'public' AND s.tablename = 'request_search' AND s.attname = 'pieces'
+      WHERE c.oid = 'request_search'::regclass`)
+  ).rows;
+  const elems = row?.elems ?? [];
+  return elems.length
+    ? { rows: row.rows, shares: new Map(elems.map((e, i) => [e, row.freqs[i]])), least: row.freqs[elems.length] }
+    : { rows: 0, shares: new Map(), least: 0 };
+};
+const pieceKeys = (text) => {
+  const c = [...text.toLowerCase()].map((x) => x.codePointAt(0) % 65536);
+  if (c.length === 1) return [c[0] * 65536 - 2147483648];
+  return [...new Set(c.slice(1).map((b, i) => c[i] * 65536 + b - 2147483648))];
+};
+
 async function search(text) {
   const keys = searchKeys(text);
-  const [{ n }] = (await pool.query({ name: `searchCount-${keys}`, text: SEARCH_COUNT(keys), values: [text] })).rows;
-  const byIndex = n < SEARCH_DENSE;
+  const known = (pieceShares ??= readPieceShares());
+  const { rows: analysed, shares, least } = await known;
+  const pieces = pieceKeys(text);
+  const most = analysed ? Math.min(...pieces.map((k) => (shares.get(k) ?? least) * analysed)) : Infinity;
+  const byIndex =
+    most < SEARCH_DENSE ||
+    (!(pieces.length === 1 && shares.has(pieces[0])) &&
+      (await pool.query({ name: `searchCount-${keys}`, text: SEARCH_COUNT(keys), values: [text] })).rows[0].n < SEARCH_DENSE);
   const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const { rows } = await pool.query(
     byIndex

