@@ -12,17 +12,12 @@ import type { Migration } from '../migration.js';
 export const searchOneCharacter: Migration = {
   name: '0041_search_one_character',
   up: `
-    -- The pairs as text_bigram_keys makes them, then each character once (one loop over the characters
-    -- split once: the two functions called apart, or an SQL function around them, cost twice as much).
+    -- The pairs, then each character once, in PL/pgSQL: an SQL function around the same calls is not
+    -- inlined where the trigger calls it and cost about twice as much (bench/README.md).
     CREATE FUNCTION text_search_keys(t text) RETURNS int[] LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    DECLARE
-      c int[] := ARRAY(SELECT ascii(x) % 65536 FROM unnest(string_to_array(lower(t), NULL)) AS x);
-      keys int[] := '{}';
     BEGIN
-      FOR i IN 1 .. cardinality(c) - 1 LOOP
-        keys := keys || (c[i]::bigint * 65536 + c[i + 1] - 2147483648)::int;
-      END LOOP;
-      RETURN keys || ARRAY(SELECT DISTINCT (x::bigint * 65536 - 2147483648)::int FROM unnest(c) AS x);
+      RETURN text_bigram_keys(t)
+        || ARRAY(SELECT DISTINCT ((ascii(x) % 65536)::bigint * 65536 - 2147483648)::int FROM unnest(string_to_array(lower(t), NULL)) AS x);
     END $$;
     CREATE OR REPLACE FUNCTION request_search_keys(title text, description text, external_order_no text) RETURNS int[]
       LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT text_search_keys(concat_ws(E'\\n', title, description, external_order_no)) $$;
