@@ -133,6 +133,9 @@ describe('the district app against a real gateway', () => {
     const picture = await fetch(new URL(shown.url, gateway.server.url));
     expect(picture.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await picture.arrayBuffer()).equals(png)).toBe(true);
+    // A picture as small as a thumbnail is its own thumbnail, by a link of its own.
+    const thumbnail = await fetch(new URL(shown.thumbnailUrl, gateway.server.url));
+    expect(Buffer.from(await thumbnail.arrayBuffer()).equals(png)).toBe(true);
     // Not a picture: the gateway's refusal, as an error.
     await expect(client.uploadPhoto(Buffer.from('<svg/>'), 'image/png')).rejects.toThrow(/not a picture of type image\/png/);
   });

@@ -99,7 +99,7 @@ export type SubmitRequestMutationVariables = Exact<{
 }>;
 
 
-export type SubmitRequestMutation = { submitRequest: { errors: Array<{ code: string, message: string, field: string | null }>, request: { id: string, title: string, status: RequestStatus, photos: { nodes: Array<{ url: string }> } } | null } };
+export type SubmitRequestMutation = { submitRequest: { errors: Array<{ code: string, message: string, field: string | null }>, request: { id: string, title: string, status: RequestStatus, photos: { nodes: Array<{ url: string, thumbnailUrl: string }> } } | null } };
 
 export type BoardSequenceQueryVariables = Exact<{
   placeId: string | number;
@@ -190,6 +190,7 @@ export const SubmitRequestDocument = new TypedDocumentString(`
       photos(first: 9) {
         nodes {
           url
+          thumbnailUrl
         }
       }
     }
