@@ -40,7 +40,7 @@ class SearchStatistics {
   /** The shares (null until `ANALYZE` has run); read on first use, then in the background when old. */
   async current(em: EntityManager): Promise<PieceShares | null> {
     if (this.readAt === 0) await this.read(em);
-    else if (Date.now() - this.readAt > SHARES_KEPT_MS) void this.read(em).catch(() => undefined);
+    else if (Date.now() - this.readAt > SHARES_KEPT_MS) void this.read(em);
     return this.shares;
   }
 
@@ -60,8 +60,11 @@ class SearchStatistics {
           elems.length > 0 && freqs.length > elems.length
             ? { rows: Number(row?.rows ?? 0), shares: new Map(elems.map((e, i) => [e, freqs[i] ?? 0])), least: freqs[elems.length] ?? 0 }
             : null;
-        this.readAt = Date.now();
+      } catch {
+        // Unreadable (a restart under way): searches count their words' holders until the next read.
+        this.shares = null;
       } finally {
+        this.readAt = Date.now();
         this.reading = null;
       }
     })();
