@@ -68,6 +68,7 @@ import { type CheckedExport, checkSpreadsheetExports } from './plugin/spreadshee
 import { DEFAULT_REQUEST_REMINDERS, MAX_DUE_SOON_HOURS, type RequestReminderOptions } from './request/request-due.task.js';
 import { WebhookDispatcher, type WebhookOptions } from './webhook/webhook.dispatcher.js';
 import { subscribeWebhookFanOut } from './webhook/webhook.fan-out.js';
+import { subscribeDuplicatesFollow } from './request/duplicates-follow.js';
 import { type EventType, EventTypes } from './events/event-catalog.js';
 
 export interface PlatformOptions {
@@ -614,6 +615,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   };
   // Committed events reach webhooks through the outbox like any after-commit handler.
   const webhookInterest = subscribeWebhookFanOut(events, rolePermissions, clock, options.notifications ?? null, timeZone);
+  subscribeDuplicatesFollow(events);
   const webhookDispatcher = new WebhookDispatcher(options.databaseUrl, logger, options.webhooks, (name, payload) =>
     events.eventTypes.forClients(name, payload),
   );

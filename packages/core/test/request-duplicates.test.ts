@@ -196,6 +196,31 @@ test('when the request handled for all is finished, each duplicate’s timeline 
   expect(entries.filter((e: { action: string }) => e.action.startsWith('original-'))).toHaveLength(1);
 });
 
+test('when it is finished, an event for each duplicate says so, about the duplicate (a webhook tells its requester)', async () => {
+  const kept = await submit('5号楼下水道堵塞');
+  const again = [await submit('楼下污水外溢', 'h2', residents[1]), await submit('5号楼下水道又堵了', 'h')];
+  for (const id of again) expect((await merge(id, kept)).errors).toEqual([]);
+  const alone = await submit('6号楼路灯不亮');
+  for (const id of [kept, alone]) for (const to of ['ACCEPTED', 'IN_PROGRESS']) await step(id, to);
+  const events: GongzhiEvent[] = [];
+  const stop = app.platform.events.onCommitted((batch) => void events.push(...batch));
+  try {
+    for (const id of [alone, kept]) await step(id, 'RESOLVED');
+    // After commit, from the outbox: the handler reads the duplicates in a transaction of its own.
+    for (let waited = 0; events.filter((e) => e.name === 'request.original-finished').length < 2 && waited < 5000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    stop();
+  }
+  const followed = events.filter((e) => e.name === 'request.original-finished').map((e) => e.payload);
+  expect(followed).toEqual(
+    again.map((id) =>
+      expect.objectContaining({ requestId: uuidOf(id), status: 'closed', originalId: uuidOf(kept), originalStatus: 'resolved' }),
+    ),
+  );
+});
+
 test('a merge made by mistake is undone: the request is its own again, as it was, held by whoever held it', async () => {
   const lamp = await submit('东门路灯不亮');
   const bench = await submit('东门长椅坏了', 'h2', residents[1]);

@@ -22,6 +22,8 @@ declare module '../events/event-bus.js' {
     'request.rated': RequestEventPayload & { rating: number };
     'request.merged': RequestEventPayload & { from: RequestStatus; intoId: string; followed: number; note: string | null };
     'request.unmerged': RequestEventPayload & { intoId: string; reason: string };
+    /** About a duplicate: the request it was merged into was finished (its `status`, the duplicate's own, stays closed). */
+    'request.original-finished': RequestEventPayload & { originalId: string; originalStatus: RequestStatus };
     'request.due-soon': RequestEventPayload & { dueAt: string; assigneeId: string | null; dispatchedToId: string | null };
     /** Changed without a new status: progress reported, deadline moved, a duplicate merged into it or taken out, a photo added. */
     'request.updated': RequestEventPayload & { change: 'progress' | 'deadline' | 'duplicate' | 'photo' };
@@ -88,6 +90,15 @@ export const requestEvents = {
       intoId: { node: 'Request', description: 'The request it was merged into.' },
       followed: 'How many of its own duplicates now point at that request too.',
       note: 'Why, in words, or null.',
+    },
+  },
+  'request.original-finished': {
+    description:
+      'The request a duplicate was merged into was finished (resolved, closed or rejected): one event for each of its duplicates, about the duplicate, so its requester can be told (their timeline says so too).',
+    payload: {
+      ...requestFields,
+      originalId: { node: 'Request', description: 'The request it was merged into, now finished.' },
+      originalStatus: 'What became of that one: resolved, closed or rejected.',
     },
   },
   'request.unmerged': {
