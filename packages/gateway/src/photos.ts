@@ -1,5 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Caller, isPhotoType, PHOTO_PATH, type Platform, runCommand, THUMBNAIL_TYPE, toGlobalId, uploadPhoto } from '@gongzhi/core';
+import {
+  type Caller,
+  isPhotoType,
+  PHOTO_PATH,
+  type Platform,
+  runCommand,
+  THUMBNAIL_SUFFIX,
+  THUMBNAIL_TYPE,
+  toGlobalId,
+  uploadPhoto,
+} from '@gongzhi/core';
 import { GraphQLError } from 'graphql';
 import { sendOperationError, signedInCaller } from './route-answers.js';
 import { BodyTooLarge, readBodyBytes } from './http-body.js';
@@ -10,7 +20,7 @@ import type { ResolveCaller } from './websocket.js';
 
 /** Where pictures are uploaded (`POST /photos`) and shown (`GET /photos/<id>?expires=…&signature=…`). */
 const UPLOAD_PATH = PHOTO_PATH.slice(0, -1);
-const SHOWN = /^\/photos\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(\/thumbnail)?$/;
+const SHOWN = new RegExp(`^${PHOTO_PATH}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(${THUMBNAIL_SUFFIX})?$`);
 
 export interface PhotoOptions {
   platform: Platform;
@@ -38,8 +48,8 @@ export function isPhotoPath(pathname: string): boolean {
  *
  * `GET /photos/<id>?expires=…&signature=…` shows an attached picture to whoever holds the link
  * `RequestPhoto.url` gave (to a reader of its request), until the link expires: no credential, so
- * an `<img>` shows it; `/photos/<id>/thumbnail?…` (`RequestPhoto.thumbnailUrl`) its thumbnail. A link expired, altered or never given answers 403; a picture taken off its
- * request, 404.
+ * an `<img>` shows it; `/photos/<id>/thumbnail?…` (`RequestPhoto.thumbnailUrl`) its thumbnail. A
+ * link expired, altered or never given answers 403; a picture taken off its request, 404.
  */
 export function photoHandler(options: PhotoOptions): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
   const { platform } = options;
