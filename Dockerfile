@@ -7,12 +7,13 @@ WORKDIR /app
 COPY . .
 # Build with the dev tools, then keep only what runs: production dependencies and dist/. Hoisted,
 # because the plugins find @gongzhi/core and the libraries they share with it as peers (in the
-# workspace those are their dev dependencies, which a production install leaves out).
+# workspace those are their dev dependencies, which a production install leaves out). The server
+# bundle goes too: it was made from the dev install's files, which the production install replaces.
 RUN npx -y pnpm@10.34.9 install --frozen-lockfile \
  && npx -y pnpm@10.34.9 build \
  && rm -rf node_modules packages/*/node_modules examples/*/node_modules \
  && npx -y pnpm@10.34.9 install --frozen-lockfile --prod --config.shamefully-hoist=true \
- && rm -rf packages/*/src packages/*/test packages/*/tsconfig*.json bench scripts schema docs examples .git
+ && rm -rf packages/*/src packages/*/test packages/*/tsconfig*.json packages/gateway/bundle bench scripts schema docs examples .git
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000 LOG_LEVEL=info

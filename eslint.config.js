@@ -8,6 +8,7 @@ export default tseslint.config(
   {
     ignores: [
       '**/dist/**',
+      'packages/gateway/bundle/**',
       '**/node_modules/**',
       '.data/**',
       'bench/results/**',

@@ -1,4 +1,4 @@
-// `pnpm test`: builds (tsc -b), then runs Jest and, beside it, the static checks one after another
+// `pnpm test`: builds (tsc -b, then the server bundle), then runs Jest and, beside it, the static checks one after another
 // (type-checking the tests, eslint, prettier). Jest's two workers often wait on PostgreSQL and on
 // the processes they start, so the checks fill the idle time instead of running before Jest.
 // Output of the checks is printed when they are done; extra arguments go to Jest. The type check
@@ -27,6 +27,9 @@ function run(command, args, { quiet = false } = {}) {
 
 const build = await run(bin('tsc'), ['-b']);
 if (build.code !== 0) process.exit(build.code);
+// The CLI's `start` runs from the server bundle when it is current, so the tests run it as users do.
+const bundle = await run(process.execPath, [path.join(root, 'packages/gateway/scripts/bundle.mjs')]);
+if (bundle.code !== 0) process.exit(bundle.code);
 
 async function checks() {
   const results = [];

@@ -61,9 +61,16 @@ if (heapFlags.length > 0 && process.execve) {
 // `gongzhi start` loads several hundred modules, and compiling them was the largest part of a
 // start. V8's compiled code is kept on disk (NODE_COMPILE_CACHE, else the OS temp folder), so
 // only the first start after an install or upgrade compiles; the commands load after this.
-// Node 22.1+; on older versions a start simply compiles as before. Module resolutions are kept
-// beside it (see resolution-cache.ts).
+// Node 22.1+; on older versions a start simply compiles as before. `start` runs from the server
+// bundle where it is built and current (server-bundle.ts); otherwise module resolutions are kept
+// beside the compiled code (see resolution-cache.ts).
 module.enableCompileCache?.();
-const { keepResolutions } = await import('./resolution-cache.js');
-keepResolutions();
-await import('./commands.js');
+const { freshServerBundle } = await import('./server-bundle.js');
+const bundle = process.argv[2] === 'start' ? freshServerBundle() : null;
+if (bundle) {
+  await import(bundle);
+} else {
+  const { keepResolutions } = await import('./resolution-cache.js');
+  keepResolutions();
+  await import('./commands.js');
+}

@@ -565,6 +565,14 @@ export const SETTINGS: readonly Setting[] = [
     defaultText: './gongzhi.config.json',
     meaning: 'the configuration file to read',
   },
+  {
+    // Read by the CLI before the configuration loads (server-bundle.ts); listed here to be checked and documented.
+    env: 'GONGZHI_BUNDLE',
+    type: { kind: 'choice', values: ['on', 'off'] },
+    defaultText: 'on',
+    meaning:
+      "`start` runs from the server bundle (the compiled modules in one file, made by `pnpm start` and `pnpm build`) while every file it was made from is unchanged and it holds every configured plugin; `off` loads the modules themselves (a debugger's breakpoints, stack traces with the modules' file names)",
+  },
 ];
 
 /** The zod schema of a setting's value as JSON in the file (typed) and as text in the environment. */

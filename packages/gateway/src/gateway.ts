@@ -17,6 +17,7 @@ import type { GatewayConfig } from './config.js';
 import { type DatabaseHandle, openDatabase } from './database.js';
 import { type GatewayServer, GRAPHQL_PATH, startGatewayServer } from './http-server.js';
 import type { RateLimiterOptions } from './security.js';
+import { serverBundle } from './server-bundle.js';
 import type { ResolveCaller } from './websocket.js';
 
 export { composePlatform } from './compose.js';
@@ -168,7 +169,12 @@ export async function startGateway(
       );
     }
     logger.info(
-      { url: `${server.url}${GRAPHQL_PATH}`, plugins: ready.plugins.map((p) => `${p.id}@${p.version}`), timeZone: ready.info.timeZone },
+      {
+        url: `${server.url}${GRAPHQL_PATH}`,
+        plugins: ready.plugins.map((p) => `${p.id}@${p.version}`),
+        timeZone: ready.info.timeZone,
+        bundle: serverBundle.active,
+      },
       'Gongzhi is ready',
     );
     let stopping: Promise<void> | undefined;

@@ -50,6 +50,32 @@ function requireGatewayCore(name: string, specifier: string): void {
   );
 }
 
+/** A plugin module's namespace, as `import()` answers it. */
+type PluginModule = Record<string, unknown>;
+
+/** Plugin modules compiled into the server bundle, by the URL of the file their package name resolves to; empty outside it. */
+const bundled = new Map<string, () => Promise<PluginModule>>();
+
+/** Called by the server bundle's entry: these plugins are imported from the bundle, not from their files. */
+export function bundlePlugins(modules: Record<string, () => Promise<PluginModule>>): void {
+  for (const [name, load] of Object.entries(modules)) bundled.set(import.meta.resolve(name), load);
+}
+
+/** The bundled module that a specifier ({@link resolveSpecifier}'s answer) would import, if any. */
+function bundledModule(specifier: string): (() => Promise<PluginModule>) | undefined {
+  if (bundled.size === 0) return undefined;
+  try {
+    return bundled.get(specifier.startsWith('file:') ? specifier : import.meta.resolve(specifier));
+  } catch {
+    return undefined; // not installed: the import says so
+  }
+}
+
+/** The configured plugins the bundle does not hold (another copy of a bundled one, or a plugin of a third party). */
+export function pluginsOutsideBundle(specs: readonly PluginSpec[], baseDir: string): string[] {
+  return specs.filter((spec) => !bundledModule(resolveSpecifier(spec.name, baseDir))).map((spec) => spec.name);
+}
+
 /**
  * Imports each configured plugin by its npm package name (or path) and returns its
  * definition: the module's default export or its export named `plugin`.
@@ -57,11 +83,11 @@ function requireGatewayCore(name: string, specifier: string): void {
 export async function loadPlugins(specs: readonly PluginSpec[], baseDir: string): Promise<GongzhiPlugin[]> {
   const plugins: GongzhiPlugin[] = [];
   for (const spec of specs) {
-    let mod: Record<string, unknown>;
+    let mod: PluginModule;
     const specifier = resolveSpecifier(spec.name, baseDir);
     requireGatewayCore(spec.name, specifier);
     try {
-      mod = (await import(specifier)) as Record<string, unknown>;
+      mod = await (bundledModule(specifier)?.() ?? (import(specifier) as Promise<PluginModule>));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       const missing = /Cannot find (?:package|module) '([^']+)'/.exec((err as Error).message)?.[1];
