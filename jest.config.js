@@ -22,7 +22,7 @@ export default {
   testMatch: ['**/test/**/*.test.ts'],
   // Packages the tests make on the fly (a scaffolded plugin) run their own tests.
   testPathIgnorePatterns: ['/node_modules/', '/artifacts'],
-  // The server bundle (one 10 MB file of compiled code) is nothing Jest needs to index.
+  // The server bundle (7 MB of compiled code) is nothing Jest needs to index.
   modulePathIgnorePatterns: ['<rootDir>/packages/gateway/bundle/'],
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },

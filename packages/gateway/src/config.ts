@@ -571,7 +571,7 @@ export const SETTINGS: readonly Setting[] = [
     type: { kind: 'choice', values: ['on', 'off'] },
     defaultText: 'on',
     meaning:
-      "`start` runs from the server bundle (the compiled modules in one file, made by `pnpm start` and `pnpm build`) while every file it was made from is unchanged and it holds every configured plugin; `off` loads the modules themselves (a debugger's breakpoints, stack traces with the modules' file names)",
+      "`start` runs from the server bundle (the compiled modules as a few dozen files, made by `pnpm start` and `pnpm build`) while every file it was made from is unchanged and it holds every configured plugin; `off` loads the modules themselves (a debugger's breakpoints, stack traces with the modules' file names)",
   },
 ];
 

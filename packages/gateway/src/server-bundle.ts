@@ -2,9 +2,9 @@ import { readFileSync, statSync } from 'node:fs';
 
 /**
  * The server bundle: what `gongzhi start` loads (the gateway, core, the four plugins that ship
- * with Gongzhi and the libraries they import) in one file, built by `scripts/bundle.mjs` after
- * `tsc -b`. A start reads that file instead of resolving, reading and linking ~1,900 modules
- * (bench/README.md, "One file for the server"). It is this checkout's: built from the compiled
+ * with Gongzhi and the libraries they import) as a few dozen files, built by `scripts/bundle.mjs`
+ * after `tsc -b`. A start reads those instead of resolving, reading and linking ~1,900 modules
+ * (bench/README.md, "The server as a bundle"). It is this checkout's: built from the compiled
  * files beside it and used only while each of them is as it was.
  */
 export const BUNDLE_DIR = new URL('../bundle/', import.meta.url);
