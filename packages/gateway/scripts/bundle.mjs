@@ -16,10 +16,10 @@
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import * as esbuild from 'esbuild';
+import { BUNDLE_DIR, currentBundle } from '../dist/server-bundle.js';
 
 const gateway = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const outDir = path.join(gateway, 'bundle');
+const outDir = fileURLToPath(BUNDLE_DIR);
 
 /**
  * Left outside the bundle: native addons and what finds its own files at run time (sharp's
@@ -55,55 +55,51 @@ const outsideByPath = {
   },
 };
 
-/** Whether the bundle there was made from exactly the files there now (src/server-bundle.ts checks the same at start). */
-async function current() {
-  try {
-    const { files } = JSON.parse(await readFile(path.join(outDir, 'inputs.json'), 'utf8'));
-    await stat(path.join(outDir, 'server.js'));
-    const now = await Promise.all(files.map(([file]) => stat(file).catch(() => null)));
-    return files.every(([, size, mtimeMs], i) => now[i]?.size === size && now[i]?.mtimeMs === mtimeMs);
-  } catch {
-    return false;
-  }
-}
-
-if (await current()) {
+if (currentBundle()) {
   console.log('server bundle: current');
   process.exit(0);
 }
 await rm(outDir, { recursive: true, force: true });
-const result = await esbuild.build({
-  entryPoints: [path.join(gateway, 'dist/server-entry.js')],
-  outdir: outDir,
-  entryNames: 'server',
-  chunkNames: 'chunks/[name]-[hash]',
-  splitting: true,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  // Class names are data here: MikroORM and type-graphql name entities and types after them.
-  keepNames: true,
-  minifyWhitespace: true,
-  minifySyntax: true,
-  legalComments: 'none',
-  metafile: true,
-  logLevel: 'warning',
-  // CommonJS modules in an ES module file: their `require` of what stays outside.
-  banner: { js: "import { createRequire as __gongzhiRequire } from 'node:module'; const require = __gongzhiRequire(import.meta.url);" },
-  plugins: [outsideByPath, ownLocation],
-});
+// A start runs from the modules without it, so a bundle that cannot be built (esbuild has no
+// binary for this platform, say) is a warning, not the end of `pnpm start`.
+try {
+  const esbuild = await import('esbuild');
+  const result = await esbuild.build({
+    entryPoints: [path.join(gateway, 'dist/server-entry.js')],
+    outdir: outDir,
+    entryNames: 'server',
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // Class names are data here: MikroORM and type-graphql name entities and types after them.
+    keepNames: true,
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+    // CommonJS modules in an ES module file: their `require` of what stays outside.
+    banner: { js: "import { createRequire as __gongzhiRequire } from 'node:module'; const require = __gongzhiRequire(import.meta.url);" },
+    plugins: [outsideByPath, ownLocation],
+  });
 
-const files = await Promise.all(
-  Object.keys(result.metafile.inputs).map(async (input) => {
-    const file = path.resolve(input);
-    const { size, mtimeMs } = await stat(file);
-    return [file, size, mtimeMs];
-  }),
-);
-await writeFile(path.join(outDir, 'inputs.json'), JSON.stringify({ files }));
-const outputs = Object.values(result.metafile.outputs);
-const megabytes = outputs.reduce((sum, { bytes }) => sum + bytes, 0) / 1_048_576;
-console.log(
-  `server bundle: ${files.length} modules in ${outputs.length} files, ${megabytes.toFixed(1)} MB (${path.relative(process.cwd(), outDir)})`,
-);
+  const files = await Promise.all(
+    Object.keys(result.metafile.inputs).map(async (input) => {
+      const file = path.resolve(input);
+      const { size, mtimeMs } = await stat(file);
+      return [file, size, mtimeMs];
+    }),
+  );
+  await writeFile(path.join(outDir, 'inputs.json'), JSON.stringify({ files }));
+  const outputs = Object.values(result.metafile.outputs);
+  const megabytes = outputs.reduce((sum, { bytes }) => sum + bytes, 0) / 1_048_576;
+  console.log(
+    `server bundle: ${files.length} modules in ${outputs.length} files, ${megabytes.toFixed(1)} MB (${path.relative(process.cwd(), outDir)})`,
+  );
+} catch (err) {
+  await rm(outDir, { recursive: true, force: true });
+  console.warn(`server bundle: not built, so gongzhi start runs from the modules: ${err instanceof Error ? err.message : String(err)}`);
+}

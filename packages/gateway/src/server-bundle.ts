@@ -16,12 +16,17 @@ export const serverBundle = { active: false };
 export const BUNDLE_SWITCH = 'GONGZHI_BUNDLE';
 
 /**
- * The bundle's URL when `start` may run from it: built, not switched off, every file it was made
- * from still of the size and time it had, and `process.execve` there (the bundle replaces its
- * process with one that starts from the modules when a configured plugin is not in it). Else null.
+ * The bundle's URL when `start` may run from it: not switched off, `process.execve` there (the
+ * bundle replaces its process with one that starts from the modules when a configured plugin is
+ * not in it), and {@link currentBundle}. Else null.
  */
 export function freshServerBundle(dir: URL = BUNDLE_DIR): string | null {
   if (process.env[BUNDLE_SWITCH] === 'off' || typeof process.execve !== 'function') return null;
+  return currentBundle(dir);
+}
+
+/** The bundle's URL if it is built and every file it was made from still has the size and time it had; else null. */
+export function currentBundle(dir: URL = BUNDLE_DIR): string | null {
   let inputs: { files: [string, number, number][] };
   try {
     inputs = JSON.parse(readFileSync(new URL('inputs.json', dir), 'utf8')) as typeof inputs;
