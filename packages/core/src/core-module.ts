@@ -46,6 +46,7 @@ import { textSearch } from './migrations/core/0038_text_search.js';
 import { photoLinkKeyAge } from './migrations/core/0039_photo_link_key_age.js';
 import { photoThumbnails } from './migrations/core/0040_photo_thumbnails.js';
 import { searchOneCharacter } from './migrations/core/0041_search_one_character.js';
+import { personNameOneCharacter } from './migrations/core/0042_person_name_one_character.js';
 import { OrganizationFormerMember } from './organization/organization-former-member.entity.js';
 import type { ScheduledTask } from './plugin/scheduled-task.js';
 import type { SpreadsheetExport } from './plugin/spreadsheet-export.js';
@@ -185,6 +186,7 @@ export const coreModule: {
     photoLinkKeyAge,
     photoThumbnails,
     searchOneCharacter,
+    personNameOneCharacter,
   ],
   resolvers: [
     PlatformResolver,

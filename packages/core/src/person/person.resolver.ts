@@ -144,8 +144,8 @@ export class PersonResolver {
     }
     const words = name?.trim();
     if (words) {
-      // Two characters or more are read by the name's two-character pieces (core migration 0038), then checked whole.
-      if ([...words].length > 1) where.push({ [raw((alias) => `text_bigram_keys(${alias}.name) @> text_bigram_keys(?)`, [words])]: [] });
+      // Read by the name's pieces (its pairs and each character: core migration 0042), then checked whole.
+      where.push({ [raw((alias) => `text_search_keys(${alias}.name) @> text_search_keys(?)`, [words])]: [] });
       where.push({ name: { $ilike: containsPattern(words) } });
     }
     if (phone != null) where.push(phoneCondition(access, phone));
