@@ -694,11 +694,16 @@ try {
     log(`--keep: the database stays; ${path.join(RESULTS, 'kept.json')} says how to reach it`);
   }
 
-  // --profile: a V8 CPU profile of the gateway under all load workloads (summarise with bench/profile-summary.mjs).
+  // --profile: a V8 CPU profile of the gateway under all load workloads (summarise with bench/profile-summary.mjs),
+  // started from the modules rather than the server bundle, so that the profile names each function's package.
   // --memory: bench/memory-probe.mjs in the gateway, which splits its peak RSS into heap spaces and native memory.
   const memoryOut = path.join(RESULTS, 'memory.json');
   const gw = await startGateway(
-    opts.memory ? { DATABASE_URL: databaseUrl, BENCH_MEMORY_PROBE_OUT: memoryOut } : { DATABASE_URL: databaseUrl },
+    {
+      DATABASE_URL: databaseUrl,
+      ...(opts.memory ? { BENCH_MEMORY_PROBE_OUT: memoryOut } : {}),
+      ...(opts.profile ? { GONGZHI_BUNDLE: 'off' } : {}),
+    },
     'gateway.log',
     [
       ...(opts.memory ? [`--import=${pathToFileURL(path.join(root, 'bench/memory-probe.mjs')).href}`] : []),
