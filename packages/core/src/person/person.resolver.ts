@@ -10,6 +10,7 @@ import { hasMany } from '../graphql/relation-field.js';
 import type { GongzhiContext } from '../context.js';
 import { loadById } from '../graphql/loaders.js';
 import { containsPattern } from '../database/like-pattern.js';
+import { piecesCondition } from '../database/text-pieces.js';
 import { PlaceType } from '../place/place.entity.js';
 import { Place } from '../place/place.entity.js';
 import { type ConnectionOrder, ConnectionArgs, ConnectionPage, connectionType, findPage } from '../relay/connection.js';
@@ -145,7 +146,7 @@ export class PersonResolver {
     const words = name?.trim();
     if (words) {
       // Read by the name's pieces (its pairs and each character: core migration 0042), then checked whole.
-      where.push({ [raw((alias) => `text_search_keys(${alias}.name) @> text_search_keys(?)`, [words])]: [] });
+      where.push({ [raw((alias) => piecesCondition(`text_search_keys(${alias}.name)`, words), [words])]: [] });
       where.push({ name: { $ilike: containsPattern(words) } });
     }
     if (phone != null) where.push(phoneCondition(access, phone));

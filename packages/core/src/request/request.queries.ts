@@ -1,4 +1,5 @@
 import { keyRecords, sortedSet, underPathSql } from '../database/read-sql.js';
+import { piecesCondition } from '../database/text-pieces.js';
 import { batchLoader, executeRead, matchKeys, type ReadContext } from '../graphql/loaders.js';
 import { holdersByStatistics } from './search-statistics.js';
 import { type Access, scopeSql } from '../auth/access.js';
@@ -246,14 +247,6 @@ export async function hasTimelineEntry(ctx: Pick<ReadContext, 'em'>, id: string,
 export const SEARCH_DENSE = 3000;
 
 /**
- * The condition on `request_search` (core migrations 0038 and 0041) that the requests holding every
- * piece of `text` meet: its two-character pieces, or for one character the character itself.
- */
-export function searchPiecesCondition(text: string): string {
-  return `pieces @> ${[...text].length === 1 ? 'text_search_keys' : 'text_bigram_keys'}(?)`;
-}
-
-/**
  * Whether fewer than {@link SEARCH_DENSE} requests hold every piece of `text` (`request_search`):
  * then a search reads them by the index. PostgreSQL's statistics of the pieces answer first when
  * they can (a piece rare enough, or a word of one common piece: no statement); otherwise the
@@ -264,7 +257,7 @@ export async function fewRequestsHold(ctx: Pick<ReadContext, 'em'>, text: string
   if (known) return known === 'few';
   const [row] = await executeRead<{ n: number }[]>(
     ctx.em,
-    `SELECT count(*)::int AS n FROM (SELECT 1 FROM request_search WHERE ${searchPiecesCondition(text)} LIMIT ${SEARCH_DENSE}) s`,
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM request_search WHERE ${piecesCondition('pieces', text)} LIMIT ${SEARCH_DENSE}) s`,
     [text],
   );
   return (row?.n ?? 0) < SEARCH_DENSE;

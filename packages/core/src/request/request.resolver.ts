@@ -12,6 +12,7 @@ import type { GongzhiContext } from '../context.js';
 import { Organization } from '../organization/organization.entity.js';
 import { organizationIdsOfPerson } from '../organization/organization.queries.js';
 import { containsPattern } from '../database/like-pattern.js';
+import { piecesCondition } from '../database/text-pieces.js';
 import { Person } from '../person/person.entity.js';
 import { dispatchRequest } from './request-dispatch.commands.js';
 import { Place } from '../place/place.entity.js';
@@ -24,7 +25,7 @@ import {
   type PageOptions,
 } from '../relay/connection.js';
 import { RequestConnection, RequestFilter } from './request.types.js';
-import { fewRequestsHold, searchPiecesCondition } from './request.queries.js';
+import { fewRequestsHold } from './request.queries.js';
 import {
   assignRequest,
   changeRequestDeadline,
@@ -187,7 +188,7 @@ export class RequestResolver {
       // hold them that reading newest first meets a page sooner (SEARCH_DENSE). Checked whole either way.
       if (await fewRequestsHold(ctx, text))
         where.push({
-          [raw((alias) => `${alias}.id IN (SELECT request_id FROM request_search WHERE ${searchPiecesCondition(text)})`, [text])]: [],
+          [raw((alias) => `${alias}.id IN (SELECT request_id FROM request_search WHERE ${piecesCondition('pieces', text)})`, [text])]: [],
         });
       const pattern = containsPattern(text);
       where.push({ $or: [{ title: { $ilike: pattern } }, { description: { $ilike: pattern } }, { externalOrderNo: { $ilike: pattern } }] });
