@@ -7,6 +7,7 @@ import { getMetadataStorage } from 'type-graphql';
 import { BoardHub, type BoardHubOptions } from './board/board-hub.js';
 import { BoardSources } from './board/board-log.js';
 import { type BoardTransport, InProcessBoardTransport, PostgresBoardTransport } from './board/board-transport.js';
+import { indexFunctionsWithoutPath } from './database/index-functions.js';
 import { quickLiteralEscapes } from './database/literal-escape.js';
 import { NotificationListener } from './database/notification-listener.js';
 import { attachKeptRows, KeptRows, tablesWithoutKeptNotice } from './graphql/kept-rows.js';
@@ -679,10 +680,19 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     if (options.migrate ?? true) await migrate(options.databaseUrl, migrationSources(plugins), { logger });
     await photoLinks.load(ready.em.fork());
     // The tables the audit trail counts writes on, as the migrations left them; the kept rows' notices.
-    const [, unannounced] = await Promise.all([
+    const [, unannounced, unfixedPaths] = await Promise.all([
       userTables(ready.em.fork()),
       tablesWithoutKeptNotice(ready.em.fork(), [...keptRows.keptTables.keys()]),
+      indexFunctionsWithoutPath(ready.em.fork()),
     ]);
+    for (const { index, schema: indexSchema, fn } of unfixedPaths) {
+      const owner = plugins.find((p) => pluginDbSchema(p) === indexSchema);
+      throw new StartupError(
+        `Index ${index} of ${owner ? `plugin "${owner.id}"` : 'core'} calls ${fn}, whose search path is not fixed. PostgreSQL 17 and later compute an index's expressions ` +
+          `in ANALYZE, VACUUM and REINDEX (autovacuum's too) with search_path = pg_catalog, pg_temp, where a function naming another without its schema fails, ` +
+          `and the table is never analysed. Fix: in a new migration, ALTER FUNCTION ${fn} SET search_path FROM CURRENT;`,
+      );
+    }
     for (const table of unannounced) {
       const entity = keptRows.keptTables.get(table)!;
       const owner = plugins.find((p) => p.entities?.includes(entity as never));

@@ -9,7 +9,8 @@ import volunteer from '../../plugin-volunteer/src/index.js';
  * PostgreSQL 17+ runs maintenance (ANALYZE, VACUUM, REINDEX, autovacuum's too) with search_path
  * `pg_catalog, pg_temp`, and computes index expressions there: a function an index of core or of
  * any plugin computes must not rely on the session's path to find another (core migration 0042).
- * Checked on every table of the composed platform with the demo district in it.
+ * The host refuses an index on a function whose path is not fixed (core/test/index-functions.test.ts);
+ * here maintenance runs on every table of the composed platform with the demo district in it.
  */
 let app: TestApp;
 beforeAll(async () => {
