@@ -47,6 +47,7 @@ import { photoLinkKeyAge } from './migrations/core/0039_photo_link_key_age.js';
 import { photoThumbnails } from './migrations/core/0040_photo_thumbnails.js';
 import { searchOneCharacter } from './migrations/core/0041_search_one_character.js';
 import { personNameOneCharacter } from './migrations/core/0042_person_name_one_character.js';
+import { photoThumbnailsDue } from './migrations/core/0043_photo_thumbnails_due.js';
 import { OrganizationFormerMember } from './organization/organization-former-member.entity.js';
 import type { ScheduledTask } from './plugin/scheduled-task.js';
 import type { SpreadsheetExport } from './plugin/spreadsheet-export.js';
@@ -90,6 +91,7 @@ import { RequestDuplicateResolver, RequestDuplicatesResolver } from './request/r
 import { RequestPhotoResolver, RequestPhotosResolver, RequestPhotoUrlResolver } from './request/request-photo.resolver.js';
 import { PhotoUpload } from './request/photo-upload.entity.js';
 import { leftUploadsTask } from './request/left-uploads.task.js';
+import { photoThumbnailsTask } from './request/photo-thumbnails.task.js';
 import { photoLinkKeyTask } from './request/photo-link-key.task.js';
 import { RequestPhoto } from './request/request-photo.entity.js';
 import { RequestStatsResolver } from './request/request-stats.resolver.js';
@@ -187,6 +189,7 @@ export const coreModule: {
     photoThumbnails,
     searchOneCharacter,
     personNameOneCharacter,
+    photoThumbnailsDue,
   ],
   resolvers: [
     PlatformResolver,
@@ -225,7 +228,7 @@ export const coreModule: {
   orphanedTypes: [PluginInfo, PhotoUpload],
   seed: seedDemo,
   boardItems: [requestBoardItems],
-  scheduledTasks: [dueRemindersTask, leftUploadsTask, photoLinkKeyTask],
+  scheduledTasks: [dueRemindersTask, leftUploadsTask, photoLinkKeyTask, photoThumbnailsTask],
   spreadsheetExports: [requestsExport, requestPerformanceExport],
   messages: coreMessages,
   eventNamespaces: ['request', 'place', 'person', 'organization', 'board'],

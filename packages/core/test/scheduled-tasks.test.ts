@@ -103,6 +103,7 @@ test('a task turned off (interval 0) never runs; close waits for a round under w
     ['core.due-reminders', 600_000],
     ['core.left-uploads', 3_600_000],
     ['core.photo-link-key', 3_600_000],
+    ['core.photo-thumbnails', 60_000],
     ['busy.slow', 10],
     ['busy.off', 0],
   ]);

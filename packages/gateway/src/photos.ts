@@ -102,7 +102,7 @@ export function photoHandler(options: PhotoOptions): (req: IncomingMessage, res:
       .getConnection()
       .execute<{ content_type: string; bytes: Buffer }[]>(
         // Only a picture some request shows: a link outlives nothing taken off. A thumbnail asked of a
-        // picture that has none (as small already, or from before thumbnails) is the picture.
+        // picture that has none (as small already, or from before thumbnails and not made yet) is the picture.
         `SELECT CASE WHEN ?::boolean AND u.thumbnail IS NOT NULL THEN '${THUMBNAIL_TYPE}' ELSE u.content_type END AS content_type,
               CASE WHEN ?::boolean THEN coalesce(u.thumbnail, u.bytes) ELSE u.bytes END AS bytes
          FROM photo_upload u WHERE u.id = ? AND EXISTS (SELECT 1 FROM request_photo p WHERE p.upload_id = u.id)`,

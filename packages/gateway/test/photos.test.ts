@@ -310,6 +310,47 @@ test('a photo’s thumbnail for lists is made at its upload: upright, at most 48
   }
 });
 
+test('pictures uploaded before thumbnails were made get theirs from core.photo-thumbnails; one that cannot have one is tried once', async () => {
+  const phone = await startGateway(testConfig({ DATABASE_URL: db.url, GONGZHI_JWT_SECRET: SECRET }), logger);
+  try {
+    const taken = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: '#9c4a4a' } })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
+    const res = await fetch(`${phone.server.url}/photos`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/jpeg', authorization: `Bearer ${her.token}` },
+      body: new Uint8Array(taken),
+    });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    const png = await uploaded(PNG, 'image/png', her.token);
+    const [photo, small] = (await report([id, png], her.token)).request.photos.nodes;
+    // As an upload from before core migration 0040 is after 0043: no thumbnail, and due.
+    const connection = gateway.platform.orm.em.fork().getConnection();
+    const local = (global: string) => Buffer.from(global, 'base64url').toString('utf8').split(':')[1];
+    await connection.execute(`UPDATE photo_upload SET thumbnail = NULL, thumbnail_due = true WHERE id IN (?, ?)`, [local(id), local(png)]);
+    const before = await show(photo.thumbnailUrl);
+    expect(Buffer.from(await before.arrayBuffer())).toEqual(Buffer.from(await (await show(photo.url)).arrayBuffer()));
+
+    await gateway.platform.runScheduledTask('core.photo-thumbnails');
+    const after = await show(photo.thumbnailUrl);
+    expect(after.headers.get('content-type')).toBe('image/jpeg');
+    const { width, height, orientation } = await sharp(Buffer.from(await after.arrayBuffer())).metadata();
+    expect({ width, height, orientation }).toEqual({ width: 360, height: 480, orientation: undefined });
+    // The 1×1 PNG is its own thumbnail still, and neither is due again.
+    expect((await show(small.thumbnailUrl)).headers.get('content-type')).toBe('image/png');
+    const [{ due }] = await connection.execute<{ due: number }[]>(`SELECT count(*)::int AS due FROM photo_upload WHERE thumbnail_due`);
+    expect(due).toBe(0);
+    const [entry] = await connection.execute<{ actor_name: string }[]>(
+      `SELECT actor_name FROM audit_log WHERE action = 'photo.makeDueThumbnails' ORDER BY seq DESC LIMIT 1`,
+    );
+    expect(entry?.actor_name).toBe('system: core.photo-thumbnails');
+  } finally {
+    await phone.stop();
+  }
+});
+
 test('what is not a picture of the platform’s kinds, too large, or sent without a credential is refused, and nothing is kept', async () => {
   const count = async () =>
     Number((await gateway.platform.orm.em.fork().getConnection().execute(`SELECT count(*) AS n FROM photo_upload`))[0].n);

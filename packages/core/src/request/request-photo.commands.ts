@@ -145,6 +145,30 @@ export const dropLeftUploads = defineCommand<Record<string, never>, number>({
 });
 
 /**
+ * Makes the thumbnails of up to `size` uploads marked due (core migration 0043: uploaded before
+ * thumbnails were made), oldest first, passing over any another round holds; answers how many it
+ * took. One as small already or that cannot be decoded is left without (the picture serves, as at
+ * its upload). Run by core's `photo-thumbnails` task.
+ */
+export const makeDueThumbnails = defineCommand<{ size: number }, number>({
+  name: 'photo.makeDueThumbnails',
+  async run(uow, { size }) {
+    const due = await uow.em.execute<{ id: string; bytes: Buffer }[]>(
+      `SELECT id, bytes FROM photo_upload WHERE thumbnail_due ORDER BY created_at, id LIMIT ? FOR UPDATE SKIP LOCKED`,
+      [size],
+    );
+    for (const { id, bytes } of due) {
+      const thumbnail = await thumbnailOf(bytes);
+      await uow.em.execute(`UPDATE photo_upload SET thumbnail = decode(?, 'base64'), thumbnail_due = false WHERE id = ?`, [
+        thumbnail?.toString('base64') ?? null,
+        id,
+      ]);
+    }
+    return due.length;
+  },
+});
+
+/**
  * Replaces the photo links' key once it is {@link PHOTO_LINK_KEY_MS} old: it becomes the key before
  * (which still checks links, so a link given out just before stays good for its hour) and a new
  * one signs from now on; the one before that goes. Answers whether it replaced it. Each process

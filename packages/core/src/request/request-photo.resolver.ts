@@ -53,7 +53,7 @@ export class RequestPhotoUrlResolver {
   }
 
   @FieldResolver(() => String, {
-    description: `A smaller copy for lists: for a picture uploaded here a signed link like url's to a JPEG at most ${THUMBNAIL_SIDE} pixels on its longer side, upright (the picture itself where it is as small already, or was uploaded before thumbnails were made); for a picture at the district's own address, that address (the platform holds no copy to make one from).`,
+    description: `A smaller copy for lists: for a picture uploaded here a signed link like url's to a JPEG at most ${THUMBNAIL_SIDE} pixels on its longer side, upright (the picture itself where it is as small already, and for a picture uploaded before thumbnails were made until core's photo-thumbnails task has made one, within minutes of the upgrade); for a picture at the district's own address, that address (the platform holds no copy to make one from).`,
   })
   thumbnailUrl(@Root() photo: RequestPhoto, @Ctx() ctx: GongzhiContext): string {
     return photo.url ?? ctx.photoLinks.path(photo.uploadId!, ctx.now(), true);
