@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { helper, ReferenceKind } from '@mikro-orm/core';
-import type { ReadContext } from '../graphql/loaders.js';
+import { ReferenceKind } from '@mikro-orm/core';
+import { type ReadContext, rowKeyOf } from '../graphql/loaders.js';
 import { executePreparedLater } from '../database/prepared-statements.js';
 import { writeOrUndo } from '../command/held-write.js';
 import { Permission } from '../auth/permission.js';
@@ -184,7 +184,7 @@ function timelineEntry(
 
 /** A value as a column takes it: a row by its key. */
 function columnValue(value: unknown): unknown {
-  return value !== null && typeof value === 'object' && !(value instanceof Date) ? helper(value).getPrimaryKey() : value;
+  return value !== null && typeof value === 'object' && !(value instanceof Date) ? rowKeyOf(value) : value;
 }
 
 /** The columns of `values` (properties of a request) and the values as the columns take them. */
@@ -358,6 +358,8 @@ async function create(
 /** A new request as a resident, worker or "little bee" reports it; anonymous ones give a callback number. */
 export const submitRequest = defineCommand<NewRequestDetails & { channel: RequestChannel; requester?: Named<Person> | null }, Request>({
   name: 'request.submit',
+  // Only read (checked, their ids written by SQL): plain rows, not entities to hydrate and track.
+  readOnly: ['place', 'requester'],
   async run(uow, input) {
     const { place, requester, channel, ...details } = input;
     uow.actor.authorize(Permission.REQUEST_SUBMIT, place.path);
