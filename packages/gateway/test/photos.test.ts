@@ -64,8 +64,9 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const upload = (body: Buffer, type: string, credential: string | null) =>
-  fetch(`${gateway.server.url}/photos`, {
+/** `POST /photos` to `server` (this file's gateway keeps pictures under 2,000 bytes; a test's own takes a phone's). */
+const upload = (body: Buffer, type: string, credential: string | null, server: RunningGateway = gateway) =>
+  fetch(`${server.server.url}/photos`, {
     method: 'POST',
     headers: { 'content-type': type, ...(credential ? { authorization: `Bearer ${credential}` } : {}) },
     body: new Uint8Array(body),
@@ -77,6 +78,8 @@ const uploaded = async (body: Buffer, type: string, credential: string, size = b
   expect(answer).toEqual({ id: expect.any(String), contentType: type, size });
   return answer.id;
 };
+/** The row id in a global id. */
+const local = (global: string) => Buffer.from(global, 'base64url').toString('utf8').split(':')[1];
 const PHOTOS = 'photos { nodes { id url thumbnailUrl addedBy { name } } }';
 const SUBMIT = `mutation($i: SubmitRequestInput!) { submitRequest(input: $i) { request { id ${PHOTOS} } errors { code message field } } }`;
 const ADD = `mutation($id: ID!, $url: String, $upload: ID) { addRequestPhoto(id: $id, url: $url, uploadId: $upload) {
@@ -261,11 +264,7 @@ test('a photo’s thumbnail for lists is made at its upload: upright, at most 48
     for (const type of ['jpeg', 'webp'] as const) {
       // Taken with the phone held upright: 1600×1200 pixels, orientation 6 (turn right to show).
       const taken = await pixels.clone()[type]().withMetadata({ orientation: 6 }).toBuffer();
-      const res = await fetch(`${phone.server.url}/photos`, {
-        method: 'POST',
-        headers: { 'content-type': `image/${type}`, authorization: `Bearer ${her.token}` },
-        body: new Uint8Array(taken),
-      });
+      const res = await upload(taken, `image/${type}`, her.token, phone);
       expect(res.status).toBe(201);
       const { id, size } = (await res.json()) as { id: string; size: number };
       const [photo] = (await report([id], her.token)).request.photos.nodes;
@@ -317,18 +316,13 @@ test('pictures uploaded before thumbnails were made get theirs from core.photo-t
       .jpeg()
       .withMetadata({ orientation: 6 })
       .toBuffer();
-    const res = await fetch(`${phone.server.url}/photos`, {
-      method: 'POST',
-      headers: { 'content-type': 'image/jpeg', authorization: `Bearer ${her.token}` },
-      body: new Uint8Array(taken),
-    });
+    const res = await upload(taken, 'image/jpeg', her.token, phone);
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: string };
     const png = await uploaded(PNG, 'image/png', her.token);
     const [photo, small] = (await report([id, png], her.token)).request.photos.nodes;
     // As an upload from before core migration 0040 is after 0043: no thumbnail, and due.
     const connection = gateway.platform.orm.em.fork().getConnection();
-    const local = (global: string) => Buffer.from(global, 'base64url').toString('utf8').split(':')[1];
     await connection.execute(`UPDATE photo_upload SET thumbnail = NULL, thumbnail_due = true WHERE id IN (?, ?)`, [local(id), local(png)]);
     const before = await show(photo.thumbnailUrl);
     expect(Buffer.from(await before.arrayBuffer())).toEqual(Buffer.from(await (await show(photo.url)).arrayBuffer()));
@@ -394,7 +388,6 @@ test('uploads attached to nothing for a day go in the hourly clean-up (core.left
   const [shown] = (await report([kept], her.token)).request.photos.nodes;
   const left = await uploaded(PNG, 'image/png', her.token);
   const fresh = await uploaded(PNG, 'image/png', her.token);
-  const local = (id: string) => Buffer.from(id, 'base64url').toString('utf8').split(':')[1];
   const connection = gateway.platform.orm.em.fork().getConnection();
   // A day and a minute ago, as the platform's clock sees it.
   await connection.execute(`UPDATE photo_upload SET created_at = now() - interval '1 day 1 minute' WHERE id IN (?, ?)`, [
